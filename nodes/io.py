@@ -1,0 +1,168 @@
+"""Inputs and outputs: video, image and audio files, text prompts, video rendering."""
+from __future__ import annotations
+
+import os
+
+import cv2
+import numpy as np
+
+from studio.core.errors import MediaError
+from studio.core.params import Bool, Choice, Int, Path, String, Text
+from studio.core.spec import CLIP, SOURCE, In, Node, Out
+from studio.core.fileformat import graph_to_json
+from studio.engine.media import VideoFileClip, load_audio, write_video
+
+VIDEO_FILTER = "Video (*.mp4 *.mov *.mkv *.avi *.webm *.m4v *.gif)"
+IMAGE_FILTER = "Image (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp *.exr)"
+AUDIO_FILTER = "Audio (*.wav *.mp3 *.flac *.ogg *.m4a *.aac *.opus)"
+
+
+class LoadVideo(Node):
+    """A video file, decoded lazily frame by frame, with its sound."""
+    id = "io.load_video"
+    title = "Load Video"
+    category = "Input"
+    timing = SOURCE
+    outputs = (Out("video", "Video"), Out("audio", "Audio"))
+    params = (Path("path", "", mode="open", filters=VIDEO_FILTER, help="the video file to read"),)
+
+    def run(self, ctx, **_):
+        clip = VideoFileClip(ctx.params.path)
+        return {"video": clip, "audio": clip.audio}
+
+
+def read_image(path: str) -> np.ndarray:
+    """Any image cv2 reads -> float32 RGB [H, W, 3] in [0, 1]."""
+    if not path:
+        raise MediaError("no image file chosen")
+    if not os.path.exists(path):
+        raise MediaError(f"image file not found: {path}")
+    img = cv2.imread(path, cv2.IMREAD_UNCHANGED)
+    if img is None or img.size == 0:
+        raise MediaError(f"cannot read image '{os.path.basename(path)}': corrupt or not an image")
+    scale = {np.uint8: 255.0, np.uint16: 65535.0}.get(img.dtype.type, 1.0)
+    if img.ndim == 2:
+        img = cv2.cvtColor(img, cv2.COLOR_GRAY2RGB)
+    elif img.shape[2] == 4:
+        img = cv2.cvtColor(img, cv2.COLOR_BGRA2RGB)
+    else:
+        img = cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
+    return (img.astype(np.float32) / np.float32(scale)).clip(0, 1) if scale != 1.0 else img.astype(np.float32)
+
+
+class LoadImage(Node):
+    """A still image (PNG, JPEG, TIFF, ...), as float RGB."""
+    id = "io.load_image"
+    title = "Load Image"
+    category = "Input"
+    timing = SOURCE
+    outputs = (Out("image", "Image"),)
+    params = (Path("path", "", mode="open", filters=IMAGE_FILTER, help="the image file to read"),)
+
+    def run(self, ctx, **_):
+        return read_image(ctx.params.path)
+
+
+class LoadAudio(Node):
+    """A sound file, decoded to float samples."""
+    id = "io.load_audio"
+    title = "Load Audio"
+    category = "Input"
+    timing = SOURCE
+    outputs = (Out("audio", "Audio"),)
+    params = (Path("path", "", mode="open", filters=AUDIO_FILTER, help="the audio file to read"),
+              Int("rate", 0, min=0, max=192000, help="resample to this rate in Hz; 0 keeps the file's"),
+              Bool("mono", False, help="mix down to one channel"))
+
+    def run(self, ctx, **_):
+        a = load_audio(ctx.params.path, ctx.params.rate or None, ctx.params.mono)
+        if a.n_samples == 0:
+            raise MediaError(f"audio file '{os.path.basename(ctx.params.path)}' has no samples")
+        return a
+
+
+class TextPrompt(Node):
+    """A text prompt or caption."""
+    id = "io.text"
+    title = "Text Prompt"
+    category = "Input"
+    timing = SOURCE
+    outputs = (Out("text", "Text"),)
+    params = (Text("text", "a red circle moving left", help="the prompt"),)
+
+    def run(self, ctx, **_):
+        return ctx.params.text
+
+
+class SaveVideo(Node):
+    """Render a clip to an H.264 MP4 with AAC sound. The graph is stored in the file, so the
+    clip can be dropped back onto the canvas to get its graph."""
+    id = "io.save_video"
+    title = "Save Video"
+    category = "Output"
+    timing = CLIP
+    is_output = True
+    inputs = (In("video", "Video"), In("audio", "Audio", optional=True,
+                                       help="sound to mux; default: the clip's own"))
+    outputs = (Out("video", "Video"),)
+    params = (Path("path", "out.mp4", mode="save", filters="MP4 video (*.mp4)", help="where to write"),
+              Int("crf", 18, min=0, max=51, help="quality: lower is better, 18 is visually lossless"),
+              Choice("preset", "medium", choices=("ultrafast", "veryfast", "fast", "medium", "slow"),
+                     help="encoder speed against file size"),
+              Bool("embed_graph", True, help="store the graph in the file's metadata"))
+
+    def run(self, ctx, video, audio=None):
+        p = ctx.params
+        rng = ctx.frames_to_render(video.n_frames)
+        graph = ctx.options.get("graph")
+        gj = graph_to_json(graph, indent=None) if (p.embed_graph and graph is not None) else None
+        producer = video.producer[1] if video.producer else ""
+
+        def on_chunk(done, total):
+            ctx.progress(done, total, frame=rng.start + done - 1)
+
+        write_video(p.path, video, rng, audio=audio if audio is not None else video.audio, graph_json=gj,
+                    crf=p.crf, preset=p.preset, on_chunk=on_chunk, check=ctx.check_cancelled,
+                    producer=producer)
+        return video
+
+
+class SaveImages(Node):
+    """Write each frame as a numbered PNG (or EXR for float data)."""
+    id = "io.save_images"
+    title = "Save Image Sequence"
+    category = "Output"
+    timing = CLIP
+    is_output = True
+    inputs = (In("video", "Video"),)
+    outputs = (Out("video", "Video"),)
+    params = (Path("folder", "frames", mode="dir", help="folder to write into (created)"),
+              String("pattern", "frame_{:05d}.png", help="file name; {} is the frame number"),)
+
+    def run(self, ctx, video):
+        p = ctx.params
+        os.makedirs(p.folder, exist_ok=True)
+        rng = ctx.frames_to_render(video.n_frames)
+        for i in rng:
+            ctx.progress(i - rng.start + 1, len(rng), frame=i)
+            f = video.frame(i)
+            u8 = np.clip(f * 255 + 0.5, 0, 255).astype(np.uint8)
+            bgr = cv2.cvtColor(u8, cv2.COLOR_RGB2BGR) if u8.shape[2] == 3 else u8
+            name = os.path.join(p.folder, p.pattern.format(i))
+            if not cv2.imwrite(name, bgr):
+                raise MediaError(f"cannot write {name}")
+        return video
+
+
+class Preview(Node):
+    """Show a value in the viewer. An output node: running the graph runs what feeds it."""
+    id = "io.preview"
+    title = "Preview"
+    category = "Output"
+    timing = CLIP
+    is_output = True
+    inputs = (In("value", "Any"),)
+    outputs = (Out("value", "Any"),)
+
+    def run(self, ctx, value):
+        return value

@@ -1,0 +1,162 @@
+"""Synthetic sources: moving coloured shapes with a caption and a sound track, so demos,
+tests and training need no outside media."""
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+
+from studio.core.params import Bool, Choice, Float, Int, Seed
+from studio.core.spec import SOURCE, Node, Out
+from studio.core.values import Audio
+from studio.engine.clip import Clip
+
+COLORS: dict[str, tuple[float, float, float]] = {
+    "red": (0.9, 0.1, 0.1), "green": (0.1, 0.8, 0.2), "blue": (0.15, 0.3, 0.95),
+    "yellow": (0.95, 0.9, 0.1), "magenta": (0.9, 0.1, 0.85), "cyan": (0.1, 0.85, 0.9),
+    "white": (0.95, 0.95, 0.95), "orange": (1.0, 0.55, 0.05),
+}
+SHAPES = ("circle", "square", "triangle")
+DIRECTIONS: dict[str, tuple[float, float]] = {"left": (-1, 0), "right": (1, 0), "up": (0, -1), "down": (0, 1)}
+BACKGROUNDS = ("black", "grey", "gradient", "texture")
+
+
+def caption(shapes: list[dict]) -> str:
+    parts = [f"a {s['color']} {s['shape']} moving {s['direction']}" for s in shapes]
+    return " and ".join(parts)
+
+
+def background(kind: str, h: int, w: int, seed: int = 0) -> np.ndarray:
+    if kind == "black":
+        return np.zeros((h, w, 3), np.float32)
+    if kind == "grey":
+        return np.full((h, w, 3), 0.35, np.float32)
+    if kind == "gradient":
+        y = np.linspace(0.1, 0.4, h, dtype=np.float32)[:, None, None]
+        x = np.linspace(0.0, 0.2, w, dtype=np.float32)[None, :, None]
+        return np.broadcast_to(y + x * np.array([0.3, 0.2, 1.0], np.float32), (h, w, 3)).copy()
+    rng = np.random.default_rng(seed)
+    small = rng.random((max(2, h // 8), max(2, w // 8), 3), dtype=np.float32)
+    tex = cv2.resize(small, (w, h), interpolation=cv2.INTER_CUBIC)
+    return np.clip(0.15 + 0.35 * tex, 0, 1).astype(np.float32)
+
+
+def draw_shape(img: np.ndarray, shape: str, color, cx: float, cy: float, r: float) -> None:
+    """Anti-aliased shape drawn in place on a float32 RGB image (sub-pixel centre)."""
+    sh = 4  # fixed-point bits: sub-pixel positions move smoothly
+    k = 1 << sh
+    c = tuple(float(v) for v in color)
+    if shape == "circle":
+        cv2.circle(img, (int(round(cx * k)), int(round(cy * k))), int(round(r * k)), c, -1, cv2.LINE_AA, sh)
+    elif shape == "square":
+        pts = np.array([[cx - r, cy - r], [cx + r, cy - r], [cx + r, cy + r], [cx - r, cy + r]])
+        cv2.fillPoly(img, [np.round(pts * k).astype(np.int32)], c, cv2.LINE_AA, sh)
+    else:
+        pts = np.array([[cx, cy - r * 1.1], [cx + r * 1.05, cy + r * 0.8], [cx - r * 1.05, cy + r * 0.8]])
+        cv2.fillPoly(img, [np.round(pts * k).astype(np.int32)], c, cv2.LINE_AA, sh)
+
+
+class ShapesClip(Clip):
+    """Frame i drawn on demand: each shape at start + velocity * i (wrapping around the frame)."""
+
+    def __init__(self, shapes: list[dict], n_frames: int, fps: float, width: int, height: int,
+                 bg: str = "black", seed: int = 0, audio: Audio | None = None):
+        super().__init__(n_frames, fps, width, height, 3, audio)
+        self.shapes = shapes
+        self.bg = background(bg, height, width, seed)
+
+    def position(self, s: dict, i: int) -> tuple[float, float]:
+        dx, dy = DIRECTIONS[s["direction"]]
+        x = (s["x0"] + dx * s["speed"] * i) % self.width
+        y = (s["y0"] + dy * s["speed"] * i) % self.height
+        return x, y
+
+    def _frame(self, i: int) -> np.ndarray:
+        img = self.bg.copy()
+        for s in self.shapes:
+            x, y = self.position(s, i)
+            # draw wrapped copies so a shape crossing an edge shows on both sides
+            for ox in (-self.width, 0, self.width):
+                for oy in (-self.height, 0, self.height):
+                    if -s["size"] * 1.2 <= x + ox <= self.width + s["size"] * 1.2 and \
+                            -s["size"] * 1.2 <= y + oy <= self.height + s["size"] * 1.2:
+                        draw_shape(img, s["shape"], COLORS[s["color"]], x + ox, y + oy, s["size"])
+        return img
+
+
+def shapes_audio(shapes: list[dict], n_frames: int, fps: float, width: int, rate: int = 22050) -> Audio:
+    """A tone per shape whose pitch rises with its x position, panned left/right, with a click
+    on every beat (two per second)."""
+    n = int(round(n_frames / fps * rate))
+    t = np.arange(n, dtype=np.float64) / rate
+    left = np.zeros(n, np.float32)
+    right = np.zeros(n, np.float32)
+    for k, s in enumerate(shapes):
+        dx, _ = DIRECTIONS[s["direction"]]
+        frame_pos = t * fps
+        x = (s["x0"] + dx * s["speed"] * frame_pos) % width / width
+        freq = 220.0 * (2.0 ** (k * 0.5 + x))
+        phase = 2 * np.pi * np.cumsum(freq) / rate
+        tone = (0.15 * np.sin(phase)).astype(np.float32)
+        left += tone * (1 - x).astype(np.float32)
+        right += tone * x.astype(np.float32)
+    beat = np.zeros(n, np.float32)
+    click = (np.exp(-np.arange(int(0.03 * rate)) / (0.004 * rate)) *
+             np.sin(2 * np.pi * 1500 * np.arange(int(0.03 * rate)) / rate)).astype(np.float32) * 0.5
+    for b in np.arange(0, n, rate // 2):
+        e = min(n, b + len(click))
+        beat[b:e] += click[:e - b]
+    return Audio(np.stack([left + beat, right + beat], axis=1), rate)
+
+
+def make_shapes(count: int, seed: int, width: int, height: int, n_frames: int, size: float,
+                speed: float, shape: str = "random", color: str = "random", direction: str = "random") -> list[dict]:
+    rng = np.random.default_rng(seed)
+    out = []
+    for k in range(count):
+        d = direction if (k == 0 and direction != "random") else str(rng.choice(list(DIRECTIONS)))
+        s = {"shape": shape if (k == 0 and shape != "random") else str(rng.choice(SHAPES)),
+             "color": color if (k == 0 and color != "random") else str(rng.choice(list(COLORS))),
+             "direction": d, "size": float(size), "speed": float(speed)}
+        dx, dy = DIRECTIONS[d]
+        # centre the path so a short clip keeps the shape in view
+        cx = width / 2 + (rng.random() - 0.5) * width * (0.5 if dx == 0 else 0.15)
+        cy = height / 2 + (rng.random() - 0.5) * height * (0.5 if dy == 0 else 0.15)
+        s["x0"] = cx - dx * speed * (n_frames - 1) / 2
+        s["y0"] = cy - dy * speed * (n_frames - 1) / 2
+        out.append(s)
+    return out
+
+
+class SyntheticShapes(Node):
+    """Moving coloured shapes with a caption ("a red circle moving left") and a sound track.
+    Frames are drawn on demand, so a clip of any length costs no memory."""
+    id = "source.shapes"
+    title = "Synthetic Shapes"
+    category = "Input"
+    timing = SOURCE
+    outputs = (Out("video", "Video"), Out("caption", "Text"), Out("audio", "Audio"))
+    params = (
+        Int("frames", 48, min=1, max=1_000_000, help="number of frames"),
+        Float("fps", 24.0, min=1.0, max=240.0, help="frames per second"),
+        Int("width", 320, min=16, max=4096, help="frame width in pixels"),
+        Int("height", 240, min=16, max=4096, help="frame height in pixels"),
+        Int("count", 1, min=1, max=16, help="number of shapes"),
+        Choice("shape", "circle", choices=("random",) + SHAPES, help="the first shape's kind"),
+        Choice("color", "red", choices=("random",) + tuple(COLORS), help="the first shape's colour"),
+        Choice("direction", "left", choices=("random",) + tuple(DIRECTIONS), help="the first shape's motion"),
+        Float("size", 24.0, min=2.0, max=1000.0, help="shape radius in pixels"),
+        Float("speed", 2.0, min=0.0, max=100.0, help="pixels per frame"),
+        Choice("background", "gradient", choices=BACKGROUNDS, help="what lies behind the shapes"),
+        Bool("sound", True, help="make a sound track (tones that follow the shapes, a beat)"),
+        Seed("seed", 0, help="places the shapes and picks the random choices"),
+    )
+
+    def run(self, ctx, **_):
+        p = ctx.params
+        shapes = make_shapes(p.count, p.seed, p.width, p.height, p.frames, p.size, p.speed,
+                             p.shape, p.color, p.direction)
+        audio = shapes_audio(shapes, p.frames, p.fps, p.width) if p.sound else None
+        clip = ShapesClip(shapes, p.frames, p.fps, p.width, p.height, p.background, p.seed, audio)
+        return {"video": clip, "caption": caption(shapes), "audio": audio}

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Studio set-up: Debian packages, a virtual environment in .venv, the Python dependencies.
+# Idempotent: a second run only checks. Run as root on Debian (or with sudo available).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PKGS=(python3 python3-venv python3-pip libportaudio2 xvfb xauth
+          libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
+          libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0
+          libegl1 libgl1 libglib2.0-0 libfontconfig1 libdbus-1-3)
+
+if command -v apt-get >/dev/null 2>&1; then
+  missing=()
+  for p in "${APT_PKGS[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    echo "[setup] apt-get install ${missing[*]}"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+fi
+
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  echo "[setup] creating .venv with $($PY --version)"
+  $PY -m venv .venv
+fi
+VPY=.venv/bin/python
+stamp=.venv/.studio-deps
+want="$(sha256sum pyproject.toml | cut -c1-16)"
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  $VPY -m pip install -q --upgrade pip setuptools wheel
+  # torch first and pinned, CPU build: a local wheel when pip is configured with one,
+  # else PyTorch's CPU index. An unpinned torch from PyPI would pull gigabytes of CUDA.
+  if ! $VPY -c "import torch" 2>/dev/null; then
+    $VPY -m pip install -q "torch==2.13.0" --no-index 2>/dev/null \
+      || $VPY -m pip install -q "torch==2.13.0" --index-url https://download.pytorch.org/whl/cpu \
+      || $VPY -m pip install -q "torch==2.13.0"
+  fi
+  $VPY -m pip install -q -e ".[test]"
+  echo "$want" > "$stamp"
+fi
+echo "[setup] ready: $($VPY -c 'import torch, PySide6; print("torch", torch.__version__, "PySide6", PySide6.__version__)')"

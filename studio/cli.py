@@ -1,0 +1,260 @@
+"""Command line: ``python main.py [GRAPH]`` opens the studio; ``render``, ``validate`` and
+``nodes`` work without a window. Bad input prints one line and exits non-zero; ``--debug``
+shows the traceback."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+import traceback
+
+from studio.core.errors import StudioError
+
+EXIT_USAGE = 2
+EXIT_FAILED = 1
+
+
+def _parse_frames(text: str) -> tuple[int, int]:
+    try:
+        a, _, b = text.partition("-")
+        a_i, b_i = int(a), int(b) + 1 if b else int(a) + 1
+    except ValueError:
+        raise StudioError(f"--frames expects A-B (inclusive frame numbers), got '{text}'") from None
+    if a_i < 0 or b_i <= a_i:
+        raise StudioError(f"--frames {text}: the range is empty or negative")
+    return a_i, b_i
+
+
+def _find_node(graph, ref: str):
+    if ref in graph.nodes:
+        return graph.nodes[ref]
+    matches = [n for n in graph.nodes.values() if n.label == ref or (n.title or "").lower() == ref.lower()]
+    if len(matches) == 1:
+        return matches[0]
+    if len(matches) > 1:
+        raise StudioError(f"--set: '{ref}' names {len(matches)} nodes; use a node id "
+                          f"({', '.join(m.id for m in matches)})")
+    raise StudioError(f"--set: no node '{ref}' (nodes: {', '.join(graph.nodes)})")
+
+
+def apply_sets(graph, sets: list[str]) -> None:
+    from studio.core.errors import ParamError, UnknownParamError
+    for s in sets:
+        key, eq, value = s.partition("=")
+        node_ref, dot, pname = key.rpartition(".")
+        if not eq or not dot or not node_ref or not pname:
+            raise StudioError(f"--set expects NODE.PARAM=VALUE, got '{s}'")
+        n = _find_node(graph, node_ref)
+        if n.spec is None:
+            raise StudioError(f"--set: node '{n.id}' is a placeholder for unknown type '{n.type_id}'")
+        p = n.spec.param(pname)
+        if p is None:
+            raise UnknownParamError(pname, f"'{n.label}' has no such parameter (has: "
+                                           f"{', '.join(x.name for x in n.spec.params)})", node_id=n.id)
+        try:
+            graph.set_param(n.id, pname, p.parse(value))
+        except ParamError as e:
+            raise e.for_node(n.id) from None
+
+
+def _file_outputs(graph):
+    """Output nodes that write a file or folder, with the name of that parameter."""
+    out = []
+    for n in graph.nodes.values():
+        if n.spec is None or not n.spec.is_output or n.mode == "mute":
+            continue
+        for p in n.spec.params:
+            if p.kind == "path" and getattr(p, "mode", "") in ("save", "dir"):
+                out.append((n, p.name))
+                break
+    return out
+
+
+def _point_outputs_at(graph, out: str) -> list[str]:
+    """Point the graph's file outputs at OUT; add a Save Video when there is none. Returns targets."""
+    outs = _file_outputs(graph)
+    if len(outs) == 1:
+        n, pname = outs[0]
+        graph.set_param(n.id, pname, out)
+        return [n.id]
+    if len(outs) > 1:
+        os.makedirs(out, exist_ok=True)
+        for n, pname in outs:
+            ext = os.path.splitext(n.params[pname])[1]
+            graph.set_param(n.id, pname, os.path.join(out, f"{n.id}{ext}"))
+        return [n.id for n, _ in outs]
+    # no file output: render the last clip the graph makes
+    for nid in reversed(graph.topo_order()):
+        n = graph.nodes[nid]
+        if n.spec and n.mode != "mute":
+            port = next((o.name for o in n.spec.outputs if o.type == "Video"), None)
+            if port:
+                s = graph.add_node("io.save_video", {"path": out})
+                graph.connect(nid, port, s.id, "video")
+                return [s.id]
+    raise StudioError("the graph makes no video to render")
+
+
+def cmd_render(args) -> int:
+    from tqdm import tqdm
+
+    from studio.core.fileformat import load_graph
+    from studio.engine.device import configure_threads
+    from studio.engine.events import NodeFailed, NodeFinished, NodeProgress, NodeSkipped, NodeStarted
+    from studio.engine.executor import Executor
+
+    configure_threads(interactive=False)
+    graph = load_graph(args.graph)
+    apply_sets(graph, args.set or [])
+    if args.seed is not None:
+        if args.seed < 0:
+            raise StudioError("--seed must be a non-negative integer")
+        graph.settings["seed"] = args.seed
+    if args.device:
+        graph.settings["device"] = args.device
+    frames = _parse_frames(args.frames) if args.frames else None
+    targets = _point_outputs_at(graph, args.output) if args.output else None
+    errs = [e for e in graph.validate()]
+    if errs:
+        raise errs[0]
+
+    bars: dict[str, tqdm] = {}
+    quiet = args.quiet
+
+    def on_event(e):
+        if quiet:
+            return
+        if isinstance(e, NodeStarted):
+            print(f"  {e.title} ({e.node_id}) ...", file=sys.stderr, flush=True)
+        elif isinstance(e, NodeProgress) and e.total:
+            bar = bars.get(e.node_id)
+            if bar is None:
+                bar = bars[e.node_id] = tqdm(total=e.total, unit="frame", leave=False, file=sys.stderr,
+                                             desc=graph.nodes[e.node_id].label if e.node_id in graph.nodes else e.node_id)
+            bar.n = min(e.step, e.total)
+            bar.set_postfix({k: f"{v:.4g}" for k, v in e.values.items()}, refresh=False)
+            bar.refresh()
+        elif isinstance(e, (NodeFinished, NodeFailed)):
+            bar = bars.pop(getattr(e, "node_id", ""), None)
+            if bar is not None:
+                bar.close()
+            if isinstance(e, NodeFinished) and not e.cached:
+                print(f"  done {e.node_id} in {e.seconds:.2f} s", file=sys.stderr)
+        elif isinstance(e, NodeSkipped):
+            print(f"  skipped {e.node_id}: {e.reason}", file=sys.stderr)
+
+    t0 = time.perf_counter()
+    ex = Executor()
+    res = ex.run(graph, targets=targets, on_event=on_event, frame_range=frames)
+    written = [n.params[p] for n, p in _file_outputs(graph) if n.id in res.outputs]
+    print(f"rendered {', '.join(written) or 'nothing to write'} in {time.perf_counter() - t0:.1f} s")
+    return 0
+
+
+def cmd_validate(args) -> int:
+    from studio.core.fileformat import load_graph
+    graph = load_graph(args.graph)
+    errs = graph.validate()
+    if errs:
+        for e in errs:
+            print(f"error: {e}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"{args.graph}: ok ({len(graph.nodes)} nodes, {len(graph.links)} links)")
+    return 0
+
+
+def cmd_nodes(args) -> int:
+    from studio.core.registry import default_registry
+    reg = default_registry()
+    specs = reg.specs()
+    if args.json:
+        print(json.dumps([{
+            "id": s.id, "title": s.title, "category": s.category, "help": s.help, "timing": s.timing,
+            "inputs": [{"name": i.name, "type": i.type, "optional": i.optional} for i in s.inputs],
+            "outputs": [{"name": o.name, "type": o.type} for o in s.outputs],
+            "params": [{"name": p.name, "kind": p.kind, "default": p.default, "help": p.help,
+                        **{k: getattr(p, k) for k in ("min", "max", "choices") if hasattr(p, k)}}
+                       for p in s.params]} for s in specs], indent=1, default=str))
+        return 0
+    cat = None
+    for s in specs:
+        if s.category != cat:
+            cat = s.category
+            print(f"\n[{cat}]")
+        print(f"  {s.id}  —  {s.title} ({s.timing})")
+        for i in s.inputs:
+            print(f"      in  {i.name}: {i.type}{' (optional)' if i.optional else ''}")
+        for o in s.outputs:
+            print(f"      out {o.name}: {o.type}")
+        for p in s.params:
+            print(f"      set {p.describe()}" + (f"  — {p.help}" if p.help else ""))
+    for mod, why in reg.load_errors:
+        print(f"warning: node module {mod} failed to load: {why}", file=sys.stderr)
+    return 0
+
+
+def cmd_gui(args) -> int:
+    try:
+        from studio.ui.app import run_app
+    except ImportError as e:
+        if "studio.ui" not in str(e) and "PySide6" not in str(e):
+            raise
+        print(f"the studio window is not available ({e}); rendering the demo graph instead", file=sys.stderr)
+        ns = argparse.Namespace(graph=args.graph or default_demo(), output="out/demo.mp4", set=[],
+                                frames=None, seed=None, device=None, quiet=False)
+        return cmd_render(ns)
+    return run_app(args.graph)
+
+
+def default_demo() -> str:
+    return os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "assets", "graphs", "demo.json")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="main.py", description="Studio: video-generation pipelines as node graphs")
+    p.add_argument("--debug", action="store_true", help="show tracebacks")
+    sub = p.add_subparsers(dest="cmd")
+    r = sub.add_parser("render", help="run a graph without a window")
+    r.add_argument("graph")
+    r.add_argument("-o", "--output", help="output file (or folder when the graph writes several)")
+    r.add_argument("--set", action="append", metavar="NODE.PARAM=VALUE", help="override a parameter")
+    r.add_argument("--frames", metavar="A-B", help="render frames A to B (inclusive)")
+    r.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"))
+    r.add_argument("--seed", type=int)
+    r.add_argument("-q", "--quiet", action="store_true")
+    v = sub.add_parser("validate", help="check a graph file")
+    v.add_argument("graph")
+    n = sub.add_parser("nodes", help="list every node with its ports and parameters")
+    n.add_argument("--json", action="store_true")
+    g = sub.add_parser("open", help="open the studio (the default)")
+    g.add_argument("graph", nargs="?")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
+    if argv and argv[0] not in ("render", "validate", "nodes", "open", "-h", "--help", "--debug"):
+        argv = ["open"] + argv  # python main.py GRAPH
+    if not [a for a in argv if a != "--debug"]:
+        argv = argv + ["open"]
+    args = build_parser().parse_args(argv)
+    handler = {"render": cmd_render, "validate": cmd_validate, "nodes": cmd_nodes, "open": cmd_gui}[args.cmd]
+    try:
+        return handler(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except StudioError as e:
+        if debug:
+            traceback.print_exc()
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_FAILED
+    except Exception as e:  # noqa: BLE001
+        if debug:
+            traceback.print_exc()
+        else:
+            print(f"error: {type(e).__name__}: {e} (run with --debug for details)", file=sys.stderr)
+        return EXIT_FAILED

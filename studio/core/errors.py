@@ -1,0 +1,118 @@
+"""Every error the user can meet has its own class and a message naming the node, port or parameter."""
+from __future__ import annotations
+
+
+class StudioError(Exception):
+    """Base of all Studio errors. ``str(e)`` is one line fit for a status bar or a CLI."""
+
+    node_id: str | None = None
+
+    def __init__(self, message: str, *, node_id: str | None = None):
+        super().__init__(message)
+        self.node_id = node_id
+
+
+class GraphError(StudioError):
+    """The graph's structure is wrong."""
+
+
+class UnknownNodeTypeError(GraphError):
+    def __init__(self, type_id: str, node_id: str | None = None):
+        where = f"node '{node_id}': " if node_id else ""
+        super().__init__(f"{where}unknown node type '{type_id}' (is the node package installed?)",
+                         node_id=node_id)
+        self.type_id = type_id
+
+
+class NodeNotFoundError(GraphError):
+    def __init__(self, node_id: str):
+        super().__init__(f"no node with id '{node_id}'", node_id=node_id)
+
+
+class PortError(GraphError):
+    """A port that does not exist on a node."""
+
+    def __init__(self, node_id: str, port: str, direction: str, available: list[str]):
+        super().__init__(
+            f"node '{node_id}' has no {direction} port '{port}' (has: {', '.join(available) or 'none'})",
+            node_id=node_id)
+        self.port = port
+
+
+class TypeMismatchError(GraphError):
+    def __init__(self, src: str, src_port: str, src_type: str, dst: str, dst_port: str, dst_type: str):
+        super().__init__(
+            f"cannot connect {src}.{src_port} ({src_type}) to {dst}.{dst_port} ({dst_type}): "
+            f"{dst_type} does not accept {src_type}", node_id=dst)
+        self.src, self.src_port, self.dst, self.dst_port = src, src_port, dst, dst_port
+        self.src_type, self.dst_type = src_type, dst_type
+
+
+class CycleError(GraphError):
+    def __init__(self, cycle: list[str]):
+        super().__init__("the graph has a cycle: " + " -> ".join(cycle + cycle[:1]),
+                         node_id=cycle[0] if cycle else None)
+        self.cycle = cycle
+
+
+class MissingInputError(GraphError):
+    def __init__(self, node_id: str, port: str, title: str = ""):
+        label = f"'{title}' ({node_id})" if title else f"'{node_id}'"
+        super().__init__(f"node {label}: required input '{port}' is not connected", node_id=node_id)
+        self.port = port
+
+
+class ParamError(StudioError):
+    """A parameter value is wrong. Subclasses say how."""
+
+    def __init__(self, param: str, cause: str, node_id: str | None = None):
+        where = f"node '{node_id}', " if node_id else ""
+        super().__init__(f"{where}parameter '{param}': {cause}", node_id=node_id)
+        self.param = param
+        self.cause = cause
+
+    def for_node(self, node_id: str) -> "ParamError":
+        """The same error, now naming the node."""
+        return type(self)(self.param, self.cause, node_id=node_id)
+
+
+class ParamTypeError(ParamError):
+    pass
+
+
+class ParamRangeError(ParamError):
+    pass
+
+
+class UnknownParamError(ParamError):
+    pass
+
+
+class GraphFileError(StudioError):
+    """A graph file cannot be read. Always names the file and the cause."""
+
+    def __init__(self, path: str, cause: str):
+        super().__init__(f"cannot load graph '{path}': {cause}")
+        self.path = path
+        self.cause = cause
+
+
+class NodeExecutionError(StudioError):
+    """A node failed while running. Wraps the original exception."""
+
+    def __init__(self, node_id: str, title: str, cause: BaseException | str):
+        msg = cause if isinstance(cause, str) else (str(cause) or type(cause).__name__)
+        super().__init__(f"node '{title}' ({node_id}) failed: {msg}", node_id=node_id)
+        self.title = title
+        self.cause = cause if isinstance(cause, BaseException) else None
+
+
+class MediaError(StudioError):
+    """A media file is missing, empty or corrupt."""
+
+
+class Cancelled(StudioError):
+    """The run was cancelled by the user."""
+
+    def __init__(self, message: str = "cancelled"):
+        super().__init__(message)

@@ -1,0 +1,271 @@
+"""Graph files: versioned JSON, atomic saves, strict loads that never run code.
+
+    {"format": "studio-graph", "version": 1,
+     "settings": {"seed": 0, "device": "auto"},
+     "nodes": [{"id": "n1", "type": "source.shapes", "params": {...}, "mode": "normal"}],
+     "links": [{"from": ["n1", "video"], "to": ["n2", "video"]}],
+     "ui": {"positions": {"n1": [0, 0]}}}
+
+Node ids survive save and load. Parameters are stored by name. Layout (``ui``) is kept apart
+from semantics. Unknown node types load as placeholders that keep their data and are saved
+back unchanged. Every problem raises :class:`GraphFileError` naming the file and the cause.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from typing import Any, Callable
+
+from .errors import GraphFileError, StudioError
+from .graph import GROUP_TYPE, MODES, Graph, Link
+from .registry import Registry
+
+FORMAT = "studio-graph"
+VERSION = 1
+MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_NODES = 10_000
+
+# version -> function upgrading a document of that version to version + 1
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {}
+
+
+def _migrate_0(doc: dict) -> dict:
+    """Version 0 (pre-release) stored links as [src, src_port, dst, dst_port] lists."""
+    doc = dict(doc)
+    links = []
+    for l in doc.get("links", []):
+        if isinstance(l, list) and len(l) == 4:
+            links.append({"from": [l[0], l[1]], "to": [l[2], l[3]]})
+        else:
+            links.append(l)
+    doc["links"] = links
+    doc["version"] = 1
+    return doc
+
+
+MIGRATIONS[0] = _migrate_0
+
+
+# ------------------------------------------------------------------------------------------
+# writing
+def graph_to_dict(graph: Graph, include_ui: bool = True) -> dict[str, Any]:
+    nodes = []
+    for n in graph.nodes.values():
+        if n.spec is None:  # placeholder: what it was, unchanged
+            d = dict(n.raw) if n.raw else {"id": n.id, "type": n.type_id, "params": n.params}
+            d["id"], d["mode"] = n.id, n.mode
+            nodes.append(d)
+            continue
+        d: dict[str, Any] = {"id": n.id, "type": n.type_id,
+                             "params": {p.name: p.to_json(n.params[p.name]) for p in n.spec.params
+                                        if p.name in n.params}}
+        if n.mode != "normal":
+            d["mode"] = n.mode
+        if n.title:
+            d["title"] = n.title
+        if n.device:
+            d["device"] = n.device
+        if n.subgraph is not None:
+            d["group"] = {"graph": graph_to_dict(n.subgraph), "io": n.raw.get("io", {})}
+        if n.spec.version != 1:
+            d["node_version"] = n.spec.version
+        nodes.append(d)
+    doc: dict[str, Any] = {"format": FORMAT, "version": VERSION, "settings": dict(graph.settings),
+                           "nodes": nodes,
+                           "links": [{"from": [l.src, l.src_port], "to": [l.dst, l.dst_port]} for l in graph.links]}
+    if include_ui:
+        doc["ui"] = graph.ui
+    return doc
+
+
+def graph_to_json(graph: Graph, indent: int | None = 1) -> str:
+    return json.dumps(graph_to_dict(graph), indent=indent, allow_nan=False, ensure_ascii=False)
+
+
+def atomic_write(path: str, data: bytes | str) -> None:
+    """Write to a temporary file in the same folder, fsync, then rename over ``path``."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=os.path.basename(path), dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    try:  # make the rename itself durable
+        dfd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+    except OSError:
+        pass
+
+
+def save_graph(graph: Graph, path: str) -> None:
+    atomic_write(path, graph_to_json(graph) + "\n")
+
+
+# ------------------------------------------------------------------------------------------
+# reading
+class _Bad(Exception):
+    pass
+
+
+def _reject_constant(name: str):
+    raise _Bad(f"'{name}' is not valid JSON")
+
+
+def _expect(cond: bool, msg: str) -> None:
+    if not cond:
+        raise _Bad(msg)
+
+
+def _finite_pair(v: Any) -> bool:
+    return (isinstance(v, list) and len(v) == 2
+            and all(isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x) for x in v))
+
+
+def parse_graph_text(text: str, registry: Registry | None = None, source: str = "<graph>") -> Graph:
+    try:
+        doc = json.loads(text, parse_constant=_reject_constant)
+    except _Bad as e:
+        raise GraphFileError(source, str(e)) from None
+    except json.JSONDecodeError as e:
+        raise GraphFileError(source, f"not valid JSON ({e.msg} at line {e.lineno}, column {e.colno})") from None
+    except (ValueError, RecursionError) as e:
+        raise GraphFileError(source, f"not valid JSON ({type(e).__name__}: {str(e)[:120]})") from None
+    return graph_from_dict(doc, registry, source)
+
+
+def load_graph(path: str, registry: Registry | None = None) -> Graph:
+    try:
+        size = os.path.getsize(path)
+    except OSError as e:
+        raise GraphFileError(path, e.strerror or str(e)) from None
+    if size > MAX_FILE_BYTES:
+        raise GraphFileError(path, f"file is {size / 1e6:.0f} MB, larger than any graph ({MAX_FILE_BYTES / 1e6:.0f} MB)")
+    try:
+        with open(path, "rb") as f:
+            raw = f.read()
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise GraphFileError(path, "not a text file (not UTF-8)") from None
+    except OSError as e:
+        raise GraphFileError(path, e.strerror or str(e)) from None
+    if not text.strip():
+        raise GraphFileError(path, "the file is empty")
+    return parse_graph_text(text, registry, path)
+
+
+def graph_from_dict(doc: Any, registry: Registry | None = None, source: str = "<graph>") -> Graph:
+    try:
+        return _graph_from_dict(doc, registry, depth=0)
+    except _Bad as e:
+        raise GraphFileError(source, str(e)) from None
+    except StudioError as e:
+        raise GraphFileError(source, str(e)) from None
+    except RecursionError:
+        raise GraphFileError(source, "groups are nested too deeply") from None
+
+
+def _graph_from_dict(doc: Any, registry: Registry | None, depth: int, nested: bool = False) -> Graph:
+    _expect(depth < 32, "groups are nested too deeply")
+    _expect(isinstance(doc, dict), f"expected a JSON object at the top, got {type(doc).__name__}")
+    if not nested:
+        _expect(doc.get("format") == FORMAT, f"not a Studio graph (format is {doc.get('format')!r}, "
+                                             f"expected '{FORMAT}')")
+        version = doc.get("version")
+        _expect(isinstance(version, int) and not isinstance(version, bool),
+                f"'version' must be an integer, got {version!r}"[:200])
+        _expect(version <= VERSION, f"made by a newer Studio (file version {version}, this Studio reads "
+                                    f"up to {VERSION}); update Studio to open it")
+        _expect(version >= min(MIGRATIONS, default=VERSION), f"unknown file version {version}")
+        while version < VERSION:
+            doc = MIGRATIONS[version](doc)
+            version = doc["version"]
+
+    g = Graph(registry)
+    settings = doc.get("settings", {})
+    _expect(isinstance(settings, dict), "'settings' must be an object")
+    seed = settings.get("seed", 0)
+    _expect(isinstance(seed, int) and not isinstance(seed, bool) and 0 <= seed < 2**63,
+            f"settings.seed must be a non-negative integer, got {seed!r}"[:200])
+    device = settings.get("device", "auto")
+    _expect(device in ("auto", "cpu", "cuda", "mps"), f"settings.device must be auto, cpu, cuda or mps, got {device!r}"[:200])
+    g.settings.update({k: v for k, v in settings.items() if isinstance(k, str)})
+
+    nodes = doc.get("nodes", [])
+    _expect(isinstance(nodes, list), "'nodes' must be a list")
+    _expect(len(nodes) <= MAX_NODES, f"{len(nodes)} nodes is more than {MAX_NODES}")
+    for k, nd in enumerate(nodes):
+        _expect(isinstance(nd, dict), f"node #{k} must be an object")
+        nid = nd.get("id")
+        _expect(isinstance(nid, str), f"node #{k}: 'id' must be a string, got {nid!r}"[:200])
+        _expect(nid not in g.nodes, f"node id '{nid}' appears twice")
+        t = nd.get("type")
+        _expect(isinstance(t, str) and t, f"node '{nid}': 'type' must be a non-empty string")
+        params = nd.get("params", {})
+        _expect(isinstance(params, dict), f"node '{nid}': 'params' must be an object")
+        mode = nd.get("mode", "normal")
+        _expect(mode in MODES, f"node '{nid}': mode must be one of {', '.join(MODES)}, got {mode!r}"[:200])
+        title = nd.get("title")
+        _expect(title is None or isinstance(title, str), f"node '{nid}': 'title' must be text")
+        ndev = nd.get("device")
+        _expect(ndev in (None, "auto", "cpu", "cuda", "mps"), f"node '{nid}': unknown device {ndev!r}"[:200])
+        if t == GROUP_TYPE:
+            grp = nd.get("group")
+            _expect(isinstance(grp, dict) and isinstance(grp.get("io"), dict),
+                    f"node '{nid}': a group needs 'group': {{'graph', 'io'}}")
+            sub = _graph_from_dict(grp.get("graph"), registry, depth + 1, nested=True)
+            inst = g.add_group(sub, grp["io"], node_id=nid, title=title or "Group", mode=mode)
+            for name, v in params.items():
+                g.set_param(nid, name, v)
+        else:
+            known = g.registry.resolve(t) is not None
+            if known:
+                spec = g.registry.get(t)
+                params = {k: v for k, v in params.items() if spec.param(k) is not None}  # dropped params
+            inst = g.add_node(t, params, node_id=nid, title=title, mode=mode, placeholder_ok=True)
+            if not known:
+                inst.raw = dict(nd)
+        inst.device = ndev
+
+    links = doc.get("links", [])
+    _expect(isinstance(links, list), "'links' must be a list")
+    for k, ld in enumerate(links):
+        _expect(isinstance(ld, dict), f"link #{k} must be an object with 'from' and 'to'")
+        fr, to = ld.get("from"), ld.get("to")
+        ok = all(isinstance(e, list) and len(e) == 2 and all(isinstance(x, str) for x in e) for e in (fr, to))
+        _expect(ok, f"link #{k}: 'from' and 'to' must be [node id, port name]")
+        _expect(fr[0] in g.nodes, f"link #{k}: no node '{fr[0]}'"[:200])
+        _expect(to[0] in g.nodes, f"link #{k}: no node '{to[0]}'"[:200])
+        _expect(g.input_link(to[0], to[1]) is None, f"link #{k}: input {to[0]}.{to[1]} is connected twice")
+        placeholder = g.nodes[fr[0]].spec is None or g.nodes[to[0]].spec is None
+        if placeholder:
+            g.links.append(Link(fr[0], fr[1], to[0], to[1]))
+        else:
+            g.connect(fr[0], fr[1], to[0], to[1])
+    if any(g.nodes[n].spec is None for n in g.nodes):
+        g.topo_order()  # links to placeholders skipped the cycle check in connect()
+
+    ui = doc.get("ui", {})
+    _expect(isinstance(ui, dict), "'ui' must be an object")
+    pos = ui.get("positions", {})
+    _expect(isinstance(pos, dict), "ui.positions must be an object")
+    for nid, p in pos.items():
+        _expect(_finite_pair(p), f"ui.positions['{nid}'] must be [x, y] numbers"[:200])
+    g.ui = dict(ui)
+    g.ui["positions"] = {k: [float(p[0]), float(p[1])] for k, p in pos.items() if k in g.nodes}
+    return g

@@ -1,0 +1,187 @@
+"""Node declarations.
+
+A node is declared once, as a class::
+
+    class Resize(Node):
+        id = "transform.resize"
+        title = "Resize"
+        category = "Transform"
+        help = "Scale every frame."
+        timing = FRAME
+        inputs = (In("video", "Video"),)
+        outputs = (Out("video", "Video"),)
+        params = (Int("width", 640, min=8, max=8192, help="output width in pixels"),)
+
+        def frame(self, ctx, i, video):
+            return cv2.resize(video, (ctx.params.width, ...))
+
+From that one declaration the engine derives validation, the graph file format, the CLI's
+``--set`` and ``nodes`` listing, and the UI derives the canvas node and the properties panel.
+
+Timing says how a node runs over time:
+
+* ``FRAME``: output frame ``i`` depends only on input frame ``i``; implement ``frame()``; the
+  engine returns a lazy clip that wraps the input.
+* ``WINDOW``: output frame ``i`` needs input frames ``i+window[0] .. i+window[1]``; implement
+  ``frames_window()``; neighbours are clamped at the clip's ends.
+* ``CLIP``: the node needs its inputs whole (training, joint sampling, metrics); implement ``run()``.
+* ``SOURCE``: the node makes data from parameters or files (loaders, synthetic sources).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from .errors import ParamError, UnknownParamError
+from .params import Param
+from .types import get_type
+
+FRAME = "frame"
+WINDOW = "window"
+CLIP = "clip"
+SOURCE = "source"
+TIMINGS = (FRAME, WINDOW, CLIP, SOURCE)
+
+
+@dataclass(frozen=True)
+class In:
+    name: str
+    type: str
+    optional: bool = False
+    help: str = ""
+    label: str = ""
+
+    def __post_init__(self):
+        get_type(self.type)  # fail at declaration time on a typo
+
+
+@dataclass(frozen=True)
+class Out:
+    name: str
+    type: str
+    help: str = ""
+    label: str = ""
+
+    def __post_init__(self):
+        get_type(self.type)
+
+
+@dataclass(frozen=True)
+class NodeSpec:
+    """Everything the rest of Studio knows about a node type."""
+    id: str
+    title: str
+    category: str
+    help: str
+    inputs: tuple[In, ...]
+    outputs: tuple[Out, ...]
+    params: tuple[Param, ...]
+    timing: str = CLIP
+    window: tuple[int, int] = (0, 0)
+    version: int = 1
+    legacy_ids: tuple[str, ...] = ()
+    is_output: bool = False
+    cacheable: bool = True
+    cls: type | None = field(default=None, compare=False, repr=False)
+
+    def input(self, name: str) -> In | None:
+        return next((p for p in self.inputs if p.name == name), None)
+
+    def output(self, name: str) -> Out | None:
+        return next((p for p in self.outputs if p.name == name), None)
+
+    def param(self, name: str) -> Param | None:
+        return next((p for p in self.params if p.name == name), None)
+
+    def defaults(self) -> dict[str, Any]:
+        return {p.name: p.default for p in self.params}
+
+    def coerce_params(self, values: dict[str, Any], node_id: str | None = None,
+                      strict: bool = True) -> dict[str, Any]:
+        """Defaults overlaid with ``values``, each coerced and range-checked.
+
+        Unknown names raise :class:`UnknownParamError` when ``strict``, else they are dropped.
+        """
+        out = self.defaults()
+        for name, value in values.items():
+            p = self.param(name)
+            if p is None:
+                if strict:
+                    raise UnknownParamError(name, f"'{self.title}' has no such parameter "
+                                                  f"(has: {', '.join(x.name for x in self.params) or 'none'})",
+                                            node_id=node_id)
+                continue
+            try:
+                out[name] = p.coerce(value)
+            except ParamError as e:
+                raise e.for_node(node_id) if node_id else e
+        return out
+
+
+class Params(dict):
+    """Parameter values with attribute access: ``ctx.params.width``."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+class Node:
+    """Base class of every node. Subclasses set the class attributes below and implement one of
+    ``frame`` (FRAME), ``frames_window`` (WINDOW) or ``run`` (CLIP, SOURCE)."""
+
+    id: ClassVar[str] = ""
+    title: ClassVar[str] = ""
+    category: ClassVar[str] = "Misc"
+    help: ClassVar[str] = ""
+    version: ClassVar[int] = 1
+    legacy_ids: ClassVar[tuple[str, ...]] = ()
+    timing: ClassVar[str] = CLIP
+    window: ClassVar[tuple[int, int]] = (0, 0)
+    inputs: ClassVar[tuple[In, ...]] = ()
+    outputs: ClassVar[tuple[Out, ...]] = ()
+    params: ClassVar[tuple[Param, ...]] = ()
+    is_output: ClassVar[bool] = False
+    cacheable: ClassVar[bool] = True
+
+    _spec: ClassVar[NodeSpec | None] = None
+
+    @classmethod
+    def spec(cls) -> NodeSpec:
+        s = cls.__dict__.get("_spec")
+        if s is None:
+            if not cls.id:
+                raise TypeError(f"{cls.__name__} has no id")
+            if cls.timing not in TIMINGS:
+                raise TypeError(f"{cls.__name__}: timing must be one of {TIMINGS}")
+            names = [p.name for p in cls.params]
+            if len(set(names)) != len(names):
+                raise TypeError(f"{cls.__name__}: duplicate parameter names")
+            s = NodeSpec(id=cls.id, title=cls.title or cls.__name__, category=cls.category,
+                         help=(cls.help or cls.__doc__ or "").strip(), inputs=tuple(cls.inputs),
+                         outputs=tuple(cls.outputs), params=tuple(cls.params), timing=cls.timing,
+                         window=tuple(cls.window), version=cls.version,
+                         legacy_ids=tuple(cls.legacy_ids), is_output=cls.is_output,
+                         cacheable=cls.cacheable, cls=cls)
+            cls._spec = s
+        return s
+
+    # -- to implement ---------------------------------------------------------------------
+    def run(self, ctx, **inputs) -> Any:
+        """Whole-value execution. Returns a dict {output name: value}, or the value itself when
+        the node has one output. FRAME and WINDOW nodes inherit a lazy implementation."""
+        from studio.engine.clip import frame_node_clip
+        return frame_node_clip(self, ctx, inputs)
+
+    def frame(self, ctx, i: int, **inputs) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} must implement frame() or run()")
+
+    def frames_window(self, ctx, i: int, **inputs) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} must implement frames_window() or run()")
+
+    def output_shape(self, ctx, **clips) -> dict[str, Any]:
+        """For FRAME/WINDOW nodes: the output clip's properties when they differ from the
+        first input clip's (keys: width, height, channels, n_frames, fps)."""
+        return {}

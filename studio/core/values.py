@@ -1,0 +1,105 @@
+"""Values that travel on the wires, other than lazy clips (see studio.engine.clip)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+
+@dataclass
+class Audio:
+    """Sampled sound: float32 ``samples`` of shape [n, channels] in [-1, 1] at ``rate`` Hz."""
+    samples: np.ndarray
+    rate: int
+
+    def __post_init__(self):
+        s = np.asarray(self.samples, dtype=np.float32)
+        if s.ndim == 1:
+            s = s[:, None]
+        if s.ndim != 2:
+            raise ValueError(f"audio samples must be [n, channels], got shape {s.shape}")
+        self.samples = s
+        self.rate = int(self.rate)
+        if self.rate <= 0:
+            raise ValueError(f"audio sample rate must be positive, got {self.rate}")
+
+    @property
+    def channels(self) -> int:
+        return self.samples.shape[1]
+
+    @property
+    def n_samples(self) -> int:
+        return self.samples.shape[0]
+
+    @property
+    def duration(self) -> float:
+        return self.n_samples / self.rate
+
+    def slice_seconds(self, t0: float, t1: float) -> np.ndarray:
+        a = max(0, int(round(t0 * self.rate)))
+        b = max(a, int(round(t1 * self.rate)))
+        return self.samples[a:b]
+
+    def for_frames(self, fps: float, a: int, b: int) -> np.ndarray:
+        """The samples that play under video frames [a, b) at ``fps``."""
+        return self.slice_seconds(a / fps, b / fps)
+
+    def mono(self) -> np.ndarray:
+        return self.samples.mean(axis=1)
+
+
+@dataclass
+class Features:
+    """A feature tensor: per clip ``[D]`` or per frame ``[T, D]`` (torch.Tensor).
+
+    ``extras`` carries what a viewer can show (gate values, attention weights, column names).
+    """
+    data: Any
+    per_frame: bool = False
+    fps: float | None = None
+    names: list[str] | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def dim(self) -> int:
+        return int(self.data.shape[-1])
+
+    def __len__(self) -> int:
+        return int(self.data.shape[0]) if self.per_frame else 1
+
+
+@dataclass
+class Keypoints:
+    """Point tracks: ``points`` [T, N, 2] float32 (x, y in pixels), ``visible`` [T, N] bool."""
+    points: np.ndarray
+    visible: np.ndarray
+    width: int
+    height: int
+    fps: float = 24.0
+
+    @property
+    def n_frames(self) -> int:
+        return self.points.shape[0]
+
+    @property
+    def n_points(self) -> int:
+        return self.points.shape[1]
+
+
+@dataclass
+class Latent:
+    data: Any  # torch.Tensor
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ModelRef:
+    """A trained network with the config that rebuilds it."""
+    module: Any  # torch.nn.Module
+    config: dict[str, Any]
+    kind: str = ""
+
+    def summary(self) -> str:
+        n = sum(p.numel() for p in self.module.parameters()) if hasattr(self.module, "parameters") else 0
+        return f"{self.kind or type(self.module).__name__}: {n:,} parameters"

@@ -1,0 +1,1 @@
+"""Headless engine: lazy clips, compile, cache, run. Never imports Qt."""

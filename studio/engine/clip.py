@@ -1,0 +1,240 @@
+"""Lazy clips: frames pulled by index or by chunk, never a whole movie in memory.
+
+A frame is a numpy array ``[H, W, C]``: float32 in [0, 1], RGB for video (C=3), pixel
+displacements for flow (C=2), [0, 1] for masks (C=1). Frames handed out are read-only, so
+they can cross threads and be shared between consumers without copies.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import Any, Callable, Iterator
+
+import numpy as np
+
+from studio.core.errors import Cancelled, NodeExecutionError, StudioError
+from studio.core.values import Audio
+
+
+def _readonly(a: np.ndarray) -> np.ndarray:
+    if a.flags.writeable:
+        a.flags.writeable = False
+    return a
+
+
+class Clip:
+    """Base lazy clip. Subclasses implement ``_frame(i)`` and may override ``_chunk(a, b)``."""
+
+    def __init__(self, n_frames: int, fps: float, width: int, height: int, channels: int = 3,
+                 audio: Audio | None = None):
+        self.n_frames = int(n_frames)
+        self.fps = float(fps)
+        self.width = int(width)
+        self.height = int(height)
+        self.channels = int(channels)
+        self.audio = audio
+        self.producer: tuple[str, str] | None = None  # (node id, title) of the node that made it
+
+    # -- public -------------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return self.n_frames
+
+    @property
+    def duration(self) -> float:
+        return self.n_frames / self.fps if self.fps > 0 else 0.0
+
+    @property
+    def shape(self) -> tuple[int, int, int]:
+        return (self.height, self.width, self.channels)
+
+    def _check_index(self, i: int) -> int:
+        i = int(i)
+        if i < 0:
+            i += self.n_frames
+        if not 0 <= i < self.n_frames:
+            raise IndexError(f"frame {i} is outside the clip (0..{self.n_frames - 1})")
+        return i
+
+    def frame(self, i: int) -> np.ndarray:
+        return _readonly(self._frame(self._check_index(i)))
+
+    def chunk(self, a: int, b: int) -> np.ndarray:
+        """Frames [a, b) stacked: [b-a, H, W, C]."""
+        a = max(0, int(a))
+        b = min(self.n_frames, int(b))
+        if b <= a:
+            return np.zeros((0, self.height, self.width, self.channels), np.float32)
+        return _readonly(self._chunk(a, b))
+
+    def chunks(self, size: int = 16, start: int = 0, stop: int | None = None,
+               check: Callable[[], None] | None = None) -> Iterator[tuple[int, np.ndarray]]:
+        stop = self.n_frames if stop is None else min(stop, self.n_frames)
+        for a in range(max(0, start), stop, size):
+            if check is not None:
+                check()
+            yield a, self.chunk(a, min(a + size, stop))
+
+    def __iter__(self) -> Iterator[np.ndarray]:
+        for i in range(self.n_frames):
+            yield self.frame(i)
+
+    def map(self, fn: Callable[[np.ndarray], np.ndarray], **shape) -> "Clip":
+        """A lazy clip of ``fn(frame)``; ``shape`` overrides width/height/channels."""
+        return MapClip(self, fn, **shape)
+
+    def materialize(self) -> "ArrayClip":
+        return ArrayClip(self.chunk(0, self.n_frames), self.fps, audio=self.audio)
+
+    def describe(self) -> str:
+        return (f"{self.n_frames} frames {self.width}x{self.height}x{self.channels} "
+                f"@ {self.fps:g} fps" + (", with audio" if self.audio is not None else ""))
+
+    # -- to implement -------------------------------------------------------------------------
+    def _frame(self, i: int) -> np.ndarray:
+        raise NotImplementedError
+
+    def _chunk(self, a: int, b: int) -> np.ndarray:
+        out = np.empty((b - a, self.height, self.width, self.channels), np.float32)
+        for k in range(a, b):
+            out[k - a] = self._frame(k)
+        return out
+
+
+class ArrayClip(Clip):
+    """A clip held in memory, [T, H, W, C] float32. Only for nodes that truly need the whole clip."""
+
+    def __init__(self, frames: np.ndarray, fps: float = 24.0, audio: Audio | None = None):
+        frames = np.asarray(frames, dtype=np.float32)
+        if frames.ndim == 3:
+            frames = frames[..., None]
+        if frames.ndim != 4:
+            raise ValueError(f"frames must be [T, H, W, C], got shape {frames.shape}")
+        super().__init__(frames.shape[0], fps, frames.shape[2], frames.shape[1], frames.shape[3], audio)
+        self.frames = _readonly(frames)
+
+    def _frame(self, i: int) -> np.ndarray:
+        return self.frames[i]
+
+    def _chunk(self, a: int, b: int) -> np.ndarray:
+        return self.frames[a:b]
+
+
+class StillClip(Clip):
+    """One image repeated ``n_frames`` times (an Image on a Video input)."""
+
+    def __init__(self, image: np.ndarray, n_frames: int = 1, fps: float = 24.0):
+        image = np.asarray(image, dtype=np.float32)
+        if image.ndim == 2:
+            image = image[..., None]
+        super().__init__(n_frames, fps, image.shape[1], image.shape[0], image.shape[2])
+        self.image = _readonly(image)
+
+    def _frame(self, i: int) -> np.ndarray:
+        return self.image
+
+    def _chunk(self, a: int, b: int) -> np.ndarray:
+        return np.broadcast_to(self.image, (b - a,) + self.image.shape)
+
+
+class MapClip(Clip):
+    def __init__(self, src: Clip, fn: Callable[[np.ndarray], np.ndarray], **shape):
+        super().__init__(shape.get("n_frames", src.n_frames), shape.get("fps", src.fps),
+                         shape.get("width", src.width), shape.get("height", src.height),
+                         shape.get("channels", src.channels), shape.get("audio", src.audio))
+        self.src, self.fn = src, fn
+
+    def _frame(self, i: int) -> np.ndarray:
+        return self.fn(self.src.frame(i))
+
+
+class _RecentFrames:
+    """A tiny per-input LRU so a windowed node does not pull the same neighbour twice."""
+
+    def __init__(self, clip: Clip, size: int):
+        self.clip, self.size = clip, max(1, size)
+        self._d: OrderedDict[int, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, i: int) -> np.ndarray:
+        with self._lock:
+            f = self._d.get(i)
+            if f is not None:
+                self._d.move_to_end(i)
+                return f
+        f = self.clip.frame(i)
+        with self._lock:
+            self._d[i] = f
+            while len(self._d) > self.size:
+                self._d.popitem(last=False)
+        return f
+
+
+def as_clip(value: Any, n_frames: int = 1, fps: float = 24.0) -> Clip:
+    """Clips pass through; an image (H, W, C array) becomes a still clip."""
+    if isinstance(value, Clip):
+        return value
+    if isinstance(value, np.ndarray) and value.ndim in (2, 3):
+        return StillClip(value, n_frames, fps)
+    raise TypeError(f"expected a clip or an image, got {type(value).__name__}")
+
+
+class FrameNodeClip(Clip):
+    """The lazy output of a FRAME or WINDOW node: frame i is computed when pulled."""
+
+    def __init__(self, node, ctx, clips: dict[str, Clip], others: dict[str, Any], **shape):
+        first = next(iter(clips.values()))
+        n = shape.pop("n_frames", min(len(c) for c in clips.values()))
+        super().__init__(n, shape.pop("fps", first.fps), shape.pop("width", first.width),
+                         shape.pop("height", first.height), shape.pop("channels", first.channels),
+                         shape.pop("audio", first.audio))
+        self.node, self.ctx, self.others = node, ctx, others
+        spec = node.spec()
+        self._windowed = spec.timing == "window"
+        self._offsets = range(spec.window[0], spec.window[1] + 1) if self._windowed else None
+        size = (spec.window[1] - spec.window[0] + 2) if self._windowed else 1
+        self._inputs = {k: (_RecentFrames(c, size) if self._windowed else c) for k, c in clips.items()}
+        self._lens = {k: len(c) for k, c in clips.items()}
+
+    def _frame(self, i: int) -> np.ndarray:
+        try:
+            if self._windowed:
+                frames = {k: [src.get(min(max(i + o, 0), self._lens[k] - 1)) for o in self._offsets]
+                          for k, src in self._inputs.items()}
+                out = self.node.frames_window(self.ctx, i, **frames, **self.others)
+            else:
+                frames = {k: src.frame(min(i, self._lens[k] - 1)) for k, src in self._inputs.items()}
+                out = self.node.frame(self.ctx, i, **frames, **self.others)
+        except (StudioError, Cancelled) as e:
+            if isinstance(e, NodeExecutionError) or isinstance(e, Cancelled):
+                raise
+            raise NodeExecutionError(self.ctx.node_id, self.ctx.title, e) from e
+        except Exception as e:  # noqa: BLE001 - any failure in user-facing node code is reported
+            raise NodeExecutionError(self.ctx.node_id, self.ctx.title, e) from e
+        out = np.asarray(out, dtype=np.float32)
+        if out.ndim == 2:
+            out = out[..., None]
+        return out
+
+
+def frame_node_clip(node, ctx, inputs: dict[str, Any]) -> Clip:
+    """Default ``run`` of FRAME and WINDOW nodes: wrap the Video-like inputs lazily."""
+    spec = node.spec()
+    video_types = {"Video", "Flow", "Mask"}
+    clips: dict[str, Clip] = {}
+    others: dict[str, Any] = {}
+    for p in spec.inputs:
+        v = inputs.get(p.name)
+        if p.type in video_types and v is not None:
+            clips[p.name] = as_clip(v)
+        else:
+            others[p.name] = v
+    if not clips:
+        raise StudioError(f"'{spec.title}' is frame-wise but got no clip on its inputs", node_id=ctx.node_id)
+    # Stills broadcast to the length of the longest real clip.
+    real = [c for c in clips.values() if not isinstance(c, StillClip)]
+    if real:
+        n = min(len(c) for c in real)
+        fps = real[0].fps
+        clips = {k: (StillClip(c.image, n, fps) if isinstance(c, StillClip) else c) for k, c in clips.items()}
+    shape = node.output_shape(ctx, **clips, **others) or {}
+    return FrameNodeClip(node, ctx, clips, others, **shape)

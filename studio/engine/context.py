@@ -1,0 +1,107 @@
+"""What a running node sees: its parameters, seed, device, progress reporting, cancellation."""
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from typing import Any, Callable
+
+import numpy as np
+
+from studio.core.errors import Cancelled
+from studio.core.spec import Params
+
+from .events import NodeProgress
+
+
+class CancelToken:
+    """Cooperative cancellation: set from any thread, checked between nodes and inside loops."""
+
+    def __init__(self):
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def check(self) -> None:
+        if self._event.is_set():
+            raise Cancelled()
+
+    def reset(self) -> None:
+        self._event.clear()
+
+
+class Runtime:
+    """The per-run state that contexts reach through. Lazy clips made in an earlier run may be
+    pulled in a later one, so they look up the current event sink and cancel token here."""
+
+    def __init__(self):
+        self.emit: Callable[[Any], None] = lambda e: None
+        self.cancel = CancelToken()
+
+
+def derive_seed(graph_seed: int, node_id: str, node_seed: int = 0) -> int:
+    h = hashlib.sha256(f"{graph_seed}:{node_id}:{node_seed}".encode()).digest()
+    return int.from_bytes(h[:4], "little") & 0x7FFFFFFF
+
+
+class Context:
+    PROGRESS_INTERVAL = 0.05  # seconds between progress events of one node (the last always goes)
+
+    def __init__(self, node_id: str, title: str, params: dict[str, Any], seed: int, device,
+                 runtime: Runtime, frame_range: tuple[int, int] | None = None,
+                 options: dict[str, Any] | None = None):
+        self.node_id = node_id
+        self.title = title
+        self.params = Params(params)
+        self.seed = seed
+        self.device = device
+        self.runtime = runtime
+        self.frame_range = frame_range
+        self.options = options or {}
+        self._last_progress = 0.0
+
+    # -- cancellation ---------------------------------------------------------------------
+    @property
+    def cancelled(self) -> bool:
+        return self.runtime.cancel.cancelled
+
+    def check_cancelled(self) -> None:
+        self.runtime.cancel.check()
+
+    # -- reporting ------------------------------------------------------------------------
+    def progress(self, step: int, total: int | None = None, *, frame: int | None = None,
+                 preview: Any = None, message: str | None = None, force: bool = False, **values: float) -> None:
+        self.check_cancelled()
+        now = time.perf_counter()
+        last = total is not None and step >= total
+        if not (force or last or preview is not None or now - self._last_progress >= self.PROGRESS_INTERVAL):
+            return
+        self._last_progress = now
+        self.runtime.emit(NodeProgress(self.node_id, step, total, frame, preview, message,
+                                       {k: float(v) for k, v in values.items()}))
+
+    def log(self, message: str) -> None:
+        self.runtime.emit(NodeProgress(self.node_id, 0, None, None, None, message))
+
+    # -- randomness -----------------------------------------------------------------------
+    def rng(self, salt: int = 0) -> np.random.Generator:
+        return np.random.default_rng([self.seed, salt])
+
+    def torch_generator(self, device=None, salt: int = 0):
+        import torch
+        dev = torch.device(device) if device is not None else self.device
+        g = torch.Generator(device=dev if dev.type != "mps" else "cpu")
+        g.manual_seed(self.seed * 1_000_003 + salt)
+        return g
+
+    def frames_to_render(self, n_frames: int) -> range:
+        """The frames an output node should write: the in/out range, clamped to the clip."""
+        if self.frame_range is None:
+            return range(0, n_frames)
+        a, b = self.frame_range
+        return range(max(0, a), min(n_frames, b))

@@ -1,0 +1,39 @@
+"""Device choice (CUDA, then MPS, then CPU) and torch thread policy."""
+from __future__ import annotations
+
+import os
+
+import torch
+
+from studio.core.errors import StudioError
+
+DEVICES = ("auto", "cpu", "cuda", "mps")
+
+
+def available_devices() -> list[str]:
+    out = ["cpu"]
+    if torch.cuda.is_available():
+        out.insert(0, "cuda")
+    if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
+        out.insert(0 if "cuda" not in out else 1, "mps")
+    return out
+
+
+def resolve_device(pref: str | None) -> torch.device:
+    pref = (pref or "auto").lower()
+    if pref not in DEVICES:
+        raise StudioError(f"unknown device '{pref}' (use one of {', '.join(DEVICES)})")
+    avail = available_devices()
+    if pref == "auto":
+        return torch.device(avail[0])
+    if pref not in avail:
+        raise StudioError(f"device '{pref}' is not available on this machine (available: {', '.join(avail)})")
+    return torch.device(pref)
+
+
+def configure_threads(interactive: bool) -> int:
+    """Torch on all cores, or all but one while a window must stay responsive."""
+    n = os.cpu_count() or 1
+    want = max(1, n - 1) if interactive else n
+    torch.set_num_threads(want)
+    return want

@@ -1,0 +1,309 @@
+"""Compile a graph into an execution plan and run it, with a signature cache.
+
+Compile: flatten groups, drop muted nodes (and what needs them), turn bypassed nodes into
+typed pass-throughs, compile reroutes away, validate. Run: topological order, output nodes'
+branches first; a node whose signature is cached is not run again. Events go to a callback.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+import torch
+
+from studio.core.errors import (Cancelled, GraphError, MissingInputError, NodeExecutionError,
+                                StudioError, UnknownNodeTypeError)
+from studio.core.graph import Graph, NodeInstance
+from studio.core.groups import flatten
+from studio.core.params import Path as PathParam
+from studio.core.params import Seed
+from studio.core.types import get_type
+
+from .cache import FrameCache, OutputCache, nbytes_of
+from .clip import Clip, StillClip
+from .context import CancelToken, Context, Runtime, derive_seed
+from .device import resolve_device
+from .events import NodeFailed, NodeFinished, NodeSkipped, NodeStarted, RunFinished, RunStarted
+
+CLIP_TYPES = {"Video", "Flow", "Mask"}
+
+
+@dataclass
+class Step:
+    node: NodeInstance
+    inputs: dict[str, tuple[str, str] | None]  # port -> (source node id, source port) or None
+    signature: str = ""
+    device: Any = None
+    seed: int = 0
+
+
+@dataclass
+class Plan:
+    steps: list[Step]
+    skipped: dict[str, str]  # node id -> why
+    device: torch.device
+    graph: Graph
+
+
+@dataclass
+class RunResult:
+    outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    executed: list[str] = field(default_factory=list)
+    cached: list[str] = field(default_factory=list)
+    times: dict[str, float] = field(default_factory=dict)
+    signatures: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def value(self, node_id: str, port: str | None = None) -> Any:
+        outs = self.outputs[node_id]
+        return outs[port] if port is not None else next(iter(outs.values()))
+
+
+def _file_fingerprint(path: str) -> str:
+    try:
+        st = os.stat(path)
+        return f"{os.path.abspath(path)}:{st.st_size}:{st.st_mtime_ns}"
+    except OSError:
+        return f"{path}:missing"
+
+
+def _json_default(v: Any) -> Any:
+    if isinstance(v, (np.integer, np.floating)):
+        return v.item()
+    return repr(v)
+
+
+class Executor:
+    """Runs graphs. Keeps its caches between runs, so a re-run after an edit only runs what changed."""
+
+    def __init__(self, cache: OutputCache | None = None, frame_cache: FrameCache | None = None):
+        self.cache = cache if cache is not None else OutputCache()
+        self.frame_cache = frame_cache if frame_cache is not None else FrameCache()
+        self.runtime = Runtime()
+        self.run_counts: dict[str, int] = {}  # node type -> executions (tests, benchmarks)
+
+    # -- compile --------------------------------------------------------------------------
+    def compile(self, graph: Graph, targets: list[str] | None = None, device: str | None = None,
+                seed: int | None = None) -> Plan:
+        g = flatten(graph)
+        order = g.topo_order()  # raises CycleError
+        dev = resolve_device(device or g.settings.get("device", "auto"))
+        gseed = int(seed if seed is not None else g.settings.get("seed", 0))
+
+        def resolve_source(node_id: str, port: str, seen: int = 0) -> tuple[str, str] | None:
+            """Follow bypassed nodes and reroutes back to a real producer."""
+            n = g.nodes[node_id]
+            if seen > len(g.nodes):
+                raise GraphError("bypass chain loops", node_id=node_id)
+            if n.mode == "mute":
+                return None
+            reroute = n.type_id == "studio.reroute"
+            if n.mode == "bypass" or reroute:
+                out_t = None if reroute else n.spec.output(port).type
+                for p in n.spec.inputs:
+                    if reroute or get_type(p.type).accepts(get_type(out_t)) or p.type == out_t:
+                        link = g.input_link(n.id, p.name)
+                        if link is not None:
+                            return resolve_source(link.src, link.src_port, seen + 1)
+                return None
+            return (node_id, port)
+
+        # which nodes must run
+        if targets:
+            for t in targets:
+                graph.node(t)  # raises NodeNotFoundError for a stale id
+            wanted = set()
+            for t in targets:
+                if t in g.nodes:
+                    wanted.add(t)
+                else:  # a group id: its inner nodes
+                    wanted.update(n for n in g.nodes if n.startswith(t + "/"))
+        else:
+            wanted = {n.id for n in g.nodes.values() if n.spec is not None and n.spec.is_output}
+            if not wanted:
+                wanted = {n for n in g.nodes if not g.outputs_of(n)}
+        needed = set(wanted)
+        for t in list(wanted):
+            needed |= g.upstream(t)
+
+        steps: list[Step] = []
+        skipped: dict[str, str] = {}
+        by_id: dict[str, Step] = {}
+        # output nodes' branches first, so previews appear early
+        prio = {n: 0 for n in needed}
+        for t in wanted:
+            for u in g.upstream(t) | {t}:
+                prio[u] = min(prio.get(u, 1), 0 if g.nodes[t].spec and g.nodes[t].spec.is_output else 1)
+        order = [n for n in order if n in needed]
+        order = _stable_priority_topo(g, order, prio)
+        for nid in order:
+            n = g.nodes[nid]
+            if n.spec is None:
+                raise UnknownNodeTypeError(n.type_id, nid)
+            if n.mode == "mute":
+                skipped[nid] = "muted"
+                continue
+            if n.mode == "bypass" or n.type_id == "studio.reroute":
+                continue
+            inputs: dict[str, tuple[str, str] | None] = {}
+            skip_reason = None
+            for p in n.spec.inputs:
+                link = g.input_link(nid, p.name)
+                src = resolve_source(link.src, link.src_port) if link is not None else None
+                if src is not None and src[0] in skipped:
+                    src = None
+                if src is None and not p.optional:
+                    if link is None:
+                        raise MissingInputError(nid, p.name, n.label)
+                    skip_reason = f"input '{p.name}' comes from a muted or skipped node"
+                inputs[p.name] = src
+            if skip_reason:
+                skipped[nid] = skip_reason
+                continue
+            node_dev = resolve_device(n.device) if n.device and n.device != "auto" else dev
+            seed_param = next((n.params[p.name] for p in n.spec.params if isinstance(p, Seed)), 0)
+            st = Step(n, inputs, device=node_dev, seed=derive_seed(gseed, nid, seed_param))
+            st.signature = self._signature(st, by_id)
+            by_id[nid] = st
+            steps.append(st)
+        return Plan(steps, skipped, dev, g)
+
+    def _signature(self, st: Step, by_id: dict[str, Step]) -> str:
+        spec = st.node.spec
+        files = []
+        for p in spec.params:
+            if isinstance(p, PathParam) and st.node.params.get(p.name):
+                files.append(_file_fingerprint(st.node.params[p.name]))
+        ins = []
+        for port, src in st.inputs.items():
+            ins.append([port, (by_id[src[0]].signature + ":" + src[1]) if src else None])
+        payload = [spec.id, spec.version, getattr(spec.cls, "code_version", 0), st.node.params, st.seed,
+                   str(st.device), files, ins]
+        return hashlib.sha256(json.dumps(payload, sort_keys=True, default=_json_default).encode()).hexdigest()[:32]
+
+    # -- run ------------------------------------------------------------------------------
+    def run(self, graph: Graph, targets: list[str] | None = None,
+            on_event: Callable[[Any], None] | None = None, cancel: CancelToken | None = None,
+            device: str | None = None, seed: int | None = None,
+            frame_range: tuple[int, int] | None = None, use_cache: bool = True,
+            options: dict[str, Any] | None = None) -> RunResult:
+        emit = on_event or (lambda e: None)
+        self.runtime.emit = emit
+        self.runtime.cancel = cancel or CancelToken()
+        t_run = time.perf_counter()
+        result = RunResult()
+        try:
+            plan = self.compile(graph, targets, device, seed)
+        except StudioError as e:
+            emit(RunFinished(time.perf_counter() - t_run, False, error=e))
+            raise
+        emit(RunStarted([s.node.id for s in plan.steps], str(plan.device)))
+        for nid, why in plan.skipped.items():
+            emit(NodeSkipped(nid, why))
+        values: dict[str, dict[str, Any]] = {}
+        try:
+            for st in plan.steps:
+                self.runtime.cancel.check()
+                n = st.node
+                result.signatures[n.id] = st.signature
+                cached = self.cache.get(st.signature) if use_cache and n.spec.cacheable else None
+                if cached is not None:
+                    values[n.id] = cached
+                    result.cached.append(n.id)
+                    emit(NodeFinished(n.id, 0.0, True, cached))
+                    continue
+                emit(NodeStarted(n.id, n.label))
+                inputs = {port: self._input_value(values, src, n.spec.input(port).type)
+                          for port, src in st.inputs.items()}
+                ctx = Context(n.id, n.label, dict(n.params), st.seed, st.device, self.runtime,
+                              frame_range, {"graph": graph, **(options or {})})
+                t0 = time.perf_counter()
+                try:
+                    torch.manual_seed(st.seed)
+                    instance = n.spec.cls()
+                    out = instance.run(ctx, **inputs)
+                    outs = self._normalise_outputs(n, out)
+                except Cancelled:
+                    raise
+                except NodeExecutionError:
+                    raise  # names the node it happened in (maybe a lazy upstream one)
+                except StudioError as e:
+                    raise NodeExecutionError(n.id, n.label, e) from e
+                except Exception as e:  # noqa: BLE001 - reported with the node's name
+                    raise NodeExecutionError(n.id, n.label, e) from e
+                dt = time.perf_counter() - t0
+                self.run_counts[n.type_id] = self.run_counts.get(n.type_id, 0) + 1
+                values[n.id] = outs
+                result.executed.append(n.id)
+                result.times[n.id] = dt
+                if n.spec.cacheable:
+                    self.cache.put(st.signature, outs, nbytes_of(outs), dt)
+                emit(NodeFinished(n.id, dt, False, outs))
+        except Cancelled as e:
+            result.seconds = time.perf_counter() - t_run
+            emit(RunFinished(result.seconds, False, cancelled=True, error=e,
+                             executed=result.executed, cached=result.cached))
+            raise
+        except NodeExecutionError as e:
+            emit(NodeFailed(e.node_id or "", e))
+            result.seconds = time.perf_counter() - t_run
+            emit(RunFinished(result.seconds, False, error=e, executed=result.executed, cached=result.cached))
+            raise
+        result.outputs = values
+        result.seconds = time.perf_counter() - t_run
+        emit(RunFinished(result.seconds, True, executed=result.executed, cached=result.cached))
+        return result
+
+    @staticmethod
+    def _input_value(values: dict[str, dict[str, Any]], src: tuple[str, str] | None, port_type: str) -> Any:
+        if src is None:
+            return None
+        v = values[src[0]].get(src[1])
+        if port_type in CLIP_TYPES and isinstance(v, np.ndarray) and v.ndim in (2, 3):
+            v = StillClip(v)
+        return v
+
+    @staticmethod
+    def _normalise_outputs(n: NodeInstance, out: Any) -> dict[str, Any]:
+        spec = n.spec
+        if not isinstance(out, dict) or (len(spec.outputs) == 1 and spec.outputs[0].name not in out):
+            if len(spec.outputs) > 1:
+                raise StudioError(f"returned {type(out).__name__}, expected a dict of "
+                                  f"{', '.join(o.name for o in spec.outputs)}")
+            out = {spec.outputs[0].name: out} if spec.outputs else {}
+        for o in spec.outputs:
+            v = out.get(o.name)
+            if o.type in CLIP_TYPES and v is not None and not isinstance(v, Clip):
+                if not (isinstance(v, np.ndarray) and v.ndim in (2, 3)):
+                    raise StudioError(f"output '{o.name}' should be a clip, got {type(v).__name__}")
+            if isinstance(v, Clip) and v.producer is None:
+                v.producer = (n.id, n.label)
+        return out
+
+
+def _stable_priority_topo(g: Graph, order: list[str], prio: dict[str, int]) -> list[str]:
+    """Reorder a topological order so that priority-0 nodes run first where dependencies allow."""
+    pos = {n: i for i, n in enumerate(order)}
+    keep = set(order)
+    indeg = {n: 0 for n in order}
+    succ: dict[str, list[str]] = {n: [] for n in order}
+    for l in g.links:
+        if l.src in keep and l.dst in keep:
+            succ[l.src].append(l.dst)
+            indeg[l.dst] += 1
+    ready = [n for n in order if indeg[n] == 0]
+    out = []
+    while ready:
+        ready.sort(key=lambda n: (prio.get(n, 1), pos[n]))
+        n = ready.pop(0)
+        out.append(n)
+        for m in succ[n]:
+            indeg[m] -= 1
+            if indeg[m] == 0:
+                ready.append(m)
+    return out

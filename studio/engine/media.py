@@ -1,0 +1,308 @@
+"""Media files through PyAV: lazy video decoding with its audio, audio loading, and the
+H.264 + AAC writer that stores the graph in the container's metadata."""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import threading
+from fractions import Fraction
+from typing import Callable, Iterable
+
+import numpy as np
+
+from studio.core.errors import MediaError
+from studio.core.values import Audio
+
+from .clip import Clip
+
+GRAPH_META_KEY = "studio_graph"
+VIDEO_EXTS = (".mp4", ".mov", ".mkv", ".avi", ".webm", ".m4v", ".gif")
+AUDIO_EXTS = (".wav", ".mp3", ".flac", ".ogg", ".m4a", ".aac", ".opus")
+
+
+def _av():
+    import av
+    return av
+
+
+def _open(path: str, what: str):
+    av = _av()
+    if not path:
+        raise MediaError(f"no {what} file chosen")
+    if not os.path.exists(path):
+        raise MediaError(f"{what} file not found: {path}")
+    if os.path.isdir(path):
+        raise MediaError(f"{path} is a folder, not a {what} file")
+    if os.path.getsize(path) == 0:
+        raise MediaError(f"{what} file is empty: {path}")
+    try:
+        return av.open(path)
+    except av.error.FFmpegError as e:
+        raise MediaError(f"cannot read {what} '{os.path.basename(path)}': corrupt or not a {what} "
+                         f"file ({e.strerror or type(e).__name__})") from None
+
+
+class VideoFileClip(Clip):
+    """Frames decoded on demand. Sequential reads continue the decoder; a jump seeks to the
+    nearest keyframe before the frame. The audio track is decoded on first use."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self._lock = threading.RLock()
+        c = _open(path, "video")
+        try:
+            if not c.streams.video:
+                raise MediaError(f"'{os.path.basename(path)}' has no video stream")
+            s = c.streams.video[0]
+            pts = []
+            try:
+                for pkt in c.demux(s):
+                    if pkt.pts is not None and pkt.size > 0:
+                        pts.append(pkt.pts)
+            except _av().error.FFmpegError as e:
+                if not pts:
+                    raise MediaError(f"cannot read video '{os.path.basename(path)}': {e.strerror or e}") from None
+            pts.sort()
+            if not pts:
+                raise MediaError(f"video '{os.path.basename(path)}' has no frames")
+            rate = s.average_rate or s.guessed_rate or Fraction(24)
+            fps = float(rate)
+            w, h = s.codec_context.width, s.codec_context.height
+            if not w or not h:
+                raise MediaError(f"video '{os.path.basename(path)}' has no frame size")
+            self._time_base = s.time_base
+            self._has_audio = bool(c.streams.audio)
+        finally:
+            c.close()
+        self._pts = pts
+        self._index = {p: i for i, p in enumerate(pts)}
+        self._container = None
+        self._iter = None
+        self._next = -1
+        self._audio: Audio | None = None
+        self._audio_loaded = False
+        super().__init__(len(pts), fps, w, h, 3, None)
+
+    # audio is decoded lazily --------------------------------------------------------------
+    @property
+    def audio(self) -> Audio | None:
+        if not self._audio_loaded:
+            with self._lock:
+                if not self._audio_loaded:
+                    self._audio = load_audio(self.path) if self._has_audio else None
+                    self._audio_loaded = True
+        return self._audio
+
+    @audio.setter
+    def audio(self, value) -> None:
+        if value is not None:
+            self._audio, self._audio_loaded = value, True
+
+    def _reopen(self, target_pts: int) -> None:
+        if self._container is None:
+            self._container = _open(self.path, "video")
+        s = self._container.streams.video[0]
+        s.thread_type = "AUTO"
+        self._container.seek(int(target_pts), stream=s, backward=True, any_frame=False)
+        self._iter = self._container.decode(s)
+
+    def _frame(self, i: int) -> np.ndarray:
+        with self._lock:
+            target = self._pts[i]
+            if self._iter is None or i != self._next:
+                self._reopen(target)
+            try:
+                for fr in self._iter:
+                    if fr.pts is None or fr.pts < target:
+                        continue
+                    self._next = self._index.get(fr.pts, i) + 1
+                    arr = fr.to_ndarray(format="rgb24")
+                    return arr.astype(np.float32) * np.float32(1 / 255)
+            except _av().error.FFmpegError as e:
+                self._iter = None
+                raise MediaError(f"video '{os.path.basename(self.path)}' is corrupt at frame {i}: "
+                                 f"{e.strerror or e}") from None
+            self._iter = None
+            raise MediaError(f"video '{os.path.basename(self.path)}' ended before frame {i}")
+
+    def close(self) -> None:
+        with self._lock:
+            if self._container is not None:
+                self._container.close()
+            self._container, self._iter = None, None
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001
+            pass
+
+
+def load_audio(path: str, rate: int | None = None, mono: bool = False) -> Audio:
+    """Decode a file's first audio stream to float32 [n, channels]."""
+    av = _av()
+    c = _open(path, "audio")
+    try:
+        if not c.streams.audio:
+            raise MediaError(f"'{os.path.basename(path)}' has no audio stream")
+        s = c.streams.audio[0]
+        src_rate = s.codec_context.sample_rate or 44100
+        layout = "mono" if mono or (s.codec_context.channels or 1) == 1 else "stereo"
+        out_rate = int(rate or src_rate)
+        res = av.AudioResampler(format="flt", layout=layout, rate=out_rate)
+        parts = []
+        try:
+            for fr in c.decode(s):
+                for r in res.resample(fr):
+                    parts.append(r.to_ndarray())
+            for r in res.resample(None):
+                parts.append(r.to_ndarray())
+        except av.error.FFmpegError as e:
+            if not parts:
+                raise MediaError(f"cannot decode audio of '{os.path.basename(path)}': {e.strerror or e}") from None
+        finally:
+            pass
+    finally:
+        c.close()
+    nch = 1 if layout == "mono" else 2
+    if not parts:
+        return Audio(np.zeros((0, nch), np.float32), out_rate)
+    data = np.concatenate([p.reshape(-1) for p in parts]).reshape(-1, nch)  # packed 'flt' is interleaved
+    return Audio(data, out_rate)
+
+
+def _even(n: int) -> int:
+    return n + (n % 2)
+
+
+def to_uint8(frames: np.ndarray) -> np.ndarray:
+    """float [.., C] in [0, 1] -> uint8 RGB; 1 channel is repeated to grey."""
+    out = np.clip(frames * 255.0 + 0.5, 0, 255).astype(np.uint8)
+    if out.shape[-1] == 1:
+        out = np.repeat(out, 3, axis=-1)
+    return out
+
+
+def write_video(path: str, clip: Clip, frames: Iterable[int] | range | None = None, *,
+                audio: Audio | None = None, graph_json: str | None = None, crf: int = 18,
+                preset: str = "medium", chunk: int = 16,
+                on_chunk: Callable[[int, int], None] | None = None,
+                check: Callable[[], None] | None = None, producer: str = "") -> int:
+    """Encode ``clip`` (frames ``frames``, default all) as H.264 MP4 with AAC sound.
+
+    Writes to a temporary file and renames it over ``path`` at the end, so a failed or
+    cancelled render never leaves a half-written file where a good one was. Returns the
+    number of frames written."""
+    av = _av()
+    if clip.channels not in (1, 3):
+        raise MediaError(f"cannot encode a {clip.channels}-channel clip as video "
+                         f"(flow? use 'Flow to Colour' first)")
+    rng = frames if frames is not None else range(clip.n_frames)
+    rng = range(rng.start, rng.stop) if isinstance(rng, range) else rng
+    if len(rng) == 0:
+        raise MediaError("nothing to render: the frame range is empty")
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".render-", suffix=os.path.splitext(path)[1] or ".mp4", dir=folder)
+    os.close(fd)
+    fps = Fraction(clip.fps).limit_denominator(1001)
+    W, H = _even(clip.width), _even(clip.height)
+    n_written = 0
+    try:
+        c = av.open(tmp, "w", format="mp4", options={"movflags": "use_metadata_tags+faststart"})
+        try:
+            if graph_json:
+                c.metadata[GRAPH_META_KEY] = graph_json
+            c.metadata["encoder_app"] = "Studio"
+            vs = c.add_stream("libx264", rate=fps)
+            vs.width, vs.height, vs.pix_fmt = W, H, "yuv420p"
+            vs.options = {"crf": str(crf), "preset": preset}
+            aud = audio
+            as_ = None
+            if aud is not None and aud.n_samples > 0:
+                as_ = c.add_stream("aac", rate=aud.rate)
+                as_.layout = "stereo" if aud.channels >= 2 else "mono"
+            a0, a1 = rng[0], rng[-1] + 1
+            for start in range(a0, a1, chunk):
+                if check is not None:
+                    check()
+                block = clip.chunk(start, min(start + chunk, a1))
+                if not np.isfinite(block).all():
+                    bad = start + int(np.argmax(~np.isfinite(block).reshape(len(block), -1).all(axis=1)))
+                    who = f" made by '{producer}'" if producer else ""
+                    raise MediaError(f"frame {bad}{who} contains NaN or infinite values")
+                u8 = to_uint8(block)
+                if u8.shape[1] != H or u8.shape[2] != W:
+                    u8 = np.pad(u8, ((0, 0), (0, H - u8.shape[1]), (0, W - u8.shape[2]), (0, 0)), mode="edge")
+                for f in u8:
+                    for p in vs.encode(av.VideoFrame.from_ndarray(f, format="rgb24")):
+                        c.mux(p)
+                    n_written += 1
+                if on_chunk is not None:
+                    on_chunk(n_written, len(rng))
+            for p in vs.encode(None):
+                c.mux(p)
+            if as_ is not None:
+                samples = aud.slice_seconds(a0 / clip.fps, a1 / clip.fps)
+                if samples.shape[0] > 0:
+                    nch = 2 if as_.layout.name == "stereo" else 1
+                    s = samples[:, :nch] if samples.shape[1] >= nch else np.repeat(samples, nch, axis=1)
+                    s = np.ascontiguousarray(np.clip(s, -1, 1).T.astype(np.float32))
+                    step = aud.rate  # one second per frame object
+                    for k in range(0, s.shape[1], step):
+                        fr = av.AudioFrame.from_ndarray(np.ascontiguousarray(s[:, k:k + step]), format="fltp",
+                                                        layout=as_.layout.name)
+                        fr.sample_rate = aud.rate
+                        fr.pts = k
+                        for p in as_.encode(fr):
+                            c.mux(p)
+                for p in as_.encode(None):
+                    c.mux(p)
+        finally:
+            c.close()
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return n_written
+
+
+def read_graph_json(path: str) -> str | None:
+    """The graph a clip was rendered from, or None when it carries none."""
+    av = _av()
+    try:
+        with av.open(path) as c:
+            meta = dict(c.metadata)
+    except (av.error.FFmpegError, OSError):
+        return None
+    text = meta.get(GRAPH_META_KEY)
+    if not text:
+        return None
+    try:
+        json.loads(text)
+    except ValueError:
+        return None
+    return text
+
+
+def probe(path: str) -> dict:
+    """Frame count, fps, size and audio facts of a media file (for tests and the CLI)."""
+    av = _av()
+    with av.open(path) as c:
+        info: dict = {"format": c.format.name, "duration": (c.duration or 0) / 1e6}
+        if c.streams.video:
+            s = c.streams.video[0]
+            info.update(width=s.codec_context.width, height=s.codec_context.height,
+                        fps=float(s.average_rate or 0), codec=s.codec_context.name)
+            info["frames"] = sum(1 for _ in c.decode(s))
+        c.seek(0)
+    with av.open(path) as c:
+        if c.streams.audio:
+            a = c.streams.audio[0]
+            info.update(audio_codec=a.codec_context.name, audio_rate=a.codec_context.sample_rate,
+                        audio_channels=a.codec_context.channels)
+    return info
