@@ -91,7 +91,10 @@ class Float(Param):
                 raise self._type_error(value, "a number") from None
         if not _is_number(value):
             raise self._type_error(value, "a number")
-        value = float(value)
+        try:
+            value = float(value)
+        except OverflowError:
+            raise ParamRangeError(self.name, "the number is too large") from None
         if not math.isfinite(value):
             raise ParamRangeError(self.name, f"{value} is not a finite number")
         if (self.min is not None and value < self.min) or (self.max is not None and value > self.max):

@@ -102,8 +102,8 @@ class VideoFileClip(Clip):
     def _reopen(self, target_pts: int) -> None:
         if self._container is None:
             self._container = _open(self.path, "video")
+            self._container.streams.video[0].thread_type = "AUTO"
         s = self._container.streams.video[0]
-        s.thread_type = "AUTO"
         self._container.seek(int(target_pts), stream=s, backward=True, any_frame=False)
         self._iter = self._container.decode(s)
 

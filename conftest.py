@@ -1,0 +1,36 @@
+"""Root test configuration: Qt runs offscreen; no test may leave a QThread running."""
+import os
+import sys
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("STUDIO_NO_AUDIO_DEVICE", "1")  # tests never touch the sound card
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _no_dangling_qthreads(request):
+    """Fail a test that leaves a QThread running (napari's dangling_qthreads)."""
+    if "qtbot" not in request.fixturenames and "qapp" not in request.fixturenames:
+        yield
+        return
+    yield
+    try:
+        from PySide6.QtCore import QThread
+    except ImportError:  # pragma: no cover
+        return
+    import gc
+    running = [o for o in gc.get_objects() if isinstance(o, QThread) and _is_running(o)]
+    if running:
+        for t in running:
+            t.quit()
+            t.wait(2000)
+        pytest.fail(f"test left {len(running)} QThread(s) running")
+
+
+def _is_running(t) -> bool:
+    try:
+        return t.isRunning()
+    except RuntimeError:  # C++ object already deleted
+        return False

@@ -1,0 +1,325 @@
+"""The open graph, its undo history and its file: the one place the window edits the model.
+
+Every edit (from the canvas, the properties panel, menus or the toolbar) is a QUndoCommand on
+``Document.undo_stack`` that changes ``Document.graph`` (the headless model, the source of truth).
+The canvas and the panels follow the model through ``Document.changed`` (graph events re-emitted
+as a Qt signal) and never change it behind the history's back.
+"""
+from __future__ import annotations
+
+import copy
+import time
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from studio.core.graph import Graph, Link, NodeInstance
+
+MERGE_SECONDS = 1.0  # consecutive edits of one parameter within this merge into one undo step
+
+
+class Document(QObject):
+    changed = Signal(str, dict)          # graph events: node_added, node_removed, link_added, ...
+    positions_changed = Signal(dict)     # {node id: [x, y]}
+    settings_changed = Signal(dict)
+    replaced = Signal()                  # a new graph was loaded: rebuild every view
+    path_changed = Signal(str)
+
+    def __init__(self, graph: Graph | None = None, parent: QObject | None = None):
+        super().__init__(parent)
+        self.undo_stack = QUndoStack(self)
+        self.graph: Graph = graph if graph is not None else Graph()
+        self.path: str | None = None
+        self._unsub = self.graph.subscribe(self._forward)
+
+    # -- model ------------------------------------------------------------------------------
+    def _forward(self, event: str, payload: dict) -> None:
+        self.changed.emit(event, payload)
+
+    def set_graph(self, graph: Graph, path: str | None = None) -> None:
+        """Replace the graph (New, Open, recovery): clears the history and marks it clean."""
+        self._unsub()
+        self.graph = graph
+        self._unsub = graph.subscribe(self._forward)
+        self.undo_stack.clear()
+        self.undo_stack.setClean()
+        self.path = path
+        self.replaced.emit()
+        self.path_changed.emit(path or "")
+
+    @property
+    def dirty(self) -> bool:
+        return not self.undo_stack.isClean()
+
+    def position(self, node_id: str) -> list[float] | None:
+        return self.graph.ui.get("positions", {}).get(node_id)
+
+    def set_positions(self, positions: dict[str, list[float] | None]) -> None:
+        ps = self.graph.ui.setdefault("positions", {})
+        for nid, p in positions.items():
+            if p is None:
+                ps.pop(nid, None)
+            elif nid in self.graph.nodes:
+                ps[nid] = [float(p[0]), float(p[1])]
+        self.positions_changed.emit({k: v for k, v in positions.items() if v is not None})
+
+    def set_setting(self, name: str, value: Any) -> None:
+        self.graph.settings[name] = value
+        self.settings_changed.emit(dict(self.graph.settings))
+
+    # -- edits (each one undoable) -----------------------------------------------------------
+    def push(self, cmd: QUndoCommand) -> None:
+        self.undo_stack.push(cmd)
+
+    def add_node(self, type_id: str, pos=None, params: dict | None = None) -> str:
+        cmd = AddNodeCmd(self, type_id, params or {}, pos)
+        self.push(cmd)
+        return cmd.node_id
+
+    def remove_nodes(self, ids) -> None:
+        ids = [i for i in ids if i in self.graph.nodes]
+        if ids:
+            self.push(RemoveNodesCmd(self, ids))
+
+    def connect(self, src: str, src_port: str, dst: str, dst_port: str) -> None:
+        """Raises the model's error (type mismatch, cycle) without touching the history."""
+        self.graph.check_link(src, src_port, dst, dst_port)
+        if self.graph.input_link(dst, dst_port) == Link(src, src_port, dst, dst_port):
+            return
+        self.push(ConnectCmd(self, Link(src, src_port, dst, dst_port)))
+
+    def disconnect(self, dst: str, dst_port: str) -> None:
+        if self.graph.input_link(dst, dst_port) is not None:
+            self.push(DisconnectCmd(self, dst, dst_port))
+
+    def set_param(self, node_id: str, name: str, value: Any) -> None:
+        inst = self.graph.node(node_id)
+        p = inst.spec.param(name) if inst.spec else None
+        if p is None:
+            self.graph.set_param(node_id, name, value)  # raises the model's error
+            return
+        v = p.coerce(value)
+        if inst.params.get(name) != v:
+            self.push(SetParamCmd(self, node_id, name, v, inst.params.get(name)))
+
+    def set_mode(self, ids, mode: str) -> None:
+        ids = [i for i in ids if i in self.graph.nodes and self.graph.nodes[i].mode != mode]
+        if ids:
+            self.push(SetModeCmd(self, ids, mode))
+
+    def set_title(self, node_id: str, title: str | None) -> None:
+        if (self.graph.node(node_id).title or None) != (title or None):
+            self.push(SetTitleCmd(self, node_id, title or None))
+
+    def move(self, moves: dict[str, tuple[list[float] | None, list[float]]]) -> None:
+        """moves: {node id: (old pos, new pos)}; the view has already moved."""
+        moves = {k: v for k, v in moves.items() if k in self.graph.nodes and v[0] != v[1]}
+        if moves:
+            self.push(MoveCmd(self, moves))
+
+    def change_setting(self, name: str, value: Any) -> None:
+        if self.graph.settings.get(name) != value:
+            self.push(SettingCmd(self, name, value, self.graph.settings.get(name)))
+
+    def paste(self, data: dict, offset=(40.0, 40.0)) -> list[str]:
+        """Add the nodes and inner links of a clipboard snapshot (see :meth:`snapshot`)."""
+        self.undo_stack.beginMacro("paste")
+        idmap: dict[str, str] = {}
+        try:
+            for nd in data.get("nodes", []):
+                pos = nd.get("pos")
+                if pos is not None:
+                    pos = [pos[0] + offset[0], pos[1] + offset[1]]
+                try:
+                    idmap[nd["id"]] = self.add_node(nd["type"], pos, nd.get("params", {}))
+                except Exception:  # noqa: BLE001 - an unknown type in the clipboard is skipped
+                    continue
+                if nd.get("mode", "normal") != "normal":
+                    self.set_mode([idmap[nd["id"]]], nd["mode"])
+                if nd.get("title"):
+                    self.set_title(idmap[nd["id"]], nd["title"])
+            for l in data.get("links", []):
+                if l[0] in idmap and l[2] in idmap:
+                    try:
+                        self.connect(idmap[l[0]], l[1], idmap[l[2]], l[3])
+                    except Exception:  # noqa: BLE001
+                        pass
+        finally:
+            self.undo_stack.endMacro()
+        return list(idmap.values())
+
+    def snapshot(self, ids) -> dict:
+        """The selected nodes and the links between them, as plain data (copy/paste)."""
+        ids = [i for i in ids if i in self.graph.nodes and self.graph.nodes[i].spec is not None
+               and self.graph.nodes[i].subgraph is None]
+        s = set(ids)
+        nodes = []
+        for i in ids:
+            n = self.graph.nodes[i]
+            nodes.append({"id": i, "type": n.type_id, "params": copy.deepcopy(n.params), "mode": n.mode,
+                          "title": n.title, "pos": self.position(i)})
+        links = [list(l) for l in self.graph.links if l.src in s and l.dst in s]
+        return {"nodes": nodes, "links": links}
+
+
+# ------------------------------------------------------------------------------------------
+# commands
+class AddNodeCmd(QUndoCommand):
+    def __init__(self, doc: Document, type_id: str, params: dict, pos):
+        spec = doc.graph.registry.get(type_id)
+        super().__init__(f"add {spec.title}")
+        self.doc, self.type_id, self.params = doc, spec.id, spec.coerce_params(params)
+        self.pos = [float(pos[0]), float(pos[1])] if pos is not None else None
+        self.node_id = doc.graph.new_id()
+
+    def redo(self):
+        self.doc.graph.add_node(self.type_id, self.params, node_id=self.node_id, pos=self.pos)
+
+    def undo(self):
+        self.doc.graph.remove_node(self.node_id)
+
+
+def _restore(doc: Document, inst: NodeInstance, pos) -> None:
+    g = doc.graph
+    if inst.subgraph is not None:
+        new = g.add_group(inst.subgraph, inst.raw.get("io", {}), node_id=inst.id, title=inst.title or "Group",
+                          mode=inst.mode)
+        new.params = copy.deepcopy(inst.params)
+    else:
+        new = g.add_node(inst.type_id, inst.params, node_id=inst.id, title=inst.title, mode=inst.mode,
+                         pos=None, placeholder_ok=True)
+        new.raw = copy.deepcopy(inst.raw)
+        new.error = inst.error
+    new.device = inst.device
+    if pos is not None:
+        doc.set_positions({inst.id: pos})
+
+
+class RemoveNodesCmd(QUndoCommand):
+    def __init__(self, doc: Document, ids: list[str]):
+        super().__init__(f"delete {len(ids)} node{'s' if len(ids) != 1 else ''}")
+        self.doc, self.ids = doc, list(ids)
+        self.saved: list[tuple[NodeInstance, Any]] = []
+        self.links: list[Link] = []
+
+    def redo(self):
+        g = self.doc.graph
+        s = set(self.ids)
+        self.links = [l for l in g.links if l.src in s or l.dst in s]
+        self.saved = [(copy.copy(g.nodes[i]), copy.deepcopy(self.doc.position(i))) for i in self.ids]
+        for i in self.ids:
+            g.remove_node(i)
+
+    def undo(self):
+        for inst, pos in self.saved:
+            _restore(self.doc, inst, pos)
+        for l in self.links:
+            self.doc.graph.connect(*l)
+
+
+class ConnectCmd(QUndoCommand):
+    def __init__(self, doc: Document, link: Link):
+        super().__init__(f"connect {link}")
+        self.doc, self.link = doc, link
+        self.old: Link | None = None
+
+    def redo(self):
+        self.old = self.doc.graph.input_link(self.link.dst, self.link.dst_port)
+        self.doc.graph.connect(*self.link)
+
+    def undo(self):
+        self.doc.graph.disconnect(self.link.dst, self.link.dst_port)
+        if self.old is not None:
+            self.doc.graph.connect(*self.old)
+
+
+class DisconnectCmd(QUndoCommand):
+    def __init__(self, doc: Document, dst: str, dst_port: str):
+        super().__init__(f"disconnect {dst}.{dst_port}")
+        self.doc, self.dst, self.dst_port = doc, dst, dst_port
+        self.old: Link | None = None
+
+    def redo(self):
+        self.old = self.doc.graph.disconnect(self.dst, self.dst_port)
+
+    def undo(self):
+        if self.old is not None:
+            self.doc.graph.connect(*self.old)
+
+
+class SetParamCmd(QUndoCommand):
+    ID = 1001
+
+    def __init__(self, doc: Document, node_id: str, name: str, new: Any, old: Any):
+        super().__init__(f"set {name}")
+        self.doc, self.node_id, self.name, self.new, self.old = doc, node_id, name, new, old
+        self.t = time.monotonic()
+
+    def id(self):
+        return self.ID
+
+    def mergeWith(self, other):  # noqa: N802 - Qt's name
+        if (not isinstance(other, SetParamCmd) or (other.node_id, other.name) != (self.node_id, self.name)
+                or other.t - self.t > MERGE_SECONDS):
+            return False
+        self.new, self.t = other.new, other.t
+        return True
+
+    def redo(self):
+        self.doc.graph.set_param(self.node_id, self.name, self.new)
+
+    def undo(self):
+        self.doc.graph.set_param(self.node_id, self.name, self.old)
+
+
+class SetModeCmd(QUndoCommand):
+    def __init__(self, doc: Document, ids: list[str], mode: str):
+        super().__init__(f"{mode} {len(ids)} node(s)")
+        self.doc, self.mode = doc, mode
+        self.old = {i: doc.graph.nodes[i].mode for i in ids}
+
+    def redo(self):
+        for i in self.old:
+            self.doc.graph.set_mode(i, self.mode)
+
+    def undo(self):
+        for i, m in self.old.items():
+            self.doc.graph.set_mode(i, m)
+
+
+class SetTitleCmd(QUndoCommand):
+    def __init__(self, doc: Document, node_id: str, title: str | None):
+        super().__init__("rename node")
+        self.doc, self.node_id, self.new = doc, node_id, title
+        self.old = doc.graph.node(node_id).title
+
+    def redo(self):
+        self.doc.graph.set_title(self.node_id, self.new)
+
+    def undo(self):
+        self.doc.graph.set_title(self.node_id, self.old)
+
+
+class MoveCmd(QUndoCommand):
+    def __init__(self, doc: Document, moves: dict):
+        super().__init__(f"move {len(moves)} node(s)")
+        self.doc, self.moves = doc, moves
+
+    def redo(self):
+        self.doc.set_positions({k: v[1] for k, v in self.moves.items()})
+
+    def undo(self):
+        self.doc.set_positions({k: v[0] for k, v in self.moves.items()})
+
+
+class SettingCmd(QUndoCommand):
+    def __init__(self, doc: Document, name: str, new: Any, old: Any):
+        super().__init__(f"set graph {name}")
+        self.doc, self.name, self.new, self.old = doc, name, new, old
+
+    def redo(self):
+        self.doc.set_setting(self.name, self.new)
+
+    def undo(self):
+        self.doc.set_setting(self.name, self.old)
