@@ -146,7 +146,7 @@ def cmd_render(args) -> int:
             print(f"  skipped {e.node_id}: {e.reason}", file=sys.stderr)
 
     t0 = time.perf_counter()
-    ex = Executor()
+    ex = Executor(frame_caching=False)  # one pass: caching frames would only cost memory
     res = ex.run(graph, targets=targets, on_event=on_event, frame_range=frames)
     written = [n.params[p] for n, p in _file_outputs(graph) if n.id in res.outputs]
     print(f"rendered {', '.join(written) or 'nothing to write'} in {time.perf_counter() - t0:.1f} s")

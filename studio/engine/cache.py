@@ -82,14 +82,15 @@ class _ByteCache:
             self._bytes += nbytes
             self._evict()
 
+    EVICT_WINDOW = 16
+
     def _evict(self) -> None:
-        if self._bytes <= self.max_bytes:
-            return
-        # largest-and-cheapest first; among equals, least recently used first (dict order)
-        order = sorted(self._d.items(), key=lambda kv: -(kv[1][1] / (kv[1][2] + 1e-3)))
-        for k, (_, nb, _) in order:
-            if self._bytes <= self.max_bytes:
-                break
+        """Among the least recently used entries, drop the largest-and-cheapest first
+        (bytes / seconds it took to make). O(window) per eviction."""
+        while self._bytes > self.max_bytes and self._d:
+            it = iter(self._d.items())
+            window = [next(it) for _ in range(min(self.EVICT_WINDOW, len(self._d)))]
+            k, (_, nb, _) = max(window, key=lambda kv: kv[1][1] / (kv[1][2] + 1e-3))
             del self._d[k]
             self._bytes -= nb
 
@@ -131,7 +132,7 @@ class CachedClip(Clip):
     """A view of ``clip`` whose frames are kept in a shared :class:`FrameCache`."""
 
     def __init__(self, clip: Clip, cache: FrameCache, key: str):
-        super().__init__(clip.n_frames, clip.fps, clip.width, clip.height, clip.channels, clip.audio)
+        super().__init__(clip.n_frames, clip.fps, clip.width, clip.height, clip.channels, audio_from=clip)
         self.src, self.cache, self.key = clip, cache, key
         self.producer = clip.producer
 

@@ -26,7 +26,8 @@ class Clip:
     """Base lazy clip. Subclasses implement ``_frame(i)`` and may override ``_chunk(a, b)``."""
 
     def __init__(self, n_frames: int, fps: float, width: int, height: int, channels: int = 3,
-                 audio: Audio | None = None):
+                 audio: Audio | None = None, audio_from: "Clip | None" = None):
+        self._audio_from = audio_from  # a wrapping clip shares its source's sound, read lazily
         self.n_frames = int(n_frames)
         self.fps = float(fps)
         self.width = int(width)
@@ -34,6 +35,16 @@ class Clip:
         self.channels = int(channels)
         self.audio = audio
         self.producer: tuple[str, str] | None = None  # (node id, title) of the node that made it
+
+    @property
+    def audio(self) -> Audio | None:
+        if self._audio is None and self._audio_from is not None:
+            return self._audio_from.audio
+        return self._audio
+
+    @audio.setter
+    def audio(self, value: Audio | None) -> None:
+        self._audio = value
 
     # -- public -------------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -140,7 +151,7 @@ class MapClip(Clip):
     def __init__(self, src: Clip, fn: Callable[[np.ndarray], np.ndarray], **shape):
         super().__init__(shape.get("n_frames", src.n_frames), shape.get("fps", src.fps),
                          shape.get("width", src.width), shape.get("height", src.height),
-                         shape.get("channels", src.channels), shape.get("audio", src.audio))
+                         shape.get("channels", src.channels), shape.get("audio"), audio_from=src)
         self.src, self.fn = src, fn
 
     def _frame(self, i: int) -> np.ndarray:
@@ -186,7 +197,7 @@ class FrameNodeClip(Clip):
         n = shape.pop("n_frames", min(len(c) for c in clips.values()))
         super().__init__(n, shape.pop("fps", first.fps), shape.pop("width", first.width),
                          shape.pop("height", first.height), shape.pop("channels", first.channels),
-                         shape.pop("audio", first.audio))
+                         shape.pop("audio", None), audio_from=first)
         self.node, self.ctx, self.others = node, ctx, others
         spec = node.spec()
         self._windowed = spec.timing == "window"

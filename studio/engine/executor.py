@@ -24,8 +24,8 @@ from studio.core.params import Path as PathParam
 from studio.core.params import Seed
 from studio.core.types import get_type
 
-from .cache import FrameCache, OutputCache, nbytes_of
-from .clip import Clip, StillClip
+from .cache import CachedClip, FrameCache, OutputCache, nbytes_of
+from .clip import ArrayClip, Clip, StillClip
 from .context import CancelToken, Context, Runtime, derive_seed
 from .device import resolve_device
 from .events import NodeFailed, NodeFinished, NodeSkipped, NodeStarted, RunFinished, RunStarted
@@ -81,9 +81,14 @@ def _json_default(v: Any) -> Any:
 class Executor:
     """Runs graphs. Keeps its caches between runs, so a re-run after an edit only runs what changed."""
 
-    def __init__(self, cache: OutputCache | None = None, frame_cache: FrameCache | None = None):
+    def __init__(self, cache: OutputCache | None = None, frame_cache: FrameCache | None = None,
+                 frame_caching: bool = True):
+        """``frame_caching``: keep the frames of every lazy clip the graph makes in
+        ``frame_cache`` (bounded by bytes), so an edit downstream re-uses the frames upstream.
+        Off for one-shot renders, where it would only cost memory."""
         self.cache = cache if cache is not None else OutputCache()
         self.frame_cache = frame_cache if frame_cache is not None else FrameCache()
+        self.frame_caching = frame_caching
         self.runtime = Runtime()
         self.run_counts: dict[str, int] = {}  # node type -> executions (tests, benchmarks)
 
@@ -224,10 +229,14 @@ class Executor:
                               frame_range, {"graph": graph, **(options or {})})
                 t0 = time.perf_counter()
                 try:
-                    torch.manual_seed(st.seed)
+                    _seed_torch(st.seed, st.device)
                     instance = n.spec.cls()
                     out = instance.run(ctx, **inputs)
                     outs = self._normalise_outputs(n, out)
+                    if self.frame_caching:
+                        outs = {k: (CachedClip(v, self.frame_cache, f"{st.signature}:{k}")
+                                    if isinstance(v, Clip) and not isinstance(v, (ArrayClip, StillClip, CachedClip))
+                                    else v) for k, v in outs.items()}
                 except Cancelled:
                     raise
                 except NodeExecutionError:
@@ -284,6 +293,16 @@ class Executor:
             if isinstance(v, Clip) and v.producer is None:
                 v.producer = (n.id, n.label)
         return out
+
+
+def _seed_torch(seed: int, device) -> None:
+    """Seed torch's global generators for nodes that use them. torch.manual_seed() also
+    queues lazy seeding of every accelerator backend and costs ~0.4 ms; this costs ~2 us."""
+    torch.random.default_generator.manual_seed(seed)
+    if device is not None and device.type == "cuda":
+        torch.cuda.manual_seed(seed)
+    elif device is not None and device.type == "mps":
+        torch.mps.manual_seed(seed)
 
 
 def _stable_priority_topo(g: Graph, order: list[str], prio: dict[str, int]) -> list[str]:

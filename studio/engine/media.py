@@ -98,6 +98,7 @@ class VideoFileClip(Clip):
     def audio(self, value) -> None:
         if value is not None:
             self._audio, self._audio_loaded = value, True
+        self._audio_from = None
 
     def _reopen(self, target_pts: int) -> None:
         if self._container is None:

@@ -1,28 +1,746 @@
-"""PreviewArea: the viewer and the timeline for the selected node's output (minimal first cut)."""
+"""PreviewArea: the viewer and the timeline for the selected node's output (or a pinned one).
+
+The main window docks ``viewer_widget`` and ``timeline_widget``, calls :meth:`show_value` when the
+selection or a node's output changes, forwards the engine's progress events to
+:meth:`on_progress`, and passes :meth:`in_out` to the executor as the render's frame range.
+
+Frames on demand: a lazy clip is wrapped in a :class:`CachedClip` over the frame cache shared with
+the executor, and only the frame under the playhead is pulled. A frame already in the cache is
+shown at once on the GUI thread; any other is computed on one background thread, newest request
+first (a drag over a slow clip computes the frames it stops on, not every one it passed), then
+thumbnails of the visible slots and, while playing, the next few frames.
+"""
 from __future__ import annotations
 
-from typing import Any
+import logging
+import threading
+import time
+from typing import Any, Callable
 
-from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QLabel, QWidget
+import numpy as np
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget)
+
+from studio.core.values import Audio, Features, Keypoints, Latent, ModelRef
+from studio.engine.cache import CachedClip, FrameCache
+from studio.engine.clip import Clip
+
+from .playback import AudioOutput, Player
+from .timeline import Timeline, timecode
+from .viewers import ViewerStack, display_rgb, to_u8
+
+log = logging.getLogger(__name__)
+
+PREFETCH = 4  # frames computed ahead while playing
+
+
+# -- background frame computation ------------------------------------------------------------
+
+
+class FrameFetcher(QObject):
+    """One worker thread that runs frame jobs: the newest urgent one first, then a low-priority
+    queue (replaced wholesale by each ``request_low``). Results come back as ``done`` on the
+    GUI thread."""
+
+    done = Signal(object)  # (generation, tag, frame index, result | None, error | None)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._cond = threading.Condition()
+        self._urgent: tuple | None = None
+        self._low: list[tuple] = []
+        self._closed = False
+        self.busy = False
+        self._thread = threading.Thread(target=self._loop, name="studio-frame-fetcher", daemon=True)
+        self._thread.start()
+
+    def request(self, gen: int, tag: str, i: int, job: Callable[[int], Any]) -> None:
+        with self._cond:
+            self._urgent = (gen, tag, i, job)
+            self._cond.notify()
+
+    def request_low(self, items: list[tuple]) -> None:
+        with self._cond:
+            self._low = list(items)
+            self._cond.notify()
+
+    def cancel_all(self) -> None:
+        with self._cond:
+            self._urgent = None
+            self._low = []
+
+    def idle(self) -> bool:
+        with self._cond:
+            return self._urgent is None and not self._low and not self.busy
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            self._urgent, self._low = None, []
+            self._cond.notify()
+        self._thread.join(5)
+
+    def _loop(self) -> None:
+        while True:
+            with self._cond:
+                while not self._closed and self._urgent is None and not self._low:
+                    self._cond.wait()
+                if self._closed:
+                    return
+                if self._urgent is not None:
+                    item, self._urgent = self._urgent, None
+                else:
+                    item = self._low.pop(0)
+                self.busy = True
+            gen, tag, i, job = item
+            try:
+                res, err = job(i), None
+            except BaseException as e:  # noqa: BLE001 - shown in the viewer, never kills the thread
+                res, err = None, e
+            with self._cond:
+                self.busy = False
+            if not self._closed:
+                self.done.emit((gen, tag, i, res, err))
+
+
+# -- the area -------------------------------------------------------------------------------
+
+
+def classify(value: Any) -> str:
+    if isinstance(value, Clip):
+        return {2: "flow", 1: "mask"}.get(value.channels, "video")
+    if isinstance(value, np.ndarray) and value.ndim in (2, 3) and min(value.shape[:2]) > 1:
+        c = 1 if value.ndim == 2 else value.shape[2]
+        return {2: "flow_image", 1: "mask_image"}.get(c, "image")
+    if isinstance(value, Audio):
+        return "audio"
+    if isinstance(value, Features):
+        return "features"
+    if isinstance(value, Keypoints):
+        return "keypoints"
+    return "text"
+
+
+def describe(value: Any) -> str:
+    """The text a value shows as when it has no picture: a model's summary, numbers, text."""
+    if isinstance(value, ModelRef):
+        import json
+        lines = [value.summary(), "", "config:", json.dumps(value.config, indent=2, default=repr), ""]
+        mod = value.module
+        if hasattr(mod, "named_children"):
+            lines.append(repr(mod))
+        return "\n".join(lines)
+    if isinstance(value, Latent):
+        d = value.data
+        return (f"Latent {tuple(d.shape)} {getattr(d, 'dtype', '')}\n"
+                f"mean {float(d.float().mean()):.4f}  std {float(d.float().std()):.4f}\n{value.info}")
+    if hasattr(value, "detach") and hasattr(value, "shape"):
+        t = value.detach().float().cpu()
+        return (f"Tensor {tuple(value.shape)} {value.dtype}\n"
+                f"min {float(t.min()):.4g}  max {float(t.max()):.4g}  mean {float(t.mean()):.4g}")
+    if isinstance(value, (bool, int, float, np.integer, np.floating)):
+        return f"{value}"
+    if value is None:
+        return "(nothing)"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, np.ndarray):
+        return f"array {value.shape} {value.dtype}\n{np.array2string(value, threshold=200)}"
+    return repr(value)
+
+
+class _Panel(QWidget):
+    """A container that hands keys its children did not use to the timeline."""
+
+    def __init__(self, forward: Callable, parent=None):
+        super().__init__(parent)
+        self._forward = forward
+        self.setFocusPolicy(Qt.ClickFocus)
+
+    def keyPressEvent(self, ev):
+        self._forward(ev)
 
 
 class PreviewArea(QObject):
-    def __init__(self, frame_cache, parent=None):
-        super().__init__(parent)
-        self.frame_cache = frame_cache
-        self.viewer_widget: QWidget = QLabel("no preview")
-        self.timeline_widget: QWidget = QLabel("no timeline")
-        self._in_out: tuple[int, int] | None = None
+    message = Signal(str)  # for the status bar ("no audio device: playing muted", errors)
+    frameShown = Signal(int)  # a frame of the shown value is on screen
+    inOutChanged = Signal(object)
 
+    def __init__(self, frame_cache: FrameCache | None, parent=None, audio_output: AudioOutput | None = None):
+        super().__init__(parent)
+        self.frame_cache = frame_cache if frame_cache is not None else FrameCache()
+        self.fetcher = FrameFetcher(self)
+        self.fetcher.done.connect(self._on_fetched, Qt.QueuedConnection)
+        self.player = Player(audio_output, self)
+        self.player.frameChanged.connect(self._on_player_frame)
+        self.player.playingChanged.connect(self._on_playing)
+        self.player.message.connect(self._say)
+
+        self.node_id: str | None = None
+        self.title = ""
+        self.key = ""
+        self.value: Any = None
+        self.kind = "none"
+        self.clip: CachedClip | None = None
+        self.compare: tuple[str, str, Any, CachedClip | None] | None = None  # B of the A/B wipe
+        self.backdrop: CachedClip | None = None  # last video shown: under masks and keypoints
+        self.pinned = False
+        self.follow_live = True
+        self.auto_thumbnails = True  # compute the visible thumbnail slots in the background
+        self.live_node: str | None = None
+        self.shown_frame: int | None = None  # the frame index on screen
+        self.requested_frame: int | None = None
+        self.last_error: Exception | None = None
+        self._gen = 0
+        self._features_arr: np.ndarray | None = None
+        self._black: np.ndarray | None = None
+
+        self._build_viewer()
+        self._build_timeline()
+        self.clear()
+
+    # -- widgets --------------------------------------------------------------------------
+    def _tool(self, text: str, tip: str, slot, checkable: bool = False) -> QToolButton:
+        b = QToolButton()
+        b.setText(text)
+        b.setToolTip(tip)
+        b.setCheckable(checkable)
+        b.setAutoRaise(True)
+        (b.toggled if checkable else b.clicked).connect(slot)
+        return b
+
+    def _build_viewer(self) -> None:
+        self.viewer_widget = _Panel(self._forward_key)
+        lay = QVBoxLayout(self.viewer_widget)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(4, 2, 4, 2)
+        self.title_label = QLabel("")
+        self.title_label.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
+        self.pin_button = self._tool("Pin", "keep showing this node when the selection changes",
+                                     self.set_pinned, True)
+        self.compare_button = self._tool("A/B", "keep this output as B and wipe between it and the next one",
+                                         self._toggle_compare, True)
+        self.arrows_button = self._tool("Arrows", "draw flow vectors as arrows", self._toggle_arrows, True)
+        self.fit_button = self._tool("Fit", "fit the frame to the viewer (F)", lambda: self.stack.image.fit_to_window())
+        self.one_button = self._tool("1:1", "one image pixel per screen pixel (1)", lambda: self.stack.image.one_to_one())
+        for w in (self.title_label, self.compare_button, self.arrows_button, self.fit_button, self.one_button,
+                  self.pin_button):
+            bar.addWidget(w)
+        lay.addLayout(bar)
+        self.stack = ViewerStack()
+        lay.addWidget(self.stack, 1)
+        self.pixel_label = QLabel("")
+        self.pixel_label.setContentsMargins(6, 1, 6, 1)
+        lay.addWidget(self.pixel_label)
+        self.stack.image.hovered.connect(self.pixel_label.setText)
+
+    def _build_timeline(self) -> None:
+        self.timeline_widget = _Panel(self._forward_key)
+        lay = QVBoxLayout(self.timeline_widget)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(4, 2, 4, 2)
+        self.play_button = self._tool("▶", "play / pause (Space)", lambda: self.toggle_play())
+        self.loop_button = self._tool("Loop", "loop between the in and out points", self._set_loop, True)
+        self.loop_button.setChecked(True)
+        self.mute_button = self._tool("Mute", "play without sound", self._set_mute, True)
+        self.fit_timeline_button = self._tool("Fit", "show the whole clip (\\)", lambda: self.timeline.set_zoom(None))
+        self.time_label = QLabel("")
+        self.info_label = QLabel("")
+        self.info_label.setStyleSheet("color: #c8a040")
+        for w in (self.play_button, self.loop_button, self.mute_button, self.time_label):
+            bar.addWidget(w)
+        bar.addStretch(1)
+        bar.addWidget(self.info_label)
+        bar.addWidget(self.fit_timeline_button)
+        lay.addLayout(bar)
+        self.timeline = Timeline()
+        lay.addWidget(self.timeline, 1)
+        t = self.timeline
+        t.seeked.connect(self.seek)
+        t.playToggled.connect(self.toggle_play)
+        t.shuttle.connect(self._shuttle)
+        t.inOutChanged.connect(self._on_in_out)
+        t.thumbnailsWanted.connect(self._want_thumbnails)
+
+    def _forward_key(self, ev) -> None:
+        self.timeline.keyPressEvent(ev)
+
+    def close(self) -> None:
+        """Stop playback and the background thread (the main window calls this on close)."""
+        self.player.stop()
+        self.fetcher.close()
+
+    # -- the interface the main window uses ----------------------------------------------
     def show_value(self, node_id: str, title: str, value: Any, key: str) -> None:
-        self.viewer_widget.setText(f"{title}: {type(value).__name__}")
+        """Show ``value`` (the output ``key`` = signature:port of node ``node_id``)."""
+        if self.pinned and node_id != self.node_id:
+            return
+        same = node_id == self.node_id and key == self.key
+        if same and value is self.value:
+            return
+        keep_frame = self.timeline.current if node_id == self.node_id else 0
+        playing = self.player.playing
+        self.player.stop()
+        self._gen += 1
+        self.fetcher.cancel_all()
+        self.node_id, self.title, self.key, self.value = node_id, title, key, value
+        self.kind = classify(value)
+        self.last_error = None
+        self.shown_frame = None
+        if self.live_node != node_id:
+            self.live_node = None
+        self.clip = None
+        img = self.stack.image
+        img.caption = ""
+        img.set_b(None)
+        img.set_mask(None)
+        img.set_keypoints(None)
+        kind = self.kind
+        self.title_label.setText(f"<b>{title}</b> &nbsp; {self._summary(value)}")
+        live = set(self.timeline.live) if self.live_node == node_id else set()
+
+        if kind in ("video", "flow", "mask"):
+            clip = value if isinstance(value, CachedClip) and value.cache is self.frame_cache \
+                else CachedClip(value, self.frame_cache, key)
+            self.clip = clip
+            if kind == "video":
+                self.backdrop = clip
+            self._set_timeline(clip.n_frames, clip.fps, clip.width, clip.height, clip.audio)
+            self.timeline.set_computed(clip.computed())
+            self.stack.show_page("image")
+        elif kind in ("image", "flow_image", "mask_image"):
+            self._set_timeline(1, 24.0, value.shape[1], value.shape[0], None)
+            self.stack.show_page("image")
+        elif kind == "keypoints":
+            self._set_timeline(value.n_frames, value.fps, value.width, value.height, None)
+            self.stack.show_page("image")
+        elif kind == "audio":
+            fps = self.backdrop.fps if self.backdrop is not None else 24.0
+            self._set_timeline(max(1, int(np.ceil(value.duration * fps))), fps, 16, 9, value)
+            self.stack.audio.set_audio(value)
+            self.stack.show_page("audio")
+        elif kind == "features":
+            self._features_arr = self.stack.features.set_features(value)
+            n = len(value) if value.per_frame else 1
+            self._set_timeline(n, value.fps or (self.backdrop.fps if self.backdrop else 24.0), 16, 9, None)
+            self.stack.show_page("features")
+        else:
+            self._set_timeline(0, 24.0, 16, 9, None)
+            self.stack.text.setPlainText(describe(value))
+            self.stack.show_page("text")
+        for f in live:
+            self.timeline.live.add(f)
+        self._apply_compare()
+        self.show_frame(min(keep_frame, max(0, self.timeline.n_frames - 1)))
+        if playing and self.timeline.n_frames > 1:
+            self.player.play(self.timeline.current)
 
     def clear(self) -> None:
-        self.viewer_widget.setText("no preview")
-
-    def on_progress(self, event) -> None:
-        pass
+        self.player.stop()
+        self._gen += 1
+        self.fetcher.cancel_all()
+        self.node_id, self.title, self.key, self.value, self.kind = None, "", "", None, "none"
+        self.clip = None
+        self.shown_frame = None
+        self.live_node = None
+        self.title_label.setText("")
+        self.stack.image.set_frame(None)
+        self.stack.image.set_b(None)
+        self.stack.image.set_mask(None)
+        self.stack.image.set_keypoints(None)
+        self.stack.image.caption = ""
+        self.stack.image.set_placeholder("select a node to see its output")
+        self.stack.show_page("image")
+        self._set_timeline(0, 24.0, 16, 9, None)
 
     def in_out(self) -> tuple[int, int] | None:
-        return self._in_out
+        return self.timeline.in_out()
+
+    def on_progress(self, event) -> None:
+        """A NodeProgress from a run: live frames into the timeline, previews into the viewer."""
+        nid = event.node_id
+        if event.frame is None and event.preview is None:
+            return
+        if not self.follow_live or (self.node_id is not None and nid != self.node_id):
+            return
+        if self.live_node != nid:
+            self.live_node = nid
+            if self.node_id is None:
+                self.timeline.live = set()
+                self.timeline.thumbs = {}
+        tl = self.timeline
+        if self.node_id is None:
+            n = max(tl.n_frames, (event.frame or 0) + 1, event.total or 0 if event.frame is not None else 1)
+            if n != tl.n_frames:
+                live, thumbs, cur = set(tl.live), dict(tl.thumbs), tl.current
+                h, w = (event.preview.shape[:2] if event.preview is not None else (9, 16))
+                tl.set_clip(n, tl.fps, w, h, None)
+                tl.live, tl.thumbs, tl.current = live, thumbs, cur
+        preview_u8 = display_rgb(event.preview) if event.preview is not None else None
+        if event.frame is not None:
+            tl.add_live(event.frame, preview_u8)
+        if preview_u8 is not None and not self.player.playing:
+            img = self.stack.image
+            total = f"/{event.total}" if event.total else ""
+            img.caption = f"live: step {event.step}{total}" + (f"  frame {event.frame}" if event.frame is not None else "")
+            if self.kind in ("none", "video", "image", "flow", "mask", "keypoints") or self.node_id is None:
+                self.stack.show_page("image")
+                img.set_frame(np.asarray(event.preview), preview_u8)
+                if event.frame is not None:
+                    tl.set_current(event.frame)
+                    self.shown_frame = event.frame
+
+    # -- more controls --------------------------------------------------------------------
+    def set_pinned(self, pinned: bool) -> None:
+        self.pinned = bool(pinned)
+        if self.pin_button.isChecked() != self.pinned:
+            self.pin_button.setChecked(self.pinned)
+
+    def set_compare(self, node_id: str, title: str, value: Any, key: str) -> None:
+        """Show ``value`` as B right of a wipe over the current output (A)."""
+        clip = None
+        if isinstance(value, Clip):
+            clip = CachedClip(value, self.frame_cache, key)
+        elif not (isinstance(value, np.ndarray) and value.ndim in (2, 3)):
+            raise ValueError(f"only clips and images can be compared, not {type(value).__name__}")
+        self.compare = (node_id, title, value, clip)
+        if self.compare_button.isChecked() is False:
+            self.compare_button.blockSignals(True)
+            self.compare_button.setChecked(True)
+            self.compare_button.blockSignals(False)
+        self._apply_compare()
+        self.show_frame(self.timeline.current)
+
+    def clear_compare(self) -> None:
+        self.compare = None
+        self.compare_button.blockSignals(True)
+        self.compare_button.setChecked(False)
+        self.compare_button.blockSignals(False)
+        self.stack.image.set_b(None)
+        self.show_frame(self.timeline.current)
+
+    def _toggle_compare(self, on: bool) -> None:
+        if on and self.value is not None:
+            try:
+                self.set_compare(self.node_id, self.title, self.value, self.key)
+                self._say(f"B = {self.title}: select another node to wipe between them")
+            except ValueError as e:
+                self._say(str(e))
+                self.clear_compare()
+        else:
+            self.clear_compare()
+
+    def _apply_compare(self) -> None:
+        if self.compare is None:
+            self.stack.image.set_b(None)
+
+    def _toggle_arrows(self, on: bool) -> None:
+        self.stack.image.arrows = bool(on)
+        self.stack.image.update()
+
+    def _set_loop(self, on: bool) -> None:
+        self.player.loop = bool(on)
+
+    def _set_mute(self, on: bool) -> None:
+        self.player.muted = bool(on)
+        if self.player.playing:
+            self.player.play(self.timeline.current)
+
+    # -- playback -------------------------------------------------------------------------
+    def toggle_play(self) -> None:
+        if self.timeline.n_frames <= 1:
+            return
+        self.player.current = self.timeline.current
+        self.player.toggle()
+
+    def _shuttle(self, key: str) -> None:
+        if self.timeline.n_frames <= 1:
+            return
+        self.player.current = self.timeline.current
+        self.player.shuttle(key)
+
+    def _on_player_frame(self, i: int) -> None:
+        self.timeline.set_current(i)
+        self.show_frame(i)
+        if self.player.playing and self.clip is not None:
+            a, b = self.player.range
+            step = 1 if self.player.speed > 0 else -1
+            nxt = [j for j in range(i + step, i + step * (PREFETCH + 1), step) if a <= j < b
+                   and (self.clip.key, j) not in self.frame_cache]
+            if nxt:
+                clip, gen = self.clip, self._gen
+                self.fetcher.request_low([(gen, "prefetch", j, clip.frame) for j in nxt])
+
+    def _on_playing(self, playing: bool) -> None:
+        self.play_button.setText("⏸" if playing else "▶")
+        if playing and self.player.speed != 1.0:
+            self.info_label.setText(f"{self.player.speed:+g}x (muted)")
+        elif playing and not self.player.audio_is_clock and self.player.audio is not None and not self.player.muted:
+            self.info_label.setText("muted: no audio device")
+        elif not playing:
+            self.info_label.setText("" if self.info_label.text().startswith(("+", "-")) else self.info_label.text())
+
+    def _on_in_out(self, io) -> None:
+        if io is None:
+            self.player.set_range(0, self.timeline.n_frames)
+        else:
+            self.player.set_range(*io)
+        self.inOutChanged.emit(io)
+
+    def _say(self, msg: str) -> None:
+        self.info_label.setText(msg if len(msg) < 60 else msg[:57] + "...")
+        self.info_label.setToolTip(msg)
+        self.message.emit(msg)
+
+    # -- frames ---------------------------------------------------------------------------
+    def _set_timeline(self, n: int, fps: float, w: int, h: int, audio: Audio | None) -> None:
+        self.timeline.set_clip(n, fps, w, h, audio)
+        self.player.set_media(n, fps, audio)
+        io = self.timeline.in_out()
+        if io is not None:
+            self.player.set_range(*io)
+        self._update_time_label()
+
+    def _update_time_label(self) -> None:
+        t = self.timeline
+        if t.n_frames:
+            self.time_label.setText(f"frame {t.current} / {t.n_frames - 1}   {timecode(t.current, t.fps)}"
+                                    f"   {t.fps:g} fps")
+        else:
+            self.time_label.setText("")
+
+    def seek(self, i: int) -> None:
+        """Move the playhead to frame ``i`` and show it (computing only that frame)."""
+        self.timeline.set_current(i)
+        self.player.seek(self.timeline.current)
+        self.show_frame(self.timeline.current)
+
+    def _clips_for_frame(self) -> list[CachedClip]:
+        out = []
+        if self.clip is not None:
+            out.append(self.clip)
+        if self.kind in ("mask", "keypoints") and self.backdrop is not None and self.backdrop is not self.clip:
+            v = self.value
+            if (v.width, v.height) == (self.backdrop.width, self.backdrop.height):
+                out.append(self.backdrop)
+        if self.compare is not None and self.compare[3] is not None and self.kind in ("video", "flow", "mask"):
+            out.append(self.compare[3])
+        return out
+
+    def _job(self) -> Callable[[int], dict]:
+        """What frame i of the shown value needs, computed off the GUI thread when uncached."""
+        clip = self.clip
+        clips = self._clips_for_frame()
+        backdrop = next((c for c in clips if c is self.backdrop and c is not clip), None)
+        b = self.compare[3] if self.compare is not None else None
+        b = b if b in clips else None
+
+        def job(i: int) -> dict:
+            out: dict[str, Any] = {}
+            if clip is not None:
+                out["a"] = clip.frame(min(i, clip.n_frames - 1))
+            if backdrop is not None:
+                out["backdrop"] = backdrop.frame(min(i, backdrop.n_frames - 1))
+            if b is not None:
+                out["b"] = b.frame(min(i, b.n_frames - 1))
+            return out
+        return job
+
+    def show_frame(self, i: int) -> None:
+        self._update_time_label()
+        self.requested_frame = i
+        kind = self.kind
+        if kind in ("audio", "features"):
+            view = self.stack.audio if kind == "audio" else self.stack.features
+            view.set_time(i / self.timeline.fps if kind == "audio" else i)
+            self.shown_frame = i
+            self.frameShown.emit(i)
+            return
+        if kind == "text" or kind == "none":
+            return
+        clips = self._clips_for_frame()
+        job = self._job()
+        if all((c.key, min(i, c.n_frames - 1)) in self.frame_cache for c in clips):
+            try:
+                res, err = job(i), None
+            except Exception as e:  # noqa: BLE001
+                res, err = None, e
+            self._display(i, res, err)
+        else:
+            self.fetcher.request(self._gen, "frame", i, job)
+
+    def _on_fetched(self, item) -> None:
+        gen, tag, i, res, err = item
+        if gen != self._gen:
+            return
+        if tag == "thumb":
+            if res is not None:
+                self.timeline.set_thumbnail(i, display_rgb(res, self.kind))
+            if self.clip is not None:
+                self.timeline.set_computed(self.clip.computed())
+            return
+        if tag == "prefetch":
+            if self.clip is not None:
+                self.timeline.add_computed(i)
+            return
+        if i != self.requested_frame:
+            if res is not None and self.clip is not None:
+                self.timeline.add_computed(i)
+            return
+        self._display(i, res, err)
+
+    def _display(self, i: int, res: dict | None, err: Exception | None) -> None:
+        img = self.stack.image
+        if err is not None:
+            self.last_error = err
+            img.set_frame(None)
+            img.set_placeholder(f"frame {i} failed:\n{err}")
+            self._say(f"frame {i}: {err}")
+            return
+        kind = self.kind
+        img.caption = ""
+        if kind in ("video", "flow", "mask"):
+            raw = res["a"]
+            if kind == "mask" and "backdrop" in res:
+                img.set_frame(res["backdrop"])
+                img.set_mask(raw)
+            else:
+                img.set_frame(raw, kind=kind)
+            if "b" in res:
+                img.set_b(res["b"], kind=classify(self.compare[2]))
+            self.timeline.add_computed(i)
+            self._thumb_from(i, raw)
+        elif kind in ("image", "flow_image", "mask_image"):
+            img.set_frame(self.value, kind=kind.replace("_image", "").replace("image", "video"))
+            if self.compare is not None and self.compare[3] is None:
+                img.set_b(self.compare[2])
+        elif kind == "keypoints":
+            kp: Keypoints = self.value
+            if "backdrop" in res:
+                img.set_frame(res["backdrop"])
+            else:
+                if self._black is None or self._black.shape[:2] != (kp.height, kp.width):
+                    self._black = np.zeros((kp.height, kp.width, 3), np.float32)
+                img.set_frame(self._black)
+            t = min(i, kp.n_frames - 1)
+            img.set_keypoints(kp.points[t], kp.visible[t], kp.points[max(0, t - 12):t + 1])
+        self.shown_frame = i
+        self.frameShown.emit(i)
+
+    def _thumb_from(self, i: int, raw: np.ndarray) -> None:
+        """A frame just shown fills its thumbnail slot for free."""
+        for f, _x, w in self.timeline.thumb_slots():
+            if f == i and f not in self.timeline.thumbs:
+                self.timeline.set_thumbnail(i, display_rgb(raw, self.kind))
+                break
+
+    def _want_thumbnails(self, frames: list[int]) -> None:
+        if self.clip is None or not self.auto_thumbnails:
+            return
+        clip, gen = self.clip, self._gen
+        items = [(gen, "thumb", f, clip.frame) for f in frames if 0 <= f < clip.n_frames]
+        self.fetcher.request_low(items)
+
+    # -- misc -----------------------------------------------------------------------------
+    @staticmethod
+    def _summary(value: Any) -> str:
+        if isinstance(value, Clip):
+            return value.describe()
+        if isinstance(value, np.ndarray):
+            return f"image {value.shape[1]}x{value.shape[0]}x{1 if value.ndim == 2 else value.shape[2]}"
+        if isinstance(value, Audio):
+            return f"audio {value.duration:.2f} s, {value.rate} Hz, {value.channels} ch"
+        if isinstance(value, Features):
+            return f"features {tuple(value.data.shape)}" + (" per frame" if value.per_frame else "")
+        if isinstance(value, Keypoints):
+            return f"{value.n_points} points over {value.n_frames} frames"
+        return type(value).__name__
+
+
+# -- a demo window (and the screenshot in the README) ---------------------------------------
+
+
+def _demo(argv: list[str] | None = None) -> int:
+    """``python -m studio.ui.preview [--screenshot PATH]``: synthetic shapes with sound, their
+    optical flow in the viewer (colour wheel and arrows) wiped against the video, the timeline
+    below with thumbnails and the waveform."""
+    import argparse
+    import sys
+
+    from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter
+
+    from studio.core.graph import Graph
+    from studio.engine.executor import Executor
+
+    ap = argparse.ArgumentParser(description=_demo.__doc__)
+    ap.add_argument("--screenshot", help="save a PNG of the window and quit")
+    ap.add_argument("--frames", type=int, default=96)
+    args = ap.parse_args(argv)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    ex = Executor()
+    g = Graph()
+    src = g.add_node("source.shapes", {"frames": args.frames, "width": 320, "height": 180, "count": 3,
+                                       "speed": 3.0, "size": 22.0, "shape": "random", "color": "random"})
+    try:
+        flow = g.add_node("motion.optical_flow", {})
+        g.connect(src.id, "video", flow.id, "video")
+        targets = [src.id, flow.id]
+    except Exception:  # noqa: BLE001 - the motion package is optional here
+        flow, targets = None, [src.id]
+    res = ex.run(g, targets=targets)
+    video = res.value(src.id, "video")
+    if flow is not None:
+        flow_clip = res.value(flow.id, next(iter(res.outputs[flow.id])))
+    else:  # a swirl as a stand-in
+        yy, xx = np.mgrid[0:180, 0:320].astype(np.float32)
+        swirl = np.stack([-(yy - 90) / 12, (xx - 160) / 12], -1)
+        flow_clip = video.map(lambda f: swirl, channels=2)
+
+    win = QMainWindow()
+    win.setWindowTitle("Studio: preview and timeline")
+    area = PreviewArea(ex.frame_cache, win)
+    split = QSplitter(Qt.Vertical)
+    split.addWidget(area.viewer_widget)
+    split.addWidget(area.timeline_widget)
+    split.setSizes([560, 200])
+    win.setCentralWidget(split)
+    win.resize(1280, 820)
+    area.show_value(src.id, "Synthetic Shapes", video, res.signatures[src.id] + ":video")
+    win.show()
+    area.seek(args.frames // 3)
+    app.processEvents()
+    t_end = time.time() + 5
+    while time.time() < t_end and len(area.timeline.thumbs) < len(area.timeline.thumb_slots()):
+        app.processEvents()
+        time.sleep(0.01)
+    area.set_compare(src.id, "Synthetic Shapes", video, res.signatures[src.id] + ":video")
+    fkey = (res.signatures[flow.id] + ":flow") if flow is not None else "demo-flow"
+    area.show_value(flow.id if flow else "flow", "Optical Flow", flow_clip, fkey)
+    area.arrows_button.setChecked(True)
+    area.stack.image.wipe = 0.62
+    area.seek(args.frames // 3)
+    area.timeline.set_in(8)
+    area.timeline.set_out(args.frames - 12)
+    area.seek(args.frames // 3)
+    if args.screenshot:
+        t_end = time.time() + 8
+        while time.time() < t_end and (area.shown_frame != args.frames // 3 or not area.fetcher.idle()
+                                       or len(area.timeline.thumbs) < len(area.timeline.thumb_slots())):
+            app.processEvents()
+            time.sleep(0.01)
+        for _ in range(5):
+            app.processEvents()
+        ok = win.grab().save(args.screenshot)
+        area.close()
+        print(("saved " if ok else "could not save ") + args.screenshot)
+        return 0 if ok else 1
+    app.aboutToQuit.connect(area.close)
+    return app.exec()
+
+
+if __name__ == "__main__":
+    raise SystemExit(_demo())

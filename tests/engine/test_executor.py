@@ -253,3 +253,25 @@ def test_output_cache_evicts_by_bytes():
     c.put("cheap_big", 1, 600, cost=0.001)
     c.put("dear_big", 2, 600, cost=100.0)
     assert "dear_big" in c and "cheap_big" not in c and c.bytes <= 1000
+
+
+def test_edit_downstream_reuses_cached_upstream_frames():
+    g = Graph(registry())
+    src = g.add_node("test.gradient", {"frames": 50})
+    inv = g.add_node("test.invert")
+    col = g.add_node("transform.color", {"exposure": 0.0})
+    g.connect(src.id, "video", inv.id, "video")
+    g.connect(inv.id, "video", col.id, "video")
+    ex = Executor()
+    helpers.CALLS.clear()
+    a = ex.run(g, targets=[col.id]).value(col.id).frame(3)
+    g.set_param(col.id, "exposure", 1.0)
+    b = ex.run(g, targets=[col.id]).value(col.id).frame(3)
+    assert helpers.CALLS["test.invert.frame"] == 1  # frame 3 of Invert came from the frame cache
+    assert np.allclose(b, np.clip(a * 2, 0, 1))
+    # a render-only executor caches no frames
+    helpers.CALLS.clear()
+    ex2 = Executor(frame_caching=False)
+    for _ in range(2):
+        ex2.run(g, targets=[col.id]).value(col.id).frame(3)
+    assert helpers.CALLS["test.invert.frame"] == 2 and len(ex2.frame_cache) == 0

@@ -1,0 +1,327 @@
+"""The properties panel, generated from a node's declaration (its ``params``).
+
+Each edit is a command on the document's undo stack (one history with the canvas); the panel
+follows the model's ``param_changed`` events, so undo/redo update the widgets too."""
+from __future__ import annotations
+
+import random
+from typing import Any, Callable
+
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (QCheckBox, QColorDialog, QComboBox, QDoubleSpinBox, QFileDialog,
+                               QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
+                               QPushButton, QScrollArea, QSlider, QSpinBox, QToolButton, QVBoxLayout,
+                               QWidget)
+
+from studio.core.errors import StudioError
+from studio.core.params import Param
+
+from .document import Document
+
+SLIDER_STEPS = 1000
+INT_MAX = 2**31 - 1
+
+
+class ParamEditor(QWidget):
+    """One parameter: a widget that shows a value and calls ``commit(value)`` on edits."""
+
+    def __init__(self, param: Param, commit: Callable[[Any], None], parent=None):
+        super().__init__(parent)
+        self.param = param
+        self.commit = commit
+        self.setToolTip(param.help)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.lay = lay
+        self.build()
+
+    def build(self):  # pragma: no cover - overridden
+        pass
+
+    def set_value(self, value: Any) -> None:  # pragma: no cover - overridden
+        pass
+
+    def _safe_commit(self, value: Any) -> None:
+        try:
+            self.commit(value)
+        except StudioError:  # the panel reports it and puts the model's value back
+            pass
+
+
+class IntEditor(ParamEditor):
+    def build(self):
+        p = self.param
+        self.spin = QSpinBox(self)
+        lo = p.min if p.min is not None else -INT_MAX
+        hi = p.max if p.max is not None else INT_MAX
+        self.spin.setRange(max(lo, -INT_MAX), min(hi, INT_MAX))
+        self.spin.setSingleStep(p.step)
+        self.spin.setKeyboardTracking(False)
+        self.spin.setAccelerated(True)
+        self.slider = None
+        if p.min is not None and p.max is not None and 0 < p.max - p.min <= 100_000 and p.kind == "int":
+            self.slider = QSlider(Qt.Horizontal, self)
+            self.slider.setRange(p.min, p.max)
+            self.slider.valueChanged.connect(self._from_slider)
+            self.lay.addWidget(self.slider, 3)
+        self.lay.addWidget(self.spin, 2)
+        self.spin.valueChanged.connect(lambda v: self._safe_commit(int(v)))
+
+    def _from_slider(self, v):
+        self._safe_commit(int(v))
+
+    def set_value(self, value):
+        with QSignalBlocker(self.spin):
+            self.spin.setValue(int(value))
+        if self.slider is not None:
+            with QSignalBlocker(self.slider):
+                self.slider.setValue(int(value))
+
+
+class SeedEditor(IntEditor):
+    def build(self):
+        super().build()
+        self.reroll = QToolButton(self)
+        self.reroll.setText("🎲")
+        self.reroll.setToolTip("re-roll: a new random seed")
+        self.reroll.clicked.connect(self.roll)
+        self.lay.addWidget(self.reroll)
+
+    def roll(self):
+        lo = self.param.min if self.param.min is not None else 0
+        hi = self.param.max if self.param.max is not None else INT_MAX
+        self._safe_commit(random.randint(lo, hi))
+
+
+class FloatEditor(ParamEditor):
+    def build(self):
+        p = self.param
+        self.spin = QDoubleSpinBox(self)
+        self.spin.setDecimals(p.decimals)
+        self.spin.setRange(p.min if p.min is not None else -1e12, p.max if p.max is not None else 1e12)
+        self.spin.setSingleStep(p.step)
+        self.spin.setKeyboardTracking(False)
+        self.slider = None
+        if p.min is not None and p.max is not None and p.max > p.min:
+            self.slider = QSlider(Qt.Horizontal, self)
+            self.slider.setRange(0, SLIDER_STEPS)
+            self.slider.valueChanged.connect(self._from_slider)
+            self.lay.addWidget(self.slider, 3)
+        self.lay.addWidget(self.spin, 2)
+        self.spin.valueChanged.connect(lambda v: self._safe_commit(float(v)))
+
+    def _from_slider(self, k):
+        p = self.param
+        v = round(p.min + (p.max - p.min) * k / SLIDER_STEPS, p.decimals)
+        self._safe_commit(min(p.max, max(p.min, v)))
+
+    def set_value(self, value):
+        with QSignalBlocker(self.spin):
+            self.spin.setValue(float(value))
+        if self.slider is not None:
+            p = self.param
+            with QSignalBlocker(self.slider):
+                self.slider.setValue(round((float(value) - p.min) / (p.max - p.min) * SLIDER_STEPS))
+
+
+class BoolEditor(ParamEditor):
+    def build(self):
+        self.box = QCheckBox(self)
+        self.lay.addWidget(self.box)
+        self.box.toggled.connect(lambda v: self._safe_commit(bool(v)))
+
+    def set_value(self, value):
+        with QSignalBlocker(self.box):
+            self.box.setChecked(bool(value))
+
+
+class ChoiceEditor(ParamEditor):
+    def build(self):
+        self.combo = QComboBox(self)
+        self.combo.addItems(list(self.param.choices))
+        self.lay.addWidget(self.combo)
+        self.combo.currentTextChanged.connect(self._safe_commit)
+
+    def set_value(self, value):
+        with QSignalBlocker(self.combo):
+            self.combo.setCurrentText(str(value))
+
+
+class StringEditor(ParamEditor):
+    def build(self):
+        self.edit = QLineEdit(self)
+        self.lay.addWidget(self.edit)
+        self.edit.editingFinished.connect(lambda: self._safe_commit(self.edit.text()))
+
+    def set_value(self, value):
+        if self.edit.text() != value:
+            with QSignalBlocker(self.edit):
+                self.edit.setText(str(value))
+
+
+class TextEditor(ParamEditor):
+    """Multi-line text (prompts): committed while typing, after a short pause."""
+
+    def build(self):
+        self.edit = QPlainTextEdit(self)
+        self.edit.setTabChangesFocus(True)
+        self.edit.setMinimumHeight(70)
+        self.lay.addWidget(self.edit)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(400)
+        self.timer.timeout.connect(self.flush)
+        self.edit.textChanged.connect(self.timer.start)
+
+    def flush(self):
+        self.timer.stop()
+        self._safe_commit(self.edit.toPlainText())
+
+    def set_value(self, value):
+        if self.edit.toPlainText() != value:
+            with QSignalBlocker(self.edit):
+                self.edit.setPlainText(str(value))
+
+
+class PathEditor(StringEditor):
+    def build(self):
+        super().build()
+        self.button = QToolButton(self)
+        self.button.setText("…")
+        self.button.setToolTip("choose " + ("a folder" if self.param.mode == "dir" else "a file"))
+        self.button.clicked.connect(self.browse)
+        self.lay.addWidget(self.button)
+
+    def browse(self):
+        p = self.param
+        start = self.edit.text()
+        if p.mode == "dir":
+            path = QFileDialog.getExistingDirectory(self, p.title, start)
+        elif p.mode == "save":
+            path, _ = QFileDialog.getSaveFileName(self, p.title, start, p.filters)
+        else:
+            path, _ = QFileDialog.getOpenFileName(self, p.title, start, p.filters + ";;All files (*)"
+                                                  if p.filters else "")
+        if path:
+            self.edit.setText(path)
+            self._safe_commit(path)
+
+
+class ColorEditor(ParamEditor):
+    def build(self):
+        self.button = QPushButton(self)
+        self.button.setMinimumWidth(90)
+        self.button.clicked.connect(self.pick)
+        self.lay.addWidget(self.button)
+        self.value = "#ffffff"
+
+    def pick(self):
+        c = QColorDialog.getColor(QColor(self.value), self, self.param.title)
+        if c.isValid():
+            self._safe_commit(c.name())
+
+    def set_value(self, value):
+        self.value = str(value)
+        self.button.setText(self.value)
+        self.button.setStyleSheet(f"background:{self.value}; color:{'#000' if QColor(self.value).lightness() > 128 else '#fff'}")
+
+
+EDITORS = {"int": IntEditor, "float": FloatEditor, "bool": BoolEditor, "choice": ChoiceEditor,
+           "string": StringEditor, "path": PathEditor, "color": ColorEditor, "seed": SeedEditor}
+
+
+def editor_for(param: Param, commit, parent=None) -> ParamEditor:
+    if param.kind == "string" and getattr(param, "multiline", False):
+        return TextEditor(param, commit, parent)
+    return EDITORS.get(param.kind, StringEditor)(param, commit, parent)
+
+
+class PropertiesPanel(QWidget):
+    """Shows the selected node's title, mode and parameters."""
+    message = Signal(str)
+
+    def __init__(self, doc: Document, parent=None):
+        super().__init__(parent)
+        self.doc = doc
+        self.node_id: str | None = None
+        self.editors: dict[str, ParamEditor] = {}
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(4, 4, 4, 4)
+        self.header = QLabel("Select a node to edit its parameters.", self)
+        self.header.setWordWrap(True)
+        outer.addWidget(self.header)
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        outer.addWidget(self.scroll, 1)
+        self.body = QWidget()
+        self.form = QFormLayout(self.body)
+        self.scroll.setWidget(self.body)
+        doc.changed.connect(self._on_model)
+        doc.replaced.connect(lambda: self.show_node(None))
+
+    def show_node(self, node_id: str | None) -> None:
+        if node_id is not None and node_id not in self.doc.graph.nodes:
+            node_id = None
+        self.node_id = node_id
+        self.editors = {}
+        self.body = QWidget()
+        self.form = QFormLayout(self.body)
+        self.form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
+        if node_id is None:
+            self.header.setText("Select a node to edit its parameters.")
+            self.scroll.setWidget(self.body)
+            return
+        inst = self.doc.graph.nodes[node_id]
+        spec = inst.spec
+        self.header.setText(f"<b>{inst.label}</b> <span style='color:#888'>{inst.type_id} · {node_id}</span>"
+                            + (f"<br><span style='color:#aaa'>{spec.help}</span>" if spec and spec.help else "")
+                            + (f"<br><span style='color:#ff6e6e'>{inst.error}</span>" if inst.error else ""))
+        self.title_edit = QLineEdit(inst.title or "", self.body)
+        self.title_edit.setPlaceholderText(spec.title if spec else inst.type_id)
+        self.title_edit.editingFinished.connect(
+            lambda: self.doc.set_title(node_id, self.title_edit.text().strip() or None))
+        self.form.addRow("Title", self.title_edit)
+        self.mode_combo = QComboBox(self.body)
+        self.mode_combo.addItems(["normal", "mute", "bypass"])
+        self.mode_combo.setCurrentText(inst.mode)
+        self.mode_combo.currentTextChanged.connect(lambda m: self.doc.set_mode([node_id], m))
+        self.form.addRow("Mode", self.mode_combo)
+        if spec is not None:
+            for p in spec.params:
+                ed = editor_for(p, lambda v, name=p.name: self._commit(name, v), self.body)
+                ed.set_value(inst.params.get(p.name, p.default))
+                lbl = QLabel(p.title, self.body)
+                lbl.setToolTip(p.help)
+                self.form.addRow(lbl, ed)
+                self.editors[p.name] = ed
+        self.scroll.setWidget(self.body)
+
+    def _commit(self, name: str, value: Any) -> None:
+        if self.node_id is None:
+            return
+        try:
+            self.doc.set_param(self.node_id, name, value)
+        except StudioError as e:
+            self.editors[name].set_value(self.doc.graph.nodes[self.node_id].params[name])
+            self.message.emit(str(e))
+            raise
+
+    def _on_model(self, event: str, payload: dict) -> None:
+        nid = payload.get("node_id")
+        if self.node_id is None:
+            return
+        if event == "param_changed" and nid == self.node_id:
+            ed = self.editors.get(payload["name"])
+            if ed is not None:
+                ed.set_value(payload["value"])
+        elif event == "node_removed" and nid == self.node_id:
+            self.show_node(None)
+        elif event == "mode_changed" and nid == self.node_id:
+            with QSignalBlocker(self.mode_combo):
+                self.mode_combo.setCurrentText(payload["mode"])
+        elif event == "title_changed" and nid == self.node_id:
+            with QSignalBlocker(self.title_edit):
+                self.title_edit.setText(payload.get("title") or "")
+        elif event == "reset":
+            self.show_node(None)

@@ -1,0 +1,422 @@
+"""The timeline: a ruler with frame numbers and timecode, a line of computed frames, a strip of
+thumbnails, an audio waveform, in and out points and a playhead.
+
+Keys: Left/Right one frame (Shift: ten), Home/End, Space play/pause, J/K/L shuttle, I/O set
+the in/out points (Alt+I / Alt+O / X clear them). Wheel scrolls, Ctrl+wheel zooms about the
+cursor; click or drag anywhere to move the playhead.
+
+The widget holds no clip: it shows what it is told (length, fps, audio, computed frames,
+thumbnails) and asks for thumbnails of the slots it shows through ``thumbnailsWanted``.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QWidget
+
+from .viewers import envelope
+
+
+def timecode(frame: int, fps: float) -> str:
+    """HH:MM:SS:FF (non-drop) at the nearest whole frame rate."""
+    r = max(1, int(round(fps)))
+    f = int(frame)
+    s, ff = divmod(f, r)
+    m, ss = divmod(s, 60)
+    hh, mm = divmod(m, 60)
+    return f"{hh:02d}:{mm:02d}:{ss:02d}:{ff:02d}"
+
+
+def nice_step(min_frames: float, fps: float) -> int:
+    """A ruler step (in frames) of at least ``min_frames``: 1, 2, 5, 10 ... or whole seconds."""
+    r = max(1, int(round(fps)))
+    for c in (1, 2, 5, 10):
+        if c >= min_frames and c < r:
+            return c
+    for secs in (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600):
+        if secs * r >= min_frames:
+            return secs * r
+    return int(math.ceil(min_frames))
+
+
+class Timeline(QWidget):
+    seeked = Signal(int)  # the user moved the playhead
+    inOutChanged = Signal(object)  # (a, b) or None
+    playToggled = Signal()
+    shuttle = Signal(str)  # "J", "K" or "L"
+    thumbnailsWanted = Signal(list)  # frame indices of visible slots without a thumbnail
+    viewChanged = Signal()
+
+    RULER_H = 26
+    COMPUTED_H = 5
+    THUMB_H = 54
+    WAVE_H = 44
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setFocusPolicy(Qt.StrongFocus)
+        self.setMinimumHeight(self.RULER_H + self.COMPUTED_H + self.THUMB_H + self.WAVE_H + 8)
+        self.n_frames = 0
+        self.fps = 24.0
+        self.current = 0
+        self.in_point: int | None = None
+        self.out_point: int | None = None  # exclusive
+        self.ppf: float | None = None  # pixels per frame; None = fit the whole clip
+        self.first = 0.0  # first visible frame when zoomed
+        self.computed: set[int] = set()
+        self.live: set[int] = set()
+        self.thumbs: dict[int, QImage] = {}
+        self.aspect = 16 / 9
+        self._audio_lo: np.ndarray | None = None
+        self._audio_hi: np.ndarray | None = None
+        self._audio_bins_per_frame = 1
+        self._dragging = False
+        self._last_wanted: list[int] = []
+        self.setToolTip("Left/Right: step (Shift: 10)  Home/End  Space: play  J/K/L: shuttle  "
+                        "I/O: in/out (X clears)  Ctrl+wheel: zoom")
+
+    # -- model ----------------------------------------------------------------------------
+    def set_clip(self, n_frames: int, fps: float, width: int = 16, height: int = 9, audio=None) -> None:
+        self.n_frames = max(0, int(n_frames))
+        self.fps = float(fps) if fps and fps > 0 else 24.0
+        self.aspect = max(0.2, min(5.0, width / max(1, height)))
+        self.current = min(self.current, max(0, self.n_frames - 1))
+        self.computed = set()
+        self.live = set()
+        self.thumbs = {}
+        self._last_wanted = []
+        if self.in_point is not None and self.in_point >= self.n_frames:
+            self.in_point = None
+        if self.out_point is not None and self.out_point > self.n_frames:
+            self.out_point = None
+        self.set_audio(audio)
+        self.update()
+
+    def set_audio(self, audio) -> None:
+        """Precompute a min/max envelope at a few bins per frame; painting reduces it further."""
+        self._audio_lo = self._audio_hi = None
+        if audio is None or self.n_frames == 0:
+            return
+        mono = audio.mono()
+        n_bins = int(min(max(self.n_frames * 8, 512), max(1, mono.size // 16)))
+        lo, hi = envelope(mono, n_bins)
+        self._audio_lo, self._audio_hi = lo, hi
+        self._audio_bins_per_frame = n_bins / self.n_frames
+        self.update()
+
+    @property
+    def has_audio(self) -> bool:
+        return self._audio_lo is not None
+
+    def set_current(self, i: int, emit: bool = False) -> None:
+        i = int(min(max(0, i), max(0, self.n_frames - 1)))
+        self.current = i
+        self._ensure_visible(i)
+        self.update()
+        if emit:
+            self.seeked.emit(i)
+
+    def set_computed(self, frames) -> None:
+        self.computed = set(frames)
+        self.update()
+
+    def add_computed(self, i: int) -> None:
+        if i not in self.computed:
+            self.computed.add(i)
+            self.update()
+
+    def add_live(self, i: int, preview: np.ndarray | None = None) -> None:
+        self.live.add(int(i))
+        if preview is not None:
+            self.set_thumbnail(int(i), preview)
+        self.update()
+
+    def set_thumbnail(self, i: int, rgb_u8: np.ndarray) -> None:
+        from .viewers import qimage
+        import cv2
+        h = self.THUMB_H - 4
+        w = max(1, int(round(h * rgb_u8.shape[1] / max(1, rgb_u8.shape[0]))))
+        small = cv2.resize(rgb_u8, (w, h), interpolation=cv2.INTER_AREA)
+        if small.dtype != np.uint8:
+            from .viewers import to_u8
+            small = to_u8(small)
+        self.thumbs[int(i)] = qimage(np.ascontiguousarray(small))
+        self.update()
+
+    def set_in(self, i: int | None) -> None:
+        self.in_point = None if i is None else int(i)
+        if self.in_point is not None and self.out_point is not None and self.out_point <= self.in_point:
+            self.out_point = None
+        self.update()
+        self.inOutChanged.emit(self.in_out())
+
+    def set_out(self, i: int | None) -> None:
+        """``i`` is exclusive: pressing O on frame 9 sets out = 10 (frame 9 is the last one rendered)."""
+        self.out_point = None if i is None else int(i)
+        if self.in_point is not None and self.out_point is not None and self.out_point <= self.in_point:
+            self.in_point = None
+        self.update()
+        self.inOutChanged.emit(self.in_out())
+
+    def in_out(self) -> tuple[int, int] | None:
+        if self.in_point is None and self.out_point is None:
+            return None
+        a = 0 if self.in_point is None else self.in_point
+        b = self.n_frames if self.out_point is None else self.out_point
+        return (max(0, a), min(self.n_frames, b)) if self.n_frames else (a, b)
+
+    # -- geometry -------------------------------------------------------------------------
+    def pixels_per_frame(self) -> float:
+        if self.ppf is None or self.n_frames == 0:
+            return max(1e-6, (self.width() - 2) / max(1, self.n_frames))
+        return self.ppf
+
+    def first_frame(self) -> float:
+        return 0.0 if self.ppf is None else self.first
+
+    def x_of(self, frame: float) -> float:
+        return 1 + (frame - self.first_frame()) * self.pixels_per_frame()
+
+    def frame_at(self, x: float) -> int:
+        f = self.first_frame() + (x - 1) / self.pixels_per_frame()
+        return int(min(max(0, math.floor(f)), max(0, self.n_frames - 1)))
+
+    def visible_range(self) -> tuple[int, int]:
+        a = int(math.floor(self.first_frame()))
+        b = int(math.ceil(self.first_frame() + (self.width() - 2) / self.pixels_per_frame()))
+        return max(0, a), min(self.n_frames, b)
+
+    def set_zoom(self, ppf: float | None, anchor_x: float | None = None) -> None:
+        """Pixels per frame (None fits the clip), keeping the frame under ``anchor_x`` in place."""
+        fit = (self.width() - 2) / max(1, self.n_frames)
+        if ppf is not None and ppf <= fit:
+            ppf = None
+        if anchor_x is None:
+            anchor_x = self.x_of(self.current + 0.5)
+        anchor_f = self.first_frame() + (anchor_x - 1) / self.pixels_per_frame()
+        self.ppf = None if ppf is None else min(float(ppf), 400.0)
+        if self.ppf is not None:
+            self.first = anchor_f - (anchor_x - 1) / self.ppf
+            self._clamp_first()
+        self.update()
+        self.viewChanged.emit()
+
+    def zoom_by(self, factor: float, anchor_x: float | None = None) -> None:
+        self.set_zoom(self.pixels_per_frame() * factor, anchor_x)
+
+    def _clamp_first(self) -> None:
+        if self.ppf is None:
+            return
+        span = (self.width() - 2) / self.ppf
+        self.first = float(min(max(0.0, self.first), max(0.0, self.n_frames - span)))
+
+    def _ensure_visible(self, i: int) -> None:
+        if self.ppf is None:
+            return
+        a, b = self.visible_range()
+        if i < a or i >= b - 1:
+            span = (self.width() - 2) / self.ppf
+            self.first = i - span * (0.1 if i >= b - 1 else 0.9)
+            self._clamp_first()
+            self.viewChanged.emit()
+
+    def thumb_slots(self) -> list[tuple[int, float, float]]:
+        """(frame, x, width) for each thumbnail slot in view."""
+        if self.n_frames == 0:
+            return []
+        tw = max(8.0, (self.THUMB_H - 4) * self.aspect)
+        ppf = self.pixels_per_frame()
+        frames_per_slot = max(1, int(math.ceil(tw / ppf)))
+        a, b = self.visible_range()
+        a -= a % frames_per_slot
+        return [(f, self.x_of(f), frames_per_slot * ppf) for f in range(a, b, frames_per_slot)]
+
+    # -- painting -------------------------------------------------------------------------
+    def paintEvent(self, _ev):
+        p = QPainter(self)
+        W, H = self.width(), self.height()
+        p.fillRect(self.rect(), QColor(30, 30, 32))
+        if self.n_frames == 0:
+            p.setPen(QColor(140, 140, 140))
+            p.drawText(self.rect(), Qt.AlignCenter, "no clip")
+            return
+        ppf = self.pixels_per_frame()
+        a, b = self.visible_range()
+        y_comp = self.RULER_H
+        y_th = y_comp + self.COMPUTED_H + 2
+        y_wave = y_th + self.THUMB_H + 2
+        # in/out shading
+        io = self.in_out()
+        if io is not None:
+            p.fillRect(QRectF(0, 0, self.x_of(io[0]), H), QColor(0, 0, 0, 110))
+            p.fillRect(QRectF(self.x_of(io[1]), 0, W, H), QColor(0, 0, 0, 110))
+        # ruler
+        p.fillRect(QRectF(0, 0, W, self.RULER_H), QColor(44, 44, 48))
+        font = QFont(self.font())
+        font.setPointSizeF(max(6.5, font.pointSizeF() * 0.8))
+        p.setFont(font)
+        step = nice_step(90 / ppf, self.fps)
+        minor = nice_step(8 / ppf, self.fps)
+        p.setPen(QColor(110, 110, 116))
+        f0 = a - a % minor
+        for f in range(f0, b + 1, minor):
+            x = self.x_of(f)
+            p.drawLine(QPointF(x, self.RULER_H - 5), QPointF(x, self.RULER_H))
+        p.setPen(QColor(200, 200, 205))
+        for f in range(a - a % step, b + 1, step):
+            x = self.x_of(f)
+            p.drawLine(QPointF(x, self.RULER_H - 12), QPointF(x, self.RULER_H))
+            p.drawText(QPointF(x + 3, 11), str(f))
+            p.setPen(QColor(140, 140, 150))
+            p.drawText(QPointF(x + 3, 21), timecode(f, self.fps))
+            p.setPen(QColor(200, 200, 205))
+        # computed line: green where cached, orange where produced live in this run
+        p.fillRect(QRectF(0, y_comp, W, self.COMPUTED_H), QColor(55, 55, 60))
+        for frames, color in ((self.computed, QColor(80, 200, 110)), (self.live - self.computed, QColor(240, 160, 60))):
+            for s, e in _runs(sorted(f for f in frames if a <= f < b)):
+                p.fillRect(QRectF(self.x_of(s), y_comp, max(1.0, (e - s) * ppf), self.COMPUTED_H), color)
+        # thumbnails
+        p.fillRect(QRectF(0, y_th, W, self.THUMB_H), QColor(38, 38, 42))
+        wanted = []
+        for f, x, w in self.thumb_slots():
+            img = self.thumbs.get(f)
+            if img is None:
+                near = [k for k in self.thumbs if f <= k < f + max(1, int(round(w / ppf)))]
+                img = self.thumbs.get(near[0]) if near else None
+                if img is None:
+                    wanted.append(f)
+            r = QRectF(x + 1, y_th + 2, max(1.0, w - 2), self.THUMB_H - 4)
+            if img is not None:
+                p.drawImage(r, img, QRectF(0, 0, min(img.width(), r.width() * img.height() / r.height()),
+                                           img.height()))
+            else:
+                p.fillRect(r, QColor(50, 50, 56))
+        # waveform: the rest of the height
+        wave_h = max(self.WAVE_H, H - y_wave - 2)
+        p.fillRect(QRectF(0, y_wave, W, wave_h), QColor(26, 30, 36))
+        if self._audio_lo is not None:
+            self._paint_wave(p, y_wave, wave_h, a, b)
+        else:
+            p.setPen(QColor(90, 90, 96))
+            p.drawText(QRectF(6, y_wave, W, wave_h), Qt.AlignVCenter, "no sound")
+        # in/out markers
+        p.setPen(QPen(QColor(250, 210, 70), 2))
+        if self.in_point is not None:
+            x = self.x_of(self.in_point)
+            p.drawLine(QPointF(x, 0), QPointF(x, H))
+            p.drawText(QPointF(x + 3, H - 3), "I")
+        if self.out_point is not None:
+            x = self.x_of(self.out_point)
+            p.drawLine(QPointF(x, 0), QPointF(x, H))
+            p.drawText(QPointF(x - 9, H - 3), "O")
+        # playhead
+        x = self.x_of(self.current)
+        pw = max(2.0, ppf)
+        p.fillRect(QRectF(x, 0, pw, H), QColor(255, 70, 70, 70))
+        p.setPen(QPen(QColor(255, 80, 80), 2))
+        p.drawLine(QPointF(x + pw / 2, 0), QPointF(x + pw / 2, H))
+        label = f"{self.current}  {timecode(self.current, self.fps)}"
+        p.fillRect(QRectF(x + pw / 2 + 2, 0, p.fontMetrics().horizontalAdvance(label) + 8, 13), QColor(200, 50, 50))
+        p.setPen(QColor(255, 255, 255))
+        p.drawText(QPointF(x + pw / 2 + 6, 10), label)
+        p.end()
+        if wanted != self._last_wanted:
+            self._last_wanted = wanted
+            if wanted:
+                self.thumbnailsWanted.emit(wanted)
+
+    def _paint_wave(self, p: QPainter, y: float, wave_h: float, a: int, b: int) -> None:
+        W = self.width()
+        lo, hi = self._audio_lo, self._audio_hi
+        bpf = self._audio_bins_per_frame
+        cols = max(1, int(self.x_of(b) - self.x_of(a)))
+        i0, i1 = int(a * bpf), max(int(a * bpf) + 1, int(b * bpf))
+        seg_lo, seg_hi = lo[i0:i1], hi[i0:i1]
+        if seg_lo.size > cols:
+            edges = np.linspace(0, seg_lo.size, cols + 1).astype(np.int64)[:-1]
+            seg_lo, seg_hi = np.minimum.reduceat(seg_lo, edges), np.maximum.reduceat(seg_hi, edges)
+        n = seg_lo.size
+        xs = self.x_of(a) + (np.arange(n) + 0.5) * (self.x_of(b) - self.x_of(a)) / max(1, n)
+        mid, amp = y + wave_h / 2, wave_h / 2 - 2
+        path = QPainterPath()
+        for x, l, h in zip(xs, seg_lo, seg_hi):
+            if 0 <= x <= W:
+                path.moveTo(x, mid - h * amp)
+                path.lineTo(x, mid - l * amp + 0.5)
+        p.setPen(QPen(QColor(110, 190, 255), max(1.0, (self.x_of(b) - self.x_of(a)) / max(1, n))))
+        p.drawPath(path)
+
+    # -- interaction ----------------------------------------------------------------------
+    def mousePressEvent(self, ev):
+        if ev.button() == Qt.LeftButton and self.n_frames:
+            self._dragging = True
+            self.set_current(self.frame_at(ev.position().x()), emit=True)
+
+    def mouseMoveEvent(self, ev):
+        if self._dragging:
+            f = self.frame_at(ev.position().x())
+            if f != self.current:
+                self.set_current(f, emit=True)
+
+    def mouseReleaseEvent(self, ev):
+        self._dragging = False
+
+    def wheelEvent(self, ev):
+        d = ev.angleDelta().y() or ev.angleDelta().x()
+        if ev.modifiers() & Qt.ControlModifier:
+            self.zoom_by(1.25 ** (d / 120.0), ev.position().x())
+        elif self.ppf is not None:
+            self.first -= d / 120.0 * 40 / self.ppf
+            self._clamp_first()
+            self.update()
+            self.viewChanged.emit()
+
+    def resizeEvent(self, ev):
+        self._clamp_first()
+        super().resizeEvent(ev)
+
+    def keyPressEvent(self, ev):
+        k, mods = ev.key(), ev.modifiers()
+        big = 10 if mods & Qt.ShiftModifier else 1
+        if k == Qt.Key_Right:
+            self.set_current(self.current + big, emit=True)
+        elif k == Qt.Key_Left:
+            self.set_current(self.current - big, emit=True)
+        elif k == Qt.Key_Home:
+            self.set_current(0, emit=True)
+        elif k == Qt.Key_End:
+            self.set_current(self.n_frames - 1, emit=True)
+        elif k == Qt.Key_Space:
+            self.playToggled.emit()
+        elif k in (Qt.Key_J, Qt.Key_K, Qt.Key_L):
+            self.shuttle.emit({Qt.Key_J: "J", Qt.Key_K: "K", Qt.Key_L: "L"}[k])
+        elif k == Qt.Key_I:
+            self.set_in(None if mods & Qt.AltModifier else self.current)
+        elif k == Qt.Key_O:
+            self.set_out(None if mods & Qt.AltModifier else self.current + 1)
+        elif k == Qt.Key_X:
+            self.in_point = self.out_point = None
+            self.update()
+            self.inOutChanged.emit(None)
+        elif k in (Qt.Key_Plus, Qt.Key_Equal):
+            self.zoom_by(1.5)
+        elif k == Qt.Key_Minus:
+            self.zoom_by(1 / 1.5)
+        elif k == Qt.Key_Backslash:
+            self.set_zoom(None)
+        else:
+            super().keyPressEvent(ev)
+
+
+def _runs(sorted_frames: list[int]) -> list[tuple[int, int]]:
+    """[1, 2, 3, 7, 8] -> [(1, 4), (7, 9)]"""
+    out: list[tuple[int, int]] = []
+    for f in sorted_frames:
+        if out and out[-1][1] == f:
+            out[-1] = (out[-1][0], f + 1)
+        else:
+            out.append((f, f + 1))
+    return out

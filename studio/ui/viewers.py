@@ -1,0 +1,572 @@
+"""Viewers, one per kind of value: image/video frames (with zoom, pan, fit, 1:1, pixel readout,
+mask and keypoint overlays, flow arrows and an A/B wipe), audio (waveform and spectrogram),
+features (heatmap and curves over time) and text (a model's summary, numbers, strings).
+
+The conversions from engine values to displayable pixels are plain numpy/cv2 functions at the
+top, so they are tested and benchmarked without widgets.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import cv2
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QPlainTextEdit, QStackedWidget, QVBoxLayout, QWidget
+
+# -- conversions ----------------------------------------------------------------------------
+
+
+def to_u8(frame: np.ndarray) -> np.ndarray:
+    """float [0, 1] -> uint8, saturating; NaN shows black. ~1 ms for a 1080p RGB frame."""
+    f = np.asarray(frame)
+    if f.dtype == np.uint8:
+        return f
+    if f.dtype != np.float32:
+        f = f.astype(np.float32)
+    # convertScaleAbs saturates and is multi-threaded; max() first so negatives clamp to 0
+    return cv2.convertScaleAbs(cv2.max(f, 0.0), alpha=255.0)
+
+
+def _own_flow_to_color(flow: np.ndarray) -> np.ndarray:
+    """Fallback colour coding: hue = direction, saturation = length / max length; zero is white."""
+    u = np.nan_to_num(flow[..., 0].astype(np.float32))
+    v = np.nan_to_num(flow[..., 1].astype(np.float32))
+    mag, ang = cv2.cartToPolar(u, v, angleInDegrees=True)
+    m = float(mag.max()) if mag.size else 0.0
+    hsv = np.empty(flow.shape[:2] + (3,), np.float32)
+    hsv[..., 0] = ang
+    hsv[..., 1] = np.clip(mag / max(m, 1e-6), 0, 1)
+    hsv[..., 2] = 1.0
+    return cv2.cvtColor(hsv, cv2.COLOR_HSV2RGB)
+
+
+def flow_to_rgb(flow: np.ndarray) -> np.ndarray:
+    """The standard (Middlebury) colour wheel from ``nodes.motion.flowlib`` when it is there."""
+    try:
+        from nodes.motion.flowlib import flow_to_color
+    except Exception:  # noqa: BLE001 - the library is optional
+        return _own_flow_to_color(flow)
+    return flow_to_color(flow)
+
+
+def heatmap(values: np.ndarray, lo: float | None = None, hi: float | None = None) -> np.ndarray:
+    """A 2-D array -> RGB uint8 with the viridis colour map, scaled to [lo, hi]."""
+    v = np.nan_to_num(np.asarray(values, np.float32))
+    lo = float(v.min()) if lo is None and v.size else (lo or 0.0)
+    hi = float(v.max()) if hi is None and v.size else (hi if hi is not None else 1.0)
+    u8 = cv2.convertScaleAbs(np.clip((v - lo) / max(hi - lo, 1e-12), 0, 1), alpha=255.0)
+    return cv2.cvtColor(cv2.applyColorMap(u8, cv2.COLORMAP_VIRIDIS), cv2.COLOR_BGR2RGB)
+
+
+def display_rgb(frame: np.ndarray, kind: str = "video") -> np.ndarray:
+    """Any frame the engine hands out -> contiguous RGB uint8 H x W x 3 for the screen."""
+    f = np.asarray(frame)
+    if f.ndim == 2:
+        f = f[..., None]
+    if kind == "flow" or (f.shape[2] == 2 and kind != "mask"):
+        return np.ascontiguousarray(to_u8(flow_to_rgb(f)))
+    if f.shape[2] == 1:
+        g = to_u8(f[..., 0])
+        return cv2.cvtColor(g, cv2.COLOR_GRAY2RGB)
+    if f.shape[2] == 4:
+        f = f[..., :3]
+    elif f.shape[2] != 3:
+        return heatmap(f.mean(axis=2))
+    return np.ascontiguousarray(to_u8(f))
+
+
+def qimage(rgb: np.ndarray) -> QImage:
+    """A QImage that shares ``rgb``'s memory (keep the array alive while the image lives)."""
+    rgb = np.ascontiguousarray(rgb)
+    h, w = rgb.shape[:2]
+    img = QImage(rgb.data, w, h, rgb.strides[0], QImage.Format_RGB888)
+    img._keep = rgb  # noqa: SLF001 - tie the buffer's lifetime to the image
+    return img
+
+
+def qimage_to_array(img: QImage) -> np.ndarray:
+    """QImage -> RGB uint8 copy (for tests and screenshots)."""
+    img = img.convertToFormat(QImage.Format_RGB888)
+    w, h, bpl = img.width(), img.height(), img.bytesPerLine()
+    buf = np.frombuffer(img.constBits(), np.uint8, count=bpl * h).reshape(h, bpl)
+    return buf[:, :w * 3].reshape(h, w, 3).copy()
+
+
+def format_pixel(raw: np.ndarray | None, x: int, y: int) -> str:
+    if raw is None or not (0 <= y < raw.shape[0] and 0 <= x < raw.shape[1]):
+        return ""
+    v = np.atleast_1d(raw[y, x])
+    if v.size == 2:
+        return f"x {x}  y {y}   flow ({v[0]:+.3f}, {v[1]:+.3f})  |{math.hypot(v[0], v[1]):.3f}| px"
+    names = "RGBA" if v.size in (3, 4) else "V"
+    return f"x {x}  y {y}   " + "  ".join(f"{names[k] if k < len(names) else k} {float(c):.4f}"
+                                        for k, c in enumerate(v))
+
+
+# -- image viewer ---------------------------------------------------------------------------
+
+
+class ImageView(QWidget):
+    """Shows a frame; wheel zooms about the cursor, drag pans, F fits, 1 shows 1:1.
+
+    Overlays: a mask (tinted), keypoints with their tracks, flow arrows, and an A/B wipe
+    (B right of the wipe line; drag the line to move it)."""
+
+    hovered = Signal(str)  # the pixel value under the cursor
+    zoomChanged = Signal(float)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.ClickFocus)
+        self.setMinimumSize(160, 120)
+        self._img: QImage | None = None
+        self._raw: np.ndarray | None = None
+        self._b_img: QImage | None = None
+        self._b_raw: np.ndarray | None = None
+        self.wipe = 0.5  # fraction of the image width where B begins
+        self.fit = True
+        self.zoom = 1.0
+        self.center = QPointF(0, 0)  # image point at the widget centre
+        self.mask: np.ndarray | None = None  # H x W in [0, 1]
+        self.mask_color = (255, 60, 60)
+        self.keypoints: np.ndarray | None = None  # N x 2
+        self.visible: np.ndarray | None = None
+        self.tracks: np.ndarray | None = None  # K x N x 2 (past positions, oldest first)
+        self.arrows = False
+        self.caption = ""
+        self.placeholder = "nothing to show"
+        self._drag: tuple[str, QPointF, Any] | None = None
+        self._mask_img: QImage | None = None
+
+    # -- content --------------------------------------------------------------------------
+    def set_frame(self, raw: np.ndarray | None, rgb: np.ndarray | None = None, kind: str = "video") -> None:
+        self._raw = raw
+        if raw is None and rgb is None:
+            self._img = None
+        else:
+            self._img = qimage(rgb if rgb is not None else display_rgb(raw, kind))
+        self.update()
+
+    def set_b(self, raw: np.ndarray | None, rgb: np.ndarray | None = None, kind: str = "video") -> None:
+        self._b_raw = raw
+        self._b_img = None if raw is None and rgb is None else qimage(
+            rgb if rgb is not None else display_rgb(raw, kind))
+        self.update()
+
+    def set_mask(self, mask: np.ndarray | None) -> None:
+        self.mask = mask
+        self._mask_img = None
+        if mask is not None:
+            m = np.asarray(mask, np.float32).reshape(mask.shape[0], mask.shape[1])
+            a = to_u8(np.clip(m, 0, 1) * 0.6)
+            rgba = np.empty(m.shape + (4,), np.uint8)
+            rgba[..., 0], rgba[..., 1], rgba[..., 2] = self.mask_color
+            rgba[..., 3] = a
+            img = QImage(rgba.data, m.shape[1], m.shape[0], rgba.strides[0], QImage.Format_RGBA8888)
+            img._keep = rgba  # noqa: SLF001
+            self._mask_img = img
+        self.update()
+
+    def set_keypoints(self, points: np.ndarray | None, visible: np.ndarray | None = None,
+                      tracks: np.ndarray | None = None) -> None:
+        self.keypoints, self.visible, self.tracks = points, visible, tracks
+        self.update()
+
+    def set_placeholder(self, text: str) -> None:
+        self.placeholder = text
+        self.update()
+
+    @property
+    def image(self) -> QImage | None:
+        return self._img
+
+    @property
+    def raw(self) -> np.ndarray | None:
+        return self._raw
+
+    def image_size(self) -> tuple[int, int]:
+        return (self._img.width(), self._img.height()) if self._img is not None else (0, 0)
+
+    # -- geometry -------------------------------------------------------------------------
+    def scale(self) -> float:
+        w, h = self.image_size()
+        if not w:
+            return 1.0
+        if self.fit:
+            return max(1e-3, min(self.width() / w, self.height() / h))
+        return self.zoom
+
+    def _origin(self) -> QPointF:
+        w, h = self.image_size()
+        s = self.scale()
+        c = QPointF(w / 2, h / 2) if self.fit else self.center
+        return QPointF(self.width() / 2 - c.x() * s, self.height() / 2 - c.y() * s)
+
+    def to_image(self, p: QPointF) -> QPointF:
+        o, s = self._origin(), self.scale()
+        return QPointF((p.x() - o.x()) / s, (p.y() - o.y()) / s)
+
+    def to_widget(self, x: float, y: float) -> QPointF:
+        o, s = self._origin(), self.scale()
+        return QPointF(o.x() + x * s, o.y() + y * s)
+
+    def fit_to_window(self) -> None:
+        self.fit = True
+        self.update()
+        self.zoomChanged.emit(self.scale())
+
+    def one_to_one(self) -> None:
+        self.set_zoom(1.0)
+
+    def set_zoom(self, z: float, anchor: QPointF | None = None) -> None:
+        w, h = self.image_size()
+        if anchor is None:
+            anchor = QPointF(self.width() / 2, self.height() / 2)
+        before = self.to_image(anchor)
+        if self.fit:
+            self.center = QPointF(w / 2, h / 2)
+        self.fit = False
+        self.zoom = float(min(64.0, max(1 / 64, z)))
+        after = self.to_image(anchor)
+        self.center = QPointF(self.center.x() + before.x() - after.x(), self.center.y() + before.y() - after.y())
+        self.update()
+        self.zoomChanged.emit(self.zoom)
+
+    # -- painting -------------------------------------------------------------------------
+    def paintEvent(self, _ev):
+        p = QPainter(self)
+        p.fillRect(self.rect(), QColor(32, 32, 34))
+        if self._img is None:
+            p.setPen(QColor(150, 150, 150))
+            p.drawText(self.rect(), Qt.AlignCenter, self.placeholder)
+            return
+        w, h = self.image_size()
+        s = self.scale()
+        o = self._origin()
+        target = QRectF(o.x(), o.y(), w * s, h * s)
+        p.setRenderHint(QPainter.SmoothPixmapTransform, s < 1.0)
+        p.drawImage(target, self._img)
+        if self._b_img is not None:
+            xw = o.x() + self.wipe * w * s
+            bw, bh = self._b_img.width(), self._b_img.height()
+            p.save()
+            p.setClipRect(QRectF(xw, o.y(), target.right() - xw, target.height()))
+            p.drawImage(target, self._b_img, QRectF(0, 0, bw, bh))
+            p.restore()
+        if self._mask_img is not None:
+            p.drawImage(target, self._mask_img)
+        if self.arrows and self._raw is not None and self._raw.ndim == 3 and self._raw.shape[2] == 2:
+            p.save()
+            if self._b_img is not None:
+                p.setClipRect(QRectF(target.left(), target.top(), self.wipe * w * s, target.height()))
+            self._paint_arrows(p, s)
+            p.restore()
+        if self._b_img is not None:
+            xw = o.x() + self.wipe * w * s
+            p.setPen(QPen(QColor(255, 255, 255), 2))
+            p.drawLine(QPointF(xw, target.top()), QPointF(xw, target.bottom()))
+            for label, x in (("A", xw - 22), ("B", xw + 4)):
+                p.fillRect(QRectF(x, target.top() + 4, 18, 18), QColor(0, 0, 0, 160))
+                p.setPen(QColor(255, 255, 255))
+                p.drawText(QRectF(x, target.top() + 4, 18, 18), Qt.AlignCenter, label)
+        if self.keypoints is not None:
+            self._paint_keypoints(p)
+        if self.caption:
+            p.setPen(QColor(240, 240, 240))
+            p.drawText(QRectF(8, 4, self.width() - 16, 20), Qt.AlignLeft | Qt.AlignVCenter, self.caption)
+
+    def _paint_arrows(self, p: QPainter, s: float) -> None:
+        flow = self._raw
+        h, w = flow.shape[:2]
+        step = max(4, int(round(24 / max(s, 1e-3))))
+        ys, xs = np.mgrid[step // 2:h:step, step // 2:w:step]
+        uv = np.nan_to_num(flow[ys, xs])
+        p.setPen(QPen(QColor(20, 20, 20, 220), 1.2))
+        path = QPainterPath()
+        for x, y, (u, v) in zip(xs.ravel(), ys.ravel(), uv.reshape(-1, 2)):
+            if u * u + v * v < 0.25:
+                continue
+            a, b = self.to_widget(x + 0.5, y + 0.5), self.to_widget(x + 0.5 + u, y + 0.5 + v)
+            path.moveTo(a)
+            path.lineTo(b)
+            ang = math.atan2(b.y() - a.y(), b.x() - a.x())
+            for da in (2.6, -2.6):
+                path.moveTo(b)
+                path.lineTo(b.x() + 4 * math.cos(ang + da), b.y() + 4 * math.sin(ang + da))
+        p.drawPath(path)
+
+    def _paint_keypoints(self, p: QPainter) -> None:
+        pts = np.asarray(self.keypoints, np.float32)
+        n = pts.shape[0]
+        vis = np.ones(n, bool) if self.visible is None else np.asarray(self.visible, bool)
+        colors = [QColor.fromHsvF((k * 0.61803) % 1.0, 0.8, 1.0) for k in range(n)]
+        if self.tracks is not None and len(self.tracks) > 1:
+            tr = np.asarray(self.tracks, np.float32)
+            for k in range(n):
+                path = QPainterPath()
+                path.moveTo(self.to_widget(*tr[0, k]))
+                for t in range(1, tr.shape[0]):
+                    path.lineTo(self.to_widget(*tr[t, k]))
+                c = QColor(colors[k])
+                c.setAlpha(160)
+                p.setPen(QPen(c, 1.5))
+                p.drawPath(path)
+        for k in range(n):
+            c = colors[k] if vis[k] else QColor(140, 140, 140)
+            p.setPen(QPen(QColor(0, 0, 0), 1))
+            p.setBrush(c)
+            p.drawEllipse(self.to_widget(*pts[k]), 4, 4)
+        p.setBrush(Qt.NoBrush)
+
+    # -- interaction ----------------------------------------------------------------------
+    def _near_wipe(self, pos: QPointF) -> bool:
+        if self._b_img is None:
+            return False
+        xw = self.to_widget(self.wipe * self.image_size()[0], 0).x()
+        return abs(pos.x() - xw) < 8
+
+    def wheelEvent(self, ev):
+        if self._img is None:
+            return
+        f = 1.25 ** (ev.angleDelta().y() / 120.0)
+        self.set_zoom(self.scale() * f, ev.position())
+
+    def mousePressEvent(self, ev):
+        if self._img is None:
+            return
+        if ev.button() == Qt.LeftButton and self._near_wipe(ev.position()):
+            self._drag = ("wipe", ev.position(), self.wipe)
+        elif ev.button() in (Qt.LeftButton, Qt.MiddleButton):
+            if self.fit:
+                w, h = self.image_size()
+                self.zoom, self.center, self.fit = self.scale(), QPointF(w / 2, h / 2), False
+            self._drag = ("pan", ev.position(), QPointF(self.center))
+
+    def mouseMoveEvent(self, ev):
+        pos = ev.position()
+        if self._drag is not None:
+            kind, start, orig = self._drag
+            if kind == "wipe":
+                w = self.image_size()[0] * self.scale()
+                self.wipe = float(min(1.0, max(0.0, orig + (pos.x() - start.x()) / max(w, 1))))
+            else:
+                s = self.scale()
+                self.center = QPointF(orig.x() - (pos.x() - start.x()) / s, orig.y() - (pos.y() - start.y()) / s)
+            self.update()
+        ip = self.to_image(pos)
+        x, y = int(math.floor(ip.x())), int(math.floor(ip.y()))
+        raw = self._raw
+        if self._b_raw is not None and ip.x() >= self.wipe * self.image_size()[0]:
+            raw = self._b_raw
+        self.hovered.emit(format_pixel(raw, x, y))
+        self.setCursor(Qt.SplitHCursor if self._near_wipe(pos) else Qt.ArrowCursor)
+
+    def mouseReleaseEvent(self, ev):
+        self._drag = None
+
+    def mouseDoubleClickEvent(self, ev):
+        self.fit_to_window()
+
+    def keyPressEvent(self, ev):
+        k = ev.key()
+        if k == Qt.Key_F:
+            self.fit_to_window()
+        elif k == Qt.Key_1:
+            self.one_to_one()
+        elif k in (Qt.Key_Plus, Qt.Key_Equal):
+            self.set_zoom(self.scale() * 1.25)
+        elif k == Qt.Key_Minus:
+            self.set_zoom(self.scale() / 1.25)
+        else:
+            super().keyPressEvent(ev)
+
+
+# -- audio, features, text ------------------------------------------------------------------
+
+
+def spectrogram(mono: np.ndarray, rate: int, n_fft: int = 512, max_cols: int = 1200) -> np.ndarray:
+    """Log-magnitude STFT [frames, bins] (Hann window), at most ``max_cols`` frames."""
+    x = np.asarray(mono, np.float32)
+    if x.size < n_fft:
+        x = np.pad(x, (0, n_fft - x.size))
+    hop = max(n_fft // 4, (x.size - n_fft) // max_cols + 1)
+    idx = np.arange(0, x.size - n_fft + 1, hop)[:, None] + np.arange(n_fft)[None]
+    win = np.hanning(n_fft).astype(np.float32)
+    mag = np.abs(np.fft.rfft(x[idx] * win, axis=1))
+    return 20 * np.log10(mag + 1e-6)
+
+
+def envelope(mono: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Min and max of ``mono`` over ``n`` equal bins (a waveform at ``n`` columns)."""
+    x = np.asarray(mono, np.float32)
+    n = max(1, min(n, x.size)) if x.size else 1
+    if x.size == 0:
+        return np.zeros(1, np.float32), np.zeros(1, np.float32)
+    edges = np.linspace(0, x.size, n + 1).astype(np.int64)[:-1]
+    return np.minimum.reduceat(x, edges), np.maximum.reduceat(x, edges)
+
+
+class _PlotViewer(QWidget):
+    """Base for the pyqtgraph viewers: a layout and a playhead line on each plot."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        import pyqtgraph as pg
+        self.pg = pg
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.glw = pg.GraphicsLayoutWidget()
+        self.glw.setBackground((32, 32, 34))
+        lay.addWidget(self.glw)
+        self.lines: list[Any] = []
+
+    def _playhead(self, plot) -> None:
+        line = self.pg.InfiniteLine(0, angle=90, pen=self.pg.mkPen((255, 80, 80), width=1.5))
+        plot.addItem(line)
+        self.lines.append(line)
+
+    def set_time(self, seconds_or_index: float) -> None:
+        for line in self.lines:
+            line.setValue(seconds_or_index)
+
+
+class AudioView(_PlotViewer):
+    """Waveform over spectrogram, seconds on the x axis, a playhead."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.wave = self.glw.addPlot(row=0, col=0)
+        self.wave.setLabel("left", "amplitude")
+        self.wave.setYRange(-1, 1)
+        self.curves: list[Any] = []
+        self.spec_plot = self.glw.addPlot(row=1, col=0)
+        self.spec_plot.setLabel("left", "Hz")
+        self.spec_plot.setLabel("bottom", "seconds")
+        self.spec_plot.setXLink(self.wave)
+        self.spec_img = self.pg.ImageItem()
+        self.spec_plot.addItem(self.spec_img)
+        self._playhead(self.wave)
+        self._playhead(self.spec_plot)
+        self.spec: np.ndarray | None = None
+
+    def set_audio(self, audio) -> None:
+        for c in self.curves:
+            self.wave.removeItem(c)
+        self.curves = []
+        rate, s = audio.rate, audio.samples
+        cols = 4000
+        for ch in range(min(s.shape[1], 2)):
+            lo, hi = envelope(s[:, ch], cols)
+            t = np.linspace(0, audio.duration, lo.size, endpoint=False)
+            xs = np.repeat(t, 2)
+            ys = np.empty(lo.size * 2, np.float32)
+            ys[0::2], ys[1::2] = lo, hi
+            pen = self.pg.mkPen((100, 200, 255) if ch == 0 else (255, 190, 90), width=1)
+            c = self.wave.plot(xs, ys, pen=pen, connect="all")
+            self.curves.append(c)
+        self.spec = spectrogram(audio.mono(), rate)
+        self.spec_img.setImage(self.spec, autoLevels=True)
+        self.spec_img.setColorMap(self.pg.colormap.get("viridis"))
+        self.spec_img.setRect(QRectF(0, 0, max(audio.duration, 1e-6), rate / 2))
+        self.wave.setXRange(0, max(audio.duration, 1e-6), padding=0)
+
+
+class FeaturesView(_PlotViewer):
+    """Per-frame features [T, D] as a heatmap (time across) and curves of the first dims and
+    the norm; gates/attention from ``extras`` as curves or an image. Per-clip [D] as bars."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+
+    def set_features(self, feats) -> np.ndarray:
+        self.glw.clear()
+        self.lines = []
+        data = feats.data
+        arr = data.detach().float().cpu().numpy() if hasattr(data, "detach") else np.asarray(data, np.float32)
+        if arr.ndim == 1:
+            plot = self.glw.addPlot(row=0, col=0, title=f"features [{arr.shape[0]}]")
+            plot.addItem(self.pg.BarGraphItem(x=np.arange(arr.size), height=arr, width=0.8,
+                                              brush=(197, 134, 192)))
+            self._extras(feats, 1)
+            return arr
+        arr = arr.reshape(arr.shape[0], -1)
+        heat = self.glw.addPlot(row=0, col=0, title=f"features [{arr.shape[0]} x {arr.shape[1]}]")
+        img = self.pg.ImageItem(arr)
+        img.setColorMap(self.pg.colormap.get("viridis"))
+        heat.addItem(img)
+        heat.setLabel("left", "dim")
+        self._playhead(heat)
+        curves = self.glw.addPlot(row=1, col=0)
+        curves.setLabel("bottom", "frame")
+        curves.addLegend(offset=(5, 5))
+        curves.plot(np.linalg.norm(arr, axis=1), pen=self.pg.mkPen((240, 240, 240), width=2), name="norm")
+        for k in range(min(3, arr.shape[1])):
+            curves.plot(arr[:, k], pen=self.pg.intColor(k, 6), name=(feats.names or {}).__getitem__(k)
+                        if feats.names and k < len(feats.names) else f"dim {k}")
+        curves.setXLink(heat)
+        self._playhead(curves)
+        self._extras(feats, 2)
+        return arr
+
+    def _extras(self, feats, row: int) -> None:
+        for name in ("gates", "attention"):
+            v = feats.extras.get(name)
+            if v is None:
+                continue
+            a = v.detach().float().cpu().numpy() if hasattr(v, "detach") else np.asarray(v, np.float32)
+            plot = self.glw.addPlot(row=row, col=0, title=name)
+            row += 1
+            if a.ndim == 1 or (a.ndim == 2 and name == "gates"):
+                a2 = a.reshape(a.shape[0], -1)
+                for k in range(min(a2.shape[1], 8)):
+                    plot.plot(a2[:, k], pen=self.pg.intColor(k, 8))
+                self._playhead(plot)
+            else:
+                img = self.pg.ImageItem(a.reshape(a.shape[0], -1))
+                img.setColorMap(self.pg.colormap.get("magma"))
+                plot.addItem(img)
+
+
+class TextView(QPlainTextEdit):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setReadOnly(True)
+        f = QFont("monospace")
+        f.setStyleHint(QFont.Monospace)
+        self.setFont(f)
+
+
+class ViewerStack(QStackedWidget):
+    """One page per kind of viewer."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.image = ImageView()
+        self.text = TextView()
+        self._audio: AudioView | None = None
+        self._features: FeaturesView | None = None
+        self.addWidget(self.image)
+        self.addWidget(self.text)
+
+    @property
+    def audio(self) -> AudioView:
+        if self._audio is None:  # pyqtgraph is imported on first use
+            self._audio = AudioView()
+            self.addWidget(self._audio)
+        return self._audio
+
+    @property
+    def features(self) -> FeaturesView:
+        if self._features is None:
+            self._features = FeaturesView()
+            self.addWidget(self._features)
+        return self._features
+
+    def show_page(self, name: str) -> QWidget:
+        w = getattr(self, name)
+        self.setCurrentWidget(w)
+        return w
