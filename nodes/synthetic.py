@@ -87,27 +87,28 @@ class ShapesClip(Clip):
 
 def shapes_audio(shapes: list[dict], n_frames: int, fps: float, width: int, rate: int = 22050) -> Audio:
     """A tone per shape whose pitch rises with its x position, panned left/right, with a click
-    on every beat (two per second)."""
+    on every beat (two per second). Made one second at a time: no long float64 temporaries."""
     n = int(round(n_frames / fps * rate))
-    t = np.arange(n, dtype=np.float64) / rate
-    left = np.zeros(n, np.float32)
-    right = np.zeros(n, np.float32)
-    for k, s in enumerate(shapes):
-        dx, _ = DIRECTIONS[s["direction"]]
-        frame_pos = t * fps
-        x = (s["x0"] + dx * s["speed"] * frame_pos) % width / width
-        freq = 220.0 * (2.0 ** (k * 0.5 + x))
-        phase = 2 * np.pi * np.cumsum(freq) / rate
-        tone = (0.15 * np.sin(phase)).astype(np.float32)
-        left += tone * (1 - x).astype(np.float32)
-        right += tone * x.astype(np.float32)
-    beat = np.zeros(n, np.float32)
-    click = (np.exp(-np.arange(int(0.03 * rate)) / (0.004 * rate)) *
-             np.sin(2 * np.pi * 1500 * np.arange(int(0.03 * rate)) / rate)).astype(np.float32) * 0.5
-    for b in np.arange(0, n, rate // 2):
-        e = min(n, b + len(click))
-        beat[b:e] += click[:e - b]
-    return Audio(np.stack([left + beat, right + beat], axis=1), rate)
+    out = np.zeros((n, 2), np.float32)
+    phases = np.zeros(len(shapes))
+    nc = int(0.03 * rate)
+    click = (np.exp(-np.arange(nc) / (0.004 * rate)) * np.sin(2 * np.pi * 1500 * np.arange(nc) / rate)) * 0.5
+    for a in range(0, n, rate):
+        b = min(n, a + rate)
+        t = np.arange(a, b, dtype=np.float64) / rate
+        for k, s in enumerate(shapes):
+            dx, _ = DIRECTIONS[s["direction"]]
+            x = (s["x0"] + dx * s["speed"] * t * fps) % width / width
+            freq = 220.0 * (2.0 ** (k * 0.5 + x))
+            ph = phases[k] + 2 * np.pi * np.cumsum(freq) / rate
+            phases[k] = ph[-1] % (2 * np.pi)
+            tone = 0.15 * np.sin(ph)
+            out[a:b, 0] += (tone * (1 - x)).astype(np.float32)
+            out[a:b, 1] += (tone * x).astype(np.float32)
+    for s0 in range(0, n, rate // 2):
+        e = min(n, s0 + nc)
+        out[s0:e] += click[:e - s0, None].astype(np.float32)
+    return Audio(out, rate)
 
 
 def make_shapes(count: int, seed: int, width: int, height: int, n_frames: int, size: float,

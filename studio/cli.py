@@ -195,7 +195,16 @@ def cmd_nodes(args) -> int:
     return 0
 
 
+def _no_display() -> bool:
+    return (sys.platform.startswith("linux") and not os.environ.get("DISPLAY")
+            and not os.environ.get("WAYLAND_DISPLAY") and not os.environ.get("QT_QPA_PLATFORM"))
+
+
 def cmd_gui(args) -> int:
+    if _no_display():
+        raise StudioError("no display to open the studio on (DISPLAY is not set). Run it from a desktop "
+                          "session, or on a virtual screen: xvfb-run -a .venv/bin/python main.py; "
+                          "`main.py render GRAPH -o OUT` needs no display")
     try:
         from studio.ui.app import run_app
     except ImportError as e:

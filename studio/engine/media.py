@@ -225,39 +225,52 @@ def write_video(path: str, clip: Clip, frames: Iterable[int] | range | None = No
                 as_ = c.add_stream("aac", rate=aud.rate)
                 as_.layout = "stereo" if aud.channels >= 2 else "mono"
             a0, a1 = rng[0], rng[-1] + 1
+            samples = aud.slice_seconds(a0 / clip.fps, a1 / clip.fps) if as_ is not None else None
+            nch = (2 if as_.layout.name == "stereo" else 1) if as_ is not None else 0
+            a_done = 0  # samples encoded so far
+
+            def encode_audio_until(n_end: int) -> None:
+                """Encode the sound up to sample n_end, one second per frame object, so sound
+                and picture interleave in the file and no whole-track copy is ever made."""
+                nonlocal a_done
+                n_end = min(n_end, samples.shape[0])
+                while a_done < n_end:
+                    k1 = min(n_end, a_done + aud.rate)
+                    blk = samples[a_done:k1]
+                    blk = blk[:, :nch] if blk.shape[1] >= nch else np.repeat(blk, nch, axis=1)
+                    planar = np.ascontiguousarray(np.clip(blk, -1, 1).T, dtype=np.float32)
+                    fr = av.AudioFrame.from_ndarray(planar, format="fltp", layout=as_.layout.name)
+                    fr.sample_rate = aud.rate
+                    fr.pts = a_done
+                    for p in as_.encode(fr):
+                        c.mux(p)
+                    a_done = k1
+
             for start in range(a0, a1, chunk):
                 if check is not None:
                     check()
-                block = clip.chunk(start, min(start + chunk, a1))
+                stop = min(start + chunk, a1)
+                block = clip.chunk(start, stop)
                 if not np.isfinite(block).all():
                     bad = start + int(np.argmax(~np.isfinite(block).reshape(len(block), -1).all(axis=1)))
                     who = f" made by '{producer}'" if producer else ""
                     raise MediaError(f"frame {bad}{who} contains NaN or infinite values")
                 u8 = to_uint8(block)
+                del block
                 if u8.shape[1] != H or u8.shape[2] != W:
                     u8 = np.pad(u8, ((0, 0), (0, H - u8.shape[1]), (0, W - u8.shape[2]), (0, 0)), mode="edge")
                 for f in u8:
                     for p in vs.encode(av.VideoFrame.from_ndarray(f, format="rgb24")):
                         c.mux(p)
                     n_written += 1
+                if samples is not None:
+                    encode_audio_until(int(round((stop - a0) / clip.fps * aud.rate)))
                 if on_chunk is not None:
                     on_chunk(n_written, len(rng))
             for p in vs.encode(None):
                 c.mux(p)
-            if as_ is not None:
-                samples = aud.slice_seconds(a0 / clip.fps, a1 / clip.fps)
-                if samples.shape[0] > 0:
-                    nch = 2 if as_.layout.name == "stereo" else 1
-                    s = samples[:, :nch] if samples.shape[1] >= nch else np.repeat(samples, nch, axis=1)
-                    s = np.ascontiguousarray(np.clip(s, -1, 1).T.astype(np.float32))
-                    step = aud.rate  # one second per frame object
-                    for k in range(0, s.shape[1], step):
-                        fr = av.AudioFrame.from_ndarray(np.ascontiguousarray(s[:, k:k + step]), format="fltp",
-                                                        layout=as_.layout.name)
-                        fr.sample_rate = aud.rate
-                        fr.pts = k
-                        for p in as_.encode(fr):
-                            c.mux(p)
+            if samples is not None:
+                encode_audio_until(samples.shape[0])
                 for p in as_.encode(None):
                     c.mux(p)
         finally:
