@@ -166,7 +166,9 @@ def load_graph(path: str, registry: Registry | None = None) -> Graph:
         raise GraphFileError(path, e.strerror or str(e)) from None
     if not text.strip():
         raise GraphFileError(path, "the file is empty")
-    return parse_graph_text(text, registry, path)
+    g = parse_graph_text(text, registry, path)
+    g.base_dir = os.path.dirname(os.path.abspath(path))  # relative media paths resolve here
+    return g
 
 
 def graph_from_dict(doc: Any, registry: Registry | None = None, source: str = "<graph>") -> Graph:

@@ -59,6 +59,7 @@ class Graph:
         self.links: list[Link] = []
         self.settings: dict[str, Any] = {"seed": 0, "device": "auto"}
         self.ui: dict[str, Any] = {"positions": {}}
+        self.base_dir: str | None = None  # folder of the file it was loaded from
         self._listeners: list[Callable[[str, dict], None]] = []
         self._counter = 0
 
@@ -354,6 +355,7 @@ class Graph:
         g.settings = copy.deepcopy(self.settings)
         g.ui = copy.deepcopy(self.ui)
         g._counter = self._counter
+        g.base_dir = self.base_dir
         for n in self.nodes.values():
             g.nodes[n.id] = NodeInstance(n.id, n.type_id, copy.deepcopy(n.params), n.spec, n.mode,
                                          n.title, n.device, n.error,

@@ -58,6 +58,7 @@ def flatten(graph):
         return graph
     g = Graph(graph.registry)
     g.settings = dict(graph.settings)
+    g.base_dir = graph.base_dir
     g.ui = graph.ui
     expanded: dict[str, tuple[dict, str]] = {}  # group id -> (io, prefix)
     for n in graph.nodes.values():

@@ -40,6 +40,7 @@ class Step:
     signature: str = ""
     device: Any = None
     seed: int = 0
+    params: dict[str, Any] = field(default_factory=dict)  # relative input paths resolved
 
 
 @dataclass
@@ -70,6 +71,22 @@ def _file_fingerprint(path: str) -> str:
         return f"{os.path.abspath(path)}:{st.st_size}:{st.st_mtime_ns}"
     except OSError:
         return f"{path}:missing"
+
+
+def resolve_paths(n: NodeInstance, base_dir: str | None) -> dict[str, Any]:
+    """A node's parameters with relative input paths (files it reads) made absolute against the
+    graph file's folder when the file is there, so a graph and its media travel together.
+    Output paths stay relative to the working folder, as on any command line."""
+    params = dict(n.params)
+    if not base_dir:
+        return params
+    for p in n.spec.params:
+        v = params.get(p.name)
+        if isinstance(p, PathParam) and p.mode in ("open", "dir") and v and not os.path.isabs(v):
+            cand = os.path.normpath(os.path.join(base_dir, v))
+            if os.path.exists(cand):
+                params[p.name] = cand
+    return params
 
 
 def _json_default(v: Any) -> Any:
@@ -172,7 +189,8 @@ class Executor:
                 continue
             node_dev = resolve_device(n.device) if n.device and n.device != "auto" else dev
             seed_param = next((n.params[p.name] for p in n.spec.params if isinstance(p, Seed)), 0)
-            st = Step(n, inputs, device=node_dev, seed=derive_seed(gseed, nid, seed_param))
+            st = Step(n, inputs, device=node_dev, seed=derive_seed(gseed, nid, seed_param),
+                      params=resolve_paths(n, getattr(graph, "base_dir", None)))
             st.signature = self._signature(st, by_id)
             by_id[nid] = st
             steps.append(st)
@@ -182,12 +200,12 @@ class Executor:
         spec = st.node.spec
         files = []
         for p in spec.params:
-            if isinstance(p, PathParam) and st.node.params.get(p.name):
-                files.append(_file_fingerprint(st.node.params[p.name]))
+            if isinstance(p, PathParam) and st.params.get(p.name):
+                files.append(_file_fingerprint(st.params[p.name]))
         ins = []
         for port, src in st.inputs.items():
             ins.append([port, (by_id[src[0]].signature + ":" + src[1]) if src else None])
-        payload = [spec.id, spec.version, getattr(spec.cls, "code_version", 0), st.node.params, st.seed,
+        payload = [spec.id, spec.version, getattr(spec.cls, "code_version", 0), st.params, st.seed,
                    str(st.device), files, ins]
         return hashlib.sha256(json.dumps(payload, sort_keys=True, default=_json_default).encode()).hexdigest()[:32]
 
@@ -225,7 +243,7 @@ class Executor:
                 emit(NodeStarted(n.id, n.label))
                 inputs = {port: self._input_value(values, src, n.spec.input(port).type)
                           for port, src in st.inputs.items()}
-                ctx = Context(n.id, n.label, dict(n.params), st.seed, st.device, self.runtime,
+                ctx = Context(n.id, n.label, dict(st.params), st.seed, st.device, self.runtime,
                               frame_range, {"graph": graph, **(options or {})})
                 t0 = time.perf_counter()
                 try:

@@ -464,8 +464,8 @@ class Canvas(QObject):
         self._run_state[nid] = {"text": "cached" if cached else _fmt_seconds(seconds), "cached": cached}
         self._refresh_look(nid)
 
-    def set_failed(self, nid: str, message: str) -> None:
-        self._run_state[nid] = {"text": "⚠ " + _short(message, 48), "error": message}
+    def set_failed(self, nid: str, message: str, short: str | None = None) -> None:
+        self._run_state[nid] = {"text": "⚠ " + _short(short or message, 60), "error": message}
         self._refresh_look(nid)
 
     def set_skipped(self, nid: str, reason: str) -> None:
@@ -623,6 +623,11 @@ class Canvas(QObject):
             ev.accept()
             return True
         return super().eventFilter(obj, ev)
+
+    def fit_all(self) -> None:
+        items = [n.view for n in self.graph.all_nodes()]
+        if items:
+            self.viewer.zoom_to_nodes(items)
 
     # -- edit actions ---------------------------------------------------------------------------
     def delete_selected(self) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import OrderedDict
 from typing import Any, Callable
 
 import numpy as np
@@ -27,7 +28,7 @@ from studio.engine.clip import Clip
 
 from .playback import AudioOutput, Player
 from .timeline import Timeline, timecode
-from .viewers import ViewerStack, display_rgb, to_u8
+from .viewers import ViewerStack, display_rgb, to_bgra, to_u8
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +104,38 @@ class FrameFetcher(QObject):
                 self.done.emit((gen, tag, i, res, err))
 
 
+class DisplayCache:
+    """Frames converted for the screen (BGRA uint8, what Qt paints fastest), by (clip key, frame, kind), bounded by bytes:
+    a cached frame scrubbed again skips the float -> 8-bit conversion. Thread-safe."""
+
+    def __init__(self, max_bytes: int = 256 << 20):
+        self.max_bytes = max_bytes
+        self._d: OrderedDict = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, clip: CachedClip, i: int, kind: str, raw: np.ndarray) -> np.ndarray:
+        key = (clip.key, i, kind)
+        with self._lock:
+            rgb = self._d.get(key)
+            if rgb is not None:
+                self._d.move_to_end(key)
+                return rgb
+        rgb = to_bgra(display_rgb(raw, kind))
+        with self._lock:
+            if key not in self._d:
+                self._d[key] = rgb
+                self._bytes += rgb.nbytes
+                while self._bytes > self.max_bytes and self._d:
+                    self._bytes -= self._d.popitem(last=False)[1].nbytes
+        return rgb
+
+    def clear(self) -> None:
+        with self._lock:
+            self._d.clear()
+            self._bytes = 0
+
+
 # -- the area -------------------------------------------------------------------------------
 
 
@@ -170,6 +203,7 @@ class PreviewArea(QObject):
         super().__init__(parent)
         self.frame_cache = frame_cache if frame_cache is not None else FrameCache()
         self.fetcher = FrameFetcher(self)
+        self.display_cache = DisplayCache()
         self.fetcher.done.connect(self._on_fetched, Qt.QueuedConnection)
         self.player = Player(audio_output, self)
         self.player.frameChanged.connect(self._on_player_frame)
@@ -194,6 +228,7 @@ class PreviewArea(QObject):
         self._gen = 0
         self._features_arr: np.ndarray | None = None
         self._black: np.ndarray | None = None
+        self._play_passed = self._play_shown = self._play_last = 0
 
         self._build_viewer()
         self._build_timeline()
@@ -463,7 +498,17 @@ class PreviewArea(QObject):
         self.player.current = self.timeline.current
         self.player.shuttle(key)
 
+    @property
+    def dropped_frames(self) -> int:
+        """Frames the playhead passed in this playback that never reached the screen."""
+        return max(0, self._play_passed - self._play_shown)
+
     def _on_player_frame(self, i: int) -> None:
+        if self.player.shown == 0:  # play() just (re)started at frame i
+            self._play_passed, self._play_shown = 1, 0
+        else:
+            self._play_passed += abs(i - self._play_last)
+        self._play_last = i
         self.timeline.set_current(i)
         self.show_frame(i)
         if self.player.playing and self.clip is not None:
@@ -539,14 +584,19 @@ class PreviewArea(QObject):
         b = self.compare[3] if self.compare is not None else None
         b = b if b in clips else None
 
+        kind = self.kind
+        b_kind = classify(self.compare[2]) if b is not None else "video"
+        disp = self.display_cache
+
         def job(i: int) -> dict:
             out: dict[str, Any] = {}
-            if clip is not None:
-                out["a"] = clip.frame(min(i, clip.n_frames - 1))
-            if backdrop is not None:
-                out["backdrop"] = backdrop.frame(min(i, backdrop.n_frames - 1))
-            if b is not None:
-                out["b"] = b.frame(min(i, b.n_frames - 1))
+            for name, c, k in (("a", clip, kind), ("backdrop", backdrop, "video"), ("b", b, b_kind)):
+                if c is not None:
+                    j = min(i, c.n_frames - 1)
+                    raw = c.frame(j)
+                    out[name] = raw
+                    if not (name == "a" and kind == "mask" and backdrop is not None):
+                        out[name + "_rgb"] = disp.get(c, j, k, raw)
             return out
         return job
 
@@ -606,14 +656,14 @@ class PreviewArea(QObject):
         if kind in ("video", "flow", "mask"):
             raw = res["a"]
             if kind == "mask" and "backdrop" in res:
-                img.set_frame(res["backdrop"])
+                img.set_frame(res["backdrop"], res["backdrop_rgb"])
                 img.set_mask(raw)
             else:
-                img.set_frame(raw, kind=kind)
+                img.set_frame(raw, res["a_rgb"])
             if "b" in res:
-                img.set_b(res["b"], kind=classify(self.compare[2]))
+                img.set_b(res["b"], res["b_rgb"])
             self.timeline.add_computed(i)
-            self._thumb_from(i, raw)
+            self._thumb_from(i, res.get("a_rgb"), raw)
         elif kind in ("image", "flow_image", "mask_image"):
             img.set_frame(self.value, kind=kind.replace("_image", "").replace("image", "video"))
             if self.compare is not None and self.compare[3] is None:
@@ -621,7 +671,7 @@ class PreviewArea(QObject):
         elif kind == "keypoints":
             kp: Keypoints = self.value
             if "backdrop" in res:
-                img.set_frame(res["backdrop"])
+                img.set_frame(res["backdrop"], res["backdrop_rgb"])
             else:
                 if self._black is None or self._black.shape[:2] != (kp.height, kp.width):
                     self._black = np.zeros((kp.height, kp.width, 3), np.float32)
@@ -629,13 +679,17 @@ class PreviewArea(QObject):
             t = min(i, kp.n_frames - 1)
             img.set_keypoints(kp.points[t], kp.visible[t], kp.points[max(0, t - 12):t + 1])
         self.shown_frame = i
+        if self.player.playing:
+            self._play_shown += 1
         self.frameShown.emit(i)
 
-    def _thumb_from(self, i: int, raw: np.ndarray) -> None:
+    def _thumb_from(self, i: int, rgb: np.ndarray | None, raw: np.ndarray) -> None:
         """A frame just shown fills its thumbnail slot for free."""
+        if i in self.timeline.thumbs:
+            return
         for f, _x, w in self.timeline.thumb_slots():
-            if f == i and f not in self.timeline.thumbs:
-                self.timeline.set_thumbnail(i, display_rgb(raw, self.kind))
+            if f == i:
+                self.timeline.set_thumbnail(i, rgb if rgb is not None else display_rgb(raw, self.kind))
                 break
 
     def _want_thumbnails(self, frames: list[int]) -> None:

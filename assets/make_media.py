@@ -1,0 +1,113 @@
+"""Makes the small media the templates use. Everything is synthesised here: nothing is downloaded.
+
+    .venv/bin/python assets/make_media.py      # rewrites assets/media/*
+
+- music.wav: 12 s at 22.05 kHz, 120 bpm: kick on every beat, hi-hat off-beats, a bass line and
+  a chord pad (A minor, F, C, G), so loudness and onsets have something to follow.
+- still.png: a 256x256 landscape (sky gradient, sun, hills, texture) to animate.
+- driving.mp4: 48 frames 256x256 of a textured pattern that slowly rotates and zooms: the motion.
+- shapes.mp4: 24 frames 320x240 of moving shapes with their sound (for slow motion).
+"""
+from __future__ import annotations
+
+import os
+import sys
+import wave
+
+import cv2
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+OUT = os.path.join(HERE, "media")
+
+
+def music(seconds=12.0, sr=22050, bpm=120):
+    n = int(seconds * sr)
+    t = np.arange(n) / sr
+    beat = 60.0 / bpm
+    out = np.zeros(n)
+    # kick: a falling sine burst on each beat
+    k = np.arange(int(0.25 * sr)) / sr
+    kick = np.sin(2 * np.pi * (50 + 90 * np.exp(-k * 30)) * k) * np.exp(-k * 12)
+    hat = np.random.default_rng(0).standard_normal(int(0.05 * sr)) * np.exp(-np.arange(int(0.05 * sr)) / (0.008 * sr))
+    for b in np.arange(0, seconds, beat):
+        s = int(b * sr)
+        e = min(n, s + len(kick))
+        out[s:e] += 0.8 * kick[:e - s]
+        s2 = int((b + beat / 2) * sr)
+        e2 = min(n, s2 + len(hat))
+        if s2 < n:
+            out[s2:e2] += 0.15 * hat[:e2 - s2]
+    chords = [(220.0, 261.6, 329.6), (174.6, 220.0, 261.6), (261.6, 329.6, 392.0), (196.0, 246.9, 293.7)]
+    bar = 4 * beat
+    for i, start in enumerate(np.arange(0, seconds, bar)):
+        s, e = int(start * sr), min(n, int((start + bar) * sr))
+        tt = t[s:e] - start
+        env = np.minimum(1, tt * 8) * np.exp(-tt * 0.6)
+        for f in chords[i % 4]:
+            out[s:e] += 0.06 * env * np.sin(2 * np.pi * f * tt)
+        out[s:e] += 0.18 * env * np.sin(2 * np.pi * chords[i % 4][0] / 2 * tt)
+    out = out / np.abs(out).max() * 0.9
+    pcm = (out * 32767).astype(np.int16)
+    with wave.open(os.path.join(OUT, "music.wav"), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(sr)
+        w.writeframes(pcm.tobytes())
+
+
+def still(size=256):
+    h = w = size
+    y = np.linspace(0, 1, h, dtype=np.float32)[:, None]
+    img = np.zeros((h, w, 3), np.float32)
+    img[:] = (np.stack([0.35 + 0.5 * y, 0.55 + 0.3 * y, 0.95 - 0.3 * y], -1))
+    cv2.circle(img, (int(w * 0.72), int(h * 0.28)), int(h * 0.11), (1.0, 0.85, 0.3), -1, cv2.LINE_AA)
+    xs = np.arange(w)
+    for k, (amp, base, col) in enumerate([(18, 0.62, (0.25, 0.55, 0.3)), (12, 0.75, (0.15, 0.4, 0.2))]):
+        ridge = (base * h + amp * np.sin(xs / w * 2 * np.pi * (1.5 + k) + k)).astype(np.int32)
+        mask = np.arange(h)[:, None] >= ridge[None, :]
+        img[mask] = col
+    rng = np.random.default_rng(1)
+    tex = cv2.GaussianBlur(rng.random((h, w), dtype=np.float32), (0, 0), 1.2)
+    img = np.clip(img * (0.85 + 0.3 * tex[..., None]), 0, 1)
+    bgr = cv2.cvtColor((img * 255 + 0.5).astype(np.uint8), cv2.COLOR_RGB2BGR)
+    cv2.imwrite(os.path.join(OUT, "still.png"), bgr)
+
+
+def driving(n=48, size=256):
+    from studio.engine.clip import ArrayClip
+    from studio.engine.media import write_video
+    rng = np.random.default_rng(2)
+    base = cv2.resize(rng.random((32, 32, 3), dtype=np.float32), (size * 2, size * 2), interpolation=cv2.INTER_CUBIC)
+    base = np.clip(base, 0, 1)
+    frames = np.zeros((n, size, size, 3), np.float32)
+    for i in range(n):
+        ang = 12.0 * np.sin(i / n * 2 * np.pi)
+        zoom = 1.0 + 0.15 * i / n
+        M = cv2.getRotationMatrix2D((size, size), ang, zoom)
+        M[:, 2] -= size / 2
+        frames[i] = cv2.warpAffine(base, M, (size, size), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+    write_video(os.path.join(OUT, "driving.mp4"), ArrayClip(frames, 24), crf=20, preset="slow")
+
+
+def shapes():
+    from studio.core.graph import Graph
+    from studio.engine.executor import Executor
+    g = Graph()
+    s = g.add_node("source.shapes", {"frames": 24, "width": 320, "height": 240, "count": 2, "speed": 6.0,
+                                     "background": "texture", "color": "orange", "shape": "square",
+                                     "direction": "right"})
+    o = g.add_node("io.save_video", {"path": os.path.join(OUT, "shapes.mp4"), "crf": 20, "embed_graph": False})
+    g.connect(s.id, "video", o.id, "video")
+    Executor(frame_caching=False).run(g)
+
+
+if __name__ == "__main__":
+    os.makedirs(OUT, exist_ok=True)
+    music()
+    still()
+    driving()
+    shapes()
+    for f in sorted(os.listdir(OUT)):
+        print(f, os.path.getsize(os.path.join(OUT, f)), "bytes")

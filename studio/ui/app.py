@@ -1,0 +1,37 @@
+"""``python main.py [GRAPH]``: open the studio window."""
+from __future__ import annotations
+
+import sys
+
+
+SWITCH_INTERVAL_S = 0.001
+
+
+def configure_gil() -> None:
+    """Let the GUI thread take the GIL back from a busy worker within 1 ms (Python's default is
+    5 ms): the window's longest stall during a heavy run drops (see benchmarks/bench_gui_stall.py)."""
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
+
+
+def run_app(path: str | None = None) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from studio.engine.device import configure_threads
+
+    from .main_window import DEMO_GRAPH, MainWindow
+    from .theme import apply_theme
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName("Studio")
+    app.setApplicationName("Studio")
+    apply_theme(app)
+    configure_threads(interactive=True)
+    configure_gil()
+    win = MainWindow()
+    win.show()
+    recovered = win.offer_recovery()
+    if not recovered:
+        target = path or (str(DEMO_GRAPH) if DEMO_GRAPH.exists() else None)
+        if target and not win.open_path(target, ask=False) and path:
+            win.log(f"could not open {path}", "error")
+    return app.exec()

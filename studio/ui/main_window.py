@@ -1,0 +1,722 @@
+"""The studio window: canvas in the centre, palette, properties, viewer, timeline and log docks,
+a toolbar to run, files with autosave and recovery."""
+from __future__ import annotations
+
+import glob
+import json
+import os
+import random
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox,
+                               QPlainTextEdit, QSpinBox, QToolButton, QWidget)
+
+from studio.core.errors import StudioError
+from studio.core.fileformat import graph_to_dict, load_graph, parse_graph_text, save_graph
+from studio.core.graph import Graph
+from studio.engine import events as ev
+from studio.engine.device import available_devices
+
+from .canvas import Canvas
+from .document import Document
+from .palette import NodePalette
+from .properties import PropertiesPanel
+from .worker import RunController
+
+try:  # the timeline engineer's viewer and timeline (issue 4)
+    from .preview import PreviewArea
+except Exception:  # noqa: BLE001 - not there yet, or broken: the window still opens
+    PreviewArea = None
+
+APP = "Studio"
+AUTOSAVE_MS = 60_000
+MAX_RECENT = 10
+GRAPH_FILTER = "Studio graph (*.json);;Studio-rendered video (*.mp4 *.mov *.mkv);;All files (*)"
+DEMO_GRAPH = Path(__file__).resolve().parents[2] / "assets" / "graphs" / "demo.json"
+
+
+def default_data_dir() -> str:
+    env = os.environ.get("STUDIO_DATA_DIR")
+    if env:
+        return env
+    import platformdirs
+    return platformdirs.user_data_dir(APP, APP)
+
+
+def _rss_bytes() -> int | None:
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, AttributeError):
+        pass
+    try:
+        import resource
+        import sys
+        r = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return r if sys.platform == "darwin" else r * 1024
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def read_graph_file(path: str, registry=None) -> Graph:
+    """A graph from a graph file, or from the metadata of a clip Studio rendered."""
+    if not os.path.exists(path):
+        raise StudioError(f"file not found: {path}")
+    if path.lower().endswith(".json"):
+        return load_graph(path, registry) if registry is not None else load_graph(path)
+    from studio.engine.media import read_graph_json
+    text = read_graph_json(path)
+    if text is None:
+        raise StudioError(f"'{os.path.basename(path)}' carries no Studio graph (only clips rendered by "
+                          "Studio with 'embed graph' on do)")
+    return parse_graph_text(text, registry, source=path)
+
+
+class MainWindow(QMainWindow):
+    run_finished = Signal(object, object)  # RunResult | None, exception | None (after the thread stopped)
+
+    def __init__(self, settings: QSettings | None = None, data_dir: str | None = None, registry=None,
+                 autosave_ms: int = AUTOSAVE_MS):
+        super().__init__()
+        self.settings = settings or QSettings(APP, APP)
+        self.data_dir = data_dir or default_data_dir()
+        self.autosave_path = os.path.join(self.data_dir, "autosave", f"autosave-{os.getpid()}.json")
+        self.registry = registry
+        self.doc = Document(Graph(registry) if registry is not None else Graph(), self)
+        self.runner = RunController(parent=self)
+        self.canvas = Canvas(self.doc, self)
+        self.setCentralWidget(self.canvas.widget)
+        self.setAcceptDrops(True)
+        self._signatures: dict[str, str] = {}
+        self._outputs: dict[str, dict] = {}   # node id -> outputs of its last run
+        self._last_result = None
+        self._run_started = 0.0
+        self._current_node = ""
+
+        self._build_docks()
+        self._build_actions()
+        self._build_toolbar()
+        self._build_status()
+
+        self.doc.undo_stack.cleanChanged.connect(lambda *_: self._update_title())
+        self.doc.path_changed.connect(lambda *_: self._update_title())
+        self.doc.settings_changed.connect(self._settings_to_toolbar)
+        self.doc.replaced.connect(self._on_replaced)
+        self.doc.changed.connect(self._on_model_event)
+        self.canvas.selection_changed.connect(self._on_selection)
+        self.canvas.message.connect(lambda m: self.log(m, "warn"))
+        self.canvas.files_dropped.connect(lambda ps: self.open_path(ps[0]))
+        self.properties.message.connect(lambda m: self.log(m, "warn"))
+        self.palette.activated.connect(self._add_from_palette)
+        if self.preview is not None and hasattr(self.preview, "message"):
+            self.preview.message.connect(lambda m: self.log(m))
+        self.runner.event.connect(self._on_engine_event)
+        self.runner.finished.connect(self._on_run_finished)
+
+        self.autosave_timer = QTimer(self)
+        self.autosave_timer.setInterval(autosave_ms)
+        self.autosave_timer.timeout.connect(self.autosave)
+        self.autosave_timer.start()
+
+        self.resize(1500, 920)
+        geo = self.settings.value("window/geometry")
+        if isinstance(geo, QByteArray):
+            self.restoreGeometry(geo)
+        state = self.settings.value("window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        self._update_title()
+
+    # -- layout -----------------------------------------------------------------------------
+    def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
+        d = QDockWidget(title, self)
+        d.setObjectName(f"dock-{title.lower()}")
+        d.setWidget(widget)
+        self.addDockWidget(area, d)
+        return d
+
+    def _build_docks(self) -> None:
+        self.palette = NodePalette(self.doc.graph.registry, self)
+        self.properties = PropertiesPanel(self.doc, self)
+        self.log_view = QPlainTextEdit(self)
+        self.log_view.setReadOnly(True)
+        self.log_view.setMaximumBlockCount(5000)
+        self.preview = None
+        if PreviewArea is not None:
+            try:
+                self.preview = PreviewArea(self.runner.executor.frame_cache, self)
+                viewer_w, timeline_w = self.preview.viewer_widget, self.preview.timeline_widget
+            except Exception as e:  # noqa: BLE001
+                self.preview = None
+                self._preview_error = str(e)
+        if self.preview is None:
+            viewer_w = QLabel("Viewer\n(the timeline issue fills this)", self)
+            timeline_w = QLabel("Timeline", self)
+            for w in (viewer_w, timeline_w):
+                w.setAlignment(Qt.AlignCenter)
+                w.setStyleSheet("color:#888")
+        self.palette_dock = self._dock("Nodes", self.palette, Qt.LeftDockWidgetArea)
+        self.properties_dock = self._dock("Properties", self.properties, Qt.RightDockWidgetArea)
+        self.viewer_dock = self._dock("Viewer", viewer_w, Qt.RightDockWidgetArea)
+        self.timeline_dock = self._dock("Timeline", timeline_w, Qt.BottomDockWidgetArea)
+        self.log_dock = self._dock("Log", self.log_view, Qt.BottomDockWidgetArea)
+        self.splitDockWidget(self.viewer_dock, self.properties_dock, Qt.Vertical)
+        self.tabifyDockWidget(self.timeline_dock, self.log_dock)
+        self.timeline_dock.raise_()
+        self.resizeDocks([self.palette_dock], [200], Qt.Horizontal)
+        self.resizeDocks([self.viewer_dock], [480], Qt.Horizontal)
+        self.resizeDocks([self.viewer_dock, self.properties_dock], [420, 380], Qt.Vertical)
+        self.resizeDocks([self.timeline_dock], [190], Qt.Vertical)
+        self._default_state = self.saveState()
+
+    def _action(self, text: str, slot, shortcut=None, menu=None, canvas_only=False, tip: str = "") -> QAction:
+        a = QAction(text, self)
+        if shortcut is not None:
+            keys = shortcut if isinstance(shortcut, list) else [shortcut]
+            a.setShortcuts([QKeySequence(k) for k in keys])
+        if tip:
+            a.setStatusTip(tip)
+            a.setToolTip(tip)
+        a.triggered.connect(lambda *_: slot())
+        if canvas_only:  # single keys must not fire while typing in a panel
+            a.setShortcutContext(Qt.WidgetWithChildrenShortcut)
+            self.canvas.widget.addAction(a)
+        else:
+            self.addAction(a)
+        if menu is not None:
+            menu.addAction(a)
+        return a
+
+    def _build_actions(self) -> None:
+        mb = self.menuBar()
+        f = mb.addMenu("&File")
+        self._action("&New", self.new_graph, QKeySequence.New, f)
+        self._action("&Open…", self.open_dialog, QKeySequence.Open, f)
+        self.recent_menu = f.addMenu("Open &Recent")
+        f.addSeparator()
+        self._action("&Save", self.save, QKeySequence.Save, f)
+        self._action("Save &As…", self.save_as, "Ctrl+Shift+S", f)
+        f.addSeparator()
+        self._action("&Quit", self.close, QKeySequence.Quit, f)
+        self._rebuild_recent()
+
+        e = mb.addMenu("&Edit")
+        self.undo_action = self.doc.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
+        self.redo_action = self.doc.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        for a in (self.undo_action, self.redo_action):
+            self.addAction(a)
+            e.addAction(a)
+        e.addSeparator()
+        self._action("&Copy", self.canvas.copy, QKeySequence.Copy, e, canvas_only=True)
+        self._action("&Paste", self.canvas.paste, QKeySequence.Paste, e, canvas_only=True)
+        self._action("D&uplicate", self.canvas.duplicate, "Ctrl+D", e, canvas_only=True)
+        self._action("&Delete", self.canvas.delete_selected, [QKeySequence.Delete, "Backspace"], e,
+                     canvas_only=True)
+        self._action("Select &All", self.canvas.graph.select_all, QKeySequence.SelectAll, e, canvas_only=True)
+        e.addSeparator()
+        self._action("&Mute", lambda: self.canvas.toggle_mode("mute"), "M", e, canvas_only=True,
+                     tip="mute: the node and what needs it do not run")
+        self._action("&Bypass", lambda: self.canvas.toggle_mode("bypass"), "B", e, canvas_only=True,
+                     tip="bypass: the node passes its input through")
+        self._action("Add &Node…", self.canvas.open_search, None, e, tip="Tab on the canvas")
+        self._action("Add Back&drop", self.canvas.add_backdrop, "Ctrl+G", e, canvas_only=True)
+
+        v = mb.addMenu("&View")
+        self._action("&Fit Graph", self.canvas.fit_all, "F", v, canvas_only=True)
+        self._action("Reset &Zoom", lambda: self.canvas.graph.reset_zoom(), "Ctrl+0", v)
+        v.addSeparator()
+        for d in (self.palette_dock, self.properties_dock, self.viewer_dock, self.timeline_dock, self.log_dock):
+            v.addAction(d.toggleViewAction())
+        v.addSeparator()
+        self._action("Reset &Layout", lambda: self.restoreState(self._default_state), None, v)
+
+        r = mb.addMenu("&Run")
+        self.run_action = self._action("&Run", self.run_graph, "F5", r, tip="run the graph (F5)")
+        self.run_sel_action = self._action("Run &Selected", self.run_selected, "Ctrl+F5", r,
+                                           tip="run the selected nodes and what they need")
+        self.stop_action = self._action("S&top", self.stop, ["Shift+F5", "Ctrl+."], r, tip="stop the run")
+        self.stop_action.setEnabled(False)
+        r.addSeparator()
+        self._action("&Clear Cache", self.clear_cache, None, r)
+
+        h = mb.addMenu("&Help")
+        self._action("&Shortcuts", self.show_shortcuts, QKeySequence.HelpContents, h)
+
+    def _build_toolbar(self) -> None:
+        tb = self.addToolBar("Run")
+        tb.setObjectName("toolbar-run")
+        tb.addAction(self.run_action)
+        tb.addAction(self.stop_action)
+        tb.addSeparator()
+        tb.addWidget(QLabel(" Device ", self))
+        self.device_combo = QComboBox(self)
+        self.device_combo.addItems(["auto"] + available_devices()[::-1])
+        self.device_combo.setToolTip("where nodes run: auto picks CUDA, then MPS, then the CPU")
+        self.device_combo.currentTextChanged.connect(lambda d: self.doc.change_setting("device", d))
+        tb.addWidget(self.device_combo)
+        tb.addWidget(QLabel("  Seed ", self))
+        self.seed_spin = QSpinBox(self)
+        self.seed_spin.setRange(0, 2**31 - 1)
+        self.seed_spin.setKeyboardTracking(False)
+        self.seed_spin.setToolTip("the graph's seed: each node derives its own from it")
+        self.seed_spin.valueChanged.connect(lambda s: self.doc.change_setting("seed", int(s)))
+        tb.addWidget(self.seed_spin)
+        reroll = QToolButton(self)
+        reroll.setText("Roll")
+        reroll.setToolTip("re-roll the graph seed")
+        reroll.clicked.connect(lambda: self.doc.change_setting("seed", random.randint(0, 2**31 - 1)))
+        tb.addWidget(reroll)
+        self._settings_to_toolbar(self.doc.graph.settings)
+
+    def _build_status(self) -> None:
+        sb = self.statusBar()
+        self.node_label = QLabel("", self)
+        self.device_label = QLabel("", self)
+        self.mem_label = QLabel("", self)
+        sb.addPermanentWidget(self.node_label)
+        sb.addPermanentWidget(self.device_label)
+        sb.addPermanentWidget(self.mem_label)
+        self._mem_timer = QTimer(self)
+        self._mem_timer.setInterval(2000)
+        self._mem_timer.timeout.connect(self._update_status)
+        self._mem_timer.start()
+        self._update_status()
+
+    def _update_status(self) -> None:
+        from studio.engine.device import resolve_device
+        try:
+            dev = str(resolve_device(self.doc.graph.settings.get("device", "auto")))
+        except StudioError:
+            dev = "unavailable"
+        self.device_label.setText(f" device: {dev} ")
+        parts = []
+        rss = _rss_bytes()
+        if rss:
+            parts.append(f"RAM {rss / 2**30:.2f} GiB")
+        try:
+            import torch
+            if torch.cuda.is_available():
+                parts.append(f"GPU {torch.cuda.memory_allocated() / 2**30:.2f} GiB")
+        except Exception:  # noqa: BLE001
+            pass
+        cache = self.runner.executor.cache.bytes + self.runner.executor.frame_cache.bytes
+        parts.append(f"cache {cache / 2**20:.0f} MiB")
+        self.mem_label.setText(" " + " · ".join(parts) + " ")
+        self.node_label.setText(f" running: {self._current_node} " if self._current_node else "")
+
+    def _settings_to_toolbar(self, settings: dict) -> None:
+        from PySide6.QtCore import QSignalBlocker
+        with QSignalBlocker(self.device_combo):
+            d = settings.get("device", "auto")
+            if self.device_combo.findText(d) < 0:
+                self.device_combo.addItem(d)
+            self.device_combo.setCurrentText(d)
+        with QSignalBlocker(self.seed_spin):
+            self.seed_spin.setValue(int(settings.get("seed", 0)))
+        if hasattr(self, "device_label"):
+            self._update_status()
+
+    # -- log --------------------------------------------------------------------------------
+    def log(self, message: str, level: str = "info") -> None:
+        stamp = time.strftime("%H:%M:%S")
+        colour = {"error": "#ff6e6e", "warn": "#e6b450", "ok": "#8fd18f"}.get(level)
+        text = message.replace("&", "&amp;").replace("<", "&lt;")
+        self.log_view.appendHtml(f"<span style='color:#777'>{stamp}</span> "
+                                 + (f"<span style='color:{colour}'>{text}</span>" if colour else text))
+        if level in ("error", "warn"):
+            self.statusBar().showMessage(message, 8000)
+
+    # -- files ------------------------------------------------------------------------------
+    def _update_title(self) -> None:
+        name = os.path.basename(self.doc.path) if self.doc.path else "untitled"
+        self.setWindowTitle(f"{name}[*] — Studio")
+        self.setWindowModified(self.doc.dirty)
+
+    def ask_unsaved(self) -> str:
+        """'save', 'discard' or 'cancel'. Tests replace this."""
+        b = QMessageBox.question(self, "Unsaved changes",
+                                 "The graph has unsaved changes. Save them first?",
+                                 QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, QMessageBox.Save)
+        return {QMessageBox.Save: "save", QMessageBox.Discard: "discard"}.get(b, "cancel")
+
+    def maybe_save(self) -> bool:
+        """True when it is safe to drop the current graph."""
+        if not self.doc.dirty:
+            return True
+        ans = self.ask_unsaved()
+        if ans == "save":
+            return self.save()
+        return ans == "discard"
+
+    def new_graph(self) -> None:
+        if not self.maybe_save():
+            return
+        self._set_graph(Graph(self.registry) if self.registry is not None else Graph(), None)
+        self.log("new graph")
+
+    def open_dialog(self) -> None:
+        if not self.maybe_save():
+            return
+        path, _ = QFileDialog.getOpenFileName(self, "Open graph", self._last_dir(), GRAPH_FILTER)
+        if path:
+            self.open_path(path, ask=False)
+
+    def open_path(self, path: str, ask: bool = True) -> bool:
+        if ask and not self.maybe_save():
+            return False
+        try:
+            g = read_graph_file(path, self.registry)
+        except StudioError as e:
+            self.log(str(e), "error")
+            return False
+        keep_path = path if path.lower().endswith(".json") else None
+        self._set_graph(g, keep_path)
+        self._add_recent(path)
+        self.log(f"opened {path}" + ("" if keep_path else " (its embedded graph; Save As to keep it)"), "ok")
+        for n in g.nodes.values():
+            if n.error:
+                self.log(f"node {n.id}: {n.error}", "warn")
+        return True
+
+    def _set_graph(self, g: Graph, path: str | None) -> None:
+        if self.runner.running:
+            self.runner.stop()
+        self.doc.set_graph(g, path)
+
+    def save(self) -> bool:
+        if not self.doc.path:
+            return self.save_as()
+        return self._save_to(self.doc.path)
+
+    def save_as(self) -> bool:
+        path, _ = QFileDialog.getSaveFileName(self, "Save graph as", self.doc.path or self._last_dir(),
+                                              "Studio graph (*.json)")
+        if not path:
+            return False
+        if not path.lower().endswith(".json"):
+            path += ".json"
+        return self._save_to(path)
+
+    def _sync_ui_into_graph(self) -> None:
+        bds = self.canvas.backdrops_to_ui()
+        if bds:
+            self.doc.graph.ui["backdrops"] = bds
+        else:
+            self.doc.graph.ui.pop("backdrops", None)
+
+    def _save_to(self, path: str) -> bool:
+        self._sync_ui_into_graph()
+        try:
+            save_graph(self.doc.graph, path)
+        except (OSError, StudioError, ValueError) as e:
+            self.log(f"cannot save '{path}': {e}", "error")
+            return False
+        self.doc.path = path
+        self.doc.undo_stack.setClean()
+        self.doc.path_changed.emit(path)
+        self._add_recent(path)
+        self.log(f"saved {path}", "ok")
+        return True
+
+    def _last_dir(self) -> str:
+        recent = self.recent_files()
+        return os.path.dirname(recent[0]) if recent else os.getcwd()
+
+    def recent_files(self) -> list[str]:
+        v = self.settings.value("recent_files", [])
+        if isinstance(v, str):
+            v = [v]
+        return [p for p in (v or []) if isinstance(p, str)]
+
+    def _add_recent(self, path: str) -> None:
+        path = os.path.abspath(path)
+        r = [path] + [p for p in self.recent_files() if p != path]
+        self.settings.setValue("recent_files", r[:MAX_RECENT])
+        self._rebuild_recent()
+
+    def _rebuild_recent(self) -> None:
+        self.recent_menu.clear()
+        files = self.recent_files()
+        for p in files:
+            a = self.recent_menu.addAction(os.path.basename(p))
+            a.setToolTip(p)
+            a.setEnabled(os.path.exists(p))
+            a.triggered.connect(lambda *_, p=p: self.open_path(p))
+        self.recent_menu.setEnabled(bool(files))
+
+    # -- autosave and recovery ----------------------------------------------------------------
+    def autosave(self) -> str | None:
+        """Write the graph to the user's data folder when it has unsaved changes."""
+        if not self.doc.dirty:
+            return None
+        self._sync_ui_into_graph()
+        doc = {"studio_autosave": 1, "source_path": self.doc.path, "saved_at": time.time(),
+               "pid": os.getpid(), "graph": graph_to_dict(self.doc.graph)}
+        try:
+            from studio.core.fileformat import atomic_write
+            atomic_write(self.autosave_path, json.dumps(doc, allow_nan=False))
+        except (OSError, ValueError) as e:
+            self.log(f"autosave failed: {e}", "warn")
+            return None
+        return self.autosave_path
+
+    def _discard_autosave(self) -> None:
+        try:
+            os.unlink(self.autosave_path)
+        except OSError:
+            pass
+
+    def stale_autosaves(self) -> list[str]:
+        """Autosaves left by sessions that did not close cleanly (newest first)."""
+        files = glob.glob(os.path.join(self.data_dir, "autosave", "autosave-*.json"))
+        out = []
+        for f in files:
+            if os.path.abspath(f) == os.path.abspath(self.autosave_path):
+                continue
+            try:
+                pid = int(os.path.basename(f)[len("autosave-"):-len(".json")])
+                if pid != os.getpid() and _pid_alive(pid):
+                    continue  # another open window's autosave
+            except ValueError:
+                pass
+            out.append(f)
+        return sorted(out, key=os.path.getmtime, reverse=True)
+
+    def ask_recover(self, info: str) -> bool:
+        """Tests replace this."""
+        return QMessageBox.question(self, "Recover unsaved work",
+                                    f"Studio did not close cleanly. Recover the graph autosaved {info}?",
+                                    QMessageBox.Yes | QMessageBox.No, QMessageBox.Yes) == QMessageBox.Yes
+
+    def offer_recovery(self) -> bool:
+        """After a crash: offer the newest autosave. Returns True when one was recovered."""
+        stale = self.stale_autosaves()
+        if not stale:
+            return False
+        newest, recovered = stale[0], False
+        try:
+            with open(newest, encoding="utf-8") as f:
+                data = json.load(f)
+            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(data.get("saved_at", os.path.getmtime(newest))))
+            src = data.get("source_path")
+            if self.ask_recover(f"at {when}" + (f" (from {os.path.basename(src)})" if src else "")):
+                g = parse_graph_text(json.dumps(data["graph"]), self.registry, source=newest)
+                self._set_graph(g, src if src and os.path.exists(src) else None)
+                self.doc.undo_stack.resetClean()  # recovered work is unsaved
+                self._update_title()
+                self.log(f"recovered the autosave of {when}", "ok")
+                recovered = True
+        except (OSError, ValueError, KeyError, StudioError) as e:
+            self.log(f"cannot recover '{newest}': {e}", "error")
+        for f in stale:
+            try:
+                os.unlink(f)
+            except OSError:
+                pass
+        return recovered
+
+    # -- drag and drop files ------------------------------------------------------------------
+    def dragEnterEvent(self, e):  # noqa: N802
+        if e.mimeData().hasUrls():
+            e.acceptProposedAction()
+
+    def dropEvent(self, e):  # noqa: N802
+        paths = [u.toLocalFile() for u in e.mimeData().urls() if u.toLocalFile()]
+        if paths:
+            e.acceptProposedAction()
+            self.open_path(paths[0])
+
+    # -- editing helpers ----------------------------------------------------------------------
+    def _add_from_palette(self, type_id: str) -> None:
+        c = self.canvas.viewer.mapToScene(self.canvas.viewer.viewport().rect().center())
+        self.canvas.add_node_at(type_id, (c.x(), c.y()))
+
+    def _on_replaced(self) -> None:
+        self._outputs.clear()
+        self._signatures.clear()
+        self._settings_to_toolbar(self.doc.graph.settings)
+        if self.preview is not None:
+            self.preview.clear()
+        self._update_title()
+        self.canvas.fit_all()
+        QTimer.singleShot(0, self.canvas.fit_all)
+
+    def _on_model_event(self, event: str, payload: dict) -> None:
+        if event == "node_removed":
+            self._outputs.pop(payload["node_id"], None)
+
+    def _on_selection(self, ids: list[str]) -> None:
+        nid = ids[0] if len(ids) == 1 else None
+        self.properties.show_node(nid)
+        if nid is not None:
+            self.show_result(nid)
+
+    def show_result(self, nid: str) -> bool:
+        outs = self._outputs.get(nid)
+        if not outs or self.preview is None:
+            return bool(outs)
+        port, value = next(iter(outs.items()))
+        inst = self.doc.graph.nodes.get(nid)
+        title = inst.label if inst else nid
+        key = f"{self._signatures.get(nid, nid)}:{port}"
+        try:
+            self.preview.show_value(nid, title, value, key)
+        except Exception as e:  # noqa: BLE001 - a viewer problem must not break the window
+            self.log(f"viewer: {e}", "warn")
+        return True
+
+    # -- running ----------------------------------------------------------------------------
+    def run_graph(self, targets: list[str] | None = None) -> bool:
+        if self.runner.running:
+            self.log("a run is already going; Stop it first", "warn")
+            return False
+        g = self.doc.graph
+        frame_range = None
+        if self.preview is not None:
+            try:
+                frame_range = self.preview.in_out()
+            except Exception:  # noqa: BLE001
+                frame_range = None
+        try:
+            plan = self.runner.executor.compile(g.copy(), targets)
+            self._signatures = {s.node.id: s.signature for s in plan.steps}
+        except StudioError as e:
+            self.log(str(e), "error")
+            if e.node_id and e.node_id in g.nodes:
+                self.canvas.set_failed(e.node_id, str(e))
+            return False
+        self.canvas.clear_run_state()
+        self._run_started = time.perf_counter()
+        self.runner.start(g, targets=targets, frame_range=frame_range)
+        self.run_action.setEnabled(False)
+        self.run_sel_action.setEnabled(False)
+        self.stop_action.setEnabled(True)
+        return True
+
+    def run_selected(self) -> bool:
+        ids = self.canvas.selected_ids()
+        return self.run_graph(ids or None)
+
+    def stop(self) -> None:
+        if self.runner.running:
+            self.runner.stop()
+            self.log("stopping…")
+
+    def clear_cache(self) -> None:
+        self.runner.executor.cache.clear()
+        self.runner.executor.frame_cache.clear()
+        self.log("caches cleared")
+
+    def _on_engine_event(self, e) -> None:
+        if isinstance(e, ev.RunStarted):
+            self.log(f"run started on {e.device}: {len(e.nodes)} node(s)")
+        elif isinstance(e, ev.NodeStarted):
+            self._current_node = e.title
+            self.canvas.set_running(e.node_id)
+            self._update_status()
+        elif isinstance(e, ev.NodeProgress):
+            if e.message:
+                self.log(f"{e.node_id}: {e.message}")
+            else:
+                self.canvas.set_progress(e.node_id, e.step, e.total)
+            if self.preview is not None:
+                try:
+                    self.preview.on_progress(e)
+                except Exception:  # noqa: BLE001
+                    pass
+        elif isinstance(e, ev.NodeFinished):
+            self.canvas.set_finished(e.node_id, e.seconds, e.cached)
+            self._outputs[e.node_id] = e.outputs
+            inst = self.doc.graph.nodes.get(e.node_id)
+            label = inst.label if inst else e.node_id
+            self.log(f"{label} ({e.node_id}): " + ("cached" if e.cached else f"{e.seconds:.3f} s"))
+            if e.node_id in self.canvas.selected_ids():
+                self.show_result(e.node_id)
+        elif isinstance(e, ev.NodeSkipped):
+            self.canvas.set_skipped(e.node_id, e.reason)
+            self.log(f"{e.node_id} skipped: {e.reason}")
+        elif isinstance(e, ev.NodeFailed):
+            cause = getattr(e.error, "cause", None)
+            self.canvas.set_failed(e.node_id, str(e.error), str(cause) if cause is not None else None)
+            self.log(str(e.error), "error")
+        elif isinstance(e, ev.RunFinished):
+            if e.ok:
+                self.log(f"run finished in {e.seconds:.2f} s: {len(e.executed)} ran, {len(e.cached)} cached", "ok")
+            elif e.cancelled:
+                self.log(f"run stopped after {e.seconds:.2f} s", "warn")
+            elif e.error is not None and not isinstance(e.error, StudioError):
+                self.log(f"run failed: {e.error}", "error")
+
+    def _on_run_finished(self, result, error) -> None:
+        self._current_node = ""
+        self.canvas.stop_running()
+        self.run_action.setEnabled(True)
+        self.run_sel_action.setEnabled(True)
+        self.stop_action.setEnabled(False)
+        self._last_result = result
+        if result is not None:
+            self._signatures.update(result.signatures)
+            sel = self.canvas.selected_ids()
+            shown = sel[0] if len(sel) == 1 and sel[0] in self._outputs else None
+            if shown is None:
+                outs = [n for n in result.outputs
+                        if n in self.doc.graph.nodes and self.doc.graph.nodes[n].spec is not None
+                        and self.doc.graph.nodes[n].spec.is_output]
+                ran = [n for n in result.outputs if n in self.doc.graph.nodes]
+                shown = (outs or ran or [None])[-1]
+            if shown is not None:
+                self.show_result(shown)
+        elif error is not None and not isinstance(error, StudioError):
+            self.log(f"run failed: {type(error).__name__}: {error}", "error")
+        self._update_status()
+        self.run_finished.emit(result, error)
+
+    # -- help -------------------------------------------------------------------------------
+    def show_shortcuts(self) -> None:
+        QMessageBox.information(self, "Shortcuts", SHORTCUTS)
+
+    # -- closing ----------------------------------------------------------------------------
+    def closeEvent(self, e):  # noqa: N802
+        if not self.maybe_save():
+            e.ignore()
+            return
+        self.runner.shutdown()
+        if self.preview is not None and hasattr(self.preview, "close"):
+            try:
+                self.preview.close()
+            except Exception:  # noqa: BLE001
+                pass
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.sync()
+        self._discard_autosave()
+        for sig in (self.doc.undo_stack.cleanChanged, self.doc.path_changed, self.doc.replaced,
+                    self.doc.settings_changed):
+            try:
+                sig.disconnect()
+            except (RuntimeError, TypeError):
+                pass
+        e.accept()
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+SHORTCUTS = """Tab: add a node at the cursor (search)
+F5: run · Ctrl+F5: run selected · Shift+F5: stop
+Ctrl+Z / Ctrl+Shift+Z: undo / redo
+Ctrl+C / Ctrl+V / Ctrl+D / Delete: copy, paste, duplicate, delete
+M: mute · B: bypass · Ctrl+G: backdrop · F: fit
+Ctrl+N / Ctrl+O / Ctrl+S / Ctrl+Shift+S: new, open, save, save as"""
