@@ -1,0 +1,138 @@
+"""Builds the template graphs in assets/graphs/ (and their thumbnails) from code, so they stay
+valid as nodes evolve. `.venv/bin/python assets/make_templates.py [--thumbs]`.
+
+Each template carries ui.template = {title, description} for File > New from template, and a
+note on the canvas saying what it does and which knobs matter. Media paths are relative to
+assets/graphs/ (the engine resolves them against the graph file's folder)."""
+from __future__ import annotations
+
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+
+from studio.core.fileformat import save_graph  # noqa: E402
+from studio.core.graph import Graph  # noqa: E402
+
+GRAPHS = os.path.join(HERE, "graphs")
+
+
+def _finish(g: Graph, name: str, title: str, description: str, note: str, note_pos=(0, -170)) -> str:
+    g.ui["template"] = {"title": title, "description": description}
+    g.ui["notes"] = [{"text": note, "pos": list(note_pos)}]
+    path = os.path.join(GRAPHS, name + ".json")
+    save_graph(g, path)
+    return path
+
+
+def motion_transfer() -> str:
+    g = Graph()
+    img = g.add_node("io.load_image", {"path": "../media/still.png"}, pos=(0, 0), title="Still")
+    drv = g.add_node("io.load_video", {"path": "../media/driving.mp4"}, pos=(0, 180), title="Driving clip")
+    mt = g.add_node("motion.transfer_flow", {"method": "dis_medium", "refine": True}, pos=(300, 60))
+    flow = g.add_node("motion.optical_flow", {"method": "dis_fast"}, pos=(300, 260))
+    fc = g.add_node("motion.flow_to_color", {}, pos=(560, 260), title="Driving motion")
+    out = g.add_node("io.save_video", {"path": "out/motion_transfer.mp4"}, pos=(600, 60))
+    g.connect(img.id, "image", mt.id, "image")
+    g.connect(drv.id, "video", mt.id, "driving")
+    g.connect(drv.id, "video", flow.id, "video")
+    g.connect(flow.id, "flow", fc.id, "flow")
+    g.connect(mt.id, "video", out.id, "video")
+    return _finish(g, "motion_transfer", "Motion transfer",
+                   "Animate a still image with the motion of a driving clip (dense optical flow).",
+                   "Motion transfer: the still takes the motion of the driving clip, frame by frame.\n"
+                   "Knobs: Motion Transfer > method (dis_medium: accurate; dis_fast: quicker), refine "
+                   "(less drift on long clips). Swap in your own still and driving clip on the left; "
+                   "'Driving motion' shows the flow as colour.")
+
+
+def slow_motion() -> str:
+    g = Graph()
+    src = g.add_node("io.load_video", {"path": "../media/shapes.mp4"}, pos=(0, 0), title="Clip")
+    it = g.add_node("motion.interpolate", {"factor": 4.0, "slow_motion": True, "method": "dis_medium"},
+                    pos=(280, 0), title="Slow motion 4x")
+    out = g.add_node("io.save_video", {"path": "out/slow_motion.mp4"}, pos=(560, 0))
+    g.connect(src.id, "video", it.id, "video")
+    g.connect(it.id, "video", out.id, "video")
+    return _finish(g, "slow_motion", "Slow motion 4x",
+                   "Four times slower by flow-based frame interpolation (occlusion-aware blending).",
+                   "Slow motion: three new frames between each pair, made by warping both neighbours "
+                   "along the optical flow.\nKnobs: factor (2, 4, 8 or any retime), slow_motion off "
+                   "raises the frame rate instead, method, occlusion_weight.")
+
+
+def music_visualiser() -> str:
+    g = Graph()
+    au = g.add_node("io.load_audio", {"path": "../media/music.wav"}, pos=(0, 0), title="Music")
+    enc = g.add_node("encode.audio", {"fps": 24.0}, pos=(260, 0))
+    noise = g.add_node("procedural.noise", {"column": "loudness", "amount": 1.0, "width": 320, "height": 240,
+                                            "color_a": "#0b1030", "color_b": "#3070ff"}, pos=(540, -160))
+    parts = g.add_node("procedural.particles", {"column": "onset_strength", "amount": 2.0, "count": 600,
+                                                "width": 320, "height": 240}, pos=(540, 40))
+    pulse = g.add_node("procedural.pulse", {"column": "beat", "amount": 0.8, "width": 320, "height": 240,
+                                            "size": 0.25}, pos=(540, 240))
+    b1 = g.add_node("transform.blend", {"mode": "screen"}, pos=(820, -60))
+    b2 = g.add_node("transform.blend", {"mode": "screen", "opacity": 0.8}, pos=(1060, 40))
+    out = g.add_node("io.save_video", {"path": "out/music_visualiser.mp4"}, pos=(1300, 40))
+    g.connect(au.id, "audio", enc.id, "audio")
+    for n in (noise, parts, pulse):
+        g.connect(enc.id, "features", n.id, "drive")
+    g.connect(noise.id, "video", b1.id, "a")
+    g.connect(parts.id, "video", b1.id, "b")
+    g.connect(b1.id, "video", b2.id, "a")
+    g.connect(pulse.id, "video", b2.id, "b")
+    g.connect(b2.id, "video", out.id, "video")
+    g.connect(au.id, "audio", out.id, "audio")
+    return _finish(g, "music_visualiser", "Music visualiser",
+                   "Audio features (loudness, onsets, beats) drive noise, particles and a pulsing shape.",
+                   "Music visualiser: the Audio Encoder turns the music into per-frame features; each "
+                   "generator follows one column.\nKnobs: column (loudness, onset_strength, beat, mel0..), "
+                   "amount, colours, particle count. Load your own music on the left.")
+
+
+def build_all() -> list[str]:
+    out = [motion_transfer(), slow_motion(), music_visualiser()]
+    return out
+
+
+def thumbnails(size=(160, 90)) -> None:
+    """A frame of each template's output as assets/graphs/<name>.png."""
+    import cv2
+    import numpy as np
+
+    from studio.core.fileformat import load_graph
+    from studio.engine.executor import Executor
+    for f in sorted(os.listdir(GRAPHS)):
+        if not f.endswith(".json"):
+            continue
+        g = load_graph(os.path.join(GRAPHS, f))
+        if "template" not in g.ui:
+            continue
+        outs = [n for n in g.nodes.values() if n.type_id == "io.save_video"]
+        if not outs:
+            continue
+        link = g.input_link(outs[0].id, "video")
+        try:
+            res = Executor().run(g, targets=[link.src])
+        except Exception as e:  # noqa: BLE001
+            print(f"no thumbnail for {f}: {e}")
+            continue
+        clip = res.value(link.src, link.src_port)
+        frame = clip.frame(min(len(clip) - 1, len(clip) // 2))
+        h, w = frame.shape[:2]
+        s = min(size[0] / w, size[1] / h)
+        small = cv2.resize(frame, (max(1, int(w * s)), max(1, int(h * s))), interpolation=cv2.INTER_AREA)
+        canvas = np.zeros((size[1], size[0], 3), np.float32)
+        oy, ox = (size[1] - small.shape[0]) // 2, (size[0] - small.shape[1]) // 2
+        canvas[oy:oy + small.shape[0], ox:ox + small.shape[1]] = small[..., :3]
+        cv2.imwrite(os.path.join(GRAPHS, f[:-5] + ".png"),
+                    cv2.cvtColor((canvas * 255 + 0.5).astype(np.uint8), cv2.COLOR_RGB2BGR))
+        print("thumbnail", f[:-5])
+
+
+if __name__ == "__main__":
+    for p in build_all():
+        print("wrote", p)
+    if "--thumbs" in sys.argv:
+        thumbnails()
