@@ -187,7 +187,7 @@ def to_uint8(frames: np.ndarray) -> np.ndarray:
 
 def write_video(path: str, clip: Clip, frames: Iterable[int] | range | None = None, *,
                 audio: Audio | None = None, graph_json: str | None = None, crf: int = 18,
-                preset: str = "medium", chunk: int = 16,
+                preset: str = "medium", chunk: int = 8,
                 on_chunk: Callable[[int, int], None] | None = None,
                 check: Callable[[], None] | None = None, producer: str = "") -> int:
     """Encode ``clip`` (frames ``frames``, default all) as H.264 MP4 with AAC sound.
@@ -246,23 +246,31 @@ def write_video(path: str, clip: Clip, frames: Iterable[int] | range | None = No
                         c.mux(p)
                     a_done = k1
 
+            scratch = np.empty((clip.height, clip.width, 3), np.float32)
+            u8 = np.empty((H, W, 3), np.uint8)
             for start in range(a0, a1, chunk):
                 if check is not None:
                     check()
                 stop = min(start + chunk, a1)
                 block = clip.chunk(start, stop)
-                if not np.isfinite(block).all():
-                    bad = start + int(np.argmax(~np.isfinite(block).reshape(len(block), -1).all(axis=1)))
-                    who = f" made by '{producer}'" if producer else ""
-                    raise MediaError(f"frame {bad}{who} contains NaN or infinite values")
-                u8 = to_uint8(block)
-                del block
-                if u8.shape[1] != H or u8.shape[2] != W:
-                    u8 = np.pad(u8, ((0, 0), (0, H - u8.shape[1]), (0, W - u8.shape[2]), (0, 0)), mode="edge")
-                for f in u8:
-                    for p in vs.encode(av.VideoFrame.from_ndarray(f, format="rgb24")):
+                for k in range(len(block)):
+                    # one frame at a time through a scratch buffer: no chunk-sized temporaries
+                    np.multiply(block[k], 255.0, out=scratch[..., :block.shape[3]])
+                    if not np.isfinite(scratch[..., :block.shape[3]].sum()):
+                        who = f" made by '{producer}'" if producer else ""
+                        raise MediaError(f"frame {start + k}{who} contains NaN or infinite values")
+                    if block.shape[3] == 1:
+                        scratch[..., 1:] = scratch[..., :1]
+                    scratch += 0.5
+                    np.clip(scratch, 0, 255, out=scratch)
+                    u8[:clip.height, :clip.width] = scratch
+                    if H != clip.height or W != clip.width:  # odd sizes: repeat the last row/column
+                        u8[clip.height:, :clip.width] = u8[clip.height - 1:clip.height, :clip.width]
+                        u8[:, clip.width:] = u8[:, clip.width - 1:clip.width]
+                    for p in vs.encode(av.VideoFrame.from_ndarray(u8, format="rgb24")):
                         c.mux(p)
                     n_written += 1
+                del block
                 if samples is not None:
                     encode_audio_until(int(round((stop - a0) / clip.fps * aud.rate)))
                 if on_chunk is not None:
