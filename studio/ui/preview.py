@@ -28,7 +28,7 @@ from studio.engine.clip import Clip
 
 from .playback import AudioOutput, Player
 from .timeline import Timeline, timecode
-from .viewers import ViewerStack, display_rgb, to_bgra, to_u8
+from .viewers import ViewerStack, display_rgb, to_bgra
 
 log = logging.getLogger(__name__)
 
