@@ -4,6 +4,7 @@ Both live in the user's data folder (platformdirs), overridable with STUDIO_DATA
 sub-graph is a versioned JSON file like a graph file; placing it makes a group node."""
 from __future__ import annotations
 
+import copy
 import json
 import os
 import re
@@ -16,12 +17,13 @@ from .graph import Graph, NodeInstance
 SUBGRAPH_FORMAT = "studio-subgraph"
 
 
-def data_dir() -> str:
+def data_dir(create: bool = True) -> str:
     d = os.environ.get("STUDIO_DATA_DIR")
     if not d:
         import platformdirs
         d = platformdirs.user_data_dir("Studio", "Studio")
-    os.makedirs(d, exist_ok=True)
+    if create:
+        os.makedirs(d, exist_ok=True)
     return d
 
 
@@ -74,11 +76,10 @@ def read_subgraph(path: str, registry=None) -> tuple[str, Graph, dict, dict, str
 
 def list_subgraphs() -> list[tuple[str, str]]:
     """(name, path) of every sub-graph in the library."""
-    out = []
-    for f in sorted(os.listdir(library_dir())):
-        if f.endswith(".json"):
-            out.append((f[:-5], os.path.join(library_dir(), f)))
-    return out
+    d = os.path.join(data_dir(create=False), "library")
+    if not os.path.isdir(d):  # listing does not create the user's data folder
+        return []
+    return [(f[:-5], os.path.join(d, f)) for f in sorted(os.listdir(d)) if f.endswith(".json")]
 
 
 def place_subgraph(graph: Graph, path: str, node_id: str | None = None,
@@ -94,10 +95,11 @@ def place_subgraph(graph: Graph, path: str, node_id: str | None = None,
 
 
 def group_nodes(graph: Graph, node_ids: list[str], title: str = "Group",
-                expose_params: list[tuple[str, str]] | None = None) -> NodeInstance:
+                expose_params: list[tuple[str, str]] | None = None, node_id: str | None = None) -> NodeInstance:
     """Collapse ``node_ids`` into one group node. Links that cross the selection become the
     group's ports (named after the inner port, made unique); ``expose_params`` lists
-    (inner node id, param) to show on the group."""
+    (inner node id, param) to show on the group. ``node_id``: the group's id (undo/redo
+    gives the same id again); a new one when None."""
     sel = [n for n in graph.nodes if n in set(node_ids)]
     if not sel:
         raise StudioError("select nodes to group")
@@ -156,7 +158,7 @@ def group_nodes(graph: Graph, node_ids: list[str], title: str = "Group",
     centre = (sum(p[0] for p in xs) / len(xs), sum(p[1] for p in xs) / len(xs))
     for nid in sel:
         graph.remove_node(nid)
-    grp = graph.add_group(inner, io, title=title)
+    grp = graph.add_group(inner, io, title=title, node_id=node_id)
     graph.ui.setdefault("positions", {})[grp.id] = [centre[0], centre[1]]
     for l in crossing_in:
         graph.connect(l.src, l.src_port, grp.id, in_names[(l.dst, l.dst_port)])
@@ -165,15 +167,79 @@ def group_nodes(graph: Graph, node_ids: list[str], title: str = "Group",
     return grp
 
 
+def ungroup_ids(graph: Graph, group_id: str) -> dict[str, str]:
+    """The ids :func:`ungroup` would give the inner nodes of ``group_id``: an inner node keeps
+    its id where the outer graph does not use it, else it gets a new one."""
+    grp = graph.node(group_id)
+    if grp.subgraph is None:
+        raise StudioError(f"'{grp.label}' is not a group", node_id=group_id)
+    taken = set(graph.nodes) - {group_id}
+    out: dict[str, str] = {}
+    for nid in grp.subgraph.nodes:
+        new = nid
+        while new in taken:
+            new = graph.new_id()
+        taken.add(new)
+        out[nid] = new
+    return out
+
+
+def ungroup(graph: Graph, group_id: str, ids: dict[str, str] | None = None) -> dict[str, str]:
+    """Replace a group node by the nodes it contains, wired as the group was; the inverse of
+    :func:`group_nodes`. Exposed parameters are written into the inner nodes; a muted group's
+    nodes come out muted. ``ids``: inner id -> new id (see :func:`ungroup_ids`). Returns it."""
+    grp = graph.node(group_id)
+    ids = dict(ids) if ids is not None else ungroup_ids(graph, group_id)
+    inner = grp.subgraph.copy()
+    io = grp.raw.get("io", {})
+    for e in io.get("params", []):
+        if e["name"] in grp.params and e["node"] in inner.nodes:
+            inner.nodes[e["node"]].params[e["param"]] = grp.params[e["name"]]
+    outer_in = [l for l in graph.links if l.dst == group_id]
+    outer_out = [l for l in graph.links if l.src == group_id]
+    centre = graph.ui.get("positions", {}).get(group_id, [0.0, 0.0])
+    inner_pos = inner.ui.get("positions", {})
+    known = [inner_pos[n] for n in inner.nodes if n in inner_pos]
+    mid = ([sum(p[0] for p in known) / len(known), sum(p[1] for p in known) / len(known)]
+           if known else [0.0, 0.0])
+    graph.remove_node(group_id)
+    for k, (nid, n) in enumerate(inner.nodes.items()):
+        new = ids[nid]
+        mode = "mute" if grp.mode == "mute" else n.mode
+        if n.subgraph is not None:
+            m = graph.add_group(n.subgraph, n.raw.get("io", {}), node_id=new, title=n.title or "Group", mode=mode)
+            m.params.update(n.params)
+        else:
+            m = graph.add_node(n.type_id, dict(n.params), node_id=new, title=n.title, mode=mode,
+                               placeholder_ok=True)
+            if n.spec is None:
+                m.raw, m.error = copy.deepcopy(n.raw), n.error
+        m.device = n.device
+        p = inner_pos.get(nid, [mid[0] + 260.0 * k, mid[1]])
+        graph.ui.setdefault("positions", {})[new] = [centre[0] + p[0] - mid[0], centre[1] + p[1] - mid[1]]
+    for l in inner.links:
+        graph.connect(ids[l.src], l.src_port, ids[l.dst], l.dst_port)
+    for l in outer_in:
+        for e in io.get("inputs", []):
+            if e["name"] == l.dst_port:
+                graph.connect(l.src, l.src_port, ids[e["node"]], e["port"])
+    for l in outer_out:
+        for e in io.get("outputs", []):
+            if e["name"] == l.src_port:
+                graph.connect(ids[e["node"]], e["port"], l.dst, l.dst_port)
+    return ids
+
+
 # ---- presets -----------------------------------------------------------------------------
-def _presets_path(type_id: str) -> str:
-    d = os.path.join(data_dir(), "presets")
-    os.makedirs(d, exist_ok=True)
+def _presets_path(type_id: str, create: bool = True) -> str:
+    d = os.path.join(data_dir(create), "presets")
+    if create:
+        os.makedirs(d, exist_ok=True)
     return os.path.join(d, _safe_name(type_id) + ".json")
 
 
 def list_presets(type_id: str) -> dict[str, dict[str, Any]]:
-    p = _presets_path(type_id)
+    p = _presets_path(type_id, create=False)
     if not os.path.exists(p):
         return {}
     try:

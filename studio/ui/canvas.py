@@ -28,6 +28,8 @@ from .document import Document
 
 NODE_MIME = "application/x-studio-node"        # palette drags: the node type id
 CLIP_MIME = "application/x-studio-nodes"       # copy/paste: a Document.snapshot as JSON
+LIBRARY_PREFIX = "library:"                    # palette entries of saved sub-graphs: library:<path>
+GROUP_COLOR = (78, 58, 112)                    # group nodes stand out from single nodes
 DEFAULT_BORDER = (74, 84, 85, 255)
 ERROR_BORDER = (230, 60, 60, 255)
 RUN_BORDER = (90, 170, 255, 255)
@@ -302,7 +304,7 @@ class Canvas(QObject):
         for note in g.ui.get("notes", []) or []:  # read-only notes of the file, kept as they are
             if isinstance(note, dict):
                 self._make_backdrop({"title": note.get("text", ""), "pos": note.get("pos", [0, 0]),
-                                     "size": [560, 90]}, note=True)
+                                     "size": [500, 100]}, note=True)
 
     def _make_backdrop(self, b: dict, note: bool = False) -> None:
         try:
@@ -320,6 +322,8 @@ class Canvas(QObject):
         inst = self.doc.graph.nodes[nid]
         pos = self.doc.position(nid) or list(default_pos)
         ng = self.graph.create_node(self.ng_type, name=inst.label, pos=pos, push_undo=False, selected=False)
+        if inst.subgraph is not None:
+            ng.set_property("color", (*GROUP_COLOR, 255), push_undo=False)
         spec = inst.spec
         if spec is not None:
             for p in spec.inputs:
@@ -582,8 +586,12 @@ class Canvas(QObject):
             self._make_backdrop({"title": "", "pos": list(pos)})
 
     def add_node_at(self, type_id: str, pos) -> str | None:
+        """Add a node type, or a library sub-graph (``library:<path>``), at ``pos`` (undoable)."""
         try:
-            nid = self.doc.add_node(type_id, pos)
+            if type_id.startswith(LIBRARY_PREFIX):
+                nid = self.doc.place_subgraph(type_id[len(LIBRARY_PREFIX):], pos)
+            else:
+                nid = self.doc.add_node(type_id, pos)
         except StudioError as e:
             self.message.emit(str(e))
             return None

@@ -14,7 +14,9 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from studio.core.errors import ParamError, StudioError
 from studio.core.graph import Graph, Link, NodeInstance
+from studio.core.library import group_nodes, read_subgraph, ungroup, ungroup_ids
 
 MERGE_SECONDS = 1.0  # consecutive edits of one parameter within this merge into one undo step
 
@@ -148,6 +150,65 @@ class Document(QObject):
         finally:
             self.undo_stack.endMacro()
         return list(idmap.values())
+
+    def set_params(self, node_id: str, values: dict[str, Any], text: str = "apply preset") -> dict[str, Any]:
+        """Set several parameters as one undo step (presets). Unknown names are ignored; a bad
+        value raises the model's error before anything changes. Returns what changed."""
+        inst = self.graph.node(node_id)
+        if inst.spec is None:
+            raise StudioError(f"'{inst.label}' has an unknown type; its parameters cannot be edited",
+                              node_id=node_id)
+        new, old = {}, {}
+        for k, v in values.items():
+            p = inst.spec.param(k)
+            if p is None:
+                continue
+            try:
+                c = p.coerce(v)
+            except ParamError as e:
+                raise e.for_node(node_id) from None
+            if inst.params.get(k) != c:
+                new[k], old[k] = c, inst.params.get(k)
+        if new:
+            self.push(SetParamsCmd(self, node_id, new, old, text))
+        return new
+
+    def group(self, ids, title: str = "Group", expose: list[tuple[str, str]] | None = None) -> str | None:
+        """Make the nodes ``ids`` one group node (one undo step); returns its id."""
+        ids = [i for i in self.graph.nodes if i in set(ids)]
+        if not ids:
+            return None
+        bad = [self.graph.nodes[i].label for i in ids if self.graph.nodes[i].spec is None]
+        if bad:
+            raise StudioError(f"cannot group '{bad[0]}': its node type is unknown")
+        cmd = GroupCmd(self, ids, title, expose or [])
+        self.push(cmd)
+        return cmd.group_id
+
+    def ungroup(self, group_id: str) -> list[str]:
+        """Put a group's nodes back in its place (one undo step); returns their ids."""
+        inst = self.graph.node(group_id)
+        if inst.subgraph is None:
+            raise StudioError(f"'{inst.label}' is not a group", node_id=group_id)
+        cmd = UngroupCmd(self, group_id)
+        self.push(cmd)
+        return list(cmd.ids.values())
+
+    def place_subgraph(self, path: str, pos=None) -> str:
+        """Add a sub-graph saved in the library as a group node (undoable); returns its id."""
+        cmd = PlaceSubgraphCmd(self, path, pos)
+        self.push(cmd)
+        return cmd.node_id
+
+    def set_subgraph(self, group_id: str, inner: Graph) -> list[str]:
+        """Replace what a group contains (after editing inside it) as one undo step. Exposed
+        ports and parameters whose inner node is gone are dropped (returned, for the log), and
+        so are the outer links to them; exposed parameters take the values edited inside."""
+        from .groups import prune_io
+        grp = self.graph.node(group_id)
+        io, dropped = prune_io(inner, grp.raw.get("io", {}))
+        self.push(SetSubgraphCmd(self, group_id, inner, io))
+        return dropped
 
     def snapshot(self, ids) -> dict:
         """The selected nodes and the links between them, as plain data (copy/paste)."""
@@ -323,3 +384,125 @@ class SettingCmd(QUndoCommand):
 
     def undo(self):
         self.doc.set_setting(self.name, self.old)
+
+
+class SetParamsCmd(QUndoCommand):
+    """Several parameters of one node at once (a preset)."""
+
+    def __init__(self, doc: Document, node_id: str, new: dict, old: dict, text: str):
+        super().__init__(text)
+        self.doc, self.node_id, self.new, self.old = doc, node_id, new, old
+
+    def redo(self):
+        for k, v in self.new.items():
+            self.doc.graph.set_param(self.node_id, k, v)
+
+    def undo(self):
+        for k, v in self.old.items():
+            self.doc.graph.set_param(self.node_id, k, v)
+
+
+class GroupCmd(QUndoCommand):
+    def __init__(self, doc: Document, ids: list[str], title: str, expose: list[tuple[str, str]]):
+        super().__init__(f"group {len(ids)} node(s)")
+        self.doc, self.ids, self.title, self.expose = doc, list(ids), title, list(expose)
+        self.group_id = doc.graph.new_id()
+        self.saved: list[tuple[NodeInstance, Any]] = []
+        self.links: list[Link] = []
+
+    def redo(self):
+        g = self.doc.graph
+        s = set(self.ids)
+        self.links = [l for l in g.links if l.src in s or l.dst in s]
+        self.saved = [(copy.copy(g.nodes[i]), copy.deepcopy(self.doc.position(i))) for i in self.ids]
+        grp = group_nodes(g, self.ids, self.title, self.expose, node_id=self.group_id)
+        self.doc.set_positions({grp.id: self.doc.position(grp.id)})
+
+    def undo(self):
+        self.doc.graph.remove_node(self.group_id)
+        for inst, pos in self.saved:
+            _restore(self.doc, inst, pos)
+        for l in self.links:
+            self.doc.graph.connect(*l)
+
+
+class UngroupCmd(QUndoCommand):
+    def __init__(self, doc: Document, group_id: str):
+        super().__init__(f"ungroup {doc.graph.node(group_id).label}")
+        self.doc, self.group_id = doc, group_id
+        self.ids = ungroup_ids(doc.graph, group_id)
+        self.saved: tuple[NodeInstance, Any] | None = None
+        self.links: list[Link] = []
+
+    def redo(self):
+        g = self.doc.graph
+        self.links = [l for l in g.links if self.group_id in (l.src, l.dst)]
+        self.saved = (copy.copy(g.nodes[self.group_id]), copy.deepcopy(self.doc.position(self.group_id)))
+        ungroup(g, self.group_id, self.ids)
+        self.doc.set_positions({i: self.doc.position(i) for i in self.ids.values()})
+
+    def undo(self):
+        g = self.doc.graph
+        for i in self.ids.values():
+            g.remove_node(i)
+        _restore(self.doc, *self.saved)
+        for l in self.links:
+            g.connect(*l)
+
+
+class PlaceSubgraphCmd(QUndoCommand):
+    """A library sub-graph as a group node; the file is read once, so redo does not depend on it."""
+
+    def __init__(self, doc: Document, path: str, pos):
+        self.name, self.inner, self.io, self.params, _ = read_subgraph(path, doc.graph.registry)
+        super().__init__(f"add {self.name}")
+        self.doc = doc
+        self.pos = [float(pos[0]), float(pos[1])] if pos is not None else None
+        self.node_id = doc.graph.new_id()
+
+    def redo(self):
+        g = self.doc.graph
+        inst = g.add_group(self.inner.copy(), copy.deepcopy(self.io), node_id=self.node_id, title=self.name)
+        for k, v in self.params.items():
+            if inst.spec.param(k) is not None:
+                g.set_param(inst.id, k, v)
+        if self.pos is not None:
+            self.doc.set_positions({self.node_id: self.pos})
+
+    def undo(self):
+        self.doc.graph.remove_node(self.node_id)
+
+
+class SetSubgraphCmd(QUndoCommand):
+    def __init__(self, doc: Document, group_id: str, inner: Graph, io: dict):
+        super().__init__(f"edit group {doc.graph.node(group_id).label}")
+        self.doc, self.group_id = doc, group_id
+        self.new_inner, self.new_io = inner, copy.deepcopy(io)
+        self.old: tuple[NodeInstance, Any] | None = None
+        self.links: list[Link] = []
+
+    def redo(self):
+        g = self.doc.graph
+        self.links = [l for l in g.links if self.group_id in (l.src, l.dst)]
+        old = g.nodes[self.group_id]
+        self.old = (copy.copy(old), copy.deepcopy(self.doc.position(self.group_id)))
+        g.remove_node(self.group_id)
+        new = g.add_group(self.new_inner.copy(), copy.deepcopy(self.new_io), node_id=self.group_id,
+                          title=old.title or "Group", mode=old.mode)
+        new.device = old.device
+        for e in self.new_io.get("params", []):
+            new.params[e["name"]] = self.new_inner.nodes[e["node"]].params.get(e["param"], new.params[e["name"]])
+        if self.old[1] is not None:
+            self.doc.set_positions({self.group_id: self.old[1]})
+        for l in self.links:
+            try:
+                g.connect(*l)
+            except StudioError:  # a port that is no longer exposed
+                pass
+
+    def undo(self):
+        g = self.doc.graph
+        g.remove_node(self.group_id)
+        _restore(self.doc, *self.old)
+        for l in self.links:
+            g.connect(*l)

@@ -11,19 +11,23 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox,
-                               QPlainTextEdit, QSpinBox, QToolButton, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDialog, QDockWidget, QFileDialog, QInputDialog, QLabel,
+                               QMainWindow, QMessageBox, QPlainTextEdit, QSpinBox, QToolButton, QWidget)
 
 from studio.core.errors import StudioError
 from studio.core.fileformat import graph_to_dict, load_graph, parse_graph_text, save_graph
 from studio.core.graph import Graph
+from studio.core.library import list_subgraphs, save_subgraph
+from studio.core.params import Path as PathParam
 from studio.engine import events as ev
 from studio.engine.device import available_devices
 
 from .canvas import Canvas
 from .document import Document
+from .groups import GroupDialog, GroupEditor
 from .palette import NodePalette
 from .properties import PropertiesPanel
+from .templates import TemplateBrowser
 from .worker import RunController
 
 try:  # the timeline engineer's viewer and timeline (issue 4)
@@ -110,7 +114,9 @@ class MainWindow(QMainWindow):
         self.canvas.message.connect(lambda m: self.log(m, "warn"))
         self.canvas.files_dropped.connect(lambda ps: self.open_path(ps[0]))
         self.properties.message.connect(lambda m: self.log(m, "warn"))
+        self.properties.info.connect(lambda m: self.log(m, "ok"))
         self.palette.activated.connect(self._add_from_palette)
+        self.canvas.graph.node_double_clicked.connect(self._on_double_click)
         if self.preview is not None and hasattr(self.preview, "message"):
             self.preview.message.connect(lambda m: self.log(m))
         self.runner.event.connect(self._on_engine_event)
@@ -194,6 +200,8 @@ class MainWindow(QMainWindow):
         mb = self.menuBar()
         f = mb.addMenu("&File")
         self._action("&New", self.new_graph, QKeySequence.New, f)
+        self._action("New from &Template…", self.new_from_template, "Ctrl+Shift+N", f,
+                     tip="start from a ready pipeline")
         self._action("&Open…", self.open_dialog, QKeySequence.Open, f)
         self.recent_menu = f.addMenu("Open &Recent")
         f.addSeparator()
@@ -225,6 +233,17 @@ class MainWindow(QMainWindow):
                      tip="bypass: the node passes its input through")
         self._action("Add &Node…", self.canvas.open_search, None, e, tip="Tab on the canvas")
         self._action("Add Back&drop", self.canvas.add_backdrop, "Ctrl+G", e, canvas_only=True)
+        e.addSeparator()
+        self.group_action = self._action("&Group Selection…", self.group_selection, "Ctrl+Shift+G", e,
+                                         canvas_only=True, tip="make the selected nodes one group node")
+        self.ungroup_action = self._action("U&ngroup", self.ungroup_selection, "Ctrl+Shift+U", e,
+                                           canvas_only=True, tip="put the nodes of a group back in its place "
+                                                                 "(to edit inside it)")
+        self.edit_group_action = self._action("&Edit Group…", self.edit_group, "Ctrl+Shift+E", e,
+                                              canvas_only=True, tip="edit inside the selected group "
+                                                                    "(or double-click it)")
+        self.save_group_action = self._action("Save Group to &Library…", self.save_group_to_library, None, e,
+                                              tip="keep the selected group in your library (palette > Library)")
 
         v = mb.addMenu("&View")
         self._action("&Fit Graph", self.canvas.fit_all, "F", v, canvas_only=True)
@@ -359,6 +378,148 @@ class MainWindow(QMainWindow):
         self._set_graph(Graph(self.registry) if self.registry is not None else Graph(), None)
         self.log("new graph")
 
+    # -- dialogs (tests replace these hooks) -------------------------------------------------
+    def run_dialog(self, dlg: QDialog) -> bool:
+        """Show a modal dialog; True when the user accepted it."""
+        return dlg.exec() == QDialog.Accepted
+
+    def ask_text(self, title: str, label: str, default: str = "") -> str | None:
+        text, ok = QInputDialog.getText(self, title, label, text=default)
+        return text.strip() if ok and text.strip() else None
+
+    def confirm(self, title: str, text: str) -> bool:
+        return QMessageBox.question(self, title, text, QMessageBox.Yes | QMessageBox.No,
+                                    QMessageBox.No) == QMessageBox.Yes
+
+    # -- templates --------------------------------------------------------------------------
+    def new_from_template(self) -> bool:
+        """File > New from Template: choose a template in the browser; it opens untitled."""
+        if not self.maybe_save():
+            return False
+        dlg = TemplateBrowser(parent=self)
+        try:
+            if not self.run_dialog(dlg) or dlg.chosen() is None:
+                return False
+            return self.open_template(dlg.chosen())
+        finally:
+            dlg.deleteLater()
+
+    def open_template(self, path: str) -> bool:
+        """A template as a new untitled document. Its ``base_dir`` stays the templates' folder,
+        so its relative media paths resolve; saving it elsewhere rebases them (rebase_paths)."""
+        try:
+            g = read_graph_file(path, self.registry)
+        except StudioError as e:
+            self.log(str(e), "error")
+            return False
+        self._set_graph(g, None)
+        title = (g.ui.get("template") or {}).get("title") or os.path.basename(path)
+        self.log(f"new graph from the template '{title}' (untitled: Save As to keep it; F5 runs it)", "ok")
+        return True
+
+    # -- groups and the library ---------------------------------------------------------------
+    def _selected_groups(self) -> list[str]:
+        return [i for i in self.canvas.selected_ids() if self.doc.graph.nodes[i].subgraph is not None]
+
+    def group_selection(self) -> str | None:
+        """Edit > Group Selection (Ctrl+Shift+G): the selected nodes become one group node."""
+        ids = self.canvas.selected_ids()
+        if not ids:
+            self.log("select the nodes to group first", "warn")
+            return None
+        dlg = GroupDialog(self.doc.graph, ids, self)
+        try:
+            if not self.run_dialog(dlg):
+                return None
+            title, expose = dlg.title(), dlg.exposed()
+        finally:
+            dlg.deleteLater()
+        try:
+            gid = self.doc.group(ids, title, expose)
+        except StudioError as e:
+            self.log(f"cannot group: {e}", "error")
+            return None
+        if gid is not None:
+            self.canvas.select([gid])
+            self.log(f"grouped {len(ids)} node(s) as '{title}'", "ok")
+        return gid
+
+    def ungroup_selection(self) -> list[str]:
+        """Edit > Ungroup (Ctrl+Shift+U): each selected group's nodes come back in its place."""
+        groups = self._selected_groups()
+        if not groups:
+            self.log("select a group node to ungroup", "warn")
+            return []
+        out: list[str] = []
+        stack = self.doc.undo_stack
+        if len(groups) > 1:
+            stack.beginMacro(f"ungroup {len(groups)} groups")
+        try:
+            for gid in groups:
+                out += self.doc.ungroup(gid)
+        finally:
+            if len(groups) > 1:
+                stack.endMacro()
+        self.canvas.select(out)
+        return out
+
+    def _on_double_click(self, ng) -> None:
+        mid = self.canvas.model_id(ng)
+        if mid is not None and mid in self.doc.graph.nodes and self.doc.graph.nodes[mid].subgraph is not None:
+            QTimer.singleShot(0, lambda: self.edit_group(mid))  # after the mouse event is done
+
+    def edit_group(self, group_id: str | None = None) -> bool:
+        """Edit > Edit Group (Ctrl+Shift+E, or double-click a group): its inside opens in an
+        editor with a breadcrumb; OK applies the edit to the group as one undo step."""
+        if group_id is None:
+            groups = self._selected_groups()
+            if len(groups) != 1:
+                self.log("select one group node to edit inside it", "warn")
+                return False
+            group_id = groups[0]
+        name = os.path.basename(self.doc.path) if self.doc.path else "untitled"
+        dlg = GroupEditor(self.doc.graph, group_id, self, crumbs=name)
+        try:
+            if not self.run_dialog(dlg) or dlg.doc.undo_stack.count() == 0:
+                return False
+            inner = dlg.result_graph()
+        finally:
+            dlg.deleteLater()
+        if not inner.nodes:
+            self.log("a group cannot be empty: delete the group instead", "warn")
+            return False
+        try:
+            dropped = self.doc.set_subgraph(group_id, inner)
+        except StudioError as e:
+            self.log(f"cannot apply the edit: {e}", "error")
+            return False
+        if dropped:
+            self.log(f"the group no longer shows {', '.join(dropped)} (its node was removed)", "warn")
+        self.canvas.select([group_id])
+        return True
+
+    def save_group_to_library(self) -> str | None:
+        """Edit > Save Group to Library: the selected group becomes a palette entry under Library."""
+        groups = self._selected_groups()
+        if len(groups) != 1:
+            self.log("select one group node to save it to the library", "warn")
+            return None
+        inst = self.doc.graph.nodes[groups[0]]
+        name = self.ask_text("Save group to library", "Name in the library:", inst.label)
+        if not name:
+            return None
+        if any(n.lower() == name.lower() for n, _ in list_subgraphs()) and not self.confirm(
+                "Replace", f"The library already has '{name}'. Replace it?"):
+            return None
+        try:
+            path = save_subgraph(inst, name)
+        except (StudioError, OSError, ValueError) as e:
+            self.log(f"cannot save '{name}' to the library: {e}", "error")
+            return None
+        self.palette.refresh_library()
+        self.log(f"saved '{name}' to the library ({path})", "ok")
+        return path
+
     def open_dialog(self) -> None:
         if not self.maybe_save():
             return
@@ -411,6 +572,9 @@ class MainWindow(QMainWindow):
 
     def _save_to(self, path: str) -> bool:
         self._sync_ui_into_graph()
+        moved = rebase_paths(self.doc.graph, os.path.dirname(os.path.abspath(path)))
+        if moved and self.properties.node_id is not None:
+            self.properties.show_node(self.properties.node_id)
         try:
             save_graph(self.doc.graph, path)
         except (OSError, StudioError, ValueError) as e:
@@ -704,6 +868,41 @@ class MainWindow(QMainWindow):
         e.accept()
 
 
+def rebase_paths(graph: Graph, new_dir: str) -> int:
+    """Before saving ``graph`` in ``new_dir``: rewrite the relative paths of files it reads (they
+    resolve against ``graph.base_dir``) so they resolve from ``new_dir``, then make ``new_dir``
+    its base. A template saved elsewhere keeps finding its media. Returns how many changed."""
+    old = graph.base_dir
+    new_dir = os.path.abspath(new_dir)
+    if not old or os.path.abspath(old) == new_dir:
+        graph.base_dir = new_dir
+        return 0
+
+    def fix(g: Graph) -> int:
+        n_changed = 0
+        for n in g.nodes.values():
+            if n.subgraph is not None:
+                n_changed += fix(n.subgraph)
+            for p in (n.spec.params if n.spec is not None else ()):
+                v = n.params.get(p.name)
+                if not (isinstance(p, PathParam) and p.mode in ("open", "dir") and isinstance(v, str) and v
+                        and not os.path.isabs(v)):
+                    continue
+                cand = os.path.normpath(os.path.join(old, v))
+                if not os.path.exists(cand):
+                    continue
+                try:
+                    n.params[p.name] = os.path.relpath(cand, new_dir)
+                except ValueError:  # another drive (Windows)
+                    n.params[p.name] = cand
+                n_changed += 1
+        return n_changed
+
+    changed = fix(graph)
+    graph.base_dir = new_dir
+    return changed
+
+
 def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -719,4 +918,5 @@ F5: run · Ctrl+F5: run selected · Shift+F5: stop
 Ctrl+Z / Ctrl+Shift+Z: undo / redo
 Ctrl+C / Ctrl+V / Ctrl+D / Delete: copy, paste, duplicate, delete
 M: mute · B: bypass · Ctrl+G: backdrop · F: fit
-Ctrl+N / Ctrl+O / Ctrl+S / Ctrl+Shift+S: new, open, save, save as"""
+Ctrl+Shift+G: group selection · Ctrl+Shift+E or double-click: edit inside a group · Ctrl+Shift+U: ungroup
+Ctrl+N / Ctrl+Shift+N / Ctrl+O / Ctrl+S / Ctrl+Shift+S: new, new from template, open, save, save as"""

@@ -10,11 +10,12 @@ from typing import Any, Callable
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QCheckBox, QColorDialog, QComboBox, QDoubleSpinBox, QFileDialog,
-                               QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
+                               QFormLayout, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QPlainTextEdit,
                                QPushButton, QScrollArea, QSlider, QSpinBox, QToolButton, QVBoxLayout,
                                QWidget)
 
 from studio.core.errors import StudioError
+from studio.core.library import delete_preset, list_presets, save_preset
 from studio.core.params import Param
 
 from .document import Document
@@ -239,7 +240,8 @@ def editor_for(param: Param, commit, parent=None) -> ParamEditor:
 
 class PropertiesPanel(QWidget):
     """Shows the selected node's title, mode and parameters."""
-    message = Signal(str)
+    message = Signal(str)   # problems (the log shows them as warnings)
+    info = Signal(str)      # confirmations
 
     def __init__(self, doc: Document, parent=None):
         super().__init__(parent)
@@ -287,6 +289,7 @@ class PropertiesPanel(QWidget):
         self.mode_combo.setCurrentText(inst.mode)
         self.mode_combo.currentTextChanged.connect(lambda m: self.doc.set_mode([node_id], m))
         self.form.addRow("Mode", self.mode_combo)
+        self._build_presets(inst)
         if spec is not None:
             for p in spec.params:
                 ed = editor_for(p, lambda v, name=p.name: self._commit(name, v), self.body)
@@ -296,6 +299,100 @@ class PropertiesPanel(QWidget):
                 self.form.addRow(lbl, ed)
                 self.editors[p.name] = ed
         self.scroll.setWidget(self.body)
+
+    # -- presets ------------------------------------------------------------------------------
+    def _build_presets(self, inst) -> None:
+        row = QWidget(self.body)
+        lay = QHBoxLayout(row)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.preset_combo = QComboBox(row)
+        self.preset_combo.setToolTip("apply a saved preset (one undo step)")
+        self.preset_save = QToolButton(row)
+        self.preset_save.setText("Save…")
+        self.preset_save.setToolTip("save this node's parameters as a preset")
+        self.preset_delete = QToolButton(row)
+        self.preset_delete.setText("Delete")
+        self.preset_delete.setToolTip("delete the preset shown")
+        lay.addWidget(self.preset_combo, 1)
+        lay.addWidget(self.preset_save)
+        lay.addWidget(self.preset_delete)
+        usable = inst.spec is not None and inst.subgraph is None and bool(inst.spec.params)
+        row.setEnabled(usable)
+        if inst.subgraph is not None:
+            row.setToolTip("groups keep their settings in the library: Edit > Save Group to Library")
+        self.refresh_presets()
+        self.preset_combo.activated.connect(self._preset_chosen)
+        self.preset_combo.currentIndexChanged.connect(lambda i: self.preset_delete.setEnabled(i > 0))
+        self.preset_save.clicked.connect(self.save_preset)
+        self.preset_delete.clicked.connect(self.delete_preset)
+        self.form.addRow("Preset", row)
+
+    def preset_names(self) -> list[str]:
+        inst = self.doc.graph.nodes.get(self.node_id) if self.node_id else None
+        if inst is None or inst.spec is None or inst.subgraph is not None:
+            return []
+        return sorted(list_presets(inst.type_id), key=str.lower)
+
+    def refresh_presets(self, current: str | None = None) -> None:
+        names = self.preset_names()
+        with QSignalBlocker(self.preset_combo):
+            self.preset_combo.clear()
+            self.preset_combo.addItem("(none)" if names else "(no presets)")
+            self.preset_combo.addItems(names)
+            self.preset_combo.setCurrentIndex(names.index(current) + 1 if current in names else 0)
+        self.preset_delete.setEnabled(self.preset_combo.currentIndex() > 0)
+
+    def ask_preset_name(self, default: str) -> str | None:
+        """The name to save a preset under, or None (tests replace this)."""
+        name, ok = QInputDialog.getText(self, "Save preset", "Preset name:", text=default)
+        return name.strip() if ok and name.strip() else None
+
+    def save_preset(self) -> str | None:
+        if self.node_id is None:
+            return None
+        inst = self.doc.graph.nodes[self.node_id]
+        cur = self.preset_combo.currentText() if self.preset_combo.currentIndex() > 0 else ""
+        name = self.ask_preset_name(cur or "my preset")
+        if not name:
+            return None
+        try:
+            save_preset(inst, name)
+        except (StudioError, OSError, ValueError) as e:
+            self.message.emit(f"cannot save preset '{name}': {e}")
+            return None
+        self.refresh_presets(name)
+        self.info.emit(f"saved preset '{name}' for {inst.spec.title}")
+        return name
+
+    def apply_preset(self, name: str) -> bool:
+        """Apply a saved preset to the shown node: one undo step."""
+        if self.node_id is None:
+            return False
+        inst = self.doc.graph.nodes[self.node_id]
+        values = list_presets(inst.type_id).get(name)
+        if values is None:
+            self.message.emit(f"no preset '{name}' for {inst.label}")
+            self.refresh_presets()
+            return False
+        try:
+            self.doc.set_params(self.node_id, values, f"apply preset {name}")
+        except StudioError as e:
+            self.message.emit(f"preset '{name}': {e}")
+            return False
+        self.refresh_presets(name)
+        return True
+
+    def delete_preset(self) -> None:
+        if self.node_id is None or self.preset_combo.currentIndex() <= 0:
+            return
+        name = self.preset_combo.currentText()
+        delete_preset(self.doc.graph.nodes[self.node_id].type_id, name)
+        self.refresh_presets()
+        self.info.emit(f"deleted preset '{name}'")
+
+    def _preset_chosen(self, index: int) -> None:
+        if index > 0:
+            self.apply_preset(self.preset_combo.itemText(index))
 
     def _commit(self, name: str, value: Any) -> None:
         if self.node_id is None:

@@ -1,0 +1,163 @@
+"""File > New from Template, driven as a user would: the browser lists each template with its
+thumbnail and line of description; a click and Enter opens one as an untitled graph whose media
+still resolve; it runs from the window; saved elsewhere it still finds its media."""
+from __future__ import annotations
+
+import os
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication, QDialog
+
+from studio.core.fileformat import load_graph
+from studio.engine.media import probe
+from studio.ui.main_window import MainWindow
+from studio.ui.templates import PATH_ROLE, TEMPLATES_DIR, TITLE_ROLE, TemplateBrowser, list_templates
+
+
+@pytest.fixture(autouse=True)
+def _data_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("STUDIO_DATA_DIR", str(tmp_path / "data"))
+
+
+@pytest.fixture
+def win(qtbot, tmp_path):
+    w = MainWindow(settings=QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat),
+                   data_dir=str(tmp_path / "data"))
+    w.ask_unsaved = lambda: "discard"
+    qtbot.addWidget(w)
+    w.resize(1200, 800)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    if w.runner.running:
+        with qtbot.waitSignal(w.run_finished, timeout=5000):
+            w.runner.stop()
+    w.close()
+
+
+def pick(qtbot, title: str | None, key=Qt.Key_Return, seen=None):
+    """A run_dialog hook: click the row of ``title`` in the browser, then press ``key``."""
+    def drive(dlg):
+        dlg.show()
+        qtbot.waitExposed(dlg)
+        if seen is not None:
+            seen.append(dlg)
+        if title is not None:
+            row = next(i for i in range(dlg.list.count()) if dlg.list.item(i).data(TITLE_ROLE) == title)
+            it = dlg.list.item(row)
+            dlg.list.scrollToItem(it)
+            qtbot.mouseClick(dlg.list.viewport(), Qt.LeftButton, pos=dlg.list.visualItemRect(it).center())
+            assert dlg.list.currentRow() == row
+        qtbot.keyClick(dlg.list, key)
+        return dlg.result() == QDialog.Accepted
+    return drive
+
+
+def test_list_templates_has_titles_descriptions_thumbnails():
+    ts = list_templates()
+    names = {t.name for t in ts}
+    assert {"motion_transfer", "slow_motion", "music_visualiser"} <= names
+    assert "demo" not in names  # a plain example graph is not a template
+    for t in ts:
+        assert t.title and t.description and os.path.dirname(t.path) == str(TEMPLATES_DIR)
+    assert all(t.thumbnail and os.path.exists(t.thumbnail) for t in ts if t.name in
+               {"motion_transfer", "slow_motion", "music_visualiser"})
+    assert [t.title.lower() for t in ts] == sorted(t.title.lower() for t in ts)
+
+
+def test_browser_rows_show_thumbnail_and_description(qtbot, tmp_path):
+    # a folder with one template without thumbnail and one broken file: both handled
+    (tmp_path / "t1.json").write_text('{"ui": {"template": {"title": "Mine", "description": "one line"}}}')
+    (tmp_path / "broken.json").write_text("{not json")
+    ts = list_templates(tmp_path)
+    assert [t.title for t in ts] == ["Mine"] and ts[0].thumbnail is None
+    dlg = TemplateBrowser(list_templates())
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    assert dlg.list.count() == len(list_templates())
+    for i in range(dlg.list.count()):
+        row = dlg.list.itemWidget(dlg.list.item(i))
+        t = dlg.templates[i]
+        assert t.title in row.text.text() and t.description in row.text.text()
+        assert not row.thumb.pixmap().isNull() and row.thumb.pixmap().width() > 50
+    # the thumbnail is on screen: the music visualiser row is not a flat colour
+    i = next(i for i, t in enumerate(dlg.templates) if t.name == "music_visualiser")
+    img = dlg.list.itemWidget(dlg.list.item(i)).thumb.grab().toImage()
+    colours = {img.pixel(x, y) for x in range(0, img.width(), 7) for y in range(0, img.height(), 7)}
+    assert len(colours) > 20
+    empty = TemplateBrowser([])
+    qtbot.addWidget(empty)
+    assert not empty.open_button.isEnabled() and empty.chosen() is None
+
+
+def test_new_from_template_opens_untitled_with_media_resolving_and_runs(qtbot, win, tmp_path):
+    win.doc.add_node("transform.resize", (0, 0))  # unsaved work: the user is asked first
+    asked = []
+    win.ask_unsaved = lambda: asked.append(1) or "discard"
+    seen = []
+    win.run_dialog = pick(qtbot, "Music visualiser", seen=seen)
+    win.canvas.viewer.setFocus()
+    qtbot.keyClick(win.canvas.viewer, Qt.Key_N, Qt.ControlModifier | Qt.ShiftModifier)
+    assert seen and asked
+    g = win.doc.graph
+    src = load_graph(os.path.join(TEMPLATES_DIR, "music_visualiser.json"))
+    assert sorted(n.type_id for n in g.nodes.values()) == sorted(n.type_id for n in src.nodes.values())
+    assert win.doc.path is None and "untitled" in win.windowTitle() and not win.isWindowModified()
+    assert g.base_dir == str(TEMPLATES_DIR)
+    assert len(win.canvas._notes) == 1  # the template's note is on the canvas
+    assert "Music visualiser" in win.log_view.toPlainText()
+    assert g.validate() == []
+    # run it from the window at a reduced size: the music (a relative path) is found
+    for n in g.nodes.values():
+        if n.type_id.startswith("procedural."):
+            win.doc.set_param(n.id, "frames", 6)
+            win.doc.set_param(n.id, "width", 64)
+            win.doc.set_param(n.id, "height", 48)
+        elif n.type_id == "encode.audio":  # the features set the length of what they drive
+            win.doc.set_param(n.id, "frames", 6)
+    save = next(n for n in g.nodes.values() if n.type_id == "io.save_video")
+    out = str(tmp_path / "vis.mp4")
+    win.doc.set_param(save.id, "path", out)
+    with qtbot.waitSignal(win.run_finished, timeout=60000) as blocker:
+        assert win.run_graph()
+    result, error = blocker.args
+    assert error is None, error
+    info = probe(out)
+    assert info["frames"] == 6 and info["width"] == 64 and info.get("audio_codec") == "aac"
+
+    # Save As elsewhere: the music path is rebased, the saved file finds its media
+    music = next(n for n in g.nodes.values() if n.type_id == "io.load_audio")
+    assert music.params["path"] == "../media/music.wav"
+    saved = str(tmp_path / "sub" / "mine.json")
+    os.makedirs(os.path.dirname(saved))
+    assert win._save_to(saved)
+    again = load_graph(saved)
+    p = again.nodes[music.id].params["path"]
+    assert not os.path.isabs(p) and os.path.exists(os.path.join(tmp_path / "sub", p))
+    assert os.path.samefile(os.path.join(tmp_path / "sub", p), os.path.join(TEMPLATES_DIR, "..", "media", "music.wav"))
+
+
+def test_template_browser_cancel_and_double_click(qtbot, win):
+    a = win.doc.add_node("transform.resize", (0, 0))
+    win.doc.undo_stack.setClean()
+    win.run_dialog = pick(qtbot, "Slow motion 4x", key=Qt.Key_Escape)
+    assert not win.new_from_template()
+    assert list(win.doc.graph.nodes) == [a]
+
+    def dclick(dlg):
+        dlg.show()
+        qtbot.waitExposed(dlg)
+        row = next(i for i in range(dlg.list.count()) if dlg.list.item(i).data(TITLE_ROLE) == "Slow motion 4x")
+        it = dlg.list.item(row)
+        at = dlg.list.visualItemRect(it).center()
+        qtbot.mouseClick(dlg.list.viewport(), Qt.LeftButton, pos=at)  # a double-click starts with a press
+        qtbot.mouseDClick(dlg.list.viewport(), Qt.LeftButton, pos=at)
+        assert dlg.chosen() == it.data(PATH_ROLE)
+        return dlg.result() == QDialog.Accepted
+    win.run_dialog = dclick
+    assert win.new_from_template()
+    assert sorted(n.type_id for n in win.doc.graph.nodes.values()) == sorted(
+        n.type_id for n in load_graph(os.path.join(TEMPLATES_DIR, "slow_motion.json")).nodes.values())
+    assert QApplication.activeModalWidget() is None
