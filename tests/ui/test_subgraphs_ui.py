@@ -24,19 +24,8 @@ def _data_dir(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def win(qtbot, tmp_path):
-    w = MainWindow(settings=QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat),
-                   data_dir=str(tmp_path / "data"))
-    w.ask_unsaved = lambda: "discard"
-    qtbot.addWidget(w)
-    w.resize(1200, 800)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    if w.runner.running:
-        with qtbot.waitSignal(w.run_finished, timeout=5000):
-            w.runner.stop()
-    w.close()
+def win(open_window):
+    return open_window()
 
 
 def chain(win):

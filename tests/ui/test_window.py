@@ -60,19 +60,8 @@ def registry():
 
 
 @pytest.fixture
-def win(qtbot, tmp_path, registry):
-    w = MainWindow(settings=QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat),
-                   data_dir=str(tmp_path / "data"), registry=registry)
-    w.ask_unsaved = lambda: "discard"
-    qtbot.addWidget(w)
-    w.resize(1200, 800)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    if w.runner.running:
-        with qtbot.waitSignal(w.run_finished, timeout=5000):
-            w.runner.stop()
-    w.close()
+def win(open_window, registry):
+    return open_window(registry)
 
 
 def viewport_pos(win, scene_pt: QPointF) -> QPoint:
