@@ -215,13 +215,12 @@ class FrameNodeClip(Clip):
             else:
                 frames = {k: src.frame(min(i, self._lens[k] - 1)) for k, src in self._inputs.items()}
                 out = self.node.frame(self.ctx, i, **frames, **self.others)
-        except (StudioError, Cancelled) as e:
-            if isinstance(e, NodeExecutionError) or isinstance(e, Cancelled):
-                raise
+        except (NodeExecutionError, Cancelled):
+            raise  # already names its node (an upstream one), or the user stopped
+        except Exception as e:  # noqa: BLE001 - any failure in node code is reported with the node
             raise NodeExecutionError(self.ctx.node_id, self.ctx.title, e) from e
-        except Exception as e:  # noqa: BLE001 - any failure in user-facing node code is reported
-            raise NodeExecutionError(self.ctx.node_id, self.ctx.title, e) from e
-        out = np.asarray(out, dtype=np.float32)
+        if type(out) is not np.ndarray or out.dtype != np.float32:
+            out = np.asarray(out, dtype=np.float32)
         if out.ndim == 2:
             out = out[..., None]
         return out
