@@ -200,8 +200,15 @@ class Executor:
         spec = st.node.spec
         files = []
         for p in spec.params:
-            if isinstance(p, PathParam) and st.params.get(p.name):
-                files.append(_file_fingerprint(st.params[p.name]))
+            v = st.params.get(p.name)
+            if not isinstance(p, PathParam) or not v:
+                continue
+            if p.mode != "save":
+                files.append(_file_fingerprint(v))  # a file it reads: content changes re-run it
+            elif spec.is_output:
+                files.append(f"{os.path.abspath(v)}:{os.path.exists(v)}")  # a deleted render is redone
+            else:
+                files.append(os.path.abspath(v))  # a file it writes for itself (a checkpoint)
         ins = []
         for port, src in st.inputs.items():
             ins.append([port, (by_id[src[0]].signature + ":" + src[1]) if src else None])
@@ -226,6 +233,7 @@ class Executor:
             emit(RunFinished(time.perf_counter() - t_run, False, error=e))
             raise
         emit(RunStarted([s.node.id for s in plan.steps], str(plan.device)))
+        by_id = {s.node.id: s for s in plan.steps}
         for nid, why in plan.skipped.items():
             emit(NodeSkipped(nid, why))
         values: dict[str, dict[str, Any]] = {}
@@ -269,7 +277,10 @@ class Executor:
                 result.executed.append(n.id)
                 result.times[n.id] = dt
                 if n.spec.cacheable:
-                    self.cache.put(st.signature, outs, nbytes_of(outs), dt)
+                    # an output node has written its file now: key it by the file as it is after the run,
+                    # so a re-run with nothing changed hits and a deleted render is redone
+                    key = self._signature(st, by_id) if n.spec.is_output else st.signature
+                    self.cache.put(key, outs, nbytes_of(outs), dt)
                 emit(NodeFinished(n.id, dt, False, outs))
         except Cancelled as e:
             result.seconds = time.perf_counter() - t_run

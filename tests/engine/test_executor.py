@@ -275,3 +275,17 @@ def test_edit_downstream_reuses_cached_upstream_frames():
     for _ in range(2):
         ex2.run(g, targets=[col.id]).value(col.id).frame(3)
     assert helpers.CALLS["test.invert.frame"] == 2 and len(ex2.frame_cache) == 0
+
+
+def test_render_is_not_redone_until_its_file_is_deleted(tmp_path):
+    g = Graph(registry())
+    s = g.add_node("test.gradient", {"frames": 3})
+    out = tmp_path / "o.mp4"
+    v = g.add_node("io.save_video", {"path": str(out)})
+    g.connect(s.id, "video", v.id, "video")
+    ex = Executor()
+    assert ex.run(g).executed == [s.id, v.id]
+    assert ex.run(g).executed == []  # nothing changed: nothing re-rendered
+    out.unlink()
+    assert ex.run(g).executed == [v.id]  # the render is gone: redone
+    assert out.exists()

@@ -1,0 +1,97 @@
+"""Sampling: a trained generator, a prompt (or Features from the encoders and fusion), a seed,
+steps and guidance -> clips, with progressive previews of denoising."""
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from studio.core.errors import StudioError
+from studio.core.params import Float, Int, Seed, Text
+from studio.core.spec import CLIP, In, Node, Out
+from studio.core.values import Features, ModelRef
+from studio.engine.clip import ArrayClip
+
+from .conditioning import encode_with
+from .nets import to_frames
+from .train import filmstrip
+
+
+def features_to_cond(features, config: dict, n: int = 1) -> torch.Tensor:
+    x = features.data if isinstance(features, Features) else features
+    x = torch.as_tensor(np.asarray(x) if not isinstance(x, torch.Tensor) else x).float()
+    if not torch.isfinite(x).all():
+        raise StudioError("the conditioning features contain NaN or infinite values")
+    if x.ndim == 2 and isinstance(features, Features) and features.per_frame:
+        x = x.mean(0)  # per-frame features: the clip's average
+    if x.ndim == 1:
+        x = x[None]
+    if x.shape[-1] != config["cond_dim"]:
+        c = config.get("conditioning", {})
+        raise StudioError(f"the features are {x.shape[-1]}-d but the model was trained on {config['cond_dim']}-d "
+                          f"'{c.get('kind')}' conditioning ({c.get('encoder')}): connect the same encoder")
+    if x.shape[0] == 1 and n > 1:
+        x = x.expand(n, -1)
+    return x
+
+
+def sample_clips(model: ModelRef, cond: torch.Tensor, seed: int, steps: int = 25, guidance: float = 2.0,
+                 device="cpu", progress=None, batch: int = 16) -> np.ndarray:
+    """[N, T, H, W, 3] in [0, 1]. The same seed gives the same clips."""
+    net = model.module
+    out = []
+    g = torch.Generator(device="cpu")
+    g.manual_seed(int(seed))
+    for a in range(0, cond.shape[0], batch):
+        c = cond[a:a + batch].to(device)
+        vid = net.sample(c, g, steps=steps, guidance=guidance, progress=progress)
+        out.append(to_frames(vid))
+    return np.concatenate(out)
+
+
+def grid_clip(videos: np.ndarray, fps: float, cols: int | None = None) -> ArrayClip:
+    """Variations tiled side by side (rows of ``cols``), one clip."""
+    n, t, h, w, c = videos.shape
+    cols = cols or int(np.ceil(np.sqrt(n)))
+    rows = int(np.ceil(n / cols))
+    pad = np.zeros((rows * cols - n, t, h, w, c), np.float32)
+    v = np.concatenate([videos, pad]).reshape(rows, cols, t, h, w, c)
+    return ArrayClip(v.transpose(2, 0, 3, 1, 4, 5).reshape(t, rows * h, cols * w, c), fps)
+
+
+class Sample(Node):
+    """Make clips with a trained generator from a prompt (or conditioning Features from the
+    encoders and fusion nodes). Same seed, same clips. Shows denoising as it goes."""
+    id = "gen.sample"
+    title = "Sample Generator"
+    category = "Generate"
+    timing = CLIP
+    inputs = (In("model", "Model"),
+              In("features", "Features", optional=True, help="conditioning; else the prompt is encoded the "
+                                                            "way the model was trained"))
+    outputs = (Out("video", "Video"), Out("variations", "Video"), Out("prompt", "Text"))
+    params = (Text("prompt", "a red circle moving left", help="used when no features are connected"),
+              Seed("seed", 0),
+              Int("steps", 25, min=1, max=1000, help="denoising steps (diffusion)"),
+              Float("guidance", 2.0, min=0.0, max=30.0, help="classifier-free guidance scale (diffusion)"),
+              Int("variations", 1, min=1, max=64, help="clips from the same prompt with different noise"))
+
+    def run(self, ctx, model, features=None):
+        p = ctx.params
+        if not isinstance(model, ModelRef) or not hasattr(model.module, "sample"):
+            raise StudioError("the model input is not a trained generator")
+        cfg = model.config
+        if features is not None:
+            cond = features_to_cond(features, cfg, p.variations)
+            prompt = p.prompt if not isinstance(features, Features) else (features.extras.get("prompt") or p.prompt)
+        else:
+            if not p.prompt.strip():
+                raise StudioError("no prompt and no features: type a prompt or connect features")
+            cond = encode_with(cfg["conditioning"], [p.prompt]).expand(p.variations, -1)
+            prompt = p.prompt
+
+        def progress(k, n, x):
+            prev = filmstrip(to_frames(x[:1])[0]) if (k == n or k % max(1, n // 5) == 0) else None
+            ctx.progress(k, n, preview=prev)
+        vids = sample_clips(model, cond, ctx.seed, p.steps, p.guidance, ctx.device, progress)
+        fps = float(cfg.get("fps", 8.0))
+        return {"video": ArrayClip(vids[0], fps), "variations": grid_clip(vids, fps), "prompt": prompt}

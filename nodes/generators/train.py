@@ -1,0 +1,331 @@
+"""Training: one loop for every generator family, and the Train node.
+
+The loop reports the loss every step (``ctx.progress(step, total, loss=...)``: the UI plots it),
+pushes a sample filmstrip every ``preview_every`` steps, writes a checkpoint every
+``checkpoint_every`` steps (and on cancel and at the end), keeps EMA weights for sampling,
+resumes from a checkpoint (weights, optimiser, random state: a resumed run continues as the
+uninterrupted one would), and checks for cancel every step and inside preview sampling, so a
+cancel stops within a second and leaves the last checkpoint loadable. Torch's thread count is the
+app's business (all cores but one in the window): nodes never change it.
+"""
+from __future__ import annotations
+
+import copy
+import os
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+import torch
+
+from studio.core.errors import Cancelled, StudioError
+from studio.core.params import Bool, Choice, Float, Int, Path, Seed
+from studio.core.spec import CLIP, In, Node, Out
+from studio.engine.clip import ArrayClip
+
+from .checkpoint import build_model, load_checkpoint, model_ref, restore_training, save_checkpoint
+from .conditioning import conditioning_info, encode_with
+from .dataset import VideoDataset
+from .flow import clip_velocity
+from .nets import to_frames, to_model
+
+
+def filmstrip(video: np.ndarray, scale: int = 2, max_frames: int = 8) -> np.ndarray:
+    """[T, H, W, 3] -> one image with the frames side by side (a preview of motion)."""
+    t = video.shape[0]
+    pick = np.linspace(0, t - 1, min(t, max_frames)).round().astype(int)
+    strip = np.concatenate([video[i] for i in pick], axis=1)
+    if scale > 1:
+        strip = strip.repeat(scale, 0).repeat(scale, 1)
+    return np.ascontiguousarray(strip.clip(0, 1).astype(np.float32))
+
+
+@dataclass
+class TrainSettings:
+    steps: int = 1000
+    batch: int = 16
+    lr: float = 1e-3
+    ema: float = 0.995
+    preview_every: int = 200
+    checkpoint_every: int = 500
+    checkpoint: str = ""
+    resume: bool = True
+    seed: int = 0
+    amp: bool = True
+    preview_steps: int = 10
+    max_minutes: float = 0.0  # stop (and checkpoint) after this long; 0: no limit
+    max_clips_in_memory: int = 4096
+
+
+@dataclass
+class TrainResult:
+    model: Any
+    ema: Any
+    step: int
+    history: list = field(default_factory=list)
+    seconds: float = 0.0
+    resumed_from: int = 0
+
+
+def _noop_progress(step, total, **kw):
+    pass
+
+
+def model_config(family: str, dataset: VideoDataset, conditioning: str, **arch) -> dict:
+    info = conditioning_info(conditioning)
+    return {"family": family, "frames": dataset.n_frames, "width": dataset.width, "height": dataset.height,
+            "fps": dataset.fps, "cond_dim": info["dim"], "conditioning": info,
+            "dataset": {"name": dataset.name, "hash": dataset.hash, "clips": len(dataset.indices("train"))},
+            **arch}
+
+
+class _Data:
+    """The training split in memory as model tensors, with conditioning and, where the model
+    wants it, per-clip velocity from optical flow."""
+
+    def __init__(self, dataset: VideoDataset, model, device, check: Callable[[], None], settings: TrainSettings,
+                 split: str = "train"):
+        idx = dataset.indices(split)
+        if not idx:
+            raise StudioError(f"{dataset.name}: no clips in the {split} split")
+        idx = idx[:settings.max_clips_in_memory]
+        cfg = model.config
+        if (dataset.n_frames, dataset.height, dataset.width) != (cfg["frames"], cfg["height"], cfg["width"]):
+            raise StudioError(f"the dataset's clips are {dataset.n_frames} frames {dataset.width}x{dataset.height} "
+                              f"but the model makes {cfg['frames']} frames {cfg['width']}x{cfg['height']}")
+        frames = []
+        for k, i in enumerate(idx):
+            if k % 32 == 0:
+                check()
+            frames.append(dataset.frames(i))
+        frames = np.stack(frames)
+        self.video = to_model(frames).to(device)
+        caps = [dataset.items[i].caption for i in idx]
+        self.cond = encode_with(cfg["conditioning"], caps).to(device)
+        if self.cond.shape[1] != cfg["cond_dim"]:
+            raise StudioError(f"conditioning gives {self.cond.shape[1]}-d features, the model expects {cfg['cond_dim']}")
+        self.velocity = None
+        if getattr(model, "needs_velocity", False):
+            vs = []
+            for k, f in enumerate(frames):
+                if k % 16 == 0:
+                    check()
+                vs.append(clip_velocity(f))
+            self.velocity = torch.from_numpy(np.stack(vs)).float().to(device)
+        self.n = len(idx)
+        self.captions = caps
+
+    def batch(self, size: int, gen: torch.Generator) -> dict:
+        i = torch.randint(0, self.n, (min(size, self.n) if size > 0 else self.n,), generator=gen)
+        out = {"video": self.video[i.to(self.video.device)], "cond": self.cond[i.to(self.cond.device)]}
+        if self.velocity is not None:
+            out["velocity"] = self.velocity[i.to(self.velocity.device)]
+        return out
+
+
+@torch.no_grad()
+def ema_update(ema, model, decay: float) -> None:
+    for pe, pm in zip(ema.parameters(), model.parameters()):
+        pe.lerp_(pm.detach(), 1.0 - decay)
+    for be, bm in zip(ema.buffers(), model.buffers()):
+        be.copy_(bm)
+
+
+def train(model_or_config, dataset: VideoDataset, settings: TrainSettings, device="cpu",
+          progress: Callable = _noop_progress, check: Callable[[], None] = lambda: None,
+          fixed_batch: dict | None = None) -> TrainResult:
+    """Train a generator. ``progress(step, total, preview=..., **values)``; ``check()`` raises
+    Cancelled. With ``fixed_batch`` every step sees that batch (the overfit test)."""
+    device = torch.device(device)
+    s = settings
+    if isinstance(model_or_config, torch.nn.Module):
+        model = model_or_config
+    else:
+        with torch.random.fork_rng(devices=[]):  # initial weights from the seed, global RNG untouched
+            torch.manual_seed(s.seed)
+            model = build_model(model_or_config)
+    model.to(device).train()
+    ema = copy.deepcopy(model).eval()
+    for p in ema.parameters():
+        p.requires_grad_(False)
+    opts = model.make_optimizers(s.lr)
+    gen = torch.Generator(device="cpu")
+    gen.manual_seed(s.seed)
+    history: list = []
+    start = 0
+    prior_seconds = 0.0
+    if s.checkpoint and s.resume and os.path.exists(s.checkpoint):
+        ck = load_checkpoint(s.checkpoint, expect=model.config, device=device)
+        have_hash = ck["meta"]["config"].get("dataset", {}).get("hash")
+        want_hash = model.config.get("dataset", {}).get("hash")
+        if have_hash and want_hash and have_hash != want_hash:
+            raise StudioError(f"checkpoint '{os.path.basename(s.checkpoint)}' was trained on another dataset "
+                              f"(hash {have_hash}, this one {want_hash}): turn resume off or choose a new file")
+        model.load_state_dict(ck["model"].state_dict())
+        ema.load_state_dict(ck["ema"].state_dict())
+        restore_training(ck, opts, gen)
+        start = int(ck["meta"]["step"])
+        history = list(ck["meta"].get("history", []))
+        prior_seconds = float(ck["meta"].get("train", {}).get("seconds", 0.0))
+
+    t0 = time.perf_counter()
+
+    def save(step):
+        if s.checkpoint:
+            meta = {"lr": s.lr, "batch": s.batch, "ema": s.ema, "seed": s.seed,
+                    "seconds": round(prior_seconds + time.perf_counter() - t0, 3)}
+            save_checkpoint(s.checkpoint, model, ema, opts, gen, step, history[-2000:], meta)
+
+    # max_minutes is the training time in all, across resumes
+    deadline = t0 + s.max_minutes * 60.0 - prior_seconds if s.max_minutes > 0 else None
+    done = start >= s.steps or (deadline is not None and deadline <= t0)
+    # a finished checkpoint (re-running a graph whose training is done) needs no data
+    data = None if (fixed_batch is not None or done) else _Data(dataset, model, device, check, s)
+    val = None
+    if data is not None and dataset.indices("val") and hasattr(model, "losses"):
+        val = _Data(dataset, model, device, check, s, split="val")
+    step = start
+    amp = s.amp and device.type == "cuda"
+    try:
+        while step < s.steps:
+            check()
+            if deadline is not None and time.perf_counter() >= deadline:
+                break
+            b = fixed_batch if fixed_batch is not None else data.batch(s.batch, gen)
+            logs = model.train_step(b, opts, gen, amp)
+            ema_update(ema, model, s.ema if step > 20 else 0.0)
+            step += 1
+            history.append([step, round(logs["loss"], 6)])
+            preview = None
+            if s.preview_every and step % s.preview_every == 0:
+                preview = _preview(ema, b["cond"][:1], s, step, check)
+                if val is not None:
+                    logs["val_loss"] = validation_loss(ema, val)
+            progress(step, s.steps, preview=preview, **logs)
+            if s.checkpoint_every and step % s.checkpoint_every == 0 and step < s.steps:
+                save(step)
+    except Cancelled:
+        save(step)  # keep what was learned: the last checkpoint is the current state
+        raise
+    if not done:
+        save(step)
+    model.eval()
+    return TrainResult(model, ema, step, history, time.perf_counter() - t0, start)
+
+
+@torch.no_grad()
+def validation_loss(model, val: "_Data", max_clips: int = 64) -> float:
+    """The model's loss on the validation clips, with fixed noise (comparable from step to step)."""
+    g = torch.Generator(device="cpu")
+    g.manual_seed(0)
+    n = min(max_clips, val.n)
+    b = {"video": val.video[:n], "cond": val.cond[:n]}
+    if val.velocity is not None:
+        b["velocity"] = val.velocity[:n]
+    return float(sum(model.losses(b, g).values()))
+
+
+def _preview(ema, cond, s: TrainSettings, step: int, check) -> np.ndarray:
+    g = torch.Generator(device="cpu")
+    g.manual_seed(1234)
+
+    def prog(k, n, x):
+        check()
+    was = ema.training
+    ema.eval()
+    vid = ema.sample(cond, g, steps=s.preview_steps, guidance=2.0, progress=prog)
+    ema.train(was)
+    return filmstrip(to_frames(vid)[0])
+
+
+def latent_spec(vae, dataset: VideoDataset, family: str, motion: str, cond: dict) -> dict:
+    """The ``latent`` config of a diffusion working in a trained VAE's latent space, with the
+    scale that brings the latents of (up to 64) training clips to unit variance."""
+    cfg = getattr(vae, "config", {}) or {}
+    if cfg.get("family") != "vae":
+        raise StudioError(f"the vae input is a {cfg.get('family') or type(vae).__name__}, not a video VAE")
+    if family != "diffusion" or motion != "joint":
+        raise StudioError("a VAE latent space is for diffusion with motion 'joint' (set model and motion, "
+                          "or disconnect the vae input)")
+    want = (dataset.n_frames, dataset.height, dataset.width)
+    if (cfg["frames"], cfg["height"], cfg["width"]) != want:
+        raise StudioError(f"the VAE makes {cfg['frames']} frames {cfg['width']}x{cfg['height']}, the dataset has "
+                          f"{want[0]} frames {want[2]}x{want[1]}")
+    if cfg["conditioning"].get("encoder") != cond["encoder"] or cfg["cond_dim"] != cond["dim"]:
+        raise StudioError(f"the VAE was trained with {cfg['conditioning'].get('encoder')} conditioning "
+                          f"({cfg['cond_dim']}-d), this run uses {cond['encoder']} ({cond['dim']}-d)")
+    idx = dataset.indices("train")[:64]
+    with torch.no_grad():
+        mu = vae.module.encode(to_model(dataset.batch(idx)).to(next(vae.module.parameters()).device))[0]
+    keep = {k: v for k, v in cfg.items() if k not in ("checkpoint", "trained_steps")}
+    return {"config": keep, "scale": float(1.0 / max(1e-6, float(mu.std())))}
+
+
+class Train(Node):
+    """Train a video generator on a captioned dataset: a video VAE, a spatio-temporal GAN or
+    video diffusion, conditioned on text features of the captions. Live loss plot, sample
+    previews, checkpoints (safetensors + JSON), resume, cancel that keeps the last checkpoint,
+    EMA weights, mixed precision on CUDA."""
+    id = "gen.train"
+    title = "Train Generator"
+    category = "Generate"
+    timing = CLIP
+    inputs = (In("dataset", "Dataset"),
+              In("vae", "Model", optional=True, help="diffusion (motion 'joint'): a trained video VAE whose latent "
+                                                     "space the diffusion works in"))
+    outputs = (Out("model", "Model"), Out("preview", "Video"), Out("loss", "Number"), Out("info", "Text"))
+    params = (Choice("model", "diffusion", choices=("diffusion", "vae", "gan"), help="generator family"),
+              Choice("motion", "keyframe-flow", choices=("keyframe-flow", "joint"),
+                     help="diffusion: key frame + velocity from optical flow, or all frames jointly"),
+              Choice("conditioning", "text", choices=("text", "caption-parser"),
+                     help="text encoder features of the captions, or one-hot colour/shape/direction"),
+              Int("steps", 3000, min=1, max=10_000_000, help="optimiser steps in all (a resumed run continues to this)"),
+              Int("batch", 32, min=1, max=4096),
+              Float("lr", 1e-3, min=1e-7, max=1.0, step=1e-4, decimals=6, help="learning rate"),
+              Int("width", 16, min=4, max=512, help="network width (base channels)"),
+              Float("ema", 0.995, min=0.0, max=0.99999, decimals=5, help="EMA decay of the sampling weights"),
+              Int("preview_every", 250, min=0, max=1_000_000, help="steps between sample previews; 0: none"),
+              Int("checkpoint_every", 500, min=0, max=1_000_000, help="steps between checkpoints"),
+              Path("checkpoint", "out/generator.safetensors", mode="save", filters="Checkpoint (*.safetensors)"),
+              Bool("resume", True, help="continue from the checkpoint when it exists and matches"),
+              Float("motion_weight", 0.0, min=0.0, max=100.0, help="vae/gan: weight of the optical-flow motion loss"),
+              Float("content_weight", 0.0, min=0.0, max=100.0, help="gan: weight of the L1 content loss"),
+              Float("max_minutes", 0.0, min=0.0, max=100_000.0,
+                    help="training time in all, across resumes (0: no limit); raise it to train on"),
+              Seed("seed", 0))
+
+    def run(self, ctx, dataset, vae=None):
+        p = ctx.params
+        if not isinstance(dataset, VideoDataset):
+            raise StudioError(f"expected a Dataset, got {type(dataset).__name__}")
+        arch: dict[str, Any] = {"base": p.width}
+        if p.model == "diffusion":
+            arch["motion"] = p.motion
+        else:
+            arch.update({"motion_weight": p.motion_weight, "content_weight": p.content_weight})
+        if vae is not None:
+            arch["latent"] = latent_spec(vae, dataset, p.model, p.motion, conditioning_info(p.conditioning))
+        cfg = model_config(p.model, dataset, p.conditioning, **arch)
+        s = TrainSettings(steps=p.steps, batch=p.batch, lr=p.lr, ema=p.ema, preview_every=p.preview_every,
+                          checkpoint_every=p.checkpoint_every, checkpoint=p.checkpoint, resume=p.resume, seed=ctx.seed,
+                          max_minutes=p.max_minutes)
+
+        def progress(step, total, preview=None, **values):
+            ctx.progress(step, total, preview=preview, **values)
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(s.seed)
+            net = build_model(cfg)
+        if vae is not None:
+            net.vae.load_state_dict(vae.module.state_dict())
+        res = train(net, dataset, s, ctx.device, progress, ctx.check_cancelled)
+        ref = model_ref(res.ema, res.model.config, p.checkpoint or None)
+        ref.config["trained_steps"] = res.step
+        g = ctx.torch_generator(device="cpu")
+        cond = encode_with(cfg["conditioning"], [dataset.items[dataset.indices("train")[0]].caption])
+        with torch.no_grad():
+            vid = to_frames(res.ema.sample(cond.to(ctx.device), g, steps=25, guidance=2.0))[0]
+        loss = res.history[-1][1] if res.history else float("nan")
+        info = (f"{ref.summary()}; trained steps {res.resumed_from}..{res.step} in {res.seconds:.1f} s; "
+                f"last loss {loss:.4f}; conditioning {cfg['conditioning']['encoder']}")
+        return {"model": ref, "preview": ArrayClip(vid, dataset.fps), "loss": loss, "info": info}
