@@ -5,6 +5,11 @@ The canvas never edits NodeGraphQt's own model as the source of truth. What the 
 document's undo stack; the model's events then update the view (``_on_model``). Drags between
 incompatible ports are refused while dragging, by the type system (``can_connect``), per node
 instance rather than per node class, so groups and placeholders are checked too.
+
+Backdrops and notes live in ``graph.ui["backdrops"]`` / ``graph.ui["notes"]``; dragging,
+resizing, renaming (double-click) and deleting them are document commands too. The right-click
+menu is built per click (``context_menu``) and shown with ``popup``, never a blocking ``exec``.
+A node without links dragged onto a wire it fits is inserted there (the wire lights up first).
 """
 from __future__ import annotations
 
@@ -13,14 +18,18 @@ import re
 from typing import Any
 
 from NodeGraphQt import BackdropNode, BaseNode, NodeGraph
+from NodeGraphQt.qgraphics.node_abstract import AbstractNodeItem
+from NodeGraphQt.qgraphics.node_backdrop import BackdropNodeItem
+from NodeGraphQt.qgraphics.pipe import LivePipeItem, PipeItem
 from NodeGraphQt.widgets.viewer import NodeViewer
-from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QCursor, QFont, QPainter, QPen
-from PySide6.QtWidgets import (QApplication, QFrame, QGraphicsItem, QLineEdit, QListWidget,
-                               QListWidgetItem, QVBoxLayout)
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QCursor, QFont, QFontMetrics, QPainter, QPainterPathStroker, QPen
+from PySide6.QtWidgets import (QApplication, QFrame, QGraphicsItem, QInputDialog, QLineEdit, QListWidget,
+                               QListWidgetItem, QMenu, QVBoxLayout)
 
 from studio.core.errors import StudioError
 from studio.core.graph import Link
+from studio.core.library import list_presets, save_preset
 from studio.core.spec import NodeSpec
 from studio.core.types import can_connect, get_type
 
@@ -47,6 +56,81 @@ class StudioNode(BaseNode):
     """The canvas node of every Studio node type (ports are added per instance from its spec)."""
     __identifier__ = "studio"
     NODE_NAME = "Node"
+
+
+BACKDROP_COLOR = (5, 129, 138)
+NOTE_COLOR = (150, 132, 60)
+NOTE_WIDTH = 420.0
+HEADER_H = 26.0
+
+
+class StudioBackdropItem(BackdropNodeItem):
+    """A backdrop (a titled frame that carries the nodes on it when dragged) or a canvas note
+    (a sticky text that moves alone). The title is ours, not NodeGraphQt's unique node name,
+    so two backdrops may share one."""
+
+    def __init__(self, name="backdrop", text="", parent=None):
+        super().__init__(name, text, parent)
+        self.kind = "backdrops"
+        self.label = ""
+
+    def mousePressEvent(self, event):  # noqa: N802 - Qt's name
+        if self.kind == "notes":  # a note moves alone
+            AbstractNodeItem.mousePressEvent(self, event)
+            return
+        super().mousePressEvent(event)
+
+    def paint(self, painter, option, widget=None):
+        painter.save()
+        r = self.boundingRect().adjusted(1, 1, -1, -1)
+        sel = self.isSelected()
+        border = QColor(254, 207, 42) if sel else QColor(*self.color[:3]).lighter(120)
+        if self.kind == "notes":
+            painter.setPen(QPen(border, 1.2 if sel else 0.8))
+            painter.setBrush(QColor(*self.color[:3], 70))
+            painter.drawRoundedRect(r, 3, 3)
+            f = QFont()
+            f.setPointSizeF(9.5)
+            painter.setFont(f)
+            painter.setPen(QColor(235, 228, 200))
+            painter.drawText(r.adjusted(8, 6, -8, -6), Qt.AlignLeft | Qt.AlignTop | Qt.TextWordWrap, self.label)
+        else:
+            painter.setPen(Qt.NoPen)
+            painter.setBrush(QColor(*self.color[:3], 50))
+            painter.drawRoundedRect(r, 3, 3)
+            top = QRectF(r.x(), r.y(), r.width(), HEADER_H)
+            painter.setBrush(QColor(*self.color[:3]))
+            painter.drawRoundedRect(top, 3, 3)
+            painter.drawRect(QRectF(top.x(), top.bottom() - 4, top.width(), 4))
+            f = QFont()
+            f.setPointSizeF(10)
+            f.setBold(True)
+            painter.setFont(f)
+            painter.setPen(QColor(240, 240, 240))
+            painter.drawText(top.adjusted(8, 0, -8, 0), Qt.AlignLeft | Qt.AlignVCenter,
+                             QFontMetrics(f).elidedText(self.label, Qt.ElideRight, int(top.width() - 16)))
+            painter.setBrush(Qt.NoBrush)
+            painter.setPen(QPen(border, 1.2 if sel else 0.8))
+            painter.drawRoundedRect(r, 3, 3)
+        painter.restore()
+
+
+class StudioBackdrop(BackdropNode):
+    """The canvas item of one entry of ``graph.ui["backdrops"]`` or ``graph.ui["notes"]``."""
+    __identifier__ = "studio"
+    NODE_NAME = "Backdrop"
+
+    def __init__(self, qgraphics_views=None):
+        super().__init__(qgraphics_views or StudioBackdropItem)
+
+
+def note_height(text: str, width: float = NOTE_WIDTH) -> float:
+    """The height a note needs to show ``text`` at ``width`` (notes without a saved size)."""
+    f = QFont()
+    f.setPointSizeF(9.5)
+    r = QFontMetrics(f).boundingRect(QRect(0, 0, int(width - 16), 100000), Qt.AlignLeft | Qt.TextWordWrap,
+                                     text or " ")
+    return float(max(40, r.height() + 16))
 
 
 class StatusItem(QGraphicsItem):
@@ -104,6 +188,41 @@ class StudioViewer(NodeViewer):
     def _validate_reject_connection(self, from_port, to_port):
         return False
 
+    def contextMenuEvent(self, event):  # noqa: N802 - Qt's name
+        """Our menu, shown with ``popup`` (never a blocking ``exec``) so tests can drive it."""
+        self.RMB_state = False
+        vp = self.viewport()
+        if event.reason() == event.Reason.Keyboard:  # the Menu key: at the cursor, or the centre
+            pos = vp.mapFromGlobal(QCursor.pos())
+            if not vp.rect().contains(pos):
+                pos = vp.rect().center()
+        else:
+            pos = event.pos()
+        menu = self._canvas.context_menu(pos)
+        menu.popup(vp.mapToGlobal(pos))
+        event.accept()
+
+    def mousePressEvent(self, event):  # noqa: N802
+        self.COLLIDING_state = False
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event):  # noqa: N802
+        super().mouseMoveEvent(event)
+        # a single node dragged over a wire it can sit in: highlight the wire (drop inserts it)
+        if self.LMB_state and not self._LIVE_PIPE.isVisible() and not self._rubber_band.isActive \
+                and not self.ALT_state:
+            nodes, pipes = self.selected_items()
+            for p in pipes:
+                p.setSelected(False)
+            hit = self._canvas.insertion_target(nodes[0]) if len(nodes) == 1 else None
+            self.COLLIDING_state = hit is not None
+            if hit is not None:
+                hit[0].setSelected(True)
+
+    def mouseReleaseEvent(self, event):  # noqa: N802
+        super().mouseReleaseEvent(event)
+        self.COLLIDING_state = False
+
 
 class StudioNodeGraph(NodeGraph):
     """Routes what the user does on the canvas to the canvas adapter instead of NodeGraphQt's model."""
@@ -122,7 +241,10 @@ class StudioNodeGraph(NodeGraph):
         self._canvas.user_moved(node_data)
 
     def _on_insert_node(self, pipe, node_id, prev_node_pos):
-        self._canvas.user_moved(prev_node_pos)
+        self._canvas.user_inserted(node_id, prev_node_pos)
+
+    def _on_node_backdrop_updated(self, node_id, update_property, value):
+        self._canvas.user_resized_backdrop(node_id, update_property, value)
 
     def _on_search_triggered(self, node_type, pos):
         self._canvas.user_add_ng_type(node_type, pos)
@@ -203,8 +325,12 @@ class NodeSearchPopup(QFrame):
 
 
 class Canvas(QObject):
+    """The canvas adapter. ``hooks`` are the window's actions the context menu offers (each
+    optional): ``run_to(node_id)``, ``group()``, ``ungroup()``, ``edit_group(node_id)``,
+    ``save_group()``. ``ask_text`` asks for a name or a note's text (tests replace it)."""
     selection_changed = Signal(list)      # selected model node ids
     message = Signal(str)                 # refusals and problems, for the log
+    info = Signal(str)                    # confirmations, for the log
     files_dropped = Signal(list)          # paths dropped on the canvas
 
     def __init__(self, doc: Document, parent: QObject | None = None):
@@ -214,15 +340,18 @@ class Canvas(QObject):
         self.graph.set_acyclic(True)
         self.graph.set_pipe_collision(False)
         self.graph.register_node(StudioNode)
+        self.graph.register_node(StudioBackdrop)
         self.ng_type = StudioNode.type_
+        self.hooks: dict[str, Any] = {}
+        self.last_menu: QMenu | None = None
         self.viewer = self.graph.viewer()
         self.widget = self.graph.widget
         self._by_model: dict[str, Any] = {}   # model id -> NG node
         self._by_view: dict[str, str] = {}    # NG node id -> model id
         self._status: dict[str, StatusItem] = {}
         self._run_state: dict[str, dict] = {}  # model id -> {"text", "color", "progress", "error"}
-        self._backdrops: list[Any] = []
-        self._notes: list[Any] = []
+        self._ann: dict[str, list[Any]] = {"backdrops": [], "notes": []}   # view items by index
+        self._ann_by_view: dict[str, tuple[str, int]] = {}                 # NG id -> (kind, index)
         self.graph.node_selection_changed.connect(lambda *_: self.selection_changed.emit(self.selected_ids()))
         self.graph.node_selected.connect(lambda *_: self.selection_changed.emit(self.selected_ids()))
         self.search = NodeSearchPopup([s for s in doc.graph.registry.specs() if s.id != "studio.group"],
@@ -232,6 +361,8 @@ class Canvas(QObject):
         doc.changed.connect(self._on_model)
         doc.positions_changed.connect(self._on_positions)
         doc.replaced.connect(self.rebuild)
+        doc.annotations_changed.connect(self._sync_annotations)
+        self.graph.node_double_clicked.connect(self._on_double_clicked)
         self.rebuild()
 
     # -- lookups ------------------------------------------------------------------------------
@@ -292,31 +423,168 @@ class Canvas(QObject):
         self._by_view.clear()
         self._status.clear()
         self._run_state.clear()
-        self._backdrops = []
-        self._notes = []
+        self._ann = {"backdrops": [], "notes": []}
+        self._ann_by_view.clear()
         g = self.doc.graph
         for i, nid in enumerate(g.nodes):
             self._create_view(nid, default_pos=(i * 260.0, 0.0))
         for l in g.links:
             self._view_connect(l)
-        for b in g.ui.get("backdrops", []) or []:
-            self._make_backdrop(b)
-        for note in g.ui.get("notes", []) or []:  # read-only notes of the file, kept as they are
-            if isinstance(note, dict):
-                self._make_backdrop({"title": note.get("text", ""), "pos": note.get("pos", [0, 0]),
-                                     "size": [500, 100]}, note=True)
+        for kind in ("backdrops", "notes"):
+            self._sync_annotations(kind)
 
-    def _make_backdrop(self, b: dict, note: bool = False) -> None:
-        try:
-            bd = self.graph.create_node(BackdropNode.type_, name="Note", push_undo=False, selected=False)
-            bd.set_property("backdrop_text", str(b.get("title", "")), push_undo=False)
-            x, y = b.get("pos", [0, 0])
-            bd.set_property("pos", [float(x), float(y)], push_undo=False)
-            w, h = b.get("size", [400, 200])
-            bd.set_size(float(w), float(h))
-            (self._notes if note else self._backdrops).append(bd)
-        except Exception as e:  # noqa: BLE001 - a malformed note must not stop a load
-            self.message.emit(f"note not shown: {e}")
+    # -- backdrops and notes (graph.ui, edited through Document commands) ---------------------
+    @property
+    def _backdrops(self) -> list[Any]:  # older name, kept for callers and tests
+        return self._ann["backdrops"]
+
+    @property
+    def _notes(self) -> list[Any]:
+        return self._ann["notes"]
+
+    def annotations_view(self, kind: str) -> list[Any]:
+        """The canvas items of the backdrops or notes, in the model's order."""
+        return list(self._ann[kind])
+
+    def annotation_of(self, ng) -> tuple[str, int] | None:
+        return self._ann_by_view.get(getattr(ng, "id", None))
+
+    @staticmethod
+    def _ann_geometry(kind: str, b: dict) -> tuple[float, float, float, float, str]:
+        x, y = b.get("pos") or [0.0, 0.0]
+        text = str(b.get("title" if kind == "backdrops" else "text") or "")
+        if b.get("size"):
+            w, h = b["size"]
+        elif kind == "notes":
+            w, h = NOTE_WIDTH, note_height(text)
+        else:
+            w, h = 400.0, 200.0
+        return float(x), float(y), max(40.0, float(w)), max(30.0, float(h)), text
+
+    def _apply_annotation(self, bd, kind: str, b: dict) -> None:
+        x, y, w, h, text = self._ann_geometry(kind, b)
+        item = bd.view
+        item.kind, item.label = kind, text
+        item.minimum_size = (40, 30)
+        color = tuple(b.get("color") or (NOTE_COLOR if kind == "notes" else BACKDROP_COLOR))[:3]
+        if tuple(bd.color()[:3]) != color:
+            bd.set_property("color", (*color, 255), push_undo=False)
+        if [round(v, 3) for v in bd.pos()] != [round(x, 3), round(y, 3)]:
+            bd.set_property("pos", [x, y], push_undo=False)
+        if (round(item.width, 3), round(item.height, 3)) != (round(w, 3), round(h, 3)):
+            # on the item and NodeGraphQt's model both: its sizer changes only the item, so
+            # set_property would compare with a stale model value and do nothing
+            item.width, item.height = w, h
+            bd.model.width, bd.model.height = w, h
+        item.setToolTip(text if kind == "notes" else f"backdrop: {text}<br><i>double-click to rename</i>")
+        item.update()
+
+    def _sync_annotations(self, kind: str) -> None:
+        """Make the canvas items of ``kind`` the model's, in place when their number is unchanged."""
+        model = self.doc.annotations(kind)
+        items = self._ann[kind]
+        if len(items) != len(model):
+            for bd in items:
+                self._ann_by_view.pop(bd.id, None)
+                try:
+                    self.graph.remove_node(bd, push_undo=False)
+                except RuntimeError:
+                    pass
+            items = self._ann[kind] = []
+            for b in model:
+                try:
+                    bd = self.graph.create_node(StudioBackdrop.type_, name="Note" if kind == "notes" else "Backdrop",
+                                                push_undo=False, selected=False)
+                except Exception as e:  # noqa: BLE001 - a malformed note must not stop a load
+                    self.message.emit(f"{kind[:-1]} not shown: {e}")
+                    continue
+                items.append(bd)
+        for i, (bd, b) in enumerate(zip(items, model)):
+            self._ann_by_view[bd.id] = (kind, i)
+            try:
+                self._apply_annotation(bd, kind, b)
+            except (TypeError, ValueError, IndexError) as e:  # a malformed entry in a file
+                self.message.emit(f"{kind[:-1]} {i} not shown properly: {e}")
+
+    def add_annotation(self, kind: str, pos=None, size=None, text: str | None = None) -> int:
+        """Add a backdrop (around the selected nodes when there are some) or a note; undoable."""
+        sel = [self._by_model[i].view for i in self.selected_ids()]
+        if kind == "backdrops" and sel and pos is None:
+            r = sel[0].sceneBoundingRect()
+            for v in sel[1:]:
+                r = r.united(v.sceneBoundingRect())
+            r = r.adjusted(-40, -40 - HEADER_H, 40, 60)  # room for the status line under nodes
+            pos, size = [r.x(), r.y()], [r.width(), r.height()]
+        if pos is None:
+            c = self.viewer.mapToScene(self.viewer.viewport().rect().center())
+            pos = [c.x(), c.y()]
+        item: dict[str, Any] = {"pos": [float(pos[0]), float(pos[1])]}
+        if kind == "backdrops":
+            item["title"] = "Backdrop" if text is None else text
+            item["size"] = list(size or [400.0, 200.0])
+        else:
+            item["text"] = "Note" if text is None else text
+            if size is not None:
+                item["size"] = list(size)
+        idx = self.doc.add_annotation(kind, item)
+        self.select_annotations([(kind, idx)])
+        return idx
+
+    def select_annotations(self, keys) -> None:
+        self.graph.clear_selection()
+        for kind, i in keys:
+            if 0 <= i < len(self._ann[kind]):
+                self._ann[kind][i].set_selected(True)
+
+    def selected_annotations(self) -> list[tuple[str, int]]:
+        out = []
+        for n in self.graph.selected_nodes():
+            k = self._ann_by_view.get(n.id)
+            if k is not None:
+                out.append(k)
+        return out
+
+    def rename_annotation(self, kind: str, index: int) -> bool:
+        """Ask for a backdrop's title or a note's text (one undo step)."""
+        b = self.doc.annotations(kind)[index]
+        key = "title" if kind == "backdrops" else "text"
+        text = self.ask_text("Rename backdrop" if kind == "backdrops" else "Edit note",
+                             "Title:" if kind == "backdrops" else "Text:", b.get(key, ""), kind == "notes")
+        if text is None:
+            return False
+        return self.doc.update_annotation(kind, index, undo_text=f"rename {kind[:-1]}", **{key: text})
+
+    def fit_backdrop(self, index: int) -> bool:
+        """Resize a backdrop around the nodes it touches (one undo step)."""
+        bd = self._ann["backdrops"][index]
+        size = bd.view.calc_backdrop_size()
+        return self.doc.update_annotation("backdrops", index, undo_text="fit backdrop", pos=size["pos"],
+                                          size=[size["width"], size["height"]])
+
+    def ask_text(self, title: str, label: str, default: str = "", multiline: bool = False) -> str | None:
+        """A name or a text from the user, or None (tests replace this)."""
+        parent = self.viewer.window()
+        if multiline:
+            text, ok = QInputDialog.getMultiLineText(parent, title, label, default)
+            return text if ok else None
+        text, ok = QInputDialog.getText(parent, title, label, text=default)
+        return text.strip() if ok and text.strip() else None
+
+    def user_resized_backdrop(self, ng_id: str, what: str, value: dict) -> None:
+        key = self._ann_by_view.get(ng_id)
+        if key is None:
+            return
+        kind, i = key
+        pos = [float(value["pos"][0]), float(value["pos"][1])]
+        size = [float(value["width"]), float(value["height"])]
+        text = "fit backdrop" if what == "sizer_double_clicked" else f"resize {kind[:-1]}"
+        if not self.doc.update_annotation(kind, i, undo_text=text, pos=pos, size=size):
+            self._sync_annotations(kind)
+
+    def _on_double_clicked(self, ng) -> None:
+        key = self.annotation_of(ng)
+        if key is not None:  # after the mouse event is done (a dialog may open)
+            QTimer.singleShot(0, lambda: self.rename_annotation(*key))
 
     def _create_view(self, nid: str, default_pos=(0.0, 0.0)):
         inst = self.doc.graph.nodes[nid]
@@ -568,22 +836,126 @@ class Canvas(QObject):
                     stack.endMacro()
         self.resync_links()
 
-    def user_moved(self, node_data: dict) -> None:
-        moves = {}
+    def _moves(self, node_data: dict) -> tuple[dict, dict]:
+        """What a drag moved: ({node id: (old, new)}, {kind: {index: new pos}})."""
+        moves, ann = {}, {}
         for view, prev in node_data.items():
+            new = [float(view.xy_pos[0]), float(view.xy_pos[1])]
+            key = self._ann_by_view.get(view.id)
+            if key is not None:
+                ann.setdefault(key[0], {})[key[1]] = new
+                continue
             mid = self._by_view.get(view.id)
             if mid is None:
                 continue
             old = self.doc.position(mid)
             if old is None:
                 old = [float(prev[0]), float(prev[1])]
-            new = [float(view.xy_pos[0]), float(view.xy_pos[1])]
             moves[mid] = (old, new)
-        self.doc.move(moves)
+        return moves, ann
+
+    def user_moved(self, node_data: dict) -> None:
+        """A drag ended: the nodes and backdrops/notes it moved, as one undo step."""
+        moves, ann = self._moves(node_data)
+        moves = {k: v for k, v in moves.items() if k in self.doc.graph.nodes and v[0] != v[1]}
+        lists = {}
+        for kind, new in ann.items():
+            items = self.doc.annotations(kind)
+            for i, p in new.items():
+                if 0 <= i < len(items):
+                    items[i]["pos"] = p
+            if items != self.doc.annotations(kind):
+                lists[kind] = items
+        n = (1 if moves else 0) + len(lists)
+        if n == 0:
+            return
+        stack = self.doc.undo_stack
+        if n > 1:
+            stack.beginMacro(f"move {len(moves) + sum(len(ann[k]) for k in lists)} item(s)")
+        try:
+            self.doc.move(moves)
+            for kind, items in lists.items():
+                self.doc.set_annotations(kind, items, f"move {kind[:-1]}")
+        finally:
+            if n > 1:
+                stack.endMacro()
+
+    # -- drop a node on a wire -----------------------------------------------------------------
+    def insert_ports(self, mid: str, link: Link) -> tuple[str, str] | None:
+        """The input and output of node ``mid`` that can take the place of ``link``, or None.
+        Like Blender, only a node without links is inserted (so nothing else is rewired)."""
+        g = self.doc.graph
+        inst = g.nodes.get(mid)
+        if inst is None or inst.spec is None or mid in (link.src, link.dst):
+            return None
+        if any(mid in (l.src, l.dst) for l in g.links):
+            return None
+        src, dst = g.nodes.get(link.src), g.nodes.get(link.dst)
+        if src is None or dst is None or src.spec is None or dst.spec is None:
+            return None
+        o, i = src.spec.output(link.src_port), dst.spec.input(link.dst_port)
+        if o is None or i is None:
+            return None
+        ins = sorted(inst.spec.inputs, key=lambda p: p.optional)  # required inputs first
+        in_p = next((p.name for p in ins if can_connect(o.type, p.type)), None)
+        out_p = next((p.name for p in inst.spec.outputs if can_connect(p.type, i.type)), None)
+        if in_p is None or out_p is None:
+            return None
+        return in_p, out_p
+
+    def insertion_target(self, node_item) -> tuple[Any, Link, tuple[str, str]] | None:
+        """The wire under a dragged node where dropping it would insert it: (pipe, link, ports).
+        Runs on every mouse move of a drag, so the model rules come first and the geometry is
+        ours (bounding boxes, then a stroked path for the few wires near the node): NodeGraphQt's
+        ``collidingItems`` took ~7 ms on a 400-node graph (see benchmarks/bench_canvas_polish.py)."""
+        mid = self._by_view.get(getattr(node_item, "id", None))
+        g = self.doc.graph
+        inst = g.nodes.get(mid) if mid is not None else None
+        if inst is None or inst.spec is None or not inst.spec.inputs or not inst.spec.outputs:
+            return None
+        if any(mid in (l.src, l.dst) for l in g.links):
+            return None
+        rect = node_item.sceneBoundingRect()
+        stroker = QPainterPathStroker()
+        stroker.setWidth(4.0)
+        for link in g.links:
+            ng = self._by_model.get(link.dst)
+            port = ng.inputs().get(link.dst_port) if ng is not None else None
+            if port is None:
+                continue
+            for pipe in port.view.connected_pipes:
+                if not pipe.isVisible() or not pipe.sceneBoundingRect().intersects(rect):
+                    continue
+                if self._link_of(pipe.output_port, pipe.input_port) != link:
+                    continue
+                if not pipe.mapToScene(stroker.createStroke(pipe.path())).intersects(rect):
+                    continue
+                ports = self.insert_ports(mid, link)
+                if ports is not None:
+                    return pipe, link, ports
+        return None
+
+    def user_inserted(self, ng_id: str, node_data: dict) -> None:
+        ng = self.graph.get_node_by_id(ng_id)
+        hit = self.insertion_target(ng.view) if ng is not None else None
+        if hit is None or not node_data:
+            self.user_moved(node_data)
+            return
+        _, link, (in_p, out_p) = hit
+        moves, _ = self._moves(node_data)
+        mid = self._by_view[ng_id]
+        try:
+            self.doc.insert_on_link(mid, link, in_p, out_p, moves)
+        except StudioError as e:
+            self.message.emit(f"cannot insert '{self.doc.graph.nodes[mid].label}' there: {e}")
+            self.user_moved(node_data)
+            return
+        self.resync_links()
+        self.info.emit(f"inserted {self.doc.graph.nodes[mid].label} between {link.src} and {link.dst}")
 
     def user_add_ng_type(self, ng_type: str, pos) -> None:
-        if ng_type == BackdropNode.type_:
-            self._make_backdrop({"title": "", "pos": list(pos)})
+        if ng_type in (BackdropNode.type_, StudioBackdrop.type_):
+            self.add_annotation("backdrops", pos=list(pos))
 
     def add_node_at(self, type_id: str, pos) -> str | None:
         """Add a node type, or a library sub-graph (``library:<path>``), at ``pos`` (undoable)."""
@@ -598,10 +970,31 @@ class Canvas(QObject):
         self.select([nid])
         return nid
 
+    def add_node_on_link(self, type_id: str, pos, link: Link) -> str | None:
+        """A palette entry dropped on a wire: the new node goes in the middle of it when it has a
+        fitting input and output (adding and inserting are one undo step), else it is just added."""
+        stack = self.doc.undo_stack
+        stack.beginMacro(f"add {type_id} on a wire")
+        try:
+            nid = self.add_node_at(type_id, pos)
+            ports = self.insert_ports(nid, link) if nid is not None else None
+            if ports is not None:
+                try:
+                    self.doc.insert_on_link(nid, link, *ports)
+                except StudioError as e:
+                    self.message.emit(f"added, but not inserted: {e}")
+        finally:
+            stack.endMacro()
+        return nid
+
     def user_dropped(self, mime, pos) -> None:
         if mime.hasFormat(NODE_MIME):
             type_id = bytes(mime.data(NODE_MIME).data()).decode()
-            self.add_node_at(type_id, pos)
+            what, link = self.item_at(QPointF(*pos))
+            if what == "link" and not type_id.startswith(LIBRARY_PREFIX):
+                self.add_node_on_link(type_id, pos, link)
+            else:
+                self.add_node_at(type_id, pos)
         elif mime.hasUrls():
             paths = [u.toLocalFile() for u in mime.urls() if u.toLocalFile()]
             if paths:
@@ -639,10 +1032,24 @@ class Canvas(QObject):
 
     # -- edit actions ---------------------------------------------------------------------------
     def delete_selected(self) -> None:
-        self.doc.remove_nodes(self.selected_ids())
-        for bd in [b for b in self._backdrops if b.selected()]:
-            self._backdrops.remove(bd)
-            self.graph.remove_node(bd, push_undo=False)
+        """Delete the selected nodes, backdrops and notes (one undo step)."""
+        ids = self.selected_ids()
+        ann: dict[str, list[int]] = {}
+        for kind, i in self.selected_annotations():
+            ann.setdefault(kind, []).append(i)
+        n = (1 if ids else 0) + len(ann)
+        if n == 0:
+            return
+        stack = self.doc.undo_stack
+        if n > 1:
+            stack.beginMacro("delete selection")
+        try:
+            self.doc.remove_nodes(ids)
+            for kind, idx in ann.items():
+                self.doc.remove_annotations(kind, idx)
+        finally:
+            if n > 1:
+                stack.endMacro()
 
     def copy(self) -> bool:
         ids = self.selected_ids()
@@ -656,7 +1063,9 @@ class Canvas(QObject):
         QApplication.clipboard().setMimeData(data)
         return True
 
-    def paste(self) -> list[str]:
+    def paste(self, at=None) -> list[str]:
+        """Paste the clipboard's nodes (offset from where they were copied, or with their top-left
+        corner at the scene point ``at``); one undo step."""
         md = QApplication.clipboard().mimeData()
         if md is None:
             return []
@@ -667,9 +1076,17 @@ class Canvas(QObject):
             return []
         if not isinstance(data, dict) or "nodes" not in data:
             return []
-        ids = self.doc.paste(data)
+        offset = (40.0, 40.0)
+        ps = [n["pos"] for n in data["nodes"] if isinstance(n, dict) and n.get("pos")]
+        if at is not None and ps:
+            offset = (float(at[0]) - min(p[0] for p in ps), float(at[1]) - min(p[1] for p in ps))
+        ids = self.doc.paste(data, offset)
         self.select(ids)
         return ids
+
+    def can_paste(self) -> bool:
+        md = QApplication.clipboard().mimeData()
+        return md is not None and (md.hasFormat(CLIP_MIME) or md.text().lstrip().startswith("{"))
 
     def duplicate(self) -> list[str]:
         ids = self.selected_ids()
@@ -687,25 +1104,173 @@ class Canvas(QObject):
         target = "normal" if all(g.nodes[i].mode == mode for i in ids) else mode
         self.doc.set_mode(ids, target)
 
-    def add_backdrop(self) -> None:
-        sel = [self._by_model[i] for i in self.selected_ids()]
-        bd = self.graph.create_node(BackdropNode.type_, name="Backdrop", push_undo=False, selected=False)
-        if sel:
-            bd.wrap_nodes(sel)
-        else:
-            c = self.viewer.mapToScene(self.viewer.viewport().rect().center())
-            bd.set_property("pos", [c.x(), c.y()], push_undo=False)
-        self._backdrops.append(bd)
+    def add_backdrop(self, pos=None) -> int:
+        """Edit > Add Backdrop (Ctrl+G): around the selected nodes, or at the view's centre."""
+        return self.add_annotation("backdrops", pos=pos)
+
+    def add_note(self, pos=None) -> int:
+        """Edit > Add Note: a sticky text on the canvas (double-click to edit it)."""
+        return self.add_annotation("notes", pos=pos)
 
     def backdrops_to_ui(self) -> list[dict]:
-        out = []
-        for bd in self._backdrops:
-            try:
-                w, h = bd.size()
-                out.append({"title": bd.get_property("backdrop_text"), "pos": list(bd.pos()), "size": [w, h]})
-            except RuntimeError:
+        """The backdrops as saved (the model keeps them: ``graph.ui["backdrops"]``)."""
+        return self.doc.annotations("backdrops")
+
+    # -- context menu ---------------------------------------------------------------------------
+    def item_at(self, scene_pt: QPointF) -> tuple[str | None, Any]:
+        """What is under a scene point: ("node", id), ("link", Link), ("backdrops"|"notes", index)
+        or (None, None) for empty canvas. Nodes and wires win over the backdrops under them."""
+        r = 5.0 / max(1e-6, self.viewer.transform().m11())
+        found_ann = None
+        for it in self.viewer.scene().items(QRectF(scene_pt.x() - r, scene_pt.y() - r, 2 * r, 2 * r)):
+            if isinstance(it, PipeItem):
+                if isinstance(it, LivePipeItem) or it.input_port is None or it.output_port is None:
+                    continue
+                link = self._link_of(it.output_port, it.input_port)
+                if link is not None and link in self.doc.graph.links:
+                    return "link", link
                 continue
-        return out
+            top = it
+            while top.parentItem() is not None:
+                top = top.parentItem()
+            nid = getattr(top, "id", None)
+            if nid in self._by_view:
+                return "node", self._by_view[nid]
+            if nid in self._ann_by_view and found_ann is None:
+                found_ann = self._ann_by_view[nid]
+        if found_ann is not None:
+            return found_ann
+        return None, None
+
+    def context_menu(self, view_pos: QPoint) -> QMenu:
+        """The right-click menu for what is under ``view_pos`` (viewport coordinates). Built
+        fresh each time; the viewer shows it with ``popup`` (non-blocking), tests trigger its
+        actions (``last_menu``)."""
+        scene = self.viewer.mapToScene(view_pos)
+        pos = (scene.x(), scene.y())
+        what, key = self.item_at(scene)
+        menu = QMenu(self.viewer)
+        menu.setObjectName("CanvasContextMenu")
+        menu.setAttribute(Qt.WA_DeleteOnClose)
+        menu.setToolTipsVisible(True)
+
+        def act(m: QMenu, text: str, slot, tip: str = "", enabled: bool = True, checked: bool | None = None):
+            a = m.addAction(text)
+            a.triggered.connect(lambda *_: slot())
+            a.setEnabled(enabled)
+            if tip:
+                a.setToolTip(tip)
+            if checked is not None:
+                a.setCheckable(True)
+                a.setChecked(checked)
+            return a
+
+        if what == "node":
+            if key not in self.selected_ids():
+                self.select([key])
+            inst = self.doc.graph.nodes[key]
+            ids = self.selected_ids()
+            many = f" ({len(ids)} nodes)" if len(ids) > 1 else ""
+            hooks = self.hooks
+            if "run_to" in hooks:
+                act(menu, "Run to Here", lambda: hooks["run_to"](key),
+                    tip="run this node and what it needs, then show its result")
+            menu.addSeparator()
+            all_mode = lambda m: all(self.doc.graph.nodes[i].mode == m for i in ids)  # noqa: E731
+            act(menu, "Mute" + many, lambda: self.toggle_mode("mute"), "M: the node and what needs it do not run",
+                checked=all_mode("mute"))
+            act(menu, "Bypass" + many, lambda: self.toggle_mode("bypass"), "B: the node passes its input through",
+                checked=all_mode("bypass"))
+            menu.addSeparator()
+            act(menu, "Rename…", lambda: self.rename_node(key), enabled=len(ids) == 1)
+            act(menu, "Duplicate" + many, self.duplicate)
+            act(menu, "Copy" + many, self.copy)
+            act(menu, "Delete" + many, self.delete_selected)
+            menu.addSeparator()
+            if "group" in hooks:
+                act(menu, "Group Selection…", hooks["group"], "make the selected nodes one group node")
+            if inst.subgraph is not None:
+                if "edit_group" in hooks:
+                    act(menu, "Edit Group…", lambda: hooks["edit_group"](key), "edit inside the group")
+                if "ungroup" in hooks:
+                    act(menu, "Ungroup", hooks["ungroup"], "put the group's nodes back in its place")
+                if "save_group" in hooks:
+                    act(menu, "Save Group to Library…", hooks["save_group"])
+            elif inst.spec is not None and inst.spec.params:
+                pm = menu.addMenu("Presets")
+                names = sorted(list_presets(inst.type_id), key=str.lower)
+                for name in names:
+                    act(pm, name, lambda n=name: self.apply_preset(key, n), "apply (one undo step)")
+                if not names:
+                    pm.addAction("(no presets)").setEnabled(False)
+                pm.addSeparator()
+                act(pm, "Save Preset…", lambda: self.save_preset(key), "keep this node's parameters")
+        elif what == "link":
+            act(menu, "Delete Link", lambda: self.doc.disconnect(key.dst, key.dst_port),
+                tip=f"{key.src}.{key.src_port} → {key.dst}.{key.dst_port}")
+        elif what in ("backdrops", "notes"):
+            self.select_annotations([(what, key)])
+            if what == "backdrops":
+                act(menu, "Rename Backdrop…", lambda: self.rename_annotation(what, key))
+                act(menu, "Fit to Nodes", lambda: self.fit_backdrop(key), "resize around the nodes it touches")
+                act(menu, "Delete Backdrop", lambda: self.doc.remove_annotations(what, [key]),
+                    "delete the backdrop only: its nodes stay")
+            else:
+                act(menu, "Edit Note…", lambda: self.rename_annotation(what, key))
+                act(menu, "Delete Note", lambda: self.doc.remove_annotations(what, [key]))
+        else:
+            view_pt = QPoint(view_pos)
+            act(menu, "Add Node…", lambda: self.search.open_at(view_pt, scene), "search node types (Tab)")
+            add = menu.addMenu("Add")
+            cats: dict[str, QMenu] = {}
+            for spec in sorted(self.search.specs, key=lambda s: (s.category.lower(), s.title.lower())):
+                cm = cats.get(spec.category) or cats.setdefault(spec.category, add.addMenu(spec.category))
+                act(cm, spec.title, lambda t=spec.id: self.add_node_at(t, pos), spec.help)
+            act(menu, "Paste", lambda: self.paste(at=pos), "paste the copied nodes here", enabled=self.can_paste())
+            menu.addSeparator()
+            act(menu, "Add Backdrop", lambda: self.add_annotation("backdrops", pos=list(pos)))
+            act(menu, "Add Note", lambda: self.add_annotation("notes", pos=list(pos)))
+            menu.addSeparator()
+            act(menu, "Fit Graph", self.fit_all)
+        menu.triggered.connect(lambda *_: menu.close())
+        self.last_menu = menu
+        return menu
+
+    def rename_node(self, nid: str) -> bool:
+        inst = self.doc.graph.nodes[nid]
+        name = self.ask_text("Rename node", "Title:", inst.label)
+        if name is None:
+            return False
+        default = inst.spec.title if inst.spec else inst.type_id
+        self.doc.set_title(nid, None if name == default else name)
+        return True
+
+    def apply_preset(self, nid: str, name: str) -> bool:
+        inst = self.doc.graph.nodes[nid]
+        values = list_presets(inst.type_id).get(name)
+        if values is None:
+            self.message.emit(f"no preset '{name}' for {inst.label}")
+            return False
+        try:
+            self.doc.set_params(nid, values, f"apply preset {name}")
+        except StudioError as e:
+            self.message.emit(f"preset '{name}': {e}")
+            return False
+        self.info.emit(f"applied preset '{name}' to {inst.label}")
+        return True
+
+    def save_preset(self, nid: str) -> str | None:
+        inst = self.doc.graph.nodes[nid]
+        name = self.ask_text("Save preset", "Preset name:", "my preset")
+        if not name:
+            return None
+        try:
+            save_preset(inst, name)
+        except (StudioError, OSError, ValueError) as e:
+            self.message.emit(f"cannot save preset '{name}': {e}")
+            return None
+        self.info.emit(f"saved preset '{name}' for {inst.label}")
+        return name
 
 
 def _fmt_seconds(s: float) -> str:

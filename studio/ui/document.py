@@ -26,6 +26,7 @@ class Document(QObject):
     positions_changed = Signal(dict)     # {node id: [x, y]}
     settings_changed = Signal(dict)
     replaced = Signal()                  # a new graph was loaded: rebuild every view
+    annotations_changed = Signal(str)    # "backdrops" or "notes": graph.ui[kind] changed
     path_changed = Signal(str)
 
     def __init__(self, graph: Graph | None = None, parent: QObject | None = None):
@@ -65,6 +66,57 @@ class Document(QObject):
             elif nid in self.graph.nodes:
                 ps[nid] = [float(p[0]), float(p[1])]
         self.positions_changed.emit({k: v for k, v in positions.items() if v is not None})
+
+    # -- backdrops and canvas notes (graph.ui["backdrops"] / graph.ui["notes"]) -----------------
+    def annotations(self, kind: str) -> list[dict]:
+        """A copy of the backdrops (``{"title", "pos", "size"}``) or notes (``{"text", "pos"}``,
+        ``"size"`` once resized) of the graph; their index is their identity in the commands."""
+        _check_kind(kind)
+        items = self.graph.ui.get(kind) or []
+        return [copy.deepcopy(b) for b in items if isinstance(b, dict)] if isinstance(items, list) else []
+
+    def set_annotations_now(self, kind: str, items: list[dict]) -> None:
+        """Replace the list without the history (the commands call this)."""
+        _check_kind(kind)
+        if items:
+            self.graph.ui[kind] = copy.deepcopy(items)
+        else:
+            self.graph.ui.pop(kind, None)
+        self.annotations_changed.emit(kind)
+
+    def set_annotations(self, kind: str, items: list[dict], text: str) -> bool:
+        """Replace the backdrops or notes as one undo step; False when nothing changed."""
+        old = self.annotations(kind)
+        if old == items:
+            return False
+        self.push(AnnotationsCmd(self, kind, old, copy.deepcopy(items), text))
+        return True
+
+    def add_annotation(self, kind: str, item: dict) -> int:
+        items = self.annotations(kind)
+        items.append(_clean_annotation(kind, item))
+        self.set_annotations(kind, items, f"add {kind[:-1]}")
+        return len(items) - 1
+
+    def update_annotation(self, kind: str, index: int, undo_text: str | None = None, **changes) -> bool:
+        """Change keys of one backdrop or note (pos, size, title, text) as one undo step."""
+        items = self.annotations(kind)
+        if not 0 <= index < len(items):
+            raise StudioError(f"no {kind[:-1]} #{index}")
+        new = _clean_annotation(kind, {**items[index], **changes})
+        if new == items[index]:
+            return False
+        items[index] = new
+        what = "resize" if "size" in changes else "move" if set(changes) == {"pos"} else "edit"
+        return self.set_annotations(kind, items, undo_text or f"{what} {kind[:-1]}")
+
+    def remove_annotations(self, kind: str, indices) -> bool:
+        items = self.annotations(kind)
+        drop = {i for i in indices if 0 <= i < len(items)}
+        if not drop:
+            return False
+        return self.set_annotations(kind, [b for i, b in enumerate(items) if i not in drop],
+                                    f"delete {len(drop)} {kind if len(drop) > 1 else kind[:-1]}")
 
     def set_setting(self, name: str, value: Any) -> None:
         self.graph.settings[name] = value
@@ -119,6 +171,22 @@ class Document(QObject):
         moves = {k: v for k, v in moves.items() if k in self.graph.nodes and v[0] != v[1]}
         if moves:
             self.push(MoveCmd(self, moves))
+
+    def insert_on_link(self, node_id: str, link: Link, in_port: str, out_port: str,
+                       moves: dict | None = None) -> None:
+        """Put ``node_id`` in the middle of ``link`` (src -> node.in_port, node.out_port -> dst),
+        with its move, as one undo step. Raises the model's error before anything changes."""
+        trial = self.graph.copy()
+        trial.connect(link.src, link.src_port, node_id, in_port)
+        trial.connect(node_id, out_port, link.dst, link.dst_port)
+        self.undo_stack.beginMacro(f"insert {self.graph.node(node_id).label}")
+        try:
+            if moves:
+                self.move(moves)
+            self.connect(link.src, link.src_port, node_id, in_port)
+            self.connect(node_id, out_port, link.dst, link.dst_port)  # replaces the old link
+        finally:
+            self.undo_stack.endMacro()
 
     def change_setting(self, name: str, value: Any) -> None:
         if self.graph.settings.get(name) != value:
@@ -222,6 +290,26 @@ class Document(QObject):
                           "title": n.title, "pos": self.position(i)})
         links = [list(l) for l in self.graph.links if l.src in s and l.dst in s]
         return {"nodes": nodes, "links": links}
+
+
+ANNOTATION_KINDS = ("backdrops", "notes")
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in ANNOTATION_KINDS:
+        raise ValueError(f"unknown annotation kind '{kind}' (expected one of {ANNOTATION_KINDS})")
+
+
+def _clean_annotation(kind: str, item: dict) -> dict:
+    """Plain JSON numbers and strings; unknown keys (a colour, say) are kept as they are."""
+    out = dict(item)
+    if "pos" in out:
+        out["pos"] = [float(out["pos"][0]), float(out["pos"][1])]
+    if "size" in out:
+        out["size"] = [float(out["size"][0]), float(out["size"][1])]
+    key = "title" if kind == "backdrops" else "text"
+    out[key] = str(out.get(key) or "")
+    return out
 
 
 # ------------------------------------------------------------------------------------------
@@ -372,6 +460,20 @@ class MoveCmd(QUndoCommand):
 
     def undo(self):
         self.doc.set_positions({k: v[0] for k, v in self.moves.items()})
+
+
+class AnnotationsCmd(QUndoCommand):
+    """Backdrops or notes before and after (a handful of small dicts: whole lists are simplest)."""
+
+    def __init__(self, doc: Document, kind: str, old: list[dict], new: list[dict], text: str):
+        super().__init__(text)
+        self.doc, self.kind, self.old, self.new = doc, kind, old, new
+
+    def redo(self):
+        self.doc.set_annotations_now(self.kind, self.new)
+
+    def undo(self):
+        self.doc.set_annotations_now(self.kind, self.old)
 
 
 class SettingCmd(QUndoCommand):

@@ -112,13 +112,18 @@ class MainWindow(QMainWindow):
         self.doc.changed.connect(self._on_model_event)
         self.canvas.selection_changed.connect(self._on_selection)
         self.canvas.message.connect(lambda m: self.log(m, "warn"))
+        self.canvas.info.connect(self._on_canvas_info)
+        self.canvas.hooks.update(run_to=self.run_to, group=self.group_selection, ungroup=self.ungroup_selection,
+                                 edit_group=self.edit_group, save_group=self.save_group_to_library)
         self.canvas.files_dropped.connect(lambda ps: self.open_path(ps[0]))
         self.properties.message.connect(lambda m: self.log(m, "warn"))
         self.properties.info.connect(lambda m: self.log(m, "ok"))
         self.palette.activated.connect(self._add_from_palette)
         self.canvas.graph.node_double_clicked.connect(self._on_double_click)
+        self._last_preview_message = ""
+        self._show_after_run: str | None = None
         if self.preview is not None and hasattr(self.preview, "message"):
-            self.preview.message.connect(lambda m: self.log(m))
+            self.preview.message.connect(self._on_preview_message)
         self.runner.event.connect(self._on_engine_event)
         self.runner.finished.connect(self._on_run_finished)
 
@@ -232,7 +237,9 @@ class MainWindow(QMainWindow):
         self._action("&Bypass", lambda: self.canvas.toggle_mode("bypass"), "B", e, canvas_only=True,
                      tip="bypass: the node passes its input through")
         self._action("Add &Node…", self.canvas.open_search, None, e, tip="Tab on the canvas")
-        self._action("Add Back&drop", self.canvas.add_backdrop, "Ctrl+G", e, canvas_only=True)
+        self._action("Add Back&drop", self.canvas.add_backdrop, "Ctrl+G", e, canvas_only=True,
+                     tip="a titled frame around the selected nodes (double-click to rename)")
+        self._action("Add No&te", self.canvas.add_note, None, e, tip="a text note on the canvas (double-click to edit)")
         e.addSeparator()
         self.group_action = self._action("&Group Selection…", self.group_selection, "Ctrl+Shift+G", e,
                                          canvas_only=True, tip="make the selected nodes one group node")
@@ -339,6 +346,22 @@ class MainWindow(QMainWindow):
             self.seed_spin.setValue(int(settings.get("seed", 0)))
         if hasattr(self, "device_label"):
             self._update_status()
+
+    def _on_preview_message(self, message: str) -> None:
+        """The viewer's notes (no audio device, a frame that failed): the status bar and the log,
+        once each time it changes (playback says 'no audio device' once per session)."""
+        if message == self._last_preview_message:
+            self.statusBar().showMessage(message, 8000)
+            return
+        self._last_preview_message = message
+        low = message.lower()
+        self.log(message, "warn" if ("no audio" in low or "error" in low or "fail" in low) else "info")
+        self.statusBar().showMessage(message, 8000)
+
+    def _on_canvas_info(self, message: str) -> None:
+        self.log(message, "ok")
+        if self.properties.node_id is not None and hasattr(self.properties, "refresh_presets"):
+            self.properties.refresh_presets()  # a preset saved from the canvas menu
 
     # -- log --------------------------------------------------------------------------------
     def log(self, message: str, level: str = "info") -> None:
@@ -564,11 +587,7 @@ class MainWindow(QMainWindow):
         return self._save_to(path)
 
     def _sync_ui_into_graph(self) -> None:
-        bds = self.canvas.backdrops_to_ui()
-        if bds:
-            self.doc.graph.ui["backdrops"] = bds
-        else:
-            self.doc.graph.ui.pop("backdrops", None)
+        """Nothing to copy any more: backdrops and notes live in ``graph.ui`` (edited by commands)."""
 
     def _save_to(self, path: str) -> bool:
         self._sync_ui_into_graph()
@@ -717,6 +736,8 @@ class MainWindow(QMainWindow):
     def _on_selection(self, ids: list[str]) -> None:
         nid = ids[0] if len(ids) == 1 else None
         self.properties.show_node(nid)
+        if self.preview is not None and hasattr(self.preview, "node_selected"):
+            self.preview.node_selected(nid, self.doc, self.data_dir)  # the record panel
         if nid is not None:
             self.show_result(nid)
 
@@ -761,6 +782,17 @@ class MainWindow(QMainWindow):
         self.run_sel_action.setEnabled(False)
         self.stop_action.setEnabled(True)
         return True
+
+    def run_to(self, nid: str) -> bool:
+        """Canvas menu > Run to Here: run the node and what it needs, then show its result."""
+        if nid not in self.doc.graph.nodes:
+            return False
+        self.canvas.select([nid])
+        self._show_after_run = nid
+        ok = self.run_graph([nid])
+        if not ok:
+            self._show_after_run = None
+        return ok
 
     def run_selected(self) -> bool:
         ids = self.canvas.selected_ids()
@@ -823,10 +855,13 @@ class MainWindow(QMainWindow):
         self.run_sel_action.setEnabled(True)
         self.stop_action.setEnabled(False)
         self._last_result = result
+        want, self._show_after_run = self._show_after_run, None
         if result is not None:
             self._signatures.update(result.signatures)
             sel = self.canvas.selected_ids()
             shown = sel[0] if len(sel) == 1 and sel[0] in self._outputs else None
+            if want is not None and want in self._outputs:
+                shown = want
             if shown is None:
                 outs = [n for n in result.outputs
                         if n in self.doc.graph.nodes and self.doc.graph.nodes[n].spec is not None
@@ -859,13 +894,21 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/state", self.saveState())
         self.settings.sync()
         self._discard_autosave()
-        for sig in (self.doc.undo_stack.cleanChanged, self.doc.path_changed, self.doc.replaced,
-                    self.doc.settings_changed):
-            try:
-                sig.disconnect()
-            except (RuntimeError, TypeError):
-                pass
+        self._disconnect_document()
         e.accept()
+
+    def _disconnect_document(self) -> None:
+        """Stop the document's signals reaching the views once the window is closed. A signal is
+        disconnected only while it has receivers: a second close (the test fixture's, say) has
+        nothing left to do, where a bare ``disconnect()`` warned 'Failed to disconnect (None)'."""
+        from PySide6.QtCore import SIGNAL
+        for obj, sig in ((self.doc.undo_stack, "cleanChanged(bool)"), (self.doc, "path_changed(QString)"),
+                         (self.doc, "replaced()"), (self.doc, "settings_changed(QVariantMap)")):
+            if obj.receivers(SIGNAL(sig)) > 0:
+                try:
+                    getattr(obj, sig.split("(")[0]).disconnect()
+                except (RuntimeError, TypeError):
+                    pass
 
 
 def rebase_paths(graph: Graph, new_dir: str) -> int:
@@ -917,6 +960,8 @@ SHORTCUTS = """Tab: add a node at the cursor (search)
 F5: run · Ctrl+F5: run selected · Shift+F5: stop
 Ctrl+Z / Ctrl+Shift+Z: undo / redo
 Ctrl+C / Ctrl+V / Ctrl+D / Delete: copy, paste, duplicate, delete
-M: mute · B: bypass · Ctrl+G: backdrop · F: fit
+M: mute · B: bypass · Ctrl+G: backdrop (double-click it to rename) · F: fit
+Right-click: add node / paste here, node actions (run to here, presets, groups), delete a link
+Drag a free node onto a wire: it is inserted there
 Ctrl+Shift+G: group selection · Ctrl+Shift+E or double-click: edit inside a group · Ctrl+Shift+U: ungroup
 Ctrl+N / Ctrl+Shift+N / Ctrl+O / Ctrl+S / Ctrl+Shift+S: new, new from template, open, save, save as"""

@@ -9,10 +9,20 @@ the executor, and only the frame under the playhead is pulled. A frame already i
 shown at once on the GUI thread; any other is computed on one background thread, newest request
 first (a drag over a slow clip computes the frames it stops on, not every one it passed), then
 thumbnails of the visible slots and, while playing, the next few frames.
+
+Audio features on the timeline: when the shown value is per-frame Features with the Audio
+Encoder's extras (``loudness``, ``onset``, ``beat``) they fill the timeline's audio-features strip
+at once; when it is an Audio value, or a clip with sound, the same features are computed on the
+background thread (``nodes.encoders.audio.analyse``, ~0.14 s per minute of sound on one core)
+and kept for the last few values shown.
+
+Selecting a Record Audio node (:meth:`PreviewArea.node_selected`) shows the record panel
+(:mod:`studio.ui.record_panel`) above the viewer; a saved take is shown in the audio viewer.
 """
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -28,7 +38,7 @@ from studio.engine.clip import Clip
 
 from .playback import AudioOutput, Player
 from .timeline import Timeline, timecode
-from .viewers import ViewerStack, display_rgb, to_bgra
+from .viewers import ViewerStack, display_rgb, similarity_of, to_bgra
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +59,7 @@ class FrameFetcher(QObject):
         super().__init__(parent)
         self._cond = threading.Condition()
         self._urgent: tuple | None = None
+        self._side: list[tuple] = []  # one-off jobs (audio analysis): after the urgent one
         self._low: list[tuple] = []
         self._closed = False
         self.busy = False
@@ -60,6 +71,12 @@ class FrameFetcher(QObject):
             self._urgent = (gen, tag, i, job)
             self._cond.notify()
 
+    def request_side(self, gen: int, tag: str, i: int, job: Callable[[int], Any]) -> None:
+        """A job run after the urgent frame and before thumbnails/prefetch, never replaced by them."""
+        with self._cond:
+            self._side.append((gen, tag, i, job))
+            self._cond.notify()
+
     def request_low(self, items: list[tuple]) -> None:
         with self._cond:
             self._low = list(items)
@@ -68,28 +85,31 @@ class FrameFetcher(QObject):
     def cancel_all(self) -> None:
         with self._cond:
             self._urgent = None
+            self._side = []
             self._low = []
 
     def idle(self) -> bool:
         with self._cond:
-            return self._urgent is None and not self._low and not self.busy
+            return self._urgent is None and not self._side and not self._low and not self.busy
 
     def close(self) -> None:
         with self._cond:
             self._closed = True
-            self._urgent, self._low = None, []
+            self._urgent, self._side, self._low = None, [], []
             self._cond.notify()
         self._thread.join(5)
 
     def _loop(self) -> None:
         while True:
             with self._cond:
-                while not self._closed and self._urgent is None and not self._low:
+                while not self._closed and self._urgent is None and not self._side and not self._low:
                     self._cond.wait()
                 if self._closed:
                     return
                 if self._urgent is not None:
                     item, self._urgent = self._urgent, None
+                elif self._side:
+                    item = self._side.pop(0)
                 else:
                     item = self._low.pop(0)
                 self.busy = True
@@ -148,10 +168,36 @@ def classify(value: Any) -> str:
     if isinstance(value, Audio):
         return "audio"
     if isinstance(value, Features):
-        return "features"
+        return "similarity" if similarity_of(value) is not None else "features"
     if isinstance(value, Keypoints):
         return "keypoints"
     return "text"
+
+
+AUDIO_FEATURE_KEYS = ("loudness", "onset", "beat")
+
+
+def audio_features_of(value: Any) -> dict | None:
+    """{loudness, onset, beat} per frame from an Audio Encoder's Features extras, else None."""
+    if not isinstance(value, Features) or not value.per_frame:
+        return None
+    ex = value.extras or {}
+    got = {k: ex.get(k) for k in AUDIO_FEATURE_KEYS}
+    if all(v is None for v in got.values()):
+        return None
+    return got
+
+
+def analyse_audio(audio: Audio, n_frames: int, fps: float) -> dict | None:
+    """Loudness (dB), onsets and beats of ``audio`` per video frame; None when silent."""
+    from nodes.encoders.audio import analyse
+    try:
+        with np.errstate(all="ignore"):  # the beat tracker's log of a zero-width window
+            a = analyse(audio, max(1, n_frames), fps, n_mels=32, n_mfcc=1)
+    except ValueError:  # silent, or no frames
+        return None
+    per = a["per_frame"]
+    return {k: per[k][:, 0].numpy() for k in AUDIO_FEATURE_KEYS}
 
 
 def describe(value: Any) -> str:
@@ -228,6 +274,10 @@ class PreviewArea(QObject):
         self._gen = 0
         self._features_arr: np.ndarray | None = None
         self._black: np.ndarray | None = None
+        self._strip_cache: OrderedDict = OrderedDict()  # (key, n, fps) -> audio features
+        self.recorder_factory = None  # injectable: what the record panel records with
+        self.input_devices_fn = None  # injectable: what the record panel lists
+        self._record_panel = None
         self._play_passed = self._play_shown = self._play_last = 0
 
         self._build_viewer()
@@ -264,12 +314,14 @@ class PreviewArea(QObject):
                   self.pin_button):
             bar.addWidget(w)
         lay.addLayout(bar)
+        self._viewer_layout = lay
         self.stack = ViewerStack()
         lay.addWidget(self.stack, 1)
         self.pixel_label = QLabel("")
         self.pixel_label.setContentsMargins(6, 1, 6, 1)
         lay.addWidget(self.pixel_label)
         self.stack.image.hovered.connect(self.pixel_label.setText)
+        self.stack.similarity.hovered.connect(self.pixel_label.setText)
 
     def _build_timeline(self) -> None:
         self.timeline_widget = _Panel(self._forward_key)
@@ -305,9 +357,65 @@ class PreviewArea(QObject):
         self.timeline.keyPressEvent(ev)
 
     def close(self) -> None:
-        """Stop playback and the background thread (the main window calls this on close)."""
+        """Stop playback, a recording (saving it) and the background thread (the main window
+        calls this on close)."""
         self.player.stop()
+        if self._record_panel is not None:
+            self._record_panel.unbind()
         self.fetcher.close()
+
+    # -- the record panel -------------------------------------------------------------------
+    @property
+    def record_panel(self):
+        """The Record Audio panel over the viewer (made on first use, hidden until a record
+        node is selected)."""
+        if self._record_panel is None:
+            from .record_panel import RecordPanel
+            panel = RecordPanel(self.input_devices_fn, self.recorder_factory)
+            panel.hide()
+            panel.takeSaved.connect(self._on_take_saved)
+            panel.message.connect(self.message)
+            self._viewer_layout.insertWidget(1, panel)
+            self._record_panel = panel
+        return self._record_panel
+
+    def node_selected(self, node_id: str | None, doc=None, data_dir: str | None = None) -> None:
+        """The canvas selection changed: show the record panel for an ``audio.record`` node
+        (``doc`` is the window's Document: the panel edits the node's parameters through it)."""
+        inst = doc.graph.nodes.get(node_id) if (doc is not None and node_id) else None
+        if inst is None or inst.spec is None or inst.spec.id != "audio.record":
+            if self._record_panel is not None:
+                self._record_panel.unbind()
+                self._record_panel.hide()
+            return
+        graph = doc.graph
+
+        def take_dir() -> str:
+            base = graph.base_dir or data_dir
+            if not base:
+                import tempfile
+                base = os.path.join(tempfile.gettempdir(), "studio")
+            return os.path.join(base, "takes")
+
+        def get_params(nid=node_id) -> dict:
+            n = doc.graph.nodes.get(nid)
+            return dict(n.params) if n is not None else {}
+
+        def set_param(name: str, value, nid=node_id) -> None:
+            if nid in doc.graph.nodes:  # the node may have been deleted while recording
+                doc.set_param(nid, name, value)
+
+        panel = self.record_panel
+        panel.bind(node_id, inst.label, get_params, set_param, take_dir)
+        panel.show()
+
+    def _on_take_saved(self, node_id: str, path: str, audio) -> None:
+        try:
+            st = os.stat(path)
+            key = f"take:{path}:{st.st_size}:{st.st_mtime_ns}"
+        except OSError:
+            key = f"take:{path}"
+        self.show_value(node_id, f"{self.record_panel.title} (take)", audio, key)
 
     # -- the interface the main window uses ----------------------------------------------
     def show_value(self, node_id: str, title: str, value: Any, key: str) -> None:
@@ -358,6 +466,11 @@ class PreviewArea(QObject):
             self._set_timeline(max(1, int(np.ceil(value.duration * fps))), fps, 16, 9, value)
             self.stack.audio.set_audio(value)
             self.stack.show_page("audio")
+        elif kind == "similarity":
+            m, labels = similarity_of(value)
+            self._set_timeline(1, 24.0, 16, 9, None)
+            self.stack.similarity.set_matrix(m, labels)
+            self.stack.show_page("similarity")
         elif kind == "features":
             self._features_arr = self.stack.features.set_features(value)
             n = len(value) if value.per_frame else 1
@@ -369,6 +482,7 @@ class PreviewArea(QObject):
             self.stack.show_page("text")
         for f in live:
             self.timeline.live.add(f)
+        self._update_audio_strip(value)
         self._apply_compare()
         self.show_frame(min(keep_frame, max(0, self.timeline.n_frames - 1)))
         if playing and self.timeline.n_frames > 1:
@@ -394,6 +508,33 @@ class PreviewArea(QObject):
 
     def in_out(self) -> tuple[int, int] | None:
         return self.timeline.in_out()
+
+    # -- audio features on the timeline -----------------------------------------------------
+    def _update_audio_strip(self, value: Any) -> None:
+        """Fill the timeline's audio-features strip for ``value`` (see the module docstring)."""
+        tl = self.timeline
+        feats = audio_features_of(value)
+        if feats is not None:
+            tl.set_audio_features(feats["loudness"], feats["onset"], feats["beat"], "features")
+            return
+        audio = value if isinstance(value, Audio) else (self.clip.audio if self.clip is not None else None)
+        if audio is None or tl.n_frames == 0:
+            tl.set_audio_features(None)
+            return
+        ck = (self.key, tl.n_frames, tl.fps)
+        got = self._strip_cache.get(ck)
+        if got is not None:
+            self._apply_strip(got)
+            return
+        n, fps = tl.n_frames, tl.fps
+        self.fetcher.request_side(self._gen, "audio_strip", 0,
+                                  lambda _i: (ck, analyse_audio(audio, n, fps)))
+
+    def _apply_strip(self, got: dict | None) -> None:
+        if got is None:  # silent
+            self.timeline.set_audio_features(None)
+        else:
+            self.timeline.set_audio_features(got["loudness"], got["onset"], got["beat"], "audio")
 
     def on_progress(self, event) -> None:
         """A NodeProgress from a run: live frames into the timeline, previews into the viewer."""
@@ -604,6 +745,10 @@ class PreviewArea(QObject):
         self._update_time_label()
         self.requested_frame = i
         kind = self.kind
+        if kind == "similarity":
+            self.shown_frame = i
+            self.frameShown.emit(i)
+            return
         if kind in ("audio", "features"):
             view = self.stack.audio if kind == "audio" else self.stack.features
             view.set_time(i / self.timeline.fps if kind == "audio" else i)
@@ -626,6 +771,17 @@ class PreviewArea(QObject):
     def _on_fetched(self, item) -> None:
         gen, tag, i, res, err = item
         if gen != self._gen:
+            return
+        if tag == "audio_strip":
+            if err is not None:
+                log.warning("audio features for the timeline failed: %s", err)
+                self.timeline.set_audio_features(None)
+                return
+            ck, got = res
+            self._strip_cache[ck] = got
+            while len(self._strip_cache) > 16:
+                self._strip_cache.popitem(last=False)
+            self._apply_strip(got)
             return
         if tag == "thumb":
             if res is not None:
@@ -796,5 +952,94 @@ def _demo(argv: list[str] | None = None) -> int:
     return app.exec()
 
 
+def _demo_encoders(argv: list[str] | None = None) -> int:
+    """``python -m studio.ui.preview --encoders [--screenshot PATH]``: a prompt-similarity matrix,
+    a gated fusion of image, audio and text features with its "which input dominates" plot, and
+    the clip's timeline with loudness, onsets and beats under the thumbnails."""
+    import argparse
+    import sys
+
+    from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter
+
+    from studio.core.graph import Graph
+    from studio.engine.executor import Executor
+
+    ap = argparse.ArgumentParser(description=_demo_encoders.__doc__)
+    ap.add_argument("--encoders", action="store_true")
+    ap.add_argument("--screenshot", help="save a PNG of the window and quit")
+    args = ap.parse_args(argv)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    ex = Executor()
+    g = Graph()
+    src = g.add_node("source.shapes", {"frames": 72, "width": 160, "height": 120, "count": 3, "shape": "random",
+                                       "color": "random", "speed": 3.0, "sound": True})
+    img = g.add_node("encode.image", {"size": 64, "dim": 32})
+    aud = g.add_node("encode.audio", {"mels": 32, "mfcc": 13})
+    txt = g.add_node("encode.text", {"prompt": "shapes bouncing to a beat"})
+    fuse = g.add_node("fusion.gated", {"dim": 32})
+    sim = g.add_node("encode.text_similarity", {"prompts": "a red circle moving left\n"
+                                                          "a red ball going to the left\n"
+                                                          "a blue square moving up\n"
+                                                          "shapes bouncing to a beat\n"
+                                                          "a quiet empty room"})
+    g.connect(src.id, "video", img.id, "video")
+    g.connect(src.id, "video", aud.id, "video")
+    g.connect(img.id, "features", fuse.id, "a")
+    g.connect(aud.id, "features", fuse.id, "b")
+    g.connect(txt.id, "pooled", fuse.id, "c")
+    res = ex.run(g, targets=[fuse.id, sim.id])
+
+    win = QMainWindow()
+    win.setWindowTitle("Studio: encoder and fusion viewers")
+    left = PreviewArea(ex.frame_cache, win)
+    right = PreviewArea(ex.frame_cache, win)
+    clip_area = PreviewArea(ex.frame_cache, win)
+    for a in (left, right, clip_area):
+        a.auto_thumbnails = a is clip_area
+    top = QSplitter(Qt.Horizontal)
+    top.addWidget(left.viewer_widget)
+    top.addWidget(right.viewer_widget)
+    top.setSizes([560, 720])
+    split = QSplitter(Qt.Vertical)
+    split.addWidget(top)
+    split.addWidget(right.timeline_widget)
+    split.addWidget(clip_area.timeline_widget)
+    split.setSizes([560, 120, 190])
+    win.setCentralWidget(split)
+    win.resize(1280, 900)
+    sig = res.signatures
+    left.show_value(sim.id, "Prompt Similarity", res.value(sim.id, "matrix"), sig[sim.id] + ":matrix")
+    clip_area.show_value(src.id, "Synthetic Shapes", res.value(src.id, "video"), sig[src.id] + ":video")
+    right.show_value(fuse.id, "Gated Fusion", res.value(fuse.id, "features"), sig[fuse.id] + ":features")
+    win.show()
+    for a in (right, clip_area):
+        a.seek(30)
+    sv = left.stack.similarity
+    app.processEvents()
+    from PySide6.QtCore import QPointF as _P
+    from PySide6.QtGui import QMouseEvent
+    c = sv.cell_rect(0, 1).center()
+    QApplication.sendEvent(sv, QMouseEvent(QMouseEvent.MouseMove, _P(c), _P(sv.mapToGlobal(c.toPoint())),
+                                           Qt.NoButton, Qt.NoButton, Qt.NoModifier))
+    if args.screenshot:
+        t_end = time.time() + 10
+        tl = clip_area.timeline
+        while time.time() < t_end and (not tl.has_audio_features or not clip_area.fetcher.idle()
+                                       or len(tl.thumbs) < len(tl.thumb_slots())):
+            app.processEvents()
+            time.sleep(0.01)
+        for _ in range(5):
+            app.processEvents()
+        ok = win.grab().save(args.screenshot)
+        for a in (left, right, clip_area):
+            a.close()
+        print(("saved " if ok else "could not save ") + args.screenshot)
+        return 0 if ok else 1
+    for a in (left, right, clip_area):
+        app.aboutToQuit.connect(a.close)
+    return app.exec()
+
+
 if __name__ == "__main__":
-    raise SystemExit(_demo())
+    import sys as _sys
+    raise SystemExit(_demo_encoders(_sys.argv[1:]) if "--encoders" in _sys.argv else _demo())

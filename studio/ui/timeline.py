@@ -1,9 +1,18 @@
 """The timeline: a ruler with frame numbers and timecode, a line of computed frames, a strip of
-thumbnails, an audio waveform, in and out points and a playhead.
+thumbnails, an audio-features strip (loudness, onsets, beats), an audio waveform, in and out
+points and a playhead.
 
 Keys: Left/Right one frame (Shift: ten), Home/End, Space play/pause, J/K/L shuttle, I/O set
 the in/out points (Alt+I / Alt+O / X clear them). Wheel scrolls, Ctrl+wheel zooms about the
-cursor; click or drag anywhere to move the playhead.
+cursor; click or drag anywhere to move the playhead; drag an in or out marker (the yellow
+lines; the cursor turns into a double arrow over them) to move it.
+
+The audio-features strip appears under the thumbnails only while features are set
+(:meth:`Timeline.set_audio_features`): one value per video frame, so frame ``t`` of the
+features sits exactly under frame ``t`` of the ruler. Loudness (dB) is drawn as a filled
+curve scaled to its loudest 60 dB; onsets are short orange ticks from the top, beats tall
+light-blue ticks. The preview fills it from an Audio Encoder's extras, or by analysing the
+shown Audio value or a clip's sound in the background.
 
 The widget holds no clip: it shows what it is told (length, fps, audio, computed frames,
 thumbnails) and asks for thumbnails of the slots it shows through ``thumbnailsWanted``.
@@ -53,7 +62,12 @@ class Timeline(QWidget):
     RULER_H = 26
     COMPUTED_H = 5
     THUMB_H = 54
+    FEAT_H = 30
     WAVE_H = 44
+    MARKER_GRAB = 5  # pixels either side of an in/out marker that grab it
+    ONSET_COLOR = QColor(255, 150, 40)
+    BEAT_COLOR = QColor(120, 210, 255)
+    LOUD_COLOR = QColor(150, 120, 230)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -74,9 +88,16 @@ class Timeline(QWidget):
         self._audio_hi: np.ndarray | None = None
         self._audio_bins_per_frame = 1
         self._dragging = False
+        self._drag_marker: str | None = None  # "in" / "out" while one is dragged
         self._last_wanted: list[int] = []
+        self.loudness: np.ndarray | None = None  # [n_frames] in [0, 1] (scaled dB)
+        self.loudness_db: np.ndarray | None = None
+        self.onsets: np.ndarray | None = None  # frame indices
+        self.beats: np.ndarray | None = None
+        self.features_source = ""
+        self.setMouseTracking(True)
         self.setToolTip("Left/Right: step (Shift: 10)  Home/End  Space: play  J/K/L: shuttle  "
-                        "I/O: in/out (X clears)  Ctrl+wheel: zoom")
+                        "I/O: in/out (X clears; drag the markers)  Ctrl+wheel: zoom")
 
     # -- model ----------------------------------------------------------------------------
     def set_clip(self, n_frames: int, fps: float, width: int = 16, height: int = 9, audio=None) -> None:
@@ -93,7 +114,51 @@ class Timeline(QWidget):
         if self.out_point is not None and self.out_point > self.n_frames:
             self.out_point = None
         self.set_audio(audio)
+        self.set_audio_features(None)
         self.update()
+
+    def set_audio_features(self, loudness_db=None, onset=None, beat=None, source: str = "") -> None:
+        """Per-frame audio features for the strip under the thumbnails (None clears it).
+
+        ``loudness_db``: [T] loudness in dB; ``onset`` / ``beat``: [T] 0/1 flags, or None.
+        Arrays are cut or padded to the clip's length (frame t of the features = frame t)."""
+        def per_frame(x):
+            if x is None:
+                return None
+            a = x.detach().float().cpu().numpy() if hasattr(x, "detach") else np.asarray(x, np.float32)
+            a = np.nan_to_num(a.astype(np.float32).reshape(-1), nan=0.0, posinf=0.0, neginf=0.0)
+            n = self.n_frames
+            return a[:n] if a.size >= n else np.pad(a, (0, n - a.size))
+
+        loud, on, be = per_frame(loudness_db), per_frame(onset), per_frame(beat)
+        if loud is None and on is None and be is None or self.n_frames == 0:
+            self.loudness = self.loudness_db = self.onsets = self.beats = None
+            self.features_source = ""
+        else:
+            self.loudness_db = loud
+            if loud is not None and loud.size:
+                hi = float(loud.max())
+                lo = max(float(loud.min()), hi - 60.0)
+                self.loudness = np.clip((loud - lo) / max(hi - lo, 1e-6), 0, 1)
+            else:
+                self.loudness = None
+            self.onsets = np.flatnonzero(on > 0.5) if on is not None else None
+            self.beats = np.flatnonzero(be > 0.5) if be is not None else None
+            self.features_source = source
+        base = self.RULER_H + self.COMPUTED_H + self.THUMB_H + self.WAVE_H + 8
+        self.setMinimumHeight(base + (self.FEAT_H + 2 if self.has_audio_features else 0))
+        self.update()
+
+    @property
+    def has_audio_features(self) -> bool:
+        return self.loudness is not None or self.onsets is not None or self.beats is not None
+
+    def features_rect(self) -> QRectF | None:
+        """Where the audio-features strip is painted (None when there is none)."""
+        if not self.has_audio_features:
+            return None
+        y = self.RULER_H + self.COMPUTED_H + 2 + self.THUMB_H + 2
+        return QRectF(0, y, self.width(), self.FEAT_H)
 
     def set_audio(self, audio) -> None:
         """Precompute a min/max envelope at a few bins per frame; painting reduces it further."""
@@ -249,7 +314,8 @@ class Timeline(QWidget):
         a, b = self.visible_range()
         y_comp = self.RULER_H
         y_th = y_comp + self.COMPUTED_H + 2
-        y_wave = y_th + self.THUMB_H + 2
+        y_feat = y_th + self.THUMB_H + 2
+        y_wave = y_feat + (self.FEAT_H + 2 if self.has_audio_features else 0)
         # in/out shading
         io = self.in_out()
         if io is not None:
@@ -296,6 +362,8 @@ class Timeline(QWidget):
                                            img.height()))
             else:
                 p.fillRect(r, QColor(50, 50, 56))
+        if self.has_audio_features:
+            self._paint_features(p, y_feat, a, b)
         # waveform: the rest of the height
         wave_h = max(self.WAVE_H, H - y_wave - 2)
         p.fillRect(QRectF(0, y_wave, W, wave_h), QColor(26, 30, 36))
@@ -351,20 +419,114 @@ class Timeline(QWidget):
         p.setPen(QPen(QColor(110, 190, 255), max(1.0, (self.x_of(b) - self.x_of(a)) / max(1, n))))
         p.drawPath(path)
 
+    def _paint_features(self, p: QPainter, y: float, a: int, b: int) -> None:
+        """Loudness as a filled curve, onsets and beats as ticks, for the frames in view."""
+        W, h = self.width(), self.FEAT_H
+        ppf = self.pixels_per_frame()
+        p.fillRect(QRectF(0, y, W, h), QColor(34, 30, 44))
+        if self.loudness is not None and b > a:
+            img = self._loudness_image(a, b, int(h))
+            p.drawImage(QPointF(math.floor(self.x_of(a)), y), img)  # columns start at that pixel
+        tick_w = max(1.5, min(3.0, ppf * 0.5))
+        for frames, color, frac in ((self.beats, self.BEAT_COLOR, 1.0), (self.onsets, self.ONSET_COLOR, 0.45)):
+            if frames is None:
+                continue
+            vis = frames[(frames >= a) & (frames < b)]
+            for f in vis.tolist():
+                x = self.x_of(f + 0.5)
+                p.fillRect(QRectF(x - tick_w / 2, y, tick_w, h * frac), color)
+        x = 4.0  # a small legend in each item's colour
+        fm = p.fontMetrics()
+        for text, color in (("loudness", self.LOUD_COLOR), ("onsets", self.ONSET_COLOR), ("beats", self.BEAT_COLOR)):
+            p.setPen(color)
+            p.drawText(QPointF(x, y + fm.ascent()), text)
+            x += fm.horizontalAdvance(text) + 8
+
+    def _loudness_image(self, a: int, b: int, h: int) -> QImage:
+        """The loudness curve over frames [a, b) as an RGBA image, one column per pixel (the
+        loudest frame of each column when zoomed out), made with numpy: a filled QPainter
+        polygon of thousands of points cost ~10x the rest of the timeline's repaint."""
+        ppf = self.pixels_per_frame()
+        x0 = math.floor(self.x_of(a))
+        cols = max(1, int(math.ceil(self.x_of(b) - x0)))
+        seg = self.loudness[a:b]
+        # the frame (relative to a) at each column's left edge, and at its centre
+        left = self.first_frame() + (x0 + np.arange(cols) - 1) / ppf - a
+        if ppf < 1:  # several frames per column: the loudest of them
+            starts = np.clip(np.floor(left), 0, b - a - 1).astype(np.int64)
+            starts, inverse = np.unique(starts, return_inverse=True)
+            vals = np.maximum.reduceat(seg, starts)[inverse]
+        else:
+            vals = seg[np.clip(np.floor(left + 0.5 / ppf), 0, b - a - 1).astype(np.int64)]
+        top = (h - 1) - vals * (h - 4)  # y of the curve in each column
+        rows = np.arange(h, dtype=np.float32)[:, None]
+        rgba = np.zeros((h, cols, 4), np.uint8)
+        c = self.LOUD_COLOR
+        rgba[..., 0], rgba[..., 1], rgba[..., 2] = c.red(), c.green(), c.blue()
+        alpha = np.where(rows >= top[None, :], 110, 0)
+        alpha = np.where(np.abs(rows - top[None, :]) < 1.0, 255, alpha)
+        rgba[..., 3] = alpha
+        img = QImage(rgba.data, cols, h, rgba.strides[0], QImage.Format_RGBA8888)
+        img._keep = rgba  # noqa: SLF001 - the buffer lives as long as the image
+        return img
+
     # -- interaction ----------------------------------------------------------------------
+    def marker_at(self, x: float) -> str | None:
+        """'in' or 'out' when ``x`` is within grabbing distance of that marker, else None."""
+        best, best_d = None, self.MARKER_GRAB + 0.5
+        for name, f in (("in", self.in_point), ("out", self.out_point)):
+            if f is None:
+                continue
+            d = abs(x - self.x_of(f))
+            if d < best_d or (d == best_d and name == "out" and x > self.x_of(f)):
+                best, best_d = name, d
+        return best
+
+    def _boundary_at(self, x: float) -> int:
+        """The frame boundary nearest ``x`` (markers sit between frames)."""
+        f = self.first_frame() + (x - 1) / self.pixels_per_frame()
+        return int(min(max(0, round(f)), self.n_frames))
+
+    def _move_marker(self, name: str, x: float) -> None:
+        f = self._boundary_at(x)
+        if name == "in":
+            hi = (self.out_point if self.out_point is not None else self.n_frames) - 1
+            f = max(0, min(f, hi))
+            if f != self.in_point:
+                self.in_point = f
+                self.update()
+                self.inOutChanged.emit(self.in_out())
+        else:
+            lo = (self.in_point if self.in_point is not None else 0) + 1
+            f = min(self.n_frames, max(f, lo))
+            if f != self.out_point:
+                self.out_point = f
+                self.update()
+                self.inOutChanged.emit(self.in_out())
+
     def mousePressEvent(self, ev):
         if ev.button() == Qt.LeftButton and self.n_frames:
+            m = self.marker_at(ev.position().x())
+            if m is not None:
+                self._drag_marker = m
+                return
             self._dragging = True
             self.set_current(self.frame_at(ev.position().x()), emit=True)
 
     def mouseMoveEvent(self, ev):
-        if self._dragging:
-            f = self.frame_at(ev.position().x())
+        x = ev.position().x()
+        if self._drag_marker is not None:
+            self._move_marker(self._drag_marker, x)
+        elif self._dragging:
+            f = self.frame_at(x)
             if f != self.current:
                 self.set_current(f, emit=True)
+        else:
+            self.setCursor(Qt.SplitHCursor if self.marker_at(x) is not None else Qt.ArrowCursor)
 
     def mouseReleaseEvent(self, ev):
         self._dragging = False
+        self._drag_marker = None
 
     def wheelEvent(self, ev):
         d = ev.angleDelta().y() or ev.angleDelta().x()
