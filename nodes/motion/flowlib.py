@@ -68,15 +68,20 @@ def to_gray8(img: np.ndarray) -> np.ndarray:
     return cv2.convertScaleAbs(np.clip(a, 0.0, 1.0), alpha=255.0)
 
 
-def dis_instance(method: str):
-    """A DIS object for ``method``, one per thread (creating one per frame is slow, and one
-    instance must not be used from two threads at once)."""
+def dis_instance(method: str, size: tuple[int, int] | None = None):
+    """A DIS object for ``method`` and frame ``size`` (h, w), one per thread: creating one per
+    frame is slow, one instance must not be used from two threads at once, and OpenCV 5.0's DIS
+    segfaults when one instance sees frames of another size after it was given an initial flow
+    (reproduced: 64x48, then 256x256, with initial flows). A few sizes are kept per thread."""
     cache = getattr(_TLS, "dis", None)
     if cache is None:
         cache = _TLS.dis = {}
-    d = cache.get(method)
+    key = (method, size)
+    d = cache.get(key)
     if d is None:
-        d = cache[method] = cv2.DISOpticalFlow_create(DIS_PRESETS[method])
+        if len(cache) >= 8:
+            cache.pop(next(iter(cache)))
+        d = cache[key] = cv2.DISOpticalFlow_create(DIS_PRESETS[method])
     return d
 
 
@@ -113,7 +118,7 @@ def compute_flow(img0: np.ndarray, img1: np.ndarray, method: str = "dis_medium",
         out = cv2.calcOpticalFlowFarneback(g0, g1, init, 0.5, 4, 15, 3, 5, 1.2, flags)
     else:
         # DIS uses a same-sized CV_32FC2 flow argument as its initial estimate
-        out = dis_instance(method).calc(g0, g1, init)
+        out = dis_instance(method, g0.shape).calc(g0, g1, init)
     return np.asarray(out, dtype=np.float32)
 
 
