@@ -122,3 +122,19 @@ def test_fb_occlusion_marks_leaving_pixels_only():
     assert occ[8:-8, 8:-8].mean() < 0.02     # the rest is consistent
     bad = f10.copy(); bad[20:30, 20:30] += 5  # an inconsistent patch
     assert fl.fb_occlusion(f01, bad)[22:28, 18:24].mean() > 0.9
+
+
+def test_flow_across_frame_sizes_with_initial_flow_is_stable():
+    """OpenCV 5.0's DIS segfaults when one instance sees frames of another size after it was
+    given an initial flow; compute_flow must keep that from happening (a crash fails the run)."""
+    import cv2
+    from nodes.motion import flowlib
+    rng = np.random.default_rng(0)
+    for _ in range(4):
+        for h, w in ((48, 64), (256, 256), (240, 320), (36, 52)):
+            a = cv2.GaussianBlur(rng.random((h, w, 3), dtype=np.float32), (0, 0), 2)
+            b = np.roll(a, 2, axis=1)
+            f = flowlib.compute_flow(a, b, "dis_medium")
+            f = flowlib.compute_flow(a, b, "dis_medium", initial=f)
+            assert f.shape == (h, w, 2) and np.isfinite(f).all()
+            assert abs(float(np.median(f[8:-8, 8:-8, 0])) - 2.0) < 0.5
