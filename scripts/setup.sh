@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 APT_PKGS=(python3 python3-venv python3-pip libportaudio2 xvfb xauth
           libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
           libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0
-          libegl1 libgl1 libglib2.0-0 libfontconfig1 libdbus-1-3)
+          libegl1 libgl1 libglib2.0-0 libfontconfig1 libdbus-1-3 libpulse0)
 
 if command -v apt-get >/dev/null 2>&1; then
   missing=()
