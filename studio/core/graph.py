@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import heapq
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, NamedTuple
@@ -274,8 +275,10 @@ class Graph:
                     stack.append(m)
         return None
 
-    def topo_order(self, ids: Iterable[str] | None = None) -> list[str]:
-        """Nodes in dependency order (stable: ties keep insertion order). Raises CycleError."""
+    def topo_order(self, ids: Iterable[str] | None = None,
+                   priority: dict[str, int] | None = None) -> list[str]:
+        """Nodes in dependency order. Among the nodes ready to run, lower ``priority`` first,
+        then insertion order (stable). Raises CycleError."""
         keep = set(self.nodes if ids is None else ids)
         indeg = {n: 0 for n in self.nodes if n in keep}
         succ: dict[str, list[str]] = {n: [] for n in indeg}
@@ -284,16 +287,21 @@ class Graph:
                 succ[l.src].append(l.dst)
                 indeg[l.dst] += 1
         order_index = {n: i for i, n in enumerate(self.nodes)}
-        ready = sorted([n for n, d in indeg.items() if d == 0], key=order_index.get)
+        prio = priority or {}
+
+        def key(n: str) -> tuple[int, int, str]:
+            return (prio.get(n, 1), order_index[n], n)
+
+        ready = [key(n) for n, d in indeg.items() if d == 0]
+        heapq.heapify(ready)
         out = []
         while ready:
-            n = ready.pop(0)
+            n = heapq.heappop(ready)[2]
             out.append(n)
             for m in succ[n]:
                 indeg[m] -= 1
                 if indeg[m] == 0:
-                    ready.append(m)
-                    ready.sort(key=order_index.get)
+                    heapq.heappush(ready, key(m))
         if len(out) != len(indeg):
             rest = [n for n in indeg if n not in out]
             raise CycleError(self._find_cycle(rest) or rest)

@@ -113,7 +113,7 @@ class Executor:
     def compile(self, graph: Graph, targets: list[str] | None = None, device: str | None = None,
                 seed: int | None = None) -> Plan:
         g = flatten(graph)
-        order = g.topo_order()  # raises CycleError
+        g.topo_order()  # a cycle anywhere is an error (CycleError), even in a branch not run
         dev = resolve_device(device or g.settings.get("device", "auto"))
         gseed = int(seed if seed is not None else g.settings.get("seed", 0))
 
@@ -161,8 +161,7 @@ class Executor:
         for t in wanted:
             for u in g.upstream(t) | {t}:
                 prio[u] = min(prio.get(u, 1), 0 if g.nodes[t].spec and g.nodes[t].spec.is_output else 1)
-        order = [n for n in order if n in needed]
-        order = _stable_priority_topo(g, order, prio)
+        order = g.topo_order(needed, priority=prio)
         for nid in order:
             n = g.nodes[nid]
             if n.spec is None:
@@ -332,26 +331,3 @@ def _seed_torch(seed: int, device) -> None:
         torch.cuda.manual_seed(seed)
     elif device is not None and device.type == "mps":
         torch.mps.manual_seed(seed)
-
-
-def _stable_priority_topo(g: Graph, order: list[str], prio: dict[str, int]) -> list[str]:
-    """Reorder a topological order so that priority-0 nodes run first where dependencies allow."""
-    pos = {n: i for i, n in enumerate(order)}
-    keep = set(order)
-    indeg = {n: 0 for n in order}
-    succ: dict[str, list[str]] = {n: [] for n in order}
-    for l in g.links:
-        if l.src in keep and l.dst in keep:
-            succ[l.src].append(l.dst)
-            indeg[l.dst] += 1
-    ready = [n for n in order if indeg[n] == 0]
-    out = []
-    while ready:
-        ready.sort(key=lambda n: (prio.get(n, 1), pos[n]))
-        n = ready.pop(0)
-        out.append(n)
-        for m in succ[n]:
-            indeg[m] -= 1
-            if indeg[m] == 0:
-                ready.append(m)
-    return out

@@ -289,3 +289,15 @@ def test_render_is_not_redone_until_its_file_is_deleted(tmp_path):
     out.unlink()
     assert ex.run(g).executed == [v.id]  # the render is gone: redone
     assert out.exists()
+
+
+def test_output_branches_run_first():
+    g = Graph(registry())
+    a = g.add_node("test.const", {"value": 1})
+    side = g.add_node("test.add")  # a non-output target, added first
+    b = g.add_node("test.const", {"value": 2})
+    out = g.add_node("io.preview")
+    g.connect(a.id, "value", side.id, "a")
+    g.connect(b.id, "value", out.id, "value")
+    res = Executor().run(g, targets=[side.id, out.id])
+    assert res.executed == [b.id, out.id, a.id, side.id]
