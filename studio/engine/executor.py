@@ -157,10 +157,11 @@ class Executor:
         skipped: dict[str, str] = {}
         by_id: dict[str, Step] = {}
         # output nodes' branches first, so previews appear early
-        prio = {n: 0 for n in needed}
+        prio = {n: 1 for n in needed}
         for t in wanted:
-            for u in g.upstream(t) | {t}:
-                prio[u] = min(prio.get(u, 1), 0 if g.nodes[t].spec and g.nodes[t].spec.is_output else 1)
+            if g.nodes[t].spec is not None and g.nodes[t].spec.is_output:
+                for u in g.upstream(t) | {t}:
+                    prio[u] = 0
         order = g.topo_order(needed, priority=prio)
         for nid in order:
             n = g.nodes[nid]
