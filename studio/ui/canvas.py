@@ -36,7 +36,7 @@ from studio.core.types import can_connect, get_type
 from .document import Document
 
 NODE_MIME = "application/x-studio-node"        # palette drags: the node type id
-CLIP_MIME = "application/x-studio-nodes"       # copy/paste: a Document.snapshot as JSON
+CLIP_KEY = "studio_nodes"                     # copy/paste: a Document.snapshot as JSON text, marked
 LIBRARY_PREFIX = "library:"                    # palette entries of saved sub-graphs: library:<path>
 GROUP_COLOR = (78, 58, 112)                    # group nodes stand out from single nodes
 DEFAULT_BORDER = (74, 84, 85, 255)
@@ -1055,26 +1055,20 @@ class Canvas(QObject):
         ids = self.selected_ids()
         if not ids:
             return False
-        from PySide6.QtCore import QMimeData
-        data = QMimeData()
-        text = json.dumps(self.doc.snapshot(ids))
-        data.setData(CLIP_MIME, text.encode())
-        data.setText(text)
-        QApplication.clipboard().setMimeData(data)
+        # Plain text, not a QMimeData made in Python: PySide6 6.12 lets such an object be freed
+        # twice when the application exits (a segfault at exit, reproduced after one copy).
+        text = json.dumps({CLIP_KEY: 1, **self.doc.snapshot(ids)})
+        QApplication.clipboard().setText(text)
         return True
 
     def paste(self, at=None) -> list[str]:
         """Paste the clipboard's nodes (offset from where they were copied, or with their top-left
         corner at the scene point ``at``); one undo step."""
-        md = QApplication.clipboard().mimeData()
-        if md is None:
-            return []
         try:
-            raw = bytes(md.data(CLIP_MIME).data()).decode() if md.hasFormat(CLIP_MIME) else md.text()
-            data = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
+            data = json.loads(QApplication.clipboard().text())
+        except ValueError:
             return []
-        if not isinstance(data, dict) or "nodes" not in data:
+        if not isinstance(data, dict) or not data.pop(CLIP_KEY, None) or "nodes" not in data:
             return []
         offset = (40.0, 40.0)
         ps = [n["pos"] for n in data["nodes"] if isinstance(n, dict) and n.get("pos")]
@@ -1085,8 +1079,7 @@ class Canvas(QObject):
         return ids
 
     def can_paste(self) -> bool:
-        md = QApplication.clipboard().mimeData()
-        return md is not None and (md.hasFormat(CLIP_MIME) or md.text().lstrip().startswith("{"))
+        return f'"{CLIP_KEY}"' in QApplication.clipboard().text()[:64]
 
     def duplicate(self) -> list[str]:
         ids = self.selected_ids()

@@ -35,6 +35,11 @@ try:  # the timeline engineer's viewer and timeline (issue 4)
 except Exception:  # noqa: BLE001 - not there yet, or broken: the window still opens
     PreviewArea = None
 
+try:  # the Training dock (issue 7): loss curves of the node that trains
+    from .training_panel import TrainingPanel
+except Exception:  # noqa: BLE001 - the window still opens without it
+    TrainingPanel = None
+
 APP = "Studio"
 AUTOSAVE_MS = 60_000
 MAX_RECENT = 10
@@ -125,6 +130,8 @@ class MainWindow(QMainWindow):
         if self.preview is not None and hasattr(self.preview, "message"):
             self.preview.message.connect(self._on_preview_message)
         self.runner.event.connect(self._on_engine_event)
+        if self.training is not None:
+            self.training.trainingStarted.connect(lambda *_: self.training_dock.raise_())
         self.runner.finished.connect(self._on_run_finished)
 
         self.autosave_timer = QTimer(self)
@@ -175,12 +182,19 @@ class MainWindow(QMainWindow):
         self.timeline_dock = self._dock("Timeline", timeline_w, Qt.BottomDockWidgetArea)
         self.log_dock = self._dock("Log", self.log_view, Qt.BottomDockWidgetArea)
         self.splitDockWidget(self.viewer_dock, self.properties_dock, Qt.Vertical)
+        self.training = self.training_dock = None
+        if TrainingPanel is not None:  # right of the timeline (split before the log joins it as a tab)
+            self.training = TrainingPanel(self)
+            self.training_dock = self._dock("Training", self.training, Qt.BottomDockWidgetArea)
+            self.splitDockWidget(self.timeline_dock, self.training_dock, Qt.Horizontal)
         self.tabifyDockWidget(self.timeline_dock, self.log_dock)
         self.timeline_dock.raise_()
         self.resizeDocks([self.palette_dock], [200], Qt.Horizontal)
         self.resizeDocks([self.viewer_dock], [480], Qt.Horizontal)
         self.resizeDocks([self.viewer_dock, self.properties_dock], [420, 380], Qt.Vertical)
-        self.resizeDocks([self.timeline_dock], [190], Qt.Vertical)
+        self.resizeDocks([self.timeline_dock], [190 if self.training is None else 240], Qt.Vertical)
+        if self.training is not None:
+            self.resizeDocks([self.timeline_dock, self.training_dock], [900, 480], Qt.Horizontal)
         self._default_state = self.saveState()
 
     def _action(self, text: str, slot, shortcut=None, menu=None, canvas_only=False, tip: str = "") -> QAction:
@@ -256,8 +270,10 @@ class MainWindow(QMainWindow):
         self._action("&Fit Graph", self.canvas.fit_all, "F", v, canvas_only=True)
         self._action("Reset &Zoom", lambda: self.canvas.graph.reset_zoom(), "Ctrl+0", v)
         v.addSeparator()
-        for d in (self.palette_dock, self.properties_dock, self.viewer_dock, self.timeline_dock, self.log_dock):
-            v.addAction(d.toggleViewAction())
+        for d in (self.palette_dock, self.properties_dock, self.viewer_dock, self.timeline_dock, self.log_dock,
+                  self.training_dock):
+            if d is not None:
+                v.addAction(d.toggleViewAction())
         v.addSeparator()
         self._action("Reset &Layout", lambda: self.restoreState(self._default_state), None, v)
 
@@ -721,6 +737,8 @@ class MainWindow(QMainWindow):
 
     def _on_replaced(self) -> None:
         self._outputs.clear()
+        if self.training is not None:
+            self.training.clear_all()
         self._signatures.clear()
         self._settings_to_toolbar(self.doc.graph.settings)
         if self.preview is not None:
@@ -736,6 +754,8 @@ class MainWindow(QMainWindow):
     def _on_selection(self, ids: list[str]) -> None:
         nid = ids[0] if len(ids) == 1 else None
         self.properties.show_node(nid)
+        if self.training is not None:
+            self.training.follow(nid)
         if self.preview is not None and hasattr(self.preview, "node_selected"):
             self.preview.node_selected(nid, self.doc, self.data_dir)  # the record panel
         if nid is not None:
@@ -809,6 +829,8 @@ class MainWindow(QMainWindow):
         self.log("caches cleared")
 
     def _on_engine_event(self, e) -> None:
+        if self.training is not None:
+            self.training.on_event(e)
         if isinstance(e, ev.RunStarted):
             self.log(f"run started on {e.device}: {len(e.nodes)} node(s)")
         elif isinstance(e, ev.NodeStarted):
