@@ -385,7 +385,8 @@ class Timeline(QWidget):
         # playhead
         x = self.x_of(self.current)
         pw = max(2.0, ppf)
-        p.fillRect(QRectF(x, 0, pw, H), QColor(255, 70, 70, 70))
+        band = min(pw, 16.0)  # a very short clip zoomed to fit: a narrow band, not a red wash
+        p.fillRect(QRectF(x + (pw - band) / 2, 0, band, H), QColor(255, 70, 70, 70))
         p.setPen(QPen(QColor(255, 80, 80), 2))
         p.drawLine(QPointF(x + pw / 2, 0), QPointF(x + pw / 2, H))
         label = f"{self.current}  {timecode(self.current, self.fps)}"
