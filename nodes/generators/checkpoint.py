@@ -25,7 +25,7 @@ FORMAT = "studio-generator-checkpoint"
 VERSION = 1
 # config keys that decide whether weights fit a network / mean the same thing
 ARCH_KEYS = ("family", "frames", "width", "height", "cond_dim", "base", "mults", "emb", "motion",
-             "timesteps", "latent_channels", "zdim", "motion_dim", "ground", "latent")
+             "timesteps", "latent_channels", "zdim", "motion_dim", "ground", "latent", "key_frame", "image_concat")
 COND_KEYS = ("kind", "encoder", "dim")
 
 
@@ -37,6 +37,9 @@ class CheckpointMismatchError(StudioError):
 
 def build_model(config: dict):
     fam = config.get("family")
+    if fam == "diffusion" and (config.get("conditioning") or {}).get("kind") == "audio+image":
+        from .av_conditioning import AVDiffusion
+        return AVDiffusion(config)
     if fam == "diffusion":
         from .diffusion import VideoDiffusion
         return VideoDiffusion(config)
@@ -210,7 +213,7 @@ class LoadCheckpoint(Node):
     outputs = (Out("model", "Model"), Out("info", "Text"))
     params = (Path("path", "", mode="open", filters="Checkpoint (*.safetensors)"),
               Choice("expect_family", "any", choices=("any", "diffusion", "vae", "gan")),
-              Choice("expect_conditioning", "any", choices=("any", "text", "caption-parser")),
+              Choice("expect_conditioning", "any", choices=("any", "text", "caption-parser", "audio+image")),
               Bool("use_ema", True, help="the averaged weights (better samples) or the raw ones"))
 
     def run(self, ctx, like=None, features=None):

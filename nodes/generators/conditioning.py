@@ -91,6 +91,10 @@ def conditioning_info(kind: str) -> dict:
 
 def encode_with(info: dict, texts: list[str]) -> torch.Tensor:
     """Encode texts the way a model's config says it was trained."""
+    if info.get("kind") == "audio+image":
+        from studio.core.errors import StudioError
+        raise StudioError("this model is conditioned on a still and a sound, not text: connect the Audio + Image "
+                          "Fusion node to the features input and the still to the image input")
     if info["kind"] == "caption-parser":
         return parse_caption(texts)
     return encode_text(texts, info.get("encoder"))

@@ -24,7 +24,7 @@ from studio.core.params import Choice, Float, Int, Path, Seed, String
 from studio.core.spec import SOURCE, Node, Out
 from studio.engine.clip import ArrayClip, Clip
 
-from nodes.synthetic import COLORS, DIRECTIONS, SHAPES, ShapesClip, caption
+from nodes.synthetic import COLORS, DIRECTIONS, SHAPES, ShapesClip, caption, shapes_audio
 
 VIDEO_EXTS = (".mp4", ".mov", ".mkv", ".avi", ".webm", ".m4v", ".gif")
 
@@ -36,6 +36,7 @@ class Item:
     split: str = "train"
     labels: dict[str, Any] = field(default_factory=dict)  # synthetic: colour, shape, direction
     key: str = ""  # what identifies the item in the dataset hash
+    audio: Callable[[], Any] | None = None  # -> studio.core.values.Audio playing under the clip, if it has one
 
 
 class VideoDataset:
@@ -157,8 +158,12 @@ def synthetic_dataset(count: int = 512, n_frames: int = 8, width: int = 32, heig
 
         def load(sh=sh, item_seed=item_seed):
             return ShapesClip([sh], n_frames, fps, width, height, background, item_seed).chunk(0, n_frames).copy()
+
+        def audio(sh=sh):  # the clip's sound track, as source.shapes makes it
+            return shapes_audio([sh], n_frames, fps, width)
         return Item(caption([sh]), load, split,
-                    {"color": combo[0], "shape": combo[1], "direction": combo[2]}, key=f"{k}:{item_seed}")
+                    {"color": combo[0], "shape": combo[1], "direction": combo[2]}, key=f"{k}:{item_seed}",
+                    audio=audio)
 
     for k in range(count):
         combo = train_combos[k % len(train_combos)] if k < len(train_combos) else \

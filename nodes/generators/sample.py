@@ -27,6 +27,9 @@ def features_to_cond(features, config: dict, n: int = 1) -> torch.Tensor:
         x = x[None]
     if x.shape[-1] != config["cond_dim"]:
         c = config.get("conditioning", {})
+        if c.get("kind") == "audio+image":
+            raise StudioError(f"the features are {x.shape[-1]}-d but the model takes its {config['cond_dim']}-d "
+                              "audio+image conditioning from the Audio + Image Fusion node: connect that node")
         raise StudioError(f"the features are {x.shape[-1]}-d but the model was trained on {config['cond_dim']}-d "
                           f"'{c.get('kind')}' conditioning ({c.get('encoder')}): connect the same encoder")
     if x.shape[0] == 1 and n > 1:
@@ -35,15 +38,17 @@ def features_to_cond(features, config: dict, n: int = 1) -> torch.Tensor:
 
 
 def sample_clips(model: ModelRef, cond: torch.Tensor, seed: int, steps: int = 25, guidance: float = 2.0,
-                 device="cpu", progress=None, batch: int = 16) -> np.ndarray:
-    """[N, T, H, W, 3] in [0, 1]. The same seed gives the same clips."""
+                 device="cpu", progress=None, batch: int = 16, image: torch.Tensor | None = None) -> np.ndarray:
+    """[N, T, H, W, 3] in [0, 1]. The same seed gives the same clips. ``image``: the stills
+    [N or 1, 3, H, W] in [-1, 1] of a model that starts from one (audio+image conditioning)."""
     net = model.module
     out = []
     g = torch.Generator(device="cpu")
     g.manual_seed(int(seed))
     for a in range(0, cond.shape[0], batch):
         c = cond[a:a + batch].to(device)
-        vid = net.sample(c, g, steps=steps, guidance=guidance, progress=progress)
+        kw = {} if image is None else {"image": (image if image.shape[0] == 1 else image[a:a + batch]).to(device)}
+        vid = net.sample(c, g, steps=steps, guidance=guidance, progress=progress, **kw)
         out.append(to_frames(vid))
     return np.concatenate(out)
 
@@ -67,7 +72,9 @@ class Sample(Node):
     timing = CLIP
     inputs = (In("model", "Model"),
               In("features", "Features", optional=True, help="conditioning; else the prompt is encoded the "
-                                                            "way the model was trained"))
+                                                            "way the model was trained"),
+              In("image", "Image", optional=True, help="audio+image models: the still the clip starts from "
+                                                      "(the one its features were made from)"))
     outputs = (Out("video", "Video"), Out("variations", "Video"), Out("prompt", "Text"))
     params = (Text("prompt", "a red circle moving left", help="used when no features are connected"),
               Seed("seed", 0),
@@ -75,14 +82,30 @@ class Sample(Node):
               Float("guidance", 2.0, min=0.0, max=30.0, help="classifier-free guidance scale (diffusion)"),
               Int("variations", 1, min=1, max=64, help="clips from the same prompt with different noise"))
 
-    def run(self, ctx, model, features=None):
+    def run(self, ctx, model, features=None, image=None):
         p = ctx.params
         if not isinstance(model, ModelRef) or not hasattr(model.module, "sample"):
             raise StudioError("the model input is not a trained generator")
         cfg = model.config
+        still = None
+        if getattr(model.module, "needs_image", False):
+            if image is None or features is None:
+                raise StudioError("this model makes clips from a still and a sound: connect the still to the image "
+                                  "input and the Audio + Image Fusion node to the features input")
+            from .av_conditioning import still_tensor
+            still = still_tensor(image, cfg["width"], cfg["height"])
+            maps = features.extras.get("image_maps") if isinstance(features, Features) else None
+            if maps is not None:
+                model.module.check_still(image, maps)
+        elif image is not None:
+            c = cfg.get("conditioning", {})
+            raise StudioError(f"this model was trained on '{c.get('kind')}' conditioning and takes no image: "
+                              "disconnect the image input, or use a model trained with conditioning 'audio+image'")
         if features is not None:
             cond = features_to_cond(features, cfg, p.variations)
             prompt = p.prompt if not isinstance(features, Features) else (features.extras.get("prompt") or p.prompt)
+            if still is not None:  # made from a still and a sound: no prompt to report
+                prompt = (features.extras.get("prompt") or "") if isinstance(features, Features) else ""
         else:
             if not p.prompt.strip():
                 raise StudioError("no prompt and no features: type a prompt or connect features")
@@ -92,6 +115,6 @@ class Sample(Node):
         def progress(k, n, x):
             prev = filmstrip(to_frames(x[:1])[0]) if (k == n or k % max(1, n // 5) == 0) else None
             ctx.progress(k, n, preview=prev)
-        vids = sample_clips(model, cond, ctx.seed, p.steps, p.guidance, ctx.device, progress)
+        vids = sample_clips(model, cond, ctx.seed, p.steps, p.guidance, ctx.device, progress, image=still)
         fps = float(cfg.get("fps", 8.0))
         return {"video": ArrayClip(vids[0], fps), "variations": grid_clip(vids, fps), "prompt": prompt}

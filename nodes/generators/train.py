@@ -102,9 +102,15 @@ class _Data:
         frames = np.stack(frames)
         self.video = to_model(frames).to(device)
         caps = [dataset.items[i].caption for i in idx]
-        self.cond = encode_with(cfg["conditioning"], caps).to(device)
-        if self.cond.shape[1] != cfg["cond_dim"]:
-            raise StudioError(f"conditioning gives {self.cond.shape[1]}-d features, the model expects {cfg['cond_dim']}")
+        self.cond = None
+        self.extra: dict[str, torch.Tensor] = {}
+        if hasattr(model, "conditioning_inputs"):  # the model makes its conditioning from the clips (audio+image)
+            self.extra = {k: v.to(device) for k, v in model.conditioning_inputs(dataset, idx, frames, check).items()}
+        else:
+            self.cond = encode_with(cfg["conditioning"], caps).to(device)
+            if self.cond.shape[1] != cfg["cond_dim"]:
+                raise StudioError(f"conditioning gives {self.cond.shape[1]}-d features, the model expects "
+                                  f"{cfg['cond_dim']}")
         self.velocity = None
         if getattr(model, "needs_velocity", False):
             vs = []
@@ -116,12 +122,18 @@ class _Data:
         self.n = len(idx)
         self.captions = caps
 
+    def tensors(self) -> dict[str, torch.Tensor]:
+        """Every per-clip tensor, by batch key."""
+        out = {"video": self.video, **self.extra}
+        if self.cond is not None:
+            out["cond"] = self.cond
+        if self.velocity is not None:
+            out["velocity"] = self.velocity
+        return out
+
     def batch(self, size: int, gen: torch.Generator) -> dict:
         i = torch.randint(0, self.n, (min(size, self.n) if size > 0 else self.n,), generator=gen)
-        out = {"video": self.video[i.to(self.video.device)], "cond": self.cond[i.to(self.cond.device)]}
-        if self.velocity is not None:
-            out["velocity"] = self.velocity[i.to(self.velocity.device)]
-        return out
+        return {k: v[i.to(v.device)] for k, v in self.tensors().items()}
 
 
 @torch.no_grad()
@@ -199,7 +211,7 @@ def train(model_or_config, dataset: VideoDataset, settings: TrainSettings, devic
             history.append([step, round(logs["loss"], 6)])
             preview = None
             if s.preview_every and step % s.preview_every == 0:
-                preview = _preview(ema, b["cond"][:1], s, step, check)
+                preview = _preview(ema, {k: v[:1] for k, v in b.items()}, s, step, check)
                 if val is not None:
                     logs["val_loss"] = validation_loss(ema, val)
             progress(step, s.steps, preview=preview, **logs)
@@ -220,13 +232,11 @@ def validation_loss(model, val: "_Data", max_clips: int = 64) -> float:
     g = torch.Generator(device="cpu")
     g.manual_seed(0)
     n = min(max_clips, val.n)
-    b = {"video": val.video[:n], "cond": val.cond[:n]}
-    if val.velocity is not None:
-        b["velocity"] = val.velocity[:n]
+    b = {k: v[:n] for k, v in val.tensors().items()}
     return float(sum(model.losses(b, g).values()))
 
 
-def _preview(ema, cond, s: TrainSettings, step: int, check) -> np.ndarray:
+def _preview(ema, batch: dict, s: TrainSettings, step: int, check) -> np.ndarray:
     g = torch.Generator(device="cpu")
     g.manual_seed(1234)
 
@@ -234,7 +244,10 @@ def _preview(ema, cond, s: TrainSettings, step: int, check) -> np.ndarray:
         check()
     was = ema.training
     ema.eval()
-    vid = ema.sample(cond, g, steps=s.preview_steps, guidance=2.0, progress=prog)
+    if hasattr(ema, "sample_batch"):  # conditioned on the clip's own inputs (audio+image)
+        vid = ema.sample_batch(batch, g, steps=s.preview_steps, progress=prog)
+    else:
+        vid = ema.sample(batch["cond"], g, steps=s.preview_steps, guidance=2.0, progress=prog)
     ema.train(was)
     return filmstrip(to_frames(vid)[0])
 
@@ -264,22 +277,30 @@ def latent_spec(vae, dataset: VideoDataset, family: str, motion: str, cond: dict
 
 class Train(Node):
     """Train a video generator on a captioned dataset: a video VAE, a spatio-temporal GAN or
-    video diffusion, conditioned on text features of the captions. Live loss plot, sample
-    previews, checkpoints (safetensors + JSON), resume, cancel that keeps the last checkpoint,
-    EMA weights, mixed precision on CUDA."""
+    video diffusion, conditioned on text features of the captions, or (conditioning 'audio+image')
+    on each clip's first frame and sound through the encoders and a fusion trained with it.
+    Live loss plot, sample previews, checkpoints (safetensors + JSON), resume, cancel that keeps
+    the last checkpoint, EMA weights, mixed precision on CUDA."""
     id = "gen.train"
     title = "Train Generator"
     category = "Generate"
     timing = CLIP
     inputs = (In("dataset", "Dataset"),
               In("vae", "Model", optional=True, help="diffusion (motion 'joint'): a trained video VAE whose latent "
-                                                     "space the diffusion works in"))
+                                                     "space the diffusion works in"),
+              In("image_encoder", "Model", optional=True,
+                 help="conditioning 'audio+image': the Image Encoder's model output (frozen; the same encoder "
+                      "must make the still's features when sampling); default: a seeded one"))
     outputs = (Out("model", "Model"), Out("preview", "Video"), Out("loss", "Number"), Out("info", "Text"))
     params = (Choice("model", "diffusion", choices=("diffusion", "vae", "gan"), help="generator family"),
               Choice("motion", "keyframe-flow", choices=("keyframe-flow", "joint"),
                      help="diffusion: key frame + velocity from optical flow, or all frames jointly"),
-              Choice("conditioning", "text", choices=("text", "caption-parser"),
-                     help="text encoder features of the captions, or one-hot colour/shape/direction"),
+              Choice("conditioning", "text", choices=("text", "caption-parser", "audio+image"),
+                     help="text encoder features of the captions, or one-hot colour/shape/direction, or "
+                          "each clip's first frame and sound through the encoders and a fusion"),
+              Choice("fusion", "gated", choices=("gated", "film", "cross_attention"),
+                     help="conditioning 'audio+image': how the still's and the sound's features are fused "
+                          "(trained with the generator)"),
               Int("steps", 3000, min=1, max=10_000_000, help="optimiser steps in all (a resumed run continues to this)"),
               Int("batch", 32, min=1, max=4096),
               Float("lr", 1e-3, min=1e-7, max=1.0, step=1e-4, decimals=6, help="learning rate"),
@@ -295,10 +316,12 @@ class Train(Node):
                     help="training time in all, across resumes (0: no limit); raise it to train on"),
               Seed("seed", 0))
 
-    def run(self, ctx, dataset, vae=None):
+    def run(self, ctx, dataset, vae=None, image_encoder=None):
         p = ctx.params
         if not isinstance(dataset, VideoDataset):
             raise StudioError(f"expected a Dataset, got {type(dataset).__name__}")
+        if p.conditioning == "audio+image":
+            return self._run_av(ctx, dataset, vae, image_encoder)
         arch: dict[str, Any] = {"base": p.width}
         if p.model == "diffusion":
             arch["motion"] = p.motion
@@ -325,6 +348,40 @@ class Train(Node):
         cond = encode_with(cfg["conditioning"], [dataset.items[dataset.indices("train")[0]].caption])
         with torch.no_grad():
             vid = to_frames(res.ema.sample(cond.to(ctx.device), g, steps=25, guidance=2.0))[0]
+        loss = res.history[-1][1] if res.history else float("nan")
+        info = (f"{ref.summary()}; trained steps {res.resumed_from}..{res.step} in {res.seconds:.1f} s; "
+                f"last loss {loss:.4f}; conditioning {cfg['conditioning']['encoder']}")
+        return {"model": ref, "preview": ArrayClip(vid, dataset.fps), "loss": loss, "info": info}
+
+    def _run_av(self, ctx, dataset, vae, image_encoder):
+        """Conditioning 'audio+image': a key-frame diffusion of the first frame from the still,
+        moved by the motion read from the fused still-and-sound features (av_conditioning)."""
+        from .av_conditioning import av_model_config, default_image_encoder
+        p = ctx.params
+        if p.model != "diffusion" or p.motion != "keyframe-flow" or vae is not None:
+            raise StudioError("conditioning 'audio+image' trains model 'diffusion' with motion 'keyframe-flow' "
+                              "(and no vae input)")
+        enc = image_encoder.module if image_encoder is not None else default_image_encoder()
+        cfg = av_model_config(dataset, enc, p.fusion, base=p.width)
+        s = TrainSettings(steps=p.steps, batch=p.batch, lr=p.lr, ema=p.ema, preview_every=p.preview_every,
+                          checkpoint_every=p.checkpoint_every, checkpoint=p.checkpoint, resume=p.resume, seed=ctx.seed,
+                          max_minutes=p.max_minutes)
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(s.seed)
+            net = build_model(cfg)
+        net.image_encoder.load_state_dict(enc.state_dict())
+
+        def progress(step, total, preview=None, **values):
+            ctx.progress(step, total, preview=preview, **values)
+        res = train(net, dataset, s, ctx.device, progress, ctx.check_cancelled)
+        ref = model_ref(res.ema, res.model.config, p.checkpoint or None)
+        ref.config["trained_steps"] = res.step
+        i0 = dataset.indices("train")[:1]
+        frames = dataset.batch(i0)
+        b = {k: v.to(ctx.device) for k, v in res.ema.conditioning_inputs(dataset, i0, frames).items()}
+        b["video"] = to_model(frames).to(ctx.device)
+        with torch.no_grad():
+            vid = to_frames(res.ema.sample_batch(b, ctx.torch_generator(device="cpu"), steps=25))[0]
         loss = res.history[-1][1] if res.history else float("nan")
         info = (f"{ref.summary()}; trained steps {res.resumed_from}..{res.step} in {res.seconds:.1f} s; "
                 f"last loss {loss:.4f}; conditioning {cfg['conditioning']['encoder']}")
