@@ -67,7 +67,12 @@ class Clip:
         return i
 
     def frame(self, i: int) -> np.ndarray:
-        return _readonly(self._frame(self._check_index(i)))
+        if type(i) is not int or not 0 <= i < self.n_frames:  # the common case costs one test
+            i = self._check_index(i)
+        f = self._frame(i)
+        if f.flags.writeable:
+            f.flags.writeable = False
+        return f
 
     def chunk(self, a: int, b: int) -> np.ndarray:
         """Frames [a, b) stacked: [b-a, H, W, C]."""
@@ -205,10 +210,16 @@ class FrameNodeClip(Clip):
         size = (spec.window[1] - spec.window[0] + 2) if self._windowed else 1
         self._inputs = {k: (_RecentFrames(c, size) if self._windowed else c) for k, c in clips.items()}
         self._lens = {k: len(c) for k, c in clips.items()}
+        # the common case, one clip in and nothing else: (name, clip, last frame)
+        self._single = ((next(iter(clips)), first, len(first) - 1)
+                        if len(clips) == 1 and not others and not self._windowed else None)
 
     def _frame(self, i: int) -> np.ndarray:
         try:
-            if self._windowed:
+            if self._single is not None:
+                name, src, last = self._single
+                out = self.node.frame(self.ctx, i, **{name: src.frame(i if i <= last else last)})
+            elif self._windowed:
                 frames = {k: [src.get(min(max(i + o, 0), self._lens[k] - 1)) for o in self._offsets]
                           for k, src in self._inputs.items()}
                 out = self.node.frames_window(self.ctx, i, **frames, **self.others)
