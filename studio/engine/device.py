@@ -38,9 +38,21 @@ def resolve_device(pref: str | None) -> torch.device:
     return torch.device(pref)
 
 
+_worker_threads: int | None = None
+
+
 def configure_threads(interactive: bool) -> int:
-    """Torch on all cores, or all but one while a window must stay responsive."""
+    """Torch (and the video encoder) on all cores, or all but one while a window must stay
+    responsive (measured: with another process busy, two torch threads made training steps ten
+    times slower than one)."""
+    global _worker_threads
     n = os.cpu_count() or 1
     want = max(1, n - 1) if interactive else n
     torch.set_num_threads(want)
+    _worker_threads = want
     return want
+
+
+def worker_threads() -> int:
+    """Threads heavy native work (encoders, decoders) may use: the configured policy, else all."""
+    return _worker_threads or (os.cpu_count() or 1)

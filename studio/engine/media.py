@@ -220,7 +220,9 @@ def write_video(path: str, clip: Clip, frames: Iterable[int] | range | None = No
             c.metadata["encoder_app"] = "Studio"
             vs = c.add_stream("libx264", rate=fps)
             vs.width, vs.height, vs.pix_fmt = W, H, "yuv420p"
+            from .device import worker_threads
             vs.options = {"crf": str(crf), "preset": preset}
+            vs.thread_count = worker_threads()  # leave a core to the window when one is open
             aud = audio
             as_ = None
             if aud is not None and aud.n_samples > 0:
