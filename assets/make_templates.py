@@ -129,6 +129,9 @@ def thumbnails(size=(160, 90)) -> None:
         g = load_graph(os.path.join(GRAPHS, f))
         if "template" not in g.ui:
             continue
+        if any(n.type_id == "gen.train" for n in g.nodes.values()):
+            print(f"kept the thumbnail of {f}: it would train a model (made by its benchmark)")
+            continue
         outs = [n for n in g.nodes.values() if n.type_id == "io.save_video"]
         if outs:
             link = g.input_link(outs[0].id, "video")

@@ -36,10 +36,15 @@ def background(kind: str, h: int, w: int, seed: int = 0) -> np.ndarray:
         y = np.linspace(0.1, 0.4, h, dtype=np.float32)[:, None, None]
         x = np.linspace(0.0, 0.2, w, dtype=np.float32)[None, :, None]
         return np.broadcast_to(y + x * np.array([0.3, 0.2, 1.0], np.float32), (h, w, 3)).copy()
+    # a calm two-scale texture (cool grey-blue): enough detail for optical flow, easy on the eye
     rng = np.random.default_rng(seed)
-    small = rng.random((max(2, h // 8), max(2, w // 8), 3), dtype=np.float32)
-    tex = cv2.resize(small, (w, h), interpolation=cv2.INTER_CUBIC)
-    return np.clip(0.15 + 0.35 * tex, 0, 1).astype(np.float32)
+    coarse = cv2.resize(rng.random((max(2, h // 24), max(2, w // 24)), dtype=np.float32), (w, h),
+                        interpolation=cv2.INTER_CUBIC)
+    fine = cv2.resize(rng.random((max(2, h // 6), max(2, w // 6)), dtype=np.float32), (w, h),
+                      interpolation=cv2.INTER_CUBIC)
+    v = np.clip(0.65 * coarse + 0.35 * fine, 0, 1)[..., None]
+    return np.clip(np.array([0.10, 0.13, 0.20], np.float32) + v * np.array([0.22, 0.26, 0.32], np.float32),
+                   0, 1).astype(np.float32)
 
 
 def draw_shape(img: np.ndarray, shape: str, color, cx: float, cy: float, r: float) -> None:
