@@ -131,7 +131,7 @@ class MainWindow(QMainWindow):
             self.preview.message.connect(self._on_preview_message)
         self.runner.event.connect(self._on_engine_event)
         if self.training is not None:
-            self.training.trainingStarted.connect(lambda *_: self.training_dock.raise_())
+            self.training.trainingStarted.connect(lambda *_: (self.training_dock.show(), self.training_dock.raise_()))
         self.runner.finished.connect(self._on_run_finished)
 
         self.autosave_timer = QTimer(self)
@@ -195,6 +195,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.timeline_dock], [190 if self.training is None else 240], Qt.Vertical)
         if self.training is not None:
             self.resizeDocks([self.timeline_dock, self.training_dock], [900, 480], Qt.Horizontal)
+            self.training_dock.hide()  # out of the timeline's way until a node trains (View menu)
         self._default_state = self.saveState()
 
     def _action(self, text: str, slot, shortcut=None, menu=None, canvas_only=False, tip: str = "") -> QAction:

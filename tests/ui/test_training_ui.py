@@ -212,7 +212,7 @@ def test_text_to_video_template_trains_with_live_plot_previews_and_stop(qtbot, o
                                                                        torch_threads):
     from nodes.generators.checkpoint import load_checkpoint
     win = open_window()
-    assert win.training is not None and win.training_dock.isVisible()
+    assert win.training is not None and not win.training_dock.isVisible()  # hidden until a node trains
     win.run_dialog = _choose_template("Text to video (train, then sample)")
     assert win.new_from_template()
     assert {"dataset", "train", "sample", "save"} <= set(win.doc.graph.nodes)
@@ -236,6 +236,7 @@ def test_text_to_video_template_trains_with_live_plot_previews_and_stop(qtbot, o
     assert error is None, error
     # the loss plot has points, per step, with the validation loss at the preview steps
     tr = win.training
+    assert win.training_dock.isVisible()  # shown when training started
     assert tr.node_id == "train" and "Train Generator" in tr.title_label.text()
     x, y = tr.curve_data("loss")
     assert x.size >= 2 and x[-1] == 30 and np.all(np.diff(x) > 0) and np.isfinite(y).all()
