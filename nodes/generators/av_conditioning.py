@@ -183,28 +183,6 @@ class ConcatSTUNet(STUNet):
         self.out_channels = channels
         self.inp = nn.Conv2d(channels + extra, self.inp.out_channels, 3, padding=1)
 
-    def forward(self, x, t, cond, drop=None, image=None):
-        b, c, tt, h, w = x.shape
-        x = torch.cat([x, image[:, :, None].expand(b, image.shape[1], tt, h, w)], dim=1)
-        emb = self.t_mlp(_timestep_embedding(t, self.emb_dim)) + self.cond(cond, drop)
-        hx = self.inp(x.permute(0, 2, 1, 3, 4).reshape(b * tt, x.shape[1], h, w))
-        skips = []
-        for blk, pool in zip(self.down, self.pools):
-            hx = blk(hx, emb, tt)
-            skips.append(hx)
-            hx = pool(hx)
-        hx = self.mid(hx, emb, tt)
-        for blk, up in zip(self.up, self.ups):
-            hx = blk(torch.cat([hx, skips.pop()], dim=1), emb, tt)
-            hx = up(hx)
-        out = self.out(F.silu(self.out_n(hx)))
-        return out.reshape(b, tt, c, h, w).permute(0, 2, 1, 3, 4)
-
-
-def _timestep_embedding(t, dim):
-    from .nets import timestep_embedding
-    return timestep_embedding(t, dim)
-
 
 class AVDiffusion(VideoDiffusion):
     """Key-frame diffusion of the first frame from a still, moved by the motion read from the fused

@@ -176,10 +176,14 @@ class STUNet(nn.Module):
         nn.init.zeros_(self.out.bias)
 
     def forward(self, x: torch.Tensor, t: torch.Tensor, cond: torch.Tensor,
-                drop: torch.Tensor | None = None) -> torch.Tensor:
+                drop: torch.Tensor | None = None, image: torch.Tensor | None = None) -> torch.Tensor:
+        """``image`` [B, E, H, W]: extra input channels repeated over the frames (a still that
+        conditions image-to-video); the output keeps the channels of ``x``."""
         b, c, tt, h, w = x.shape
+        if image is not None:
+            x = torch.cat([x, image[:, :, None].expand(b, image.shape[1], tt, h, w)], dim=1)
         emb = self.t_mlp(timestep_embedding(t, self.emb_dim)) + self.cond(cond, drop)
-        hx = self.inp(x.permute(0, 2, 1, 3, 4).reshape(b * tt, c, h, w))
+        hx = self.inp(x.permute(0, 2, 1, 3, 4).reshape(b * tt, x.shape[1], h, w))
         skips = []
         for blk, pool in zip(self.down, self.pools):
             hx = blk(hx, emb, tt)

@@ -329,6 +329,14 @@ class AddNodeCmd(QUndoCommand):
         self.doc.graph.remove_node(self.node_id)
 
 
+def _restore_all(doc: Document, saved, links) -> None:
+    """Put removed nodes back (ids, params, positions) and then their links."""
+    for inst, pos in saved:
+        _restore(doc, inst, pos)
+    for l in links:
+        doc.graph.connect(*l)
+
+
 def _restore(doc: Document, inst: NodeInstance, pos) -> None:
     g = doc.graph
     if inst.subgraph is not None:
@@ -361,10 +369,7 @@ class RemoveNodesCmd(QUndoCommand):
             g.remove_node(i)
 
     def undo(self):
-        for inst, pos in self.saved:
-            _restore(self.doc, inst, pos)
-        for l in self.links:
-            self.doc.graph.connect(*l)
+        _restore_all(self.doc, self.saved, self.links)
 
 
 class ConnectCmd(QUndoCommand):
@@ -522,10 +527,7 @@ class GroupCmd(QUndoCommand):
 
     def undo(self):
         self.doc.graph.remove_node(self.group_id)
-        for inst, pos in self.saved:
-            _restore(self.doc, inst, pos)
-        for l in self.links:
-            self.doc.graph.connect(*l)
+        _restore_all(self.doc, self.saved, self.links)
 
 
 class UngroupCmd(QUndoCommand):
