@@ -45,7 +45,7 @@ from nodes.encoders.image import ResNetEncoder, prepare
 from nodes.fusion.modules import MODULES
 
 from .diffusion import VideoDiffusion
-from .nets import STUNet, rand_on, randint_on, randn_on, to_model
+from .nets import STUNet, rand_on, randn_on, to_model
 
 AV_KIND = "audio+image"
 FUSIONS = ("gated", "film", "cross_attention")
@@ -245,15 +245,8 @@ class AVDiffusion(VideoDiffusion):
         b, dev = video.shape[0], video.device
         keep = rand_on(dev, gen, b) >= self.config["conditioning"].get("image_dropout", 0.0)
         cond, _ = self.conditioner(batch["image_feats"], batch["audio_feats"], keep_image=keep)
-        x0 = video[:, :, :1]
-        t = randint_on(dev, gen, 0, self.config["timesteps"], (b,))
-        noise = randn_on(dev, gen, x0.shape)
-        a = self.acp[t].reshape(b, 1, 1, 1, 1)
-        xt = a.sqrt() * x0 + (1 - a).sqrt() * noise
-        v_target = a.sqrt() * noise - (1 - a).sqrt() * x0
-        drop = rand_on(dev, gen, b) < self.config["p_uncond"]
-        v = self.unet(xt, t, cond, drop, image=video[:, :, 0])
-        return {"diffusion": F.mse_loss(v, v_target), "velocity": F.mse_loss(self.velocity(cond), batch["velocity"])}
+        return {"diffusion": self.v_loss(video[:, :, :1], cond, gen, image=video[:, :, 0]),
+                "velocity": F.mse_loss(self.velocity(cond), batch["velocity"])}
 
     # -- sampling -----------------------------------------------------------------------------
     def condition(self, batch: dict, use: str = "image and audio") -> tuple[torch.Tensor, dict]:

@@ -25,8 +25,7 @@ import math
 import torch
 import torch.nn.functional as F
 
-from .nets import (GeneratorModel, STUNet, VelocityHead, animate, autocast, rand_on, randint_on,
-                   randn_on, step_optimizer)
+from .nets import GeneratorModel, STUNet, VelocityHead, animate, rand_on, randint_on, randn_on
 
 
 def cosine_alphas_cumprod(n: int = 1000, s: float = 0.008) -> torch.Tensor:
@@ -80,29 +79,24 @@ class VideoDiffusion(GeneratorModel):
             self.vae.eval()  # frozen
         return self
 
-    def losses(self, batch: dict, gen: torch.Generator) -> dict[str, torch.Tensor]:
-        x0 = self._target(batch["video"])
-        cond = batch["cond"]
-        b = x0.shape[0]
-        dev = x0.device
+    def v_loss(self, x0: torch.Tensor, cond: torch.Tensor, gen: torch.Generator, **unet_kw) -> torch.Tensor:
+        """DDPM with v-prediction: noise ``x0`` at a random step, drop the condition for
+        classifier-free guidance with probability p_uncond, and score the UNet's v."""
+        b, dev = x0.shape[0], x0.device
         t = randint_on(dev, gen, 0, self.config["timesteps"], (b,))
         noise = randn_on(dev, gen, x0.shape)
         a = self.acp[t].reshape(b, 1, 1, 1, 1)
         xt = a.sqrt() * x0 + (1 - a).sqrt() * noise
         v_target = a.sqrt() * noise - (1 - a).sqrt() * x0
         drop = rand_on(dev, gen, b) < self.config["p_uncond"]
-        v = self.unet(xt, t, cond, drop)
-        out = {"diffusion": F.mse_loss(v, v_target)}
+        return F.mse_loss(self.unet(xt, t, cond, drop, **unet_kw), v_target)
+
+    def losses(self, batch: dict, gen: torch.Generator) -> dict[str, torch.Tensor]:
+        cond = batch["cond"]
+        out = {"diffusion": self.v_loss(self._target(batch["video"]), cond, gen)}
         if self.keyframe:
             out["velocity"] = F.mse_loss(self.velocity(cond), batch["velocity"])
         return out
-
-    def train_step(self, batch, opts, gen, amp=False):
-        with autocast(batch["video"].device, amp):
-            parts = self.losses(batch, gen)
-        loss = sum(parts.values())
-        step_optimizer(opts["main"], loss, self.parameters())
-        return {"loss": float(loss.detach()), **{k: float(v.detach()) for k, v in parts.items()}}
 
     def _v(self, x, t, cond, guidance):
         b = x.shape[0]

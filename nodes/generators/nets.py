@@ -225,7 +225,14 @@ class GeneratorModel(nn.Module):
         return {"main": torch.optim.AdamW(self.parameters(), lr=lr, weight_decay=0.0)}
 
     def train_step(self, batch: dict, opts: dict, gen: torch.Generator, amp: bool = False) -> dict[str, float]:
-        raise NotImplementedError
+        """One optimiser step on the sum of ``self.losses(batch, gen)`` (named loss terms; a
+        family that has them also gets a validation loss). Families with several optimisers
+        (the GAN) override this instead."""
+        with autocast(batch["video"].device, amp):
+            parts = self.losses(batch, gen)
+        loss = sum(parts.values())
+        step_optimizer(opts["main"], loss, self.parameters())
+        return {"loss": float(loss.detach()), **{k: float(v.detach()) for k, v in parts.items()}}
 
     @torch.no_grad()
     def sample(self, cond: torch.Tensor, gen: torch.Generator, steps: int = 25, guidance: float = 1.0,

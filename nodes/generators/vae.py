@@ -8,7 +8,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .nets import CondEmbed, GeneratorModel, autocast, groups, motion_loss, randn_on, step_optimizer
+from .nets import CondEmbed, GeneratorModel, groups, motion_loss, randn_on
 
 
 class _Block3d(nn.Module):
@@ -75,13 +75,6 @@ class VideoVAE(GeneratorModel):
         if self.needs_velocity:
             out["motion"] = self.config["motion_weight"] * motion_loss(rec, batch["velocity"])
         return out
-
-    def train_step(self, batch, opts, gen, amp=False):
-        with autocast(batch["video"].device, amp):
-            parts = self.losses(batch, gen)
-        loss = sum(parts.values())
-        step_optimizer(opts["main"], loss, self.parameters())
-        return {"loss": float(loss.detach()), **{k: float(v.detach()) for k, v in parts.items()}}
 
     @torch.no_grad()
     def sample(self, cond, gen, steps=25, guidance=1.0, progress=None):
