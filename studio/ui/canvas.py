@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (QApplication, QFrame, QGraphicsItem, QInputDialog
 
 from studio.core.errors import StudioError
 from studio.core.graph import Link
-from studio.core.library import list_presets, save_preset
+from studio.core.library import list_presets
 from studio.core.spec import NodeSpec
 from studio.core.types import can_connect, get_type
 
@@ -1239,30 +1239,24 @@ class Canvas(QObject):
         return True
 
     def apply_preset(self, nid: str, name: str) -> bool:
-        inst = self.doc.graph.nodes[nid]
-        values = list_presets(inst.type_id).get(name)
-        if values is None:
-            self.message.emit(f"no preset '{name}' for {inst.label}")
-            return False
         try:
-            self.doc.set_params(nid, values, f"apply preset {name}")
+            self.doc.apply_preset(nid, name)
         except StudioError as e:
-            self.message.emit(f"preset '{name}': {e}")
+            self.message.emit(str(e))
             return False
-        self.info.emit(f"applied preset '{name}' to {inst.label}")
+        self.info.emit(f"applied preset '{name}' to {self.doc.graph.nodes[nid].label}")
         return True
 
     def save_preset(self, nid: str) -> str | None:
-        inst = self.doc.graph.nodes[nid]
         name = self.ask_text("Save preset", "Preset name:", "my preset")
         if not name:
             return None
         try:
-            save_preset(inst, name)
-        except (StudioError, OSError, ValueError) as e:
-            self.message.emit(f"cannot save preset '{name}': {e}")
+            self.doc.save_preset(nid, name)
+        except StudioError as e:
+            self.message.emit(str(e))
             return None
-        self.info.emit(f"saved preset '{name}' for {inst.label}")
+        self.info.emit(f"saved preset '{name}' for {self.doc.graph.nodes[nid].label}")
         return name
 
 

@@ -16,7 +16,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from studio.core.errors import ParamError, StudioError
 from studio.core.graph import Graph, Link, NodeInstance
-from studio.core.library import group_nodes, read_subgraph, ungroup, ungroup_ids
+from studio.core.library import group_nodes, list_presets, read_subgraph, save_preset, ungroup, ungroup_ids
 
 MERGE_SECONDS = 1.0  # consecutive edits of one parameter within this merge into one undo step
 
@@ -218,6 +218,25 @@ class Document(QObject):
         finally:
             self.undo_stack.endMacro()
         return list(idmap.values())
+
+    def apply_preset(self, node_id: str, name: str) -> None:
+        """Apply a saved preset to a node as one undo step. Raises StudioError with the message
+        to show (no such preset, or a value the node refuses)."""
+        inst = self.graph.node(node_id)
+        values = list_presets(inst.type_id).get(name)
+        if values is None:
+            raise StudioError(f"no preset '{name}' for {inst.label}", node_id=node_id)
+        try:
+            self.set_params(node_id, values, f"apply preset {name}")
+        except StudioError as e:
+            raise StudioError(f"preset '{name}': {e}", node_id=node_id) from e
+
+    def save_preset(self, node_id: str, name: str) -> None:
+        """Save a node's parameters as a preset. Raises StudioError with the message to show."""
+        try:
+            save_preset(self.graph.node(node_id), name)
+        except (StudioError, OSError, ValueError) as e:
+            raise StudioError(f"cannot save preset '{name}': {e}", node_id=node_id) from e
 
     def set_params(self, node_id: str, values: dict[str, Any], text: str = "apply preset") -> dict[str, Any]:
         """Set several parameters as one undo step (presets). Unknown names are ignored; a bad

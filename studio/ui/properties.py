@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QCheckBox, QColorDialog, QComboBox, QDoubleSpinBo
                                QWidget)
 
 from studio.core.errors import StudioError
-from studio.core.library import delete_preset, list_presets, save_preset
+from studio.core.library import delete_preset, list_presets
 from studio.core.params import Param
 
 from .document import Document
@@ -350,34 +350,28 @@ class PropertiesPanel(QWidget):
     def save_preset(self) -> str | None:
         if self.node_id is None:
             return None
-        inst = self.doc.graph.nodes[self.node_id]
         cur = self.preset_combo.currentText() if self.preset_combo.currentIndex() > 0 else ""
         name = self.ask_preset_name(cur or "my preset")
         if not name:
             return None
         try:
-            save_preset(inst, name)
-        except (StudioError, OSError, ValueError) as e:
-            self.message.emit(f"cannot save preset '{name}': {e}")
+            self.doc.save_preset(self.node_id, name)
+        except StudioError as e:
+            self.message.emit(str(e))
             return None
         self.refresh_presets(name)
-        self.info.emit(f"saved preset '{name}' for {inst.spec.title}")
+        self.info.emit(f"saved preset '{name}' for {self.doc.graph.nodes[self.node_id].spec.title}")
         return name
 
     def apply_preset(self, name: str) -> bool:
         """Apply a saved preset to the shown node: one undo step."""
         if self.node_id is None:
             return False
-        inst = self.doc.graph.nodes[self.node_id]
-        values = list_presets(inst.type_id).get(name)
-        if values is None:
-            self.message.emit(f"no preset '{name}' for {inst.label}")
-            self.refresh_presets()
-            return False
         try:
-            self.doc.set_params(self.node_id, values, f"apply preset {name}")
+            self.doc.apply_preset(self.node_id, name)
         except StudioError as e:
-            self.message.emit(f"preset '{name}': {e}")
+            self.message.emit(str(e))
+            self.refresh_presets()  # it may have been deleted elsewhere
             return False
         self.refresh_presets(name)
         return True
