@@ -28,3 +28,26 @@ def open_window(qtbot, tmp_path):
             with qtbot.waitSignal(w.run_finished, timeout=5000):
                 w.runner.stop()
         w.close()
+
+
+@pytest.fixture
+def make_area(qtbot):
+    """Factory: a shown PreviewArea (viewer and timeline widgets) on a 64 MiB frame cache,
+    closed after the test."""
+    from studio.engine.cache import FrameCache
+    from studio.ui.preview import PreviewArea
+    made = []
+
+    def make(width=400, height=300, auto_thumbnails=True):
+        a = PreviewArea(FrameCache(64 << 20))
+        a.auto_thumbnails = auto_thumbnails
+        for w in (a.viewer_widget, a.timeline_widget):
+            qtbot.addWidget(w)
+            w.resize(width, height)
+            w.show()
+        made.append(a)
+        return a
+
+    yield make
+    for a in made:
+        a.close()

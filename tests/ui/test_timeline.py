@@ -13,11 +13,9 @@ from studio.core.graph import Graph
 from studio.core.registry import Registry, default_registry
 from studio.core.spec import CLIP, In, Node, Out
 from studio.core.params import Int
-from studio.engine.cache import FrameCache
 from studio.engine.clip import Clip
 from studio.engine.events import NodeProgress, RunFinished
 from studio.engine.executor import Executor
-from studio.ui.preview import PreviewArea
 from studio.ui.timeline import Timeline, nice_step, timecode
 from studio.ui.viewers import qimage_to_array, to_u8
 
@@ -43,14 +41,8 @@ class CountingClip(Clip):
 
 
 @pytest.fixture
-def area(qtbot):
-    a = PreviewArea(FrameCache(64 << 20))
-    for w in (a.viewer_widget, a.timeline_widget):
-        qtbot.addWidget(w)
-        w.resize(640, 300)
-        w.show()
-    yield a
-    a.close()
+def area(make_area):
+    return make_area(640, 300)
 
 
 def wait_shown(qtbot, area, i):

@@ -10,23 +10,14 @@ import torch
 from PySide6.QtCore import QPoint, QPointF, Qt
 
 from studio.core.values import Audio, Features, Keypoints, ModelRef
-from studio.engine.cache import FrameCache
 from studio.engine.clip import ArrayClip, Clip
-from studio.ui.preview import PreviewArea
 from studio.ui.viewers import (ImageView, _own_flow_to_color, display_rgb, flow_to_rgb, qimage_to_array,
                                spectrogram, to_u8)
 
 
 @pytest.fixture
-def area(qtbot):
-    a = PreviewArea(FrameCache(64 << 20))
-    a.auto_thumbnails = False
-    for w in (a.viewer_widget, a.timeline_widget):
-        qtbot.addWidget(w)
-        w.resize(400, 300)
-        w.show()
-    yield a
-    a.close()
+def area(make_area):
+    return make_area(400, 300, auto_thumbnails=False)
 
 
 def solid_clip(colors, w=20, h=10, fps=24.0):

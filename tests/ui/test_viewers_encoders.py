@@ -9,24 +9,16 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 
 from studio.core.graph import Graph
 from studio.core.values import Audio, Features
-from studio.engine.cache import FrameCache
 from studio.engine.clip import ArrayClip
 from studio.engine.executor import Executor
-from studio.ui.preview import PreviewArea, classify
+from studio.ui.preview import classify
 from studio.ui.timeline import Timeline
 from studio.ui.viewers import MODALITY_COLORS, dominance_of, heatmap, qimage_to_array, similarity_of
 
 
 @pytest.fixture
-def area(qtbot):
-    a = PreviewArea(FrameCache(64 << 20))
-    a.auto_thumbnails = False
-    for w in (a.viewer_widget, a.timeline_widget):
-        qtbot.addWidget(w)
-        w.resize(640, 420)
-        w.show()
-    yield a
-    a.close()
+def area(make_area):
+    return make_area(640, 420, auto_thumbnails=False)
 
 
 def sim_features():
