@@ -7,6 +7,17 @@ import sys
 import tempfile
 
 
+def stop_and_close(w, loop) -> None:
+    """Screenshot scripts: stop a run still going (waiting for it in ``loop``), then close the
+    window without asking about unsaved changes."""
+    if w.runner.running:
+        w.runner.stop()
+        w.run_finished.connect(lambda *_: loop.quit())
+        loop.exec()
+    w.ask_unsaved = lambda: "discard"
+    w.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     out = argv[0] if argv else "docs/screenshot-window.png"

@@ -64,12 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     QTimer.singleShot(1000, w.run_graph)
     QTimer.singleShot(300_000, loop.quit)
     loop.exec()
-    if w.runner.running:
-        w.runner.stop()
-        w.run_finished.connect(lambda *_: loop.quit())
-        loop.exec()
-    w.ask_unsaved = lambda: "discard"
-    w.close()
+    from .screenshot import stop_and_close
+    stop_and_close(w, loop)
     print(f"templates: {ok1}, running: {shot['done']}")
     return 0 if ok1 and shot["done"] else 1
 

@@ -575,12 +575,8 @@ def _screenshot(argv: list[str] | None = None) -> int:
     QTimer.singleShot(800, w.run_graph)
     QTimer.singleShot(300_000, loop.quit)
     loop.exec()
-    if w.runner.running:
-        w.runner.stop()
-        w.run_finished.connect(lambda *_: loop.quit())
-        loop.exec()
-    w.ask_unsaved = lambda: "discard"
-    w.close()
+    from .screenshot import stop_and_close
+    stop_and_close(w, loop)
     print(("saved " if shot["ok"] else "could not save ") + out)
     return 0 if shot["ok"] else 1
 
