@@ -46,10 +46,13 @@ def drive_signal(features: Features | None, column: str, n_frames: int, fps: flo
     return ((sig - lo) / (hi - lo) if hi > lo else np.zeros_like(sig)).astype(np.float32)
 
 
-def _frames_for(features: Features | None, frames_param: int, fps: float) -> int:
+def _driven(features: Features | None, p) -> tuple[int, np.ndarray]:
+    """(frame count, drive signal) of a procedural node: as long as its per-frame features,
+    else its ``frames`` parameter; the signal is the chosen column in [0, 1]."""
+    n = p.frames
     if features is not None and features.per_frame and len(features) > 1:
-        return int(round(len(features) * fps / (features.fps or fps)))
-    return frames_param
+        n = int(round(len(features) * p.fps / (features.fps or p.fps)))
+    return n, drive_signal(features, p.column, n, p.fps)
 
 
 _COMMON = (
@@ -109,8 +112,7 @@ class NoiseField(Node):
 
     def run(self, ctx, drive=None):
         p = ctx.params
-        n = _frames_for(drive, p.frames, p.fps)
-        sig = drive_signal(drive, p.column, n, p.fps)
+        n, sig = _driven(drive, p)
         return _NoiseClip(n, p.fps, p.width, p.height, sig, p.scale, p.speed, p.octaves,
                           Color.rgb(p.color_a), Color.rgb(p.color_b), p.amount, ctx.seed)
 
@@ -159,8 +161,7 @@ class Particles(Node):
 
     def run(self, ctx, drive=None):
         p = ctx.params
-        n = _frames_for(drive, p.frames, p.fps)
-        sig = drive_signal(drive, p.column, n, p.fps)
+        n, sig = _driven(drive, p)
         return _ParticleClip(n, p.fps, p.width, p.height, sig, p.count, p.spread, p.size,
                              Color.rgb(p.color), p.amount, ctx.seed)
 
@@ -198,8 +199,7 @@ class ShapePulse(Node):
 
     def run(self, ctx, drive=None):
         p = ctx.params
-        n = _frames_for(drive, p.frames, p.fps)
-        sig = drive_signal(drive, p.column, n, p.fps)
+        n, sig = _driven(drive, p)
         return _PulseClip(n, p.fps, p.width, p.height, sig, p.shape, p.size, Color.rgb(p.color), p.amount, p.spin)
 
 
