@@ -102,7 +102,8 @@ def cmd_render(args) -> int:
 
     from studio.core.fileformat import load_graph
     from studio.engine.device import configure_threads
-    from studio.engine.events import NodeFailed, NodeFinished, NodeProgress, NodeSkipped, NodeStarted
+    from studio.engine.events import (NodeFailed, NodeFinished, NodeMessage, NodeProgress, NodeSkipped,
+                                      NodeStarted)
     from studio.engine.executor import Executor
 
     configure_threads(interactive=False)
@@ -124,7 +125,7 @@ def cmd_render(args) -> int:
     quiet = args.quiet
 
     def on_event(e):
-        if quiet:
+        if quiet and not (isinstance(e, NodeMessage) and e.level == "warning"):
             return
         if isinstance(e, NodeStarted):
             print(f"  {e.title} ({e.node_id}) ...", file=sys.stderr, flush=True)
@@ -143,7 +144,11 @@ def cmd_render(args) -> int:
             if isinstance(e, NodeFinished) and not e.cached:
                 print(f"  done {e.node_id} in {e.seconds:.2f} s", file=sys.stderr)
         elif isinstance(e, NodeSkipped):
-            print(f"  skipped {e.node_id}: {e.reason}", file=sys.stderr)
+            what = "warning: " if e.is_output else ""
+            print(f"  {what}skipped {e.title or e.node_id}: {e.reason}", file=sys.stderr)
+        elif isinstance(e, NodeMessage):
+            what = "warning: " if e.level == "warning" else ""
+            print(f"  {what}[{e.title}] {e.text}", file=sys.stderr, flush=True)
 
     t0 = time.perf_counter()
     ex = Executor(frame_caching=False)  # one pass: caching frames would only cost memory

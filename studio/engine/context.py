@@ -11,7 +11,7 @@ import numpy as np
 from studio.core.errors import Cancelled
 from studio.core.spec import Params
 
-from .events import NodeProgress
+from .events import NodeMessage, NodeProgress
 
 
 class CancelToken:
@@ -87,6 +87,14 @@ class Context:
 
     def log(self, message: str) -> None:
         self.runtime.emit(NodeProgress(self.node_id, 0, None, None, None, message))
+
+    def info(self, text: str) -> None:
+        """A report for the user (printed by the CLI, shown in the window's log)."""
+        self.runtime.emit(NodeMessage(self.node_id, self.title, text, "info"))
+
+    def warn(self, text: str) -> None:
+        """Something the user asked for was skipped, cut short or ignored: say so."""
+        self.runtime.emit(NodeMessage(self.node_id, self.title, text, "warning"))
 
     # -- randomness -----------------------------------------------------------------------
     def rng(self, salt: int = 0) -> np.random.Generator:

@@ -34,6 +34,27 @@ class NodeFinished:
     seconds: float
     cached: bool
     outputs: dict[str, Any] = field(default_factory=dict, repr=False)
+    written: list[str] = field(default_factory=list)  # absolute paths of the files the node wrote
+
+
+@dataclass
+class NodeMessage:
+    """Something a node tells the user: ``level`` "info" (a report, a result) or "warning"
+    (something asked for was skipped, cut short or ignored). Warnings are also collected in
+    ``RunFinished.warnings`` so a run that ends with them is not shown as a plain success."""
+    node_id: str
+    title: str
+    text: str
+    level: str = "info"
+
+
+@dataclass
+class NodeCost:
+    """Time spent pulling frames through one node's lazy clip (its own work, upstream excluded),
+    reported when a run ends: the cost a frame-wise node really has, not the time to build its clip."""
+    node_id: str
+    seconds: float
+    frames: int
 
 
 @dataclass
@@ -45,7 +66,9 @@ class NodeFailed:
 @dataclass
 class NodeSkipped:
     node_id: str
-    reason: str
+    reason: str  # in full, naming nodes by their titles
+    title: str = ""
+    is_output: bool = False  # an output (a file the user asked for) was not made: a warning
 
 
 @dataclass
@@ -56,3 +79,4 @@ class RunFinished:
     error: Exception | None = None
     executed: list[str] = field(default_factory=list)
     cached: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # "Title: text" for each warning of the run

@@ -28,7 +28,7 @@ from .cache import CachedClip, FrameCache, OutputCache, nbytes_of
 from .clip import ArrayClip, Clip, StillClip
 from .context import CancelToken, Context, Runtime, derive_seed
 from .device import resolve_device
-from .events import NodeFailed, NodeFinished, NodeSkipped, NodeStarted, RunFinished, RunStarted
+from .events import NodeFailed, NodeFinished, NodeMessage, NodeSkipped, NodeStarted, RunFinished, RunStarted
 
 CLIP_TYPES = {"Video", "Flow", "Mask"}
 
@@ -222,7 +222,17 @@ class Executor:
             device: str | None = None, seed: int | None = None,
             frame_range: tuple[int, int] | None = None, use_cache: bool = True,
             options: dict[str, Any] | None = None) -> RunResult:
-        emit = on_event or (lambda e: None)
+        sink = on_event or (lambda e: None)
+        warnings: list[str] = []
+
+        def emit(e: Any) -> None:
+            if isinstance(e, NodeMessage) and e.level == "warning":
+                warnings.append(f"{e.title}: {e.text}")
+            elif isinstance(e, NodeSkipped) and e.is_output:
+                warnings.append(f"{e.title} was skipped: {e.reason}")
+            elif isinstance(e, RunFinished):
+                e.warnings = list(warnings)
+            sink(e)
         self.runtime.emit = emit
         self.runtime.cancel = cancel or CancelToken()
         t_run = time.perf_counter()
@@ -235,7 +245,8 @@ class Executor:
         emit(RunStarted([s.node.id for s in plan.steps], str(plan.device)))
         by_id = {s.node.id: s for s in plan.steps}
         for nid, why in plan.skipped.items():
-            emit(NodeSkipped(nid, why))
+            sn = plan.graph.nodes[nid]
+            emit(NodeSkipped(nid, why, sn.label, bool(sn.spec is not None and sn.spec.is_output)))
         values: dict[str, dict[str, Any]] = {}
         try:
             for st in plan.steps:

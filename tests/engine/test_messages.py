@@ -1,0 +1,61 @@
+"""Nodes tell the user what happened: warnings and reports reach the event sink and the run's result."""
+from studio.core.graph import Graph
+from studio.core.spec import SOURCE, In, Node, Out
+from studio.engine.events import NodeMessage, NodeSkipped, RunFinished
+from studio.engine.executor import Executor
+from tests.helpers import registry
+
+
+class Talker(Node):
+    id = "test.talker"
+    title = "Talker"
+    timing = SOURCE
+    outputs = (Out("value", "Number"),)
+
+    def run(self, ctx):
+        ctx.info("report: 3 things")
+        ctx.warn("stopped early at step 2 of 10")
+        return 1.0
+
+
+class Sink(Node):
+    id = "test.sink"
+    title = "Sink"
+    is_output = True
+    inputs = (In("value", "Number"),)
+
+    def run(self, ctx, value):
+        return None
+
+
+def _reg():
+    reg = registry()
+    reg.register(Talker)
+    reg.register(Sink)
+    return reg
+
+
+def test_node_warnings_reach_events_and_run_finished():
+    g = Graph(_reg())
+    g.add_node("test.talker", title="Speaker")
+    events = []
+    Executor().run(g, on_event=events.append)
+    msgs = [e for e in events if isinstance(e, NodeMessage)]
+    assert [(m.level, m.title, m.text) for m in msgs] == [
+        ("info", "Speaker", "report: 3 things"), ("warning", "Speaker", "stopped early at step 2 of 10")]
+    fin = events[-1]
+    assert isinstance(fin, RunFinished) and fin.ok
+    assert fin.warnings == ["Speaker: stopped early at step 2 of 10"]
+
+
+def test_skipped_output_is_a_warning_naming_it_by_title():
+    g = Graph(_reg())
+    src = g.add_node("test.const")
+    out = g.add_node("test.sink", title="Final render")
+    g.connect(src.id, "value", out.id, "value")
+    g.set_mode(src.id, "mute")
+    events = []
+    Executor().run(g, on_event=events.append)
+    sk = [e for e in events if isinstance(e, NodeSkipped) and e.node_id == out.id]
+    assert sk and sk[0].is_output and sk[0].title == "Final render"
+    assert events[-1].warnings and events[-1].warnings[0].startswith("Final render was skipped")
