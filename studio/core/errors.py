@@ -1,6 +1,8 @@
 """Every error the user can meet has its own class and a message naming the node, port or parameter."""
 from __future__ import annotations
 
+from .limits import MAX_MESSAGE_CHARS
+
 
 class StudioError(Exception):
     """Base of all Studio errors. ``str(e)`` is one line fit for a status bar or a CLI."""
@@ -8,8 +10,18 @@ class StudioError(Exception):
     node_id: str | None = None
 
     def __init__(self, message: str, *, node_id: str | None = None):
-        super().__init__(message)
+        super().__init__(_cap(message))
         self.node_id = node_id
+
+
+def _cap(message: str) -> str:
+    """One line of bounded length: a 5 MB id echoed in a message must not make a 5 MB line."""
+    message = str(message)
+    if "\n" in message:
+        message = " ".join(message.split("\n"))
+    if len(message) > MAX_MESSAGE_CHARS:
+        message = message[:MAX_MESSAGE_CHARS - 1] + f"… ({len(message):,} characters)"
+    return message
 
 
 class GraphError(StudioError):

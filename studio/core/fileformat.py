@@ -15,17 +15,20 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import tempfile
 from typing import Any, Callable
 
 from .errors import GraphFileError, StudioError
 from .graph import GROUP_TYPE, MODES, Graph, Link
+from .limits import (MAX_GRAPH_FILE_BYTES, MAX_GROUP_DEPTH, MAX_LINKS, MAX_NODES, MAX_TITLE_LENGTH,
+                     check_text, read_bounded, shorten)
+from .paths import finish_atomic
 from .registry import Registry
 
 FORMAT = "studio-graph"
 VERSION = 1
-MAX_FILE_BYTES = 64 * 1024 * 1024
-MAX_NODES = 10_000
+MAX_FILE_BYTES = MAX_GRAPH_FILE_BYTES
 
 # version -> function upgrading a document of that version to version + 1
 MIGRATIONS: dict[int, Callable[[dict], dict]] = {}
@@ -61,6 +64,8 @@ def graph_to_dict(graph: Graph, include_ui: bool = True) -> dict[str, Any]:
         d: dict[str, Any] = {"id": n.id, "type": n.type_id,
                              "params": {p.name: p.to_json(n.params[p.name]) for p in n.spec.params
                                         if p.name in n.params}}
+        for k, v in (n.raw.get("unknown_params") or {}).items():  # from a newer Studio: kept as it was
+            d["params"].setdefault(k, v)
         if n.mode != "normal":
             d["mode"] = n.mode
         if n.title:
@@ -96,7 +101,7 @@ def atomic_write(path: str, data: bytes | str) -> None:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, path)
+        finish_atomic(tmp, path)
     except BaseException:
         try:
             os.unlink(tmp)
@@ -137,6 +142,30 @@ def _finite_pair(v: Any) -> bool:
             and all(isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x) for x in v))
 
 
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _find_bad_text(doc: Any) -> str | None:
+    """Where the document holds a string that is not valid Unicode (a lone surrogate, which
+    JSON's \\u escapes allow), as "where: why", or None. Iterative: no recursion limit."""
+    stack: list[tuple[Any, str]] = [(doc, "")]
+    while stack:
+        v, where = stack.pop()
+        if isinstance(v, str):
+            why = check_text(v)
+            if why:
+                return f"{where or 'the document'}: text {why}"
+        elif isinstance(v, dict):
+            for k, x in v.items():
+                why = check_text(k)
+                if why:
+                    return f"{where or 'the document'}: a key {why}"
+                stack.append((x, f"{where}.{shorten(k, 40)}" if where else shorten(k, 40)))
+        elif isinstance(v, list):
+            stack.extend((x, f"{where}[{i}]") for i, x in enumerate(v))
+    return None
+
+
 def parse_graph_text(text: str, registry: Registry | None = None, source: str = "<graph>") -> Graph:
     try:
         doc = json.loads(text, parse_constant=_reject_constant)
@@ -146,6 +175,10 @@ def parse_graph_text(text: str, registry: Registry | None = None, source: str = 
         raise GraphFileError(source, f"not valid JSON ({e.msg} at line {e.lineno}, column {e.colno})") from None
     except (ValueError, RecursionError) as e:
         raise GraphFileError(source, f"not valid JSON ({type(e).__name__}: {str(e)[:120]})") from None
+    if _SURROGATE_ESCAPE.search(text):  # only \\u escapes can make invalid text: look where
+        bad = _find_bad_text(doc)
+        if bad:
+            raise GraphFileError(source, bad)
     return graph_from_dict(doc, registry, source)
 
 
@@ -155,11 +188,17 @@ def load_graph(path: str, registry: Registry | None = None) -> Graph:
     except OSError as e:
         raise GraphFileError(path, e.strerror or str(e)) from None
     if size > MAX_FILE_BYTES:
-        raise GraphFileError(path, f"file is {size / 1e6:.0f} MB, larger than any graph ({MAX_FILE_BYTES / 1e6:.0f} MB)")
+        raise GraphFileError(path, f"file is {size / 1e6:.0f} MB, larger than any graph ({MAX_FILE_BYTES / 1e6:.0f} MB, "
+                                   "MAX_GRAPH_FILE_BYTES)")
     try:
-        with open(path, "rb") as f:
-            raw = f.read()
+        # refuses FIFOs and devices (opening a FIFO blocks, /dev/zero never ends) and reads at
+        # most the limit, whatever the file claims
+        raw = read_bounded(path, MAX_FILE_BYTES, "graph file")
         text = raw.decode("utf-8-sig")
+    except ValueError as e:
+        if isinstance(e, UnicodeDecodeError):
+            raise GraphFileError(path, "not a text file (not UTF-8)") from None
+        raise GraphFileError(path, str(e)) from None
     except UnicodeDecodeError:
         raise GraphFileError(path, "not a text file (not UTF-8)") from None
     except OSError as e:
@@ -183,7 +222,7 @@ def graph_from_dict(doc: Any, registry: Registry | None = None, source: str = "<
 
 
 def _graph_from_dict(doc: Any, registry: Registry | None, depth: int, nested: bool = False) -> Graph:
-    _expect(depth < 32, "groups are nested too deeply")
+    _expect(depth < MAX_GROUP_DEPTH, f"groups are nested more than {MAX_GROUP_DEPTH} deep (MAX_GROUP_DEPTH)")
     _expect(isinstance(doc, dict), f"expected a JSON object at the top, got {type(doc).__name__}")
     if not nested:
         _expect(doc.get("format") == FORMAT, f"not a Studio graph (format is {doc.get('format')!r}, "
@@ -210,12 +249,12 @@ def _graph_from_dict(doc: Any, registry: Registry | None, depth: int, nested: bo
 
     nodes = doc.get("nodes", [])
     _expect(isinstance(nodes, list), "'nodes' must be a list")
-    _expect(len(nodes) <= MAX_NODES, f"{len(nodes)} nodes is more than {MAX_NODES}")
+    _expect(len(nodes) <= MAX_NODES, f"{len(nodes)} nodes is more than {MAX_NODES} (MAX_NODES)")
     for k, nd in enumerate(nodes):
         _expect(isinstance(nd, dict), f"node #{k} must be an object")
         nid = nd.get("id")
-        _expect(isinstance(nid, str), f"node #{k}: 'id' must be a string, got {nid!r}"[:200])
-        _expect(nid not in g.nodes, f"node id '{nid}' appears twice")
+        _expect(isinstance(nid, str), f"node #{k}: 'id' must be a string, got {shorten(nid)}")
+        _expect(nid not in g.nodes, f"node id '{shorten(nid)}' appears twice")
         t = nd.get("type")
         _expect(isinstance(t, str) and t, f"node '{nid}': 'type' must be a non-empty string")
         params = nd.get("params", {})
@@ -223,7 +262,10 @@ def _graph_from_dict(doc: Any, registry: Registry | None, depth: int, nested: bo
         mode = nd.get("mode", "normal")
         _expect(mode in MODES, f"node '{nid}': mode must be one of {', '.join(MODES)}, got {mode!r}"[:200])
         title = nd.get("title")
-        _expect(title is None or isinstance(title, str), f"node '{nid}': 'title' must be text")
+        _expect(title is None or isinstance(title, str), f"node '{shorten(nid)}': 'title' must be text")
+        _expect(title is None or len(title) <= MAX_TITLE_LENGTH,
+                f"node '{shorten(nid)}': the title is {len(title or '')} characters, at most "
+                f"{MAX_TITLE_LENGTH} (MAX_TITLE_LENGTH)")
         ndev = nd.get("device")
         _expect(ndev in (None, "auto", "cpu", "cuda", "mps"), f"node '{nid}': unknown device {ndev!r}"[:200])
         if t == GROUP_TYPE:
@@ -236,31 +278,39 @@ def _graph_from_dict(doc: Any, registry: Registry | None, depth: int, nested: bo
                 g.set_param(nid, name, v)
         else:
             known = g.registry.resolve(t) is not None
+            unknown: dict[str, Any] = {}
             if known:
                 spec = g.registry.get(t)
-                params = {k: v for k, v in params.items() if spec.param(k) is not None}  # dropped params
+                # parameters this Studio does not know (a graph from a newer Studio): kept as they
+                # were, reported by Graph.warnings() and saved back unchanged
+                unknown = {k: v for k, v in params.items() if spec.param(k) is None}
+                params = {k: v for k, v in params.items() if spec.param(k) is not None}
             inst = g.add_node(t, params, node_id=nid, title=title, mode=mode, placeholder_ok=True)
             if not known:
                 inst.raw = dict(nd)
+            elif unknown:
+                inst.raw["unknown_params"] = unknown
         inst.device = ndev
 
     links = doc.get("links", [])
     _expect(isinstance(links, list), "'links' must be a list")
+    _expect(len(links) <= MAX_LINKS, f"{len(links)} links is more than {MAX_LINKS} (MAX_LINKS)")
+    taken: set[tuple[str, str]] = set()
     for k, ld in enumerate(links):
         _expect(isinstance(ld, dict), f"link #{k} must be an object with 'from' and 'to'")
         fr, to = ld.get("from"), ld.get("to")
         ok = all(isinstance(e, list) and len(e) == 2 and all(isinstance(x, str) for x in e) for e in (fr, to))
         _expect(ok, f"link #{k}: 'from' and 'to' must be [node id, port name]")
-        _expect(fr[0] in g.nodes, f"link #{k}: no node '{fr[0]}'"[:200])
-        _expect(to[0] in g.nodes, f"link #{k}: no node '{to[0]}'"[:200])
-        _expect(g.input_link(to[0], to[1]) is None, f"link #{k}: input {to[0]}.{to[1]} is connected twice")
+        _expect(fr[0] in g.nodes, f"link #{k}: no node '{shorten(fr[0])}'")
+        _expect(to[0] in g.nodes, f"link #{k}: no node '{shorten(to[0])}'")
+        _expect((to[0], to[1]) not in taken,
+                f"link #{k}: input {shorten(to[0])}.{shorten(to[1])} is connected twice")
+        taken.add((to[0], to[1]))
         placeholder = g.nodes[fr[0]].spec is None or g.nodes[to[0]].spec is None
-        if placeholder:
-            g.links.append(Link(fr[0], fr[1], to[0], to[1]))
-        else:
-            g.connect(fr[0], fr[1], to[0], to[1])
-    if any(g.nodes[n].spec is None for n in g.nodes):
-        g.topo_order()  # links to placeholders skipped the cycle check in connect()
+        if not placeholder:
+            g.check_ports(fr[0], fr[1], to[0], to[1])  # ports and types; cycles below, once
+        g.links.append(Link(fr[0], fr[1], to[0], to[1]))
+    g.topo_order()  # one cycle check for the whole graph (per link it would be quadratic)
 
     ui = doc.get("ui", {})
     _expect(isinstance(ui, dict), "'ui' must be an object")

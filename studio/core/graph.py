@@ -10,6 +10,7 @@ from typing import Any, Callable, Iterable, NamedTuple
 from .errors import (CycleError, GraphError, MissingInputError, NodeNotFoundError, ParamError,
                      PortError, StudioError, TypeMismatchError, UnknownNodeTypeError,
                      UnknownParamError)
+from .limits import MAX_TITLE_LENGTH, check_text, shorten
 from .registry import Registry, default_registry
 from .spec import In, NodeSpec, Out
 from .types import can_connect
@@ -17,6 +18,17 @@ from .types import can_connect
 MODES = ("normal", "mute", "bypass")
 GROUP_TYPE = "studio.group"
 _ID_RE = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+
+
+def _check_title(title: str | None, node_id: str) -> None:
+    if not title:
+        return
+    if len(title) > MAX_TITLE_LENGTH:
+        raise GraphError(f"node '{node_id}': the title is {len(title)} characters, at most "
+                         f"{MAX_TITLE_LENGTH} (MAX_TITLE_LENGTH)", node_id=node_id)
+    why = check_text(title)
+    if why:
+        raise GraphError(f"node '{node_id}': the title {why}", node_id=node_id)
 
 
 class Link(NamedTuple):
@@ -92,7 +104,7 @@ class Graph:
                  placeholder_ok: bool = False) -> NodeInstance:
         if node_id is not None:
             if not isinstance(node_id, str) or not _ID_RE.match(node_id):
-                raise GraphError(f"invalid node id {node_id!r}")
+                raise GraphError(f"invalid node id {shorten(node_id)} (1 to 64 letters, digits or _.:-)")
             if node_id in self.nodes:
                 raise GraphError(f"a node with id '{node_id}' already exists", node_id=node_id)
         nid = node_id or self.new_id()
@@ -100,7 +112,9 @@ class Graph:
         if m:
             self._counter = max(self._counter, int(m.group(1)))
         if mode not in MODES:
-            raise GraphError(f"node '{nid}': mode must be one of {', '.join(MODES)}, got {mode!r}", node_id=nid)
+            raise GraphError(f"node '{nid}': mode must be one of {', '.join(MODES)}, got {shorten(mode)}",
+                             node_id=nid)
+        _check_title(title, nid)
         rid = self.registry.resolve(type_id)
         if rid is None:
             if not placeholder_ok:
@@ -167,6 +181,8 @@ class Graph:
             self._emit("mode_changed", node_id=node_id, mode=mode)
 
     def set_title(self, node_id: str, title: str | None) -> None:
+        self.node(node_id)
+        _check_title(title, node_id)
         self.node(node_id).title = title or None
         self._emit("title_changed", node_id=node_id, title=title)
 
@@ -189,12 +205,16 @@ class Graph:
             raise PortError(node_id, port, "input", [i.name for i in inst.spec.inputs])
         return p
 
-    def check_link(self, src: str, src_port: str, dst: str, dst_port: str) -> None:
-        """Raise the error that connecting would cause, without connecting."""
+    def check_ports(self, src: str, src_port: str, dst: str, dst_port: str) -> None:
+        """Raise the error that the ports or their types would cause (no cycle check)."""
         o = self._out_port(src, src_port)
         i = self._in_port(dst, dst_port)
         if o is not None and i is not None and not can_connect(o.type, i.type):
             raise TypeMismatchError(src, src_port, o.type, dst, dst_port, i.type)
+
+    def check_link(self, src: str, src_port: str, dst: str, dst_port: str) -> None:
+        """Raise the error that connecting would cause, without connecting."""
+        self.check_ports(src, src_port, dst, dst_port)
         if src == dst or src in self.downstream(dst):
             raise CycleError(self._path(dst, src) or [src, dst])
 
@@ -223,6 +243,11 @@ class Graph:
 
     def input_link(self, dst: str, dst_port: str) -> Link | None:
         return next((l for l in self.links if l.dst == dst and l.dst_port == dst_port), None)
+
+    def input_index(self) -> dict[tuple[str, str], Link]:
+        """(node id, input port) -> its link, built once: for loops over every node, where
+        ``input_link`` per port would make the loop quadratic in the graph's size."""
+        return {(l.dst, l.dst_port): l for l in self.links}
 
     def inputs_of(self, node_id: str) -> list[Link]:
         return [l for l in self.links if l.dst == node_id]
@@ -308,13 +333,25 @@ class Graph:
         return out
 
     def _find_cycle(self, among: list[str]) -> list[str] | None:
-        for n in among:
-            for l in self.links:
-                if l.src == n:
-                    p = self._path(l.dst, n)
-                    if p:
-                        return p
-        return None
+        """One cycle among the nodes a topological sort could not order. Each of them has a
+        predecessor among them, so walking predecessors must revisit a node: linear time."""
+        rest = set(among)
+        pred: dict[str, str] = {}
+        for l in self.links:
+            if l.src in rest and l.dst in rest and l.dst not in pred:
+                pred[l.dst] = l.src
+        if not among or among[0] not in pred:
+            return None
+        seen: dict[str, int] = {}
+        walk: list[str] = []
+        n = among[0]
+        while n not in seen:
+            seen[n] = len(walk)
+            walk.append(n)
+            n = pred.get(n)
+            if n is None:
+                return None
+        return walk[seen[n]:][::-1]
 
     def validate(self) -> list[StudioError]:
         """Every problem in the graph, each as its own exception naming node and port."""
@@ -323,6 +360,7 @@ class Graph:
             self.topo_order()
         except CycleError as e:
             errors.append(e)
+        linked = self.input_index()
         for inst in self.nodes.values():
             if inst.spec is None:
                 errors.append(UnknownNodeTypeError(inst.type_id, inst.id))
@@ -330,7 +368,7 @@ class Graph:
             if inst.mode == "mute":
                 continue
             for p in inst.spec.inputs:
-                if not p.optional and self.input_link(inst.id, p.name) is None:
+                if not p.optional and (inst.id, p.name) not in linked:
                     errors.append(MissingInputError(inst.id, p.name, inst.label))
             for name, value in inst.params.items():
                 prm = inst.spec.param(name)
@@ -350,6 +388,20 @@ class Graph:
             except StudioError as e:
                 errors.append(e)
         return errors
+
+    def warnings(self) -> list[str]:
+        """What loads and runs but is worth telling: parameters this Studio does not know (a
+        graph from a newer Studio; kept and saved back unchanged)."""
+        out = []
+        for inst in self.nodes.values():
+            extra = inst.raw.get("unknown_params") if inst.spec is not None else None
+            if extra:
+                out.append(f"node '{inst.label}' ({inst.id}): unknown parameter"
+                           f"{'s' if len(extra) > 1 else ''} {', '.join(shorten(k, 40) for k in extra)} "
+                           "(from a newer Studio?): kept and saved back unchanged, not used")
+            if inst.subgraph is not None:
+                out += [f"in group '{inst.label}': {w}" for w in inst.subgraph.warnings()]
+        return out
 
     def check(self) -> None:
         errs = self.validate()

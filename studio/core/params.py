@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import ParamRangeError, ParamTypeError
+from .limits import MAX_PATH_LENGTH, MAX_STRING_LENGTH, check_text
 
 
 @dataclass(frozen=True)
@@ -141,14 +142,18 @@ class Choice(Param):
 class String(Param):
     default: str = ""
     multiline: bool = False
-    max_length: int = 100_000
+    max_length: int = MAX_STRING_LENGTH
     kind: str = field(default="string", init=False)
 
     def coerce(self, value: Any) -> str:
         if not isinstance(value, str):
             raise self._type_error(value, "text")
         if len(value) > self.max_length:
-            raise ParamRangeError(self.name, f"text is {len(value)} characters, at most {self.max_length}")
+            raise ParamRangeError(self.name, f"text is {len(value)} characters, at most {self.max_length}"
+                                             + (" (MAX_STRING_LENGTH)" if self.max_length == MAX_STRING_LENGTH else ""))
+        why = check_text(value)
+        if why:
+            raise ParamRangeError(self.name, f"the text {why}")
         return value
 
 
@@ -168,8 +173,14 @@ class Path(Param):
     def coerce(self, value: Any) -> str:
         if not isinstance(value, str):
             raise self._type_error(value, "a file path")
-        if "\x00" in value or len(value) > 4096:
-            raise ParamRangeError(self.name, "not a valid path")
+        if len(value) > MAX_PATH_LENGTH:
+            raise ParamRangeError(self.name, f"the path is {len(value)} characters, at most {MAX_PATH_LENGTH} "
+                                             "(MAX_PATH_LENGTH)")
+        if "\x00" in value:
+            raise ParamRangeError(self.name, "not a valid path (it contains a NUL character)")
+        why = check_text(value)
+        if why:
+            raise ParamRangeError(self.name, f"the path {why}")
         return value
 
 

@@ -7,6 +7,7 @@ they can cross threads and be shared between consumers without copies.
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from typing import Any, Callable, Iterator
 
@@ -22,8 +23,42 @@ def _readonly(a: np.ndarray) -> np.ndarray:
     return a
 
 
+class CostMeter:
+    """Time spent pulling frames through each node's clip, its own work only: a pull's time
+    minus the time of the pulls nested in it (upstream clips measure themselves). Costs two
+    perf_counter calls and a few dict updates per pull of a measured clip; clips nobody tagged
+    (see :meth:`Clip.measure_as`) cost nothing."""
+
+    def __init__(self):
+        self.seconds: dict[str, float] = {}
+        self.frames: dict[str, int] = {}
+        self._tls = threading.local()
+
+    def reset(self) -> None:
+        self.seconds, self.frames = {}, {}
+
+    def measure(self, node_id: str, n_frames: int, fn: Callable, *args):
+        stack = getattr(self._tls, "stack", None)
+        if stack is None:
+            stack = self._tls.stack = []
+        stack.append(0.0)
+        t0 = time.perf_counter()
+        try:
+            return fn(*args)
+        finally:
+            dt = time.perf_counter() - t0
+            own = dt - stack.pop()
+            self.seconds[node_id] = self.seconds.get(node_id, 0.0) + own
+            if n_frames:
+                self.frames[node_id] = self.frames.get(node_id, 0) + n_frames
+            if stack:
+                stack[-1] += dt
+
+
 class Clip:
     """Base lazy clip. Subclasses implement ``_frame(i)`` and may override ``_chunk(a, b)``."""
+
+    _cost: tuple[CostMeter, str] | None = None  # (meter, node id) when its pulls are measured
 
     def __init__(self, n_frames: int, fps: float, width: int, height: int, channels: int = 3,
                  audio: Audio | None = None, audio_from: "Clip | None" = None):
@@ -38,9 +73,13 @@ class Clip:
 
     @property
     def audio(self) -> Audio | None:
-        if self._audio is None and self._audio_from is not None:
-            return self._audio_from.audio
-        return self._audio
+        # iterative: a chain of 10,000 wrapping clips must not recurse 10,000 deep
+        c = self
+        while c._audio is None and c._audio_from is not None:
+            c = c._audio_from
+            if type(c).audio is not Clip.audio:  # a clip with its own (lazy) sound
+                return c.audio
+        return c._audio
 
     @audio.setter
     def audio(self, value: Audio | None) -> None:
@@ -66,10 +105,15 @@ class Clip:
             raise IndexError(f"frame {i} is outside the clip (0..{self.n_frames - 1})")
         return i
 
+    def measure_as(self, meter: CostMeter, node_id: str) -> None:
+        """Count the time spent pulling this clip's frames as ``node_id``'s cost."""
+        self._cost = (meter, node_id)
+
     def frame(self, i: int) -> np.ndarray:
         if type(i) is not int or not 0 <= i < self.n_frames:  # the common case costs one test
             i = self._check_index(i)
-        f = self._frame(i)
+        cost = self._cost
+        f = self._frame(i) if cost is None else cost[0].measure(cost[1], 1, self._frame, i)
         if f.flags.writeable:
             f.flags.writeable = False
         return f
@@ -80,7 +124,8 @@ class Clip:
         b = min(self.n_frames, int(b))
         if b <= a:
             return np.zeros((0, self.height, self.width, self.channels), np.float32)
-        return _readonly(self._chunk(a, b))
+        cost = self._cost
+        return _readonly(self._chunk(a, b) if cost is None else cost[0].measure(cost[1], b - a, self._chunk, a, b))
 
     def chunks(self, size: int = 16, start: int = 0, stop: int | None = None,
                check: Callable[[], None] | None = None) -> Iterator[tuple[int, np.ndarray]]:
@@ -215,11 +260,10 @@ class FrameNodeClip(Clip):
                         if len(clips) == 1 and not others and not self._windowed else None)
 
     def _frame(self, i: int) -> np.ndarray:
+        if self._single is not None:
+            return self._pull_chain(i)
         try:
-            if self._single is not None:
-                name, src, last = self._single
-                out = self.node.frame(self.ctx, i, **{name: src.frame(i if i <= last else last)})
-            elif self._windowed:
+            if self._windowed:
                 frames = {k: [src.get(min(max(i + o, 0), self._lens[k] - 1)) for o in self._offsets]
                           for k, src in self._inputs.items()}
                 out = self.node.frames_window(self.ctx, i, **frames, **self.others)
@@ -235,6 +279,57 @@ class FrameNodeClip(Clip):
         if out.ndim == 2:
             out = out[..., None]
         return out
+
+
+    def _apply(self, i: int, src_frame: np.ndarray) -> np.ndarray:
+        """This node's frame ``i`` from its single input's frame."""
+        try:
+            out = self.node.frame(self.ctx, i, **{self._single[0]: src_frame})
+        except (NodeExecutionError, Cancelled):
+            raise
+        except Exception as e:  # noqa: BLE001 - any failure in node code is reported with the node
+            raise NodeExecutionError(self.ctx.node_id, self.ctx.title, e) from e
+        if type(out) is not np.ndarray or out.dtype != np.float32:
+            out = np.asarray(out, dtype=np.float32)
+        if out.ndim == 2:
+            out = out[..., None]
+        return out
+
+    def _pull_chain(self, i: int) -> np.ndarray:
+        """Frame ``i`` through a chain of one-input frame-wise nodes, pulled in a loop rather
+        than by recursion: a chain of 10,000 nodes (the most a graph may hold) renders without
+        reaching Python's recursion limit. Frame-cache views in the chain are honoured (a hit
+        stops the walk; misses are stored on the way back up) and each node's own time is
+        measured as its cost, exactly as nested pulls would be."""
+        chain: list[tuple[Any, int]] = []  # (FrameNodeClip or CachedClip, its frame index), top first
+        c, k = self, i
+        while True:
+            _, src, last = c._single
+            chain.append((c, k))
+            k = k if k <= last else last
+            while type(src).__name__ == "CachedClip":  # the engine's frame-cache view (cache.py)
+                hit = src.cache.get((src.key, k))
+                if hit is not None:
+                    break
+                chain.append((src, k))
+                src = src.src
+            else:
+                if type(src) is FrameNodeClip and src._single is not None:
+                    c = src
+                    continue
+                f = src.frame(k)
+                break
+            f = hit
+            break
+        for c, k in reversed(chain):
+            if type(c) is not FrameNodeClip:  # a cache view: keep the frame the walk made
+                c.cache.put((c.key, k), f, f.nbytes, 0.0)
+                continue
+            cost = c._cost if c is not self else None  # frame()/chunk() measure this one already
+            f = c._apply(k, f) if cost is None else cost[0].measure(cost[1], 1, c._apply, k, f)
+            if f.flags.writeable:
+                f.flags.writeable = False
+        return f
 
 
 def frame_node_clip(node, ctx, inputs: dict[str, Any]) -> Clip:

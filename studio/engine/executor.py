@@ -22,13 +22,15 @@ from studio.core.graph import Graph, NodeInstance
 from studio.core.groups import flatten
 from studio.core.params import Path as PathParam
 from studio.core.params import Seed
+from studio.core.paths import resolve as resolve_path
 from studio.core.types import get_type
 
 from .cache import CachedClip, FrameCache, OutputCache, nbytes_of
-from .clip import ArrayClip, Clip, StillClip
+from .clip import ArrayClip, Clip, CostMeter, StillClip
 from .context import CancelToken, Context, Runtime, derive_seed
 from .device import resolve_device
-from .events import NodeFailed, NodeFinished, NodeMessage, NodeSkipped, NodeStarted, RunFinished, RunStarted
+from .events import (NodeCost, NodeFailed, NodeFinished, NodeMessage, NodeSkipped, NodeStarted, RunFinished,
+                     RunStarted)
 
 CLIP_TYPES = {"Video", "Flow", "Mask"}
 
@@ -74,19 +76,26 @@ def _file_fingerprint(path: str) -> str:
 
 
 def resolve_paths(n: NodeInstance, base_dir: str | None) -> dict[str, Any]:
-    """A node's parameters with relative input paths (files it reads) made absolute against the
-    graph file's folder when the file is there, so a graph and its media travel together.
-    Output paths stay relative to the working folder, as on any command line."""
+    """A node's parameters with every relative path (files it reads and files it writes,
+    checkpoints included) made absolute against the graph file's folder, so a graph, its media
+    and its outputs travel together whatever folder the app was started from. A graph never
+    saved resolves against the project folder (studio.core.paths.project_dir)."""
     params = dict(n.params)
-    if not base_dir:
-        return params
     for p in n.spec.params:
         v = params.get(p.name)
-        if isinstance(p, PathParam) and p.mode in ("open", "dir") and v and not os.path.isabs(v):
-            cand = os.path.normpath(os.path.join(base_dir, v))
-            if os.path.exists(cand):
-                params[p.name] = cand
+        if isinstance(p, PathParam) and v:
+            params[p.name] = resolve_path(v, base_dir)
     return params
+
+
+def written_files(st: "Step") -> list[str]:
+    """The files or folders an output node wrote: its save/dir paths that exist after its run."""
+    out = []
+    for p in st.node.spec.params:
+        v = st.params.get(p.name)
+        if isinstance(p, PathParam) and p.mode in ("save", "dir") and v and os.path.exists(v):
+            out.append(os.path.abspath(v))
+    return out
 
 
 def _json_default(v: Any) -> Any:
@@ -107,6 +116,7 @@ class Executor:
         self.frame_cache = frame_cache if frame_cache is not None else FrameCache()
         self.frame_caching = frame_caching
         self.runtime = Runtime()
+        self.costs = CostMeter()  # time spent pulling frames through each node's clip
         self.run_counts: dict[str, int] = {}  # node type -> executions (tests, benchmarks)
 
     # -- compile --------------------------------------------------------------------------
@@ -117,23 +127,29 @@ class Executor:
         dev = resolve_device(device or g.settings.get("device", "auto"))
         gseed = int(seed if seed is not None else g.settings.get("seed", 0))
 
-        def resolve_source(node_id: str, port: str, seen: int = 0) -> tuple[str, str] | None:
-            """Follow bypassed nodes and reroutes back to a real producer."""
-            n = g.nodes[node_id]
-            if seen > len(g.nodes):
-                raise GraphError("bypass chain loops", node_id=node_id)
-            if n.mode == "mute":
-                return None
-            reroute = n.type_id == "studio.reroute"
-            if n.mode == "bypass" or reroute:
+        linked = g.input_index()
+
+        def resolve_source(node_id: str, port: str) -> tuple[str, str] | None:
+            """Follow bypassed nodes and reroutes back to a real producer (a loop, not a
+            recursion: a long bypassed chain must not reach the recursion limit)."""
+            for _ in range(len(g.nodes) + 1):
+                n = g.nodes[node_id]
+                if n.mode == "mute":
+                    return None
+                reroute = n.type_id == "studio.reroute"
+                if not (n.mode == "bypass" or reroute):
+                    return (node_id, port)
                 out_t = None if reroute else n.spec.output(port).type
+                nxt = None
                 for p in n.spec.inputs:
                     if reroute or get_type(p.type).accepts(get_type(out_t)) or p.type == out_t:
-                        link = g.input_link(n.id, p.name)
-                        if link is not None:
-                            return resolve_source(link.src, link.src_port, seen + 1)
-                return None
-            return (node_id, port)
+                        nxt = linked.get((n.id, p.name))
+                        if nxt is not None:
+                            break
+                if nxt is None:
+                    return None
+                node_id, port = nxt.src, nxt.src_port
+            raise GraphError("bypass chain loops", node_id=node_id)
 
         # which nodes must run
         if targets:
@@ -175,7 +191,7 @@ class Executor:
             inputs: dict[str, tuple[str, str] | None] = {}
             skip_reason = None
             for p in n.spec.inputs:
-                link = g.input_link(nid, p.name)
+                link = linked.get((nid, p.name))
                 src = resolve_source(link.src, link.src_port) if link is not None else None
                 if src is not None and src[0] in skipped:
                     src = None
@@ -187,7 +203,10 @@ class Executor:
             if skip_reason:
                 skipped[nid] = skip_reason
                 continue
-            node_dev = resolve_device(n.device) if n.device and n.device != "auto" else dev
+            try:
+                node_dev = resolve_device(n.device) if n.device and n.device != "auto" else dev
+            except StudioError as e:
+                raise GraphError(f"node '{n.label}' ({nid}): {e}", node_id=nid) from None
             seed_param = next((n.params[p.name] for p in n.spec.params if isinstance(p, Seed)), 0)
             st = Step(n, inputs, device=node_dev, seed=derive_seed(gseed, nid, seed_param),
                       params=resolve_paths(n, getattr(graph, "base_dir", None)))
@@ -248,6 +267,8 @@ class Executor:
             sn = plan.graph.nodes[nid]
             emit(NodeSkipped(nid, why, sn.label, bool(sn.spec is not None and sn.spec.is_output)))
         values: dict[str, dict[str, Any]] = {}
+        meter = self.costs
+        meter.reset()
         try:
             for st in plan.steps:
                 self.runtime.cancel.check()
@@ -268,8 +289,12 @@ class Executor:
                 try:
                     _seed_torch(st.seed, st.device)
                     instance = n.spec.cls()
-                    out = instance.run(ctx, **inputs)
+                    # measured like a pull: frames it pulls upstream count as theirs, not its own
+                    out = meter.measure(n.id, 0, lambda: instance.run(ctx, **inputs))
                     outs = self._normalise_outputs(n, out)
+                    for v in outs.values():
+                        if isinstance(v, Clip) and v._cost is None:  # a new clip (not a pass-through)
+                            v.measure_as(meter, n.id)
                     if self.frame_caching:
                         outs = {k: (CachedClip(v, self.frame_cache, f"{st.signature}:{k}")
                                     if isinstance(v, Clip) and not isinstance(v, (ArrayClip, StillClip, CachedClip))
@@ -292,7 +317,8 @@ class Executor:
                     # so a re-run with nothing changed hits and a deleted render is redone
                     key = self._signature(st, by_id) if n.spec.is_output else st.signature
                     self.cache.put(key, outs, nbytes_of(outs), dt)
-                emit(NodeFinished(n.id, dt, False, outs))
+                emit(NodeFinished(n.id, dt, False, outs,
+                                  written=written_files(st) if n.spec.is_output else []))
         except Cancelled as e:
             result.seconds = time.perf_counter() - t_run
             emit(RunFinished(result.seconds, False, cancelled=True, error=e,
@@ -305,6 +331,8 @@ class Executor:
             raise
         result.outputs = values
         result.seconds = time.perf_counter() - t_run
+        for nid, secs in list(meter.seconds.items()):
+            emit(NodeCost(nid, secs, meter.frames.get(nid, 0)))
         emit(RunFinished(result.seconds, True, executed=result.executed, cached=result.cached))
         return result
 

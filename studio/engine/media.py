@@ -12,6 +12,7 @@ from typing import Callable, Iterable
 import numpy as np
 
 from studio.core.errors import MediaError
+from studio.core.paths import finish_atomic
 from studio.core.values import Audio
 
 from .clip import Clip
@@ -287,7 +288,7 @@ def write_video(path: str, clip: Clip, frames: Iterable[int] | range | None = No
                     c.mux(p)
         finally:
             c.close()
-        os.replace(tmp, path)
+        finish_atomic(tmp, path)  # the user's umask, not mkstemp's 0600
     except BaseException:
         try:
             os.unlink(tmp)

@@ -1,0 +1,54 @@
+"""Where files go: the project folder of an unsaved graph, relative paths resolved against the
+graph's folder, and the permissions of files written atomically."""
+from __future__ import annotations
+
+import os
+
+
+def project_dir() -> str:
+    """The folder an unsaved graph's relative paths resolve against: $STUDIO_PROJECT_DIR, else
+    the user's documents folder / "Studio" (platformdirs)."""
+    env = os.environ.get("STUDIO_PROJECT_DIR")
+    if env:
+        return os.path.abspath(os.path.expanduser(env))
+    try:
+        from platformdirs import user_documents_dir
+        docs = user_documents_dir()
+    except Exception:  # noqa: BLE001 - no documents folder known: the home folder
+        docs = os.path.expanduser("~")
+    return os.path.join(docs, "Studio")
+
+
+def resolve(path: str, base_dir: str | None) -> str:
+    """``path`` made absolute: relative paths mean "next to the graph file" (``base_dir``), or
+    in the project folder for a graph never saved. ``~`` is expanded; empty stays empty."""
+    if not path:
+        return path
+    path = os.path.expanduser(path)
+    if os.path.isabs(path):
+        return os.path.normpath(path)
+    return os.path.normpath(os.path.join(base_dir or project_dir(), path))
+
+
+def umask() -> int:
+    """The process's umask (read without changing it where the OS allows)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    m = os.umask(0o022)  # not thread-safe for a moment, hence the /proc read first
+    os.umask(m)
+    return m
+
+
+def finish_atomic(tmp: str, path: str) -> None:
+    """Give a temporary file (mkstemp makes them 0600) the mode a plainly created file would
+    have, 0666 & ~umask, then rename it over ``path``. Every atomic write ends here."""
+    try:
+        os.chmod(tmp, 0o666 & ~umask())
+    except OSError:
+        pass  # a file system without modes (FAT): the rename still goes on
+    os.replace(tmp, path)
