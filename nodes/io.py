@@ -7,6 +7,7 @@ import cv2
 import numpy as np
 
 from studio.core.errors import MediaError
+from studio.core.limits import MAX_FRAME_PIXELS, check_frame_size, regular_file_problem
 from studio.core.params import Bool, Choice, Int, Path, String, Text
 from studio.core.spec import CLIP, SOURCE, In, Node, Out
 from studio.core.fileformat import graph_to_json
@@ -28,16 +29,53 @@ class LoadVideo(Node):
 
     def run(self, ctx, **_):
         clip = VideoFileClip(ctx.params.path)
+        declared = clip.declared_frames
+        if declared and declared > clip.n_frames:
+            ctx.warn(f"'{ctx.params.path}' declares {declared} frames but only {clip.n_frames} are in "
+                     f"the file (cut short or damaged?): using the {clip.n_frames} found")
         return {"video": clip, "audio": clip.audio}
 
 
+def image_size(path: str) -> tuple[int, int] | None:
+    """(width, height) from the file's header, without decoding the pixels; None when Pillow
+    does not know the format (EXR): cv2 then reads it under its own pixel limit."""
+    import warnings
+
+    from PIL import Image
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as im:  # reads the header only
+                return im.size
+    except Image.DecompressionBombError as e:
+        import re
+        m = re.search(r"\((\d+) pixels\)", str(e))
+        n = int(m.group(1)) if m else MAX_FRAME_PIXELS + 1
+        raise MediaError(f"image '{os.path.basename(path)}' is {n / 1e6:.0f} Mpx; the largest frame Studio "
+                         f"reads is {MAX_FRAME_PIXELS / 1e6:.0f} Mpx (MAX_FRAME_PIXELS)") from None
+    except Exception:  # noqa: BLE001 - not a format Pillow knows, or a broken header: cv2 decides
+        return None
+
+
 def read_image(path: str) -> np.ndarray:
-    """Any image cv2 reads -> float32 RGB [H, W, 3] in [0, 1]."""
+    """Any image cv2 reads -> float32 RGB [H, W, 3] in [0, 1]. The size in the header is checked
+    against the frame limits before any pixel is decoded (a 1 MB PNG can claim 20000x20000)."""
     if not path:
         raise MediaError("no image file chosen")
     if not os.path.exists(path):
         raise MediaError(f"image file not found: {path}")
-    img = cv2.imread(path, cv2.IMREAD_UNCHANGED)
+    why = regular_file_problem(path)
+    if why:
+        raise MediaError(f"cannot read image '{path}': {why}")
+    size = image_size(path)
+    if size is not None:
+        why = check_frame_size(size[0], size[1], f"image '{os.path.basename(path)}'")
+        if why:
+            raise MediaError(why)
+    try:
+        img = cv2.imread(path, cv2.IMREAD_UNCHANGED)
+    except cv2.error:
+        img = None  # OpenCV refuses (e.g. past its own pixel limit): say it in our words
     if img is None or img.size == 0:
         raise MediaError(f"cannot read image '{os.path.basename(path)}': corrupt or not an image")
     scale = {np.uint8: 255.0, np.uint16: 65535.0}.get(img.dtype.type, 1.0)

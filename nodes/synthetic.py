@@ -9,7 +9,7 @@ import numpy as np
 
 from studio.core.params import Bool, Choice, Float, Int, Seed
 from studio.core.spec import SOURCE, Node, Out
-from studio.core.values import Audio
+from studio.core.values import Audio, LazyAudio
 from studio.engine.clip import Clip
 
 COLORS: dict[str, tuple[float, float, float]] = {
@@ -92,28 +92,47 @@ class ShapesClip(Clip):
 
 def shapes_audio(shapes: list[dict], n_frames: int, fps: float, width: int, rate: int = 22050) -> Audio:
     """A tone per shape whose pitch rises with its x position, panned left/right, with a click
-    on every beat (two per second). Made one second at a time: no long float64 temporaries."""
+    on every beat (two per second). Lazy: any slice is computed on demand from a closed form
+    (the phase is the exact integral of the frequency), so a million-frame clip costs nothing
+    until a render asks for the few seconds it writes, and any slice equals the same samples
+    of the whole track."""
     n = int(round(n_frames / fps * rate))
-    out = np.zeros((n, 2), np.float32)
-    phases = np.zeros(len(shapes))
     nc = int(0.03 * rate)
-    click = (np.exp(-np.arange(nc) / (0.004 * rate)) * np.sin(2 * np.pi * 1500 * np.arange(nc) / rate)) * 0.5
-    for a in range(0, n, rate):
-        b = min(n, a + rate)
+    click = ((np.exp(-np.arange(nc) / (0.004 * rate)) * np.sin(2 * np.pi * 1500 * np.arange(nc) / rate))
+             * 0.5).astype(np.float32)
+    ln2 = math.log(2.0)
+    voices = []
+    for k, s in enumerate(shapes):
+        dx, _ = DIRECTIONS[s["direction"]]
+        # x(t) = frac(u0 + v t): u in "frame widths", v in widths per second
+        voices.append((220.0 * 2.0 ** (k * 0.5), s["x0"] / width, dx * s["speed"] * fps / width))
+
+    def g(w: np.ndarray) -> np.ndarray:
+        """Integral of 2 ** frac(y) dy from 0 to w."""
+        fl = np.floor(w)
+        return (fl + (np.exp2(w - fl) - 1.0)) / ln2
+
+    def render(a: int, b: int) -> np.ndarray:
+        out = np.zeros((b - a, 2), np.float32)
         t = np.arange(a, b, dtype=np.float64) / rate
-        for k, s in enumerate(shapes):
-            dx, _ = DIRECTIONS[s["direction"]]
-            x = (s["x0"] + dx * s["speed"] * t * fps) % width / width
-            freq = 220.0 * (2.0 ** (k * 0.5 + x))
-            ph = phases[k] + 2 * np.pi * np.cumsum(freq) / rate
-            phases[k] = ph[-1] % (2 * np.pi)
+        for base, u0, v in voices:
+            u = u0 + v * t
+            x = u - np.floor(u)
+            if v == 0.0:
+                ph = 2 * np.pi * base * np.exp2(x) * t
+            else:
+                ph = 2 * np.pi * base * (g(u) - g(np.float64(u0))) / v
             tone = 0.15 * np.sin(ph)
-            out[a:b, 0] += (tone * (1 - x)).astype(np.float32)
-            out[a:b, 1] += (tone * x).astype(np.float32)
-    for s0 in range(0, n, rate // 2):
-        e = min(n, s0 + nc)
-        out[s0:e] += click[:e - s0, None].astype(np.float32)
-    return Audio(out, rate)
+            out[:, 0] += (tone * (1 - x)).astype(np.float32)
+            out[:, 1] += (tone * x).astype(np.float32)
+        half = rate // 2
+        for s0 in range((a // half) * half, b, half):  # the beats that reach into [a, b)
+            lo, hi = max(a, s0), min(b, s0 + nc, n)
+            if hi > lo:
+                out[lo - a:hi - a] += click[lo - s0:hi - s0, None]
+        return out
+
+    return LazyAudio(render, n, 2, rate)
 
 
 def make_shapes(count: int, seed: int, width: int, height: int, n_frames: int, size: float,

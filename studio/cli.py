@@ -54,7 +54,10 @@ def apply_sets(graph, sets: list[str]) -> None:
             raise UnknownParamError(pname, f"'{n.label}' has no such parameter (has: "
                                            f"{', '.join(x.name for x in n.spec.params)})", node_id=n.id)
         try:
-            graph.set_param(n.id, pname, p.parse(value))
+            v = p.parse(value)
+            if p.kind == "path" and v and not os.path.isabs(os.path.expanduser(v)):
+                v = os.path.abspath(os.path.expanduser(v))  # typed on the command line: relative to here
+            graph.set_param(n.id, pname, v)
         except ParamError as e:
             raise e.for_node(n.id) from None
 
@@ -73,7 +76,9 @@ def _file_outputs(graph):
 
 
 def _point_outputs_at(graph, out: str) -> list[str]:
-    """Point the graph's file outputs at OUT; add a Save Video when there is none. Returns targets."""
+    """Point the graph's file outputs at OUT; add a Save Video when there is none. Returns targets.
+    OUT was typed on the command line, so a relative OUT means relative to the current folder."""
+    out = os.path.abspath(os.path.expanduser(out))
     outs = _file_outputs(graph)
     if len(outs) == 1:
         n, pname = outs[0]
@@ -120,11 +125,25 @@ def cmd_render(args) -> int:
     errs = [e for e in graph.validate()]
     if errs:
         raise errs[0]
+    if not targets and not _file_outputs(graph):
+        raise StudioError("the graph has no output that writes a file (Save Video, Save Image Sequence...): "
+                          "add one, or give -o OUT to render its last clip")
+    for w in graph.warnings():
+        print(f"warning: {w}", file=sys.stderr)
 
     bars: dict[str, tqdm] = {}
     quiet = args.quiet
+    titles: dict[str, str] = {}
+    written: list[tuple[str, str]] = []  # (title, absolute path)
+    skipped_outputs: list[tuple[str, str]] = []  # (title, reason)
 
     def on_event(e):
+        if isinstance(e, NodeStarted):
+            titles[e.node_id] = e.title
+        elif isinstance(e, NodeFinished) and e.written:
+            written.extend((titles.get(e.node_id, e.node_id), w) for w in e.written)
+        elif isinstance(e, NodeSkipped) and e.is_output:
+            skipped_outputs.append((e.title or e.node_id, e.reason))
         if quiet and not (isinstance(e, NodeMessage) and e.level == "warning"):
             return
         if isinstance(e, NodeStarted):
@@ -152,19 +171,59 @@ def cmd_render(args) -> int:
 
     t0 = time.perf_counter()
     ex = Executor(frame_caching=False)  # one pass: caching frames would only cost memory
-    res = ex.run(graph, targets=targets, on_event=on_event, frame_range=frames)
-    written = [n.params[p] for n, p in _file_outputs(graph) if n.id in res.outputs]
-    print(f"rendered {', '.join(written) or 'nothing to write'} in {time.perf_counter() - t0:.1f} s")
+    ex.run(graph, targets=targets, on_event=on_event, frame_range=frames)
+    for title, path in written:
+        print(f"{title} wrote {path}")
+    if skipped_outputs:
+        return _report_skipped(graph, skipped_outputs, written)
+    if not written:
+        raise StudioError("the run ended but no output wrote a file")
+    print(f"rendered {', '.join(p for _, p in written)} in {time.perf_counter() - t0:.1f} s")
     return 0
 
 
+def _report_skipped(graph, skipped: list[tuple[str, str]], written: list[tuple[str, str]]) -> int:
+    """Outputs the user asked for were not made: say which, why in full, and whether an old file
+    is still at their path (it was NOT updated). Exits non-zero: this is not a success."""
+    from studio.core.paths import resolve
+    by_title = {}
+    for n, pname in _file_outputs(graph):
+        by_title.setdefault(n.label, resolve(n.params.get(pname, ""), graph.base_dir))
+    parts = []
+    for title, reason in skipped:
+        path = by_title.get(title)
+        stale = (f"; the old file {path} is still there and was NOT updated"
+                 if path and os.path.exists(path) else "")
+        parts.append(f"'{title}' was skipped: {reason}{stale}")
+    made = f" ({len(written)} other output(s) written)" if written else ""
+    print(f"error: {len(skipped)} output(s) not written{made}: " + "; ".join(parts), file=sys.stderr)
+    return EXIT_FAILED
+
+
 def cmd_validate(args) -> int:
+    """The checks render makes before it runs anything (the graph's own, then the engine's
+    compile: groups flattened, bypasses resolved, devices), so a graph that validates renders."""
     from studio.core.fileformat import load_graph
     graph = load_graph(args.graph)
     errs = graph.validate()
+    if not errs:
+        from studio.engine.executor import Executor
+        try:
+            Executor().compile(graph)
+        except StudioError as e:
+            errs = [e]
+    for w in graph.warnings():
+        print(f"warning: {w}", file=sys.stderr)
     if errs:
-        for e in errs:
-            print(f"error: {e}", file=sys.stderr)
+        if len(errs) == 1:
+            print(f"error: {errs[0]}", file=sys.stderr)
+        else:
+            shown = errs[:50]
+            print(f"error: {len(errs)} problems:", file=sys.stderr)
+            for e in shown:
+                print(f"  - {e}", file=sys.stderr)
+            if len(errs) > len(shown):
+                print(f"  ... and {len(errs) - len(shown)} more", file=sys.stderr)
         return EXIT_FAILED
     print(f"{args.graph}: ok ({len(graph.nodes)} nodes, {len(graph.links)} links)")
     return 0
@@ -266,9 +325,19 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         print(f"error: {e}", file=sys.stderr)
         return EXIT_FAILED
+    except RecursionError:  # should not happen any more (everything is iterative): say it plainly
+        if debug:
+            traceback.print_exc()
+        print("error: the graph is nested or chained too deeply to run (RecursionError)", file=sys.stderr)
+        return EXIT_FAILED
+    except MemoryError:
+        print("error: out of memory", file=sys.stderr)
+        return EXIT_FAILED
     except Exception as e:  # noqa: BLE001
         if debug:
             traceback.print_exc()
         else:
-            print(f"error: {type(e).__name__}: {e} (run with --debug for details)", file=sys.stderr)
+            from studio.core.limits import shorten
+            msg = shorten(" ".join(str(e).split()), 300)
+            print(f"error: {type(e).__name__}: {msg} (run with --debug for details)", file=sys.stderr)
         return EXIT_FAILED

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -36,10 +36,14 @@ class Audio:
     def duration(self) -> float:
         return self.n_samples / self.rate
 
+    def slice_samples(self, a: int, b: int) -> np.ndarray:
+        """Samples [a, b) (clamped to the sound's length)."""
+        return self.samples[max(0, a):max(0, b)]
+
     def slice_seconds(self, t0: float, t1: float) -> np.ndarray:
         a = max(0, int(round(t0 * self.rate)))
         b = max(a, int(round(t1 * self.rate)))
-        return self.samples[a:b]
+        return self.slice_samples(a, b)
 
     def for_frames(self, fps: float, a: int, b: int) -> np.ndarray:
         """The samples that play under video frames [a, b) at ``fps``."""
@@ -103,3 +107,53 @@ class ModelRef:
     def summary(self) -> str:
         n = sum(p.numel() for p in self.module.parameters()) if hasattr(self.module, "parameters") else 0
         return f"{self.kind or type(self.module).__name__}: {n:,} parameters"
+
+
+class LazyAudio(Audio):
+    """Sound computed on demand: ``render(a, b)`` gives samples [a, b) as float32 [b-a, channels].
+
+    A synthetic sound track of a million frames is 11 hours of sound (7 GB as floats): slices
+    (what a render writes, chunk by chunk) are computed when asked; only ``samples`` (the whole
+    track, for nodes that need all of it) materialises it, and refuses past MAX_AUDIO_SAMPLES."""
+
+    def __init__(self, render: Callable[[int, int], np.ndarray], n_samples: int, channels: int, rate: int):
+        self._render = render
+        self._n = int(n_samples)
+        self._channels = int(channels)
+        self.rate = int(rate)
+        self._samples: np.ndarray | None = None
+        if self.rate <= 0:
+            raise ValueError(f"audio sample rate must be positive, got {self.rate}")
+
+    @property
+    def samples(self) -> np.ndarray:  # type: ignore[override]
+        if self._samples is None:
+            from .limits import MAX_AUDIO_SAMPLES
+            if self._n > MAX_AUDIO_SAMPLES:
+                raise ValueError(f"the sound is {self._n / self.rate / 3600:.1f} hours long; at most "
+                                 f"{MAX_AUDIO_SAMPLES / 48000 / 3600:.0f} hours at 48 kHz are held at once "
+                                 "(MAX_AUDIO_SAMPLES): shorten the clip")
+            self._samples = np.asarray(self._render(0, self._n), np.float32).reshape(self._n, self._channels)
+        return self._samples
+
+    @property
+    def channels(self) -> int:
+        return self._channels
+
+    @property
+    def n_samples(self) -> int:
+        return self._n
+
+    def slice_samples(self, a: int, b: int) -> np.ndarray:
+        a, b = max(0, min(a, self._n)), max(0, min(b, self._n))
+        if self._samples is not None:
+            return self._samples[a:b]
+        if b <= a:
+            return np.zeros((0, self._channels), np.float32)
+        return np.asarray(self._render(a, b), np.float32).reshape(b - a, self._channels)
+
+    def __repr__(self) -> str:
+        return f"LazyAudio({self._n} samples x {self._channels} @ {self.rate} Hz)"
+
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__

@@ -193,12 +193,21 @@ class Executor:
             for p in n.spec.inputs:
                 link = linked.get((nid, p.name))
                 src = resolve_source(link.src, link.src_port) if link is not None else None
+                why = None
                 if src is not None and src[0] in skipped:
+                    why = f"'{g.nodes[src[0]].label}', which was skipped ({skipped[src[0]]})"
                     src = None
                 if src is None and not p.optional:
                     if link is None:
                         raise MissingInputError(nid, p.name, n.label)
-                    skip_reason = f"input '{p.name}' comes from a muted or skipped node"
+                    up = g.nodes[link.src]
+                    if why is None:
+                        why = (f"'{up.label}', which is muted" if up.mode == "mute" else
+                               f"'{up.label}', which is bypassed and has nothing to pass on (no connected "
+                               f"input of its output's type, or a muted node before it)"
+                               if up.mode == "bypass" else
+                               f"'{up.label}', which is fed by nothing (a muted or bypassed node before it)")
+                    skip_reason = f"input '{p.name}' comes from {why}"
                 inputs[p.name] = src
             if skip_reason:
                 skipped[nid] = skip_reason

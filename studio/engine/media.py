@@ -12,6 +12,7 @@ from typing import Callable, Iterable
 import numpy as np
 
 from studio.core.errors import MediaError
+from studio.core.limits import check_frame_size, regular_file_problem
 from studio.core.paths import finish_atomic
 from studio.core.values import Audio
 
@@ -35,6 +36,9 @@ def _open(path: str, what: str):
         raise MediaError(f"{what} file not found: {path}")
     if os.path.isdir(path):
         raise MediaError(f"{path} is a folder, not a {what} file")
+    why = regular_file_problem(path)
+    if why:  # a FIFO would block the open forever, a device never ends
+        raise MediaError(f"cannot read {what} '{path}': {why}")
     if os.path.getsize(path) == 0:
         raise MediaError(f"{what} file is empty: {path}")
     try:
@@ -72,6 +76,10 @@ class VideoFileClip(Clip):
             w, h = s.codec_context.width, s.codec_context.height
             if not w or not h:
                 raise MediaError(f"video '{os.path.basename(path)}' has no frame size")
+            why = check_frame_size(w, h, f"video '{os.path.basename(path)}'")
+            if why:
+                raise MediaError(why)
+            self.declared_frames = int(s.frames or 0)  # what the container says; 0: unknown
             self._time_base = s.time_base
             self._has_audio = bool(c.streams.audio)
         finally:
@@ -230,7 +238,12 @@ def write_video(path: str, clip: Clip, frames: Iterable[int] | range | None = No
                 as_ = c.add_stream("aac", rate=aud.rate)
                 as_.layout = "stereo" if aud.channels >= 2 else "mono"
             a0, a1 = rng[0], rng[-1] + 1
-            samples = aud.slice_seconds(a0 / clip.fps, a1 / clip.fps) if as_ is not None else None
+            # the sound under the frames written, pulled a second at a time (a lazy track is
+            # computed only where it is written)
+            s0 = max(0, int(round(a0 / clip.fps * aud.rate))) if as_ is not None else 0
+            n_audio = (max(0, min(aud.n_samples, int(round(a1 / clip.fps * aud.rate))) - s0)
+                       if as_ is not None else 0)
+            samples = n_audio if as_ is not None else None
             nch = (2 if as_.layout.name == "stereo" else 1) if as_ is not None else 0
             a_done = 0  # samples encoded so far
 
@@ -238,10 +251,10 @@ def write_video(path: str, clip: Clip, frames: Iterable[int] | range | None = No
                 """Encode the sound up to sample n_end, one second per frame object, so sound
                 and picture interleave in the file and no whole-track copy is ever made."""
                 nonlocal a_done
-                n_end = min(n_end, samples.shape[0])
+                n_end = min(n_end, n_audio)
                 while a_done < n_end:
                     k1 = min(n_end, a_done + aud.rate)
-                    blk = samples[a_done:k1]
+                    blk = aud.slice_samples(s0 + a_done, s0 + k1)
                     blk = blk[:, :nch] if blk.shape[1] >= nch else np.repeat(blk, nch, axis=1)
                     planar = np.ascontiguousarray(np.clip(blk, -1, 1).T, dtype=np.float32)
                     fr = av.AudioFrame.from_ndarray(planar, format="fltp", layout=as_.layout.name)
@@ -283,7 +296,7 @@ def write_video(path: str, clip: Clip, frames: Iterable[int] | range | None = No
             for p in vs.encode(None):
                 c.mux(p)
             if samples is not None:
-                encode_audio_until(samples.shape[0])
+                encode_audio_until(n_audio)
                 for p in as_.encode(None):
                     c.mux(p)
         finally:
