@@ -15,6 +15,7 @@ averaged into video frame floor(k * hop / rate * fps); onset strength takes the 
 from __future__ import annotations
 
 import math
+import os
 
 import numpy as np
 import torch
@@ -260,9 +261,12 @@ def check_audio(audio: Audio) -> np.ndarray:
         raise ValueError("no audio: connect an Audio input (or a video with sound)")
     if audio.n_samples == 0:
         raise ValueError("the audio has no samples (zero length)")
-    y = audio.mono()
-    if not np.all(np.isfinite(y)):
+    if not np.isfinite(audio.samples).all():  # before mixing down: inf - inf would warn, then fail
         raise ValueError("the audio contains NaN or infinite samples")
+    with np.errstate(over="ignore"):  # float32 channels near the float limit overflow when summed
+        y = audio.samples.astype(np.float64).mean(axis=1)
+    if not np.all(np.isfinite(y)) or float(np.abs(y).max()) > 1e6:
+        raise ValueError("the audio's samples are far outside [-1, 1] (not sound data?)")
     if float(np.abs(y).max()) < 1e-6:
         raise ValueError("the audio is silent (every sample is zero): nothing to analyse")
     return y.astype(np.float32, copy=False)
@@ -376,6 +380,10 @@ class AudioEncoder(Node):
             module = module.to(ctx.device).eval()
             with torch.no_grad():
                 h = module(a["mel_db"][None].to(ctx.device))[0].cpu()
+            if not torch.isfinite(h).all():
+                raise ValueError("the CNN gives NaN or infinite features"
+                                 + (f" (are the weights in {os.path.basename(p.checkpoint)} corrupt?)"
+                                    if p.checkpoint else ""))
             data = to_video_frames(h, a["hop"], audio.rate, fps, n)
             names = [f"cnn{i}" for i in range(data.shape[1])]
             config = module.config

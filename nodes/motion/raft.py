@@ -207,9 +207,18 @@ def load_state_dict(path: str) -> dict[str, torch.Tensor]:
             from safetensors.torch import load_file
             sd = load_file(path, device="cpu")
         else:
-            sd = torch.load(path, map_location="cpu", weights_only=True)
+            import warnings
+            with warnings.catch_warnings():  # torch's pickle-protocol warning: the error below says it
+                warnings.simplefilter("ignore")
+                sd = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as e:  # noqa: BLE001 - any read failure is the file's fault
-        raise StudioError(f"cannot read RAFT checkpoint {os.path.basename(path)}: {e}") from None
+        if type(e).__name__ == "UnpicklingError" or "weights only load failed" in str(e).lower():
+            # torch's own text is many lines of advice on unpickling, which Studio never does
+            raise StudioError(f"cannot read RAFT checkpoint {os.path.basename(path)}: it holds Python objects "
+                              "besides tensors (a pickle), and Studio never unpickles; use a state dict of "
+                              "tensors (.pth) or a .safetensors file") from None
+        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        raise StudioError(f"cannot read RAFT checkpoint {os.path.basename(path)}: {first[:200]}") from None
     for key in ("state_dict", "model"):
         if isinstance(sd, dict) and isinstance(sd.get(key), dict):
             sd = sd[key]
