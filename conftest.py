@@ -4,6 +4,9 @@ import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("STUDIO_NO_AUDIO_DEVICE", "1")  # tests never touch the sound card
+if "STUDIO_PROJECT_DIR" not in os.environ:  # unsaved graphs' relative paths land here, not in ~/Documents
+    import tempfile
+    os.environ["STUDIO_PROJECT_DIR"] = tempfile.mkdtemp(prefix="studio-project-")
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import pytest  # noqa: E402
