@@ -22,8 +22,13 @@ DIRECTIONS: dict[str, tuple[float, float]] = {"left": (-1, 0), "right": (1, 0), 
 BACKGROUNDS = ("black", "grey", "gradient", "texture")
 
 
+def article(word: str) -> str:
+    """'a' or 'an' before ``word`` (by its first letter: enough for the colour and shape words)."""
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
 def caption(shapes: list[dict]) -> str:
-    parts = [f"a {s['color']} {s['shape']} moving {s['direction']}" for s in shapes]
+    parts = [f"{article(s['color'])} {s['color']} {s['shape']} moving {s['direction']}" for s in shapes]
     return " and ".join(parts)
 
 

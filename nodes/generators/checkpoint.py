@@ -29,6 +29,62 @@ ARCH_KEYS = ("family", "frames", "width", "height", "cond_dim", "base", "mults",
 COND_KEYS = ("kind", "encoder", "dim")
 
 
+# Every number a config read from a file may hold, bounded before it sizes anything (a sidecar is
+# a text file anyone can edit: 'base': 4096 would allocate gigabytes, 'timesteps': 1e9 eight).
+INT_BOUNDS = {"frames": (1, 1024), "width": (4, 4096), "height": (4, 4096), "cond_dim": (1, 65536),
+              "base": (1, 1024), "emb": (1, 4096), "timesteps": (1, 100_000), "latent_channels": (1, 1024),
+              "zdim": (1, 4096), "motion_dim": (1, 4096), "dim": (1, 65536), "size": (1, 4096),
+              "mels": (1, 1024), "mfcc": (1, 1024), "blocks": (0, 64), "in_channels": (1, 64), "heads": (1, 64),
+              "tokens": (1, 1024), "flow_base": (1, 1024), "refine_base": (1, 1024), "layers": (0, 64),
+              "mix": (1, 64), "token_dim": (1, 65536), "objects": (1, 16)}
+LIST_BOUNDS = {"mults": (1, 64, 8), "maps": (1, 65536, 4)}  # element range, most elements
+MAX_PIXELS = 1 << 26  # frames x width x height of a clip the model makes (256 frames at 512x512)
+NUMBER_LIMIT = 1e7  # any other number in a config
+
+
+def _bad(where: str, key: str, want: str, got) -> StudioError:
+    shown = repr(got) if len(repr(got)) <= 40 else repr(got)[:37] + "..."
+    kind = type(got).__name__ if not isinstance(got, str) else "text"
+    return StudioError(f"checkpoint config '{where}': '{key}' must be {want}, got {shown} ({kind})")
+
+
+def check_config(cfg, where: str, _path: str = "") -> None:
+    """Refuse a config whose numbers are not numbers or out of bounds, naming the file and field.
+    Runs before anything is built from it."""
+    if not isinstance(cfg, dict):
+        raise StudioError(f"checkpoint config '{where}': {'config' if not _path else repr(_path)} must be an "
+                          f"object, got {type(cfg).__name__}")
+    for k, v in cfg.items():
+        key = f"{_path}.{k}" if _path else str(k)
+        if isinstance(v, dict):
+            check_config(v, where, key)
+        elif k in INT_BOUNDS:
+            lo, hi = INT_BOUNDS[k]
+            if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
+                raise _bad(where, key, f"a whole number from {lo} to {hi}", v)
+        elif k in LIST_BOUNDS:
+            lo, hi, most = LIST_BOUNDS[k]
+            if not isinstance(v, list) or not 1 <= len(v) <= most or \
+                    any(isinstance(x, bool) or not isinstance(x, int) or not lo <= x <= hi for x in v):
+                raise _bad(where, key, f"a list of 1 to {most} whole numbers from {lo} to {hi}", v)
+        elif isinstance(v, (int, float)) and not isinstance(v, bool):
+            if not (abs(v) <= NUMBER_LIMIT):  # also NaN
+                raise _bad(where, key, f"a number of at most {NUMBER_LIMIT:g} in size", v)
+        elif isinstance(v, list):
+            for x in v:
+                if isinstance(x, (int, float)) and not isinstance(x, bool) and not abs(x) <= NUMBER_LIMIT:
+                    raise _bad(where, key, f"a list of numbers of at most {NUMBER_LIMIT:g} in size", v)
+    if not _path:
+        for k in ("family", "frames", "width", "height", "cond_dim"):
+            if k not in cfg:
+                raise StudioError(f"checkpoint config '{where}' has no '{k}' in its 'config'")
+        if cfg["frames"] * cfg["width"] * cfg["height"] > MAX_PIXELS:
+            raise StudioError(f"checkpoint config '{where}': {cfg['frames']} frames of {cfg['width']}x"
+                              f"{cfg['height']} is more than the {MAX_PIXELS:,} pixels per clip allowed")
+        if not isinstance(cfg.get("conditioning") or {}, dict):
+            raise _bad(where, "conditioning", "an object", cfg["conditioning"])
+
+
 class CheckpointMismatchError(StudioError):
     def __init__(self, path: str, diffs: list[str]):
         super().__init__(f"checkpoint '{os.path.basename(path)}' does not match: " + "; ".join(diffs))
@@ -123,7 +179,9 @@ def save_checkpoint(path: str, model, ema=None, opts: dict | None = None, gen: t
     meta = {"format": FORMAT, "version": VERSION, "config": model.config, "step": int(step),
             "history": history or [], "train": train or {}, "optimizers": opt_meta}
     # weights first, then the JSON: a reader never sees a config newer than its weights
-    _atomic_write(path, lambda p: save_file(tensors, p, metadata={"format": FORMAT, "step": str(step)}))
+    # the weights carry their own architecture: a sidecar edited to claim another size is caught
+    arch = json.dumps({k: model.config[k] for k in ARCH_KEYS if k in model.config})
+    _atomic_write(path, lambda p: save_file(tensors, p, metadata={"format": FORMAT, "step": str(step), "arch": arch}))
     _atomic_write(json_path(path), lambda p: open(p, "w", encoding="utf-8").write(json.dumps(meta, indent=1)))
 
 
@@ -140,9 +198,41 @@ def read_meta(path: str) -> dict:
             meta = json.load(fh)
     except (OSError, ValueError) as e:
         raise StudioError(f"checkpoint config '{os.path.basename(jp)}' is unreadable: {e}") from None
-    if meta.get("format") != FORMAT:
-        raise StudioError(f"'{os.path.basename(jp)}' is not a Studio generator checkpoint config")
+    name = os.path.basename(jp)
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        raise StudioError(f"'{name}' is not a Studio generator checkpoint config")
+    if "config" not in meta:
+        raise StudioError(f"checkpoint config '{name}' has no 'config' field (the network's architecture): "
+                          "the file is damaged or not from a Train Generator node")
+    check_config(meta["config"], name)
+    step = meta.get("step", 0)
+    if isinstance(step, bool) or not isinstance(step, int) or not 0 <= step <= 10**9:
+        raise _bad(name, "step", "a whole number from 0 to 1000000000", step)
+    for k, typ in (("history", list), ("train", dict), ("optimizers", dict)):
+        if k in meta and not isinstance(meta[k], typ):
+            raise _bad(name, k, "a list" if typ is list else "an object", meta[k])
     return meta
+
+
+def _check_against_weights(path: str, cfg: dict) -> None:
+    """The sidecar's architecture against the one the weights were saved with (in the
+    safetensors header, read without loading the tensors)."""
+    from safetensors import safe_open
+    try:
+        with safe_open(path, framework="pt") as f:
+            md = f.metadata() or {}
+    except Exception as e:  # noqa: BLE001 - safetensors raises its own types
+        raise StudioError(f"checkpoint '{os.path.basename(path)}' is corrupt or not safetensors: {e}") from None
+    if "arch" not in md:
+        return  # written before the header carried it: the tensor shapes are checked below
+    try:
+        arch = json.loads(md["arch"])
+    except ValueError:
+        raise StudioError(f"checkpoint '{os.path.basename(path)}' has a damaged header") from None
+    diffs = [f"{k}: the config beside it says {cfg.get(k)!r}, the weights were trained with {v!r}"
+             for k, v in arch.items() if cfg.get(k) != v]
+    if diffs:
+        raise CheckpointMismatchError(path, diffs)
 
 
 def load_checkpoint(path: str, expect: dict | None = None, device: torch.device | str = "cpu") -> dict:
@@ -150,38 +240,73 @@ def load_checkpoint(path: str, expect: dict | None = None, device: torch.device 
     must match, else :class:`CheckpointMismatchError` lists every difference."""
     meta = read_meta(path)
     cfg = meta["config"]
+    _check_against_weights(path, cfg)
     if expect:
         diffs = config_diffs(cfg, expect)
         if diffs:
             raise CheckpointMismatchError(path, diffs)
+    name = os.path.basename(path)
+    shapes = _header_shapes(path)
+    # the shapes first, on a network without storage (nothing allocated yet)
+    with torch.device("meta"):
+        skeleton = _build(cfg, path)
+    want = {k: tuple(v.shape) for k, v in skeleton.state_dict().items()}
+    del skeleton
+    for prefix in ("model.", "ema."):
+        have = {k[len(prefix):]: v for k, v in shapes.items() if k.startswith(prefix)}
+        if prefix == "ema." and not have:
+            continue  # no EMA saved: the raw weights stand in
+        _compare_shapes(path, have, want)
     try:
         tensors = load_file(path, device="cpu")
     except Exception as e:  # noqa: BLE001 - safetensors raises its own types
-        raise StudioError(f"checkpoint '{os.path.basename(path)}' is corrupt or not safetensors: {e}") from None
-    model = build_model(cfg)
+        raise StudioError(f"checkpoint '{name}' is corrupt or not safetensors: {e}") from None
+    model = _build(cfg, path)
     ema = copy.deepcopy(model)
     for prefix, m in (("model.", model), ("ema.", ema)):
         sd = {k[len(prefix):]: v for k, v in tensors.items() if k.startswith(prefix)}
         if prefix == "ema." and not sd:
             sd = {k[6:]: v for k, v in tensors.items() if k.startswith("model.")}
-        want = m.state_dict()
-        missing = sorted(set(want) - set(sd))
-        extra = sorted(set(sd) - set(want))
-        bad = [k for k in want if k in sd and tuple(sd[k].shape) != tuple(want[k].shape)]
-        if missing or extra or bad:
-            parts = []
-            if missing:
-                parts.append(f"missing {len(missing)} tensors (e.g. {missing[0]})")
-            if extra:
-                parts.append(f"{len(extra)} unexpected tensors (e.g. {extra[0]})")
-            if bad:
-                parts.append(f"{len(bad)} tensors of another shape (e.g. {bad[0]}: "
-                             f"{tuple(sd[bad[0]].shape)} vs {tuple(want[bad[0]].shape)})")
-            raise CheckpointMismatchError(path, parts)
         m.load_state_dict(sd)
     model.to(device)
     ema.to(device).eval()
     return {"model": model, "ema": ema, "meta": meta, "tensors": tensors}
+
+
+def _header_shapes(path: str) -> dict[str, tuple]:
+    from safetensors import safe_open
+    try:
+        with safe_open(path, framework="pt") as f:
+            return {k: tuple(f.get_slice(k).get_shape()) for k in f.keys()}
+    except Exception as e:  # noqa: BLE001 - safetensors raises its own types
+        raise StudioError(f"checkpoint '{os.path.basename(path)}' is corrupt or not safetensors: {e}") from None
+
+
+def _build(cfg: dict, path: str):
+    try:
+        return build_model(cfg)
+    except StudioError:
+        raise
+    except (ValueError, KeyError, TypeError) as e:
+        what = f"no '{e.args[0]}'" if isinstance(e, KeyError) else str(e)
+        raise StudioError(f"checkpoint config '{os.path.basename(json_path(path))}' cannot build a network: "
+                          f"{what}") from None
+
+
+def _compare_shapes(path: str, have: dict, want: dict) -> None:
+    missing = sorted(set(want) - set(have))
+    extra = sorted(set(have) - set(want))
+    bad = [k for k in want if k in have and tuple(have[k]) != tuple(want[k])]
+    if missing or extra or bad:
+        parts = []
+        if missing:
+            parts.append(f"missing {len(missing)} tensors (e.g. {missing[0]})")
+        if extra:
+            parts.append(f"{len(extra)} unexpected tensors (e.g. {extra[0]})")
+        if bad:
+            parts.append(f"{len(bad)} tensors of another shape (e.g. {bad[0]}: "
+                         f"{tuple(have[bad[0]])} vs {tuple(want[bad[0]])})")
+        raise CheckpointMismatchError(path, parts)
 
 
 def restore_training(ck: dict, opts: dict, gen: torch.Generator | None) -> None:
@@ -196,6 +321,8 @@ def restore_training(ck: dict, opts: dict, gen: torch.Generator | None) -> None:
 def model_ref(ema, meta_or_config: dict, path: str | None = None) -> ModelRef:
     cfg = meta_or_config.get("config", meta_or_config)
     info = {**cfg}
+    if "config" in meta_or_config and "step" in meta_or_config:
+        info["trained_steps"] = int(meta_or_config["step"])
     if path:
         info["checkpoint"] = os.path.abspath(path)
     return ModelRef(ema.eval(), info, kind=f"video {cfg['family']}")
@@ -232,8 +359,7 @@ class LoadCheckpoint(Node):
         m = ck["ema"] if p.use_ema else ck["model"].eval()
         meta = ck["meta"]
         ref = model_ref(m, meta, p.path)
-        info = (f"{ref.summary()}, step {meta['step']}, {meta['config']['frames']} frames "
-                f"{meta['config']['width']}x{meta['config']['height']}, conditioning "
-                f"{meta['config']['conditioning']['kind']} ({meta['config']['conditioning']['encoder']}, "
-                f"{meta['config']['cond_dim']}-d)")
+        c, cc = meta["config"], meta["config"].get("conditioning") or {}
+        info = (f"{ref.summary()}, step {meta['step']}, {c['frames']} frames {c['width']}x{c['height']}, "
+                f"conditioning {cc.get('kind')} ({cc.get('encoder')}, {c['cond_dim']}-d)")
         return {"model": ref, "info": info}

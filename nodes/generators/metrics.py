@@ -188,4 +188,5 @@ class Metrics(Node):
                     out["prompt_match"] = float(np.mean(checks))
                     lines.append(f"matches the prompt on {sum(checks)} of {len(checks)}")
         out["report"] = "\n".join(lines)
+        ctx.info(out["report"])
         return out

@@ -71,12 +71,14 @@ class Sample(Node):
     category = "Generate"
     timing = CLIP
     inputs = (In("model", "Model"),
-              In("features", "Features", optional=True, help="conditioning; else the prompt is encoded the "
-                                                            "way the model was trained"),
+              In("features", "Features", optional=True, help="conditioning; overrides the prompt parameter (the "
+                                                            "prompt is encoded the way the model was trained "
+                                                            "only when nothing is connected here)"),
               In("image", "Image", optional=True, help="audio+image models: the still the clip starts from "
                                                       "(the one its features were made from)"))
     outputs = (Out("video", "Video"), Out("variations", "Video"), Out("prompt", "Text"))
-    params = (Text("prompt", "a red circle moving left", help="used when no features are connected"),
+    params = (Text("prompt", "a red circle moving left",
+                   help="used only when no features are connected (connected features override it)"),
               Seed("seed", 0),
               Int("steps", 25, min=1, max=1000, help="denoising steps (diffusion)"),
               Float("guidance", 2.0, min=0.0, max=30.0, help="classifier-free guidance scale (diffusion)"),
@@ -87,6 +89,8 @@ class Sample(Node):
         if not isinstance(model, ModelRef) or not hasattr(model.module, "sample"):
             raise StudioError("the model input is not a trained generator")
         cfg = model.config
+        if cfg.get("trained_steps") == 0:
+            raise StudioError("the model has not been trained (0 steps): its weights are random; train it first")
         still = None
         if getattr(model.module, "needs_image", False):
             if image is None or features is None:
@@ -106,11 +110,16 @@ class Sample(Node):
             prompt = p.prompt if not isinstance(features, Features) else (features.extras.get("prompt") or p.prompt)
             if still is not None:  # made from a still and a sound: no prompt to report
                 prompt = (features.extras.get("prompt") or "") if isinstance(features, Features) else ""
+            if p.prompt.strip() and p.prompt.strip() != (prompt or "").strip():
+                used = f"'{prompt}'" if prompt else "the connected features (no prompt text)"
+                ctx.warn(f"its own prompt '{p.prompt}' is not used: the features input overrides it; "
+                         f"sampling {used}")
         else:
             if not p.prompt.strip():
                 raise StudioError("no prompt and no features: type a prompt or connect features")
             cond = encode_with(cfg["conditioning"], [p.prompt]).expand(p.variations, -1)
             prompt = p.prompt
+        ctx.info(f"sampling '{prompt}'" if prompt else "sampling from the connected features")
 
         def progress(k, n, x):
             prev = filmstrip(to_frames(x[:1])[0]) if (k == n or k % max(1, n // 5) == 0) else None

@@ -66,6 +66,12 @@ class TrainResult:
     history: list = field(default_factory=list)
     seconds: float = 0.0
     resumed_from: int = 0
+    stopped_by_budget: bool = False  # the time budget ended training before ``steps``
+    prep_seconds: float = 0.0  # preparing the data (decoding, optical flow, text features): not budgeted
+
+    @property
+    def final_loss(self) -> float:
+        return float(self.history[-1][1]) if self.history else float("nan")
 
 
 def _noop_progress(step, total, **kw):
@@ -181,7 +187,17 @@ def train(model_or_config, dataset: VideoDataset, settings: TrainSettings, devic
         history = list(ck["meta"].get("history", []))
         prior_seconds = float(ck["meta"].get("train", {}).get("seconds", 0.0))
 
+    t_prep = time.perf_counter()
+    # max_minutes is the training time in all, across resumes; preparing the data (decoding the
+    # clips, measuring their flow, encoding captions) is not training and is not counted
+    done = start >= s.steps or (s.max_minutes > 0 and prior_seconds >= s.max_minutes * 60.0)
+    # a finished checkpoint (re-running a graph whose training is done) needs no data
+    data = None if (fixed_batch is not None or done) else _Data(dataset, model, device, check, s)
+    val = None
+    if data is not None and dataset.indices("val") and hasattr(model, "losses"):
+        val = _Data(dataset, model, device, check, s, split="val")
     t0 = time.perf_counter()
+    prep_seconds = t0 - t_prep
 
     def save(step):
         if s.checkpoint:
@@ -189,20 +205,15 @@ def train(model_or_config, dataset: VideoDataset, settings: TrainSettings, devic
                     "seconds": round(prior_seconds + time.perf_counter() - t0, 3)}
             save_checkpoint(s.checkpoint, model, ema, opts, gen, step, history[-2000:], meta)
 
-    # max_minutes is the training time in all, across resumes
     deadline = t0 + s.max_minutes * 60.0 - prior_seconds if s.max_minutes > 0 else None
-    done = start >= s.steps or (deadline is not None and deadline <= t0)
-    # a finished checkpoint (re-running a graph whose training is done) needs no data
-    data = None if (fixed_batch is not None or done) else _Data(dataset, model, device, check, s)
-    val = None
-    if data is not None and dataset.indices("val") and hasattr(model, "losses"):
-        val = _Data(dataset, model, device, check, s, split="val")
+    stopped = False
     step = start
     amp = s.amp and device.type == "cuda"
     try:
         while step < s.steps:
             check()
             if deadline is not None and time.perf_counter() >= deadline:
+                stopped = True
                 break
             b = fixed_batch if fixed_batch is not None else data.batch(s.batch, gen)
             logs = model.train_step(b, opts, gen, amp)
@@ -223,7 +234,8 @@ def train(model_or_config, dataset: VideoDataset, settings: TrainSettings, devic
     if not done:
         save(step)
     model.eval()
-    return TrainResult(model, ema, step, history, time.perf_counter() - t0, start)
+    stopped = stopped or (done and start < s.steps)
+    return TrainResult(model, ema, step, history, time.perf_counter() - t0, start, stopped, prep_seconds)
 
 
 @torch.no_grad()
@@ -275,6 +287,32 @@ def latent_spec(vae, dataset: VideoDataset, family: str, motion: str, cond: dict
     return {"config": keep, "scale": float(1.0 / max(1e-6, float(mu.std())))}
 
 
+def step_progress(ctx) -> Callable:
+    """The trainer's progress as the node's: its first event says the count is of optimiser steps."""
+    first = [True]
+
+    def progress(step, total, preview=None, **values):
+        msg = "training: progress counts optimiser steps" if first[0] else None
+        first[0] = False
+        ctx.progress(step, total, preview=preview, message=msg, **values)
+    return progress
+
+
+def report_training(ctx, res: TrainResult, s: TrainSettings) -> None:
+    """Say how training ended: the step reached and the final loss always; a warning when the time
+    budget cut it short; an error when no step was ever trained (untrained weights are no model)."""
+    if res.step == 0:
+        raise StudioError(f"trained 0 steps: the time budget (max_minutes {s.max_minutes:g}) was spent before the "
+                          f"first step (preparing the data took {res.prep_seconds:.1f} s, not counted): raise "
+                          "max_minutes, or turn resume off to start again")
+    loss = res.final_loss
+    ctx.info(f"trained steps {res.resumed_from}..{res.step} of {s.steps} in {res.seconds:.1f} s "
+             f"(+ {res.prep_seconds:.1f} s preparing the data, not counted in the budget); final loss {loss:.4f}")
+    if res.stopped_by_budget:
+        ctx.warn(f"stopped by its time budget ({s.max_minutes:g} min) at step {res.step} of {s.steps}; "
+                 f"final loss {loss:.4f}")
+
+
 class Train(Node):
     """Train a video generator on a captioned dataset: a video VAE, a spatio-temporal GAN or
     video diffusion, conditioned on text features of the captions, or (conditioning 'audio+image')
@@ -313,7 +351,8 @@ class Train(Node):
               Float("motion_weight", 0.0, min=0.0, max=100.0, help="vae/gan: weight of the optical-flow motion loss"),
               Float("content_weight", 0.0, min=0.0, max=100.0, help="gan: weight of the L1 content loss"),
               Float("max_minutes", 0.0, min=0.0, max=100_000.0,
-                    help="training time in all, across resumes (0: no limit); raise it to train on"),
+                    help="training time in all, across resumes (0: no limit; preparing the data is not counted); "
+                         "raise it to train on"),
               Seed("seed", 0))
 
     def run(self, ctx, dataset, vae=None, image_encoder=None):
@@ -334,14 +373,13 @@ class Train(Node):
                           checkpoint_every=p.checkpoint_every, checkpoint=p.checkpoint, resume=p.resume, seed=ctx.seed,
                           max_minutes=p.max_minutes)
 
-        def progress(step, total, preview=None, **values):
-            ctx.progress(step, total, preview=preview, **values)
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(s.seed)
             net = build_model(cfg)
         if vae is not None:
             net.vae.load_state_dict(vae.module.state_dict())
-        res = train(net, dataset, s, ctx.device, progress, ctx.check_cancelled)
+        res = train(net, dataset, s, ctx.device, step_progress(ctx), ctx.check_cancelled)
+        report_training(ctx, res, s)
         ref = model_ref(res.ema, res.model.config, p.checkpoint or None)
         ref.config["trained_steps"] = res.step
         g = ctx.torch_generator(device="cpu")
@@ -370,10 +408,8 @@ class Train(Node):
             torch.manual_seed(s.seed)
             net = build_model(cfg)
         net.image_encoder.load_state_dict(enc.state_dict())
-
-        def progress(step, total, preview=None, **values):
-            ctx.progress(step, total, preview=preview, **values)
-        res = train(net, dataset, s, ctx.device, progress, ctx.check_cancelled)
+        res = train(net, dataset, s, ctx.device, step_progress(ctx), ctx.check_cancelled)
+        report_training(ctx, res, s)
         ref = model_ref(res.ema, res.model.config, p.checkpoint or None)
         ref.config["trained_steps"] = res.step
         i0 = dataset.indices("train")[:1]
