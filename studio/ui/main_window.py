@@ -27,6 +27,7 @@ from .document import Document
 from .groups import GroupDialog, GroupEditor
 from .palette import NodePalette
 from .properties import PropertiesPanel
+from .run_feedback import ERROR_STYLE, RunFeedback
 from .templates import TemplateBrowser
 from .worker import RunController
 
@@ -84,7 +85,7 @@ def read_graph_file(path: str, registry=None) -> Graph:
     return parse_graph_text(text, registry, source=path)
 
 
-class MainWindow(QMainWindow):
+class MainWindow(QMainWindow, RunFeedback):
     run_finished = Signal(object, object)  # RunResult | None, exception | None (after the thread stopped)
 
     def __init__(self, settings: QSettings | None = None, data_dir: str | None = None, registry=None,
@@ -131,7 +132,7 @@ class MainWindow(QMainWindow):
             self.preview.message.connect(self._on_preview_message)
         self.runner.event.connect(self._on_engine_event)
         if self.training is not None:
-            self.training.trainingStarted.connect(lambda *_: (self.training_dock.show(), self.training_dock.raise_()))
+            self.training.trainingStarted.connect(lambda *_: self.show_training_dock())
         self.runner.finished.connect(self._on_run_finished)
 
         self.autosave_timer = QTimer(self)
@@ -318,6 +319,7 @@ class MainWindow(QMainWindow):
 
     def _build_status(self) -> None:
         sb = self.statusBar()
+        self._build_run_label()
         self.node_label = QLabel("", self)
         self.device_label = QLabel("", self)
         self.mem_label = QLabel("", self)
@@ -387,6 +389,7 @@ class MainWindow(QMainWindow):
         text = message.replace("&", "&amp;").replace("<", "&lt;")
         self.log_view.appendHtml(f"<span style='color:#777'>{stamp}</span> "
                                  + (f"<span style='color:{colour}'>{text}</span>" if colour else text))
+        self._log_follow()  # the newest line stays in view
         if level in ("error", "warn"):
             self.statusBar().showMessage(message, 8000)
 
@@ -735,6 +738,7 @@ class MainWindow(QMainWindow):
     def _add_from_palette(self, type_id: str) -> None:
         c = self.canvas.viewer.mapToScene(self.canvas.viewer.viewport().rect().center())
         self.canvas.add_node_at(type_id, (c.x(), c.y()))
+        self.canvas.focus()  # Delete/M/B act on the new node
 
     def _on_replaced(self) -> None:
         self._outputs.clear()
@@ -788,15 +792,20 @@ class MainWindow(QMainWindow):
                 frame_range = self.preview.in_out()
             except Exception:  # noqa: BLE001
                 frame_range = None
+        self._full_run, self._not_run = targets is None, {}
+        if targets is None:  # F5: the outputs and the side branches that can run
+            targets, self._not_run = self.default_targets()
         try:
             plan = self.runner.executor.compile(g.copy(), targets)
             self._signatures = {s.node.id: s.signature for s in plan.steps}
         except StudioError as e:
             self.log(str(e), "error")
+            self.set_run_result(f"✗ {e}", ERROR_STYLE)
             if e.node_id and e.node_id in g.nodes:
                 self.canvas.set_failed(e.node_id, str(e))
             return False
         self.canvas.clear_run_state()
+        self._start_training_dock(plan)
         self._run_started = time.perf_counter()
         self.runner.start(g, targets=targets, frame_range=frame_range)
         self.run_action.setEnabled(False)
@@ -828,48 +837,6 @@ class MainWindow(QMainWindow):
         self.runner.executor.cache.clear()
         self.runner.executor.frame_cache.clear()
         self.log("caches cleared")
-
-    def _on_engine_event(self, e) -> None:
-        if self.training is not None:
-            self.training.on_event(e)
-        if isinstance(e, ev.RunStarted):
-            self.log(f"run started on {e.device}: {len(e.nodes)} node(s)")
-        elif isinstance(e, ev.NodeStarted):
-            self._current_node = e.title
-            self.canvas.set_running(e.node_id)
-            self._update_status()
-        elif isinstance(e, ev.NodeProgress):
-            if e.message:
-                self.log(f"{e.node_id}: {e.message}")
-            else:
-                self.canvas.set_progress(e.node_id, e.step, e.total)
-            if self.preview is not None:
-                try:
-                    self.preview.on_progress(e)
-                except Exception:  # noqa: BLE001
-                    pass
-        elif isinstance(e, ev.NodeFinished):
-            self.canvas.set_finished(e.node_id, e.seconds, e.cached)
-            self._outputs[e.node_id] = e.outputs
-            inst = self.doc.graph.nodes.get(e.node_id)
-            label = inst.label if inst else e.node_id
-            self.log(f"{label} ({e.node_id}): " + ("cached" if e.cached else f"{e.seconds:.3f} s"))
-            if e.node_id in self.canvas.selected_ids():
-                self.show_result(e.node_id)
-        elif isinstance(e, ev.NodeSkipped):
-            self.canvas.set_skipped(e.node_id, e.reason)
-            self.log(f"{e.node_id} skipped: {e.reason}")
-        elif isinstance(e, ev.NodeFailed):
-            cause = getattr(e.error, "cause", None)
-            self.canvas.set_failed(e.node_id, str(e.error), str(cause) if cause is not None else None)
-            self.log(str(e.error), "error")
-        elif isinstance(e, ev.RunFinished):
-            if e.ok:
-                self.log(f"run finished in {e.seconds:.2f} s: {len(e.executed)} ran, {len(e.cached)} cached", "ok")
-            elif e.cancelled:
-                self.log(f"run stopped after {e.seconds:.2f} s", "warn")
-            elif e.error is not None and not isinstance(e.error, StudioError):
-                self.log(f"run failed: {e.error}", "error")
 
     def _on_run_finished(self, result, error) -> None:
         self._current_node = ""
