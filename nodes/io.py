@@ -108,7 +108,7 @@ class SaveVideo(Node):
     params = (Path("path", "out.mp4", mode="save", filters="MP4 video (*.mp4)", help="where to write"),
               Int("crf", 18, min=0, max=51, help="quality: lower is better, 18 is visually lossless"),
               Choice("preset", "medium", choices=("ultrafast", "veryfast", "fast", "medium", "slow"),
-                     help="encoder speed against file size"),
+                     label="Encoder preset", help="encoder speed against file size"),
               Bool("embed_graph", True, help="store the graph in the file's metadata"))
 
     def run(self, ctx, video, audio=None):

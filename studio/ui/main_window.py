@@ -26,6 +26,7 @@ from .canvas import Canvas
 from .document import Document
 from .groups import GroupDialog, GroupEditor
 from .palette import NodePalette
+from .project_paths import absolutise_inputs, graph_folder, in_templates
 from .properties import PropertiesPanel
 from .run_feedback import ERROR_STYLE, RunFeedback
 from .templates import TemplateBrowser
@@ -448,13 +449,15 @@ class MainWindow(QMainWindow, RunFeedback):
             dlg.deleteLater()
 
     def open_template(self, path: str) -> bool:
-        """A template as a new untitled document. Its ``base_dir`` stays the templates' folder,
-        so its relative media paths resolve; saving it elsewhere rebases them (rebase_paths)."""
+        """A template as a new untitled document: its media paths are made absolute and its
+        ``base_dir`` is None, so what it writes (outputs, checkpoints) goes to the project folder,
+        wherever the app was started from."""
         try:
             g = read_graph_file(path, self.registry)
         except StudioError as e:
             self.log(str(e), "error")
             return False
+        absolutise_inputs(g)  # media found where they are; outputs go to the project folder
         self._set_graph(g, None)
         title = (g.ui.get("template") or {}).get("title") or os.path.basename(path)
         self.log(f"new graph from the template '{title}' (untitled: Save As to keep it; F5 runs it)", "ok")
@@ -573,6 +576,8 @@ class MainWindow(QMainWindow, RunFeedback):
     def open_path(self, path: str, ask: bool = True) -> bool:
         if ask and not self.maybe_save():
             return False
+        if path.lower().endswith(".json") and in_templates(path):  # a shipped template: untitled
+            return self.open_template(path)
         try:
             g = read_graph_file(path, self.registry)
         except StudioError as e:
@@ -593,13 +598,12 @@ class MainWindow(QMainWindow, RunFeedback):
         self.doc.set_graph(g, path)
 
     def save(self) -> bool:
-        if not self.doc.path:
+        if not self.doc.path or in_templates(self.doc.path):
             return self.save_as()
         return self._save_to(self.doc.path)
 
     def save_as(self) -> bool:
-        path, _ = QFileDialog.getSaveFileName(self, "Save graph as", self.doc.path or self._last_dir(),
-                                              "Studio graph (*.json)")
+        path = self.ask_save_path(self.save_as_start())
         if not path:
             return False
         if not path.lower().endswith(".json"):
@@ -609,7 +613,26 @@ class MainWindow(QMainWindow, RunFeedback):
     def _sync_ui_into_graph(self) -> None:
         """Nothing to copy any more: backdrops and notes live in ``graph.ui`` (edited by commands)."""
 
+    def save_as_start(self) -> str:
+        """Where Save As opens: the graph's folder or the project folder, never the templates'."""
+        name = os.path.basename(self.doc.path) if self.doc.path else "untitled.json"
+        return os.path.join(graph_folder(self.doc.graph, self.doc.path), name)
+
+    def ask_save_path(self, start: str) -> str:
+        """The Save As dialog (tests replace this)."""
+        try:  # the project folder may not exist yet: the dialog opens in it all the same
+            os.makedirs(os.path.dirname(start), exist_ok=True)
+        except OSError:
+            pass
+        path, _ = QFileDialog.getSaveFileName(self, "Save graph as", start, "Studio graph (*.json)")
+        return path
+
     def _save_to(self, path: str) -> bool:
+        if in_templates(path):
+            self.log(f"cannot save '{os.path.basename(path)}' in the shipped templates folder "
+                     f"({os.path.dirname(os.path.abspath(path))}): templates stay as shipped; "
+                     "Save As in another folder", "error")
+            return False
         self._sync_ui_into_graph()
         moved = rebase_paths(self.doc.graph, os.path.dirname(os.path.abspath(path)))
         if moved and self.properties.node_id is not None:
@@ -628,7 +651,7 @@ class MainWindow(QMainWindow, RunFeedback):
 
     def _last_dir(self) -> str:
         recent = self.recent_files()
-        return os.path.dirname(recent[0]) if recent else os.getcwd()
+        return os.path.dirname(recent[0]) if recent else graph_folder(self.doc.graph, self.doc.path)
 
     def recent_files(self) -> list[str]:
         v = self.settings.value("recent_files", [])
