@@ -131,6 +131,8 @@ class MainWindow(QMainWindow, RunFeedback):
         self._show_after_run: str | None = None
         if self.preview is not None and hasattr(self.preview, "message"):
             self.preview.message.connect(self._on_preview_message)
+        if self.preview is not None and hasattr(self.preview, "inOutChanged"):
+            self.preview.inOutChanged.connect(self._in_out_to_graph)
         self.runner.event.connect(self._on_engine_event)
         if self.training is not None:
             self.training.trainingStarted.connect(lambda *_: self.show_training_dock())
@@ -771,9 +773,30 @@ class MainWindow(QMainWindow, RunFeedback):
         self._settings_to_toolbar(self.doc.graph.settings)
         if self.preview is not None:
             self.preview.clear()
+            self._in_out_from_graph()
         self._update_title()
         self.canvas.fit_all()
         QTimer.singleShot(0, self.canvas.fit_all)
+
+    def _in_out_to_graph(self, *_) -> None:
+        """The timeline's in/out points are part of the graph (``ui.timeline``), saved with it."""
+        if self.preview is None or not hasattr(self.preview, "in_out_points"):
+            return
+        pts = self.preview.in_out_points()
+        if pts.get("in") is None and pts.get("out") is None:
+            self.doc.graph.ui.pop("timeline", None)
+        else:
+            self.doc.graph.ui["timeline"] = pts
+
+    def _in_out_from_graph(self) -> None:
+        if self.preview is None or not hasattr(self.preview, "set_in_out_points"):
+            return
+        t = self.doc.graph.ui.get("timeline")
+        t = t if isinstance(t, dict) else {}
+
+        def point(v):
+            return int(v) if isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0 else None
+        self.preview.set_in_out_points(point(t.get("in")), point(t.get("out")))
 
     def _on_model_event(self, event: str, payload: dict) -> None:
         if event == "node_removed":

@@ -229,3 +229,38 @@ def test_labels_readable_muted_overlay_and_one_preset_row(qtbot, win):
     labels = [form.itemAt(i, role).widget().text() for i in range(form.rowCount())
               if form.itemAt(i, role) is not None and form.itemAt(i, role).widget()]
     assert labels.count("Preset") == 1 and "Encoder preset" in labels
+
+
+def test_play_icon_in_out_shading_and_in_out_saved_with_the_graph(qtbot, win, tmp_path):
+    pv = win.preview
+    assert pv.play_button.text() == "" and not pv.play_button.icon().isNull()
+    play_key = pv.play_button.icon().cacheKey()
+    pv._on_playing(True)
+    assert not pv.play_button.icon().isNull() and pv.play_button.icon().cacheKey() != play_key
+    pv._on_playing(False)
+    a, b, c = chain(win, tmp_path)
+    win.doc.set_param(a, "frames", 12)
+    run(qtbot, win)
+    win.canvas.select([a])
+    tl = pv.timeline
+    assert tl.n_frames == 12
+    tl.set_current(3)
+    qtbot.keyClick(tl, Qt.Key_I)
+    tl.set_current(8)
+    qtbot.keyClick(tl, Qt.Key_O)
+    assert win.preview.in_out() == (3, 9)
+    img = tl.grab().toImage()
+    y = tl.RULER_H - 2
+    inside, outside = img.pixelColor(int(tl.x_of(6)), y), img.pixelColor(int(tl.x_of(10) + 2), y)
+    assert inside.red() > outside.red() + 40 and inside.red() > inside.blue() + 40  # a yellow band
+    path = str(tmp_path / "io.json")
+    assert win._save_to(path)
+    import json
+    assert json.load(open(path))["ui"]["timeline"] == {"in": 3, "out": 9}
+    win.new_graph()
+    assert win.preview.in_out() is None
+    assert win.open_path(path, ask=False)
+    assert tl.in_point == 3 and tl.out_point == 9
+    run(qtbot, win)
+    win.canvas.select([a])
+    assert win.preview.in_out() == (3, 9)
