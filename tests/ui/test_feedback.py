@@ -264,3 +264,23 @@ def test_play_icon_in_out_shading_and_in_out_saved_with_the_graph(qtbot, win, tm
     run(qtbot, win)
     win.canvas.select([a])
     assert win.preview.in_out() == (3, 9)
+
+
+# -- 7. the music visualiser's output carries its sound ---------------------------------------
+def test_music_visualiser_output_plays_with_sound(qtbot, win, tmp_path):
+    assert win.open_template(str(TEMPLATES_DIR / "music_visualiser.json"))
+    g = win.doc.graph
+    for n in g.nodes.values():
+        if n.type_id.startswith("procedural."):
+            win.doc.set_param(n.id, "frames", 6)
+            win.doc.set_param(n.id, "width", 64)
+            win.doc.set_param(n.id, "height", 48)
+        elif n.type_id == "encode.audio":
+            win.doc.set_param(n.id, "frames", 6)
+    save = next(n.id for n in g.nodes.values() if n.type_id == "io.save_video")
+    win.doc.set_param(save, "path", str(tmp_path / "vis.mp4"))
+    result, error = run(qtbot, win)
+    assert error is None, error
+    assert result.outputs[save]["video"].audio is not None
+    win.canvas.select([save])
+    assert win.preview.timeline.has_audio  # the waveform, not "no sound"
