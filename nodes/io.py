@@ -11,6 +11,7 @@ from studio.core.limits import MAX_FRAME_PIXELS, check_frame_size, regular_file_
 from studio.core.params import Bool, Choice, Int, Path, String, Text
 from studio.core.spec import CLIP, SOURCE, In, Node, Out
 from studio.core.fileformat import graph_to_json
+from studio.engine.clip import Clip
 from studio.engine.media import VideoFileClip, load_audio, write_video
 
 VIDEO_FILTER = "Video (*.mp4 *.mov *.mkv *.avi *.webm *.m4v *.gif)"
@@ -146,7 +147,7 @@ class SaveVideo(Node):
     params = (Path("path", "out.mp4", mode="save", filters="MP4 video (*.mp4)", help="where to write"),
               Int("crf", 18, min=0, max=51, help="quality: lower is better, 18 is visually lossless"),
               Choice("preset", "medium", choices=("ultrafast", "veryfast", "fast", "medium", "slow"),
-                     help="encoder speed against file size"),
+                     label="Encoder preset", help="encoder speed against file size"),
               Bool("embed_graph", True, help="store the graph in the file's metadata"))
 
     def run(self, ctx, video, audio=None):
@@ -162,7 +163,26 @@ class SaveVideo(Node):
         write_video(p.path, video, rng, audio=audio if audio is not None else video.audio, graph_json=gj,
                     crf=p.crf, preset=p.preset, on_chunk=on_chunk, check=ctx.check_cancelled,
                     producer=producer)
+        if audio is not None and audio is not video.audio:
+            return _WithSound(video, audio)  # the output is what the file holds: its picture and sound
         return video
+
+
+class _WithSound(Clip):
+    """A clip's frames (pulled lazily from it) with the sound that was muxed beside them: Save
+    Video's output plays in the viewer with the audio its file has (issue 15: the music
+    visualiser showed 'no sound' because the sound came in on the separate audio input)."""
+
+    def __init__(self, src: Clip, audio):
+        super().__init__(src.n_frames, src.fps, src.width, src.height, src.channels, audio)
+        self.src = src
+        self.producer = src.producer
+
+    def _frame(self, i: int) -> np.ndarray:
+        return self.src.frame(i)
+
+    def _chunk(self, a: int, b: int) -> np.ndarray:
+        return self.src.chunk(a, b)
 
 
 class SaveImages(Node):

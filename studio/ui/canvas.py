@@ -21,6 +21,7 @@ from NodeGraphQt import BackdropNode, BaseNode, NodeGraph
 from NodeGraphQt.qgraphics.node_abstract import AbstractNodeItem
 from NodeGraphQt.qgraphics.node_backdrop import BackdropNodeItem
 from NodeGraphQt.qgraphics.pipe import LivePipeItem, PipeItem
+from NodeGraphQt.qgraphics.port import PortItem
 from NodeGraphQt.widgets.viewer import NodeViewer
 from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QCursor, QFont, QFontMetrics, QPainter, QPainterPathStroker, QPen
@@ -133,8 +134,15 @@ def note_height(text: str, width: float = NOTE_WIDTH) -> float:
     return float(max(40, r.height() + 16))
 
 
+STATUS_PX = 11      # status text under a node: readable at 100 % zoom (issue 15)
+STATUS_LINES = 2    # a skip reason or an error wraps to two lines, then elides (full text in the tooltip)
+WARN_COLOR = QColor(230, 180, 80)
+NOT_RUN_COLOR = QColor(150, 150, 150)
+
+
 class StatusItem(QGraphicsItem):
-    """Under a node: a progress bar while it runs, then its time, 'cached' or its error."""
+    """Under a node: a progress bar while it runs, then its time, 'cached' or its error. Long
+    text (a skip reason) wraps to two lines and elides; the tooltip carries it in full."""
 
     def __init__(self, parent):
         super().__init__(parent)
@@ -143,18 +151,50 @@ class StatusItem(QGraphicsItem):
         self.progress: float | None = None
         self.setZValue(parent.zValue() + 1)
         self.setAcceptedMouseButtons(Qt.NoButton)
+        self.setAcceptHoverEvents(True)  # for the tooltip
+
+    @staticmethod
+    def font() -> QFont:
+        f = QFont()
+        f.setPixelSize(STATUS_PX)
+        return f
+
+    def text_width(self) -> float:
+        return max(180.0, self.parentItem().boundingRect().width() * 1.5)
 
     def boundingRect(self):  # noqa: N802 - Qt's name
-        w = max(60.0, self.parentItem().boundingRect().width())
-        return QRectF(0, 0, w, 30)
+        w = max(60.0, self.parentItem().boundingRect().width(), self.text_width())
+        return QRectF(0, 0, w, 10 + STATUS_LINES * (STATUS_PX + 4))
+
+    def lines(self) -> list[str]:
+        """The text as drawn: word-wrapped to the item's width, at most two lines, the last elided."""
+        if not self.text:
+            return []
+        fm = QFontMetrics(self.font())
+        width = int(self.text_width())
+        words, lines, cur = self.text.split(), [], ""
+        for i, w in enumerate(words):
+            trial = (cur + " " + w).strip()
+            if fm.horizontalAdvance(trial) <= width or not cur:
+                cur = trial
+                continue
+            lines.append(cur)
+            cur = w
+            if len(lines) == STATUS_LINES - 1:
+                cur = " ".join(words[i:])
+                break
+        lines.append(cur)
+        return [fm.elidedText(l, Qt.ElideRight, width) for l in lines[:STATUS_LINES]]
 
     def set(self, text: str | None = None, color: QColor | None = None, progress: float | None | str = "keep"):
         if text is not None:
             self.text = text
+            self.setToolTip(text if len(text) > 30 else "")
         if color is not None:
             self.color = color
         if progress != "keep":
             self.progress = progress
+        self.prepareGeometryChange()
         self.update()
 
     def paint(self, painter: QPainter, option, widget=None):
@@ -168,11 +208,12 @@ class StatusItem(QGraphicsItem):
             painter.drawRoundedRect(QRectF(0, y, r.width() * max(0.0, min(1.0, self.progress)), 6), 2, 2)
             y += 8
         if self.text:
-            f = QFont()
-            f.setPointSizeF(7.5)
-            painter.setFont(f)
+            painter.setFont(self.font())
             painter.setPen(QPen(self.color))
-            painter.drawText(QRectF(0, y, r.width() * 2, 16), Qt.AlignLeft | Qt.AlignVCenter, self.text)
+            for line in self.lines():
+                painter.drawText(QRectF(0, y, self.text_width() + 4, STATUS_PX + 4),
+                                 Qt.AlignLeft | Qt.AlignVCenter, line)
+                y += STATUS_PX + 3
 
 
 class StudioViewer(NodeViewer):
@@ -187,6 +228,18 @@ class StudioViewer(NodeViewer):
 
     def _validate_reject_connection(self, from_port, to_port):
         return False
+
+    def apply_live_connection(self, event):  # noqa: D401 - NodeGraphQt's hook
+        """NodeGraphQt snaps a refused wire back silently: say why in the status bar and log."""
+        reason = None
+        start = getattr(self, "_start_port", None)
+        if self._LIVE_PIPE.isVisible() and start is not None:
+            end = next((i for i in self.scene().items(event.scenePos()) if isinstance(i, PortItem)), None)
+            if end is not None and end is not start and end is not getattr(self, "_detached_port", None):
+                reason = self._canvas.refusal_reason(start, end)
+        super().apply_live_connection(event)
+        if reason:
+            self._canvas.message.emit("connection refused: " + reason)
 
     def contextMenuEvent(self, event):  # noqa: N802 - Qt's name
         """Our menu, shown with ``popup`` (never a blocking ``exec``) so tests can drive it."""
@@ -256,6 +309,63 @@ class StudioNodeGraph(NodeGraph):
         self._canvas.user_renamed(node_id, name)
 
 
+COMMON_CATEGORIES = ("Output", "Input")  # ties go to the nodes a pipeline starts or ends with
+_USAGE: dict[str, int] | None = None
+
+
+def template_usage() -> dict[str, int]:
+    """How often each node type appears in the shipped templates (read once): a measure of how
+    common a node is, so search ties rank Save Video (in every template) before Save Flow."""
+    global _USAGE
+    if _USAGE is None:
+        import glob
+        import os
+        _USAGE = {}
+        folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "assets", "graphs")
+        for f in glob.glob(os.path.join(folder, "*.json")):
+            try:
+                with open(f, encoding="utf-8") as fh:
+                    for n in json.load(fh).get("nodes", []):
+                        t = n.get("type") if isinstance(n, dict) else None
+                        if isinstance(t, str):
+                            _USAGE[t] = _USAGE.get(t, 0) + 1
+            except (OSError, ValueError, AttributeError):
+                continue
+    return _USAGE
+
+
+def rank_specs(specs: list[NodeSpec], text: str) -> list[NodeSpec]:
+    """Node types matching ``text``, most relevant first: a title starting with the query, then a
+    title word starting with it, then the query inside the title, then in the id, category or help
+    (every word must match somewhere). Among equals, output and input nodes come first, then titles
+    alphabetically: "save" gives Save Video before Save Flow."""
+    words = text.lower().split()
+    if not words:
+        return sorted(specs, key=lambda s: (s.category.lower(), s.title.lower()))
+    q = " ".join(words)
+    usage = template_usage()
+    scored = []
+    for s in specs:
+        title = s.title.lower()
+        hay = f"{title} {s.id} {s.category} {s.help}".lower()
+        if not all(w in hay for w in words):
+            continue
+        twords = re.split(r"[^a-z0-9]+", title)
+        if title.startswith(q):
+            rank = 0
+        elif all(any(t.startswith(w) for t in twords) for w in words):
+            rank = 1
+        elif all(w in title for w in words):
+            rank = 2
+        elif all(w in f"{title} {s.id} {s.category}".lower() for w in words):
+            rank = 3
+        else:
+            rank = 4
+        common = 0 if (getattr(s, "is_output", False) or s.category in COMMON_CATEGORIES) else 1
+        scored.append((rank, common, -usage.get(s.id, 0), title, s))
+    return [t[-1] for t in sorted(scored, key=lambda t: t[:4])]
+
+
 class NodeSearchPopup(QFrame):
     """Tab: a search field and a list of node types; Enter adds the first (or chosen) match."""
     chosen = Signal(str, QPointF)
@@ -294,15 +404,12 @@ class NodeSearchPopup(QFrame):
         self.field.setFocus()
 
     def _filter(self, text: str) -> None:
-        words = text.lower().split()
         self.list.clear()
-        for s in self.specs:
-            hay = f"{s.title} {s.id} {s.category}".lower()
-            if all(w in hay for w in words):
-                it = QListWidgetItem(f"{s.title}  ·  {s.category}")
-                it.setData(Qt.UserRole, s.id)
-                it.setToolTip(s.help)
-                self.list.addItem(it)
+        for s in rank_specs(self.specs, text):
+            it = QListWidgetItem(f"{s.title}  ·  {s.category}")
+            it.setData(Qt.UserRole, s.id)
+            it.setToolTip(s.help)
+            self.list.addItem(it)
         if self.list.count():
             self.list.setCurrentRow(0)
 
@@ -356,7 +463,7 @@ class Canvas(QObject):
         self.graph.node_selected.connect(lambda *_: self.selection_changed.emit(self.selected_ids()))
         self.search = NodeSearchPopup([s for s in doc.graph.registry.specs() if s.id != "studio.group"],
                                       self.viewer)
-        self.search.chosen.connect(lambda t, p: self.add_node_at(t, (p.x(), p.y())))
+        self.search.chosen.connect(self._add_from_search)
         self.viewer.installEventFilter(self)
         doc.changed.connect(self._on_model)
         doc.positions_changed.connect(self._on_positions)
@@ -415,6 +522,25 @@ class Canvas(QObject):
         if to is None or ti is None:
             return True  # a placeholder: the model decides
         return can_connect(to, ti)
+
+    def refusal_reason(self, a, b) -> str | None:
+        """Why wiring port item ``a`` to ``b`` is refused (naming nodes by title), or None."""
+        if a.port_type == b.port_type:
+            return f"both ends are {'inputs' if a.port_type == 'in' else 'outputs'}: drag from an output to an input"
+        out_p, in_p = (a, b) if a.port_type == "out" else (b, a)
+        src, dst = self._by_view.get(out_p.node.id), self._by_view.get(in_p.node.id)
+        g = self.doc.graph
+        if src is None or dst is None or src not in g.nodes or dst not in g.nodes:
+            return None
+        st, dt = g.nodes[src].label, g.nodes[dst].label
+        if src == dst:
+            return f"'{st}' cannot feed itself"
+        to, ti = self._port_type(out_p), self._port_type(in_p)
+        if to is not None and ti is not None and not can_connect(to, ti):
+            return f"'{st}' {out_p.name} gives {to}, but '{dt}' {in_p.name} takes {ti}"
+        if src in g.downstream(dst):
+            return f"it would make a loop: '{st}' already depends on '{dt}'"
+        return None
 
     # -- building the view ----------------------------------------------------------------------
     def rebuild(self) -> None:
@@ -603,6 +729,8 @@ class Canvas(QObject):
                 ng.add_input(p, color=(160, 60, 60))
             for p in sorted({l.src_port for l in self.doc.graph.links if l.src == nid}):
                 ng.add_output(p, color=(160, 60, 60))
+        if getattr(ng.view, "_x_item", None) is not None:
+            ng.view._x_item.text = "MUTED"  # NodeGraphQt's overlay says 'DISABLED'; Studio calls it mute
         ng.view.draw_node()
         self._by_model[nid] = ng
         self._by_view[ng.id] = nid
@@ -740,9 +868,32 @@ class Canvas(QObject):
         self._run_state[nid] = {"text": "⚠ " + _short(short or message, 60), "error": message}
         self._refresh_look(nid)
 
-    def set_skipped(self, nid: str, reason: str) -> None:
-        self._run_state[nid] = {"text": "skipped: " + _short(reason, 40)}
+    def set_skipped(self, nid: str, reason: str, is_output: bool = False) -> None:
+        """Skipped, with the reason in full (wrapped under the node, whole in its tooltip); amber
+        when the node is an output: a file the user asked for was not made."""
+        self._run_state[nid] = {"text": "skipped: " + " ".join(str(reason).split()), "reason": reason,
+                                "color": WARN_COLOR if is_output else NOT_RUN_COLOR}
         self._refresh_look(nid)
+
+    def set_cost(self, nid: str, seconds: float, frames: int) -> None:
+        """The time spent pulling frames through the node's lazy clip (``NodeCost``), which
+        replaces the '<1 ms' it took to build the clip."""
+        st = self._run_state.get(nid)
+        if st is None or st.get("error") or st.get("running"):
+            return
+        st["text"] = _fmt_seconds(seconds) + (f" · {frames} frames" if frames else "")
+        st["cost"] = seconds
+        self._refresh_look(nid)
+
+    def set_not_run(self, nid: str, hint: str) -> None:
+        """A node the run did not reach (a side branch that could not run): says how to run it."""
+        if nid in self._run_state:
+            return
+        self._run_state[nid] = {"text": hint, "reason": hint, "color": NOT_RUN_COLOR, "not_run": True}
+        self._refresh_look(nid)
+
+    def run_state(self, nid: str) -> dict:
+        return dict(self._run_state.get(nid, {}))
 
     def stop_running(self) -> None:
         for nid, st in list(self._run_state.items()):
@@ -777,7 +928,7 @@ class Canvas(QObject):
             text = ("muted" if inst.mode == "mute" else "bypassed") + (" · " + text if text else "")
         if inst.error and not st.get("error"):
             text = "⚠ " + _short(inst.error, 48)
-        color = ERROR_COLOR if error else (CACHED_COLOR if st.get("cached") else TEXT_COLOR)
+        color = ERROR_COLOR if error else (CACHED_COLOR if st.get("cached") else st.get("color", TEXT_COLOR))
         item = self._status.get(nid)
         if item is not None:
             item.setPos(0, ng.view.boundingRect().height() + 1)
@@ -787,6 +938,8 @@ class Canvas(QObject):
             tip += "<br>" + inst.spec.help
         if error:
             tip += f"<br><span style='color:#ff6e6e'>{_html(error)}</span>"
+        elif st.get("reason"):
+            tip += f"<br><span style='color:#e6b450'>{_html(st['reason'])}</span>"
         ng.view.setToolTip(tip)
         ng.view.update()
 
@@ -1009,6 +1162,14 @@ class Canvas(QObject):
         inst = self.doc.graph.nodes[mid]
         default = inst.spec.title if inst.spec else inst.type_id
         self.doc.set_title(mid, None if name == default else name)
+
+    def _add_from_search(self, type_id: str, p: QPointF) -> None:
+        self.add_node_at(type_id, (p.x(), p.y()))
+        self.focus()
+
+    def focus(self) -> None:
+        """Keyboard focus back on the canvas (after Tab-adding a node), so Delete/M/B act on it."""
+        self.viewer.setFocus(Qt.OtherFocusReason)
 
     def open_search(self) -> None:
         vp = self.viewer.mapFromGlobal(QCursor.pos())

@@ -26,7 +26,9 @@ from .canvas import Canvas
 from .document import Document
 from .groups import GroupDialog, GroupEditor
 from .palette import NodePalette
+from .project_paths import absolutise_inputs, graph_folder, in_templates
 from .properties import PropertiesPanel
+from .run_feedback import ERROR_STYLE, RunFeedback
 from .templates import TemplateBrowser
 from .worker import RunController
 
@@ -84,7 +86,7 @@ def read_graph_file(path: str, registry=None) -> Graph:
     return parse_graph_text(text, registry, source=path)
 
 
-class MainWindow(QMainWindow):
+class MainWindow(QMainWindow, RunFeedback):
     run_finished = Signal(object, object)  # RunResult | None, exception | None (after the thread stopped)
 
     def __init__(self, settings: QSettings | None = None, data_dir: str | None = None, registry=None,
@@ -129,9 +131,11 @@ class MainWindow(QMainWindow):
         self._show_after_run: str | None = None
         if self.preview is not None and hasattr(self.preview, "message"):
             self.preview.message.connect(self._on_preview_message)
+        if self.preview is not None and hasattr(self.preview, "inOutChanged"):
+            self.preview.inOutChanged.connect(self._in_out_to_graph)
         self.runner.event.connect(self._on_engine_event)
         if self.training is not None:
-            self.training.trainingStarted.connect(lambda *_: (self.training_dock.show(), self.training_dock.raise_()))
+            self.training.trainingStarted.connect(lambda *_: self.show_training_dock())
         self.runner.finished.connect(self._on_run_finished)
 
         self.autosave_timer = QTimer(self)
@@ -318,6 +322,7 @@ class MainWindow(QMainWindow):
 
     def _build_status(self) -> None:
         sb = self.statusBar()
+        self._build_run_label()
         self.node_label = QLabel("", self)
         self.device_label = QLabel("", self)
         self.mem_label = QLabel("", self)
@@ -387,6 +392,7 @@ class MainWindow(QMainWindow):
         text = message.replace("&", "&amp;").replace("<", "&lt;")
         self.log_view.appendHtml(f"<span style='color:#777'>{stamp}</span> "
                                  + (f"<span style='color:{colour}'>{text}</span>" if colour else text))
+        self._log_follow()  # the newest line stays in view
         if level in ("error", "warn"):
             self.statusBar().showMessage(message, 8000)
 
@@ -445,13 +451,15 @@ class MainWindow(QMainWindow):
             dlg.deleteLater()
 
     def open_template(self, path: str) -> bool:
-        """A template as a new untitled document. Its ``base_dir`` stays the templates' folder,
-        so its relative media paths resolve; saving it elsewhere rebases them (rebase_paths)."""
+        """A template as a new untitled document: its media paths are made absolute and its
+        ``base_dir`` is None, so what it writes (outputs, checkpoints) goes to the project folder,
+        wherever the app was started from."""
         try:
             g = read_graph_file(path, self.registry)
         except StudioError as e:
             self.log(str(e), "error")
             return False
+        absolutise_inputs(g)  # media found where they are; outputs go to the project folder
         self._set_graph(g, None)
         title = (g.ui.get("template") or {}).get("title") or os.path.basename(path)
         self.log(f"new graph from the template '{title}' (untitled: Save As to keep it; F5 runs it)", "ok")
@@ -570,6 +578,8 @@ class MainWindow(QMainWindow):
     def open_path(self, path: str, ask: bool = True) -> bool:
         if ask and not self.maybe_save():
             return False
+        if path.lower().endswith(".json") and in_templates(path):  # a shipped template: untitled
+            return self.open_template(path)
         try:
             g = read_graph_file(path, self.registry)
         except StudioError as e:
@@ -590,13 +600,12 @@ class MainWindow(QMainWindow):
         self.doc.set_graph(g, path)
 
     def save(self) -> bool:
-        if not self.doc.path:
+        if not self.doc.path or in_templates(self.doc.path):
             return self.save_as()
         return self._save_to(self.doc.path)
 
     def save_as(self) -> bool:
-        path, _ = QFileDialog.getSaveFileName(self, "Save graph as", self.doc.path or self._last_dir(),
-                                              "Studio graph (*.json)")
+        path = self.ask_save_path(self.save_as_start())
         if not path:
             return False
         if not path.lower().endswith(".json"):
@@ -606,7 +615,26 @@ class MainWindow(QMainWindow):
     def _sync_ui_into_graph(self) -> None:
         """Nothing to copy any more: backdrops and notes live in ``graph.ui`` (edited by commands)."""
 
+    def save_as_start(self) -> str:
+        """Where Save As opens: the graph's folder or the project folder, never the templates'."""
+        name = os.path.basename(self.doc.path) if self.doc.path else "untitled.json"
+        return os.path.join(graph_folder(self.doc.graph, self.doc.path), name)
+
+    def ask_save_path(self, start: str) -> str:
+        """The Save As dialog (tests replace this)."""
+        try:  # the project folder may not exist yet: the dialog opens in it all the same
+            os.makedirs(os.path.dirname(start), exist_ok=True)
+        except OSError:
+            pass
+        path, _ = QFileDialog.getSaveFileName(self, "Save graph as", start, "Studio graph (*.json)")
+        return path
+
     def _save_to(self, path: str) -> bool:
+        if in_templates(path):
+            self.log(f"cannot save '{os.path.basename(path)}' in the shipped templates folder "
+                     f"({os.path.dirname(os.path.abspath(path))}): templates stay as shipped; "
+                     "Save As in another folder", "error")
+            return False
         self._sync_ui_into_graph()
         moved = rebase_paths(self.doc.graph, os.path.dirname(os.path.abspath(path)))
         if moved and self.properties.node_id is not None:
@@ -625,7 +653,7 @@ class MainWindow(QMainWindow):
 
     def _last_dir(self) -> str:
         recent = self.recent_files()
-        return os.path.dirname(recent[0]) if recent else os.getcwd()
+        return os.path.dirname(recent[0]) if recent else graph_folder(self.doc.graph, self.doc.path)
 
     def recent_files(self) -> list[str]:
         v = self.settings.value("recent_files", [])
@@ -735,6 +763,7 @@ class MainWindow(QMainWindow):
     def _add_from_palette(self, type_id: str) -> None:
         c = self.canvas.viewer.mapToScene(self.canvas.viewer.viewport().rect().center())
         self.canvas.add_node_at(type_id, (c.x(), c.y()))
+        self.canvas.focus()  # Delete/M/B act on the new node
 
     def _on_replaced(self) -> None:
         self._outputs.clear()
@@ -744,9 +773,30 @@ class MainWindow(QMainWindow):
         self._settings_to_toolbar(self.doc.graph.settings)
         if self.preview is not None:
             self.preview.clear()
+            self._in_out_from_graph()
         self._update_title()
         self.canvas.fit_all()
         QTimer.singleShot(0, self.canvas.fit_all)
+
+    def _in_out_to_graph(self, *_) -> None:
+        """The timeline's in/out points are part of the graph (``ui.timeline``), saved with it."""
+        if self.preview is None or not hasattr(self.preview, "in_out_points"):
+            return
+        pts = self.preview.in_out_points()
+        if pts.get("in") is None and pts.get("out") is None:
+            self.doc.graph.ui.pop("timeline", None)
+        else:
+            self.doc.graph.ui["timeline"] = pts
+
+    def _in_out_from_graph(self) -> None:
+        if self.preview is None or not hasattr(self.preview, "set_in_out_points"):
+            return
+        t = self.doc.graph.ui.get("timeline")
+        t = t if isinstance(t, dict) else {}
+
+        def point(v):
+            return int(v) if isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0 else None
+        self.preview.set_in_out_points(point(t.get("in")), point(t.get("out")))
 
     def _on_model_event(self, event: str, payload: dict) -> None:
         if event == "node_removed":
@@ -788,15 +838,20 @@ class MainWindow(QMainWindow):
                 frame_range = self.preview.in_out()
             except Exception:  # noqa: BLE001
                 frame_range = None
+        self._full_run, self._not_run = targets is None, {}
+        if targets is None:  # F5: the outputs and the side branches that can run
+            targets, self._not_run = self.default_targets()
         try:
             plan = self.runner.executor.compile(g.copy(), targets)
             self._signatures = {s.node.id: s.signature for s in plan.steps}
         except StudioError as e:
             self.log(str(e), "error")
+            self.set_run_result(f"✗ {e}", ERROR_STYLE)
             if e.node_id and e.node_id in g.nodes:
                 self.canvas.set_failed(e.node_id, str(e))
             return False
         self.canvas.clear_run_state()
+        self._start_training_dock(plan)
         self._run_started = time.perf_counter()
         self.runner.start(g, targets=targets, frame_range=frame_range)
         self.run_action.setEnabled(False)
@@ -828,48 +883,6 @@ class MainWindow(QMainWindow):
         self.runner.executor.cache.clear()
         self.runner.executor.frame_cache.clear()
         self.log("caches cleared")
-
-    def _on_engine_event(self, e) -> None:
-        if self.training is not None:
-            self.training.on_event(e)
-        if isinstance(e, ev.RunStarted):
-            self.log(f"run started on {e.device}: {len(e.nodes)} node(s)")
-        elif isinstance(e, ev.NodeStarted):
-            self._current_node = e.title
-            self.canvas.set_running(e.node_id)
-            self._update_status()
-        elif isinstance(e, ev.NodeProgress):
-            if e.message:
-                self.log(f"{e.node_id}: {e.message}")
-            else:
-                self.canvas.set_progress(e.node_id, e.step, e.total)
-            if self.preview is not None:
-                try:
-                    self.preview.on_progress(e)
-                except Exception:  # noqa: BLE001
-                    pass
-        elif isinstance(e, ev.NodeFinished):
-            self.canvas.set_finished(e.node_id, e.seconds, e.cached)
-            self._outputs[e.node_id] = e.outputs
-            inst = self.doc.graph.nodes.get(e.node_id)
-            label = inst.label if inst else e.node_id
-            self.log(f"{label} ({e.node_id}): " + ("cached" if e.cached else f"{e.seconds:.3f} s"))
-            if e.node_id in self.canvas.selected_ids():
-                self.show_result(e.node_id)
-        elif isinstance(e, ev.NodeSkipped):
-            self.canvas.set_skipped(e.node_id, e.reason)
-            self.log(f"{e.node_id} skipped: {e.reason}")
-        elif isinstance(e, ev.NodeFailed):
-            cause = getattr(e.error, "cause", None)
-            self.canvas.set_failed(e.node_id, str(e.error), str(cause) if cause is not None else None)
-            self.log(str(e.error), "error")
-        elif isinstance(e, ev.RunFinished):
-            if e.ok:
-                self.log(f"run finished in {e.seconds:.2f} s: {len(e.executed)} ran, {len(e.cached)} cached", "ok")
-            elif e.cancelled:
-                self.log(f"run stopped after {e.seconds:.2f} s", "warn")
-            elif e.error is not None and not isinstance(e.error, StudioError):
-                self.log(f"run failed: {e.error}", "error")
 
     def _on_run_finished(self, result, error) -> None:
         self._current_node = ""

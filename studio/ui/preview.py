@@ -30,7 +30,7 @@ from typing import Any, Callable
 
 import numpy as np
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QStyle, QToolButton, QVBoxLayout, QWidget
 
 from studio.core.values import Audio, Features, Keypoints, Latent, ModelRef
 from studio.engine.cache import CachedClip, FrameCache
@@ -330,7 +330,8 @@ class PreviewArea(QObject):
         lay.setSpacing(0)
         bar = QHBoxLayout()
         bar.setContentsMargins(4, 2, 4, 2)
-        self.play_button = self._tool("▶", "play / pause (Space)", lambda: self.toggle_play())
+        self.play_button = self._tool("", "play / pause (Space)", lambda: self.toggle_play())
+        self._set_play_icon(False)
         self.loop_button = self._tool("Loop", "loop between the in and out points", self._set_loop, True)
         self.loop_button.setChecked(True)
         self.mute_button = self._tool("Mute", "play without sound", self._set_mute, True)
@@ -509,6 +510,13 @@ class PreviewArea(QObject):
     def in_out(self) -> tuple[int, int] | None:
         return self.timeline.in_out()
 
+    def in_out_points(self) -> dict:
+        """The in and out points as set (either may be None), for the graph file."""
+        return {"in": self.timeline.in_point, "out": self.timeline.out_point}
+
+    def set_in_out_points(self, in_point: int | None, out_point: int | None) -> None:
+        self.timeline.set_points(in_point, out_point)
+
     # -- audio features on the timeline -----------------------------------------------------
     def _update_audio_strip(self, value: Any) -> None:
         """Fill the timeline's audio-features strip for ``value`` (see the module docstring)."""
@@ -661,8 +669,15 @@ class PreviewArea(QObject):
                 clip, gen = self.clip, self._gen
                 self.fetcher.request_low([(gen, "prefetch", j, clip.frame) for j in nxt])
 
+    def _set_play_icon(self, playing: bool) -> None:
+        """The style's own media icons: a '⏸' glyph is missing from many fonts (an empty box)."""
+        sp = QStyle.SP_MediaPause if playing else QStyle.SP_MediaPlay
+        self.play_button.setIcon(self.play_button.style().standardIcon(sp))
+        self.play_button.setProperty("playing", playing)
+        self.play_button.setAccessibleName("pause" if playing else "play")
+
     def _on_playing(self, playing: bool) -> None:
-        self.play_button.setText("⏸" if playing else "▶")
+        self._set_play_icon(playing)
         if playing and self.player.speed != 1.0:
             self.info_label.setText(f"{self.player.speed:+g}x (muted)")
         elif playing and not self.player.audio_is_clock and self.player.audio is not None and not self.player.muted:

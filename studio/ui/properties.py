@@ -4,6 +4,7 @@ Each edit is a command on the document's undo stack (one history with the canvas
 follows the model's ``param_changed`` events, so undo/redo update the widgets too."""
 from __future__ import annotations
 
+import os
 import random
 from typing import Any, Callable
 
@@ -194,9 +195,19 @@ class PathEditor(StringEditor):
         self.button.clicked.connect(self.browse)
         self.lay.addWidget(self.button)
 
+    base_dir = staticmethod(os.getcwd)  # the panel sets: the graph's folder (or the project folder)
+
     def browse(self):
         p = self.param
-        start = self.edit.text()
+        from .project_paths import resolve_for_dialog
+        start = resolve_for_dialog(self.edit.text(), self.base_dir())
+        path = self.ask_path(p, start)
+        if path:
+            self.edit.setText(path)
+            self._safe_commit(path)
+
+    def ask_path(self, p, start: str) -> str:
+        """The file dialog (tests replace this)."""
         if p.mode == "dir":
             path = QFileDialog.getExistingDirectory(self, p.title, start)
         elif p.mode == "save":
@@ -204,9 +215,7 @@ class PathEditor(StringEditor):
         else:
             path, _ = QFileDialog.getOpenFileName(self, p.title, start, p.filters + ";;All files (*)"
                                                   if p.filters else "")
-        if path:
-            self.edit.setText(path)
-            self._safe_commit(path)
+        return path
 
 
 class ColorEditor(ParamEditor):
@@ -294,11 +303,18 @@ class PropertiesPanel(QWidget):
             for p in spec.params:
                 ed = editor_for(p, lambda v, name=p.name: self._commit(name, v), self.body)
                 ed.set_value(inst.params.get(p.name, p.default))
+                if isinstance(ed, PathEditor):
+                    ed.base_dir = self.graph_folder
                 lbl = QLabel(p.title, self.body)
                 lbl.setToolTip(p.help)
                 self.form.addRow(lbl, ed)
                 self.editors[p.name] = ed
         self.scroll.setWidget(self.body)
+
+    def graph_folder(self) -> str:
+        """Where the file pickers open: the graph's folder, else the project folder."""
+        from .project_paths import graph_folder
+        return graph_folder(self.doc.graph, self.doc.path)
 
     # -- presets ------------------------------------------------------------------------------
     def _build_presets(self, inst) -> None:

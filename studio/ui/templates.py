@@ -1,8 +1,9 @@
 """File > New from Template: a dialog listing the ready pipelines in ``assets/graphs``.
 
 A template is a graph file whose ``ui.template`` is ``{"title", "description"}``; its thumbnail is
-the PNG of the same name beside it. Choosing one opens it as a new untitled document whose
-``base_dir`` still points at the templates' folder, so its relative media paths resolve."""
+the PNG of the same name beside it. Choosing one opens it as a new untitled document: its media
+paths are made absolute and its ``base_dir`` is None, so its outputs go to the project folder
+(see project_paths.py)."""
 from __future__ import annotations
 
 import glob

@@ -109,10 +109,11 @@ class Timeline(QWidget):
         self.live = set()
         self.thumbs = {}
         self._last_wanted = []
-        if self.in_point is not None and self.in_point >= self.n_frames:
-            self.in_point = None
-        if self.out_point is not None and self.out_point > self.n_frames:
-            self.out_point = None
+        if self.n_frames:  # no clip yet: points restored from a graph wait for one
+            if self.in_point is not None and self.in_point >= self.n_frames:
+                self.in_point = None
+            if self.out_point is not None and self.out_point > self.n_frames:
+                self.out_point = None
         self.set_audio(audio)
         self.set_audio_features(None)
         self.update()
@@ -225,6 +226,15 @@ class Timeline(QWidget):
         self.out_point = None if i is None else int(i)
         if self.in_point is not None and self.out_point is not None and self.out_point <= self.in_point:
             self.in_point = None
+        self.update()
+        self.inOutChanged.emit(self.in_out())
+
+    def set_points(self, in_point: int | None, out_point: int | None) -> None:
+        """Both points at once (restored from a saved graph), kept even before a clip is shown."""
+        self.in_point = None if in_point is None else max(0, int(in_point))
+        self.out_point = None if out_point is None else max(1, int(out_point))
+        if self.in_point is not None and self.out_point is not None and self.out_point <= self.in_point:
+            self.out_point = None
         self.update()
         self.inOutChanged.emit(self.in_out())
 
@@ -372,7 +382,13 @@ class Timeline(QWidget):
         else:
             p.setPen(QColor(90, 90, 96))
             p.drawText(QRectF(6, y_wave, W, wave_h), Qt.AlignVCenter, "no sound")
-        # in/out markers
+        # in/out: the range shaded on the ruler (the outside is darkened above), then the markers
+        if io is not None:
+            x0, x1 = self.x_of(io[0]), self.x_of(io[1])
+            p.fillRect(QRectF(0, 0, x0, H), QColor(0, 0, 0, 60))
+            p.fillRect(QRectF(x1, 0, W, H), QColor(0, 0, 0, 60))
+            p.fillRect(QRectF(x0, 0, x1 - x0, self.RULER_H), QColor(250, 210, 70, 90))
+            p.fillRect(QRectF(x0, self.RULER_H - 3, x1 - x0, 3), QColor(250, 210, 70, 220))
         p.setPen(QPen(QColor(250, 210, 70), 2))
         if self.in_point is not None:
             x = self.x_of(self.in_point)

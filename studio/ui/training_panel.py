@@ -453,8 +453,20 @@ class TrainingPanel(QWidget):
         if yr[1] - yr[0] < 1e-12 * max(1.0, abs(yr[0])):
             d = 0.5 if log else max(abs(yr[0]) * 0.1, 1e-6)
             yr = [yr[0] - d, yr[1] + d]
+        frac = self.legend_fraction()
+        if frac > 0:  # headroom: the curves stay under the legend (top right), never behind it
+            yr = [yr[0], yr[1] + (yr[1] - yr[0]) * frac / (1.0 - frac)]
         self.view_box.setRange(xRange=xr, yRange=yr, padding=0.03, disableAutoRange=True)
         self.view_box.updateMatrix()  # now, not in the paint (where it asks for a second paint)
+
+    def legend_fraction(self) -> float:
+        """The share of the plot's height the legend covers (0 when it is hidden or empty)."""
+        if not self.legend.isVisible() or not getattr(self.legend, "items", None):
+            return 0.0
+        h = self.view_box.height()
+        if h <= 1:
+            return 0.0
+        return min(0.5, (self.legend.boundingRect().height() + 6) / h)
 
     def _on_user_range(self, *_):
         self.auto_view = False  # the user zoomed or panned: leave the view where they put it

@@ -1,0 +1,86 @@
+"""Where the window puts files (issue 15): an unsaved graph resolves relative paths against the
+project folder; Save As and the file pickers open in the graph's folder or that project folder,
+never the shipped templates folder, which is refused as a place to save."""
+from __future__ import annotations
+
+import os
+
+from studio.core.graph import Graph
+from studio.core.params import Path as PathParam
+
+from .templates import TEMPLATES_DIR
+
+
+def project_dir() -> str:
+    """The folder an unsaved graph's relative paths mean: ``studio.core.paths.project_dir()``
+    when the engine has it, else the same rule here (STUDIO_PROJECT_DIR, else Documents/Studio)."""
+    try:
+        from studio.core.paths import project_dir as engine_project_dir
+        return str(engine_project_dir())
+    except Exception:  # noqa: BLE001 - not on this branch yet: the same rule
+        env = os.environ.get("STUDIO_PROJECT_DIR")
+        if env:
+            return os.path.abspath(os.path.expanduser(env))
+        try:
+            import platformdirs
+            return os.path.join(platformdirs.user_documents_dir(), "Studio")
+        except Exception:  # noqa: BLE001
+            return os.path.join(os.path.expanduser("~"), "Studio")
+
+
+def in_templates(path: str | None) -> bool:
+    """True when ``path`` is (inside) the shipped templates folder."""
+    if not path:
+        return False
+    try:
+        a = os.path.realpath(os.path.abspath(path))
+        t = os.path.realpath(str(TEMPLATES_DIR))
+        return os.path.commonpath([a, t]) == t
+    except ValueError:  # other drives
+        return False
+
+
+def graph_folder(graph: Graph, path: str | None) -> str:
+    """Where dialogs about this graph open: its file's folder, else its base folder, else the
+    project folder; never the shipped templates folder."""
+    for cand in (os.path.dirname(os.path.abspath(path)) if path else None, graph.base_dir):
+        if cand and not in_templates(cand) and os.path.isdir(cand):
+            return cand
+    return project_dir()
+
+
+def absolutise_inputs(graph: Graph) -> int:
+    """Make the relative paths of files the graph reads absolute (where they exist against its
+    ``base_dir``), then drop the base: a template opened untitled keeps its media, and what it
+    writes (outputs, checkpoints) goes to the project folder. Returns how many paths changed."""
+    base = graph.base_dir
+    graph.base_dir = None
+    if not base:
+        return 0
+
+    def fix(g: Graph) -> int:
+        n_changed = 0
+        for n in g.nodes.values():
+            if n.subgraph is not None:
+                n_changed += fix(n.subgraph)
+                n.subgraph.base_dir = None
+            for p in (n.spec.params if n.spec is not None else ()):
+                v = n.params.get(p.name)
+                if not (isinstance(p, PathParam) and p.mode in ("open", "dir") and isinstance(v, str) and v
+                        and not os.path.isabs(v)):
+                    continue
+                cand = os.path.normpath(os.path.join(base, v))
+                if os.path.exists(cand):
+                    n.params[p.name] = cand
+                    n_changed += 1
+        return n_changed
+
+    return fix(graph)
+
+
+def resolve_for_dialog(value: str, base: str) -> str:
+    """A path parameter's value as a dialog's starting point: relative values mean ``base``."""
+    if not value:
+        return base
+    full = value if os.path.isabs(value) else os.path.join(base, value)
+    return full if os.path.exists(full) or os.path.isdir(os.path.dirname(full)) else base
