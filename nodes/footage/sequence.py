@@ -1,0 +1,131 @@
+"""Image sequences in and out: PNG, JPEG, TIFF (8/16 bit) and EXR (half/float)."""
+from __future__ import annotations
+
+import os
+
+from studio.core.errors import MediaError
+from studio.core.params import Choice, Float, Int, Path, String
+from studio.core.spec import CLIP, SOURCE, In, Node, Out
+from studio.engine import sequence as S
+
+SEQ_FILTER = "Image sequence (*.exr *.png *.tif *.tiff *.jpg *.jpeg)"
+
+
+def _depth_words(depth: str) -> str:
+    return f"{depth}-bit" if depth in ("8", "16") else f"{depth} float" if depth == "half" else "32-bit float"
+
+
+class LoadImageSequence(Node):
+    """Numbered images as a clip, read lazily frame by frame. The path is a pattern
+    (plate.####.exr, plate.%04d.exr, plate.{frame}.exr), one file of the sequence, or a folder.
+    Alpha comes out as a Mask (opaque when the files have none). EXR values are kept as stored
+    (scene-linear, not clipped); 8/16-bit files are scaled to [0, 1]."""
+    id = "footage.load_sequence"
+    title = "Load Image Sequence"
+    category = "Input"
+    timing = SOURCE
+    outputs = (Out("video", "Video"), Out("alpha", "Mask"))
+    params = (Path("path", "", mode="open", filters=SEQ_FILTER,
+                   help="plate.####.exr, plate.%04d.png, plate.{frame}.tif, one file of it, or a folder"),
+              Float("fps", 24.0, min=1.0, max=240.0, help="frames per second of the sequence"),
+              Choice("gaps", "hold", choices=("hold", "close", "error"),
+                     help="missing frame numbers: hold the previous frame (keeps timing), close up, or stop"),
+              Int("first", 0, min=0, max=10_000_000, help="first frame number to use; 0 = the first found"),
+              Int("last", 0, min=0, max=10_000_000, help="last frame number to use; 0 = the last found"))
+
+    def run(self, ctx, **_):
+        p = ctx.params
+        seq = S.find_sequence(p.path)
+        if p.first or p.last:
+            lo, hi = p.first or seq.numbers[0], p.last or seq.numbers[-1]
+            keep = [k for k, n in enumerate(seq.numbers) if lo <= n <= hi]
+            if not keep:
+                raise MediaError(f"no frames of {seq.pattern} between {lo} and {hi} "
+                                 f"(found {S.ranges(seq.numbers)})")
+            seq = S._make(seq.pattern, {seq.numbers[k]: seq.files[k] for k in keep})
+        others = getattr(seq, "others", None)
+        if others:
+            ctx.warn(f"the folder holds other sequences too, using {os.path.basename(seq.pattern)} "
+                     f"({len(seq.files)} frames); not used: {', '.join(others)}")
+        order = list(range(len(seq.files)))
+        if seq.missing:
+            names = [os.path.basename(seq.name_of(n)) for n in seq.missing[:8]]
+            more = f" and {len(seq.missing) - 8} more" if len(seq.missing) > 8 else ""
+            what = (f"{len(seq.missing)} missing frame(s) in {os.path.basename(seq.pattern)}: numbers "
+                    f"{S.ranges(seq.missing)} ({', '.join(names)}{more})")
+            if p.gaps == "error":
+                raise MediaError(what)
+            if p.gaps == "hold":
+                by_number = dict(zip(seq.numbers, order))
+                order, last = [], 0
+                for n in range(seq.numbers[0], seq.numbers[-1] + 1):
+                    last = by_number.get(n, last)
+                    order.append(last)
+                ctx.warn(what + "; each is shown as the frame before it")
+            else:
+                ctx.warn(what + "; closed up, so the clip is shorter than the number range")
+        self._check_sizes(ctx, seq)
+        clip = S.SequenceClip(seq, p.fps, order)
+        alpha = S.SequenceAlphaClip(clip)
+        _, a, depth = S.read_frame(seq.files[0])
+        ctx.info(f"{os.path.basename(seq.pattern)}: {len(order)} frames {clip.width}x{clip.height}, "
+                 + _depth_words(depth)
+                 + (", with alpha" if a is not None else ", no alpha (the mask is opaque)"))
+        return {"video": clip, "alpha": alpha}
+
+    @staticmethod
+    def _check_sizes(ctx, seq: S.Sequence) -> None:
+        sizes = [S.image_size(f) for f in seq.files]  # headers only
+        odd = [k for k, s in enumerate(sizes) if s != sizes[0]]
+        if odd:
+            shown = ", ".join(f"{os.path.basename(seq.files[k])} ({sizes[k][0]}x{sizes[k][1]})" for k in odd[:6])
+            more = f" and {len(odd) - 6} more" if len(odd) > 6 else ""
+            raise MediaError(f"frames differ in size: {os.path.basename(seq.files[0])} is "
+                             f"{sizes[0][0]}x{sizes[0][1]} but {shown}{more}; resize them to one size first")
+
+
+class SaveImageSequence(Node):
+    """Write each frame as a numbered image: PNG or TIFF (8/16 bit), JPEG (8 bit) or EXR
+    (half/float). An optional Mask is written as the alpha channel. Each file is written
+    atomically, so a cancelled render leaves whole frames only."""
+    id = "footage.save_sequence"
+    title = "Save Image Sequence (EXR/PNG/TIFF)"
+    category = "Output"
+    timing = CLIP
+    is_output = True
+    inputs = (In("video", "Video"), In("alpha", "Mask", optional=True, help="written as the alpha channel"))
+    outputs = (Out("video", "Video"),)
+    params = (Path("path", "render/frame.####.exr", mode="save", filters=SEQ_FILTER,
+                   help="a pattern: frame.####.exr, frame.%04d.png or frame.{frame}.tif (folders are created)"),
+              Choice("depth", "auto", choices=("auto", "8", "16", "half", "float"),
+                     help="bits per channel; auto: 16 for PNG/TIFF, half for EXR, 8 for JPEG"),
+              Int("start_number", -1, min=-1, max=10_000_000,
+                  help="number of the first file; -1 = the frame's own number"),
+              Int("quality", 95, min=1, max=100, help="JPEG quality"))
+
+    def run(self, ctx, video, alpha=None):
+        p = ctx.params
+        base = os.path.basename(p.path)
+        if S._regex_for(base) is None:
+            raise MediaError(f"'{base}' has no frame number token: use name.####.ext, %04d or {{frame}}")
+        ext = os.path.splitext(base)[1].lower()
+        if ext not in S.WRITE_DEPTHS:
+            raise MediaError(f"cannot write '{ext or base}' frames (use {', '.join(S.WRITE_DEPTHS)})")
+        depth = p.depth if p.depth != "auto" else {".exr": "half", ".jpg": "8", ".jpeg": "8"}.get(ext, "16")
+        if alpha is not None and (alpha.width, alpha.height) != (video.width, video.height):
+            raise MediaError(f"the alpha is {alpha.width}x{alpha.height}, the video {video.width}x{video.height}")
+        folder = os.path.dirname(os.path.abspath(p.path))
+        os.makedirs(folder, exist_ok=True)
+        rng = ctx.frames_to_render(video.n_frames)
+        written = []
+        for k, i in enumerate(rng):
+            ctx.progress(k + 1, len(rng), frame=i)
+            number = i if p.start_number < 0 else p.start_number + k
+            name = S._format_name(os.path.abspath(p.path), number)
+            a = alpha.frame(min(i, alpha.n_frames - 1)) if alpha is not None else None
+            S.write_frame(name, video.frame(i), a, depth, p.quality)
+            written.append(name)
+        if written:
+            ctx.info(f"wrote {len(written)} {_depth_words(depth)} {ext} frames: "
+                     f"{os.path.basename(written[0])} .. {os.path.basename(written[-1])}")
+        return video

@@ -1,0 +1,354 @@
+"""Image sequences: find the frames of a pattern, read them lazily, write them.
+
+Formats: PNG, JPEG, TIFF (8 and 16 bit, through OpenCV) and EXR (half or float, through the
+``OpenEXR`` package: the opencv-python wheels are built without OpenEXR, so cv2 can neither read
+nor write .exr here; OpenEXR is the format's reference library and reads straight into numpy).
+
+Patterns: ``name.####.exr`` (one ``#`` per digit of padding), ``name.%04d.exr``,
+``name.{frame}.exr`` / ``name.{frame:04d}.exr``, one file of a numbered sequence (its siblings are
+found), or a folder (its largest numbered sequence of images).
+
+Frames come out as float32 RGB ``[H, W, 3]``: 8/16-bit files scaled to [0, 1], EXR values as
+stored (scene-linear, not clipped). Alpha is kept apart, as a 1-channel clip (a Mask).
+"""
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from studio.core.errors import MediaError
+
+from .clip import Clip
+
+SEQ_EXTS = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".exr")
+_NUM_TAIL = re.compile(r"^(.*?)(\d+)(\.[A-Za-z0-9]+)$")
+_PATTERN = re.compile(r"(#+)|%0?(\d*)d|\{frame(?::0?(\d+)d)?\}")
+
+
+def _openexr():
+    try:
+        import OpenEXR
+    except ImportError as e:  # pinned in pyproject; this only fires in a broken install
+        raise MediaError("reading or writing EXR needs the 'OpenEXR' package (pip install OpenEXR)") from e
+    return OpenEXR
+
+
+# -- finding the frames ---------------------------------------------------------------------------
+@dataclass
+class Sequence:
+    """The files of a numbered sequence, in frame order, and what was found wrong with them."""
+    pattern: str                       # printable, e.g. /shots/a/plate.####.exr
+    numbers: list[int]                 # frame numbers found, sorted
+    files: list[str]                   # one per number
+    missing: list[int] = field(default_factory=list)   # numbers absent between first and last
+
+    def name_of(self, number: int) -> str:
+        """The file name a (possibly missing) frame number would have."""
+        return _format_name(self.pattern, number)
+
+
+def _format_name(pattern: str, number: int) -> str:
+    def sub(m: re.Match) -> str:
+        if m.group(1):
+            return f"{number:0{len(m.group(1))}d}"
+        width = m.group(2) or m.group(3) or ""
+        return f"{number:0{width}d}" if width else str(number)
+    return _PATTERN.sub(sub, pattern, count=1)
+
+
+def _regex_for(base: str) -> tuple[re.Pattern, str] | None:
+    """A regex with one group for the frame number, from a base name holding one pattern token."""
+    m = _PATTERN.search(base)
+    if m is None:
+        return None
+    if m.group(1):
+        digits = rf"(\d{{{len(m.group(1))},}})"
+    else:
+        w = m.group(2) or m.group(3)
+        digits = rf"(\d{{{int(w)},}})" if w else r"(\d+)"
+    rx = re.escape(base[:m.start()]) + digits + re.escape(base[m.end():]) + "$"
+    return re.compile(rx), base
+
+
+def _collect(folder: str, rx: re.Pattern) -> dict[int, str]:
+    found: dict[int, str] = {}
+    try:
+        names = os.listdir(folder)
+    except OSError as e:
+        raise MediaError(f"cannot list folder {folder}: {e.strerror}") from None
+    for name in names:
+        m = rx.match(name)
+        if m:
+            n = int(m.group(1))
+            # two spellings of one number (1 and 0001): keep the first by name, deterministic
+            if n not in found or name < os.path.basename(found[n]):
+                found[n] = os.path.join(folder, name)
+    return found
+
+
+def find_sequence(path: str) -> Sequence:
+    """The sequence ``path`` names: a pattern, a numbered file, or a folder."""
+    if not path:
+        raise MediaError("no image sequence chosen")
+    path = os.path.expanduser(path)
+    if os.path.isdir(path):
+        return _sequence_in_folder(path)
+    folder, base = os.path.split(path)
+    folder = folder or "."
+    spec = _regex_for(base)
+    if spec is None:
+        m = _NUM_TAIL.match(base)
+        if m is None or not os.path.exists(path):
+            if not os.path.exists(path):
+                raise MediaError(f"image sequence not found: {path} (use name.####.ext, %04d, "
+                                 f"{{frame}} or a folder)")
+            raise MediaError(f"'{base}' has no frame number: use name.####.ext, %04d, {{frame}} or a folder")
+        base = m.group(1) + "#" * len(m.group(2)) if m.group(2).startswith("0") else m.group(1) + "{frame}"
+        base += m.group(3)
+        spec = _regex_for(base)
+    if not os.path.isdir(folder):
+        raise MediaError(f"image sequence folder not found: {folder}")
+    rx, base = spec
+    found = _collect(folder, rx)
+    if not found:
+        raise MediaError(f"no frames match {os.path.join(folder, base)}")
+    return _make(os.path.join(folder, base), found)
+
+
+def _sequence_in_folder(folder: str) -> Sequence:
+    groups: dict[tuple[str, str, int], dict[int, str]] = {}
+    for name in sorted(os.listdir(folder)):
+        m = _NUM_TAIL.match(name)
+        if m is None or m.group(3).lower() not in SEQ_EXTS:
+            continue
+        digits = m.group(2)
+        pad = len(digits) if digits.startswith("0") or len(digits) > 1 else 0
+        key = (m.group(1), m.group(3), pad)
+        groups.setdefault(key, {})[int(digits)] = os.path.join(folder, name)
+    if not groups:
+        raise MediaError(f"no numbered images ({', '.join(SEQ_EXTS)}) in folder {folder}")
+    # padded and unpadded spellings of one sequence (frame_9, frame_10) merge when unambiguous
+    merged: dict[tuple[str, str], dict[int, str]] = {}
+    pads: dict[tuple[str, str], int] = {}
+    for (pre, ext, pad), d in groups.items():
+        merged.setdefault((pre, ext), {}).update(d)
+        pads[(pre, ext)] = max(pads.get((pre, ext), 0), pad)
+    (pre, ext), found = max(merged.items(), key=lambda kv: (len(kv[1]), kv[0]))
+    pad = pads[(pre, ext)]
+    token = "#" * pad if pad else "{frame}"
+    seq = _make(os.path.join(folder, pre + token + ext), found)
+    if len(merged) > 1:
+        others = sorted(f"{p}*{e}" for (p, e) in merged if (p, e) != (pre, ext))
+        seq.others = others  # type: ignore[attr-defined]
+    return seq
+
+
+def _make(pattern: str, found: dict[int, str]) -> Sequence:
+    numbers = sorted(found)
+    have = set(numbers)
+    missing = [n for n in range(numbers[0], numbers[-1] + 1) if n not in have]
+    return Sequence(pattern, numbers, [found[n] for n in numbers], missing)
+
+
+def ranges(numbers: list[int]) -> str:
+    """[1, 2, 3, 7, 9, 10] -> '1-3, 7, 9-10'."""
+    out, i = [], 0
+    while i < len(numbers):
+        j = i
+        while j + 1 < len(numbers) and numbers[j + 1] == numbers[j] + 1:
+            j += 1
+        out.append(str(numbers[i]) if i == j else f"{numbers[i]}-{numbers[j]}")
+        i = j + 1
+    return ", ".join(out)
+
+
+# -- sizes without decoding -----------------------------------------------------------------------
+def image_size(path: str) -> tuple[int, int]:
+    """(width, height) from the file's header: Pillow for PNG/JPEG/TIFF, OpenEXR for EXR."""
+    if path.lower().endswith(".exr"):
+        try:
+            with _openexr().File(path, header_only=True) as f:
+                lo, hi = f.header()["dataWindow"]
+        except Exception as e:  # noqa: BLE001 - the library raises plain RuntimeErrors
+            raise MediaError(f"cannot read EXR '{os.path.basename(path)}': {e}") from None
+        return int(hi[0] - lo[0] + 1), int(hi[1] - lo[1] + 1)
+    from PIL import Image, UnidentifiedImageError
+    try:
+        with Image.open(path) as im:
+            return im.size
+    except (OSError, UnidentifiedImageError) as e:
+        raise MediaError(f"cannot read image '{os.path.basename(path)}': {e}") from None
+
+
+# -- reading --------------------------------------------------------------------------------------
+def read_frame(path: str) -> tuple[np.ndarray, np.ndarray | None, str]:
+    """(rgb float32 [H, W, 3], alpha float32 [H, W, 1] or None, depth) of one image file.
+    ``depth`` is '8', '16', 'half' or 'float'."""
+    if path.lower().endswith(".exr"):
+        return _read_exr(path)
+    img = cv2.imread(path, cv2.IMREAD_UNCHANGED)
+    if img is None or img.size == 0:
+        if not os.path.exists(path):
+            raise MediaError(f"frame file is missing: {path}")
+        raise MediaError(f"cannot read '{os.path.basename(path)}': corrupt or not an image")
+    depth = {np.uint8: "8", np.uint16: "16"}.get(img.dtype.type, "float")
+    scale = {"8": 1 / 255, "16": 1 / 65535}.get(depth)
+    alpha = None
+    if img.ndim == 2:
+        rgb = cv2.cvtColor(img, cv2.COLOR_GRAY2RGB)
+    elif img.shape[2] == 4:
+        rgb = cv2.cvtColor(img, cv2.COLOR_BGRA2RGB)
+        alpha = img[..., 3:4]
+    else:
+        rgb = cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
+    if scale is not None:
+        rgb = np.multiply(rgb, np.float32(scale), dtype=np.float32)
+        if alpha is not None:
+            alpha = np.multiply(alpha, np.float32(scale), dtype=np.float32)
+    else:
+        rgb = rgb.astype(np.float32, copy=False)
+        alpha = alpha.astype(np.float32, copy=False) if alpha is not None else None
+    return rgb, alpha, depth
+
+
+def _read_exr(path: str) -> tuple[np.ndarray, np.ndarray | None, str]:
+    OpenEXR = _openexr()
+    try:
+        with OpenEXR.File(path, separate_channels=True) as f:
+            ch = {k: v.pixels for k, v in f.channels().items()}
+    except Exception as e:  # noqa: BLE001
+        if not os.path.exists(path):
+            raise MediaError(f"frame file is missing: {path}") from None
+        raise MediaError(f"cannot read EXR '{os.path.basename(path)}': {e}") from None
+    # plain R, G, B (A) or Y; a layered file without them: its first three channels by name
+    names = ["R", "G", "B"] if all(k in ch for k in "RGB") else (["Y"] * 3 if "Y" in ch else sorted(ch)[:3])
+    if not names:
+        raise MediaError(f"EXR '{os.path.basename(path)}' has no channels")
+    while len(names) < 3:
+        names.append(names[-1])
+    first = ch[names[0]]
+    depth = "half" if first.dtype == np.float16 else "float"
+    h, w = first.shape
+    rgb = np.empty((h, w, 3), np.float32)
+    for k, n in enumerate(names):
+        rgb[..., k] = ch[n]
+    alpha = ch.get("A")
+    if alpha is not None:
+        alpha = alpha.astype(np.float32)[..., None]
+    return rgb, alpha, depth
+
+
+class SequenceClip(Clip):
+    """A numbered image sequence, one file per frame, read when the frame is pulled.
+
+    ``order[i]`` is the file index frame ``i`` shows (gaps held or closed up by the caller)."""
+
+    def __init__(self, seq: Sequence, fps: float, order: list[int] | None = None):
+        self.seq = seq
+        self.order = order if order is not None else list(range(len(seq.files)))
+        w, h = image_size(seq.files[0])
+        super().__init__(len(self.order), fps, w, h, 3)
+
+    def path_of(self, i: int) -> str:
+        return self.seq.files[self.order[i]]
+
+    def read(self, i: int) -> tuple[np.ndarray, np.ndarray | None]:
+        path = self.path_of(i)
+        rgb, alpha, _ = read_frame(path)
+        if rgb.shape[:2] != (self.height, self.width):
+            raise MediaError(f"{os.path.basename(path)} is {rgb.shape[1]}x{rgb.shape[0]}, the sequence "
+                             f"is {self.width}x{self.height}")
+        return rgb, alpha
+
+    def _frame(self, i: int) -> np.ndarray:
+        return self.read(i)[0]
+
+
+class SequenceAlphaClip(Clip):
+    """The alpha channel of a sequence as a 1-channel clip (opaque where a file has none)."""
+
+    def __init__(self, src: SequenceClip):
+        super().__init__(src.n_frames, src.fps, src.width, src.height, 1)
+        self.src = src
+
+    def _frame(self, i: int) -> np.ndarray:
+        alpha = self.src.read(i)[1]
+        return alpha if alpha is not None else np.ones((self.height, self.width, 1), np.float32)
+
+
+# -- writing --------------------------------------------------------------------------------------
+WRITE_DEPTHS = {".png": ("8", "16"), ".jpg": ("8",), ".jpeg": ("8",), ".tif": ("8", "16", "float"),
+                ".tiff": ("8", "16", "float"), ".exr": ("half", "float")}
+
+
+def write_frame(path: str, rgb: np.ndarray, alpha: np.ndarray | None = None, depth: str = "8",
+                quality: int = 95) -> None:
+    """Write one frame atomically (temporary file, then rename). ``rgb`` float [H, W, C] with C 1
+    or 3; ``alpha`` float [H, W(, 1)] or None. 8/16-bit files are clipped to [0, 1] and rounded;
+    EXR and float TIFF keep the values as they are."""
+    ext = os.path.splitext(path)[1].lower()
+    if ext not in WRITE_DEPTHS:
+        raise MediaError(f"cannot write '{ext}' frames (use {', '.join(WRITE_DEPTHS)})")
+    if depth not in WRITE_DEPTHS[ext]:
+        raise MediaError(f"{ext} cannot hold {depth}-bit frames (it holds: {', '.join(WRITE_DEPTHS[ext])})")
+    if rgb.ndim == 2:
+        rgb = rgb[..., None]
+    if rgb.shape[2] == 1:
+        rgb = np.repeat(rgb, 3, axis=2)
+    elif rgb.shape[2] != 3:
+        raise MediaError(f"cannot write a {rgb.shape[2]}-channel frame as an image")
+    if alpha is not None:
+        alpha = alpha.reshape(rgb.shape[0], rgb.shape[1], 1)
+        if ext in (".jpg", ".jpeg"):
+            raise MediaError("JPEG has no alpha channel: write PNG, TIFF or EXR")
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".frame-", suffix=ext, dir=folder)
+    os.close(fd)
+    try:
+        if ext == ".exr":
+            _write_exr(tmp, rgb, alpha, depth)
+        else:
+            data = np.concatenate([rgb, alpha], axis=2) if alpha is not None else rgb
+            if depth == "float":
+                out = data.astype(np.float32)
+            else:
+                top = 255.0 if depth == "8" else 65535.0
+                out = np.clip(data * np.float32(top) + np.float32(0.5), 0, top).astype(
+                    np.uint8 if depth == "8" else np.uint16)
+            out = cv2.cvtColor(out, cv2.COLOR_RGBA2BGRA if out.shape[2] == 4 else cv2.COLOR_RGB2BGR)
+            params = [cv2.IMWRITE_JPEG_QUALITY, int(quality)] if ext in (".jpg", ".jpeg") else []
+            if not cv2.imwrite(tmp, out, params):
+                raise MediaError(f"cannot write {path}")
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _umask() -> int:
+    m = os.umask(0)
+    os.umask(m)
+    return m
+
+
+def _write_exr(path: str, rgb: np.ndarray, alpha: np.ndarray | None, depth: str) -> None:
+    OpenEXR = _openexr()
+    dt = np.float16 if depth == "half" else np.float32
+    chans = {n: np.ascontiguousarray(rgb[..., k], dtype=dt) for k, n in enumerate("RGB")}
+    if alpha is not None:
+        chans["A"] = np.ascontiguousarray(alpha[..., 0], dtype=dt)
+    header = {"compression": OpenEXR.ZIP_COMPRESSION, "type": OpenEXR.scanlineimage}
+    try:
+        with OpenEXR.File(header, chans) as f:
+            f.write(path)
+    except Exception as e:  # noqa: BLE001
+        raise MediaError(f"cannot write EXR {path}: {e}") from None
