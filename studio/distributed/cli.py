@@ -134,7 +134,7 @@ def add_commands(sub) -> None:
     e.add_argument("--frames", metavar="A-B", help="render frames A to B (inclusive)")
     e.add_argument("--chunk", type=int, metavar="F", help="frames per farm task (default 24)")
     e.add_argument("--job-dir", metavar="DIR", help="chunk folder on storage every worker sees "
-                                                    "(default: .studio-jobs next to the video)")
+                                                    "(default: inside JOBDIR, next to the template)")
     j = sub.add_parser("job", help="one step of an exported job (what farm tasks run)")
     j.add_argument("action", choices=("chunk", "collect"))
     j.add_argument("job_dir")
