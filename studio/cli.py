@@ -130,6 +130,9 @@ def cmd_render(args) -> int:
                           "add one, or give -o OUT to render its last clip")
     for w in graph.warnings():
         print(f"warning: {w}", file=sys.stderr)
+    from studio.distributed import cli as distributed
+    if distributed.wants(args):  # --workers, --engine, --sweep ...: chunked render
+        return distributed.run_render(args, graph, frames)
 
     bars: dict[str, tqdm] = {}
     quiet = args.quiet
@@ -297,24 +300,30 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"))
     r.add_argument("--seed", type=int)
     r.add_argument("-q", "--quiet", action="store_true")
+    from studio.distributed import cli as distributed
+    distributed.add_render_args(r)
     v = sub.add_parser("validate", help="check a graph file")
     v.add_argument("graph")
     n = sub.add_parser("nodes", help="list every node with its ports and parameters")
     n.add_argument("--json", action="store_true")
     g = sub.add_parser("open", help="open the studio (the default)")
     g.add_argument("graph", nargs="?")
+    distributed.add_commands(sub)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
-    if argv and argv[0] not in ("render", "validate", "nodes", "open", "-h", "--help", "--debug"):
+    if argv and argv[0] not in ("render", "validate", "nodes", "open", "export-job", "job", "-h", "--help",
+                            "--debug"):
         argv = ["open"] + argv  # python main.py GRAPH
     if not [a for a in argv if a != "--debug"]:
         argv = argv + ["open"]
     args = build_parser().parse_args(argv)
-    handler = {"render": cmd_render, "validate": cmd_validate, "nodes": cmd_nodes, "open": cmd_gui}[args.cmd]
+    from studio.distributed.cli import COMMANDS as distributed_commands
+    handler = {"render": cmd_render, "validate": cmd_validate, "nodes": cmd_nodes, "open": cmd_gui,
+               **distributed_commands}[args.cmd]
     try:
         return handler(args)
     except KeyboardInterrupt:

@@ -1,0 +1,121 @@
+"""Render one chunk of a job: build the graph's lazy clip with the same executor as a
+single-process render (whole-clip nodes load their results from the job folder instead of
+running again), pull frames [A, B) and publish them as one lossless file.
+
+A chunk pulls whatever input frames its frames need, also those before its start (a windowed
+node's neighbours, an interpolation's source frames), so its frames equal those of a render
+from frame 0."""
+from __future__ import annotations
+
+import dataclasses
+import os
+from typing import Any
+
+import numpy as np
+
+from studio.core.errors import MediaError, NodeExecutionError
+from studio.engine.events import NodeMessage
+from studio.engine.executor import Executor
+
+from .job import Job
+
+BLOCK = 8  # frames pulled at a time: the single-process writer's block size
+
+
+class ChunkExecutor(Executor):
+    """Runs only the nodes a chunk needs; whole-clip nodes return their saved results."""
+
+    def __init__(self, keep: set[str], preloaded: dict[str, dict[str, Any]]):
+        super().__init__(frame_caching=False)
+        self.keep, self.preloaded = keep, preloaded
+        self.steps: dict[str, Any] = {}
+
+    def compile(self, *args, **kwargs):
+        plan = super().compile(*args, **kwargs)
+        self.steps = {s.node.id: s for s in plan.steps}
+        plan.steps = [s for s in plan.steps if s.node.id in self.keep]
+        for s in plan.steps:
+            if s.node.id in self.preloaded:
+                s.node = dataclasses.replace(s.node, spec=dataclasses.replace(s.node.spec, cacheable=True))
+                self.cache.put(s.signature, self.preloaded[s.node.id], 0)
+        return plan
+
+
+def build(job: Job, on_event=None):
+    """The job's video clip and sound, as the output node would receive them. Returns
+    ``(graph, clip, audio, warnings)``; warnings are those of building the clip."""
+    graph = job.graph()
+    d = job.desc
+    warnings: list[str] = []
+
+    def sink(e):
+        if isinstance(e, NodeMessage) and e.level == "warning":
+            w = f"{e.title}: {e.text}"
+            if w not in warnings:
+                warnings.append(w)
+        if on_event is not None:
+            on_event(e)
+
+    ex = ChunkExecutor(set(d["chunk_nodes"]), job.load_whole())
+    frames = tuple(d["frame_range"]) if d.get("frame_range") else None
+    res = ex.run(graph, targets=[d["output_id"]], on_event=sink, frame_range=frames)
+    video = Executor._input_value(res.outputs, tuple(d["video_src"]), "Video")
+    audio = Executor._input_value(res.outputs, tuple(d["audio_src"]), "Audio") if d.get("audio_src") else None
+    return graph, video, (audio if audio is not None else video.audio), warnings
+
+
+def to_encoder_u8(block: np.ndarray, out: np.ndarray) -> None:
+    """What the MP4 writer makes of float frames, bit for bit: x * 255 + 0.5, clipped, truncated;
+    one channel is repeated to grey."""
+    c = block.shape[-1]
+    s = np.multiply(block, np.float32(255.0), dtype=np.float32)
+    s += np.float32(0.5)
+    np.clip(s, 0, 255, out=s)
+    out[...] = s if c == 3 else s[..., :1]
+
+
+def render_chunk(job_dir: str, a: int, b: int, threads: int = 0) -> dict:
+    """Render frames [a, b) of the job in ``job_dir``; return the chunk file's path (frames
+    stay on disk, only the path travels) and the warnings the nodes gave."""
+    job = Job(job_dir)
+    final = job.chunk_path(a, b)
+    if os.path.exists(final):
+        return {"path": final, "warnings": [], "rendered": False}
+    if threads > 0:
+        import cv2
+        import torch
+        torch.set_num_threads(threads)
+        cv2.setNumThreads(threads)
+    _graph, clip, _audio, warnings = build(job)
+    if clip.channels not in (1, 3):
+        raise MediaError(f"cannot encode a {clip.channels}-channel clip as video "
+                         f"(flow? use 'Flow to Colour' first)")
+    if b > len(clip):
+        raise MediaError(f"chunk {a}-{b} reaches past the clip's {len(clip)} frames")
+    tmp = os.path.join(os.path.dirname(final), f".{os.path.basename(final)}.{os.getpid()}.tmp")
+    mm = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.uint8, shape=(b - a, clip.height, clip.width, 3))
+    try:
+        for s in range(a, b, BLOCK):
+            e = min(s + BLOCK, b)
+            block = clip.chunk(s, e)
+            if not np.isfinite(block).all():
+                k = int(np.argwhere(~np.isfinite(block))[0][0])
+                who = f" made by '{clip.producer[1]}'" if clip.producer else ""
+                raise MediaError(f"frame {s + k}{who} contains NaN or infinite values")
+            to_encoder_u8(block, mm[s - a:e - a])
+        mm.flush()
+        del mm
+        os.replace(tmp, final)  # published only when complete
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return {"path": final, "warnings": warnings, "rendered": True}
+
+
+def describe_failure(e: BaseException) -> str:
+    if isinstance(e, NodeExecutionError):
+        return str(e)
+    return f"{type(e).__name__}: {e}"

@@ -1,0 +1,69 @@
+"""Collect: one MP4 from a job's chunk files, encoded by the same writer with the same settings
+as a single-process render (so the files match), with the sound muxed once over the whole
+range (no joins in the sound) and the graph embedded."""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from studio.core.errors import MediaError
+from studio.engine.clip import Clip
+
+from .chunk import build
+from .job import Job
+
+
+class ChunkFilesClip(Clip):
+    """Frames read back from the chunk files (memory-mapped): the uint8 frames as floats that the
+    writer turns back into the same bytes (k / 255 * 255 + 0.5 truncates to k for every k)."""
+
+    def __init__(self, job: Job, like: Clip):
+        super().__init__(like.n_frames, like.fps, like.width, like.height, 3)
+        self.job = job
+        self._files: dict[tuple[int, int], np.ndarray] = {}
+        self._starts = sorted(job.chunks)
+
+    def _data(self, i: int) -> tuple[np.ndarray, int]:
+        for a, b in self._starts:
+            if a <= i < b:
+                arr = self._files.get((a, b))
+                if arr is None:
+                    path = self.job.chunk_path(a, b)
+                    if not os.path.exists(path):
+                        raise MediaError(f"chunk {a}-{b - 1} of the job in {self.job.folder} is missing")
+                    arr = self._files[(a, b)] = np.load(path, mmap_mode="r")
+                return arr, i - a
+        raise MediaError(f"frame {i} is in no chunk of the job")
+
+    def _frame(self, i: int) -> np.ndarray:
+        arr, k = self._data(i)
+        return arr[k].astype(np.float32) * np.float32(1 / 255)
+
+    def _chunk(self, a: int, b: int) -> np.ndarray:
+        arr, k = self._data(a)
+        if k + (b - a) <= len(arr):  # inside one chunk file: one conversion
+            return arr[k:k + b - a].astype(np.float32) * np.float32(1 / 255)
+        return super()._chunk(a, b)
+
+
+def collect(job: Job, on_chunk=None, check=None, keep_frames: bool = False) -> str:
+    """Encode the job's output file; return its path."""
+    from studio.core.fileformat import graph_to_json
+    from studio.engine.media import write_video
+    d = job.desc
+    missing = job.missing()
+    if missing:
+        raise MediaError(f"cannot collect {job.folder}: {len(missing)} chunk(s) are not rendered "
+                         f"(first: frames {missing[0][0]}-{missing[0][1] - 1})")
+    graph, clip, audio, _ = build(job)
+    p = graph.nodes[d["output_id"]].params if d["output_id"] in graph.nodes else d["output_params"]
+    p = {**d["output_params"], **{k: v for k, v in p.items() if k in ("crf", "preset", "embed_graph")}}
+    gj = graph_to_json(graph, indent=None) if p.get("embed_graph", True) else None
+    frames = range(*d["frames"])
+    write_video(d["output"], ChunkFilesClip(job, clip), frames, audio=audio, graph_json=gj,
+                crf=p.get("crf", 18), preset=p.get("preset", "medium"), on_chunk=on_chunk, check=check,
+                producer=clip.producer[1] if clip.producer else "")
+    if not keep_frames:
+        job.remove_frames()
+    return d["output"]

@@ -1,0 +1,163 @@
+"""The job folder shared by the parent, the workers and the collect step.
+
+::
+
+    <root>/<signature>/job.json          what to render (graph, output node, range, chunk list)
+    <root>/<signature>/whole/...         results of whole-clip nodes, run once (.npy / .json)
+    <root>/<signature>/chunks/A-B.npy    frames [A, B) as uint8 RGB, exactly what the encoder gets
+
+A chunk file is written under a temporary name and renamed into place when complete, so a file
+with a final name is always a finished chunk (a crash leaves only a temporary file behind).
+Frames travel through this folder, never through a scheduler's object store: on several
+machines it lives on shared storage.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from typing import Any
+
+import numpy as np
+
+from studio.core.errors import StudioError
+
+from .planner import SplitError
+
+CHUNK_RE = re.compile(r"^(\d{8})-(\d{8})\.npy$")
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", name)
+
+
+class Job:
+    def __init__(self, folder: str):
+        self.folder = os.path.abspath(folder)
+        path = os.path.join(self.folder, "job.json")
+        try:
+            with open(path, encoding="utf-8") as f:
+                self.desc: dict[str, Any] = json.load(f)
+        except OSError as e:
+            raise StudioError(f"no render job in {self.folder}: {e.strerror or e}") from None
+
+    @classmethod
+    def create(cls, folder: str, desc: dict[str, Any]) -> "Job":
+        from studio.core.fileformat import atomic_write
+        os.makedirs(os.path.join(folder, "chunks"), exist_ok=True)
+        atomic_write(os.path.join(folder, "job.json"), json.dumps(desc, indent=1))
+        return cls(folder)
+
+    def update(self, **values: Any) -> None:
+        from studio.core.fileformat import atomic_write
+        self.desc.update(values)
+        atomic_write(os.path.join(self.folder, "job.json"), json.dumps(self.desc, indent=1))
+
+    # -- the graph ------------------------------------------------------------------------
+    def graph(self):
+        from studio.core.fileformat import graph_from_dict
+        g = graph_from_dict(self.desc["graph"], source=os.path.join(self.folder, "job.json"))
+        g.base_dir = self.desc.get("base_dir")
+        return g
+
+    @property
+    def chunks(self) -> list[tuple[int, int]]:
+        return [tuple(c) for c in self.desc["chunks"]]
+
+    # -- chunks ---------------------------------------------------------------------------
+    def chunk_path(self, a: int, b: int) -> str:
+        return os.path.join(self.folder, "chunks", f"{a:08d}-{b:08d}.npy")
+
+    def is_done(self, a: int, b: int) -> bool:
+        return os.path.exists(self.chunk_path(a, b))
+
+    def missing(self) -> list[tuple[int, int]]:
+        return [c for c in self.chunks if not self.is_done(*c)]
+
+    def clear_chunks(self) -> None:
+        d = os.path.join(self.folder, "chunks")
+        for name in os.listdir(d):
+            os.unlink(os.path.join(d, name))
+
+    def remove_frames(self) -> None:
+        """After a successful collect: the chunks and whole-clip results are no longer needed."""
+        for sub in ("chunks", "whole"):
+            shutil.rmtree(os.path.join(self.folder, sub), ignore_errors=True)
+
+    # -- whole-clip results ---------------------------------------------------------------
+    def save_value(self, node_id: str, title: str, port: str, type_name: str, value: Any) -> dict:
+        """Write one output of a whole-clip node; return how to read it back."""
+        from studio.core.values import Audio
+        from studio.engine.clip import Clip
+        d = os.path.join(self.folder, "whole")
+        os.makedirs(d, exist_ok=True)
+        stem = os.path.join(d, _safe(f"{node_id}.{port}"))
+
+        def audio_entry(a: Audio | None, suffix: str) -> dict | None:
+            if a is None:
+                return None
+            np.save(stem + suffix, a.samples)
+            return {"file": os.path.basename(stem + suffix), "rate": a.rate}
+
+        if isinstance(value, Clip):
+            mm = np.lib.format.open_memmap(stem + ".npy", mode="w+", dtype=np.float32,
+                                           shape=(len(value), value.height, value.width, value.channels))
+            for a, block in value.chunks(16):
+                mm[a:a + len(block)] = block
+            mm.flush()
+            del mm
+            return {"kind": "clip", "file": os.path.basename(stem + ".npy"), "fps": value.fps,
+                    "audio": audio_entry(value.audio, ".audio.npy")}
+        if isinstance(value, Audio):
+            return {"kind": "audio", **audio_entry(value, ".npy")}
+        if isinstance(value, np.ndarray):
+            np.save(stem + ".npy", value)
+            return {"kind": "array", "file": os.path.basename(stem + ".npy")}
+        try:
+            import torch
+            if isinstance(value, torch.Tensor):
+                np.save(stem + ".npy", value.detach().cpu().numpy())
+                return {"kind": "tensor", "file": os.path.basename(stem + ".npy")}
+        except ImportError:  # pragma: no cover
+            pass
+        if value is None or isinstance(value, (bool, int, float, str)):
+            return {"kind": "json", "value": value}
+        raise SplitError(f"'{title}' needs the whole clip, so it runs once before the chunks, but its "
+                          f"output '{port}' ({type_name}, a {type(value).__name__}) cannot be handed to "
+                          f"the chunks through files: render this graph without --workers")
+
+    def load_value(self, entry: dict) -> Any:
+        from studio.core.values import Audio
+        from studio.engine.clip import ArrayClip
+        d = os.path.join(self.folder, "whole")
+        kind = entry["kind"]
+        if kind == "json":
+            return entry["value"]
+
+        def audio(e):
+            return None if e is None else Audio(np.load(os.path.join(d, e["file"])), e["rate"])
+
+        if kind == "audio":
+            return audio(entry)
+        arr = np.load(os.path.join(d, entry["file"]), mmap_mode="r" if kind == "clip" else None)
+        if kind == "clip":
+            return ArrayClip(arr, entry["fps"], audio=audio(entry.get("audio")))
+        if kind == "tensor":
+            import torch
+            return torch.from_numpy(arr)
+        return arr
+
+    def load_whole(self) -> dict[str, dict[str, Any]]:
+        return {nid: {port: self.load_value(e) for port, e in ports.items()}
+                for nid, ports in self.desc.get("whole", {}).items()}
+
+
+def list_chunk_files(folder: str) -> list[tuple[int, int]]:
+    d = os.path.join(folder, "chunks")
+    out = []
+    for name in os.listdir(d) if os.path.isdir(d) else []:
+        m = CHUNK_RE.match(name)
+        if m:
+            out.append((int(m.group(1)), int(m.group(2))))
+    return sorted(out)

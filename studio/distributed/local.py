@@ -1,0 +1,79 @@
+"""The local engine: a process pool (spawn, so no forked torch/Qt state), one chunk per task.
+
+A worker that dies (a crash, ``os._exit``, the OOM killer) breaks the whole pool in
+``concurrent.futures``; the engine then starts a new pool and resubmits the chunks that had not
+finished, each up to ``max_retries`` times. An exception inside a chunk is retried the same way,
+except a :class:`StudioError` (bad input: retrying cannot help), which fails the render at once."""
+from __future__ import annotations
+
+import multiprocessing as mp
+import threading
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import Callable
+
+from studio.core.errors import Cancelled, StudioError
+
+from .chunk import describe_failure, render_chunk
+from .engines import DONE, FAILED, RETRY, RUNNING, ChunkFailed, Task, threads_per_worker
+
+
+def run_local(tasks: list[Task], workers: int, on_state: Callable[[Task, str, str], None],
+              cancel: threading.Event | None = None, max_retries: int = 2,
+              fn: Callable = render_chunk) -> None:
+    """Run every task; ``on_state(task, state, detail)`` reports progress. Raises
+    :class:`ChunkFailed` when a chunk fails ``max_retries + 1`` times, ``Cancelled`` on cancel."""
+    workers = max(1, min(workers, len(tasks) or 1))
+    threads = threads_per_worker(workers)
+    todo = list(tasks)
+    ctx = mp.get_context("spawn")
+    while todo:
+        pool = ProcessPoolExecutor(workers, mp_context=ctx)
+        retry: list[Task] = []
+        try:
+            futs = {}
+            for t in todo:
+                t.attempts += 1
+                futs[pool.submit(fn, t.job_dir, t.start, t.stop, threads)] = t
+                on_state(t, RUNNING, f"attempt {t.attempts}")
+            pending = set(futs)
+            while pending:
+                if cancel is not None and cancel.is_set():
+                    raise Cancelled()
+                finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                for f in finished:
+                    t = futs[f]
+                    try:
+                        t.result = f.result()
+                    except BrokenProcessPool:
+                        why = "a worker process died"
+                    except StudioError as e:
+                        on_state(t, FAILED, describe_failure(e))
+                        raise
+                    except Exception as e:  # noqa: BLE001 - retried, then reported with the chunk
+                        why = describe_failure(e)
+                    else:
+                        on_state(t, DONE, "")
+                        continue
+                    if t.attempts > max_retries:
+                        on_state(t, FAILED, why)
+                        raise ChunkFailed(f"chunk {t.name()} failed {t.attempts} times; last: {why}")
+                    on_state(t, RETRY, why)
+                    retry.append(t)
+        except BaseException:
+            _stop(pool)
+            raise
+        pool.shutdown(wait=True)
+        todo = retry
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Cancel what is queued and end the pool's worker processes (ours; ``_processes`` is the
+    only handle concurrent.futures gives to them)."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in procs:
+        if p.is_alive():
+            p.terminate()
+    for p in procs:
+        p.join(timeout=5)
