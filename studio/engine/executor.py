@@ -123,6 +123,7 @@ class Executor:
     def compile(self, graph: Graph, targets: list[str] | None = None, device: str | None = None,
                 seed: int | None = None) -> Plan:
         g = flatten(graph)
+        self._base_dir = getattr(graph, "base_dir", None)
         g.topo_order()  # a cycle anywhere is an error (CycleError), even in a branch not run
         dev = resolve_device(device or g.settings.get("device", "auto"))
         gseed = int(seed if seed is not None else g.settings.get("seed", 0))
@@ -237,6 +238,12 @@ class Executor:
                 files.append(f"{os.path.abspath(v)}:{os.path.exists(v)}")  # a deleted render is redone
             else:
                 files.append(os.path.abspath(v))  # a file it writes for itself (a checkpoint)
+        extra = getattr(spec.cls, "signature_files", None)
+        if extra is not None:  # files a node reads that are not path parameters (a model's weights)
+            try:
+                files += [_file_fingerprint(f) for f in extra(st.params, getattr(self, "_base_dir", None))]
+            except Exception:  # noqa: BLE001 - a bad path fails when the node runs, with its message
+                files.append("signature_files:failed")
         ins = []
         for port, src in st.inputs.items():
             ins.append([port, (by_id[src[0]].signature + ":" + src[1]) if src else None])

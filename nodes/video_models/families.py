@@ -1,0 +1,95 @@
+"""Video model families: how to recognise one (model_index.json or a single file's keys), which
+diffusers pipeline does which task, and the latent layout the previews need.
+
+Plain data and stdlib: importing this module costs nothing (no torch, no diffusers)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Family:
+    key: str
+    title: str
+    index_classes: tuple[str, ...]  # model_index.json "_class_name" values
+    i2v: str | None = None  # diffusers pipeline class for each task (None: the family cannot)
+    t2v: str | None = None
+    v2v: str | None = None
+    denoiser: str = "transformer"  # component the single file replaces
+    latent_layout: str = "BCTHW"  # how the sampler's latents are laid out ("BTCHW", "BCTHW", "packed")
+    frames: int = 16  # a good default clip length
+    fixed_frames: int | None = None  # trained on exactly this many frames (sliding windows beyond)
+    frame_multiple: tuple[int, int] = (1, 0)  # valid frame counts: k * a + b
+    size_multiple: int = 8
+    fps: float = 8.0
+    scale_attr: str = "scaling_factor"  # how its latents are scaled for the denoiser
+    extra_i2v_params: tuple[str, ...] = field(default=())
+
+
+FAMILIES: dict[str, Family] = {f.key: f for f in (
+    Family("svd", "Stable Video Diffusion", ("StableVideoDiffusionPipeline",),
+           i2v="StableVideoDiffusionPipeline", denoiser="unet", latent_layout="BTCHW", frames=14,
+           fixed_frames=14, size_multiple=8, fps=7.0),
+    Family("wan", "Wan", ("WanPipeline", "WanImageToVideoPipeline", "WanVideoToVideoPipeline", "WanVACEPipeline"),
+           i2v="WanImageToVideoPipeline", t2v="WanPipeline", v2v="WanVideoToVideoPipeline",
+           frames=33, frame_multiple=(4, 1), size_multiple=16, fps=16.0, scale_attr="latents_std"),
+    Family("ltx", "LTX-Video", ("LTXPipeline", "LTXImageToVideoPipeline", "LTXConditionPipeline"),
+           i2v="LTXImageToVideoPipeline", t2v="LTXPipeline", latent_layout="packed",
+           frames=49, frame_multiple=(8, 1), size_multiple=32, fps=24.0, scale_attr="latents_std"),
+    Family("cogvideox", "CogVideoX", ("CogVideoXPipeline", "CogVideoXImageToVideoPipeline",
+                                      "CogVideoXVideoToVideoPipeline"),
+           i2v="CogVideoXImageToVideoPipeline", t2v="CogVideoXPipeline", v2v="CogVideoXVideoToVideoPipeline",
+           latent_layout="BTCHW", frames=49, fixed_frames=49, frame_multiple=(4, 1), size_multiple=16, fps=8.0),
+    Family("animatediff", "AnimateDiff", ("AnimateDiffPipeline", "AnimateDiffVideoToVideoPipeline"),
+           t2v="AnimateDiffPipeline", v2v="AnimateDiffVideoToVideoPipeline", denoiser="unet",
+           frames=16, fixed_frames=16, size_multiple=8, fps=8.0),
+    Family("hunyuan", "HunyuanVideo", ("HunyuanVideoPipeline", "HunyuanVideoImageToVideoPipeline"),
+           i2v="HunyuanVideoImageToVideoPipeline", t2v="HunyuanVideoPipeline",
+           frames=61, frame_multiple=(4, 1), size_multiple=16, fps=24.0),
+)}
+
+TASKS = {"i2v": "image to video", "t2v": "text to video", "v2v": "video to video"}
+
+
+def family_from_index(index: dict) -> Family | None:
+    cls = str(index.get("_class_name", ""))
+    for f in FAMILIES.values():
+        if cls in f.index_classes:
+            return f
+    return None
+
+
+# Key fragments of a single file's tensors, per family, in diffusers and original layouts.
+# Checked in order; the first family whose every fragment of one pattern appears wins.
+_KEY_PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("animatediff", ("motion_modules.",)),
+    ("svd", ("time_stack",)),  # original SGM layout of SVD
+    ("svd", ("temporal_transformer_blocks", "down_blocks.")),
+    ("svd", ("spatial_res_block",)),
+    ("hunyuan", ("double_blocks.", "single_blocks.", "txt_in.")),
+    ("hunyuan", ("context_embedder.token_refiner", "single_transformer_blocks.")),
+    ("wan", ("condition_embedder.", "blocks.")),
+    ("wan", ("text_embedding.", "time_projection.", "blocks.")),
+    ("ltx", ("adaln_single.", "caption_projection.", "scale_shift_table")),
+    ("ltx", ("time_embed.", "caption_projection.", "scale_shift_table")),
+    ("cogvideox", ("patch_embed.text_proj", "transformer_blocks.")),
+    ("cogvideox", ("patch_embed.proj", "norm_final", "transformer_blocks.")),
+)
+
+
+def family_from_keys(keys) -> Family | None:
+    """The family of a single .safetensors file from its tensor names (no tensor is read)."""
+    keys = list(keys)
+    for fam, frags in _KEY_PATTERNS:
+        if all(any(fr in k for k in keys) for fr in frags):
+            return FAMILIES[fam]
+    return None
+
+
+def valid_frames(fam: Family, n: int) -> int:
+    """The nearest frame count at or above ``n`` the family accepts (k * a + b)."""
+    a, b = fam.frame_multiple
+    if a <= 1:
+        return max(1, n)
+    k = max(0, -(-(n - b) // a))
+    return k * a + b

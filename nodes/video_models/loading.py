@@ -1,0 +1,210 @@
+"""Load a checked model with diffusers, offline, safetensors only; hand it on the Model wire.
+
+diffusers is imported here, inside functions, so listing nodes and starting the app never pay
+for it."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from studio.core.values import ModelRef
+
+from .checks import ModelError, check_file, check_folder, safetensors_keys
+from .families import FAMILIES, TASKS, Family
+
+DTYPES = ("auto", "bf16", "fp16", "fp32")
+
+
+def diffusers_offline():
+    """diffusers, imported with the Hugging Face hub switched offline (never a download)."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    os.environ.setdefault("DIFFUSERS_VERBOSITY", "error")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    import diffusers
+    diffusers.utils.logging.disable_progress_bar()
+    try:
+        import transformers
+        transformers.utils.logging.disable_progress_bar()
+    except (ImportError, AttributeError):  # pragma: no cover
+        pass
+    return diffusers
+
+
+def pick_dtype(name: str, device) -> tuple[Any, str | None]:
+    """(torch dtype, warning or None)."""
+    import torch
+    kind = getattr(device, "type", str(device))
+    if name == "auto":
+        if kind == "cuda":
+            return (torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16), None
+        if kind == "mps":
+            return torch.float16, None
+        return torch.float32, None
+    dt = {"bf16": torch.bfloat16, "fp16": torch.float16, "fp32": torch.float32}[name]
+    if kind == "cpu" and dt is torch.float16:
+        return torch.float32, "fp16 is not supported on the CPU: loaded in fp32"
+    return dt, None
+
+
+@dataclass
+class VideoModelRef(ModelRef):
+    """A loaded video pipeline on the Model wire. ``loras`` is the stack the LoRA nodes put on
+    it; they are applied (and removed) at sampling time, so one cached pipeline serves every branch."""
+    family: str = ""
+    path: str = ""
+    device: Any = None
+    dtype: Any = None
+    offload: bool = False
+    tiling: bool = False
+    slicing: bool = False
+    loras: tuple[tuple[str, float], ...] = ()
+    shared: dict = field(default_factory=dict, repr=False)  # task pipelines, loaded adapters, preview fits
+
+    @property
+    def fam(self) -> Family:
+        return FAMILIES[self.family]
+
+    def summary(self) -> str:
+        n = 0
+        for c in self.module.components.values():
+            if hasattr(c, "parameters"):
+                n += sum(p.numel() for p in c.parameters())
+        extra = f", {len(self.loras)} LoRA" if self.loras else ""
+        return f"{self.fam.title} ({os.path.basename(self.path.rstrip(os.sep))}): {n:,} parameters{extra}"
+
+    def with_lora(self, path: str, strength: float) -> "VideoModelRef":
+        from dataclasses import replace
+        return replace(self, loras=self.loras + ((path, float(strength)),))
+
+    def pipeline(self, task: str):
+        """The diffusers pipeline for ``task`` ('i2v', 't2v', 'v2v'), sharing the loaded components."""
+        fam = self.fam
+        cls_name = getattr(fam, task)
+        if cls_name is None:
+            can = [TASKS[t] for t in TASKS if getattr(fam, t)]
+            raise ModelError(f"{fam.title} models do not do {TASKS[task]} (they do: {', '.join(can)})")
+        pipes = self.shared.setdefault("pipes", {})
+        if task in pipes:
+            return pipes[task]
+        diffusers = diffusers_offline()
+        cls = getattr(diffusers, cls_name)
+        base = self.module
+        if type(base).__name__ == cls_name:
+            pipe = base
+        else:
+            missing = [n for n in _required_components(cls) if base.components.get(n) is None]
+            if missing:
+                raise ModelError(f"model '{self.path}' has no {', '.join(missing)} component, which "
+                                 f"{TASKS[task]} with {fam.title} ({cls_name}) needs")
+            pipe = cls.from_pipe(base)
+        if hasattr(pipe, "set_progress_bar_config"):
+            pipe.set_progress_bar_config(disable=True)
+        if self.offload:
+            pipe.enable_model_cpu_offload(device=self.device)
+        vae = getattr(pipe, "vae", None)
+        if vae is not None:
+            if self.tiling and hasattr(vae, "enable_tiling"):
+                vae.enable_tiling()
+            if self.slicing and hasattr(vae, "enable_slicing"):
+                vae.enable_slicing()
+        pipes[task] = pipe
+        return pipe
+
+
+def _required_components(cls) -> list[str]:
+    import inspect
+    opt = set(getattr(cls, "_optional_components", []) or [])
+    params = inspect.signature(cls.__init__).parameters
+    return [n for n, p in params.items() if n != "self" and p.default is inspect.Parameter.empty and n not in opt]
+
+
+def weights_signature(files: list[str]) -> str:
+    h = hashlib.sha256()
+    for f in files:
+        st = os.stat(f)
+        h.update(f"{f}:{st.st_size}:{st.st_mtime_ns}".encode())
+    return h.hexdigest()[:16]
+
+
+def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "auto", offload: bool = False,
+                     tiling: bool = False, slicing: bool = False, warn=None) -> VideoModelRef:
+    """Check, then load, a diffusers folder or a single .safetensors denoiser (with the other
+    components from ``base``, a diffusers folder of the same family)."""
+    warn = warn or (lambda s: None)
+    if os.path.isfile(path) and os.path.basename(path) == "model_index.json":
+        path = os.path.dirname(path)
+    if os.path.isdir(path):
+        fam, index, _ = check_folder(path)
+        single = None
+    else:
+        fam, keys = check_file(path)
+        if not base:
+            raise ModelError(f"'{path}' is a single {fam.title} {fam.denoiser} file: set 'base' to a diffusers "
+                             f"{fam.title} folder (its VAE, text encoder and scheduler are used with this file)")
+        bfam, index, _ = check_folder(base)
+        if bfam.key != fam.key:
+            raise ModelError(f"'{path}' is a {fam.title} file but the base '{base}' is a {bfam.title} model")
+        single, path = (path, keys), base
+    torch_dtype, why = pick_dtype(dtype_name, device)
+    if why:
+        warn(why)
+    if offload and getattr(device, "type", "cpu") == "cpu":
+        warn("CPU offload only helps with a GPU: ignored on the CPU")
+        offload = False
+    diffusers = diffusers_offline()
+    cls = getattr(diffusers, index["_class_name"])
+    kwargs: dict[str, Any] = {}
+    if single is not None:
+        kwargs[fam.denoiser] = _load_denoiser(diffusers, index, path, fam, *single, torch_dtype)
+    try:
+        pipe = cls.from_pretrained(path, dtype=torch_dtype, use_safetensors=True, local_files_only=True,
+                                   **kwargs)
+    except (OSError, ValueError, EnvironmentError) as e:
+        raise ModelError(f"model '{path}' could not be loaded: {str(e).splitlines()[0]}") from None
+    if not offload:
+        pipe.to(device)
+    pipe.set_progress_bar_config(disable=True)
+    ref = VideoModelRef(module=pipe, config={"family": fam.key, "path": single[0] if single else path,
+                                             "base": path if single else None},
+                        kind=f"video:{fam.key}", family=fam.key, path=single[0] if single else path,
+                        device=device, dtype=torch_dtype, offload=offload, tiling=tiling, slicing=slicing)
+    ref.shared["pipes"] = {}
+    return ref
+
+
+def _load_denoiser(diffusers, index: dict, base: str, fam: Family, file: str, keys: list[str], torch_dtype):
+    """The denoiser from one file: diffusers-layout keys load straight into the base's config;
+    an original-layout file goes through diffusers' single-file converter where it has one."""
+    lib, cls_name = index[fam.denoiser]
+    cls = getattr(diffusers, cls_name)
+    cfg_path = os.path.join(base, fam.denoiser, "config.json")
+    with open(cfg_path, encoding="utf-8") as f:
+        cfg = json.load(f)
+    model = cls.from_config(cfg)
+    expected = set(model.state_dict().keys())
+    if set(keys) == expected:
+        from safetensors.torch import load_file
+        model.load_state_dict(load_file(file), strict=True)
+        return model.to(torch_dtype)
+    if hasattr(cls, "from_single_file"):
+        try:
+            return cls.from_single_file(file, config=base, subfolder=fam.denoiser, torch_dtype=torch_dtype,
+                                        local_files_only=True)
+        except Exception as e:  # noqa: BLE001 - diffusers' converter has many ways to refuse
+            raise ModelError(f"'{file}' could not be converted to a {cls_name} with the config of '{base}': "
+                             f"{str(e).splitlines()[0]}") from None
+    missing = sorted(expected - set(keys))[:3]
+    raise ModelError(f"'{file}' does not match the {cls_name} of '{base}' (missing e.g. {', '.join(missing)}), "
+                     "and diffusers cannot convert this layout")
+
+
+def lora_check(path: str) -> None:
+    from .checks import refuse_pickle
+    refuse_pickle(path)
+    if not path.lower().endswith(".safetensors"):
+        raise ModelError(f"'{path}' is not a .safetensors LoRA")
+    safetensors_keys(path)

@@ -1,0 +1,291 @@
+"""Pretrained video model nodes: Load Video Model, Image to Video, Text to Video, Video to Video, LoRA.
+
+diffusers is imported only when one of these runs (see loading.py)."""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from studio.core import models as model_paths
+from studio.core.errors import StudioError
+from studio.core.params import Bool, Choice, Float, Int, Path, Seed, Text
+from studio.core.spec import CLIP, SOURCE, In, Node, Out
+from studio.core.values import Features
+
+from .checks import ModelError, model_files
+from .families import FAMILIES
+from .loading import DTYPES, VideoModelRef, lora_check
+
+CATEGORY = "Pretrained Video"
+FILTERS = "Video models (model_index.json *.safetensors)"
+
+
+def find_model(name: str, base_dir: str | None) -> str:
+    if not name.strip():
+        raise ModelError("no model chosen: set 'model' to a diffusers folder or a .safetensors file, or a name "
+                         f"under the models folders ({', '.join(model_paths.model_dirs())})")
+    path = model_paths.resolve(name, base_dir)
+    if path is None:
+        raise ModelError(f"model '{name}' not found: looked in {', '.join(model_paths.model_dirs())} "
+                         f"(put the model there, set STUDIO_MODELS, or give its full path). Studio never downloads")
+    return path
+
+
+def _base_dir(ctx) -> str | None:
+    g = ctx.options.get("graph")
+    return getattr(g, "base_dir", None)
+
+
+class LoadVideoModel(Node):
+    """Open a pretrained video model from your disk: a diffusers folder (with model_index.json) or
+    a single .safetensors denoiser (then 'base' gives the rest of the pipeline). The family (SVD,
+    Wan, LTX-Video, CogVideoX, AnimateDiff, HunyuanVideo) is detected and shown. Never downloads."""
+    id = "video_models.load"
+    title = "Load Video Model"
+    category = CATEGORY
+    timing = SOURCE
+    outputs = (Out("model", "Model"), Out("family", "Text", help="the detected family"))
+    params = (Path("model", "", mode="open", filters=FILTERS,
+                   help="a diffusers folder, its model_index.json, a .safetensors file, or a name under the "
+                        "models folders (org/name for the Hugging Face cache)"),
+              Path("base", "", mode="dir", help="single file only: a diffusers folder of the same family that "
+                                                "gives the VAE, text encoder and scheduler"),
+              Choice("dtype", "auto", choices=DTYPES, help="auto: bf16 (or fp16) on CUDA, fp16 on MPS, fp32 on CPU"),
+              Choice("device", "auto", choices=("auto", "cuda", "mps", "cpu"),
+                     help="auto: the graph's device"),
+              Bool("cpu_offload", False, help="keep each part on the CPU until it runs (needs a GPU; less "
+                                              "GPU memory, slower)"),
+              Bool("vae_tiling", False, help="decode in tiles: less memory for large frames"),
+              Bool("vae_slicing", False, help="decode one clip at a time"))
+
+    @classmethod
+    def signature_files(cls, params, base_dir=None) -> list[str]:
+        """Every weight and config file: replacing a model's files re-runs what uses it."""
+        out = []
+        for key in ("model", "base"):
+            v = params.get(key) or ""
+            p = model_paths.resolve(v, base_dir) if v.strip() else None
+            if p:
+                out += model_files(os.path.dirname(p) if p.endswith("model_index.json") else p)
+        return out
+
+    def run(self, ctx):
+        from studio.engine.device import resolve_device
+
+        from .loading import load_video_model
+        p = ctx.params
+        path = find_model(p.model, _base_dir(ctx))
+        base = find_model(p.base, _base_dir(ctx)) if p.base.strip() else None
+        device = ctx.device if p.device == "auto" else resolve_device(p.device)
+        ref = load_video_model(path, base=base, device=device, dtype_name=p.dtype, offload=p.cpu_offload,
+                               tiling=p.vae_tiling, slicing=p.vae_slicing, warn=ctx.warn)
+        ctx.info(f"{ref.summary()} on {device} ({str(ref.dtype).replace('torch.', '')})")
+        return {"model": ref, "family": ref.fam.title}
+
+
+class LoRA(Node):
+    """Apply a LoRA (.safetensors) to a loaded video model, with a strength. Chain several.
+    The LoRA is applied when a generator node runs, so the model upstream stays unchanged."""
+    id = "video_models.lora"
+    title = "Video LoRA"
+    category = CATEGORY
+    timing = CLIP
+    inputs = (In("model", "Model"),)
+    outputs = (Out("model", "Model"),)
+    params = (Path("lora", "", mode="open", filters="LoRA (*.safetensors)"),
+              Float("strength", 1.0, min=-4.0, max=4.0, help="0 turns it off; negative pushes away from it"))
+
+    def run(self, ctx, model):
+        ref = _video_model(model)
+        path = ctx.params.lora
+        if not path.strip():
+            raise ModelError("no LoRA chosen: set 'lora' to a .safetensors file")
+        if not os.path.isabs(path) and _base_dir(ctx):
+            path = os.path.join(_base_dir(ctx), path)
+        if not os.path.isfile(path):
+            raise ModelError(f"LoRA '{path}' not found")
+        lora_check(path)
+        return ref.with_lora(os.path.abspath(path), ctx.params.strength)
+
+
+def _video_model(model) -> VideoModelRef:
+    if not isinstance(model, VideoModelRef):
+        raise StudioError("the model input is not a pretrained video model: connect a Load Video Model node")
+    return model
+
+
+def _size(ctx, sampler, width: int, height: int, like: tuple[int, int] | None = None) -> tuple[int, int]:
+    """Width and height for the pipeline: asked, else the input's, else the pipeline's default;
+    rounded down to the family's multiple (said when it changes)."""
+    from .sampling import call_defaults
+    d = call_defaults(sampler.pipe)
+    w = width or (like[0] if like else None) or int(d.get("width") or 512)
+    h = height or (like[1] if like else None) or int(d.get("height") or 512)
+    m = sampler.fam.size_multiple
+    w2, h2 = max(m, w // m * m), max(m, h // m * m)
+    if (w2, h2) != (w, h) and (width or height):
+        ctx.warn(f"{sampler.fam.title} needs sizes in multiples of {m}: {w}x{h} asked, making {w2}x{h2}")
+    return w2, h2
+
+
+def _prompt(ctx, wired) -> str:
+    return wired if isinstance(wired, str) and wired.strip() else ctx.params.prompt
+
+
+COMMON = (Int("frames", 0, min=0, max=100000, help="0: the model's own clip length; longer clips are made in "
+                                                   "overlapping windows"),
+          Int("width", 0, min=0, max=4096, help="0: the input's size, else the model's default"),
+          Int("height", 0, min=0, max=4096, help="0: the input's size, else the model's default"),
+          Int("steps", 25, min=1, max=500, help="denoising steps"),
+          Float("guidance", 5.0, min=0.0, max=30.0, help="classifier-free guidance (SVD: the largest guidance)"),
+          Float("fps", 0.0, min=0.0, max=240.0, help="0: the family's frame rate"),
+          Int("window", 0, min=0, max=1000, help="frames per model call; 0: the model's own length"),
+          Int("overlap", 4, min=0, max=100, help="frames blended between windows"),
+          Seed("seed", 0),
+          Bool("previews", True, help="stream latent previews while sampling"))
+
+
+class _Generate(Node):
+    category = CATEGORY
+    timing = CLIP
+    task = ""
+
+    def _start(self, ctx, model):
+        from .sampling import Sampler, frames_and_window
+        ref = _video_model(model)
+        s = Sampler(ctx, ref, self.task)
+        p = ctx.params
+        n, win = frames_and_window(s.fam, p.frames, p.window, s.native_frames())
+        if p.overlap >= win and n > win:
+            raise StudioError(f"overlap ({p.overlap}) must be smaller than the window ({win} frames)")
+        fps = p.fps or s.fam.fps
+        return s, n, win, fps
+
+    def _text_kwargs(self, ctx, s, prompt, negative, features=None) -> dict:
+        if features is None:
+            return {"prompt": prompt, "negative_prompt": negative or None}
+        import torch
+        x = features.data if isinstance(features, Features) else features
+        x = torch.as_tensor(np.asarray(x) if not isinstance(x, torch.Tensor) else x).float()
+        if x.ndim == 1:
+            x = x[None]
+        te = getattr(s.pipe, "text_encoder", None)
+        cfg = getattr(te, "config", None)
+        dim = getattr(cfg, "d_model", None) or getattr(cfg, "hidden_size", None)
+        if x.ndim != 2 or dim is None or x.shape[-1] != dim:
+            raise StudioError(f"the features are {tuple(x.shape)} but {s.fam.title}'s text encoder gives "
+                              f"{dim}-d token embeddings: connect features of width {dim} (e.g. a projection), "
+                              "or a prompt")
+        dtype = getattr(te, "dtype", torch.float32)
+        return {"prompt_embeds": x[None].to(s.ref.device if not s.ref.offload else "cpu", dtype),
+                "negative_prompt": negative or None}
+
+
+class ImageToVideo(_Generate):
+    """Animate a still with a pretrained model (SVD, Wan I2V, LTX-Video, CogVideoX I2V, HunyuanVideo I2V).
+    Progress per step, latent previews, cancel at the next step; longer clips in overlapping windows,
+    each starting from a frame of the last."""
+    id = "video_models.image_to_video"
+    title = "Image to Video"
+    task = "i2v"
+    inputs = (In("model", "Model"), In("image", "Image"),
+              In("prompt", "Text", optional=True, help="families that take a prompt (not SVD)"))
+    outputs = (Out("video", "Video"),)
+    params = (Text("prompt", "", help="families that take a prompt (not SVD)"),
+              Text("negative_prompt", ""),) + COMMON + (
+              Int("motion", 127, min=1, max=255, help="SVD: motion bucket (more = more motion)"),
+              Float("noise_aug", 0.02, min=0.0, max=1.0, help="SVD: noise added to the still (more = freer)"))
+
+    def run(self, ctx, model, image, prompt=None):
+        s, n, win, fps = self._start(ctx, model)
+        p = ctx.params
+        img = np.asarray(image.frame(0) if hasattr(image, "frame") else image, np.float32)
+        w, h = _size(ctx, s, p.width, p.height, (img.shape[1], img.shape[0]))
+        from .sampling import to_pil
+        if s.fam.key == "svd":
+            if prompt is not None or p.prompt.strip():
+                ctx.warn("Stable Video Diffusion takes no prompt: the prompt is ignored")
+            base = {"height": h, "width": w, "num_frames": win, "num_inference_steps": p.steps,
+                    "min_guidance_scale": 1.0, "max_guidance_scale": p.guidance, "fps": max(1, int(round(fps))),
+                    "motion_bucket_id": p.motion, "noise_aug_strength": p.noise_aug,
+                    "decode_chunk_size": min(8, win)}
+        else:
+            base = {"height": h, "width": w, "num_frames": win, "num_inference_steps": p.steps,
+                    "guidance_scale": p.guidance,
+                    **self._text_kwargs(ctx, s, _prompt(ctx, prompt), p.negative_prompt)}
+
+        from .sampling import filter_kwargs
+        base = filter_kwargs(s.pipe, base, ctx.warn)
+
+        def make(start, still):
+            return dict(base, image=to_pil(still))
+        return s.generate(n, win, p.overlap, make, fps, image=img, previews=p.previews)
+
+
+class TextToVideo(_Generate):
+    """Make a clip from a prompt with a pretrained model (Wan, LTX-Video, CogVideoX, AnimateDiff,
+    HunyuanVideo). Features whose width matches the model's text encoder can stand in for the prompt."""
+    id = "video_models.text_to_video"
+    title = "Text to Video"
+    task = "t2v"
+    inputs = (In("model", "Model"), In("prompt", "Text", optional=True),
+              In("features", "Features", optional=True, help="prompt embeddings [tokens, D] or [D] with D the "
+                                                            "text encoder's width"),
+              In("negative", "Text", optional=True))
+    outputs = (Out("video", "Video"),)
+    params = (Text("prompt", "a red fox running through snow, cinematic"), Text("negative_prompt", "")) + COMMON
+
+    def run(self, ctx, model, prompt=None, features=None, negative=None):
+        s, n, win, fps = self._start(ctx, model)
+        p = ctx.params
+        text = _prompt(ctx, prompt)
+        if features is None and not text.strip():
+            raise StudioError("no prompt: type one, or connect a Text or Features input")
+        neg = negative if isinstance(negative, str) else p.negative_prompt
+        w, h = _size(ctx, s, p.width, p.height)
+        from .sampling import filter_kwargs
+        base = filter_kwargs(s.pipe, {"height": h, "width": w, "num_frames": win, "num_inference_steps": p.steps,
+                                      "guidance_scale": p.guidance,
+                                      **self._text_kwargs(ctx, s, text, neg, features)}, ctx.warn)
+        return s.generate(n, win, p.overlap, lambda start, still: dict(base), fps, previews=p.previews)
+
+
+class VideoToVideo(_Generate):
+    """Restyle a clip with a pretrained model (Wan, CogVideoX, AnimateDiff): the input video is
+    noised by 'strength' and denoised toward the prompt. Long clips go in overlapping windows."""
+    id = "video_models.video_to_video"
+    title = "Video to Video"
+    task = "v2v"
+    inputs = (In("model", "Model"), In("video", "Video"), In("prompt", "Text", optional=True))
+    outputs = (Out("video", "Video"),)
+    params = (Text("prompt", "a watercolour painting"), Text("negative_prompt", ""),
+              Float("strength", 0.6, min=0.01, max=1.0, help="how far from the input (1: ignore it)")) + COMMON
+
+    def run(self, ctx, model, video, prompt=None):
+        from .sampling import filter_kwargs, to_pil
+        s, _, _, fps = self._start(ctx, model)
+        p = ctx.params
+        n_in = len(video)
+        n = min(n_in, p.frames) if p.frames else n_in
+        if p.frames > n_in:
+            ctx.warn(f"{p.frames} frames asked but the video has {n_in}: making {n_in}")
+        from .sampling import frames_and_window
+        _, win = frames_and_window(s.fam, n, p.window, s.native_frames())
+        fps = p.fps or video.fps
+        w, h = _size(ctx, s, p.width, p.height, (video.width, video.height))
+        base = filter_kwargs(s.pipe, {"height": h, "width": w, "num_inference_steps": p.steps,
+                                      "guidance_scale": p.guidance, "strength": p.strength,
+                                      **self._text_kwargs(ctx, s, _prompt(ctx, prompt), p.negative_prompt)},
+                             ctx.warn)
+
+        def make(start, still):
+            idx = np.minimum(np.arange(start, start + win), n - 1)  # the last window is padded with the end
+            chunk = video.chunk(start, min(n, start + win))
+            frames = [to_pil(chunk[min(i - start, len(chunk) - 1)]) for i in idx]
+            return dict(base, video=frames)
+        return s.generate(n, win, p.overlap, make, fps, previews=p.previews)
+
+
+def families_help() -> str:
+    return ", ".join(f.title for f in FAMILIES.values())

@@ -1,0 +1,103 @@
+"""Live previews: a cheap linear latent -> RGB projection, as ComfyUI's latent previews do.
+
+ComfyUI ships hand-fitted factor tables per family. Here the factors are fitted once per loaded
+model from its own VAE (encode a small colour chart, least squares from latent channels to the
+chart's colours), so every family and every fine-tune gets a projection with no table to keep
+up to date. Fitting costs one VAE encode of a 128x128 still; a preview then costs one small matmul."""
+from __future__ import annotations
+
+import numpy as np
+
+from .families import Family
+
+_VIDEO_VAES = ("Wan", "CogVideoX", "HunyuanVideo", "LTX", "Mochi")
+
+
+def colour_chart(size: int = 128) -> np.ndarray:
+    """HxWx3 in [0, 1]: a grid of saturated and grey patches."""
+    cols = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 0], [0, 1, 1], [1, 0, 1], [1, 1, 1], [0, 0, 0],
+                     [.5, .5, .5], [1, .5, 0], [0, .5, 1], [.5, 0, 1], [.25, .25, .25], [.75, .75, .75],
+                     [.5, 1, .5], [1, .5, .5]], np.float32)
+    g = 4
+    idx = np.arange(g * g).reshape(g, g)
+    chart = cols[idx]  # [g, g, 3]
+    return np.repeat(np.repeat(chart, size // g, 0), size // g, 1)
+
+
+def normalise(fam: Family, vae, z):
+    """The VAE's raw latents [B, C, ...] in the space the sampler works in."""
+    import torch
+    cfg = vae.config
+    if fam.scale_attr == "latents_std" and getattr(cfg, "latents_mean", None) is not None:
+        shape = (1, -1) + (1,) * (z.ndim - 2)
+        mean = torch.tensor(cfg.latents_mean, dtype=z.dtype).view(shape)
+        std = torch.tensor(cfg.latents_std, dtype=z.dtype).view(shape)
+        sf = float(getattr(cfg, "scaling_factor", 1.0) or 1.0) if fam.key == "ltx" else 1.0
+        return (z - mean) * sf / std
+    return z * float(getattr(cfg, "scaling_factor", 1.0) or 1.0)
+
+
+def fit_projection(pipe, fam: Family) -> np.ndarray:
+    """[C + 1, 3]: latent channels (and a bias) -> RGB, fitted on the model's own VAE."""
+    import torch
+    vae = pipe.vae
+    chart = colour_chart()
+    x = torch.from_numpy(chart).permute(2, 0, 1)[None] * 2 - 1  # [1, 3, H, W] in [-1, 1]
+    if any(s in type(vae).__name__ for s in _VIDEO_VAES):
+        x = x[:, :, None]  # [1, 3, 1, H, W]
+    p = next(vae.parameters())
+    with torch.no_grad():
+        out = vae.encode(x.to(p.device, p.dtype))
+        dist = out.latent_dist if hasattr(out, "latent_dist") else out[0]
+        z = dist.mode() if hasattr(dist, "mode") else dist
+        z = normalise(fam, vae, z.float().cpu())
+    if z.ndim == 5:
+        z = z[:, :, 0]
+    c, h, w = z.shape[1:]
+    target = torch.nn.functional.adaptive_avg_pool2d(torch.from_numpy(chart).permute(2, 0, 1)[None], (h, w))
+    a = torch.cat([z[0].reshape(c, -1).T, torch.ones(h * w, 1)], 1).double()  # [N, C+1]
+    b = target[0].reshape(3, -1).T.double()  # [N, 3]
+    lam = 1e-3 * torch.eye(c + 1, dtype=torch.float64)  # ridge: fine when N < C (LTX's 128 channels)
+    wts = torch.linalg.solve(a.T @ a + lam, a.T @ b)
+    return wts.float().numpy()
+
+
+def latent_frames(fam: Family, latents, shape: tuple[int, int, int] | None = None):
+    """[T, C, H, W] (torch, float, cpu) of the first sample, whatever the family's layout.
+    ``shape``: (T, H, W) of the latent grid, needed to unpack LTX's token sequence."""
+    x = latents[0].detach().float().cpu()
+    if fam.latent_layout == "BTCHW":
+        return x
+    if fam.latent_layout == "packed":
+        if shape is None:
+            return None
+        t, h, w = shape
+        if x.shape[0] != t * h * w:
+            return None
+        return x.reshape(t, h, w, -1).permute(0, 3, 1, 2)
+    return x.permute(1, 0, 2, 3)  # [C, T, H, W] -> [T, C, H, W]
+
+
+class Previewer:
+    """latents -> a small HxWx3 float32 preview: the middle latent frame through the projection."""
+
+    def __init__(self, fam: Family, weights: np.ndarray | None, grid: tuple[int, int, int] | None = None,
+                 min_size: int = 128):
+        self.fam, self.w, self.grid, self.min_size = fam, weights, grid, min_size
+
+    def __call__(self, latents) -> np.ndarray | None:
+        x = latent_frames(self.fam, latents, self.grid)
+        if x is None:
+            return None
+        f = x[x.shape[0] // 2].numpy()  # [C, H, W]
+        c, h, w = f.shape
+        flat = f.reshape(c, -1).T
+        if self.w is not None and self.w.shape[0] == c + 1:
+            rgb = flat @ self.w[:c] + self.w[c]
+        else:  # no fit: the first three channels, each stretched to [0, 1]
+            rgb = flat[:, :3] if c >= 3 else np.repeat(flat[:, :1], 3, 1)
+            lo, hi = rgb.min(0), rgb.max(0)
+            rgb = (rgb - lo) / np.maximum(hi - lo, 1e-6)
+        img = np.clip(rgb.reshape(h, w, 3), 0, 1).astype(np.float32)
+        k = max(1, int(np.ceil(self.min_size / max(h, w))))
+        return np.ascontiguousarray(np.repeat(np.repeat(img, k, 0), k, 1)) if k > 1 else img

@@ -1,0 +1,183 @@
+"""Run a diffusers video pipeline as a Studio node: progress per step, cancel at the next step,
+live latent previews, reproducible seeds, LoRAs applied, and sliding windows with overlap
+blending for clips longer than the model makes at once."""
+from __future__ import annotations
+
+import hashlib
+import inspect
+import os
+import time
+from typing import Any, Callable
+
+import numpy as np
+
+from studio.engine.clip import ArrayClip
+
+from .checks import ModelError
+from .families import valid_frames
+from .loading import VideoModelRef, lora_check
+from .previews import Previewer, fit_projection
+
+PREVIEW_INTERVAL = 0.4  # seconds between preview images (progress events are throttled by the context)
+
+
+def to_pil(img: np.ndarray):
+    from PIL import Image
+    a = np.asarray(img, np.float32)
+    if a.ndim == 2:
+        a = a[..., None]
+    if a.shape[-1] == 1:
+        a = np.repeat(a, 3, -1)
+    return Image.fromarray((np.clip(a[..., :3], 0, 1) * 255 + 0.5).astype(np.uint8))
+
+
+def call_defaults(pipe) -> dict[str, Any]:
+    return {n: p.default for n, p in inspect.signature(pipe.__call__).parameters.items()}
+
+
+def filter_kwargs(pipe, kwargs: dict[str, Any], warn: Callable[[str], None]) -> dict[str, Any]:
+    """The kwargs this pipeline takes; a set value it does not take is reported, not dropped silently."""
+    accepted = call_defaults(pipe)
+    out = {}
+    for k, v in kwargs.items():
+        if k in accepted:
+            out[k] = v
+        elif v not in (None, "", 0, 0.0):
+            warn(f"{type(pipe).__name__} has no '{k}': ignored")
+    return out
+
+
+def apply_loras(ref: VideoModelRef, pipe) -> None:
+    """Make exactly ``ref.loras`` active on the (shared) pipeline: load each once, set strengths."""
+    loaded: set = ref.shared.setdefault("loras", set())
+    if not ref.loras and not loaded:
+        return
+    if not hasattr(pipe, "load_lora_weights"):
+        raise ModelError(f"{type(pipe).__name__} ({ref.fam.title}) does not take LoRAs")
+    names, weights = [], []
+    for path, strength in ref.loras:
+        st = os.stat(path)
+        name = "lora_" + hashlib.sha256(f"{path}:{st.st_size}:{st.st_mtime_ns}".encode()).hexdigest()[:10]
+        if name not in loaded:
+            lora_check(path)
+            from safetensors.torch import load_file  # safetensors only: nothing is unpickled
+            try:
+                pipe.load_lora_weights(load_file(path), adapter_name=name)
+            except (ValueError, KeyError, RuntimeError) as e:
+                raise ModelError(f"the LoRA '{path}' does not fit this {ref.fam.title} model: "
+                                 f"{str(e).splitlines()[0]}") from None
+            loaded.add(name)
+        names.append(name)
+        weights.append(strength)
+    if names:
+        pipe.enable_lora()
+        pipe.set_adapters(names, adapter_weights=weights)
+    else:
+        pipe.disable_lora()
+
+
+def plan_windows(n: int, window: int, overlap: int) -> list[int]:
+    """Start frames of windows of ``window`` frames covering ``n`` frames, overlapping by ``overlap``."""
+    if n <= window:
+        return [0]
+    stride = max(1, window - overlap)
+    starts = list(range(0, n - window + 1, stride))
+    if starts[-1] + window < n:
+        starts.append(n - window)
+    return starts
+
+
+class Sampler:
+    """One generation: windows, steps, previews. ``make_kwargs(start, image)`` gives the pipeline's
+    arguments for the window starting at frame ``start`` (every call makes ``window`` frames);
+    ``image`` is the still that window starts from (image-to-video chaining), or None."""
+
+    def __init__(self, ctx, ref: VideoModelRef, task: str):
+        self.ctx, self.ref, self.task = ctx, ref, task
+        self.pipe = ref.pipeline(task)
+        self.fam = ref.fam
+        apply_loras(ref, self.pipe)
+        if getattr(ref.device, "type", "cpu") == "cpu":
+            ctx.warn("running a pretrained video model on the CPU: expect minutes per step at real sizes "
+                     "(a CUDA or Apple GPU is tens to hundreds of times faster)")
+
+    def native_frames(self) -> int | None:
+        """The frame count a fixed-length model was trained on (SVD's UNet says it), else None."""
+        den = getattr(self.pipe, self.fam.denoiser, None)
+        n = getattr(getattr(den, "config", None), "num_frames", None)
+        return int(n) if n else self.fam.fixed_frames
+
+    def _previewer(self, frames: int, height: int, width: int) -> Previewer:
+        if "preview_w" not in self.ref.shared:
+            try:
+                self.ref.shared["preview_w"] = fit_projection(self.pipe, self.fam)
+            except Exception:  # noqa: BLE001 - a preview must never fail a run: fall back to raw channels
+                self.ref.shared["preview_w"] = None
+        s = int(getattr(self.pipe, "vae_spatial_compression_ratio", 8) or 8)
+        t = int(getattr(self.pipe, "vae_temporal_compression_ratio", 1) or 1)
+        grid = ((frames - 1) // t + 1, height // s, width // s)
+        return Previewer(self.fam, self.ref.shared["preview_w"], grid)
+
+    def run_window(self, kwargs: dict[str, Any], k: int, n_windows: int, previews: bool) -> np.ndarray:
+        ctx, pipe = self.ctx, self.pipe
+        previewer = (self._previewer(kwargs.get("num_frames") or 1, kwargs["height"], kwargs["width"])
+                     if previews else None)
+        last = [0.0]
+
+        def on_step(p, i, t, kw):
+            total = int(getattr(p, "num_timesteps", 0) or kwargs.get("num_inference_steps", 1))
+            prev = None
+            now = time.perf_counter()
+            if previewer is not None and "latents" in kw and (now - last[0] >= PREVIEW_INTERVAL or i + 1 == total):
+                last[0] = now
+                prev = previewer(kw["latents"])
+            # raises Cancelled when the user stopped: the exception leaves the pipeline at this step
+            ctx.progress(k * total + i + 1, n_windows * total, preview=prev,
+                         message=f"window {k + 1}/{n_windows}" if n_windows > 1 else None)
+            return kw
+
+        gen = ctx.torch_generator(device="cpu", salt=k)
+        call = dict(kwargs, generator=gen, output_type="np", callback_on_step_end=on_step,
+                    callback_on_step_end_tensor_inputs=["latents"])
+        import torch
+        try:
+            with torch.inference_mode():
+                out = pipe(**call)
+        finally:
+            if hasattr(pipe, "maybe_free_model_hooks"):
+                pipe.maybe_free_model_hooks()
+        frames = out.frames[0] if hasattr(out, "frames") else out[0][0]
+        return np.asarray(frames, np.float32)
+
+    def generate(self, n_frames: int, window: int, overlap: int, make_kwargs, fps: float,
+                 image: np.ndarray | None = None, previews: bool = True) -> ArrayClip:
+        starts = plan_windows(n_frames, window, overlap)
+        out: np.ndarray | None = None
+        for k, a in enumerate(starts):
+            self.ctx.check_cancelled()
+            length = min(window, n_frames - a)
+            still = image if k == 0 or out is None else out[a]
+            frames = self.run_window(make_kwargs(a, still), k, len(starts), previews)
+            if len(frames) < length:
+                raise ModelError(f"{type(self.pipe).__name__} made {len(frames)} frames, {length} were asked for")
+            frames = frames[:length]
+            if out is None:
+                out = np.empty((n_frames,) + frames.shape[1:], np.float32)
+                out[:length] = frames
+                done = length
+                continue
+            ov = max(0, done - a)  # frames this window shares with what is made
+            if ov:
+                ramp = np.linspace(0, 1, ov + 2, dtype=np.float32)[1:-1, None, None, None]
+                out[a:done] = out[a:done] * (1 - ramp) + frames[:ov] * ramp
+            out[done:a + length] = frames[ov:length]
+            done = a + length
+        return ArrayClip(np.clip(out, 0, 1), fps)
+
+
+def frames_and_window(fam, frames: int, window: int, native: int | None) -> tuple[int, int]:
+    """(frames to make, frames per pipeline call). The call length is rounded up to a count the
+    family accepts; the clip is then cut to exactly the frames asked for."""
+    n = frames or native or fam.frames
+    win = valid_frames(fam, window or native or n)
+    return n, max(1, win)

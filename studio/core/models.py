@@ -1,0 +1,190 @@
+"""Where pretrained models come from: the models setting, and a scan of those folders.
+
+Sources, searched in this order:
+
+1. ``STUDIO_MODELS`` (one folder, or several joined with ``os.pathsep``);
+2. the models folder of the settings file (default: platformdirs' user data folder / ``models``);
+3. the extra folders of the settings file (like ComfyUI's ``extra_model_paths.yaml``);
+4. an existing Hugging Face cache (``HF_HUB_CACHE``, ``HF_HOME``/hub or ``~/.cache/huggingface/hub``),
+   read as it is, offline: ``models--org--name/snapshots/<rev>/``.
+
+The settings file is a small JSON file in platformdirs' user config folder (override the folder
+with ``STUDIO_CONFIG_DIR``)::
+
+    {"models_dir": "/data/models", "extra_dirs": ["/mnt/comfy/models"], "use_hf_cache": true}
+
+A model is a diffusers folder (it has ``model_index.json``) or a single ``.safetensors`` file.
+Plain stdlib: no torch or diffusers here, so listing models stays instant.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+
+SETTINGS_FILE = "models.json"
+_SKIP_DIRS = {".git", "__pycache__", ".cache", "blobs", "refs", ".locks"}
+# diffusers component folders: never models on their own
+COMPONENT_DIRS = {"unet", "vae", "transformer", "transformer_2", "text_encoder", "text_encoder_2", "tokenizer",
+                  "tokenizer_2", "image_encoder", "image_processor", "feature_extractor", "scheduler",
+                  "motion_adapter"}
+
+
+def config_dir() -> str:
+    d = os.environ.get("STUDIO_CONFIG_DIR")
+    if d:
+        return d
+    import platformdirs
+    return platformdirs.user_config_dir("Studio", "Studio")
+
+
+def default_models_dir() -> str:
+    import platformdirs
+    return os.path.join(platformdirs.user_data_dir("Studio", "Studio"), "models")
+
+
+def settings_path() -> str:
+    return os.path.join(config_dir(), SETTINGS_FILE)
+
+
+def load_settings() -> dict:
+    """The models settings; defaults for anything missing. A broken file reads as defaults."""
+    s = {"models_dir": default_models_dir(), "extra_dirs": [], "use_hf_cache": True}
+    try:
+        with open(settings_path(), encoding="utf-8") as f:
+            data = json.load(f)
+    except (OSError, ValueError):
+        return s
+    if isinstance(data, dict):
+        if isinstance(data.get("models_dir"), str) and data["models_dir"]:
+            s["models_dir"] = data["models_dir"]
+        if isinstance(data.get("extra_dirs"), list):
+            s["extra_dirs"] = [d for d in data["extra_dirs"] if isinstance(d, str) and d]
+        if isinstance(data.get("use_hf_cache"), bool):
+            s["use_hf_cache"] = data["use_hf_cache"]
+    return s
+
+
+def save_settings(settings: dict) -> str:
+    """Write the settings atomically (temporary file, fsync, rename). Returns the file's path."""
+    path = settings_path()
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    data = {k: settings[k] for k in ("models_dir", "extra_dirs", "use_hf_cache") if k in settings}
+    fd, tmp = tempfile.mkstemp(prefix=".models-", suffix=".json", dir=os.path.dirname(path))
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(data, f, indent=2)
+            f.flush()
+            os.fsync(f.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return path
+
+
+def hf_cache_dir() -> str | None:
+    """The Hugging Face hub cache folder, when there is one on this machine."""
+    d = os.environ.get("HF_HUB_CACHE") or os.environ.get("HUGGINGFACE_HUB_CACHE")
+    if not d:
+        home = os.environ.get("HF_HOME") or os.path.join(os.path.expanduser("~"), ".cache", "huggingface")
+        d = os.path.join(home, "hub")
+    return d if os.path.isdir(d) else None
+
+
+def model_dirs(settings: dict | None = None) -> list[str]:
+    """Every folder models are looked for in, in search order, duplicates dropped."""
+    s = settings or load_settings()
+    out: list[str] = []
+    env = os.environ.get("STUDIO_MODELS")
+    if env:
+        out += [d for d in env.split(os.pathsep) if d]
+    out.append(s["models_dir"])
+    out += s["extra_dirs"]
+    if s.get("use_hf_cache", True):
+        hf = hf_cache_dir()
+        if hf:
+            out.append(hf)
+    seen, uniq = set(), []
+    for d in out:
+        a = os.path.abspath(os.path.expanduser(d))
+        if a not in seen:
+            seen.add(a)
+            uniq.append(a)
+    return uniq
+
+
+@dataclass(frozen=True)
+class FoundModel:
+    name: str  # as typed in the Load Video Model node: relative to its root, or org/name for the HF cache
+    path: str  # absolute
+    kind: str  # "folder" or "file"
+    root: str
+
+
+def _hf_name(root: str, path: str) -> str | None:
+    """'models--org--name/snapshots/<rev>' -> 'org/name'."""
+    rel = os.path.relpath(path, root).split(os.sep)
+    if len(rel) >= 3 and rel[0].startswith("models--") and rel[1] == "snapshots":
+        return rel[0][len("models--"):].replace("--", "/")
+    return None
+
+
+def scan(dirs: list[str] | None = None, max_depth: int = 4) -> list[FoundModel]:
+    """Diffusers folders and single .safetensors files under the model folders (not inside a
+    diffusers folder's components). Missing folders are skipped."""
+    found: list[FoundModel] = []
+    seen: set[str] = set()
+    for root in (dirs if dirs is not None else model_dirs()):
+        if not os.path.isdir(root):
+            continue
+        base_depth = root.rstrip(os.sep).count(os.sep)
+        for cur, subdirs, files in os.walk(root, followlinks=True):
+            depth = cur.rstrip(os.sep).count(os.sep) - base_depth
+            if "model_index.json" in files:
+                real = os.path.realpath(cur)
+                if real not in seen:
+                    seen.add(real)
+                    name = _hf_name(root, cur) or os.path.relpath(cur, root).replace(os.sep, "/")
+                    found.append(FoundModel(name, cur, "folder", root))
+                subdirs[:] = []  # its components are not models on their own
+                continue
+            subdirs[:] = sorted(d for d in subdirs if d not in _SKIP_DIRS and not d.startswith(".")
+                                and d not in COMPONENT_DIRS and depth < max_depth)
+            for f in sorted(files):
+                if f.endswith(".safetensors") and _hf_name(root, cur) is None:
+                    p = os.path.join(cur, f)
+                    real = os.path.realpath(p)
+                    if real not in seen:
+                        seen.add(real)
+                        found.append(FoundModel(os.path.relpath(p, root).replace(os.sep, "/"), p, "file", root))
+    return found
+
+
+def resolve(name: str, base_dir: str | None = None, dirs: list[str] | None = None) -> str | None:
+    """A model's absolute path from what the user typed: an absolute path, a path relative to the
+    graph's folder, a path relative to a model folder, or 'org/name' of the Hugging Face cache
+    (its newest snapshot). None when it is nowhere."""
+    name = os.path.expanduser(name.strip())
+    if not name:
+        return None
+    if os.path.isabs(name):
+        return name if os.path.exists(name) else None
+    if base_dir and os.path.exists(os.path.join(base_dir, name)):
+        return os.path.abspath(os.path.join(base_dir, name))
+    for root in (dirs if dirs is not None else model_dirs()):
+        cand = os.path.join(root, name)
+        if os.path.exists(cand):
+            return os.path.abspath(cand)
+        snaps = os.path.join(root, "models--" + name.replace("/", "--"), "snapshots")
+        if os.path.isdir(snaps):
+            revs = sorted((os.path.join(snaps, r) for r in os.listdir(snaps)), key=os.path.getmtime, reverse=True)
+            for r in revs:
+                if os.path.isfile(os.path.join(r, "model_index.json")):
+                    return r
+    return None

@@ -1,0 +1,20 @@
+"""Tiny random pipelines, built once per test module from configs (no download)."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+@pytest.fixture(scope="module")
+def svd_dir(tmp_path_factory):
+    from .tiny import build_svd
+    return build_svd(str(tmp_path_factory.mktemp("models") / "tiny-svd"))
+
+
+@pytest.fixture(scope="module")
+def wan_dir(tmp_path_factory):
+    from .tiny import build_wan
+    return build_wan(str(tmp_path_factory.mktemp("models") / "tiny-wan"))

@@ -1,0 +1,89 @@
+"""Tiny random video pipelines built from configs (no download), as diffusers' own tests do."""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+
+def build_svd(path: str) -> str:
+    """A tiny Stable Video Diffusion pipeline saved to ``path`` (diffusers' test config; the CLIP
+    vision image size is 224 because the pipeline resizes to 224; patch 32 keeps it small)."""
+    import torch
+    from diffusers import (AutoencoderKLTemporalDecoder, EulerDiscreteScheduler, StableVideoDiffusionPipeline,
+                           UNetSpatioTemporalConditionModel)
+    from transformers import CLIPImageProcessor, CLIPVisionConfig, CLIPVisionModelWithProjection
+    torch.manual_seed(0)
+    unet = UNetSpatioTemporalConditionModel(
+        block_out_channels=(32, 64), layers_per_block=2, sample_size=32, in_channels=8, out_channels=4,
+        down_block_types=("CrossAttnDownBlockSpatioTemporal", "DownBlockSpatioTemporal"),
+        up_block_types=("UpBlockSpatioTemporal", "CrossAttnUpBlockSpatioTemporal"),
+        cross_attention_dim=32, num_attention_heads=8, projection_class_embeddings_input_dim=96,
+        addition_time_embed_dim=32, num_frames=4)
+    scheduler = EulerDiscreteScheduler(
+        beta_schedule="scaled_linear", beta_start=0.00085, beta_end=0.012, interpolation_type="linear",
+        num_train_timesteps=1000, prediction_type="v_prediction", sigma_max=700.0, sigma_min=0.002, steps_offset=1,
+        timestep_spacing="leading", timestep_type="continuous", trained_betas=None, use_karras_sigmas=True)
+    torch.manual_seed(0)
+    vae = AutoencoderKLTemporalDecoder(block_out_channels=[32, 64], in_channels=3, out_channels=3,
+                                       down_block_types=["DownEncoderBlock2D", "DownEncoderBlock2D"],
+                                       latent_channels=4)
+    torch.manual_seed(0)
+    enc = CLIPVisionModelWithProjection(CLIPVisionConfig(
+        hidden_size=32, projection_dim=32, num_hidden_layers=2, num_attention_heads=4, image_size=224,
+        intermediate_size=37, patch_size=32))
+    fe = CLIPImageProcessor(crop_size=224, size=224)
+    pipe = StableVideoDiffusionPipeline(vae=vae, image_encoder=enc, unet=unet, scheduler=scheduler,
+                                        feature_extractor=fe)
+    pipe.save_pretrained(path, safe_serialization=True)
+    return path
+
+
+def build_tokenizer(path: str, vocab_words: list[str] | None = None):
+    """A small word-level tokenizer built with `tokenizers`, wrapped for transformers."""
+    from tokenizers import Tokenizer, models, pre_tokenizers
+    from transformers import PreTrainedTokenizerFast
+    words = vocab_words or ("a red green blue fox cat dog running walking snow sea sky cinematic painting "
+                            "watercolour the of in on").split()
+    vocab = {"<pad>": 0, "</s>": 1, "<unk>": 2}
+    for w in words:
+        vocab.setdefault(w, len(vocab))
+    tok = Tokenizer(models.WordLevel(vocab, unk_token="<unk>"))
+    tok.pre_tokenizer = pre_tokenizers.Whitespace()
+    fast = PreTrainedTokenizerFast(tokenizer_object=tok, pad_token="<pad>", eos_token="</s>", unk_token="<unk>",
+                                   model_max_length=32)
+    fast.save_pretrained(path)
+    return fast
+
+
+def build_wan(path: str) -> str:
+    """A tiny Wan 2.1 text-to-video pipeline (diffusers' test config, a local T5 and tokenizer)."""
+    import torch
+    from diffusers import AutoencoderKLWan, FlowMatchEulerDiscreteScheduler, WanPipeline, WanTransformer3DModel
+    from transformers import T5Config, T5EncoderModel
+    torch.manual_seed(0)
+    vae = AutoencoderKLWan(base_dim=3, z_dim=16, dim_mult=[1, 1, 1, 1], num_res_blocks=1,
+                           temperal_downsample=[False, True, True])
+    torch.manual_seed(0)
+    scheduler = FlowMatchEulerDiscreteScheduler(shift=7.0)
+    tmp_tok = os.path.join(path, "_tok")
+    tokenizer = build_tokenizer(tmp_tok)
+    text_encoder = T5EncoderModel(T5Config(vocab_size=len(tokenizer), d_model=32, d_kv=8, d_ff=37, num_layers=2,
+                                           num_heads=4, relative_attention_num_buckets=8, pad_token_id=0,
+                                           eos_token_id=1, decoder_start_token_id=0))
+    torch.manual_seed(0)
+    transformer = WanTransformer3DModel(patch_size=(1, 2, 2), num_attention_heads=2, attention_head_dim=12,
+                                        in_channels=16, out_channels=16, text_dim=32, freq_dim=256, ffn_dim=32,
+                                        num_layers=2, cross_attn_norm=True, qk_norm="rms_norm_across_heads",
+                                        rope_max_seq_len=32)
+    pipe = WanPipeline(tokenizer=tokenizer, text_encoder=text_encoder, vae=vae, transformer=transformer,
+                       scheduler=scheduler)
+    pipe.save_pretrained(path, safe_serialization=True)
+    import shutil
+    shutil.rmtree(tmp_tok, ignore_errors=True)
+    return path
+
+
+def still(h: int = 32, w: int = 32) -> np.ndarray:
+    y, x = np.mgrid[0:h, 0:w].astype(np.float32)
+    return np.stack([x / w, y / h, 0.5 + 0 * x], -1).astype(np.float32)
