@@ -121,30 +121,33 @@ def find_sequence(path: str) -> Sequence:
 
 
 def _sequence_in_folder(folder: str) -> Sequence:
-    groups: dict[tuple[str, str, int], dict[int, str]] = {}
-    for name in sorted(os.listdir(folder)):
-        m = _NUM_TAIL.match(name)
-        if m is None or m.group(3).lower() not in SEQ_EXTS:
-            continue
-        digits = m.group(2)
-        pad = len(digits) if digits.startswith("0") or len(digits) > 1 else 0
-        key = (m.group(1), m.group(3), pad)
-        groups.setdefault(key, {})[int(digits)] = os.path.join(folder, name)
+    """The largest numbered sequence of images in a folder. The frame number is the run of digits
+    that varies from file to file (the last one, as in plate.1001.exr, or an earlier one, as in
+    KITTI's 000123_10.png); padded and unpadded spellings of one pattern merge."""
+    names = [n for n in sorted(os.listdir(folder)) if os.path.splitext(n)[1].lower() in SEQ_EXTS]
+    groups: dict[tuple[str, str], dict[int, str]] = {}
+    pads: dict[tuple[str, str], int] = {}
+    for name in names:
+        for m in re.finditer(r"\d+", name):
+            key = (name[:m.start()], name[m.end():])
+            d = groups.setdefault(key, {})
+            n = int(m.group())
+            if n not in d:
+                d[n] = os.path.join(folder, name)
+            if m.group().startswith("0") and len(m.group()) > 1:
+                pads[key] = max(pads.get(key, 0), len(m.group()))
     if not groups:
         raise MediaError(f"no numbered images ({', '.join(SEQ_EXTS)}) in folder {folder}")
-    # padded and unpadded spellings of one sequence (frame_9, frame_10) merge when unambiguous
-    merged: dict[tuple[str, str], dict[int, str]] = {}
-    pads: dict[tuple[str, str], int] = {}
-    for (pre, ext, pad), d in groups.items():
-        merged.setdefault((pre, ext), {}).update(d)
-        pads[(pre, ext)] = max(pads.get((pre, ext), 0), pad)
-    (pre, ext), found = max(merged.items(), key=lambda kv: (len(kv[1]), kv[0]))
-    pad = pads[(pre, ext)]
+    # most frames; on a tie the later digit run (the frame number sits last by convention)
+    (pre, post), found = max(groups.items(), key=lambda kv: (len(kv[1]), len(kv[0][0])))
+    pad = pads.get((pre, post), 0)
     token = "#" * pad if pad else "{frame}"
-    seq = _make(os.path.join(folder, pre + token + ext), found)
-    if len(merged) > 1:
-        others = sorted(f"{p}*{e}" for (p, e) in merged if (p, e) != (pre, ext))
-        seq.others = others  # type: ignore[attr-defined]
+    seq = _make(os.path.join(folder, pre + token + post), found)
+    used = set(seq.files)
+    rest = sorted({os.path.splitext(n)[1].lower() + ":" + re.sub(r"\d+", "#", n) for n in names
+                   if os.path.join(folder, n) not in used})
+    if rest:
+        seq.others = [r.split(":", 1)[1] for r in rest]  # type: ignore[attr-defined]
     return seq
 
 
