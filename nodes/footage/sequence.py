@@ -11,6 +11,16 @@ from studio.engine import sequence as S
 SEQ_FILTER = "Image sequence (*.exr *.png *.tif *.tiff *.jpg *.jpeg)"
 
 
+def resolve_input(ctx, path: str) -> str:
+    """A relative pattern (plate.####.exr names no file, so the engine's check that a relative
+    input exists next to the graph cannot match it) is taken next to the graph file."""
+    graph = ctx.options.get("graph")
+    base = getattr(graph, "base_dir", None)
+    if path and base and not os.path.isabs(path):
+        return os.path.normpath(os.path.join(base, os.path.expanduser(path)))
+    return path
+
+
 def _depth_words(depth: str) -> str:
     return f"{depth}-bit" if depth in ("8", "16") else f"{depth} float" if depth == "half" else "32-bit float"
 
@@ -35,7 +45,7 @@ class LoadImageSequence(Node):
 
     def run(self, ctx, **_):
         p = ctx.params
-        seq = S.find_sequence(p.path)
+        seq = S.find_sequence(resolve_input(ctx, p.path))
         if p.first or p.last:
             lo, hi = p.first or seq.numbers[0], p.last or seq.numbers[-1]
             keep = [k for k, n in enumerate(seq.numbers) if lo <= n <= hi]

@@ -255,7 +255,8 @@ class LoadFlowKITTI(Node):
               Float("fps", 24.0, min=1.0, max=240.0))
 
     def run(self, ctx, **_):
-        seq = S.find_sequence(ctx.params.path)
+        from .sequence import resolve_input
+        seq = S.find_sequence(resolve_input(ctx, ctx.params.path))
         if seq.missing:
             ctx.warn(f"missing flow frames {S.ranges(seq.missing)}; closed up")
         return _KittiClip(seq.files, ctx.params.fps)
