@@ -111,7 +111,9 @@ class SaveImageSequence(Node):
                      help="bits per channel; auto: 16 for PNG/TIFF, half for EXR, 8 for JPEG"),
               Int("start_number", -1, min=-1, max=10_000_000,
                   help="number of the first file; -1 = the frame's own number"),
-              Int("quality", 95, min=1, max=100, help="JPEG quality"))
+              Int("quality", 95, min=1, max=100, help="JPEG quality"),
+              Choice("exr_compression", "zip", choices=S.EXR_COMPRESSIONS,
+                     help="EXR: zip and piz are lossless; dwaa is lossy and small; none reads fastest"))
 
     def run(self, ctx, video, alpha=None):
         p = ctx.params
@@ -133,7 +135,7 @@ class SaveImageSequence(Node):
             number = i if p.start_number < 0 else p.start_number + k
             name = S._format_name(os.path.abspath(p.path), number)
             a = alpha.frame(min(i, alpha.n_frames - 1)) if alpha is not None else None
-            S.write_frame(name, video.frame(i), a, depth, p.quality)
+            S.write_frame(name, video.frame(i), a, depth, p.quality, p.exr_compression)
             written.append(name)
         if written:
             ctx.info(f"wrote {len(written)} {_depth_words(depth)} {ext} frames: "

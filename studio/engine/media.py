@@ -279,7 +279,7 @@ def write_video(path: str, clip: Clip, frames: Iterable[int] | range | None = No
     spec = vf.CODECS[codec]
     if codec != "h264" or os.path.splitext(path)[1].lower() not in (".mp4", ".m4v", ""):
         vf.check_container(spec, path)
-    encoder = vf.pick_encoder(spec)
+    encoder = vf.pick_encoder(spec, clip.width)
     if alpha is not None and spec.pix_fmt_alpha is None:
         raise MediaError(f"{spec.title} has no alpha channel: use ProRes 4444 or FFV1")
     deep = spec.always_deep or bits > 8

