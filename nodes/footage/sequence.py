@@ -21,6 +21,20 @@ def resolve_input(ctx, path: str) -> str:
     return path
 
 
+def with_frame_token(ctx, path: str) -> str:
+    """A sequence path with a frame-number token; a plain name (e.g. one the CLI's -o chose)
+    gets '.####' before its extension, and the user is told."""
+    base = os.path.basename(path)
+    if not base:
+        raise MediaError("no file name for the frames: use name.####.ext, %04d or {frame}")
+    if S._regex_for(base) is not None:
+        return path
+    stem, ext = os.path.splitext(path)
+    out = stem + ".####" + ext
+    ctx.info(f"'{base}' has no frame number (####, %04d or {{frame}}): writing {os.path.basename(out)}")
+    return out
+
+
 def _depth_words(depth: str) -> str:
     return f"{depth}-bit" if depth in ("8", "16") else f"{depth} float" if depth == "half" else "32-bit float"
 
@@ -117,23 +131,22 @@ class SaveImageSequence(Node):
 
     def run(self, ctx, video, alpha=None):
         p = ctx.params
-        base = os.path.basename(p.path)
-        if S._regex_for(base) is None:
-            raise MediaError(f"'{base}' has no frame number token: use name.####.ext, %04d or {{frame}}")
+        path = with_frame_token(ctx, p.path)
+        base = os.path.basename(path)
         ext = os.path.splitext(base)[1].lower()
         if ext not in S.WRITE_DEPTHS:
             raise MediaError(f"cannot write '{ext or base}' frames (use {', '.join(S.WRITE_DEPTHS)})")
         depth = p.depth if p.depth != "auto" else {".exr": "half", ".jpg": "8", ".jpeg": "8"}.get(ext, "16")
         if alpha is not None and (alpha.width, alpha.height) != (video.width, video.height):
             raise MediaError(f"the alpha is {alpha.width}x{alpha.height}, the video {video.width}x{video.height}")
-        folder = os.path.dirname(os.path.abspath(p.path))
+        folder = os.path.dirname(os.path.abspath(path))
         os.makedirs(folder, exist_ok=True)
         rng = ctx.frames_to_render(video.n_frames)
         written = []
         for k, i in enumerate(rng):
             ctx.progress(k + 1, len(rng), frame=i)
             number = i if p.start_number < 0 else p.start_number + k
-            name = S._format_name(os.path.abspath(p.path), number)
+            name = S._format_name(os.path.abspath(path), number)
             a = alpha.frame(min(i, alpha.n_frames - 1)) if alpha is not None else None
             S.write_frame(name, video.frame(i), a, depth, p.quality, p.exr_compression)
             written.append(name)

@@ -213,10 +213,11 @@ class SaveFlowKITTI(Node):
     def run(self, ctx, flow, valid=None):
         if flow.channels != 2:
             raise ValueError(f"expected a flow (2 channels), got {flow.channels} channels")
-        base = os.path.basename(ctx.params.path)
-        if S._regex_for(base) is None or not base.lower().endswith(".png"):
-            raise MediaError(f"'{base}' must be a .png pattern with a frame number (flow.####.png)")
-        os.makedirs(os.path.dirname(os.path.abspath(ctx.params.path)), exist_ok=True)
+        from .sequence import with_frame_token
+        path = with_frame_token(ctx, ctx.params.path)
+        if not path.lower().endswith(".png"):
+            raise MediaError(f"'{os.path.basename(path)}' must be a .png pattern (flow.####.png)")
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
         rng = ctx.frames_to_render(flow.n_frames)
         big = 0.0
         for k, i in enumerate(rng):
@@ -224,7 +225,7 @@ class SaveFlowKITTI(Node):
             f = flow.frame(i)
             big = max(big, float(np.abs(f).max(initial=0.0)))
             v = (valid.frame(min(i, valid.n_frames - 1)) > 0.5) if valid is not None else None
-            write_kitti_flow(S._format_name(os.path.abspath(ctx.params.path), i), f, v)
+            write_kitti_flow(S._format_name(os.path.abspath(path), i), f, v)
         if big > 511.98:
             ctx.warn(f"displacements up to {big:.0f} px were clipped to the format's +-512 px")
         return flow

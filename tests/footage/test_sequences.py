@@ -97,13 +97,14 @@ def test_loading_is_lazy_per_frame(tmp_path, monkeypatch):
     assert [os.path.basename(p) for p in reads] == ["l.0013.png"]
 
 
-def test_jpeg_refuses_alpha_and_pattern_is_required(tmp_path):
+def test_jpeg_refuses_alpha_and_a_plain_name_gets_a_frame_number(tmp_path):
     v = ramp_clip(1, 8, 8)
     with pytest.raises(MediaError, match="JPEG has no alpha"):
         run_node(SaveImageSequence, {"path": str(tmp_path / "j.####.jpg")}, video=v,
                  alpha=ArrayClip(np.ones((1, 8, 8, 1), np.float32)))
-    with pytest.raises(MediaError, match="no frame number"):
-        run_node(SaveImageSequence, {"path": str(tmp_path / "plain.png")}, video=v)
+    rec = Recorder()
+    run_node(SaveImageSequence, {"path": str(tmp_path / "plain.png")}, rec, video=v)  # as the CLI's -o names it
+    assert os.path.exists(tmp_path / "plain.0000.png") and "plain.####.png" in rec.messages("info")[0]
     with pytest.raises(MediaError, match="cannot hold"):
         run_node(SaveImageSequence, {"path": str(tmp_path / "j.####.jpg"), "depth": "16"}, video=v)
 
