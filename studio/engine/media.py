@@ -362,52 +362,48 @@ def write_video(path: str, clip: Clip, frames: Iterable[int] | range | None = No
 
             scratch = np.empty((clip.height, clip.width, 3), np.float32)
             u8 = np.empty((H, W, 3), np.uint8)
-            fast8 = pix_fmt == "yuv420p" and alpha is None and not deep
+
+            def nan_error(n: int) -> MediaError:
+                who = f" made by '{producer}'" if producer else ""
+                return MediaError(f"frame {n}{who} contains NaN or infinite values")
+
+            def frame_8bit(f: np.ndarray, n: int):
+                """H.264/H.265 8-bit: through a scratch buffer, no frame-sized temporaries."""
+                np.multiply(f, 255.0, out=scratch[..., :f.shape[2]])
+                if not np.isfinite(scratch[..., :f.shape[2]].sum()):
+                    raise nan_error(n)
+                if f.shape[2] == 1:
+                    scratch[..., 1:] = scratch[..., :1]
+                np.add(scratch, 0.5, out=scratch)
+                np.clip(scratch, 0, 255, out=scratch)
+                u8[:clip.height, :clip.width] = scratch
+                if H != clip.height or W != clip.width:  # odd sizes: repeat the last row/column
+                    u8[clip.height:, :clip.width] = u8[clip.height - 1:clip.height, :clip.width]
+                    u8[:, clip.width:] = u8[:, clip.width - 1:clip.width]
+                return av.VideoFrame.from_ndarray(u8, format="rgb24")
+
+            def frame_deep(f: np.ndarray, n: int):
+                """10-bit, alpha and RGB formats: through 16-bit (or 8-bit RGBA) frames."""
+                f = f if f.shape[2] == 3 else np.repeat(f[..., :1], 3, axis=2)
+                if not np.isfinite(f).all():
+                    raise nan_error(n)
+                al = alpha.frame(min(n, alpha.n_frames - 1)) if alpha is not None else None
+                if H != clip.height or W != clip.width:
+                    pad = ((0, H - clip.height), (0, W - clip.width), (0, 0))
+                    f = np.pad(f, pad, mode="edge")
+                    al = np.pad(al, pad, mode="edge") if al is not None else None
+                return vf.rgb_to_frame(f, al, deep)
+
+            to_frame = frame_8bit if (pix_fmt == "yuv420p" and alpha is None and not deep) else frame_deep
             for start in range(a0, a1, chunk):
                 if check is not None:
                     check()
                 stop = min(start + chunk, a1)
                 block = clip.chunk(start, stop)
-                if not fast8:  # deep, alpha or RGB formats: through 16-bit (or 8-bit RGBA) frames
-                    for k in range(len(block)):
-                        f = block[k] if block.shape[3] == 3 else np.repeat(block[k][..., :1], 3, axis=2)
-                        if not np.isfinite(f).all():
-                            who = f" made by '{producer}'" if producer else ""
-                            raise MediaError(f"frame {start + k}{who} contains NaN or infinite values")
-                        al = alpha.frame(min(start + k, alpha.n_frames - 1)) if alpha is not None else None
-                        if H != clip.height or W != clip.width:
-                            f = np.pad(f, ((0, H - clip.height), (0, W - clip.width), (0, 0)), mode="edge")
-                            al = np.pad(al, ((0, H - clip.height), (0, W - clip.width), (0, 0)),
-                                        mode="edge") if al is not None else None
-                        frm = vf.convert_for_encoder(vf.rgb_to_frame(f, al, deep or spec.rgb and bits > 8),
-                                                     pix_fmt, matrix, color_range, spec.rgb)
-                        frm.pts, frm.time_base = n_written, 1 / fps  # explicit: x265 in MP4 needs them
-                        for p in vs.encode(frm):
-                            mux_video(p)
-                        n_written += 1
-                    del block
-                    if samples is not None:
-                        encode_audio_until(int(round((stop - a0) / clip.fps * aud.rate)))
-                    if on_chunk is not None:
-                        on_chunk(n_written, len(rng))
-                    continue
                 for k in range(len(block)):
-                    # one frame at a time through a scratch buffer: no chunk-sized temporaries
-                    np.multiply(block[k], 255.0, out=scratch[..., :block.shape[3]])
-                    if not np.isfinite(scratch[..., :block.shape[3]].sum()):
-                        who = f" made by '{producer}'" if producer else ""
-                        raise MediaError(f"frame {start + k}{who} contains NaN or infinite values")
-                    if block.shape[3] == 1:
-                        scratch[..., 1:] = scratch[..., :1]
-                    scratch += 0.5
-                    np.clip(scratch, 0, 255, out=scratch)
-                    u8[:clip.height, :clip.width] = scratch
-                    if H != clip.height or W != clip.width:  # odd sizes: repeat the last row/column
-                        u8[clip.height:, :clip.width] = u8[clip.height - 1:clip.height, :clip.width]
-                        u8[:, clip.width:] = u8[:, clip.width - 1:clip.width]
-                    frm = vf.convert_for_encoder(av.VideoFrame.from_ndarray(u8, format="rgb24"),
-                                                 pix_fmt, matrix, color_range, False)
-                    frm.pts, frm.time_base = n_written, 1 / fps
+                    frm = vf.convert_for_encoder(to_frame(block[k], start + k), pix_fmt, matrix, color_range,
+                                                 spec.rgb)
+                    frm.pts, frm.time_base = n_written, 1 / fps  # explicit: x265 in MP4 needs them
                     for p in vs.encode(frm):
                         mux_video(p)
                     n_written += 1
