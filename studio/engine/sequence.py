@@ -120,6 +120,24 @@ def find_sequence(path: str) -> Sequence:
     return _make(os.path.join(folder, base), found)
 
 
+def pattern_fingerprint(path: str) -> str | None:
+    """Names, sizes and modification times of the files a frame pattern matches (for the engine's
+    cache key: a re-rendered plate re-runs its loader), or None when ``path`` is no pattern."""
+    folder, base = os.path.split(os.path.expanduser(path))
+    spec = _regex_for(base)
+    if spec is None or not os.path.isdir(folder or "."):
+        return None
+    import hashlib
+    h = hashlib.sha256()
+    for n, f in sorted(_collect(folder or ".", spec[0]).items()):
+        try:
+            st = os.stat(f)
+        except OSError:
+            continue
+        h.update(f"{n}:{st.st_size}:{st.st_mtime_ns};".encode())
+    return f"{os.path.abspath(path)}:{h.hexdigest()[:16]}"
+
+
 def _sequence_in_folder(folder: str) -> Sequence:
     """The largest numbered sequence of images in a folder. The frame number is the run of digits
     that varies from file to file (the last one, as in plate.1001.exr, or an earlier one, as in

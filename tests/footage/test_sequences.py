@@ -118,3 +118,16 @@ def test_sequence_nodes_in_a_graph(tmp_path):
     assert sorted(os.listdir(tmp_path / "out")) == ["f.0000.exr", "f.0001.exr", "f.0002.exr"]
     back = run_node(LoadImageSequence, {"path": str(tmp_path / "out")})["video"]
     assert np.array_equal(back.frame(2), res.value(src.id, "video").frame(2))
+
+
+def test_a_re_rendered_pattern_re_runs_the_loader(tmp_path):
+    _write_pngs(tmp_path, ["p.0001.png", "p.0002.png"])
+    g = Graph()
+    load = g.add_node("footage.load_sequence", {"path": str(tmp_path / "p.####.png")})
+    ex = Executor()
+    first = ex.run(g, targets=[load.id])
+    assert ex.run(g, targets=[load.id]).cached == [load.id]  # nothing changed: cached
+    _write_pngs(tmp_path, ["p.0003.png"])  # a frame added to the sequence
+    again = ex.run(g, targets=[load.id])
+    assert again.executed == [load.id] and len(again.value(load.id, "video")) == 3
+    assert first.signatures[load.id] != again.signatures[load.id]
