@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 
 from studio.core.errors import MediaError
 from studio.core.params import Choice, Float, Int, Path, String
@@ -27,7 +28,7 @@ def with_frame_token(ctx, path: str) -> str:
     base = os.path.basename(path)
     if not base:
         raise MediaError("no file name for the frames: use name.####.ext, %04d or {frame}")
-    if S._regex_for(base) is not None:
+    if S.pattern_regex(base) is not None:
         return path
     stem, ext = os.path.splitext(path)
     out = stem + ".####" + ext
@@ -66,8 +67,9 @@ class LoadImageSequence(Node):
             if not keep:
                 raise MediaError(f"no frames of {seq.pattern} between {lo} and {hi} "
                                  f"(found {S.ranges(seq.numbers)})")
-            seq = S._make(seq.pattern, {seq.numbers[k]: seq.files[k] for k in keep})
-        others = getattr(seq, "others", None)
+            seq = replace(S.make_sequence(seq.pattern, {seq.numbers[k]: seq.files[k] for k in keep}),
+                          others=seq.others)
+        others = seq.others
         if others:
             ctx.warn(f"the folder holds other sequences too, using {os.path.basename(seq.pattern)} "
                      f"({len(seq.files)} frames); not used: {', '.join(others)}")
@@ -146,7 +148,7 @@ class SaveImageSequence(Node):
         for k, i in enumerate(rng):
             ctx.progress(k + 1, len(rng), frame=i)
             number = i if p.start_number < 0 else p.start_number + k
-            name = S._format_name(os.path.abspath(path), number)
+            name = S.frame_name(os.path.abspath(path), number)
             a = alpha.frame(min(i, alpha.n_frames - 1)) if alpha is not None else None
             S.write_frame(name, video.frame(i), a, depth, p.quality, p.exr_compression)
             written.append(name)

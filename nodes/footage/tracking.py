@@ -31,7 +31,7 @@ def _atomic_write(path: str, text: str) -> None:
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
-        os.chmod(tmp, 0o666 & ~S._umask())
+        os.chmod(tmp, 0o666 & ~S.umask())
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -174,7 +174,7 @@ def write_kitti_flow(path: str, flow: np.ndarray, valid: np.ndarray | None = Non
     try:
         if not cv2.imwrite(tmp, out[..., ::-1]):  # OpenCV writes BGR
             raise MediaError(f"cannot write {path}")
-        os.chmod(tmp, 0o666 & ~S._umask())
+        os.chmod(tmp, 0o666 & ~S.umask())
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -225,7 +225,7 @@ class SaveFlowKITTI(Node):
             f = flow.frame(i)
             big = max(big, float(np.abs(f).max(initial=0.0)))
             v = (valid.frame(min(i, valid.n_frames - 1)) > 0.5) if valid is not None else None
-            write_kitti_flow(S._format_name(os.path.abspath(path), i), f, v)
+            write_kitti_flow(S.frame_name(os.path.abspath(path), i), f, v)
         if big > 511.98:
             ctx.warn(f"displacements up to {big:.0f} px were clipped to the format's +-512 px")
         return flow

@@ -46,13 +46,14 @@ class Sequence:
     numbers: list[int]                 # frame numbers found, sorted
     files: list[str]                   # one per number
     missing: list[int] = field(default_factory=list)   # numbers absent between first and last
+    others: list[str] = field(default_factory=list)    # other sequences in the folder, not used
 
     def name_of(self, number: int) -> str:
         """The file name a (possibly missing) frame number would have."""
-        return _format_name(self.pattern, number)
+        return frame_name(self.pattern, number)
 
 
-def _format_name(pattern: str, number: int) -> str:
+def frame_name(pattern: str, number: int) -> str:
     def sub(m: re.Match) -> str:
         if m.group(1):
             return f"{number:0{len(m.group(1))}d}"
@@ -61,7 +62,7 @@ def _format_name(pattern: str, number: int) -> str:
     return _PATTERN.sub(sub, pattern, count=1)
 
 
-def _regex_for(base: str) -> tuple[re.Pattern, str] | None:
+def pattern_regex(base: str) -> tuple[re.Pattern, str] | None:
     """A regex with one group for the frame number, from a base name holding one pattern token."""
     m = _PATTERN.search(base)
     if m is None:
@@ -100,7 +101,7 @@ def find_sequence(path: str) -> Sequence:
         return _sequence_in_folder(path)
     folder, base = os.path.split(path)
     folder = folder or "."
-    spec = _regex_for(base)
+    spec = pattern_regex(base)
     if spec is None:
         m = _NUM_TAIL.match(base)
         if m is None or not os.path.exists(path):
@@ -110,21 +111,21 @@ def find_sequence(path: str) -> Sequence:
             raise MediaError(f"'{base}' has no frame number: use name.####.ext, %04d, {{frame}} or a folder")
         base = m.group(1) + "#" * len(m.group(2)) if m.group(2).startswith("0") else m.group(1) + "{frame}"
         base += m.group(3)
-        spec = _regex_for(base)
+        spec = pattern_regex(base)
     if not os.path.isdir(folder):
         raise MediaError(f"image sequence folder not found: {folder}")
     rx, base = spec
     found = _collect(folder, rx)
     if not found:
         raise MediaError(f"no frames match {os.path.join(folder, base)}")
-    return _make(os.path.join(folder, base), found)
+    return make_sequence(os.path.join(folder, base), found)
 
 
 def pattern_fingerprint(path: str) -> str | None:
     """Names, sizes and modification times of the files a frame pattern matches (for the engine's
     cache key: a re-rendered plate re-runs its loader), or None when ``path`` is no pattern."""
     folder, base = os.path.split(os.path.expanduser(path))
-    spec = _regex_for(base)
+    spec = pattern_regex(base)
     if spec is None or not os.path.isdir(folder or "."):
         return None
     import hashlib
@@ -160,16 +161,16 @@ def _sequence_in_folder(folder: str) -> Sequence:
     (pre, post), found = max(groups.items(), key=lambda kv: (len(kv[1]), len(kv[0][0])))
     pad = pads.get((pre, post), 0)
     token = "#" * pad if pad else "{frame}"
-    seq = _make(os.path.join(folder, pre + token + post), found)
+    seq = make_sequence(os.path.join(folder, pre + token + post), found)
     used = set(seq.files)
     rest = sorted({os.path.splitext(n)[1].lower() + ":" + re.sub(r"\d+", "#", n) for n in names
                    if os.path.join(folder, n) not in used})
     if rest:
-        seq.others = [r.split(":", 1)[1] for r in rest]  # type: ignore[attr-defined]
+        seq.others = [r.split(":", 1)[1] for r in rest]
     return seq
 
 
-def _make(pattern: str, found: dict[int, str]) -> Sequence:
+def make_sequence(pattern: str, found: dict[int, str]) -> Sequence:
     numbers = sorted(found)
     have = set(numbers)
     missing = [n for n in range(numbers[0], numbers[-1] + 1) if n not in have]
@@ -359,7 +360,7 @@ def write_frame(path: str, rgb: np.ndarray, alpha: np.ndarray | None = None, dep
             params = [cv2.IMWRITE_JPEG_QUALITY, int(quality)] if ext in (".jpg", ".jpeg") else []
             if not cv2.imwrite(tmp, out, params):
                 raise MediaError(f"cannot write {path}")
-        os.chmod(tmp, 0o666 & ~_umask())
+        os.chmod(tmp, 0o666 & ~umask())
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -369,7 +370,7 @@ def write_frame(path: str, rgb: np.ndarray, alpha: np.ndarray | None = None, dep
         raise
 
 
-def _umask() -> int:
+def umask() -> int:
     m = os.umask(0)
     os.umask(m)
     return m
