@@ -258,8 +258,16 @@ def _read_exr(path: str) -> tuple[np.ndarray, np.ndarray | None, str]:
         if not os.path.exists(path):
             raise MediaError(f"frame file is missing: {path}") from None
         raise MediaError(f"cannot read EXR '{os.path.basename(path)}': {e}") from None
-    # plain R, G, B (A) or Y; a layered file without them: its first three channels by name
-    names = ["R", "G", "B"] if all(k in ch for k in "RGB") else (["Y"] * 3 if "Y" in ch else sorted(ch)[:3])
+    # plain R, G, B (A) or Y; a layered file: its first layer with R, G and B (layer.R, ...);
+    # else its first channels by name
+    layers = sorted({k[:-1] for k in ch if k.endswith("R") and k[:-1] + "G" in ch and k[:-1] + "B" in ch})
+    if layers:
+        pre = "" if "" in layers else layers[0]
+        names = [pre + "R", pre + "G", pre + "B"]
+        if pre + "A" in ch:
+            ch["A"] = ch[pre + "A"]
+    else:
+        names = ["Y"] * 3 if "Y" in ch else sorted(ch)[:3]
     if not names:
         raise MediaError(f"EXR '{os.path.basename(path)}' has no channels")
     while len(names) < 3:

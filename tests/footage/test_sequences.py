@@ -131,3 +131,18 @@ def test_a_re_rendered_pattern_re_runs_the_loader(tmp_path):
     again = ex.run(g, targets=[load.id])
     assert again.executed == [load.id] and len(again.value(load.id, "video")) == 3
     assert first.signatures[load.id] != again.signatures[load.id]
+
+
+def test_layered_and_luminance_exr_files(tmp_path):
+    import OpenEXR
+    r = np.full((4, 5), 0.1, np.float32)
+    header = {"compression": OpenEXR.ZIP_COMPRESSION, "type": OpenEXR.scanlineimage}
+    with OpenEXR.File(header, {"diffuse.R": r, "diffuse.G": r * 2, "diffuse.B": r * 3, "diffuse.A": r * 9,
+                               "depth.Z": r * 5}) as f:
+        f.write(str(tmp_path / "layer.0001.exr"))
+    rgb, alpha, depth = S.read_frame(str(tmp_path / "layer.0001.exr"))
+    assert rgb[0, 0] == pytest.approx([0.1, 0.2, 0.3]) and alpha[0, 0, 0] == pytest.approx(0.9)
+    with OpenEXR.File(header, {"Y": r}) as f:
+        f.write(str(tmp_path / "y.0001.exr"))
+    rgb, alpha, _ = S.read_frame(str(tmp_path / "y.0001.exr"))
+    assert rgb[0, 0] == pytest.approx([0.1] * 3) and alpha is None
