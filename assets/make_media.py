@@ -7,6 +7,10 @@
 - still.png: a 256x256 landscape (sky gradient, sun, hills, texture) to animate.
 - driving.mp4: 48 frames 256x256 of a textured pattern that slowly rotates and zooms: the motion.
 - shapes.mp4: 24 frames 320x240 of moving shapes with their sound (for slow motion).
+- plate/plate.1001-1008.exr: an 8-frame 192x108 half-float EXR plate (a slow pan over hills, a
+  sun brighter than 1.0) for the plate clean-up template; grade.cube: a 9x9x9 warm grade LUT.
+
+    .venv/bin/python assets/make_media.py plate grade   # only those
 """
 from __future__ import annotations
 
@@ -103,11 +107,40 @@ def shapes():
     Executor(frame_caching=False).run(g)
 
 
+def plate(n=8, w=192, h=108, first=1001):
+    """A scene-linear half-float EXR sequence: sky, sun (values above 1), hills, a slow pan."""
+    from studio.engine.sequence import write_frame
+    folder = os.path.join(OUT, "plate")
+    os.makedirs(folder, exist_ok=True)
+    big_w = w + 2 * n
+    y = np.linspace(0, 1, h, dtype=np.float32)[:, None, None]
+    world = np.broadcast_to(np.concatenate([0.18 + 0.4 * y, 0.3 + 0.3 * y, 0.7 - 0.2 * y], -1), (h, big_w, 3)).copy()
+    cv2.circle(world, (int(big_w * 0.7), int(h * 0.3)), 11, (4.0, 3.2, 1.6), -1, cv2.LINE_AA)
+    xs = np.arange(big_w)
+    ridge = (0.66 * h + 10 * np.sin(xs / big_w * 2 * np.pi * 1.5)).astype(np.int32)
+    world[np.arange(h)[:, None] >= ridge[None, :]] = (0.08, 0.16, 0.06)
+    rng = np.random.default_rng(5)
+    tex = cv2.GaussianBlur(rng.random((h, big_w), dtype=np.float32), (0, 0), 2.0)
+    world *= (0.9 + 0.2 * tex[..., None])
+    for i in range(n):
+        write_frame(os.path.join(folder, f"plate.{first + i:04d}.exr"), world[:, 2 * i:2 * i + w], depth="half")
+
+
+def grade(size=9):
+    """A warm, slightly contrasty 3D LUT (.cube) for the plate clean-up template."""
+    from nodes.edit.lut import write_cube
+    g = np.linspace(0, 1, size, dtype=np.float32)
+    b, gg, r = np.meshgrid(g, g, g, indexing="ij")
+    rgb = np.stack([r, gg, b], -1)
+    s_curve = rgb + 0.12 * np.sin(2 * np.pi * rgb) * 0.5
+    warm = s_curve * np.array([1.06, 1.0, 0.9], np.float32)
+    write_cube(os.path.join(OUT, "grade.cube"), np.clip(warm, 0, 1), "Studio warm grade")
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
-    music()
-    still()
-    driving()
-    shapes()
+    makers = {"music": music, "still": still, "driving": driving, "shapes": shapes, "plate": plate, "grade": grade}
+    for name in (sys.argv[1:] or list(makers)):
+        makers[name]()
     for f in sorted(os.listdir(OUT)):
         print(f, os.path.getsize(os.path.join(OUT, f)), "bytes")

@@ -127,6 +127,44 @@ def text_to_video() -> str:
     return path
 
 
+def plate_cleanup() -> str:
+    """Image sequence -> crop -> grade LUT -> composite a generated element -> EXR sequence and an
+    H.264 review copy with timecode."""
+    g = Graph()
+    plate = g.add_node("footage.load_sequence", {"path": "../media/plate/plate.####.exr", "fps": 24.0},
+                       pos=(0, 0), title="Plate")
+    crop = g.add_node("edit.crop", {"x": 8, "y": 4, "width": 176, "height": 100}, pos=(280, 0))
+    lut = g.add_node("edit.lut", {"path": "../media/grade.cube", "mix": 1.0}, pos=(520, 0), title="Grade")
+    elem = g.add_node("source.shapes", {"frames": 8, "width": 176, "height": 100, "count": 1, "shape": "circle",
+                                        "color": "orange", "direction": "right", "size": 12.0, "speed": 4.0,
+                                        "background": "black", "sound": False}, pos=(280, 220),
+                      title="Generated element")
+    matte = g.add_node("edit.mask_tools", {"threshold": 0.05, "blur": 1.0}, pos=(520, 220), title="Element matte")
+    comp = g.add_node("edit.composite", {"mode": "over", "opacity": 1.0}, pos=(780, 60))
+    exr = g.add_node("footage.save_sequence", {"path": "out/plate_cleanup/comp.####.exr", "depth": "half",
+                                               "start_number": 1001},
+                     pos=(1040, -40), title="EXR comp")
+    burn = g.add_node("edit.burn_in", {"text": "plate_cleanup {timecode}", "size": 0.07}, pos=(1040, 140))
+    review = g.add_node("io.save_video", {"path": "out/plate_cleanup_review.mp4"}, pos=(1280, 140),
+                        title="H.264 review")
+    g.connect(plate.id, "video", crop.id, "video")
+    g.connect(crop.id, "video", lut.id, "video")
+    g.connect(lut.id, "video", comp.id, "background")
+    g.connect(elem.id, "video", comp.id, "foreground")
+    g.connect(elem.id, "video", matte.id, "mask")
+    g.connect(matte.id, "mask", comp.id, "mask")
+    g.connect(comp.id, "video", exr.id, "video")
+    g.connect(comp.id, "video", burn.id, "video")
+    g.connect(burn.id, "video", review.id, "video")
+    return _finish(g, "plate_cleanup", "Plate clean-up",
+                   "An EXR plate cropped, graded with a .cube LUT and composited with a generated element, "
+                   "written as an EXR sequence and an H.264 review copy with timecode.",
+                   "Plate clean-up: image sequence -> crop -> LUT grade -> composite a generated element "
+                   "-> EXR sequence + H.264 review.\nKnobs: Plate > path (plate.####.exr, %04d, {frame} or a "
+                   "folder), Crop's box, Grade's .cube and mix, Composite's mode and opacity, Element "
+                   "matte's threshold/blur, EXR comp's depth (half/float).", note_pos=(0, -200))
+
+
 def annotate(name: str, title: str, description: str, knobs: str) -> str | None:
     """Template facts for a graph another module writes (its author keeps its nodes)."""
     from studio.core.fileformat import load_graph
@@ -145,6 +183,7 @@ def annotate(name: str, title: str, description: str, knobs: str) -> str | None:
 
 def build_all() -> list[str]:
     out = [motion_transfer(), slow_motion(), music_visualiser(), text_to_video()]
+    out.append(plate_cleanup())
     out.append(annotate("encoders_fusion", "Encoders and fusion",
                         "Text, image and audio encoders fused by cross-attention; see which input each frame follows.",
                         "the fusion node (swap concat, gated, tensor, FiLM), the text encoder's model "
@@ -152,15 +191,15 @@ def build_all() -> list[str]:
     return [p for p in out if p]
 
 
-def thumbnails(size=(160, 90)) -> None:
-    """A frame of each template's output as assets/graphs/<name>.png."""
+def thumbnails(size=(160, 90), only: list[str] | None = None) -> None:
+    """A frame of each template's output as assets/graphs/<name>.png (``only``: just those)."""
     import cv2
     import numpy as np
 
     from studio.core.fileformat import load_graph
     from studio.engine.executor import Executor
     for f in sorted(os.listdir(GRAPHS)):
-        if not f.endswith(".json"):
+        if not f.endswith(".json") or (only and f[:-5] not in only):
             continue
         g = load_graph(os.path.join(GRAPHS, f))
         if "template" not in g.ui:

@@ -20,12 +20,16 @@ AUDIO_FILTER = "Audio (*.wav *.mp3 *.flac *.ogg *.m4a *.aac *.opus)"
 
 
 class LoadVideo(Node):
-    """A video file, decoded lazily frame by frame, with its sound."""
+    """A video file, decoded lazily frame by frame, with its sound. Rotation tags are applied,
+    a variable frame rate is made constant (the rule is reported), colour follows the file's
+    tags, 10-bit sources keep their precision, and an alpha channel (ProRes 4444, FFV1) comes
+    out as a Mask."""
     id = "io.load_video"
     title = "Load Video"
     category = "Input"
     timing = SOURCE
-    outputs = (Out("video", "Video"), Out("audio", "Audio"))
+    outputs = (Out("video", "Video"), Out("audio", "Audio"),
+               Out("alpha", "Mask", help="the file's alpha channel; opaque when it has none"))
     params = (Path("path", "", mode="open", filters=VIDEO_FILTER, help="the video file to read"),)
 
     def run(self, ctx, **_):
@@ -34,7 +38,9 @@ class LoadVideo(Node):
         if declared and declared > clip.n_frames:
             ctx.warn(f"'{ctx.params.path}' declares {declared} frames but only {clip.n_frames} are in "
                      f"the file (cut short or damaged?): using the {clip.n_frames} found")
-        return {"video": clip, "audio": clip.audio}
+        for note in clip.notes():
+            ctx.info(note)
+        return {"video": clip, "audio": clip.audio, "alpha": clip.alpha_clip()}
 
 
 def image_size(path: str) -> tuple[int, int] | None:

@@ -11,7 +11,7 @@ LUMA = np.array([0.2126, 0.7152, 0.0722], np.float32)
 
 
 class MaskTools(Node):
-    """Shape a mask: threshold it, grow or shrink it, soften its edge, invert it (applied in
+    """Shape a mask: threshold it, grow or shrink it, feather its edge, invert it (applied in
     that order). A video on the input becomes a mask by its luma (Rec. 709 weights)."""
     id = "edit.mask_tools"
     title = "Mask Tools"
@@ -21,7 +21,7 @@ class MaskTools(Node):
     outputs = (Out("mask", "Mask"),)
     params = (Float("threshold", -1.0, min=-1.0, max=1.0, help="1 above it, 0 below; -1 = off"),
               Int("grow", 0, min=-512, max=512, help="pixels to grow (negative: shrink)"),
-              Float("blur", 0.0, min=0.0, max=256.0, help="edge softness: Gaussian sigma in pixels"),
+              Float("blur", 0.0, min=0.0, max=256.0, help="edge feather: Gaussian sigma in pixels"),
               Bool("invert", False))
 
     def output_shape(self, ctx, mask, **_):

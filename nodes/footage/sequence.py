@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 
 from studio.core.errors import MediaError
 from studio.core.params import Choice, Float, Int, Path, String
@@ -9,6 +10,30 @@ from studio.core.spec import CLIP, SOURCE, In, Node, Out
 from studio.engine import sequence as S
 
 SEQ_FILTER = "Image sequence (*.exr *.png *.tif *.tiff *.jpg *.jpeg)"
+
+
+def resolve_input(ctx, path: str) -> str:
+    """A relative pattern (plate.####.exr names no file, so the engine's check that a relative
+    input exists next to the graph cannot match it) is taken next to the graph file."""
+    graph = ctx.options.get("graph")
+    base = getattr(graph, "base_dir", None)
+    if path and base and not os.path.isabs(path):
+        return os.path.normpath(os.path.join(base, os.path.expanduser(path)))
+    return path
+
+
+def with_frame_token(ctx, path: str) -> str:
+    """A sequence path with a frame-number token; a plain name (e.g. one the CLI's -o chose)
+    gets '.####' before its extension, and the user is told."""
+    base = os.path.basename(path)
+    if not base:
+        raise MediaError("no file name for the frames: use name.####.ext, %04d or {frame}")
+    if S.pattern_regex(base) is not None:
+        return path
+    stem, ext = os.path.splitext(path)
+    out = stem + ".####" + ext
+    ctx.info(f"'{base}' has no frame number (####, %04d or {{frame}}): writing {os.path.basename(out)}")
+    return out
 
 
 def _depth_words(depth: str) -> str:
@@ -35,15 +60,16 @@ class LoadImageSequence(Node):
 
     def run(self, ctx, **_):
         p = ctx.params
-        seq = S.find_sequence(p.path)
+        seq = S.find_sequence(resolve_input(ctx, p.path))
         if p.first or p.last:
             lo, hi = p.first or seq.numbers[0], p.last or seq.numbers[-1]
             keep = [k for k, n in enumerate(seq.numbers) if lo <= n <= hi]
             if not keep:
                 raise MediaError(f"no frames of {seq.pattern} between {lo} and {hi} "
                                  f"(found {S.ranges(seq.numbers)})")
-            seq = S._make(seq.pattern, {seq.numbers[k]: seq.files[k] for k in keep})
-        others = getattr(seq, "others", None)
+            seq = replace(S.make_sequence(seq.pattern, {seq.numbers[k]: seq.files[k] for k in keep}),
+                          others=seq.others)
+        others = seq.others
         if others:
             ctx.warn(f"the folder holds other sequences too, using {os.path.basename(seq.pattern)} "
                      f"({len(seq.files)} frames); not used: {', '.join(others)}")
@@ -101,29 +127,30 @@ class SaveImageSequence(Node):
                      help="bits per channel; auto: 16 for PNG/TIFF, half for EXR, 8 for JPEG"),
               Int("start_number", -1, min=-1, max=10_000_000,
                   help="number of the first file; -1 = the frame's own number"),
-              Int("quality", 95, min=1, max=100, help="JPEG quality"))
+              Int("quality", 95, min=1, max=100, help="JPEG quality"),
+              Choice("exr_compression", "zip", choices=S.EXR_COMPRESSIONS,
+                     help="EXR: zip and piz are lossless; dwaa is lossy and small; none reads fastest"))
 
     def run(self, ctx, video, alpha=None):
         p = ctx.params
-        base = os.path.basename(p.path)
-        if S._regex_for(base) is None:
-            raise MediaError(f"'{base}' has no frame number token: use name.####.ext, %04d or {{frame}}")
+        path = with_frame_token(ctx, p.path)
+        base = os.path.basename(path)
         ext = os.path.splitext(base)[1].lower()
         if ext not in S.WRITE_DEPTHS:
             raise MediaError(f"cannot write '{ext or base}' frames (use {', '.join(S.WRITE_DEPTHS)})")
         depth = p.depth if p.depth != "auto" else {".exr": "half", ".jpg": "8", ".jpeg": "8"}.get(ext, "16")
         if alpha is not None and (alpha.width, alpha.height) != (video.width, video.height):
             raise MediaError(f"the alpha is {alpha.width}x{alpha.height}, the video {video.width}x{video.height}")
-        folder = os.path.dirname(os.path.abspath(p.path))
+        folder = os.path.dirname(os.path.abspath(path))
         os.makedirs(folder, exist_ok=True)
         rng = ctx.frames_to_render(video.n_frames)
         written = []
         for k, i in enumerate(rng):
             ctx.progress(k + 1, len(rng), frame=i)
             number = i if p.start_number < 0 else p.start_number + k
-            name = S._format_name(os.path.abspath(p.path), number)
+            name = S.frame_name(os.path.abspath(path), number)
             a = alpha.frame(min(i, alpha.n_frames - 1)) if alpha is not None else None
-            S.write_frame(name, video.frame(i), a, depth, p.quality)
+            S.write_frame(name, video.frame(i), a, depth, p.quality, p.exr_compression)
             written.append(name)
         if written:
             ctx.info(f"wrote {len(written)} {_depth_words(depth)} {ext} frames: "

@@ -72,7 +72,8 @@ def _file_fingerprint(path: str) -> str:
         st = os.stat(path)
         return f"{os.path.abspath(path)}:{st.st_size}:{st.st_mtime_ns}"
     except OSError:
-        return f"{path}:missing"
+        from .sequence import pattern_fingerprint  # a frame pattern (plate.####.exr): its files
+        return pattern_fingerprint(path) or f"{path}:missing"
 
 
 def resolve_paths(n: NodeInstance, base_dir: str | None) -> dict[str, Any]:

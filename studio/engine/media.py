@@ -82,16 +82,44 @@ class VideoFileClip(Clip):
             self.declared_frames = int(s.frames or 0)  # what the container says; 0: unknown
             self._time_base = s.time_base
             self._has_audio = bool(c.streams.audio)
+            first = _first_frame(c, path)
         finally:
             c.close()
+        from . import video_formats as vf
+        self.colour = vf.source_colour(first)
+        self.rotation = int(round((first.rotation or 0) / 90.0)) % 4 * 90  # counter-clockwise, for display
+        if self.rotation in (90, 270):
+            w, h = h, w
+        self._map, fps, self.cfr_rule = vf.cfr_map(pts, self._time_base, fps)
         self._pts = pts
         self._index = {p: i for i, p in enumerate(pts)}
         self._container = None
         self._iter = None
         self._next = -1
+        self._last: tuple[int, np.ndarray, np.ndarray | None] | None = None  # (source index, rgb, alpha)
         self._audio: Audio | None = None
         self._audio_loaded = False
-        super().__init__(len(pts), fps, w, h, 3, None)
+        n = len(pts) if self._map is None else len(self._map)
+        super().__init__(n, fps, w, h, 3, None)
+
+    def notes(self) -> list[str]:
+        """What was done to show the file as stored frames can't say: rotation, frame-rate
+        conversion, colour. For the loader to report."""
+        out = []
+        if self.rotation:
+            out.append(f"rotated {self.rotation} degrees counter-clockwise, as its rotation tag asks")
+        if self.cfr_rule:
+            out.append(self.cfr_rule)
+        out.append("colour: " + self.colour.describe() + (", 16-bit RGB decode" if self.colour.deep else ""))
+        return out
+
+    @property
+    def has_alpha(self) -> bool:
+        return self.colour.alpha
+
+    def alpha_clip(self) -> "Clip":
+        """The file's alpha channel as a 1-channel clip (opaque when it has none)."""
+        return _VideoAlphaClip(self)
 
     # audio is decoded lazily --------------------------------------------------------------
     @property
@@ -120,6 +148,26 @@ class VideoFileClip(Clip):
         self._iter = self._container.decode(s)
 
     def _frame(self, i: int) -> np.ndarray:
+        return self.read(i)[0]
+
+    def read(self, i: int) -> tuple[np.ndarray, np.ndarray | None]:
+        """(rgb, alpha or None) of output frame ``i``, upright, at full precision."""
+        j = i if self._map is None else int(self._map[i])
+        with self._lock:
+            last = self._last
+            if last is not None and last[0] == j:  # a frame repeated by the frame-rate rule
+                return last[1], last[2]
+            rgb, alpha = self._decode(j)
+            if self.rotation:
+                k = self.rotation // 90
+                rgb = np.ascontiguousarray(np.rot90(rgb, k))
+                alpha = np.ascontiguousarray(np.rot90(alpha, k)) if alpha is not None else None
+            rgb.flags.writeable = False
+            self._last = (j, rgb, alpha)
+            return rgb, alpha
+
+    def _decode(self, i: int) -> tuple[np.ndarray, np.ndarray | None]:
+        from .video_formats import frame_to_rgb
         with self._lock:
             target = self._pts[i]
             if self._iter is None or i != self._next:
@@ -129,8 +177,7 @@ class VideoFileClip(Clip):
                     if fr.pts is None or fr.pts < target:
                         continue
                     self._next = self._index.get(fr.pts, i) + 1
-                    arr = fr.to_ndarray(format="rgb24")
-                    return arr.astype(np.float32) * np.float32(1 / 255)
+                    return frame_to_rgb(fr, self.colour)
             except _av().error.FFmpegError as e:
                 self._iter = None
                 raise MediaError(f"video '{os.path.basename(self.path)}' is corrupt at frame {i}: "
@@ -140,6 +187,7 @@ class VideoFileClip(Clip):
 
     def close(self) -> None:
         with self._lock:
+            self._last = None
             if self._container is not None:
                 self._container.close()
             self._container, self._iter = None, None
@@ -149,6 +197,28 @@ class VideoFileClip(Clip):
             self.close()
         except Exception:  # noqa: BLE001
             pass
+
+
+def _first_frame(c, path: str):
+    """The first decoded frame (its rotation, pixel format and colour tags describe the clip)."""
+    s = c.streams.video[0]
+    c.seek(0, stream=s) if s.start_time is None else c.seek(int(s.start_time), stream=s, backward=True)
+    try:
+        for fr in c.decode(s):
+            return fr
+    except _av().error.FFmpegError as e:
+        raise MediaError(f"cannot decode video '{os.path.basename(path)}': {e.strerror or e}") from None
+    raise MediaError(f"video '{os.path.basename(path)}' has no decodable frames")
+
+
+class _VideoAlphaClip(Clip):
+    def __init__(self, src: VideoFileClip):
+        super().__init__(src.n_frames, src.fps, src.width, src.height, 1)
+        self.src = src
+
+    def _frame(self, i: int) -> np.ndarray:
+        a = self.src.read(i)[1]
+        return a if a is not None else np.ones((self.height, self.width, 1), np.float32)
 
 
 def load_audio(path: str, rate: int | None = None, mono: bool = False) -> Audio:
@@ -200,13 +270,31 @@ def write_video(path: str, clip: Clip, frames: Iterable[int] | range | None = No
                 audio: Audio | None = None, graph_json: str | None = None, crf: int = 18,
                 preset: str = "medium", chunk: int = 8,
                 on_chunk: Callable[[int, int], None] | None = None,
-                check: Callable[[], None] | None = None, producer: str = "") -> int:
-    """Encode ``clip`` (frames ``frames``, default all) as H.264 MP4 with AAC sound.
+                check: Callable[[], None] | None = None, producer: str = "",
+                codec: str = "h264", alpha: Clip | None = None, matrix: str = "bt709",
+                color_range: str = "limited", bits: int = 8) -> int:
+    """Encode ``clip`` (frames ``frames``, default all) with AAC sound: H.264 (default), H.265,
+    ProRes 422 HQ / 4444 (with ``alpha``), or FFV1 lossless (see :mod:`.video_formats`).
+    ``matrix`` ('bt709'/'bt601') and ``color_range`` ('limited'/'full') set both the RGB->YUV
+    conversion and the file's colour tags; ``bits`` 10 writes 10-bit H.264/H.265 (16-bit FFV1).
 
     Writes to a temporary file and renames it over ``path`` at the end, so a failed or
     cancelled render never leaves a half-written file where a good one was. Returns the
     number of frames written."""
     av = _av()
+    from . import video_formats as vf
+    if codec not in vf.CODECS:
+        raise MediaError(f"unknown video codec '{codec}' (known: {', '.join(vf.CODECS)})")
+    spec = vf.CODECS[codec]
+    if codec != "h264" or os.path.splitext(path)[1].lower() not in (".mp4", ".m4v", ""):
+        vf.check_container(spec, path)
+    encoder = vf.pick_encoder(spec, clip.width)
+    if alpha is not None and spec.pix_fmt_alpha is None:
+        raise MediaError(f"{spec.title} has no alpha channel: use ProRes 4444 or FFV1")
+    deep = spec.always_deep or bits > 8
+    pix_fmt = spec.pix_fmt_alpha if alpha is not None else (spec.pix_fmt_deep if bits > 8 else spec.pix_fmt)
+    if spec.pix_fmt_alpha and alpha is not None and bits > 8 and codec == "ffv1":
+        pix_fmt = "gbrap16le"
     if clip.channels not in (1, 3):
         raise MediaError(f"cannot encode a {clip.channels}-channel clip as video "
                          f"(flow? use 'Flow to Colour' first)")
@@ -219,18 +307,29 @@ def write_video(path: str, clip: Clip, frames: Iterable[int] | range | None = No
     fd, tmp = tempfile.mkstemp(prefix=".render-", suffix=os.path.splitext(path)[1] or ".mp4", dir=folder)
     os.close(fd)
     fps = Fraction(clip.fps).limit_denominator(1001)
-    W, H = _even(clip.width), _even(clip.height)
+    # chroma subsampling needs even sizes: 4:2:0 both, 4:2:2 the width; 4:4:4 and RGB keep the size
+    W = _even(clip.width) if ("420" in pix_fmt or "422" in pix_fmt) else clip.width
+    H = _even(clip.height) if "420" in pix_fmt else clip.height
     n_written = 0
     try:
-        c = av.open(tmp, "w", format="mp4", options={"movflags": "use_metadata_tags+faststart"})
+        ext = os.path.splitext(path)[1].lower()
+        fmt = {".mkv": "matroska", ".mov": "mov", ".avi": "avi"}.get(ext, "mp4")
+        opts = {"movflags": "use_metadata_tags+faststart"} if fmt in ("mp4", "mov") else {}
+        c = av.open(tmp, "w", format=fmt, options=opts)
         try:
             if graph_json:
                 c.metadata[GRAPH_META_KEY] = graph_json
             c.metadata["encoder_app"] = "Studio"
-            vs = c.add_stream("libx264", rate=fps)
-            vs.width, vs.height, vs.pix_fmt = W, H, "yuv420p"
+            vs = c.add_stream(encoder, rate=fps)
+            vs.width, vs.height, vs.pix_fmt = W, H, pix_fmt
             from .device import worker_threads
-            vs.options = {"crf": str(crf), "preset": preset}
+            if encoder in ("libx264", "libx265"):
+                vs.options = {"crf": str(crf), "preset": preset, **dict(spec.options)}
+            else:
+                vs.options = dict(spec.options)
+            if encoder == "libx265" and fmt in ("mp4", "mov"):
+                vs.codec_tag = "hvc1"  # the tag Apple players need for HEVC
+            vf.tag_stream(vs.codec_context, matrix, color_range, spec.rgb)
             vs.thread_count = worker_threads()  # leave a core to the window when one is open
             aud = audio
             as_ = None
@@ -264,29 +363,63 @@ def write_video(path: str, clip: Clip, frames: Iterable[int] | range | None = No
                         c.mux(p)
                     a_done = k1
 
+            last_dts: list[int] = []
+
+            def mux_video(p) -> None:
+                # libx265 (through PyAV) now and then hands out a flushed packet with an unset dts
+                # (a huge negative number) and the MP4 muxer refuses it: give it the next dts
+                if p.dts is not None and p.pts is not None and p.dts < p.pts - 4096:
+                    p.dts = min(p.pts, last_dts[-1] + 1) if last_dts else p.pts
+                if p.dts is not None:
+                    last_dts[:] = [p.dts]
+                c.mux(p)
+
             scratch = np.empty((clip.height, clip.width, 3), np.float32)
             u8 = np.empty((H, W, 3), np.uint8)
+
+            def nan_error(n: int) -> MediaError:
+                who = f" made by '{producer}'" if producer else ""
+                return MediaError(f"frame {n}{who} contains NaN or infinite values")
+
+            def frame_8bit(f: np.ndarray, n: int):
+                """H.264/H.265 8-bit: through a scratch buffer, no frame-sized temporaries."""
+                np.multiply(f, 255.0, out=scratch[..., :f.shape[2]])
+                if not np.isfinite(scratch[..., :f.shape[2]].sum()):
+                    raise nan_error(n)
+                if f.shape[2] == 1:
+                    scratch[..., 1:] = scratch[..., :1]
+                np.add(scratch, 0.5, out=scratch)
+                np.clip(scratch, 0, 255, out=scratch)
+                u8[:clip.height, :clip.width] = scratch
+                if H != clip.height or W != clip.width:  # odd sizes: repeat the last row/column
+                    u8[clip.height:, :clip.width] = u8[clip.height - 1:clip.height, :clip.width]
+                    u8[:, clip.width:] = u8[:, clip.width - 1:clip.width]
+                return av.VideoFrame.from_ndarray(u8, format="rgb24")
+
+            def frame_deep(f: np.ndarray, n: int):
+                """10-bit, alpha and RGB formats: through 16-bit (or 8-bit RGBA) frames."""
+                f = f if f.shape[2] == 3 else np.repeat(f[..., :1], 3, axis=2)
+                if not np.isfinite(f).all():
+                    raise nan_error(n)
+                al = alpha.frame(min(n, alpha.n_frames - 1)) if alpha is not None else None
+                if H != clip.height or W != clip.width:
+                    pad = ((0, H - clip.height), (0, W - clip.width), (0, 0))
+                    f = np.pad(f, pad, mode="edge")
+                    al = np.pad(al, pad, mode="edge") if al is not None else None
+                return vf.rgb_to_frame(f, al, deep)
+
+            to_frame = frame_8bit if (pix_fmt == "yuv420p" and alpha is None and not deep) else frame_deep
             for start in range(a0, a1, chunk):
                 if check is not None:
                     check()
                 stop = min(start + chunk, a1)
                 block = clip.chunk(start, stop)
                 for k in range(len(block)):
-                    # one frame at a time through a scratch buffer: no chunk-sized temporaries
-                    np.multiply(block[k], 255.0, out=scratch[..., :block.shape[3]])
-                    if not np.isfinite(scratch[..., :block.shape[3]].sum()):
-                        who = f" made by '{producer}'" if producer else ""
-                        raise MediaError(f"frame {start + k}{who} contains NaN or infinite values")
-                    if block.shape[3] == 1:
-                        scratch[..., 1:] = scratch[..., :1]
-                    scratch += 0.5
-                    np.clip(scratch, 0, 255, out=scratch)
-                    u8[:clip.height, :clip.width] = scratch
-                    if H != clip.height or W != clip.width:  # odd sizes: repeat the last row/column
-                        u8[clip.height:, :clip.width] = u8[clip.height - 1:clip.height, :clip.width]
-                        u8[:, clip.width:] = u8[:, clip.width - 1:clip.width]
-                    for p in vs.encode(av.VideoFrame.from_ndarray(u8, format="rgb24")):
-                        c.mux(p)
+                    frm = vf.convert_for_encoder(to_frame(block[k], start + k), pix_fmt, matrix, color_range,
+                                                 spec.rgb)
+                    frm.pts, frm.time_base = n_written, 1 / fps  # explicit: x265 in MP4 needs them
+                    for p in vs.encode(frm):
+                        mux_video(p)
                     n_written += 1
                 del block
                 if samples is not None:
@@ -294,7 +427,7 @@ def write_video(path: str, clip: Clip, frames: Iterable[int] | range | None = No
                 if on_chunk is not None:
                     on_chunk(n_written, len(rng))
             for p in vs.encode(None):
-                c.mux(p)
+                mux_video(p)
             if samples is not None:
                 encode_audio_until(n_audio)
                 for p in as_.encode(None):

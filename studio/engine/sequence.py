@@ -46,13 +46,14 @@ class Sequence:
     numbers: list[int]                 # frame numbers found, sorted
     files: list[str]                   # one per number
     missing: list[int] = field(default_factory=list)   # numbers absent between first and last
+    others: list[str] = field(default_factory=list)    # other sequences in the folder, not used
 
     def name_of(self, number: int) -> str:
         """The file name a (possibly missing) frame number would have."""
-        return _format_name(self.pattern, number)
+        return frame_name(self.pattern, number)
 
 
-def _format_name(pattern: str, number: int) -> str:
+def frame_name(pattern: str, number: int) -> str:
     def sub(m: re.Match) -> str:
         if m.group(1):
             return f"{number:0{len(m.group(1))}d}"
@@ -61,7 +62,7 @@ def _format_name(pattern: str, number: int) -> str:
     return _PATTERN.sub(sub, pattern, count=1)
 
 
-def _regex_for(base: str) -> tuple[re.Pattern, str] | None:
+def pattern_regex(base: str) -> tuple[re.Pattern, str] | None:
     """A regex with one group for the frame number, from a base name holding one pattern token."""
     m = _PATTERN.search(base)
     if m is None:
@@ -100,7 +101,7 @@ def find_sequence(path: str) -> Sequence:
         return _sequence_in_folder(path)
     folder, base = os.path.split(path)
     folder = folder or "."
-    spec = _regex_for(base)
+    spec = pattern_regex(base)
     if spec is None:
         m = _NUM_TAIL.match(base)
         if m is None or not os.path.exists(path):
@@ -110,45 +111,66 @@ def find_sequence(path: str) -> Sequence:
             raise MediaError(f"'{base}' has no frame number: use name.####.ext, %04d, {{frame}} or a folder")
         base = m.group(1) + "#" * len(m.group(2)) if m.group(2).startswith("0") else m.group(1) + "{frame}"
         base += m.group(3)
-        spec = _regex_for(base)
+        spec = pattern_regex(base)
     if not os.path.isdir(folder):
         raise MediaError(f"image sequence folder not found: {folder}")
     rx, base = spec
     found = _collect(folder, rx)
     if not found:
         raise MediaError(f"no frames match {os.path.join(folder, base)}")
-    return _make(os.path.join(folder, base), found)
+    return make_sequence(os.path.join(folder, base), found)
+
+
+def pattern_fingerprint(path: str) -> str | None:
+    """Names, sizes and modification times of the files a frame pattern matches (for the engine's
+    cache key: a re-rendered plate re-runs its loader), or None when ``path`` is no pattern."""
+    folder, base = os.path.split(os.path.expanduser(path))
+    spec = pattern_regex(base)
+    if spec is None or not os.path.isdir(folder or "."):
+        return None
+    import hashlib
+    h = hashlib.sha256()
+    for n, f in sorted(_collect(folder or ".", spec[0]).items()):
+        try:
+            st = os.stat(f)
+        except OSError:
+            continue
+        h.update(f"{n}:{st.st_size}:{st.st_mtime_ns};".encode())
+    return f"{os.path.abspath(path)}:{h.hexdigest()[:16]}"
 
 
 def _sequence_in_folder(folder: str) -> Sequence:
-    groups: dict[tuple[str, str, int], dict[int, str]] = {}
-    for name in sorted(os.listdir(folder)):
-        m = _NUM_TAIL.match(name)
-        if m is None or m.group(3).lower() not in SEQ_EXTS:
-            continue
-        digits = m.group(2)
-        pad = len(digits) if digits.startswith("0") or len(digits) > 1 else 0
-        key = (m.group(1), m.group(3), pad)
-        groups.setdefault(key, {})[int(digits)] = os.path.join(folder, name)
+    """The largest numbered sequence of images in a folder. The frame number is the run of digits
+    that varies from file to file (the last one, as in plate.1001.exr, or an earlier one, as in
+    KITTI's 000123_10.png); padded and unpadded spellings of one pattern merge."""
+    names = [n for n in sorted(os.listdir(folder)) if os.path.splitext(n)[1].lower() in SEQ_EXTS]
+    groups: dict[tuple[str, str], dict[int, str]] = {}
+    pads: dict[tuple[str, str], int] = {}
+    for name in names:
+        for m in re.finditer(r"\d+", name):
+            key = (name[:m.start()], name[m.end():])
+            d = groups.setdefault(key, {})
+            n = int(m.group())
+            if n not in d:
+                d[n] = os.path.join(folder, name)
+            if m.group().startswith("0") and len(m.group()) > 1:
+                pads[key] = max(pads.get(key, 0), len(m.group()))
     if not groups:
         raise MediaError(f"no numbered images ({', '.join(SEQ_EXTS)}) in folder {folder}")
-    # padded and unpadded spellings of one sequence (frame_9, frame_10) merge when unambiguous
-    merged: dict[tuple[str, str], dict[int, str]] = {}
-    pads: dict[tuple[str, str], int] = {}
-    for (pre, ext, pad), d in groups.items():
-        merged.setdefault((pre, ext), {}).update(d)
-        pads[(pre, ext)] = max(pads.get((pre, ext), 0), pad)
-    (pre, ext), found = max(merged.items(), key=lambda kv: (len(kv[1]), kv[0]))
-    pad = pads[(pre, ext)]
+    # most frames; on a tie the later digit run (the frame number sits last by convention)
+    (pre, post), found = max(groups.items(), key=lambda kv: (len(kv[1]), len(kv[0][0])))
+    pad = pads.get((pre, post), 0)
     token = "#" * pad if pad else "{frame}"
-    seq = _make(os.path.join(folder, pre + token + ext), found)
-    if len(merged) > 1:
-        others = sorted(f"{p}*{e}" for (p, e) in merged if (p, e) != (pre, ext))
-        seq.others = others  # type: ignore[attr-defined]
+    seq = make_sequence(os.path.join(folder, pre + token + post), found)
+    used = set(seq.files)
+    rest = sorted({os.path.splitext(n)[1].lower() + ":" + re.sub(r"\d+", "#", n) for n in names
+                   if os.path.join(folder, n) not in used})
+    if rest:
+        seq.others = [r.split(":", 1)[1] for r in rest]
     return seq
 
 
-def _make(pattern: str, found: dict[int, str]) -> Sequence:
+def make_sequence(pattern: str, found: dict[int, str]) -> Sequence:
     numbers = sorted(found)
     have = set(numbers)
     missing = [n for n in range(numbers[0], numbers[-1] + 1) if n not in have]
@@ -206,10 +228,12 @@ def read_frame(path: str) -> tuple[np.ndarray, np.ndarray | None, str]:
         alpha = img[..., 3:4]
     else:
         rgb = cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
-    if scale is not None:
-        rgb = np.multiply(rgb, np.float32(scale), dtype=np.float32)
+    if scale is not None:  # astype then scale in place: 2x faster than np.multiply(..., dtype=float32)
+        rgb = rgb.astype(np.float32)
+        rgb *= np.float32(scale)
         if alpha is not None:
-            alpha = np.multiply(alpha, np.float32(scale), dtype=np.float32)
+            alpha = alpha.astype(np.float32)
+            alpha *= np.float32(scale)
     else:
         rgb = rgb.astype(np.float32, copy=False)
         alpha = alpha.astype(np.float32, copy=False) if alpha is not None else None
@@ -219,14 +243,31 @@ def read_frame(path: str) -> tuple[np.ndarray, np.ndarray | None, str]:
 def _read_exr(path: str) -> tuple[np.ndarray, np.ndarray | None, str]:
     OpenEXR = _openexr()
     try:
+        # plain RGB(A) files come back interleaved in one read (the fast path); others by channel
+        with OpenEXR.File(path) as f:
+            ch = {k: v.pixels for k, v in f.channels().items()}
+        px = ch.get("RGBA", ch.get("RGB"))
+        if px is not None and px.ndim == 3:
+            depth = "half" if px.dtype == np.float16 else "float"
+            rgb = np.ascontiguousarray(px[..., :3], np.float32)
+            alpha = px[..., 3:4].astype(np.float32) if px.shape[2] == 4 else None
+            return rgb, alpha, depth
         with OpenEXR.File(path, separate_channels=True) as f:
             ch = {k: v.pixels for k, v in f.channels().items()}
     except Exception as e:  # noqa: BLE001
         if not os.path.exists(path):
             raise MediaError(f"frame file is missing: {path}") from None
         raise MediaError(f"cannot read EXR '{os.path.basename(path)}': {e}") from None
-    # plain R, G, B (A) or Y; a layered file without them: its first three channels by name
-    names = ["R", "G", "B"] if all(k in ch for k in "RGB") else (["Y"] * 3 if "Y" in ch else sorted(ch)[:3])
+    # plain R, G, B (A) or Y; a layered file: its first layer with R, G and B (layer.R, ...);
+    # else its first channels by name
+    layers = sorted({k[:-1] for k in ch if k.endswith("R") and k[:-1] + "G" in ch and k[:-1] + "B" in ch})
+    if layers:
+        pre = "" if "" in layers else layers[0]
+        names = [pre + "R", pre + "G", pre + "B"]
+        if pre + "A" in ch:
+            ch["A"] = ch[pre + "A"]
+    else:
+        names = ["Y"] * 3 if "Y" in ch else sorted(ch)[:3]
     if not names:
         raise MediaError(f"EXR '{os.path.basename(path)}' has no channels")
     while len(names) < 3:
@@ -286,8 +327,11 @@ WRITE_DEPTHS = {".png": ("8", "16"), ".jpg": ("8",), ".jpeg": ("8",), ".tif": ("
                 ".tiff": ("8", "16", "float"), ".exr": ("half", "float")}
 
 
+EXR_COMPRESSIONS = ("zip", "piz", "dwaa", "none")
+
+
 def write_frame(path: str, rgb: np.ndarray, alpha: np.ndarray | None = None, depth: str = "8",
-                quality: int = 95) -> None:
+                quality: int = 95, compression: str = "zip") -> None:
     """Write one frame atomically (temporary file, then rename). ``rgb`` float [H, W, C] with C 1
     or 3; ``alpha`` float [H, W(, 1)] or None. 8/16-bit files are clipped to [0, 1] and rounded;
     EXR and float TIFF keep the values as they are."""
@@ -311,7 +355,7 @@ def write_frame(path: str, rgb: np.ndarray, alpha: np.ndarray | None = None, dep
     os.close(fd)
     try:
         if ext == ".exr":
-            _write_exr(tmp, rgb, alpha, depth)
+            _write_exr(tmp, rgb, alpha, depth, compression)
         else:
             data = np.concatenate([rgb, alpha], axis=2) if alpha is not None else rgb
             if depth == "float":
@@ -324,7 +368,7 @@ def write_frame(path: str, rgb: np.ndarray, alpha: np.ndarray | None = None, dep
             params = [cv2.IMWRITE_JPEG_QUALITY, int(quality)] if ext in (".jpg", ".jpeg") else []
             if not cv2.imwrite(tmp, out, params):
                 raise MediaError(f"cannot write {path}")
-        os.chmod(tmp, 0o666 & ~_umask())
+        os.chmod(tmp, 0o666 & ~umask())
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -334,19 +378,23 @@ def write_frame(path: str, rgb: np.ndarray, alpha: np.ndarray | None = None, dep
         raise
 
 
-def _umask() -> int:
+def umask() -> int:
     m = os.umask(0)
     os.umask(m)
     return m
 
 
-def _write_exr(path: str, rgb: np.ndarray, alpha: np.ndarray | None, depth: str) -> None:
+def _write_exr(path: str, rgb: np.ndarray, alpha: np.ndarray | None, depth: str, compression: str = "zip") -> None:
     OpenEXR = _openexr()
     dt = np.float16 if depth == "half" else np.float32
     chans = {n: np.ascontiguousarray(rgb[..., k], dtype=dt) for k, n in enumerate("RGB")}
     if alpha is not None:
         chans["A"] = np.ascontiguousarray(alpha[..., 0], dtype=dt)
-    header = {"compression": OpenEXR.ZIP_COMPRESSION, "type": OpenEXR.scanlineimage}
+    comp = {"zip": OpenEXR.ZIP_COMPRESSION, "piz": OpenEXR.PIZ_COMPRESSION, "dwaa": OpenEXR.DWAA_COMPRESSION,
+            "none": OpenEXR.NO_COMPRESSION}.get(compression)
+    if comp is None:
+        raise MediaError(f"unknown EXR compression '{compression}' (use {', '.join(EXR_COMPRESSIONS)})")
+    header = {"compression": comp, "type": OpenEXR.scanlineimage}
     try:
         with OpenEXR.File(header, chans) as f:
             f.write(path)

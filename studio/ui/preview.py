@@ -38,6 +38,7 @@ from studio.engine.clip import Clip
 
 from .playback import AudioOutput, Player
 from .timeline import Timeline, timecode
+from .view_controls import ViewControls, ViewSettings, apply_view, draw_overlay, proxy_frame
 from .viewers import ViewerStack, display_rgb, similarity_of, to_bgra
 
 log = logging.getLogger(__name__)
@@ -133,15 +134,18 @@ class DisplayCache:
         self._d: OrderedDict = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
+        self.view = ViewSettings()  # the viewer's display controls (view_controls.py)
 
     def get(self, clip: CachedClip, i: int, kind: str, raw: np.ndarray) -> np.ndarray:
-        key = (clip.key, i, kind)
+        view = self.view
+        key = (clip.key, i, kind, view.key())
         with self._lock:
             rgb = self._d.get(key)
             if rgb is not None:
                 self._d.move_to_end(key)
                 return rgb
-        rgb = to_bgra(display_rgb(raw, kind))
+        shown = apply_view(proxy_frame(raw, view.proxy), view, kind)
+        rgb = draw_overlay(to_bgra(display_rgb(shown, kind)), view.overlay)
         with self._lock:
             if key not in self._d:
                 self._d[key] = rgb
@@ -315,6 +319,9 @@ class PreviewArea(QObject):
             bar.addWidget(w)
         lay.addLayout(bar)
         self._viewer_layout = lay
+        self.view_controls = ViewControls()
+        self.view_controls.changed.connect(self._set_view)
+        lay.addWidget(self.view_controls)
         self.stack = ViewerStack()
         lay.addWidget(self.stack, 1)
         self.pixel_label = QLabel("")
@@ -356,6 +363,13 @@ class PreviewArea(QObject):
 
     def _forward_key(self, ev) -> None:
         self.timeline.keyPressEvent(ev)
+
+    def _set_view(self, settings: ViewSettings) -> None:
+        """Display controls changed: show the current frame again with them (for viewing only)."""
+        self.display_cache.view = settings
+        if self.requested_frame is not None and self.kind in ("video", "flow", "mask", "image", "flow_image",
+                                                              "mask_image"):
+            self.show_frame(self.requested_frame)
 
     def close(self) -> None:
         """Stop playback, a recording (saving it) and the background thread (the main window
@@ -836,7 +850,9 @@ class PreviewArea(QObject):
             self.timeline.add_computed(i)
             self._thumb_from(i, res.get("a_rgb"), raw)
         elif kind in ("image", "flow_image", "mask_image"):
-            img.set_frame(self.value, kind=kind.replace("_image", "").replace("image", "video"))
+            k, view = kind.replace("_image", "").replace("image", "video"), self.display_cache.view
+            img.set_frame(self.value, draw_overlay(to_bgra(display_rgb(
+                apply_view(proxy_frame(self.value, view.proxy), view, k), k)), view.overlay))
             if self.compare is not None and self.compare[3] is None:
                 img.set_b(self.compare[2])
         elif kind == "keypoints":

@@ -202,7 +202,11 @@ class ImageView(QWidget):
         return self._raw
 
     def image_size(self) -> tuple[int, int]:
-        return (self._img.width(), self._img.height()) if self._img is not None else (0, 0)
+        if self._img is None:
+            return (0, 0)
+        if self._raw is not None and self._raw.ndim >= 2:  # a proxy image stands for the full frame
+            return (self._raw.shape[1], self._raw.shape[0])
+        return (self._img.width(), self._img.height())
 
     # -- geometry -------------------------------------------------------------------------
     def scale(self) -> float:

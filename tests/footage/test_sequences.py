@@ -97,13 +97,14 @@ def test_loading_is_lazy_per_frame(tmp_path, monkeypatch):
     assert [os.path.basename(p) for p in reads] == ["l.0013.png"]
 
 
-def test_jpeg_refuses_alpha_and_pattern_is_required(tmp_path):
+def test_jpeg_refuses_alpha_and_a_plain_name_gets_a_frame_number(tmp_path):
     v = ramp_clip(1, 8, 8)
     with pytest.raises(MediaError, match="JPEG has no alpha"):
         run_node(SaveImageSequence, {"path": str(tmp_path / "j.####.jpg")}, video=v,
                  alpha=ArrayClip(np.ones((1, 8, 8, 1), np.float32)))
-    with pytest.raises(MediaError, match="no frame number"):
-        run_node(SaveImageSequence, {"path": str(tmp_path / "plain.png")}, video=v)
+    rec = Recorder()
+    run_node(SaveImageSequence, {"path": str(tmp_path / "plain.png")}, rec, video=v)  # as the CLI's -o names it
+    assert os.path.exists(tmp_path / "plain.0000.png") and "plain.####.png" in rec.messages("info")[0]
     with pytest.raises(MediaError, match="cannot hold"):
         run_node(SaveImageSequence, {"path": str(tmp_path / "j.####.jpg"), "depth": "16"}, video=v)
 
@@ -117,3 +118,31 @@ def test_sequence_nodes_in_a_graph(tmp_path):
     assert sorted(os.listdir(tmp_path / "out")) == ["f.0000.exr", "f.0001.exr", "f.0002.exr"]
     back = run_node(LoadImageSequence, {"path": str(tmp_path / "out")})["video"]
     assert np.array_equal(back.frame(2), res.value(src.id, "video").frame(2))
+
+
+def test_a_re_rendered_pattern_re_runs_the_loader(tmp_path):
+    _write_pngs(tmp_path, ["p.0001.png", "p.0002.png"])
+    g = Graph()
+    load = g.add_node("footage.load_sequence", {"path": str(tmp_path / "p.####.png")})
+    ex = Executor()
+    first = ex.run(g, targets=[load.id])
+    assert ex.run(g, targets=[load.id]).cached == [load.id]  # nothing changed: cached
+    _write_pngs(tmp_path, ["p.0003.png"])  # a frame added to the sequence
+    again = ex.run(g, targets=[load.id])
+    assert again.executed == [load.id] and len(again.value(load.id, "video")) == 3
+    assert first.signatures[load.id] != again.signatures[load.id]
+
+
+def test_layered_and_luminance_exr_files(tmp_path):
+    import OpenEXR
+    r = np.full((4, 5), 0.1, np.float32)
+    header = {"compression": OpenEXR.ZIP_COMPRESSION, "type": OpenEXR.scanlineimage}
+    with OpenEXR.File(header, {"diffuse.R": r, "diffuse.G": r * 2, "diffuse.B": r * 3, "diffuse.A": r * 9,
+                               "depth.Z": r * 5}) as f:
+        f.write(str(tmp_path / "layer.0001.exr"))
+    rgb, alpha, depth = S.read_frame(str(tmp_path / "layer.0001.exr"))
+    assert rgb[0, 0] == pytest.approx([0.1, 0.2, 0.3]) and alpha[0, 0, 0] == pytest.approx(0.9)
+    with OpenEXR.File(header, {"Y": r}) as f:
+        f.write(str(tmp_path / "y.0001.exr"))
+    rgb, alpha, _ = S.read_frame(str(tmp_path / "y.0001.exr"))
+    assert rgb[0, 0] == pytest.approx([0.1] * 3) and alpha is None
