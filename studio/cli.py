@@ -126,6 +126,11 @@ def cmd_render(args) -> int:
     if errs:
         raise errs[0]
     if not targets and not _file_outputs(graph):
+        muted = [n.label for n in graph.nodes.values() if n.spec is not None and n.spec.is_output
+                 and n.mode == "mute" and any(p.kind == "path" for p in n.spec.params)]
+        if muted:
+            raise StudioError(f"every output that writes a file is muted ({', '.join(muted)}): unmute one, "
+                              "or give -o OUT to render the graph's last clip")
         raise StudioError("the graph has no output that writes a file (Save Video, Save Image Sequence...): "
                           "add one, or give -o OUT to render its last clip")
     for w in graph.warnings():

@@ -275,7 +275,10 @@ def _graph_from_dict(doc: Any, registry: Registry | None, depth: int, nested: bo
             sub = _graph_from_dict(grp.get("graph"), registry, depth + 1, nested=True)
             inst = g.add_group(sub, grp["io"], node_id=nid, title=title or "Group", mode=mode)
             for name, v in params.items():
-                g.set_param(nid, name, v)
+                if inst.spec.param(name) is None:  # as on any node: kept, warned, saved back
+                    inst.raw.setdefault("unknown_params", {})[name] = v
+                else:
+                    g.set_param(nid, name, v)
         else:
             known = g.registry.resolve(t) is not None
             unknown: dict[str, Any] = {}

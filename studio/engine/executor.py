@@ -88,6 +88,12 @@ def resolve_paths(n: NodeInstance, base_dir: str | None) -> dict[str, Any]:
     return params
 
 
+def _writes_files(n: NodeInstance) -> bool:
+    """An output node that writes a file or folder (Save Video, Save Image Sequence...)."""
+    return bool(n.spec is not None and n.spec.is_output
+                and any(isinstance(p, PathParam) and p.mode in ("save", "dir") for p in n.spec.params))
+
+
 def written_files(st: "Step") -> list[str]:
     """The files or folders an output node wrote: its save/dir paths that exist after its run."""
     out = []
@@ -187,6 +193,8 @@ class Executor:
                 skipped[nid] = "muted"
                 continue
             if n.mode == "bypass" or n.type_id == "studio.reroute":
+                if n.mode == "bypass" and nid in wanted and _writes_files(n):
+                    skipped[nid] = "it is bypassed, so it passes its input on and writes nothing"
                 continue
             inputs: dict[str, tuple[str, str] | None] = {}
             skip_reason = None

@@ -200,3 +200,16 @@ def test_targets_still_run_only_their_branch(tmp_path):
     g.set_param("n4", "path", str(tmp_path / "x.mp4"))
     res = Executor().run(g, targets=["n2"])
     assert set(res.executed) == {"n1", "n2"}
+
+
+def test_bypassed_or_muted_save_is_not_a_success(tmp_path, capsys):
+    doc = json.load(open(DEMO, encoding="utf-8"))
+    gp = tmp_path / "g.json"
+    doc["nodes"][3]["mode"] = "bypass"
+    gp.write_text(json.dumps(doc))
+    assert cli_main(["render", str(gp), "-q", "--frames", "0-1"]) != 0
+    assert "'Save Video' was skipped: it is bypassed" in capsys.readouterr().err
+    doc["nodes"][3]["mode"] = "mute"
+    gp.write_text(json.dumps(doc))
+    assert cli_main(["render", str(gp), "-q", "--frames", "0-1"]) != 0
+    assert "muted (Save Video)" in capsys.readouterr().err
