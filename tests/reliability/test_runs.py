@@ -213,3 +213,21 @@ def test_bypassed_or_muted_save_is_not_a_success(tmp_path, capsys):
     gp.write_text(json.dumps(doc))
     assert cli_main(["render", str(gp), "-q", "--frames", "0-1"]) != 0
     assert "muted (Save Video)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("frame_caching", [False, True])
+def test_long_chain_of_two_input_nodes_renders(frame_caching):
+    """Blend a clip with itself 2,000 times: the many-input walk (studio.engine.pull.pull_graph)."""
+    import numpy as np
+    g = Graph()
+    s = g.add_node("source.shapes", {"frames": 3, "width": 32, "height": 24, "sound": False})
+    prev = s.id
+    for k in range(2000):
+        b = g.add_node("transform.blend", {"mode": "mix", "opacity": 0.5})
+        g.connect(prev, "video", b.id, "a")
+        g.connect(s.id if k % 2 else prev, "video", b.id, "b")
+        prev = b.id
+    ex = Executor(frame_caching=frame_caching)
+    out = ex.run(g, targets=[prev]).value(prev)
+    src = ex.run(g, targets=[s.id]).value(s.id)
+    np.testing.assert_allclose(out.frame(1), src.frame(1), atol=1e-5)  # mixing a clip with itself
