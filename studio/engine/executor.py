@@ -185,40 +185,46 @@ class Executor:
                 for u in g.upstream(t) | {t}:
                     prio[u] = 0
         order = g.topo_order(needed, priority=prio)
+        causes: dict[str, str] = {}  # skipped node -> the first cause, for the reasons of those after it
         for nid in order:
             n = g.nodes[nid]
             if n.spec is None:
                 raise UnknownNodeTypeError(n.type_id, nid)
             if n.mode == "mute":
                 skipped[nid] = "muted"
+                causes[nid] = f"'{n.label}' is muted"
                 continue
             if n.mode == "bypass" or n.type_id == "studio.reroute":
                 if n.mode == "bypass" and nid in wanted and _writes_files(n):
                     skipped[nid] = "it is bypassed, so it passes its input on and writes nothing"
                 continue
             inputs: dict[str, tuple[str, str] | None] = {}
-            skip_reason = None
+            skip_reason = cause = None
             for p in n.spec.inputs:
                 link = linked.get((nid, p.name))
                 src = resolve_source(link.src, link.src_port) if link is not None else None
-                why = None
                 if src is not None and src[0] in skipped:
-                    why = f"'{g.nodes[src[0]].label}', which was skipped ({skipped[src[0]]})"
+                    # name the first cause, not the whole chain: a skipped chain of 10,000 nodes
+                    # must not make reasons 10,000 reasons long
+                    why = f"'{g.nodes[src[0]].label}', which was skipped because {causes[src[0]]}"
+                    first = causes[src[0]]
                     src = None
+                elif src is None and link is not None:
+                    up = g.nodes[link.src]
+                    state = ("is muted" if up.mode == "mute" else
+                             "is bypassed and has nothing to pass on (no connected input of its output's "
+                             "type, or a muted node before it)" if up.mode == "bypass" else
+                             "is fed by nothing (a muted or bypassed node before it)")
+                    why, first = f"'{up.label}', which {state}", f"'{up.label}' {state}"
                 if src is None and not p.optional:
                     if link is None:
                         raise MissingInputError(nid, p.name, n.label)
-                    up = g.nodes[link.src]
-                    if why is None:
-                        why = (f"'{up.label}', which is muted" if up.mode == "mute" else
-                               f"'{up.label}', which is bypassed and has nothing to pass on (no connected "
-                               f"input of its output's type, or a muted node before it)"
-                               if up.mode == "bypass" else
-                               f"'{up.label}', which is fed by nothing (a muted or bypassed node before it)")
                     skip_reason = f"input '{p.name}' comes from {why}"
+                    cause = first
                 inputs[p.name] = src
             if skip_reason:
                 skipped[nid] = skip_reason
+                causes[nid] = cause
                 continue
             try:
                 node_dev = resolve_device(n.device) if n.device and n.device != "auto" else dev

@@ -231,3 +231,17 @@ def test_long_chain_of_two_input_nodes_renders(frame_caching):
     out = ex.run(g, targets=[prev]).value(prev)
     src = ex.run(g, targets=[s.id]).value(s.id)
     np.testing.assert_allclose(out.frame(1), src.frame(1), atol=1e-5)  # mixing a clip with itself
+
+
+def test_skip_reasons_stay_short_along_a_long_muted_chain(tmp_path):
+    from studio.engine.events import NodeSkipped
+    doc = _chain(3000, str(tmp_path / "m.mp4"))
+    doc["nodes"][0]["mode"] = "mute"
+    gp = tmp_path / "m.json"
+    gp.write_text(json.dumps(doc))
+    events = []
+    Executor().run(load_graph(str(gp)), on_event=events.append)
+    save = [e for e in events if isinstance(e, NodeSkipped) and e.is_output]
+    assert len(save) == 1 and len(save[0].reason) < 300
+    assert "'Synthetic Shapes' is muted" in save[0].reason
+    assert not os.path.exists(tmp_path / "m.mp4")
