@@ -166,7 +166,7 @@ def cmd_render(args) -> int:
             if bar is not None:
                 bar.close()
             if isinstance(e, NodeFinished) and not e.cached:
-                print(f"  done {e.node_id} in {e.seconds:.2f} s", file=sys.stderr)
+                print(f"  done {titles.get(e.node_id, e.node_id)} in {e.seconds:.2f} s", file=sys.stderr)
         elif isinstance(e, NodeSkipped):
             what = "warning: " if e.is_output else ""
             print(f"  {what}skipped {e.title or e.node_id}: {e.reason}", file=sys.stderr)
