@@ -263,3 +263,11 @@ def test_an_output_path_that_is_a_device_or_a_folder_is_refused_and_left_alone(t
     with pytest.raises(OSError):
         save_graph(Graph(), str(fifo))
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+def test_a_sound_too_long_to_hold_says_which_limit():
+    from nodes.synthetic import make_shapes, shapes_audio
+    a = shapes_audio(make_shapes(1, 0, 320, 240, 10, 24, 2.0), 1_000_000, 24.0, 320)
+    assert a.slice_samples(0, 10).shape == (10, 2)  # slices are fine
+    with pytest.raises(ValueError, match="MAX_AUDIO_SAMPLES"):
+        a.samples  # noqa: B018 - the whole 11-hour track is refused, not allocated
