@@ -297,7 +297,9 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser("render", help="run a graph without a window")
     r.add_argument("graph")
     r.add_argument("-o", "--output", help="output file (or folder when the graph writes several)")
-    r.add_argument("--set", action="append", metavar="NODE.PARAM=VALUE", help="override a parameter")
+    r.add_argument("--set", action="append", metavar="NODE.PARAM=VALUE",
+                   help="override a parameter (a relative path given here means relative to the current folder; "
+                        "relative paths in the graph file mean next to the graph file)")
     r.add_argument("--frames", metavar="A-B", help="render frames A to B (inclusive)")
     r.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"))
     r.add_argument("--seed", type=int)

@@ -344,20 +344,28 @@ class Executor:
                                   written=written_files(st) if n.spec.is_output else []))
         except Cancelled as e:
             result.seconds = time.perf_counter() - t_run
+            self._emit_costs(emit)
             emit(RunFinished(result.seconds, False, cancelled=True, error=e,
                              executed=result.executed, cached=result.cached))
             raise
         except NodeExecutionError as e:
             emit(NodeFailed(e.node_id or "", e))
             result.seconds = time.perf_counter() - t_run
+            self._emit_costs(emit)
             emit(RunFinished(result.seconds, False, error=e, executed=result.executed, cached=result.cached))
             raise
         result.outputs = values
         result.seconds = time.perf_counter() - t_run
-        for nid, secs in list(meter.seconds.items()):
-            emit(NodeCost(nid, secs, meter.frames.get(nid, 0)))
+        self._emit_costs(emit)
         emit(RunFinished(result.seconds, True, executed=result.executed, cached=result.cached))
         return result
+
+    def _emit_costs(self, emit: Callable[[Any], None]) -> None:
+        """NodeCost for every node whose clip or run took time in this run (also when it failed
+        or was cancelled: what was spent until then)."""
+        meter = self.costs
+        for nid, secs in list(meter.seconds.items()):
+            emit(NodeCost(nid, secs, meter.frames.get(nid, 0)))
 
     @staticmethod
     def _input_value(values: dict[str, dict[str, Any]], src: tuple[str, str] | None, port_type: str) -> Any:
