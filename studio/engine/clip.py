@@ -274,6 +274,20 @@ class FrameNodeClip(Clip):
                     for j in (min(max(i + o, 0), self._lens[k] - 1) for o in self._offsets) if j not in rf._d]
         return [(src, min(i, self._lens[k] - 1)) for k, src in self._inputs.items()]
 
+    def apply(self, i: int, src_frame: np.ndarray) -> np.ndarray:
+        """Frame ``i`` of a one-input node from its input's frame (the hot path of a chain)."""
+        try:
+            out = self.node.frame(self.ctx, i, **{self._single[0]: src_frame})
+        except (NodeExecutionError, Cancelled):
+            raise
+        except Exception as e:  # noqa: BLE001 - any failure in node code is reported with the node
+            raise NodeExecutionError(self.ctx.node_id, self.ctx.title, e) from e
+        if type(out) is not np.ndarray or out.dtype != np.float32:
+            out = np.asarray(out, dtype=np.float32)
+        if out.ndim == 2:
+            out = out[..., None]
+        return out
+
     def compute(self, i: int, get: Callable[[Clip, int], np.ndarray]) -> np.ndarray:
         """Frame ``i`` from its inputs' frames, which ``get(clip, index)`` hands over."""
         try:

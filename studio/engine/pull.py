@@ -62,8 +62,10 @@ def pull_chain(top: FrameNodeClip, i: int) -> np.ndarray:
         if type(c) is not FrameNodeClip:  # a cache view: keep the frame the walk made, with what
             c.cache.put((c.key, k), f, f.nbytes, time.perf_counter() - t0)  # it cost from its sources
             continue
-        g = f
-        f = _computed(c, top, k, lambda _c, _k: g)
+        cost = c._cost if c is not top else None  # top: its frame()/chunk() caller measures it
+        f = c.apply(k, f) if cost is None else cost[0].measure(cost[1], 1, c.apply, k, f)
+        if f.flags.writeable:
+            f.flags.writeable = False
     return f
 
 
