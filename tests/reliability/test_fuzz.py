@@ -184,7 +184,8 @@ def _limits():
 
 
 def _run_batch(specs: list[str]) -> tuple[list[dict], str]:
-    env = dict(os.environ, PYTHONPATH=ROOT, STUDIO_NO_AUDIO_DEVICE="1")
+    # no GPU in the cases: CUDA's start-up maps far more address space than the limit allows
+    env = dict(os.environ, PYTHONPATH=ROOT, STUDIO_NO_AUDIO_DEVICE="1", CUDA_VISIBLE_DEVICES="")
     try:
         p = subprocess.run([sys.executable, DRIVER, ROOT, str(CASE_SECONDS), *specs], capture_output=True,
                            text=True, env=env, preexec_fn=_limits, timeout=CASE_SECONDS * 2 * len(specs) + 120)
