@@ -205,6 +205,8 @@ class SaveImages(Node):
 
     def run(self, ctx, video):
         p = ctx.params
+        if os.path.exists(p.folder) and not os.path.isdir(p.folder):
+            raise MediaError(f"'{p.folder}' is not a folder: choose a folder to write the frames into")
         os.makedirs(p.folder, exist_ok=True)
         rng = ctx.frames_to_render(video.n_frames)
         for i in rng:

@@ -126,6 +126,11 @@ def cmd_render(args) -> int:
     if errs:
         raise errs[0]
     if not targets and not _file_outputs(graph):
+        muted = [n.label for n in graph.nodes.values() if n.spec is not None and n.spec.is_output
+                 and n.mode == "mute" and any(p.kind == "path" for p in n.spec.params)]
+        if muted:
+            raise StudioError(f"every output that writes a file is muted ({', '.join(muted)}): unmute one, "
+                              "or give -o OUT to render the graph's last clip")
         raise StudioError("the graph has no output that writes a file (Save Video, Save Image Sequence...): "
                           "add one, or give -o OUT to render its last clip")
     for w in graph.warnings():
@@ -164,7 +169,7 @@ def cmd_render(args) -> int:
             if bar is not None:
                 bar.close()
             if isinstance(e, NodeFinished) and not e.cached:
-                print(f"  done {e.node_id} in {e.seconds:.2f} s", file=sys.stderr)
+                print(f"  done {titles.get(e.node_id, e.node_id)} in {e.seconds:.2f} s", file=sys.stderr)
         elif isinstance(e, NodeSkipped):
             what = "warning: " if e.is_output else ""
             print(f"  {what}skipped {e.title or e.node_id}: {e.reason}", file=sys.stderr)
@@ -295,7 +300,9 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser("render", help="run a graph without a window")
     r.add_argument("graph")
     r.add_argument("-o", "--output", help="output file (or folder when the graph writes several)")
-    r.add_argument("--set", action="append", metavar="NODE.PARAM=VALUE", help="override a parameter")
+    r.add_argument("--set", action="append", metavar="NODE.PARAM=VALUE",
+                   help="override a parameter (a relative path given here means relative to the current folder; "
+                        "relative paths in the graph file mean next to the graph file)")
     r.add_argument("--frames", metavar="A-B", help="render frames A to B (inclusive)")
     r.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"))
     r.add_argument("--seed", type=int)

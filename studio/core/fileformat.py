@@ -23,7 +23,7 @@ from .errors import GraphFileError, StudioError
 from .graph import GROUP_TYPE, MODES, Graph, Link
 from .limits import (MAX_GRAPH_FILE_BYTES, MAX_GROUP_DEPTH, MAX_LINKS, MAX_NODES, MAX_TITLE_LENGTH,
                      check_text, read_bounded, shorten)
-from .paths import finish_atomic
+from .paths import finish_atomic, output_problem
 from .registry import Registry
 
 FORMAT = "studio-graph"
@@ -93,6 +93,9 @@ def atomic_write(path: str, data: bytes | str) -> None:
     """Write to a temporary file in the same folder, fsync, then rename over ``path``."""
     if isinstance(data, str):
         data = data.encode("utf-8")
+    why = output_problem(path)
+    if why:  # never rename over a folder or a device node
+        raise OSError(why)
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=os.path.basename(path), dir=folder)
@@ -275,7 +278,10 @@ def _graph_from_dict(doc: Any, registry: Registry | None, depth: int, nested: bo
             sub = _graph_from_dict(grp.get("graph"), registry, depth + 1, nested=True)
             inst = g.add_group(sub, grp["io"], node_id=nid, title=title or "Group", mode=mode)
             for name, v in params.items():
-                g.set_param(nid, name, v)
+                if inst.spec.param(name) is None:  # as on any node: kept, warned, saved back
+                    inst.raw.setdefault("unknown_params", {})[name] = v
+                else:
+                    g.set_param(nid, name, v)
         else:
             known = g.registry.resolve(t) is not None
             unknown: dict[str, Any] = {}

@@ -44,9 +44,30 @@ def umask() -> int:
     return m
 
 
+def output_problem(path: str) -> str | None:
+    """Why ``path`` cannot be written as a file (it is a folder, a device, a FIFO...), or None.
+    A rename over a device node would replace the device itself (as root: /dev/zero)."""
+    import stat
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        return e.strerror or str(e)
+    if stat.S_ISDIR(st.st_mode):
+        return f"'{path}' is a folder: give a file name"
+    if not stat.S_ISREG(st.st_mode):
+        return f"'{path}' is not a regular file (a device, a FIFO or a socket): choose another output path"
+    return None
+
+
 def finish_atomic(tmp: str, path: str) -> None:
     """Give a temporary file (mkstemp makes them 0600) the mode a plainly created file would
-    have, 0666 & ~umask, then rename it over ``path``. Every atomic write ends here."""
+    have, 0666 & ~umask, then rename it over ``path``. Every atomic write ends here. Refuses
+    to replace anything but a regular file (OSError)."""
+    why = output_problem(path)
+    if why:
+        raise IsADirectoryError(why) if os.path.isdir(path) else OSError(why)
     try:
         os.chmod(tmp, 0o666 & ~umask())
     except OSError:

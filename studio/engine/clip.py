@@ -216,13 +216,13 @@ class _RecentFrames:
         self._d: OrderedDict[int, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, i: int) -> np.ndarray:
+    def get(self, i: int, pull: Callable[["Clip", int], np.ndarray] | None = None) -> np.ndarray:
         with self._lock:
             f = self._d.get(i)
             if f is not None:
                 self._d.move_to_end(i)
                 return f
-        f = self.clip.frame(i)
+        f = self.clip.frame(i) if pull is None else pull(self.clip, i)
         with self._lock:
             self._d[i] = f
             while len(self._d) > self.size:
@@ -260,29 +260,22 @@ class FrameNodeClip(Clip):
                         if len(clips) == 1 and not others and not self._windowed else None)
 
     def _frame(self, i: int) -> np.ndarray:
+        from .pull import pull_chain, pull_graph  # the loops that replace recursion (see pull.py)
+        return pull_chain(self, i) if self._single is not None else pull_graph(self, i)
+
+    # -- what studio.engine.pull needs ----------------------------------------------------------
+    def needs(self, i: int) -> list[tuple[Clip, int]]:
+        """(input clip, frame index) pairs that frame ``i`` is computed from."""
         if self._single is not None:
-            return self._pull_chain(i)
-        try:
-            if self._windowed:
-                frames = {k: [src.get(min(max(i + o, 0), self._lens[k] - 1)) for o in self._offsets]
-                          for k, src in self._inputs.items()}
-                out = self.node.frames_window(self.ctx, i, **frames, **self.others)
-            else:
-                frames = {k: src.frame(min(i, self._lens[k] - 1)) for k, src in self._inputs.items()}
-                out = self.node.frame(self.ctx, i, **frames, **self.others)
-        except (NodeExecutionError, Cancelled):
-            raise  # already names its node (an upstream one), or the user stopped
-        except Exception as e:  # noqa: BLE001 - any failure in node code is reported with the node
-            raise NodeExecutionError(self.ctx.node_id, self.ctx.title, e) from e
-        if type(out) is not np.ndarray or out.dtype != np.float32:
-            out = np.asarray(out, dtype=np.float32)
-        if out.ndim == 2:
-            out = out[..., None]
-        return out
+            _, src, last = self._single
+            return [(src, i if i <= last else last)]
+        if self._windowed:  # frames its window still holds are not needed again
+            return [(rf.clip, j) for k, rf in self._inputs.items()
+                    for j in (min(max(i + o, 0), self._lens[k] - 1) for o in self._offsets) if j not in rf._d]
+        return [(src, min(i, self._lens[k] - 1)) for k, src in self._inputs.items()]
 
-
-    def _apply(self, i: int, src_frame: np.ndarray) -> np.ndarray:
-        """This node's frame ``i`` from its single input's frame."""
+    def apply(self, i: int, src_frame: np.ndarray) -> np.ndarray:
+        """Frame ``i`` of a one-input node from its input's frame (the hot path of a chain)."""
         try:
             out = self.node.frame(self.ctx, i, **{self._single[0]: src_frame})
         except (NodeExecutionError, Cancelled):
@@ -295,41 +288,29 @@ class FrameNodeClip(Clip):
             out = out[..., None]
         return out
 
-    def _pull_chain(self, i: int) -> np.ndarray:
-        """Frame ``i`` through a chain of one-input frame-wise nodes, pulled in a loop rather
-        than by recursion: a chain of 10,000 nodes (the most a graph may hold) renders without
-        reaching Python's recursion limit. Frame-cache views in the chain are honoured (a hit
-        stops the walk; misses are stored on the way back up) and each node's own time is
-        measured as its cost, exactly as nested pulls would be."""
-        chain: list[tuple[Any, int]] = []  # (FrameNodeClip or CachedClip, its frame index), top first
-        c, k = self, i
-        while True:
-            _, src, last = c._single
-            chain.append((c, k))
-            k = k if k <= last else last
-            while type(src).__name__ == "CachedClip":  # the engine's frame-cache view (cache.py)
-                hit = src.cache.get((src.key, k))
-                if hit is not None:
-                    break
-                chain.append((src, k))
-                src = src.src
+    def compute(self, i: int, get: Callable[[Clip, int], np.ndarray]) -> np.ndarray:
+        """Frame ``i`` from its inputs' frames, which ``get(clip, index)`` hands over."""
+        try:
+            if self._single is not None:
+                name, src, last = self._single
+                out = self.node.frame(self.ctx, i, **{name: get(src, i if i <= last else last)})
+            elif self._windowed:
+                frames = {}
+                for k, rf in self._inputs.items():
+                    frames[k] = [rf.get(min(max(i + o, 0), self._lens[k] - 1), get) for o in self._offsets]
+                out = self.node.frames_window(self.ctx, i, **frames, **self.others)
             else:
-                if type(src) is FrameNodeClip and src._single is not None:
-                    c = src
-                    continue
-                f = src.frame(k)
-                break
-            f = hit
-            break
-        for c, k in reversed(chain):
-            if type(c) is not FrameNodeClip:  # a cache view: keep the frame the walk made
-                c.cache.put((c.key, k), f, f.nbytes, 0.0)
-                continue
-            cost = c._cost if c is not self else None  # frame()/chunk() measure this one already
-            f = c._apply(k, f) if cost is None else cost[0].measure(cost[1], 1, c._apply, k, f)
-            if f.flags.writeable:
-                f.flags.writeable = False
-        return f
+                frames = {k: get(src, min(i, self._lens[k] - 1)) for k, src in self._inputs.items()}
+                out = self.node.frame(self.ctx, i, **frames, **self.others)
+        except (NodeExecutionError, Cancelled):
+            raise  # already names its node (an upstream one), or the user stopped
+        except Exception as e:  # noqa: BLE001 - any failure in node code is reported with the node
+            raise NodeExecutionError(self.ctx.node_id, self.ctx.title, e) from e
+        if type(out) is not np.ndarray or out.dtype != np.float32:
+            out = np.asarray(out, dtype=np.float32)
+        if out.ndim == 2:
+            out = out[..., None]
+        return out
 
 
 def frame_node_clip(node, ctx, inputs: dict[str, Any]) -> Clip:

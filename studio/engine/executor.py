@@ -89,6 +89,12 @@ def resolve_paths(n: NodeInstance, base_dir: str | None) -> dict[str, Any]:
     return params
 
 
+def _writes_files(n: NodeInstance) -> bool:
+    """An output node that writes a file or folder (Save Video, Save Image Sequence...)."""
+    return bool(n.spec is not None and n.spec.is_output
+                and any(isinstance(p, PathParam) and p.mode in ("save", "dir") for p in n.spec.params))
+
+
 def written_files(st: "Step") -> list[str]:
     """The files or folders an output node wrote: its save/dir paths that exist after its run."""
     out = []
@@ -181,38 +187,46 @@ class Executor:
                 for u in g.upstream(t) | {t}:
                     prio[u] = 0
         order = g.topo_order(needed, priority=prio)
+        causes: dict[str, str] = {}  # skipped node -> the first cause, for the reasons of those after it
         for nid in order:
             n = g.nodes[nid]
             if n.spec is None:
                 raise UnknownNodeTypeError(n.type_id, nid)
             if n.mode == "mute":
                 skipped[nid] = "muted"
+                causes[nid] = f"'{n.label}' is muted"
                 continue
             if n.mode == "bypass" or n.type_id == "studio.reroute":
+                if n.mode == "bypass" and nid in wanted and _writes_files(n):
+                    skipped[nid] = "it is bypassed, so it passes its input on and writes nothing"
                 continue
             inputs: dict[str, tuple[str, str] | None] = {}
-            skip_reason = None
+            skip_reason = cause = None
             for p in n.spec.inputs:
                 link = linked.get((nid, p.name))
                 src = resolve_source(link.src, link.src_port) if link is not None else None
-                why = None
                 if src is not None and src[0] in skipped:
-                    why = f"'{g.nodes[src[0]].label}', which was skipped ({skipped[src[0]]})"
+                    # name the first cause, not the whole chain: a skipped chain of 10,000 nodes
+                    # must not make reasons 10,000 reasons long
+                    why = f"'{g.nodes[src[0]].label}', which was skipped because {causes[src[0]]}"
+                    first = causes[src[0]]
                     src = None
+                elif src is None and link is not None:
+                    up = g.nodes[link.src]
+                    state = ("is muted" if up.mode == "mute" else
+                             "is bypassed and has nothing to pass on (no connected input of its output's "
+                             "type, or a muted node before it)" if up.mode == "bypass" else
+                             "is fed by nothing (a muted or bypassed node before it)")
+                    why, first = f"'{up.label}', which {state}", f"'{up.label}' {state}"
                 if src is None and not p.optional:
                     if link is None:
                         raise MissingInputError(nid, p.name, n.label)
-                    up = g.nodes[link.src]
-                    if why is None:
-                        why = (f"'{up.label}', which is muted" if up.mode == "mute" else
-                               f"'{up.label}', which is bypassed and has nothing to pass on (no connected "
-                               f"input of its output's type, or a muted node before it)"
-                               if up.mode == "bypass" else
-                               f"'{up.label}', which is fed by nothing (a muted or bypassed node before it)")
                     skip_reason = f"input '{p.name}' comes from {why}"
+                    cause = first
                 inputs[p.name] = src
             if skip_reason:
                 skipped[nid] = skip_reason
+                causes[nid] = cause
                 continue
             try:
                 node_dev = resolve_device(n.device) if n.device and n.device != "auto" else dev
@@ -338,20 +352,28 @@ class Executor:
                                   written=written_files(st) if n.spec.is_output else []))
         except Cancelled as e:
             result.seconds = time.perf_counter() - t_run
+            self._emit_costs(emit)
             emit(RunFinished(result.seconds, False, cancelled=True, error=e,
                              executed=result.executed, cached=result.cached))
             raise
         except NodeExecutionError as e:
             emit(NodeFailed(e.node_id or "", e))
             result.seconds = time.perf_counter() - t_run
+            self._emit_costs(emit)
             emit(RunFinished(result.seconds, False, error=e, executed=result.executed, cached=result.cached))
             raise
         result.outputs = values
         result.seconds = time.perf_counter() - t_run
-        for nid, secs in list(meter.seconds.items()):
-            emit(NodeCost(nid, secs, meter.frames.get(nid, 0)))
+        self._emit_costs(emit)
         emit(RunFinished(result.seconds, True, executed=result.executed, cached=result.cached))
         return result
+
+    def _emit_costs(self, emit: Callable[[Any], None]) -> None:
+        """NodeCost for every node whose clip or run took time in this run (also when it failed
+        or was cancelled: what was spent until then)."""
+        meter = self.costs
+        for nid, secs in list(meter.seconds.items()):
+            emit(NodeCost(nid, secs, meter.frames.get(nid, 0)))
 
     @staticmethod
     def _input_value(values: dict[str, dict[str, Any]], src: tuple[str, str] | None, port_type: str) -> Any:

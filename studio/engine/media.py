@@ -12,8 +12,8 @@ from typing import Callable, Iterable
 import numpy as np
 
 from studio.core.errors import MediaError
-from studio.core.limits import check_frame_size, regular_file_problem
-from studio.core.paths import finish_atomic
+from studio.core.limits import MAX_AUDIO_SAMPLES, check_frame_size, regular_file_problem
+from studio.core.paths import finish_atomic, output_problem
 from studio.core.values import Audio
 
 from .clip import Clip
@@ -234,10 +234,16 @@ def load_audio(path: str, rate: int | None = None, mono: bool = False) -> Audio:
         out_rate = int(rate or src_rate)
         res = av.AudioResampler(format="flt", layout=layout, rate=out_rate)
         parts = []
+        total = 0
         try:
             for fr in c.decode(s):
                 for r in res.resample(fr):
                     parts.append(r.to_ndarray())
+                    total += r.samples
+                if total > MAX_AUDIO_SAMPLES:  # decoded as it goes: stop before memory runs out
+                    raise MediaError(f"the sound of '{os.path.basename(path)}' is longer than "
+                                     f"{MAX_AUDIO_SAMPLES / 48000 / 3600:.0f} hours at 48 kHz, the most Studio "
+                                     "holds at once (MAX_AUDIO_SAMPLES)")
             for r in res.resample(None):
                 parts.append(r.to_ndarray())
         except av.error.FFmpegError as e:
@@ -302,6 +308,9 @@ def write_video(path: str, clip: Clip, frames: Iterable[int] | range | None = No
     rng = range(rng.start, rng.stop) if isinstance(rng, range) else rng
     if len(rng) == 0:
         raise MediaError("nothing to render: the frame range is empty")
+    why = output_problem(path)
+    if why:  # before any encoding: a folder or a device is never replaced by a render
+        raise MediaError(f"cannot write the video: {why}")
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".render-", suffix=os.path.splitext(path)[1] or ".mp4", dir=folder)

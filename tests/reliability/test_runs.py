@@ -200,3 +200,74 @@ def test_targets_still_run_only_their_branch(tmp_path):
     g.set_param("n4", "path", str(tmp_path / "x.mp4"))
     res = Executor().run(g, targets=["n2"])
     assert set(res.executed) == {"n1", "n2"}
+
+
+def test_bypassed_or_muted_save_is_not_a_success(tmp_path, capsys):
+    doc = json.load(open(DEMO, encoding="utf-8"))
+    gp = tmp_path / "g.json"
+    doc["nodes"][3]["mode"] = "bypass"
+    gp.write_text(json.dumps(doc))
+    assert cli_main(["render", str(gp), "-q", "--frames", "0-1"]) != 0
+    assert "'Save Video' was skipped: it is bypassed" in capsys.readouterr().err
+    doc["nodes"][3]["mode"] = "mute"
+    gp.write_text(json.dumps(doc))
+    assert cli_main(["render", str(gp), "-q", "--frames", "0-1"]) != 0
+    assert "muted (Save Video)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("frame_caching", [False, True])
+def test_long_chain_of_two_input_nodes_renders(frame_caching):
+    """Blend a clip with itself 2,000 times: the many-input walk (studio.engine.pull.pull_graph)."""
+    import numpy as np
+    g = Graph()
+    s = g.add_node("source.shapes", {"frames": 3, "width": 32, "height": 24, "sound": False})
+    prev = s.id
+    for k in range(2000):
+        b = g.add_node("transform.blend", {"mode": "mix", "opacity": 0.5})
+        g.connect(prev, "video", b.id, "a")
+        g.connect(s.id if k % 2 else prev, "video", b.id, "b")
+        prev = b.id
+    ex = Executor(frame_caching=frame_caching)
+    out = ex.run(g, targets=[prev]).value(prev)
+    src = ex.run(g, targets=[s.id]).value(s.id)
+    np.testing.assert_allclose(out.frame(1), src.frame(1), atol=1e-5)  # mixing a clip with itself
+
+
+def test_skip_reasons_stay_short_along_a_long_muted_chain(tmp_path):
+    from studio.engine.events import NodeSkipped
+    doc = _chain(3000, str(tmp_path / "m.mp4"))
+    doc["nodes"][0]["mode"] = "mute"
+    gp = tmp_path / "m.json"
+    gp.write_text(json.dumps(doc))
+    events = []
+    Executor().run(load_graph(str(gp)), on_event=events.append)
+    save = [e for e in events if isinstance(e, NodeSkipped) and e.is_output]
+    assert len(save) == 1 and len(save[0].reason) < 300
+    assert "'Synthetic Shapes' is muted" in save[0].reason
+    assert not os.path.exists(tmp_path / "m.mp4")
+
+
+def test_an_output_path_that_is_a_device_or_a_folder_is_refused_and_left_alone(tmp_path):
+    """A rename over a device node replaces the device (as root, /dev/zero became an MP4)."""
+    from studio.core.errors import NodeExecutionError
+    fifo = tmp_path / "pipe.mp4"
+    os.mkfifo(fifo)
+    for target in (str(fifo), str(tmp_path)):
+        g = Graph()
+        s = g.add_node("source.shapes", {"frames": 2, "width": 32, "height": 24, "sound": False})
+        o = g.add_node("io.save_video", {"path": target, "embed_graph": False})
+        g.connect(s.id, "video", o.id, "video")
+        with pytest.raises(NodeExecutionError, match="cannot write the video"):
+            Executor().run(g)
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    with pytest.raises(OSError):
+        save_graph(Graph(), str(fifo))
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+def test_a_sound_too_long_to_hold_says_which_limit():
+    from nodes.synthetic import make_shapes, shapes_audio
+    a = shapes_audio(make_shapes(1, 0, 320, 240, 10, 24, 2.0), 1_000_000, 24.0, 320)
+    assert a.slice_samples(0, 10).shape == (10, 2)  # slices are fine
+    with pytest.raises(ValueError, match="MAX_AUDIO_SAMPLES"):
+        a.samples  # noqa: B018 - the whole 11-hour track is refused, not allocated
