@@ -25,6 +25,7 @@ from studio.engine.device import available_devices
 from .canvas import Canvas
 from .document import Document
 from .groups import GroupDialog, GroupEditor
+from .layout import apply_dock_sizes
 from .palette import NodePalette
 from .project_paths import absolutise_inputs, graph_folder, in_templates
 from .properties import PropertiesPanel
@@ -148,8 +149,7 @@ class MainWindow(QMainWindow, RunFeedback):
         if isinstance(geo, QByteArray):
             self.restoreGeometry(geo)
         state = self.settings.value("window/state")
-        if isinstance(state, QByteArray):
-            self.restoreState(state)
+        self._restored_state = isinstance(state, QByteArray) and self.restoreState(state)
         self._update_title()
 
     # -- layout -----------------------------------------------------------------------------
@@ -193,14 +193,10 @@ class MainWindow(QMainWindow, RunFeedback):
             self.splitDockWidget(self.timeline_dock, self.training_dock, Qt.Horizontal)
         self.tabifyDockWidget(self.timeline_dock, self.log_dock)
         self.timeline_dock.raise_()
-        self.resizeDocks([self.palette_dock], [200], Qt.Horizontal)
-        self.resizeDocks([self.viewer_dock], [480], Qt.Horizontal)
-        self.resizeDocks([self.viewer_dock, self.properties_dock], [420, 380], Qt.Vertical)
-        self.resizeDocks([self.timeline_dock], [190 if self.training is None else 240], Qt.Vertical)
         if self.training is not None:
-            self.resizeDocks([self.timeline_dock, self.training_dock], [900, 480], Qt.Horizontal)
             self.training_dock.hide()  # out of the timeline's way until a node trains (View menu)
         self._default_state = self.saveState()
+        self._sized = False  # docks are sized for the window when it is first shown (layout.py)
 
     def _action(self, text: str, slot, shortcut=None, menu=None, canvas_only=False, tip: str = "") -> QAction:
         a = QAction(text, self)
@@ -280,7 +276,7 @@ class MainWindow(QMainWindow, RunFeedback):
             if d is not None:
                 v.addAction(d.toggleViewAction())
         v.addSeparator()
-        self._action("Reset &Layout", lambda: self.restoreState(self._default_state), None, v)
+        self._action("Reset &Layout", self.reset_layout, None, v)
 
         r = mb.addMenu("&Run")
         self.run_action = self._action("&Run", self.run_graph, "F5", r, tip="run the graph (F5)")
@@ -384,6 +380,28 @@ class MainWindow(QMainWindow, RunFeedback):
         self.log(message, "ok")
         if self.properties.node_id is not None and hasattr(self.properties, "refresh_presets"):
             self.properties.refresh_presets()  # a preset saved from the canvas menu
+
+    def reset_layout(self) -> None:
+        self.restoreState(self._default_state)
+        apply_dock_sizes(self)
+
+    def showEvent(self, e):  # noqa: N802
+        super().showEvent(e)
+        if not self._sized:  # the first show, at its real size: docks get their share (unless restored)
+            self._sized = True
+            if not self._restored_state:
+                apply_dock_sizes(self)
+
+    def resizeEvent(self, e):  # noqa: N802
+        super().resizeEvent(e)
+        if self._sized:
+            QTimer.singleShot(0, self._keep_canvas_share)
+
+    def _keep_canvas_share(self) -> None:
+        """Made smaller (1600 -> 1024 wide, say), the docks keep their pixels and the canvas
+        loses it all: when it falls under half the window, the docks give their share back."""
+        if self.canvas.widget.width() < 0.5 * self.width() or self.canvas.widget.height() < 0.4 * self.height():
+            apply_dock_sizes(self)
 
     # -- log --------------------------------------------------------------------------------
     def log(self, message: str, level: str = "info") -> None:

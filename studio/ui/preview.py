@@ -302,7 +302,8 @@ class PreviewArea(QObject):
         bar = QHBoxLayout()
         bar.setContentsMargins(4, 2, 4, 2)
         self.title_label = QLabel("")
-        self.title_label.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
+        # Ignored: a long title must not widen the Viewer dock (it elides; the tooltip has it all)
+        self.title_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
         self.pin_button = self._tool("Pin", "keep showing this node when the selection changes",
                                      self.set_pinned, True)
         self.compare_button = self._tool("A/B", "keep this output as B and wipe between it and the next one",
@@ -319,6 +320,7 @@ class PreviewArea(QObject):
         lay.addWidget(self.stack, 1)
         self.pixel_label = QLabel("")
         self.pixel_label.setContentsMargins(6, 1, 6, 1)
+        self.pixel_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
         lay.addWidget(self.pixel_label)
         self.stack.image.hovered.connect(self.pixel_label.setText)
         self.stack.similarity.hovered.connect(self.pixel_label.setText)
@@ -338,6 +340,9 @@ class PreviewArea(QObject):
         self.fit_timeline_button = self._tool("Fit", "show the whole clip (\\)", lambda: self.timeline.set_zoom(None))
         self.time_label = QLabel("")
         self.info_label = QLabel("")
+        for lab in (self.time_label, self.info_label):  # text that changes must not resize the dock
+            lab.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.time_label.setMinimumWidth(200)
         self.info_label.setStyleSheet("color: #c8a040")
         for w in (self.play_button, self.loop_button, self.mute_button, self.time_label):
             bar.addWidget(w)
@@ -445,6 +450,7 @@ class PreviewArea(QObject):
         img.set_keypoints(None)
         kind = self.kind
         self.title_label.setText(f"<b>{title}</b> &nbsp; {self._summary(value)}")
+        self.title_label.setToolTip(f"{title}: {self._summary(value)}")
         live = set(self.timeline.live) if self.live_node == node_id else set()
 
         if kind in ("video", "flow", "mask"):
