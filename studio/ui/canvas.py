@@ -192,14 +192,14 @@ class StatusItem(QGraphicsItem):
         return [fm.elidedText(l, Qt.ElideRight, width) for l in lines[:STATUS_LINES]]
 
     def set(self, text: str | None = None, color: QColor | None = None, progress: float | None | str = "keep"):
-        if text is not None:
+        if text is not None and text != self.text:
+            self.prepareGeometryChange()
             self.text = text
             self.setToolTip(text if len(text) > 30 else "")
         if color is not None:
             self.color = color
         if progress != "keep":
             self.progress = progress
-        self.prepareGeometryChange()
         self.update()
 
     def paint(self, painter: QPainter, option, widget=None):
@@ -860,10 +860,15 @@ class Canvas(QObject):
         self._refresh_look(nid)
 
     def set_progress(self, nid: str, step: int, total: int | None) -> None:
+        """Cheap (one per frame): only the status item under the node is updated."""
         st = self._run_state.setdefault(nid, {"running": True})
         st["progress"] = (step / total) if total else None
         st["text"] = f"{step}/{total}" if total else f"step {step}"
-        self._refresh_look(nid)
+        item = self._status.get(nid)
+        if item is None or not st.get("running"):
+            self._refresh_look(nid)
+            return
+        item.set(st["text"], None, st["progress"])
 
     def set_finished(self, nid: str, seconds: float, cached: bool) -> None:
         self._run_state[nid] = {"text": "cached" if cached else _fmt_seconds(seconds), "cached": cached}

@@ -806,7 +806,8 @@ class PreviewArea(QObject):
             return
         if tag == "thumb":
             if res is not None:
-                self.timeline.set_thumbnail(i, display_rgb(res, self.kind))
+                self.timeline.set_thumbnail(i, res if res.dtype == np.uint8 and res.ndim == 3
+                                            else display_rgb(res, self.kind))
             if self.clip is not None:
                 self.timeline.set_computed(self.clip.computed())
             return
@@ -872,8 +873,14 @@ class PreviewArea(QObject):
     def _want_thumbnails(self, frames: list[int]) -> None:
         if self.clip is None or not self.auto_thumbnails:
             return
-        clip, gen = self.clip, self._gen
-        items = [(gen, "thumb", f, clip.frame) for f in frames if 0 <= f < clip.n_frames]
+        clip, gen, kind = self.clip, self._gen, self.kind
+        h = self.timeline.THUMB_H - 4
+
+        def thumb(i: int) -> np.ndarray:
+            """On the fetcher's thread: the frame shrunk and made displayable there, so the GUI
+            thread only wraps a tiny image (issue 15: 720p conversions stalled the event loop)."""
+            return thumbnail_rgb(clip.frame(i), kind, h)
+        items = [(gen, "thumb", f, thumb) for f in frames if 0 <= f < clip.n_frames]
         self.fetcher.request_low(items)
 
     # -- misc -----------------------------------------------------------------------------
@@ -1064,3 +1071,15 @@ def _demo_encoders(argv: list[str] | None = None) -> int:
 if __name__ == "__main__":
     import sys as _sys
     raise SystemExit(_demo_encoders(_sys.argv[1:]) if "--encoders" in _sys.argv else _demo())
+
+
+def thumbnail_rgb(frame: np.ndarray, kind: str, height: int) -> np.ndarray:
+    """A frame as a timeline thumbnail: shrunk first (cv2, without the GIL), then made RGB uint8."""
+    import cv2
+    f = np.asarray(frame)
+    if f.ndim == 3 and f.shape[0] > height:
+        w = max(1, int(round(height * f.shape[1] / max(1, f.shape[0]))))
+        small = cv2.resize(f if f.dtype != np.float64 else f.astype(np.float32), (w, height),
+                           interpolation=cv2.INTER_AREA)
+        f = small if small.ndim == 3 else small[..., None]
+    return np.ascontiguousarray(display_rgb(f, kind))

@@ -206,7 +206,7 @@ class Timeline(QWidget):
         import cv2
         h = self.THUMB_H - 4
         w = max(1, int(round(h * rgb_u8.shape[1] / max(1, rgb_u8.shape[0]))))
-        small = cv2.resize(rgb_u8, (w, h), interpolation=cv2.INTER_AREA)
+        small = rgb_u8 if rgb_u8.shape[:2] == (h, w) else cv2.resize(rgb_u8, (w, h), interpolation=cv2.INTER_AREA)
         if small.ndim == 2:
             small = cv2.cvtColor(small, cv2.COLOR_GRAY2RGB)
         if small.dtype != np.uint8:
