@@ -135,8 +135,6 @@ class MainWindow(QMainWindow, RunFeedback):
         if self.preview is not None and hasattr(self.preview, "inOutChanged"):
             self.preview.inOutChanged.connect(self._in_out_to_graph)
         self.runner.event.connect(self._on_engine_event)
-        if self.training is not None:
-            self.training.trainingStarted.connect(lambda *_: self.show_training_dock())
         self.runner.finished.connect(self._on_run_finished)
 
         self.autosave_timer = QTimer(self)
@@ -151,6 +149,16 @@ class MainWindow(QMainWindow, RunFeedback):
         state = self.settings.value("window/state")
         self._restored_state = isinstance(state, QByteArray) and self.restoreState(state)
         self._update_title()
+
+    @property
+    def training(self):
+        """The Training dock's panel, made on first use or soon after start-up: pyqtgraph's
+        import (~0.6 s) is left out of the time to a usable window (bench_startup.py)."""
+        if self._training is None and self.training_dock is not None:
+            self._training = TrainingPanel(self)
+            self._training.trainingStarted.connect(lambda *_: self.show_training_dock())
+            self.training_dock.setWidget(self._training)
+        return self._training
 
     # -- layout -----------------------------------------------------------------------------
     def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
@@ -186,14 +194,14 @@ class MainWindow(QMainWindow, RunFeedback):
         self.timeline_dock = self._dock("Timeline", timeline_w, Qt.BottomDockWidgetArea)
         self.log_dock = self._dock("Log", self.log_view, Qt.BottomDockWidgetArea)
         self.splitDockWidget(self.viewer_dock, self.properties_dock, Qt.Vertical)
-        self.training = self.training_dock = None
+        self._training = self.training_dock = None
         if TrainingPanel is not None:  # right of the timeline (split before the log joins it as a tab)
-            self.training = TrainingPanel(self)
-            self.training_dock = self._dock("Training", self.training, Qt.BottomDockWidgetArea)
+            placeholder = QLabel("no training yet: run a Train node (its loss is plotted here)", self)
+            self.training_dock = self._dock("Training", placeholder, Qt.BottomDockWidgetArea)
             self.splitDockWidget(self.timeline_dock, self.training_dock, Qt.Horizontal)
         self.tabifyDockWidget(self.timeline_dock, self.log_dock)
         self.timeline_dock.raise_()
-        if self.training is not None:
+        if self.training_dock is not None:
             self.training_dock.hide()  # out of the timeline's way until a node trains (View menu)
         self._default_state = self.saveState()
         self._sized = False  # docks are sized for the window when it is first shown (layout.py)
@@ -391,6 +399,10 @@ class MainWindow(QMainWindow, RunFeedback):
             self._sized = True
             if not self._restored_state:
                 apply_dock_sizes(self)
+            self._warm = QTimer(self)  # after the first paint: make what start-up left out
+            self._warm.setSingleShot(True)
+            self._warm.timeout.connect(lambda: self.training)
+            self._warm.start(1500)
 
     def resizeEvent(self, e):  # noqa: N802
         super().resizeEvent(e)
@@ -785,8 +797,8 @@ class MainWindow(QMainWindow, RunFeedback):
 
     def _on_replaced(self) -> None:
         self._outputs.clear()
-        if self.training is not None:
-            self.training.clear_all()
+        if self._training is not None:
+            self._training.clear_all()
         self._signatures.clear()
         self._settings_to_toolbar(self.doc.graph.settings)
         if self.preview is not None:
@@ -823,8 +835,8 @@ class MainWindow(QMainWindow, RunFeedback):
     def _on_selection(self, ids: list[str]) -> None:
         nid = ids[0] if len(ids) == 1 else None
         self.properties.show_node(nid)
-        if self.training is not None:
-            self.training.follow(nid)
+        if self._training is not None:
+            self._training.follow(nid)
         if self.preview is not None and hasattr(self.preview, "node_selected"):
             self.preview.node_selected(nid, self.doc, self.data_dir)  # the record panel
         if nid is not None:
