@@ -934,6 +934,8 @@ class Canvas(QObject):
         if ng.disabled() != disabled:
             ng.set_property("disabled", disabled, push_undo=False)
         text = st.get("text", "")
+        if inst.mode == "mute" and text == "skipped: muted":
+            text = ""  # "muted · skipped: muted" says it twice
         if inst.mode != "normal":
             text = ("muted" if inst.mode == "mute" else "bypassed") + (" · " + text if text else "")
         if inst.error and not st.get("error"):

@@ -797,6 +797,8 @@ class MainWindow(QMainWindow, RunFeedback):
 
     def _on_replaced(self) -> None:
         self._outputs.clear()
+        self.set_run_result("", "")  # the last run's verdict was about the graph now gone
+        self._run_warnings = []
         if self._training is not None:
             self._training.clear_all()
         self._signatures.clear()

@@ -342,7 +342,7 @@ class PreviewArea(QObject):
         self.info_label = QLabel("")
         for lab in (self.time_label, self.info_label):  # text that changes must not resize the dock
             lab.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
-        self.time_label.setMinimumWidth(200)
+        self.time_label.setMinimumWidth(270)
         self.info_label.setStyleSheet("color: #c8a040")
         for w in (self.play_button, self.loop_button, self.mute_button, self.time_label):
             bar.addWidget(w)
