@@ -61,7 +61,7 @@ class StudioNode(BaseNode):
 
 BACKDROP_COLOR = (5, 129, 138)
 NOTE_COLOR = (150, 132, 60)
-NOTE_WIDTH = 520.0
+NOTE_WIDTH = 420.0
 NOTE_PX = 15
 HEADER_H = 26.0
 
@@ -138,7 +138,7 @@ def note_height(text: str, width: float = NOTE_WIDTH) -> float:
     return float(max(40, r.height() + 16))
 
 
-MIN_FIT_SCALE = 0.7  # fit never zooms out further: node titles and notes stay readable
+MIN_FIT_SCALE = 0.65  # fit never zooms out further: node titles and notes stay readable
 STATUS_PX = 11      # status text under a node: readable at 100 % zoom (issue 15)
 STATUS_LINES = 2    # a skip reason or an error wraps to two lines, then elides (full text in the tooltip)
 WARN_COLOR = QColor(230, 180, 80)

@@ -181,6 +181,8 @@ def main(argv: list[str] | None = None) -> int:
     w.open_path(target, ask=False)
     sh("xdotool", "windowsize", "--sync", str(int(w.winId())), "1024", "700")
     walk.wait(800)
+    walk.click(vp, QPoint(8, vp.height() - 8))  # empty canvas: F fits the graph to the smaller view
+    walk.key("f")
     walk.run_and_wait()
     walk.click(vp, walk.node_point(save))
     walk.shot("small-1024x700", f"canvas {cv.widget.width()}x{cv.widget.height()}")
