@@ -361,3 +361,18 @@ def test_training_dock_shows_when_the_run_starts(qtbot, win):
     win._start_training_dock(Plan())
     assert win.training_dock.isVisible()
     assert win.training_dock.width() >= 300
+
+
+def test_viewer_axis_titles_give_way_in_a_low_viewer(qtbot):
+    from studio.core.values import Audio
+    from studio.ui.viewers import AudioView
+    v = AudioView()
+    qtbot.addWidget(v)
+    v.resize(320, 170)
+    v.show()
+    qtbot.waitExposed(v)
+    v.set_audio(Audio(np.zeros((4800, 1), np.float32), 48000))
+    left = v.wave.getAxis("left")
+    assert left.labelText == "amplitude" and not left.label.isVisible()
+    v.resize(600, 600)
+    qtbot.waitUntil(lambda: left.label.isVisible(), timeout=2000)
