@@ -156,7 +156,6 @@ def main(argv: list[str] | None = None) -> int:
     walk.key("Tab")
     walk.type("save")
     walk.key("Return")
-    added = [n for n in w.doc.graph.nodes if n not in g.nodes] if w.doc.graph is not g else []
     walk.shot("tab-add", f"Tab, 'save', Enter: added {[w.doc.graph.nodes[n].label for n in w.doc.graph.nodes][-1]}")
     walk.key("Delete")
     walk.shot("deleted", f"Delete right after: {len(w.doc.graph.nodes)} nodes")
