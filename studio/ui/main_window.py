@@ -628,6 +628,9 @@ class MainWindow(QMainWindow, RunFeedback, FileActions):
         self.canvas.clear_run_state()
         self._start_training_dock(plan)
         self._run_started = time.perf_counter()
+        if frame_range is not None:  # a render cut to the in/out range must say so (they are saved now)
+            self.log(f"rendering frames {frame_range[0]}–{frame_range[1] - 1} only: the timeline's in/out "
+                     "points (X on the timeline clears them)", "warn")
         self.runner.start(g, targets=targets, frame_range=frame_range)
         self.run_action.setEnabled(False)
         self.run_sel_action.setEnabled(False)

@@ -264,6 +264,7 @@ def test_play_icon_in_out_shading_and_in_out_saved_with_the_graph(qtbot, win, tm
     assert win.open_path(path, ask=False)
     assert tl.in_point == 3 and tl.out_point == 9
     run(qtbot, win)
+    assert "rendering frames 3–8 only" in log_text(win)
     win.canvas.select([a])
     assert win.preview.in_out() == (3, 9)
 
