@@ -3,9 +3,10 @@
 A 5 ms QTimer probe records the gaps between its ticks; a gap well above 5 ms is time the GUI
 thread could not answer the user. Measured idle (baseline) and during a run of the demo graph
 made heavy (FRAMES frames at 1280x720, graded, resized, encoded to MP4), in the same process.
-Aim: the longest stall during the run under 100 ms.
+Aim: the longest stall during the run under 50 ms, over RUNS runs (issue 15). The machine's load
+shows in the idle baseline: compare the two, and measure on a quiet machine.
 
-    .venv/bin/python benchmarks/bench_gui_stall.py [FRAMES]
+    .venv/bin/python benchmarks/bench_gui_stall.py [FRAMES] [RUNS]
 """
 from __future__ import annotations
 
@@ -20,6 +21,9 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import studio.ui  # noqa: E402,F401 - installs the PySide6 refcount guard first
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
+
+
+AIM_MS = 50
 
 
 class Probe:
@@ -52,6 +56,7 @@ class Probe:
 
 def main() -> int:
     frames = int(sys.argv[1]) if len(sys.argv) > 1 else 96
+    runs = int(sys.argv[2]) if len(sys.argv) > 2 else 5
     app = QApplication.instance() or QApplication([])
     from studio.engine.device import configure_threads
     from studio.ui.main_window import DEMO_GRAPH, MainWindow
@@ -81,25 +86,34 @@ def main() -> int:
     probe.stop()
     idle_max, idle_p99, idle_n = probe.summary()
 
-    # the heavy run, with the run's node selected so the viewer follows it
+    # the heavy run, with the run's node selected so the viewer follows it; RUNS times, each
+    # from cold caches (the executor's and the frames'), as a user re-running after an edit would
     done = []
     w.run_finished.connect(lambda r, e: (done.append((r, e)), loop.quit()))
     w.canvas.select(["n3"])
-    probe.start()
-    t0 = time.perf_counter()
-    w.run_graph()
-    QTimer.singleShot(600_000, loop.quit)
-    loop.exec()
-    run_s = time.perf_counter() - t0
-    probe.stop()
-    run_max, run_p99, run_n = probe.summary()
-    r, e = done[0] if done else (None, "timeout")
-    print(f"run: {frames} frames 1280x720, {run_s:.2f} s, error={e!r}, torch threads for the worker: "
-          f"{__import__('torch').get_num_threads()} of {os.cpu_count()} cores")
+    maxima = []
+    for k in range(runs):
+        w.runner.executor.cache.clear()
+        w.runner.executor.frame_cache.clear()
+        done.clear()
+        probe.start()
+        t0 = time.perf_counter()
+        w.run_graph()
+        QTimer.singleShot(600_000, loop.quit)
+        loop.exec()
+        run_s = time.perf_counter() - t0
+        probe.stop()
+        run_max, run_p99, run_n = probe.summary()
+        maxima.append(run_max)
+        r, e = done[0] if done else (None, "timeout")
+        print(f"run {k + 1}: {frames} frames 1280x720, {run_s:.2f} s, error={e!r}; longest gap {run_max:.1f} ms, "
+              f"p99 {run_p99:.1f} ms over {run_n} ticks")
+    print(f"torch threads for the worker: {__import__('torch').get_num_threads()} of {os.cpu_count()} cores")
     print(f"idle (baseline): longest gap {idle_max:.1f} ms, p99 {idle_p99:.1f} ms over {idle_n} ticks")
-    print(f"during the run : longest gap {run_max:.1f} ms, p99 {run_p99:.1f} ms over {run_n} ticks")
-    print(f"ratio run/idle longest gap: {run_max / max(idle_max, 1e-9):.2f}x; aim < 100 ms: "
-          f"{'met' if run_max < 100 else 'NOT met'}")
+    worst, med = max(maxima), sorted(maxima)[len(maxima) // 2]
+    print(f"during {runs} runs: longest gap worst {worst:.1f} ms, median {med:.1f} ms; "
+          f"ratio worst/idle {worst / max(idle_max, 1e-9):.2f}x; aim < {AIM_MS} ms: "
+          f"{'met' if worst < AIM_MS else 'NOT met'}")
     w.ask_unsaved = lambda: "discard"
     w.close()
     return 0

@@ -13,7 +13,9 @@ def configure_gil() -> None:
     sys.setswitchinterval(SWITCH_INTERVAL_S)
 
 
-def run_app(path: str | None = None) -> int:
+def start_window(path: str | None = None):
+    """The application and its window, shown with ``path`` (or the demo graph, or a recovered
+    autosave) open: what ``run_app`` waits on before the event loop (benchmarks/bench_startup.py)."""
     from PySide6.QtWidgets import QApplication
 
     from studio.engine.device import configure_threads
@@ -34,4 +36,9 @@ def run_app(path: str | None = None) -> int:
         target = path or (str(DEMO_GRAPH) if DEMO_GRAPH.exists() else None)
         if target and not win.open_path(target, ask=False) and path:
             win.log(f"could not open {path}", "error")
+    return app, win
+
+
+def run_app(path: str | None = None) -> int:
+    app, _win = start_window(path)
     return app.exec()

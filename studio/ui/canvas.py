@@ -62,6 +62,7 @@ class StudioNode(BaseNode):
 BACKDROP_COLOR = (5, 129, 138)
 NOTE_COLOR = (150, 132, 60)
 NOTE_WIDTH = 420.0
+NOTE_PX = 15
 HEADER_H = 26.0
 
 
@@ -90,9 +91,7 @@ class StudioBackdropItem(BackdropNodeItem):
             painter.setPen(QPen(border, 1.2 if sel else 0.8))
             painter.setBrush(QColor(*self.color[:3], 70))
             painter.drawRoundedRect(r, 3, 3)
-            f = QFont()
-            f.setPointSizeF(9.5)
-            painter.setFont(f)
+            painter.setFont(note_font())
             painter.setPen(QColor(235, 228, 200))
             painter.drawText(r.adjusted(8, 6, -8, -6), Qt.AlignLeft | Qt.AlignTop | Qt.TextWordWrap, self.label)
         else:
@@ -125,15 +124,21 @@ class StudioBackdrop(BackdropNode):
         super().__init__(qgraphics_views or StudioBackdropItem)
 
 
+def note_font() -> QFont:
+    """Canvas notes: 15 px at 100 %, so still about 10 px at the smallest fit zoom (MIN_FIT_SCALE)."""
+    f = QFont()
+    f.setPixelSize(NOTE_PX)
+    return f
+
+
 def note_height(text: str, width: float = NOTE_WIDTH) -> float:
     """The height a note needs to show ``text`` at ``width`` (notes without a saved size)."""
-    f = QFont()
-    f.setPointSizeF(9.5)
-    r = QFontMetrics(f).boundingRect(QRect(0, 0, int(width - 16), 100000), Qt.AlignLeft | Qt.TextWordWrap,
+    r = QFontMetrics(note_font()).boundingRect(QRect(0, 0, int(width - 16), 100000), Qt.AlignLeft | Qt.TextWordWrap,
                                      text or " ")
     return float(max(40, r.height() + 16))
 
 
+MIN_FIT_SCALE = 0.65  # fit never zooms out further: node titles and notes stay readable
 STATUS_PX = 11      # status text under a node: readable at 100 % zoom (issue 15)
 STATUS_LINES = 2    # a skip reason or an error wraps to two lines, then elides (full text in the tooltip)
 WARN_COLOR = QColor(230, 180, 80)
@@ -187,14 +192,14 @@ class StatusItem(QGraphicsItem):
         return [fm.elidedText(l, Qt.ElideRight, width) for l in lines[:STATUS_LINES]]
 
     def set(self, text: str | None = None, color: QColor | None = None, progress: float | None | str = "keep"):
-        if text is not None:
+        if text is not None and text != self.text:
+            self.prepareGeometryChange()
             self.text = text
             self.setToolTip(text if len(text) > 30 else "")
         if color is not None:
             self.color = color
         if progress != "keep":
             self.progress = progress
-        self.prepareGeometryChange()
         self.update()
 
     def paint(self, painter: QPainter, option, widget=None):
@@ -855,10 +860,15 @@ class Canvas(QObject):
         self._refresh_look(nid)
 
     def set_progress(self, nid: str, step: int, total: int | None) -> None:
+        """Cheap (one per frame): only the status item under the node is updated."""
         st = self._run_state.setdefault(nid, {"running": True})
         st["progress"] = (step / total) if total else None
         st["text"] = f"{step}/{total}" if total else f"step {step}"
-        self._refresh_look(nid)
+        item = self._status.get(nid)
+        if item is None or not st.get("running"):
+            self._refresh_look(nid)
+            return
+        item.set(st["text"], None, st["progress"])
 
     def set_finished(self, nid: str, seconds: float, cached: bool) -> None:
         self._run_state[nid] = {"text": "cached" if cached else _fmt_seconds(seconds), "cached": cached}
@@ -924,6 +934,8 @@ class Canvas(QObject):
         if ng.disabled() != disabled:
             ng.set_property("disabled", disabled, push_undo=False)
         text = st.get("text", "")
+        if inst.mode == "mute" and text == "skipped: muted":
+            text = ""  # "muted · skipped: muted" says it twice
         if inst.mode != "normal":
             text = ("muted" if inst.mode == "mute" else "bypassed") + (" · " + text if text else "")
         if inst.error and not st.get("error"):
@@ -1187,9 +1199,37 @@ class Canvas(QObject):
         return super().eventFilter(obj, ev)
 
     def fit_all(self) -> None:
+        """Fit the graph in view, but never below a readable zoom (MIN_FIT_SCALE): a big template
+        in a small window opens at its left edge at a zoom where titles and notes can be read (and
+        NodeGraphQt does not draw the nodes as blank proxy boxes), rather than all of it tiny."""
         items = [n.view for n in self.graph.all_nodes()]
-        if items:
-            self.viewer.zoom_to_nodes(items)
+        if not items:
+            return
+        self.viewer.zoom_to_nodes(items)
+        if self.zoom_scale() < MIN_FIT_SCALE:
+            rect = QRectF()
+            for it in items:
+                rect = rect.united(it.sceneBoundingRect())
+            # a graph reads from the top left: its sources and the template's note in view
+            vw = self.viewer.viewport().width() / MIN_FIT_SCALE
+            vh = self.viewer.viewport().height() / MIN_FIT_SCALE
+            cy = rect.center().y() if rect.height() + 40 <= vh else rect.top() - 20 + vh / 2
+            cx = rect.center().x() if rect.width() + 40 <= vw else rect.left() - 20 + vw / 2
+            self.set_zoom_scale(MIN_FIT_SCALE, QPointF(cx, cy))
+
+    def zoom_scale(self) -> float:
+        return float(self.viewer.transform().m11())
+
+    def set_zoom_scale(self, scale: float, centre: QPointF) -> None:
+        """Show the scene at ``scale`` (1 = 100 %) centred on ``centre`` (NodeGraphQt's view is
+        fitted to its scene range, so the range sets the zoom)."""
+        vp = self.viewer.viewport().rect()
+        w, h = max(1, vp.width()) / scale, max(1, vp.height()) / scale
+        for _ in range(2):  # fitInView keeps a small margin: correct for it once
+            self.viewer._scene_range = QRectF(centre.x() - w / 2, centre.y() - h / 2, w, h)
+            self.viewer._update_scene()
+            k = self.zoom_scale() / scale
+            w, h = w * k, h * k
 
     # -- edit actions ---------------------------------------------------------------------------
     def delete_selected(self) -> None:

@@ -1,9 +1,8 @@
 """The studio window: canvas in the centre, palette, properties, viewer, timeline and log docks,
-a toolbar to run, files with autosave and recovery."""
+a toolbar to run. Files, autosave and recovery are in files.py; what a run reports is in
+run_feedback.py; dock sizes in layout.py."""
 from __future__ import annotations
 
-import glob
-import json
 import os
 import random
 import time
@@ -11,25 +10,22 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QComboBox, QDialog, QDockWidget, QFileDialog, QInputDialog, QLabel,
-                               QMainWindow, QMessageBox, QPlainTextEdit, QSpinBox, QToolButton, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDialog, QDockWidget, QInputDialog, QLabel, QMainWindow,
+                               QMessageBox, QPlainTextEdit, QSpinBox, QToolButton, QWidget)
 
 from studio.core.errors import StudioError
-from studio.core.fileformat import graph_to_dict, load_graph, parse_graph_text, save_graph
 from studio.core.graph import Graph
 from studio.core.library import list_subgraphs, save_subgraph
-from studio.core.params import Path as PathParam
-from studio.engine import events as ev
 from studio.engine.device import available_devices
 
 from .canvas import Canvas
 from .document import Document
+from .files import FileActions, read_graph_file, rebase_paths  # noqa: F401 - their old home
 from .groups import GroupDialog, GroupEditor
+from .layout import apply_dock_sizes
 from .palette import NodePalette
-from .project_paths import absolutise_inputs, graph_folder, in_templates
 from .properties import PropertiesPanel
 from .run_feedback import ERROR_STYLE, RunFeedback
-from .templates import TemplateBrowser
 from .worker import RunController
 
 try:  # the timeline engineer's viewer and timeline (issue 4)
@@ -44,8 +40,6 @@ except Exception:  # noqa: BLE001 - the window still opens without it
 
 APP = "Studio"
 AUTOSAVE_MS = 60_000
-MAX_RECENT = 10
-GRAPH_FILTER = "Studio graph (*.json);;Studio-rendered video (*.mp4 *.mov *.mkv);;All files (*)"
 DEMO_GRAPH = Path(__file__).resolve().parents[2] / "assets" / "graphs" / "demo.json"
 
 
@@ -72,21 +66,7 @@ def _rss_bytes() -> int | None:
         return None
 
 
-def read_graph_file(path: str, registry=None) -> Graph:
-    """A graph from a graph file, or from the metadata of a clip Studio rendered."""
-    if not os.path.exists(path):
-        raise StudioError(f"file not found: {path}")
-    if path.lower().endswith(".json"):
-        return load_graph(path, registry) if registry is not None else load_graph(path)
-    from studio.engine.media import read_graph_json
-    text = read_graph_json(path)
-    if text is None:
-        raise StudioError(f"'{os.path.basename(path)}' carries no Studio graph (only clips rendered by "
-                          "Studio with 'embed graph' on do)")
-    return parse_graph_text(text, registry, source=path)
-
-
-class MainWindow(QMainWindow, RunFeedback):
+class MainWindow(QMainWindow, RunFeedback, FileActions):
     run_finished = Signal(object, object)  # RunResult | None, exception | None (after the thread stopped)
 
     def __init__(self, settings: QSettings | None = None, data_dir: str | None = None, registry=None,
@@ -134,8 +114,6 @@ class MainWindow(QMainWindow, RunFeedback):
         if self.preview is not None and hasattr(self.preview, "inOutChanged"):
             self.preview.inOutChanged.connect(self._in_out_to_graph)
         self.runner.event.connect(self._on_engine_event)
-        if self.training is not None:
-            self.training.trainingStarted.connect(lambda *_: self.show_training_dock())
         self.runner.finished.connect(self._on_run_finished)
 
         self.autosave_timer = QTimer(self)
@@ -148,9 +126,18 @@ class MainWindow(QMainWindow, RunFeedback):
         if isinstance(geo, QByteArray):
             self.restoreGeometry(geo)
         state = self.settings.value("window/state")
-        if isinstance(state, QByteArray):
-            self.restoreState(state)
+        self._restored_state = isinstance(state, QByteArray) and self.restoreState(state)
         self._update_title()
+
+    @property
+    def training(self):
+        """The Training dock's panel, made on first use or soon after start-up: pyqtgraph's
+        import (~0.6 s) is left out of the time to a usable window (bench_startup.py)."""
+        if self._training is None and self.training_dock is not None:
+            self._training = TrainingPanel(self)
+            self._training.trainingStarted.connect(lambda *_: self.show_training_dock())
+            self.training_dock.setWidget(self._training)
+        return self._training
 
     # -- layout -----------------------------------------------------------------------------
     def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
@@ -186,21 +173,17 @@ class MainWindow(QMainWindow, RunFeedback):
         self.timeline_dock = self._dock("Timeline", timeline_w, Qt.BottomDockWidgetArea)
         self.log_dock = self._dock("Log", self.log_view, Qt.BottomDockWidgetArea)
         self.splitDockWidget(self.viewer_dock, self.properties_dock, Qt.Vertical)
-        self.training = self.training_dock = None
+        self._training = self.training_dock = None
         if TrainingPanel is not None:  # right of the timeline (split before the log joins it as a tab)
-            self.training = TrainingPanel(self)
-            self.training_dock = self._dock("Training", self.training, Qt.BottomDockWidgetArea)
+            placeholder = QLabel("no training yet: run a Train node (its loss is plotted here)", self)
+            self.training_dock = self._dock("Training", placeholder, Qt.BottomDockWidgetArea)
             self.splitDockWidget(self.timeline_dock, self.training_dock, Qt.Horizontal)
         self.tabifyDockWidget(self.timeline_dock, self.log_dock)
         self.timeline_dock.raise_()
-        self.resizeDocks([self.palette_dock], [200], Qt.Horizontal)
-        self.resizeDocks([self.viewer_dock], [480], Qt.Horizontal)
-        self.resizeDocks([self.viewer_dock, self.properties_dock], [420, 380], Qt.Vertical)
-        self.resizeDocks([self.timeline_dock], [190 if self.training is None else 240], Qt.Vertical)
-        if self.training is not None:
-            self.resizeDocks([self.timeline_dock, self.training_dock], [900, 480], Qt.Horizontal)
+        if self.training_dock is not None:
             self.training_dock.hide()  # out of the timeline's way until a node trains (View menu)
         self._default_state = self.saveState()
+        self._sized = False  # docks are sized for the window when it is first shown (layout.py)
 
     def _action(self, text: str, slot, shortcut=None, menu=None, canvas_only=False, tip: str = "") -> QAction:
         a = QAction(text, self)
@@ -280,7 +263,7 @@ class MainWindow(QMainWindow, RunFeedback):
             if d is not None:
                 v.addAction(d.toggleViewAction())
         v.addSeparator()
-        self._action("Reset &Layout", lambda: self.restoreState(self._default_state), None, v)
+        self._action("Reset &Layout", self.reset_layout, None, v)
 
         r = mb.addMenu("&Run")
         self.run_action = self._action("&Run", self.run_graph, "F5", r, tip="run the graph (F5)")
@@ -385,6 +368,32 @@ class MainWindow(QMainWindow, RunFeedback):
         if self.properties.node_id is not None and hasattr(self.properties, "refresh_presets"):
             self.properties.refresh_presets()  # a preset saved from the canvas menu
 
+    def reset_layout(self) -> None:
+        self.restoreState(self._default_state)
+        apply_dock_sizes(self)
+
+    def showEvent(self, e):  # noqa: N802
+        super().showEvent(e)
+        if not self._sized:  # the first show, at its real size: docks get their share (unless restored)
+            self._sized = True
+            if not self._restored_state:
+                apply_dock_sizes(self)
+            self._warm = QTimer(self)  # after the first paint: make what start-up left out
+            self._warm.setSingleShot(True)
+            self._warm.timeout.connect(lambda: self.training)
+            self._warm.start(1500)
+
+    def resizeEvent(self, e):  # noqa: N802
+        super().resizeEvent(e)
+        if self._sized:
+            QTimer.singleShot(0, self, self._keep_canvas_share)  # dropped if the window is gone
+
+    def _keep_canvas_share(self) -> None:
+        """Made smaller (1600 -> 1024 wide, say), the docks keep their pixels and the canvas
+        loses it all: when it falls under half the window, the docks give their share back."""
+        if self.canvas.widget.width() < 0.5 * self.width() or self.canvas.widget.height() < 0.4 * self.height():
+            apply_dock_sizes(self)
+
     # -- log --------------------------------------------------------------------------------
     def log(self, message: str, level: str = "info") -> None:
         stamp = time.strftime("%H:%M:%S")
@@ -395,34 +404,6 @@ class MainWindow(QMainWindow, RunFeedback):
         self._log_follow()  # the newest line stays in view
         if level in ("error", "warn"):
             self.statusBar().showMessage(message, 8000)
-
-    # -- files ------------------------------------------------------------------------------
-    def _update_title(self) -> None:
-        name = os.path.basename(self.doc.path) if self.doc.path else "untitled"
-        self.setWindowTitle(f"{name}[*] — Studio")
-        self.setWindowModified(self.doc.dirty)
-
-    def ask_unsaved(self) -> str:
-        """'save', 'discard' or 'cancel'. Tests replace this."""
-        b = QMessageBox.question(self, "Unsaved changes",
-                                 "The graph has unsaved changes. Save them first?",
-                                 QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, QMessageBox.Save)
-        return {QMessageBox.Save: "save", QMessageBox.Discard: "discard"}.get(b, "cancel")
-
-    def maybe_save(self) -> bool:
-        """True when it is safe to drop the current graph."""
-        if not self.doc.dirty:
-            return True
-        ans = self.ask_unsaved()
-        if ans == "save":
-            return self.save()
-        return ans == "discard"
-
-    def new_graph(self) -> None:
-        if not self.maybe_save():
-            return
-        self._set_graph(Graph(self.registry) if self.registry is not None else Graph(), None)
-        self.log("new graph")
 
     # -- dialogs (tests replace these hooks) -------------------------------------------------
     def run_dialog(self, dlg: QDialog) -> bool:
@@ -436,34 +417,6 @@ class MainWindow(QMainWindow, RunFeedback):
     def confirm(self, title: str, text: str) -> bool:
         return QMessageBox.question(self, title, text, QMessageBox.Yes | QMessageBox.No,
                                     QMessageBox.No) == QMessageBox.Yes
-
-    # -- templates --------------------------------------------------------------------------
-    def new_from_template(self) -> bool:
-        """File > New from Template: choose a template in the browser; it opens untitled."""
-        if not self.maybe_save():
-            return False
-        dlg = TemplateBrowser(parent=self)
-        try:
-            if not self.run_dialog(dlg) or dlg.chosen() is None:
-                return False
-            return self.open_template(dlg.chosen())
-        finally:
-            dlg.deleteLater()
-
-    def open_template(self, path: str) -> bool:
-        """A template as a new untitled document: its media paths are made absolute and its
-        ``base_dir`` is None, so what it writes (outputs, checkpoints) goes to the project folder,
-        wherever the app was started from."""
-        try:
-            g = read_graph_file(path, self.registry)
-        except StudioError as e:
-            self.log(str(e), "error")
-            return False
-        absolutise_inputs(g)  # media found where they are; outputs go to the project folder
-        self._set_graph(g, None)
-        title = (g.ui.get("template") or {}).get("title") or os.path.basename(path)
-        self.log(f"new graph from the template '{title}' (untitled: Save As to keep it; F5 runs it)", "ok")
-        return True
 
     # -- groups and the library ---------------------------------------------------------------
     def _selected_groups(self) -> list[str]:
@@ -568,186 +521,6 @@ class MainWindow(QMainWindow, RunFeedback):
         self.log(f"saved '{name}' to the library ({path})", "ok")
         return path
 
-    def open_dialog(self) -> None:
-        if not self.maybe_save():
-            return
-        path, _ = QFileDialog.getOpenFileName(self, "Open graph", self._last_dir(), GRAPH_FILTER)
-        if path:
-            self.open_path(path, ask=False)
-
-    def open_path(self, path: str, ask: bool = True) -> bool:
-        if ask and not self.maybe_save():
-            return False
-        if path.lower().endswith(".json") and in_templates(path):  # a shipped template: untitled
-            return self.open_template(path)
-        try:
-            g = read_graph_file(path, self.registry)
-        except StudioError as e:
-            self.log(str(e), "error")
-            return False
-        keep_path = path if path.lower().endswith(".json") else None
-        self._set_graph(g, keep_path)
-        self._add_recent(path)
-        self.log(f"opened {path}" + ("" if keep_path else " (its embedded graph; Save As to keep it)"), "ok")
-        for n in g.nodes.values():
-            if n.error:
-                self.log(f"node {n.id}: {n.error}", "warn")
-        return True
-
-    def _set_graph(self, g: Graph, path: str | None) -> None:
-        if self.runner.running:
-            self.runner.stop()
-        self.doc.set_graph(g, path)
-
-    def save(self) -> bool:
-        if not self.doc.path or in_templates(self.doc.path):
-            return self.save_as()
-        return self._save_to(self.doc.path)
-
-    def save_as(self) -> bool:
-        path = self.ask_save_path(self.save_as_start())
-        if not path:
-            return False
-        if not path.lower().endswith(".json"):
-            path += ".json"
-        return self._save_to(path)
-
-    def _sync_ui_into_graph(self) -> None:
-        """Nothing to copy any more: backdrops and notes live in ``graph.ui`` (edited by commands)."""
-
-    def save_as_start(self) -> str:
-        """Where Save As opens: the graph's folder or the project folder, never the templates'."""
-        name = os.path.basename(self.doc.path) if self.doc.path else "untitled.json"
-        return os.path.join(graph_folder(self.doc.graph, self.doc.path), name)
-
-    def ask_save_path(self, start: str) -> str:
-        """The Save As dialog (tests replace this)."""
-        try:  # the project folder may not exist yet: the dialog opens in it all the same
-            os.makedirs(os.path.dirname(start), exist_ok=True)
-        except OSError:
-            pass
-        path, _ = QFileDialog.getSaveFileName(self, "Save graph as", start, "Studio graph (*.json)")
-        return path
-
-    def _save_to(self, path: str) -> bool:
-        if in_templates(path):
-            self.log(f"cannot save '{os.path.basename(path)}' in the shipped templates folder "
-                     f"({os.path.dirname(os.path.abspath(path))}): templates stay as shipped; "
-                     "Save As in another folder", "error")
-            return False
-        self._sync_ui_into_graph()
-        moved = rebase_paths(self.doc.graph, os.path.dirname(os.path.abspath(path)))
-        if moved and self.properties.node_id is not None:
-            self.properties.show_node(self.properties.node_id)
-        try:
-            save_graph(self.doc.graph, path)
-        except (OSError, StudioError, ValueError) as e:
-            self.log(f"cannot save '{path}': {e}", "error")
-            return False
-        self.doc.path = path
-        self.doc.undo_stack.setClean()
-        self.doc.path_changed.emit(path)
-        self._add_recent(path)
-        self.log(f"saved {path}", "ok")
-        return True
-
-    def _last_dir(self) -> str:
-        recent = self.recent_files()
-        return os.path.dirname(recent[0]) if recent else graph_folder(self.doc.graph, self.doc.path)
-
-    def recent_files(self) -> list[str]:
-        v = self.settings.value("recent_files", [])
-        if isinstance(v, str):
-            v = [v]
-        return [p for p in (v or []) if isinstance(p, str)]
-
-    def _add_recent(self, path: str) -> None:
-        path = os.path.abspath(path)
-        r = [path] + [p for p in self.recent_files() if p != path]
-        self.settings.setValue("recent_files", r[:MAX_RECENT])
-        self._rebuild_recent()
-
-    def _rebuild_recent(self) -> None:
-        self.recent_menu.clear()
-        files = self.recent_files()
-        for p in files:
-            a = self.recent_menu.addAction(os.path.basename(p))
-            a.setToolTip(p)
-            a.setEnabled(os.path.exists(p))
-            a.triggered.connect(lambda *_, p=p: self.open_path(p))
-        self.recent_menu.setEnabled(bool(files))
-
-    # -- autosave and recovery ----------------------------------------------------------------
-    def autosave(self) -> str | None:
-        """Write the graph to the user's data folder when it has unsaved changes."""
-        if not self.doc.dirty:
-            return None
-        self._sync_ui_into_graph()
-        doc = {"studio_autosave": 1, "source_path": self.doc.path, "saved_at": time.time(),
-               "pid": os.getpid(), "graph": graph_to_dict(self.doc.graph)}
-        try:
-            from studio.core.fileformat import atomic_write
-            atomic_write(self.autosave_path, json.dumps(doc, allow_nan=False))
-        except (OSError, ValueError) as e:
-            self.log(f"autosave failed: {e}", "warn")
-            return None
-        return self.autosave_path
-
-    def _discard_autosave(self) -> None:
-        try:
-            os.unlink(self.autosave_path)
-        except OSError:
-            pass
-
-    def stale_autosaves(self) -> list[str]:
-        """Autosaves left by sessions that did not close cleanly (newest first)."""
-        files = glob.glob(os.path.join(self.data_dir, "autosave", "autosave-*.json"))
-        out = []
-        for f in files:
-            if os.path.abspath(f) == os.path.abspath(self.autosave_path):
-                continue
-            try:
-                pid = int(os.path.basename(f)[len("autosave-"):-len(".json")])
-                if pid != os.getpid() and _pid_alive(pid):
-                    continue  # another open window's autosave
-            except ValueError:
-                pass
-            out.append(f)
-        return sorted(out, key=os.path.getmtime, reverse=True)
-
-    def ask_recover(self, info: str) -> bool:
-        """Tests replace this."""
-        return QMessageBox.question(self, "Recover unsaved work",
-                                    f"Studio did not close cleanly. Recover the graph autosaved {info}?",
-                                    QMessageBox.Yes | QMessageBox.No, QMessageBox.Yes) == QMessageBox.Yes
-
-    def offer_recovery(self) -> bool:
-        """After a crash: offer the newest autosave. Returns True when one was recovered."""
-        stale = self.stale_autosaves()
-        if not stale:
-            return False
-        newest, recovered = stale[0], False
-        try:
-            with open(newest, encoding="utf-8") as f:
-                data = json.load(f)
-            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(data.get("saved_at", os.path.getmtime(newest))))
-            src = data.get("source_path")
-            if self.ask_recover(f"at {when}" + (f" (from {os.path.basename(src)})" if src else "")):
-                g = parse_graph_text(json.dumps(data["graph"]), self.registry, source=newest)
-                self._set_graph(g, src if src and os.path.exists(src) else None)
-                self.doc.undo_stack.resetClean()  # recovered work is unsaved
-                self._update_title()
-                self.log(f"recovered the autosave of {when}", "ok")
-                recovered = True
-        except (OSError, ValueError, KeyError, StudioError) as e:
-            self.log(f"cannot recover '{newest}': {e}", "error")
-        for f in stale:
-            try:
-                os.unlink(f)
-            except OSError:
-                pass
-        return recovered
-
     # -- drag and drop files ------------------------------------------------------------------
     def dragEnterEvent(self, e):  # noqa: N802
         if e.mimeData().hasUrls():
@@ -767,8 +540,10 @@ class MainWindow(QMainWindow, RunFeedback):
 
     def _on_replaced(self) -> None:
         self._outputs.clear()
-        if self.training is not None:
-            self.training.clear_all()
+        self.set_run_result("", "")  # the last run's verdict was about the graph now gone
+        self._run_warnings = []
+        if self._training is not None:
+            self._training.clear_all()
         self._signatures.clear()
         self._settings_to_toolbar(self.doc.graph.settings)
         if self.preview is not None:
@@ -805,8 +580,8 @@ class MainWindow(QMainWindow, RunFeedback):
     def _on_selection(self, ids: list[str]) -> None:
         nid = ids[0] if len(ids) == 1 else None
         self.properties.show_node(nid)
-        if self.training is not None:
-            self.training.follow(nid)
+        if self._training is not None:
+            self._training.follow(nid)
         if self.preview is not None and hasattr(self.preview, "node_selected"):
             self.preview.node_selected(nid, self.doc, self.data_dir)  # the record panel
         if nid is not None:
@@ -853,6 +628,9 @@ class MainWindow(QMainWindow, RunFeedback):
         self.canvas.clear_run_state()
         self._start_training_dock(plan)
         self._run_started = time.perf_counter()
+        if frame_range is not None:  # a render cut to the in/out range must say so (they are saved now)
+            self.log(f"rendering frames {frame_range[0]}–{frame_range[1] - 1} only: the timeline's in/out "
+                     "points (X on the timeline clears them)", "warn")
         self.runner.start(g, targets=targets, frame_range=frame_range)
         self.run_action.setEnabled(False)
         self.run_sel_action.setEnabled(False)
@@ -945,51 +723,6 @@ class MainWindow(QMainWindow, RunFeedback):
                     getattr(obj, sig.split("(")[0]).disconnect()
                 except (RuntimeError, TypeError):
                     pass
-
-
-def rebase_paths(graph: Graph, new_dir: str) -> int:
-    """Before saving ``graph`` in ``new_dir``: rewrite the relative paths of files it reads (they
-    resolve against ``graph.base_dir``) so they resolve from ``new_dir``, then make ``new_dir``
-    its base. A template saved elsewhere keeps finding its media. Returns how many changed."""
-    old = graph.base_dir
-    new_dir = os.path.abspath(new_dir)
-    if not old or os.path.abspath(old) == new_dir:
-        graph.base_dir = new_dir
-        return 0
-
-    def fix(g: Graph) -> int:
-        n_changed = 0
-        for n in g.nodes.values():
-            if n.subgraph is not None:
-                n_changed += fix(n.subgraph)
-            for p in (n.spec.params if n.spec is not None else ()):
-                v = n.params.get(p.name)
-                if not (isinstance(p, PathParam) and p.mode in ("open", "dir") and isinstance(v, str) and v
-                        and not os.path.isabs(v)):
-                    continue
-                cand = os.path.normpath(os.path.join(old, v))
-                if not os.path.exists(cand):
-                    continue
-                try:
-                    n.params[p.name] = os.path.relpath(cand, new_dir)
-                except ValueError:  # another drive (Windows)
-                    n.params[p.name] = cand
-                n_changed += 1
-        return n_changed
-
-    changed = fix(graph)
-    graph.base_dir = new_dir
-    return changed
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OSError):
-        return True
-    return True
 
 
 SHORTCUTS = """Tab: add a node at the cursor (search)

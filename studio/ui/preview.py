@@ -306,7 +306,8 @@ class PreviewArea(QObject):
         bar = QHBoxLayout()
         bar.setContentsMargins(4, 2, 4, 2)
         self.title_label = QLabel("")
-        self.title_label.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
+        # Ignored: a long title must not widen the Viewer dock (it elides; the tooltip has it all)
+        self.title_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
         self.pin_button = self._tool("Pin", "keep showing this node when the selection changes",
                                      self.set_pinned, True)
         self.compare_button = self._tool("A/B", "keep this output as B and wipe between it and the next one",
@@ -326,6 +327,7 @@ class PreviewArea(QObject):
         lay.addWidget(self.stack, 1)
         self.pixel_label = QLabel("")
         self.pixel_label.setContentsMargins(6, 1, 6, 1)
+        self.pixel_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
         lay.addWidget(self.pixel_label)
         self.stack.image.hovered.connect(self.pixel_label.setText)
         self.stack.similarity.hovered.connect(self.pixel_label.setText)
@@ -345,6 +347,9 @@ class PreviewArea(QObject):
         self.fit_timeline_button = self._tool("Fit", "show the whole clip (\\)", lambda: self.timeline.set_zoom(None))
         self.time_label = QLabel("")
         self.info_label = QLabel("")
+        for lab in (self.time_label, self.info_label):  # text that changes must not resize the dock
+            lab.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.time_label.setMinimumWidth(270)
         self.info_label.setStyleSheet("color: #c8a040")
         for w in (self.play_button, self.loop_button, self.mute_button, self.time_label):
             bar.addWidget(w)
@@ -459,6 +464,7 @@ class PreviewArea(QObject):
         img.set_keypoints(None)
         kind = self.kind
         self.title_label.setText(f"<b>{title}</b> &nbsp; {self._summary(value)}")
+        self.title_label.setToolTip(f"{title}: {self._summary(value)}")
         live = set(self.timeline.live) if self.live_node == node_id else set()
 
         if kind in ("video", "flow", "mask"):
@@ -814,7 +820,8 @@ class PreviewArea(QObject):
             return
         if tag == "thumb":
             if res is not None:
-                self.timeline.set_thumbnail(i, display_rgb(res, self.kind))
+                self.timeline.set_thumbnail(i, res if res.dtype == np.uint8 and res.ndim == 3
+                                            else display_rgb(res, self.kind))
             if self.clip is not None:
                 self.timeline.set_computed(self.clip.computed())
             return
@@ -882,8 +889,14 @@ class PreviewArea(QObject):
     def _want_thumbnails(self, frames: list[int]) -> None:
         if self.clip is None or not self.auto_thumbnails:
             return
-        clip, gen = self.clip, self._gen
-        items = [(gen, "thumb", f, clip.frame) for f in frames if 0 <= f < clip.n_frames]
+        clip, gen, kind = self.clip, self._gen, self.kind
+        h = self.timeline.THUMB_H - 4
+
+        def thumb(i: int) -> np.ndarray:
+            """On the fetcher's thread: the frame shrunk and made displayable there, so the GUI
+            thread only wraps a tiny image (issue 15: 720p conversions stalled the event loop)."""
+            return thumbnail_rgb(clip.frame(i), kind, h)
+        items = [(gen, "thumb", f, thumb) for f in frames if 0 <= f < clip.n_frames]
         self.fetcher.request_low(items)
 
     # -- misc -----------------------------------------------------------------------------
@@ -1074,3 +1087,15 @@ def _demo_encoders(argv: list[str] | None = None) -> int:
 if __name__ == "__main__":
     import sys as _sys
     raise SystemExit(_demo_encoders(_sys.argv[1:]) if "--encoders" in _sys.argv else _demo())
+
+
+def thumbnail_rgb(frame: np.ndarray, kind: str, height: int) -> np.ndarray:
+    """A frame as a timeline thumbnail: shrunk first (cv2, without the GIL), then made RGB uint8."""
+    import cv2
+    f = np.asarray(frame)
+    if f.ndim == 3 and f.shape[0] > height:
+        w = max(1, int(round(height * f.shape[1] / max(1, f.shape[0]))))
+        small = cv2.resize(f if f.dtype != np.float64 else f.astype(np.float32), (w, height),
+                           interpolation=cv2.INTER_AREA)
+        f = small if small.ndim == 3 else small[..., None]
+    return np.ascontiguousarray(display_rgb(f, kind))

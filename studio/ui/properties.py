@@ -12,7 +12,7 @@ from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QCheckBox, QColorDialog, QComboBox, QDoubleSpinBox, QFileDialog,
                                QFormLayout, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QPlainTextEdit,
-                               QPushButton, QScrollArea, QSlider, QSpinBox, QToolButton, QVBoxLayout,
+                               QPushButton, QScrollArea, QSlider, QSpinBox, QStyle, QToolButton, QVBoxLayout,
                                QWidget)
 
 from studio.core.errors import StudioError
@@ -264,6 +264,7 @@ class PropertiesPanel(QWidget):
         outer.addWidget(self.header)
         self.scroll = QScrollArea(self)
         self.scroll.setWidgetResizable(True)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)  # fields shrink instead
         outer.addWidget(self.scroll, 1)
         self.body = QWidget()
         self.form = QFormLayout(self.body)
@@ -279,15 +280,20 @@ class PropertiesPanel(QWidget):
         self.body = QWidget()
         self.form = QFormLayout(self.body)
         self.form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
+        self.form.setVerticalSpacing(2)
+        self.form.setContentsMargins(4, 2, 4, 2)
         if node_id is None:
             self.header.setText("Select a node to edit its parameters.")
             self.scroll.setWidget(self.body)
             return
         inst = self.doc.graph.nodes[node_id]
         spec = inst.spec
+        # the help's first sentence (all of it in the tooltip): the parameters fit without scrolling
         self.header.setText(f"<b>{inst.label}</b> <span style='color:#888'>{inst.type_id} · {node_id}</span>"
-                            + (f"<br><span style='color:#aaa'>{spec.help}</span>" if spec and spec.help else "")
+                            + (f"<br><span style='color:#aaa'>{_first_sentence(spec.help)}</span>"
+                               if spec and spec.help else "")
                             + (f"<br><span style='color:#ff6e6e'>{inst.error}</span>" if inst.error else ""))
+        self.header.setToolTip(spec.help if spec and spec.help else "")
         self.title_edit = QLineEdit(inst.title or "", self.body)
         self.title_edit.setPlaceholderText(spec.title if spec else inst.type_id)
         self.title_edit.editingFinished.connect(
@@ -324,9 +330,14 @@ class PropertiesPanel(QWidget):
         self.preset_combo = QComboBox(row)
         self.preset_combo.setToolTip("apply a saved preset (one undo step)")
         self.preset_save = QToolButton(row)
+        # icons, not words: the row fits a narrow panel (1024-wide window) without scrolling
+        self.preset_combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.preset_combo.setMinimumContentsLength(6)
+        self.preset_save.setIcon(self.style().standardIcon(QStyle.SP_DialogSaveButton))
         self.preset_save.setText("Save…")
         self.preset_save.setToolTip("save this node's parameters as a preset")
         self.preset_delete = QToolButton(row)
+        self.preset_delete.setIcon(self.style().standardIcon(QStyle.SP_TrashIcon))
         self.preset_delete.setText("Delete")
         self.preset_delete.setToolTip("delete the preset shown")
         lay.addWidget(self.preset_combo, 1)
@@ -432,3 +443,9 @@ class PropertiesPanel(QWidget):
                 self.title_edit.setText(payload.get("title") or "")
         elif event == "reset":
             self.show_node(None)
+
+
+def _first_sentence(text: str) -> str:
+    text = " ".join(str(text).split())
+    i = text.find(". ")
+    return text if i < 0 else text[: i + 1]

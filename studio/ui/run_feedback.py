@@ -38,7 +38,7 @@ class RunFeedback:
         return inst.label if inst is not None else (fallback or nid)
 
     def set_run_result(self, text: str, style: str) -> None:
-        self.run_label.setText(" " + text + " ")
+        self.run_label.setText(" " + text + " " if text else "")
         self.run_label.setStyleSheet(style)
         self.run_label.setToolTip("\n".join(self._run_warnings) if self._run_warnings else text)
 

@@ -72,7 +72,8 @@ class Timeline(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setFocusPolicy(Qt.StrongFocus)
-        self.setMinimumHeight(self.RULER_H + self.COMPUTED_H + self.THUMB_H + self.WAVE_H + 8)
+        # the waveform may shrink to half its height in a small window (it takes any spare room)
+        self.setMinimumHeight(self.RULER_H + self.COMPUTED_H + self.THUMB_H + self.WAVE_H // 2 + 8)
         self.n_frames = 0
         self.fps = 24.0
         self.current = 0
@@ -146,8 +147,8 @@ class Timeline(QWidget):
             self.onsets = np.flatnonzero(on > 0.5) if on is not None else None
             self.beats = np.flatnonzero(be > 0.5) if be is not None else None
             self.features_source = source
-        base = self.RULER_H + self.COMPUTED_H + self.THUMB_H + self.WAVE_H + 8
-        self.setMinimumHeight(base + (self.FEAT_H + 2 if self.has_audio_features else 0))
+        # the minimum height stays as it is: the waveform gives the strip its room, so the
+        # Timeline dock does not grow after the first run (issue 15: the layout holds still)
         self.update()
 
     @property
@@ -205,7 +206,7 @@ class Timeline(QWidget):
         import cv2
         h = self.THUMB_H - 4
         w = max(1, int(round(h * rgb_u8.shape[1] / max(1, rgb_u8.shape[0]))))
-        small = cv2.resize(rgb_u8, (w, h), interpolation=cv2.INTER_AREA)
+        small = rgb_u8 if rgb_u8.shape[:2] == (h, w) else cv2.resize(rgb_u8, (w, h), interpolation=cv2.INTER_AREA)
         if small.ndim == 2:
             small = cv2.cvtColor(small, cv2.COLOR_GRAY2RGB)
         if small.dtype != np.uint8:
@@ -375,7 +376,7 @@ class Timeline(QWidget):
         if self.has_audio_features:
             self._paint_features(p, y_feat, a, b)
         # waveform: the rest of the height
-        wave_h = max(self.WAVE_H, H - y_wave - 2)
+        wave_h = max(self.WAVE_H // 2, H - y_wave - 2)
         p.fillRect(QRectF(0, y_wave, W, wave_h), QColor(26, 30, 36))
         if self._audio_lo is not None:
             self._paint_wave(p, y_wave, wave_h, a, b)

@@ -607,6 +607,29 @@ class _PlotViewer(QWidget):
         lay.addWidget(self.glw)
         self.lines: list[Any] = []
 
+    COMPACT_H = 320  # below this height (a small window's viewer), axis titles give way to the data
+
+    def plots(self) -> list[Any]:
+        return [it for it in self.glw.ci.items if isinstance(it, self.pg.PlotItem)]
+
+    def fit_labels(self) -> None:
+        """In a low viewer the rotated axis titles ('amplitude', 'Hz') are taller than their plot
+        and run into each other: hide them (the tooltip and the ticks still say what is shown) and
+        use a smaller tick font; show them again when there is room."""
+        compact = self.height() < self.COMPACT_H * max(1, len(self.plots())) / 2
+        font = QFont()
+        font.setPixelSize(9 if compact else 11)
+        for plot in self.plots():
+            for side in ("left", "bottom"):
+                axis = plot.getAxis(side)
+                if axis.labelText:
+                    axis.showLabel(not compact)
+                axis.setTickFont(font)
+
+    def resizeEvent(self, ev):  # noqa: N802
+        super().resizeEvent(ev)
+        self.fit_labels()
+
     def _playhead(self, plot) -> None:
         line = self.pg.InfiniteLine(0, angle=90, pen=self.pg.mkPen((255, 80, 80), width=1.5))
         plot.addItem(line)
@@ -656,6 +679,7 @@ class AudioView(_PlotViewer):
         self.spec_img.setColorMap(self.pg.colormap.get("viridis"))
         self.spec_img.setRect(QRectF(0, 0, max(audio.duration, 1e-6), rate / 2))
         self.wave.setXRange(0, max(audio.duration, 1e-6), padding=0)
+        self.fit_labels()
 
 
 class FeaturesView(_PlotViewer):
@@ -688,6 +712,7 @@ class FeaturesView(_PlotViewer):
             if self._dominance(feats, row, None):
                 row += 1
             self._extras(feats, row)
+            self.fit_labels()
             return arr
         arr = arr.reshape(arr.shape[0], -1)
         heat = self.glw.addPlot(row=0, col=0, title=f"features [{arr.shape[0]} x {arr.shape[1]}]")
@@ -709,6 +734,7 @@ class FeaturesView(_PlotViewer):
         curves.setXLink(heat)
         self._playhead(curves)
         self._extras(feats, row + 1)
+        self.fit_labels()
         return arr
 
     def _dominance(self, feats, row: int, link) -> bool:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 
+import numpy as np
+
 import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QApplication, QFormLayout
@@ -262,6 +264,7 @@ def test_play_icon_in_out_shading_and_in_out_saved_with_the_graph(qtbot, win, tm
     assert win.open_path(path, ask=False)
     assert tl.in_point == 3 and tl.out_point == 9
     run(qtbot, win)
+    assert "rendering frames 3–8 only" in log_text(win)
     win.canvas.select([a])
     assert win.preview.in_out() == (3, 9)
 
@@ -284,3 +287,93 @@ def test_music_visualiser_output_plays_with_sound(qtbot, win, tmp_path):
     assert result.outputs[save]["video"].audio is not None
     win.canvas.select([save])
     assert win.preview.timeline.has_audio  # the waveform, not "no sound"
+
+
+# -- 2, 6, 9. small windows, readable templates, a layout that holds still ---------------------
+@pytest.fixture
+def small_win(open_window, registry, tmp_path, monkeypatch):
+    monkeypatch.setenv("STUDIO_PROJECT_DIR", str(tmp_path / "project"))
+    w = open_window(registry)
+    w.resize(1024, 700)
+    qtbot_wait(w)
+    return w
+
+
+def qtbot_wait(w, ms=150):
+    from PySide6.QtCore import QEventLoop, QTimer
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def test_small_window_keeps_a_usable_canvas_and_readable_templates(qtbot, small_win, tmp_path):
+    w = small_win
+    assert w.width() == 1024 and w.height() == 700
+    assert w.canvas.widget.width() >= 0.5 * w.width()  # was 240 px
+    assert w.canvas.widget.height() >= 0.55 * w.height()
+    assert w.open_template(str(TEMPLATES_DIR / "audio_image_to_video.json"))
+    qtbot_wait(w)
+    from studio.ui.canvas import MIN_FIT_SCALE
+    assert w.canvas.zoom_scale() >= MIN_FIT_SCALE - 1e-6
+    w.canvas.widget.grab()  # paint: NodeGraphQt picks proxy (blank) drawing per node while painting
+    vis = [ng for ng in (w.canvas.view_node(n) for n in w.doc.graph.nodes)
+           if w.canvas.viewer.viewport().rect().intersects(
+               w.canvas.viewer.mapFromScene(ng.view.sceneBoundingRect()).boundingRect())]
+    assert vis and all(not ng.view._proxy_mode for ng in vis)  # titles drawn, not blank boxes
+    # common nodes' properties need no scrolling
+    for type_id in ("io.save_video", "transform.color", "transform.resize"):
+        nid = w.doc.add_node(type_id, (0, 900))
+        w.canvas.select([nid])
+        qtbot_wait(w, 50)
+        sa = w.properties.scroll
+        assert not sa.verticalScrollBar().isVisible() and not sa.horizontalScrollBar().isVisible(), type_id
+
+
+def test_docks_hold_still_across_selection_and_runs(qtbot, open_window, registry, tmp_path, monkeypatch):
+    monkeypatch.setenv("STUDIO_PROJECT_DIR", str(tmp_path / "project"))
+    w = open_window(registry)
+    a, b, c = chain(w, tmp_path)
+    w.doc.set_title(a, "A very long title for the shapes source that would widen the viewer dock")
+    qtbot_wait(w)
+
+    def sizes():
+        return (w.viewer_dock.width(), w.timeline_dock.height(), w.canvas.widget.width())
+    before = sizes()
+    run(qtbot, w)
+    for nid in (a, b, c):
+        w.canvas.select([nid])
+        qtbot_wait(w, 50)
+        assert sizes() == before
+    w.preview.timeline.set_audio_features(np.zeros(3), np.zeros(3), np.ones(3))
+    qtbot_wait(w, 50)
+    assert sizes() == before
+    # the log follows its newest line
+    for i in range(200):
+        w.log(f"line {i}")
+    sb = w.log_view.verticalScrollBar()
+    assert sb.maximum() > 0 and sb.value() == sb.maximum()
+
+
+def test_training_dock_shows_when_the_run_starts(qtbot, win):
+    assert win.training_dock is not None and win.training_dock.isHidden()
+
+    class Plan:
+        steps = [type("S", (), {"node": type("N", (), {"type_id": "gen.train"})()})()]
+    win._start_training_dock(Plan())
+    assert win.training_dock.isVisible()
+    assert win.training_dock.width() >= 300
+
+
+def test_viewer_axis_titles_give_way_in_a_low_viewer(qtbot):
+    from studio.core.values import Audio
+    from studio.ui.viewers import AudioView
+    v = AudioView()
+    qtbot.addWidget(v)
+    v.resize(320, 170)
+    v.show()
+    qtbot.waitExposed(v)
+    v.set_audio(Audio(np.zeros((4800, 1), np.float32), 48000))
+    left = v.wave.getAxis("left")
+    assert left.labelText == "amplitude" and not left.label.isVisible()
+    v.resize(600, 600)
+    qtbot.waitUntil(lambda: left.label.isVisible(), timeout=2000)
