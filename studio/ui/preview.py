@@ -315,13 +315,19 @@ class PreviewArea(QObject):
         self.arrows_button = self._tool("Arrows", "draw flow vectors as arrows", self._toggle_arrows, True)
         self.fit_button = self._tool("Fit", "fit the frame to the viewer (F)", lambda: self.stack.image.fit_to_window())
         self.one_button = self._tool("1:1", "one image pixel per screen pixel (1)", lambda: self.stack.image.one_to_one())
-        for w in (self.title_label, self.compare_button, self.arrows_button, self.fit_button, self.one_button,
-                  self.pin_button):
+        # the display controls (exposure, gamma, channel, proxy, overlay) fold away, so a small
+        # window keeps its height for the picture and the properties; the button says when the
+        # view is altered
+        self.display_button = self._tool("Display", "exposure, gain, gamma, channel, proxy and safe-area "
+                                         "overlay, for viewing only", self._toggle_display, True)
+        for w in (self.title_label, self.compare_button, self.arrows_button, self.display_button, self.fit_button,
+                  self.one_button, self.pin_button):
             bar.addWidget(w)
         lay.addLayout(bar)
         self._viewer_layout = lay
         self.view_controls = ViewControls()
         self.view_controls.changed.connect(self._set_view)
+        self.view_controls.setVisible(False)
         lay.addWidget(self.view_controls)
         self.stack = ViewerStack()
         lay.addWidget(self.stack, 1)
@@ -369,9 +375,16 @@ class PreviewArea(QObject):
     def _forward_key(self, ev) -> None:
         self.timeline.keyPressEvent(ev)
 
+    def _toggle_display(self, on: bool) -> None:
+        self.view_controls.setVisible(on)
+
     def _set_view(self, settings: ViewSettings) -> None:
         """Display controls changed: show the current frame again with them (for viewing only)."""
         self.display_cache.view = settings
+        altered = settings != ViewSettings()
+        self.display_button.setText("Display •" if altered else "Display")
+        self.display_button.setToolTip((f"the view is altered: {settings.describe()}. " if altered else "") +
+                                       "Exposure, gain, gamma, channel, proxy and safe-area overlay, for viewing only")
         if self.requested_frame is not None and self.kind in ("video", "flow", "mask", "image", "flow_image",
                                                               "mask_image"):
             self.show_frame(self.requested_frame)

@@ -13,7 +13,8 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QToolButton, QWidget
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QToolButton, QVBoxLayout,
+                               QWidget)
 
 CHANNELS = ("rgb", "r", "g", "b", "a", "luma")
 PROXIES = (1, 2, 4)
@@ -36,6 +37,18 @@ class ViewSettings:
     @property
     def grades(self) -> bool:
         return self.exposure != 0.0 or self.gain != 1.0 or self.gamma != 1.0 or self.channel != "rgb"
+
+    def describe(self) -> str:
+        """What differs from the plain picture, e.g. "exposure +1.0, channel A, proxy 1/2"."""
+        d = ViewSettings()
+        parts = [f"exposure {self.exposure:+.1f}" if self.exposure != d.exposure else "",
+                 f"gain {self.gain:g}" if self.gain != d.gain else "",
+                 f"gamma {self.gamma:g}" if self.gamma != d.gamma else "",
+                 f"channel {self.channel.upper() if len(self.channel) == 1 else self.channel}"
+                 if self.channel != d.channel else "",
+                 f"proxy 1/{self.proxy}" if self.proxy != d.proxy else "",
+                 f"overlay {self.overlay}" if self.overlay != d.overlay else ""]
+        return ", ".join(p for p in parts if p)
 
 
 def proxy_frame(frame: np.ndarray, proxy: int) -> np.ndarray:
@@ -123,8 +136,9 @@ class ViewControls(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.settings = ViewSettings()
-        lay = QHBoxLayout(self)
+        lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 0, 4, 2)
+        lay.setSpacing(2)
         lay.setSpacing(4)
         self.exposure = QDoubleSpinBox()
         self.exposure.setRange(-10.0, 10.0)
@@ -154,12 +168,23 @@ class ViewControls(QWidget):
         self.reset_button.setText("Reset")
         self.reset_button.setAutoRaise(True)
         self.reset_button.setToolTip("back to the plain picture")
-        for label, w in (("Exp", self.exposure), ("Gain", self.gain), ("Gamma", self.gamma), (None, self.channel),
-                         (None, self.proxy), (None, self.overlay), (None, self.reset_button)):
-            if label:
-                lay.addWidget(QLabel(label))
-            lay.addWidget(w)
-        lay.addStretch(1)
+        # two compact rows, so the viewer's column stays narrow enough for the canvas at 1024 px
+        rows = (((("Exp", self.exposure), ("Gain", self.gain), ("Gamma", self.gamma)),
+                 ((None, self.channel), (None, self.proxy), (None, self.overlay), (None, self.reset_button))))
+        for sb in (self.exposure, self.gain, self.gamma):
+            sb.setMaximumWidth(64)
+        for cb in (self.channel, self.proxy, self.overlay):
+            cb.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+            cb.setMinimumContentsLength(4)
+        for row in rows:
+            line = QHBoxLayout()
+            line.setSpacing(4)
+            for label, w in row:
+                if label:
+                    line.addWidget(QLabel(label))
+                line.addWidget(w)
+            line.addStretch(1)
+            lay.addLayout(line)
         for sb in (self.exposure, self.gain, self.gamma):
             sb.valueChanged.connect(self._emit)
         for cb in (self.channel, self.proxy, self.overlay):

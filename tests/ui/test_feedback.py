@@ -84,13 +84,13 @@ def test_skipped_output_ends_amber_with_reason_in_full_and_titles_in_log(qtbot, 
     assert "e6b450" in label.styleSheet()  # amber, not green
     assert "Save Video" in label.toolTip()
     log = log_text(win)
-    assert "Save Video skipped: input 'video' comes from a muted or skipped node" in log
+    assert "Save Video skipped: input 'video' comes from 'Colour Adjust', which is muted" in log
     assert f"{c} skipped" not in log and "run finished with 1 warning(s)" in log
     st = win.canvas.status_text(c)
-    assert st == "skipped: input 'video' comes from a muted or skipped node"  # whole, not cut
+    assert st == "skipped: input 'video' comes from 'Colour Adjust', which is muted"  # whole, not cut
     item = win.canvas._status[c]
     assert item.toolTip() == st and len(item.lines()) >= 1
-    assert "muted or skipped" in win.canvas.view_node(c).view.toolTip()
+    assert "comes from 'Colour Adjust', which is muted" in win.canvas.view_node(c).view.toolTip()
     # un-mute and run: green again, with the file it wrote
     win.doc.set_mode([b], "normal")
     run(qtbot, win)

@@ -45,13 +45,18 @@ def test_controls_change_the_picture_not_the_value(qtbot, make_area):
     area, clip = _area_with(make_area, qtbot, frames)
     view, vc = area.stack.image, area.view_controls
     assert qimage_to_array(view.image)[5, 5].tolist() == [64, 128, 0]
+    assert not vc.isVisible()  # folded away until asked for: small windows keep their height
+    area.display_button.click()
+    assert vc.isVisible()
     vc.exposure.setValue(1.0)  # a user typing +1 stop
     qtbot.waitUntil(lambda: qimage_to_array(view.image)[5, 5].tolist() == [128, 255, 0])
     vc.channel.setCurrentIndex(1)  # R as grey
     qtbot.waitUntil(lambda: qimage_to_array(view.image)[5, 5].tolist() == [128, 128, 128])
     assert np.array_equal(view.raw, frames[0]) and np.array_equal(clip.frame(0), frames[0])  # untouched
+    assert area.display_button.text() == "Display •" and "exposure +1.0, channel R" in area.display_button.toolTip()
     vc.reset_button.click()
     qtbot.waitUntil(lambda: qimage_to_array(view.image)[5, 5].tolist() == [64, 128, 0])
+    assert area.display_button.text() == "Display"
 
 
 def test_proxy_shows_a_smaller_image_in_the_full_frame(qtbot, make_area):
