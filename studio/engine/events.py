@@ -69,6 +69,7 @@ class NodeSkipped:
     reason: str  # in full, naming nodes by their titles
     title: str = ""
     is_output: bool = False  # an output (a file the user asked for) was not made: a warning
+    stale: list[str] = field(default_factory=list)  # old files still at the output's paths: NOT updated
 
 
 @dataclass

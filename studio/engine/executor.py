@@ -95,6 +95,16 @@ def _writes_files(n: NodeInstance) -> bool:
                 and any(isinstance(p, PathParam) and p.mode in ("save", "dir") for p in n.spec.params))
 
 
+def _old_outputs(n: NodeInstance, base_dir: str | None) -> list[str]:
+    """Files already at a skipped output node's save paths: they were NOT updated by this run."""
+    if n.spec is None:
+        return []
+    params = resolve_paths(n, base_dir)
+    return [os.path.abspath(params[p.name]) for p in n.spec.params
+            if isinstance(p, PathParam) and p.mode == "save" and params.get(p.name)
+            and os.path.isfile(params[p.name])]
+
+
 def written_files(st: "Step") -> list[str]:
     """The files or folders an output node wrote: its save/dir paths that exist after its run."""
     out = []
@@ -279,7 +289,8 @@ class Executor:
             if isinstance(e, NodeMessage) and e.level == "warning":
                 warnings.append(f"{e.title}: {e.text}")
             elif isinstance(e, NodeSkipped) and e.is_output:
-                warnings.append(f"{e.title} was skipped: {e.reason}")
+                stale = "".join(f"; the old file {f} is still there and was NOT updated" for f in e.stale)
+                warnings.append(f"{e.title} was skipped: {e.reason}{stale}")
             elif isinstance(e, RunFinished):
                 e.warnings = list(warnings)
             sink(e)
@@ -296,7 +307,9 @@ class Executor:
         by_id = {s.node.id: s for s in plan.steps}
         for nid, why in plan.skipped.items():
             sn = plan.graph.nodes[nid]
-            emit(NodeSkipped(nid, why, sn.label, bool(sn.spec is not None and sn.spec.is_output)))
+            is_out = bool(sn.spec is not None and sn.spec.is_output)
+            stale = _old_outputs(sn, getattr(graph, "base_dir", None)) if is_out else []
+            emit(NodeSkipped(nid, why, sn.label, is_out, stale))
         values: dict[str, dict[str, Any]] = {}
         meter = self.costs
         meter.reset()

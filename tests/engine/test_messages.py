@@ -59,3 +59,31 @@ def test_skipped_output_is_a_warning_naming_it_by_title():
     sk = [e for e in events if isinstance(e, NodeSkipped) and e.node_id == out.id]
     assert sk and sk[0].is_output and sk[0].title == "Final render"
     assert events[-1].warnings and events[-1].warnings[0].startswith("Final render was skipped")
+
+
+def test_skipped_output_names_the_old_file_it_did_not_update(tmp_path):
+    from studio.core.params import Path as PathParam
+
+    class FileSink(Node):
+        id = "test.file_sink"
+        title = "File Sink"
+        is_output = True
+        inputs = (In("value", "Number"),)
+        params = (PathParam("path", "out.txt", mode="save"),)
+
+        def run(self, ctx, value):
+            return None
+
+    reg = _reg()
+    reg.register(FileSink)
+    g = Graph(reg)
+    g.base_dir = str(tmp_path)
+    (tmp_path / "old.txt").write_text("from an earlier run")
+    src = g.add_node("test.const")
+    out = g.add_node("test.file_sink", {"path": "old.txt"}, title="Render")
+    g.connect(src.id, "value", out.id, "value")
+    g.set_mode(src.id, "mute")
+    events = []
+    Executor().run(g, on_event=events.append)
+    assert events[-1].warnings == [f"Render was skipped: input 'value' comes from 'Const', which is muted; "
+                                   f"the old file {tmp_path / 'old.txt'} is still there and was NOT updated"]
