@@ -143,7 +143,7 @@ def cmd_render(args) -> int:
     quiet = args.quiet
     titles: dict[str, str] = {}
     written: list[tuple[str, str]] = []  # (title, absolute path)
-    skipped_outputs: list[tuple[str, str]] = []  # (title, reason)
+    skipped_outputs: list[tuple[str, str, list[str]]] = []  # (title, reason, old files not updated)
 
     def on_event(e):
         if isinstance(e, NodeStarted):
@@ -151,7 +151,7 @@ def cmd_render(args) -> int:
         elif isinstance(e, NodeFinished) and e.written:
             written.extend((titles.get(e.node_id, e.node_id), w) for w in e.written)
         elif isinstance(e, NodeSkipped) and e.is_output:
-            skipped_outputs.append((e.title or e.node_id, e.reason))
+            skipped_outputs.append((e.title or e.node_id, e.reason, e.stale))
         if quiet and not (isinstance(e, NodeMessage) and e.level == "warning"):
             return
         if isinstance(e, NodeStarted):
@@ -183,26 +183,20 @@ def cmd_render(args) -> int:
     for title, path in written:
         print(f"{title} wrote {path}")
     if skipped_outputs:
-        return _report_skipped(graph, skipped_outputs, written)
+        return _report_skipped(skipped_outputs, written)
     if not written:
         raise StudioError("the run ended but no output wrote a file")
     print(f"rendered {', '.join(p for _, p in written)} in {time.perf_counter() - t0:.1f} s")
     return 0
 
 
-def _report_skipped(graph, skipped: list[tuple[str, str]], written: list[tuple[str, str]]) -> int:
+def _report_skipped(skipped: list[tuple[str, str, list[str]]], written: list[tuple[str, str]]) -> int:
     """Outputs the user asked for were not made: say which, why in full, and whether an old file
     is still at their path (it was NOT updated). Exits non-zero: this is not a success."""
-    from studio.core.paths import resolve
-    by_title = {}
-    for n, pname in _file_outputs(graph):
-        by_title.setdefault(n.label, resolve(n.params.get(pname, ""), graph.base_dir))
     parts = []
-    for title, reason in skipped:
-        path = by_title.get(title)
-        stale = (f"; the old file {path} is still there and was NOT updated"
-                 if path and os.path.exists(path) else "")
-        parts.append(f"'{title}' was skipped: {reason}{stale}")
+    for title, reason, stale in skipped:
+        old = "".join(f"; the old file {f} is still there and was NOT updated" for f in stale)
+        parts.append(f"'{title}' was skipped: {reason}{old}")
     made = f" ({len(written)} other output(s) written)" if written else ""
     print(f"error: {len(skipped)} output(s) not written{made}: " + "; ".join(parts), file=sys.stderr)
     return EXIT_FAILED
