@@ -27,8 +27,14 @@ def find_model(name: str, base_dir: str | None) -> str:
                          f"under the models folders ({', '.join(model_paths.model_dirs())})")
     path = model_paths.resolve(name, base_dir)
     if path is None:
-        raise ModelError(f"model '{name}' not found: looked in {', '.join(model_paths.model_dirs())} "
-                         f"(put the model there, set STUDIO_MODELS, or give its full path). Studio never downloads")
+        dirs = model_paths.model_dirs()
+        want = (f"a .safetensors file '{name}'" if name.lower().endswith(".safetensors") else
+                f"a diffusers folder '{name}' with model_index.json and its component folders")
+        hf = "" if "/" not in name.strip("/") or name.lower().endswith(".safetensors") else \
+            f", or the Hugging Face cache's models--{name.strip('/').replace('/', '--')}"
+        raise ModelError(f"model '{name}' not found: looked in {', '.join(dirs)}. Wanted: {want} under one of "
+                         f"them{hf} (set STUDIO_MODELS or the models setting to where your models are, or give "
+                         "a full path). Studio never downloads")
     return path
 
 
