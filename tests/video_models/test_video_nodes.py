@@ -284,3 +284,17 @@ def test_wan_lora_strength(wan_dir, tmp_path):
     bad.write_bytes(b"not even a pickle")
     with pytest.raises(NodeExecutionError, match="pickle checkpoint"):
         run(*t2v_graph(wan_dir, lora=(str(bad), 1.0)))
+
+
+def test_loader_says_what_it_changed_on_the_cpu(svd_dir):
+    import torch
+    g = Graph()
+    load = g.add_node("video_models.load", {"model": os.path.join(svd_dir, "model_index.json"), "dtype": "fp16",
+                                            "cpu_offload": True, "vae_tiling": True})
+    ev = []
+    ref, _ = run(g, load, ev)
+    warnings = [e.text for e in ev if isinstance(e, NodeMessage) and e.level == "warning"]
+    assert any("fp16 is not supported on the CPU" in w for w in warnings)
+    assert any("CPU offload only helps with a GPU" in w for w in warnings)
+    assert ref.dtype == torch.float32 and ref.offload is False and ref.tiling is True
+    assert ref.module.unet.dtype == torch.float32
