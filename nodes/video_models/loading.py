@@ -102,6 +102,10 @@ class VideoModelRef(ModelRef):
             if missing:
                 raise ModelError(f"model '{self.path}' has no {', '.join(missing)} component, which "
                                  f"{TASKS[task]} with {fam.title} ({cls_name}) needs")
+            if fam.key == "wan" and task == "i2v" and base.components.get("image_encoder") is None \
+                    and not (base.config.get("expand_timesteps") or base.config.get("boundary_ratio")):
+                raise ModelError(f"model '{self.path}' is a Wan text-to-video model: image to video needs a Wan I2V "
+                                 "model (with an image_encoder) or Wan 2.2 (TI2V / I2V)")
             pipe = cls.from_pipe(base)
         if hasattr(pipe, "set_progress_bar_config"):
             pipe.set_progress_bar_config(disable=True)

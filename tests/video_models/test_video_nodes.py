@@ -298,3 +298,9 @@ def test_loader_says_what_it_changed_on_the_cpu(svd_dir):
     assert any("CPU offload only helps with a GPU" in w for w in warnings)
     assert ref.dtype == torch.float32 and ref.offload is False and ref.tiling is True
     assert ref.module.unet.dtype == torch.float32
+
+
+def test_wan_text_model_cannot_animate_a_still(wan_dir):
+    g, load, gen = i2v_graph(wan_dir, width=16, height=16)
+    with pytest.raises(NodeExecutionError, match="is a Wan text-to-video model: image to video needs a Wan I2V"):
+        run(g, gen)
