@@ -143,8 +143,9 @@ class Sampler:
                 last[0] = now
                 prev = previewer(_unit_scale(p, kw["latents"]))
             # raises Cancelled when the user stopped: the exception leaves the pipeline at this step
-            ctx.progress(k * total + i + 1, n_windows * total, preview=prev,
-                         message=f"window {k + 1}/{n_windows}" if n_windows > 1 else None)
+            first = i == 0 and n_windows > 1  # the window log line, once per window
+            ctx.progress(k * total + i + 1, n_windows * total, preview=prev, force=first,
+                         message=f"window {k + 1}/{n_windows}" if first else None)
             return kw
 
         gen = ctx.torch_generator(device="cpu", salt=k)
