@@ -76,7 +76,8 @@ def test_scan_finds_folders_files_and_the_hf_cache(settings_env, monkeypatch):
     t = settings_env
     main = t / "main"
     fake_folder(str(main / "wan-small"))
-    write_safetensors(str(main / "loras" / "style.safetensors") if os.makedirs(main / "loras") is None else "")
+    os.makedirs(main / "loras")
+    write_safetensors(str(main / "loras" / "style.safetensors"))
     snap = t / "hf" / "models--org--tiny-wan" / "snapshots" / "abc123"
     fake_folder(str(snap))
     models.save_settings({"models_dir": str(main), "extra_dirs": [], "use_hf_cache": True})
@@ -127,9 +128,10 @@ def test_wrong_family_and_truncated_and_pickle_files(tmp_path):
     bad = write_safetensors(str(tmp_path / "t.safetensors"), ("a", "b"), truncate=5)
     with pytest.raises(ModelError, match="truncated"):
         safetensors_keys(bad)
+    junk = tmp_path / "junk.safetensors"
+    junk.write_bytes(b"\xff" * 64)
     with pytest.raises(ModelError, match="truncated or not a safetensors"):
-        safetensors_keys(str(tmp_path / "junk.safetensors") if open(tmp_path / "junk.safetensors", "wb").write(
-            b"\xff" * 64) else "")
+        safetensors_keys(str(junk))
     marker = tmp_path / "unpickled"
 
     class Evil:
