@@ -245,17 +245,18 @@ def test_wan_features_as_prompt_embeddings(wan_dir):
         run(g, gen)
 
 
-def test_wan_video_to_video(wan_dir):
+@pytest.mark.parametrize("window, steps", [(0, [1]), (5, [1, 2])])  # 2 steps * strength 0.5, per window
+def test_wan_video_to_video(wan_dir, window, steps):
     g = Graph()
     load = g.add_node("video_models.load", {"model": wan_dir})
     src = g.add_node("test.vm_clip")
-    v2v = g.add_node("video_models.video_to_video", {"steps": 2, "strength": 0.5})
+    v2v = g.add_node("video_models.video_to_video", {"steps": 2, "strength": 0.5, "window": window, "overlap": 2})
     g.connect(load.id, "model", v2v.id, "model")
     g.connect(src.id, "video", v2v.id, "video")
     ev = []
     clip, _ = run(g, v2v, ev)
     assert (clip.n_frames, clip.width, clip.height, clip.fps) == (7, 16, 16, 12.0)
-    assert [e.step for e in ev if isinstance(e, NodeProgress) and e.node_id == v2v.id][-1] == 1  # 2 steps * 0.5
+    assert [e.step for e in ev if isinstance(e, NodeProgress) and e.node_id == v2v.id] == steps
 
 
 def test_wan_lora_strength(wan_dir, tmp_path):
