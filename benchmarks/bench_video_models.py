@@ -26,8 +26,6 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
 def graph(model: str, size: int, steps: int, seed: int, offload: bool = False, device: str = "auto"):
-    import numpy as np
-
     from studio.core.graph import Graph
     g = Graph()
     load = g.add_node("video_models.load", {"model": model, "cpu_offload": offload, "device": device},
@@ -37,7 +35,6 @@ def graph(model: str, size: int, steps: int, seed: int, offload: bool = False, d
                                                      "seed": seed}, node_id="gen")
     g.connect(load.id, "model", gen.id, "model")
     g.connect(img.id, "image", gen.id, "image")
-    del np
     return g
 
 

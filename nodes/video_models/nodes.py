@@ -14,7 +14,6 @@ from studio.core.spec import CLIP, SOURCE, In, Node, Out
 from studio.core.values import Features
 
 from .checks import ModelError, model_files
-from .families import FAMILIES
 from .loading import DTYPES, VideoModelRef, lora_check
 
 CATEGORY = "Pretrained Video"
@@ -291,7 +290,3 @@ class VideoToVideo(_Generate):
             frames = [to_pil(chunk[min(i - start, len(chunk) - 1)]) for i in idx]
             return dict(base, video=frames)
         return s.generate(n, win, p.overlap, make, fps, previews=p.previews)
-
-
-def families_help() -> str:
-    return ", ".join(f.title for f in FAMILIES.values())
