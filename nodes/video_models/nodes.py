@@ -183,7 +183,8 @@ class _Generate(Node):
                               f"{dim}-d token embeddings: connect features of width {dim} (e.g. a projection), "
                               "or a prompt")
         dtype = getattr(te, "dtype", torch.float32)
-        return {"prompt_embeds": x[None].to(s.ref.device if not s.ref.offload else "cpu", dtype),
+        device = getattr(s.pipe, "_execution_device", None) or s.ref.device  # the GPU under CPU offload too
+        return {"prompt_embeds": x[None].to(device, dtype),
                 "negative_prompt": negative or None}
 
 
