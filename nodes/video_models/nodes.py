@@ -31,9 +31,12 @@ def find_model(name: str, base_dir: str | None) -> str:
                 f"a diffusers folder '{name}' with model_index.json and its component folders")
         hf = "" if "/" not in name.strip("/") or name.lower().endswith(".safetensors") else \
             f", or the Hugging Face cache's models--{name.strip('/').replace('/', '--')}"
+        found = [m.name for m in model_paths.scan(dirs)]
+        there = (f" Models found there: {', '.join(found[:8])}{' ...' if len(found) > 8 else ''}." if found
+                 else " No model was found there.")
         raise ModelError(f"model '{name}' not found: looked in {', '.join(dirs)}. Wanted: {want} under one of "
                          f"them{hf} (set STUDIO_MODELS or the models setting to where your models are, or give "
-                         "a full path). Studio never downloads")
+                         f"a full path). Studio never downloads.{there}")
     return path
 
 

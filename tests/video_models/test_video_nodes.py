@@ -174,11 +174,13 @@ def test_bad_models_give_one_clear_error(svd_dir, tmp_path, breakage, message):
     assert e.value.node_id == load.id and message in str(e.value) and d in str(e.value)
 
 
-def test_model_not_found_says_where_it_looked(tmp_path, monkeypatch):
+def test_model_not_found_says_where_it_looked(svd_dir, tmp_path, monkeypatch):
     monkeypatch.setenv("STUDIO_MODELS", str(tmp_path))
+    os.symlink(svd_dir, tmp_path / "my-svd")
     g, load, gen = i2v_graph("no-such-model")
     with pytest.raises(NodeExecutionError,
-                       match=f"model .no-such-model. not found: looked in {tmp_path}.*Wanted: a diffusers folder"):
+                       match=f"model .no-such-model. not found: looked in {tmp_path}.*Wanted: a diffusers folder"
+                             ".*Models found there: my-svd"):
         run(g, gen)
 
 
