@@ -191,6 +191,65 @@ def build_all() -> list[str]:
     return [p for p in out if p]
 
 
+# -- pretrained video models (issue 12): self-contained, so other template code stays untouched --------
+SVD_MODEL = "stabilityai/stable-video-diffusion-img2vid-xt"
+WAN_MODEL = "Wan-AI/Wan2.1-T2V-1.3B-Diffusers"
+
+
+def _pretrained_thumbnail(name: str, label: str, colours: tuple) -> None:
+    """These templates need weights Studio never downloads, so their thumbnail is drawn, not rendered."""
+    import cv2
+    import numpy as np
+    w, h = 160, 90
+    t = np.linspace(0, 1, w, dtype=np.float32)[None, :, None]
+    a, b = (np.array(c, np.float32)[None, None] / 255 for c in colours)
+    img = (np.clip(np.repeat(a * (1 - t) + b * t, h, 0), 0, 1) * 255 + 0.5).astype(np.uint8)
+    for k in range(4):  # a film strip: the clip a still becomes
+        x = 12 + k * 36
+        cv2.rectangle(img, (x, 50), (x + 30, 78), (255, 255, 255), 1)
+        cv2.circle(img, (x + 8 + k * 4, 64), 6, (255, 216, 76), -1)
+    cv2.putText(img, label, (10, 32), cv2.FONT_HERSHEY_SIMPLEX, 0.55, (255, 255, 255), 1, cv2.LINE_AA)
+    cv2.imwrite(os.path.join(GRAPHS, name + ".png"), cv2.cvtColor(img, cv2.COLOR_RGB2BGR))
+
+
+def pretrained_video_templates() -> list[str]:
+    """image_to_video (Stable Video Diffusion) and text_to_video_pretrained (Wan 2.1 1.3B): they run as
+    soon as the models setting (or STUDIO_MODELS) points at a folder holding those models."""
+    g = Graph()
+    img = g.add_node("io.load_image", {"path": "../media/still.png"}, pos=(0, 160), title="Still")
+    load = g.add_node("video_models.load", {"model": SVD_MODEL}, pos=(0, 0), title="Stable Video Diffusion")
+    i2v = g.add_node("video_models.image_to_video", {"width": 1024, "height": 576, "steps": 25, "guidance": 3.0,
+                                                     "fps": 7.0, "motion": 127}, pos=(300, 60))
+    out = g.add_node("io.save_video", {"path": "out/image_to_video.mp4"}, pos=(600, 60))
+    g.connect(load.id, "model", i2v.id, "model")
+    g.connect(img.id, "image", i2v.id, "image")
+    g.connect(i2v.id, "video", out.id, "video")
+    paths = [_finish(g, "image_to_video", "Image to video (pretrained)",
+                     "Animate a still with Stable Video Diffusion from your own models folder (GPU advised).",
+                     f"Image to video with a pretrained model. Put {SVD_MODEL} (a diffusers folder) in your "
+                     "models folder or set STUDIO_MODELS; nothing is downloaded.\nKnobs: frames (beyond 25: "
+                     "overlapping windows), motion, noise_aug, guidance, steps; Load Video Model > dtype, "
+                     "cpu_offload, vae_tiling for less GPU memory.")]
+    _pretrained_thumbnail("image_to_video", "Image to video", ((40, 60, 110), (200, 120, 60)))
+
+    g = Graph()
+    load = g.add_node("video_models.load", {"model": WAN_MODEL}, pos=(0, 0), title="Wan 2.1 1.3B")
+    t2v = g.add_node("video_models.text_to_video", {
+        "prompt": "a red fox running through fresh snow at sunrise, cinematic", "negative_prompt": "blurry, static",
+        "frames": 33, "width": 832, "height": 480, "steps": 30, "guidance": 5.0}, pos=(300, 0))
+    out = g.add_node("io.save_video", {"path": "out/text_to_video_pretrained.mp4"}, pos=(600, 0))
+    g.connect(load.id, "model", t2v.id, "model")
+    g.connect(t2v.id, "video", out.id, "video")
+    paths.append(_finish(g, "text_to_video_pretrained", "Text to video (pretrained)",
+                         "A clip from a prompt with Wan 2.1 (1.3B) from your own models folder (GPU advised).",
+                         f"Text to video with a pretrained model. Put {WAN_MODEL} (a diffusers folder) in your "
+                         "models folder or set STUDIO_MODELS; nothing is downloaded.\nKnobs: prompt, "
+                         "negative_prompt, frames (4k+1), size, steps, guidance; add a Video LoRA node between "
+                         "the loader and the generator for a style."))
+    _pretrained_thumbnail("text_to_video_pretrained", "Text to video", ((30, 90, 80), (90, 40, 120)))
+    return paths
+
+
 def thumbnails(size=(160, 90), only: list[str] | None = None) -> None:
     """A frame of each template's output as assets/graphs/<name>.png (``only``: just those)."""
     import cv2
@@ -204,6 +263,8 @@ def thumbnails(size=(160, 90), only: list[str] | None = None) -> None:
         g = load_graph(os.path.join(GRAPHS, f))
         if "template" not in g.ui:
             continue
+        if any(n.type_id.startswith("video_models.") for n in g.nodes.values()):
+            continue  # drawn by pretrained_video_templates(): their weights are not in the repository
         if any(n.type_id == "gen.train" for n in g.nodes.values()):
             print(f"kept the thumbnail of {f}: it would train a model (made by its benchmark)")
             continue

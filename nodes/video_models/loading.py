@@ -89,6 +89,8 @@ class VideoModelRef(ModelRef):
             raise ModelError(f"{fam.title} models do not do {TASKS[task]} (they do: {', '.join(can)})")
         pipes = self.shared.setdefault("pipes", {})
         if task in pipes:
+            if self.offload and self.shared.get("hooked") != task:
+                self._move_offload_hooks(task)
             return pipes[task]
         diffusers = diffusers_offline()
         cls = getattr(diffusers, cls_name)
@@ -100,19 +102,33 @@ class VideoModelRef(ModelRef):
             if missing:
                 raise ModelError(f"model '{self.path}' has no {', '.join(missing)} component, which "
                                  f"{TASKS[task]} with {fam.title} ({cls_name}) needs")
+            if fam.key == "wan" and task == "i2v" and base.components.get("image_encoder") is None \
+                    and not (base.config.get("expand_timesteps") or base.config.get("boundary_ratio")):
+                raise ModelError(f"model '{self.path}' is a Wan text-to-video model: image to video needs a Wan I2V "
+                                 "model (with an image_encoder) or Wan 2.2 (TI2V / I2V)")
             pipe = cls.from_pipe(base)
         if hasattr(pipe, "set_progress_bar_config"):
             pipe.set_progress_bar_config(disable=True)
+        pipes[task] = pipe
         if self.offload:
-            pipe.enable_model_cpu_offload(device=self.device)
+            self._move_offload_hooks(task)
         vae = getattr(pipe, "vae", None)
         if vae is not None:
             if self.tiling and hasattr(vae, "enable_tiling"):
                 vae.enable_tiling()
             if self.slicing and hasattr(vae, "enable_slicing"):
                 vae.enable_slicing()
-        pipes[task] = pipe
         return pipe
+
+    def _move_offload_hooks(self, task: str) -> None:
+        """Task pipelines share their components: one set of CPU-offload hooks at a time, on the
+        pipeline about to run (two sets on one module would fight over its device)."""
+        pipes = self.shared["pipes"]
+        old = self.shared.get("hooked")
+        if old is not None and old in pipes and pipes[old] is not pipes[task]:
+            pipes[old].remove_all_hooks()
+        pipes[task].enable_model_cpu_offload(device=self.device)
+        self.shared["hooked"] = task
 
 
 def _required_components(cls) -> list[str]:
@@ -179,6 +195,9 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
 def _load_denoiser(diffusers, index: dict, base: str, fam: Family, file: str, keys: list[str], torch_dtype):
     """The denoiser from one file: diffusers-layout keys load straight into the base's config;
     an original-layout file goes through diffusers' single-file converter where it has one."""
+    if fam.key == "animatediff":
+        raise ModelError(f"'{file}': AnimateDiff motion modules as single files are not supported yet: use a "
+                         "diffusers AnimateDiff folder (model_index.json with unet and motion_adapter)")
     lib, cls_name = index[fam.denoiser]
     cls = getattr(diffusers, cls_name)
     cfg_path = os.path.join(base, fam.denoiser, "config.json")

@@ -14,7 +14,6 @@ from studio.core.spec import CLIP, SOURCE, In, Node, Out
 from studio.core.values import Features
 
 from .checks import ModelError, model_files
-from .families import FAMILIES
 from .loading import DTYPES, VideoModelRef, lora_check
 
 CATEGORY = "Pretrained Video"
@@ -27,8 +26,17 @@ def find_model(name: str, base_dir: str | None) -> str:
                          f"under the models folders ({', '.join(model_paths.model_dirs())})")
     path = model_paths.resolve(name, base_dir)
     if path is None:
-        raise ModelError(f"model '{name}' not found: looked in {', '.join(model_paths.model_dirs())} "
-                         f"(put the model there, set STUDIO_MODELS, or give its full path). Studio never downloads")
+        dirs = model_paths.model_dirs()
+        want = (f"a .safetensors file '{name}'" if name.lower().endswith(".safetensors") else
+                f"a diffusers folder '{name}' with model_index.json and its component folders")
+        hf = "" if "/" not in name.strip("/") or name.lower().endswith(".safetensors") else \
+            f", or the Hugging Face cache's models--{name.strip('/').replace('/', '--')}"
+        found = [m.name for m in model_paths.scan(dirs)]
+        there = (f" Models found there: {', '.join(found[:8])}{' ...' if len(found) > 8 else ''}." if found
+                 else " No model was found there.")
+        raise ModelError(f"model '{name}' not found: looked in {', '.join(dirs)}. Wanted: {want} under one of "
+                         f"them{hf} (set STUDIO_MODELS or the models setting to where your models are, or give "
+                         f"a full path). Studio never downloads.{there}")
     return path
 
 
@@ -178,7 +186,8 @@ class _Generate(Node):
                               f"{dim}-d token embeddings: connect features of width {dim} (e.g. a projection), "
                               "or a prompt")
         dtype = getattr(te, "dtype", torch.float32)
-        return {"prompt_embeds": x[None].to(s.ref.device if not s.ref.offload else "cpu", dtype),
+        device = getattr(s.pipe, "_execution_device", None) or s.ref.device  # the GPU under CPU offload too
+        return {"prompt_embeds": x[None].to(device, dtype),
                 "negative_prompt": negative or None}
 
 
@@ -285,7 +294,3 @@ class VideoToVideo(_Generate):
             frames = [to_pil(chunk[min(i - start, len(chunk) - 1)]) for i in idx]
             return dict(base, video=frames)
         return s.generate(n, win, p.overlap, make, fps, previews=p.previews)
-
-
-def families_help() -> str:
-    return ", ".join(f.title for f in FAMILIES.values())

@@ -37,8 +37,9 @@ def normalise(fam: Family, vae, z):
     return z * float(getattr(cfg, "scaling_factor", 1.0) or 1.0)
 
 
-def fit_projection(pipe, fam: Family) -> np.ndarray:
-    """[C + 1, 3]: latent channels (and a bias) -> RGB, fitted on the model's own VAE."""
+def fit_projection(pipe, fam: Family) -> np.ndarray | None:
+    """[C + 1, 3]: latent channels (and a bias) -> RGB, fitted on the model's own VAE; None when
+    no linear map explains the chart's colours (then previews stretch the first channels)."""
     import torch
     vae = pipe.vae
     chart = colour_chart()
@@ -57,8 +58,12 @@ def fit_projection(pipe, fam: Family) -> np.ndarray:
     target = torch.nn.functional.adaptive_avg_pool2d(torch.from_numpy(chart).permute(2, 0, 1)[None], (h, w))
     a = torch.cat([z[0].reshape(c, -1).T, torch.ones(h * w, 1)], 1).double()  # [N, C+1]
     b = target[0].reshape(3, -1).T.double()  # [N, 3]
-    lam = 1e-3 * torch.eye(c + 1, dtype=torch.float64)  # ridge: fine when N < C (LTX's 128 channels)
-    wts = torch.linalg.solve(a.T @ a + lam, a.T @ b)
+    ata = a.T @ a
+    lam = 1e-3 * float(ata.diagonal().mean()) * torch.eye(c + 1, dtype=torch.float64)  # ridge: N < C is fine
+    wts = torch.linalg.solve(ata + lam, a.T @ b)
+    r2 = 1 - float(((a @ wts - b) ** 2).sum() / ((b - b.mean(0)) ** 2).sum())
+    if r2 < 0.5:  # this VAE's latents do not map linearly to colour (an untrained VAE): no projection
+        return None
     return wts.float().numpy()
 
 

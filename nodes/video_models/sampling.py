@@ -87,6 +87,17 @@ def plan_windows(n: int, window: int, overlap: int) -> list[int]:
     return starts
 
 
+def _unit_scale(pipe, latents):
+    """Latents of a sigma-scaled (Karras/EDM) sampler divided by sqrt(sigma^2 + 1), as the model
+    sees them: early previews are then noise of unit size, not saturated colour."""
+    sched = getattr(pipe, "scheduler", None)
+    i, sigmas = getattr(sched, "step_index", None), getattr(sched, "sigmas", None)
+    if i is None or sigmas is None or i >= len(sigmas):
+        return latents
+    sigma = float(sigmas[i])
+    return latents / (sigma * sigma + 1) ** 0.5 if sigma > 1 else latents
+
+
 class Sampler:
     """One generation: windows, steps, previews. ``make_kwargs(start, image)`` gives the pipeline's
     arguments for the window starting at frame ``start`` (every call makes ``window`` frames);
@@ -130,10 +141,11 @@ class Sampler:
             now = time.perf_counter()
             if previewer is not None and "latents" in kw and (now - last[0] >= PREVIEW_INTERVAL or i + 1 == total):
                 last[0] = now
-                prev = previewer(kw["latents"])
+                prev = previewer(_unit_scale(p, kw["latents"]))
             # raises Cancelled when the user stopped: the exception leaves the pipeline at this step
-            ctx.progress(k * total + i + 1, n_windows * total, preview=prev,
-                         message=f"window {k + 1}/{n_windows}" if n_windows > 1 else None)
+            first = i == 0 and n_windows > 1  # the window log line, once per window
+            ctx.progress(k * total + i + 1, n_windows * total, preview=prev, force=first,
+                         message=f"window {k + 1}/{n_windows}" if first else None)
             return kw
 
         gen = ctx.torch_generator(device="cpu", salt=k)

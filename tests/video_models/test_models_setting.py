@@ -8,6 +8,7 @@ import struct
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from nodes.video_models.checks import ModelError, check_file, check_folder, safetensors_keys
@@ -75,7 +76,8 @@ def test_scan_finds_folders_files_and_the_hf_cache(settings_env, monkeypatch):
     t = settings_env
     main = t / "main"
     fake_folder(str(main / "wan-small"))
-    write_safetensors(str(main / "loras" / "style.safetensors") if os.makedirs(main / "loras") is None else "")
+    os.makedirs(main / "loras")
+    write_safetensors(str(main / "loras" / "style.safetensors"))
     snap = t / "hf" / "models--org--tiny-wan" / "snapshots" / "abc123"
     fake_folder(str(snap))
     models.save_settings({"models_dir": str(main), "extra_dirs": [], "use_hf_cache": True})
@@ -126,9 +128,10 @@ def test_wrong_family_and_truncated_and_pickle_files(tmp_path):
     bad = write_safetensors(str(tmp_path / "t.safetensors"), ("a", "b"), truncate=5)
     with pytest.raises(ModelError, match="truncated"):
         safetensors_keys(bad)
+    junk = tmp_path / "junk.safetensors"
+    junk.write_bytes(b"\xff" * 64)
     with pytest.raises(ModelError, match="truncated or not a safetensors"):
-        safetensors_keys(str(tmp_path / "junk.safetensors") if open(tmp_path / "junk.safetensors", "wb").write(
-            b"\xff" * 64) else "")
+        safetensors_keys(str(junk))
     marker = tmp_path / "unpickled"
 
     class Evil:
@@ -165,3 +168,23 @@ def test_listing_nodes_does_not_import_diffusers():
             "print(bad); sys.exit(1 if bad else 0)")
     r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_previews_read_every_latent_layout():
+    import torch
+
+    from nodes.video_models.previews import Previewer
+    w = np.zeros((5, 3), np.float32)
+    w[0, 0] = w[1, 1] = w[2, 2] = 1.0  # channels 0..2 -> r, g, b
+    lat = torch.zeros(1, 3, 4, 2, 2)  # [B, C, T, H, W]
+    lat[0, 0, 1] = 1.0  # red at latent frame 1... and the middle frame (2) is green:
+    lat[0, 1, 2] = 1.0
+    img = Previewer(FAMILIES["wan"], w, min_size=8)(torch.cat([lat, torch.zeros(1, 1, 4, 2, 2)], 1))
+    assert img.shape == (8, 8, 3) and img.dtype == np.float32 and np.allclose(img[0, 0], [0, 1, 0])
+    svd = lat.permute(0, 2, 1, 3, 4)  # SVD and CogVideoX: [B, T, C, H, W]
+    img = Previewer(FAMILIES["svd"], None, min_size=2)(svd)
+    assert img.shape == (2, 2, 3) and 0 <= img.min() and img.max() <= 1
+    packed = torch.cat([lat, torch.zeros(1, 1, 4, 2, 2)], 1).permute(0, 2, 3, 4, 1).reshape(1, 16, 4)  # LTX tokens
+    img = Previewer(FAMILIES["ltx"], w, grid=(4, 2, 2), min_size=2)(packed)
+    assert np.allclose(img[0, 0], [0, 1, 0])
+    assert Previewer(FAMILIES["ltx"], w, grid=(3, 2, 2))(packed) is None  # a grid that does not fit: no preview

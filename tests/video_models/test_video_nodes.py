@@ -108,7 +108,7 @@ def test_sliding_windows_make_a_longer_clip(svd_dir):
     assert clip.n_frames == 7
     prog = [e for e in ev if isinstance(e, NodeProgress) and e.node_id == gen.id]
     assert prog[-1].total == 4 and prog[-1].step == 4  # two windows of two steps
-    assert "window 2/2" in (prog[-1].message or "")
+    assert [e.message for e in prog if e.message] == ["window 1/2", "window 2/2"]  # once per window, not per step
 
 
 def test_cancel_stops_at_the_next_step(svd_dir):
@@ -174,10 +174,13 @@ def test_bad_models_give_one_clear_error(svd_dir, tmp_path, breakage, message):
     assert e.value.node_id == load.id and message in str(e.value) and d in str(e.value)
 
 
-def test_model_not_found_says_where_it_looked(tmp_path, monkeypatch):
+def test_model_not_found_says_where_it_looked(svd_dir, tmp_path, monkeypatch):
     monkeypatch.setenv("STUDIO_MODELS", str(tmp_path))
+    os.symlink(svd_dir, tmp_path / "my-svd")
     g, load, gen = i2v_graph("no-such-model")
-    with pytest.raises(NodeExecutionError, match=f"model 'no-such-model' not found: looked in {tmp_path}"):
+    with pytest.raises(NodeExecutionError,
+                       match=f"model .no-such-model. not found: looked in {tmp_path}.*Wanted: a diffusers folder"
+                             ".*Models found there: my-svd"):
         run(g, gen)
 
 
@@ -244,17 +247,18 @@ def test_wan_features_as_prompt_embeddings(wan_dir):
         run(g, gen)
 
 
-def test_wan_video_to_video(wan_dir):
+@pytest.mark.parametrize("window, steps", [(0, [1]), (5, [1, 2])])  # 2 steps * strength 0.5, per window
+def test_wan_video_to_video(wan_dir, window, steps):
     g = Graph()
     load = g.add_node("video_models.load", {"model": wan_dir})
     src = g.add_node("test.vm_clip")
-    v2v = g.add_node("video_models.video_to_video", {"steps": 2, "strength": 0.5})
+    v2v = g.add_node("video_models.video_to_video", {"steps": 2, "strength": 0.5, "window": window, "overlap": 2})
     g.connect(load.id, "model", v2v.id, "model")
     g.connect(src.id, "video", v2v.id, "video")
     ev = []
     clip, _ = run(g, v2v, ev)
     assert (clip.n_frames, clip.width, clip.height, clip.fps) == (7, 16, 16, 12.0)
-    assert [e.step for e in ev if isinstance(e, NodeProgress) and e.node_id == v2v.id][-1] == 1  # 2 steps * 0.5
+    assert [e.step for e in ev if isinstance(e, NodeProgress) and e.node_id == v2v.id] == steps
 
 
 def test_wan_lora_strength(wan_dir, tmp_path):
@@ -283,3 +287,23 @@ def test_wan_lora_strength(wan_dir, tmp_path):
     bad.write_bytes(b"not even a pickle")
     with pytest.raises(NodeExecutionError, match="pickle checkpoint"):
         run(*t2v_graph(wan_dir, lora=(str(bad), 1.0)))
+
+
+def test_loader_says_what_it_changed_on_the_cpu(svd_dir):
+    import torch
+    g = Graph()
+    load = g.add_node("video_models.load", {"model": os.path.join(svd_dir, "model_index.json"), "dtype": "fp16",
+                                            "cpu_offload": True, "vae_tiling": True})
+    ev = []
+    ref, _ = run(g, load, ev)
+    warnings = [e.text for e in ev if isinstance(e, NodeMessage) and e.level == "warning"]
+    assert any("fp16 is not supported on the CPU" in w for w in warnings)
+    assert any("CPU offload only helps with a GPU" in w for w in warnings)
+    assert ref.dtype == torch.float32 and ref.offload is False and ref.tiling is True
+    assert ref.module.unet.dtype == torch.float32
+
+
+def test_wan_text_model_cannot_animate_a_still(wan_dir):
+    g, load, gen = i2v_graph(wan_dir, width=16, height=16)
+    with pytest.raises(NodeExecutionError, match="is a Wan text-to-video model: image to video needs a Wan I2V"):
+        run(g, gen)

@@ -1,0 +1,240 @@
+"""Studio's Image to Video node against the diffusers pipeline called directly, on the same tiny
+random Stable Video Diffusion model and seed (built from configs here: nothing is downloaded).
+
+Measures, in one run:
+  * identical frames (node vs direct call);
+  * time ratio node / direct of the sampling (model loaded once, median of REPS); aim <= 1.05;
+  * peak memory with and without CPU offload, each in a child process (CUDA: max allocated;
+    CPU: peak RSS; on the CPU offload is ignored with a warning, which is what is reported);
+  * the longest GUI stall while the studio window samples with live previews; aim < 100 ms.
+
+    .venv/bin/python benchmarks/bench_video_models.py [--steps 4] [--size 64] [--reps 5]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+def graph(model: str, size: int, steps: int, seed: int, offload: bool = False, device: str = "auto"):
+    from studio.core.graph import Graph
+    g = Graph()
+    load = g.add_node("video_models.load", {"model": model, "cpu_offload": offload, "device": device},
+                      node_id="load")
+    img = g.add_node("io.load_image", {"path": os.path.join(ROOT, "assets", "media", "still.png")}, node_id="img")
+    gen = g.add_node("video_models.image_to_video", {"frames": 4, "width": size, "height": size, "steps": steps,
+                                                     "seed": seed}, node_id="gen")
+    g.connect(load.id, "model", gen.id, "model")
+    g.connect(img.id, "image", gen.id, "image")
+    return g
+
+
+def direct(pipe, image, size: int, steps: int, seed: int):
+    """What a diffusers user writes, with the kwargs the node passes."""
+    import numpy as np
+    import torch
+
+    from nodes.video_models.sampling import to_pil
+    g = torch.Generator("cpu").manual_seed(seed)
+    with torch.inference_mode():
+        out = pipe(image=to_pil(image), height=size, width=size, num_frames=4, num_inference_steps=steps,
+                   min_guidance_scale=1.0, max_guidance_scale=5.0, fps=7, motion_bucket_id=127,
+                   noise_aug_strength=0.02, decode_chunk_size=4, generator=g, output_type="np")
+    return np.clip(np.asarray(out.frames[0], np.float32), 0, 1)
+
+
+def compare(model: str, size: int, steps: int, reps: int) -> dict:
+    """Node vs direct call, interleaved, after one warm-up of each. Timed by wall clock and by the
+    process's CPU time with one torch thread: on a shared machine the wall clock swings by 2x from
+    run to run, while the CPU time a run consumes stays close to the work it does."""
+    import numpy as np
+    import torch
+
+    from studio.engine.executor import Executor
+    torch.set_num_threads(1)
+    ex = Executor(frame_caching=False)
+    node_t, direct_t, node_cpu, direct_cpu, same = [], [], [], [], True
+    for r in range(reps + 1):
+        g = graph(model, size, steps, seed=r, device="cpu")
+        c0, t0 = time.process_time(), time.perf_counter()
+        res = ex.run(g, targets=["gen"], device="cpu")  # the loader is cached after the first run
+        node_wall, node_c = time.perf_counter() - t0, time.process_time() - c0
+        clip = res.value("gen")
+        step = next(s for s in ex.compile(g, device="cpu").steps if s.node.id == "gen")
+        pipe = res.value("load").module
+        image = res.value("img")
+        c0, t0 = time.process_time(), time.perf_counter()
+        frames = direct(pipe, image, size, steps, step.seed * 1_000_003)
+        direct_wall, direct_c = time.perf_counter() - t0, time.process_time() - c0
+        same &= bool(np.array_equal(frames, clip.frames))
+        if not same:
+            print("max difference", float(np.abs(frames - clip.frames).max()))
+        if r == 0:
+            continue  # warm-up: first calls, the preview fit
+        node_t.append(node_wall)
+        direct_t.append(direct_wall)
+        node_cpu.append(node_c)
+        direct_cpu.append(direct_c)
+    med = lambda x: sorted(x)[len(x) // 2]  # noqa: E731
+    return {"identical_frames": same, "torch_threads": 1,
+            "cpu_ratio": med(node_cpu) / med(direct_cpu), "node_cpu_s": med(node_cpu), "direct_cpu_s": med(direct_cpu),
+            "wall_ratio": med(node_t) / med(direct_t), "node_s": med(node_t), "direct_s": med(direct_t),
+            "node_all": node_t, "direct_all": direct_t, "node_cpu_all": node_cpu, "direct_cpu_all": direct_cpu}
+
+
+def child_memory(model: str, size: int, steps: int, offload: bool) -> dict:
+    """Run in a fresh process: peak memory of loading and sampling once."""
+    import resource
+
+    import torch
+
+    from studio.engine.events import NodeMessage
+    from studio.engine.executor import Executor
+    dev = "cuda" if torch.cuda.is_available() else "cpu"
+    msgs = []
+    Executor(frame_caching=False).run(graph(model, size, steps, 0, offload), targets=["gen"], device=dev,
+                                      on_event=lambda e: msgs.append(e.text) if isinstance(e, NodeMessage) else None)
+    out = {"device": dev, "offload": offload, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+           "messages": [m for m in msgs if "offload" in m]}
+    if dev == "cuda":
+        out["peak_cuda_mb"] = torch.cuda.max_memory_allocated() / 2**20
+    return out
+
+
+def gui_stall(model: str, size: int, steps: int, shot: str | None = None) -> dict:
+    """The studio window runs the graph (loader, then sampler with previews in the viewer) while a
+    5 ms timer probes the GUI thread. Gaps are split by phase: loading the model, and sampling
+    (from the generator's start to its end), which is what the aim is about."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import studio.ui  # noqa: F401 - installs the PySide6 refcount guard first
+    from PySide6.QtCore import QEventLoop, QSettings, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from benchmarks.bench_gui_stall import Probe
+    from studio.core.fileformat import save_graph
+    from studio.engine.device import configure_threads
+    from studio.engine.events import NodeFinished, NodeProgress, NodeStarted
+    from studio.ui.main_window import MainWindow
+    from studio.ui.theme import apply_theme
+    app = QApplication.instance() or QApplication([])
+    apply_theme(app)
+    configure_threads(interactive=True)
+    from studio.ui.app import configure_gil
+    configure_gil()  # as the studio does at start-up
+    tmp = tempfile.mkdtemp(prefix="studio-bench-vm-")
+    path = os.path.join(tmp, "g.json")
+    save_graph(graph(model, size, steps, 7), path)
+    w = MainWindow(settings=QSettings(os.path.join(tmp, "s.ini"), QSettings.IniFormat), data_dir=tmp)
+    w.resize(1400, 900)
+    w.show()
+    w.open_path(path, ask=False)
+
+    class TimedProbe(Probe):
+        def _tick(self):
+            super()._tick()
+            self.ends.append(self.clock.nsecsElapsed() / 1e6)
+    probe = TimedProbe()
+    probe.ends = []
+    marks: dict[str, float] = {}
+    previews = []
+
+    def on_event(e):
+        now = probe.clock.nsecsElapsed() / 1e6
+        if isinstance(e, NodeStarted) and e.node_id == "gen":
+            marks["gen_start"] = now
+        elif isinstance(e, NodeFinished) and e.node_id == "gen":
+            marks["gen_end"] = now
+        elif isinstance(e, NodeProgress) and e.node_id == "gen" and e.preview is not None:
+            previews.append(now)
+            if shot and len(previews) == 2:
+                w.grab().save(shot)
+    w.runner.event.connect(on_event)
+    loop = QEventLoop()
+    probe.start()
+    QTimer.singleShot(1500, loop.quit)
+    loop.exec()
+    probe.stop()
+    idle = probe.summary()
+    done = []
+    w.run_finished.connect(lambda r, e: (done.append(e), loop.quit()))
+    w.canvas.select(["gen"])
+    probe.ends = []
+    probe.start()
+    t0 = time.perf_counter()
+    w.run_graph()
+    QTimer.singleShot(600_000, loop.quit)
+    loop.exec()
+    probe.stop()
+    run = probe.summary()
+    a, b = marks.get("gen_start", 0.0), marks.get("gen_end", float("inf"))
+    sampling = [g for g, end in zip(probe.gaps, probe.ends) if a <= end - g and end <= b + 5]
+    loading = [g for g, end in zip(probe.gaps, probe.ends) if end - g < a]
+    w.ask_unsaved = lambda: "discard"
+    w.close()
+    app.processEvents()
+    return {"run_s": time.perf_counter() - t0, "error": repr(done[0]) if done and done[0] else None,
+            "idle_longest_ms": idle[0], "run_longest_ms": run[0], "run_p99_ms": run[1],
+            "loading_longest_ms": max(loading, default=0.0), "sampling_longest_ms": max(sampling, default=0.0),
+            "sampling_ticks": len(sampling), "previews": len(previews)}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--steps", type=int, default=4)
+    ap.add_argument("--size", type=int, default=64)
+    ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--model", default="", help="an existing tiny SVD folder (else one is built)")
+    ap.add_argument("--shot", default="", help="save a picture of the window at the second live preview")
+    ap.add_argument("--gui-only", action="store_true", help="only the GUI stall (and --shot)")
+    ap.add_argument("--child", choices=("plain", "offload"), help=argparse.SUPPRESS)
+    ap.add_argument("--out", default=os.path.join(ROOT, "benchmarks", "results", "video_models"))
+    a = ap.parse_args()
+    if a.child:
+        print(json.dumps(child_memory(a.model, a.size, a.steps, a.child == "offload")))
+        return 0
+    model = a.model
+    if not model:
+        from tests.video_models.tiny import build_svd
+        model = build_svd(os.path.join(tempfile.mkdtemp(prefix="studio-tiny-svd-"), "tiny-svd"))
+    if a.gui_only:
+        print(json.dumps(gui_stall(model, a.size, a.steps, a.shot or None), indent=1))
+        return 0
+    import torch
+    res = {"device": "cuda" if torch.cuda.is_available() else "cpu", "size": a.size, "steps": a.steps, "frames": 4,
+           "load_average": os.getloadavg()[0], "cpus": os.cpu_count()}
+    res["compare"] = compare(model, a.size, a.steps, a.reps)
+    c = res["compare"]
+    print(f"identical frames: {c['identical_frames']}; sampling, median of {a.reps}: CPU time node "
+          f"{c['node_cpu_s']:.3f} s vs direct {c['direct_cpu_s']:.3f} s: ratio {c['cpu_ratio']:.3f} (aim <= 1.05: "
+          f"{'met' if c['cpu_ratio'] <= 1.05 else 'NOT met'}); wall clock {c['node_s']:.3f} s vs {c['direct_s']:.3f} s: "
+          f"ratio {c['wall_ratio']:.3f}")
+    res["memory"] = {}
+    for mode in ("plain", "offload"):
+        p = subprocess.run([sys.executable, __file__, "--child", mode, "--model", model, "--size", str(a.size),
+                            "--steps", str(a.steps)], capture_output=True, text=True, cwd=ROOT)
+        line = [x for x in p.stdout.splitlines() if x.startswith("{")]
+        res["memory"][mode] = json.loads(line[-1]) if line else {"error": p.stderr[-500:]}
+        print(f"memory ({mode}): {res['memory'][mode]}")
+    res["gui"] = gui_stall(model, a.size, a.steps, a.shot or None)
+    gs = res["gui"]
+    print(f"GUI: idle longest gap {gs['idle_longest_ms']:.1f} ms; loading the model {gs['loading_longest_ms']:.1f} ms; "
+          f"while sampling longest {gs['sampling_longest_ms']:.1f} ms over {gs['sampling_ticks']} ticks "
+          f"(whole run p99 {gs['run_p99_ms']:.1f} ms), {gs['previews']} previews, error={gs['error']} "
+          f"(aim < 100 ms while sampling: {'met' if gs['sampling_longest_ms'] < 100 else 'NOT met'})")
+    os.makedirs(a.out, exist_ok=True)
+    with open(os.path.join(a.out, "results.json"), "w") as f:
+        json.dump(res, f, indent=2)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
