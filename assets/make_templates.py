@@ -184,6 +184,7 @@ def annotate(name: str, title: str, description: str, knobs: str) -> str | None:
 def build_all() -> list[str]:
     out = [motion_transfer(), slow_motion(), music_visualiser(), text_to_video()]
     out.append(plate_cleanup())
+    out.extend(pretrained_video_templates())
     out.append(annotate("encoders_fusion", "Encoders and fusion",
                         "Text, image and audio encoders fused by cross-attention; see which input each frame follows.",
                         "the fusion node (swap concat, gated, tensor, FiLM), the text encoder's model "
