@@ -54,10 +54,10 @@ class LoadVideoModel(Node):
     category = CATEGORY
     timing = SOURCE
     outputs = (Out("model", "Model"), Out("family", "Text", help="the detected family"))
-    params = (Path("model", "", mode="open", filters=FILTERS,
+    params = (Path("model", "", mode="open", filters=FILTERS, lookup=True,
                    help="a diffusers folder, its model_index.json, a .safetensors file, or a name under the "
                         "models folders (org/name for the Hugging Face cache)"),
-              Path("base", "", mode="dir", help="single file only: a diffusers folder of the same family that "
+              Path("base", "", mode="dir", lookup=True, help="single file only: a diffusers folder of the same family that "
                                                 "gives the VAE, text encoder and scheduler"),
               Choice("dtype", "auto", choices=DTYPES, help="auto: bf16 (or fp16) on CUDA, fp16 on MPS, fp32 on CPU"),
               Choice("device", "auto", choices=("auto", "cuda", "mps", "cpu"),

@@ -164,10 +164,13 @@ def Text(name: str, default: str = "", help: str = "", label: str = "") -> Strin
 
 @dataclass(frozen=True)
 class Path(Param):
-    """A file or folder path. ``mode`` is 'open', 'save' or 'dir'; ``filters`` like 'Video (*.mp4 *.mov)'."""
+    """A file or folder path. ``mode`` is 'open', 'save' or 'dir'; ``filters`` like 'Video (*.mp4 *.mov)'.
+    ``lookup``: a relative value may also be a name the node looks up itself (a model in the models
+    folders), so the engine passes it as written instead of resolving it against the graph's folder."""
     default: str = ""
     mode: str = "open"
     filters: str = ""
+    lookup: bool = False
     kind: str = field(default="path", init=False)
 
     def coerce(self, value: Any) -> str:

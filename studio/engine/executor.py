@@ -84,7 +84,7 @@ def resolve_paths(n: NodeInstance, base_dir: str | None) -> dict[str, Any]:
     params = dict(n.params)
     for p in n.spec.params:
         v = params.get(p.name)
-        if isinstance(p, PathParam) and v:
+        if isinstance(p, PathParam) and v and not p.lookup:
             params[p.name] = resolve_path(v, base_dir)
     return params
 
