@@ -20,7 +20,7 @@ GROUP_TYPE = "studio.group"
 _ID_RE = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 
 
-def _check_title(title: str | None, node_id: str) -> None:
+def check_title(title: str | None, node_id: str) -> None:
     if not title:
         return
     if len(title) > MAX_TITLE_LENGTH:
@@ -114,7 +114,7 @@ class Graph:
         if mode not in MODES:
             raise GraphError(f"node '{nid}': mode must be one of {', '.join(MODES)}, got {shorten(mode)}",
                              node_id=nid)
-        _check_title(title, nid)
+        check_title(title, nid)
         rid = self.registry.resolve(type_id)
         if rid is None:
             if not placeholder_ok:
@@ -182,7 +182,7 @@ class Graph:
 
     def set_title(self, node_id: str, title: str | None) -> None:
         self.node(node_id)
-        _check_title(title, node_id)
+        check_title(title, node_id)
         self.node(node_id).title = title or None
         self._emit("title_changed", node_id=node_id, title=title)
 

@@ -1173,7 +1173,8 @@ class Canvas(QObject):
             return
         inst = self.doc.graph.nodes[mid]
         default = inst.spec.title if inst.spec else inst.type_id
-        self.doc.set_title(mid, None if name == default else name)
+        if not self._try_set_title(mid, None if name == default else name):
+            self.view_node(mid).set_name(inst.label)  # the canvas shows the title kept
 
     def _add_from_search(self, type_id: str, p: QPointF) -> None:
         self.add_node_at(type_id, (p.x(), p.y()))
@@ -1436,7 +1437,14 @@ class Canvas(QObject):
         if name is None:
             return False
         default = inst.spec.title if inst.spec else inst.type_id
-        self.doc.set_title(nid, None if name == default else name)
+        return self._try_set_title(nid, None if name == default else name)
+
+    def _try_set_title(self, nid: str, title: str | None) -> bool:
+        try:
+            self.doc.set_title(nid, title)
+        except StudioError as e:
+            self.message.emit(f"rename refused: {e}")
+            return False
         return True
 
     def apply_preset(self, nid: str, name: str) -> bool:

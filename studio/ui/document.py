@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from studio.core.errors import ParamError, StudioError
-from studio.core.graph import Graph, Link, NodeInstance
+from studio.core.graph import Graph, Link, NodeInstance, check_title
 from studio.core.library import group_nodes, list_presets, read_subgraph, save_preset, ungroup, ungroup_ids
 
 MERGE_SECONDS = 1.0  # consecutive edits of one parameter within this merge into one undo step
@@ -163,7 +163,9 @@ class Document(QObject):
             self.push(SetModeCmd(self, ids, mode))
 
     def set_title(self, node_id: str, title: str | None) -> None:
+        """Raises the model's StudioError (too long, a lone surrogate...) before anything changes."""
         if (self.graph.node(node_id).title or None) != (title or None):
+            check_title(title or None, node_id)
             self.push(SetTitleCmd(self, node_id, title or None))
 
     def move(self, moves: dict[str, tuple[list[float] | None, list[float]]]) -> None:

@@ -296,8 +296,7 @@ class PropertiesPanel(QWidget):
         self.header.setToolTip(spec.help if spec and spec.help else "")
         self.title_edit = QLineEdit(inst.title or "", self.body)
         self.title_edit.setPlaceholderText(spec.title if spec else inst.type_id)
-        self.title_edit.editingFinished.connect(
-            lambda: self.doc.set_title(node_id, self.title_edit.text().strip() or None))
+        self.title_edit.editingFinished.connect(lambda: self._set_title(node_id))
         self.form.addRow("Title", self.title_edit)
         self.mode_combo = QComboBox(self.body)
         self.mode_combo.addItems(["normal", "mute", "bypass"])
@@ -389,6 +388,13 @@ class PropertiesPanel(QWidget):
         self.refresh_presets(name)
         self.info.emit(f"saved preset '{name}' for {self.doc.graph.nodes[self.node_id].spec.title}")
         return name
+
+    def _set_title(self, node_id: str) -> None:
+        try:
+            self.doc.set_title(node_id, self.title_edit.text().strip() or None)
+        except StudioError as e:  # refused (too long, not valid text): say so, show the title kept
+            self.message.emit(str(e))
+            self.title_edit.setText(self.doc.graph.nodes[node_id].title or "")
 
     def apply_preset(self, name: str) -> bool:
         """Apply a saved preset to the shown node: one undo step."""
