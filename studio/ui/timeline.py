@@ -26,7 +26,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QWidget
 
-from .viewers import envelope
+from .viewers import sound_overview
 
 
 def timecode(frame: int, fps: float) -> str:
@@ -167,9 +167,9 @@ class Timeline(QWidget):
         self._audio_lo = self._audio_hi = None
         if audio is None or self.n_frames == 0:
             return
-        mono = audio.mono()
-        n_bins = int(min(max(self.n_frames * 8, 512), max(1, mono.size // 16)))
-        lo, hi = envelope(mono, n_bins)
+        n_bins = int(min(max(self.n_frames * 8, 512), max(1, audio.n_samples // 16)))
+        lo, hi, _ = sound_overview(audio, n_bins)  # bounded on hours of lazy sound
+        n_bins = lo.size
         self._audio_lo, self._audio_hi = lo, hi
         self._audio_bins_per_frame = n_bins / self.n_frames
         self.update()

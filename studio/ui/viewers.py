@@ -427,6 +427,27 @@ def envelope(mono: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     return np.minimum.reduceat(x, edges), np.maximum.reduceat(x, edges)
 
 
+WHOLE_SOUND_SAMPLES = 48_000 * 60 * 10  # up to 10 minutes a waveform reads every sample
+
+
+def sound_overview(audio, n_bins: int, per_bin: int = 2048) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(lo, hi, mono) of a sound for drawing: the min/max envelope over ``n_bins`` and a mono
+    signal for a spectrogram. Up to WHOLE_SOUND_SAMPLES every sample is read; a longer sound (a
+    lazy synthetic track can be hours) is read as ``per_bin`` samples at the start of each bin, so
+    memory and time stay bounded whatever its length."""
+    n = int(audio.n_samples)
+    if n <= WHOLE_SOUND_SAMPLES:
+        mono = audio.mono()
+        lo, hi = envelope(mono, n_bins)
+        return lo, hi, mono
+    n_bins = max(1, min(n_bins, 8192))
+    starts = np.linspace(0, n, n_bins, endpoint=False).astype(np.int64)
+    parts = [np.asarray(audio.slice_samples(int(a), int(a) + per_bin), np.float32).mean(axis=1) for a in starts]
+    lo = np.array([p.min() if p.size else 0.0 for p in parts], np.float32)
+    hi = np.array([p.max() if p.size else 0.0 for p in parts], np.float32)
+    return lo, hi, np.concatenate(parts)
+
+
 def to_numpy(x) -> np.ndarray:
     """A torch tensor, list or array -> float32 numpy array."""
     if hasattr(x, "detach"):
@@ -663,10 +684,15 @@ class AudioView(_PlotViewer):
         for c in self.curves:
             self.wave.removeItem(c)
         self.curves = []
-        rate, s = audio.rate, audio.samples
-        cols = 4000
-        for ch in range(min(s.shape[1], 2)):
-            lo, hi = envelope(s[:, ch], cols)
+        rate, cols = audio.rate, 4000
+        if audio.n_samples <= WHOLE_SOUND_SAMPLES:
+            s = audio.samples
+            channels = [envelope(s[:, ch], cols) for ch in range(min(s.shape[1], 2))]
+            mono = audio.mono()
+        else:  # hours of sound: an overview read in windows (see sound_overview)
+            lo, hi, mono = sound_overview(audio, cols)
+            channels = [(lo, hi)]
+        for ch, (lo, hi) in enumerate(channels):
             t = np.linspace(0, audio.duration, lo.size, endpoint=False)
             xs = np.repeat(t, 2)
             ys = np.empty(lo.size * 2, np.float32)
@@ -674,7 +700,7 @@ class AudioView(_PlotViewer):
             pen = self.pg.mkPen((100, 200, 255) if ch == 0 else (255, 190, 90), width=1)
             c = self.wave.plot(xs, ys, pen=pen, connect="all")
             self.curves.append(c)
-        self.spec = spectrogram(audio.mono(), rate)
+        self.spec = spectrogram(mono, rate)
         self.spec_img.setImage(self.spec, autoLevels=True)
         self.spec_img.setColorMap(self.pg.colormap.get("viridis"))
         self.spec_img.setRect(QRectF(0, 0, max(audio.duration, 1e-6), rate / 2))
