@@ -82,14 +82,19 @@ class SoundDeviceOutput(AudioOutput):
 
 
 class AudioFeeder:
-    """Hands the device consecutive blocks of ``samples`` from a start position and counts
-    what it handed out: the master clock. Thread-safe (the device pulls from its own thread)."""
+    """Hands the device consecutive blocks of a sound from a start position and counts what it
+    handed out: the master clock. Thread-safe (the device pulls from its own thread). ``source``
+    is an Audio, read a block at a time (hours of lazy sound play without being held whole), or
+    an array [samples, channels]."""
 
-    def __init__(self, samples: np.ndarray, start: int, stop: int | None = None):
-        self.samples = samples
-        self.channels = samples.shape[1]
+    def __init__(self, source, start: int, stop: int | None = None):
+        if hasattr(source, "slice_samples"):
+            self._slice, n, self.channels = source.slice_samples, int(source.n_samples), int(source.channels)
+        else:
+            arr = np.asarray(source, np.float32)
+            self._slice, n, self.channels = (lambda a, b: arr[a:b]), arr.shape[0], arr.shape[1]
         self.start = int(start)
-        self.stop = samples.shape[0] if stop is None else min(int(stop), samples.shape[0])
+        self.stop = n if stop is None else min(int(stop), n)
         self._pos = self.start
         self._lock = threading.Lock()
         self.fed = 0  # samples handed out, silence past the end included
@@ -100,7 +105,7 @@ class AudioFeeder:
             a = self._pos
             b = min(self.stop, a + n)
             if b > a:
-                out[:b - a] = self.samples[a:b]
+                out[:b - a] = self._slice(a, b)
             self._pos = max(a, b)
             self.fed += n
             return out
@@ -239,7 +244,7 @@ class Player(QObject):
             return
         s0 = int(round(start_frame / self.fps * self.audio.rate))
         s1 = int(round(self.range[1] / self.fps * self.audio.rate))
-        feeder = AudioFeeder(self.audio.samples, s0, s1)
+        feeder = AudioFeeder(self.audio, s0, s1)
         try:
             self.output.start(self.audio.rate, self.audio.channels, feeder.pull)
         except NoAudioDevice as e:

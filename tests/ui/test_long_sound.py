@@ -35,3 +35,14 @@ def test_timeline_and_audio_view_take_a_long_lazy_sound(qtbot, make_area):
     area.timeline.set_audio(audio)
     assert area.timeline.has_audio
     assert max(asked) <= 2048  # nothing asked for the whole track
+
+
+def test_playback_feeds_hours_of_lazy_sound_a_block_at_a_time():
+    from studio.ui.playback import AudioFeeder
+    audio, asked = _long_sound()
+    start = audio.n_samples - 100
+    f = AudioFeeder(audio, start)
+    block = f.pull(256)
+    assert block.shape == (256, 2) and np.all(block[100:] == 0)  # past the end: silence
+    assert np.allclose(block[:100, 0], 0.5 * np.sin(np.arange(start, start + 100) * 0.01), atol=1e-6)
+    assert max(asked) <= 256 and f.played() == 256
