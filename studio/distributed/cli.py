@@ -107,7 +107,7 @@ def run_render(args, graph, frames) -> int:
                 bar.n = e.done_frames
                 bar.refresh()
         elif isinstance(e, StageEvent):
-            if e.stage in ("collect", "done") and bar is not None:
+            if e.stage == "done" and bar is not None:
                 bar.close()
                 bar = None
             if e.stage != "done":

@@ -211,21 +211,65 @@ def render(jobs: list[tuple[Any, list[str] | None]], opts: RenderOptions,
         if state == DONE:
             emit(ProgressEvent(done, total))
 
-    if todo:
-        run_tasks(todo, opts, on_state, cancel)
-    from .collect import collect
-    for job in prepared:
-        emit(StageEvent("collect", f"encoding {job.desc['output']}"))
-        check = (lambda: _check(cancel)) if cancel is not None else None
-        report.outputs.append(collect(job, check=check, keep_frames=opts.keep_job))
+    collector = _Collector(prepared, opts, emit, cancel)
+    collector.start()
+    try:
+        if todo:
+            run_tasks(todo, opts, on_state, _Either(cancel, collector))
+    except BaseException as e:
+        collector.stop()
+        if isinstance(e, Cancelled) and collector.error is not None and not isinstance(collector.error, Cancelled):
+            raise collector.error from None  # the encoder failed: that stopped the workers
+        raise
+    report.outputs += collector.finish()
     report.seconds = time.perf_counter() - t0
     emit(StageEvent("done", f"rendered {', '.join(report.outputs)} in {report.seconds:.1f} s"))
     return report
 
 
-def _check(cancel: threading.Event) -> None:
-    if cancel.is_set():
-        raise Cancelled()
+class _Either:
+    """Stop the engine on the user's cancel or when the collect step failed."""
+
+    def __init__(self, cancel: threading.Event | None, collector: "_Collector"):
+        self.cancel, self.collector = cancel, collector
+
+    def is_set(self) -> bool:
+        return (self.cancel is not None and self.cancel.is_set()) or self.collector.error is not None
+
+
+class _Collector(threading.Thread):
+    """Encodes the outputs beside the workers, each chunk as soon as it and those before it are
+    published; stops when the render fails or is cancelled."""
+
+    def __init__(self, jobs: list[Job], opts: RenderOptions, emit, cancel: threading.Event | None):
+        super().__init__(name="studio-collect", daemon=True)
+        self.jobs, self.opts, self.emit, self.cancel = jobs, opts, emit, cancel
+        self._halt = threading.Event()
+        self.outputs: list[str] = []
+        self.error: BaseException | None = None
+
+    def _wait(self) -> None:
+        if self._halt.is_set() or (self.cancel is not None and self.cancel.is_set()):
+            raise Cancelled()
+
+    def run(self) -> None:
+        from .collect import collect
+        try:
+            for job in self.jobs:
+                self.emit(StageEvent("collect", f"encoding {job.desc['output']} as its chunks finish"))
+                self.outputs.append(collect(job, check=self._wait, keep_frames=self.opts.keep_job, wait=self._wait))
+        except BaseException as e:  # noqa: BLE001 - handed to the thread that called render()
+            self.error = e
+
+    def stop(self) -> None:
+        self._halt.set()
+        self.join()
+
+    def finish(self) -> list[str]:
+        self.join()
+        if self.error is not None:
+            raise self.error
+        return self.outputs
 
 
 __all__ = ["RenderOptions", "RenderReport", "ChunkEvent", "ProgressEvent", "StageEvent", "render",
