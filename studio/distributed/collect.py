@@ -77,5 +77,5 @@ def collect(job: Job, on_chunk=None, check=None, keep_frames: bool = False,
                 crf=p.get("crf", 18), preset=p.get("preset", "medium"), on_chunk=on_chunk, check=check,
                 producer=clip.producer[1] if clip.producer else "")
     if not keep_frames:
-        job.remove_frames()
+        job.remove()
     return d["output"]

@@ -80,10 +80,16 @@ class Job:
         for name in os.listdir(d):
             os.unlink(os.path.join(d, name))
 
-    def remove_frames(self) -> None:
-        """After a successful collect: the chunks and whole-clip results are no longer needed."""
-        for sub in ("chunks", "whole"):
-            shutil.rmtree(os.path.join(self.folder, sub), ignore_errors=True)
+    def remove(self) -> None:
+        """After a successful collect the job folder is no longer needed (nor an empty
+        ``.studio-jobs`` folder around it)."""
+        shutil.rmtree(self.folder, ignore_errors=True)
+        parent = os.path.dirname(self.folder)
+        if os.path.basename(parent) == ".studio-jobs":
+            try:
+                os.rmdir(parent)
+            except OSError:  # other jobs are in it
+                pass
 
     # -- whole-clip results ---------------------------------------------------------------
     def save_value(self, node_id: str, title: str, port: str, type_name: str, value: Any) -> dict:

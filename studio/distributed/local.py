@@ -7,19 +7,19 @@ except a :class:`StudioError` (bad input: retrying cannot help), which fails the
 from __future__ import annotations
 
 import multiprocessing as mp
-import threading
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Callable
 
 from studio.core.errors import Cancelled, StudioError
+from studio.engine.context import CancelToken
 
 from .chunk import describe_failure, render_chunk
 from .engines import DONE, FAILED, RETRY, RUNNING, ChunkFailed, Task, threads_per_worker
 
 
 def run_local(tasks: list[Task], workers: int, on_state: Callable[[Task, str, str], None],
-              cancel: threading.Event | None = None, max_retries: int = 2,
+              cancel: CancelToken | None = None, max_retries: int = 2,
               fn: Callable = render_chunk) -> None:
     """Run every task; ``on_state(task, state, detail)`` reports progress. Raises
     :class:`ChunkFailed` when a chunk fails ``max_retries + 1`` times, ``Cancelled`` on cancel."""
@@ -38,7 +38,7 @@ def run_local(tasks: list[Task], workers: int, on_state: Callable[[Task, str, st
                 on_state(t, RUNNING, f"attempt {t.attempts}")
             pending = set(futs)
             while pending:
-                if cancel is not None and cancel.is_set():
+                if cancel is not None and cancel.cancelled:
                     raise Cancelled()
                 finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
                 for f in finished:

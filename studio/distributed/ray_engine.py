@@ -11,10 +11,10 @@ sees and Studio must be installed at the same path.
 from __future__ import annotations
 
 import os
-import threading
 from typing import Callable
 
 from studio.core.errors import Cancelled, StudioError
+from studio.engine.context import CancelToken
 
 from .chunk import describe_failure, render_chunk
 from .engines import DONE, FAILED, RUNNING, ChunkFailed, Task, threads_per_worker
@@ -51,7 +51,7 @@ def ensure_ray(workers: int, address: str | None = None):
 
 
 def run_ray(tasks: list[Task], workers: int, on_state: Callable[[Task, str, str], None],
-            cancel: threading.Event | None = None, max_retries: int = 2, fn: Callable = render_chunk,
+            cancel: CancelToken | None = None, max_retries: int = 2, fn: Callable = render_chunk,
             address: str | None = None) -> None:
     ray = ensure_ray(workers, address)
     threads = threads_per_worker(workers) if not address else 0  # on a cluster: the node's own policy
@@ -64,7 +64,7 @@ def run_ray(tasks: list[Task], workers: int, on_state: Callable[[Task, str, str]
     pending = list(refs)
     try:
         while pending:
-            if cancel is not None and cancel.is_set():
+            if cancel is not None and cancel.cancelled:
                 raise Cancelled()
             ready, pending = ray.wait(pending, num_returns=1, timeout=0.2)
             for r in ready:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from studio.core.errors import Cancelled, StudioError
+from studio.engine.context import CancelToken
 
 from .engines import DONE, FAILED, QUEUED, SKIPPED, Task
 from .job import Job
@@ -69,7 +70,7 @@ def resolve_output(path: str, base_dir: str | None) -> str:
 
 
 def prepare(graph, targets: list[str] | None, opts: RenderOptions, emit: Callable[[Any], None],
-            report: RenderReport) -> Job:
+            report: RenderReport, cancel: CancelToken | None = None) -> Job:
     """Plan the render, run the whole-clip nodes once, write the job folder."""
     from studio.core.fileformat import graph_to_dict
     from studio.engine.executor import Executor
@@ -104,7 +105,7 @@ def prepare(graph, targets: list[str] | None, opts: RenderOptions, emit: Callabl
         emit(StageEvent("whole-clip", f"running {titles} once on the whole clip before the chunks"))
         ex = Executor(frame_caching=False)
         res = ex.run(graph, targets=[n for n in an.whole_clip if n in graph.nodes] or None,
-                     on_event=emit, frame_range=opts.frames)
+                     on_event=emit, frame_range=opts.frames, cancel=cancel)
         ports = _consumed_ports(ex, graph, an)
         saved = {}
         for nid in an.whole_clip:
@@ -163,7 +164,7 @@ def run_tasks(tasks: list[Task], opts: RenderOptions, on_state, cancel) -> None:
 
 def render(jobs: list[tuple[Any, list[str] | None]], opts: RenderOptions,
            on_event: Callable[[Any], None] | None = None,
-           cancel: threading.Event | None = None) -> RenderReport:
+           cancel: CancelToken | None = None) -> RenderReport:
     """Render each ``(graph, targets)`` in chunks over one engine run; return what happened.
     ``on_event`` gets engine events (NodeMessage ... from the parent's runs) and this module's
     StageEvent, ChunkEvent and ProgressEvent."""
@@ -172,9 +173,9 @@ def render(jobs: list[tuple[Any, list[str] | None]], opts: RenderOptions,
     report = RenderReport()
     prepared: list[Job] = []
     for graph, targets in jobs:
-        if cancel is not None and cancel.is_set():
-            raise Cancelled()
-        prepared.append(prepare(graph, targets, opts, emit, report))
+        if cancel is not None:
+            cancel.check()
+        prepared.append(prepare(graph, targets, opts, emit, report, cancel))
     tasks: list[Task] = []
     total = 0
     done = 0
@@ -230,18 +231,19 @@ def render(jobs: list[tuple[Any, list[str] | None]], opts: RenderOptions,
 class _Either:
     """Stop the engine on the user's cancel or when the collect step failed."""
 
-    def __init__(self, cancel: threading.Event | None, collector: "_Collector"):
+    def __init__(self, cancel: CancelToken | None, collector: "_Collector"):
         self.cancel, self.collector = cancel, collector
 
-    def is_set(self) -> bool:
-        return (self.cancel is not None and self.cancel.is_set()) or self.collector.error is not None
+    @property
+    def cancelled(self) -> bool:
+        return (self.cancel is not None and self.cancel.cancelled) or self.collector.error is not None
 
 
 class _Collector(threading.Thread):
     """Encodes the outputs beside the workers, each chunk as soon as it and those before it are
     published; stops when the render fails or is cancelled."""
 
-    def __init__(self, jobs: list[Job], opts: RenderOptions, emit, cancel: threading.Event | None):
+    def __init__(self, jobs: list[Job], opts: RenderOptions, emit, cancel: CancelToken | None):
         super().__init__(name="studio-collect", daemon=True)
         self.jobs, self.opts, self.emit, self.cancel = jobs, opts, emit, cancel
         self._halt = threading.Event()
@@ -249,7 +251,7 @@ class _Collector(threading.Thread):
         self.error: BaseException | None = None
 
     def _wait(self) -> None:
-        if self._halt.is_set() or (self.cancel is not None and self.cancel.is_set()):
+        if self._halt.is_set() or (self.cancel is not None and self.cancel.cancelled):
             raise Cancelled()
 
     def run(self) -> None:

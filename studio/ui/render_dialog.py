@@ -5,7 +5,6 @@ QThread; the dialog only shows its events."""
 from __future__ import annotations
 
 import os
-import threading
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QHeaderView,
@@ -13,13 +12,14 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFileDialog, QForm
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from studio.core.errors import Cancelled
+from studio.engine.context import CancelToken
 
 
 class _RenderWorker(QObject):
     event = Signal(object)
     done = Signal(object, object)  # (report, sheet) or None, exception or None
 
-    def __init__(self, graph, output, opts, sweeps, cancel: threading.Event):
+    def __init__(self, graph, output, opts, sweeps, cancel: CancelToken):
         super().__init__()
         self.args = (graph, output, opts, sweeps)
         self.cancel = cancel
@@ -45,7 +45,7 @@ class RenderDialog(QDialog):
         self.graph = graph
         self._thread: QThread | None = None
         self._worker: _RenderWorker | None = None
-        self._cancel = threading.Event()
+        self._cancel = CancelToken()
         self._rows: dict[int, int] = {}
         self.outcome = None
 
@@ -164,7 +164,7 @@ class RenderDialog(QDialog):
         if not self.all_frames.isChecked() and self.last_spin.value() < self.first_spin.value():
             self.status.setText("error: the last frame is before the first")
             return False
-        self._cancel = threading.Event()
+        self._cancel = CancelToken()
         self.table.setRowCount(0)
         self._rows.clear()
         self.progress.setRange(0, 1)
@@ -187,7 +187,7 @@ class RenderDialog(QDialog):
 
     def cancel(self) -> None:
         if self._thread is not None:
-            self._cancel.set()
+            self._cancel.cancel()
             self.status.setText("cancelling…")
 
     def _set_running(self, on: bool) -> None:
