@@ -155,8 +155,11 @@ class Job:
         return arr
 
     def load_whole(self) -> dict[str, dict[str, Any]]:
-        return {nid: {port: self.load_value(e) for port, e in ports.items()}
-                for nid, ports in self.desc.get("whole", {}).items()}
+        whole = self.desc.get("whole")
+        if whole is None:
+            raise StudioError(f"the whole-clip nodes of the job in {self.folder} have not run yet "
+                              f"({', '.join(self.desc.get('whole_nodes', []))})")
+        return {nid: {port: self.load_value(e) for port, e in ports.items()} for nid, ports in whole.items()}
 
 
 def list_chunk_files(folder: str) -> list[tuple[int, int]]:

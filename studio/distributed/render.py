@@ -81,7 +81,8 @@ def prepare(graph, targets: list[str] | None, opts: RenderOptions, emit: Callabl
     out_node = graph.nodes.get(an.output_id)
     params = dict(out_node.params) if out_node is not None else {}
     output = resolve_output(params.get("path") or "out.mp4", getattr(graph, "base_dir", None))
-    key = hashlib.sha256(output.encode()).hexdigest()[:8]
+    # whole-clip nodes see the frame range too: another range is another job
+    key = hashlib.sha256(f"{output}|{opts.frames}".encode()).hexdigest()[:8]
     root = opts.job_root or os.path.join(os.path.dirname(output), ".studio-jobs")
     folder = os.path.join(root, f"{an.signature}-{key}")
     old = None
@@ -93,10 +94,10 @@ def prepare(graph, targets: list[str] | None, opts: RenderOptions, emit: Callabl
             "video_src": list(an.video_src), "audio_src": list(an.audio_src) if an.audio_src else None,
             "chunk_nodes": an.chunk_nodes, "whole_nodes": an.whole_clip,
             "frame_range": list(opts.frames) if opts.frames else None, "chunk": opts.chunk}
-    whole = None
+    whole = None  # stays None until the whole-clip nodes' results are all written
     if old is not None and opts.resume and old.desc.get("whole") is not None:
         whole = old.desc["whole"]  # the whole-clip nodes ran in an earlier attempt
-    job = Job.create(folder, {**desc, "whole": whole or {}})
+    job = Job.create(folder, {**desc, "whole": whole if whole is not None or an.whole_clip else {}})
     if old is not None and not opts.resume:
         job.clear_chunks()
     report.whole_clip += an.whole_clip_titles
@@ -104,15 +105,16 @@ def prepare(graph, targets: list[str] | None, opts: RenderOptions, emit: Callabl
         titles = ", ".join(f"'{t}'" for t in an.whole_clip_titles)
         emit(StageEvent("whole-clip", f"running {titles} once on the whole clip before the chunks"))
         ex = Executor(frame_caching=False)
-        res = ex.run(graph, targets=[n for n in an.whole_clip if n in graph.nodes] or None,
+        # a node inside a group is reached through its group's id (compile flattens groups)
+        res = ex.run(graph, targets=sorted({n.split("/")[0] for n in an.whole_clip}),
                      on_event=emit, frame_range=opts.frames, cancel=cancel)
-        ports = _consumed_ports(ex, graph, an)
+        plan = ex.compile(graph, targets)
+        ports = _consumed_ports(plan, an)
+        specs = {s.node.id: s.node.spec for s in plan.steps}
         saved = {}
-        for nid in an.whole_clip:
-            title = an.whole_clip_titles[an.whole_clip.index(nid)]
-            step_spec = next(s for s in ex.compile(graph, an.whole_clip).steps if s.node.id == nid).node.spec
-            saved[nid] = {port: job.save_value(nid, title, port, step_spec.output(port).type,
-                                               res.outputs[nid][port]) for port in ports.get(nid, ())}
+        for nid, title in zip(an.whole_clip, an.whole_clip_titles):
+            saved[nid] = {port: job.save_value(nid, title, port, specs[nid].output(port).type,
+                                               res.outputs[nid][port]) for port in sorted(ports.get(nid, ()))}
         job.update(whole=saved)
     # the clip's length, from the lazy clip the chunks will build
     _g, clip, _a, warnings = build(job, on_event=emit)
@@ -124,21 +126,16 @@ def prepare(graph, targets: list[str] | None, opts: RenderOptions, emit: Callabl
     if opts.frames and (a < 0 or b > n):
         report.warnings.append(f"{an.output_title}: frames {a}-{b - 1} cut to {frames.start}-{frames.stop - 1} "
                                f"(the clip has {n} frames)")
+    # a chunk file holds frames [A, B) of this signature whatever the chunk size was, so a resume
+    # with another --chunk reuses the files whose ranges still match
     chunks = split(frames, opts.chunk)
-    if old is not None and opts.resume and [list(c) for c in chunks] != old.desc.get("chunks"):
-        done = {c for c in old.chunks if old.is_done(*c)} if old.desc.get("chunks") else set()
-        if done:  # another chunk size: earlier chunk files do not line up, start over
-            report.warnings.append(f"--resume: the chunks differ from the earlier attempt's "
-                                   f"({opts.chunk} frames now); rendering all again")
-            job.clear_chunks()
     job.update(frames=[frames.start, frames.stop], chunks=[list(c) for c in chunks])
     report.warnings += [w for w in warnings if w not in report.warnings]
     return job
 
 
-def _consumed_ports(ex, graph, an) -> dict[str, set[str]]:
-    """The outputs of the whole-clip nodes that chunk-side nodes read."""
-    plan = ex.compile(graph, [an.output_id] if an.output_id in graph.nodes else None)
+def _consumed_ports(plan, an) -> dict[str, set[str]]:
+    """The outputs of the whole-clip nodes that chunk-side nodes (or the output) read."""
     out: dict[str, set[str]] = {}
     chunk_side = set(an.chunk_nodes) - set(an.whole_clip)
     for s in plan.steps:

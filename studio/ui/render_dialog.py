@@ -40,9 +40,11 @@ class RenderDialog(QDialog):
     finished_render = Signal(object, object)  # (report, sheet) | None, exception | None
 
     def __init__(self, graph, parent: QWidget | None = None, output: str | None = None):
+        """``graph``: a Graph, or a function returning the current one (the window's document
+        may load another file while the dialog is open); a render takes a snapshot of it."""
         super().__init__(parent)
         self.setWindowTitle("Render")
-        self.graph = graph
+        self._graph = graph
         self._thread: QThread | None = None
         self._worker: _RenderWorker | None = None
         self._cancel = CancelToken()
@@ -127,6 +129,10 @@ class RenderDialog(QDialog):
         lay.addWidget(self.table, 1)
         lay.addLayout(buttons)
         self.resize(620, 560)
+
+    @property
+    def graph(self):
+        return self._graph() if callable(self._graph) else self._graph
 
     def _default_output(self) -> str:
         from studio.cli import _file_outputs
@@ -258,7 +264,7 @@ class RenderDialog(QDialog):
 
 def open_render_dialog(window) -> RenderDialog:
     """The Run menu's entry: a modeless Render dialog for the window's graph."""
-    dlg = RenderDialog(window.doc.graph, window)
+    dlg = RenderDialog(lambda: window.doc.graph, window)
     dlg.setAttribute(Qt.WA_DeleteOnClose)
     dlg.show()
     return dlg

@@ -67,3 +67,20 @@ def test_render_dialog_cancel_stops_the_workers(qtbot, dialog, tmp_path):
     assert not os.path.exists(tmp_path / "r.mp4")
     states = [d.table.item(r, 2).text() for r in range(d.table.rowCount())]
     assert len(states) == 20 and states.count("done") < 20
+
+
+def test_the_run_menu_opens_the_render_dialog_on_the_windows_graph(qtbot, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from studio.ui.main_window import MainWindow
+    from studio.ui.render_dialog import RenderDialog
+    w = MainWindow(settings=QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat), data_dir=str(tmp_path / "d"))
+    w.ask_unsaved = lambda: "discard"
+    qtbot.addWidget(w)
+    action = next(a for a in w.findChildren(type(w.run_action)) if a.text() == "Render in &Chunks…")
+    action.trigger()
+    dlg = w.findChild(RenderDialog)
+    assert dlg is not None and dlg.isVisible()
+    assert dlg.graph is w.doc.graph and not dlg.running
+    dlg.close()
+    w.close()
