@@ -42,7 +42,8 @@ class ChunkFilesClip(Clip):
                         time.sleep(0.02)
                     if not os.path.exists(path):
                         raise MediaError(f"chunk {a}-{b - 1} of the job in {self.job.folder} is missing")
-                    arr = self._files[(a, b)] = np.load(path, mmap_mode="r")
+                    arr = np.load(path, mmap_mode="r")
+                    self._files = {(a, b): arr}  # frames are read in order: keep one chunk mapped
                 return arr, i - a
         raise MediaError(f"frame {i} is in no chunk of the job")
 
