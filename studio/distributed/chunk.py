@@ -103,16 +103,23 @@ def render_chunk(job_dir: str, a: int, b: int, threads: int = 0) -> dict:
                 who = f" made by '{clip.producer[1]}'" if clip.producer else ""
                 raise MediaError(f"frame {s + k}{who} contains NaN or infinite values")
             to_encoder_u8(block, mm[s - a:e - a])
+            job.write_progress(a, b, e - a)
         mm.flush()
         del mm
         os.replace(tmp, final)  # published only when complete
+        _unlink(job.progress_path(a, b))
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        _unlink(tmp)
+        _unlink(job.progress_path(a, b))
         raise
     return {"path": final, "warnings": warnings, "rendered": True}
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 def describe_failure(e: BaseException) -> str:

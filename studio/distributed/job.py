@@ -69,6 +69,23 @@ class Job:
     def chunk_path(self, a: int, b: int) -> str:
         return os.path.join(self.folder, "chunks", f"{a:08d}-{b:08d}.npy")
 
+    def progress_path(self, a: int, b: int) -> str:
+        return os.path.join(self.folder, "chunks", f".{a:08d}-{b:08d}.progress")
+
+    def write_progress(self, a: int, b: int, frames: int) -> None:
+        """How many frames of a running chunk are done (read by the parent's progress bar)."""
+        p = self.progress_path(a, b)
+        with open(p + ".tmp", "w") as f:
+            f.write(str(frames))
+        os.replace(p + ".tmp", p)
+
+    def read_progress(self, a: int, b: int) -> int:
+        try:
+            with open(self.progress_path(a, b)) as f:
+                return min(b - a, int(f.read() or 0))
+        except (OSError, ValueError):
+            return 0
+
     def is_done(self, a: int, b: int) -> bool:
         return os.path.exists(self.chunk_path(a, b))
 

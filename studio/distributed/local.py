@@ -20,9 +20,10 @@ from .engines import DONE, FAILED, RETRY, RUNNING, ChunkFailed, Task, threads_pe
 
 def run_local(tasks: list[Task], workers: int, on_state: Callable[[Task, str, str], None],
               cancel: CancelToken | None = None, max_retries: int = 2,
-              fn: Callable = render_chunk) -> None:
+              fn: Callable = render_chunk, tick: Callable[[], None] | None = None) -> None:
     """Run every task; ``on_state(task, state, detail)`` reports progress. Raises
-    :class:`ChunkFailed` when a chunk fails ``max_retries + 1`` times, ``Cancelled`` on cancel."""
+    :class:`ChunkFailed` when a chunk fails ``max_retries + 1`` times, ``Cancelled`` on cancel.
+    ``tick()`` is called a few times a second (progress within chunks)."""
     workers = max(1, min(workers, len(tasks) or 1))
     threads = threads_per_worker(workers)
     todo = list(tasks)
@@ -41,6 +42,8 @@ def run_local(tasks: list[Task], workers: int, on_state: Callable[[Task, str, st
                 if cancel is not None and cancel.cancelled:
                     raise Cancelled()
                 finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                if tick is not None:
+                    tick()
                 for f in finished:
                     t = futs[f]
                     try:

@@ -52,7 +52,7 @@ def ensure_ray(workers: int, address: str | None = None):
 
 def run_ray(tasks: list[Task], workers: int, on_state: Callable[[Task, str, str], None],
             cancel: CancelToken | None = None, max_retries: int = 2, fn: Callable = render_chunk,
-            address: str | None = None) -> None:
+            address: str | None = None, tick: Callable[[], None] | None = None) -> None:
     ray = ensure_ray(workers, address)
     threads = threads_per_worker(workers) if not address else 0  # on a cluster: the node's own policy
     remote = ray.remote(num_cpus=1, max_retries=max_retries, retry_exceptions=True)(fn)
@@ -67,6 +67,8 @@ def run_ray(tasks: list[Task], workers: int, on_state: Callable[[Task, str, str]
             if cancel is not None and cancel.cancelled:
                 raise Cancelled()
             ready, pending = ray.wait(pending, num_returns=1, timeout=0.2)
+            if tick is not None:
+                tick()
             for r in ready:
                 t = refs[r]
                 try:

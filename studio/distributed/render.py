@@ -12,7 +12,7 @@ from typing import Any, Callable
 from studio.core.errors import Cancelled, StudioError
 from studio.engine.context import CancelToken
 
-from .engines import DONE, FAILED, QUEUED, SKIPPED, Task
+from .engines import DONE, FAILED, QUEUED, RUNNING, SKIPPED, Task
 from .job import Job
 from .planner import DEFAULT_CHUNK, analyse, split
 
@@ -146,15 +146,15 @@ def _consumed_ports(plan, an) -> dict[str, set[str]]:
     return out
 
 
-def run_tasks(tasks: list[Task], opts: RenderOptions, on_state, cancel) -> None:
+def run_tasks(tasks: list[Task], opts: RenderOptions, on_state, cancel, tick=None) -> None:
     from .chunk import render_chunk
     fn = opts.task_fn or render_chunk
     if opts.engine == "local":
         from .local import run_local
-        run_local(tasks, opts.workers, on_state, cancel, opts.max_retries, fn)
+        run_local(tasks, opts.workers, on_state, cancel, opts.max_retries, fn, tick)
     elif opts.engine == "ray":
         from .ray_engine import run_ray
-        run_ray(tasks, opts.workers, on_state, cancel, opts.max_retries, fn, opts.address)
+        run_ray(tasks, opts.workers, on_state, cancel, opts.max_retries, fn, opts.address, tick)
     else:
         raise StudioError(f"unknown engine '{opts.engine}' (use local or ray)")
 
@@ -195,10 +195,26 @@ def render(jobs: list[tuple[Any, list[str] | None]], opts: RenderOptions,
                     + (f", {len(report.skipped)} finished before" if report.skipped else "")))
     emit(ProgressEvent(done, total))
     lock = threading.Lock()
+    running: dict[int, Task] = {}
+    jobs_by_dir = {j.folder: j for j in prepared}
+    shown = [done]
+
+    def tick() -> None:
+        """Frames done inside running chunks, from their progress files."""
+        with lock:
+            partial = sum(jobs_by_dir[t.job_dir].read_progress(t.start, t.stop) for t in running.values())
+            now = done + partial
+        if now != shown[0]:
+            shown[0] = now
+            emit(ProgressEvent(now, total))
 
     def on_state(t: Task, state: str, detail: str) -> None:
         nonlocal done
         with lock:
+            if state == RUNNING:
+                running[t.index] = t
+            else:
+                running.pop(t.index, None)
             if state == DONE:
                 done += t.frames
                 report.rendered.append((t.start, t.stop))
@@ -207,13 +223,14 @@ def render(jobs: list[tuple[Any, list[str] | None]], opts: RenderOptions,
                         report.warnings.append(w)
         emit(ChunkEvent(t, state, detail))
         if state == DONE:
-            emit(ProgressEvent(done, total))
+            shown[0] = done + sum(jobs_by_dir[x.job_dir].read_progress(x.start, x.stop) for x in list(running.values()))
+            emit(ProgressEvent(shown[0], total))
 
     collector = _Collector(prepared, opts, emit, cancel)
     collector.start()
     try:
         if todo:
-            run_tasks(todo, opts, on_state, _Either(cancel, collector))
+            run_tasks(todo, opts, on_state, _Either(cancel, collector), tick)
     except BaseException as e:
         collector.stop()
         if isinstance(e, Cancelled) and collector.error is not None and not isinstance(collector.error, Cancelled):
