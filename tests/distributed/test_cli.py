@@ -53,3 +53,20 @@ def test_a_graph_that_cannot_be_split_says_which_node(tmp_path, capsys):
     err = capsys.readouterr().err
     assert rc == 1
     assert "Save Image Sequence" in err and "would not be made" in err
+
+
+def test_render_flags_become_render_options():
+    from studio.cli import build_parser
+    from studio.distributed.cli import options_from, wants
+
+    p = build_parser()
+    args = p.parse_args(["render", "g.json", "-o", "o.mp4", "--workers", "3", "--chunk", "16", "--resume"])
+    assert wants(args)
+    o = options_from(args, (0, 10))
+    assert (o.workers, o.chunk, o.engine, o.resume, o.frames) == (3, 16, "local", True, (0, 10))
+    o = options_from(p.parse_args(["render", "g.json", "--address", "10.0.0.1:6379"]), None)
+    assert o.engine == "ray" and o.address == "10.0.0.1:6379" and o.workers == 1
+    assert not wants(p.parse_args(["render", "g.json", "-o", "o.mp4"]))  # the single-process path
+    for bad, msg in ((["--workers", "0"], "at least 1"), (["--engine", "local", "--address", "h:1"], "--engine ray")):
+        with pytest.raises(Exception, match=msg):
+            options_from(p.parse_args(["render", "g.json"] + bad), None)
