@@ -30,6 +30,22 @@ class ChunkFailed(StudioError):
     """A chunk failed on every attempt."""
 
 
+class TransientError(Exception):
+    """A chunk failure worth retrying: anything but a :class:`StudioError` (bad input, which
+    would fail the same way again)."""
+
+
+def retrying_task(fn, job_dir: str, a: int, b: int, threads: int):
+    """Run ``fn`` (a chunk task); turn failures worth a retry into :class:`TransientError`, so an
+    engine that retries by exception type (Ray's ``retry_exceptions``) retries those only."""
+    try:
+        return fn(job_dir, a, b, threads)
+    except StudioError:
+        raise
+    except Exception as e:  # noqa: BLE001 - classified for the retry, the cause kept
+        raise TransientError(f"{type(e).__name__}: {e}") from e
+
+
 def threads_per_worker(workers: int) -> int:
     """Torch/OpenCV threads each worker may use: the cores shared out, at least one."""
     return max(1, (os.cpu_count() or 1) // max(1, workers))
