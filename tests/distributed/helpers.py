@@ -21,6 +21,16 @@ def crash_once(job_dir: str, a: int, b: int, threads: int = 0):
     return render_chunk(job_dir, a, b, threads)
 
 
+def fake_chunk_dying_once_at_8(job_dir: str, a: int, b: int, threads: int = 0):
+    """No rendering: dies (os._exit) the first time it gets frame 8, else returns at once."""
+    import time
+    if a == 8 and not os.path.exists(os.path.join(job_dir, "died")):
+        open(os.path.join(job_dir, "died"), "w").close()
+        os._exit(5)
+    time.sleep(0.3)
+    return {"path": "", "warnings": []}
+
+
 def flaky_once(job_dir: str, a: int, b: int, threads: int = 0):
     """A chunk task that raises OSError on its first attempt at each chunk (a flaky disk)."""
     marker = os.path.join(job_dir, f"flaky-{a}")
