@@ -23,16 +23,16 @@ BLOCK = 8  # frames pulled at a time: the single-process writer's block size
 
 
 class ChunkExecutor(Executor):
-    """Runs only the nodes a chunk needs; whole-clip nodes return their saved results."""
+    """Runs only the nodes a chunk needs; whole-clip nodes return their saved results: their
+    steps are seeded into the output cache under their signatures (marked cacheable), so the
+    executor's own cache lookup hands the results on and never runs them."""
 
     def __init__(self, keep: set[str], preloaded: dict[str, dict[str, Any]]):
         super().__init__(frame_caching=False)
         self.keep, self.preloaded = keep, preloaded
-        self.steps: dict[str, Any] = {}
 
     def compile(self, *args, **kwargs):
         plan = super().compile(*args, **kwargs)
-        self.steps = {s.node.id: s for s in plan.steps}
         plan.steps = [s for s in plan.steps if s.node.id in self.keep]
         for s in plan.steps:
             if s.node.id in self.preloaded:

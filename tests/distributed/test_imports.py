@@ -7,7 +7,7 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MODULES = ["planner", "job", "chunk", "collect", "engines", "local", "ray_engine", "render", "sweep",
-           "openjd", "cli"]
+           "openjd", "cli", "prepare"]
 
 
 def test_importing_the_distributed_modules_loads_no_qt_ray_or_openjd():
