@@ -50,7 +50,11 @@ def prepare(graph, targets: list[str] | None, opts: RenderOptions, emit: Callabl
         whole = old.desc["whole"]  # the whole-clip nodes ran in an earlier attempt
     job = Job.create(folder, {**desc, "whole": whole if whole is not None or an.whole_clip else {}})
     if old is not None and not opts.resume:
+        n_old = sum(1 for c in (old.desc.get("chunks") or []) if old.is_done(*c))
         job.clear_chunks()
+        if n_old:
+            emit(StageEvent("chunks", f"discarded {n_old} chunk(s) an earlier attempt finished "
+                                      f"(--resume keeps them)"))
     report.whole_clip += an.whole_clip_titles
     if an.whole_clip and whole is None:
         titles = ", ".join(f"'{t}'" for t in an.whole_clip_titles)

@@ -62,7 +62,8 @@ def render(jobs: list[tuple[Any, list[str] | None]], opts: RenderOptions,
             todo.append(t)
             emit(ChunkEvent(t, QUEUED))
     emit(StageEvent("chunks", f"{len(todo)} chunk(s) to render on {opts.workers} {opts.engine} worker(s)"
-                    + (f", {len(report.skipped)} finished before" if report.skipped else "")))
+                    + (f", {len(report.skipped)} finished before" if report.skipped else
+                       (", none finished before (nothing to resume)" if opts.resume else ""))))
     emit(ProgressEvent(done, total))
     lock = threading.Lock()
     running: dict[int, Task] = {}

@@ -99,6 +99,8 @@ class RenderDialog(QDialog):
         self.resume_check = QCheckBox("keep chunks a stopped render finished (resume)")
         form.addRow("", self.resume_check)
 
+        self._settings = QWidget()
+        self._settings.setLayout(form)
         self.progress = QProgressBar()
         self.progress.setFormat("%v / %m frames")
         self.status = QLabel("ready")
@@ -123,7 +125,7 @@ class RenderDialog(QDialog):
             buttons.addWidget(b)
 
         lay = QVBoxLayout(self)
-        lay.addLayout(form)
+        lay.addWidget(self._settings)
         lay.addWidget(self.progress)
         lay.addWidget(self.status)
         lay.addWidget(self.table, 1)
@@ -200,6 +202,7 @@ class RenderDialog(QDialog):
         self.render_button.setEnabled(not on)
         self.cancel_button.setEnabled(on)
         self.close_button.setEnabled(not on)
+        self._settings.setEnabled(not on)  # a running render keeps the settings it started with
 
     @Slot(object)
     def _on_event(self, e) -> None:

@@ -41,6 +41,7 @@ def test_render_dialog_renders_and_shows_every_chunk(qtbot, dialog, tmp_path):
     with qtbot.waitSignal(d.finished_render, timeout=120000) as sig:
         qtbot.mouseClick(d.render_button, Qt.LeftButton)
         assert not d.render_button.isEnabled() and d.cancel_button.isEnabled()
+        assert not d.workers_spin.isEnabled()  # settings are fixed while it runs
     result, error = sig.args
     assert error is None, error
     assert os.path.exists(tmp_path / "r.mp4")
@@ -49,7 +50,7 @@ def test_render_dialog_renders_and_shows_every_chunk(qtbot, dialog, tmp_path):
     assert [d.table.item(r, 2).text() for r in range(2)] == ["done", "done"]
     assert [d.table.item(r, 1).text() for r in range(2)] == ["0–7", "8–14"]
     assert d.status.text().startswith("rendered")
-    assert d.render_button.isEnabled() and not d.cancel_button.isEnabled()
+    assert d.render_button.isEnabled() and not d.cancel_button.isEnabled() and d.workers_spin.isEnabled()
 
 
 def test_render_dialog_cancel_stops_the_workers(qtbot, dialog, tmp_path):
