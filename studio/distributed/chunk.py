@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import time
 from typing import Any
 
 import numpy as np
@@ -20,6 +21,7 @@ from studio.engine.executor import Executor
 from .job import Job
 
 BLOCK = 8  # frames pulled at a time: the single-process writer's block size
+PROGRESS_INTERVAL = 0.25  # seconds between a chunk's progress-file updates
 
 
 class ChunkExecutor(Executor):
@@ -94,6 +96,7 @@ def render_chunk(job_dir: str, a: int, b: int, threads: int = 0) -> dict:
         raise MediaError(f"chunk {a}-{b} reaches past the clip's {len(clip)} frames")
     tmp = os.path.join(os.path.dirname(final), f".{os.path.basename(final)}.{os.getpid()}.tmp")
     mm = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.uint8, shape=(b - a, clip.height, clip.width, 3))
+    last_report = time.monotonic()
     try:
         for s in range(a, b, BLOCK):
             e = min(s + BLOCK, b)
@@ -103,7 +106,9 @@ def render_chunk(job_dir: str, a: int, b: int, threads: int = 0) -> dict:
                 who = f" made by '{clip.producer[1]}'" if clip.producer else ""
                 raise MediaError(f"frame {s + k}{who} contains NaN or infinite values")
             to_encoder_u8(block, mm[s - a:e - a])
-            job.write_progress(a, b, e - a)
+            if time.monotonic() - last_report > PROGRESS_INTERVAL:
+                job.write_progress(a, b, e - a)
+                last_report = time.monotonic()
         mm.flush()
         del mm
         os.replace(tmp, final)  # published only when complete

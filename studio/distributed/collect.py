@@ -47,14 +47,20 @@ class ChunkFilesClip(Clip):
                 return arr, i - a
         raise MediaError(f"frame {i} is in no chunk of the job")
 
+    @staticmethod
+    def _float(u8: np.ndarray) -> np.ndarray:
+        f = u8.astype(np.float32)
+        f *= np.float32(1 / 255)  # in place: one array per block, no temporaries
+        return f
+
     def _frame(self, i: int) -> np.ndarray:
         arr, k = self._data(i)
-        return arr[k].astype(np.float32) * np.float32(1 / 255)
+        return self._float(arr[k])
 
     def _chunk(self, a: int, b: int) -> np.ndarray:
         arr, k = self._data(a)
         if k + (b - a) <= len(arr):  # inside one chunk file: one conversion
-            return arr[k:k + b - a].astype(np.float32) * np.float32(1 / 255)
+            return self._float(arr[k:k + b - a])
         return super()._chunk(a, b)
 
 
