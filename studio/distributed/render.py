@@ -71,13 +71,15 @@ def render(jobs: list[tuple[Any, list[str] | None]], opts: RenderOptions,
     shown = [done]
 
     def tick() -> None:
-        """Frames done inside running chunks, from their progress files."""
+        """Frames done inside running chunks, from their progress files. Never backwards: a chunk
+        that has just finished has no progress file any more but may not be counted done yet."""
         with lock:
             partial = sum(jobs_by_dir[t.job_dir].read_progress(t.start, t.stop) for t in running.values())
             now = done + partial
-        if now != shown[0]:
+            if now <= shown[0]:
+                return
             shown[0] = now
-            emit(ProgressEvent(now, total))
+        emit(ProgressEvent(now, total))
 
     def on_state(t: Task, state: str, detail: str) -> None:
         nonlocal done
@@ -94,8 +96,10 @@ def render(jobs: list[tuple[Any, list[str] | None]], opts: RenderOptions,
                         report.warnings.append(w)
         emit(ChunkEvent(t, state, detail))
         if state == DONE:
-            shown[0] = done + sum(jobs_by_dir[x.job_dir].read_progress(x.start, x.stop) for x in list(running.values()))
-            emit(ProgressEvent(shown[0], total))
+            with lock:
+                shown[0] = max(shown[0], done)
+                now = shown[0]
+            emit(ProgressEvent(now, total))
 
     collector = _Collector(prepared, opts, emit, cancel)
     collector.start()

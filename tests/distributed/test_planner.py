@@ -57,3 +57,25 @@ def test_a_chunk_holds_exactly_the_frames_of_a_render_from_frame_zero(tmp_path):
     to_encoder_u8(clip.chunk(0, 15), want)  # the clip pulled from frame 0
     assert np.array_equal(np.load(job.chunk_path(6, 10)), want[6:10])
     assert job.missing() == [(2, 6), (10, 13)]
+
+
+def test_whole_clip_features_and_keypoints_reach_the_chunks_through_files(tmp_path):
+    import torch
+
+    from studio.core.values import Features, Keypoints
+    job = Job.create(str(tmp_path / "job"), {"chunks": []})
+    f = Features(torch.arange(12, dtype=torch.bfloat16).reshape(4, 3), True, 24.0, ["a", "b", "c"],
+                 {"beat_times": [0.5, 1.0], "gate": np.ones(3, np.float32), "kind": "mel", "n": np.int64(3)})
+    k = Keypoints(np.zeros((4, 2, 2), np.float32), np.ones((4, 2), bool), 64, 48, 12.0)
+    back = job.load_value(json_roundtrip(job.save_value("n1", "Audio Encoder", "features", "Features", f)))
+    assert isinstance(back, Features) and back.data.dtype == torch.bfloat16 and torch.equal(back.data, f.data)
+    assert (back.per_frame, back.fps, back.names) == (True, 24.0, ["a", "b", "c"])
+    assert back.extras["beat_times"] == [0.5, 1.0] and back.extras["kind"] == "mel" and back.extras["n"] == 3
+    assert np.array_equal(back.extras["gate"], np.ones(3, np.float32))
+    kb = job.load_value(json_roundtrip(job.save_value("n2", "Track", "keypoints", "Keypoints", k)))
+    assert isinstance(kb, Keypoints) and kb.visible.dtype == bool and (kb.width, kb.height, kb.fps) == (64, 48, 12.0)
+
+
+def json_roundtrip(entry):
+    import json
+    return json.loads(json.dumps(entry))
