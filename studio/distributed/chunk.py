@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import time
 from typing import Any
 
 import numpy as np
@@ -20,19 +21,20 @@ from studio.engine.executor import Executor
 from .job import Job
 
 BLOCK = 8  # frames pulled at a time: the single-process writer's block size
+PROGRESS_INTERVAL = 0.25  # seconds between a chunk's progress-file updates
 
 
 class ChunkExecutor(Executor):
-    """Runs only the nodes a chunk needs; whole-clip nodes return their saved results."""
+    """Runs only the nodes a chunk needs; whole-clip nodes return their saved results: their
+    steps are seeded into the output cache under their signatures (marked cacheable), so the
+    executor's own cache lookup hands the results on and never runs them."""
 
     def __init__(self, keep: set[str], preloaded: dict[str, dict[str, Any]]):
         super().__init__(frame_caching=False)
         self.keep, self.preloaded = keep, preloaded
-        self.steps: dict[str, Any] = {}
 
     def compile(self, *args, **kwargs):
         plan = super().compile(*args, **kwargs)
-        self.steps = {s.node.id: s for s in plan.steps}
         plan.steps = [s for s in plan.steps if s.node.id in self.keep]
         for s in plan.steps:
             if s.node.id in self.preloaded:
@@ -94,6 +96,7 @@ def render_chunk(job_dir: str, a: int, b: int, threads: int = 0) -> dict:
         raise MediaError(f"chunk {a}-{b} reaches past the clip's {len(clip)} frames")
     tmp = os.path.join(os.path.dirname(final), f".{os.path.basename(final)}.{os.getpid()}.tmp")
     mm = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.uint8, shape=(b - a, clip.height, clip.width, 3))
+    last_report = time.monotonic()
     try:
         for s in range(a, b, BLOCK):
             e = min(s + BLOCK, b)
@@ -103,16 +106,25 @@ def render_chunk(job_dir: str, a: int, b: int, threads: int = 0) -> dict:
                 who = f" made by '{clip.producer[1]}'" if clip.producer else ""
                 raise MediaError(f"frame {s + k}{who} contains NaN or infinite values")
             to_encoder_u8(block, mm[s - a:e - a])
+            if time.monotonic() - last_report > PROGRESS_INTERVAL:
+                job.write_progress(a, b, e - a)
+                last_report = time.monotonic()
         mm.flush()
         del mm
         os.replace(tmp, final)  # published only when complete
+        _unlink(job.progress_path(a, b))
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        _unlink(tmp)
+        _unlink(job.progress_path(a, b))
         raise
     return {"path": final, "warnings": warnings, "rendered": True}
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 def describe_failure(e: BaseException) -> str:

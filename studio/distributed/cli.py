@@ -67,6 +67,20 @@ def build_jobs(graph, output: str | None, sweeps: list[str] | None):
     return jobs
 
 
+def render_graph(graph, output: str | None, opts, sweeps: list[str] | None = None, on_event=None,
+                 cancel=None):
+    """Render ``graph`` (each sweep combination) in chunks; with a sweep, also the contact sheet.
+    Returns ``(RenderReport, sheet path or None)``. The CLI and the Render dialog call this."""
+    from .render import render
+    from .sweep import combo_label, contact_sheet, sheet_path
+    jobs = build_jobs(graph, output, sweeps)
+    rep = render([(g, t) for g, t, _, _ in jobs], opts, on_event=on_event, cancel=cancel)
+    sheet = None
+    if len(jobs) > 1:
+        sheet = contact_sheet(rep.outputs, [combo_label(s) for *_, s in jobs], sheet_path(os.path.abspath(output)))
+    return rep, sheet
+
+
 def run_render(args, graph, frames) -> int:
     """``main.py render`` with --workers/--engine/--sweep...: chunked render with one progress bar."""
     from tqdm import tqdm
@@ -74,10 +88,8 @@ def run_render(args, graph, frames) -> int:
     from studio.engine.events import NodeMessage
 
     from .engines import FAILED, RETRY
-    from .render import ChunkEvent, ProgressEvent, StageEvent, render
-    from .sweep import combo_label, contact_sheet, sheet_path
+    from .render import ChunkEvent, ProgressEvent, StageEvent
     opts = options_from(args, frames)
-    jobs = build_jobs(graph, args.output, args.sweep)
     quiet = args.quiet
     bar = None
 
@@ -95,7 +107,7 @@ def run_render(args, graph, frames) -> int:
                 bar.n = e.done_frames
                 bar.refresh()
         elif isinstance(e, StageEvent):
-            if e.stage in ("collect", "done") and bar is not None:
+            if e.stage == "done" and bar is not None:
                 bar.close()
                 bar = None
             if e.stage != "done":
@@ -106,7 +118,7 @@ def run_render(args, graph, frames) -> int:
             say(f"  {'warning: ' if e.level == 'warning' else ''}[{e.title}] {e.text}", warning=e.level == "warning")
 
     try:
-        rep = render([(g, t) for g, t, _, _ in jobs], opts, on_event=on_event)
+        rep, sheet = render_graph(graph, args.output, opts, args.sweep, on_event=on_event)
     finally:
         if bar is not None:
             bar.close()
@@ -115,8 +127,7 @@ def run_render(args, graph, frames) -> int:
     if rep.skipped:
         print(f"  resumed: {len(rep.skipped)} chunk(s) were finished before, {len(rep.rendered)} rendered now",
               file=sys.stderr)
-    if len(jobs) > 1:
-        sheet = contact_sheet(rep.outputs, [combo_label(s) for *_, s in jobs], sheet_path(os.path.abspath(args.output)))
+    if sheet:
         print(f"contact sheet {sheet}")
     print(f"rendered {', '.join(rep.outputs)} in {rep.seconds:.1f} s "
           f"({len(rep.rendered)} chunk(s) on {opts.workers} {opts.engine} worker(s))")

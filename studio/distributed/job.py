@@ -69,6 +69,23 @@ class Job:
     def chunk_path(self, a: int, b: int) -> str:
         return os.path.join(self.folder, "chunks", f"{a:08d}-{b:08d}.npy")
 
+    def progress_path(self, a: int, b: int) -> str:
+        return os.path.join(self.folder, "chunks", f".{a:08d}-{b:08d}.progress")
+
+    def write_progress(self, a: int, b: int, frames: int) -> None:
+        """How many frames of a running chunk are done (read by the parent's progress bar)."""
+        p = self.progress_path(a, b)
+        with open(p + ".tmp", "w") as f:
+            f.write(str(frames))
+        os.replace(p + ".tmp", p)
+
+    def read_progress(self, a: int, b: int) -> int:
+        try:
+            with open(self.progress_path(a, b)) as f:
+                return min(b - a, int(f.read() or 0))
+        except (OSError, ValueError):
+            return 0
+
     def is_done(self, a: int, b: int) -> bool:
         return os.path.exists(self.chunk_path(a, b))
 
@@ -80,10 +97,16 @@ class Job:
         for name in os.listdir(d):
             os.unlink(os.path.join(d, name))
 
-    def remove_frames(self) -> None:
-        """After a successful collect: the chunks and whole-clip results are no longer needed."""
-        for sub in ("chunks", "whole"):
-            shutil.rmtree(os.path.join(self.folder, sub), ignore_errors=True)
+    def remove(self) -> None:
+        """After a successful collect the job folder is no longer needed (nor an empty
+        ``.studio-jobs`` folder around it)."""
+        shutil.rmtree(self.folder, ignore_errors=True)
+        parent = os.path.dirname(self.folder)
+        if os.path.basename(parent) == ".studio-jobs":
+            try:
+                os.rmdir(parent)
+            except OSError:  # other jobs are in it
+                pass
 
     # -- whole-clip results ---------------------------------------------------------------
     def save_value(self, node_id: str, title: str, port: str, type_name: str, value: Any) -> dict:
@@ -111,46 +134,99 @@ class Job:
                     "audio": audio_entry(value.audio, ".audio.npy")}
         if isinstance(value, Audio):
             return {"kind": "audio", **audio_entry(value, ".npy")}
-        if isinstance(value, np.ndarray):
-            np.save(stem + ".npy", value)
-            return {"kind": "array", "file": os.path.basename(stem + ".npy")}
         try:
-            import torch
-            if isinstance(value, torch.Tensor):
-                np.save(stem + ".npy", value.detach().cpu().numpy())
-                return {"kind": "tensor", "file": os.path.basename(stem + ".npy")}
-        except ImportError:  # pragma: no cover
+            return self._save_tree_like(value, stem)
+        except _Unsaveable:
             pass
-        if value is None or isinstance(value, (bool, int, float, str)):
-            return {"kind": "json", "value": value}
         raise SplitError(f"'{title}' needs the whole clip, so it runs once before the chunks, but its "
                           f"output '{port}' ({type_name}, a {type(value).__name__}) cannot be handed to "
                           f"the chunks through files: render this graph without --workers")
 
+    def _save_tree_like(self, value: Any, stem: str) -> dict:
+        from studio.core.values import Features, Keypoints
+        if isinstance(value, Features):
+            return {"kind": "features", "data": self._tree(value.data, stem + ".data"),
+                    "per_frame": bool(value.per_frame), "fps": value.fps,
+                    "names": list(value.names) if value.names is not None else None,
+                    "extras": self._tree(value.extras, stem + ".extras")}
+        if isinstance(value, Keypoints):
+            return {"kind": "keypoints", "points": self._tree(value.points, stem + ".points"),
+                    "visible": self._tree(value.visible, stem + ".visible"),
+                    "width": value.width, "height": value.height, "fps": value.fps}
+        return {"kind": "tree", "value": self._tree(value, stem)}
+
+    def _tree(self, value: Any, stem: str) -> Any:
+        """Arrays and tensors to .npy files, numbers, text, lists and dicts of them to JSON;
+        anything else cannot be handed over (raises)."""
+        if isinstance(value, np.ndarray):
+            np.save(stem + ".npy", value)
+            return {"$npy": os.path.basename(stem + ".npy")}
+        import torch  # loaded already: the engine uses it
+        if isinstance(value, torch.Tensor):
+            t = value.detach().cpu()
+            dtype = str(t.dtype).replace("torch.", "")
+            if dtype == "bfloat16":  # numpy has no bfloat16: exact as float32, cast back on load
+                t = t.float()
+            np.save(stem + ".npy", t.numpy())
+            return {"$tensor": os.path.basename(stem + ".npy"), "dtype": dtype}
+        if value is None or isinstance(value, (bool, str)):
+            return value
+        if isinstance(value, (int, float, np.integer, np.floating)):
+            return value.item() if isinstance(value, (np.integer, np.floating)) else value
+        if isinstance(value, (list, tuple)):
+            return {"$list": [self._tree(v, f"{stem}.{k}") for k, v in enumerate(value)],
+                    "tuple": isinstance(value, tuple)}
+        if isinstance(value, dict) and all(isinstance(k, str) for k in value):
+            return {"$dict": {k: self._tree(v, f"{stem}.{_safe(k)}") for k, v in value.items()}}
+        raise _Unsaveable(type(value).__name__)
+
+    def _untree(self, v: Any) -> Any:
+        d = os.path.join(self.folder, "whole")
+        if isinstance(v, dict):
+            if "$npy" in v:
+                return np.load(os.path.join(d, v["$npy"]))
+            if "$tensor" in v:
+                import torch
+                return torch.from_numpy(np.load(os.path.join(d, v["$tensor"]))).to(getattr(torch, v["dtype"]))
+            if "$list" in v:
+                items = [self._untree(x) for x in v["$list"]]
+                return tuple(items) if v.get("tuple") else items
+            if "$dict" in v:
+                return {k: self._untree(x) for k, x in v["$dict"].items()}
+        return v
+
     def load_value(self, entry: dict) -> Any:
-        from studio.core.values import Audio
+        from studio.core.values import Audio, Features, Keypoints
         from studio.engine.clip import ArrayClip
         d = os.path.join(self.folder, "whole")
         kind = entry["kind"]
-        if kind == "json":
-            return entry["value"]
+        if kind == "tree":
+            return self._untree(entry["value"])
+        if kind == "features":
+            return Features(self._untree(entry["data"]), entry["per_frame"], entry["fps"], entry["names"],
+                            self._untree(entry["extras"]))
+        if kind == "keypoints":
+            return Keypoints(self._untree(entry["points"]), self._untree(entry["visible"]), entry["width"],
+                             entry["height"], entry["fps"])
 
         def audio(e):
             return None if e is None else Audio(np.load(os.path.join(d, e["file"])), e["rate"])
 
         if kind == "audio":
             return audio(entry)
-        arr = np.load(os.path.join(d, entry["file"]), mmap_mode="r" if kind == "clip" else None)
-        if kind == "clip":
-            return ArrayClip(arr, entry["fps"], audio=audio(entry.get("audio")))
-        if kind == "tensor":
-            import torch
-            return torch.from_numpy(arr)
-        return arr
+        arr = np.load(os.path.join(d, entry["file"]), mmap_mode="r")
+        return ArrayClip(arr, entry["fps"], audio=audio(entry.get("audio")))
 
     def load_whole(self) -> dict[str, dict[str, Any]]:
-        return {nid: {port: self.load_value(e) for port, e in ports.items()}
-                for nid, ports in self.desc.get("whole", {}).items()}
+        whole = self.desc.get("whole")
+        if whole is None:
+            raise StudioError(f"the whole-clip nodes of the job in {self.folder} have not run yet "
+                              f"({', '.join(self.desc.get('whole_nodes', []))})")
+        return {nid: {port: self.load_value(e) for port, e in ports.items()} for nid, ports in whole.items()}
+
+
+class _Unsaveable(Exception):
+    pass
 
 
 def list_chunk_files(folder: str) -> list[tuple[int, int]]:

@@ -7,22 +7,23 @@ except a :class:`StudioError` (bad input: retrying cannot help), which fails the
 from __future__ import annotations
 
 import multiprocessing as mp
-import threading
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Callable
 
 from studio.core.errors import Cancelled, StudioError
+from studio.engine.context import CancelToken
 
 from .chunk import describe_failure, render_chunk
 from .engines import DONE, FAILED, RETRY, RUNNING, ChunkFailed, Task, threads_per_worker
 
 
 def run_local(tasks: list[Task], workers: int, on_state: Callable[[Task, str, str], None],
-              cancel: threading.Event | None = None, max_retries: int = 2,
-              fn: Callable = render_chunk) -> None:
+              cancel: CancelToken | None = None, max_retries: int = 2,
+              fn: Callable = render_chunk, tick: Callable[[], None] | None = None) -> None:
     """Run every task; ``on_state(task, state, detail)`` reports progress. Raises
-    :class:`ChunkFailed` when a chunk fails ``max_retries + 1`` times, ``Cancelled`` on cancel."""
+    :class:`ChunkFailed` when a chunk fails ``max_retries + 1`` times, ``Cancelled`` on cancel.
+    ``tick()`` is called a few times a second (progress within chunks)."""
     workers = max(1, min(workers, len(tasks) or 1))
     threads = threads_per_worker(workers)
     todo = list(tasks)
@@ -37,16 +38,22 @@ def run_local(tasks: list[Task], workers: int, on_state: Callable[[Task, str, st
                 futs[pool.submit(fn, t.job_dir, t.start, t.stop, threads)] = t
                 on_state(t, RUNNING, f"attempt {t.attempts}")
             pending = set(futs)
+            started: set = set()  # handed to a worker: only these can have killed it
+            broken: list = []
             while pending:
-                if cancel is not None and cancel.is_set():
+                if cancel is not None and cancel.cancelled:
                     raise Cancelled()
+                started.update(f for f in pending if f.running())
                 finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                if tick is not None:
+                    tick()
                 for f in finished:
                     t = futs[f]
                     try:
                         t.result = f.result()
                     except BrokenProcessPool:
-                        why = "a worker process died"
+                        broken.append(f)
+                        continue
                     except StudioError as e:
                         on_state(t, FAILED, describe_failure(e))
                         raise
@@ -55,16 +62,29 @@ def run_local(tasks: list[Task], workers: int, on_state: Callable[[Task, str, st
                     else:
                         on_state(t, DONE, "")
                         continue
-                    if t.attempts > max_retries:
-                        on_state(t, FAILED, why)
-                        raise ChunkFailed(f"chunk {t.name()} failed {t.attempts} times; last: {why}")
-                    on_state(t, RETRY, why)
-                    retry.append(t)
+                    _retry_or_fail(t, why, max_retries, on_state, retry)
+            # a dead worker breaks the whole pool: the chunks that were on a worker are suspects and
+            # spend an attempt; those still queued go again for free (all, if none was seen started)
+            suspects = [f for f in broken if f in started] or broken
+            for f in broken:
+                if f in suspects:
+                    _retry_or_fail(futs[f], "a worker process died", max_retries, on_state, retry)
+                else:
+                    futs[f].attempts -= 1
+                    retry.append(futs[f])
         except BaseException:
             _stop(pool)
             raise
         pool.shutdown(wait=True)
         todo = retry
+
+
+def _retry_or_fail(t: Task, why: str, max_retries: int, on_state, retry: list[Task]) -> None:
+    if t.attempts > max_retries:
+        on_state(t, FAILED, why)
+        raise ChunkFailed(f"chunk {t.name()} failed {t.attempts} times; last: {why}")
+    on_state(t, RETRY, why)
+    retry.append(t)
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:

@@ -79,7 +79,8 @@ def validate(template: dict, template_dir: str):
 def export_openjd(graph, targets, out_dir: str, frames=None, chunk: int | None = None,
                   job_root: str | None = None, on_event=None) -> tuple[str, Job]:
     from .planner import DEFAULT_CHUNK
-    from .render import RenderOptions, RenderReport, prepare
+    from .engines import RenderOptions, RenderReport
+    from .prepare import prepare
     out_dir = os.path.abspath(out_dir)
     opts = RenderOptions(chunk=chunk or DEFAULT_CHUNK, frames=frames, job_root=job_root or out_dir, resume=True)
     job = prepare(graph, targets, opts, on_event or (lambda e: None), RenderReport())

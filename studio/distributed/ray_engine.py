@@ -3,7 +3,8 @@ Ray here) and on a cluster (``--address``), where the job folder must be on stor
 sees and Studio must be installed at the same path.
 
 * retries: ``max_retries`` covers a worker process or node that dies; ``retry_exceptions``
-  retries a chunk whose code raised (a flaky disk, a GPU out of memory);
+  retries a chunk whose code raised (a flaky disk, a GPU out of memory), but not a
+  :class:`StudioError` (bad input fails the same way again), as in the local engine;
 * progress: ``ray.wait`` returns chunks as they finish;
 * a task returns the chunk file's path (and the warnings), never frames: the frames stay in
   the job folder instead of crossing Ray's object store.
@@ -11,13 +12,13 @@ sees and Studio must be installed at the same path.
 from __future__ import annotations
 
 import os
-import threading
 from typing import Callable
 
 from studio.core.errors import Cancelled, StudioError
+from studio.engine.context import CancelToken
 
 from .chunk import describe_failure, render_chunk
-from .engines import DONE, FAILED, RUNNING, ChunkFailed, Task, threads_per_worker
+from .engines import DONE, FAILED, RUNNING, ChunkFailed, Task, TransientError, retrying_task, threads_per_worker
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -51,29 +52,33 @@ def ensure_ray(workers: int, address: str | None = None):
 
 
 def run_ray(tasks: list[Task], workers: int, on_state: Callable[[Task, str, str], None],
-            cancel: threading.Event | None = None, max_retries: int = 2, fn: Callable = render_chunk,
-            address: str | None = None) -> None:
+            cancel: CancelToken | None = None, max_retries: int = 2, fn: Callable = render_chunk,
+            address: str | None = None, tick: Callable[[], None] | None = None) -> None:
     ray = ensure_ray(workers, address)
     threads = threads_per_worker(workers) if not address else 0  # on a cluster: the node's own policy
-    remote = ray.remote(num_cpus=1, max_retries=max_retries, retry_exceptions=True)(fn)
+    remote = ray.remote(num_cpus=1, max_retries=max_retries, retry_exceptions=[TransientError])(retrying_task)
     refs = {}
     for t in tasks:
         t.attempts = 1
-        refs[remote.remote(t.job_dir, t.start, t.stop, threads)] = t
+        refs[remote.remote(fn, t.job_dir, t.start, t.stop, threads)] = t
         on_state(t, RUNNING, "submitted")
     pending = list(refs)
     try:
         while pending:
-            if cancel is not None and cancel.is_set():
+            if cancel is not None and cancel.cancelled:
                 raise Cancelled()
             ready, pending = ray.wait(pending, num_returns=1, timeout=0.2)
+            if tick is not None:
+                tick()
             for r in ready:
                 t = refs[r]
                 try:
                     t.result = ray.get(r)
-                except Exception as e:  # noqa: BLE001 - retries are spent: report the chunk
+                except Exception as e:  # noqa: BLE001 - retries are spent (or bad input): report it
                     cause = getattr(e, "cause", None) or e
                     on_state(t, FAILED, describe_failure(cause))
+                    if isinstance(cause, StudioError):
+                        raise cause from None  # names the node, like a single-process render
                     raise ChunkFailed(f"chunk {t.name()} failed after {max_retries + 1} attempts: "
                                       f"{describe_failure(cause)}") from None
                 on_state(t, DONE, "")

@@ -1,169 +1,37 @@
-"""A chunked render from start to end: prepare the job(s), run the chunks on an engine, collect.
+"""A chunked render from start to end: prepare the job(s) (:mod:`.prepare`), run the chunks on an
+engine while the collect step encodes beside it.
 The CLI and the Render dialog both call :func:`render`."""
 from __future__ import annotations
 
-import hashlib
-import os
 import threading
 import time
-from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from studio.core.errors import Cancelled, StudioError
+from studio.engine.context import CancelToken
 
-from .engines import DONE, FAILED, QUEUED, SKIPPED, Task
+from .engines import (DONE, FAILED, QUEUED, RUNNING, SKIPPED, ChunkEvent, ProgressEvent, RenderOptions,
+                      RenderReport, StageEvent, Task)
 from .job import Job
-from .planner import DEFAULT_CHUNK, analyse, split
+from .prepare import prepare
 
 
-@dataclass
-class RenderOptions:
-    workers: int = 2
-    chunk: int = DEFAULT_CHUNK
-    engine: str = "local"               # local | ray
-    address: str | None = None          # Ray cluster address; None starts Ray here
-    resume: bool = False
-    frames: tuple[int, int] | None = None  # [a, b) like Executor.run's frame_range
-    job_root: str | None = None         # default: .studio-jobs next to each output
-    keep_job: bool = False              # keep the chunk files after collecting
-    max_retries: int = 2
-    task_fn: Callable | None = None     # the chunk function (tests wrap it)
-
-
-@dataclass
-class ChunkEvent:
-    """One chunk changed state (queued, running, retrying, done, skipped, failed)."""
-    task: Task
-    state: str
-    detail: str = ""
-
-
-@dataclass
-class ProgressEvent:
-    done_frames: int
-    total_frames: int
-
-
-@dataclass
-class StageEvent:
-    """A step of the render as a whole: 'whole-clip', 'chunks', 'collect', 'done'; ``text`` says what."""
-    stage: str
-    text: str
-
-
-@dataclass
-class RenderReport:
-    outputs: list[str] = field(default_factory=list)
-    jobs: list[str] = field(default_factory=list)
-    rendered: list[tuple[int, int]] = field(default_factory=list)  # chunks rendered in this run
-    skipped: list[tuple[int, int]] = field(default_factory=list)   # finished before (--resume)
-    warnings: list[str] = field(default_factory=list)
-    whole_clip: list[str] = field(default_factory=list)            # titles of nodes run once first
-    seconds: float = 0.0
-
-
-def resolve_output(path: str, base_dir: str | None) -> str:
-    if os.path.isabs(path):
-        return path
-    return os.path.abspath(os.path.join(base_dir, path) if base_dir else path)
-
-
-def prepare(graph, targets: list[str] | None, opts: RenderOptions, emit: Callable[[Any], None],
-            report: RenderReport) -> Job:
-    """Plan the render, run the whole-clip nodes once, write the job folder."""
-    from studio.core.fileformat import graph_to_dict
-    from studio.engine.executor import Executor
-
-    from .chunk import build
-
-    an = analyse(graph, targets)
-    out_node = graph.nodes.get(an.output_id)
-    params = dict(out_node.params) if out_node is not None else {}
-    output = resolve_output(params.get("path") or "out.mp4", getattr(graph, "base_dir", None))
-    key = hashlib.sha256(output.encode()).hexdigest()[:8]
-    root = opts.job_root or os.path.join(os.path.dirname(output), ".studio-jobs")
-    folder = os.path.join(root, f"{an.signature}-{key}")
-    old = None
-    if os.path.exists(os.path.join(folder, "job.json")):
-        old = Job(folder)
-    desc = {"version": 1, "graph": graph_to_dict(graph), "base_dir": getattr(graph, "base_dir", None),
-            "output_id": an.output_id, "output_title": an.output_title, "output": output,
-            "output_params": {k: v for k, v in params.items() if k in ("crf", "preset", "embed_graph")},
-            "video_src": list(an.video_src), "audio_src": list(an.audio_src) if an.audio_src else None,
-            "chunk_nodes": an.chunk_nodes, "whole_nodes": an.whole_clip,
-            "frame_range": list(opts.frames) if opts.frames else None, "chunk": opts.chunk}
-    whole = None
-    if old is not None and opts.resume and old.desc.get("whole") is not None:
-        whole = old.desc["whole"]  # the whole-clip nodes ran in an earlier attempt
-    job = Job.create(folder, {**desc, "whole": whole or {}})
-    if old is not None and not opts.resume:
-        job.clear_chunks()
-    report.whole_clip += an.whole_clip_titles
-    if an.whole_clip and whole is None:
-        titles = ", ".join(f"'{t}'" for t in an.whole_clip_titles)
-        emit(StageEvent("whole-clip", f"running {titles} once on the whole clip before the chunks"))
-        ex = Executor(frame_caching=False)
-        res = ex.run(graph, targets=[n for n in an.whole_clip if n in graph.nodes] or None,
-                     on_event=emit, frame_range=opts.frames)
-        ports = _consumed_ports(ex, graph, an)
-        saved = {}
-        for nid in an.whole_clip:
-            title = an.whole_clip_titles[an.whole_clip.index(nid)]
-            step_spec = next(s for s in ex.compile(graph, an.whole_clip).steps if s.node.id == nid).node.spec
-            saved[nid] = {port: job.save_value(nid, title, port, step_spec.output(port).type,
-                                               res.outputs[nid][port]) for port in ports.get(nid, ())}
-        job.update(whole=saved)
-    # the clip's length, from the lazy clip the chunks will build
-    _g, clip, _a, warnings = build(job, on_event=emit)
-    n = len(clip)
-    a, b = opts.frames if opts.frames else (0, n)
-    frames = range(max(0, a), min(n, b))
-    if len(frames) == 0:
-        raise StudioError(f"nothing to render: frames {a}-{b - 1} are outside the clip's {n} frames")
-    if opts.frames and (a < 0 or b > n):
-        report.warnings.append(f"{an.output_title}: frames {a}-{b - 1} cut to {frames.start}-{frames.stop - 1} "
-                               f"(the clip has {n} frames)")
-    chunks = split(frames, opts.chunk)
-    if old is not None and opts.resume and [list(c) for c in chunks] != old.desc.get("chunks"):
-        done = {c for c in old.chunks if old.is_done(*c)} if old.desc.get("chunks") else set()
-        if done:  # another chunk size: earlier chunk files do not line up, start over
-            report.warnings.append(f"--resume: the chunks differ from the earlier attempt's "
-                                   f"({opts.chunk} frames now); rendering all again")
-            job.clear_chunks()
-    job.update(frames=[frames.start, frames.stop], chunks=[list(c) for c in chunks])
-    report.warnings += [w for w in warnings if w not in report.warnings]
-    return job
-
-
-def _consumed_ports(ex, graph, an) -> dict[str, set[str]]:
-    """The outputs of the whole-clip nodes that chunk-side nodes read."""
-    plan = ex.compile(graph, [an.output_id] if an.output_id in graph.nodes else None)
-    out: dict[str, set[str]] = {}
-    chunk_side = set(an.chunk_nodes) - set(an.whole_clip)
-    for s in plan.steps:
-        if s.node.id in chunk_side or s.node.id == an.output_id:
-            for port, src in s.inputs.items():
-                if src is not None and src[0] in an.whole_clip:
-                    out.setdefault(src[0], set()).add(src[1])
-    return out
-
-
-def run_tasks(tasks: list[Task], opts: RenderOptions, on_state, cancel) -> None:
+def run_tasks(tasks: list[Task], opts: RenderOptions, on_state, cancel, tick=None) -> None:
     from .chunk import render_chunk
     fn = opts.task_fn or render_chunk
     if opts.engine == "local":
         from .local import run_local
-        run_local(tasks, opts.workers, on_state, cancel, opts.max_retries, fn)
+        run_local(tasks, opts.workers, on_state, cancel, opts.max_retries, fn, tick)
     elif opts.engine == "ray":
         from .ray_engine import run_ray
-        run_ray(tasks, opts.workers, on_state, cancel, opts.max_retries, fn, opts.address)
+        run_ray(tasks, opts.workers, on_state, cancel, opts.max_retries, fn, opts.address, tick)
     else:
         raise StudioError(f"unknown engine '{opts.engine}' (use local or ray)")
 
 
 def render(jobs: list[tuple[Any, list[str] | None]], opts: RenderOptions,
            on_event: Callable[[Any], None] | None = None,
-           cancel: threading.Event | None = None) -> RenderReport:
+           cancel: CancelToken | None = None) -> RenderReport:
     """Render each ``(graph, targets)`` in chunks over one engine run; return what happened.
     ``on_event`` gets engine events (NodeMessage ... from the parent's runs) and this module's
     StageEvent, ChunkEvent and ProgressEvent."""
@@ -172,9 +40,9 @@ def render(jobs: list[tuple[Any, list[str] | None]], opts: RenderOptions,
     report = RenderReport()
     prepared: list[Job] = []
     for graph, targets in jobs:
-        if cancel is not None and cancel.is_set():
-            raise Cancelled()
-        prepared.append(prepare(graph, targets, opts, emit, report))
+        if cancel is not None:
+            cancel.check()
+        prepared.append(prepare(graph, targets, opts, emit, report, cancel))
     tasks: list[Task] = []
     total = 0
     done = 0
@@ -194,13 +62,32 @@ def render(jobs: list[tuple[Any, list[str] | None]], opts: RenderOptions,
             todo.append(t)
             emit(ChunkEvent(t, QUEUED))
     emit(StageEvent("chunks", f"{len(todo)} chunk(s) to render on {opts.workers} {opts.engine} worker(s)"
-                    + (f", {len(report.skipped)} finished before" if report.skipped else "")))
+                    + (f", {len(report.skipped)} finished before" if report.skipped else
+                       (", none finished before (nothing to resume)" if opts.resume else ""))))
     emit(ProgressEvent(done, total))
     lock = threading.Lock()
+    running: dict[int, Task] = {}
+    jobs_by_dir = {j.folder: j for j in prepared}
+    shown = [done]
+
+    def tick() -> None:
+        """Frames done inside running chunks, from their progress files. Never backwards: a chunk
+        that has just finished has no progress file any more but may not be counted done yet."""
+        with lock:
+            partial = sum(jobs_by_dir[t.job_dir].read_progress(t.start, t.stop) for t in running.values())
+            now = done + partial
+            if now <= shown[0]:
+                return
+            shown[0] = now
+        emit(ProgressEvent(now, total))
 
     def on_state(t: Task, state: str, detail: str) -> None:
         nonlocal done
         with lock:
+            if state == RUNNING:
+                running[t.index] = t
+            else:
+                running.pop(t.index, None)
             if state == DONE:
                 done += t.frames
                 report.rendered.append((t.start, t.stop))
@@ -209,23 +96,71 @@ def render(jobs: list[tuple[Any, list[str] | None]], opts: RenderOptions,
                         report.warnings.append(w)
         emit(ChunkEvent(t, state, detail))
         if state == DONE:
-            emit(ProgressEvent(done, total))
+            with lock:
+                shown[0] = max(shown[0], done)
+                now = shown[0]
+            emit(ProgressEvent(now, total))
 
-    if todo:
-        run_tasks(todo, opts, on_state, cancel)
-    from .collect import collect
-    for job in prepared:
-        emit(StageEvent("collect", f"encoding {job.desc['output']}"))
-        check = (lambda: _check(cancel)) if cancel is not None else None
-        report.outputs.append(collect(job, check=check, keep_frames=opts.keep_job))
+    collector = _Collector(prepared, opts, emit, cancel)
+    collector.start()
+    try:
+        if todo:
+            run_tasks(todo, opts, on_state, _Either(cancel, collector), tick)
+    except BaseException as e:
+        collector.stop()
+        if isinstance(e, Cancelled) and collector.error is not None and not isinstance(collector.error, Cancelled):
+            raise collector.error from None  # the encoder failed: that stopped the workers
+        raise
+    report.outputs += collector.finish()
     report.seconds = time.perf_counter() - t0
     emit(StageEvent("done", f"rendered {', '.join(report.outputs)} in {report.seconds:.1f} s"))
     return report
 
 
-def _check(cancel: threading.Event) -> None:
-    if cancel.is_set():
-        raise Cancelled()
+class _Either:
+    """Stop the engine on the user's cancel or when the collect step failed."""
+
+    def __init__(self, cancel: CancelToken | None, collector: "_Collector"):
+        self.cancel, self.collector = cancel, collector
+
+    @property
+    def cancelled(self) -> bool:
+        return (self.cancel is not None and self.cancel.cancelled) or self.collector.error is not None
+
+
+class _Collector(threading.Thread):
+    """Encodes the outputs beside the workers, each chunk as soon as it and those before it are
+    published; stops when the render fails or is cancelled."""
+
+    def __init__(self, jobs: list[Job], opts: RenderOptions, emit, cancel: CancelToken | None):
+        super().__init__(name="studio-collect", daemon=True)
+        self.jobs, self.opts, self.emit, self.cancel = jobs, opts, emit, cancel
+        self._halt = threading.Event()
+        self.outputs: list[str] = []
+        self.error: BaseException | None = None
+
+    def _wait(self) -> None:
+        if self._halt.is_set() or (self.cancel is not None and self.cancel.cancelled):
+            raise Cancelled()
+
+    def run(self) -> None:
+        from .collect import collect
+        try:
+            for job in self.jobs:
+                self.emit(StageEvent("collect", f"encoding {job.desc['output']} as its chunks finish"))
+                self.outputs.append(collect(job, check=self._wait, keep_frames=self.opts.keep_job, wait=self._wait))
+        except BaseException as e:  # noqa: BLE001 - handed to the thread that called render()
+            self.error = e
+
+    def stop(self) -> None:
+        self._halt.set()
+        self.join()
+
+    def finish(self) -> list[str]:
+        self.join()
+        if self.error is not None:
+            raise self.error
+        return self.outputs
 
 
 __all__ = ["RenderOptions", "RenderReport", "ChunkEvent", "ProgressEvent", "StageEvent", "render",

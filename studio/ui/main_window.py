@@ -273,6 +273,9 @@ class MainWindow(QMainWindow, RunFeedback, FileActions):
         self.stop_action.setEnabled(False)
         r.addSeparator()
         self._action("&Clear Cache", self.clear_cache, None, r)
+        self._action("Render in &Chunks…", lambda: __import__("studio.ui.render_dialog", fromlist=["_"])
+                     .open_render_dialog(self), "Ctrl+Shift+R", r,
+                     tip="render on several processes or machines (chunks, resume, sweeps)")
 
         h = mb.addMenu("&Help")
         self._action("&Shortcuts", self.show_shortcuts, QKeySequence.HelpContents, h)

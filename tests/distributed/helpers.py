@@ -21,6 +21,33 @@ def crash_once(job_dir: str, a: int, b: int, threads: int = 0):
     return render_chunk(job_dir, a, b, threads)
 
 
+def fake_chunk_dying_once_at_8(job_dir: str, a: int, b: int, threads: int = 0):
+    """No rendering: dies (os._exit) the first time it gets frame 8, else returns at once."""
+    import time
+    if a == 8 and not os.path.exists(os.path.join(job_dir, "died")):
+        open(os.path.join(job_dir, "died"), "w").close()
+        os._exit(5)
+    time.sleep(0.3)
+    return {"path": "", "warnings": []}
+
+
+def flaky_once(job_dir: str, a: int, b: int, threads: int = 0):
+    """A chunk task that raises OSError on its first attempt at each chunk (a flaky disk)."""
+    marker = os.path.join(job_dir, f"flaky-{a}")
+    if not os.path.exists(marker):
+        open(marker, "w").close()
+        raise OSError("disk hiccup")
+    return render_chunk(job_dir, a, b, threads)
+
+
+def bad_input(job_dir: str, a: int, b: int, threads: int = 0):
+    """A chunk task that fails on bad input (a StudioError), counting its attempts."""
+    from studio.core.errors import MediaError
+    with open(os.path.join(job_dir, "attempts"), "a") as f:
+        f.write("x")
+    raise MediaError("the source video is corrupt at frame 3")
+
+
 def motion_graph(out: str, frames: int = 16) -> Graph:
     """Shapes, 2x interpolation, optical flow (windowed) shown as colour, with the shapes' sound."""
     g = Graph(default_registry())

@@ -26,7 +26,7 @@ def test_sweep_renders_every_combination_and_a_contact_sheet(tmp_path, capsys):
     names = sorted(os.listdir(tmp_path / "out"))
     assert names == sorted(["clip_speed-1_method-dis_ultrafast.mp4", "clip_speed-1_method-farneback.mp4",
                             "clip_speed-4_method-dis_ultrafast.mp4", "clip_speed-4_method-farneback.mp4",
-                            "clip_sheet.png", ".studio-jobs"])
+                            "clip_sheet.png"])  # the job folders are gone
     sheet = cv2.imread(str(tmp_path / "out" / "clip_sheet.png"))
     assert sheet.shape[1] == 2 * 320 and sheet.shape[0] > 2 * 240  # 2 x 2 tiles with labels
     hashes = {n: decoded(str(tmp_path / "out" / n))[0][5] for n in names if n.endswith(".mp4")}
@@ -53,3 +53,20 @@ def test_a_graph_that_cannot_be_split_says_which_node(tmp_path, capsys):
     err = capsys.readouterr().err
     assert rc == 1
     assert "Save Image Sequence" in err and "would not be made" in err
+
+
+def test_render_flags_become_render_options():
+    from studio.cli import build_parser
+    from studio.distributed.cli import options_from, wants
+
+    p = build_parser()
+    args = p.parse_args(["render", "g.json", "-o", "o.mp4", "--workers", "3", "--chunk", "16", "--resume"])
+    assert wants(args)
+    o = options_from(args, (0, 10))
+    assert (o.workers, o.chunk, o.engine, o.resume, o.frames) == (3, 16, "local", True, (0, 10))
+    o = options_from(p.parse_args(["render", "g.json", "--address", "10.0.0.1:6379"]), None)
+    assert o.engine == "ray" and o.address == "10.0.0.1:6379" and o.workers == 1
+    assert not wants(p.parse_args(["render", "g.json", "-o", "o.mp4"]))  # the single-process path
+    for bad, msg in ((["--workers", "0"], "at least 1"), (["--engine", "local", "--address", "h:1"], "--engine ray")):
+        with pytest.raises(Exception, match=msg):
+            options_from(p.parse_args(["render", "g.json"] + bad), None)

@@ -10,7 +10,7 @@ from studio.distributed.render import RenderOptions, render
 from studio.engine.executor import Executor
 from studio.engine.media import read_graph_json
 
-from .helpers import crash_once, decoded, motion_graph, transfer_graph
+from .helpers import crash_once, decoded, fake_chunk_dying_once_at_8, motion_graph, transfer_graph
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -33,7 +33,7 @@ def test_windowed_nodes_and_sound_match_across_chunk_joins(tmp_path):
     assert frames == ref_frames                      # lossless (crf 0): the same pictures
     assert ref_sound is not None and np.array_equal(sound, ref_sound)  # one sound track, no joins
     assert read_graph_json(out) is not None
-    assert not os.path.exists(os.path.join(rep.jobs[0], "chunks"))  # frames removed after collect
+    assert not os.path.exists(rep.jobs[0])  # the job folder is removed after the collect
 
 
 def test_whole_clip_node_runs_once_and_results_reach_the_chunks(tmp_path):
@@ -76,3 +76,15 @@ def test_resume_renders_only_the_missing_chunks(tmp_path):
     # without --resume every chunk renders again
     third = render([(motion_graph(out, frames=8), None)], RenderOptions(workers=1, chunk=8, keep_job=True))
     assert sorted(third.rendered) == [(0, 8), (8, 15)]
+
+
+def test_a_dead_worker_costs_an_attempt_only_to_chunks_that_were_on_a_worker(tmp_path):
+    from studio.distributed.engines import Task
+    from studio.distributed.local import run_local
+    tasks = [Task(str(tmp_path), a, a + 8, index=k) for k, a in enumerate(range(0, 64, 8))]
+    states = []
+    run_local(tasks, 1, lambda t, s, d: states.append((t.start, s)), max_retries=1, fn=fake_chunk_dying_once_at_8)
+    assert (tmp_path / "died").exists()
+    assert [t.attempts for t in tasks if t.start == 8] == [2]
+    assert all(t.attempts == 1 for t in tasks if t.start >= 32)  # queued at the crash: no attempt spent
+    assert sum(1 for _, s in states if s == "done") == 8

@@ -8,7 +8,7 @@ import pytest
 from studio.distributed.render import RenderOptions, render
 from studio.engine.executor import Executor
 
-from .helpers import crash_once, decoded, motion_graph
+from .helpers import bad_input, crash_once, decoded, flaky_once, motion_graph
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -26,3 +26,16 @@ def test_ray_render_retries_a_dead_worker_and_matches_one_process(tmp_path, ray_
     assert (8, "done") in states
     assert decoded(out)[0] == decoded(one)[0]
     assert ray_local.cluster_resources().get("CPU") == 2
+
+
+def test_ray_retries_exceptions_but_not_bad_input(tmp_path, ray_local):
+    from studio.core.errors import MediaError
+    out = str(tmp_path / "ray.mp4")
+    rep = render([(motion_graph(out, frames=4), None)],
+                 RenderOptions(workers=2, chunk=8, engine="ray", task_fn=flaky_once, keep_job=True))
+    assert os.path.exists(os.path.join(rep.jobs[0], "flaky-0")) and os.path.exists(out)
+    with pytest.raises(MediaError, match="corrupt at frame 3"):
+        render([(motion_graph(str(tmp_path / "bad.mp4"), frames=4), None)],
+               RenderOptions(workers=2, chunk=8, engine="ray", task_fn=bad_input, keep_job=True))
+    job = next(p for p in (tmp_path / ".studio-jobs").iterdir() if (p / "attempts").exists())
+    assert (job / "attempts").read_text() == "x"  # not retried: it would fail the same way

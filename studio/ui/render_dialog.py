@@ -1,0 +1,273 @@
+"""The Render dialog: a chunked render of the current graph on local worker processes or on
+Ray, with frame range, workers, chunk size and an optional sweep; overall progress, the state of
+every chunk, and cancel. The render itself is :func:`studio.distributed.cli.render_graph` on a
+QThread; the dialog only shows its events."""
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QHeaderView,
+                               QLabel, QLineEdit, QProgressBar, QPushButton, QSpinBox, QTableWidget,
+                               QTableWidgetItem, QVBoxLayout, QWidget)
+
+from studio.core.errors import Cancelled
+from studio.engine.context import CancelToken
+
+
+class _RenderWorker(QObject):
+    event = Signal(object)
+    done = Signal(object, object)  # (report, sheet) or None, exception or None
+
+    def __init__(self, graph, output, opts, sweeps, cancel: CancelToken):
+        super().__init__()
+        self.args = (graph, output, opts, sweeps)
+        self.cancel = cancel
+
+    @Slot()
+    def run(self) -> None:
+        from studio.distributed.cli import render_graph
+        graph, output, opts, sweeps = self.args
+        try:
+            res = render_graph(graph, output, opts, sweeps, on_event=self.event.emit, cancel=self.cancel)
+        except BaseException as e:  # noqa: BLE001 - shown in the dialog, never lost in the thread
+            self.done.emit(None, e)
+        else:
+            self.done.emit(res, None)
+
+
+class RenderDialog(QDialog):
+    finished_render = Signal(object, object)  # (report, sheet) | None, exception | None
+
+    def __init__(self, graph, parent: QWidget | None = None, output: str | None = None):
+        """``graph``: a Graph, or a function returning the current one (the window's document
+        may load another file while the dialog is open); a render takes a snapshot of it."""
+        super().__init__(parent)
+        self.setWindowTitle("Render")
+        self._graph = graph
+        self._thread: QThread | None = None
+        self._worker: _RenderWorker | None = None
+        self._cancel = CancelToken()
+        self._rows: dict[int, int] = {}
+        self.outcome = None
+
+        form = QFormLayout()
+        self.output_edit = QLineEdit(output or self._default_output())
+        browse = QPushButton("…")
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.output_edit, 1)
+        row.addWidget(browse)
+        form.addRow("Output", row)
+        self.all_frames = QCheckBox("whole clip")
+        self.all_frames.setChecked(True)
+        self.first_spin, self.last_spin = QSpinBox(), QSpinBox()
+        for s in (self.first_spin, self.last_spin):
+            s.setRange(0, 10_000_000)
+            s.setEnabled(False)
+        self.last_spin.setValue(47)
+        self.all_frames.toggled.connect(lambda on: [s.setEnabled(not on) for s in (self.first_spin, self.last_spin)])
+        rng = QHBoxLayout()
+        rng.addWidget(self.all_frames)
+        rng.addWidget(QLabel("from"))
+        rng.addWidget(self.first_spin)
+        rng.addWidget(QLabel("to"))
+        rng.addWidget(self.last_spin)
+        form.addRow("Frames", rng)
+        self.workers_spin = QSpinBox()
+        self.workers_spin.setRange(1, 256)
+        self.workers_spin.setValue(max(1, (os.cpu_count() or 2)))
+        form.addRow("Workers", self.workers_spin)
+        self.engine_combo = QComboBox()
+        self.engine_combo.addItems(["local", "ray"])
+        self.address_edit = QLineEdit()
+        self.address_edit.setPlaceholderText("Ray cluster address (empty: start Ray here)")
+        self.address_edit.setEnabled(False)
+        self.engine_combo.currentTextChanged.connect(lambda t: self.address_edit.setEnabled(t == "ray"))
+        eng = QHBoxLayout()
+        eng.addWidget(self.engine_combo)
+        eng.addWidget(self.address_edit, 1)
+        form.addRow("Engine", eng)
+        self.chunk_spin = QSpinBox()
+        self.chunk_spin.setRange(1, 100_000)
+        self.chunk_spin.setValue(24)
+        self.chunk_spin.setSuffix(" frames")
+        form.addRow("Chunk size", self.chunk_spin)
+        self.sweep_edit = QLineEdit()
+        self.sweep_edit.setPlaceholderText("NODE.PARAM=v1,v2; NODE.PARAM=a,b  (every combination)")
+        form.addRow("Sweep", self.sweep_edit)
+        self.resume_check = QCheckBox("keep chunks a stopped render finished (resume)")
+        form.addRow("", self.resume_check)
+
+        self._settings = QWidget()
+        self._settings.setLayout(form)
+        self.progress = QProgressBar()
+        self.progress.setFormat("%v / %m frames")
+        self.status = QLabel("ready")
+        self.status.setWordWrap(True)
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels(["Output", "Frames", "State"])
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QTableWidget.NoEditTriggers)
+
+        self.render_button = QPushButton("Render")
+        self.render_button.setDefault(True)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setEnabled(False)
+        self.close_button = QPushButton("Close")
+        self.render_button.clicked.connect(self.start)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.close_button.clicked.connect(self.close)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for b in (self.render_button, self.cancel_button, self.close_button):
+            buttons.addWidget(b)
+
+        lay = QVBoxLayout(self)
+        lay.addWidget(self._settings)
+        lay.addWidget(self.progress)
+        lay.addWidget(self.status)
+        lay.addWidget(self.table, 1)
+        lay.addLayout(buttons)
+        self.resize(620, 560)
+
+    @property
+    def graph(self):
+        return self._graph() if callable(self._graph) else self._graph
+
+    def _default_output(self) -> str:
+        from studio.cli import _file_outputs
+        for n, pname in _file_outputs(self.graph):
+            if n.type_id == "io.save_video" and n.params.get(pname):
+                p = n.params[pname]
+                base = getattr(self.graph, "base_dir", None)
+                return p if os.path.isabs(p) or not base else os.path.join(base, p)
+        return os.path.abspath("render.mp4")
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Render to", self.output_edit.text(), "MP4 video (*.mp4)")
+        if path:
+            self.output_edit.setText(path)
+
+    # -- running --------------------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        return self._thread is not None
+
+    def options(self):
+        from studio.distributed.render import RenderOptions
+        frames = None if self.all_frames.isChecked() else (self.first_spin.value(), self.last_spin.value() + 1)
+        engine = self.engine_combo.currentText()
+        return RenderOptions(workers=self.workers_spin.value(), chunk=self.chunk_spin.value(), engine=engine,
+                             address=(self.address_edit.text().strip() or None) if engine == "ray" else None,
+                             resume=self.resume_check.isChecked(), frames=frames)
+
+    def sweeps(self) -> list[str]:
+        return [s.strip() for s in self.sweep_edit.text().split(";") if s.strip()]
+
+    def start(self) -> bool:
+        if self._thread is not None:
+            return False
+        if not self.all_frames.isChecked() and self.last_spin.value() < self.first_spin.value():
+            self.status.setText("error: the last frame is before the first")
+            return False
+        self._cancel = CancelToken()
+        self.table.setRowCount(0)
+        self._rows.clear()
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.status.setText("preparing…")
+        self.outcome = None
+        thread = QThread()
+        thread.setObjectName("studio-render")
+        worker = _RenderWorker(self.graph.copy(), os.path.abspath(self.output_edit.text()), self.options(),
+                               self.sweeps(), self._cancel)
+        worker.moveToThread(thread)
+        thread.started.connect(worker.run)
+        worker.event.connect(self._on_event)
+        worker.done.connect(self._on_done)
+        thread.finished.connect(self._on_thread_finished)
+        self._thread, self._worker = thread, worker
+        self._set_running(True)
+        thread.start()
+        return True
+
+    def cancel(self) -> None:
+        if self._thread is not None:
+            self._cancel.cancel()
+            self.status.setText("cancelling…")
+
+    def _set_running(self, on: bool) -> None:
+        self.render_button.setEnabled(not on)
+        self.cancel_button.setEnabled(on)
+        self.close_button.setEnabled(not on)
+        self._settings.setEnabled(not on)  # a running render keeps the settings it started with
+
+    @Slot(object)
+    def _on_event(self, e) -> None:
+        from studio.distributed.render import ChunkEvent, ProgressEvent, StageEvent
+        from studio.engine.events import NodeMessage
+        if isinstance(e, ProgressEvent):
+            self.progress.setRange(0, max(1, e.total_frames))
+            self.progress.setValue(e.done_frames)
+        elif isinstance(e, ChunkEvent):
+            r = self._rows.get(e.task.index)
+            if r is None:
+                r = self._rows[e.task.index] = self.table.rowCount()
+                self.table.insertRow(r)
+                self.table.setItem(r, 0, QTableWidgetItem(os.path.basename(e.task.job_dir)))
+                self.table.setItem(r, 1, QTableWidgetItem(f"{e.task.start}–{e.task.stop - 1}"))
+                self.table.setItem(r, 2, QTableWidgetItem(""))
+            self.table.item(r, 2).setText(e.state + (f": {e.detail}" if e.detail else ""))
+            self.table.item(r, 2).setToolTip(e.detail)
+        elif isinstance(e, StageEvent):
+            self.status.setText(e.text)
+        elif isinstance(e, NodeMessage) and e.level == "warning":
+            self.status.setText(f"warning: [{e.title}] {e.text}")
+
+    @Slot(object, object)
+    def _on_done(self, result, error) -> None:
+        self.outcome = (result, error)
+        if self._thread is not None:
+            self._thread.quit()
+
+    @Slot()
+    def _on_thread_finished(self) -> None:
+        thread, worker = self._thread, self._worker
+        self._thread = self._worker = None
+        if thread is not None:
+            thread.wait(2000)
+            thread.deleteLater()
+        if worker is not None:
+            worker.deleteLater()
+        self._set_running(False)
+        result, error = self.outcome or (None, None)
+        if isinstance(error, Cancelled):
+            self.status.setText("cancelled: finished chunks are kept; tick resume to continue")
+        elif error is not None:
+            self.status.setText(f"error: {error}")
+        elif result is not None:
+            rep, sheet = result
+            text = f"rendered {', '.join(rep.outputs)} in {rep.seconds:.1f} s"
+            if sheet:
+                text += f"; contact sheet {sheet}"
+            if rep.warnings:
+                text = f"rendered with {len(rep.warnings)} warning(s): " + "; ".join(rep.warnings) + f" — {text}"
+            self.status.setText(text)
+        self.finished_render.emit(result, error)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt
+        if self._thread is not None:  # a render is running: cancel it, close when it has stopped
+            self.cancel()
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+
+def open_render_dialog(window) -> RenderDialog:
+    """The Run menu's entry: a modeless Render dialog for the window's graph."""
+    dlg = RenderDialog(lambda: window.doc.graph, window)
+    dlg.setAttribute(Qt.WA_DeleteOnClose)
+    dlg.show()
+    return dlg
