@@ -67,6 +67,11 @@ def image_size(path: str) -> tuple[int, int] | None:
 def read_image(path: str) -> np.ndarray:
     """Any image cv2 reads -> float32 RGB [H, W, 3] in [0, 1]. The size in the header is checked
     against the frame limits before any pixel is decoded (a 1 MB PNG can claim 20000x20000)."""
+    return read_image_alpha(path)[0]
+
+
+def read_image_alpha(path: str) -> tuple[np.ndarray, np.ndarray | None]:
+    """(RGB [H, W, 3], alpha [H, W, 1] or None when the file has none), float32 in [0, 1]."""
     if not path:
         raise MediaError("no image file chosen")
     if not os.path.exists(path):
@@ -86,26 +91,35 @@ def read_image(path: str) -> np.ndarray:
     if img is None or img.size == 0:
         raise MediaError(f"cannot read image '{os.path.basename(path)}': corrupt or not an image")
     scale = {np.uint8: 255.0, np.uint16: 65535.0}.get(img.dtype.type, 1.0)
+    alpha = None
     if img.ndim == 2:
         img = cv2.cvtColor(img, cv2.COLOR_GRAY2RGB)
     elif img.shape[2] == 4:
+        alpha = img[:, :, 3:4]
         img = cv2.cvtColor(img, cv2.COLOR_BGRA2RGB)
     else:
         img = cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
-    return (img.astype(np.float32) / np.float32(scale)).clip(0, 1) if scale != 1.0 else img.astype(np.float32)
+
+    def unit(a: np.ndarray) -> np.ndarray:
+        return (a.astype(np.float32) / np.float32(scale)).clip(0, 1) if scale != 1.0 else a.astype(np.float32)
+    return unit(img), (unit(alpha) if alpha is not None else None)
 
 
 class LoadImage(Node):
-    """A still image (PNG, JPEG, TIFF, ...), as float RGB."""
+    """A still image (PNG, JPEG, TIFF, ...), as float RGB, and its alpha channel as a Mask (opaque
+    when the file has none)."""
     id = "io.load_image"
     title = "Load Image"
     category = "Input"
     timing = SOURCE
-    outputs = (Out("image", "Image"),)
+    outputs = (Out("image", "Image"), Out("alpha", "Mask", help="the file's alpha channel; opaque when it has none"))
     params = (Path("path", "", mode="open", filters=IMAGE_FILTER, help="the image file to read"),)
 
     def run(self, ctx, **_):
-        return read_image(ctx.params.path)
+        rgb, alpha = read_image_alpha(ctx.params.path)
+        if alpha is None:
+            alpha = np.ones(rgb.shape[:2] + (1,), np.float32)
+        return {"image": rgb, "alpha": alpha}
 
 
 class LoadAudio(Node):

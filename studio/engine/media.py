@@ -202,11 +202,21 @@ class VideoFileClip(Clip):
 def _first_frame(c, path: str):
     """The first decoded frame (its rotation, pixel format and colour tags describe the clip)."""
     s = c.streams.video[0]
+    # slice threads, as for every decode here: frame threads hold back the first frame until
+    # several packets are in, and a file cut short then fails before its first frame
+    s.thread_type = "SLICE"
     c.seek(0, stream=s) if s.start_time is None else c.seek(int(s.start_time), stream=s, backward=True)
     try:
         for fr in c.decode(s):
             return fr
     except _av().error.FFmpegError as e:
+        # a file cut short: the decoder may still hold the first frame (B-frame reordering holds
+        # it back until later packets, one of which was the broken one): drain it
+        try:
+            for fr in s.codec_context.decode(None):
+                return fr
+        except _av().error.FFmpegError:
+            pass
         raise MediaError(f"cannot decode video '{os.path.basename(path)}': {e.strerror or e}") from None
     raise MediaError(f"video '{os.path.basename(path)}' has no decodable frames")
 

@@ -199,3 +199,24 @@ def test_audio_encoder_refuses_broken_samples_without_numpy_warnings():
             warnings.simplefilter("error")
             with pytest.raises(ValueError):
                 check_audio(Audio(bad, 22050))
+
+
+def test_png_alpha_comes_out_as_a_mask(tmp_path):
+    import cv2
+    import numpy as np
+
+    from studio.core.graph import Graph
+    from studio.engine.executor import Executor
+    rgba = np.zeros((6, 8, 4), np.uint8)
+    rgba[..., 2] = 255      # red in BGR order
+    rgba[:, :4, 3] = 255    # left half opaque, right half clear
+    cv2.imwrite(str(tmp_path / "a.png"), rgba)
+    g = Graph()
+    n = g.add_node("io.load_image", {"path": str(tmp_path / "a.png")})
+    res = Executor().run(g, targets=[n.id])
+    img, alpha = res.value(n.id, "image"), res.value(n.id, "alpha")
+    assert img.shape == (6, 8, 3) and np.allclose(img[0, 0], [1, 0, 0])
+    assert alpha.shape == (6, 8, 1) and alpha[0, 0, 0] == 1.0 and alpha[0, 7, 0] == 0.0
+    cv2.imwrite(str(tmp_path / "b.png"), rgba[..., :3])
+    g.set_param(n.id, "path", str(tmp_path / "b.png"))
+    assert Executor().run(g, targets=[n.id]).value(n.id, "alpha").min() == 1.0  # none: opaque
