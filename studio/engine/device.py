@@ -82,3 +82,26 @@ def _torch():
 def worker_threads() -> int:
     """Threads heavy native work (encoders, decoders) may use: the configured policy, else all."""
     return _worker_threads or (os.cpu_count() or 1)
+
+
+def engine_loaded() -> bool:
+    """Whether torch is imported yet (the window says "loading the engine…" while a first run
+    imports it)."""
+    return "torch" in sys.modules
+
+
+def known_devices() -> list[str]:
+    """The devices to offer without importing torch: all of them once torch is loaded, else
+    only the CPU (the window adds the others when the engine has loaded)."""
+    return available_devices() if engine_loaded() else ["cpu"]
+
+
+def describe_device(pref: str | None) -> str:
+    """The device a run would use, for a status bar: resolved once torch is loaded, else the
+    setting itself (checking "cuda" needs torch)."""
+    if engine_loaded():
+        return str(resolve_device(pref))
+    pref = (pref or "auto").lower()
+    if pref not in DEVICES:
+        raise StudioError(f"unknown device '{pref}' (use one of {', '.join(DEVICES)})")
+    return pref
