@@ -152,11 +152,15 @@ def same_spec(a: NodeSpec, b: NodeSpec) -> bool:
 class LazyNodeSpec(NodeSpec):
     """A :class:`NodeSpec` read from the manifest: ``cls`` imports the node's module on first use."""
 
-    def __init__(self, module: str, **fields: Any):  # noqa: D107 - not the dataclass __init__
-        for k, v in fields.items():
-            object.__setattr__(self, k, v)
-        object.__setattr__(self, "_module", module)
-        object.__setattr__(self, "_cls", None)
+    def __init__(self, module: str | None = None, **fields: Any):  # noqa: D107 - not the dataclass one
+        cls = fields.pop("cls", None)  # given by dataclasses.replace(spec, ...): already resolved
+        for f in dataclasses.fields(NodeSpec):
+            if f.name != "cls":
+                object.__setattr__(self, f.name, fields.pop(f.name) if f.name in fields else f.default)
+        if fields:
+            raise TypeError(f"unknown NodeSpec fields: {', '.join(fields)}")
+        object.__setattr__(self, "_module", module if module is not None else cls.__module__)
+        object.__setattr__(self, "_cls", cls)
 
     @property
     def module(self) -> str:

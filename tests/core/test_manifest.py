@@ -83,6 +83,10 @@ def test_warm_start_reads_the_manifest_and_imports_a_node_only_when_its_class_is
     assert spec.coerce_params({"n": 9}) == {**eager.defaults(), "n": 9}
     assert f"{name}.gain" not in sys.modules and f"{name}.helpers" not in sys.modules
 
+    import dataclasses
+    changed = dataclasses.replace(spec, cacheable=False)  # as distributed/chunk.py does
+    assert changed.cacheable is False and changed.title == "Gain" and changed.params == spec.params
+
     cls = spec.cls  # the node's module is imported now, once
     assert f"{name}.gain" in sys.modules and cls.id == "test.gain" and spec.cls is cls
     import numpy as np
