@@ -7,6 +7,9 @@ os.environ.setdefault("STUDIO_NO_AUDIO_DEVICE", "1")  # tests never touch the so
 if "STUDIO_PROJECT_DIR" not in os.environ:  # unsaved graphs' relative paths land here, not in ~/Documents
     import tempfile
     os.environ["STUDIO_PROJECT_DIR"] = tempfile.mkdtemp(prefix="studio-project-")
+if "STUDIO_CACHE_DIR" not in os.environ:  # the node manifest cache: never the user's own
+    import tempfile
+    os.environ["STUDIO_CACHE_DIR"] = tempfile.mkdtemp(prefix="studio-cache-")
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import pytest  # noqa: E402

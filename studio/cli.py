@@ -211,7 +211,7 @@ def cmd_validate(args) -> int:
     if not errs:
         from studio.engine.executor import Executor
         try:
-            Executor().compile(graph)
+            Executor().compile(graph, check_only=True)
         except StudioError as e:
             errs = [e]
     for w in graph.warnings():

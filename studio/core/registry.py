@@ -3,13 +3,14 @@ without listing them by hand, and resolves legacy identifiers."""
 from __future__ import annotations
 
 import importlib
-import inspect
 import pkgutil
 import traceback
 from typing import Iterable
 
+from . import manifest
 from .errors import UnknownNodeTypeError
-from .spec import Node, NodeSpec
+from .manifest import node_classes
+from .spec import NodeSpec
 
 
 class Registry:
@@ -52,25 +53,36 @@ class Registry:
         return out
 
     def register_module(self, module) -> int:
-        n = 0
-        for _, obj in inspect.getmembers(module, inspect.isclass):
-            if issubclass(obj, Node) and obj is not Node and obj.__dict__.get("id") \
-                    and obj.__module__ == module.__name__:
-                self.register(obj)
-                n += 1
-        return n
+        return len(self._register_module(module))
 
-    def discover(self, package: str = "nodes") -> int:
+    def _register_module(self, module) -> list[NodeSpec]:
+        return [self.register(c) for c in node_classes(module)]
+
+    def discover(self, package: str = "nodes", use_manifest: bool = False) -> int:
         """Import every module under ``package`` and register its Node classes.
 
         A module that fails to import is recorded in ``load_errors`` and skipped: one broken
-        node package must not take the studio down."""
+        node package must not take the studio down.
+
+        With ``use_manifest``, the declarations come from the node manifest cache
+        (:mod:`studio.core.manifest`) when it matches the package's files, and no module is
+        imported until a node's class is needed; on a miss every module is imported as
+        without it and the manifest is rewritten (not when a module failed to import, so the
+        failure is reported again at the next start)."""
+        roots = manifest.package_roots(package) if use_manifest else None
+        fp = manifest.fingerprint(package, roots) if roots else None
+        if fp is not None:
+            cached = manifest.read(package, roots, fp)
+            if cached is not None:
+                return self._register_cached(cached)
+        n_errors = len(self.load_errors)
+        modules: list[tuple[str, list[NodeSpec]]] = []
         try:
             pkg = importlib.import_module(package)
         except Exception as e:  # noqa: BLE001
             self.load_errors.append((package, f"{type(e).__name__}: {e}"))
             return 0
-        n = self.register_module(pkg)
+        modules.append((pkg.__name__, self._register_module(pkg)))
         for info in pkgutil.walk_packages(pkg.__path__, prefix=pkg.__name__ + ".",
                                           onerror=lambda name: self.load_errors.append((name, "import failed"))):
             try:
@@ -79,7 +91,28 @@ class Registry:
                 self.load_errors.append((info.name, f"{type(e).__name__}: {e}"))
                 traceback.print_exc()
                 continue
-            n += self.register_module(mod)
+            modules.append((info.name, self._register_module(mod)))
+        if fp is not None and len(self.load_errors) == n_errors:
+            manifest.write(package, roots, fp, [(m, s) for m, s in modules if s])
+        return sum(len(s) for _, s in modules)
+
+    def _register_cached(self, cached) -> int:
+        n = 0
+        for name, specs in cached:
+            if specs is None:  # declarations that do not fit the manifest: imported as before
+                try:
+                    n += self.register_module(importlib.import_module(name))
+                except Exception as e:  # noqa: BLE001
+                    self.load_errors.append((name, f"{type(e).__name__}: {e}"))
+                    traceback.print_exc()
+                continue
+            for spec in specs:
+                if spec.id in self._specs:  # never import a module just to compare classes
+                    raise ValueError(f"node id '{spec.id}' is declared twice")
+                self._specs[spec.id] = spec
+                for old in spec.legacy_ids:
+                    self._legacy[old] = spec.id
+                n += 1
         return n
 
 
@@ -93,7 +126,7 @@ def default_registry() -> Registry:
         r = Registry()
         from . import builtin_nodes
         r.register_module(builtin_nodes)
-        r.discover("nodes")
+        r.discover("nodes", use_manifest=True)
         _default = r
     return _default
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import numpy as np
-import torch
 
 from studio.core.errors import (Cancelled, GraphError, MissingInputError, NodeExecutionError,
                                 StudioError, UnknownNodeTypeError)
@@ -28,7 +27,7 @@ from studio.core.types import get_type
 from .cache import CachedClip, FrameCache, OutputCache, nbytes_of
 from .clip import ArrayClip, Clip, CostMeter, StillClip
 from .context import CancelToken, Context, Runtime, derive_seed
-from .device import resolve_device
+from .device import _torch, check_device, resolve_device
 from .events import (NodeCost, NodeFailed, NodeFinished, NodeMessage, NodeSkipped, NodeStarted, RunFinished,
                      RunStarted)
 
@@ -49,7 +48,7 @@ class Step:
 class Plan:
     steps: list[Step]
     skipped: dict[str, str]  # node id -> why
-    device: torch.device
+    device: Any  # torch.device; the device's name (a str) in a plan compiled with check_only
     graph: Graph
 
 
@@ -138,11 +137,15 @@ class Executor:
 
     # -- compile --------------------------------------------------------------------------
     def compile(self, graph: Graph, targets: list[str] | None = None, device: str | None = None,
-                seed: int | None = None) -> Plan:
+                seed: int | None = None, check_only: bool = False) -> Plan:
+        """The plan of a run. ``check_only`` (validate) makes every check a run makes but
+        neither imports torch where "cpu"/"auto" need no check nor the node modules (no cache
+        signatures, which read the nodes' classes): devices stay names, signatures empty."""
         g = flatten(graph)
         self._base_dir = getattr(graph, "base_dir", None)
         g.topo_order()  # a cycle anywhere is an error (CycleError), even in a branch not run
-        dev = resolve_device(device or g.settings.get("device", "auto"))
+        get_device = check_device if check_only else resolve_device
+        dev = get_device(device or g.settings.get("device", "auto"))
         gseed = int(seed if seed is not None else g.settings.get("seed", 0))
 
         linked = g.input_index()
@@ -239,13 +242,14 @@ class Executor:
                 causes[nid] = cause
                 continue
             try:
-                node_dev = resolve_device(n.device) if n.device and n.device != "auto" else dev
+                node_dev = get_device(n.device) if n.device and n.device != "auto" else dev
             except StudioError as e:
                 raise GraphError(f"node '{n.label}' ({nid}): {e}", node_id=nid) from None
             seed_param = next((n.params[p.name] for p in n.spec.params if isinstance(p, Seed)), 0)
             st = Step(n, inputs, device=node_dev, seed=derive_seed(gseed, nid, seed_param),
                       params=resolve_paths(n, getattr(graph, "base_dir", None)))
-            st.signature = self._signature(st, by_id)
+            if not check_only:
+                st.signature = self._signature(st, by_id)
             by_id[nid] = st
             steps.append(st)
         return Plan(steps, skipped, dev, g)
@@ -418,6 +422,7 @@ class Executor:
 def _seed_torch(seed: int, device) -> None:
     """Seed torch's global generators for nodes that use them. torch.manual_seed() also
     queues lazy seeding of every accelerator backend and costs ~0.4 ms; this costs ~2 us."""
+    torch = _torch()
     torch.random.default_generator.manual_seed(seed)
     if device is not None and device.type == "cuda":
         torch.cuda.manual_seed(seed)

@@ -3,8 +3,10 @@ a toolbar to run. Files, autosave and recovery are in files.py; what a run repor
 run_feedback.py; dock sizes in layout.py."""
 from __future__ import annotations
 
+import contextlib
 import os
 import random
+import sys
 import time
 from pathlib import Path
 
@@ -16,7 +18,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDockWidget, QInputDialog, QL
 from studio.core.errors import StudioError
 from studio.core.graph import Graph
 from studio.core.library import list_subgraphs, save_subgraph
-from studio.engine.device import available_devices
+from studio.engine.device import engine_loaded, known_devices
 
 from .canvas import Canvas
 from .document import Document
@@ -64,6 +66,17 @@ def _rss_bytes() -> int | None:
         return r if sys.platform == "darwin" else r * 1024
     except Exception:  # noqa: BLE001
         return None
+
+
+class _DeviceCombo(QComboBox):
+    """The device list: start-up offers "auto" and "cpu" without importing torch; opening the
+    list loads the engine (saying so) and adds the accelerators torch finds."""
+
+    def showPopup(self) -> None:  # noqa: N802 - Qt's name
+        win = self.window()
+        if hasattr(win, "load_engine"):
+            win.load_engine()
+        super().showPopup()
 
 
 class MainWindow(QMainWindow, RunFeedback, FileActions):
@@ -287,8 +300,8 @@ class MainWindow(QMainWindow, RunFeedback, FileActions):
         tb.addAction(self.stop_action)
         tb.addSeparator()
         tb.addWidget(QLabel(" Device ", self))
-        self.device_combo = QComboBox(self)
-        self.device_combo.addItems(["auto"] + available_devices()[::-1])
+        self.device_combo = _DeviceCombo(self)
+        self.device_combo.addItems(["auto"] + known_devices()[::-1])
         self.device_combo.setToolTip("where nodes run: auto picks CUDA, then MPS, then the CPU")
         self.device_combo.currentTextChanged.connect(lambda d: self.doc.change_setting("device", d))
         tb.addWidget(self.device_combo)
@@ -321,10 +334,41 @@ class MainWindow(QMainWindow, RunFeedback, FileActions):
         self._mem_timer.start()
         self._update_status()
 
-    def _update_status(self) -> None:
-        from studio.engine.device import resolve_device
+    def refresh_devices(self) -> None:
+        """Offer every device torch can use (once it is loaded: start-up does not import it)."""
+        have = {self.device_combo.itemText(i) for i in range(self.device_combo.count())}
+        for d in known_devices()[::-1]:
+            if d not in have:
+                self.device_combo.addItem(d)
+        self._update_status()
+
+    @contextlib.contextmanager
+    def loading_engine(self):
+        """Around the first thing that imports torch and the node modules (the first run's
+        compile, the device list): says "loading the engine…" in the status bar meanwhile, as
+        start-up no longer pays those seconds."""
+        if engine_loaded():
+            yield
+            return
+        from PySide6.QtWidgets import QApplication
+        self.statusBar().showMessage("loading the engine…")
+        QApplication.processEvents()  # paint the message before the import holds the thread
         try:
-            dev = str(resolve_device(self.doc.graph.settings.get("device", "auto")))
+            yield
+        finally:
+            self.statusBar().clearMessage()
+            if engine_loaded():
+                self.refresh_devices()
+
+    def load_engine(self) -> None:
+        with self.loading_engine():
+            from studio.engine.device import available_devices
+            available_devices()
+
+    def _update_status(self) -> None:
+        from studio.engine.device import describe_device
+        try:
+            dev = describe_device(self.doc.graph.settings.get("device", "auto"))
         except StudioError:
             dev = "unavailable"
         self.device_label.setText(f" device: {dev} ")
@@ -333,8 +377,8 @@ class MainWindow(QMainWindow, RunFeedback, FileActions):
         if rss:
             parts.append(f"RAM {rss / 2**30:.2f} GiB")
         try:
-            import torch
-            if torch.cuda.is_available():
+            torch = sys.modules.get("torch")  # not imported here: start-up does not wait for it
+            if torch is not None and torch.cuda.is_available():
                 parts.append(f"GPU {torch.cuda.memory_allocated() / 2**30:.2f} GiB")
         except Exception:  # noqa: BLE001
             pass
@@ -617,10 +661,11 @@ class MainWindow(QMainWindow, RunFeedback, FileActions):
             except Exception:  # noqa: BLE001
                 frame_range = None
         self._full_run, self._not_run = targets is None, {}
-        if targets is None:  # F5: the outputs and the side branches that can run
-            targets, self._not_run = self.default_targets()
         try:
-            plan = self.runner.executor.compile(g.copy(), targets)
+            with self.loading_engine():
+                if targets is None:  # F5: the outputs and the side branches that can run
+                    targets, self._not_run = self.default_targets()
+                plan = self.runner.executor.compile(g.copy(), targets)
             self._signatures = {s.node.id: s.signature for s in plan.steps}
         except StudioError as e:
             self.log(str(e), "error")

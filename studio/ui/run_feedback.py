@@ -61,7 +61,7 @@ class RunFeedback:
         left_out: dict[str, str] = {}
         for nid in leaves:
             try:
-                self.runner.executor.compile(g, [nid])
+                self.runner.executor.compile(g, [nid], check_only=True)
             except StudioError as e:
                 left_out[nid] = str(e)
                 continue
