@@ -144,12 +144,13 @@ _SWS_SPACE = {"bt709": "ITU709", "bt601": "ITU601", "bt2020": "BT2020"}
 def frame_to_rgb(frame, colour: SourceColour) -> tuple[np.ndarray, np.ndarray | None]:
     """float32 RGB [H, W, 3] in [0, 1] (and alpha [H, W, 1] or None) of a decoded frame."""
     fmt = ("rgba64le" if colour.alpha else "rgb48le") if colour.deep else ("rgba" if colour.alpha else "rgb24")
+    kw = {"threads": 1} if colour.alpha else {}  # see convert_for_encoder: threaded alpha is unsafe
     if colour.matrix == "rgb":
-        out = frame.reformat(format=fmt)
+        out = frame.reformat(format=fmt, **kw)
     else:
         out = frame.reformat(format=fmt, src_colorspace=_SWS_SPACE[colour.matrix],
                              dst_colorspace=_SWS_SPACE[colour.matrix],
-                             src_color_range=RANGES[colour.range], dst_color_range="JPEG")
+                             src_color_range=RANGES[colour.range], dst_color_range="JPEG", **kw)
     arr = out.to_ndarray().astype(np.float32)  # astype, then scale in place (the fastest here)
     arr *= np.float32(1 / 65535 if colour.deep else 1 / 255)
     if colour.alpha:
@@ -169,11 +170,15 @@ def rgb_to_frame(rgb: np.ndarray, alpha: np.ndarray | None, deep: bool):
 
 
 def convert_for_encoder(frame, pix_fmt: str, matrix: str, rng: str, rgb: bool):
-    """Reformat an RGB frame to the encoder's pixel format with the chosen matrix and range."""
+    """Reformat an RGB frame to the encoder's pixel format with the chosen matrix and range.
+    With alpha, swscale runs on one thread: its threaded RGBA64 -> YUVA444P10 conversion writes
+    a wrong run of alpha pixels on some widths (161 px: row 33 came out 0.5; measured with the
+    FFmpeg bundled in PyAV 18, 10 of 10 conversions wrong threaded, 0 of 10 on one thread)."""
+    kw = {"threads": 1} if pix_fmt.startswith(("yuva", "gbrap", "rgba", "bgra", "argb", "abgr")) else {}
     if rgb:
-        return frame.reformat(format=pix_fmt)
+        return frame.reformat(format=pix_fmt, **kw)
     return frame.reformat(format=pix_fmt, src_colorspace=MATRICES[matrix], dst_colorspace=MATRICES[matrix],
-                          src_color_range="JPEG", dst_color_range=RANGES[rng])
+                          src_color_range="JPEG", dst_color_range=RANGES[rng], **kw)
 
 
 # -- variable frame rate ---------------------------------------------------------------------------
