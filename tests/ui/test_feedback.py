@@ -16,7 +16,7 @@ from studio.core.registry import Registry
 from studio.core.spec import CLIP, In, Node, Out
 from studio.engine import events as ev
 from studio.ui import project_paths
-from studio.ui.canvas import STATUS_PX, StatusItem, rank_specs
+from studio.ui.canvas import STATUS_PX, StatusItem, rank_specs, template_usage
 from studio.ui.templates import TEMPLATES_DIR
 
 
@@ -201,8 +201,11 @@ def test_focus_returns_to_canvas_after_tab_add_and_search_ranks(qtbot, win, regi
     assert win.doc.graph.nodes[nid].mode == "mute"
     qtbot.keyClick(viewer, Qt.Key_Delete)
     assert not win.doc.graph.nodes
-    titles = [s.title for s in rank_specs(registry.specs(), "load")]
-    assert titles[0] == "Load Video" and all(t.startswith("Load") for t in titles[:3])
+    ranked = rank_specs(registry.specs(), "load")
+    titles = [s.title for s in ranked]
+    assert all(t.startswith("Load") for t in titles[:3]) and {"Load Video", "Load Image"} <= set(titles[:3])
+    usage = template_usage()  # among equals, what the shipped templates use most comes first
+    assert usage.get(ranked[0].id, 0) >= usage.get(ranked[1].id, 0) >= usage.get(ranked[2].id, 0)
     assert [s.title for s in rank_specs(registry.specs(), "resize")][0] == "Resize"
 
 
