@@ -25,7 +25,8 @@ FORMAT = "studio-generator-checkpoint"
 VERSION = 1
 # config keys that decide whether weights fit a network / mean the same thing
 ARCH_KEYS = ("family", "frames", "width", "height", "cond_dim", "base", "mults", "emb", "motion",
-             "timesteps", "latent_channels", "zdim", "motion_dim", "ground", "latent", "key_frame", "image_concat")
+             "timesteps", "latent_channels", "zdim", "motion_dim", "ground", "latent", "key_frame", "image_concat",
+             "patch", "tokens", "token_dim", "flow_base", "refine_base", "mix")
 COND_KEYS = ("kind", "encoder", "dim")
 
 
@@ -96,6 +97,9 @@ def build_model(config: dict):
     if fam == "diffusion" and (config.get("conditioning") or {}).get("kind") == "audio+image":
         from .av_conditioning import AVDiffusion
         return AVDiffusion(config)
+    if fam == "diffusion" and config.get("motion", "dense-flow") == "dense-flow" and not config.get("latent"):
+        from .flowvideo import FlowVideoDiffusion
+        return FlowVideoDiffusion(config)
     if fam == "diffusion":
         from .diffusion import VideoDiffusion
         return VideoDiffusion(config)

@@ -8,9 +8,11 @@ import numpy as np
 from nodes.motion import flowlib
 
 
-def compute_flow(img0: np.ndarray, img1: np.ndarray) -> np.ndarray:
+def compute_flow(img0: np.ndarray, img1: np.ndarray, value: bool = False) -> np.ndarray:
     """Flow from img0 to img1, [H, W, 2] pixels (DIS medium). Tiny frames (the 32x32 training
     clips) are upscaled first: DIS works on 8-pixel patches and reads half the motion on 32x32."""
+    if value:  # the HSV value (max of R, G, B): saturated colours stay apart from a dull ground
+        img0, img1 = np.asarray(img0).max(axis=2), np.asarray(img1).max(axis=2)
     g0, g1 = flowlib.to_gray8(img0), flowlib.to_gray8(img1)
     h, w = g0.shape
     s = max(1, int(np.ceil(96 / max(1, min(h, w)))))
@@ -42,3 +44,17 @@ def clip_velocity(frames: np.ndarray, min_mag: float = 0.2) -> np.ndarray:
     if not vs:
         return np.zeros(2, np.float32)
     return np.median(np.stack(vs), axis=0).astype(np.float32)
+
+
+def key_flows(frames: np.ndarray, key: int | None = None) -> np.ndarray:
+    """Dense displacement of every key-frame pixel to each frame of a clip [T, H, W, C]:
+    [T, H, W, 2] pixels (zero at the key frame, the middle one by default), measured by the
+    motion package's DIS flow from the key frame to frame t, on the HSV value channel (coloured
+    objects on a darker ground differ more there than in grey)."""
+    t = len(frames)
+    key = t // 2 if key is None else key
+    out = np.zeros(frames.shape[:3] + (2,), np.float32)
+    for k in range(t):
+        if k != key:
+            out[k] = compute_flow(frames[key], frames[k], value=True)
+    return out
