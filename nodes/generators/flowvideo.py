@@ -36,6 +36,11 @@ from .nets import GeneratorModel, autocast, rand_on, randint_on, randn_on, step_
 from .splat import splat_clip
 
 
+def w_all(config: dict) -> bool:
+    """Whether the flow and refinement losses use half the batch (config 'half_batch', default on)."""
+    return bool(config.get("half_batch", True))
+
+
 class FlowVideoDiffusion(GeneratorModel):
     family = "diffusion"
     uses_tokens = True
@@ -63,9 +68,10 @@ class FlowVideoDiffusion(GeneratorModel):
         self.cond = Conditioner(cfg["cond_dim"], td, emb, cfg["mix"])
         self.t_mlp = nn.Sequential(nn.Linear(emb, emb), nn.SiLU(), nn.Linear(emb, emb))
         self.unet = AttnUNet(3 * p * p, 3 * p * p, cfg["base"], cfg["mults"], emb, td)
-        fm = [1, 2, 2] if min(h, w) >= 16 else [1, 2]
+        # the flow generator works on patches of the same size: per-pixel fields at a quarter of the cost
+        fm = [1, 2, 2] if min(h, w) // p >= 16 else [1, 2]
         self.flow_cond = Conditioner(cfg["cond_dim"], td, emb, cfg["mix"])
-        self.flow_net = AttnUNet(3 + 2, 2 * t, cfg["flow_base"], fm, emb, td, attn_from=1)
+        self.flow_net = AttnUNet((3 + 2) * p * p, 2 * t * p * p, cfg["flow_base"], fm, emb, td, attn_from=1)
         self.refine = AttnUNet(3 + 1 + 3 + 2, 3, cfg["refine_base"], [1, 2], emb, td, attn_from=9)
         self.t_frame = nn.Embedding(t, emb)
         self.disc = TemporalDiscriminator() if cfg["adversarial_weight"] > 0 else None
@@ -94,8 +100,8 @@ class FlowVideoDiffusion(GeneratorModel):
         """Key frames [B, 3, H, W] in [-1, 1] -> displacement fields [B, T, 2, H, W] in pixels."""
         e, tk, m = self.flow_cond(cond, tokens, mask)
         b = key.shape[0]
-        x = torch.cat([key, self.coords.expand(b, -1, -1, -1)], dim=1)
-        f = self.flow_net(x, e, tk, m).reshape(b, self.n_frames, 2, *key.shape[2:]) * self.flow_scale
+        x = self._s2d(torch.cat([key, self.coords.expand(b, -1, -1, -1)], dim=1))
+        f = self._d2s(self.flow_net(x, e, tk, m)).reshape(b, self.n_frames, 2, *key.shape[2:]) * self.flow_scale
         keep = torch.ones(self.n_frames, device=f.device, dtype=f.dtype)
         keep[self.key_index] = 0  # the key frame does not move
         return f * keep[None, :, None, None, None]
@@ -159,14 +165,15 @@ class FlowVideoDiffusion(GeneratorModel):
             noisy = key + sigma * randn_on(dev, gen, key.shape)
             use_pred = ((r < 0.35) & (t < self.config["timesteps"] * 0.4)).reshape(b, 1, 1, 1)
             key_in = torch.where(use_pred, x0_hat, torch.where((r < 0.7).reshape(b, 1, 1, 1), noisy, key))
+        # the flow and refinement networks learn faster than the key frame: half the batch is enough
+        hb = max(1, (b + 1) // 2) if w_all(self.config) else b
         target = batch["flows"]
-        pred = self.flows(key_in, cond, tokens, mask)
-        d = (pred - target) / self.flow_scale
+        pred = self.flows(key_in[:hb], cond[:hb], tokens[:hb], mask[:hb])
+        d = (pred - target[:hb]) / self.flow_scale
         out["flow"] = d.abs().mean() * 4.0 + (d ** 2).mean() * 16.0
         # 3. refinement: two frames per clip, the real key splatted along the measured flow
-        fi = randint_on(dev, gen, 0, self.n_frames, (b, 2))
-        bi = torch.arange(b, device=dev)[:, None].expand(b, 2).reshape(-1)
-        fi = fi.reshape(-1)
+        fi = randint_on(dev, gen, 0, self.n_frames, (hb,))
+        bi = torch.arange(hb, device=dev)
         warped, holes = splat_clip(key[bi], target[bi, fi][:, None])
         real = video[bi, :, fi]
         refined = self.refine_frames(key[bi], warped[:, :, 0], holes[:, :, 0], fi)
@@ -177,11 +184,11 @@ class FlowVideoDiffusion(GeneratorModel):
             out["content"] = w["content_weight"] * sum((x - y).abs().mean() for x, y in zip(fg, fr))
         if w["motion_weight"] > 0 or w["adversarial_weight"] > 0:
             # whole generated clips from the real key frame and the generated flow
-            gen_clip = self.animate(key, pred)
+            gen_clip = self.animate(key[:hb], pred)
             if extra is not None:
                 extra["fake"] = gen_clip
             if w["motion_weight"] > 0:
-                out["motion"] = w["motion_weight"] * self._consistency(key, gen_clip, pred)
+                out["motion"] = w["motion_weight"] * self._consistency(key[:hb], gen_clip, pred)
             if self.disc is not None and w["adversarial_weight"] > 0:
                 out["adversarial"] = w["adversarial_weight"] * F.relu(1.0 - self.disc(gen_clip)).mean()
         return out
@@ -208,7 +215,7 @@ class FlowVideoDiffusion(GeneratorModel):
         logs = {"loss": float(loss.detach()), **{k: float(v.detach()) for k, v in parts.items()}}
         if self.disc is not None and "fake" in extra:
             with autocast(batch["video"].device, amp):
-                d_loss = F.relu(1.0 - self.disc(batch["video"])).mean() + \
+                d_loss = F.relu(1.0 - self.disc(batch["video"][:extra["fake"].shape[0]])).mean() + \
                     F.relu(1.0 + self.disc(extra["fake"].detach())).mean()
             step_optimizer(opts["disc"], d_loss, self.disc.parameters())
             logs["discriminator"] = float(d_loss.detach())
@@ -249,6 +256,7 @@ class FlowVideoDiffusion(GeneratorModel):
             progress(len(ts), len(ts), clip)
         return clip
 
+    @torch.no_grad()
     def sample_flows(self, key, cond, tokens=None, token_mask=None) -> torch.Tensor:
         if tokens is None:
             tokens, token_mask = cond[:, None], torch.ones(cond.shape[0], 1, device=cond.device)

@@ -87,9 +87,15 @@ def phrase(objects: list[dict], rng: np.random.Generator, held_out: bool = False
 
 
 def held_out_words() -> set[str]:
-    out: set[str] = set()
+    """The words that only held-out phrasings use."""
+    test_words: set[str] = set()
+    train_words: set[str] = set()
     for table in (COLOR_WORDS, SHAPE_WORDS, MOTION_WORDS, EXTRA_WORDS):
-        for _, test in table.values():
+        for train, test in table.values():
             for w in test:
-                out.update(w.split())
-    return out
+                test_words.update(w.split())
+            for w in train:
+                train_words.update(w.split())
+    for tpl in OBJECT_TEMPLATES[0] + JOINERS[0] + SENTENCES[0]:
+        train_words.update(tpl.replace(",", " ").split())
+    return test_words - train_words

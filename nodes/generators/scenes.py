@@ -78,7 +78,18 @@ def make_scene(rng: np.random.Generator, combos: list[tuple[str, str, str]], n_o
                width: int, height: int, size_range=(0.12, 0.16), speed_range=(0.035, 0.06),
                p_rotate: float = 0.3, p_grow: float = 0.2, tries: int = 200) -> dict:
     """A scene of ``n_objects`` with distinct colours drawn from ``combos`` (colour, shape,
-    direction), placed so that they stay in view and do not overlap in the key frame."""
+    direction), placed so that they stay in view and do not overlap in the key frame (drawn
+    again from scratch until all fit; the last attempt keeps what fitted)."""
+    for _ in range(20):
+        sc = _try_scene(rng, combos, n_objects, n_frames, width, height, size_range, speed_range, p_rotate,
+                        p_grow, tries)
+        if len(sc["objects"]) == n_objects:
+            break
+    return sc
+
+
+def _try_scene(rng, combos, n_objects, n_frames, width, height, size_range, speed_range, p_rotate, p_grow,
+               tries) -> dict:
     m = float(min(width, height))
     key = n_frames // 2
     objects: list[dict] = []

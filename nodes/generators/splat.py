@@ -42,7 +42,9 @@ def splat(img: torch.Tensor, flow: torch.Tensor, importance: torch.Tensor | None
     num, den, count = acc[:, :c], acc[:, c:c + 1], acc[:, c + 1:]
     out = num / den.clamp_min(1e-12)
     mask = (1.0 - count / hole).clamp(0, 1)
-    return out * (1 - mask) + fill_holes(out, 1 - mask) * mask, mask
+    # holes are uncovered ground: fill them from the pixels that stayed (weight 1 / importance)
+    still = (count / den.clamp_min(1e-12)).clamp(0, 1).detach()
+    return out * (1 - mask) + fill_holes(out, (1 - mask) * still) * mask, mask
 
 
 def fill_holes(img: torch.Tensor, valid: torch.Tensor, iters: int = 4) -> torch.Tensor:
