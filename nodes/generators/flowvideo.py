@@ -129,6 +129,12 @@ class FlowVideoDiffusion(GeneratorModel):
         return out.permute(0, 2, 1, 3, 4)
 
     # -- training ---------------------------------------------------------------------------------
+    def loss_weights(self) -> dict[str, float]:
+        """The weight of each loss term (0: off), as the Train node reports them."""
+        c = self.config
+        return {"diffusion": 1.0, "flow": 1.0, "refine": 1.0, "adversarial": float(c["adversarial_weight"]),
+                "content": float(c["content_weight"]), "motion": float(c["motion_weight"])}
+
     def make_optimizers(self, lr: float) -> dict[str, torch.optim.Optimizer]:
         main = [p for n, p in self.named_parameters() if not n.startswith("disc.")]
         opts = {"main": torch.optim.AdamW(main, lr=lr, weight_decay=0.0)}

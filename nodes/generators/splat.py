@@ -19,7 +19,13 @@ import torch.nn.functional as F
 def splat(img: torch.Tensor, flow: torch.Tensor, importance: torch.Tensor | None = None,
           hole: float = 0.5) -> tuple[torch.Tensor, torch.Tensor]:
     """Splat ``img`` [N, C, H, W] along ``flow`` [N, 2, H, W] (pixels, (dx, dy)).
-    Returns (frame [N, C, H, W], hole mask [N, 1, H, W]: 1 where (almost) nothing arrived)."""
+    Returns (frame [N, C, H, W], hole mask [N, 1, H, W]: 1 where (almost) nothing arrived).
+    Computed in float32 (under bf16 autocast too: the sums need the precision)."""
+    with torch.autocast(device_type=img.device.type, enabled=False):
+        return _splat(img.float(), flow.float(), None if importance is None else importance.float(), hole)
+
+
+def _splat(img, flow, importance, hole):
     n, c, h, w = img.shape
     if importance is None:
         importance = flow.detach().norm(dim=1, keepdim=True)

@@ -317,6 +317,11 @@ def step_progress(ctx) -> Callable:
     return progress
 
 
+def loss_weights_text(weights: dict[str, float]) -> str:
+    """'loss weights: diffusion 1, flow 1, adversarial 0 (off), ...' (the training dock shows it)."""
+    return "loss weights: " + ", ".join(f"{k} {v:g}" + (" (off)" if v == 0 else "") for k, v in weights.items())
+
+
 def report_training(ctx, res: TrainResult, s: TrainSettings) -> None:
     """Say how training ended: the step reached and the final loss always; a warning when the time
     budget cut it short; an error when no step was ever trained (untrained weights are no model)."""
@@ -408,6 +413,8 @@ class Train(Node):
             net = build_model(cfg)
         if vae is not None:
             net.vae.load_state_dict(vae.module.state_dict())
+        if hasattr(net, "loss_weights"):
+            ctx.info(loss_weights_text(net.loss_weights()))
         res = train(net, dataset, s, ctx.device, step_progress(ctx), ctx.check_cancelled)
         report_training(ctx, res, s)
         ref = model_ref(res.ema, res.model.config, p.checkpoint or None)
