@@ -166,6 +166,9 @@ class Sample(Node):
             prev = filmstrip(to_frames(x[:1])[0]) if (k == n or k % max(1, n // 5) == 0) else None
             ctx.progress(k, n, preview=prev)
         extra = prompt_tokens(model, [prompt] if prompt else None, features)
+        if "token_mask" in extra and int(extra["token_mask"][0].sum()) >= extra["token_mask"].shape[1] > 1:
+            ctx.warn(f"the prompt fills all {extra['token_mask'].shape[1]} tokens the model reads: words past "
+                     "that are cut off")
         vids = sample_clips(model, cond, ctx.seed, p.steps, p.guidance, ctx.device, progress, image=still, extra=extra)
         fps = float(cfg.get("fps", 8.0))
         return {"video": ArrayClip(vids[0], fps), "variations": grid_clip(vids, fps), "prompt": prompt}
