@@ -68,10 +68,11 @@ class FlowVideoDiffusion(GeneratorModel):
         self.cond = Conditioner(cfg["cond_dim"], td, emb, cfg["mix"])
         self.t_mlp = nn.Sequential(nn.Linear(emb, emb), nn.SiLU(), nn.Linear(emb, emb))
         self.unet = AttnUNet(3 * p * p, 3 * p * p, cfg["base"], cfg["mults"], emb, td)
-        # the flow generator works on patches of the same size: per-pixel fields at a quarter of the cost
-        fm = [1, 2, 2] if min(h, w) // p >= 16 else [1, 2]
+        # the flow generator works on patches too (at most 2x2): per-pixel fields at a quarter of the cost
+        fp = self.flow_patch = int(cfg.setdefault("flow_patch", min(p, 2)))
+        fm = [1, 2, 2] if min(h, w) // fp >= 16 else [1, 2]
         self.flow_cond = Conditioner(cfg["cond_dim"], td, emb, cfg["mix"])
-        self.flow_net = AttnUNet((3 + 2) * p * p, 2 * t * p * p, cfg["flow_base"], fm, emb, td, attn_from=1)
+        self.flow_net = AttnUNet((3 + 2) * fp * fp, 2 * t * fp * fp, cfg["flow_base"], fm, emb, td, attn_from=1)
         self.refine = AttnUNet(3 + 1 + 3 + 2, 3, cfg["refine_base"], [1, 2], emb, td, attn_from=9)
         self.t_frame = nn.Embedding(t, emb)
         self.disc = TemporalDiscriminator() if cfg["adversarial_weight"] > 0 else None
@@ -100,8 +101,11 @@ class FlowVideoDiffusion(GeneratorModel):
         """Key frames [B, 3, H, W] in [-1, 1] -> displacement fields [B, T, 2, H, W] in pixels."""
         e, tk, m = self.flow_cond(cond, tokens, mask)
         b = key.shape[0]
-        x = self._s2d(torch.cat([key, self.coords.expand(b, -1, -1, -1)], dim=1))
-        f = self._d2s(self.flow_net(x, e, tk, m)).reshape(b, self.n_frames, 2, *key.shape[2:]) * self.flow_scale
+        x = torch.cat([key, self.coords.expand(b, -1, -1, -1)], dim=1)
+        fp = self.flow_patch
+        x = F.pixel_unshuffle(x, fp) if fp > 1 else x
+        f = self.flow_net(x, e, tk, m)
+        f = (F.pixel_shuffle(f, fp) if fp > 1 else f).reshape(b, self.n_frames, 2, *key.shape[2:]) * self.flow_scale
         keep = torch.ones(self.n_frames, device=f.device, dtype=f.dtype)
         keep[self.key_index] = 0  # the key frame does not move
         return f * keep[None, :, None, None, None]
