@@ -173,3 +173,18 @@ def test_template_trains_and_samples_through_the_nodes_with_a_reworded_prompt(tm
     report = r.value("metrics", "report")
     assert "matches the prompt on" in report and "red circle left" in report and "cyan triangle right" in report
     assert any(isinstance(e, NodeMessage) and e.node_id == "metrics" for e in events)
+
+
+def test_guided_smoothing_gives_one_motion_per_object():
+    from nodes.generators.splat import guided_smooth
+    img = -torch.ones(1, 3, 16, 16)
+    img[:, 0, 4:12, 4:12] = 1.0  # a red block on black
+    flow = torch.zeros(1, 2, 16, 16)
+    flow[:, 0, 4:12, 4:12] = 3.0
+    blurred = torch.nn.functional.avg_pool2d(flow, 5, 1, 2)  # smeared over the edges, as a net makes it
+    out = guided_smooth(blurred, img, 3, 0.15, 2)
+    inside = out[0, 0, 4:12, 4:12]
+    assert float(inside.std()) < 0.5 * float(blurred[0, 0, 4:12, 4:12].std())  # the block moves whole
+    # a sharper step at the block's edge: more motion just inside, less just outside
+    assert float(out[0, 0, 4, 8]) > float(blurred[0, 0, 4, 8]) + 0.3
+    assert float(out[0, 0, 3, 8]) < float(blurred[0, 0, 3, 8]) - 0.3
