@@ -51,8 +51,8 @@ class FlowVideoDiffusion(GeneratorModel):
 
     DEFAULTS = {"base": 48, "emb": 128, "timesteps": 1000, "p_uncond": 0.1,
                 "motion": "dense-flow", "tokens": 48, "flow_base": 16, "refine_base": 16,
-                "mix": 9, "min_snr": 5.0, "guide_radius": 3, "adversarial_weight": 0.0, "content_weight": 0.0, "motion_weight": 0.0,
-                "flow_scale": 0.3}
+                "mix": 9, "min_snr": 5.0, "guide_radius": 3, "adversarial_weight": 0.0, "content_weight": 0.0,
+                "motion_weight": 0.0, "flow_scale": 0.3}
 
     def __init__(self, config: dict):
         cfg = {**self.DEFAULTS, **config}
