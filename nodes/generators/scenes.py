@@ -14,7 +14,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from nodes.synthetic import COLORS, DIRECTIONS, SHAPES, background
+from nodes.synthetic import COLORS, DIRECTIONS, background
 
 from .phrasing import canonical, phrase
 

@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 import torch
 
-from studio.core.graph import Graph
 from studio.engine.events import NodeMessage
 from studio.engine.executor import Executor
 
@@ -42,7 +41,7 @@ def test_scenes_have_several_objects_with_their_own_motion_and_held_out_combinat
         assert len({o["color"] for o in objs}) == 2 and it.labels["caption_plain"] == canonical(objs)
     # the ground stays still: pixels far from every object keep their value over time
     f = scenes.frames(0)
-    assert f.shape == (8, 32, 32, 3) and np.abs(f[0, 0, 0] - f[-1, 0, 0]).max() < 1e-6 or True
+    assert f.shape == (8, 32, 32, 3)
     still = (np.abs(f - f[:1]).max(axis=(0, 3)) < 1e-6).mean()
     assert still > 0.5
 
@@ -86,11 +85,12 @@ def test_match_and_shift_residual_tell_one_slid_picture_from_two_motions(scenes)
     key = v[4]
     slid = np.stack([np.roll(key, (k - 4) * 1, axis=1) for k in range(8)])
     assert shift_residual(slid) < 1e-6 < 0.01 < shift_residual(v)
-    # a clip with one object missing scores no hit for it
+    # both objects read right; a clip with an object missing scores no hit for it
     wanted = scenes.items[i].labels["objects"]
-    hits = match_objects(analyse_objects(v[:, :, :0].repeat(1, 1) if False else v), wanted)
-    assert all(all(h.values()) for h in hits)
-    assert match_objects([], wanted) == [{"color": False, "shape": False, "direction": False}] * 2
+    found = analyse_objects(v)
+    assert all(all(h.values()) for h in match_objects(found, wanted))
+    hits = match_objects([o for o in found if o["color"] != wanted[0]["color"]], wanted)
+    assert hits[0] == {"color": False, "shape": False, "direction": False} and all(hits[1].values())
 
 
 # -- splatting -------------------------------------------------------------------------------------
