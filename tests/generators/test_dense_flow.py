@@ -173,6 +173,14 @@ def test_template_trains_and_samples_through_the_nodes_with_a_reworded_prompt(tm
     report = r.value("metrics", "report")
     assert "matches the prompt on" in report and "red circle left" in report and "cyan triangle right" in report
     assert any(isinstance(e, NodeMessage) and e.node_id == "metrics" for e in events)
+    # the Text Encoder's per-token output works as well as its pooled one
+    s2 = g.add_node("gen.sample", {"prompt": "", "steps": 2})
+    g.connect("train", "model", s2.id, "model")
+    g.connect("prompt", "tokens", s2.id, "features")
+    r2 = Executor().run(g, targets=[s2.id])
+    v = r2.value(s2.id, "video").chunk(0, 4)
+    assert v.shape == (4, 16, 16, 3) and np.isfinite(v).all()
+    assert r2.value(s2.id, "prompt").startswith("a scarlet disc")
 
 
 def test_guided_smoothing_gives_one_motion_per_object():
