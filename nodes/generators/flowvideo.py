@@ -39,6 +39,19 @@ from .nets import GeneratorModel, autocast, rand_on, randint_on, randn_on, step_
 from .splat import guided_smooth, splat_clip
 
 
+def _divides(cfg: dict, n: int) -> bool:
+    return cfg["width"] % n == 0 and cfg["height"] % n == 0
+
+
+def _mults(cfg: dict, patch: int, levels: int) -> list[int]:
+    """Channel multipliers of a UNet on ``patch``-sized cells: up to ``levels`` levels, as many as
+    the frame size halves into evenly."""
+    out = [1]
+    while len(out) < levels and _divides(cfg, patch * 2 ** len(out)):
+        out.append(2)
+    return out
+
+
 def w_all(config: dict) -> bool:
     """Whether the flow and refinement losses use half the batch (config 'half_batch', default on)."""
     return bool(config.get("half_batch", True))
@@ -60,8 +73,9 @@ class FlowVideoDiffusion(GeneratorModel):
         # the key frame is denoised on a grid of about 16x16 cells (space-to-depth patches: the
         # cost of a 32x32 UNet at half the convolution work), two levels below 32x32 cells
         side = min(cfg["width"], cfg["height"])
-        cfg.setdefault("patch", 2 if side >= 32 and cfg["width"] % 2 == 0 and cfg["height"] % 2 == 0 else 1)
-        cfg.setdefault("mults", [1, 2] if side // cfg["patch"] <= 16 else [1, 2, 2])
+        cfg.setdefault("patch", 2 if side >= 32 and _divides(cfg, 4) else 1)
+        cfg.setdefault("mults", _mults(cfg, cfg["patch"], 3 if side // cfg["patch"] > 16 else 2))
+        cfg.setdefault("flow_patch", min(cfg["patch"], 2))
         super().__init__(cfg)
         t, h, w, p = cfg["frames"], cfg["height"], cfg["width"], cfg["patch"]
         if h % (p * 2 ** (len(cfg["mults"]) - 1)) or w % (p * 2 ** (len(cfg["mults"]) - 1)):
@@ -72,11 +86,13 @@ class FlowVideoDiffusion(GeneratorModel):
         self.t_mlp = nn.Sequential(nn.Linear(emb, emb), nn.SiLU(), nn.Linear(emb, emb))
         self.unet = AttnUNet(3 * p * p, 3 * p * p, cfg["base"], cfg["mults"], emb, td)
         # the flow generator works on patches too (at most 2x2): per-pixel fields at a quarter of the cost
-        fp = self.flow_patch = int(cfg.setdefault("flow_patch", min(p, 2)))
-        fm = [1, 2, 2] if min(h, w) // fp >= 16 else [1, 2]
+        fp = self.flow_patch = int(cfg["flow_patch"])
+        if not _divides(cfg, fp):
+            raise ValueError(f"{w}x{h} does not divide into flow patches of {fp}x{fp}")
+        fm = _mults(cfg, fp, 3 if min(h, w) // fp >= 16 else 2)
         self.flow_cond = Conditioner(cfg["cond_dim"], td, emb, cfg["mix"])
         self.flow_net = AttnUNet((3 + 2) * fp * fp, 2 * t * fp * fp, cfg["flow_base"], fm, emb, td, attn_from=1)
-        self.refine = AttnUNet(3 + 1 + 3 + 2, 3, cfg["refine_base"], [1, 2], emb, td, attn_from=9)
+        self.refine = AttnUNet(3 + 1 + 3 + 2, 3, cfg["refine_base"], _mults(cfg, 1, 2), emb, td, attn_from=9)
         self.t_frame = nn.Embedding(t, emb)
         self.disc = TemporalDiscriminator() if cfg["adversarial_weight"] > 0 else None
         self.features = FeatureNet() if cfg["content_weight"] > 0 else None

@@ -196,3 +196,16 @@ def test_guided_smoothing_gives_one_motion_per_object():
     # a sharper step at the block's edge: more motion just inside, less just outside
     assert float(out[0, 0, 4, 8]) > float(blurred[0, 0, 4, 8]) + 0.3
     assert float(out[0, 0, 3, 8]) < float(blurred[0, 0, 3, 8]) - 0.3
+
+
+@pytest.mark.parametrize("w,h,t", [(16, 16, 4), (33, 17, 3), (48, 32, 4)])
+def test_dense_flow_builds_for_any_frame_size(w, h, t):
+    from nodes.generators.checkpoint import build_model
+    cfg = {"family": "diffusion", "frames": t, "width": w, "height": h, "fps": 8.0, "cond_dim": 15,
+           "conditioning": {"kind": "caption-parser", "encoder": "caption-parser", "dim": 15},
+           "motion": "dense-flow", "base": 8, "flow_base": 8, "refine_base": 8}
+    m = build_model(cfg)
+    b = {"video": torch.rand(2, 3, t, h, w) * 2 - 1, "cond": torch.randn(2, 15), "flows": torch.randn(2, t, 2, h, w)}
+    assert all(torch.isfinite(v) for v in m.losses(b, torch.Generator().manual_seed(0)).values())
+    assert m.sample(b["cond"], torch.Generator().manual_seed(0), steps=1).shape == (2, 3, t, h, w)
+    assert {"patch", "mults", "flow_patch"} <= set(m.config)  # saved with the checkpoint
