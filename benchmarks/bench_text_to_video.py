@@ -70,6 +70,8 @@ def train_template(args, size: tuple[int, int, int] | None):
             g.set_param("dataset", k, v)
     if args.count:
         g.set_param("dataset", "count", args.count)
+    if args.width:
+        g.set_param("train", "width", args.width)
     last = [0.0]
 
     def on_event(e):
@@ -145,7 +147,8 @@ def bench_scenes(args, size) -> dict:
                    "held-out wording within 10 points": all(a[k] - b[k] <= 0.10 for k in KEYS),
                    "shift residual >= real": out["shift_residual_generated"] >= out["shift_residual_real"],
                    "warp error <= 1.5x real": out["warp_error_ratio"] <= 1.5}
-    out["contact_sheet"] = os.path.join(args.out, f"contact_sheet_scenes_{out['size']}.png")
+    tag = f"_width{args.width}" if args.width else ""
+    out["contact_sheet"] = os.path.join(args.out, f"contact_sheet_scenes_{out['size']}{tag}.png")
     sheet(rows, out["contact_sheet"], max(1, 96 // ds.height))
     out["contact_sheet"] = os.path.relpath(out["contact_sheet"], ROOT)
     return out
@@ -191,6 +194,7 @@ def main() -> int:
     ap.add_argument("--minutes", type=float, default=20.0, help="training budget (the template's max_minutes)")
     ap.add_argument("--size", default="", help="WxHxT, e.g. 64x64x16 (default: the template's)")
     ap.add_argument("--count", type=int, default=0, help="training clips (default: the template's)")
+    ap.add_argument("--width", type=int, default=0, help="network width (Train > width; default: the template's)")
     ap.add_argument("--per-prompt", type=int, default=4, help="one-object: samples per held-out prompt")
     ap.add_argument("--steps", type=int, default=25, help="DDIM steps")
     ap.add_argument("--guidance", type=float, default=2.0)
@@ -204,7 +208,8 @@ def main() -> int:
     out = (bench_scenes if args.template == "scenes" else bench_one_object)(args, size)
     out.update({"template": args.template, "threads": threads, "minutes": args.minutes,
                 "load_average_at_end": os.getloadavg()[0], "cpus": os.cpu_count()})
-    path = os.path.join(args.out, f"results_{args.template}_{out['size']}.json")
+    tag = f"_width{args.width}" if args.width else ""
+    path = os.path.join(args.out, f"results_{args.template}_{out['size']}{tag}.json")
     with open(path, "w") as fh:
         json.dump(out, fh, indent=1)
     print(json.dumps(out, indent=1))
