@@ -96,7 +96,8 @@ def generate(model, prompts: list[str], seed: int, steps: int, guidance: float) 
 def sheet(rows: list[np.ndarray], path: str, scale: int) -> None:
     s = np.concatenate([np.concatenate([r, np.ones((2, r.shape[1], 3), np.float32)]) for r in rows])
     s = cv2.resize(s, (s.shape[1] * scale, s.shape[0] * scale), interpolation=cv2.INTER_NEAREST)
-    cv2.imwrite(path, cv2.cvtColor((np.clip(s, 0, 1) * 255).round().astype(np.uint8), cv2.COLOR_RGB2BGR))
+    cv2.imwrite(path, cv2.cvtColor((np.clip(s, 0, 1) * 255).round().astype(np.uint8), cv2.COLOR_RGB2BGR),
+                [cv2.IMWRITE_PNG_COMPRESSION, 9])
 
 
 def strip(v: np.ndarray) -> np.ndarray:
