@@ -25,7 +25,8 @@ FORMAT = "studio-generator-checkpoint"
 VERSION = 1
 # config keys that decide whether weights fit a network / mean the same thing
 ARCH_KEYS = ("family", "frames", "width", "height", "cond_dim", "base", "mults", "emb", "motion",
-             "timesteps", "latent_channels", "zdim", "motion_dim", "ground", "latent", "key_frame", "image_concat")
+             "timesteps", "latent_channels", "zdim", "motion_dim", "ground", "latent", "key_frame", "image_concat",
+             "patch", "flow_patch", "guide_radius", "tokens", "token_dim", "flow_base", "refine_base", "mix")
 COND_KEYS = ("kind", "encoder", "dim")
 
 
@@ -36,7 +37,8 @@ INT_BOUNDS = {"frames": (1, 1024), "width": (4, 4096), "height": (4, 4096), "con
               "zdim": (1, 4096), "motion_dim": (1, 4096), "dim": (1, 65536), "size": (1, 4096),
               "mels": (1, 1024), "mfcc": (1, 1024), "blocks": (0, 64), "in_channels": (1, 64), "heads": (1, 64),
               "tokens": (1, 1024), "flow_base": (1, 1024), "refine_base": (1, 1024), "layers": (0, 64),
-              "mix": (1, 64), "token_dim": (1, 65536), "objects": (1, 16)}
+              "mix": (1, 64), "token_dim": (1, 65536), "objects": (1, 16), "patch": (1, 16),
+              "flow_patch": (1, 16), "guide_radius": (0, 16)}
 LIST_BOUNDS = {"mults": (1, 64, 8), "maps": (1, 65536, 4)}  # element range, most elements
 MAX_PIXELS = 1 << 26  # frames x width x height of a clip the model makes (256 frames at 512x512)
 NUMBER_LIMIT = 1e7  # any other number in a config
@@ -96,6 +98,9 @@ def build_model(config: dict):
     if fam == "diffusion" and (config.get("conditioning") or {}).get("kind") == "audio+image":
         from .av_conditioning import AVDiffusion
         return AVDiffusion(config)
+    if fam == "diffusion" and config.get("motion", "dense-flow") == "dense-flow" and not config.get("latent"):
+        from .flowvideo import FlowVideoDiffusion
+        return FlowVideoDiffusion(config)
     if fam == "diffusion":
         from .diffusion import VideoDiffusion
         return VideoDiffusion(config)

@@ -100,6 +100,35 @@ def encode_with(info: dict, texts: list[str]) -> torch.Tensor:
     return encode_text(texts, info.get("encoder"))
 
 
+def encode_tokens(info: dict, texts: list[str], max_len: int = 48) -> tuple[torch.Tensor, torch.Tensor]:
+    """Per-token features of ``texts`` the way a model's conditioning encodes them, padded to
+    ``max_len``: (tokens [N, L, D], mask [N, L]). The text encoder's contextual token states
+    (MiniLM, frozen); the stand-in's per-word vectors; the caption parser's one vector."""
+    enc = info.get("encoder")
+    if info.get("kind") == "caption-parser":
+        v = parse_caption(texts)
+        return v[:, None], torch.ones(len(texts), 1)
+    if enc == "encode.text":
+        from nodes.encoders.text import load_sentence_encoder
+        _, toks, _ = load_sentence_encoder("default").encode(list(texts))
+        toks = [t.detach().float().cpu() for t in toks]
+    elif enc == "hashed-words":
+        toks = []
+        for t in texts:
+            words = _WORD.findall(t.lower()) or ["."]
+            toks.append(torch.from_numpy(np.stack([_word_vector(w, TEXT_DIM) for w in words])))
+    else:
+        raise ValueError(f"unknown text encoder '{enc}'")
+    d = toks[0].shape[1]
+    out = torch.zeros(len(texts), max_len, d)
+    mask = torch.zeros(len(texts), max_len)
+    for i, t in enumerate(toks):
+        n = min(max_len, t.shape[0])
+        out[i, :n] = t[:n]
+        mask[i, :n] = 1
+    return out, mask
+
+
 # -- node -------------------------------------------------------------------------------------------
 from studio.core.params import Choice, Text  # noqa: E402
 from studio.core.spec import CLIP, In, Node, Out  # noqa: E402

@@ -147,8 +147,8 @@ def parse_labels(caption: str) -> dict:
 
 class Metrics(Node):
     """Score a clip: PSNR and SSIM against a reference, temporal warping error, and (for the
-    synthetic shapes) the colour, shape and direction read back from it, checked against the
-    prompt when one is connected."""
+    synthetic shapes and scenes) the colour, shape and direction of each object read back from
+    it, matched to the prompt's objects when one is connected (any of the captions' phrasings)."""
     id = "gen.metrics"
     is_output = True  # a sink: its report is what the graph is run for
     title = "Generator Metrics"
@@ -159,7 +159,7 @@ class Metrics(Node):
     outputs = (Out("report", "Text"), Out("psnr", "Number"), Out("ssim", "Number"),
                Out("warp_error", "Number"), Out("prompt_match", "Number"))
     params = (Int("max_frames", 64, min=2, max=10_000, help="frames scored"),
-              Bool("analyse", True, help="read colour, shape and direction (synthetic shapes)"))
+              Bool("analyse", True, help="read colour, shape and direction of each object (synthetic shapes)"))
 
     def run(self, ctx, video, reference=None, prompt=None):
         p = ctx.params
@@ -178,15 +178,24 @@ class Metrics(Node):
         out["warp_error"] = warping_error(v)
         lines.append(f"temporal warping error {out['warp_error']:.4f}")
         if p.analyse:
-            a = analyse_shapes(v)
-            lines.append(f"reads as: {a['color']} {a['shape']} moving {a['direction']} "
-                         f"(velocity {a['velocity'][0]:+.2f}, {a['velocity'][1]:+.2f} px/frame)")
-            if prompt:
-                want = parse_labels(prompt)
-                checks = [a[k] == want[k] for k in ("color", "shape", "direction") if want[k]]
+            from .scene_metrics import analyse_objects, match_objects, parse_objects
+            found = analyse_objects(v)
+            if found:
+                lines.append("reads as: " + "; ".join(
+                    f"{o['color']} {o['shape']} moving {o['direction']} (velocity {o['velocity'][0]:+.2f}, "
+                    f"{o['velocity'][1]:+.2f} px/frame)" for o in found))
+            else:
+                lines.append("reads as: no object of a known colour")
+            wanted = parse_objects(prompt) if prompt else []
+            if wanted:
+                hits = match_objects(found, wanted)
+                checks = [h[k] for h, w in zip(hits, wanted) for k in ("color", "shape", "direction") if w[k]]
                 if checks:
                     out["prompt_match"] = float(np.mean(checks))
-                    lines.append(f"matches the prompt on {sum(checks)} of {len(checks)}")
+                    per = ", ".join(f"{w['color']} {w['shape']} {w['direction']}: "
+                                    f"{sum(h[k] for k in h if w[k])}/{sum(1 for k in h if w[k])}"
+                                    for h, w in zip(hits, wanted))
+                    lines.append(f"matches the prompt on {sum(checks)} of {len(checks)} ({per})")
         out["report"] = "\n".join(lines)
         ctx.info(out["report"])
         return out

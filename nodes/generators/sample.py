@@ -37,10 +37,40 @@ def features_to_cond(features, config: dict, n: int = 1) -> torch.Tensor:
     return x
 
 
+def prompt_tokens(model: ModelRef, prompts: list[str] | None, features=None) -> dict:
+    """The token inputs of a model that cross-attends to text tokens: a connected Text Encoder's
+    ``tokens`` output as it is, else the prompts (a connected feature's own prompt included)
+    encoded the way the model was trained; none for other models, or for features without text
+    (fused image/audio features: the pooled vector is the one token)."""
+    if not getattr(model.module, "uses_tokens", False):
+        return {}
+    cfg = model.config
+    if isinstance(features, Features) and not features.per_frame and getattr(features.data, "ndim", 1) == 2:
+        tk = torch.as_tensor(np.asarray(features.data) if not isinstance(features.data, torch.Tensor)
+                             else features.data).float()
+        if tk.shape[-1] != cfg.get("token_dim", cfg["cond_dim"]):
+            raise StudioError(f"the token features are {tk.shape[-1]}-d, the model attends to "
+                              f"{cfg.get('token_dim', cfg['cond_dim'])}-d tokens: connect the same text encoder")
+        n = min(tk.shape[0], cfg.get("tokens", 48))
+        out = torch.zeros(1, cfg.get("tokens", 48), tk.shape[-1])
+        out[0, :n] = tk[:n]
+        mask = torch.zeros(1, out.shape[1])
+        mask[0, :n] = 1
+        return {"tokens": out, "token_mask": mask}
+    if not prompts or not all(p.strip() for p in prompts) or (cfg.get("conditioning") or {}).get("kind") not in \
+            ("text", "caption-parser"):
+        return {}
+    from .conditioning import encode_tokens
+    tk, mask = encode_tokens(cfg["conditioning"], prompts, cfg.get("tokens", 48))
+    return {"tokens": tk, "token_mask": mask}
+
+
 def sample_clips(model: ModelRef, cond: torch.Tensor, seed: int, steps: int = 25, guidance: float = 2.0,
-                 device="cpu", progress=None, batch: int = 16, image: torch.Tensor | None = None) -> np.ndarray:
+                 device="cpu", progress=None, batch: int = 16, image: torch.Tensor | None = None,
+                 extra: dict | None = None) -> np.ndarray:
     """[N, T, H, W, 3] in [0, 1]. The same seed gives the same clips. ``image``: the stills
-    [N or 1, 3, H, W] in [-1, 1] of a model that starts from one (audio+image conditioning)."""
+    [N or 1, 3, H, W] in [-1, 1] of a model that starts from one (audio+image conditioning).
+    ``extra``: more per-clip inputs [N or 1, ...] (the text tokens of a model that attends to them)."""
     net = model.module
     out = []
     g = torch.Generator(device="cpu")
@@ -48,6 +78,9 @@ def sample_clips(model: ModelRef, cond: torch.Tensor, seed: int, steps: int = 25
     for a in range(0, cond.shape[0], batch):
         c = cond[a:a + batch].to(device)
         kw = {} if image is None else {"image": (image if image.shape[0] == 1 else image[a:a + batch]).to(device)}
+        for k, v in (extra or {}).items():
+            v = v if v.shape[0] > 1 else v.expand(cond.shape[0], *v.shape[1:])
+            kw[k] = v[a:a + batch].to(device)
         vid = net.sample(c, g, steps=steps, guidance=guidance, progress=progress, **kw)
         out.append(to_frames(vid))
     return np.concatenate(out)
@@ -106,7 +139,15 @@ class Sample(Node):
             raise StudioError(f"this model was trained on '{c.get('kind')}' conditioning and takes no image: "
                               "disconnect the image input, or use a model trained with conditioning 'audio+image'")
         if features is not None:
-            cond = features_to_cond(features, cfg, p.variations)
+            if isinstance(features, Features) and not features.per_frame and getattr(features.data, "ndim", 1) == 2 \
+                    and getattr(model.module, "uses_tokens", False):
+                # the Text Encoder's tokens: the pooled vector is their mean, as the encoder pools
+                toks = features.data if isinstance(features.data, torch.Tensor) else torch.as_tensor(features.data)
+                cond = features_to_cond(Features(toks.float().mean(0), extras=features.extras), cfg, p.variations)
+                if cfg["conditioning"].get("encoder") == "encode.text":
+                    cond = torch.nn.functional.normalize(cond, dim=-1)
+            else:
+                cond = features_to_cond(features, cfg, p.variations)
             prompt = p.prompt if not isinstance(features, Features) else (features.extras.get("prompt") or p.prompt)
             if still is not None:  # made from a still and a sound: no prompt to report
                 prompt = (features.extras.get("prompt") or "") if isinstance(features, Features) else ""
@@ -124,6 +165,10 @@ class Sample(Node):
         def progress(k, n, x):
             prev = filmstrip(to_frames(x[:1])[0]) if (k == n or k % max(1, n // 5) == 0) else None
             ctx.progress(k, n, preview=prev)
-        vids = sample_clips(model, cond, ctx.seed, p.steps, p.guidance, ctx.device, progress, image=still)
+        extra = prompt_tokens(model, [prompt] if prompt else None, features)
+        if "token_mask" in extra and int(extra["token_mask"][0].sum()) >= extra["token_mask"].shape[1] > 1:
+            ctx.warn(f"the prompt fills all {extra['token_mask'].shape[1]} tokens the model reads: words past "
+                     "that are cut off")
+        vids = sample_clips(model, cond, ctx.seed, p.steps, p.guidance, ctx.device, progress, image=still, extra=extra)
         fps = float(cfg.get("fps", 8.0))
         return {"video": ArrayClip(vids[0], fps), "variations": grid_clip(vids, fps), "prompt": prompt}

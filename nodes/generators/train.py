@@ -117,6 +117,18 @@ class _Data:
             if self.cond.shape[1] != cfg["cond_dim"]:
                 raise StudioError(f"conditioning gives {self.cond.shape[1]}-d features, the model expects "
                                   f"{cfg['cond_dim']}")
+        if getattr(model, "uses_tokens", False) and self.cond is not None:
+            from .conditioning import encode_tokens
+            tk, mask = encode_tokens(cfg["conditioning"], caps, cfg.get("tokens", 48))
+            self.extra["tokens"], self.extra["token_mask"] = tk.to(device), mask.to(device)
+        if getattr(model, "needs_flows", False):  # dense motion: the flow from the key frame to each frame
+            from .flow import key_flows
+            fl = np.empty(frames.shape[:4] + (2,), np.float32)
+            for k, f in enumerate(frames):
+                if k % 16 == 0:
+                    check()
+                fl[k] = key_flows(f, model.key_index)
+            self.extra["flows"] = torch.from_numpy(fl).permute(0, 1, 4, 2, 3).contiguous().to(device)
         self.velocity = None
         if getattr(model, "needs_velocity", False):
             vs = []
@@ -248,6 +260,13 @@ def validation_loss(model, val: "_Data", max_clips: int = 64) -> float:
     return float(sum(model.losses(b, g).values()))
 
 
+def token_kw(model, batch: dict) -> dict:
+    """The token inputs of a model that cross-attends to text tokens (else none)."""
+    if getattr(model, "uses_tokens", False) and "tokens" in batch:
+        return {"tokens": batch["tokens"], "token_mask": batch["token_mask"]}
+    return {}
+
+
 def _preview(ema, batch: dict, s: TrainSettings, step: int, check) -> np.ndarray:
     g = torch.Generator(device="cpu")
     g.manual_seed(1234)
@@ -259,7 +278,7 @@ def _preview(ema, batch: dict, s: TrainSettings, step: int, check) -> np.ndarray
     if hasattr(ema, "sample_batch"):  # conditioned on the clip's own inputs (audio+image)
         vid = ema.sample_batch(batch, g, steps=s.preview_steps, progress=prog)
     else:
-        vid = ema.sample(batch["cond"], g, steps=s.preview_steps, guidance=2.0, progress=prog)
+        vid = ema.sample(batch["cond"], g, steps=s.preview_steps, guidance=2.0, progress=prog, **token_kw(ema, batch))
     ema.train(was)
     return filmstrip(to_frames(vid)[0])
 
@@ -298,6 +317,11 @@ def step_progress(ctx) -> Callable:
     return progress
 
 
+def loss_weights_text(weights: dict[str, float]) -> str:
+    """'loss weights: diffusion 1, flow 1, adversarial 0 (off), ...' (the training dock shows it)."""
+    return "loss weights: " + ", ".join(f"{k} {v:g}" + (" (off)" if v == 0 else "") for k, v in weights.items())
+
+
 def report_training(ctx, res: TrainResult, s: TrainSettings) -> None:
     """Say how training ended: the step reached and the final loss always; a warning when the time
     budget cut it short; an error when no step was ever trained (untrained weights are no model)."""
@@ -331,8 +355,11 @@ class Train(Node):
                       "must make the still's features when sampling); default: a seeded one"))
     outputs = (Out("model", "Model"), Out("preview", "Video"), Out("loss", "Number"), Out("info", "Text"))
     params = (Choice("model", "diffusion", choices=("diffusion", "vae", "gan"), help="generator family"),
-              Choice("motion", "keyframe-flow", choices=("keyframe-flow", "joint"),
-                     help="diffusion: key frame + velocity from optical flow, or all frames jointly"),
+              Choice("motion", "dense-flow", choices=("dense-flow", "keyframe-flow", "joint"),
+                     help="diffusion: 'dense-flow' - a key frame, a generated flow field per frame (trained on "
+                          "the optical flow of the training clips), frames by splatting the key frame along it and a "
+                          "refinement network; 'keyframe-flow' - one velocity per clip slides the key frame; "
+                          "'joint' - all frames together by the space-time UNet"),
               Choice("conditioning", "text", choices=("text", "caption-parser", "audio+image"),
                      help="text encoder features of the captions, or one-hot colour/shape/direction, or "
                           "each clip's first frame and sound through the encoders and a fusion"),
@@ -348,8 +375,13 @@ class Train(Node):
               Int("checkpoint_every", 500, min=0, max=1_000_000, help="steps between checkpoints"),
               Path("checkpoint", "out/generator.safetensors", mode="save", filters="Checkpoint (*.safetensors)"),
               Bool("resume", True, help="continue from the checkpoint when it exists and matches"),
-              Float("motion_weight", 0.0, min=0.0, max=100.0, help="vae/gan: weight of the optical-flow motion loss"),
-              Float("content_weight", 0.0, min=0.0, max=100.0, help="gan: weight of the L1 content loss"),
+              Float("motion_weight", 0.0, min=0.0, max=100.0,
+                    help="vae/gan: weight of the optical-flow motion loss; dense-flow: of the motion consistency of "
+                         "the generated frames with the generated flow"),
+              Float("content_weight", 0.0, min=0.0, max=100.0,
+                    help="gan: weight of the L1 content loss; dense-flow: of the feature (perceptual) loss"),
+              Float("adversarial_weight", 0.0, min=0.0, max=100.0,
+                    help="dense-flow: weight of the adversarial loss of a temporal (3-D) discriminator on whole clips"),
               Float("max_minutes", 0.0, min=0.0, max=100_000.0,
                     help="training time in all, across resumes (0: no limit; preparing the data is not counted); "
                          "raise it to train on"),
@@ -364,6 +396,9 @@ class Train(Node):
         arch: dict[str, Any] = {"base": p.width}
         if p.model == "diffusion":
             arch["motion"] = p.motion
+            if p.motion == "dense-flow":
+                arch.update({"motion_weight": p.motion_weight, "content_weight": p.content_weight,
+                             "adversarial_weight": p.adversarial_weight})
         else:
             arch.update({"motion_weight": p.motion_weight, "content_weight": p.content_weight})
         if vae is not None:
@@ -378,14 +413,19 @@ class Train(Node):
             net = build_model(cfg)
         if vae is not None:
             net.vae.load_state_dict(vae.module.state_dict())
+        if hasattr(net, "loss_weights"):
+            ctx.info(loss_weights_text(net.loss_weights()))
         res = train(net, dataset, s, ctx.device, step_progress(ctx), ctx.check_cancelled)
         report_training(ctx, res, s)
         ref = model_ref(res.ema, res.model.config, p.checkpoint or None)
         ref.config["trained_steps"] = res.step
         g = ctx.torch_generator(device="cpu")
-        cond = encode_with(cfg["conditioning"], [dataset.items[dataset.indices("train")[0]].caption])
+        cap = dataset.items[dataset.indices("train")[0]].caption
+        cond = encode_with(cfg["conditioning"], [cap])
+        from .sample import prompt_tokens
+        kw = {k: v.to(ctx.device) for k, v in prompt_tokens(ref, [cap]).items()}
         with torch.no_grad():
-            vid = to_frames(res.ema.sample(cond.to(ctx.device), g, steps=25, guidance=2.0))[0]
+            vid = to_frames(res.ema.sample(cond.to(ctx.device), g, steps=25, guidance=2.0, **kw))[0]
         loss = res.history[-1][1] if res.history else float("nan")
         info = (f"{ref.summary()}; trained steps {res.resumed_from}..{res.step} in {res.seconds:.1f} s; "
                 f"last loss {loss:.4f}; conditioning {cfg['conditioning']['encoder']}")

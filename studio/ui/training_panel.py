@@ -185,6 +185,7 @@ class TrainingPanel(QWidget):
         self.node_id: str | None = None   # the node plotted
         self._chosen: str | None = None   # a node the user selected (since the run started)
         self._titles: dict[str, str] = {}
+        self._weights: dict[str, str] = {}  # node id -> "loss weights: ..." the node reported
         self._reporting: set[str] = set()  # nodes that reported numbers in this run
         self._curves: dict[str, tuple[Any, Any]] = {}  # name -> (raw, smoothed)
         self._colours: dict[str, tuple[int, int, int]] = {}
@@ -277,6 +278,10 @@ class TrainingPanel(QWidget):
             self._reporting = set()
         elif isinstance(e, ev.RunFinished):
             self.flush()
+        elif isinstance(e, ev.NodeMessage) and e.text.startswith("loss weights:"):
+            self._weights[e.node_id] = e.text
+            if e.node_id == self.node_id:
+                self._dirty = True
 
     def on_progress(self, e) -> None:
         nid = e.node_id
@@ -508,6 +513,10 @@ class TrainingPanel(QWidget):
         step = int(h.last_step) if h.last_step is not None else 0
         total = f" / {h.total}" if h.total else ""
         self.title_label.setText(f"<b>{h.title}</b> ({self.node_id}) &nbsp; step {step}{total}")
+        weights = self._weights.get(self.node_id, "")
+        self.title_label.setToolTip(weights)
+        if weights:
+            self.title_label.setText(self.title_label.text() + f" &nbsp; <span style='color:#aaa'>{weights}</span>")
         parts = [f"{k} {v:.4g}" for k, v in h.latest.items()]
         bad = sum(s.nonfinite for s in h.series.values())
         if bad:

@@ -166,7 +166,7 @@ def test_training_reports_its_end_and_warns_when_the_budget_stopped_it(tmp_path)
 
 def test_a_run_that_trained_zero_steps_fails_and_sample_refuses_untrained_weights(tmp_path, tiny):
     path = str(tmp_path / "z.safetensors")
-    g, tid = _train_graph(path, max_minutes=0.001)
+    g, tid = _train_graph(path, max_minutes=0.001, motion="keyframe-flow")
     # a checkpoint whose budget was spent before its first step (cancelled while preparing)
     from nodes.generators.checkpoint import build_model
     ds = Executor().run(g, targets=[next(iter(g.nodes))]).value(next(iter(g.nodes)), "dataset")

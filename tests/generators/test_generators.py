@@ -21,14 +21,16 @@ from nodes.generators.checkpoint import CheckpointMismatchError, load_checkpoint
 from nodes.generators.conditioning import PARSER_VOCAB, encode_text, hashed_text_features, parse_caption
 from nodes.generators.dataset import (ALL_COMBOS, default_holdout, folder_dataset, parse_holdout,
                                       retime_indices, synthetic_dataset)
-from nodes.generators.flow import clip_velocity
+from nodes.generators.flow import clip_velocity, key_flows
 from nodes.generators.metrics import analyse_shapes, psnr, ssim, warping_error
 from nodes.generators.nets import animate, shift_wrap, to_model
 from nodes.generators.train import TrainSettings, model_config, train
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ARCH = {"vae": {"base": 8}, "gan": {"base": 8, "content_weight": 1.0, "motion_weight": 0.5},
-        "diffusion": {"base": 8, "mults": [1, 2]}, "diffusion-joint": {"base": 8, "mults": [1, 2], "motion": "joint"}}
+        "diffusion": {"base": 8, "mults": [1, 2], "motion": "keyframe-flow"},
+        "diffusion-joint": {"base": 8, "mults": [1, 2], "motion": "joint"},
+        "diffusion-dense": {"base": 8, "motion": "dense-flow", "flow_base": 8, "refine_base": 8}}
 
 
 def family(name: str) -> str:
@@ -166,13 +168,14 @@ def test_each_generator_trains_and_samples(tiny, name):
 
 
 @pytest.mark.parametrize("name,steps,lr,ratio", [("vae", 60, 3e-3, 0.5), ("gan", 60, 2e-3, 0.6),
-                                                  ("diffusion", 80, 3e-3, 0.6)])
+                                                  ("diffusion", 80, 3e-3, 0.6), ("diffusion-dense", 60, 3e-3, 0.6)])
 def test_each_generator_overfits_one_batch(tiny, name, steps, lr, ratio):
     m = cfg_for(name, tiny)
     idx = tiny.indices("train")[:4]
     batch = {"video": to_model(tiny.batch(idx)), "cond": parse_caption([tiny.items[i].caption for i in idx])}
     batch["velocity"] = torch.tensor(np.stack([clip_velocity(tiny.frames(i)) for i in idx]))
-    key = {"vae": "recon", "gan": "content", "diffusion": "loss"}[name]
+    batch["flows"] = torch.tensor(np.stack([key_flows(tiny.frames(i)) for i in idx])).permute(0, 1, 4, 2, 3)
+    key = {"vae": "recon", "gan": "content", "diffusion": "loss", "diffusion-dense": "loss"}[name]
     logs = []
     torch.manual_seed(0)
     train(m, tiny, TrainSettings(steps=steps, lr=lr, preview_every=0), fixed_batch=batch,

@@ -1,0 +1,211 @@
+"""Issue 16: synthetic scenes with many phrasings, the multi-object analyser, forward splatting and
+the dense-flow generator (train, checkpoint, sample through the nodes). Tiny sizes: 16x16 or
+32x32, 4-8 frames, a few steps; training for real is benchmarks/bench_text_to_video.py."""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+import torch
+
+from studio.engine.events import NodeMessage
+from studio.engine.executor import Executor
+
+from nodes.generators.checkpoint import load_checkpoint
+from nodes.generators.flow import key_flows
+from nodes.generators.phrasing import canonical, held_out_words, phrase
+from nodes.generators.scene_metrics import analyse_objects, match_objects, parse_objects, shift_residual
+from nodes.generators.scenes import scenes_dataset
+from nodes.generators.splat import splat, splat_clip
+from nodes.generators.train import TrainSettings, model_config, train
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+@pytest.fixture(scope="module")
+def scenes():
+    return scenes_dataset(count=40, n_frames=8, width=32, height=32, test_scenes=6, seed=1)
+
+
+# -- data and language -----------------------------------------------------------------------------
+def test_scenes_have_several_objects_with_their_own_motion_and_held_out_combinations(scenes):
+    train_objs = [o for it in scenes.items if it.split != "test" for o in it.labels["objects"]]
+    test_items = [it for it in scenes.items if it.split == "test"]
+    assert {len(it.labels["objects"]) for it in scenes.items if it.split != "test"} >= {1, 2, 3}
+    hold = {tuple(h.split()) for h in scenes.info["holdout"]}
+    assert not any((o["color"], o["shape"], o["direction"]) in hold for o in train_objs)
+    for it in test_items:
+        objs = it.labels["objects"]
+        assert len(objs) == 2 and all((o["color"], o["shape"], o["direction"]) in hold for o in objs)
+        assert len({o["color"] for o in objs}) == 2 and it.labels["caption_plain"] == canonical(objs)
+    # the ground stays still: pixels far from every object keep their value over time
+    f = scenes.frames(0)
+    assert f.shape == (8, 32, 32, 3)
+    still = (np.abs(f - f[:1]).max(axis=(0, 3)) < 1e-6).mean()
+    assert still > 0.5
+
+
+def test_captions_come_from_many_phrasings_and_held_out_words_stay_out_of_training(scenes):
+    big = scenes_dataset(count=300, n_frames=2, width=32, height=32, test_scenes=20, seed=2)
+    train_caps = big.captions("train") + big.captions("val")
+    assert len(set(train_caps)) == len(train_caps)  # no two alike
+    words = {w for c in train_caps for w in c.replace(",", " ").split()}
+    assert not (words & held_out_words())
+    assert {"crimson", "ball", "rising", "while"} <= words
+    held = [it.labels["caption_held_out"] for it in big.items if it.split == "test"]
+    assert all(set(h.replace(",", " ").split()) & held_out_words() for h in held)
+    # every phrasing names the same objects
+    for it in big.items:
+        assert parse_objects(it.caption) == it.labels["objects"], it.caption
+        if it.split == "test":
+            assert parse_objects(it.labels["caption_held_out"]) == it.labels["objects"]
+    rng = np.random.default_rng(0)
+    objs = [{"color": "orange", "shape": "circle", "direction": "left"}]
+    assert not any(phrase(objs, rng).startswith("a orange") for _ in range(50))
+    assert parse_objects("a scarlet disc drifting leftwards and a turquoise wedge heading right") == [
+        {"color": "red", "shape": "circle", "direction": "left"},
+        {"color": "cyan", "shape": "triangle", "direction": "right"}]
+
+
+# -- the analyser ----------------------------------------------------------------------------------
+def test_analyser_reads_each_object_of_real_scenes(scenes):
+    hits, n = np.zeros(3), 0
+    for i in range(len(scenes)):
+        for h in match_objects(analyse_objects(scenes.frames(i)), scenes.items[i].labels["objects"]):
+            hits += [h["color"], h["shape"], h["direction"]]
+            n += 1
+    acc = hits / n
+    assert acc[0] == 1.0 and acc[2] == 1.0 and acc[1] >= 0.85, acc
+
+
+def test_match_and_shift_residual_tell_one_slid_picture_from_two_motions(scenes):
+    i = next(k for k, it in enumerate(scenes.items) if len(it.labels["objects"]) == 2 and it.split == "test")
+    v = scenes.frames(i)
+    key = v[4]
+    slid = np.stack([np.roll(key, (k - 4) * 1, axis=1) for k in range(8)])
+    assert shift_residual(slid) < 1e-6 < 0.01 < shift_residual(v)
+    # both objects read right; a clip with an object missing scores no hit for it
+    wanted = scenes.items[i].labels["objects"]
+    found = analyse_objects(v)
+    assert all(all(h.values()) for h in match_objects(found, wanted))
+    hits = match_objects([o for o in found if o["color"] != wanted[0]["color"]], wanted)
+    assert hits[0] == {"color": False, "shape": False, "direction": False} and all(hits[1].values())
+
+
+# -- splatting -------------------------------------------------------------------------------------
+def test_forward_splatting_moves_an_object_without_a_ghost():
+    img = torch.zeros(1, 3, 16, 16)
+    img[:, 0, 6:10, 2:6] = 1.0  # a red block
+    flow = torch.zeros(1, 2, 16, 16)
+    flow[:, 0, 6:10, 2:6] = 5.0  # moves 5 px right; the ground stays
+    out, holes = splat(img, flow)
+    assert torch.allclose(out[0, 0, 6:10, 7:11], torch.ones(4, 4), atol=1e-4)  # arrived
+    assert out[0, 0, 6:10, 2:6].max() < 0.05  # no ghost where it left: the ground fills in
+    assert holes[0, 0, 6:10, 2:6].min() > 0.9 and holes[0, 0, 0:4].max() == 0
+    # identity flow gives the picture back; gradients reach the flow
+    f = torch.zeros(1, 2, 16, 16, requires_grad=True)
+    same, _ = splat(img, f)
+    assert torch.allclose(same, img, atol=1e-5)
+    clip, _ = splat_clip(img, torch.stack([flow * 0, flow], 1).requires_grad_(True))
+    clip.sum().backward()
+
+
+def test_splatting_real_key_frames_along_measured_flow_rebuilds_the_clip(scenes):
+    hits, n = np.zeros(3), 0
+    for i in range(6):
+        f = scenes.frames(i)
+        key = torch.from_numpy(f[4].copy()).permute(2, 0, 1)[None]
+        fl = torch.from_numpy(key_flows(f)).permute(0, 3, 1, 2)[None]
+        assert float(fl[0, 4].abs().max()) == 0.0
+        out, _ = splat_clip(key, fl)
+        v = out[0].permute(1, 2, 3, 0).numpy()
+        assert np.abs(v - f).mean() < 0.03
+        for h in match_objects(analyse_objects(v), scenes.items[i].labels["objects"]):
+            hits += [h["color"], h["shape"], h["direction"]]
+            n += 1
+    assert hits[0] / n == 1.0 and hits[2] / n >= 0.9
+
+
+# -- the generator ---------------------------------------------------------------------------------
+TINY = {"motion": "dense-flow", "base": 8, "flow_base": 8, "refine_base": 8, "tokens": 24}
+
+
+def test_dense_flow_trains_checkpoints_and_samples_per_pixel_motion(tmp_path):
+    ds = scenes_dataset(count=12, n_frames=4, width=16, height=16, test_scenes=2, seed=3)
+    path = str(tmp_path / "d.safetensors")
+    cfg = model_config("diffusion", ds, "text", **TINY, adversarial_weight=0.1, content_weight=0.5,
+                       motion_weight=0.5)
+    logs = []
+    res = train(cfg, ds, TrainSettings(steps=2, batch=4, preview_every=2, preview_steps=2, checkpoint=path),
+                progress=lambda s, n, preview=None, **v: logs.append(v))
+    assert {"diffusion", "flow", "refine", "content", "motion", "adversarial", "discriminator"} <= set(logs[-1])
+    assert all(np.isfinite(v) for v in logs[-1].values())
+    ck = load_checkpoint(path)
+    assert ck["meta"]["config"]["motion"] == "dense-flow"
+    from nodes.generators.conditioning import encode_tokens, encode_with
+    p = ["a red circle moving left and a blue square rising"]
+    tk, m = encode_tokens(cfg["conditioning"], p, 24)
+    c = encode_with(cfg["conditioning"], p)
+    a = ck["ema"].sample(c, torch.Generator().manual_seed(1), steps=2, tokens=tk, token_mask=m)
+    b = res.ema.sample(c, torch.Generator().manual_seed(1), steps=2, tokens=tk, token_mask=m)
+    assert a.shape == (1, 3, 4, 16, 16) and torch.equal(a, b)
+    fl = ck["ema"].sample_flows(a[:, :, 2], c, tk, m)
+    assert fl.shape == (1, 4, 2, 16, 16) and float(fl[0, 2].abs().max()) == 0.0
+
+
+def test_template_trains_and_samples_through_the_nodes_with_a_reworded_prompt(tmp_path):
+    from studio.core.fileformat import load_graph
+    g = load_graph(os.path.join(ROOT, "assets", "graphs", "text_to_video.json"))
+    assert g.node("train").params["motion"] == "dense-flow" and g.node("dataset").params["mode"] == "scenes"
+    for k, v in (("count", 8), ("width", 16), ("height", 16), ("frames", 4), ("test_scenes", 2)):
+        g.set_param("dataset", k, v)
+    for k, v in (("steps", 2), ("batch", 4), ("preview_every", 0), ("width", 8),
+                 ("checkpoint", str(tmp_path / "t.safetensors"))):
+        g.set_param("train", k, v)
+    g.set_param("sample", "steps", 2)
+    g.set_param("prompt", "prompt", "a scarlet disc drifting leftwards and a turquoise wedge heading right")
+    g.set_param("save", "path", str(tmp_path / "t.mp4"))
+    events = []
+    r = Executor().run(g, on_event=events.append)
+    assert os.path.getsize(tmp_path / "t.mp4") > 0
+    assert r.value("sample", "video").n_frames == 4
+    report = r.value("metrics", "report")
+    assert "matches the prompt on" in report and "red circle left" in report and "cyan triangle right" in report
+    assert any(isinstance(e, NodeMessage) and e.node_id == "metrics" for e in events)
+    # the Text Encoder's per-token output works as well as its pooled one
+    s2 = g.add_node("gen.sample", {"prompt": "", "steps": 2})
+    g.connect("train", "model", s2.id, "model")
+    g.connect("prompt", "tokens", s2.id, "features")
+    r2 = Executor().run(g, targets=[s2.id])
+    v = r2.value(s2.id, "video").chunk(0, 4)
+    assert v.shape == (4, 16, 16, 3) and np.isfinite(v).all()
+    assert r2.value(s2.id, "prompt").startswith("a scarlet disc")
+
+
+def test_guided_smoothing_gives_one_motion_per_object():
+    from nodes.generators.splat import guided_smooth
+    img = -torch.ones(1, 3, 16, 16)
+    img[:, 0, 4:12, 4:12] = 1.0  # a red block on black
+    flow = torch.zeros(1, 2, 16, 16)
+    flow[:, 0, 4:12, 4:12] = 3.0
+    blurred = torch.nn.functional.avg_pool2d(flow, 5, 1, 2)  # smeared over the edges, as a net makes it
+    out = guided_smooth(blurred, img, 3, 0.15, 2)
+    inside = out[0, 0, 4:12, 4:12]
+    assert float(inside.std()) < 0.5 * float(blurred[0, 0, 4:12, 4:12].std())  # the block moves whole
+    # a sharper step at the block's edge: more motion just inside, less just outside
+    assert float(out[0, 0, 4, 8]) > float(blurred[0, 0, 4, 8]) + 0.3
+    assert float(out[0, 0, 3, 8]) < float(blurred[0, 0, 3, 8]) - 0.3
+
+
+@pytest.mark.parametrize("w,h,t", [(16, 16, 4), (33, 17, 3), (48, 32, 4)])
+def test_dense_flow_builds_for_any_frame_size(w, h, t):
+    from nodes.generators.checkpoint import build_model
+    cfg = {"family": "diffusion", "frames": t, "width": w, "height": h, "fps": 8.0, "cond_dim": 15,
+           "conditioning": {"kind": "caption-parser", "encoder": "caption-parser", "dim": 15},
+           "motion": "dense-flow", "base": 8, "flow_base": 8, "refine_base": 8}
+    m = build_model(cfg)
+    b = {"video": torch.rand(2, 3, t, h, w) * 2 - 1, "cond": torch.randn(2, 15), "flows": torch.randn(2, t, 2, h, w)}
+    assert all(torch.isfinite(v) for v in m.losses(b, torch.Generator().manual_seed(0)).values())
+    assert m.sample(b["cond"], torch.Generator().manual_seed(0), steps=1).shape == (2, 3, t, h, w)
+    assert {"patch", "mults", "flow_patch"} <= set(m.config)  # saved with the checkpoint
