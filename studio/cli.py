@@ -159,7 +159,7 @@ def cmd_render(args) -> int:
         elif isinstance(e, NodeProgress) and e.total:
             bar = bars.get(e.node_id)
             if bar is None:
-                bar = bars[e.node_id] = tqdm(total=e.total, unit="frame", leave=False, file=sys.stderr,
+                bar = bars[e.node_id] = tqdm(total=e.total, unit=e.unit, leave=False, file=sys.stderr,
                                              desc=graph.nodes[e.node_id].label if e.node_id in graph.nodes else e.node_id)
             bar.n = min(e.step, e.total)
             bar.set_postfix({k: f"{v:.4g}" for k, v in e.values.items()}, refresh=False)

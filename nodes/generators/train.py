@@ -307,13 +307,9 @@ def latent_spec(vae, dataset: VideoDataset, family: str, motion: str, cond: dict
 
 
 def step_progress(ctx) -> Callable:
-    """The trainer's progress as the node's: its first event says the count is of optimiser steps."""
-    first = [True]
-
+    """The trainer's progress as the node's, counted in optimiser steps (unit "step")."""
     def progress(step, total, preview=None, **values):
-        msg = "training: progress counts optimiser steps" if first[0] else None
-        first[0] = False
-        ctx.progress(step, total, preview=preview, message=msg, **values)
+        ctx.progress(step, total, preview=preview, unit="step", **values)
     return progress
 
 

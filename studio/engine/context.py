@@ -75,7 +75,8 @@ class Context:
 
     # -- reporting ------------------------------------------------------------------------
     def progress(self, step: int, total: int | None = None, *, frame: int | None = None,
-                 preview: Any = None, message: str | None = None, force: bool = False, **values: float) -> None:
+                 preview: Any = None, message: str | None = None, force: bool = False, unit: str = "frame",
+                 **values: float) -> None:
         self.check_cancelled()
         now = time.perf_counter()
         last = total is not None and step >= total
@@ -83,7 +84,7 @@ class Context:
             return
         self._last_progress = now
         self.runtime.emit(NodeProgress(self.node_id, step, total, frame, preview, message,
-                                       {k: float(v) for k, v in values.items()}))
+                                       {k: float(v) for k, v in values.items()}, unit))
 
     def log(self, message: str) -> None:
         self.runtime.emit(NodeProgress(self.node_id, 0, None, None, None, message))

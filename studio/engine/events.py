@@ -26,6 +26,7 @@ class NodeProgress:
     preview: Any = None  # small HxWx3 float32 image, optional
     message: str | None = None
     values: dict[str, float] = field(default_factory=dict)  # e.g. {"loss": 0.12}
+    unit: str = "frame"  # what step counts: "frame", or "step" for a training run's optimiser steps
 
 
 @dataclass

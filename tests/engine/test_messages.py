@@ -87,3 +87,18 @@ def test_skipped_output_names_the_old_file_it_did_not_update(tmp_path):
     Executor().run(g, on_event=events.append)
     assert events[-1].warnings == [f"Render was skipped: input 'value' comes from 'Const', which is muted; "
                                    f"the old file {tmp_path / 'old.txt'} is still there and was NOT updated"]
+
+
+def test_training_progress_counts_steps_not_frames():
+    from nodes.generators.train import step_progress
+    from studio.engine.context import Context, Runtime
+    from studio.engine.events import NodeProgress
+    rt = Runtime()
+    got = []
+    rt.emit = got.append
+    ctx = Context("n1", "Train", {}, 0, None, rt)
+    step_progress(ctx)(10, 100, loss=0.5)
+    assert isinstance(got[0], NodeProgress) and got[0].unit == "step" and got[0].values == {"loss": 0.5}
+    ctx2 = Context("n2", "Save", {}, 0, None, rt)
+    ctx2.progress(3, 10, frame=3)
+    assert got[-1].unit == "frame"
