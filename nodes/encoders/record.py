@@ -130,15 +130,13 @@ class Recorder:
 
 def write_wav(path: str, audio: Audio) -> None:
     """16-bit PCM WAV (atomic: a temporary file renamed into place)."""
-    os.makedirs(os.path.dirname(os.path.abspath(path)) or ".", exist_ok=True)
+    from studio.core.paths import atomic_path
     pcm = (np.clip(audio.samples, -1, 1) * 32767).round().astype("<i2")
-    tmp = path + ".part"
-    with wave.open(tmp, "wb") as w:
+    with atomic_path(path) as tmp, wave.open(tmp, "wb") as w:
         w.setnchannels(audio.channels)
         w.setsampwidth(2)
         w.setframerate(audio.rate)
         w.writeframes(pcm.tobytes())
-    os.replace(tmp, path)
 
 
 def read_wav(path: str) -> Audio:

@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import os
-import tempfile
 
 import cv2
 import numpy as np
@@ -23,22 +22,8 @@ CSV_HEADER = ["frame", "track", "x", "y", "visible"]
 
 
 def _atomic_write(path: str, text: str) -> None:
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tracks-", suffix=os.path.splitext(path)[1], dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o666 & ~S.umask())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    from studio.core.paths import write_atomic
+    write_atomic(path, text)
 
 
 def tracks_to_csv(kp: Keypoints) -> str:
@@ -168,20 +153,10 @@ def write_kitti_flow(path: str, flow: np.ndarray, valid: np.ndarray | None = Non
     out = np.empty((h, w, 3), np.uint16)
     out[..., :2] = np.clip(np.rint(flow[..., :2] * 64.0 + 32768.0), 0, 65535).astype(np.uint16)
     out[..., 2] = 1 if valid is None else valid.reshape(h, w).astype(np.uint16)
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".flow-", suffix=".png", dir=folder)
-    os.close(fd)
-    try:
+    from studio.core.paths import atomic_path
+    with atomic_path(path, prefix=".flow-") as tmp:
         if not cv2.imwrite(tmp, out[..., ::-1]):  # OpenCV writes BGR
             raise MediaError(f"cannot write {path}")
-        os.chmod(tmp, 0o666 & ~S.umask())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 def read_kitti_flow(path: str) -> tuple[np.ndarray, np.ndarray]:

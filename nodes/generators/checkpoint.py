@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 import json
 import os
-import tempfile
 from typing import Any
 
 import torch
@@ -154,19 +153,10 @@ def _unflatten_optimizer(name: str, opt: torch.optim.Optimizer, tensors: dict, m
 
 
 def _atomic_write(path: str, write) -> None:
-    d = os.path.dirname(os.path.abspath(path))
-    os.makedirs(d, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=os.path.splitext(path)[1], dir=d)
-    os.close(fd)
-    try:
+    """``write(tmp)`` then the shared atomic rename (the user's umask; never over a device)."""
+    from studio.core.paths import atomic_path
+    with atomic_path(path) as tmp:
         write(tmp)
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
 
 
 def save_checkpoint(path: str, model, ema=None, opts: dict | None = None, gen: torch.Generator | None = None,

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 
 SETTINGS_FILE = "models.json"
@@ -71,20 +70,8 @@ def save_settings(settings: dict) -> str:
     path = settings_path()
     os.makedirs(os.path.dirname(path), exist_ok=True)
     data = {k: settings[k] for k in ("models_dir", "extra_dirs", "use_hf_cache") if k in settings}
-    fd, tmp = tempfile.mkstemp(prefix=".models-", suffix=".json", dir=os.path.dirname(path))
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, indent=2)
-            f.flush()
-            os.fsync(f.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    from .paths import write_atomic
+    write_atomic(path, json.dumps(data, indent=2))
     return path
 
 

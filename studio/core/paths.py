@@ -2,7 +2,10 @@
 graph's folder, and the permissions of files written atomically."""
 from __future__ import annotations
 
+import contextlib
 import os
+import tempfile
+from typing import Iterator
 
 
 def project_dir() -> str:
@@ -73,3 +76,38 @@ def finish_atomic(tmp: str, path: str) -> None:
     except OSError:
         pass  # a file system without modes (FAT): the rename still goes on
     os.replace(tmp, path)
+
+
+@contextlib.contextmanager
+def atomic_path(path: str, prefix: str = ".tmp-", durable: bool = True) -> Iterator[str]:
+    """A temporary file next to ``path`` (same extension, so writers that go by it still work)
+    to write into. When the block ends without an error it is flushed to disk, given the user's
+    umask and renamed over ``path`` (finish_atomic: never over a folder or a device); on an error it
+    is removed and ``path`` is untouched. One place for every atomic write of Studio's files.
+    ``durable=False`` skips the fsync (a frame of an image sequence: a crash loses the frame, never
+    leaves half of one, and thousands of fsyncs would slow a render)."""
+    why = output_problem(path)
+    if why:
+        raise OSError(why)
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=os.path.splitext(path)[1], dir=folder)
+    os.close(fd)
+    try:
+        yield tmp
+        if durable:
+            with open(tmp, "rb") as fh:
+                os.fsync(fh.fileno())
+        finish_atomic(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def write_atomic(path: str, data: bytes | str) -> None:
+    """Write ``data`` (text as UTF-8) to ``path`` atomically (see atomic_path)."""
+    with atomic_path(path) as tmp, open(tmp, "wb") as f:
+        f.write(data.encode("utf-8") if isinstance(data, str) else data)

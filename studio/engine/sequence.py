@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 
 import cv2
@@ -350,10 +349,8 @@ def write_frame(path: str, rgb: np.ndarray, alpha: np.ndarray | None = None, dep
         alpha = alpha.reshape(rgb.shape[0], rgb.shape[1], 1)
         if ext in (".jpg", ".jpeg"):
             raise MediaError("JPEG has no alpha channel: write PNG, TIFF or EXR")
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".frame-", suffix=ext, dir=folder)
-    os.close(fd)
-    try:
+    from studio.core.paths import atomic_path
+    with atomic_path(path, prefix=".frame-", durable=False) as tmp:
         if ext == ".exr":
             _write_exr(tmp, rgb, alpha, depth, compression)
         else:
@@ -368,20 +365,8 @@ def write_frame(path: str, rgb: np.ndarray, alpha: np.ndarray | None = None, dep
             params = [cv2.IMWRITE_JPEG_QUALITY, int(quality)] if ext in (".jpg", ".jpeg") else []
             if not cv2.imwrite(tmp, out, params):
                 raise MediaError(f"cannot write {path}")
-        os.chmod(tmp, 0o666 & ~umask())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
-def umask() -> int:
-    m = os.umask(0)
-    os.umask(m)
-    return m
 
 
 def _write_exr(path: str, rgb: np.ndarray, alpha: np.ndarray | None, depth: str, compression: str = "zip") -> None:

@@ -271,3 +271,29 @@ def test_a_sound_too_long_to_hold_says_which_limit():
     assert a.slice_samples(0, 10).shape == (10, 2)  # slices are fine
     with pytest.raises(ValueError, match="MAX_AUDIO_SAMPLES"):
         a.samples  # noqa: B018 - the whole 11-hour track is refused, not allocated
+
+
+def test_every_atomic_writer_gives_the_umask_and_never_replaces_a_device(tmp_path):
+    """Checkpoints, tracks, KITTI flow, frames, WAVs and the models setting go through one atomic
+    write (studio.core.paths.atomic_path): the user's umask, not mkstemp's 0600."""
+    import numpy as np
+
+    from nodes.encoders.record import write_wav
+    from nodes.footage.tracking import write_kitti_flow
+    from studio.core.paths import atomic_path
+    from studio.core.values import Audio
+    from studio.engine.sequence import write_frame
+    old = os.umask(0o022)
+    try:
+        write_wav(str(tmp_path / "a.wav"), Audio(np.zeros((100, 1), np.float32), 8000))
+        write_kitti_flow(str(tmp_path / "f.png"), np.zeros((4, 5, 2), np.float32))
+        write_frame(str(tmp_path / "p.0001.png"), np.zeros((4, 5, 3), np.float32), None, "8")
+        for f in ("a.wav", "f.png", "p.0001.png"):
+            assert stat.S_IMODE(os.stat(tmp_path / f).st_mode) == 0o644, f
+        assert sorted(os.listdir(tmp_path)) == ["a.wav", "f.png", "p.0001.png"]  # no temporaries left
+    finally:
+        os.umask(old)
+    with pytest.raises(OSError, match="device"):
+        with atomic_path("/dev/null") as tmp:
+            open(tmp, "w").write("x")
+    assert os.path.exists("/dev/null") and not os.path.isfile("/dev/null")
