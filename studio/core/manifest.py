@@ -23,7 +23,6 @@ import json
 import os
 import sys
 import sysconfig
-import tempfile
 from typing import Any
 
 from .errors import StudioError
@@ -239,19 +238,8 @@ def write(package: str, roots: list[str], fp: str, modules: list[tuple[str, list
     data = {"format": FORMAT, "package": package, "fingerprint": fp, "modules": entries}
     path = manifest_path(package, roots)
     try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        from .paths import finish_atomic
-        fd, tmp = tempfile.mkstemp(prefix=".manifest-", dir=os.path.dirname(path))
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(data, f, allow_nan=False)
-            finish_atomic(tmp, path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        from .paths import write_atomic
+        write_atomic(path, json.dumps(data, allow_nan=False))
         return True
     except (OSError, ValueError, TypeError):
         return False

@@ -14,7 +14,7 @@ from nodes.edit import time as TM
 from studio.core.errors import NodeExecutionError
 from studio.core.values import Audio, Features
 from studio.engine.clip import ArrayClip, Clip
-from tests.edit.conftest import ramp_clip, run_node
+from tests.node_run import ramp_clip, run_node
 
 
 def _with_sound(clip, seconds=None, rate=8000, ch=2):

@@ -11,7 +11,7 @@ from studio.core.graph import Graph
 from studio.engine import sequence as S
 from studio.engine.clip import ArrayClip
 from studio.engine.executor import Executor
-from tests.footage.conftest import Recorder, ramp_clip, run_node
+from tests.node_run import Recorder, ramp_clip, run_node
 
 
 def _write_pngs(folder, names, w=8, h=6):

@@ -6,7 +6,7 @@ from nodes.footage import tracking as TR
 from studio.core.errors import MediaError
 from studio.core.values import Keypoints
 from studio.engine.clip import ArrayClip
-from tests.footage.conftest import Recorder, run_node
+from tests.node_run import Recorder, run_node
 
 
 def _tracks():

@@ -11,7 +11,7 @@ from studio.core.errors import MediaError
 from studio.engine import video_formats as vf
 from studio.engine.clip import ArrayClip
 from studio.engine.media import VideoFileClip, write_video
-from tests.footage.conftest import Recorder, run_node
+from tests.node_run import Recorder, run_node
 
 
 def _noise8(n=2, w=641, h=361, seed=0):
