@@ -14,9 +14,8 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from studio.core.errors import StudioError
 from studio.core.fileformat import graph_to_dict, load_graph, parse_graph_text, save_graph
 from studio.core.graph import Graph
-from studio.core.params import Path as PathParam
 
-from .project_paths import absolutise_inputs, graph_folder, in_templates
+from .project_paths import absolutise_inputs, graph_folder, in_templates, rewrite_inputs
 from .templates import TemplateBrowser
 
 MAX_RECENT = 10
@@ -47,27 +46,12 @@ def rebase_paths(graph: Graph, new_dir: str) -> int:
         graph.base_dir = new_dir
         return 0
 
-    def fix(g: Graph) -> int:
-        n_changed = 0
-        for n in g.nodes.values():
-            if n.subgraph is not None:
-                n_changed += fix(n.subgraph)
-            for p in (n.spec.params if n.spec is not None else ()):
-                v = n.params.get(p.name)
-                if not (isinstance(p, PathParam) and p.mode in ("open", "dir") and isinstance(v, str) and v
-                        and not os.path.isabs(v)):
-                    continue
-                cand = os.path.normpath(os.path.join(old, v))
-                if not os.path.exists(cand):
-                    continue
-                try:
-                    n.params[p.name] = os.path.relpath(cand, new_dir)
-                except ValueError:  # another drive (Windows)
-                    n.params[p.name] = cand
-                n_changed += 1
-        return n_changed
-
-    changed = fix(graph)
+    def relative(p: str) -> str:
+        try:
+            return os.path.relpath(p, new_dir)
+        except ValueError:  # another drive (Windows)
+            return p
+    changed = rewrite_inputs(graph, old, relative)
     graph.base_dir = new_dir
     return changed
 

@@ -49,6 +49,36 @@ def graph_folder(graph: Graph, path: str | None) -> str:
     return project_dir()
 
 
+def input_exists(path: str) -> bool:
+    """A file or folder, or a frame pattern (plate.####.exr) whose folder exists."""
+    if os.path.exists(path):
+        return True
+    from studio.engine.sequence import pattern_fingerprint
+    try:
+        return pattern_fingerprint(path) is not None
+    except (OSError, ValueError):
+        return False
+
+
+def rewrite_inputs(graph: Graph, base: str, to) -> int:
+    """Every relative path of a file the graph reads (groups included) that exists against
+    ``base`` is replaced by ``to(absolute path)``. Returns how many changed."""
+    n_changed = 0
+    for n in graph.nodes.values():
+        if n.subgraph is not None:
+            n_changed += rewrite_inputs(n.subgraph, base, to)
+        for p in (n.spec.params if n.spec is not None else ()):
+            v = n.params.get(p.name)
+            if not (isinstance(p, PathParam) and p.mode in ("open", "dir") and not p.lookup
+                    and isinstance(v, str) and v and not os.path.isabs(v)):
+                continue
+            cand = os.path.normpath(os.path.join(base, v))
+            if input_exists(cand):
+                n.params[p.name] = to(cand)
+                n_changed += 1
+    return n_changed
+
+
 def absolutise_inputs(graph: Graph) -> int:
     """Make the relative paths of files the graph reads absolute (where they exist against its
     ``base_dir``), then drop the base: a template opened untitled keeps its media, and what it
@@ -57,25 +87,15 @@ def absolutise_inputs(graph: Graph) -> int:
     graph.base_dir = None
     if not base:
         return 0
+    changed = rewrite_inputs(graph, base, lambda p: p)
 
-    def fix(g: Graph) -> int:
-        n_changed = 0
+    def drop_bases(g: Graph) -> None:
         for n in g.nodes.values():
             if n.subgraph is not None:
-                n_changed += fix(n.subgraph)
                 n.subgraph.base_dir = None
-            for p in (n.spec.params if n.spec is not None else ()):
-                v = n.params.get(p.name)
-                if not (isinstance(p, PathParam) and p.mode in ("open", "dir") and isinstance(v, str) and v
-                        and not os.path.isabs(v)):
-                    continue
-                cand = os.path.normpath(os.path.join(base, v))
-                if os.path.exists(cand):
-                    n.params[p.name] = cand
-                    n_changed += 1
-        return n_changed
-
-    return fix(graph)
+                drop_bases(n.subgraph)
+    drop_bases(graph)
+    return changed
 
 
 def resolve_for_dialog(value: str, base: str) -> str:
