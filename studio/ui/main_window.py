@@ -442,14 +442,16 @@ class MainWindow(QMainWindow, RunFeedback, FileActions):
             apply_dock_sizes(self)
 
     # -- log --------------------------------------------------------------------------------
-    def log(self, message: str, level: str = "info") -> None:
+    def log(self, message: str, level: str = "info", status: bool = True) -> None:
+        """A line in the Log; errors and warnings also flash in the status bar unless ``status``
+        is False (the run's verdict already shows them there)."""
         stamp = time.strftime("%H:%M:%S")
         colour = {"error": "#ff6e6e", "warn": "#e6b450", "ok": "#8fd18f"}.get(level)
         text = message.replace("&", "&amp;").replace("<", "&lt;")
         self.log_view.appendHtml(f"<span style='color:#777'>{stamp}</span> "
                                  + (f"<span style='color:{colour}'>{text}</span>" if colour else text))
         self._log_follow()  # the newest line stays in view
-        if level in ("error", "warn"):
+        if status and level in ("error", "warn"):
             self.statusBar().showMessage(message, 8000)
 
     # -- dialogs (tests replace these hooks) -------------------------------------------------

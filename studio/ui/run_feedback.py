@@ -112,7 +112,7 @@ class RunFeedback:
             title = getattr(e, "title", "") or self._title(e.node_id)
             self.canvas.set_skipped(e.node_id, e.reason, is_output)
             self.log(f"{title} skipped: {e.reason}" + (" (its file was not written)" if is_output else ""),
-                     "warn" if is_output else "info")
+                     "warn" if is_output else "info", status=False)  # the run's verdict says it, once
         elif isinstance(e, ev.NodeFailed):
             cause = getattr(e.error, "cause", None)
             self.canvas.set_failed(e.node_id, str(e.error), str(cause) if cause is not None else None)
@@ -126,11 +126,10 @@ class RunFeedback:
         counts = f"{len(e.executed)} ran, {len(e.cached)} cached"
         if e.ok and warnings:
             head = f"run finished with {len(warnings)} warning(s) in {e.seconds:.2f} s ({counts})"
-            self.log(head + ":", "warn")
+            self.log(head + ":", "warn", status=False)
             for w in warnings:
-                self.log("  " + w, "warn")
-            self.set_run_result("⚠ " + head + ": " + warnings[0], WARN_STYLE)
-            self.statusBar().showMessage("⚠ " + warnings[0], 15000)
+                self.log("  " + w, "warn", status=False)
+            self.set_run_result("⚠ " + head + ": " + warnings[0], WARN_STYLE)  # in the status bar, once
         elif e.ok:
             text = f"run finished in {e.seconds:.2f} s: {counts}"
             self.log(text, "ok")

@@ -83,6 +83,7 @@ def test_skipped_output_ends_amber_with_reason_in_full_and_titles_in_log(qtbot, 
     assert "warning" in label.text() and "✓" not in label.text()
     assert "e6b450" in label.styleSheet()  # amber, not green
     assert "Save Video" in label.toolTip()
+    assert "Save Video" not in win.statusBar().currentMessage()  # said once, by the run label
     log = log_text(win)
     assert "Save Video skipped: input 'video' comes from 'Colour Adjust', which is muted" in log
     assert f"{c} skipped" not in log and "run finished with 1 warning(s)" in log
