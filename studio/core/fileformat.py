@@ -16,14 +16,13 @@ import json
 import math
 import os
 import re
-import tempfile
 from typing import Any, Callable
 
 from .errors import GraphFileError, StudioError
 from .graph import GROUP_TYPE, MODES, Graph, Link
 from .limits import (MAX_GRAPH_FILE_BYTES, MAX_GROUP_DEPTH, MAX_LINKS, MAX_NODES, MAX_TITLE_LENGTH,
                      check_text, read_bounded, shorten)
-from .paths import finish_atomic, output_problem
+from .paths import write_atomic
 from .registry import Registry
 
 FORMAT = "studio-graph"
@@ -89,36 +88,7 @@ def graph_to_json(graph: Graph, indent: int | None = 1) -> str:
     return json.dumps(graph_to_dict(graph), indent=indent, allow_nan=False, ensure_ascii=False)
 
 
-def atomic_write(path: str, data: bytes | str) -> None:
-    """Write to a temporary file in the same folder, fsync, then rename over ``path``."""
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    why = output_problem(path)
-    if why:  # never rename over a folder or a device node
-        raise OSError(why)
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=os.path.basename(path), dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        finish_atomic(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    try:  # make the rename itself durable
-        dfd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(dfd)
-        finally:
-            os.close(dfd)
-    except OSError:
-        pass
+atomic_write = write_atomic  # the one atomic write (studio.core.paths), under its old name here
 
 
 def save_graph(graph: Graph, path: str) -> None:

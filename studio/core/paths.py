@@ -105,6 +105,15 @@ def atomic_path(path: str, prefix: str = ".tmp-", durable: bool = True) -> Itera
         except OSError:
             pass
         raise
+    if durable:  # make the rename itself durable
+        try:
+            dfd = os.open(folder, os.O_RDONLY)
+            try:
+                os.fsync(dfd)
+            finally:
+                os.close(dfd)
+        except OSError:
+            pass
 
 
 def write_atomic(path: str, data: bytes | str) -> None:
