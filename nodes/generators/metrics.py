@@ -83,6 +83,22 @@ _COLOR_NAMES = list(COLORS)
 _COLOR_RGB = np.array([COLORS[c] for c in _COLOR_NAMES], np.float32)
 
 
+def interior_blobs(masks: np.ndarray, min_area: int):
+    """Per frame of ``masks`` [T, H, W]: the largest connected blob, when it has ``min_area``
+    pixels and does not touch the frame's edge (a shape cut by the edge misreads), as
+    (labels, its label, (x, y, w, h, area))."""
+    h, w = masks.shape[1:]
+    for m in masks:
+        n, lab, stats, _ = cv2.connectedComponentsWithStats(m.astype(np.uint8), connectivity=8)
+        if n < 2:
+            continue
+        k = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+        x, y, bw, bh, area = (int(v) for v in stats[k][:5])
+        if area < min_area or x == 0 or y == 0 or x + bw >= w or y + bh >= h:
+            continue
+        yield lab, k, (x, y, bw, bh, area)
+
+
 def _foreground(frame: np.ndarray, bg: np.ndarray, thr: float = 0.25) -> np.ndarray:
     return np.abs(frame - bg).max(axis=2) > thr
 
@@ -107,16 +123,7 @@ def analyse_shapes(video) -> dict:
         return out
     mean_rgb = v[masks].mean(axis=0)
     out["color"] = _COLOR_NAMES[int(np.argmin(((_COLOR_RGB - mean_rgb) ** 2).sum(1)))]
-    ratios = []
-    for m in masks:
-        n, lab, stats, _ = cv2.connectedComponentsWithStats(m.astype(np.uint8), connectivity=8)
-        if n < 2:
-            continue
-        k = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
-        x, y, bw, bh, area = stats[k]
-        if area < 4 or x == 0 or y == 0 or x + bw >= w or y + bh >= h:
-            continue
-        ratios.append(area / float(bw * bh))
+    ratios = [area / float(bw * bh) for _, _, (_, _, bw, bh, area) in interior_blobs(masks, 4)]
     if ratios:
         r = float(np.median(ratios))
         out["fill"] = r

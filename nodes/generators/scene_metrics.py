@@ -38,16 +38,9 @@ def label_pixels(v: np.ndarray, thr: float = 0.3) -> np.ndarray:
 
 
 def _shape_of(masks: np.ndarray) -> tuple[str | None, float | None]:
-    h, w = masks.shape[1:]
+    from .metrics import interior_blobs
     ratios = []
-    for m in masks:
-        n, lab, stats, _ = cv2.connectedComponentsWithStats(m.astype(np.uint8), connectivity=8)
-        if n < 2:
-            continue
-        k = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
-        x, y, bw, bh, area = stats[k]
-        if area < 6 or x == 0 or y == 0 or x + bw >= w or y + bh >= h:
-            continue
+    for lab, k, (_, _, _, _, area) in interior_blobs(masks, 6):
         pts = np.argwhere(lab == k)[:, ::-1].astype(np.float32)
         (_, _), (rw, rh), _ = cv2.minAreaRect(pts)
         # pixel centres: the rectangle around them is one pixel short of the shape's extent
