@@ -6,34 +6,14 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QHeaderView,
                                QLabel, QLineEdit, QProgressBar, QPushButton, QSpinBox, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from studio.core.errors import Cancelled
-from studio.engine.context import CancelToken
 
-
-class _RenderWorker(QObject):
-    event = Signal(object)
-    done = Signal(object, object)  # (report, sheet) or None, exception or None
-
-    def __init__(self, graph, output, opts, sweeps, cancel: CancelToken):
-        super().__init__()
-        self.args = (graph, output, opts, sweeps)
-        self.cancel = cancel
-
-    @Slot()
-    def run(self) -> None:
-        from studio.distributed.cli import render_graph
-        graph, output, opts, sweeps = self.args
-        try:
-            res = render_graph(graph, output, opts, sweeps, on_event=self.event.emit, cancel=self.cancel)
-        except BaseException as e:  # noqa: BLE001 - shown in the dialog, never lost in the thread
-            self.done.emit(None, e)
-        else:
-            self.done.emit(res, None)
+from .worker import ThreadJob
 
 
 class RenderDialog(QDialog):
@@ -45,9 +25,9 @@ class RenderDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Render")
         self._graph = graph
-        self._thread: QThread | None = None
-        self._worker: _RenderWorker | None = None
-        self._cancel = CancelToken()
+        self.job = ThreadJob("studio-render", self)  # the render runs on its thread
+        self.job.event.connect(self._on_event)
+        self.job.finished.connect(self._on_finished)
         self._rows: dict[int, int] = {}
         self.outcome = None
 
@@ -153,7 +133,7 @@ class RenderDialog(QDialog):
     # -- running --------------------------------------------------------------------------
     @property
     def running(self) -> bool:
-        return self._thread is not None
+        return self.job.running
 
     def options(self):
         from studio.distributed.render import RenderOptions
@@ -167,35 +147,30 @@ class RenderDialog(QDialog):
         return [s.strip() for s in self.sweep_edit.text().split(";") if s.strip()]
 
     def start(self) -> bool:
-        if self._thread is not None:
+        if self.job.running:
             return False
         if not self.all_frames.isChecked() and self.last_spin.value() < self.first_spin.value():
             self.status.setText("error: the last frame is before the first")
             return False
-        self._cancel = CancelToken()
         self.table.setRowCount(0)
         self._rows.clear()
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         self.status.setText("preparing…")
         self.outcome = None
-        thread = QThread()
-        thread.setObjectName("studio-render")
-        worker = _RenderWorker(self.graph.copy(), os.path.abspath(self.output_edit.text()), self.options(),
-                               self.sweeps(), self._cancel)
-        worker.moveToThread(thread)
-        thread.started.connect(worker.run)
-        worker.event.connect(self._on_event)
-        worker.done.connect(self._on_done)
-        thread.finished.connect(self._on_thread_finished)
-        self._thread, self._worker = thread, worker
+        graph, output = self.graph.copy(), os.path.abspath(self.output_edit.text())
+        opts, sweeps = self.options(), self.sweeps()
+
+        def render(on_event, cancel):  # on the job's thread
+            from studio.distributed.cli import render_graph
+            return render_graph(graph, output, opts, sweeps, on_event=on_event, cancel=cancel)
         self._set_running(True)
-        thread.start()
+        self.job.start_job(render)
         return True
 
     def cancel(self) -> None:
-        if self._thread is not None:
-            self._cancel.cancel()
+        if self.job.running:
+            self.job.stop()
             self.status.setText("cancelling…")
 
     def _set_running(self, on: bool) -> None:
@@ -227,22 +202,9 @@ class RenderDialog(QDialog):
             self.status.setText(f"warning: [{e.title}] {e.text}")
 
     @Slot(object, object)
-    def _on_done(self, result, error) -> None:
+    def _on_finished(self, result, error) -> None:
         self.outcome = (result, error)
-        if self._thread is not None:
-            self._thread.quit()
-
-    @Slot()
-    def _on_thread_finished(self) -> None:
-        thread, worker = self._thread, self._worker
-        self._thread = self._worker = None
-        if thread is not None:
-            thread.wait(2000)
-            thread.deleteLater()
-        if worker is not None:
-            worker.deleteLater()
         self._set_running(False)
-        result, error = self.outcome or (None, None)
         if isinstance(error, Cancelled):
             self.status.setText("cancelled: finished chunks are kept; tick resume to continue")
         elif error is not None:
@@ -258,7 +220,7 @@ class RenderDialog(QDialog):
         self.finished_render.emit(result, error)
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt
-        if self._thread is not None:  # a render is running: cancel it, close when it has stopped
+        if self.job.running:  # a render is running: cancel it, close when it has stopped
             self.cancel()
             event.ignore()
             return

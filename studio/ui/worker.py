@@ -6,7 +6,7 @@ makes a re-run after one edit run only what changed.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
@@ -17,31 +17,32 @@ from studio.engine.executor import Executor
 
 class _Worker(QObject):
     event = Signal(object)
-    done = Signal(object, object)  # RunResult or None, exception or None
+    done = Signal(object, object)  # the job's result or None, exception or None
 
-    def __init__(self, executor: Executor, graph: Graph, kwargs: dict[str, Any], cancel: CancelToken):
+    def __init__(self, job: Callable[[Callable[[Any], None], CancelToken], Any], cancel: CancelToken):
         super().__init__()
-        self.executor, self.graph, self.kwargs, self.cancel = executor, graph, kwargs, cancel
+        self.job, self.cancel = job, cancel
 
     @Slot()
     def run(self) -> None:
         try:
-            res = self.executor.run(self.graph, on_event=self.event.emit, cancel=self.cancel, **self.kwargs)
+            res = self.job(self.event.emit, self.cancel)
         except BaseException as e:  # noqa: BLE001 - reported to the window, never lost in the thread
             self.done.emit(None, e)
         else:
             self.done.emit(res, None)
 
 
-class RunController(QObject):
-    """Start, stop and observe runs. ``finished`` comes after the thread has stopped."""
+class ThreadJob(QObject):
+    """Runs ``job(on_event, cancel)`` on a QThread: its events arrive as ``event`` on the GUI
+    thread, and ``finished(result, error)`` comes after the thread has stopped. One at a time."""
     started = Signal()
-    event = Signal(object)               # studio.engine.events.* as they happen
-    finished = Signal(object, object)    # RunResult | None, exception | None
+    event = Signal(object)
+    finished = Signal(object, object)    # the job's result | None, exception | None
 
-    def __init__(self, executor: Executor | None = None, parent: QObject | None = None):
+    def __init__(self, name: str, parent: QObject | None = None):
         super().__init__(parent)
-        self.executor = executor or Executor()
+        self._name = name
         self._thread: QThread | None = None
         self._worker: _Worker | None = None
         self._cancel: CancelToken | None = None
@@ -51,15 +52,14 @@ class RunController(QObject):
     def running(self) -> bool:
         return self._thread is not None
 
-    def start(self, graph: Graph, **kwargs) -> bool:
-        """Run a snapshot of ``graph`` (``graph.copy()``): later edits do not reach this run."""
+    def start_job(self, job: Callable[[Callable[[Any], None], CancelToken], Any]) -> bool:
         if self._thread is not None:
             return False
         self._cancel = CancelToken()
         self._outcome = (None, None)
         thread = QThread()
-        thread.setObjectName("studio-run")
-        worker = _Worker(self.executor, graph.copy(), kwargs, self._cancel)
+        thread.setObjectName(self._name)
+        worker = _Worker(job, self._cancel)
         worker.moveToThread(thread)
         thread.started.connect(worker.run)
         worker.event.connect(self.event)             # queued to this (GUI) thread
@@ -105,3 +105,19 @@ class RunController(QObject):
             QCoreApplication.processEvents()
             if self._thread is not None:
                 self._thread.wait(10)
+
+
+class RunController(ThreadJob):
+    """Start, stop and observe runs of the engine. ``finished`` comes after the thread has stopped."""
+
+    def __init__(self, executor: Executor | None = None, parent: QObject | None = None):
+        super().__init__("studio-run", parent)
+        self.executor = executor or Executor()
+
+    def start(self, graph: Graph, **kwargs) -> bool:
+        """Run a snapshot of ``graph`` (``graph.copy()``): later edits do not reach this run."""
+        if self.running:
+            return False
+        g = graph.copy()
+        return self.start_job(lambda on_event, cancel: self.executor.run(g, on_event=on_event, cancel=cancel,
+                                                                         **kwargs))
