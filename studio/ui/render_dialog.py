@@ -118,12 +118,12 @@ class RenderDialog(QDialog):
 
     def _default_output(self) -> str:
         from studio.cli import _file_outputs
+        from studio.core.paths import resolve
+        base = getattr(self.graph, "base_dir", None)
         for n, pname in _file_outputs(self.graph):
             if n.type_id == "io.save_video" and n.params.get(pname):
-                p = n.params[pname]
-                base = getattr(self.graph, "base_dir", None)
-                return p if os.path.isabs(p) or not base else os.path.join(base, p)
-        return os.path.abspath("render.mp4")
+                return resolve(n.params[pname], base)
+        return resolve("render.mp4", base)
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Render to", self.output_edit.text(), "MP4 video (*.mp4)")
@@ -158,7 +158,9 @@ class RenderDialog(QDialog):
         self.progress.setValue(0)
         self.status.setText("preparing…")
         self.outcome = None
-        graph, output = self.graph.copy(), os.path.abspath(self.output_edit.text())
+        from studio.core.paths import resolve  # a relative output: next to the graph, as everywhere
+        graph = self.graph.copy()
+        output = resolve(self.output_edit.text(), getattr(graph, "base_dir", None))
         opts, sweeps = self.options(), self.sweeps()
 
         def render(on_event, cancel):  # on the job's thread

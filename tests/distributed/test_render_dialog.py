@@ -85,3 +85,16 @@ def test_the_run_menu_opens_the_render_dialog_on_the_windows_graph(qtbot, tmp_pa
     assert dlg.graph is w.doc.graph and not dlg.running
     dlg.close()
     w.close()
+
+
+def test_a_relative_output_lands_next_to_the_graph_or_in_the_project_folder(qtbot, tmp_path, monkeypatch):
+    from studio.ui.render_dialog import RenderDialog
+    monkeypatch.setenv("STUDIO_PROJECT_DIR", str(tmp_path / "project"))
+    g = motion_graph("out/g.mp4", frames=4)
+    d = RenderDialog(g)
+    qtbot.addWidget(d)
+    assert d.output_edit.text() == str(tmp_path / "project" / "out" / "g.mp4")  # unsaved: the project folder
+    g.base_dir = str(tmp_path / "shot")
+    d2 = RenderDialog(g)
+    qtbot.addWidget(d2)
+    assert d2.output_edit.text() == str(tmp_path / "shot" / "out" / "g.mp4")  # saved: next to the graph
