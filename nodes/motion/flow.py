@@ -14,7 +14,6 @@ import threading
 from collections import OrderedDict
 
 import numpy as np
-import torch
 
 from studio.core.errors import MediaError
 from studio.core.params import Bool, Choice, Float, Path, String
@@ -137,6 +136,7 @@ class MotionSignal(Node):
                          else np.percentile(m, 95) if stat == "p95" else m.max())
         if ctx.params.normalize and out.max() > 0:
             out /= out.max()
+        import torch  # here only: the flow nodes themselves are numpy/OpenCV (render workers skip torch)
         return Features(torch.from_numpy(out), per_frame=True, fps=flow.fps, names=["motion"],
                         extras={"statistic": stat, "unit": "1" if ctx.params.normalize else "px/frame"})
 

@@ -84,10 +84,8 @@ def render_chunk(job_dir: str, a: int, b: int, threads: int = 0) -> dict:
     if os.path.exists(final):
         return {"path": final, "warnings": [], "rendered": False}
     if threads > 0:
-        import cv2
-        import torch
-        torch.set_num_threads(threads)
-        cv2.setNumThreads(threads)
+        from studio.engine.device import set_threads
+        set_threads(threads)  # torch is imported only if a node needs it
     _graph, clip, _audio, warnings = build(job)
     if clip.channels not in (1, 3):
         raise MediaError(f"cannot encode a {clip.channels}-channel clip as video "

@@ -53,6 +53,21 @@ class ChunkFilesClip(Clip):
         f *= np.float32(1 / 255)  # in place: one array per block, no temporaries
         return f
 
+    def ready(self, a: int, b: int) -> bool:
+        """Whether frames [a, b) can be read now without waiting for a worker."""
+        return all(os.path.exists(self.job.chunk_path(s, e)) for s, e in self._starts if s < b and a < e)
+
+    def chunk_u8(self, a: int, b: int) -> np.ndarray:
+        """Frames [a, b) as the stored encoder bytes (the writer takes them as they are)."""
+        arr, k = self._data(a)
+        if k + (b - a) <= len(arr):
+            return arr[k:k + b - a]
+        frames = []
+        for i in range(a, b):  # across a join between chunk files
+            arr, k = self._data(i)
+            frames.append(arr[k])
+        return np.stack(frames)
+
     def _frame(self, i: int) -> np.ndarray:
         arr, k = self._data(i)
         return self._float(arr[k])

@@ -5,6 +5,7 @@ Both are bounded by bytes. Eviction takes the largest-and-cheapest entries first
 resized frame that took a millisecond."""
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from collections import OrderedDict
@@ -25,14 +26,12 @@ def nbytes_of(value: Any, _depth: int = 0) -> int:
         return int(value.frames.nbytes)
     if isinstance(value, Clip):
         return 1024
-    try:
-        import torch
+    torch = sys.modules.get("torch")  # a tensor exists only if torch is loaded: never import it here
+    if torch is not None:
         if isinstance(value, torch.Tensor):
             return int(value.element_size() * value.nelement())
         if isinstance(value, torch.nn.Module):
             return int(sum(p.element_size() * p.nelement() for p in value.parameters()))
-    except ImportError:  # pragma: no cover
-        pass
     if isinstance(value, dict):
         return sum(nbytes_of(v, _depth + 1) for v in value.values())
     if isinstance(value, (list, tuple)):

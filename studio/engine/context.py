@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import sys
 import threading
 import time
 from typing import Any, Callable
@@ -59,11 +60,37 @@ class Context:
         self.title = title
         self.params = Params(params)
         self.seed = seed
-        self.device = device
+        self._device_name = None if device is None else str(device)
+        self._device = None if isinstance(device, str) else device
+        self._torch_seed: tuple[int, str] | None = None  # global torch seeding still to do
         self.runtime = runtime
         self.frame_range = frame_range
         self.options = options or {}
         self._last_progress = 0.0
+
+    # -- device -------------------------------------------------------------------------
+    @property
+    def device(self):
+        """The torch device this node runs on (importing torch on first use: a node that never
+        asks does not load it)."""
+        if self._device is None and self._device_name is not None:
+            import torch
+            self._device = torch.device(self._device_name)
+        self.seed_torch()
+        return self._device
+
+    @property
+    def device_name(self) -> str | None:
+        return self._device_name
+
+    def seed_torch(self) -> None:
+        """Seed torch's global generators with this node's seed, if the engine has not yet (torch
+        was not loaded when the node started)."""
+        if self._torch_seed is not None and "torch" in sys.modules:
+            from .executor import _seed_torch
+            seed, name = self._torch_seed
+            self._torch_seed = None
+            _seed_torch(seed, name)
 
     # -- cancellation ---------------------------------------------------------------------
     @property
@@ -103,6 +130,7 @@ class Context:
 
     def torch_generator(self, device=None, salt: int = 0):
         import torch
+        self.seed_torch()
         dev = torch.device(device) if device is not None else self.device
         g = torch.Generator(device=dev if dev.type != "mps" else "cpu")
         g.manual_seed(self.seed * 1_000_003 + salt)

@@ -46,6 +46,35 @@ def resolve_device(pref: str | None) -> "torch.device":  # noqa: F821
     return torch.device(available_devices()[0] if pref == "auto" else pref)
 
 
+@functools.lru_cache(maxsize=1)
+def cpu_only_build() -> bool:
+    """Whether the installed torch can only ever use the CPU (built without CUDA and ROCm, and not
+    on macOS, where MPS may be there), read from its version file without importing it."""
+    if sys.platform == "darwin":
+        return False
+    import importlib.util
+    import re
+    try:
+        spec = importlib.util.find_spec("torch")
+        folder = list(spec.submodule_search_locations or [])[0] if spec is not None else None
+        with open(os.path.join(folder, "version.py"), encoding="utf-8") as f:
+            text = f.read()
+    except (ImportError, ValueError, IndexError, TypeError, OSError):
+        return False
+    none = r"^{}\b[^=\n]*=\s*None\s*$"
+    return all(re.search(none.format(k), text, re.M) for k in ("cuda", "hip"))
+
+
+def device_name(pref: str | None) -> str:
+    """The device ``pref`` resolves to, by name ("cpu", "cuda", "mps"). torch is imported only
+    when the answer needs it: a CPU-only torch, or "cpu" asked for, never does (a render worker
+    whose graph uses no torch node then never loads it)."""
+    pref = check_device(pref)
+    if pref == "cpu" or (pref == "auto" and "torch" not in sys.modules and cpu_only_build()):
+        return "cpu"
+    return str(resolve_device(pref))
+
+
 _worker_threads: int | None = None
 
 
@@ -66,6 +95,23 @@ def configure_threads(interactive: bool) -> int:
 
 
 _threads_pending: int | None = None
+
+
+def set_threads(n: int) -> None:
+    """Use ``n`` threads for torch, OpenCV and the encoders in this process (a render worker's
+    share of the cores). torch is not imported for it: a graph that never needs torch does not
+    pay for its import (about 1 s per worker); OMP_NUM_THREADS covers a torch a node imports
+    itself."""
+    global _worker_threads, _threads_pending
+    _worker_threads = n
+    import cv2
+    cv2.setNumThreads(n)
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(n)
+    else:
+        _threads_pending = n
+        os.environ["OMP_NUM_THREADS"] = str(n)
+        os.environ["MKL_NUM_THREADS"] = str(n)
 
 
 def _torch():

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -27,7 +28,7 @@ from studio.core.types import get_type
 from .cache import CachedClip, FrameCache, OutputCache, nbytes_of
 from .clip import ArrayClip, Clip, CostMeter, StillClip
 from .context import CancelToken, Context, Runtime, derive_seed
-from .device import _torch, check_device, resolve_device
+from .device import _torch, check_device, device_name
 from .events import (NodeCost, NodeFailed, NodeFinished, NodeMessage, NodeSkipped, NodeStarted, RunFinished,
                      RunStarted)
 
@@ -48,7 +49,7 @@ class Step:
 class Plan:
     steps: list[Step]
     skipped: dict[str, str]  # node id -> why
-    device: Any  # torch.device; the device's name (a str) in a plan compiled with check_only
+    device: str  # the device's name ("cpu", "cuda"); "auto" in a plan compiled with check_only
     graph: Graph
 
 
@@ -144,7 +145,7 @@ class Executor:
         g = flatten(graph)
         self._base_dir = getattr(graph, "base_dir", None)
         g.topo_order()  # a cycle anywhere is an error (CycleError), even in a branch not run
-        get_device = check_device if check_only else resolve_device
+        get_device = check_device if check_only else device_name
         dev = get_device(device or g.settings.get("device", "auto"))
         gseed = int(seed if seed is not None else g.settings.get("seed", 0))
 
@@ -335,8 +336,11 @@ class Executor:
                               frame_range, {"graph": graph, **(options or {})})
                 t0 = time.perf_counter()
                 try:
-                    _seed_torch(st.seed, st.device)
-                    instance = n.spec.cls()
+                    instance = n.spec.cls()  # imports the node's module (and torch, if it uses it)
+                    if "torch" in sys.modules:
+                        _seed_torch(st.seed, st.device)
+                    else:  # seeded when the node first asks for its device or generator
+                        ctx._torch_seed = (st.seed, st.device)
                     # measured like a pull: frames it pulls upstream count as theirs, not its own
                     out = meter.measure(n.id, 0, lambda: instance.run(ctx, **inputs))
                     outs = self._normalise_outputs(n, out)
@@ -424,7 +428,8 @@ def _seed_torch(seed: int, device) -> None:
     queues lazy seeding of every accelerator backend and costs ~0.4 ms; this costs ~2 us."""
     torch = _torch()
     torch.random.default_generator.manual_seed(seed)
-    if device is not None and device.type == "cuda":
+    kind = str(device).split(":")[0] if device is not None else None
+    if kind == "cuda":
         torch.cuda.manual_seed(seed)
-    elif device is not None and device.type == "mps":
+    elif kind == "mps":
         torch.mps.manual_seed(seed)

@@ -427,12 +427,30 @@ def write_video(path: str, clip: Clip, frames: Iterable[int] | range | None = No
                     al = np.pad(al, pad, mode="edge") if al is not None else None
                 return vf.rgb_to_frame(f, al, deep)
 
-            to_frame = frame_8bit if (pix_fmt == "yuv420p" and alpha is None and not deep) else frame_deep
+            def frame_u8(f: np.ndarray, n: int):
+                """Frames that are already the encoder's bytes (see ``chunk_u8``): no float pass."""
+                u8[:clip.height, :clip.width] = f
+                if H != clip.height or W != clip.width:
+                    u8[clip.height:, :clip.width] = u8[clip.height - 1:clip.height, :clip.width]
+                    u8[:, clip.width:] = u8[:, clip.width - 1:clip.width]
+                return av.VideoFrame.from_ndarray(u8, format="rgb24")
+
+            plain = pix_fmt == "yuv420p" and alpha is None and not deep
+            # a clip whose frames are stored as the 8-bit values this writer would make of them
+            # (a chunked render's collect step) hands them over as they are
+            as_u8 = plain and callable(getattr(clip, "chunk_u8", None))
+            to_frame = frame_u8 if as_u8 else (frame_8bit if plain else frame_deep)
+            ready = getattr(clip, "ready", None)
             for start in range(a0, a1, chunk):
                 if check is not None:
                     check()
                 stop = min(start + chunk, a1)
-                block = clip.chunk(start, stop)
+                # frames still being made elsewhere (a chunked render's workers): encode the sound
+                # ahead meanwhile, a second at a time (the muxer interleaves the packets)
+                while (callable(ready) and samples is not None and a_done < n_audio
+                       and not ready(start, stop)):
+                    encode_audio_until(a_done + aud.rate)
+                block = clip.chunk_u8(start, stop) if as_u8 else clip.chunk(start, stop)
                 for k in range(len(block)):
                     frm = vf.convert_for_encoder(to_frame(block[k], start + k), pix_fmt, matrix, color_range,
                                                  spec.rgb)

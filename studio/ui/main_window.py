@@ -354,6 +354,10 @@ class MainWindow(QMainWindow, RunFeedback, FileActions):
         self.statusBar().showMessage("loading the engine…")
         QApplication.processEvents()  # paint the message before the import holds the thread
         try:
+            # the window loads torch here, once: a graph of plain image nodes would not need it
+            # (headless renders skip it), but the device list and the next graph's nodes do
+            from studio.engine.device import available_devices
+            available_devices()
             yield
         finally:
             self.statusBar().clearMessage()
@@ -362,8 +366,7 @@ class MainWindow(QMainWindow, RunFeedback, FileActions):
 
     def load_engine(self) -> None:
         with self.loading_engine():
-            from studio.engine.device import available_devices
-            available_devices()
+            pass
 
     def _update_status(self) -> None:
         from studio.engine.device import describe_device

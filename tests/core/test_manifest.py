@@ -187,12 +187,12 @@ def test_validate_and_a_warm_registry_import_neither_torch_nor_node_modules_and_
         assert main(["validate", {str(gp)!r}]) == 0
         print("AFTER-VALIDATE", "torch" in sys.modules, sorted(m for m in sys.modules if m.startswith("nodes.")))
         assert main(["render", {str(gp)!r}]) == 0
-        print("AFTER-RENDER", "torch" in sys.modules)
+        print("AFTER-RENDER", any(m.startswith("nodes.") for m in sys.modules))
     ''')
     p = subprocess.run([sys.executable, "-c", warm], cwd=ROOT, env=env, capture_output=True, text=True,
                        timeout=300)
     assert p.returncode == 0, p.stderr[-3000:]
     lines = {ln.split()[0]: ln for ln in p.stdout.splitlines() if ln.startswith("AFTER")}
     assert lines["AFTER-VALIDATE"] == "AFTER-VALIDATE False []", lines
-    assert lines["AFTER-RENDER"] == "AFTER-RENDER True"
+    assert lines["AFTER-RENDER"] == "AFTER-RENDER True"  # the render loaded its nodes (torch only if one needs it)
     assert (tmp_path / "out.mp4").stat().st_size > 0
