@@ -60,10 +60,12 @@ GRAPHS = {"scenes": "text_to_video.json", "one-object": "text_to_video_one_objec
 
 def train_template(args, size: tuple[int, int, int] | None):
     g = load_graph(os.path.join(ROOT, "assets", "graphs", GRAPHS[args.template]))
-    ckpt = os.path.join(tempfile.mkdtemp(prefix="t2v-bench-"), "t2v.safetensors")
+    ckpt = args.checkpoint or os.path.join(tempfile.mkdtemp(prefix="t2v-bench-"), "t2v.safetensors")
     g.set_param("train", "max_minutes", float(args.minutes))
-    g.set_param("train", "checkpoint", ckpt)
-    g.set_param("train", "resume", False)
+    g.set_param("train", "checkpoint", os.path.abspath(ckpt))
+    # --checkpoint: train into that file, or, when it has used its budget, only score it again
+    # (other sampling settings: --guidance, --steps)
+    g.set_param("train", "resume", bool(args.checkpoint))
     if size:
         w, h, t = size
         for k, v in (("width", w), ("height", h), ("frames", t)):
@@ -72,6 +74,8 @@ def train_template(args, size: tuple[int, int, int] | None):
         g.set_param("dataset", "count", args.count)
     if args.width:
         g.set_param("train", "width", args.width)
+    if args.keyframe:
+        g.set_param("train", "keyframe", args.keyframe)
     last = [0.0]
 
     def on_event(e):
@@ -148,7 +152,7 @@ def bench_scenes(args, size) -> dict:
                    "held-out wording within 10 points": all(a[k] - b[k] <= 0.10 for k in KEYS),
                    "shift residual >= real": out["shift_residual_generated"] >= out["shift_residual_real"],
                    "warp error <= 1.5x real": out["warp_error_ratio"] <= 1.5}
-    tag = f"_width{args.width}" if args.width else ""
+    tag = (f"_width{args.width}" if args.width else "") + (f"_{args.keyframe}" if args.keyframe else "")
     out["contact_sheet"] = os.path.join(args.out, f"contact_sheet_scenes_{out['size']}{tag}.png")
     sheet(rows, out["contact_sheet"], max(1, 96 // ds.height))
     out["contact_sheet"] = os.path.relpath(out["contact_sheet"], ROOT)
@@ -196,10 +200,13 @@ def main() -> int:
     ap.add_argument("--size", default="", help="WxHxT, e.g. 64x64x16 (default: the template's)")
     ap.add_argument("--count", type=int, default=0, help="training clips (default: the template's)")
     ap.add_argument("--width", type=int, default=0, help="network width (Train > width; default: the template's)")
+    ap.add_argument("--keyframe", default="", help="Train > keyframe (diffusion or slots; default: the template's)")
     ap.add_argument("--per-prompt", type=int, default=4, help="one-object: samples per held-out prompt")
     ap.add_argument("--steps", type=int, default=25, help="DDIM steps")
     ap.add_argument("--guidance", type=float, default=2.0)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--checkpoint", default="", help="keep the trained model in this file; an existing one "
+                    "resumes (one whose budget is spent is scored without training)")
     ap.add_argument("--out", default=os.path.join(ROOT, "benchmarks", "results", "text_to_video"))
     args = ap.parse_args()
     threads = configure_threads(interactive=True)
@@ -209,7 +216,7 @@ def main() -> int:
     out = (bench_scenes if args.template == "scenes" else bench_one_object)(args, size)
     out.update({"template": args.template, "threads": threads, "minutes": args.minutes,
                 "load_average_at_end": os.getloadavg()[0], "cpus": os.cpu_count()})
-    tag = f"_width{args.width}" if args.width else ""
+    tag = (f"_width{args.width}" if args.width else "") + (f"_{args.keyframe}" if args.keyframe else "")
     path = os.path.join(args.out, f"results_{args.template}_{out['size']}{tag}.json")
     with open(path, "w") as fh:
         json.dump(out, fh, indent=1)

@@ -65,7 +65,7 @@ class FlowVideoDiffusion(GeneratorModel):
     DEFAULTS = {"base": 48, "emb": 128, "timesteps": 1000, "p_uncond": 0.1,
                 "motion": "dense-flow", "tokens": 48, "flow_base": 16, "refine_base": 16,
                 "mix": 9, "min_snr": 5.0, "guide_radius": 3, "adversarial_weight": 0.0, "content_weight": 0.0,
-                "motion_weight": 0.0, "flow_scale": 0.3}
+                "motion_weight": 0.0, "flow_scale": 0.3, "keyframe": "diffusion"}
 
     def __init__(self, config: dict):
         cfg = {**self.DEFAULTS, **config}
@@ -82,9 +82,14 @@ class FlowVideoDiffusion(GeneratorModel):
             raise ValueError(f"{w}x{h} must divide by patch x 2^(levels - 1) = {p * 2 ** (len(cfg['mults']) - 1)}")
         self.n_frames, self.key_index, self.patch = t, t // 2, p
         emb, td = cfg["emb"], cfg["token_dim"]
-        self.cond = Conditioner(cfg["cond_dim"], td, emb, cfg["mix"])
-        self.t_mlp = nn.Sequential(nn.Linear(emb, emb), nn.SiLU(), nn.Linear(emb, emb))
-        self.unet = AttnUNet(3 * p * p, 3 * p * p, cfg["base"], cfg["mults"], emb, td)
+        self.slots = None
+        if cfg.get("keyframe", "diffusion") == "slots":  # a compositional key frame (see .slots)
+            from .slots import SlotKeyFrame
+            self.slots = SlotKeyFrame(td, h, w, window=cfg["mix"])
+        else:
+            self.cond = Conditioner(cfg["cond_dim"], td, emb, cfg["mix"])
+            self.t_mlp = nn.Sequential(nn.Linear(emb, emb), nn.SiLU(), nn.Linear(emb, emb))
+            self.unet = AttnUNet(3 * p * p, 3 * p * p, cfg["base"], cfg["mults"], emb, td)
         # the flow generator works on patches too (at most 2x2): per-pixel fields at a quarter of the cost
         fp = self.flow_patch = int(cfg["flow_patch"])
         if not _divides(cfg, fp):
@@ -158,7 +163,9 @@ class FlowVideoDiffusion(GeneratorModel):
     def loss_weights(self) -> dict[str, float]:
         """The weight of each loss term (0: off), as the Train node reports them."""
         c = self.config
-        return {"diffusion": 1.0, "flow": 1.0, "refine": 1.0, "adversarial": float(c["adversarial_weight"]),
+        first = {"keyframe": 1.0, "colour": 1.0, "presence": 1.0, "layout": 1.0} if self.slots is not None \
+            else {"diffusion": 1.0}
+        return {**first, "flow": 1.0, "refine": 1.0, "adversarial": float(c["adversarial_weight"]),
                 "content": float(c["content_weight"]), "motion": float(c["motion_weight"])}
 
     def make_optimizers(self, lr: float) -> dict[str, torch.optim.Optimizer]:
@@ -180,6 +187,14 @@ class FlowVideoDiffusion(GeneratorModel):
         tokens, mask = self._tokens(batch)
         b, dev, K = video.shape[0], video.device, self.key_index
         key = video[:, :, K]
+        if self.slots is not None:  # 1. the compositional key frame
+            out, drawn = self.slots.losses(key, video, batch["flows"], tokens, mask)
+            with torch.no_grad():
+                r = rand_on(dev, gen, b).reshape(b, 1, 1, 1)
+                sigma = rand_on(dev, gen, b).reshape(b, 1, 1, 1) * 0.15
+                noisy = key + sigma * randn_on(dev, gen, key.shape)
+                key_in = torch.where(r < 0.35, drawn, torch.where(r < 0.7, noisy, key))
+            return self._motion_losses(batch, gen, out, key, key_in, tokens, mask, extra)
         # 1. key frame diffusion
         t = randint_on(dev, gen, 0, self.config["timesteps"], (b,))
         noise = randn_on(dev, gen, key.shape)
@@ -201,6 +216,12 @@ class FlowVideoDiffusion(GeneratorModel):
             noisy = key + sigma * randn_on(dev, gen, key.shape)
             use_pred = ((r < 0.35) & (t < self.config["timesteps"] * 0.4)).reshape(b, 1, 1, 1)
             key_in = torch.where(use_pred, x0_hat, torch.where((r < 0.7).reshape(b, 1, 1, 1), noisy, key))
+        return self._motion_losses(batch, gen, out, key, key_in, tokens, mask, extra)
+
+    def _motion_losses(self, batch, gen, out, key, key_in, tokens, mask, extra):
+        """2. flows from the given key frames; 3. refinement; the optional losses."""
+        video, cond = batch["video"], batch["cond"]
+        b, dev = video.shape[0], video.device
         # the flow and refinement networks learn faster than the key frame: half the batch is enough
         hb = max(1, (b + 1) // 2) if w_all(self.config) else b
         target = batch["flows"]
@@ -275,6 +296,14 @@ class FlowVideoDiffusion(GeneratorModel):
             tokens, token_mask = cond[:, None], torch.ones(cond.shape[0], 1, device=cond.device)
         cfg = self.config
         n, (h, w) = cond.shape[0], (cfg["height"], cfg["width"])
+        if self.slots is not None:
+            x0 = self.slots.sample(tokens, token_mask, gen)
+            if progress is not None:
+                progress(1, 2, x0[:, :, None].expand(n, 3, self.n_frames, h, w))
+            clip = self.animate(x0, self.flows(x0, cond, tokens, token_mask)).clamp(-1, 1)
+            if progress is not None:
+                progress(2, 2, clip)
+            return clip
         x = randn_on(cond.device, gen, (n, 3, h, w))
         ts = torch.linspace(cfg["timesteps"] - 1, 0, max(1, steps)).round().long().tolist()
         x0 = x

@@ -356,6 +356,10 @@ class Train(Node):
                           "the optical flow of the training clips), frames by splatting the key frame along it and a "
                           "refinement network; 'keyframe-flow' - one velocity per clip slides the key frame; "
                           "'joint' - all frames together by the space-time UNet"),
+              Choice("keyframe", "diffusion", choices=("diffusion", "slots"),
+                     help="dense-flow: how the key frame is made - 'diffusion' (a UNet denoiser reading the "
+                          "caption's words) or 'slots' (the caption's objects as slots, each a learned shape in its "
+                          "colour over a still ground: learns shapes and counts in minutes on a CPU)"),
               Choice("conditioning", "text", choices=("text", "caption-parser", "audio+image"),
                      help="text encoder features of the captions, or one-hot colour/shape/direction, or "
                           "each clip's first frame and sound through the encoders and a fusion"),
@@ -394,7 +398,7 @@ class Train(Node):
             arch["motion"] = p.motion
             if p.motion == "dense-flow":
                 arch.update({"motion_weight": p.motion_weight, "content_weight": p.content_weight,
-                             "adversarial_weight": p.adversarial_weight})
+                             "adversarial_weight": p.adversarial_weight, "keyframe": p.keyframe})
         else:
             arch.update({"motion_weight": p.motion_weight, "content_weight": p.content_weight})
         if vae is not None:

@@ -1,0 +1,248 @@
+"""A compositional key frame (``keyframe`` 'slots' of the dense-flow generator): the caption's
+objects as slots, each drawn as a learned shape in its own colour over a still background.
+
+Why: at 32x32 on a CPU, the key-frame diffusion learns colours long before shapes (after 20
+minutes objects were blobs: shapes read right 20 % of the time) and it binds words to objects
+slowly. Here the structure the frames have (a few objects over a still ground) is built into the
+model, and what is learned is the language: which colour, which shape and how many objects a
+caption asks for.
+
+* **Text -> slots.** Slot attention (Locatello et al., NeurIPS 2020) over the caption's MiniLM
+  tokens (mixed over a phrase-wide window, as in the flow generator): the slots compete for the
+  tokens, so each object phrase ends up in one slot. Each slot gives a presence, a colour and a
+  shape code, plus a Gaussian prior over where the object sits and how large it is.
+* **Shapes** are an implicit function: a small MLP of (slot-local, rotated and scaled)
+  coordinates and the shape code gives the object's coverage at every pixel, so any shape the
+  data has can be learned, at any position, size and angle, without a grid.
+* **Training (analysis by synthesis).** The training clip's own motion says what the objects
+  are: pixels that move (the measured flow from the key frame) are foreground; the still
+  background is the clip's median over time. The foreground pixels are shared out among the
+  slots by colour (a soft k-means whose centres are the slots' colours, read from the text), which
+  gives each slot its position (the centroid), size (the area) and presence. The angle is the best
+  of a set of rotations of the current shape (no gradient: any angle that draws the object is
+  right). Losses: the key frame drawn from these against the real one, each slot's colour against
+  its pixels, its presence, and the priors' likelihood of the positions and sizes found.
+* **Sampling** draws each present slot's position and size from its prior (kept clear of each
+  other), the angle at random, and the background from a bank of training backgrounds.
+"""
+from __future__ import annotations
+
+import math
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .flownets import TokenMixer
+
+ANGLES = 24  # rotations tried per object when reading its angle (every 15 degrees)
+BANK = 64    # training backgrounds kept for sampling (low resolution)
+BG_RES = 8
+
+
+class SlotAttention(nn.Module):
+    """Slots ``[B, K, D]`` from tokens ``[B, L, D]`` (masked): attention normalised over the
+    slots (they compete for each token), then a GRU update, ``iters`` times."""
+
+    def __init__(self, slots: int, dim: int, iters: int = 3):
+        super().__init__()
+        self.k_slots, self.iters, self.scale = slots, iters, dim ** -0.5
+        self.init = nn.Parameter(torch.randn(slots, dim) * 0.3)  # learned, distinct starting points
+        self.norm_in, self.norm_slot, self.norm_mlp = nn.LayerNorm(dim), nn.LayerNorm(dim), nn.LayerNorm(dim)
+        self.q, self.k, self.v = nn.Linear(dim, dim, bias=False), nn.Linear(dim, dim, bias=False), nn.Linear(dim, dim, bias=False)
+        self.gru = nn.GRUCell(dim, dim)
+        self.mlp = nn.Sequential(nn.Linear(dim, dim * 2), nn.SiLU(), nn.Linear(dim * 2, dim))
+
+    def forward(self, tokens: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        b, _, d = tokens.shape
+        x = self.norm_in(tokens)
+        k, v = self.k(x), self.v(x)
+        slots = self.init[None].expand(b, -1, -1)
+        m = mask[:, None, :].to(tokens.dtype)  # [B, 1, L]
+        for _ in range(self.iters):
+            q = self.q(self.norm_slot(slots))
+            logits = torch.einsum("bkd,bld->bkl", q, k) * self.scale
+            attn = logits.softmax(dim=1) * m + 1e-8  # over slots: competition for each token
+            attn = attn / attn.sum(dim=2, keepdim=True)
+            upd = torch.einsum("bkl,bld->bkd", attn, v)
+            slots = self.gru(upd.reshape(-1, d), slots.reshape(-1, d)).reshape(b, -1, d)
+            slots = slots + self.mlp(self.norm_mlp(slots))
+        return slots
+
+
+class SlotKeyFrame(nn.Module):
+    def __init__(self, token_dim: int, height: int, width: int, slots: int = 3, dim: int = 64,
+                 shape_dim: int = 8, window: int = 9):
+        super().__init__()
+        self.h, self.w, self.k_slots = height, width, slots
+        self.mix = TokenMixer(token_dim, window)
+        self.proj = nn.Linear(token_dim, dim)
+        self.slot_attn = SlotAttention(slots, dim)
+        # presence 1, colour 3, shape code, position mean 2 + log-std 2, size mean 1 + log-std 1
+        self.shape_dim = shape_dim
+        self.head = nn.Sequential(nn.Linear(dim, dim), nn.SiLU(), nn.Linear(dim, 1 + 3 + shape_dim + 6))
+        # Fourier features of the local coordinates: sharp edges and corners early in training
+        self.register_buffer("freqs", torch.tensor([1.0, 2.0, 4.0]) * math.pi / 2.5, persistent=False)
+        self.sprite = nn.Sequential(nn.Linear(2 + 12 + shape_dim, 48), nn.SiLU(), nn.Linear(48, 48), nn.SiLU(),
+                                    nn.Linear(48, 1))
+        ys, xs = torch.meshgrid(torch.linspace(-1, 1, height), torch.linspace(-1, 1, width), indexing="ij")
+        self.register_buffer("grid", torch.stack([xs, ys], -1).reshape(-1, 2), persistent=False)  # [HW, 2]
+        a = torch.arange(ANGLES) * (2 * math.pi / ANGLES)
+        self.register_buffer("angles", a, persistent=False)
+        # object-local sample points (a 12x12 patch over +-2.2 sizes), and the same patch rotated by
+        # each angle: where a rotated object's pixels fall in its own unrotated frame
+        g = torch.linspace(-2.2, 2.2, 12)
+        yy, xx = torch.meshgrid(g, g, indexing="ij")
+        offs = torch.stack([xx, yy], -1).reshape(-1, 2)
+        c, s_ = torch.cos(a)[:, None], torch.sin(a)[:, None]
+        rot = torch.stack([c * offs[:, 0] + s_ * offs[:, 1], -s_ * offs[:, 0] + c * offs[:, 1]], -1)  # [A, P, 2]
+        self.register_buffer("offs", offs, persistent=False)
+        self.register_buffer("offs_rot", rot, persistent=False)
+        self.register_buffer("bg_bank", torch.zeros(BANK, 3, BG_RES, BG_RES))
+        self.register_buffer("bg_count", torch.zeros((), dtype=torch.long))
+
+    # -- text --------------------------------------------------------------------------------------
+    def slots(self, tokens, mask) -> dict[str, torch.Tensor]:
+        s = self.slot_attn(self.proj(self.mix(tokens, mask)), mask)
+        o = self.head(s)
+        sd = self.shape_dim
+        return {"presence": o[..., 0], "colour": torch.tanh(o[..., 1:4]), "shape": o[..., 4:4 + sd],
+                "pos_mu": torch.tanh(o[..., 4 + sd:6 + sd]) * 0.9, "pos_logstd": o[..., 6 + sd:8 + sd].clamp(-4, 1),
+                "size_mu": 0.05 + 0.4 * torch.sigmoid(o[..., 8 + sd]), "size_logstd": o[..., 9 + sd].clamp(-5, 0)}
+
+    # -- drawing -----------------------------------------------------------------------------------
+    def shape_at(self, shape, u) -> torch.Tensor:
+        """Coverage in [0, 1] of shape codes [..., S] at object-local points u [..., P, 2] (in
+        units of the object's size, unrotated)."""
+        code = shape[..., None, :].expand(*u.shape[:-1], shape.shape[-1])
+        f = (u[..., None] * self.freqs).flatten(-2)
+        logit = self.sprite(torch.cat([u, f.sin(), f.cos(), code], -1))[..., 0]
+        far = (u.abs() > 2.5).any(-1)  # outside the object's box: empty (keeps shapes local)
+        return torch.sigmoid(logit).masked_fill(far, 0.0)
+
+    def coverage(self, shape, pos, size, angle) -> torch.Tensor:
+        """Coverage of slots (shape [B, K, S], pos [B, K, 2], size [B, K], angle [B, K]) at every
+        pixel -> [B, K, HW]."""
+        rel = self.grid - pos[..., None, :]  # [B, K, HW, 2]
+        c, s = torch.cos(angle)[..., None], torch.sin(angle)[..., None]
+        u = torch.stack([c * rel[..., 0] + s * rel[..., 1], -s * rel[..., 0] + c * rel[..., 1]], -1)
+        return self.shape_at(shape, u / size[..., None, None].clamp_min(1e-3))
+
+    def compose(self, bg, colour, alpha) -> torch.Tensor:
+        """Background [B, 3, H, W], colours [B, K, 3], coverage [B, K, HW] (presence applied) -> image."""
+        img = bg.flatten(2)  # [B, 3, HW]
+        for k in range(alpha.shape[1]):
+            a = alpha[:, k][:, None]
+            img = img * (1 - a) + colour[:, k][..., None] * a
+        return img.reshape(bg.shape)
+
+    # -- training ----------------------------------------------------------------------------------
+    def losses(self, key, video, flows, tokens, mask) -> tuple[dict[str, torch.Tensor], torch.Tensor]:
+        """Key frames [B, 3, H, W], clips [B, 3, T, H, W], measured flows [B, T, 2, H, W], all in
+        model units. Returns the loss terms and the key frames drawn from what was found."""
+        b = key.shape[0]
+        sl = self.slots(tokens, mask)
+        with torch.no_grad():
+            bg, passed = self.still_ground(video)
+            self._remember(bg)
+            # the objects: pixels of the key frame unlike the still ground, where something moved
+            fg = (((key - bg).abs().amax(1, keepdim=True) > 0.1).float() * passed).flatten(1)  # [B, HW]
+        px = key.flatten(2).transpose(1, 2)  # [B, HW, 3]
+        d = ((px[:, None] - sl["colour"][:, :, None]) ** 2).sum(-1)  # [B, K, HW]
+        resp = torch.softmax(-d.detach() / 0.02, dim=1) * fg[:, None]  # each moving pixel to its nearest colour
+        mass = resp.sum(-1)  # [B, K]
+        area = mass / (self.h * self.w / 4)  # in [-1, 1]^2 units
+        # a slot that got an object's worth of pixels has an object (smallest: a triangle of radius
+        # 0.12 of the frame, ~2 % of it; a duplicate of a slot that took the object gets next to none)
+        present = (mass > 0.01 * self.h * self.w).float()
+        out = {"colour": ((resp * d).sum(-1) / mass.clamp_min(1)).mul(present).sum() / present.sum().clamp_min(1)}
+        out["presence"] = F.binary_cross_entropy_with_logits(sl["presence"], present)
+        with torch.no_grad():
+            wts = resp / mass.clamp_min(1e-6)[..., None]
+            pos = torch.einsum("bkp,pc->bkc", wts, self.grid)
+            size = (area.clamp_min(1e-4) / 4).sqrt() * 1.1  # half the side of a square of that area
+        # priors: where and how large the objects of such a phrase are (Gaussian likelihood)
+        z = (pos - sl["pos_mu"]) / sl["pos_logstd"].exp()
+        nll_pos = (0.5 * z ** 2 + sl["pos_logstd"]).sum(-1)
+        zs = (size - sl["size_mu"]) / sl["size_logstd"].exp()
+        nll_size = 0.5 * zs ** 2 + sl["size_logstd"]
+        out["layout"] = 0.05 * ((nll_pos + nll_size) * present).sum() / present.sum().clamp_min(1)
+        # the angle that draws each object best with the current shape (tried on a set of angles)
+        with torch.no_grad():
+            k = self.k_slots
+            own = ((resp > 0.5 * fg[:, None]) & (fg[:, None] > 0.5)).float()  # [B, K, HW]: the object's pixels
+            world = pos[:, :, None, :] + size[:, :, None, None] * self.offs  # [B, K, P, 2]
+            seen = F.grid_sample(own.reshape(b * k, 1, self.h, self.w), world.reshape(b * k, 1, -1, 2),
+                                 mode="bilinear", padding_mode="zeros", align_corners=True).reshape(b, k, -1)
+            na = self.angles.numel()
+            cov = self.shape_at(sl["shape"][:, :, None].expand(-1, -1, na, -1),
+                                self.offs_rot.expand(b, k, -1, -1, -1))  # [B, K, A, P]
+            err = ((cov - seen[:, :, None]) ** 2).sum(-1)
+            angle = self.angles[err.argmin(-1)]
+        alpha = self.coverage(sl["shape"], pos, size, angle) * present[..., None]
+        drawn = self.compose(bg, sl["colour"], alpha)
+        out["keyframe"] = (drawn - key).abs().mean() * 4 + ((drawn - key) ** 2).mean() * 8
+        return out, drawn.detach()
+
+    @torch.no_grad()
+    def still_ground(self, video: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """The still background of clips [B, 3, T, H, W] and where objects pass [B, 1, H, W]. The
+        median over time, except where anything moved: a slow object covers its key-frame place in
+        most frames, so the median keeps it there; those places take the ground around them
+        (averaged over cells of 1/8 of the frame)."""
+        med = video.median(dim=2).values
+        passed = ((video - med[:, :, None]).abs().amax(1) > 0.08).any(1, keepdim=True).float()
+        passed = F.max_pool2d(passed, 3, 1, 1)
+        keep = 1 - passed
+        w = F.adaptive_avg_pool2d(keep, BG_RES)
+        small = F.adaptive_avg_pool2d(med * keep, BG_RES) / w.clamp_min(1e-3)
+        mean = (med * keep).sum((2, 3), keepdim=True) / keep.sum((2, 3), keepdim=True).clamp_min(1)
+        small = torch.where(w > 0.05, small, mean.expand_as(small))
+        fill = F.interpolate(small, size=med.shape[2:], mode="bilinear", align_corners=False)
+        return torch.where(passed > 0, fill, med), passed
+
+    @torch.no_grad()
+    def _remember(self, bg: torch.Tensor) -> None:
+        """Keep low-resolution still grounds [B, 3, H, W] for sampling."""
+        if not self.training:
+            return
+        small = F.adaptive_avg_pool2d(bg, BG_RES)
+        n = small.shape[0]
+        i = (self.bg_count + torch.arange(n, device=bg.device)) % BANK
+        self.bg_bank[i] = small
+        self.bg_count += n
+
+    # -- sampling ----------------------------------------------------------------------------------
+    @torch.no_grad()
+    def sample(self, tokens, mask, gen: torch.Generator) -> torch.Tensor:
+        """Key frames [B, 3, H, W] in [-1, 1] for the captions' tokens."""
+        from .nets import rand_on, randint_on, randn_on
+        b, dev = tokens.shape[0], tokens.device
+        sl = self.slots(tokens, mask)
+        filled = int(min(int(self.bg_count), BANK))
+        if filled:
+            idx = randint_on(dev, gen, 0, filled, (b,))
+            bg = F.interpolate(self.bg_bank[idx], size=(self.h, self.w), mode="bilinear", align_corners=False)
+        else:
+            bg = torch.full((b, 3, self.h, self.w), -0.6, device=dev)
+        present = (sl["presence"] > 0).float()
+        size = (sl["size_mu"] + sl["size_logstd"].exp() * randn_on(dev, gen, (b, self.k_slots)) * 0.5)
+        size = size.clamp(0.05, 0.5)
+        pos = torch.zeros(b, self.k_slots, 2, device=dev)
+        for i in range(b):  # each object clear of those placed before it (a few tries)
+            for k in range(self.k_slots):
+                best = None
+                for n in range(32):  # wider after a few misses
+                    spread = sl["pos_logstd"][i, k].exp() * (1.0 + n / 8)
+                    edge = float(0.98 - 1.5 * size[i, k])  # the whole object in view
+                    p = (sl["pos_mu"][i, k] + spread * randn_on(dev, gen, (2,))).clamp(-edge, edge)
+                    gap = min([float((p - pos[i, j]).norm() - 1.6 * (size[i, k] + size[i, j])) for j in range(k)
+                               if present[i, j] > 0] or [1.0])
+                    if best is None or gap > best[0]:
+                        best = (gap, p)
+                    if gap > 0:
+                        break
+                pos[i, k] = best[1]
+        angle = rand_on(dev, gen, (b, self.k_slots)) * (2 * math.pi)
+        alpha = self.coverage(sl["shape"], pos, size, angle) * present[..., None]
+        return self.compose(bg, sl["colour"], alpha).clamp(-1, 1)
