@@ -76,6 +76,8 @@ def train_template(args, size: tuple[int, int, int] | None):
         g.set_param("train", "width", args.width)
     if args.keyframe:
         g.set_param("train", "keyframe", args.keyframe)
+    if args.object_motion:
+        g.set_param("train", "object_motion", args.object_motion == "on")
     last = [0.0]
 
     def on_event(e):
@@ -152,7 +154,8 @@ def bench_scenes(args, size) -> dict:
                    "held-out wording within 10 points": all(a[k] - b[k] <= 0.10 for k in KEYS),
                    "shift residual >= real": out["shift_residual_generated"] >= out["shift_residual_real"],
                    "warp error <= 1.5x real": out["warp_error_ratio"] <= 1.5}
-    tag = (f"_width{args.width}" if args.width else "") + (f"_{args.keyframe}" if args.keyframe else "")
+    tag = (f"_width{args.width}" if args.width else "") + (f"_{args.keyframe}" if args.keyframe else "") + \
+        (f"_motion-{args.object_motion}" if args.object_motion else "")
     out["contact_sheet"] = os.path.join(args.out, f"contact_sheet_scenes_{out['size']}{tag}.png")
     sheet(rows, out["contact_sheet"], max(1, 96 // ds.height))
     out["contact_sheet"] = os.path.relpath(out["contact_sheet"], ROOT)
@@ -201,6 +204,7 @@ def main() -> int:
     ap.add_argument("--count", type=int, default=0, help="training clips (default: the template's)")
     ap.add_argument("--width", type=int, default=0, help="network width (Train > width; default: the template's)")
     ap.add_argument("--keyframe", default="", help="Train > keyframe (diffusion or slots; default: the template's)")
+    ap.add_argument("--object-motion", choices=("on", "off"), default="", help="Train > object_motion (slots)")
     ap.add_argument("--per-prompt", type=int, default=4, help="one-object: samples per held-out prompt")
     ap.add_argument("--steps", type=int, default=25, help="DDIM steps")
     ap.add_argument("--guidance", type=float, default=2.0)
@@ -216,7 +220,8 @@ def main() -> int:
     out = (bench_scenes if args.template == "scenes" else bench_one_object)(args, size)
     out.update({"template": args.template, "threads": threads, "minutes": args.minutes,
                 "load_average_at_end": os.getloadavg()[0], "cpus": os.cpu_count()})
-    tag = (f"_width{args.width}" if args.width else "") + (f"_{args.keyframe}" if args.keyframe else "")
+    tag = (f"_width{args.width}" if args.width else "") + (f"_{args.keyframe}" if args.keyframe else "") + \
+        (f"_motion-{args.object_motion}" if args.object_motion else "")
     path = os.path.join(args.out, f"results_{args.template}_{out['size']}{tag}.json")
     with open(path, "w") as fh:
         json.dump(out, fh, indent=1)

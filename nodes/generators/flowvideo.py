@@ -65,7 +65,7 @@ class FlowVideoDiffusion(GeneratorModel):
     DEFAULTS = {"base": 48, "emb": 128, "timesteps": 1000, "p_uncond": 0.1,
                 "motion": "dense-flow", "tokens": 48, "flow_base": 16, "refine_base": 16,
                 "mix": 9, "min_snr": 5.0, "guide_radius": 3, "adversarial_weight": 0.0, "content_weight": 0.0,
-                "motion_weight": 0.0, "flow_scale": 0.3, "keyframe": "diffusion"}
+                "motion_weight": 0.0, "flow_scale": 0.3, "keyframe": "diffusion", "slot_motion": True}
 
     def __init__(self, config: dict):
         cfg = {**self.DEFAULTS, **config}
@@ -85,7 +85,7 @@ class FlowVideoDiffusion(GeneratorModel):
         self.slots = None
         if cfg.get("keyframe", "diffusion") == "slots":  # a compositional key frame (see .slots)
             from .slots import SlotKeyFrame
-            self.slots = SlotKeyFrame(td, h, w, window=cfg["mix"])
+            self.slots = SlotKeyFrame(td, h, w, window=cfg["mix"], frames=t if cfg.get("slot_motion", True) else 0)
         else:
             self.cond = Conditioner(cfg["cond_dim"], td, emb, cfg["mix"])
             self.t_mlp = nn.Sequential(nn.Linear(emb, emb), nn.SiLU(), nn.Linear(emb, emb))
@@ -163,7 +163,9 @@ class FlowVideoDiffusion(GeneratorModel):
     def loss_weights(self) -> dict[str, float]:
         """The weight of each loss term (0: off), as the Train node reports them."""
         c = self.config
-        first = {"keyframe": 1.0, "colour": 1.0, "presence": 1.0, "layout": 1.0} if self.slots is not None \
+        first = {"keyframe": 1.0, "silhouette": 1.0, "shape": 0.3, "colour": 1.0, "presence": 1.0, "layout": 0.05,
+                 "object_motion": 4.0} \
+            if self.slots is not None \
             else {"diffusion": 1.0}
         return {**first, "flow": 1.0, "refine": 1.0, "adversarial": float(c["adversarial_weight"]),
                 "content": float(c["content_weight"]), "motion": float(c["motion_weight"])}
@@ -300,7 +302,12 @@ class FlowVideoDiffusion(GeneratorModel):
             x0 = self.slots.sample(tokens, token_mask, gen)
             if progress is not None:
                 progress(1, 2, x0[:, :, None].expand(n, 3, self.n_frames, h, w))
-            clip = self.animate(x0, self.flows(x0, cond, tokens, token_mask)).clamp(-1, 1)
+            fl = self.slots.last_flows  # each object's own motion, from its phrase
+            if fl is None:
+                fl = self.flows(x0, cond, tokens, token_mask)
+            keep = torch.ones(self.n_frames, device=fl.device, dtype=fl.dtype)
+            keep[self.key_index] = 0
+            clip = self.animate(x0, fl * keep[None, :, None, None, None]).clamp(-1, 1)
             if progress is not None:
                 progress(2, 2, clip)
             return clip

@@ -40,6 +40,28 @@ BANK = 64    # training backgrounds kept for sampling (low resolution)
 BG_RES = 8
 
 
+def balanced_assignment(err: torch.Tensor, present: torch.Tensor, eps: float = 0.05, iters: int = 3) -> torch.Tensor:
+    """Each object's shape [B, K] from its fitting errors [B, K, S]: the best fit, under the
+    condition that the batch's objects spread over the whole vocabulary (Sinkhorn-Knopp as in SwAV,
+    Caron et al., NeurIPS 2020). Plain best fits collapse: the first shape that fits everything a
+    little wins every object, and the others never learn."""
+    b, k, ns = err.shape
+    flat = err.reshape(-1, ns)
+    idx = flat.argmin(-1)
+    sel = present.reshape(-1) > 0
+    n = int(sel.sum())
+    if n < ns:
+        return idx.reshape(b, k)
+    e = flat[sel]
+    e = (e - e.mean(-1, keepdim=True)) / (e.std() + 1e-6)
+    q = torch.exp(-(e - e.min()) / (eps * 20))
+    for _ in range(iters):
+        q = q / q.sum(0, keepdim=True) / ns  # every shape gets its share of the objects
+        q = q / q.sum(1, keepdim=True) / n   # every object is one shape
+    idx[sel] = q.argmax(-1)
+    return idx.reshape(b, k)
+
+
 class SlotAttention(nn.Module):
     """Slots ``[B, K, D]`` from tokens ``[B, L, D]`` (masked): attention normalised over the
     slots (they compete for each token), then a GRU update, ``iters`` times."""
@@ -72,19 +94,30 @@ class SlotAttention(nn.Module):
 
 class SlotKeyFrame(nn.Module):
     def __init__(self, token_dim: int, height: int, width: int, slots: int = 3, dim: int = 64,
-                 shape_dim: int = 8, window: int = 9):
+                 shapes: int = 4, window: int = 9, frames: int = 0):
         super().__init__()
-        self.h, self.w, self.k_slots = height, width, slots
+        self.h, self.w, self.k_slots, self.frames = height, width, slots, frames
         self.mix = TokenMixer(token_dim, window)
-        self.proj = nn.Linear(token_dim, dim)
+        # each token with the words that follow it (a caption names an object, then how it moves:
+        # "a red circle moving left", "a box in green, falling"): a slot that takes an object's words
+        # also gets its motion
+        self.ahead = 6
+        self.proj = nn.Linear(2 * token_dim, dim)
         self.slot_attn = SlotAttention(slots, dim)
         # presence 1, colour 3, shape code, position mean 2 + log-std 2, size mean 1 + log-std 1
-        self.shape_dim = shape_dim
-        self.head = nn.Sequential(nn.Linear(dim, dim), nn.SiLU(), nn.Linear(dim, 1 + 3 + shape_dim + 6))
+        self.n_shapes = shapes
+        self.head = nn.Sequential(nn.Linear(dim, dim), nn.SiLU(), nn.Linear(dim, 1 + 3 + shapes + 6))
+        # each object's motion: an affine map per frame (relative to the key frame) from its phrase
+        self.motion = nn.Sequential(nn.Linear(dim, dim), nn.SiLU(), nn.Linear(dim, max(1, frames) * 6)) \
+            if frames else None
+        if self.motion is not None:
+            nn.init.zeros_(self.motion[-1].weight)
+            nn.init.zeros_(self.motion[-1].bias)
         # Fourier features of the local coordinates: sharp edges and corners early in training
         self.register_buffer("freqs", torch.tensor([1.0, 2.0, 4.0]) * math.pi / 2.5, persistent=False)
-        self.sprite = nn.Sequential(nn.Linear(2 + 12 + shape_dim, 48), nn.SiLU(), nn.Linear(48, 48), nn.SiLU(),
-                                    nn.Linear(48, 1))
+        # a vocabulary of shapes: one implicit function with an output per shape
+        self.sprite = nn.Sequential(nn.Linear(2 + 12, 64), nn.SiLU(), nn.Linear(64, 64), nn.SiLU(),
+                                    nn.Linear(64, shapes))
         ys, xs = torch.meshgrid(torch.linspace(-1, 1, height), torch.linspace(-1, 1, width), indexing="ij")
         self.register_buffer("grid", torch.stack([xs, ys], -1).reshape(-1, 2), persistent=False)  # [HW, 2]
         a = torch.arange(ANGLES) * (2 * math.pi / ANGLES)
@@ -103,30 +136,40 @@ class SlotKeyFrame(nn.Module):
 
     # -- text --------------------------------------------------------------------------------------
     def slots(self, tokens, mask) -> dict[str, torch.Tensor]:
-        s = self.slot_attn(self.proj(self.mix(tokens, mask)), mask)
+        t = self.mix(tokens, mask) * mask[..., None]
+        # mean of the next `ahead` tokens (within the caption), by a cumulative sum
+        cs = F.pad(t.cumsum(1), (0, 0, 1, 0))
+        n = t.shape[1]
+        hi = torch.clamp(torch.arange(n, device=t.device) + 1 + self.ahead, max=n)
+        lo = torch.arange(n, device=t.device) + 1
+        cnt = F.pad(mask.cumsum(1), (1, 0))
+        num = cs[:, hi] - cs[:, torch.clamp(lo, max=n)]
+        den = (cnt[:, hi] - cnt[:, torch.clamp(lo, max=n)]).clamp_min(1)[..., None]
+        s = self.slot_attn(self.proj(torch.cat([t, num / den], -1)), mask)
         o = self.head(s)
-        sd = self.shape_dim
-        return {"presence": o[..., 0], "colour": torch.tanh(o[..., 1:4]), "shape": o[..., 4:4 + sd],
+        sd = self.n_shapes
+        extra = {"motion": self.motion(s).reshape(*s.shape[:2], self.frames, 6)} if self.motion is not None else {}
+        return {**extra, "presence": o[..., 0], "colour": torch.tanh(o[..., 1:4]), "shape": o[..., 4:4 + sd],
                 "pos_mu": torch.tanh(o[..., 4 + sd:6 + sd]) * 0.9, "pos_logstd": o[..., 6 + sd:8 + sd].clamp(-4, 1),
                 "size_mu": 0.05 + 0.4 * torch.sigmoid(o[..., 8 + sd]), "size_logstd": o[..., 9 + sd].clamp(-5, 0)}
 
     # -- drawing -----------------------------------------------------------------------------------
-    def shape_at(self, shape, u) -> torch.Tensor:
-        """Coverage in [0, 1] of shape codes [..., S] at object-local points u [..., P, 2] (in
-        units of the object's size, unrotated)."""
-        code = shape[..., None, :].expand(*u.shape[:-1], shape.shape[-1])
+    def shapes_at(self, u) -> torch.Tensor:
+        """Coverage in [0, 1] of every shape of the vocabulary at object-local points u [..., P, 2]
+        (in units of the object's size, unrotated) -> [..., P, S]."""
         f = (u[..., None] * self.freqs).flatten(-2)
-        logit = self.sprite(torch.cat([u, f.sin(), f.cos(), code], -1))[..., 0]
-        far = (u.abs() > 2.5).any(-1)  # outside the object's box: empty (keeps shapes local)
-        return torch.sigmoid(logit).masked_fill(far, 0.0)
+        cov = torch.sigmoid(self.sprite(torch.cat([u, f.sin(), f.cos()], -1)))
+        far = (u.abs() > 2.5).any(-1, keepdim=True)  # outside the object's box: empty (keeps shapes local)
+        return cov.masked_fill(far, 0.0)
 
     def coverage(self, shape, pos, size, angle) -> torch.Tensor:
-        """Coverage of slots (shape [B, K, S], pos [B, K, 2], size [B, K], angle [B, K]) at every
+        """Coverage of slots (shape index [B, K], pos [B, K, 2], size [B, K], angle [B, K]) at every
         pixel -> [B, K, HW]."""
         rel = self.grid - pos[..., None, :]  # [B, K, HW, 2]
         c, s = torch.cos(angle)[..., None], torch.sin(angle)[..., None]
         u = torch.stack([c * rel[..., 0] + s * rel[..., 1], -s * rel[..., 0] + c * rel[..., 1]], -1)
-        return self.shape_at(shape, u / size[..., None, None].clamp_min(1e-3))
+        cov = self.shapes_at(u / size[..., None, None].clamp_min(1e-3))  # [B, K, HW, S]
+        return cov.gather(-1, shape[..., None, None].expand(*cov.shape[:-1], 1))[..., 0]
 
     def compose(self, bg, colour, alpha) -> torch.Tensor:
         """Background [B, 3, H, W], colours [B, K, 3], coverage [B, K, HW] (presence applied) -> image."""
@@ -149,7 +192,9 @@ class SlotKeyFrame(nn.Module):
             fg = (((key - bg).abs().amax(1, keepdim=True) > 0.1).float() * passed).flatten(1)  # [B, HW]
         px = key.flatten(2).transpose(1, 2)  # [B, HW, 3]
         d = ((px[:, None] - sl["colour"][:, :, None]) ** 2).sum(-1)  # [B, K, HW]
-        resp = torch.softmax(-d.detach() / 0.02, dim=1) * fg[:, None]  # each moving pixel to its nearest colour
+        # each object pixel to the slot of the nearest colour (hard: of two slots with one colour the
+        # first takes the object and the second is empty, so a caption's object is drawn once)
+        resp = F.one_hot(d.detach().argmin(1), self.k_slots).permute(0, 2, 1).float() * fg[:, None]
         mass = resp.sum(-1)  # [B, K]
         area = mass / (self.h * self.w / 4)  # in [-1, 1]^2 units
         # a slot that got an object's worth of pixels has an object (smallest: a triangle of radius
@@ -167,22 +212,69 @@ class SlotKeyFrame(nn.Module):
         zs = (size - sl["size_mu"]) / sl["size_logstd"].exp()
         nll_size = 0.5 * zs ** 2 + sl["size_logstd"]
         out["layout"] = 0.05 * ((nll_pos + nll_size) * present).sum() / present.sum().clamp_min(1)
-        # the angle that draws each object best with the current shape (tried on a set of angles)
         with torch.no_grad():
             k = self.k_slots
             own = ((resp > 0.5 * fg[:, None]) & (fg[:, None] > 0.5)).float()  # [B, K, HW]: the object's pixels
             world = pos[:, :, None, :] + size[:, :, None, None] * self.offs  # [B, K, P, 2]
             seen = F.grid_sample(own.reshape(b * k, 1, self.h, self.w), world.reshape(b * k, 1, -1, 2),
                                  mode="bilinear", padding_mode="zeros", align_corners=True).reshape(b, k, -1)
-            na = self.angles.numel()
-            cov = self.shape_at(sl["shape"][:, :, None].expand(-1, -1, na, -1),
-                                self.offs_rot.expand(b, k, -1, -1, -1))  # [B, K, A, P]
-            err = ((cov - seen[:, :, None]) ** 2).sum(-1)
-            angle = self.angles[err.argmin(-1)]
-        alpha = self.coverage(sl["shape"], pos, size, angle) * present[..., None]
+            # each object's shape and angle: the vocabulary's best fit to its pixels over all angles
+            # (hard EM: the shapes become a clustering of the silhouettes the data has)
+            na, ns = self.angles.numel(), self.n_shapes
+            table = self.shapes_at(self.offs_rot)  # [A, P, S]: one evaluation for the whole batch
+            err = ((table[None, None] - seen[:, :, None, :, None]) ** 2).sum(-2)  # [B, K, A, S]
+            e, a_best = err.min(dim=2)  # [B, K, S]: each shape at its best angle
+            s_idx = balanced_assignment(e, present)
+            a_idx = a_best.gather(-1, s_idx[..., None])[..., 0]
+            angle = self.angles[a_idx]
+        # the silhouette: that shape at that angle against the object's own pixels, and the caption's
+        # slot learns to name that shape
+        sil = self.shapes_at(self.offs_rot[a_idx]).gather(-1, s_idx[..., None, None].expand(b, k, seen.shape[-1], 1))
+        bce = F.binary_cross_entropy(sil[..., 0].clamp(1e-4, 1 - 1e-4), seen.clamp(0, 1), reduction="none").mean(-1)
+        out["silhouette"] = (bce * present).sum() / present.sum().clamp_min(1)
+        ce = F.cross_entropy(sl["shape"].reshape(-1, ns), s_idx.reshape(-1), reduction="none").reshape(b, k)
+        out["shape"] = 0.3 * (ce * present).sum() / present.sum().clamp_min(1)
+        alpha = self.coverage(s_idx, pos, size, angle) * present[..., None]
+        if self.motion is not None:  # each object's measured motion: an affine fit to the flow on its pixels
+            target = self.fit_motion(flows, own, pos)
+            diff = sl["motion"] - target  # L1 and squared: L1 alone sits at "nothing moves" while
+            err = diff.abs().mean((-1, -2)) + 4 * (diff ** 2).mean((-1, -2))  # the binding is unknown
+            out["object_motion"] = 4.0 * (err * present).sum() / present.sum().clamp_min(1)
         drawn = self.compose(bg, sl["colour"], alpha)
         out["keyframe"] = (drawn - key).abs().mean() * 4 + ((drawn - key) ** 2).mean() * 8
         return out, drawn.detach()
+
+    def _units(self, device) -> torch.Tensor:
+        """Pixels -> [-1, 1] units, per axis (x, y)."""
+        return torch.tensor([2.0 / max(1, self.w - 1), 2.0 / max(1, self.h - 1)], device=device)
+
+    @torch.no_grad()
+    def fit_motion(self, flows, own, pos) -> torch.Tensor:
+        """Per object and frame, the affine motion that best explains the measured flow on its
+        pixels: flows [B, T, 2, H, W] (pixels), pixel weights [B, K, HW], centres [B, K, 2] ->
+        [B, K, T, 6] (a 2x2 matrix on the offset from the centre, then the shift; [-1, 1] units).
+        Ridge-regularised: a small object's matrix stays near zero."""
+        b, t = flows.shape[:2]
+        f = flows.flatten(3).permute(0, 1, 3, 2) * self._units(flows.device)  # [B, T, HW, 2]
+        rel = self.grid[None, None] - pos[:, :, None]  # [B, K, HW, 2]
+        x = torch.cat([rel, torch.ones_like(rel[..., :1])], -1)  # [B, K, HW, 3]
+        w = own[..., None]
+        xtx = torch.einsum("bkpi,bkpj->bkij", x * w, x) + torch.diag(torch.tensor([0.05, 0.05, 1e-4],
+                                                                                   device=x.device))
+        xty = torch.einsum("bkpi,btpj->bktij", x * w, f)  # [B, K, T, 3, 2]
+        sol = torch.linalg.solve(xtx[:, :, None].expand(-1, -1, t, -1, -1), xty)  # [B, K, T, 3, 2]
+        a = sol[..., :2, :].transpose(-1, -2).reshape(b, -1, t, 4)  # rows: d(flow)/d(x, y)
+        return torch.cat([a, sol[..., 2, :]], -1)
+
+    def flows_from(self, motion, alpha, pos) -> torch.Tensor:
+        """A dense flow field [B, T, 2, H, W] (pixels) from each object's affine motion [B, K, T, 6],
+        spread over its coverage [B, K, HW] (centres [B, K, 2]): motion per pixel, each object its own."""
+        b, k, t, _ = motion.shape
+        rel = self.grid[None, None] - pos[:, :, None]  # [B, K, HW, 2]
+        a = motion[..., :4].reshape(b, k, t, 2, 2)
+        d = torch.einsum("bktij,bkpj->bktpi", a, rel) + motion[..., None, 4:]  # [B, K, T, HW, 2]
+        field = (d * alpha[:, :, None, :, None]).sum(1) / self._units(motion.device)  # [B, T, HW, 2]
+        return field.permute(0, 1, 3, 2).reshape(b, t, 2, self.h, self.w)
 
     @torch.no_grad()
     def still_ground(self, video: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -226,6 +318,8 @@ class SlotKeyFrame(nn.Module):
         else:
             bg = torch.full((b, 3, self.h, self.w), -0.6, device=dev)
         present = (sl["presence"] > 0).float()
+        # a caption names at least one object: the likeliest slot draws even when none is sure
+        present.scatter_(1, sl["presence"].argmax(1, keepdim=True), 1.0)
         size = (sl["size_mu"] + sl["size_logstd"].exp() * randn_on(dev, gen, (b, self.k_slots)) * 0.5)
         size = size.clamp(0.05, 0.5)
         pos = torch.zeros(b, self.k_slots, 2, device=dev)
@@ -244,5 +338,7 @@ class SlotKeyFrame(nn.Module):
                         break
                 pos[i, k] = best[1]
         angle = rand_on(dev, gen, (b, self.k_slots)) * (2 * math.pi)
-        alpha = self.coverage(sl["shape"], pos, size, angle) * present[..., None]
-        return self.compose(bg, sl["colour"], alpha).clamp(-1, 1)
+        alpha = self.coverage(sl["shape"].argmax(-1), pos, size, angle) * present[..., None]
+        key = self.compose(bg, sl["colour"], alpha).clamp(-1, 1)
+        self.last_flows = self.flows_from(sl["motion"], alpha, pos) if self.motion is not None else None
+        return key

@@ -360,6 +360,10 @@ class Train(Node):
                      help="dense-flow: how the key frame is made - 'diffusion' (a UNet denoiser reading the "
                           "caption's words) or 'slots' (the caption's objects as slots, each a learned shape in its "
                           "colour over a still ground: learns shapes and counts in minutes on a CPU)"),
+              Bool("object_motion", True,
+                   help="keyframe 'slots': each object moves as its phrase says (an affine motion per frame, "
+                        "learned from the measured flow on its pixels), spread over its pixels as the flow field; "
+                        "off: the flow generator makes the field from the key frame"),
               Choice("conditioning", "text", choices=("text", "caption-parser", "audio+image"),
                      help="text encoder features of the captions, or one-hot colour/shape/direction, or "
                           "each clip's first frame and sound through the encoders and a fusion"),
@@ -398,7 +402,8 @@ class Train(Node):
             arch["motion"] = p.motion
             if p.motion == "dense-flow":
                 arch.update({"motion_weight": p.motion_weight, "content_weight": p.content_weight,
-                             "adversarial_weight": p.adversarial_weight, "keyframe": p.keyframe})
+                             "adversarial_weight": p.adversarial_weight, "keyframe": p.keyframe,
+                             "slot_motion": bool(p.object_motion)})
         else:
             arch.update({"motion_weight": p.motion_weight, "content_weight": p.content_weight})
         if vae is not None:

@@ -219,7 +219,7 @@ def test_slot_key_frames_train_checkpoint_and_sample_the_same_frames(tmp_path):
     logs = []
     res = train(cfg, ds, TrainSettings(steps=2, batch=4, preview_every=2, preview_steps=2, checkpoint=path),
                 progress=lambda s, n, preview=None, **v: logs.append(v))
-    assert {"keyframe", "colour", "presence", "layout", "flow", "refine"} <= set(logs[-1])
+    assert {"keyframe", "silhouette", "shape", "object_motion", "colour", "presence", "layout", "flow", "refine"} <= set(logs[-1])
     assert "diffusion" not in logs[-1] and all(np.isfinite(v) for v in logs[-1].values())
     ck = load_checkpoint(path)
     assert ck["meta"]["config"]["keyframe"] == "slots"
@@ -250,7 +250,7 @@ def test_slots_find_each_moving_object_by_its_colour_and_learn_to_draw_it(scenes
     opt = torch.optim.Adam(model.parameters(), lr=3e-3)
     key = video[:, :, 4]
     first = None
-    for _ in range(150):
+    for _ in range(200):
         parts, drawn = model.losses(key, video, flows, tk, mask)
         first = first if first is not None else float(parts["keyframe"].detach())
         opt.zero_grad()
@@ -265,4 +265,4 @@ def test_slots_find_each_moving_object_by_its_colour_and_learn_to_draw_it(scenes
         for o in scenes.items[i].labels["objects"]:
             want = torch.tensor(COLORS[o["color"]]) * 2 - 1
             found.append(len(have) > 0 and float((have - want).norm(dim=-1).min()) < 0.5)
-    assert sum(found) >= 0.75 * len(found), found  # (a shared-out colour is read as neither)
+    assert sum(found) >= 2 / 3 * len(found), found  # (a colour shared out among two slots reads as neither)
