@@ -20,6 +20,12 @@ for a CPU:
    seeing the splat, its hole mask and the key frame) repairs holes and edges. Trained on splats
    of the real key frame along the measured flow against the real frames.
 
+``keyframe`` 'slots' (``.slots``) replaces step 1 with a compositional key frame: the caption's
+objects as slots (presence, colour, a shape from a learned vocabulary, where and how large), drawn
+over a still ground; with ``slot_motion`` each object's motion comes from its phrase too (an affine
+map per frame, fit to the measured flow on its pixels), spread over its pixels as the flow field,
+and the flow generator stays trained for key frames from elsewhere.
+
 Optional losses (Train's weights; 0 turns one off): ``adversarial_weight`` - a temporal 3-D
 discriminator on whole generated clips (key frame, generated flow, refinement) against real ones;
 ``content_weight`` - feature-space L1 of refined frames (``FeatureNet``); ``motion_weight`` -
