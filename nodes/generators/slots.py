@@ -89,6 +89,7 @@ class SlotAttention(nn.Module):
             upd = torch.einsum("bkl,bld->bkd", attn, v)
             slots = self.gru(upd.reshape(-1, d), slots.reshape(-1, d)).reshape(b, -1, d)
             slots = slots + self.mlp(self.norm_mlp(slots))
+        self.last_attn = attn  # [B, K, L]: which tokens each slot took
         return slots
 
 
@@ -108,7 +109,8 @@ class SlotKeyFrame(nn.Module):
         self.n_shapes = shapes
         self.head = nn.Sequential(nn.Linear(dim, dim), nn.SiLU(), nn.Linear(dim, 1 + 3 + shapes + 6))
         # each object's motion: an affine map per frame (relative to the key frame) from its phrase
-        self.motion = nn.Sequential(nn.Linear(dim, dim), nn.SiLU(), nn.Linear(dim, max(1, frames) * 6)) \
+        self.motion_in = nn.Linear(token_dim, dim) if frames else None
+        self.motion = nn.Sequential(nn.Linear(2 * dim, dim), nn.SiLU(), nn.Linear(dim, max(1, frames) * 6)) \
             if frames else None
         if self.motion is not None:
             nn.init.zeros_(self.motion[-1].weight)
@@ -148,7 +150,16 @@ class SlotKeyFrame(nn.Module):
         s = self.slot_attn(self.proj(torch.cat([t, num / den], -1)), mask)
         o = self.head(s)
         sd = self.n_shapes
-        extra = {"motion": self.motion(s).reshape(*s.shape[:2], self.frames, 6)} if self.motion is not None else {}
+        extra = {}
+        if self.motion is not None:
+            # the words just after a slot's own words say how that object moves ("a red circle moving
+            # left and ..."): pool the tokens that follow the slot's tokens, nearer ones weighing more
+            a = self.slot_attn.last_attn  # [B, K, L]
+            follow = sum(F.pad(a, (j, 0))[..., :a.shape[-1]] * (0.8 ** j) for j in range(1, self.ahead + 1))
+            follow = follow * mask[:, None]
+            follow = follow / follow.sum(-1, keepdim=True).clamp_min(1e-6)
+            words = torch.einsum("bkl,bld->bkd", follow, self.motion_in(t))
+            extra["motion"] = self.motion(torch.cat([s, words], -1)).reshape(*s.shape[:2], self.frames, 6)
         return {**extra, "presence": o[..., 0], "colour": torch.tanh(o[..., 1:4]), "shape": o[..., 4:4 + sd],
                 "pos_mu": torch.tanh(o[..., 4 + sd:6 + sd]) * 0.9, "pos_logstd": o[..., 6 + sd:8 + sd].clamp(-4, 1),
                 "size_mu": 0.05 + 0.4 * torch.sigmoid(o[..., 8 + sd]), "size_logstd": o[..., 9 + sd].clamp(-5, 0)}
