@@ -266,3 +266,41 @@ def test_slots_find_each_moving_object_by_its_colour_and_learn_to_draw_it(scenes
             want = torch.tensor(COLORS[o["color"]]) * 2 - 1
             found.append(len(have) > 0 and float((have - want).norm(dim=-1).min()) < 0.5)
     assert sum(found) >= 2 / 3 * len(found), found  # (a colour shared out among two slots reads as neither)
+
+
+def test_each_objects_motion_is_read_from_the_flow_on_its_pixels_and_spread_back_over_them(scenes):
+    """fit_motion: the affine motion per object and frame from the measured flow on its pixels
+    (the key frame's does not move); flows_from: a field that moves each object's pixels its own
+    way and leaves the ground still."""
+    from nodes.generators.slots import SlotKeyFrame
+    from nodes.synthetic import DIRECTIONS
+    m = SlotKeyFrame(8, 32, 32, frames=8)
+    i = next(i for i in scenes.indices("train") if len(scenes.items[i].labels["objects"]) == 2
+             and len({o["direction"] for o in scenes.items[i].labels["objects"]}) == 2)
+    fr = scenes.frames(i)
+    video = torch.from_numpy(fr).permute(3, 0, 1, 2)[None] * 2 - 1
+    flows = torch.from_numpy(key_flows(fr, 4)).permute(0, 3, 1, 2)[None]
+    bg, passed = m.still_ground(video)
+    key = video[:, :, 4]
+    fg = (((key - bg).abs().amax(1, keepdim=True) > 0.1).float() * passed).flatten(1)[0]
+    from nodes.generators.scene_metrics import label_pixels
+    from nodes.synthetic import COLORS
+    lab = torch.from_numpy(label_pixels(fr[4:5])[0]).flatten()
+    objs = scenes.items[i].labels["objects"]
+    own = torch.stack([(lab == list(COLORS).index(o["color"])).float() * fg for o in objs] +
+                      [torch.zeros_like(fg)])[None]  # [1, 3, HW]
+    pos = torch.einsum("bkp,pc->bkc", own / own.sum(-1, keepdim=True).clamp_min(1), m.grid)
+    mot = m.fit_motion(flows.float(), own, pos)  # [1, 3, 8, 6]
+    assert float(mot[0, :, 4].abs().max()) < 1e-3  # the key frame
+    for k, o in enumerate(objs):
+        dx, dy = DIRECTIONS[o["direction"]]
+        shift = mot[0, k, 7, 4:] - mot[0, k, 0, 4:]  # from the first frame to the last
+        assert float(shift[0]) * dx + float(shift[1]) * dy > 0.15, (o, shift)
+    field = m.flows_from(mot, own, pos)  # [1, 8, 2, 32, 32]
+    ground = (fg.reshape(32, 32) == 0)
+    assert float(field[0, 7, :, ground].abs().max()) == 0.0
+    for k, o in enumerate(objs):
+        px = own[0, k].reshape(32, 32) > 0
+        dx, dy = DIRECTIONS[o["direction"]]
+        move = field[0, 7, 0, px].mean() * dx + field[0, 7, 1, px].mean() * dy
+        assert float(move) > 1.0  # pixels, the object's own direction
