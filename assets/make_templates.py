@@ -117,17 +117,20 @@ def text_to_video() -> str:
     g = _text_to_video_graph(
         {"mode": "scenes", "count": 2048, "frames": 8, "width": 32, "height": 32, "fps": 8.0, "holdout": 12,
          "wording": "many", "test_scenes": 48},
-        {"motion": "dense-flow", "width": 48, "steps": 100000, "checkpoint": "out/text_to_video.safetensors",
-         "max_minutes": 20.0},
+        {"motion": "dense-flow", "keyframe": "slots", "object_motion": True, "width": 48, "steps": 100000,
+         "checkpoint": "out/text_to_video.safetensors", "max_minutes": 20.0},
         "a red circle moving left and a cyan triangle moving right")
     note = ("Text to video: trains a video generator on synthetic scenes of 1-3 moving shapes captioned in many "
-            "wordings, then samples a prompt whose objects were held out of training. The key frame comes from a "
-            "diffusion that reads the caption's words; the motion is a generated flow field per pixel (trained on "
-            "the optical flow measured on the training clips), so each object moves its own way; frames are the "
-            "key frame pushed along the field, with a refinement network filling what was uncovered. Training "
+            "wordings, then samples a prompt whose objects were held out of training. The caption's objects "
+            "become slots (slot attention over the MiniLM tokens), each drawn as a learned shape in its colour "
+            "over a still ground: the key frame; each object's motion is read from the words after its own and "
+            "spread over its pixels as a flow field per pixel (learned from the optical flow measured on the "
+            "training clips), so each object moves its own way; frames are the key frame pushed along the "
+            "field, with a refinement network filling what was uncovered. Training "
             "stops after 20 minutes (max_minutes, counted across resumes) and checkpoints to out/; re-running "
-            "picks the checkpoint up.\nKnobs: Train > max_minutes (raise it to train on), motion (dense-flow; "
-            "keyframe-flow: one velocity per clip; joint), adversarial/content/motion weights (extra losses, "
+            "picks the checkpoint up.\nKnobs: Train > max_minutes (raise it to train on), keyframe (slots; "
+            "diffusion: a UNet denoiser), object_motion (off: the flow generator makes the field), motion "
+            "(dense-flow; keyframe-flow: one velocity per clip; joint), adversarial/content/motion weights (extra losses, "
             "slower steps); Sample > seed, steps, guidance, variations (connect its 'variations' output to Save "
             "Video for a mosaic); the prompt node's text (try other words: 'a scarlet disc drifting leftwards'); "
             "Dataset > mode (scenes or single), count, wording.")

@@ -161,6 +161,9 @@ class Sample(Node):
             cond = encode_with(cfg["conditioning"], [p.prompt]).expand(p.variations, -1)
             prompt = p.prompt
         ctx.info(f"sampling '{prompt}'" if prompt else "sampling from the connected features")
+        if cfg.get("keyframe") == "slots":
+            ctx.info("this model draws its key frame from the caption's objects (Train > keyframe 'slots'): "
+                     "steps and guidance are not used")
 
         def progress(k, n, x):
             prev = filmstrip(to_frames(x[:1])[0]) if (k == n or k % max(1, n // 5) == 0) else None

@@ -173,6 +173,10 @@ def test_template_trains_and_samples_through_the_nodes_with_a_reworded_prompt(tm
     report = r.value("metrics", "report")
     assert "matches the prompt on" in report and "red circle left" in report and "cyan triangle right" in report
     assert any(isinstance(e, NodeMessage) and e.node_id == "metrics" for e in events)
+    # the template's key frame comes from slots: the Sample node says its steps/guidance are unused
+    assert g.node("train").params["keyframe"] == "slots"
+    assert any(isinstance(e, NodeMessage) and e.node_id == "sample" and "guidance are not used" in e.text
+               for e in events)
     # the Text Encoder's per-token output works as well as its pooled one
     s2 = g.add_node("gen.sample", {"prompt": "", "steps": 2})
     g.connect("train", "model", s2.id, "model")
