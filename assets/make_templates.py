@@ -122,21 +122,15 @@ def text_to_video() -> str:
         "a red circle moving left and a cyan triangle moving right")
     note = ("Text to video: trains a video generator on synthetic scenes of 1-3 moving shapes captioned in many "
             "wordings, then samples a prompt whose objects were held out of training. The caption's objects "
-            "become slots (slot attention over the MiniLM tokens), each drawn as a learned shape in its colour "
-            "over a still ground: the key frame; each object's motion is read from the words after its own and "
-            "spread over its pixels as a flow field per pixel (learned from the optical flow measured on the "
-            "training clips), so each object moves its own way; frames are the key frame pushed along the "
-            "field, with a refinement network filling what was uncovered. Training "
-            "stops after 20 minutes (max_minutes, counted across resumes) and checkpoints to out/; re-running "
-            "picks the checkpoint up.\nKnobs: Train > max_minutes (raise it to train on), keyframe (slots; "
-            "diffusion: a UNet denoiser), object_motion (off: the flow generator makes the field), motion "
-            "(dense-flow; keyframe-flow: one velocity per clip; joint), adversarial/content/motion weights (extra losses, "
-            "slower steps); Sample > seed, steps, guidance, variations (connect its 'variations' output to Save "
-            "Video for a mosaic); the prompt node's text (try other words: 'a scarlet disc drifting leftwards'); "
-            "Dataset > mode (scenes or single), count, wording.")
+            "become slots, each a learned shape in its colour (the key frame); each moves as the words after it "
+            "say, spread over its pixels as a flow field learned from the clips' optical flow; a refinement "
+            "network fills what is uncovered. Training stops after 20 minutes (max_minutes, counted across "
+            "resumes) and checkpoints to out/.\nKnobs: Train > max_minutes, keyframe (slots or diffusion), "
+            "object_motion, motion, adversarial/content/motion weights; Sample > seed, variations; the prompt "
+            "(try 'a scarlet disc drifting leftwards'); Dataset > mode, count, wording.")
     return _finish(g, "text_to_video", "Text to video (train, then sample)",
                    "Train a small video generator with per-pixel motion on captioned synthetic scenes in about 20 "
-                   "minutes on CPU, then sample a new clip from a prompt.", note, note_pos=(0, -200))
+                   "minutes on CPU, then sample a new clip from a prompt.", note, note_pos=(0, -330))
 
 
 def text_to_video_one_object() -> str:

@@ -8,9 +8,9 @@ import os
 import random
 from typing import Any, Callable
 
-from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QCheckBox, QColorDialog, QComboBox, QDoubleSpinBox, QFileDialog,
+from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QCheckBox, QColorDialog, QComboBox, QDoubleSpinBox, QFileDialog,
                                QFormLayout, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QPlainTextEdit,
                                QPushButton, QScrollArea, QSlider, QSpinBox, QStyle, QToolButton, QVBoxLayout,
                                QWidget)
@@ -247,6 +247,20 @@ def editor_for(param: Param, commit, parent=None) -> ParamEditor:
     return EDITORS.get(param.kind, StringEditor)(param, commit, parent)
 
 
+class _WheelToScroll(QObject):
+    """Event filter: a wheel event on an unfocused value widget goes to the scroll area instead."""
+
+    def __init__(self, scroll: QScrollArea, parent=None):
+        super().__init__(parent)
+        self.scroll = scroll
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Wheel and isinstance(obj, QWidget) and not obj.hasFocus():
+            QApplication.sendEvent(self.scroll.verticalScrollBar(), event)
+            return True
+        return False
+
+
 class PropertiesPanel(QWidget):
     """Shows the selected node's title, mode and parameters."""
     message = Signal(str)   # problems (the log shows them as warnings)
@@ -269,6 +283,7 @@ class PropertiesPanel(QWidget):
         self.body = QWidget()
         self.form = QFormLayout(self.body)
         self.scroll.setWidget(self.body)
+        self._wheel_guard = _WheelToScroll(self.scroll, self)
         doc.changed.connect(self._on_model)
         doc.replaced.connect(lambda: self.show_node(None))
 
@@ -314,7 +329,17 @@ class PropertiesPanel(QWidget):
                 lbl.setToolTip(p.help)
                 self.form.addRow(lbl, ed)
                 self.editors[p.name] = ed
+        self._guard_wheel()
         self.scroll.setWidget(self.body)
+
+    def _guard_wheel(self) -> None:
+        """The mouse wheel scrolls the panel: a combo box, spin box or slider under the pointer
+        takes it only once clicked (focused). Otherwise scrolling down a long panel silently changed
+        whichever value passed under the pointer (seen: Train's model switched to 'gan')."""
+        for kind in (QComboBox, QAbstractSpinBox, QSlider):
+            for w in self.body.findChildren(kind):
+                w.setFocusPolicy(Qt.StrongFocus)
+                w.installEventFilter(self._wheel_guard)
 
     def graph_folder(self) -> str:
         """Where the file pickers open: the graph's folder, else the project folder."""

@@ -407,3 +407,38 @@ def test_no_qt_outside_studio_ui():
                     if "PySide6" in text or "NodeGraphQt" in text:
                         bad.append(os.path.join(dirpath, f))
     assert bad == []
+
+
+def test_mouse_wheel_over_the_properties_scrolls_them_and_changes_no_value(qtbot, win):
+    """Scrolling down a long panel with the pointer passing over a drop-down or a spin box scrolls
+    the panel; the value under the pointer changes only once the user clicked into it."""
+    from PySide6.QtCore import QPoint, QPointF, Qt
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+    nid = win.doc.add_node("gen.train", (0, 0))
+    win.canvas.select([nid])
+    panel = win.properties
+    panel.resize(panel.width(), 260)  # shorter than the Train node's parameters: the panel scrolls
+    qtbot.wait(50)
+    combo = panel.editors["model"].combo
+    bar = panel.scroll.verticalScrollBar()
+    assert bar.maximum() > 0
+    before, pos0 = combo.currentText(), bar.value()
+
+    def wheel(w):
+        c = QPointF(w.width() / 2, w.height() / 2)
+        ev = QWheelEvent(c, QPointF(w.mapToGlobal(c.toPoint())), QPoint(0, 0), QPoint(0, -120), Qt.NoButton,
+                         Qt.NoModifier, Qt.NoScrollPhase, False)
+        QApplication.sendEvent(w, ev)
+    for _ in range(2):
+        wheel(combo)
+    assert combo.currentText() == before and win.doc.graph.nodes[nid].params["model"] == before
+    assert bar.value() > pos0  # the panel scrolled instead
+    spin = panel.editors["steps"].spin
+    steps = spin.value()
+    wheel(spin)
+    assert spin.value() == steps
+    spin.setFocus()  # clicked into: the wheel is the value's again
+    qtbot.waitUntil(spin.hasFocus, timeout=1000)
+    wheel(spin)
+    assert spin.value() != steps
