@@ -95,7 +95,7 @@ class SlotAttention(nn.Module):
 
 class SlotKeyFrame(nn.Module):
     def __init__(self, token_dim: int, height: int, width: int, slots: int = 3, dim: int = 64,
-                 shapes: int = 4, window: int = 9, frames: int = 0):
+                 shapes: int = 6, window: int = 9, frames: int = 0):
         super().__init__()
         self.h, self.w, self.k_slots, self.frames = height, width, slots, frames
         self.mix = TokenMixer(token_dim, window)

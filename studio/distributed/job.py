@@ -17,6 +17,7 @@ import json
 import os
 import re
 import shutil
+import sys
 from typing import Any
 
 import numpy as np
@@ -161,8 +162,8 @@ class Job:
         if isinstance(value, np.ndarray):
             np.save(stem + ".npy", value)
             return {"$npy": os.path.basename(stem + ".npy")}
-        import torch  # loaded already: the engine uses it
-        if isinstance(value, torch.Tensor):
+        torch = sys.modules.get("torch")  # a tensor exists only if torch is loaded: never import it here
+        if torch is not None and isinstance(value, torch.Tensor):
             t = value.detach().cpu()
             dtype = str(t.dtype).replace("torch.", "")
             if dtype == "bfloat16":  # numpy has no bfloat16: exact as float32, cast back on load
