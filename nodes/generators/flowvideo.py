@@ -71,7 +71,8 @@ class FlowVideoDiffusion(GeneratorModel):
     DEFAULTS = {"base": 48, "emb": 128, "timesteps": 1000, "p_uncond": 0.1,
                 "motion": "dense-flow", "tokens": 48, "flow_base": 16, "refine_base": 16,
                 "mix": 9, "min_snr": 5.0, "guide_radius": 3, "adversarial_weight": 0.0, "content_weight": 0.0,
-                "motion_weight": 0.0, "flow_scale": 0.3, "keyframe": "diffusion", "slot_motion": True}
+                "motion_weight": 0.0, "flow_scale": 0.3, "keyframe": "diffusion", "slot_motion": True,
+                "slot_shapes": 6}
 
     def __init__(self, config: dict):
         cfg = {**self.DEFAULTS, **config}
@@ -91,7 +92,8 @@ class FlowVideoDiffusion(GeneratorModel):
         self.slots = None
         if cfg.get("keyframe", "diffusion") == "slots":  # a compositional key frame (see .slots)
             from .slots import SlotKeyFrame
-            self.slots = SlotKeyFrame(td, h, w, window=cfg["mix"], frames=t if cfg.get("slot_motion", True) else 0)
+            self.slots = SlotKeyFrame(td, h, w, window=cfg["mix"], frames=t if cfg["slot_motion"] else 0,
+                                      shapes=int(cfg["slot_shapes"]))
         else:
             self.cond = Conditioner(cfg["cond_dim"], td, emb, cfg["mix"])
             self.t_mlp = nn.Sequential(nn.Linear(emb, emb), nn.SiLU(), nn.Linear(emb, emb))

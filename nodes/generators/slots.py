@@ -8,22 +8,27 @@ model, and what is learned is the language: which colour, which shape and how ma
 caption asks for.
 
 * **Text -> slots.** Slot attention (Locatello et al., NeurIPS 2020) over the caption's MiniLM
-  tokens (mixed over a phrase-wide window, as in the flow generator): the slots compete for the
-  tokens, so each object phrase ends up in one slot. Each slot gives a presence, a colour and a
-  shape code, plus a Gaussian prior over where the object sits and how large it is.
-* **Shapes** are an implicit function: a small MLP of (slot-local, rotated and scaled)
-  coordinates and the shape code gives the object's coverage at every pixel, so any shape the
-  data has can be learned, at any position, size and angle, without a grid.
+  tokens (mixed over a phrase-wide window, each with the words that follow it): the slots compete
+  for the tokens, so each object phrase ends up in one slot. Each slot gives a presence, a colour,
+  a choice from the shape vocabulary, a Gaussian prior over where the object sits and how large it
+  is, and (``frames``) the object's motion: an affine map per frame, read from the words just
+  after the slot's own ("a red circle moving left and ...").
+* **Shapes** are a small vocabulary of implicit functions: an MLP of (object-local, rotated and
+  scaled) coordinates gives each shape's coverage at every pixel, so any shape the data has can
+  be learned, at any position, size and angle, without a grid.
 * **Training (analysis by synthesis).** The training clip's own motion says what the objects
-  are: pixels that move (the measured flow from the key frame) are foreground; the still
-  background is the clip's median over time. The foreground pixels are shared out among the
-  slots by colour (a soft k-means whose centres are the slots' colours, read from the text), which
-  gives each slot its position (the centroid), size (the area) and presence. The angle is the best
-  of a set of rotations of the current shape (no gradient: any angle that draws the object is
-  right). Losses: the key frame drawn from these against the real one, each slot's colour against
-  its pixels, its presence, and the priors' likelihood of the positions and sizes found.
+  are: the key frame's pixels unlike the clip's still ground (its median over time, filled in
+  where anything passed), where something moved. They go to the slot of the nearest colour (hard:
+  one object, one slot), which gives each slot its position (the centroid), size (the area) and
+  presence. Each object's shape and angle are the vocabulary's best fit to its silhouette over a
+  set of angles, balanced over the batch (Sinkhorn) so that the vocabulary clusters the
+  silhouettes instead of collapsing onto one blob; its motion is an affine fit to the measured
+  flow on its pixels. Losses: the key frame drawn from these against the real one, the
+  silhouette, each slot's colour, shape choice, presence and motion, and the priors' likelihood
+  of the positions and sizes found.
 * **Sampling** draws each present slot's position and size from its prior (kept clear of each
-  other), the angle at random, and the background from a bank of training backgrounds.
+  other and inside the frame), the angle at random, and the ground from a bank of training
+  grounds; each object's motion, spread over its coverage, is the clip's flow field.
 """
 from __future__ import annotations
 
