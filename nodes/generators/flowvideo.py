@@ -140,9 +140,12 @@ class FlowVideoDiffusion(GeneratorModel):
         f = F.pixel_shuffle(f, fp) if fp > 1 else f
         if self.config["guide_radius"] > 0:  # one motion per object: smoothed within the key frame's colours
             f = guided_smooth(f, key, int(self.config["guide_radius"]), 0.15, 2)
-        f = f.reshape(b, self.n_frames, 2, *key.shape[2:]) * self.flow_scale
+        return self._still_key(f.reshape(b, self.n_frames, 2, *key.shape[2:]) * self.flow_scale)
+
+    def _still_key(self, f: torch.Tensor) -> torch.Tensor:
+        """Fields [B, T, 2, H, W] with the key frame's set to zero: the key frame does not move."""
         keep = torch.ones(self.n_frames, device=f.device, dtype=f.dtype)
-        keep[self.key_index] = 0  # the key frame does not move
+        keep[self.key_index] = 0
         return f * keep[None, :, None, None, None]
 
     def refine_frames(self, key, warped, holes, idx) -> torch.Tensor:
@@ -171,10 +174,8 @@ class FlowVideoDiffusion(GeneratorModel):
     def loss_weights(self) -> dict[str, float]:
         """The weight of each loss term (0: off), as the Train node reports them."""
         c = self.config
-        first = {"keyframe": 1.0, "silhouette": 1.0, "shape": 0.3, "colour": 1.0, "presence": 1.0, "layout": 0.05,
-                 "object_motion": 4.0} \
-            if self.slots is not None \
-            else {"diffusion": 1.0}
+        from .slots import WEIGHTS
+        first = dict(WEIGHTS) if self.slots is not None else {"diffusion": 1.0}
         return {**first, "flow": 1.0, "refine": 1.0, "adversarial": float(c["adversarial_weight"]),
                 "content": float(c["content_weight"]), "motion": float(c["motion_weight"])}
 
@@ -200,9 +201,8 @@ class FlowVideoDiffusion(GeneratorModel):
         if self.slots is not None:  # 1. the compositional key frame
             out, drawn = self.slots.losses(key, video, batch["flows"], tokens, mask)
             with torch.no_grad():
-                r = rand_on(dev, gen, b).reshape(b, 1, 1, 1)
-                sigma = rand_on(dev, gen, b).reshape(b, 1, 1, 1) * 0.15
-                noisy = key + sigma * randn_on(dev, gen, key.shape)
+                r, noisy = self._noised(key, gen)
+                r = r.reshape(b, 1, 1, 1)
                 key_in = torch.where(r < 0.35, drawn, torch.where(r < 0.7, noisy, key))
             return self._motion_losses(batch, gen, out, key, key_in, tokens, mask, extra)
         # 1. key frame diffusion
@@ -221,12 +221,20 @@ class FlowVideoDiffusion(GeneratorModel):
         # 2. flows, from clean, noised and predicted key frames
         with torch.no_grad():
             x0_hat = (a.sqrt() * xt - (1 - a).sqrt() * v).clamp(-1, 1)
-            r = rand_on(dev, gen, b)
-            sigma = rand_on(dev, gen, b).reshape(b, 1, 1, 1) * 0.15
-            noisy = key + sigma * randn_on(dev, gen, key.shape)
+            r, noisy = self._noised(key, gen)
             use_pred = ((r < 0.35) & (t < self.config["timesteps"] * 0.4)).reshape(b, 1, 1, 1)
             key_in = torch.where(use_pred, x0_hat, torch.where((r < 0.7).reshape(b, 1, 1, 1), noisy, key))
         return self._motion_losses(batch, gen, out, key, key_in, tokens, mask, extra)
+
+    @staticmethod
+    def _noised(key, gen):
+        """A uniform draw per clip (which key frame the flow generator sees) and the key frames
+        with Gaussian noise of a random strength up to 0.15: the flow generator trains on clean,
+        noised and generated key frames."""
+        b, dev = key.shape[0], key.device
+        r = rand_on(dev, gen, b)
+        sigma = rand_on(dev, gen, b).reshape(b, 1, 1, 1) * 0.15
+        return r, key + sigma * randn_on(dev, gen, key.shape)
 
     def _motion_losses(self, batch, gen, out, key, key_in, tokens, mask, extra):
         """2. flows from the given key frames; 3. refinement; the optional losses."""
@@ -307,15 +315,11 @@ class FlowVideoDiffusion(GeneratorModel):
         cfg = self.config
         n, (h, w) = cond.shape[0], (cfg["height"], cfg["width"])
         if self.slots is not None:
-            x0 = self.slots.sample(tokens, token_mask, gen)
+            x0, fl = self.slots.sample(tokens, token_mask, gen)  # fl: each object's motion, from its phrase
             if progress is not None:
                 progress(1, 2, x0[:, :, None].expand(n, 3, self.n_frames, h, w))
-            fl = self.slots.last_flows  # each object's own motion, from its phrase
-            if fl is None:
-                fl = self.flows(x0, cond, tokens, token_mask)
-            keep = torch.ones(self.n_frames, device=fl.device, dtype=fl.dtype)
-            keep[self.key_index] = 0
-            clip = self.animate(x0, fl * keep[None, :, None, None, None]).clamp(-1, 1)
+            fl = self._still_key(fl) if fl is not None else self.flows(x0, cond, tokens, token_mask)
+            clip = self.animate(x0, fl).clamp(-1, 1)
             if progress is not None:
                 progress(2, 2, clip)
             return clip

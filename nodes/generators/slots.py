@@ -43,6 +43,9 @@ from .flownets import TokenMixer
 ANGLES = 24  # rotations tried per object when reading its angle (every 15 degrees)
 BANK = 64    # training backgrounds kept for sampling (low resolution)
 BG_RES = 8
+# loss weights (the Train node reports them through the model's loss_weights)
+WEIGHTS = {"keyframe": 1.0, "silhouette": 1.0, "shape": 0.3, "colour": 1.0, "presence": 1.0, "layout": 0.05,
+           "object_motion": 4.0}
 
 
 def balanced_assignment(err: torch.Tensor, present: torch.Tensor, eps: float = 0.05, iters: int = 3) -> torch.Tensor:
@@ -227,7 +230,7 @@ class SlotKeyFrame(nn.Module):
         nll_pos = (0.5 * z ** 2 + sl["pos_logstd"]).sum(-1)
         zs = (size - sl["size_mu"]) / sl["size_logstd"].exp()
         nll_size = 0.5 * zs ** 2 + sl["size_logstd"]
-        out["layout"] = 0.05 * ((nll_pos + nll_size) * present).sum() / present.sum().clamp_min(1)
+        out["layout"] = WEIGHTS["layout"] * ((nll_pos + nll_size) * present).sum() / present.sum().clamp_min(1)
         with torch.no_grad():
             k = self.k_slots
             own = ((resp > 0.5 * fg[:, None]) & (fg[:, None] > 0.5)).float()  # [B, K, HW]: the object's pixels
@@ -249,13 +252,13 @@ class SlotKeyFrame(nn.Module):
         bce = F.binary_cross_entropy(sil[..., 0].clamp(1e-4, 1 - 1e-4), seen.clamp(0, 1), reduction="none").mean(-1)
         out["silhouette"] = (bce * present).sum() / present.sum().clamp_min(1)
         ce = F.cross_entropy(sl["shape"].reshape(-1, ns), s_idx.reshape(-1), reduction="none").reshape(b, k)
-        out["shape"] = 0.3 * (ce * present).sum() / present.sum().clamp_min(1)
+        out["shape"] = WEIGHTS["shape"] * (ce * present).sum() / present.sum().clamp_min(1)
         alpha = self.coverage(s_idx, pos, size, angle) * present[..., None]
         if self.motion is not None:  # each object's measured motion: an affine fit to the flow on its pixels
             target = self.fit_motion(flows, own, pos)
             diff = sl["motion"] - target  # L1 and squared: L1 alone sits at "nothing moves" while
             err = diff.abs().mean((-1, -2)) + 4 * (diff ** 2).mean((-1, -2))  # the binding is unknown
-            out["object_motion"] = 4.0 * (err * present).sum() / present.sum().clamp_min(1)
+            out["object_motion"] = WEIGHTS["object_motion"] * (err * present).sum() / present.sum().clamp_min(1)
         drawn = self.compose(bg, sl["colour"], alpha)
         out["keyframe"] = (drawn - key).abs().mean() * 4 + ((drawn - key) ** 2).mean() * 8
         return out, drawn.detach()
@@ -322,8 +325,9 @@ class SlotKeyFrame(nn.Module):
 
     # -- sampling ----------------------------------------------------------------------------------
     @torch.no_grad()
-    def sample(self, tokens, mask, gen: torch.Generator) -> torch.Tensor:
-        """Key frames [B, 3, H, W] in [-1, 1] for the captions' tokens."""
+    def sample(self, tokens, mask, gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """Key frames [B, 3, H, W] in [-1, 1] for the captions' tokens, and (with object motion)
+        their flow fields [B, T, 2, H, W]: each object's motion spread over its pixels."""
         from .nets import rand_on, randint_on, randn_on
         b, dev = tokens.shape[0], tokens.device
         sl = self.slots(tokens, mask)
@@ -356,5 +360,4 @@ class SlotKeyFrame(nn.Module):
         angle = rand_on(dev, gen, (b, self.k_slots)) * (2 * math.pi)
         alpha = self.coverage(sl["shape"].argmax(-1), pos, size, angle) * present[..., None]
         key = self.compose(bg, sl["colour"], alpha).clamp(-1, 1)
-        self.last_flows = self.flows_from(sl["motion"], alpha, pos) if self.motion is not None else None
-        return key
+        return key, (self.flows_from(sl["motion"], alpha, pos) if self.motion is not None else None)

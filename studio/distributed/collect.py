@@ -73,10 +73,7 @@ class ChunkFilesClip(Clip):
         return self._float(arr[k])
 
     def _chunk(self, a: int, b: int) -> np.ndarray:
-        arr, k = self._data(a)
-        if k + (b - a) <= len(arr):  # inside one chunk file: one conversion
-            return self._float(arr[k:k + b - a])
-        return super()._chunk(a, b)
+        return self._float(self.chunk_u8(a, b))  # one conversion per block
 
 
 def collect(job: Job, on_chunk=None, check=None, keep_frames: bool = False,

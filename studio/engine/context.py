@@ -79,10 +79,6 @@ class Context:
         self.seed_torch()
         return self._device
 
-    @property
-    def device_name(self) -> str | None:
-        return self._device_name
-
     def seed_torch(self) -> None:
         """Seed torch's global generators with this node's seed, if the engine has not yet (torch
         was not loaded when the node started)."""

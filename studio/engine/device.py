@@ -86,12 +86,18 @@ def configure_threads(interactive: bool) -> int:
     n = os.cpu_count() or 1
     want = max(1, n - 1) if interactive else n
     _worker_threads = want
-    if "torch" in sys.modules:
-        sys.modules["torch"].set_num_threads(want)
-    else:  # applied when the engine first imports torch (see _torch): start-up does not wait for it
-        global _threads_pending
-        _threads_pending = want
+    _torch_threads(want)
     return want
+
+
+def _torch_threads(n: int) -> None:
+    """torch's thread count: now if it is loaded, else when the engine first imports it (see
+    _torch): start-up does not wait for it."""
+    global _threads_pending
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(n)
+    else:
+        _threads_pending = n
 
 
 _threads_pending: int | None = None
@@ -102,16 +108,14 @@ def set_threads(n: int) -> None:
     share of the cores). torch is not imported for it: a graph that never needs torch does not
     pay for its import (about 1 s per worker); OMP_NUM_THREADS covers a torch a node imports
     itself."""
-    global _worker_threads, _threads_pending
+    global _worker_threads
     _worker_threads = n
     import cv2
     cv2.setNumThreads(n)
-    if "torch" in sys.modules:
-        sys.modules["torch"].set_num_threads(n)
-    else:
-        _threads_pending = n
+    if "torch" not in sys.modules:
         os.environ["OMP_NUM_THREADS"] = str(n)
         os.environ["MKL_NUM_THREADS"] = str(n)
+    _torch_threads(n)
 
 
 def _torch():
