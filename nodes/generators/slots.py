@@ -136,9 +136,10 @@ class SlotKeyFrame(nn.Module):
         self.register_buffer("grid", torch.stack([xs, ys], -1).reshape(-1, 2), persistent=False)  # [HW, 2]
         a = torch.arange(ANGLES) * (2 * math.pi / ANGLES)
         self.register_buffer("angles", a, persistent=False)
-        # object-local sample points (a 12x12 patch over +-2.2 sizes), and the same patch rotated by
-        # each angle: where a rotated object's pixels fall in its own unrotated frame
-        g = torch.linspace(-2.2, 2.2, 12)
+        # object-local sample points (a 16x16 patch over +-1.8 sizes: a triangle's corners reach 1.7),
+        # and the same patch rotated by each angle: where a rotated object's pixels fall in its own
+        # unrotated frame
+        g = torch.linspace(-1.8, 1.8, 16)
         yy, xx = torch.meshgrid(g, g, indexing="ij")
         offs = torch.stack([xx, yy], -1).reshape(-1, 2)
         c, s_ = torch.cos(a)[:, None], torch.sin(a)[:, None]
@@ -218,15 +219,17 @@ class SlotKeyFrame(nn.Module):
         # each object pixel to the slot of the nearest colour (hard: of two slots with one colour the
         # first takes the object and the second is empty, so a caption's object is drawn once)
         resp = F.one_hot(d.detach().argmin(1), self.k_slots).permute(0, 2, 1).float() * fg[:, None]
-        mass = resp.sum(-1)  # [B, K]
+        cover, own = self.segment(key, bg, resp)  # [B, K, HW]: each object's coverage and its pixels
+        mass = cover.sum(-1)  # [B, K]
         area = mass / (self.h * self.w / 4)  # in [-1, 1]^2 units
         # a slot that got an object's worth of pixels has an object (smallest: a triangle of radius
         # 0.12 of the frame, ~2 % of it; a duplicate of a slot that took the object gets next to none)
         present = (mass > 0.01 * self.h * self.w).float()
-        out = {"colour": ((resp * d).sum(-1) / mass.clamp_min(1)).mul(present).sum() / present.sum().clamp_min(1)}
+        n_own = own.sum(-1)
+        out = {"colour": ((own * d).sum(-1) / n_own.clamp_min(1)).mul(present).sum() / present.sum().clamp_min(1)}
         out["presence"] = F.binary_cross_entropy_with_logits(sl["presence"], present)
         with torch.no_grad():
-            wts = resp / mass.clamp_min(1e-6)[..., None]
+            wts = cover / mass.clamp_min(1e-6)[..., None]
             pos = torch.einsum("bkp,pc->bkc", wts, self.grid)
             size = (area.clamp_min(1e-4) / 4).sqrt() * 1.1  # half the side of a square of that area
         # priors: where and how large the objects of such a phrase are (Gaussian likelihood)
@@ -237,9 +240,8 @@ class SlotKeyFrame(nn.Module):
         out["layout"] = WEIGHTS["layout"] * ((nll_pos + nll_size) * present).sum() / present.sum().clamp_min(1)
         with torch.no_grad():
             k = self.k_slots
-            own = ((resp > 0.5 * fg[:, None]) & (fg[:, None] > 0.5)).float()  # [B, K, HW]: the object's pixels
             world = pos[:, :, None, :] + size[:, :, None, None] * self.offs  # [B, K, P, 2]
-            seen = F.grid_sample(own.reshape(b * k, 1, self.h, self.w), world.reshape(b * k, 1, -1, 2),
+            seen = F.grid_sample(cover.reshape(b * k, 1, self.h, self.w), world.reshape(b * k, 1, -1, 2),
                                  mode="bilinear", padding_mode="zeros", align_corners=True).reshape(b, k, -1)
             # each object's shape and angle: the vocabulary's best fit to its pixels over all angles
             # (hard EM: the shapes become a clustering of the silhouettes the data has)
@@ -266,6 +268,37 @@ class SlotKeyFrame(nn.Module):
         drawn = self.compose(bg, sl["colour"], alpha)
         out["keyframe"] = (drawn - key).abs().mean() * 4 + ((drawn - key) ** 2).mean() * 8
         return out, drawn.detach()
+
+    @torch.no_grad()
+    def segment(self, key, bg, resp) -> tuple[torch.Tensor, torch.Tensor]:
+        """Each slot's object in the key frames [B, 3, H, W] over their still grounds, from the
+        pixels that went to it [B, K, HW] -> (coverage in [0, 1], the object's pixels), [B, K, HW].
+
+        The object is flat-coloured: its colour is that of its strongest pixels, and a pixel's
+        coverage is how far it lies from the ground towards that colour (the anti-aliased edge
+        keeps its fraction: sub-pixel shape). Its pixels are the connected piece, grown from its
+        densest point, of those covered more than half: ground mis-estimated on a texture (or
+        where an object never left its place) gives stray specks, and those specks, counted in,
+        made the shape vocabulary cluster good and bad segmentations instead of circles and
+        squares (purity 59 % -> 99.7 % on 1185 training objects, 3 shapes)."""
+        b, k, hw = resp.shape
+        kp, gp = key.flatten(2), bg.flatten(2)  # [B, 3, HW]
+        dist = (kp - gp).abs().amax(1)[:, None] * resp  # [B, K, HW]
+        strong = (dist > 0.6 * dist.amax(-1, keepdim=True)) & (resp > 0)
+        colour = torch.einsum("bkp,bcp->bkc", strong.float(), kp) / strong.sum(-1, keepdim=True).clamp_min(1)
+        towards = colour[..., None] - gp[:, None]  # [B, K, 3, HW]
+        cover = ((kp - gp)[:, None] * towards).sum(2) / (towards ** 2).sum(2).clamp_min(1e-3)
+        cover = cover.clamp(0, 1)
+        core = ((resp > 0) & (cover > 0.5)).float().reshape(b * k, 1, self.h, self.w)
+        dens = F.avg_pool2d(core, 5, 1, 2) * core
+        piece = (dens >= dens.amax((2, 3), keepdim=True).clamp_min(1e-6)).float() * core  # the seed
+        for _ in range(max(self.h, self.w)):  # flood fill within the core
+            grown = F.max_pool2d(piece, 3, 1, 1) * core
+            if torch.equal(grown, piece):
+                break
+            piece = grown
+        edge = F.max_pool2d(piece, 3, 1, 1)  # with its anti-aliased rim
+        return cover * edge.reshape(b, k, hw), piece.reshape(b, k, hw)
 
     def _units(self, device) -> torch.Tensor:
         """Pixels -> [-1, 1] units, per axis (x, y)."""
