@@ -83,19 +83,20 @@ def render_chunk(job_dir: str, a: int, b: int, threads: int = 0) -> dict:
     final = job.chunk_path(a, b)
     if os.path.exists(final):
         return {"path": final, "warnings": [], "rendered": False}
-    if threads > 0:
-        from studio.engine.device import set_threads
-        set_threads(threads)  # torch is imported only if a node needs it
-    _graph, clip, _audio, warnings = build(job)
-    if clip.channels not in (1, 3):
-        raise MediaError(f"cannot encode a {clip.channels}-channel clip as video "
-                         f"(flow? use 'Flow to Colour' first)")
-    if b > len(clip):
-        raise MediaError(f"chunk {a}-{b} reaches past the clip's {len(clip)} frames")
     tmp = os.path.join(os.path.dirname(final), f".{os.path.basename(final)}.{os.getpid()}.tmp")
-    mm = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.uint8, shape=(b - a, clip.height, clip.width, 3))
-    last_report = time.monotonic()
     try:
+        job.write_progress(a, b, 0)  # started (the Ray engine reports the chunk running from here)
+        if threads > 0:
+            from studio.engine.device import set_threads
+            set_threads(threads)  # torch is imported only if a node needs it
+        _graph, clip, _audio, warnings = build(job)
+        if clip.channels not in (1, 3):
+            raise MediaError(f"cannot encode a {clip.channels}-channel clip as video "
+                             f"(flow? use 'Flow to Colour' first)")
+        if b > len(clip):
+            raise MediaError(f"chunk {a}-{b} reaches past the clip's {len(clip)} frames")
+        mm = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.uint8, shape=(b - a, clip.height, clip.width, 3))
+        last_report = time.monotonic()
         for s in range(a, b, BLOCK):
             e = min(s + BLOCK, b)
             block = clip.chunk(s, e)

@@ -30,14 +30,13 @@ def run_local(tasks: list[Task], workers: int, on_state: Callable[[Task, str, st
     ctx = mp.get_context("spawn")
     while todo:
         pool = ProcessPoolExecutor(workers, mp_context=ctx)
-        retry: list[Task] = []
+        queue, retry = list(todo), []
         try:
-            futs = {}
-            for t in todo:
-                t.attempts += 1
-                futs[pool.submit(fn, t.job_dir, t.start, t.stop, threads)] = t
-                on_state(t, RUNNING, f"attempt {t.attempts}")
-            pending = set(futs)
+            futs: dict = {}
+            pending: set = set()
+            # one chunk per free worker: a chunk reported running is on a worker (the pool would
+            # take them all at once and report queued ones as running)
+            _fill(pool, queue, pending, futs, workers, threads, fn, on_state)
             started: set = set()  # handed to a worker: only these can have killed it
             broken: list = []
             while pending:
@@ -63,8 +62,10 @@ def run_local(tasks: list[Task], workers: int, on_state: Callable[[Task, str, st
                         on_state(t, DONE, "")
                         continue
                     _retry_or_fail(t, why, max_retries, on_state, retry)
+                if not broken:
+                    _fill(pool, queue, pending, futs, workers, threads, fn, on_state)
             # a dead worker breaks the whole pool: the chunks that were on a worker are suspects and
-            # spend an attempt; those still queued go again for free (all, if none was seen started)
+            # spend an attempt; those not yet on one go again for free (all, if none was seen started)
             suspects = [f for f in broken if f in started] or broken
             for f in broken:
                 if f in suspects:
@@ -72,11 +73,23 @@ def run_local(tasks: list[Task], workers: int, on_state: Callable[[Task, str, st
                 else:
                     futs[f].attempts -= 1
                     retry.append(futs[f])
+            retry.extend(queue)
         except BaseException:
             _stop(pool)
             raise
         pool.shutdown(wait=True)
         todo = retry
+
+
+def _fill(pool, queue: list[Task], pending: set, futs: dict, workers: int, threads: int, fn, on_state) -> None:
+    """Hand queued chunks to the pool until every worker has one."""
+    while queue and len(pending) < workers:
+        t = queue.pop(0)
+        t.attempts += 1
+        f = pool.submit(fn, t.job_dir, t.start, t.stop, threads)
+        futs[f] = t
+        pending.add(f)
+        on_state(t, RUNNING, f"attempt {t.attempts}")
 
 
 def _retry_or_fail(t: Task, why: str, max_retries: int, on_state, retry: list[Task]) -> None:

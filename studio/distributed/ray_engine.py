@@ -5,7 +5,8 @@ sees and Studio must be installed at the same path.
 * retries: ``max_retries`` covers a worker process or node that dies; ``retry_exceptions``
   retries a chunk whose code raised (a flaky disk, a GPU out of memory), but not a
   :class:`StudioError` (bad input fails the same way again), as in the local engine;
-* progress: ``ray.wait`` returns chunks as they finish;
+* progress: ``ray.wait`` returns chunks as they finish; a chunk is queued in Ray until its
+  worker starts it (its progress file appears in the job folder), then running;
 * a task returns the chunk file's path (and the warnings), never frames: the frames stay in
   the job folder instead of crossing Ray's object store.
 """
@@ -18,7 +19,8 @@ from studio.core.errors import Cancelled, StudioError
 from studio.engine.context import CancelToken
 
 from .chunk import describe_failure, render_chunk
-from .engines import DONE, FAILED, RUNNING, ChunkFailed, Task, TransientError, retrying_task, threads_per_worker
+from .job import Job
+from .engines import DONE, FAILED, QUEUED, RUNNING, ChunkFailed, Task, TransientError, retrying_task, threads_per_worker
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -61,12 +63,19 @@ def run_ray(tasks: list[Task], workers: int, on_state: Callable[[Task, str, str]
     for t in tasks:
         t.attempts = 1
         refs[remote.remote(fn, t.job_dir, t.start, t.stop, threads)] = t
-        on_state(t, RUNNING, "submitted")
+        on_state(t, QUEUED, "submitted to Ray")
     pending = list(refs)
+    jobs = {d: Job(d) for d in {t.job_dir for t in tasks}}
+    started: set = set()
     try:
         while pending:
             if cancel is not None and cancel.cancelled:
                 raise Cancelled()
+            for r in pending:
+                t = refs[r]
+                if r not in started and os.path.exists(jobs[t.job_dir].progress_path(t.start, t.stop)):
+                    started.add(r)
+                    on_state(t, RUNNING, "")
             ready, pending = ray.wait(pending, num_returns=1, timeout=0.2)
             if tick is not None:
                 tick()

@@ -92,3 +92,15 @@ def decoded(path: str) -> tuple[list[str], np.ndarray | None]:
         sound = (np.concatenate([f.to_ndarray().ravel() for f in c.decode(audio=0)])
                  if c.streams.audio else None)
     return frames, sound
+
+
+def slow_chunk(job_dir: str, a: int, b: int, threads: int = 0):
+    """No rendering: marks itself started as a real chunk does (its progress file), takes 0.6 s."""
+    import time
+
+    from studio.distributed.job import Job
+    job = Job(job_dir)
+    job.write_progress(a, b, 0)
+    time.sleep(0.6)
+    os.unlink(job.progress_path(a, b))
+    return {"path": "", "warnings": []}

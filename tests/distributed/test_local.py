@@ -88,3 +88,18 @@ def test_a_dead_worker_costs_an_attempt_only_to_chunks_that_were_on_a_worker(tmp
     assert [t.attempts for t in tasks if t.start == 8] == [2]
     assert all(t.attempts == 1 for t in tasks if t.start >= 32)  # queued at the crash: no attempt spent
     assert sum(1 for _, s in states if s == "done") == 8
+
+
+def test_a_chunk_is_reported_running_only_while_a_worker_has_it(tmp_path):
+    from studio.distributed.engines import Task
+    from studio.distributed.local import run_local
+    (tmp_path / "died").touch()  # the fake chunk then never dies: it takes 0.3 s
+    tasks = [Task(str(tmp_path), a, a + 8, index=k) for k, a in enumerate(range(0, 48, 8))]
+    states = []
+    run_local(tasks, 2, lambda t, s, d: states.append((t.start, s)), fn=fake_chunk_dying_once_at_8)
+    running, most = 0, 0
+    for _, s in states:
+        running += {"running": 1, "done": -1}.get(s, 0)
+        most = max(most, running)
+    assert most == 2 and running == 0  # never more running than workers (were all 6 at once)
+    assert states[:2] == [(0, "running"), (8, "running")] and states[2][1] == "done"

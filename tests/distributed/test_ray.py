@@ -8,7 +8,7 @@ import pytest
 from studio.distributed.render import RenderOptions, render
 from studio.engine.executor import Executor
 
-from .helpers import bad_input, crash_once, decoded, flaky_once, motion_graph
+from .helpers import bad_input, crash_once, decoded, flaky_once, motion_graph, slow_chunk
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -39,3 +39,16 @@ def test_ray_retries_exceptions_but_not_bad_input(tmp_path, ray_local):
                RenderOptions(workers=2, chunk=8, engine="ray", task_fn=bad_input, keep_job=True))
     job = next(p for p in (tmp_path / ".studio-jobs").iterdir() if (p / "attempts").exists())
     assert (job / "attempts").read_text() == "x"  # not retried: it would fail the same way
+
+
+def test_ray_reports_a_chunk_queued_until_its_worker_starts_it(tmp_path, ray_local):
+    from studio.distributed.engines import Task
+    from studio.distributed.job import Job
+    from studio.distributed.ray_engine import run_ray
+    Job.create(str(tmp_path), {"graph": {}})
+    tasks = [Task(str(tmp_path), a, a + 8, index=k) for k, a in enumerate((0, 8, 16))]
+    states = []
+    run_ray(tasks, 2, lambda t, s, d: states.append((t.start, s)), fn=slow_chunk)
+    assert states[:3] == [(0, "queued"), (8, "queued"), (16, "queued")]
+    for a in (0, 8, 16):
+        assert states.index((a, "running")) < states.index((a, "done"))
