@@ -9,7 +9,7 @@
    processes (spawn: each imports torch, 2-4 s), so it shrinks as the render gets longer.
 
 Each timing is the best of ``--repeats`` runs (wall clock, spawn of the worker processes and the
-collect step included). Numbers on a machine shared with other work are noisy; the CPU seconds
+collect step included), the configurations compared taking turns. Numbers on a machine shared with other work are noisy; the CPU seconds
 (this process and its finished children) shown beside the cheap graph's times do not depend on
 the load, and show the work chunking adds.
 """
@@ -60,22 +60,21 @@ def cheap_graph(out: str, frames: int) -> Graph:
     return g
 
 
-CPU = {"s": 0.0}  # CPU seconds of the last best() call's fastest run
-
-
 def _cpu() -> float:
     me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def best(fn, repeats: int) -> float:
-    times = []
+def best(fns, repeats: int) -> list[tuple[float, float]]:
+    """(wall s, CPU s) of each function's fastest run. The runs are interleaved (a b a b ...), so
+    a load that drifts over the benchmark (a shared machine) weighs on each the same."""
+    runs: list[list[tuple[float, float]]] = [[] for _ in fns]
     for _ in range(repeats):
-        c, t = _cpu(), time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t, _cpu() - c))
-    wall, CPU["s"] = min(times)
-    return wall
+        for k, fn in enumerate(fns):
+            c, t = _cpu(), time.perf_counter()
+            fn()
+            runs[k].append((time.perf_counter() - t, _cpu() - c))
+    return [min(r) for r in runs]
 
 
 def chunked(make, frames: int, workers: int, chunk: int, tmp: str):
@@ -96,27 +95,23 @@ def main() -> None:
     ap.add_argument("--heavy-frames", type=int, default=240)
     ap.add_argument("--heavy-chunk", type=int, default=DEFAULT_CHUNK, help="frames per chunk (the CLI's default)")
     ap.add_argument("--cheap-frames", type=int, default=3000)
-    ap.add_argument("--repeats", type=int, default=2)
+    ap.add_argument("--repeats", type=int, default=3)
     a = ap.parse_args()
     configure_threads(interactive=False)  # as `main.py render`
     print(f"{os.cpu_count()} CPU(s); best of {a.repeats}")
     with tempfile.TemporaryDirectory() as tmp:
         chunk = a.heavy_chunk
-        t1 = best(chunked(heavy_graph, a.heavy_frames, 1, chunk, tmp), a.repeats)
-        u1 = CPU["s"] / t1
-        t2 = best(chunked(heavy_graph, a.heavy_frames, 2, chunk, tmp), a.repeats)
-        u2 = CPU["s"] / t2
+        (t1, c1h), (t2, c2h) = best([chunked(heavy_graph, a.heavy_frames, 1, chunk, tmp),
+                                     chunked(heavy_graph, a.heavy_frames, 2, chunk, tmp)], a.repeats)
+        u1, u2 = c1h / t1, c2h / t2
         cores = os.cpu_count() or 1
         print(f"1. CPU-bound graph, {a.heavy_frames} frames 640x360, chunks of {chunk}: "
               f"1 worker {t1:.2f} s, 2 workers {t2:.2f} s -> speed-up {t1 / t2:.2f}x (aim >= 1.7x)\n"
               f"   cores busy on average: 1 worker {u1:.2f} (its OpenCV threads and the encoder beside it), "
               f"2 workers {u2:.2f} of {cores}; so at most {cores / u1:.2f}x was there to gain")
-        ts = best(single(cheap_graph, a.cheap_frames, tmp), a.repeats)
-        cs = CPU["s"]
-        c2 = best(chunked(cheap_graph, a.cheap_frames, 2, 480, tmp), a.repeats)
-        cc2 = CPU["s"]
-        c1 = best(chunked(cheap_graph, a.cheap_frames, 1, 480, tmp), a.repeats)
-        cc1 = CPU["s"]
+        (ts, cs), (c2, cc2), (c1, cc1) = best([single(cheap_graph, a.cheap_frames, tmp),
+                                                chunked(cheap_graph, a.cheap_frames, 2, 480, tmp),
+                                                chunked(cheap_graph, a.cheap_frames, 1, 480, tmp)], a.repeats)
         print(f"2. cheap graph, {a.cheap_frames} frames 320x240 with sound: one process {ts:.2f} s "
               f"({cs:.1f} CPU s), chunked on 2 workers {c2:.2f} s ({cc2:.1f} CPU s) -> {c2 / ts:.2f}x "
               f"(aim <= 1.10x); on 1 worker {c1:.2f} s ({cc1:.1f} CPU s) -> {c1 / ts:.2f}x")
