@@ -34,9 +34,14 @@ def _find_node(graph, ref: str):
     if len(matches) == 1:
         return matches[0]
     if len(matches) > 1:
-        raise StudioError(f"--set: '{ref}' names {len(matches)} nodes; use a node id "
-                          f"({', '.join(m.id for m in matches)})")
-    raise StudioError(f"--set: no node '{ref}' (nodes: {', '.join(graph.nodes)})")
+        raise StudioError(f"'{ref}' names {len(matches)} nodes; use a node id or a title "
+                          f"({', '.join(_named(m) for m in matches)})")
+    raise StudioError(f"no node '{ref}' in the graph (use a node id or a title: "
+                      f"{', '.join(_named(n) for n in graph.nodes.values())})")
+
+
+def _named(n) -> str:
+    return f"{n.id} '{n.label}'" if n.label and n.label != n.id else n.id
 
 
 def apply_sets(graph, sets: list[str]) -> None:

@@ -29,6 +29,7 @@ class RenderDialog(QDialog):
         self.job.event.connect(self._on_event)
         self.job.finished.connect(self._on_finished)
         self._rows: dict[int, int] = {}
+        self._names: dict[str, str] = {}  # job folder -> the file it renders
         self.outcome = None
 
         form = QFormLayout()
@@ -193,7 +194,9 @@ class RenderDialog(QDialog):
             if r is None:
                 r = self._rows[e.task.index] = self.table.rowCount()
                 self.table.insertRow(r)
-                self.table.setItem(r, 0, QTableWidgetItem(os.path.basename(e.task.job_dir)))
+                item = QTableWidgetItem(self._output_name(e.task.job_dir))
+                item.setToolTip(e.task.job_dir)  # the job folder, where the chunk files are
+                self.table.setItem(r, 0, item)
                 self.table.setItem(r, 1, QTableWidgetItem(f"{e.task.start}–{e.task.stop - 1}"))
                 self.table.setItem(r, 2, QTableWidgetItem(""))
             self.table.item(r, 2).setText(e.state + (f": {e.detail}" if e.detail else ""))
@@ -202,6 +205,17 @@ class RenderDialog(QDialog):
             self.status.setText(e.text)
         elif isinstance(e, NodeMessage) and e.level == "warning":
             self.status.setText(f"warning: [{e.title}] {e.text}")
+
+    def _output_name(self, job_dir: str) -> str:
+        """The file a job renders (a sweep has one job per output), read once per job."""
+        names = self._names
+        if job_dir not in names:
+            try:
+                from studio.distributed.job import Job
+                names[job_dir] = os.path.basename(Job(job_dir).desc.get("output") or job_dir)
+            except Exception:  # noqa: BLE001 - a name for a table cell: the folder will do
+                names[job_dir] = os.path.basename(job_dir)
+        return names[job_dir]
 
     @Slot(object, object)
     def _on_finished(self, result, error) -> None:

@@ -49,6 +49,7 @@ def test_render_dialog_renders_and_shows_every_chunk(qtbot, dialog, tmp_path):
     assert d.table.rowCount() == 2
     assert [d.table.item(r, 2).text() for r in range(2)] == ["done", "done"]
     assert [d.table.item(r, 1).text() for r in range(2)] == ["0–7", "8–14"]
+    assert [d.table.item(r, 0).text() for r in range(2)] == ["r.mp4", "r.mp4"]  # the file, not the job hash
     assert d.status.text().startswith("rendered")
     assert d.render_button.isEnabled() and not d.cancel_button.isEnabled() and d.workers_spin.isEnabled()
 
