@@ -481,6 +481,11 @@ class Canvas(QObject):
     def view_node(self, model_id: str):
         return self._by_model.get(model_id)
 
+    def shown_names(self) -> dict[str, str]:
+        """The names the canvas shows -> model ids. NodeGraphQt numbers nodes that share a title
+        ("Colour Adjust 1"); the graph keeps the title itself."""
+        return {ng.name(): mid for mid, ng in self._by_model.items() if mid in self.doc.graph.nodes}
+
     def model_id(self, ng_node) -> str | None:
         return self._by_view.get(ng_node.id) if ng_node is not None else None
 

@@ -19,10 +19,13 @@ from .worker import ThreadJob
 class RenderDialog(QDialog):
     finished_render = Signal(object, object)  # (report, sheet) | None, exception | None
 
-    def __init__(self, graph, parent: QWidget | None = None, output: str | None = None):
+    def __init__(self, graph, parent: QWidget | None = None, output: str | None = None, names=None):
         """``graph``: a Graph, or a function returning the current one (the window's document
-        may load another file while the dialog is open); a render takes a snapshot of it."""
+        may load another file while the dialog is open); a render takes a snapshot of it.
+        ``names``: a function giving the canvas's node names -> node ids, so a sweep may name a
+        node as the canvas shows it."""
         super().__init__(parent)
+        self._names_shown = names
         self.setWindowTitle("Render")
         self._graph = graph
         self.job = ThreadJob("studio-render", self)  # the render runs on its thread
@@ -145,7 +148,17 @@ class RenderDialog(QDialog):
                              resume=self.resume_check.isChecked(), frames=frames)
 
     def sweeps(self) -> list[str]:
-        return [s.strip() for s in self.sweep_edit.text().split(";") if s.strip()]
+        """The sweep terms, a node named as the canvas shows it ("Colour Adjust 1") by its id."""
+        terms = [s.strip() for s in self.sweep_edit.text().split(";") if s.strip()]
+        shown = self._names_shown() if self._names_shown is not None else {}
+        out = []
+        for t in terms:
+            key, eq, values = t.partition("=")
+            node, dot, param = key.strip().rpartition(".")
+            if eq and dot and node in shown:
+                t = f"{shown[node]}.{param}={values}"
+            out.append(t)
+        return out
 
     def start(self) -> bool:
         if self.job.running:
@@ -245,7 +258,7 @@ class RenderDialog(QDialog):
 
 def open_render_dialog(window) -> RenderDialog:
     """The Run menu's entry: a modeless Render dialog for the window's graph."""
-    dlg = RenderDialog(lambda: window.doc.graph, window)
+    dlg = RenderDialog(lambda: window.doc.graph, window, names=window.canvas.shown_names)
     dlg.setAttribute(Qt.WA_DeleteOnClose)
     dlg.show()
     return dlg

@@ -88,6 +88,25 @@ def test_the_run_menu_opens_the_render_dialog_on_the_windows_graph(qtbot, tmp_pa
     w.close()
 
 
+def test_a_sweep_may_name_a_node_as_the_canvas_shows_it(qtbot, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from studio.ui.main_window import MainWindow
+    from studio.ui.render_dialog import open_render_dialog
+    w = MainWindow(settings=QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat), data_dir=str(tmp_path / "d"))
+    w.ask_unsaved = lambda: "discard"
+    qtbot.addWidget(w)
+    a = w.canvas.add_node_at("transform.color", (0, 0))
+    b = w.canvas.add_node_at("transform.color", (0, 200))
+    assert w.canvas.view_node(b).name() == "Colour Adjust 1"  # numbered on the canvas only
+    assert w.doc.graph.nodes[b].label == "Colour Adjust"
+    dlg = open_render_dialog(w)
+    qtbot.keyClicks(dlg.sweep_edit, "Colour Adjust 1.exposure=0,0.5; Colour Adjust.gamma=1,2; n99.x=1")
+    assert dlg.sweeps() == [f"{b}.exposure=0,0.5", f"{a}.gamma=1,2", "n99.x=1"]
+    dlg.close()
+    w.close()
+
+
 def test_a_relative_output_lands_next_to_the_graph_or_in_the_project_folder(qtbot, tmp_path, monkeypatch):
     from studio.ui.render_dialog import RenderDialog
     monkeypatch.setenv("STUDIO_PROJECT_DIR", str(tmp_path / "project"))
