@@ -9,9 +9,9 @@
    processes (spawn: each imports torch, 2-4 s), so it shrinks as the render gets longer.
 
 Each timing is the best of ``--repeats`` runs (wall clock, spawn of the worker processes and the
-collect step included), the configurations compared taking turns. Numbers on a machine shared with other work are noisy; the CPU seconds
-(this process and its finished children) shown beside the cheap graph's times do not depend on
-the load, and show the work chunking adds.
+collect step included), the configurations compared taking turns. Numbers on a machine shared
+with other work are noisy; the CPU seconds (this process and its finished children) shown beside
+the cheap graph's times do not depend on the load, and show the work chunking adds.
 """
 from __future__ import annotations
 

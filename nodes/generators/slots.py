@@ -281,12 +281,12 @@ class SlotKeyFrame(nn.Module):
         An object is flat-coloured: its colour is that of its piece's strongest pixels, and a
         pixel's coverage is how far it lies from the ground towards that colour (the anti-aliased
         edge keeps its fraction: sub-pixel shape). Pieces too small to be an object are no one's.
-        Pixel by pixel, an object's blended rim
-        went to whichever slot's colour was nearest and the ground's specks to the nearest object:
-        the shape vocabulary clustered good and bad segmentations instead of circles and squares
-        (on 1185 training objects, 3 shapes: 59 % pure; by pieces 99 %), and a third slot took the
-        rims (of 200 training clips, 65 % got the right count of objects; by pieces 92 %, the rest
-        two objects of near colours in one slot; the pieces alone are right in 99 %)."""
+        Pixel by pixel, an object's blended rim went to whichever slot's colour was nearest and the
+        ground's specks to the nearest object: the shape vocabulary clustered good and bad
+        segmentations instead of circles and squares (on 1185 training objects, 3 shapes: 59 %
+        pure; by pieces 99 %), and a third slot took the rims (of 200 training clips, 65 % got the
+        right count of objects; by pieces 92 %, the rest two objects of near colours in one slot;
+        the pieces alone are right in 99 %)."""
         b, hw = fg.shape
         k, dev, dt = colours.shape[1], key.device, key.dtype
         kp, gp = key.flatten(2), bg.flatten(2)  # [B, 3, HW]

@@ -33,6 +33,20 @@ def _safe(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]", "_", name)
 
 
+def progress_name(a: int, b: int) -> str:
+    """The file name of a running chunk's progress file, in the job's ``chunks`` folder: it
+    exists from the chunk's start until it is published or fails."""
+    return f".{a:08d}-{b:08d}.progress"
+
+
+def started_chunks(folder: str) -> set[str]:
+    """The progress files in a job's ``chunks`` folder now (one directory listing)."""
+    try:
+        return {n for n in os.listdir(os.path.join(folder, "chunks")) if n.endswith(".progress")}
+    except OSError:
+        return set()
+
+
 class Job:
     def __init__(self, folder: str):
         self.folder = os.path.abspath(folder)
@@ -71,7 +85,7 @@ class Job:
         return os.path.join(self.folder, "chunks", f"{a:08d}-{b:08d}.npy")
 
     def progress_path(self, a: int, b: int) -> str:
-        return os.path.join(self.folder, "chunks", f".{a:08d}-{b:08d}.progress")
+        return os.path.join(self.folder, "chunks", progress_name(a, b))
 
     def write_progress(self, a: int, b: int, frames: int) -> None:
         """How many frames of a running chunk are done (read by the parent's progress bar)."""

@@ -19,8 +19,8 @@ from studio.core.errors import Cancelled, StudioError
 from studio.engine.context import CancelToken
 
 from .chunk import describe_failure, render_chunk
-from .job import Job
 from .engines import DONE, FAILED, QUEUED, RUNNING, ChunkFailed, Task, TransientError, retrying_task, threads_per_worker
+from .job import progress_name, started_chunks
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -65,15 +65,16 @@ def run_ray(tasks: list[Task], workers: int, on_state: Callable[[Task, str, str]
         refs[remote.remote(fn, t.job_dir, t.start, t.stop, threads)] = t
         on_state(t, QUEUED, "submitted to Ray")
     pending = list(refs)
-    jobs = {d: Job(d) for d in {t.job_dir for t in tasks}}
     started: set = set()
     try:
         while pending:
             if cancel is not None and cancel.cancelled:
                 raise Cancelled()
-            for r in pending:
+            waiting = [r for r in pending if r not in started]
+            seen = {d: started_chunks(d) for d in {refs[r].job_dir for r in waiting}}  # a listing per job
+            for r in waiting:
                 t = refs[r]
-                if r not in started and os.path.exists(jobs[t.job_dir].progress_path(t.start, t.stop)):
+                if progress_name(t.start, t.stop) in seen[t.job_dir]:
                     started.add(r)
                     on_state(t, RUNNING, "")
             ready, pending = ray.wait(pending, num_returns=1, timeout=0.2)

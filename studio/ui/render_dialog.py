@@ -32,7 +32,7 @@ class RenderDialog(QDialog):
         self.job.event.connect(self._on_event)
         self.job.finished.connect(self._on_finished)
         self._rows: dict[int, int] = {}
-        self._names: dict[str, str] = {}  # job folder -> the file it renders
+        self._outputs: dict[str, str] = {}  # job folder -> the file it renders
         self.outcome = None
 
         form = QFormLayout()
@@ -221,14 +221,13 @@ class RenderDialog(QDialog):
 
     def _output_name(self, job_dir: str) -> str:
         """The file a job renders (a sweep has one job per output), read once per job."""
-        names = self._names
-        if job_dir not in names:
+        if job_dir not in self._outputs:
             try:
                 from studio.distributed.job import Job
-                names[job_dir] = os.path.basename(Job(job_dir).desc.get("output") or job_dir)
+                self._outputs[job_dir] = os.path.basename(Job(job_dir).desc.get("output") or job_dir)
             except Exception:  # noqa: BLE001 - a name for a table cell: the folder will do
-                names[job_dir] = os.path.basename(job_dir)
-        return names[job_dir]
+                self._outputs[job_dir] = os.path.basename(job_dir)
+        return self._outputs[job_dir]
 
     @Slot(object, object)
     def _on_finished(self, result, error) -> None:
