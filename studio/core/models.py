@@ -8,8 +8,8 @@ Sources, searched in this order:
 4. an existing Hugging Face cache (``HF_HUB_CACHE``, ``HF_HOME``/hub or ``~/.cache/huggingface/hub``),
    read as it is, offline: ``models--org--name/snapshots/<rev>/``.
 
-The settings file is a small JSON file in platformdirs' user config folder (override the folder
-with ``STUDIO_CONFIG_DIR``)::
+The settings file (``studio.core.settings``) is a small JSON file in platformdirs' user config
+folder (override the folder with ``STUDIO_CONFIG_DIR``)::
 
     {"models_dir": "/data/models", "extra_dirs": ["/mnt/comfy/models"], "use_hf_cache": true}
 
@@ -18,61 +18,17 @@ Plain stdlib: no torch or diffusers here, so listing models stays instant.
 """
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 
-SETTINGS_FILE = "models.json"
+from .settings import (SETTINGS_FILE, config_dir, default_models_dir, load_settings,  # noqa: F401
+                       save_settings, settings_path)
+
 _SKIP_DIRS = {".git", "__pycache__", ".cache", "blobs", "refs", ".locks"}
 # diffusers component folders: never models on their own
 COMPONENT_DIRS = {"unet", "vae", "transformer", "transformer_2", "text_encoder", "text_encoder_2", "tokenizer",
                   "tokenizer_2", "image_encoder", "image_processor", "feature_extractor", "scheduler",
                   "motion_adapter"}
-
-
-def config_dir() -> str:
-    d = os.environ.get("STUDIO_CONFIG_DIR")
-    if d:
-        return d
-    import platformdirs
-    return platformdirs.user_config_dir("Studio", "Studio")
-
-
-def default_models_dir() -> str:
-    import platformdirs
-    return os.path.join(platformdirs.user_data_dir("Studio", "Studio"), "models")
-
-
-def settings_path() -> str:
-    return os.path.join(config_dir(), SETTINGS_FILE)
-
-
-def load_settings() -> dict:
-    """The models settings; defaults for anything missing. A broken file reads as defaults."""
-    s = {"models_dir": default_models_dir(), "extra_dirs": [], "use_hf_cache": True}
-    try:
-        with open(settings_path(), encoding="utf-8") as f:
-            data = json.load(f)
-    except (OSError, ValueError):
-        return s
-    if isinstance(data, dict):
-        if isinstance(data.get("models_dir"), str) and data["models_dir"]:
-            s["models_dir"] = data["models_dir"]
-        if isinstance(data.get("extra_dirs"), list):
-            s["extra_dirs"] = [d for d in data["extra_dirs"] if isinstance(d, str) and d]
-        if isinstance(data.get("use_hf_cache"), bool):
-            s["use_hf_cache"] = data["use_hf_cache"]
-    return s
-
-
-def save_settings(settings: dict) -> str:
-    """Write the settings atomically (temporary file, fsync, rename). Returns the file's path."""
-    path = settings_path()
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    data = {k: settings[k] for k in ("models_dir", "extra_dirs", "use_hf_cache") if k in settings}
-    from .paths import write_atomic
-    write_atomic(path, json.dumps(data, indent=2))
-    return path
 
 
 def hf_cache_dir() -> str | None:

@@ -10,10 +10,14 @@ from typing import Iterator
 
 def project_dir() -> str:
     """The folder an unsaved graph's relative paths resolve against: $STUDIO_PROJECT_DIR, else
-    the user's documents folder / "Studio" (platformdirs)."""
+    the settings' ``project_dir``, else the user's documents folder / "Studio" (platformdirs)."""
     env = os.environ.get("STUDIO_PROJECT_DIR")
     if env:
         return os.path.abspath(os.path.expanduser(env))
+    from .settings import load_settings
+    chosen = load_settings().get("project_dir")
+    if chosen:
+        return os.path.abspath(os.path.expanduser(chosen))
     try:
         from platformdirs import user_documents_dir
         docs = user_documents_dir()

@@ -1,0 +1,77 @@
+"""Studio's settings file: one small JSON file in platformdirs' user config folder (override the
+folder with ``STUDIO_CONFIG_DIR``). The engine, the command line and the window's Preferences
+dialog all read and write it through here::
+
+    {"models_dir": "/data/models", "extra_dirs": ["/mnt/comfy/models"], "use_hf_cache": true,
+     "project_dir": "/home/me/Documents/Studio", "allowed_dirs": ["/mnt/renders"]}
+
+- ``models_dir``, ``extra_dirs``, ``use_hf_cache``: where pretrained models are found
+  (``studio.core.models``);
+- ``project_dir``: the folder an unsaved graph's relative paths mean (empty: Documents/Studio);
+- ``allowed_dirs``: folders besides the graph's own and the project folder that graphs may
+  write into (outputs, checkpoints, LoRAs), chosen by the user.
+
+Keys this version does not know are kept on save. A broken file reads as defaults.
+Plain stdlib (platformdirs only): no torch or Qt.
+"""
+from __future__ import annotations
+
+import json
+import os
+
+SETTINGS_FILE = "models.json"  # the historical name; it holds every setting
+
+
+def config_dir() -> str:
+    d = os.environ.get("STUDIO_CONFIG_DIR")
+    if d:
+        return d
+    import platformdirs
+    return platformdirs.user_config_dir("Studio", "Studio")
+
+
+def default_models_dir() -> str:
+    import platformdirs
+    return os.path.join(platformdirs.user_data_dir("Studio", "Studio"), "models")
+
+
+def settings_path() -> str:
+    return os.path.join(config_dir(), SETTINGS_FILE)
+
+
+def _read_raw() -> dict:
+    try:
+        with open(settings_path(), encoding="utf-8") as f:
+            data = json.load(f)
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _str_list(v) -> list[str]:
+    return [d for d in v if isinstance(d, str) and d] if isinstance(v, list) else []
+
+
+def load_settings() -> dict:
+    """Every setting, defaults for anything missing or of the wrong type."""
+    data = _read_raw()
+    s = dict(data)  # unknown keys ride along
+    s["models_dir"] = data["models_dir"] if isinstance(data.get("models_dir"), str) and data["models_dir"] \
+        else default_models_dir()
+    s["extra_dirs"] = _str_list(data.get("extra_dirs"))
+    s["use_hf_cache"] = data["use_hf_cache"] if isinstance(data.get("use_hf_cache"), bool) else True
+    s["project_dir"] = data["project_dir"] if isinstance(data.get("project_dir"), str) else ""
+    s["allowed_dirs"] = _str_list(data.get("allowed_dirs"))
+    return s
+
+
+def save_settings(settings: dict) -> str:
+    """Merge ``settings`` over what the file holds and write it atomically (temporary file, fsync,
+    rename). Keys not given keep their stored value. Returns the file's path."""
+    path = settings_path()
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    data = _read_raw()
+    data.update(settings)
+    from .paths import write_atomic
+    write_atomic(path, json.dumps(data, indent=2))
+    return path
