@@ -69,42 +69,16 @@ def apply_sets(graph, sets: list[str]) -> None:
 
 def _file_outputs(graph):
     """Output nodes that write a file or folder, with the name of that parameter."""
-    out = []
-    for n in graph.nodes.values():
-        if n.spec is None or not n.spec.is_output or n.mode == "mute":
-            continue
-        for p in n.spec.params:
-            if p.kind == "path" and getattr(p, "mode", "") in ("save", "dir"):
-                out.append((n, p.name))
-                break
-    return out
+    from studio.core.output_names import file_outputs
+    return file_outputs(graph)
 
 
 def _point_outputs_at(graph, out: str) -> list[str]:
-    """Point the graph's file outputs at OUT; add a Save Video when there is none. Returns targets.
-    OUT was typed on the command line, so a relative OUT means relative to the current folder."""
-    out = os.path.abspath(os.path.expanduser(out))
-    outs = _file_outputs(graph)
-    if len(outs) == 1:
-        n, pname = outs[0]
-        graph.set_param(n.id, pname, out)
-        return [n.id]
-    if len(outs) > 1:
-        os.makedirs(out, exist_ok=True)
-        for n, pname in outs:
-            ext = os.path.splitext(n.params[pname])[1]
-            graph.set_param(n.id, pname, os.path.join(out, f"{n.id}{ext}"))
-        return [n.id for n, _ in outs]
-    # no file output: render the last clip the graph makes
-    for nid in reversed(graph.topo_order()):
-        n = graph.nodes[nid]
-        if n.spec and n.mode != "mute":
-            port = next((o.name for o in n.spec.outputs if o.type == "Video"), None)
-            if port:
-                s = graph.add_node("io.save_video", {"path": out})
-                graph.connect(nid, port, s.id, "video")
-                return [s.id]
-    raise StudioError("the graph makes no video to render")
+    """Point the graph's file outputs at OUT: one output writes OUT; with several, the one that
+    writes OUT's kind of file writes OUT and the others go beside it named by their titles (or
+    into OUT when it is a folder). Returns targets. See studio.core.output_names."""
+    from studio.core.output_names import point_outputs_at
+    return point_outputs_at(graph, out)
 
 
 def cmd_render(args) -> int:
@@ -298,7 +272,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="cmd")
     r = sub.add_parser("render", help="run a graph without a window")
     r.add_argument("graph")
-    r.add_argument("-o", "--output", help="output file (or folder when the graph writes several)")
+    r.add_argument("-o", "--output", help="output file; when the graph writes several, the one that writes this kind "
+                   "of file writes it and the others go beside it named by their titles (a folder: each "
+                   "one in it, named by its title)")
     r.add_argument("--set", action="append", metavar="NODE.PARAM=VALUE",
                    help="override a parameter (a relative path given here means relative to the current folder; "
                         "relative paths in the graph file mean next to the graph file)")

@@ -153,6 +153,6 @@ class SaveImageSequence(Node):
             S.write_frame(name, video.frame(i), a, depth, p.quality, p.exr_compression)
             written.append(name)
         if written:
-            ctx.info(f"wrote {len(written)} {_depth_words(depth)} {ext} frames: "
+            ctx.info(f"wrote {len(written)} {_depth_words(depth)} {ext} frames in {folder}: "
                      f"{os.path.basename(written[0])} .. {os.path.basename(written[-1])}")
         return video

@@ -110,9 +110,22 @@ def written_files(st: "Step") -> list[str]:
     out = []
     for p in st.node.spec.params:
         v = st.params.get(p.name)
-        if isinstance(p, PathParam) and p.mode in ("save", "dir") and v and os.path.exists(v):
-            out.append(os.path.abspath(v))
+        if isinstance(p, PathParam) and p.mode in ("save", "dir") and v:
+            if os.path.exists(v) or _sequence_written(v):
+                out.append(os.path.abspath(v))  # a sequence: its pattern, plate.####.exr
     return out
+
+
+def _sequence_written(pattern: str) -> bool:
+    """Whether a frame pattern (name.####.exr) names files that exist."""
+    from .sequence import pattern_regex
+    folder, base = os.path.split(os.path.abspath(pattern))
+    spec = pattern_regex(base)
+    if spec is None or not os.path.isdir(folder):
+        return False
+    rx = spec[0]
+    with os.scandir(folder) as it:
+        return any(rx.match(e.name) for e in it)
 
 
 def _json_default(v: Any) -> Any:
