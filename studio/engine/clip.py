@@ -25,19 +25,26 @@ def _readonly(a: np.ndarray) -> np.ndarray:
 
 class CostMeter:
     """Time spent pulling frames through each node's clip, its own work only: a pull's time
-    minus the time of the pulls nested in it (upstream clips measure themselves). Costs two
-    perf_counter calls and a few dict updates per pull of a measured clip; clips nobody tagged
-    (see :meth:`Clip.measure_as`) cost nothing."""
+    minus the time of the pulls nested in it (upstream clips measure themselves), and which
+    frames were made. Costs two perf_counter calls and a few dict updates per pull of a measured
+    clip; clips nobody tagged (see :meth:`Clip.measure_as`) cost nothing."""
 
     def __init__(self):
         self.seconds: dict[str, float] = {}
-        self.frames: dict[str, int] = {}
+        self._made: dict[str, bytearray] = {}  # node id -> one byte per frame index, 1 once pulled
         self._tls = threading.local()
 
     def reset(self) -> None:
-        self.seconds, self.frames = {}, {}
+        self.seconds, self._made = {}, {}
 
-    def measure(self, node_id: str, n_frames: int, fn: Callable, *args):
+    @property
+    def frames(self) -> dict[str, int]:
+        """node id -> how many distinct frames were pulled through its clip: a frame pulled by two
+        consumers (Save Video and Metrics) counts once, so the count is the frames the node made."""
+        return {nid: bits.count(1) for nid, bits in self._made.items()}
+
+    def measure(self, node_id: str, span: tuple[int, int] | None, fn: Callable, *args):
+        """Run ``fn(*args)`` as ``node_id``'s work, making frames ``[a, b)`` (``span``; None: none)."""
         stack = getattr(self._tls, "stack", None)
         if stack is None:
             stack = self._tls.stack = []
@@ -49,8 +56,14 @@ class CostMeter:
             dt = time.perf_counter() - t0
             own = dt - stack.pop()
             self.seconds[node_id] = self.seconds.get(node_id, 0.0) + own
-            if n_frames:
-                self.frames[node_id] = self.frames.get(node_id, 0) + n_frames
+            if span is not None:
+                a, b = span
+                bits = self._made.get(node_id)
+                if bits is None:
+                    bits = self._made[node_id] = bytearray()
+                if b > len(bits):
+                    bits.extend(bytes(b - len(bits)))
+                bits[a:b] = b"\x01" * (b - a)
             if stack:
                 stack[-1] += dt
 
@@ -113,7 +126,7 @@ class Clip:
         if type(i) is not int or not 0 <= i < self.n_frames:  # the common case costs one test
             i = self._check_index(i)
         cost = self._cost
-        f = self._frame(i) if cost is None else cost[0].measure(cost[1], 1, self._frame, i)
+        f = self._frame(i) if cost is None else cost[0].measure(cost[1], (i, i + 1), self._frame, i)
         if f.flags.writeable:
             f.flags.writeable = False
         return f
@@ -125,7 +138,7 @@ class Clip:
         if b <= a:
             return np.zeros((0, self.height, self.width, self.channels), np.float32)
         cost = self._cost
-        return _readonly(self._chunk(a, b) if cost is None else cost[0].measure(cost[1], b - a, self._chunk, a, b))
+        return _readonly(self._chunk(a, b) if cost is None else cost[0].measure(cost[1], (a, b), self._chunk, a, b))
 
     def chunks(self, size: int = 16, start: int = 0, stop: int | None = None,
                check: Callable[[], None] | None = None) -> Iterator[tuple[int, np.ndarray]]:

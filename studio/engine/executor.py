@@ -355,7 +355,7 @@ class Executor:
                     else:  # seeded when the node first asks for its device or generator
                         ctx._torch_seed = (st.seed, st.device)
                     # measured like a pull: frames it pulls upstream count as theirs, not its own
-                    out = meter.measure(n.id, 0, lambda: instance.run(ctx, **inputs))
+                    out = meter.measure(n.id, None, lambda: instance.run(ctx, **inputs))
                     outs = self._normalise_outputs(n, out)
                     for v in outs.values():
                         if isinstance(v, Clip) and v._cost is None:  # a new clip (not a pass-through)
@@ -406,8 +406,9 @@ class Executor:
         """NodeCost for every node whose clip or run took time in this run (also when it failed
         or was cancelled: what was spent until then)."""
         meter = self.costs
+        made = meter.frames
         for nid, secs in list(meter.seconds.items()):
-            emit(NodeCost(nid, secs, meter.frames.get(nid, 0)))
+            emit(NodeCost(nid, secs, made.get(nid, 0)))
 
     @staticmethod
     def _input_value(values: dict[str, dict[str, Any]], src: tuple[str, str] | None, port_type: str) -> Any:

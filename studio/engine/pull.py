@@ -32,7 +32,7 @@ def _is_cache_view(c: Any) -> bool:
 def _computed(c: FrameNodeClip, top: Clip, k: int, get) -> np.ndarray:
     """``c.compute`` measured as ``c``'s cost (``top`` is measured by its frame()/chunk() caller)."""
     cost = c._cost if c is not top else None
-    f = c.compute(k, get) if cost is None else cost[0].measure(cost[1], 1, c.compute, k, get)
+    f = c.compute(k, get) if cost is None else cost[0].measure(cost[1], (k, k + 1), c.compute, k, get)
     if f.flags.writeable:
         f.flags.writeable = False
     return f
@@ -63,7 +63,7 @@ def pull_chain(top: FrameNodeClip, i: int) -> np.ndarray:
             c.cache.put((c.key, k), f, f.nbytes, time.perf_counter() - t0)  # it cost from its sources
             continue
         cost = c._cost if c is not top else None  # top: its frame()/chunk() caller measures it
-        f = c.apply(k, f) if cost is None else cost[0].measure(cost[1], 1, c.apply, k, f)
+        f = c.apply(k, f) if cost is None else cost[0].measure(cost[1], (k, k + 1), c.apply, k, f)
         if f.flags.writeable:
             f.flags.writeable = False
     return f
