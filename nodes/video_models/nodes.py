@@ -35,8 +35,8 @@ def find_model(name: str, base_dir: str | None) -> str:
         there = (f" Models found there: {', '.join(found[:8])}{' ...' if len(found) > 8 else ''}." if found
                  else " No model was found there.")
         raise ModelError(f"model '{name}' not found: looked in {', '.join(dirs)}. Wanted: {want} under one of "
-                         f"them{hf} (set STUDIO_MODELS or the models setting to where your models are, or give "
-                         f"a full path). Studio never downloads.{there}")
+                         f"them{hf} (choose where your models are in Edit > Preferences… (Pretrained models), "
+                         f"or set STUDIO_MODELS, or give a full path). Studio never downloads.{there}")
     return path
 
 

@@ -1,0 +1,231 @@
+"""Edit > Preferences… (Ctrl+,): the settings file every part of Studio reads
+(``studio.core.settings``): where pretrained models are (the models folder, extra folders, an
+existing Hugging Face cache), the project folder an unsaved graph's relative paths mean, and the
+folders besides the graph's own and the project folder that graphs may write into.
+
+OK writes the file through ``save_settings`` (atomic; keys this version does not know are kept),
+so the engine, ``main.py render`` and the next session see the same values. Imports nothing from
+the main window: ``python -m studio.ui.dialogs.preferences`` opens it alone.
+"""
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGroupBox,
+                               QHBoxLayout, QLabel, QLineEdit, QListWidget, QPushButton, QSizePolicy,
+                               QVBoxLayout, QWidget)
+
+from studio.core import settings as S
+
+MENU_PATH = "Edit > Preferences…"  # where the models error and the README send the user
+
+
+def _default_project_dir() -> str:
+    try:
+        import platformdirs
+        return os.path.join(platformdirs.user_documents_dir(), "Studio")
+    except Exception:  # noqa: BLE001
+        return os.path.join(os.path.expanduser("~"), "Studio")
+
+
+def _clean(path: str) -> str:
+    path = path.strip()
+    return os.path.abspath(os.path.expanduser(path)) if path else ""
+
+
+class FolderField(QWidget):
+    """A folder: a line edit and a Browse… button."""
+
+    def __init__(self, text: str, placeholder: str, caption: str, parent=None):
+        super().__init__(parent)
+        self.caption = caption
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.edit = QLineEdit(text, self)
+        self.edit.setPlaceholderText(placeholder)
+        self.edit.setMinimumWidth(260)
+        self.browse = QPushButton("Browse…", self)
+        self.browse.clicked.connect(self._browse)
+        lay.addWidget(self.edit, 1)
+        lay.addWidget(self.browse)
+
+    def _browse(self) -> None:
+        start = self.edit.text() or self.edit.placeholderText()
+        d = QFileDialog.getExistingDirectory(self, self.caption, start if os.path.isdir(start) else "")
+        if d:
+            self.edit.setText(d)
+
+    def text(self) -> str:
+        return _clean(self.edit.text())
+
+
+class FolderList(QWidget):
+    """A list of folders with Add… and Remove."""
+
+    def __init__(self, folders: list[str], caption: str, parent=None):
+        super().__init__(parent)
+        self.caption = caption
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.list = QListWidget(self)
+        self.list.addItems(folders)
+        self.list.setMinimumHeight(56)
+        self.list.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
+        side = QVBoxLayout()
+        self.add_button = QPushButton("Add…", self)
+        self.remove_button = QPushButton("Remove", self)
+        self.add_button.clicked.connect(self._add)
+        self.remove_button.clicked.connect(self._remove)
+        self.list.currentRowChanged.connect(lambda r: self.remove_button.setEnabled(r >= 0))
+        self.remove_button.setEnabled(False)
+        side.addWidget(self.add_button)
+        side.addWidget(self.remove_button)
+        side.addStretch(1)
+        lay.addWidget(self.list, 1)
+        lay.addLayout(side)
+
+    def _add(self) -> None:
+        d = QFileDialog.getExistingDirectory(self, self.caption)
+        if d:
+            self.add(d)
+
+    def add(self, folder: str) -> None:
+        folder = _clean(folder)
+        if folder and folder not in self.folders():
+            self.list.addItem(folder)
+            self.list.setCurrentRow(self.list.count() - 1)
+
+    def _remove(self) -> None:
+        r = self.list.currentRow()
+        if r >= 0:
+            self.list.takeItem(r)
+
+    def folders(self) -> list[str]:
+        return [self.list.item(i).text() for i in range(self.list.count())]
+
+
+class PreferencesDialog(QDialog):
+    """The settings file as a form. ``saved(path)`` after OK wrote it."""
+
+    saved = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Preferences")
+        s = S.load_settings()
+        lay = QVBoxLayout(self)
+
+        models = QGroupBox("Pretrained models", self)
+        form = QFormLayout(models)
+        chosen = "" if s["models_dir"] == S.default_models_dir() else s["models_dir"]  # empty: the default
+        self.models_dir = FolderField(chosen, S.default_models_dir(),
+                                      "Models folder", models)
+        form.addRow("Models folder", self.models_dir)
+        self.extra_dirs = FolderList(s["extra_dirs"], "Add a folder of models", models)
+        form.addRow("Extra folders", self.extra_dirs)
+        from studio.core.models import hf_cache_dir
+        hf = hf_cache_dir()
+        self.use_hf_cache = QCheckBox("Also use the Hugging Face cache" + (f" ({hf})" if hf else
+                                                                           " (none on this machine)"), models)
+        self.use_hf_cache.setChecked(bool(s["use_hf_cache"]))
+        form.addRow("", self.use_hf_cache)
+        env = os.environ.get("STUDIO_MODELS")
+        hint = ("Load Video Model looks for a model's name in these folders, in this order. Studio never "
+                "downloads.")
+        if env:
+            hint += f" STUDIO_MODELS is set ({env}): its folders are searched first."
+        self.models_hint = self._hint(hint, models)
+        form.addRow(self.models_hint)
+        lay.addWidget(models)
+
+        files = QGroupBox("Files", self)
+        form = QFormLayout(files)
+        self.project_dir = FolderField(s["project_dir"], _default_project_dir(), "Project folder", files)
+        form.addRow("Project folder", self.project_dir)
+        penv = os.environ.get("STUDIO_PROJECT_DIR")
+        form.addRow(self._hint("Relative paths of a graph not saved yet mean this folder (a saved graph's "
+                               "mean its own folder)." +
+                               (f" STUDIO_PROJECT_DIR is set ({penv}) and wins over this." if penv else ""), files))
+        self.allowed_dirs = FolderList(s["allowed_dirs"], "Allow graphs to write into a folder", files)
+        form.addRow("Allowed output folders", self.allowed_dirs)
+        form.addRow(self._hint("A graph may write into its own folder and the project folder; add the other "
+                               "folders renders, checkpoints and LoRAs may go to (a renders disk, a shared "
+                               "drive). A graph from elsewhere cannot write anywhere else.", files))
+        lay.addWidget(files)
+
+        self.path_label = QLabel(f"Saved in {S.settings_path()}", self)
+        self.path_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.path_label.setStyleSheet("color: #999")
+        self.path_label.setWordWrap(True)
+        lay.addWidget(self.path_label)
+        self.error_label = QLabel("", self)
+        self.error_label.setStyleSheet("color: #e0625a")
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+        lay.addWidget(self.error_label)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        lay.addWidget(self.buttons)
+        self.resize(640, self.sizeHint().height())
+
+    @staticmethod
+    def _hint(text: str, parent) -> QLabel:
+        lab = QLabel(text, parent)
+        lab.setWordWrap(True)
+        lab.setStyleSheet("color: #aaa")
+        return lab
+
+    def values(self) -> dict:
+        """The settings as the form holds them. An empty models folder means the default one."""
+        return {"models_dir": self.models_dir.text() or S.default_models_dir(),
+                "extra_dirs": self.extra_dirs.folders(),
+                "use_hf_cache": self.use_hf_cache.isChecked(),
+                "project_dir": self.project_dir.text(),
+                "allowed_dirs": self.allowed_dirs.folders()}
+
+    def problems(self, v: dict) -> list[str]:
+        out = []
+        for label, p in (("the models folder", v["models_dir"]), ("the project folder", v["project_dir"])):
+            if p and os.path.exists(p) and not os.path.isdir(p):
+                out.append(f"{label} {p} is a file, not a folder")
+        for p in v["extra_dirs"] + v["allowed_dirs"]:
+            if os.path.exists(p) and not os.path.isdir(p):
+                out.append(f"{p} is a file, not a folder")
+        return out
+
+    def accept(self) -> None:  # noqa: D102 - OK: write the file, or say why not and stay open
+        v = self.values()
+        bad = self.problems(v)
+        if bad:
+            self._error("; ".join(bad))
+            return
+        try:
+            path = S.save_settings(v)
+        except OSError as e:
+            self._error(f"could not save {S.settings_path()}: {e.strerror or e}")
+            return
+        self.saved.emit(path)
+        super().accept()
+
+    def _error(self, text: str) -> None:
+        self.error_label.setText(text)
+        self.error_label.show()
+
+
+def edit_preferences(parent=None) -> bool:
+    """Open the dialog modally; True when OK saved the settings."""
+    return PreferencesDialog(parent).exec() == QDialog.Accepted
+
+
+if __name__ == "__main__":  # pragma: no cover - a look at the dialog alone
+    import sys
+
+    from PySide6.QtWidgets import QApplication
+    app = QApplication.instance() or QApplication(sys.argv)
+    from studio.ui.theme import apply_theme
+    apply_theme(app)
+    d = PreferencesDialog()
+    d.show()
+    sys.exit(app.exec())
