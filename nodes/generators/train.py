@@ -237,7 +237,8 @@ def train(model_or_config, dataset: VideoDataset, settings: TrainSettings, devic
                 preview = _preview(ema, {k: v[:1] for k, v in b.items()}, s, step, check)
                 if val is not None:
                     logs["val_loss"] = validation_loss(ema, val)
-            progress(step, s.steps, preview=preview, **logs)
+            end = _budget_end(step, start, t0, deadline, s.steps)
+            progress(step, s.steps, preview=preview, **({"budget_end": end} if end is not None else {}), **logs)
             if s.checkpoint_every and step % s.checkpoint_every == 0 and step < s.steps:
                 save(step)
     except Cancelled:
@@ -248,6 +249,17 @@ def train(model_or_config, dataset: VideoDataset, settings: TrainSettings, devic
     model.eval()
     stopped = stopped or (done and start < s.steps)
     return TrainResult(model, ema, step, history, time.perf_counter() - t0, start, stopped, prep_seconds)
+
+
+def _budget_end(step: int, start: int, t0: float, deadline: float | None, steps: int) -> int | None:
+    """The step the time budget will stop training near, at the rate so far (None: no budget,
+    or it ends after ``steps``)."""
+    if deadline is None or step <= start:
+        return None
+    now = time.perf_counter()
+    rate = (step - start) / max(1e-6, now - t0)
+    end = step + int(rate * max(0.0, deadline - now))
+    return end if end < steps else None
 
 
 @torch.no_grad()
@@ -308,8 +320,8 @@ def latent_spec(vae, dataset: VideoDataset, family: str, motion: str, cond: dict
 
 def step_progress(ctx) -> Callable:
     """The trainer's progress as the node's, counted in optimiser steps (unit "step")."""
-    def progress(step, total, preview=None, **values):
-        ctx.progress(step, total, preview=preview, unit="step", **values)
+    def progress(step, total, preview=None, budget_end=None, **values):
+        ctx.progress(step, total, preview=preview, unit="step", budget_end=budget_end, **values)
     return progress
 
 

@@ -99,7 +99,9 @@ class Context:
     # -- reporting ------------------------------------------------------------------------
     def progress(self, step: int, total: int | None = None, *, frame: int | None = None,
                  preview: Any = None, message: str | None = None, force: bool = False, unit: str = "frame",
-                 **values: float) -> None:
+                 budget_end: int | None = None, **values: float) -> None:
+        """``budget_end``: the step a time budget will stop the node near, when that comes before
+        ``total`` (a training run: the canvas and the Training dock show both)."""
         self.check_cancelled()
         now = time.perf_counter()
         last = total is not None and step >= total
@@ -107,7 +109,7 @@ class Context:
             return
         self._last_progress = now
         self.runtime.emit(NodeProgress(self.node_id, step, total, frame, preview, message,
-                                       {k: float(v) for k, v in values.items()}, unit))
+                                       {k: float(v) for k, v in values.items()}, unit, budget_end))
 
     def log(self, message: str) -> None:
         self.runtime.emit(NodeProgress(self.node_id, 0, None, None, None, message))
