@@ -9,6 +9,7 @@ from typing import Any
 class RunStarted:
     nodes: list[str]
     device: str
+    signatures: dict[str, str] = field(default_factory=dict)  # node id -> cache signature of this run
 
 
 @dataclass

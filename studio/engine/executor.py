@@ -321,7 +321,8 @@ class Executor:
         except StudioError as e:
             emit(RunFinished(time.perf_counter() - t_run, False, error=e))
             raise
-        emit(RunStarted([s.node.id for s in plan.steps], str(plan.device)))
+        emit(RunStarted([s.node.id for s in plan.steps], str(plan.device),
+                        {s.node.id: s.signature for s in plan.steps}))
         by_id = {s.node.id: s for s in plan.steps}
         for nid, why in plan.skipped.items():
             sn = plan.graph.nodes[nid]

@@ -119,5 +119,9 @@ class RunController(ThreadJob):
         if self.running:
             return False
         g = graph.copy()
-        return self.start_job(lambda on_event, cancel: self.executor.run(g, on_event=on_event, cancel=cancel,
-                                                                         **kwargs))
+
+        def job(on_event, cancel):  # on the run's thread: the engine loads here, never on the GUI's
+            from studio.engine.warmup import warm_up
+            warm_up()
+            return self.executor.run(g, on_event=on_event, cancel=cancel, **kwargs)
+        return self.start_job(job)
