@@ -50,4 +50,7 @@ class EngineLoader(QObject):
         except Exception as e:  # noqa: BLE001 - the run will load what it needs and say what failed
             self.error = f"{type(e).__name__}: {e}"
         self.seconds = time.perf_counter() - t0
-        self.loaded.emit(self.seconds)  # queued to the GUI thread (this QObject lives there)
+        try:
+            self.loaded.emit(self.seconds)  # queued to the GUI thread (this QObject lives there)
+        except RuntimeError:  # the window closed meanwhile
+            pass

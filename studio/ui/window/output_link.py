@@ -1,0 +1,60 @@
+"""The status bar's word on where a run's files went (issue 25, point 11: that was only in the Log
+tab): "wrote demo.mp4" as a link; a click opens the folder that holds it in the desktop's file
+browser. A frame sequence is named by its pattern (comp.####.exr) and opens its folder too."""
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QLabel
+
+from studio.ui.text import escape_html
+
+
+def open_folder(path: str) -> bool:
+    """Show the folder holding ``path`` (or ``path`` itself when it is a folder)."""
+    folder = path if os.path.isdir(path) else os.path.dirname(path)
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(folder))
+
+
+class OutputLink(QLabel):
+    """"wrote NAME" (+ how many more) after a run; click: open the folder. Empty otherwise."""
+    opened = Signal(str)  # the folder asked for
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("run-output")
+        self.setTextFormat(Qt.RichText)
+        self.setCursor(Qt.PointingHandCursor)
+        self.paths: list[str] = []
+        self.opener = open_folder  # tests replace it
+
+    def set_outputs(self, paths: list[str]) -> None:
+        self.paths = list(dict.fromkeys(paths))
+        if not self.paths:
+            self.clear()
+            return
+        first = self.paths[0]
+        more = f" (+{len(self.paths) - 1} more)" if len(self.paths) > 1 else ""
+        self.setText(f"wrote <span style='color:#8ab4f8; text-decoration:underline'>"
+                     f"{escape_html(os.path.basename(first) or first)}</span>{more}")
+        self.setToolTip("click to open the folder\n" + "\n".join(self.paths))
+
+    def clear(self) -> None:
+        self.paths = []
+        super().clear()
+        self.setToolTip("")
+
+    def _open(self) -> None:
+        if not self.paths:
+            return
+        first = self.paths[0]
+        folder = first if os.path.isdir(first) else os.path.dirname(first)
+        self.opener(first)
+        self.opened.emit(folder)
+
+    def mouseReleaseEvent(self, e):  # noqa: N802 - a click anywhere on it, not only on the name
+        super().mouseReleaseEvent(e)
+        if e.button() == Qt.LeftButton and self.paths:
+            self._open()
