@@ -60,7 +60,7 @@ def main() -> int:
     runs = int(sys.argv[2]) if len(sys.argv) > 2 else 5
     app = QApplication.instance() or QApplication([])
     from studio.engine.device import configure_threads
-    from studio.ui.main_window import DEMO_GRAPH, MainWindow
+    from studio.ui.window.main_window import DEMO_GRAPH, MainWindow
     configure_threads(interactive=True)
     from studio.ui.app import configure_gil
     configure_gil()

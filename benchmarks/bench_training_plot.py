@@ -98,9 +98,9 @@ def main() -> int:
     rate = float(sys.argv[2]) if len(sys.argv) > 2 else 2000.0
     app = QApplication.instance() or QApplication([])
     from studio.ui.app import configure_gil
-    from studio.ui.main_window import MainWindow
-    from studio.ui.templates import TEMPLATES_DIR
-    from studio.ui.training_panel import TrainingPanel
+    from studio.ui.window.main_window import MainWindow
+    from studio.ui.dialogs.templates import TEMPLATES_DIR
+    from studio.ui.panels.training import TrainingPanel
     configure_gil()
     tmp = tempfile.mkdtemp(prefix="studio-bench-")
     w = MainWindow(settings=QSettings(os.path.join(tmp, "s.ini"), QSettings.IniFormat), data_dir=tmp)

@@ -123,7 +123,7 @@ def gui_stall(model: str, size: int, steps: int, shot: str | None = None) -> dic
     from studio.core.fileformat import save_graph
     from studio.engine.device import configure_threads
     from studio.engine.events import NodeFinished, NodeProgress, NodeStarted
-    from studio.ui.main_window import MainWindow
+    from studio.ui.window.main_window import MainWindow
     from studio.ui.theme import apply_theme
     app = QApplication.instance() or QApplication([])
     apply_theme(app)

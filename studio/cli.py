@@ -289,7 +289,8 @@ def cmd_gui(args) -> int:
 
 
 def default_demo() -> str:
-    return os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "assets", "graphs", "demo.json")
+    from studio.core.assets import DEMO_GRAPH
+    return str(DEMO_GRAPH)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -20,8 +20,8 @@ def start_window(path: str | None = None):
 
     from studio.engine.device import configure_threads
 
-    from .main_window import DEMO_GRAPH, MainWindow
-    from .theme import apply_theme
+    from studio.ui.window.main_window import DEMO_GRAPH, MainWindow
+    from studio.ui.theme import apply_theme
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName("Studio")

@@ -8,7 +8,7 @@ import os
 from studio.core.graph import Graph
 from studio.core.params import Path as PathParam
 
-from .templates import TEMPLATES_DIR
+from studio.core.assets import TEMPLATES_DIR
 
 
 def project_dir() -> str:

@@ -16,7 +16,7 @@ from studio.core import builtin_nodes
 from studio.core.fileformat import graph_to_dict
 from studio.core.library import list_presets
 from studio.core.registry import Registry
-from studio.ui.main_window import MainWindow
+from studio.ui.window.main_window import MainWindow
 
 
 @pytest.fixture(autouse=True)
@@ -107,7 +107,7 @@ def scene_at(win, x: int, y: int) -> QPointF:
 
 
 def header_point(win, kind: str, i: int) -> QPointF:
-    bd = win.canvas.annotations_view(kind)[i]
+    bd = win.canvas.annotations.view(kind)[i]
     win.canvas.graph.center_on([bd])  # on screen, where a user can click it
     r = bd.view.sceneBoundingRect()
     return QPointF(r.left() + 60, r.top() + 12)
@@ -129,16 +129,16 @@ def test_backdrop_create_drag_resize_rename_delete_undo_and_reopen(qtbot, win, t
     press(qtbot, win, Qt.Key_G, Qt.ControlModifier)  # Ctrl+G: a backdrop around the selection
     bds = doc.annotations("backdrops")
     assert len(bds) == 1 and bds[0]["title"] == "Backdrop"
-    item = cv.annotations_view("backdrops")[0].view
+    item = cv.annotations.view("backdrops")[0].view
     for n in (a, b):  # it frames the nodes
         assert item.sceneBoundingRect().contains(cv.view_node(n).view.sceneBoundingRect())
     assert not item.sceneBoundingRect().contains(cv.view_node(c).view.sceneBoundingRect())
     assert win.isWindowModified()
     win.undo_action.trigger()
-    assert doc.annotations("backdrops") == [] and cv.annotations_view("backdrops") == []
+    assert doc.annotations("backdrops") == [] and cv.annotations.view("backdrops") == []
     assert "backdrops" not in doc.graph.ui and not win.isWindowModified()
     win.redo_action.trigger()
-    assert doc.annotations("backdrops") == bds and len(cv.annotations_view("backdrops")) == 1
+    assert doc.annotations("backdrops") == bds and len(cv.annotations.view("backdrops")) == 1
 
     # drag it by its header: the nodes on it come along, one undo step for all
     count = doc.undo_stack.count()
@@ -154,7 +154,7 @@ def test_backdrop_create_drag_resize_rename_delete_undo_and_reopen(qtbot, win, t
     assert doc.undo_stack.count() == count + 1
     win.undo_action.trigger()
     assert doc.annotations("backdrops") == bds and doc.position(a) == pa and doc.position(b) == pb
-    item = cv.annotations_view("backdrops")[0].view
+    item = cv.annotations.view("backdrops")[0].view
     assert [item.xy_pos[0], item.xy_pos[1]] == pytest.approx(bds[0]["pos"])
 
     # resize with the corner handle
@@ -177,7 +177,7 @@ def test_backdrop_create_drag_resize_rename_delete_undo_and_reopen(qtbot, win, t
     qtbot.mouseClick(vp, Qt.LeftButton, pos=at)
     qtbot.mouseDClick(vp, Qt.LeftButton, pos=at)
     qtbot.waitUntil(lambda: doc.annotations("backdrops")[0]["title"] == "Footage", timeout=2000)
-    assert cv.annotations_view("backdrops")[0].view.label == "Footage"
+    assert cv.annotations.view("backdrops")[0].view.label == "Footage"
     path = str(tmp_path / "bd.json")
     assert win._save_to(path)
     saved = json.load(open(path, encoding="utf-8"))["ui"]["backdrops"]
@@ -186,7 +186,7 @@ def test_backdrop_create_drag_resize_rename_delete_undo_and_reopen(qtbot, win, t
     # reopen: identical model, same place and size on the canvas
     w2 = reopen(qtbot, tmp_path, registry, path)
     assert graph_to_dict(w2.doc.graph) == graph_to_dict(doc.graph)
-    v2 = w2.canvas.annotations_view("backdrops")[0].view
+    v2 = w2.canvas.annotations.view("backdrops")[0].view
     assert [v2.xy_pos[0], v2.xy_pos[1], v2.width, v2.height, v2.label] == pytest.approx(
         [*saved[0]["pos"], *saved[0]["size"], "Footage"])
     w2.close()
@@ -195,7 +195,7 @@ def test_backdrop_create_drag_resize_rename_delete_undo_and_reopen(qtbot, win, t
     menu = right_click(qtbot, win, header_point(win, "backdrops", 0))
     assert texts(menu) == ["Rename Backdrop…", "Fit to Nodes", "Delete Backdrop"]
     action(menu, "Delete Backdrop").trigger()
-    assert doc.annotations("backdrops") == [] and cv.annotations_view("backdrops") == []
+    assert doc.annotations("backdrops") == [] and cv.annotations.view("backdrops") == []
     assert set(doc.graph.nodes) == {a, b, c} and win.isWindowModified()
     win.undo_action.trigger()
     assert doc.annotations("backdrops")[0]["title"] == "Footage" and not win.isWindowModified()
@@ -209,8 +209,8 @@ def test_notes_move_alone_edit_add_delete_and_reopen_identically(qtbot, win, tmp
     win._save_to(path)
     assert win.open_path(path, ask=False)
     cv, doc = win.canvas, win.doc
-    assert len(cv.annotations_view("notes")) == 1
-    item = cv.annotations_view("notes")[0].view
+    assert len(cv.annotations.view("notes")) == 1
+    item = cv.annotations.view("notes")[0].view
     assert "Knobs: saturation" in item.label and item.kind == "notes"
     # an untouched note is saved exactly as it was read (no size added, ints kept)
     win._save_to(path)
@@ -235,7 +235,7 @@ def test_notes_move_alone_edit_add_delete_and_reopen_identically(qtbot, win, tmp
     qtbot.mouseDClick(cv.viewer.viewport(), Qt.LeftButton, pos=at)
     qtbot.waitUntil(lambda: doc.annotations("notes")[0]["text"] == "Line 1\nLine 2", timeout=2000)
     assert asked == [(note["text"], True)]
-    assert cv.annotations_view("notes")[0].view.label == "Line 1\nLine 2"
+    assert cv.annotations.view("notes")[0].view.label == "Line 1\nLine 2"
     win.undo_action.trigger()
     assert doc.annotations("notes")[0]["text"] == note["text"]
     win.redo_action.trigger()
@@ -248,9 +248,9 @@ def test_notes_move_alone_edit_add_delete_and_reopen_identically(qtbot, win, tmp
     assert len(notes) == 2 and notes[1]["pos"] == pytest.approx([spot.x(), spot.y()], abs=1.5)
     assert not menu.isVisible()  # the menu closed itself
     # select it by a click and press Delete
-    v = cv.annotations_view("notes")[1].view
+    v = cv.annotations.view("notes")[1].view
     qtbot.mouseClick(cv.viewer.viewport(), Qt.LeftButton, pos=vp_of(win, v.sceneBoundingRect().center()))
-    assert cv.selected_annotations() == [("notes", 1)]
+    assert cv.annotations.selected() == [("notes", 1)]
     press(qtbot, win, Qt.Key_Delete)
     assert len(doc.annotations("notes")) == 1 and set(doc.graph.nodes) == {a, b, c}
     win.undo_action.trigger()
@@ -259,7 +259,7 @@ def test_notes_move_alone_edit_add_delete_and_reopen_identically(qtbot, win, tmp
     assert win._save_to(path)
     w2 = reopen(qtbot, tmp_path, registry, path)
     assert w2.doc.annotations("notes") == doc.annotations("notes")
-    assert [n.view.label for n in w2.canvas.annotations_view("notes")] == ["Line 1\nLine 2", "Note"]
+    assert [n.view.label for n in w2.canvas.annotations.view("notes")] == ["Line 1\nLine 2", "Note"]
     w2.close()
 
 
@@ -287,7 +287,7 @@ def test_menu_on_empty_canvas_adds_a_node_at_the_cursor_and_pastes_there(qtbot, 
     assert doc.position(new[0]) == pytest.approx([spot2.x(), spot2.y()], abs=1.5)
     # copy both, paste at another spot: the copy's top-left corner is the cursor
     cv.select([nid, new[0]])
-    assert cv.copy()
+    assert cv.clipboard.copy()
     spot3 = scene_at(win, 300, 420)
     menu = right_click(qtbot, win, spot3)
     assert action(menu, "Paste").isEnabled()

@@ -16,8 +16,9 @@ from studio.core.registry import Registry
 from studio.core.spec import CLIP, In, Node, Out
 from studio.engine import events as ev
 from studio.ui import project_paths
-from studio.ui.canvas import STATUS_PX, StatusItem, rank_specs, template_usage
-from studio.ui.templates import TEMPLATES_DIR
+from studio.ui.canvas.items import STATUS_PX, StatusItem
+from studio.ui.canvas.search import rank_specs, template_usage
+from studio.ui.dialogs.templates import TEMPLATES_DIR
 
 
 class WarnNode(Node):
@@ -89,7 +90,7 @@ def test_skipped_output_ends_amber_with_reason_in_full_and_titles_in_log(qtbot, 
     assert f"{c} skipped" not in log and "run finished with 1 warning(s)" in log
     st = win.canvas.status_text(c)
     assert st == "skipped: input 'video' comes from 'Colour Adjust', which is muted"  # whole, not cut
-    item = win.canvas._status[c]
+    item = win.canvas.badges._status[c]
     assert item.toolTip() == st and len(item.lines()) >= 1
     assert "comes from 'Colour Adjust', which is muted" in win.canvas.view_node(c).view.toolTip()
     # un-mute and run: green again, with the file it wrote
@@ -317,7 +318,7 @@ def test_small_window_keeps_a_usable_canvas_and_readable_templates(qtbot, small_
     assert w.canvas.widget.height() >= 0.55 * w.height()
     assert w.open_template(str(TEMPLATES_DIR / "audio_image_to_video.json"))
     qtbot_wait(w)
-    from studio.ui.canvas import MIN_FIT_SCALE
+    from studio.ui.canvas.items import MIN_FIT_SCALE
     assert w.canvas.zoom_scale() >= MIN_FIT_SCALE - 1e-6
     w.canvas.widget.grab()  # paint: NodeGraphQt picks proxy (blank) drawing per node while painting
     vis = [ng for ng in (w.canvas.view_node(n) for n in w.doc.graph.nodes)
@@ -370,7 +371,7 @@ def test_training_dock_shows_when_the_run_starts(qtbot, win):
 
 def test_viewer_axis_titles_give_way_in_a_low_viewer(qtbot):
     from studio.core.values import Audio
-    from studio.ui.viewers import AudioView
+    from studio.ui.preview.viewers import AudioView
     v = AudioView()
     qtbot.addWidget(v)
     v.resize(320, 170)

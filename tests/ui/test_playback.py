@@ -10,8 +10,8 @@ import numpy as np
 from studio.core.values import Audio
 from studio.engine.cache import FrameCache
 from studio.engine.clip import Clip
-from studio.ui.playback import AudioFeeder, AudioOutput, Player, SoundDeviceOutput
-from studio.ui.preview import PreviewArea
+from studio.ui.preview.playback import AudioFeeder, AudioOutput, Player, SoundDeviceOutput
+from studio.ui.preview.area import PreviewArea
 
 
 class RecordingOutput(AudioOutput):

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from nodes.encoders.record import NoInputDevice, Recorder, read_wav
-from studio.ui.record_panel import RecordPanel, level_to_meter
+from studio.ui.preview.record_panel import RecordPanel, level_to_meter
 
 FAKE_DEVICES = [{"index": 3, "name": "Fake Mic", "channels": 1, "default_rate": 8000}]
 

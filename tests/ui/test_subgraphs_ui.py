@@ -12,8 +12,8 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox
 
 from studio.core.library import list_presets, list_subgraphs
-from studio.ui.canvas import GROUP_COLOR, LIBRARY_PREFIX
-from studio.ui.main_window import MainWindow
+from studio.ui.canvas.items import GROUP_COLOR, LIBRARY_PREFIX
+from studio.ui.window.main_window import MainWindow
 
 N = 6  # frames
 

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from studio.core.fileformat import load_graph
 from studio.engine.media import probe
-from studio.ui.main_window import MainWindow
-from studio.ui.templates import PATH_ROLE, TEMPLATES_DIR, TITLE_ROLE, TemplateBrowser, list_templates
+from studio.ui.window.main_window import MainWindow
+from studio.ui.dialogs.templates import PATH_ROLE, TEMPLATES_DIR, TITLE_ROLE, TemplateBrowser, list_templates
 
 
 @pytest.fixture(autouse=True)
@@ -95,7 +95,7 @@ def test_new_from_template_opens_untitled_with_media_resolving_and_runs(qtbot, w
     assert sorted(n.type_id for n in g.nodes.values()) == sorted(n.type_id for n in src.nodes.values())
     assert win.doc.path is None and "untitled" in win.windowTitle() and not win.isWindowModified()
     assert g.base_dir is None  # unsaved: what it writes goes to the project folder (issue 15)
-    assert len(win.canvas._notes) == 1  # the template's note is on the canvas
+    assert len(win.canvas.annotations.view("notes")) == 1  # the template's note is on the canvas
     assert "Music visualiser" in win.log_view.toPlainText()
     assert g.validate() == []
     # run it from the window at a reduced size: the music (a relative path) is found

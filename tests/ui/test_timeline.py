@@ -16,8 +16,9 @@ from studio.core.params import Int
 from studio.engine.clip import Clip
 from studio.engine.events import NodeProgress, RunFinished
 from studio.engine.executor import Executor
-from studio.ui.timeline import Timeline, nice_step, timecode
-from studio.ui.viewers import qimage_to_array, to_u8
+from studio.ui.preview.timeline import Timeline, nice_step, timecode
+from studio.ui.preview.viewers import qimage_to_array
+from studio.ui.preview.pixels import to_u8
 
 
 class CountingClip(Clip):

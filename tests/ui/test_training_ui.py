@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 from studio.core.errors import Cancelled
 from studio.engine import events as ev
 from studio.ui import training_panel as tp
-from studio.ui.training_panel import NodeHistory, Series, TrainingPanel, ema
+from studio.ui.panels.training import NodeHistory, Series, TrainingPanel, ema
 
 
 def progress(nid, step, total=None, preview=None, **values):

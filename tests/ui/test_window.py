@@ -17,8 +17,8 @@ from studio.core.fileformat import graph_to_dict, load_graph
 from studio.core.params import Int
 from studio.core.registry import Registry
 from studio.core.spec import CLIP, SOURCE, In, Node, Out
-from studio.ui.canvas import ERROR_BORDER
-from studio.ui.main_window import MainWindow
+from studio.ui.canvas.items import ERROR_BORDER
+from studio.ui.window.main_window import MainWindow
 
 
 class SlowNode(Node):
@@ -218,8 +218,8 @@ def test_copy_paste_duplicate_delete_mute_bypass(qtbot, win):
     a, b, c = small_graph(win)
     cv = win.canvas
     cv.select([a, b])
-    assert cv.copy()
-    new = cv.paste()
+    assert cv.clipboard.copy()
+    new = cv.clipboard.paste()
     assert len(new) == 2 and len(win.doc.graph.nodes) == 5
     types = sorted(win.doc.graph.nodes[n].type_id for n in new)
     assert types == ["source.shapes", "transform.color"]
@@ -227,7 +227,7 @@ def test_copy_paste_duplicate_delete_mute_bypass(qtbot, win):
     win.undo_action.trigger()
     assert len(win.doc.graph.nodes) == 3
     cv.select([b])
-    dup = cv.duplicate()
+    dup = cv.clipboard.duplicate()
     assert len(dup) == 1 and win.doc.graph.nodes[dup[0]].type_id == "transform.color"
     cv.viewer.setFocus()
     qtbot.keyClick(cv.viewer, Qt.Key_Delete)
@@ -279,7 +279,7 @@ def test_stop_cancels_a_long_run_within_a_second(qtbot, win):
     win.runner.event.connect(lambda e: started.append(e) if type(e).__name__ == "NodeProgress" else None)
     win.run_graph()
     qtbot.waitUntil(lambda: len(started) > 2, timeout=10000)
-    assert win.canvas._run_state[nid].get("running")
+    assert win.canvas.badges._run_state[nid].get("running")
     t0 = time.perf_counter()
     with qtbot.waitSignal(win.run_finished, timeout=3000) as blocker:
         win.stop_action.trigger()

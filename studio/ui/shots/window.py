@@ -1,4 +1,4 @@
-"""``python -m studio.ui.screenshot OUT.png [GRAPH]``: open the window with a graph (the demo by
+"""``python -m studio.ui.shots.window OUT.png [GRAPH]``: open the window with a graph (the demo by
 default), run it, select its output and save a picture of the window (for the README)."""
 from __future__ import annotations
 
@@ -24,8 +24,8 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QEventLoop, QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from .main_window import DEMO_GRAPH, MainWindow
-    from .theme import apply_theme
+    from studio.ui.window.main_window import DEMO_GRAPH, MainWindow
+    from studio.ui.theme import apply_theme
 
     app = QApplication.instance() or QApplication([])
     apply_theme(app)

@@ -1,4 +1,4 @@
-"""``xvfb-run -a -s "-screen 0 1600x1000x24" python -m studio.ui.screenshot_walk OUTDIR``: walk the
+"""``xvfb-run -a -s "-screen 0 1600x1000x24" python -m studio.ui.shots.walk OUTDIR``: walk the
 issue-15 tasks in a real window under Xvfb, with real X input from ``xdotool`` (keys, clicks,
 drags at the widgets' screen positions) and screenshots of the screen by ImageMagick's ``import``:
 the demo run at 1600x1000, a refused wire, a muted node skipping Save Video, scrubbing, save and
@@ -102,8 +102,8 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QPoint, QSettings
     from PySide6.QtWidgets import QApplication
 
-    from .main_window import DEMO_GRAPH, MainWindow
-    from .theme import apply_theme
+    from studio.ui.window.main_window import DEMO_GRAPH, MainWindow
+    from studio.ui.theme import apply_theme
     app = QApplication.instance() or QApplication([])
     apply_theme(app)
     w = MainWindow(settings=QSettings(os.path.join(tmp, "s.ini"), QSettings.IniFormat),
@@ -170,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # 7. a template
     w.doc.undo_stack.setClean()
-    from .templates import TEMPLATES_DIR
+    from studio.ui.dialogs.templates import TEMPLATES_DIR
     w.open_template(str(TEMPLATES_DIR / "audio_image_to_video.json"))
     walk.shot("template", f"audio_image_to_video at zoom {w.canvas.zoom_scale():.2f}")
     w.open_template(str(TEMPLATES_DIR / "music_visualiser.json"))
@@ -199,8 +199,8 @@ def recover(out: str) -> int:
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from .main_window import MainWindow
-    from .theme import apply_theme
+    from studio.ui.window.main_window import MainWindow
+    from studio.ui.theme import apply_theme
     app = QApplication.instance() or QApplication([])
     apply_theme(app)
     w = MainWindow(settings=QSettings(os.path.join(os.environ["STUDIO_DATA_DIR"], "s2.ini"), QSettings.IniFormat),

@@ -1,7 +1,7 @@
-"""``python -m studio.ui.screenshot_templates [DOCS_DIR]``: pictures for the README of the
+"""``python -m studio.ui.shots.templates [DOCS_DIR]``: pictures for the README of the
 template browser (``screenshot-templates.png``) and of the window running the music visualiser
 template (``screenshot-running-template.png``, taken mid-run). Run it under Xvfb
-(``xvfb-run -s "-screen 0 1920x1200x24" python -m studio.ui.screenshot_templates docs``)."""
+(``xvfb-run -s "-screen 0 1920x1200x24" python -m studio.ui.shots.templates docs``)."""
 from __future__ import annotations
 
 import os
@@ -18,9 +18,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from studio.engine import events as ev
 
-    from .main_window import MainWindow
-    from .templates import TEMPLATES_DIR, TemplateBrowser
-    from .theme import apply_theme
+    from studio.ui.window.main_window import MainWindow
+    from studio.ui.dialogs.templates import TEMPLATES_DIR, TemplateBrowser
+    from studio.ui.theme import apply_theme
 
     app = QApplication.instance() or QApplication([])
     apply_theme(app)
@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     QTimer.singleShot(1000, w.run_graph)
     QTimer.singleShot(300_000, loop.quit)
     loop.exec()
-    from .screenshot import stop_and_close
+    from studio.ui.shots.window import stop_and_close
     stop_and_close(w, loop)
     print(f"templates: {ok1}, running: {shot['done']}")
     return 0 if ok1 and shot["done"] else 1

@@ -26,7 +26,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QWidget
 
-from .viewers import sound_overview
+from studio.ui.preview.pixels import sound_overview
 
 
 def timecode(frame: int, fps: float) -> str:
@@ -202,7 +202,7 @@ class Timeline(QWidget):
         self.update()
 
     def set_thumbnail(self, i: int, rgb_u8: np.ndarray) -> None:
-        from .viewers import qimage
+        from studio.ui.preview.viewers import qimage
         import cv2
         h = self.THUMB_H - 4
         w = max(1, int(round(h * rgb_u8.shape[1] / max(1, rgb_u8.shape[0]))))
@@ -210,7 +210,7 @@ class Timeline(QWidget):
         if small.ndim == 2:
             small = cv2.cvtColor(small, cv2.COLOR_GRAY2RGB)
         if small.dtype != np.uint8:
-            from .viewers import to_u8
+            from studio.ui.preview.pixels import to_u8
             small = to_u8(small)
         self.thumbs[int(i)] = qimage(np.ascontiguousarray(small))
         self.update()

@@ -488,7 +488,7 @@ class TrainingPanel(QWidget):
             self.preview_label.clear()
             self.preview_label.setToolTip("the latest sample the node made while training")
             return
-        from .viewers import display_rgb
+        from studio.ui.preview.pixels import display_rgb
         rgb = np.ascontiguousarray(display_rgb(np.asarray(h.preview)))
         hh, ww = rgb.shape[:2]
         img = QImage(rgb.data, ww, hh, 3 * ww, QImage.Format_RGB888).copy()
@@ -538,10 +538,10 @@ class TrainingPanel(QWidget):
 
 
 def _screenshot(argv: list[str] | None = None) -> int:
-    """``python -m studio.ui.training_panel [OUT.png]``: the window training the text-to-video
+    """``python -m studio.ui.panels.training [OUT.png]``: the window training the text-to-video
     template (reduced to train for a few seconds, checkpoint in a temporary folder), taken mid-run
     with the loss plot, the live sample in the viewer and the Sample node selected. Run it under
-    Xvfb: ``xvfb-run -s "-screen 0 1920x1200x24" .venv/bin/python -m studio.ui.training_panel``."""
+    Xvfb: ``xvfb-run -s "-screen 0 1920x1200x24" .venv/bin/python -m studio.ui.panels.training``."""
     import os
     import sys
     import tempfile
@@ -551,10 +551,10 @@ def _screenshot(argv: list[str] | None = None) -> int:
 
     from studio.engine.device import configure_threads
 
-    from .app import configure_gil
-    from .main_window import MainWindow
-    from .templates import TEMPLATES_DIR
-    from .theme import apply_theme
+    from studio.ui.app import configure_gil
+    from studio.ui.window.main_window import MainWindow
+    from studio.ui.dialogs.templates import TEMPLATES_DIR
+    from studio.ui.theme import apply_theme
 
     argv = sys.argv[1:] if argv is None else argv
     out = argv[0] if argv else "docs/screenshot-training.png"
@@ -596,7 +596,7 @@ def _screenshot(argv: list[str] | None = None) -> int:
     QTimer.singleShot(800, w.run_graph)
     QTimer.singleShot(300_000, loop.quit)
     loop.exec()
-    from .screenshot import stop_and_close
+    from studio.ui.shots.window import stop_and_close
     stop_and_close(w, loop)
     print(("saved " if shot["ok"] else "could not save ") + out)
     return 0 if shot["ok"] else 1

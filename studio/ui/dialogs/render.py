@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFileDialog, QForm
 
 from studio.core.errors import Cancelled
 
-from .worker import ThreadJob
+from studio.ui.worker import ThreadJob
 
 
 class RenderDialog(QDialog):

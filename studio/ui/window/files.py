@@ -1,6 +1,6 @@
 """The window's files: new, open (graphs and Studio-rendered clips), templates, save and save
 as, recent files, autosave and crash recovery. A mixin of
-:class:`~studio.ui.main_window.MainWindow` (it uses ``doc``, ``registry``, ``settings``, ``log``,
+:class:`~studio.ui.window.main_window.MainWindow` (it uses ``doc``, ``registry``, ``settings``, ``log``,
 ``properties``, ``runner``, ``data_dir``, ``autosave_path``), split from it along this seam."""
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from studio.core.errors import StudioError
 from studio.core.fileformat import graph_to_dict, load_graph, parse_graph_text, save_graph
 from studio.core.graph import Graph
 
-from .project_paths import absolutise_inputs, graph_folder, in_templates, rewrite_inputs
-from .templates import TemplateBrowser
+from studio.ui.project_paths import absolutise_inputs, graph_folder, in_templates, rewrite_inputs
+from studio.ui.dialogs.templates import TemplateBrowser
 
 MAX_RECENT = 10
 GRAPH_FILTER = "Studio graph (*.json);;Studio-rendered video (*.mp4 *.mov *.mkv);;All files (*)"

@@ -15,34 +15,35 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QComboBox, QDialog, QDockWidget, QInputDialog, QLabel, QMainWindow,
                                QMessageBox, QPlainTextEdit, QSpinBox, QToolButton, QWidget)
 
+from studio.core.assets import DEMO_GRAPH  # noqa: F401 - app and shots import it from here
 from studio.core.errors import StudioError
 from studio.core.graph import Graph
 from studio.core.library import list_subgraphs, save_subgraph
 from studio.engine.device import engine_loaded, known_devices
 
-from .canvas import Canvas
-from .document import Document
-from .files import FileActions, read_graph_file, rebase_paths  # noqa: F401 - their old home
-from .groups import GroupDialog, GroupEditor
-from .layout import apply_dock_sizes
-from .palette import NodePalette
-from .properties import PropertiesPanel
-from .run_feedback import ERROR_STYLE, RunFeedback
-from .worker import RunController
+from studio.ui.canvas.canvas import Canvas
+from studio.ui.document.document import Document
+from studio.ui.window.files import FileActions, read_graph_file, rebase_paths  # noqa: F401 - their old home
+from studio.ui.dialogs.groups import GroupDialog, GroupEditor
+from studio.ui.window.layout import apply_dock_sizes
+from studio.ui.panels.palette import NodePalette
+from studio.ui.panels.properties import PropertiesPanel
+from studio.ui.window.run_feedback import ERROR_STYLE, RunFeedback
+from studio.ui.worker import RunController
+from studio.ui.text import escape_html
 
 try:  # the timeline engineer's viewer and timeline (issue 4)
-    from .preview import PreviewArea
+    from studio.ui.preview.area import PreviewArea
 except Exception:  # noqa: BLE001 - not there yet, or broken: the window still opens
     PreviewArea = None
 
 try:  # the Training dock (issue 7): loss curves of the node that trains
-    from .training_panel import TrainingPanel
+    from studio.ui.panels.training import TrainingPanel
 except Exception:  # noqa: BLE001 - the window still opens without it
     TrainingPanel = None
 
 APP = "Studio"
 AUTOSAVE_MS = 60_000
-DEMO_GRAPH = Path(__file__).resolve().parents[2] / "assets" / "graphs" / "demo.json"
 
 
 def default_data_dir() -> str:
@@ -240,9 +241,9 @@ class MainWindow(QMainWindow, RunFeedback, FileActions):
             self.addAction(a)
             e.addAction(a)
         e.addSeparator()
-        self._action("&Copy", self.canvas.copy, QKeySequence.Copy, e, canvas_only=True)
-        self._action("&Paste", self.canvas.paste, QKeySequence.Paste, e, canvas_only=True)
-        self._action("D&uplicate", self.canvas.duplicate, "Ctrl+D", e, canvas_only=True)
+        self._action("&Copy", self.canvas.clipboard.copy, QKeySequence.Copy, e, canvas_only=True)
+        self._action("&Paste", self.canvas.clipboard.paste, QKeySequence.Paste, e, canvas_only=True)
+        self._action("D&uplicate", self.canvas.clipboard.duplicate, "Ctrl+D", e, canvas_only=True)
         self._action("&Delete", self.canvas.delete_selected, [QKeySequence.Delete, "Backspace"], e,
                      canvas_only=True)
         self._action("Select &All", self.canvas.graph.select_all, QKeySequence.SelectAll, e, canvas_only=True)
@@ -252,9 +253,9 @@ class MainWindow(QMainWindow, RunFeedback, FileActions):
         self._action("&Bypass", lambda: self.canvas.toggle_mode("bypass"), "B", e, canvas_only=True,
                      tip="bypass: the node passes its input through")
         self._action("Add &Node…", self.canvas.open_search, None, e, tip="Tab on the canvas")
-        self._action("Add Back&drop", self.canvas.add_backdrop, "Ctrl+G", e, canvas_only=True,
+        self._action("Add Back&drop", lambda: self.canvas.annotations.add("backdrops"), "Ctrl+G", e, canvas_only=True,
                      tip="a titled frame around the selected nodes (double-click to rename)")
-        self._action("Add No&te", self.canvas.add_note, None, e, tip="a text note on the canvas (double-click to edit)")
+        self._action("Add No&te", lambda: self.canvas.annotations.add("notes"), None, e, tip="a text note on the canvas (double-click to edit)")
         e.addSeparator()
         self.group_action = self._action("&Group Selection…", self.group_selection, "Ctrl+Shift+G", e,
                                          canvas_only=True, tip="make the selected nodes one group node")
@@ -286,7 +287,7 @@ class MainWindow(QMainWindow, RunFeedback, FileActions):
         self.stop_action.setEnabled(False)
         r.addSeparator()
         self._action("&Clear Cache", self.clear_cache, None, r)
-        self._action("Render in &Chunks…", lambda: __import__("studio.ui.render_dialog", fromlist=["_"])
+        self._action("Render in &Chunks…", lambda: __import__("studio.ui.dialogs.render", fromlist=["_"])
                      .open_render_dialog(self), "Ctrl+Shift+R", r,
                      tip="render on several processes or machines (chunks, resume, sweeps)")
 
@@ -450,7 +451,7 @@ class MainWindow(QMainWindow, RunFeedback, FileActions):
         is False (the run's verdict already shows them there)."""
         stamp = time.strftime("%H:%M:%S")
         colour = {"error": "#ff6e6e", "warn": "#e6b450", "ok": "#8fd18f"}.get(level)
-        text = message.replace("&", "&amp;").replace("<", "&lt;")
+        text = escape_html(message)
         self.log_view.appendHtml(f"<span style='color:#777'>{stamp}</span> "
                                  + (f"<span style='color:{colour}'>{text}</span>" if colour else text))
         self._log_follow()  # the newest line stays in view
@@ -676,9 +677,9 @@ class MainWindow(QMainWindow, RunFeedback, FileActions):
             self.log(str(e), "error")
             self.set_run_result(f"✗ {e}", ERROR_STYLE)
             if e.node_id and e.node_id in g.nodes:
-                self.canvas.set_failed(e.node_id, str(e))
+                self.canvas.badges.set_failed(e.node_id, str(e))
             return False
-        self.canvas.clear_run_state()
+        self.canvas.badges.clear()
         self._start_training_dock(plan)
         self._run_started = time.perf_counter()
         if frame_range is not None:  # a render cut to the in/out range must say so (they are saved now)
@@ -717,7 +718,7 @@ class MainWindow(QMainWindow, RunFeedback, FileActions):
 
     def _on_run_finished(self, result, error) -> None:
         self._current_node = ""
-        self.canvas.stop_running()
+        self.canvas.badges.stop_running()
         self.run_action.setEnabled(True)
         self.run_sel_action.setEnabled(True)
         self.stop_action.setEnabled(False)

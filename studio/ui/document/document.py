@@ -293,7 +293,7 @@ class Document(QObject):
         """Replace what a group contains (after editing inside it) as one undo step. Exposed
         ports and parameters whose inner node is gone are dropped (returned, for the log), and
         so are the outer links to them; exposed parameters take the values edited inside."""
-        from .groups import prune_io
+        from studio.ui.dialogs.groups import prune_io
         grp = self.graph.node(group_id)
         io, dropped = prune_io(inner, grp.raw.get("io", {}))
         self.push(SetSubgraphCmd(self, group_id, inner, io))

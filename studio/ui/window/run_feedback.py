@@ -2,7 +2,7 @@
 in the status bar (issue 15: say what was skipped or refused, name nodes by title, print where
 files went, never show a run with warnings as a plain success).
 
-A mixin of :class:`~studio.ui.main_window.MainWindow`: it uses the window's ``doc``, ``canvas``,
+A mixin of :class:`~studio.ui.window.main_window.MainWindow`: it uses the window's ``doc``, ``canvas``,
 ``runner``, ``preview``, ``training`` and ``log``. Kept apart so the window stays one job.
 """
 from __future__ import annotations
@@ -81,20 +81,20 @@ class RunFeedback:
             self.log(f"run started on {e.device}: {len(e.nodes)} node(s)")
         elif isinstance(e, ev.NodeStarted):
             self._current_node = e.title
-            self.canvas.set_running(e.node_id)
+            self.canvas.badges.set_running(e.node_id)
             self._update_status()
         elif isinstance(e, ev.NodeProgress):
             if e.message:
                 self.log(f"{self._title(e.node_id)}: {e.message}")
             else:
-                self.canvas.set_progress(e.node_id, e.step, e.total)
+                self.canvas.badges.set_progress(e.node_id, e.step, e.total)
             if self.preview is not None:
                 try:
                     self.preview.on_progress(e)
                 except Exception:  # noqa: BLE001
                     pass
         elif isinstance(e, ev.NodeFinished):
-            self.canvas.set_finished(e.node_id, e.seconds, e.cached)
+            self.canvas.badges.set_finished(e.node_id, e.seconds, e.cached)
             self._outputs[e.node_id] = e.outputs
             label = self._title(e.node_id)
             self.log(f"{label}: " + ("cached" if e.cached else f"{e.seconds:.3f} s"))
@@ -106,16 +106,16 @@ class RunFeedback:
             warn = getattr(e, "level", "info") == "warning"
             self.log(f"{getattr(e, 'title', '') or self._title(e.node_id)}: {e.text}", "warn" if warn else "info")
         elif isinstance(e, getattr(ev, "NodeCost", ())):
-            self.canvas.set_cost(e.node_id, e.seconds, getattr(e, "frames", 0))
+            self.canvas.badges.set_cost(e.node_id, e.seconds, getattr(e, "frames", 0))
         elif isinstance(e, ev.NodeSkipped):
             is_output = bool(getattr(e, "is_output", False))
             title = getattr(e, "title", "") or self._title(e.node_id)
-            self.canvas.set_skipped(e.node_id, e.reason, is_output)
+            self.canvas.badges.set_skipped(e.node_id, e.reason, is_output)
             self.log(f"{title} skipped: {e.reason}" + (" (its file was not written)" if is_output else ""),
                      "warn" if is_output else "info", status=False)  # the run's verdict says it, once
         elif isinstance(e, ev.NodeFailed):
             cause = getattr(e.error, "cause", None)
-            self.canvas.set_failed(e.node_id, str(e.error), str(cause) if cause is not None else None)
+            self.canvas.badges.set_failed(e.node_id, str(e.error), str(cause) if cause is not None else None)
             self.log(str(e.error), "error")
         elif isinstance(e, ev.RunFinished):
             self._on_run_finished_event(e)
@@ -146,12 +146,12 @@ class RunFeedback:
 
     def _mark_not_run(self) -> None:
         """After F5: nodes the run did not reach say so, with how to run them."""
-        ran = set(self.canvas._run_state)
+        ran = set(self.canvas.badges._run_state)
         for nid, inst in self.doc.graph.nodes.items():
             if nid in ran or inst.mode != "normal":
                 continue
             why = self._not_run.get(nid)
-            self.canvas.set_not_run(nid, NOT_RUN_HINT if why is None else f"not run: {why}")
+            self.canvas.badges.set_not_run(nid, NOT_RUN_HINT if why is None else f"not run: {why}")
 
     def _start_training_dock(self, plan) -> None:
         """A Train node is in the plan: the Training dock shows now, not when its first loss comes."""
