@@ -36,7 +36,7 @@ def mouse(vp, kind, pos: QPoint, buttons):
 
 def drag_moves(canvas: Canvas, nid: str, n: int) -> list[float]:
     """Press on a node, move it ``n`` times across the wires, release; the time of each move."""
-    v = canvas.viewer
+    v = canvas.view
     vp = v.viewport()
     item = canvas.view_node(nid).view
     start = v.mapFromScene(QPointF(item.sceneBoundingRect().center().x(), item.sceneBoundingRect().top() + 8))
@@ -71,7 +71,7 @@ def main() -> int:
     canvas = Canvas(doc)
     canvas.widget.resize(1600, 1000)
     canvas.widget.show()
-    canvas.viewer.zoom_to_nodes([canvas.view_node(free).view])
+    canvas.view.zoom_to_nodes([canvas.view_node(free).view])
     print(f"graph: {len(doc.graph.nodes)} nodes, {len(doc.graph.links)} links")
 
     on = drag_moves(canvas, free, args.moves)
@@ -95,7 +95,7 @@ def main() -> int:
     print(f"insertion_target alone           : {ms(t)}")
 
     for what, pt in (("empty canvas", QPoint(5, 5)),
-                     ("node", canvas.viewer.mapFromScene(canvas.view_node(free).view.sceneBoundingRect().center()))):
+                     ("node", canvas.view.mapFromScene(canvas.view_node(free).view.sceneBoundingRect().center()))):
         t = []
         for _ in range(20):
             t0 = time.perf_counter()

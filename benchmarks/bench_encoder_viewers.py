@@ -28,7 +28,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from studio.core.values import Audio, Features  # noqa: E402
 from studio.ui.preview.values import analyse_audio  # noqa: E402
 from studio.ui.preview.timeline import Timeline  # noqa: E402
-from studio.ui.preview.viewers import FeaturesView, SimilarityView  # noqa: E402
+from studio.ui.preview.plots import FeaturesView, SimilarityView  # noqa: E402
 
 
 def timed(fn, repeat: int) -> float:

@@ -106,7 +106,7 @@ def main() -> int:
     w = MainWindow(settings=QSettings(os.path.join(tmp, "s.ini"), QSettings.IniFormat), data_dir=tmp)
     w.resize(1400, 900)
     w.show()
-    w.open_template(str(TEMPLATES_DIR / "text_to_video.json"))
+    w.files.open_template(str(TEMPLATES_DIR / "text_to_video.json"))
     probe = Probe()
     loop = QEventLoop()
     probe.start()
@@ -165,7 +165,7 @@ def main() -> int:
         print(f"{size:>7} points x 3 curves: append {add_us:.1f} us/event, redraw+paint median "
               f"{np.median(ts) * 1e3:.1f} ms (max {max(ts) * 1e3:.1f}), smoothing change {sm * 1e3:.1f} ms")
     p.close()
-    w.ask_unsaved = lambda: "discard"
+    w.files.ask_unsaved = lambda: "discard"
     w.close()
     return 0
 

@@ -31,10 +31,10 @@ def start_window(path: str | None = None):
     configure_gil()
     win = MainWindow()
     win.show()
-    recovered = win.offer_recovery()
+    recovered = win.files.offer_recovery()
     if not recovered:
         target = path or (str(DEMO_GRAPH) if DEMO_GRAPH.exists() else None)
-        if target and not win.open_path(target, ask=False) and path:
+        if target and not win.files.open_path(target, ask=False) and path:
             win.log(f"could not open {path}", "error")
     return app, win
 

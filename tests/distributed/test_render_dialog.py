@@ -77,7 +77,7 @@ def test_the_run_menu_opens_the_render_dialog_on_the_windows_graph(qtbot, tmp_pa
     from studio.ui.window.main_window import MainWindow
     from studio.ui.dialogs.render import RenderDialog
     w = MainWindow(settings=QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat), data_dir=str(tmp_path / "d"))
-    w.ask_unsaved = lambda: "discard"
+    w.files.ask_unsaved = lambda: "discard"
     qtbot.addWidget(w)
     action = next(a for a in w.findChildren(type(w.run_action)) if a.text() == "Render in &Chunks…")
     action.trigger()
@@ -94,7 +94,7 @@ def test_a_sweep_may_name_a_node_as_the_canvas_shows_it(qtbot, tmp_path):
     from studio.ui.window.main_window import MainWindow
     from studio.ui.dialogs.render import open_render_dialog
     w = MainWindow(settings=QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat), data_dir=str(tmp_path / "d"))
-    w.ask_unsaved = lambda: "discard"
+    w.files.ask_unsaved = lambda: "discard"
     qtbot.addWidget(w)
     a = w.canvas.add_node_at("transform.color", (0, 0))
     b = w.canvas.add_node_at("transform.color", (0, 200))

@@ -14,7 +14,7 @@ def open_window(qtbot, tmp_path):
     def make(registry=None):
         w = MainWindow(settings=QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat),
                        data_dir=str(tmp_path / "data"), registry=registry)
-        w.ask_unsaved = lambda: "discard"
+        w.files.ask_unsaved = lambda: "discard"
         qtbot.addWidget(w)
         w.resize(1200, 800)
         w.show()

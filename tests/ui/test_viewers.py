@@ -11,7 +11,8 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 
 from studio.core.values import Audio, Features, Keypoints, ModelRef
 from studio.engine.clip import ArrayClip, Clip
-from studio.ui.preview.viewers import ImageView, qimage_to_array
+from studio.ui.preview.image_view import ImageView
+from studio.ui.preview.qimages import qimage_to_array
 from studio.ui.preview.pixels import _own_flow_to_color, display_rgb, flow_to_rgb, spectrogram, to_u8
 
 

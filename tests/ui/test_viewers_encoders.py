@@ -13,7 +13,7 @@ from studio.engine.clip import ArrayClip
 from studio.engine.executor import Executor
 from studio.ui.preview.values import classify
 from studio.ui.preview.timeline import Timeline
-from studio.ui.preview.viewers import qimage_to_array
+from studio.ui.preview.qimages import qimage_to_array
 from studio.ui.preview.pixels import MODALITY_COLORS, dominance_of, heatmap, similarity_of
 
 

@@ -1,4 +1,4 @@
-"""NodeGraphQt adapted: the viewer with Studio's connection rules and menu, and the node graph that
+"""NodeGraphQt adapted: its view (NodeGraphQt calls it the viewer) with Studio's connection rules and menu, and the node graph that
 routes what the user does to the canvas instead of NodeGraphQt's own model."""
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from NodeGraphQt.widgets.viewer import NodeViewer
 from PySide6.QtGui import QCursor
 
 
-class StudioViewer(NodeViewer):
-    """NodeGraphQt's viewer with connection rules from the Studio type system."""
+class CanvasView(NodeViewer):
+    """The canvas view: NodeGraphQt's NodeViewer with connection rules from the Studio type system."""
 
     def __init__(self, canvas: "Canvas"):
         super().__init__(undo_stack=None)
@@ -69,12 +69,12 @@ class StudioViewer(NodeViewer):
         self.COLLIDING_state = False
 
 
-class StudioNodeGraph(NodeGraph):
+class CanvasNodeGraph(NodeGraph):
     """Routes what the user does on the canvas to the canvas adapter instead of NodeGraphQt's model."""
 
     def __init__(self, canvas: "Canvas"):
         self._canvas = canvas
-        super().__init__(viewer=StudioViewer(canvas))
+        super().__init__(viewer=CanvasView(canvas))
 
     def _on_connection_changed(self, disconnected, connected):
         self._canvas.user_rewired(disconnected, connected)

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer
 
-from studio.ui.canvas.items import (BACKDROP_COLOR, HEADER_H, NOTE_COLOR, NOTE_WIDTH, StudioBackdrop,
+from studio.ui.canvas.items import (BACKDROP_COLOR, HEADER_H, NOTE_COLOR, NOTE_WIDTH, AnnotationNode,
                                     note_height)
 
 if TYPE_CHECKING:
@@ -73,13 +73,13 @@ class Annotations:
             for bd in items:
                 self._by_view.pop(bd.id, None)
                 try:
-                    self.canvas.graph.remove_node(bd, push_undo=False)
+                    self.canvas.node_graph.remove_node(bd, push_undo=False)
                 except RuntimeError:
                     pass
             items = self._items[kind] = []
             for b in model:
                 try:
-                    bd = self.canvas.graph.create_node(StudioBackdrop.type_, name="Note" if kind == "notes" else "Backdrop",
+                    bd = self.canvas.node_graph.create_node(AnnotationNode.type_, name="Note" if kind == "notes" else "Backdrop",
                                                 push_undo=False, selected=False)
                 except Exception as e:  # noqa: BLE001 - a malformed note must not stop a load
                     self.canvas.message.emit(f"{kind[:-1]} not shown: {e}")
@@ -102,7 +102,7 @@ class Annotations:
             r = r.adjusted(-40, -40 - HEADER_H, 40, 60)  # room for the status line under nodes
             pos, size = [r.x(), r.y()], [r.width(), r.height()]
         if pos is None:
-            c = self.canvas.viewer.mapToScene(self.canvas.viewer.viewport().rect().center())
+            c = self.canvas.view.mapToScene(self.canvas.view.viewport().rect().center())
             pos = [c.x(), c.y()]
         item: dict[str, Any] = {"pos": [float(pos[0]), float(pos[1])]}
         if kind == "backdrops":
@@ -117,14 +117,14 @@ class Annotations:
         return idx
 
     def select(self, keys) -> None:
-        self.canvas.graph.clear_selection()
+        self.canvas.node_graph.clear_selection()
         for kind, i in keys:
             if 0 <= i < len(self._items[kind]):
                 self._items[kind][i].set_selected(True)
 
     def selected(self) -> list[tuple[str, int]]:
         out = []
-        for n in self.canvas.graph.selected_nodes():
+        for n in self.canvas.node_graph.selected_nodes():
             k = self._by_view.get(n.id)
             if k is not None:
                 out.append(k)

@@ -27,13 +27,13 @@ from PySide6.QtWidgets import QInputDialog, QMenu
 from studio.core.errors import StudioError
 from studio.core.graph import Link
 from studio.core.types import can_connect, get_type
-from studio.ui.canvas.adapter import StudioNodeGraph
+from studio.ui.canvas.adapter import CanvasNodeGraph
 from studio.ui.canvas.annotations import Annotations
 from studio.ui.canvas.badges import RunBadges
 from studio.ui.canvas.clipboard import Clipboard
 from studio.ui.canvas.context_menu import ContextMenu
 from studio.ui.canvas.items import (CLIP_KEY, GROUP_COLOR, LIBRARY_PREFIX, MIN_FIT_SCALE, NODE_MIME,  # noqa: F401
-                                    StudioBackdrop, StudioNode)
+                                    AnnotationNode, StudioNode)
 from studio.ui.canvas.search import NodeSearchPopup
 from studio.ui.canvas.wire_drop import WireDrop
 from studio.ui.document.document import Document
@@ -51,16 +51,16 @@ class Canvas(QObject):
     def __init__(self, doc: Document, parent: QObject | None = None):
         super().__init__(parent)
         self.doc = doc
-        self.graph = StudioNodeGraph(self)
-        self.graph.set_acyclic(True)
-        self.graph.set_pipe_collision(False)
-        self.graph.register_node(StudioNode)
-        self.graph.register_node(StudioBackdrop)
+        self.node_graph = CanvasNodeGraph(self)
+        self.node_graph.set_acyclic(True)
+        self.node_graph.set_pipe_collision(False)
+        self.node_graph.register_node(StudioNode)
+        self.node_graph.register_node(AnnotationNode)
         self.ng_type = StudioNode.type_
         self.hooks: dict[str, Any] = {}
         self.last_menu: QMenu | None = None
-        self.viewer = self.graph.viewer()
-        self.widget = self.graph.widget
+        self.view = self.node_graph.viewer()
+        self.widget = self.node_graph.widget
         self._by_model: dict[str, Any] = {}   # model id -> NG node
         self._by_view: dict[str, str] = {}    # NG node id -> model id
         self.badges = RunBadges(self)            # run state under each node
@@ -68,17 +68,17 @@ class Canvas(QObject):
         self.menus = ContextMenu(self)           # the right-click menu, renames, presets
         self.wires = WireDrop(self)              # a node dropped on a wire goes into it
         self.clipboard = Clipboard(self)         # copy, paste, duplicate
-        self.graph.node_selection_changed.connect(lambda *_: self.selection_changed.emit(self.selected_ids()))
-        self.graph.node_selected.connect(lambda *_: self.selection_changed.emit(self.selected_ids()))
+        self.node_graph.node_selection_changed.connect(lambda *_: self.selection_changed.emit(self.selected_ids()))
+        self.node_graph.node_selected.connect(lambda *_: self.selection_changed.emit(self.selected_ids()))
         self.search = NodeSearchPopup([s for s in doc.graph.registry.specs() if s.id != "studio.group"],
-                                      self.viewer)
+                                      self.view)
         self.search.chosen.connect(self._add_from_search)
-        self.viewer.installEventFilter(self)
+        self.view.installEventFilter(self)
         doc.changed.connect(self._on_model)
         doc.positions_changed.connect(self._on_positions)
         doc.replaced.connect(self.rebuild)
         doc.annotations_changed.connect(self.annotations.sync)
-        self.graph.node_double_clicked.connect(self.annotations.on_double_clicked)
+        self.node_graph.node_double_clicked.connect(self.annotations.on_double_clicked)
         self.rebuild()
 
     # -- lookups ------------------------------------------------------------------------------
@@ -95,14 +95,14 @@ class Canvas(QObject):
 
     def selected_ids(self) -> list[str]:
         out = []
-        for n in self.graph.selected_nodes():
+        for n in self.node_graph.selected_nodes():
             mid = self._by_view.get(n.id)
             if mid is not None and mid in self.doc.graph.nodes:
                 out.append(mid)
         return out
 
     def select(self, ids) -> None:
-        self.graph.clear_selection()
+        self.node_graph.clear_selection()
         for i in ids:
             n = self._by_model.get(i)
             if n is not None:
@@ -158,7 +158,7 @@ class Canvas(QObject):
 
     # -- building the view ----------------------------------------------------------------------
     def rebuild(self) -> None:
-        self.graph.clear_session()
+        self.node_graph.clear_session()
         self._by_model.clear()
         self._by_view.clear()
         self.badges.reset()
@@ -174,7 +174,7 @@ class Canvas(QObject):
     # -- backdrops and notes (graph.ui, edited through Document commands) ---------------------
     def ask_text(self, title: str, label: str, default: str = "", multiline: bool = False) -> str | None:
         """A name or a text from the user, or None (tests replace this)."""
-        parent = self.viewer.window()
+        parent = self.view.window()
         if multiline:
             text, ok = QInputDialog.getMultiLineText(parent, title, label, default)
             return text if ok else None
@@ -184,7 +184,7 @@ class Canvas(QObject):
     def _create_view(self, nid: str, default_pos=(0.0, 0.0)):
         inst = self.doc.graph.nodes[nid]
         pos = self.doc.position(nid) or list(default_pos)
-        ng = self.graph.create_node(self.ng_type, name=inst.label, pos=pos, push_undo=False, selected=False)
+        ng = self.node_graph.create_node(self.ng_type, name=inst.label, pos=pos, push_undo=False, selected=False)
         if inst.subgraph is not None:
             ng.set_property("color", (*GROUP_COLOR, 255), push_undo=False)
         spec = inst.spec
@@ -233,7 +233,7 @@ class Canvas(QObject):
         if inp not in out.connected_ports():
             out.connect_to(inp, push_undo=False, emit_signal=False)  # from the output side (pitfall)
         if out.view not in inp.view.connected_ports:
-            self.viewer.establish_connection(inp.view, out.view)
+            self.view.establish_connection(inp.view, out.view)
 
     def _view_disconnect(self, l: Link) -> None:
         a, b = self._by_model.get(l.src), self._by_model.get(l.dst)
@@ -256,7 +256,7 @@ class Canvas(QObject):
                     src = self._by_view.get(out.node().id)
                     if src is not None:
                         have.add(Link(src, out.name(), mid, pname))
-                # wires the viewer dropped while dragging
+                # wires the view dropped while dragging
                 for out_v in list(inp.view.connected_ports):
                     src = self._by_view.get(out_v.node.id)
                     if src is not None and Link(src, out_v.name, mid, pname) not in want:
@@ -273,14 +273,14 @@ class Canvas(QObject):
         if event == "node_added":
             nid = payload["node_id"]
             if nid not in self._by_model:
-                c = self.viewer.mapToScene(self.viewer.viewport().rect().center())
+                c = self.view.mapToScene(self.view.viewport().rect().center())
                 self._create_view(nid, default_pos=(c.x(), c.y()))
         elif event == "node_removed":
             ng = self._by_model.pop(payload["node_id"], None)
             self.badges.forget(payload["node_id"])
             if ng is not None:
                 self._by_view.pop(ng.id, None)
-                self.graph.remove_node(ng, push_undo=False)
+                self.node_graph.remove_node(ng, push_undo=False)
             self.selection_changed.emit(self.selected_ids())
         elif event == "link_added":
             self._view_connect(payload["link"])
@@ -397,7 +397,7 @@ class Canvas(QObject):
 
     # -- drop a node on a wire -----------------------------------------------------------------
     def user_add_ng_type(self, ng_type: str, pos) -> None:
-        if ng_type in (BackdropNode.type_, StudioBackdrop.type_):
+        if ng_type in (BackdropNode.type_, AnnotationNode.type_):
             self.annotations.add("backdrops", pos=list(pos))
 
     def add_node_at(self, type_id: str, pos) -> str | None:
@@ -443,16 +443,16 @@ class Canvas(QObject):
 
     def focus(self) -> None:
         """Keyboard focus back on the canvas (after Tab-adding a node), so Delete/M/B act on it."""
-        self.viewer.setFocus(Qt.OtherFocusReason)
+        self.view.setFocus(Qt.OtherFocusReason)
 
     def open_search(self) -> None:
-        vp = self.viewer.mapFromGlobal(QCursor.pos())
-        if not self.viewer.rect().contains(vp):
-            vp = self.viewer.rect().center()
-        self.search.open_at(vp, self.viewer.mapToScene(vp))
+        vp = self.view.mapFromGlobal(QCursor.pos())
+        if not self.view.rect().contains(vp):
+            vp = self.view.rect().center()
+        self.search.open_at(vp, self.view.mapToScene(vp))
 
     def eventFilter(self, obj, ev):  # noqa: N802
-        if obj is self.viewer and ev.type() in (QEvent.KeyPress, QEvent.ShortcutOverride) \
+        if obj is self.view and ev.type() in (QEvent.KeyPress, QEvent.ShortcutOverride) \
                 and ev.key() == Qt.Key_Tab and not self.search.isVisible():
             if ev.type() == QEvent.KeyPress:
                 self.open_search()
@@ -464,32 +464,32 @@ class Canvas(QObject):
         """Fit the graph in view, but never below a readable zoom (MIN_FIT_SCALE): a big template
         in a small window opens at its left edge at a zoom where titles and notes can be read (and
         NodeGraphQt does not draw the nodes as blank proxy boxes), rather than all of it tiny."""
-        items = [n.view for n in self.graph.all_nodes()]
+        items = [n.view for n in self.node_graph.all_nodes()]
         if not items:
             return
-        self.viewer.zoom_to_nodes(items)
+        self.view.zoom_to_nodes(items)
         if self.zoom_scale() < MIN_FIT_SCALE:
             rect = QRectF()
             for it in items:
                 rect = rect.united(it.sceneBoundingRect())
             # a graph reads from the top left: its sources and the template's note in view
-            vw = self.viewer.viewport().width() / MIN_FIT_SCALE
-            vh = self.viewer.viewport().height() / MIN_FIT_SCALE
+            vw = self.view.viewport().width() / MIN_FIT_SCALE
+            vh = self.view.viewport().height() / MIN_FIT_SCALE
             cy = rect.center().y() if rect.height() + 40 <= vh else rect.top() - 20 + vh / 2
             cx = rect.center().x() if rect.width() + 40 <= vw else rect.left() - 20 + vw / 2
             self.set_zoom_scale(MIN_FIT_SCALE, QPointF(cx, cy))
 
     def zoom_scale(self) -> float:
-        return float(self.viewer.transform().m11())
+        return float(self.view.transform().m11())
 
     def set_zoom_scale(self, scale: float, centre: QPointF) -> None:
         """Show the scene at ``scale`` (1 = 100 %) centred on ``centre`` (NodeGraphQt's view is
         fitted to its scene range, so the range sets the zoom)."""
-        vp = self.viewer.viewport().rect()
+        vp = self.view.viewport().rect()
         w, h = max(1, vp.width()) / scale, max(1, vp.height()) / scale
         for _ in range(2):  # fitInView keeps a small margin: correct for it once
-            self.viewer._scene_range = QRectF(centre.x() - w / 2, centre.y() - h / 2, w, h)
-            self.viewer._update_scene()
+            self.view._scene_range = QRectF(centre.x() - w / 2, centre.y() - h / 2, w, h)
+            self.view._update_scene()
             k = self.zoom_scale() / scale
             w, h = w * k, h * k
 
@@ -529,7 +529,7 @@ class Canvas(QObject):
 
     def ask_text(self, title: str, label: str, default: str = "", multiline: bool = False) -> str | None:
         """A name or a text from the user, or None (tests replace this)."""
-        parent = self.viewer.window()
+        parent = self.view.window()
         if multiline:
             text, ok = QInputDialog.getMultiLineText(parent, title, label, default)
             return text if ok else None

@@ -25,9 +25,9 @@ class ContextMenu:
     def item_at(self, scene_pt: QPointF) -> tuple[str | None, Any]:
         """What is under a scene point: ("node", id), ("link", Link), ("backdrops"|"notes", index)
         or (None, None) for empty canvas. Nodes and wires win over the backdrops under them."""
-        r = 5.0 / max(1e-6, self.canvas.viewer.transform().m11())
+        r = 5.0 / max(1e-6, self.canvas.view.transform().m11())
         found_ann = None
-        for it in self.canvas.viewer.scene().items(QRectF(scene_pt.x() - r, scene_pt.y() - r, 2 * r, 2 * r)):
+        for it in self.canvas.view.scene().items(QRectF(scene_pt.x() - r, scene_pt.y() - r, 2 * r, 2 * r)):
             if isinstance(it, PipeItem):
                 if isinstance(it, LivePipeItem) or it.input_port is None or it.output_port is None:
                     continue
@@ -49,12 +49,12 @@ class ContextMenu:
 
     def build(self, view_pos: QPoint) -> QMenu:
         """The right-click menu for what is under ``view_pos`` (viewport coordinates). Built
-        fresh each time; the viewer shows it with ``popup`` (non-blocking), tests trigger its
+        fresh each time; the view shows it with ``popup`` (non-blocking), tests trigger its
         actions (``last_menu``)."""
-        scene = self.canvas.viewer.mapToScene(view_pos)
+        scene = self.canvas.view.mapToScene(view_pos)
         pos = (scene.x(), scene.y())
         what, key = self.item_at(scene)
-        menu = QMenu(self.canvas.viewer)
+        menu = QMenu(self.canvas.view)
         menu.setObjectName("CanvasContextMenu")
         menu.setAttribute(Qt.WA_DeleteOnClose)
         menu.setToolTipsVisible(True)

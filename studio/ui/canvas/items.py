@@ -38,7 +38,7 @@ NOTE_PX = 15
 HEADER_H = 26.0
 
 
-class StudioBackdropItem(BackdropNodeItem):
+class AnnotationItem(BackdropNodeItem):
     """A backdrop (a titled frame that carries the nodes on it when dragged) or a canvas note
     (a sticky text that moves alone). The title is ours, not NodeGraphQt's unique node name,
     so two backdrops may share one."""
@@ -87,13 +87,13 @@ class StudioBackdropItem(BackdropNodeItem):
         painter.restore()
 
 
-class StudioBackdrop(BackdropNode):
+class AnnotationNode(BackdropNode):
     """The canvas item of one entry of ``graph.ui["backdrops"]`` or ``graph.ui["notes"]``."""
     __identifier__ = "studio"
     NODE_NAME = "Backdrop"
 
     def __init__(self, qgraphics_views=None):
-        super().__init__(qgraphics_views or StudioBackdropItem)
+        super().__init__(qgraphics_views or AnnotationItem)
 
 
 def note_font() -> QFont:

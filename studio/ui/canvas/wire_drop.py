@@ -75,7 +75,7 @@ class WireDrop:
         return None
 
     def user_inserted(self, ng_id: str, node_data: dict) -> None:
-        ng = self.canvas.graph.get_node_by_id(ng_id)
+        ng = self.canvas.node_graph.get_node_by_id(ng_id)
         hit = self.insertion_target(ng.view) if ng is not None else None
         if hit is None or not node_data:
             self.canvas.user_moved(node_data)

@@ -28,18 +28,18 @@ from typing import Any, Callable
 
 import numpy as np
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QStyle, QToolButton, QVBoxLayout, QWidget
 
+from studio.core.timecode import timecode
 from studio.core.values import Audio, Features, Keypoints
 from studio.engine.cache import CachedClip, FrameCache
 from studio.engine.clip import Clip
-from studio.ui.preview.fetcher import PREFETCH, DisplayCache, FrameFetcher
+from studio.ui.preview.area_widgets import build_timeline, build_viewer
+from studio.ui.preview.fetcher import DisplayCache, FrameFetcher
 from studio.ui.preview.pixels import display_rgb, similarity_of, thumbnail_rgb, to_bgra
 from studio.ui.preview.playback import AudioOutput, Player
-from studio.ui.preview.timeline import Timeline, timecode
+from studio.ui.preview.transport import Transport
 from studio.ui.preview.values import analyse_audio, audio_features_of, classify, describe
-from studio.ui.preview.view_controls import ViewControls, ViewSettings, apply_view, draw_overlay, proxy_frame
-from studio.ui.preview.viewers import ViewerStack
+from studio.ui.preview.view_controls import ViewSettings, apply_view, draw_overlay, proxy_frame
 from studio.ui.text import shorten
 
 log = logging.getLogger(__name__)
@@ -49,18 +49,6 @@ log = logging.getLogger(__name__)
 
 
 # -- the area -------------------------------------------------------------------------------
-
-
-class _Panel(QWidget):
-    """A container that hands keys its children did not use to the timeline."""
-
-    def __init__(self, forward: Callable, parent=None):
-        super().__init__(parent)
-        self._forward = forward
-        self.setFocusPolicy(Qt.ClickFocus)
-
-    def keyPressEvent(self, ev):
-        self._forward(ev)
 
 
 class PreviewArea(QObject):
@@ -75,8 +63,9 @@ class PreviewArea(QObject):
         self.display_cache = DisplayCache()
         self.fetcher.done.connect(self._on_fetched, Qt.QueuedConnection)
         self.player = Player(audio_output, self)
-        self.player.frameChanged.connect(self._on_player_frame)
-        self.player.playingChanged.connect(self._on_playing)
+        self.transport = Transport(self)  # play, pause, shuttle, loop, mute
+        self.player.frameChanged.connect(self.transport.on_player_frame)
+        self.player.playingChanged.connect(self.transport.on_playing)
         self.player.message.connect(self._say)
 
         self.node_id: str | None = None
@@ -86,7 +75,7 @@ class PreviewArea(QObject):
         self.kind = "none"
         self.clip: CachedClip | None = None
         self.compare: tuple[str, str, Any, CachedClip | None] | None = None  # B of the A/B wipe
-        self.backdrop: CachedClip | None = None  # last video shown: under masks and keypoints
+        self.underlay: CachedClip | None = None  # last video shown: under masks and keypoints
         self.pinned = False
         self.follow_live = True
         self.auto_thumbnails = True  # compute the visible thumbnail slots in the background
@@ -101,96 +90,12 @@ class PreviewArea(QObject):
         self.recorder_factory = None  # injectable: what the record panel records with
         self.input_devices_fn = None  # injectable: what the record panel lists
         self._record_panel = None
-        self._play_passed = self._play_shown = self._play_last = 0
 
-        self._build_viewer()
-        self._build_timeline()
+        build_viewer(self)
+        build_timeline(self)
         self.clear()
 
     # -- widgets --------------------------------------------------------------------------
-    def _tool(self, text: str, tip: str, slot, checkable: bool = False) -> QToolButton:
-        b = QToolButton()
-        b.setText(text)
-        b.setToolTip(tip)
-        b.setCheckable(checkable)
-        b.setAutoRaise(True)
-        (b.toggled if checkable else b.clicked).connect(slot)
-        return b
-
-    def _build_viewer(self) -> None:
-        self.viewer_widget = _Panel(self._forward_key)
-        lay = QVBoxLayout(self.viewer_widget)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(0)
-        bar = QHBoxLayout()
-        bar.setContentsMargins(4, 2, 4, 2)
-        self.title_label = QLabel("")
-        # Ignored: a long title must not widen the Viewer dock (it elides; the tooltip has it all)
-        self.title_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
-        self.pin_button = self._tool("Pin", "keep showing this node when the selection changes",
-                                     self.set_pinned, True)
-        self.compare_button = self._tool("A/B", "keep this output as B and wipe between it and the next one",
-                                         self._toggle_compare, True)
-        self.arrows_button = self._tool("Arrows", "draw flow vectors as arrows", self._toggle_arrows, True)
-        self.fit_button = self._tool("Fit", "fit the frame to the viewer (F)", lambda: self.stack.image.fit_to_window())
-        self.one_button = self._tool("1:1", "one image pixel per screen pixel (1)", lambda: self.stack.image.one_to_one())
-        # the display controls (exposure, gamma, channel, proxy, overlay) fold away, so a small
-        # window keeps its height for the picture and the properties; the button says when the
-        # view is altered
-        self.display_button = self._tool("Display", "exposure, gain, gamma, channel, proxy and safe-area "
-                                         "overlay, for viewing only", self._toggle_display, True)
-        for w in (self.title_label, self.compare_button, self.arrows_button, self.display_button, self.fit_button,
-                  self.one_button, self.pin_button):
-            bar.addWidget(w)
-        lay.addLayout(bar)
-        self._viewer_layout = lay
-        self.view_controls = ViewControls()
-        self.view_controls.changed.connect(self._set_view)
-        self.view_controls.setVisible(False)
-        lay.addWidget(self.view_controls)
-        self.stack = ViewerStack()
-        lay.addWidget(self.stack, 1)
-        self.pixel_label = QLabel("")
-        self.pixel_label.setContentsMargins(6, 1, 6, 1)
-        self.pixel_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
-        lay.addWidget(self.pixel_label)
-        self.stack.image.hovered.connect(self.pixel_label.setText)
-        self.stack.similarity.hovered.connect(self.pixel_label.setText)
-
-    def _build_timeline(self) -> None:
-        self.timeline_widget = _Panel(self._forward_key)
-        lay = QVBoxLayout(self.timeline_widget)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(0)
-        bar = QHBoxLayout()
-        bar.setContentsMargins(4, 2, 4, 2)
-        self.play_button = self._tool("", "play / pause (Space)", lambda: self.toggle_play())
-        self._set_play_icon(False)
-        self.loop_button = self._tool("Loop", "loop between the in and out points", self._set_loop, True)
-        self.loop_button.setChecked(True)
-        self.mute_button = self._tool("Mute", "play without sound", self._set_mute, True)
-        self.fit_timeline_button = self._tool("Fit", "show the whole clip (\\)", lambda: self.timeline.set_zoom(None))
-        self.time_label = QLabel("")
-        self.info_label = QLabel("")
-        for lab in (self.time_label, self.info_label):  # text that changes must not resize the dock
-            lab.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
-        self.time_label.setMinimumWidth(270)
-        self.info_label.setStyleSheet("color: #c8a040")
-        for w in (self.play_button, self.loop_button, self.mute_button, self.time_label):
-            bar.addWidget(w)
-        bar.addStretch(1)
-        bar.addWidget(self.info_label)
-        bar.addWidget(self.fit_timeline_button)
-        lay.addLayout(bar)
-        self.timeline = Timeline()
-        lay.addWidget(self.timeline, 1)
-        t = self.timeline
-        t.seeked.connect(self.seek)
-        t.playToggled.connect(self.toggle_play)
-        t.shuttle.connect(self._shuttle)
-        t.inOutChanged.connect(self._on_in_out)
-        t.thumbnailsWanted.connect(self._want_thumbnails)
-
     def _forward_key(self, ev) -> None:
         self.timeline.keyPressEvent(ev)
 
@@ -304,7 +209,7 @@ class PreviewArea(QObject):
                 else CachedClip(value, self.frame_cache, key)
             self.clip = clip
             if kind == "video":
-                self.backdrop = clip
+                self.underlay = clip
             self._set_timeline(clip.n_frames, clip.fps, clip.width, clip.height, clip.audio)
             self.timeline.set_computed(clip.computed())
             self.stack.show_page("image")
@@ -315,7 +220,7 @@ class PreviewArea(QObject):
             self._set_timeline(value.n_frames, value.fps, value.width, value.height, None)
             self.stack.show_page("image")
         elif kind == "audio":
-            fps = self.backdrop.fps if self.backdrop is not None else 24.0
+            fps = self.underlay.fps if self.underlay is not None else 24.0
             self._set_timeline(max(1, int(np.ceil(value.duration * fps))), fps, 16, 9, value)
             self.stack.audio.set_audio(value)
             self.stack.show_page("audio")
@@ -327,7 +232,7 @@ class PreviewArea(QObject):
         elif kind == "features":
             self._features_arr = self.stack.features.set_features(value)
             n = len(value) if value.per_frame else 1
-            self._set_timeline(n, value.fps or (self.backdrop.fps if self.backdrop else 24.0), 16, 9, None)
+            self._set_timeline(n, value.fps or (self.underlay.fps if self.underlay else 24.0), 16, 9, None)
             self.stack.show_page("features")
         else:
             self._set_timeline(0, 24.0, 16, 9, None)
@@ -478,65 +383,7 @@ class PreviewArea(QObject):
         self.stack.image.arrows = bool(on)
         self.stack.image.update()
 
-    def _set_loop(self, on: bool) -> None:
-        self.player.loop = bool(on)
-
-    def _set_mute(self, on: bool) -> None:
-        self.player.muted = bool(on)
-        if self.player.playing:
-            self.player.play(self.timeline.current)
-
     # -- playback -------------------------------------------------------------------------
-    def toggle_play(self) -> None:
-        if self.timeline.n_frames <= 1:
-            return
-        self.player.current = self.timeline.current
-        self.player.toggle()
-
-    def _shuttle(self, key: str) -> None:
-        if self.timeline.n_frames <= 1:
-            return
-        self.player.current = self.timeline.current
-        self.player.shuttle(key)
-
-    @property
-    def dropped_frames(self) -> int:
-        """Frames the playhead passed in this playback that never reached the screen."""
-        return max(0, self._play_passed - self._play_shown)
-
-    def _on_player_frame(self, i: int) -> None:
-        if self.player.shown == 0:  # play() just (re)started at frame i
-            self._play_passed, self._play_shown = 1, 0
-        else:
-            self._play_passed += abs(i - self._play_last)
-        self._play_last = i
-        self.timeline.set_current(i)
-        self.show_frame(i)
-        if self.player.playing and self.clip is not None:
-            a, b = self.player.range
-            step = 1 if self.player.speed > 0 else -1
-            nxt = [j for j in range(i + step, i + step * (PREFETCH + 1), step) if a <= j < b
-                   and (self.clip.key, j) not in self.frame_cache]
-            if nxt:
-                clip, gen = self.clip, self._gen
-                self.fetcher.request_low([(gen, "prefetch", j, clip.frame) for j in nxt])
-
-    def _set_play_icon(self, playing: bool) -> None:
-        """The style's own media icons: a '⏸' glyph is missing from many fonts (an empty box)."""
-        sp = QStyle.SP_MediaPause if playing else QStyle.SP_MediaPlay
-        self.play_button.setIcon(self.play_button.style().standardIcon(sp))
-        self.play_button.setProperty("playing", playing)
-        self.play_button.setAccessibleName("pause" if playing else "play")
-
-    def _on_playing(self, playing: bool) -> None:
-        self._set_play_icon(playing)
-        if playing and self.player.speed != 1.0:
-            self.info_label.setText(f"{self.player.speed:+g}x (muted)")
-        elif playing and not self.player.audio_is_clock and self.player.audio is not None and not self.player.muted:
-            self.info_label.setText("muted: no audio device")
-        elif not playing:
-            self.info_label.setText("" if self.info_label.text().startswith(("+", "-")) else self.info_label.text())
-
     def _on_in_out(self, io) -> None:
         if io is None:
             self.player.set_range(0, self.timeline.n_frames)
@@ -576,10 +423,10 @@ class PreviewArea(QObject):
         out = []
         if self.clip is not None:
             out.append(self.clip)
-        if self.kind in ("mask", "keypoints") and self.backdrop is not None and self.backdrop is not self.clip:
+        if self.kind in ("mask", "keypoints") and self.underlay is not None and self.underlay is not self.clip:
             v = self.value
-            if (v.width, v.height) == (self.backdrop.width, self.backdrop.height):
-                out.append(self.backdrop)
+            if (v.width, v.height) == (self.underlay.width, self.underlay.height):
+                out.append(self.underlay)
         if self.compare is not None and self.compare[3] is not None and self.kind in ("video", "flow", "mask"):
             out.append(self.compare[3])
         return out
@@ -588,7 +435,7 @@ class PreviewArea(QObject):
         """What frame i of the shown value needs, computed off the GUI thread when uncached."""
         clip = self.clip
         clips = self._clips_for_frame()
-        backdrop = next((c for c in clips if c is self.backdrop and c is not clip), None)
+        underlay = next((c for c in clips if c is self.underlay and c is not clip), None)
         b = self.compare[3] if self.compare is not None else None
         b = b if b in clips else None
 
@@ -598,12 +445,12 @@ class PreviewArea(QObject):
 
         def job(i: int) -> dict:
             out: dict[str, Any] = {}
-            for name, c, k in (("a", clip, kind), ("backdrop", backdrop, "video"), ("b", b, b_kind)):
+            for name, c, k in (("a", clip, kind), ("underlay", underlay, "video"), ("b", b, b_kind)):
                 if c is not None:
                     j = min(i, c.n_frames - 1)
                     raw = c.frame(j)
                     out[name] = raw
-                    if not (name == "a" and kind == "mask" and backdrop is not None):
+                    if not (name == "a" and kind == "mask" and underlay is not None):
                         out[name + "_rgb"] = disp.get(c, j, k, raw)
             return out
         return job
@@ -679,8 +526,8 @@ class PreviewArea(QObject):
         img.caption = ""
         if kind in ("video", "flow", "mask"):
             raw = res["a"]
-            if kind == "mask" and "backdrop" in res:
-                img.set_frame(res["backdrop"], res["backdrop_rgb"])
+            if kind == "mask" and "underlay" in res:
+                img.set_frame(res["underlay"], res["underlay_rgb"])
                 img.set_mask(raw)
             else:
                 img.set_frame(raw, res["a_rgb"])
@@ -696,8 +543,8 @@ class PreviewArea(QObject):
                 img.set_b(self.compare[2])
         elif kind == "keypoints":
             kp: Keypoints = self.value
-            if "backdrop" in res:
-                img.set_frame(res["backdrop"], res["backdrop_rgb"])
+            if "underlay" in res:
+                img.set_frame(res["underlay"], res["underlay_rgb"])
             else:
                 if self._black is None or self._black.shape[:2] != (kp.height, kp.width):
                     self._black = np.zeros((kp.height, kp.width, 3), np.float32)
@@ -706,7 +553,7 @@ class PreviewArea(QObject):
             img.set_keypoints(kp.points[t], kp.visible[t], kp.points[max(0, t - 12):t + 1])
         self.shown_frame = i
         if self.player.playing:
-            self._play_shown += 1
+            self.transport.shown_count += 1
         self.frameShown.emit(i)
 
     def _thumb_from(self, i: int, rgb: np.ndarray | None, raw: np.ndarray) -> None:

@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     w = MainWindow(settings=QSettings(os.path.join(tmp, "s.ini"), QSettings.IniFormat), data_dir=tmp)
     w.resize(1600, 1000)
     w.show()
-    w.open_template(str(TEMPLATES_DIR / "music_visualiser.json"))
+    w.files.open_template(str(TEMPLATES_DIR / "music_visualiser.json"))
     save = next(n for n in w.doc.graph.nodes.values() if n.type_id == "io.save_video")
     w.doc.graph.set_param(save.id, "path", os.path.join(tmp, "music_visualiser.mp4"))
     w.doc.undo_stack.setClean()
@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     w.run_finished.connect(lambda *_: QTimer.singleShot(500, take))
     QTimer.singleShot(800, w.canvas.fit_all)
     QTimer.singleShot(900, lambda: w.canvas.select(last_blend))  # the viewer shows its frames
-    QTimer.singleShot(1000, w.run_graph)
+    QTimer.singleShot(1000, w.runs.run_graph)
     QTimer.singleShot(300_000, loop.quit)
     loop.exec()
     from studio.ui.shots.window import stop_and_close

@@ -75,29 +75,18 @@ class GroupDialog(QDialog):
 
 
 
-def prune_io(inner: Graph, io: dict) -> tuple[dict, list[str]]:
-    """``io`` without the entries whose inner node, port or parameter no longer exists (after an
-    edit inside the group), and what was dropped, for the log."""
-    out, dropped = {"inputs": [], "outputs": [], "params": []}, []
-    for kind, key, getter in (("inputs", "port", "input"), ("outputs", "port", "output"), ("params", "param", "param")):
-        for e in io.get(kind, []):
-            n = inner.nodes.get(e.get("node"))
-            ok = n is not None and n.spec is not None and getattr(n.spec, getter)(e.get(key)) is not None
-            (out[kind] if ok else dropped).append(e if ok else f"{kind[:-1]} '{e.get('name')}'")
-    return out, dropped
-
-
 class GroupEditor(QDialog):
     """Edit inside a group: its inner graph on a canvas of its own with a properties panel and
     its own undo history; a breadcrumb says where you are. OK puts the result back into the
     group as one undo step of the outer graph; Cancel leaves it untouched."""
 
     def __init__(self, outer: Graph, group_id: str, parent=None, crumbs: str = "Graph"):
+        from PySide6.QtGui import QKeySequence
+        from PySide6.QtWidgets import QSplitter
+
         from studio.ui.canvas.canvas import Canvas
         from studio.ui.document.document import Document
         from studio.ui.panels.properties import PropertiesPanel
-        from PySide6.QtGui import QKeySequence
-        from PySide6.QtWidgets import QSplitter
 
         super().__init__(parent)
         grp = outer.node(group_id)
