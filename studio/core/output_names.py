@@ -16,22 +16,10 @@ import os
 import re
 
 from .errors import StudioError
+from .targets import file_outputs  # noqa: F401 - the graph's file outputs, named here
 
 # the frame-number part of a sequence name and the extension: '.####.exr', '.%04d.png', '.{frame}.tif'
 _SUFFIX = re.compile(r"(\.?(?:#+|%0?\d*d|\{[^}]*\}))?(\.[A-Za-z0-9]+)$")
-
-
-def file_outputs(graph) -> list[tuple]:
-    """Output nodes that write a file or folder, with the name of that parameter."""
-    out = []
-    for n in graph.nodes.values():
-        if n.spec is None or not n.spec.is_output or n.mode == "mute":
-            continue
-        for p in n.spec.params:
-            if p.kind == "path" and getattr(p, "mode", "") in ("save", "dir"):
-                out.append((n, p.name))
-                break
-    return out
 
 
 def slug(title: str) -> str:
