@@ -9,7 +9,7 @@ import pytest
 
 from studio.core.errors import StudioError
 from studio.core.fileformat import load_graph
-from studio.core.output_names import plan_output_paths, point_outputs_at, slug, suffix_of
+from studio.core.targets import plan_output_paths, point_outputs_at, slug, suffix_of
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PLATE = os.path.join(ROOT, "assets", "graphs", "plate_cleanup.json")
