@@ -3,9 +3,10 @@
 A 5 ms QTimer probe records the gaps between its ticks; a gap well above 5 ms is time the GUI
 thread could not answer the user. Measured idle (baseline) and during a run of the demo graph
 made heavy (FRAMES frames at 1280x720, graded, resized, encoded to MP4), in the same process.
-Aim: the longest stall during the run under 50 ms, over RUNS runs (issue 15). The session's first
-run, which loads the engine (torch and the node modules: start-up no longer does), is shown apart. The machine's load
-shows in the idle baseline: compare the two, and measure on a quiet machine.
+Aims (issue 25): the median over RUNS runs of each run's longest stall under 50 ms; the session's
+first run, which loads the engine (torch and the node modules: start-up does not) on the run's
+thread, under 200 ms. The machine's load shows in the idle baseline: compare, and measure on a
+quiet machine.
 
     .venv/bin/python benchmarks/bench_gui_stall.py [FRAMES] [RUNS]
 """
@@ -24,7 +25,8 @@ from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, QTimer  # noqa:
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 
-AIM_MS = 50
+AIM_MS = 50         # the median over the runs of each run's longest gap
+FIRST_AIM_MS = 200  # the session's first run, which loads the engine
 
 
 class Probe:
@@ -79,23 +81,23 @@ def main() -> int:
     w.doc.undo_stack.setClean()
     probe = Probe()
     loop = QEventLoop()
-
-    # baseline: the window idle for 2 s
-    probe.start()
-    QTimer.singleShot(2000, loop.quit)
-    loop.exec()
-    probe.stop()
-    idle_max, idle_p99, idle_n = probe.summary()
-
-    # the heavy run, with the run's node selected so the viewer follows it; RUNS times, each
-    # from cold caches (the executor's and the frames'), as a user re-running after an edit would
     done = []
     w.run_finished.connect(lambda r, e: (done.append((r, e)), loop.quit()))
     w.canvas.select(["n3"])
     maxima = []
-    # the session's first run loads the engine (torch and the node modules, ~1-2 s, which
-    # start-up no longer pays; the status bar says "loading the engine…"): measured apart, once
+    first_gap = None
+    # the session's first run, started at once (before the window's own background loading,
+    # 1.5 s after it shows): it loads the engine (torch and the node modules, ~1.5-3 s, which
+    # start-up does not pay) on the run's thread, never the GUI's (issue 25). Then the idle
+    # baseline, then RUNS runs, each from cold caches (the executor's and the frames'), as a user
+    # re-running after an edit would, with the run's node selected so the viewer follows it.
     for k in range(-1, runs):
+        if k == 0:  # baseline: the window idle for 2 s
+            probe.start()
+            QTimer.singleShot(2000, loop.quit)
+            loop.exec()
+            probe.stop()
+            idle_max, idle_p99, idle_n = probe.summary()
         w.runner.executor.cache.clear()
         w.runner.executor.frame_cache.clear()
         done.clear()
@@ -109,8 +111,9 @@ def main() -> int:
         run_max, run_p99, run_n = probe.summary()
         r, e = done[0] if done else (None, "timeout")
         if k < 0:
-            print(f"first run of the session (loads the engine): {run_s:.2f} s, error={e!r}; longest gap "
-                  f"{run_max:.1f} ms (once per session, with \"loading the engine…\" shown; not in the aim)")
+            first_gap = run_max
+            print(f"first run of the session (loads the engine on the run's thread): {run_s:.2f} s, error={e!r}; "
+                  f"longest gap {run_max:.1f} ms, p99 {run_p99:.1f} ms over {run_n} ticks (aim < {FIRST_AIM_MS} ms)")
             continue
         maxima.append(run_max)
         print(f"run {k + 1}: {frames} frames 1280x720, {run_s:.2f} s, error={e!r}; longest gap {run_max:.1f} ms, "
@@ -119,8 +122,10 @@ def main() -> int:
     print(f"idle (baseline): longest gap {idle_max:.1f} ms, p99 {idle_p99:.1f} ms over {idle_n} ticks")
     worst, med = max(maxima), sorted(maxima)[len(maxima) // 2]
     print(f"during {runs} runs: longest gap worst {worst:.1f} ms, median {med:.1f} ms; "
-          f"ratio worst/idle {worst / max(idle_max, 1e-9):.2f}x; aim < {AIM_MS} ms: "
-          f"{'met' if worst < AIM_MS else 'NOT met'}")
+          f"ratio worst/idle {worst / max(idle_max, 1e-9):.2f}x; aim: median < {AIM_MS} ms: "
+          f"{'met' if med < AIM_MS else 'NOT met'}")
+    print(f"first run: longest gap {first_gap:.1f} ms; aim < {FIRST_AIM_MS} ms: "
+          f"{'met' if first_gap < FIRST_AIM_MS else 'NOT met'}")
     w.files.ask_unsaved = lambda: "discard"
     w.close()
     return 0

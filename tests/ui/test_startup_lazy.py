@@ -1,6 +1,6 @@
 """Start-up does not wait for the engine: from a warm node manifest the window opens a graph
-without importing torch or any node module; the first run loads them, saying so in the status
-bar, and renders."""
+without importing torch or any node module; the first run loads them on another thread than the
+GUI's, saying so in the status bar, and renders."""
 from __future__ import annotations
 
 import json
@@ -12,7 +12,16 @@ import textwrap
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 CHILD = textwrap.dedent('''
-    import sys, time
+    import importlib.abc, sys, threading, time
+
+    class Where(importlib.abc.MetaPathFinder):  # which thread imports torch and the node modules
+        seen = {}
+
+        def find_spec(self, name, path, target=None):
+            if name == "torch" or name.startswith("nodes."):
+                self.seen.setdefault(name, threading.current_thread().name)
+            return None
+    sys.meta_path.insert(0, Where())
     from PySide6.QtWidgets import QApplication
     from studio.ui.app import start_window
     app, win = start_window(sys.argv[1])
@@ -29,6 +38,8 @@ CHILD = textwrap.dedent('''
         app.processEvents()
         time.sleep(0.01)
     print("RAN", bool(done), "loading the engine…" in msgs, "torch" in sys.modules, flush=True)
+    on_gui = sorted(m for m, t in Where.seen.items() if t == threading.main_thread().name)
+    print("GUI_THREAD_IMPORTS", on_gui, "torch" in Where.seen, flush=True)
     win.doc.undo_stack.setClean()
     win.close()
 ''')
@@ -45,7 +56,9 @@ def test_window_opens_without_the_engine_and_the_first_run_loads_it(tmp_path):
     p = subprocess.run([sys.executable, "-c", CHILD, str(gp)], cwd=ROOT, env=env, capture_output=True,
                        text=True, timeout=300)
     assert p.returncode == 0, p.stderr[-3000:]
-    lines = {ln.split()[0]: ln for ln in p.stdout.splitlines() if ln.startswith(("SHOWN", "RAN"))}
+    lines = {ln.split()[0]: ln for ln in p.stdout.splitlines() if ln.startswith(("SHOWN", "RAN", "GUI_THREAD"))}
     assert lines.get("SHOWN") == "SHOWN False [] 4 auto", (lines, p.stderr[-2000:])
     assert lines.get("RAN") == "RAN True True True", (lines, p.stderr[-2000:])
+    # issue 25: the first run loads torch and the node modules on another thread, never the GUI's
+    assert lines.get("GUI_THREAD_IMPORTS") == "GUI_THREAD_IMPORTS [] True", (lines, p.stderr[-2000:])
     assert (tmp_path / "out.mp4").stat().st_size > 0

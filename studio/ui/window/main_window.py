@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDockWidget, QInputDialog, QL
 from studio.core.assets import DEMO_GRAPH  # noqa: F401 - app and shots import it from here
 from studio.core.errors import StudioError
 from studio.core.graph import Graph
-from studio.engine.device import engine_loaded, known_devices
+from studio.engine.device import known_devices
 from studio.ui.canvas.canvas import Canvas
 from studio.ui.window.group_actions import GroupActions
 from studio.ui.document.document import Document
@@ -25,6 +25,7 @@ from studio.ui.panels.palette import NodePalette
 from studio.ui.panels.properties import PropertiesPanel
 from studio.ui.text import escape_html
 from studio.ui.window.files import FileActions, read_graph_file, rebase_paths  # noqa: F401 - their old home
+from studio.ui.window.engine_loader import EngineLoader
 from studio.ui.window.layout import apply_dock_sizes
 from studio.ui.window.run_feedback import RunFeedback, show_dock_beside
 from studio.ui.worker import RunController
@@ -89,6 +90,8 @@ class MainWindow(QMainWindow):
         self.registry = registry
         self.doc = Document(Graph(registry) if registry is not None else Graph(), self)
         self.runner = RunController(parent=self)
+        self.engine_loader = EngineLoader(self)  # torch and the node modules, off the GUI thread
+        self.engine_loader.loaded.connect(self._on_engine_loaded)
         self.canvas = Canvas(self.doc, self)
         self.files = FileActions(self)          # new, open, save, recent, autosave, recovery
         self.setCentralWidget(self.canvas.widget)
@@ -146,6 +149,17 @@ class MainWindow(QMainWindow):
             self._training.trainingStarted.connect(lambda *_: self.show_training_dock())
             self.training_dock.setWidget(self._training)
         return self._training
+
+    def training_if_loaded(self):
+        """The Training dock's panel when making it costs nothing on this thread: made already, or
+        pyqtgraph loaded by the engine loader. Run events go here: the first run must not import
+        pyqtgraph on the GUI thread (or wait there for the loader importing it)."""
+        if self._training is None and not self.engine_loader.done:
+            return None
+        panel = self.training
+        if panel is not None and not panel._titles:
+            panel._titles.update({nid: n.label for nid, n in self.doc.graph.nodes.items()})
+        return panel
 
     # -- layout -----------------------------------------------------------------------------
     def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
@@ -339,34 +353,34 @@ class MainWindow(QMainWindow):
 
     @contextlib.contextmanager
     def loading_engine(self):
-        """Around the first thing that imports torch and the node modules (the first run's
-        compile, the device list): says "loading the engine…" in the status bar meanwhile, as
-        start-up no longer pays those seconds."""
-        if engine_loaded():
-            yield
-            return
-        from PySide6.QtWidgets import QApplication
-        self.statusBar().showMessage("loading the engine…")
-        QApplication.processEvents()  # paint the message before the import holds the thread
-        try:
-            # the window loads torch here, once: a graph of plain image nodes would not need it
-            # (headless renders skip it), but the device list and the next graph's nodes do
-            from studio.engine.device import available_devices
-            available_devices()
-            yield
-        finally:
-            self.statusBar().clearMessage()
-            if engine_loaded():
-                self.refresh_devices()
+        """Around the first thing that needs torch and the node modules (the first run, the
+        device list): the engine loads on a background thread (EngineLoader) and the run's own
+        thread waits for it, never the GUI thread (issue 25: the first run froze the window for
+        1.5 s). The status bar says "loading the engine…" until it has loaded."""
+        if not self.engine_loader.done:
+            self.statusBar().showMessage("loading the engine…")
+            self.load_engine()
+        yield
 
     def load_engine(self) -> None:
-        with self.loading_engine():
-            pass
+        """Start loading the engine in the background (once); the graph's node modules with it."""
+        g = self.doc.graph
+        self.engine_loader.start({n.type_id for n in g.nodes.values()}, g.registry)
+
+    def _on_engine_loaded(self, seconds: float) -> None:
+        if self.statusBar().currentMessage() == "loading the engine…":
+            self.statusBar().clearMessage()
+        if self.engine_loader.error:
+            self.log(f"loading the engine: {self.engine_loader.error}", "warn")
+        self.refresh_devices()
+        self.training  # noqa: B018 - the Training dock's panel, now that pyqtgraph is loaded
 
     def update_status(self) -> None:
         from studio.engine.device import describe_device
-        try:
-            dev = describe_device(self.doc.graph.settings.get("device", "auto"))
+        from studio.engine.warmup import warmed_up
+        setting = self.doc.graph.settings.get("device", "auto")
+        try:  # resolving "auto" needs torch: not before it has loaded (its import holds a lock)
+            dev = describe_device(setting) if warmed_up() else str(setting)
         except StudioError:
             dev = "unavailable"
         self.device_label.setText(f" device: {dev} ")
@@ -424,9 +438,9 @@ class MainWindow(QMainWindow):
             self._sized = True
             if not self._restored_state:
                 apply_dock_sizes(self)
-            self._warm = QTimer(self)  # after the first paint: make what start-up left out
+            self._warm = QTimer(self)  # after the first paint: load what start-up left out, off this thread
             self._warm.setSingleShot(True)
-            self._warm.timeout.connect(lambda: self.training)
+            self._warm.timeout.connect(self.load_engine)
             self._warm.start(1500)
 
     def resizeEvent(self, e):  # noqa: N802
@@ -441,9 +455,18 @@ class MainWindow(QMainWindow):
             apply_dock_sizes(self)
 
     def show_training_dock(self) -> None:
-        """Show the Training dock beside the timeline at a third of the window (not squeezed)."""
+        """Show the Training dock beside the timeline at a third of the window (not squeezed);
+        once the engine has loaded (its panel's plotting library loads with it, off this thread)."""
+        if not self.engine_loader.done and self._training is None:
+            self.load_engine()
+            self.engine_loader.loaded.connect(self._show_training_dock_later, Qt.SingleShotConnection)
+            return
         if self.training is not None and self.training_dock is not None:
             show_dock_beside(self, self.training_dock)
+
+    def _show_training_dock_later(self, *_):
+        if self.runs.session is not None and not self.runs.session.finished:
+            self.show_training_dock()
 
     # -- log --------------------------------------------------------------------------------
     def log(self, message: str, level: str = "info", status: bool = True) -> None:

@@ -116,8 +116,9 @@ class RunFeedback:
             with win.loading_engine():
                 if targets is None:  # F5: the outputs and the side branches that can run
                     targets, session.left_out = self.default_targets()
-                plan = win.runner.executor.compile(g.copy(), targets)
-            session.signatures = {s.node.id: s.signature for s in plan.steps}
+                # every check a run makes, without importing the node modules or torch here (the
+                # run's thread does that): the signatures come with RunStarted
+                plan = win.runner.executor.compile(g.copy(), targets, check_only=True)
         except StudioError as e:
             win.log(str(e), "error")
             self.set_run_result(f"✗ {e}", ERROR_STYLE)
@@ -168,12 +169,16 @@ class RunFeedback:
     # -- events ---------------------------------------------------------------------------------
     def on_engine_event(self, e) -> None:
         win = self.win
-        if win.training is not None:
-            win.training.on_event(e)
+        panel = win.training_if_loaded()
+        if panel is not None:
+            panel.on_event(e)
         s = self.session if self.session is not None else RunSession(None)
         self.session = s
         if isinstance(e, ev.RunStarted):
             s.warnings = []
+            s.signatures = dict(getattr(e, "signatures", None) or {})
+            if win.statusBar().currentMessage() == "loading the engine…":
+                win.statusBar().clearMessage()
             self.set_run_result(f"running {len(e.nodes)} node(s) on {e.device}…", "")
             win.log(f"run started on {e.device}: {len(e.nodes)} node(s)")
         elif isinstance(e, ev.NodeStarted):
