@@ -88,11 +88,12 @@ class RunBadges:
         st["cost"] = seconds
         self.refresh(nid)
 
-    def set_not_run(self, nid: str, hint: str) -> None:
-        """A node the run did not reach (a side branch that could not run): says how to run it."""
+    def set_not_run(self, nid: str, hint: str, reason: str | None = None) -> None:
+        """A node the run did not reach: a short ``hint`` under it (a long one crossed the wires
+        below), why and what to do in its tooltip (``reason``, default the hint)."""
         if nid in self._run_state:
             return
-        self._run_state[nid] = {"text": hint, "reason": hint, "color": NOT_RUN_COLOR, "not_run": True}
+        self._run_state[nid] = {"text": hint, "reason": reason or hint, "color": NOT_RUN_COLOR, "not_run": True}
         self.refresh(nid)
 
     def state(self, nid: str) -> dict:

@@ -186,8 +186,13 @@ class StatusItem(QGraphicsItem):
             y += 8
         if self.text:
             painter.setFont(self.font())
-            painter.setPen(QPen(self.color))
+            fm = QFontMetrics(self.font())
             for line in self.lines():
+                # a backing under the text: a wire passing under the node does not run through it
+                painter.setPen(Qt.NoPen)
+                painter.setBrush(QBrush(QColor(30, 31, 34, 215)))
+                painter.drawRoundedRect(QRectF(-2, y, fm.horizontalAdvance(line) + 6, STATUS_PX + 4), 2, 2)
+                painter.setPen(QPen(self.color))
                 painter.drawText(QRectF(0, y, self.text_width() + 4, STATUS_PX + 4),
                                  Qt.AlignLeft | Qt.AlignVCenter, line)
                 y += STATUS_PX + 3

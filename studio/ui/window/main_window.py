@@ -275,6 +275,10 @@ class MainWindow(QMainWindow):
                                                                     "(or double-click it)")
         self.save_group_action = self._action("Save Group to &Library…", self.group_actions.save_group_to_library, None, e,
                                               tip="keep the selected group in your library (palette > Library)")
+        e.addSeparator()
+        self.preferences_action = self._action("Pre&ferences…", self.open_preferences, "Ctrl+,", e,
+                                               tip="models folders, project folder, allowed output folders")
+        self.preferences_action.setMenuRole(QAction.PreferencesRole)  # the app menu on macOS
 
         v = mb.addMenu("&View")
         self._action("&Fit Graph", self.canvas.fit_all, "F", v, canvas_only=True)
@@ -331,6 +335,7 @@ class MainWindow(QMainWindow):
     def _build_status(self) -> None:
         sb = self.statusBar()
         sb.addPermanentWidget(self.runs.run_label)  # the verdict stays while messages come and go
+        sb.addPermanentWidget(self.runs.output_link)  # where the last run's files went (a click opens)
         self.node_label = QLabel("", self)
         self.device_label = QLabel("", self)
         self.mem_label = QLabel("", self)
@@ -457,16 +462,13 @@ class MainWindow(QMainWindow):
     def show_training_dock(self) -> None:
         """Show the Training dock beside the timeline at a third of the window (not squeezed);
         once the engine has loaded (its panel's plotting library loads with it, off this thread)."""
-        if not self.engine_loader.done and self._training is None:
-            self.load_engine()
-            self.engine_loader.loaded.connect(self._show_training_dock_later, Qt.SingleShotConnection)
+        if self.training_dock is None:
             return
-        if self.training is not None and self.training_dock is not None:
-            show_dock_beside(self, self.training_dock)
-
-    def _show_training_dock_later(self, *_):
-        if self.runs.session is not None and not self.runs.session.finished:
-            self.show_training_dock()
+        if self._training is None and not self.engine_loader.done:
+            self.load_engine()  # the dock shows its placeholder; the panel replaces it once loaded
+        elif self.training is None:
+            return
+        show_dock_beside(self, self.training_dock)
 
     # -- log --------------------------------------------------------------------------------
     def log(self, message: str, level: str = "info", status: bool = True) -> None:
@@ -490,6 +492,13 @@ class MainWindow(QMainWindow):
     def ask_text(self, title: str, label: str, default: str = "") -> str | None:
         text, ok = QInputDialog.getText(self, title, label, text=default)
         return text.strip() if ok and text.strip() else None
+
+    def open_preferences(self) -> bool:
+        """Edit > Preferences…: the settings file the engine reads. True when OK saved it."""
+        from studio.ui.dialogs.preferences import PreferencesDialog
+        dlg = PreferencesDialog(self)
+        dlg.saved.connect(lambda path: self.log(f"preferences saved in {path}", "ok"))
+        return self.run_dialog(dlg)
 
     def confirm(self, title: str, text: str) -> bool:
         return QMessageBox.question(self, title, text, QMessageBox.Yes | QMessageBox.No,

@@ -16,11 +16,14 @@ from PySide6.QtWidgets import QLabel
 
 from studio.core.errors import StudioError
 from studio.engine import events as ev
+from studio.ui.window.output_link import OutputLink
 
 OK_STYLE = "color:#8fd18f"
 WARN_STYLE = "color:#e6b450; font-weight:bold"
 ERROR_STYLE = "color:#ff6e6e; font-weight:bold"
-NOT_RUN_HINT = "not run yet: select it and press Ctrl+F5 (Run Selected)"
+NOT_RUN_HINT = "not run yet · Ctrl+F5"
+NOT_RUN_REASON = "not run yet: F5 runs the outputs and what feeds them; select this node and press Ctrl+F5 " \
+                 "(Run Selected) to run it"
 TRAIN_TYPES = ("gen.train",)
 
 
@@ -35,6 +38,9 @@ class RunSession:
     signatures: dict[str, str] = field(default_factory=dict)  # node id -> signature (from RunStarted)
     current_node: str = ""                                   # the title of the node running now
     warnings: list[str] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)          # files (and frame patterns) its outputs wrote
+    group_times: dict[str, list] = field(default_factory=dict)  # group id -> [seconds, all cached]
+    failed: list[str] = field(default_factory=list)           # nodes that failed (canvas ids)
     finished: bool = False
 
 
@@ -50,6 +56,7 @@ class RunFeedback:
         self.last_result = None
         self.run_label = QLabel("", win)
         self.run_label.setObjectName("run-result")
+        self.output_link = OutputLink(win)  # "wrote demo.mp4": a click opens its folder
 
     @property
     def current_node(self) -> str:
@@ -71,6 +78,7 @@ class RunFeedback:
         self.signatures.clear()
         self.session = None
         self.set_run_result("", "")
+        self.output_link.clear()
 
     # -- what F5 runs ---------------------------------------------------------------------------
     def default_targets(self) -> tuple[list[str] | None, dict[str, str]]:
@@ -167,6 +175,46 @@ class RunFeedback:
             self.win.show_training_dock()
 
     # -- events ---------------------------------------------------------------------------------
+    def _group_of(self, nid: str) -> str | None:
+        """The group node on the canvas an engine node id belongs to: the engine runs a group's
+        contents as ``group/inner`` (``outer/inner/node`` deeper); the canvas shows the group."""
+        if "/" not in nid:
+            return None
+        top = nid.split("/", 1)[0]
+        return top if top in self.win.doc.graph.nodes else None
+
+    def _on_group_event(self, gid: str, e) -> None:
+        """An event of a node inside group ``gid``: the group's badge says what its contents do
+        (issue 25: a group whose contents ran said 'not run yet'), and the group shows the
+        result of the inner node behind each of its outputs."""
+        win, s = self.win, self.session
+        badges = win.canvas.badges
+        if isinstance(e, ev.NodeStarted):
+            badges.set_running(gid)
+        elif isinstance(e, ev.NodeProgress) and not e.message:
+            badges.set_progress(gid, e.step, e.total)
+        elif isinstance(e, ev.NodeFinished):
+            t = s.group_times.setdefault(gid, [0.0, True])
+            t[0] += e.seconds
+            t[1] = t[1] and e.cached
+            badges.set_finished(gid, t[0], t[1])
+            inst = win.doc.graph.nodes[gid]
+            inner = e.node_id[len(gid) + 1:]
+            for o in inst.raw.get("io", {}).get("outputs", []):
+                if o.get("node") == inner and o.get("port") in e.outputs:
+                    self.outputs.setdefault(gid, {})[o["name"]] = e.outputs[o["port"]]
+                    if e.node_id in s.signatures:
+                        self.signatures[gid] = s.signatures[e.node_id]
+            for path in getattr(e, "written", None) or []:
+                s.written.append(path)
+            if gid in win.canvas.selected_ids() and gid in self.outputs:
+                self.show_result(gid)
+        elif isinstance(e, ev.NodeFailed):
+            inner = win.doc.graph.nodes[gid].subgraph
+            name = e.node_id[len(gid) + 1:]
+            label = inner.nodes[name].label if inner is not None and name in inner.nodes else name
+            badges.set_failed(gid, f"inside, '{label}': {e.error}")
+
     def on_engine_event(self, e) -> None:
         win = self.win
         panel = win.training_if_loaded()
@@ -174,9 +222,14 @@ class RunFeedback:
             panel.on_event(e)
         s = self.session if self.session is not None else RunSession(None)
         self.session = s
+        gid = self._group_of(getattr(e, "node_id", "") or "")
+        if gid is not None:
+            self._on_group_event(gid, e)
         if isinstance(e, ev.RunStarted):
             s.warnings = []
             s.signatures = dict(getattr(e, "signatures", None) or {})
+            s.written = []
+            self.output_link.clear()
             if win.statusBar().currentMessage() == "loading the engine…":
                 win.statusBar().clearMessage()
             self.set_run_result(f"running {len(e.nodes)} node(s) on {e.device}…", "")
@@ -204,6 +257,7 @@ class RunFeedback:
             win.log(f"{label}: " + ("cached" if e.cached else f"{e.seconds:.3f} s"))
             for path in getattr(e, "written", None) or []:
                 win.log(f"{label} wrote {path}", "ok")
+                s.written.append(path)
             if e.node_id in win.canvas.selected_ids():
                 self.show_result(e.node_id)
         elif isinstance(e, getattr(ev, "NodeMessage", ())):
@@ -218,6 +272,7 @@ class RunFeedback:
             win.log(f"{title} skipped: {e.reason}" + (" (its file was not written)" if is_output else ""),
                     "warn" if is_output else "info", status=False)  # the run's verdict says it, once
         elif isinstance(e, ev.NodeFailed):
+            s.failed.append(gid or e.node_id)
             cause = getattr(e.error, "cause", None)
             win.canvas.badges.set_failed(e.node_id, str(e.error), str(cause) if cause is not None else None)
             win.log(str(e.error), "error")
@@ -246,17 +301,37 @@ class RunFeedback:
             if e.error is not None and not isinstance(e.error, StudioError):
                 win.log(f"run failed: {e.error}", "error")
             self.set_run_result(f"✗ run failed: {e.error}" if e.error is not None else "✗ run failed", ERROR_STYLE)
+        self.output_link.set_outputs(s.written)  # also after a failed or stopped run: what was written
         if s.full:
-            self._mark_not_run()
+            self._mark_not_run(ok=bool(e.ok))
 
-    def _mark_not_run(self) -> None:
-        """After F5: nodes the run did not reach say so, with how to run them."""
+    def _mark_not_run(self, ok: bool = True) -> None:
+        """After F5: nodes the run did not reach say so, and why. Ctrl+F5 is offered only where
+        it would help: a node after a failed one says what failed (running it again would fail
+        again), a node a failed or stopped run never reached says the run stopped."""
         badges = self.win.canvas.badges
-        for nid, inst in self.win.doc.graph.nodes.items():
+        g = self.win.doc.graph
+        s = self.session
+        after: dict[str, str] = {}
+        for f in s.failed:
+            if f in g.nodes:
+                for d in g.downstream(f):
+                    after.setdefault(d, g.nodes[f].label)
+        stopped_at = g.nodes[s.failed[0]].label if s.failed and s.failed[0] in g.nodes else None
+        for nid, inst in g.nodes.items():
             if badges.state(nid) or inst.mode != "normal":
                 continue
-            why = self.session.left_out.get(nid)
-            badges.set_not_run(nid, NOT_RUN_HINT if why is None else f"not run: {why}")
+            why = s.left_out.get(nid)
+            if nid in after:
+                badges.set_not_run(nid, f"not run: '{after[nid]}' failed",
+                                   f"not run: it needs '{after[nid]}', which failed; fix that node first")
+            elif why is not None:
+                badges.set_not_run(nid, f"not run: {why}")
+            elif not ok:
+                text = f"not run: the run stopped at '{stopped_at}'" if stopped_at else "not run: the run stopped"
+                badges.set_not_run(nid, text, text + "; run again (F5) once it is fixed")
+            else:
+                badges.set_not_run(nid, NOT_RUN_HINT, NOT_RUN_REASON)
 
     def on_run_finished(self, result, error) -> None:
         """The run's thread stopped: enable Run again and show the result worth seeing."""
