@@ -32,7 +32,8 @@ from studio.ui.canvas.annotations import Annotations
 from studio.ui.canvas.badges import RunBadges
 from studio.ui.canvas.clipboard import Clipboard
 from studio.ui.canvas.context_menu import ContextMenu
-from studio.ui.canvas.items import (CLIP_KEY, GROUP_COLOR, LIBRARY_PREFIX, MIN_FIT_SCALE, NODE_MIME,  # noqa: F401
+from studio.ui.canvas.items import (CLIP_KEY, GROUP_COLOR, LIBRARY_PREFIX, MAX_FIT_SCALE, MIN_FIT_SCALE,  # noqa: F401
+                                    NODE_MIME, PROXY_PX, StatusItem,
                                     AnnotationNode, StudioNode)
 from studio.ui.canvas.search import NodeSearchPopup
 from studio.ui.canvas.wire_drop import WireDrop
@@ -185,6 +186,7 @@ class Canvas(QObject):
         inst = self.doc.graph.nodes[nid]
         pos = self.doc.position(nid) or list(default_pos)
         ng = self.node_graph.create_node(self.ng_type, name=inst.label, pos=pos, push_undo=False, selected=False)
+        ng.view._proxy_mode_threshold = PROXY_PX  # titles and ports drawn down to a fitted overview's zoom
         if inst.subgraph is not None:
             ng.set_property("color", (*GROUP_COLOR, 255), push_undo=False)
         spec = inst.spec
@@ -460,24 +462,37 @@ class Canvas(QObject):
             return True
         return super().eventFilter(obj, ev)
 
+    def graph_rect(self) -> QRectF:
+        """The scene rectangle of everything on the canvas: nodes with their status lines, notes
+        and backdrops (a template's note above its nodes is part of what Fit must show)."""
+        rect = QRectF()
+        for n in self.node_graph.all_nodes():
+            rect = rect.united(n.view.sceneBoundingRect())
+            for ch in n.view.childItems():  # the status line under the node
+                if isinstance(ch, StatusItem) and ch.text:
+                    rect = rect.united(ch.sceneBoundingRect())
+        for kind in ("notes", "backdrops"):
+            for bd in self.annotations.view(kind):
+                rect = rect.united(bd.view.sceneBoundingRect())
+        return rect
+
     def fit_all(self) -> None:
-        """Fit the graph in view, but never below a readable zoom (MIN_FIT_SCALE): a big template
-        in a small window opens at its left edge at a zoom where titles and notes can be read (and
-        NodeGraphQt does not draw the nodes as blank proxy boxes), rather than all of it tiny."""
-        items = [n.view for n in self.node_graph.all_nodes()]
-        if not items:
+        """Fit the whole graph in view (View > Fit Graph, F; a graph or template just opened):
+        every node, note and backdrop, with a margin, at up to 100 %. A big graph in a small
+        window is shown whole, small, and the user zooms in where they want to read (issue 25:
+        a readable-zoom floor left templates partly off the canvas and F could not bring them in)."""
+        rect = self.graph_rect()
+        if rect.isNull():
             return
-        self.view.zoom_to_nodes(items)
-        if self.zoom_scale() < MIN_FIT_SCALE:
-            rect = QRectF()
-            for it in items:
-                rect = rect.united(it.sceneBoundingRect())
-            # a graph reads from the top left: its sources and the template's note in view
-            vw = self.view.viewport().width() / MIN_FIT_SCALE
-            vh = self.view.viewport().height() / MIN_FIT_SCALE
-            cy = rect.center().y() if rect.height() + 40 <= vh else rect.top() - 20 + vh / 2
-            cx = rect.center().x() if rect.width() + 40 <= vw else rect.left() - 20 + vw / 2
-            self.set_zoom_scale(MIN_FIT_SCALE, QPointF(cx, cy))
+        vp = self.view.viewport().rect()
+        margin = 24.0
+        scale = min((vp.width() - 2 * margin) / max(1.0, rect.width()),
+                    (vp.height() - 2 * margin) / max(1.0, rect.height()))
+        self.set_zoom_scale(max(MIN_FIT_SCALE, min(MAX_FIT_SCALE, scale)), rect.center())
+
+    def visible_scene_rect(self) -> QRectF:
+        """The part of the scene the view shows now."""
+        return self.view.mapToScene(self.view.viewport().rect()).boundingRect()
 
     def zoom_scale(self) -> float:
         return float(self.view.transform().m11())

@@ -97,7 +97,7 @@ class AnnotationNode(BackdropNode):
 
 
 def note_font() -> QFont:
-    """Canvas notes: 15 px at 100 %, so still about 10 px at the smallest fit zoom (MIN_FIT_SCALE)."""
+    """Canvas notes: 15 px at 100 %."""
     f = QFont()
     f.setPixelSize(NOTE_PX)
     return f
@@ -110,7 +110,9 @@ def note_height(text: str, width: float = NOTE_WIDTH) -> float:
     return float(max(40, r.height() + 16))
 
 
-MIN_FIT_SCALE = 0.65  # fit never zooms out further: node titles and notes stay readable
+MIN_FIT_SCALE = 0.1  # Fit Graph shows all of the graph (issue 25: a floor of 0.65 left templates cut)
+MAX_FIT_SCALE = 1.0  # and never zooms a small graph past 100 %
+PROXY_PX = 28        # NodeGraphQt draws a node narrower than this on screen as a blank box (its default: 70)
 STATUS_PX = 11      # status text under a node: readable at 100 % zoom (issue 15)
 STATUS_LINES = 2    # a skip reason or an error wraps to two lines, then elides (full text in the tooltip)
 WARN_COLOR = QColor(230, 180, 80)

@@ -81,6 +81,7 @@ class PreviewArea(QObject):
         self.auto_thumbnails = True  # compute the visible thumbnail slots in the background
         self.live_node: str | None = None
         self.shown_frame: int | None = None  # the frame index on screen
+        self.playhead = 0  # the frame the user put the playhead on: kept when another node is shown
         self.requested_frame: int | None = None
         self.last_error: Exception | None = None
         self._gen = 0
@@ -182,7 +183,9 @@ class PreviewArea(QObject):
         same = node_id == self.node_id and key == self.key
         if same and value is self.value:
             return
-        keep_frame = self.timeline.current if node_id == self.node_id else 0
+        # the playhead stays where the user put it: comparing two nodes at one frame is the point
+        # (issue 25: another node showed frame 0 while the timeline still read 66)
+        keep_frame = self.playhead
         playing = self.player.playing
         self.player.stop()
         self._gen += 1
@@ -242,7 +245,8 @@ class PreviewArea(QObject):
             self.timeline.live.add(f)
         self._update_audio_strip(value)
         self._apply_compare()
-        self.show_frame(min(keep_frame, max(0, self.timeline.n_frames - 1)))
+        self.timeline.set_current(min(keep_frame, max(0, self.timeline.n_frames - 1)))
+        self.show_frame(self.timeline.current)
         if playing and self.timeline.n_frames > 1:
             self.player.play(self.timeline.current)
 
@@ -251,6 +255,7 @@ class PreviewArea(QObject):
         self._gen += 1
         self.fetcher.cancel_all()
         self.node_id, self.title, self.key, self.value, self.kind = None, "", "", None, "none"
+        self.playhead = 0  # another graph: from its start
         self.clip = None
         self.shown_frame = None
         self.live_node = None
@@ -416,6 +421,7 @@ class PreviewArea(QObject):
     def seek(self, i: int) -> None:
         """Move the playhead to frame ``i`` and show it (computing only that frame)."""
         self.timeline.set_current(i)
+        self.playhead = self.timeline.current
         self.player.seek(self.timeline.current)
         self.show_frame(self.timeline.current)
 

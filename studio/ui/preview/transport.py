@@ -45,6 +45,7 @@ class Transport:
         else:
             self.passed += abs(i - self.last)
         self.last = i
+        self.area.playhead = i
         self.area.timeline.set_current(i)
         self.area.show_frame(i)
         if self.area.player.playing and self.area.clip is not None:
