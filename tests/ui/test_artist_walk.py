@@ -95,3 +95,66 @@ def test_templates_open_whole_and_fit_graph_fits_them(qtbot, open_window, size):
         assert w.canvas.visible_scene_rect().contains(w.canvas.graph_rect()), name
         w.canvas.widget.grab()  # painted: nodes are drawn with their titles, not as blank boxes
         assert all(not w.canvas.view_node(n).view._proxy_mode for n in w.doc.graph.nodes), name
+
+
+# -- 4. docks recover after a resize; the Training dock leaves with the graph that trained ---------------
+def test_docks_recover_their_share_after_shrink_then_grow(qtbot, open_window):
+    from studio.ui.window.layout import dock_sizes
+    w = open_window()
+    assert w.files.open_path(str(DEMO_GRAPH), ask=False)
+    w.resize(1600, 1000)
+    settle(250)
+    w.resize(1024, 700)
+    settle(250)
+    small = (w.palette_dock.width(), w.viewer_dock.width())
+    assert w.canvas.widget.width() >= 0.5 * w.width()
+    w.resize(1600, 1000)  # maximised again
+    settle(250)
+    want = dock_sizes(1600, 1000)
+    assert w.palette_dock.width() >= 0.85 * want["palette"], (small, w.palette_dock.width())
+    assert w.viewer_dock.width() >= 0.85 * want["right"], (small, w.viewer_dock.width())
+    assert w.viewer_dock.height() >= 0.8 * want["viewer"]
+    # the viewer's title reads whole at either size (it read "Save Vid" at 1024x700)
+    w.canvas.select([node_of(w, "io.save_video")])
+    w.preview.show_value(node_of(w, "io.save_video"), "Save Video", np.zeros((8, 8, 3), np.float32), "k:video")
+    for size in ((1600, 1000), (1024, 700)):
+        w.resize(*size)
+        settle(250)
+        assert "<b>Save Video</b>" in w.preview.title_label.text(), (size, w.preview.title_label.text())
+
+
+def test_training_dock_is_hidden_for_a_graph_without_training(qtbot, open_window):
+    w = open_window()
+    assert w.files.open_template(str(TEMPLATES_DIR / "text_to_video_one_object.json"))
+    w.show_training_dock()
+    qtbot.waitUntil(lambda: w.training_dock.isVisible(), timeout=5000)
+    assert w.files.open_path(str(DEMO_GRAPH), ask=False)
+    settle()
+    assert w.training_dock.isHidden()
+    # the View menu still brings it back by hand
+    w.training_dock.toggleViewAction().trigger()
+    assert w.training_dock.isVisible()
+
+
+# -- 5. cramped at 1024x700: dialogs and the window fit the screen ---------------------------------------
+def test_small_screen_windows_and_dialogs_fit(qtbot, open_window, monkeypatch):
+    from PySide6.QtCore import QRect
+
+    from studio.ui.dialogs import sizing
+    from studio.ui.dialogs.templates import TemplateBrowser
+    monkeypatch.setattr(sizing, "available", lambda widget: QRect(0, 0, 1024, 700))  # a 1024x700 screen
+    from studio.ui.window.main_window import MainWindow
+    from PySide6.QtCore import QSettings
+    import tempfile
+    tmp = tempfile.mkdtemp()
+    w2 = MainWindow(settings=QSettings(os.path.join(tmp, "s.ini"), QSettings.IniFormat), data_dir=tmp)
+    qtbot.addWidget(w2)
+    assert w2.width() <= 1024 and w2.height() <= 700  # was 1500x920 without a window manager
+    w = open_window()
+    w.resize(1024, 700)
+    settle()
+    dlg = TemplateBrowser(parent=w)
+    qtbot.addWidget(dlg)
+    assert dlg.height() <= w.height()  # was 720 px in a 700 px window
+    w2.files.ask_unsaved = lambda: "discard"
+    w2.close()

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, Q
 
 from studio.core.graph import Graph
 from studio.ui.text import shorten
+from studio.ui.dialogs.sizing import resize_fitted
 
 PARAM_ROLE = Qt.UserRole + 1
 
@@ -64,7 +65,7 @@ class GroupDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         lay.addWidget(self.buttons)
-        self.resize(480, 520)
+        resize_fitted(self, 480, 520, margin=40)
 
     def title(self) -> str:
         return self.title_edit.text().strip() or "Group"
@@ -121,7 +122,7 @@ class GroupEditor(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         lay.addWidget(self.buttons)
-        self.resize(1000, 640)
+        resize_fitted(self, 1000, 640, margin=40)
 
     def _canvas_action(self, key, slot):
         from PySide6.QtGui import QAction

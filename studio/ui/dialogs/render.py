@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFileDialog, QForm
 from studio.core.errors import Cancelled
 
 from studio.ui.worker import ThreadJob
+from studio.ui.dialogs.sizing import resize_fitted
 
 
 class RenderDialog(QDialog):
@@ -114,7 +115,7 @@ class RenderDialog(QDialog):
         lay.addWidget(self.status)
         lay.addWidget(self.table, 1)
         lay.addLayout(buttons)
-        self.resize(620, 560)
+        resize_fitted(self, 620, 560, margin=40)
 
     @property
     def graph(self):

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, Q
 
 from studio.core.assets import TEMPLATES_DIR  # noqa: F401 - re-exported for callers
 from studio.ui.text import escape_html
+from studio.ui.dialogs.sizing import resize_fitted
 
 THUMB = QSize(192, 120)
 PATH_ROLE = Qt.UserRole + 1
@@ -132,7 +133,7 @@ class TemplateBrowser(QDialog):
             self.list.setCurrentRow(0)
         self.open_button.setEnabled(bool(self.templates))
         self.list.setFocus()
-        self.resize(680, min(720, 140 + len(self.templates) * (THUMB.height() + 20)))
+        resize_fitted(self, 680, min(720, 140 + len(self.templates) * (THUMB.height() + 20)), margin=40)
 
     def chosen(self) -> str | None:
         it = self.list.currentItem()

@@ -203,8 +203,8 @@ class PreviewArea(QObject):
         img.set_mask(None)
         img.set_keypoints(None)
         kind = self.kind
-        self.title_label.setText(f"<b>{title}</b> &nbsp; {self._summary(value)}")
-        self.title_label.setToolTip(f"{title}: {self._summary(value)}")
+        self.title_label.set_parts(title, self._summary(value))
+        self.arrows_button.setVisible(kind in ("flow", "flow_image"))  # only flow has arrows to draw
         live = set(self.timeline.live) if self.live_node == node_id else set()
 
         if kind in ("video", "flow", "mask"):
@@ -259,7 +259,8 @@ class PreviewArea(QObject):
         self.clip = None
         self.shown_frame = None
         self.live_node = None
-        self.title_label.setText("")
+        self.title_label.set_parts("")
+        self.arrows_button.setVisible(False)
         self.stack.image.set_frame(None)
         self.stack.image.set_b(None)
         self.stack.image.set_mask(None)
@@ -315,6 +316,8 @@ class PreviewArea(QObject):
             return
         if self.live_node != nid:
             self.live_node = nid
+            if self.node_id == nid:  # the last run's size is not what this run makes: say it runs
+                self.title_label.set_parts(self.title, "running…")
             if self.node_id is None:
                 self.timeline.live = set()
                 self.timeline.thumbs = {}

@@ -35,6 +35,78 @@ def tool_button(text: str, tip: str, slot, checkable: bool = False) -> QToolButt
     return b
 
 
+class TitleLabel(QLabel):
+    """The viewer's title: the node's name in bold, then what it shows ("72 frames 256x256..."),
+    elided to the width it has: the summary gives way first, then the name (issue 25: a
+    1024-wide window read "Save Vid"). The tooltip has it all."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.title, self.summary = "", ""
+        # Ignored: a long title must not widen the Viewer dock
+        self.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+
+    def set_parts(self, title: str, summary: str = "") -> None:
+        self.title, self.summary = title, summary
+        self.setToolTip(f"{title}: {summary}" if summary else title)
+        self._elide()
+
+    def resizeEvent(self, e):  # noqa: N802
+        super().resizeEvent(e)
+        self._elide()
+
+    def _elide(self) -> None:
+        import html
+        from PySide6.QtGui import QFont, QFontMetrics
+        bold = QFont(self.font())
+        bold.setBold(True)
+        fb, fn = QFontMetrics(bold), QFontMetrics(self.font())
+        room = max(0, self.width() - 4)
+        name = fb.elidedText(self.title, Qt.ElideRight, room)
+        rest = room - fb.horizontalAdvance(name) - fn.horizontalAdvance("  ")
+        summary = fn.elidedText(self.summary, Qt.ElideRight, rest) if self.summary and rest > 24 else ""
+        self.setText(f"<b>{html.escape(name)}</b>" + (f"&nbsp; {html.escape(summary)}" if summary else ""))
+
+    def minimumSizeHint(self):  # noqa: N802 - the name, up to 120 px, before the buttons take the room
+        from PySide6.QtCore import QSize
+        from PySide6.QtGui import QFont, QFontMetrics
+        bold = QFont(self.font())
+        bold.setBold(True)
+        return QSize(min(120, QFontMetrics(bold).horizontalAdvance(self.title) + 6), super().minimumSizeHint().height())
+
+
+class Readout(QLabel):
+    """The pixel readout under the cursor, drawn over the bottom left of the picture while there
+    is something to read (a row of its own cost a small viewer 17 px of picture)."""
+
+    def __init__(self, host: QWidget):
+        super().__init__(host)
+        self.host = host
+        self.setAttribute(Qt.WA_TransparentForMouseEvents)
+        self.setContentsMargins(6, 1, 6, 1)
+        self.setStyleSheet("background: rgba(20, 20, 22, 190); color: #ddd; border-radius: 3px")
+        host.installEventFilter(self)
+        self.hide()
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        super().setText(text)
+        self.setVisible(bool(text))
+        if text:
+            self.setMaximumWidth(max(40, self.host.width() - 8))
+            self.adjustSize()
+            self._place()
+
+    def eventFilter(self, obj, ev):  # noqa: N802
+        from PySide6.QtCore import QEvent
+        if obj is self.host and ev.type() == QEvent.Resize and self.isVisible():
+            self._place()
+        return False
+
+    def _place(self) -> None:
+        self.move(4, max(0, self.host.height() - self.height() - 4))
+        self.raise_()
+
+
 def build_viewer(area) -> None:
     """The Viewer dock's widget: a bar (title, A/B, arrows, display, fit, 1:1, pin), the display
     controls (folded away), the viewer stack and the pixel readout."""
@@ -44,9 +116,7 @@ def build_viewer(area) -> None:
     lay.setSpacing(0)
     bar = QHBoxLayout()
     bar.setContentsMargins(4, 2, 4, 2)
-    area.title_label = QLabel("")
-    # Ignored: a long title must not widen the Viewer dock (it elides; the tooltip has it all)
-    area.title_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+    area.title_label = TitleLabel()
     area.pin_button = tool_button("Pin", "keep showing this node when the selection changes",
                                  area.set_pinned, True)
     area.compare_button = tool_button("A/B", "keep this output as B and wipe between it and the next one",
@@ -70,10 +140,7 @@ def build_viewer(area) -> None:
     lay.addWidget(area.view_controls)
     area.stack = ViewerStack()
     lay.addWidget(area.stack, 1)
-    area.pixel_label = QLabel("")
-    area.pixel_label.setContentsMargins(6, 1, 6, 1)
-    area.pixel_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
-    lay.addWidget(area.pixel_label)
+    area.pixel_label = Readout(area.stack)  # over the picture: a row of its own took 17 px of it
     area.stack.image.hovered.connect(area.pixel_label.setText)
     area.stack.similarity.hovered.connect(area.pixel_label.setText)
 

@@ -25,8 +25,9 @@ from studio.ui.panels.palette import NodePalette
 from studio.ui.panels.properties import PropertiesPanel
 from studio.ui.text import escape_html
 from studio.ui.window.files import FileActions, read_graph_file, rebase_paths  # noqa: F401 - their old home
+from studio.ui.dialogs.sizing import keep_on_screen, resize_fitted
 from studio.ui.window.engine_loader import EngineLoader
-from studio.ui.window.layout import apply_dock_sizes
+from studio.ui.window.layout import apply_dock_sizes, graph_trains, recover_docks
 from studio.ui.window.run_feedback import RunFeedback, show_dock_beside
 from studio.ui.worker import RunController
 
@@ -132,10 +133,11 @@ class MainWindow(QMainWindow):
         self.autosave_timer.timeout.connect(self.files.autosave)
         self.autosave_timer.start()
 
-        self.resize(1500, 920)
+        resize_fitted(self, 1500, 920)  # never larger than the screen (without a window manager, too)
         geo = self.settings.value("window/geometry")
         if isinstance(geo, QByteArray):
             self.restoreGeometry(geo)
+            keep_on_screen(self)  # saved on a bigger screen
         state = self.settings.value("window/state")
         self._restored_state = isinstance(state, QByteArray) and self.restoreState(state)
         self.files.update_title()
@@ -455,9 +457,9 @@ class MainWindow(QMainWindow):
 
     def _keep_canvas_share(self) -> None:
         """Made smaller (1600 -> 1024 wide, say), the docks keep their pixels and the canvas
-        loses it all: when it falls under half the window, the docks give their share back."""
-        if self.canvas.widget.width() < 0.5 * self.width() or self.canvas.widget.height() < 0.4 * self.height():
-            apply_dock_sizes(self)
+        loses it all; made bigger again (maximised), the docks stayed narrow with their titles
+        cut. Both recover their share (layout.recover_docks)."""
+        recover_docks(self)
 
     def show_training_dock(self) -> None:
         """Show the Training dock beside the timeline at a third of the window (not squeezed);
@@ -525,6 +527,8 @@ class MainWindow(QMainWindow):
         self.runs.forget()  # the last run's results and verdict were about the graph now gone
         if self._training is not None:
             self._training.clear_all()
+        if self.training_dock is not None and not graph_trains(self.doc.graph):
+            self.training_dock.hide()  # shown for a graph that trained; this one does not (View menu has it)
         self._settings_to_toolbar(self.doc.graph.settings)
         if self.preview is not None:
             self.preview.clear()

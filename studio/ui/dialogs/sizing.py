@@ -1,0 +1,43 @@
+"""Windows and dialogs sized to the screen they open on (issue 25: at 1024x700 the template
+browser, 720 px, was taller than the window, and without a window manager the main window opened
+larger than the screen)."""
+from __future__ import annotations
+
+from PySide6.QtCore import QRect, QSize
+from PySide6.QtGui import QGuiApplication
+
+
+def available(widget) -> QRect:
+    """The part of the widget's screen windows may use (the whole screen without a window manager)."""
+    screen = widget.screen() if widget is not None else None
+    screen = screen or QGuiApplication.primaryScreen()
+    return screen.availableGeometry() if screen is not None else QRect(0, 0, 1 << 15, 1 << 15)
+
+
+def fitted(widget, width: int, height: int, margin: int = 0, inside_parent: bool = True) -> QSize:
+    """``width`` x ``height``, made smaller where the screen (less ``margin``) or, for a dialog,
+    its parent window is smaller."""
+    r = available(widget)
+    w, h = min(width, r.width() - margin), min(height, r.height() - margin)
+    parent = widget.parentWidget() if widget is not None else None
+    if inside_parent and parent is not None and parent.window().isVisible():
+        h = min(h, max(240, parent.window().height() - 40))
+    return QSize(max(200, w), max(160, h))
+
+
+def resize_fitted(widget, width: int, height: int, margin: int = 0) -> QSize:
+    size = fitted(widget, width, height, margin)
+    widget.resize(size)
+    return size
+
+
+def keep_on_screen(win) -> None:
+    """Shrink and move a top-level window so all of it is on its screen."""
+    r = available(win)
+    w, h = min(win.width(), r.width()), min(win.height(), r.height())
+    if (w, h) != (win.width(), win.height()):
+        win.resize(w, h)
+    x = min(max(win.x(), r.left()), r.right() - w + 1)
+    y = min(max(win.y(), r.top()), r.bottom() - h + 1)
+    if (x, y) != (win.x(), win.y()):
+        win.move(x, y)
