@@ -158,3 +158,33 @@ def test_small_screen_windows_and_dialogs_fit(qtbot, open_window, monkeypatch):
     assert dlg.height() <= w.height()  # was 720 px in a 700 px window
     w2.files.ask_unsaved = lambda: "discard"
     w2.close()
+
+
+# -- 6. the Training dock says the whole step, the values and the budget's end -----------------------
+@pytest.mark.parametrize("size", [(1024, 700), (1600, 1000)])
+def test_training_dock_shows_step_values_and_the_budget_end_uncut(qtbot, open_window, size):
+    from studio.engine import events as ev
+    w = open_window()
+    w.resize(*size)
+    assert w.files.open_template(str(TEMPLATES_DIR / "text_to_video_one_object.json"))
+    w.show_training_dock()
+    panel = w.training
+    qtbot.waitUntil(lambda: w.training_dock.isVisible() and w.training_dock.widget() is panel, timeout=5000)
+    w.runs.on_engine_event(ev.RunStarted(["train"], "cpu"))
+    w.runs.on_engine_event(ev.NodeStarted("train", "Train Generator"))
+    for step in (1000, 1414):
+        w.runs.on_engine_event(ev.NodeProgress("train", step, 20000, values={
+            "loss": 0.0123456, "diffusion": 0.0101, "flow": 0.00231, "motion": 0.0004, "val_loss": 0.0345},
+            unit="step", budget_end=1430))
+    panel.flush()
+    settle(150)
+    st = panel.step_label
+    assert "step 1,414 / 20,000" in st.text() and "budget ends near 1,430" in st.text()
+    assert st.width() >= st.sizeHint().width()  # not cut
+    assert st.geometry().right() < panel.log_box.geometry().left()  # "log y" covers nothing
+    vl = panel.values_label
+    for name in ("loss 0.01235", "diffusion 0.0101", "flow 0.00231", "motion 0.0004", "val_loss 0.0345"):
+        assert name in vl.text()
+    assert vl.heightForWidth(vl.width()) <= vl.height()  # every value fits (wrapped, not cut)
+    # the node on the canvas shows the budget's end beside /20000
+    assert "1414/20000 · budget ≈1430" in w.canvas.status_text("train")

@@ -96,7 +96,7 @@ def test_panel_plots_each_value_follows_training_and_selection(qtbot, panel):
     assert panel.curve_data("val_loss")[0].tolist() == [5.0]
     labels = [lab.text for _, lab in panel.legend.items]
     assert labels == ["loss", "val_loss"]
-    assert "Train VAE" in panel.title_label.text() and "step 10 / 10" in panel.title_label.text()
+    assert "Train VAE" in panel.title_label.text() and "step 10 / 10" in panel.step_label.text()
     assert "loss 0.1" in panel.values_label.text()
     assert not panel.preview_label.pixmap().isNull()  # the sample filmstrip
     # a second node starts training: the panel follows it (nobody chose 'a')
@@ -272,4 +272,4 @@ def test_text_to_video_template_trains_with_live_plot_previews_and_stop(qtbot, o
     # the resumed run continued the curve of the first one
     x, _ = tr.curve_data("loss")
     assert x[0] <= 2 and 30 in x.tolist() and x[-1] == last and np.all(np.diff(x) > 0)
-    assert "/ 100000" in tr.title_label.text()
+    assert "/ 100,000" in tr.step_label.text()

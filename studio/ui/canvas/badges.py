@@ -52,11 +52,13 @@ class RunBadges:
         self._run_state[nid] = {"text": "running…", "progress": 0.0, "running": True}
         self.refresh(nid)
 
-    def set_progress(self, nid: str, step: int, total: int | None) -> None:
-        """Cheap (one per frame): only the status item under the node is updated."""
+    def set_progress(self, nid: str, step: int, total: int | None, budget_end: int | None = None) -> None:
+        """Cheap (one per frame): only the status item under the node is updated. A time budget
+        that will stop the node before ``total`` is shown, and the bar fills towards it."""
         st = self._run_state.setdefault(nid, {"running": True})
-        st["progress"] = (step / total) if total else None
-        st["text"] = f"{step}/{total}" if total else f"step {step}"
+        end = budget_end if budget_end is not None and total and budget_end < total else None
+        st["progress"] = (step / (end or total)) if total else None
+        st["text"] = (f"{step}/{total}" + (f" · budget ≈{end}" if end else "")) if total else f"step {step}"
         item = self._status.get(nid)
         if item is None or not st.get("running"):
             self.refresh(nid)

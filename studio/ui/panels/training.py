@@ -148,6 +148,7 @@ class NodeHistory:
         self.preview: np.ndarray | None = None
         self.preview_step: int | None = None
         self.latest: dict[str, float] = {}
+        self.budget_end: int | None = None  # the step its time budget will stop it near (when before total)
 
     def add(self, step: float, values: dict[str, Any], total: int | None = None) -> bool:
         """Record the numbers of one progress event; False when it had none."""
@@ -170,6 +171,15 @@ class NodeHistory:
 
     def points(self) -> int:
         return sum(s.n for s in self.series.values())
+
+
+def step_text(h: NodeHistory) -> str:
+    """'step 1,414 / 20,000', and where a time budget ends it: '· budget ends near 1,430'."""
+    step = int(h.last_step) if h.last_step is not None else 0
+    text = f"step {step:,}" + (f" / {h.total:,}" if h.total else "")
+    if h.budget_end is not None and h.total and h.budget_end < h.total:
+        text += f" · budget ends near {h.budget_end:,}"
+    return text
 
 
 class TrainingPanel(QWidget):
@@ -202,6 +212,10 @@ class TrainingPanel(QWidget):
         self.title_label = QLabel("no training yet: run a Train node (its loss is plotted here)")
         # labels whose text changes every redraw must not resize the dock (a relayout of the window)
         self.title_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        # the step, the total and where the time budget ends it: never cut (issue 25: "step 141"
+        # showed for 1414, the rest under "log y"); the title gives way first
+        self.step_label = QLabel("")
+        self.step_label.setSizePolicy(QSizePolicy.Minimum, QSizePolicy.Preferred)
         self.log_box = QCheckBox("log y")
         self.log_box.setToolTip("logarithmic value axis")
         self.log_box.toggled.connect(self.set_log_y)
@@ -209,7 +223,7 @@ class TrainingPanel(QWidget):
         self.smooth_slider = QSlider(Qt.Horizontal)
         self.smooth_slider.setRange(0, round(SMOOTH_MAX * 100))
         self.smooth_slider.setValue(60)
-        self.smooth_slider.setFixedWidth(90)
+        self.smooth_slider.setFixedWidth(64)
         self.smooth_slider.setToolTip("exponential moving average of the curves (0: raw values)")
         self.smooth_slider.valueChanged.connect(self._on_smooth)
         self.clear_button = QToolButton()
@@ -218,6 +232,8 @@ class TrainingPanel(QWidget):
         self.clear_button.setToolTip("forget the curves of this node")
         self.clear_button.clicked.connect(self.clear_shown)
         bar.addWidget(self.title_label, 1)
+        bar.addWidget(self.step_label)
+        bar.addSpacing(6)
         for w in (self.log_box, self.smooth_label, self.smooth_slider, self.clear_button):
             bar.addWidget(w)
         lay.addLayout(bar)
@@ -244,17 +260,23 @@ class TrainingPanel(QWidget):
         lay.addWidget(self.plot_widget, 1)
         low = QHBoxLayout()
         low.setContentsMargins(4, 2, 4, 2)
+        # the latest values wrap onto a second line rather than being cut (issue 25); the
+        # height is two lines whatever the text, so a redraw never relayouts the panel
         self.values_label = QLabel("")
         self.values_label.setStyleSheet("color:#aaa")
         self.values_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        self.values_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.values_label.setWordWrap(True)
+        self.values_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
+        self.values_label.setFixedHeight(2 * self.values_label.fontMetrics().lineSpacing() + 4)
+        self.values_label.setAlignment(Qt.AlignLeft | Qt.AlignVCenter)
         self.preview_label = QLabel("")
         self.preview_label.setToolTip("the latest sample the node made while training")
         self.preview_label.setFixedHeight(40)
+        self.preview_label.setMaximumWidth(160)
         self.preview_label.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
         self.preview_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
         low.addWidget(self.values_label, 3)
-        low.addWidget(self.preview_label, 2)
+        low.addWidget(self.preview_label, 1)
         lay.addLayout(low)
 
         self.timer = QTimer(self)
@@ -297,6 +319,7 @@ class TrainingPanel(QWidget):
             self.histories[nid] = h
         elif not h.add(e.step, e.values, e.total):
             return
+        h.budget_end = getattr(e, "budget_end", None)
         if e.preview is not None:
             self._set_preview(h, e)
         if nid not in self._reporting:
@@ -509,10 +532,13 @@ class TrainingPanel(QWidget):
             else:
                 self.title_label.setText(f"<b>{self._titles.get(self.node_id, self.node_id)}</b>: cleared")
             self.values_label.setText("")
+            self.step_label.setText("")
             return
-        step = int(h.last_step) if h.last_step is not None else 0
-        total = f" / {h.total}" if h.total else ""
-        self.title_label.setText(f"<b>{h.title}</b> ({self.node_id}) &nbsp; step {step}{total}")
+        self.step_label.setText(step_text(h))
+        self.step_label.setToolTip(
+            f"the time budget (Train > max_minutes) will stop training near step {h.budget_end:,}, before "
+            f"the {h.total:,} steps asked for" if h.budget_end is not None and h.total else "")
+        self.title_label.setText(f"<b>{h.title}</b> ({self.node_id})")
         weights = self._weights.get(self.node_id, "")
         self.title_label.setToolTip(weights)
         if weights:
@@ -522,6 +548,7 @@ class TrainingPanel(QWidget):
         if bad:
             parts.append(f"<span style='color:#ff6e6e'>{bad} NaN/inf not plotted</span>")
         self.values_label.setText(" · ".join(parts))
+        self.values_label.setToolTip("\n".join(f"{k} {v:.6g}" for k, v in h.latest.items()))
 
     # -- for tests and the benchmark ------------------------------------------------------
     def curve_data(self, name: str, smoothed: bool = True) -> tuple[np.ndarray, np.ndarray]:

@@ -242,7 +242,7 @@ class RunFeedback:
             if e.message:
                 win.log(f"{self._title(e.node_id)}: {e.message}")
             else:
-                win.canvas.badges.set_progress(e.node_id, e.step, e.total)
+                win.canvas.badges.set_progress(e.node_id, e.step, e.total, getattr(e, "budget_end", None))
             if win.preview is not None:
                 try:
                     win.preview.on_progress(e)
