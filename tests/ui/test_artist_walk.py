@@ -188,3 +188,41 @@ def test_training_dock_shows_step_values_and_the_budget_end_uncut(qtbot, open_wi
     assert vl.heightForWidth(vl.width()) <= vl.height()  # every value fits (wrapped, not cut)
     # the node on the canvas shows the budget's end beside /20000
     assert "1414/20000 · budget ≈1430" in w.canvas.status_text("train")
+
+
+# -- 8. run labels say what really happened ---------------------------------------------------------------
+def test_a_group_whose_contents_ran_says_so_and_shows_its_result(qtbot, demo):
+    w = demo
+    c, r = node_of(w, "transform.color"), node_of(w, "transform.resize")
+    gid = w.doc.group([c, r], "Look")
+    run(qtbot, w)
+    text = w.canvas.status_text(gid)
+    assert text and not text.startswith("not run"), text  # it said "not run yet: ... Ctrl+F5"
+    assert not w.canvas.badges.state(gid).get("not_run")
+    w.canvas.select([gid])
+    qtbot.waitUntil(lambda: w.preview.node_id == gid and w.preview.shown_frame is not None, timeout=10_000)
+    assert w.preview.clip is not None and w.preview.clip.n_frames > 1  # the group's output, in the viewer
+
+
+def test_nodes_after_a_failed_node_say_what_failed_not_ctrl_f5(qtbot, open_window, tmp_path):
+    w = open_window()
+    src = w.doc.add_node("io.load_video", (0, 0))
+    w.doc.set_param(src, "path", str(tmp_path / "missing.mp4"))
+    col = w.doc.add_node("transform.color", (250, 0))
+    out = w.doc.add_node("io.save_video", (500, 0))
+    w.doc.set_param(out, "path", str(tmp_path / "x.mp4"))
+    w.doc.connect(src, "video", col, "video")
+    w.doc.connect(col, "video", out, "video")
+    side = w.doc.add_node("source.shapes", (0, 300))  # a side branch the failed run never reached
+    side_out = w.doc.add_node("io.preview", (250, 300))
+    w.doc.connect(side, "video", side_out, "value")
+    run(qtbot, w)
+    assert w.canvas.badges.state(src).get("error")
+    for nid in (col, out):
+        text = w.canvas.status_text(nid)
+        assert "'Load Video' failed" in text and "Ctrl+F5" not in text, text
+    for nid in (side, side_out):  # reached or not, never a Ctrl+F5 that cannot help after a failure
+        assert "Ctrl+F5" not in w.canvas.status_text(nid)
+    # a clean run offers Ctrl+F5 only as a short hint, the reason in the tooltip
+    from studio.ui.window.run_feedback import NOT_RUN_HINT
+    assert len(NOT_RUN_HINT) <= 24
