@@ -226,3 +226,36 @@ def test_nodes_after_a_failed_node_say_what_failed_not_ctrl_f5(qtbot, open_windo
     # a clean run offers Ctrl+F5 only as a short hint, the reason in the tooltip
     from studio.ui.window.run_feedback import NOT_RUN_HINT
     assert len(NOT_RUN_HINT) <= 24
+
+
+# -- 9. the group dialog's tick boxes are visible on the dark theme -------------------------------------
+def test_group_dialog_tick_boxes_stand_out_from_the_dark_base(qtbot):
+    from PySide6.QtWidgets import QApplication, QStyleFactory
+
+    from studio.core.fileformat import load_graph
+    from studio.ui.dialogs.group_dialog import GroupDialog
+    from studio.ui.theme import StudioStyle, apply_theme
+    app = QApplication.instance()
+    old_style, old_palette = app.style().name(), app.palette()
+    apply_theme(app)
+    try:
+        g = load_graph(str(DEMO_GRAPH))
+        ids = [n for n, i in g.nodes.items() if i.type_id in ("transform.color", "transform.resize")]
+        dlg = GroupDialog(g, ids)
+        qtbot.addWidget(dlg)
+        dlg.show()
+        qtbot.waitExposed(dlg)
+        assert isinstance(app.style(), StudioStyle)
+        tree = dlg.tree
+        item = next(iter(dlg.items.values()))
+        settle(50)
+        img = pixels(tree.viewport())
+        r = tree.visualItemRect(item)
+        size = tree.style().pixelMetric(tree.style().PixelMetric.PM_IndicatorWidth)
+        row = img[r.top():r.bottom(), r.left():r.left() + size + 8, :3].astype(int)
+        base = tree.palette().base().color()
+        lum = row.mean(axis=2)
+        assert lum.max() - (base.red() + base.green() + base.blue()) / 3 > 80  # a light frame on the dark base
+    finally:
+        app.setStyle(QStyleFactory.create(old_style))
+        app.setPalette(old_palette)
