@@ -52,6 +52,13 @@ def test_render_dialog_renders_and_shows_every_chunk(qtbot, dialog, tmp_path):
     assert [d.table.item(r, 0).text() for r in range(2)] == ["r.mp4", "r.mp4"]  # the file, not the job hash
     assert d.status.text().startswith("rendered")
     assert d.render_button.isEnabled() and not d.cancel_button.isEnabled() and d.workers_spin.isEnabled()
+    # issue 25: double-clicking a row opens the file it rendered
+    opened = []
+    d.opener = opened.append
+    rect = d.table.visualItemRect(d.table.item(1, 0))
+    qtbot.mouseClick(d.table.viewport(), Qt.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(d.table.viewport(), Qt.LeftButton, pos=rect.center())
+    assert opened == [str(tmp_path / "r.mp4")], (d._paths, d.status.text())
 
 
 def test_render_dialog_cancel_stops_the_workers(qtbot, dialog, tmp_path):

@@ -259,3 +259,21 @@ def test_group_dialog_tick_boxes_stand_out_from_the_dark_base(qtbot):
     finally:
         app.setStyle(QStyleFactory.create(old_style))
         app.setPalette(old_palette)
+
+
+# -- 10. the Render in Chunks dialog knows the graph's length ------------------------------------------
+def test_render_dialog_frame_range_is_the_graphs(qtbot, demo):
+    from studio.ui.dialogs.render import open_render_dialog
+    w = demo
+    dlg = open_render_dialog(w)  # before a run: the length is not known, and it says so
+    assert "after a run" in dlg.length_label.text()
+    dlg.close()
+    run(qtbot, w)
+    n = w.runs.outputs[node_of(w, "io.save_video")]["video"].n_frames
+    dlg = open_render_dialog(w)
+    assert dlg.last_spin.value() == n - 1 and f"of {n} frames" in dlg.length_label.text()  # was "to 47"
+    dlg.close()
+    w.preview.set_in_out_points(10, 30)
+    dlg = open_render_dialog(w)
+    assert not dlg.all_frames.isChecked() and (dlg.first_spin.value(), dlg.last_spin.value()) == (10, 29)
+    dlg.close()

@@ -20,11 +20,13 @@ from studio.ui.dialogs.sizing import resize_fitted
 class RenderDialog(QDialog):
     finished_render = Signal(object, object)  # (report, sheet) | None, exception | None
 
-    def __init__(self, graph, parent: QWidget | None = None, output: str | None = None, names=None):
+    def __init__(self, graph, parent: QWidget | None = None, output: str | None = None, names=None,
+                 n_frames: int | None = None, in_out: tuple[int, int] | None = None):
         """``graph``: a Graph, or a function returning the current one (the window's document
         may load another file while the dialog is open); a render takes a snapshot of it.
         ``names``: a function giving the canvas's node names -> node ids, so a sweep may name a
-        node as the canvas shows it."""
+        node as the canvas shows it. ``n_frames``: the graph's length when the window knows it
+        (its last run), for the frame range; ``in_out``: the timeline's in/out points [a, b)."""
         super().__init__(parent)
         self._names_shown = names
         self.setWindowTitle("Render")
@@ -50,14 +52,28 @@ class RenderDialog(QDialog):
         for s in (self.first_spin, self.last_spin):
             s.setRange(0, 10_000_000)
             s.setEnabled(False)
-        self.last_spin.setValue(47)
+        # the graph's own range (issue 25: "to 47" showed for a 72-frame graph): its length when a
+        # run told it, the timeline's in/out points when they are set
+        self.n_frames = n_frames if n_frames and n_frames > 0 else None
+        if self.n_frames:
+            for sp in (self.first_spin, self.last_spin):
+                sp.setMaximum(self.n_frames - 1)
+            self.last_spin.setValue(self.n_frames - 1)
+        self.length_label = QLabel(f"of {self.n_frames} frames" if self.n_frames else "(its length is known after a run)")
+        self.length_label.setStyleSheet("color:#999")
         self.all_frames.toggled.connect(lambda on: [s.setEnabled(not on) for s in (self.first_spin, self.last_spin)])
+        if in_out is not None:
+            a, b = in_out
+            self.all_frames.setChecked(False)
+            self.first_spin.setValue(a)
+            self.last_spin.setValue(b - 1)
         rng = QHBoxLayout()
         rng.addWidget(self.all_frames)
         rng.addWidget(QLabel("from"))
         rng.addWidget(self.first_spin)
         rng.addWidget(QLabel("to"))
         rng.addWidget(self.last_spin)
+        rng.addWidget(self.length_label, 1)
         form.addRow("Frames", rng)
         self.workers_spin = QSpinBox()
         self.workers_spin.setRange(1, 256)
@@ -95,6 +111,10 @@ class RenderDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.NoEditTriggers)
+        self.table.setToolTip("double-click a row: open the file it renders (when it is there)")
+        self.table.cellDoubleClicked.connect(lambda r, _c: self.open_row(r))
+        self._paths: dict[int, str] = {}  # table row -> the file it renders (or the contact sheet)
+        self.opener = open_path  # tests replace it
 
         self.render_button = QPushButton("Render")
         self.render_button.setDefault(True)
@@ -210,6 +230,7 @@ class RenderDialog(QDialog):
                 self.table.insertRow(r)
                 item = QTableWidgetItem(self._output_name(e.task.job_dir))
                 item.setToolTip(e.task.job_dir)  # the job folder, where the chunk files are
+                self._paths[r] = self._output_path(e.task.job_dir)
                 self.table.setItem(r, 0, item)
                 self.table.setItem(r, 1, QTableWidgetItem(f"{e.task.start}–{e.task.stop - 1}"))
                 self.table.setItem(r, 2, QTableWidgetItem(""))
@@ -219,6 +240,24 @@ class RenderDialog(QDialog):
             self.status.setText(e.text)
         elif isinstance(e, NodeMessage) and e.level == "warning":
             self.status.setText(f"warning: [{e.title}] {e.text}")
+
+    def _output_path(self, job_dir: str) -> str:
+        try:
+            from studio.distributed.job import Job
+            return Job(job_dir).desc.get("output") or ""
+        except Exception:  # noqa: BLE001 - nothing to open for this row then
+            return ""
+
+    def open_row(self, row: int) -> bool:
+        """Open the file a row renders (the finished output, the contact sheet) with the
+        desktop's viewer; says so when it is not there (yet)."""
+        path = self._paths.get(row, "")
+        if path and os.path.exists(path):
+            self.opener(path)
+            return True
+        self.status.setText(f"{os.path.basename(path) or 'this row'} is not there yet: it is written when "
+                            "the render has finished" if path else "this row names no file")
+        return False
 
     def _output_name(self, job_dir: str) -> str:
         """The file a job renders (a sweep has one job per output), read once per job."""
@@ -240,9 +279,15 @@ class RenderDialog(QDialog):
             self.status.setText(f"error: {error}")
         elif result is not None:
             rep, sheet = result
-            text = f"rendered {', '.join(rep.outputs)} in {rep.seconds:.1f} s"
+            text = f"rendered {', '.join(rep.outputs)} in {rep.seconds:.1f} s (double-click a row to open it)"
             if sheet:
                 text += f"; contact sheet {sheet}"
+                r = self.table.rowCount()
+                self.table.insertRow(r)
+                self.table.setItem(r, 0, QTableWidgetItem(os.path.basename(sheet)))
+                self.table.setItem(r, 1, QTableWidgetItem("all"))
+                self.table.setItem(r, 2, QTableWidgetItem("contact sheet"))
+                self._paths[r] = sheet
             if rep.warnings:
                 text = f"rendered with {len(rep.warnings)} warning(s): " + "; ".join(rep.warnings) + f" — {text}"
             self.status.setText(text)
@@ -256,9 +301,33 @@ class RenderDialog(QDialog):
         super().closeEvent(event)
 
 
+def open_path(path: str) -> bool:
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+
+
+def graph_length(window) -> int | None:
+    """The frames the window's graph renders, as its last run made them: the clip of a file
+    output, else of the node the viewer shows. None before a run."""
+    from studio.core.targets import file_outputs
+    from studio.engine.clip import Clip
+    outs = getattr(window.runs, "outputs", {})
+    for n, _p in file_outputs(window.doc.graph):
+        clip = next((v for v in (outs.get(n.id) or {}).values() if isinstance(v, Clip)), None)
+        if clip is not None:
+            return clip.n_frames
+    pv = getattr(window, "preview", None)
+    return pv.timeline.n_frames if pv is not None and pv.clip is not None else None
+
+
 def open_render_dialog(window) -> RenderDialog:
-    """The Run menu's entry: a modeless Render dialog for the window's graph."""
-    dlg = RenderDialog(lambda: window.doc.graph, window, names=window.canvas.shown_names)
+    """The Run menu's entry: a modeless Render dialog for the window's graph, its frame range the
+    graph's length (or the timeline's in/out points)."""
+    pv = getattr(window, "preview", None)
+    in_out = pv.in_out() if pv is not None else None
+    dlg = RenderDialog(lambda: window.doc.graph, window, names=window.canvas.shown_names,
+                       n_frames=graph_length(window), in_out=in_out)
     dlg.setAttribute(Qt.WA_DeleteOnClose)
     dlg.show()
     return dlg
