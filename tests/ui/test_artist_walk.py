@@ -277,3 +277,27 @@ def test_render_dialog_frame_range_is_the_graphs(qtbot, demo):
     dlg = open_render_dialog(w)
     assert not dlg.all_frames.isChecked() and (dlg.first_spin.value(), dlg.last_spin.value()) == (10, 29)
     dlg.close()
+
+
+# -- 11. the status bar names what the run wrote, a click opens its folder ----------------------------
+def test_status_bar_names_the_output_and_opens_its_folder(qtbot, open_window, tmp_path):
+    w = open_window()
+    assert w.files.open_template(str(TEMPLATES_DIR / "plate_cleanup.json"))
+    g = w.doc.graph
+    exr = next(n for n, i in g.nodes.items() if i.type_id == "footage.save_sequence")
+    mp4 = node_of(w, "io.save_video")
+    w.doc.set_param(exr, "path", str(tmp_path / "comp" / "comp.####.exr"))
+    w.doc.set_param(mp4, "path", str(tmp_path / "review.mp4"))
+    run(qtbot, w)
+    link = w.runs.output_link
+    assert link.isVisible() and ("review.mp4" in link.text() or "comp.####.exr" in link.text()), link.text()
+    assert "+1 more" in link.text() and str(tmp_path / "review.mp4") in link.toolTip()
+    assert str(tmp_path / "comp" / "comp.####.exr") in link.toolTip()  # a sequence: by its pattern
+    opened = []
+    link.opener = opened.append
+    with qtbot.waitSignal(link.opened, timeout=2000) as sig:
+        qtbot.mouseClick(link, Qt.LeftButton)
+    assert opened == [link.paths[0]] and sig.args[0] == os.path.dirname(link.paths[0])
+    # the EXR line in the log says where the frames went, not only their names
+    log = w.log_view.toPlainText()
+    assert f"frames in {tmp_path / 'comp'}" in log, log[-800:]
