@@ -13,9 +13,10 @@ def configure_gil() -> None:
     sys.setswitchinterval(SWITCH_INTERVAL_S)
 
 
-def start_window(path: str | None = None):
-    """The application and its window, shown with ``path`` (or the demo graph, or a recovered
-    autosave) open: what ``run_app`` waits on before the event loop (benchmarks/bench_startup.py)."""
+def start_window(path: str | None = None, settings=None):
+    """The application and its window, shown with ``path`` (or the graph worked on last, or the
+    demo graph, or a recovered autosave) open: what ``run_app`` waits on before the event loop
+    (benchmarks/bench_startup.py). ``settings``: a QSettings other than the user's (tests)."""
     from PySide6.QtWidgets import QApplication
 
     from studio.engine.device import configure_threads
@@ -29,11 +30,11 @@ def start_window(path: str | None = None):
     apply_theme(app)
     configure_threads(interactive=True)
     configure_gil()
-    win = MainWindow()
+    win = MainWindow(settings=settings)
     win.show()
     recovered = win.files.offer_recovery()
     if not recovered:
-        target = path or (str(DEMO_GRAPH) if DEMO_GRAPH.exists() else None)
+        target = path or win.files.last_graph() or (str(DEMO_GRAPH) if DEMO_GRAPH.exists() else None)
         if target and not win.files.open_path(target, ask=False) and path:
             win.log(f"could not open {path}", "error")
     return app, win

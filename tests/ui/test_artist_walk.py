@@ -301,3 +301,30 @@ def test_status_bar_names_the_output_and_opens_its_folder(qtbot, open_window, tm
     # the EXR line in the log says where the frames went, not only their names
     log = w.log_view.toPlainText()
     assert f"frames in {tmp_path / 'comp'}" in log, log[-800:]
+
+
+# -- 13. smaller ones -------------------------------------------------------------------------------------
+def test_a_relaunch_opens_the_last_graph(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication, QStyleFactory
+
+    from studio.ui.app import start_window
+    monkeypatch.setenv("STUDIO_DATA_DIR", str(tmp_path / "data"))
+    app = QApplication.instance()
+    old_style, old_palette = app.style().name(), app.palette()
+    ini = str(tmp_path / "s.ini")
+    try:
+        _app, w = start_window(None, QSettings(ini, QSettings.IniFormat))  # first launch: the demo
+        qtbot.addWidget(w)
+        assert w.doc.path is None and len(w.doc.graph.nodes) == 4  # the demo, untitled
+        target = str(tmp_path / "mine.json")
+        w.files.ask_save_path = lambda start: target
+        assert w.files.save_as()
+        w.close()
+        _app, w2 = start_window(None, QSettings(ini, QSettings.IniFormat))  # relaunch
+        qtbot.addWidget(w2)
+        assert w2.doc.path == target
+        w2.close()
+    finally:
+        app.setStyle(QStyleFactory.create(old_style))
+        app.setPalette(old_palette)

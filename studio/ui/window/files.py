@@ -217,6 +217,11 @@ class FileActions:
             v = [v]
         return [p for p in (v or []) if isinstance(p, str)]
 
+    def last_graph(self) -> str | None:
+        """The graph worked on last (the newest recent file that is still there): what a relaunch
+        opens (issue 25: it opened the demo)."""
+        return next((p for p in self.recent_files() if os.path.isfile(p)), None)
+
     def _add_recent(self, path: str) -> None:
         path = os.path.abspath(path)
         r = [path] + [p for p in self.recent_files() if p != path]
