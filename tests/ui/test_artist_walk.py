@@ -328,3 +328,57 @@ def test_a_relaunch_opens_the_last_graph(qtbot, tmp_path, monkeypatch):
     finally:
         app.setStyle(QStyleFactory.create(old_style))
         app.setPalette(old_palette)
+
+
+def test_tab_search_popup_is_whole_inside_the_canvas(qtbot, open_window):
+    w = open_window()
+    w.resize(1024, 700)
+    settle()
+    view, pop = w.canvas.view, w.canvas.search
+    pop.open_at(QPoint(view.width() - 5, view.height() - 5), w.canvas.view.mapToScene(QPoint(0, 0)))
+    assert pop.isVisible()
+    assert view.rect().contains(pop.geometry())  # not clipped at the right or bottom edge
+    fm = pop.list.fontMetrics()
+    longest = max(fm.horizontalAdvance(pop.list.item(i).text()) for i in range(pop.list.count()))
+    assert pop.list.viewport().width() >= min(longest, view.width() - 60)  # entries are not cut
+    pop.hide()
+
+
+def test_properties_keep_their_scroll_position_and_the_preset_box_says_modified(qtbot, open_window,
+                                                                                 tmp_path, monkeypatch):
+    monkeypatch.setenv("STUDIO_DATA_DIR", str(tmp_path / "data"))
+    w = open_window()
+    w.resize(1024, 700)
+    assert w.files.open_template(str(TEMPLATES_DIR / "text_to_video_one_object.json"))
+    settle()
+    panel = w.properties
+    w.canvas.select(["train"])
+    sb = panel.scroll.verticalScrollBar()
+    qtbot.waitUntil(lambda: sb.maximum() > 100, timeout=5000)  # Train's parameters need scrolling
+    sb.setValue(120)
+    w.canvas.select(["dataset"])
+    w.canvas.select(["train"])
+    settle(50)
+    assert sb.value() == 120  # it went back to the top
+    # a preset: saved, then a parameter changed: the box says so
+    panel.ask_preset_name = lambda default: "quick"
+    qtbot.mouseClick(panel.preset_save, Qt.LeftButton)
+    assert panel.preset_combo.currentText() == "quick"
+    w.doc.set_param("train", "lr", 0.005)
+    assert panel.preset_combo.currentText() == "quick (modified)"
+    w.doc.undo_stack.undo()
+    assert panel.preset_combo.currentText() == "quick"
+
+
+def test_a_failed_run_says_its_error_once_in_the_status_bar(qtbot, open_window, tmp_path):
+    w = open_window()
+    src = w.doc.add_node("io.load_video", (0, 0))
+    w.doc.set_param(src, "path", str(tmp_path / "missing.mp4"))
+    out = w.doc.add_node("io.save_video", (300, 0))
+    w.doc.set_param(out, "path", str(tmp_path / "x.mp4"))
+    w.doc.connect(src, "video", out, "video")
+    run(qtbot, w)
+    verdict = w.runs.run_label.text()
+    assert "video file not found" in verdict
+    assert "video file not found" not in w.statusBar().currentMessage()  # not a second time beside it
+    assert "video file not found" in w.log_view.toPlainText()

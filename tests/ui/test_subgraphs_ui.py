@@ -228,13 +228,15 @@ def test_presets_save_apply_undo_delete(qtbot, win):
     panel.editors["saturation"].spin.setValue(1.0)
     steps = win.doc.undo_stack.count()
     win.canvas.select([])
-    win.canvas.select([c])  # the panel is rebuilt; the combo shows "(none)"
+    win.canvas.select([c])  # the panel is rebuilt; the combo shows the preset, changed since (issue 25)
     combo = panel.preset_combo
-    assert combo.currentIndex() == 0 and combo.itemText(1) == "warm"
+    assert combo.currentIndex() == 1 and combo.itemText(1) == "warm (modified)"
+    combo.setCurrentIndex(0)
     combo.setFocus()
     qtbot.keyClick(combo, Qt.Key_Down)
     params = win.doc.graph.nodes[c].params
     assert params["gamma"] == 2.0 and params["saturation"] == 0.3
+    assert combo.itemText(1) == "warm"  # applied again: no longer modified
     assert panel.editors["gamma"].spin.value() == 2.0
     assert win.doc.undo_stack.count() == steps + 1
     win.undo_action.trigger()

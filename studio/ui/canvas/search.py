@@ -94,13 +94,19 @@ class NodeSearchPopup(QFrame):
         self.hide()
 
     def open_at(self, view_pos: QPoint, scene_pos: QPointF) -> None:
+        """Open at the cursor, wide enough for its longest entry and wholly inside the canvas
+        (issue 25: entries were cut at the canvas' right edge)."""
         self.scene_pos = scene_pos
         p = self.parentWidget()
+        self.field.clear()
+        self._filter("")
+        fm = self.list.fontMetrics()
+        longest = max((fm.horizontalAdvance(self.list.item(i).text()) for i in range(self.list.count())), default=0)
+        extra = self.list.verticalScrollBar().sizeHint().width() + 24
+        self.resize(max(60, min(max(260, longest + extra), p.width() - 8)), max(80, min(300, p.height() - 8)))
         x = max(0, min(view_pos.x(), p.width() - self.width()))
         y = max(0, min(view_pos.y(), p.height() - self.height()))
         self.move(x, y)
-        self.field.clear()
-        self._filter("")
         self.show()
         self.raise_()
         self.field.setFocus()

@@ -276,6 +276,8 @@ class PropertiesPanel(QWidget):
         self.header = QLabel("Select a node to edit its parameters.", self)
         self.header.setWordWrap(True)
         outer.addWidget(self.header)
+        self._scroll_at: dict[str, int] = {}     # node id -> the panel's scroll position when it was left
+        self._applied: dict[str, str] = {}       # node id -> the preset last applied or saved here
         self.scroll = QScrollArea(self)
         self.scroll.setWidgetResizable(True)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)  # fields shrink instead
@@ -290,6 +292,8 @@ class PropertiesPanel(QWidget):
     def show_node(self, node_id: str | None) -> None:
         if node_id is not None and node_id not in self.doc.graph.nodes:
             node_id = None
+        if self.node_id is not None:  # where the user had scrolled this node's parameters to
+            self._scroll_at[self.node_id] = self.scroll.verticalScrollBar().value()
         self.node_id = node_id
         self.editors = {}
         self.body = QWidget()
@@ -331,6 +335,12 @@ class PropertiesPanel(QWidget):
                 self.editors[p.name] = ed
         self._guard_wheel()
         self.scroll.setWidget(self.body)
+        self._update_preset_state()
+        at = self._scroll_at.get(node_id, 0)
+        if at:  # back where it was (issue 25: it jumped to the top on reselecting the node)
+            self.body.adjustSize()
+            self.scroll.verticalScrollBar().setValue(at)
+            QTimer.singleShot(0, lambda n=node_id, v=at: self.node_id == n and self.scroll.verticalScrollBar().setValue(v))
 
     def _guard_wheel(self) -> None:
         """The mouse wheel scrolls the panel: a combo box, spin box or slider under the pointer
@@ -386,12 +396,42 @@ class PropertiesPanel(QWidget):
 
     def refresh_presets(self, current: str | None = None) -> None:
         names = self.preset_names()
+        if current is None and self.node_id is not None:
+            current = self._applied.get(self.node_id)
         with QSignalBlocker(self.preset_combo):
             self.preset_combo.clear()
             self.preset_combo.addItem("(none)" if names else "(no presets)")
-            self.preset_combo.addItems(names)
+            for n in names:
+                self.preset_combo.addItem(n, n)
             self.preset_combo.setCurrentIndex(names.index(current) + 1 if current in names else 0)
         self.preset_delete.setEnabled(self.preset_combo.currentIndex() > 0)
+        self._update_preset_state()
+
+    def preset_shown(self) -> str:
+        """The name of the preset the box shows ("" for none), whatever its label says."""
+        if self.preset_combo.currentIndex() <= 0:
+            return ""
+        return self.preset_combo.currentData() or self.preset_combo.currentText()
+
+    def _update_preset_state(self) -> None:
+        """The box says "(modified)" once the parameters differ from the preset it shows
+        (issue 25: it kept the preset's name as if nothing had changed)."""
+        i = self.preset_combo.currentIndex() if self.node_id is not None else -1
+        inst = self.doc.graph.nodes.get(self.node_id) if self.node_id else None
+        if i <= 0 or inst is None or inst.spec is None:
+            return
+        name = self.preset_shown()
+        values = list_presets(inst.type_id).get(name)
+        if values is None:
+            return
+        same = all(inst.spec.param(k) is None or inst.spec.param(k).to_json(inst.params.get(k)) == v
+                   for k, v in values.items())
+        label = name if same else f"{name} (modified)"
+        if self.preset_combo.itemText(i) != label:
+            self.preset_combo.setItemText(i, label)
+        self.preset_combo.setToolTip("apply a saved preset (one undo step)" if same else
+                                     f"the parameters differ from preset '{name}': choose it again to re-apply it, "
+                                     "or save them as a preset")
 
     def ask_preset_name(self, default: str) -> str | None:
         """The name to save a preset under, or None (tests replace this)."""
@@ -401,7 +441,7 @@ class PropertiesPanel(QWidget):
     def save_preset(self) -> str | None:
         if self.node_id is None:
             return None
-        cur = self.preset_combo.currentText() if self.preset_combo.currentIndex() > 0 else ""
+        cur = self.preset_shown()
         name = self.ask_preset_name(cur or "my preset")
         if not name:
             return None
@@ -410,6 +450,7 @@ class PropertiesPanel(QWidget):
         except StudioError as e:
             self.message.emit(str(e))
             return None
+        self._applied[self.node_id] = name
         self.refresh_presets(name)
         self.info.emit(f"saved preset '{name}' for {self.doc.graph.nodes[self.node_id].spec.title}")
         return name
@@ -431,20 +472,22 @@ class PropertiesPanel(QWidget):
             self.message.emit(str(e))
             self.refresh_presets()  # it may have been deleted elsewhere
             return False
+        self._applied[self.node_id] = name
         self.refresh_presets(name)
         return True
 
     def delete_preset(self) -> None:
         if self.node_id is None or self.preset_combo.currentIndex() <= 0:
             return
-        name = self.preset_combo.currentText()
+        name = self.preset_shown()
         delete_preset(self.doc.graph.nodes[self.node_id].type_id, name)
+        self._applied.pop(self.node_id, None)
         self.refresh_presets()
         self.info.emit(f"deleted preset '{name}'")
 
     def _preset_chosen(self, index: int) -> None:
         if index > 0:
-            self.apply_preset(self.preset_combo.itemText(index))
+            self.apply_preset(self.preset_combo.itemData(index) or self.preset_combo.itemText(index))
 
     def _commit(self, name: str, value: Any) -> None:
         if self.node_id is None:
@@ -464,6 +507,7 @@ class PropertiesPanel(QWidget):
             ed = self.editors.get(payload["name"])
             if ed is not None:
                 ed.set_value(payload["value"])
+            self._update_preset_state()
         elif event == "node_removed" and nid == self.node_id:
             self.show_node(None)
         elif event == "mode_changed" and nid == self.node_id:

@@ -128,7 +128,7 @@ class RunFeedback:
                 # run's thread does that): the signatures come with RunStarted
                 plan = win.runner.executor.compile(g.copy(), targets, check_only=True)
         except StudioError as e:
-            win.log(str(e), "error")
+            win.log(str(e), "error", status=False)  # the verdict in the status bar says it, once
             self.set_run_result(f"✗ {e}", ERROR_STYLE)
             if e.node_id and e.node_id in g.nodes:
                 win.canvas.badges.set_failed(e.node_id, str(e))
@@ -275,7 +275,7 @@ class RunFeedback:
             s.failed.append(gid or e.node_id)
             cause = getattr(e.error, "cause", None)
             win.canvas.badges.set_failed(e.node_id, str(e.error), str(cause) if cause is not None else None)
-            win.log(str(e.error), "error")
+            win.log(str(e.error), "error", status=False)  # the run's verdict shows it in the status bar
         elif isinstance(e, ev.RunFinished):
             self._on_run_finished_event(e)
 
@@ -299,7 +299,7 @@ class RunFeedback:
             self.set_run_result(f"stopped after {e.seconds:.2f} s", WARN_STYLE)
         else:
             if e.error is not None and not isinstance(e.error, StudioError):
-                win.log(f"run failed: {e.error}", "error")
+                win.log(f"run failed: {e.error}", "error", status=False)
             self.set_run_result(f"✗ run failed: {e.error}" if e.error is not None else "✗ run failed", ERROR_STYLE)
         self.output_link.set_outputs(s.written)  # also after a failed or stopped run: what was written
         if s.full:
@@ -360,7 +360,8 @@ class RunFeedback:
             if shown is not None:
                 self.show_result(shown)
         elif error is not None and not isinstance(error, StudioError):
-            win.log(f"run failed: {type(error).__name__}: {error}", "error")
+            shown = self.run_label.text().strip().startswith("✗")  # the verdict says it already
+            win.log(f"run failed: {type(error).__name__}: {error}", "error", status=not shown)
         win.update_status()
         win.run_finished.emit(result, error)
 
