@@ -382,3 +382,21 @@ def test_a_failed_run_says_its_error_once_in_the_status_bar(qtbot, open_window, 
     assert "video file not found" in verdict
     assert "video file not found" not in w.statusBar().currentMessage()  # not a second time beside it
     assert "video file not found" in w.log_view.toPlainText()
+
+
+def test_a_wire_over_a_port_that_will_refuse_it_says_so_before_the_release(qtbot, open_window):
+    w = open_window()
+    t = w.doc.add_node("io.text", (0, 0))
+    r = w.doc.add_node("transform.resize", (320, 0))
+    settle()
+    cv = w.canvas
+    vp = cv.view.viewport()
+    a = cv.view.mapFromScene(cv.port_scene_center(t, "text", "out"))
+    b = cv.view.mapFromScene(cv.port_scene_center(r, "video", "in"))
+    qtbot.mousePress(vp, Qt.LeftButton, pos=a)
+    for k in range(1, 6):
+        qtbot.mouseMove(vp, a + (b - a) * (k / 5))
+    assert cv.view.refusing and "gives Text" in cv.view.refusing  # the cue, while still dragging
+    assert cv.view._LIVE_PIPE.pen().color().red() > 200
+    qtbot.mouseRelease(vp, Qt.LeftButton, pos=b)
+    assert cv.view.refusing is None and w.doc.graph.links == []

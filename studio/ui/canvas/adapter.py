@@ -6,6 +6,9 @@ from NodeGraphQt import NodeGraph
 from NodeGraphQt.qgraphics.port import PortItem
 from NodeGraphQt.widgets.viewer import NodeViewer
 from PySide6.QtGui import QCursor
+from PySide6.QtWidgets import QToolTip
+
+REFUSED_WIRE = (230, 80, 70, 255)  # a dragged wire over a port that will refuse it
 
 
 class CanvasView(NodeViewer):
@@ -21,6 +24,27 @@ class CanvasView(NodeViewer):
     def _validate_reject_connection(self, from_port, to_port):
         return False
 
+    def sceneMouseMoveEvent(self, event):  # noqa: N802 - NodeGraphQt's hook
+        """While a wire is dragged over a port that will refuse it: the wire turns red and a tip
+        at the cursor says why, before the release (issue 25: the refusal came only after it)."""
+        super().sceneMouseMoveEvent(event)
+        start = getattr(self, "_start_port", None)
+        reason = None
+        if self._LIVE_PIPE.isVisible() and start is not None:
+            end = next((i for i in self.scene().items(event.scenePos()) if isinstance(i, PortItem)), None)
+            if end is not None and end is not start:
+                reason = self._canvas.refusal_reason(start, end)
+        if reason != self.refusing:
+            self.refusing = reason
+            live = self._LIVE_PIPE
+            live.set_pipe_styling(color=REFUSED_WIRE if reason else live.color, width=3, style=live.style)
+            if reason:
+                QToolTip.showText(QCursor.pos(), "will be refused: " + reason, self)
+            else:
+                QToolTip.hideText()
+
+    refusing: str | None = None  # why the port under a dragged wire would refuse it
+
     def apply_live_connection(self, event):  # noqa: D401 - NodeGraphQt's hook
         """NodeGraphQt snaps a refused wire back silently: say why in the status bar and log."""
         reason = None
@@ -30,6 +54,10 @@ class CanvasView(NodeViewer):
             if end is not None and end is not start and end is not getattr(self, "_detached_port", None):
                 reason = self._canvas.refusal_reason(start, end)
         super().apply_live_connection(event)
+        if self.refusing:
+            self.refusing = None
+            self._LIVE_PIPE.set_pipe_styling(color=self._LIVE_PIPE.color, width=3, style=self._LIVE_PIPE.style)
+            QToolTip.hideText()
         if reason:
             self._canvas.message.emit("connection refused: " + reason)
 
