@@ -25,9 +25,20 @@ BUDGET_WARNING = ("A run ends 'with warnings': Train says it was 'stopped by its
                   "raise max_minutes to train longer.")
 
 
+def _note_height(text: str, chars_per_line: int = 50, line_px: float = 19.0) -> float:
+    """About the height the canvas gives a note of ``text`` (15 px text in a 420 px note), so a
+    template's note sits above its nodes instead of over them."""
+    import math
+    lines = sum(max(1, math.ceil(len(part) / chars_per_line)) for part in text.split("\n"))
+    return lines * line_px + 16.0
+
+
 def _finish(g: Graph, name: str, title: str, description: str, note: str, note_pos=(0, -170)) -> str:
     g.ui["template"] = {"title": title, "description": description}
-    g.ui["notes"] = [{"text": note, "pos": list(note_pos)}]
+    top = min((p[1] for p in g.ui.get("positions", {}).values()), default=0.0) if isinstance(
+        g.ui.get("positions"), dict) else 0.0
+    y = min(note_pos[1], top - _note_height(note) - 30)  # above the nodes, never over them
+    g.ui["notes"] = [{"text": note, "pos": [note_pos[0], y]}]
     path = os.path.join(GRAPHS, name + ".json")
     save_graph(g, path)
     return path

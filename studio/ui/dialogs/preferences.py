@@ -70,7 +70,8 @@ class FolderList(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         self.list = QListWidget(self)
         self.list.addItems(folders)
-        self.list.setMinimumHeight(56)
+        self.list.setMinimumHeight(48)
+        self.list.setMaximumHeight(96)  # a few folders; it scrolls beyond (the dialog fits 1024x700)
         self.list.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
         side = QVBoxLayout()
         self.add_button = QPushButton("Add…", self)
@@ -168,7 +169,8 @@ class PreferencesDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         lay.addWidget(self.buttons)
-        self.resize(640, self.sizeHint().height())
+        from studio.ui.dialogs.sizing import resize_fitted
+        resize_fitted(self, 640, self.sizeHint().height(), margin=40)
 
     @staticmethod
     def _hint(text: str, parent) -> QLabel:

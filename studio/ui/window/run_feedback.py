@@ -40,6 +40,7 @@ class RunSession:
     warnings: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)          # files (and frame patterns) its outputs wrote
     group_times: dict[str, list] = field(default_factory=dict)  # group id -> [seconds, all cached]
+    group_costs: dict[str, list] = field(default_factory=dict)  # group id -> [seconds pulling frames, frames]
     failed: list[str] = field(default_factory=list)           # nodes that failed (canvas ids)
     finished: bool = False
 
@@ -209,6 +210,11 @@ class RunFeedback:
                 s.written.append(path)
             if gid in win.canvas.selected_ids() and gid in self.outputs:
                 self.show_result(gid)
+        elif isinstance(e, getattr(ev, "NodeCost", ())):  # frames pulled through its contents
+            c = s.group_costs.setdefault(gid, [0.0, 0])
+            c[0] += e.seconds
+            c[1] = max(c[1], getattr(e, "frames", 0))
+            badges.set_cost(gid, c[0], c[1])
         elif isinstance(e, ev.NodeFailed):
             inner = win.doc.graph.nodes[gid].subgraph
             name = e.node_id[len(gid) + 1:]
