@@ -217,6 +217,7 @@ def _walk(walk: Walk, w, tmp: str) -> int:
     scr = w.screen().availableGeometry()
     sh("xdotool", "windowsize", "--sync", str(int(w.winId())), "1024", "700")
     walk.wait(900)
+    walk.run_and_wait()
     walk.click(vp, walk.node_point(nid("io.save_video")))
     walk.shot("small-1024x700", f"canvas {cv.widget.width()}x{cv.widget.height()}, viewer picture "
                                 f"{w.preview.stack.image.width()}x{w.preview.stack.image.height()}, title "

@@ -268,7 +268,8 @@ class RunFeedback:
                 self.show_result(e.node_id)
         elif isinstance(e, getattr(ev, "NodeMessage", ())):
             warn = getattr(e, "level", "info") == "warning"
-            win.log(f"{getattr(e, 'title', '') or self._title(e.node_id)}: {e.text}", "warn" if warn else "info")
+            win.log(f"{getattr(e, 'title', '') or self._title(e.node_id)}: {e.text}", "warn" if warn else "info",
+                    status=False)  # a warning is in the run's verdict in the status bar: not twice
         elif isinstance(e, getattr(ev, "NodeCost", ())):
             win.canvas.badges.set_cost(e.node_id, e.seconds, getattr(e, "frames", 0))
         elif isinstance(e, ev.NodeSkipped):
