@@ -32,12 +32,15 @@ def resize_fitted(widget, width: int, height: int, margin: int = 0) -> QSize:
 
 
 def keep_on_screen(win) -> None:
-    """Shrink and move a top-level window so all of it is on its screen."""
+    """Shrink and move a top-level window so all of it, its window manager's frame (title bar)
+    included once it is shown, is on its screen."""
     r = available(win)
-    w, h = min(win.width(), r.width()), min(win.height(), r.height())
+    fg = win.frameGeometry()
+    dw, dh = max(0, fg.width() - win.width()), max(0, fg.height() - win.height())  # the frame's share
+    w, h = min(win.width(), r.width() - dw), min(win.height(), r.height() - dh)
     if (w, h) != (win.width(), win.height()):
         win.resize(w, h)
-    x = min(max(win.x(), r.left()), r.right() - w + 1)
-    y = min(max(win.y(), r.top()), r.bottom() - h + 1)
-    if (x, y) != (win.x(), win.y()):
-        win.move(x, y)
+    x = min(max(fg.x(), r.left()), r.right() - (w + dw) + 1)
+    y = min(max(fg.y(), r.top()), r.bottom() - (h + dh) + 1)
+    if (x, y) != (fg.x(), fg.y()):
+        win.move(x, y)  # move() places the frame's top left

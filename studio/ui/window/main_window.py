@@ -445,6 +445,7 @@ class MainWindow(QMainWindow):
             self._sized = True
             if not self._restored_state:
                 apply_dock_sizes(self)
+            QTimer.singleShot(200, self, lambda: keep_on_screen(self))  # the frame is known once mapped
             self._warm = QTimer(self)  # after the first paint: load what start-up left out, off this thread
             self._warm.setSingleShot(True)
             self._warm.timeout.connect(self.load_engine)
