@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QLabel
 
 from studio.core.errors import StudioError
 from studio.engine import events as ev
-from studio.engine.device import engine_loaded
 
 OK_STYLE = "color:#8fd18f"
 WARN_STYLE = "color:#e6b450; font-weight:bold"
@@ -50,7 +49,6 @@ class RunFeedback:
         self.outputs: dict[str, dict] = {}     # node id -> outputs of its last run
         self.signatures: dict[str, str] = {}   # node id -> signature of those outputs
         self.last_result = None
-        self._devices_listed = False
         self.run_label = QLabel("", win)
         self.run_label.setObjectName("run-result")
 
@@ -115,8 +113,8 @@ class RunFeedback:
         if targets is None:  # F5: the outputs and the side branches that can run
             targets, side = self.default_targets()
         win.canvas.badges.clear()
-        if not engine_loaded():  # the run's thread imports torch and the nodes: say so meanwhile
-            win.statusBar().showMessage("loading the engine…")
+        with win.loading_engine():  # the first run loads torch and lists the devices, saying so
+            pass
         if frame_range is not None:  # a render cut to the in/out range must say so (they are saved now)
             win.log(f"rendering frames {frame_range[0]}–{frame_range[1] - 1} only: the timeline's in/out "
                     "points (X on the timeline clears them)", "warn")
@@ -173,7 +171,6 @@ class RunFeedback:
             s.started, s.warnings = True, []
             s.signatures = dict(getattr(e, "signatures", None) or {})
             s.left_out.update(getattr(e, "left_out", None) or {})
-            win.statusBar().clearMessage()  # "loading the engine…" is over
             self.set_run_result(f"running {len(e.nodes)} node(s) on {e.device}…", "")
             win.log(f"run started on {e.device}: {len(e.nodes)} node(s)")
             self.start_training_dock(self._type_of(n) for n in e.nodes)
@@ -223,7 +220,6 @@ class RunFeedback:
     def _on_run_finished_event(self, e) -> None:
         win, s = self.win, self.session
         if not s.started and isinstance(e.error, StudioError):  # it could not compile: say why, once
-            win.statusBar().clearMessage()
             win.log(str(e.error), "error")
             self.set_run_result(f"✗ {e.error}", ERROR_STYLE)
             nid = getattr(e.error, "node_id", None)
@@ -290,9 +286,6 @@ class RunFeedback:
                 self.show_result(shown)
         elif error is not None and not isinstance(error, StudioError):
             win.log(f"run failed: {type(error).__name__}: {error}", "error")
-        if not self._devices_listed and engine_loaded():  # the first run loaded torch: list its devices
-            self._devices_listed = True
-            win.refresh_devices()
         win.update_status()
         win.run_finished.emit(result, error)
 
