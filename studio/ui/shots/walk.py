@@ -72,7 +72,8 @@ class Walk:
         self.wait(400)
         self.n += 1
         path = os.path.join(self.out, f"walk-{self.n:02d}-{name}.png")
-        sh("import", "-window", "root", path)
+        sh("import", "-window", "root", path)  # the screen, with dialogs and menus
+        self.w.grab().save(path[:-4] + "-window.png")  # the window alone, at its size
         status = self.w.statusBar().currentMessage()
         run = self.w.runs.run_label
         print(f"[{self.n:02d}] {name}: {note} | status: {status!r} | run: {run.text().strip() if run else ''!r}",
