@@ -297,8 +297,7 @@ class MainWindow(QMainWindow):
         self.stop_action.setEnabled(False)
         r.addSeparator()
         self._action("&Clear Cache", self.runs.clear_cache, None, r)
-        self._action("Render in &Chunks…", lambda: __import__("studio.ui.dialogs.render", fromlist=["_"])
-                     .open_render_dialog(self), "Ctrl+Shift+R", r,
+        self._action("Render in &Chunks…", self.open_render_dialog, "Ctrl+Shift+R", r,
                      tip="render on several processes or machines (chunks, resume, sweeps)")
 
         h = mb.addMenu("&Help")
@@ -455,6 +454,11 @@ class MainWindow(QMainWindow):
         loses it all: when it falls under half the window, the docks give their share back."""
         if self.canvas.widget.width() < 0.5 * self.width() or self.canvas.widget.height() < 0.4 * self.height():
             apply_dock_sizes(self)
+
+    def open_render_dialog(self):
+        """Run > Render in Chunks: the modeless Render dialog (imported on first use)."""
+        from studio.ui.dialogs.render import open_render_dialog
+        return open_render_dialog(self)
 
     def show_training_dock(self) -> None:
         """Show the Training dock beside the timeline at a third of the window (not squeezed)."""
