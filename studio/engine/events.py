@@ -9,7 +9,8 @@ from typing import Any
 class RunStarted:
     nodes: list[str]
     device: str
-    signatures: dict[str, str] = field(default_factory=dict)  # node id -> cache signature of this run
+    signatures: dict[str, str] = field(default_factory=dict)  # node id -> the signature of its result
+    left_out: dict[str, str] = field(default_factory=dict)    # side targets that cannot run -> why
 
 
 @dataclass
@@ -28,7 +29,6 @@ class NodeProgress:
     message: str | None = None
     values: dict[str, float] = field(default_factory=dict)  # e.g. {"loss": 0.12}
     unit: str = "frame"  # what step counts: "frame", or "step" for a training run's optimiser steps
-    budget_end: int | None = None  # the step a time budget will stop it near (training), when before total
 
 
 @dataclass
