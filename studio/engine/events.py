@@ -29,6 +29,7 @@ class NodeProgress:
     message: str | None = None
     values: dict[str, float] = field(default_factory=dict)  # e.g. {"loss": 0.12}
     unit: str = "frame"  # what step counts: "frame", or "step" for a training run's optimiser steps
+    budget_end: int | None = None  # the step a time budget will stop it near (training), when before total
 
 
 @dataclass

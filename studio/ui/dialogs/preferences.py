@@ -217,8 +217,14 @@ class PreferencesDialog(QDialog):
 
 
 def edit_preferences(parent=None) -> bool:
-    """Open the dialog modally; True when OK saved the settings."""
-    return PreferencesDialog(parent).exec() == QDialog.Accepted
+    """Open the dialog modally (through the window's ``run_dialog`` hook, which tests replace, and
+    saying in its log where the file went); True when OK saved the settings."""
+    dlg = PreferencesDialog(parent)
+    if hasattr(parent, "log"):
+        dlg.saved.connect(lambda path: parent.log(f"preferences saved in {path}", "ok"))
+    if hasattr(parent, "run_dialog"):
+        return parent.run_dialog(dlg)
+    return dlg.exec() == QDialog.Accepted
 
 
 if __name__ == "__main__":  # pragma: no cover - a look at the dialog alone

@@ -8,7 +8,10 @@ from PySide6.QtGui import QGuiApplication
 
 
 def available(widget) -> QRect:
-    """The part of the widget's screen windows may use (the whole screen without a window manager)."""
+    """The part of the widget's screen windows may use (the whole screen without a window manager).
+    The offscreen platform (tests, renders of screenshots) has no real screen: no limit there."""
+    if QGuiApplication.platformName() == "offscreen":
+        return QRect(0, 0, 1 << 15, 1 << 15)
     screen = widget.screen() if widget is not None else None
     screen = screen or QGuiApplication.primaryScreen()
     return screen.availableGeometry() if screen is not None else QRect(0, 0, 1 << 15, 1 << 15)

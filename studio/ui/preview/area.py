@@ -30,7 +30,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Qt, Signal
 
 from studio.core.timecode import timecode
-from studio.core.values import Audio, Features, Keypoints
+from studio.core.values import Audio, Keypoints
 from studio.engine.cache import CachedClip, FrameCache
 from studio.engine.clip import Clip
 from studio.ui.preview.area_widgets import build_timeline, build_viewer
@@ -38,7 +38,7 @@ from studio.ui.preview.fetcher import DisplayCache, FrameFetcher
 from studio.ui.preview.pixels import display_rgb, similarity_of, thumbnail_rgb, to_bgra
 from studio.ui.preview.playback import AudioOutput, Player
 from studio.ui.preview.transport import Transport
-from studio.ui.preview.values import analyse_audio, audio_features_of, classify, describe
+from studio.ui.preview.values import analyse_audio, audio_features_of, classify, describe, summary
 from studio.ui.preview.view_controls import ViewSettings, apply_view, draw_overlay, proxy_frame
 from studio.ui.text import shorten
 
@@ -183,9 +183,7 @@ class PreviewArea(QObject):
         same = node_id == self.node_id and key == self.key
         if same and value is self.value:
             return
-        # the playhead stays where the user put it: comparing two nodes at one frame is the point
-        # (issue 25: another node showed frame 0 while the timeline still read 66)
-        keep_frame = self.playhead
+        keep_frame = self.playhead  # where the user put it: two nodes compared at one frame (issue 25)
         playing = self.player.playing
         self.player.stop()
         self._gen += 1
@@ -203,7 +201,7 @@ class PreviewArea(QObject):
         img.set_mask(None)
         img.set_keypoints(None)
         kind = self.kind
-        self.title_label.set_parts(title, self._summary(value))
+        self.title_label.set_parts(title, summary(value))
         self.arrows_button.setVisible(kind in ("flow", "flow_image"))  # only flow has arrows to draw
         live = set(self.timeline.live) if self.live_node == node_id else set()
 
@@ -255,10 +253,7 @@ class PreviewArea(QObject):
         self._gen += 1
         self.fetcher.cancel_all()
         self.node_id, self.title, self.key, self.value, self.kind = None, "", "", None, "none"
-        self.playhead = 0  # another graph: from its start
-        self.clip = None
-        self.shown_frame = None
-        self.live_node = None
+        self.playhead, self.clip, self.shown_frame, self.live_node = 0, None, None, None  # another graph
         self.title_label.set_parts("")
         self.arrows_button.setVisible(False)
         self.stack.image.set_frame(None)
@@ -583,21 +578,6 @@ class PreviewArea(QObject):
             return thumbnail_rgb(clip.frame(i), kind, h)
         items = [(gen, "thumb", f, thumb) for f in frames if 0 <= f < clip.n_frames]
         self.fetcher.request_low(items)
-
-    # -- misc -----------------------------------------------------------------------------
-    @staticmethod
-    def _summary(value: Any) -> str:
-        if isinstance(value, Clip):
-            return value.describe()
-        if isinstance(value, np.ndarray):
-            return f"image {value.shape[1]}x{value.shape[0]}x{1 if value.ndim == 2 else value.shape[2]}"
-        if isinstance(value, Audio):
-            return f"audio {value.duration:.2f} s, {value.rate} Hz, {value.channels} ch"
-        if isinstance(value, Features):
-            return f"features {tuple(value.data.shape)}" + (" per frame" if value.per_frame else "")
-        if isinstance(value, Keypoints):
-            return f"{value.n_points} points over {value.n_frames} frames"
-        return type(value).__name__
 
 
 # -- a demo window (and the screenshot in the README) ---------------------------------------

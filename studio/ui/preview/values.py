@@ -78,3 +78,18 @@ def describe(value: Any) -> str:
     if isinstance(value, np.ndarray):
         return f"array {value.shape} {value.dtype}\n{np.array2string(value, threshold=200)}"
     return repr(value)
+
+
+def summary(value: Any) -> str:
+    """One line on what a value is, for the viewer's title: "72 frames 320x240x3 @ 24 fps", ..."""
+    if isinstance(value, Clip):
+        return value.describe()
+    if isinstance(value, np.ndarray):
+        return f"image {value.shape[1]}x{value.shape[0]}x{1 if value.ndim == 2 else value.shape[2]}"
+    if isinstance(value, Audio):
+        return f"audio {value.duration:.2f} s, {value.rate} Hz, {value.channels} ch"
+    if isinstance(value, Features):
+        return f"features {tuple(value.data.shape)}" + (" per frame" if value.per_frame else "")
+    if isinstance(value, Keypoints):
+        return f"{value.n_points} points over {value.n_frames} frames"
+    return type(value).__name__

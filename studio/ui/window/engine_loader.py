@@ -8,6 +8,7 @@ started before that waits for it on the run's own thread, never on the GUI's.
 """
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 
@@ -22,6 +23,47 @@ class EngineLoader(QObject):
         self.thread: threading.Thread | None = None
         self.seconds: float | None = None
         self.error: str | None = None
+        self.win = parent if hasattr(parent, "statusBar") else None  # the main window it loads for
+        if self.win is not None:
+            self.loaded.connect(self._on_loaded)
+
+    # -- the window's side ------------------------------------------------------------------
+    @contextlib.contextmanager
+    def loading(self):
+        """Around the first thing that needs torch and the node modules (the first run, the
+        device list): they load on this loader's thread and the run's own thread waits for them,
+        never the GUI thread (issue 25: the first run froze the window for 1.5 s). The status
+        bar says "loading the engine…" until they have loaded."""
+        if not self.done:
+            self.win.statusBar().showMessage("loading the engine…")
+            self.start_for_window()
+        yield
+
+    def start_for_window(self) -> bool:
+        """Start loading (once), with the node modules of the window's graph."""
+        g = self.win.doc.graph
+        return self.start({n.type_id for n in g.nodes.values()}, g.registry)
+
+    def _on_loaded(self, _seconds: float) -> None:
+        win = self.win
+        if win.statusBar().currentMessage() == "loading the engine…":
+            win.statusBar().clearMessage()
+        if self.error:
+            win.log(f"loading the engine: {self.error}", "warn")
+        win.refresh_devices()
+        win.training  # noqa: B018 - the Training dock's panel, now that pyqtgraph is loaded
+
+    def training_panel(self):
+        """The Training dock's panel when making it costs nothing on the GUI thread: made already,
+        or pyqtgraph loaded here. Run events go to it: the first run must not import pyqtgraph on
+        the GUI thread (or wait there for this loader importing it)."""
+        win = self.win
+        if win._training is None and not self.done:
+            return None
+        panel = win.training
+        if panel is not None and not panel._titles:
+            panel._titles.update({nid: n.label for nid, n in win.doc.graph.nodes.items()})
+        return panel
 
     @property
     def started(self) -> bool:

@@ -4,7 +4,6 @@ a toolbar to run. Its parts are composed, each in its own module: files, autosav
 group nodes (group_actions.py, ``window.group_actions``); dock sizes (layout.py)."""
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import random
@@ -99,7 +98,6 @@ class MainWindow(QMainWindow):
         self.doc = Document(Graph(registry) if registry is not None else Graph(), self)
         self.runner = RunController(parent=self)
         self.engine_loader = EngineLoader(self)  # torch and the node modules, off the GUI thread
-        self.engine_loader.loaded.connect(self._on_engine_loaded)
         self.canvas = Canvas(self.doc, self)
         self.files = FileActions(self)          # new, open, save, recent, autosave, recovery
         self.setCentralWidget(self.canvas.widget)
@@ -164,15 +162,8 @@ class MainWindow(QMainWindow):
         return self._training
 
     def training_if_loaded(self):
-        """The Training dock's panel when making it costs nothing on this thread: made already, or
-        pyqtgraph loaded by the engine loader. Run events go here: the first run must not import
-        pyqtgraph on the GUI thread (or wait there for the loader importing it)."""
-        if self._training is None and not self.engine_loader.done:
-            return None
-        panel = self.training
-        if panel is not None and not panel._titles:
-            panel._titles.update({nid: n.label for nid, n in self.doc.graph.nodes.items()})
-        return panel
+        """The Training panel if making it costs the GUI thread nothing (engine_loader.py)."""
+        return self.engine_loader.training_panel()
 
     # -- layout -----------------------------------------------------------------------------
     def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
@@ -373,29 +364,12 @@ class MainWindow(QMainWindow):
                 self.device_combo.addItem(d)
         self.update_status()
 
-    @contextlib.contextmanager
     def loading_engine(self):
-        """Around the first thing that needs torch and the node modules (the first run, the
-        device list): the engine loads on a background thread (EngineLoader) and the run's own
-        thread waits for it, never the GUI thread (issue 25: the first run froze the window for
-        1.5 s). The status bar says "loading the engine…" until it has loaded."""
-        if not self.engine_loader.done:
-            self.statusBar().showMessage("loading the engine…")
-            self.load_engine()
-        yield
+        """Around what needs the engine: it loads off the GUI thread, saying so (engine_loader.py)."""
+        return self.engine_loader.loading()
 
     def load_engine(self) -> None:
-        """Start loading the engine in the background (once); the graph's node modules with it."""
-        g = self.doc.graph
-        self.engine_loader.start({n.type_id for n in g.nodes.values()}, g.registry)
-
-    def _on_engine_loaded(self, seconds: float) -> None:
-        if self.statusBar().currentMessage() == "loading the engine…":
-            self.statusBar().clearMessage()
-        if self.engine_loader.error:
-            self.log(f"loading the engine: {self.engine_loader.error}", "warn")
-        self.refresh_devices()
-        self.training  # noqa: B018 - the Training dock's panel, now that pyqtgraph is loaded
+        self.engine_loader.start_for_window()
 
     def update_status(self) -> None:
         from studio.engine.device import describe_device
@@ -483,8 +457,7 @@ class MainWindow(QMainWindow):
         return open_render_dialog(self)
 
     def show_training_dock(self) -> None:
-        """Show the Training dock beside the timeline at a third of the window (not squeezed);
-        once the engine has loaded (its panel's plotting library loads with it, off this thread)."""
+        """The Training dock beside the timeline at a third of the window (not squeezed)."""
         if self.training_dock is None:
             return
         if self._training is None and not self.engine_loader.done:
@@ -517,11 +490,8 @@ class MainWindow(QMainWindow):
         return text.strip() if ok and text.strip() else None
 
     def open_preferences(self) -> bool:
-        """Edit > Preferences…: the settings file the engine reads. True when OK saved it."""
-        from studio.ui.dialogs.preferences import PreferencesDialog
-        dlg = PreferencesDialog(self)
-        dlg.saved.connect(lambda path: self.log(f"preferences saved in {path}", "ok"))
-        return self.run_dialog(dlg)
+        from studio.ui.dialogs.preferences import edit_preferences  # Edit > Preferences…
+        return edit_preferences(self)
 
     def confirm(self, title: str, text: str) -> bool:
         return QMessageBox.question(self, title, text, QMessageBox.Yes | QMessageBox.No,
