@@ -400,3 +400,17 @@ def test_a_wire_over_a_port_that_will_refuse_it_says_so_before_the_release(qtbot
     assert cv.view._LIVE_PIPE.pen().color().red() > 200
     qtbot.mouseRelease(vp, Qt.LeftButton, pos=b)
     assert cv.view.refusing is None and w.doc.graph.links == []
+
+
+# -- 12. labels from this run, not the last one ------------------------------------------------------------
+def test_viewer_title_drops_the_last_runs_size_while_the_node_runs_again(qtbot, open_window):
+    from studio.engine.clip import ArrayClip
+    from studio.engine.events import NodeProgress
+    w = open_window()
+    pv = w.preview
+    pv.show_value("n1", "Image to Video", ArrayClip(np.zeros((8, 16, 16, 3), np.float32), 8.0), "k1:video")
+    assert "8 frames" in pv.title_label.summary
+    pv.on_progress(NodeProgress("n1", 1, 4, frame=0, preview=np.zeros((16, 16, 3), np.float32)))
+    assert pv.title_label.summary == "running…" and "8 frames" not in pv.title_label.text()
+    pv.show_value("n1", "Image to Video", ArrayClip(np.zeros((4, 16, 16, 3), np.float32), 8.0), "k2:video")
+    assert "4 frames" in pv.title_label.summary  # the size this run made
