@@ -294,3 +294,44 @@ def test_stop_then_run_again_continues_exactly(wan, tmp_path):
     sa, sb = load_state(str(whole)), load_state(str(part))
     assert sa["history"] == sb["history"]
     assert all(torch.equal(sa["tensors"][k], sb["tensors"][k]) for k in sa["tensors"])
+
+
+def test_template_trains_and_samples_with_the_tiny_model(wan, tmp_path, monkeypatch):
+    """train_video_lora with the tiny Wan under the template's model name and 4 captioned clips:
+    it trains (live loss, validation previews, gradient checkpointing on) and renders with the LoRA."""
+    from studio.core.fileformat import load_graph
+    from studio.engine.clip import ArrayClip
+    from studio.engine.events import NodeProgress
+    from studio.engine.media import probe, write_video
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    models = tmp_path / "models"
+    (models / "Wan-AI").mkdir(parents=True)
+    os.symlink(wan, models / "Wan-AI" / "Wan2.1-T2V-1.3B-Diffusers")
+    monkeypatch.setenv("STUDIO_MODELS", str(models))
+    monkeypatch.setenv("STUDIO_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "no-hf-cache"))
+    clips = tmp_path / "my_clips"
+    clips.mkdir()
+    for k in range(4):
+        write_video(str(clips / f"c{k}.mp4"), ArrayClip(clip(k), 8.0), preset="ultrafast")
+        (clips / f"c{k}.txt").write_text(CAPTIONS[k])
+    g = load_graph(os.path.join(root, "assets", "graphs", "train_video_lora.json"))
+    assert g.validate() == []
+    by = {n.type_id: n.id for n in g.nodes.values()}
+    sets = {"gen.dataset_folder": {"folder": str(clips), "frames": 5, "width": 32, "height": 32, "fps": 8.0},
+            "video_models.train_lora": {"output": str(tmp_path / "out" / "l.safetensors"), "steps": 30, "rank": 8,
+                                        "alpha": 8.0, "lr": 1e-2, "batch": 2, "validate_every": 10,
+                                        "validation_steps": 2},
+            "video_models.text_to_video": {"frames": 5, "width": 32, "height": 32, "steps": 2},
+            "io.save_video": {"path": str(tmp_path / "out" / "t.mp4")}}
+    for t, kv in sets.items():
+        for k, v in kv.items():
+            g.set_param(by[t], k, v)
+    events = []
+    Executor(frame_caching=False).run(g, device="cpu", on_event=events.append)
+    prog = [e for e in events if isinstance(e, NodeProgress) and e.node_id == by["video_models.train_lora"]]
+    assert sum("loss" in (e.values or {}) for e in prog) >= 3
+    assert [e.step for e in prog if e.preview is not None] == [10, 20, 30]
+    assert probe(str(tmp_path / "out" / "t.mp4"))["frames"] == 5
+    assert os.path.isfile(tmp_path / "out" / "l.safetensors")
+    assert os.path.isfile(tmp_path / "out" / "l.latents.safetensors")
