@@ -58,6 +58,41 @@ def export_lora(path: str, weights: dict[str, torch.Tensor], rank: int, alpha: f
             "studio": json.dumps({"format": FORMAT, **info, "rank": int(rank), "alpha": float(alpha),
                                   "target_modules": sorted(targets)}, sort_keys=True)}
     _atomic(path, lambda p: save_file(out, p, metadata=meta))
+    if info.get("family") == "wan":  # the same LoRA in the layout ComfyUI's Wan loader reads
+        native, skipped = wan_native_keys({k[len(PREFIX) + 1:]: v for k, v in out.items()})
+        if native:
+            cmeta = {"format": "pt", "studio": meta["studio"],
+                     "skipped_modules": json.dumps(skipped)}
+            _atomic(comfyui_path(path), lambda p: save_file(native, p, metadata=cmeta))
+
+
+_WAN_NATIVE = {"attn1.to_q": "self_attn.q", "attn1.to_k": "self_attn.k", "attn1.to_v": "self_attn.v",
+               "attn1.to_out.0": "self_attn.o", "attn2.to_q": "cross_attn.q", "attn2.to_k": "cross_attn.k",
+               "attn2.to_v": "cross_attn.v", "attn2.to_out.0": "cross_attn.o", "ffn.net.0.proj": "ffn.0",
+               "ffn.net.2": "ffn.2"}
+
+
+def comfyui_path(path: str) -> str:
+    return os.path.splitext(path)[0] + ".comfyui.safetensors"
+
+
+def wan_native_keys(weights: dict[str, torch.Tensor]) -> tuple[dict[str, torch.Tensor], list[str]]:
+    """Wan LoRA weights renamed to the original Wan layout ComfyUI's Wan model uses
+    (``diffusion_model.blocks.0.self_attn.q.lora_A.weight``); also what diffusers reads back with
+    its Wan converter. Returns the renamed weights and the modules with no such name (skipped)."""
+    out, skipped = {}, []
+    for k, v in weights.items():
+        parts = k.split(".")
+        if parts[0] != "blocks" or ".lora_" not in k:
+            skipped.append(k)
+            continue
+        i, rest = parts[1], ".".join(parts[2:])
+        mod, tail = rest.split(".lora_", 1)
+        if mod not in _WAN_NATIVE:
+            skipped.append(k)
+            continue
+        out[f"diffusion_model.blocks.{i}.{_WAN_NATIVE[mod]}.lora_{tail}"] = v
+    return out, sorted({k.rsplit(".lora_", 1)[0] for k in skipped})
 
 
 def read_info(path: str) -> dict[str, Any]:

@@ -179,7 +179,14 @@ class LoRATrainer:
         self.info(("read" if enc.from_cache else "encoded") + f" {len(self.idx)} clips at {self.bucket} "
                   f"({'latent cache' if enc.from_cache else 'VAE and text encoder, cached'})")
         val = self._validation_inputs() if s.validate_every and s.validation_prompt.strip() else None
-        prep = time.perf_counter() - t_prep
+        return self.train_encoded(enc, val, state, time.perf_counter() - t_prep)
+
+    def train_encoded(self, enc, val=None, state=None, prep: float = 0.0) -> LoRAResult:
+        """Train on encoded clips (``lora_data.Encoded``): the adapter is on the shared denoiser
+        only inside this call."""
+        start = int(state["step"]) if state else 0
+        prior = float(state.get("seconds", 0.0)) if state else 0.0
+        history = list(state.get("history", [])) if state else []
         with _Session(self) as sess:
             return self._loop(sess, enc, val, state, start, prior, history, prep)
 

@@ -264,6 +264,21 @@ def test_train_node_output_into_text_to_video(wan, tmp_path):
     plain = ex.run(g, targets=[t2v.id], device="cpu").value(t2v.id).chunk(0, 5)
     assert np.array_equal(direct, via)
     assert np.abs(direct - plain).max() > 1e-4
+    # the ComfyUI-layout copy (original Wan names) is the same LoRA: diffusers converts it back
+    from diffusers import WanPipeline
+    outs = []
+    for f in ("n.safetensors", "n.comfyui.safetensors"):
+        p = WanPipeline.from_pretrained(wan)
+        p.load_lora_weights(str(tmp_path / f))
+        x = torch.randn(1, 4, 2, 4, 4, generator=torch.Generator().manual_seed(0))
+        e = torch.randn(1, 8, 32, generator=torch.Generator().manual_seed(1))
+        with torch.no_grad():
+            outs.append(p.transformer(hidden_states=x, timestep=torch.tensor([500.0]), encoder_hidden_states=e,
+                                      return_dict=False)[0])
+    assert torch.allclose(outs[0], outs[1], atol=1e-6)
+    from safetensors import safe_open
+    with safe_open(str(tmp_path / "n.comfyui.safetensors"), framework="pt") as f:
+        assert "diffusion_model.blocks.0.self_attn.q.lora_A.weight" in f.keys()
 
 
 def test_stop_then_run_again_continues_exactly(wan, tmp_path):
