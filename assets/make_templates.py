@@ -304,7 +304,7 @@ def train_video_lora() -> str:
                    "file and caption columns.\nRun: the loss plots in the Training dock, validation samples show "
                    "in the viewer; Stop keeps the LoRA; Run again resumes. The LoRA "
                    "(out/my_video_lora.safetensors) loads in diffusers and ComfyUI.\nKnobs: rank, lr, steps, "
-                   "validation_prompt; on a 16 GB GPU keep gradient_checkpointing on.", note_pos=(0, -190))
+                   "validation_prompt; on a 16 GB GPU keep gradient_checkpointing on.", note_pos=(0, -330))
     _pretrained_thumbnail("train_video_lora", "Train a video LoRA", ((70, 40, 100), (40, 120, 150)))
     return path
 

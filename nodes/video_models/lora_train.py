@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import os
 import time
+import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -144,7 +145,9 @@ class LoRATrainer:
                 "frames": b.frames, "fps": self.dataset.fps, "shift": self.loss.shift, "sampling": self.s.sampling}
 
     def _check_targets(self) -> None:
-        names = [n for n, m in self.transformer.named_modules() if isinstance(m, torch.nn.Linear)]
+        lin = torch.nn.Linear
+        names = [n for n, m in self.transformer.named_modules()  # a loaded LoRA wraps its layers
+                 if isinstance(m, lin) or isinstance(getattr(m, "base_layer", None), lin)]
         missing = [t for t in self.targets if not any(n == t or n.endswith("." + t) for n in names)]
         if missing:
             raise StudioError(f"target modules {', '.join(missing)} are not linear layers of this {self.fam.title} "
@@ -210,6 +213,8 @@ class LoRATrainer:
         dgen = torch.Generator(device=dev).manual_seed(s.seed + 1) if dev.type != "cpu" else gen
         gens = {"cpu": gen} if dgen is gen else {"cpu": gen, "device": dgen}
         if state is not None:
+            self.info(f"resuming from step {start} of {s.steps} ({os.path.basename(s.output)}, optimizer state "
+                      "included)")
             sess.load_weights(state["tensors"])
             restore_optimizer(opt, names, state)
             for k, g in gens.items():
@@ -278,6 +283,9 @@ class LoRATrainer:
                     save(step)
         except Cancelled:
             save(step)  # a Stop keeps a loadable LoRA at the last finished step
+            if s.output:
+                self.info(f"stopped at step {step} of {s.steps}: the LoRA is saved ({os.path.basename(s.output)}); "
+                          "Run again resumes")
             raise
         save(step)
         return LoRAResult(s.output, step, start, history, time.perf_counter() - t0, prep, stopped, self.bucket,
@@ -320,7 +328,11 @@ class _Session:
         tr, s, m = self.tr, self.tr.s, self.tr.transformer
         self.had_peft = bool(getattr(m, "_hf_peft_config_loaded", False) and getattr(m, "peft_config", None))
         self.prev_active = None
+        self.was_disabled = False
         if self.had_peft:
+            from peft.tuners.tuners_utils import BaseTunerLayer
+            self.was_disabled = any(getattr(x, "disable_adapters", False) for x in m.modules()
+                                    if isinstance(x, BaseTunerLayer))
             try:
                 self.prev_active = list(m.active_adapters())
             except ValueError:
@@ -338,10 +350,13 @@ class _Session:
                 p.requires_grad_(False)
             cfg = LoraConfig(r=int(s.rank), lora_alpha=float(s.alpha), target_modules=list(tr.targets),
                              init_lora_weights=True, lora_dropout=0.0)
-            with torch.random.fork_rng(devices=[]):  # lora_A's initial values from the seed, global RNG untouched
-                torch.manual_seed(s.seed)
+            with torch.random.fork_rng(devices=[]), warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # peft: "found a peft_config" (loaded LoRAs)
+                torch.manual_seed(s.seed)  # lora_A's initial values from the seed, global RNG untouched
                 m.add_adapter(cfg, adapter_name=ADAPTER)
             self.added = True
+            if self.was_disabled:  # a sampler turned the loaded LoRAs off: adapters on, for this run
+                m.enable_adapters()
             tag = f".{ADAPTER}."
             for name, p in m.named_parameters():
                 if tag in name:
@@ -400,12 +415,16 @@ class _Session:
         self.hooks = []
         if self.added:
             if self.had_peft:
-                m.delete_adapters(ADAPTER)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", UserWarning)  # peft: "the active adapter is deleted"
+                    m.delete_adapters(ADAPTER)
                 if self.prev_active:
                     try:
                         m.set_adapter(self.prev_active)
                     except ValueError:
                         pass
+                if self.was_disabled:
+                    m.disable_adapters()
             else:
                 m.unload_lora()  # the denoiser's own modules back, as loaded
             self.added = False

@@ -350,3 +350,24 @@ def test_template_trains_and_samples_with_the_tiny_model(wan, tmp_path, monkeypa
     assert probe(str(tmp_path / "out" / "t.mp4"))["frames"] == 5
     assert os.path.isfile(tmp_path / "out" / "l.safetensors")
     assert os.path.isfile(tmp_path / "out" / "l.latents.safetensors")
+
+
+def test_training_leaves_loaded_loras_and_the_cached_model_as_they_were(wan, trained, tmp_path):
+    """A model cached across runs with a LoRA already applied (Video LoRA -> Text to Video): training
+    on it, then the same graph again, gives the same frames, with and without that LoRA."""
+    from nodes.video_models.lora_train import LoRATrainer
+    g = Graph()
+    ld = g.add_node("video_models.load", {"model": wan})
+    vl = g.add_node("video_models.lora", {"lora": trained["out"], "strength": 0.7})
+    g.connect(ld.id, "model", vl.id, "model")
+    with_lora = _t2v(g, vl.id)
+    plain = _t2v(g, ld.id)
+    ex = Executor(frame_caching=False)
+    r = ex.run(g, targets=[with_lora.id, plain.id], device="cpu")
+    a0, p0 = r.value(with_lora.id).chunk(0, 5), r.value(plain.id).chunk(0, 5)
+    ref = r.value(ld.id)["model"] if isinstance(r.value(ld.id), dict) else r.value(ld.id)
+    assert ref.shared.get("loras")  # the earlier LoRA is loaded on the shared pipeline
+    LoRATrainer(ref, dataset(), settings(tmp_path / "again.safetensors", steps=5)).run()
+    r = ex.run(g, targets=[with_lora.id, plain.id], device="cpu")
+    assert np.array_equal(r.value(with_lora.id).chunk(0, 5), a0)
+    assert np.array_equal(r.value(plain.id).chunk(0, 5), p0)

@@ -129,3 +129,40 @@ def build_wan_for_training(path: str) -> str:
     pipe.save_pretrained(path, safe_serialization=True)
     shutil.rmtree(tmp_tok, ignore_errors=True)
     return path
+
+
+def build_ltx(path: str, dynamic_shift: bool = True) -> str:
+    """A tiny LTX-Video text-to-video pipeline (diffusers' test config, a local T5 and tokenizer);
+    its scheduler shifts with the token count, as LTX-Video's does."""
+    import shutil
+
+    import torch
+    from diffusers import AutoencoderKLLTXVideo, FlowMatchEulerDiscreteScheduler, LTXPipeline, LTXVideoTransformer3DModel
+    from transformers import T5Config, T5EncoderModel
+    torch.manual_seed(0)
+    transformer = LTXVideoTransformer3DModel(in_channels=8, out_channels=8, patch_size=1, patch_size_t=1,
+                                             num_attention_heads=4, attention_head_dim=8, cross_attention_dim=32,
+                                             num_layers=1, caption_channels=32)
+    torch.manual_seed(0)
+    vae = AutoencoderKLLTXVideo(in_channels=3, out_channels=3, latent_channels=8, block_out_channels=(8, 8, 8, 8),
+                                decoder_block_out_channels=(8, 8, 8, 8), layers_per_block=(1, 1, 1, 1, 1),
+                                decoder_layers_per_block=(1, 1, 1, 1, 1),
+                                spatio_temporal_scaling=(True, True, False, False),
+                                decoder_spatio_temporal_scaling=(True, True, False, False),
+                                decoder_inject_noise=(False, False, False, False, False),
+                                upsample_residual=(False, False, False, False), upsample_factor=(1, 1, 1, 1),
+                                timestep_conditioning=False, patch_size=1, patch_size_t=1, encoder_causal=True,
+                                decoder_causal=False)
+    tmp_tok = os.path.join(path, "_tok")
+    tokenizer = build_tokenizer(tmp_tok)
+    torch.manual_seed(0)
+    text_encoder = T5EncoderModel(T5Config(vocab_size=len(tokenizer), d_model=32, d_kv=8, d_ff=37, num_layers=2,
+                                           num_heads=4, relative_attention_num_buckets=8, pad_token_id=0,
+                                           eos_token_id=1, decoder_start_token_id=0))
+    scheduler = FlowMatchEulerDiscreteScheduler(use_dynamic_shifting=dynamic_shift, base_image_seq_len=16,
+                                                max_image_seq_len=256, base_shift=0.5, max_shift=1.15)
+    pipe = LTXPipeline(scheduler=scheduler, vae=vae, text_encoder=text_encoder, tokenizer=tokenizer,
+                       transformer=transformer)
+    pipe.save_pretrained(path, safe_serialization=True)
+    shutil.rmtree(tmp_tok, ignore_errors=True)
+    return path
