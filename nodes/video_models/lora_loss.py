@@ -19,7 +19,8 @@ import torch
 from studio.core.errors import StudioError
 
 DEFAULT_TARGETS = {"wan": ("to_q", "to_k", "to_v", "to_out.0"),
-                   "ltx": ("to_q", "to_k", "to_v", "to_out.0")}
+                   "ltx": ("to_q", "to_k", "to_v", "to_out.0"),
+                   "cogvideox": ("to_q", "to_k", "to_v", "to_out.0")}
 TRAINABLE = tuple(DEFAULT_TARGETS)
 
 
@@ -175,12 +176,68 @@ class LTXFlowMatchingLoss(FlowMatchingLoss):
         return torch.nn.functional.mse_loss(pred.float(), target)
 
 
-LOSSES = {"wan": FlowMatchingLoss, "ltx": LTXFlowMatchingLoss}
+class CogVideoXLoss(FlowMatchingLoss):
+    """CogVideoX: v-prediction on its DDIM schedule, as diffusers' train_cogvideox_lora trains it.
+    An integer timestep t uniform in [0, T); x_t = add_noise(x0, noise, t); the transformer's
+    v-output becomes an x0 estimate through the scheduler's get_velocity; the loss is the squared
+    error to x0 weighted by 1 / (1 - alphas_cumprod[t]). Latents are [B, F, C, H, W] times the VAE's
+    scaling factor; the rotary embeddings are the pipeline's. ``u`` (the trainer's noise level) maps
+    to t = floor(u * T)."""
+    family = "cogvideox"
+
+    def __init__(self, pipe, fps: float = 8.0, shift: float = 0.0, sampling: str = "uniform"):
+        super().__init__(pipe, fps, shift, sampling)
+        self.max_tokens = int(getattr(pipe.transformer.config, "max_text_seq_length", 226) or 226)
+
+    def normalise(self, mean, std):
+        sf = float(self.pipe.vae.config.scaling_factor)
+        return mean.float() * sf, std.float() * sf
+
+    def encode_text(self, prompts, device):
+        emb, _ = self.pipe.encode_prompt(prompt=list(prompts), do_classifier_free_guidance=False,
+                                         max_sequence_length=self.max_tokens, device=device)
+        return [{"text": e.detach().cpu().contiguous()} for e in emb]
+
+    def collate(self, items):
+        return {"text": torch.stack([it["text"] for it in items])}
+
+    def shift_sigmas(self, u, latents_shape):
+        return u  # no shift: the timestep is drawn uniformly over the DDIM schedule
+
+    def timesteps(self, u: torch.Tensor) -> torch.Tensor:
+        return (u * self.train_steps).long().clamp_(0, self.train_steps - 1)
+
+    def __call__(self, transformer, batch, sigmas, noise):
+        sched, pipe = self.pipe.scheduler, self.pipe
+        x0 = batch.latents.float().permute(0, 2, 1, 3, 4)  # [B, F, C, H, W]
+        noise = noise.float().permute(0, 2, 1, 3, 4)
+        b, f, c, h, w = x0.shape
+        pt = getattr(transformer.config, "patch_size_t", None)
+        if pt and f % pt:
+            raise StudioError(f"CogVideoX 1.5 trains on latent frame counts divisible by {pt} ({f} here): change "
+                              "the frames so that (frames - 1) / 4 + 1 is a multiple of it")
+        t = self.timesteps(sigmas.to(x0.device))
+        noisy = sched.add_noise(x0, noise, t)
+        rotary = None
+        if transformer.config.use_rotary_positional_embeddings:
+            s = pipe.vae_scale_factor_spatial
+            rotary = pipe._prepare_rotary_positional_embeddings(h * s, w * s, f, x0.device)
+        dt = transformer.dtype
+        out = transformer(hidden_states=noisy.to(dt), encoder_hidden_states=batch.text.to(dt), timestep=t,
+                          image_rotary_emb=rotary, return_dict=False)[0]
+        pred_x0 = sched.get_velocity(out.float(), noisy, t)
+        alphas = sched.alphas_cumprod.to(x0.device, torch.float32)[t]
+        weights = (1 / (1 - alphas)).view(b, 1, 1, 1, 1)
+        return (weights * (pred_x0 - x0) ** 2).reshape(b, -1).mean(1).mean()
+
+
+LOSSES = {"wan": FlowMatchingLoss, "ltx": LTXFlowMatchingLoss, "cogvideox": CogVideoXLoss}
 
 
 def family_loss(fam, pipe, fps: float, shift: float = 0.0, sampling: str = "uniform") -> FlowMatchingLoss:
     cls = LOSSES.get(fam.key)
     if cls is None:
-        raise StudioError(f"Train Video LoRA trains Wan and LTX-Video models; {fam.title} is not supported yet")
+        raise StudioError(f"Train Video LoRA trains Wan, LTX-Video and CogVideoX models; {fam.title} is not "
+                          "supported yet")
     return cls(pipe, fps=fps, shift=shift, sampling=sampling)
 

@@ -1,4 +1,4 @@
-"""Train Video LoRA: a LoRA for an open video model (Wan 2.1, LTX-Video) trained on the artist's
+"""Train Video LoRA: a LoRA for an open video model (Wan 2.1, LTX-Video, CogVideoX) trained on the artist's
 own captioned clips, inside the graph. Its output is the model with the LoRA on it: wire it into
 Text to Video to see the adapted model at once, or into Video LoRA's 'lora' input to apply the
 file to another model with a strength."""
@@ -34,8 +34,8 @@ def lora_ref(base: VideoModelRef, path: str, info: dict) -> VideoLoRARef:
 
 
 class TrainVideoLoRA(Node):
-    """Train a LoRA for a pretrained video model (Wan 2.1, LTX-Video) on a Dataset of captioned
-    clips: flow matching as the family was trained, latents and captions encoded once and cached
+    """Train a LoRA for a pretrained video model (Wan 2.1, LTX-Video, CogVideoX) on a Dataset of
+    captioned clips with the loss the family was trained with (flow matching; CogVideoX v-prediction), latents and captions encoded once and cached
     beside the LoRA, live loss and validation samples, Stop keeps a loadable LoRA, Run again
     resumes (optimizer state included). The output is the model with the LoRA: wire it into Text
     to Video. The file loads in diffusers (load_lora_weights) and ComfyUI."""
@@ -43,7 +43,7 @@ class TrainVideoLoRA(Node):
     title = "Train Video LoRA"
     category = CATEGORY
     timing = CLIP
-    inputs = (In("model", "Model", help="a Wan or LTX-Video model from Load Video Model"),
+    inputs = (In("model", "Model", help="a Wan, LTX-Video or CogVideoX model from Load Video Model"),
               In("dataset", "Dataset", help="captioned clips (Dataset: Folder)"))
     outputs = (Out("lora", "Model", help="the model with the trained LoRA: into Text to Video, or Video LoRA's "
                                          "'lora' input"),
