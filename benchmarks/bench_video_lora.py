@@ -8,7 +8,8 @@ its own (CUDA: max allocated; CPU: peak RSS of the process).
                                                                # 33 frames, bf16, gradient checkpointing,
                                                                # rank 32 (says so and exits 0 without a GPU)
 
-Reports s/step (median after warm-up; CPU: process CPU time, one torch thread) for both, the ratio Studio / plain (aim <= 1.05) and peak memory
+Reports s/step (median after warm-up; CPU: process CPU time, one torch thread) for both, the ratio
+Studio / plain (aim <= 1.05) and peak memory
 (aim on CUDA: <= 16 GB at rank 32). Latents and text tokens are random tensors of the right shapes:
 the training step never runs the VAE or the text encoder, in either loop."""
 from __future__ import annotations

@@ -35,10 +35,11 @@ def lora_ref(base: VideoModelRef, path: str, info: dict) -> VideoLoRARef:
 
 class TrainVideoLoRA(Node):
     """Train a LoRA for a pretrained video model (Wan 2.1, LTX-Video, CogVideoX) on a Dataset of
-    captioned clips with the loss the family was trained with (flow matching; CogVideoX v-prediction), latents and captions encoded once and cached
-    beside the LoRA, live loss and validation samples, Stop keeps a loadable LoRA, Run again
-    resumes (optimizer state included). The output is the model with the LoRA: wire it into Text
-    to Video. The file loads in diffusers (load_lora_weights) and ComfyUI."""
+    captioned clips with the loss the family was trained with (flow matching; CogVideoX
+    v-prediction). Latents and captions are encoded once and cached beside the LoRA; live loss and
+    validation samples; Stop keeps a loadable LoRA; Run again resumes (optimizer state included).
+    The output is the model with the LoRA: wire it into Text to Video. The file loads in diffusers
+    (load_lora_weights) and ComfyUI."""
     id = "video_models.train_lora"
     title = "Train Video LoRA"
     category = CATEGORY
@@ -103,7 +104,8 @@ class TrainVideoLoRA(Node):
                          gradient_checkpointing=p.gradient_checkpointing, precision=p.mixed_precision,
                          seed=ctx.seed, validation_prompt=p.validation_prompt, validate_every=p.validate_every,
                          validation_steps=p.validation_steps, checkpoint_every=p.checkpoint_every, resume=p.resume,
-                         sampling=p.timesteps, lr_schedule=p.lr_schedule, warmup=p.warmup, shift=p.shift, max_grad_norm=p.max_grad_norm,
+                         sampling=p.timesteps, lr_schedule=p.lr_schedule, warmup=p.warmup, shift=p.shift,
+                         max_grad_norm=p.max_grad_norm,
                          offload_text_encoder=p.offload_text_encoder)
 
         def progress(step, total, preview=None, message=None, **values):
@@ -114,7 +116,8 @@ class TrainVideoLoRA(Node):
             raise StudioError(f"trained 0 steps: the time budget (max_minutes {s.max_minutes:g}) was spent before "
                               "the first step: raise max_minutes, or turn resume off to start again")
         loss = res.final_loss
-        msg = (f"trained steps {res.resumed_from}..{res.step} of {s.steps} in {res.seconds:.1f} s (+ {res.prep_seconds:.1f} s "
+        msg = (f"trained steps {res.resumed_from}..{res.step} of {s.steps} in {res.seconds:.1f} s "
+               f"(+ {res.prep_seconds:.1f} s "
                f"encoding); final loss {loss:.4f}; LoRA {out}")
         ctx.info(msg)
         if res.stopped_by_budget:

@@ -197,7 +197,8 @@ class LoRATrainer:
         texts = self.loss.encode_text([self.s.validation_prompt, ""], self.device)
         pos, neg = self.loss.collate(texts[:1]), self.loss.collate(texts[1:])
         dt = self.transformer.dtype
-        kw = {"prompt_embeds": pos["text"].to(self.device, dt), "negative_prompt_embeds": neg["text"].to(self.device, dt)}
+        kw = {"prompt_embeds": pos["text"].to(self.device, dt),
+              "negative_prompt_embeds": neg["text"].to(self.device, dt)}
         if "mask" in pos:
             kw.update(prompt_attention_mask=pos["mask"].to(self.device),
                       negative_prompt_attention_mask=neg["mask"].to(self.device))

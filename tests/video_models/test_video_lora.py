@@ -230,7 +230,8 @@ def test_round_trip_diffusers_and_video_lora_node(wan, trained):
     pipe = WanPipeline.from_pretrained(wan)
     pipe.load_lora_weights(path)
     from studio.engine.context import derive_seed
-    gen = torch.Generator().manual_seed(derive_seed(int(g.settings.get("seed", 0)), t2v.id, 4) * 1_000_003)  # as the node seeds it
+    seed = derive_seed(int(g.settings.get("seed", 0)), t2v.id, 4)
+    gen = torch.Generator().manual_seed(seed * 1_000_003)  # as the node seeds it
     ref = pipe(prompt=CAPTIONS[0], height=32, width=32, num_frames=5, num_inference_steps=3, guidance_scale=1.0,
                generator=gen, output_type="np").frames[0]
     assert np.abs(studio - np.clip(ref, 0, 1)).max() == 0.0
