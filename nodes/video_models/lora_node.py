@@ -118,7 +118,7 @@ class TrainVideoLoRA(Node):
         loss = res.final_loss
         msg = (f"trained steps {res.resumed_from}..{res.step} of {s.steps} in {res.seconds:.1f} s "
                f"(+ {res.prep_seconds:.1f} s "
-               f"encoding); final loss {loss:.4f}; LoRA {out}")
+               f"encoding); loss {loss:.4f} (mean of the last 20 steps); LoRA {out}")
         ctx.info(msg)
         if res.stopped_by_budget:
             ctx.warn(f"stopped by its time budget ({s.max_minutes:g} min) at step {res.step} of {s.steps}")

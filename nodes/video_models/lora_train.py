@@ -72,7 +72,9 @@ class LoRAResult:
 
     @property
     def final_loss(self) -> float:
-        return float(self.history[-1][1]) if self.history else float("nan")
+        """The mean loss of the last (up to) 20 steps: one step's loss swings with its noise level."""
+        last = [v for _, v in self.history[-20:]]
+        return float(np.mean(last)) if last else float("nan")
 
 
 def lr_factor(schedule: str, step: int, steps: int, warmup: int = 0) -> float:
