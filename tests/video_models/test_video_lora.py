@@ -372,3 +372,18 @@ def test_training_leaves_loaded_loras_and_the_cached_model_as_they_were(wan, tra
     r = ex.run(g, targets=[with_lora.id, plain.id], device="cpu")
     assert np.array_equal(r.value(with_lora.id).chunk(0, 5), a0)
     assert np.array_equal(r.value(plain.id).chunk(0, 5), p0)
+
+
+def test_resume_refuses_another_dataset_and_says_how(wan, tmp_path):
+    from nodes.generators.dataset import Item, VideoDataset
+    from nodes.video_models.lora_train import LoRATrainer
+    from studio.core.errors import StudioError
+    ref = load(wan)
+    out = tmp_path / "r.safetensors"
+    LoRATrainer(ref, dataset(), settings(out, steps=3)).run()
+    other = VideoDataset([Item(CAPTIONS[k], (lambda k=k: clip(k)), "train", key=str(k)) for k in range(3)],
+                         5, 32, 32, 8.0, name="three clips")
+    with pytest.raises(StudioError, match="dataset_hash.*turn resume off"):
+        LoRATrainer(ref, other, settings(out, steps=6, resume=True)).run()
+    res = LoRATrainer(ref, other, settings(out, steps=6, resume=False)).run()
+    assert res.resumed_from == 0 and res.step == 6
