@@ -387,3 +387,28 @@ def test_resume_refuses_another_dataset_and_says_how(wan, tmp_path):
         LoRATrainer(ref, other, settings(out, steps=6, resume=True)).run()
     res = LoRATrainer(ref, other, settings(out, steps=6, resume=False)).run()
     assert res.resumed_from == 0 and res.step == 6
+
+
+def test_stop_acts_between_transformer_blocks(wan, tmp_path):
+    """A Stop pressed while a step's forward pass runs ends it at the next block (a real model's
+    step takes seconds): the LoRA of the last finished step is saved."""
+    import inspect
+
+    from nodes.video_models.lora_file import load_state
+    from nodes.video_models.lora_train import LoRATrainer
+    done, where = [0], []
+
+    def progress(step, total, preview=None, **v):
+        if "loss" in v:
+            done[0] = step
+
+    def check():
+        caller = inspect.stack()[1].function
+        if done[0] == 2 and caller == "_hook":  # pressed during step 3's forward pass
+            where.append(caller)
+            raise Cancelled()
+    out = tmp_path / "s.safetensors"
+    with pytest.raises(Cancelled):
+        LoRATrainer(load(wan), dataset(), settings(out, steps=10), progress, check).run()
+    assert "_hook" in where
+    assert load_state(str(out))["step"] == 2 and os.path.isfile(out)
