@@ -22,6 +22,7 @@ from studio.core.errors import StudioError
 from .families import Family
 
 CACHE_VERSION = 1
+TEXT_CHUNK = 8  # captions per text-encoder call
 
 
 @dataclass(frozen=True)
@@ -128,8 +129,10 @@ def encode_dataset(pipe, loss, dataset, idx: list[int], bucket: Bucket, key: str
             means.append(m[0].cpu().contiguous())
             stds.append(s[0].cpu().contiguous())
             progress(k + 1, total)
-        check()
-        text = loss.encode_text(captions, device)
+        text = []
+        for a in range(0, len(captions), TEXT_CHUNK):  # a few at a time: a big text encoder's peak stays small
+            check()
+            text += loss.encode_text(captions[a:a + TEXT_CHUNK], device)
     progress(total, total)
     if path:
         out = {}
