@@ -50,20 +50,18 @@ def export_lora(path: str, weights: dict[str, torch.Tensor], rank: int, alpha: f
         t = v.detach().float()
         if ".lora_B." in k:
             t = t * scale
-        out[f"{PREFIX}.{k}"] = t.to(torch.bfloat16 if info.get("save_dtype") == "bf16" else torch.float32).cpu() \
-            .contiguous()
+        out[f"{PREFIX}.{k}"] = t.cpu().contiguous()  # fp32: what was trained, exactly
     adapter = {f"{PREFIX}.r": int(rank), f"{PREFIX}.lora_alpha": int(rank),
                f"{PREFIX}.target_modules": sorted(targets), f"{PREFIX}.init_lora_weights": True}
     meta = {"format": "pt", "lora_adapter_metadata": json.dumps(adapter, sort_keys=True),
             "studio": json.dumps({"format": FORMAT, **info, "rank": int(rank), "alpha": float(alpha),
                                   "target_modules": sorted(targets)}, sort_keys=True)}
     _atomic(path, lambda p: save_file(out, p, metadata=meta))
-    if info.get("family") == "wan":  # the same LoRA in the layout ComfyUI's Wan loader reads
-        native, skipped = wan_native_keys({k[len(PREFIX) + 1:]: v for k, v in out.items()})
-        if native:
-            cmeta = {"format": "pt", "studio": meta["studio"],
-                     "skipped_modules": json.dumps(skipped)}
-            _atomic(comfyui_path(path), lambda p: save_file(native, p, metadata=cmeta))
+    plain = {k[len(PREFIX) + 1:]: v for k, v in out.items()}
+    native, skipped = comfyui_keys(info.get("family", ""), plain)
+    if native:  # the same LoRA in the layout ComfyUI (and the family's original code) reads
+        cmeta = {"format": "pt", "studio": meta["studio"], "skipped_modules": json.dumps(skipped)}
+        _atomic(comfyui_path(path), lambda p: save_file(native, p, metadata=cmeta))
 
 
 _WAN_NATIVE = {"attn1.to_q": "self_attn.q", "attn1.to_k": "self_attn.k", "attn1.to_v": "self_attn.v",
@@ -93,6 +91,17 @@ def wan_native_keys(weights: dict[str, torch.Tensor]) -> tuple[dict[str, torch.T
             continue
         out[f"diffusion_model.blocks.{i}.{_WAN_NATIVE[mod]}.lora_{tail}"] = v
     return out, sorted({k.rsplit(".lora_", 1)[0] for k in skipped})
+
+
+def comfyui_keys(family: str, weights: dict[str, torch.Tensor]) -> tuple[dict[str, torch.Tensor], list[str]]:
+    """The LoRA under the names of the family's original model, which ComfyUI loads: Wan renamed
+    (see wan_native_keys); LTX-Video's original names are diffusers' under ``diffusion_model.``.
+    ({}, []) for a family with no such copy (CogVideoX)."""
+    if family == "wan":
+        return wan_native_keys(weights)
+    if family == "ltx":
+        return {f"diffusion_model.{k}": v for k, v in weights.items()}, []
+    return {}, []
 
 
 def read_info(path: str) -> dict[str, Any]:

@@ -90,8 +90,14 @@ def test_ltx_short_run_gives_a_lora_diffusers_reads(ltx, tmp_path):
         pipe = LTXPipeline.from_pretrained(ltx)
         before = {k: v.clone() for k, v in pipe.transformer.state_dict().items()}
         pipe.load_lora_weights(str(out))
-        lora_keys = [k for k in pipe.transformer.state_dict() if "lora_B" in k]
-        assert lora_keys and any(float(pipe.transformer.state_dict()[k].abs().max()) > 0 for k in lora_keys)
+        sd = pipe.transformer.state_dict()
+        lora_keys = [k for k in sd if "lora_B" in k]
+        assert lora_keys and any(float(sd[k].abs().max()) > 0 for k in lora_keys)
         assert len(before) > 0
+        # the ComfyUI / original-layout copy (diffusion_model.<name>) is the same LoRA to diffusers
+        other = LTXPipeline.from_pretrained(ltx)
+        other.load_lora_weights(str(tmp_path / "ltx.comfyui.safetensors"))
+        sd2 = other.transformer.state_dict()
+        assert set(sd2) == set(sd) and all(torch.equal(sd[k], sd2[k]) for k in sd)
     finally:
         torch.set_num_threads(n)
