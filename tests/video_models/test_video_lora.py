@@ -412,3 +412,23 @@ def test_stop_acts_between_transformer_blocks(wan, tmp_path):
         LoRATrainer(load(wan), dataset(), settings(out, steps=10), progress, check).run()
     assert "_hook" in where
     assert load_state(str(out))["step"] == 2 and os.path.isfile(out)
+
+
+def test_template_without_weights_or_clips_says_what_it_wants(tmp_path, monkeypatch):
+    from studio.core.errors import NodeExecutionError
+    from studio.core.fileformat import load_graph
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    (tmp_path / "models").mkdir()
+    monkeypatch.setenv("STUDIO_MODELS", str(tmp_path / "models"))
+    monkeypatch.setenv("STUDIO_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "no-hf-cache"))
+    g = load_graph(os.path.join(root, "assets", "graphs", "train_video_lora.json"))
+    save = next(n.id for n in g.nodes.values() if n.type_id == "io.save_video")
+    g.set_param(save, "path", str(tmp_path / "out.mp4"))
+    train = next(n.id for n in g.nodes.values() if n.type_id == "video_models.train_lora")
+    g.set_param(train, "output", str(tmp_path / "l.safetensors"))
+    with pytest.raises(NodeExecutionError) as e:
+        Executor(frame_caching=False).run(g, device="cpu")
+    msg = str(e.value)
+    assert "Wan-AI/Wan2.1-T2V-1.3B-Diffusers' not found" in msg or "dataset folder not found" in msg
+    assert not (tmp_path / "out.mp4").exists() and not (tmp_path / "l.safetensors").exists()
