@@ -432,3 +432,15 @@ def test_template_without_weights_or_clips_says_what_it_wants(tmp_path, monkeypa
     msg = str(e.value)
     assert "Wan-AI/Wan2.1-T2V-1.3B-Diffusers' not found" in msg or "dataset folder not found" in msg
     assert not (tmp_path / "out.mp4").exists() and not (tmp_path / "l.safetensors").exists()
+
+
+def test_buckets_are_sizes_and_frame_counts_the_family_takes():
+    from nodes.generators.dataset import Item, VideoDataset
+    from nodes.video_models.families import FAMILIES
+    from nodes.video_models.lora_data import Bucket, choose_bucket, clip_frames
+    ds = VideoDataset([Item("a", lambda: np.zeros((12, 50, 70, 3), np.float32), "train")], 12, 70, 50, 8.0)
+    b, notes = choose_bucket(FAMILIES["wan"], ds)
+    assert b == Bucket(9, 48, 64) and len(notes) == 2  # 16 px multiples, 4k+1 frames
+    b, notes = choose_bucket(FAMILIES["ltx"], ds, frames=40, width=100, height=40)
+    assert b == Bucket(9, 32, 96) and any("at most 12" in n for n in notes)  # 32 px, 8k+1, capped by the clips
+    assert clip_frames(ds, 0, b).shape == (9, 32, 96, 3)
