@@ -25,6 +25,7 @@ from .lora_file import export_lora, load_state, restore_optimizer, save_state
 from .lora_loss import DEFAULT_TARGETS, FlowBatch, family_loss
 
 ADAPTER = "studio_training"
+SYNC_SECONDS = 0.25  # on a GPU, read the step losses back at most this often (one sync for several steps)
 
 
 @dataclass
@@ -127,6 +128,7 @@ class LoRATrainer:
         if not self.idx:
             raise StudioError(f"{dataset.name}: no clips in the train split")
         self._check_targets()
+        self.sync_seconds: float | None = None  # None: every step on the CPU, SYNC_SECONDS on a GPU
 
     # -- identity of the run ----------------------------------------------------------------
     def model_signature(self) -> str:
@@ -237,7 +239,29 @@ class LoRATrainer:
         deadline = t0 + s.max_minutes * 60.0 - prior if s.max_minutes > 0 else None
         step, stopped = start, False
 
+        # the losses of finished steps, still on the device: read together (one host sync) when a
+        # report is due, not every step (on the CPU there is nothing to wait for: every step)
+        pending: list[tuple[int, torch.Tensor]] = []
+        every = self.sync_seconds if self.sync_seconds is not None else (0.0 if dev.type == "cpu" else SYNC_SECONDS)
+        last_read = [time.perf_counter()]
+
+        def read_losses(report: bool, preview=None):
+            if not pending:
+                return
+            vals = torch.stack([t for _, t in pending]).float().cpu().tolist()
+            done = [(st, v) for (st, _), v in zip(pending, vals)]
+            pending.clear()
+            last_read[0] = time.perf_counter()
+            for st, v in done:
+                if not np.isfinite(v):
+                    raise StudioError(f"the loss became {v} at step {st}: lower the learning rate ({s.lr:g})")
+                history.append([st, round(v, 6)])
+            if report:
+                for k, (st, v) in enumerate(done):
+                    self.progress(st, s.steps, preview=preview if k == len(done) - 1 else None, loss=v)
+
         def save(at: int):
+            read_losses(False)
             if not s.output:
                 return
             w = sess.weights()
@@ -274,16 +298,15 @@ class LoRATrainer:
                 opt.step()
                 opt.zero_grad(set_to_none=True)
                 step += 1
-                lv = float(loss.detach())
-                if not np.isfinite(lv):
-                    raise StudioError(f"the loss became {lv} at step {step}: lower the learning rate ({s.lr:g})")
-                history.append([step, round(lv, 6)])
+                pending.append((step, loss.detach()))
                 preview = None
                 if val is not None and (step % s.validate_every == 0 or step == s.steps):
                     preview = self.validate(sess, val)
-                self.progress(step, s.steps, preview=preview, loss=lv)
+                if preview is not None or step == s.steps or time.perf_counter() - last_read[0] >= every:
+                    read_losses(True, preview)
                 if s.checkpoint_every and step % s.checkpoint_every == 0 and step < s.steps:
                     save(step)
+            read_losses(True)  # stopped by the time budget: the last steps' losses
         except Cancelled:
             save(step)  # a Stop keeps a loadable LoRA at the last finished step
             if s.output:

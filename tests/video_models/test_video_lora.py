@@ -444,3 +444,19 @@ def test_buckets_are_sizes_and_frame_counts_the_family_takes():
     b, notes = choose_bucket(FAMILIES["ltx"], ds, frames=40, width=100, height=40)
     assert b == Bucket(9, 32, 96) and any("at most 12" in n for n in notes)  # 32 px, 8k+1, capped by the clips
     assert clip_frames(ds, 0, b).shape == (9, 32, 96, 3)
+
+
+def test_losses_read_back_in_batches_as_on_a_gpu(wan, tmp_path):
+    """On a GPU the step losses stay on the device and are read together (no host sync per step):
+    the same history, fewer reports, the last step always reported."""
+    from nodes.video_models.lora_train import LoRATrainer
+    runs = []
+    for sync in (0.0, 3600.0):
+        seen = []
+        tr = LoRATrainer(load(wan), dataset(), settings(tmp_path / f"{sync}.safetensors", steps=6),
+                         lambda st, t, preview=None, **v: seen.append(st) if "loss" in v else None)
+        tr.sync_seconds = sync
+        runs.append((tr.run().history, seen))
+    (h1, s1), (h2, s2) = runs
+    assert h1 == h2 and len(h1) == 6
+    assert s1 == [1, 2, 3, 4, 5, 6] and s2 == [1, 2, 3, 4, 5, 6]  # read at the end, all reported in order
