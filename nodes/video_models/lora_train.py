@@ -278,13 +278,13 @@ class LoRATrainer:
                 lr_now = s.lr * lr_factor(s.lr_schedule, step, s.steps, s.warmup)
                 for grp in opt.param_groups:
                     grp["lr"] = lr_now
-                i = torch.randint(0, n, (batch,), generator=gen)
-                u = loss_fn.draw_u(batch, gen)
-                ii = i.to(dev)
+                # all on the device (a host-to-device copy would wait for the GPU every step)
+                ii = torch.randint(0, n, (batch,), generator=dgen, device=dev)
+                u = loss_fn.draw_u(batch, dgen)
                 m, sd = mean[ii], std[ii]
                 x0 = m + sd * torch.randn(m.shape, generator=dgen, device=dev)
                 noise = torch.randn(m.shape, generator=dgen, device=dev)
-                sig = loss_fn.shift_sigmas(u, x0.shape).to(dev)
+                sig = loss_fn.shift_sigmas(u, x0.shape)
                 b = FlowBatch(x0, text[ii], mask[ii] if mask is not None else None)
                 with autocast:
                     sess.in_forward = True
