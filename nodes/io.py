@@ -215,10 +215,15 @@ class SaveImages(Node):
     inputs = (In("video", "Video"),)
     outputs = (Out("video", "Video"),)
     params = (Path("folder", "frames", mode="dir", help="folder to write into (created)"),
-              String("pattern", "frame_{:05d}.png", help="file name; {} is the frame number"),)
+              String("pattern", "frame_{:05d}.png",
+                     help="file name with the frame number as #####, %05d, {frame:05} or {:05d} (never evaluated)"),)
 
     def run(self, ctx, video):
+        from studio.core.patterns import pattern_problem, substitute
         p = ctx.params
+        why = pattern_problem(p.pattern)
+        if why:
+            raise MediaError(f"pattern {p.pattern!r}: {why}")
         if os.path.exists(p.folder) and not os.path.isdir(p.folder):
             raise MediaError(f"'{p.folder}' is not a folder: choose a folder to write the frames into")
         os.makedirs(p.folder, exist_ok=True)
@@ -228,7 +233,7 @@ class SaveImages(Node):
             f = video.frame(i)
             u8 = np.clip(f * 255 + 0.5, 0, 255).astype(np.uint8)
             bgr = cv2.cvtColor(u8, cv2.COLOR_RGB2BGR) if u8.shape[2] == 3 else u8
-            name = os.path.join(p.folder, p.pattern.format(i))
+            name = os.path.join(p.folder, substitute(p.pattern, i))  # checked before the run (preflight)
             if not cv2.imwrite(name, bgr):
                 raise MediaError(f"cannot write {name}")
         return video

@@ -62,6 +62,9 @@ def apply_sets(graph, sets: list[str]) -> None:
             v = p.parse(value)
             if p.kind == "path" and v and not os.path.isabs(os.path.expanduser(v)):
                 v = os.path.abspath(os.path.expanduser(v))  # typed on the command line: relative to here
+            if p.kind == "path" and v and getattr(p, "mode", "") in ("save", "dir"):
+                from studio.core.confine import allow_for_session  # typed here: the user's own choice
+                allow_for_session(v if getattr(p, "mode", "") == "dir" else os.path.dirname(v))
             graph.set_param(n.id, pname, v)
         except ParamError as e:
             raise e.for_node(n.id) from None
@@ -83,8 +86,10 @@ def _file_outputs(graph):
 def _point_outputs_at(graph, out: str) -> list[str]:
     """Point the graph's file outputs at OUT; add a Save Video when there is none. Returns targets.
     OUT was typed on the command line, so a relative OUT means relative to the current folder."""
+    from studio.core.confine import allow_for_session
     out = os.path.abspath(os.path.expanduser(out))
     outs = _file_outputs(graph)
+    allow_for_session(out if len(outs) > 1 else os.path.dirname(out))  # -o is the user's choice
     if len(outs) == 1:
         n, pname = outs[0]
         graph.set_param(n.id, pname, out)
@@ -117,6 +122,7 @@ def cmd_render(args) -> int:
     from studio.engine.executor import Executor
 
     configure_threads(interactive=False)
+    _allow_dirs(args)
     graph = load_graph(args.graph)
     apply_sets(graph, args.set or [])
     if args.seed is not None:
@@ -130,6 +136,9 @@ def cmd_render(args) -> int:
     errs = [e for e in graph.validate()]
     if errs:
         raise errs[0]
+    # the preflight before anything runs (also before a chunked render's whole-clip nodes): outputs
+    # in allowed folders, inputs readable, models found
+    Executor(frame_caching=False).compile(graph, targets=targets, check_only=True)
     if not targets and not _file_outputs(graph):
         muted = [n.label for n in graph.nodes.values() if n.spec is not None and n.spec.is_output
                  and n.mode == "mute" and any(p.kind == "path" for p in n.spec.params)]
@@ -185,8 +194,10 @@ def cmd_render(args) -> int:
     t0 = time.perf_counter()
     ex = Executor(frame_caching=False)  # one pass: caching frames would only cost memory
     ex.run(graph, targets=targets, on_event=on_event, frame_range=frames)
+    from studio.engine.executor import pattern_frames
     for title, path in written:
-        print(f"{title} wrote {path}")
+        n = pattern_frames(path) if not os.path.exists(path) else 0
+        print(f"{title} wrote {path}" + (f" ({n} frame{'s' if n != 1 else ''})" if n else ""))
     if skipped_outputs:
         return _report_skipped(skipped_outputs, written)
     if not written:
@@ -207,10 +218,19 @@ def _report_skipped(skipped: list[tuple[str, str, list[str]]], written: list[tup
     return EXIT_FAILED
 
 
+def _allow_dirs(args) -> None:
+    """--allow-dir DIR (repeatable): graphs may write into DIR during this command."""
+    from studio.core.confine import allow_for_session
+    for d in getattr(args, "allow_dir", None) or []:
+        allow_for_session(d)
+
+
 def cmd_validate(args) -> int:
     """The checks render makes before it runs anything (the graph's own, then the engine's
-    compile: groups flattened, bypasses resolved, devices), so a graph that validates renders."""
+    compile: groups flattened, bypasses resolved, devices, and the preflight: outputs in allowed
+    folders, inputs readable, models found), so a graph that validates renders."""
     from studio.core.fileformat import load_graph
+    _allow_dirs(args)
     graph = load_graph(args.graph)
     errs = graph.validate()
     if not errs:
@@ -218,7 +238,7 @@ def cmd_validate(args) -> int:
         try:
             Executor().compile(graph, check_only=True)
         except StudioError as e:
-            errs = [e]
+            errs = list(getattr(e, "errors", None) or [e])
     for w in graph.warnings():
         print(f"warning: {w}", file=sys.stderr)
     if errs:
@@ -306,10 +326,14 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"))
     r.add_argument("--seed", type=int)
     r.add_argument("-q", "--quiet", action="store_true")
+    allow_help = ("let the graph write into DIR too (repeatable); a graph writes only into its own folder, the "
+                  "project folder, the allowed folders of the settings and -o's folder")
+    r.add_argument("--allow-dir", action="append", metavar="DIR", help=allow_help)
     from studio.distributed import cli as distributed
     distributed.add_render_args(r)
     v = sub.add_parser("validate", help="check a graph file")
     v.add_argument("graph")
+    v.add_argument("--allow-dir", action="append", metavar="DIR", help=allow_help)
     n = sub.add_parser("nodes", help="list every node with its ports and parameters")
     n.add_argument("--json", action="store_true")
     g = sub.add_parser("open", help="open the studio (the default)")

@@ -233,6 +233,6 @@ class LoadFlowKITTI(Node):
     def run(self, ctx, **_):
         from .sequence import resolve_input
         seq = S.find_sequence(resolve_input(ctx, ctx.params.path))
-        if seq.missing:
-            ctx.warn(f"missing flow frames {S.ranges(seq.missing)}; closed up")
+        if seq.gaps:
+            ctx.warn(f"missing flow frames {seq.gaps_text()}; closed up")
         return _KittiClip(seq.files, ctx.params.fps)

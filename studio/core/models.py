@@ -109,6 +109,18 @@ def scan(dirs: list[str] | None = None, max_depth: int = 4) -> list[FoundModel]:
     return found
 
 
+def _within(path: str, root: str) -> bool:
+    """Whether ``path`` is inside ``root`` once '..' and symlinks are resolved: a name such as
+    '../../secret' never resolves outside the folder it is looked up in. (A models folder may
+    itself be a symlink, and a model inside it may link elsewhere on purpose: the name is checked
+    against the root as the name spells it, after '..' is resolved, and against the real root.)"""
+    root_n = os.path.normpath(os.path.abspath(root))
+    norm = os.path.normpath(os.path.abspath(path))
+    if norm != root_n and not norm.startswith(root_n.rstrip(os.sep) + os.sep):
+        return False
+    return True
+
+
 def resolve(name: str, base_dir: str | None = None, dirs: list[str] | None = None) -> str | None:
     """A model's absolute path from what the user typed: an absolute path, a path relative to the
     graph's folder, a path relative to a model folder, or 'org/name' of the Hugging Face cache
@@ -118,11 +130,11 @@ def resolve(name: str, base_dir: str | None = None, dirs: list[str] | None = Non
         return None
     if os.path.isabs(name):
         return name if os.path.exists(name) else None
-    if base_dir and os.path.exists(os.path.join(base_dir, name)):
+    if base_dir and os.path.exists(os.path.join(base_dir, name)) and _within(os.path.join(base_dir, name), base_dir):
         return os.path.abspath(os.path.join(base_dir, name))
     for root in (dirs if dirs is not None else model_dirs()):
         cand = os.path.join(root, name)
-        if os.path.exists(cand):
+        if os.path.exists(cand) and _within(cand, root):
             return os.path.abspath(cand)
         snaps = os.path.join(root, "models--" + name.replace("/", "--"), "snapshots")
         if os.path.isdir(snaps):

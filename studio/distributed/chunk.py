@@ -32,6 +32,7 @@ class ChunkExecutor(Executor):
     def __init__(self, keep: set[str], preloaded: dict[str, dict[str, Any]]):
         super().__init__(frame_caching=False)
         self.keep, self.preloaded = keep, preloaded
+        self.confine_outputs = False  # the parent checked the outputs before it made the job
 
     def compile(self, *args, **kwargs):
         plan = super().compile(*args, **kwargs)
