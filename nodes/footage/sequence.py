@@ -36,6 +36,19 @@ def with_frame_token(ctx, path: str) -> str:
     return out
 
 
+def sequence_name_problems(path: str) -> list[str]:
+    """Why the output pattern ``path`` (a plain name gets '.####') cannot be written, as a list."""
+    from studio.core.patterns import has_token, pattern_problem
+    base = os.path.basename(path)
+    if not base:
+        return ["no file name for the frames: use name.####.ext, %04d or {frame}"]
+    if not has_token(base):
+        stem, ext = os.path.splitext(base)
+        base = stem + ".####" + ext
+    why = pattern_problem(base)
+    return [f"pattern {os.path.basename(path)!r}: {why}"] if why else []
+
+
 def _depth_words(depth: str) -> str:
     return f"{depth}-bit" if depth in ("8", "16") else f"{depth} float" if depth == "half" else "32-bit float"
 
@@ -147,6 +160,11 @@ class SaveImageSequence(Node):
               Int("quality", 95, min=1, max=100, help="JPEG quality"),
               Choice("exr_compression", "zip", choices=S.EXR_COMPRESSIONS,
                      help="EXR: zip and piz are lossless; dwaa is lossy and small; none reads fastest"))
+
+    @classmethod
+    def preflight(cls, params, base_dir):
+        """The file name is a frame pattern (parsed, never evaluated) with an extension to write."""
+        return sequence_name_problems(params.get("path") or "")
 
     def run(self, ctx, video, alpha=None):
         p = ctx.params

@@ -185,6 +185,11 @@ class SaveFlowKITTI(Node):
     params = (Path("path", "flow/flow.####.png", mode="save", filters="PNG (*.png)",
                    help="a pattern: flow.####.png, flow.%06d_10.png or flow.{frame}.png"),)
 
+    @classmethod
+    def preflight(cls, params, base_dir):
+        from .sequence import sequence_name_problems
+        return sequence_name_problems(params.get("path") or "")
+
     def run(self, ctx, flow, valid=None):
         if flow.channels != 2:
             raise ValueError(f"expected a flow (2 channels), got {flow.channels} channels")

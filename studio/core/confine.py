@@ -37,7 +37,9 @@ class OutsideAllowedError(GraphError):
 
     def __init__(self, node_id: str, label: str, param: str, path: str, folder: str):
         self.path, self.folder, self.param = path, folder, param
-        super().__init__(f"'{label}' ({node_id}) would write {path} ({param}), outside the folders a graph may "
+        r = real(path)
+        via = f" (a link: it leads to {r})" if r != os.path.normpath(os.path.abspath(os.path.expanduser(path))) else ""
+        super().__init__(f"'{label}' ({node_id}) would write {path}{via} ('{param}'), outside the folders a graph may "
                          f"write into (its own folder, the project folder and the allowed folders); allow it "
                          f"with --allow-dir {folder} on the command line, or in Preferences > allowed folders "
                          f"in the window", node_id=node_id)

@@ -104,15 +104,20 @@ def check(plan, base_dir: str | None, confine_outputs: bool = True) -> list[Stud
                                           "in Preferences, or give a full path); Studio never downloads"))
         for pname, path, p in writes_of(n, st.params):
             base = os.path.basename(path)
-            if has_token(base) or (p.mode == "dir" and n.spec.param("pattern") is not None):
+            composed = p.mode == "dir" and isinstance(n.spec.param("pattern"), String)
+            if composed:
+                base = st.params.get("pattern") or ""
+            if has_token(base) or composed:
                 why = pattern_problem(base)
                 if why:
-                    errors.append(_err(n, f"'{pname}' {base!r}: {why}"))
+                    which = "pattern" if p.mode == "dir" else pname
+                    errors.append(_err(n, f"'{which}' {base!r}: {why}"))
                     continue
             writes.append((n, pname, path))
             if confine_outputs and confine.outside(path, dirs):
-                target = path if p.mode == "dir" and not has_token(base) else os.path.dirname(path)
-                errors.append(confine.OutsideAllowedError(n.id, n.label, pname, path, confine.real(target or ".")))
+                r = confine.real(path)
+                folder = r if p.mode == "dir" and not has_token(base) else os.path.dirname(r)
+                errors.append(confine.OutsideAllowedError(n.id, n.label, pname, path, folder))
         if n.spec.preflight:
             try:
                 problems = n.spec.cls.preflight(st.params, base_dir)
