@@ -114,6 +114,13 @@ def check(plan, base_dir: str | None, confine_outputs: bool = True) -> list[Stud
                     errors.append(_err(n, f"'{which}' {base!r}: {why}"))
                     continue
             writes.append((n, pname, path))
+            if p.mode == "save":
+                from studio.core.paths import output_problem, resolve
+                typed = resolve(n.params.get(pname) or "", base_dir)
+                why = output_problem(typed) if os.path.isdir(typed) else output_problem(path)
+                if why:
+                    errors.append(_err(n, f"cannot write '{pname}': {why}"))
+                    continue
             if confine_outputs and confine.outside(path, dirs):
                 r = confine.real(path)
                 folder = r if p.mode == "dir" and not has_token(base) else os.path.dirname(r)

@@ -222,7 +222,9 @@ def _problem(row: dict) -> str | None:
             wrote = [l.split(" wrote ", 1)[1] for l in out.splitlines() if " wrote " in l]
             if not wrote:
                 return "exit 0 without output"
-            missing = [w for w in wrote if not os.path.exists(w)]
+            from studio.engine.executor import pattern_frames  # a sequence: "wrote x.####.exr (8 frames)"
+            wrote = [w.rsplit(" (", 1)[0] if w.endswith(("frames)", "frame)")) else w for w in wrote]
+            missing = [w for w in wrote if not os.path.exists(w) and not pattern_frames(w)]
             if missing:
                 return f"says it wrote {missing} but it is not there"
         return None
