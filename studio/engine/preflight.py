@@ -4,7 +4,7 @@ that validates renders and a graph from elsewhere cannot touch files it was not 
 - every file the graph would write is inside an allowed folder (:mod:`studio.core.confine`), is
   not a file the graph reads, and a frame pattern is a pattern (:mod:`studio.core.patterns`);
 - every file it reads is there and readable (a frame pattern: at least one frame);
-- a model name is found in the models folders;
+- a model name is found in the models folders (the loader's own check);
 - each node's own checks (``Node.preflight``: a container and its codec, a sequence's span).
 
 Cheap: stat calls, folder listings and file headers; nothing is decoded. Plain Python."""
@@ -95,13 +95,6 @@ def check(plan, base_dir: str | None, confine_outputs: bool = True) -> list[Stud
             why = _read_problem(path)
             if why:
                 errors.append(_err(n, f"cannot read '{pname}': {why}"))
-        for p in n.spec.params:
-            if isinstance(p, PathParam) and p.lookup and (st.params.get(p.name) or "").strip():
-                from studio.core import models
-                if models.resolve(st.params[p.name], base_dir) is None:
-                    errors.append(_err(n, f"model '{st.params[p.name]}' ({p.name}) not found: looked next to the "
-                                          f"graph and in {', '.join(models.model_dirs())} (set the models folder "
-                                          "in Preferences, or give a full path); Studio never downloads"))
         for pname, path, p in writes_of(n, st.params):
             base = os.path.basename(path)
             composed = p.mode == "dir" and isinstance(n.spec.param("pattern"), String)
