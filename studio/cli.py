@@ -373,6 +373,13 @@ def main(argv: list[str] | None = None) -> int:
         print("error: out of memory", file=sys.stderr)
         return EXIT_FAILED
     except Exception as e:  # noqa: BLE001
+        from studio.core.errors import disk_problem
+        disk = disk_problem(e)
+        if disk:  # a full disk, a read-only folder: the cause in one line, no traceback needed
+            if debug:
+                traceback.print_exc()
+            print(f"error: {disk}", file=sys.stderr)
+            return EXIT_FAILED
         if debug:
             traceback.print_exc()
         else:

@@ -82,6 +82,24 @@ def _read_problem(path: str) -> str | None:
     return None
 
 
+def _write_problem(path: str) -> str | None:
+    """Why nothing can be written at ``path``: its nearest existing folder is read-only or not
+    writable (os.access: EROFS and permissions), or None."""
+    folder = os.path.dirname(os.path.abspath(path))
+    while folder and not os.path.exists(folder):
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            break
+        folder = parent
+    if os.path.isdir(folder) and not os.access(folder, os.W_OK | os.X_OK):
+        try:
+            ro = bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+        except (OSError, AttributeError):
+            ro = False
+        return f"{folder} is {'on a read-only file system' if ro else 'not writable (permission denied)'}"
+    return None
+
+
 def check(plan, base_dir: str | None, confine_outputs: bool = True) -> list[StudioError]:
     """Every problem of ``plan`` (studio.engine.executor.Plan) a run would meet, before it runs."""
     errors: list[StudioError] = []
@@ -114,6 +132,10 @@ def check(plan, base_dir: str | None, confine_outputs: bool = True) -> list[Stud
                 if why:
                     errors.append(_err(n, f"cannot write '{pname}': {why}"))
                     continue
+            why = _write_problem(path)
+            if why:
+                errors.append(_err(n, f"cannot write '{pname}': {why}"))
+                continue
             if confine_outputs and confine.outside(path, dirs):
                 r = confine.real(path)
                 folder = r if p.mode == "dir" and not has_token(base) else os.path.dirname(r)
