@@ -332,7 +332,9 @@ def _graph_from_dict(doc: Any, registry: Registry | None, depth: int, nested: bo
                 inst.raw["unknown_params"] = unknown
         inst.device = ndev
         if inst.spec is not None:
-            extra = {k: v for k, v in nd.items() if k not in _NODE_KEYS}
+            used = set(_NODE_KEYS) - ({"group"} if t != GROUP_TYPE else set()) \
+                - ({"node_version"} if inst.spec.version == 1 else set())
+            extra = {k: v for k, v in nd.items() if k not in used}
             if extra:
                 inst.raw["extra"] = extra
             if t == GROUP_TYPE:
