@@ -4,7 +4,7 @@ checkpoints and their .json, LoRAs, tracks, anything a Path parameter in "save" 
 A graph writes only inside an *allowed folder*:
 
 - the graph file's folder (a graph never saved: the project folder);
-- the project folder (:func:`studio.core.paths.project_dir`);
+- the project folder (:func:`studio.core.project.project_dir`);
 - the folders in the settings' ``allowed_dirs`` (Preferences > allowed folders; "always" in the
   window's prompt);
 - folders allowed for this process only: the command line's ``-o`` folder and ``--allow-dir``,
@@ -78,7 +78,7 @@ def forget_session() -> None:
 
 def allowed_dirs(base_dir: str | None, settings: dict | None = None) -> list[str]:
     """The real paths of every folder a graph whose file is in ``base_dir`` may write into."""
-    from .paths import project_dir
+    from .project import project_dir
     if settings is None:
         from .settings import load_settings
         settings = load_settings()

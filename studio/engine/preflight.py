@@ -126,7 +126,8 @@ def check(plan, base_dir: str | None, confine_outputs: bool = True) -> list[Stud
                     continue
             writes.append((n, pname, path))
             if p.mode == "save":
-                from studio.core.paths import output_problem, resolve
+                from studio.core.paths import output_problem
+                from studio.core.project import resolve
                 typed = resolve(n.params.get(pname) or "", base_dir)
                 why = output_problem(typed) if os.path.isdir(typed) else output_problem(path)
                 if why:
