@@ -36,7 +36,7 @@ class OutsideAllowedError(GraphError):
     window offers it: once per folder)."""
 
     def __init__(self, node_id: str, label: str, param: str, path: str, folder: str):
-        self.path, self.folder, self.param = path, folder, param
+        self.path, self.folder, self.param, self.label = path, folder, param, label
         r = real(path)
         via = f" (a link: it leads to {r})" if r != os.path.normpath(os.path.abspath(os.path.expanduser(path))) else ""
         super().__init__(f"'{label}' ({node_id}) would write {path}{via} ('{param}'), outside the folders a graph may "

@@ -50,6 +50,8 @@ class RunFeedback:
         self.last_result = None
         self.run_label = QLabel("", win)
         self.run_label.setObjectName("run-result")
+        from studio.ui.dialogs.allow_folder import FolderConsent
+        self.consent = FolderConsent(win)  # a refused output folder: asked once per folder
 
     @property
     def current_node(self) -> str:
@@ -119,6 +121,9 @@ class RunFeedback:
                 plan = win.runner.executor.compile(g.copy(), targets)
             session.signatures = {s.node.id: s.signature for s in plan.steps}
         except StudioError as e:
+            from studio.ui.dialogs.allow_folder import outside_errors
+            if outside_errors(e) and self.consent.ask(e):  # the artist allowed the folder: run again
+                return self.run_graph(None if session.full else targets, show_after)
             win.log(str(e), "error")
             self.set_run_result(f"✗ {e}", ERROR_STYLE)
             if e.node_id and e.node_id in g.nodes:
