@@ -67,7 +67,7 @@ def _clean_after_failure(prepared: list[Job], e: BaseException, opts: RenderOpti
             if done:
                 emit(StageEvent("failed", f"{done} finished chunk(s) kept in {job.folder}: "
                                           "render again with --resume to continue from them"))
-            else:
+            elif not opts.keep_job:
                 job.remove()
 
 

@@ -5,7 +5,7 @@ import av
 import numpy as np
 import pytest
 
-from studio.core.errors import StudioError, MediaError, NodeExecutionError
+from studio.core.errors import MediaError, StudioError
 from studio.core.fileformat import load_graph, parse_graph_text
 from studio.core.graph import Graph
 from studio.engine.clip import ArrayClip

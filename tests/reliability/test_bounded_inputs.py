@@ -95,3 +95,29 @@ def test_node_id_with_a_trailing_newline_is_refused():
     from studio.core.errors import GraphError
     with pytest.raises(GraphError, match="invalid node id"):
         Graph().add_node("source.shapes", node_id="n4\n")
+
+
+MEASURE = r"""
+import resource, sys
+import numpy as np, cv2
+from nodes.io import read_image_alpha
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+rgb, alpha = read_image_alpha(sys.argv[1])
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print((peak - before) * 1024 / rgb.nbytes)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ru_maxrss in KiB")
+def test_a_large_image_peaks_near_its_decoded_size(tmp_path):
+    """A 12 Mpx PNG: the process grows by about the float image itself (the issue's bound is 3x;
+    the channel swap and scaling in place keep it under 2x; copies made it 2.2x, 1 GB at 38 Mpx)."""
+    path = str(tmp_path / "big.png")
+    y, x = np.mgrid[0:3000, 0:4000]
+    img = np.dstack([x % 251, y % 241, (x + y) % 239]).astype(np.uint8)  # 12 Mpx, quick to encode
+    cv2.imwrite(path, img, [cv2.IMWRITE_PNG_COMPRESSION, 1])
+    del img
+    r = subprocess.run([sys.executable, "-c", MEASURE, path], cwd=ROOT, env=dict(os.environ, PYTHONPATH=ROOT),
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert float(r.stdout.strip()) < 2.0, r.stdout

@@ -8,7 +8,7 @@ import shutil
 import numpy as np
 import pytest
 
-from studio.core.errors import StudioError, Cancelled, NodeExecutionError
+from studio.core.errors import Cancelled, NodeExecutionError, StudioError
 from studio.core.graph import Graph
 from studio.core.registry import default_registry
 from studio.core.spec import SOURCE, Node, Out
