@@ -216,3 +216,16 @@ def test_sequence_only_render_exits_0_and_reports_its_frames(place, capsys):
     out = capsys.readouterr().out
     assert f"wrote {g_dir / 'render' / 'f.####.png'} (4 frames)" in out, out
     assert sorted(os.listdir(g_dir / "render")) == [f"f.{i:04d}.png" for i in range(4)]
+
+
+def test_a_chunked_render_checks_its_output_before_making_a_job(place, capsys):
+    from studio.distributed.render import RenderOptions, render
+    g_dir, out, _home = place
+    g = save_video_graph(str(out / "clip.mp4"))
+    g.base_dir = str(g_dir)
+    with pytest.raises(confine.OutsideAllowedError):
+        render([(g, None)], RenderOptions(workers=1, chunk=8))
+    assert listing(out) == set() and listing(g_dir) == set()
+    gp = write(save_video_graph(str(out / "clip.mp4")), g_dir)
+    assert "outside" in refused(capsys, "render", gp, "--workers", "2")
+    assert listing(out) == set()
