@@ -50,6 +50,13 @@ def click_when_shown(text: str, seen: list) -> None:
     QTimer.singleShot(0, look)
 
 
+def run(qtbot, win):
+    """F5 and its end: (result, error) of the run that ended last."""
+    with qtbot.waitSignal(win.run_finished, timeout=30000) as blocker:
+        assert win.runs.run_graph()
+    return blocker.args
+
+
 def test_declined_folder_is_asked_once_then_allowed_for_the_session(qtbot, open_window, place):
     shared, outside = place
     target = outside / "clip.mp4"
@@ -57,21 +64,21 @@ def test_declined_folder_is_asked_once_then_allowed_for_the_session(qtbot, open_
     assert win.files.open_path(graph_file(shared, target), ask=False)
     seen: list[str] = []
     click_when_shown("Don't allow", seen)
-    assert not win.runs.run_graph()
-    assert len(seen) == 1 and str(outside) in seen[0]
+    result, error = run(qtbot, win)
+    assert result is None and error is not None
+    assert len(seen) == 1 and str(outside) in seen[0] and "Save Video" in seen[0]
     log = win.log_view.toPlainText()
     assert "outside the folders a graph may write into" in log and "Preferences" in log
     # declined: not asked again, refused again
     win.runs.consent.prompt = lambda err: pytest.fail("asked twice about one folder")
-    assert not win.runs.run_graph()
-    assert not target.exists()
-    # a new window session asks again; allowed for this session, the run writes the file
+    result, error = run(qtbot, win)
+    assert error is not None and not target.exists()
+    # asked afresh (a new session); allowed for this session: the run goes again and writes the file
     win.runs.consent.asked.clear()
     del win.runs.consent.prompt
     click_when_shown("Allow for this session", seen)
-    with qtbot.waitSignal(win.run_finished, timeout=30000) as blocker:
-        assert win.runs.run_graph()
-    assert blocker.args[1] is None and target.stat().st_size > 0
+    result, error = run(qtbot, win)
+    assert error is None and target.stat().st_size > 0
     assert len(seen) == 2
     from studio.core.settings import load_settings
     assert load_settings()["allowed_dirs"] == []  # the session only
@@ -82,9 +89,8 @@ def test_always_allow_saves_the_folder_in_the_settings(qtbot, open_window, place
     win = open_window()
     assert win.files.open_path(graph_file(shared, outside / "a" / "clip.mp4"), ask=False)
     win.runs.consent.prompt = lambda err: "always"
-    with qtbot.waitSignal(win.run_finished, timeout=30000) as blocker:
-        assert win.runs.run_graph()
-    assert blocker.args[1] is None and (outside / "a" / "clip.mp4").exists()
+    result, error = run(qtbot, win)
+    assert error is None and (outside / "a" / "clip.mp4").exists()
     from studio.core.settings import load_settings
     assert load_settings()["allowed_dirs"] == [os.path.realpath(outside / "a")]
     confine.forget_session()  # a later session: the settings still allow it

@@ -74,7 +74,7 @@ class Walk:
         path = os.path.join(self.out, f"walk-{self.n:02d}-{name}.png")
         sh("import", "-window", "root", path)
         status = self.w.statusBar().currentMessage()
-        run = getattr(self.w, "run_label", None)
+        run = self.w.runs.run_label
         print(f"[{self.n:02d}] {name}: {note} | status: {status!r} | run: {run.text().strip() if run else ''!r}",
               flush=True)
         return path
