@@ -74,12 +74,9 @@ class Graph:
         self.settings: dict[str, Any] = {"seed": 0, "device": "auto"}
         self.ui: dict[str, Any] = {"positions": {}}
         self.base_dir: str | None = None  # folder of the file it was loaded from
-<<<<<<< HEAD
         self.extra: dict[str, Any] = {}  # top-level keys of its file this Studio does not know: saved back
         self.link_extra: dict[Link, dict[str, Any]] = {}  # a link's unknown fields: saved back
-=======
         self.events = GraphEvents()  # one emitter per kind of change (studio.core.model_events)
->>>>>>> ui-house
         self._listeners: list[Callable[[str, dict], None]] = []
         self._counter = 0
 

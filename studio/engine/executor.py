@@ -52,11 +52,8 @@ class Plan:
     skipped: dict[str, str]  # node id -> why
     device: str  # the device's name ("cpu", "cuda"); "auto" in a plan compiled with check_only
     graph: Graph
-<<<<<<< HEAD
-    notes: list[tuple[str, str, str]] = field(default_factory=list)  # (node id, title, text) told at the start
-=======
     left_out: dict[str, str] = field(default_factory=dict)  # side target -> why it cannot run
->>>>>>> ui-house
+    notes: list[tuple[str, str, str]] = field(default_factory=list)  # (node id, title, text) told at the start
 
 
 @dataclass
@@ -307,28 +304,6 @@ class Executor:
                 st.signature = self._signature(st, by_id)
             by_id[nid] = st
             steps.append(st)
-<<<<<<< HEAD
-        plan = Plan(steps, skipped, dev, g)
-        self._preflight(plan, getattr(graph, "base_dir", None))
-        return plan
-
-    def _preflight(self, plan: Plan, base_dir: str | None) -> None:
-        """The checks before a run (studio.engine.preflight): raises the problem, or a
-        PreflightError holding them all; notes the extensions added to output paths."""
-        from .preflight import PreflightError, check
-        errors = check(plan, base_dir, self.confine_outputs)
-        if len(errors) == 1:
-            raise errors[0]
-        if errors:
-            raise PreflightError(errors)
-        for st in plan.steps:
-            for p in st.node.spec.params:
-                v = st.node.params.get(p.name)
-                if isinstance(p, PathParam) and p.mode == "save" and v and with_extension(v, p.filters) != v:
-                    plan.notes.append((st.node.id, st.node.label, f"'{p.name}' {os.path.basename(v)!r} has no "
-                                       f"{'/'.join(filter_exts(p.filters))} extension: writing "
-                                       f"{os.path.basename(st.params[p.name])}"))
-=======
 
         for nid in order:
             if nid not in side_only:
@@ -355,8 +330,44 @@ class Executor:
                 keep |= g.upstream(t)
             steps = [s for s in steps if s.node.id in keep]
             skipped = {k: v for k, v in skipped.items() if k in keep}
-        return Plan(steps, skipped, dev, g, left_out)
->>>>>>> ui-house
+        plan = Plan(steps, skipped, dev, g, left_out)
+        self._preflight(plan, getattr(graph, "base_dir", None), side_of, side_only)
+        return plan
+
+    def _preflight(self, plan: Plan, base_dir: str | None, side_of: dict[str, set[str]] | None = None,
+                   side_only: set[str] | frozenset = frozenset()) -> None:
+        """The checks before a run (studio.engine.preflight): raises the problem, or a
+        PreflightError holding them all; a problem in a side branch only leaves that branch out
+        (``plan.left_out``), as a compile error there does. Notes the extensions added to output
+        paths."""
+        from .preflight import PreflightError, check
+        errors = check(plan, base_dir, self.confine_outputs)
+        bad = {e.node_id: e for e in errors if getattr(e, "node_id", None) in side_only}
+        if bad and side_of:
+            g = plan.graph
+            errors = [e for e in errors if getattr(e, "node_id", None) not in bad]
+            for t, ids in side_of.items():
+                branch = ids | set().union(*(g.upstream(i) for i in ids))
+                hit = next((n for n in g.topo_order(branch) if n in bad), None)
+                if hit is not None and t not in plan.left_out:
+                    plan.left_out[t] = str(bad[hit])
+            keep = {s.node.id for s in plan.steps if s.node.id not in side_only}
+            for t, ids in side_of.items():
+                if t not in plan.left_out:
+                    keep |= (ids | set().union(*(g.upstream(i) for i in ids))) & side_only
+            plan.steps = [s for s in plan.steps if s.node.id in keep]
+            plan.skipped = {k: v for k, v in plan.skipped.items() if k in keep or k not in side_only}
+        if len(errors) == 1:
+            raise errors[0]
+        if errors:
+            raise PreflightError(errors)
+        for st in plan.steps:
+            for p in st.node.spec.params:
+                v = st.node.params.get(p.name)
+                if isinstance(p, PathParam) and p.mode == "save" and v and with_extension(v, p.filters) != v:
+                    plan.notes.append((st.node.id, st.node.label, f"'{p.name}' {os.path.basename(v)!r} has no "
+                                       f"{'/'.join(filter_exts(p.filters))} extension: writing "
+                                       f"{os.path.basename(st.params[p.name])}"))
 
     def _signature(self, st: Step, by_id: dict[str, Step]) -> str:
         spec = st.node.spec
@@ -411,14 +422,10 @@ class Executor:
         except StudioError as e:
             emit(RunFinished(time.perf_counter() - t_run, False, error=e))
             raise
-<<<<<<< HEAD
-        emit(RunStarted([s.node.id for s in plan.steps], str(plan.device)))
-        for nid, title, text in plan.notes:
-            emit(NodeMessage(nid, title, text))
-=======
         emit(RunStarted([s.node.id for s in plan.steps], str(plan.device),
                         {s.node.id: s.signature for s in plan.steps}, dict(plan.left_out)))
->>>>>>> ui-house
+        for nid, title, text in plan.notes:
+            emit(NodeMessage(nid, title, text))
         by_id = {s.node.id: s for s in plan.steps}
         for nid, why in plan.skipped.items():
             sn = plan.graph.nodes[nid]

@@ -229,3 +229,21 @@ def test_a_chunked_render_checks_its_output_before_making_a_job(place, capsys):
     gp = write(save_video_graph(str(out / "clip.mp4")), g_dir)
     assert "outside" in refused(capsys, "render", gp, "--workers", "2")
     assert listing(out) == set()
+
+
+def test_a_side_branch_that_would_write_outside_is_left_out_not_run(place):
+    """F5 in the window runs side branches when they can run: a Train node whose checkpoint would
+    land outside is left out with the reason; the outputs still run."""
+    from studio.engine.executor import Executor
+    g_dir, out, _home = place
+    g = save_video_graph("clip.mp4")
+    g.base_dir = str(g_dir)
+    ds = g.add_node("gen.dataset_synthetic", {"count": 4})
+    tr = g.add_node("gen.train", {"checkpoint": str(out / "x.safetensors"), "steps": 1})
+    g.connect(ds.id, "dataset", tr.id, "dataset")
+    save = next(n.id for n in g.nodes.values() if n.type_id == "io.save_video")
+    plan = Executor().compile(g, [save], side_targets=[tr.id])
+    assert "outside" in plan.left_out[tr.id]
+    assert {s.node.id for s in plan.steps} == {save, next(iter(g.nodes))}
+    with pytest.raises(confine.OutsideAllowedError):
+        Executor().compile(g, [save, tr.id])  # asked for by name: refused
