@@ -163,12 +163,17 @@ def test_sequence_patterns_are_patterns(place, capsys, pattern, needle):
     assert listing(g_dir) == {"graph.json"}
 
 
+@pytest.mark.parametrize("node,port", [("io.save_images", "video"), ("motion.save_flo", "flow")])
 @pytest.mark.parametrize("pattern", ["{0.__class__}", "../x_{}.png", "x_{:999999999d}.png", "x.png"])
-def test_save_images_pattern_is_never_evaluated(place, capsys, pattern):
+def test_save_images_pattern_is_never_evaluated(place, capsys, pattern, node, port):
     g_dir, _out, _home = place
     g, src = shapes_graph()
-    s = g.add_node("io.save_images", {"folder": "frames", "pattern": pattern})
-    g.connect(src, "video", s.id, "video")
+    if port == "flow":
+        f = g.add_node("motion.optical_flow", {})
+        g.connect(src, "video", f.id, "video")
+        src = f.id
+    s = g.add_node(node, {"folder": "frames", "pattern": pattern})
+    g.connect(src, port, s.id, port)
     line = refused(capsys, "validate", write(g, g_dir))
     assert "pattern" in line
     assert listing(g_dir) == {"graph.json"}
