@@ -113,7 +113,7 @@ class NodeExecutionError(StudioError):
     """A node failed while running. Wraps the original exception."""
 
     def __init__(self, node_id: str, title: str, cause: BaseException | str):
-        msg = cause if isinstance(cause, str) else (str(cause) or type(cause).__name__)
+        msg = cause if isinstance(cause, str) else (disk_problem(cause) or str(cause) or type(cause).__name__)
         super().__init__(f"node '{title}' ({node_id}) failed: {msg}", node_id=node_id)
         self.title = title
         self.cause = cause if isinstance(cause, BaseException) else None

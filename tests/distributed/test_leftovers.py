@@ -137,3 +137,26 @@ def test_resume_removes_what_a_killed_render_left(tmp_path):
     again = render([(motion_graph(str(out), frames=8), None)], RenderOptions(workers=1, chunk=8, resume=True))
     assert again.rendered == [(8, 15)]
     assert files_under(tmp_path) == ["clip.mp4"], files_under(tmp_path)
+
+
+def test_a_full_disk_in_a_single_process_render_is_one_line(tmp_path, capsys, monkeypatch):
+    """Save Video on a full disk: the node is named and the cause said plainly, no .render- file."""
+    import errno
+
+    from studio.core.fileformat import save_graph
+    from studio.engine import media
+    from studio.core.graph import Graph
+    g = Graph()
+    s = g.add_node("source.shapes", {"frames": 2, "width": 32, "height": 32, "sound": False})
+    o = g.add_node("io.save_video", {"path": "clip.mp4"})
+    g.connect(s.id, "video", o.id, "video")
+    gp = tmp_path / "g.json"
+    save_graph(g, str(gp))
+
+    def full(tmp, path):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), path)
+    monkeypatch.setattr(media, "finish_atomic", full)
+    assert cli.main(["render", str(gp), "-q"]) == 1
+    err = [l for l in capsys.readouterr().err.splitlines() if l.strip()]
+    assert len(err) == 1 and "Save Video" in err[0] and "the disk is full" in err[0], err
+    assert files_under(tmp_path) == ["g.json"]
