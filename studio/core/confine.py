@@ -125,33 +125,55 @@ def with_extension(path: str, filters: str) -> str:
 
 
 # -- reads against writes ---------------------------------------------------------------------------
-def _split(path: str) -> tuple[str, str]:
-    r = real(os.path.dirname(path) or ".")
-    return r, os.path.basename(path)
-
-
-def same_file(write: str, read: str) -> bool:
-    """Whether writing ``write`` would write over ``read``. Either may be a frame pattern
-    (name.####.exr) or, for ``read``, a folder of frames; symlinks and hard links are seen through."""
-    if not write or not read:
-        return False
-    rd, rb = _split(read)
-    if os.path.isdir(read):
-        return real(os.path.dirname(write) or ".") == real(read)
-    wd, wb = _split(write)
-    if wd != rd:
-        return False
-    wp, rp = has_token(wb), has_token(rb)
-    if not wp and not rp:
-        if wb == rb:
-            return True
+def overlaps(writes: list[tuple[object, str]], reads: list[tuple[object, str]]) -> list[tuple[object, object]]:
+    """(write tag, read tag) for every write that would land on a file a read takes: the same
+    real path (symlinks seen through), the same file under another name (a hard link), a frame
+    pattern matching the file read or its pattern, or a write into a folder of frames that is read.
+    Indexed by real folder, so a graph of thousands of loaders and savers costs what it holds."""
+    plain: dict[str, dict[str, list]] = {}    # real folder -> real basename -> read tags
+    inodes: dict[tuple[int, int], list] = {}
+    patterns: dict[str, list] = {}            # real folder -> [(name pattern, tag)]
+    folders: dict[str, list] = {}             # a folder read whole (frames) -> tags
+    for tag, path in reads:
+        if os.path.isdir(path):
+            folders.setdefault(real(path), []).append(tag)
+            continue
+        folder, base = os.path.split(path)
+        if has_token(base):
+            patterns.setdefault(real(folder or "."), []).append((base, tag))
+            continue
+        r = real(path)
+        plain.setdefault(os.path.dirname(r), {}).setdefault(os.path.basename(r), []).append(tag)
         try:
-            return os.path.samefile(write, read)  # a hard link, or a case-insensitive file system
+            st = os.stat(path)
+            inodes.setdefault((st.st_dev, st.st_ino), []).append(tag)
         except OSError:
-            return False
-    if wp and not rp:
-        return regex_for(wb).match(rb) is not None
-    if rp and not wp:
-        return regex_for(rb).match(wb) is not None
-    from .patterns import substitute
-    return regex_for(wb).match(substitute(rb, 1)) is not None or regex_for(rb).match(substitute(wb, 1)) is not None
+            pass
+    hits: list[tuple[object, object]] = []
+    for wtag, wpath in writes:
+        folder, base = os.path.split(wpath)
+        wdir = real(folder or ".")
+        found: list = list(folders.get(wdir, ()))
+        if has_token(base):
+            rx = regex_for(base)
+            from .patterns import substitute
+            found += [t for name, ts in plain.get(wdir, {}).items() if rx.match(name) for t in ts]
+            found += [t for rb, t in patterns.get(wdir, ()) if rx.match(substitute(rb, 1))
+                      or regex_for(rb).match(substitute(base, 1))]
+        else:
+            r = real(wpath)
+            rdir, rbase = os.path.split(r)
+            found += folders.get(rdir, []) if rdir != wdir else []
+            found += plain.get(rdir, {}).get(rbase, [])
+            found += [t for rb, t in patterns.get(rdir, ()) if regex_for(rb).match(rbase)]
+            try:
+                st = os.stat(wpath)
+                found += inodes.get((st.st_dev, st.st_ino), [])
+            except OSError:
+                pass
+        seen = set()
+        for t in found:
+            if id(t) not in seen:
+                seen.add(id(t))
+                hits.append((wtag, t))
+    return hits

@@ -110,15 +110,12 @@ def scan(dirs: list[str] | None = None, max_depth: int = 4) -> list[FoundModel]:
 
 
 def _within(path: str, root: str) -> bool:
-    """Whether ``path`` is inside ``root`` once '..' and symlinks are resolved: a name such as
-    '../../secret' never resolves outside the folder it is looked up in. (A models folder may
-    itself be a symlink, and a model inside it may link elsewhere on purpose: the name is checked
-    against the root as the name spells it, after '..' is resolved, and against the real root.)"""
+    """Whether ``path`` stays inside ``root`` once '..' is resolved: a name such as '../../secret'
+    never resolves outside the folder it is looked up in. Symlinks inside a models folder are
+    followed on purpose (the Hugging Face cache links its snapshots to its blobs)."""
     root_n = os.path.normpath(os.path.abspath(root))
     norm = os.path.normpath(os.path.abspath(path))
-    if norm != root_n and not norm.startswith(root_n.rstrip(os.sep) + os.sep):
-        return False
-    return True
+    return norm == root_n or norm.startswith(root_n.rstrip(os.sep) + os.sep)
 
 
 def resolve(name: str, base_dir: str | None = None, dirs: list[str] | None = None) -> str | None:

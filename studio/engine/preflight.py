@@ -147,10 +147,8 @@ def check(plan, base_dir: str | None, confine_outputs: bool = True) -> list[Stud
             except StudioError as e:
                 problems = [str(e)]
             errors += [_err(n, why) for why in problems]
-    for wn, wp, wpath in writes:
-        for rn, rp, rpath in reads:
-            if confine.same_file(wpath, rpath):
-                errors.append(confine.OverwritesInputError(
-                    f"'{wn.label}' ({wn.id}) would write over {rpath}, which '{rn.label}' ({rn.id}) reads "
-                    f"('{rp}'): choose another output path", node_id=wn.id))
+    for (wn, wp, wpath), (rn, rp, rpath) in confine.overlaps([(w, w[2]) for w in writes], [(r, r[2]) for r in reads]):
+        errors.append(confine.OverwritesInputError(
+            f"'{wn.label}' ({wn.id}) would write over {rpath}, which '{rn.label}' ({rn.id}) reads "
+            f"('{rp}'): choose another output path", node_id=wn.id))
     return errors

@@ -252,3 +252,36 @@ def test_a_side_branch_that_would_write_outside_is_left_out_not_run(place):
     assert {s.node.id for s in plan.steps} == {save, next(iter(g.nodes))}
     with pytest.raises(confine.OutsideAllowedError):
         Executor().compile(g, [save, tr.id])  # asked for by name: refused
+
+
+def test_a_symlink_inside_the_folder_to_the_input_is_the_input(place, capsys):
+    g_dir, _out, _home = place
+    first = write(save_video_graph("in.mp4"), g_dir)
+    assert cli.main(["render", first, "-q"]) == 0
+    before = (g_dir / "in.mp4").read_bytes()
+    (g_dir / "out").mkdir()
+    os.symlink(g_dir / "in.mp4", g_dir / "out" / "alias.mp4")
+    g = Graph()
+    load = g.add_node("io.load_video", {"path": "in.mp4"})
+    s = g.add_node("io.save_video", {"path": "out/alias.mp4"})
+    g.connect(load.id, "video", s.id, "video")
+    capsys.readouterr()
+    assert "would write over" in refused(capsys, "render", write(g, g_dir))
+    assert (g_dir / "in.mp4").read_bytes() == before
+
+
+def test_overlaps_of_patterns_and_files(tmp_path):
+    for n in (1, 2):
+        (tmp_path / f"plate.{n:04d}.exr").write_bytes(b"x")
+    (tmp_path / "in.mp4").write_bytes(b"x")
+    (tmp_path / "frames").mkdir()
+    reads = [("seq", str(tmp_path / "plate.####.exr")), ("clip", str(tmp_path / "in.mp4")),
+             ("one", str(tmp_path / "plate.0001.exr")), ("dir", str(tmp_path / "frames"))]
+    cases = {str(tmp_path / "plate.%04d.exr"): {"seq", "one"},      # the same frames, spelled otherwise
+             str(tmp_path / "plate.0002.exr"): {"seq"},             # one frame of the sequence read
+             str(tmp_path / "sub" / ".." / "in.mp4"): {"clip"},
+             str(tmp_path / "frames" / "f.####.png"): {"dir"},      # into the folder of frames read
+             str(tmp_path / "plate.{frame}.png"): set(),            # another extension: other files
+             str(tmp_path / "out.mp4"): set()}
+    for w, want in cases.items():
+        assert {r for _, r in confine.overlaps([("w", w)], reads)} == want, w
