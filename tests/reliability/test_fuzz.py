@@ -242,7 +242,10 @@ def _problem(row: dict) -> str | None:
 
 # messages of checks `validate` makes itself: render must not fail with one of these after validate passed
 VALIDATE_KINDS = ("cannot load graph", "is not connected", "has a cycle", "unknown node type", "cannot connect",
-                  "no such parameter", "has no input port", "has no output port", "is not available on this")
+                  "no such parameter", "has no input port", "has no output port", "is not available on this",
+                  # the preflight (studio.engine.preflight), made by validate and render alike
+                  "outside the folders a graph may write", "would write over", "cannot read '",
+                  "MAX_CLIP_FRAMES", "cannot go in a", "no frame number", "never evaluated")
 
 
 @pytest.mark.slow
