@@ -61,7 +61,7 @@ def test_f5_compiles_the_graph_once(qtbot, win, tmp_path, monkeypatch):
     assert calls == [False]  # one compile for the whole F5, side branches included, none to check
     assert side in result.executed and c in result.executed and lonely not in result.executed
     s = win.runs.session
-    assert s.full and s.started and s.finished
+    assert s.full and s.started and s.finished and s.verdict.startswith("✓ run finished")
     assert list(s.left_out) == [lonely] and "not connected" in s.left_out[lonely]
     assert s.signatures == result.signatures  # what RunStarted carried is what the run made
     assert "not run" in win.canvas.status_text(lonely)

@@ -51,8 +51,8 @@ def walk(docs: str, timeout: float = 900) -> tuple[bool, float, str]:
     p = subprocess.run([sys.executable, "-m", "studio.ui.shots.walk", out], cwd=ROOT, capture_output=True,
                        text=True, timeout=timeout)
     kept = []
-    for pattern, name in (("*-run-1600x1000.png", "screenshot-1600x1000.png"),
-                          ("*-small-1024x700.png", "screenshot-1024x700.png")):
+    for pattern, name in (("*-run-1600x1000-window.png", "screenshot-1600x1000.png"),
+                          ("*-small-1024x700-window.png", "screenshot-1024x700.png")):
         found = sorted(glob.glob(os.path.join(out, pattern)))
         if found:
             shutil.copyfile(found[-1], os.path.join(docs, name))
@@ -63,12 +63,12 @@ def walk(docs: str, timeout: float = 900) -> tuple[bool, float, str]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m studio.ui.shots", description=__doc__.split("\n\n")[0])
     ap.add_argument("docs", nargs="?", default="docs")
-    ap.add_argument("--only", nargs="*", choices=sorted(SHOTS), help="remake only these")
+    ap.add_argument("--only", nargs="*", choices=sorted(SHOTS), help="remake only these (none: only --walk)")
     ap.add_argument("--walk", action="store_true", help="also the Xvfb walk's 1600x1000 and 1024x700 pictures")
     a = ap.parse_args(argv)
     os.makedirs(a.docs, exist_ok=True)
     failed = 0
-    for name in a.only or list(SHOTS):
+    for name in list(SHOTS) if a.only is None else a.only:
         ok, s, note = remake(name, a.docs)
         failed += not ok
         print(f"{'ok ' if ok else 'FAILED'} {name:14s} {s:6.1f} s  {note}", flush=True)

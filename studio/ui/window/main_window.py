@@ -1,6 +1,7 @@
 """The studio window: canvas in the centre, palette, properties, viewer, timeline and log docks,
-a toolbar to run. Files, autosave and recovery are in files.py; what a run reports is in
-run_feedback.py; dock sizes in layout.py."""
+a toolbar to run. Its parts are composed, each in its own module: files, autosave and recovery
+(files.py, ``window.files``); running and what a run reports (run_feedback.py, ``window.runs``);
+group nodes (group_actions.py, ``window.group_actions``); dock sizes (layout.py)."""
 from __future__ import annotations
 
 import contextlib
@@ -116,8 +117,9 @@ class MainWindow(QMainWindow):
         self.canvas.selection_changed.connect(self._on_selection)
         self.canvas.message.connect(lambda m: self.log(m, "warn"))
         self.canvas.info.connect(self._on_canvas_info)
-        self.canvas.hooks.update(run_to=self.runs.run_to, group=self.group_actions.group_selection, ungroup=self.group_actions.ungroup_selection,
-                                 edit_group=self.group_actions.edit_group, save_group=self.group_actions.save_group_to_library)
+        ga = self.group_actions
+        self.canvas.hooks.update(run_to=self.runs.run_to, group=ga.group_selection, ungroup=ga.ungroup_selection,
+                                 edit_group=ga.edit_group, save_group=ga.save_group_to_library)
         self.canvas.files_dropped.connect(lambda ps: self.files.open_path(ps[0]))
         self.properties.message.connect(lambda m: self.log(m, "warn"))
         self.properties.info.connect(lambda m: self.log(m, "ok"))
@@ -261,17 +263,19 @@ class MainWindow(QMainWindow):
         self._action("Add &Node…", self.canvas.open_search, None, e, tip="Tab on the canvas")
         self._action("Add Back&drop", lambda: self.canvas.annotations.add("backdrops"), "Ctrl+G", e, canvas_only=True,
                      tip="a titled frame around the selected nodes (double-click to rename)")
-        self._action("Add No&te", lambda: self.canvas.annotations.add("notes"), None, e, tip="a text note on the canvas (double-click to edit)")
+        self._action("Add No&te", lambda: self.canvas.annotations.add("notes"), None, e,
+                     tip="a text note on the canvas (double-click to edit)")
         e.addSeparator()
-        self.group_action = self._action("&Group Selection…", self.group_actions.group_selection, "Ctrl+Shift+G", e,
+        ga = self.group_actions
+        self.group_action = self._action("&Group Selection…", ga.group_selection, "Ctrl+Shift+G", e,
                                          canvas_only=True, tip="make the selected nodes one group node")
-        self.ungroup_action = self._action("U&ngroup", self.group_actions.ungroup_selection, "Ctrl+Shift+U", e,
+        self.ungroup_action = self._action("U&ngroup", ga.ungroup_selection, "Ctrl+Shift+U", e,
                                            canvas_only=True, tip="put the nodes of a group back in its place "
                                                                  "(to edit inside it)")
-        self.edit_group_action = self._action("&Edit Group…", self.group_actions.edit_group, "Ctrl+Shift+E", e,
+        self.edit_group_action = self._action("&Edit Group…", ga.edit_group, "Ctrl+Shift+E", e,
                                               canvas_only=True, tip="edit inside the selected group "
                                                                     "(or double-click it)")
-        self.save_group_action = self._action("Save Group to &Library…", self.group_actions.save_group_to_library, None, e,
+        self.save_group_action = self._action("Save Group to &Library…", ga.save_group_to_library, None, e,
                                               tip="keep the selected group in your library (palette > Library)")
 
         v = mb.addMenu("&View")
@@ -293,8 +297,7 @@ class MainWindow(QMainWindow):
         self.stop_action.setEnabled(False)
         r.addSeparator()
         self._action("&Clear Cache", self.runs.clear_cache, None, r)
-        self._action("Render in &Chunks…", lambda: __import__("studio.ui.dialogs.render", fromlist=["_"])
-                     .open_render_dialog(self), "Ctrl+Shift+R", r,
+        self._action("Render in &Chunks…", self.open_render_dialog, "Ctrl+Shift+R", r,
                      tip="render on several processes or machines (chunks, resume, sweeps)")
 
         h = mb.addMenu("&Help")
@@ -451,6 +454,11 @@ class MainWindow(QMainWindow):
         loses it all: when it falls under half the window, the docks give their share back."""
         if self.canvas.widget.width() < 0.5 * self.width() or self.canvas.widget.height() < 0.4 * self.height():
             apply_dock_sizes(self)
+
+    def open_render_dialog(self):
+        """Run > Render in Chunks: the modeless Render dialog (imported on first use)."""
+        from studio.ui.dialogs.render import open_render_dialog
+        return open_render_dialog(self)
 
     def show_training_dock(self) -> None:
         """Show the Training dock beside the timeline at a third of the window (not squeezed)."""

@@ -36,6 +36,7 @@ class RunSession:
     started: bool = False                                    # the engine compiled it (RunStarted came)
     current_node: str = ""                                   # the title of the node running now
     warnings: list[str] = field(default_factory=list)
+    verdict: str = ""                                        # what the status bar says of it
     finished: bool = False
 
 
@@ -64,6 +65,8 @@ class RunFeedback:
 
     def set_run_result(self, text: str, style: str) -> None:
         warnings = self.session.warnings if self.session is not None else []
+        if self.session is not None:
+            self.session.verdict = text
         self.run_label.setText(" " + text + " " if text else "")
         self.run_label.setStyleSheet(style)
         self.run_label.setToolTip("\n".join(warnings) if warnings else text)
