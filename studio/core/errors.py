@@ -130,8 +130,9 @@ class Cancelled(StudioError):
         super().__init__(message)
 
 
-class DiskError(MediaError):
-    """A write failed for want of space or permission (made from the OSError by disk_problem)."""
+class DiskError(MediaError, OSError):
+    """A write failed for want of space or permission (made from the OSError by disk_problem).
+    Still an OSError, so code that handles a failed write as an OSError goes on handling it."""
 
 
 _DISK = {"ENOSPC": "the disk is full (no space left on the device): free some space or write elsewhere",

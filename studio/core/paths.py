@@ -113,11 +113,15 @@ def atomic_path(path: str, prefix: str = ".tmp-", durable: bool = True) -> Itera
             with open(tmp, "rb") as fh:
                 os.fsync(fh.fileno())
         finish_atomic(tmp, path)
-    except BaseException:
+    except BaseException as e:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        from .errors import DiskError, disk_problem
+        why = disk_problem(e, path) if isinstance(e, OSError) else None
+        if why:  # a full disk, a read-only folder: name the file, not its temporary
+            raise DiskError(why) from None
         raise
     if durable:  # make the rename itself durable
         try:

@@ -11,7 +11,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from studio.core.errors import MediaError
+from studio.core.errors import DiskError, MediaError, disk_problem
 from studio.core.limits import MAX_AUDIO_SAMPLES, check_frame_size, regular_file_problem
 from studio.core.paths import finish_atomic, output_problem, sweep_stale, temp_prefix
 from studio.core.values import Audio
@@ -462,11 +462,14 @@ def write_video(path: str, clip: Clip, frames: Iterable[int] | range | None = No
         finally:
             c.close()
         finish_atomic(tmp, path)  # the user's umask, not mkstemp's 0600
-    except BaseException:
+    except BaseException as e:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        why = disk_problem(e, path) if isinstance(e, OSError) else None
+        if why:  # name the output, not the temporary file the encoder was writing
+            raise DiskError(why) from None
         raise
     return n_written
 

@@ -160,3 +160,31 @@ def test_a_full_disk_in_a_single_process_render_is_one_line(tmp_path, capsys, mo
     err = [l for l in capsys.readouterr().err.splitlines() if l.strip()]
     assert len(err) == 1 and "Save Video" in err[0] and "the disk is full" in err[0], err
     assert files_under(tmp_path) == ["g.json"]
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A 64 KiB tmpfs (a real full disk), where this machine lets the test mount one; skipped elsewhere."""
+    mnt = tmp_path / "disk"
+    mnt.mkdir()
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mnt)], capture_output=True)
+    if r.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN)")
+    yield mnt
+    subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
+
+
+def test_a_real_full_disk_and_a_real_read_only_folder(tiny_disk, tmp_path, capsys):
+    from studio.core.fileformat import save_graph
+    gp = tmp_path / "g.json"
+    out = tiny_disk / "clip.mp4"
+    save_graph(motion_graph(str(out), frames=12), str(gp))  # chunks of 8 frames: 72 KiB each
+    assert cli.main(["render", str(gp), "--workers", "1", "--chunk", "8", "-q", "--allow-dir", str(tiny_disk)]) == 1
+    err = [l for l in capsys.readouterr().err.splitlines() if l.strip()]
+    assert len(err) == 1 and "the disk is full" in err[0], err
+    assert files_under(tiny_disk) == []  # the job folder went with its chunks
+    # the same folder read-only: refused before anything runs
+    assert subprocess.run(["mount", "-o", "remount,ro", str(tiny_disk)], capture_output=True).returncode == 0
+    assert cli.main(["render", str(gp), "--workers", "1", "-q", "--allow-dir", str(tiny_disk)]) == 1
+    err = [l for l in capsys.readouterr().err.splitlines() if l.strip()]
+    assert len(err) == 1 and "read-only" in err[0], err
