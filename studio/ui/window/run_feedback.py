@@ -24,6 +24,19 @@ NOT_RUN_HINT = "not run yet: select it and press Ctrl+F5 (Run Selected)"
 TRAIN_TYPES = ("gen.train",)
 
 
+def f5_targets(g) -> tuple[list[str] | None, list[str] | None]:
+    """(the output nodes, the side branches: nodes whose outputs feed nothing), or (None, None)
+    when the graph has no output node (the engine then runs every leaf itself)."""
+    outs = [n.id for n in g.nodes.values() if n.spec is not None and n.spec.is_output]
+    if not outs:
+        return None, None
+    feeding = {l.src for l in g.links}
+    leaves = [n.id for n in g.nodes.values()
+              if n.spec is not None and not n.spec.is_output and n.mode == "normal"
+              and n.type_id != "studio.reroute" and n.id not in feeding]
+    return outs, leaves or None
+
+
 @dataclass
 class RunSession:
     """One run, from F5 (or Run Selected, Run to Here) to its verdict."""
@@ -88,14 +101,7 @@ class RunFeedback:
         failing it. Returns (targets, side targets), or (None, None) for the engine's default.
         Nothing is compiled here: the engine compiles once, on the run's thread, and says what it
         left out in ``RunStarted``."""
-        g = self.win.doc.graph
-        outs = [n.id for n in g.nodes.values() if n.spec is not None and n.spec.is_output]
-        if not outs:
-            return None, None  # the engine then runs every leaf itself
-        leaves = [n.id for n in g.nodes.values()
-                  if n.spec is not None and not n.spec.is_output and n.mode == "normal"
-                  and n.type_id != "studio.reroute" and not g.outputs_of(n.id)]
-        return outs, leaves or None
+        return f5_targets(self.win.doc.graph)
 
     # -- run and stop ---------------------------------------------------------------------------
     def run_graph(self, targets: list[str] | None = None, show_after: str | None = None) -> bool:
