@@ -68,6 +68,18 @@ class LoadVideoModel(Node):
               Bool("vae_slicing", False, help="decode one clip at a time"))
 
     @classmethod
+    def preflight(cls, params, base_dir):
+        """The model (and base) are found where the run would look: validate says so, not the run."""
+        problems = []
+        for key in ("model", "base"):
+            if key == "model" or (params.get(key) or "").strip():
+                try:
+                    find_model(params.get(key) or "", base_dir)
+                except ModelError as e:
+                    problems.append(str(e))
+        return problems
+
+    @classmethod
     def signature_files(cls, params, base_dir=None) -> list[str]:
         """Every weight and config file: replacing a model's files re-runs what uses it."""
         out = []

@@ -1,40 +1,11 @@
-"""Where files go: the project folder of an unsaved graph, relative paths resolved against the
-graph's folder, and the permissions of files written atomically."""
+"""How Studio writes files: atomically (a temporary file renamed over the target), with the user's
+umask, never over a folder or a device. Where relative paths go is in studio.core.project."""
 from __future__ import annotations
 
 import contextlib
 import os
 import tempfile
 from typing import Iterator
-
-
-def project_dir() -> str:
-    """The folder an unsaved graph's relative paths resolve against: $STUDIO_PROJECT_DIR, else
-    the settings' ``project_dir``, else the user's documents folder / "Studio" (platformdirs)."""
-    env = os.environ.get("STUDIO_PROJECT_DIR")
-    if env:
-        return os.path.abspath(os.path.expanduser(env))
-    from .settings import load_settings
-    chosen = load_settings().get("project_dir")
-    if chosen:
-        return os.path.abspath(os.path.expanduser(chosen))
-    try:
-        from platformdirs import user_documents_dir
-        docs = user_documents_dir()
-    except Exception:  # noqa: BLE001 - no documents folder known: the home folder
-        docs = os.path.expanduser("~")
-    return os.path.join(docs, "Studio")
-
-
-def resolve(path: str, base_dir: str | None) -> str:
-    """``path`` made absolute: relative paths mean "next to the graph file" (``base_dir``), or
-    in the project folder for a graph never saved. ``~`` is expanded; empty stays empty."""
-    if not path:
-        return path
-    path = os.path.expanduser(path)
-    if os.path.isabs(path):
-        return os.path.normpath(path)
-    return os.path.normpath(os.path.join(base_dir or project_dir(), path))
 
 
 def umask() -> int:
@@ -49,6 +20,45 @@ def umask() -> int:
     m = os.umask(0o022)  # not thread-safe for a moment, hence the /proc read first
     os.umask(m)
     return m
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id runs on this machine."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # PermissionError: it runs, as another user
+        return True
+    return True
+
+
+def temp_prefix(prefix: str) -> str:
+    """A temporary file's name prefix that names this process: ``.render-<pid>-``; a file whose
+    process has died is a leftover that :func:`sweep_stale` removes."""
+    return f"{prefix}{os.getpid()}-"
+
+
+def sweep_stale(folder: str, prefix: str) -> int:
+    """Remove ``<prefix><pid>-*`` files in ``folder`` whose process is gone (a killed render's
+    temporary file). Returns how many went. Files of running processes and other names stay."""
+    gone = 0
+    try:
+        with os.scandir(folder) as it:
+            names = [e.name for e in it if e.name.startswith(prefix)]
+    except OSError:
+        return 0
+    for name in names:
+        pid, sep, _rest = name[len(prefix):].partition("-")
+        if sep and pid.isdigit() and not pid_alive(int(pid)):
+            try:
+                os.unlink(os.path.join(folder, name))
+                gone += 1
+            except OSError:
+                pass
+    return gone
 
 
 def output_problem(path: str) -> str | None:
@@ -103,11 +113,15 @@ def atomic_path(path: str, prefix: str = ".tmp-", durable: bool = True) -> Itera
             with open(tmp, "rb") as fh:
                 os.fsync(fh.fileno())
         finish_atomic(tmp, path)
-    except BaseException:
+    except BaseException as e:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        from .errors import DiskError, disk_problem
+        why = disk_problem(e, path) if isinstance(e, OSError) else None
+        if why:  # a full disk, a read-only folder: name the file, not its temporary
+            raise DiskError(why) from None
         raise
     if durable:  # make the rename itself durable
         try:

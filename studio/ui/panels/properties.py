@@ -1,0 +1,492 @@
+"""The properties panel, generated from a node's declaration (its ``params``).
+
+Each edit is a command on the document's undo stack (one history with the canvas); the panel
+follows the model's ``param_changed`` events, so undo/redo update the widgets too."""
+from __future__ import annotations
+
+import os
+import random
+from typing import Any, Callable
+
+from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QCheckBox, QColorDialog, QComboBox, QDoubleSpinBox, QFileDialog,
+                               QFormLayout, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QPlainTextEdit,
+                               QPushButton, QScrollArea, QSlider, QSpinBox, QStyle, QToolButton, QVBoxLayout,
+                               QWidget)
+
+from studio.core.errors import StudioError
+from studio.core.library import delete_preset, list_presets
+from studio.core.params import Param
+
+from studio.ui.document.document import Document
+
+SLIDER_STEPS = 1000
+INT_MAX = 2**31 - 1
+
+
+class ParamEditor(QWidget):
+    """One parameter: a widget that shows a value and calls ``commit(value)`` on edits."""
+
+    def __init__(self, param: Param, commit: Callable[[Any], None], parent=None):
+        super().__init__(parent)
+        self.param = param
+        self.commit = commit
+        self.setToolTip(param.help)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.lay = lay
+        self.build()
+
+    def build(self):  # pragma: no cover - overridden
+        pass
+
+    def set_value(self, value: Any) -> None:  # pragma: no cover - overridden
+        pass
+
+    def _safe_commit(self, value: Any) -> None:
+        try:
+            self.commit(value)
+        except StudioError:  # the panel reports it and puts the model's value back
+            pass
+
+
+class IntEditor(ParamEditor):
+    def build(self):
+        p = self.param
+        self.spin = QSpinBox(self)
+        lo = p.min if p.min is not None else -INT_MAX
+        hi = p.max if p.max is not None else INT_MAX
+        self.spin.setRange(max(lo, -INT_MAX), min(hi, INT_MAX))
+        self.spin.setSingleStep(p.step)
+        self.spin.setKeyboardTracking(False)
+        self.spin.setAccelerated(True)
+        self.slider = None
+        if p.min is not None and p.max is not None and 0 < p.max - p.min <= 100_000 and p.kind == "int":
+            self.slider = QSlider(Qt.Horizontal, self)
+            self.slider.setRange(p.min, p.max)
+            self.slider.valueChanged.connect(self._from_slider)
+            self.lay.addWidget(self.slider, 3)
+        self.lay.addWidget(self.spin, 2)
+        self.spin.valueChanged.connect(lambda v: self._safe_commit(int(v)))
+
+    def _from_slider(self, v):
+        self._safe_commit(int(v))
+
+    def set_value(self, value):
+        with QSignalBlocker(self.spin):
+            self.spin.setValue(int(value))
+        if self.slider is not None:
+            with QSignalBlocker(self.slider):
+                self.slider.setValue(int(value))
+
+
+class SeedEditor(IntEditor):
+    def build(self):
+        super().build()
+        self.reroll = QToolButton(self)
+        self.reroll.setText("Roll")
+        self.reroll.setToolTip("re-roll: a new random seed")
+        self.reroll.clicked.connect(self.roll)
+        self.lay.addWidget(self.reroll)
+
+    def roll(self):
+        lo = self.param.min if self.param.min is not None else 0
+        hi = self.param.max if self.param.max is not None else INT_MAX
+        self._safe_commit(random.randint(lo, hi))
+
+
+class FloatEditor(ParamEditor):
+    def build(self):
+        p = self.param
+        self.spin = QDoubleSpinBox(self)
+        self.spin.setDecimals(p.decimals)
+        self.spin.setRange(p.min if p.min is not None else -1e12, p.max if p.max is not None else 1e12)
+        self.spin.setSingleStep(p.step)
+        self.spin.setKeyboardTracking(False)
+        self.slider = None
+        if p.min is not None and p.max is not None and p.max > p.min:
+            self.slider = QSlider(Qt.Horizontal, self)
+            self.slider.setRange(0, SLIDER_STEPS)
+            self.slider.valueChanged.connect(self._from_slider)
+            self.lay.addWidget(self.slider, 3)
+        self.lay.addWidget(self.spin, 2)
+        self.spin.valueChanged.connect(lambda v: self._safe_commit(float(v)))
+
+    def _from_slider(self, k):
+        p = self.param
+        v = round(p.min + (p.max - p.min) * k / SLIDER_STEPS, p.decimals)
+        self._safe_commit(min(p.max, max(p.min, v)))
+
+    def set_value(self, value):
+        with QSignalBlocker(self.spin):
+            self.spin.setValue(float(value))
+        if self.slider is not None:
+            p = self.param
+            with QSignalBlocker(self.slider):
+                self.slider.setValue(round((float(value) - p.min) / (p.max - p.min) * SLIDER_STEPS))
+
+
+class BoolEditor(ParamEditor):
+    def build(self):
+        self.box = QCheckBox(self)
+        self.lay.addWidget(self.box)
+        self.box.toggled.connect(lambda v: self._safe_commit(bool(v)))
+
+    def set_value(self, value):
+        with QSignalBlocker(self.box):
+            self.box.setChecked(bool(value))
+
+
+class ChoiceEditor(ParamEditor):
+    def build(self):
+        self.combo = QComboBox(self)
+        self.combo.addItems(list(self.param.choices))
+        self.lay.addWidget(self.combo)
+        self.combo.currentTextChanged.connect(self._safe_commit)
+
+    def set_value(self, value):
+        with QSignalBlocker(self.combo):
+            self.combo.setCurrentText(str(value))
+
+
+class StringEditor(ParamEditor):
+    def build(self):
+        self.edit = QLineEdit(self)
+        self.lay.addWidget(self.edit)
+        self.edit.editingFinished.connect(lambda: self._safe_commit(self.edit.text()))
+
+    def set_value(self, value):
+        if self.edit.text() != value:
+            with QSignalBlocker(self.edit):
+                self.edit.setText(str(value))
+
+
+class TextEditor(ParamEditor):
+    """Multi-line text (prompts): committed while typing, after a short pause."""
+
+    def build(self):
+        self.edit = QPlainTextEdit(self)
+        self.edit.setTabChangesFocus(True)
+        self.edit.setMinimumHeight(70)
+        self.lay.addWidget(self.edit)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(400)
+        self.timer.timeout.connect(self.flush)
+        self.edit.textChanged.connect(self.timer.start)
+
+    def flush(self):
+        self.timer.stop()
+        self._safe_commit(self.edit.toPlainText())
+
+    def set_value(self, value):
+        if self.edit.toPlainText() != value:
+            with QSignalBlocker(self.edit):
+                self.edit.setPlainText(str(value))
+
+
+class PathEditor(StringEditor):
+    def build(self):
+        super().build()
+        self.button = QToolButton(self)
+        self.button.setText("…")
+        self.button.setToolTip("choose " + ("a folder" if self.param.mode == "dir" else "a file"))
+        self.button.clicked.connect(self.browse)
+        self.lay.addWidget(self.button)
+
+    base_dir = staticmethod(os.getcwd)  # the panel sets: the graph's folder (or the project folder)
+
+    def browse(self):
+        p = self.param
+        from studio.ui.project_paths import resolve_for_dialog
+        start = resolve_for_dialog(self.edit.text(), self.base_dir())
+        path = self.ask_path(p, start)
+        if path and p.mode in ("save", "dir"):  # chosen in a file dialog: the artist allows that folder
+            from studio.core.confine import allow_for_session
+            allow_for_session(path if p.mode == "dir" else os.path.dirname(os.path.abspath(path)))
+        if path:
+            self.edit.setText(path)
+            self._safe_commit(path)
+
+    def ask_path(self, p, start: str) -> str:
+        """The file dialog (tests replace this)."""
+        if p.mode == "dir":
+            path = QFileDialog.getExistingDirectory(self, p.title, start)
+        elif p.mode == "save":
+            path, _ = QFileDialog.getSaveFileName(self, p.title, start, p.filters)
+        else:
+            path, _ = QFileDialog.getOpenFileName(self, p.title, start, p.filters + ";;All files (*)"
+                                                  if p.filters else "")
+        return path
+
+
+class ColorEditor(ParamEditor):
+    def build(self):
+        self.button = QPushButton(self)
+        self.button.setMinimumWidth(90)
+        self.button.clicked.connect(self.pick)
+        self.lay.addWidget(self.button)
+        self.value = "#ffffff"
+
+    def pick(self):
+        c = QColorDialog.getColor(QColor(self.value), self, self.param.title)
+        if c.isValid():
+            self._safe_commit(c.name())
+
+    def set_value(self, value):
+        self.value = str(value)
+        self.button.setText(self.value)
+        self.button.setStyleSheet(f"background:{self.value}; color:{'#000' if QColor(self.value).lightness() > 128 else '#fff'}")
+
+
+EDITORS = {"int": IntEditor, "float": FloatEditor, "bool": BoolEditor, "choice": ChoiceEditor,
+           "string": StringEditor, "path": PathEditor, "color": ColorEditor, "seed": SeedEditor}
+
+
+def editor_for(param: Param, commit, parent=None) -> ParamEditor:
+    if param.kind == "string" and getattr(param, "multiline", False):
+        return TextEditor(param, commit, parent)
+    return EDITORS.get(param.kind, StringEditor)(param, commit, parent)
+
+
+class _WheelToScroll(QObject):
+    """Event filter: a wheel event on an unfocused value widget goes to the scroll area instead."""
+
+    def __init__(self, scroll: QScrollArea, parent=None):
+        super().__init__(parent)
+        self.scroll = scroll
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Wheel and isinstance(obj, QWidget) and not obj.hasFocus():
+            QApplication.sendEvent(self.scroll.verticalScrollBar(), event)
+            return True
+        return False
+
+
+class PropertiesPanel(QWidget):
+    """Shows the selected node's title, mode and parameters."""
+    message = Signal(str)   # problems (the log shows them as warnings)
+    info = Signal(str)      # confirmations
+
+    def __init__(self, doc: Document, parent=None):
+        super().__init__(parent)
+        self.doc = doc
+        self.node_id: str | None = None
+        self.editors: dict[str, ParamEditor] = {}
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(4, 4, 4, 4)
+        self.header = QLabel("Select a node to edit its parameters.", self)
+        self.header.setWordWrap(True)
+        outer.addWidget(self.header)
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)  # fields shrink instead
+        outer.addWidget(self.scroll, 1)
+        self.body = QWidget()
+        self.form = QFormLayout(self.body)
+        self.scroll.setWidget(self.body)
+        self._wheel_guard = _WheelToScroll(self.scroll, self)
+        ev = doc.events  # the kinds the panel shows, for the node it shows
+        ev.param_changed.connect(self._on_param)
+        ev.node_removed.connect(self._on_removed)
+        ev.mode_changed.connect(self._on_mode)
+        ev.title_changed.connect(self._on_title)
+        ev.reset.connect(self._on_removed)
+        doc.replaced.connect(lambda: self.show_node(None))
+
+    def show_node(self, node_id: str | None) -> None:
+        if node_id is not None and node_id not in self.doc.graph.nodes:
+            node_id = None
+        self.node_id = node_id
+        self.editors = {}
+        self.body = QWidget()
+        self.form = QFormLayout(self.body)
+        self.form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
+        self.form.setVerticalSpacing(2)
+        self.form.setContentsMargins(4, 2, 4, 2)
+        if node_id is None:
+            self.header.setText("Select a node to edit its parameters.")
+            self.scroll.setWidget(self.body)
+            return
+        inst = self.doc.graph.nodes[node_id]
+        spec = inst.spec
+        # the help's first sentence (all of it in the tooltip): the parameters fit without scrolling
+        self.header.setText(f"<b>{inst.label}</b> <span style='color:#888'>{inst.type_id} · {node_id}</span>"
+                            + (f"<br><span style='color:#aaa'>{_first_sentence(spec.help)}</span>"
+                               if spec and spec.help else "")
+                            + (f"<br><span style='color:#ff6e6e'>{inst.error}</span>" if inst.error else ""))
+        self.header.setToolTip(spec.help if spec and spec.help else "")
+        self.title_edit = QLineEdit(inst.title or "", self.body)
+        self.title_edit.setPlaceholderText(spec.title if spec else inst.type_id)
+        self.title_edit.editingFinished.connect(lambda: self._set_title(node_id))
+        self.form.addRow("Title", self.title_edit)
+        self.mode_combo = QComboBox(self.body)
+        self.mode_combo.addItems(["normal", "mute", "bypass"])
+        self.mode_combo.setCurrentText(inst.mode)
+        self.mode_combo.currentTextChanged.connect(lambda m: self.doc.set_mode([node_id], m))
+        self.form.addRow("Mode", self.mode_combo)
+        self._build_presets(inst)
+        if spec is not None:
+            for p in spec.params:
+                ed = editor_for(p, lambda v, name=p.name: self._commit(name, v), self.body)
+                ed.set_value(inst.params.get(p.name, p.default))
+                if isinstance(ed, PathEditor):
+                    ed.base_dir = self.graph_folder
+                lbl = QLabel(p.title, self.body)
+                lbl.setToolTip(p.help)
+                self.form.addRow(lbl, ed)
+                self.editors[p.name] = ed
+        self._guard_wheel()
+        self.scroll.setWidget(self.body)
+
+    def _guard_wheel(self) -> None:
+        """The mouse wheel scrolls the panel: a combo box, spin box or slider under the pointer
+        takes it only once clicked (focused). Otherwise scrolling down a long panel silently changed
+        whichever value passed under the pointer (seen: Train's model switched to 'gan')."""
+        for kind in (QComboBox, QAbstractSpinBox, QSlider):
+            for w in self.body.findChildren(kind):
+                w.setFocusPolicy(Qt.StrongFocus)
+                w.installEventFilter(self._wheel_guard)
+
+    def graph_folder(self) -> str:
+        """Where the file pickers open: the graph's folder, else the project folder."""
+        from studio.ui.project_paths import graph_folder
+        return graph_folder(self.doc.graph, self.doc.path)
+
+    # -- presets ------------------------------------------------------------------------------
+    def _build_presets(self, inst) -> None:
+        row = QWidget(self.body)
+        lay = QHBoxLayout(row)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.preset_combo = QComboBox(row)
+        self.preset_combo.setToolTip("apply a saved preset (one undo step)")
+        self.preset_save = QToolButton(row)
+        # icons, not words: the row fits a narrow panel (1024-wide window) without scrolling
+        self.preset_combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.preset_combo.setMinimumContentsLength(6)
+        self.preset_save.setIcon(self.style().standardIcon(QStyle.SP_DialogSaveButton))
+        self.preset_save.setText("Save…")
+        self.preset_save.setToolTip("save this node's parameters as a preset")
+        self.preset_delete = QToolButton(row)
+        self.preset_delete.setIcon(self.style().standardIcon(QStyle.SP_TrashIcon))
+        self.preset_delete.setText("Delete")
+        self.preset_delete.setToolTip("delete the preset shown")
+        lay.addWidget(self.preset_combo, 1)
+        lay.addWidget(self.preset_save)
+        lay.addWidget(self.preset_delete)
+        usable = inst.spec is not None and inst.subgraph is None and bool(inst.spec.params)
+        row.setEnabled(usable)
+        if inst.subgraph is not None:
+            row.setToolTip("groups keep their settings in the library: Edit > Save Group to Library")
+        self.refresh_presets()
+        self.preset_combo.activated.connect(self._preset_chosen)
+        self.preset_combo.currentIndexChanged.connect(lambda i: self.preset_delete.setEnabled(i > 0))
+        self.preset_save.clicked.connect(self.save_preset)
+        self.preset_delete.clicked.connect(self.delete_preset)
+        self.form.addRow("Preset", row)
+
+    def preset_names(self) -> list[str]:
+        inst = self.doc.graph.nodes.get(self.node_id) if self.node_id else None
+        if inst is None or inst.spec is None or inst.subgraph is not None:
+            return []
+        return sorted(list_presets(inst.type_id), key=str.lower)
+
+    def refresh_presets(self, current: str | None = None) -> None:
+        names = self.preset_names()
+        with QSignalBlocker(self.preset_combo):
+            self.preset_combo.clear()
+            self.preset_combo.addItem("(none)" if names else "(no presets)")
+            self.preset_combo.addItems(names)
+            self.preset_combo.setCurrentIndex(names.index(current) + 1 if current in names else 0)
+        self.preset_delete.setEnabled(self.preset_combo.currentIndex() > 0)
+
+    def ask_preset_name(self, default: str) -> str | None:
+        """The name to save a preset under, or None (tests replace this)."""
+        name, ok = QInputDialog.getText(self, "Save preset", "Preset name:", text=default)
+        return name.strip() if ok and name.strip() else None
+
+    def save_preset(self) -> str | None:
+        if self.node_id is None:
+            return None
+        cur = self.preset_combo.currentText() if self.preset_combo.currentIndex() > 0 else ""
+        name = self.ask_preset_name(cur or "my preset")
+        if not name:
+            return None
+        try:
+            self.doc.save_preset(self.node_id, name)
+        except StudioError as e:
+            self.message.emit(str(e))
+            return None
+        self.refresh_presets(name)
+        self.info.emit(f"saved preset '{name}' for {self.doc.graph.nodes[self.node_id].spec.title}")
+        return name
+
+    def _set_title(self, node_id: str) -> None:
+        try:
+            self.doc.set_title(node_id, self.title_edit.text().strip() or None)
+        except StudioError as e:  # refused (too long, not valid text): say so, show the title kept
+            self.message.emit(str(e))
+            self.title_edit.setText(self.doc.graph.nodes[node_id].title or "")
+
+    def apply_preset(self, name: str) -> bool:
+        """Apply a saved preset to the shown node: one undo step."""
+        if self.node_id is None:
+            return False
+        try:
+            self.doc.apply_preset(self.node_id, name)
+        except StudioError as e:
+            self.message.emit(str(e))
+            self.refresh_presets()  # it may have been deleted elsewhere
+            return False
+        self.refresh_presets(name)
+        return True
+
+    def delete_preset(self) -> None:
+        if self.node_id is None or self.preset_combo.currentIndex() <= 0:
+            return
+        name = self.preset_combo.currentText()
+        delete_preset(self.doc.graph.nodes[self.node_id].type_id, name)
+        self.refresh_presets()
+        self.info.emit(f"deleted preset '{name}'")
+
+    def _preset_chosen(self, index: int) -> None:
+        if index > 0:
+            self.apply_preset(self.preset_combo.itemText(index))
+
+    def _commit(self, name: str, value: Any) -> None:
+        if self.node_id is None:
+            return
+        try:
+            self.doc.set_param(self.node_id, name, value)
+        except StudioError as e:
+            self.editors[name].set_value(self.doc.graph.nodes[self.node_id].params[name])
+            self.message.emit(str(e))
+            raise
+
+    # -- the model's events, for the node shown ------------------------------------------------
+    def _on_param(self, e) -> None:
+        ed = self.editors.get(e.name) if e.node_id == self.node_id else None
+        if ed is not None:
+            ed.set_value(e.value)
+
+    def _on_removed(self, e) -> None:
+        """The node shown was removed, or the graph was reset."""
+        if self.node_id is not None and getattr(e, "node_id", self.node_id) == self.node_id:
+            self.show_node(None)
+
+    def _on_mode(self, e) -> None:
+        if self.node_id is not None and e.node_id == self.node_id:
+            with QSignalBlocker(self.mode_combo):
+                self.mode_combo.setCurrentText(e.mode)
+
+    def _on_title(self, e) -> None:
+        if self.node_id is not None and e.node_id == self.node_id:
+            with QSignalBlocker(self.title_edit):
+                self.title_edit.setText(e.title or "")
+
+
+def _first_sentence(text: str) -> str:
+    text = " ".join(str(text).split())
+    i = text.find(". ")
+    return text if i < 0 else text[: i + 1]

@@ -1,0 +1,537 @@
+"""The Training dock: live curves of every number a node reports while it runs (the Train
+node's ``loss``, its parts, ``val_loss``), one curve per name against the step, with a legend, a
+log-y toggle, EMA smoothing and the latest sample filmstrip.
+
+The window forwards every engine event to :meth:`TrainingPanel.on_event`. Values are kept per node
+(:class:`NodeHistory`) across runs: a resumed run continues its curve; a run that starts again
+from an earlier step (training from scratch, or from an older checkpoint) replaces the points from
+that step on. The panel shows the node that is training, or the node the user selected when that
+node has a history. Clear drops the shown node's history.
+
+Cost: an event only appends to numpy arrays (amortised O(1)); the plot is redrawn at most
+``REDRAW_MS`` apart with ``setData`` on the existing curves, and pyqtgraph draws at most about one
+point per pixel column (peak downsampling, clipped to the view). A history holds at most
+``MAX_POINTS`` points per value name; past that, every second point of it is dropped (the curve
+keeps its shape, memory stays bounded on runs of millions of steps). Measured in
+``benchmarks/bench_training_plot.py``.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QSlider, QToolButton,
+                               QVBoxLayout, QWidget)
+
+from studio.engine import events as ev
+
+REDRAW_MS = 100          # at most ~10 redraws a second
+MAX_POINTS = 200_000     # per value name and node; then every second point is dropped
+SMOOTH_MAX = 0.99        # the slider's top EMA weight
+DOWNSAMPLE_FACTOR = 1.5  # points drawn per pixel column of the plot (peak: min and max of each)
+KNOWN_COLOURS = {"loss": (90, 180, 255), "val_loss": (255, 160, 60)}
+CYCLE = [(120, 220, 120), (230, 110, 200), (240, 220, 90), (160, 140, 255), (90, 220, 220),
+         (255, 110, 110), (200, 200, 200), (170, 120, 70)]
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
+
+
+def ema(y: np.ndarray, weight: float, start: int = 0, state: float = 0.0,
+        out: np.ndarray | None = None) -> tuple[np.ndarray, float]:
+    """Debiased exponential moving average of ``y`` (TensorBoard's smoothing: the first point is
+    the first value, not pulled towards zero). ``start``, ``state`` (the biased EMA after point
+    ``start - 1``) and ``out`` continue an earlier call. Returns (out, state after the last point)."""
+    n = y.shape[0]
+    if out is None or out.shape[0] < n:
+        new = np.empty(max(2 * n, 16), np.float64)
+        if out is not None and start:
+            new[:start] = out[:start]
+        out = new
+    if weight <= 0.0:
+        out[start:n] = y[start:n]
+        return out, float(y[n - 1]) if n else 0.0
+    a, b = float(weight), 1.0 - float(weight)
+    s, k, res = state, start, []
+    for v in y[start:n].tolist():  # a recursion; only points added since the last redraw go through it
+        s = a * s + b * v
+        k += 1
+        res.append(s / (1.0 - a ** k))
+    out[start:n] = res
+    return out, s
+
+
+class Series:
+    """One value name's points: growable step and value arrays."""
+    __slots__ = ("x", "y", "n", "nonfinite", "_sm", "_sm_n", "_sm_w", "_sm_prev")
+
+    def __init__(self):
+        self.x = np.empty(256, np.float64)
+        self.y = np.empty(256, np.float64)
+        self.n = 0
+        self.nonfinite = 0
+        self._sm: np.ndarray | None = None
+        self._sm_n = 0       # points smoothed so far
+        self._sm_w = -1.0    # with this weight
+        self._sm_prev = 0.0  # biased EMA after the last smoothed point
+
+    def append(self, step: float, value: float) -> None:
+        if not math.isfinite(value):
+            self.nonfinite += 1
+            return
+        if self.n and self.x[self.n - 1] == step:  # the same step again: the newer value
+            self.y[self.n - 1] = value
+            self._sm_n = 0  # recomputed once
+            return
+        if self.n == self.x.shape[0]:
+            if self.n >= MAX_POINTS:
+                self.halve()
+            else:
+                self.x = np.concatenate([self.x, np.empty_like(self.x)])
+                self.y = np.concatenate([self.y, np.empty_like(self.y)])
+        self.x[self.n] = step
+        self.y[self.n] = value
+        self.n += 1
+
+    def halve(self) -> None:
+        keep = np.arange(0, self.n, 2)
+        if keep[-1] != self.n - 1:
+            keep = np.append(keep, self.n - 1)  # the newest point stays
+        m = keep.shape[0]
+        self.x[:m] = self.x[keep]
+        self.y[:m] = self.y[keep]
+        self.n = m
+        self._sm_n = 0
+
+    def truncate_from(self, step: float) -> None:
+        """Drop the points at ``step`` and after (a run that went back to an earlier step)."""
+        k = int(np.searchsorted(self.x[:self.n], step, side="left"))
+        if k < self.n:
+            self.n = k
+            self._sm_n = 0  # the EMA state at k is not kept: recompute once
+
+    @property
+    def steps(self) -> np.ndarray:
+        return self.x[:self.n]
+
+    @property
+    def values(self) -> np.ndarray:
+        return self.y[:self.n]
+
+    def smoothed(self, weight: float) -> np.ndarray:
+        """The EMA of the values, extended incrementally as points arrive."""
+        if weight != self._sm_w or self._sm_n > self.n:
+            self._sm_n, self._sm_w = 0, weight
+        if self._sm_n == 0:
+            self._sm_prev = 0.0
+        if self._sm_n < self.n:
+            self._sm, self._sm_prev = ema(self.y[:self.n], weight, self._sm_n, self._sm_prev, self._sm)
+            self._sm_n = self.n
+        if self._sm is None:
+            return np.empty(0)
+        return self._sm[:self.n]
+
+
+class NodeHistory:
+    """Everything one node reported with numbers: a series per value name, the last step and
+    total, its latest preview image."""
+
+    def __init__(self, title: str = ""):
+        self.title = title
+        self.series: dict[str, Series] = {}
+        self.last_step: float | None = None
+        self.total: int | None = None
+        self.preview: np.ndarray | None = None
+        self.preview_step: int | None = None
+        self.latest: dict[str, float] = {}
+
+    def add(self, step: float, values: dict[str, Any], total: int | None = None) -> bool:
+        """Record the numbers of one progress event; False when it had none."""
+        nums = {k: float(v) for k, v in values.items() if _is_number(v)}
+        if not nums:
+            return False
+        if self.last_step is not None and step < self.last_step:
+            for s in self.series.values():  # started again from an earlier step
+                s.truncate_from(step)
+        for k, v in nums.items():
+            s = self.series.get(k)
+            if s is None:
+                s = self.series[k] = Series()
+            s.append(step, v)
+        self.latest.update(nums)
+        self.last_step = step
+        if total is not None:
+            self.total = total
+        return True
+
+    def points(self) -> int:
+        return sum(s.n for s in self.series.values())
+
+
+class TrainingPanel(QWidget):
+    """The Training dock's widget (see the module docstring)."""
+    shownChanged = Signal(object)   # node id now plotted, or None
+    trainingStarted = Signal(str)   # a node began reporting numbers in this run (the window raises the dock)
+
+    def __init__(self, parent=None, redraw_ms: int = REDRAW_MS):
+        super().__init__(parent)
+        import pyqtgraph as pg
+        self.pg = pg
+        self.histories: dict[str, NodeHistory] = {}
+        self.node_id: str | None = None   # the node plotted
+        self._chosen: str | None = None   # a node the user selected (since the run started)
+        self._titles: dict[str, str] = {}
+        self._weights: dict[str, str] = {}  # node id -> "loss weights: ..." the node reported
+        self._reporting: set[str] = set()  # nodes that reported numbers in this run
+        self._curves: dict[str, tuple[Any, Any]] = {}  # name -> (raw, smoothed)
+        self._colours: dict[str, tuple[int, int, int]] = {}
+        self._dirty = False
+        self._preview_dirty = False
+        self.redraws = 0
+        self.points_drawn = 0
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(4, 2, 4, 2)
+        self.title_label = QLabel("no training yet: run a Train node (its loss is plotted here)")
+        # labels whose text changes every redraw must not resize the dock (a relayout of the window)
+        self.title_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.log_box = QCheckBox("log y")
+        self.log_box.setToolTip("logarithmic value axis")
+        self.log_box.toggled.connect(self.set_log_y)
+        self.smooth_label = QLabel("smooth")
+        self.smooth_slider = QSlider(Qt.Horizontal)
+        self.smooth_slider.setRange(0, round(SMOOTH_MAX * 100))
+        self.smooth_slider.setValue(60)
+        self.smooth_slider.setFixedWidth(90)
+        self.smooth_slider.setToolTip("exponential moving average of the curves (0: raw values)")
+        self.smooth_slider.valueChanged.connect(self._on_smooth)
+        self.clear_button = QToolButton()
+        self.clear_button.setText("Clear")
+        self.clear_button.setAutoRaise(True)
+        self.clear_button.setToolTip("forget the curves of this node")
+        self.clear_button.clicked.connect(self.clear_shown)
+        bar.addWidget(self.title_label, 1)
+        for w in (self.log_box, self.smooth_label, self.smooth_slider, self.clear_button):
+            bar.addWidget(w)
+        lay.addLayout(bar)
+        self.plot_widget = pg.PlotWidget(background=(32, 32, 34))
+        self.plot = self.plot_widget.getPlotItem()
+        self.plot.showGrid(x=True, y=True, alpha=0.2)
+        self.plot.setLabel("bottom", "step")
+        # fixed axis sizes: tick labels of another width would relayout the plot and paint it twice
+        for side, size in (("left", 52), ("bottom", 34)):
+            axis = self.plot.getAxis(side)
+            axis.setStyle(autoExpandTextSpace=False)
+            (axis.setWidth if side == "left" else axis.setHeight)(size)
+        self.plot.setClipToView(True)
+        self.plot.setDownsampling(auto=True, mode="peak")
+        self.legend = self.plot.addLegend(offset=(-6, 2), labelTextSize="8pt", colCount=4)  # one row: the plot is low
+        # the panel ranges the view itself, once per redraw: pyqtgraph's auto range re-ranges
+        # inside the paint when a curve's bounds move, which asks for a second paint every time.
+        # Zooming or panning by hand stops the following until 'A' (bottom left) is clicked.
+        self.auto_view = True
+        self.view_box = self.plot.getViewBox()
+        self.view_box.disableAutoRange()
+        self.view_box.sigRangeChangedManually.connect(self._on_user_range)
+        self.plot.autoBtn.clicked.connect(self.fit_view)  # after pyqtgraph's own slot
+        lay.addWidget(self.plot_widget, 1)
+        low = QHBoxLayout()
+        low.setContentsMargins(4, 2, 4, 2)
+        self.values_label = QLabel("")
+        self.values_label.setStyleSheet("color:#aaa")
+        self.values_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.values_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.preview_label = QLabel("")
+        self.preview_label.setToolTip("the latest sample the node made while training")
+        self.preview_label.setFixedHeight(40)
+        self.preview_label.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
+        self.preview_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
+        low.addWidget(self.values_label, 3)
+        low.addWidget(self.preview_label, 2)
+        lay.addLayout(low)
+
+        self.timer = QTimer(self)
+        self.timer.setInterval(redraw_ms)
+        self.timer.timeout.connect(self._tick)
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(460, 220)
+
+    # -- events from the engine -----------------------------------------------------------------
+    def on_event(self, e) -> None:
+        """Any engine event; the panel picks what it needs. Cheap: no drawing here."""
+        if isinstance(e, ev.NodeProgress):
+            self.on_progress(e)
+        elif isinstance(e, ev.NodeStarted):
+            self._titles[e.node_id] = e.title
+            if e.node_id in self.histories:
+                self.histories[e.node_id].title = e.title
+        elif isinstance(e, ev.RunStarted):
+            self._chosen = None
+            self._reporting = set()
+        elif isinstance(e, ev.RunFinished):
+            self.flush()
+        elif isinstance(e, ev.NodeMessage) and e.text.startswith("loss weights:"):
+            self._weights[e.node_id] = e.text
+            if e.node_id == self.node_id:
+                self._dirty = True
+
+    def on_progress(self, e) -> None:
+        nid = e.node_id
+        h = self.histories.get(nid)
+        if not e.values:
+            if h is not None and e.preview is not None:  # a training node's sample without numbers
+                self._set_preview(h, e)
+            return
+        if h is None:
+            h = NodeHistory(self._titles.get(nid, nid))
+            if not h.add(e.step, e.values, e.total):
+                return
+            self.histories[nid] = h
+        elif not h.add(e.step, e.values, e.total):
+            return
+        if e.preview is not None:
+            self._set_preview(h, e)
+        if nid not in self._reporting:
+            self._reporting.add(nid)
+            self.trainingStarted.emit(nid)
+        if nid != self.node_id and (self.node_id is None or self._chosen != self.node_id):
+            self.show_node(nid)  # follow the node that is training
+            return
+        if nid == self.node_id:
+            self._dirty = True
+            self._start_timer()
+
+    def _set_preview(self, h: NodeHistory, e) -> None:
+        h.preview, h.preview_step = e.preview, e.step
+        if e.node_id == self.node_id:
+            self._preview_dirty = True
+            self._start_timer()
+
+    def _start_timer(self) -> None:
+        if not self.timer.isActive():
+            self.timer.start()
+
+    def _tick(self) -> None:
+        if self._dirty or self._preview_dirty:
+            self.redraw()
+        else:
+            self.timer.stop()
+
+    def flush(self) -> None:
+        """Draw what is pending now (the run ended)."""
+        if self._dirty or self._preview_dirty:
+            self.redraw()
+
+    # -- what is shown --------------------------------------------------------------------
+    def follow(self, node_id: str | None) -> bool:
+        """The canvas selection changed: plot ``node_id`` when it has a history. True when it did."""
+        if node_id is None or node_id not in self.histories:
+            return False
+        self._chosen = node_id
+        if node_id != self.node_id:
+            self.show_node(node_id)
+        return True
+
+    def show_node(self, node_id: str | None) -> None:
+        self.node_id = node_id
+        self.auto_view = True
+        self.plot.clear()  # removes the curves; the legend is cleared with them below
+        self.legend.clear()
+        self._curves = {}
+        self._dirty = self._preview_dirty = True
+        self.redraw()
+        self.shownChanged.emit(node_id)
+
+    def clear_shown(self) -> None:
+        """The Clear button: forget the shown node's curves (new points start a new history)."""
+        if self.node_id is not None:
+            self.histories.pop(self.node_id, None)
+        self.show_node(self.node_id)
+
+    def clear_all(self) -> None:
+        """A new document: node ids mean other nodes now."""
+        self.histories.clear()
+        self._titles.clear()
+        self._chosen = None
+        self._reporting = set()
+        self.show_node(None)
+
+    def set_log_y(self, on: bool) -> None:
+        if self.log_box.isChecked() != bool(on):
+            self.log_box.setChecked(bool(on))  # comes back here through toggled
+            return
+        self.plot.setLogMode(y=bool(on))
+        self._dirty = True
+        self.redraw()
+
+    def set_smoothing(self, weight: float) -> None:
+        self.smooth_slider.setValue(round(max(0.0, min(SMOOTH_MAX, weight)) * 100))
+
+    @property
+    def smoothing(self) -> float:
+        return self.smooth_slider.value() / 100.0
+
+    def _on_smooth(self, _v: int) -> None:
+        self._dirty = True
+        self.redraw()
+
+    # -- drawing ----------------------------------------------------------------------------
+    def _colour(self, name: str) -> tuple[int, int, int]:
+        c = self._colours.get(name)
+        if c is None:
+            c = KNOWN_COLOURS.get(name) or CYCLE[len([k for k in self._colours if k not in KNOWN_COLOURS]) % len(CYCLE)]
+            self._colours[name] = c
+        return c
+
+    def _curve(self, name: str):
+        got = self._curves.get(name)
+        if got is None:
+            pg = self.pg
+            c = self._colour(name)
+            raw = self.plot.plot([], [], pen=pg.mkPen(c + (70,), width=1))
+            sm = self.plot.plot([], [], pen=pg.mkPen(c, width=1.6), name=name)
+            for item in (raw, sm):
+                item.setDownsampling(auto=True, method="peak")
+                item.setClipToView(True)
+                item.opts["autoDownsampleFactor"] = DOWNSAMPLE_FACTOR  # (pyqtgraph's default: 5)
+            got = self._curves[name] = (raw, sm)
+        return got
+
+    def redraw(self) -> None:
+        """setData on the shown node's curves (one per value name), the labels and the preview."""
+        self.redraws += 1
+        h = self.histories.get(self.node_id) if self.node_id is not None else None
+        if self._dirty:
+            self._dirty = False
+            self._draw_curves(h)
+        if self._preview_dirty:
+            self._preview_dirty = False
+            self._draw_preview(h)
+        self._draw_labels(h)
+
+    def _draw_curves(self, h: NodeHistory | None) -> None:
+        if h is None:
+            return
+        w = self.smoothing
+        log = self.log_box.isChecked()
+        drawn = 0
+        xr, yr = [np.inf, -np.inf], [np.inf, -np.inf]
+        for name, s in h.series.items():
+            raw, sm = self._curve(name)
+            x, y = s.steps, s.values
+            ys = s.smoothed(w) if w > 0 else y
+            if log:  # nothing at or below zero on a log axis
+                y = np.where(y > 0, y, np.nan)
+                ys = np.where(ys > 0, ys, np.nan)
+            if w > 0:
+                raw.setData(x, y, connect="finite")
+                raw.setVisible(True)
+            else:
+                raw.setData([], [])
+                raw.setVisible(False)
+            sm.setData(x, ys, connect="finite")
+            drawn += s.n
+            if s.n and self.auto_view:
+                xr = [min(xr[0], x[0]), max(xr[1], x[-1])]
+                for arr in ((y, ys) if w > 0 else (ys,)):
+                    with np.errstate(all="ignore"):
+                        lo, hi = np.nanmin(arr), np.nanmax(arr)
+                    if np.isfinite(lo):
+                        yr = [min(yr[0], lo), max(yr[1], hi)]
+        self.points_drawn = drawn
+        if self.auto_view and np.isfinite(xr[0]) and np.isfinite(yr[0]):
+            self._set_range(xr, yr, log)
+
+    def _set_range(self, xr: list, yr: list, log: bool) -> None:
+        if log:
+            yr = [math.log10(yr[0]), math.log10(yr[1])]
+        if xr[1] - xr[0] < 1:
+            xr = [xr[0] - 0.5, xr[1] + 0.5]
+        if yr[1] - yr[0] < 1e-12 * max(1.0, abs(yr[0])):
+            d = 0.5 if log else max(abs(yr[0]) * 0.1, 1e-6)
+            yr = [yr[0] - d, yr[1] + d]
+        frac = self.legend_fraction()
+        if frac > 0:  # headroom: the curves stay under the legend (top right), never behind it
+            yr = [yr[0], yr[1] + (yr[1] - yr[0]) * frac / (1.0 - frac)]
+        self.view_box.setRange(xRange=xr, yRange=yr, padding=0.03, disableAutoRange=True)
+        self.view_box.updateMatrix()  # now, not in the paint (where it asks for a second paint)
+
+    def legend_fraction(self) -> float:
+        """The share of the plot's height the legend covers (0 when it is hidden or empty)."""
+        if not self.legend.isVisible() or not getattr(self.legend, "items", None):
+            return 0.0
+        h = self.view_box.height()
+        if h <= 1:
+            return 0.0
+        return min(0.5, (self.legend.boundingRect().height() + 6) / h)
+
+    def _on_user_range(self, *_):
+        self.auto_view = False  # the user zoomed or panned: leave the view where they put it
+
+    def fit_view(self) -> None:
+        """Follow the curves again (the 'A' button)."""
+        self.auto_view = True
+        self.view_box.disableAutoRange()
+        self._dirty = True
+        self.redraw()
+
+    def _draw_preview(self, h: NodeHistory | None) -> None:
+        if h is None or h.preview is None:
+            self.preview_label.clear()
+            self.preview_label.setToolTip("the latest sample the node made while training")
+            return
+        from studio.ui.preview.pixels import display_rgb
+        rgb = np.ascontiguousarray(display_rgb(np.asarray(h.preview)))
+        hh, ww = rgb.shape[:2]
+        img = QImage(rgb.data, ww, hh, 3 * ww, QImage.Format_RGB888).copy()
+        pm = QPixmap.fromImage(img)
+        box = QSize(max(16, self.preview_label.width() - 4), max(8, self.preview_label.height() - 4))
+        if pm.height() > box.height() or pm.width() > box.width():
+            pm = pm.scaled(box, Qt.KeepAspectRatio, Qt.SmoothTransformation)
+        elif pm.height() * 2 <= box.height():  # tiny samples: whole pixels, bigger
+            k = min(box.height() // pm.height(), max(1, box.width() // pm.width()))
+            pm = pm.scaled(pm.width() * k, pm.height() * k, Qt.KeepAspectRatio, Qt.FastTransformation)
+        self.preview_label.setPixmap(pm)
+        self.preview_label.setToolTip(f"sample at step {h.preview_step}")
+
+    def _draw_labels(self, h: NodeHistory | None) -> None:
+        if h is None:
+            if self.node_id is None:
+                self.title_label.setText("no training yet: run a Train node (its loss is plotted here)")
+            else:
+                self.title_label.setText(f"<b>{self._titles.get(self.node_id, self.node_id)}</b>: cleared")
+            self.values_label.setText("")
+            return
+        step = int(h.last_step) if h.last_step is not None else 0
+        total = f" / {h.total}" if h.total else ""
+        self.title_label.setText(f"<b>{h.title}</b> ({self.node_id}) &nbsp; step {step}{total}")
+        weights = self._weights.get(self.node_id, "")
+        self.title_label.setToolTip(weights)
+        if weights:
+            self.title_label.setText(self.title_label.text() + f" &nbsp; <span style='color:#aaa'>{weights}</span>")
+        parts = [f"{k} {v:.4g}" for k, v in h.latest.items()]
+        bad = sum(s.nonfinite for s in h.series.values())
+        if bad:
+            parts.append(f"<span style='color:#ff6e6e'>{bad} NaN/inf not plotted</span>")
+        self.values_label.setText(" · ".join(parts))
+
+    # -- for tests and the benchmark ------------------------------------------------------
+    def curve_data(self, name: str, smoothed: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """The data of the curve of ``name`` as last drawn (raw or smoothed)."""
+        got = self._curves.get(name)
+        if got is None:
+            return np.empty(0), np.empty(0)
+        item = got[1] if smoothed else got[0]
+        x, y = item.getOriginalDataset()
+        return (np.empty(0) if x is None else np.asarray(x)), (np.empty(0) if y is None else np.asarray(y))
+
+    def curve_names(self) -> list[str]:
+        return list(self._curves)

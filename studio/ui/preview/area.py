@@ -1,0 +1,596 @@
+"""PreviewArea: the viewer and the timeline for the selected node's output (or a pinned one).
+
+The main window docks ``viewer_widget`` and ``timeline_widget``, calls :meth:`show_value` when the
+selection or a node's output changes, forwards the engine's progress events to
+:meth:`on_progress`, and passes :meth:`in_out` to the executor as the render's frame range.
+
+Frames on demand: a lazy clip is wrapped in a :class:`CachedClip` over the frame cache shared with
+the executor, and only the frame under the playhead is pulled. A frame already in the cache is
+shown at once on the GUI thread; any other is computed on one background thread, newest request
+first (a drag over a slow clip computes the frames it stops on, not every one it passed), then
+thumbnails of the visible slots and, while playing, the next few frames.
+
+Audio features on the timeline: when the shown value is per-frame Features with the Audio
+Encoder's extras (``loudness``, ``onset``, ``beat``) they fill the timeline's audio-features strip
+at once; when it is an Audio value, or a clip with sound, the same features are computed on the
+background thread (``nodes.encoders.audio.analyse``, ~0.14 s per minute of sound on one core)
+and kept for the last few values shown.
+
+Selecting a Record Audio node (:meth:`PreviewArea.node_selected`) shows the record panel
+(:mod:`studio.ui.preview.record_panel`) above the viewer; a saved take is shown in the audio viewer.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from collections import OrderedDict
+from typing import Any, Callable
+
+import numpy as np
+from PySide6.QtCore import QObject, Qt, Signal
+
+from studio.core.timecode import timecode
+from studio.core.values import Audio, Features, Keypoints
+from studio.engine.cache import CachedClip, FrameCache
+from studio.engine.clip import Clip
+from studio.ui.preview.area_widgets import build_timeline, build_viewer
+from studio.ui.preview.fetcher import DisplayCache, FrameFetcher
+from studio.ui.preview.pixels import display_rgb, similarity_of, thumbnail_rgb, to_bgra
+from studio.ui.preview.playback import AudioOutput, Player
+from studio.ui.preview.transport import Transport
+from studio.ui.preview.values import analyse_audio, audio_features_of, classify, describe
+from studio.ui.preview.view_controls import ViewSettings, apply_view, draw_overlay, proxy_frame
+from studio.ui.text import shorten
+
+log = logging.getLogger(__name__)
+
+
+# -- background frame computation ------------------------------------------------------------
+
+
+# -- the area -------------------------------------------------------------------------------
+
+
+class PreviewArea(QObject):
+    message = Signal(str)  # for the status bar ("no audio device: playing muted", errors)
+    frameShown = Signal(int)  # a frame of the shown value is on screen
+    inOutChanged = Signal(object)
+
+    def __init__(self, frame_cache: FrameCache | None, parent=None, audio_output: AudioOutput | None = None):
+        super().__init__(parent)
+        self.frame_cache = frame_cache if frame_cache is not None else FrameCache()
+        self.fetcher = FrameFetcher(self)
+        self.display_cache = DisplayCache()
+        self.fetcher.done.connect(self._on_fetched, Qt.QueuedConnection)
+        self.player = Player(audio_output, self)
+        self.transport = Transport(self)  # play, pause, shuttle, loop, mute
+        self.player.frameChanged.connect(self.transport.on_player_frame)
+        self.player.playingChanged.connect(self.transport.on_playing)
+        self.player.message.connect(self._say)
+
+        self.node_id: str | None = None
+        self.title = ""
+        self.key = ""
+        self.value: Any = None
+        self.kind = "none"
+        self.clip: CachedClip | None = None
+        self.compare: tuple[str, str, Any, CachedClip | None] | None = None  # B of the A/B wipe
+        self.underlay: CachedClip | None = None  # last video shown: under masks and keypoints
+        self.pinned = False
+        self.follow_live = True
+        self.auto_thumbnails = True  # compute the visible thumbnail slots in the background
+        self.live_node: str | None = None
+        self.shown_frame: int | None = None  # the frame index on screen
+        self.requested_frame: int | None = None
+        self.last_error: Exception | None = None
+        self._gen = 0
+        self._features_arr: np.ndarray | None = None
+        self._black: np.ndarray | None = None
+        self._strip_cache: OrderedDict = OrderedDict()  # (key, n, fps) -> audio features
+        self.recorder_factory = None  # injectable: what the record panel records with
+        self.input_devices_fn = None  # injectable: what the record panel lists
+        self._record_panel = None
+
+        build_viewer(self)
+        build_timeline(self)
+        self.clear()
+
+    # -- widgets --------------------------------------------------------------------------
+    def _forward_key(self, ev) -> None:
+        self.timeline.keyPressEvent(ev)
+
+    def _toggle_display(self, on: bool) -> None:
+        self.view_controls.setVisible(on)
+
+    def _set_view(self, settings: ViewSettings) -> None:
+        """Display controls changed: show the current frame again with them (for viewing only)."""
+        self.display_cache.view = settings
+        altered = settings != ViewSettings()
+        self.display_button.setText("Display •" if altered else "Display")
+        self.display_button.setToolTip((f"the view is altered: {settings.describe()}. " if altered else "") +
+                                       "Exposure, gain, gamma, channel, proxy and safe-area overlay, for viewing only")
+        if self.requested_frame is not None and self.kind in ("video", "flow", "mask", "image", "flow_image",
+                                                              "mask_image"):
+            self.show_frame(self.requested_frame)
+
+    def close(self) -> None:
+        """Stop playback, a recording (saving it) and the background thread (the main window
+        calls this on close)."""
+        self.player.stop()
+        if self._record_panel is not None:
+            self._record_panel.unbind()
+        self.fetcher.close()
+
+    # -- the record panel -------------------------------------------------------------------
+    @property
+    def record_panel(self):
+        """The Record Audio panel over the viewer (made on first use, hidden until a record
+        node is selected)."""
+        if self._record_panel is None:
+            from studio.ui.preview.record_panel import RecordPanel
+            panel = RecordPanel(self.input_devices_fn, self.recorder_factory)
+            panel.hide()
+            panel.takeSaved.connect(self._on_take_saved)
+            panel.message.connect(self.message)
+            self._viewer_layout.insertWidget(1, panel)
+            self._record_panel = panel
+        return self._record_panel
+
+    def node_selected(self, node_id: str | None, doc=None, data_dir: str | None = None) -> None:
+        """The canvas selection changed: show the record panel for an ``audio.record`` node
+        (``doc`` is the window's Document: the panel edits the node's parameters through it)."""
+        inst = doc.graph.nodes.get(node_id) if (doc is not None and node_id) else None
+        if inst is None or inst.spec is None or inst.spec.id != "audio.record":
+            if self._record_panel is not None:
+                self._record_panel.unbind()
+                self._record_panel.hide()
+            return
+        graph = doc.graph
+
+        def take_dir() -> str:
+            base = graph.base_dir or data_dir
+            if not base:
+                import tempfile
+                base = os.path.join(tempfile.gettempdir(), "studio")
+            return os.path.join(base, "takes")
+
+        def get_params(nid=node_id) -> dict:
+            n = doc.graph.nodes.get(nid)
+            return dict(n.params) if n is not None else {}
+
+        def set_param(name: str, value, nid=node_id) -> None:
+            if nid in doc.graph.nodes:  # the node may have been deleted while recording
+                doc.set_param(nid, name, value)
+
+        panel = self.record_panel
+        panel.bind(node_id, inst.label, get_params, set_param, take_dir)
+        panel.show()
+
+    def _on_take_saved(self, node_id: str, path: str, audio) -> None:
+        try:
+            st = os.stat(path)
+            key = f"take:{path}:{st.st_size}:{st.st_mtime_ns}"
+        except OSError:
+            key = f"take:{path}"
+        self.show_value(node_id, f"{self.record_panel.title} (take)", audio, key)
+
+    # -- the interface the main window uses ----------------------------------------------
+    def show_value(self, node_id: str, title: str, value: Any, key: str) -> None:
+        """Show ``value`` (the output ``key`` = signature:port of node ``node_id``)."""
+        if self.pinned and node_id != self.node_id:
+            return
+        same = node_id == self.node_id and key == self.key
+        if same and value is self.value:
+            return
+        keep_frame = self.timeline.current if node_id == self.node_id else 0
+        playing = self.player.playing
+        self.player.stop()
+        self._gen += 1
+        self.fetcher.cancel_all()
+        self.node_id, self.title, self.key, self.value = node_id, title, key, value
+        self.kind = classify(value)
+        self.last_error = None
+        self.shown_frame = None
+        if self.live_node != node_id:
+            self.live_node = None
+        self.clip = None
+        img = self.stack.image
+        img.caption = ""
+        img.set_b(None)
+        img.set_mask(None)
+        img.set_keypoints(None)
+        kind = self.kind
+        self.title_label.setText(f"<b>{title}</b> &nbsp; {self._summary(value)}")
+        self.title_label.setToolTip(f"{title}: {self._summary(value)}")
+        live = set(self.timeline.live) if self.live_node == node_id else set()
+
+        if kind in ("video", "flow", "mask"):
+            clip = value if isinstance(value, CachedClip) and value.cache is self.frame_cache \
+                else CachedClip(value, self.frame_cache, key)
+            self.clip = clip
+            if kind == "video":
+                self.underlay = clip
+            self._set_timeline(clip.n_frames, clip.fps, clip.width, clip.height, clip.audio)
+            self.timeline.set_computed(clip.computed())
+            self.stack.show_page("image")
+        elif kind in ("image", "flow_image", "mask_image"):
+            self._set_timeline(1, 24.0, value.shape[1], value.shape[0], None)
+            self.stack.show_page("image")
+        elif kind == "keypoints":
+            self._set_timeline(value.n_frames, value.fps, value.width, value.height, None)
+            self.stack.show_page("image")
+        elif kind == "audio":
+            fps = self.underlay.fps if self.underlay is not None else 24.0
+            self._set_timeline(max(1, int(np.ceil(value.duration * fps))), fps, 16, 9, value)
+            self.stack.audio.set_audio(value)
+            self.stack.show_page("audio")
+        elif kind == "similarity":
+            m, labels = similarity_of(value)
+            self._set_timeline(1, 24.0, 16, 9, None)
+            self.stack.similarity.set_matrix(m, labels)
+            self.stack.show_page("similarity")
+        elif kind == "features":
+            self._features_arr = self.stack.features.set_features(value)
+            n = len(value) if value.per_frame else 1
+            self._set_timeline(n, value.fps or (self.underlay.fps if self.underlay else 24.0), 16, 9, None)
+            self.stack.show_page("features")
+        else:
+            self._set_timeline(0, 24.0, 16, 9, None)
+            self.stack.text.setPlainText(describe(value))
+            self.stack.show_page("text")
+        for f in live:
+            self.timeline.live.add(f)
+        self._update_audio_strip(value)
+        self._apply_compare()
+        self.show_frame(min(keep_frame, max(0, self.timeline.n_frames - 1)))
+        if playing and self.timeline.n_frames > 1:
+            self.player.play(self.timeline.current)
+
+    def clear(self) -> None:
+        self.player.stop()
+        self._gen += 1
+        self.fetcher.cancel_all()
+        self.node_id, self.title, self.key, self.value, self.kind = None, "", "", None, "none"
+        self.clip = None
+        self.shown_frame = None
+        self.live_node = None
+        self.title_label.setText("")
+        self.stack.image.set_frame(None)
+        self.stack.image.set_b(None)
+        self.stack.image.set_mask(None)
+        self.stack.image.set_keypoints(None)
+        self.stack.image.caption = ""
+        self.stack.image.set_placeholder("select a node to see its output")
+        self.stack.show_page("image")
+        self._set_timeline(0, 24.0, 16, 9, None)
+
+    def in_out(self) -> tuple[int, int] | None:
+        return self.timeline.in_out()
+
+    def in_out_points(self) -> dict:
+        """The in and out points as set (either may be None), for the graph file."""
+        return {"in": self.timeline.in_point, "out": self.timeline.out_point}
+
+    def set_in_out_points(self, in_point: int | None, out_point: int | None) -> None:
+        self.timeline.set_points(in_point, out_point)
+
+    # -- audio features on the timeline -----------------------------------------------------
+    def _update_audio_strip(self, value: Any) -> None:
+        """Fill the timeline's audio-features strip for ``value`` (see the module docstring)."""
+        tl = self.timeline
+        feats = audio_features_of(value)
+        if feats is not None:
+            tl.set_audio_features(feats["loudness"], feats["onset"], feats["beat"], "features")
+            return
+        audio = value if isinstance(value, Audio) else (self.clip.audio if self.clip is not None else None)
+        if audio is None or tl.n_frames == 0:
+            tl.set_audio_features(None)
+            return
+        ck = (self.key, tl.n_frames, tl.fps)
+        got = self._strip_cache.get(ck)
+        if got is not None:
+            self._apply_strip(got)
+            return
+        n, fps = tl.n_frames, tl.fps
+        self.fetcher.request_side(self._gen, "audio_strip", 0,
+                                  lambda _i: (ck, analyse_audio(audio, n, fps)))
+
+    def _apply_strip(self, got: dict | None) -> None:
+        if got is None:  # silent
+            self.timeline.set_audio_features(None)
+        else:
+            self.timeline.set_audio_features(got["loudness"], got["onset"], got["beat"], "audio")
+
+    def on_progress(self, event) -> None:
+        """A NodeProgress from a run: live frames into the timeline, previews into the viewer."""
+        nid = event.node_id
+        if event.frame is None and event.preview is None:
+            return
+        if not self.follow_live or (self.node_id is not None and nid != self.node_id):
+            return
+        if self.live_node != nid:
+            self.live_node = nid
+            if self.node_id is None:
+                self.timeline.reset_live()
+        tl = self.timeline
+        if self.node_id is None:
+            n = max(tl.n_frames, (event.frame or 0) + 1, event.total or 0 if event.frame is not None else 1)
+            if n != tl.n_frames:
+                h, w = (event.preview.shape[:2] if event.preview is not None else (9, 16))
+                tl.set_clip(n, tl.fps, w, h, None, keep_live=True)
+        preview_u8 = display_rgb(event.preview) if event.preview is not None else None
+        if event.frame is not None:
+            tl.add_live(event.frame, preview_u8)
+        if preview_u8 is not None and not self.player.playing:
+            img = self.stack.image
+            total = f"/{event.total}" if event.total else ""
+            img.caption = f"live: step {event.step}{total}" + (f"  frame {event.frame}" if event.frame is not None else "")
+            if self.kind in ("none", "video", "image", "flow", "mask", "keypoints") or self.node_id is None:
+                self.stack.show_page("image")
+                img.set_frame(np.asarray(event.preview), preview_u8)
+                if event.frame is not None:
+                    tl.set_current(event.frame)
+                    self.shown_frame = event.frame
+
+    # -- more controls --------------------------------------------------------------------
+    def set_pinned(self, pinned: bool) -> None:
+        self.pinned = bool(pinned)
+        if self.pin_button.isChecked() != self.pinned:
+            self.pin_button.setChecked(self.pinned)
+
+    def set_compare(self, node_id: str, title: str, value: Any, key: str) -> None:
+        """Show ``value`` as B right of a wipe over the current output (A)."""
+        clip = None
+        if isinstance(value, Clip):
+            clip = CachedClip(value, self.frame_cache, key)
+        elif not (isinstance(value, np.ndarray) and value.ndim in (2, 3)):
+            raise ValueError(f"only clips and images can be compared, not {type(value).__name__}")
+        self.compare = (node_id, title, value, clip)
+        if self.compare_button.isChecked() is False:
+            self.compare_button.blockSignals(True)
+            self.compare_button.setChecked(True)
+            self.compare_button.blockSignals(False)
+        self._apply_compare()
+        self.show_frame(self.timeline.current)
+
+    def clear_compare(self) -> None:
+        self.compare = None
+        self.compare_button.blockSignals(True)
+        self.compare_button.setChecked(False)
+        self.compare_button.blockSignals(False)
+        self.stack.image.set_b(None)
+        self.show_frame(self.timeline.current)
+
+    def _toggle_compare(self, on: bool) -> None:
+        if on and self.value is not None:
+            try:
+                self.set_compare(self.node_id, self.title, self.value, self.key)
+                self._say(f"B = {self.title}: select another node to wipe between them")
+            except ValueError as e:
+                self._say(str(e))
+                self.clear_compare()
+        else:
+            self.clear_compare()
+
+    def _apply_compare(self) -> None:
+        if self.compare is None:
+            self.stack.image.set_b(None)
+
+    def _toggle_arrows(self, on: bool) -> None:
+        self.stack.image.arrows = bool(on)
+        self.stack.image.update()
+
+    # -- playback -------------------------------------------------------------------------
+    def _on_in_out(self, io) -> None:
+        if io is None:
+            self.player.set_range(0, self.timeline.n_frames)
+        else:
+            self.player.set_range(*io)
+        self.inOutChanged.emit(io)
+
+    def _say(self, msg: str) -> None:
+        self.info_label.setText(shorten(msg, 60))
+        self.info_label.setToolTip(msg)
+        self.message.emit(msg)
+
+    # -- frames ---------------------------------------------------------------------------
+    def _set_timeline(self, n: int, fps: float, w: int, h: int, audio: Audio | None) -> None:
+        self.timeline.set_clip(n, fps, w, h, audio)
+        self.player.set_media(n, fps, audio)
+        io = self.timeline.in_out()
+        if io is not None:
+            self.player.set_range(*io)
+        self._update_time_label()
+
+    def _update_time_label(self) -> None:
+        t = self.timeline
+        if t.n_frames:
+            self.time_label.setText(f"frame {t.current} / {t.n_frames - 1}   {timecode(t.current, t.fps)}"
+                                    f"   {t.fps:g} fps")
+        else:
+            self.time_label.setText("")
+
+    def seek(self, i: int) -> None:
+        """Move the playhead to frame ``i`` and show it (computing only that frame)."""
+        self.timeline.set_current(i)
+        self.player.seek(self.timeline.current)
+        self.show_frame(self.timeline.current)
+
+    def _clips_for_frame(self) -> list[CachedClip]:
+        out = []
+        if self.clip is not None:
+            out.append(self.clip)
+        if self.kind in ("mask", "keypoints") and self.underlay is not None and self.underlay is not self.clip:
+            v = self.value
+            if (v.width, v.height) == (self.underlay.width, self.underlay.height):
+                out.append(self.underlay)
+        if self.compare is not None and self.compare[3] is not None and self.kind in ("video", "flow", "mask"):
+            out.append(self.compare[3])
+        return out
+
+    def _job(self) -> Callable[[int], dict]:
+        """What frame i of the shown value needs, computed off the GUI thread when uncached."""
+        clip = self.clip
+        clips = self._clips_for_frame()
+        underlay = next((c for c in clips if c is self.underlay and c is not clip), None)
+        b = self.compare[3] if self.compare is not None else None
+        b = b if b in clips else None
+
+        kind = self.kind
+        b_kind = classify(self.compare[2]) if b is not None else "video"
+        disp = self.display_cache
+
+        def job(i: int) -> dict:
+            out: dict[str, Any] = {}
+            for name, c, k in (("a", clip, kind), ("underlay", underlay, "video"), ("b", b, b_kind)):
+                if c is not None:
+                    j = min(i, c.n_frames - 1)
+                    raw = c.frame(j)
+                    out[name] = raw
+                    if not (name == "a" and kind == "mask" and underlay is not None):
+                        out[name + "_rgb"] = disp.get(c, j, k, raw)
+            return out
+        return job
+
+    def show_frame(self, i: int) -> None:
+        self._update_time_label()
+        self.requested_frame = i
+        kind = self.kind
+        if kind == "similarity":
+            self.shown_frame = i
+            self.frameShown.emit(i)
+            return
+        if kind in ("audio", "features"):
+            view = self.stack.audio if kind == "audio" else self.stack.features
+            view.set_time(i / self.timeline.fps if kind == "audio" else i)
+            self.shown_frame = i
+            self.frameShown.emit(i)
+            return
+        if kind == "text" or kind == "none":
+            return
+        clips = self._clips_for_frame()
+        job = self._job()
+        if all((c.key, min(i, c.n_frames - 1)) in self.frame_cache for c in clips):
+            try:
+                res, err = job(i), None
+            except Exception as e:  # noqa: BLE001
+                res, err = None, e
+            self._display(i, res, err)
+        else:
+            self.fetcher.request(self._gen, "frame", i, job)
+
+    def _on_fetched(self, item) -> None:
+        gen, tag, i, res, err = item
+        if gen != self._gen:
+            return
+        if tag == "audio_strip":
+            if err is not None:
+                log.warning("audio features for the timeline failed: %s", err)
+                self.timeline.set_audio_features(None)
+                return
+            ck, got = res
+            self._strip_cache[ck] = got
+            while len(self._strip_cache) > 16:
+                self._strip_cache.popitem(last=False)
+            self._apply_strip(got)
+            return
+        if tag == "thumb":
+            if res is not None:
+                self.timeline.set_thumbnail(i, res if res.dtype == np.uint8 and res.ndim == 3
+                                            else display_rgb(res, self.kind))
+            if self.clip is not None:
+                self.timeline.set_computed(self.clip.computed())
+            return
+        if tag == "prefetch":
+            if self.clip is not None:
+                self.timeline.add_computed(i)
+            return
+        if i != self.requested_frame:
+            if res is not None and self.clip is not None:
+                self.timeline.add_computed(i)
+            return
+        self._display(i, res, err)
+
+    def _display(self, i: int, res: dict | None, err: Exception | None) -> None:
+        img = self.stack.image
+        if err is not None:
+            self.last_error = err
+            img.set_frame(None)
+            img.set_placeholder(f"frame {i} failed:\n{err}")
+            self._say(f"frame {i}: {err}")
+            return
+        kind = self.kind
+        img.caption = ""
+        if kind in ("video", "flow", "mask"):
+            raw = res["a"]
+            if kind == "mask" and "underlay" in res:
+                img.set_frame(res["underlay"], res["underlay_rgb"])
+                img.set_mask(raw)
+            else:
+                img.set_frame(raw, res["a_rgb"])
+            if "b" in res:
+                img.set_b(res["b"], res["b_rgb"])
+            self.timeline.add_computed(i)
+            self._thumb_from(i, res.get("a_rgb"), raw)
+        elif kind in ("image", "flow_image", "mask_image"):
+            k, view = kind.replace("_image", "").replace("image", "video"), self.display_cache.view
+            img.set_frame(self.value, draw_overlay(to_bgra(display_rgb(
+                apply_view(proxy_frame(self.value, view.proxy), view, k), k)), view.overlay))
+            if self.compare is not None and self.compare[3] is None:
+                img.set_b(self.compare[2])
+        elif kind == "keypoints":
+            kp: Keypoints = self.value
+            if "underlay" in res:
+                img.set_frame(res["underlay"], res["underlay_rgb"])
+            else:
+                if self._black is None or self._black.shape[:2] != (kp.height, kp.width):
+                    self._black = np.zeros((kp.height, kp.width, 3), np.float32)
+                img.set_frame(self._black)
+            t = min(i, kp.n_frames - 1)
+            img.set_keypoints(kp.points[t], kp.visible[t], kp.points[max(0, t - 12):t + 1])
+        self.shown_frame = i
+        if self.player.playing:
+            self.transport.shown_count += 1
+        self.frameShown.emit(i)
+
+    def _thumb_from(self, i: int, rgb: np.ndarray | None, raw: np.ndarray) -> None:
+        """A frame just shown fills its thumbnail slot for free."""
+        if i in self.timeline.thumbs:
+            return
+        for f, _x, w in self.timeline.thumb_slots():
+            if f == i:
+                self.timeline.set_thumbnail(i, rgb if rgb is not None else display_rgb(raw, self.kind))
+                break
+
+    def _want_thumbnails(self, frames: list[int]) -> None:
+        if self.clip is None or not self.auto_thumbnails:
+            return
+        clip, gen, kind = self.clip, self._gen, self.kind
+        h = self.timeline.THUMB_H - 4
+
+        def thumb(i: int) -> np.ndarray:
+            """On the fetcher's thread: the frame shrunk and made displayable there, so the GUI
+            thread only wraps a tiny image (issue 15: 720p conversions stalled the event loop)."""
+            return thumbnail_rgb(clip.frame(i), kind, h)
+        items = [(gen, "thumb", f, thumb) for f in frames if 0 <= f < clip.n_frames]
+        self.fetcher.request_low(items)
+
+    # -- misc -----------------------------------------------------------------------------
+    @staticmethod
+    def _summary(value: Any) -> str:
+        if isinstance(value, Clip):
+            return value.describe()
+        if isinstance(value, np.ndarray):
+            return f"image {value.shape[1]}x{value.shape[0]}x{1 if value.ndim == 2 else value.shape[2]}"
+        if isinstance(value, Audio):
+            return f"audio {value.duration:.2f} s, {value.rate} Hz, {value.channels} ch"
+        if isinstance(value, Features):
+            return f"features {tuple(value.data.shape)}" + (" per frame" if value.per_frame else "")
+        if isinstance(value, Keypoints):
+            return f"{value.n_points} points over {value.n_frames} frames"
+        return type(value).__name__
+
+
+# -- a demo window (and the screenshot in the README) ---------------------------------------
+
+

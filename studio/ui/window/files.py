@@ -1,0 +1,304 @@
+"""The window's files: new, open (graphs and Studio-rendered clips), templates, save and save
+as, recent files, autosave and crash recovery: a part of
+:class:`~studio.ui.window.main_window.MainWindow` (``window.files``; it uses the window's ``doc``,
+``registry``, ``settings``, ``log``, ``properties``, ``runner``, ``data_dir``, ``autosave_path``)."""
+from __future__ import annotations
+
+import glob
+import json
+import os
+import time
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from studio.core.errors import StudioError
+from studio.core.fileformat import graph_to_dict, load_graph, parse_graph_text, save_graph
+from studio.core.graph import Graph
+from studio.ui.dialogs.templates import TemplateBrowser
+from studio.ui.project_paths import absolutise_inputs, graph_folder, in_templates, rewrite_inputs
+
+MAX_RECENT = 10
+GRAPH_FILTER = "Studio graph (*.json);;Studio-rendered video (*.mp4 *.mov *.mkv);;All files (*)"
+
+
+def read_graph_file(path: str, registry=None) -> Graph:
+    """A graph from a graph file, or from the metadata of a clip Studio rendered."""
+    if not os.path.exists(path):
+        raise StudioError(f"file not found: {path}")
+    if path.lower().endswith(".json"):
+        return load_graph(path, registry) if registry is not None else load_graph(path)
+    from studio.engine.media import read_graph_json
+    text = read_graph_json(path)
+    if text is None:
+        raise StudioError(f"'{os.path.basename(path)}' carries no Studio graph (only clips rendered by "
+                          "Studio with 'embed graph' on do)")
+    return parse_graph_text(text, registry, source=path)
+
+
+def rebase_paths(graph: Graph, new_dir: str) -> int:
+    """Before saving ``graph`` in ``new_dir``: rewrite the relative paths of files it reads (they
+    resolve against ``graph.base_dir``) so they resolve from ``new_dir``, then make ``new_dir``
+    its base. A template saved elsewhere keeps finding its media. Returns how many changed."""
+    old = graph.base_dir
+    new_dir = os.path.abspath(new_dir)
+    if not old or os.path.abspath(old) == new_dir:
+        graph.base_dir = new_dir
+        return 0
+
+    def relative(p: str) -> str:
+        try:
+            return os.path.relpath(p, new_dir)
+        except ValueError:  # another drive (Windows)
+            return p
+    changed = rewrite_inputs(graph, old, relative)
+    graph.base_dir = new_dir
+    return changed
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+class FileActions:
+    """File menu actions, autosave and recovery (see the module docstring). ``ask_unsaved``,
+    ``ask_save_path`` and ``ask_recover`` are the dialogs (tests replace them)."""
+
+    def __init__(self, win):
+        self.win = win
+
+    # -- files ------------------------------------------------------------------------------
+    def update_title(self) -> None:
+        name = os.path.basename(self.win.doc.path) if self.win.doc.path else "untitled"
+        self.win.setWindowTitle(f"{name}[*] — Studio")
+        self.win.setWindowModified(self.win.doc.dirty)
+
+    def ask_unsaved(self) -> str:
+        """'save', 'discard' or 'cancel'. Tests replace this."""
+        b = QMessageBox.question(self.win, "Unsaved changes",
+                                 "The graph has unsaved changes. Save them first?",
+                                 QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, QMessageBox.Save)
+        return {QMessageBox.Save: "save", QMessageBox.Discard: "discard"}.get(b, "cancel")
+
+    def maybe_save(self) -> bool:
+        """True when it is safe to drop the current graph."""
+        if not self.win.doc.dirty:
+            return True
+        ans = self.ask_unsaved()
+        if ans == "save":
+            return self.save()
+        return ans == "discard"
+
+    def new_graph(self) -> None:
+        if not self.maybe_save():
+            return
+        self._set_graph(Graph(self.win.registry) if self.win.registry is not None else Graph(), None)
+        self.win.log("new graph")
+
+    # -- templates --------------------------------------------------------------------------
+    def new_from_template(self) -> bool:
+        """File > New from Template: choose a template in the browser; it opens untitled."""
+        if not self.maybe_save():
+            return False
+        dlg = TemplateBrowser(parent=self.win)
+        try:
+            if not self.win.run_dialog(dlg) or dlg.chosen() is None:
+                return False
+            return self.open_template(dlg.chosen())
+        finally:
+            dlg.deleteLater()
+
+    def open_template(self, path: str) -> bool:
+        """A template as a new untitled document: its media paths are made absolute and its
+        ``base_dir`` is None, so what it writes (outputs, checkpoints) goes to the project folder,
+        wherever the app was started from."""
+        try:
+            g = read_graph_file(path, self.win.registry)
+        except StudioError as e:
+            self.win.log(str(e), "error")
+            return False
+        absolutise_inputs(g)  # media found where they are; outputs go to the project folder
+        self._set_graph(g, None)
+        title = (g.ui.get("template") or {}).get("title") or os.path.basename(path)
+        self.win.log(f"new graph from the template '{title}' (untitled: Save As to keep it; F5 runs it)", "ok")
+        return True
+
+    def open_dialog(self) -> None:
+        if not self.maybe_save():
+            return
+        path, _ = QFileDialog.getOpenFileName(self.win, "Open graph", self._last_dir(), GRAPH_FILTER)
+        if path:
+            self.open_path(path, ask=False)
+
+    def open_path(self, path: str, ask: bool = True) -> bool:
+        if ask and not self.maybe_save():
+            return False
+        if path.lower().endswith(".json") and in_templates(path):  # a shipped template: untitled
+            return self.open_template(path)
+        try:
+            g = read_graph_file(path, self.win.registry)
+        except StudioError as e:
+            self.win.log(str(e), "error")
+            return False
+        keep_path = path if path.lower().endswith(".json") else None
+        self._set_graph(g, keep_path)
+        self._add_recent(path)
+        self.win.log(f"opened {path}" + ("" if keep_path else " (its embedded graph; Save As to keep it)"), "ok")
+        for n in g.nodes.values():
+            if n.error:
+                self.win.log(f"node {n.id}: {n.error}", "warn")
+        return True
+
+    def _set_graph(self, g: Graph, path: str | None) -> None:
+        if self.win.runner.running:
+            self.win.runner.stop()
+        self.win.doc.set_graph(g, path)
+
+    def save(self) -> bool:
+        if not self.win.doc.path or in_templates(self.win.doc.path):
+            return self.save_as()
+        return self.save_to(self.win.doc.path)
+
+    def save_as(self) -> bool:
+        path = self.ask_save_path(self.save_as_start())
+        if not path:
+            return False
+        if not path.lower().endswith(".json"):
+            path += ".json"
+        return self.save_to(path)
+
+    def save_as_start(self) -> str:
+        """Where Save As opens: the graph's folder or the project folder, never the templates'."""
+        name = os.path.basename(self.win.doc.path) if self.win.doc.path else "untitled.json"
+        return os.path.join(graph_folder(self.win.doc.graph, self.win.doc.path), name)
+
+    def ask_save_path(self, start: str) -> str:
+        """The Save As dialog (tests replace this)."""
+        try:  # the project folder may not exist yet: the dialog opens in it all the same
+            os.makedirs(os.path.dirname(start), exist_ok=True)
+        except OSError:
+            pass
+        path, _ = QFileDialog.getSaveFileName(self.win, "Save graph as", start, "Studio graph (*.json)")
+        return path
+
+    def save_to(self, path: str) -> bool:
+        if in_templates(path):
+            self.win.log(f"cannot save '{os.path.basename(path)}' in the shipped templates folder "
+                     f"({os.path.dirname(os.path.abspath(path))}): templates stay as shipped; "
+                     "Save As in another folder", "error")
+            return False
+        moved = rebase_paths(self.win.doc.graph, os.path.dirname(os.path.abspath(path)))
+        if moved and self.win.properties.node_id is not None:
+            self.win.properties.show_node(self.win.properties.node_id)
+        try:
+            save_graph(self.win.doc.graph, path)
+        except (OSError, StudioError, ValueError) as e:
+            self.win.log(f"cannot save '{path}': {e}", "error")
+            return False
+        self.win.doc.path = path
+        self.win.doc.undo_stack.setClean()
+        self.win.doc.path_changed.emit(path)
+        self._add_recent(path)
+        self.win.log(f"saved {path}", "ok")
+        return True
+
+    def _last_dir(self) -> str:
+        recent = self.recent_files()
+        return os.path.dirname(recent[0]) if recent else graph_folder(self.win.doc.graph, self.win.doc.path)
+
+    def recent_files(self) -> list[str]:
+        v = self.win.settings.value("recent_files", [])
+        if isinstance(v, str):
+            v = [v]
+        return [p for p in (v or []) if isinstance(p, str)]
+
+    def _add_recent(self, path: str) -> None:
+        path = os.path.abspath(path)
+        r = [path] + [p for p in self.recent_files() if p != path]
+        self.win.settings.setValue("recent_files", r[:MAX_RECENT])
+        self.rebuild_recent()
+
+    def rebuild_recent(self) -> None:
+        self.win.recent_menu.clear()
+        files = self.recent_files()
+        for p in files:
+            a = self.win.recent_menu.addAction(os.path.basename(p))
+            a.setToolTip(p)
+            a.setEnabled(os.path.exists(p))
+            a.triggered.connect(lambda *_, p=p: self.open_path(p))
+        self.win.recent_menu.setEnabled(bool(files))
+
+    # -- autosave and recovery ----------------------------------------------------------------
+    def autosave(self) -> str | None:
+        """Write the graph to the user's data folder when it has unsaved changes."""
+        if not self.win.doc.dirty:
+            return None
+        doc = {"studio_autosave": 1, "source_path": self.win.doc.path, "saved_at": time.time(),
+               "pid": os.getpid(), "graph": graph_to_dict(self.win.doc.graph)}
+        try:
+            from studio.core.fileformat import atomic_write
+            atomic_write(self.win.autosave_path, json.dumps(doc, allow_nan=False))
+        except (OSError, ValueError) as e:
+            self.win.log(f"autosave failed: {e}", "warn")
+            return None
+        return self.win.autosave_path
+
+    def discard_autosave(self) -> None:
+        try:
+            os.unlink(self.win.autosave_path)
+        except OSError:
+            pass
+
+    def stale_autosaves(self) -> list[str]:
+        """Autosaves left by sessions that did not close cleanly (newest first)."""
+        files = glob.glob(os.path.join(self.win.data_dir, "autosave", "autosave-*.json"))
+        out = []
+        for f in files:
+            if os.path.abspath(f) == os.path.abspath(self.win.autosave_path):
+                continue
+            try:
+                pid = int(os.path.basename(f)[len("autosave-"):-len(".json")])
+                if pid != os.getpid() and _pid_alive(pid):
+                    continue  # another open window's autosave
+            except ValueError:
+                pass
+            out.append(f)
+        return sorted(out, key=os.path.getmtime, reverse=True)
+
+    def ask_recover(self, info: str) -> bool:
+        """Tests replace this."""
+        return QMessageBox.question(self.win, "Recover unsaved work",
+                                    f"Studio did not close cleanly. Recover the graph autosaved {info}?",
+                                    QMessageBox.Yes | QMessageBox.No, QMessageBox.Yes) == QMessageBox.Yes
+
+    def offer_recovery(self) -> bool:
+        """After a crash: offer the newest autosave. Returns True when one was recovered."""
+        stale = self.stale_autosaves()
+        if not stale:
+            return False
+        newest, recovered = stale[0], False
+        try:
+            with open(newest, encoding="utf-8") as f:
+                data = json.load(f)
+            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(data.get("saved_at", os.path.getmtime(newest))))
+            src = data.get("source_path")
+            if self.ask_recover(f"at {when}" + (f" (from {os.path.basename(src)})" if src else "")):
+                g = parse_graph_text(json.dumps(data["graph"]), self.win.registry, source=newest)
+                self._set_graph(g, src if src and os.path.exists(src) else None)
+                self.win.doc.undo_stack.resetClean()  # recovered work is unsaved
+                self.update_title()
+                self.win.log(f"recovered the autosave of {when}", "ok")
+                recovered = True
+        except (OSError, ValueError, KeyError, StudioError) as e:
+            self.win.log(f"cannot recover '{newest}': {e}", "error")
+        for f in stale:
+            try:
+                os.unlink(f)
+            except OSError:
+                pass
+        return recovered

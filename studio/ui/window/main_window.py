@@ -1,0 +1,591 @@
+"""The studio window: canvas in the centre, palette, properties, viewer, timeline and log docks,
+a toolbar to run. Its parts are composed, each in its own module: files, autosave and recovery
+(files.py, ``window.files``); running and what a run reports (run_feedback.py, ``window.runs``);
+group nodes (group_actions.py, ``window.group_actions``); dock sizes (layout.py)."""
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import random
+import sys
+import time
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QComboBox, QDialog, QDockWidget, QInputDialog, QLabel, QMainWindow, QMessageBox,
+                               QPlainTextEdit, QSpinBox, QToolButton, QWidget)
+
+from studio.core.assets import DEMO_GRAPH  # noqa: F401 - app and shots import it from here
+from studio.core.errors import StudioError
+from studio.core.graph import Graph
+from studio.engine.device import engine_loaded, known_devices
+from studio.ui.canvas.canvas import Canvas
+from studio.ui.window.group_actions import GroupActions
+from studio.ui.document.document import Document
+from studio.ui.panels.palette import NodePalette
+from studio.ui.panels.properties import PropertiesPanel
+from studio.ui.text import escape_html
+from studio.ui.window.files import FileActions, read_graph_file, rebase_paths  # noqa: F401 - their old home
+from studio.ui.window.layout import apply_dock_sizes
+from studio.ui.window.run_feedback import RunFeedback, show_dock_beside
+from studio.ui.worker import RunController
+
+log = logging.getLogger(__name__)
+_MISSING: dict[str, str] = {}  # a part that failed to import -> why (the window opens without it, and says so)
+
+try:  # the viewer and the timeline
+    from studio.ui.preview.area import PreviewArea
+except Exception as e:  # noqa: BLE001 - broken (a missing library): the window still opens
+    PreviewArea = None
+    _MISSING["viewer"] = f"{type(e).__name__}: {e}"
+
+try:  # the Training dock: loss curves of the node that trains
+    from studio.ui.panels.training import TrainingPanel
+except Exception as e:  # noqa: BLE001 - the window still opens without it
+    TrainingPanel = None
+    _MISSING["training dock"] = f"{type(e).__name__}: {e}"
+
+APP = "Studio"
+AUTOSAVE_MS = 60_000
+
+
+def default_data_dir() -> str:
+    env = os.environ.get("STUDIO_DATA_DIR")
+    if env:
+        return env
+    import platformdirs
+    return platformdirs.user_data_dir(APP, APP)
+
+
+def _rss_bytes() -> int | None:
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, AttributeError):
+        pass
+    try:
+        import resource
+        import sys
+        r = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return r if sys.platform == "darwin" else r * 1024
+    except Exception:  # noqa: BLE001
+        return None
+
+
+class _DeviceCombo(QComboBox):
+    """The device list: start-up offers "auto" and "cpu" without importing torch; opening the
+    list loads the engine (saying so) and adds the accelerators torch finds."""
+
+    def showPopup(self) -> None:  # noqa: N802 - Qt's name
+        win = self.window()
+        if hasattr(win, "load_engine"):
+            win.load_engine()
+        super().showPopup()
+
+
+class MainWindow(QMainWindow):
+    run_finished = Signal(object, object)  # RunResult | None, exception | None (after the thread stopped)
+
+    def __init__(self, settings: QSettings | None = None, data_dir: str | None = None, registry=None,
+                 autosave_ms: int = AUTOSAVE_MS):
+        super().__init__()
+        self.settings = settings or QSettings(APP, APP)
+        self.data_dir = data_dir or default_data_dir()
+        self.autosave_path = os.path.join(self.data_dir, "autosave", f"autosave-{os.getpid()}.json")
+        self.registry = registry
+        self.doc = Document(Graph(registry) if registry is not None else Graph(), self)
+        self.runner = RunController(parent=self)
+        self.canvas = Canvas(self.doc, self)
+        self.files = FileActions(self)          # new, open, save, recent, autosave, recovery
+        self.setCentralWidget(self.canvas.widget)
+        self.setAcceptDrops(True)
+        self.runs = RunFeedback(self)           # run, stop, what a run says, the results
+        self.group_actions = GroupActions(self)  # group, ungroup, edit inside, save to the library
+
+        self._build_docks()
+        self._build_actions()
+        self._build_toolbar()
+        self._build_status()
+
+        self.doc.undo_stack.cleanChanged.connect(lambda *_: self.files.update_title())
+        self.doc.path_changed.connect(lambda *_: self.files.update_title())
+        self.doc.events.settings_changed.connect(lambda e: self._settings_to_toolbar(e.settings))
+        self.doc.events.timeline_changed.connect(lambda e: self._in_out_from_graph())
+        self.doc.replaced.connect(self._on_replaced)
+        self.doc.events.node_removed.connect(lambda e: self.runs.node_removed(e.node_id))
+        self.canvas.selection_changed.connect(self._on_selection)
+        self.canvas.message.connect(lambda m: self.log(m, "warn"))
+        self.canvas.info.connect(self._on_canvas_info)
+        ga = self.group_actions
+        self.canvas.hooks.update(run_to=self.runs.run_to, group=ga.group_selection, ungroup=ga.ungroup_selection,
+                                 edit_group=ga.edit_group, save_group=ga.save_group_to_library)
+        self.canvas.files_dropped.connect(lambda ps: self.files.open_path(ps[0]))
+        self.properties.message.connect(lambda m: self.log(m, "warn"))
+        self.properties.info.connect(lambda m: self.log(m, "ok"))
+        self.palette.activated.connect(self._add_from_palette)
+        self.canvas.node_graph.node_double_clicked.connect(self.group_actions.on_double_click)
+        self._last_preview_message = ""
+        if self.preview is not None and hasattr(self.preview, "message"):
+            self.preview.message.connect(self._on_preview_message)
+        if self.preview is not None and hasattr(self.preview, "inOutChanged"):
+            self.preview.inOutChanged.connect(self._in_out_to_graph)
+        self.runner.event.connect(self.runs.on_engine_event)
+        self.runner.finished.connect(self.runs.on_run_finished)
+
+        self.autosave_timer = QTimer(self)
+        self.autosave_timer.setInterval(autosave_ms)
+        self.autosave_timer.timeout.connect(self.files.autosave)
+        self.autosave_timer.start()
+
+        self.resize(1500, 920)
+        geo = self.settings.value("window/geometry")
+        if isinstance(geo, QByteArray):
+            self.restoreGeometry(geo)
+        state = self.settings.value("window/state")
+        self._restored_state = isinstance(state, QByteArray) and self.restoreState(state)
+        self.files.update_title()
+        for part, why in self.missing.items():
+            self.log(f"the {part} is unavailable: {why}", "error")
+
+    @property
+    def training(self):
+        """The Training dock's panel, made on first use or soon after start-up: pyqtgraph's
+        import (~0.6 s) is left out of the time to a usable window (bench_startup.py)."""
+        if self._training is None and self.training_dock is not None:
+            self._training = TrainingPanel(self)
+            self._training.trainingStarted.connect(lambda *_: self.show_training_dock())
+            self.training_dock.setWidget(self._training)
+        return self._training
+
+    # -- layout -----------------------------------------------------------------------------
+    def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
+        d = QDockWidget(title, self)
+        d.setObjectName(f"dock-{title.lower()}")
+        d.setWidget(widget)
+        self.addDockWidget(area, d)
+        return d
+
+    def _build_docks(self) -> None:
+        self.palette = NodePalette(self.doc.graph.registry, self)
+        self.properties = PropertiesPanel(self.doc, self)
+        self.log_view = QPlainTextEdit(self)
+        self.log_view.setReadOnly(True)
+        self.log_view.setMaximumBlockCount(5000)
+        self.preview = None
+        self.missing = dict(_MISSING)  # parts the window opened without, and why (logged when shown)
+        if PreviewArea is not None:
+            try:
+                self.preview = PreviewArea(self.runner.executor.frame_cache, self)
+                viewer_w, timeline_w = self.preview.viewer_widget, self.preview.timeline_widget
+            except Exception as e:  # noqa: BLE001 - a viewer that cannot be built must not stop the window
+                self.preview = None
+                self.missing["viewer"] = f"{type(e).__name__}: {e}"
+                log.exception("the viewer could not be built")
+        if self.preview is None:
+            why = self.missing.get("viewer", "")
+            viewer_w = QLabel(f"Viewer unavailable\n{why}", self)
+            timeline_w = QLabel("Timeline unavailable", self)
+            for w in (viewer_w, timeline_w):
+                w.setAlignment(Qt.AlignCenter)
+                w.setStyleSheet("color:#888")
+        self.palette_dock = self._dock("Nodes", self.palette, Qt.LeftDockWidgetArea)
+        self.properties_dock = self._dock("Properties", self.properties, Qt.RightDockWidgetArea)
+        self.viewer_dock = self._dock("Viewer", viewer_w, Qt.RightDockWidgetArea)
+        self.timeline_dock = self._dock("Timeline", timeline_w, Qt.BottomDockWidgetArea)
+        self.log_dock = self._dock("Log", self.log_view, Qt.BottomDockWidgetArea)
+        self.splitDockWidget(self.viewer_dock, self.properties_dock, Qt.Vertical)
+        self._training = self.training_dock = None
+        if TrainingPanel is not None:  # right of the timeline (split before the log joins it as a tab)
+            placeholder = QLabel("no training yet: run a Train node (its loss is plotted here)", self)
+            self.training_dock = self._dock("Training", placeholder, Qt.BottomDockWidgetArea)
+            self.splitDockWidget(self.timeline_dock, self.training_dock, Qt.Horizontal)
+        self.tabifyDockWidget(self.timeline_dock, self.log_dock)
+        self.timeline_dock.raise_()
+        if self.training_dock is not None:
+            self.training_dock.hide()  # out of the timeline's way until a node trains (View menu)
+        self._default_state = self.saveState()
+        self._sized = False  # docks are sized for the window when it is first shown (layout.py)
+
+    def _action(self, text: str, slot, shortcut=None, menu=None, canvas_only=False, tip: str = "") -> QAction:
+        a = QAction(text, self)
+        if shortcut is not None:
+            keys = shortcut if isinstance(shortcut, list) else [shortcut]
+            a.setShortcuts([QKeySequence(k) for k in keys])
+        if tip:
+            a.setStatusTip(tip)
+            a.setToolTip(tip)
+        a.triggered.connect(lambda *_: slot())
+        if canvas_only:  # single keys must not fire while typing in a panel
+            a.setShortcutContext(Qt.WidgetWithChildrenShortcut)
+            self.canvas.widget.addAction(a)
+        else:
+            self.addAction(a)
+        if menu is not None:
+            menu.addAction(a)
+        return a
+
+    def _build_actions(self) -> None:
+        mb = self.menuBar()
+        f = mb.addMenu("&File")
+        self._action("&New", self.files.new_graph, QKeySequence.New, f)
+        self._action("New from &Template…", self.files.new_from_template, "Ctrl+Shift+N", f,
+                     tip="start from a ready pipeline")
+        self._action("&Open…", self.files.open_dialog, QKeySequence.Open, f)
+        self.recent_menu = f.addMenu("Open &Recent")
+        f.addSeparator()
+        self._action("&Save", self.files.save, QKeySequence.Save, f)
+        self._action("Save &As…", self.files.save_as, "Ctrl+Shift+S", f)
+        f.addSeparator()
+        self._action("&Quit", self.close, QKeySequence.Quit, f)
+        self.files.rebuild_recent()
+
+        e = mb.addMenu("&Edit")
+        self.undo_action = self.doc.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
+        self.redo_action = self.doc.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        for a in (self.undo_action, self.redo_action):
+            self.addAction(a)
+            e.addAction(a)
+        e.addSeparator()
+        self._action("&Copy", self.canvas.clipboard.copy, QKeySequence.Copy, e, canvas_only=True)
+        self._action("&Paste", self.canvas.clipboard.paste, QKeySequence.Paste, e, canvas_only=True)
+        self._action("D&uplicate", self.canvas.clipboard.duplicate, "Ctrl+D", e, canvas_only=True)
+        self._action("&Delete", self.canvas.delete_selected, [QKeySequence.Delete, "Backspace"], e,
+                     canvas_only=True)
+        self._action("Select &All", self.canvas.node_graph.select_all, QKeySequence.SelectAll, e, canvas_only=True)
+        e.addSeparator()
+        self._action("&Mute", lambda: self.canvas.toggle_mode("mute"), "M", e, canvas_only=True,
+                     tip="mute: the node and what needs it do not run")
+        self._action("&Bypass", lambda: self.canvas.toggle_mode("bypass"), "B", e, canvas_only=True,
+                     tip="bypass: the node passes its input through")
+        self._action("Add &Node…", self.canvas.open_search, None, e, tip="Tab on the canvas")
+        self._action("Add Back&drop", lambda: self.canvas.annotations.add("backdrops"), "Ctrl+G", e, canvas_only=True,
+                     tip="a titled frame around the selected nodes (double-click to rename)")
+        self._action("Add No&te", lambda: self.canvas.annotations.add("notes"), None, e,
+                     tip="a text note on the canvas (double-click to edit)")
+        e.addSeparator()
+        ga = self.group_actions
+        self.group_action = self._action("&Group Selection…", ga.group_selection, "Ctrl+Shift+G", e,
+                                         canvas_only=True, tip="make the selected nodes one group node")
+        self.ungroup_action = self._action("U&ngroup", ga.ungroup_selection, "Ctrl+Shift+U", e,
+                                           canvas_only=True, tip="put the nodes of a group back in its place "
+                                                                 "(to edit inside it)")
+        self.edit_group_action = self._action("&Edit Group…", ga.edit_group, "Ctrl+Shift+E", e,
+                                              canvas_only=True, tip="edit inside the selected group "
+                                                                    "(or double-click it)")
+        self.save_group_action = self._action("Save Group to &Library…", ga.save_group_to_library, None, e,
+                                              tip="keep the selected group in your library (palette > Library)")
+
+        v = mb.addMenu("&View")
+        self._action("&Fit Graph", self.canvas.fit_all, "F", v, canvas_only=True)
+        self._action("Reset &Zoom", lambda: self.canvas.node_graph.reset_zoom(), "Ctrl+0", v)
+        v.addSeparator()
+        for d in (self.palette_dock, self.properties_dock, self.viewer_dock, self.timeline_dock, self.log_dock,
+                  self.training_dock):
+            if d is not None:
+                v.addAction(d.toggleViewAction())
+        v.addSeparator()
+        self._action("Reset &Layout", self.reset_layout, None, v)
+
+        r = mb.addMenu("&Run")
+        self.run_action = self._action("&Run", self.runs.run_graph, "F5", r, tip="run the graph (F5)")
+        self.run_sel_action = self._action("Run &Selected", self.runs.run_selected, "Ctrl+F5", r,
+                                           tip="run the selected nodes and what they need")
+        self.stop_action = self._action("S&top", self.runs.stop, ["Shift+F5", "Ctrl+."], r, tip="stop the run")
+        self.stop_action.setEnabled(False)
+        r.addSeparator()
+        self._action("&Clear Cache", self.runs.clear_cache, None, r)
+        self._action("Render in &Chunks…", self.open_render_dialog, "Ctrl+Shift+R", r,
+                     tip="render on several processes or machines (chunks, resume, sweeps)")
+
+        h = mb.addMenu("&Help")
+        self._action("&Shortcuts", self.show_shortcuts, QKeySequence.HelpContents, h)
+
+    def _build_toolbar(self) -> None:
+        tb = self.addToolBar("Run")
+        tb.setObjectName("toolbar-run")
+        tb.addAction(self.run_action)
+        tb.addAction(self.stop_action)
+        tb.addSeparator()
+        tb.addWidget(QLabel(" Device ", self))
+        self.device_combo = _DeviceCombo(self)
+        self.device_combo.addItems(["auto"] + known_devices()[::-1])
+        self.device_combo.setToolTip("where nodes run: auto picks CUDA, then MPS, then the CPU")
+        self.device_combo.currentTextChanged.connect(lambda d: self.doc.change_setting("device", d))
+        tb.addWidget(self.device_combo)
+        tb.addWidget(QLabel("  Seed ", self))
+        self.seed_spin = QSpinBox(self)
+        self.seed_spin.setRange(0, 2**31 - 1)
+        self.seed_spin.setKeyboardTracking(False)
+        self.seed_spin.setToolTip("the graph's seed: each node derives its own from it")
+        self.seed_spin.valueChanged.connect(lambda s: self.doc.change_setting("seed", int(s)))
+        tb.addWidget(self.seed_spin)
+        reroll = QToolButton(self)
+        reroll.setText("Roll")
+        reroll.setToolTip("re-roll the graph seed")
+        reroll.clicked.connect(lambda: self.doc.change_setting("seed", random.randint(0, 2**31 - 1)))
+        tb.addWidget(reroll)
+        self._settings_to_toolbar(self.doc.graph.settings)
+
+    def _build_status(self) -> None:
+        sb = self.statusBar()
+        sb.addPermanentWidget(self.runs.run_label)  # the verdict stays while messages come and go
+        self.node_label = QLabel("", self)
+        self.device_label = QLabel("", self)
+        self.mem_label = QLabel("", self)
+        sb.addPermanentWidget(self.node_label)
+        sb.addPermanentWidget(self.device_label)
+        sb.addPermanentWidget(self.mem_label)
+        self._mem_timer = QTimer(self)
+        self._mem_timer.setInterval(2000)
+        self._mem_timer.timeout.connect(self.update_status)
+        self._mem_timer.start()
+        self.update_status()
+
+    def refresh_devices(self) -> None:
+        """Offer every device torch can use (once it is loaded: start-up does not import it)."""
+        have = {self.device_combo.itemText(i) for i in range(self.device_combo.count())}
+        for d in known_devices()[::-1]:
+            if d not in have:
+                self.device_combo.addItem(d)
+        self.update_status()
+
+    @contextlib.contextmanager
+    def loading_engine(self):
+        """Around the first thing that imports torch and the node modules (the first run's
+        compile, the device list): says "loading the engine…" in the status bar meanwhile, as
+        start-up no longer pays those seconds."""
+        if engine_loaded():
+            yield
+            return
+        from PySide6.QtWidgets import QApplication
+        self.statusBar().showMessage("loading the engine…")
+        QApplication.processEvents()  # paint the message before the import holds the thread
+        try:
+            # the window loads torch here, once: a graph of plain image nodes would not need it
+            # (headless renders skip it), but the device list and the next graph's nodes do
+            from studio.engine.device import available_devices
+            available_devices()
+            yield
+        finally:
+            self.statusBar().clearMessage()
+            if engine_loaded():
+                self.refresh_devices()
+
+    def load_engine(self) -> None:
+        with self.loading_engine():
+            pass
+
+    def update_status(self) -> None:
+        from studio.engine.device import describe_device
+        try:
+            dev = describe_device(self.doc.graph.settings.get("device", "auto"))
+        except StudioError:
+            dev = "unavailable"
+        self.device_label.setText(f" device: {dev} ")
+        parts = []
+        rss = _rss_bytes()
+        if rss:
+            parts.append(f"RAM {rss / 2**30:.2f} GiB")
+        try:
+            torch = sys.modules.get("torch")  # not imported here: start-up does not wait for it
+            if torch is not None and torch.cuda.is_available():
+                parts.append(f"GPU {torch.cuda.memory_allocated() / 2**30:.2f} GiB")
+        except Exception:  # noqa: BLE001
+            pass
+        cache = self.runner.executor.cache.bytes + self.runner.executor.frame_cache.bytes
+        parts.append(f"cache {cache / 2**20:.0f} MiB")
+        self.mem_label.setText(" " + " · ".join(parts) + " ")
+        node = self.runs.current_node
+        self.node_label.setText(f" running: {node} " if node else "")
+
+    def _settings_to_toolbar(self, settings: dict) -> None:
+        from PySide6.QtCore import QSignalBlocker
+        with QSignalBlocker(self.device_combo):
+            d = settings.get("device", "auto")
+            if self.device_combo.findText(d) < 0:
+                self.device_combo.addItem(d)
+            self.device_combo.setCurrentText(d)
+        with QSignalBlocker(self.seed_spin):
+            self.seed_spin.setValue(int(settings.get("seed", 0)))
+        if hasattr(self, "device_label"):
+            self.update_status()
+
+    def _on_preview_message(self, message: str) -> None:
+        """The viewer's notes (no audio device, a frame that failed): the status bar and the log,
+        once each time it changes (playback says 'no audio device' once per session)."""
+        if message == self._last_preview_message:
+            self.statusBar().showMessage(message, 8000)
+            return
+        self._last_preview_message = message
+        low = message.lower()
+        self.log(message, "warn" if ("no audio" in low or "error" in low or "fail" in low) else "info")
+        self.statusBar().showMessage(message, 8000)
+
+    def _on_canvas_info(self, message: str) -> None:
+        self.log(message, "ok")
+        if self.properties.node_id is not None and hasattr(self.properties, "refresh_presets"):
+            self.properties.refresh_presets()  # a preset saved from the canvas menu
+
+    def reset_layout(self) -> None:
+        self.restoreState(self._default_state)
+        apply_dock_sizes(self)
+
+    def showEvent(self, e):  # noqa: N802
+        super().showEvent(e)
+        if not self._sized:  # the first show, at its real size: docks get their share (unless restored)
+            self._sized = True
+            if not self._restored_state:
+                apply_dock_sizes(self)
+            self._warm = QTimer(self)  # after the first paint: make what start-up left out
+            self._warm.setSingleShot(True)
+            self._warm.timeout.connect(lambda: self.training)
+            self._warm.start(1500)
+
+    def resizeEvent(self, e):  # noqa: N802
+        super().resizeEvent(e)
+        if self._sized:
+            QTimer.singleShot(0, self, self._keep_canvas_share)  # dropped if the window is gone
+
+    def _keep_canvas_share(self) -> None:
+        """Made smaller (1600 -> 1024 wide, say), the docks keep their pixels and the canvas
+        loses it all: when it falls under half the window, the docks give their share back."""
+        if self.canvas.widget.width() < 0.5 * self.width() or self.canvas.widget.height() < 0.4 * self.height():
+            apply_dock_sizes(self)
+
+    def open_render_dialog(self):
+        """Run > Render in Chunks: the modeless Render dialog (imported on first use)."""
+        from studio.ui.dialogs.render import open_render_dialog
+        return open_render_dialog(self)
+
+    def show_training_dock(self) -> None:
+        """Show the Training dock beside the timeline at a third of the window (not squeezed)."""
+        if self.training is not None and self.training_dock is not None:
+            show_dock_beside(self, self.training_dock)
+
+    # -- log --------------------------------------------------------------------------------
+    def log(self, message: str, level: str = "info", status: bool = True) -> None:
+        """A line in the Log; errors and warnings also flash in the status bar unless ``status``
+        is False (the run's verdict already shows them there)."""
+        stamp = time.strftime("%H:%M:%S")
+        colour = {"error": "#ff6e6e", "warn": "#e6b450", "ok": "#8fd18f"}.get(level)
+        text = escape_html(message)
+        self.log_view.appendHtml(f"<span style='color:#777'>{stamp}</span> "
+                                 + (f"<span style='color:{colour}'>{text}</span>" if colour else text))
+        sb = self.log_view.verticalScrollBar()  # the newest line stays in view
+        sb.setValue(sb.maximum())
+        if status and level in ("error", "warn"):
+            self.statusBar().showMessage(message, 8000)
+
+    # -- dialogs (tests replace these hooks) -------------------------------------------------
+    def run_dialog(self, dlg: QDialog) -> bool:
+        """Show a modal dialog; True when the user accepted it."""
+        return dlg.exec() == QDialog.Accepted
+
+    def ask_text(self, title: str, label: str, default: str = "") -> str | None:
+        text, ok = QInputDialog.getText(self, title, label, text=default)
+        return text.strip() if ok and text.strip() else None
+
+    def confirm(self, title: str, text: str) -> bool:
+        return QMessageBox.question(self, title, text, QMessageBox.Yes | QMessageBox.No,
+                                    QMessageBox.No) == QMessageBox.Yes
+
+    # -- drag and drop files ------------------------------------------------------------------
+    def dragEnterEvent(self, e):  # noqa: N802
+        if e.mimeData().hasUrls():
+            e.acceptProposedAction()
+
+    def dropEvent(self, e):  # noqa: N802
+        paths = [u.toLocalFile() for u in e.mimeData().urls() if u.toLocalFile()]
+        if paths:
+            e.acceptProposedAction()
+            self.files.open_path(paths[0])
+
+    # -- editing helpers ----------------------------------------------------------------------
+    def _add_from_palette(self, type_id: str) -> None:
+        c = self.canvas.view.mapToScene(self.canvas.view.viewport().rect().center())
+        self.canvas.add_node_at(type_id, (c.x(), c.y()))
+        self.canvas.focus()  # Delete/M/B act on the new node
+
+    def _on_replaced(self) -> None:
+        self.runs.forget()  # the last run's results and verdict were about the graph now gone
+        if self._training is not None:
+            self._training.clear_all()
+        self._settings_to_toolbar(self.doc.graph.settings)
+        if self.preview is not None:
+            self.preview.clear()
+            self._in_out_from_graph()
+        self.files.update_title()
+        self.canvas.fit_all()
+        QTimer.singleShot(0, self.canvas.fit_all)
+
+    def _in_out_to_graph(self, *_) -> None:
+        """The timeline's in/out points are part of the graph (``ui.timeline``), saved with it:
+        set through the document (one undo step; the file is marked modified)."""
+        if self.preview is None or not hasattr(self.preview, "in_out_points"):
+            return
+        pts = self.preview.in_out_points()
+        self.doc.set_in_out(pts.get("in"), pts.get("out"))
+
+    def _in_out_from_graph(self) -> None:
+        if self.preview is not None and hasattr(self.preview, "set_in_out_points"):
+            self.preview.set_in_out_points(*self.doc.in_out())
+
+    def _on_selection(self, ids: list[str]) -> None:
+        nid = ids[0] if len(ids) == 1 else None
+        self.properties.show_node(nid)
+        if self._training is not None:
+            self._training.follow(nid)
+        if self.preview is not None and hasattr(self.preview, "node_selected"):
+            self.preview.node_selected(nid, self.doc, self.data_dir)  # the record panel
+        if nid is not None:
+            self.runs.show_result(nid)
+
+    # -- help -------------------------------------------------------------------------------
+    def show_shortcuts(self) -> None:
+        QMessageBox.information(self, "Shortcuts", SHORTCUTS)
+
+    # -- closing ----------------------------------------------------------------------------
+    def closeEvent(self, e):  # noqa: N802
+        if not self.files.maybe_save():
+            e.ignore()
+            return
+        self.runner.shutdown()
+        if self.preview is not None and hasattr(self.preview, "close"):
+            try:
+                self.preview.close()
+            except Exception:  # noqa: BLE001
+                pass
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.sync()
+        self.files.discard_autosave()
+        self._disconnect_document()
+        e.accept()
+
+    def _disconnect_document(self) -> None:
+        """Stop the document's signals reaching the views once the window is closed. A signal is
+        disconnected only while it has receivers: a second close (the test fixture's, say) has
+        nothing left to do, where a bare ``disconnect()`` warned 'Failed to disconnect (None)'."""
+        from PySide6.QtCore import SIGNAL
+        for obj, sig in ((self.doc.undo_stack, "cleanChanged(bool)"), (self.doc, "path_changed(QString)"),
+                         (self.doc, "replaced()"), (self.doc.events, "settings_changed(PyObject)"),
+                         (self.doc.events, "timeline_changed(PyObject)"), (self.doc.events, "node_removed(PyObject)")):
+            if obj.receivers(SIGNAL(sig)) > 0:
+                try:
+                    getattr(obj, sig.split("(")[0]).disconnect()
+                except (RuntimeError, TypeError):
+                    pass
+
+
+SHORTCUTS = """Tab: add a node at the cursor (search)
+F5: run · Ctrl+F5: run selected · Shift+F5: stop
+Ctrl+Z / Ctrl+Shift+Z: undo / redo
+Ctrl+C / Ctrl+V / Ctrl+D / Delete: copy, paste, duplicate, delete
+M: mute · B: bypass · Ctrl+G: backdrop (double-click it to rename) · F: fit
+Right-click: add node / paste here, node actions (run to here, presets, groups), delete a link
+Drag a free node onto a wire: it is inserted there
+Ctrl+Shift+G: group selection · Ctrl+Shift+E or double-click: edit inside a group · Ctrl+Shift+U: ungroup
+Ctrl+N / Ctrl+Shift+N / Ctrl+O / Ctrl+S / Ctrl+Shift+S: new, new from template, open, save, save as"""
