@@ -67,6 +67,9 @@ def apply_sets(graph, sets: list[str]) -> None:
             v = p.parse(value)
             if p.kind == "path" and v and not os.path.isabs(os.path.expanduser(v)):
                 v = os.path.abspath(os.path.expanduser(v))  # typed on the command line: relative to here
+            if p.kind == "path" and v and getattr(p, "mode", "") in ("save", "dir"):
+                from .confine import allow_for_session  # typed on the command line: the user's own choice
+                allow_for_session(v if getattr(p, "mode", "") == "dir" else os.path.dirname(v))
             graph.set_param(n.id, pname, v)
         except ParamError as e:
             raise e.for_node(n.id) from None
@@ -180,12 +183,16 @@ def plan_output_paths(graph, out: str) -> dict[str, tuple[str, str]]:
 def point_outputs_at(graph, out: str) -> list[str]:
     """Point the graph's file outputs at OUT (see the module's docstring); add a Save Video when
     there is none. Returns the ids of the outputs to run."""
+    from .confine import allow_for_session
     plan = plan_output_paths(graph, out)
     if plan:
         for nid, (pname, path) in plan.items():
             graph.set_param(nid, pname, path)
+            dir_mode = getattr(graph.nodes[nid].spec.param(pname), "mode", "") == "dir"
+            allow_for_session(path if dir_mode else os.path.dirname(path))  # OUT is the user's choice
         return list(plan)
     out = os.path.abspath(os.path.expanduser(out))
+    allow_for_session(os.path.dirname(out))
     # no file output: render the last clip the graph makes
     for nid in reversed(graph.topo_order()):
         n = graph.nodes[nid]

@@ -27,6 +27,19 @@ NOT_RUN_REASON = "not run yet: F5 runs the outputs and what feeds them; select t
 TRAIN_TYPES = ("gen.train",)
 
 
+def f5_targets(g) -> tuple[list[str] | None, list[str] | None]:
+    """(the output nodes, the side branches: nodes whose outputs feed nothing), or (None, None)
+    when the graph has no output node (the engine then runs every leaf itself)."""
+    outs = [n.id for n in g.nodes.values() if n.spec is not None and n.spec.is_output]
+    if not outs:
+        return None, None
+    feeding = {l.src for l in g.links}
+    leaves = [n.id for n in g.nodes.values()
+              if n.spec is not None and not n.spec.is_output and n.mode == "normal"
+              and n.type_id != "studio.reroute" and n.id not in feeding]
+    return outs, leaves or None
+
+
 @dataclass
 class RunSession:
     """One run, from F5 (or Run Selected, Run to Here) to its verdict."""
@@ -60,6 +73,8 @@ class RunFeedback:
         self.run_label = QLabel("", win)
         self.run_label.setObjectName("run-result")
         self.output_link = OutputLink(win)  # "wrote demo.mp4": a click opens its folder
+        from studio.ui.dialogs.allow_folder import FolderConsent
+        self.consent = FolderConsent(win)  # a refused output folder: asked once per folder
 
     @property
     def current_node(self) -> str:
@@ -95,14 +110,7 @@ class RunFeedback:
         failing it. Returns (targets, side targets), or (None, None) for the engine's default.
         Nothing is compiled here: the engine compiles once, on the run's thread, and says what it
         left out in ``RunStarted``."""
-        g = self.win.doc.graph
-        outs = [n.id for n in g.nodes.values() if n.spec is not None and n.spec.is_output]
-        if not outs:
-            return None, None  # the engine then runs every leaf itself
-        leaves = [n.id for n in g.nodes.values()
-                  if n.spec is not None and not n.spec.is_output and n.mode == "normal"
-                  and n.type_id != "studio.reroute" and not g.outputs_of(n.id)]
-        return outs, leaves or None
+        return f5_targets(self.win.doc.graph)
 
     # -- run and stop ---------------------------------------------------------------------------
     def run_graph(self, targets: list[str] | None = None, show_after: str | None = None) -> bool:
@@ -357,6 +365,10 @@ class RunFeedback:
         win.run_action.setEnabled(True)
         win.run_sel_action.setEnabled(True)
         win.stop_action.setEnabled(False)
+        if error is not None and s is not None and not s.started and self._allowed_now(error):
+            win.update_status()
+            if self.run_graph(None if s.full else s.targets, want):
+                return  # the artist allowed the folder: the run goes again (its end emits run_finished)
         self.last_result = result
         if result is not None:
             self.signatures.update(result.signatures)
@@ -377,6 +389,12 @@ class RunFeedback:
             win.log(f"run failed: {type(error).__name__}: {error}", "error", status=not shown)
         win.update_status()
         win.run_finished.emit(result, error)
+
+    def _allowed_now(self, error) -> bool:
+        """A run refused for writing outside the allowed folders: ask about each folder (once per
+        folder and session); True when the artist allowed one."""
+        from studio.ui.dialogs.allow_folder import outside_errors
+        return bool(outside_errors(error)) and self.consent.ask(error)
 
     # -- results --------------------------------------------------------------------------------
     def show_result(self, nid: str) -> bool:
