@@ -98,7 +98,7 @@ def test_templates_run_clean_or_say_why(tmp_path):
         if any(n.type_id.startswith("video_models.") for n in g.nodes.values()):
             continue  # needs weights from the models folder
         for n in g.nodes.values():
-            for p in (n.spec.params if n.spec else ()):
+            for p in (n.spec.params if n.spec and n.spec.is_output else ()):
                 if p.kind == "path" and getattr(p, "mode", "") in ("save", "dir"):
                     ext = os.path.splitext(n.params[p.name])[1] if p.mode == "save" else ""
                     g.set_param(n.id, p.name, str(tmp_path / name / (n.id + (".####" if "#" in n.params[p.name]

@@ -206,8 +206,9 @@ def test_a_group_whose_contents_ran_says_so_and_shows_its_result(qtbot, demo):
 
 def test_nodes_after_a_failed_node_say_what_failed_not_ctrl_f5(qtbot, open_window, tmp_path):
     w = open_window()
+    (tmp_path / "broken.mp4").write_bytes(b"not a video at all")  # there, so it fails when it runs
     src = w.doc.add_node("io.load_video", (0, 0))
-    w.doc.set_param(src, "path", str(tmp_path / "missing.mp4"))
+    w.doc.set_param(src, "path", str(tmp_path / "broken.mp4"))
     col = w.doc.add_node("transform.color", (250, 0))
     out = w.doc.add_node("io.save_video", (500, 0))
     w.doc.set_param(out, "path", str(tmp_path / "x.mp4"))
@@ -372,16 +373,21 @@ def test_properties_keep_their_scroll_position_and_the_preset_box_says_modified(
 
 def test_a_failed_run_says_its_error_once_in_the_status_bar(qtbot, open_window, tmp_path):
     w = open_window()
+    (tmp_path / "broken.mp4").write_bytes(b"not a video at all")
     src = w.doc.add_node("io.load_video", (0, 0))
-    w.doc.set_param(src, "path", str(tmp_path / "missing.mp4"))
+    w.doc.set_param(src, "path", str(tmp_path / "broken.mp4"))
     out = w.doc.add_node("io.save_video", (300, 0))
     w.doc.set_param(out, "path", str(tmp_path / "x.mp4"))
     w.doc.connect(src, "video", out, "video")
     run(qtbot, w)
-    verdict = w.runs.run_label.text()
-    assert "video file not found" in verdict
-    assert "video file not found" not in w.statusBar().currentMessage()  # not a second time beside it
-    assert "video file not found" in w.log_view.toPlainText()
+    verdict = w.runs.run_label.text().strip()
+    assert verdict.startswith("✗") and "broken.mp4" in verdict
+    assert "broken.mp4" not in w.statusBar().currentMessage()  # not a second time beside it
+    assert "broken.mp4" in w.log_view.toPlainText()
+    # refused before it runs (a file that is not there): said once too
+    w.doc.set_param(src, "path", str(tmp_path / "missing.mp4"))
+    run(qtbot, w)
+    assert "missing.mp4" in w.runs.run_label.text() and "missing.mp4" not in w.statusBar().currentMessage()
 
 
 def test_a_wire_over_a_port_that_will_refuse_it_says_so_before_the_release(qtbot, open_window):
