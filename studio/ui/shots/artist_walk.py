@@ -24,6 +24,8 @@ def _env(tmp: str) -> None:
     os.environ.setdefault("STUDIO_PROJECT_DIR", os.path.join(tmp, "project"))
     os.environ.setdefault("STUDIO_DATA_DIR", os.path.join(tmp, "data"))
     os.environ.setdefault("STUDIO_CONFIG_DIR", os.path.join(tmp, "config"))
+    from studio.core.confine import allow_for_session
+    allow_for_session(tmp)  # the walk writes its renders here (else the window asks, once per folder)
 
 
 def _window(tmp: str):
