@@ -29,6 +29,7 @@ from .conditioning import conditioning_info, encode_with
 from .dataset import VideoDataset
 from .flow import clip_velocity
 from .nets import to_frames, to_model
+from .step import Capture, Ema, LossLog, capture_wanted
 
 
 def filmstrip(video: np.ndarray, scale: int = 2, max_frames: int = 8) -> np.ndarray:
@@ -56,6 +57,9 @@ class TrainSettings:
     preview_steps: int = 10
     max_minutes: float = 0.0  # stop (and checkpoint) after this long; 0: no limit
     max_clips_in_memory: int = 4096
+    capture: str = "auto"  # compile the networks: "auto" (on CUDA), "on", "off" (see step.py)
+    capture_backend: str = "inductor"
+    read_every: int | None = None  # read the losses back every N steps (None: 1 on the CPU, 50 on a GPU)
 
 
 @dataclass
@@ -150,23 +154,30 @@ class _Data:
         return out
 
     def batch(self, size: int, gen: torch.Generator) -> dict:
-        i = torch.randint(0, self.n, (min(size, self.n) if size > 0 else self.n,), generator=gen)
-        return {k: v[i.to(v.device)] for k, v in self.tensors().items()}
+        """A batch drawn with ``gen`` on its device (the training device: no host round trip)."""
+        if self._tensors is None:
+            self._tensors = self.tensors()
+        i = torch.randint(0, self.n, (min(size, self.n) if size > 0 else self.n,), generator=gen, device=gen.device)
+        return {k: v[i] for k, v in self._tensors.items()}
+
+    _tensors: dict | None = None
 
 
-@torch.no_grad()
-def ema_update(ema, model, decay: float) -> None:
-    for pe, pm in zip(ema.parameters(), model.parameters()):
-        pe.lerp_(pm.detach(), 1.0 - decay)
-    for be, bm in zip(ema.buffers(), model.buffers()):
-        be.copy_(bm)
+def train_generator(device: torch.device, seed: int) -> torch.Generator:
+    """The trainer's generator: batches and noise are drawn on the training device (CUDA), so a
+    step never waits for the host; on the CPU (and MPS) a CPU generator, as before."""
+    g = torch.Generator(device=device if device.type == "cuda" else "cpu")
+    g.manual_seed(seed)
+    return g
 
 
 def train(model_or_config, dataset: VideoDataset, settings: TrainSettings, device="cpu",
           progress: Callable = _noop_progress, check: Callable[[], None] = lambda: None,
-          fixed_batch: dict | None = None) -> TrainResult:
+          fixed_batch: dict | None = None, warn: Callable[[str], None] = lambda s: None) -> TrainResult:
     """Train a generator. ``progress(step, total, preview=..., **values)``; ``check()`` raises
-    Cancelled. With ``fixed_batch`` every step sees that batch (the overfit test)."""
+    Cancelled. With ``fixed_batch`` every step sees that batch (the overfit test). On a GPU the
+    losses are read back every few steps (step.LossLog): ``progress`` then gets several steps at
+    once, each with its own losses."""
     device = torch.device(device)
     s = settings
     if isinstance(model_or_config, torch.nn.Module):
@@ -180,8 +191,7 @@ def train(model_or_config, dataset: VideoDataset, settings: TrainSettings, devic
     for p in ema.parameters():
         p.requires_grad_(False)
     opts = model.make_optimizers(s.lr)
-    gen = torch.Generator(device="cpu")
-    gen.manual_seed(s.seed)
+    gen = train_generator(device, s.seed)
     history: list = []
     start = 0
     prior_seconds = 0.0
@@ -221,6 +231,26 @@ def train(model_or_config, dataset: VideoDataset, settings: TrainSettings, devic
     stopped = False
     step = start
     amp = s.amp and device.type == "cuda"
+    averager = Ema(ema, model)
+    losses = LossLog(device, s.read_every)
+    capture = Capture(model, backend=s.capture_backend, warn=warn) \
+        if not done and capture_wanted(device, s.capture) else None
+
+    def report(extra: dict | None = None, preview=None, quiet: bool = False) -> None:
+        """Read the losses back (one sync for every step since the last read) and report them:
+        the history gets every step, the progress display each step (it keeps what it can show);
+        ``quiet``: the history only (on cancel, where reporting would raise Cancelled again)."""
+        rows = losses.read()
+        for k, (st, logs) in enumerate(rows):
+            history.append([st, round(logs["loss"], 6)])
+            if quiet:
+                continue
+            last = k == len(rows) - 1
+            progress(st, s.steps, preview=preview if last else None, **logs, **((extra or {}) if last else {}))
+
+    def one_step(b: dict) -> dict:
+        return model.train_step(b, opts, gen, amp)
+
     try:
         while step < s.steps:
             check()
@@ -228,21 +258,29 @@ def train(model_or_config, dataset: VideoDataset, settings: TrainSettings, devic
                 stopped = True
                 break
             b = fixed_batch if fixed_batch is not None else data.batch(s.batch, gen)
-            logs = model.train_step(b, opts, gen, amp)
-            ema_update(ema, model, s.ema if step > 20 else 0.0)
+            logs = capture.run(lambda: one_step(b), gen) if capture is not None else one_step(b)
+            averager.update(s.ema if step > 20 else 0.0)
             step += 1
-            history.append([step, round(logs["loss"], 6)])
+            losses.add(step, logs)
             preview = None
+            extra = {}
             if s.preview_every and step % s.preview_every == 0:
                 preview = _preview(ema, {k: v[:1] for k, v in b.items()}, s, step, check)
                 if val is not None:
-                    logs["val_loss"] = validation_loss(ema, val)
-            progress(step, s.steps, preview=preview, **logs)
-            if s.checkpoint_every and step % s.checkpoint_every == 0 and step < s.steps:
+                    extra["val_loss"] = validation_loss(ema, val)
+            ckpt = bool(s.checkpoint_every and step % s.checkpoint_every == 0 and step < s.steps)
+            if preview is not None or extra or ckpt or step >= s.steps or losses.due():
+                report(extra, preview)
+            if ckpt:
                 save(step)
     except Cancelled:
+        report(quiet=True)  # the steps done count: the checkpoint holds them, the history says so
         save(step)  # keep what was learned: the last checkpoint is the current state
         raise
+    finally:
+        if capture is not None:
+            capture.undo()
+    report()
     if not done:
         save(step)
     model.eval()
