@@ -71,11 +71,11 @@ class Context:
     # -- device -------------------------------------------------------------------------
     @property
     def device(self):
-        """The torch device this node runs on (importing torch on first use: a node that never
-        asks does not load it)."""
+        """The torch device this node runs on, resolved and checked on first use (importing
+        torch then: a node that never asks does not load it, nor start CUDA)."""
         if self._device is None and self._device_name is not None:
-            import torch
-            self._device = torch.device(self._device_name)
+            from .device import resolve_device
+            self._device = resolve_device(self._device_name)
         self.seed_torch()
         return self._device
 

@@ -28,7 +28,7 @@ from studio.core.types import get_type
 from .cache import CachedClip, FrameCache, OutputCache, nbytes_of
 from .clip import ArrayClip, Clip, CostMeter, StillClip
 from .context import CancelToken, Context, Runtime, derive_seed
-from .device import _torch, check_device, device_name
+from .device import _torch, check_device, plan_device, resolve_device
 from .events import (NodeCost, NodeFailed, NodeFinished, NodeMessage, NodeSkipped, NodeStarted, RunFinished,
                      RunStarted)
 
@@ -145,7 +145,7 @@ class Executor:
         g = flatten(graph)
         self._base_dir = getattr(graph, "base_dir", None)
         g.topo_order()  # a cycle anywhere is an error (CycleError), even in a branch not run
-        get_device = check_device if check_only else device_name
+        get_device = check_device if check_only else plan_device  # names: torch only when a node asks
         dev = get_device(device or g.settings.get("device", "auto"))
         gseed = int(seed if seed is not None else g.settings.get("seed", 0))
 
@@ -429,6 +429,8 @@ def _seed_torch(seed: int, device) -> None:
     torch = _torch()
     torch.random.default_generator.manual_seed(seed)
     kind = str(device).split(":")[0] if device is not None else None
+    if kind == "auto":  # a plan made before torch was loaded: the device it resolves to now
+        kind = resolve_device("auto").type
     if kind == "cuda":
         torch.cuda.manual_seed(seed)
     elif kind == "mps":
