@@ -152,6 +152,13 @@ def _torch():
     return torch
 
 
+def encoder_threads() -> int:
+    """Threads of a video encoder: the machine's cores (at most 16), not the thread policy: the
+    count changes an encoder's decisions, and the same graph must give the same file in the window
+    (all cores but one) and on the command line (all cores)."""
+    return max(1, min(16, os.cpu_count() or 1))
+
+
 def worker_threads() -> int:
     """Threads heavy native work (encoders, decoders) may use: the configured policy, else all."""
     return _worker_threads or (os.cpu_count() or 1)
