@@ -72,6 +72,8 @@ class TrainResult:
     resumed_from: int = 0
     stopped_by_budget: bool = False  # the time budget ended training before ``steps``
     prep_seconds: float = 0.0  # preparing the data (decoding, optical flow, text features): not budgeted
+    batch: int = 0  # the batch trained at (batch 0 'auto' resolved)
+    lr: float = 0.0  # the learning rate trained at (scaled with an auto batch)
 
     @property
     def final_loss(self) -> float:
@@ -173,9 +175,11 @@ def train_generator(device: torch.device, seed: int) -> torch.Generator:
 
 def train(model_or_config, dataset: VideoDataset, settings: TrainSettings, device="cpu",
           progress: Callable = _noop_progress, check: Callable[[], None] = lambda: None,
-          fixed_batch: dict | None = None, warn: Callable[[str], None] = lambda s: None) -> TrainResult:
+          fixed_batch: dict | None = None, warn: Callable[[str], None] = lambda s: None,
+          info: Callable[[str], None] = lambda s: None) -> TrainResult:
     """Train a generator. ``progress(step, total, preview=..., **values)``; ``check()`` raises
-    Cancelled. With ``fixed_batch`` every step sees that batch (the overfit test). On a GPU the
+    Cancelled. With ``fixed_batch`` every step sees that batch (the overfit test). ``batch`` 0 in
+    the settings is 'auto' (batching.py: ``info`` gets the batch chosen and why). On a GPU the
     losses are read back every few steps (step.LossLog): ``progress`` then gets several steps at
     once, each with its own losses."""
     device = torch.device(device)
@@ -191,6 +195,7 @@ def train(model_or_config, dataset: VideoDataset, settings: TrainSettings, devic
     for p in ema.parameters():
         p.requires_grad_(False)
     opts = model.make_optimizers(s.lr)
+    base_lrs = {k: [g["lr"] for g in o.param_groups] for k, o in opts.items()}  # as made for batch 16
     gen = train_generator(device, s.seed)
     history: list = []
     start = 0
@@ -218,12 +223,23 @@ def train(model_or_config, dataset: VideoDataset, settings: TrainSettings, devic
     val = None
     if data is not None and dataset.indices("val") and hasattr(model, "losses"):
         val = _Data(dataset, model, device, check, s, split="val")
+    batch, lr_factor, batch_rule = s.batch, 1.0, f"batch {s.batch}"
+    if data is not None:  # batch 0: auto (batching.py); the learning rate follows the rule it states
+        from .batching import choose_batch, probe_cuda
+        batch, lr_factor, batch_rule = choose_batch(s.batch, device, data.n,
+                                                    lambda: probe_cuda(model, data, s.amp and device.type == "cuda"))
+        for k, o in opts.items():
+            for g, lr in zip(o.param_groups, base_lrs[k]):
+                g["lr"] = lr * lr_factor
+        if s.batch <= 0:
+            batch_rule += f"; learning rate {s.lr * lr_factor:.3g}"
+            info(batch_rule)
     t0 = time.perf_counter()
     prep_seconds = t0 - t_prep
 
     def save(step):
         if s.checkpoint:
-            meta = {"lr": s.lr, "batch": s.batch, "ema": s.ema, "seed": s.seed,
+            meta = {"lr": s.lr * lr_factor, "batch": batch, "ema": s.ema, "seed": s.seed,
                     "seconds": round(prior_seconds + time.perf_counter() - t0, 3)}
             save_checkpoint(s.checkpoint, model, ema, opts, gen, step, history[-2000:], meta)
 
@@ -257,7 +273,7 @@ def train(model_or_config, dataset: VideoDataset, settings: TrainSettings, devic
             if deadline is not None and time.perf_counter() >= deadline:
                 stopped = True
                 break
-            b = fixed_batch if fixed_batch is not None else data.batch(s.batch, gen)
+            b = fixed_batch if fixed_batch is not None else data.batch(batch, gen)
             logs = capture.run(lambda: one_step(b), gen) if capture is not None else one_step(b)
             averager.update(s.ema if step > 20 else 0.0)
             step += 1
@@ -285,7 +301,8 @@ def train(model_or_config, dataset: VideoDataset, settings: TrainSettings, devic
         save(step)
     model.eval()
     stopped = stopped or (done and start < s.steps)
-    return TrainResult(model, ema, step, history, time.perf_counter() - t0, start, stopped, prep_seconds)
+    return TrainResult(model, ema, step, history, time.perf_counter() - t0, start, stopped, prep_seconds,
+                       batch=batch, lr=s.lr * lr_factor)
 
 
 @torch.no_grad()
@@ -409,7 +426,9 @@ class Train(Node):
                      help="conditioning 'audio+image': how the still's and the sound's features are fused "
                           "(trained with the generator)"),
               Int("steps", 3000, min=1, max=10_000_000, help="optimiser steps in all (a resumed run continues to this)"),
-              Int("batch", 32, min=1, max=4096),
+              Int("batch", 32, min=0, max=4096,
+                  help="clips per step; 0: auto - on a GPU the largest batch that fits (up to 1024) with the "
+                       "learning rate x sqrt(batch/16), on the CPU 16"),
               Float("lr", 1e-3, min=1e-7, max=1.0, step=1e-4, decimals=6, help="learning rate"),
               Int("width", 16, min=4, max=512, help="network width (base channels)"),
               Float("ema", 0.995, min=0.0, max=0.99999, decimals=5, help="EMA decay of the sampling weights"),
@@ -458,7 +477,8 @@ class Train(Node):
             net.vae.load_state_dict(vae.module.state_dict())
         if hasattr(net, "loss_weights"):
             ctx.info(loss_weights_text(net.loss_weights()))
-        res = train(net, dataset, s, ctx.device, step_progress(ctx), ctx.check_cancelled)
+        res = train(net, dataset, s, ctx.device, step_progress(ctx), ctx.check_cancelled, warn=ctx.warn,
+                    info=ctx.info)
         report_training(ctx, res, s)
         ref = model_ref(res.ema, res.model.config, p.checkpoint or None)
         ref.config["trained_steps"] = res.step
@@ -491,7 +511,8 @@ class Train(Node):
             torch.manual_seed(s.seed)
             net = build_model(cfg)
         net.image_encoder.load_state_dict(enc.state_dict())
-        res = train(net, dataset, s, ctx.device, step_progress(ctx), ctx.check_cancelled)
+        res = train(net, dataset, s, ctx.device, step_progress(ctx), ctx.check_cancelled, warn=ctx.warn,
+                    info=ctx.info)
         report_training(ctx, res, s)
         ref = model_ref(res.ema, res.model.config, p.checkpoint or None)
         ref.config["trained_steps"] = res.step
