@@ -49,3 +49,29 @@ def test_auto_on_the_cpu_trains_as_batch_16():
     assert runs[0][0] == runs[16][0]
     assert runs[0][2] == 16 and runs[0][3] == runs[16][3]
     assert any(s.startswith("batch 16 (auto") for s in runs[0][1]) and not runs[16][1]
+
+
+def test_the_gpu_preset_of_text_to_video_is_the_same_scenes_bigger_with_batch_auto(tmp_path):
+    import os
+
+    from studio.core.fileformat import load_graph
+    from studio.engine.events import NodeMessage
+    from studio.engine.executor import Executor
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    cpu = load_graph(os.path.join(root, "assets", "graphs", "text_to_video.json"))
+    g = load_graph(os.path.join(root, "assets", "graphs", "text_to_video_gpu.json"))
+    d, dc = g.node("dataset").params, cpu.node("dataset").params
+    assert (d["width"], d["height"], d["frames"]) == (64, 64, 16)
+    assert {k: v for k, v in d.items() if k not in ("width", "height", "frames")} == \
+        {k: v for k, v in dc.items() if k not in ("width", "height", "frames")}  # the same scene data
+    assert g.node("train").params["batch"] == 0 and g.node("train").params["max_minutes"] == 10.0
+    # reduced, on the CPU: batch auto is 16 there, and the run says so
+    for k, v in (("count", 8), ("width", 16), ("height", 16), ("frames", 4)):
+        g.set_param("dataset", k, v)
+    for k, v in (("steps", 2), ("preview_every", 0), ("width", 8), ("checkpoint", str(tmp_path / "g.safetensors"))):
+        g.set_param("train", k, v)
+    g.set_param("sample", "steps", 2)
+    g.set_param("save", "path", str(tmp_path / "g.mp4"))
+    said = []
+    Executor().run(g, device="cpu", on_event=lambda e: said.append(e.text) if isinstance(e, NodeMessage) else None)
+    assert any(s.startswith("batch 8 (auto") or s.startswith("batch 16 (auto") for s in said), said
