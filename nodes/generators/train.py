@@ -231,9 +231,7 @@ def train(model_or_config, dataset: VideoDataset, settings: TrainSettings, devic
         for k, o in opts.items():
             for g, lr in zip(o.param_groups, base_lrs[k]):
                 g["lr"] = lr * lr_factor
-        if s.batch <= 0:
-            batch_rule += f"; learning rate {s.lr * lr_factor:.3g}"
-            info(batch_rule)
+        info(f"{batch_rule}; learning rate {s.lr * lr_factor:.3g}")  # the Training dock: samples/s, the rule
     t0 = time.perf_counter()
     prep_seconds = t0 - t_prep
 
