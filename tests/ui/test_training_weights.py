@@ -45,5 +45,5 @@ def test_the_dock_shows_steps_and_samples_per_second_and_the_batch_rule(panel, q
     panel.flush()
     qtbot.waitUntil(lambda: "steps/s" in panel.values_label.text())
     text = panel.values_label.text()
-    assert "100 steps/s" in text and "25,600 samples/s" in text and "batch 256 (auto)" in text, text
+    assert "100 steps/s" in text and "25,600 samples/s" in text and "batch 256 (auto), lr 0.004" in text, text
     assert panel.values_label.toolTip() == rule

@@ -546,8 +546,7 @@ class TrainingPanel(QWidget):
         self.title_label.setToolTip(weights)
         if weights:
             self.title_label.setText(self.title_label.text() + f" &nbsp; <span style='color:#aaa'>{weights}</span>")
-        parts = [f"{k} {v:.4g}" for k, v in h.latest.items()]
-        parts += self._rate_parts(h)
+        parts = self._rate_parts(h) + [f"{k} {v:.4g}" for k, v in h.latest.items()]
         bad = sum(s.nonfinite for s in h.series.values())
         if bad:
             parts.append(f"<span style='color:#ff6e6e'>{bad} NaN/inf not plotted</span>")
@@ -565,7 +564,9 @@ class TrainingPanel(QWidget):
             if m:
                 out.append(f"{_rate(rate * int(m.group(1)))} samples/s")
         if m:
-            out.append(f"batch {m.group(1)}" + (" (auto)" if "(auto" in batch_text else ""))
+            lr = re.search(r"learning rate ([0-9.eE+-]+)$", batch_text)
+            out.append(f"batch {m.group(1)}" + (" (auto)" if "(auto" in batch_text else "") +
+                       (f", lr {lr.group(1)}" if lr else ""))
         return out
 
     # -- for tests and the benchmark ------------------------------------------------------
