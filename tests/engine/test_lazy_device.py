@@ -52,10 +52,13 @@ def test_a_graph_without_torch_nodes_never_imports_torch(tmp_path, device):
     assert os.path.getsize(out) > 0
 
 
-def test_with_torch_loaded_a_graph_without_torch_nodes_never_starts_cuda(tmp_path):
+@pytest.mark.parametrize("name", ["demo", "music_visualiser"])
+def test_with_torch_loaded_a_graph_that_never_asks_for_a_device_never_starts_cuda(tmp_path, name):
     """Where torch is already loaded (the window), CUDA is present (faked) and the device is
-    'cuda': the graph runs and CUDA is never initialised (torch.cuda._lazy_init never called)."""
-    out = str(tmp_path / "demo.mp4")
+    'cuda': the graph runs and CUDA is never initialised (torch.cuda._lazy_init never called).
+    music_visualiser's Audio Encoder computes its features with torch on the CPU: it loads torch
+    but never asks for a device."""
+    out = str(tmp_path / f"{name}.mp4")
     lines = _run(FAKE_CUDA_BUILD +
                  "import sys, torch\n"
                  "torch.cuda.is_available = lambda: True\n"
@@ -66,7 +69,7 @@ def test_with_torch_loaded_a_graph_without_torch_nodes_never_starts_cuda(tmp_pat
                  "    raise RuntimeError('CUDA started')\n"
                  "torch.cuda._lazy_init = lazy_init\n"
                  "from studio.cli import main\n"
-                 f"rc = main(['render', {os.path.join(ROOT, 'assets', 'graphs', 'demo.json')!r}, '-o', {out!r}, "
+                 f"rc = main(['render', {os.path.join(ROOT, 'assets', 'graphs', name + '.json')!r}, '-o', {out!r}, "
                  f"'--frames', '0-5', '--device', 'cuda', '-q'])\n"
                  "print(rc, len(calls), torch.cuda.is_initialized())\n")
     assert lines[-1] == "0 0 False"
