@@ -15,7 +15,7 @@ at 64x64x16, the GPU preset; audio_image_to_video: key-frame flow from a still a
 ``--compare REF`` also runs the same measurements with the code of git revision REF (extracted with
 ``git archive`` into a temporary folder), alternating old and new ``--repeat`` times, and prints the
 ratio new/old of the steps/s (on the CPU the new step must be no slower; there the ratio is taken
-on the training thread's CPU time, which other programs on a shared machine move far less than
+on the process's CPU time, which other programs on a shared machine move far less than
 the wall time; both are printed). Batch auto is new: it is
 measured with the new code only.
 
@@ -86,9 +86,9 @@ def measure(ds, cfg, batch: int, device: str, seconds: float, warm: int) -> dict
 
     def run(steps: int):
         s = TrainSettings(steps=steps, batch=batch, preview_every=0, checkpoint_every=0, seed=0)
-        c0 = time.thread_time()  # torch on one thread computes in this thread: its CPU time
+        c0 = time.process_time()  # the CPU time of the process (all its threads)
         r = train(cfg, ds, s, device, **kw)
-        r.cpu = time.thread_time() - c0
+        r.cpu = time.process_time() - c0
         return r
     short = run(warm)
     probe = run(warm * 2)
@@ -115,7 +115,9 @@ def child(args) -> int:
     cache_prepared_data()
     batches = [0 if b == "auto" else int(b) for b in args.batches.split(",")]
     warm = args.warm or (30 if device.startswith("cuda") else 3)
+    from nodes.generators.train import TrainSettings, train
     for name, (ds, cfg) in datasets_and_configs(args.models.split(","), args.clips).items():
+        train(cfg, ds, TrainSettings(steps=1, batch=16, preview_every=0, checkpoint_every=0), device)  # prepares the data
         for b in batches:
             r = measure(ds, cfg, b, device, args.seconds, warm)
             r.update(model=name, device=device, torch_threads=torch.get_num_threads())
@@ -168,7 +170,7 @@ def main() -> int:
     report = {"device": rows[0]["device"] if rows else args.device, "new": rows, "old": old_rows,
               "compare": args.compare}
     cpu_ratio = report["device"] == "cpu" and torch_threads(rows) == 1
-    # on the CPU (one torch thread) old and new are compared on the training thread's CPU time: on a
+    # on the CPU (one torch thread) old and new are compared on the process's CPU time: on a
     # shared machine the wall time moves with the other programs; on a GPU on the wall time
     key = "cpu_steps_per_s" if cpu_ratio else "steps_per_s"
     print(f"device {report['device']}, torch threads {torch_threads(rows)}; new/old on "
