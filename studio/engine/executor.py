@@ -18,6 +18,7 @@ import numpy as np
 
 from studio.core.errors import (Cancelled, GraphError, MissingInputError, NodeExecutionError,
                                 StudioError, UnknownNodeTypeError)
+from studio.core.confine import filter_exts, with_extension
 from studio.core.graph import Graph, NodeInstance
 from studio.core.flatten import flatten
 from studio.core.params import Path as PathParam
@@ -51,6 +52,8 @@ class Plan:
     skipped: dict[str, str]  # node id -> why
     device: str  # the device's name ("cpu", "cuda"); "auto" in a plan compiled with check_only
     graph: Graph
+    left_out: dict[str, str] = field(default_factory=dict)  # side target -> why it cannot run
+    notes: list[tuple[str, str, str]] = field(default_factory=list)  # (node id, title, text) told at the start
 
 
 @dataclass
@@ -80,11 +83,15 @@ def resolve_paths(n: NodeInstance, base_dir: str | None) -> dict[str, Any]:
     """A node's parameters with every relative path (files it reads and files it writes,
     checkpoints included) made absolute against the graph file's folder, so a graph, its media
     and its outputs travel together whatever folder the app was started from. A graph never
-    saved resolves against the project folder (studio.core.project.project_dir)."""
+    saved resolves against the project folder (studio.core.project.project_dir).
+    An output path without an extension its format knows gets one added (never dropped:
+    studio.core.confine.with_extension)."""
     params = dict(n.params)
     for p in n.spec.params:
         v = params.get(p.name)
         if isinstance(p, PathParam) and v and not p.lookup:
+            if p.mode == "save":
+                v = with_extension(v, p.filters)
             params[p.name] = resolve_path(v, base_dir)
     return params
 
@@ -106,13 +113,37 @@ def _old_outputs(n: NodeInstance, base_dir: str | None) -> list[str]:
 
 
 def written_files(st: "Step") -> list[str]:
-    """The files or folders an output node wrote: its save/dir paths that exist after its run."""
+    """The files or folders an output node wrote: its save/dir paths that exist after its run;
+    a frame pattern (frame.####.exr, or a plain name the node gave '.####') when frames of it
+    are there."""
     out = []
     for p in st.node.spec.params:
         v = st.params.get(p.name)
-        if isinstance(p, PathParam) and p.mode in ("save", "dir") and v and os.path.exists(v):
+        if not (isinstance(p, PathParam) and p.mode in ("save", "dir") and v):
+            continue
+        if os.path.exists(v):
             out.append(os.path.abspath(v))
+            continue
+        stem, ext = os.path.splitext(v)
+        for cand in (v, stem + ".####" + ext):
+            if pattern_frames(cand):
+                out.append(os.path.abspath(cand))
+                break
     return out
+
+
+def pattern_frames(path: str) -> int:
+    """How many files the frame pattern ``path`` matches (0 when it is no pattern)."""
+    from studio.core.patterns import regex_for
+    folder, base = os.path.split(path)
+    rx = regex_for(base)
+    if rx is None:
+        return 0
+    try:
+        with os.scandir(folder or ".") as it:
+            return sum(1 for e in it if rx.match(e.name))
+    except OSError:
+        return 0
 
 
 def _json_default(v: Any) -> Any:
@@ -135,13 +166,19 @@ class Executor:
         self.runtime = Runtime()
         self.costs = CostMeter()  # time spent pulling frames through each node's clip
         self.run_counts: dict[str, int] = {}  # node type -> executions (tests, benchmarks)
+        self.confine_outputs = True  # outputs only into allowed folders (studio.core.confine)
 
     # -- compile --------------------------------------------------------------------------
     def compile(self, graph: Graph, targets: list[str] | None = None, device: str | None = None,
-                seed: int | None = None, check_only: bool = False) -> Plan:
+                seed: int | None = None, check_only: bool = False,
+                side_targets: list[str] | None = None) -> Plan:
         """The plan of a run. ``check_only`` (validate) makes every check a run makes but
         neither imports torch where "cpu"/"auto" need no check nor the node modules (no cache
-        signatures, which read the nodes' classes): devices stay names, signatures empty."""
+        signatures, which read the nodes' classes): devices stay names, signatures empty.
+
+        ``side_targets`` run too when they can: one that cannot (a required input not connected,
+        an unknown type in its branch) is left out with the reason (``plan.left_out``) instead of
+        failing the plan, in the same one compile (F5 in the window: outputs and side branches)."""
         g = flatten(graph)
         self._base_dir = getattr(graph, "base_dir", None)
         g.topo_order()  # a cycle anywhere is an error (CycleError), even in a branch not run
@@ -173,16 +210,21 @@ class Executor:
                 node_id, port = nxt.src, nxt.src_port
             raise GraphError("bypass chain loops", node_id=node_id)
 
+        def expand(ids) -> set[str]:
+            out = set()
+            for t in ids:
+                if t in g.nodes:
+                    out.add(t)
+                else:  # a group id: its inner nodes
+                    out.update(n for n in g.nodes if n.startswith(t + "/"))
+            return out
+
         # which nodes must run
+        side = [t for t in (side_targets or []) if t in graph.nodes]
         if targets:
             for t in targets:
                 graph.node(t)  # raises NodeNotFoundError for a stale id
-            wanted = set()
-            for t in targets:
-                if t in g.nodes:
-                    wanted.add(t)
-                else:  # a group id: its inner nodes
-                    wanted.update(n for n in g.nodes if n.startswith(t + "/"))
+            wanted = expand(targets)
         else:
             wanted = {n.id for n in g.nodes.values() if n.spec is not None and n.spec.is_output}
             if not wanted:
@@ -190,6 +232,14 @@ class Executor:
         needed = set(wanted)
         for t in list(wanted):
             needed |= g.upstream(t)
+        side_of = {t: expand([t]) for t in side}
+        side_only: set[str] = set()  # nodes only side targets need: an error there leaves them out
+        for t, ids in side_of.items():
+            for s in ids:
+                side_only |= ({s} | g.upstream(s)) - needed
+        failed: dict[str, str] = {}  # side-only node -> why it cannot run
+        needed |= side_only
+        wanted |= {s for ids in side_of.values() for s in ids}
 
         steps: list[Step] = []
         skipped: dict[str, str] = {}
@@ -202,18 +252,19 @@ class Executor:
                     prio[u] = 0
         order = g.topo_order(needed, priority=prio)
         causes: dict[str, str] = {}  # skipped node -> the first cause, for the reasons of those after it
-        for nid in order:
+        def plan_node(nid: str) -> None:
+            """The step of node ``nid`` (or why it is skipped); raises when it cannot run."""
             n = g.nodes[nid]
             if n.spec is None:
                 raise UnknownNodeTypeError(n.type_id, nid)
             if n.mode == "mute":
                 skipped[nid] = "muted"
                 causes[nid] = f"'{n.label}' is muted"
-                continue
+                return
             if n.mode == "bypass" or n.type_id == "studio.reroute":
                 if n.mode == "bypass" and nid in wanted and _writes_files(n):
                     skipped[nid] = "it is bypassed, so it passes its input on and writes nothing"
-                continue
+                return
             inputs: dict[str, tuple[str, str] | None] = {}
             skip_reason = cause = None
             for p in n.spec.inputs:
@@ -241,7 +292,7 @@ class Executor:
             if skip_reason:
                 skipped[nid] = skip_reason
                 causes[nid] = cause
-                continue
+                return
             try:
                 node_dev = get_device(n.device) if n.device and n.device != "auto" else dev
             except StudioError as e:
@@ -253,7 +304,70 @@ class Executor:
                 st.signature = self._signature(st, by_id)
             by_id[nid] = st
             steps.append(st)
-        return Plan(steps, skipped, dev, g)
+
+        for nid in order:
+            if nid not in side_only:
+                plan_node(nid)
+                continue
+            if any(u in failed for u in g.upstream(nid)):
+                failed[nid] = "a node it needs cannot run"  # the branch names the first cause
+                continue
+            try:
+                plan_node(nid)
+            except StudioError as e:
+                failed[nid] = str(e)
+        left_out: dict[str, str] = {}
+        if failed:
+            rank = {nid: k for k, nid in enumerate(order)}
+            for t, ids in side_of.items():
+                branch = ids | set().union(*(g.upstream(i) for i in ids))
+                bad = sorted((s for s in branch if s in failed), key=rank.get)
+                if bad:
+                    left_out[t] = failed[bad[0]]  # the first cause, as a compile of the branch alone says
+        if left_out:  # drop what only the left-out side targets needed
+            keep = set(wanted) - {s for t in left_out for s in side_of[t]}
+            for t in list(keep):
+                keep |= g.upstream(t)
+            steps = [s for s in steps if s.node.id in keep]
+            skipped = {k: v for k, v in skipped.items() if k in keep}
+        plan = Plan(steps, skipped, dev, g, left_out)
+        self._preflight(plan, getattr(graph, "base_dir", None), side_of, side_only)
+        return plan
+
+    def _preflight(self, plan: Plan, base_dir: str | None, side_of: dict[str, set[str]] | None = None,
+                   side_only: set[str] | frozenset = frozenset()) -> None:
+        """The checks before a run (studio.engine.preflight): raises the problem, or a
+        PreflightError holding them all; a problem in a side branch only leaves that branch out
+        (``plan.left_out``), as a compile error there does. Notes the extensions added to output
+        paths."""
+        from .preflight import PreflightError, check
+        errors = check(plan, base_dir, self.confine_outputs)
+        bad = {e.node_id: e for e in errors if getattr(e, "node_id", None) in side_only}
+        if bad and side_of:
+            g = plan.graph
+            errors = [e for e in errors if getattr(e, "node_id", None) not in bad]
+            for t, ids in side_of.items():
+                branch = ids | set().union(*(g.upstream(i) for i in ids))
+                hit = next((n for n in g.topo_order(branch) if n in bad), None)
+                if hit is not None and t not in plan.left_out:
+                    plan.left_out[t] = str(bad[hit])
+            keep = {s.node.id for s in plan.steps if s.node.id not in side_only}
+            for t, ids in side_of.items():
+                if t not in plan.left_out:
+                    keep |= (ids | set().union(*(g.upstream(i) for i in ids))) & side_only
+            plan.steps = [s for s in plan.steps if s.node.id in keep]
+            plan.skipped = {k: v for k, v in plan.skipped.items() if k in keep or k not in side_only}
+        if len(errors) == 1:
+            raise errors[0]
+        if errors:
+            raise PreflightError(errors)
+        for st in plan.steps:
+            for p in st.node.spec.params:
+                v = st.node.params.get(p.name)
+                if isinstance(p, PathParam) and p.mode == "save" and v and with_extension(v, p.filters) != v:
+                    plan.notes.append((st.node.id, st.node.label, f"'{p.name}' {os.path.basename(v)!r} has no "
+                                       f"{'/'.join(filter_exts(p.filters))} extension: writing "
+                                       f"{os.path.basename(st.params[p.name])}"))
 
     def _signature(self, st: Step, by_id: dict[str, Step]) -> str:
         spec = st.node.spec
@@ -286,7 +400,7 @@ class Executor:
             on_event: Callable[[Any], None] | None = None, cancel: CancelToken | None = None,
             device: str | None = None, seed: int | None = None,
             frame_range: tuple[int, int] | None = None, use_cache: bool = True,
-            options: dict[str, Any] | None = None) -> RunResult:
+            options: dict[str, Any] | None = None, side_targets: list[str] | None = None) -> RunResult:
         sink = on_event or (lambda e: None)
         warnings: list[str] = []
 
@@ -304,11 +418,14 @@ class Executor:
         t_run = time.perf_counter()
         result = RunResult()
         try:
-            plan = self.compile(graph, targets, device, seed)
+            plan = self.compile(graph, targets, device, seed, side_targets=side_targets)
         except StudioError as e:
             emit(RunFinished(time.perf_counter() - t_run, False, error=e))
             raise
-        emit(RunStarted([s.node.id for s in plan.steps], str(plan.device)))
+        emit(RunStarted([s.node.id for s in plan.steps], str(plan.device),
+                        {s.node.id: s.signature for s in plan.steps}, dict(plan.left_out)))
+        for nid, title, text in plan.notes:
+            emit(NodeMessage(nid, title, text))
         by_id = {s.node.id: s for s in plan.steps}
         for nid, why in plan.skipped.items():
             sn = plan.graph.nodes[nid]

@@ -11,9 +11,9 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from studio.core.errors import MediaError
+from studio.core.errors import DiskError, MediaError, disk_problem
 from studio.core.limits import MAX_AUDIO_SAMPLES, check_frame_size, regular_file_problem
-from studio.core.paths import finish_atomic, output_problem
+from studio.core.paths import finish_atomic, output_problem, sweep_stale, temp_prefix
 from studio.core.values import Audio
 
 from .clip import Clip
@@ -112,10 +112,6 @@ class VideoFileClip(Clip):
             out.append(self.cfr_rule)
         out.append("colour: " + self.colour.describe() + (", 16-bit RGB decode" if self.colour.deep else ""))
         return out
-
-    @property
-    def has_alpha(self) -> bool:
-        return self.colour.alpha
 
     def alpha_clip(self) -> "Clip":
         """The file's alpha channel as a 1-channel clip (opaque when it has none)."""
@@ -274,14 +270,6 @@ def _even(n: int) -> int:
     return n + (n % 2)
 
 
-def to_uint8(frames: np.ndarray) -> np.ndarray:
-    """float [.., C] in [0, 1] -> uint8 RGB; 1 channel is repeated to grey."""
-    out = np.clip(frames * 255.0 + 0.5, 0, 255).astype(np.uint8)
-    if out.shape[-1] == 1:
-        out = np.repeat(out, 3, axis=-1)
-    return out
-
-
 def write_video(path: str, clip: Clip, frames: Iterable[int] | range | None = None, *,
                 audio: Audio | None = None, graph_json: str | None = None, crf: int = 18,
                 preset: str = "medium", chunk: int = 8,
@@ -323,7 +311,9 @@ def write_video(path: str, clip: Clip, frames: Iterable[int] | range | None = No
         raise MediaError(f"cannot write the video: {why}")
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".render-", suffix=os.path.splitext(path)[1] or ".mp4", dir=folder)
+    sweep_stale(folder, ".render-")  # a killed render's temporary file (its process is gone)
+    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(".render-"), suffix=os.path.splitext(path)[1] or ".mp4",
+                               dir=folder)
     os.close(fd)
     fps = Fraction(clip.fps).limit_denominator(1001)
     # chroma subsampling needs even sizes: 4:2:0 both, 4:2:2 the width; 4:4:4 and RGB keep the size
@@ -475,11 +465,14 @@ def write_video(path: str, clip: Clip, frames: Iterable[int] | range | None = No
         finally:
             c.close()
         finish_atomic(tmp, path)  # the user's umask, not mkstemp's 0600
-    except BaseException:
+    except BaseException as e:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        why = disk_problem(e, path) if isinstance(e, OSError) else None
+        if why:  # name the output, not the temporary file the encoder was writing
+            raise DiskError(why) from None
         raise
     return n_written
 
