@@ -171,10 +171,12 @@ class Executor:
     # -- compile --------------------------------------------------------------------------
     def compile(self, graph: Graph, targets: list[str] | None = None, device: str | None = None,
                 seed: int | None = None, check_only: bool = False,
-                side_targets: list[str] | None = None) -> Plan:
+                side_targets: list[str] | None = None, lazy_devices: bool = False) -> Plan:
         """The plan of a run. ``check_only`` (validate) makes every check a run makes but
         neither imports torch where "cpu"/"auto" need no check nor the node modules (no cache
         signatures, which read the nodes' classes): devices stay names, signatures empty.
+        ``lazy_devices`` (a render's preflight): devices are checked as a run checks them, only as
+        far as that needs no torch (a run checks the rest when a node asks for its device).
 
         ``side_targets`` run too when they can: one that cannot (a required input not connected,
         an unknown type in its branch) is left out with the reason (``plan.left_out``) instead of
@@ -182,7 +184,7 @@ class Executor:
         g = flatten(graph)
         self._base_dir = getattr(graph, "base_dir", None)
         g.topo_order()  # a cycle anywhere is an error (CycleError), even in a branch not run
-        get_device = check_device if check_only else plan_device  # names: torch only when a node asks
+        get_device = check_device if check_only and not lazy_devices else plan_device  # names: torch when asked
         dev = get_device(device or g.settings.get("device", "auto"))
         gseed = int(seed if seed is not None else g.settings.get("seed", 0))
 
