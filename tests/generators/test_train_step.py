@@ -101,3 +101,43 @@ def test_capture_undoes_itself():
     assert c.active and m._compiled_call_impl is not None
     c.undo()
     assert not c.active and m._compiled_call_impl is None
+
+
+def test_losses_read_back_every_few_steps_give_every_step_to_the_display_and_the_history(tmp_path):
+    """The GPU's read-back policy run on the CPU (read_every 5): the progress display still gets
+    every step with its own losses, the history and the checkpoint hold every step."""
+    ds = ref.datasets()["audio_image_to_video"]
+    got = {}
+    for every in (1, 5):
+        seen = []
+        path = str(tmp_path / f"m{every}.safetensors")
+        res = train(ref.config("audio_image_to_video", ds), ds,
+                    TrainSettings(steps=12, batch=4, preview_every=0, seed=0, read_every=every, checkpoint=path,
+                                  checkpoint_every=7),
+                    progress=lambda s, n, preview=None, **v: seen.append((s, v["loss"], v["velocity"])))
+        got[every] = (seen, res.history)
+    assert [s for s, _, _ in got[5][0]] == list(range(1, 13))
+    assert got[5] == got[1]
+    from nodes.generators.checkpoint import load_checkpoint
+    assert [s for s, _ in load_checkpoint(str(tmp_path / "m5.safetensors"))["meta"]["history"]] == list(range(1, 13))
+
+
+def test_a_cancel_between_read_backs_keeps_every_step_done(tmp_path):
+    from studio.core.errors import Cancelled
+
+    from nodes.generators.checkpoint import load_checkpoint
+    ds = ref.datasets()["audio_image_to_video"]
+    state = {"seen": 0, "checks": 0}
+
+    def check():
+        if state["seen"] >= 5:  # read back at step 5; then steps 6, 7, 8 and the cancel
+            state["checks"] += 1
+            if state["checks"] > 3:
+                raise Cancelled()
+    path = str(tmp_path / "c.safetensors")
+    with pytest.raises(Cancelled):
+        train(ref.config("audio_image_to_video", ds), ds,
+              TrainSettings(steps=50, batch=4, preview_every=0, seed=0, read_every=5, checkpoint=path), check=check,
+              progress=lambda s, n, preview=None, **v: state.update(seen=max(state["seen"], s)))
+    meta = load_checkpoint(path)["meta"]
+    assert meta["step"] == 8 and [s for s, _ in meta["history"]] == list(range(1, 9))
