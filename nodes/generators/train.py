@@ -424,8 +424,8 @@ class Train(Node):
                      help="conditioning 'audio+image': how the still's and the sound's features are fused "
                           "(trained with the generator)"),
               Int("steps", 3000, min=1, max=10_000_000, help="optimiser steps in all (a resumed run continues to this)"),
-              Int("batch", 32, min=0, max=4096,
-                  help="clips per step; 0: auto - on a GPU the largest batch that fits (up to 1024) with the "
+              Int("batch", 32, min=0, max=4096, special="auto",
+                  help="clips per step; 0 (auto): on a GPU the largest batch that fits (up to 1024) with the "
                        "learning rate x sqrt(batch/16), on the CPU 16"),
               Float("lr", 1e-3, min=1e-7, max=1.0, step=1e-4, decimals=6, help="learning rate"),
               Int("width", 16, min=4, max=512, help="network width (base channels)"),

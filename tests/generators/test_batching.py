@@ -76,3 +76,4 @@ def test_the_gpu_preset_of_text_to_video_is_the_same_scenes_bigger_with_batch_au
     said = []
     Executor().run(g, device="cpu", on_event=lambda e: said.append(e.text) if isinstance(e, NodeMessage) else None)
     assert any(s.startswith("batch 8 (auto") or s.startswith("batch 16 (auto") for s in said), said
+

@@ -47,3 +47,16 @@ def test_the_dock_shows_steps_and_samples_per_second_and_the_batch_rule(panel, q
     text = panel.values_label.text()
     assert "100 steps/s" in text and "25,600 samples/s" in text and "batch 256 (auto), lr 0.004" in text, text
     assert panel.values_label.toolTip() == rule
+
+
+def test_batch_auto_is_a_word_in_the_cli_and_the_properties_panel(qtbot):
+    from studio.core.registry import default_registry
+    from studio.ui.panels.properties import IntEditor
+    p = next(x for x in default_registry().get("gen.train").params if x.name == "batch")
+    assert p.coerce("auto") == 0 and p.coerce("64") == 64 and p.coerce(0) == 0
+    ed = IntEditor(p, lambda v: None)
+    qtbot.addWidget(ed)
+    ed.set_value(0)
+    assert ed.spin.text() == "auto"
+    ed.set_value(16)
+    assert ed.spin.text() == "16"
