@@ -68,7 +68,31 @@ class VideoModelRef(ModelRef):
     def fam(self) -> Family:
         return FAMILIES[self.family]
 
+    @property
+    def model_device(self) -> str:
+        """Where the weights live between runs (the model cache budgets that device's memory)."""
+        return "cpu" if self.offload else str(self.device)
+
+    def release(self) -> None:
+        """Free the weights for good (the model cache unloads this model to make room): every
+        tensor moves to the ``meta`` device, so a reference kept elsewhere holds no memory."""
+        if self.shared.get("released"):
+            return
+        for pipe in list(self.shared.get("pipes", {}).values()) + [self.module]:
+            if hasattr(pipe, "remove_all_hooks"):
+                try:
+                    pipe.remove_all_hooks()
+                except Exception:  # noqa: BLE001 - no hooks to remove
+                    pass
+        for c in self.module.components.values():
+            if hasattr(c, "to") and hasattr(c, "parameters"):
+                c.to("meta")
+        self.shared.clear()
+        self.shared["released"] = True
+
     def summary(self) -> str:
+        if self.shared.get("released"):
+            return f"{self.fam.title} ({os.path.basename(self.path.rstrip(os.sep))}): unloaded"
         n = 0
         for c in self.module.components.values():
             if hasattr(c, "parameters"):
@@ -87,6 +111,8 @@ class VideoModelRef(ModelRef):
         if cls_name is None:
             can = [TASKS[t] for t in TASKS if getattr(fam, t)]
             raise ModelError(f"{fam.title} models do not do {TASKS[task]} (they do: {', '.join(can)})")
+        if self.shared.get("released"):
+            raise ModelError(f"the model '{self.path}' was unloaded to make room for another: run again to load it")
         pipes = self.shared.setdefault("pipes", {})
         if task in pipes:
             if self.offload and self.shared.get("hooked") != task:

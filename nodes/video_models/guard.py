@@ -1,0 +1,133 @@
+"""Hooks on a pipeline's blocks for the length of one generation.
+
+* **Stop inside a step.** A denoising step of a large model on the CPU can take minutes, so a
+  check between steps is not enough: a forward pre-hook on every block (each child of a
+  ``ModuleList``: transformer blocks, UNet resnets and attentions, VAE blocks, encoder layers) and
+  on each component raises the engine's :class:`~studio.core.errors.Cancelled` as soon as Stop is
+  pressed. The check reads a ``threading.Event``: no tensor is touched, so there is no host sync
+  on a GPU, and a block costs a few microseconds more of Python.
+* **Say how long a CPU run will take.** On the CPU, the first forward of the denoiser is timed
+  block by block: after a few seconds (or when it ends) the time of the whole run is estimated
+  and said on the node and in the status bar; the end of the first step refines it.
+
+Every hook is removed when the generation ends, however it ends: a cached model is never left
+modified (see studio.engine.model_cache)."""
+from __future__ import annotations
+
+import time
+
+from studio.core.errors import Cancelled
+from studio.engine.events import NodeNote
+
+EARLY_ESTIMATE_S = 3.0  # say an estimate this long into the first forward if it has not ended
+LONG_RUN_S = 120.0  # a CPU run longer than this is a warning of the run
+
+
+def fmt_duration(s: float) -> str:
+    if s < 90:
+        return f"{max(1, round(s))} s"
+    if s < 90 * 60:
+        return f"{round(s / 60)} min"
+    return f"{s / 3600:.1f} h"
+
+
+def blocks_of(module) -> list:
+    """The children of every ModuleList inside ``module`` (a model's blocks, at every depth)."""
+    import torch
+    out = []
+    for m in module.modules():
+        if isinstance(m, torch.nn.ModuleList):
+            out.extend(m)
+    return out
+
+
+class RunGuard:
+    """``with RunGuard(ctx, pipe, denoiser_name, steps, estimate=...)``: hooks installed inside."""
+
+    def __init__(self, ctx, pipe, denoiser: str, steps: int, estimate: bool):
+        self.ctx, self.pipe, self.denoiser_name = ctx, pipe, denoiser
+        self.steps = max(1, int(steps))  # denoising steps of the whole generation (every window)
+        self.estimate = estimate
+        self.handles: list = []
+        self.first_forward_start: float | None = None
+        self.first_forward_s: float | None = None
+        self.calls = 0  # denoiser block calls during the first forward
+        self.n_blocks = 0
+        self.said: float | None = None  # the estimate said, in seconds
+        self.early_done = False
+
+    # -- hooks --------------------------------------------------------------------------------
+    def __enter__(self) -> "RunGuard":
+        import torch
+        token = self.ctx.runtime.cancel
+
+        def stop(_mod, _args):
+            if token.cancelled:
+                raise Cancelled()
+
+        comps = getattr(self.pipe, "components", {}) or {}
+        den = comps.get(self.denoiser_name)
+        try:
+            for name, comp in comps.items():
+                if not isinstance(comp, torch.nn.Module):
+                    continue
+                self.handles.append(comp.register_forward_pre_hook(stop))
+                blocks = blocks_of(comp)
+                if comp is den and self.estimate:
+                    self.n_blocks = len(blocks)
+                    self.handles.append(comp.register_forward_pre_hook(self._forward_start))
+                    self.handles.append(comp.register_forward_hook(self._forward_end))
+                    hook = self._timed_stop(token)
+                else:
+                    hook = stop
+                for b in blocks:
+                    self.handles.append(b.register_forward_pre_hook(hook))
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *exc) -> bool:
+        for h in self.handles:
+            h.remove()
+        self.handles.clear()
+        return False
+
+    def _timed_stop(self, token):
+        def hook(_mod, _args):
+            if token.cancelled:
+                raise Cancelled()
+            if self.first_forward_s is None and self.first_forward_start is not None:
+                self.calls += 1
+                if not self.early_done and time.perf_counter() - self.first_forward_start >= EARLY_ESTIMATE_S:
+                    self.early_done = True
+                    frac = max(self.calls, 1) / max(self.n_blocks, 1)
+                    self._say((time.perf_counter() - self.first_forward_start) / min(1.0, frac), early=True)
+        return hook
+
+    def _forward_start(self, _mod, _args):
+        if self.first_forward_start is None:
+            self.first_forward_start = time.perf_counter()
+
+    def _forward_end(self, _mod, _args, _out):
+        if self.first_forward_s is None and self.first_forward_start is not None:
+            self.first_forward_s = time.perf_counter() - self.first_forward_start
+
+    # -- the estimate -------------------------------------------------------------------------
+    def step_done(self, step_seconds: float) -> None:
+        """The first denoising step ended, after ``step_seconds``: refine what was said."""
+        if self.estimate:
+            self._say(step_seconds, early=False)
+
+    def _say(self, per_step: float, early: bool) -> None:
+        total = per_step * self.steps
+        if self.said is not None and abs(total - self.said) < 0.3 * self.said:
+            return  # close to what was said: do not repeat it
+        self.said = total
+        long = total >= LONG_RUN_S
+        text = f"about {fmt_duration(total)} on the CPU" + \
+            (": lower width/height/frames or use a GPU" if long else "") + \
+            f" ({fmt_duration(per_step)} a step, {self.steps} steps{', from the first blocks' if early else ''})"
+        self.ctx.runtime.emit(NodeNote(self.ctx.node_id, text, "warning" if long else "info"))
+        if long:
+            self.ctx.warn(text)
