@@ -207,6 +207,15 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
                                    **kwargs)
     except (OSError, ValueError, EnvironmentError) as e:
         raise ModelError(f"model '{path}' could not be loaded: {str(e).splitlines()[0]}") from None
+    vae = getattr(pipe, "vae", None)
+    for want, name, what in ((tiling, "tiling", "decodes in tiles"), (slicing, "slicing", "decodes a clip at a time")):
+        if want and vae is not None:
+            try:
+                getattr(vae, f"enable_{name}")()
+                getattr(vae, f"disable_{name}")()
+            except (NotImplementedError, AttributeError):
+                warn(f"VAE {name} is not available for {type(vae).__name__}: it is off (the VAE never {what})")
+                tiling, slicing = (False, slicing) if name == "tiling" else (tiling, False)
     if not offload:
         pipe.to(device)
     pipe.set_progress_bar_config(disable=True)

@@ -215,7 +215,7 @@ def module_bytes(value: Any) -> int:
                 total += t.element_size() * t.nelement()
 
     def walk(v, depth=0) -> None:
-        if depth > 3 or v is None:
+        if depth > 6 or v is None:
             return
         if isinstance(v, torch.nn.Module):
             add(v)
