@@ -21,8 +21,8 @@ from PySide6.QtCore import QPoint, QPointF, Qt  # noqa: E402
 from PySide6.QtGui import QMouseEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from studio.ui.canvas import Canvas  # noqa: E402
-from studio.ui.document import Document  # noqa: E402
+from studio.ui.canvas.canvas import Canvas  # noqa: E402
+from studio.ui.document.document import Document  # noqa: E402
 
 
 def ms(xs):
@@ -36,7 +36,7 @@ def mouse(vp, kind, pos: QPoint, buttons):
 
 def drag_moves(canvas: Canvas, nid: str, n: int) -> list[float]:
     """Press on a node, move it ``n`` times across the wires, release; the time of each move."""
-    v = canvas.viewer
+    v = canvas.view
     vp = v.viewport()
     item = canvas.view_node(nid).view
     start = v.mapFromScene(QPointF(item.sceneBoundingRect().center().x(), item.sceneBoundingRect().top() + 8))
@@ -71,14 +71,14 @@ def main() -> int:
     canvas = Canvas(doc)
     canvas.widget.resize(1600, 1000)
     canvas.widget.show()
-    canvas.viewer.zoom_to_nodes([canvas.view_node(free).view])
+    canvas.view.zoom_to_nodes([canvas.view_node(free).view])
     print(f"graph: {len(doc.graph.nodes)} nodes, {len(doc.graph.links)} links")
 
     on = drag_moves(canvas, free, args.moves)
-    real = canvas.insertion_target
-    canvas.insertion_target = lambda item: None  # baseline: NodeGraphQt's move alone
+    real = canvas.wires.insertion_target
+    canvas.wires.insertion_target = lambda item: None  # baseline: NodeGraphQt's move alone
     off = drag_moves(canvas, free, args.moves)
-    canvas.insertion_target = real
+    canvas.wires.insertion_target = real
     on2 = drag_moves(canvas, free, args.moves)  # again, so warm-up does not favour the baseline
     with_check = on[len(on) // 4:] + on2[len(on2) // 4:]
     base = off[len(off) // 4:]
@@ -90,16 +90,16 @@ def main() -> int:
     t = []
     for _ in range(50):
         t0 = time.perf_counter()
-        canvas.insertion_target(hit)
+        canvas.wires.insertion_target(hit)
         t.append(time.perf_counter() - t0)
     print(f"insertion_target alone           : {ms(t)}")
 
     for what, pt in (("empty canvas", QPoint(5, 5)),
-                     ("node", canvas.viewer.mapFromScene(canvas.view_node(free).view.sceneBoundingRect().center()))):
+                     ("node", canvas.view.mapFromScene(canvas.view_node(free).view.sceneBoundingRect().center()))):
         t = []
         for _ in range(20):
             t0 = time.perf_counter()
-            m = canvas.context_menu(pt)
+            m = canvas.menus.build(pt)
             t.append(time.perf_counter() - t0)
             m.deleteLater()
         print(f"context menu on {what:<13}    : {ms(t)}  ({len(m.actions())} top-level entries)")

@@ -26,9 +26,9 @@ from PySide6.QtGui import QImage  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from studio.core.values import Audio, Features  # noqa: E402
-from studio.ui.preview import analyse_audio  # noqa: E402
-from studio.ui.timeline import Timeline  # noqa: E402
-from studio.ui.viewers import FeaturesView, SimilarityView  # noqa: E402
+from studio.ui.preview.values import analyse_audio  # noqa: E402
+from studio.ui.preview.timeline import Timeline  # noqa: E402
+from studio.ui.preview.plots import FeaturesView, SimilarityView  # noqa: E402
 
 
 def timed(fn, repeat: int) -> float:

@@ -60,7 +60,7 @@ def main() -> int:
     runs = int(sys.argv[2]) if len(sys.argv) > 2 else 5
     app = QApplication.instance() or QApplication([])
     from studio.engine.device import configure_threads
-    from studio.ui.main_window import DEMO_GRAPH, MainWindow
+    from studio.ui.window.main_window import DEMO_GRAPH, MainWindow
     configure_threads(interactive=True)
     from studio.ui.app import configure_gil
     configure_gil()
@@ -68,7 +68,7 @@ def main() -> int:
     w = MainWindow(settings=QSettings(os.path.join(tmp, "s.ini"), QSettings.IniFormat), data_dir=tmp)
     w.resize(1400, 900)
     w.show()
-    w.open_path(str(DEMO_GRAPH), ask=False)
+    w.files.open_path(str(DEMO_GRAPH), ask=False)
     g = w.doc.graph
     g.set_param("n1", "frames", frames)
     g.set_param("n1", "width", 1280)
@@ -101,7 +101,7 @@ def main() -> int:
         done.clear()
         probe.start()
         t0 = time.perf_counter()
-        w.run_graph()
+        w.runs.run_graph()
         QTimer.singleShot(600_000, loop.quit)
         loop.exec()
         run_s = time.perf_counter() - t0
@@ -121,7 +121,7 @@ def main() -> int:
     print(f"during {runs} runs: longest gap worst {worst:.1f} ms, median {med:.1f} ms; "
           f"ratio worst/idle {worst / max(idle_max, 1e-9):.2f}x; aim < {AIM_MS} ms: "
           f"{'met' if worst < AIM_MS else 'NOT met'}")
-    w.ask_unsaved = lambda: "discard"
+    w.files.ask_unsaved = lambda: "discard"
     w.close()
     return 0
 

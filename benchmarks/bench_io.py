@@ -93,8 +93,8 @@ def scrub(files: list[str], proxy: int, label: str) -> list[float]:
     from studio.core.graph import Graph
     from studio.engine.cache import FrameCache
     from studio.engine.executor import Executor
-    from studio.ui.preview import PreviewArea
-    from studio.ui.view_controls import PROXIES
+    from studio.ui.preview.area import PreviewArea
+    from studio.ui.preview.view_controls import PROXIES
 
     app = QApplication.instance() or QApplication([])  # noqa: F841
     ex = Executor(frame_cache=FrameCache(3 << 30))
@@ -124,8 +124,8 @@ def scrub(files: list[str], proxy: int, label: str) -> list[float]:
         view.grab()
         return time.perf_counter() - t
 
-    from studio.ui.view_controls import ViewSettings, apply_view, draw_overlay, proxy_frame
-    from studio.ui.viewers import display_rgb, to_bgra
+    from studio.ui.preview.view_controls import ViewSettings, apply_view, draw_overlay, proxy_frame
+    from studio.ui.preview.pixels import display_rgb, to_bgra
     direct_clip = S.SequenceClip(S.find_sequence(os.path.dirname(files[0])), 24.0)
     vs = ViewSettings(proxy=proxy)
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QApplication, QSplitter  # noqa: E402
 from studio.core.graph import Graph  # noqa: E402
 from studio.engine.cache import FrameCache  # noqa: E402
 from studio.engine.executor import Executor  # noqa: E402
-from studio.ui.preview import PreviewArea  # noqa: E402
+from studio.ui.preview.area import PreviewArea  # noqa: E402
 
 
 def ms(xs):

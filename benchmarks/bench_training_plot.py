@@ -98,15 +98,15 @@ def main() -> int:
     rate = float(sys.argv[2]) if len(sys.argv) > 2 else 2000.0
     app = QApplication.instance() or QApplication([])
     from studio.ui.app import configure_gil
-    from studio.ui.main_window import MainWindow
-    from studio.ui.templates import TEMPLATES_DIR
-    from studio.ui.training_panel import TrainingPanel
+    from studio.ui.window.main_window import MainWindow
+    from studio.ui.dialogs.templates import TEMPLATES_DIR
+    from studio.ui.panels.training import TrainingPanel
     configure_gil()
     tmp = tempfile.mkdtemp(prefix="studio-bench-")
     w = MainWindow(settings=QSettings(os.path.join(tmp, "s.ini"), QSettings.IniFormat), data_dir=tmp)
     w.resize(1400, 900)
     w.show()
-    w.open_template(str(TEMPLATES_DIR / "text_to_video.json"))
+    w.files.open_template(str(TEMPLATES_DIR / "text_to_video.json"))
     probe = Probe()
     loop = QEventLoop()
     probe.start()
@@ -165,7 +165,7 @@ def main() -> int:
         print(f"{size:>7} points x 3 curves: append {add_us:.1f} us/event, redraw+paint median "
               f"{np.median(ts) * 1e3:.1f} ms (max {max(ts) * 1e3:.1f}), smoothing change {sm * 1e3:.1f} ms")
     p.close()
-    w.ask_unsaved = lambda: "discard"
+    w.files.ask_unsaved = lambda: "discard"
     w.close()
     return 0
 

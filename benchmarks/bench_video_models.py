@@ -135,7 +135,7 @@ def gui_stall(model: str, size: int, steps: int, shot: str | None = None) -> dic
     from studio.core.fileformat import save_graph
     from studio.engine.device import configure_threads
     from studio.engine.events import NodeFinished, NodeProgress, NodeStarted
-    from studio.ui.main_window import MainWindow
+    from studio.ui.window.main_window import MainWindow
     from studio.ui.theme import apply_theme
     app = QApplication.instance() or QApplication([])
     apply_theme(app)
@@ -148,7 +148,7 @@ def gui_stall(model: str, size: int, steps: int, shot: str | None = None) -> dic
     w = MainWindow(settings=QSettings(os.path.join(tmp, "s.ini"), QSettings.IniFormat), data_dir=tmp)
     w.resize(1400, 900)
     w.show()
-    w.open_path(path, ask=False)
+    w.files.open_path(path, ask=False)
 
     class TimedProbe(Probe):
         def _tick(self):
@@ -182,7 +182,7 @@ def gui_stall(model: str, size: int, steps: int, shot: str | None = None) -> dic
     probe.ends = []
     probe.start()
     t0 = time.perf_counter()
-    w.run_graph()
+    w.runs.run_graph()
     QTimer.singleShot(600_000, loop.quit)
     loop.exec()
     probe.stop()
@@ -190,7 +190,7 @@ def gui_stall(model: str, size: int, steps: int, shot: str | None = None) -> dic
     a, b = marks.get("gen_start", 0.0), marks.get("gen_end", float("inf"))
     sampling = [g for g, end in zip(probe.gaps, probe.ends) if a <= end - g and end <= b + 5]
     loading = [g for g, end in zip(probe.gaps, probe.ends) if end - g < a]
-    w.ask_unsaved = lambda: "discard"
+    w.files.ask_unsaved = lambda: "discard"
     w.close()
     app.processEvents()
     return {"run_s": time.perf_counter() - t0, "error": repr(done[0]) if done and done[0] else None,

@@ -5,17 +5,10 @@ import cv2
 import numpy as np
 
 from studio.core.params import Choice, Color, Float, Int, String
+from studio.core.timecode import timecode
 from studio.core.spec import FRAME, In, Node, Out
 
 _POS = ("bottom left", "bottom centre", "bottom right", "top left", "top centre", "top right", "centre")
-
-
-def timecode(i: int, fps: float, start: int = 0) -> str:
-    """Non-drop-frame SMPTE timecode HH:MM:SS:FF of frame ``i``; the frame field counts to the
-    rate rounded to a whole number (29.97 counts 30 a second, as non-drop timecode does)."""
-    base = max(1, int(round(fps)))
-    f = i + start
-    return f"{f // (3600 * base):02d}:{f // (60 * base) % 60:02d}:{f // base % 60:02d}:{f % base:02d}"
 
 
 class BurnIn(Node):

@@ -1,40 +1,11 @@
-"""Where files go: the project folder of an unsaved graph, relative paths resolved against the
-graph's folder, and the permissions of files written atomically."""
+"""How Studio writes files: atomically (a temporary file renamed over the target), with the user's
+umask, never over a folder or a device. Where relative paths go is in studio.core.project."""
 from __future__ import annotations
 
 import contextlib
 import os
 import tempfile
 from typing import Iterator
-
-
-def project_dir() -> str:
-    """The folder an unsaved graph's relative paths resolve against: $STUDIO_PROJECT_DIR, else
-    the settings' ``project_dir``, else the user's documents folder / "Studio" (platformdirs)."""
-    env = os.environ.get("STUDIO_PROJECT_DIR")
-    if env:
-        return os.path.abspath(os.path.expanduser(env))
-    from .settings import load_settings
-    chosen = load_settings().get("project_dir")
-    if chosen:
-        return os.path.abspath(os.path.expanduser(chosen))
-    try:
-        from platformdirs import user_documents_dir
-        docs = user_documents_dir()
-    except Exception:  # noqa: BLE001 - no documents folder known: the home folder
-        docs = os.path.expanduser("~")
-    return os.path.join(docs, "Studio")
-
-
-def resolve(path: str, base_dir: str | None) -> str:
-    """``path`` made absolute: relative paths mean "next to the graph file" (``base_dir``), or
-    in the project folder for a graph never saved. ``~`` is expanded; empty stays empty."""
-    if not path:
-        return path
-    path = os.path.expanduser(path)
-    if os.path.isabs(path):
-        return os.path.normpath(path)
-    return os.path.normpath(os.path.join(base_dir or project_dir(), path))
 
 
 def umask() -> int:

@@ -171,9 +171,9 @@ class Node:
     # -- to implement ---------------------------------------------------------------------
     def run(self, ctx, **inputs) -> Any:
         """Whole-value execution. Returns a dict {output name: value}, or the value itself when
-        the node has one output. FRAME and WINDOW nodes inherit a lazy implementation."""
-        from studio.engine.clip import frame_node_clip
-        return frame_node_clip(self, ctx, inputs)
+        the node has one output. FRAME and WINDOW nodes inherit a lazy implementation: the run's
+        context makes their output clips (``ctx.frame_clip``; core does not call up into the engine)."""
+        return ctx.frame_clip(self, inputs)
 
     def frame(self, ctx, i: int, **inputs) -> Any:
         raise NotImplementedError(f"{type(self).__name__} must implement frame() or run()")

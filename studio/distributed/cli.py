@@ -51,7 +51,7 @@ def options_from(args, frames) -> "RenderOptions":
 
 def build_jobs(graph, output: str | None, sweeps: list[str] | None):
     """One (graph, targets, output, settings) per sweep combination (one when no sweep)."""
-    from studio.cli import _point_outputs_at, apply_sets
+    from studio.core.targets import apply_sets, point_outputs_at
 
     from .sweep import combinations, combo_path, parse_sweeps
     combos = combinations(parse_sweeps(sweeps or []))
@@ -62,7 +62,7 @@ def build_jobs(graph, output: str | None, sweeps: list[str] | None):
         g = graph.copy()
         apply_sets(g, sets)
         out = combo_path(os.path.abspath(output), sets) if output else None
-        targets = _point_outputs_at(g, out) if out else None
+        targets = point_outputs_at(g, out) if out else None
         jobs.append((g, targets, out, sets))
     return jobs
 
@@ -154,14 +154,14 @@ def add_commands(sub) -> None:
 
 
 def cmd_export_job(args) -> int:
-    from studio.cli import _parse_frames
+    from studio.core.targets import parse_frames
     from studio.core.fileformat import load_graph
 
     from .openjd import export_openjd
-    from studio.cli import apply_sets
+    from studio.core.targets import apply_sets
     graph = load_graph(args.graph)
     apply_sets(graph, args.set or [])
-    frames = _parse_frames(args.frames) if args.frames else None
+    frames = parse_frames(args.frames) if args.frames else None
     (g, targets, _out, _), = build_jobs(graph, args.video, None)
     path, job = export_openjd(g, targets, args.output, frames=frames, chunk=args.chunk, job_root=args.job_dir)
     print(f"wrote {path} ({len(job.chunks)} render task(s) of up to {job.desc['chunk']} frames, then collect "

@@ -260,8 +260,7 @@ class FrameNodeClip(Clip):
                         if len(clips) == 1 and not others and not self._windowed else None)
 
     def _frame(self, i: int) -> np.ndarray:
-        from .pull import pull_chain, pull_graph  # the loops that replace recursion (see pull.py)
-        return pull_chain(self, i) if self._single is not None else pull_graph(self, i)
+        return _pull.pull_chain(self, i) if self._single is not None else _pull.pull_graph(self, i)
 
     # -- what studio.engine.pull needs ----------------------------------------------------------
     def needs(self, i: int) -> list[tuple[Clip, int]]:
@@ -335,3 +334,8 @@ def frame_node_clip(node, ctx, inputs: dict[str, Any]) -> Clip:
         clips = {k: (StillClip(c.image, n, fps) if isinstance(c, StillClip) else c) for k, c in clips.items()}
     shape = node.output_shape(ctx, **clips, **others) or {}
     return FrameNodeClip(node, ctx, clips, others, **shape)
+
+
+from . import pull as _pull  # noqa: E402 - the loops that replace recursion (see pull.py); it needs FrameNodeClip
+
+_pull.NODE_CLIP = FrameNodeClip

@@ -19,15 +19,15 @@ import numpy as np
 from studio.core.errors import (Cancelled, GraphError, MissingInputError, NodeExecutionError,
                                 StudioError, UnknownNodeTypeError)
 from studio.core.graph import Graph, NodeInstance
-from studio.core.groups import flatten
+from studio.core.flatten import flatten
 from studio.core.params import Path as PathParam
 from studio.core.params import Seed
-from studio.core.paths import resolve as resolve_path
+from studio.core.project import resolve as resolve_path
 from studio.core.types import get_type
 
 from .cache import CachedClip, FrameCache, OutputCache, nbytes_of
 from .clip import ArrayClip, Clip, CostMeter, StillClip
-from .context import CancelToken, Context, Runtime, derive_seed
+from .context import CancelToken, Context, Runtime, _seed_torch, derive_seed
 from .device import _torch, check_device, device_name
 from .events import (ModelStatus, NodeCost, NodeFailed, NodeFinished, NodeMessage, NodeSkipped, NodeStarted,
                      RunFinished, RunStarted)
@@ -81,7 +81,7 @@ def resolve_paths(n: NodeInstance, base_dir: str | None) -> dict[str, Any]:
     """A node's parameters with every relative path (files it reads and files it writes,
     checkpoints included) made absolute against the graph file's folder, so a graph, its media
     and its outputs travel together whatever folder the app was started from. A graph never
-    saved resolves against the project folder (studio.core.paths.project_dir)."""
+    saved resolves against the project folder (studio.core.project.project_dir)."""
     params = dict(n.params)
     for p in n.spec.params:
         v = params.get(p.name)
@@ -488,15 +488,3 @@ class Executor:
             if isinstance(v, Clip) and v.producer is None:
                 v.producer = (n.id, n.label)
         return out
-
-
-def _seed_torch(seed: int, device) -> None:
-    """Seed torch's global generators for nodes that use them. torch.manual_seed() also
-    queues lazy seeding of every accelerator backend and costs ~0.4 ms; this costs ~2 us."""
-    torch = _torch()
-    torch.random.default_generator.manual_seed(seed)
-    kind = str(device).split(":")[0] if device is not None else None
-    if kind == "cuda":
-        torch.cuda.manual_seed(seed)
-    elif kind == "mps":
-        torch.mps.manual_seed(seed)

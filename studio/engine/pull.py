@@ -18,11 +18,16 @@ Other clips (sources, custom clips) are pulled with their own ``frame``.
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .clip import Clip, FrameNodeClip
+if TYPE_CHECKING:
+    from .clip import Clip, FrameNodeClip
+
+# The class of a node's lazy clip, FrameNodeClip: clip.py sets it when it imports this module
+# (clip.py uses the pulls here; this module does not import clip.py, so there is no cycle).
+NODE_CLIP: type = type(None)
 
 
 def _is_cache_view(c: Any) -> bool:
@@ -52,14 +57,14 @@ def pull_chain(top: FrameNodeClip, i: int) -> np.ndarray:
                 break
             chain.append((src, k))
             src = src.src
-        if hit is None and type(src) is FrameNodeClip and src._single is not None:
+        if hit is None and type(src) is NODE_CLIP and src._single is not None:
             c = src
             continue
         t0 = time.perf_counter()
         f = hit if hit is not None else src.frame(k)  # a source, or a many-input node (pull_graph)
         break
     for c, k in reversed(chain):
-        if type(c) is not FrameNodeClip:  # a cache view: keep the frame the walk made, with what
+        if type(c) is not NODE_CLIP:  # a cache view: keep the frame the walk made, with what
             c.cache.put((c.key, k), f, f.nbytes, time.perf_counter() - t0)  # it cost from its sources
             continue
         cost = c._cost if c is not top else None  # top: its frame()/chunk() caller measures it
@@ -71,7 +76,7 @@ def pull_chain(top: FrameNodeClip, i: int) -> np.ndarray:
 
 def _expandable(c: Any, k: int) -> bool:
     """Computed by the walk (a frame-wise clip, or a cache view that misses), not pulled."""
-    if type(c) is FrameNodeClip:
+    if type(c) is NODE_CLIP:
         return True
     return _is_cache_view(c) and c.cache.get((c.key, k)) is None
 

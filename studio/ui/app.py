@@ -20,8 +20,8 @@ def start_window(path: str | None = None):
 
     from studio.engine.device import configure_threads
 
-    from .main_window import DEMO_GRAPH, MainWindow
-    from .theme import apply_theme
+    from studio.ui.window.main_window import DEMO_GRAPH, MainWindow
+    from studio.ui.theme import apply_theme
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName("Studio")
@@ -31,10 +31,10 @@ def start_window(path: str | None = None):
     configure_gil()
     win = MainWindow()
     win.show()
-    recovered = win.offer_recovery()
+    recovered = win.files.offer_recovery()
     if not recovered:
         target = path or (str(DEMO_GRAPH) if DEMO_GRAPH.exists() else None)
-        if target and not win.open_path(target, ask=False) and path:
+        if target and not win.files.open_path(target, ask=False) and path:
             win.log(f"could not open {path}", "error")
     return app, win
 

@@ -8,14 +8,14 @@ import os
 from studio.core.graph import Graph
 from studio.core.params import Path as PathParam
 
-from .templates import TEMPLATES_DIR
+from studio.core.assets import TEMPLATES_DIR
 
 
 def project_dir() -> str:
-    """The folder an unsaved graph's relative paths mean: ``studio.core.paths.project_dir()``
+    """The folder an unsaved graph's relative paths mean: ``studio.core.project.project_dir()``
     when the engine has it, else the same rule here (STUDIO_PROJECT_DIR, else Documents/Studio)."""
     try:
-        from studio.core.paths import project_dir as engine_project_dir
+        from studio.core.project import project_dir as engine_project_dir
         return str(engine_project_dir())
     except Exception:  # noqa: BLE001 - not on this branch yet: the same rule
         env = os.environ.get("STUDIO_PROJECT_DIR")

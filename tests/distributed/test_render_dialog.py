@@ -13,7 +13,7 @@ pytestmark = pytest.mark.timeout(240)
 
 @pytest.fixture
 def dialog(qtbot, tmp_path):
-    from studio.ui.render_dialog import RenderDialog
+    from studio.ui.dialogs.render import RenderDialog
     made = []
 
     def make(frames=8):
@@ -74,10 +74,10 @@ def test_render_dialog_cancel_stops_the_workers(qtbot, dialog, tmp_path):
 def test_the_run_menu_opens_the_render_dialog_on_the_windows_graph(qtbot, tmp_path):
     from PySide6.QtCore import QSettings
 
-    from studio.ui.main_window import MainWindow
-    from studio.ui.render_dialog import RenderDialog
+    from studio.ui.window.main_window import MainWindow
+    from studio.ui.dialogs.render import RenderDialog
     w = MainWindow(settings=QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat), data_dir=str(tmp_path / "d"))
-    w.ask_unsaved = lambda: "discard"
+    w.files.ask_unsaved = lambda: "discard"
     qtbot.addWidget(w)
     action = next(a for a in w.findChildren(type(w.run_action)) if a.text() == "Render in &Chunks…")
     action.trigger()
@@ -91,10 +91,10 @@ def test_the_run_menu_opens_the_render_dialog_on_the_windows_graph(qtbot, tmp_pa
 def test_a_sweep_may_name_a_node_as_the_canvas_shows_it(qtbot, tmp_path):
     from PySide6.QtCore import QSettings
 
-    from studio.ui.main_window import MainWindow
-    from studio.ui.render_dialog import open_render_dialog
+    from studio.ui.window.main_window import MainWindow
+    from studio.ui.dialogs.render import open_render_dialog
     w = MainWindow(settings=QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat), data_dir=str(tmp_path / "d"))
-    w.ask_unsaved = lambda: "discard"
+    w.files.ask_unsaved = lambda: "discard"
     qtbot.addWidget(w)
     a = w.canvas.add_node_at("transform.color", (0, 0))
     b = w.canvas.add_node_at("transform.color", (0, 200))
@@ -108,7 +108,7 @@ def test_a_sweep_may_name_a_node_as_the_canvas_shows_it(qtbot, tmp_path):
 
 
 def test_a_relative_output_lands_next_to_the_graph_or_in_the_project_folder(qtbot, tmp_path, monkeypatch):
-    from studio.ui.render_dialog import RenderDialog
+    from studio.ui.dialogs.render import RenderDialog
     monkeypatch.setenv("STUDIO_PROJECT_DIR", str(tmp_path / "project"))
     g = motion_graph("out/g.mp4", frames=4)
     d = RenderDialog(g)

@@ -8,13 +8,13 @@ def open_window(qtbot, tmp_path):
     after the test."""
     from PySide6.QtCore import QSettings
 
-    from studio.ui.main_window import MainWindow
+    from studio.ui.window.main_window import MainWindow
     made = []
 
     def make(registry=None):
         w = MainWindow(settings=QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat),
                        data_dir=str(tmp_path / "data"), registry=registry)
-        w.ask_unsaved = lambda: "discard"
+        w.files.ask_unsaved = lambda: "discard"
         qtbot.addWidget(w)
         w.resize(1200, 800)
         w.show()
@@ -35,7 +35,7 @@ def make_area(qtbot):
     """Factory: a shown PreviewArea (viewer and timeline widgets) on a 64 MiB frame cache,
     closed after the test."""
     from studio.engine.cache import FrameCache
-    from studio.ui.preview import PreviewArea
+    from studio.ui.preview.area import PreviewArea
     made = []
 
     def make(width=400, height=300, auto_thumbnails=True):

@@ -16,7 +16,7 @@ from studio.core import builtin_nodes
 from studio.core.fileformat import graph_to_dict
 from studio.core.library import list_presets
 from studio.core.registry import Registry
-from studio.ui.main_window import MainWindow
+from studio.ui.window.main_window import MainWindow
 
 
 @pytest.fixture(autouse=True)
@@ -39,11 +39,11 @@ def win(open_window, registry):
 
 # -- acting as a user -----------------------------------------------------------------------
 def vp_of(win, scene_pt: QPointF) -> QPoint:
-    return win.canvas.viewer.mapFromScene(scene_pt)
+    return win.canvas.view.mapFromScene(scene_pt)
 
 
 def drag(qtbot, win, a: QPointF, b: QPointF, steps: int = 6) -> None:
-    vp = win.canvas.viewer.viewport()
+    vp = win.canvas.view.viewport()
     pa, pb = vp_of(win, a), vp_of(win, b)
     qtbot.mousePress(vp, Qt.LeftButton, pos=pa)
     for k in range(1, steps + 1):
@@ -55,7 +55,7 @@ def right_click(qtbot, win, scene_pt: QPointF) -> QMenu:
     """A right click as the window system delivers it: the press and release, then the
     context-menu event Qt synthesises from them (QTest sends mouse events straight to the
     widget, so it never makes that one itself). Returns the menu that popped up."""
-    vp = win.canvas.viewer.viewport()
+    vp = win.canvas.view.viewport()
     p = vp_of(win, scene_pt)
     assert vp.rect().contains(p), "off screen: a user could not click there"
     qtbot.mousePress(vp, Qt.RightButton, pos=p)
@@ -84,8 +84,8 @@ def texts(menu: QMenu) -> list[str]:
 
 def press(qtbot, win, key, mods=Qt.NoModifier) -> None:
     win.activateWindow()
-    win.canvas.viewer.setFocus()
-    qtbot.keyClick(win.canvas.viewer, key, mods)
+    win.canvas.view.setFocus()
+    qtbot.keyClick(win.canvas.view, key, mods)
 
 
 def chain(win, sound=False):
@@ -103,12 +103,12 @@ def chain(win, sound=False):
 
 def scene_at(win, x: int, y: int) -> QPointF:
     """The scene point under viewport pixel (x, y)."""
-    return win.canvas.viewer.mapToScene(QPoint(x, y))
+    return win.canvas.view.mapToScene(QPoint(x, y))
 
 
 def header_point(win, kind: str, i: int) -> QPointF:
-    bd = win.canvas.annotations_view(kind)[i]
-    win.canvas.graph.center_on([bd])  # on screen, where a user can click it
+    bd = win.canvas.annotations.view(kind)[i]
+    win.canvas.node_graph.center_on([bd])  # on screen, where a user can click it
     r = bd.view.sceneBoundingRect()
     return QPointF(r.left() + 60, r.top() + 12)
 
@@ -117,7 +117,7 @@ def reopen(qtbot, tmp_path, registry, path) -> MainWindow:
     w = MainWindow(settings=QSettings(str(tmp_path / "s2.ini"), QSettings.IniFormat),
                    data_dir=str(tmp_path / "d2"), registry=registry)
     qtbot.addWidget(w)
-    assert w.open_path(path, ask=False)
+    assert w.files.open_path(path, ask=False)
     return w
 
 
@@ -129,16 +129,16 @@ def test_backdrop_create_drag_resize_rename_delete_undo_and_reopen(qtbot, win, t
     press(qtbot, win, Qt.Key_G, Qt.ControlModifier)  # Ctrl+G: a backdrop around the selection
     bds = doc.annotations("backdrops")
     assert len(bds) == 1 and bds[0]["title"] == "Backdrop"
-    item = cv.annotations_view("backdrops")[0].view
+    item = cv.annotations.view("backdrops")[0].view
     for n in (a, b):  # it frames the nodes
         assert item.sceneBoundingRect().contains(cv.view_node(n).view.sceneBoundingRect())
     assert not item.sceneBoundingRect().contains(cv.view_node(c).view.sceneBoundingRect())
     assert win.isWindowModified()
     win.undo_action.trigger()
-    assert doc.annotations("backdrops") == [] and cv.annotations_view("backdrops") == []
+    assert doc.annotations("backdrops") == [] and cv.annotations.view("backdrops") == []
     assert "backdrops" not in doc.graph.ui and not win.isWindowModified()
     win.redo_action.trigger()
-    assert doc.annotations("backdrops") == bds and len(cv.annotations_view("backdrops")) == 1
+    assert doc.annotations("backdrops") == bds and len(cv.annotations.view("backdrops")) == 1
 
     # drag it by its header: the nodes on it come along, one undo step for all
     count = doc.undo_stack.count()
@@ -154,7 +154,7 @@ def test_backdrop_create_drag_resize_rename_delete_undo_and_reopen(qtbot, win, t
     assert doc.undo_stack.count() == count + 1
     win.undo_action.trigger()
     assert doc.annotations("backdrops") == bds and doc.position(a) == pa and doc.position(b) == pb
-    item = cv.annotations_view("backdrops")[0].view
+    item = cv.annotations.view("backdrops")[0].view
     assert [item.xy_pos[0], item.xy_pos[1]] == pytest.approx(bds[0]["pos"])
 
     # resize with the corner handle
@@ -172,21 +172,21 @@ def test_backdrop_create_drag_resize_rename_delete_undo_and_reopen(qtbot, win, t
 
     # rename: double-click the header
     cv.ask_text = lambda title, label, default="", multiline=False: "Footage"
-    vp = cv.viewer.viewport()
+    vp = cv.view.viewport()
     at = vp_of(win, header_point(win, "backdrops", 0))
     qtbot.mouseClick(vp, Qt.LeftButton, pos=at)
     qtbot.mouseDClick(vp, Qt.LeftButton, pos=at)
     qtbot.waitUntil(lambda: doc.annotations("backdrops")[0]["title"] == "Footage", timeout=2000)
-    assert cv.annotations_view("backdrops")[0].view.label == "Footage"
+    assert cv.annotations.view("backdrops")[0].view.label == "Footage"
     path = str(tmp_path / "bd.json")
-    assert win._save_to(path)
+    assert win.files.save_to(path)
     saved = json.load(open(path, encoding="utf-8"))["ui"]["backdrops"]
     assert saved == doc.annotations("backdrops") and saved[0]["title"] == "Footage"
 
     # reopen: identical model, same place and size on the canvas
     w2 = reopen(qtbot, tmp_path, registry, path)
     assert graph_to_dict(w2.doc.graph) == graph_to_dict(doc.graph)
-    v2 = w2.canvas.annotations_view("backdrops")[0].view
+    v2 = w2.canvas.annotations.view("backdrops")[0].view
     assert [v2.xy_pos[0], v2.xy_pos[1], v2.width, v2.height, v2.label] == pytest.approx(
         [*saved[0]["pos"], *saved[0]["size"], "Footage"])
     w2.close()
@@ -195,7 +195,7 @@ def test_backdrop_create_drag_resize_rename_delete_undo_and_reopen(qtbot, win, t
     menu = right_click(qtbot, win, header_point(win, "backdrops", 0))
     assert texts(menu) == ["Rename Backdrop…", "Fit to Nodes", "Delete Backdrop"]
     action(menu, "Delete Backdrop").trigger()
-    assert doc.annotations("backdrops") == [] and cv.annotations_view("backdrops") == []
+    assert doc.annotations("backdrops") == [] and cv.annotations.view("backdrops") == []
     assert set(doc.graph.nodes) == {a, b, c} and win.isWindowModified()
     win.undo_action.trigger()
     assert doc.annotations("backdrops")[0]["title"] == "Footage" and not win.isWindowModified()
@@ -206,14 +206,14 @@ def test_notes_move_alone_edit_add_delete_and_reopen_identically(qtbot, win, tmp
     note = {"text": "Demo: shapes, graded.\nKnobs: saturation", "pos": [0, -150]}
     win.doc.graph.ui["notes"] = [dict(note)]
     path = str(tmp_path / "n.json")
-    win._save_to(path)
-    assert win.open_path(path, ask=False)
+    win.files.save_to(path)
+    assert win.files.open_path(path, ask=False)
     cv, doc = win.canvas, win.doc
-    assert len(cv.annotations_view("notes")) == 1
-    item = cv.annotations_view("notes")[0].view
+    assert len(cv.annotations.view("notes")) == 1
+    item = cv.annotations.view("notes")[0].view
     assert "Knobs: saturation" in item.label and item.kind == "notes"
     # an untouched note is saved exactly as it was read (no size added, ints kept)
-    win._save_to(path)
+    win.files.save_to(path)
     assert json.load(open(path, encoding="utf-8"))["ui"]["notes"] == [note]
 
     # drag the note: only the note moves (a backdrop would carry the nodes under it)
@@ -231,11 +231,11 @@ def test_notes_move_alone_edit_add_delete_and_reopen_identically(qtbot, win, tmp
     cv.ask_text = lambda title, label, default="", multiline=False: (asked.append((default, multiline))
                                                                      or "Line 1\nLine 2")
     at = vp_of(win, item.sceneBoundingRect().center())
-    qtbot.mouseClick(cv.viewer.viewport(), Qt.LeftButton, pos=at)
-    qtbot.mouseDClick(cv.viewer.viewport(), Qt.LeftButton, pos=at)
+    qtbot.mouseClick(cv.view.viewport(), Qt.LeftButton, pos=at)
+    qtbot.mouseDClick(cv.view.viewport(), Qt.LeftButton, pos=at)
     qtbot.waitUntil(lambda: doc.annotations("notes")[0]["text"] == "Line 1\nLine 2", timeout=2000)
     assert asked == [(note["text"], True)]
-    assert cv.annotations_view("notes")[0].view.label == "Line 1\nLine 2"
+    assert cv.annotations.view("notes")[0].view.label == "Line 1\nLine 2"
     win.undo_action.trigger()
     assert doc.annotations("notes")[0]["text"] == note["text"]
     win.redo_action.trigger()
@@ -248,18 +248,18 @@ def test_notes_move_alone_edit_add_delete_and_reopen_identically(qtbot, win, tmp
     assert len(notes) == 2 and notes[1]["pos"] == pytest.approx([spot.x(), spot.y()], abs=1.5)
     assert not menu.isVisible()  # the menu closed itself
     # select it by a click and press Delete
-    v = cv.annotations_view("notes")[1].view
-    qtbot.mouseClick(cv.viewer.viewport(), Qt.LeftButton, pos=vp_of(win, v.sceneBoundingRect().center()))
-    assert cv.selected_annotations() == [("notes", 1)]
+    v = cv.annotations.view("notes")[1].view
+    qtbot.mouseClick(cv.view.viewport(), Qt.LeftButton, pos=vp_of(win, v.sceneBoundingRect().center()))
+    assert cv.annotations.selected() == [("notes", 1)]
     press(qtbot, win, Qt.Key_Delete)
     assert len(doc.annotations("notes")) == 1 and set(doc.graph.nodes) == {a, b, c}
     win.undo_action.trigger()
     assert len(doc.annotations("notes")) == 2
 
-    assert win._save_to(path)
+    assert win.files.save_to(path)
     w2 = reopen(qtbot, tmp_path, registry, path)
     assert w2.doc.annotations("notes") == doc.annotations("notes")
-    assert [n.view.label for n in w2.canvas.annotations_view("notes")] == ["Line 1\nLine 2", "Note"]
+    assert [n.view.label for n in w2.canvas.annotations.view("notes")] == ["Line 1\nLine 2", "Note"]
     w2.close()
 
 
@@ -287,7 +287,7 @@ def test_menu_on_empty_canvas_adds_a_node_at_the_cursor_and_pastes_there(qtbot, 
     assert doc.position(new[0]) == pytest.approx([spot2.x(), spot2.y()], abs=1.5)
     # copy both, paste at another spot: the copy's top-left corner is the cursor
     cv.select([nid, new[0]])
-    assert cv.copy()
+    assert cv.clipboard.copy()
     spot3 = scene_at(win, 300, 420)
     menu = right_click(qtbot, win, spot3)
     assert action(menu, "Paste").isEnabled()
@@ -405,7 +405,7 @@ def test_dropping_a_free_node_on_a_wire_inserts_it_in_one_undo_step(qtbot, win):
     rv = cv.view_node(r).view
     centre = rv.sceneBoundingRect().center()
     grab = QPointF(centre.x(), rv.sceneBoundingRect().top() + 8)
-    vp = cv.viewer.viewport()
+    vp = cv.view.viewport()
     target = wire_mid + (grab - centre)
     pa, pb = vp_of(win, grab), vp_of(win, target)
     qtbot.mousePress(vp, Qt.LeftButton, pos=pa)
@@ -413,7 +413,7 @@ def test_dropping_a_free_node_on_a_wire_inserts_it_in_one_undo_step(qtbot, win):
         qtbot.mouseMove(vp, pa + (pb - pa) * (k / 6))
     # while dragging, the wire it would take is highlighted
     pipe = cv.port_item(c, "value", "in").connected_pipes[0]
-    assert pipe.isSelected() and cv.viewer.COLLIDING_state
+    assert pipe.isSelected() and cv.view.COLLIDING_state
     qtbot.mouseRelease(vp, Qt.LeftButton, pos=pb)
     assert {tuple(l) for l in doc.graph.links} == {(a, "video", b, "video"), (b, "video", r, "video"),
                                                    (r, "video", c, "value")}
@@ -445,7 +445,7 @@ def test_dropping_a_palette_entry_on_a_wire_inserts_the_new_node(qtbot, win):
     cv, doc = win.canvas, win.doc
     wire = (cv.port_scene_center(a, "video", "out") + cv.port_scene_center(b, "video", "in")) / 2
     mime = win.palette.tree.mimeData([win.palette.items["transform.resize"]])
-    send_drop(cv.viewer.viewport(), mime, vp_of(win, wire))
+    send_drop(cv.view.viewport(), mime, vp_of(win, wire))
     (r,) = [n for n in doc.graph.nodes if n not in (a, b, c)]
     assert {tuple(l) for l in doc.graph.links} == {(a, "video", r, "video"), (r, "video", b, "video"),
                                                    (b, "video", c, "value")}
@@ -453,7 +453,7 @@ def test_dropping_a_palette_entry_on_a_wire_inserts_the_new_node(qtbot, win):
     win.undo_action.trigger()
     assert set(doc.graph.nodes) == {a, b, c} and (a, "video", b, "video") in doc.graph.links
     # dropped on empty canvas, it is only added
-    send_drop(cv.viewer.viewport(), mime, QPoint(250, 480))
+    send_drop(cv.view.viewport(), mime, QPoint(250, 480))
     assert len(doc.graph.nodes) == 4 and len(doc.graph.links) == 2
 
 
@@ -482,7 +482,7 @@ def test_no_audio_device_reaches_the_status_bar_and_the_log_once(qtbot, win):
         pytest.skip("the preview area is not available")
     a, b, c = chain(win, sound=True)
     with qtbot.waitSignal(win.run_finished, timeout=20000):
-        win.run_graph()
+        win.runs.run_graph()
     win.canvas.select([a])  # a clip with sound in the viewer
     qtbot.waitUntil(lambda: win.preview.node_id == a, timeout=2000)
     for _ in range(2):  # play, stop, play: said once

@@ -16,8 +16,9 @@ from studio.core.registry import Registry
 from studio.core.spec import CLIP, In, Node, Out
 from studio.engine import events as ev
 from studio.ui import project_paths
-from studio.ui.canvas import STATUS_PX, StatusItem, rank_specs, template_usage
-from studio.ui.templates import TEMPLATES_DIR
+from studio.ui.canvas.items import STATUS_PX, StatusItem
+from studio.ui.canvas.search import rank_specs, template_usage
+from studio.ui.dialogs.templates import TEMPLATES_DIR
 
 
 class WarnNode(Node):
@@ -62,7 +63,7 @@ def chain(win, tmp_path):
 
 def run(qtbot, win, **kw):
     with qtbot.waitSignal(win.run_finished, timeout=60000) as blocker:
-        assert win.run_graph(**kw)
+        assert win.runs.run_graph(**kw)
     return blocker.args
 
 
@@ -74,12 +75,12 @@ def log_text(win) -> str:
 def test_skipped_output_ends_amber_with_reason_in_full_and_titles_in_log(qtbot, win, tmp_path):
     a, b, c = chain(win, tmp_path)
     win.canvas.select([b])
-    win.canvas.viewer.setFocus()
-    qtbot.keyClick(win.canvas.viewer, Qt.Key_M)  # mute mid-chain: Save Video cannot run
+    win.canvas.view.setFocus()
+    qtbot.keyClick(win.canvas.view, Qt.Key_M)  # mute mid-chain: Save Video cannot run
     assert win.doc.graph.nodes[b].mode == "mute"
     result, error = run(qtbot, win)
     assert error is None
-    label = win.run_label
+    label = win.runs.run_label
     assert "warning" in label.text() and "✓" not in label.text()
     assert "e6b450" in label.styleSheet()  # amber, not green
     assert "Save Video" in label.toolTip()
@@ -89,13 +90,13 @@ def test_skipped_output_ends_amber_with_reason_in_full_and_titles_in_log(qtbot, 
     assert f"{c} skipped" not in log and "run finished with 1 warning(s)" in log
     st = win.canvas.status_text(c)
     assert st == "skipped: input 'video' comes from 'Colour Adjust', which is muted"  # whole, not cut
-    item = win.canvas._status[c]
+    item = win.canvas.badges._status[c]
     assert item.toolTip() == st and len(item.lines()) >= 1
     assert "comes from 'Colour Adjust', which is muted" in win.canvas.view_node(c).view.toolTip()
     # un-mute and run: green again, with the file it wrote
     win.doc.set_mode([b], "normal")
     run(qtbot, win)
-    assert win.run_label.text().strip().startswith("✓") and "8fd18f" in win.run_label.styleSheet()
+    assert win.runs.run_label.text().strip().startswith("✓") and "8fd18f" in win.runs.run_label.styleSheet()
     assert os.path.exists(tmp_path / "out.mp4")
 
 
@@ -106,19 +107,19 @@ def test_node_messages_written_files_and_cost_are_shown(qtbot, win, tmp_path):
     run(qtbot, win)
     log = log_text(win)
     assert "Warner: made 1 thing" in log and "Warner: only 3 of 10 frames were made" in log
-    assert "warning" in win.run_label.text()
+    assert "warning" in win.runs.run_label.text()
     # engine events the window shows (as the engine sends them after a render)
-    win._on_engine_event(ev.NodeFinished(n, 0.0001, False, {}, written=[str(tmp_path / "x.mp4")]))
+    win.runs.on_engine_event(ev.NodeFinished(n, 0.0001, False, {}, written=[str(tmp_path / "x.mp4")]))
     assert f"Warner wrote {tmp_path / 'x.mp4'}" in log_text(win)
     assert win.canvas.status_text(n) == "<1 ms"
-    win._on_engine_event(ev.NodeCost(n, 1.25, 48))
+    win.runs.on_engine_event(ev.NodeCost(n, 1.25, 48))
     assert win.canvas.status_text(n) == "1.25 s · 48 frames"
 
 
 # -- 3. refused connections --------------------------------------------------------------------
 def drag(qtbot, win, a: QPointF, b: QPointF) -> None:
-    vp = win.canvas.viewer.viewport()
-    pa, pb = win.canvas.viewer.mapFromScene(a), win.canvas.viewer.mapFromScene(b)
+    vp = win.canvas.view.viewport()
+    pa, pb = win.canvas.view.mapFromScene(a), win.canvas.view.mapFromScene(b)
     qtbot.mousePress(vp, Qt.LeftButton, pos=pa)
     for k in range(1, 6):
         qtbot.mouseMove(vp, pa + (pb - pa) * (k / 5))
@@ -143,30 +144,30 @@ def test_refused_connections_say_why_in_the_status_bar(qtbot, win):
 
 # -- 4. paths -------------------------------------------------------------------------------------
 def test_template_opens_unsaved_and_save_as_avoids_the_templates_folder(qtbot, win, tmp_path):
-    assert win.open_template(str(TEMPLATES_DIR / "music_visualiser.json"))
+    assert win.files.open_template(str(TEMPLATES_DIR / "music_visualiser.json"))
     g = win.doc.graph
     assert g.base_dir is None and win.doc.path is None
     music = next(n for n in g.nodes.values() if n.type_id == "io.load_audio")
     assert os.path.isabs(music.params["path"]) and os.path.exists(music.params["path"])
-    start = win.save_as_start()
+    start = win.files.save_as_start()
     assert os.path.dirname(start) == str(tmp_path / "project")
     assert not project_paths.in_templates(start)
     # saving over a shipped template is refused, with a message
     target = str(TEMPLATES_DIR / "music_visualiser.json")
     before = open(target, encoding="utf-8").read()
-    win.ask_save_path = lambda start: target
-    assert not win.save_as()
+    win.files.ask_save_path = lambda start: target
+    assert not win.files.save_as()
     assert open(target, encoding="utf-8").read() == before
     assert "shipped templates folder" in win.statusBar().currentMessage()
     # opening the demo from the templates folder is untitled too: Ctrl+S asks where
     asked = []
-    assert win.open_path(str(TEMPLATES_DIR / "demo.json"), ask=False)
+    assert win.files.open_path(str(TEMPLATES_DIR / "demo.json"), ask=False)
     assert win.doc.path is None
-    win.ask_save_path = lambda start: asked.append(start) or str(tmp_path / "mine.json")
-    assert win.save()
+    win.files.ask_save_path = lambda start: asked.append(start) or str(tmp_path / "mine.json")
+    assert win.files.save()
     assert asked and not project_paths.in_templates(asked[0])
     assert win.doc.path == str(tmp_path / "mine.json") and win.doc.graph.base_dir == str(tmp_path)
-    assert win.save_as_start() == str(tmp_path / "mine.json")
+    assert win.files.save_as_start() == str(tmp_path / "mine.json")
 
 
 def test_file_picker_opens_in_the_graph_folder(qtbot, win, tmp_path):
@@ -178,7 +179,7 @@ def test_file_picker_opens_in_the_graph_folder(qtbot, win, tmp_path):
     ed.button.click()
     assert seen == [str(tmp_path / "project")]  # unsaved: the project folder
     (tmp_path / "g" / "renders").mkdir(parents=True)
-    win._save_to(str(tmp_path / "g" / "graph.json"))
+    win.files.save_to(str(tmp_path / "g" / "graph.json"))
     win.canvas.select([c])
     ed = win.properties.editors["path"]
     ed.ask_path = lambda p, start: seen.append(start) or ""
@@ -188,7 +189,7 @@ def test_file_picker_opens_in_the_graph_folder(qtbot, win, tmp_path):
 
 # -- 5. focus and search -----------------------------------------------------------------------
 def test_focus_returns_to_canvas_after_tab_add_and_search_ranks(qtbot, win, registry):
-    viewer = win.canvas.viewer
+    viewer = win.canvas.view
     viewer.setFocus()
     qtbot.keyClick(viewer, Qt.Key_Tab)
     popup = win.canvas.search
@@ -241,9 +242,9 @@ def test_play_icon_in_out_shading_and_in_out_saved_with_the_graph(qtbot, win, tm
     pv = win.preview
     assert pv.play_button.text() == "" and not pv.play_button.icon().isNull()
     play_key = pv.play_button.icon().cacheKey()
-    pv._on_playing(True)
+    pv.transport.on_playing(True)
     assert not pv.play_button.icon().isNull() and pv.play_button.icon().cacheKey() != play_key
-    pv._on_playing(False)
+    pv.transport.on_playing(False)
     a, b, c = chain(win, tmp_path)
     win.doc.set_param(a, "frames", 12)
     run(qtbot, win)
@@ -260,12 +261,12 @@ def test_play_icon_in_out_shading_and_in_out_saved_with_the_graph(qtbot, win, tm
     inside, outside = img.pixelColor(int(tl.x_of(6)), y), img.pixelColor(int(tl.x_of(10) + 2), y)
     assert inside.red() > outside.red() + 40 and inside.red() > inside.blue() + 40  # a yellow band
     path = str(tmp_path / "io.json")
-    assert win._save_to(path)
+    assert win.files.save_to(path)
     import json
     assert json.load(open(path))["ui"]["timeline"] == {"in": 3, "out": 9}
-    win.new_graph()
+    win.files.new_graph()
     assert win.preview.in_out() is None
-    assert win.open_path(path, ask=False)
+    assert win.files.open_path(path, ask=False)
     assert tl.in_point == 3 and tl.out_point == 9
     run(qtbot, win)
     assert "rendering frames 3–8 only" in log_text(win)
@@ -275,7 +276,7 @@ def test_play_icon_in_out_shading_and_in_out_saved_with_the_graph(qtbot, win, tm
 
 # -- 7. the music visualiser's output carries its sound ---------------------------------------
 def test_music_visualiser_output_plays_with_sound(qtbot, win, tmp_path):
-    assert win.open_template(str(TEMPLATES_DIR / "music_visualiser.json"))
+    assert win.files.open_template(str(TEMPLATES_DIR / "music_visualiser.json"))
     g = win.doc.graph
     for n in g.nodes.values():
         if n.type_id.startswith("procedural."):
@@ -315,14 +316,14 @@ def test_small_window_keeps_a_usable_canvas_and_readable_templates(qtbot, small_
     assert w.width() == 1024 and w.height() == 700
     assert w.canvas.widget.width() >= 0.5 * w.width()  # was 240 px
     assert w.canvas.widget.height() >= 0.55 * w.height()
-    assert w.open_template(str(TEMPLATES_DIR / "audio_image_to_video.json"))
+    assert w.files.open_template(str(TEMPLATES_DIR / "audio_image_to_video.json"))
     qtbot_wait(w)
-    from studio.ui.canvas import MIN_FIT_SCALE
+    from studio.ui.canvas.items import MIN_FIT_SCALE
     assert w.canvas.zoom_scale() >= MIN_FIT_SCALE - 1e-6
     w.canvas.widget.grab()  # paint: NodeGraphQt picks proxy (blank) drawing per node while painting
     vis = [ng for ng in (w.canvas.view_node(n) for n in w.doc.graph.nodes)
-           if w.canvas.viewer.viewport().rect().intersects(
-               w.canvas.viewer.mapFromScene(ng.view.sceneBoundingRect()).boundingRect())]
+           if w.canvas.view.viewport().rect().intersects(
+               w.canvas.view.mapFromScene(ng.view.sceneBoundingRect()).boundingRect())]
     assert vis and all(not ng.view._proxy_mode for ng in vis)  # titles drawn, not blank boxes
     # common nodes' properties need no scrolling
     for type_id in ("io.save_video", "transform.color", "transform.resize"):
@@ -363,14 +364,14 @@ def test_training_dock_shows_when_the_run_starts(qtbot, win):
 
     class Plan:
         steps = [type("S", (), {"node": type("N", (), {"type_id": "gen.train"})()})()]
-    win._start_training_dock(Plan())
+    win.runs.start_training_dock(Plan())
     assert win.training_dock.isVisible()
     assert win.training_dock.width() >= 300
 
 
 def test_viewer_axis_titles_give_way_in_a_low_viewer(qtbot):
     from studio.core.values import Audio
-    from studio.ui.viewers import AudioView
+    from studio.ui.preview.plots import AudioView
     v = AudioView()
     qtbot.addWidget(v)
     v.resize(320, 170)

@@ -4,7 +4,7 @@ import numpy as np
 
 from studio.core.limits import MAX_AUDIO_SAMPLES
 from studio.core.values import LazyAudio
-from studio.ui.viewers import sound_overview
+from studio.ui.preview.pixels import sound_overview
 
 
 def _long_sound():
@@ -38,7 +38,7 @@ def test_timeline_and_audio_view_take_a_long_lazy_sound(qtbot, make_area):
 
 
 def test_playback_feeds_hours_of_lazy_sound_a_block_at_a_time():
-    from studio.ui.playback import AudioFeeder
+    from studio.ui.preview.playback import AudioFeeder
     audio, asked = _long_sound()
     start = audio.n_samples - 100
     f = AudioFeeder(audio, start)

@@ -10,8 +10,8 @@ import numpy as np
 from studio.core.values import Audio
 from studio.engine.cache import FrameCache
 from studio.engine.clip import Clip
-from studio.ui.playback import AudioFeeder, AudioOutput, Player, SoundDeviceOutput
-from studio.ui.preview import PreviewArea
+from studio.ui.preview.playback import AudioFeeder, AudioOutput, Player, SoundDeviceOutput
+from studio.ui.preview.area import PreviewArea
 
 
 class RecordingOutput(AudioOutput):
@@ -129,12 +129,12 @@ def test_slow_frames_are_dropped_rather_than_drifting(qtbot):
         clip = SlowClip(240, fps, 0.12, ramp_audio(10.0))  # 3x slower than real time
         area.show_value("n1", "Slow", clip, "slow:video")
         qtbot.waitUntil(lambda: area.shown_frame == 0, timeout=3000)
-        area.toggle_play()
+        area.transport.toggle_play()
         assert area.player.playing and area.player.audio_is_clock
         qtbot.wait(1000)
         heard = out.recorded().shape[0] / 8000
         at = area.player.current
-        dropped = area.dropped_frames
+        dropped = area.transport.dropped_frames
         area.player.stop()
         # the playhead is where the sound is (about fps frames after a second) ...
         assert abs(at - heard * fps) <= 3, (at, heard)

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from nodes.encoders.record import NoInputDevice, Recorder, read_wav
-from studio.ui.record_panel import RecordPanel, level_to_meter
+from studio.ui.preview.record_panel import RecordPanel, level_to_meter
 
 FAKE_DEVICES = [{"index": 3, "name": "Fake Mic", "channels": 1, "default_rate": 8000}]
 
@@ -92,7 +92,7 @@ def test_without_a_device_the_panel_says_so_and_the_app_keeps_working(qtbot, ope
     w.canvas.select([src])
     assert not panel.isVisible()
     with qtbot.waitSignal(w.run_finished, timeout=20000) as blocker:
-        assert w.run_graph([src])
+        assert w.runs.run_graph([src])
     result, error = blocker.args
     assert error is None and src in result.outputs
 
@@ -133,7 +133,7 @@ def test_record_with_a_fake_stream_meter_moves_take_saved_and_used_by_the_run(qt
     assert w.doc.graph.nodes[rec].params["take"] == take
     # running the graph loads the take instead of recording
     with qtbot.waitSignal(w.run_finished, timeout=20000) as blocker:
-        assert w.run_graph([rec])
+        assert w.runs.run_graph([rec])
     result, error = blocker.args
     assert error is None
     out = result.value(rec, "audio")

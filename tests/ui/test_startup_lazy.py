@@ -23,7 +23,7 @@ CHILD = textwrap.dedent('''
     msgs, done = [], []
     win.statusBar().messageChanged.connect(msgs.append)
     win.run_finished.connect(lambda *a: done.append(a))
-    assert win.run_graph()
+    assert win.runs.run_graph()
     t0 = time.monotonic()
     while not done and time.monotonic() - t0 < 120:
         app.processEvents()

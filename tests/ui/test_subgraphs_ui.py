@@ -12,8 +12,8 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox
 
 from studio.core.library import list_presets, list_subgraphs
-from studio.ui.canvas import GROUP_COLOR, LIBRARY_PREFIX
-from studio.ui.main_window import MainWindow
+from studio.ui.canvas.items import GROUP_COLOR, LIBRARY_PREFIX
+from studio.ui.window.main_window import MainWindow
 
 N = 6  # frames
 
@@ -43,7 +43,7 @@ def chain(win):
 
 def run_frames(qtbot, win, node_id):
     with qtbot.waitSignal(win.run_finished, timeout=30000) as blocker:
-        assert win.run_graph()
+        assert win.runs.run_graph()
     result, error = blocker.args
     assert error is None, error
     if node_id not in result.outputs:
@@ -55,8 +55,8 @@ def run_frames(qtbot, win, node_id):
 def press(qtbot, win, key, mods=Qt.NoModifier):
     win.activateWindow()  # a dialog shown by a test hook (not exec'd) took the activation
     qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=2000)
-    win.canvas.viewer.setFocus()
-    qtbot.keyClick(win.canvas.viewer, key, mods)
+    win.canvas.view.setFocus()
+    qtbot.keyClick(win.canvas.view, key, mods)
 
 
 def send_drop(widget, mime: QMimeData, pos: QPoint) -> None:
@@ -129,17 +129,17 @@ def test_group_save_to_library_place_from_palette_and_run_same_frames(qtbot, win
     win.palette.search.clear()
 
     # a new graph: drag the library entry in, wire it, run: the same frames
-    win.new_graph()
+    win.files.new_graph()
     d = win.doc
     s2 = d.add_node("source.shapes", (0, 0), {"frames": N, "width": 48, "height": 32, "sound": False})
     p2 = d.add_node("io.preview", (600, 0))
-    vp = win.canvas.viewer.viewport()
+    vp = win.canvas.view.viewport()
     send_drop(vp, win.palette.tree.mimeData([item]), QPoint(400, 300))
     placed = [n for n in d.graph.nodes.values() if n.subgraph is not None]
     assert len(placed) == 1 and placed[0].label == "Soft look"
     gid = placed[0].id
     pos = d.position(gid)
-    expect = win.canvas.viewer.mapToScene(QPoint(400, 300))
+    expect = win.canvas.view.mapToScene(QPoint(400, 300))
     assert abs(pos[0] - expect.x()) <= 1 and abs(pos[1] - expect.y()) <= 1
     win.undo_action.trigger()
     assert gid not in d.graph.nodes and win.canvas.view_node(gid) is None
@@ -207,7 +207,7 @@ def test_group_dialog_cancel_changes_nothing(qtbot, win):
         qtbot.keyClick(dlg, Qt.Key_Escape)
         return dlg.result() == QDialog.Accepted
     win.run_dialog = cancel
-    assert win.group_selection() is None
+    assert win.group_actions.group_selection() is None
     assert set(win.doc.graph.nodes) == {s, c, r, p} and win.doc.undo_stack.count() == 0
 
 
@@ -301,9 +301,9 @@ def test_edit_inside_a_group_by_double_click_is_one_undo_step(qtbot, win):
         return dlg.result() == QDialog.Accepted
     win.run_dialog = edit
     ng = win.canvas.view_node(gid)
-    win.canvas.graph.center_on([ng])
-    at = win.canvas.viewer.mapFromScene(ng.view.sceneBoundingRect().center())
-    vp = win.canvas.viewer.viewport()
+    win.canvas.node_graph.center_on([ng])
+    at = win.canvas.view.mapFromScene(ng.view.sceneBoundingRect().center())
+    vp = win.canvas.view.viewport()
     qtbot.mouseClick(vp, Qt.LeftButton, pos=at)
     qtbot.mouseDClick(vp, Qt.LeftButton, pos=at)
     qtbot.waitUntil(lambda: bool(seen) and win.doc.undo_stack.count() >= 3, timeout=3000)
@@ -325,8 +325,8 @@ def test_edit_inside_a_group_by_double_click_is_one_undo_step(qtbot, win):
         dlg.canvas.select([r])
         dlg.activateWindow()
         qtbot.waitUntil(lambda: QApplication.activeWindow() is dlg, timeout=2000)
-        dlg.canvas.viewer.setFocus()
-        qtbot.keyClick(dlg.canvas.viewer, Qt.Key_Delete)
+        dlg.canvas.view.setFocus()
+        qtbot.keyClick(dlg.canvas.view, Qt.Key_Delete)
         assert r not in dlg.doc.graph.nodes
         qtbot.keyClick(dlg, Qt.Key_Z, Qt.ControlModifier)  # undo inside the editor
         assert r in dlg.doc.graph.nodes
@@ -336,7 +336,7 @@ def test_edit_inside_a_group_by_double_click_is_one_undo_step(qtbot, win):
         return True
     win.run_dialog = delete_resize
     win.canvas.select([gid])
-    assert win.edit_group()
+    assert win.group_actions.edit_group()
     assert [o.name for o in g.nodes[gid].spec.outputs] == [] and (gid, p) not in {(l.src, l.dst) for l in g.links}
     assert "no longer shows output 'video'" in win.log_view.toPlainText()
     win.undo_action.trigger()
@@ -345,4 +345,4 @@ def test_edit_inside_a_group_by_double_click_is_one_undo_step(qtbot, win):
     # Cancel leaves the group as it was
     win.run_dialog = lambda dlg: False
     n = win.doc.undo_stack.count()
-    assert not win.edit_group(gid) and win.doc.undo_stack.count() == n
+    assert not win.group_actions.edit_group(gid) and win.doc.undo_stack.count() == n

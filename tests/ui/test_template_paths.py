@@ -3,7 +3,7 @@ saved elsewhere has its inputs rebased (one walker serves both)."""
 import os
 
 from studio.core.fileformat import load_graph
-from studio.ui.files import rebase_paths
+from studio.ui.window.files import rebase_paths
 from studio.ui.project_paths import absolutise_inputs
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

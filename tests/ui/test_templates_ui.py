@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from studio.core.fileformat import load_graph
 from studio.engine.media import probe
-from studio.ui.main_window import MainWindow
-from studio.ui.templates import PATH_ROLE, TEMPLATES_DIR, TITLE_ROLE, TemplateBrowser, list_templates
+from studio.ui.window.main_window import MainWindow
+from studio.ui.dialogs.templates import PATH_ROLE, TEMPLATES_DIR, TITLE_ROLE, TemplateBrowser, list_templates
 
 
 @pytest.fixture(autouse=True)
@@ -84,18 +84,18 @@ def test_browser_rows_show_thumbnail_and_description(qtbot, tmp_path):
 def test_new_from_template_opens_untitled_with_media_resolving_and_runs(qtbot, win, tmp_path):
     win.doc.add_node("transform.resize", (0, 0))  # unsaved work: the user is asked first
     asked = []
-    win.ask_unsaved = lambda: asked.append(1) or "discard"
+    win.files.ask_unsaved = lambda: asked.append(1) or "discard"
     seen = []
     win.run_dialog = pick(qtbot, "Music visualiser", seen=seen)
-    win.canvas.viewer.setFocus()
-    qtbot.keyClick(win.canvas.viewer, Qt.Key_N, Qt.ControlModifier | Qt.ShiftModifier)
+    win.canvas.view.setFocus()
+    qtbot.keyClick(win.canvas.view, Qt.Key_N, Qt.ControlModifier | Qt.ShiftModifier)
     assert seen and asked
     g = win.doc.graph
     src = load_graph(os.path.join(TEMPLATES_DIR, "music_visualiser.json"))
     assert sorted(n.type_id for n in g.nodes.values()) == sorted(n.type_id for n in src.nodes.values())
     assert win.doc.path is None and "untitled" in win.windowTitle() and not win.isWindowModified()
     assert g.base_dir is None  # unsaved: what it writes goes to the project folder (issue 15)
-    assert len(win.canvas._notes) == 1  # the template's note is on the canvas
+    assert len(win.canvas.annotations.view("notes")) == 1  # the template's note is on the canvas
     assert "Music visualiser" in win.log_view.toPlainText()
     assert g.validate() == []
     # run it from the window at a reduced size: the music (a relative path) is found
@@ -110,7 +110,7 @@ def test_new_from_template_opens_untitled_with_media_resolving_and_runs(qtbot, w
     out = str(tmp_path / "vis.mp4")
     win.doc.set_param(save.id, "path", out)
     with qtbot.waitSignal(win.run_finished, timeout=60000) as blocker:
-        assert win.run_graph()
+        assert win.runs.run_graph()
     result, error = blocker.args
     assert error is None, error
     info = probe(out)
@@ -121,7 +121,7 @@ def test_new_from_template_opens_untitled_with_media_resolving_and_runs(qtbot, w
     assert os.path.samefile(music.params["path"], os.path.join(TEMPLATES_DIR, "..", "media", "music.wav"))
     saved = str(tmp_path / "sub" / "mine.json")
     os.makedirs(os.path.dirname(saved))
-    assert win._save_to(saved)
+    assert win.files.save_to(saved)
     again = load_graph(saved)
     p = again.nodes[music.id].params["path"]
     assert os.path.samefile(os.path.join(tmp_path / "sub", p), os.path.join(TEMPLATES_DIR, "..", "media", "music.wav"))
@@ -131,7 +131,7 @@ def test_template_browser_cancel_and_double_click(qtbot, win):
     a = win.doc.add_node("transform.resize", (0, 0))
     win.doc.undo_stack.setClean()
     win.run_dialog = pick(qtbot, "Slow motion 4x", key=Qt.Key_Escape)
-    assert not win.new_from_template()
+    assert not win.files.new_from_template()
     assert list(win.doc.graph.nodes) == [a]
 
     def dclick(dlg):
@@ -145,7 +145,7 @@ def test_template_browser_cancel_and_double_click(qtbot, win):
         assert dlg.chosen() == it.data(PATH_ROLE)
         return dlg.result() == QDialog.Accepted
     win.run_dialog = dclick
-    assert win.new_from_template()
+    assert win.files.new_from_template()
     assert sorted(n.type_id for n in win.doc.graph.nodes.values()) == sorted(
         n.type_id for n in load_graph(os.path.join(TEMPLATES_DIR, "slow_motion.json")).nodes.values())
     assert QApplication.activeModalWidget() is None

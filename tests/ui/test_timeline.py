@@ -10,14 +10,16 @@ import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 
 from studio.core.graph import Graph
+from studio.core.params import Int
 from studio.core.registry import Registry, default_registry
 from studio.core.spec import CLIP, In, Node, Out
-from studio.core.params import Int
+from studio.core.timecode import timecode
 from studio.engine.clip import Clip
 from studio.engine.events import NodeProgress, RunFinished
 from studio.engine.executor import Executor
-from studio.ui.timeline import Timeline, nice_step, timecode
-from studio.ui.viewers import qimage_to_array, to_u8
+from studio.ui.preview.pixels import to_u8
+from studio.ui.preview.timeline import Timeline, nice_step
+from studio.ui.preview.qimages import qimage_to_array
 
 
 class CountingClip(Clip):

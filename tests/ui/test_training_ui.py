@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QApplication
 
 from studio.core.errors import Cancelled
 from studio.engine import events as ev
-from studio.ui import training_panel as tp
-from studio.ui.training_panel import NodeHistory, Series, TrainingPanel, ema
+from studio.ui.panels import training as tp
+from studio.ui.panels.training import NodeHistory, Series, TrainingPanel, ema
 
 
 def progress(nid, step, total=None, preview=None, **values):
@@ -189,8 +189,8 @@ def _choose_template(title):
 def press_f5(qtbot, win):
     win.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=2000)
-    win.canvas.viewer.setFocus()
-    qtbot.keyClick(win.canvas.viewer, Qt.Key_F5)
+    win.canvas.view.setFocus()
+    qtbot.keyClick(win.canvas.view, Qt.Key_F5)
 
 
 def _set(qtbot, win, nid, **values):
@@ -214,7 +214,7 @@ def test_text_to_video_template_trains_with_live_plot_previews_and_stop(qtbot, o
     win = open_window()
     assert win.training is not None and not win.training_dock.isVisible()  # hidden until a node trains
     win.run_dialog = _choose_template("Text to video (train, then sample)")
-    assert win.new_from_template()
+    assert win.files.new_from_template()
     assert {"dataset", "train", "sample", "save"} <= set(win.doc.graph.nodes)
     ck = str(tmp_path / "t2v.safetensors")
     _set(qtbot, win, "dataset", count=48, frames=4, width=16, height=16)

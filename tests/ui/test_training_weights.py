@@ -2,7 +2,7 @@
 import pytest
 
 from studio.engine import events as ev
-from studio.ui.training_panel import TrainingPanel
+from studio.ui.panels.training import TrainingPanel
 
 
 @pytest.fixture

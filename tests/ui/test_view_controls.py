@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from studio.engine.clip import ArrayClip
-from studio.ui.view_controls import (ViewSettings, apply_view, draw_overlay, overlay_rects, proxy_frame)
-from studio.ui.viewers import qimage_to_array
+from studio.ui.preview.view_controls import (ViewSettings, apply_view, draw_overlay, overlay_rects, proxy_frame)
+from studio.ui.preview.qimages import qimage_to_array
 
 
 def test_pixel_functions():

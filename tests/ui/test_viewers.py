@@ -11,8 +11,9 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 
 from studio.core.values import Audio, Features, Keypoints, ModelRef
 from studio.engine.clip import ArrayClip, Clip
-from studio.ui.viewers import (ImageView, _own_flow_to_color, display_rgb, flow_to_rgb, qimage_to_array,
-                               spectrogram, to_u8)
+from studio.ui.preview.image_view import ImageView
+from studio.ui.preview.qimages import qimage_to_array
+from studio.ui.preview.pixels import _own_flow_to_color, display_rgb, flow_to_rgb, spectrogram, to_u8
 
 
 @pytest.fixture

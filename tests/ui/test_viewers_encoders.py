@@ -11,9 +11,10 @@ from studio.core.graph import Graph
 from studio.core.values import Audio, Features
 from studio.engine.clip import ArrayClip
 from studio.engine.executor import Executor
-from studio.ui.preview import classify
-from studio.ui.timeline import Timeline
-from studio.ui.viewers import MODALITY_COLORS, dominance_of, heatmap, qimage_to_array, similarity_of
+from studio.ui.preview.values import classify
+from studio.ui.preview.timeline import Timeline
+from studio.ui.preview.qimages import qimage_to_array
+from studio.ui.preview.pixels import MODALITY_COLORS, dominance_of, heatmap, similarity_of
 
 
 @pytest.fixture

@@ -17,8 +17,8 @@ from studio.core.fileformat import graph_to_dict, load_graph
 from studio.core.params import Int
 from studio.core.registry import Registry
 from studio.core.spec import CLIP, SOURCE, In, Node, Out
-from studio.ui.canvas import ERROR_BORDER
-from studio.ui.main_window import MainWindow
+from studio.ui.canvas.items import ERROR_BORDER
+from studio.ui.window.main_window import MainWindow
 
 
 class SlowNode(Node):
@@ -65,11 +65,11 @@ def win(open_window, registry):
 
 
 def viewport_pos(win, scene_pt: QPointF) -> QPoint:
-    return win.canvas.viewer.mapFromScene(scene_pt)
+    return win.canvas.view.mapFromScene(scene_pt)
 
 
 def drag(qtbot, win, a: QPointF, b: QPointF) -> None:
-    vp = win.canvas.viewer.viewport()
+    vp = win.canvas.view.viewport()
     pa, pb = viewport_pos(win, a), viewport_pos(win, b)
     qtbot.mousePress(vp, Qt.LeftButton, pos=pa)
     for k in range(1, 6):
@@ -101,13 +101,13 @@ def test_palette_search_and_drop_adds_node_undo_redo(qtbot, win):
     assert "transform.resize" in vis and "source.shapes" not in vis
     item = win.palette.items["transform.resize"]
     mime = win.palette.tree.mimeData([item])
-    vp = win.canvas.viewer.viewport()
+    vp = win.canvas.view.viewport()
     send_drop(vp, mime, QPoint(300, 200))
     assert [n.type_id for n in win.doc.graph.nodes.values()] == ["transform.resize"]
     nid = next(iter(win.doc.graph.nodes))
     assert win.canvas.view_node(nid) is not None
     pos = win.doc.position(nid)
-    expect = win.canvas.viewer.mapToScene(QPoint(300, 200))
+    expect = win.canvas.view.mapToScene(QPoint(300, 200))
     assert abs(pos[0] - expect.x()) <= 1 and abs(pos[1] - expect.y()) <= 1
     assert win.isWindowModified()
     win.undo_action.trigger()
@@ -117,7 +117,7 @@ def test_palette_search_and_drop_adds_node_undo_redo(qtbot, win):
 
 
 def test_tab_search_adds_node_at_cursor(qtbot, win):
-    viewer = win.canvas.viewer
+    viewer = win.canvas.view
     viewer.setFocus()
     qtbot.keyClick(viewer, Qt.Key_Tab)
     popup = win.canvas.search
@@ -218,8 +218,8 @@ def test_copy_paste_duplicate_delete_mute_bypass(qtbot, win):
     a, b, c = small_graph(win)
     cv = win.canvas
     cv.select([a, b])
-    assert cv.copy()
-    new = cv.paste()
+    assert cv.clipboard.copy()
+    new = cv.clipboard.paste()
     assert len(new) == 2 and len(win.doc.graph.nodes) == 5
     types = sorted(win.doc.graph.nodes[n].type_id for n in new)
     assert types == ["source.shapes", "transform.color"]
@@ -227,23 +227,23 @@ def test_copy_paste_duplicate_delete_mute_bypass(qtbot, win):
     win.undo_action.trigger()
     assert len(win.doc.graph.nodes) == 3
     cv.select([b])
-    dup = cv.duplicate()
+    dup = cv.clipboard.duplicate()
     assert len(dup) == 1 and win.doc.graph.nodes[dup[0]].type_id == "transform.color"
-    cv.viewer.setFocus()
-    qtbot.keyClick(cv.viewer, Qt.Key_Delete)
+    cv.view.setFocus()
+    qtbot.keyClick(cv.view, Qt.Key_Delete)
     assert dup[0] not in win.doc.graph.nodes
     win.undo_action.trigger()
     assert dup[0] in win.doc.graph.nodes
     # delete a wired node, undo brings back its links
     cv.select([b])
-    qtbot.keyClick(cv.viewer, Qt.Key_Delete)
+    qtbot.keyClick(cv.view, Qt.Key_Delete)
     assert b not in win.doc.graph.nodes and len(win.doc.graph.links) == 0
     win.undo_action.trigger()
     assert {(l.src, l.dst) for l in win.doc.graph.links} == {(a, b), (b, c)}
     cv.select([b])
-    qtbot.keyClick(cv.viewer, Qt.Key_M)
+    qtbot.keyClick(cv.view, Qt.Key_M)
     assert win.doc.graph.nodes[b].mode == "mute" and cv.view_node(b).disabled()
-    qtbot.keyClick(cv.viewer, Qt.Key_B)
+    qtbot.keyClick(cv.view, Qt.Key_B)
     assert win.doc.graph.nodes[b].mode == "bypass" and "bypassed" in cv.status_text(b)
     win.undo_action.trigger()
     assert win.doc.graph.nodes[b].mode == "mute"
@@ -254,7 +254,7 @@ def test_copy_paste_duplicate_delete_mute_bypass(qtbot, win):
 def test_run_shows_times_then_reruns_only_what_changed(qtbot, win):
     a, b, c = small_graph(win)
     with qtbot.waitSignal(win.run_finished, timeout=20000) as blocker:
-        assert win.run_graph()
+        assert win.runs.run_graph()
         assert not win.run_action.isEnabled()
     result, error = blocker.args
     assert error is None and set(result.executed) == {a, b, c}
@@ -266,7 +266,7 @@ def test_run_shows_times_then_reruns_only_what_changed(qtbot, win):
     assert "stale" in win.canvas.status_text(b) and "stale" in win.canvas.status_text(c)
     assert "stale" not in win.canvas.status_text(a)
     with qtbot.waitSignal(win.run_finished, timeout=20000) as blocker:
-        win.run_graph()
+        win.runs.run_graph()
     result, error = blocker.args
     assert result.cached == [a] and set(result.executed) == {b, c}
     assert win.canvas.status_text(a) == "cached"
@@ -277,9 +277,9 @@ def test_stop_cancels_a_long_run_within_a_second(qtbot, win):
     nid = win.doc.add_node("test.slow", (0, 0), {"steps": 4000})
     started = []
     win.runner.event.connect(lambda e: started.append(e) if type(e).__name__ == "NodeProgress" else None)
-    win.run_graph()
+    win.runs.run_graph()
     qtbot.waitUntil(lambda: len(started) > 2, timeout=10000)
-    assert win.canvas._run_state[nid].get("running")
+    assert win.canvas.badges._run_state[nid].get("running")
     t0 = time.perf_counter()
     with qtbot.waitSignal(win.run_finished, timeout=3000) as blocker:
         win.stop_action.trigger()
@@ -293,16 +293,16 @@ def test_stop_cancels_a_long_run_within_a_second(qtbot, win):
 def test_failing_node_turns_red_with_message(qtbot, win):
     nid = win.doc.add_node("test.fail", (0, 0))
     with qtbot.waitSignal(win.run_finished, timeout=10000) as blocker:
-        win.run_graph()
+        win.runs.run_graph()
     assert blocker.args[1] is not None
     ng = win.canvas.view_node(nid)
     assert tuple(ng.view.border_color) == ERROR_BORDER
     assert "model file is missing" in ng.view.toolTip()
     assert "model file is missing" in win.canvas.status_text(nid)
     assert "model file is missing" in win.log_view.toPlainText()
-    win.canvas.graph.center_on([ng])
-    img = win.canvas.viewer.grab().toImage()  # the red border is on screen
-    view_rect = win.canvas.viewer.mapFromScene(ng.view.sceneBoundingRect()).boundingRect()
+    win.canvas.node_graph.center_on([ng])
+    img = win.canvas.view.grab().toImage()  # the red border is on screen
+    view_rect = win.canvas.view.mapFromScene(ng.view.sceneBoundingRect()).boundingRect()
     red = 0
     for x in range(max(0, view_rect.left() - 3), min(img.width(), view_rect.right() + 4)):
         for y in range(max(0, view_rect.top() - 3), min(img.height(), view_rect.bottom() + 4)):
@@ -318,14 +318,14 @@ def test_save_and_reopen_gives_identical_graph(qtbot, win, tmp_path, registry):
     win.doc.change_setting("seed", 1234)
     assert win.isWindowModified()
     path = str(tmp_path / "g.json")
-    assert win._save_to(path)
+    assert win.files.save_to(path)
     assert not win.isWindowModified() and "g.json" in win.windowTitle()
-    assert win.recent_files()[0] == os.path.abspath(path)
+    assert win.files.recent_files()[0] == os.path.abspath(path)
     saved = graph_to_dict(win.doc.graph)
     win2 = MainWindow(settings=QSettings(str(tmp_path / "s2.ini"), QSettings.IniFormat),
                       data_dir=str(tmp_path / "d2"), registry=registry)
     qtbot.addWidget(win2)
-    assert win2.open_path(path, ask=False)
+    assert win2.files.open_path(path, ask=False)
     assert graph_to_dict(win2.doc.graph) == saved
     assert graph_to_dict(load_graph(path, registry)) == saved
     assert set(win2.canvas._by_model) == {a, b, c}
@@ -336,18 +336,18 @@ def test_save_and_reopen_gives_identical_graph(qtbot, win, tmp_path, registry):
 def test_unsaved_prompt_can_cancel_new(qtbot, win):
     win.doc.add_node("transform.resize", (0, 0))
     asked = []
-    win.ask_unsaved = lambda: asked.append(1) or "cancel"
-    win.new_graph()
+    win.files.ask_unsaved = lambda: asked.append(1) or "cancel"
+    win.files.new_graph()
     assert asked and len(win.doc.graph.nodes) == 1
-    win.ask_unsaved = lambda: "discard"
-    win.new_graph()
+    win.files.ask_unsaved = lambda: "discard"
+    win.files.new_graph()
     assert not win.doc.graph.nodes and not win.isWindowModified()
 
 
 def test_autosave_recovered_after_crash(qtbot, win, tmp_path, registry):
     a, b, c = small_graph(win)
     win.doc.set_param(b, "gamma", 1.7)
-    path = win.autosave()
+    path = win.files.autosave()
     assert path and os.path.exists(path)
     # simulate a crash: the window dies without closing, so its autosave stays behind
     crashed = os.path.join(os.path.dirname(path), "autosave-999999999.json")
@@ -356,29 +356,29 @@ def test_autosave_recovered_after_crash(qtbot, win, tmp_path, registry):
     win2 = MainWindow(settings=QSettings(str(tmp_path / "s3.ini"), QSettings.IniFormat),
                       data_dir=str(tmp_path / "data"), registry=registry)
     qtbot.addWidget(win2)
-    win2.ask_recover = lambda info: True
-    assert win2.offer_recovery()
+    win2.files.ask_recover = lambda info: True
+    assert win2.files.offer_recovery()
     assert graph_to_dict(win2.doc.graph) == expect
     assert win2.isWindowModified()
     assert not os.path.exists(crashed)
-    assert not win2.offer_recovery()  # offered once
-    win2.ask_unsaved = lambda: "discard"
+    assert not win2.files.offer_recovery()  # offered once
+    win2.files.ask_unsaved = lambda: "discard"
     win2.close()
 
 
 def test_dropping_a_graph_file_opens_it(qtbot, win, tmp_path):
     a, b, c = small_graph(win)
     path = str(tmp_path / "drop.json")
-    win._save_to(path)
-    win.new_graph()
+    win.files.save_to(path)
+    win.files.new_graph()
     assert not win.doc.graph.nodes
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(path)])
-    send_drop(win.canvas.viewer.viewport(), mime, QPoint(50, 50))
+    send_drop(win.canvas.view.viewport(), mime, QPoint(50, 50))
     assert set(win.doc.graph.nodes) == {a, b, c}
     bad = tmp_path / "clip.mp4"
     bad.write_bytes(b"not a video")
-    win.open_path(str(bad), ask=False)
+    win.files.open_path(str(bad), ask=False)
     assert "carries no Studio graph" in win.log_view.toPlainText()
     assert set(win.doc.graph.nodes) == {a, b, c}
 

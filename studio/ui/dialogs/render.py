@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFileDialog, QForm
 
 from studio.core.errors import Cancelled
 
-from .worker import ThreadJob
+from studio.ui.worker import ThreadJob
 
 
 class RenderDialog(QDialog):
@@ -121,10 +121,10 @@ class RenderDialog(QDialog):
         return self._graph() if callable(self._graph) else self._graph
 
     def _default_output(self) -> str:
-        from studio.cli import _file_outputs
-        from studio.core.paths import resolve
+        from studio.core.targets import file_outputs
+        from studio.core.project import resolve
         base = getattr(self.graph, "base_dir", None)
-        for n, pname in _file_outputs(self.graph):
+        for n, pname in file_outputs(self.graph):
             if n.type_id == "io.save_video" and n.params.get(pname):
                 return resolve(n.params[pname], base)
         return resolve("render.mp4", base)
@@ -172,7 +172,7 @@ class RenderDialog(QDialog):
         self.progress.setValue(0)
         self.status.setText("preparing…")
         self.outcome = None
-        from studio.core.paths import resolve  # a relative output: next to the graph, as everywhere
+        from studio.core.project import resolve  # a relative output: next to the graph, as everywhere
         graph = self.graph.copy()
         output = resolve(self.output_edit.text(), getattr(graph, "base_dir", None))
         opts, sweeps = self.options(), self.sweeps()

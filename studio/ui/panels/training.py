@@ -488,7 +488,7 @@ class TrainingPanel(QWidget):
             self.preview_label.clear()
             self.preview_label.setToolTip("the latest sample the node made while training")
             return
-        from .viewers import display_rgb
+        from studio.ui.preview.pixels import display_rgb
         rgb = np.ascontiguousarray(display_rgb(np.asarray(h.preview)))
         hh, ww = rgb.shape[:2]
         img = QImage(rgb.data, ww, hh, 3 * ww, QImage.Format_RGB888).copy()
@@ -535,73 +535,3 @@ class TrainingPanel(QWidget):
 
     def curve_names(self) -> list[str]:
         return list(self._curves)
-
-
-def _screenshot(argv: list[str] | None = None) -> int:
-    """``python -m studio.ui.training_panel [OUT.png]``: the window training the text-to-video
-    template (reduced to train for a few seconds, checkpoint in a temporary folder), taken mid-run
-    with the loss plot, the live sample in the viewer and the Sample node selected. Run it under
-    Xvfb: ``xvfb-run -s "-screen 0 1920x1200x24" .venv/bin/python -m studio.ui.training_panel``."""
-    import os
-    import sys
-    import tempfile
-
-    from PySide6.QtCore import QEventLoop, QSettings
-    from PySide6.QtWidgets import QApplication
-
-    from studio.engine.device import configure_threads
-
-    from .app import configure_gil
-    from .main_window import MainWindow
-    from .templates import TEMPLATES_DIR
-    from .theme import apply_theme
-
-    argv = sys.argv[1:] if argv is None else argv
-    out = argv[0] if argv else "docs/screenshot-training.png"
-    app = QApplication.instance() or QApplication([])
-    apply_theme(app)
-    configure_threads(interactive=True)
-    configure_gil()
-    tmp = tempfile.mkdtemp(prefix="studio-shot-")
-    os.environ.setdefault("STUDIO_DATA_DIR", tmp)
-    w = MainWindow(settings=QSettings(os.path.join(tmp, "s.ini"), QSettings.IniFormat), data_dir=tmp)
-    w.resize(1600, 1000)
-    w.show()
-    w.open_template(str(TEMPLATES_DIR / "text_to_video.json"))
-    g = w.doc.graph
-    for k, v in {"count": 192}.items():
-        g.set_param("dataset", k, v)
-    for k, v in {"steps": 600, "batch": 16, "preview_every": 50,
-                 "checkpoint": os.path.join(tmp, "t2v.safetensors")}.items():
-        g.set_param("train", k, v)
-    g.set_param("save", "path", os.path.join(tmp, "t2v.mp4"))
-    w.doc.undo_stack.setClean()
-    loop = QEventLoop()
-    shot = {"ok": False}
-
-    def take():
-        if not shot["ok"]:
-            w.canvas.fit_all()
-            app.processEvents()
-            shot["ok"] = bool(w.grab().save(out))
-            w.stop()
-            loop.quit()
-
-    def on_event(e):
-        if isinstance(e, ev.NodeProgress) and e.node_id == "train" and e.preview is not None and e.step >= 450:
-            QTimer.singleShot(150, take)  # after the panel's next redraw
-    w.runner.event.connect(on_event)
-    w.run_finished.connect(lambda *_: QTimer.singleShot(300, take))
-    QTimer.singleShot(500, lambda: w.canvas.select(["sample"]))
-    QTimer.singleShot(800, w.run_graph)
-    QTimer.singleShot(300_000, loop.quit)
-    loop.exec()
-    from .screenshot import stop_and_close
-    stop_and_close(w, loop)
-    print(("saved " if shot["ok"] else "could not save ") + out)
-    return 0 if shot["ok"] else 1
-
-
-if __name__ == "__main__":
-    import sys
-    sys.exit(_screenshot())

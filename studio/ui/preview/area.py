@@ -17,231 +17,38 @@ background thread (``nodes.encoders.audio.analyse``, ~0.14 s per minute of sound
 and kept for the last few values shown.
 
 Selecting a Record Audio node (:meth:`PreviewArea.node_selected`) shows the record panel
-(:mod:`studio.ui.record_panel`) above the viewer; a saved take is shown in the audio viewer.
+(:mod:`studio.ui.preview.record_panel`) above the viewer; a saved take is shown in the audio viewer.
 """
 from __future__ import annotations
 
 import logging
 import os
-import threading
-import time
 from collections import OrderedDict
 from typing import Any, Callable
 
 import numpy as np
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QStyle, QToolButton, QVBoxLayout, QWidget
 
-from studio.core.values import Audio, Features, Keypoints, Latent, ModelRef
+from studio.core.timecode import timecode
+from studio.core.values import Audio, Features, Keypoints
 from studio.engine.cache import CachedClip, FrameCache
 from studio.engine.clip import Clip
-
-from .playback import AudioOutput, Player
-from .timeline import Timeline, timecode
-from .view_controls import ViewControls, ViewSettings, apply_view, draw_overlay, proxy_frame
-from .viewers import ViewerStack, display_rgb, similarity_of, to_bgra
+from studio.ui.preview.area_widgets import build_timeline, build_viewer
+from studio.ui.preview.fetcher import DisplayCache, FrameFetcher
+from studio.ui.preview.pixels import display_rgb, similarity_of, thumbnail_rgb, to_bgra
+from studio.ui.preview.playback import AudioOutput, Player
+from studio.ui.preview.transport import Transport
+from studio.ui.preview.values import analyse_audio, audio_features_of, classify, describe
+from studio.ui.preview.view_controls import ViewSettings, apply_view, draw_overlay, proxy_frame
+from studio.ui.text import shorten
 
 log = logging.getLogger(__name__)
-
-PREFETCH = 4  # frames computed ahead while playing
 
 
 # -- background frame computation ------------------------------------------------------------
 
 
-class FrameFetcher(QObject):
-    """One worker thread that runs frame jobs: the newest urgent one first, then a low-priority
-    queue (replaced wholesale by each ``request_low``). Results come back as ``done`` on the
-    GUI thread."""
-
-    done = Signal(object)  # (generation, tag, frame index, result | None, error | None)
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self._cond = threading.Condition()
-        self._urgent: tuple | None = None
-        self._side: list[tuple] = []  # one-off jobs (audio analysis): after the urgent one
-        self._low: list[tuple] = []
-        self._closed = False
-        self.busy = False
-        self._thread = threading.Thread(target=self._loop, name="studio-frame-fetcher", daemon=True)
-        self._thread.start()
-
-    def request(self, gen: int, tag: str, i: int, job: Callable[[int], Any]) -> None:
-        with self._cond:
-            self._urgent = (gen, tag, i, job)
-            self._cond.notify()
-
-    def request_side(self, gen: int, tag: str, i: int, job: Callable[[int], Any]) -> None:
-        """A job run after the urgent frame and before thumbnails/prefetch, never replaced by them."""
-        with self._cond:
-            self._side.append((gen, tag, i, job))
-            self._cond.notify()
-
-    def request_low(self, items: list[tuple]) -> None:
-        with self._cond:
-            self._low = list(items)
-            self._cond.notify()
-
-    def cancel_all(self) -> None:
-        with self._cond:
-            self._urgent = None
-            self._side = []
-            self._low = []
-
-    def idle(self) -> bool:
-        with self._cond:
-            return self._urgent is None and not self._side and not self._low and not self.busy
-
-    def close(self) -> None:
-        with self._cond:
-            self._closed = True
-            self._urgent, self._side, self._low = None, [], []
-            self._cond.notify()
-        self._thread.join(5)
-
-    def _loop(self) -> None:
-        while True:
-            with self._cond:
-                while not self._closed and self._urgent is None and not self._side and not self._low:
-                    self._cond.wait()
-                if self._closed:
-                    return
-                if self._urgent is not None:
-                    item, self._urgent = self._urgent, None
-                elif self._side:
-                    item = self._side.pop(0)
-                else:
-                    item = self._low.pop(0)
-                self.busy = True
-            gen, tag, i, job = item
-            try:
-                res, err = job(i), None
-            except BaseException as e:  # noqa: BLE001 - shown in the viewer, never kills the thread
-                res, err = None, e
-            with self._cond:
-                self.busy = False
-            if not self._closed:
-                self.done.emit((gen, tag, i, res, err))
-
-
-class DisplayCache:
-    """Frames converted for the screen (BGRA uint8, what Qt paints fastest), by (clip key, frame, kind), bounded by bytes:
-    a cached frame scrubbed again skips the float -> 8-bit conversion. Thread-safe."""
-
-    def __init__(self, max_bytes: int = 256 << 20):
-        self.max_bytes = max_bytes
-        self._d: OrderedDict = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
-        self.view = ViewSettings()  # the viewer's display controls (view_controls.py)
-
-    def get(self, clip: CachedClip, i: int, kind: str, raw: np.ndarray) -> np.ndarray:
-        view = self.view
-        key = (clip.key, i, kind, view.key())
-        with self._lock:
-            rgb = self._d.get(key)
-            if rgb is not None:
-                self._d.move_to_end(key)
-                return rgb
-        shown = apply_view(proxy_frame(raw, view.proxy), view, kind)
-        rgb = draw_overlay(to_bgra(display_rgb(shown, kind)), view.overlay)
-        with self._lock:
-            if key not in self._d:
-                self._d[key] = rgb
-                self._bytes += rgb.nbytes
-                while self._bytes > self.max_bytes and self._d:
-                    self._bytes -= self._d.popitem(last=False)[1].nbytes
-        return rgb
-
-    def clear(self) -> None:
-        with self._lock:
-            self._d.clear()
-            self._bytes = 0
-
-
 # -- the area -------------------------------------------------------------------------------
-
-
-def classify(value: Any) -> str:
-    if isinstance(value, Clip):
-        return {2: "flow", 1: "mask"}.get(value.channels, "video")
-    if isinstance(value, np.ndarray) and value.ndim in (2, 3) and min(value.shape[:2]) > 1:
-        c = 1 if value.ndim == 2 else value.shape[2]
-        return {2: "flow_image", 1: "mask_image"}.get(c, "image")
-    if isinstance(value, Audio):
-        return "audio"
-    if isinstance(value, Features):
-        return "similarity" if similarity_of(value) is not None else "features"
-    if isinstance(value, Keypoints):
-        return "keypoints"
-    return "text"
-
-
-AUDIO_FEATURE_KEYS = ("loudness", "onset", "beat")
-
-
-def audio_features_of(value: Any) -> dict | None:
-    """{loudness, onset, beat} per frame from an Audio Encoder's Features extras, else None."""
-    if not isinstance(value, Features) or not value.per_frame:
-        return None
-    ex = value.extras or {}
-    got = {k: ex.get(k) for k in AUDIO_FEATURE_KEYS}
-    if all(v is None for v in got.values()):
-        return None
-    return got
-
-
-def analyse_audio(audio: Audio, n_frames: int, fps: float) -> dict | None:
-    """Loudness (dB), onsets and beats of ``audio`` per video frame; None when silent."""
-    from nodes.encoders.audio import analyse
-    try:
-        with np.errstate(all="ignore"):  # the beat tracker's log of a zero-width window
-            a = analyse(audio, max(1, n_frames), fps, n_mels=32, n_mfcc=1)
-    except ValueError:  # silent, or no frames
-        return None
-    per = a["per_frame"]
-    return {k: per[k][:, 0].numpy() for k in AUDIO_FEATURE_KEYS}
-
-
-def describe(value: Any) -> str:
-    """The text a value shows as when it has no picture: a model's summary, numbers, text."""
-    if isinstance(value, ModelRef):
-        import json
-        lines = [value.summary(), "", "config:", json.dumps(value.config, indent=2, default=repr), ""]
-        mod = value.module
-        if hasattr(mod, "named_children"):
-            lines.append(repr(mod))
-        return "\n".join(lines)
-    if isinstance(value, Latent):
-        d = value.data
-        return (f"Latent {tuple(d.shape)} {getattr(d, 'dtype', '')}\n"
-                f"mean {float(d.float().mean()):.4f}  std {float(d.float().std()):.4f}\n{value.info}")
-    if hasattr(value, "detach") and hasattr(value, "shape"):
-        t = value.detach().float().cpu()
-        return (f"Tensor {tuple(value.shape)} {value.dtype}\n"
-                f"min {float(t.min()):.4g}  max {float(t.max()):.4g}  mean {float(t.mean()):.4g}")
-    if isinstance(value, (bool, int, float, np.integer, np.floating)):
-        return f"{value}"
-    if value is None:
-        return "(nothing)"
-    if isinstance(value, str):
-        return value
-    if isinstance(value, np.ndarray):
-        return f"array {value.shape} {value.dtype}\n{np.array2string(value, threshold=200)}"
-    return repr(value)
-
-
-class _Panel(QWidget):
-    """A container that hands keys its children did not use to the timeline."""
-
-    def __init__(self, forward: Callable, parent=None):
-        super().__init__(parent)
-        self._forward = forward
-        self.setFocusPolicy(Qt.ClickFocus)
-
-    def keyPressEvent(self, ev):
-        self._forward(ev)
 
 
 class PreviewArea(QObject):
@@ -256,8 +63,9 @@ class PreviewArea(QObject):
         self.display_cache = DisplayCache()
         self.fetcher.done.connect(self._on_fetched, Qt.QueuedConnection)
         self.player = Player(audio_output, self)
-        self.player.frameChanged.connect(self._on_player_frame)
-        self.player.playingChanged.connect(self._on_playing)
+        self.transport = Transport(self)  # play, pause, shuttle, loop, mute
+        self.player.frameChanged.connect(self.transport.on_player_frame)
+        self.player.playingChanged.connect(self.transport.on_playing)
         self.player.message.connect(self._say)
 
         self.node_id: str | None = None
@@ -267,7 +75,7 @@ class PreviewArea(QObject):
         self.kind = "none"
         self.clip: CachedClip | None = None
         self.compare: tuple[str, str, Any, CachedClip | None] | None = None  # B of the A/B wipe
-        self.backdrop: CachedClip | None = None  # last video shown: under masks and keypoints
+        self.underlay: CachedClip | None = None  # last video shown: under masks and keypoints
         self.pinned = False
         self.follow_live = True
         self.auto_thumbnails = True  # compute the visible thumbnail slots in the background
@@ -282,96 +90,12 @@ class PreviewArea(QObject):
         self.recorder_factory = None  # injectable: what the record panel records with
         self.input_devices_fn = None  # injectable: what the record panel lists
         self._record_panel = None
-        self._play_passed = self._play_shown = self._play_last = 0
 
-        self._build_viewer()
-        self._build_timeline()
+        build_viewer(self)
+        build_timeline(self)
         self.clear()
 
     # -- widgets --------------------------------------------------------------------------
-    def _tool(self, text: str, tip: str, slot, checkable: bool = False) -> QToolButton:
-        b = QToolButton()
-        b.setText(text)
-        b.setToolTip(tip)
-        b.setCheckable(checkable)
-        b.setAutoRaise(True)
-        (b.toggled if checkable else b.clicked).connect(slot)
-        return b
-
-    def _build_viewer(self) -> None:
-        self.viewer_widget = _Panel(self._forward_key)
-        lay = QVBoxLayout(self.viewer_widget)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(0)
-        bar = QHBoxLayout()
-        bar.setContentsMargins(4, 2, 4, 2)
-        self.title_label = QLabel("")
-        # Ignored: a long title must not widen the Viewer dock (it elides; the tooltip has it all)
-        self.title_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
-        self.pin_button = self._tool("Pin", "keep showing this node when the selection changes",
-                                     self.set_pinned, True)
-        self.compare_button = self._tool("A/B", "keep this output as B and wipe between it and the next one",
-                                         self._toggle_compare, True)
-        self.arrows_button = self._tool("Arrows", "draw flow vectors as arrows", self._toggle_arrows, True)
-        self.fit_button = self._tool("Fit", "fit the frame to the viewer (F)", lambda: self.stack.image.fit_to_window())
-        self.one_button = self._tool("1:1", "one image pixel per screen pixel (1)", lambda: self.stack.image.one_to_one())
-        # the display controls (exposure, gamma, channel, proxy, overlay) fold away, so a small
-        # window keeps its height for the picture and the properties; the button says when the
-        # view is altered
-        self.display_button = self._tool("Display", "exposure, gain, gamma, channel, proxy and safe-area "
-                                         "overlay, for viewing only", self._toggle_display, True)
-        for w in (self.title_label, self.compare_button, self.arrows_button, self.display_button, self.fit_button,
-                  self.one_button, self.pin_button):
-            bar.addWidget(w)
-        lay.addLayout(bar)
-        self._viewer_layout = lay
-        self.view_controls = ViewControls()
-        self.view_controls.changed.connect(self._set_view)
-        self.view_controls.setVisible(False)
-        lay.addWidget(self.view_controls)
-        self.stack = ViewerStack()
-        lay.addWidget(self.stack, 1)
-        self.pixel_label = QLabel("")
-        self.pixel_label.setContentsMargins(6, 1, 6, 1)
-        self.pixel_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
-        lay.addWidget(self.pixel_label)
-        self.stack.image.hovered.connect(self.pixel_label.setText)
-        self.stack.similarity.hovered.connect(self.pixel_label.setText)
-
-    def _build_timeline(self) -> None:
-        self.timeline_widget = _Panel(self._forward_key)
-        lay = QVBoxLayout(self.timeline_widget)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(0)
-        bar = QHBoxLayout()
-        bar.setContentsMargins(4, 2, 4, 2)
-        self.play_button = self._tool("", "play / pause (Space)", lambda: self.toggle_play())
-        self._set_play_icon(False)
-        self.loop_button = self._tool("Loop", "loop between the in and out points", self._set_loop, True)
-        self.loop_button.setChecked(True)
-        self.mute_button = self._tool("Mute", "play without sound", self._set_mute, True)
-        self.fit_timeline_button = self._tool("Fit", "show the whole clip (\\)", lambda: self.timeline.set_zoom(None))
-        self.time_label = QLabel("")
-        self.info_label = QLabel("")
-        for lab in (self.time_label, self.info_label):  # text that changes must not resize the dock
-            lab.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
-        self.time_label.setMinimumWidth(270)
-        self.info_label.setStyleSheet("color: #c8a040")
-        for w in (self.play_button, self.loop_button, self.mute_button, self.time_label):
-            bar.addWidget(w)
-        bar.addStretch(1)
-        bar.addWidget(self.info_label)
-        bar.addWidget(self.fit_timeline_button)
-        lay.addLayout(bar)
-        self.timeline = Timeline()
-        lay.addWidget(self.timeline, 1)
-        t = self.timeline
-        t.seeked.connect(self.seek)
-        t.playToggled.connect(self.toggle_play)
-        t.shuttle.connect(self._shuttle)
-        t.inOutChanged.connect(self._on_in_out)
-        t.thumbnailsWanted.connect(self._want_thumbnails)
-
     def _forward_key(self, ev) -> None:
         self.timeline.keyPressEvent(ev)
 
@@ -403,7 +127,7 @@ class PreviewArea(QObject):
         """The Record Audio panel over the viewer (made on first use, hidden until a record
         node is selected)."""
         if self._record_panel is None:
-            from .record_panel import RecordPanel
+            from studio.ui.preview.record_panel import RecordPanel
             panel = RecordPanel(self.input_devices_fn, self.recorder_factory)
             panel.hide()
             panel.takeSaved.connect(self._on_take_saved)
@@ -485,7 +209,7 @@ class PreviewArea(QObject):
                 else CachedClip(value, self.frame_cache, key)
             self.clip = clip
             if kind == "video":
-                self.backdrop = clip
+                self.underlay = clip
             self._set_timeline(clip.n_frames, clip.fps, clip.width, clip.height, clip.audio)
             self.timeline.set_computed(clip.computed())
             self.stack.show_page("image")
@@ -496,7 +220,7 @@ class PreviewArea(QObject):
             self._set_timeline(value.n_frames, value.fps, value.width, value.height, None)
             self.stack.show_page("image")
         elif kind == "audio":
-            fps = self.backdrop.fps if self.backdrop is not None else 24.0
+            fps = self.underlay.fps if self.underlay is not None else 24.0
             self._set_timeline(max(1, int(np.ceil(value.duration * fps))), fps, 16, 9, value)
             self.stack.audio.set_audio(value)
             self.stack.show_page("audio")
@@ -508,7 +232,7 @@ class PreviewArea(QObject):
         elif kind == "features":
             self._features_arr = self.stack.features.set_features(value)
             n = len(value) if value.per_frame else 1
-            self._set_timeline(n, value.fps or (self.backdrop.fps if self.backdrop else 24.0), 16, 9, None)
+            self._set_timeline(n, value.fps or (self.underlay.fps if self.underlay else 24.0), 16, 9, None)
             self.stack.show_page("features")
         else:
             self._set_timeline(0, 24.0, 16, 9, None)
@@ -659,65 +383,7 @@ class PreviewArea(QObject):
         self.stack.image.arrows = bool(on)
         self.stack.image.update()
 
-    def _set_loop(self, on: bool) -> None:
-        self.player.loop = bool(on)
-
-    def _set_mute(self, on: bool) -> None:
-        self.player.muted = bool(on)
-        if self.player.playing:
-            self.player.play(self.timeline.current)
-
     # -- playback -------------------------------------------------------------------------
-    def toggle_play(self) -> None:
-        if self.timeline.n_frames <= 1:
-            return
-        self.player.current = self.timeline.current
-        self.player.toggle()
-
-    def _shuttle(self, key: str) -> None:
-        if self.timeline.n_frames <= 1:
-            return
-        self.player.current = self.timeline.current
-        self.player.shuttle(key)
-
-    @property
-    def dropped_frames(self) -> int:
-        """Frames the playhead passed in this playback that never reached the screen."""
-        return max(0, self._play_passed - self._play_shown)
-
-    def _on_player_frame(self, i: int) -> None:
-        if self.player.shown == 0:  # play() just (re)started at frame i
-            self._play_passed, self._play_shown = 1, 0
-        else:
-            self._play_passed += abs(i - self._play_last)
-        self._play_last = i
-        self.timeline.set_current(i)
-        self.show_frame(i)
-        if self.player.playing and self.clip is not None:
-            a, b = self.player.range
-            step = 1 if self.player.speed > 0 else -1
-            nxt = [j for j in range(i + step, i + step * (PREFETCH + 1), step) if a <= j < b
-                   and (self.clip.key, j) not in self.frame_cache]
-            if nxt:
-                clip, gen = self.clip, self._gen
-                self.fetcher.request_low([(gen, "prefetch", j, clip.frame) for j in nxt])
-
-    def _set_play_icon(self, playing: bool) -> None:
-        """The style's own media icons: a '⏸' glyph is missing from many fonts (an empty box)."""
-        sp = QStyle.SP_MediaPause if playing else QStyle.SP_MediaPlay
-        self.play_button.setIcon(self.play_button.style().standardIcon(sp))
-        self.play_button.setProperty("playing", playing)
-        self.play_button.setAccessibleName("pause" if playing else "play")
-
-    def _on_playing(self, playing: bool) -> None:
-        self._set_play_icon(playing)
-        if playing and self.player.speed != 1.0:
-            self.info_label.setText(f"{self.player.speed:+g}x (muted)")
-        elif playing and not self.player.audio_is_clock and self.player.audio is not None and not self.player.muted:
-            self.info_label.setText("muted: no audio device")
-        elif not playing:
-            self.info_label.setText("" if self.info_label.text().startswith(("+", "-")) else self.info_label.text())
-
     def _on_in_out(self, io) -> None:
         if io is None:
             self.player.set_range(0, self.timeline.n_frames)
@@ -726,7 +392,7 @@ class PreviewArea(QObject):
         self.inOutChanged.emit(io)
 
     def _say(self, msg: str) -> None:
-        self.info_label.setText(msg if len(msg) < 60 else msg[:57] + "...")
+        self.info_label.setText(shorten(msg, 60))
         self.info_label.setToolTip(msg)
         self.message.emit(msg)
 
@@ -757,10 +423,10 @@ class PreviewArea(QObject):
         out = []
         if self.clip is not None:
             out.append(self.clip)
-        if self.kind in ("mask", "keypoints") and self.backdrop is not None and self.backdrop is not self.clip:
+        if self.kind in ("mask", "keypoints") and self.underlay is not None and self.underlay is not self.clip:
             v = self.value
-            if (v.width, v.height) == (self.backdrop.width, self.backdrop.height):
-                out.append(self.backdrop)
+            if (v.width, v.height) == (self.underlay.width, self.underlay.height):
+                out.append(self.underlay)
         if self.compare is not None and self.compare[3] is not None and self.kind in ("video", "flow", "mask"):
             out.append(self.compare[3])
         return out
@@ -769,7 +435,7 @@ class PreviewArea(QObject):
         """What frame i of the shown value needs, computed off the GUI thread when uncached."""
         clip = self.clip
         clips = self._clips_for_frame()
-        backdrop = next((c for c in clips if c is self.backdrop and c is not clip), None)
+        underlay = next((c for c in clips if c is self.underlay and c is not clip), None)
         b = self.compare[3] if self.compare is not None else None
         b = b if b in clips else None
 
@@ -779,12 +445,12 @@ class PreviewArea(QObject):
 
         def job(i: int) -> dict:
             out: dict[str, Any] = {}
-            for name, c, k in (("a", clip, kind), ("backdrop", backdrop, "video"), ("b", b, b_kind)):
+            for name, c, k in (("a", clip, kind), ("underlay", underlay, "video"), ("b", b, b_kind)):
                 if c is not None:
                     j = min(i, c.n_frames - 1)
                     raw = c.frame(j)
                     out[name] = raw
-                    if not (name == "a" and kind == "mask" and backdrop is not None):
+                    if not (name == "a" and kind == "mask" and underlay is not None):
                         out[name + "_rgb"] = disp.get(c, j, k, raw)
             return out
         return job
@@ -860,8 +526,8 @@ class PreviewArea(QObject):
         img.caption = ""
         if kind in ("video", "flow", "mask"):
             raw = res["a"]
-            if kind == "mask" and "backdrop" in res:
-                img.set_frame(res["backdrop"], res["backdrop_rgb"])
+            if kind == "mask" and "underlay" in res:
+                img.set_frame(res["underlay"], res["underlay_rgb"])
                 img.set_mask(raw)
             else:
                 img.set_frame(raw, res["a_rgb"])
@@ -877,8 +543,8 @@ class PreviewArea(QObject):
                 img.set_b(self.compare[2])
         elif kind == "keypoints":
             kp: Keypoints = self.value
-            if "backdrop" in res:
-                img.set_frame(res["backdrop"], res["backdrop_rgb"])
+            if "underlay" in res:
+                img.set_frame(res["underlay"], res["underlay_rgb"])
             else:
                 if self._black is None or self._black.shape[:2] != (kp.height, kp.width):
                     self._black = np.zeros((kp.height, kp.width, 3), np.float32)
@@ -887,7 +553,7 @@ class PreviewArea(QObject):
             img.set_keypoints(kp.points[t], kp.visible[t], kp.points[max(0, t - 12):t + 1])
         self.shown_frame = i
         if self.player.playing:
-            self._play_shown += 1
+            self.transport.shown_count += 1
         self.frameShown.emit(i)
 
     def _thumb_from(self, i: int, rgb: np.ndarray | None, raw: np.ndarray) -> None:
@@ -931,184 +597,3 @@ class PreviewArea(QObject):
 # -- a demo window (and the screenshot in the README) ---------------------------------------
 
 
-def _demo(argv: list[str] | None = None) -> int:
-    """``python -m studio.ui.preview [--screenshot PATH]``: synthetic shapes with sound, their
-    optical flow in the viewer (colour wheel and arrows) wiped against the video, the timeline
-    below with thumbnails and the waveform."""
-    import argparse
-    import sys
-
-    from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter
-
-    from studio.core.graph import Graph
-    from studio.engine.executor import Executor
-
-    ap = argparse.ArgumentParser(description=_demo.__doc__)
-    ap.add_argument("--screenshot", help="save a PNG of the window and quit")
-    ap.add_argument("--frames", type=int, default=96)
-    args = ap.parse_args(argv)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    ex = Executor()
-    g = Graph()
-    src = g.add_node("source.shapes", {"frames": args.frames, "width": 320, "height": 180, "count": 3,
-                                       "speed": 3.0, "size": 22.0, "shape": "random", "color": "random"})
-    try:
-        flow = g.add_node("motion.optical_flow", {})
-        g.connect(src.id, "video", flow.id, "video")
-        targets = [src.id, flow.id]
-    except Exception:  # noqa: BLE001 - the motion package is optional here
-        flow, targets = None, [src.id]
-    res = ex.run(g, targets=targets)
-    video = res.value(src.id, "video")
-    if flow is not None:
-        flow_clip = res.value(flow.id, next(iter(res.outputs[flow.id])))
-    else:  # a swirl as a stand-in
-        yy, xx = np.mgrid[0:180, 0:320].astype(np.float32)
-        swirl = np.stack([-(yy - 90) / 12, (xx - 160) / 12], -1)
-        flow_clip = video.map(lambda f: swirl, channels=2)
-
-    win = QMainWindow()
-    win.setWindowTitle("Studio: preview and timeline")
-    area = PreviewArea(ex.frame_cache, win)
-    split = QSplitter(Qt.Vertical)
-    split.addWidget(area.viewer_widget)
-    split.addWidget(area.timeline_widget)
-    split.setSizes([560, 200])
-    win.setCentralWidget(split)
-    win.resize(1280, 820)
-    area.show_value(src.id, "Synthetic Shapes", video, res.signatures[src.id] + ":video")
-    win.show()
-    area.seek(args.frames // 3)
-    app.processEvents()
-    t_end = time.time() + 5
-    while time.time() < t_end and len(area.timeline.thumbs) < len(area.timeline.thumb_slots()):
-        app.processEvents()
-        time.sleep(0.01)
-    area.set_compare(src.id, "Synthetic Shapes", video, res.signatures[src.id] + ":video")
-    fkey = (res.signatures[flow.id] + ":flow") if flow is not None else "demo-flow"
-    area.show_value(flow.id if flow else "flow", "Optical Flow", flow_clip, fkey)
-    area.arrows_button.setChecked(True)
-    area.stack.image.wipe = 0.62
-    area.seek(args.frames // 3)
-    area.timeline.set_in(8)
-    area.timeline.set_out(args.frames - 12)
-    area.seek(args.frames // 3)
-    if args.screenshot:
-        t_end = time.time() + 8
-        while time.time() < t_end and (area.shown_frame != args.frames // 3 or not area.fetcher.idle()
-                                       or len(area.timeline.thumbs) < len(area.timeline.thumb_slots())):
-            app.processEvents()
-            time.sleep(0.01)
-        for _ in range(5):
-            app.processEvents()
-        ok = win.grab().save(args.screenshot)
-        area.close()
-        print(("saved " if ok else "could not save ") + args.screenshot)
-        return 0 if ok else 1
-    app.aboutToQuit.connect(area.close)
-    return app.exec()
-
-
-def _demo_encoders(argv: list[str] | None = None) -> int:
-    """``python -m studio.ui.preview --encoders [--screenshot PATH]``: a prompt-similarity matrix,
-    a gated fusion of image, audio and text features with its "which input dominates" plot, and
-    the clip's timeline with loudness, onsets and beats under the thumbnails."""
-    import argparse
-    import sys
-
-    from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter
-
-    from studio.core.graph import Graph
-    from studio.engine.executor import Executor
-
-    ap = argparse.ArgumentParser(description=_demo_encoders.__doc__)
-    ap.add_argument("--encoders", action="store_true")
-    ap.add_argument("--screenshot", help="save a PNG of the window and quit")
-    args = ap.parse_args(argv)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    ex = Executor()
-    g = Graph()
-    src = g.add_node("source.shapes", {"frames": 72, "width": 160, "height": 120, "count": 3, "shape": "random",
-                                       "color": "random", "speed": 3.0, "sound": True})
-    img = g.add_node("encode.image", {"size": 64, "dim": 32})
-    aud = g.add_node("encode.audio", {"mels": 32, "mfcc": 13})
-    txt = g.add_node("encode.text", {"prompt": "shapes bouncing to a beat"})
-    fuse = g.add_node("fusion.gated", {"dim": 32})
-    sim = g.add_node("encode.text_similarity", {"prompts": "a red circle moving left\n"
-                                                          "a red ball going to the left\n"
-                                                          "a blue square moving up\n"
-                                                          "shapes bouncing to a beat\n"
-                                                          "a quiet empty room"})
-    g.connect(src.id, "video", img.id, "video")
-    g.connect(src.id, "video", aud.id, "video")
-    g.connect(img.id, "features", fuse.id, "a")
-    g.connect(aud.id, "features", fuse.id, "b")
-    g.connect(txt.id, "pooled", fuse.id, "c")
-    res = ex.run(g, targets=[fuse.id, sim.id])
-
-    win = QMainWindow()
-    win.setWindowTitle("Studio: encoder and fusion viewers")
-    left = PreviewArea(ex.frame_cache, win)
-    right = PreviewArea(ex.frame_cache, win)
-    clip_area = PreviewArea(ex.frame_cache, win)
-    for a in (left, right, clip_area):
-        a.auto_thumbnails = a is clip_area
-    top = QSplitter(Qt.Horizontal)
-    top.addWidget(left.viewer_widget)
-    top.addWidget(right.viewer_widget)
-    top.setSizes([560, 720])
-    split = QSplitter(Qt.Vertical)
-    split.addWidget(top)
-    split.addWidget(right.timeline_widget)
-    split.addWidget(clip_area.timeline_widget)
-    split.setSizes([560, 120, 190])
-    win.setCentralWidget(split)
-    win.resize(1280, 900)
-    sig = res.signatures
-    left.show_value(sim.id, "Prompt Similarity", res.value(sim.id, "matrix"), sig[sim.id] + ":matrix")
-    clip_area.show_value(src.id, "Synthetic Shapes", res.value(src.id, "video"), sig[src.id] + ":video")
-    right.show_value(fuse.id, "Gated Fusion", res.value(fuse.id, "features"), sig[fuse.id] + ":features")
-    win.show()
-    for a in (right, clip_area):
-        a.seek(30)
-    sv = left.stack.similarity
-    app.processEvents()
-    from PySide6.QtCore import QPointF as _P
-    from PySide6.QtGui import QMouseEvent
-    c = sv.cell_rect(0, 1).center()
-    QApplication.sendEvent(sv, QMouseEvent(QMouseEvent.MouseMove, _P(c), _P(sv.mapToGlobal(c.toPoint())),
-                                           Qt.NoButton, Qt.NoButton, Qt.NoModifier))
-    if args.screenshot:
-        t_end = time.time() + 10
-        tl = clip_area.timeline
-        while time.time() < t_end and (not tl.has_audio_features or not clip_area.fetcher.idle()
-                                       or len(tl.thumbs) < len(tl.thumb_slots())):
-            app.processEvents()
-            time.sleep(0.01)
-        for _ in range(5):
-            app.processEvents()
-        ok = win.grab().save(args.screenshot)
-        for a in (left, right, clip_area):
-            a.close()
-        print(("saved " if ok else "could not save ") + args.screenshot)
-        return 0 if ok else 1
-    for a in (left, right, clip_area):
-        app.aboutToQuit.connect(a.close)
-    return app.exec()
-
-
-if __name__ == "__main__":
-    import sys as _sys
-    raise SystemExit(_demo_encoders(_sys.argv[1:]) if "--encoders" in _sys.argv else _demo())
-
-
-def thumbnail_rgb(frame: np.ndarray, kind: str, height: int) -> np.ndarray:
-    """A frame as a timeline thumbnail: shrunk first (cv2, without the GIL), then made RGB uint8."""
-    import cv2
-    f = np.asarray(frame)
-    if f.ndim == 3 and f.shape[0] > height:
-        w = max(1, int(round(height * f.shape[1] / max(1, f.shape[0]))))
-        small = cv2.resize(f if f.dtype != np.float64 else f.astype(np.float32), (w, height),
-                           interpolation=cv2.INTER_AREA)
-        f = small if small.ndim == 3 else small[..., None]
-    return np.ascontiguousarray(display_rgb(f, kind))

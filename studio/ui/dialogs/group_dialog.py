@@ -7,6 +7,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, Q
                                QTreeWidgetItem, QVBoxLayout)
 
 from studio.core.graph import Graph
+from studio.ui.text import shorten
 
 PARAM_ROLE = Qt.UserRole + 1
 
@@ -49,7 +50,7 @@ class GroupDialog(QDialog):
             top = QTreeWidgetItem(self.tree, [f"{n.label}  ({nid})", ""])
             top.setFlags(top.flags() & ~Qt.ItemIsUserCheckable)
             for p in n.spec.params:
-                it = QTreeWidgetItem(top, [p.title, _short(n.params.get(p.name, p.default))])
+                it = QTreeWidgetItem(top, [p.title, shorten(n.params.get(p.name, p.default), 40)])
                 it.setFlags(it.flags() | Qt.ItemIsUserCheckable)
                 it.setCheckState(0, Qt.Unchecked)
                 it.setData(0, PARAM_ROLE, (nid, p.name))
@@ -73,22 +74,6 @@ class GroupDialog(QDialog):
         return [k for k, it in self.items.items() if it.checkState(0) == Qt.Checked]
 
 
-def _short(v, n: int = 40) -> str:
-    s = str(v)
-    return s if len(s) <= n else s[: n - 1] + "…"
-
-
-def prune_io(inner: Graph, io: dict) -> tuple[dict, list[str]]:
-    """``io`` without the entries whose inner node, port or parameter no longer exists (after an
-    edit inside the group), and what was dropped, for the log."""
-    out, dropped = {"inputs": [], "outputs": [], "params": []}, []
-    for kind, key, getter in (("inputs", "port", "input"), ("outputs", "port", "output"), ("params", "param", "param")):
-        for e in io.get(kind, []):
-            n = inner.nodes.get(e.get("node"))
-            ok = n is not None and n.spec is not None and getattr(n.spec, getter)(e.get(key)) is not None
-            (out[kind] if ok else dropped).append(e if ok else f"{kind[:-1]} '{e.get('name')}'")
-    return out, dropped
-
 
 class GroupEditor(QDialog):
     """Edit inside a group: its inner graph on a canvas of its own with a properties panel and
@@ -96,11 +81,12 @@ class GroupEditor(QDialog):
     group as one undo step of the outer graph; Cancel leaves it untouched."""
 
     def __init__(self, outer: Graph, group_id: str, parent=None, crumbs: str = "Graph"):
-        from .canvas import Canvas
-        from .document import Document
-        from .properties import PropertiesPanel
         from PySide6.QtGui import QKeySequence
         from PySide6.QtWidgets import QSplitter
+
+        from studio.ui.canvas.canvas import Canvas
+        from studio.ui.document.document import Document
+        from studio.ui.panels.properties import PropertiesPanel
 
         super().__init__(parent)
         grp = outer.node(group_id)

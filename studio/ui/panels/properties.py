@@ -19,7 +19,7 @@ from studio.core.errors import StudioError
 from studio.core.library import delete_preset, list_presets
 from studio.core.params import Param
 
-from .document import Document
+from studio.ui.document.document import Document
 
 SLIDER_STEPS = 1000
 INT_MAX = 2**31 - 1
@@ -199,7 +199,7 @@ class PathEditor(StringEditor):
 
     def browse(self):
         p = self.param
-        from .project_paths import resolve_for_dialog
+        from studio.ui.project_paths import resolve_for_dialog
         start = resolve_for_dialog(self.edit.text(), self.base_dir())
         path = self.ask_path(p, start)
         if path:
@@ -343,7 +343,7 @@ class PropertiesPanel(QWidget):
 
     def graph_folder(self) -> str:
         """Where the file pickers open: the graph's folder, else the project folder."""
-        from .project_paths import graph_folder
+        from studio.ui.project_paths import graph_folder
         return graph_folder(self.doc.graph, self.doc.path)
 
     # -- presets ------------------------------------------------------------------------------

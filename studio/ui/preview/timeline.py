@@ -26,17 +26,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QWidget
 
-from .viewers import sound_overview
-
-
-def timecode(frame: int, fps: float) -> str:
-    """HH:MM:SS:FF (non-drop) at the nearest whole frame rate."""
-    r = max(1, int(round(fps)))
-    f = int(frame)
-    s, ff = divmod(f, r)
-    m, ss = divmod(s, 60)
-    hh, mm = divmod(m, 60)
-    return f"{hh:02d}:{mm:02d}:{ss:02d}:{ff:02d}"
+from studio.core.timecode import timecode
+from studio.ui.preview.pixels import sound_overview
 
 
 def nice_step(min_frames: float, fps: float) -> int:
@@ -202,7 +193,7 @@ class Timeline(QWidget):
         self.update()
 
     def set_thumbnail(self, i: int, rgb_u8: np.ndarray) -> None:
-        from .viewers import qimage
+        from studio.ui.preview.qimages import qimage
         import cv2
         h = self.THUMB_H - 4
         w = max(1, int(round(h * rgb_u8.shape[1] / max(1, rgb_u8.shape[0]))))
@@ -210,7 +201,7 @@ class Timeline(QWidget):
         if small.ndim == 2:
             small = cv2.cvtColor(small, cv2.COLOR_GRAY2RGB)
         if small.dtype != np.uint8:
-            from .viewers import to_u8
+            from studio.ui.preview.pixels import to_u8
             small = to_u8(small)
         self.thumbs[int(i)] = qimage(np.ascontiguousarray(small))
         self.update()

@@ -10,7 +10,7 @@ from studio.core.errors import StudioError
 from studio.core.library import list_subgraphs, read_subgraph
 from studio.core.registry import Registry
 
-from .canvas import LIBRARY_PREFIX, NODE_MIME
+from studio.ui.canvas.items import LIBRARY_PREFIX, NODE_MIME
 
 TYPE_ROLE = Qt.UserRole + 1
 LIBRARY = "Library"

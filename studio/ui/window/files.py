@@ -1,7 +1,7 @@
 """The window's files: new, open (graphs and Studio-rendered clips), templates, save and save
-as, recent files, autosave and crash recovery. A mixin of
-:class:`~studio.ui.main_window.MainWindow` (it uses ``doc``, ``registry``, ``settings``, ``log``,
-``properties``, ``runner``, ``data_dir``, ``autosave_path``), split from it along this seam."""
+as, recent files, autosave and crash recovery: a part of
+:class:`~studio.ui.window.main_window.MainWindow` (``window.files``; it uses the window's ``doc``,
+``registry``, ``settings``, ``log``, ``properties``, ``runner``, ``data_dir``, ``autosave_path``)."""
 from __future__ import annotations
 
 import glob
@@ -14,9 +14,8 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from studio.core.errors import StudioError
 from studio.core.fileformat import graph_to_dict, load_graph, parse_graph_text, save_graph
 from studio.core.graph import Graph
-
-from .project_paths import absolutise_inputs, graph_folder, in_templates, rewrite_inputs
-from .templates import TemplateBrowser
+from studio.ui.dialogs.templates import TemplateBrowser
+from studio.ui.project_paths import absolutise_inputs, graph_folder, in_templates, rewrite_inputs
 
 MAX_RECENT = 10
 GRAPH_FILTER = "Studio graph (*.json);;Studio-rendered video (*.mp4 *.mov *.mkv);;All files (*)"
@@ -67,24 +66,28 @@ def _pid_alive(pid: int) -> bool:
 
 
 class FileActions:
-    """File menu actions, autosave and recovery (see the module docstring)."""
+    """File menu actions, autosave and recovery (see the module docstring). ``ask_unsaved``,
+    ``ask_save_path`` and ``ask_recover`` are the dialogs (tests replace them)."""
+
+    def __init__(self, win):
+        self.win = win
 
     # -- files ------------------------------------------------------------------------------
-    def _update_title(self) -> None:
-        name = os.path.basename(self.doc.path) if self.doc.path else "untitled"
-        self.setWindowTitle(f"{name}[*] — Studio")
-        self.setWindowModified(self.doc.dirty)
+    def update_title(self) -> None:
+        name = os.path.basename(self.win.doc.path) if self.win.doc.path else "untitled"
+        self.win.setWindowTitle(f"{name}[*] — Studio")
+        self.win.setWindowModified(self.win.doc.dirty)
 
     def ask_unsaved(self) -> str:
         """'save', 'discard' or 'cancel'. Tests replace this."""
-        b = QMessageBox.question(self, "Unsaved changes",
+        b = QMessageBox.question(self.win, "Unsaved changes",
                                  "The graph has unsaved changes. Save them first?",
                                  QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, QMessageBox.Save)
         return {QMessageBox.Save: "save", QMessageBox.Discard: "discard"}.get(b, "cancel")
 
     def maybe_save(self) -> bool:
         """True when it is safe to drop the current graph."""
-        if not self.doc.dirty:
+        if not self.win.doc.dirty:
             return True
         ans = self.ask_unsaved()
         if ans == "save":
@@ -94,17 +97,17 @@ class FileActions:
     def new_graph(self) -> None:
         if not self.maybe_save():
             return
-        self._set_graph(Graph(self.registry) if self.registry is not None else Graph(), None)
-        self.log("new graph")
+        self._set_graph(Graph(self.win.registry) if self.win.registry is not None else Graph(), None)
+        self.win.log("new graph")
 
     # -- templates --------------------------------------------------------------------------
     def new_from_template(self) -> bool:
         """File > New from Template: choose a template in the browser; it opens untitled."""
         if not self.maybe_save():
             return False
-        dlg = TemplateBrowser(parent=self)
+        dlg = TemplateBrowser(parent=self.win)
         try:
-            if not self.run_dialog(dlg) or dlg.chosen() is None:
+            if not self.win.run_dialog(dlg) or dlg.chosen() is None:
                 return False
             return self.open_template(dlg.chosen())
         finally:
@@ -115,20 +118,20 @@ class FileActions:
         ``base_dir`` is None, so what it writes (outputs, checkpoints) goes to the project folder,
         wherever the app was started from."""
         try:
-            g = read_graph_file(path, self.registry)
+            g = read_graph_file(path, self.win.registry)
         except StudioError as e:
-            self.log(str(e), "error")
+            self.win.log(str(e), "error")
             return False
         absolutise_inputs(g)  # media found where they are; outputs go to the project folder
         self._set_graph(g, None)
         title = (g.ui.get("template") or {}).get("title") or os.path.basename(path)
-        self.log(f"new graph from the template '{title}' (untitled: Save As to keep it; F5 runs it)", "ok")
+        self.win.log(f"new graph from the template '{title}' (untitled: Save As to keep it; F5 runs it)", "ok")
         return True
 
     def open_dialog(self) -> None:
         if not self.maybe_save():
             return
-        path, _ = QFileDialog.getOpenFileName(self, "Open graph", self._last_dir(), GRAPH_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self.win, "Open graph", self._last_dir(), GRAPH_FILTER)
         if path:
             self.open_path(path, ask=False)
 
@@ -138,28 +141,28 @@ class FileActions:
         if path.lower().endswith(".json") and in_templates(path):  # a shipped template: untitled
             return self.open_template(path)
         try:
-            g = read_graph_file(path, self.registry)
+            g = read_graph_file(path, self.win.registry)
         except StudioError as e:
-            self.log(str(e), "error")
+            self.win.log(str(e), "error")
             return False
         keep_path = path if path.lower().endswith(".json") else None
         self._set_graph(g, keep_path)
         self._add_recent(path)
-        self.log(f"opened {path}" + ("" if keep_path else " (its embedded graph; Save As to keep it)"), "ok")
+        self.win.log(f"opened {path}" + ("" if keep_path else " (its embedded graph; Save As to keep it)"), "ok")
         for n in g.nodes.values():
             if n.error:
-                self.log(f"node {n.id}: {n.error}", "warn")
+                self.win.log(f"node {n.id}: {n.error}", "warn")
         return True
 
     def _set_graph(self, g: Graph, path: str | None) -> None:
-        if self.runner.running:
-            self.runner.stop()
-        self.doc.set_graph(g, path)
+        if self.win.runner.running:
+            self.win.runner.stop()
+        self.win.doc.set_graph(g, path)
 
     def save(self) -> bool:
-        if not self.doc.path or in_templates(self.doc.path):
+        if not self.win.doc.path or in_templates(self.win.doc.path):
             return self.save_as()
-        return self._save_to(self.doc.path)
+        return self.save_to(self.win.doc.path)
 
     def save_as(self) -> bool:
         path = self.ask_save_path(self.save_as_start())
@@ -167,15 +170,12 @@ class FileActions:
             return False
         if not path.lower().endswith(".json"):
             path += ".json"
-        return self._save_to(path)
-
-    def _sync_ui_into_graph(self) -> None:
-        """Nothing to copy any more: backdrops and notes live in ``graph.ui`` (edited by commands)."""
+        return self.save_to(path)
 
     def save_as_start(self) -> str:
         """Where Save As opens: the graph's folder or the project folder, never the templates'."""
-        name = os.path.basename(self.doc.path) if self.doc.path else "untitled.json"
-        return os.path.join(graph_folder(self.doc.graph, self.doc.path), name)
+        name = os.path.basename(self.win.doc.path) if self.win.doc.path else "untitled.json"
+        return os.path.join(graph_folder(self.win.doc.graph, self.win.doc.path), name)
 
     def ask_save_path(self, start: str) -> str:
         """The Save As dialog (tests replace this)."""
@@ -183,37 +183,36 @@ class FileActions:
             os.makedirs(os.path.dirname(start), exist_ok=True)
         except OSError:
             pass
-        path, _ = QFileDialog.getSaveFileName(self, "Save graph as", start, "Studio graph (*.json)")
+        path, _ = QFileDialog.getSaveFileName(self.win, "Save graph as", start, "Studio graph (*.json)")
         return path
 
-    def _save_to(self, path: str) -> bool:
+    def save_to(self, path: str) -> bool:
         if in_templates(path):
-            self.log(f"cannot save '{os.path.basename(path)}' in the shipped templates folder "
+            self.win.log(f"cannot save '{os.path.basename(path)}' in the shipped templates folder "
                      f"({os.path.dirname(os.path.abspath(path))}): templates stay as shipped; "
                      "Save As in another folder", "error")
             return False
-        self._sync_ui_into_graph()
-        moved = rebase_paths(self.doc.graph, os.path.dirname(os.path.abspath(path)))
-        if moved and self.properties.node_id is not None:
-            self.properties.show_node(self.properties.node_id)
+        moved = rebase_paths(self.win.doc.graph, os.path.dirname(os.path.abspath(path)))
+        if moved and self.win.properties.node_id is not None:
+            self.win.properties.show_node(self.win.properties.node_id)
         try:
-            save_graph(self.doc.graph, path)
+            save_graph(self.win.doc.graph, path)
         except (OSError, StudioError, ValueError) as e:
-            self.log(f"cannot save '{path}': {e}", "error")
+            self.win.log(f"cannot save '{path}': {e}", "error")
             return False
-        self.doc.path = path
-        self.doc.undo_stack.setClean()
-        self.doc.path_changed.emit(path)
+        self.win.doc.path = path
+        self.win.doc.undo_stack.setClean()
+        self.win.doc.path_changed.emit(path)
         self._add_recent(path)
-        self.log(f"saved {path}", "ok")
+        self.win.log(f"saved {path}", "ok")
         return True
 
     def _last_dir(self) -> str:
         recent = self.recent_files()
-        return os.path.dirname(recent[0]) if recent else graph_folder(self.doc.graph, self.doc.path)
+        return os.path.dirname(recent[0]) if recent else graph_folder(self.win.doc.graph, self.win.doc.path)
 
     def recent_files(self) -> list[str]:
-        v = self.settings.value("recent_files", [])
+        v = self.win.settings.value("recent_files", [])
         if isinstance(v, str):
             v = [v]
         return [p for p in (v or []) if isinstance(p, str)]
@@ -221,47 +220,46 @@ class FileActions:
     def _add_recent(self, path: str) -> None:
         path = os.path.abspath(path)
         r = [path] + [p for p in self.recent_files() if p != path]
-        self.settings.setValue("recent_files", r[:MAX_RECENT])
-        self._rebuild_recent()
+        self.win.settings.setValue("recent_files", r[:MAX_RECENT])
+        self.rebuild_recent()
 
-    def _rebuild_recent(self) -> None:
-        self.recent_menu.clear()
+    def rebuild_recent(self) -> None:
+        self.win.recent_menu.clear()
         files = self.recent_files()
         for p in files:
-            a = self.recent_menu.addAction(os.path.basename(p))
+            a = self.win.recent_menu.addAction(os.path.basename(p))
             a.setToolTip(p)
             a.setEnabled(os.path.exists(p))
             a.triggered.connect(lambda *_, p=p: self.open_path(p))
-        self.recent_menu.setEnabled(bool(files))
+        self.win.recent_menu.setEnabled(bool(files))
 
     # -- autosave and recovery ----------------------------------------------------------------
     def autosave(self) -> str | None:
         """Write the graph to the user's data folder when it has unsaved changes."""
-        if not self.doc.dirty:
+        if not self.win.doc.dirty:
             return None
-        self._sync_ui_into_graph()
-        doc = {"studio_autosave": 1, "source_path": self.doc.path, "saved_at": time.time(),
-               "pid": os.getpid(), "graph": graph_to_dict(self.doc.graph)}
+        doc = {"studio_autosave": 1, "source_path": self.win.doc.path, "saved_at": time.time(),
+               "pid": os.getpid(), "graph": graph_to_dict(self.win.doc.graph)}
         try:
             from studio.core.fileformat import atomic_write
-            atomic_write(self.autosave_path, json.dumps(doc, allow_nan=False))
+            atomic_write(self.win.autosave_path, json.dumps(doc, allow_nan=False))
         except (OSError, ValueError) as e:
-            self.log(f"autosave failed: {e}", "warn")
+            self.win.log(f"autosave failed: {e}", "warn")
             return None
-        return self.autosave_path
+        return self.win.autosave_path
 
-    def _discard_autosave(self) -> None:
+    def discard_autosave(self) -> None:
         try:
-            os.unlink(self.autosave_path)
+            os.unlink(self.win.autosave_path)
         except OSError:
             pass
 
     def stale_autosaves(self) -> list[str]:
         """Autosaves left by sessions that did not close cleanly (newest first)."""
-        files = glob.glob(os.path.join(self.data_dir, "autosave", "autosave-*.json"))
+        files = glob.glob(os.path.join(self.win.data_dir, "autosave", "autosave-*.json"))
         out = []
         for f in files:
-            if os.path.abspath(f) == os.path.abspath(self.autosave_path):
+            if os.path.abspath(f) == os.path.abspath(self.win.autosave_path):
                 continue
             try:
                 pid = int(os.path.basename(f)[len("autosave-"):-len(".json")])
@@ -274,7 +272,7 @@ class FileActions:
 
     def ask_recover(self, info: str) -> bool:
         """Tests replace this."""
-        return QMessageBox.question(self, "Recover unsaved work",
+        return QMessageBox.question(self.win, "Recover unsaved work",
                                     f"Studio did not close cleanly. Recover the graph autosaved {info}?",
                                     QMessageBox.Yes | QMessageBox.No, QMessageBox.Yes) == QMessageBox.Yes
 
@@ -290,14 +288,14 @@ class FileActions:
             when = time.strftime("%Y-%m-%d %H:%M", time.localtime(data.get("saved_at", os.path.getmtime(newest))))
             src = data.get("source_path")
             if self.ask_recover(f"at {when}" + (f" (from {os.path.basename(src)})" if src else "")):
-                g = parse_graph_text(json.dumps(data["graph"]), self.registry, source=newest)
+                g = parse_graph_text(json.dumps(data["graph"]), self.win.registry, source=newest)
                 self._set_graph(g, src if src and os.path.exists(src) else None)
-                self.doc.undo_stack.resetClean()  # recovered work is unsaved
-                self._update_title()
-                self.log(f"recovered the autosave of {when}", "ok")
+                self.win.doc.undo_stack.resetClean()  # recovered work is unsaved
+                self.update_title()
+                self.win.log(f"recovered the autosave of {when}", "ok")
                 recovered = True
         except (OSError, ValueError, KeyError, StudioError) as e:
-            self.log(f"cannot recover '{newest}': {e}", "error")
+            self.win.log(f"cannot recover '{newest}': {e}", "error")
         for f in stale:
             try:
                 os.unlink(f)

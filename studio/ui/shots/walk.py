@@ -1,4 +1,4 @@
-"""``xvfb-run -a -s "-screen 0 1600x1000x24" python -m studio.ui.screenshot_walk OUTDIR``: walk the
+"""``xvfb-run -a -s "-screen 0 1600x1000x24" python -m studio.ui.shots.walk OUTDIR``: walk the
 issue-15 tasks in a real window under Xvfb, with real X input from ``xdotool`` (keys, clicks,
 drags at the widgets' screen positions) and screenshots of the screen by ImageMagick's ``import``:
 the demo run at 1600x1000, a refused wire, a muted node skipping Save Video, scrubbing, save and
@@ -66,7 +66,7 @@ class Walk:
         cv = self.w.canvas
         r = cv.view_node(nid).view.sceneBoundingRect()
         from PySide6.QtCore import QPointF
-        return cv.viewer.mapFromScene(QPointF(r.center().x(), r.top() + 10))
+        return cv.view.mapFromScene(QPointF(r.center().x(), r.top() + 10))
 
     def shot(self, name: str, note: str = "") -> str:
         self.wait(400)
@@ -102,8 +102,8 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QPoint, QSettings
     from PySide6.QtWidgets import QApplication
 
-    from .main_window import DEMO_GRAPH, MainWindow
-    from .theme import apply_theme
+    from studio.ui.window.main_window import DEMO_GRAPH, MainWindow
+    from studio.ui.theme import apply_theme
     app = QApplication.instance() or QApplication([])
     apply_theme(app)
     w = MainWindow(settings=QSettings(os.path.join(tmp, "s.ini"), QSettings.IniFormat),
@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     w.show()
     walk = Walk(out, w, app)
     walk.wait(800)
-    w.open_path(str(DEMO_GRAPH), ask=False)
+    w.files.open_path(str(DEMO_GRAPH), ask=False)
     g = w.doc.graph
     save = next(n for n in g.nodes if g.nodes[n].type_id == "io.save_video")
     colour = next(n for n in g.nodes if g.nodes[n].type_id == "transform.color")
@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # 1. run
     walk.run_and_wait()
-    walk.click(w.canvas.viewer.viewport(), walk.node_point(save))
+    walk.click(w.canvas.view.viewport(), walk.node_point(save))
     walk.shot("run-1600x1000", "F5 on the demo; Save Video selected")
 
     # 2. scrub: click in the timeline, then arrows
@@ -136,9 +136,9 @@ def main(argv: list[str] | None = None) -> int:
 
     # 3. a refused wire: Shapes' caption (Text) onto Colour Adjust's video input
     cv = w.canvas
-    vp = cv.viewer.viewport()
-    a = cv.viewer.mapFromScene(cv.port_scene_center(src, "caption", "out"))
-    b = cv.viewer.mapFromScene(cv.port_scene_center(colour, "video", "in"))
+    vp = cv.view.viewport()
+    a = cv.view.mapFromScene(cv.port_scene_center(src, "caption", "out"))
+    b = cv.view.mapFromScene(cv.port_scene_center(colour, "video", "in"))
     walk.drag(vp, a, b)
     walk.shot("refused-wire", "caption (Text) dropped on a Video input")
 
@@ -162,22 +162,22 @@ def main(argv: list[str] | None = None) -> int:
 
     # 6. save as (the dialog opens in the project folder), reopen
     target = os.path.join(tmp, "project", "walk.json")
-    w.ask_save_path = lambda start: (print(f"     Save As opened at {start}"), target)[1]
+    w.files.ask_save_path = lambda start: (print(f"     Save As opened at {start}"), target)[1]
     walk.key("ctrl+shift+s")
-    w.new_graph()
-    w.open_path(target, ask=False)
+    w.files.new_graph()
+    w.files.open_path(target, ask=False)
     walk.shot("reopened", f"saved and reopened {target}; in/out {w.preview.in_out()}")
 
     # 7. a template
     w.doc.undo_stack.setClean()
-    from .templates import TEMPLATES_DIR
-    w.open_template(str(TEMPLATES_DIR / "audio_image_to_video.json"))
+    from studio.ui.dialogs.templates import TEMPLATES_DIR
+    w.files.open_template(str(TEMPLATES_DIR / "audio_image_to_video.json"))
     walk.shot("template", f"audio_image_to_video at zoom {w.canvas.zoom_scale():.2f}")
-    w.open_template(str(TEMPLATES_DIR / "music_visualiser.json"))
+    w.files.open_template(str(TEMPLATES_DIR / "music_visualiser.json"))
     walk.shot("template-music", f"music visualiser at zoom {w.canvas.zoom_scale():.2f}")
 
     # 8. 1024 x 700
-    w.open_path(target, ask=False)
+    w.files.open_path(target, ask=False)
     sh("xdotool", "windowsize", "--sync", str(int(w.winId())), "1024", "700")
     walk.wait(800)
     walk.click(vp, QPoint(8, vp.height() - 8))  # empty canvas: F fits the graph to the smaller view
@@ -199,8 +199,8 @@ def recover(out: str) -> int:
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from .main_window import MainWindow
-    from .theme import apply_theme
+    from studio.ui.window.main_window import MainWindow
+    from studio.ui.theme import apply_theme
     app = QApplication.instance() or QApplication([])
     apply_theme(app)
     w = MainWindow(settings=QSettings(os.path.join(os.environ["STUDIO_DATA_DIR"], "s2.ini"), QSettings.IniFormat),
@@ -218,10 +218,10 @@ def recover(out: str) -> int:
             walk.shot("recovery-question", box.text())
             sh("xdotool", "key", "Return")
     QTimer.singleShot(1500, answer)
-    got = w.offer_recovery()
+    got = w.files.offer_recovery()
     walk.wait(500)
     walk.shot("recovered", f"recovered={got}, {len(w.doc.graph.nodes)} nodes")
-    w.ask_unsaved = lambda: "discard"
+    w.files.ask_unsaved = lambda: "discard"
     w.close()
     return 0
 

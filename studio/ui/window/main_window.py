@@ -8,41 +8,39 @@ import os
 import random
 import sys
 import time
-from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QComboBox, QDialog, QDockWidget, QInputDialog, QLabel, QMainWindow,
-                               QMessageBox, QPlainTextEdit, QSpinBox, QToolButton, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDialog, QDockWidget, QInputDialog, QLabel, QMainWindow, QMessageBox,
+                               QPlainTextEdit, QSpinBox, QToolButton, QWidget)
 
+from studio.core.assets import DEMO_GRAPH  # noqa: F401 - app and shots import it from here
 from studio.core.errors import StudioError
 from studio.core.graph import Graph
-from studio.core.library import list_subgraphs, save_subgraph
 from studio.engine.device import engine_loaded, known_devices
-
-from .canvas import Canvas
-from .document import Document
-from .files import FileActions, read_graph_file, rebase_paths  # noqa: F401 - their old home
-from .groups import GroupDialog, GroupEditor
-from .layout import apply_dock_sizes
-from .palette import NodePalette
-from .properties import PropertiesPanel
-from .run_feedback import ERROR_STYLE, RunFeedback
-from .worker import RunController
+from studio.ui.canvas.canvas import Canvas
+from studio.ui.window.group_actions import GroupActions
+from studio.ui.document.document import Document
+from studio.ui.panels.palette import NodePalette
+from studio.ui.panels.properties import PropertiesPanel
+from studio.ui.text import escape_html
+from studio.ui.window.files import FileActions, read_graph_file, rebase_paths  # noqa: F401 - their old home
+from studio.ui.window.layout import apply_dock_sizes
+from studio.ui.window.run_feedback import RunFeedback, show_dock_beside
+from studio.ui.worker import RunController
 
 try:  # the timeline engineer's viewer and timeline (issue 4)
-    from .preview import PreviewArea
+    from studio.ui.preview.area import PreviewArea
 except Exception:  # noqa: BLE001 - not there yet, or broken: the window still opens
     PreviewArea = None
 
 try:  # the Training dock (issue 7): loss curves of the node that trains
-    from .training_panel import TrainingPanel
+    from studio.ui.panels.training import TrainingPanel
 except Exception:  # noqa: BLE001 - the window still opens without it
     TrainingPanel = None
 
 APP = "Studio"
 AUTOSAVE_MS = 60_000
-DEMO_GRAPH = Path(__file__).resolve().parents[2] / "assets" / "graphs" / "demo.json"
 
 
 def default_data_dir() -> str:
@@ -79,7 +77,7 @@ class _DeviceCombo(QComboBox):
         super().showPopup()
 
 
-class MainWindow(QMainWindow, RunFeedback, FileActions):
+class MainWindow(QMainWindow):
     run_finished = Signal(object, object)  # RunResult | None, exception | None (after the thread stopped)
 
     def __init__(self, settings: QSettings | None = None, data_dir: str | None = None, registry=None,
@@ -92,46 +90,43 @@ class MainWindow(QMainWindow, RunFeedback, FileActions):
         self.doc = Document(Graph(registry) if registry is not None else Graph(), self)
         self.runner = RunController(parent=self)
         self.canvas = Canvas(self.doc, self)
+        self.files = FileActions(self)          # new, open, save, recent, autosave, recovery
         self.setCentralWidget(self.canvas.widget)
         self.setAcceptDrops(True)
-        self._signatures: dict[str, str] = {}
-        self._outputs: dict[str, dict] = {}   # node id -> outputs of its last run
-        self._last_result = None
-        self._run_started = 0.0
-        self._current_node = ""
+        self.runs = RunFeedback(self)           # run, stop, what a run says, the results
+        self.group_actions = GroupActions(self)  # group, ungroup, edit inside, save to the library
 
         self._build_docks()
         self._build_actions()
         self._build_toolbar()
         self._build_status()
 
-        self.doc.undo_stack.cleanChanged.connect(lambda *_: self._update_title())
-        self.doc.path_changed.connect(lambda *_: self._update_title())
+        self.doc.undo_stack.cleanChanged.connect(lambda *_: self.files.update_title())
+        self.doc.path_changed.connect(lambda *_: self.files.update_title())
         self.doc.settings_changed.connect(self._settings_to_toolbar)
         self.doc.replaced.connect(self._on_replaced)
         self.doc.changed.connect(self._on_model_event)
         self.canvas.selection_changed.connect(self._on_selection)
         self.canvas.message.connect(lambda m: self.log(m, "warn"))
         self.canvas.info.connect(self._on_canvas_info)
-        self.canvas.hooks.update(run_to=self.run_to, group=self.group_selection, ungroup=self.ungroup_selection,
-                                 edit_group=self.edit_group, save_group=self.save_group_to_library)
-        self.canvas.files_dropped.connect(lambda ps: self.open_path(ps[0]))
+        self.canvas.hooks.update(run_to=self.runs.run_to, group=self.group_actions.group_selection, ungroup=self.group_actions.ungroup_selection,
+                                 edit_group=self.group_actions.edit_group, save_group=self.group_actions.save_group_to_library)
+        self.canvas.files_dropped.connect(lambda ps: self.files.open_path(ps[0]))
         self.properties.message.connect(lambda m: self.log(m, "warn"))
         self.properties.info.connect(lambda m: self.log(m, "ok"))
         self.palette.activated.connect(self._add_from_palette)
-        self.canvas.graph.node_double_clicked.connect(self._on_double_click)
+        self.canvas.node_graph.node_double_clicked.connect(self.group_actions.on_double_click)
         self._last_preview_message = ""
-        self._show_after_run: str | None = None
         if self.preview is not None and hasattr(self.preview, "message"):
             self.preview.message.connect(self._on_preview_message)
         if self.preview is not None and hasattr(self.preview, "inOutChanged"):
             self.preview.inOutChanged.connect(self._in_out_to_graph)
-        self.runner.event.connect(self._on_engine_event)
-        self.runner.finished.connect(self._on_run_finished)
+        self.runner.event.connect(self.runs.on_engine_event)
+        self.runner.finished.connect(self.runs.on_run_finished)
 
         self.autosave_timer = QTimer(self)
         self.autosave_timer.setInterval(autosave_ms)
-        self.autosave_timer.timeout.connect(self.autosave)
+        self.autosave_timer.timeout.connect(self.files.autosave)
         self.autosave_timer.start()
 
         self.resize(1500, 920)
@@ -140,7 +135,7 @@ class MainWindow(QMainWindow, RunFeedback, FileActions):
             self.restoreGeometry(geo)
         state = self.settings.value("window/state")
         self._restored_state = isinstance(state, QByteArray) and self.restoreState(state)
-        self._update_title()
+        self.files.update_title()
 
     @property
     def training(self):
@@ -219,17 +214,17 @@ class MainWindow(QMainWindow, RunFeedback, FileActions):
     def _build_actions(self) -> None:
         mb = self.menuBar()
         f = mb.addMenu("&File")
-        self._action("&New", self.new_graph, QKeySequence.New, f)
-        self._action("New from &Template…", self.new_from_template, "Ctrl+Shift+N", f,
+        self._action("&New", self.files.new_graph, QKeySequence.New, f)
+        self._action("New from &Template…", self.files.new_from_template, "Ctrl+Shift+N", f,
                      tip="start from a ready pipeline")
-        self._action("&Open…", self.open_dialog, QKeySequence.Open, f)
+        self._action("&Open…", self.files.open_dialog, QKeySequence.Open, f)
         self.recent_menu = f.addMenu("Open &Recent")
         f.addSeparator()
-        self._action("&Save", self.save, QKeySequence.Save, f)
-        self._action("Save &As…", self.save_as, "Ctrl+Shift+S", f)
+        self._action("&Save", self.files.save, QKeySequence.Save, f)
+        self._action("Save &As…", self.files.save_as, "Ctrl+Shift+S", f)
         f.addSeparator()
         self._action("&Quit", self.close, QKeySequence.Quit, f)
-        self._rebuild_recent()
+        self.files.rebuild_recent()
 
         e = mb.addMenu("&Edit")
         self.undo_action = self.doc.undo_stack.createUndoAction(self, "&Undo")
@@ -240,36 +235,36 @@ class MainWindow(QMainWindow, RunFeedback, FileActions):
             self.addAction(a)
             e.addAction(a)
         e.addSeparator()
-        self._action("&Copy", self.canvas.copy, QKeySequence.Copy, e, canvas_only=True)
-        self._action("&Paste", self.canvas.paste, QKeySequence.Paste, e, canvas_only=True)
-        self._action("D&uplicate", self.canvas.duplicate, "Ctrl+D", e, canvas_only=True)
+        self._action("&Copy", self.canvas.clipboard.copy, QKeySequence.Copy, e, canvas_only=True)
+        self._action("&Paste", self.canvas.clipboard.paste, QKeySequence.Paste, e, canvas_only=True)
+        self._action("D&uplicate", self.canvas.clipboard.duplicate, "Ctrl+D", e, canvas_only=True)
         self._action("&Delete", self.canvas.delete_selected, [QKeySequence.Delete, "Backspace"], e,
                      canvas_only=True)
-        self._action("Select &All", self.canvas.graph.select_all, QKeySequence.SelectAll, e, canvas_only=True)
+        self._action("Select &All", self.canvas.node_graph.select_all, QKeySequence.SelectAll, e, canvas_only=True)
         e.addSeparator()
         self._action("&Mute", lambda: self.canvas.toggle_mode("mute"), "M", e, canvas_only=True,
                      tip="mute: the node and what needs it do not run")
         self._action("&Bypass", lambda: self.canvas.toggle_mode("bypass"), "B", e, canvas_only=True,
                      tip="bypass: the node passes its input through")
         self._action("Add &Node…", self.canvas.open_search, None, e, tip="Tab on the canvas")
-        self._action("Add Back&drop", self.canvas.add_backdrop, "Ctrl+G", e, canvas_only=True,
+        self._action("Add Back&drop", lambda: self.canvas.annotations.add("backdrops"), "Ctrl+G", e, canvas_only=True,
                      tip="a titled frame around the selected nodes (double-click to rename)")
-        self._action("Add No&te", self.canvas.add_note, None, e, tip="a text note on the canvas (double-click to edit)")
+        self._action("Add No&te", lambda: self.canvas.annotations.add("notes"), None, e, tip="a text note on the canvas (double-click to edit)")
         e.addSeparator()
-        self.group_action = self._action("&Group Selection…", self.group_selection, "Ctrl+Shift+G", e,
+        self.group_action = self._action("&Group Selection…", self.group_actions.group_selection, "Ctrl+Shift+G", e,
                                          canvas_only=True, tip="make the selected nodes one group node")
-        self.ungroup_action = self._action("U&ngroup", self.ungroup_selection, "Ctrl+Shift+U", e,
+        self.ungroup_action = self._action("U&ngroup", self.group_actions.ungroup_selection, "Ctrl+Shift+U", e,
                                            canvas_only=True, tip="put the nodes of a group back in its place "
                                                                  "(to edit inside it)")
-        self.edit_group_action = self._action("&Edit Group…", self.edit_group, "Ctrl+Shift+E", e,
+        self.edit_group_action = self._action("&Edit Group…", self.group_actions.edit_group, "Ctrl+Shift+E", e,
                                               canvas_only=True, tip="edit inside the selected group "
                                                                     "(or double-click it)")
-        self.save_group_action = self._action("Save Group to &Library…", self.save_group_to_library, None, e,
+        self.save_group_action = self._action("Save Group to &Library…", self.group_actions.save_group_to_library, None, e,
                                               tip="keep the selected group in your library (palette > Library)")
 
         v = mb.addMenu("&View")
         self._action("&Fit Graph", self.canvas.fit_all, "F", v, canvas_only=True)
-        self._action("Reset &Zoom", lambda: self.canvas.graph.reset_zoom(), "Ctrl+0", v)
+        self._action("Reset &Zoom", lambda: self.canvas.node_graph.reset_zoom(), "Ctrl+0", v)
         v.addSeparator()
         for d in (self.palette_dock, self.properties_dock, self.viewer_dock, self.timeline_dock, self.log_dock,
                   self.training_dock):
@@ -279,14 +274,14 @@ class MainWindow(QMainWindow, RunFeedback, FileActions):
         self._action("Reset &Layout", self.reset_layout, None, v)
 
         r = mb.addMenu("&Run")
-        self.run_action = self._action("&Run", self.run_graph, "F5", r, tip="run the graph (F5)")
-        self.run_sel_action = self._action("Run &Selected", self.run_selected, "Ctrl+F5", r,
+        self.run_action = self._action("&Run", self.runs.run_graph, "F5", r, tip="run the graph (F5)")
+        self.run_sel_action = self._action("Run &Selected", self.runs.run_selected, "Ctrl+F5", r,
                                            tip="run the selected nodes and what they need")
-        self.stop_action = self._action("S&top", self.stop, ["Shift+F5", "Ctrl+."], r, tip="stop the run")
+        self.stop_action = self._action("S&top", self.runs.stop, ["Shift+F5", "Ctrl+."], r, tip="stop the run")
         self.stop_action.setEnabled(False)
         r.addSeparator()
-        self._action("&Clear Cache", self.clear_cache, None, r)
-        self._action("Render in &Chunks…", lambda: __import__("studio.ui.render_dialog", fromlist=["_"])
+        self._action("&Clear Cache", self.runs.clear_cache, None, r)
+        self._action("Render in &Chunks…", lambda: __import__("studio.ui.dialogs.render", fromlist=["_"])
                      .open_render_dialog(self), "Ctrl+Shift+R", r,
                      tip="render on several processes or machines (chunks, resume, sweeps)")
 
@@ -321,7 +316,7 @@ class MainWindow(QMainWindow, RunFeedback, FileActions):
 
     def _build_status(self) -> None:
         sb = self.statusBar()
-        self._build_run_label()
+        sb.addPermanentWidget(self.runs.run_label)  # the verdict stays while messages come and go
         self.node_label = QLabel("", self)
         self.device_label = QLabel("", self)
         self.mem_label = QLabel("", self)
@@ -330,9 +325,9 @@ class MainWindow(QMainWindow, RunFeedback, FileActions):
         sb.addPermanentWidget(self.mem_label)
         self._mem_timer = QTimer(self)
         self._mem_timer.setInterval(2000)
-        self._mem_timer.timeout.connect(self._update_status)
+        self._mem_timer.timeout.connect(self.update_status)
         self._mem_timer.start()
-        self._update_status()
+        self.update_status()
 
     def refresh_devices(self) -> None:
         """Offer every device torch can use (once it is loaded: start-up does not import it)."""
@@ -340,7 +335,7 @@ class MainWindow(QMainWindow, RunFeedback, FileActions):
         for d in known_devices()[::-1]:
             if d not in have:
                 self.device_combo.addItem(d)
-        self._update_status()
+        self.update_status()
 
     @contextlib.contextmanager
     def loading_engine(self):
@@ -368,7 +363,7 @@ class MainWindow(QMainWindow, RunFeedback, FileActions):
         with self.loading_engine():
             pass
 
-    def _update_status(self) -> None:
+    def update_status(self) -> None:
         from studio.engine.device import describe_device
         try:
             dev = describe_device(self.doc.graph.settings.get("device", "auto"))
@@ -388,7 +383,8 @@ class MainWindow(QMainWindow, RunFeedback, FileActions):
         cache = self.runner.executor.cache.bytes + self.runner.executor.frame_cache.bytes
         parts.append(f"cache {cache / 2**20:.0f} MiB")
         self.mem_label.setText(" " + " · ".join(parts) + " ")
-        self.node_label.setText(f" running: {self._current_node} " if self._current_node else "")
+        node = self.runs.current_node
+        self.node_label.setText(f" running: {node} " if node else "")
 
     def _settings_to_toolbar(self, settings: dict) -> None:
         from PySide6.QtCore import QSignalBlocker
@@ -400,7 +396,7 @@ class MainWindow(QMainWindow, RunFeedback, FileActions):
         with QSignalBlocker(self.seed_spin):
             self.seed_spin.setValue(int(settings.get("seed", 0)))
         if hasattr(self, "device_label"):
-            self._update_status()
+            self.update_status()
 
     def _on_preview_message(self, message: str) -> None:
         """The viewer's notes (no audio device, a frame that failed): the status bar and the log,
@@ -444,16 +440,22 @@ class MainWindow(QMainWindow, RunFeedback, FileActions):
         if self.canvas.widget.width() < 0.5 * self.width() or self.canvas.widget.height() < 0.4 * self.height():
             apply_dock_sizes(self)
 
+    def show_training_dock(self) -> None:
+        """Show the Training dock beside the timeline at a third of the window (not squeezed)."""
+        if self.training is not None and self.training_dock is not None:
+            show_dock_beside(self, self.training_dock)
+
     # -- log --------------------------------------------------------------------------------
     def log(self, message: str, level: str = "info", status: bool = True) -> None:
         """A line in the Log; errors and warnings also flash in the status bar unless ``status``
         is False (the run's verdict already shows them there)."""
         stamp = time.strftime("%H:%M:%S")
         colour = {"error": "#ff6e6e", "warn": "#e6b450", "ok": "#8fd18f"}.get(level)
-        text = message.replace("&", "&amp;").replace("<", "&lt;")
+        text = escape_html(message)
         self.log_view.appendHtml(f"<span style='color:#777'>{stamp}</span> "
                                  + (f"<span style='color:{colour}'>{text}</span>" if colour else text))
-        self._log_follow()  # the newest line stays in view
+        sb = self.log_view.verticalScrollBar()  # the newest line stays in view
+        sb.setValue(sb.maximum())
         if status and level in ("error", "warn"):
             self.statusBar().showMessage(message, 8000)
 
@@ -470,109 +472,6 @@ class MainWindow(QMainWindow, RunFeedback, FileActions):
         return QMessageBox.question(self, title, text, QMessageBox.Yes | QMessageBox.No,
                                     QMessageBox.No) == QMessageBox.Yes
 
-    # -- groups and the library ---------------------------------------------------------------
-    def _selected_groups(self) -> list[str]:
-        return [i for i in self.canvas.selected_ids() if self.doc.graph.nodes[i].subgraph is not None]
-
-    def group_selection(self) -> str | None:
-        """Edit > Group Selection (Ctrl+Shift+G): the selected nodes become one group node."""
-        ids = self.canvas.selected_ids()
-        if not ids:
-            self.log("select the nodes to group first", "warn")
-            return None
-        dlg = GroupDialog(self.doc.graph, ids, self)
-        try:
-            if not self.run_dialog(dlg):
-                return None
-            title, expose = dlg.title(), dlg.exposed()
-        finally:
-            dlg.deleteLater()
-        try:
-            gid = self.doc.group(ids, title, expose)
-        except StudioError as e:
-            self.log(f"cannot group: {e}", "error")
-            return None
-        if gid is not None:
-            self.canvas.select([gid])
-            self.log(f"grouped {len(ids)} node(s) as '{title}'", "ok")
-        return gid
-
-    def ungroup_selection(self) -> list[str]:
-        """Edit > Ungroup (Ctrl+Shift+U): each selected group's nodes come back in its place."""
-        groups = self._selected_groups()
-        if not groups:
-            self.log("select a group node to ungroup", "warn")
-            return []
-        out: list[str] = []
-        stack = self.doc.undo_stack
-        if len(groups) > 1:
-            stack.beginMacro(f"ungroup {len(groups)} groups")
-        try:
-            for gid in groups:
-                out += self.doc.ungroup(gid)
-        finally:
-            if len(groups) > 1:
-                stack.endMacro()
-        self.canvas.select(out)
-        return out
-
-    def _on_double_click(self, ng) -> None:
-        mid = self.canvas.model_id(ng)
-        if mid is not None and mid in self.doc.graph.nodes and self.doc.graph.nodes[mid].subgraph is not None:
-            QTimer.singleShot(0, lambda: self.edit_group(mid))  # after the mouse event is done
-
-    def edit_group(self, group_id: str | None = None) -> bool:
-        """Edit > Edit Group (Ctrl+Shift+E, or double-click a group): its inside opens in an
-        editor with a breadcrumb; OK applies the edit to the group as one undo step."""
-        if group_id is None:
-            groups = self._selected_groups()
-            if len(groups) != 1:
-                self.log("select one group node to edit inside it", "warn")
-                return False
-            group_id = groups[0]
-        name = os.path.basename(self.doc.path) if self.doc.path else "untitled"
-        dlg = GroupEditor(self.doc.graph, group_id, self, crumbs=name)
-        try:
-            if not self.run_dialog(dlg) or dlg.doc.undo_stack.count() == 0:
-                return False
-            inner = dlg.result_graph()
-        finally:
-            dlg.deleteLater()
-        if not inner.nodes:
-            self.log("a group cannot be empty: delete the group instead", "warn")
-            return False
-        try:
-            dropped = self.doc.set_subgraph(group_id, inner)
-        except StudioError as e:
-            self.log(f"cannot apply the edit: {e}", "error")
-            return False
-        if dropped:
-            self.log(f"the group no longer shows {', '.join(dropped)} (its node was removed)", "warn")
-        self.canvas.select([group_id])
-        return True
-
-    def save_group_to_library(self) -> str | None:
-        """Edit > Save Group to Library: the selected group becomes a palette entry under Library."""
-        groups = self._selected_groups()
-        if len(groups) != 1:
-            self.log("select one group node to save it to the library", "warn")
-            return None
-        inst = self.doc.graph.nodes[groups[0]]
-        name = self.ask_text("Save group to library", "Name in the library:", inst.label)
-        if not name:
-            return None
-        if any(n.lower() == name.lower() for n, _ in list_subgraphs()) and not self.confirm(
-                "Replace", f"The library already has '{name}'. Replace it?"):
-            return None
-        try:
-            path = save_subgraph(inst, name)
-        except (StudioError, OSError, ValueError) as e:
-            self.log(f"cannot save '{name}' to the library: {e}", "error")
-            return None
-        self.palette.refresh_library()
-        self.log(f"saved '{name}' to the library ({path})", "ok")
-        return path
-
     # -- drag and drop files ------------------------------------------------------------------
     def dragEnterEvent(self, e):  # noqa: N802
         if e.mimeData().hasUrls():
@@ -582,26 +481,23 @@ class MainWindow(QMainWindow, RunFeedback, FileActions):
         paths = [u.toLocalFile() for u in e.mimeData().urls() if u.toLocalFile()]
         if paths:
             e.acceptProposedAction()
-            self.open_path(paths[0])
+            self.files.open_path(paths[0])
 
     # -- editing helpers ----------------------------------------------------------------------
     def _add_from_palette(self, type_id: str) -> None:
-        c = self.canvas.viewer.mapToScene(self.canvas.viewer.viewport().rect().center())
+        c = self.canvas.view.mapToScene(self.canvas.view.viewport().rect().center())
         self.canvas.add_node_at(type_id, (c.x(), c.y()))
         self.canvas.focus()  # Delete/M/B act on the new node
 
     def _on_replaced(self) -> None:
-        self._outputs.clear()
-        self.set_run_result("", "")  # the last run's verdict was about the graph now gone
-        self._run_warnings = []
+        self.runs.forget()  # the last run's results and verdict were about the graph now gone
         if self._training is not None:
             self._training.clear_all()
-        self._signatures.clear()
         self._settings_to_toolbar(self.doc.graph.settings)
         if self.preview is not None:
             self.preview.clear()
             self._in_out_from_graph()
-        self._update_title()
+        self.files.update_title()
         self.canvas.fit_all()
         QTimer.singleShot(0, self.canvas.fit_all)
 
@@ -627,7 +523,7 @@ class MainWindow(QMainWindow, RunFeedback, FileActions):
 
     def _on_model_event(self, event: str, payload: dict) -> None:
         if event == "node_removed":
-            self._outputs.pop(payload["node_id"], None)
+            self.runs.node_removed(payload["node_id"])
 
     def _on_selection(self, ids: list[str]) -> None:
         nid = ids[0] if len(ids) == 1 else None
@@ -637,118 +533,16 @@ class MainWindow(QMainWindow, RunFeedback, FileActions):
         if self.preview is not None and hasattr(self.preview, "node_selected"):
             self.preview.node_selected(nid, self.doc, self.data_dir)  # the record panel
         if nid is not None:
-            self.show_result(nid)
-
-    def show_result(self, nid: str) -> bool:
-        outs = self._outputs.get(nid)
-        if not outs or self.preview is None:
-            return bool(outs)
-        port, value = next(iter(outs.items()))
-        inst = self.doc.graph.nodes.get(nid)
-        title = inst.label if inst else nid
-        key = f"{self._signatures.get(nid, nid)}:{port}"
-        try:
-            self.preview.show_value(nid, title, value, key)
-        except Exception as e:  # noqa: BLE001 - a viewer problem must not break the window
-            self.log(f"viewer: {e}", "warn")
-        return True
+            self.runs.show_result(nid)
 
     # -- running ----------------------------------------------------------------------------
-    def run_graph(self, targets: list[str] | None = None) -> bool:
-        if self.runner.running:
-            self.log("a run is already going; Stop it first", "warn")
-            return False
-        g = self.doc.graph
-        frame_range = None
-        if self.preview is not None:
-            try:
-                frame_range = self.preview.in_out()
-            except Exception:  # noqa: BLE001
-                frame_range = None
-        self._full_run, self._not_run = targets is None, {}
-        try:
-            with self.loading_engine():
-                if targets is None:  # F5: the outputs and the side branches that can run
-                    targets, self._not_run = self.default_targets()
-                plan = self.runner.executor.compile(g.copy(), targets)
-            self._signatures = {s.node.id: s.signature for s in plan.steps}
-        except StudioError as e:
-            self.log(str(e), "error")
-            self.set_run_result(f"✗ {e}", ERROR_STYLE)
-            if e.node_id and e.node_id in g.nodes:
-                self.canvas.set_failed(e.node_id, str(e))
-            return False
-        self.canvas.clear_run_state()
-        self._start_training_dock(plan)
-        self._run_started = time.perf_counter()
-        if frame_range is not None:  # a render cut to the in/out range must say so (they are saved now)
-            self.log(f"rendering frames {frame_range[0]}–{frame_range[1] - 1} only: the timeline's in/out "
-                     "points (X on the timeline clears them)", "warn")
-        self.runner.start(g, targets=targets, frame_range=frame_range)
-        self.run_action.setEnabled(False)
-        self.run_sel_action.setEnabled(False)
-        self.stop_action.setEnabled(True)
-        return True
-
-    def run_to(self, nid: str) -> bool:
-        """Canvas menu > Run to Here: run the node and what it needs, then show its result."""
-        if nid not in self.doc.graph.nodes:
-            return False
-        self.canvas.select([nid])
-        self._show_after_run = nid
-        ok = self.run_graph([nid])
-        if not ok:
-            self._show_after_run = None
-        return ok
-
-    def run_selected(self) -> bool:
-        ids = self.canvas.selected_ids()
-        return self.run_graph(ids or None)
-
-    def stop(self) -> None:
-        if self.runner.running:
-            self.runner.stop()
-            self.log("stopping…")
-
-    def clear_cache(self) -> None:
-        self.runner.executor.cache.clear()
-        self.runner.executor.frame_cache.clear()
-        self.log("caches cleared")
-
-    def _on_run_finished(self, result, error) -> None:
-        self._current_node = ""
-        self.canvas.stop_running()
-        self.run_action.setEnabled(True)
-        self.run_sel_action.setEnabled(True)
-        self.stop_action.setEnabled(False)
-        self._last_result = result
-        want, self._show_after_run = self._show_after_run, None
-        if result is not None:
-            self._signatures.update(result.signatures)
-            sel = self.canvas.selected_ids()
-            shown = sel[0] if len(sel) == 1 and sel[0] in self._outputs else None
-            if want is not None and want in self._outputs:
-                shown = want
-            if shown is None:
-                outs = [n for n in result.outputs
-                        if n in self.doc.graph.nodes and self.doc.graph.nodes[n].spec is not None
-                        and self.doc.graph.nodes[n].spec.is_output]
-                ran = [n for n in result.outputs if n in self.doc.graph.nodes]
-                shown = (outs or ran or [None])[-1]
-            if shown is not None:
-                self.show_result(shown)
-        elif error is not None and not isinstance(error, StudioError):
-            self.log(f"run failed: {type(error).__name__}: {error}", "error")
-        self._update_status()
-        self.run_finished.emit(result, error)
-
     # -- help -------------------------------------------------------------------------------
     def show_shortcuts(self) -> None:
         QMessageBox.information(self, "Shortcuts", SHORTCUTS)
 
     # -- closing ----------------------------------------------------------------------------
     def closeEvent(self, e):  # noqa: N802
-        if not self.maybe_save():
+        if not self.files.maybe_save():
             e.ignore()
             return
         self.runner.shutdown()
@@ -760,7 +554,7 @@ class MainWindow(QMainWindow, RunFeedback, FileActions):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         self.settings.sync()
-        self._discard_autosave()
+        self.files.discard_autosave()
         self._disconnect_document()
         e.accept()
 

@@ -17,7 +17,9 @@ from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QListWidget,
                                QListWidgetItem, QVBoxLayout, QWidget)
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "assets" / "graphs"
+from studio.core.assets import TEMPLATES_DIR  # noqa: F401 - re-exported for callers
+from studio.ui.text import escape_html
+
 THUMB = QSize(192, 120)
 PATH_ROLE = Qt.UserRole + 1
 TITLE_ROLE = Qt.UserRole + 2
@@ -82,16 +84,13 @@ class _Row(QWidget):
         self.thumb.setPixmap(_thumb(t))
         self.thumb.setFixedSize(THUMB)
         self.thumb.setAlignment(Qt.AlignCenter)
-        self.text = QLabel(f"<b style='font-size:13pt'>{_html(t.title)}</b><br>"
-                           f"<span style='color:#c8c8c8'>{_html(t.description)}</span>", self)
+        self.text = QLabel(f"<b style='font-size:13pt'>{escape_html(t.title)}</b><br>"
+                           f"<span style='color:#c8c8c8'>{escape_html(t.description)}</span>", self)
         self.text.setWordWrap(True)
         self.text.setAlignment(Qt.AlignLeft | Qt.AlignVCenter)
         lay.addWidget(self.thumb)
         lay.addWidget(self.text, 1)
 
-
-def _html(s: str) -> str:
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 class TemplateBrowser(QDialog):

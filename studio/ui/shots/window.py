@@ -1,4 +1,4 @@
-"""``python -m studio.ui.screenshot OUT.png [GRAPH]``: open the window with a graph (the demo by
+"""``python -m studio.ui.shots.window OUT.png [GRAPH]``: open the window with a graph (the demo by
 default), run it, select its output and save a picture of the window (for the README)."""
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ def stop_and_close(w, loop) -> None:
         w.runner.stop()
         w.run_finished.connect(lambda *_: loop.quit())
         loop.exec()
-    w.ask_unsaved = lambda: "discard"
+    w.files.ask_unsaved = lambda: "discard"
     w.close()
 
 
@@ -24,8 +24,8 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QEventLoop, QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from .main_window import DEMO_GRAPH, MainWindow
-    from .theme import apply_theme
+    from studio.ui.window.main_window import DEMO_GRAPH, MainWindow
+    from studio.ui.theme import apply_theme
 
     app = QApplication.instance() or QApplication([])
     apply_theme(app)
@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     w = MainWindow(settings=QSettings(os.path.join(tmp, "s.ini"), QSettings.IniFormat), data_dir=tmp)
     w.resize(1600, 1000)
     w.show()
-    w.open_path(argv[1] if len(argv) > 1 else str(DEMO_GRAPH), ask=False)
+    w.files.open_path(argv[1] if len(argv) > 1 else str(DEMO_GRAPH), ask=False)
     for n in w.doc.graph.nodes.values():  # render into the temp folder, not the user's
         for p in (n.spec.params if n.spec else ()):
             if p.kind == "path" and getattr(p, "mode", "") == "save":
@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     w.doc.undo_stack.setClean()
     loop = QEventLoop()
     w.run_finished.connect(lambda *_: QTimer.singleShot(1500, loop.quit))
-    QTimer.singleShot(500, w.run_graph)
+    QTimer.singleShot(500, w.runs.run_graph)
     QTimer.singleShot(120_000, loop.quit)
     loop.exec()
     outs = [n for n in w.doc.graph.nodes if w.doc.graph.nodes[n].type_id == "transform.resize"] or list(w.doc.graph.nodes)

@@ -1,7 +1,7 @@
-"""``python -m studio.ui.screenshot_templates [DOCS_DIR]``: pictures for the README of the
+"""``python -m studio.ui.shots.templates [DOCS_DIR]``: pictures for the README of the
 template browser (``screenshot-templates.png``) and of the window running the music visualiser
 template (``screenshot-running-template.png``, taken mid-run). Run it under Xvfb
-(``xvfb-run -s "-screen 0 1920x1200x24" python -m studio.ui.screenshot_templates docs``)."""
+(``xvfb-run -s "-screen 0 1920x1200x24" python -m studio.ui.shots.templates docs``)."""
 from __future__ import annotations
 
 import os
@@ -18,9 +18,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from studio.engine import events as ev
 
-    from .main_window import MainWindow
-    from .templates import TEMPLATES_DIR, TemplateBrowser
-    from .theme import apply_theme
+    from studio.ui.window.main_window import MainWindow
+    from studio.ui.dialogs.templates import TEMPLATES_DIR, TemplateBrowser
+    from studio.ui.theme import apply_theme
 
     app = QApplication.instance() or QApplication([])
     apply_theme(app)
@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     w = MainWindow(settings=QSettings(os.path.join(tmp, "s.ini"), QSettings.IniFormat), data_dir=tmp)
     w.resize(1600, 1000)
     w.show()
-    w.open_template(str(TEMPLATES_DIR / "music_visualiser.json"))
+    w.files.open_template(str(TEMPLATES_DIR / "music_visualiser.json"))
     save = next(n for n in w.doc.graph.nodes.values() if n.type_id == "io.save_video")
     w.doc.graph.set_param(save.id, "path", os.path.join(tmp, "music_visualiser.mp4"))
     w.doc.undo_stack.setClean()
@@ -61,10 +61,10 @@ def main(argv: list[str] | None = None) -> int:
     w.run_finished.connect(lambda *_: QTimer.singleShot(500, take))
     QTimer.singleShot(800, w.canvas.fit_all)
     QTimer.singleShot(900, lambda: w.canvas.select(last_blend))  # the viewer shows its frames
-    QTimer.singleShot(1000, w.run_graph)
+    QTimer.singleShot(1000, w.runs.run_graph)
     QTimer.singleShot(300_000, loop.quit)
     loop.exec()
-    from .screenshot import stop_and_close
+    from studio.ui.shots.window import stop_and_close
     stop_and_close(w, loop)
     print(f"templates: {ok1}, running: {shot['done']}")
     return 0 if ok1 and shot["done"] else 1

@@ -1,0 +1,1 @@
+"""The node canvas: the only folder that imports NodeGraphQt."""

@@ -1,0 +1,149 @@
+"""Run badges on canvas nodes: border colour and status line per node."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from studio.ui.canvas.items import (BYPASS_BORDER, CACHED_COLOR, DEFAULT_BORDER, ERROR_BORDER, ERROR_COLOR,
+                                    NOT_RUN_COLOR, RUN_BORDER, TEXT_COLOR, WARN_COLOR, StatusItem)
+from studio.ui.text import escape_html, fmt_seconds, shorten
+
+if TYPE_CHECKING:
+    from studio.ui.canvas.canvas import Canvas
+
+
+class RunBadges:
+    """The run state of each node: its border colour and the status line under it (running,
+    progress, time, cached, skipped, failed, not run, stale)."""
+
+    def __init__(self, canvas: Canvas):
+        self.canvas = canvas
+        self._status: dict[str, StatusItem] = {}  # model id -> the status line under its node
+        self._run_state: dict[str, dict] = {}     # model id -> {"text", "color", "progress", "error"}
+
+    def reset(self) -> None:
+        self._status.clear()
+        self._run_state.clear()
+
+    def attach(self, nid: str, ng) -> None:
+        """A status line under a node the canvas just made."""
+        st = StatusItem(ng.view)
+        st.setPos(0, ng.view.boundingRect().height() + 1)
+        self._status[nid] = st
+
+    def forget(self, nid: str) -> None:
+        self._status.pop(nid, None)
+        self._run_state.pop(nid, None)
+
+    def mark_stale(self, nid: str) -> None:
+        """A node's parameter or mode changed: its result and those downstream are stale."""
+        for m in {nid} | self.canvas.doc.graph.downstream(nid):
+            st = self._run_state.get(m)
+            if st and not st.get("error"):
+                st["text"] = (st.get("text") or "").replace(" · stale", "") + " · stale"
+        for m in {nid} | self.canvas.doc.graph.downstream(nid):
+            self.refresh(m)
+
+    def clear(self) -> None:
+        self._run_state.clear()
+        for nid in self.canvas._by_model:
+            self.refresh(nid)
+
+    def set_running(self, nid: str) -> None:
+        self._run_state[nid] = {"text": "running…", "progress": 0.0, "running": True}
+        self.refresh(nid)
+
+    def set_progress(self, nid: str, step: int, total: int | None) -> None:
+        """Cheap (one per frame): only the status item under the node is updated."""
+        st = self._run_state.setdefault(nid, {"running": True})
+        st["progress"] = (step / total) if total else None
+        st["text"] = f"{step}/{total}" if total else f"step {step}"
+        item = self._status.get(nid)
+        if item is None or not st.get("running"):
+            self.refresh(nid)
+            return
+        item.set(st["text"], None, st["progress"])
+
+    def set_finished(self, nid: str, seconds: float, cached: bool) -> None:
+        self._run_state[nid] = {"text": "cached" if cached else fmt_seconds(seconds), "cached": cached}
+        self.refresh(nid)
+
+    def set_failed(self, nid: str, message: str, short: str | None = None) -> None:
+        self._run_state[nid] = {"text": "⚠ " + shorten(short or message, 60), "error": message}
+        self.refresh(nid)
+
+    def set_skipped(self, nid: str, reason: str, is_output: bool = False) -> None:
+        """Skipped, with the reason in full (wrapped under the node, whole in its tooltip); amber
+        when the node is an output: a file the user asked for was not made."""
+        self._run_state[nid] = {"text": "skipped: " + " ".join(str(reason).split()), "reason": reason,
+                                "color": WARN_COLOR if is_output else NOT_RUN_COLOR}
+        self.refresh(nid)
+
+    def set_cost(self, nid: str, seconds: float, frames: int) -> None:
+        """The time spent pulling frames through the node's lazy clip (``NodeCost``), which
+        replaces the '<1 ms' it took to build the clip."""
+        st = self._run_state.get(nid)
+        if st is None or st.get("error") or st.get("running"):
+            return
+        st["text"] = fmt_seconds(seconds) + (f" · {frames} frames" if frames else "")
+        st["cost"] = seconds
+        self.refresh(nid)
+
+    def set_not_run(self, nid: str, hint: str) -> None:
+        """A node the run did not reach (a side branch that could not run): says how to run it."""
+        if nid in self._run_state:
+            return
+        self._run_state[nid] = {"text": hint, "reason": hint, "color": NOT_RUN_COLOR, "not_run": True}
+        self.refresh(nid)
+
+    def state(self, nid: str) -> dict:
+        return dict(self._run_state.get(nid, {}))
+
+    def stop_running(self) -> None:
+        for nid, st in list(self._run_state.items()):
+            if st.get("running"):
+                self._run_state[nid] = {"text": "stopped"}
+                self.refresh(nid)
+
+    def status_text(self, nid: str) -> str:
+        st = self._status.get(nid)
+        return st.text if st is not None else ""
+
+    def refresh(self, nid: str) -> None:
+        ng = self.canvas._by_model.get(nid)
+        inst = self.canvas.doc.graph.nodes.get(nid)
+        if ng is None or inst is None:
+            return
+        st = self._run_state.get(nid, {})
+        error = st.get("error") or inst.error
+        border = DEFAULT_BORDER
+        if error:
+            border = ERROR_BORDER
+        elif st.get("running"):
+            border = RUN_BORDER
+        elif inst.mode == "bypass":
+            border = BYPASS_BORDER
+        ng.set_property("border_color", border, push_undo=False)
+        disabled = inst.mode == "mute"
+        if ng.disabled() != disabled:
+            ng.set_property("disabled", disabled, push_undo=False)
+        text = st.get("text", "")
+        if inst.mode == "mute" and text == "skipped: muted":
+            text = ""  # "muted · skipped: muted" says it twice
+        if inst.mode != "normal":
+            text = ("muted" if inst.mode == "mute" else "bypassed") + (" · " + text if text else "")
+        if inst.error and not st.get("error"):
+            text = "⚠ " + shorten(inst.error, 48)
+        color = ERROR_COLOR if error else (CACHED_COLOR if st.get("cached") else st.get("color", TEXT_COLOR))
+        item = self._status.get(nid)
+        if item is not None:
+            item.setPos(0, ng.view.boundingRect().height() + 1)
+            item.set(text, color, st.get("progress") if st.get("running") else None)
+        tip = f"<b>{inst.label}</b> <i>({inst.type_id}, id {nid})</i>"
+        if inst.spec is not None and inst.spec.help:
+            tip += "<br>" + inst.spec.help
+        if error:
+            tip += f"<br><span style='color:#ff6e6e'>{escape_html(error)}</span>"
+        elif st.get("reason"):
+            tip += f"<br><span style='color:#e6b450'>{escape_html(st['reason'])}</span>"
+        ng.view.setToolTip(tip)
+        ng.view.update()

@@ -1,0 +1,537 @@
+"""The node canvas: a NodeGraphQt view of the model in a :class:`Document`.
+
+The canvas never edits NodeGraphQt's own model as the source of truth. What the user does on it
+(drag a wire, move nodes, drop a palette entry, rename, Tab search) becomes a command on the
+document's undo stack; the model's events then update the view (``_on_model``). Drags between
+incompatible ports are refused while dragging, by the type system (``can_connect``), per node
+instance rather than per node class, so groups and placeholders are checked too.
+
+Backdrops and notes live in ``graph.ui["backdrops"]`` / ``graph.ui["notes"]``; dragging,
+resizing, renaming (double-click) and deleting them are document commands too. The right-click
+menu is built per click (``menus.build``) and shown with ``popup``, never a blocking ``exec``.
+A node without links dragged onto a wire it fits is inserted there (the wire lights up first).
+
+The canvas is composed of parts, each in its own module: ``badges`` (run state under each node),
+``annotations`` (backdrops and notes), ``menus`` (right-click menu, renames, presets), ``wires``
+(dropping a node on a wire), ``clipboard`` (copy, paste, duplicate) and ``search`` (Tab).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from NodeGraphQt import BackdropNode
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QCursor
+from PySide6.QtWidgets import QInputDialog, QMenu
+
+from studio.core.errors import StudioError
+from studio.core.graph import Link
+from studio.core.types import can_connect, get_type
+from studio.ui.canvas.adapter import CanvasNodeGraph
+from studio.ui.canvas.annotations import Annotations
+from studio.ui.canvas.badges import RunBadges
+from studio.ui.canvas.clipboard import Clipboard
+from studio.ui.canvas.context_menu import ContextMenu
+from studio.ui.canvas.items import (CLIP_KEY, GROUP_COLOR, LIBRARY_PREFIX, MIN_FIT_SCALE, NODE_MIME,  # noqa: F401
+                                    AnnotationNode, StudioNode)
+from studio.ui.canvas.search import NodeSearchPopup
+from studio.ui.canvas.wire_drop import WireDrop
+from studio.ui.document.document import Document
+
+
+class Canvas(QObject):
+    """The canvas adapter. ``hooks`` are the window's actions the context menu offers (each
+    optional): ``run_to(node_id)``, ``group()``, ``ungroup()``, ``edit_group(node_id)``,
+    ``save_group()``. ``ask_text`` asks for a name or a note's text (tests replace it)."""
+    selection_changed = Signal(list)      # selected model node ids
+    message = Signal(str)                 # refusals and problems, for the log
+    info = Signal(str)                    # confirmations, for the log
+    files_dropped = Signal(list)          # paths dropped on the canvas
+
+    def __init__(self, doc: Document, parent: QObject | None = None):
+        super().__init__(parent)
+        self.doc = doc
+        self.node_graph = CanvasNodeGraph(self)
+        self.node_graph.set_acyclic(True)
+        self.node_graph.set_pipe_collision(False)
+        self.node_graph.register_node(StudioNode)
+        self.node_graph.register_node(AnnotationNode)
+        self.ng_type = StudioNode.type_
+        self.hooks: dict[str, Any] = {}
+        self.last_menu: QMenu | None = None
+        self.view = self.node_graph.viewer()
+        self.widget = self.node_graph.widget
+        self._by_model: dict[str, Any] = {}   # model id -> NG node
+        self._by_view: dict[str, str] = {}    # NG node id -> model id
+        self.badges = RunBadges(self)            # run state under each node
+        self.annotations = Annotations(self)     # backdrops and notes
+        self.menus = ContextMenu(self)           # the right-click menu, renames, presets
+        self.wires = WireDrop(self)              # a node dropped on a wire goes into it
+        self.clipboard = Clipboard(self)         # copy, paste, duplicate
+        self.node_graph.node_selection_changed.connect(lambda *_: self.selection_changed.emit(self.selected_ids()))
+        self.node_graph.node_selected.connect(lambda *_: self.selection_changed.emit(self.selected_ids()))
+        self.search = NodeSearchPopup([s for s in doc.graph.registry.specs() if s.id != "studio.group"],
+                                      self.view)
+        self.search.chosen.connect(self._add_from_search)
+        self.view.installEventFilter(self)
+        doc.changed.connect(self._on_model)
+        doc.positions_changed.connect(self._on_positions)
+        doc.replaced.connect(self.rebuild)
+        doc.annotations_changed.connect(self.annotations.sync)
+        self.node_graph.node_double_clicked.connect(self.annotations.on_double_clicked)
+        self.rebuild()
+
+    # -- lookups ------------------------------------------------------------------------------
+    def view_node(self, model_id: str):
+        return self._by_model.get(model_id)
+
+    def shown_names(self) -> dict[str, str]:
+        """The names the canvas shows -> model ids. NodeGraphQt numbers nodes that share a title
+        ("Colour Adjust 1"); the graph keeps the title itself."""
+        return {ng.name(): mid for mid, ng in self._by_model.items() if mid in self.doc.graph.nodes}
+
+    def model_id(self, ng_node) -> str | None:
+        return self._by_view.get(ng_node.id) if ng_node is not None else None
+
+    def selected_ids(self) -> list[str]:
+        out = []
+        for n in self.node_graph.selected_nodes():
+            mid = self._by_view.get(n.id)
+            if mid is not None and mid in self.doc.graph.nodes:
+                out.append(mid)
+        return out
+
+    def select(self, ids) -> None:
+        self.node_graph.clear_selection()
+        for i in ids:
+            n = self._by_model.get(i)
+            if n is not None:
+                n.set_selected(True)
+        self.selection_changed.emit(self.selected_ids())
+
+    def port_item(self, model_id: str, port: str, side: str):
+        n = self._by_model[model_id]
+        ports = n.inputs() if side == "in" else n.outputs()
+        return ports[port].view
+
+    def port_scene_center(self, model_id: str, port: str, side: str) -> QPointF:
+        item = self.port_item(model_id, port, side)
+        return item.sceneBoundingRect().center()
+
+    def _port_type(self, port_item) -> str | None:
+        mid = self._by_view.get(port_item.node.id)
+        if mid is None or mid not in self.doc.graph.nodes:
+            return None
+        spec = self.doc.graph.nodes[mid].spec
+        if spec is None:
+            return None
+        p = spec.input(port_item.name) if port_item.port_type == "in" else spec.output(port_item.name)
+        return p.type if p is not None else None
+
+    def ports_compatible(self, a, b) -> bool:
+        if a.port_type == b.port_type:
+            return False
+        out_p, in_p = (a, b) if a.port_type == "out" else (b, a)
+        to, ti = self._port_type(out_p), self._port_type(in_p)
+        if to is None or ti is None:
+            return True  # a placeholder: the model decides
+        return can_connect(to, ti)
+
+    def refusal_reason(self, a, b) -> str | None:
+        """Why wiring port item ``a`` to ``b`` is refused (naming nodes by title), or None."""
+        if a.port_type == b.port_type:
+            return f"both ends are {'inputs' if a.port_type == 'in' else 'outputs'}: drag from an output to an input"
+        out_p, in_p = (a, b) if a.port_type == "out" else (b, a)
+        src, dst = self._by_view.get(out_p.node.id), self._by_view.get(in_p.node.id)
+        g = self.doc.graph
+        if src is None or dst is None or src not in g.nodes or dst not in g.nodes:
+            return None
+        st, dt = g.nodes[src].label, g.nodes[dst].label
+        if src == dst:
+            return f"'{st}' cannot feed itself"
+        to, ti = self._port_type(out_p), self._port_type(in_p)
+        if to is not None and ti is not None and not can_connect(to, ti):
+            return f"'{st}' {out_p.name} gives {to}, but '{dt}' {in_p.name} takes {ti}"
+        if src in g.downstream(dst):
+            return f"it would make a loop: '{st}' already depends on '{dt}'"
+        return None
+
+    # -- building the view ----------------------------------------------------------------------
+    def rebuild(self) -> None:
+        self.node_graph.clear_session()
+        self._by_model.clear()
+        self._by_view.clear()
+        self.badges.reset()
+        self.annotations.reset()
+        g = self.doc.graph
+        for i, nid in enumerate(g.nodes):
+            self._create_view(nid, default_pos=(i * 260.0, 0.0))
+        for l in g.links:
+            self._view_connect(l)
+        for kind in ("backdrops", "notes"):
+            self.annotations.sync(kind)
+
+    # -- backdrops and notes (graph.ui, edited through Document commands) ---------------------
+    def ask_text(self, title: str, label: str, default: str = "", multiline: bool = False) -> str | None:
+        """A name or a text from the user, or None (tests replace this)."""
+        parent = self.view.window()
+        if multiline:
+            text, ok = QInputDialog.getMultiLineText(parent, title, label, default)
+            return text if ok else None
+        text, ok = QInputDialog.getText(parent, title, label, text=default)
+        return text.strip() if ok and text.strip() else None
+
+    def _create_view(self, nid: str, default_pos=(0.0, 0.0)):
+        inst = self.doc.graph.nodes[nid]
+        pos = self.doc.position(nid) or list(default_pos)
+        ng = self.node_graph.create_node(self.ng_type, name=inst.label, pos=pos, push_undo=False, selected=False)
+        if inst.subgraph is not None:
+            ng.set_property("color", (*GROUP_COLOR, 255), push_undo=False)
+        spec = inst.spec
+        if spec is not None:
+            for p in spec.inputs:
+                ng.add_input(p.name, color=get_type(p.type).color, multi_input=False)
+            for p in spec.outputs:
+                ng.add_output(p.name, color=get_type(p.type).color, multi_output=True)
+        else:  # placeholder: the ports its links use
+            for p in sorted({l.dst_port for l in self.doc.graph.links if l.dst == nid}):
+                ng.add_input(p, color=(160, 60, 60))
+            for p in sorted({l.src_port for l in self.doc.graph.links if l.src == nid}):
+                ng.add_output(p, color=(160, 60, 60))
+        if getattr(ng.view, "_x_item", None) is not None:
+            ng.view._x_item.text = "MUTED"  # NodeGraphQt's overlay says 'DISABLED'; Studio calls it mute
+        ng.view.draw_node()
+        self._by_model[nid] = ng
+        self._by_view[ng.id] = nid
+        self.badges.attach(nid, ng)
+        self._port_tooltips(nid)
+        self.badges.refresh(nid)
+        return ng
+
+    def _port_tooltips(self, nid: str) -> None:
+        inst = self.doc.graph.nodes[nid]
+        ng = self._by_model[nid]
+        tip = f"<b>{inst.label}</b> <i>({inst.type_id}, id {nid})</i>"
+        if inst.spec is not None and inst.spec.help:
+            tip += "<br>" + inst.spec.help
+        ng.view.setToolTip(tip)
+        if inst.spec is None:
+            return
+        for p in inst.spec.inputs:
+            ng.inputs()[p.name].view.setToolTip(f"{p.name}: {p.type}{' (optional)' if p.optional else ''}"
+                                                f"{' — ' + p.help if p.help else ''}")
+        for p in inst.spec.outputs:
+            ng.outputs()[p.name].view.setToolTip(f"{p.name}: {p.type}{' — ' + p.help if p.help else ''}")
+
+    def _view_connect(self, l: Link) -> None:
+        a, b = self._by_model.get(l.src), self._by_model.get(l.dst)
+        if a is None or b is None:
+            return
+        out, inp = a.outputs().get(l.src_port), b.inputs().get(l.dst_port)
+        if out is None or inp is None:
+            return
+        if inp not in out.connected_ports():
+            out.connect_to(inp, push_undo=False, emit_signal=False)  # from the output side (pitfall)
+        if out.view not in inp.view.connected_ports:
+            self.view.establish_connection(inp.view, out.view)
+
+    def _view_disconnect(self, l: Link) -> None:
+        a, b = self._by_model.get(l.src), self._by_model.get(l.dst)
+        if a is None or b is None:
+            return
+        out, inp = a.outputs().get(l.src_port), b.inputs().get(l.dst_port)
+        if out is not None and inp is not None and inp in out.connected_ports():
+            out.disconnect_from(inp, push_undo=False, emit_signal=False)
+        for pipe in list(inp.view.connected_pipes if inp is not None else []):
+            if out is not None and out.view in (pipe.output_port, pipe.input_port):
+                pipe.delete()
+
+    def resync_links(self) -> None:
+        """Make the view's wires exactly the model's (after a refused or partial drag)."""
+        want = set(self.doc.graph.links)
+        have = set()
+        for mid, ng in self._by_model.items():
+            for pname, inp in ng.inputs().items():
+                for out in inp.connected_ports():
+                    src = self._by_view.get(out.node().id)
+                    if src is not None:
+                        have.add(Link(src, out.name(), mid, pname))
+                # wires the view dropped while dragging
+                for out_v in list(inp.view.connected_ports):
+                    src = self._by_view.get(out_v.node.id)
+                    if src is not None and Link(src, out_v.name, mid, pname) not in want:
+                        for pipe in list(inp.view.connected_pipes):
+                            if pipe.output_port is out_v:
+                                pipe.delete()
+        for l in have - want:
+            self._view_disconnect(l)
+        for l in want:
+            self._view_connect(l)
+
+    # -- model -> view ------------------------------------------------------------------------
+    def _on_model(self, event: str, payload: dict) -> None:
+        if event == "node_added":
+            nid = payload["node_id"]
+            if nid not in self._by_model:
+                c = self.view.mapToScene(self.view.viewport().rect().center())
+                self._create_view(nid, default_pos=(c.x(), c.y()))
+        elif event == "node_removed":
+            ng = self._by_model.pop(payload["node_id"], None)
+            self.badges.forget(payload["node_id"])
+            if ng is not None:
+                self._by_view.pop(ng.id, None)
+                self.node_graph.remove_node(ng, push_undo=False)
+            self.selection_changed.emit(self.selected_ids())
+        elif event == "link_added":
+            self._view_connect(payload["link"])
+        elif event == "link_removed":
+            self._view_disconnect(payload["link"])
+        elif event in ("mode_changed", "param_changed"):
+            self.badges.mark_stale(payload["node_id"])
+        elif event == "title_changed":
+            nid = payload["node_id"]
+            ng = self._by_model.get(nid)
+            if ng is not None:
+                label = self.doc.graph.nodes[nid].label
+                if ng.name() != label:
+                    ng.set_property("name", label, push_undo=False)
+        elif event == "reset":
+            self.rebuild()
+
+    def _on_positions(self, positions: dict) -> None:
+        for nid, p in positions.items():
+            ng = self._by_model.get(nid)
+            if ng is not None and [round(v, 3) for v in ng.pos()] != [round(v, 3) for v in p]:
+                ng.set_property("pos", [float(p[0]), float(p[1])], push_undo=False)
+
+    # -- run state on nodes --------------------------------------------------------------------
+    # -- view -> model (user intents) ----------------------------------------------------------
+    def _link_of(self, a, b) -> Link | None:
+        out_p, in_p = (a, b) if a.port_type == "out" else (b, a)
+        src, dst = self._by_view.get(out_p.node.id), self._by_view.get(in_p.node.id)
+        if src is None or dst is None:
+            return None
+        return Link(src, out_p.name, dst, in_p.name)
+
+    def user_rewired(self, disconnected, connected) -> None:
+        g = self.doc.graph
+        ops: list[tuple[str, Link]] = []
+        for a, b in disconnected:
+            l = self._link_of(a, b)
+            if l is not None and g.input_link(l.dst, l.dst_port) == l:
+                ops.append(("disconnect", l))
+        refused = None
+        for a, b in connected:
+            l = self._link_of(a, b)
+            if l is None:
+                continue
+            try:
+                g.check_link(*l)
+            except StudioError as e:
+                refused = str(e)
+                break
+            ops.append(("connect", l))
+        if refused:
+            self.message.emit("connection refused: " + refused)
+            ops = []
+        if ops:
+            stack = self.doc.undo_stack
+            if len(ops) > 1:
+                stack.beginMacro("rewire")
+            try:
+                for op, l in ops:
+                    if op == "disconnect":
+                        self.doc.disconnect(l.dst, l.dst_port)
+                    else:
+                        self.doc.connect(*l)
+            except StudioError as e:
+                self.message.emit("connection refused: " + str(e))
+            finally:
+                if len(ops) > 1:
+                    stack.endMacro()
+        self.resync_links()
+
+    def _moves(self, node_data: dict) -> tuple[dict, dict]:
+        """What a drag moved: ({node id: (old, new)}, {kind: {index: new pos}})."""
+        moves, ann = {}, {}
+        for view, prev in node_data.items():
+            new = [float(view.xy_pos[0]), float(view.xy_pos[1])]
+            key = self.annotations.key_of(view.id)
+            if key is not None:
+                ann.setdefault(key[0], {})[key[1]] = new
+                continue
+            mid = self._by_view.get(view.id)
+            if mid is None:
+                continue
+            old = self.doc.position(mid)
+            if old is None:
+                old = [float(prev[0]), float(prev[1])]
+            moves[mid] = (old, new)
+        return moves, ann
+
+    def user_moved(self, node_data: dict) -> None:
+        """A drag ended: the nodes and backdrops/notes it moved, as one undo step."""
+        moves, ann = self._moves(node_data)
+        moves = {k: v for k, v in moves.items() if k in self.doc.graph.nodes and v[0] != v[1]}
+        lists = {}
+        for kind, new in ann.items():
+            items = self.doc.annotations(kind)
+            for i, p in new.items():
+                if 0 <= i < len(items):
+                    items[i]["pos"] = p
+            if items != self.doc.annotations(kind):
+                lists[kind] = items
+        n = (1 if moves else 0) + len(lists)
+        if n == 0:
+            return
+        stack = self.doc.undo_stack
+        if n > 1:
+            stack.beginMacro(f"move {len(moves) + sum(len(ann[k]) for k in lists)} item(s)")
+        try:
+            self.doc.move(moves)
+            for kind, items in lists.items():
+                self.doc.set_annotations(kind, items, f"move {kind[:-1]}")
+        finally:
+            if n > 1:
+                stack.endMacro()
+
+    # -- drop a node on a wire -----------------------------------------------------------------
+    def user_add_ng_type(self, ng_type: str, pos) -> None:
+        if ng_type in (BackdropNode.type_, AnnotationNode.type_):
+            self.annotations.add("backdrops", pos=list(pos))
+
+    def add_node_at(self, type_id: str, pos) -> str | None:
+        """Add a node type, or a library sub-graph (``library:<path>``), at ``pos`` (undoable)."""
+        try:
+            if type_id.startswith(LIBRARY_PREFIX):
+                nid = self.doc.place_subgraph(type_id[len(LIBRARY_PREFIX):], pos)
+            else:
+                nid = self.doc.add_node(type_id, pos)
+        except StudioError as e:
+            self.message.emit(str(e))
+            return None
+        self.select([nid])
+        return nid
+
+    def user_dropped(self, mime, pos) -> None:
+        if mime.hasFormat(NODE_MIME):
+            type_id = bytes(mime.data(NODE_MIME).data()).decode()
+            what, link = self.menus.item_at(QPointF(*pos))
+            if what == "link" and not type_id.startswith(LIBRARY_PREFIX):
+                self.wires.add_node_on_link(type_id, pos, link)
+            else:
+                self.add_node_at(type_id, pos)
+        elif mime.hasUrls():
+            paths = [u.toLocalFile() for u in mime.urls() if u.toLocalFile()]
+            if paths:
+                self.files_dropped.emit(paths)
+        elif mime.hasText() and mime.text().startswith("studio-node:"):
+            self.add_node_at(mime.text().split(":", 1)[1], pos)
+
+    def user_renamed(self, ng_id: str, name: str) -> None:
+        mid = self._by_view.get(ng_id)
+        if mid is None:
+            return
+        inst = self.doc.graph.nodes[mid]
+        default = inst.spec.title if inst.spec else inst.type_id
+        if not self.menus._try_set_title(mid, None if name == default else name):
+            self.view_node(mid).set_name(inst.label)  # the canvas shows the title kept
+
+    def _add_from_search(self, type_id: str, p: QPointF) -> None:
+        self.add_node_at(type_id, (p.x(), p.y()))
+        self.focus()
+
+    def focus(self) -> None:
+        """Keyboard focus back on the canvas (after Tab-adding a node), so Delete/M/B act on it."""
+        self.view.setFocus(Qt.OtherFocusReason)
+
+    def open_search(self) -> None:
+        vp = self.view.mapFromGlobal(QCursor.pos())
+        if not self.view.rect().contains(vp):
+            vp = self.view.rect().center()
+        self.search.open_at(vp, self.view.mapToScene(vp))
+
+    def eventFilter(self, obj, ev):  # noqa: N802
+        if obj is self.view and ev.type() in (QEvent.KeyPress, QEvent.ShortcutOverride) \
+                and ev.key() == Qt.Key_Tab and not self.search.isVisible():
+            if ev.type() == QEvent.KeyPress:
+                self.open_search()
+            ev.accept()
+            return True
+        return super().eventFilter(obj, ev)
+
+    def fit_all(self) -> None:
+        """Fit the graph in view, but never below a readable zoom (MIN_FIT_SCALE): a big template
+        in a small window opens at its left edge at a zoom where titles and notes can be read (and
+        NodeGraphQt does not draw the nodes as blank proxy boxes), rather than all of it tiny."""
+        items = [n.view for n in self.node_graph.all_nodes()]
+        if not items:
+            return
+        self.view.zoom_to_nodes(items)
+        if self.zoom_scale() < MIN_FIT_SCALE:
+            rect = QRectF()
+            for it in items:
+                rect = rect.united(it.sceneBoundingRect())
+            # a graph reads from the top left: its sources and the template's note in view
+            vw = self.view.viewport().width() / MIN_FIT_SCALE
+            vh = self.view.viewport().height() / MIN_FIT_SCALE
+            cy = rect.center().y() if rect.height() + 40 <= vh else rect.top() - 20 + vh / 2
+            cx = rect.center().x() if rect.width() + 40 <= vw else rect.left() - 20 + vw / 2
+            self.set_zoom_scale(MIN_FIT_SCALE, QPointF(cx, cy))
+
+    def zoom_scale(self) -> float:
+        return float(self.view.transform().m11())
+
+    def set_zoom_scale(self, scale: float, centre: QPointF) -> None:
+        """Show the scene at ``scale`` (1 = 100 %) centred on ``centre`` (NodeGraphQt's view is
+        fitted to its scene range, so the range sets the zoom)."""
+        vp = self.view.viewport().rect()
+        w, h = max(1, vp.width()) / scale, max(1, vp.height()) / scale
+        for _ in range(2):  # fitInView keeps a small margin: correct for it once
+            self.view._scene_range = QRectF(centre.x() - w / 2, centre.y() - h / 2, w, h)
+            self.view._update_scene()
+            k = self.zoom_scale() / scale
+            w, h = w * k, h * k
+
+    # -- edit actions ---------------------------------------------------------------------------
+    def delete_selected(self) -> None:
+        """Delete the selected nodes, backdrops and notes (one undo step)."""
+        ids = self.selected_ids()
+        ann: dict[str, list[int]] = {}
+        for kind, i in self.annotations.selected():
+            ann.setdefault(kind, []).append(i)
+        n = (1 if ids else 0) + len(ann)
+        if n == 0:
+            return
+        stack = self.doc.undo_stack
+        if n > 1:
+            stack.beginMacro("delete selection")
+        try:
+            self.doc.remove_nodes(ids)
+            for kind, idx in ann.items():
+                self.doc.remove_annotations(kind, idx)
+        finally:
+            if n > 1:
+                stack.endMacro()
+
+    def toggle_mode(self, mode: str) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        g = self.doc.graph
+        target = "normal" if all(g.nodes[i].mode == mode for i in ids) else mode
+        self.doc.set_mode(ids, target)
+
+
+    def status_text(self, nid: str) -> str:
+        """The status line under a node (see :class:`RunBadges`)."""
+        return self.badges.status_text(nid)
+
+    def ask_text(self, title: str, label: str, default: str = "", multiline: bool = False) -> str | None:
+        """A name or a text from the user, or None (tests replace this)."""
+        parent = self.view.window()
+        if multiline:
+            text, ok = QInputDialog.getMultiLineText(parent, title, label, default)
+            return text if ok else None
+        text, ok = QInputDialog.getText(parent, title, label, text=default)
+        return text.strip() if ok and text.strip() else None

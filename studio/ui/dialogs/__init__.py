@@ -1,0 +1,1 @@
+"""Dialogs: groups, templates, chunked render."""

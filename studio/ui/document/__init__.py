@@ -1,0 +1,1 @@
+"""The document: the one place the graph model is edited (undoable commands)."""

@@ -1,0 +1,1 @@
+"""Docked panels: the node palette, the properties editor, the training plot."""

@@ -1,0 +1,114 @@
+"""The preview area's widgets: the Viewer dock's bar, display controls, viewer stack and pixel
+readout, and the Timeline dock's bar and timeline. Built onto a
+:class:`~studio.ui.preview.area.PreviewArea` (its attributes), wired to its slots."""
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
+
+from studio.ui.preview.timeline import Timeline
+from studio.ui.preview.view_controls import ViewControls
+from studio.ui.preview.viewers import ViewerStack
+
+
+class KeyPanel(QWidget):
+    """A container that hands keys its children did not use to the timeline."""
+
+    def __init__(self, forward: Callable, parent=None):
+        super().__init__(parent)
+        self._forward = forward
+        self.setFocusPolicy(Qt.ClickFocus)
+
+    def keyPressEvent(self, ev):
+        self._forward(ev)
+
+
+def tool_button(text: str, tip: str, slot, checkable: bool = False) -> QToolButton:
+    b = QToolButton()
+    b.setText(text)
+    b.setToolTip(tip)
+    b.setCheckable(checkable)
+    b.setAutoRaise(True)
+    (b.toggled if checkable else b.clicked).connect(slot)
+    return b
+
+
+def build_viewer(area) -> None:
+    """The Viewer dock's widget: a bar (title, A/B, arrows, display, fit, 1:1, pin), the display
+    controls (folded away), the viewer stack and the pixel readout."""
+    area.viewer_widget = KeyPanel(area._forward_key)
+    lay = QVBoxLayout(area.viewer_widget)
+    lay.setContentsMargins(0, 0, 0, 0)
+    lay.setSpacing(0)
+    bar = QHBoxLayout()
+    bar.setContentsMargins(4, 2, 4, 2)
+    area.title_label = QLabel("")
+    # Ignored: a long title must not widen the Viewer dock (it elides; the tooltip has it all)
+    area.title_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+    area.pin_button = tool_button("Pin", "keep showing this node when the selection changes",
+                                 area.set_pinned, True)
+    area.compare_button = tool_button("A/B", "keep this output as B and wipe between it and the next one",
+                                     area._toggle_compare, True)
+    area.arrows_button = tool_button("Arrows", "draw flow vectors as arrows", area._toggle_arrows, True)
+    area.fit_button = tool_button("Fit", "fit the frame to the viewer (F)", lambda: area.stack.image.fit_to_window())
+    area.one_button = tool_button("1:1", "one image pixel per screen pixel (1)", lambda: area.stack.image.one_to_one())
+    # the display controls (exposure, gamma, channel, proxy, overlay) fold away, so a small
+    # window keeps its height for the picture and the properties; the button says when the
+    # view is altered
+    area.display_button = tool_button("Display", "exposure, gain, gamma, channel, proxy and safe-area "
+                                     "overlay, for viewing only", area._toggle_display, True)
+    for w in (area.title_label, area.compare_button, area.arrows_button, area.display_button, area.fit_button,
+              area.one_button, area.pin_button):
+        bar.addWidget(w)
+    lay.addLayout(bar)
+    area._viewer_layout = lay
+    area.view_controls = ViewControls()
+    area.view_controls.changed.connect(area._set_view)
+    area.view_controls.setVisible(False)
+    lay.addWidget(area.view_controls)
+    area.stack = ViewerStack()
+    lay.addWidget(area.stack, 1)
+    area.pixel_label = QLabel("")
+    area.pixel_label.setContentsMargins(6, 1, 6, 1)
+    area.pixel_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+    lay.addWidget(area.pixel_label)
+    area.stack.image.hovered.connect(area.pixel_label.setText)
+    area.stack.similarity.hovered.connect(area.pixel_label.setText)
+
+
+def build_timeline(area) -> None:
+    """The Timeline dock's widget: a bar (play, loop, mute, time, info, fit) over the timeline."""
+    area.timeline_widget = KeyPanel(area._forward_key)
+    lay = QVBoxLayout(area.timeline_widget)
+    lay.setContentsMargins(0, 0, 0, 0)
+    lay.setSpacing(0)
+    bar = QHBoxLayout()
+    bar.setContentsMargins(4, 2, 4, 2)
+    area.play_button = tool_button("", "play / pause (Space)", lambda: area.transport.toggle_play())
+    area.transport.set_play_icon(False)
+    area.loop_button = tool_button("Loop", "loop between the in and out points", area.transport.set_loop, True)
+    area.loop_button.setChecked(True)
+    area.mute_button = tool_button("Mute", "play without sound", area.transport.set_mute, True)
+    area.fit_timeline_button = tool_button("Fit", "show the whole clip (\\)", lambda: area.timeline.set_zoom(None))
+    area.time_label = QLabel("")
+    area.info_label = QLabel("")
+    for lab in (area.time_label, area.info_label):  # text that changes must not resize the dock
+        lab.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+    area.time_label.setMinimumWidth(270)
+    area.info_label.setStyleSheet("color: #c8a040")
+    for w in (area.play_button, area.loop_button, area.mute_button, area.time_label):
+        bar.addWidget(w)
+    bar.addStretch(1)
+    bar.addWidget(area.info_label)
+    bar.addWidget(area.fit_timeline_button)
+    lay.addLayout(bar)
+    area.timeline = Timeline()
+    lay.addWidget(area.timeline, 1)
+    t = area.timeline
+    t.seeked.connect(area.seek)
+    t.playToggled.connect(area.transport.toggle_play)
+    t.shuttle.connect(area.transport.shuttle)
+    t.inOutChanged.connect(area._on_in_out)
+    t.thumbnailsWanted.connect(area._want_thumbnails)

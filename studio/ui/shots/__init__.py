@@ -1,0 +1,1 @@
+"""Screenshot and demo scripts (python -m studio.ui.shots...): the README pictures."""

@@ -1,0 +1,27 @@
+"""Text for labels, tooltips and the log (Qt-free): one way to shorten, escape and time things."""
+from __future__ import annotations
+
+import html
+
+
+def shorten(text, n: int) -> str:
+    """``text`` on one line (runs of white space made one space), cut to ``n`` characters with an
+    ellipsis when longer."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= n else text[: max(1, n - 1)] + "…"
+
+
+def escape_html(text) -> str:
+    """``text`` safe inside a Qt rich-text label or log line."""
+    return html.escape(str(text), quote=False)
+
+
+def fmt_seconds(s: float) -> str:
+    """A duration as a node's status line shows it: '<1 ms', '35 ms', '1.25 s', '2 min 5 s'."""
+    if s < 1e-3:
+        return "<1 ms"
+    if s < 1:
+        return f"{s * 1000:.0f} ms"
+    if s < 60:
+        return f"{s:.2f} s"
+    return f"{int(s // 60)} min {s % 60:.0f} s"

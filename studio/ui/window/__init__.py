@@ -1,0 +1,1 @@
+"""The shell: the main window, its file actions, its run feedback and its dock layout."""

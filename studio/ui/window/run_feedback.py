@@ -1,0 +1,313 @@
+"""Running the graph from the window, and what a run tells the artist: the engine's events on the
+canvas, in the log and in the status bar (issue 15: say what was skipped or refused, name nodes by
+title, print where files went, never show a run with warnings as a plain success).
+
+A part of :class:`~studio.ui.window.main_window.MainWindow` (``window.runs``). One
+:class:`RunSession` holds the state of the run going on (or the last one): what it was asked to
+run, what F5 left out, the signatures of its results, its warnings and its verdict.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
+
+from studio.core.errors import StudioError
+from studio.engine import events as ev
+
+OK_STYLE = "color:#8fd18f"
+WARN_STYLE = "color:#e6b450; font-weight:bold"
+ERROR_STYLE = "color:#ff6e6e; font-weight:bold"
+NOT_RUN_HINT = "not run yet: select it and press Ctrl+F5 (Run Selected)"
+TRAIN_TYPES = ("gen.train",)
+
+
+@dataclass
+class RunSession:
+    """One run, from F5 (or Run Selected, Run to Here) to its verdict."""
+    targets: list[str] | None                                # what it was asked to run (None: the default)
+    full: bool = False                                       # F5: nodes it did not reach say "not run"
+    left_out: dict[str, str] = field(default_factory=dict)   # side branches F5 left out -> why
+    show_after: str | None = None                            # Run to Here: the node shown at the end
+    started_at: float = field(default_factory=time.perf_counter)
+    signatures: dict[str, str] = field(default_factory=dict)  # node id -> signature (from RunStarted)
+    current_node: str = ""                                   # the title of the node running now
+    warnings: list[str] = field(default_factory=list)
+    finished: bool = False
+
+
+class RunFeedback:
+    """Run, stop, F5's targets; engine events -> canvas badges, log and status bar; the results
+    of the last run of each node (``outputs``), shown in the viewer."""
+
+    def __init__(self, win):
+        self.win = win
+        self.session: RunSession | None = None
+        self.outputs: dict[str, dict] = {}     # node id -> outputs of its last run
+        self.signatures: dict[str, str] = {}   # node id -> signature of those outputs
+        self.last_result = None
+        self.run_label = QLabel("", win)
+        self.run_label.setObjectName("run-result")
+
+    @property
+    def current_node(self) -> str:
+        return self.session.current_node if self.session is not None and not self.session.finished else ""
+
+    def _title(self, nid: str, fallback: str = "") -> str:
+        inst = self.win.doc.graph.nodes.get(nid)
+        return inst.label if inst is not None else (fallback or nid)
+
+    def set_run_result(self, text: str, style: str) -> None:
+        warnings = self.session.warnings if self.session is not None else []
+        self.run_label.setText(" " + text + " " if text else "")
+        self.run_label.setStyleSheet(style)
+        self.run_label.setToolTip("\n".join(warnings) if warnings else text)
+
+    def forget(self) -> None:
+        """The graph was replaced: its results and the last run's verdict are gone."""
+        self.outputs.clear()
+        self.signatures.clear()
+        self.session = None
+        self.set_run_result("", "")
+
+    # -- what F5 runs ---------------------------------------------------------------------------
+    def default_targets(self) -> tuple[list[str] | None, dict[str, str]]:
+        """F5 runs the output nodes and every side branch: a node whose outputs feed nothing
+        (motion_transfer's 'Driving motion'). That is what Nuke's viewer and Resolve do (what you
+        look at is computed) and what an artist expects of Run; ComfyUI runs only outputs, and its
+        users found dead branches confusing. A side branch that cannot run (a required input is
+        not connected) is left out of the run and marked "not run yet" instead of failing it.
+        Returns (targets or None for the engine's default, {left-out node id: why})."""
+        g = self.win.doc.graph
+        outs = [n.id for n in g.nodes.values() if n.spec is not None and n.spec.is_output]
+        if not outs:
+            return None, {}  # the engine then runs every leaf itself
+        leaves = [n.id for n in g.nodes.values()
+                  if n.spec is not None and not n.spec.is_output and n.mode == "normal"
+                  and n.type_id != "studio.reroute" and not g.outputs_of(n.id)]
+        ok: list[str] = []
+        left_out: dict[str, str] = {}
+        for nid in leaves:
+            try:
+                self.win.runner.executor.compile(g, [nid], check_only=True)
+            except StudioError as e:
+                left_out[nid] = str(e)
+                continue
+            ok.append(nid)
+        return (outs + ok if ok else None), left_out
+
+    # -- run and stop ---------------------------------------------------------------------------
+    def run_graph(self, targets: list[str] | None = None, show_after: str | None = None) -> bool:
+        win = self.win
+        if win.runner.running:
+            win.log("a run is already going; Stop it first", "warn")
+            return False
+        g = win.doc.graph
+        frame_range = None
+        if win.preview is not None:
+            try:
+                frame_range = win.preview.in_out()
+            except Exception:  # noqa: BLE001
+                frame_range = None
+        session = RunSession(targets, full=targets is None, show_after=show_after)
+        try:
+            with win.loading_engine():
+                if targets is None:  # F5: the outputs and the side branches that can run
+                    targets, session.left_out = self.default_targets()
+                plan = win.runner.executor.compile(g.copy(), targets)
+            session.signatures = {s.node.id: s.signature for s in plan.steps}
+        except StudioError as e:
+            win.log(str(e), "error")
+            self.set_run_result(f"✗ {e}", ERROR_STYLE)
+            if e.node_id and e.node_id in g.nodes:
+                win.canvas.badges.set_failed(e.node_id, str(e))
+            return False
+        self.session = session
+        win.canvas.badges.clear()
+        self.start_training_dock(plan)
+        if frame_range is not None:  # a render cut to the in/out range must say so (they are saved now)
+            win.log(f"rendering frames {frame_range[0]}–{frame_range[1] - 1} only: the timeline's in/out "
+                    "points (X on the timeline clears them)", "warn")
+        win.runner.start(g, targets=targets, frame_range=frame_range)
+        win.run_action.setEnabled(False)
+        win.run_sel_action.setEnabled(False)
+        win.stop_action.setEnabled(True)
+        return True
+
+    def run_to(self, nid: str) -> bool:
+        """Canvas menu > Run to Here: run the node and what it needs, then show its result."""
+        if nid not in self.win.doc.graph.nodes:
+            return False
+        self.win.canvas.select([nid])
+        return self.run_graph([nid], show_after=nid)
+
+    def run_selected(self) -> bool:
+        ids = self.win.canvas.selected_ids()
+        return self.run_graph(ids or None)
+
+    def stop(self) -> None:
+        if self.win.runner.running:
+            self.win.runner.stop()
+            self.win.log("stopping…")
+
+    def clear_cache(self) -> None:
+        self.win.runner.executor.cache.clear()
+        self.win.runner.executor.frame_cache.clear()
+        self.win.log("caches cleared")
+
+    def _plan_trains(self, plan) -> bool:
+        return any(s.node.type_id in TRAIN_TYPES for s in plan.steps)
+
+    def start_training_dock(self, plan) -> None:
+        """A Train node is in the plan: the Training dock shows now, not when its first loss comes."""
+        if self._plan_trains(plan):
+            self.win.show_training_dock()
+
+    # -- events ---------------------------------------------------------------------------------
+    def on_engine_event(self, e) -> None:
+        win = self.win
+        if win.training is not None:
+            win.training.on_event(e)
+        s = self.session if self.session is not None else RunSession(None)
+        self.session = s
+        if isinstance(e, ev.RunStarted):
+            s.warnings = []
+            self.set_run_result(f"running {len(e.nodes)} node(s) on {e.device}…", "")
+            win.log(f"run started on {e.device}: {len(e.nodes)} node(s)")
+        elif isinstance(e, ev.NodeStarted):
+            s.current_node = e.title
+            win.canvas.badges.set_running(e.node_id)
+            win.update_status()
+        elif isinstance(e, ev.NodeProgress):
+            if e.message:
+                win.log(f"{self._title(e.node_id)}: {e.message}")
+            else:
+                win.canvas.badges.set_progress(e.node_id, e.step, e.total)
+            if win.preview is not None:
+                try:
+                    win.preview.on_progress(e)
+                except Exception:  # noqa: BLE001
+                    pass
+        elif isinstance(e, ev.NodeFinished):
+            win.canvas.badges.set_finished(e.node_id, e.seconds, e.cached)
+            self.outputs[e.node_id] = e.outputs
+            if e.node_id in s.signatures:
+                self.signatures[e.node_id] = s.signatures[e.node_id]
+            label = self._title(e.node_id)
+            win.log(f"{label}: " + ("cached" if e.cached else f"{e.seconds:.3f} s"))
+            for path in getattr(e, "written", None) or []:
+                win.log(f"{label} wrote {path}", "ok")
+            if e.node_id in win.canvas.selected_ids():
+                self.show_result(e.node_id)
+        elif isinstance(e, getattr(ev, "NodeMessage", ())):
+            warn = getattr(e, "level", "info") == "warning"
+            win.log(f"{getattr(e, 'title', '') or self._title(e.node_id)}: {e.text}", "warn" if warn else "info")
+        elif isinstance(e, getattr(ev, "NodeCost", ())):
+            win.canvas.badges.set_cost(e.node_id, e.seconds, getattr(e, "frames", 0))
+        elif isinstance(e, ev.NodeSkipped):
+            is_output = bool(getattr(e, "is_output", False))
+            title = getattr(e, "title", "") or self._title(e.node_id)
+            win.canvas.badges.set_skipped(e.node_id, e.reason, is_output)
+            win.log(f"{title} skipped: {e.reason}" + (" (its file was not written)" if is_output else ""),
+                    "warn" if is_output else "info", status=False)  # the run's verdict says it, once
+        elif isinstance(e, ev.NodeFailed):
+            cause = getattr(e.error, "cause", None)
+            win.canvas.badges.set_failed(e.node_id, str(e.error), str(cause) if cause is not None else None)
+            win.log(str(e.error), "error")
+        elif isinstance(e, ev.RunFinished):
+            self._on_run_finished_event(e)
+
+    def _on_run_finished_event(self, e) -> None:
+        win, s = self.win, self.session
+        warnings = list(getattr(e, "warnings", None) or [])
+        s.warnings = warnings
+        counts = f"{len(e.executed)} ran, {len(e.cached)} cached"
+        if e.ok and warnings:
+            head = f"run finished with {len(warnings)} warning(s) in {e.seconds:.2f} s ({counts})"
+            win.log(head + ":", "warn", status=False)
+            for w in warnings:
+                win.log("  " + w, "warn", status=False)
+            self.set_run_result("⚠ " + head + ": " + warnings[0], WARN_STYLE)  # in the status bar, once
+        elif e.ok:
+            text = f"run finished in {e.seconds:.2f} s: {counts}"
+            win.log(text, "ok")
+            self.set_run_result("✓ " + text, OK_STYLE)
+        elif e.cancelled:
+            win.log(f"run stopped after {e.seconds:.2f} s", "warn")
+            self.set_run_result(f"stopped after {e.seconds:.2f} s", WARN_STYLE)
+        else:
+            if e.error is not None and not isinstance(e.error, StudioError):
+                win.log(f"run failed: {e.error}", "error")
+            self.set_run_result(f"✗ run failed: {e.error}" if e.error is not None else "✗ run failed", ERROR_STYLE)
+        if s.full:
+            self._mark_not_run()
+
+    def _mark_not_run(self) -> None:
+        """After F5: nodes the run did not reach say so, with how to run them."""
+        badges = self.win.canvas.badges
+        for nid, inst in self.win.doc.graph.nodes.items():
+            if badges.state(nid) or inst.mode != "normal":
+                continue
+            why = self.session.left_out.get(nid)
+            badges.set_not_run(nid, NOT_RUN_HINT if why is None else f"not run: {why}")
+
+    def on_run_finished(self, result, error) -> None:
+        """The run's thread stopped: enable Run again and show the result worth seeing."""
+        win, s = self.win, self.session
+        want = None
+        if s is not None:
+            s.finished = True
+            want, s.show_after = s.show_after, None
+        win.canvas.badges.stop_running()
+        win.run_action.setEnabled(True)
+        win.run_sel_action.setEnabled(True)
+        win.stop_action.setEnabled(False)
+        self.last_result = result
+        if result is not None:
+            self.signatures.update(result.signatures)
+            sel = win.canvas.selected_ids()
+            shown = sel[0] if len(sel) == 1 and sel[0] in self.outputs else None
+            if want is not None and want in self.outputs:
+                shown = want
+            if shown is None:
+                nodes = win.doc.graph.nodes
+                outs = [n for n in result.outputs
+                        if n in nodes and nodes[n].spec is not None and nodes[n].spec.is_output]
+                ran = [n for n in result.outputs if n in nodes]
+                shown = (outs or ran or [None])[-1]
+            if shown is not None:
+                self.show_result(shown)
+        elif error is not None and not isinstance(error, StudioError):
+            win.log(f"run failed: {type(error).__name__}: {error}", "error")
+        win.update_status()
+        win.run_finished.emit(result, error)
+
+    # -- results --------------------------------------------------------------------------------
+    def show_result(self, nid: str) -> bool:
+        """The last result of node ``nid`` in the viewer (True when it has one)."""
+        win = self.win
+        outs = self.outputs.get(nid)
+        if not outs or win.preview is None:
+            return bool(outs)
+        port, value = next(iter(outs.items()))
+        inst = win.doc.graph.nodes.get(nid)
+        title = inst.label if inst else nid
+        key = f"{self.signatures.get(nid, nid)}:{port}"
+        try:
+            win.preview.show_value(nid, title, value, key)
+        except Exception as e:  # noqa: BLE001 - a viewer problem must not break the window
+            win.log(f"viewer: {e}", "warn")
+        return True
+
+    def node_removed(self, nid: str) -> None:
+        self.outputs.pop(nid, None)
+
+
+def show_dock_beside(win, dock, share: float = 1 / 3) -> None:
+    """Show ``dock`` at a share of the window's width (not squeezed), raised."""
+    if dock.isHidden():
+        dock.show()
+        win.resizeDocks([dock], [max(420, int(win.width() * share))], Qt.Horizontal)
+    dock.raise_()
