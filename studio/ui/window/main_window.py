@@ -383,8 +383,7 @@ class MainWindow(QMainWindow):
         cache = self.runner.executor.cache.bytes + self.runner.executor.frame_cache.bytes
         parts.append(f"cache {cache / 2**20:.0f} MiB")
         self.mem_label.setText(" " + " · ".join(parts) + " ")
-        node = self.runs.current_node
-        self.node_label.setText(f" running: {node} " if node else "")
+        self.node_label.setText(self.runs.status_text())
 
     def _settings_to_toolbar(self, settings: dict) -> None:
         from PySide6.QtCore import QSignalBlocker
