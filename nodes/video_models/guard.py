@@ -6,6 +6,14 @@
   on each component raises the engine's :class:`~studio.core.errors.Cancelled` as soon as Stop is
   pressed. The check reads a ``threading.Event``: no tensor is touched, so there is no host sync
   on a GPU, and a block costs a few microseconds more of Python.
+* **Stop inside one large operation (CPU).** On the CPU one attention or convolution of a large
+  clip can itself take a minute (SVD-XT at 1024x576: ~5 TFLOP in one spatial attention). There,
+  for the length of the run, each attention processor runs under a thread-local TorchFunctionMode
+  that splits a large ``scaled_dot_product_attention`` along its queries (exact: each query's
+  softmax is its own), and each convolution splits a large input along its batch, checking for
+  Stop between the pieces (each piece ~2 GFLOP). Calls below the threshold go straight through,
+  so small runs compute exactly what diffusers computes. On a GPU nothing of this is installed:
+  kernels are queued, and the block hooks stop it.
 * **Say how long a CPU run will take.** On the CPU, the first forward of the denoiser is timed
   block by block: after a few seconds (or when it ends) the time of the whole run is estimated
   and said on the node and in the status bar; the end of the first step refines it.
@@ -14,6 +22,8 @@ Every hook is removed when the generation ends, however it ends: a cached model 
 modified (see studio.engine.model_cache)."""
 from __future__ import annotations
 
+import functools
+import math
 import time
 
 from studio.core.errors import Cancelled
@@ -41,6 +51,87 @@ def blocks_of(module) -> list:
     return out
 
 
+SPLIT_FLOPS = 4e9  # a CPU operation above this is split, into pieces of about PIECE_FLOPS
+PIECE_FLOPS = 2e9
+
+
+def split_sdpa(token, func, q, k, v, attn_mask=None, dropout_p=0.0, is_causal=False, **kw):
+    """``func`` (scaled_dot_product_attention) in pieces of queries, checking Stop between them."""
+    if token.cancelled:
+        raise Cancelled()
+    flops = 4.0 * q.numel() * k.shape[-2]
+    lq = q.shape[-2]
+    if flops <= SPLIT_FLOPS or is_causal or lq < 2:
+        return func(q, k, v, attn_mask=attn_mask, dropout_p=dropout_p, is_causal=is_causal, **kw)
+    import torch
+    step = max(1, math.ceil(lq / math.ceil(flops / PIECE_FLOPS)))
+    outs = []
+    for a in range(0, lq, step):
+        if token.cancelled:
+            raise Cancelled()
+        m = attn_mask
+        if m is not None and m.dim() >= 2 and m.shape[-2] == lq:
+            m = m[..., a:a + step, :]
+        outs.append(func(q[..., a:a + step, :], k, v, attn_mask=m, dropout_p=dropout_p, is_causal=False, **kw))
+    return torch.cat(outs, dim=-2)
+
+
+def _split_mode(token):
+    """A TorchFunctionMode (thread-local) that splits large attention calls; made on first use."""
+    import torch
+    from torch.overrides import TorchFunctionMode
+
+    sdpa = torch.nn.functional.scaled_dot_product_attention
+
+    class SplitAttention(TorchFunctionMode):
+        def __torch_function__(self, func, types, args=(), kwargs=None):
+            kwargs = kwargs or {}
+            if func is sdpa:
+                return split_sdpa(token, func, *args, **kwargs)
+            return func(*args, **kwargs)
+    return SplitAttention
+
+
+class _StopProcessor:
+    """An attention processor run under the splitting mode; its ``__call__`` shows the wrapped
+    processor's signature (diffusers reads it to pass only the arguments it takes)."""
+
+    def __init__(self, inner, mode_cls):
+        self.inner, self.mode_cls = inner, mode_cls
+        call = inner.__call__
+
+        @functools.wraps(call)
+        def shown(*a, **k):
+            return call(*a, **k)
+        self.__dict__["__call__"] = shown  # what inspect.signature(processor.__call__) sees
+
+    def __call__(self, *a, **k):
+        with self.mode_cls():
+            return self.inner(*a, **k)
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+
+def _split_conv(token, conv_forward):
+    """A module's ``_conv_forward`` that splits a large batch, checking Stop between the pieces."""
+    def run(x, weight, bias):
+        if token.cancelled:
+            raise Cancelled()
+        per = 2.0 * x[0].numel() * weight.shape[0] * weight[0, 0].numel()  # ~FLOPs of one sample
+        if per * x.shape[0] <= SPLIT_FLOPS or x.shape[0] < 2:
+            return conv_forward(x, weight, bias)
+        import torch
+        step = max(1, int(PIECE_FLOPS // max(per, 1.0)))
+        outs = []
+        for a in range(0, x.shape[0], step):
+            if token.cancelled:
+                raise Cancelled()
+            outs.append(conv_forward(x[a:a + step], weight, bias))
+        return torch.cat(outs, 0)
+    return run
+
+
 class RunGuard:
     """``with RunGuard(ctx, pipe, denoiser_name, steps, estimate=...)``: hooks installed inside."""
 
@@ -49,6 +140,7 @@ class RunGuard:
         self.steps = max(1, int(steps))  # denoising steps of the whole generation (every window)
         self.estimate = estimate
         self.handles: list = []
+        self.undo: list = []  # puts back what _split_large_ops changed
         self.first_forward_start: float | None = None
         self.first_forward_s: float | None = None
         self.calls = 0  # denoiser block calls during the first forward
@@ -82,6 +174,8 @@ class RunGuard:
                     hook = stop
                 for b in blocks:
                     self.handles.append(b.register_forward_pre_hook(hook))
+                if self.estimate:  # the CPU: Stop inside one large operation too
+                    self._split_large_ops(comp, token)
         except BaseException:
             self.__exit__(None, None, None)
             raise
@@ -91,7 +185,24 @@ class RunGuard:
         for h in self.handles:
             h.remove()
         self.handles.clear()
+        for undo in reversed(self.undo):
+            undo()
+        self.undo.clear()
         return False
+
+    def _split_large_ops(self, comp, token) -> None:
+        import torch
+        mode = None
+        for m in comp.modules():
+            if isinstance(m, (torch.nn.Conv2d, torch.nn.Conv3d)) and "_conv_forward" not in m.__dict__:
+                m._conv_forward = _split_conv(token, m._conv_forward)
+                self.undo.append(functools.partial(m.__dict__.pop, "_conv_forward", None))
+            proc = getattr(m, "processor", None)
+            if proc is not None and callable(proc) and not isinstance(proc, _StopProcessor) \
+                    and isinstance(m, torch.nn.Module):
+                mode = mode or _split_mode(token)
+                object.__setattr__(m, "processor", _StopProcessor(proc, mode))
+                self.undo.append(functools.partial(object.__setattr__, m, "processor", proc))
 
     def _timed_stop(self, token):
         def hook(_mod, _args):
