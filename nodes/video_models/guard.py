@@ -55,8 +55,15 @@ SPLIT_FLOPS = 4e9  # a CPU operation above this is split, into pieces of about P
 PIECE_FLOPS = 2e9
 
 
-def split_sdpa(token, func, q, k, v, attn_mask=None, dropout_p=0.0, is_causal=False, **kw):
+_SDPA_ARGS = ("query", "key", "value", "attn_mask", "dropout_p", "is_causal")
+
+
+def split_sdpa(token, func, *args, **kwargs):
     """``func`` (scaled_dot_product_attention) in pieces of queries, checking Stop between them."""
+    kw = dict(zip(_SDPA_ARGS, args), **kwargs)
+    q, k, v = kw.pop("query"), kw.pop("key"), kw.pop("value")
+    attn_mask, is_causal = kw.pop("attn_mask", None), kw.pop("is_causal", False)
+    dropout_p = kw.pop("dropout_p", 0.0)
     if token.cancelled:
         raise Cancelled()
     flops = 4.0 * q.numel() * k.shape[-2]

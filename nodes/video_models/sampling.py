@@ -3,7 +3,6 @@ live latent previews, reproducible seeds, LoRAs applied, and sliding windows wit
 blending for clips longer than the model makes at once."""
 from __future__ import annotations
 
-import gc
 import hashlib
 import inspect
 import os
@@ -201,8 +200,7 @@ class Sampler:
         except Cancelled:
             stopped = True  # raised again below, outside this handler: its traceback (and the step's
             # tensors its frames hold) is gone by then
-        if stopped:
-            gc.collect()
+        if stopped:  # the step's tensors were freed with the traceback; give the device its blocks back
             from studio.engine.model_cache import empty_device_cache
             empty_device_cache(str(self.ref.device))
             raise Cancelled()

@@ -133,6 +133,7 @@ def test_stop_inside_a_step_returns_within_a_second_and_the_model_stays_usable(s
     t0 = time.perf_counter()
     tok.cancel()
     th.join(10)
+    print("stopped after", box["t"] - t0)
     assert isinstance(box.get("err"), Cancelled) and box["t"] - t0 < 1.0
     for h in handles + [h0]:
         h.remove()
@@ -195,3 +196,32 @@ def test_a_lora_leaves_the_cached_model_as_it_was(wan_dir, tmp_path):
     assert after.keys() == before.keys() and all(torch.equal(before[k], after[k]) for k in before)
     assert not getattr(model, "peft_config", None)
     assert not any(m._forward_pre_hooks for m in model.modules())
+
+
+def test_large_cpu_operations_are_split_and_stop_between_pieces(monkeypatch):
+    import torch
+
+    from nodes.video_models import guard
+    monkeypatch.setattr(guard, "SPLIT_FLOPS", 1e4)
+    monkeypatch.setattr(guard, "PIECE_FLOPS", 5e4)
+    g = torch.Generator().manual_seed(0)
+    q, k, v = (torch.randn(2, 2, 64, 8, generator=g) for _ in range(3))
+    tok = CancelToken()
+    sdpa = torch.nn.functional.scaled_dot_product_attention
+    calls = []
+
+    def counted(*a, **kw):
+        calls.append(a[0].shape[-2])
+        return sdpa(*a, **kw)
+    out = guard.split_sdpa(tok, counted, query=q, key=k, value=v)
+    assert len(calls) > 1 and sum(calls) == 64
+    assert torch.allclose(out, sdpa(q, k, v), atol=1e-6)
+    conv = torch.nn.Conv2d(3, 4, 3, padding=1)
+    x = torch.randn(6, 3, 16, 16, generator=g)
+    split = guard._split_conv(tok, conv._conv_forward)
+    assert torch.allclose(split(x, conv.weight, conv.bias), conv(x), atol=1e-6)
+    tok.cancel()
+    with pytest.raises(Cancelled):
+        guard.split_sdpa(tok, sdpa, q, k, v)
+    with pytest.raises(Cancelled):
+        split(x, conv.weight, conv.bias)
