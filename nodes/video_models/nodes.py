@@ -45,6 +45,28 @@ def _base_dir(ctx) -> str | None:
     return getattr(g, "base_dir", None)
 
 
+def _stoppable(ctx, load):
+    """``load()`` on a helper thread, with Stop checked every 50 ms: reading gigabytes of weights
+    (minutes from a cold disk) cannot be interrupted, so Stop returns at once and the load ends
+    on its own in the background; what it made is then dropped (freed)."""
+    import threading
+    box: dict = {}
+
+    def work():
+        try:
+            box["value"] = load()
+        except BaseException as e:  # noqa: BLE001 - handed to the node's thread
+            box["error"] = e
+    t = threading.Thread(target=work, name="studio-load-model", daemon=True)
+    t.start()
+    while t.is_alive():
+        t.join(0.05)
+        ctx.check_cancelled()
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
 class LoadVideoModel(Node):
     """Open a pretrained video model from your disk: a diffusers folder (with model_index.json) or
     a single .safetensors denoiser (then 'base' gives the rest of the pipeline). The family (SVD,
@@ -103,8 +125,12 @@ class LoadVideoModel(Node):
         path = find_model(p.model, _base_dir(ctx))
         base = find_model(p.base, _base_dir(ctx)) if p.base.strip() else None
         device = ctx.device if p.device == "auto" else resolve_device(p.device)
-        ref = load_video_model(path, base=base, device=device, dtype_name=p.dtype, offload=p.cpu_offload,
-                               tiling=p.vae_tiling, slicing=p.vae_slicing, warn=ctx.warn)
+        warnings: list[str] = []
+        ref = _stoppable(ctx, lambda: load_video_model(
+            path, base=base, device=device, dtype_name=p.dtype, offload=p.cpu_offload, tiling=p.vae_tiling,
+            slicing=p.vae_slicing, warn=warnings.append))
+        for w in warnings:
+            ctx.warn(w)
         ctx.info(f"{ref.summary()} on {device} ({str(ref.dtype).replace('torch.', '')})")
         return {"model": ref, "family": ref.fam.title}
 

@@ -94,13 +94,13 @@ class RunBadges:
                                 "color": WARN_COLOR if is_output else NOT_RUN_COLOR}
         self.refresh(nid)
 
-    def set_cost(self, nid: str, seconds: float, frames: int) -> None:
+    def set_cost(self, nid: str, seconds: float, frames: int, extra: str = "") -> None:
         """The time spent pulling frames through the node's lazy clip (``NodeCost``), which
-        replaces the '<1 ms' it took to build the clip."""
+        replaces the '<1 ms' it took to build the clip; then ``extra`` (its model in memory)."""
         st = self._run_state.get(nid)
         if st is None or st.get("error") or st.get("running"):
             return
-        st["text"] = fmt_seconds(seconds) + (f" · {frames} frames" if frames else "")
+        st["text"] = fmt_seconds(seconds) + (f" · {frames} frames" if frames else "") + (" · " + extra if extra else "")
         st["cost"] = seconds
         self.refresh(nid)
 

@@ -235,7 +235,7 @@ class RunFeedback:
             warn = getattr(e, "level", "info") == "warning"
             win.log(f"{getattr(e, 'title', '') or self._title(e.node_id)}: {e.text}", "warn" if warn else "info")
         elif isinstance(e, getattr(ev, "NodeCost", ())):
-            win.canvas.badges.set_cost(e.node_id, e.seconds, getattr(e, "frames", 0))
+            win.canvas.badges.set_cost(e.node_id, e.seconds, getattr(e, "frames", 0), s.models.get(e.node_id, ""))
         elif isinstance(e, ev.NodeSkipped):
             is_output = bool(getattr(e, "is_output", False))
             title = getattr(e, "title", "") or self._title(e.node_id)
@@ -289,15 +289,19 @@ class RunFeedback:
                 win.log(f"run failed: {e.error}", "error")
             self.set_run_result(f"✗ run failed: {e.error}" if e.error is not None else "✗ run failed", ERROR_STYLE)
         if s.full:
-            self._mark_not_run()
+            self._mark_not_run(stopped=e.cancelled)
 
-    def _mark_not_run(self) -> None:
-        """After F5: nodes the run did not reach say so, with how to run them."""
+    def _mark_not_run(self, stopped: bool = False) -> None:
+        """After F5: nodes the run did not reach say so, with how to run them (or, after Stop,
+        that the run was stopped before them)."""
         badges = self.win.canvas.badges
         for nid, inst in self.win.doc.graph.nodes.items():
             if badges.state(nid) or inst.mode != "normal":
                 continue
             why = self.session.left_out.get(nid)
+            if why is None and stopped:
+                badges.set_not_run(nid, "not run: the run was stopped before it")
+                continue
             badges.set_not_run(nid, NOT_RUN_HINT if why is None else f"not run: {why}")
 
     def on_run_finished(self, result, error) -> None:
