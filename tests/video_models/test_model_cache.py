@@ -225,3 +225,21 @@ def test_large_cpu_operations_are_split_and_stop_between_pieces(monkeypatch):
         guard.split_sdpa(tok, sdpa, q, k, v)
     with pytest.raises(Cancelled):
         split(x, conv.weight, conv.bias)
+
+
+def test_stop_while_the_weights_load_returns_at_once(svd_dir, monkeypatch):
+    from nodes.video_models import loading
+    real = loading.load_video_model
+
+    def slow(*a, **k):
+        time.sleep(3)
+        return real(*a, **k)
+    monkeypatch.setattr(loading, "load_video_model", slow)
+    tok = CancelToken()
+    g, load, _ = i2v_graph(svd_dir)
+    threading.Timer(0.5, tok.cancel).start()
+    t0 = time.perf_counter()
+    ex = Executor()
+    with pytest.raises(Cancelled):
+        ex.run(g, targets=[load.id], device="cpu", cancel=tok)
+    assert time.perf_counter() - t0 < 1.5 and len(ex.models) == 0
