@@ -84,6 +84,10 @@ def imports_of(source: str, module: str, is_package: bool = False) -> list[tuple
             continue
         if isinstance(n, ast.Import):
             out += [(a.name, n.lineno) for a in n.names]
+        elif (isinstance(n, ast.Call) and n.args and isinstance(n.args[0], ast.Constant)
+              and isinstance(n.args[0].value, str)
+              and (getattr(n.func, "id", None) == "__import__" or getattr(n.func, "attr", None) == "import_module")):
+            out.append((n.args[0].value, n.lineno))  # __import__("x") / importlib.import_module("x")
         elif isinstance(n, ast.ImportFrom):
             if n.level:
                 parts = base.split(".")

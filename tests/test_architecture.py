@@ -66,9 +66,13 @@ def _planted(files: dict[str, str]):
 def test_contract_catches_an_import_up_a_layer():
     g, third = _planted({"studio/core/a.py": "import os\n",
                          "studio/core/b.py": "def f():\n    from studio.ui.canvas import canvas\n",
+                         "studio/core/c.py": "import importlib\nX = importlib.import_module('studio.engine.x')\n",
+                         "studio/engine/x.py": "from studio.core import a\n",
                          "studio/ui/canvas/canvas.py": "from studio.core import a\n"})
     bad = ic.check(g, third)
-    assert len(bad) == 1 and "studio/core/b.py:2" in bad[0] and "up a layer" in bad[0], bad
+    assert len(bad) == 2, bad
+    assert "studio/core/b.py:2" in bad[0] and "up a layer" in bad[0]
+    assert "studio/core/c.py:2" in bad[1] and "studio.engine.x" in bad[1]  # a string import counts too
 
 
 def test_contract_catches_floors_inside_the_ui():

@@ -11,6 +11,7 @@ from .errors import (CycleError, GraphError, MissingInputError, NodeNotFoundErro
                      PortError, StudioError, TypeMismatchError, UnknownNodeTypeError,
                      UnknownParamError)
 from .limits import MAX_TITLE_LENGTH, check_text, shorten
+from .model_events import KINDS, GraphEvents
 from .registry import Registry, default_registry
 from .spec import In, NodeSpec, Out
 from .types import can_connect
@@ -73,17 +74,60 @@ class Graph:
         self.settings: dict[str, Any] = {"seed": 0, "device": "auto"}
         self.ui: dict[str, Any] = {"positions": {}}
         self.base_dir: str | None = None  # folder of the file it was loaded from
+        self.events = GraphEvents()  # one emitter per kind of change (studio.core.model_events)
         self._listeners: list[Callable[[str, dict], None]] = []
         self._counter = 0
 
     # -- observation ----------------------------------------------------------------------
     def subscribe(self, fn: Callable[[str, dict], None]) -> Callable[[], None]:
+        """``fn(kind, payload)`` on every change (a log, a test); views subscribe per kind on
+        ``graph.events`` instead."""
         self._listeners.append(fn)
         return lambda: self._listeners.remove(fn) if fn in self._listeners else None
 
     def _emit(self, event: str, **payload) -> None:
+        self.events.emitter(event).emit(KINDS[event](**payload))
         for fn in list(self._listeners):
             fn(event, payload)
+
+    # -- canvas state kept with the graph (graph.ui) and settings ---------------------------------
+    def set_positions(self, positions: dict[str, list[float] | None]) -> None:
+        """Node positions on the canvas (None forgets one); says which moved."""
+        ps = self.ui.setdefault("positions", {})
+        for nid, p in positions.items():
+            if p is None:
+                ps.pop(nid, None)
+            elif nid in self.nodes:
+                ps[nid] = [float(p[0]), float(p[1])]
+        self._emit("positions_changed", positions={k: v for k, v in positions.items() if v is not None})
+
+    def set_annotations(self, kind: str, items: list[dict]) -> None:
+        """The backdrops or the notes (``graph.ui[kind]``), replaced."""
+        if items:
+            self.ui[kind] = copy.deepcopy(items)
+        else:
+            self.ui.pop(kind, None)
+        self._emit("annotations_changed", kind=kind)
+
+    def set_setting(self, name: str, value: Any) -> None:
+        self.settings[name] = value
+        self._emit("settings_changed", settings=dict(self.settings))
+
+    def timeline(self) -> tuple[int | None, int | None]:
+        """The timeline's in and out points saved with the graph (``ui.timeline``)."""
+        t = self.ui.get("timeline")
+        t = t if isinstance(t, dict) else {}
+
+        def point(v):
+            return int(v) if isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0 else None
+        return point(t.get("in")), point(t.get("out"))
+
+    def set_timeline(self, in_point: int | None, out_point: int | None) -> None:
+        if in_point is None and out_point is None:
+            self.ui.pop("timeline", None)
+        else:
+            self.ui["timeline"] = {"in": in_point, "out": out_point}
+        self._emit("timeline_changed", in_point=in_point, out_point=out_point)
 
     # -- nodes ----------------------------------------------------------------------------
     def new_id(self, stem: str = "n") -> str:
@@ -248,9 +292,6 @@ class Graph:
         """(node id, input port) -> its link, built once: for loops over every node, where
         ``input_link`` per port would make the loop quadratic in the graph's size."""
         return {(l.dst, l.dst_port): l for l in self.links}
-
-    def inputs_of(self, node_id: str) -> list[Link]:
-        return [l for l in self.links if l.dst == node_id]
 
     def outputs_of(self, node_id: str) -> list[Link]:
         return [l for l in self.links if l.src == node_id]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import traceback
-from typing import Iterable
 
 from . import manifest
 from .errors import UnknownNodeTypeError
@@ -129,9 +128,3 @@ def default_registry() -> Registry:
         r.discover("nodes", use_manifest=True)
         _default = r
     return _default
-
-
-def register_all(classes: Iterable[type]) -> None:
-    r = default_registry()
-    for c in classes:
-        r.register(c)

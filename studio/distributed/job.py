@@ -242,13 +242,3 @@ class Job:
 
 class _Unsaveable(Exception):
     pass
-
-
-def list_chunk_files(folder: str) -> list[tuple[int, int]]:
-    d = os.path.join(folder, "chunks")
-    out = []
-    for name in os.listdir(d) if os.path.isdir(d) else []:
-        m = CHUNK_RE.match(name)
-        if m:
-            out.append((int(m.group(1)), int(m.group(2))))
-    return sorted(out)

@@ -143,9 +143,6 @@ class Clip:
         """A lazy clip of ``fn(frame)``; ``shape`` overrides width/height/channels."""
         return MapClip(self, fn, **shape)
 
-    def materialize(self) -> "ArrayClip":
-        return ArrayClip(self.chunk(0, self.n_frames), self.fps, audio=self.audio)
-
     def describe(self) -> str:
         return (f"{self.n_frames} frames {self.width}x{self.height}x{self.channels} "
                 f"@ {self.fps:g} fps" + (", with audio" if self.audio is not None else ""))

@@ -9,6 +9,8 @@ from typing import Any
 class RunStarted:
     nodes: list[str]
     device: str
+    signatures: dict[str, str] = field(default_factory=dict)  # node id -> the signature of its result
+    left_out: dict[str, str] = field(default_factory=dict)    # side targets that cannot run -> why
 
 
 @dataclass

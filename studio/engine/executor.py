@@ -52,6 +52,7 @@ class Plan:
     skipped: dict[str, str]  # node id -> why
     device: str  # the device's name ("cpu", "cuda"); "auto" in a plan compiled with check_only
     graph: Graph
+    left_out: dict[str, str] = field(default_factory=dict)  # side target -> why it cannot run
 
 
 @dataclass
@@ -142,10 +143,15 @@ class Executor:
 
     # -- compile --------------------------------------------------------------------------
     def compile(self, graph: Graph, targets: list[str] | None = None, device: str | None = None,
-                seed: int | None = None, check_only: bool = False) -> Plan:
+                seed: int | None = None, check_only: bool = False,
+                side_targets: list[str] | None = None) -> Plan:
         """The plan of a run. ``check_only`` (validate) makes every check a run makes but
         neither imports torch where "cpu"/"auto" need no check nor the node modules (no cache
-        signatures, which read the nodes' classes): devices stay names, signatures empty."""
+        signatures, which read the nodes' classes): devices stay names, signatures empty.
+
+        ``side_targets`` run too when they can: one that cannot (a required input not connected,
+        an unknown type in its branch) is left out with the reason (``plan.left_out``) instead of
+        failing the plan, in the same one compile (F5 in the window: outputs and side branches)."""
         g = flatten(graph)
         self._base_dir = getattr(graph, "base_dir", None)
         g.topo_order()  # a cycle anywhere is an error (CycleError), even in a branch not run
@@ -177,16 +183,21 @@ class Executor:
                 node_id, port = nxt.src, nxt.src_port
             raise GraphError("bypass chain loops", node_id=node_id)
 
+        def expand(ids) -> set[str]:
+            out = set()
+            for t in ids:
+                if t in g.nodes:
+                    out.add(t)
+                else:  # a group id: its inner nodes
+                    out.update(n for n in g.nodes if n.startswith(t + "/"))
+            return out
+
         # which nodes must run
+        side = [t for t in (side_targets or []) if t in graph.nodes]
         if targets:
             for t in targets:
                 graph.node(t)  # raises NodeNotFoundError for a stale id
-            wanted = set()
-            for t in targets:
-                if t in g.nodes:
-                    wanted.add(t)
-                else:  # a group id: its inner nodes
-                    wanted.update(n for n in g.nodes if n.startswith(t + "/"))
+            wanted = expand(targets)
         else:
             wanted = {n.id for n in g.nodes.values() if n.spec is not None and n.spec.is_output}
             if not wanted:
@@ -194,6 +205,14 @@ class Executor:
         needed = set(wanted)
         for t in list(wanted):
             needed |= g.upstream(t)
+        side_of = {t: expand([t]) for t in side}
+        side_only: set[str] = set()  # nodes only side targets need: an error there leaves them out
+        for t, ids in side_of.items():
+            for s in ids:
+                side_only |= ({s} | g.upstream(s)) - needed
+        failed: dict[str, str] = {}  # side-only node -> why it cannot run
+        needed |= side_only
+        wanted |= {s for ids in side_of.values() for s in ids}
 
         steps: list[Step] = []
         skipped: dict[str, str] = {}
@@ -206,18 +225,19 @@ class Executor:
                     prio[u] = 0
         order = g.topo_order(needed, priority=prio)
         causes: dict[str, str] = {}  # skipped node -> the first cause, for the reasons of those after it
-        for nid in order:
+        def plan_node(nid: str) -> None:
+            """The step of node ``nid`` (or why it is skipped); raises when it cannot run."""
             n = g.nodes[nid]
             if n.spec is None:
                 raise UnknownNodeTypeError(n.type_id, nid)
             if n.mode == "mute":
                 skipped[nid] = "muted"
                 causes[nid] = f"'{n.label}' is muted"
-                continue
+                return
             if n.mode == "bypass" or n.type_id == "studio.reroute":
                 if n.mode == "bypass" and nid in wanted and _writes_files(n):
                     skipped[nid] = "it is bypassed, so it passes its input on and writes nothing"
-                continue
+                return
             inputs: dict[str, tuple[str, str] | None] = {}
             skip_reason = cause = None
             for p in n.spec.inputs:
@@ -245,7 +265,7 @@ class Executor:
             if skip_reason:
                 skipped[nid] = skip_reason
                 causes[nid] = cause
-                continue
+                return
             try:
                 node_dev = get_device(n.device) if n.device and n.device != "auto" else dev
             except StudioError as e:
@@ -257,7 +277,33 @@ class Executor:
                 st.signature = self._signature(st, by_id)
             by_id[nid] = st
             steps.append(st)
-        return Plan(steps, skipped, dev, g)
+
+        for nid in order:
+            if nid not in side_only:
+                plan_node(nid)
+                continue
+            if any(u in failed for u in g.upstream(nid)):
+                failed[nid] = "a node it needs cannot run"  # the branch names the first cause
+                continue
+            try:
+                plan_node(nid)
+            except StudioError as e:
+                failed[nid] = str(e)
+        left_out: dict[str, str] = {}
+        if failed:
+            rank = {nid: k for k, nid in enumerate(order)}
+            for t, ids in side_of.items():
+                branch = ids | set().union(*(g.upstream(i) for i in ids))
+                bad = sorted((s for s in branch if s in failed), key=rank.get)
+                if bad:
+                    left_out[t] = failed[bad[0]]  # the first cause, as a compile of the branch alone says
+        if left_out:  # drop what only the left-out side targets needed
+            keep = set(wanted) - {s for t in left_out for s in side_of[t]}
+            for t in list(keep):
+                keep |= g.upstream(t)
+            steps = [s for s in steps if s.node.id in keep]
+            skipped = {k: v for k, v in skipped.items() if k in keep}
+        return Plan(steps, skipped, dev, g, left_out)
 
     def _signature(self, st: Step, by_id: dict[str, Step]) -> str:
         spec = st.node.spec
@@ -304,7 +350,7 @@ class Executor:
             on_event: Callable[[Any], None] | None = None, cancel: CancelToken | None = None,
             device: str | None = None, seed: int | None = None,
             frame_range: tuple[int, int] | None = None, use_cache: bool = True,
-            options: dict[str, Any] | None = None) -> RunResult:
+            options: dict[str, Any] | None = None, side_targets: list[str] | None = None) -> RunResult:
         sink = on_event or (lambda e: None)
         warnings: list[str] = []
 
@@ -322,11 +368,12 @@ class Executor:
         t_run = time.perf_counter()
         result = RunResult()
         try:
-            plan = self.compile(graph, targets, device, seed)
+            plan = self.compile(graph, targets, device, seed, side_targets=side_targets)
         except StudioError as e:
             emit(RunFinished(time.perf_counter() - t_run, False, error=e))
             raise
-        emit(RunStarted([s.node.id for s in plan.steps], str(plan.device)))
+        emit(RunStarted([s.node.id for s in plan.steps], str(plan.device),
+                        {s.node.id: s.signature for s in plan.steps}, dict(plan.left_out)))
         by_id = {s.node.id: s for s in plan.steps}
         for nid, why in plan.skipped.items():
             sn = plan.graph.nodes[nid]

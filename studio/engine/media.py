@@ -113,10 +113,6 @@ class VideoFileClip(Clip):
         out.append("colour: " + self.colour.describe() + (", 16-bit RGB decode" if self.colour.deep else ""))
         return out
 
-    @property
-    def has_alpha(self) -> bool:
-        return self.colour.alpha
-
     def alpha_clip(self) -> "Clip":
         """The file's alpha channel as a 1-channel clip (opaque when it has none)."""
         return _VideoAlphaClip(self)
@@ -272,14 +268,6 @@ def load_audio(path: str, rate: int | None = None, mono: bool = False) -> Audio:
 
 def _even(n: int) -> int:
     return n + (n % 2)
-
-
-def to_uint8(frames: np.ndarray) -> np.ndarray:
-    """float [.., C] in [0, 1] -> uint8 RGB; 1 channel is repeated to grey."""
-    out = np.clip(frames * 255.0 + 0.5, 0, 255).astype(np.uint8)
-    if out.shape[-1] == 1:
-        out = np.repeat(out, 3, axis=-1)
-    return out
 
 
 def write_video(path: str, clip: Clip, frames: Iterable[int] | range | None = None, *,

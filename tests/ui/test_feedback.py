@@ -362,9 +362,7 @@ def test_docks_hold_still_across_selection_and_runs(qtbot, open_window, registry
 def test_training_dock_shows_when_the_run_starts(qtbot, win):
     assert win.training_dock is not None and win.training_dock.isHidden()
 
-    class Plan:
-        steps = [type("S", (), {"node": type("N", (), {"type_id": "gen.train"})()})()]
-    win.runs.start_training_dock(Plan())
+    win.runs.start_training_dock(["gen.train"])
     assert win.training_dock.isVisible()
     assert win.training_dock.width() >= 300
 

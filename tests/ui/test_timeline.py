@@ -18,7 +18,8 @@ from studio.engine.clip import Clip
 from studio.engine.events import NodeProgress, RunFinished
 from studio.engine.executor import Executor
 from studio.ui.preview.pixels import to_u8
-from studio.ui.preview.timeline import Timeline, nice_step
+from studio.ui.preview.timeline import Timeline
+from studio.ui.preview.ruler import nice_step
 from studio.ui.preview.qimages import qimage_to_array
 
 

@@ -1,5 +1,6 @@
-"""NodeGraphQt adapted: its view (NodeGraphQt calls it the viewer) with Studio's connection rules and menu, and the node graph that
-routes what the user does to the canvas instead of NodeGraphQt's own model."""
+"""NodeGraphQt adapted: its view (NodeGraphQt calls it the viewer) with Studio's connection rules
+and menu, and the node graph that routes what the user does to the canvas instead of NodeGraphQt's
+own model."""
 from __future__ import annotations
 
 from NodeGraphQt import NodeGraph

@@ -79,8 +79,9 @@ class Annotations:
             items = self._items[kind] = []
             for b in model:
                 try:
-                    bd = self.canvas.node_graph.create_node(AnnotationNode.type_, name="Note" if kind == "notes" else "Backdrop",
-                                                push_undo=False, selected=False)
+                    bd = self.canvas.node_graph.create_node(
+                        AnnotationNode.type_, name="Note" if kind == "notes" else "Backdrop",
+                        push_undo=False, selected=False)
                 except Exception as e:  # noqa: BLE001 - a malformed note must not stop a load
                     self.canvas.message.emit(f"{kind[:-1]} not shown: {e}")
                     continue

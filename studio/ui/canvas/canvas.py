@@ -2,7 +2,7 @@
 
 The canvas never edits NodeGraphQt's own model as the source of truth. What the user does on it
 (drag a wire, move nodes, drop a palette entry, rename, Tab search) becomes a command on the
-document's undo stack; the model's events then update the view (``_on_model``). Drags between
+document's undo stack; the model's events then update the view (``ModelFollower``). Drags between
 incompatible ports are refused while dragging, by the type system (``can_connect``), per node
 instance rather than per node class, so groups and placeholders are checked too.
 
@@ -32,6 +32,7 @@ from studio.ui.canvas.annotations import Annotations
 from studio.ui.canvas.badges import RunBadges
 from studio.ui.canvas.clipboard import Clipboard
 from studio.ui.canvas.context_menu import ContextMenu
+from studio.ui.canvas.follow import ModelFollower
 from studio.ui.canvas.items import (CLIP_KEY, GROUP_COLOR, LIBRARY_PREFIX, MIN_FIT_SCALE, NODE_MIME,  # noqa: F401
                                     AnnotationNode, StudioNode)
 from studio.ui.canvas.search import NodeSearchPopup
@@ -74,10 +75,8 @@ class Canvas(QObject):
                                       self.view)
         self.search.chosen.connect(self._add_from_search)
         self.view.installEventFilter(self)
-        doc.changed.connect(self._on_model)
-        doc.positions_changed.connect(self._on_positions)
+        self.follow = ModelFollower(self)         # the model's events -> the view, per kind
         doc.replaced.connect(self.rebuild)
-        doc.annotations_changed.connect(self.annotations.sync)
         self.node_graph.node_double_clicked.connect(self.annotations.on_double_clicked)
         self.rebuild()
 
@@ -267,42 +266,6 @@ class Canvas(QObject):
             self._view_disconnect(l)
         for l in want:
             self._view_connect(l)
-
-    # -- model -> view ------------------------------------------------------------------------
-    def _on_model(self, event: str, payload: dict) -> None:
-        if event == "node_added":
-            nid = payload["node_id"]
-            if nid not in self._by_model:
-                c = self.view.mapToScene(self.view.viewport().rect().center())
-                self._create_view(nid, default_pos=(c.x(), c.y()))
-        elif event == "node_removed":
-            ng = self._by_model.pop(payload["node_id"], None)
-            self.badges.forget(payload["node_id"])
-            if ng is not None:
-                self._by_view.pop(ng.id, None)
-                self.node_graph.remove_node(ng, push_undo=False)
-            self.selection_changed.emit(self.selected_ids())
-        elif event == "link_added":
-            self._view_connect(payload["link"])
-        elif event == "link_removed":
-            self._view_disconnect(payload["link"])
-        elif event in ("mode_changed", "param_changed"):
-            self.badges.mark_stale(payload["node_id"])
-        elif event == "title_changed":
-            nid = payload["node_id"]
-            ng = self._by_model.get(nid)
-            if ng is not None:
-                label = self.doc.graph.nodes[nid].label
-                if ng.name() != label:
-                    ng.set_property("name", label, push_undo=False)
-        elif event == "reset":
-            self.rebuild()
-
-    def _on_positions(self, positions: dict) -> None:
-        for nid, p in positions.items():
-            ng = self._by_model.get(nid)
-            if ng is not None and [round(v, 3) for v in ng.pos()] != [round(v, 3) for v in p]:
-                ng.set_property("pos", [float(p[0]), float(p[1])], push_undo=False)
 
     # -- run state on nodes --------------------------------------------------------------------
     # -- view -> model (user intents) ----------------------------------------------------------

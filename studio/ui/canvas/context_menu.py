@@ -82,9 +82,11 @@ class ContextMenu:
                     tip="run this node and what it needs, then show its result")
             menu.addSeparator()
             all_mode = lambda m: all(self.canvas.doc.graph.nodes[i].mode == m for i in ids)  # noqa: E731
-            act(menu, "Mute" + many, lambda: self.canvas.toggle_mode("mute"), "M: the node and what needs it do not run",
+            act(menu, "Mute" + many, lambda: self.canvas.toggle_mode("mute"),
+                "M: the node and what needs it do not run",
                 checked=all_mode("mute"))
-            act(menu, "Bypass" + many, lambda: self.canvas.toggle_mode("bypass"), "B: the node passes its input through",
+            act(menu, "Bypass" + many, lambda: self.canvas.toggle_mode("bypass"),
+                "B: the node passes its input through",
                 checked=all_mode("bypass"))
             menu.addSeparator()
             act(menu, "Rename…", lambda: self.rename_node(key), enabled=len(ids) == 1)
@@ -117,7 +119,8 @@ class ContextMenu:
             self.canvas.annotations.select([(what, key)])
             if what == "backdrops":
                 act(menu, "Rename Backdrop…", lambda: self.canvas.annotations.rename(what, key))
-                act(menu, "Fit to Nodes", lambda: self.canvas.annotations.fit_backdrop(key), "resize around the nodes it touches")
+                act(menu, "Fit to Nodes", lambda: self.canvas.annotations.fit_backdrop(key),
+                    "resize around the nodes it touches")
                 act(menu, "Delete Backdrop", lambda: self.canvas.doc.remove_annotations(what, [key]),
                     "delete the backdrop only: its nodes stay")
             else:
@@ -131,7 +134,8 @@ class ContextMenu:
             for spec in sorted(self.canvas.search.specs, key=lambda s: (s.category.lower(), s.title.lower())):
                 cm = cats.get(spec.category) or cats.setdefault(spec.category, add.addMenu(spec.category))
                 act(cm, spec.title, lambda t=spec.id: self.canvas.add_node_at(t, pos), spec.help)
-            act(menu, "Paste", lambda: self.canvas.clipboard.paste(at=pos), "paste the copied nodes here", enabled=self.canvas.clipboard.can_paste())
+            act(menu, "Paste", lambda: self.canvas.clipboard.paste(at=pos), "paste the copied nodes here",
+                enabled=self.canvas.clipboard.can_paste())
             menu.addSeparator()
             act(menu, "Add Backdrop", lambda: self.canvas.annotations.add("backdrops", pos=list(pos)))
             act(menu, "Add Note", lambda: self.canvas.annotations.add("notes", pos=list(pos)))

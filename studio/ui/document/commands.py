@@ -316,3 +316,17 @@ class SetSubgraphCmd(QUndoCommand):
         _restore(self.doc, *self.old)
         for l in self.links:
             g.connect(*l)
+
+
+class TimelineCmd(QUndoCommand):
+    """The timeline's in/out points (``graph.ui["timeline"]``)."""
+
+    def __init__(self, doc: Document, old: tuple, new: tuple):
+        super().__init__("set in/out points" if any(v is not None for v in new) else "clear in/out points")
+        self.doc, self.old, self.new = doc, old, new
+
+    def redo(self):
+        self.doc.graph.set_timeline(*self.new)
+
+    def undo(self):
+        self.doc.graph.set_timeline(*self.old)

@@ -1,9 +1,11 @@
 """The open graph, its undo history and its file: the one place the window edits the model.
 
-Every edit (from the canvas, the properties panel, menus or the toolbar) is a QUndoCommand on
-``Document.undo_stack`` that changes ``Document.graph`` (the headless model, the source of truth).
-The canvas and the panels follow the model through ``Document.changed`` (graph events re-emitted
-as a Qt signal) and never change it behind the history's back.
+Every edit (from the canvas, the properties panel, menus, the toolbar or the timeline's in/out
+points) is a QUndoCommand on ``Document.undo_stack`` that changes ``Document.graph`` (the headless
+model, the source of truth), so it can be undone and marks the file modified. The views follow the
+model through ``Document.events``: one Qt signal per kind of change carrying the graph's typed event
+(studio.core.model_events), the same signals whichever graph is open; they never change the model
+behind the history's back.
 """
 from __future__ import annotations
 
@@ -17,35 +19,51 @@ from studio.core.errors import ParamError, StudioError
 from studio.core.graph import Graph, Link, check_title
 from studio.core.groups import prune_io
 from studio.core.library import list_presets, save_preset
+from studio.core.model_events import KINDS
 from studio.ui.document.commands import (AddNodeCmd, AnnotationsCmd, ConnectCmd, DisconnectCmd, GroupCmd, MoveCmd,
                                          PlaceSubgraphCmd, RemoveNodesCmd, SetModeCmd, SetParamCmd, SetParamsCmd,
-                                         SetSubgraphCmd, SettingCmd, SetTitleCmd, UngroupCmd)
+                                         SetSubgraphCmd, SettingCmd, SetTitleCmd, TimelineCmd, UngroupCmd)
+
+
+class DocumentEvents(QObject):
+    """The open graph's changes, one signal per kind (each carries the typed event)."""
+    node_added = Signal(object)
+    node_removed = Signal(object)
+    link_added = Signal(object)
+    link_removed = Signal(object)
+    param_changed = Signal(object)
+    mode_changed = Signal(object)
+    title_changed = Signal(object)
+    positions_changed = Signal(object)
+    annotations_changed = Signal(object)
+    settings_changed = Signal(object)
+    timeline_changed = Signal(object)
+    reset = Signal(object)
+
+    def follow(self, graph: Graph):
+        """Forward ``graph``'s events; returns what stops it."""
+        stops = [graph.events.emitter(kind).connect(getattr(self, kind).emit) for kind in KINDS]
+        return lambda: [stop() for stop in stops]
 
 
 class Document(QObject):
-    changed = Signal(str, dict)          # graph events: node_added, node_removed, link_added, ...
-    positions_changed = Signal(dict)     # {node id: [x, y]}
-    settings_changed = Signal(dict)
     replaced = Signal()                  # a new graph was loaded: rebuild every view
-    annotations_changed = Signal(str)    # "backdrops" or "notes": graph.ui[kind] changed
     path_changed = Signal(str)
 
     def __init__(self, graph: Graph | None = None, parent: QObject | None = None):
         super().__init__(parent)
         self.undo_stack = QUndoStack(self)
+        self.events = DocumentEvents(self)
         self.graph: Graph = graph if graph is not None else Graph()
         self.path: str | None = None
-        self._unsub = self.graph.subscribe(self._forward)
+        self._unsub = self.events.follow(self.graph)
 
     # -- model ------------------------------------------------------------------------------
-    def _forward(self, event: str, payload: dict) -> None:
-        self.changed.emit(event, payload)
-
     def set_graph(self, graph: Graph, path: str | None = None) -> None:
         """Replace the graph (New, Open, recovery): clears the history and marks it clean."""
         self._unsub()
         self.graph = graph
-        self._unsub = graph.subscribe(self._forward)
+        self._unsub = self.events.follow(graph)
         self.undo_stack.clear()
         self.undo_stack.setClean()
         self.path = path
@@ -60,13 +78,8 @@ class Document(QObject):
         return self.graph.ui.get("positions", {}).get(node_id)
 
     def set_positions(self, positions: dict[str, list[float] | None]) -> None:
-        ps = self.graph.ui.setdefault("positions", {})
-        for nid, p in positions.items():
-            if p is None:
-                ps.pop(nid, None)
-            elif nid in self.graph.nodes:
-                ps[nid] = [float(p[0]), float(p[1])]
-        self.positions_changed.emit({k: v for k, v in positions.items() if v is not None})
+        """Without the history (the commands call this)."""
+        self.graph.set_positions(positions)
 
     # -- backdrops and canvas notes (graph.ui["backdrops"] / graph.ui["notes"]) -----------------
     def annotations(self, kind: str) -> list[dict]:
@@ -79,11 +92,7 @@ class Document(QObject):
     def set_annotations_now(self, kind: str, items: list[dict]) -> None:
         """Replace the list without the history (the commands call this)."""
         _check_kind(kind)
-        if items:
-            self.graph.ui[kind] = copy.deepcopy(items)
-        else:
-            self.graph.ui.pop(kind, None)
-        self.annotations_changed.emit(kind)
+        self.graph.set_annotations(kind, items)
 
     def set_annotations(self, kind: str, items: list[dict], text: str) -> bool:
         """Replace the backdrops or notes as one undo step; False when nothing changed."""
@@ -120,8 +129,21 @@ class Document(QObject):
                                     f"delete {len(drop)} {kind if len(drop) > 1 else kind[:-1]}")
 
     def set_setting(self, name: str, value: Any) -> None:
-        self.graph.settings[name] = value
-        self.settings_changed.emit(dict(self.graph.settings))
+        """Without the history (the commands call this)."""
+        self.graph.set_setting(name, value)
+
+    # -- the timeline's in/out points (graph.ui["timeline"]) -------------------------------------
+    def in_out(self) -> tuple[int | None, int | None]:
+        return self.graph.timeline()
+
+    def set_in_out(self, in_point: int | None, out_point: int | None) -> bool:
+        """The timeline's in and out points, saved with the graph, as one undo step (which marks
+        the file modified); False when they are unchanged."""
+        old = self.graph.timeline()
+        if old == (in_point, out_point):
+            return False
+        self.push(TimelineCmd(self, old, (in_point, out_point)))
+        return True
 
     # -- edits (each one undoable) -----------------------------------------------------------
     def push(self, cmd: QUndoCommand) -> None:

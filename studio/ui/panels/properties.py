@@ -284,7 +284,12 @@ class PropertiesPanel(QWidget):
         self.form = QFormLayout(self.body)
         self.scroll.setWidget(self.body)
         self._wheel_guard = _WheelToScroll(self.scroll, self)
-        doc.changed.connect(self._on_model)
+        ev = doc.events  # the kinds the panel shows, for the node it shows
+        ev.param_changed.connect(self._on_param)
+        ev.node_removed.connect(self._on_removed)
+        ev.mode_changed.connect(self._on_mode)
+        ev.title_changed.connect(self._on_title)
+        ev.reset.connect(self._on_removed)
         doc.replaced.connect(lambda: self.show_node(None))
 
     def show_node(self, node_id: str | None) -> None:
@@ -456,24 +461,26 @@ class PropertiesPanel(QWidget):
             self.message.emit(str(e))
             raise
 
-    def _on_model(self, event: str, payload: dict) -> None:
-        nid = payload.get("node_id")
-        if self.node_id is None:
-            return
-        if event == "param_changed" and nid == self.node_id:
-            ed = self.editors.get(payload["name"])
-            if ed is not None:
-                ed.set_value(payload["value"])
-        elif event == "node_removed" and nid == self.node_id:
+    # -- the model's events, for the node shown ------------------------------------------------
+    def _on_param(self, e) -> None:
+        ed = self.editors.get(e.name) if e.node_id == self.node_id else None
+        if ed is not None:
+            ed.set_value(e.value)
+
+    def _on_removed(self, e) -> None:
+        """The node shown was removed, or the graph was reset."""
+        if self.node_id is not None and getattr(e, "node_id", self.node_id) == self.node_id:
             self.show_node(None)
-        elif event == "mode_changed" and nid == self.node_id:
+
+    def _on_mode(self, e) -> None:
+        if self.node_id is not None and e.node_id == self.node_id:
             with QSignalBlocker(self.mode_combo):
-                self.mode_combo.setCurrentText(payload["mode"])
-        elif event == "title_changed" and nid == self.node_id:
+                self.mode_combo.setCurrentText(e.mode)
+
+    def _on_title(self, e) -> None:
+        if self.node_id is not None and e.node_id == self.node_id:
             with QSignalBlocker(self.title_edit):
-                self.title_edit.setText(payload.get("title") or "")
-        elif event == "reset":
-            self.show_node(None)
+                self.title_edit.setText(e.title or "")
 
 
 def _first_sentence(text: str) -> str:

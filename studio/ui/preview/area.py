@@ -311,16 +311,13 @@ class PreviewArea(QObject):
         if self.live_node != nid:
             self.live_node = nid
             if self.node_id is None:
-                self.timeline.live = set()
-                self.timeline.thumbs = {}
+                self.timeline.reset_live()
         tl = self.timeline
         if self.node_id is None:
             n = max(tl.n_frames, (event.frame or 0) + 1, event.total or 0 if event.frame is not None else 1)
             if n != tl.n_frames:
-                live, thumbs, cur = set(tl.live), dict(tl.thumbs), tl.current
                 h, w = (event.preview.shape[:2] if event.preview is not None else (9, 16))
-                tl.set_clip(n, tl.fps, w, h, None)
-                tl.live, tl.thumbs, tl.current = live, thumbs, cur
+                tl.set_clip(n, tl.fps, w, h, None, keep_live=True)
         preview_u8 = display_rgb(event.preview) if event.preview is not None else None
         if event.frame is not None:
             tl.add_live(event.frame, preview_u8)

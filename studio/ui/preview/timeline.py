@@ -28,18 +28,7 @@ from PySide6.QtWidgets import QWidget
 
 from studio.core.timecode import timecode
 from studio.ui.preview.pixels import sound_overview
-
-
-def nice_step(min_frames: float, fps: float) -> int:
-    """A ruler step (in frames) of at least ``min_frames``: 1, 2, 5, 10 ... or whole seconds."""
-    r = max(1, int(round(fps)))
-    for c in (1, 2, 5, 10):
-        if c >= min_frames and c < r:
-            return c
-    for secs in (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600):
-        if secs * r >= min_frames:
-            return secs * r
-    return int(math.ceil(min_frames))
+from studio.ui.preview.ruler import frame_runs, nice_step
 
 
 class Timeline(QWidget):
@@ -92,14 +81,17 @@ class Timeline(QWidget):
                         "I/O: in/out (X clears; drag the markers)  Ctrl+wheel: zoom")
 
     # -- model ----------------------------------------------------------------------------
-    def set_clip(self, n_frames: int, fps: float, width: int = 16, height: int = 9, audio=None) -> None:
+    def set_clip(self, n_frames: int, fps: float, width: int = 16, height: int = 9, audio=None,
+                 keep_live: bool = False) -> None:
+        """A clip of ``n_frames``; ``keep_live`` keeps the live frames, their thumbnails and the
+        playhead (a run's clip that grew while it ran)."""
+        live, thumbs, cur = self.live, self.thumbs, self.current
         self.n_frames = max(0, int(n_frames))
         self.fps = float(fps) if fps and fps > 0 else 24.0
         self.aspect = max(0.2, min(5.0, width / max(1, height)))
         self.current = min(self.current, max(0, self.n_frames - 1))
         self.computed = set()
-        self.live = set()
-        self.thumbs = {}
+        self.reset_live()
         self._last_wanted = []
         if self.n_frames:  # no clip yet: points restored from a graph wait for one
             if self.in_point is not None and self.in_point >= self.n_frames:
@@ -108,7 +100,14 @@ class Timeline(QWidget):
                 self.out_point = None
         self.set_audio(audio)
         self.set_audio_features(None)
+        if keep_live:
+            self.live, self.thumbs, self.current = set(live), dict(thumbs), cur
         self.update()
+
+    def reset_live(self) -> None:
+        """Forget the frames a run showed live (and their thumbnails)."""
+        self.live = set()
+        self.thumbs = {}
 
     def set_audio_features(self, loudness_db=None, onset=None, beat=None, source: str = "") -> None:
         """Per-frame audio features for the strip under the thumbnails (None clears it).
@@ -346,7 +345,7 @@ class Timeline(QWidget):
         # computed line: green where cached, orange where produced live in this run
         p.fillRect(QRectF(0, y_comp, W, self.COMPUTED_H), QColor(55, 55, 60))
         for frames, color in ((self.computed, QColor(80, 200, 110)), (self.live - self.computed, QColor(240, 160, 60))):
-            for s, e in _runs(sorted(f for f in frames if a <= f < b)):
+            for s, e in frame_runs(sorted(f for f in frames if a <= f < b)):
                 p.fillRect(QRectF(self.x_of(s), y_comp, max(1.0, (e - s) * ppf), self.COMPUTED_H), color)
         # thumbnails
         p.fillRect(QRectF(0, y_th, W, self.THUMB_H), QColor(38, 38, 42))
@@ -584,12 +583,3 @@ class Timeline(QWidget):
             super().keyPressEvent(ev)
 
 
-def _runs(sorted_frames: list[int]) -> list[tuple[int, int]]:
-    """[1, 2, 3, 7, 8] -> [(1, 4), (7, 9)]"""
-    out: list[tuple[int, int]] = []
-    for f in sorted_frames:
-        if out and out[-1][1] == f:
-            out[-1] = (out[-1][0], f + 1)
-        else:
-            out.append((f, f + 1))
-    return out

@@ -65,9 +65,11 @@ class Transport:
 
     def on_playing(self, playing: bool) -> None:
         self.set_play_icon(playing)
-        if playing and self.area.player.speed != 1.0:
-            self.area.info_label.setText(f"{self.area.player.speed:+g}x (muted)")
-        elif playing and not self.area.player.audio_is_clock and self.area.player.audio is not None and not self.area.player.muted:
+        player = self.area.player
+        if playing and player.speed != 1.0:
+            self.area.info_label.setText(f"{player.speed:+g}x (muted)")
+        elif playing and not player.audio_is_clock and player.audio is not None and not player.muted:
             self.area.info_label.setText("muted: no audio device")
         elif not playing:
-            self.area.info_label.setText("" if self.area.info_label.text().startswith(("+", "-")) else self.area.info_label.text())
+            info = self.area.info_label
+            info.setText("" if info.text().startswith(("+", "-")) else info.text())

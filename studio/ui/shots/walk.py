@@ -72,9 +72,10 @@ class Walk:
         self.wait(400)
         self.n += 1
         path = os.path.join(self.out, f"walk-{self.n:02d}-{name}.png")
-        sh("import", "-window", "root", path)
+        sh("import", "-window", "root", path)  # the screen, with dialogs and menus
+        self.w.grab().save(path[:-4] + "-window.png")  # the window alone, at its size
         status = self.w.statusBar().currentMessage()
-        run = getattr(self.w, "run_label", None)
+        run = self.w.runs.run_label
         print(f"[{self.n:02d}] {name}: {note} | status: {status!r} | run: {run.text().strip() if run else ''!r}",
               flush=True)
         return path
@@ -175,6 +176,27 @@ def main(argv: list[str] | None = None) -> int:
     walk.shot("template", f"audio_image_to_video at zoom {w.canvas.zoom_scale():.2f}")
     w.files.open_template(str(TEMPLATES_DIR / "music_visualiser.json"))
     walk.shot("template-music", f"music visualiser at zoom {w.canvas.zoom_scale():.2f}")
+
+    # 8. a chunked render of the reopened graph (Run > Render in Chunks, Ctrl+Shift+R)
+    w.files.open_path(target, ask=False)
+    from studio.ui.dialogs.render import RenderDialog
+    walk.key("ctrl+shift+r")
+    walk.wait(500)
+    dlg = next((d for d in app.topLevelWidgets() if isinstance(d, RenderDialog) and d.isVisible()), None)
+    if dlg is None:
+        print("     the Render dialog did not open", flush=True)
+    else:
+        dlg.output_edit.setText(os.path.join(tmp, "chunked.mp4"))
+        done = []
+        dlg.finished_render.connect(lambda *a: done.append(a))
+        dlg.start()
+        end = time.perf_counter() + 180
+        while not done and time.perf_counter() < end:
+            walk.wait(100)
+        out_mp4 = os.path.join(tmp, "chunked.mp4")
+        walk.shot("chunked-render", f"finished={bool(done)} error={done[0][1] if done else None!r} "
+                  f"{os.path.getsize(out_mp4) if os.path.exists(out_mp4) else 0} bytes")
+        dlg.close()
 
     # 8. 1024 x 700
     w.files.open_path(target, ask=False)

@@ -1,9 +1,11 @@
 """The studio window: canvas in the centre, palette, properties, viewer, timeline and log docks,
-a toolbar to run. Files, autosave and recovery are in files.py; what a run reports is in
-run_feedback.py; dock sizes in layout.py."""
+a toolbar to run. Its parts are composed, each in its own module: files, autosave and recovery
+(files.py, ``window.files``); running and what a run reports (run_feedback.py, ``window.runs``);
+group nodes (group_actions.py, ``window.group_actions``); dock sizes (layout.py)."""
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import random
 import sys
@@ -29,15 +31,20 @@ from studio.ui.window.layout import apply_dock_sizes
 from studio.ui.window.run_feedback import RunFeedback, show_dock_beside
 from studio.ui.worker import RunController
 
-try:  # the timeline engineer's viewer and timeline (issue 4)
-    from studio.ui.preview.area import PreviewArea
-except Exception:  # noqa: BLE001 - not there yet, or broken: the window still opens
-    PreviewArea = None
+log = logging.getLogger(__name__)
+_MISSING: dict[str, str] = {}  # a part that failed to import -> why (the window opens without it, and says so)
 
-try:  # the Training dock (issue 7): loss curves of the node that trains
+try:  # the viewer and the timeline
+    from studio.ui.preview.area import PreviewArea
+except Exception as e:  # noqa: BLE001 - broken (a missing library): the window still opens
+    PreviewArea = None
+    _MISSING["viewer"] = f"{type(e).__name__}: {e}"
+
+try:  # the Training dock: loss curves of the node that trains
     from studio.ui.panels.training import TrainingPanel
-except Exception:  # noqa: BLE001 - the window still opens without it
+except Exception as e:  # noqa: BLE001 - the window still opens without it
     TrainingPanel = None
+    _MISSING["training dock"] = f"{type(e).__name__}: {e}"
 
 APP = "Studio"
 AUTOSAVE_MS = 60_000
@@ -103,14 +110,16 @@ class MainWindow(QMainWindow):
 
         self.doc.undo_stack.cleanChanged.connect(lambda *_: self.files.update_title())
         self.doc.path_changed.connect(lambda *_: self.files.update_title())
-        self.doc.settings_changed.connect(self._settings_to_toolbar)
+        self.doc.events.settings_changed.connect(lambda e: self._settings_to_toolbar(e.settings))
+        self.doc.events.timeline_changed.connect(lambda e: self._in_out_from_graph())
         self.doc.replaced.connect(self._on_replaced)
-        self.doc.changed.connect(self._on_model_event)
+        self.doc.events.node_removed.connect(lambda e: self.runs.node_removed(e.node_id))
         self.canvas.selection_changed.connect(self._on_selection)
         self.canvas.message.connect(lambda m: self.log(m, "warn"))
         self.canvas.info.connect(self._on_canvas_info)
-        self.canvas.hooks.update(run_to=self.runs.run_to, group=self.group_actions.group_selection, ungroup=self.group_actions.ungroup_selection,
-                                 edit_group=self.group_actions.edit_group, save_group=self.group_actions.save_group_to_library)
+        ga = self.group_actions
+        self.canvas.hooks.update(run_to=self.runs.run_to, group=ga.group_selection, ungroup=ga.ungroup_selection,
+                                 edit_group=ga.edit_group, save_group=ga.save_group_to_library)
         self.canvas.files_dropped.connect(lambda ps: self.files.open_path(ps[0]))
         self.properties.message.connect(lambda m: self.log(m, "warn"))
         self.properties.info.connect(lambda m: self.log(m, "ok"))
@@ -136,6 +145,8 @@ class MainWindow(QMainWindow):
         state = self.settings.value("window/state")
         self._restored_state = isinstance(state, QByteArray) and self.restoreState(state)
         self.files.update_title()
+        for part, why in self.missing.items():
+            self.log(f"the {part} is unavailable: {why}", "error")
 
     @property
     def training(self):
@@ -162,16 +173,19 @@ class MainWindow(QMainWindow):
         self.log_view.setReadOnly(True)
         self.log_view.setMaximumBlockCount(5000)
         self.preview = None
+        self.missing = dict(_MISSING)  # parts the window opened without, and why (logged when shown)
         if PreviewArea is not None:
             try:
                 self.preview = PreviewArea(self.runner.executor.frame_cache, self)
                 viewer_w, timeline_w = self.preview.viewer_widget, self.preview.timeline_widget
-            except Exception as e:  # noqa: BLE001
+            except Exception as e:  # noqa: BLE001 - a viewer that cannot be built must not stop the window
                 self.preview = None
-                self._preview_error = str(e)
+                self.missing["viewer"] = f"{type(e).__name__}: {e}"
+                log.exception("the viewer could not be built")
         if self.preview is None:
-            viewer_w = QLabel("Viewer\n(the timeline issue fills this)", self)
-            timeline_w = QLabel("Timeline", self)
+            why = self.missing.get("viewer", "")
+            viewer_w = QLabel(f"Viewer unavailable\n{why}", self)
+            timeline_w = QLabel("Timeline unavailable", self)
             for w in (viewer_w, timeline_w):
                 w.setAlignment(Qt.AlignCenter)
                 w.setStyleSheet("color:#888")
@@ -249,17 +263,19 @@ class MainWindow(QMainWindow):
         self._action("Add &Node…", self.canvas.open_search, None, e, tip="Tab on the canvas")
         self._action("Add Back&drop", lambda: self.canvas.annotations.add("backdrops"), "Ctrl+G", e, canvas_only=True,
                      tip="a titled frame around the selected nodes (double-click to rename)")
-        self._action("Add No&te", lambda: self.canvas.annotations.add("notes"), None, e, tip="a text note on the canvas (double-click to edit)")
+        self._action("Add No&te", lambda: self.canvas.annotations.add("notes"), None, e,
+                     tip="a text note on the canvas (double-click to edit)")
         e.addSeparator()
-        self.group_action = self._action("&Group Selection…", self.group_actions.group_selection, "Ctrl+Shift+G", e,
+        ga = self.group_actions
+        self.group_action = self._action("&Group Selection…", ga.group_selection, "Ctrl+Shift+G", e,
                                          canvas_only=True, tip="make the selected nodes one group node")
-        self.ungroup_action = self._action("U&ngroup", self.group_actions.ungroup_selection, "Ctrl+Shift+U", e,
+        self.ungroup_action = self._action("U&ngroup", ga.ungroup_selection, "Ctrl+Shift+U", e,
                                            canvas_only=True, tip="put the nodes of a group back in its place "
                                                                  "(to edit inside it)")
-        self.edit_group_action = self._action("&Edit Group…", self.group_actions.edit_group, "Ctrl+Shift+E", e,
+        self.edit_group_action = self._action("&Edit Group…", ga.edit_group, "Ctrl+Shift+E", e,
                                               canvas_only=True, tip="edit inside the selected group "
                                                                     "(or double-click it)")
-        self.save_group_action = self._action("Save Group to &Library…", self.group_actions.save_group_to_library, None, e,
+        self.save_group_action = self._action("Save Group to &Library…", ga.save_group_to_library, None, e,
                                               tip="keep the selected group in your library (palette > Library)")
 
         v = mb.addMenu("&View")
@@ -281,8 +297,7 @@ class MainWindow(QMainWindow):
         self.stop_action.setEnabled(False)
         r.addSeparator()
         self._action("&Clear Cache", self.runs.clear_cache, None, r)
-        self._action("Render in &Chunks…", lambda: __import__("studio.ui.dialogs.render", fromlist=["_"])
-                     .open_render_dialog(self), "Ctrl+Shift+R", r,
+        self._action("Render in &Chunks…", self.open_render_dialog, "Ctrl+Shift+R", r,
                      tip="render on several processes or machines (chunks, resume, sweeps)")
 
         h = mb.addMenu("&Help")
@@ -439,6 +454,11 @@ class MainWindow(QMainWindow):
         if self.canvas.widget.width() < 0.5 * self.width() or self.canvas.widget.height() < 0.4 * self.height():
             apply_dock_sizes(self)
 
+    def open_render_dialog(self):
+        """Run > Render in Chunks: the modeless Render dialog (imported on first use)."""
+        from studio.ui.dialogs.render import open_render_dialog
+        return open_render_dialog(self)
+
     def show_training_dock(self) -> None:
         """Show the Training dock beside the timeline at a third of the window (not squeezed)."""
         if self.training is not None and self.training_dock is not None:
@@ -501,28 +521,16 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self.canvas.fit_all)
 
     def _in_out_to_graph(self, *_) -> None:
-        """The timeline's in/out points are part of the graph (``ui.timeline``), saved with it."""
+        """The timeline's in/out points are part of the graph (``ui.timeline``), saved with it:
+        set through the document (one undo step; the file is marked modified)."""
         if self.preview is None or not hasattr(self.preview, "in_out_points"):
             return
         pts = self.preview.in_out_points()
-        if pts.get("in") is None and pts.get("out") is None:
-            self.doc.graph.ui.pop("timeline", None)
-        else:
-            self.doc.graph.ui["timeline"] = pts
+        self.doc.set_in_out(pts.get("in"), pts.get("out"))
 
     def _in_out_from_graph(self) -> None:
-        if self.preview is None or not hasattr(self.preview, "set_in_out_points"):
-            return
-        t = self.doc.graph.ui.get("timeline")
-        t = t if isinstance(t, dict) else {}
-
-        def point(v):
-            return int(v) if isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0 else None
-        self.preview.set_in_out_points(point(t.get("in")), point(t.get("out")))
-
-    def _on_model_event(self, event: str, payload: dict) -> None:
-        if event == "node_removed":
-            self.runs.node_removed(payload["node_id"])
+        if self.preview is not None and hasattr(self.preview, "set_in_out_points"):
+            self.preview.set_in_out_points(*self.doc.in_out())
 
     def _on_selection(self, ids: list[str]) -> None:
         nid = ids[0] if len(ids) == 1 else None
@@ -534,7 +542,6 @@ class MainWindow(QMainWindow):
         if nid is not None:
             self.runs.show_result(nid)
 
-    # -- running ----------------------------------------------------------------------------
     # -- help -------------------------------------------------------------------------------
     def show_shortcuts(self) -> None:
         QMessageBox.information(self, "Shortcuts", SHORTCUTS)
@@ -563,7 +570,8 @@ class MainWindow(QMainWindow):
         nothing left to do, where a bare ``disconnect()`` warned 'Failed to disconnect (None)'."""
         from PySide6.QtCore import SIGNAL
         for obj, sig in ((self.doc.undo_stack, "cleanChanged(bool)"), (self.doc, "path_changed(QString)"),
-                         (self.doc, "replaced()"), (self.doc, "settings_changed(QVariantMap)")):
+                         (self.doc, "replaced()"), (self.doc.events, "settings_changed(PyObject)"),
+                         (self.doc.events, "timeline_changed(PyObject)"), (self.doc.events, "node_removed(PyObject)")):
             if obj.receivers(SIGNAL(sig)) > 0:
                 try:
                     getattr(obj, sig.split("(")[0]).disconnect()

@@ -24,6 +24,19 @@ NOT_RUN_HINT = "not run yet: select it and press Ctrl+F5 (Run Selected)"
 TRAIN_TYPES = ("gen.train",)
 
 
+def f5_targets(g) -> tuple[list[str] | None, list[str] | None]:
+    """(the output nodes, the side branches: nodes whose outputs feed nothing), or (None, None)
+    when the graph has no output node (the engine then runs every leaf itself)."""
+    outs = [n.id for n in g.nodes.values() if n.spec is not None and n.spec.is_output]
+    if not outs:
+        return None, None
+    feeding = {l.src for l in g.links}
+    leaves = [n.id for n in g.nodes.values()
+              if n.spec is not None and not n.spec.is_output and n.mode == "normal"
+              and n.type_id != "studio.reroute" and n.id not in feeding]
+    return outs, leaves or None
+
+
 @dataclass
 class RunSession:
     """One run, from F5 (or Run Selected, Run to Here) to its verdict."""
@@ -33,8 +46,10 @@ class RunSession:
     show_after: str | None = None                            # Run to Here: the node shown at the end
     started_at: float = field(default_factory=time.perf_counter)
     signatures: dict[str, str] = field(default_factory=dict)  # node id -> signature (from RunStarted)
+    started: bool = False                                    # the engine compiled it (RunStarted came)
     current_node: str = ""                                   # the title of the node running now
     warnings: list[str] = field(default_factory=list)
+    verdict: str = ""                                        # what the status bar says of it
     finished: bool = False
     stopping: bool = False                                   # Stop pressed; the run has not ended yet
     note: str = ""                                           # what the running node says of itself
@@ -77,6 +92,8 @@ class RunFeedback:
 
     def set_run_result(self, text: str, style: str) -> None:
         warnings = self.session.warnings if self.session is not None else []
+        if self.session is not None:
+            self.session.verdict = text
         self.run_label.setText(" " + text + " " if text else "")
         self.run_label.setStyleSheet(style)
         self.run_label.setToolTip("\n".join(warnings) if warnings else text)
@@ -89,64 +106,44 @@ class RunFeedback:
         self.set_run_result("", "")
 
     # -- what F5 runs ---------------------------------------------------------------------------
-    def default_targets(self) -> tuple[list[str] | None, dict[str, str]]:
+    def default_targets(self) -> tuple[list[str] | None, list[str] | None]:
         """F5 runs the output nodes and every side branch: a node whose outputs feed nothing
         (motion_transfer's 'Driving motion'). That is what Nuke's viewer and Resolve do (what you
         look at is computed) and what an artist expects of Run; ComfyUI runs only outputs, and its
         users found dead branches confusing. A side branch that cannot run (a required input is
-        not connected) is left out of the run and marked "not run yet" instead of failing it.
-        Returns (targets or None for the engine's default, {left-out node id: why})."""
-        g = self.win.doc.graph
-        outs = [n.id for n in g.nodes.values() if n.spec is not None and n.spec.is_output]
-        if not outs:
-            return None, {}  # the engine then runs every leaf itself
-        leaves = [n.id for n in g.nodes.values()
-                  if n.spec is not None and not n.spec.is_output and n.mode == "normal"
-                  and n.type_id != "studio.reroute" and not g.outputs_of(n.id)]
-        ok: list[str] = []
-        left_out: dict[str, str] = {}
-        for nid in leaves:
-            try:
-                self.win.runner.executor.compile(g, [nid], check_only=True)
-            except StudioError as e:
-                left_out[nid] = str(e)
-                continue
-            ok.append(nid)
-        return (outs + ok if ok else None), left_out
+        not connected) is left out of the run by the engine and marked "not run yet" instead of
+        failing it. Returns (targets, side targets), or (None, None) for the engine's default.
+        Nothing is compiled here: the engine compiles once, on the run's thread, and says what it
+        left out in ``RunStarted``."""
+        return f5_targets(self.win.doc.graph)
 
     # -- run and stop ---------------------------------------------------------------------------
     def run_graph(self, targets: list[str] | None = None, show_after: str | None = None) -> bool:
+        """Run the graph on the run's thread: F5 (``targets`` None) runs the outputs and the side
+        branches that can run; a list runs those nodes and what they need. The graph is compiled
+        once, there (no compile on the GUI thread); a graph that cannot run says why when the
+        engine reports it (``RunFinished`` with the error)."""
         win = self.win
         if win.runner.running:
             win.log("a run is already going; Stop it first", "warn")
             return False
-        g = win.doc.graph
         frame_range = None
         if win.preview is not None:
             try:
                 frame_range = win.preview.in_out()
             except Exception:  # noqa: BLE001
                 frame_range = None
-        session = RunSession(targets, full=targets is None, show_after=show_after)
-        try:
-            with win.loading_engine():
-                if targets is None:  # F5: the outputs and the side branches that can run
-                    targets, session.left_out = self.default_targets()
-                plan = win.runner.executor.compile(g.copy(), targets)
-            session.signatures = {s.node.id: s.signature for s in plan.steps}
-        except StudioError as e:
-            win.log(str(e), "error")
-            self.set_run_result(f"✗ {e}", ERROR_STYLE)
-            if e.node_id and e.node_id in g.nodes:
-                win.canvas.badges.set_failed(e.node_id, str(e))
-            return False
-        self.session = session
+        self.session = RunSession(targets, full=targets is None, show_after=show_after)
+        side = None
+        if targets is None:  # F5: the outputs and the side branches that can run
+            targets, side = self.default_targets()
         win.canvas.badges.clear()
-        self.start_training_dock(plan)
+        with win.loading_engine():  # the first run loads torch and lists the devices, saying so
+            pass
         if frame_range is not None:  # a render cut to the in/out range must say so (they are saved now)
             win.log(f"rendering frames {frame_range[0]}–{frame_range[1] - 1} only: the timeline's in/out "
                     "points (X on the timeline clears them)", "warn")
-        win.runner.start(g, targets=targets, frame_range=frame_range)
+        win.runner.start(win.doc.graph, targets=targets, side_targets=side, frame_range=frame_range)
         win.run_action.setEnabled(False)
         win.run_sel_action.setEnabled(False)
         win.stop_action.setEnabled(True)
@@ -177,12 +174,19 @@ class RunFeedback:
         self.win.runner.executor.frame_cache.clear()
         self.win.log("caches cleared")
 
-    def _plan_trains(self, plan) -> bool:
-        return any(s.node.type_id in TRAIN_TYPES for s in plan.steps)
+    def _type_of(self, nid: str) -> str:
+        """The type of a node of the run (inside a group: ``group/inner`` ids)."""
+        g, inst = self.win.doc.graph, None
+        for part in nid.split("/"):
+            inst = g.nodes.get(part) if g is not None else None
+            if inst is None:
+                return ""
+            g = inst.subgraph
+        return inst.type_id
 
-    def start_training_dock(self, plan) -> None:
-        """A Train node is in the plan: the Training dock shows now, not when its first loss comes."""
-        if self._plan_trains(plan):
+    def start_training_dock(self, type_ids) -> None:
+        """A Train node is in the run: the Training dock shows now, not when its first loss comes."""
+        if any(t in TRAIN_TYPES for t in type_ids):
             self.win.show_training_dock()
 
     # -- events ---------------------------------------------------------------------------------
@@ -193,10 +197,13 @@ class RunFeedback:
         s = self.session if self.session is not None else RunSession(None)
         self.session = s
         if isinstance(e, ev.RunStarted):
-            s.warnings = []
+            s.started, s.warnings = True, []
+            s.signatures = dict(getattr(e, "signatures", None) or {})
+            s.left_out.update(getattr(e, "left_out", None) or {})
             if not s.stopping:
                 self.set_run_result(f"running {len(e.nodes)} node(s) on {e.device}…", "")
             win.log(f"run started on {e.device}: {len(e.nodes)} node(s)")
+            self.start_training_dock(self._type_of(n) for n in e.nodes)
         elif isinstance(e, ev.NodeStarted):
             s.current_node, s.note = e.title, ""
             win.canvas.badges.set_running(e.node_id)
@@ -268,6 +275,13 @@ class RunFeedback:
 
     def _on_run_finished_event(self, e) -> None:
         win, s = self.win, self.session
+        if not s.started and isinstance(e.error, StudioError):  # it could not compile: say why, once
+            win.log(str(e.error), "error")
+            self.set_run_result(f"✗ {e.error}", ERROR_STYLE)
+            nid = getattr(e.error, "node_id", None)
+            if nid and nid in win.doc.graph.nodes:
+                win.canvas.badges.set_failed(nid, str(e.error))
+            return
         warnings = list(getattr(e, "warnings", None) or [])
         s.warnings = warnings
         counts = f"{len(e.executed)} ran, {len(e.cached)} cached"

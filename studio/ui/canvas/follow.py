@@ -1,0 +1,75 @@
+"""The canvas follows the model: one handler per kind of the document's events (typed events of
+studio.core.model_events), each updating only the view items it concerns."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+
+if TYPE_CHECKING:
+    from studio.ui.canvas.canvas import Canvas
+
+
+class ModelFollower(QObject):
+    """Subscribes the canvas to the kinds it shows: nodes, links, titles, positions, backdrops and
+    notes, and the parameter and mode edits that make results stale."""
+
+    def __init__(self, canvas: Canvas):
+        super().__init__(canvas)
+        self.canvas = canvas
+        ev = canvas.doc.events
+        ev.node_added.connect(self.node_added)
+        ev.node_removed.connect(self.node_removed)
+        ev.link_added.connect(self.link_added)
+        ev.link_removed.connect(self.link_removed)
+        ev.param_changed.connect(self.stale)
+        ev.mode_changed.connect(self.stale)
+        ev.title_changed.connect(self.title_changed)
+        ev.positions_changed.connect(self.positions_changed)
+        ev.annotations_changed.connect(self.annotations_changed)
+        ev.reset.connect(self.reset)
+
+    def node_added(self, e) -> None:
+        cv = self.canvas
+        if e.node_id not in cv._by_model:
+            c = cv.view.mapToScene(cv.view.viewport().rect().center())
+            cv._create_view(e.node_id, default_pos=(c.x(), c.y()))
+
+    def node_removed(self, e) -> None:
+        cv = self.canvas
+        ng = cv._by_model.pop(e.node_id, None)
+        cv.badges.forget(e.node_id)
+        if ng is not None:
+            cv._by_view.pop(ng.id, None)
+            cv.node_graph.remove_node(ng, push_undo=False)
+        cv.selection_changed.emit(cv.selected_ids())
+
+    def link_added(self, e) -> None:
+        self.canvas._view_connect(e.link)
+
+    def link_removed(self, e) -> None:
+        self.canvas._view_disconnect(e.link)
+
+    def stale(self, e) -> None:
+        """A parameter or the mode changed: the node's result and those downstream are stale."""
+        self.canvas.badges.mark_stale(e.node_id)
+
+    def title_changed(self, e) -> None:
+        cv = self.canvas
+        ng = cv._by_model.get(e.node_id)
+        if ng is not None:
+            label = cv.doc.graph.nodes[e.node_id].label
+            if ng.name() != label:
+                ng.set_property("name", label, push_undo=False)
+
+    def positions_changed(self, e) -> None:
+        for nid, p in e.positions.items():
+            ng = self.canvas._by_model.get(nid)
+            if ng is not None and [round(v, 3) for v in ng.pos()] != [round(v, 3) for v in p]:
+                ng.set_property("pos", [float(p[0]), float(p[1])], push_undo=False)
+
+    def annotations_changed(self, e) -> None:
+        self.canvas.annotations.sync(e.kind)
+
+    def reset(self, e) -> None:
+        self.canvas.rebuild()
