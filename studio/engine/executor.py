@@ -381,6 +381,7 @@ class Executor:
             stale = _old_outputs(sn, getattr(graph, "base_dir", None)) if is_out else []
             emit(NodeSkipped(nid, why, sn.label, is_out, stale))
         values: dict[str, dict[str, Any]] = {}
+        run_models: set[str] = set()  # model keys this run uses: never unloaded to make room in it
         meter = self.costs
         meter.reset()
         try:
@@ -391,6 +392,7 @@ class Executor:
                 keeps_model = bool(getattr(n.spec.cls, "keeps_model", False))
                 if keeps_model:  # a loader: its model lives in the model cache, whatever use_cache says
                     mkey = self._model_key(st)
+                    run_models.add(mkey)
                     held = self.models.get(mkey)
                     if held is not None:
                         values[n.id] = held
@@ -412,7 +414,7 @@ class Executor:
                 ctx = Context(n.id, n.label, dict(st.params), st.seed, st.device, self.runtime,
                               frame_range, {"graph": graph, **(options or {})})
                 if keeps_model:
-                    where = self._make_room(st, emit)
+                    where = self._make_room(st, emit, run_models)
                 t0 = time.perf_counter()
                 try:
                     instance = n.spec.cls()  # imports the node's module (and torch, if it uses it)
@@ -477,7 +479,7 @@ class Executor:
         emit(RunFinished(result.seconds, True, executed=result.executed, cached=result.cached))
         return result
 
-    def _make_room(self, st: Step, emit: Callable[[Any], None]) -> str:
+    def _make_room(self, st: Step, emit: Callable[[Any], None], keep=()) -> str:
         """Before a loader runs: say it loads, and unload the least recently used models on its
         device while the device lacks the memory the new model needs (its ``model_footprint``).
         Returns the device the model will live on."""
@@ -490,7 +492,7 @@ class Executor:
             except Exception:  # noqa: BLE001 - a bad model fails when the node runs, with its message
                 pass
         emit(ModelStatus(n.id, "loading", n.label, where, need))
-        for key in self.models.make_room(where, need):
+        for key in self.models.make_room(where, need, keep):
             emit(NodeMessage(n.id, n.label, f"unloaded a model from {where} to make room for this one", "info"))
         return where
 

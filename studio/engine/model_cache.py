@@ -150,15 +150,16 @@ class ModelCache:
             self._d[key] = ModelEntry(key, value, str(device), int(nbytes), seconds, time.monotonic())
             self.loads += 1
 
-    def make_room(self, device: str, need: int, keep: Hashable | None = None) -> list[Hashable]:
+    def make_room(self, device: str, need: int, keep=()) -> list[Hashable]:
         """Unload the least recently used models on ``device``'s kind until ``need`` bytes (and the
-        reserve) are free there. Returns the keys unloaded (none when the device has room)."""
+        reserve) are free there, never those in ``keep`` (the models the run going on uses).
+        Returns the keys unloaded (none when the device has room)."""
         kind = device_kind(device)
         gone: list[Hashable] = []
         with self._lock:
             want = int(need) + self.reserve.get(kind, 0)
             while self.free_bytes(device) < want:
-                victim = next((k for k, e in self._d.items() if device_kind(e.device) == kind and k != keep), None)
+                victim = next((k for k, e in self._d.items() if device_kind(e.device) == kind and k not in keep), None)
                 if victim is None:
                     break
                 self._unload(self._d.pop(victim))
