@@ -170,9 +170,15 @@ class RunFeedback:
             self.win.update_status()
 
     def clear_cache(self) -> None:
-        self.win.runner.executor.cache.clear()
-        self.win.runner.executor.frame_cache.clear()
-        self.win.log("caches cleared")
+        ex = self.win.runner.executor
+        models = len(ex.models)
+        ex.cache.clear()
+        ex.frame_cache.clear()
+        if not self.win.runner.running:  # a run going on may be using them
+            ex.models.clear()
+        self.win.log("caches cleared" + (f", {models} model(s) unloaded" if models and not self.win.runner.running
+                                         else ""))
+        self.win.update_status()
 
     def _type_of(self, nid: str) -> str:
         """The type of a node of the run (inside a group: ``group/inner`` ids)."""
