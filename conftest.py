@@ -10,6 +10,9 @@ if "STUDIO_PROJECT_DIR" not in os.environ:  # unsaved graphs' relative paths lan
 if "STUDIO_CACHE_DIR" not in os.environ:  # the node manifest cache: never the user's own
     import tempfile
     os.environ["STUDIO_CACHE_DIR"] = tempfile.mkdtemp(prefix="studio-cache-")
+if "STUDIO_ALLOWED_DIRS" not in os.environ:  # tests write into pytest's temporary folders (tmp_path)
+    import tempfile
+    os.environ["STUDIO_ALLOWED_DIRS"] = os.path.realpath(tempfile.gettempdir())
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import pytest  # noqa: E402

@@ -210,6 +210,7 @@ def build_all() -> list[str]:
     out = [motion_transfer(), slow_motion(), music_visualiser(), text_to_video(), text_to_video_one_object()]
     out.append(plate_cleanup())
     out.extend(pretrained_video_templates())
+    out.append(train_video_lora())
     out.append(annotate("encoders_fusion", "Encoders and fusion",
                         "Text, image and audio encoders fused by cross-attention; see which input each frame follows.",
                         "the fusion node (swap concat, gated, tensor, FiLM), the text encoder's model "
@@ -278,6 +279,38 @@ def pretrained_video_templates() -> list[str]:
                          "8 frames, 8 steps; off: the full size.", note_pos=(0, -230)))
     _pretrained_thumbnail("text_to_video_pretrained", "Text to video", ((30, 90, 80), (90, 40, 120)))
     return paths
+
+
+def train_video_lora() -> str:
+    """Dataset: Folder -> Train Video LoRA -> Text to Video (with the LoRA) -> Save Video (issue 26)."""
+    g = Graph()
+    ds = g.add_node("gen.dataset_folder", {"folder": "my_clips", "frames": 33, "width": 832, "height": 480,
+                                           "fps": 16.0, "val_fraction": 0.0}, pos=(0, 180), title="My clips")
+    load = g.add_node("video_models.load", {"model": WAN_MODEL}, pos=(0, 0), title="Wan 2.1 1.3B")
+    train = g.add_node("video_models.train_lora", {
+        "output": "out/my_video_lora.safetensors", "rank": 32, "alpha": 32.0, "lr": 1e-4, "steps": 1000,
+        "gradient_checkpointing": True, "validation_prompt": "a red fox running through fresh snow, in my style",
+        "validate_every": 100, "validation_steps": 20, "checkpoint_every": 100}, pos=(300, 60))
+    t2v = g.add_node("video_models.text_to_video", {
+        "prompt": "a red fox running through fresh snow at sunrise, in my style", "frames": 33, "width": 832,
+        "height": 480, "steps": 30, "guidance": 5.0}, pos=(620, 60))
+    out = g.add_node("io.save_video", {"path": "out/train_video_lora.mp4"}, pos=(920, 60))
+    g.connect(load.id, "model", train.id, "model")
+    g.connect(ds.id, "dataset", train.id, "dataset")
+    g.connect(train.id, "lora", t2v.id, "model")
+    g.connect(t2v.id, "video", out.id, "video")
+    path = _finish(g, "train_video_lora", "Train a video LoRA (pretrained)",
+                   "Train a LoRA for Wan 2.1 on your own captioned clips, watch it learn, and use it at once "
+                   "(GPU advised).",
+                   f"Train a video LoRA on your own clips. Put {WAN_MODEL} (a diffusers folder) in your models "
+                   "folder or set STUDIO_MODELS (nothing is downloaded; an LTX-Video folder works too). Put your "
+                   "clips in 'my_clips' next to this graph, each with a caption: clip.mp4 + clip.txt, or a CSV with "
+                   "file and caption columns.\nRun: the loss plots in the Training dock, validation samples show "
+                   "in the viewer; Stop keeps the LoRA; Run again resumes. The LoRA "
+                   "(out/my_video_lora.safetensors) loads in diffusers and ComfyUI.\nKnobs: rank, lr, steps, "
+                   "validation_prompt; on a 16 GB GPU keep gradient_checkpointing on.", note_pos=(0, -330))
+    _pretrained_thumbnail("train_video_lora", "Train a video LoRA", ((70, 40, 100), (40, 120, 150)))
+    return path
 
 
 def thumbnails(size=(160, 90), only: list[str] | None = None) -> None:

@@ -79,6 +79,14 @@ def read_image_alpha(path: str) -> tuple[np.ndarray, np.ndarray | None]:
     why = regular_file_problem(path)
     if why:
         raise MediaError(f"cannot read image '{path}': {why}")
+    if path.lower().endswith(".exr"):  # cv2 here is built without OpenEXR: the OpenEXR package reads it
+        from studio.engine import sequence as S
+        w, h = S.image_size(path)
+        why = check_frame_size(w, h, f"image '{os.path.basename(path)}'")
+        if why:
+            raise MediaError(why)
+        rgb, alpha, _depth = S.read_frame(path)  # values as stored (scene-linear, not clipped)
+        return rgb, alpha
     size = image_size(path)
     if size is not None:
         why = check_frame_size(size[0], size[1], f"image '{os.path.basename(path)}'")
@@ -92,17 +100,25 @@ def read_image_alpha(path: str) -> tuple[np.ndarray, np.ndarray | None]:
         raise MediaError(f"cannot read image '{os.path.basename(path)}': corrupt or not an image")
     scale = {np.uint8: 255.0, np.uint16: 65535.0}.get(img.dtype.type, 1.0)
     alpha = None
+    # peak memory: the decoded file, one float32 copy, and (for 4 channels) the alpha plane; the
+    # channel swap and the scaling happen in place (a 38 Mpx PNG peaked near 1.5 GB)
     if img.ndim == 2:
         img = cv2.cvtColor(img, cv2.COLOR_GRAY2RGB)
     elif img.shape[2] == 4:
-        alpha = img[:, :, 3:4]
+        alpha = img[:, :, 3:4].copy()
         img = cv2.cvtColor(img, cv2.COLOR_BGRA2RGB)
     else:
-        img = cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
+        cv2.cvtColor(img, cv2.COLOR_BGR2RGB, dst=img)
 
     def unit(a: np.ndarray) -> np.ndarray:
-        return (a.astype(np.float32) / np.float32(scale)).clip(0, 1) if scale != 1.0 else a.astype(np.float32)
-    return unit(img), (unit(alpha) if alpha is not None else None)
+        f = a.astype(np.float32)
+        if scale != 1.0:
+            f *= np.float32(1.0 / scale)
+            np.clip(f, 0, 1, out=f)
+        return f
+    rgb = unit(img)
+    del img
+    return rgb, (unit(alpha) if alpha is not None else None)
 
 
 class LoadImage(Node):
@@ -215,10 +231,15 @@ class SaveImages(Node):
     inputs = (In("video", "Video"),)
     outputs = (Out("video", "Video"),)
     params = (Path("folder", "frames", mode="dir", help="folder to write into (created)"),
-              String("pattern", "frame_{:05d}.png", help="file name; {} is the frame number"),)
+              String("pattern", "frame_{:05d}.png",
+                     help="file name with the frame number as #####, %05d, {frame:05} or {:05d} (never evaluated)"),)
 
     def run(self, ctx, video):
+        from studio.core.patterns import pattern_problem, substitute
         p = ctx.params
+        why = pattern_problem(p.pattern)
+        if why:
+            raise MediaError(f"pattern {p.pattern!r}: {why}")
         if os.path.exists(p.folder) and not os.path.isdir(p.folder):
             raise MediaError(f"'{p.folder}' is not a folder: choose a folder to write the frames into")
         os.makedirs(p.folder, exist_ok=True)
@@ -228,7 +249,7 @@ class SaveImages(Node):
             f = video.frame(i)
             u8 = np.clip(f * 255 + 0.5, 0, 255).astype(np.uint8)
             bgr = cv2.cvtColor(u8, cv2.COLOR_RGB2BGR) if u8.shape[2] == 3 else u8
-            name = os.path.join(p.folder, p.pattern.format(i))
+            name = os.path.join(p.folder, substitute(p.pattern, i))  # checked before the run (preflight)
             if not cv2.imwrite(name, bgr):
                 raise MediaError(f"cannot write {name}")
         return video

@@ -27,6 +27,7 @@ def cmd_render(args) -> int:
     from studio.engine.executor import Executor
 
     configure_threads(interactive=False)
+    _allow_dirs(args)
     graph = load_graph(args.graph)
     apply_sets(graph, args.set or [])
     if args.seed is not None:
@@ -40,6 +41,9 @@ def cmd_render(args) -> int:
     errs = [e for e in graph.validate()]
     if errs:
         raise errs[0]
+    # the preflight before anything runs (also before a chunked render's whole-clip nodes): outputs
+    # in allowed folders, inputs readable, models found
+    Executor(frame_caching=False).compile(graph, targets=targets, check_only=True)
     if not targets and not file_outputs(graph):
         muted = [n.label for n in graph.nodes.values() if n.spec is not None and n.spec.is_output
                  and n.mode == "mute" and any(p.kind == "path" for p in n.spec.params)]
@@ -95,8 +99,10 @@ def cmd_render(args) -> int:
     t0 = time.perf_counter()
     ex = Executor(frame_caching=False)  # one pass: caching frames would only cost memory
     ex.run(graph, targets=targets, on_event=on_event, frame_range=frames)
+    from studio.engine.executor import pattern_frames
     for title, path in written:
-        print(f"{title} wrote {path}")
+        n = pattern_frames(path) if not os.path.exists(path) else 0
+        print(f"{title} wrote {path}" + (f" ({n} frame{'s' if n != 1 else ''})" if n else ""))
     if skipped_outputs:
         return _report_skipped(skipped_outputs, written)
     if not written:
@@ -117,10 +123,19 @@ def _report_skipped(skipped: list[tuple[str, str, list[str]]], written: list[tup
     return EXIT_FAILED
 
 
+def _allow_dirs(args) -> None:
+    """--allow-dir DIR (repeatable): graphs may write into DIR during this command."""
+    from studio.core.confine import allow_for_session
+    for d in getattr(args, "allow_dir", None) or []:
+        allow_for_session(d)
+
+
 def cmd_validate(args) -> int:
     """The checks render makes before it runs anything (the graph's own, then the engine's
-    compile: groups flattened, bypasses resolved, devices), so a graph that validates renders."""
+    compile: groups flattened, bypasses resolved, devices, and the preflight: outputs in allowed
+    folders, inputs readable, models found), so a graph that validates renders."""
     from studio.core.fileformat import load_graph
+    _allow_dirs(args)
     graph = load_graph(args.graph)
     errs = graph.validate()
     if not errs:
@@ -128,7 +143,7 @@ def cmd_validate(args) -> int:
         try:
             Executor().compile(graph, check_only=True)
         except StudioError as e:
-            errs = [e]
+            errs = list(getattr(e, "errors", None) or [e])
     for w in graph.warnings():
         print(f"warning: {w}", file=sys.stderr)
     if errs:
@@ -217,10 +232,14 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"))
     r.add_argument("--seed", type=int)
     r.add_argument("-q", "--quiet", action="store_true")
+    allow_help = ("let the graph write into DIR too (repeatable); a graph writes only into its own folder, the "
+                  "project folder, the allowed folders of the settings and -o's folder")
+    r.add_argument("--allow-dir", action="append", metavar="DIR", help=allow_help)
     from studio.distributed import cli as distributed
     distributed.add_render_args(r)
     v = sub.add_parser("validate", help="check a graph file")
     v.add_argument("graph")
+    v.add_argument("--allow-dir", action="append", metavar="DIR", help=allow_help)
     n = sub.add_parser("nodes", help="list every node with its ports and parameters")
     n.add_argument("--json", action="store_true")
     g = sub.add_parser("open", help="open the studio (the default)")
@@ -260,6 +279,13 @@ def main(argv: list[str] | None = None) -> int:
         print("error: out of memory", file=sys.stderr)
         return EXIT_FAILED
     except Exception as e:  # noqa: BLE001
+        from studio.core.errors import disk_problem
+        disk = disk_problem(e)
+        if disk:  # a full disk, a read-only folder: the cause in one line, no traceback needed
+            if debug:
+                traceback.print_exc()
+            print(f"error: {disk}", file=sys.stderr)
+            return EXIT_FAILED
         if debug:
             traceback.print_exc()
         else:

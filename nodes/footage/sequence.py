@@ -36,6 +36,19 @@ def with_frame_token(ctx, path: str) -> str:
     return out
 
 
+def sequence_name_problems(path: str) -> list[str]:
+    """Why the output pattern ``path`` (a plain name gets '.####') cannot be written, as a list."""
+    from studio.core.patterns import has_token, pattern_problem
+    base = os.path.basename(path)
+    if not base:
+        return ["no file name for the frames: use name.####.ext, %04d or {frame}"]
+    if not has_token(base):
+        stem, ext = os.path.splitext(base)
+        base = stem + ".####" + ext
+    why = pattern_problem(base)
+    return [f"pattern {os.path.basename(path)!r}: {why}"] if why else []
+
+
 def _depth_words(depth: str) -> str:
     return f"{depth}-bit" if depth in ("8", "16") else f"{depth} float" if depth == "half" else "32-bit float"
 
@@ -58,35 +71,52 @@ class LoadImageSequence(Node):
               Int("first", 0, min=0, max=10_000_000, help="first frame number to use; 0 = the first found"),
               Int("last", 0, min=0, max=10_000_000, help="last frame number to use; 0 = the last found"))
 
+    @classmethod
+    def preflight(cls, params, base_dir):
+        """The frames are found (one folder listing) and, with gaps held, make a clip no longer
+        than MAX_CLIP_FRAMES; gaps set to 'error' with frames missing is refused too."""
+        if not params.get("path"):
+            return ["no image sequence chosen"]
+        seq = cls._select(S.find_sequence(params["path"]), params)
+        if seq.gaps and params["gaps"] == "error":
+            return [f"{seq.n_missing:,} missing frame(s) in {os.path.basename(seq.pattern)}: numbers "
+                    f"{seq.gaps_text()} (gaps is set to error)"]
+        why = S.span_problem(seq) if seq.gaps and params["gaps"] == "hold" else None
+        return [why] if why else []
+
+    @staticmethod
+    def _select(seq: S.Sequence, p) -> S.Sequence:
+        """The frames between 'first' and 'last' (0: the first / last found)."""
+        if not (p["first"] or p["last"]):
+            return seq
+        lo, hi = p["first"] or seq.numbers[0], p["last"] or seq.numbers[-1]
+        keep = [k for k, n in enumerate(seq.numbers) if lo <= n <= hi]
+        if not keep:
+            raise MediaError(f"no frames of {seq.pattern} between {lo} and {hi} "
+                             f"(found {S.ranges(seq.numbers[:200])}{' ...' if len(seq.numbers) > 200 else ''})")
+        return replace(S.make_sequence(seq.pattern, {seq.numbers[k]: seq.files[k] for k in keep}),
+                       others=seq.others)
+
     def run(self, ctx, **_):
         p = ctx.params
-        seq = S.find_sequence(resolve_input(ctx, p.path))
-        if p.first or p.last:
-            lo, hi = p.first or seq.numbers[0], p.last or seq.numbers[-1]
-            keep = [k for k, n in enumerate(seq.numbers) if lo <= n <= hi]
-            if not keep:
-                raise MediaError(f"no frames of {seq.pattern} between {lo} and {hi} "
-                                 f"(found {S.ranges(seq.numbers)})")
-            seq = replace(S.make_sequence(seq.pattern, {seq.numbers[k]: seq.files[k] for k in keep}),
-                          others=seq.others)
+        seq = self._select(S.find_sequence(resolve_input(ctx, p.path)), p)
         others = seq.others
         if others:
             ctx.warn(f"the folder holds other sequences too, using {os.path.basename(seq.pattern)} "
                      f"({len(seq.files)} frames); not used: {', '.join(others)}")
-        order = list(range(len(seq.files)))
-        if seq.missing:
-            names = [os.path.basename(seq.name_of(n)) for n in seq.missing[:8]]
-            more = f" and {len(seq.missing) - 8} more" if len(seq.missing) > 8 else ""
-            what = (f"{len(seq.missing)} missing frame(s) in {os.path.basename(seq.pattern)}: numbers "
-                    f"{S.ranges(seq.missing)} ({', '.join(names)}{more})")
+        order = None  # every file once
+        if seq.gaps:
+            names = [os.path.basename(seq.name_of(n)) for n in seq.missing_head(8)]
+            more = f" and {seq.n_missing - 8:,} more" if seq.n_missing > 8 else ""
+            what = (f"{seq.n_missing:,} missing frame(s) in {os.path.basename(seq.pattern)}: numbers "
+                    f"{seq.gaps_text()} ({', '.join(names)}{more})")
             if p.gaps == "error":
                 raise MediaError(what)
             if p.gaps == "hold":
-                by_number = dict(zip(seq.numbers, order))
-                order, last = [], 0
-                for n in range(seq.numbers[0], seq.numbers[-1] + 1):
-                    last = by_number.get(n, last)
-                    order.append(last)
+                why = S.span_problem(seq)
+                if why:
+                    raise MediaError(why)
+                order = S.HeldOrder(seq.numbers)
                 ctx.warn(what + "; each is shown as the frame before it")
             else:
                 ctx.warn(what + "; closed up, so the clip is shorter than the number range")
@@ -94,7 +124,7 @@ class LoadImageSequence(Node):
         clip = S.SequenceClip(seq, p.fps, order)
         alpha = S.SequenceAlphaClip(clip)
         _, a, depth = S.read_frame(seq.files[0])
-        ctx.info(f"{os.path.basename(seq.pattern)}: {len(order)} frames {clip.width}x{clip.height}, "
+        ctx.info(f"{os.path.basename(seq.pattern)}: {len(clip)} frames {clip.width}x{clip.height}, "
                  + _depth_words(depth)
                  + (", with alpha" if a is not None else ", no alpha (the mask is opaque)"))
         return {"video": clip, "alpha": alpha}
@@ -130,6 +160,11 @@ class SaveImageSequence(Node):
               Int("quality", 95, min=1, max=100, help="JPEG quality"),
               Choice("exr_compression", "zip", choices=S.EXR_COMPRESSIONS,
                      help="EXR: zip and piz are lossless; dwaa is lossy and small; none reads fastest"))
+
+    @classmethod
+    def preflight(cls, params, base_dir):
+        """The file name is a frame pattern (parsed, never evaluated) with an extension to write."""
+        return sequence_name_problems(params.get("path") or "")
 
     def run(self, ctx, video, alpha=None):
         p = ctx.params

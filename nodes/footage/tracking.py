@@ -185,6 +185,11 @@ class SaveFlowKITTI(Node):
     params = (Path("path", "flow/flow.####.png", mode="save", filters="PNG (*.png)",
                    help="a pattern: flow.####.png, flow.%06d_10.png or flow.{frame}.png"),)
 
+    @classmethod
+    def preflight(cls, params, base_dir):
+        from .sequence import sequence_name_problems
+        return sequence_name_problems(params.get("path") or "")
+
     def run(self, ctx, flow, valid=None):
         if flow.channels != 2:
             raise ValueError(f"expected a flow (2 channels), got {flow.channels} channels")
@@ -233,6 +238,6 @@ class LoadFlowKITTI(Node):
     def run(self, ctx, **_):
         from .sequence import resolve_input
         seq = S.find_sequence(resolve_input(ctx, ctx.params.path))
-        if seq.missing:
-            ctx.warn(f"missing flow frames {S.ranges(seq.missing)}; closed up")
+        if seq.gaps:
+            ctx.warn(f"missing flow frames {seq.gaps_text()}; closed up")
         return _KittiClip(seq.files, ctx.params.fps)

@@ -13,7 +13,7 @@ MASTER_FILTER = "Video (*.mov *.mkv *.mp4 *.avi)"
 
 class SaveVideoMaster(Node):
     """Render a clip as a master or delivery file: ProRes 422 HQ or 4444 (with the alpha input)
-    in .mov, FFV1 lossless in .mkv/.mov, H.265 or H.264 in .mp4/.mov/.mkv. The colour matrix and
+    in .mov, FFV1 lossless in .mkv/.avi, H.265 or H.264 in .mp4/.mov/.mkv. The colour matrix and
     range are used for the conversion and written as the file's tags. 10 bits keeps float
     precision (ProRes is always 10-bit; FFV1 at 10 bits stores 16-bit RGB)."""
     id = "footage.save_video_master"
@@ -32,6 +32,17 @@ class SaveVideoMaster(Node):
               Choice("range", "limited", choices=("limited", "full"), help="video (limited) or full range, and its tag"),
               Int("crf", 18, min=0, max=51, help="H.264/H.265 quality: lower is better"),
               Bool("embed_graph", True, help="store the graph in the file's metadata"))
+
+    @classmethod
+    def preflight(cls, params, base_dir):
+        """The container must hold the codec (FFV1 in the default master.mov does not)."""
+        from studio.core.errors import MediaError
+        from studio.engine.video_formats import check_container
+        try:
+            check_container(CODECS[params["codec"]], params["path"])
+        except MediaError as e:
+            return [str(e)]
+        return []
 
     def run(self, ctx, video, audio=None, alpha=None):
         p = ctx.params

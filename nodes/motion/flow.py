@@ -258,14 +258,19 @@ class SaveFlow(Node):
     inputs = (In("flow", "Flow"),)
     outputs = (Out("flow", "Flow"),)
     params = (Path("folder", "flow", mode="dir", help="folder to write into (created)"),
-              String("pattern", "flow_{:05d}.flo", help="file name; {} is the frame number"))
+              String("pattern", "flow_{:05d}.flo",
+                     help="file name with the frame number as #####, %05d, {frame:05} or {:05d} (never evaluated)"))
 
     def run(self, ctx, flow):
+        from studio.core.patterns import pattern_problem, substitute
         if flow.channels != 2:
             raise ValueError(f"expected a flow (2 channels), got {flow.channels} channels")
+        why = pattern_problem(ctx.params.pattern)
+        if why:
+            raise ValueError(f"pattern {ctx.params.pattern!r}: {why}")
         os.makedirs(ctx.params.folder, exist_ok=True)
         rng = ctx.frames_to_render(flow.n_frames)
         for k, i in enumerate(rng):
             ctx.progress(k + 1, len(rng), frame=i)
-            flowlib.write_flo(os.path.join(ctx.params.folder, ctx.params.pattern.format(i)), flow.frame(i))
+            flowlib.write_flo(os.path.join(ctx.params.folder, substitute(ctx.params.pattern, i)), flow.frame(i))
         return flow

@@ -107,6 +107,18 @@ class LoadVideoModel(Node):
         return where, numel * size
 
     @classmethod
+    def preflight(cls, params, base_dir):
+        """The model (and base) are found where the run would look: validate says so, not the run."""
+        problems = []
+        for key in ("model", "base"):
+            if key == "model" or (params.get(key) or "").strip():
+                try:
+                    find_model(params.get(key) or "", base_dir)
+                except ModelError as e:
+                    problems.append(str(e))
+        return problems
+
+    @classmethod
     def signature_files(cls, params, base_dir=None) -> list[str]:
         """Every weight and config file: replacing a model's files re-runs what uses it."""
         out = []
@@ -142,14 +154,22 @@ class LoRA(Node):
     title = "Video LoRA"
     category = CATEGORY
     timing = CLIP
-    inputs = (In("model", "Model"),)
+    inputs = (In("model", "Model"),
+              In("lora", "Model", optional=True, help="a trained LoRA (Train Video LoRA's output): its file is "
+                                                     "applied, the 'lora' path is not used"))
     outputs = (Out("model", "Model"),)
     params = (Path("lora", "", mode="open", filters="LoRA (*.safetensors)"),
               Float("strength", 1.0, min=-4.0, max=4.0, help="0 turns it off; negative pushes away from it"))
 
-    def run(self, ctx, model):
+    def run(self, ctx, model, lora=None):
         ref = _video_model(model)
         path = ctx.params.lora
+        if lora is not None:
+            path = getattr(lora, "lora_file", "")
+            if not path:
+                raise ModelError("the lora input is not a trained LoRA: connect Train Video LoRA's output")
+            if ctx.params.lora.strip():
+                ctx.warn("the lora input is connected: the 'lora' path is not used")
         if not path.strip():
             raise ModelError("no LoRA chosen: set 'lora' to a .safetensors file")
         if not os.path.isabs(path) and _base_dir(ctx):

@@ -113,7 +113,7 @@ class NodeExecutionError(StudioError):
     """A node failed while running. Wraps the original exception."""
 
     def __init__(self, node_id: str, title: str, cause: BaseException | str):
-        msg = cause if isinstance(cause, str) else (str(cause) or type(cause).__name__)
+        msg = cause if isinstance(cause, str) else (disk_problem(cause) or str(cause) or type(cause).__name__)
         super().__init__(f"node '{title}' ({node_id}) failed: {msg}", node_id=node_id)
         self.title = title
         self.cause = cause if isinstance(cause, BaseException) else None
@@ -128,3 +128,33 @@ class Cancelled(StudioError):
 
     def __init__(self, message: str = "cancelled"):
         super().__init__(message)
+
+
+class DiskError(MediaError, OSError):
+    """A write failed for want of space or permission (made from the OSError by disk_problem).
+    Still an OSError, so code that handles a failed write as an OSError goes on handling it."""
+
+
+_DISK = {"ENOSPC": "the disk is full (no space left on the device): free some space or write elsewhere",
+         "EDQUOT": "the disk quota is used up: free some space or write elsewhere",
+         "EROFS": "the file system is read-only: write elsewhere",
+         "EACCES": "permission denied: write into a folder that is yours",
+         "EPERM": "not permitted: write into a folder that is yours"}
+
+
+def disk_problem(e: BaseException | None, where: str | None = None) -> str | None:
+    """A one-line message for a write that failed for want of space or permission (ENOSPC,
+    EDQUOT, EROFS, EACCES, EPERM), found in ``e`` or the exceptions it was raised from; else None."""
+    import errno as _errno
+    seen = 0
+    while e is not None and seen < 20:
+        seen += 1
+        if isinstance(e, DiskError):
+            return str(e)
+        if isinstance(e, OSError) and e.errno is not None:
+            name = _errno.errorcode.get(e.errno, "")
+            if name in _DISK:
+                where = where or (e.filename if isinstance(e.filename, str) else None)
+                return f"cannot write {where}: {_DISK[name]}" if where else f"cannot write: {_DISK[name]}"
+        e = e.__cause__ or e.__context__
+    return None

@@ -57,7 +57,9 @@ def graph_to_dict(graph: Graph, include_ui: bool = True) -> dict[str, Any]:
     for n in graph.nodes.values():
         if n.spec is None:  # placeholder: what it was, unchanged
             d = dict(n.raw) if n.raw else {"id": n.id, "type": n.type_id, "params": n.params}
-            d["id"], d["mode"] = n.id, n.mode
+            d["id"] = n.id
+            if n.mode != "normal" or "mode" in d:
+                d["mode"] = n.mode
             nodes.append(d)
             continue
         d: dict[str, Any] = {"id": n.id, "type": n.type_id,
@@ -75,12 +77,25 @@ def graph_to_dict(graph: Graph, include_ui: bool = True) -> dict[str, Any]:
             d["group"] = {"graph": graph_to_dict(n.subgraph), "io": n.raw.get("io", {})}
         if n.spec.version != 1:
             d["node_version"] = n.spec.version
+        if n.subgraph is not None and n.raw.get("group_extra"):
+            d["group"] = {**n.raw["group_extra"], **d["group"]}
+        for k, v in (n.raw.get("extra") or {}).items():  # fields this Studio does not know: kept
+            d.setdefault(k, v)
         nodes.append(d)
+    links = []
+    link_extra = getattr(graph, "link_extra", {})
+    for l in graph.links:
+        ld = {"from": [l.src, l.src_port], "to": [l.dst, l.dst_port]}
+        extra = link_extra.get(l)
+        if extra:
+            ld = {**extra, **ld}
+        links.append(ld)
     doc: dict[str, Any] = {"format": FORMAT, "version": VERSION, "settings": dict(graph.settings),
-                           "nodes": nodes,
-                           "links": [{"from": [l.src, l.src_port], "to": [l.dst, l.dst_port]} for l in graph.links]}
+                           "nodes": nodes, "links": links}
     if include_ui:
         doc["ui"] = graph.ui
+    for k, v in getattr(graph, "extra", {}).items():  # top-level keys this Studio does not know: kept
+        doc.setdefault(k, v)
     return doc
 
 
@@ -97,6 +112,9 @@ def save_graph(graph: Graph, path: str) -> None:
 
 # ------------------------------------------------------------------------------------------
 # reading
+_TOP_KEYS = ("format", "version", "settings", "nodes", "links", "ui")
+_NODE_KEYS = ("id", "type", "params", "mode", "title", "device", "group", "node_version")
+
 class _Bad(Exception):
     pass
 
@@ -139,15 +157,60 @@ def _find_bad_text(doc: Any) -> str | None:
     return None
 
 
+def _where(path: list) -> str:
+    """A JSON location in words: node 'n3' parameter 'gain', setting 'x', link #2, ui.zoom..."""
+    if len(path) >= 2 and path[0] == "nodes" and isinstance(path[1], int):
+        node = f"node #{path[1]}"
+        rest = path[2:]
+        if rest[:1] == ["params"] and len(rest) >= 2:
+            return f"{node} parameter '{shorten(str(rest[1]), 40)}'" + "".join(f"[{x!r}]" for x in rest[2:])
+        return node + ("" if not rest else " field " + ".".join(shorten(str(x), 40) for x in rest))
+    if len(path) >= 2 and path[0] == "settings":
+        return f"setting '{shorten(str(path[1]), 40)}'"
+    if len(path) >= 2 and path[0] == "links" and isinstance(path[1], int):
+        return f"link #{path[1]}"
+    return ".".join(shorten(str(x), 40) for x in path) or "the document"
+
+
+def _find_non_finite(doc: Any, text: str) -> str | None:
+    """Where the document holds a number that is not finite (1e999 reads as infinity), named by
+    node and parameter. Iterative: no recursion limit."""
+    nodes = doc.get("nodes") if isinstance(doc, dict) else None
+    stack: list[tuple[Any, list]] = [(doc, [])]
+    while stack:
+        v, path = stack.pop()
+        if isinstance(v, float) and not math.isfinite(v):
+            where = _where(path)
+            if len(path) >= 2 and path[0] == "nodes" and isinstance(nodes, list) and isinstance(nodes[path[1]], dict):
+                nid = nodes[path[1]].get("id")
+                if isinstance(nid, str):
+                    where = where.replace(f"node #{path[1]}", f"node '{shorten(nid, 40)}'", 1)
+            return f"{where}: the number is not finite (too large for a 64-bit float: infinity)"
+        if isinstance(v, dict):
+            stack.extend((x, path + [k]) for k, x in v.items())
+        elif isinstance(v, list):
+            stack.extend((x, path + [i]) for i, x in enumerate(v))
+    return None
+
+
 def parse_graph_text(text: str, registry: Registry | None = None, source: str = "<graph>") -> Graph:
+    non_finite = []
+
+    def parse_float(t: str) -> float:
+        v = float(t)
+        if not math.isfinite(v):
+            non_finite.append(t)
+        return v
     try:
-        doc = json.loads(text, parse_constant=_reject_constant)
+        doc = json.loads(text, parse_constant=_reject_constant, parse_float=parse_float)
     except _Bad as e:
         raise GraphFileError(source, str(e)) from None
     except json.JSONDecodeError as e:
         raise GraphFileError(source, f"not valid JSON ({e.msg} at line {e.lineno}, column {e.colno})") from None
     except (ValueError, RecursionError) as e:
         raise GraphFileError(source, f"not valid JSON ({type(e).__name__}: {str(e)[:120]})") from None
+    if non_finite:  # 1e999: refused here, naming node and parameter (it could not be saved or rendered)
+        raise GraphFileError(source, _find_non_finite(doc, text) or f"the number {shorten(non_finite[0])} is not finite")
     if _SURROGATE_ESCAPE.search(text):  # only \\u escapes can make invalid text: look where
         bad = _find_bad_text(doc)
         if bad:
@@ -211,6 +274,7 @@ def _graph_from_dict(doc: Any, registry: Registry | None, depth: int, nested: bo
             version = doc["version"]
 
     g = Graph(registry)
+    g.extra = {k: v for k, v in doc.items() if k not in _TOP_KEYS}  # saved back unchanged
     settings = doc.get("settings", {})
     _expect(isinstance(settings, dict), "'settings' must be an object")
     seed = settings.get("seed", 0)
@@ -267,6 +331,16 @@ def _graph_from_dict(doc: Any, registry: Registry | None, depth: int, nested: bo
             elif unknown:
                 inst.raw["unknown_params"] = unknown
         inst.device = ndev
+        if inst.spec is not None:
+            used = set(_NODE_KEYS) - ({"group"} if t != GROUP_TYPE else set()) \
+                - ({"node_version"} if inst.spec.version == 1 else set())
+            extra = {k: v for k, v in nd.items() if k not in used}
+            if extra:
+                inst.raw["extra"] = extra
+            if t == GROUP_TYPE:
+                gx = {k: v for k, v in nd["group"].items() if k not in ("graph", "io")}
+                if gx:
+                    inst.raw["group_extra"] = gx
 
     links = doc.get("links", [])
     _expect(isinstance(links, list), "'links' must be a list")
@@ -285,7 +359,11 @@ def _graph_from_dict(doc: Any, registry: Registry | None, depth: int, nested: bo
         placeholder = g.nodes[fr[0]].spec is None or g.nodes[to[0]].spec is None
         if not placeholder:
             g.check_ports(fr[0], fr[1], to[0], to[1])  # ports and types; cycles below, once
-        g.links.append(Link(fr[0], fr[1], to[0], to[1]))
+        link = Link(fr[0], fr[1], to[0], to[1])
+        g.links.append(link)
+        extra = {k: v for k, v in ld.items() if k not in ("from", "to")}
+        if extra:
+            g.link_extra[link] = extra
     g.topo_order()  # one cycle check for the whole graph (per link it would be quadratic)
 
     ui = doc.get("ui", {})
@@ -295,5 +373,6 @@ def _graph_from_dict(doc: Any, registry: Registry | None, depth: int, nested: bo
     for nid, p in pos.items():
         _expect(_finite_pair(p), f"ui.positions['{nid}'] must be [x, y] numbers"[:200])
     g.ui = dict(ui)
-    g.ui["positions"] = {k: [float(p[0]), float(p[1])] for k, p in pos.items() if k in g.nodes}
+    # every position is kept (also of ids this file has no node for: load+save loses nothing)
+    g.ui["positions"] = {k: [float(p[0]), float(p[1])] for k, p in pos.items()}
     return g

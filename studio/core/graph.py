@@ -18,7 +18,7 @@ from .types import can_connect
 
 MODES = ("normal", "mute", "bypass")
 GROUP_TYPE = "studio.group"
-_ID_RE = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+_ID_RE = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 
 
 def check_title(title: str | None, node_id: str) -> None:
@@ -74,6 +74,8 @@ class Graph:
         self.settings: dict[str, Any] = {"seed": 0, "device": "auto"}
         self.ui: dict[str, Any] = {"positions": {}}
         self.base_dir: str | None = None  # folder of the file it was loaded from
+        self.extra: dict[str, Any] = {}  # top-level keys of its file this Studio does not know: saved back
+        self.link_extra: dict[Link, dict[str, Any]] = {}  # a link's unknown fields: saved back
         self.events = GraphEvents()  # one emitter per kind of change (studio.core.model_events)
         self._listeners: list[Callable[[str, dict], None]] = []
         self._counter = 0
@@ -147,7 +149,7 @@ class Graph:
                  title: str | None = None, mode: str = "normal", pos: tuple[float, float] | None = None,
                  placeholder_ok: bool = False) -> NodeInstance:
         if node_id is not None:
-            if not isinstance(node_id, str) or not _ID_RE.match(node_id):
+            if not isinstance(node_id, str) or not _ID_RE.fullmatch(node_id):
                 raise GraphError(f"invalid node id {shorten(node_id)} (1 to 64 letters, digits or _.:-)")
             if node_id in self.nodes:
                 raise GraphError(f"a node with id '{node_id}' already exists", node_id=node_id)
@@ -457,6 +459,8 @@ class Graph:
         g.ui = copy.deepcopy(self.ui)
         g._counter = self._counter
         g.base_dir = self.base_dir
+        g.extra = copy.deepcopy(self.extra)
+        g.link_extra = copy.deepcopy(self.link_extra)
         for n in self.nodes.values():
             g.nodes[n.id] = NodeInstance(n.id, n.type_id, copy.deepcopy(n.params), n.spec, n.mode,
                                          n.title, n.device, n.error,

@@ -18,6 +18,7 @@ MAX_STRING_LENGTH = 100_000                # text parameters (prompts)
 MAX_PATH_LENGTH = 4096                     # path parameters
 MAX_FRAME_SIDE = 16_384                    # pixels, width or height of an image or a video frame
 MAX_FRAME_PIXELS = 40_000_000              # width * height (8K is 33 Mpx; float RGB: 480 MB)
+MAX_CLIP_FRAMES = 1_000_000                # frames of one clip a graph declares (11.5 hours at 24 fps)
 MAX_AUDIO_SAMPLES = 48_000 * 60 * 60 * 2   # two hours at 48 kHz held as one array (2.8 GB as stereo float32)
 MAX_MESSAGE_CHARS = 600                    # an error or warning line, as printed or shown
 MAX_ECHO_CHARS = 80                        # a value echoed inside a message

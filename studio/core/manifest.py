@@ -123,7 +123,8 @@ def spec_to_json(spec: NodeSpec) -> dict:
             "outputs": [dataclasses.asdict(p) for p in spec.outputs],
             "params": [_param_to_json(p) for p in spec.params],
             "timing": spec.timing, "window": list(spec.window), "version": spec.version,
-            "legacy_ids": list(spec.legacy_ids), "is_output": spec.is_output, "cacheable": spec.cacheable}
+            "legacy_ids": list(spec.legacy_ids), "is_output": spec.is_output, "cacheable": spec.cacheable,
+            "preflight": spec.preflight}
 
 
 def spec_from_json(d: dict, module: str) -> "LazyNodeSpec":
@@ -133,7 +134,7 @@ def spec_from_json(d: dict, module: str) -> "LazyNodeSpec":
                         params=tuple(_param_from_json(p) for p in d["params"]),
                         timing=d["timing"], window=tuple(d["window"]), version=d["version"],
                         legacy_ids=tuple(d["legacy_ids"]), is_output=d["is_output"],
-                        cacheable=d["cacheable"])
+                        cacheable=d["cacheable"], preflight=bool(d.get("preflight", False)))
 
 
 def same_spec(a: NodeSpec, b: NodeSpec) -> bool:

@@ -109,6 +109,15 @@ def scan(dirs: list[str] | None = None, max_depth: int = 4) -> list[FoundModel]:
     return found
 
 
+def _within(path: str, root: str) -> bool:
+    """Whether ``path`` stays inside ``root`` once '..' is resolved: a name such as '../../secret'
+    never resolves outside the folder it is looked up in. Symlinks inside a models folder are
+    followed on purpose (the Hugging Face cache links its snapshots to its blobs)."""
+    root_n = os.path.normpath(os.path.abspath(root))
+    norm = os.path.normpath(os.path.abspath(path))
+    return norm == root_n or norm.startswith(root_n.rstrip(os.sep) + os.sep)
+
+
 def resolve(name: str, base_dir: str | None = None, dirs: list[str] | None = None) -> str | None:
     """A model's absolute path from what the user typed: an absolute path, a path relative to the
     graph's folder, a path relative to a model folder, or 'org/name' of the Hugging Face cache
@@ -118,11 +127,11 @@ def resolve(name: str, base_dir: str | None = None, dirs: list[str] | None = Non
         return None
     if os.path.isabs(name):
         return name if os.path.exists(name) else None
-    if base_dir and os.path.exists(os.path.join(base_dir, name)):
+    if base_dir and os.path.exists(os.path.join(base_dir, name)) and _within(os.path.join(base_dir, name), base_dir):
         return os.path.abspath(os.path.join(base_dir, name))
     for root in (dirs if dirs is not None else model_dirs()):
         cand = os.path.join(root, name)
-        if os.path.exists(cand):
+        if os.path.exists(cand) and _within(cand, root):
             return os.path.abspath(cand)
         snaps = os.path.join(root, "models--" + name.replace("/", "--"), "snapshots")
         if os.path.isdir(snaps):

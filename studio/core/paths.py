@@ -22,6 +22,45 @@ def umask() -> int:
     return m
 
 
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id runs on this machine."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # PermissionError: it runs, as another user
+        return True
+    return True
+
+
+def temp_prefix(prefix: str) -> str:
+    """A temporary file's name prefix that names this process: ``.render-<pid>-``; a file whose
+    process has died is a leftover that :func:`sweep_stale` removes."""
+    return f"{prefix}{os.getpid()}-"
+
+
+def sweep_stale(folder: str, prefix: str) -> int:
+    """Remove ``<prefix><pid>-*`` files in ``folder`` whose process is gone (a killed render's
+    temporary file). Returns how many went. Files of running processes and other names stay."""
+    gone = 0
+    try:
+        with os.scandir(folder) as it:
+            names = [e.name for e in it if e.name.startswith(prefix)]
+    except OSError:
+        return 0
+    for name in names:
+        pid, sep, _rest = name[len(prefix):].partition("-")
+        if sep and pid.isdigit() and not pid_alive(int(pid)):
+            try:
+                os.unlink(os.path.join(folder, name))
+                gone += 1
+            except OSError:
+                pass
+    return gone
+
+
 def output_problem(path: str) -> str | None:
     """Why ``path`` cannot be written as a file (it is a folder, a device, a FIFO...), or None.
     A rename over a device node would replace the device itself (as root: /dev/zero)."""
@@ -74,11 +113,15 @@ def atomic_path(path: str, prefix: str = ".tmp-", durable: bool = True) -> Itera
             with open(tmp, "rb") as fh:
                 os.fsync(fh.fileno())
         finish_atomic(tmp, path)
-    except BaseException:
+    except BaseException as e:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        from .errors import DiskError, disk_problem
+        why = disk_problem(e, path) if isinstance(e, OSError) else None
+        if why:  # a full disk, a read-only folder: name the file, not its temporary
+            raise DiskError(why) from None
         raise
     if durable:  # make the rename itself durable
         try:

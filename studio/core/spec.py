@@ -82,6 +82,7 @@ class NodeSpec:
     legacy_ids: tuple[str, ...] = ()
     is_output: bool = False
     cacheable: bool = True
+    preflight: bool = False  # the class has checks to make before a run (Node.preflight)
     cls: type | None = field(default=None, compare=False, repr=False)
 
     def input(self, name: str) -> In | None:
@@ -164,11 +165,20 @@ class Node:
                          outputs=tuple(cls.outputs), params=tuple(cls.params), timing=cls.timing,
                          window=tuple(cls.window), version=cls.version,
                          legacy_ids=tuple(cls.legacy_ids), is_output=cls.is_output,
-                         cacheable=cls.cacheable, cls=cls)
+                         cacheable=cls.cacheable, preflight=cls.preflight.__func__ is not Node.preflight.__func__,
+                         cls=cls)
             cls._spec = s
         return s
 
     # -- to implement ---------------------------------------------------------------------
+    @classmethod
+    def preflight(cls, params: dict[str, Any], base_dir: str | None) -> list[str]:
+        """Problems a run would meet, found before it starts without running anything (a model that
+        is not there, a container that cannot hold the codec, a sequence too long to hold), in
+        words; the engine names the node. ``params`` have their paths resolved. Validate and every
+        run call it, so what validates renders. Cheap: headers and folder listings, no decoding."""
+        return []
+
     def run(self, ctx, **inputs) -> Any:
         """Whole-value execution. Returns a dict {output name: value}, or the value itself when
         the node has one output. FRAME and WINDOW nodes inherit a lazy implementation: the run's

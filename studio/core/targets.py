@@ -54,6 +54,9 @@ def apply_sets(graph, sets: list[str]) -> None:
             v = p.parse(value)
             if p.kind == "path" and v and not os.path.isabs(os.path.expanduser(v)):
                 v = os.path.abspath(os.path.expanduser(v))  # typed on the command line: relative to here
+            if p.kind == "path" and v and getattr(p, "mode", "") in ("save", "dir"):
+                from .confine import allow_for_session  # typed on the command line: the user's own choice
+                allow_for_session(v if getattr(p, "mode", "") == "dir" else os.path.dirname(v))
             graph.set_param(n.id, pname, v)
         except ParamError as e:
             raise e.for_node(n.id) from None
@@ -75,8 +78,10 @@ def file_outputs(graph):
 def point_outputs_at(graph, out: str) -> list[str]:
     """Point the graph's file outputs at OUT; add a Save Video when there is none. Returns targets.
     OUT was typed on the command line, so a relative OUT means relative to the current folder."""
+    from .confine import allow_for_session
     out = os.path.abspath(os.path.expanduser(out))
     outs = file_outputs(graph)
+    allow_for_session(out if len(outs) > 1 else os.path.dirname(out))  # OUT is the user's choice
     if len(outs) == 1:
         n, pname = outs[0]
         graph.set_param(n.id, pname, out)

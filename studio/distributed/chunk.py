@@ -32,6 +32,7 @@ class ChunkExecutor(Executor):
     def __init__(self, keep: set[str], preloaded: dict[str, dict[str, Any]]):
         super().__init__(frame_caching=False)
         self.keep, self.preloaded = keep, preloaded
+        self.confine_outputs = False  # the parent checked the outputs before it made the job
 
     def compile(self, *args, **kwargs):
         plan = super().compile(*args, **kwargs)
@@ -85,6 +86,19 @@ def render_chunk(job_dir: str, a: int, b: int, threads: int = 0) -> dict:
         return {"path": final, "warnings": [], "rendered": False}
     tmp = os.path.join(os.path.dirname(final), f".{os.path.basename(final)}.{os.getpid()}.tmp")
     try:
+        warnings = _render_into(job, a, b, threads, tmp, final)
+    except OSError as e:
+        from studio.core.errors import DiskError, disk_problem
+        why = disk_problem(e, f"the chunk files in {os.path.dirname(final)}")
+        if why:  # a full disk or a read-only folder: retrying cannot help; one line, no traceback
+            raise DiskError(why) from None
+        raise
+    return {"path": final, "warnings": warnings, "rendered": True}
+
+
+def _render_into(job: Job, a: int, b: int, threads: int, tmp: str, final: str) -> list[str]:
+    """Frames [a, b) into ``tmp``, renamed to ``final`` when whole; returns the nodes' warnings."""
+    try:
         job.write_progress(a, b, 0)  # started (the Ray engine reports the chunk running from here)
         if threads > 0:
             from studio.engine.device import set_threads
@@ -96,6 +110,7 @@ def render_chunk(job_dir: str, a: int, b: int, threads: int = 0) -> dict:
         if b > len(clip):
             raise MediaError(f"chunk {a}-{b} reaches past the clip's {len(clip)} frames")
         mm = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.uint8, shape=(b - a, clip.height, clip.width, 3))
+        _allocate(tmp)  # a full disk is an OSError here, not a SIGBUS when a page of the map is written
         last_report = time.monotonic()
         for s in range(a, b, BLOCK):
             e = min(s + BLOCK, b)
@@ -116,7 +131,22 @@ def render_chunk(job_dir: str, a: int, b: int, threads: int = 0) -> dict:
         _unlink(tmp)
         _unlink(job.progress_path(a, b))
         raise
-    return {"path": final, "warnings": warnings, "rendered": True}
+    return warnings
+
+
+def _allocate(path: str) -> None:
+    """Give the (sparse) file its blocks now, where the system can (posix_fallocate)."""
+    if not hasattr(os, "posix_fallocate"):
+        return
+    with open(path, "r+b") as f:
+        try:
+            os.posix_fallocate(f.fileno(), 0, os.fstat(f.fileno()).st_size)
+        except OSError as e:
+            import errno
+            if e.errno in (errno.EOPNOTSUPP, errno.EINVAL, getattr(errno, "ENOTSUP", -1)):
+                return  # the file system cannot: the map is written as before
+            e.filename = path
+            raise
 
 
 def _unlink(path: str) -> None:

@@ -87,7 +87,7 @@ def run_render(args, graph, frames) -> int:
 
     from studio.engine.events import NodeMessage
 
-    from .engines import FAILED, RETRY
+    from .engines import RETRY
     from .render import ChunkEvent, ProgressEvent, StageEvent
     opts = options_from(args, frames)
     quiet = args.quiet
@@ -112,7 +112,7 @@ def run_render(args, graph, frames) -> int:
                 bar = None
             if e.stage != "done":
                 say(f"  {e.text}")
-        elif isinstance(e, ChunkEvent) and e.state in (RETRY, FAILED):
+        elif isinstance(e, ChunkEvent) and e.state == RETRY:  # a failure ends the render: its error line says it
             say(f"  warning: chunk {e.task.name()} {e.state}: {e.detail}", warning=True)
         elif isinstance(e, NodeMessage):
             say(f"  {'warning: ' if e.level == 'warning' else ''}[{e.title}] {e.text}", warning=e.level == "warning")

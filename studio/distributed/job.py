@@ -112,6 +112,25 @@ class Job:
         for name in os.listdir(d):
             os.unlink(os.path.join(d, name))
 
+    def sweep_temporaries(self) -> int:
+        """Remove what no finished chunk is: a chunk's temporary file and its progress files (left by a
+        worker that was killed). Called by the parent when no worker of this job runs (before the
+        chunks start, after a render failed). Returns how many files went."""
+        d = os.path.join(self.folder, "chunks")
+        gone = 0
+        try:
+            names = os.listdir(d)
+        except OSError:
+            return 0
+        for name in names:
+            if not CHUNK_RE.match(name):
+                try:
+                    os.unlink(os.path.join(d, name))
+                    gone += 1
+                except OSError:
+                    pass
+        return gone
+
     def remove(self) -> None:
         """After a successful collect the job folder is no longer needed (nor an empty
         ``.studio-jobs`` folder around it)."""

@@ -7,6 +7,11 @@ except a :class:`StudioError` (bad input: retrying cannot help), which fails the
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
+import signal
+import sys
+import threading
+import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Callable
@@ -29,7 +34,7 @@ def run_local(tasks: list[Task], workers: int, on_state: Callable[[Task, str, st
     todo = list(tasks)
     ctx = mp.get_context("spawn")
     while todo:
-        pool = ProcessPoolExecutor(workers, mp_context=ctx)
+        pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=watch_parent, initargs=(os.getpid(),))
         queue, retry = list(todo), []
         try:
             futs: dict = {}
@@ -79,6 +84,33 @@ def run_local(tasks: list[Task], workers: int, on_state: Callable[[Task, str, st
             raise
         pool.shutdown(wait=True)
         todo = retry
+
+
+WATCH_INTERVAL = 0.5  # seconds between a worker's looks at its parent (where the kernel cannot tell it)
+
+
+def watch_parent(parent_pid: int) -> None:
+    """Run in each worker as it starts: the worker ends when the render that started it dies
+    (``kill -9`` of the parent left workers alive forever, holding its pipes). On Linux the
+    kernel sends SIGKILL at the parent's death (prctl PR_SET_PDEATHSIG); everywhere a daemon
+    thread also checks that the parent is still the one it was and exits otherwise."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            libc = ctypes.CDLL(None, use_errno=True)
+            PR_SET_PDEATHSIG = 1
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(WATCH_INTERVAL)
+            if os.getppid() != parent_pid:
+                os._exit(1)
+    threading.Thread(target=watch, name="studio-watch-parent", daemon=True).start()
 
 
 def _fill(pool, queue: list[Task], pending: set, futs: dict, workers: int, threads: int, fn, on_state) -> None:

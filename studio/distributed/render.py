@@ -39,10 +39,40 @@ def render(jobs: list[tuple[Any, list[str] | None]], opts: RenderOptions,
     t0 = time.perf_counter()
     report = RenderReport()
     prepared: list[Job] = []
-    for graph, targets in jobs:
-        if cancel is not None:
-            cancel.check()
-        prepared.append(prepare(graph, targets, opts, emit, report, cancel))
+    try:
+        for graph, targets in jobs:
+            if cancel is not None:
+                cancel.check()
+            prepared.append(prepare(graph, targets, opts, emit, report, cancel))
+        for job in prepared:
+            job.sweep_temporaries()  # a killed attempt's half-written chunks and progress files
+        return _render_prepared(prepared, opts, emit, cancel, report, t0)
+    except BaseException as e:
+        _clean_after_failure(prepared, e, opts, emit)
+        raise
+
+
+def _clean_after_failure(prepared: list[Job], e: BaseException, opts: RenderOptions, emit) -> None:
+    """A failed or cancelled render leaves no temporary file. Finished chunks stay for --resume,
+    except when the disk is full or the folder is read-only: then the job folders go too (they
+    are what fills the disk) and the render starts over."""
+    from studio.core.errors import disk_problem
+    disk = disk_problem(e)
+    for job in prepared:
+        job.sweep_temporaries()
+        if disk and not opts.keep_job:
+            job.remove()
+        elif isinstance(e, Exception) and not isinstance(e, Cancelled):
+            done = len(job.chunks) - len(job.missing()) if job.desc.get("chunks") else 0
+            if done:
+                emit(StageEvent("failed", f"{done} finished chunk(s) kept in {job.folder}: "
+                                          "render again with --resume to continue from them"))
+            elif not opts.keep_job:
+                job.remove()
+
+
+def _render_prepared(prepared: list[Job], opts: RenderOptions, emit, cancel, report: RenderReport,
+                     t0: float) -> RenderReport:
     tasks: list[Task] = []
     total = 0
     done = 0

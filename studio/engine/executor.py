@@ -18,6 +18,7 @@ import numpy as np
 
 from studio.core.errors import (Cancelled, GraphError, MissingInputError, NodeExecutionError,
                                 StudioError, UnknownNodeTypeError)
+from studio.core.confine import filter_exts, with_extension
 from studio.core.graph import Graph, NodeInstance
 from studio.core.flatten import flatten
 from studio.core.params import Path as PathParam
@@ -53,6 +54,7 @@ class Plan:
     device: str  # the device's name ("cpu", "cuda"); "auto" in a plan compiled with check_only
     graph: Graph
     left_out: dict[str, str] = field(default_factory=dict)  # side target -> why it cannot run
+    notes: list[tuple[str, str, str]] = field(default_factory=list)  # (node id, title, text) told at the start
 
 
 @dataclass
@@ -82,11 +84,15 @@ def resolve_paths(n: NodeInstance, base_dir: str | None) -> dict[str, Any]:
     """A node's parameters with every relative path (files it reads and files it writes,
     checkpoints included) made absolute against the graph file's folder, so a graph, its media
     and its outputs travel together whatever folder the app was started from. A graph never
-    saved resolves against the project folder (studio.core.project.project_dir)."""
+    saved resolves against the project folder (studio.core.project.project_dir).
+    An output path without an extension its format knows gets one added (never dropped:
+    studio.core.confine.with_extension)."""
     params = dict(n.params)
     for p in n.spec.params:
         v = params.get(p.name)
         if isinstance(p, PathParam) and v and not p.lookup:
+            if p.mode == "save":
+                v = with_extension(v, p.filters)
             params[p.name] = resolve_path(v, base_dir)
     return params
 
@@ -108,13 +114,37 @@ def _old_outputs(n: NodeInstance, base_dir: str | None) -> list[str]:
 
 
 def written_files(st: "Step") -> list[str]:
-    """The files or folders an output node wrote: its save/dir paths that exist after its run."""
+    """The files or folders an output node wrote: its save/dir paths that exist after its run;
+    a frame pattern (frame.####.exr, or a plain name the node gave '.####') when frames of it
+    are there."""
     out = []
     for p in st.node.spec.params:
         v = st.params.get(p.name)
-        if isinstance(p, PathParam) and p.mode in ("save", "dir") and v and os.path.exists(v):
+        if not (isinstance(p, PathParam) and p.mode in ("save", "dir") and v):
+            continue
+        if os.path.exists(v):
             out.append(os.path.abspath(v))
+            continue
+        stem, ext = os.path.splitext(v)
+        for cand in (v, stem + ".####" + ext):
+            if pattern_frames(cand):
+                out.append(os.path.abspath(cand))
+                break
     return out
+
+
+def pattern_frames(path: str) -> int:
+    """How many files the frame pattern ``path`` matches (0 when it is no pattern)."""
+    from studio.core.patterns import regex_for
+    folder, base = os.path.split(path)
+    rx = regex_for(base)
+    if rx is None:
+        return 0
+    try:
+        with os.scandir(folder or ".") as it:
+            return sum(1 for e in it if rx.match(e.name))
+    except OSError:
+        return 0
 
 
 def _json_default(v: Any) -> Any:
@@ -140,6 +170,7 @@ class Executor:
         self.runtime = Runtime()
         self.costs = CostMeter()  # time spent pulling frames through each node's clip
         self.run_counts: dict[str, int] = {}  # node type -> executions (tests, benchmarks)
+        self.confine_outputs = True  # outputs only into allowed folders (studio.core.confine)
 
     # -- compile --------------------------------------------------------------------------
     def compile(self, graph: Graph, targets: list[str] | None = None, device: str | None = None,
@@ -303,7 +334,44 @@ class Executor:
                 keep |= g.upstream(t)
             steps = [s for s in steps if s.node.id in keep]
             skipped = {k: v for k, v in skipped.items() if k in keep}
-        return Plan(steps, skipped, dev, g, left_out)
+        plan = Plan(steps, skipped, dev, g, left_out)
+        self._preflight(plan, getattr(graph, "base_dir", None), side_of, side_only)
+        return plan
+
+    def _preflight(self, plan: Plan, base_dir: str | None, side_of: dict[str, set[str]] | None = None,
+                   side_only: set[str] | frozenset = frozenset()) -> None:
+        """The checks before a run (studio.engine.preflight): raises the problem, or a
+        PreflightError holding them all; a problem in a side branch only leaves that branch out
+        (``plan.left_out``), as a compile error there does. Notes the extensions added to output
+        paths."""
+        from .preflight import PreflightError, check
+        errors = check(plan, base_dir, self.confine_outputs)
+        bad = {e.node_id: e for e in errors if getattr(e, "node_id", None) in side_only}
+        if bad and side_of:
+            g = plan.graph
+            errors = [e for e in errors if getattr(e, "node_id", None) not in bad]
+            for t, ids in side_of.items():
+                branch = ids | set().union(*(g.upstream(i) for i in ids))
+                hit = next((n for n in g.topo_order(branch) if n in bad), None)
+                if hit is not None and t not in plan.left_out:
+                    plan.left_out[t] = str(bad[hit])
+            keep = {s.node.id for s in plan.steps if s.node.id not in side_only}
+            for t, ids in side_of.items():
+                if t not in plan.left_out:
+                    keep |= (ids | set().union(*(g.upstream(i) for i in ids))) & side_only
+            plan.steps = [s for s in plan.steps if s.node.id in keep]
+            plan.skipped = {k: v for k, v in plan.skipped.items() if k in keep or k not in side_only}
+        if len(errors) == 1:
+            raise errors[0]
+        if errors:
+            raise PreflightError(errors)
+        for st in plan.steps:
+            for p in st.node.spec.params:
+                v = st.node.params.get(p.name)
+                if isinstance(p, PathParam) and p.mode == "save" and v and with_extension(v, p.filters) != v:
+                    plan.notes.append((st.node.id, st.node.label, f"'{p.name}' {os.path.basename(v)!r} has no "
+                                       f"{'/'.join(filter_exts(p.filters))} extension: writing "
+                                       f"{os.path.basename(st.params[p.name])}"))
 
     def _signature(self, st: Step, by_id: dict[str, Step]) -> str:
         spec = st.node.spec
@@ -374,6 +442,8 @@ class Executor:
             raise
         emit(RunStarted([s.node.id for s in plan.steps], str(plan.device),
                         {s.node.id: s.signature for s in plan.steps}, dict(plan.left_out)))
+        for nid, title, text in plan.notes:
+            emit(NodeMessage(nid, title, text))
         by_id = {s.node.id: s for s in plan.steps}
         for nid, why in plan.skipped.items():
             sn = plan.graph.nodes[nid]

@@ -11,9 +11,9 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from studio.core.errors import MediaError
+from studio.core.errors import DiskError, MediaError, disk_problem
 from studio.core.limits import MAX_AUDIO_SAMPLES, check_frame_size, regular_file_problem
-from studio.core.paths import finish_atomic, output_problem
+from studio.core.paths import finish_atomic, output_problem, sweep_stale, temp_prefix
 from studio.core.values import Audio
 
 from .clip import Clip
@@ -311,7 +311,9 @@ def write_video(path: str, clip: Clip, frames: Iterable[int] | range | None = No
         raise MediaError(f"cannot write the video: {why}")
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".render-", suffix=os.path.splitext(path)[1] or ".mp4", dir=folder)
+    sweep_stale(folder, ".render-")  # a killed render's temporary file (its process is gone)
+    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(".render-"), suffix=os.path.splitext(path)[1] or ".mp4",
+                               dir=folder)
     os.close(fd)
     fps = Fraction(clip.fps).limit_denominator(1001)
     # chroma subsampling needs even sizes: 4:2:0 both, 4:2:2 the width; 4:4:4 and RGB keep the size
@@ -460,11 +462,14 @@ def write_video(path: str, clip: Clip, frames: Iterable[int] | range | None = No
         finally:
             c.close()
         finish_atomic(tmp, path)  # the user's umask, not mkstemp's 0600
-    except BaseException:
+    except BaseException as e:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        why = disk_problem(e, path) if isinstance(e, OSError) else None
+        if why:  # name the output, not the temporary file the encoder was writing
+            raise DiskError(why) from None
         raise
     return n_written
 

@@ -20,13 +20,14 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from studio.core import patterns as P
 from studio.core.errors import MediaError
 
 from .clip import Clip
 
 SEQ_EXTS = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".exr")
 _NUM_TAIL = re.compile(r"^(.*?)(\d+)(\.[A-Za-z0-9]+)$")
-_PATTERN = re.compile(r"(#+)|%0?(\d*)d|\{frame(?::0?(\d+)d)?\}")
+_PATTERN = P.TOKEN
 
 
 def _openexr():
@@ -44,35 +45,81 @@ class Sequence:
     pattern: str                       # printable, e.g. /shots/a/plate.####.exr
     numbers: list[int]                 # frame numbers found, sorted
     files: list[str]                   # one per number
-    missing: list[int] = field(default_factory=list)   # numbers absent between first and last
+    gaps: list[tuple[int, int]] = field(default_factory=list)  # runs of absent numbers [a, b], inclusive
     others: list[str] = field(default_factory=list)    # other sequences in the folder, not used
 
     def name_of(self, number: int) -> str:
         """The file name a (possibly missing) frame number would have."""
         return frame_name(self.pattern, number)
 
+    @property
+    def n_missing(self) -> int:
+        return sum(b - a + 1 for a, b in self.gaps)
+
+    @property
+    def span(self) -> int:
+        """Frames from the first number to the last, gaps included."""
+        return self.numbers[-1] - self.numbers[0] + 1 if self.numbers else 0
+
+    def missing_head(self, k: int) -> list[int]:
+        """The first ``k`` missing numbers (without listing the others)."""
+        out: list[int] = []
+        for a, b in self.gaps:
+            out += range(a, min(b, a + k - len(out) - 1) + 1)
+            if len(out) >= k:
+                break
+        return out[:k]
+
+    def gaps_text(self, limit: int = 20) -> str:
+        """'5, 9-12' for the gaps, the first ``limit`` runs and how many more."""
+        shown = [str(a) if a == b else f"{a}-{b}" for a, b in self.gaps[:limit]]
+        more = f" and {len(self.gaps) - limit} more gap(s)" if len(self.gaps) > limit else ""
+        return ", ".join(shown) + more
+
+
+class HeldOrder:
+    """The file index each frame shows when gaps are held: frame ``i`` is number ``first + i``,
+    showing the last file at or before it. Computed per frame by bisection: memory is what the
+    files cost, whatever the span of their numbers."""
+
+    def __init__(self, numbers: list[int]):
+        self.numbers = numbers
+
+    def __len__(self) -> int:
+        return self.numbers[-1] - self.numbers[0] + 1 if self.numbers else 0
+
+    def __getitem__(self, i: int) -> int:
+        import bisect
+        n = len(self)
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError(i)
+        return bisect.bisect_right(self.numbers, self.numbers[0] + i) - 1
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+
+def span_problem(seq: "Sequence", what: str = "") -> str | None:
+    """Why holding the gaps of ``seq`` would make a clip longer than MAX_CLIP_FRAMES, or None."""
+    from studio.core.limits import MAX_CLIP_FRAMES
+    if seq.span <= MAX_CLIP_FRAMES:
+        return None
+    return (f"{what or os.path.basename(seq.pattern)}: frame numbers {seq.numbers[0]} to {seq.numbers[-1]} "
+            f"({len(seq.files)} files) would make a clip of {seq.span:,} frames with the gaps held; the longest "
+            f"clip is {MAX_CLIP_FRAMES:,} frames (MAX_CLIP_FRAMES): set 'gaps' to close, or 'first'/'last'")
+
 
 def frame_name(pattern: str, number: int) -> str:
-    def sub(m: re.Match) -> str:
-        if m.group(1):
-            return f"{number:0{len(m.group(1))}d}"
-        width = m.group(2) or m.group(3) or ""
-        return f"{number:0{width}d}" if width else str(number)
-    return _PATTERN.sub(sub, pattern, count=1)
+    """The file name of frame ``number`` (a regex substitution: the pattern is never evaluated)."""
+    return P.substitute(pattern, number)
 
 
 def pattern_regex(base: str) -> tuple[re.Pattern, str] | None:
     """A regex with one group for the frame number, from a base name holding one pattern token."""
-    m = _PATTERN.search(base)
-    if m is None:
-        return None
-    if m.group(1):
-        digits = rf"(\d{{{len(m.group(1))},}})"
-    else:
-        w = m.group(2) or m.group(3)
-        digits = rf"(\d{{{int(w)},}})" if w else r"(\d+)"
-    rx = re.escape(base[:m.start()]) + digits + re.escape(base[m.end():]) + "$"
-    return re.compile(rx), base
+    rx = P.regex_for(base)
+    return None if rx is None else (rx, base)
 
 
 def _collect(folder: str, rx: re.Pattern) -> dict[int, str]:
@@ -170,10 +217,11 @@ def _sequence_in_folder(folder: str) -> Sequence:
 
 
 def make_sequence(pattern: str, found: dict[int, str]) -> Sequence:
+    """The sequence of the files ``found`` (number -> file); gaps as runs, costing what the files
+    cost (frames 1 and 999,999,999 make one gap, not a billion numbers)."""
     numbers = sorted(found)
-    have = set(numbers)
-    missing = [n for n in range(numbers[0], numbers[-1] + 1) if n not in have]
-    return Sequence(pattern, numbers, [found[n] for n in numbers], missing)
+    gaps = [(a + 1, b - 1) for a, b in zip(numbers, numbers[1:]) if b - a > 1]
+    return Sequence(pattern, numbers, [found[n] for n in numbers], gaps)
 
 
 def ranges(numbers: list[int]) -> str:
@@ -288,7 +336,7 @@ class SequenceClip(Clip):
 
     ``order[i]`` is the file index frame ``i`` shows (gaps held or closed up by the caller)."""
 
-    def __init__(self, seq: Sequence, fps: float, order: list[int] | None = None):
+    def __init__(self, seq: Sequence, fps: float, order=None):
         self.seq = seq
         self.order = order if order is not None else list(range(len(seq.files)))
         w, h = image_size(seq.files[0])

@@ -41,7 +41,7 @@ CODECS: dict[str, VideoCodec] = {c.key: c for c in (
                "yuv422p10le", options=(("profile", "3"),), always_deep=True),
     VideoCodec("prores_4444", "ProRes 4444 (alpha)", ("prores", "prores_ks"), (".mov",), "yuv444p10le",
                "yuv444p10le", "yuva444p10le", options=(("profile", "4"),), always_deep=True),
-    VideoCodec("ffv1", "FFV1 lossless", ("ffv1",), (".mkv", ".mov", ".avi"), "bgr0", "gbrp16le", "bgra",
+    VideoCodec("ffv1", "FFV1 lossless", ("ffv1",), (".mkv", ".avi"), "bgr0", "gbrp16le", "bgra",
                options=(("level", "3"), ("slicecrc", "1")), lossless=True, rgb=True),
 )}
 

@@ -104,3 +104,38 @@ def slow_chunk(job_dir: str, a: int, b: int, threads: int = 0):
     time.sleep(0.6)
     os.unlink(job.progress_path(a, b))
     return {"path": "", "warnings": []}
+
+
+def _fail_allocating(errno_code: int):
+    """Make this worker's chunk files fail to get their blocks with ``errno_code`` (a full disk, a
+    read-only file system), as the system says it when a chunk file is made."""
+    import studio.distributed.chunk as C
+
+    def refuse(path: str) -> None:
+        raise OSError(errno_code, os.strerror(errno_code), path)
+    C._allocate = refuse
+
+
+def disk_full_at_8(job_dir: str, a: int, b: int, threads: int = 0):
+    """A chunk task on a disk that fills up: chunks from frame 8 on find no space."""
+    import errno
+    if a >= 8:
+        _fail_allocating(errno.ENOSPC)
+    return render_chunk(job_dir, a, b, threads)
+
+
+def read_only_at_8(job_dir: str, a: int, b: int, threads: int = 0):
+    """A chunk task whose folder turns read-only (a remount) from frame 8 on."""
+    import errno
+    if a >= 8:
+        _fail_allocating(errno.EROFS)
+    return render_chunk(job_dir, a, b, threads)
+
+
+def sleep_forever(job_dir: str, a: int, b: int, threads: int = 0):
+    """Writes its pid into the job folder, then sleeps (a worker busy on a long chunk)."""
+    import time
+    with open(os.path.join(job_dir, f"worker-{os.getpid()}"), "w") as f:
+        f.write(str(os.getpid()))
+    time.sleep(600)
+    return {"path": "", "warnings": []}

@@ -5,7 +5,7 @@ import av
 import numpy as np
 import pytest
 
-from studio.core.errors import MediaError, NodeExecutionError
+from studio.core.errors import MediaError, StudioError
 from studio.core.fileformat import load_graph, parse_graph_text
 from studio.core.graph import Graph
 from studio.engine.clip import ArrayClip
@@ -63,7 +63,7 @@ def test_corrupt_empty_and_missing_videos_give_media_errors(tmp_path):
 def test_load_video_node_error_names_the_node(tmp_path):
     g = Graph()
     n = g.add_node("io.load_video", {"path": str(tmp_path / "nope.mp4")}, title="My clip")
-    with pytest.raises(NodeExecutionError) as e:
+    with pytest.raises(StudioError) as e:  # found before the run starts (studio.engine.preflight)
         Executor().run(g, targets=[n.id])
     assert "My clip" in str(e.value) and "not found" in str(e.value)
 

@@ -22,7 +22,7 @@ def test_plate_cleanup_renders_exr_comp_and_review(tmp_path):
     g.set_param(review.id, "path", str(tmp_path / "review.mp4"))
     res = Executor(frame_caching=False).run(g)
     seq = S.find_sequence(str(tmp_path / "comp.####.exr"))
-    assert seq.numbers == list(range(1001, 1009)) and not seq.missing  # the plate's own numbering
+    assert seq.numbers == list(range(1001, 1009)) and not seq.gaps  # the plate's own numbering
     info = probe(str(tmp_path / "review.mp4"))
     assert info["frames"] == 8 and info["codec"] == "h264"
     comp, _, depth = S.read_frame(seq.files[3])

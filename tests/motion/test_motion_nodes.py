@@ -7,7 +7,7 @@ from nodes.motion import interpolate as I
 from nodes.motion import keypoints as K
 from nodes.motion import transfer as T
 from nodes.motion import tracklib
-from studio.core.errors import NodeExecutionError
+from studio.core.errors import StudioError
 from studio.core.graph import Graph
 from studio.core.values import Features, Keypoints
 from studio.engine.clip import ArrayClip, Clip, StillClip
@@ -96,7 +96,7 @@ def test_save_and_load_flo_nodes(tmp_path):
     assert np.array_equal(one.frame(0), flows[1])
     g = Graph()
     n = g.add_node("motion.load_flo", {"path": str(tmp_path / "nope.flo")})
-    with pytest.raises(NodeExecutionError, match="not found"):
+    with pytest.raises(StudioError, match="not found"):  # before the run starts (preflight)
         Executor().run(g, targets=[n.id])
 
 

@@ -222,7 +222,9 @@ def _problem(row: dict) -> str | None:
             wrote = [l.split(" wrote ", 1)[1] for l in out.splitlines() if " wrote " in l]
             if not wrote:
                 return "exit 0 without output"
-            missing = [w for w in wrote if not os.path.exists(w)]
+            from studio.engine.executor import pattern_frames  # a sequence: "wrote x.####.exr (8 frames)"
+            wrote = [w.rsplit(" (", 1)[0] if w.endswith(("frames)", "frame)")) else w for w in wrote]
+            missing = [w for w in wrote if not os.path.exists(w) and not pattern_frames(w)]
             if missing:
                 return f"says it wrote {missing} but it is not there"
         return None
@@ -240,7 +242,10 @@ def _problem(row: dict) -> str | None:
 
 # messages of checks `validate` makes itself: render must not fail with one of these after validate passed
 VALIDATE_KINDS = ("cannot load graph", "is not connected", "has a cycle", "unknown node type", "cannot connect",
-                  "no such parameter", "has no input port", "has no output port", "is not available on this")
+                  "no such parameter", "has no input port", "has no output port", "is not available on this",
+                  # the preflight (studio.engine.preflight), made by validate and render alike
+                  "outside the folders a graph may write", "would write over", "cannot read '",
+                  "MAX_CLIP_FRAMES", "cannot go in a", "no frame number", "never evaluated")
 
 
 @pytest.mark.slow

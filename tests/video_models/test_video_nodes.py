@@ -8,7 +8,7 @@ import shutil
 import numpy as np
 import pytest
 
-from studio.core.errors import Cancelled, NodeExecutionError
+from studio.core.errors import Cancelled, NodeExecutionError, StudioError
 from studio.core.graph import Graph
 from studio.core.registry import default_registry
 from studio.core.spec import SOURCE, Node, Out
@@ -178,7 +178,7 @@ def test_model_not_found_says_where_it_looked(svd_dir, tmp_path, monkeypatch):
     monkeypatch.setenv("STUDIO_MODELS", str(tmp_path))
     os.symlink(svd_dir, tmp_path / "my-svd")
     g, load, gen = i2v_graph("no-such-model")
-    with pytest.raises(NodeExecutionError,
+    with pytest.raises(StudioError,  # found before the run starts (Load Video Model's preflight)
                        match=f"model .no-such-model. not found: looked in {tmp_path}.*Wanted: a diffusers folder"
                              ".*Models found there: my-svd"):
         run(g, gen)

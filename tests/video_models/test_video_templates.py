@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from studio.core.errors import NodeExecutionError
+from studio.core.errors import StudioError
 from studio.core.fileformat import load_graph
 from studio.engine.executor import Executor
 from studio.engine.media import probe
@@ -41,7 +41,7 @@ def _template(name, out_path, sets=()):
 @pytest.mark.parametrize("name, model", [("image_to_video", SVD), ("text_to_video_pretrained", WAN)])
 def test_without_weights_the_loader_says_what_it_wants(models_dir, tmp_path, name, model):
     g = _template(name, tmp_path / "out.mp4")
-    with pytest.raises(NodeExecutionError) as e:
+    with pytest.raises(StudioError) as e:  # found before the run starts (Load Video Model's preflight)
         Executor(frame_caching=False).run(g)
     msg = str(e.value)
     assert "Load Video Model" in msg or "Stable Video Diffusion" in msg or "Wan" in msg

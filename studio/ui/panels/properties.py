@@ -202,6 +202,9 @@ class PathEditor(StringEditor):
         from studio.ui.project_paths import resolve_for_dialog
         start = resolve_for_dialog(self.edit.text(), self.base_dir())
         path = self.ask_path(p, start)
+        if path and p.mode in ("save", "dir"):  # chosen in a file dialog: the artist allows that folder
+            from studio.core.confine import allow_for_session
+            allow_for_session(path if p.mode == "dir" else os.path.dirname(os.path.abspath(path)))
         if path:
             self.edit.setText(path)
             self._safe_commit(path)

@@ -68,6 +68,8 @@ class RunFeedback:
         self.last_result = None
         self.run_label = QLabel("", win)
         self.run_label.setObjectName("run-result")
+        from studio.ui.dialogs.allow_folder import FolderConsent
+        self.consent = FolderConsent(win)  # a refused output folder: asked once per folder
 
     @property
     def current_node(self) -> str:
@@ -335,6 +337,10 @@ class RunFeedback:
         win.run_action.setEnabled(True)
         win.run_sel_action.setEnabled(True)
         win.stop_action.setEnabled(False)
+        if error is not None and s is not None and not s.started and self._allowed_now(error):
+            win.update_status()
+            if self.run_graph(None if s.full else s.targets, want):
+                return  # the artist allowed the folder: the run goes again (its end emits run_finished)
         self.last_result = result
         if result is not None:
             self.signatures.update(result.signatures)
@@ -354,6 +360,12 @@ class RunFeedback:
             win.log(f"run failed: {type(error).__name__}: {error}", "error")
         win.update_status()
         win.run_finished.emit(result, error)
+
+    def _allowed_now(self, error) -> bool:
+        """A run refused for writing outside the allowed folders: ask about each folder (once per
+        folder and session); True when the artist allowed one."""
+        from studio.ui.dialogs.allow_folder import outside_errors
+        return bool(outside_errors(error)) and self.consent.ask(error)
 
     # -- results --------------------------------------------------------------------------------
     def show_result(self, nid: str) -> bool:

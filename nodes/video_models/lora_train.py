@@ -1,0 +1,465 @@
+"""The LoRA training loop for a loaded video model: peft LoRA on the denoiser, AdamW with a
+gradient-norm clip, live loss, validation samples, Stop within a second keeping a loadable LoRA,
+resume (optimizer and random state included), time budget.
+
+The loaded pipeline is shared (Load Video Model's output may be cached and serve other nodes and
+later runs): the adapter is added for the run and removed in a ``finally``, with every other
+change (frozen weights, gradient checkpointing, train mode, the text encoder's device) undone,
+so the model upstream is exactly what it was."""
+from __future__ import annotations
+
+import math
+import os
+import time
+import warnings
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+import torch
+
+from studio.core.errors import Cancelled, StudioError
+
+from .lora_data import Bucket, cache_key, cache_path, choose_bucket, encode_dataset
+from .lora_file import export_lora, load_state, restore_optimizer, save_state
+from .lora_loss import DEFAULT_TARGETS, FlowBatch, family_loss
+
+ADAPTER = "studio_training"
+SYNC_SECONDS = 0.25  # on a GPU, read the step losses back at most this often (one sync for several steps)
+
+
+@dataclass
+class LoRASettings:
+    output: str
+    rank: int = 16
+    alpha: float = 16.0
+    lr: float = 1e-4
+    steps: int = 500
+    max_minutes: float = 0.0
+    batch: int = 1
+    frames: int = 0
+    width: int = 0
+    height: int = 0
+    targets: tuple[str, ...] = ()
+    gradient_checkpointing: bool = False
+    precision: str = "auto"  # auto | bf16 | no
+    seed: int = 0
+    validation_prompt: str = ""
+    validate_every: int = 0
+    validation_steps: int = 20
+    validation_guidance: float = 5.0
+    checkpoint_every: int = 100
+    resume: bool = True
+    sampling: str = "uniform"
+    lr_schedule: str = "constant"  # constant | cosine (to 0 at 'steps') | linear
+    warmup: int = 0
+    shift: float = 0.0
+    max_grad_norm: float = 1.0
+    weight_decay: float = 1e-4
+    offload_text_encoder: bool = True
+
+
+@dataclass
+class LoRAResult:
+    path: str
+    step: int
+    resumed_from: int
+    history: list = field(default_factory=list)
+    seconds: float = 0.0
+    prep_seconds: float = 0.0
+    stopped_by_budget: bool = False
+    bucket: Bucket | None = None
+    info: dict = field(default_factory=dict)
+
+    @property
+    def final_loss(self) -> float:
+        """The mean loss of the last (up to) 20 steps: one step's loss swings with its noise level."""
+        last = [v for _, v in self.history[-20:]]
+        return float(np.mean(last)) if last else float("nan")
+
+
+def lr_factor(schedule: str, step: int, steps: int, warmup: int = 0) -> float:
+    """The learning rate's factor at ``step`` (0-based): a linear warm-up, then constant, cosine
+    or linear decay to 0 at ``steps``. A function of the step alone: a resume needs no state."""
+    if warmup and step < warmup:
+        return (step + 1) / warmup
+    if schedule == "constant" or steps <= warmup:
+        return 1.0
+    t = min(1.0, (step - warmup) / max(1, steps - warmup))
+    if schedule == "cosine":
+        return 0.5 * (1 + math.cos(math.pi * t))
+    return 1.0 - t
+
+
+def _noop(*a, **k):
+    pass
+
+
+def filmstrip(frames: np.ndarray, max_frames: int = 6) -> np.ndarray:
+    from nodes.generators.train import filmstrip as strip
+    scale = max(1, int(np.ceil(96 / max(1, frames.shape[1]))))
+    return strip(frames, scale=min(scale, 4), max_frames=max_frames)
+
+
+class LoRATrainer:
+    """One training run of a LoRA on ``ref`` (a VideoModelRef) with ``dataset`` (a VideoDataset).
+    ``progress(step, total, preview=None, **values)``; ``check()`` raises Cancelled."""
+
+    def __init__(self, ref, dataset, s: LoRASettings, progress: Callable = _noop, check: Callable = lambda: None,
+                 info: Callable[[str], None] = _noop, warn: Callable[[str], None] = _noop):
+        self.ref, self.dataset, self.s = ref, dataset, s
+        self.progress, self.check, self.info, self.warn = progress, check, info, warn
+        fam = ref.fam
+        if ref.loras:
+            raise StudioError("the model input carries LoRAs: train on the base model (connect Train Video LoRA "
+                              "straight to Load Video Model) and stack LoRAs after it")
+        if ref.offload:
+            raise StudioError("training needs the model on the GPU: turn cpu_offload off on Load Video Model")
+        self.pipe = ref.pipeline("t2v")
+        self.fam = fam
+        self.loss = family_loss(fam, self.pipe, dataset.fps, s.shift, s.sampling)
+        self.transformer = getattr(self.pipe, fam.denoiser)
+        self.device = torch.device(ref.device) if ref.device is not None else torch.device("cpu")
+        self.targets = list(s.targets or DEFAULT_TARGETS[fam.key])
+        self.bucket, notes = choose_bucket(fam, dataset, s.frames, s.width, s.height)
+        for n in notes:
+            warn(n)
+        self.idx = dataset.indices("train")
+        if not self.idx:
+            raise StudioError(f"{dataset.name}: no clips in the train split")
+        self._check_targets()
+        self.sync_seconds: float | None = None  # None: every step on the CPU, SYNC_SECONDS on a GPU
+
+    # -- identity of the run ----------------------------------------------------------------
+    def model_signature(self) -> str:
+        from .checks import model_files
+        from .loading import weights_signature
+        try:
+            return weights_signature(model_files(self.ref.path))
+        except Exception:  # noqa: BLE001 - a model with no files on disk (built in memory): its path
+            return str(self.ref.path)
+
+    def run_info(self) -> dict[str, Any]:
+        """What the LoRA was trained from: a resume must match it (the JSON state and the LoRA header)."""
+        b = self.bucket
+        return {"base_model": os.path.basename(str(self.ref.path).rstrip(os.sep)), "base_path": str(self.ref.path),
+                "family": self.fam.key, "rank": int(self.s.rank), "alpha": float(self.s.alpha),
+                "target_modules": sorted(self.targets), "dataset_hash": self.dataset.hash,
+                "dataset": self.dataset.name, "clips": len(self.idx), "resolution": f"{b.width}x{b.height}",
+                "frames": b.frames, "fps": self.dataset.fps, "shift": self.loss.shift, "sampling": self.s.sampling}
+
+    def _check_targets(self) -> None:
+        lin = torch.nn.Linear
+        names = [n for n, m in self.transformer.named_modules()  # a loaded LoRA wraps its layers
+                 if isinstance(m, lin) or isinstance(getattr(m, "base_layer", None), lin)]
+        missing = [t for t in self.targets if not any(n == t or n.endswith("." + t) for n in names)]
+        if missing:
+            raise StudioError(f"target modules {', '.join(missing)} are not linear layers of this {self.fam.title} "
+                              f"{self.fam.denoiser} (defaults: {', '.join(DEFAULT_TARGETS[self.fam.key])})")
+
+    def _check_resume(self, state: dict) -> None:
+        want = self.run_info()
+        diffs = [f"{k}: saved {state.get(k)!r}, now {want[k]!r}" for k in
+                 ("family", "rank", "alpha", "target_modules", "dataset_hash", "resolution", "frames", "base_model")
+                 if state.get(k) != want[k]]
+        if diffs:
+            raise StudioError(f"the LoRA '{os.path.basename(self.s.output)}' was trained differently "
+                              f"({'; '.join(diffs)}): turn resume off to start again, or choose another output file")
+
+    # -- the run ----------------------------------------------------------------------------
+    def run(self) -> LoRAResult:
+        s = self.s
+        state = load_state(s.output) if s.resume and s.output else None
+        if state is not None:
+            self._check_resume(state)
+        start = int(state["step"]) if state else 0
+        prior = float(state.get("seconds", 0.0)) if state else 0.0
+        history = list(state.get("history", [])) if state else []
+        done = start >= s.steps or (s.max_minutes > 0 and prior >= s.max_minutes * 60)
+        if done and os.path.isfile(s.output):
+            return LoRAResult(s.output, start, start, history, 0.0, 0.0, start < s.steps, self.bucket, self.run_info())
+        t_prep = time.perf_counter()
+        key = cache_key(self.dataset, self.model_signature(), self.fam.key, self.bucket, self.dataset.fps)
+        enc = encode_dataset(self.pipe, self.loss, self.dataset, self.idx, self.bucket, key,
+                             cache_path(s.output) if s.output else None, self.device, self.check,
+                             lambda k, n: self.progress(0, s.steps, message=f"encoding clips {k}/{n}"))
+        self.info(("read" if enc.from_cache else "encoded") + f" {len(self.idx)} clips at {self.bucket} "
+                  f"({'latent cache' if enc.from_cache else 'VAE and text encoder, cached'})")
+        val = self._validation_inputs() if s.validate_every and s.validation_prompt.strip() else None
+        return self.train_encoded(enc, val, state, time.perf_counter() - t_prep)
+
+    def train_encoded(self, enc, val=None, state=None, prep: float = 0.0) -> LoRAResult:
+        """Train on encoded clips (``lora_data.Encoded``): the adapter is on the shared denoiser
+        only inside this call."""
+        start = int(state["step"]) if state else 0
+        prior = float(state.get("seconds", 0.0)) if state else 0.0
+        history = list(state.get("history", [])) if state else []
+        with _Session(self) as sess:
+            return self._loop(sess, enc, val, state, start, prior, history, prep)
+
+    def _validation_inputs(self) -> dict[str, Any]:
+        texts = self.loss.encode_text([self.s.validation_prompt, ""], self.device)
+        pos, neg = self.loss.collate(texts[:1]), self.loss.collate(texts[1:])
+        dt = self.transformer.dtype
+        kw = {"prompt_embeds": pos["text"].to(self.device, dt),
+              "negative_prompt_embeds": neg["text"].to(self.device, dt)}
+        if "mask" in pos:
+            kw.update(prompt_attention_mask=pos["mask"].to(self.device),
+                      negative_prompt_attention_mask=neg["mask"].to(self.device))
+        return kw
+
+    def _loop(self, sess: "_Session", enc, val, state, start, prior, history, prep) -> LoRAResult:
+        s, dev, loss_fn = self.s, self.device, self.loss
+        params = sess.params
+        names = sorted(params)
+        opt = torch.optim.AdamW([params[n] for n in names], lr=s.lr, betas=(0.9, 0.999), eps=1e-8,
+                                weight_decay=s.weight_decay)
+        gen = torch.Generator(device="cpu").manual_seed(s.seed)
+        dgen = torch.Generator(device=dev).manual_seed(s.seed + 1) if dev.type != "cpu" else gen
+        gens = {"cpu": gen} if dgen is gen else {"cpu": gen, "device": dgen}
+        if state is not None:
+            self.info(f"resuming from step {start} of {s.steps} ({os.path.basename(s.output)}, optimizer state "
+                      "included)")
+            sess.load_weights(state["tensors"])
+            restore_optimizer(opt, names, state)
+            for k, g in gens.items():
+                if f"rng.{k}" in state["tensors"]:
+                    g.set_state(state["tensors"][f"rng.{k}"].to(torch.uint8))
+        mean = torch.stack(enc.mean).to(dev)
+        std = torch.stack(enc.std).to(dev)
+        texts = loss_fn.collate(enc.text)
+        text = texts["text"].to(dev, self.transformer.dtype)
+        mask = texts["mask"].to(dev) if "mask" in texts else None
+        n = len(enc.mean)
+        batch = min(s.batch, n)
+        if s.batch > n:
+            self.warn(f"batch {s.batch} is more than the {n} training clips: batches of {n}")
+        autocast = sess.autocast()
+        t0 = time.perf_counter()
+        deadline = t0 + s.max_minutes * 60.0 - prior if s.max_minutes > 0 else None
+        step, stopped = start, False
+
+        # the losses of finished steps, still on the device: read together (one host sync) when a
+        # report is due, not every step (on the CPU there is nothing to wait for: every step)
+        pending: list[tuple[int, torch.Tensor]] = []
+        every = self.sync_seconds if self.sync_seconds is not None else (0.0 if dev.type == "cpu" else SYNC_SECONDS)
+        last_read = [time.perf_counter()]
+
+        def read_losses(report: bool, preview=None):
+            if not pending:
+                return
+            vals = torch.stack([t for _, t in pending]).float().cpu().tolist()
+            done = [(st, v) for (st, _), v in zip(pending, vals)]
+            pending.clear()
+            last_read[0] = time.perf_counter()
+            for st, v in done:
+                if not np.isfinite(v):
+                    raise StudioError(f"the loss became {v} at step {st}: lower the learning rate ({s.lr:g})")
+                history.append([st, round(v, 6)])
+            if report:
+                for k, (st, v) in enumerate(done):
+                    self.progress(st, s.steps, preview=preview if k == len(done) - 1 else None, loss=v)
+
+        def save(at: int):
+            read_losses(False)
+            if not s.output:
+                return
+            w = sess.weights()
+            info = {**self.run_info(), "steps": at, "seconds": round(prior + time.perf_counter() - t0, 3)}
+            export_lora(s.output, w, s.rank, s.alpha, self.targets, info)
+            save_state(s.output, w, opt, names, gens, at, history[-5000:], info)
+
+        try:
+            while step < s.steps:
+                self.check()
+                if deadline is not None and time.perf_counter() >= deadline:
+                    stopped = True
+                    break
+                lr_now = s.lr * lr_factor(s.lr_schedule, step, s.steps, s.warmup)
+                for grp in opt.param_groups:
+                    grp["lr"] = lr_now
+                # all on the device (a host-to-device copy would wait for the GPU every step)
+                ii = torch.randint(0, n, (batch,), generator=dgen, device=dev)
+                u = loss_fn.draw_u(batch, dgen)
+                m, sd = mean[ii], std[ii]
+                x0 = m + sd * torch.randn(m.shape, generator=dgen, device=dev)
+                noise = torch.randn(m.shape, generator=dgen, device=dev)
+                sig = loss_fn.shift_sigmas(u, x0.shape)
+                b = FlowBatch(x0, text[ii], mask[ii] if mask is not None else None)
+                with autocast:
+                    sess.in_forward = True
+                    try:
+                        loss = loss_fn(self.transformer, b, sig, noise)
+                    finally:
+                        sess.in_forward = False
+                self.check()
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(sess.trainable, s.max_grad_norm)
+                opt.step()
+                opt.zero_grad(set_to_none=True)
+                step += 1
+                pending.append((step, loss.detach()))
+                preview = None
+                if val is not None and (step % s.validate_every == 0 or step == s.steps):
+                    preview = self.validate(sess, val)
+                if preview is not None or step == s.steps or time.perf_counter() - last_read[0] >= every:
+                    read_losses(True, preview)
+                if s.checkpoint_every and step % s.checkpoint_every == 0 and step < s.steps:
+                    save(step)
+            read_losses(True)  # stopped by the time budget: the last steps' losses
+        except Cancelled:
+            save(step)  # a Stop keeps a loadable LoRA at the last finished step
+            if s.output:
+                self.info(f"stopped at step {step} of {s.steps}: the LoRA is saved ({os.path.basename(s.output)}); "
+                          "Run again resumes")
+            raise
+        save(step)
+        return LoRAResult(s.output, step, start, history, time.perf_counter() - t0, prep, stopped, self.bucket,
+                          self.run_info())
+
+    @torch.no_grad()
+    def validate(self, sess, val: dict) -> np.ndarray:
+        """A sample of the validation prompt with the LoRA as it is now (fixed seed: comparable)."""
+        s, b = self.s, self.bucket
+        self.transformer.eval()
+        try:
+            g = torch.Generator(device="cpu").manual_seed(s.seed + 7)
+
+            def cb(p, i, t, kw):
+                self.check()
+                return kw
+            kw = dict(val, height=b.height, width=b.width, num_frames=b.frames, num_inference_steps=s.validation_steps,
+                      guidance_scale=s.validation_guidance, generator=g, output_type="np",
+                      callback_on_step_end=cb)
+            if self.fam.key == "ltx":
+                kw["frame_rate"] = self.dataset.fps
+            out = self.pipe(**kw)
+            frames = np.asarray(out.frames[0], np.float32)
+        finally:
+            self.transformer.train()
+        return filmstrip(np.clip(frames, 0, 1))
+
+
+class _Session:
+    """The adapter on the shared denoiser for one run, and everything undone on exit."""
+
+    def __init__(self, tr: LoRATrainer):
+        self.tr = tr
+        self.in_forward = False
+        self.params: dict[str, torch.nn.Parameter] = {}
+        self.trainable: list[torch.nn.Parameter] = []
+
+    def __enter__(self):
+        from peft import LoraConfig
+        tr, s, m = self.tr, self.tr.s, self.tr.transformer
+        self.had_peft = bool(getattr(m, "_hf_peft_config_loaded", False) and getattr(m, "peft_config", None))
+        self.prev_active = None
+        self.was_disabled = False
+        if self.had_peft:
+            from peft.tuners.tuners_utils import BaseTunerLayer
+            self.was_disabled = any(getattr(x, "disable_adapters", False) for x in m.modules()
+                                    if isinstance(x, BaseTunerLayer))
+            try:
+                self.prev_active = list(m.active_adapters())
+            except ValueError:
+                self.prev_active = None
+            if ADAPTER in m.peft_config:  # left by a crashed run in this process
+                m.delete_adapters(ADAPTER)
+        self.grad_flags = {n: p.requires_grad for n, p in m.named_parameters()}
+        self.was_training = m.training
+        self.was_ckpt = bool(getattr(m, "is_gradient_checkpointing", False))
+        self.te_device = None
+        self.hooks = []
+        self.added = False
+        try:
+            for p in m.parameters():
+                p.requires_grad_(False)
+            cfg = LoraConfig(r=int(s.rank), lora_alpha=float(s.alpha), target_modules=list(tr.targets),
+                             init_lora_weights=True, lora_dropout=0.0)
+            with torch.random.fork_rng(devices=[]), warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # peft: "found a peft_config" (loaded LoRAs)
+                torch.manual_seed(s.seed)  # lora_A's initial values from the seed, global RNG untouched
+                m.add_adapter(cfg, adapter_name=ADAPTER)
+            self.added = True
+            if self.was_disabled:  # a sampler turned the loaded LoRAs off: adapters on, for this run
+                m.enable_adapters()
+            tag = f".{ADAPTER}."
+            for name, p in m.named_parameters():
+                if tag in name:
+                    p.data = p.data.float()
+                    p.requires_grad_(True)
+                    self.params[name.replace(tag, ".")] = p
+            self.trainable = [self.params[k] for k in sorted(self.params)]
+            if s.gradient_checkpointing:
+                if not getattr(m, "_supports_gradient_checkpointing", False):
+                    tr.warn(f"{type(m).__name__} has no gradient checkpointing: training without it")
+                else:
+                    m.enable_gradient_checkpointing()
+            m.train()
+            te = getattr(tr.pipe, "text_encoder", None)
+            if s.offload_text_encoder and te is not None and tr.device.type != "cpu":
+                self.te_device = next(te.parameters()).device
+                te.to("cpu")
+                if tr.device.type == "cuda":
+                    torch.cuda.empty_cache()
+            blocks = getattr(m, "blocks", None) or getattr(m, "transformer_blocks", None) or []
+            for blk in blocks:  # Stop inside a forward pass, between blocks (a flag read: no device sync)
+                self.hooks.append(blk.register_forward_pre_hook(self._hook))
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def _hook(self, module, args):
+        if self.in_forward:
+            self.tr.check()
+
+    def autocast(self):
+        import contextlib
+        s, dev = self.tr.s, self.tr.device
+        if s.precision == "no" or dev.type != "cuda":
+            if s.precision == "bf16" and dev.type != "cuda":
+                self.tr.warn("bf16 mixed precision is for CUDA: training in the model's dtype on the CPU")
+            return contextlib.nullcontext()
+        return torch.autocast("cuda", dtype=torch.bfloat16)
+
+    def weights(self) -> dict[str, torch.Tensor]:
+        return {k: p.detach() for k, p in self.params.items()}
+
+    def load_weights(self, tensors: dict[str, torch.Tensor]) -> None:
+        have = {k[5:]: t for k, t in tensors.items() if k.startswith("lora.")}
+        if set(have) != set(self.params):
+            raise StudioError("the training state's LoRA layers do not match this model: turn resume off")
+        with torch.no_grad():
+            for k, p in self.params.items():
+                p.copy_(have[k].to(p.device, p.dtype))
+
+    def __exit__(self, *exc):
+        m = self.tr.transformer
+        for h in self.hooks:
+            h.remove()
+        self.hooks = []
+        if self.added:
+            if self.had_peft:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", UserWarning)  # peft: "the active adapter is deleted"
+                    m.delete_adapters(ADAPTER)
+                if self.prev_active:
+                    try:
+                        m.set_adapter(self.prev_active)
+                    except ValueError:
+                        pass
+                if self.was_disabled:
+                    m.disable_adapters()
+            else:
+                m.unload_lora()  # the denoiser's own modules back, as loaded
+            self.added = False
+        if not self.was_ckpt and getattr(m, "is_gradient_checkpointing", False):
+            m.disable_gradient_checkpointing()
+        for n, p in m.named_parameters():
+            if n in self.grad_flags:
+                p.requires_grad_(self.grad_flags[n])
+        m.train(self.was_training)
+        if self.te_device is not None:
+            self.tr.pipe.text_encoder.to(self.te_device)
+        return False

@@ -1,0 +1,179 @@
+"""Where a graph may write: the one rule for every file a graph writes (videos, image sequences,
+checkpoints and their .json, LoRAs, tracks, anything a Path parameter in "save" mode names).
+
+A graph writes only inside an *allowed folder*:
+
+- the graph file's folder (a graph never saved: the project folder);
+- the project folder (:func:`studio.core.project.project_dir`);
+- the folders in the settings' ``allowed_dirs`` (Preferences > allowed folders; "always" in the
+  window's prompt);
+- folders allowed for this process only: the command line's ``-o`` folder and ``--allow-dir``,
+  the window's "allow for this session", and ``$STUDIO_ALLOWED_DIRS`` (``os.pathsep``-separated).
+
+Paths are compared as real paths (``os.path.realpath``: ``~``, ``..`` and symlinks resolved, also
+those of folders that do not exist yet), so a symlinked file or folder that leads out of an allowed
+folder counts as outside. A graph may not write over a file it reads itself (its input clip, a
+file of a sequence it loads). An output without an extension its format knows gets one added
+(``~/.bashrc`` becomes ``~/.bashrc.mp4``), never dropped.
+
+Plain stdlib: the engine, the command line and the window all ask here."""
+from __future__ import annotations
+
+import os
+import re
+import threading
+
+from .errors import GraphError
+from .patterns import has_token, regex_for
+
+ENV_ALLOWED = "STUDIO_ALLOWED_DIRS"
+_session: list[str] = []
+_lock = threading.Lock()
+
+
+class OutsideAllowedError(GraphError):
+    """An output path outside every allowed folder. ``folder`` is the folder to allow (the
+    window offers it: once per folder)."""
+
+    def __init__(self, node_id: str, label: str, param: str, path: str, folder: str):
+        self.path, self.folder, self.param, self.label = path, folder, param, label
+        r = real(path)
+        via = f" (a link: it leads to {r})" if r != os.path.normpath(os.path.abspath(os.path.expanduser(path))) else ""
+        super().__init__(f"'{label}' ({node_id}) would write {path}{via} ('{param}'), outside the folders a graph may "
+                         f"write into (its own folder, the project folder and the allowed folders); allow it "
+                         f"with --allow-dir {folder} on the command line, or in Preferences > allowed folders "
+                         f"in the window", node_id=node_id)
+
+
+class OverwritesInputError(GraphError):
+    """An output path that is (or would write over) a file the same graph reads."""
+
+
+# -- the allowed folders ----------------------------------------------------------------------------
+def real(path: str) -> str:
+    """The real path: ``~`` expanded, made absolute, ``..`` and every symlink of the part that
+    exists resolved (a folder that does not exist yet is taken as written below its real parent)."""
+    return os.path.realpath(os.path.abspath(os.path.expanduser(path)))
+
+
+def allow_for_session(folder: str) -> str:
+    """Let graphs write into ``folder`` (and below) until this process ends. Returns its real path."""
+    r = real(folder)
+    with _lock:
+        if r not in _session:
+            _session.append(r)
+    return r
+
+
+def session_dirs() -> list[str]:
+    with _lock:
+        return list(_session)
+
+
+def forget_session() -> None:
+    """Drop the folders allowed for this session (tests)."""
+    with _lock:
+        _session.clear()
+
+
+def allowed_dirs(base_dir: str | None, settings: dict | None = None) -> list[str]:
+    """The real paths of every folder a graph whose file is in ``base_dir`` may write into."""
+    from .project import project_dir
+    if settings is None:
+        from .settings import load_settings
+        settings = load_settings()
+    dirs = [base_dir or project_dir(), project_dir(), *settings.get("allowed_dirs", [])]
+    dirs += [d for d in os.environ.get(ENV_ALLOWED, "").split(os.pathsep) if d.strip()]
+    out: list[str] = []
+    for d in [*dirs, *session_dirs()]:
+        r = real(d)
+        if r not in out:
+            out.append(r)
+    return out
+
+
+def is_inside(path: str, folder: str) -> bool:
+    """Whether the real path ``path`` is ``folder`` or below it (both real paths)."""
+    if path == folder:
+        return True
+    return path.startswith(folder if folder.endswith(os.sep) else folder + os.sep)
+
+
+def outside(path: str, dirs: list[str]) -> bool:
+    r = real(path)
+    return not any(is_inside(r, d) for d in dirs)
+
+
+# -- extensions -------------------------------------------------------------------------------------
+_EXT = re.compile(r"\*(\.[A-Za-z0-9]+)")
+
+
+def filter_exts(filters: str) -> list[str]:
+    """The extensions a file dialog filter names: 'Video (*.mov *.mp4)' -> ['.mov', '.mp4']."""
+    return [e.lower() for e in _EXT.findall(filters or "")]
+
+
+def with_extension(path: str, filters: str) -> str:
+    """``path`` with the first extension of ``filters`` appended when its own is not one of them
+    (none, or one the format does not know). Never drops what was typed: 'clip' -> 'clip.mp4',
+    '~/.bashrc' -> '~/.bashrc.mp4', 'clip.txt' -> 'clip.txt.mp4'."""
+    exts = filter_exts(filters)
+    if not path or not exts:
+        return path
+    ext = os.path.splitext(path)[1].lower()
+    return path if ext in exts else path + exts[0]
+
+
+# -- reads against writes ---------------------------------------------------------------------------
+def overlaps(writes: list[tuple[object, str]], reads: list[tuple[object, str]]) -> list[tuple[object, object]]:
+    """(write tag, read tag) for every write that would land on a file a read takes: the same
+    real path (symlinks seen through), the same file under another name (a hard link), a frame
+    pattern matching the file read or its pattern, or a write into a folder of frames that is read.
+    Indexed by real folder, so a graph of thousands of loaders and savers costs what it holds."""
+    plain: dict[str, dict[str, list]] = {}    # real folder -> real basename -> read tags
+    inodes: dict[tuple[int, int], list] = {}
+    patterns: dict[str, list] = {}            # real folder -> [(name pattern, tag)]
+    folders: dict[str, list] = {}             # a folder read whole (frames) -> tags
+    for tag, path in reads:
+        if os.path.isdir(path):
+            folders.setdefault(real(path), []).append(tag)
+            continue
+        folder, base = os.path.split(path)
+        if has_token(base):
+            patterns.setdefault(real(folder or "."), []).append((base, tag))
+            continue
+        r = real(path)
+        plain.setdefault(os.path.dirname(r), {}).setdefault(os.path.basename(r), []).append(tag)
+        try:
+            st = os.stat(path)
+            inodes.setdefault((st.st_dev, st.st_ino), []).append(tag)
+        except OSError:
+            pass
+    hits: list[tuple[object, object]] = []
+    for wtag, wpath in writes:
+        folder, base = os.path.split(wpath)
+        wdir = real(folder or ".")
+        found: list = list(folders.get(wdir, ()))
+        if has_token(base):
+            rx = regex_for(base)
+            from .patterns import substitute
+            found += [t for name, ts in plain.get(wdir, {}).items() if rx.match(name) for t in ts]
+            found += [t for rb, t in patterns.get(wdir, ()) if rx.match(substitute(rb, 1))
+                      or regex_for(rb).match(substitute(base, 1))]
+        else:
+            r = real(wpath)
+            rdir, rbase = os.path.split(r)
+            found += folders.get(rdir, []) if rdir != wdir else []
+            found += plain.get(rdir, {}).get(rbase, [])
+            found += [t for rb, t in patterns.get(rdir, ()) if regex_for(rb).match(rbase)]
+            try:
+                st = os.stat(wpath)
+                found += inodes.get((st.st_dev, st.st_ino), [])
+            except OSError:
+                pass
+        seen = set()
+        for t in found:
+            if id(t) not in seen:
+                seen.add(id(t))
+                hits.append((wtag, t))
+    return hits
