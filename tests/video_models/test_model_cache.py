@@ -133,8 +133,7 @@ def test_stop_inside_a_step_returns_within_a_second_and_the_model_stays_usable(s
     t0 = time.perf_counter()
     tok.cancel()
     th.join(10)
-    print("stopped after", box["t"] - t0)
-    assert isinstance(box.get("err"), Cancelled) and box["t"] - t0 < 1.0
+    assert isinstance(box.get("err"), Cancelled) and box["t"] - t0 < 1.0, box["t"] - t0
     for h in handles + [h0]:
         h.remove()
     # the guard's hooks are gone, the model is still loaded and makes frames
