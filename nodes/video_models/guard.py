@@ -14,9 +14,11 @@
   Stop between the pieces (each piece ~2 GFLOP). Calls below the threshold go straight through,
   so small runs compute exactly what diffusers computes. On a GPU nothing of this is installed:
   kernels are queued, and the block hooks stop it.
-* **Say how long a CPU run will take.** On the CPU, the first forward of the denoiser is timed
-  block by block: after a few seconds (or when it ends) the time of the whole run is estimated
-  and said on the node and in the status bar; the end of the first step refines it.
+* **Say how long a CPU run will take.** On the CPU the first denoising step is timed: when it
+  ends, the run's time is said on the node and in the status bar ("about 40 min on the CPU: lower
+  width/height/frames or use a GPU"); while it has not ended after 5 s, 10 s, 20 s..., a lower
+  bound is said ("more than ..."), checked at every block, so a step that never seems to end is
+  not silent.
 
 Every hook is removed when the generation ends, however it ends: a cached model is never left
 modified (see studio.engine.model_cache)."""
@@ -29,7 +31,7 @@ import time
 from studio.core.errors import Cancelled
 from studio.engine.events import NodeNote
 
-EARLY_ESTIMATE_S = 3.0  # say an estimate this long into the first forward if it has not ended
+EARLY_ESTIMATE_S = 5.0  # the first step has not ended after this long: say "at least", then at 2x, 4x...
 LONG_RUN_S = 120.0  # a CPU run longer than this is a warning of the run
 
 
@@ -58,8 +60,9 @@ PIECE_FLOPS = 2e9
 _SDPA_ARGS = ("query", "key", "value", "attn_mask", "dropout_p", "is_causal")
 
 
-def split_sdpa(token, func, *args, **kwargs):
-    """``func`` (scaled_dot_product_attention) in pieces of queries, checking Stop between them."""
+def split_sdpa(token, func, *args, tick=None, **kwargs):
+    """``func`` (scaled_dot_product_attention) in pieces of queries, checking Stop between them
+    (and calling ``tick``: the run's time estimate keeps up inside one long operation)."""
     kw = dict(zip(_SDPA_ARGS, args), **kwargs)
     q, k, v = kw.pop("query"), kw.pop("key"), kw.pop("value")
     attn_mask, is_causal = kw.pop("attn_mask", None), kw.pop("is_causal", False)
@@ -76,6 +79,8 @@ def split_sdpa(token, func, *args, **kwargs):
     for a in range(0, lq, step):
         if token.cancelled:
             raise Cancelled()
+        if tick is not None:
+            tick()
         m = attn_mask
         if m is not None and m.dim() >= 2 and m.shape[-2] == lq:
             m = m[..., a:a + step, :]
@@ -83,7 +88,7 @@ def split_sdpa(token, func, *args, **kwargs):
     return torch.cat(outs, dim=-2)
 
 
-def _split_mode(token):
+def _split_mode(token, tick=None):
     """A TorchFunctionMode (thread-local) that splits large attention calls; made on first use."""
     import torch
     from torch.overrides import TorchFunctionMode
@@ -94,7 +99,7 @@ def _split_mode(token):
         def __torch_function__(self, func, types, args=(), kwargs=None):
             kwargs = kwargs or {}
             if func is sdpa:
-                return split_sdpa(token, func, *args, **kwargs)
+                return split_sdpa(token, func, *args, tick=tick, **kwargs)
             return func(*args, **kwargs)
     return SplitAttention
 
@@ -120,7 +125,7 @@ class _StopProcessor:
         return getattr(self.inner, name)
 
 
-def _split_conv(token, conv_forward):
+def _split_conv(token, conv_forward, tick=None):
     """A module's ``_conv_forward`` that splits a large batch, checking Stop between the pieces."""
     def run(x, weight, bias):
         if token.cancelled:
@@ -134,6 +139,8 @@ def _split_conv(token, conv_forward):
         for a in range(0, x.shape[0], step):
             if token.cancelled:
                 raise Cancelled()
+            if tick is not None:
+                tick()
             outs.append(conv_forward(x[a:a + step], weight, bias))
         return torch.cat(outs, 0)
     return run
@@ -150,10 +157,9 @@ class RunGuard:
         self.undo: list = []  # puts back what _split_large_ops changed
         self.first_forward_start: float | None = None
         self.first_forward_s: float | None = None
-        self.calls = 0  # denoiser block calls during the first forward
-        self.n_blocks = 0
+        self.warned = False
         self.said: float | None = None  # the estimate said, in seconds
-        self.early_done = False
+        self.next_early = EARLY_ESTIMATE_S  # when the first step has run this long, say "at least"
 
     # -- hooks --------------------------------------------------------------------------------
     def __enter__(self) -> "RunGuard":
@@ -173,7 +179,6 @@ class RunGuard:
                 self.handles.append(comp.register_forward_pre_hook(stop))
                 blocks = blocks_of(comp)
                 if comp is den and self.estimate:
-                    self.n_blocks = len(blocks)
                     self.handles.append(comp.register_forward_pre_hook(self._forward_start))
                     self.handles.append(comp.register_forward_hook(self._forward_end))
                     hook = self._timed_stop(token)
@@ -202,12 +207,12 @@ class RunGuard:
         mode = None
         for m in comp.modules():
             if isinstance(m, (torch.nn.Conv2d, torch.nn.Conv3d)) and "_conv_forward" not in m.__dict__:
-                m._conv_forward = _split_conv(token, m._conv_forward)
+                m._conv_forward = _split_conv(token, m._conv_forward, self._tick)
                 self.undo.append(functools.partial(m.__dict__.pop, "_conv_forward", None))
             proc = getattr(m, "processor", None)
             if proc is not None and callable(proc) and not isinstance(proc, _StopProcessor) \
                     and isinstance(m, torch.nn.Module):
-                mode = mode or _split_mode(token)
+                mode = mode or _split_mode(token, self._tick)
                 object.__setattr__(m, "processor", _StopProcessor(proc, mode))
                 self.undo.append(functools.partial(object.__setattr__, m, "processor", proc))
 
@@ -215,13 +220,16 @@ class RunGuard:
         def hook(_mod, _args):
             if token.cancelled:
                 raise Cancelled()
-            if self.first_forward_s is None and self.first_forward_start is not None:
-                self.calls += 1
-                if not self.early_done and time.perf_counter() - self.first_forward_start >= EARLY_ESTIMATE_S:
-                    self.early_done = True
-                    frac = max(self.calls, 1) / max(self.n_blocks, 1)
-                    self._say((time.perf_counter() - self.first_forward_start) / min(1.0, frac), early=True)
+            self._tick()
         return hook
+
+    def _tick(self) -> None:
+        """While the first step has not ended: at 5 s, 10 s, 20 s... say a lower bound of the run."""
+        if self.first_forward_s is None and self.first_forward_start is not None:
+            ran = time.perf_counter() - self.first_forward_start
+            if ran >= self.next_early:
+                self.next_early = ran * 2
+                self._say(ran, early=True)
 
     def _forward_start(self, _mod, _args):
         if self.first_forward_start is None:
@@ -238,14 +246,18 @@ class RunGuard:
             self._say(step_seconds, early=False)
 
     def _say(self, per_step: float, early: bool) -> None:
+        """``early``: the first step has run ``per_step`` seconds and is not done (a lower bound);
+        else it took ``per_step``."""
         total = per_step * self.steps
-        if self.said is not None and abs(total - self.said) < 0.3 * self.said:
+        if not early and self.said is not None and abs(total - self.said) < 0.3 * self.said:
             return  # close to what was said: do not repeat it
         self.said = total
         long = total >= LONG_RUN_S
-        text = f"about {fmt_duration(total)} on the CPU" + \
+        text = f"{'more than' if early else 'about'} {fmt_duration(total)} on the CPU" + \
             (": lower width/height/frames or use a GPU" if long else "") + \
-            f" ({fmt_duration(per_step)} a step, {self.steps} steps{', from the first blocks' if early else ''})"
+            (f" (the first of {self.steps} steps has run {fmt_duration(per_step)})" if early else
+             f" ({fmt_duration(per_step)} a step, {self.steps} steps)")
         self.ctx.runtime.emit(NodeNote(self.ctx.node_id, text, "warning" if long else "info"))
-        if long:
+        if long and not self.warned:  # a warning of the run once; the note under the node keeps up
+            self.warned = True
             self.ctx.warn(text)
