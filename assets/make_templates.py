@@ -268,7 +268,8 @@ def pretrained_video_templates() -> list[str]:
     img = g.add_node("io.load_image", {"path": "../media/still.png"}, pos=(0, 160), title="Still")
     load = g.add_node("video_models.load", {"model": SVD_MODEL}, pos=(0, 0), title="Stable Video Diffusion")
     i2v = g.add_node("video_models.image_to_video", {"width": 1024, "height": 576, "steps": 25, "guidance": 3.0,
-                                                     "fps": 7.0, "motion": 127}, pos=(300, 60))
+                                                     "fps": 7.0, "motion": 127,
+                                                     "preview_size": "on CPU"}, pos=(300, 60))
     out = g.add_node("io.save_video", {"path": "out/image_to_video.mp4"}, pos=(600, 60))
     g.connect(load.id, "model", i2v.id, "model")
     g.connect(img.id, "image", i2v.id, "image")
@@ -278,14 +279,16 @@ def pretrained_video_templates() -> list[str]:
                      f"Image to video with a pretrained model. Put {SVD_MODEL} (a diffusers folder) in your "
                      "models folder or set STUDIO_MODELS; nothing is downloaded.\nKnobs: frames (beyond 25: "
                      "overlapping windows), motion, noise_aug, guidance, steps; Load Video Model > dtype, "
-                     "cpu_offload, vae_tiling for less GPU memory.")]
+                     "cpu_offload, vae_tiling for less GPU memory.\nOn the CPU, 'preview size' makes 256x144, "
+                     "8 frames, 8 steps (minutes, not hours); off: the full size.", note_pos=(0, -230))]
     _pretrained_thumbnail("image_to_video", "Image to video", ((40, 60, 110), (200, 120, 60)))
 
     g = Graph()
     load = g.add_node("video_models.load", {"model": WAN_MODEL}, pos=(0, 0), title="Wan 2.1 1.3B")
     t2v = g.add_node("video_models.text_to_video", {
         "prompt": "a red fox running through fresh snow at sunrise, cinematic", "negative_prompt": "blurry, static",
-        "frames": 33, "width": 832, "height": 480, "steps": 30, "guidance": 5.0}, pos=(300, 0))
+        "frames": 33, "width": 832, "height": 480, "steps": 30, "guidance": 5.0, "preview_size": "on CPU"},
+        pos=(300, 0))
     out = g.add_node("io.save_video", {"path": "out/text_to_video_pretrained.mp4"}, pos=(600, 0))
     g.connect(load.id, "model", t2v.id, "model")
     g.connect(t2v.id, "video", out.id, "video")
@@ -294,7 +297,8 @@ def pretrained_video_templates() -> list[str]:
                          f"Text to video with a pretrained model. Put {WAN_MODEL} (a diffusers folder) in your "
                          "models folder or set STUDIO_MODELS; nothing is downloaded.\nKnobs: prompt, "
                          "negative_prompt, frames (4k+1), size, steps, guidance; add a Video LoRA node between "
-                         "the loader and the generator for a style."))
+                         "the loader and the generator for a style.\nOn the CPU, 'preview size' makes 256x144, "
+                         "8 frames, 8 steps; off: the full size.", note_pos=(0, -230)))
     _pretrained_thumbnail("text_to_video_pretrained", "Text to video", ((30, 90, 80), (90, 40, 120)))
     return paths
 
