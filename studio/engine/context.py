@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.abc
+import importlib.util
 import sys
 import threading
 import time
@@ -87,6 +89,17 @@ class Context:
             self._torch_seed = None
             _seed_torch(seed, name)
 
+    def defer_torch_seed(self, seed: int, device) -> None:
+        """torch is not loaded yet: seed its global generators when this node first asks for its
+        device or generator, or the moment it imports torch itself (a node that imports torch in
+        ``run`` and draws from the global generator, ``nn.Linear``'s initialisation included, is
+        then as repeatable as one that found torch loaded). Undone by ``end_torch_seed``."""
+        self._torch_seed = (seed, device)
+        _TorchImportSeeder.arm(self)
+
+    def end_torch_seed(self) -> None:
+        _TorchImportSeeder.disarm(self)
+
     # -- cancellation ---------------------------------------------------------------------
     @property
     def cancelled(self) -> bool:
@@ -143,6 +156,48 @@ class Context:
             return range(0, n_frames)
         a, b = self.frame_range
         return range(max(0, a), min(n_frames, b))
+
+
+class _TorchImportSeeder(importlib.abc.MetaPathFinder):
+    """A one-shot import hook: when ``torch`` is imported while a node with a deferred seed runs,
+    the node's seed is applied right after torch's own module has executed."""
+
+    _ctx: "Context | None" = None
+    _lock = threading.Lock()
+
+    @classmethod
+    def arm(cls, ctx: "Context") -> None:
+        with cls._lock:
+            cls._ctx = ctx
+            if _SEEDER not in sys.meta_path:
+                sys.meta_path.insert(0, _SEEDER)
+
+    @classmethod
+    def disarm(cls, ctx: "Context | None" = None) -> None:
+        with cls._lock:
+            if ctx is None or cls._ctx is ctx:
+                cls._ctx = None
+                if _SEEDER in sys.meta_path:
+                    sys.meta_path.remove(_SEEDER)
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "torch":
+            return None
+        ctx = type(self)._ctx
+        type(self).disarm()  # one shot; also keeps find_spec below from finding this finder again
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None or ctx is None:
+            return spec
+        run_module = spec.loader.exec_module
+
+        def exec_module(module):
+            run_module(module)
+            ctx.seed_torch()  # torch is in sys.modules and initialised now
+        spec.loader.exec_module = exec_module  # this spec's own loader object
+        return spec
+
+
+_SEEDER = _TorchImportSeeder()
 
 
 def _seed_torch(seed: int, device) -> None:

@@ -492,10 +492,13 @@ class Executor:
                     instance = n.spec.cls()  # imports the node's module (and torch, if it uses it)
                     if "torch" in sys.modules:
                         _seed_torch(st.seed, st.device)
-                    else:  # seeded when the node first asks for its device or generator
-                        ctx._torch_seed = (st.seed, st.device)
+                    else:  # seeded when the node asks for its device or generator, or imports torch
+                        ctx.defer_torch_seed(st.seed, st.device)
                     # measured like a pull: frames it pulls upstream count as theirs, not its own
-                    out = meter.measure(n.id, 0, lambda: instance.run(ctx, **inputs))
+                    try:
+                        out = meter.measure(n.id, 0, lambda: instance.run(ctx, **inputs))
+                    finally:
+                        ctx.end_torch_seed()
                     outs = self._normalise_outputs(n, out)
                     for v in outs.values():
                         if isinstance(v, Clip) and v._cost is None:  # a new clip (not a pass-through)
