@@ -152,6 +152,27 @@ def text_to_video() -> str:
                    "minutes on CPU, then sample a new clip from a prompt.", note, note_pos=(0, -330))
 
 
+def text_to_video_gpu() -> str:
+    """The text_to_video scenes at 64x64, 16 frames, for a GPU (issue 28): the same scene data
+    (mode, count, wording, held-out combinations), batch 'auto' (the largest that fits), ten
+    minutes of training."""
+    g = _text_to_video_graph(
+        {"mode": "scenes", "count": 2048, "frames": 16, "width": 64, "height": 64, "fps": 8.0, "holdout": 12,
+         "wording": "many", "test_scenes": 48},
+        {"motion": "dense-flow", "keyframe": "slots", "object_motion": True, "width": 48, "steps": 100000,
+         "batch": 0, "checkpoint": "out/text_to_video_gpu.safetensors", "max_minutes": 10.0},
+        "a red circle moving left and a cyan triangle moving right")
+    note = ("Text to video on a GPU: the text_to_video template's scenes at 64x64 and 16 frames (four times the "
+            "pixels, twice the frames), for a CUDA card: batch 0 is 'auto' (the largest batch that fits in the "
+            "card's memory, up to 1024, with the learning rate x sqrt(batch/16)); training stops after 10 minutes "
+            "and checkpoints to out/. Device 'auto' picks the GPU; without one it trains on the CPU at batch 16, "
+            "far too slowly for this size (use text_to_video there).\nKnobs: Train > max_minutes, batch (0 = auto), width; Sample > seed, variations; the "
+            "prompt; Dataset > count, wording.")
+    return _finish(g, "text_to_video_gpu", "Text to video, 64x64x16 on a GPU (train, then sample)",
+                   "The text-to-video scenes at 64x64 and 16 frames, trained for 10 minutes on a CUDA GPU with the "
+                   "largest batch that fits, then sampled from a prompt.", note, note_pos=(0, -300))
+
+
 def text_to_video_one_object() -> str:
     """One shape per clip, one velocity per clip (the text-to-video template before issue 16)."""
     g = _text_to_video_graph(
@@ -227,7 +248,8 @@ def annotate(name: str, title: str, description: str, knobs: str) -> str | None:
 
 
 def build_all() -> list[str]:
-    out = [motion_transfer(), slow_motion(), music_visualiser(), text_to_video(), text_to_video_one_object()]
+    out = [motion_transfer(), slow_motion(), music_visualiser(), text_to_video(), text_to_video_gpu(),
+           text_to_video_one_object()]
     out.append(plate_cleanup())
     out.extend(pretrained_video_templates())
     out.append(audio_image_to_video())
@@ -287,7 +309,8 @@ def pretrained_video_templates() -> list[str]:
     img = g.add_node("io.load_image", {"path": "../media/still.png"}, pos=(0, 160), title="Still")
     load = g.add_node("video_models.load", {"model": SVD_MODEL}, pos=(0, 0), title="Stable Video Diffusion")
     i2v = g.add_node("video_models.image_to_video", {"width": 1024, "height": 576, "steps": 25, "guidance": 3.0,
-                                                     "fps": 7.0, "motion": 127}, pos=(300, 60))
+                                                     "fps": 7.0, "motion": 127,
+                                                     "preview_size": "on CPU"}, pos=(300, 60))
     out = g.add_node("io.save_video", {"path": "out/image_to_video.mp4"}, pos=(600, 60))
     g.connect(load.id, "model", i2v.id, "model")
     g.connect(img.id, "image", i2v.id, "image")
@@ -297,14 +320,16 @@ def pretrained_video_templates() -> list[str]:
                      f"Image to video with a pretrained model. Put {SVD_MODEL} (a diffusers folder) in your "
                      "models folder or set STUDIO_MODELS; nothing is downloaded.\nKnobs: frames (beyond 25: "
                      "overlapping windows), motion, noise_aug, guidance, steps; Load Video Model > dtype, "
-                     "cpu_offload, vae_tiling for less GPU memory.")]
+                     "cpu_offload, vae_tiling for less GPU memory.\nOn the CPU, 'preview size' makes 256x144, "
+                     "8 frames, 8 steps (minutes, not hours); off: the full size.", note_pos=(0, -230))]
     _pretrained_thumbnail("image_to_video", "Image to video", ((40, 60, 110), (200, 120, 60)))
 
     g = Graph()
     load = g.add_node("video_models.load", {"model": WAN_MODEL}, pos=(0, 0), title="Wan 2.1 1.3B")
     t2v = g.add_node("video_models.text_to_video", {
         "prompt": "a red fox running through fresh snow at sunrise, cinematic", "negative_prompt": "blurry, static",
-        "frames": 33, "width": 832, "height": 480, "steps": 30, "guidance": 5.0}, pos=(300, 0))
+        "frames": 33, "width": 832, "height": 480, "steps": 30, "guidance": 5.0, "preview_size": "on CPU"},
+        pos=(300, 0))
     out = g.add_node("io.save_video", {"path": "out/text_to_video_pretrained.mp4"}, pos=(600, 0))
     g.connect(load.id, "model", t2v.id, "model")
     g.connect(t2v.id, "video", out.id, "video")
@@ -313,7 +338,8 @@ def pretrained_video_templates() -> list[str]:
                          f"Text to video with a pretrained model. Put {WAN_MODEL} (a diffusers folder) in your "
                          "models folder or set STUDIO_MODELS; nothing is downloaded.\nKnobs: prompt, "
                          "negative_prompt, frames (4k+1), size, steps, guidance; add a Video LoRA node between "
-                         "the loader and the generator for a style."))
+                         "the loader and the generator for a style.\nOn the CPU, 'preview size' makes 256x144, "
+                         "8 frames, 8 steps; off: the full size.", note_pos=(0, -230)))
     _pretrained_thumbnail("text_to_video_pretrained", "Text to video", ((30, 90, 80), (90, 40, 120)))
     return paths
 

@@ -43,7 +43,7 @@ def cmd_render(args) -> int:
         raise errs[0]
     # the preflight before anything runs (also before a chunked render's whole-clip nodes): outputs
     # in allowed folders, inputs readable, models found
-    Executor(frame_caching=False).compile(graph, targets=targets, check_only=True)
+    Executor(frame_caching=False).compile(graph, targets=targets, check_only=True, lazy_devices=True)
     if not targets and not file_outputs(graph):
         muted = [n.label for n in graph.nodes.values() if n.spec is not None and n.spec.is_output
                  and n.mode == "mute" and any(p.kind == "path" for p in n.spec.params)]

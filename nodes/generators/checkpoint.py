@@ -149,7 +149,15 @@ def _unflatten_optimizer(name: str, opt: torch.optim.Optimizer, tensors: dict, m
         if key.startswith(pre):
             idx, k = key[len(pre):].split(".", 1)
             state.setdefault(int(idx), {})[k] = t
-    opt.load_state_dict({"state": state, "param_groups": meta["param_groups"]})
+    # how the step is computed (fused, foreach, capturable) belongs to this run's device, not to
+    # the one that saved the state (a checkpoint trained on a GPU resumes on the CPU)
+    mine = opt.param_groups
+    groups = [{**g, **{k: mine[i][k] for k in IMPL_KEYS if i < len(mine) and k in mine[i]}}
+              for i, g in enumerate(meta["param_groups"])]
+    opt.load_state_dict({"state": state, "param_groups": groups})
+
+
+IMPL_KEYS = ("fused", "foreach", "capturable", "differentiable")
 
 
 def _atomic_write(path: str, write) -> None:
@@ -310,7 +318,12 @@ def restore_training(ck: dict, opts: dict, gen: torch.Generator | None) -> None:
         if name in meta.get("optimizers", {}):
             _unflatten_optimizer(name, opt, tensors, meta["optimizers"][name])
     if gen is not None and "rng" in tensors:
-        gen.set_state(tensors["rng"])
+        try:
+            gen.set_state(tensors["rng"])
+        except RuntimeError:  # saved on another kind of device (a CPU state on a CUDA generator): a
+            # seed from the saved state, so a resume is still repeatable on this device
+            import hashlib
+            gen.manual_seed(int.from_bytes(hashlib.sha256(tensors["rng"].numpy().tobytes()).digest()[:8], "little"))
 
 
 def model_ref(ema, meta_or_config: dict, path: str | None = None) -> ModelRef:

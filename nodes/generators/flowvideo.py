@@ -41,7 +41,8 @@ from torch import nn
 
 from .diffusion import cosine_alphas_cumprod
 from .flownets import AttnUNet, Conditioner, FeatureNet, TemporalDiscriminator
-from .nets import GeneratorModel, autocast, rand_on, randint_on, randn_on, step_optimizer, timestep_embedding
+from .nets import (GeneratorModel, adam, autocast, loss_logs, rand_on, randint_on, randn_on, step_optimizer,
+                   timestep_embedding)
 from .splat import guided_smooth, splat_clip
 
 
@@ -181,9 +182,9 @@ class FlowVideoDiffusion(GeneratorModel):
 
     def make_optimizers(self, lr: float) -> dict[str, torch.optim.Optimizer]:
         main = [p for n, p in self.named_parameters() if not n.startswith("disc.")]
-        opts = {"main": torch.optim.AdamW(main, lr=lr, weight_decay=0.0)}
+        opts = {"main": adam(torch.optim.AdamW, main, lr=lr, weight_decay=0.0)}
         if self.disc is not None:
-            opts["disc"] = torch.optim.AdamW(self.disc.parameters(), lr=lr * 0.5, betas=(0.5, 0.9))
+            opts["disc"] = adam(torch.optim.AdamW, self.disc.parameters(), lr=lr * 0.5, betas=(0.5, 0.9))
         return opts
 
     def _tokens(self, batch):
@@ -280,20 +281,19 @@ class FlowVideoDiffusion(GeneratorModel):
         keys = key[:, None].expand(b, t, 3, h, w).reshape(b * t, 3, h, w)
         return ((back - keys).abs() * inside).mean()
 
-    def train_step(self, batch: dict, opts: dict, gen: torch.Generator, amp: bool = False) -> dict[str, float]:
+    def train_step(self, batch: dict, opts: dict, gen: torch.Generator, amp: bool = False) -> dict[str, torch.Tensor]:
         extra: dict = {}
         with autocast(batch["video"].device, amp):
             parts = self.losses(batch, gen, extra)
         loss = sum(parts.values())
-        main = [p for n, p in self.named_parameters() if not n.startswith("disc.")]
-        step_optimizer(opts["main"], loss, main)
-        logs = {"loss": float(loss.detach()), **{k: float(v.detach()) for k, v in parts.items()}}
+        step_optimizer(opts["main"], loss)  # the parameters outside disc.*, listed once by the optimiser
+        logs = loss_logs(loss, parts)
         if self.disc is not None and "fake" in extra:
             with autocast(batch["video"].device, amp):
                 d_loss = F.relu(1.0 - self.disc(batch["video"][:extra["fake"].shape[0]])).mean() + \
                     F.relu(1.0 + self.disc(extra["fake"].detach())).mean()
-            step_optimizer(opts["disc"], d_loss, self.disc.parameters())
-            logs["discriminator"] = float(d_loss.detach())
+            step_optimizer(opts["disc"], d_loss)
+            logs["discriminator"] = d_loss.detach()
         return logs
 
     # -- sampling ---------------------------------------------------------------------------------

@@ -10,7 +10,8 @@ import torch.nn.functional as F
 from torch import nn
 from torch.nn.utils import spectral_norm
 
-from .nets import CondEmbed, GeneratorModel, autocast, groups, motion_loss, randn_on, step_optimizer
+from .nets import (CondEmbed, GeneratorModel, adam, autocast, groups, loss_logs, motion_loss, randn_on,
+                   step_optimizer)
 
 
 class Generator3d(nn.Module):
@@ -75,15 +76,15 @@ class VideoGAN(GeneratorModel):
         self.D = Discriminator3d(cfg)
 
     def make_optimizers(self, lr):
-        return {"G": torch.optim.Adam(self.G.parameters(), lr=lr, betas=(0.5, 0.999)),
-                "D": torch.optim.Adam(self.D.parameters(), lr=lr, betas=(0.5, 0.999))}
+        return {"G": adam(torch.optim.Adam, self.G.parameters(), lr=lr, betas=(0.5, 0.999)),
+                "D": adam(torch.optim.Adam, self.D.parameters(), lr=lr, betas=(0.5, 0.999))}
 
     def train_step(self, batch, opts, gen, amp=False):
         real, cond = batch["video"], batch["cond"]
         with autocast(real.device, amp):
             fake = self.G(cond, gen)
             d_loss = F.relu(1 - self.D(real, cond)).mean() + F.relu(1 + self.D(fake.detach(), cond)).mean()
-        step_optimizer(opts["D"], d_loss, self.D.parameters())
+        step_optimizer(opts["D"], d_loss)
         with autocast(real.device, amp):
             parts = {"adv": -self.D(fake, cond).mean()}
             if self.config["content_weight"] > 0:
@@ -91,9 +92,8 @@ class VideoGAN(GeneratorModel):
             if self.needs_velocity:
                 parts["motion"] = self.config["motion_weight"] * motion_loss(fake, batch["velocity"])
         g_loss = sum(parts.values())
-        step_optimizer(opts["G"], g_loss, self.G.parameters())
-        return {"loss": float(g_loss.detach()), "d_loss": float(d_loss.detach()),
-                **{k: float(v.detach()) for k, v in parts.items()}}
+        step_optimizer(opts["G"], g_loss)
+        return loss_logs(g_loss, {"d_loss": d_loss, **parts})
 
     @torch.no_grad()
     def sample(self, cond, gen, steps=25, guidance=1.0, progress=None):

@@ -222,17 +222,18 @@ class GeneratorModel(nn.Module):
         self.config = dict(config)
 
     def make_optimizers(self, lr: float) -> dict[str, torch.optim.Optimizer]:
-        return {"main": torch.optim.AdamW(self.parameters(), lr=lr, weight_decay=0.0)}
+        return {"main": adam(torch.optim.AdamW, self.parameters(), lr=lr, weight_decay=0.0)}
 
-    def train_step(self, batch: dict, opts: dict, gen: torch.Generator, amp: bool = False) -> dict[str, float]:
+    def train_step(self, batch: dict, opts: dict, gen: torch.Generator, amp: bool = False) -> dict[str, torch.Tensor]:
         """One optimiser step on the sum of ``self.losses(batch, gen)`` (named loss terms; a
         family that has them also gets a validation loss). Families with several optimisers
-        (the GAN) override this instead."""
+        (the GAN) override this instead. Returns the losses as tensors on the device (the trainer
+        reads them back when it reports: no host sync per step)."""
         with autocast(batch["video"].device, amp):
             parts = self.losses(batch, gen)
         loss = sum(parts.values())
-        step_optimizer(opts["main"], loss, self.parameters())
-        return {"loss": float(loss.detach()), **{k: float(v.detach()) for k, v in parts.items()}}
+        step_optimizer(opts["main"], loss)
+        return loss_logs(loss, parts)
 
     @torch.no_grad()
     def sample(self, cond: torch.Tensor, gen: torch.Generator, steps: int = 25, guidance: float = 1.0,
@@ -249,10 +250,37 @@ def autocast(device: torch.device, amp: bool):
     return torch.autocast("cpu", enabled=False)
 
 
-def step_optimizer(opt: torch.optim.Optimizer, loss: torch.Tensor, params, clip: float = 1.0) -> None:
-    if not torch.isfinite(loss):
+def adam(cls, params, **kw) -> torch.optim.Optimizer:
+    """An Adam/AdamW over ``params``; on CUDA the fused kernel (one launch for every tensor
+    instead of a few per tensor). The CPU keeps the default implementation (same numbers)."""
+    params = list(params)
+    if params and all(p.is_cuda for p in params):
+        kw.setdefault("fused", True)
+    return cls(params, **kw)
+
+
+def optimizer_params(opt: torch.optim.Optimizer) -> list[torch.Tensor]:
+    """The parameters an optimiser steps, in order, listed once per optimiser (not a module walk
+    per step)."""
+    got = getattr(opt, "_studio_params", None)
+    if got is None:
+        got = [p for g in opt.param_groups for p in g["params"]]
+        opt._studio_params = got
+    return got
+
+
+def step_optimizer(opt: torch.optim.Optimizer, loss: torch.Tensor, params=None, clip: float = 1.0) -> None:
+    """Backward, clip the gradients' norm of the optimiser's parameters (or ``params``) to ``clip``,
+    step. A loss that is not finite stops training: at once on the CPU (reading it costs nothing
+    there); on a GPU when the trainer reads the losses back (step.LossLog), never a sync per step."""
+    if loss.device.type == "cpu" and not torch.isfinite(loss):
         raise FloatingPointError(f"the loss became {float(loss)}: lower the learning rate")
     opt.zero_grad(set_to_none=True)
     loss.backward()
-    torch.nn.utils.clip_grad_norm_(params, clip)
+    torch.nn.utils.clip_grad_norm_(optimizer_params(opt) if params is None else params, clip)
     opt.step()
+
+
+def loss_logs(loss: torch.Tensor, parts: dict[str, torch.Tensor], **more: torch.Tensor) -> dict[str, torch.Tensor]:
+    """A step's logs: the total and each term, detached, still on the device."""
+    return {"loss": loss.detach(), **{k: v.detach() for k, v in parts.items()}, **{k: v.detach() for k, v in more.items()}}

@@ -29,6 +29,7 @@ from .conditioning import conditioning_info, encode_with
 from .dataset import VideoDataset
 from .flow import clip_velocity
 from .nets import to_frames, to_model
+from .step import Capture, Ema, LossLog, capture_wanted
 
 
 def filmstrip(video: np.ndarray, scale: int = 2, max_frames: int = 8) -> np.ndarray:
@@ -56,6 +57,9 @@ class TrainSettings:
     preview_steps: int = 10
     max_minutes: float = 0.0  # stop (and checkpoint) after this long; 0: no limit
     max_clips_in_memory: int = 4096
+    capture: str = "auto"  # compile the networks: "auto" (on CUDA), "on", "off" (see step.py)
+    capture_backend: str = "inductor"
+    read_every: int | None = None  # read the losses back every N steps (None: 1 on the CPU, 50 on a GPU)
 
 
 @dataclass
@@ -68,6 +72,8 @@ class TrainResult:
     resumed_from: int = 0
     stopped_by_budget: bool = False  # the time budget ended training before ``steps``
     prep_seconds: float = 0.0  # preparing the data (decoding, optical flow, text features): not budgeted
+    batch: int = 0  # the batch trained at (batch 0 'auto' resolved)
+    lr: float = 0.0  # the learning rate trained at (scaled with an auto batch)
 
     @property
     def final_loss(self) -> float:
@@ -150,23 +156,32 @@ class _Data:
         return out
 
     def batch(self, size: int, gen: torch.Generator) -> dict:
-        i = torch.randint(0, self.n, (min(size, self.n) if size > 0 else self.n,), generator=gen)
-        return {k: v[i.to(v.device)] for k, v in self.tensors().items()}
+        """A batch drawn with ``gen`` on its device (the training device: no host round trip)."""
+        if self._tensors is None:
+            self._tensors = self.tensors()
+        i = torch.randint(0, self.n, (min(size, self.n) if size > 0 else self.n,), generator=gen, device=gen.device)
+        return {k: v[i] for k, v in self._tensors.items()}
+
+    _tensors: dict | None = None
 
 
-@torch.no_grad()
-def ema_update(ema, model, decay: float) -> None:
-    for pe, pm in zip(ema.parameters(), model.parameters()):
-        pe.lerp_(pm.detach(), 1.0 - decay)
-    for be, bm in zip(ema.buffers(), model.buffers()):
-        be.copy_(bm)
+def train_generator(device: torch.device, seed: int) -> torch.Generator:
+    """The trainer's generator: batches and noise are drawn on the training device (CUDA), so a
+    step never waits for the host; on the CPU (and MPS) a CPU generator, as before."""
+    g = torch.Generator(device=device if device.type == "cuda" else "cpu")
+    g.manual_seed(seed)
+    return g
 
 
 def train(model_or_config, dataset: VideoDataset, settings: TrainSettings, device="cpu",
           progress: Callable = _noop_progress, check: Callable[[], None] = lambda: None,
-          fixed_batch: dict | None = None) -> TrainResult:
+          fixed_batch: dict | None = None, warn: Callable[[str], None] = lambda s: None,
+          info: Callable[[str], None] = lambda s: None) -> TrainResult:
     """Train a generator. ``progress(step, total, preview=..., **values)``; ``check()`` raises
-    Cancelled. With ``fixed_batch`` every step sees that batch (the overfit test)."""
+    Cancelled. With ``fixed_batch`` every step sees that batch (the overfit test). ``batch`` 0 in
+    the settings is 'auto' (batching.py: ``info`` gets the batch chosen and why). On a GPU the
+    losses are read back every few steps (step.LossLog): ``progress`` then gets several steps at
+    once, each with its own losses."""
     device = torch.device(device)
     s = settings
     if isinstance(model_or_config, torch.nn.Module):
@@ -180,8 +195,8 @@ def train(model_or_config, dataset: VideoDataset, settings: TrainSettings, devic
     for p in ema.parameters():
         p.requires_grad_(False)
     opts = model.make_optimizers(s.lr)
-    gen = torch.Generator(device="cpu")
-    gen.manual_seed(s.seed)
+    base_lrs = {k: [g["lr"] for g in o.param_groups] for k, o in opts.items()}  # as made for batch 16
+    gen = train_generator(device, s.seed)
     history: list = []
     start = 0
     prior_seconds = 0.0
@@ -208,12 +223,21 @@ def train(model_or_config, dataset: VideoDataset, settings: TrainSettings, devic
     val = None
     if data is not None and dataset.indices("val") and hasattr(model, "losses"):
         val = _Data(dataset, model, device, check, s, split="val")
+    batch, lr_factor, batch_rule = s.batch, 1.0, f"batch {s.batch}"
+    if data is not None:  # batch 0: auto (batching.py); the learning rate follows the rule it states
+        from .batching import choose_batch, probe_cuda
+        batch, lr_factor, batch_rule = choose_batch(s.batch, device, data.n,
+                                                    lambda: probe_cuda(model, data, s.amp and device.type == "cuda"))
+        for k, o in opts.items():
+            for g, lr in zip(o.param_groups, base_lrs[k]):
+                g["lr"] = lr * lr_factor
+        info(f"{batch_rule}; learning rate {s.lr * lr_factor:.3g}")  # the Training dock: samples/s, the rule
     t0 = time.perf_counter()
     prep_seconds = t0 - t_prep
 
     def save(step):
         if s.checkpoint:
-            meta = {"lr": s.lr, "batch": s.batch, "ema": s.ema, "seed": s.seed,
+            meta = {"lr": s.lr * lr_factor, "batch": batch, "ema": s.ema, "seed": s.seed,
                     "seconds": round(prior_seconds + time.perf_counter() - t0, 3)}
             save_checkpoint(s.checkpoint, model, ema, opts, gen, step, history[-2000:], meta)
 
@@ -221,34 +245,64 @@ def train(model_or_config, dataset: VideoDataset, settings: TrainSettings, devic
     stopped = False
     step = start
     amp = s.amp and device.type == "cuda"
+    averager = Ema(ema, model)
+    losses = LossLog(device, s.read_every)
+    capture = Capture(model, backend=s.capture_backend, warn=warn) \
+        if not done and capture_wanted(device, s.capture) else None
+
+    def report(extra: dict | None = None, preview=None, quiet: bool = False) -> None:
+        """Read the losses back (one sync for every step since the last read) and report them:
+        the history gets every step, the progress display each step (it keeps what it can show);
+        ``quiet``: the history only (on cancel, where reporting would raise Cancelled again)."""
+        rows = losses.read()
+        for k, (st, logs) in enumerate(rows):
+            history.append([st, round(logs["loss"], 6)])
+            if quiet:
+                continue
+            last = k == len(rows) - 1
+            end = _budget_end(st, start, t0, deadline, s.steps) if last else None  # where the time budget stops it
+            progress(st, s.steps, preview=preview if last else None, **logs, **((extra or {}) if last else {}),
+                     **({"budget_end": end} if end is not None else {}))
+
+    def one_step(b: dict) -> dict:
+        return model.train_step(b, opts, gen, amp)
+
     try:
         while step < s.steps:
             check()
             if deadline is not None and time.perf_counter() >= deadline:
                 stopped = True
                 break
-            b = fixed_batch if fixed_batch is not None else data.batch(s.batch, gen)
-            logs = model.train_step(b, opts, gen, amp)
-            ema_update(ema, model, s.ema if step > 20 else 0.0)
+            b = fixed_batch if fixed_batch is not None else data.batch(batch, gen)
+            logs = capture.run(lambda: one_step(b), gen) if capture is not None else one_step(b)
+            averager.update(s.ema if step > 20 else 0.0)
             step += 1
-            history.append([step, round(logs["loss"], 6)])
+            losses.add(step, logs)
             preview = None
+            extra = {}
             if s.preview_every and step % s.preview_every == 0:
                 preview = _preview(ema, {k: v[:1] for k, v in b.items()}, s, step, check)
                 if val is not None:
-                    logs["val_loss"] = validation_loss(ema, val)
-            end = _budget_end(step, start, t0, deadline, s.steps)
-            progress(step, s.steps, preview=preview, **({"budget_end": end} if end is not None else {}), **logs)
-            if s.checkpoint_every and step % s.checkpoint_every == 0 and step < s.steps:
+                    extra["val_loss"] = validation_loss(ema, val)
+            ckpt = bool(s.checkpoint_every and step % s.checkpoint_every == 0 and step < s.steps)
+            if preview is not None or extra or ckpt or step >= s.steps or losses.due():
+                report(extra, preview)
+            if ckpt:
                 save(step)
     except Cancelled:
+        report(quiet=True)  # the steps done count: the checkpoint holds them, the history says so
         save(step)  # keep what was learned: the last checkpoint is the current state
         raise
+    finally:
+        if capture is not None:
+            capture.undo()
+    report()
     if not done:
         save(step)
     model.eval()
     stopped = stopped or (done and start < s.steps)
-    return TrainResult(model, ema, step, history, time.perf_counter() - t0, start, stopped, prep_seconds)
+    return TrainResult(model, ema, step, history, time.perf_counter() - t0, start, stopped, prep_seconds,
+                       batch=batch, lr=s.lr * lr_factor)
 
 
 def _budget_end(step: int, start: int, t0: float, deadline: float | None, steps: int) -> int | None:
@@ -383,7 +437,9 @@ class Train(Node):
                      help="conditioning 'audio+image': how the still's and the sound's features are fused "
                           "(trained with the generator)"),
               Int("steps", 3000, min=1, max=10_000_000, help="optimiser steps in all (a resumed run continues to this)"),
-              Int("batch", 32, min=1, max=4096),
+              Int("batch", 32, min=0, max=4096, special="auto",
+                  help="clips per step; 0 (auto): on a GPU the largest batch that fits (up to 1024) with the "
+                       "learning rate x sqrt(batch/16), on the CPU 16"),
               Float("lr", 1e-3, min=1e-7, max=1.0, step=1e-4, decimals=6, help="learning rate"),
               Int("width", 16, min=4, max=512, help="network width (base channels)"),
               Float("ema", 0.995, min=0.0, max=0.99999, decimals=5, help="EMA decay of the sampling weights"),
@@ -432,7 +488,8 @@ class Train(Node):
             net.vae.load_state_dict(vae.module.state_dict())
         if hasattr(net, "loss_weights"):
             ctx.info(loss_weights_text(net.loss_weights()))
-        res = train(net, dataset, s, ctx.device, step_progress(ctx), ctx.check_cancelled)
+        res = train(net, dataset, s, ctx.device, step_progress(ctx), ctx.check_cancelled, warn=ctx.warn,
+                    info=ctx.info)
         report_training(ctx, res, s)
         ref = model_ref(res.ema, res.model.config, p.checkpoint or None)
         ref.config["trained_steps"] = res.step
@@ -465,7 +522,8 @@ class Train(Node):
             torch.manual_seed(s.seed)
             net = build_model(cfg)
         net.image_encoder.load_state_dict(enc.state_dict())
-        res = train(net, dataset, s, ctx.device, step_progress(ctx), ctx.check_cancelled)
+        res = train(net, dataset, s, ctx.device, step_progress(ctx), ctx.check_cancelled, warn=ctx.warn,
+                    info=ctx.info)
         report_training(ctx, res, s)
         ref = model_ref(res.ema, res.model.config, p.checkpoint or None)
         ref.config["trained_steps"] = res.step

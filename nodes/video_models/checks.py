@@ -24,6 +24,23 @@ class ModelError(StudioError):
 def safetensors_keys(path: str) -> list[str]:
     """The tensor names of a .safetensors file, after checking the file holds every byte its
     header promises (a truncated download is one clear error, not a crash deep in torch)."""
+    return [k for k in safetensors_header(path) if k != "__metadata__"]
+
+
+def safetensors_numel(path: str) -> int:
+    """How many numbers the tensors of a .safetensors file hold (from its header: nothing is read)."""
+    total = 0
+    for k, v in safetensors_header(path).items():
+        if k != "__metadata__" and isinstance(v, dict):
+            n = 1
+            for d in v.get("shape", ()):
+                n *= int(d)
+            total += n
+    return total
+
+
+def safetensors_header(path: str) -> dict:
+    """The header of a .safetensors file, checked against the file's length."""
     try:
         size = os.path.getsize(path)
         with open(path, "rb") as f:
@@ -43,7 +60,7 @@ def safetensors_keys(path: str) -> list[str]:
     if 8 + n + end > size:
         raise ModelError(f"'{path}' is truncated: {size:,} bytes on disk, {8 + n + end:,} expected "
                          "(an interrupted download? download it again)")
-    return [k for k in header if k != "__metadata__"]
+    return header
 
 
 def refuse_pickle(path: str) -> None:

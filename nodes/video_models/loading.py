@@ -68,7 +68,31 @@ class VideoModelRef(ModelRef):
     def fam(self) -> Family:
         return FAMILIES[self.family]
 
+    @property
+    def model_device(self) -> str:
+        """Where the weights live between runs (the model cache budgets that device's memory)."""
+        return "cpu" if self.offload else str(self.device)
+
+    def release(self) -> None:
+        """Free the weights for good (the model cache unloads this model to make room): every
+        tensor moves to the ``meta`` device, so a reference kept elsewhere holds no memory."""
+        if self.shared.get("released"):
+            return
+        for pipe in list(self.shared.get("pipes", {}).values()) + [self.module]:
+            if hasattr(pipe, "remove_all_hooks"):
+                try:
+                    pipe.remove_all_hooks()
+                except Exception:  # noqa: BLE001 - no hooks to remove
+                    pass
+        for c in self.module.components.values():
+            if hasattr(c, "to") and hasattr(c, "parameters"):
+                c.to("meta")
+        self.shared.clear()
+        self.shared["released"] = True
+
     def summary(self) -> str:
+        if self.shared.get("released"):
+            return f"{self.fam.title} ({os.path.basename(self.path.rstrip(os.sep))}): unloaded"
         n = 0
         for c in self.module.components.values():
             if hasattr(c, "parameters"):
@@ -87,6 +111,8 @@ class VideoModelRef(ModelRef):
         if cls_name is None:
             can = [TASKS[t] for t in TASKS if getattr(fam, t)]
             raise ModelError(f"{fam.title} models do not do {TASKS[task]} (they do: {', '.join(can)})")
+        if self.shared.get("released"):
+            raise ModelError(f"the model '{self.path}' was unloaded to make room for another: run again to load it")
         pipes = self.shared.setdefault("pipes", {})
         if task in pipes:
             if self.offload and self.shared.get("hooked") != task:
@@ -181,6 +207,15 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
                                    **kwargs)
     except (OSError, ValueError, EnvironmentError) as e:
         raise ModelError(f"model '{path}' could not be loaded: {str(e).splitlines()[0]}") from None
+    vae = getattr(pipe, "vae", None)
+    for want, name, what in ((tiling, "tiling", "decodes in tiles"), (slicing, "slicing", "decodes a clip at a time")):
+        if want and vae is not None:
+            try:
+                getattr(vae, f"enable_{name}")()
+                getattr(vae, f"disable_{name}")()
+            except (NotImplementedError, AttributeError):
+                warn(f"VAE {name} is not available for {type(vae).__name__}: it is off (the VAE never {what})")
+                tiling, slicing = (False, slicing) if name == "tiling" else (tiling, False)
     if not offload:
         pipe.to(device)
     pipe.set_progress_bar_config(disable=True)

@@ -45,6 +45,28 @@ def _base_dir(ctx) -> str | None:
     return getattr(g, "base_dir", None)
 
 
+def _stoppable(ctx, load):
+    """``load()`` on a helper thread, with Stop checked every 50 ms: reading gigabytes of weights
+    (minutes from a cold disk) cannot be interrupted, so Stop returns at once and the load ends
+    on its own in the background; what it made is then dropped (freed)."""
+    import threading
+    box: dict = {}
+
+    def work():
+        try:
+            box["value"] = load()
+        except BaseException as e:  # noqa: BLE001 - handed to the node's thread
+            box["error"] = e
+    t = threading.Thread(target=work, name="studio-load-model", daemon=True)
+    t.start()
+    while t.is_alive():
+        t.join(0.05)
+        ctx.check_cancelled()
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
 class LoadVideoModel(Node):
     """Open a pretrained video model from your disk: a diffusers folder (with model_index.json) or
     a single .safetensors denoiser (then 'base' gives the rest of the pipeline). The family (SVD,
@@ -66,6 +88,23 @@ class LoadVideoModel(Node):
                                               "GPU memory, slower)"),
               Bool("vae_tiling", False, help="decode in tiles: less memory for large frames"),
               Bool("vae_slicing", False, help="decode one clip at a time"))
+
+    keeps_model = True  # the engine keeps what it loads in its model cache (studio.engine.model_cache)
+
+    @classmethod
+    def model_footprint(cls, params, device, base_dir=None) -> tuple[str, int]:
+        """(device the weights will live on, bytes they will take there), from the weight files'
+        headers (nothing is loaded): the model cache makes that much room before the load."""
+        from .checks import safetensors_numel
+        dev = str(device) if params.get("device", "auto") == "auto" else params["device"]
+        kind = dev.split(":")[0]
+        dt = params.get("dtype", "auto")
+        size = {"fp32": 4, "bf16": 2, "fp16": 2}.get(dt, 4 if kind == "cpu" else 2)
+        if kind == "cpu":
+            size = 4 if dt in ("auto", "fp16") else size  # fp16 is loaded as fp32 on the CPU
+        numel = sum(safetensors_numel(f) for f in cls.signature_files(params, base_dir) if f.endswith(".safetensors"))
+        where = "cpu" if params.get("cpu_offload") and kind != "cpu" else dev
+        return where, numel * size
 
     @classmethod
     def preflight(cls, params, base_dir):
@@ -98,8 +137,12 @@ class LoadVideoModel(Node):
         path = find_model(p.model, _base_dir(ctx))
         base = find_model(p.base, _base_dir(ctx)) if p.base.strip() else None
         device = ctx.device if p.device == "auto" else resolve_device(p.device)
-        ref = load_video_model(path, base=base, device=device, dtype_name=p.dtype, offload=p.cpu_offload,
-                               tiling=p.vae_tiling, slicing=p.vae_slicing, warn=ctx.warn)
+        warnings: list[str] = []
+        ref = _stoppable(ctx, lambda: load_video_model(
+            path, base=base, device=device, dtype_name=p.dtype, offload=p.cpu_offload, tiling=p.vae_tiling,
+            slicing=p.vae_slicing, warn=warnings.append))
+        for w in warnings:
+            ctx.warn(w)
         ctx.info(f"{ref.summary()} on {device} ({str(ref.dtype).replace('torch.', '')})")
         return {"model": ref, "family": ref.fam.title}
 
@@ -143,14 +186,27 @@ def _video_model(model) -> VideoModelRef:
     return model
 
 
-def _size(ctx, sampler, width: int, height: int, like: tuple[int, int] | None = None) -> tuple[int, int]:
+PREVIEW_SIDE = 256  # 'preview size': the longest side, in pixels
+PREVIEW_FRAMES = 8
+PREVIEW_STEPS = 8
+PREVIEW_CHOICES = ("on CPU", "always", "off")
+
+
+def _size(ctx, sampler, width: int, height: int, like: tuple[int, int] | None = None,
+          preview: bool = False) -> tuple[int, int]:
     """Width and height for the pipeline: asked, else the input's, else the pipeline's default;
-    rounded down to the family's multiple (said when it changes)."""
+    at 'preview size' scaled down to PREVIEW_SIDE on the longest side; rounded down to the
+    family's multiple (said when it changes)."""
     from .sampling import call_defaults
     d = call_defaults(sampler.pipe)
     w = width or (like[0] if like else None) or int(d.get("width") or 512)
     h = height or (like[1] if like else None) or int(d.get("height") or 512)
     m = sampler.fam.size_multiple
+    if preview and max(w, h) > PREVIEW_SIDE:
+        k = PREVIEW_SIDE / max(w, h)
+        pw, ph = max(m, int(w * k) // m * m), max(m, int(h * k) // m * m)
+        ctx.warn(f"preview size: {pw}x{ph} instead of {w}x{h} (set 'preview size' to off for the full size)")
+        return pw, ph
     w2, h2 = max(m, w // m * m), max(m, h // m * m)
     if (w2, h2) != (w, h) and (width or height):
         ctx.warn(f"{sampler.fam.title} needs sizes in multiples of {m}: {w}x{h} asked, making {w2}x{h2}")
@@ -171,7 +227,11 @@ COMMON = (Int("frames", 0, min=0, max=100000, help="0: the model's own clip leng
           Int("window", 0, min=0, max=1000, help="frames per model call; 0: the model's own length"),
           Int("overlap", 4, min=0, max=100, help="frames blended between windows"),
           Seed("seed", 0),
-          Bool("previews", True, help="stream latent previews while sampling"))
+          Bool("previews", True, help="stream latent previews while sampling"),
+          Choice("preview_size", "on CPU", choices=PREVIEW_CHOICES,
+                 help=f"sample small so a run takes minutes, not hours: at most {PREVIEW_SIDE} px on the longest "
+                      f"side, {PREVIEW_FRAMES} frames and {PREVIEW_STEPS} steps. 'on CPU': only when the model "
+                      "runs on the CPU (on a GPU the size set here); 'always'; 'off': always the size set here"))
 
 
 class _Generate(Node):
@@ -184,11 +244,27 @@ class _Generate(Node):
         ref = _video_model(model)
         s = Sampler(ctx, ref, self.task)
         p = ctx.params
-        n, win = frames_and_window(s.fam, p.frames, p.window, s.native_frames())
+        self.preview = p.preview_size == "always" or (p.preview_size == "on CPU" and s.on_cpu)
+        self.steps = p.steps
+        if self.preview and p.steps > PREVIEW_STEPS:
+            self.steps = PREVIEW_STEPS
+            ctx.warn(f"preview size: {PREVIEW_STEPS} steps instead of {p.steps}")
+        frames = p.frames
+        if self.preview and self.task != "v2v":
+            want = frames or s.native_frames() or s.fam.frames
+            if want > PREVIEW_FRAMES:
+                frames = PREVIEW_FRAMES
+                ctx.warn(f"preview size: {PREVIEW_FRAMES} frames instead of {want}")
+        n, win = frames_and_window(s.fam, frames, p.window, s.native_frames())
         if p.overlap >= win and n > win:
             raise StudioError(f"overlap ({p.overlap}) must be smaller than the window ({win} frames)")
         fps = p.fps or s.fam.fps
         return s, n, win, fps
+
+    def _made(self, ctx, clip, w: int, h: int):
+        """Say what was made (the node's label and the log show the frames made, as asked)."""
+        ctx.info(f"made {clip.n_frames} frames at {w}x{h}, {self.steps} steps")
+        return clip
 
     def _text_kwargs(self, ctx, s, prompt, negative, features=None) -> dict:
         if features is None:
@@ -230,17 +306,17 @@ class ImageToVideo(_Generate):
         s, n, win, fps = self._start(ctx, model)
         p = ctx.params
         img = np.asarray(image.frame(0) if hasattr(image, "frame") else image, np.float32)
-        w, h = _size(ctx, s, p.width, p.height, (img.shape[1], img.shape[0]))
+        w, h = _size(ctx, s, p.width, p.height, (img.shape[1], img.shape[0]), self.preview)
         from .sampling import to_pil
         if s.fam.key == "svd":
             if prompt is not None or p.prompt.strip():
                 ctx.warn("Stable Video Diffusion takes no prompt: the prompt is ignored")
-            base = {"height": h, "width": w, "num_frames": win, "num_inference_steps": p.steps,
+            base = {"height": h, "width": w, "num_frames": win, "num_inference_steps": self.steps,
                     "min_guidance_scale": 1.0, "max_guidance_scale": p.guidance, "fps": max(1, int(round(fps))),
                     "motion_bucket_id": p.motion, "noise_aug_strength": p.noise_aug,
                     "decode_chunk_size": min(8, win)}
         else:
-            base = {"height": h, "width": w, "num_frames": win, "num_inference_steps": p.steps,
+            base = {"height": h, "width": w, "num_frames": win, "num_inference_steps": self.steps,
                     "guidance_scale": p.guidance,
                     **self._text_kwargs(ctx, s, _prompt(ctx, prompt), p.negative_prompt)}
 
@@ -249,7 +325,8 @@ class ImageToVideo(_Generate):
 
         def make(start, still):
             return dict(base, image=to_pil(still))
-        return s.generate(n, win, p.overlap, make, fps, image=img, previews=p.previews)
+        return self._made(ctx, s.generate(n, win, p.overlap, make, fps, image=img, previews=p.previews,
+                                          steps=self.steps), w, h)
 
 
 class TextToVideo(_Generate):
@@ -272,12 +349,13 @@ class TextToVideo(_Generate):
         if features is None and not text.strip():
             raise StudioError("no prompt: type one, or connect a Text or Features input")
         neg = negative if isinstance(negative, str) else p.negative_prompt
-        w, h = _size(ctx, s, p.width, p.height)
+        w, h = _size(ctx, s, p.width, p.height, preview=self.preview)
         from .sampling import filter_kwargs
-        base = filter_kwargs(s.pipe, {"height": h, "width": w, "num_frames": win, "num_inference_steps": p.steps,
+        base = filter_kwargs(s.pipe, {"height": h, "width": w, "num_frames": win, "num_inference_steps": self.steps,
                                       "guidance_scale": p.guidance,
                                       **self._text_kwargs(ctx, s, text, neg, features)}, ctx.warn)
-        return s.generate(n, win, p.overlap, lambda start, still: dict(base), fps, previews=p.previews)
+        return self._made(ctx, s.generate(n, win, p.overlap, lambda start, still: dict(base), fps,
+                                          previews=p.previews, steps=self.steps), w, h)
 
 
 class VideoToVideo(_Generate):
@@ -302,8 +380,8 @@ class VideoToVideo(_Generate):
         from .sampling import frames_and_window
         _, win = frames_and_window(s.fam, n, p.window, s.native_frames())
         fps = p.fps or video.fps
-        w, h = _size(ctx, s, p.width, p.height, (video.width, video.height))
-        base = filter_kwargs(s.pipe, {"height": h, "width": w, "num_inference_steps": p.steps,
+        w, h = _size(ctx, s, p.width, p.height, (video.width, video.height), self.preview)
+        base = filter_kwargs(s.pipe, {"height": h, "width": w, "num_inference_steps": self.steps,
                                       "guidance_scale": p.guidance, "strength": p.strength,
                                       **self._text_kwargs(ctx, s, _prompt(ctx, prompt), p.negative_prompt)},
                              ctx.warn)
@@ -313,4 +391,5 @@ class VideoToVideo(_Generate):
             chunk = video.chunk(start, min(n, start + win))
             frames = [to_pil(chunk[min(i - start, len(chunk) - 1)]) for i in idx]
             return dict(base, video=frames)
-        return s.generate(n, win, p.overlap, make, fps, previews=p.previews)
+        steps = max(1, int(self.steps * p.strength))  # the steps an img2img pipeline runs
+        return self._made(ctx, s.generate(n, win, p.overlap, make, fps, previews=p.previews, steps=steps), w, h)

@@ -67,20 +67,21 @@ def fit_projection(pipe, fam: Family) -> np.ndarray | None:
     return wts.float().numpy()
 
 
-def latent_frames(fam: Family, latents, shape: tuple[int, int, int] | None = None):
-    """[T, C, H, W] (torch, float, cpu) of the first sample, whatever the family's layout.
-    ``shape``: (T, H, W) of the latent grid, needed to unpack LTX's token sequence."""
-    x = latents[0].detach().float().cpu()
+def middle_frame(fam: Family, latents, shape: tuple[int, int, int] | None = None):
+    """[C, H, W] of the middle latent frame of the first sample, on the latents' device (a small
+    slice: only it is copied to the host), whatever the family's layout. ``shape``: (T, H, W) of
+    the latent grid, needed to unpack LTX's token sequence. None when the layout does not fit."""
+    x = latents[0].detach()
     if fam.latent_layout == "BTCHW":
-        return x
+        return x[x.shape[0] // 2]
     if fam.latent_layout == "packed":
         if shape is None:
             return None
         t, h, w = shape
         if x.shape[0] != t * h * w:
             return None
-        return x.reshape(t, h, w, -1).permute(0, 3, 1, 2)
-    return x.permute(1, 0, 2, 3)  # [C, T, H, W] -> [T, C, H, W]
+        return x.reshape(t, h, w, -1)[t // 2].permute(2, 0, 1)
+    return x[:, x.shape[1] // 2]  # [C, T, H, W]
 
 
 class Previewer:
@@ -91,10 +92,11 @@ class Previewer:
         self.fam, self.w, self.grid, self.min_size = fam, weights, grid, min_size
 
     def __call__(self, latents) -> np.ndarray | None:
-        x = latent_frames(self.fam, latents, self.grid)
-        if x is None:
-            return None
-        f = x[x.shape[0] // 2].numpy()  # [C, H, W]
+        f = middle_frame(self.fam, latents, self.grid)
+        return None if f is None else self.image(f.float().cpu().numpy())
+
+    def image(self, f: np.ndarray) -> np.ndarray:
+        """[C, H, W] float32 on the host -> HxWx3 float32 in [0, 1]."""
         c, h, w = f.shape
         flat = f.reshape(c, -1).T
         if self.w is not None and self.w.shape[0] == c + 1:
@@ -106,3 +108,42 @@ class Previewer:
         img = np.clip(rgb.reshape(h, w, 3), 0, 1).astype(np.float32)
         k = max(1, int(np.ceil(self.min_size / max(h, w))))
         return np.ascontiguousarray(np.repeat(np.repeat(img, k, 0), k, 1)) if k > 1 else img
+
+
+class PreviewStream:
+    """Previews with no host sync on a GPU: the middle latent frame is sliced on the device and
+    copied to pinned host memory without blocking (``submit``); it becomes an image at a later
+    step, once a CUDA event says the copy has landed (``ready``). The sampler never waits for the
+    GPU, so previews cost the direct call nothing. On the CPU the copy is the image at once."""
+
+    def __init__(self, previewer: Previewer):
+        self.p = previewer
+        self._pending = None  # (host tensor, event, scale)
+
+    def submit(self, latents, scale: float = 1.0) -> np.ndarray | None:
+        """Start a preview of ``latents``; on the CPU, return it now."""
+        import torch
+        f = middle_frame(self.p.fam, latents, self.p.grid)
+        if f is None:
+            return None
+        if f.device.type != "cuda":
+            return self.p.image(f.float().cpu().numpy() * np.float32(scale))
+        if self._pending is not None and not self._pending[1].query():
+            return None  # the last copy has not landed yet: skip this one rather than wait
+        host = torch.empty(f.shape, dtype=f.dtype, pin_memory=True)
+        host.copy_(f, non_blocking=True)
+        ev = torch.cuda.Event()
+        ev.record()
+        self._pending = (host, ev, scale)
+        return None
+
+    def ready(self, wait: bool = False) -> np.ndarray | None:
+        """The preview whose copy has landed (``wait``: wait for it: the last step), else None."""
+        if self._pending is None:
+            return None
+        host, ev, scale = self._pending
+        if not wait and not ev.query():
+            return None
+        ev.synchronize()
+        self._pending = None
+        return self.p.image(host.float().numpy() * np.float32(scale))

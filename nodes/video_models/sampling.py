@@ -7,16 +7,19 @@ import hashlib
 import inspect
 import os
 import time
+from contextlib import contextmanager
 from typing import Any, Callable
 
 import numpy as np
 
+from studio.core.errors import Cancelled
 from studio.engine.clip import ArrayClip
 
 from .checks import ModelError
 from .families import valid_frames
 from .loading import VideoModelRef, lora_check
-from .previews import Previewer, fit_projection
+from .guard import RunGuard
+from .previews import Previewer, PreviewStream, fit_projection
 
 PREVIEW_INTERVAL = 0.4  # seconds between preview images (progress events are throttled by the context)
 
@@ -47,33 +50,38 @@ def filter_kwargs(pipe, kwargs: dict[str, Any], warn: Callable[[str], None]) -> 
     return out
 
 
-def apply_loras(ref: VideoModelRef, pipe) -> None:
-    """Make exactly ``ref.loras`` active on the (shared) pipeline: load each once, set strengths."""
-    loaded: set = ref.shared.setdefault("loras", set())
-    if not ref.loras and not loaded:
+@contextmanager
+def loras_applied(ref: VideoModelRef, pipe):
+    """Exactly ``ref.loras`` active on the (shared, cached) pipeline inside the block, and none
+    after it: the adapters are loaded on entry and unloaded on exit, however the block ends, so
+    the cached model is never left modified (studio.engine.model_cache)."""
+    if not ref.loras:
+        yield
         return
     if not hasattr(pipe, "load_lora_weights"):
         raise ModelError(f"{type(pipe).__name__} ({ref.fam.title}) does not take LoRAs")
     names, weights = [], []
-    for path, strength in ref.loras:
-        st = os.stat(path)
-        name = "lora_" + hashlib.sha256(f"{path}:{st.st_size}:{st.st_mtime_ns}".encode()).hexdigest()[:10]
-        if name not in loaded:
-            lora_check(path)
-            from safetensors.torch import load_file  # safetensors only: nothing is unpickled
-            try:
-                pipe.load_lora_weights(load_file(path), adapter_name=name)
-            except (ValueError, KeyError, RuntimeError) as e:
-                raise ModelError(f"the LoRA '{path}' does not fit this {ref.fam.title} model: "
-                                 f"{str(e).splitlines()[0]}") from None
-            loaded.add(name)
-        names.append(name)
-        weights.append(strength)
-    if names:
-        pipe.enable_lora()
+    try:
+        for path, strength in ref.loras:
+            st = os.stat(path)
+            name = "lora_" + hashlib.sha256(f"{path}:{st.st_size}:{st.st_mtime_ns}".encode()).hexdigest()[:10]
+            if name not in names:
+                lora_check(path)
+                from safetensors.torch import load_file  # safetensors only: nothing is unpickled
+                try:
+                    pipe.load_lora_weights(load_file(path), adapter_name=name)
+                except (ValueError, KeyError, RuntimeError) as e:
+                    raise ModelError(f"the LoRA '{path}' does not fit this {ref.fam.title} model: "
+                                     f"{str(e).splitlines()[0]}") from None
+                names.append(name)
+                weights.append(strength)
+            else:
+                weights[names.index(name)] += strength
         pipe.set_adapters(names, adapter_weights=weights)
-    else:
-        pipe.disable_lora()
+        yield
+    finally:
+        if names or getattr(pipe, "get_list_adapters", lambda: {})():
+            pipe.unload_lora_weights()
 
 
 def plan_windows(n: int, window: int, overlap: int) -> list[int]:
@@ -87,28 +95,34 @@ def plan_windows(n: int, window: int, overlap: int) -> list[int]:
     return starts
 
 
-def _unit_scale(pipe, latents):
-    """Latents of a sigma-scaled (Karras/EDM) sampler divided by sqrt(sigma^2 + 1), as the model
-    sees them: early previews are then noise of unit size, not saturated colour."""
+def unit_scale(pipe) -> float:
+    """1 / sqrt(sigma^2 + 1) for a sigma-scaled (Karras/EDM) sampler, as the model sees its
+    latents (early previews are then noise of unit size, not saturated colour), else 1. Read
+    only from a schedule kept on the host (no device read)."""
     sched = getattr(pipe, "scheduler", None)
     i, sigmas = getattr(sched, "step_index", None), getattr(sched, "sigmas", None)
-    if i is None or sigmas is None or i >= len(sigmas):
-        return latents
+    if i is None or sigmas is None or i >= len(sigmas) or getattr(sigmas, "device", None) is None \
+            or sigmas.device.type != "cpu":
+        return 1.0
     sigma = float(sigmas[i])
-    return latents / (sigma * sigma + 1) ** 0.5 if sigma > 1 else latents
+    return 1.0 / (sigma * sigma + 1) ** 0.5 if sigma > 1 else 1.0
 
 
 class Sampler:
     """One generation: windows, steps, previews. ``make_kwargs(start, image)`` gives the pipeline's
     arguments for the window starting at frame ``start`` (every call makes ``window`` frames);
-    ``image`` is the still that window starts from (image-to-video chaining), or None."""
+    ``image`` is the still that window starts from (image-to-video chaining), or None.
+
+    Inside the pipeline nothing is added per step that the direct call does not do: no host
+    sync (previews are copied without blocking), no copy of the latents; the block hooks that
+    make Stop work inside a step read a flag."""
 
     def __init__(self, ctx, ref: VideoModelRef, task: str):
         self.ctx, self.ref, self.task = ctx, ref, task
         self.pipe = ref.pipeline(task)
         self.fam = ref.fam
-        apply_loras(ref, self.pipe)
-        if getattr(ref.device, "type", "cpu") == "cpu":
+        self.on_cpu = getattr(ref.device, "type", str(ref.device)) == "cpu"
+        if self.on_cpu:
             ctx.warn("running a pretrained video model on the CPU: expect minutes per step at real sizes "
                      "(a CUDA or Apple GPU is tens to hundreds of times faster)")
 
@@ -129,19 +143,29 @@ class Sampler:
         grid = ((frames - 1) // t + 1, height // s, width // s)
         return Previewer(self.fam, self.ref.shared["preview_w"], grid)
 
-    def run_window(self, kwargs: dict[str, Any], k: int, n_windows: int, previews: bool) -> np.ndarray:
+    def run_window(self, kwargs: dict[str, Any], k: int, n_windows: int, previews: bool,
+                   guard: RunGuard | None = None) -> np.ndarray:
         ctx, pipe = self.ctx, self.pipe
-        previewer = (self._previewer(kwargs.get("num_frames") or 1, kwargs["height"], kwargs["width"])
-                     if previews else None)
+        stream = (PreviewStream(self._previewer(kwargs.get("num_frames") or 1, kwargs["height"], kwargs["width"]))
+                  if previews else None)
         last = [0.0]
+        t_call = time.perf_counter()
 
         def on_step(p, i, t, kw):
             total = int(getattr(p, "num_timesteps", 0) or kwargs.get("num_inference_steps", 1))
             prev = None
-            now = time.perf_counter()
-            if previewer is not None and "latents" in kw and (now - last[0] >= PREVIEW_INTERVAL or i + 1 == total):
-                last[0] = now
-                prev = previewer(_unit_scale(p, kw["latents"]))
+            if stream is not None:
+                prev = stream.ready(wait=i + 1 == total)  # a preview started at an earlier step, if landed
+                now = time.perf_counter()
+                if "latents" in kw and (now - last[0] >= PREVIEW_INTERVAL or i + 1 == total):
+                    last[0] = now
+                    got = stream.submit(kw["latents"], unit_scale(p))
+                    if i + 1 == total and got is None:
+                        got = stream.ready(wait=True)
+                    prev = got if got is not None else prev
+            if guard is not None and k == 0 and i == 0:
+                start = guard.first_forward_start or t_call
+                guard.step_done(time.perf_counter() - start)
             # raises Cancelled when the user stopped: the exception leaves the pipeline at this step
             first = i == 0 and n_windows > 1  # the window log line, once per window
             ctx.progress(k * total + i + 1, n_windows * total, preview=prev, force=first,
@@ -162,14 +186,33 @@ class Sampler:
         return np.asarray(frames, np.float32)
 
     def generate(self, n_frames: int, window: int, overlap: int, make_kwargs, fps: float,
-                 image: np.ndarray | None = None, previews: bool = True) -> ArrayClip:
+                 image: np.ndarray | None = None, previews: bool = True, steps: int = 1) -> ArrayClip:
+        """The clip. Stop works inside a step (block hooks); on the CPU the run's time is estimated
+        from the first blocks and said; LoRAs are on only inside. However it ends, the cached
+        model is left as it was: hooks removed, LoRAs unloaded, and after a Stop the memory the
+        step held is freed."""
         starts = plan_windows(n_frames, window, overlap)
+        stopped = False
+        try:
+            with loras_applied(self.ref, self.pipe), \
+                    RunGuard(self.ctx, self.pipe, self.fam.denoiser, steps * len(starts), self.on_cpu) as guard:
+                out = self._windows(starts, n_frames, window, overlap, make_kwargs, image, previews, guard)
+        except Cancelled:
+            stopped = True  # raised again below, outside this handler: its traceback (and the step's
+            # tensors its frames hold) is gone by then
+        if stopped:  # the step's tensors were freed with the traceback; give the device its blocks back
+            from studio.engine.model_cache import empty_device_cache
+            empty_device_cache(str(self.ref.device))
+            raise Cancelled()
+        return ArrayClip(np.clip(out, 0, 1), fps)
+
+    def _windows(self, starts, n_frames, window, overlap, make_kwargs, image, previews, guard) -> np.ndarray:
         out: np.ndarray | None = None
         for k, a in enumerate(starts):
             self.ctx.check_cancelled()
             length = min(window, n_frames - a)
             still = image if k == 0 or out is None else out[a]
-            frames = self.run_window(make_kwargs(a, still), k, len(starts), previews)
+            frames = self.run_window(make_kwargs(a, still), k, len(starts), previews, guard)
             if len(frames) < length:
                 raise ModelError(f"{type(self.pipe).__name__} made {len(frames)} frames, {length} were asked for")
             frames = frames[:length]
@@ -184,12 +227,14 @@ class Sampler:
                 out[a:done] = out[a:done] * (1 - ramp) + frames[:ov] * ramp
             out[done:a + length] = frames[ov:length]
             done = a + length
-        return ArrayClip(np.clip(out, 0, 1), fps)
+        return out
 
 
 def frames_and_window(fam, frames: int, window: int, native: int | None) -> tuple[int, int]:
-    """(frames to make, frames per pipeline call). The call length is rounded up to a count the
-    family accepts; the clip is then cut to exactly the frames asked for."""
+    """(frames to make, frames per pipeline call). A clip no longer than the model's native
+    length is sampled at its own length (14 frames of SVD-XT cost 14 frames, not 25), longer
+    ones in windows of the native length. The call length is rounded up to a count the family
+    accepts (Wan: 4k+1) and the clip then cut to exactly the frames asked for."""
     n = frames or native or fam.frames
-    win = valid_frames(fam, window or native or n)
-    return n, max(1, win)
+    win = window or (min(n, native) if native else n)
+    return n, max(1, valid_frames(fam, win))

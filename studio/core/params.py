@@ -55,9 +55,13 @@ class Int(Param):
     min: int | None = None
     max: int | None = None
     step: int = 1
+    special: str = ""  # a word that stands for the minimum (Train's batch: 'auto' for 0), shown and accepted
     kind: str = field(default="int", init=False)
 
     def coerce(self, value: Any) -> int:
+        if isinstance(value, str) and self.special and self.min is not None and \
+                value.strip().lower() == self.special.lower():
+            return self.min
         if isinstance(value, str):
             try:
                 value = int(value.strip(), 0)

@@ -103,6 +103,9 @@ class ModelRef:
     module: Any  # torch.nn.Module
     config: dict[str, Any]
     kind: str = ""
+    # held by the engine's model cache (studio.engine.model_cache): its weights are not counted
+    # against the output cache, and it must never be left modified by a node that uses it
+    model_cached: bool = field(default=False, repr=False, compare=False)
 
     def summary(self) -> str:
         n = sum(p.numel() for p in self.module.parameters()) if hasattr(self.module, "parameters") else 0

@@ -30,7 +30,7 @@ def prepare(graph, targets: list[str] | None, opts: RenderOptions, emit: Callabl
 
     # the checks of any run before anything runs: the output in an allowed folder, inputs there,
     # models found (the workers do not check the output again)
-    Executor(frame_caching=False).compile(graph, targets, check_only=True)
+    Executor(frame_caching=False).compile(graph, targets, check_only=True, lazy_devices=True)
     an = analyse(graph, targets)
     out_node = graph.nodes.get(an.output_id)
     params = dict(out_node.params) if out_node is not None else {}

@@ -17,9 +17,13 @@ from .clip import ArrayClip, Clip
 
 
 def nbytes_of(value: Any, _depth: int = 0) -> int:
-    """A cheap estimate of the memory a value holds."""
+    """A cheap estimate of the memory a value holds. A model the model cache holds
+    (``ModelRef.model_cached``; the Video LoRA node's output shares it) is counted there, against
+    its device's memory, not here."""
     if _depth > 4 or value is None:
         return 0
+    if getattr(value, "model_cached", False) is True:
+        return 64
     if isinstance(value, np.ndarray):
         return int(value.nbytes)
     if isinstance(value, ArrayClip):
@@ -103,6 +107,14 @@ class _ByteCache:
         with self._lock:
             self._d.clear()
             self._bytes = 0
+
+    def discard_where(self, pred) -> int:
+        """Drop every entry whose value ``pred(value)`` is true; returns how many."""
+        with self._lock:
+            gone = [k for k, e in self._d.items() if pred(e[0])]
+            for k in gone:
+                self._bytes -= self._d.pop(k)[1]
+        return len(gone)
 
     def keys(self) -> list[Hashable]:
         with self._lock:

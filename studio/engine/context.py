@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.abc
+import importlib.util
 import sys
 import threading
 import time
@@ -71,11 +73,11 @@ class Context:
     # -- device -------------------------------------------------------------------------
     @property
     def device(self):
-        """The torch device this node runs on (importing torch on first use: a node that never
-        asks does not load it)."""
+        """The torch device this node runs on, resolved and checked on first use (importing
+        torch then: a node that never asks does not load it, nor start CUDA)."""
         if self._device is None and self._device_name is not None:
-            import torch
-            self._device = torch.device(self._device_name)
+            from .device import resolve_device
+            self._device = resolve_device(self._device_name)
         self.seed_torch()
         return self._device
 
@@ -86,6 +88,17 @@ class Context:
             seed, name = self._torch_seed
             self._torch_seed = None
             _seed_torch(seed, name)
+
+    def defer_torch_seed(self, seed: int, device) -> None:
+        """torch is not loaded yet: seed its global generators when this node first asks for its
+        device or generator, or the moment it imports torch itself (a node that imports torch in
+        ``run`` and draws from the global generator, ``nn.Linear``'s initialisation included, is
+        then as repeatable as one that found torch loaded). Undone by ``end_torch_seed``."""
+        self._torch_seed = (seed, device)
+        _TorchImportSeeder.arm(self)
+
+    def end_torch_seed(self) -> None:
+        _TorchImportSeeder.disarm(self)
 
     # -- cancellation ---------------------------------------------------------------------
     @property
@@ -147,6 +160,48 @@ class Context:
         return range(max(0, a), min(n_frames, b))
 
 
+class _TorchImportSeeder(importlib.abc.MetaPathFinder):
+    """A one-shot import hook: when ``torch`` is imported while a node with a deferred seed runs,
+    the node's seed is applied right after torch's own module has executed."""
+
+    _ctx: "Context | None" = None
+    _lock = threading.Lock()
+
+    @classmethod
+    def arm(cls, ctx: "Context") -> None:
+        with cls._lock:
+            cls._ctx = ctx
+            if _SEEDER not in sys.meta_path:
+                sys.meta_path.insert(0, _SEEDER)
+
+    @classmethod
+    def disarm(cls, ctx: "Context | None" = None) -> None:
+        with cls._lock:
+            if ctx is None or cls._ctx is ctx:
+                cls._ctx = None
+                if _SEEDER in sys.meta_path:
+                    sys.meta_path.remove(_SEEDER)
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "torch":
+            return None
+        ctx = type(self)._ctx
+        type(self).disarm()  # one shot; also keeps find_spec below from finding this finder again
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None or ctx is None:
+            return spec
+        run_module = spec.loader.exec_module
+
+        def exec_module(module):
+            run_module(module)
+            ctx.seed_torch()  # torch is in sys.modules and initialised now
+        spec.loader.exec_module = exec_module  # this spec's own loader object
+        return spec
+
+
+_SEEDER = _TorchImportSeeder()
+
+
 def _seed_torch(seed: int, device) -> None:
     """Seed torch's global generators for nodes that use them. torch.manual_seed() also
     queues lazy seeding of every accelerator backend and costs ~0.4 ms; this costs ~2 us."""
@@ -154,6 +209,9 @@ def _seed_torch(seed: int, device) -> None:
     torch = _torch()
     torch.random.default_generator.manual_seed(seed)
     kind = str(device).split(":")[0] if device is not None else None
+    if kind == "auto":  # a plan made before torch was loaded: the device it resolves to now
+        from .device import resolve_device
+        kind = resolve_device("auto").type
     if kind == "cuda":
         torch.cuda.manual_seed(seed)
     elif kind == "mps":

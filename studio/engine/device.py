@@ -75,6 +75,29 @@ def device_name(pref: str | None) -> str:
     return str(resolve_device(pref))
 
 
+def plan_device(pref: str | None) -> str:
+    """The device a run's plan carries, by name, resolved only as far as it can be without
+    importing torch or starting CUDA: a graph whose nodes never ask for a device (OpenCV/numpy
+    only) then never loads torch, whatever the setting (issue 28: on a GPU machine, starting CUDA
+    for such a graph cost 4 s). A node that asks (``ctx.device``) resolves and checks it then.
+
+    "cpu" stays "cpu"; "cuda"/"mps" are refused at once where the answer is known without torch
+    (a CPU-only torch build) or cheap (torch already loaded), else checked when a node first asks;
+    "auto" is resolved where that is known or cheap, else stays "auto" (the same device for every
+    node of this process, resolved when the first one asks)."""
+    pref = (pref or "auto").lower()
+    if pref not in DEVICES:
+        raise StudioError(f"unknown device '{pref}' (use one of {', '.join(DEVICES)})")
+    if pref == "cpu":
+        return pref
+    known = "torch" in sys.modules or cpu_only_build()
+    if pref == "auto":
+        return device_name(pref) if known else "auto"
+    if known:
+        check_device(pref)
+    return pref
+
+
 _worker_threads: int | None = None
 
 
@@ -127,6 +150,13 @@ def _torch():
         torch.set_num_threads(_threads_pending)
         _threads_pending = None
     return torch
+
+
+def encoder_threads() -> int:
+    """Threads of a video encoder: the machine's cores (at most 16), not the thread policy: the
+    count changes an encoder's decisions, and the same graph must give the same file in the window
+    (all cores but one) and on the command line (all cores)."""
+    return max(1, min(16, os.cpu_count() or 1))
 
 
 def worker_threads() -> int:

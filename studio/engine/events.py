@@ -85,3 +85,36 @@ class RunFinished:
     executed: list[str] = field(default_factory=list)
     cached: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # "Title: text" for each warning of the run
+
+
+@dataclass
+class ModelStatus:
+    """A loader's model: ``state`` "loading" (reading the weights now), "in memory" (kept by the
+    model cache: this run did not load it) or "loaded" (just loaded, now kept), or "unloaded"
+    (freed to make room for another). The canvas and the status bar show it."""
+    node_id: str
+    state: str
+    title: str = ""
+    device: str = ""
+    nbytes: int = 0
+
+    @property
+    def text(self) -> str:
+        size = f" · {self.nbytes / 2**30:.1f} GB" if self.nbytes >= 2**28 else \
+            (f" · {self.nbytes / 2**20:.0f} MB" if self.nbytes else "")
+        where = f" on {self.device}" if self.device else ""
+        if self.state == "loading":
+            return f"loading the model{where}…"
+        if self.state == "unloaded":
+            return f"model unloaded{where} (memory needed)"
+        return f"model in memory{where}{size}"
+
+
+@dataclass
+class NodeNote:
+    """A short line about a running node, shown under it on the canvas and in the status bar:
+    e.g. the time a CPU run will take ("about 40 min on the CPU: lower width/height/frames or use
+    a GPU"). ``level`` "warning" also makes it a warning of the run."""
+    node_id: str
+    text: str
+    level: str = "info"

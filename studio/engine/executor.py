@@ -29,9 +29,10 @@ from studio.core.types import get_type
 from .cache import CachedClip, FrameCache, OutputCache, nbytes_of
 from .clip import ArrayClip, Clip, CostMeter, StillClip
 from .context import CancelToken, Context, Runtime, _seed_torch, derive_seed
-from .device import _torch, check_device, device_name
-from .events import (NodeCost, NodeFailed, NodeFinished, NodeMessage, NodeSkipped, NodeStarted, RunFinished,
-                     RunStarted)
+from .device import check_device, plan_device
+from .events import (ModelStatus, NodeCost, NodeFailed, NodeFinished, NodeMessage, NodeSkipped, NodeStarted,
+                     RunFinished, RunStarted)
+from .model_cache import ModelCache, ModelEntry, module_bytes
 
 CLIP_TYPES = {"Video", "Flow", "Mask"}
 
@@ -156,11 +157,14 @@ class Executor:
     """Runs graphs. Keeps its caches between runs, so a re-run after an edit only runs what changed."""
 
     def __init__(self, cache: OutputCache | None = None, frame_cache: FrameCache | None = None,
-                 frame_caching: bool = True):
+                 frame_caching: bool = True, models: ModelCache | None = None):
         """``frame_caching``: keep the frames of every lazy clip the graph makes in
         ``frame_cache`` (bounded by bytes), so an edit downstream re-uses the frames upstream.
-        Off for one-shot renders, where it would only cost memory."""
+        Off for one-shot renders, where it would only cost memory. ``models``: where the outputs
+        of loader nodes (``keeps_model``) are kept, budgeted by device memory."""
         self.cache = cache if cache is not None else OutputCache()
+        self.models = models if models is not None else ModelCache()
+        self.models.on_unload.append(self._forget_model)
         self.frame_cache = frame_cache if frame_cache is not None else FrameCache()
         self.frame_caching = frame_caching
         self.runtime = Runtime()
@@ -171,10 +175,12 @@ class Executor:
     # -- compile --------------------------------------------------------------------------
     def compile(self, graph: Graph, targets: list[str] | None = None, device: str | None = None,
                 seed: int | None = None, check_only: bool = False,
-                side_targets: list[str] | None = None) -> Plan:
+                side_targets: list[str] | None = None, lazy_devices: bool = False) -> Plan:
         """The plan of a run. ``check_only`` (validate) makes every check a run makes but
         neither imports torch where "cpu"/"auto" need no check nor the node modules (no cache
         signatures, which read the nodes' classes): devices stay names, signatures empty.
+        ``lazy_devices`` (a render's preflight): devices are checked as a run checks them, only as
+        far as that needs no torch (a run checks the rest when a node asks for its device).
 
         ``side_targets`` run too when they can: one that cannot (a required input not connected,
         an unknown type in its branch) is left out with the reason (``plan.left_out``) instead of
@@ -182,7 +188,7 @@ class Executor:
         g = flatten(graph)
         self._base_dir = getattr(graph, "base_dir", None)
         g.topo_order()  # a cycle anywhere is an error (CycleError), even in a branch not run
-        get_device = check_device if check_only else device_name
+        get_device = check_device if check_only and not lazy_devices else plan_device  # names: torch when asked
         dev = get_device(device or g.settings.get("device", "auto"))
         gseed = int(seed if seed is not None else g.settings.get("seed", 0))
 
@@ -371,6 +377,25 @@ class Executor:
 
     def _signature(self, st: Step, by_id: dict[str, Step]) -> str:
         spec = st.node.spec
+        files = self._read_files(st)
+        ins = []
+        for port, src in st.inputs.items():
+            ins.append([port, (by_id[src[0]].signature + ":" + src[1]) if src else None])
+        payload = [spec.id, spec.version, getattr(spec.cls, "code_version", 0), st.params, st.seed,
+                   str(st.device), files, ins]
+        return hashlib.sha256(json.dumps(payload, sort_keys=True, default=_json_default).encode()).hexdigest()[:32]
+
+    def _model_key(self, st: Step) -> str:
+        """A loader's key in the model cache: what it loads and how (type, parameters, device,
+        the weight files' fingerprints), not its seed or its place in the graph."""
+        spec = st.node.spec
+        payload = [spec.id, spec.version, getattr(spec.cls, "code_version", 0), st.params, str(st.device),
+                   self._read_files(st)]
+        return "model:" + hashlib.sha256(json.dumps(payload, sort_keys=True,
+                                                    default=_json_default).encode()).hexdigest()[:32]
+
+    def _read_files(self, st: Step) -> list[str]:
+        spec = st.node.spec
         files = []
         for p in spec.params:
             v = st.params.get(p.name)
@@ -388,12 +413,7 @@ class Executor:
                 files += [_file_fingerprint(f) for f in extra(st.params, getattr(self, "_base_dir", None))]
             except Exception:  # noqa: BLE001 - a bad path fails when the node runs, with its message
                 files.append("signature_files:failed")
-        ins = []
-        for port, src in st.inputs.items():
-            ins.append([port, (by_id[src[0]].signature + ":" + src[1]) if src else None])
-        payload = [spec.id, spec.version, getattr(spec.cls, "code_version", 0), st.params, st.seed,
-                   str(st.device), files, ins]
-        return hashlib.sha256(json.dumps(payload, sort_keys=True, default=_json_default).encode()).hexdigest()[:32]
+        return files
 
     # -- run ------------------------------------------------------------------------------
     def run(self, graph: Graph, targets: list[str] | None = None,
@@ -433,6 +453,7 @@ class Executor:
             stale = _old_outputs(sn, getattr(graph, "base_dir", None)) if is_out else []
             emit(NodeSkipped(nid, why, sn.label, is_out, stale))
         values: dict[str, dict[str, Any]] = {}
+        run_models: set[str] = set()  # model keys this run uses: never unloaded to make room in it
         meter = self.costs
         meter.reset()
         try:
@@ -440,7 +461,20 @@ class Executor:
                 self.runtime.cancel.check()
                 n = st.node
                 result.signatures[n.id] = st.signature
-                cached = self.cache.get(st.signature) if use_cache and n.spec.cacheable else None
+                keeps_model = bool(getattr(n.spec.cls, "keeps_model", False))
+                if keeps_model:  # a loader: its model lives in the model cache, whatever use_cache says
+                    mkey = self._model_key(st)
+                    run_models.add(mkey)
+                    held = self.models.get(mkey)
+                    if held is not None:
+                        values[n.id] = held
+                        result.cached.append(n.id)
+                        emit(NodeFinished(n.id, 0.0, True, held))
+                        e = next(x for x in self.models.entries() if x.key == mkey)
+                        emit(ModelStatus(n.id, "in memory", n.label, e.device, e.nbytes))
+                        continue
+                cached = (self.cache.get(st.signature) if use_cache and n.spec.cacheable and not keeps_model
+                          else None)
                 if cached is not None:
                     values[n.id] = cached
                     result.cached.append(n.id)
@@ -451,15 +485,20 @@ class Executor:
                           for port, src in st.inputs.items()}
                 ctx = Context(n.id, n.label, dict(st.params), st.seed, st.device, self.runtime,
                               frame_range, {"graph": graph, **(options or {})})
+                if keeps_model:
+                    where = self._make_room(st, emit, run_models)
                 t0 = time.perf_counter()
                 try:
                     instance = n.spec.cls()  # imports the node's module (and torch, if it uses it)
                     if "torch" in sys.modules:
                         _seed_torch(st.seed, st.device)
-                    else:  # seeded when the node first asks for its device or generator
-                        ctx._torch_seed = (st.seed, st.device)
+                    else:  # seeded when the node asks for its device or generator, or imports torch
+                        ctx.defer_torch_seed(st.seed, st.device)
                     # measured like a pull: frames it pulls upstream count as theirs, not its own
-                    out = meter.measure(n.id, None, lambda: instance.run(ctx, **inputs))
+                    try:
+                        out = meter.measure(n.id, None, lambda: instance.run(ctx, **inputs))
+                    finally:
+                        ctx.end_torch_seed()
                     outs = self._normalise_outputs(n, out)
                     for v in outs.values():
                         if isinstance(v, Clip) and v._cost is None:  # a new clip (not a pass-through)
@@ -481,7 +520,16 @@ class Executor:
                 values[n.id] = outs
                 result.executed.append(n.id)
                 result.times[n.id] = dt
-                if n.spec.cacheable:
+                if keeps_model:
+                    nbytes = module_bytes(outs)
+                    for v in outs.values():
+                        if hasattr(v, "model_cached"):
+                            v.model_cached = True
+                    dev = getattr(next((v for v in outs.values() if hasattr(v, "model_device")), None),
+                                  "model_device", where)
+                    self.models.put(mkey, outs, dev, nbytes, dt)
+                    emit(ModelStatus(n.id, "loaded", n.label, dev, nbytes))
+                elif n.spec.cacheable:
                     # an output node has written its file now: key it by the file as it is after the run,
                     # so a re-run with nothing changed hits and a deleted render is redone
                     key = self._signature(st, by_id) if n.spec.is_output else st.signature
@@ -505,6 +553,32 @@ class Executor:
         self._emit_costs(emit)
         emit(RunFinished(result.seconds, True, executed=result.executed, cached=result.cached))
         return result
+
+    def _make_room(self, st: Step, emit: Callable[[Any], None], keep=()) -> str:
+        """Before a loader runs: say it loads, and unload the least recently used models on its
+        device while the device lacks the memory the new model needs (its ``model_footprint``).
+        Returns the device the model will live on."""
+        n = st.node
+        where, need = str(st.device), 0
+        foot = getattr(n.spec.cls, "model_footprint", None)
+        if foot is not None:
+            try:
+                where, need = foot(st.params, st.device, getattr(self, "_base_dir", None))
+            except Exception:  # noqa: BLE001 - a bad model fails when the node runs, with its message
+                pass
+        emit(ModelStatus(n.id, "loading", n.label, where, need))
+        for key in self.models.make_room(where, need, keep):
+            emit(NodeMessage(n.id, n.label, f"unloaded a model from {where} to make room for this one", "info"))
+        return where
+
+    def _forget_model(self, entry: ModelEntry) -> None:
+        """A model left the model cache: drop the outputs that share its weights (a Video LoRA
+        node's), so nothing in the engine keeps it alive or uses it after its release."""
+        mods = {id(v.module) for v in (entry.value.values() if isinstance(entry.value, dict) else ())
+                if getattr(v, "module", None) is not None}
+        if mods:
+            self.cache.discard_where(lambda outs: isinstance(outs, dict) and any(
+                id(getattr(v, "module", None)) in mods for v in outs.values()))
 
     def _emit_costs(self, emit: Callable[[Any], None]) -> None:
         """NodeCost for every node whose clip or run took time in this run (also when it failed

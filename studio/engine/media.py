@@ -331,15 +331,18 @@ def write_video(path: str, clip: Clip, frames: Iterable[int] | range | None = No
             c.metadata["encoder_app"] = "Studio"
             vs = c.add_stream(encoder, rate=fps)
             vs.width, vs.height, vs.pix_fmt = W, H, pix_fmt
-            from .device import worker_threads
+            from .device import encoder_threads
             if encoder in ("libx264", "libx265"):
-                vs.options = {"crf": str(crf), "preset": preset, **dict(spec.options)}
+                vs.options = vf.encoder_options(encoder, {"crf": str(crf), "preset": preset, **dict(spec.options)})
             else:
-                vs.options = dict(spec.options)
+                vs.options = vf.encoder_options(encoder, dict(spec.options))
             if encoder == "libx265" and fmt in ("mp4", "mov"):
                 vs.codec_tag = "hvc1"  # the tag Apple players need for HEVC
             vf.tag_stream(vs.codec_context, matrix, color_range, spec.rgb)
-            vs.thread_count = worker_threads()  # leave a core to the window when one is open
+            # the encoder's threads change its decisions (x264: each thread sees less of the frames
+            # before): one count per machine, whatever the app's thread policy, so the window and
+            # the command line write the same file
+            vs.thread_count = encoder_threads()
             aud = audio
             as_ = None
             if aud is not None and aud.n_samples > 0:

@@ -46,6 +46,57 @@ CODECS: dict[str, VideoCodec] = {c.key: c for c in (
 )}
 
 
+def encoder_options(encoder: str, base: dict[str, str]) -> dict[str, str]:
+    """``base`` plus what makes the same frames give the same bytes on this machine (issue 28).
+
+    libx264's AVX-512 routines make different decisions from run to run on the same frames and
+    settings (measured with the x264 in PyAV 18, one thread or several: of 10 encodes of 48
+    music_visualiser frames in one process, 7 or 8 distinct files; with AVX2 at most, 20 of 20
+    identical), so on a CPU with AVX-512 x264 is held to its AVX2 routines: 2-6 % more encoder CPU
+    time (benchmarks/bench_repeatable_encode.py). A CPU without AVX-512 runs those routines anyway."""
+    out = dict(base)
+    if encoder == "libx264" and cpu_has_avx512():
+        extra = "asm=AVX2,Cache64"
+        out["x264-params"] = f"{out['x264-params']}:{extra}" if out.get("x264-params") else extra
+    return out
+
+
+_AVX512: bool | None = None
+
+
+def cpu_has_avx512() -> bool:
+    """Whether this x86 CPU has AVX-512 (Linux: /proc/cpuinfo; macOS: sysctl; Windows: the
+    kernel's feature query). False where it cannot tell: x264 then keeps its own choice."""
+    global _AVX512
+    if _AVX512 is None:
+        _AVX512 = _detect_avx512()
+    return _AVX512
+
+
+def _detect_avx512() -> bool:
+    import platform
+    import sys
+    if platform.machine().lower() not in ("x86_64", "amd64", "x86", "i686", "i386"):
+        return False
+    try:
+        if sys.platform.startswith("linux"):
+            with open("/proc/cpuinfo", encoding="ascii", errors="replace") as f:
+                for line in f:
+                    if line.startswith("flags"):
+                        return " avx512f" in line
+            return False
+        if sys.platform == "darwin":
+            import subprocess
+            out = subprocess.run(["sysctl", "-n", "hw.optional.avx512f"], capture_output=True, text=True, timeout=5)
+            return out.stdout.strip() == "1"
+        if sys.platform == "win32":
+            import ctypes
+            return bool(ctypes.windll.kernel32.IsProcessorFeaturePresent(41))  # PF_AVX512F_INSTRUCTIONS_AVAILABLE
+    except (OSError, ValueError, AttributeError):
+        return False
+    return False
+
+
 def pick_encoder(codec: VideoCodec, width: int = 0) -> str:
     """The first of the codec's encoders this FFmpeg build has, or a clear error. FFmpeg's 'prores'
     encoder refuses odd widths: an odd-width frame goes to prores_ks (which keeps the size)."""

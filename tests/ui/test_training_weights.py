@@ -27,3 +27,36 @@ def test_the_dock_shows_the_loss_weights_of_the_training_node(panel, qtbot):
     qtbot.waitUntil(lambda: "adversarial 0.1" in panel.title_label.text())
     assert "content 0 (off)" in panel.title_label.text() and "x 9" not in panel.title_label.text()
     assert panel.title_label.toolTip() == text
+
+
+def test_the_dock_shows_steps_and_samples_per_second_and_the_batch_rule(panel, qtbot, monkeypatch):
+    """Issue 28: steps/s from the progress events' arrival, samples/s with the batch the Train
+    node reported, the batch rule (auto) in the tooltip."""
+    import studio.ui.panels.training as tp
+    clock = [100.0]
+    monkeypatch.setattr(tp.time, "monotonic", lambda: clock[0])
+    rule = "batch 256 (auto: the largest that fits in GPU memory; learning rate x sqrt(256/16)); learning rate 0.004"
+    panel.on_event(ev.RunStarted(["train"], "cuda"))
+    panel.on_event(ev.NodeStarted("train", "Train Generator"))
+    panel.on_event(ev.NodeMessage("train", "Train Generator", rule, "info"))
+    for k in range(5):  # 50 steps every half second: 100 steps/s
+        clock[0] += 0.5
+        panel.on_event(ev.NodeProgress("train", 50 * (k + 1), 1000, None, None, None, {"loss": 1.0}))
+    panel.flush()
+    qtbot.waitUntil(lambda: "steps/s" in panel.values_label.text())
+    text = panel.values_label.text()
+    assert "100 steps/s" in text and "25,600 samples/s" in text and "batch 256 (auto), lr 0.004" in text, text
+    assert panel.values_label.toolTip() == rule
+
+
+def test_batch_auto_is_a_word_in_the_cli_and_the_properties_panel(qtbot):
+    from studio.core.registry import default_registry
+    from studio.ui.panels.properties import IntEditor
+    p = next(x for x in default_registry().get("gen.train").params if x.name == "batch")
+    assert p.coerce("auto") == 0 and p.coerce("64") == 64 and p.coerce(0) == 0
+    ed = IntEditor(p, lambda v: None)
+    qtbot.addWidget(ed)
+    ed.set_value(0)
+    assert ed.spin.text() == "auto"
+    ed.set_value(16)
+    assert ed.spin.text() == "16"

@@ -299,7 +299,9 @@ def test_loader_says_what_it_changed_on_the_cpu(svd_dir):
     warnings = [e.text for e in ev if isinstance(e, NodeMessage) and e.level == "warning"]
     assert any("fp16 is not supported on the CPU" in w for w in warnings)
     assert any("CPU offload only helps with a GPU" in w for w in warnings)
-    assert ref.dtype == torch.float32 and ref.offload is False and ref.tiling is True
+    # SVD's temporal-decoder VAE cannot decode in tiles: said, and off (was: on, then failing at sampling)
+    assert any("VAE tiling is not available for AutoencoderKLTemporalDecoder" in w for w in warnings)
+    assert ref.dtype == torch.float32 and ref.offload is False and ref.tiling is False
     assert ref.module.unet.dtype == torch.float32
 
 

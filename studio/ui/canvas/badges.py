@@ -58,15 +58,32 @@ class RunBadges:
         st = self._run_state.setdefault(nid, {"running": True})
         end = budget_end if budget_end is not None and total and budget_end < total else None
         st["progress"] = (step / (end or total)) if total else None
-        st["text"] = (f"{step}/{total}" + (f" · budget ≈{end}" if end else "")) if total else f"step {step}"
+        st["text"] = ((f"{step}/{total}" + (f" · budget ≈{end}" if end else "")) if total else f"step {step}") \
+            + (" · " + st["note"] if st.get("note") else "")
         item = self._status.get(nid)
         if item is None or not st.get("running"):
             self.refresh(nid)
             return
         item.set(st["text"], None, st["progress"])
 
-    def set_finished(self, nid: str, seconds: float, cached: bool) -> None:
-        self._run_state[nid] = {"text": "cached" if cached else fmt_seconds(seconds), "cached": cached}
+    def set_finished(self, nid: str, seconds: float, cached: bool, extra: str = "") -> None:
+        """Done: its time (or "cached"), then ``extra`` (the frames it made, its model in memory)."""
+        text = "cached" if cached else fmt_seconds(seconds)
+        self._run_state[nid] = {"text": text + (" · " + extra if extra else ""), "cached": cached}
+        self.refresh(nid)
+
+    def set_note(self, nid: str, text: str, warn: bool = False) -> None:
+        """A line about a node (NodeNote, ModelStatus): beside the progress of a running node
+        ("1/25 · about 40 min on the CPU…"), or in place of the status of a finished one
+        ("model in memory on cuda · 4.5 GB")."""
+        st = self._run_state.setdefault(nid, {})
+        if st.get("running"):
+            st["note"] = text
+            st["text"] = (st.get("text", "running…").split(" · ")[0]) + " · " + text
+        else:
+            st["text"] = text
+        if warn:
+            st["color"] = WARN_COLOR
         self.refresh(nid)
 
     def set_failed(self, nid: str, message: str, short: str | None = None) -> None:
@@ -80,13 +97,13 @@ class RunBadges:
                                 "color": WARN_COLOR if is_output else NOT_RUN_COLOR}
         self.refresh(nid)
 
-    def set_cost(self, nid: str, seconds: float, frames: int) -> None:
+    def set_cost(self, nid: str, seconds: float, frames: int, extra: str = "") -> None:
         """The time spent pulling frames through the node's lazy clip (``NodeCost``), which
-        replaces the '<1 ms' it took to build the clip."""
+        replaces the '<1 ms' it took to build the clip; then ``extra`` (its model in memory)."""
         st = self._run_state.get(nid)
         if st is None or st.get("error") or st.get("running"):
             return
-        st["text"] = fmt_seconds(seconds) + (f" · {frames} frames" if frames else "")
+        st["text"] = fmt_seconds(seconds) + (f" · {frames} frames" if frames else "") + (" · " + extra if extra else "")
         st["cost"] = seconds
         self.refresh(nid)
 

@@ -59,6 +59,8 @@ class IntEditor(ParamEditor):
         hi = p.max if p.max is not None else INT_MAX
         self.spin.setRange(max(lo, -INT_MAX), min(hi, INT_MAX))
         self.spin.setSingleStep(p.step)
+        if getattr(p, "special", "") and p.min is not None:
+            self.spin.setSpecialValueText(p.special)  # the minimum shows as its word (batch 0: 'auto')
         self.spin.setKeyboardTracking(False)
         self.spin.setAccelerated(True)
         self.slider = None
@@ -103,6 +105,8 @@ class FloatEditor(ParamEditor):
         self.spin.setDecimals(p.decimals)
         self.spin.setRange(p.min if p.min is not None else -1e12, p.max if p.max is not None else 1e12)
         self.spin.setSingleStep(p.step)
+        if getattr(p, "special", "") and p.min is not None:
+            self.spin.setSpecialValueText(p.special)  # the minimum shows as its word (batch 0: 'auto')
         self.spin.setKeyboardTracking(False)
         self.slider = None
         if p.min is not None and p.max is not None and p.max > p.min:

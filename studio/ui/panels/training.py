@@ -18,6 +18,8 @@ keeps its shape, memory stays bounded on runs of millions of steps). Measured in
 from __future__ import annotations
 
 import math
+import re
+import time
 from typing import Any
 
 import numpy as np
@@ -32,9 +34,15 @@ REDRAW_MS = 100          # at most ~10 redraws a second
 MAX_POINTS = 200_000     # per value name and node; then every second point is dropped
 SMOOTH_MAX = 0.99        # the slider's top EMA weight
 DOWNSAMPLE_FACTOR = 1.5  # points drawn per pixel column of the plot (peak: min and max of each)
+BATCH_MESSAGE = re.compile(r"^batch (\d+)\b")  # the trainer's "batch N ...; learning rate ..." message
 KNOWN_COLOURS = {"loss": (90, 180, 255), "val_loss": (255, 160, 60)}
 CYCLE = [(120, 220, 120), (230, 110, 200), (240, 220, 90), (160, 140, 255), (90, 220, 220),
          (255, 110, 110), (200, 200, 200), (170, 120, 70)]
+
+
+def _rate(x: float) -> str:
+    """12.3, 456, 25,600: three figures below a hundred, whole numbers with separators above."""
+    return f"{x:,.0f}" if x >= 100 else f"{x:.3g}"
 
 
 def _is_number(v: Any) -> bool:
@@ -140,8 +148,11 @@ class NodeHistory:
     """Everything one node reported with numbers: a series per value name, the last step and
     total, its latest preview image."""
 
+    RATE_WINDOW = 3.0  # seconds of events the step rate is measured over
+
     def __init__(self, title: str = ""):
         self.title = title
+        self.ticks: list[tuple[float, float]] = []  # (arrival time, step) of recent events: the rate
         self.series: dict[str, Series] = {}
         self.last_step: float | None = None
         self.total: int | None = None
@@ -164,6 +175,12 @@ class NodeHistory:
                 s = self.series[k] = Series()
             s.append(step, v)
         self.latest.update(nums)
+        now = time.monotonic()
+        if self.last_step is not None and step < self.last_step:
+            self.ticks.clear()
+        self.ticks.append((now, float(step)))
+        while len(self.ticks) > 2 and now - self.ticks[1][0] > self.RATE_WINDOW:
+            del self.ticks[0]
         self.last_step = step
         if total is not None:
             self.total = total
@@ -171,6 +188,13 @@ class NodeHistory:
 
     def points(self) -> int:
         return sum(s.n for s in self.series.values())
+
+    def steps_per_second(self) -> float | None:
+        """Steps a second over the last few seconds of events (None until two have come)."""
+        if len(self.ticks) < 2:
+            return None
+        (t0, s0), (t1, s1) = self.ticks[0], self.ticks[-1]
+        return (s1 - s0) / (t1 - t0) if t1 > t0 and s1 > s0 else None
 
 
 def step_text(h: NodeHistory) -> str:
@@ -196,6 +220,7 @@ class TrainingPanel(QWidget):
         self._chosen: str | None = None   # a node the user selected (since the run started)
         self._titles: dict[str, str] = {}
         self._weights: dict[str, str] = {}  # node id -> "loss weights: ..." the node reported
+        self._batches: dict[str, str] = {}  # node id -> "batch N ...; learning rate ..." the node reported
         self._reporting: set[str] = set()  # nodes that reported numbers in this run
         self._curves: dict[str, tuple[Any, Any]] = {}  # name -> (raw, smoothed)
         self._colours: dict[str, tuple[int, int, int]] = {}
@@ -302,6 +327,10 @@ class TrainingPanel(QWidget):
             self.flush()
         elif isinstance(e, ev.NodeMessage) and e.text.startswith("loss weights:"):
             self._weights[e.node_id] = e.text
+            if e.node_id == self.node_id:
+                self._dirty = True
+        elif isinstance(e, ev.NodeMessage) and BATCH_MESSAGE.match(e.text):
+            self._batches[e.node_id] = e.text  # "batch 512 (auto: ...); learning rate ...": samples/s
             if e.node_id == self.node_id:
                 self._dirty = True
 
@@ -543,12 +572,28 @@ class TrainingPanel(QWidget):
         self.title_label.setToolTip(weights)
         if weights:
             self.title_label.setText(self.title_label.text() + f" &nbsp; <span style='color:#aaa'>{weights}</span>")
-        parts = [f"{k} {v:.4g}" for k, v in h.latest.items()]
+        parts = self._rate_parts(h) + [f"{k} {v:.4g}" for k, v in h.latest.items()]
         bad = sum(s.nonfinite for s in h.series.values())
         if bad:
             parts.append(f"<span style='color:#ff6e6e'>{bad} NaN/inf not plotted</span>")
         self.values_label.setText(" · ".join(parts))
-        self.values_label.setToolTip("\n".join(f"{k} {v:.6g}" for k, v in h.latest.items()))
+        self.values_label.setToolTip(self._batches.get(self.node_id, ""))  # the batch rule in full
+
+    def _rate_parts(self, h: NodeHistory) -> list[str]:
+        """'12.3 steps/s', '197 samples/s' (when the node said its batch), and the batch rule."""
+        batch_text = self._batches.get(self.node_id, "")
+        m = BATCH_MESSAGE.match(batch_text)
+        out = []
+        rate = h.steps_per_second()
+        if rate is not None:
+            out.append(f"{_rate(rate)} steps/s")
+            if m:
+                out.append(f"{_rate(rate * int(m.group(1)))} samples/s")
+        if m:
+            lr = re.search(r"learning rate ([0-9.eE+-]+)$", batch_text)
+            out.append(f"batch {m.group(1)}" + (" (auto)" if "(auto" in batch_text else "") +
+                       (f", lr {lr.group(1)}" if lr else ""))
+        return out
 
     # -- for tests and the benchmark ------------------------------------------------------
     def curve_data(self, name: str, smoothed: bool = True) -> tuple[np.ndarray, np.ndarray]:

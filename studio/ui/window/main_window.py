@@ -392,9 +392,12 @@ class MainWindow(QMainWindow):
             pass
         cache = self.runner.executor.cache.bytes + self.runner.executor.frame_cache.bytes
         parts.append(f"cache {cache / 2**20:.0f} MiB")
+        models = self.runner.executor.models
+        if len(models):  # loaded models, kept between runs (studio.engine.model_cache)
+            size = sum(e.nbytes for e in models.entries())
+            parts.append(f"{len(models)} model(s) in memory {size / 2**30:.1f} GiB")
         self.mem_label.setText(" " + " · ".join(parts) + " ")
-        node = self.runs.current_node
-        self.node_label.setText(f" running: {node} " if node else "")
+        self.node_label.setText(self.runs.status_text())
 
     def _settings_to_toolbar(self, settings: dict) -> None:
         from PySide6.QtCore import QSignalBlocker

@@ -58,6 +58,9 @@ class RunSession:
     failed: list[str] = field(default_factory=list)           # nodes that failed (canvas ids)
     verdict: str = ""                                        # what the status bar says of it
     finished: bool = False
+    stopping: bool = False                                   # Stop pressed; the run has not ended yet
+    note: str = ""                                           # what the running node says of itself
+    models: dict[str, str] = field(default_factory=dict)     # loader id -> its model's state, in words
 
 
 class RunFeedback:
@@ -79,6 +82,19 @@ class RunFeedback:
     @property
     def current_node(self) -> str:
         return self.session.current_node if self.session is not None and not self.session.finished else ""
+
+    def status_text(self) -> str:
+        """The status bar's line about the run going on: the node running and what it says of
+        itself ("loading the model…", "about 40 min on the CPU…"), or "stopping…" after Stop
+        until the run has really ended."""
+        s = self.session
+        if s is None or s.finished:
+            return ""
+        if s.stopping:
+            return f" stopping… ({s.current_node}) " if s.current_node else " stopping… "
+        if not s.current_node:
+            return ""
+        return f" running: {s.current_node}" + (f" — {s.note}" if s.note else "") + " "
 
     def _title(self, nid: str, fallback: str = "") -> str:
         inst = self.win.doc.graph.nodes.get(nid)
@@ -158,12 +174,22 @@ class RunFeedback:
     def stop(self) -> None:
         if self.win.runner.running:
             self.win.runner.stop()
+            if self.session is not None:
+                self.session.stopping = True
+            self.set_run_result("stopping…", WARN_STYLE)  # until the run has really ended
             self.win.log("stopping…")
+            self.win.update_status()
 
     def clear_cache(self) -> None:
-        self.win.runner.executor.cache.clear()
-        self.win.runner.executor.frame_cache.clear()
-        self.win.log("caches cleared")
+        ex = self.win.runner.executor
+        models = len(ex.models)
+        ex.cache.clear()
+        ex.frame_cache.clear()
+        if not self.win.runner.running:  # a run going on may be using them
+            ex.models.clear()
+        self.win.log("caches cleared" + (f", {models} model(s) unloaded" if models and not self.win.runner.running
+                                         else ""))
+        self.win.update_status()
 
     def _type_of(self, nid: str) -> str:
         """The type of a node of the run (inside a group: ``group/inner`` ids)."""
@@ -244,12 +270,21 @@ class RunFeedback:
             self.output_link.clear()
             if win.statusBar().currentMessage() == "loading the engine…":
                 win.statusBar().clearMessage()
-            self.set_run_result(f"running {len(e.nodes)} node(s) on {e.device}…", "")
+            if not s.stopping:
+                self.set_run_result(f"running {len(e.nodes)} node(s) on {e.device}…", "")
             win.log(f"run started on {e.device}: {len(e.nodes)} node(s)")
             self.start_training_dock(self._type_of(n) for n in e.nodes)
         elif isinstance(e, ev.NodeStarted):
-            s.current_node = e.title
+            s.current_node, s.note = e.title, ""
             win.canvas.badges.set_running(e.node_id)
+            win.update_status()
+        elif isinstance(e, getattr(ev, "ModelStatus", ())):
+            self._on_model_status(e)
+        elif isinstance(e, getattr(ev, "NodeNote", ())):
+            warn = e.level == "warning"
+            s.note = e.text
+            win.canvas.badges.set_note(e.node_id, e.text, warn)
+            win.log(f"{self._title(e.node_id)}: {e.text}", "warn" if warn else "info", status=False)
             win.update_status()
         elif isinstance(e, ev.NodeProgress):
             if e.message:
@@ -262,7 +297,8 @@ class RunFeedback:
                 except Exception:  # noqa: BLE001
                     pass
         elif isinstance(e, ev.NodeFinished):
-            win.canvas.badges.set_finished(e.node_id, e.seconds, e.cached)
+            extra = s.models.get(e.node_id) or _frames_made(e.outputs)
+            win.canvas.badges.set_finished(e.node_id, e.seconds, e.cached, extra)
             self.outputs[e.node_id] = e.outputs
             if e.node_id in s.signatures:
                 self.signatures[e.node_id] = s.signatures[e.node_id]
@@ -278,7 +314,7 @@ class RunFeedback:
             win.log(f"{getattr(e, 'title', '') or self._title(e.node_id)}: {e.text}", "warn" if warn else "info",
                     status=False)  # a warning is in the run's verdict in the status bar: not twice
         elif isinstance(e, getattr(ev, "NodeCost", ())):
-            win.canvas.badges.set_cost(e.node_id, e.seconds, getattr(e, "frames", 0))
+            win.canvas.badges.set_cost(e.node_id, e.seconds, getattr(e, "frames", 0), s.models.get(e.node_id, ""))
         elif isinstance(e, ev.NodeSkipped):
             is_output = bool(getattr(e, "is_output", False))
             title = getattr(e, "title", "") or self._title(e.node_id)
@@ -292,6 +328,23 @@ class RunFeedback:
             win.log(str(e.error), "error", status=False)  # the run's verdict shows it in the status bar
         elif isinstance(e, ev.RunFinished):
             self._on_run_finished_event(e)
+
+    def _on_model_status(self, e) -> None:
+        """A loader's model: "loading…" under the node and in the status bar while it loads;
+        "model in memory" (kept between runs) once it is there."""
+        win, s = self.win, self.session
+        title = e.title or self._title(e.node_id)
+        if e.state == "loading":
+            s.note = e.text
+            win.canvas.badges.set_note(e.node_id, e.text)
+            win.update_status()
+            return
+        s.models[e.node_id] = e.text
+        win.canvas.badges.set_note(e.node_id, e.text)
+        if e.state == "in memory":
+            win.log(f"{title}: {e.text} (not loaded again)", status=False)
+        if not s.stopping:
+            win.statusBar().showMessage(f"{title}: {e.text}", 8000)
 
     def _on_run_finished_event(self, e) -> None:
         win, s = self.win, self.session
@@ -324,9 +377,9 @@ class RunFeedback:
             self.set_run_result(f"✗ run failed: {e.error}" if e.error is not None else "✗ run failed", ERROR_STYLE)
         self.output_link.set_outputs(s.written)  # also after a failed or stopped run: what was written
         if s.full:
-            self._mark_not_run(ok=bool(e.ok))
+            self._mark_not_run(ok=bool(e.ok), stopped=bool(e.cancelled))
 
-    def _mark_not_run(self, ok: bool = True) -> None:
+    def _mark_not_run(self, ok: bool = True, stopped: bool = False) -> None:
         """After F5: nodes the run did not reach say so, and why. Ctrl+F5 is offered only where
         it would help: a node after a failed one says what failed (running it again would fail
         again), a node a failed or stopped run never reached says the run stopped."""
@@ -348,6 +401,8 @@ class RunFeedback:
                                    f"not run: it needs '{after[nid]}', which failed; fix that node first")
             elif why is not None:
                 badges.set_not_run(nid, f"not run: {why}")
+            elif stopped:
+                badges.set_not_run(nid, "not run: the run was stopped before it")
             elif not ok:
                 text = f"not run: the run stopped at '{stopped_at}'" if stopped_at else "not run: the run stopped"
                 badges.set_not_run(nid, text, text + "; run again (F5) once it is fixed")
@@ -415,6 +470,15 @@ class RunFeedback:
 
     def node_removed(self, nid: str) -> None:
         self.outputs.pop(nid, None)
+
+
+def _frames_made(outputs) -> str:
+    """ "14 frames" when a node's output is a clip of several frames (what it made, as asked)."""
+    for v in (outputs or {}).values():
+        n = getattr(v, "n_frames", None)
+        if isinstance(n, int) and n > 1 and hasattr(v, "frames") and not callable(getattr(v, "frames")):
+            return f"{n} frames"
+    return ""
 
 
 def show_dock_beside(win, dock, share: float = 1 / 3) -> None:

@@ -1,0 +1,172 @@
+"""The training step's fixed costs: what the trainer keeps between steps so that a step on a GPU
+never waits for the host (issue 28).
+
+* :class:`Ema`: the moving average of the weights in two foreach calls over parameter lists built
+  once (the per-step ``parameters()`` walk and one ``lerp_`` per tensor cost more host time than the
+  arithmetic on a GPU).
+* :class:`LossLog`: each step's losses stay on the device as one small tensor; they are read back
+  every ``every`` steps or after ``seconds`` (one host sync for many steps), and at once when a
+  preview, a checkpoint, a cancel or the end needs them. On the CPU they are read every step (no
+  sync to save there), so the progress and the loss history are exactly as before.
+* :class:`Capture`: on CUDA, the networks' forward passes are compiled (``torch.compile``,
+  mode "reduce-overhead": CUDA graphs, a few launches per network instead of hundreds); if
+  compiling fails for an op it does not support, training goes on uncompiled and says so. Never on
+  the CPU (nothing to gain where a step is arithmetic-bound).
+
+Each piece leaves the CPU arithmetic untouched: the same ops in the same order, so 200 CPU steps
+give the same losses as the step before (tests/generators/test_train_step.py).
+"""
+from __future__ import annotations
+
+import math
+import os
+import time
+from typing import Callable
+
+import torch
+
+
+class Ema:
+    """``ema <- lerp(ema, model, 1 - decay)`` over the parameters, buffers copied; both lists are
+    built once (the modules are walked once per run, not once per step)."""
+
+    def __init__(self, ema: torch.nn.Module, model: torch.nn.Module):
+        self.pe = [p.detach() for p in ema.parameters()]
+        self.pm = [p.detach() for p in model.parameters()]
+        self.be = list(ema.buffers())
+        self.bm = list(model.buffers())
+        if len(self.pe) != len(self.pm) or len(self.be) != len(self.bm):
+            raise ValueError("the EMA copy and the model have different parameters")
+
+    @torch.no_grad()
+    def update(self, decay: float) -> None:
+        if self.pe:
+            torch._foreach_lerp_(self.pe, self.pm, 1.0 - decay)
+        if self.be:
+            torch._foreach_copy_(self.be, self.bm)
+
+
+class LossLog:
+    """Per-step losses kept on the device and read back in one go. ``add`` takes the step's logs
+    (tensors or floats); ``due`` says whether a read is owed; ``read`` returns ``[(step, {name:
+    float})]`` for every step since the last read and raises FloatingPointError naming the first
+    step whose loss is not finite."""
+
+    def __init__(self, device: torch.device, every: int | None = None, seconds: float = 0.25):
+        on_cpu = device.type == "cpu"
+        self.every = max(1, every if every is not None else (1 if on_cpu else 50))
+        self.seconds = 0.0 if on_cpu else seconds
+        self.pending: list[tuple[int, tuple[str, ...], torch.Tensor | list[float]]] = []
+        self.last_read = time.perf_counter()
+
+    def add(self, step: int, logs: dict) -> None:
+        keys = tuple(logs)
+        vals = list(logs.values())
+        if all(isinstance(v, torch.Tensor) for v in vals):
+            packed = torch.stack([v.detach().float().reshape(()) for v in vals]) if vals else []
+        else:
+            packed = [float(v) for v in vals]
+        self.pending.append((step, keys, packed))
+
+    def due(self) -> bool:
+        return bool(self.pending) and (len(self.pending) >= self.every or
+                                       (self.seconds > 0 and time.perf_counter() - self.last_read >= self.seconds))
+
+    def read(self) -> list[tuple[int, dict[str, float]]]:
+        if not self.pending:
+            return []
+        tensors = [p for _, _, p in self.pending if isinstance(p, torch.Tensor)]
+        flat = torch.cat(tensors).tolist() if tensors else []  # the one host sync
+        out, k = [], 0
+        for step, keys, packed in self.pending:
+            if isinstance(packed, torch.Tensor):
+                vals = flat[k:k + len(keys)]
+                k += len(keys)
+            else:
+                vals = packed
+            out.append((step, dict(zip(keys, vals))))
+        self.pending.clear()
+        self.last_read = time.perf_counter()
+        for step, logs in out:
+            loss = logs.get("loss")
+            if loss is not None and not math.isfinite(loss):
+                raise FloatingPointError(f"the loss became {loss} at step {step}: lower the learning rate")
+        return out
+
+
+def capture_wanted(device: torch.device, setting: str = "auto") -> bool:
+    """Compile the networks for this run? 'auto': on CUDA only (STUDIO_TRAIN_CAPTURE=0 turns it
+    off); 'off': never; 'on': also elsewhere (tests use it with the 'eager' backend on the CPU)."""
+    if setting == "off" or os.environ.get("STUDIO_TRAIN_CAPTURE", "1") == "0":
+        return False
+    return setting == "on" or device.type == "cuda"
+
+
+class Capture:
+    """Compiles a model's networks in place (``module.compile``) and undoes it when training ends
+    or when compiling fails. ``run(fn)`` runs one step: the first compiled steps are where an
+    unsupported op shows up, so a failure there turns compiling off and the step is run again
+    uncompiled (nothing was stepped: the optimisers step after the forward and backward passes)."""
+
+    def __init__(self, model: torch.nn.Module, mode: str = "reduce-overhead", backend="inductor",
+                 warn: Callable[[str], None] = lambda s: None):
+        self.warn = warn
+        self.targets = list(compile_targets(model))
+        self.active = False
+        self.failed: str | None = None
+        self.cuda = any(p.is_cuda for p in model.parameters())
+        try:
+            kw = {"backend": backend}
+            if backend == "inductor":
+                kw["mode"] = mode
+            for m in self.targets:
+                m.compile(**kw)
+            self.active = bool(self.targets)
+        except Exception as e:  # noqa: BLE001 - any failure to set up compiling: train uncompiled
+            self._give_up(e)
+
+    def run(self, fn: Callable[[], dict], gen: torch.Generator | None = None) -> dict:
+        """One step; redone uncompiled, from the same random state, if compiling fails in it."""
+        if not self.active:
+            return fn()
+        if self.cuda:
+            torch.compiler.cudagraph_mark_step_begin()  # a new step: earlier graph outputs may be reused
+        state = gen.get_state() if gen is not None else None  # 16 bytes on CUDA
+        try:
+            return fn()
+        except Exception as e:  # noqa: BLE001 - an op the compiler does not support, found while tracing
+            if not _compile_error(e):
+                raise
+            self._give_up(e)
+            if state is not None:
+                gen.set_state(state)
+            return fn()
+
+    def _give_up(self, e: BaseException) -> None:
+        inner = getattr(e, "inner_exception", None) or e  # a backend's failure: its own error says why
+        text = next((ln for ln in str(inner).splitlines() if ln.strip()), "")
+        self.failed = f"{type(inner).__name__}: {text}"[:300]
+        self.undo()
+        self.warn(f"training runs uncompiled: compiling the networks failed ({self.failed})")
+
+    def undo(self) -> None:
+        for m in self.targets:
+            m._compiled_call_impl = None
+        self.active = False
+
+
+def compile_targets(model: torch.nn.Module) -> list[torch.nn.Module]:
+    """The networks to compile: the model's own list (``compile_targets()``), else its direct
+    children with trainable parameters."""
+    own = getattr(model, "compile_targets", None)
+    if callable(own):
+        return list(own())
+    return [m for m in model.children() if any(p.requires_grad for p in m.parameters())]
+
+
+def _compile_error(e: BaseException) -> bool:
+    """An error raised by torch.compile (dynamo, inductor, triton), not by the model's own code."""
+    return any(c.__module__.startswith(_COMPILER_MODULES) for c in type(e).__mro__)
+
+
+_COMPILER_MODULES = ("torch._dynamo", "torch._inductor", "torch._functorch", "torch.fx", "triton")

@@ -1,0 +1,263 @@
+"""Hooks on a pipeline's blocks for the length of one generation.
+
+* **Stop inside a step.** A denoising step of a large model on the CPU can take minutes, so a
+  check between steps is not enough: a forward pre-hook on every block (each child of a
+  ``ModuleList``: transformer blocks, UNet resnets and attentions, VAE blocks, encoder layers) and
+  on each component raises the engine's :class:`~studio.core.errors.Cancelled` as soon as Stop is
+  pressed. The check reads a ``threading.Event``: no tensor is touched, so there is no host sync
+  on a GPU, and a block costs a few microseconds more of Python.
+* **Stop inside one large operation (CPU).** On the CPU one attention or convolution of a large
+  clip can itself take a minute (SVD-XT at 1024x576: ~5 TFLOP in one spatial attention). There,
+  for the length of the run, each attention processor runs under a thread-local TorchFunctionMode
+  that splits a large ``scaled_dot_product_attention`` along its queries (exact: each query's
+  softmax is its own), and each convolution splits a large input along its batch, checking for
+  Stop between the pieces (each piece ~2 GFLOP). Calls below the threshold go straight through,
+  so small runs compute exactly what diffusers computes. On a GPU nothing of this is installed:
+  kernels are queued, and the block hooks stop it.
+* **Say how long a CPU run will take.** On the CPU the first denoising step is timed: when it
+  ends, the run's time is said on the node and in the status bar ("about 40 min on the CPU: lower
+  width/height/frames or use a GPU"); while it has not ended after 5 s, 10 s, 20 s..., a lower
+  bound is said ("more than ..."), checked at every block, so a step that never seems to end is
+  not silent.
+
+Every hook is removed when the generation ends, however it ends: a cached model is never left
+modified (see studio.engine.model_cache)."""
+from __future__ import annotations
+
+import functools
+import math
+import time
+
+from studio.core.errors import Cancelled
+from studio.engine.events import NodeNote
+
+EARLY_ESTIMATE_S = 5.0  # the first step has not ended after this long: say "at least", then at 2x, 4x...
+LONG_RUN_S = 120.0  # a CPU run longer than this is a warning of the run
+
+
+def fmt_duration(s: float) -> str:
+    if s < 90:
+        return f"{max(1, round(s))} s"
+    if s < 90 * 60:
+        return f"{round(s / 60)} min"
+    return f"{s / 3600:.1f} h"
+
+
+def blocks_of(module) -> list:
+    """The children of every ModuleList inside ``module`` (a model's blocks, at every depth)."""
+    import torch
+    out = []
+    for m in module.modules():
+        if isinstance(m, torch.nn.ModuleList):
+            out.extend(m)
+    return out
+
+
+SPLIT_FLOPS = 4e9  # a CPU operation above this is split, into pieces of about PIECE_FLOPS
+PIECE_FLOPS = 2e9
+
+
+_SDPA_ARGS = ("query", "key", "value", "attn_mask", "dropout_p", "is_causal")
+
+
+def split_sdpa(token, func, *args, tick=None, **kwargs):
+    """``func`` (scaled_dot_product_attention) in pieces of queries, checking Stop between them
+    (and calling ``tick``: the run's time estimate keeps up inside one long operation)."""
+    kw = dict(zip(_SDPA_ARGS, args), **kwargs)
+    q, k, v = kw.pop("query"), kw.pop("key"), kw.pop("value")
+    attn_mask, is_causal = kw.pop("attn_mask", None), kw.pop("is_causal", False)
+    dropout_p = kw.pop("dropout_p", 0.0)
+    if token.cancelled:
+        raise Cancelled()
+    flops = 4.0 * q.numel() * k.shape[-2]
+    lq = q.shape[-2]
+    if flops <= SPLIT_FLOPS or is_causal or lq < 2:
+        return func(q, k, v, attn_mask=attn_mask, dropout_p=dropout_p, is_causal=is_causal, **kw)
+    import torch
+    step = max(1, math.ceil(lq / math.ceil(flops / PIECE_FLOPS)))
+    outs = []
+    for a in range(0, lq, step):
+        if token.cancelled:
+            raise Cancelled()
+        if tick is not None:
+            tick()
+        m = attn_mask
+        if m is not None and m.dim() >= 2 and m.shape[-2] == lq:
+            m = m[..., a:a + step, :]
+        outs.append(func(q[..., a:a + step, :], k, v, attn_mask=m, dropout_p=dropout_p, is_causal=False, **kw))
+    return torch.cat(outs, dim=-2)
+
+
+def _split_mode(token, tick=None):
+    """A TorchFunctionMode (thread-local) that splits large attention calls; made on first use."""
+    import torch
+    from torch.overrides import TorchFunctionMode
+
+    sdpa = torch.nn.functional.scaled_dot_product_attention
+
+    class SplitAttention(TorchFunctionMode):
+        def __torch_function__(self, func, types, args=(), kwargs=None):
+            kwargs = kwargs or {}
+            if func is sdpa:
+                return split_sdpa(token, func, *args, tick=tick, **kwargs)
+            return func(*args, **kwargs)
+    return SplitAttention
+
+
+class _StopProcessor:
+    """An attention processor run under the splitting mode; its ``__call__`` shows the wrapped
+    processor's signature (diffusers reads it to pass only the arguments it takes)."""
+
+    def __init__(self, inner, mode_cls):
+        self.inner, self.mode_cls = inner, mode_cls
+        call = inner.__call__
+
+        @functools.wraps(call)
+        def shown(*a, **k):
+            return call(*a, **k)
+        self.__dict__["__call__"] = shown  # what inspect.signature(processor.__call__) sees
+
+    def __call__(self, *a, **k):
+        with self.mode_cls():
+            return self.inner(*a, **k)
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+
+def _split_conv(token, conv_forward, tick=None):
+    """A module's ``_conv_forward`` that splits a large batch, checking Stop between the pieces."""
+    def run(x, weight, bias):
+        if token.cancelled:
+            raise Cancelled()
+        per = 2.0 * x[0].numel() * weight.shape[0] * weight[0, 0].numel()  # ~FLOPs of one sample
+        if per * x.shape[0] <= SPLIT_FLOPS or x.shape[0] < 2:
+            return conv_forward(x, weight, bias)
+        import torch
+        step = max(1, int(PIECE_FLOPS // max(per, 1.0)))
+        outs = []
+        for a in range(0, x.shape[0], step):
+            if token.cancelled:
+                raise Cancelled()
+            if tick is not None:
+                tick()
+            outs.append(conv_forward(x[a:a + step], weight, bias))
+        return torch.cat(outs, 0)
+    return run
+
+
+class RunGuard:
+    """``with RunGuard(ctx, pipe, denoiser_name, steps, estimate=...)``: hooks installed inside."""
+
+    def __init__(self, ctx, pipe, denoiser: str, steps: int, estimate: bool):
+        self.ctx, self.pipe, self.denoiser_name = ctx, pipe, denoiser
+        self.steps = max(1, int(steps))  # denoising steps of the whole generation (every window)
+        self.estimate = estimate
+        self.handles: list = []
+        self.undo: list = []  # puts back what _split_large_ops changed
+        self.first_forward_start: float | None = None
+        self.first_forward_s: float | None = None
+        self.warned = False
+        self.said: float | None = None  # the estimate said, in seconds
+        self.next_early = EARLY_ESTIMATE_S  # when the first step has run this long, say "at least"
+
+    # -- hooks --------------------------------------------------------------------------------
+    def __enter__(self) -> "RunGuard":
+        import torch
+        token = self.ctx.runtime.cancel
+
+        def stop(_mod, _args):
+            if token.cancelled:
+                raise Cancelled()
+
+        comps = getattr(self.pipe, "components", {}) or {}
+        den = comps.get(self.denoiser_name)
+        try:
+            for name, comp in comps.items():
+                if not isinstance(comp, torch.nn.Module):
+                    continue
+                self.handles.append(comp.register_forward_pre_hook(stop))
+                blocks = blocks_of(comp)
+                if comp is den and self.estimate:
+                    self.handles.append(comp.register_forward_pre_hook(self._forward_start))
+                    self.handles.append(comp.register_forward_hook(self._forward_end))
+                    hook = self._timed_stop(token)
+                else:
+                    hook = stop
+                for b in blocks:
+                    self.handles.append(b.register_forward_pre_hook(hook))
+                if self.estimate:  # the CPU: Stop inside one large operation too
+                    self._split_large_ops(comp, token)
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *exc) -> bool:
+        for h in self.handles:
+            h.remove()
+        self.handles.clear()
+        for undo in reversed(self.undo):
+            undo()
+        self.undo.clear()
+        return False
+
+    def _split_large_ops(self, comp, token) -> None:
+        import torch
+        mode = None
+        for m in comp.modules():
+            if isinstance(m, (torch.nn.Conv2d, torch.nn.Conv3d)) and "_conv_forward" not in m.__dict__:
+                m._conv_forward = _split_conv(token, m._conv_forward, self._tick)
+                self.undo.append(functools.partial(m.__dict__.pop, "_conv_forward", None))
+            proc = getattr(m, "processor", None)
+            if proc is not None and callable(proc) and not isinstance(proc, _StopProcessor) \
+                    and isinstance(m, torch.nn.Module):
+                mode = mode or _split_mode(token, self._tick)
+                object.__setattr__(m, "processor", _StopProcessor(proc, mode))
+                self.undo.append(functools.partial(object.__setattr__, m, "processor", proc))
+
+    def _timed_stop(self, token):
+        def hook(_mod, _args):
+            if token.cancelled:
+                raise Cancelled()
+            self._tick()
+        return hook
+
+    def _tick(self) -> None:
+        """While the first step has not ended: at 5 s, 10 s, 20 s... say a lower bound of the run."""
+        if self.first_forward_s is None and self.first_forward_start is not None:
+            ran = time.perf_counter() - self.first_forward_start
+            if ran >= self.next_early:
+                self.next_early = ran * 2
+                self._say(ran, early=True)
+
+    def _forward_start(self, _mod, _args):
+        if self.first_forward_start is None:
+            self.first_forward_start = time.perf_counter()
+
+    def _forward_end(self, _mod, _args, _out):
+        if self.first_forward_s is None and self.first_forward_start is not None:
+            self.first_forward_s = time.perf_counter() - self.first_forward_start
+
+    # -- the estimate -------------------------------------------------------------------------
+    def step_done(self, step_seconds: float) -> None:
+        """The first denoising step ended, after ``step_seconds``: refine what was said."""
+        if self.estimate:
+            self._say(step_seconds, early=False)
+
+    def _say(self, per_step: float, early: bool) -> None:
+        """``early``: the first step has run ``per_step`` seconds and is not done (a lower bound);
+        else it took ``per_step``."""
+        total = per_step * self.steps
+        if not early and self.said is not None and abs(total - self.said) < 0.3 * self.said:
+            return  # close to what was said: do not repeat it
+        self.said = total
+        long = total >= LONG_RUN_S
+        text = f"{'more than' if early else 'about'} {fmt_duration(total)} on the CPU" + \
+            (": lower width/height/frames or use a GPU" if long else "") + \
+            (f" (the first of {self.steps} steps has run {fmt_duration(per_step)})" if early else
+             f" ({fmt_duration(per_step)} a step, {self.steps} steps)")
+        self.ctx.runtime.emit(NodeNote(self.ctx.node_id, text, "warning" if long else "info"))
+        if long and not self.warned:  # a warning of the run once; the note under the node keeps up
+            self.warned = True
+            self.ctx.warn(text)

@@ -1,0 +1,231 @@
+"""Loaded models, kept between runs (like ComfyUI's model management).
+
+A pretrained video model is gigabytes of weights that take seconds (a cold disk: minutes) to read
+and move to the device. The output cache (:mod:`studio.engine.cache`) is a host-RAM budget for
+results and would refuse a model larger than it, so every run would load the model again. Models
+live here instead:
+
+* keyed by the loader's *model key*: its node type, parameters, device and the fingerprints of the
+  weight files (not its seed, nor its place in the graph), so a second run, another graph or a
+  second loader naming the same model never loads it again;
+* budgeted by the memory of the device that holds them (CUDA: ``torch.cuda.mem_get_info`` plus what
+  torch's allocator holds free; CPU: the host's available RAM): before a model is loaded, the
+  least recently used models *on the same device* are unloaded until the new one fits (beside a
+  reserve for activations), and only then. Switching models on a small GPU thus frees the old
+  one; on a large one both stay;
+* not counted against the output cache.
+
+An unloaded model is released for good (its tensors are moved to the ``meta`` device by the
+value's ``release()``), so a reference kept elsewhere (the window's last outputs) cannot hold its
+memory; the executor also drops the output-cache entries that refer to it.
+
+The rule for everything that uses a cached model (generators, the Video LoRA node, the LoRA
+trainer): **a cached model is never left modified.** It is shared by every run and every branch,
+so a node that changes it (LoRA adapters, fused weights, a training step, hooks, a different
+device or dtype) must undo the change before it returns, on success, error or cancel alike (a
+``try/finally``). The Video LoRA node only records the LoRA on a copy of the reference; the
+generator loads the adapters when it samples and unloads them in its ``finally``. A node that
+needs a changed model for longer (training) works on its own copy of the weights it changes.
+
+Plain Python: torch is used only when it is already loaded (a model exists only then)."""
+from __future__ import annotations
+
+import gc
+import os
+import sys
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any, Callable, Hashable
+
+GiB = 1 << 30
+RESERVE = {"cuda": 2 * GiB, "mps": 2 * GiB, "cpu": 2 * GiB}  # kept free beside the models (activations)
+
+
+@dataclass
+class ModelEntry:
+    key: Hashable
+    value: Any  # the loader's outputs (a dict of port -> value)
+    device: str  # where the weights live: "cuda:0", "cpu", "mps"
+    nbytes: int
+    seconds: float  # how long it took to load
+    last_used: float = 0.0
+
+
+def device_kind(device: str) -> str:
+    return str(device).split(":")[0]
+
+
+def host_available() -> int:
+    """Bytes of host RAM the system can give without swapping (MemAvailable)."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        import psutil  # macOS, Windows: where there is no /proc
+        return int(psutil.virtual_memory().available)
+    except ImportError:  # pragma: no cover
+        pages, size = os.sysconf("SC_AVPHYS_PAGES"), os.sysconf("SC_PAGE_SIZE")
+        return int(pages * size)
+
+
+def device_free(device: str) -> int:
+    """Bytes a new model could take on ``device`` now: the device's free memory plus what torch's
+    caching allocator holds but does not use."""
+    kind = device_kind(device)
+    torch = sys.modules.get("torch")
+    if kind == "cuda" and torch is not None:
+        idx = torch.device(device).index
+        idx = torch.cuda.current_device() if idx is None else idx
+        free, _ = torch.cuda.mem_get_info(idx)
+        return int(free + torch.cuda.memory_reserved(idx) - torch.cuda.memory_allocated(idx))
+    if kind == "mps" and torch is not None:
+        return int(torch.mps.recommended_max_memory() - torch.mps.driver_allocated_memory())
+    return host_available()
+
+
+def empty_device_cache(device: str) -> None:
+    """Give the allocator's free blocks back to the device (after an unload or a cancelled run)."""
+    torch = sys.modules.get("torch")
+    if torch is None:
+        return
+    kind = device_kind(device)
+    if kind == "cuda" and torch.cuda.is_initialized():
+        torch.cuda.empty_cache()
+    elif kind == "mps":
+        torch.mps.empty_cache()
+
+
+class ModelCache:
+    """Loaded models by model key, budgeted by device memory. Thread-safe.
+
+    ``free_bytes(device)`` says how much a device can still take (tests pass their own);
+    ``reserve`` maps a device kind to bytes kept free beside the models."""
+
+    def __init__(self, free_bytes: Callable[[str], int] | None = None, reserve: dict[str, int] | None = None):
+        self.free_bytes = free_bytes or device_free
+        self.reserve = dict(RESERVE if reserve is None else reserve)
+        self._d: OrderedDict[Hashable, ModelEntry] = OrderedDict()
+        self._lock = threading.RLock()
+        self.on_unload: list[Callable[[ModelEntry], None]] = []  # called with each unloaded entry
+        self.loads = 0
+        self.hits = 0
+        self.unloads = 0
+
+    def __contains__(self, key: Hashable) -> bool:
+        with self._lock:
+            return key in self._d
+
+    def __len__(self) -> int:
+        return len(self._d)
+
+    def entries(self) -> list[ModelEntry]:
+        with self._lock:
+            return list(self._d.values())
+
+    def bytes_on(self, device: str) -> int:
+        with self._lock:
+            return sum(e.nbytes for e in self._d.values() if device_kind(e.device) == device_kind(device))
+
+    def get(self, key: Hashable) -> Any:
+        with self._lock:
+            e = self._d.get(key)
+            if e is None:
+                return None
+            self._d.move_to_end(key)
+            e.last_used = time.monotonic()
+            self.hits += 1
+            return e.value
+
+    def put(self, key: Hashable, value: Any, device: str, nbytes: int, seconds: float = 0.0) -> None:
+        with self._lock:
+            old = self._d.pop(key, None)
+            if old is not None and old.value is not value:
+                self._unload(old)
+            self._d[key] = ModelEntry(key, value, str(device), int(nbytes), seconds, time.monotonic())
+            self.loads += 1
+
+    def make_room(self, device: str, need: int, keep=()) -> list[Hashable]:
+        """Unload the least recently used models on ``device``'s kind until ``need`` bytes (and the
+        reserve) are free there, never those in ``keep`` (the models the run going on uses).
+        Returns the keys unloaded (none when the device has room)."""
+        kind = device_kind(device)
+        gone: list[Hashable] = []
+        with self._lock:
+            want = int(need) + self.reserve.get(kind, 0)
+            while self.free_bytes(device) < want:
+                victim = next((k for k, e in self._d.items() if device_kind(e.device) == kind and k not in keep), None)
+                if victim is None:
+                    break
+                self._unload(self._d.pop(victim))
+                gone.append(victim)
+                gc.collect()
+                empty_device_cache(device)
+        return gone
+
+    def unload(self, key: Hashable) -> bool:
+        with self._lock:
+            e = self._d.pop(key, None)
+        if e is None:
+            return False
+        self._unload(e)
+        gc.collect()
+        empty_device_cache(e.device)
+        return True
+
+    def clear(self) -> None:
+        with self._lock:
+            entries = list(self._d.values())
+            self._d.clear()
+        for e in entries:
+            self._unload(e)
+        gc.collect()
+        for dev in {e.device for e in entries}:
+            empty_device_cache(dev)
+
+    def _unload(self, e: ModelEntry) -> None:
+        self.unloads += 1
+        for cb in list(self.on_unload):
+            cb(e)
+        values = e.value.values() if isinstance(e.value, dict) else (e.value,)
+        for v in values:
+            release = getattr(v, "release", None)
+            if callable(release):
+                release()
+
+
+def module_bytes(value: Any) -> int:
+    """Bytes of the parameters and buffers of the torch modules in ``value`` (a ModelRef, a
+    diffusers pipeline, a module, or a dict of those), each tensor counted once."""
+    torch = sys.modules.get("torch")
+    if torch is None:
+        return 0
+    seen: set[int] = set()
+    total = 0
+
+    def add(m) -> None:
+        nonlocal total
+        for t in list(m.parameters()) + list(m.buffers()):
+            if id(t) not in seen and t.device.type != "meta":
+                seen.add(id(t))
+                total += t.element_size() * t.nelement()
+
+    def walk(v, depth=0) -> None:
+        if depth > 6 or v is None:
+            return
+        if isinstance(v, torch.nn.Module):
+            add(v)
+        elif isinstance(v, dict):
+            for x in v.values():
+                walk(x, depth + 1)
+        elif hasattr(v, "components") and isinstance(getattr(v, "components"), dict):  # a diffusers pipeline
+            walk(v.components, depth + 1)
+        elif hasattr(v, "module"):
+            walk(v.module, depth + 1)
+    walk(value)
+    return total

@@ -1,0 +1,34 @@
+"""The model cache on its own (no torch): budgeted by a device's free memory, least recently used
+first, never a model the run going on uses, and every unloaded model released."""
+from __future__ import annotations
+
+from studio.engine.model_cache import ModelCache
+
+
+class _Model:
+    def __init__(self):
+        self.released = False
+
+    def release(self):
+        self.released = True
+
+
+def test_make_room_unloads_lru_on_that_device_only_and_keeps_the_runs_models():
+    free = {"cuda:0": 0, "cpu": 10**12}
+    c = ModelCache(free_bytes=lambda d: free[d], reserve={"cuda": 0, "cpu": 0})
+    gone_cb = []
+    c.on_unload.append(lambda e: gone_cb.append(e.key))
+    a, b, h = _Model(), _Model(), _Model()
+    c.put("a", {"model": a}, "cuda:0", 100)
+    c.put("b", {"model": b}, "cuda:0", 100)
+    c.put("h", {"model": h}, "cpu", 100)
+    assert c.get("a") is not None  # a is now the most recently used: b goes first
+    assert c.make_room("cuda:0", 50, keep={"b"}) == ["a"]  # b is in use by this run: a goes instead
+    assert a.released and not b.released and gone_cb == ["a"]
+    assert c.make_room("cuda:0", 50) == ["b"] and b.released
+    assert c.make_room("cuda:0", 50) == [] and "h" in c and not h.released  # the CPU's model stays
+    free["cuda:0"] = 10**9
+    c.put("a2", {"model": _Model()}, "cuda:0", 100)
+    assert c.make_room("cuda:0", 50) == [] and "a2" in c  # room enough: nothing unloaded
+    c.clear()
+    assert len(c) == 0 and h.released

@@ -1,0 +1,244 @@
+"""Loaded models stay loaded (the model cache), frames as asked, Stop inside a denoising step,
+the CPU time estimate, and a cached model never left modified by a LoRA."""
+from __future__ import annotations
+
+import functools
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from studio.core.errors import Cancelled
+from studio.engine.cache import OutputCache
+from studio.engine.context import CancelToken
+from studio.engine.events import ModelStatus, NodeNote, NodeProgress
+from studio.engine.executor import Executor
+from studio.engine.model_cache import ModelCache
+
+from .test_video_nodes import i2v_graph, t2v_graph
+
+pytest.importorskip("diffusers")
+
+
+def _loads(ex) -> int:
+    return ex.run_counts.get("video_models.load", 0)
+
+
+def test_same_graph_twice_reloads_nothing_even_over_the_output_budget(svd_dir):
+    ex = Executor(cache=OutputCache(max_bytes=64 * 1024))  # far below the tiny model's weights
+    ev = []
+    g, load, gen = i2v_graph(svd_dir, steps=1, frames=2)
+    a = ex.run(g, targets=[gen.id], device="cpu", on_event=ev.append).value(gen.id)
+    ref = ex.models.entries()[0].value["model"]
+    size = sum(p.numel() * p.element_size() for p in ref.module.unet.parameters())
+    assert size > ex.cache.max_bytes and ex.models.entries()[0].nbytes >= size
+    assert [e.state for e in ev if isinstance(e, ModelStatus)] == ["loading", "loaded"]
+    ev.clear()
+    g2, _, gen2 = i2v_graph(svd_dir, steps=1, frames=2, seed=9)  # another graph, same model: another output
+    b = ex.run(g2, targets=[gen2.id], device="cpu", on_event=ev.append).value(gen2.id)
+    assert _loads(ex) == 1 and ex.models.hits == 1
+    st = [e for e in ev if isinstance(e, ModelStatus)]
+    assert [e.state for e in st] == ["in memory"] and "model in memory on cpu" in st[0].text
+    assert not np.array_equal(a.frames, b.frames)  # the sampler did run again (other seed)
+    assert ex.run(g, targets=[gen.id], device="cpu").cached  # and the first graph is cached as it was
+    assert _loads(ex) == 1
+
+
+def test_switching_models_frees_the_old_one_when_memory_is_needed(svd_dir, tmp_path):
+    import shutil
+    other = str(tmp_path / "other-svd")
+    shutil.copytree(svd_dir, other)
+    free = {"bytes": 1 << 40}
+    ex = Executor(models=ModelCache(free_bytes=lambda dev: free["bytes"], reserve={"cpu": 0}))
+    g, load, _ = i2v_graph(svd_dir)
+    ex.run(g, targets=[load.id], device="cpu")
+    first = ex.models.entries()[0].value["model"]
+    g2, load2, _ = i2v_graph(other)
+    ex.run(g2, targets=[load2.id], device="cpu")  # room for both: both stay
+    assert len(ex.models) == 2 and first.module.unet.device.type == "cpu"
+    free["bytes"] = 0  # now the device is full: loading a third model unloads the least recently used
+    g3, load3, gen3 = i2v_graph(svd_dir, steps=1, frames=2, load={"dtype": "fp32"})
+    ev = []
+    clip = ex.run(g3, targets=[gen3.id], device="cpu", on_event=ev.append).value(gen3.id)
+    assert clip.n_frames == 2
+    assert len(ex.models) == 1 and ex.models.unloads == 2
+    assert first.module.unet.device.type == "meta"  # released: no reference kept elsewhere holds memory
+    assert "unloaded" in first.summary()
+    assert any("unloaded a model" in getattr(e, "text", "") for e in ev)
+
+
+def test_two_frames_of_a_four_frame_svd_call_the_pipeline_with_two(svd_dir, monkeypatch):
+    from diffusers import StableVideoDiffusionPipeline
+    calls = []
+    orig = StableVideoDiffusionPipeline.__call__
+
+    @functools.wraps(orig)  # the node reads the pipeline's signature
+    def spy(self, *a, **k):
+        calls.append(k.get("num_frames"))
+        return orig(self, *a, **k)
+    monkeypatch.setattr(StableVideoDiffusionPipeline, "__call__", spy)
+    g, _, gen = i2v_graph(svd_dir, steps=1, frames=2)  # the tiny UNet is native at 4 frames
+    r = Executor().run(g, targets=[gen.id], device="cpu")
+    assert calls == [2] and r.value(gen.id).n_frames == 2
+
+
+def test_wan_frames_round_up_to_4k_plus_1_and_are_cut(wan_dir, monkeypatch):
+    from diffusers import WanPipeline
+    calls = []
+    orig = WanPipeline.__call__
+
+    @functools.wraps(orig)  # the node reads the pipeline's signature
+    def spy(self, *a, **k):
+        calls.append(k.get("num_frames"))
+        return orig(self, *a, **k)
+    monkeypatch.setattr(WanPipeline, "__call__", spy)
+    g, gen = t2v_graph(wan_dir, frames=6, steps=1)
+    r = Executor().run(g, targets=[gen.id], device="cpu")
+    assert calls == [9] and r.value(gen.id).n_frames == 6
+
+
+def _slow_blocks(ref, seconds: float):
+    """Every resnet of the UNet sleeps: one step takes seconds, inside the denoiser."""
+    import torch
+    mods = [m for n, m in ref.module.unet.named_modules() if n.endswith(("resnets.0", "resnets.1"))
+            and isinstance(m, torch.nn.Module)]
+    return [m.register_forward_hook(lambda *_: time.sleep(seconds)) for m in mods], len(mods)
+
+
+def test_stop_inside_a_step_returns_within_a_second_and_the_model_stays_usable(svd_dir):
+    ex = Executor()
+    g, load, gen = i2v_graph(svd_dir, steps=2, frames=2)
+    ex.run(g, targets=[load.id], device="cpu")
+    ref = ex.models.entries()[0].value["model"]
+    handles, n = _slow_blocks(ref, 0.25)
+    assert n >= 6  # a step takes >= 1.5 s in the slowed blocks alone
+    tok = CancelToken()
+    entered = threading.Event()
+    unet = ref.module.unet
+    first = unet.down_blocks[0].resnets[0]
+    h0 = first.register_forward_pre_hook(lambda *_: entered.set())
+    box = {}
+
+    def go():
+        try:
+            ex.run(g, targets=[gen.id], device="cpu", cancel=tok)
+        except Cancelled as e:
+            box["err"] = e
+        box["t"] = time.perf_counter()
+    th = threading.Thread(target=go)
+    th.start()
+    assert entered.wait(30)  # inside the first step, in the denoiser
+    time.sleep(0.3)
+    t0 = time.perf_counter()
+    tok.cancel()
+    th.join(10)
+    assert isinstance(box.get("err"), Cancelled) and box["t"] - t0 < 1.0, box["t"] - t0
+    for h in handles + [h0]:
+        h.remove()
+    # the guard's hooks are gone, the model is still loaded and makes frames
+    assert not any(m._forward_pre_hooks for m in unet.modules())
+    assert len(ex.models) == 1
+    clip = ex.run(g, targets=[gen.id], device="cpu").value(gen.id)
+    assert clip.n_frames == 2 and np.isfinite(clip.frames).all() and _loads(ex) == 1
+
+
+def test_cpu_run_says_how_long_it_will_take(svd_dir, monkeypatch):
+    from nodes.video_models import guard
+    monkeypatch.setattr(guard, "LONG_RUN_S", 0.0)  # every run is "long": the warning's wording
+    ev = []
+    g, _, gen = i2v_graph(svd_dir, steps=2, frames=2)
+    Executor().run(g, targets=[gen.id], device="cpu", on_event=ev.append)
+    notes = [e for e in ev if isinstance(e, NodeNote) and e.node_id == gen.id]
+    assert notes and notes[0].text.startswith("about ") and "on the CPU: lower width/height/frames or use a GPU" \
+        in notes[0].text and "2 steps" in notes[0].text and notes[0].level == "warning"
+    first_progress = next(i for i, e in enumerate(ev) if isinstance(e, NodeProgress) and e.node_id == gen.id)
+    assert ev.index(notes[0]) < first_progress  # said before the first step is reported done
+
+
+def test_preview_size_on_the_cpu(svd_dir, monkeypatch):
+    from nodes.video_models import nodes
+    monkeypatch.setattr(nodes, "PREVIEW_SIDE", 32)
+    monkeypatch.setattr(nodes, "PREVIEW_STEPS", 1)
+    ev = []
+    g, _, gen = i2v_graph(svd_dir, steps=3, frames=2, width=64, height=48)  # 'on CPU' is the default
+    clip = Executor().run(g, targets=[gen.id], device="cpu", on_event=ev.append).value(gen.id)
+    assert (clip.width, clip.height) == (32, 24)
+    texts = [getattr(e, "text", "") for e in ev]
+    assert "preview size: 32x24 instead of 64x48 (set 'preview size' to off for the full size)" in " ".join(texts)
+    assert any("1 steps instead of 3" in t for t in texts) and any("made 2 frames at 32x24" in t for t in texts)
+    g.set_param(gen.id, "preview_size", "off")
+    clip = Executor().run(g, targets=[gen.id], device="cpu").value(gen.id)
+    assert (clip.width, clip.height) == (64, 48)
+
+
+def test_a_lora_leaves_the_cached_model_as_it_was(wan_dir, tmp_path):
+    import torch
+    from diffusers import WanPipeline
+    from peft import LoraConfig
+    from peft.utils import get_peft_model_state_dict
+    pipe = WanPipeline.from_pretrained(wan_dir, local_files_only=True)
+    torch.manual_seed(0)
+    pipe.transformer.add_adapter(LoraConfig(r=4, lora_alpha=4, target_modules=["to_q", "to_k"],
+                                            init_lora_weights=False))
+    WanPipeline.save_lora_weights(str(tmp_path), transformer_lora_layers=get_peft_model_state_dict(pipe.transformer),
+                                  weight_name="s.safetensors")
+    ex = Executor()
+    plain, _ = t2v_graph(wan_dir, seed=2, steps=1)
+    a = ex.run(plain, device="cpu").value("gen")
+    model = ex.models.entries()[0].value["model"].module.transformer
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    lora, _ = t2v_graph(wan_dir, seed=2, steps=1, lora=(str(tmp_path / "s.safetensors"), 1.0))
+    b = ex.run(lora, device="cpu").value("gen")
+    assert not np.allclose(a.frames, b.frames, atol=1e-4) and _loads(ex) == 1
+    after = model.state_dict()
+    assert after.keys() == before.keys() and all(torch.equal(before[k], after[k]) for k in before)
+    assert not getattr(model, "peft_config", None)
+    assert not any(m._forward_pre_hooks for m in model.modules())
+
+
+def test_large_cpu_operations_are_split_and_stop_between_pieces(monkeypatch):
+    import torch
+
+    from nodes.video_models import guard
+    monkeypatch.setattr(guard, "SPLIT_FLOPS", 1e4)
+    monkeypatch.setattr(guard, "PIECE_FLOPS", 5e4)
+    g = torch.Generator().manual_seed(0)
+    q, k, v = (torch.randn(2, 2, 64, 8, generator=g) for _ in range(3))
+    tok = CancelToken()
+    sdpa = torch.nn.functional.scaled_dot_product_attention
+    calls = []
+
+    def counted(*a, **kw):
+        calls.append(a[0].shape[-2])
+        return sdpa(*a, **kw)
+    out = guard.split_sdpa(tok, counted, query=q, key=k, value=v)
+    assert len(calls) > 1 and sum(calls) == 64
+    assert torch.allclose(out, sdpa(q, k, v), atol=1e-6)
+    conv = torch.nn.Conv2d(3, 4, 3, padding=1)
+    x = torch.randn(6, 3, 16, 16, generator=g)
+    split = guard._split_conv(tok, conv._conv_forward)
+    assert torch.allclose(split(x, conv.weight, conv.bias), conv(x), atol=1e-6)
+    tok.cancel()
+    with pytest.raises(Cancelled):
+        guard.split_sdpa(tok, sdpa, q, k, v)
+    with pytest.raises(Cancelled):
+        split(x, conv.weight, conv.bias)
+
+
+def test_stop_while_the_weights_load_returns_at_once(svd_dir, monkeypatch):
+    from nodes.video_models import loading
+    real = loading.load_video_model
+
+    def slow(*a, **k):
+        time.sleep(3)
+        return real(*a, **k)
+    monkeypatch.setattr(loading, "load_video_model", slow)
+    tok = CancelToken()
+    g, load, _ = i2v_graph(svd_dir)
+    threading.Timer(0.5, tok.cancel).start()
+    t0 = time.perf_counter()
+    ex = Executor()
+    with pytest.raises(Cancelled):
+        ex.run(g, targets=[load.id], device="cpu", cancel=tok)
+    assert time.perf_counter() - t0 < 1.5 and len(ex.models) == 0
