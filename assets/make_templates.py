@@ -166,7 +166,8 @@ def text_to_video_gpu() -> str:
             "pixels, twice the frames), for a CUDA card: batch 0 is 'auto' (the largest batch that fits in the "
             "card's memory, up to 1024, with the learning rate x sqrt(batch/16)); training stops after 10 minutes "
             "and checkpoints to out/. Device 'auto' picks the GPU; without one it trains on the CPU at batch 16, "
-            "far too slowly for this size (use text_to_video there).\nKnobs: Train > max_minutes, batch (0 = auto), width; Sample > seed, variations; the "
+            "far too slowly for this size (use text_to_video there). " + BUDGET_WARNING.format(steps=100000, minutes=10) +
+            "\nKnobs: Train > max_minutes, batch (0 = auto), width; Sample > seed, variations; the "
             "prompt; Dataset > count, wording.")
     return _finish(g, "text_to_video_gpu", "Text to video, 64x64x16 on a GPU (train, then sample)",
                    "The text-to-video scenes at 64x64 and 16 frames, trained for 10 minutes on a CUDA GPU with the "

@@ -71,7 +71,7 @@ def test_ema_is_debiased_and_incremental_equals_full():
 
 
 def test_series_memory_is_bounded(monkeypatch):
-    monkeypatch.setattr(tp, "MAX_POINTS", 1024)
+    monkeypatch.setattr(tp.training_series, "MAX_POINTS", 1024)  # where the series live
     s = Series()
     for i in range(5000):
         s.append(i, float(i))

@@ -32,7 +32,7 @@ def test_the_dock_shows_the_loss_weights_of_the_training_node(panel, qtbot):
 def test_the_dock_shows_steps_and_samples_per_second_and_the_batch_rule(panel, qtbot, monkeypatch):
     """Issue 28: steps/s from the progress events' arrival, samples/s with the batch the Train
     node reported, the batch rule (auto) in the tooltip."""
-    import studio.ui.panels.training as tp
+    import studio.ui.panels.training_series as tp  # the histories keep time there
     clock = [100.0]
     monkeypatch.setattr(tp.time, "monotonic", lambda: clock[0])
     rule = "batch 256 (auto: the largest that fits in GPU memory; learning rate x sqrt(256/16)); learning rate 0.004"

@@ -161,8 +161,7 @@ class MainWindow(QMainWindow):
             self.training_dock.setWidget(self._training)
         return self._training
 
-    def training_if_loaded(self):
-        """The Training panel if making it costs the GUI thread nothing (engine_loader.py)."""
+    def training_if_loaded(self):  # the Training panel if making it costs this thread nothing
         return self.engine_loader.training_panel()
 
     # -- layout -----------------------------------------------------------------------------
