@@ -67,6 +67,8 @@ def main() -> int:
     from studio.ui.app import configure_gil
     configure_gil()
     tmp = tempfile.mkdtemp(prefix="studio-bench-")
+    from studio.core.confine import allow_for_session
+    allow_for_session(tmp)  # the render goes here (else the window asks for the folder and waits)
     w = MainWindow(settings=QSettings(os.path.join(tmp, "s.ini"), QSettings.IniFormat), data_dir=tmp)
     w.resize(1400, 900)
     w.show()
