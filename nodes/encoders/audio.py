@@ -183,7 +183,7 @@ def track_beats(env: np.ndarray, rate: int, hop: int, bpm: float, tightness: flo
     win = np.exp(-0.5 * (np.arange(-period, period + 1) * 32.0 / period) ** 2)
     local = np.convolve(norm, win, "same")
     n = len(local)
-    window = np.arange(-2 * period, -int(round(period / 2)) + 1)
+    window = np.arange(-2 * period, -max(1, int(round(period / 2))) + 1)  # lags >= 1 (a 1-frame period: log 0)
     txwt = -tightness * np.log(-window / period) ** 2
     cum = np.zeros(n)
     back = np.full(n, -1, np.int64)

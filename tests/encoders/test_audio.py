@@ -143,3 +143,16 @@ def test_features_match_librosa():
     ref_env = librosa.onset.onset_strength(S=librosa.power_to_db(ref), sr=RATE, hop_length=512)
     assert np.allclose(env, ref_env, atol=1e-3)
     assert np.allclose(A.rms(yt).numpy(), librosa.feature.rms(y=y, pad_mode="constant")[0], atol=1e-5)
+
+
+def test_beat_tracker_at_a_one_frame_period_warns_of_nothing():
+    """A tempo so fast that the beat period is one envelope frame (a fuzzed graph found it):
+    the tracker's lag window must not reach lag 0 (log 0)."""
+    import warnings
+
+    from nodes.encoders.audio import track_beats
+    env = np.abs(np.sin(np.arange(200) * 0.7)) + 0.1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        beats = track_beats(env, 22050, 512, bpm=60.0 * 22050 / 512)  # period = 1 frame
+    assert np.all((beats >= 0) & (beats < len(env))) and np.all(np.diff(beats) > 0)
