@@ -2,9 +2,11 @@
 run froze the window 1.5-3 s while the GUI thread imported torch and the node modules.
 
 :class:`EngineLoader` runs :func:`studio.engine.warmup.warm_up` (torch's libraries mapped with the
-GIL released, then torch, PyAV and the open graph's node modules) and imports pyqtgraph for the
-Training dock, on a plain Python thread; ``loaded`` comes on the GUI thread when it is done. A run
-started before that waits for it on the run's own thread, never on the GUI's.
+GIL released, then torch, PyAV and the open graph's node modules) on a plain Python thread;
+``loaded`` comes on the GUI thread when it is done. A run started before that waits for it on the
+run's own thread, never on the GUI's. Nothing Qt is imported on that thread: pyqtgraph (the
+Training dock) defines PySide6 classes as it imports, and doing that beside the GUI thread
+crashed one start in 25; the dock's panel is made on the GUI thread once no run is going.
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ import contextlib
 import threading
 import time
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 
 class EngineLoader(QObject):
@@ -51,14 +53,31 @@ class EngineLoader(QObject):
         if self.error:
             win.log(f"loading the engine: {self.error}", "warn")
         win.refresh_devices()
-        win.training  # noqa: B018 - the Training dock's panel, now that pyqtgraph is loaded
+        self._make_training_panel_when_idle()
 
-    def training_panel(self):
-        """The Training dock's panel when making it costs nothing on the GUI thread: made already,
-        or pyqtgraph loaded here. Run events go to it: the first run must not import pyqtgraph on
-        the GUI thread (or wait there for this loader importing it)."""
+    def _make_training_panel_when_idle(self) -> None:
+        """Make the Training dock's panel (pyqtgraph's import, ~0.2 s) on the GUI thread while no
+        run is going: never on another thread, where PySide6's class set-up races the GUI thread
+        (a segfault in about 1 of 25 starts), and never in the middle of a run's live updates. A
+        training run that needs the panel sooner makes it at once (``training_panel``)."""
         win = self.win
-        if win._training is None and not self.done:
+        if win._training is not None or win.training_dock is None:
+            return
+        s = win.runs.session
+        if s is not None and not s.finished and not win.training_dock.isVisible():
+            def once(*_):
+                win.run_finished.disconnect(once)
+                QTimer.singleShot(0, self._make_training_panel_when_idle)
+            win.run_finished.connect(once)
+            return
+        win.training  # noqa: B018 - the Training dock's panel
+
+    def training_panel(self, event=None):
+        """The Training dock's panel for a run's ``event``: made already, or made now when the
+        engine has loaded and the event has values to plot (a training run's losses). A run with
+        nothing to plot never makes it (pyqtgraph's import would hold the GUI thread mid-run)."""
+        win = self.win
+        if win._training is None and (not self.done or not getattr(event, "values", None)):
             return None
         panel = win.training
         if panel is not None and not panel._titles:
@@ -87,8 +106,7 @@ class EngineLoader(QObject):
         t0 = time.perf_counter()
         try:
             from studio.engine.warmup import warm_up
-            warm_up(type_ids, registry)
-            import pyqtgraph  # noqa: F401 - the Training dock's plots: its import off the GUI thread
+            warm_up(type_ids, registry)  # no Qt here: pyqtgraph is imported on the GUI thread
         except Exception as e:  # noqa: BLE001 - the run will load what it needs and say what failed
             self.error = f"{type(e).__name__}: {e}"
         self.seconds = time.perf_counter() - t0

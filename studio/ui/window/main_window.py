@@ -161,8 +161,8 @@ class MainWindow(QMainWindow):
             self.training_dock.setWidget(self._training)
         return self._training
 
-    def training_if_loaded(self):  # the Training panel if making it costs this thread nothing
-        return self.engine_loader.training_panel()
+    def training_if_loaded(self, event=None):  # the Training panel, if the event needs it and the engine is loaded
+        return self.engine_loader.training_panel(event)
 
     # -- layout -----------------------------------------------------------------------------
     def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:

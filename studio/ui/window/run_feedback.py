@@ -254,7 +254,7 @@ class RunFeedback:
 
     def on_engine_event(self, e) -> None:
         win = self.win
-        panel = win.training_if_loaded()
+        panel = win.training_if_loaded(e)
         if panel is not None:
             panel.on_event(e)
         s = self.session if self.session is not None else RunSession(None)
