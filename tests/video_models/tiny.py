@@ -56,11 +56,18 @@ def build_tokenizer(path: str, vocab_words: list[str] | None = None):
     return fast
 
 
+def tiny_t5(tokenizer):
+    """The tiny T5 text encoder every test pipeline uses (the caller seeds torch first)."""
+    from transformers import T5Config, T5EncoderModel
+    return T5EncoderModel(T5Config(vocab_size=len(tokenizer), d_model=32, d_kv=8, d_ff=37, num_layers=2,
+                                   num_heads=4, relative_attention_num_buckets=8, pad_token_id=0,
+                                   eos_token_id=1, decoder_start_token_id=0))
+
+
 def build_wan(path: str) -> str:
     """A tiny Wan 2.1 text-to-video pipeline (diffusers' test config, a local T5 and tokenizer)."""
     import torch
     from diffusers import AutoencoderKLWan, FlowMatchEulerDiscreteScheduler, WanPipeline, WanTransformer3DModel
-    from transformers import T5Config, T5EncoderModel
     torch.manual_seed(0)
     vae = AutoencoderKLWan(base_dim=3, z_dim=16, dim_mult=[1, 1, 1, 1], num_res_blocks=1,
                            temperal_downsample=[False, True, True])
@@ -68,9 +75,7 @@ def build_wan(path: str) -> str:
     scheduler = FlowMatchEulerDiscreteScheduler(shift=7.0)
     tmp_tok = os.path.join(path, "_tok")
     tokenizer = build_tokenizer(tmp_tok)
-    text_encoder = T5EncoderModel(T5Config(vocab_size=len(tokenizer), d_model=32, d_kv=8, d_ff=37, num_layers=2,
-                                           num_heads=4, relative_attention_num_buckets=8, pad_token_id=0,
-                                           eos_token_id=1, decoder_start_token_id=0))
+    text_encoder = tiny_t5(tokenizer)
     torch.manual_seed(0)
     transformer = WanTransformer3DModel(patch_size=(1, 2, 2), num_attention_heads=2, attention_head_dim=12,
                                         in_channels=16, out_channels=16, text_dim=32, freq_dim=256, ffn_dim=32,
@@ -100,7 +105,6 @@ def build_wan_for_training(path: str) -> str:
 
     import torch
     from diffusers import AutoencoderKLWan, FlowMatchEulerDiscreteScheduler, WanPipeline, WanTransformer3DModel
-    from transformers import T5Config, T5EncoderModel
     z = 4
     torch.manual_seed(0)
     vae = AutoencoderKLWan(base_dim=3, z_dim=z, dim_mult=[1, 1, 1, 1], num_res_blocks=1,
@@ -108,9 +112,7 @@ def build_wan_for_training(path: str) -> str:
     tmp_tok = os.path.join(path, "_tok")
     tokenizer = build_tokenizer(tmp_tok)
     torch.manual_seed(0)
-    text_encoder = T5EncoderModel(T5Config(vocab_size=len(tokenizer), d_model=32, d_kv=8, d_ff=37, num_layers=2,
-                                           num_heads=4, relative_attention_num_buckets=8, pad_token_id=0,
-                                           eos_token_id=1, decoder_start_token_id=0))
+    text_encoder = tiny_t5(tokenizer)
     torch.manual_seed(0)
     transformer = WanTransformer3DModel(patch_size=(1, 2, 2), num_attention_heads=2, attention_head_dim=32,
                                         in_channels=z, out_channels=z, text_dim=32, freq_dim=256, ffn_dim=128,
@@ -139,7 +141,6 @@ def build_ltx(path: str, dynamic_shift: bool = True) -> str:
     import torch
     from diffusers import (AutoencoderKLLTXVideo, FlowMatchEulerDiscreteScheduler, LTXPipeline,
                            LTXVideoTransformer3DModel)
-    from transformers import T5Config, T5EncoderModel
     torch.manual_seed(0)
     transformer = LTXVideoTransformer3DModel(in_channels=8, out_channels=8, patch_size=1, patch_size_t=1,
                                              num_attention_heads=4, attention_head_dim=8, cross_attention_dim=32,
@@ -157,9 +158,7 @@ def build_ltx(path: str, dynamic_shift: bool = True) -> str:
     tmp_tok = os.path.join(path, "_tok")
     tokenizer = build_tokenizer(tmp_tok)
     torch.manual_seed(0)
-    text_encoder = T5EncoderModel(T5Config(vocab_size=len(tokenizer), d_model=32, d_kv=8, d_ff=37, num_layers=2,
-                                           num_heads=4, relative_attention_num_buckets=8, pad_token_id=0,
-                                           eos_token_id=1, decoder_start_token_id=0))
+    text_encoder = tiny_t5(tokenizer)
     scheduler = FlowMatchEulerDiscreteScheduler(use_dynamic_shifting=dynamic_shift, base_image_seq_len=16,
                                                 max_image_seq_len=256, base_shift=0.5, max_shift=1.15)
     pipe = LTXPipeline(scheduler=scheduler, vae=vae, text_encoder=text_encoder, tokenizer=tokenizer,
@@ -176,7 +175,6 @@ def build_cogvideox(path: str) -> str:
     import torch
     from diffusers import (AutoencoderKLCogVideoX, CogVideoXDDIMScheduler, CogVideoXPipeline,
                            CogVideoXTransformer3DModel)
-    from transformers import T5Config, T5EncoderModel
     torch.manual_seed(0)
     transformer = CogVideoXTransformer3DModel(num_attention_heads=2, attention_head_dim=16, in_channels=4,
                                               out_channels=4, time_embed_dim=2, text_embed_dim=32, num_layers=1,
@@ -191,9 +189,7 @@ def build_cogvideox(path: str) -> str:
     tmp_tok = os.path.join(path, "_tok")
     tokenizer = build_tokenizer(tmp_tok)
     torch.manual_seed(0)
-    text_encoder = T5EncoderModel(T5Config(vocab_size=len(tokenizer), d_model=32, d_kv=8, d_ff=37, num_layers=2,
-                                           num_heads=4, relative_attention_num_buckets=8, pad_token_id=0,
-                                           eos_token_id=1, decoder_start_token_id=0))
+    text_encoder = tiny_t5(tokenizer)
     pipe = CogVideoXPipeline(tokenizer=tokenizer, text_encoder=text_encoder, vae=vae, transformer=transformer,
                              scheduler=CogVideoXDDIMScheduler())
     pipe.save_pretrained(path, safe_serialization=True)

@@ -500,16 +500,6 @@ class Canvas(QObject):
         target = "normal" if all(g.nodes[i].mode == mode for i in ids) else mode
         self.doc.set_mode(ids, target)
 
-
     def status_text(self, nid: str) -> str:
         """The status line under a node (see :class:`RunBadges`)."""
         return self.badges.status_text(nid)
-
-    def ask_text(self, title: str, label: str, default: str = "", multiline: bool = False) -> str | None:
-        """A name or a text from the user, or None (tests replace this)."""
-        parent = self.view.window()
-        if multiline:
-            text, ok = QInputDialog.getMultiLineText(parent, title, label, default)
-            return text if ok else None
-        text, ok = QInputDialog.getText(parent, title, label, text=default)
-        return text.strip() if ok and text.strip() else None
