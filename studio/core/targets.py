@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import re
 
+from studio.core.confine import filter_exts
 from studio.core.errors import StudioError
 
 
@@ -108,7 +109,7 @@ def suffix_of(path: str) -> str:
 def _exts(n, pname: str) -> set[str]:
     """The extensions an output writes: from its file filter, else from its current path."""
     p = n.spec.param(pname)
-    exts = {e.lower() for e in re.findall(r"\*(\.[A-Za-z0-9]+)", getattr(p, "filters", "") or "")}
+    exts = set(filter_exts(getattr(p, "filters", "")))
     if not exts:
         ext = os.path.splitext(n.params.get(pname) or "")[1].lower()
         if ext:

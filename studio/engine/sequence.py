@@ -27,7 +27,6 @@ from .clip import Clip
 
 SEQ_EXTS = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".exr")
 _NUM_TAIL = re.compile(r"^(.*?)(\d+)(\.[A-Za-z0-9]+)$")
-_PATTERN = P.TOKEN
 
 
 def _openexr():

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from studio.core.errors import StudioError
 from studio.core.fileformat import graph_to_dict, load_graph, parse_graph_text, save_graph
 from studio.core.graph import Graph
+from studio.core.paths import pid_alive
 from studio.ui.dialogs.templates import TemplateBrowser
 from studio.ui.project_paths import absolutise_inputs, graph_folder, in_templates, rewrite_inputs
 
@@ -53,16 +54,6 @@ def rebase_paths(graph: Graph, new_dir: str) -> int:
     changed = rewrite_inputs(graph, old, relative)
     graph.base_dir = new_dir
     return changed
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OSError):
-        return True
-    return True
 
 
 class FileActions:
@@ -268,7 +259,7 @@ class FileActions:
                 continue
             try:
                 pid = int(os.path.basename(f)[len("autosave-"):-len(".json")])
-                if pid != os.getpid() and _pid_alive(pid):
+                if pid != os.getpid() and pid_alive(pid):
                     continue  # another open window's autosave
             except ValueError:
                 pass
