@@ -86,4 +86,4 @@ def choose_batch(asked: int, device: torch.device, n_clips: int, fits_for: Calla
     b = largest_fitting(cap, fits_for())
     why = "the largest that fits in GPU memory" if b < cap else \
         ("all the training clips" if cap == n_clips else f"the cap of {AUTO_CAP}")
-    return b, math.sqrt(b / BASE_BATCH), f"batch {b} (auto: {why}; learning rate x sqrt({b}/{BASE_BATCH}))"
+    return b, auto_lr(1.0, b), f"batch {b} (auto: {why}; learning rate x sqrt({b}/{BASE_BATCH}))"

@@ -108,9 +108,8 @@ class TrainVideoLoRA(Node):
                          max_grad_norm=p.max_grad_norm,
                          offload_text_encoder=p.offload_text_encoder)
 
-        def progress(step, total, preview=None, message=None, **values):
-            ctx.progress(step, total, preview=preview, message=message, unit="step", **values)
-        tr = LoRATrainer(ref, dataset, s, progress, ctx.check_cancelled, ctx.info, ctx.warn)
+        from nodes.generators.train import step_progress
+        tr = LoRATrainer(ref, dataset, s, step_progress(ctx), ctx.check_cancelled, ctx.info, ctx.warn)
         res = tr.run()
         if res.step == 0:
             raise StudioError(f"trained 0 steps: the time budget (max_minutes {s.max_minutes:g}) was spent before "

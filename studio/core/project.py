@@ -16,6 +16,11 @@ def project_dir() -> str:
     chosen = load_settings().get("project_dir")
     if chosen:
         return os.path.abspath(os.path.expanduser(chosen))
+    return default_project_dir()
+
+
+def default_project_dir() -> str:
+    """The project folder when none is chosen: the user's documents folder / "Studio"."""
     try:
         from platformdirs import user_documents_dir
         docs = user_documents_dir()

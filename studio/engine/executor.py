@@ -465,12 +465,11 @@ class Executor:
                 if keeps_model:  # a loader: its model lives in the model cache, whatever use_cache says
                     mkey = self._model_key(st)
                     run_models.add(mkey)
-                    held = self.models.get(mkey)
-                    if held is not None:
-                        values[n.id] = held
+                    e = self.models.entry(mkey)
+                    if e is not None:
+                        values[n.id] = e.value
                         result.cached.append(n.id)
-                        emit(NodeFinished(n.id, 0.0, True, held))
-                        e = next(x for x in self.models.entries() if x.key == mkey)
+                        emit(NodeFinished(n.id, 0.0, True, e.value))
                         emit(ModelStatus(n.id, "in memory", n.label, e.device, e.nbytes))
                         continue
                 cached = (self.cache.get(st.signature) if use_cache and n.spec.cacheable and not keeps_model

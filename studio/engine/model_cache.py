@@ -133,6 +133,11 @@ class ModelCache:
             return sum(e.nbytes for e in self._d.values() if device_kind(e.device) == device_kind(device))
 
     def get(self, key: Hashable) -> Any:
+        e = self.entry(key)
+        return None if e is None else e.value
+
+    def entry(self, key: Hashable) -> ModelEntry | None:
+        """The entry held under ``key`` (a hit: it becomes the most recently used), or None."""
         with self._lock:
             e = self._d.get(key)
             if e is None:
@@ -140,7 +145,7 @@ class ModelCache:
             self._d.move_to_end(key)
             e.last_used = time.monotonic()
             self.hits += 1
-            return e.value
+            return e
 
     def put(self, key: Hashable, value: Any, device: str, nbytes: int, seconds: float = 0.0) -> None:
         with self._lock:

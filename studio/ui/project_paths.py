@@ -6,26 +6,10 @@ from __future__ import annotations
 import os
 
 from studio.core.graph import Graph
+from studio.core.project import project_dir
 from studio.core.params import Path as PathParam
 
 from studio.core.assets import TEMPLATES_DIR
-
-
-def project_dir() -> str:
-    """The folder an unsaved graph's relative paths mean: ``studio.core.project.project_dir()``
-    when the engine has it, else the same rule here (STUDIO_PROJECT_DIR, else Documents/Studio)."""
-    try:
-        from studio.core.project import project_dir as engine_project_dir
-        return str(engine_project_dir())
-    except Exception:  # noqa: BLE001 - not on this branch yet: the same rule
-        env = os.environ.get("STUDIO_PROJECT_DIR")
-        if env:
-            return os.path.abspath(os.path.expanduser(env))
-        try:
-            import platformdirs
-            return os.path.join(platformdirs.user_documents_dir(), "Studio")
-        except Exception:  # noqa: BLE001
-            return os.path.join(os.path.expanduser("~"), "Studio")
 
 
 def in_templates(path: str | None) -> bool:

@@ -17,16 +17,9 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFileDialog
                                QVBoxLayout, QWidget)
 
 from studio.core import settings as S
+from studio.core.project import default_project_dir
 
 MENU_PATH = "Edit > Preferences…"  # where the models error and the README send the user
-
-
-def _default_project_dir() -> str:
-    try:
-        import platformdirs
-        return os.path.join(platformdirs.user_documents_dir(), "Studio")
-    except Exception:  # noqa: BLE001
-        return os.path.join(os.path.expanduser("~"), "Studio")
 
 
 def _clean(path: str) -> str:
@@ -142,7 +135,7 @@ class PreferencesDialog(QDialog):
 
         files = QGroupBox("Files", self)
         form = QFormLayout(files)
-        self.project_dir = FolderField(s["project_dir"], _default_project_dir(), "Project folder", files)
+        self.project_dir = FolderField(s["project_dir"], default_project_dir(), "Project folder", files)
         form.addRow("Project folder", self.project_dir)
         penv = os.environ.get("STUDIO_PROJECT_DIR")
         form.addRow(self._hint("Relative paths of a graph not saved yet mean this folder (a saved graph's "

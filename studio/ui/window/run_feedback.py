@@ -459,8 +459,7 @@ class RunFeedback:
         if not outs or win.preview is None:
             return bool(outs)
         port, value = next(iter(outs.items()))
-        inst = win.doc.graph.nodes.get(nid)
-        title = inst.label if inst else nid
+        title = self._title(nid)
         key = f"{self.signatures.get(nid, nid)}:{port}"
         try:
             win.preview.show_value(nid, title, value, key)
