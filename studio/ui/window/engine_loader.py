@@ -10,7 +10,6 @@ crashed one start in 25; the dock's panel is made on the GUI thread once no run 
 """
 from __future__ import annotations
 
-import contextlib
 import threading
 import time
 
@@ -30,16 +29,14 @@ class EngineLoader(QObject):
             self.loaded.connect(self._on_loaded)
 
     # -- the window's side ------------------------------------------------------------------
-    @contextlib.contextmanager
-    def loading(self):
-        """Around the first thing that needs torch and the node modules (the first run, the
-        device list): they load on this loader's thread and the run's own thread waits for them,
-        never the GUI thread (issue 25: the first run froze the window for 1.5 s). The status
-        bar says "loading the engine…" until they have loaded."""
+    def start_saying_so(self) -> None:
+        """Before the first thing that needs torch and the node modules (the first run, the device
+        list): they load on this loader's thread and the run's own thread waits for them, never the
+        GUI thread (issue 25: the first run froze the window for 1.5 s). The status bar says
+        "loading the engine…" until they have loaded."""
         if not self.done:
             self.win.statusBar().showMessage("loading the engine…")
             self.start_for_window()
-        yield
 
     def start_for_window(self) -> bool:
         """Start loading (once), with the node modules of the window's graph."""
@@ -83,10 +80,6 @@ class EngineLoader(QObject):
         if panel is not None and not panel._titles:
             panel._titles.update({nid: n.label for nid, n in win.doc.graph.nodes.items()})
         return panel
-
-    @property
-    def started(self) -> bool:
-        return self.thread is not None
 
     @property
     def done(self) -> bool:

@@ -363,10 +363,6 @@ class MainWindow(QMainWindow):
                 self.device_combo.addItem(d)
         self.update_status()
 
-    def loading_engine(self):
-        """Around what needs the engine: it loads off the GUI thread, saying so (engine_loader.py)."""
-        return self.engine_loader.loading()
-
     def load_engine(self) -> None:
         self.engine_loader.start_for_window()
 

@@ -149,8 +149,7 @@ class RunFeedback:
         if targets is None:  # F5: the outputs and the side branches that can run
             targets, side = self.default_targets()
         win.canvas.badges.clear()
-        with win.loading_engine():  # the first run loads torch and lists the devices, saying so
-            pass
+        win.engine_loader.start_saying_so()  # the first run loads torch and lists the devices
         if frame_range is not None:  # a render cut to the in/out range must say so (they are saved now)
             win.log(f"rendering frames {frame_range[0]}–{frame_range[1] - 1} only: the timeline's in/out "
                     "points (X on the timeline clears them)", "warn")
