@@ -58,7 +58,7 @@ class EngineLoader(QObject):
         (a segfault in about 1 of 25 starts), and never in the middle of a run's live updates. A
         training run that needs the panel sooner makes it at once (``training_panel``)."""
         win = self.win
-        if win._training is not None or win.training_dock is None:
+        if win.training_made or win.training_dock is None:
             return
         s = win.runs.session
         if s is not None and not s.finished and not win.training_dock.isVisible():
@@ -74,11 +74,11 @@ class EngineLoader(QObject):
         engine has loaded and the event has values to plot (a training run's losses). A run with
         nothing to plot never makes it (pyqtgraph's import would hold the GUI thread mid-run)."""
         win = self.win
-        if win._training is None and (not self.done or not getattr(event, "values", None)):
+        if not win.training_made and (not self.done or not getattr(event, "values", None)):
             return None
         panel = win.training
-        if panel is not None and not panel._titles:
-            panel._titles.update({nid: n.label for nid, n in win.doc.graph.nodes.items()})
+        if panel is not None:
+            panel.name_nodes({nid: n.label for nid, n in win.doc.graph.nodes.items()})
         return panel
 
     @property
