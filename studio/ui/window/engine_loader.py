@@ -12,8 +12,12 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
+
+if TYPE_CHECKING:
+    from studio.ui.window.api import WindowApi
 
 
 class EngineLoader(QObject):
@@ -24,7 +28,7 @@ class EngineLoader(QObject):
         self.thread: threading.Thread | None = None
         self.seconds: float | None = None
         self.error: str | None = None
-        self.win = parent if hasattr(parent, "statusBar") else None  # the main window it loads for
+        self.win: WindowApi | None = parent if hasattr(parent, "statusBar") else None  # the window it loads for
         if self.win is not None:
             self.loaded.connect(self._on_loaded)
 
