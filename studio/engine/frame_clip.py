@@ -53,6 +53,13 @@ class _RecentFrames:
         return f
 
 
+def _as_frame(out) -> np.ndarray:
+    """What a node's ``frame`` returned, as a float32 H x W x C frame."""
+    if type(out) is not np.ndarray or out.dtype != np.float32:
+        out = np.asarray(out, dtype=np.float32)
+    return out[..., None] if out.ndim == 2 else out
+
+
 class FrameNodeClip(Clip):
     """The lazy output of a FRAME or WINDOW node: frame i is computed when pulled."""
 
@@ -95,11 +102,7 @@ class FrameNodeClip(Clip):
             raise
         except Exception as e:  # noqa: BLE001 - any failure in node code is reported with the node
             raise NodeExecutionError(self.ctx.node_id, self.ctx.title, e) from e
-        if type(out) is not np.ndarray or out.dtype != np.float32:
-            out = np.asarray(out, dtype=np.float32)
-        if out.ndim == 2:
-            out = out[..., None]
-        return out
+        return _as_frame(out)
 
     def compute(self, i: int, get: Callable[[Clip, int], np.ndarray]) -> np.ndarray:
         """Frame ``i`` from its inputs' frames, which ``get(clip, index)`` hands over."""
@@ -119,11 +122,7 @@ class FrameNodeClip(Clip):
             raise  # already names its node (an upstream one), or the user stopped
         except Exception as e:  # noqa: BLE001 - any failure in node code is reported with the node
             raise NodeExecutionError(self.ctx.node_id, self.ctx.title, e) from e
-        if type(out) is not np.ndarray or out.dtype != np.float32:
-            out = np.asarray(out, dtype=np.float32)
-        if out.ndim == 2:
-            out = out[..., None]
-        return out
+        return _as_frame(out)
 
 
 def frame_node_clip(node, ctx, inputs: dict[str, Any]) -> Clip:

@@ -13,7 +13,9 @@ A node without links dragged onto a wire it fits is inserted there (the wire lig
 
 The canvas is composed of parts, each in its own module: ``badges`` (run state under each node),
 ``annotations`` (backdrops and notes), ``menus`` (right-click menu, renames, presets), ``wires``
-(dropping a node on a wire), ``clipboard`` (copy, paste, duplicate) and ``search`` (Tab).
+(dropping a node on a wire), ``clipboard`` (copy, paste, duplicate) and ``search`` (Tab). The
+parts use the canvas only through :class:`~studio.ui.canvas.api.CanvasApi`, and find views
+through ``index`` (:class:`~studio.ui.canvas.view_index.ViewIndex`, which emits ``view_created``).
 """
 from __future__ import annotations
 
