@@ -487,11 +487,18 @@ def report() -> int:
           f"{len(f['private_allowed'])} listed, each with its reason:")
     for where, why in f["private_allowed"]:
         print(f"  {where}  -- {why}")
+    used = {(w.split(":")[0], why) for w, why in f["private_allowed"]}
+    for (path, name), why in PRIVATE_ALLOWED.items():
+        if (path, why) not in used:
+            print(f"  {path} {name}: listed but no longer reached (remove it from PRIVATE_ALLOWED)")
     print(f"studio.ui -> nodes imports: {len(f['ui_to_nodes_all'])}, each a listed exception:"
           if len(f["ui_to_nodes_all"]) == len(f["ui_to_nodes"]) else
           f"studio.ui -> nodes imports: {len(f['ui_to_nodes_all'])}, {len(f['ui_to_nodes'])} listed:")
+    pairs: dict[tuple[str, str, str], list[int]] = {}
     for e, why in f["ui_to_nodes"]:
-        print(f"  {e}  -- {why}")
+        pairs.setdefault((e.path, e.imported, why), []).append(e.line)
+    for (path, imported, why), lines in pairs.items():
+        print(f"  {path}:{','.join(map(str, sorted(lines)))} imports {imported}  -- {why}")
     print(f"largest studio/ui file: {f['largest_ui_file'][0]} ({f['largest_ui_file'][1]} lines)")
     print(f"largest studio/ui class: {f['largest_ui_class'][0]} ({f['largest_ui_class'][1]} methods)")
     counts, records = line_counts(), read_records()
