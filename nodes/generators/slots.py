@@ -258,7 +258,11 @@ class SlotKeyFrame(nn.Module):
         # the silhouette: that shape at that angle against the object's own pixels, and the caption's
         # slot learns to name that shape
         sil = self.shapes_at(self.offs_rot[a_idx]).gather(-1, s_idx[..., None, None].expand(b, k, seen.shape[-1], 1))
-        bce = F.binary_cross_entropy(sil[..., 0].clamp(1e-4, 1 - 1e-4), seen.clamp(0, 1), reduction="none").mean(-1)
+        # float32 and outside autocast: CUDA's autocast refuses binary_cross_entropy on probabilities
+        # (unsafe in bf16); the logits form would change the clamped loss the trace was made with
+        with torch.autocast(device_type=sil.device.type, enabled=False):
+            bce = F.binary_cross_entropy(sil[..., 0].float().clamp(1e-4, 1 - 1e-4), seen.float().clamp(0, 1),
+                                         reduction="none").mean(-1)
         out["silhouette"] = (bce * present).sum() / present.sum().clamp_min(1)
         ce = F.cross_entropy(sl["shape"].reshape(-1, ns), s_idx.reshape(-1), reduction="none").reshape(b, k)
         out["shape"] = WEIGHTS["shape"] * (ce * present).sum() / present.sum().clamp_min(1)
@@ -333,6 +337,10 @@ class SlotKeyFrame(nn.Module):
         pixels: flows [B, T, 2, H, W] (pixels), pixel weights [B, K, HW], centres [B, K, 2] ->
         [B, K, T, 6] (a 2x2 matrix on the offset from the centre, then the shift; [-1, 1] units).
         Ridge-regularised: a small object's matrix stays near zero."""
+        with torch.autocast(device_type=flows.device.type, enabled=False):  # a float32 ridge solve
+            return self._fit_motion(flows.float(), own.float(), pos.float())
+
+    def _fit_motion(self, flows, own, pos) -> torch.Tensor:
         b, t = flows.shape[:2]
         f = flows.flatten(3).permute(0, 1, 3, 2) * self._units(flows.device)  # [B, T, HW, 2]
         rel = self.grid[None, None] - pos[:, :, None]  # [B, K, HW, 2]
