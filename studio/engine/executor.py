@@ -164,8 +164,7 @@ class Executor:
             emit(NodeSkipped(nid, why, sn.label, is_out, stale))
         values: dict[str, dict[str, Any]] = {}
         run_models: set[str] = set()  # model keys this run uses: never unloaded to make room in it
-        meter = self.costs
-        meter.reset()
+        self.costs.reset()
         try:
             for st in plan.steps:
                 self.runtime.cancel.check()
@@ -197,47 +196,14 @@ class Executor:
                 if keeps_model:
                     where = self._make_room(st, emit, run_models, plan.base_dir)
                 t0 = time.perf_counter()
-                try:
-                    instance = n.spec.cls()  # imports the node's module (and torch, if it uses it)
-                    if "torch" in sys.modules:
-                        _seed_torch(st.seed, st.device)
-                    else:  # seeded when the node asks for its device or generator, or imports torch
-                        ctx.defer_torch_seed(st.seed, st.device)
-                    # measured like a pull: frames it pulls upstream count as theirs, not its own
-                    try:
-                        out = meter.measure(n.id, None, lambda: instance.run(ctx, **inputs))
-                    finally:
-                        ctx.end_torch_seed()
-                    outs = self._normalise_outputs(n, out)
-                    for v in outs.values():
-                        if isinstance(v, Clip) and v._cost is None:  # a new clip (not a pass-through)
-                            v.measure_as(meter, n.id)
-                    if self.frame_caching:
-                        outs = {k: (CachedClip(v, self.frame_cache, f"{st.signature}:{k}")
-                                    if isinstance(v, Clip) and not isinstance(v, (ArrayClip, StillClip, CachedClip))
-                                    else v) for k, v in outs.items()}
-                except Cancelled:
-                    raise
-                except NodeExecutionError:
-                    raise  # names the node it happened in (maybe a lazy upstream one)
-                except StudioError as e:
-                    raise NodeExecutionError(n.id, n.label, e) from e
-                except Exception as e:  # noqa: BLE001 - reported with the node's name
-                    raise NodeExecutionError(n.id, n.label, e) from e
+                outs = self._execute(st, ctx, inputs)
                 dt = time.perf_counter() - t0
                 self.run_counts[n.type_id] = self.run_counts.get(n.type_id, 0) + 1
                 values[n.id] = outs
                 result.executed.append(n.id)
                 result.times[n.id] = dt
                 if keeps_model:
-                    nbytes = module_bytes(outs)
-                    for v in outs.values():
-                        if hasattr(v, "model_cached"):
-                            v.model_cached = True
-                    dev = getattr(next((v for v in outs.values() if hasattr(v, "model_device")), None),
-                                  "model_device", where)
-                    self.models.put(mkey, outs, dev, nbytes, dt)
-                    emit(ModelStatus(n.id, "loaded", n.label, dev, nbytes))
+                    self._keep_model(st, mkey, outs, where, dt, emit)
                 elif n.spec.cacheable:
                     # an output node has written its file now: key it by the file as it is after the run,
                     # so a re-run with nothing changed hits and a deleted render is redone
@@ -262,6 +228,49 @@ class Executor:
         self._emit_costs(emit)
         emit(RunFinished(result.seconds, True, executed=result.executed, cached=result.cached))
         return result
+
+    def _execute(self, st: Step, ctx: Context, inputs: dict[str, Any]) -> dict[str, Any]:
+        """Run step ``st``'s node (seeded): its outputs by name, new clips measured and (with
+        frame caching) caching their frames. Any error names the node (NodeExecutionError)."""
+        n = st.node
+        try:
+            instance = n.spec.cls()  # imports the node's module (and torch, if it uses it)
+            if "torch" in sys.modules:
+                _seed_torch(st.seed, st.device)
+            else:  # seeded when the node asks for its device or generator, or imports torch
+                ctx.defer_torch_seed(st.seed, st.device)
+            # measured like a pull: frames it pulls upstream count as theirs, not its own
+            try:
+                out = self.costs.measure(n.id, None, lambda: instance.run(ctx, **inputs))
+            finally:
+                ctx.end_torch_seed()
+            outs = self._normalise_outputs(n, out)
+            for v in outs.values():
+                if isinstance(v, Clip) and v._cost is None:  # a new clip (not a pass-through)
+                    v.measure_as(self.costs, n.id)
+            if self.frame_caching:
+                outs = {k: (CachedClip(v, self.frame_cache, f"{st.signature}:{k}")
+                            if isinstance(v, Clip) and not isinstance(v, (ArrayClip, StillClip, CachedClip))
+                            else v) for k, v in outs.items()}
+            return outs
+        except Cancelled:
+            raise
+        except NodeExecutionError:
+            raise  # names the node it happened in (maybe a lazy upstream one)
+        except Exception as e:  # noqa: BLE001 - reported with the node's name (a StudioError too)
+            raise NodeExecutionError(n.id, n.label, e) from e
+
+    def _keep_model(self, st: Step, key: str, outs: dict[str, Any], where: str, seconds: float,
+                    emit: Callable[[Any], None]) -> None:
+        """A loader has run: its outputs go into the model cache under ``key``, on the device
+        its model says it lives on (else ``where``, the device room was made on)."""
+        nbytes = module_bytes(outs)
+        for v in outs.values():
+            if hasattr(v, "model_cached"):
+                v.model_cached = True
+        dev = getattr(next((v for v in outs.values() if hasattr(v, "model_device")), None), "model_device", where)
+        self.models.put(key, outs, dev, nbytes, seconds)
+        emit(ModelStatus(st.node.id, "loaded", st.node.label, dev, nbytes))
 
     def _make_room(self, st: Step, emit: Callable[[Any], None], keep=(), base_dir: str | None = None) -> str:
         """Before a loader runs: say it loads, and unload the least recently used models on its
