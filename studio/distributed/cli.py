@@ -75,11 +75,10 @@ def render_graph(graph, output: str | None, opts, sweeps: list[str] | None = Non
     ``output``): without a sweep the render uses it, compiling nothing again."""
     from .render import render
     from .sweep import combo_label, contact_sheet, sheet_path
+    if plan is not None and not sweeps:  # the caller's plan of this very graph
+        return render([(graph, None, plan)], opts, on_event=on_event, cancel=cancel), None
     jobs = build_jobs(graph, output, sweeps)
-    if plan is not None and len(jobs) == 1:
-        rep = render([(graph, None, plan)], opts, on_event=on_event, cancel=cancel)
-    else:
-        rep = render([(g, t) for g, t, _, _ in jobs], opts, on_event=on_event, cancel=cancel)
+    rep = render([(g, t) for g, t, _, _ in jobs], opts, on_event=on_event, cancel=cancel)
     sheet = None
     if len(jobs) > 1:
         sheet = contact_sheet(rep.outputs, [combo_label(s) for *_, s in jobs], sheet_path(os.path.abspath(output)))

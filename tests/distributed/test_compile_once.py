@@ -55,3 +55,14 @@ def test_a_chunked_render_compiles_once_in_the_parent(tmp_path, compiles, capsys
     single = str(tmp_path / "single.mp4")
     assert main(["render", path, "-o", single, "-q"]) == 0
     assert decoded(out)[0] == decoded(single)[0]  # the same frames as a render in one process
+
+
+def test_a_sweep_compiles_each_combination_not_the_plan_of_the_graph_as_given(tmp_path, compiles, capsys):
+    """One --sweep value is still another graph: it is compiled (once) for its combination."""
+    path = str(tmp_path / "g.json")
+    save_graph(motion_graph(str(tmp_path / "ignored.mp4"), frames=4), path)
+    out = str(tmp_path / "out" / "clip.mp4")
+    assert main(["render", path, "-o", out, "--workers", "1", "-q", "--sweep", "shapes.speed=1"]) == 0, \
+        capsys.readouterr().err
+    assert sorted(os.listdir(tmp_path / "out")) == ["clip_speed-1.mp4"]
+    assert len(compiles) == 2, "\n---\n".join(compiles)  # the command line's check, the combination's plan
