@@ -13,7 +13,7 @@ from typing import Any
 from studio.core.values import ModelRef
 
 from .checks import ModelError, check_file, check_folder, safetensors_keys
-from .families import FAMILIES, TASKS, Family
+from .families import FAMILIES, TASKS, Family, variant_title
 from .memory import apply_memory
 
 DTYPES = ("auto", "bf16", "fp16", "fp32")
@@ -59,6 +59,7 @@ class VideoModelRef(ModelRef):
     path: str = ""
     device: Any = None
     dtype: Any = None
+    variant: str = ""  # 'Wan 2.1 14B'... (families.variant_title)
     memory: str = "gpu"  # memory.MEMORY_MODES less 'auto': what was applied
     memory_why: str = ""  # why (auto's reason, or 'asked')
     tiling: bool = False
@@ -109,7 +110,7 @@ class VideoModelRef(ModelRef):
             if hasattr(c, "parameters"):
                 n += sum(p.numel() for p in c.parameters())
         extra = f", {len(self.loras)} LoRA" if self.loras else ""
-        return f"{self.fam.title} ({os.path.basename(self.path.rstrip(os.sep))}): {n:,} parameters{extra}"
+        return f"{self.variant or self.fam.title} ({os.path.basename(self.path.rstrip(os.sep))}): {n:,} parameters{extra}"
 
     def with_lora(self, path: str, strength: float) -> "VideoModelRef":
         from dataclasses import replace
@@ -233,7 +234,9 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
             except (NotImplementedError, AttributeError):
                 warn(f"VAE {name} is not available for {type(vae).__name__}: it is off (the VAE never {what})")
                 tiling, slicing = (False, slicing) if name == "tiling" else (tiling, False)
-    memory, why = settle_memory(pipe, fam, memory, device, torch_dtype, warn)
+    den = getattr(pipe, fam.denoiser, None)
+    variant = variant_title(fam, index, dict(getattr(den, "config", None) or {}))
+    memory, why = settle_memory(pipe, fam, variant, memory, device, torch_dtype, warn)
     try:
         for note in apply_memory(pipe, memory, device, torch_dtype, fam.denoiser, offload_hooks=False):
             warn(note)
@@ -244,13 +247,13 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
     ref = VideoModelRef(module=pipe, config={"family": fam.key, "path": single[0] if single else path,
                                              "base": path if single else None},
                         kind=f"video:{fam.key}", family=fam.key, path=single[0] if single else path,
-                        device=device, dtype=torch_dtype, memory=memory, memory_why=why, tiling=tiling,
+                        variant=variant, device=device, dtype=torch_dtype, memory=memory, memory_why=why, tiling=tiling,
                         slicing=slicing)
     ref.shared["pipes"] = {}
     return ref
 
 
-def settle_memory(pipe, fam: Family, memory: str, device, torch_dtype, warn) -> tuple[str, str]:
+def settle_memory(pipe, fam: Family, title: str, memory: str, device, torch_dtype, warn) -> tuple[str, str]:
     """(mode, why): 'auto' chosen from the loaded weights' sizes and the card's free memory; an
     asked mode as is (fp8 without a bf16/fp16 model falls back to its bf16 twin, said)."""
     from .memory import choose_memory, fp8_available, free_memory, pipeline_sizes
@@ -258,7 +261,7 @@ def settle_memory(pipe, fam: Family, memory: str, device, torch_dtype, warn) -> 
     if memory == "auto":
         sizes = pipeline_sizes(pipe, fam.denoiser)
         mode, why = choose_memory(sizes, free_memory(device), fp8_ok)
-        return mode, f"auto: {fam.title}, {why}"
+        return mode, f"auto: {title}, {why}"
     if memory.startswith("fp8") and not fp8_ok:
         alt = "block_offload" if "block" in memory else "gpu"
         warn(f"fp8 weights need a bf16 or fp16 model (dtype {str(torch_dtype).replace('torch.', '')}): {alt} instead")

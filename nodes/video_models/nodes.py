@@ -15,7 +15,9 @@ from studio.core.values import Features
 
 from .checks import ModelError, model_files
 from .loading import DTYPES, VideoModelRef, lora_check
-from .memory import MEMORY_MODES, MEMORY_HELP
+from .memory import MEMORY_HELP, MEMORY_MODES
+from .speed import (ATTENTION_CHOICES, ATTENTION_HELP, CACHE_CHOICES, CACHE_HELP, COMPILE_CHOICES,
+                    COMPILE_HELP)
 
 CATEGORY = "Pretrained Video"
 FILTERS = "Video models (model_index.json *.safetensors)"
@@ -253,10 +255,15 @@ COMMON = (Int("frames", 0, min=0, max=100000, help="0: the model's own clip leng
           Int("height", 0, min=0, max=4096, help="0: the input's size, else the model's default"),
           Int("steps", 25, min=1, max=500, help="denoising steps"),
           Float("guidance", 5.0, min=0.0, max=30.0, help="classifier-free guidance (SVD: the largest guidance)"),
+          Float("guidance_2", 0.0, min=0.0, max=30.0, help="Wan 2.2 A14B: the low-noise expert's guidance "
+                                                           "(guidance_scale_2); 0: the same as guidance"),
           Float("fps", 0.0, min=0.0, max=240.0, help="0: the family's frame rate"),
           Int("window", 0, min=0, max=1000, help="frames per model call; 0: the model's own length"),
           Int("overlap", 4, min=0, max=100, help="frames blended between windows"),
           Seed("seed", 0),
+          Choice("compile", "auto", choices=COMPILE_CHOICES, help=COMPILE_HELP),
+          Choice("attention", "native", choices=ATTENTION_CHOICES, help=ATTENTION_HELP),
+          Choice("step_cache", "off", choices=CACHE_CHOICES, help=CACHE_HELP),
           Bool("previews", True, help="stream latent previews while sampling"),
           Choice("preview_size", "on CPU", choices=PREVIEW_CHOICES,
                  help=f"sample small so a run takes minutes, not hours: at most {PREVIEW_SIDE} px on the longest "
@@ -347,7 +354,7 @@ class ImageToVideo(_Generate):
                     "decode_chunk_size": min(8, win)}
         else:
             base = {"height": h, "width": w, "num_frames": win, "num_inference_steps": self.steps,
-                    "guidance_scale": p.guidance,
+                    "guidance_scale": p.guidance, "guidance_scale_2": p.guidance_2 or None,
                     **self._text_kwargs(ctx, s, _prompt(ctx, prompt), p.negative_prompt)}
 
         from .sampling import filter_kwargs
@@ -382,7 +389,7 @@ class TextToVideo(_Generate):
         w, h = _size(ctx, s, p.width, p.height, preview=self.preview)
         from .sampling import filter_kwargs
         base = filter_kwargs(s.pipe, {"height": h, "width": w, "num_frames": win, "num_inference_steps": self.steps,
-                                      "guidance_scale": p.guidance,
+                                      "guidance_scale": p.guidance, "guidance_scale_2": p.guidance_2 or None,
                                       **self._text_kwargs(ctx, s, text, neg, features)}, ctx.warn)
         return self._made(ctx, s.generate(n, win, p.overlap, lambda start, still: dict(base), fps,
                                           previews=p.previews, steps=self.steps), w, h)
@@ -412,7 +419,7 @@ class VideoToVideo(_Generate):
         fps = p.fps or video.fps
         w, h = _size(ctx, s, p.width, p.height, (video.width, video.height), self.preview)
         base = filter_kwargs(s.pipe, {"height": h, "width": w, "num_inference_steps": self.steps,
-                                      "guidance_scale": p.guidance, "strength": p.strength,
+                                      "guidance_scale": p.guidance, "guidance_scale_2": p.guidance_2 or None, "strength": p.strength,
                                       **self._text_kwargs(ctx, s, _prompt(ctx, prompt), p.negative_prompt)},
                              ctx.warn)
 
