@@ -33,7 +33,7 @@ ATTENTION_HELP = ("attention kernel (diffusers set_attention_backend). native: t
                   "attention to int8 (small quality cost)")
 CACHE_HELP = ("reuse work between steps (off: exact). first_block: FirstBlockCacheConfig(threshold=0.05): skips "
               "the other blocks when the first block's output barely changed (faster, detail can soften). "
-              "taylorseer: TaylorSeerCacheConfig: predicts features on 4 of 5 steps after the first 3 (about 2x, "
+              "taylorseer: TaylorSeerCacheConfig(lite): predicts the output on 4 of 5 steps after the first 3 (about 2x, "
               "can blur fast motion). faster: FasterCacheConfig: reuses spatial attention on alternate steps "
               "(mild speed-up, mildest change). MagCache is not offered: diffusers needs per-model ratios")
 COMPILE_KWARGS: dict = {"fullgraph": True}  # tests set backend='eager' (no C++ compiler on 2 cores)
@@ -77,7 +77,7 @@ def cache_config(name: str, pipe, layout: str):
     if name == "first_block":
         return diffusers.FirstBlockCacheConfig(threshold=0.05)
     if name == "taylorseer":
-        return diffusers.TaylorSeerCacheConfig(cache_interval=5, disable_cache_before_step=3)
+        return diffusers.TaylorSeerCacheConfig(cache_interval=5, disable_cache_before_step=3, use_lite_mode=True)
     if name == "faster":
         return diffusers.FasterCacheConfig(
             spatial_attention_block_skip_range=2, spatial_attention_timestep_skip_range=(-1, 681),
