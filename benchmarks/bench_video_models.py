@@ -20,6 +20,11 @@ JSON to benchmarks/results/video_models/real_gpu.json. ``--real --small`` runs t
 narrow models (on the CPU too): a check of the benchmark, not a measurement.
 
     .venv/bin/python benchmarks/bench_video_models.py --real [--steps 12] [--reps 3] [--cases svd14,svd25,wan33,ltx49]
+
+Memory and speed modes (benchmarks/real_video_modes.py): cases wan14b, wan22_5b, wan13b, in pieces:
+
+    ... --real --cases wan14b --steps 6 --modes fp8,block_offload --caps 22,12
+    ... --real --cases wan13b --steps 12 --modes compile,attention,first_block,taylorseer,faster
 """
 from __future__ import annotations
 
@@ -330,6 +335,16 @@ def real_main(a) -> int:
               "run. (--real --small checks the benchmark itself on narrow models, on any device.)")
         return 0
     cases = [c for c in a.cases.split(",") if c]
+    from benchmarks.real_video_modes import CASES as MODE_CASES
+    from benchmarks.real_video_modes import run_modes
+    mode_cases = [c for c in cases if c in MODE_CASES]
+    if mode_cases:  # memory and speed modes (benchmarks/real_video_modes.py)
+        modes = [m for m in a.modes.split(",") if m]
+        caps = [None if c in ("none", "") else float(c) for c in a.caps.split(",")]
+        run_modes(mode_cases, modes, caps, a.steps, a.small, a.out)
+        cases = [c for c in cases if c not in MODE_CASES]
+        if not cases:
+            return 0
     tmp = tempfile.mkdtemp(prefix="studio-real-models-")
     res = {"device": torch.cuda.get_device_name() if device == "cuda" else "cpu", "small": a.small,
            "torch": torch.__version__, "steps": a.steps, "reps": a.reps, "cases": {}, "memory": {}, "built": {}}
@@ -389,6 +404,10 @@ def main() -> int:
     ap.add_argument("--real", action="store_true", help="real configurations on a CUDA GPU (see the docstring)")
     ap.add_argument("--small", action="store_true", help="with --real: narrow models (checks the benchmark)")
     ap.add_argument("--cases", default=",".join(REAL_CASES), help="with --real: " + ", ".join(REAL_CASES))
+    ap.add_argument("--modes", default="gpu,model_offload,block_offload,fp8,fp8+block_offload",
+                    help="with --real and a modes case (wan14b, wan22_5b, wan13b): memory modes and/or speed modes "
+                         "(compile, attention, first_block, taylorseer, faster)")
+    ap.add_argument("--caps", default="none,24,16,12,8", help="with --modes: GB caps standing for smaller cards")
     ap.add_argument("--real-child", default="", help=argparse.SUPPRESS)
     ap.add_argument("--offload", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--out", default=os.path.join(ROOT, "benchmarks", "results", "video_models"))
