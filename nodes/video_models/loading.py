@@ -256,7 +256,7 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
 def settle_memory(pipe, fam: Family, title: str, memory: str, device, torch_dtype, warn) -> tuple[str, str]:
     """(mode, why): 'auto' chosen from the loaded weights' sizes and the card's free memory; an
     asked mode as is (fp8 without a bf16/fp16 model falls back to its bf16 twin, said)."""
-    from .memory import choose_memory, fp8_available, free_memory, pipeline_sizes
+    from .memory import choose_memory, fp8_available, free_memory, pipeline_sizes, plan_note
     fp8_ok = fp8_available(torch_dtype)
     if memory == "auto":
         sizes = pipeline_sizes(pipe, fam.denoiser)
@@ -266,6 +266,10 @@ def settle_memory(pipe, fam: Family, title: str, memory: str, device, torch_dtyp
         alt = "block_offload" if "block" in memory else "gpu"
         warn(f"fp8 weights need a bf16 or fp16 model (dtype {str(torch_dtype).replace('torch.', '')}): {alt} instead")
         return alt, "fp8 asked, not possible at this dtype"
+    free = free_memory(device)
+    note = plan_note(memory, pipeline_sizes(pipe, fam.denoiser), free, fp8_ok) if free is not None else None
+    if note:
+        warn(note)
     return memory, "asked"
 
 

@@ -104,6 +104,31 @@ def fitting_mode(s: Sizes, free: int, fp8_ok: bool = True) -> str | None:
     return mode if predicted_peak(mode, s) <= free * HEADROOM else None
 
 
+def plan_note(mode: str, s: Sizes, free: int | None, fp8_ok: bool = True) -> str | None:
+    """A warning before the run when ``mode`` (asked) is predicted not to fit the card, naming the
+    mode that would; None when it fits (or there is no GPU to plan for)."""
+    if free is None or mode == "auto":
+        return None
+    peak = predicted_peak(mode, s)
+    if peak <= free * HEADROOM:
+        return None
+    alt = fitting_mode(s, free, fp8_ok)
+    return (f"memory '{mode}' needs about {fmt_gb(peak)} but {fmt_gb(free)} is free on the GPU: it will likely "
+            f"run out of memory; " + (f"'{alt}' fits (peak about {fmt_gb(predicted_peak(alt, s))})" if alt else
+                                      "no mode fits: lower the size or frames, or free the GPU"))
+
+
+DECODE_BYTES_PER_PIXEL = 400  # a video VAE's decode peak per output pixel (Wan: 81x480x832 ~ 12 GB)
+
+
+def decode_needs_tiling(frames: int, width: int, height: int, free: int | None) -> bool:
+    """True when decoding ``frames`` frames of ``width`` x ``height`` at once is predicted not to fit
+    ``free`` bytes (None: no GPU, never)."""
+    if free is None:
+        return False
+    return frames * width * height * DECODE_BYTES_PER_PIXEL > free * HEADROOM
+
+
 # -- sizes of a loaded pipeline ------------------------------------------------------------------
 def module_bytes(m) -> int:
     return sum(p.numel() * p.element_size() for p in m.parameters()) + \
@@ -220,17 +245,12 @@ def remove_memory_hooks(module) -> None:
                 pass
 
 
-def lora_memory(module, mode: str, device, dtype) -> list[str]:
-    """The memory mode for a LoRA training step's denoiser (Train Video LoRA): fp8 base weights
-    (the LoRA's own weights stay in full precision: peft adds them after this), block offload.
-    'gpu'/'model_offload'/'auto' put the module on the device."""
-    import torch
-    notes: list[str] = []
-    if mode in ("fp8", "fp8+block_offload"):
-        enable_fp8(module, dtype)
-    if mode in ("block_offload", "fp8+block_offload"):
-        if not enable_block_offload(module, device):
-            notes.append("block offload without CUDA streams")
-    else:
-        module.to(torch.device(device))
-    return notes
+def training_problem(memory: str, device) -> str | None:
+    """Why Train Video LoRA cannot train a model loaded in ``memory`` (None: it can). Training
+    needs the base weights where the backward pass runs: group offloading moves a block back to
+    the host after its forward (diffusers documents it for inference), and model offload's hooks
+    move the whole denoiser between steps."""
+    if getattr(device, "type", str(device)).split(":")[0] == "cpu" or memory == "gpu":
+        return None
+    return (f"training needs the model's weights on the GPU, but Load Video Model's memory is '{memory}': set it "
+            "to gpu (a 14B model needs fp8 base weights + block offload for training, which is not supported yet)")

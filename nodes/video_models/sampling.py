@@ -186,6 +186,7 @@ class Sampler:
                          message=f"window {k + 1}/{n_windows}" if first else None)
             return kw
 
+        tiled = self._tile_if_needed(kwargs, say=k == 0)
         gen = ctx.torch_generator(device="cpu", salt=k)
         call = dict(kwargs, generator=gen, output_type="pt", callback_on_step_end=on_step,
                     callback_on_step_end_tensor_inputs=["latents"])
@@ -196,8 +197,27 @@ class Sampler:
         finally:
             if hasattr(pipe, "maybe_free_model_hooks"):
                 pipe.maybe_free_model_hooks()
+            if tiled:
+                pipe.vae.disable_tiling()  # on for this run only: the cached model is left as it was
         frames = out.frames[0] if hasattr(out, "frames") else out[0][0]
         return host_frames(frames)
+
+    def _tile_if_needed(self, kwargs, say: bool) -> bool:
+        """VAE tiling on for this run when decoding the clip at once is predicted not to fit the GPU."""
+        from .memory import decode_needs_tiling, free_memory
+        vae = getattr(self.pipe, "vae", None)
+        if self.ref.tiling or vae is None or not hasattr(vae, "enable_tiling") or self.on_cpu:
+            return False
+        n, w, h = int(kwargs.get("num_frames") or 1), int(kwargs.get("width") or 0), int(kwargs.get("height") or 0)
+        if not decode_needs_tiling(n, w, h, free_memory(self.ref.device)):
+            return False
+        try:
+            vae.enable_tiling()
+        except (NotImplementedError, AttributeError):
+            return False
+        if say:
+            self.ctx.info(f"VAE tiling on for this run: decoding {n} frames of {w}x{h} at once would not fit the GPU")
+        return True
 
     def generate(self, n_frames: int, window: int, overlap: int, make_kwargs, fps: float,
                  image: np.ndarray | None = None, previews: bool = True, steps: int = 1) -> ArrayClip:

@@ -12,7 +12,7 @@ from studio.engine.context import CancelToken
 from studio.engine.events import NodeMessage, NodeNote
 from studio.engine.executor import Executor
 
-from nodes.video_models.memory import GB, Sizes, choose_memory, fitting_mode, hooks_of, predicted_peak
+from nodes.video_models.memory import GB, Sizes, choose_memory, fitting_mode, hooks_of, plan_note, predicted_peak
 
 pytest.importorskip("diffusers")
 
@@ -52,6 +52,18 @@ def test_peaks_order_and_fitting_mode():
     assert predicted_peak("block_offload", s) < predicted_peak("fp8", s)
     assert fitting_mode(s, 80 * GB) == "gpu"
     assert fitting_mode(s, 2 * GB) is None  # nothing fits: the planner says so
+    note = plan_note("gpu", s, 24 * GB)
+    assert "'gpu' needs about" in note and "'fp8' fits" in note
+    assert plan_note("fp8", s, 24 * GB) is None and plan_note("gpu", s, None) is None
+    assert "no mode fits" in plan_note("gpu", s, 2 * GB)
+
+
+def test_vae_tiling_when_decoding_would_not_fit():
+    from nodes.video_models.memory import decode_needs_tiling
+    assert not decode_needs_tiling(81, 832, 480, None)  # no GPU: never
+    assert decode_needs_tiling(81, 832, 480, 8 * GB)  # ~12 GB to decode at once
+    assert not decode_needs_tiling(81, 832, 480, 40 * GB)
+    assert not decode_needs_tiling(33, 832, 480, 8 * GB)
 
 
 def _load(wan_dir, memory, dtype="bf16"):
