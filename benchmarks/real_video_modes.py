@@ -165,7 +165,7 @@ def run_one(case: str, mode: str, cap_gb, steps: int, small: bool, device: str, 
             out["peak_gb"] = torch.cuda.max_memory_allocated() / GB
         out.update(_compare(frames, ref))
         return out, frames
-    except torch.OutOfMemoryError as e:  # noqa: F841 - a mode that does not fit the cap is a result
+    except torch.OutOfMemoryError:  # a mode that does not fit the cap is a result
         out["error"] = "out of memory"
         return out, None
     finally:

@@ -110,7 +110,8 @@ class VideoModelRef(ModelRef):
             if hasattr(c, "parameters"):
                 n += sum(p.numel() for p in c.parameters())
         extra = f", {len(self.loras)} LoRA" if self.loras else ""
-        return f"{self.variant or self.fam.title} ({os.path.basename(self.path.rstrip(os.sep))}): {n:,} parameters{extra}"
+        name = os.path.basename(self.path.rstrip(os.sep))
+        return f"{self.variant or self.fam.title} ({name}): {n:,} parameters{extra}"
 
     def with_lora(self, path: str, strength: float) -> "VideoModelRef":
         from dataclasses import replace

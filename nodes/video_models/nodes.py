@@ -419,7 +419,8 @@ class VideoToVideo(_Generate):
         fps = p.fps or video.fps
         w, h = _size(ctx, s, p.width, p.height, (video.width, video.height), self.preview)
         base = filter_kwargs(s.pipe, {"height": h, "width": w, "num_inference_steps": self.steps,
-                                      "guidance_scale": p.guidance, "guidance_scale_2": p.guidance_2 or None, "strength": p.strength,
+                                      "guidance_scale": p.guidance, "guidance_scale_2": p.guidance_2 or None,
+                                      "strength": p.strength,
                                       **self._text_kwargs(ctx, s, _prompt(ctx, prompt), p.negative_prompt)},
                              ctx.warn)
 

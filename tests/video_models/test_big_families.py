@@ -5,7 +5,6 @@ experts in the memory modes."""
 from __future__ import annotations
 
 import json
-import os
 
 import numpy as np
 import pytest
