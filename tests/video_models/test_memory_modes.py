@@ -183,3 +183,19 @@ def test_stop_inside_a_block_under_block_offload(wan_dir):
     assert len(seen) == 2 and len(after) == 1
     clip = ex.run(g, targets=[gen.id], device="cpu").value(gen.id)
     assert clip.n_frames == 5 and np.isfinite(clip.frames).all()
+
+
+def test_frames_cross_to_the_host_as_numpy_output_gives_them():
+    """The generators ask for output_type='pt' and lay frames out on the device: the values are
+    exactly those of diffusers' own numpy output."""
+    import torch
+    from diffusers.video_processor import VideoProcessor
+
+    from nodes.video_models.sampling import host_frames
+    torch.manual_seed(0)
+    x = torch.rand(1, 3, 5, 8, 12) * 2.2 - 1.1  # decoded video, a little outside [-1, 1]
+    vp = VideoProcessor()
+    want = vp.postprocess_video(x, output_type="np")[0]
+    got = host_frames(vp.postprocess_video(x, output_type="pt")[0])
+    assert got.shape == want.shape == (5, 8, 12, 3) and got.dtype == np.float32 and got.flags.c_contiguous
+    assert np.array_equal(got, want)
