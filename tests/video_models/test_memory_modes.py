@@ -199,3 +199,17 @@ def test_frames_cross_to_the_host_as_numpy_output_gives_them():
     got = host_frames(vp.postprocess_video(x, output_type="pt")[0])
     assert got.shape == want.shape == (5, 8, 12, 3) and got.dtype == np.float32 and got.flags.c_contiguous
     assert np.array_equal(got, want)
+
+
+def test_model_cache_footprint_follows_the_memory_mode(wan_dir):
+    """What the model cache makes room for, and where: offloaded modes keep the weights on the
+    host between runs; fp8 stores the denoiser in one byte a weight."""
+    from nodes.video_models.nodes import LoadVideoModel
+    base = {"model": wan_dir, "dtype": "bf16"}
+    where, gpu = LoadVideoModel.model_footprint(dict(base, memory="gpu"), "cuda")
+    assert where == "cuda"
+    where, off = LoadVideoModel.model_footprint(dict(base, memory="model_offload"), "cuda")
+    assert where == "cpu" and off == gpu
+    where, fp8 = LoadVideoModel.model_footprint(dict(base, memory="fp8+block_offload"), "cuda")
+    assert where == "cpu" and fp8 < gpu
+    assert LoadVideoModel.model_footprint(dict(base, cpu_offload=True), "cuda")[0] == "cpu"  # older graphs
