@@ -16,7 +16,7 @@ from nodes.video_models.memory import GB, Sizes, choose_memory, fitting_mode, ho
 
 pytest.importorskip("diffusers")
 
-FP8_PSNR_FLOOR = 25.0  # dB, fp8 e4m3 weights against bf16 on the tiny random Wan (measured ~35 dB)
+FP8_PSNR_FLOOR = 40.0  # dB, fp8 e4m3 weights against bf16 on the tiny random Wan (measured 61 dB)
 
 WAN14B = Sizes(denoiser=int(28.6 * GB), others=(int(11.4 * GB), int(0.25 * GB)), activations=int(3.4 * GB),
                block=int(0.7 * GB))
