@@ -196,9 +196,10 @@ class ScheduledPrompts:
     def window(self, start: int) -> dict:
         if self.schedule is None:
             return {"prompt": self.text, "negative_prompt": self.negative or None}
-        import torch
         wts, strength = self.window_weights(start)
-        emb = torch.einsum("p,p...->...", torch.as_tensor(wts, dtype=self.embeds.dtype, device=self.embeds.device),
-                           self.embeds)
+        emb = None
+        for w, e in zip(wts, self.embeds):  # one prompt alone: its embeddings exactly
+            if w != 0:
+                emb = e * float(w) if emb is None else emb + e * float(w)
         return {"prompt_embeds": emb, "negative_prompt": self.negative or None,
                 "guidance_scale": float(self.guidance) * strength}
