@@ -201,5 +201,5 @@ class ScheduledPrompts:
         for w, e in zip(wts, self.embeds):  # one prompt alone: its embeddings exactly
             if w != 0:
                 emb = e * float(w) if emb is None else emb + e * float(w)
-        return {"prompt_embeds": emb, "negative_prompt": self.negative or None,
+        return {"prompt": None, "prompt_embeds": emb, "negative_prompt": self.negative or None,
                 "guidance_scale": float(self.guidance) * strength}
