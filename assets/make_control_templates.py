@@ -15,11 +15,11 @@ def pose_to_video(finish, thumb) -> str:
     g = Graph()
     drv = g.add_node("io.load_video", {"path": "../media/driving.mp4"}, pos=(0, 160), title="Driving clip")
     track = g.add_node("motion.track_keypoints", {"max_points": 24, "min_distance": 20.0}, pos=(260, 160))
-    skel = g.add_node("control.keypoints_to_skeleton", {"preset": "none", "radius": 5.0}, pos=(520, 160),
+    skel = g.add_node("control.keypoints_to_skeleton", {"skeleton": "none", "radius": 5.0}, pos=(520, 160),
                       title="Control (tracked motion)")
     load = g.add_node("video_models.load", {"model": VACE_MODEL}, pos=(520, 0), title="Wan 2.1 VACE 1.3B")
     vace = g.add_node("video_models.wan_vace", {
-        "prompt": "glowing lanterns drifting over a night city, cinematic", "preset": "control",
+        "prompt": "glowing lanterns drifting over a night city, cinematic", "task": "control",
         "conditioning_scale": 1.0, "width": 480, "height": 480, "frames": 33, "steps": 30}, pos=(800, 60))
     out = g.add_node("io.save_video", {"path": "out/pose_to_video.mp4"}, pos=(1080, 60))
     g.connect(drv.id, "video", track.id, "video")
@@ -31,7 +31,7 @@ def pose_to_video(finish, thumb) -> str:
     path = finish(g, "pose_to_video", "Pose to video (VACE)",
                   "A driving clip's tracked motion, drawn as a control video, drives Wan VACE.",
                   f"Pose to video: Track Keypoints follows points through the driving clip; Keypoints to Skeleton "
-                  f"draws them (preset 'body (COCO 17)' for 17 body points, or type connections '0-1, 1-2'); Wan VACE "
+                  f"draws them (skeleton 'body (COCO 17)' for 17 body points, or type connections '0-1, 1-2'); Wan VACE "
                   f"makes a clip that moves like it. Put {VACE_MODEL} in your models folder or set STUDIO_MODELS.\n"
                   f"Knobs: conditioning_scale (how closely the control is followed), prompt, reference input "
                   f"(a character still). {_CPU}", note_pos=(0, -230))
@@ -46,7 +46,7 @@ def inpaint_object(finish, thumb) -> str:
                                        "grow": 4, "feather": 2.0}, pos=(260, 200), title="Object mask")
     load = g.add_node("video_models.load", {"model": VACE_MODEL}, pos=(260, -40), title="Wan 2.1 VACE 1.3B")
     vace = g.add_node("video_models.wan_vace", {
-        "prompt": "a small wooden boat", "preset": "inpaint", "frames": 0, "steps": 30}, pos=(560, 60))
+        "prompt": "a small wooden boat", "task": "inpaint", "frames": 0, "steps": 30}, pos=(560, 60))
     out = g.add_node("io.save_video", {"path": "out/inpaint_object.mp4"}, pos=(840, 60))
     g.connect(src.id, "video", mask.id, "video")
     g.connect(load.id, "model", vace.id, "model")

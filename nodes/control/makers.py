@@ -112,7 +112,7 @@ class KeypointsToSkeleton(Node):
     inputs = (In("keypoints", "Keypoints"),
               In("like", "Video", optional=True, help="take size and frame rate from this clip"))
     outputs = (Out("video", "Video"),)
-    params = (Choice("preset", "chain", choices=tuple(PRESETS), help="which points are joined"),
+    params = (Choice("skeleton", "chain", choices=tuple(PRESETS), help="which points are joined"),
               Text("connections", "", help="more connections, 'a-b' pairs of point numbers: 0-1, 1-2, 5-6"),
               Choice("colors", "per limb", choices=("per limb", "white")),
               Float("radius", 3.0, min=0.0, max=100.0, help="point radius in pixels (0: no points)"),
@@ -124,7 +124,7 @@ class KeypointsToSkeleton(Node):
         if not isinstance(keypoints, Keypoints):
             raise StudioError(f"the keypoints input must be Keypoints, got {type(keypoints).__name__}")
         p = ctx.params
-        pairs = connections(p.preset, p.connections, keypoints.n_points)
+        pairs = connections(p.skeleton, p.connections, keypoints.n_points)
         like = as_clip(like) if like is not None else None
         w = p.width or (like.width if like else keypoints.width)
         h = p.height or (like.height if like else keypoints.height)

@@ -105,7 +105,7 @@ class WanVACE(_Generate):
               In("schedule", "Features", optional=True, help="a Prompt Schedule: the prompt changes window by window"))
     outputs = (Out("video", "Video"),)
     params = (Text("prompt", "a dancer on a stage, cinematic"), Text("negative_prompt", ""),
-              Choice("preset", "control", choices=PRESETS, help="how the video and mask are used (see the node's help)"),
+              Choice("task", "control", choices=PRESETS, help="how the video and mask are used (see the node's help)"),
               Float("conditioning_scale", 1.0, min=0.0, max=4.0, help="how closely the control video is followed"),
               Float("guidance_2", 0.0, min=0.0, max=30.0, help="Wan 2.2 (two experts): guidance of the low-noise "
                                                                "expert; 0: the same as 'guidance'"),
@@ -126,16 +126,16 @@ class WanVACE(_Generate):
                              f"{type(getattr(s.pipe, 'transformer', None)).__name__}): load a Wan 2.1 / 2.2 VACE model")
         src = as_clip(video) if video is not None else None
         msk = as_clip(mask) if mask is not None else None
-        if p.preset != "control" and src is None:
-            raise StudioError(f"preset '{p.preset}' needs a source clip on the video input")
-        if p.preset == "inpaint" and msk is None:
-            raise StudioError("preset 'inpaint' needs a mask (white: what the model remakes)")
+        if p.task != "control" and src is None:
+            raise StudioError(f"task '{p.task}' needs a source clip on the video input")
+        if p.task == "inpaint" and msk is None:
+            raise StudioError("task 'inpaint' needs a mask (white: what the model remakes)")
         self.preview = p.preview_size == "always" or (p.preview_size == "on CPU" and s.on_cpu)
         self.steps = p.steps
         if self.preview and p.steps > PREVIEW_STEPS:
             self.steps = PREVIEW_STEPS
             ctx.warn(f"preview size: {PREVIEW_STEPS} steps instead of {p.steps}")
-        native = (len(src) + (p.extend if p.preset == "extend" else 0)) if src is not None else s.fam.frames
+        native = (len(src) + (p.extend if p.task == "extend" else 0)) if src is not None else s.fam.frames
         want = p.frames or native
         if self.preview and want > PREVIEW_FRAMES:
             ctx.warn(f"preview size: {PREVIEW_FRAMES} frames instead of {want}")
@@ -148,10 +148,10 @@ class WanVACE(_Generate):
         like = None
         if src is not None:
             like = (src.width, src.height)
-            if p.preset == "outpaint":
+            if p.task == "outpaint":
                 like = (int(round(src.width * (1 + pads[0] + pads[1]))), int(round(src.height * (1 + pads[2] + pads[3]))))
         w, h = _size(ctx, s, p.width, p.height, like, self.preview)
-        cond = Conditions(p.preset, n, w, h, src, msk, pads)
+        cond = Conditions(p.task, n, w, h, src, msk, pads)
         refs = [to_pil(_rgb(np.asarray(r.frame(0) if hasattr(r, "frame") else r))) for r in (reference, reference_2)
                 if r is not None]
         base = {"height": h, "width": w, "num_frames": win, "num_inference_steps": self.steps,

@@ -20,27 +20,27 @@ def _kp(n_frames=3, n_points=17, w=64, h=48):
 
 def test_skeleton_draws_the_chosen_connections_and_nothing_else():
     kp = Keypoints(np.float32([[[10, 10], [50, 10], [50, 40]]] * 2), np.ones((2, 3), bool), 64, 48, 10.0)
-    clip = run_node(M.KeypointsToSkeleton, {"preset": "none", "connections": "0-1", "radius": 0,
+    clip = run_node(M.KeypointsToSkeleton, {"skeleton": "none", "connections": "0-1", "radius": 0,
                                             "colors": "white", "thickness": 2}, keypoints=kp)
     assert (clip.n_frames, clip.width, clip.height, clip.fps, clip.channels) == (2, 64, 48, 10.0, 3)
     f = clip.frame(0)
     assert f[10, 30].min() > 0.9            # on the 0-1 line
     assert f[25, 50].max() < 0.05           # 1-2 was not asked for
-    chain = run_node(M.KeypointsToSkeleton, {"preset": "chain", "radius": 0, "colors": "white"}, keypoints=kp)
+    chain = run_node(M.KeypointsToSkeleton, {"skeleton": "chain", "radius": 0, "colors": "white"}, keypoints=kp)
     assert chain.frame(1)[25, 50].min() > 0.9  # the chain joins 1-2
     kp.visible[1, 2] = False
     assert chain.frame(1)[25, 50].max() < 0.05  # a hidden point's limbs are not drawn
 
 
 def test_body_preset_sizes_and_errors():
-    clip = run_node(M.KeypointsToSkeleton, {"preset": "body (COCO 17)", "width": 128, "height": 96},
+    clip = run_node(M.KeypointsToSkeleton, {"skeleton": "body (COCO 17)", "width": 128, "height": 96},
                     keypoints=_kp())
     f = clip.frame(2)
     assert f.shape == (96, 128, 3) and f.max() > 0.5 and len(np.unique(f.reshape(-1, 3), axis=0)) > 5  # coloured limbs
     with pytest.raises(StudioError, match="needs 17 points, the keypoints have 5"):
-        run_node(M.KeypointsToSkeleton, {"preset": "body (COCO 17)"}, keypoints=_kp(n_points=5))
+        run_node(M.KeypointsToSkeleton, {"skeleton": "body (COCO 17)"}, keypoints=_kp(n_points=5))
     with pytest.raises(StudioError, match="names point 9 but the keypoints have 5"):
-        run_node(M.KeypointsToSkeleton, {"preset": "none", "connections": "0-9"}, keypoints=_kp(n_points=5))
+        run_node(M.KeypointsToSkeleton, {"skeleton": "none", "connections": "0-9"}, keypoints=_kp(n_points=5))
     with pytest.raises(StudioError, match="is not 'a-b'"):
         run_node(M.KeypointsToSkeleton, {"connections": "0:1"}, keypoints=_kp(n_points=5))
 

@@ -120,7 +120,7 @@ def test_presets_make_the_asked_clip(vace_dir, monkeypatch, preset, params, fram
         calls.append(kw)
         return orig(self, *a, **kw)
     monkeypatch.setattr(WanVACEPipeline, "__call__", spy)
-    g, _, gen = vace_graph(vace_dir, mask=False, ref=False, preset=preset, width=0, height=0, steps=1, **params)
+    g, _, gen = vace_graph(vace_dir, mask=False, ref=False, task=preset, width=0, height=0, steps=1, **params)
     clip = Executor().run(g, targets=[gen.id], device="cpu").value(gen.id)
     assert (clip.n_frames, clip.width, clip.height) == (frames,) + size
     m = np.stack([np.asarray(im, np.float32) / 255 for im in calls[0]["mask"]])
@@ -132,8 +132,8 @@ def test_presets_make_the_asked_clip(vace_dir, monkeypatch, preset, params, fram
 
 
 def test_inpaint_needs_a_mask_and_a_plain_wan_is_refused(vace_dir, wan_dir):
-    g, _, gen = vace_graph(vace_dir, mask=False, preset="inpaint")
-    with pytest.raises(NodeExecutionError, match="preset 'inpaint' needs a mask"):
+    g, _, gen = vace_graph(vace_dir, mask=False, task="inpaint")
+    with pytest.raises(NodeExecutionError, match="task 'inpaint' needs a mask"):
         Executor().run(g, targets=[gen.id], device="cpu")
     g, _, gen = vace_graph(wan_dir)
     with pytest.raises(NodeExecutionError, match="is not a Wan VACE model"):
