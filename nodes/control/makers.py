@@ -19,6 +19,7 @@ from studio.core.spec import CLIP, FRAME, In, Node, Out
 from studio.core.values import Keypoints
 from studio.engine.clip import Clip, as_clip
 
+from nodes.edit.mask import LUMA, grow_and_feather
 from nodes.motion import flowlib
 
 CATEGORY = "Control"
@@ -227,9 +228,6 @@ class MaskClip(Clip):
         return self._make(i)
 
 
-LUMA = np.array([0.2126, 0.7152, 0.0722], np.float32)
-
-
 class ControlMask(Node):
     """A mask for inpainting (white: the model makes these pixels, black: kept): a rectangle or
     ellipse moved by keyframes, or a clip's alpha or luma. Grown and feathered."""
@@ -280,12 +278,7 @@ class ControlMask(Node):
                 f = clip.frame(i)
                 v = f[..., 3] if p.source == "alpha" else (f[..., :3] @ LUMA if f.shape[2] >= 3 else f[..., 0])
                 m = (v > p.threshold).astype(np.float32)
-            if p.grow:
-                r = abs(p.grow)
-                k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
-                m = (cv2.dilate if p.grow > 0 else cv2.erode)(m, k, borderType=cv2.BORDER_REPLICATE)
-            if p.feather > 0:
-                m = cv2.GaussianBlur(m, (0, 0), p.feather, borderType=cv2.BORDER_REPLICATE)
+            m = grow_and_feather(m, p.grow, p.feather)
             if p.invert:
                 m = 1.0 - m
             return np.clip(m, 0.0, 1.0)[..., None].astype(np.float32)
