@@ -20,7 +20,7 @@ def wan_dir(tmp_path_factory):
     return build_wan(str(tmp_path_factory.mktemp("models") / "tiny-wan"))
 
 
-@pytest.fixture(scope="module")
-def vace_dir(tmp_path_factory):
+@pytest.fixture(scope="session")
+def vace_dir(tmp_path_factory):  # read only: one build for every test module
     from .tiny_control import build_wan_vace
     return build_wan_vace(str(tmp_path_factory.mktemp("models") / "tiny-wan-vace"))
