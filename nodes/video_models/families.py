@@ -15,6 +15,7 @@ class Family:
     i2v: str | None = None  # diffusers pipeline class for each task (None: the family cannot)
     t2v: str | None = None
     v2v: str | None = None
+    vace: str | None = None  # control video, mask and references (nodes/video_models/vace.py)
     denoiser: str = "transformer"  # component the single file replaces
     latent_layout: str = "BCTHW"  # how the sampler's latents are laid out ("BTCHW", "BCTHW", "packed")
     frames: int = 16  # a good default clip length
@@ -32,7 +33,7 @@ FAMILIES: dict[str, Family] = {f.key: f for f in (
            fixed_frames=14, size_multiple=8, fps=7.0),
     Family("wan", "Wan", ("WanPipeline", "WanImageToVideoPipeline", "WanVideoToVideoPipeline", "WanVACEPipeline"),
            i2v="WanImageToVideoPipeline", t2v="WanPipeline", v2v="WanVideoToVideoPipeline",
-           frames=33, frame_multiple=(4, 1), size_multiple=16, fps=16.0, scale_attr="latents_std"),
+           vace="WanVACEPipeline", frames=33, frame_multiple=(4, 1), size_multiple=16, fps=16.0, scale_attr="latents_std"),
     Family("ltx", "LTX-Video", ("LTXPipeline", "LTXImageToVideoPipeline", "LTXConditionPipeline"),
            i2v="LTXImageToVideoPipeline", t2v="LTXPipeline", latent_layout="packed",
            frames=49, frame_multiple=(8, 1), size_multiple=32, fps=24.0, scale_attr="latents_std"),
@@ -51,7 +52,8 @@ FAMILIES: dict[str, Family] = {f.key: f for f in (
            frames=61, frame_multiple=(4, 1), size_multiple=16, fps=24.0),
 )}
 
-TASKS = {"i2v": "image to video", "t2v": "text to video", "v2v": "video to video"}
+TASKS = {"i2v": "image to video", "t2v": "text to video", "v2v": "video to video",
+         "vace": "control video (VACE)"}
 
 
 def family_from_index(index: dict) -> Family | None:

@@ -375,15 +375,16 @@ class TextToVideo(_Generate):
     inputs = (In("model", "Model"), In("prompt", "Text", optional=True),
               In("features", "Features", optional=True, help="prompt embeddings [tokens, D] or [D] with D the "
                                                             "text encoder's width"),
-              In("negative", "Text", optional=True))
+              In("negative", "Text", optional=True),
+              In("schedule", "Features", optional=True, help="a Prompt Schedule: the prompt changes window by window"))
     outputs = (Out("video", "Video"),)
     params = (Text("prompt", "a red fox running through snow, cinematic"), Text("negative_prompt", "")) + COMMON
 
-    def run(self, ctx, model, prompt=None, features=None, negative=None):
+    def run(self, ctx, model, prompt=None, features=None, negative=None, schedule=None):
         s, n, win, fps = self._start(ctx, model)
         p = ctx.params
         text = _prompt(ctx, prompt)
-        if features is None and not text.strip():
+        if features is None and schedule is None and not text.strip():
             raise StudioError("no prompt: type one, or connect a Text or Features input")
         neg = negative if isinstance(negative, str) else p.negative_prompt
         w, h = _size(ctx, s, p.width, p.height, preview=self.preview)
@@ -391,7 +392,12 @@ class TextToVideo(_Generate):
         base = filter_kwargs(s.pipe, {"height": h, "width": w, "num_frames": win, "num_inference_steps": self.steps,
                                       "guidance_scale": p.guidance, "guidance_scale_2": p.guidance_2 or None,
                                       **self._text_kwargs(ctx, s, text, neg, features)}, ctx.warn)
-        return self._made(ctx, s.generate(n, win, p.overlap, lambda start, still: dict(base), fps,
+        make = lambda start, still: dict(base)  # noqa: E731
+        if schedule is not None:  # the prompt window by window (schedule.py)
+            from .schedule import ScheduledPrompts
+            sched = ScheduledPrompts(ctx, s, schedule, text, neg, n, win, p.overlap)
+            make = lambda start, still: dict(base, **sched.window(start))  # noqa: E731
+        return self._made(ctx, s.generate(n, win, p.overlap, make, fps,
                                           previews=p.previews, steps=self.steps), w, h)
 
 
