@@ -261,6 +261,18 @@ def cycles(graph) -> list[list[str]]:
 # own privates (``self._x``, ``cls._x``, names it defines or assigns) are its business; a private
 # reached on another object, imported from another module or read with getattr is a reach-in.
 PRIVATE_ALLOWED = {
+    ("nodes/video_models/memory.py", "_diffusers_hook"): "diffusers: the hook registry its offload and "
+        "casting hooks hang on a module (no public query whether one is applied, or to remove it)",
+    ("nodes/video_models/memory.py", "_hf_hook"): "accelerate: the hook its model offload puts on a module "
+        "(no public query)",
+    ("nodes/video_models/speed.py", "_compiled_call_impl"): "torch: what nn.Module.compile() sets; the "
+        "only way to tell a compiled module and to undo compile in place",
+    ("nodes/video_models/guard.py", "_compiled_call_impl"): "torch: as in speed.py (Stop hooks are not "
+        "put on compiled blocks: they would be traced into the graph)",
+    ("nodes/video_models/speed.py", "_check_attention_backend_requirements"): "diffusers: whether an "
+        "attention backend is installed and usable here, before set_attention_backend fails mid-run",
+    ("nodes/video_models/schedule.py", "_execution_device"): "diffusers: the device a pipeline runs on "
+        "under CPU offload, the name every diffusers pipeline uses",
     ("studio/distributed/local.py", "_exit"): "os._exit: a worker leaves without running its "
         "parent's atexit handlers (Python's documented way; there is no public twin)",
     ("studio/ui/shots/walk.py", "_exit"): "os._exit: the screenshot walk ends the process without "
