@@ -105,7 +105,7 @@ def run_studio(cfg: dict, device: str, steps: int, warm: int) -> dict:
     ref.shared["pipes"] = {"t2v": pipe}
     s = LoRASettings(output="", rank=cfg["rank"], alpha=float(cfg["rank"]), lr=1e-4, steps=warm + steps,
                      batch=cfg["batch"], targets=tuple(TARGETS), gradient_checkpointing=cfg["ckpt"],
-                     precision="bf16" if cfg["dtype"] == "bf16" else "no", checkpoint_every=0)
+                     mixed_precision="bf16" if cfg["dtype"] == "bf16" else "no", checkpoint_every=0)
     times = []
 
     def progress(step, total, preview=None, **v):
