@@ -49,7 +49,6 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from studio.core.confine import allow_for_session  # noqa: E402
 from studio.core.fileformat import load_graph  # noqa: E402
 from studio.engine.device import configure_threads  # noqa: E402
 from studio.engine.events import NodeMessage, NodeProgress  # noqa: E402
@@ -68,7 +67,8 @@ GRAPHS = {"scenes": "text_to_video.json", "scenes-gpu": "text_to_video_gpu.json"
 def train_template(args, size: tuple[int, int, int] | None):
     g = load_graph(os.path.join(ROOT, "assets", "graphs", GRAPHS[args.template]))
     ckpt = args.checkpoint or os.path.join(tempfile.mkdtemp(prefix="t2v-bench-"), "t2v.safetensors")
-    allow_for_session(os.path.dirname(os.path.abspath(ckpt)))  # the benchmark's own file: outside the graph's folder
+    from studio.core.confine import allow_for_session
+    allow_for_session(os.path.dirname(os.path.abspath(ckpt)))  # the benchmark's own checkpoint folder
     g.set_param("train", "max_minutes", float(args.minutes))
     g.set_param("train", "checkpoint", os.path.abspath(ckpt))
     # --checkpoint: train into that file, or, when it has used its budget, only score it again

@@ -133,7 +133,8 @@ class Transform(Node):
               Color("background", "#000000", help="colour shown where the frame moved away"))
 
     def run(self, ctx, video, drive=None):
-        from studio.engine.clip import as_clip, frame_node_clip
+        from studio.engine.clip import as_clip
+        from studio.engine.frame_clip import frame_node_clip
         clip = as_clip(video)
         p = ctx.params
         vals = key_values(parse_keys(p.keyframes), clip.n_frames)

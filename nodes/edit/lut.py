@@ -117,7 +117,8 @@ class ApplyLUT(Node):
               Float("mix", 1.0, min=0.0, max=1.0, help="0 = the original, 1 = fully graded"))
 
     def run(self, ctx, video):
-        from studio.engine.clip import as_clip, frame_node_clip
+        from studio.engine.clip import as_clip
+        from studio.engine.frame_clip import frame_node_clip
         self._lut = read_cube(ctx.params.path)
         clip = as_clip(video)
         if clip.channels != 3:

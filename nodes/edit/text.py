@@ -66,7 +66,8 @@ class BurnIn(Node):
         return out
 
     def run(self, ctx, video):
-        from studio.engine.clip import as_clip, frame_node_clip
+        from studio.engine.clip import as_clip
+        from studio.engine.frame_clip import frame_node_clip
         clip = as_clip(video)
         self._fps = clip.fps
         return frame_node_clip(self, ctx, {"video": clip})

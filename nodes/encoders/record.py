@@ -55,7 +55,9 @@ def input_devices() -> list[dict]:
             for i, d in enumerate(devs) if int(d.get("max_input_channels", 0)) > 0]
 
 
-def _resolve(device: str | int | None):
+def resolve_device(device: str | int | None):
+    """The sounddevice input for ``device`` (a name part, an index, or None for the system
+    default); raises NoInputDevice when there is none."""
     devs = input_devices()
     if not devs:
         _sd()  # raises with the specific cause when sound is disabled or missing
@@ -104,7 +106,7 @@ class Recorder:
         if self._stream is not None:
             return
         sd = _sd()
-        dev = _resolve(self.device)
+        dev = resolve_device(self.device)
         with self._lock:
             self._blocks = []
         try:

@@ -337,6 +337,10 @@ class SlotKeyFrame(nn.Module):
         pixels: flows [B, T, 2, H, W] (pixels), pixel weights [B, K, HW], centres [B, K, 2] ->
         [B, K, T, 6] (a 2x2 matrix on the offset from the centre, then the shift; [-1, 1] units).
         Ridge-regularised: a small object's matrix stays near zero."""
+        with torch.autocast(device_type=flows.device.type, enabled=False):  # a float32 ridge solve
+            return self._fit_motion(flows.float(), own.float(), pos.float())
+
+    def _fit_motion(self, flows, own, pos) -> torch.Tensor:
         b, t = flows.shape[:2]
         f = flows.flatten(3).permute(0, 1, 3, 2) * self._units(flows.device)  # [B, T, HW, 2]
         rel = self.grid[None, None] - pos[:, :, None]  # [B, K, HW, 2]

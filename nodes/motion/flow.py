@@ -19,7 +19,8 @@ from studio.core.errors import MediaError
 from studio.core.params import Bool, Choice, Float, Path, String
 from studio.core.spec import CLIP, FRAME, SOURCE, WINDOW, In, Node, Out
 from studio.core.values import Features
-from studio.engine.clip import Clip, frame_node_clip
+from studio.engine.clip import Clip
+from studio.engine.frame_clip import frame_node_clip
 
 from . import flowlib
 

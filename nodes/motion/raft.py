@@ -19,7 +19,7 @@ import torch.nn.functional as F
 from studio.core.errors import StudioError
 from studio.core.params import Choice, Int, Path
 from studio.core.spec import WINDOW, In, Node, Out
-from studio.engine.clip import frame_node_clip
+from studio.engine.frame_clip import frame_node_clip
 
 
 # -- network (parameter names match princeton-vl/RAFT) ----------------------------------------

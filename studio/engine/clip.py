@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import OrderedDict
 from typing import Any, Callable, Iterator
 
 import numpy as np
 
-from studio.core.errors import Cancelled, NodeExecutionError, StudioError
 from studio.core.values import Audio
 
 
@@ -122,6 +120,11 @@ class Clip:
         """Count the time spent pulling this clip's frames as ``node_id``'s cost."""
         self._cost = (meter, node_id)
 
+    @property
+    def measured(self) -> tuple[CostMeter, str] | None:
+        """(meter, node id) when this clip's pulls are measured (``measure_as``), else None."""
+        return self._cost
+
     def frame(self, i: int) -> np.ndarray:
         if type(i) is not int or not 0 <= i < self.n_frames:  # the common case costs one test
             i = self._check_index(i)
@@ -218,28 +221,6 @@ class MapClip(Clip):
         return self.fn(self.src.frame(i))
 
 
-class _RecentFrames:
-    """A tiny per-input LRU so a windowed node does not pull the same neighbour twice."""
-
-    def __init__(self, clip: Clip, size: int):
-        self.clip, self.size = clip, max(1, size)
-        self._d: OrderedDict[int, np.ndarray] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, i: int, pull: Callable[["Clip", int], np.ndarray] | None = None) -> np.ndarray:
-        with self._lock:
-            f = self._d.get(i)
-            if f is not None:
-                self._d.move_to_end(i)
-                return f
-        f = self.clip.frame(i) if pull is None else pull(self.clip, i)
-        with self._lock:
-            self._d[i] = f
-            while len(self._d) > self.size:
-                self._d.popitem(last=False)
-        return f
-
-
 def as_clip(value: Any, n_frames: int = 1, fps: float = 24.0) -> Clip:
     """Clips pass through; an image (H, W, C array) becomes a still clip."""
     if isinstance(value, Clip):
@@ -247,105 +228,3 @@ def as_clip(value: Any, n_frames: int = 1, fps: float = 24.0) -> Clip:
     if isinstance(value, np.ndarray) and value.ndim in (2, 3):
         return StillClip(value, n_frames, fps)
     raise TypeError(f"expected a clip or an image, got {type(value).__name__}")
-
-
-class FrameNodeClip(Clip):
-    """The lazy output of a FRAME or WINDOW node: frame i is computed when pulled."""
-
-    def __init__(self, node, ctx, clips: dict[str, Clip], others: dict[str, Any], **shape):
-        first = next(iter(clips.values()))
-        n = shape.pop("n_frames", min(len(c) for c in clips.values()))
-        super().__init__(n, shape.pop("fps", first.fps), shape.pop("width", first.width),
-                         shape.pop("height", first.height), shape.pop("channels", first.channels),
-                         shape.pop("audio", None), audio_from=first)
-        self.node, self.ctx, self.others = node, ctx, others
-        spec = node.spec()
-        self._windowed = spec.timing == "window"
-        self._offsets = range(spec.window[0], spec.window[1] + 1) if self._windowed else None
-        size = (spec.window[1] - spec.window[0] + 2) if self._windowed else 1
-        self._inputs = {k: (_RecentFrames(c, size) if self._windowed else c) for k, c in clips.items()}
-        self._lens = {k: len(c) for k, c in clips.items()}
-        # the common case, one clip in and nothing else: (name, clip, last frame)
-        self._single = ((next(iter(clips)), first, len(first) - 1)
-                        if len(clips) == 1 and not others and not self._windowed else None)
-
-    def _frame(self, i: int) -> np.ndarray:
-        return _pull.pull_chain(self, i) if self._single is not None else _pull.pull_graph(self, i)
-
-    # -- what studio.engine.pull needs ----------------------------------------------------------
-    def needs(self, i: int) -> list[tuple[Clip, int]]:
-        """(input clip, frame index) pairs that frame ``i`` is computed from."""
-        if self._single is not None:
-            _, src, last = self._single
-            return [(src, i if i <= last else last)]
-        if self._windowed:  # frames its window still holds are not needed again
-            return [(rf.clip, j) for k, rf in self._inputs.items()
-                    for j in (min(max(i + o, 0), self._lens[k] - 1) for o in self._offsets) if j not in rf._d]
-        return [(src, min(i, self._lens[k] - 1)) for k, src in self._inputs.items()]
-
-    def apply(self, i: int, src_frame: np.ndarray) -> np.ndarray:
-        """Frame ``i`` of a one-input node from its input's frame (the hot path of a chain)."""
-        try:
-            out = self.node.frame(self.ctx, i, **{self._single[0]: src_frame})
-        except (NodeExecutionError, Cancelled):
-            raise
-        except Exception as e:  # noqa: BLE001 - any failure in node code is reported with the node
-            raise NodeExecutionError(self.ctx.node_id, self.ctx.title, e) from e
-        if type(out) is not np.ndarray or out.dtype != np.float32:
-            out = np.asarray(out, dtype=np.float32)
-        if out.ndim == 2:
-            out = out[..., None]
-        return out
-
-    def compute(self, i: int, get: Callable[[Clip, int], np.ndarray]) -> np.ndarray:
-        """Frame ``i`` from its inputs' frames, which ``get(clip, index)`` hands over."""
-        try:
-            if self._single is not None:
-                name, src, last = self._single
-                out = self.node.frame(self.ctx, i, **{name: get(src, i if i <= last else last)})
-            elif self._windowed:
-                frames = {}
-                for k, rf in self._inputs.items():
-                    frames[k] = [rf.get(min(max(i + o, 0), self._lens[k] - 1), get) for o in self._offsets]
-                out = self.node.frames_window(self.ctx, i, **frames, **self.others)
-            else:
-                frames = {k: get(src, min(i, self._lens[k] - 1)) for k, src in self._inputs.items()}
-                out = self.node.frame(self.ctx, i, **frames, **self.others)
-        except (NodeExecutionError, Cancelled):
-            raise  # already names its node (an upstream one), or the user stopped
-        except Exception as e:  # noqa: BLE001 - any failure in node code is reported with the node
-            raise NodeExecutionError(self.ctx.node_id, self.ctx.title, e) from e
-        if type(out) is not np.ndarray or out.dtype != np.float32:
-            out = np.asarray(out, dtype=np.float32)
-        if out.ndim == 2:
-            out = out[..., None]
-        return out
-
-
-def frame_node_clip(node, ctx, inputs: dict[str, Any]) -> Clip:
-    """Default ``run`` of FRAME and WINDOW nodes: wrap the Video-like inputs lazily."""
-    spec = node.spec()
-    video_types = {"Video", "Flow", "Mask"}
-    clips: dict[str, Clip] = {}
-    others: dict[str, Any] = {}
-    for p in spec.inputs:
-        v = inputs.get(p.name)
-        if p.type in video_types and v is not None:
-            clips[p.name] = as_clip(v)
-        else:
-            others[p.name] = v
-    if not clips:
-        raise StudioError(f"'{spec.title}' is frame-wise but got no clip on its inputs", node_id=ctx.node_id)
-    # Stills broadcast to the length of the longest real clip.
-    real = [c for c in clips.values() if not isinstance(c, StillClip)]
-    if real:
-        n = min(len(c) for c in real)
-        fps = real[0].fps
-        clips = {k: (StillClip(c.image, n, fps) if isinstance(c, StillClip) else c) for k, c in clips.items()}
-    shape = node.output_shape(ctx, **clips, **others) or {}
-    return FrameNodeClip(node, ctx, clips, others, **shape)
-
-
-from . import pull as _pull  # noqa: E402 - the loops that replace recursion (see pull.py); it needs FrameNodeClip
-
-_pull.NODE_CLIP = FrameNodeClip

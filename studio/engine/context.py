@@ -87,7 +87,7 @@ class Context:
         if self._torch_seed is not None and "torch" in sys.modules:
             seed, name = self._torch_seed
             self._torch_seed = None
-            _seed_torch(seed, name)
+            seed_torch_for(seed, name)
 
     def defer_torch_seed(self, seed: int, device) -> None:
         """torch is not loaded yet: seed its global generators when this node first asks for its
@@ -149,7 +149,7 @@ class Context:
     def frame_clip(self, node, inputs: dict[str, Any]):
         """The lazy output of a FRAME or WINDOW node (``Node.run``'s default): clips that pull
         ``node.frame`` / ``node.frames_window`` frame by frame."""
-        from .clip import frame_node_clip
+        from .frame_clip import frame_node_clip
         return frame_node_clip(node, self, inputs)
 
     def frames_to_render(self, n_frames: int) -> range:
@@ -202,11 +202,11 @@ class _TorchImportSeeder(importlib.abc.MetaPathFinder):
 _SEEDER = _TorchImportSeeder()
 
 
-def _seed_torch(seed: int, device) -> None:
+def seed_torch_for(seed: int, device) -> None:
     """Seed torch's global generators for nodes that use them. torch.manual_seed() also
     queues lazy seeding of every accelerator backend and costs ~0.4 ms; this costs ~2 us."""
-    from .device import _torch
-    torch = _torch()
+    from .device import torch_module
+    torch = torch_module()
     torch.random.default_generator.manual_seed(seed)
     kind = str(device).split(":")[0] if device is not None else None
     if kind == "auto":  # a plan made before torch was loaded: the device it resolves to now

@@ -12,7 +12,7 @@ DEVICES = ("auto", "cpu", "cuda", "mps")
 
 @functools.lru_cache(maxsize=1)
 def _available() -> tuple[str, ...]:
-    torch = _torch()
+    torch = torch_module()
     out = ["cpu"]
     if torch.cuda.is_available():
         out.insert(0, "cuda")
@@ -41,7 +41,7 @@ def check_device(pref: str | None) -> str:
 
 
 def resolve_device(pref: str | None) -> "torch.device":  # noqa: F821
-    torch = _torch()
+    torch = torch_module()
     pref = check_device(pref)
     return torch.device(available_devices()[0] if pref == "auto" else pref)
 
@@ -115,7 +115,7 @@ def configure_threads(interactive: bool) -> int:
 
 def _torch_threads(n: int) -> None:
     """torch's thread count: now if it is loaded, else when the engine first imports it (see
-    _torch): start-up does not wait for it."""
+    torch_module): start-up does not wait for it."""
     global _threads_pending
     if "torch" in sys.modules:
         sys.modules["torch"].set_num_threads(n)
@@ -141,7 +141,7 @@ def set_threads(n: int) -> None:
     _torch_threads(n)
 
 
-def _torch():
+def torch_module():
     """torch, imported on first use (~1.5 s: validate and the window's start-up never need it),
     with the thread policy :func:`configure_threads` chose before it was imported."""
     global _threads_pending

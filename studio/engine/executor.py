@@ -28,7 +28,7 @@ from studio.core.types import get_type
 
 from .cache import CachedClip, FrameCache, OutputCache, nbytes_of
 from .clip import ArrayClip, Clip, CostMeter, StillClip
-from .context import CancelToken, Context, Runtime, _seed_torch, derive_seed
+from .context import CancelToken, Context, Runtime, derive_seed, seed_torch_for
 from .device import check_device, plan_device
 from .events import (ModelStatus, NodeCost, NodeFailed, NodeFinished, NodeMessage, NodeSkipped, NodeStarted,
                      RunFinished, RunStarted)
@@ -490,7 +490,7 @@ class Executor:
                 try:
                     instance = n.spec.cls()  # imports the node's module (and torch, if it uses it)
                     if "torch" in sys.modules:
-                        _seed_torch(st.seed, st.device)
+                        seed_torch_for(st.seed, st.device)
                     else:  # seeded when the node asks for its device or generator, or imports torch
                         ctx.defer_torch_seed(st.seed, st.device)
                     # measured like a pull: frames it pulls upstream count as theirs, not its own
@@ -500,7 +500,7 @@ class Executor:
                         ctx.end_torch_seed()
                     outs = self._normalise_outputs(n, out)
                     for v in outs.values():
-                        if isinstance(v, Clip) and v._cost is None:  # a new clip (not a pass-through)
+                        if isinstance(v, Clip) and v.measured is None:  # a new clip (not a pass-through)
                             v.measure_as(meter, n.id)
                     if self.frame_caching:
                         outs = {k: (CachedClip(v, self.frame_cache, f"{st.signature}:{k}")

@@ -217,7 +217,7 @@ def test_bypassed_or_muted_save_is_not_a_success(tmp_path, capsys):
 
 @pytest.mark.parametrize("frame_caching", [False, True])
 def test_long_chain_of_two_input_nodes_renders(frame_caching):
-    """Blend a clip with itself 2,000 times: the many-input walk (studio.engine.pull.pull_graph)."""
+    """Blend a clip with itself 2,000 times: the many-input walk (studio.engine.frame_clip.pull_graph)."""
     import numpy as np
     g = Graph()
     s = g.add_node("source.shapes", {"frames": 3, "width": 32, "height": 24, "sound": False})

@@ -13,7 +13,7 @@ from studio.core.values import Audio, Features, Keypoints, ModelRef
 from studio.engine.clip import ArrayClip, Clip
 from studio.ui.preview.image_view import ImageView
 from studio.ui.preview.qimages import qimage_to_array
-from studio.ui.preview.pixels import _own_flow_to_color, display_rgb, flow_to_rgb, spectrogram, to_u8
+from studio.ui.preview.pixels import display_rgb, flow_to_rgb, spectrogram, to_u8
 
 
 @pytest.fixture
@@ -25,14 +25,16 @@ def solid_clip(colors, w=20, h=10, fps=24.0):
     return ArrayClip(np.stack([np.full((h, w, 3), c, np.float32) for c in colors]), fps)
 
 
-def test_flow_uses_the_standard_colour_wheel_and_a_fallback(monkeypatch):
+def test_flow_uses_the_standard_colour_wheel_of_the_flow_node(monkeypatch):
+    """The viewer colours a Flow value as the Flow to Color node does (one implementation, in the
+    engine), even when the node package is missing."""
     yy, xx = np.mgrid[0:16, 0:16].astype(np.float32)
     flow = np.stack([xx - 8, yy - 8], -1)
     from nodes.motion.flowlib import flow_to_color
     np.testing.assert_array_equal(display_rgb(flow, "flow"), to_u8(flow_to_color(flow)))
-    monkeypatch.setitem(sys.modules, "nodes.motion.flowlib", None)  # the library is missing
+    monkeypatch.setitem(sys.modules, "nodes.motion.flowlib", None)  # the node library is missing
     fb = flow_to_rgb(flow)
-    np.testing.assert_array_equal(fb, _own_flow_to_color(flow))
+    np.testing.assert_array_equal(fb, flow_to_color(flow))
     assert np.allclose(fb[8, 8], 1.0)  # zero motion is white
     right, left = fb[8, 15], fb[8, 0]
     assert not np.allclose(right, left)  # direction changes the hue

@@ -328,7 +328,7 @@ def test_save_and_reopen_gives_identical_graph(qtbot, win, tmp_path, registry):
     assert win2.files.open_path(path, ask=False)
     assert graph_to_dict(win2.doc.graph) == saved
     assert graph_to_dict(load_graph(path, registry)) == saved
-    assert set(win2.canvas._by_model) == {a, b, c}
+    assert set(win2.canvas.index.model_ids()) == {a, b, c}
     assert win2.seed_spin.value() == 1234
     win2.close()
 

@@ -28,3 +28,27 @@ def test_a_viewer_that_fails_to_build_is_logged(qtbot, open_window, monkeypatch,
     assert "the viewer is unavailable: RuntimeError: no OpenGL here" in win.log_view.toPlainText()
     assert any("the viewer could not be built" in r.getMessage() for r in caplog.records)
     assert "no OpenGL here" in win.viewer_dock.widget().text()
+
+
+def test_the_window_and_its_canvas_keep_their_declared_doors(qtbot, open_window):
+    """MainWindow is a WindowApi and its Canvas a CanvasApi (every member the parts may use is
+    there); the canvas's view index says when a node's view is made and removed, and maps both ways."""
+    from studio.ui.canvas.api import CanvasApi
+    from studio.ui.window.api import WindowApi
+    win = open_window()
+    assert isinstance(win, WindowApi) and isinstance(win.canvas, CanvasApi)
+    cv = win.canvas
+    made, gone = [], []
+    cv.index.view_created.connect(lambda nid, ng: made.append((nid, ng)))
+    cv.index.view_removed.connect(gone.append)
+    a = win.doc.add_node("source.shapes", (0, 0))
+    b = win.doc.add_node("transform.color", (300, 0))
+    assert [m[0] for m in made] == [a, b]
+    ng = cv.index.view_of(a)
+    assert made[0][1] is ng and cv.index.model_of(ng.id) == a and cv.model_id(ng) == a
+    assert cv.status_text(a) == cv.badges.status_text(a)  # the badges attached on view_created
+    win.doc.connect(a, "video", b, "video")
+    assert cv.index.wired() == set(win.doc.graph.links)
+    win.doc.remove_nodes([a])
+    assert gone == [a] and cv.index.view_of(a) is None and a not in cv.index
+    assert cv.index.wired() == set()

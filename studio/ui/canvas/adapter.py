@@ -3,11 +3,16 @@ and menu, and the node graph that routes what the user does to the canvas instea
 own model."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from NodeGraphQt import NodeGraph
 from NodeGraphQt.qgraphics.port import PortItem
 from NodeGraphQt.widgets.viewer import NodeViewer
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QToolTip
+
+if TYPE_CHECKING:
+    from studio.ui.canvas.api import CanvasApi
 
 REFUSED_WIRE = (230, 80, 70, 255)  # a dragged wire over a port that will refuse it
 
@@ -15,7 +20,7 @@ REFUSED_WIRE = (230, 80, 70, 255)  # a dragged wire over a port that will refuse
 class CanvasView(NodeViewer):
     """The canvas view: NodeGraphQt's NodeViewer with connection rules from the Studio type system."""
 
-    def __init__(self, canvas: "Canvas"):
+    def __init__(self, canvas: CanvasApi):
         super().__init__(undo_stack=None)
         self._canvas = canvas
 
@@ -101,7 +106,7 @@ class CanvasView(NodeViewer):
 class CanvasNodeGraph(NodeGraph):
     """Routes what the user does on the canvas to the canvas adapter instead of NodeGraphQt's model."""
 
-    def __init__(self, canvas: "Canvas"):
+    def __init__(self, canvas: CanvasApi):
         self._canvas = canvas
         super().__init__(viewer=CanvasView(canvas))
 

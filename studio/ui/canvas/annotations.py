@@ -9,14 +9,14 @@ from studio.ui.canvas.items import (BACKDROP_COLOR, HEADER_H, NOTE_COLOR, NOTE_W
                                     note_height)
 
 if TYPE_CHECKING:
-    from studio.ui.canvas.canvas import Canvas
+    from studio.ui.canvas.api import CanvasApi
 
 
 class Annotations:
     """The canvas items of the backdrops and notes (``graph.ui["backdrops"]`` / ``["notes"]``),
     kept equal to the document's; dragging, resizing and renaming them are document commands."""
 
-    def __init__(self, canvas: Canvas):
+    def __init__(self, canvas: CanvasApi):
         self.canvas = canvas
         self._items: dict[str, list[Any]] = {"backdrops": [], "notes": []}   # view items by index
         self._by_view: dict[str, tuple[str, int]] = {}                       # NG id -> (kind, index)
@@ -95,7 +95,7 @@ class Annotations:
 
     def add(self, kind: str, pos=None, size=None, text: str | None = None) -> int:
         """Add a backdrop (around the selected nodes when there are some) or a note; undoable."""
-        sel = [self.canvas._by_model[i].view for i in self.canvas.selected_ids()]
+        sel = [self.canvas.index.view_of(i).view for i in self.canvas.selected_ids()]
         if kind == "backdrops" and sel and pos is None:
             r = sel[0].sceneBoundingRect()
             for v in sel[1:]:

@@ -8,17 +8,23 @@ from studio.ui.canvas.items import (BYPASS_BORDER, CACHED_COLOR, DEFAULT_BORDER,
 from studio.ui.text import escape_html, fmt_seconds, shorten
 
 if TYPE_CHECKING:
-    from studio.ui.canvas.canvas import Canvas
+    from studio.ui.canvas.api import CanvasApi
 
 
 class RunBadges:
     """The run state of each node: its border colour and the status line under it (running,
     progress, time, cached, skipped, failed, not run, stale)."""
 
-    def __init__(self, canvas: Canvas):
+    def __init__(self, canvas: CanvasApi):
         self.canvas = canvas
         self._status: dict[str, StatusItem] = {}  # model id -> the status line under its node
         self._run_state: dict[str, dict] = {}     # model id -> {"text", "color", "progress", "error"}
+        canvas.index.view_created.connect(self._view_created)
+        canvas.index.view_removed.connect(self.forget)
+
+    def _view_created(self, nid: str, ng) -> None:
+        self.attach(nid, ng)
+        self.refresh(nid)
 
     def reset(self) -> None:
         self._status.clear()
@@ -45,7 +51,7 @@ class RunBadges:
 
     def clear(self) -> None:
         self._run_state.clear()
-        for nid in self.canvas._by_model:
+        for nid in self.canvas.index.model_ids():
             self.refresh(nid)
 
     def set_running(self, nid: str) -> None:
@@ -129,7 +135,7 @@ class RunBadges:
         return st.text if st is not None else ""
 
     def refresh(self, nid: str) -> None:
-        ng = self.canvas._by_model.get(nid)
+        ng = self.canvas.index.view_of(nid)
         inst = self.canvas.doc.graph.nodes.get(nid)
         if ng is None or inst is None:
             return

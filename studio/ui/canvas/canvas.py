@@ -13,7 +13,9 @@ A node without links dragged onto a wire it fits is inserted there (the wire lig
 
 The canvas is composed of parts, each in its own module: ``badges`` (run state under each node),
 ``annotations`` (backdrops and notes), ``menus`` (right-click menu, renames, presets), ``wires``
-(dropping a node on a wire), ``clipboard`` (copy, paste, duplicate) and ``search`` (Tab).
+(dropping a node on a wire), ``clipboard`` (copy, paste, duplicate) and ``search`` (Tab). The
+parts use the canvas only through :class:`~studio.ui.canvas.api.CanvasApi`, and find views
+through ``index`` (:class:`~studio.ui.canvas.view_index.ViewIndex`, which emits ``view_created``).
 """
 from __future__ import annotations
 
@@ -37,6 +39,7 @@ from studio.ui.canvas.items import (CLIP_KEY, GROUP_COLOR, LIBRARY_PREFIX, MAX_F
                                     NODE_MIME, PROXY_PX, StatusItem,
                                     AnnotationNode, StudioNode)
 from studio.ui.canvas.search import NodeSearchPopup
+from studio.ui.canvas.view_index import ViewIndex
 from studio.ui.canvas.wire_drop import WireDrop
 from studio.ui.document.document import Document
 
@@ -63,8 +66,7 @@ class Canvas(QObject):
         self.last_menu: QMenu | None = None
         self.view = self.node_graph.viewer()
         self.widget = self.node_graph.widget
-        self._by_model: dict[str, Any] = {}   # model id -> NG node
-        self._by_view: dict[str, str] = {}    # NG node id -> model id
+        self.index = ViewIndex(self.view, self)  # model id <-> NodeGraphQt node; emits view_created
         self.badges = RunBadges(self)            # run state under each node
         self.annotations = Annotations(self)     # backdrops and notes
         self.menus = ContextMenu(self)           # the right-click menu, renames, presets
@@ -83,20 +85,20 @@ class Canvas(QObject):
 
     # -- lookups ------------------------------------------------------------------------------
     def view_node(self, model_id: str):
-        return self._by_model.get(model_id)
+        return self.index.view_of(model_id)
 
     def shown_names(self) -> dict[str, str]:
         """The names the canvas shows -> model ids. NodeGraphQt numbers nodes that share a title
         ("Colour Adjust 1"); the graph keeps the title itself."""
-        return {ng.name(): mid for mid, ng in self._by_model.items() if mid in self.doc.graph.nodes}
+        return {ng.name(): mid for mid, ng in self.index.items() if mid in self.doc.graph.nodes}
 
     def model_id(self, ng_node) -> str | None:
-        return self._by_view.get(ng_node.id) if ng_node is not None else None
+        return self.index.model_of(ng_node.id) if ng_node is not None else None
 
     def selected_ids(self) -> list[str]:
         out = []
         for n in self.node_graph.selected_nodes():
-            mid = self._by_view.get(n.id)
+            mid = self.index.model_of(n.id)
             if mid is not None and mid in self.doc.graph.nodes:
                 out.append(mid)
         return out
@@ -104,13 +106,15 @@ class Canvas(QObject):
     def select(self, ids) -> None:
         self.node_graph.clear_selection()
         for i in ids:
-            n = self._by_model.get(i)
+            n = self.index.view_of(i)
             if n is not None:
                 n.set_selected(True)
         self.selection_changed.emit(self.selected_ids())
 
     def port_item(self, model_id: str, port: str, side: str):
-        n = self._by_model[model_id]
+        n = self.index.view_of(model_id)
+        if n is None:
+            raise KeyError(model_id)
         ports = n.inputs() if side == "in" else n.outputs()
         return ports[port].view
 
@@ -119,7 +123,7 @@ class Canvas(QObject):
         return item.sceneBoundingRect().center()
 
     def _port_type(self, port_item) -> str | None:
-        mid = self._by_view.get(port_item.node.id)
+        mid = self.index.model_of(port_item.node.id)
         if mid is None or mid not in self.doc.graph.nodes:
             return None
         spec = self.doc.graph.nodes[mid].spec
@@ -142,7 +146,7 @@ class Canvas(QObject):
         if a.port_type == b.port_type:
             return f"both ends are {'inputs' if a.port_type == 'in' else 'outputs'}: drag from an output to an input"
         out_p, in_p = (a, b) if a.port_type == "out" else (b, a)
-        src, dst = self._by_view.get(out_p.node.id), self._by_view.get(in_p.node.id)
+        src, dst = self.index.model_of(out_p.node.id), self.index.model_of(in_p.node.id)
         g = self.doc.graph
         if src is None or dst is None or src not in g.nodes or dst not in g.nodes:
             return None
@@ -159,15 +163,14 @@ class Canvas(QObject):
     # -- building the view ----------------------------------------------------------------------
     def rebuild(self) -> None:
         self.node_graph.clear_session()
-        self._by_model.clear()
-        self._by_view.clear()
+        self.index.clear()
         self.badges.reset()
         self.annotations.reset()
         g = self.doc.graph
         for i, nid in enumerate(g.nodes):
-            self._create_view(nid, default_pos=(i * 260.0, 0.0))
+            self.create_view(nid, default_pos=(i * 260.0, 0.0))
         for l in g.links:
-            self._view_connect(l)
+            self.index.connect_link(l)
         for kind in ("backdrops", "notes"):
             self.annotations.sync(kind)
 
@@ -181,7 +184,8 @@ class Canvas(QObject):
         text, ok = QInputDialog.getText(parent, title, label, text=default)
         return text.strip() if ok and text.strip() else None
 
-    def _create_view(self, nid: str, default_pos=(0.0, 0.0)):
+    def create_view(self, nid: str, default_pos=(0.0, 0.0)):
+        """Make the view of model node ``nid`` and index it (``index.view_created`` follows)."""
         inst = self.doc.graph.nodes[nid]
         pos = self.doc.position(nid) or list(default_pos)
         ng = self.node_graph.create_node(self.ng_type, name=inst.label, pos=pos, push_undo=False, selected=False)
@@ -202,16 +206,12 @@ class Canvas(QObject):
         if getattr(ng.view, "_x_item", None) is not None:
             ng.view._x_item.text = "MUTED"  # NodeGraphQt's overlay says 'DISABLED'; Studio calls it mute
         ng.view.draw_node()
-        self._by_model[nid] = ng
-        self._by_view[ng.id] = nid
-        self.badges.attach(nid, ng)
-        self._port_tooltips(nid)
-        self.badges.refresh(nid)
+        self._port_tooltips(nid, ng)
+        self.index.add(nid, ng)  # the badges put the status line under it
         return ng
 
-    def _port_tooltips(self, nid: str) -> None:
+    def _port_tooltips(self, nid: str, ng) -> None:
         inst = self.doc.graph.nodes[nid]
-        ng = self._by_model[nid]
         tip = f"<b>{inst.label}</b> <i>({inst.type_id}, id {nid})</i>"
         if inst.spec is not None and inst.spec.help:
             tip += "<br>" + inst.spec.help
@@ -224,70 +224,35 @@ class Canvas(QObject):
         for p in inst.spec.outputs:
             ng.outputs()[p.name].view.setToolTip(f"{p.name}: {p.type}{' — ' + p.help if p.help else ''}")
 
-    def _view_connect(self, l: Link) -> None:
-        a, b = self._by_model.get(l.src), self._by_model.get(l.dst)
-        if a is None or b is None:
-            return
-        out, inp = a.outputs().get(l.src_port), b.inputs().get(l.dst_port)
-        if out is None or inp is None:
-            return
-        if inp not in out.connected_ports():
-            out.connect_to(inp, push_undo=False, emit_signal=False)  # from the output side (pitfall)
-        if out.view not in inp.view.connected_ports:
-            self.view.establish_connection(inp.view, out.view)
-
-    def _view_disconnect(self, l: Link) -> None:
-        a, b = self._by_model.get(l.src), self._by_model.get(l.dst)
-        if a is None or b is None:
-            return
-        out, inp = a.outputs().get(l.src_port), b.inputs().get(l.dst_port)
-        if out is not None and inp is not None and inp in out.connected_ports():
-            out.disconnect_from(inp, push_undo=False, emit_signal=False)
-        for pipe in list(inp.view.connected_pipes if inp is not None else []):
-            if out is not None and out.view in (pipe.output_port, pipe.input_port):
-                pipe.delete()
-
     def resync_links(self) -> None:
         """Make the view's wires exactly the model's (after a refused or partial drag)."""
         want = set(self.doc.graph.links)
-        have = set()
-        for mid, ng in self._by_model.items():
+        have = self.index.wired()
+        for mid, ng in self.index.items():
             for pname, inp in ng.inputs().items():
-                for out in inp.connected_ports():
-                    src = self._by_view.get(out.node().id)
-                    if src is not None:
-                        have.add(Link(src, out.name(), mid, pname))
                 # wires the view dropped while dragging
                 for out_v in list(inp.view.connected_ports):
-                    src = self._by_view.get(out_v.node.id)
+                    src = self.index.model_of(out_v.node.id)
                     if src is not None and Link(src, out_v.name, mid, pname) not in want:
                         for pipe in list(inp.view.connected_pipes):
                             if pipe.output_port is out_v:
                                 pipe.delete()
         for l in have - want:
-            self._view_disconnect(l)
+            self.index.disconnect_link(l)
         for l in want:
-            self._view_connect(l)
+            self.index.connect_link(l)
 
-    # -- run state on nodes --------------------------------------------------------------------
     # -- view -> model (user intents) ----------------------------------------------------------
-    def _link_of(self, a, b) -> Link | None:
-        out_p, in_p = (a, b) if a.port_type == "out" else (b, a)
-        src, dst = self._by_view.get(out_p.node.id), self._by_view.get(in_p.node.id)
-        if src is None or dst is None:
-            return None
-        return Link(src, out_p.name, dst, in_p.name)
-
     def user_rewired(self, disconnected, connected) -> None:
         g = self.doc.graph
         ops: list[tuple[str, Link]] = []
         for a, b in disconnected:
-            l = self._link_of(a, b)
+            l = self.index.link_of(a, b)
             if l is not None and g.input_link(l.dst, l.dst_port) == l:
                 ops.append(("disconnect", l))
         refused = None
         for a, b in connected:
-            l = self._link_of(a, b)
+            l = self.index.link_of(a, b)
             if l is None:
                 continue
             try:
@@ -316,7 +281,7 @@ class Canvas(QObject):
                     stack.endMacro()
         self.resync_links()
 
-    def _moves(self, node_data: dict) -> tuple[dict, dict]:
+    def moves(self, node_data: dict) -> tuple[dict, dict]:
         """What a drag moved: ({node id: (old, new)}, {kind: {index: new pos}})."""
         moves, ann = {}, {}
         for view, prev in node_data.items():
@@ -325,7 +290,7 @@ class Canvas(QObject):
             if key is not None:
                 ann.setdefault(key[0], {})[key[1]] = new
                 continue
-            mid = self._by_view.get(view.id)
+            mid = self.index.model_of(view.id)
             if mid is None:
                 continue
             old = self.doc.position(mid)
@@ -336,7 +301,7 @@ class Canvas(QObject):
 
     def user_moved(self, node_data: dict) -> None:
         """A drag ended: the nodes and backdrops/notes it moved, as one undo step."""
-        moves, ann = self._moves(node_data)
+        moves, ann = self.moves(node_data)
         moves = {k: v for k, v in moves.items() if k in self.doc.graph.nodes and v[0] != v[1]}
         lists = {}
         for kind, new in ann.items():
@@ -394,12 +359,12 @@ class Canvas(QObject):
             self.add_node_at(mime.text().split(":", 1)[1], pos)
 
     def user_renamed(self, ng_id: str, name: str) -> None:
-        mid = self._by_view.get(ng_id)
+        mid = self.index.model_of(ng_id)
         if mid is None:
             return
         inst = self.doc.graph.nodes[mid]
         default = inst.spec.title if inst.spec else inst.type_id
-        if not self.menus._try_set_title(mid, None if name == default else name):
+        if not self.menus.set_title(mid, None if name == default else name):
             self.view_node(mid).set_name(inst.label)  # the canvas shows the title kept
 
     def _add_from_search(self, type_id: str, p: QPointF) -> None:

@@ -10,13 +10,13 @@ from PySide6.QtWidgets import QApplication
 from studio.ui.canvas.items import CLIP_KEY
 
 if TYPE_CHECKING:
-    from studio.ui.canvas.canvas import Canvas
+    from studio.ui.canvas.api import CanvasApi
 
 
 class Clipboard:
     """Copy, paste and duplicate of canvas nodes (plain JSON text on the system clipboard)."""
 
-    def __init__(self, canvas: Canvas):
+    def __init__(self, canvas: CanvasApi):
         self.canvas = canvas
 
     def copy(self) -> bool:

@@ -12,14 +12,14 @@ from studio.core.graph import Link
 from studio.core.library import list_presets
 
 if TYPE_CHECKING:
-    from studio.ui.canvas.canvas import Canvas
+    from studio.ui.canvas.api import CanvasApi
 
 
 class ContextMenu:
     """The right-click menu, built per click for what is under the cursor, and the renames and
     presets it offers."""
 
-    def __init__(self, canvas: Canvas):
+    def __init__(self, canvas: CanvasApi):
         self.canvas = canvas
 
     def item_at(self, scene_pt: QPointF) -> tuple[str | None, Any]:
@@ -31,7 +31,7 @@ class ContextMenu:
             if isinstance(it, PipeItem):
                 if isinstance(it, LivePipeItem) or it.input_port is None or it.output_port is None:
                     continue
-                link = self.canvas._link_of(it.output_port, it.input_port)
+                link = self.canvas.index.link_of(it.output_port, it.input_port)
                 if link is not None and link in self.canvas.doc.graph.links:
                     return "link", link
                 continue
@@ -39,10 +39,11 @@ class ContextMenu:
             while top.parentItem() is not None:
                 top = top.parentItem()
             nid = getattr(top, "id", None)
-            if nid in self.canvas._by_view:
-                return "node", self.canvas._by_view[nid]
-            if nid in self.canvas.annotations._by_view and found_ann is None:
-                found_ann = self.canvas.annotations._by_view[nid]
+            mid = self.canvas.index.model_of(nid)
+            if mid is not None:
+                return "node", mid
+            if found_ann is None:
+                found_ann = self.canvas.annotations.key_of(nid)
         if found_ann is not None:
             return found_ann
         return None, None
@@ -151,9 +152,10 @@ class ContextMenu:
         if name is None:
             return False
         default = inst.spec.title if inst.spec else inst.type_id
-        return self._try_set_title(nid, None if name == default else name)
+        return self.set_title(nid, None if name == default else name)
 
-    def _try_set_title(self, nid: str, title: str | None) -> bool:
+    def set_title(self, nid: str, title: str | None) -> bool:
+        """Set a node's title (None: its type's); a refusal is said in the log. Whether it was set."""
         try:
             self.canvas.doc.set_title(nid, title)
         except StudioError as e:

@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 
 if TYPE_CHECKING:
-    from studio.ui.canvas.canvas import Canvas
+    from studio.ui.canvas.api import CanvasApi
 
 
 class ModelFollower(QObject):
     """Subscribes the canvas to the kinds it shows: nodes, links, titles, positions, backdrops and
     notes, and the parameter and mode edits that make results stale."""
 
-    def __init__(self, canvas: Canvas):
+    def __init__(self, canvas: CanvasApi):
         super().__init__(canvas)
         self.canvas = canvas
         ev = canvas.doc.events
@@ -31,24 +31,22 @@ class ModelFollower(QObject):
 
     def node_added(self, e) -> None:
         cv = self.canvas
-        if e.node_id not in cv._by_model:
+        if e.node_id not in cv.index:
             c = cv.view.mapToScene(cv.view.viewport().rect().center())
-            cv._create_view(e.node_id, default_pos=(c.x(), c.y()))
+            cv.create_view(e.node_id, default_pos=(c.x(), c.y()))
 
     def node_removed(self, e) -> None:
         cv = self.canvas
-        ng = cv._by_model.pop(e.node_id, None)
-        cv.badges.forget(e.node_id)
+        ng = cv.index.remove(e.node_id)  # the badges forget it
         if ng is not None:
-            cv._by_view.pop(ng.id, None)
             cv.node_graph.remove_node(ng, push_undo=False)
         cv.selection_changed.emit(cv.selected_ids())
 
     def link_added(self, e) -> None:
-        self.canvas._view_connect(e.link)
+        self.canvas.index.connect_link(e.link)
 
     def link_removed(self, e) -> None:
-        self.canvas._view_disconnect(e.link)
+        self.canvas.index.disconnect_link(e.link)
 
     def stale(self, e) -> None:
         """A parameter or the mode changed: the node's result and those downstream are stale."""
@@ -56,7 +54,7 @@ class ModelFollower(QObject):
 
     def title_changed(self, e) -> None:
         cv = self.canvas
-        ng = cv._by_model.get(e.node_id)
+        ng = cv.index.view_of(e.node_id)
         if ng is not None:
             label = cv.doc.graph.nodes[e.node_id].label
             if ng.name() != label:
@@ -64,7 +62,7 @@ class ModelFollower(QObject):
 
     def positions_changed(self, e) -> None:
         for nid, p in e.positions.items():
-            ng = self.canvas._by_model.get(nid)
+            ng = self.canvas.index.view_of(nid)
             if ng is not None and [round(v, 3) for v in ng.pos()] != [round(v, 3) for v in p]:
                 ng.set_property("pos", [float(p[0]), float(p[1])], push_undo=False)
 

@@ -10,14 +10,14 @@ from studio.core.graph import Link
 from studio.core.types import can_connect
 
 if TYPE_CHECKING:
-    from studio.ui.canvas.canvas import Canvas
+    from studio.ui.canvas.api import CanvasApi
 
 
 class WireDrop:
     """A node dropped on a wire goes in the middle of it (Blender's rule: only a node without
     links, with a fitting input and output)."""
 
-    def __init__(self, canvas: Canvas):
+    def __init__(self, canvas: CanvasApi):
         self.canvas = canvas
 
     def insert_ports(self, mid: str, link: Link) -> tuple[str, str] | None:
@@ -47,7 +47,7 @@ class WireDrop:
         Runs on every mouse move of a drag, so the model rules come first and the geometry is
         ours (bounding boxes, then a stroked path for the few wires near the node): NodeGraphQt's
         ``collidingItems`` took ~7 ms on a 400-node graph (see benchmarks/bench_canvas_polish.py)."""
-        mid = self.canvas._by_view.get(getattr(node_item, "id", None))
+        mid = self.canvas.index.model_of(getattr(node_item, "id", None))
         g = self.canvas.doc.graph
         inst = g.nodes.get(mid) if mid is not None else None
         if inst is None or inst.spec is None or not inst.spec.inputs or not inst.spec.outputs:
@@ -58,14 +58,14 @@ class WireDrop:
         stroker = QPainterPathStroker()
         stroker.setWidth(4.0)
         for link in g.links:
-            ng = self.canvas._by_model.get(link.dst)
+            ng = self.canvas.index.view_of(link.dst)
             port = ng.inputs().get(link.dst_port) if ng is not None else None
             if port is None:
                 continue
             for pipe in port.view.connected_pipes:
                 if not pipe.isVisible() or not pipe.sceneBoundingRect().intersects(rect):
                     continue
-                if self.canvas._link_of(pipe.output_port, pipe.input_port) != link:
+                if self.canvas.index.link_of(pipe.output_port, pipe.input_port) != link:
                     continue
                 if not pipe.mapToScene(stroker.createStroke(pipe.path())).intersects(rect):
                     continue
@@ -81,8 +81,8 @@ class WireDrop:
             self.canvas.user_moved(node_data)
             return
         _, link, (in_p, out_p) = hit
-        moves, _ = self.canvas._moves(node_data)
-        mid = self.canvas._by_view[ng_id]
+        moves, _ = self.canvas.moves(node_data)
+        mid = self.canvas.index.model_of(ng_id)
         try:
             self.canvas.doc.insert_on_link(mid, link, in_p, out_p, moves)
         except StudioError as e:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from PySide6.QtGui import QUndoCommand
 
@@ -12,8 +12,16 @@ from studio.core.errors import StudioError
 from studio.core.graph import Graph, Link, NodeInstance
 from studio.core.library import group_nodes, read_subgraph, ungroup, ungroup_ids
 
-if TYPE_CHECKING:
-    from studio.ui.document.document import Document
+
+class DocumentApi(Protocol):
+    """What a command uses of the document (studio.ui.document.document.Document): the graph and
+    the direct setters the commands call on do and undo (no undo step of their own)."""
+    graph: Graph
+
+    def position(self, node_id: str) -> list[float] | None: ...
+    def set_positions(self, positions: dict[str, list[float] | None]) -> None: ...
+    def set_annotations_now(self, kind: str, items: list[dict]) -> None: ...
+    def set_setting(self, name: str, value: Any) -> None: ...
 
 
 MERGE_SECONDS = 1.0  # consecutive edits of one parameter within this merge into one undo step
@@ -21,7 +29,7 @@ MERGE_SECONDS = 1.0  # consecutive edits of one parameter within this merge into
 
 # commands
 class AddNodeCmd(QUndoCommand):
-    def __init__(self, doc: Document, type_id: str, params: dict, pos):
+    def __init__(self, doc: DocumentApi, type_id: str, params: dict, pos):
         spec = doc.graph.registry.get(type_id)
         super().__init__(f"add {spec.title}")
         self.doc, self.type_id, self.params = doc, spec.id, spec.coerce_params(params)
@@ -35,7 +43,7 @@ class AddNodeCmd(QUndoCommand):
         self.doc.graph.remove_node(self.node_id)
 
 
-def _restore_all(doc: Document, saved, links) -> None:
+def _restore_all(doc: DocumentApi, saved, links) -> None:
     """Put removed nodes back (ids, params, positions) and then their links."""
     for inst, pos in saved:
         _restore(doc, inst, pos)
@@ -43,7 +51,7 @@ def _restore_all(doc: Document, saved, links) -> None:
         doc.graph.connect(*l)
 
 
-def _restore(doc: Document, inst: NodeInstance, pos) -> None:
+def _restore(doc: DocumentApi, inst: NodeInstance, pos) -> None:
     g = doc.graph
     if inst.subgraph is not None:
         new = g.add_group(inst.subgraph, inst.raw.get("io", {}), node_id=inst.id, title=inst.title or "Group",
@@ -60,7 +68,7 @@ def _restore(doc: Document, inst: NodeInstance, pos) -> None:
 
 
 class RemoveNodesCmd(QUndoCommand):
-    def __init__(self, doc: Document, ids: list[str]):
+    def __init__(self, doc: DocumentApi, ids: list[str]):
         super().__init__(f"delete {len(ids)} node{'s' if len(ids) != 1 else ''}")
         self.doc, self.ids = doc, list(ids)
         self.saved: list[tuple[NodeInstance, Any]] = []
@@ -79,7 +87,7 @@ class RemoveNodesCmd(QUndoCommand):
 
 
 class ConnectCmd(QUndoCommand):
-    def __init__(self, doc: Document, link: Link):
+    def __init__(self, doc: DocumentApi, link: Link):
         super().__init__(f"connect {link}")
         self.doc, self.link = doc, link
         self.old: Link | None = None
@@ -95,7 +103,7 @@ class ConnectCmd(QUndoCommand):
 
 
 class DisconnectCmd(QUndoCommand):
-    def __init__(self, doc: Document, dst: str, dst_port: str):
+    def __init__(self, doc: DocumentApi, dst: str, dst_port: str):
         super().__init__(f"disconnect {dst}.{dst_port}")
         self.doc, self.dst, self.dst_port = doc, dst, dst_port
         self.old: Link | None = None
@@ -111,7 +119,7 @@ class DisconnectCmd(QUndoCommand):
 class SetParamCmd(QUndoCommand):
     ID = 1001
 
-    def __init__(self, doc: Document, node_id: str, name: str, new: Any, old: Any):
+    def __init__(self, doc: DocumentApi, node_id: str, name: str, new: Any, old: Any):
         super().__init__(f"set {name}")
         self.doc, self.node_id, self.name, self.new, self.old = doc, node_id, name, new, old
         self.t = time.monotonic()
@@ -134,7 +142,7 @@ class SetParamCmd(QUndoCommand):
 
 
 class SetModeCmd(QUndoCommand):
-    def __init__(self, doc: Document, ids: list[str], mode: str):
+    def __init__(self, doc: DocumentApi, ids: list[str], mode: str):
         super().__init__(f"{mode} {len(ids)} node(s)")
         self.doc, self.mode = doc, mode
         self.old = {i: doc.graph.nodes[i].mode for i in ids}
@@ -149,7 +157,7 @@ class SetModeCmd(QUndoCommand):
 
 
 class SetTitleCmd(QUndoCommand):
-    def __init__(self, doc: Document, node_id: str, title: str | None):
+    def __init__(self, doc: DocumentApi, node_id: str, title: str | None):
         super().__init__("rename node")
         self.doc, self.node_id, self.new = doc, node_id, title
         self.old = doc.graph.node(node_id).title
@@ -162,7 +170,7 @@ class SetTitleCmd(QUndoCommand):
 
 
 class MoveCmd(QUndoCommand):
-    def __init__(self, doc: Document, moves: dict):
+    def __init__(self, doc: DocumentApi, moves: dict):
         super().__init__(f"move {len(moves)} node(s)")
         self.doc, self.moves = doc, moves
 
@@ -176,7 +184,7 @@ class MoveCmd(QUndoCommand):
 class AnnotationsCmd(QUndoCommand):
     """Backdrops or notes before and after (a handful of small dicts: whole lists are simplest)."""
 
-    def __init__(self, doc: Document, kind: str, old: list[dict], new: list[dict], text: str):
+    def __init__(self, doc: DocumentApi, kind: str, old: list[dict], new: list[dict], text: str):
         super().__init__(text)
         self.doc, self.kind, self.old, self.new = doc, kind, old, new
 
@@ -188,7 +196,7 @@ class AnnotationsCmd(QUndoCommand):
 
 
 class SettingCmd(QUndoCommand):
-    def __init__(self, doc: Document, name: str, new: Any, old: Any):
+    def __init__(self, doc: DocumentApi, name: str, new: Any, old: Any):
         super().__init__(f"set graph {name}")
         self.doc, self.name, self.new, self.old = doc, name, new, old
 
@@ -202,7 +210,7 @@ class SettingCmd(QUndoCommand):
 class SetParamsCmd(QUndoCommand):
     """Several parameters of one node at once (a preset)."""
 
-    def __init__(self, doc: Document, node_id: str, new: dict, old: dict, text: str):
+    def __init__(self, doc: DocumentApi, node_id: str, new: dict, old: dict, text: str):
         super().__init__(text)
         self.doc, self.node_id, self.new, self.old = doc, node_id, new, old
 
@@ -216,7 +224,7 @@ class SetParamsCmd(QUndoCommand):
 
 
 class GroupCmd(QUndoCommand):
-    def __init__(self, doc: Document, ids: list[str], title: str, expose: list[tuple[str, str]]):
+    def __init__(self, doc: DocumentApi, ids: list[str], title: str, expose: list[tuple[str, str]]):
         super().__init__(f"group {len(ids)} node(s)")
         self.doc, self.ids, self.title, self.expose = doc, list(ids), title, list(expose)
         self.group_id = doc.graph.new_id()
@@ -237,7 +245,7 @@ class GroupCmd(QUndoCommand):
 
 
 class UngroupCmd(QUndoCommand):
-    def __init__(self, doc: Document, group_id: str):
+    def __init__(self, doc: DocumentApi, group_id: str):
         super().__init__(f"ungroup {doc.graph.node(group_id).label}")
         self.doc, self.group_id = doc, group_id
         self.ids = ungroup_ids(doc.graph, group_id)
@@ -263,7 +271,7 @@ class UngroupCmd(QUndoCommand):
 class PlaceSubgraphCmd(QUndoCommand):
     """A library sub-graph as a group node; the file is read once, so redo does not depend on it."""
 
-    def __init__(self, doc: Document, path: str, pos):
+    def __init__(self, doc: DocumentApi, path: str, pos):
         self.name, self.inner, self.io, self.params, _ = read_subgraph(path, doc.graph.registry)
         super().__init__(f"add {self.name}")
         self.doc = doc
@@ -284,7 +292,7 @@ class PlaceSubgraphCmd(QUndoCommand):
 
 
 class SetSubgraphCmd(QUndoCommand):
-    def __init__(self, doc: Document, group_id: str, inner: Graph, io: dict):
+    def __init__(self, doc: DocumentApi, group_id: str, inner: Graph, io: dict):
         super().__init__(f"edit group {doc.graph.node(group_id).label}")
         self.doc, self.group_id = doc, group_id
         self.new_inner, self.new_io = inner, copy.deepcopy(io)
@@ -321,7 +329,7 @@ class SetSubgraphCmd(QUndoCommand):
 class TimelineCmd(QUndoCommand):
     """The timeline's in/out points (``graph.ui["timeline"]``)."""
 
-    def __init__(self, doc: Document, old: tuple, new: tuple):
+    def __init__(self, doc: DocumentApi, old: tuple, new: tuple):
         super().__init__("set in/out points" if any(v is not None for v in new) else "clear in/out points")
         self.doc, self.old, self.new = doc, old, new
 

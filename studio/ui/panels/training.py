@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QSli
 
 from studio.engine import events as ev
 from studio.ui.panels import training_series  # noqa: F401 - the data half of the dock
-from studio.ui.panels.training_series import (MAX_POINTS, NodeHistory, Series, _is_number, ema,  # noqa: F401
+from studio.ui.panels.training_series import (MAX_POINTS, NodeHistory, Series, ema,  # noqa: F401
                                              step_text)
 
 REDRAW_MS = 100          # at most ~10 redraws a second
@@ -247,6 +247,11 @@ class TrainingPanel(QWidget):
         if self.node_id is not None:
             self.histories.pop(self.node_id, None)
         self.show_node(self.node_id)
+
+    def name_nodes(self, titles: dict[str, str]) -> None:
+        """The titles of the graph's nodes, for plots of a run whose events named none yet."""
+        if not self._titles:
+            self._titles.update(titles)
 
     def clear_all(self) -> None:
         """A new document: node ids mean other nodes now."""

@@ -84,7 +84,7 @@ class PreviewArea(QObject):
         self.playhead = 0  # the frame the user put the playhead on: kept when another node is shown
         self.requested_frame: int | None = None
         self.last_error: Exception | None = None
-        self._gen = 0
+        self.generation = 0
         self._features_arr: np.ndarray | None = None
         self._black: np.ndarray | None = None
         self._strip_cache: OrderedDict = OrderedDict()  # (key, n, fps) -> audio features
@@ -97,13 +97,13 @@ class PreviewArea(QObject):
         self.clear()
 
     # -- widgets --------------------------------------------------------------------------
-    def _forward_key(self, ev) -> None:
+    def forward_key(self, ev) -> None:
         self.timeline.keyPressEvent(ev)
 
-    def _toggle_display(self, on: bool) -> None:
+    def toggle_display(self, on: bool) -> None:
         self.view_controls.setVisible(on)
 
-    def _set_view(self, settings: ViewSettings) -> None:
+    def set_view(self, settings: ViewSettings) -> None:
         """Display controls changed: show the current frame again with them (for viewing only)."""
         self.display_cache.view = settings
         altered = settings != ViewSettings()
@@ -133,7 +133,7 @@ class PreviewArea(QObject):
             panel.hide()
             panel.takeSaved.connect(self._on_take_saved)
             panel.message.connect(self.message)
-            self._viewer_layout.insertWidget(1, panel)
+            self.viewer_layout.insertWidget(1, panel)
             self._record_panel = panel
         return self._record_panel
 
@@ -186,7 +186,7 @@ class PreviewArea(QObject):
         keep_frame = self.playhead  # where the user put it: two nodes compared at one frame (issue 25)
         playing = self.player.playing
         self.player.stop()
-        self._gen += 1
+        self.generation += 1
         self.fetcher.cancel_all()
         self.node_id, self.title, self.key, self.value = node_id, title, key, value
         self.kind = classify(value)
@@ -250,7 +250,7 @@ class PreviewArea(QObject):
 
     def clear(self) -> None:
         self.player.stop()
-        self._gen += 1
+        self.generation += 1
         self.fetcher.cancel_all()
         self.node_id, self.title, self.key, self.value, self.kind = None, "", "", None, "none"
         self.playhead, self.clip, self.shown_frame, self.live_node = 0, None, None, None  # another graph
@@ -293,7 +293,7 @@ class PreviewArea(QObject):
             self._apply_strip(got)
             return
         n, fps = tl.n_frames, tl.fps
-        self.fetcher.request_side(self._gen, "audio_strip", 0,
+        self.fetcher.request_side(self.generation, "audio_strip", 0,
                                   lambda _i: (ck, analyse_audio(audio, n, fps)))
 
     def _apply_strip(self, got: dict | None) -> None:
@@ -364,7 +364,7 @@ class PreviewArea(QObject):
         self.stack.image.set_b(None)
         self.show_frame(self.timeline.current)
 
-    def _toggle_compare(self, on: bool) -> None:
+    def toggle_compare(self, on: bool) -> None:
         if on and self.value is not None:
             try:
                 self.set_compare(self.node_id, self.title, self.value, self.key)
@@ -379,12 +379,12 @@ class PreviewArea(QObject):
         if self.compare is None:
             self.stack.image.set_b(None)
 
-    def _toggle_arrows(self, on: bool) -> None:
+    def toggle_arrows(self, on: bool) -> None:
         self.stack.image.arrows = bool(on)
         self.stack.image.update()
 
     # -- playback -------------------------------------------------------------------------
-    def _on_in_out(self, io) -> None:
+    def on_in_out(self, io) -> None:
         if io is None:
             self.player.set_range(0, self.timeline.n_frames)
         else:
@@ -481,11 +481,11 @@ class PreviewArea(QObject):
                 res, err = None, e
             self._display(i, res, err)
         else:
-            self.fetcher.request(self._gen, "frame", i, job)
+            self.fetcher.request(self.generation, "frame", i, job)
 
     def _on_fetched(self, item) -> None:
         gen, tag, i, res, err = item
-        if gen != self._gen:
+        if gen != self.generation:
             return
         if tag == "audio_strip":
             if err is not None:
@@ -566,10 +566,10 @@ class PreviewArea(QObject):
                 self.timeline.set_thumbnail(i, rgb if rgb is not None else display_rgb(raw, self.kind))
                 break
 
-    def _want_thumbnails(self, frames: list[int]) -> None:
+    def want_thumbnails(self, frames: list[int]) -> None:
         if self.clip is None or not self.auto_thumbnails:
             return
-        clip, gen, kind = self.clip, self._gen, self.kind
+        clip, gen, kind = self.clip, self.generation, self.kind
         h = self.timeline.THUMB_H - 4
 
         def thumb(i: int) -> np.ndarray:

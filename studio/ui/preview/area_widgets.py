@@ -110,7 +110,7 @@ class Readout(QLabel):
 def build_viewer(area) -> None:
     """The Viewer dock's widget: a bar (title, A/B, arrows, display, fit, 1:1, pin), the display
     controls (folded away), the viewer stack and the pixel readout."""
-    area.viewer_widget = KeyPanel(area._forward_key)
+    area.viewer_widget = KeyPanel(area.forward_key)
     lay = QVBoxLayout(area.viewer_widget)
     lay.setContentsMargins(0, 0, 0, 0)
     lay.setSpacing(0)
@@ -120,22 +120,22 @@ def build_viewer(area) -> None:
     area.pin_button = tool_button("Pin", "keep showing this node when the selection changes",
                                  area.set_pinned, True)
     area.compare_button = tool_button("A/B", "keep this output as B and wipe between it and the next one",
-                                     area._toggle_compare, True)
-    area.arrows_button = tool_button("Arrows", "draw flow vectors as arrows", area._toggle_arrows, True)
+                                     area.toggle_compare, True)
+    area.arrows_button = tool_button("Arrows", "draw flow vectors as arrows", area.toggle_arrows, True)
     area.fit_button = tool_button("Fit", "fit the frame to the viewer (F)", lambda: area.stack.image.fit_to_window())
     area.one_button = tool_button("1:1", "one image pixel per screen pixel (1)", lambda: area.stack.image.one_to_one())
     # the display controls (exposure, gamma, channel, proxy, overlay) fold away, so a small
     # window keeps its height for the picture and the properties; the button says when the
     # view is altered
     area.display_button = tool_button("Display", "exposure, gain, gamma, channel, proxy and safe-area "
-                                     "overlay, for viewing only", area._toggle_display, True)
+                                     "overlay, for viewing only", area.toggle_display, True)
     for w in (area.title_label, area.compare_button, area.arrows_button, area.display_button, area.fit_button,
               area.one_button, area.pin_button):
         bar.addWidget(w)
     lay.addLayout(bar)
-    area._viewer_layout = lay
+    area.viewer_layout = lay
     area.view_controls = ViewControls()
-    area.view_controls.changed.connect(area._set_view)
+    area.view_controls.changed.connect(area.set_view)
     area.view_controls.setVisible(False)
     lay.addWidget(area.view_controls)
     area.stack = ViewerStack()
@@ -147,7 +147,7 @@ def build_viewer(area) -> None:
 
 def build_timeline(area) -> None:
     """The Timeline dock's widget: a bar (play, loop, mute, time, info, fit) over the timeline."""
-    area.timeline_widget = KeyPanel(area._forward_key)
+    area.timeline_widget = KeyPanel(area.forward_key)
     lay = QVBoxLayout(area.timeline_widget)
     lay.setContentsMargins(0, 0, 0, 0)
     lay.setSpacing(0)
@@ -177,5 +177,5 @@ def build_timeline(area) -> None:
     t.seeked.connect(area.seek)
     t.playToggled.connect(area.transport.toggle_play)
     t.shuttle.connect(area.transport.shuttle)
-    t.inOutChanged.connect(area._on_in_out)
-    t.thumbnailsWanted.connect(area._want_thumbnails)
+    t.inOutChanged.connect(area.on_in_out)
+    t.thumbnailsWanted.connect(area.want_thumbnails)

@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QWidget
 
 from studio.ui.preview.pixels import display_rgb, format_pixel, to_u8
-from studio.ui.preview.qimages import qimage
+from studio.ui.preview.qimages import qimage, qimage_rgba
 
 
 class ImageView(QWidget):
@@ -71,9 +71,7 @@ class ImageView(QWidget):
             rgba = np.empty(m.shape + (4,), np.uint8)
             rgba[..., 0], rgba[..., 1], rgba[..., 2] = self.mask_color
             rgba[..., 3] = a
-            img = QImage(rgba.data, m.shape[1], m.shape[0], rgba.strides[0], QImage.Format_RGBA8888)
-            img._keep = rgba  # noqa: SLF001
-            self._mask_img = img
+            self._mask_img = qimage_rgba(rgba)
         self.update()
 
     def set_keypoints(self, points: np.ndarray | None, visible: np.ndarray | None = None,

@@ -7,6 +7,8 @@ import math
 import cv2
 import numpy as np
 
+from studio.engine.flow_color import flow_to_color
+
 
 def to_u8(frame: np.ndarray) -> np.ndarray:
     """float [0, 1] -> uint8, saturating; NaN shows black. ~1 ms for a 1080p RGB frame."""
@@ -23,25 +25,8 @@ def to_u8(frame: np.ndarray) -> np.ndarray:
     return cv2.convertScaleAbs(f, alpha=255.0)
 
 
-def _own_flow_to_color(flow: np.ndarray) -> np.ndarray:
-    """Fallback colour coding: hue = direction, saturation = length / max length; zero is white."""
-    u = np.nan_to_num(flow[..., 0].astype(np.float32))
-    v = np.nan_to_num(flow[..., 1].astype(np.float32))
-    mag, ang = cv2.cartToPolar(u, v, angleInDegrees=True)
-    m = float(mag.max()) if mag.size else 0.0
-    hsv = np.empty(flow.shape[:2] + (3,), np.float32)
-    hsv[..., 0] = ang
-    hsv[..., 1] = np.clip(mag / max(m, 1e-6), 0, 1)
-    hsv[..., 2] = 1.0
-    return cv2.cvtColor(hsv, cv2.COLOR_HSV2RGB)
-
-
 def flow_to_rgb(flow: np.ndarray) -> np.ndarray:
-    """The standard (Middlebury) colour wheel from ``nodes.motion.flowlib`` when it is there."""
-    try:
-        from nodes.motion.flowlib import flow_to_color
-    except Exception:  # noqa: BLE001 - the library is optional
-        return _own_flow_to_color(flow)
+    """A flow field in the standard (Middlebury) colour wheel, as the Flow to Color node shows it."""
     return flow_to_color(flow)
 
 

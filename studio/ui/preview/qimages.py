@@ -16,6 +16,15 @@ def qimage(rgb: np.ndarray) -> QImage:
     return img
 
 
+def qimage_rgba(rgba: np.ndarray) -> QImage:
+    """A straight-alpha RGBA8888 QImage sharing ``rgba``'s memory (H x W x 4 uint8, contiguous),
+    which it keeps alive as long as the image lives."""
+    h, w = rgba.shape[:2]
+    img = QImage(rgba.data, w, h, rgba.strides[0], QImage.Format_RGBA8888)
+    img._keep = rgba  # noqa: SLF001 - tie the buffer's lifetime to the image
+    return img
+
+
 def qimage_to_array(img: QImage) -> np.ndarray:
     """QImage -> RGB uint8 copy (for tests and screenshots)."""
     img = img.convertToFormat(QImage.Format_RGB888)

@@ -41,11 +41,11 @@ def level_to_meter(level: float) -> int:
 def no_device_reason() -> str:
     """Why no microphone can be used, in one sentence for the panel."""
     try:
-        from nodes.encoders.record import NoInputDevice, _resolve
+        from nodes.encoders.record import NoInputDevice, resolve_device
     except Exception as e:  # noqa: BLE001 - the encoder package is optional
         return f"no audio input device: the record node is not available ({e})"
     try:
-        _resolve(None)
+        resolve_device(None)
     except NoInputDevice as e:
         return str(e)
     except Exception as e:  # noqa: BLE001

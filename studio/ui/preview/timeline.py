@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QWidget
 
 from studio.core.timecode import timecode
 from studio.ui.preview.pixels import sound_overview
+from studio.ui.preview.qimages import qimage_rgba
 from studio.ui.preview.ruler import frame_runs, nice_step
 
 
@@ -474,9 +475,7 @@ class Timeline(QWidget):
         alpha = np.where(rows >= top[None, :], 110, 0)
         alpha = np.where(np.abs(rows - top[None, :]) < 1.0, 255, alpha)
         rgba[..., 3] = alpha
-        img = QImage(rgba.data, cols, h, rgba.strides[0], QImage.Format_RGBA8888)
-        img._keep = rgba  # noqa: SLF001 - the buffer lives as long as the image
-        return img
+        return qimage_rgba(rgba)
 
     # -- interaction ----------------------------------------------------------------------
     def marker_at(self, x: float) -> str | None:

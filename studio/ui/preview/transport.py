@@ -54,7 +54,7 @@ class Transport:
             nxt = [j for j in range(i + step, i + step * (PREFETCH + 1), step) if a <= j < b
                    and (self.area.clip.key, j) not in self.area.frame_cache]
             if nxt:
-                clip, gen = self.area.clip, self.area._gen
+                clip, gen = self.area.clip, self.area.generation
                 self.area.fetcher.request_low([(gen, "prefetch", j, clip.frame) for j in nxt])
 
     def set_play_icon(self, playing: bool) -> None:

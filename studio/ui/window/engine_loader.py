@@ -12,8 +12,12 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
+
+if TYPE_CHECKING:
+    from studio.ui.window.api import WindowApi
 
 
 class EngineLoader(QObject):
@@ -24,7 +28,7 @@ class EngineLoader(QObject):
         self.thread: threading.Thread | None = None
         self.seconds: float | None = None
         self.error: str | None = None
-        self.win = parent if hasattr(parent, "statusBar") else None  # the main window it loads for
+        self.win: WindowApi | None = parent if hasattr(parent, "statusBar") else None  # the window it loads for
         if self.win is not None:
             self.loaded.connect(self._on_loaded)
 
@@ -58,7 +62,7 @@ class EngineLoader(QObject):
         (a segfault in about 1 of 25 starts), and never in the middle of a run's live updates. A
         training run that needs the panel sooner makes it at once (``training_panel``)."""
         win = self.win
-        if win._training is not None or win.training_dock is None:
+        if win.training_made or win.training_dock is None:
             return
         s = win.runs.session
         if s is not None and not s.finished and not win.training_dock.isVisible():
@@ -74,11 +78,11 @@ class EngineLoader(QObject):
         engine has loaded and the event has values to plot (a training run's losses). A run with
         nothing to plot never makes it (pyqtgraph's import would hold the GUI thread mid-run)."""
         win = self.win
-        if win._training is None and (not self.done or not getattr(event, "values", None)):
+        if not win.training_made and (not self.done or not getattr(event, "values", None)):
             return None
         panel = win.training
-        if panel is not None and not panel._titles:
-            panel._titles.update({nid: n.label for nid, n in win.doc.graph.nodes.items()})
+        if panel is not None:
+            panel.name_nodes({nid: n.label for nid, n in win.doc.graph.nodes.items()})
         return panel
 
     @property

@@ -8,6 +8,7 @@ import glob
 import json
 import os
 import time
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
@@ -17,6 +18,9 @@ from studio.core.graph import Graph
 from studio.core.paths import pid_alive
 from studio.ui.dialogs.templates import TemplateBrowser
 from studio.ui.project_paths import absolutise_inputs, graph_folder, in_templates, rewrite_inputs
+
+if TYPE_CHECKING:
+    from studio.ui.window.api import WindowApi
 
 MAX_RECENT = 10
 GRAPH_FILTER = "Studio graph (*.json);;Studio-rendered video (*.mp4 *.mov *.mkv);;All files (*)"
@@ -60,7 +64,7 @@ class FileActions:
     """File menu actions, autosave and recovery (see the module docstring). ``ask_unsaved``,
     ``ask_save_path`` and ``ask_recover`` are the dialogs (tests replace them)."""
 
-    def __init__(self, win):
+    def __init__(self, win: WindowApi):
         self.win = win
 
     # -- files ------------------------------------------------------------------------------

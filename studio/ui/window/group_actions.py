@@ -4,6 +4,7 @@ a breadcrumb), save a group to the library. A part of
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 
@@ -11,11 +12,14 @@ from studio.core.errors import StudioError
 from studio.core.library import list_subgraphs, save_subgraph
 from studio.ui.dialogs.group_dialog import GroupDialog, GroupEditor
 
+if TYPE_CHECKING:
+    from studio.ui.window.api import WindowApi
+
 
 class GroupActions:
     """Edit > Group Selection, Ungroup, Edit Group, Save Group to Library."""
 
-    def __init__(self, win):
+    def __init__(self, win: WindowApi):
         self.win = win
 
     def _selected_groups(self) -> list[str]:

@@ -4,7 +4,12 @@ Fixed pixel sizes left a 1024-wide window a 330 px canvas; here the side columns
 the window, with floors and ceilings, and small windows get a compact split."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
+
+if TYPE_CHECKING:
+    from studio.ui.window.api import WindowApi
 
 COMPACT_W, COMPACT_H = 1300, 850
 
@@ -21,7 +26,7 @@ def dock_sizes(width: int, height: int) -> dict[str, int]:
             "properties": column - viewer, "training": max(380, width // 3)}
 
 
-def apply_dock_sizes(win) -> dict[str, int]:
+def apply_dock_sizes(win: WindowApi) -> dict[str, int]:
     """Size the window's docks for its current size; returns the sizes asked for."""
     s = dock_sizes(win.width(), win.height())
     win.resizeDocks([win.palette_dock], [s["palette"]], Qt.Horizontal)
@@ -33,7 +38,7 @@ def apply_dock_sizes(win) -> dict[str, int]:
     return s
 
 
-def recover_docks(win) -> bool:
+def recover_docks(win: WindowApi) -> bool:
     """After the window was resized: docks that are well under their share of the new size (a
     window shrunk to 1024x700, then maximised) get it back, and a canvas squeezed under half
     the window gets its share back from the docks. Docks the user made larger stay so.

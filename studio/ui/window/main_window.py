@@ -161,6 +161,10 @@ class MainWindow(QMainWindow):
             self.training_dock.setWidget(self._training)
         return self._training
 
+    @property
+    def training_made(self) -> bool:  # whether the Training dock's panel exists yet
+        return self._training is not None
+
     def training_if_loaded(self, event=None):  # the Training panel, if the event needs it and the engine is loaded
         return self.engine_loader.training_panel(event)
 
