@@ -431,8 +431,10 @@ def report_training(ctx, res: TrainResult, s: TrainSettings) -> None:
                           f"first step (preparing the data took {res.prep_seconds:.1f} s, not counted): raise "
                           "max_minutes, or turn resume off to start again")
     loss = res.final_loss
+    setup = f", {res.setup_seconds:.1f} s compiling" if res.setup_seconds > 0 else ""
     ctx.info(f"trained steps {res.resumed_from}..{res.step} of {s.steps} in {res.seconds:.1f} s "
-             f"(+ {res.prep_seconds:.1f} s preparing the data, not counted in the budget); final loss {loss:.4f}")
+             f"(+ {res.prep_seconds:.1f} s preparing the data{setup}, not counted in the budget); "
+             f"final loss {loss:.4f}")
     if res.stopped_by_budget:
         ctx.warn(f"stopped by its time budget ({s.max_minutes:g} min) at step {res.step} of {s.steps}; "
                  f"final loss {loss:.4f}")

@@ -165,8 +165,8 @@ def run_loop(t: Trainable, s: LoopSettings, progress: Callable = _noop, check: C
     finally:
         t.end()
     if setup > 0:
-        info(f"set-up (compiling, the first {min(t.setup_steps, step - start)} steps) took {setup:.1f} s, "
-             "not counted in the budget")
+        info(f"compiled in {setup:.1f} s (the first {min(t.setup_steps, step - start)} steps), not counted in the "
+             "budget")
     return LoopResult(step, start, history, clock(), prep, setup, stopped or (done and start < s.steps), done)
 
 

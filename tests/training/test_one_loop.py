@@ -136,3 +136,50 @@ def test_settings_come_from_the_node_parameters_by_name():
         settings_from(LoRASettings, LORA_PARAMS, lora, skip=DERIVED, output="x", steps_typo=3)
     with pytest.raises(TypeError, match="no field target_modules"):  # a parameter with no place in the settings
         settings_from(LoRASettings, LORA_PARAMS, lora, skip=("output", "seed"), output="x")
+
+
+class _Sleeper:
+    """A trainable whose first ``setup_steps`` steps take long (as compiling does on CUDA)."""
+    device = torch.device("cpu")
+
+    def __init__(self, setup_steps: int, slow: float):
+        self.setup_steps, self.slow, self.saved = setup_steps, slow, []
+
+    def load(self):
+        return None
+
+    def prepare(self, done):
+        time.sleep(0.2)  # the data, the batch probe
+
+    def begin(self):
+        pass
+
+    def step(self, step):
+        time.sleep(self.slow if step < 2 else 0.002)
+        return {"loss": torch.tensor(1.0)}
+
+    def preview(self, step):
+        return None, {}
+
+    def save(self, step, history, seconds):
+        self.saved.append((step, seconds))
+
+    def end(self):
+        pass
+
+
+@pytest.mark.parametrize("setup_steps", [0, 2])
+def test_the_budget_pays_for_training_not_for_set_up(setup_steps):
+    """Two slow first steps (0.4 s each) under a 0.6 s budget: counted, they spend it at once; as
+    set-up (compiling) they are reported and not counted, and training goes on for the budget."""
+    from nodes.training.loop import LoopSettings, run_loop
+    said = []
+    t = _Sleeper(setup_steps, 0.4)
+    res = run_loop(t, LoopSettings(steps=10 ** 6, max_minutes=0.01), info=said.append)
+    assert res.stopped_by_budget and res.prep_seconds >= 0.2
+    if setup_steps:
+        assert res.setup_seconds >= 0.8 and res.step > 50 and any("compiled in" in m and "not counted" in m
+                                                                    for m in said)
+        assert 0.55 <= t.saved[-1][1] < 0.9  # the saved training time: the budget's, set-up not in it
+    else:
+        assert res.setup_seconds == 0 and res.step == 2 and not said
