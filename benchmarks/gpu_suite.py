@@ -75,8 +75,7 @@ def cuda() -> dict:
 # -- templates ----------------------------------------------------------------------------------
 def lacks(graph: dict) -> str | None:
     """Why this machine cannot run the template (None: it can try)."""
-    types = {n["type"]: n for n in graph["nodes"]}
-    if "encode.text" in types:
+    if any(n["type"] == "encode.text" and n["params"].get("model", "default") == "default" for n in graph["nodes"]):
         from nodes.encoders.text import default_model_available
         if not default_model_available():
             return "the default text model's package is not installed (Text Encoder node)"
@@ -285,8 +284,10 @@ def main(argv=None) -> int:
     env = cuda()
     device = a.device or ("cuda" if env["available"] else "cpu")
     wanted = [p for p in a.parts.split(",") if p]
-    if device != "cuda":
-        print(f"no GPU: {env.get('why', 'CPU asked for')}; running the CPU part ({', '.join(CPU_PARTS)})", flush=True)
+    if not env["available"]:
+        print(f"no GPU: {env['why']}; running the CPU part ({', '.join(CPU_PARTS) if not a.device else a.parts})",
+              flush=True)
+    if device != "cuda" and not a.device:  # --device cpu: the parts asked for, on the CPU (checks the suite)
         wanted = [p for p in wanted if p in CPU_PARTS]
     a.work = tempfile.mkdtemp(prefix="gpu-suite-")
     report = {"device": device, "cuda": env, "budget_s": a.budget_s, "parts": {}}

@@ -29,7 +29,7 @@ def data():
     return datasets()
 
 
-def _cfg(name, ds) -> tuple[dict, object]:
+def arch_config(name, ds) -> tuple[dict, object]:
     """(the model config, its dataset) of ARCHS[name] (test_gpu_training.py uses it too)."""
     from nodes.generators.av_conditioning import av_model_config
     from nodes.generators.train import model_config
@@ -41,7 +41,7 @@ def _cfg(name, ds) -> tuple[dict, object]:
 
 def _losses(name, ds) -> list[float]:
     from nodes.generators.train import TrainSettings, train
-    cfg, d = _cfg(name, ds)
+    cfg, d = arch_config(name, ds)
     losses: list[float] = []
     train(cfg, d, TrainSettings(steps=2, batch=2, lr=1e-3, preview_every=0, checkpoint_every=0, seed=0),
           progress=lambda s, n, preview=None, **v: losses.append(float(v["loss"])))

@@ -8,7 +8,7 @@ import math
 import pytest
 import torch
 
-from tests.generators.test_cuda_autocast import ARCHS, _cfg
+from tests.generators.test_cuda_autocast import ARCHS, arch_config
 
 pytestmark = pytest.mark.gpu
 
@@ -22,7 +22,7 @@ def data():
 @pytest.mark.parametrize("name", list(ARCHS))
 def test_model_trains_on_cuda_under_autocast(name, data):
     from nodes.generators.train import TrainSettings, train
-    cfg, d = _cfg(name, data)
+    cfg, d = arch_config(name, data)
     losses: list[float] = []
     warned: list[str] = []
     res = train(cfg, d, TrainSettings(steps=4, batch=4, preview_every=2, preview_steps=2, checkpoint_every=0, seed=0),
