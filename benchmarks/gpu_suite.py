@@ -83,19 +83,25 @@ def lacks(graph: dict) -> str | None:
 
 
 def template_command(path: str, out_dir: str, device: str, train_minutes: float, clips: int) -> list[str]:
+    """The CLI render of a template with every file it writes (outputs, checkpoints, LoRAs) in
+    ``out_dir``, its training cut to ``train_minutes`` from scratch and its synthetic clips to ``clips``."""
+    from studio.core.registry import default_registry
+    from studio.core.params import Path
+    reg = default_registry()
     g = json.load(open(path, encoding="utf-8"))
     sets = []
     for n in g["nodes"]:
-        if n["type"] == "gen.train":
-            sets += [f"{n['id']}.max_minutes={train_minutes}", f"{n['id']}.resume=false",
-                     f"{n['id']}.checkpoint={os.path.join(out_dir, 'generator.safetensors')}"]
+        spec = reg.get(n["type"], n["id"])
+        for p in spec.params:
+            if isinstance(p, Path) and p.mode == "save":
+                name = os.path.basename(str(n["params"].get(p.name) or p.default or p.name))
+                sets.append(f"{n['id']}.{p.name}={os.path.join(out_dir, n['id'] + '_' + name)}")
+        if n["type"] in ("gen.train", "video_models.train_lora"):
+            sets += [f"{n['id']}.max_minutes={train_minutes}", f"{n['id']}.resume=false"]
         elif n["type"] == "gen.dataset_synthetic" and n["params"].get("count", 0) > clips:
             sets.append(f"{n['id']}.count={clips}")
-        elif n["type"] == "video_models.train_lora":
-            sets += [f"{n['id']}.max_minutes={train_minutes}", f"{n['id']}.resume=false",
-                     f"{n['id']}.output={os.path.join(out_dir, 'lora.safetensors')}"]
-    cmd = [sys.executable, os.path.join(ROOT, "main.py"), "render", path, "-o", out_dir + os.sep, "--device", device,
-           "--allow-dir", out_dir, "-q"]
+    cmd = [sys.executable, os.path.join(ROOT, "main.py"), "render", path, "--device", device, "--allow-dir", out_dir,
+           "-q"]
     for s in sets:
         cmd += ["--set", s]
     return cmd
@@ -276,7 +282,7 @@ def main(argv=None) -> int:
     ap.add_argument("--parts", default=",".join(PARTS), help="comma-separated: " + ", ".join(PARTS))
     ap.add_argument("--train-minutes", type=float, default=0.15, help="training templates' budget")
     ap.add_argument("--clips", type=int, default=96, help="training templates' synthetic clips at most")
-    ap.add_argument("--template-cap-s", type=float, default=60.0, help="one template's time at most")
+    ap.add_argument("--template-cap-s", type=float, default=90.0, help="one template's time at most")
     ap.add_argument("--device", default="", help="cuda (default where available) or cpu")
     ap.add_argument("--out", default=os.path.join(ROOT, "benchmarks", "results", "gpu_suite.json"))
     a = ap.parse_args(argv)
