@@ -15,7 +15,8 @@ from nodes.training.shared import step_progress
 
 from .loading import VideoModelRef
 from .lora_params import DERIVED, LORA_PARAMS
-from .nodes import CATEGORY, _base_dir, _video_model
+from .inputs import graph_base_dir, video_model_input
+from .nodes import CATEGORY
 
 
 @dataclass
@@ -58,7 +59,7 @@ class TrainVideoLoRA(Node):
         from nodes.generators.dataset import VideoDataset
 
         from .lora_train import LoRASettings, LoRATrainer
-        ref = _video_model(model)
+        ref = video_model_input(model)
         if not isinstance(dataset, VideoDataset):
             raise StudioError(f"the dataset input is not a Dataset (got {type(dataset).__name__}): connect "
                               "Dataset: Folder")
@@ -66,8 +67,8 @@ class TrainVideoLoRA(Node):
         out = p.output.strip()
         if not out:
             raise StudioError("no output file: set 'output' to a .safetensors path")
-        if not os.path.isabs(out) and _base_dir(ctx):
-            out = os.path.join(_base_dir(ctx), out)
+        if not os.path.isabs(out) and graph_base_dir(ctx):
+            out = os.path.join(graph_base_dir(ctx), out)
         targets = tuple(t.strip() for t in p.target_modules.split(",") if t.strip())
         s = settings_from(LoRASettings, LORA_PARAMS, p, skip=DERIVED, output=out, targets=targets, seed=ctx.seed)
 
