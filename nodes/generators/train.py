@@ -25,7 +25,7 @@ from studio.core.spec import CLIP, In, Node, Out
 from studio.engine.clip import ArrayClip
 
 from nodes.training.loop import LoopSettings, Resumed, run_loop
-from nodes.training.settings import param_defaults, settings_from
+from nodes.training.settings import node_settings, settings_from
 from nodes.training.shared import filmstrip, step_progress  # noqa: F401 - step_progress: the node's progress
 
 from .checkpoint import build_model, load_checkpoint, model_ref, restore_training, save_checkpoint
@@ -84,25 +84,24 @@ TRAIN_PARAMS = (Choice("model", "diffusion", choices=("diffusion", "vae", "gan")
                 Seed("seed", 0))
 ARCH_PARAMS = ("model", "motion", "keyframe", "object_motion", "conditioning", "fusion", "width", "motion_weight",
                "content_weight", "adversarial_weight")
-_D = param_defaults(TRAIN_PARAMS)
 
 
-@dataclass
+@node_settings(TRAIN_PARAMS)
 class TrainSettings:
     """How a generator trains. The fields named like the node's parameters take the node's
     defaults (``checkpoint`` excepted: none unless asked, outside the node)."""
-    steps: int = _D["steps"]
-    batch: int = _D["batch"]
-    lr: float = _D["lr"]
-    ema: float = _D["ema"]
-    preview_every: int = _D["preview_every"]
-    checkpoint_every: int = _D["checkpoint_every"]
+    steps: int
+    batch: int
+    lr: float
+    ema: float
+    preview_every: int
+    checkpoint_every: int
     checkpoint: str = ""
-    resume: bool = _D["resume"]
-    seed: int = _D["seed"]
+    resume: bool
+    seed: int
     amp: bool = True
     preview_steps: int = 10
-    max_minutes: float = _D["max_minutes"]  # stop (and checkpoint) after this long; 0: no limit
+    max_minutes: float  # stop (and checkpoint) after this long; 0: no limit
     max_clips_in_memory: int = 4096
     capture: str = "auto"  # compile the networks: "auto" (on CUDA), "on", "off" (see step.py)
     capture_backend: str = "inductor"

@@ -21,7 +21,7 @@ import torch
 from studio.core.errors import Cancelled, StudioError
 
 from nodes.training.loop import LoopSettings, Resumed, run_loop
-from nodes.training.settings import param_defaults
+from nodes.training.settings import node_settings
 from nodes.training.shared import filmstrip as strip
 
 from .lora_data import Bucket, cache_key, cache_path, choose_bucket, encode_dataset
@@ -32,40 +32,37 @@ from .lora_params import LORA_PARAMS
 ADAPTER = "studio_training"
 
 
-_D = param_defaults(LORA_PARAMS)
-
-
-@dataclass
+@node_settings(LORA_PARAMS)
 class LoRASettings:
     """How a LoRA trains. The fields named like Train Video LoRA's parameters take the node's
     defaults (declared there once; the node fills them by name: nodes.training.settings)."""
-    output: str
-    rank: int = _D["rank"]
-    alpha: float = _D["alpha"]
-    lr: float = _D["lr"]
-    steps: int = _D["steps"]
-    max_minutes: float = _D["max_minutes"]
-    batch: int = _D["batch"]
-    frames: int = _D["frames"]
-    width: int = _D["width"]
-    height: int = _D["height"]
+    output: str = ""
+    rank: int
+    alpha: float
+    lr: float
+    steps: int
+    max_minutes: float
+    batch: int
+    frames: int
+    width: int
+    height: int
     targets: tuple[str, ...] = ()  # the node's target_modules, split; empty: the family's defaults
-    gradient_checkpointing: bool = _D["gradient_checkpointing"]
-    mixed_precision: str = _D["mixed_precision"]  # auto | bf16 | no
-    seed: int = _D["seed"]
-    validation_prompt: str = _D["validation_prompt"]
-    validate_every: int = _D["validate_every"]
-    validation_steps: int = _D["validation_steps"]
+    gradient_checkpointing: bool
+    mixed_precision: str  # auto | bf16 | no
+    seed: int
+    validation_prompt: str
+    validate_every: int
+    validation_steps: int
     validation_guidance: float = 5.0
-    checkpoint_every: int = _D["checkpoint_every"]
-    resume: bool = _D["resume"]
-    timesteps: str = _D["timesteps"]  # uniform | logit_normal
-    lr_schedule: str = _D["lr_schedule"]  # constant | cosine (to 0 at 'steps') | linear
-    warmup: int = _D["warmup"]
-    shift: float = _D["shift"]
-    max_grad_norm: float = _D["max_grad_norm"]
+    checkpoint_every: int
+    resume: bool
+    timesteps: str  # uniform | logit_normal
+    lr_schedule: str  # constant | cosine (to 0 at 'steps') | linear
+    warmup: int
+    shift: float
+    max_grad_norm: float
     weight_decay: float = 1e-4
-    offload_text_encoder: bool = _D["offload_text_encoder"]
+    offload_text_encoder: bool
 
 
 @dataclass
