@@ -255,6 +255,8 @@ def build_all() -> list[str]:
     out.extend(pretrained_video_templates())
     out.append(audio_image_to_video())
     out.append(train_video_lora())
+    from make_control_templates import control_templates  # noqa: E402 - issue 34's templates
+    out.extend(control_templates(_finish, _pretrained_thumbnail))
     out.append(annotate("encoders_fusion", "Encoders and fusion",
                         "Text, image and audio encoders fused by cross-attention; see which input each frame follows.",
                         "the fusion node (swap concat, gated, tensor, FiLM), the text encoder's model "

@@ -13,15 +13,21 @@ from __future__ import annotations
 import os
 import statistics
 import sys
+import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
+from studio.core.confine import allow_for_session  # noqa: E402
 from studio.core.errors import StudioError  # noqa: E402
 from studio.core.graph import Graph  # noqa: E402
 from studio.engine.executor import Executor  # noqa: E402
 from studio.ui.window.run_feedback import f5_targets  # noqa: E402
+
+
+OUT_DIR = tempfile.mkdtemp(prefix="bench-f5-")
+allow_for_session(OUT_DIR)  # the render's folder (confinement refuses others since wave 3); nothing is written
 
 
 def graph(n_chain: int, n_side: int) -> tuple[Graph, list[str], list[str]]:
@@ -32,7 +38,7 @@ def graph(n_chain: int, n_side: int) -> tuple[Graph, list[str], list[str]]:
         n = g.add_node("transform.color", {}).id
         g.connect(prev, "video", n, "video")
         prev = n
-    out = g.add_node("io.save_video", {"path": "/tmp/bench-f5.mp4"}).id
+    out = g.add_node("io.save_video", {"path": os.path.join(OUT_DIR, "bench-f5.mp4")}).id
     g.connect(prev, "video", out, "video")
     sides = []
     for _ in range(n_side - 1):
@@ -97,6 +103,7 @@ def main() -> int:
     for name, (t, c) in rows.items():
         print(f"{name:6s}: {c} compiles per F5, GUI thread {t * 1000:8.2f} ms (median of 5)")
     print(f"GUI thread ratio after/before: {rows['after'][0] / rows['before'][0]:.3f}x")
+    os.rmdir(OUT_DIR)
     return 0
 
 

@@ -20,6 +20,11 @@ JSON to benchmarks/results/video_models/real_gpu.json. ``--real --small`` runs t
 narrow models (on the CPU too): a check of the benchmark, not a measurement.
 
     .venv/bin/python benchmarks/bench_video_models.py --real [--steps 12] [--reps 3] [--cases svd14,svd25,wan33,ltx49]
+
+Memory and speed modes (benchmarks/real_video_modes.py): cases wan14b, wan22_5b, wan13b, in pieces:
+
+    ... --real --cases wan14b --steps 6 --modes fp8,block_offload --caps 22,12
+    ... --real --cases wan13b --steps 12 --modes compile,attention,first_block,taylorseer,faster
 """
 from __future__ import annotations
 
@@ -214,7 +219,7 @@ REAL_CASES = {  # name: (family, task, width, height, frames)
 }
 
 
-def real_graph(model: str, case: str, steps: int, small: bool, offload: bool = False):
+def real_graph(model: str, case: str, steps: int, small: bool, offload: bool = False, compile_mode: str = "off"):
     from studio.core.graph import Graph
     fam, task, w, h, frames = REAL_CASES[case]
     if small:
@@ -222,7 +227,7 @@ def real_graph(model: str, case: str, steps: int, small: bool, offload: bool = F
     g = Graph()
     load = g.add_node("video_models.load", {"model": model, "cpu_offload": offload}, node_id="load")
     common = {"frames": frames, "width": w, "height": h, "steps": steps, "seed": 1, "previews": True,
-              "preview_size": "off"}
+              "preview_size": "off", "compile": compile_mode}
     if task == "i2v":
         gen = g.add_node("video_models.image_to_video", dict(common, guidance=3.0), node_id="gen")
         img = g.add_node("io.load_image", {"path": os.path.join(ROOT, "assets", "media", "still.png")},
@@ -248,7 +253,8 @@ def _capture_call(pipe_cls, box: list):
     return lambda: setattr(pipe_cls, "__call__", orig)
 
 
-def real_compare(model: str, case: str, steps: int, reps: int, small: bool, device: str) -> dict:
+def real_compare(model: str, case: str, steps: int, reps: int, small: bool, device: str,
+                 compile_mode: str = "off") -> dict:
     import numpy as np
     import torch
 
@@ -256,7 +262,8 @@ def real_compare(model: str, case: str, steps: int, reps: int, small: bool, devi
     from studio.engine.events import ModelStatus
     sync = torch.cuda.synchronize if device == "cuda" else (lambda: None)
     ex = Executor(frame_caching=False)
-    g = real_graph(model, case, steps, small)
+    g = real_graph(model, case, steps, small, compile_mode=compile_mode)
+    first_s = None
     node_t, direct_t, same, states, max_diff = [], [], True, [], 0.0
     pipe = kwargs = None
     n = REAL_CASES[case][4]
@@ -283,6 +290,7 @@ def real_compare(model: str, case: str, steps: int, reps: int, small: bool, devi
         if r == 0:
             pipe, kw, seed = box[0]
             kwargs = {k: v for k, v in kw.items() if not k.startswith("callback_on_step_end")}
+            kwargs["output_type"] = "np"  # what a diffusers user gets by default (the node asks for "pt")
         call = dict(kwargs, generator=torch.Generator("cpu").manual_seed(seed))
         sync()
         t0 = time.perf_counter()
@@ -296,7 +304,8 @@ def real_compare(model: str, case: str, steps: int, reps: int, small: bool, devi
             max_diff = max(max_diff, float(np.abs(frames - clip.frames).max()))
         same &= ok
         if r == 0:
-            continue  # warm-up: first calls, the preview fit, the load
+            first_s = node_s
+            continue  # warm-up: first calls, the preview fit, the load (and the compile)
         node_t.append(node_s)
         direct_t.append(direct_s)
     med = lambda x: sorted(x)[len(x) // 2]  # noqa: E731
@@ -304,7 +313,8 @@ def real_compare(model: str, case: str, steps: int, reps: int, small: bool, devi
             "size": [kwargs.get("width"), kwargs.get("height")], "steps": steps, "identical_frames": same,
             "max_difference": max_diff, "ratio": med(node_t) / med(direct_t), "node_s": med(node_t),
             "direct_s": med(direct_t), "node_all": node_t, "direct_all": direct_t,
-            "model_states": states, "loads": ex.run_counts.get("video_models.load", 0)}
+            "model_states": states, "loads": ex.run_counts.get("video_models.load", 0), "compile": compile_mode,
+            "first_node_s": first_s}
 
 
 def real_child(model: str, case: str, steps: int, small: bool, offload: bool) -> dict:
@@ -330,6 +340,16 @@ def real_main(a) -> int:
               "run. (--real --small checks the benchmark itself on narrow models, on any device.)")
         return 0
     cases = [c for c in a.cases.split(",") if c]
+    from benchmarks.real_video_modes import CASES as MODE_CASES
+    from benchmarks.real_video_modes import run_modes
+    mode_cases = [c for c in cases if c in MODE_CASES]
+    if mode_cases:  # memory and speed modes (benchmarks/real_video_modes.py)
+        modes = [m for m in a.modes.split(",") if m]
+        caps = [None if c in ("none", "") else float(c) for c in a.caps.split(",")]
+        run_modes(mode_cases, modes, caps, a.steps, a.small, a.out)
+        cases = [c for c in cases if c not in MODE_CASES]
+        if not cases:
+            return 0
     tmp = tempfile.mkdtemp(prefix="studio-real-models-")
     res = {"device": torch.cuda.get_device_name() if device == "cuda" else "cpu", "small": a.small,
            "torch": torch.__version__, "steps": a.steps, "reps": a.reps, "cases": {}, "memory": {}, "built": {}}
@@ -345,19 +365,21 @@ def real_main(a) -> int:
                     t0 = time.perf_counter()
                     built[fam], n = build(tmp, fam, small=a.small, device=device)
                     res["built"][fam] = {"parameters": n, "seconds": time.perf_counter() - t0}
-                r = real_compare(built[fam], case, a.steps, a.reps, a.small, device)
+                r = real_compare(built[fam], case, a.steps, a.reps, a.small, device, a.node_compile)
             except Exception as e:  # noqa: BLE001 - a case that does not fit (LTX on a small GPU) is reported
                 res["cases"][case] = {"error": f"{type(e).__name__}: {e}"}
                 print(f"{case}: {type(e).__name__}: {e}")
                 continue
             res["cases"][case] = r
-            print(f"{case}: node {r['node_s']:.2f} s vs direct {r['direct_s']:.2f} s: ratio {r['ratio']:.3f} "
+            print(f"{case} (compile {a.node_compile}; first run {r['first_node_s']:.1f} s): "
+                  f"node {r['node_s']:.2f} s vs direct {r['direct_s']:.2f} s: ratio {r['ratio']:.3f} "
                   f"(aim <= 1.05: {'met' if r['ratio'] <= 1.05 else 'NOT met'}); identical frames: "
-                  f"{r['identical_frames']}; num_frames called {r['num_frames_called']} for {r['frames_asked']} "
+                  f"{r['identical_frames']} (max difference {r['max_difference'] * 255:.2f}/255); num_frames called {r['num_frames_called']} for {r['frames_asked']} "
                   f"asked; loads {r['loads']}, model states {r['model_states']}")
             if device == "cuda":
                 torch.cuda.empty_cache()
-        for case in [c for c in cases if c in ("svd14", "wan33", "ltx49") and "error" not in res["cases"].get(c, {})]:
+        for case in [c for c in cases if c in ("svd14", "wan33", "ltx49") and "error" not in res["cases"].get(c, {})
+                     and not a.no_memory]:
             fam = REAL_CASES[case][0]
             for offload in (False, True):
                 p = subprocess.run([sys.executable, __file__, "--real-child", case, "--model", built[fam],
@@ -370,7 +392,7 @@ def real_main(a) -> int:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     os.makedirs(a.out, exist_ok=True)
-    name = "real_small.json" if a.small else "real_gpu.json"
+    name = ("real_small" if a.small else "real_gpu") + ("_compiled" if a.node_compile == "on" else "") + ".json"
     with open(os.path.join(a.out, name), "w") as f:
         json.dump(res, f, indent=2)
     print("wrote", os.path.join(a.out, name))
@@ -389,6 +411,13 @@ def main() -> int:
     ap.add_argument("--real", action="store_true", help="real configurations on a CUDA GPU (see the docstring)")
     ap.add_argument("--small", action="store_true", help="with --real: narrow models (checks the benchmark)")
     ap.add_argument("--cases", default=",".join(REAL_CASES), help="with --real: " + ", ".join(REAL_CASES))
+    ap.add_argument("--modes", default="gpu,model_offload,block_offload,fp8,fp8+block_offload",
+                    help="with --real and a modes case (wan14b, wan22_5b, wan13b): memory modes and/or speed modes "
+                         "(compile, attention, first_block, taylorseer, faster)")
+    ap.add_argument("--node-compile", default="off", choices=("off", "on"),
+                    help="with --real node cases: the generator's compile setting (diffusers' call is never compiled)")
+    ap.add_argument("--no-memory", action="store_true", help="with --real node cases: skip the offload children")
+    ap.add_argument("--caps", default="none,24,16,12,8", help="with --modes: GB caps standing for smaller cards")
     ap.add_argument("--real-child", default="", help=argparse.SUPPRESS)
     ap.add_argument("--offload", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--out", default=os.path.join(ROOT, "benchmarks", "results", "video_models"))

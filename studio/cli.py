@@ -41,9 +41,10 @@ def cmd_render(args) -> int:
     errs = [e for e in graph.validate()]
     if errs:
         raise errs[0]
-    # the preflight before anything runs (also before a chunked render's whole-clip nodes): outputs
-    # in allowed folders, inputs readable, models found
-    Executor(frame_caching=False).compile(graph, targets=targets, check_only=True, lazy_devices=True)
+    # the one compile of the render, with its preflight before anything runs (also before a chunked
+    # render's whole-clip nodes): outputs in allowed folders, inputs readable, models found
+    ex = Executor(frame_caching=False)  # one pass: caching frames would only cost memory
+    plan = ex.compile(graph, targets=targets)
     if not targets and not file_outputs(graph):
         muted = [n.label for n in graph.nodes.values() if n.spec is not None and n.spec.is_output
                  and n.mode == "mute" and any(p.kind == "path" for p in n.spec.params)]
@@ -56,7 +57,7 @@ def cmd_render(args) -> int:
         print(f"warning: {w}", file=sys.stderr)
     from studio.distributed import cli as distributed
     if distributed.wants(args):  # --workers, --engine, --sweep ...: chunked render
-        return distributed.run_render(args, graph, frames)
+        return distributed.run_render(args, graph, frames, plan)
 
     bars: dict[str, tqdm] = {}
     quiet = args.quiet
@@ -97,8 +98,7 @@ def cmd_render(args) -> int:
             print(f"  {what}[{e.title}] {e.text}", file=sys.stderr, flush=True)
 
     t0 = time.perf_counter()
-    ex = Executor(frame_caching=False)  # one pass: caching frames would only cost memory
-    ex.run(graph, targets=targets, on_event=on_event, frame_range=frames)
+    ex.run(plan, on_event=on_event, frame_range=frames)
     from studio.engine.executor import pattern_frames
     for title, path in written:
         n = pattern_frames(path) if not os.path.exists(path) else 0

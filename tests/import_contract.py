@@ -298,8 +298,6 @@ PRIVATE_ALLOWED = {
     ("nodes/video_models/nodes.py", "_execution_device"): "diffusers: the device a pipeline runs on "
         "under CPU offload, the name every diffusers pipeline uses",
     # issue 31, items 3 and 4: the training loop and the Plan (other branches of this round)
-    ("studio/distributed/chunk.py", "_input_value"): "the executor's input lookup; issue 31 item 4 "
-        "makes it public (Plan, Executor.input_value)",
 }
 
 

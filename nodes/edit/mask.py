@@ -10,6 +10,18 @@ from studio.core.spec import FRAME, In, Node, Out
 LUMA = np.array([0.2126, 0.7152, 0.0722], np.float32)
 
 
+def grow_and_feather(m: np.ndarray, grow: int, blur: float) -> np.ndarray:
+    """A 2-D float mask grown (negative: shrunk) by ``grow`` pixels, then its edge blurred
+    (Gaussian sigma ``blur``)."""
+    if grow:
+        r = abs(grow)
+        k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
+        m = (cv2.dilate if grow > 0 else cv2.erode)(m, k, borderType=cv2.BORDER_REPLICATE)
+    if blur > 0:
+        m = cv2.GaussianBlur(m, (0, 0), blur, borderType=cv2.BORDER_REPLICATE)
+    return m
+
+
 class MaskTools(Node):
     """Shape a mask: threshold it, grow or shrink it, feather its edge, invert it (applied in
     that order). A video on the input becomes a mask by its luma (Rec. 709 weights)."""
@@ -33,12 +45,7 @@ class MaskTools(Node):
         m = np.ascontiguousarray(m, np.float32)
         if p.threshold >= 0:
             m = (m > p.threshold).astype(np.float32)
-        if p.grow:
-            r = abs(p.grow)
-            k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
-            m = (cv2.dilate if p.grow > 0 else cv2.erode)(m, k, borderType=cv2.BORDER_REPLICATE)
-        if p.blur > 0:
-            m = cv2.GaussianBlur(m, (0, 0), p.blur, borderType=cv2.BORDER_REPLICATE)
+        m = grow_and_feather(m, p.grow, p.blur)
         if p.invert:
             m = 1.0 - m
         return np.clip(m, 0.0, 1.0).reshape(mask.shape[0], mask.shape[1], 1)

@@ -15,6 +15,7 @@ class Family:
     i2v: str | None = None  # diffusers pipeline class for each task (None: the family cannot)
     t2v: str | None = None
     v2v: str | None = None
+    vace: str | None = None  # control video, mask and references (nodes/video_models/vace.py)
     denoiser: str = "transformer"  # component the single file replaces
     latent_layout: str = "BCTHW"  # how the sampler's latents are laid out ("BTCHW", "BCTHW", "packed")
     frames: int = 16  # a good default clip length
@@ -32,7 +33,7 @@ FAMILIES: dict[str, Family] = {f.key: f for f in (
            fixed_frames=14, size_multiple=8, fps=7.0),
     Family("wan", "Wan", ("WanPipeline", "WanImageToVideoPipeline", "WanVideoToVideoPipeline", "WanVACEPipeline"),
            i2v="WanImageToVideoPipeline", t2v="WanPipeline", v2v="WanVideoToVideoPipeline",
-           frames=33, frame_multiple=(4, 1), size_multiple=16, fps=16.0, scale_attr="latents_std"),
+           vace="WanVACEPipeline", frames=33, frame_multiple=(4, 1), size_multiple=16, fps=16.0, scale_attr="latents_std"),
     Family("ltx", "LTX-Video", ("LTXPipeline", "LTXImageToVideoPipeline", "LTXConditionPipeline"),
            i2v="LTXImageToVideoPipeline", t2v="LTXPipeline", latent_layout="packed",
            frames=49, frame_multiple=(8, 1), size_multiple=32, fps=24.0, scale_attr="latents_std"),
@@ -43,12 +44,16 @@ FAMILIES: dict[str, Family] = {f.key: f for f in (
     Family("animatediff", "AnimateDiff", ("AnimateDiffPipeline", "AnimateDiffVideoToVideoPipeline"),
            t2v="AnimateDiffPipeline", v2v="AnimateDiffVideoToVideoPipeline", denoiser="unet",
            frames=16, fixed_frames=16, size_multiple=8, fps=8.0),
+    Family("hunyuan15", "HunyuanVideo 1.5", ("HunyuanVideo15Pipeline", "HunyuanVideo15ImageToVideoPipeline"),
+           i2v="HunyuanVideo15ImageToVideoPipeline", t2v="HunyuanVideo15Pipeline",
+           frames=121, frame_multiple=(4, 1), size_multiple=16, fps=24.0),
     Family("hunyuan", "HunyuanVideo", ("HunyuanVideoPipeline", "HunyuanVideoImageToVideoPipeline"),
            i2v="HunyuanVideoImageToVideoPipeline", t2v="HunyuanVideoPipeline",
            frames=61, frame_multiple=(4, 1), size_multiple=16, fps=24.0),
 )}
 
-TASKS = {"i2v": "image to video", "t2v": "text to video", "v2v": "video to video"}
+TASKS = {"i2v": "image to video", "t2v": "text to video", "v2v": "video to video",
+         "vace": "control video (VACE)"}
 
 
 def family_from_index(index: dict) -> Family | None:
@@ -66,6 +71,7 @@ _KEY_PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("svd", ("time_stack",)),  # original SGM layout of SVD
     ("svd", ("temporal_transformer_blocks", "down_blocks.")),
     ("svd", ("spatial_res_block",)),
+    ("hunyuan15", ("cond_type_embed", "context_embedder_2.", "transformer_blocks.")),
     ("hunyuan", ("double_blocks.", "single_blocks.", "txt_in.")),
     ("hunyuan", ("context_embedder.token_refiner", "single_transformer_blocks.")),
     ("wan", ("condition_embedder.", "blocks.")),
@@ -84,6 +90,32 @@ def family_from_keys(keys) -> Family | None:
         if all(any(fr in k for k in keys) for fr in frags):
             return FAMILIES[fam]
     return None
+
+
+def _dim(cfg: dict) -> int:
+    return int(cfg.get("num_attention_heads", 0) or 0) * int(cfg.get("attention_head_dim", 0) or 0)
+
+
+# The models inside a family, told apart by model_index.json and the denoiser's config.json (the
+# weights are never read): (family, title, test(index, denoiser config)). The first match wins;
+# add an entry here for a new variant.
+VARIANTS: tuple[tuple[str, str, object], ...] = (
+    ("wan", "Wan 2.2 A14B (two experts)", lambda idx, cfg: bool(idx.get("transformer_2") and idx["transformer_2"][0])),
+    ("wan", "Wan 2.2 TI2V-5B", lambda idx, cfg: bool(idx.get("expand_timesteps")) or _dim(cfg) == 3072),
+    ("wan", "Wan 2.1 14B", lambda idx, cfg: _dim(cfg) == 5120),
+    ("wan", "Wan 2.1 1.3B", lambda idx, cfg: _dim(cfg) == 1536),
+    ("ltx", "LTX-Video 13B", lambda idx, cfg: int(cfg.get("num_layers", 0) or 0) >= 48),
+    ("ltx", "LTX-Video 2B", lambda idx, cfg: int(cfg.get("num_layers", 0) or 0) == 28),
+    ("hunyuan15", "HunyuanVideo 1.5", lambda idx, cfg: True),
+)
+
+
+def variant_title(fam: Family, index: dict, denoiser_config: dict) -> str:
+    """'Wan 2.1 14B', 'Wan 2.2 A14B (two experts)'...; the family's title when none matches."""
+    for key, title, test in VARIANTS:
+        if key == fam.key and test(index, dict(denoiser_config or {})):
+            return title
+    return fam.title
 
 
 def valid_frames(fam: Family, n: int) -> int:

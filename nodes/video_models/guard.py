@@ -174,8 +174,8 @@ class RunGuard:
         den = comps.get(self.denoiser_name)
         try:
             for name, comp in comps.items():
-                if not isinstance(comp, torch.nn.Module):
-                    continue
+                if not isinstance(comp, torch.nn.Module) or getattr(comp, "_compiled_call_impl", None) is not None:
+                    continue  # a compiled whole model (speed.set_compiled): Stop is checked between steps
                 self.handles.append(comp.register_forward_pre_hook(stop))
                 blocks = blocks_of(comp)
                 if comp is den and self.estimate:
@@ -185,6 +185,9 @@ class RunGuard:
                 else:
                     hook = stop
                 for b in blocks:
+                    if getattr(b, "_compiled_call_impl", None) is not None:
+                        continue  # a compiled block (regional compile): a hook would be traced into its
+                        # graph (a graph break each block); Stop there is checked at the component and step
                     self.handles.append(b.register_forward_pre_hook(hook))
                 if self.estimate:  # the CPU: Stop inside one large operation too
                     self._split_large_ops(comp, token)

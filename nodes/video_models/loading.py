@@ -13,7 +13,8 @@ from typing import Any
 from studio.core.values import ModelRef
 
 from .checks import ModelError, check_file, check_folder, safetensors_keys
-from .families import FAMILIES, TASKS, Family
+from .families import FAMILIES, TASKS, Family, variant_title
+from .memory import apply_memory
 
 DTYPES = ("auto", "bf16", "fp16", "fp32")
 
@@ -58,7 +59,9 @@ class VideoModelRef(ModelRef):
     path: str = ""
     device: Any = None
     dtype: Any = None
-    offload: bool = False
+    variant: str = ""  # 'Wan 2.1 14B'... (families.variant_title)
+    memory: str = "gpu"  # memory.MEMORY_MODES less 'auto': what was applied
+    memory_why: str = ""  # why (auto's reason, or 'asked')
     tiling: bool = False
     slicing: bool = False
     loras: tuple[tuple[str, float], ...] = ()
@@ -69,9 +72,16 @@ class VideoModelRef(ModelRef):
         return FAMILIES[self.family]
 
     @property
+    def offload(self) -> bool:
+        """Components moved to the GPU by accelerate's hooks while they run (model offload, and fp8
+        whose other parts are model-offloaded); one set of hooks per task pipeline."""
+        return self.memory in ("model_offload", "fp8") and getattr(self.device, "type", "cpu") != "cpu"
+
+    @property
     def model_device(self) -> str:
         """Where the weights live between runs (the model cache budgets that device's memory)."""
-        return "cpu" if self.offload else str(self.device)
+        on_host = self.offload or self.memory in ("block_offload", "fp8+block_offload")
+        return "cpu" if on_host else str(self.device)
 
     def release(self) -> None:
         """Free the weights for good (the model cache unloads this model to make room): every
@@ -84,8 +94,10 @@ class VideoModelRef(ModelRef):
                     pipe.remove_all_hooks()
                 except Exception:  # noqa: BLE001 - no hooks to remove
                     pass
+        from .memory import remove_memory_hooks
         for c in self.module.components.values():
             if hasattr(c, "to") and hasattr(c, "parameters"):
+                remove_memory_hooks(c)
                 c.to("meta")
         self.shared.clear()
         self.shared["released"] = True
@@ -98,7 +110,8 @@ class VideoModelRef(ModelRef):
             if hasattr(c, "parameters"):
                 n += sum(p.numel() for p in c.parameters())
         extra = f", {len(self.loras)} LoRA" if self.loras else ""
-        return f"{self.fam.title} ({os.path.basename(self.path.rstrip(os.sep))}): {n:,} parameters{extra}"
+        name = os.path.basename(self.path.rstrip(os.sep))
+        return f"{self.variant or self.fam.title} ({name}): {n:,} parameters{extra}"
 
     def with_lora(self, path: str, strength: float) -> "VideoModelRef":
         from dataclasses import replace
@@ -173,10 +186,15 @@ def weights_signature(files: list[str]) -> str:
 
 
 def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "auto", offload: bool = False,
-                     tiling: bool = False, slicing: bool = False, warn=None) -> VideoModelRef:
+                     tiling: bool = False, slicing: bool = False, warn=None, memory: str = "",
+                     info=None) -> VideoModelRef:
     """Check, then load, a diffusers folder or a single .safetensors denoiser (with the other
-    components from ``base``, a diffusers folder of the same family)."""
+    components from ``base``, a diffusers folder of the same family). ``memory``: one of
+    memory.MEMORY_MODES ('' : 'model_offload' when ``offload``, else 'gpu'); what 'auto' chose,
+    and why, is said through ``info``."""
     warn = warn or (lambda s: None)
+    info = info or (lambda s: None)
+    memory = memory or ("model_offload" if offload else "gpu")
     if os.path.isfile(path) and os.path.basename(path) == "model_index.json":
         path = os.path.dirname(path)
     if os.path.isdir(path):
@@ -194,9 +212,10 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
     torch_dtype, why = pick_dtype(dtype_name, device)
     if why:
         warn(why)
-    if offload and getattr(device, "type", "cpu") == "cpu":
+    on_cpu = getattr(device, "type", str(device)) == "cpu"
+    if memory == "model_offload" and on_cpu:
         warn("CPU offload only helps with a GPU: ignored on the CPU")
-        offload = False
+        memory = "gpu"
     diffusers = diffusers_offline()
     cls = getattr(diffusers, index["_class_name"])
     kwargs: dict[str, Any] = {}
@@ -216,15 +235,43 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
             except (NotImplementedError, AttributeError):
                 warn(f"VAE {name} is not available for {type(vae).__name__}: it is off (the VAE never {what})")
                 tiling, slicing = (False, slicing) if name == "tiling" else (tiling, False)
-    if not offload:
-        pipe.to(device)
+    den = getattr(pipe, fam.denoiser, None)
+    variant = variant_title(fam, index, dict(getattr(den, "config", None) or {}))
+    memory, why = settle_memory(pipe, fam, variant, memory, device, torch_dtype, warn)
+    try:
+        for note in apply_memory(pipe, memory, device, torch_dtype, fam.denoiser, offload_hooks=False):
+            warn(note)
+    except ValueError as e:
+        raise ModelError(f"memory '{memory}': {e}") from None
+    info(f"memory: {memory} ({why})")
     pipe.set_progress_bar_config(disable=True)
     ref = VideoModelRef(module=pipe, config={"family": fam.key, "path": single[0] if single else path,
                                              "base": path if single else None},
                         kind=f"video:{fam.key}", family=fam.key, path=single[0] if single else path,
-                        device=device, dtype=torch_dtype, offload=offload, tiling=tiling, slicing=slicing)
+                        variant=variant, device=device, dtype=torch_dtype, memory=memory, memory_why=why, tiling=tiling,
+                        slicing=slicing)
     ref.shared["pipes"] = {}
     return ref
+
+
+def settle_memory(pipe, fam: Family, title: str, memory: str, device, torch_dtype, warn) -> tuple[str, str]:
+    """(mode, why): 'auto' chosen from the loaded weights' sizes and the card's free memory; an
+    asked mode as is (fp8 without a bf16/fp16 model falls back to its bf16 twin, said)."""
+    from .memory import choose_memory, fp8_available, free_memory, pipeline_sizes, plan_note
+    fp8_ok = fp8_available(torch_dtype)
+    if memory == "auto":
+        sizes = pipeline_sizes(pipe, fam.denoiser)
+        mode, why = choose_memory(sizes, free_memory(device), fp8_ok)
+        return mode, f"auto: {title}, {why}"
+    if memory.startswith("fp8") and not fp8_ok:
+        alt = "block_offload" if "block" in memory else "gpu"
+        warn(f"fp8 weights need a bf16 or fp16 model (dtype {str(torch_dtype).replace('torch.', '')}): {alt} instead")
+        return alt, "fp8 asked, not possible at this dtype"
+    free = free_memory(device)
+    note = plan_note(memory, pipeline_sizes(pipe, fam.denoiser), free, fp8_ok) if free is not None else None
+    if note:
+        warn(note)
+    return memory, "asked"
 
 
 def _load_denoiser(diffusers, index: dict, base: str, fam: Family, file: str, keys: list[str], torch_dtype):

@@ -118,8 +118,9 @@ class LoRATrainer:
         if ref.loras:
             raise StudioError("the model input carries LoRAs: train on the base model (connect Train Video LoRA "
                               "straight to Load Video Model) and stack LoRAs after it")
-        if ref.offload:
-            raise StudioError("training needs the model on the GPU: turn cpu_offload off on Load Video Model")
+        from .memory import training_problem
+        if training_problem(ref.memory, ref.device):
+            raise StudioError(training_problem(ref.memory, ref.device))
         self.pipe = ref.pipeline("t2v")
         self.fam = fam
         self.loss = family_loss(fam, self.pipe, dataset.fps, s.shift, s.timesteps)

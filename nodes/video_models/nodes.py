@@ -16,6 +16,9 @@ from studio.core.values import Features
 from .checks import ModelError, model_files
 from .inputs import graph_base_dir as _base_dir, video_model_input as _video_model  # one copy: inputs.py
 from .loading import DTYPES, lora_check
+from .memory import MEMORY_HELP, MEMORY_MODES
+from .speed import (ATTENTION_CHOICES, ATTENTION_HELP, CACHE_CHOICES, CACHE_HELP, COMPILE_CHOICES,
+                    COMPILE_HELP)
 
 CATEGORY = "Pretrained Video"
 FILTERS = "Video models (model_index.json *.safetensors)"
@@ -63,6 +66,15 @@ def _stoppable(ctx, load):
     return box["value"]
 
 
+DENOISER_DIRS = ("transformer", "transformer_2", "unet")
+
+
+def _memory_param(params) -> str:
+    """The memory mode asked: 'memory', or 'model_offload' from an older graph's cpu_offload."""
+    mode = params.get("memory", "auto") or "auto"
+    return "model_offload" if mode == "auto" and params.get("cpu_offload") else mode
+
+
 class LoadVideoModel(Node):
     """Open a pretrained video model from your disk: a diffusers folder (with model_index.json) or
     a single .safetensors denoiser (then 'base' gives the rest of the pipeline). The family (SVD,
@@ -80,8 +92,9 @@ class LoadVideoModel(Node):
               Choice("dtype", "auto", choices=DTYPES, help="auto: bf16 (or fp16) on CUDA, fp16 on MPS, fp32 on CPU"),
               Choice("device", "auto", choices=("auto", "cuda", "mps", "cpu"),
                      help="auto: the graph's device"),
-              Bool("cpu_offload", False, help="keep each part on the CPU until it runs (needs a GPU; less "
-                                              "GPU memory, slower)"),
+              Choice("memory", "auto", choices=MEMORY_MODES, help=MEMORY_HELP),
+              Bool("cpu_offload", False, help="older graphs: the same as memory 'model_offload' (used when "
+                                              "memory is auto)"),
               Bool("vae_tiling", False, help="decode in tiles: less memory for large frames"),
               Bool("vae_slicing", False, help="decode one clip at a time"))
 
@@ -98,9 +111,23 @@ class LoadVideoModel(Node):
         size = {"fp32": 4, "bf16": 2, "fp16": 2}.get(dt, 4 if kind == "cpu" else 2)
         if kind == "cpu":
             size = 4 if dt in ("auto", "fp16") else size  # fp16 is loaded as fp32 on the CPU
-        numel = sum(safetensors_numel(f) for f in cls.signature_files(params, base_dir) if f.endswith(".safetensors"))
-        where = "cpu" if params.get("cpu_offload") and kind != "cpu" else dev
-        return where, numel * size
+        den = other = 0
+        for f in cls.signature_files(params, base_dir):
+            if f.endswith(".safetensors"):
+                n = safetensors_numel(f)
+                if os.path.basename(os.path.dirname(f)) in DENOISER_DIRS or not os.path.isfile(
+                        os.path.join(os.path.dirname(os.path.dirname(f)), "model_index.json")):
+                    den += n  # a denoiser folder of a diffusers model, or a single file
+                else:
+                    other += n
+        mode = _memory_param(params)
+        if mode == "auto" and kind == "cuda":
+            from .memory import Sizes, choose_memory, free_memory
+            mode, _ = choose_memory(Sizes(den * size, (other * size,)), free_memory(dev), size == 2)
+        if kind == "cpu" or mode == "gpu" or mode == "auto":
+            return dev, (den + other) * size
+        # offloaded modes: every part on the host between runs; fp8 stores the denoiser in 1 byte a weight
+        return "cpu", (den if mode.startswith("fp8") else den * size) + other * size
 
     @classmethod
     def preflight(cls, params, base_dir):
@@ -134,12 +161,17 @@ class LoadVideoModel(Node):
         base = find_model(p.base, _base_dir(ctx)) if p.base.strip() else None
         device = ctx.device if p.device == "auto" else resolve_device(p.device)
         warnings: list[str] = []
+        said: list[str] = []
         ref = _stoppable(ctx, lambda: load_video_model(
-            path, base=base, device=device, dtype_name=p.dtype, offload=p.cpu_offload, tiling=p.vae_tiling,
-            slicing=p.vae_slicing, warn=warnings.append))
+            path, base=base, device=device, dtype_name=p.dtype, memory=_memory_param(p),
+            tiling=p.vae_tiling, slicing=p.vae_slicing, warn=warnings.append, info=said.append))
         for w in warnings:
             ctx.warn(w)
         ctx.info(f"{ref.summary()} on {device} ({str(ref.dtype).replace('torch.', '')})")
+        from studio.engine.events import NodeNote
+        note = f"memory: {ref.memory} ({ref.memory_why})"
+        ctx.info(note)  # the log and the status bar
+        ctx.runtime.emit(NodeNote(ctx.node_id, note, "info"))  # under the node
         return {"model": ref, "family": ref.fam.title}
 
 
@@ -213,10 +245,15 @@ COMMON = (Int("frames", 0, min=0, max=100000, help="0: the model's own clip leng
           Int("height", 0, min=0, max=4096, help="0: the input's size, else the model's default"),
           Int("steps", 25, min=1, max=500, help="denoising steps"),
           Float("guidance", 5.0, min=0.0, max=30.0, help="classifier-free guidance (SVD: the largest guidance)"),
+          Float("guidance_2", 0.0, min=0.0, max=30.0, help="Wan 2.2 A14B: the low-noise expert's guidance "
+                                                           "(guidance_scale_2); 0: the same as guidance"),
           Float("fps", 0.0, min=0.0, max=240.0, help="0: the family's frame rate"),
           Int("window", 0, min=0, max=1000, help="frames per model call; 0: the model's own length"),
           Int("overlap", 4, min=0, max=100, help="frames blended between windows"),
           Seed("seed", 0),
+          Choice("compile", "auto", choices=COMPILE_CHOICES, help=COMPILE_HELP),
+          Choice("attention", "native", choices=ATTENTION_CHOICES, help=ATTENTION_HELP),
+          Choice("step_cache", "off", choices=CACHE_CHOICES, help=CACHE_HELP),
           Bool("previews", True, help="stream latent previews while sampling"),
           Choice("preview_size", "on CPU", choices=PREVIEW_CHOICES,
                  help=f"sample small so a run takes minutes, not hours: at most {PREVIEW_SIDE} px on the longest "
@@ -307,7 +344,7 @@ class ImageToVideo(_Generate):
                     "decode_chunk_size": min(8, win)}
         else:
             base = {"height": h, "width": w, "num_frames": win, "num_inference_steps": self.steps,
-                    "guidance_scale": p.guidance,
+                    "guidance_scale": p.guidance, "guidance_scale_2": p.guidance_2 or None,
                     **self._text_kwargs(ctx, s, _prompt(ctx, prompt), p.negative_prompt)}
 
         from .sampling import filter_kwargs
@@ -328,23 +365,29 @@ class TextToVideo(_Generate):
     inputs = (In("model", "Model"), In("prompt", "Text", optional=True),
               In("features", "Features", optional=True, help="prompt embeddings [tokens, D] or [D] with D the "
                                                             "text encoder's width"),
-              In("negative", "Text", optional=True))
+              In("negative", "Text", optional=True),
+              In("schedule", "Features", optional=True, help="a Prompt Schedule: the prompt changes window by window"))
     outputs = (Out("video", "Video"),)
     params = (Text("prompt", "a red fox running through snow, cinematic"), Text("negative_prompt", "")) + COMMON
 
-    def run(self, ctx, model, prompt=None, features=None, negative=None):
+    def run(self, ctx, model, prompt=None, features=None, negative=None, schedule=None):
         s, n, win, fps = self._start(ctx, model)
         p = ctx.params
         text = _prompt(ctx, prompt)
-        if features is None and not text.strip():
+        if features is None and schedule is None and not text.strip():
             raise StudioError("no prompt: type one, or connect a Text or Features input")
         neg = negative if isinstance(negative, str) else p.negative_prompt
         w, h = _size(ctx, s, p.width, p.height, preview=self.preview)
         from .sampling import filter_kwargs
         base = filter_kwargs(s.pipe, {"height": h, "width": w, "num_frames": win, "num_inference_steps": self.steps,
-                                      "guidance_scale": p.guidance,
+                                      "guidance_scale": p.guidance, "guidance_scale_2": p.guidance_2 or None,
                                       **self._text_kwargs(ctx, s, text, neg, features)}, ctx.warn)
-        return self._made(ctx, s.generate(n, win, p.overlap, lambda start, still: dict(base), fps,
+        make = lambda start, still: dict(base)  # noqa: E731
+        if schedule is not None:  # the prompt window by window (schedule.py)
+            from .schedule import ScheduledPrompts
+            sched = ScheduledPrompts(ctx, s, schedule, text, neg, n, win, p.overlap)
+            make = lambda start, still: dict(base, **sched.window(start))  # noqa: E731
+        return self._made(ctx, s.generate(n, win, p.overlap, make, fps,
                                           previews=p.previews, steps=self.steps), w, h)
 
 
@@ -372,7 +415,8 @@ class VideoToVideo(_Generate):
         fps = p.fps or video.fps
         w, h = _size(ctx, s, p.width, p.height, (video.width, video.height), self.preview)
         base = filter_kwargs(s.pipe, {"height": h, "width": w, "num_inference_steps": self.steps,
-                                      "guidance_scale": p.guidance, "strength": p.strength,
+                                      "guidance_scale": p.guidance, "guidance_scale_2": p.guidance_2 or None,
+                                      "strength": p.strength,
                                       **self._text_kwargs(ctx, s, _prompt(ctx, prompt), p.negative_prompt)},
                              ctx.warn)
 

@@ -20,6 +20,7 @@ from .families import valid_frames
 from .loading import VideoModelRef, lora_check
 from .guard import RunGuard
 from .previews import Previewer, PreviewStream, fit_projection
+from .speed import speed_applied
 
 PREVIEW_INTERVAL = 0.4  # seconds between preview images (progress events are throttled by the context)
 
@@ -108,6 +109,19 @@ def unit_scale(pipe) -> float:
     return 1.0 / (sigma * sigma + 1) ** 0.5 if sigma > 1 else 1.0
 
 
+def host_frames(frames) -> np.ndarray:
+    """[T, C, H, W] frames in [0, 1] on the device (diffusers' ``output_type="pt"``) as one
+    contiguous [T, H, W, C] float32 array on the host: laid out and cast on the device, crossing
+    once (diffusers' "np" output copies on the host, then Studio clipped and stacked again: 30 %
+    of LTX-Video's time on an H100). The values are those of ``output_type="np"`` exactly."""
+    import torch
+    if not isinstance(frames, torch.Tensor):
+        return np.asarray(frames, np.float32)
+    if frames.ndim == 3:
+        frames = frames[None]
+    return frames.permute(0, 2, 3, 1).float().contiguous().cpu().numpy()
+
+
 class Sampler:
     """One generation: windows, steps, previews. ``make_kwargs(start, image)`` gives the pipeline's
     arguments for the window starting at frame ``start`` (every call makes ``window`` frames);
@@ -172,8 +186,9 @@ class Sampler:
                          message=f"window {k + 1}/{n_windows}" if first else None)
             return kw
 
+        tiled = self._tile_if_needed(kwargs, say=k == 0)
         gen = ctx.torch_generator(device="cpu", salt=k)
-        call = dict(kwargs, generator=gen, output_type="np", callback_on_step_end=on_step,
+        call = dict(kwargs, generator=gen, output_type="pt", callback_on_step_end=on_step,
                     callback_on_step_end_tensor_inputs=["latents"])
         import torch
         try:
@@ -182,8 +197,27 @@ class Sampler:
         finally:
             if hasattr(pipe, "maybe_free_model_hooks"):
                 pipe.maybe_free_model_hooks()
+            if tiled:
+                pipe.vae.disable_tiling()  # on for this run only: the cached model is left as it was
         frames = out.frames[0] if hasattr(out, "frames") else out[0][0]
-        return np.asarray(frames, np.float32)
+        return host_frames(frames)
+
+    def _tile_if_needed(self, kwargs, say: bool) -> bool:
+        """VAE tiling on for this run when decoding the clip at once is predicted not to fit the GPU."""
+        from .memory import decode_needs_tiling, free_memory
+        vae = getattr(self.pipe, "vae", None)
+        if self.ref.tiling or vae is None or not hasattr(vae, "enable_tiling") or self.on_cpu:
+            return False
+        n, w, h = int(kwargs.get("num_frames") or 1), int(kwargs.get("width") or 0), int(kwargs.get("height") or 0)
+        if not decode_needs_tiling(n, w, h, free_memory(self.ref.device)):
+            return False
+        try:
+            vae.enable_tiling()
+        except (NotImplementedError, AttributeError):
+            return False
+        if say:
+            self.ctx.info(f"VAE tiling on for this run: decoding {n} frames of {w}x{h} at once would not fit the GPU")
+        return True
 
     def generate(self, n_frames: int, window: int, overlap: int, make_kwargs, fps: float,
                  image: np.ndarray | None = None, previews: bool = True, steps: int = 1) -> ArrayClip:
@@ -194,7 +228,7 @@ class Sampler:
         starts = plan_windows(n_frames, window, overlap)
         stopped = False
         try:
-            with loras_applied(self.ref, self.pipe), \
+            with loras_applied(self.ref, self.pipe), speed_applied(self.ctx, self.ref, self.pipe, self.ctx.params), \
                     RunGuard(self.ctx, self.pipe, self.fam.denoiser, steps * len(starts), self.on_cpu) as guard:
                 out = self._windows(starts, n_frames, window, overlap, make_kwargs, image, previews, guard)
         except Cancelled:
@@ -204,7 +238,7 @@ class Sampler:
             from studio.engine.model_cache import empty_device_cache
             empty_device_cache(str(self.ref.device))
             raise Cancelled()
-        return ArrayClip(np.clip(out, 0, 1), fps)
+        return ArrayClip(out, fps)  # in [0, 1]: diffusers' postprocess clamps, blends of it stay inside
 
     def _windows(self, starts, n_frames, window, overlap, make_kwargs, image, previews, guard) -> np.ndarray:
         out: np.ndarray | None = None
@@ -216,6 +250,8 @@ class Sampler:
             if len(frames) < length:
                 raise ModelError(f"{type(self.pipe).__name__} made {len(frames)} frames, {length} were asked for")
             frames = frames[:length]
+            if out is None and length == n_frames:
+                return frames  # one window: the pipeline's own array, no copy
             if out is None:
                 out = np.empty((n_frames,) + frames.shape[1:], np.float32)
                 out[:length] = frames

@@ -15,8 +15,10 @@ from typing import Any
 import numpy as np
 
 from studio.core.errors import MediaError, NodeExecutionError
+from studio.engine.cache import OutputCache
 from studio.engine.events import NodeMessage
-from studio.engine.executor import Executor
+from studio.engine.executor import Executor, input_value
+from studio.engine.plan import Plan
 
 from .job import Job
 
@@ -24,29 +26,27 @@ BLOCK = 8  # frames pulled at a time: the single-process writer's block size
 PROGRESS_INTERVAL = 0.25  # seconds between a chunk's progress-file updates
 
 
-class ChunkExecutor(Executor):
-    """Runs only the nodes a chunk needs; whole-clip nodes return their saved results: their
-    steps are seeded into the output cache under their signatures (marked cacheable), so the
-    executor's own cache lookup hands the results on and never runs them."""
-
-    def __init__(self, keep: set[str], preloaded: dict[str, dict[str, Any]]):
-        super().__init__(frame_caching=False)
-        self.keep, self.preloaded = keep, preloaded
-        self.confine_outputs = False  # the parent checked the outputs before it made the job
-
-    def compile(self, *args, **kwargs):
-        plan = super().compile(*args, **kwargs)
-        plan.steps = [s for s in plan.steps if s.node.id in self.keep]
-        for s in plan.steps:
-            if s.node.id in self.preloaded:
-                s.node = dataclasses.replace(s.node, spec=dataclasses.replace(s.node.spec, cacheable=True))
-                self.cache.put(s.signature, self.preloaded[s.node.id], 0)
-        return plan
+def chunk_plan(plan: Plan, keep: set[str], preloaded: dict[str, dict[str, Any]], cache: OutputCache) -> Plan:
+    """The steps a chunk runs: those in ``keep``. Whole-clip nodes return their saved results
+    (``preloaded``): their steps (marked cacheable) are seeded into ``cache`` under their
+    signatures, so the executor's own cache lookup hands the results on and never runs them."""
+    steps = []
+    for s in plan.steps:
+        if s.node.id not in keep:
+            continue
+        if s.node.id in preloaded:
+            spec = dataclasses.replace(s.node.spec, cacheable=True)
+            s = dataclasses.replace(s, node=dataclasses.replace(s.node, spec=spec))
+            cache.put(s.signature, preloaded[s.node.id], 0)
+        steps.append(s)
+    return dataclasses.replace(plan, steps=steps)
 
 
 def build(job: Job, on_event=None):
     """The job's video clip and sound, as the output node would receive them. Returns
-    ``(graph, clip, audio, warnings)``; warnings are those of building the clip."""
+    ``(graph, clip, audio, warnings)``; warnings are those of building the clip. The parent
+    that prepared the job builds from its own plan (``job.plan``); a worker or a farm task
+    compiles the graph of ``job.json``."""
     graph = job.graph()
     d = job.desc
     warnings: list[str] = []
@@ -59,11 +59,17 @@ def build(job: Job, on_event=None):
         if on_event is not None:
             on_event(e)
 
-    ex = ChunkExecutor(set(d["chunk_nodes"]), job.load_whole())
+    ex = Executor(frame_caching=False)
+    if job.plan is not None:
+        plan = job.plan.only([d["output_id"]])
+    else:
+        ex.confine_outputs = False  # the parent checked the outputs before it made the job
+        plan = ex.compile(graph, targets=[d["output_id"]])
+    plan = chunk_plan(plan, set(d["chunk_nodes"]), job.load_whole(), ex.cache)
     frames = tuple(d["frame_range"]) if d.get("frame_range") else None
-    res = ex.run(graph, targets=[d["output_id"]], on_event=sink, frame_range=frames)
-    video = Executor._input_value(res.outputs, tuple(d["video_src"]), "Video")
-    audio = Executor._input_value(res.outputs, tuple(d["audio_src"]), "Audio") if d.get("audio_src") else None
+    res = ex.run(plan, on_event=sink, frame_range=frames)
+    video = input_value(res.outputs, tuple(d["video_src"]), "Video")
+    audio = input_value(res.outputs, tuple(d["audio_src"]), "Audio") if d.get("audio_src") else None
     return graph, video, (audio if audio is not None else video.audio), warnings
 
 

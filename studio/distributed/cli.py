@@ -68,11 +68,15 @@ def build_jobs(graph, output: str | None, sweeps: list[str] | None):
 
 
 def render_graph(graph, output: str | None, opts, sweeps: list[str] | None = None, on_event=None,
-                 cancel=None):
+                 cancel=None, plan=None):
     """Render ``graph`` (each sweep combination) in chunks; with a sweep, also the contact sheet.
-    Returns ``(RenderReport, sheet path or None)``. The CLI and the Render dialog call this."""
+    Returns ``(RenderReport, sheet path or None)``. The CLI and the Render dialog call this.
+    ``plan``: the caller's compile of ``graph`` as it is (its outputs already pointed at
+    ``output``): without a sweep the render uses it, compiling nothing again."""
     from .render import render
     from .sweep import combo_label, contact_sheet, sheet_path
+    if plan is not None and not sweeps:  # the caller's plan of this very graph
+        return render([(graph, None, plan)], opts, on_event=on_event, cancel=cancel), None
     jobs = build_jobs(graph, output, sweeps)
     rep = render([(g, t) for g, t, _, _ in jobs], opts, on_event=on_event, cancel=cancel)
     sheet = None
@@ -81,8 +85,9 @@ def render_graph(graph, output: str | None, opts, sweeps: list[str] | None = Non
     return rep, sheet
 
 
-def run_render(args, graph, frames) -> int:
-    """``main.py render`` with --workers/--engine/--sweep...: chunked render with one progress bar."""
+def run_render(args, graph, frames, plan=None) -> int:
+    """``main.py render`` with --workers/--engine/--sweep...: chunked render with one progress bar.
+    ``plan``: the command line's one compile of ``graph`` (render_graph)."""
     from tqdm import tqdm
 
     from studio.engine.events import NodeMessage
@@ -118,7 +123,7 @@ def run_render(args, graph, frames) -> int:
             say(f"  {'warning: ' if e.level == 'warning' else ''}[{e.title}] {e.text}", warning=e.level == "warning")
 
     try:
-        rep, sheet = render_graph(graph, args.output, opts, args.sweep, on_event=on_event)
+        rep, sheet = render_graph(graph, args.output, opts, args.sweep, on_event=on_event, plan=plan)
     finally:
         if bar is not None:
             bar.close()

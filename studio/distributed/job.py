@@ -50,6 +50,9 @@ def started_chunks(folder: str) -> set[str]:
 class Job:
     def __init__(self, folder: str):
         self.folder = os.path.abspath(folder)
+        # the plan the parent compiled from this job's graph (studio.engine.plan.Plan), when this
+        # process prepared the job; None where job.json is all there is (a worker, a farm task)
+        self.plan: Any = None
         path = os.path.join(self.folder, "job.json")
         try:
             with open(path, encoding="utf-8") as f:

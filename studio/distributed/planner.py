@@ -1,4 +1,4 @@
-"""Read a compiled plan for a chunked render: which node writes the video, what can run per
+"""Read a compiled plan (studio.engine.plan.Plan) for a chunked render: which node writes the video, what can run per
 chunk, what must run once first, and how the frame range splits into chunks.
 
 A node can run per chunk when frame ``i`` of its output is a pure function of frame indices of
@@ -44,10 +44,9 @@ class Analysis:
     signature: str = ""             # of the frames: names the job folder
 
 
-def analyse(graph, targets: list[str] | None = None) -> Analysis:
-    """Find the one Save Video the render makes and sort the nodes it needs."""
-    from studio.engine.executor import Executor
-    plan = Executor(frame_caching=False).compile(graph, targets)
+def analyse(plan) -> Analysis:
+    """Find the one Save Video the render makes and sort the nodes it needs, in ``plan`` (the
+    render's compiled studio.engine.plan.Plan)."""
     steps = {s.node.id: s for s in plan.steps}
     outputs = [s for s in plan.steps if s.node.spec.is_output and s.node.type_id != "io.preview"]
     videos = [s for s in outputs if s.node.type_id == VIDEO_OUTPUT]

@@ -21,8 +21,11 @@ def resolve_output(path: str, base_dir: str | None) -> str:
 
 
 def prepare(graph, targets: list[str] | None, opts: RenderOptions, emit: Callable[[Any], None],
-            report: RenderReport, cancel: CancelToken | None = None) -> Job:
-    """Plan the render, run the whole-clip nodes once, write the job folder."""
+            report: RenderReport, cancel: CancelToken | None = None, plan=None) -> Job:
+    """Plan the render, run the whole-clip nodes once, write the job folder. ``plan``: the
+    caller's compile of ``graph`` (studio.engine.plan.Plan; ``targets`` are then its own), else
+    the graph is compiled here, once: the plan is read for the analysis, runs the whole-clip
+    nodes and builds the clip (``job.plan``)."""
     from studio.core.fileformat import graph_to_dict
     from studio.engine.executor import Executor
 
@@ -30,8 +33,9 @@ def prepare(graph, targets: list[str] | None, opts: RenderOptions, emit: Callabl
 
     # the checks of any run before anything runs: the output in an allowed folder, inputs there,
     # models found (the workers do not check the output again)
-    Executor(frame_caching=False).compile(graph, targets, check_only=True, lazy_devices=True)
-    an = analyse(graph, targets)
+    if plan is None:
+        plan = Executor(frame_caching=False).compile(graph, targets)
+    an = analyse(plan)
     out_node = graph.nodes.get(an.output_id)
     params = dict(out_node.params) if out_node is not None else {}
     output = resolve_output(params.get("path") or "out.mp4", getattr(graph, "base_dir", None))
@@ -52,6 +56,7 @@ def prepare(graph, targets: list[str] | None, opts: RenderOptions, emit: Callabl
     if old is not None and opts.resume and old.desc.get("whole") is not None:
         whole = old.desc["whole"]  # the whole-clip nodes ran in an earlier attempt
     job = Job.create(folder, {**desc, "whole": whole if whole is not None or an.whole_clip else {}})
+    job.plan = plan
     if old is not None and not opts.resume:
         n_old = sum(1 for c in (old.desc.get("chunks") or []) if old.is_done(*c))
         job.clear_chunks()
@@ -62,11 +67,8 @@ def prepare(graph, targets: list[str] | None, opts: RenderOptions, emit: Callabl
     if an.whole_clip and whole is None:
         titles = ", ".join(f"'{t}'" for t in an.whole_clip_titles)
         emit(StageEvent("whole-clip", f"running {titles} once on the whole clip before the chunks"))
-        ex = Executor(frame_caching=False)
-        # a node inside a group is reached through its group's id (compile flattens groups)
-        res = ex.run(graph, targets=sorted({n.split("/")[0] for n in an.whole_clip}),
-                     on_event=emit, frame_range=opts.frames, cancel=cancel)
-        plan = ex.compile(graph, targets)
+        res = Executor(frame_caching=False).run(plan.only(an.whole_clip), on_event=emit,
+                                                frame_range=opts.frames, cancel=cancel)
         ports = _consumed_ports(plan, an)
         specs = {s.node.id: s.node.spec for s in plan.steps}
         saved = {}

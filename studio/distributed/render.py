@@ -33,6 +33,7 @@ def render(jobs: list[tuple[Any, list[str] | None]], opts: RenderOptions,
            on_event: Callable[[Any], None] | None = None,
            cancel: CancelToken | None = None) -> RenderReport:
     """Render each ``(graph, targets)`` in chunks over one engine run; return what happened.
+    A job may be ``(graph, targets, plan)``: the caller's compile of that graph (see prepare).
     ``on_event`` gets engine events (NodeMessage ... from the parent's runs) and this module's
     StageEvent, ChunkEvent and ProgressEvent."""
     emit = on_event or (lambda e: None)
@@ -40,10 +41,10 @@ def render(jobs: list[tuple[Any, list[str] | None]], opts: RenderOptions,
     report = RenderReport()
     prepared: list[Job] = []
     try:
-        for graph, targets in jobs:
+        for graph, targets, *plan in jobs:
             if cancel is not None:
                 cancel.check()
-            prepared.append(prepare(graph, targets, opts, emit, report, cancel))
+            prepared.append(prepare(graph, targets, opts, emit, report, cancel, *plan))
         for job in prepared:
             job.sweep_temporaries()  # a killed attempt's half-written chunks and progress files
         return _render_prepared(prepared, opts, emit, cancel, report, t0)

@@ -101,7 +101,7 @@ def _write_problem(path: str) -> str | None:
 
 
 def check(plan, base_dir: str | None, confine_outputs: bool = True) -> list[StudioError]:
-    """Every problem of ``plan`` (studio.engine.executor.Plan) a run would meet, before it runs."""
+    """Every problem of ``plan`` (studio.engine.plan.Plan) a run would meet, before it runs."""
     errors: list[StudioError] = []
     dirs = confine.allowed_dirs(base_dir) if confine_outputs else []
     reads: list[tuple[Any, str, str]] = []

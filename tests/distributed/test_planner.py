@@ -8,19 +8,20 @@ from studio.distributed.chunk import build, render_chunk, to_encoder_u8
 from studio.distributed.job import Job
 from studio.distributed.planner import SplitError, analyse, split
 from studio.distributed.render import RenderOptions, RenderReport, prepare
+from studio.engine.plan import compile_plan
 
 from .helpers import motion_graph, transfer_graph
 
 
 def test_frame_and_window_nodes_run_per_chunk():
-    an = analyse(motion_graph("x.mp4"))
+    an = analyse(compile_plan(motion_graph("x.mp4")))
     assert an.output_id == "save" and an.video_src == ("color", "video") and an.audio_src == ("shapes", "audio")
     assert an.whole_clip == []
     assert set(an.chunk_nodes) == {"shapes", "interp", "flow", "color"}
 
 
 def test_a_whole_clip_node_runs_once_and_what_feeds_it_only_there(tmp_path):
-    an = analyse(transfer_graph(str(tmp_path), "x.mp4"))
+    an = analyse(compile_plan(transfer_graph(str(tmp_path), "x.mp4")))
     assert an.whole_clip == ["transfer"] and an.whole_clip_titles == ["Motion Transfer (Flow)"]
     assert set(an.chunk_nodes) == {"transfer", "grade"}  # shapes and the still feed only the transfer
 
@@ -29,12 +30,12 @@ def test_graphs_that_cannot_be_split_name_the_node(tmp_path):
     g = motion_graph("x.mp4")
     g.remove_node("save")
     with pytest.raises(SplitError, match="needs a Save Video"):
-        analyse(g)
+        analyse(compile_plan(g))
     g = motion_graph("x.mp4")
     g.add_node("io.save_video", {"path": "y.mp4"}, node_id="save2")
     g.connect("color", "video", "save2", "video")
     with pytest.raises(SplitError, match="has 2"):
-        analyse(g)
+        analyse(compile_plan(g))
     job = Job.create(str(tmp_path / "job"), {"chunks": []})
     with pytest.raises(SplitError, match="'Trainer'.*'model' \\(Model, a object\\)"):
         job.save_value("n9", "Trainer", "model", "Model", object())

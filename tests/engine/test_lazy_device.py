@@ -82,6 +82,11 @@ def test_a_torch_node_resolves_and_checks_the_device_when_it_asks(monkeypatch):
     import torch
     if torch.cuda.is_available():
         pytest.skip("CUDA is here")
+    # the node's module imported first: with torch hidden from sys.modules, importing it would load
+    # torch a second time into this process (its C library refuses: TORCH_LIBRARY 'triton' twice).
+    # Whether the registry imports it here depends on the manifest on disk (a subprocess that
+    # writes it, as test_architecture's does, leaves classes to load lazily)
+    import nodes.generators.conditioning  # noqa: F401
     monkeypatch.delitem(sys.modules, "torch")  # the plan is made as before torch was imported
     monkeypatch.setattr(devmod, "cpu_only_build", lambda: False)
     g = Graph()

@@ -18,3 +18,9 @@ def svd_dir(tmp_path_factory):
 def wan_dir(tmp_path_factory):
     from .tiny import build_wan
     return build_wan(str(tmp_path_factory.mktemp("models") / "tiny-wan"))
+
+
+@pytest.fixture(scope="session")
+def vace_dir(tmp_path_factory):  # read only: one build for every test module
+    from .tiny_control import build_wan_vace
+    return build_wan_vace(str(tmp_path_factory.mktemp("models") / "tiny-wan-vace"))

@@ -195,3 +195,31 @@ def build_cogvideox(path: str) -> str:
     pipe.save_pretrained(path, safe_serialization=True)
     shutil.rmtree(tmp_tok, ignore_errors=True)
     return path
+
+
+def build_wan22(path: str) -> str:
+    """A tiny Wan 2.2 A14B-shaped pipeline: two experts (transformer, transformer_2) switched at
+    ``boundary_ratio``, as WanPipeline takes them."""
+    import torch
+    from diffusers import AutoencoderKLWan, FlowMatchEulerDiscreteScheduler, WanPipeline, WanTransformer3DModel
+    torch.manual_seed(0)
+    vae = AutoencoderKLWan(base_dim=3, z_dim=16, dim_mult=[1, 1, 1, 1], num_res_blocks=1,
+                           temperal_downsample=[False, True, True])
+    tmp_tok = os.path.join(path, "_tok")
+    tokenizer = build_tokenizer(tmp_tok)
+    torch.manual_seed(0)
+    text_encoder = tiny_t5(tokenizer)
+    experts = []
+    for seed in (0, 1):
+        torch.manual_seed(seed)
+        experts.append(WanTransformer3DModel(
+            patch_size=(1, 2, 2), num_attention_heads=2, attention_head_dim=12, in_channels=16, out_channels=16,
+            text_dim=32, freq_dim=256, ffn_dim=32, num_layers=2, cross_attn_norm=True,
+            qk_norm="rms_norm_across_heads", rope_max_seq_len=32))
+    pipe = WanPipeline(tokenizer=tokenizer, text_encoder=text_encoder, vae=vae, transformer=experts[0],
+                       transformer_2=experts[1], scheduler=FlowMatchEulerDiscreteScheduler(shift=7.0),
+                       boundary_ratio=0.875)
+    pipe.save_pretrained(path, safe_serialization=True)
+    import shutil
+    shutil.rmtree(tmp_tok, ignore_errors=True)
+    return path

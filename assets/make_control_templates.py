@@ -1,0 +1,97 @@
+"""Templates where Studio's motion and sound drive the open video models (issue 34): pose_to_video,
+inpaint_object, music_video. Built by make_templates.build_all(); each runs as soon as the models
+setting (or STUDIO_MODELS) points at the named diffusers folders (nothing is downloaded)."""
+from __future__ import annotations
+
+from studio.core.graph import Graph
+
+VACE_MODEL = "Wan-AI/Wan2.1-VACE-1.3B-diffusers"
+WAN_MODEL = "Wan-AI/Wan2.1-T2V-1.3B-Diffusers"
+
+_CPU = "On the CPU, 'preview size' makes at most 256 px, 8 frames, 8 steps; off: the full size."
+
+
+def pose_to_video(finish, thumb) -> str:
+    g = Graph()
+    drv = g.add_node("io.load_video", {"path": "../media/driving.mp4"}, pos=(0, 160), title="Driving clip")
+    track = g.add_node("motion.track_keypoints", {"max_points": 24, "min_distance": 20.0}, pos=(260, 160))
+    skel = g.add_node("control.keypoints_to_skeleton", {"skeleton": "none", "radius": 5.0}, pos=(520, 160),
+                      title="Control (tracked motion)")
+    load = g.add_node("video_models.load", {"model": VACE_MODEL}, pos=(520, 0), title="Wan 2.1 VACE 1.3B")
+    vace = g.add_node("video_models.wan_vace", {
+        "prompt": "glowing lanterns drifting over a night city, cinematic", "task": "control",
+        "conditioning_scale": 1.0, "width": 480, "height": 480, "frames": 33, "steps": 30}, pos=(800, 60))
+    out = g.add_node("io.save_video", {"path": "out/pose_to_video.mp4"}, pos=(1080, 60))
+    g.connect(drv.id, "video", track.id, "video")
+    g.connect(track.id, "keypoints", skel.id, "keypoints")
+    g.connect(drv.id, "video", skel.id, "like")
+    g.connect(load.id, "model", vace.id, "model")
+    g.connect(skel.id, "video", vace.id, "video")
+    g.connect(vace.id, "video", out.id, "video")
+    path = finish(g, "pose_to_video", "Pose to video (VACE)",
+                  "A driving clip's tracked motion, drawn as a control video, drives Wan VACE.",
+                  f"Pose to video: Track Keypoints follows points through the driving clip; Keypoints to Skeleton "
+                  f"draws them (skeleton 'body (COCO 17)' for 17 body points, or type connections '0-1, 1-2'); Wan VACE "
+                  f"makes a clip that moves like it. Put {VACE_MODEL} in your models folder or set STUDIO_MODELS.\n"
+                  f"Knobs: conditioning_scale (how closely the control is followed), prompt, reference input "
+                  f"(a character still). {_CPU}", note_pos=(0, -230))
+    thumb("pose_to_video", "Pose to video", ((20, 30, 60), (160, 90, 40)))
+    return path
+
+
+def inpaint_object(finish, thumb) -> str:
+    g = Graph()
+    src = g.add_node("io.load_video", {"path": "../media/shapes.mp4"}, pos=(0, 100), title="Clip")
+    mask = g.add_node("control.mask", {"source": "rectangle", "shape_keys": "0: 0.35 0.5 0.3 0.4; 23: 0.65 0.5 0.3 0.4",
+                                       "grow": 4, "feather": 2.0}, pos=(260, 200), title="Object mask")
+    load = g.add_node("video_models.load", {"model": VACE_MODEL}, pos=(260, -40), title="Wan 2.1 VACE 1.3B")
+    vace = g.add_node("video_models.wan_vace", {
+        "prompt": "a small wooden boat", "task": "inpaint", "frames": 0, "steps": 30}, pos=(560, 60))
+    out = g.add_node("io.save_video", {"path": "out/inpaint_object.mp4"}, pos=(840, 60))
+    g.connect(src.id, "video", mask.id, "video")
+    g.connect(load.id, "model", vace.id, "model")
+    g.connect(src.id, "video", vace.id, "video")
+    g.connect(mask.id, "mask", vace.id, "mask")
+    g.connect(vace.id, "video", out.id, "video")
+    path = finish(g, "inpaint_object", "Inpaint an object (VACE)",
+                  "A keyframed mask marks what Wan VACE repaints; the rest of the clip is kept.",
+                  f"Inpaint: Control Mask's rectangle moves between its keys ('frame: cx cy w h'); white is "
+                  f"what Wan VACE remakes from the prompt. Preset 'outpaint' pads the clip instead, 'extend' "
+                  f"adds frames after it. Put {VACE_MODEL} in your models folder.\nKnobs: shape_keys, grow, "
+                  f"feather, prompt, conditioning_scale. {_CPU}", note_pos=(0, -230))
+    thumb("inpaint_object", "Inpaint object", ((60, 40, 30), (40, 110, 140)))
+    return path
+
+
+def music_video(finish, thumb) -> str:
+    g = Graph()
+    au = g.add_node("io.load_audio", {"path": "../media/music.wav"}, pos=(0, 160), title="Music")
+    enc = g.add_node("encode.audio", {"fps": 16.0, "frames": 65}, pos=(260, 160))
+    sched = g.add_node("video_models.prompt_schedule", {
+        "mode": "beats", "every": 4, "blend": 0,
+        "prompts": "a neon city street at night, rain\na sunflower field at noon\nwaves breaking on black rocks"},
+        pos=(520, 160))
+    load = g.add_node("video_models.load", {"model": WAN_MODEL}, pos=(520, 0), title="Wan 2.1 1.3B")
+    t2v = g.add_node("video_models.text_to_video", {
+        "prompt": "", "frames": 65, "width": 832, "height": 480, "steps": 30, "window": 33, "overlap": 8,
+        "fps": 16.0}, pos=(800, 60))
+    out = g.add_node("io.save_video", {"path": "out/music_video.mp4"}, pos=(1080, 60))
+    g.connect(au.id, "audio", enc.id, "audio")
+    g.connect(enc.id, "features", sched.id, "features")
+    g.connect(load.id, "model", t2v.id, "model")
+    g.connect(sched.id, "schedule", t2v.id, "schedule")
+    g.connect(t2v.id, "video", out.id, "video")
+    g.connect(au.id, "audio", out.id, "audio")
+    path = finish(g, "music_video", "Music video (beats switch the prompt)",
+                  "The music's beats move a Wan run from prompt to prompt, window by window.",
+                  f"Music video: the Audio Encoder finds the beats; Prompt Schedule moves to the next prompt "
+                  f"every 'every' beats; Text to Video follows it window by window (a window's prompt is the "
+                  f"schedule over the frames it makes; windows cross-fade over 'overlap'). Put {WAN_MODEL} in "
+                  f"your models folder.\nKnobs: prompts (one per line), every, blend, window/overlap. {_CPU}",
+                  note_pos=(0, -230))
+    thumb("music_video", "Music video", ((80, 20, 90), (20, 120, 160)))
+    return path
+
+
+def control_templates(finish, thumb) -> list[str]:
+    return [pose_to_video(finish, thumb), inpaint_object(finish, thumb), music_video(finish, thumb)]

@@ -1,0 +1,190 @@
+"""Wan VACE (Studio's node) against WanVACEPipeline called directly with the same arguments, at the
+real Wan 2.1 VACE 1.3B configuration with random weights (nothing is downloaded), on a CUDA GPU.
+
+The graph: a control video (a moving ring) and a moving mask held in memory -> Wan VACE (832x480,
+33 frames, previews on, the model kept by the model cache). The warm-up run records the pipeline
+arguments the node passes; each rep then times the node and the direct call (interleaved, warm):
+time ratio (aim <= 1.02) and identical frames. JSON to benchmarks/results/control_models/real_gpu.json.
+No PySide6.
+
+    python benchmarks/bench_control_models.py --real [--steps 8] [--reps 3]
+    python benchmarks/bench_control_models.py --real --small      # the same code on a narrow model (CPU): a check
+
+LTX-2 (picture and sound) is not benchmarked: Studio has no LTX-2 node yet (see docs/control-and-sound.md)."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+NAME = "Wan-AI/Wan2.1-VACE-1.3B-diffusers"
+
+
+def build_vace(path: str, small: bool) -> int:
+    import shutil
+
+    import torch
+    from diffusers import AutoencoderKLWan, UniPCMultistepScheduler, WanVACEPipeline, WanVACETransformer3DModel
+
+    from benchmarks.real_video_models import _halve, _text_encoder
+    torch.manual_seed(0)
+    tmp = path + "_tok"
+    tok, te, width = _text_encoder(small, tmp)
+    if small:
+        tr = WanVACETransformer3DModel(patch_size=(1, 2, 2), num_attention_heads=2, attention_head_dim=16,
+                                       in_channels=16, out_channels=16, text_dim=width, freq_dim=256, ffn_dim=64,
+                                       num_layers=2, cross_attn_norm=True, qk_norm="rms_norm_across_heads", eps=1e-6,
+                                       rope_max_seq_len=1024, vace_layers=[0], vace_in_channels=96)
+        vae = AutoencoderKLWan(base_dim=8, z_dim=16, dim_mult=[1, 1, 1, 1], num_res_blocks=1,
+                               temperal_downsample=[False, True, True])
+    else:  # Wan2.1-VACE-1.3B's transformer config
+        tr = WanVACETransformer3DModel(patch_size=(1, 2, 2), num_attention_heads=12, attention_head_dim=128,
+                                       in_channels=16, out_channels=16, text_dim=4096, freq_dim=256, ffn_dim=8960,
+                                       num_layers=30, cross_attn_norm=True, qk_norm="rms_norm_across_heads", eps=1e-6,
+                                       rope_max_seq_len=1024, vace_layers=list(range(0, 30, 2)), vace_in_channels=96)
+        vae = AutoencoderKLWan()
+    sched = UniPCMultistepScheduler(prediction_type="flow_prediction", use_flow_sigmas=True, flow_shift=3.0)
+    n = _halve(tr, vae, te)
+    pipe = WanVACEPipeline(tokenizer=tok, text_encoder=te, vae=vae, transformer=tr, scheduler=sched)
+    pipe.to(torch.bfloat16).save_pretrained(path, safe_serialization=True)
+    shutil.rmtree(tmp, ignore_errors=True)
+    return n
+
+
+def _inputs_node(w: int, h: int, frames: int):
+    """A source of a control video (a moving white ring on black) and a keyed mask, held in memory,
+    so the timed run is the VACE node's own work (the control makers are timed in bench_motion)."""
+    import cv2
+    import numpy as np
+
+    from studio.core.registry import default_registry
+    from studio.core.spec import SOURCE, Node, Out
+    from studio.engine.clip import ArrayClip
+    ctrl = np.zeros((frames, h, w, 3), np.float32)
+    mask = np.zeros((frames, h, w, 1), np.float32)
+    for i in range(frames):
+        cx = int(w * (0.2 + 0.6 * i / max(1, frames - 1)))
+        cv2.circle(ctrl[i], (cx, h // 2), h // 4, (1.0, 1.0, 1.0), max(1, h // 60))
+        mask[i, h // 4:3 * h // 4, max(0, cx - w // 5):cx + w // 5] = 1.0
+
+    class Inputs(Node):
+        id = "bench.vace_inputs"
+        timing = SOURCE
+        outputs = (Out("video", "Video"), Out("mask", "Mask"))
+
+        def run(self, ctx):
+            return {"video": ArrayClip(ctrl, 16.0), "mask": ArrayClip(mask, 16.0)}
+    if Inputs.id not in default_registry():
+        default_registry().register(Inputs)
+
+
+def graph(model: str, steps: int, small: bool):
+    from studio.core.graph import Graph
+    w, h, frames = (64, 64, 9) if small else (832, 480, 33)
+    _inputs_node(w, h, frames)
+    g = Graph()
+    src = g.add_node("bench.vace_inputs", {}, node_id="src")
+    load = g.add_node("video_models.load", {"model": model}, node_id="load")
+    gen = g.add_node("video_models.wan_vace", {"prompt": "a dancer on a stage", "negative_prompt": "blurry",
+                                               "frames": frames, "width": w, "height": h, "steps": steps, "seed": 1,
+                                               "previews": True, "preview_size": "off", "conditioning_scale": 1.0},
+                     node_id="gen")
+    g.connect(src.id, "video", gen.id, "video")
+    g.connect(src.id, "mask", gen.id, "mask")
+    g.connect(load.id, "model", gen.id, "model")
+    return g, frames
+
+
+def compare(model: str, steps: int, reps: int, small: bool, device: str) -> dict:
+    import diffusers
+    import numpy as np
+    import torch
+
+    from benchmarks.bench_video_models import _capture_call
+    from studio.engine.executor import Executor
+    sync = torch.cuda.synchronize if device == "cuda" else (lambda: None)
+    ex = Executor(frame_caching=False)
+    g, n = graph(model, steps, small)
+    node_t, direct_t, same, max_diff = [], [], True, 0.0
+    pipe = kwargs = seed = None
+    for r in range(reps + 1):
+        box: list = []
+        restore = _capture_call(diffusers.WanVACEPipeline, box) if r == 0 else None
+        sync()
+        t0 = time.perf_counter()
+        try:
+            res = ex.run(g, targets=["gen"], device=device, use_cache=False)
+        finally:
+            if restore is not None:
+                restore()
+        sync()
+        node_s = time.perf_counter() - t0
+        clip = res.value("gen")
+        if r == 0:
+            pipe, kw, seed = box[0]
+            kwargs = {k: v for k, v in kw.items() if not k.startswith("callback_on_step_end")}
+        sync()
+        t0 = time.perf_counter()
+        with torch.inference_mode():
+            out = pipe(**dict(kwargs, generator=torch.Generator("cpu").manual_seed(seed)))
+        sync()
+        direct_s = time.perf_counter() - t0
+        frames = np.clip(np.asarray(out.frames[0], np.float32)[:n], 0, 1)
+        ok = frames.shape == clip.frames.shape and bool(np.array_equal(frames, clip.frames))
+        if not ok and frames.shape == clip.frames.shape:
+            max_diff = max(max_diff, float(np.abs(frames - clip.frames).max()))
+        same &= ok
+        if r:
+            node_t.append(node_s)
+            direct_t.append(direct_s)
+    med = lambda x: sorted(x)[len(x) // 2]  # noqa: E731
+    return {"case": "wan_vace_1.3b" if not small else "wan_vace_small", "frames": n,
+            "size": [kwargs["width"], kwargs["height"]], "steps": steps, "identical_frames": same,
+            "max_difference": max_diff, "ratio": med(node_t) / med(direct_t), "node_s": med(node_t),
+            "direct_s": med(direct_t), "node_all": node_t, "direct_all": direct_t,
+            "loads": ex.run_counts.get("video_models.load", 0)}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--real", action="store_true", help="the real configuration on a CUDA GPU")
+    ap.add_argument("--small", action="store_true", help="a narrow model (runs on the CPU): checks the benchmark")
+    ap.add_argument("--steps", type=int, default=8)
+    ap.add_argument("--reps", type=int, default=3)
+    a = ap.parse_args()
+    import torch
+    cuda = torch.cuda.is_available()
+    if not a.real or (not cuda and not a.small):
+        print("no CUDA GPU (or no --real): the real-configuration VACE benchmark needs one; nothing measured. "
+              "--real --small runs the same code on a narrow model on the CPU.")
+        return 0
+    device = "cuda" if cuda else "cpu"
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, NAME)
+        os.makedirs(os.path.dirname(path))
+        t0 = time.perf_counter()
+        with torch.device(device):
+            params = build_vace(path, a.small)
+        built = time.perf_counter() - t0
+        r = compare(path, a.steps, a.reps, a.small, device)
+    r.update(parameters=params, build_s=built, device=torch.cuda.get_device_name() if cuda else "cpu",
+             torch=torch.__version__)
+    out = os.path.join(ROOT, "benchmarks", "results", "control_models")
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, "real_gpu.json" if not a.small else "small_cpu.json"), "w") as f:
+        json.dump(r, f, indent=1)
+    print(f"{'case':<16}{'size':>10}{'frames':>8}{'steps':>7}{'node s':>9}{'direct s':>10}{'ratio':>8}  identical")
+    print(f"{r['case']:<16}{'x'.join(map(str, r['size'])):>10}{r['frames']:>8}{r['steps']:>7}{r['node_s']:>9.2f}"
+          f"{r['direct_s']:>10.2f}{r['ratio']:>8.3f}  {r['identical_frames']} (max diff {r['max_difference']:.2g})")
+    print(f"aim ratio <= 1.02: {'met' if r['ratio'] <= 1.02 else 'NOT met'}; model loads: {r['loads']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

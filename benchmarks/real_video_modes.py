@@ -1,0 +1,224 @@
+"""Memory and speed modes at real configurations (random weights), for bench_video_models.py --real.
+
+Cases (built in memory, on the GPU, seeded: every mode gets the same weights):
+  * wan14b:   Wan 2.1 14B's transformer (dim 5120, 40 heads, 40 layers, ffn 13824) at 832x480x33;
+  * wan22_5b: Wan 2.2 TI2V-5B's transformer (dim 3072, 24 heads, 30 layers, 48 latent channels,
+              expand_timesteps) with a 48-channel Wan VAE at 1280x704x41;
+  * wan13b:   Wan 2.1 1.3B at 832x480x33 (the speed modes' case).
+A 2-layer UMT5 of the real width stands in for UMT5-XXL (its size is said, not measured).
+
+Memory modes (gpu, model_offload, block_offload, fp8, fp8+block_offload) are applied with
+nodes.video_models.memory.apply_memory, the function Load Video Model uses, each under a cap
+set with torch.cuda.set_per_process_memory_fraction standing for a smaller card (``--caps
+none,24,16,12,8``). Speed modes (compile, attention, first_block, taylorseer, faster) run on the
+uncapped all-on-GPU pipeline through nodes.video_models.speed. Each run reports its time against
+the uncapped all-on-GPU run of the same case, peak GPU memory, the planner's predicted peak, and
+the frames' max difference (in 1/255) and PSNR against that reference. Each line is printed as
+soon as it is measured (a killed run still reports) and the JSON is rewritten after every line.
+
+The reference (uncapped gpu) frames and time are kept in the results folder, so the cases can
+be run in pieces (``--modes``, ``--caps``) in separate calls on the same machine."""
+from __future__ import annotations
+
+import gc
+import json
+import os
+import time
+
+CASES = {  # name: (transformer kwargs, width, height, frames, vae kind, pipeline kwargs)
+    "wan14b": (dict(num_attention_heads=40, attention_head_dim=128, ffn_dim=13824, num_layers=40, in_channels=16,
+                    out_channels=16), 832, 480, 33, "wan21", {}),
+    "wan22_5b": (dict(num_attention_heads=24, attention_head_dim=128, ffn_dim=14336, num_layers=30, in_channels=48,
+                      out_channels=48), 1280, 704, 41, "wan22", {"expand_timesteps": True}),
+    "wan13b": (dict(num_attention_heads=12, attention_head_dim=128, ffn_dim=8960, num_layers=30, in_channels=16,
+                    out_channels=16), 832, 480, 33, "wan21", {}),
+}
+MEMORY = ("gpu", "model_offload", "block_offload", "fp8", "fp8+block_offload")
+SPEED = ("compile", "attention", "first_block", "taylorseer", "faster")
+
+
+def make_pipe(case: str, small: bool, device: str):
+    """The case's WanPipeline, built on ``device`` in bf16 from seed 0 (the same weights each time)."""
+    import torch
+    from diffusers import AutoencoderKLWan, UniPCMultistepScheduler, WanPipeline, WanTransformer3DModel
+
+    from benchmarks.real_video_models import _text_encoder
+    tr_kw, *_rest, vae_kind, pipe_kw = CASES[case]
+    if small:
+        tr_kw = dict(tr_kw, num_attention_heads=2, attention_head_dim=16, ffn_dim=64, num_layers=3)
+    old = torch.get_default_dtype()
+    torch.set_default_dtype(torch.bfloat16)  # a 14 B model initialised in fp32 would need 57 GB
+    try:
+        with torch.device(device):
+            torch.manual_seed(0)
+            tok_dir = os.path.join("/tmp", f"studio-bench-tok-{os.getpid()}")
+            tok, te, width = _text_encoder(small, tok_dir)
+            tr = WanTransformer3DModel(patch_size=(1, 2, 2), text_dim=width, freq_dim=256, cross_attn_norm=True,
+                                       qk_norm="rms_norm_across_heads", eps=1e-6, rope_max_seq_len=1024, **tr_kw)
+            if vae_kind == "wan22":
+                z = tr_kw["in_channels"]
+                vae = AutoencoderKLWan(base_dim=16 if small else 160, decoder_base_dim=16 if small else 256, z_dim=z,
+                                       dim_mult=[1, 2, 4, 4], num_res_blocks=1 if small else 2,
+                                       temperal_downsample=[False, True, True], is_residual=True, in_channels=12,
+                                       out_channels=12, patch_size=2, scale_factor_temporal=4, scale_factor_spatial=16,
+                                       latents_mean=[0.0] * z, latents_std=[1.0] * z)
+            else:
+                vae = AutoencoderKLWan(base_dim=8 if small else 96, z_dim=16, dim_mult=[1, 2, 4, 4],
+                                       num_res_blocks=1 if small else 2, temperal_downsample=[False, True, True])
+            with torch.no_grad():
+                for m in (tr, vae, te):
+                    for p in m.parameters():
+                        p.mul_(0.5)
+            te = te.to(torch.bfloat16)
+    finally:
+        torch.set_default_dtype(old)
+    sched = UniPCMultistepScheduler(prediction_type="flow_prediction", use_flow_sigmas=True, flow_shift=3.0)
+    pipe = WanPipeline(tokenizer=tok, text_encoder=te, vae=vae.float() if small else vae, transformer=tr,
+                       scheduler=sched, **pipe_kw)
+    pipe.set_progress_bar_config(disable=True)
+    return pipe
+
+
+def _call(pipe, case: str, steps: int, small: bool, device: str):
+    import numpy as np
+    import torch
+    _tr, w, h, frames, *_ = CASES[case]
+    if small:
+        w, h, frames = 64, 64, 5
+    g = torch.Generator("cpu").manual_seed(1)
+    with torch.inference_mode():
+        out = pipe(prompt="a red fox running in snow", negative_prompt="blurry", height=h, width=w, num_frames=frames,
+                   num_inference_steps=steps, guidance_scale=5.0, generator=g, output_type="pt")
+    f = out.frames[0]
+    if device == "cuda":
+        torch.cuda.synchronize()
+    return np.ascontiguousarray(f.permute(0, 2, 3, 1).float().cpu().numpy())
+
+
+def _compare(frames, ref) -> dict:
+    import numpy as np
+    if ref is None or frames.shape != ref.shape:
+        return {}
+    mse = float(np.mean((frames - ref) ** 2))
+    return {"max_diff_255": float(np.abs(frames - ref).max() * 255),
+            "psnr_db": float(10 * np.log10(1.0 / max(mse, 1e-12)))}
+
+
+def _free(pipe=None):
+    import torch
+    del pipe
+    gc.collect()
+    if torch.cuda.is_available():
+        torch.cuda.empty_cache()
+
+
+def run_one(case: str, mode: str, cap_gb, steps: int, small: bool, device: str, ref) -> dict:
+    """One (case, mode, cap): warm-up call of 1 step, then the timed call."""
+    import torch
+
+    from nodes.video_models import speed as speedmod
+    from nodes.video_models.memory import GB, apply_memory, pipeline_sizes, predicted_peak
+    cuda = device == "cuda"
+    out: dict = {"case": case, "mode": mode, "cap_gb": cap_gb}
+    t0 = time.perf_counter()
+    pipe = make_pipe(case, small, device)
+    sizes = pipeline_sizes(pipe, "transformer")
+    out["weights_gb"] = sizes.total / GB
+    if mode in MEMORY and mode != "gpu":
+        pipe.to("cpu")
+        _free()
+    try:
+        if cuda:
+            torch.cuda.reset_peak_memory_stats()
+            total = torch.cuda.get_device_properties(0).total_memory
+            torch.cuda.set_per_process_memory_fraction(min(1.0, (cap_gb * GB) / total) if cap_gb else 1.0)
+        t1 = time.perf_counter()
+        if mode in MEMORY:
+            apply_memory(pipe, mode, device, torch.bfloat16, "transformer")
+            out["predicted_peak_gb"] = predicted_peak(mode, sizes) / GB
+        else:
+            apply_memory(pipe, "gpu", device, torch.bfloat16, "transformer")
+            if mode == "compile":
+                pipe.transformer.compile_repeated_blocks(**speedmod.COMPILE_KWARGS)
+            elif mode == "attention":
+                name, _ = speedmod.pick_backend("auto", device)
+                out["backend"] = name
+                if name != "native":
+                    pipe.transformer.set_attention_backend(name)
+            else:
+                pipe.transformer.enable_cache(speedmod.cache_config(mode, pipe, "BCTHW"))
+        out["setup_s"] = time.perf_counter() - t1
+        out["build_s"] = t1 - t0
+        t2 = time.perf_counter()
+        _call(pipe, case, 1 if mode in MEMORY else steps, small, device)  # warm-up (compile: the first run)
+        out["first_run_s"] = time.perf_counter() - t2
+        if mode in SPEED and hasattr(pipe.transformer, "disable_cache") and mode in ("first_block", "taylorseer",
+                                                                                      "faster"):
+            pipe.transformer.disable_cache()  # the cache's state is per run: fresh for the timed run
+            pipe.transformer.enable_cache(speedmod.cache_config(mode, pipe, "BCTHW"))
+        if cuda:
+            torch.cuda.reset_peak_memory_stats()
+        t3 = time.perf_counter()
+        frames = _call(pipe, case, steps, small, device)
+        out["seconds"] = time.perf_counter() - t3
+        if cuda:
+            out["peak_gb"] = torch.cuda.max_memory_allocated() / GB
+        out.update(_compare(frames, ref))
+        return out, frames
+    except torch.OutOfMemoryError:  # a mode that does not fit the cap is a result
+        out["error"] = "out of memory"
+        return out, None
+    finally:
+        if cuda:
+            torch.cuda.set_per_process_memory_fraction(1.0)
+        _free(pipe)
+
+
+def run_modes(cases: list[str], modes: list[str], caps: list, steps: int, small: bool, out_dir: str) -> dict:
+    import numpy as np
+    import torch
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    os.makedirs(out_dir, exist_ok=True)
+    path = os.path.join(out_dir, "real_modes_small.json" if small else "real_modes.json")
+    res = json.load(open(path)) if os.path.exists(path) else {"runs": [], "references": {}}
+    res.update(device=torch.cuda.get_device_name() if device == "cuda" else "cpu", torch=torch.__version__,
+               steps=steps)
+
+    def save():
+        with open(path, "w") as f:
+            json.dump(res, f, indent=1)
+    print(f"{'case':9} {'mode':18} {'cap':>4} {'peak GB':>8} {'pred GB':>8} {'s':>7} {'x gpu':>6} "
+          f"{'max/255':>8} {'PSNR':>6} {'setup s':>8} {'1st s':>6}", flush=True)
+    for case in cases:
+        ref_file = os.path.join(out_dir, f"ref_{case}{'_small' if small else ''}_{steps}.npy")
+        ref = np.load(ref_file) if os.path.exists(ref_file) else None
+        ref_s = res["references"].get(f"{case}:{steps}")
+        if ref is None or ref_s is None:
+            r, frames = run_one(case, "gpu", None, steps, small, device, None)
+            if frames is not None:
+                np.save(ref_file, frames)
+                ref, ref_s = frames, r["seconds"]
+                res["references"][f"{case}:{steps}"] = ref_s
+            r["reference"] = True
+            res["runs"].append(r)
+            _print(r, ref_s)
+            save()
+        for mode in modes:
+            for cap in (caps if mode in MEMORY else [None]):
+                if mode == "gpu" and cap is None:
+                    continue  # the reference
+                r, _ = run_one(case, mode, cap, steps, small, device, ref)
+                res["runs"].append(r)
+                _print(r, ref_s)
+                save()
+    print("wrote", path, flush=True)
+    return res
+
+
+def _print(r: dict, ref_s) -> None:
+    f = lambda k, fmt: (format(r[k], fmt) if isinstance(r.get(k), (int, float)) else "-")  # noqa: E731
+    ratio = format(r["seconds"] / ref_s, ".2f") if r.get("seconds") and ref_s else "-"
+    print(f"{r['case']:9} {r['mode']:18} {str(r['cap_gb'] or '-'):>4} {f('peak_gb', '8.1f'):>8} "
+          f"{f('predicted_peak_gb', '8.1f'):>8} {f('seconds', '7.2f'):>7} {ratio:>6} {f('max_diff_255', '8.2f'):>8} "
+          f"{f('psnr_db', '6.1f'):>6} {f('setup_s', '8.1f'):>8} {f('first_run_s', '6.1f'):>6}"
+          + (f"  {r['error']}" if r.get("error") else ""), flush=True)

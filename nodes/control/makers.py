@@ -1,0 +1,285 @@
+"""Control video makers: Keypoints to Skeleton, Flow to Control, Edges, Control Mask.
+
+Every output is a lazy clip (a frame is drawn when it is pulled), in the conventions VACE-style
+models are trained on: white-on-black lines and points, a flow colour wheel with one scale for
+the whole clip (no per-frame flicker), white = generate in a mask.
+
+Human pose: no estimator qualifies as a package with its weights inside (mediapipe 1.x ships
+no model files, it downloads a .task file; mediapipe 0.10.14 ships pose_landmark_full.tflite but
+pins protobuf<5 and opencv-contrib-python, which clash with this environment), so pose comes
+from tracked keypoints with a body preset (see docs/control-and-sound.md)."""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from studio.core.errors import StudioError
+from studio.core.params import Bool, Choice, Float, Int, Text
+from studio.core.spec import CLIP, FRAME, In, Node, Out
+from studio.core.values import Keypoints
+from studio.engine.clip import Clip, as_clip
+
+from nodes.edit.mask import LUMA, grow_and_feather
+from nodes.motion import flowlib
+
+CATEGORY = "Control"
+
+# Connections between point indices. COCO-17 (nose, eyes, ears, shoulders, elbows, wrists, hips,
+# knees, ankles) is the layout OpenPose-style pose controls are drawn in.
+PRESETS: dict[str, tuple[tuple[int, int], ...]] = {
+    "none": (),
+    "chain": (),  # filled in from the point count: 0-1, 1-2, ...
+    "loop": (),  # a chain closed back to the first point
+    "body (COCO 17)": ((0, 1), (0, 2), (1, 3), (2, 4), (5, 6), (5, 7), (7, 9), (6, 8), (8, 10), (5, 11),
+                       (6, 12), (11, 12), (11, 13), (13, 15), (12, 14), (14, 16)),
+    "hand (21)": ((0, 1), (1, 2), (2, 3), (3, 4), (0, 5), (5, 6), (6, 7), (7, 8), (0, 9), (9, 10), (10, 11),
+                  (11, 12), (0, 13), (13, 14), (14, 15), (15, 16), (0, 17), (17, 18), (18, 19), (19, 20)),
+}
+
+
+def parse_connections(text: str, n_points: int) -> list[tuple[int, int]]:
+    """'0-1, 1-2 5-6' -> [(0, 1), (1, 2), (5, 6)]; an index beyond the points is an error."""
+    out = []
+    for tok in text.replace(",", " ").replace(";", " ").split():
+        a, sep, b = tok.partition("-")
+        if not sep or not a.strip().isdigit() or not b.strip().isdigit():
+            raise StudioError(f"connection '{tok}' is not 'a-b' (two point numbers, e.g. 0-1)")
+        a, b = int(a), int(b)
+        if max(a, b) >= n_points:
+            raise StudioError(f"connection '{tok}' names point {max(a, b)} but the keypoints have {n_points} "
+                              f"points (0..{n_points - 1})")
+        out.append((a, b))
+    return out
+
+
+def connections(preset: str, text: str, n_points: int) -> list[tuple[int, int]]:
+    if preset == "chain":
+        pairs = [(i, i + 1) for i in range(n_points - 1)]
+    elif preset == "loop":
+        pairs = [(i, (i + 1) % n_points) for i in range(n_points)] if n_points > 2 else \
+            [(i, i + 1) for i in range(n_points - 1)]
+    else:
+        pairs = [p for p in PRESETS[preset] if max(p) < n_points]
+        if PRESETS[preset] and len(pairs) < len(PRESETS[preset]):
+            need = max(max(p) for p in PRESETS[preset]) + 1
+            raise StudioError(f"the '{preset}' preset needs {need} points, the keypoints have {n_points}")
+    return pairs + parse_connections(text, n_points)
+
+
+def limb_colors(n: int, mode: str) -> np.ndarray:
+    if mode == "white" or n == 0:
+        return np.ones((max(n, 1), 3), np.float32)
+    hsv = np.stack([np.arange(n) * (180.0 / max(n, 1)), np.full(n, 255.0), np.full(n, 255.0)], -1)
+    rgb = cv2.cvtColor(hsv.astype(np.uint8)[None], cv2.COLOR_HSV2RGB)[0]
+    return rgb.astype(np.float32) / 255.0
+
+
+class SkeletonClip(Clip):
+    """Keypoints drawn as a skeleton on black, frame by frame."""
+
+    def __init__(self, kp: Keypoints, pairs, width: int, height: int, fps: float, radius: float,
+                 thickness: int, colors: str):
+        super().__init__(kp.n_frames, fps, width, height, 3)
+        self.kp, self.pairs, self.radius, self.thickness = kp, pairs, radius, thickness
+        self.scale = np.float32([width / kp.width, height / kp.height])
+        self.line_colors = limb_colors(len(pairs), colors)
+        self.point_colors = limb_colors(kp.n_points, colors)
+
+    def _frame(self, i: int) -> np.ndarray:
+        img = np.zeros((self.height, self.width, 3), np.float32)
+        sh = 4
+        k = float(1 << sh)
+        pts = np.round(self.kp.points[i] * self.scale * k).astype(np.int32)
+        vis = self.kp.visible[i] & np.isfinite(self.kp.points[i]).all(-1)
+        for (a, b), c in zip(self.pairs, self.line_colors):
+            if vis[a] and vis[b]:
+                cv2.line(img, tuple(int(v) for v in pts[a]), tuple(int(v) for v in pts[b]),
+                         tuple(float(v) for v in c), self.thickness, cv2.LINE_AA, sh)
+        if self.radius > 0:
+            for n in np.nonzero(vis)[0]:
+                cv2.circle(img, tuple(int(v) for v in pts[n]), int(self.radius * k),
+                           tuple(float(v) for v in self.point_colors[n]), -1, cv2.LINE_AA, sh)
+        return img
+
+
+class KeypointsToSkeleton(Node):
+    """Draw tracked keypoints as a control video: points and the connections you choose (typed as
+    '0-1, 1-2', or a preset: chain, loop, body COCO-17, hand 21), white or one colour per limb
+    on black. Feed it to a VACE node's control input (pose to video)."""
+    id = "control.keypoints_to_skeleton"
+    title = "Keypoints to Skeleton"
+    category = CATEGORY
+    timing = CLIP
+    inputs = (In("keypoints", "Keypoints"),
+              In("like", "Video", optional=True, help="take size and frame rate from this clip"))
+    outputs = (Out("video", "Video"),)
+    params = (Choice("skeleton", "chain", choices=tuple(PRESETS), help="which points are joined"),
+              Text("connections", "", help="more connections, 'a-b' pairs of point numbers: 0-1, 1-2, 5-6"),
+              Choice("colors", "per limb", choices=("per limb", "white")),
+              Float("radius", 3.0, min=0.0, max=100.0, help="point radius in pixels (0: no points)"),
+              Int("thickness", 3, min=1, max=50, help="line width in pixels"),
+              Int("width", 0, min=0, max=8192, help="0: the keypoints' (or 'like' clip's) width"),
+              Int("height", 0, min=0, max=8192, help="0: the keypoints' (or 'like' clip's) height"))
+
+    def run(self, ctx, keypoints, like=None):
+        if not isinstance(keypoints, Keypoints):
+            raise StudioError(f"the keypoints input must be Keypoints, got {type(keypoints).__name__}")
+        p = ctx.params
+        pairs = connections(p.skeleton, p.connections, keypoints.n_points)
+        like = as_clip(like) if like is not None else None
+        w = p.width or (like.width if like else keypoints.width)
+        h = p.height or (like.height if like else keypoints.height)
+        fps = like.fps if like else keypoints.fps
+        return SkeletonClip(keypoints, pairs, w, h, fps, p.radius, p.thickness, p.colors)
+
+
+class FlowToControl(Node):
+    """A flow as a control video: the colour wheel (hue = direction, saturation = speed) with one
+    scale for the whole clip, or the speed as grey. Steady colours from frame to frame."""
+    id = "control.flow_to_control"
+    title = "Flow to Control"
+    category = CATEGORY
+    timing = FRAME
+    inputs = (In("flow", "Flow"),)
+    outputs = (Out("video", "Video"),)
+    params = (Choice("mode", "colour", choices=("colour", "speed")),
+              Float("max_magnitude", 8.0, min=1e-3, max=10000.0,
+                    help="pixels per frame shown at full saturation (speed: as white), the same for every frame"))
+
+    def output_shape(self, ctx, flow, **_):
+        return {"channels": 3}
+
+    def frame(self, ctx, i, flow):
+        p = ctx.params
+        if p.mode == "colour":
+            return flowlib.flow_to_color(flow, p.max_magnitude)
+        m = np.clip(flowlib.flow_magnitude(flow) / np.float32(p.max_magnitude), 0.0, 1.0)
+        return np.repeat(m[..., None], 3, -1)
+
+
+class Edges(Node):
+    """Edges of every frame (OpenCV Canny) as white lines on black: a control video that keeps
+    the layout and lets the model repaint the rest."""
+    id = "control.edges"
+    title = "Edges"
+    category = CATEGORY
+    timing = FRAME
+    inputs = (In("video", "Video"),)
+    outputs = (Out("video", "Video"),)
+    params = (Int("low", 100, min=0, max=1000, help="Canny's lower threshold (0..255 grey levels)"),
+              Int("high", 200, min=0, max=1000, help="Canny's upper threshold"),
+              Float("blur", 1.0, min=0.0, max=20.0, help="Gaussian sigma before the edges (0: none)"),
+              Int("thickness", 1, min=1, max=15, help="line width in pixels"))
+
+    def output_shape(self, ctx, video, **_):
+        if ctx.params.low > ctx.params.high:
+            raise StudioError(f"low ({ctx.params.low}) is above high ({ctx.params.high})")
+        return {"channels": 3}
+
+    def frame(self, ctx, i, video):
+        p = ctx.params
+        g = flowlib.to_gray8(video)
+        if p.blur > 0:
+            g = cv2.GaussianBlur(g, (0, 0), p.blur)
+        e = cv2.Canny(g, p.low, p.high)
+        if p.thickness > 1:
+            e = cv2.dilate(e, np.ones((p.thickness, p.thickness), np.uint8))
+        return np.repeat((e.astype(np.float32) / 255.0)[..., None], 3, -1)
+
+
+def parse_shape_keys(text: str) -> list[tuple[int, np.ndarray]]:
+    """'0: 0.5 0.5 0.3 0.3; 24: 0.7 0.5 0.3 0.3' -> [(frame, [cx, cy, w, h])], sorted by frame.
+    Values are fractions of the frame (centre x, centre y, width, height)."""
+    keys = []
+    for part in text.replace("\n", ";").split(";"):
+        if not part.strip():
+            continue
+        f, sep, rest = part.partition(":")
+        vals = rest.replace(",", " ").split()
+        try:
+            if not sep or len(vals) != 4:
+                raise ValueError
+            keys.append((int(f), np.array([float(v) for v in vals], np.float32)))
+        except ValueError:
+            raise StudioError(f"shape key '{part.strip()}' is not 'frame: cx cy w h' (fractions of the frame, "
+                              "e.g. 0: 0.5 0.5 0.3 0.3)") from None
+    if not keys:
+        raise StudioError("no shape keys: give at least one 'frame: cx cy w h'")
+    return sorted(keys, key=lambda k: k[0])
+
+
+def shape_at(keys: list[tuple[int, np.ndarray]], i: int) -> np.ndarray:
+    """The shape at frame ``i``: linear between keys, held before the first and after the last."""
+    if i <= keys[0][0]:
+        return keys[0][1]
+    for (fa, a), (fb, b) in zip(keys, keys[1:]):
+        if i <= fb:
+            t = (i - fa) / max(1, fb - fa)
+            return a + (b - a) * np.float32(t)
+    return keys[-1][1]
+
+
+class MaskClip(Clip):
+    def __init__(self, n: int, fps: float, width: int, height: int, make):
+        super().__init__(n, fps, width, height, 1)
+        self._make = make
+
+    def _frame(self, i: int) -> np.ndarray:
+        return self._make(i)
+
+
+class ControlMask(Node):
+    """A mask for inpainting (white: the model makes these pixels, black: kept): a rectangle or
+    ellipse moved by keyframes, or a clip's alpha or luma. Grown and feathered."""
+    id = "control.mask"
+    title = "Control Mask"
+    category = CATEGORY
+    timing = CLIP
+    inputs = (In("video", "Video", optional=True, help="the clip the mask is for (size, length); alpha and luma "
+                                                      "read it"),)
+    outputs = (Out("mask", "Mask"),)
+    params = (Choice("source", "rectangle", choices=("rectangle", "ellipse", "alpha", "luma")),
+              Text("shape_keys", "0: 0.5 0.5 0.4 0.4", help="rectangle/ellipse: 'frame: cx cy w h' keys (fractions of "
+                                                    "the frame), ';' between keys, linear in between"),
+              Float("threshold", 0.5, min=0.0, max=1.0, help="alpha/luma: white above it"),
+              Int("grow", 0, min=-256, max=256, help="pixels to grow (negative: shrink)"),
+              Float("feather", 0.0, min=0.0, max=100.0, help="edge blur (Gaussian sigma in pixels)"),
+              Bool("invert", False, help="white outside the shape instead"),
+              Int("frames", 0, min=0, max=100000, help="without a video: the mask's length"),
+              Int("width", 512, min=8, max=8192, help="without a video"),
+              Int("height", 512, min=8, max=8192, help="without a video"),
+              Float("fps", 24.0, min=1.0, max=240.0, help="without a video"))
+
+    def run(self, ctx, video=None):
+        p = ctx.params
+        clip = as_clip(video) if video is not None else None
+        if clip is None:
+            if p.source in ("alpha", "luma"):
+                raise StudioError(f"source '{p.source}' reads a clip: connect a video")
+            if not p.frames:
+                raise StudioError("without a video, set 'frames' (the mask's length)")
+        n, w, h, fps = ((len(clip), clip.width, clip.height, clip.fps) if clip is not None
+                        else (p.frames, p.width, p.height, p.fps))
+        if clip is not None and p.source == "alpha" and clip.channels != 4:
+            raise StudioError(f"source 'alpha': the video has {clip.channels} channels, no alpha (4 needed)")
+        keys = parse_shape_keys(p.shape_keys) if p.source in ("rectangle", "ellipse") else None
+
+        def make(i):
+            if keys is not None:
+                m = np.zeros((h, w), np.float32)
+                cx, cy, bw, bh = shape_at(keys, i) * np.float32([w, h, w, h])
+                if p.source == "rectangle":
+                    x0, y0 = int(round(cx - bw / 2)), int(round(cy - bh / 2))
+                    m[max(0, y0):max(0, y0 + int(round(bh))), max(0, x0):max(0, x0 + int(round(bw)))] = 1.0
+                else:
+                    cv2.ellipse(m, (int(round(cx)), int(round(cy))), (int(round(bw / 2)), int(round(bh / 2))),
+                                0, 0, 360, 1.0, -1, cv2.LINE_8)
+            else:
+                f = clip.frame(i)
+                v = f[..., 3] if p.source == "alpha" else (f[..., :3] @ LUMA if f.shape[2] >= 3 else f[..., 0])
+                m = (v > p.threshold).astype(np.float32)
+            m = grow_and_feather(m, p.grow, p.feather)
+            if p.invert:
+                m = 1.0 - m
+            return np.clip(m, 0.0, 1.0)[..., None].astype(np.float32)
+        return MaskClip(n, fps, w, h, make)

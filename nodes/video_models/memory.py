@@ -1,0 +1,256 @@
+"""Where a video model's weights live while it runs: the memory setting of Load Video Model.
+
+Every mode is one of diffusers' own maintained APIs, applied as documented (nothing rewritten):
+
+* ``gpu``: every component on the device (fastest; needs room for all weights).
+* ``model_offload``: ``enable_model_cpu_offload``: each component moves to the GPU when it runs
+  and back after, so the text encoder runs and leaves the GPU before the denoiser loads.
+* ``block_offload``: ``enable_group_offload(offload_type="block_level", num_blocks_per_group=1,
+  use_stream=True)``: the weights stay on the host and each block is copied in just before it
+  runs, the next one prefetched on a CUDA stream while this one computes. A 28 GB transformer
+  runs in a few GB. Without CUDA (the CPU, MPS) streams cannot be used: offload runs without
+  them, and the loader says so.
+* ``fp8``: ``enable_layerwise_casting(storage_dtype=float8_e4m3fn, compute_dtype=bf16/fp16)`` on
+  the denoiser: weights stored in 8 bits (half of bf16), each layer cast up when it runs;
+  diffusers keeps embeddings and norms in full precision. The other components are model-offloaded.
+* ``fp8+block_offload``: both: fp8 weights, streamed block by block (half the bytes to copy).
+* ``auto``: :func:`choose_memory`, a pure function of sizes (tested): the first of gpu,
+  model_offload, fp8, fp8+block_offload whose predicted peak fits 90 % of the card's free memory.
+
+Importing this module costs nothing: torch and diffusers are imported inside functions."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MEMORY_MODES = ("auto", "gpu", "model_offload", "block_offload", "fp8", "fp8+block_offload")
+MEMORY_HELP = (
+    "where the weights live while the model runs. auto: chosen from the model's size and the card's free "
+    "memory (the node says what and why). gpu: all on the GPU (fastest). model_offload: each part moves to "
+    "the GPU only while it runs (the text encoder leaves before the denoiser loads). block_offload: the "
+    "denoiser's blocks are streamed from the host one at a time (a 28 GB model in a few GB; slower). fp8: "
+    "weights stored in 8 bits, computed in bf16 (half the memory, small quality cost). fp8+block_offload: both")
+HEADROOM = 0.9  # of the card's free memory a plan may use (the allocator's fragments, CUDA context)
+GB = 1024 ** 3
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """Bytes of the weights at the load dtype, and what a run needs besides them."""
+    denoiser: int  # the transformer / UNet (the largest part, run every step)
+    others: tuple[int, ...] = ()  # text encoder(s), VAE, image encoder
+    activations: int = 0  # the run's own tensors at the peak (0: :func:`activation_allowance`)
+    block: int = 0  # one block of the denoiser (what block offload keeps on the GPU, twice with prefetch)
+
+    @property
+    def total(self) -> int:
+        return self.denoiser + sum(self.others)
+
+
+def activation_allowance(denoiser_bytes: int) -> int:
+    """The run's tensors (latents, attention, VAE decode) when the clip is not known yet: 1.5 GB or
+    15 % of the denoiser, whichever is more (Wan 14B at 832x480x33 measured 32.0 GB peak for 28.6 GB
+    of weights: 3.4 GB, 12 %)."""
+    return max(int(1.5 * GB), int(0.15 * denoiser_bytes))
+
+
+def predicted_peak(mode: str, s: Sizes) -> int:
+    """Bytes on the GPU at the peak of a run in ``mode`` (``auto`` excluded)."""
+    act = s.activations or activation_allowance(s.denoiser)
+    biggest_other = max(s.others, default=0)
+    block = s.block or s.denoiser // 40
+    if mode == "gpu":
+        return s.total + act
+    if mode == "model_offload":
+        return max(s.denoiser, biggest_other) + act
+    if mode == "fp8":
+        return max(s.denoiser // 2, biggest_other) + act
+    if mode == "block_offload":
+        return 2 * block + act  # the running block and the one prefetched
+    if mode == "fp8+block_offload":
+        return block + act
+    raise ValueError(f"unknown memory mode '{mode}'")
+
+
+def fmt_gb(n: float) -> str:
+    return f"{n / GB:.1f} GB" if n < 10 * GB else f"{n / GB:.0f} GB"
+
+
+def choose_memory(s: Sizes, free: int | None, fp8_ok: bool = True) -> tuple[str, str]:
+    """(mode, why) for ``auto``. ``free``: the card's free bytes, None for no GPU (then ``gpu``:
+    the weights are in the device's own memory, nothing to offload to). ``fp8_ok``: False when
+    fp8 storage cannot be used (fp32 asked for, no float8 in this torch): then bf16 block offload
+    stands in for the fp8 modes."""
+    weights = f"{fmt_gb(s.total)} of weights"
+    if free is None:
+        return "gpu", f"{weights}, no GPU: all in memory"
+    budget = int(free * HEADROOM)
+    card = f"{fmt_gb(free)} free on the GPU"
+    order = ["gpu", "model_offload"] + (["fp8", "fp8+block_offload"] if fp8_ok else ["block_offload"])
+    for mode in order:
+        peak = predicted_peak(mode, s)
+        if peak <= budget:
+            what = {"gpu": "all on the GPU", "model_offload": "model offload (each part on the GPU while it runs)",
+                    "fp8": "fp8 weights", "fp8+block_offload": "fp8 weights + block offload",
+                    "block_offload": "block offload"}[mode]
+            return mode, f"{weights}, {card}: {what} (peak about {fmt_gb(peak)})"
+    last = order[-1]
+    return last, (f"{weights}, {card}: even {last} needs about {fmt_gb(predicted_peak(last, s))}; "
+                  "trying it (lower the frame count or size if it runs out of memory)")
+
+
+def fitting_mode(s: Sizes, free: int, fp8_ok: bool = True) -> str | None:
+    """The fastest mode whose predicted peak fits, or None (the planner names it before a run)."""
+    mode, _ = choose_memory(s, free, fp8_ok)
+    return mode if predicted_peak(mode, s) <= free * HEADROOM else None
+
+
+def plan_note(mode: str, s: Sizes, free: int | None, fp8_ok: bool = True) -> str | None:
+    """A warning before the run when ``mode`` (asked) is predicted not to fit the card, naming the
+    mode that would; None when it fits (or there is no GPU to plan for)."""
+    if free is None or mode == "auto":
+        return None
+    peak = predicted_peak(mode, s)
+    if peak <= free * HEADROOM:
+        return None
+    alt = fitting_mode(s, free, fp8_ok)
+    return (f"memory '{mode}' needs about {fmt_gb(peak)} but {fmt_gb(free)} is free on the GPU: it will likely "
+            f"run out of memory; " + (f"'{alt}' fits (peak about {fmt_gb(predicted_peak(alt, s))})" if alt else
+                                      "no mode fits: lower the size or frames, or free the GPU"))
+
+
+DECODE_BYTES_PER_PIXEL = 400  # a video VAE's decode peak per output pixel (Wan: 81x480x832 ~ 12 GB)
+
+
+def decode_needs_tiling(frames: int, width: int, height: int, free: int | None) -> bool:
+    """True when decoding ``frames`` frames of ``width`` x ``height`` at once is predicted not to fit
+    ``free`` bytes (None: no GPU, never)."""
+    if free is None:
+        return False
+    return frames * width * height * DECODE_BYTES_PER_PIXEL > free * HEADROOM
+
+
+# -- sizes of a loaded pipeline ------------------------------------------------------------------
+def module_bytes(m) -> int:
+    return sum(p.numel() * p.element_size() for p in m.parameters()) + \
+        sum(b.numel() * b.element_size() for b in m.buffers())
+
+
+def pipeline_sizes(pipe, denoiser: str) -> Sizes:
+    import torch
+    comps = {n: c for n, c in pipe.components.items() if isinstance(c, torch.nn.Module)}
+    den = comps.get(denoiser)
+    # Wan 2.2 A14B: two experts, both resident in 'gpu' (transformer_2 is counted as a denoiser)
+    dens = [c for n, c in comps.items() if n == denoiser or n == f"{denoiser}_2"]
+    den_bytes = sum(module_bytes(c) for c in dens)
+    from .guard import blocks_of
+    blocks = blocks_of(den) if den is not None else []
+    block = max((module_bytes(b) for b in blocks), default=0)
+    others = tuple(module_bytes(c) for n, c in comps.items() if c not in dens)
+    return Sizes(den_bytes, others, 0, block)
+
+
+def free_memory(device) -> int | None:
+    """Free bytes on a CUDA device, None elsewhere (the CPU; MPS shares the host's memory)."""
+    import torch
+    if getattr(device, "type", str(device)).split(":")[0] != "cuda" or not torch.cuda.is_available():
+        return None
+    free, _total = torch.cuda.mem_get_info(torch.device(device))
+    return int(free)
+
+
+def fp8_available(dtype) -> bool:
+    import torch
+    return hasattr(torch, "float8_e4m3fn") and dtype in (torch.bfloat16, torch.float16)
+
+
+# -- applying a mode -----------------------------------------------------------------------------
+def denoisers(pipe, denoiser: str) -> list:
+    import torch
+    return [c for n, c in pipe.components.items()
+            if isinstance(c, torch.nn.Module) and n in (denoiser, f"{denoiser}_2")]
+
+
+def enable_fp8(module, compute_dtype) -> None:
+    """diffusers' layerwise casting: float8_e4m3fn storage, ``compute_dtype`` compute."""
+    import torch
+    module.enable_layerwise_casting(storage_dtype=torch.float8_e4m3fn, compute_dtype=compute_dtype)
+
+
+def enable_block_offload(pipe_or_module, device) -> bool:
+    """diffusers' group offloading, block level, one block per group; CUDA streams (the next block
+    prefetched while this one runs) where the device has them. True when streams are used."""
+    import torch
+    dev = torch.device(device)
+    streams = dev.type == "cuda"
+    pipe_or_module.enable_group_offload(onload_device=dev, offload_device=torch.device("cpu"),
+                                        offload_type="block_level", num_blocks_per_group=1,
+                                        use_stream=streams, record_stream=streams, non_blocking=streams)
+    return streams
+
+
+def apply_memory(pipe, mode: str, device, dtype, denoiser: str, offload_hooks: bool = True) -> list[str]:
+    """Put ``pipe`` (just loaded, on the CPU) in ``mode`` on ``device``; notes on what was done.
+    ``offload_hooks=False``: model offload's hooks are left to be put on the task pipeline that
+    runs (Studio's VideoModelRef.pipeline: one set of hooks at a time on shared components)."""
+    import torch
+    notes: list[str] = []
+    dev = torch.device(device)
+    if mode in ("fp8", "fp8+block_offload"):
+        if not fp8_available(dtype):
+            raise ValueError(f"fp8 weights need a bf16 or fp16 model (loaded as {str(dtype).replace('torch.', '')})")
+        for d in denoisers(pipe, denoiser):
+            enable_fp8(d, dtype)
+    if mode == "gpu" or (mode == "fp8" and dev.type == "cpu"):
+        pipe.to(dev)
+    elif mode in ("model_offload", "fp8"):
+        if offload_hooks:
+            pipe.enable_model_cpu_offload(device=dev)
+    elif mode in ("block_offload", "fp8+block_offload"):
+        if not enable_block_offload(pipe, dev):
+            notes.append(f"block offload without CUDA streams on {dev.type} (no prefetch: each block is copied "
+                         "when it runs)")
+    else:
+        raise ValueError(f"unknown memory mode '{mode}'")
+    return notes
+
+
+def hooks_of(module) -> set[str]:
+    """The names of the diffusers hooks on ``module`` and its children, plus 'accelerate' for
+    accelerate's offload hook (what a test checks to see a mode applied)."""
+    names: set[str] = set()
+    for m in module.modules():
+        reg = getattr(m, "_diffusers_hook", None)
+        if reg is not None:
+            names.update(reg.hooks.keys())
+        if hasattr(m, "_hf_hook"):
+            names.add("accelerate")
+    return names
+
+
+def remove_memory_hooks(module) -> None:
+    """Group offloading's hooks (with their pinned host copies) off ``module``, and every diffusers
+    hook registry dropped: what the model cache does before it frees a model for good (layerwise
+    casting cannot be undone, by design; the module is going to the meta device anyway)."""
+    reg = getattr(module, "_diffusers_hook", None)
+    if reg is not None:
+        for name in ("lazy_prefetch_group_offloading", "layer_execution_tracker", "group_offloading"):
+            reg.remove_hook(name, recurse=True)
+    for m in module.modules():
+        if "_diffusers_hook" in m.__dict__:
+            del m.__dict__["_diffusers_hook"]
+        elif hasattr(m, "_diffusers_hook"):
+            try:
+                delattr(m, "_diffusers_hook")
+            except AttributeError:
+                pass
+
+
+def training_problem(memory: str, device) -> str | None:
+    """Why Train Video LoRA cannot train a model loaded in ``memory`` (None: it can). Training
+    needs the base weights where the backward pass runs: group offloading moves a block back to
+    the host after its forward (diffusers documents it for inference), and model offload's hooks
+    move the whole denoiser between steps."""
+    if getattr(device, "type", str(device)).split(":")[0] == "cpu" or memory == "gpu":
+        return None
+    return (f"training needs the model's weights on the GPU, but Load Video Model's memory is '{memory}': set it "
+            "to gpu (a 14B model needs fp8 base weights + block offload for training, which is not supported yet)")

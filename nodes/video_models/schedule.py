@@ -1,0 +1,205 @@
+"""Prompt Schedule: which prompt (and how strongly) at every frame, from keyframes or from the
+audio encoder's beats, onsets or loudness; and how a video-model node follows it window by window.
+
+The schedule is a Features value: ``data`` [T, P] holds each prompt's weight per frame (rows sum
+to 1), ``extras`` the prompts and the per-frame strength. A generator makes a long clip in
+overlapping windows (sampling.Sampler); each window is one pipeline call with one prompt, so a
+window's prompt embeddings are the schedule's weights averaged over the frames that window is
+the first to make (its own frames), mixed from each prompt's embeddings: prompt travel. The
+frames two windows share are cross-faded by the sampler, so a change of prompt is blended over
+the overlap. A beat at frame k changes the prompt of the window holding frame k."""
+from __future__ import annotations
+
+import numpy as np
+
+from studio.core.errors import StudioError
+from studio.core.params import Choice, Int, Text
+from studio.core.spec import CLIP, In, Node, Out
+from studio.core.values import Features
+
+from .sampling import plan_windows
+
+MODES = ("keyframes", "beats", "onsets", "loudness")
+
+
+def parse_keys(text: str) -> list[tuple[int, str, float]]:
+    """Lines 'frame: prompt' or 'frame: prompt @ strength' -> [(frame, prompt, strength)] by frame."""
+    keys = []
+    for line in text.replace(";", "\n").splitlines():
+        if not line.strip():
+            continue
+        f, sep, rest = line.partition(":")
+        prompt, at, strength = rest.rpartition("@") if "@" in rest else (rest, "", "1")
+        try:
+            if not sep or not f.strip().lstrip("-").isdigit() or not prompt.strip():
+                raise ValueError
+            keys.append((int(f), prompt.strip(), float(strength)))
+        except ValueError:
+            raise StudioError(f"prompt key '{line.strip()}' is not 'frame: prompt' (or 'frame: prompt @ strength')") \
+                from None
+    if not keys:
+        raise StudioError("no prompt keys: give lines like '0: a red fox' and '24: a blue cat @ 0.8'")
+    return sorted(keys, key=lambda k: k[0])
+
+
+def switches_to_weights(index: np.ndarray, n_prompts: int, blend: int) -> np.ndarray:
+    """[T] prompt index per frame -> [T, P] weights, each switch cross-faded over ``blend`` frames
+    after it (0: a cut on the frame)."""
+    t = len(index)
+    w = np.zeros((t, n_prompts), np.float32)
+    w[np.arange(t), index] = 1.0
+    if blend <= 0:
+        return w
+    out = w.copy()
+    for k in np.nonzero(index[1:] != index[:-1])[0] + 1:
+        for j in range(min(blend, t - k)):
+            a = (j + 1) / (blend + 1)
+            out[k + j] = (1 - a) * w[k - 1] + a * w[k + j]
+    return out
+
+
+def _events(features: Features, name: str) -> np.ndarray:
+    ex = getattr(features, "extras", {}) or {}
+    if name in ex:
+        return np.asarray(ex[name], np.float32).reshape(-1)
+    names = features.names or []
+    if name in names:
+        return np.asarray(features.data, np.float32)[:, names.index(name)]
+    raise StudioError(f"the features have no '{name}': connect the Audio Encoder's features output")
+
+
+class PromptSchedule(Node):
+    """Prompts that change over time, for the video-model nodes' 'schedule' input. Keyframes:
+    lines 'frame: prompt @ strength'. Beats / onsets: every beat (or onset) of the Audio Encoder's
+    features moves to the next prompt (one per line, in a loop), so a cut in the music is a change
+    in the picture. Loudness: the first prompt when quiet, the second when loud. 'strength' scales
+    the model's guidance there."""
+    id = "video_models.prompt_schedule"
+    title = "Prompt Schedule"
+    category = "Pretrained Video"
+    timing = CLIP
+    inputs = (In("features", "Features", optional=True, help="the Audio Encoder's features (beats, onsets, "
+                                                            "loudness); their length is the schedule's"),)
+    outputs = (Out("schedule", "Features", help="[T, prompts] weights per frame"),)
+    params = (Choice("mode", "keyframes", choices=MODES),
+              Text("prompts", "0: a red fox running through snow\n24: a blue cat by the sea",
+                   help="keyframes: 'frame: prompt @ strength' lines; beats/onsets/loudness: one prompt per line"),
+              Int("every", 1, min=1, max=1000, help="beats/onsets: move on every this many"),
+              Int("blend", 0, min=0, max=1000, help="frames over which a change of prompt fades in (0: a cut)"),
+              Int("frames", 0, min=0, max=1_000_000, help="the schedule's length; 0: the features' length "
+                                                         "(keyframes without features: the last key + 1)"))
+
+    def run(self, ctx, features=None):
+        p = ctx.params
+        n = p.frames or (len(features) if features is not None else 0)
+        if p.mode == "keyframes":
+            keys = parse_keys(p.prompts)
+            n = n or keys[-1][0] + 1
+            prompts = list(dict.fromkeys(k[1] for k in keys))
+            index = np.zeros(n, np.int64)
+            strength = np.ones(n, np.float32)
+            for f, prompt, s in keys:
+                index[max(0, f):] = prompts.index(prompt)
+                strength[max(0, f):] = s
+        else:
+            if features is None:
+                raise StudioError(f"mode '{p.mode}' follows the music: connect the Audio Encoder's features")
+            prompts = [ln.strip() for ln in p.prompts.splitlines() if ln.strip()]
+            prompts = [q.partition(":")[2].strip() if q.partition(":")[0].strip().isdigit() else q for q in prompts]
+            if not prompts:
+                raise StudioError("no prompts: one per line")
+            strength = np.ones(n, np.float32)
+            if p.mode == "loudness":
+                if len(prompts) != 2:
+                    raise StudioError(f"mode 'loudness' blends two prompts (quiet, loud): {len(prompts)} given")
+                loud = _events(features, "loudness")[:n]
+                loud = np.pad(loud, (0, n - len(loud)), mode="edge")
+                lo, hi = float(loud.min()), float(loud.max())
+                a = (loud - lo) / (hi - lo) if hi > lo else np.zeros(n, np.float32)
+                w = np.stack([1 - a, a], -1).astype(np.float32)
+                return self._out(w, prompts, strength, features)
+            ev = _events(features, "beat" if p.mode == "beats" else "onset")[:n] > 0.5
+            ev = np.pad(ev, (0, n - len(ev)))
+            ev[0] = False  # the first prompt holds until the first event
+            index = (np.cumsum(ev) // p.every) % len(prompts)
+        w = switches_to_weights(index, len(prompts), p.blend)
+        return self._out(w, prompts, strength, features)
+
+    def _out(self, w, prompts, strength, features):
+        import torch
+        fps = getattr(features, "fps", None)
+        return Features(torch.as_tensor(w), per_frame=True, fps=fps, names=list(prompts),
+                        extras={"kind": "prompt_schedule", "prompts": list(prompts), "strength": strength})
+
+
+def is_schedule(v) -> bool:
+    return isinstance(v, Features) and (v.extras or {}).get("kind") == "prompt_schedule"
+
+
+def own_frames(n: int, window: int, overlap: int) -> dict[int, tuple[int, int]]:
+    """Window start -> [a, b) the frames that window is the first to make."""
+    out, done = {}, 0
+    for a in plan_windows(n, window, overlap):
+        b = min(n, a + window)
+        out[a] = (max(a, done), b)
+        done = b
+    return out
+
+
+class ScheduledPrompts:
+    """The prompt arguments of each window: the node's prompt, or a schedule's mix of prompts."""
+
+    def __init__(self, ctx, sampler, schedule, text: str, negative: str, n: int, window: int, overlap: int,
+                 guidance: float | None = None):
+        self.text, self.negative = text, negative
+        self.schedule = schedule
+        if schedule is None:
+            if not text.strip():
+                raise StudioError("no prompt: type one, or connect a Text input or a Prompt Schedule")
+            return
+        if not is_schedule(schedule):
+            raise StudioError("the schedule input is not a Prompt Schedule: connect a Prompt Schedule node")
+        ctx.warn("a Prompt Schedule is connected: its prompts are used, not the node's prompt")
+        w = np.asarray(schedule.data, np.float32)
+        if len(w) < n:
+            ctx.warn(f"the schedule has {len(w)} frames, the clip {n}: its last prompt holds to the end")
+            w = np.concatenate([w, np.repeat(w[-1:], n - len(w), 0)])
+        strength = np.asarray(schedule.extras["strength"], np.float32)
+        strength = np.pad(strength[:n], (0, max(0, n - len(strength))), mode="edge")
+        self.weights, self.strength = w[:n], strength
+        self.guidance = ctx.params.guidance if guidance is None else guidance
+        self.own = own_frames(n, window, overlap)
+        self.embeds = self._encode(sampler, schedule.extras["prompts"])
+
+    @staticmethod
+    def _encode(sampler, prompts: list[str]):
+        pipe = sampler.pipe
+        if not hasattr(pipe, "encode_prompt"):
+            raise StudioError(f"{type(pipe).__name__} cannot follow a Prompt Schedule (no encode_prompt)")
+        import torch
+        device = getattr(pipe, "_execution_device", None) or sampler.ref.device
+        out = []
+        with torch.inference_mode():
+            for q in prompts:
+                emb = pipe.encode_prompt(prompt=q, do_classifier_free_guidance=False, device=device)[0]
+                out.append(emb)
+        shapes = {tuple(e.shape) for e in out}
+        if len(shapes) != 1:
+            raise StudioError(f"{sampler.fam.title}'s prompt embeddings differ in shape between prompts ({shapes}): "
+                              "this family cannot follow a Prompt Schedule")
+        return torch.stack(out)  # [P, 1, tokens, D]
+
+    def window_weights(self, start: int) -> tuple[np.ndarray, float]:
+        a, b = self.own[start]
+        return self.weights[a:b].mean(0), float(self.strength[a:b].mean())
+
+    def window(self, start: int) -> dict:
+        if self.schedule is None:
+            return {"prompt": self.text, "negative_prompt": self.negative or None}
+        wts, strength = self.window_weights(start)
+        emb = None
+        for w, e in zip(wts, self.embeds):  # one prompt alone: its embeddings exactly
+            if w != 0:
+                emb = e * float(w) if emb is None else emb + e * float(w)
+        return {"prompt": None, "prompt_embeds": emb, "negative_prompt": self.negative or None,
+                "guidance_scale": float(self.guidance) * strength}

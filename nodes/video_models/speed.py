@@ -1,0 +1,158 @@
+"""The speed setting of the generator nodes: regional compile, the attention backend, a step cache.
+
+Each is diffusers' own maintained API (nothing rewritten):
+
+* **compile**: ``ModelMixin.compile_repeated_blocks()``: torch.compile of the
+  denoiser's repeated block class only (a denoiser that declares none, SVD's UNet: the whole of it) (Wan: ``WanTransformerBlock``), so compiling takes one
+  block's time, not the model's, and the model loaded once stays compiled (a later run with other
+  frames or another seed reuses it: a changed shape is compiled once more with dynamic shapes).
+  'auto': on with CUDA, off on the CPU and MPS (there it rarely pays for its compile time).
+* **attention**: ``ModelMixin.set_attention_backend``: 'native' is torch's SDPA (the default);
+  'auto' takes the fastest installed of FlashAttention 3, SageAttention, FlashAttention 2,
+  cuDNN SDPA (CUDA only).
+* **step cache**: ``ModelMixin.enable_cache`` with a diffusers config; skips work on steps
+  that change little. Off by default: each trades quality for speed (see ``CACHE_HELP``).
+
+Attention backend and step cache are on only for the run (the cached model is left as it was);
+compile stays on the model (that is its point). Importing this module costs nothing."""
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+
+COMPILE_CHOICES = ("auto", "on", "off")
+ATTENTION_CHOICES = ("native", "auto", "_flash_3", "sage", "flash", "_native_cudnn", "_native_flash",
+                     "_native_efficient", "xformers", "flex")
+FASTEST = ("_flash_3", "sage", "flash", "_native_cudnn")  # 'auto' takes the first installed
+CACHE_CHOICES = ("off", "first_block", "taylorseer", "faster")
+COMPILE_HELP = ("regional torch.compile of the model's repeated blocks (diffusers compile_repeated_blocks). "
+                "auto: on with CUDA, off on the CPU. The first run compiles (its time is said); later runs, "
+                "other seeds and frame counts reuse it")
+ATTENTION_HELP = ("attention kernel (diffusers set_attention_backend). native: torch SDPA; auto: the fastest "
+                  "installed (FlashAttention 3, SageAttention, FlashAttention 2, cuDNN). Sage quantises "
+                  "attention to int8 (small quality cost)")
+CACHE_HELP = ("reuse work between steps (off: exact). first_block: FirstBlockCacheConfig(threshold=0.05): skips "
+              "the other blocks when the first block's output barely changed (faster, detail can soften). "
+              "taylorseer: TaylorSeerCacheConfig(lite): predicts the output on 4 of 5 steps after the first 3 "
+              "(about 2x, "
+              "can blur fast motion). faster: FasterCacheConfig: reuses spatial attention on alternate steps "
+              "(mild speed-up, mildest change). MagCache is not offered: diffusers needs per-model ratios")
+# fullgraph=False: a graph break falls back to eager instead of failing the run (compile is on by
+# default on CUDA). Tests set backend='eager' (no C++ compile on a shared 2-core machine).
+COMPILE_KWARGS: dict = {"fullgraph": False}
+
+
+def compile_wanted(choice: str, device) -> bool:
+    kind = getattr(device, "type", str(device)).split(":")[0]
+    return choice == "on" or (choice == "auto" and kind == "cuda")
+
+
+def installed_backend(name: str) -> bool:
+    from diffusers.models.attention_dispatch import AttentionBackendName, _check_attention_backend_requirements
+    try:
+        _check_attention_backend_requirements(AttentionBackendName(name))
+        return True
+    except (ValueError, RuntimeError, ImportError):
+        return False
+
+
+def pick_backend(choice: str, device) -> tuple[str, str | None]:
+    """(backend, note or None). A named backend not installed is said and native used."""
+    kind = getattr(device, "type", str(device)).split(":")[0]
+    if choice == "native":
+        return "native", None
+    if choice == "auto":
+        if kind != "cuda":
+            return "native", None
+        for name in FASTEST:
+            if installed_backend(name):
+                return name, f"attention: {name} (the fastest installed)"
+        return "native", None
+    if kind != "cuda" and choice not in ("flex", "_native_efficient"):
+        return "native", f"attention '{choice}' needs CUDA: native used"
+    if not installed_backend(choice):
+        return "native", f"attention '{choice}' is not installed: native used"
+    return choice, None
+
+
+def cache_config(name: str, pipe, layout: str):
+    import diffusers
+    if name == "first_block":
+        return diffusers.FirstBlockCacheConfig(threshold=0.05)
+    if name == "taylorseer":
+        return diffusers.TaylorSeerCacheConfig(cache_interval=5, disable_cache_before_step=3, use_lite_mode=True)
+    if name == "faster":
+        return diffusers.FasterCacheConfig(
+            spatial_attention_block_skip_range=2, spatial_attention_timestep_skip_range=(-1, 681),
+            current_timestep_callback=lambda: getattr(pipe, "current_timestep", None) or 0,
+            attention_weight_callback=lambda _: 0.3, unconditional_batch_skip_range=1,
+            tensor_format="BFCHW" if layout == "BTCHW" else "BCFHW", is_guidance_distilled=True)
+    raise ValueError(f"unknown step cache '{name}'")
+
+
+def _denoisers(ref, pipe) -> list:
+    from .memory import denoisers
+    return denoisers(pipe, ref.fam.denoiser)
+
+
+def set_compiled(ref, pipe, on: bool) -> bool:
+    """Regional compile on (or off) for the denoiser(s); True when it was just turned on (this
+    run pays the compile)."""
+    was = bool(ref.shared.get("compiled"))
+    if on == was:
+        return False
+    for den in _denoisers(ref, pipe):
+        if on:
+            try:
+                den.compile_repeated_blocks(**COMPILE_KWARGS)
+            except ValueError:  # no repeated blocks declared (SVD's UNet): the whole denoiser
+                den.compile(**COMPILE_KWARGS)
+        else:
+            for m in den.modules():
+                if getattr(m, "_compiled_call_impl", None) is not None:
+                    m._compiled_call_impl = None
+    ref.shared["compiled"] = on
+    return on
+
+
+def compiled_blocks(module) -> int:
+    return sum(1 for m in module.modules() if getattr(m, "_compiled_call_impl", None) is not None)
+
+
+@contextmanager
+def speed_applied(ctx, ref, pipe, params):
+    """The speed settings in ``params`` (a node's params; missing keys: defaults) on ``pipe``'s
+    denoiser for the block. Yields a dict: 'compiling' (this run compiles), 'notes'."""
+    get = params.get if hasattr(params, "get") else (lambda k, d=None: d)
+    state = {"compiling": False, "notes": []}
+    dens = _denoisers(ref, pipe)
+    state["compiling"] = set_compiled(ref, pipe, compile_wanted(get("compile", "auto"), ref.device))
+    backend, note = pick_backend(get("attention", "native"), ref.device)
+    if note and "native used" in note:
+        ctx.warn(note)
+    elif note:
+        ctx.info(note)
+    cache = get("step_cache", "off")
+    cached, backends = [], []
+    try:
+        if backend != "native":
+            for d in dens:
+                d.set_attention_backend(backend)
+                backends.append(d)
+        if cache != "off":
+            for d in dens:
+                if not hasattr(d, "enable_cache"):
+                    ctx.warn(f"{type(d).__name__} takes no step cache: off")
+                    break
+                d.enable_cache(cache_config(cache, pipe, ref.fam.latent_layout))
+                cached.append(d)
+        t0 = time.perf_counter()
+        yield state
+        if state["compiling"]:
+            ctx.info(f"regional compile: this first run took {time.perf_counter() - t0:.0f} s, compile included "
+                     "(later runs reuse it)")
+    finally:
+        for d in cached:
+            d.disable_cache()
+        for d in backends:
+            d.reset_attention_backend()

@@ -1,0 +1,179 @@
+"""Wan VACE: a control video (pose, edges, flow, depth, grey), a mask (white: made by the model)
+and reference images steer a Wan 2.1 / 2.2 VACE model (diffusers' WanVACEPipeline).
+
+Presets build the control and mask from a source clip: 'control' (the clip is the control),
+'inpaint' (the clip with a mask: white is remade), 'outpaint' (the clip on a larger canvas, the
+border is made), 'extend' (the clip's frames, then new ones). Long clips go in overlapping
+windows like the other video-model nodes (sampling.Sampler: progress, previews, Stop inside a
+step, LoRAs, the model cache); a Prompt Schedule on the 'schedule' input changes the prompt
+window by window (schedule.py)."""
+from __future__ import annotations
+
+import numpy as np
+
+from studio.core.errors import StudioError
+from studio.core.params import Choice, Float, Int, Text
+from studio.core.spec import In, Out
+from studio.engine.clip import as_clip
+
+from .checks import ModelError
+from .nodes import COMMON, PREVIEW_FRAMES, PREVIEW_STEPS, _Generate, _prompt, _size, _video_model
+
+PRESETS = ("control", "inpaint", "outpaint", "extend")
+GREY = 0.5  # VACE's "nothing here" value (0 in the model's [-1, 1])
+
+
+def _resize(img: np.ndarray, w: int, h: int) -> np.ndarray:
+    import cv2
+    img = np.asarray(img, np.float32)
+    if img.shape[:2] == (h, w):
+        return img
+    return np.atleast_3d(cv2.resize(img, (w, h), interpolation=cv2.INTER_AREA))
+
+
+def _rgb(img: np.ndarray) -> np.ndarray:
+    img = np.atleast_3d(np.asarray(img, np.float32))
+    return np.repeat(img[..., :1], 3, -1) if img.shape[2] < 3 else img[..., :3]
+
+
+class Conditions:
+    """Frame ``i`` of the control video and of the mask at the output size, per preset."""
+
+    def __init__(self, preset: str, n: int, w: int, h: int, source=None, mask=None, pads=(0, 0, 0, 0)):
+        self.preset, self.n, self.w, self.h = preset, n, w, h
+        self.source, self.mask = source, mask
+        left, right, top, bottom = pads
+        if preset == "outpaint":  # the source's place inside the canvas
+            W, H = 1 + left + right, 1 + top + bottom
+            self.box = (int(round(w * left / W)), int(round(h * top / H)),
+                        max(1, int(round(w / W))), max(1, int(round(h / H))))
+
+    @property
+    def has_video(self) -> bool:
+        return self.source is not None
+
+    @property
+    def has_mask(self) -> bool:
+        return self.mask is not None or self.preset in ("outpaint", "extend")
+
+    def video(self, i: int) -> np.ndarray:
+        if self.preset == "outpaint":
+            x, y, bw, bh = self.box
+            out = np.full((self.h, self.w, 3), GREY, np.float32)
+            out[y:y + bh, x:x + bw] = _resize(_rgb(self.source.frame(min(i, len(self.source) - 1))), bw, bh)
+            return out
+        if self.preset == "extend" and i >= len(self.source):
+            return np.full((self.h, self.w, 3), GREY, np.float32)
+        return _resize(_rgb(self.source.frame(min(i, len(self.source) - 1))), self.w, self.h)
+
+    def mask_frame(self, i: int) -> np.ndarray:
+        if self.preset == "outpaint":
+            x, y, bw, bh = self.box
+            m = np.ones((self.h, self.w), np.float32)
+            m[y:y + bh, x:x + bw] = 0.0
+            if self.mask is not None:  # and inside the source, where the mask says
+                m[y:y + bh, x:x + bw] = _resize(self._mask(i), bw, bh)[..., 0]
+            return m[..., None]
+        if self.preset == "extend":
+            if i >= len(self.source):
+                return np.ones((self.h, self.w, 1), np.float32)
+            return (_resize(self._mask(i), self.w, self.h) if self.mask is not None
+                    else np.zeros((self.h, self.w, 1), np.float32))
+        return _resize(self._mask(i), self.w, self.h)
+
+    def _mask(self, i: int) -> np.ndarray:
+        m = np.atleast_3d(np.asarray(self.mask.frame(min(i, len(self.mask) - 1)), np.float32))
+        return m[..., :1] if m.shape[2] < 3 else (m[..., :3] @ np.float32([0.2126, 0.7152, 0.0722]))[..., None]
+
+
+class WanVACE(_Generate):
+    """Make a clip with a Wan VACE model steered by a control video (pose skeleton, edges, flow,
+    depth), a mask (white: the model makes it) and reference images. Presets: control, inpaint
+    (the video plus a mask), outpaint (pad the video; the border is made), extend (the video's
+    frames, then 'extend' new ones). 'conditioning scale' sets how closely the control is followed;
+    'guidance 2' is Wan 2.2's guidance for its low-noise expert."""
+    id = "video_models.wan_vace"
+    title = "Wan VACE"
+    task = "vace"
+    inputs = (In("model", "Model", help="a Wan VACE model (WanVACEPipeline)"),
+              In("video", "Video", optional=True, help="control: the control video; inpaint / outpaint / extend: the "
+                                                      "source clip"),
+              In("mask", "Mask", optional=True, help="white: the model makes these pixels; black: kept from the video"),
+              In("reference", "Image", optional=True, help="a reference image (a character, an object, a style)"),
+              In("reference_2", "Image", optional=True, help="a second reference image"),
+              In("prompt", "Text", optional=True),
+              In("schedule", "Features", optional=True, help="a Prompt Schedule: the prompt changes window by window"))
+    outputs = (Out("video", "Video"),)
+    params = (Text("prompt", "a dancer on a stage, cinematic"), Text("negative_prompt", ""),
+              Choice("task", "control", choices=PRESETS, help="how the video and mask are used (see the node's help)"),
+              Float("conditioning_scale", 1.0, min=0.0, max=4.0, help="how closely the control video is followed"),
+              Float("guidance_2", 0.0, min=0.0, max=30.0, help="Wan 2.2 (two experts): guidance of the low-noise "
+                                                               "expert; 0: the same as 'guidance'"),
+              Float("pad_left", 0.25, min=0.0, max=4.0, help="outpaint: border added, as a fraction of the width"),
+              Float("pad_right", 0.25, min=0.0, max=4.0),
+              Float("pad_top", 0.0, min=0.0, max=4.0, help="outpaint: border added, as a fraction of the height"),
+              Float("pad_bottom", 0.0, min=0.0, max=4.0),
+              Int("extend", 16, min=1, max=10000, help="extend: new frames after the video's")) + COMMON
+
+    def run(self, ctx, model, video=None, mask=None, reference=None, reference_2=None, prompt=None, schedule=None):
+        from .sampling import Sampler, filter_kwargs, frames_and_window, to_pil
+        from .schedule import ScheduledPrompts
+        ref = _video_model(model)
+        p = ctx.params
+        s = Sampler(ctx, ref, self.task)
+        if type(getattr(s.pipe, "transformer", None)).__name__ != "WanVACETransformer3DModel":
+            raise ModelError(f"model '{ref.path}' is not a Wan VACE model (its transformer is a "
+                             f"{type(getattr(s.pipe, 'transformer', None)).__name__}): load a Wan 2.1 / 2.2 VACE model")
+        src = as_clip(video) if video is not None else None
+        msk = as_clip(mask) if mask is not None else None
+        if p.task != "control" and src is None:
+            raise StudioError(f"task '{p.task}' needs a source clip on the video input")
+        if p.task == "inpaint" and msk is None:
+            raise StudioError("task 'inpaint' needs a mask (white: what the model remakes)")
+        self.preview = p.preview_size == "always" or (p.preview_size == "on CPU" and s.on_cpu)
+        self.steps = p.steps
+        if self.preview and p.steps > PREVIEW_STEPS:
+            self.steps = PREVIEW_STEPS
+            ctx.warn(f"preview size: {PREVIEW_STEPS} steps instead of {p.steps}")
+        native = (len(src) + (p.extend if p.task == "extend" else 0)) if src is not None else s.fam.frames
+        want = p.frames or native
+        if self.preview and want > PREVIEW_FRAMES:
+            ctx.warn(f"preview size: {PREVIEW_FRAMES} frames instead of {want}")
+            want = PREVIEW_FRAMES
+        n, win = frames_and_window(s.fam, want, p.window, None)
+        if p.overlap >= win and n > win:
+            raise StudioError(f"overlap ({p.overlap}) must be smaller than the window ({win} frames)")
+        fps = p.fps or (src.fps if src is not None else s.fam.fps)
+        pads = (p.pad_left, p.pad_right, p.pad_top, p.pad_bottom)
+        like = None
+        if src is not None:
+            like = (src.width, src.height)
+            if p.task == "outpaint":
+                like = (int(round(src.width * (1 + pads[0] + pads[1]))), int(round(src.height * (1 + pads[2] + pads[3]))))
+        w, h = _size(ctx, s, p.width, p.height, like, self.preview)
+        cond = Conditions(p.task, n, w, h, src, msk, pads)
+        refs = [to_pil(_rgb(np.asarray(r.frame(0) if hasattr(r, "frame") else r))) for r in (reference, reference_2)
+                if r is not None]
+        base = {"height": h, "width": w, "num_frames": win, "num_inference_steps": self.steps,
+                "guidance_scale": p.guidance, "conditioning_scale": p.conditioning_scale}
+        if p.guidance_2 > 0:
+            if s.pipe.config.get("boundary_ratio") is None:
+                ctx.warn("'guidance 2' is for Wan 2.2's two experts; this model has one: ignored")
+            else:
+                base["guidance_scale_2"] = p.guidance_2
+        if refs:
+            base["reference_images"] = refs
+        text = _prompt(ctx, prompt)
+        prompts = ScheduledPrompts(ctx, s, schedule, text, p.negative_prompt, n, win, p.overlap)
+        base = filter_kwargs(s.pipe, base, ctx.warn)
+
+        def make(start, still):
+            idx = [min(i, n - 1) for i in range(start, start + win)]  # the last window is padded with the end
+            kw = dict(base, **prompts.window(start))
+            if cond.has_video:
+                kw["video"] = [to_pil(cond.video(i)) for i in idx]
+            if cond.has_mask:
+                kw["mask"] = [to_pil(cond.mask_frame(i)) for i in idx]
+            return kw
+        return self._made(ctx, s.generate(n, win, p.overlap, make, fps, previews=p.previews, steps=self.steps),
+                          w, h)

@@ -1,0 +1,89 @@
+"""Control video makers: skeletons from keypoints, flow and edges as control, masks from shapes,
+keys, alpha and luma. Each is a lazy clip: frames are drawn when pulled."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nodes.control import makers as M
+from studio.core.errors import StudioError
+from studio.core.values import Keypoints
+from studio.engine.clip import ArrayClip
+from tests.node_run import run_node
+
+
+def _kp(n_frames=3, n_points=17, w=64, h=48):
+    rng = np.random.default_rng(0)
+    pts = rng.uniform([4, 4], [w - 4, h - 4], (n_frames, n_points, 2)).astype(np.float32)
+    return Keypoints(pts, np.ones((n_frames, n_points), bool), w, h, 12.0)
+
+
+def test_skeleton_draws_the_chosen_connections_and_nothing_else():
+    kp = Keypoints(np.float32([[[10, 10], [50, 10], [50, 40]]] * 2), np.ones((2, 3), bool), 64, 48, 10.0)
+    clip = run_node(M.KeypointsToSkeleton, {"skeleton": "none", "connections": "0-1", "radius": 0,
+                                            "colors": "white", "thickness": 2}, keypoints=kp)
+    assert (clip.n_frames, clip.width, clip.height, clip.fps, clip.channels) == (2, 64, 48, 10.0, 3)
+    f = clip.frame(0)
+    assert f[10, 30].min() > 0.9            # on the 0-1 line
+    assert f[25, 50].max() < 0.05           # 1-2 was not asked for
+    chain = run_node(M.KeypointsToSkeleton, {"skeleton": "chain", "radius": 0, "colors": "white"}, keypoints=kp)
+    assert chain.frame(1)[25, 50].min() > 0.9  # the chain joins 1-2
+    kp.visible[1, 2] = False
+    assert chain.frame(1)[25, 50].max() < 0.05  # a hidden point's limbs are not drawn
+
+
+def test_body_preset_sizes_and_errors():
+    clip = run_node(M.KeypointsToSkeleton, {"skeleton": "body (COCO 17)", "width": 128, "height": 96},
+                    keypoints=_kp())
+    f = clip.frame(2)
+    assert f.shape == (96, 128, 3) and f.max() > 0.5 and len(np.unique(f.reshape(-1, 3), axis=0)) > 5  # coloured limbs
+    with pytest.raises(StudioError, match="needs 17 points, the keypoints have 5"):
+        run_node(M.KeypointsToSkeleton, {"skeleton": "body (COCO 17)"}, keypoints=_kp(n_points=5))
+    with pytest.raises(StudioError, match="names point 9 but the keypoints have 5"):
+        run_node(M.KeypointsToSkeleton, {"skeleton": "none", "connections": "0-9"}, keypoints=_kp(n_points=5))
+    with pytest.raises(StudioError, match="is not 'a-b'"):
+        run_node(M.KeypointsToSkeleton, {"connections": "0:1"}, keypoints=_kp(n_points=5))
+
+
+def test_flow_to_control_uses_one_scale_for_every_frame():
+    flow = np.zeros((2, 16, 16, 2), np.float32)
+    flow[0, ..., 0] = 2.0
+    flow[1, ..., 0] = 8.0
+    clip = run_node(M.FlowToControl, {"mode": "speed", "max_magnitude": 8.0}, flow=ArrayClip(flow))
+    assert np.allclose(clip.frame(0), 0.25) and np.allclose(clip.frame(1), 1.0)
+    col = run_node(M.FlowToControl, {"mode": "colour", "max_magnitude": 8.0}, flow=ArrayClip(flow))
+    f0, f1 = col.frame(0), col.frame(1)
+    assert f0.shape == (16, 16, 3) and (f1.max(-1) - f1.min(-1)).mean() > (f0.max(-1) - f0.min(-1)).mean() + 0.3
+
+
+def test_edges_are_white_lines_on_black():
+    img = np.zeros((1, 32, 32, 3), np.float32)
+    img[0, :, 16:] = 1.0
+    clip = run_node(M.Edges, {"blur": 0.0}, video=ArrayClip(img))
+    e = clip.frame(0)
+    assert e.shape == (32, 32, 3) and e[:, 15:17].max() == 1.0 and e[:, :10].max() == 0 and e[:, 24:].max() == 0
+    with pytest.raises(StudioError, match="low .* is above high"):
+        run_node(M.Edges, {"low": 300, "high": 100}, video=ArrayClip(img))
+
+
+def test_mask_from_keyed_shapes_alpha_and_luma():
+    m = run_node(M.ControlMask, {"source": "rectangle", "shape_keys": "0: 0.25 0.5 0.5 0.5; 10: 0.75 0.5 0.5 0.5",
+                                 "frames": 11, "width": 40, "height": 20, "fps": 8.0})
+    assert (m.n_frames, m.width, m.height, m.channels, m.fps) == (11, 40, 20, 1, 8.0)
+    a, mid, b = m.frame(0)[..., 0], m.frame(5)[..., 0], m.frame(10)[..., 0]
+    assert a[10, 5] == 1 and a[10, 35] == 0 and b[10, 35] == 1 and b[10, 5] == 0
+    assert mid[10, 20] == 1 and mid[10, 2] == 0 and mid[10, 38] == 0  # halfway between the keys
+    inv = run_node(M.ControlMask, {"source": "ellipse", "shape_keys": "0: 0.5 0.5 0.5 0.5", "frames": 1, "invert": True,
+                                   "width": 40, "height": 40})
+    assert inv.frame(0)[20, 20, 0] == 0 and inv.frame(0)[1, 1, 0] == 1
+    rgba = np.zeros((2, 8, 8, 4), np.float32)
+    rgba[:, :4, :, 3] = 1.0
+    rgba[:, :, :4, :3] = 1.0
+    al = run_node(M.ControlMask, {"source": "alpha"}, video=ArrayClip(rgba))
+    assert al.frame(1)[2, 6, 0] == 1 and al.frame(1)[6, 6, 0] == 0
+    lu = run_node(M.ControlMask, {"source": "luma"}, video=ArrayClip(rgba))
+    assert lu.frame(0)[6, 2, 0] == 1 and lu.frame(0)[6, 6, 0] == 0
+    with pytest.raises(StudioError, match="no alpha"):
+        run_node(M.ControlMask, {"source": "alpha"}, video=ArrayClip(rgba[..., :3]))
+    with pytest.raises(StudioError, match="is not 'frame: cx cy w h'"):
+        run_node(M.ControlMask, {"shape_keys": "0: 1 2", "frames": 2})

@@ -1,0 +1,82 @@
+"""The generator nodes' speed setting on a tiny Wan (CPU): each step cache and regional compile
+applied through diffusers' hooks for the run only (compile stays), frames close to the plain
+run's, and the attention backend falls back to native where the one asked cannot run, saying so."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from studio.core.graph import Graph
+from studio.engine.events import NodeMessage
+from studio.engine.executor import Executor
+
+from nodes.video_models import speed
+from nodes.video_models.memory import hooks_of
+
+pytest.importorskip("diffusers")
+
+CACHE_PSNR_FLOOR = 20.0  # dB against the uncached clip, tiny random Wan, 6 steps
+HOOK = {"first_block": "fbc_leader", "taylorseer": "taylorseer", "faster": "faster_cache"}
+
+
+def _graph(wan_dir, **p):
+    g = Graph()
+    load = g.add_node("video_models.load", {"model": wan_dir})
+    params = {"frames": 5, "width": 16, "height": 16, "steps": 6, "previews": False, "preview_size": "off",
+              "guidance": 1.0}
+    params.update(p)
+    gen = g.add_node("video_models.text_to_video", params, node_id="gen")
+    g.connect(load.id, "model", gen.id, "model")
+    return g, load, gen
+
+
+def _psnr(a, b):
+    return 10 * np.log10(1.0 / max(float(np.mean((a - b) ** 2)), 1e-12))
+
+
+@pytest.fixture(scope="module")
+def plain(wan_dir):
+    g, _, gen = _graph(wan_dir)
+    ex = Executor()
+    return ex, ex.run(g, targets=[gen.id], device="cpu").value(gen.id).frames
+
+
+@pytest.mark.parametrize("cache", ["first_block", "taylorseer", "faster"])
+def test_step_cache_applied_for_the_run_only(wan_dir, plain, cache):
+    ex, base = plain
+    g, load, gen = _graph(wan_dir, step_cache=cache)
+    seen = []
+    ref = ex.run(g, targets=[load.id], device="cpu").value(load.id)
+    tr = ref.module.transformer
+    h = tr.register_forward_pre_hook(lambda m, a: seen.append(hooks_of(m)))
+    try:
+        frames = ex.run(g, targets=[gen.id], device="cpu").value(gen.id).frames
+    finally:
+        h.remove()
+    assert seen and all(any(HOOK[cache] in n for n in names) for names in seen), seen[:1]
+    assert not any(HOOK[cache] in n for n in hooks_of(tr))  # off again after the run
+    assert _psnr(frames, base) > CACHE_PSNR_FLOOR
+
+
+def test_regional_compile_stays_and_frames_match(wan_dir, plain, monkeypatch):
+    ex, base = plain
+    monkeypatch.setattr(speed, "COMPILE_KWARGS", {"backend": "eager", "fullgraph": False})
+    g, load, gen = _graph(wan_dir, compile="on")
+    ev = []
+    frames = ex.run(g, targets=[gen.id], device="cpu", on_event=ev.append).value(gen.id).frames
+    ref = ex.run(g, targets=[load.id], device="cpu").value(load.id)
+    assert speed.compiled_blocks(ref.module.transformer) == len(ref.module.transformer.blocks)
+    assert any("regional compile: this first run took" in e.text for e in ev if isinstance(e, NodeMessage))
+    assert np.abs(frames - base).max() <= 2 / 255
+    g2, _, gen2 = _graph(wan_dir, compile="off")  # off again: the compiled blocks are undone
+    ex.run(g2, targets=[gen2.id], device="cpu")
+    assert speed.compiled_blocks(ref.module.transformer) == 0
+
+
+def test_attention_backend_falls_back_and_says_so():
+    assert speed.pick_backend("native", "cuda") == ("native", None)
+    assert speed.pick_backend("auto", "cpu") == ("native", None)
+    name, note = speed.pick_backend("sage", "cpu")
+    assert name == "native" and "needs CUDA" in note
+    assert speed.compile_wanted("auto", "cuda") and not speed.compile_wanted("auto", "cpu")
+    assert speed.compile_wanted("on", "cpu") and not speed.compile_wanted("off", "cuda")

@@ -1,0 +1,180 @@
+"""Wan VACE on a tiny random pipeline: the node's frames equal WanVACEPipeline called directly
+with the same arguments; presets (inpaint, outpaint, extend); the model cache, Stop inside a
+step and previews as the other video-model nodes."""
+from __future__ import annotations
+
+import functools
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from studio.core.errors import Cancelled, NodeExecutionError
+from studio.core.graph import Graph
+from studio.core.registry import default_registry
+from studio.core.spec import SOURCE, Node, Out
+from studio.engine.clip import ArrayClip
+from studio.engine.context import CancelToken
+from studio.engine.events import NodeProgress
+from studio.engine.executor import Executor
+
+from .tiny import still
+
+pytest.importorskip("diffusers")
+
+
+def _control_frames(n=5, s=16):
+    y, x = np.mgrid[0:s, 0:s].astype(np.float32) / s
+    return np.stack([np.stack([np.roll(x, i, 1), y, 0.5 + 0 * x], -1) for i in range(n)]).astype(np.float32)
+
+
+class _Control(Node):
+    id = "test.vace_control"
+    timing = SOURCE
+    outputs = (Out("video", "Video"),)
+
+    def run(self, ctx):
+        return ArrayClip(_control_frames(), 12.0)
+
+
+class _Ref(Node):
+    id = "test.vace_ref"
+    timing = SOURCE
+    outputs = (Out("image", "Image"),)
+
+    def run(self, ctx):
+        return still(16, 16)
+
+
+for _c in (_Control, _Ref):
+    if _c.id not in default_registry():
+        default_registry().register(_c)
+
+
+def vace_graph(model, mask=True, ref=True, **params):
+    g = Graph()
+    load = g.add_node("video_models.load", {"model": model})
+    src = g.add_node("test.vace_control")
+    p = {"prompt": "a red fox", "steps": 2, "width": 16, "height": 16, "seed": 3, "preview_size": "off",
+         "conditioning_scale": 0.7}
+    p.update(params)
+    gen = g.add_node("video_models.wan_vace", p, node_id="vace")
+    g.connect(load.id, "model", gen.id, "model")
+    g.connect(src.id, "video", gen.id, "video")
+    if mask:
+        m = g.add_node("control.mask", {"source": "rectangle", "shape_keys": "0: 0.5 0.5 0.5 0.5"})
+        g.connect(src.id, "video", m.id, "video")
+        g.connect(m.id, "mask", gen.id, "mask")
+    if ref:
+        r = g.add_node("test.vace_ref")
+        g.connect(r.id, "image", gen.id, "reference")
+    return g, load, gen
+
+
+def test_node_frames_equal_the_pipeline_called_directly(vace_dir, monkeypatch):
+    import torch
+    from diffusers import WanVACEPipeline
+
+    from nodes.video_models.sampling import to_pil
+    seen = {}
+    orig = WanVACEPipeline.__call__
+
+    @functools.wraps(orig)
+    def spy(self, *a, **kw):
+        seen["seed"] = kw["generator"].initial_seed()
+        return orig(self, *a, **kw)
+    monkeypatch.setattr(WanVACEPipeline, "__call__", spy)
+    ev = []
+    g, _, gen = vace_graph(vace_dir)
+    r = Executor().run(g, targets=[gen.id], device="cpu", on_event=ev.append)
+    clip = r.value(gen.id)
+    assert (clip.n_frames, clip.width, clip.height, clip.fps) == (5, 16, 16, 12.0)
+    prog = [e for e in ev if isinstance(e, NodeProgress) and e.node_id == gen.id]
+    assert [e.step for e in prog] == [1, 2] and any(e.preview is not None for e in prog)
+    monkeypatch.setattr(WanVACEPipeline, "__call__", orig)
+    pipe = WanVACEPipeline.from_pretrained(vace_dir)
+    mask = np.zeros((16, 16, 3), np.float32)
+    mask[4:12, 4:12] = 1.0
+    out = pipe(prompt="a red fox", video=[to_pil(f) for f in _control_frames()], mask=[to_pil(mask)] * 5,
+               reference_images=[to_pil(still(16, 16))], conditioning_scale=0.7, height=16, width=16, num_frames=5,
+               num_inference_steps=2, guidance_scale=5.0, generator=torch.Generator().manual_seed(seen["seed"]),
+               output_type="np").frames[0]
+    assert np.array_equal(clip.frames, np.clip(np.asarray(out, np.float32), 0, 1))
+    # the control, mask and conditioning scale reach the model
+    other = Executor().run(vace_graph(vace_dir, conditioning_scale=0.0)[0], targets=[gen.id], device="cpu")
+    assert not np.array_equal(other.value(gen.id).frames, clip.frames)
+
+
+@pytest.mark.parametrize("preset, params, frames, size", [
+    ("extend", {"extend": 4}, 9, (16, 16)),
+    ("outpaint", {"pad_left": 0.5, "pad_right": 0.5}, 5, (32, 16)),
+])
+def test_presets_make_the_asked_clip(vace_dir, monkeypatch, preset, params, frames, size):
+    from diffusers import WanVACEPipeline
+    calls = []
+    orig = WanVACEPipeline.__call__
+
+    @functools.wraps(orig)
+    def spy(self, *a, **kw):
+        calls.append(kw)
+        return orig(self, *a, **kw)
+    monkeypatch.setattr(WanVACEPipeline, "__call__", spy)
+    g, _, gen = vace_graph(vace_dir, mask=False, ref=False, task=preset, width=0, height=0, steps=1, **params)
+    clip = Executor().run(g, targets=[gen.id], device="cpu").value(gen.id)
+    assert (clip.n_frames, clip.width, clip.height) == (frames,) + size
+    m = np.stack([np.asarray(im, np.float32) / 255 for im in calls[0]["mask"]])
+    v = np.stack([np.asarray(im, np.float32) / 255 for im in calls[0]["video"]])
+    if preset == "extend":  # the source's 5 frames are kept, the 4 after are made
+        assert m[:5].max() == 0 and m[5:].min() == 1 and np.allclose(v[6], 0.5, atol=0.01)
+    else:  # the border is made, the source sits in the middle
+        assert m[:, :, :8].min() == 1 and m[:, :, 24:].min() == 1 and m[:, :, 8:24].max() == 0
+
+
+def test_inpaint_needs_a_mask_and_a_plain_wan_is_refused(vace_dir, wan_dir):
+    g, _, gen = vace_graph(vace_dir, mask=False, task="inpaint")
+    with pytest.raises(NodeExecutionError, match="task 'inpaint' needs a mask"):
+        Executor().run(g, targets=[gen.id], device="cpu")
+    g, _, gen = vace_graph(wan_dir)
+    with pytest.raises(NodeExecutionError, match="is not a Wan VACE model"):
+        Executor().run(g, targets=[gen.id], device="cpu")
+
+
+def test_cached_model_stop_inside_a_step_and_usable_after(vace_dir):
+    ex = Executor()
+    g, load, gen = vace_graph(vace_dir, steps=2)
+    ex.run(g, targets=[load.id], device="cpu")
+    ref = ex.models.entries()[0].value["model"]
+    blocks = list(ref.module.transformer.blocks) + list(ref.module.transformer.vace_blocks)
+    slow = [b.register_forward_hook(lambda *_: time.sleep(0.25)) for b in blocks]
+    entered = threading.Event()
+    h0 = ref.module.transformer.blocks[0].register_forward_pre_hook(lambda *_: entered.set())
+    tok, box = CancelToken(), {}
+
+    def go():
+        try:
+            ex.run(g, targets=[gen.id], device="cpu", cancel=tok)
+        except Cancelled as e:
+            box["err"] = e
+        box["t"] = time.perf_counter()
+    th = threading.Thread(target=go)
+    th.start()
+    assert entered.wait(60)
+    time.sleep(0.1)
+    t0 = time.perf_counter()
+    tok.cancel()
+    th.join(10)
+    assert isinstance(box.get("err"), Cancelled) and box["t"] - t0 < 1.0, box
+    for h in slow + [h0]:
+        h.remove()
+    assert not any(m._forward_pre_hooks for m in ref.module.transformer.modules())
+    clip = ex.run(g, targets=[gen.id], device="cpu").value(gen.id)  # the cached model, not loaded again
+    assert clip.n_frames == 5 and ex.run_counts.get("video_models.load", 0) == 1 and len(ex.models) == 1
+
+
+def test_wan22_second_guidance_reaches_the_low_noise_expert(tmp_path):
+    from .tiny_control import build_wan_vace
+    d = build_wan_vace(str(tmp_path / "vace22"), two_experts=True)
+    a = Executor().run(vace_graph(d, guidance_2=1.0)[0], targets=["vace"], device="cpu").value("vace")
+    b = Executor().run(vace_graph(d, guidance_2=9.0)[0], targets=["vace"], device="cpu").value("vace")
+    assert not np.array_equal(a.frames, b.frames)

@@ -1,0 +1,35 @@
+"""Tiny random Wan VACE pipelines built from configs (diffusers' own test config; no download)."""
+from __future__ import annotations
+
+import os
+import shutil
+
+
+def build_wan_vace(path: str, two_experts: bool = False) -> str:
+    """A tiny Wan 2.1 VACE pipeline (Wan 2.2 with two experts and a boundary ratio when asked)."""
+    import torch
+    from diffusers import AutoencoderKLWan, FlowMatchEulerDiscreteScheduler, WanVACEPipeline, WanVACETransformer3DModel
+
+    from .tiny import build_tokenizer, tiny_t5
+    torch.manual_seed(0)
+    vae = AutoencoderKLWan(base_dim=3, z_dim=16, dim_mult=[1, 1, 1, 1], num_res_blocks=1,
+                           temperal_downsample=[False, True, True])
+    tmp_tok = os.path.join(path, "_tok")
+    tokenizer = build_tokenizer(tmp_tok)
+    torch.manual_seed(0)
+    text_encoder = tiny_t5(tokenizer)
+
+    def transformer():
+        return WanVACETransformer3DModel(patch_size=(1, 2, 2), num_attention_heads=2, attention_head_dim=12,
+                                         in_channels=16, out_channels=16, text_dim=32, freq_dim=256, ffn_dim=32,
+                                         num_layers=3, cross_attn_norm=True, qk_norm="rms_norm_across_heads",
+                                         rope_max_seq_len=32, vace_layers=[0, 2], vace_in_channels=96)
+    torch.manual_seed(0)
+    t1 = transformer()
+    t2 = transformer() if two_experts else None
+    pipe = WanVACEPipeline(tokenizer=tokenizer, text_encoder=text_encoder, vae=vae, transformer=t1,
+                           transformer_2=t2, scheduler=FlowMatchEulerDiscreteScheduler(shift=3.0),
+                           boundary_ratio=0.5 if two_experts else None)
+    pipe.save_pretrained(path, safe_serialization=True)
+    shutil.rmtree(tmp_tok, ignore_errors=True)
+    return path
