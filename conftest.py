@@ -18,6 +18,22 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pytest  # noqa: E402
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``gpu`` need CUDA: skipped where torch sees no CUDA GPU (pytest -m gpu runs them)."""
+    gpu = [it for it in items if it.get_closest_marker("gpu")]
+    if not gpu:
+        return
+    try:
+        import torch
+        have = torch.cuda.is_available()
+    except ImportError:
+        have = False
+    if not have:
+        skip = pytest.mark.skip(reason="needs a CUDA GPU")
+        for it in gpu:
+            it.add_marker(skip)
+
+
 @pytest.fixture(autouse=True)
 def _no_dangling_qthreads(request):
     """Fail a test that leaves a QThread running (napari's dangling_qthreads)."""

@@ -34,6 +34,9 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+from benchmarks.child_env import extend_pythonpath  # noqa: E402
+
 MODELS = ("text_to_video", "audio_image_to_video", "text_to_video_gpu")
 
 
@@ -133,7 +136,7 @@ def run_child(tree: str, args, batches: str) -> list[dict]:
     cmd = [sys.executable, os.path.abspath(__file__), "--child", "--tree", tree, "--device", args.device,
            "--models", args.models, "--batches", batches, "--seconds", str(args.seconds), "--clips", str(args.clips),
            "--warm", str(args.warm)]
-    out = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": tree})
+    out = subprocess.run(cmd, capture_output=True, text=True, env=extend_pythonpath(tree))
     if out.returncode != 0:
         raise SystemExit(f"measuring in {tree} failed:\n{out.stderr[-3000:]}")
     return [json.loads(x) for x in out.stdout.splitlines() if x.startswith("{")]
@@ -196,6 +199,7 @@ def main() -> int:
         json.dump(report, f, indent=1)
     print(f"wrote {args.out}")
     return 0
+
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
+from benchmarks.child_env import extend_pythonpath  # noqa: E402
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("DIFFUSERS_VERBOSITY", "error")
 
@@ -105,7 +106,7 @@ def run_studio(cfg: dict, device: str, steps: int, warm: int) -> dict:
     ref.shared["pipes"] = {"t2v": pipe}
     s = LoRASettings(output="", rank=cfg["rank"], alpha=float(cfg["rank"]), lr=1e-4, steps=warm + steps,
                      batch=cfg["batch"], targets=tuple(TARGETS), gradient_checkpointing=cfg["ckpt"],
-                     precision="bf16" if cfg["dtype"] == "bf16" else "no", checkpoint_every=0)
+                     mixed_precision="bf16" if cfg["dtype"] == "bf16" else "no", checkpoint_every=0)
     times = []
 
     def progress(step, total, preview=None, **v):
@@ -169,7 +170,7 @@ def run_plain(cfg: dict, device: str, steps: int, warm: int) -> dict:
 def child(which: str, preset: str, device: str, steps: int, warm: int, threads: int) -> dict:
     cmd = [sys.executable, __file__, "--child", which, "--preset", preset, "--device", device,
            "--steps", str(steps), "--warm", str(warm), "--threads", str(threads)]
-    out = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": ROOT})
+    out = subprocess.run(cmd, capture_output=True, text=True, env=extend_pythonpath(ROOT))
     if out.returncode:
         raise SystemExit(f"{which} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -218,6 +219,7 @@ def main() -> int:
     with open(os.path.join(ROOT, "benchmarks", "results", f"video_lora_{device}.json"), "w") as f:
         json.dump(out, f, indent=1)
     return 0
+
 
 
 if __name__ == "__main__":

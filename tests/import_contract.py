@@ -310,12 +310,6 @@ PRIVATE_ALLOWED = {
     ("nodes/video_models/nodes.py", "_execution_device"): "diffusers: the device a pipeline runs on "
         "under CPU offload, the name every diffusers pipeline uses",
     # issue 31, items 3 and 4: the training loop and the Plan (other branches of this round)
-    ("nodes/video_models/lora_file.py", "_atomic_write"): "the generators' checkpoint writer; issue 31 "
-        "item 3 gives both trainings one loop and one writer",
-    ("nodes/video_models/lora_node.py", "_base_dir"): "nodes' shared base folder helper; issue 31 "
-        "item 3 (one training loop) moves it",
-    ("nodes/video_models/lora_node.py", "_video_model"): "nodes' shared model-loading helper; issue 31 "
-        "item 3 (one training loop) moves it",
 }
 
 

@@ -20,6 +20,8 @@ from studio.core.params import Bool, Choice, Path
 from studio.core.spec import SOURCE, In, Node, Out
 from studio.core.values import ModelRef
 
+from nodes.training.shared import atomic_write
+
 FORMAT = "studio-generator-checkpoint"
 VERSION = 1
 # config keys that decide whether weights fit a network / mean the same thing
@@ -160,13 +162,6 @@ def _unflatten_optimizer(name: str, opt: torch.optim.Optimizer, tensors: dict, m
 IMPL_KEYS = ("fused", "foreach", "capturable", "differentiable")
 
 
-def _atomic_write(path: str, write) -> None:
-    """``write(tmp)`` then the shared atomic rename (the user's umask; never over a device)."""
-    from studio.core.paths import atomic_path
-    with atomic_path(path) as tmp:
-        write(tmp)
-
-
 def save_checkpoint(path: str, model, ema=None, opts: dict | None = None, gen: torch.Generator | None = None,
                     step: int = 0, history: list | None = None, train: dict | None = None) -> None:
     tensors = {f"model.{k}": v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
@@ -184,8 +179,8 @@ def save_checkpoint(path: str, model, ema=None, opts: dict | None = None, gen: t
     # weights first, then the JSON: a reader never sees a config newer than its weights
     # the weights carry their own architecture: a sidecar edited to claim another size is caught
     arch = json.dumps({k: model.config[k] for k in ARCH_KEYS if k in model.config})
-    _atomic_write(path, lambda p: save_file(tensors, p, metadata={"format": FORMAT, "step": str(step), "arch": arch}))
-    _atomic_write(json_path(path), lambda p: open(p, "w", encoding="utf-8").write(json.dumps(meta, indent=1)))
+    atomic_write(path, lambda p: save_file(tensors, p, metadata={"format": FORMAT, "step": str(step), "arch": arch}))
+    atomic_write(json_path(path), lambda p: open(p, "w", encoding="utf-8").write(json.dumps(meta, indent=1)))
 
 
 def read_meta(path: str) -> dict:

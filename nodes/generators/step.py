@@ -18,12 +18,12 @@ give the same losses as the step before (tests/generators/test_train_step.py).
 """
 from __future__ import annotations
 
-import math
 import os
-import time
 from typing import Callable
 
 import torch
+
+from nodes.training.readback import LossLog  # noqa: F401 - the trainer's read-back policy lives with the loop
 
 
 class Ema:
@@ -44,54 +44,6 @@ class Ema:
             torch._foreach_lerp_(self.pe, self.pm, 1.0 - decay)
         if self.be:
             torch._foreach_copy_(self.be, self.bm)
-
-
-class LossLog:
-    """Per-step losses kept on the device and read back in one go. ``add`` takes the step's logs
-    (tensors or floats); ``due`` says whether a read is owed; ``read`` returns ``[(step, {name:
-    float})]`` for every step since the last read and raises FloatingPointError naming the first
-    step whose loss is not finite."""
-
-    def __init__(self, device: torch.device, every: int | None = None, seconds: float = 0.25):
-        on_cpu = device.type == "cpu"
-        self.every = max(1, every if every is not None else (1 if on_cpu else 50))
-        self.seconds = 0.0 if on_cpu else seconds
-        self.pending: list[tuple[int, tuple[str, ...], torch.Tensor | list[float]]] = []
-        self.last_read = time.perf_counter()
-
-    def add(self, step: int, logs: dict) -> None:
-        keys = tuple(logs)
-        vals = list(logs.values())
-        if all(isinstance(v, torch.Tensor) for v in vals):
-            packed = torch.stack([v.detach().float().reshape(()) for v in vals]) if vals else []
-        else:
-            packed = [float(v) for v in vals]
-        self.pending.append((step, keys, packed))
-
-    def due(self) -> bool:
-        return bool(self.pending) and (len(self.pending) >= self.every or
-                                       (self.seconds > 0 and time.perf_counter() - self.last_read >= self.seconds))
-
-    def read(self) -> list[tuple[int, dict[str, float]]]:
-        if not self.pending:
-            return []
-        tensors = [p for _, _, p in self.pending if isinstance(p, torch.Tensor)]
-        flat = torch.cat(tensors).tolist() if tensors else []  # the one host sync
-        out, k = [], 0
-        for step, keys, packed in self.pending:
-            if isinstance(packed, torch.Tensor):
-                vals = flat[k:k + len(keys)]
-                k += len(keys)
-            else:
-                vals = packed
-            out.append((step, dict(zip(keys, vals))))
-        self.pending.clear()
-        self.last_read = time.perf_counter()
-        for step, logs in out:
-            loss = logs.get("loss")
-            if loss is not None and not math.isfinite(loss):
-                raise FloatingPointError(f"the loss became {loss} at step {step}: lower the learning rate")
-        return out
 
 
 def capture_wanted(device: torch.device, setting: str = "auto") -> bool:

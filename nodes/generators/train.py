@@ -19,43 +19,89 @@ from typing import Any, Callable
 import numpy as np
 import torch
 
-from studio.core.errors import Cancelled, StudioError
+from studio.core.errors import StudioError
 from studio.core.params import Bool, Choice, Float, Int, Path, Seed
 from studio.core.spec import CLIP, In, Node, Out
 from studio.engine.clip import ArrayClip
+
+from nodes.training.loop import LoopSettings, Resumed, run_loop
+from nodes.training.settings import node_settings, settings_from
+from nodes.training.shared import filmstrip, step_progress  # noqa: F401 - step_progress: the node's progress
 
 from .checkpoint import build_model, load_checkpoint, model_ref, restore_training, save_checkpoint
 from .conditioning import conditioning_info, encode_with
 from .dataset import VideoDataset
 from .flow import clip_velocity
 from .nets import to_frames, to_model
-from .step import Capture, Ema, LossLog, capture_wanted
+from .step import Capture, Ema, capture_wanted
 
 
-def filmstrip(video: np.ndarray, scale: int = 2, max_frames: int = 8) -> np.ndarray:
-    """[T, H, W, 3] -> one image with the frames side by side (a preview of motion)."""
-    t = video.shape[0]
-    pick = np.linspace(0, t - 1, min(t, max_frames)).round().astype(int)
-    strip = np.concatenate([video[i] for i in pick], axis=1)
-    if scale > 1:
-        strip = strip.repeat(scale, 0).repeat(scale, 1)
-    return np.ascontiguousarray(strip.clip(0, 1).astype(np.float32))
+# The Train node's parameters: declared once. The training settings take their defaults from them
+# and a run's values by name (nodes.training.settings); the others describe the model.
+TRAIN_PARAMS = (Choice("model", "diffusion", choices=("diffusion", "vae", "gan"), help="generator family"),
+                Choice("motion", "dense-flow", choices=("dense-flow", "keyframe-flow", "joint"),
+                       help="diffusion: 'dense-flow' - a key frame, a generated flow field per frame (trained on "
+                            "the optical flow of the training clips), frames by splatting the key frame along it and a "
+                            "refinement network; 'keyframe-flow' - one velocity per clip slides the key frame; "
+                            "'joint' - all frames together by the space-time UNet"),
+                Choice("keyframe", "diffusion", choices=("diffusion", "slots"),
+                       help="dense-flow: how the key frame is made - 'diffusion' (a UNet denoiser reading the "
+                            "caption's words) or 'slots' (the caption's objects as slots, each a learned shape in its "
+                            "colour over a still ground: learns shapes and counts in minutes on a CPU)"),
+                Bool("object_motion", True,
+                     help="keyframe 'slots': each object moves as its phrase says (an affine motion per frame, "
+                          "learned from the measured flow on its pixels), spread over its pixels as the flow field; "
+                          "off: the flow generator makes the field from the key frame"),
+                Choice("conditioning", "text", choices=("text", "caption-parser", "audio+image"),
+                       help="text encoder features of the captions, or one-hot colour/shape/direction, or "
+                            "each clip's first frame and sound through the encoders and a fusion"),
+                Choice("fusion", "gated", choices=("gated", "film", "cross_attention"),
+                       help="conditioning 'audio+image': how the still's and the sound's features are fused "
+                            "(trained with the generator)"),
+                Int("steps", 3000, min=1, max=10_000_000,
+                    help="optimiser steps in all (a resumed run continues to this)"),
+                Int("batch", 32, min=0, max=4096, special="auto",
+                    help="clips per step; 0 (auto): on a GPU the largest batch that fits (up to 1024) with the "
+                         "learning rate x sqrt(batch/16), on the CPU 16"),
+                Float("lr", 1e-3, min=1e-7, max=1.0, step=1e-4, decimals=6, help="learning rate"),
+                Int("width", 16, min=4, max=512, help="network width (base channels)"),
+                Float("ema", 0.995, min=0.0, max=0.99999, decimals=5, help="EMA decay of the sampling weights"),
+                Int("preview_every", 250, min=0, max=1_000_000, help="steps between sample previews; 0: none"),
+                Int("checkpoint_every", 500, min=0, max=1_000_000, help="steps between checkpoints"),
+                Path("checkpoint", "out/generator.safetensors", mode="save", filters="Checkpoint (*.safetensors)"),
+                Bool("resume", True, help="continue from the checkpoint when it exists and matches"),
+                Float("motion_weight", 0.0, min=0.0, max=100.0,
+                      help="vae/gan: weight of the optical-flow motion loss; dense-flow: of the motion consistency of "
+                           "the generated frames with the generated flow"),
+                Float("content_weight", 0.0, min=0.0, max=100.0,
+                      help="gan: weight of the L1 content loss; dense-flow: of the feature (perceptual) loss"),
+                Float("adversarial_weight", 0.0, min=0.0, max=100.0,
+                      help="dense-flow: weight of the adversarial loss of a temporal (3-D) discriminator on whole "
+                           "clips"),
+                Float("max_minutes", 0.0, min=0.0, max=100_000.0,
+                      help="training time in all, across resumes (0: no limit; preparing the data is not counted); "
+                           "raise it to train on"),
+                Seed("seed", 0))
+ARCH_PARAMS = ("model", "motion", "keyframe", "object_motion", "conditioning", "fusion", "width", "motion_weight",
+               "content_weight", "adversarial_weight")
 
 
-@dataclass
+@node_settings(TRAIN_PARAMS)
 class TrainSettings:
-    steps: int = 1000
-    batch: int = 16
-    lr: float = 1e-3
-    ema: float = 0.995
-    preview_every: int = 200
-    checkpoint_every: int = 500
+    """How a generator trains. The fields named like the node's parameters take the node's
+    defaults (``checkpoint`` excepted: none unless asked, outside the node)."""
+    steps: int
+    batch: int
+    lr: float
+    ema: float
+    preview_every: int
+    checkpoint_every: int
     checkpoint: str = ""
-    resume: bool = True
-    seed: int = 0
+    resume: bool
+    seed: int
     amp: bool = True
     preview_steps: int = 10
-    max_minutes: float = 0.0  # stop (and checkpoint) after this long; 0: no limit
+    max_minutes: float  # stop (and checkpoint) after this long; 0: no limit
     max_clips_in_memory: int = 4096
     capture: str = "auto"  # compile the networks: "auto" (on CUDA), "on", "off" (see step.py)
     capture_backend: str = "inductor"
@@ -74,6 +120,7 @@ class TrainResult:
     prep_seconds: float = 0.0  # preparing the data (decoding, optical flow, text features): not budgeted
     batch: int = 0  # the batch trained at (batch 0 'auto' resolved)
     lr: float = 0.0  # the learning rate trained at (scaled with an auto batch)
+    setup_seconds: float = 0.0  # compiling the networks (the first steps on CUDA): not budgeted
 
     @property
     def final_loss(self) -> float:
@@ -173,15 +220,108 @@ def train_generator(device: torch.device, seed: int) -> torch.Generator:
     return g
 
 
+class _Run:
+    """A generator as the training loop's trainable (nodes.training.loop): the model, its EMA copy,
+    optimisers and generator; the data (prepared when there is training to do), the batch rule, the
+    compiled networks on CUDA."""
+
+    def __init__(self, model, dataset: VideoDataset, s: TrainSettings, device: torch.device, check, fixed_batch,
+                 warn, info):
+        self.model, self.dataset, self.s, self.device = model, dataset, s, device
+        self.check, self.fixed_batch, self.warn, self.info = check, fixed_batch, warn, info
+        model.to(device).train()
+        self.ema = copy.deepcopy(model).eval()
+        for p in self.ema.parameters():
+            p.requires_grad_(False)
+        self.opts = model.make_optimizers(s.lr)
+        self.base_lrs = {k: [g["lr"] for g in o.param_groups] for k, o in self.opts.items()}  # as made for batch 16
+        self.gen = train_generator(device, s.seed)
+        self.batch, self.lr_factor = s.batch, 1.0
+        self.data = self.val = self.capture = self.last = None
+        self.amp = s.amp and device.type == "cuda"
+        self.averager = Ema(self.ema, model)
+        self.setup_steps = 0
+
+    def load(self) -> Resumed | None:
+        s = self.s
+        if not (s.checkpoint and os.path.exists(s.checkpoint)):
+            return None
+        ck = load_checkpoint(s.checkpoint, expect=self.model.config, device=self.device)
+        have_hash = ck["meta"]["config"].get("dataset", {}).get("hash")
+        want_hash = self.model.config.get("dataset", {}).get("hash")
+        if have_hash and want_hash and have_hash != want_hash:
+            raise StudioError(f"checkpoint '{os.path.basename(s.checkpoint)}' was trained on another dataset "
+                              f"(hash {have_hash}, this one {want_hash}): turn resume off or choose a new file")
+        self.model.load_state_dict(ck["model"].state_dict())
+        self.ema.load_state_dict(ck["ema"].state_dict())
+        restore_training(ck, self.opts, self.gen)
+        return Resumed(int(ck["meta"]["step"]), float(ck["meta"].get("train", {}).get("seconds", 0.0)),
+                       list(ck["meta"].get("history", [])))
+
+    def prepare(self, done: bool) -> None:
+        """The data in memory (not for a finished checkpoint, nor a fixed batch), the batch rule,
+        the compiled networks (the batch probe and compiling are not counted in the budget)."""
+        s, model, dataset = self.s, self.model, self.dataset
+        if done:
+            return
+        if self.fixed_batch is None:
+            self.data = _Data(dataset, model, self.device, self.check, s)
+            if dataset.indices("val") and hasattr(model, "losses"):
+                self.val = _Data(dataset, model, self.device, self.check, s, split="val")
+            from .batching import choose_batch, probe_cuda  # batch 0: auto; the learning rate follows its rule
+            t = time.perf_counter()
+            self.batch, self.lr_factor, rule = choose_batch(s.batch, self.device, self.data.n,
+                                                            lambda: probe_cuda(model, self.data, self.amp))
+            probe = time.perf_counter() - t
+            for k, o in self.opts.items():
+                for g, lr in zip(o.param_groups, self.base_lrs[k]):
+                    g["lr"] = lr * self.lr_factor
+            self.info(f"{rule}; learning rate {s.lr * self.lr_factor:.3g}"  # the Training dock: the rule
+                      + (f" (the batch probe took {probe:.1f} s, not counted in the budget)" if probe >= 0.05 else ""))
+        if capture_wanted(self.device, s.capture):
+            self.capture = Capture(model, backend=s.capture_backend, warn=self.warn)
+            self.setup_steps = CAPTURE_SETUP_STEPS if self.capture.active else 0
+
+    def begin(self) -> None:
+        pass
+
+    def step(self, step: int) -> dict:
+        b = self.fixed_batch if self.fixed_batch is not None else self.data.batch(self.batch, self.gen)
+        self.last = b
+
+        def one() -> dict:
+            return self.model.train_step(b, self.opts, self.gen, self.amp)
+        logs = self.capture.run(one, self.gen) if self.capture is not None else one()
+        self.averager.update(self.s.ema if step > 20 else 0.0)
+        return logs
+
+    def preview(self, step: int):
+        extra = {"val_loss": validation_loss(self.ema, self.val)} if self.val is not None else {}
+        return _preview(self.ema, {k: v[:1] for k, v in self.last.items()}, self.s, step, self.check), extra
+
+    def save(self, step: int, history: list, seconds: float) -> None:
+        s = self.s
+        if s.checkpoint:
+            meta = {"lr": s.lr * self.lr_factor, "batch": self.batch, "ema": s.ema, "seed": s.seed,
+                    "seconds": seconds}
+            save_checkpoint(s.checkpoint, self.model, self.ema, self.opts, self.gen, step, history[-2000:], meta)
+
+    def end(self) -> None:
+        if self.capture is not None:
+            self.capture.undo()
+
+
+CAPTURE_SETUP_STEPS = 3  # compiling (and recording the CUDA graphs) happens in a compiled run's first steps
+
+
 def train(model_or_config, dataset: VideoDataset, settings: TrainSettings, device="cpu",
           progress: Callable = _noop_progress, check: Callable[[], None] = lambda: None,
           fixed_batch: dict | None = None, warn: Callable[[str], None] = lambda s: None,
           info: Callable[[str], None] = lambda s: None) -> TrainResult:
-    """Train a generator. ``progress(step, total, preview=..., **values)``; ``check()`` raises
-    Cancelled. With ``fixed_batch`` every step sees that batch (the overfit test). ``batch`` 0 in
-    the settings is 'auto' (batching.py: ``info`` gets the batch chosen and why). On a GPU the
-    losses are read back every few steps (step.LossLog): ``progress`` then gets several steps at
-    once, each with its own losses."""
+    """Train a generator through the studio's training loop (nodes.training.loop: resume, budget,
+    cancel, read-back, cadence). ``progress(step, total, preview=..., **values)``; ``check()``
+    raises Cancelled. With ``fixed_batch`` every step sees that batch (the overfit test). ``batch``
+    0 in the settings is 'auto' (batching.py: ``info`` gets the batch chosen and why)."""
     device = torch.device(device)
     s = settings
     if isinstance(model_or_config, torch.nn.Module):
@@ -190,130 +330,13 @@ def train(model_or_config, dataset: VideoDataset, settings: TrainSettings, devic
         with torch.random.fork_rng(devices=[]):  # initial weights from the seed, global RNG untouched
             torch.manual_seed(s.seed)
             model = build_model(model_or_config)
-    model.to(device).train()
-    ema = copy.deepcopy(model).eval()
-    for p in ema.parameters():
-        p.requires_grad_(False)
-    opts = model.make_optimizers(s.lr)
-    base_lrs = {k: [g["lr"] for g in o.param_groups] for k, o in opts.items()}  # as made for batch 16
-    gen = train_generator(device, s.seed)
-    history: list = []
-    start = 0
-    prior_seconds = 0.0
-    if s.checkpoint and s.resume and os.path.exists(s.checkpoint):
-        ck = load_checkpoint(s.checkpoint, expect=model.config, device=device)
-        have_hash = ck["meta"]["config"].get("dataset", {}).get("hash")
-        want_hash = model.config.get("dataset", {}).get("hash")
-        if have_hash and want_hash and have_hash != want_hash:
-            raise StudioError(f"checkpoint '{os.path.basename(s.checkpoint)}' was trained on another dataset "
-                              f"(hash {have_hash}, this one {want_hash}): turn resume off or choose a new file")
-        model.load_state_dict(ck["model"].state_dict())
-        ema.load_state_dict(ck["ema"].state_dict())
-        restore_training(ck, opts, gen)
-        start = int(ck["meta"]["step"])
-        history = list(ck["meta"].get("history", []))
-        prior_seconds = float(ck["meta"].get("train", {}).get("seconds", 0.0))
-
-    t_prep = time.perf_counter()
-    # max_minutes is the training time in all, across resumes; preparing the data (decoding the
-    # clips, measuring their flow, encoding captions) is not training and is not counted
-    done = start >= s.steps or (s.max_minutes > 0 and prior_seconds >= s.max_minutes * 60.0)
-    # a finished checkpoint (re-running a graph whose training is done) needs no data
-    data = None if (fixed_batch is not None or done) else _Data(dataset, model, device, check, s)
-    val = None
-    if data is not None and dataset.indices("val") and hasattr(model, "losses"):
-        val = _Data(dataset, model, device, check, s, split="val")
-    batch, lr_factor, batch_rule = s.batch, 1.0, f"batch {s.batch}"
-    if data is not None:  # batch 0: auto (batching.py); the learning rate follows the rule it states
-        from .batching import choose_batch, probe_cuda
-        batch, lr_factor, batch_rule = choose_batch(s.batch, device, data.n,
-                                                    lambda: probe_cuda(model, data, s.amp and device.type == "cuda"))
-        for k, o in opts.items():
-            for g, lr in zip(o.param_groups, base_lrs[k]):
-                g["lr"] = lr * lr_factor
-        info(f"{batch_rule}; learning rate {s.lr * lr_factor:.3g}")  # the Training dock: samples/s, the rule
-    t0 = time.perf_counter()
-    prep_seconds = t0 - t_prep
-
-    def save(step):
-        if s.checkpoint:
-            meta = {"lr": s.lr * lr_factor, "batch": batch, "ema": s.ema, "seed": s.seed,
-                    "seconds": round(prior_seconds + time.perf_counter() - t0, 3)}
-            save_checkpoint(s.checkpoint, model, ema, opts, gen, step, history[-2000:], meta)
-
-    deadline = t0 + s.max_minutes * 60.0 - prior_seconds if s.max_minutes > 0 else None
-    stopped = False
-    step = start
-    amp = s.amp and device.type == "cuda"
-    averager = Ema(ema, model)
-    losses = LossLog(device, s.read_every)
-    capture = Capture(model, backend=s.capture_backend, warn=warn) \
-        if not done and capture_wanted(device, s.capture) else None
-
-    def report(extra: dict | None = None, preview=None, quiet: bool = False) -> None:
-        """Read the losses back (one sync for every step since the last read) and report them:
-        the history gets every step, the progress display each step (it keeps what it can show);
-        ``quiet``: the history only (on cancel, where reporting would raise Cancelled again)."""
-        rows = losses.read()
-        for k, (st, logs) in enumerate(rows):
-            history.append([st, round(logs["loss"], 6)])
-            if quiet:
-                continue
-            last = k == len(rows) - 1
-            end = _budget_end(st, start, t0, deadline, s.steps) if last else None  # where the time budget stops it
-            progress(st, s.steps, preview=preview if last else None, **logs, **((extra or {}) if last else {}),
-                     **({"budget_end": end} if end is not None else {}))
-
-    def one_step(b: dict) -> dict:
-        return model.train_step(b, opts, gen, amp)
-
-    try:
-        while step < s.steps:
-            check()
-            if deadline is not None and time.perf_counter() >= deadline:
-                stopped = True
-                break
-            b = fixed_batch if fixed_batch is not None else data.batch(batch, gen)
-            logs = capture.run(lambda: one_step(b), gen) if capture is not None else one_step(b)
-            averager.update(s.ema if step > 20 else 0.0)
-            step += 1
-            losses.add(step, logs)
-            preview = None
-            extra = {}
-            if s.preview_every and step % s.preview_every == 0:
-                preview = _preview(ema, {k: v[:1] for k, v in b.items()}, s, step, check)
-                if val is not None:
-                    extra["val_loss"] = validation_loss(ema, val)
-            ckpt = bool(s.checkpoint_every and step % s.checkpoint_every == 0 and step < s.steps)
-            if preview is not None or extra or ckpt or step >= s.steps or losses.due():
-                report(extra, preview)
-            if ckpt:
-                save(step)
-    except Cancelled:
-        report(quiet=True)  # the steps done count: the checkpoint holds them, the history says so
-        save(step)  # keep what was learned: the last checkpoint is the current state
-        raise
-    finally:
-        if capture is not None:
-            capture.undo()
-    report()
-    if not done:
-        save(step)
+    run = _Run(model, dataset, s, device, check, fixed_batch, warn, info)
+    loop = LoopSettings(steps=s.steps, max_minutes=s.max_minutes, resume=bool(s.checkpoint and s.resume),
+                        preview_every=s.preview_every, checkpoint_every=s.checkpoint_every, read_every=s.read_every)
+    res = run_loop(run, loop, progress, check, info)
     model.eval()
-    stopped = stopped or (done and start < s.steps)
-    return TrainResult(model, ema, step, history, time.perf_counter() - t0, start, stopped, prep_seconds,
-                       batch=batch, lr=s.lr * lr_factor)
-
-
-def _budget_end(step: int, start: int, t0: float, deadline: float | None, steps: int) -> int | None:
-    """The step the time budget will stop training near, at the rate so far (None: no budget,
-    or it ends after ``steps``)."""
-    if deadline is None or step <= start:
-        return None
-    now = time.perf_counter()
-    rate = (step - start) / max(1e-6, now - t0)
-    end = step + int(rate * max(0.0, deadline - now))
-    return end if end < steps else None
+    return TrainResult(model, run.ema, res.step, res.history, res.seconds, res.resumed_from, res.stopped_by_budget,
+                       res.prep_seconds, batch=run.batch, lr=s.lr * run.lr_factor, setup_seconds=res.setup_seconds)
 
 
 @torch.no_grad()
@@ -372,11 +395,26 @@ def latent_spec(vae, dataset: VideoDataset, family: str, motion: str, cond: dict
     return {"config": keep, "scale": float(1.0 / max(1e-6, float(mu.std())))}
 
 
-def step_progress(ctx) -> Callable:
-    """The trainer's progress as the node's, counted in optimiser steps (unit "step")."""
-    def progress(step, total, preview=None, budget_end=None, **values):
-        ctx.progress(step, total, preview=preview, unit="step", budget_end=budget_end, **values)
-    return progress
+def node_model_config(p, dataset: VideoDataset, vae=None) -> dict:
+    """The model config of the Train node's parameters ``p`` (text or caption conditioning; the
+    architecture parameters, ARCH_PARAMS) for ``dataset``, in ``vae``'s latent space if given."""
+    arch: dict[str, Any] = {"base": p.width}
+    if p.model == "diffusion":
+        arch["motion"] = p.motion
+        if p.motion == "dense-flow":
+            arch.update({"motion_weight": p.motion_weight, "content_weight": p.content_weight,
+                         "adversarial_weight": p.adversarial_weight, "keyframe": p.keyframe,
+                         "slot_motion": bool(p.object_motion)})
+    else:
+        arch.update({"motion_weight": p.motion_weight, "content_weight": p.content_weight})
+    if vae is not None:
+        arch["latent"] = latent_spec(vae, dataset, p.model, p.motion, conditioning_info(p.conditioning))
+    return model_config(p.model, dataset, p.conditioning, **arch)
+
+
+def node_settings(ctx) -> TrainSettings:
+    """The Train node's settings from its parameters by name (the seed: the run's)."""
+    return settings_from(TrainSettings, TRAIN_PARAMS, ctx.params, skip=ARCH_PARAMS, seed=ctx.seed)
 
 
 def loss_weights_text(weights: dict[str, float]) -> str:
@@ -392,8 +430,10 @@ def report_training(ctx, res: TrainResult, s: TrainSettings) -> None:
                           f"first step (preparing the data took {res.prep_seconds:.1f} s, not counted): raise "
                           "max_minutes, or turn resume off to start again")
     loss = res.final_loss
+    setup = f", {res.setup_seconds:.1f} s compiling" if res.setup_seconds > 0 else ""
     ctx.info(f"trained steps {res.resumed_from}..{res.step} of {s.steps} in {res.seconds:.1f} s "
-             f"(+ {res.prep_seconds:.1f} s preparing the data, not counted in the budget); final loss {loss:.4f}")
+             f"(+ {res.prep_seconds:.1f} s preparing the data{setup}, not counted in the budget); "
+             f"final loss {loss:.4f}")
     if res.stopped_by_budget:
         ctx.warn(f"stopped by its time budget ({s.max_minutes:g} min) at step {res.step} of {s.steps}; "
                  f"final loss {loss:.4f}")
@@ -416,48 +456,7 @@ class Train(Node):
                  help="conditioning 'audio+image': the Image Encoder's model output (frozen; the same encoder "
                       "must make the still's features when sampling); default: a seeded one"))
     outputs = (Out("model", "Model"), Out("preview", "Video"), Out("loss", "Number"), Out("info", "Text"))
-    params = (Choice("model", "diffusion", choices=("diffusion", "vae", "gan"), help="generator family"),
-              Choice("motion", "dense-flow", choices=("dense-flow", "keyframe-flow", "joint"),
-                     help="diffusion: 'dense-flow' - a key frame, a generated flow field per frame (trained on "
-                          "the optical flow of the training clips), frames by splatting the key frame along it and a "
-                          "refinement network; 'keyframe-flow' - one velocity per clip slides the key frame; "
-                          "'joint' - all frames together by the space-time UNet"),
-              Choice("keyframe", "diffusion", choices=("diffusion", "slots"),
-                     help="dense-flow: how the key frame is made - 'diffusion' (a UNet denoiser reading the "
-                          "caption's words) or 'slots' (the caption's objects as slots, each a learned shape in its "
-                          "colour over a still ground: learns shapes and counts in minutes on a CPU)"),
-              Bool("object_motion", True,
-                   help="keyframe 'slots': each object moves as its phrase says (an affine motion per frame, "
-                        "learned from the measured flow on its pixels), spread over its pixels as the flow field; "
-                        "off: the flow generator makes the field from the key frame"),
-              Choice("conditioning", "text", choices=("text", "caption-parser", "audio+image"),
-                     help="text encoder features of the captions, or one-hot colour/shape/direction, or "
-                          "each clip's first frame and sound through the encoders and a fusion"),
-              Choice("fusion", "gated", choices=("gated", "film", "cross_attention"),
-                     help="conditioning 'audio+image': how the still's and the sound's features are fused "
-                          "(trained with the generator)"),
-              Int("steps", 3000, min=1, max=10_000_000, help="optimiser steps in all (a resumed run continues to this)"),
-              Int("batch", 32, min=0, max=4096, special="auto",
-                  help="clips per step; 0 (auto): on a GPU the largest batch that fits (up to 1024) with the "
-                       "learning rate x sqrt(batch/16), on the CPU 16"),
-              Float("lr", 1e-3, min=1e-7, max=1.0, step=1e-4, decimals=6, help="learning rate"),
-              Int("width", 16, min=4, max=512, help="network width (base channels)"),
-              Float("ema", 0.995, min=0.0, max=0.99999, decimals=5, help="EMA decay of the sampling weights"),
-              Int("preview_every", 250, min=0, max=1_000_000, help="steps between sample previews; 0: none"),
-              Int("checkpoint_every", 500, min=0, max=1_000_000, help="steps between checkpoints"),
-              Path("checkpoint", "out/generator.safetensors", mode="save", filters="Checkpoint (*.safetensors)"),
-              Bool("resume", True, help="continue from the checkpoint when it exists and matches"),
-              Float("motion_weight", 0.0, min=0.0, max=100.0,
-                    help="vae/gan: weight of the optical-flow motion loss; dense-flow: of the motion consistency of "
-                         "the generated frames with the generated flow"),
-              Float("content_weight", 0.0, min=0.0, max=100.0,
-                    help="gan: weight of the L1 content loss; dense-flow: of the feature (perceptual) loss"),
-              Float("adversarial_weight", 0.0, min=0.0, max=100.0,
-                    help="dense-flow: weight of the adversarial loss of a temporal (3-D) discriminator on whole clips"),
-              Float("max_minutes", 0.0, min=0.0, max=100_000.0,
-                    help="training time in all, across resumes (0: no limit; preparing the data is not counted); "
-                         "raise it to train on"),
-              Seed("seed", 0))
+    params = TRAIN_PARAMS
 
     def run(self, ctx, dataset, vae=None, image_encoder=None):
         p = ctx.params
@@ -465,21 +464,8 @@ class Train(Node):
             raise StudioError(f"expected a Dataset, got {type(dataset).__name__}")
         if p.conditioning == "audio+image":
             return self._run_av(ctx, dataset, vae, image_encoder)
-        arch: dict[str, Any] = {"base": p.width}
-        if p.model == "diffusion":
-            arch["motion"] = p.motion
-            if p.motion == "dense-flow":
-                arch.update({"motion_weight": p.motion_weight, "content_weight": p.content_weight,
-                             "adversarial_weight": p.adversarial_weight, "keyframe": p.keyframe,
-                             "slot_motion": bool(p.object_motion)})
-        else:
-            arch.update({"motion_weight": p.motion_weight, "content_weight": p.content_weight})
-        if vae is not None:
-            arch["latent"] = latent_spec(vae, dataset, p.model, p.motion, conditioning_info(p.conditioning))
-        cfg = model_config(p.model, dataset, p.conditioning, **arch)
-        s = TrainSettings(steps=p.steps, batch=p.batch, lr=p.lr, ema=p.ema, preview_every=p.preview_every,
-                          checkpoint_every=p.checkpoint_every, checkpoint=p.checkpoint, resume=p.resume, seed=ctx.seed,
-                          max_minutes=p.max_minutes)
+        cfg = node_model_config(p, dataset, vae)
+        s = node_settings(ctx)
 
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(s.seed)
@@ -515,9 +501,7 @@ class Train(Node):
                               "(and no vae input)")
         enc = image_encoder.module if image_encoder is not None else default_image_encoder()
         cfg = av_model_config(dataset, enc, p.fusion, base=p.width)
-        s = TrainSettings(steps=p.steps, batch=p.batch, lr=p.lr, ema=p.ema, preview_every=p.preview_every,
-                          checkpoint_every=p.checkpoint_every, checkpoint=p.checkpoint, resume=p.resume, seed=ctx.seed,
-                          max_minutes=p.max_minutes)
+        s = node_settings(ctx)
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(s.seed)
             net = build_model(cfg)

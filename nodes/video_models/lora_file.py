@@ -22,7 +22,7 @@ import torch
 
 from studio.core.errors import StudioError
 
-from nodes.generators.checkpoint import _atomic_write
+from nodes.training.shared import atomic_write
 
 FORMAT = "studio-video-lora"
 STATE_FORMAT = "studio-video-lora-state"
@@ -50,12 +50,12 @@ def export_lora(path: str, weights: dict[str, torch.Tensor], rank: int, alpha: f
     meta = {"format": "pt", "lora_adapter_metadata": json.dumps(adapter, sort_keys=True),
             "studio": json.dumps({"format": FORMAT, **info, "rank": int(rank), "alpha": float(alpha),
                                   "target_modules": sorted(targets)}, sort_keys=True)}
-    _atomic_write(path, lambda p: save_file(out, p, metadata=meta))
+    atomic_write(path, lambda p: save_file(out, p, metadata=meta))
     plain = {k[len(PREFIX) + 1:]: v for k, v in out.items()}
     native, skipped = comfyui_keys(info.get("family", ""), plain)
     if native:  # the same LoRA in the layout ComfyUI (and the family's original code) reads
         cmeta = {"format": "pt", "studio": meta["studio"], "skipped_modules": json.dumps(skipped)}
-        _atomic_write(comfyui_path(path), lambda p: save_file(native, p, metadata=cmeta))
+        atomic_write(comfyui_path(path), lambda p: save_file(native, p, metadata=cmeta))
 
 
 _WAN_NATIVE = {"attn1.to_q": "self_attn.q", "attn1.to_k": "self_attn.k", "attn1.to_v": "self_attn.v",
@@ -126,8 +126,8 @@ def save_state(path: str, weights: dict[str, torch.Tensor], opt: torch.optim.Opt
     meta = {"format": STATE_FORMAT, "step": int(step), "history": history, "param_groups": groups,
             "params": param_names, **info}
     # tensors first, then the JSON: a reader never sees a step newer than its tensors
-    _atomic_write(tpath, lambda p: save_file(tensors, p, metadata={"format": STATE_FORMAT, "step": str(step)}))
-    _atomic_write(jpath, lambda p: open(p, "w", encoding="utf-8").write(json.dumps(meta, indent=1)))
+    atomic_write(tpath, lambda p: save_file(tensors, p, metadata={"format": STATE_FORMAT, "step": str(step)}))
+    atomic_write(jpath, lambda p: open(p, "w", encoding="utf-8").write(json.dumps(meta, indent=1)))
 
 
 def load_state(path: str) -> dict[str, Any] | None:

@@ -1,6 +1,7 @@
-"""The LoRA training loop for a loaded video model: peft LoRA on the denoiser, AdamW with a
-gradient-norm clip, live loss, validation samples, Stop within a second keeping a loadable LoRA,
-resume (optimizer and random state included), time budget.
+"""LoRA training for a loaded video model, a trainable of the studio's training loop
+(nodes.training.loop: resume, time budget, Stop within a second keeping a loadable LoRA, the loss
+read-back, the validation and checkpoint cadence): peft LoRA on the denoiser, AdamW with a
+gradient-norm clip, optimizer and random state saved for the resume.
 
 The loaded pipeline is shared (Load Video Model's output may be cached and serve other nodes and
 later runs): the adapter is added for the run and removed in a ``finally``, with every other
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import math
 import os
-import time
 import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -20,43 +20,49 @@ import torch
 
 from studio.core.errors import Cancelled, StudioError
 
+from nodes.training.loop import LoopSettings, Resumed, run_loop
+from nodes.training.settings import node_settings
+from nodes.training.shared import filmstrip as strip
+
 from .lora_data import Bucket, cache_key, cache_path, choose_bucket, encode_dataset
 from .lora_file import export_lora, load_state, restore_optimizer, save_state
 from .lora_loss import DEFAULT_TARGETS, FlowBatch, family_loss
+from .lora_params import LORA_PARAMS
 
 ADAPTER = "studio_training"
-SYNC_SECONDS = 0.25  # on a GPU, read the step losses back at most this often (one sync for several steps)
 
 
-@dataclass
+@node_settings(LORA_PARAMS)
 class LoRASettings:
-    output: str
-    rank: int = 16
-    alpha: float = 16.0
-    lr: float = 1e-4
-    steps: int = 500
-    max_minutes: float = 0.0
-    batch: int = 1
-    frames: int = 0
-    width: int = 0
-    height: int = 0
-    targets: tuple[str, ...] = ()
-    gradient_checkpointing: bool = False
-    precision: str = "auto"  # auto | bf16 | no
-    seed: int = 0
-    validation_prompt: str = ""
-    validate_every: int = 0
-    validation_steps: int = 20
+    """How a LoRA trains. The fields named like Train Video LoRA's parameters take the node's
+    defaults (declared there once; the node fills them by name: nodes.training.settings)."""
+    output: str = ""
+    rank: int
+    alpha: float
+    lr: float
+    steps: int
+    max_minutes: float
+    batch: int
+    frames: int
+    width: int
+    height: int
+    targets: tuple[str, ...] = ()  # the node's target_modules, split; empty: the family's defaults
+    gradient_checkpointing: bool
+    mixed_precision: str  # auto | bf16 | no
+    seed: int
+    validation_prompt: str
+    validate_every: int
+    validation_steps: int
     validation_guidance: float = 5.0
-    checkpoint_every: int = 100
-    resume: bool = True
-    sampling: str = "uniform"
-    lr_schedule: str = "constant"  # constant | cosine (to 0 at 'steps') | linear
-    warmup: int = 0
-    shift: float = 0.0
-    max_grad_norm: float = 1.0
+    checkpoint_every: int
+    resume: bool
+    timesteps: str  # uniform | logit_normal
+    lr_schedule: str  # constant | cosine (to 0 at 'steps') | linear
+    warmup: int
+    shift: float
+    max_grad_norm: float
     weight_decay: float = 1e-4
-    offload_text_encoder: bool = True
+    offload_text_encoder: bool
 
 
 @dataclass
@@ -96,7 +102,6 @@ def _noop(*a, **k):
 
 
 def filmstrip(frames: np.ndarray, max_frames: int = 6) -> np.ndarray:
-    from nodes.generators.train import filmstrip as strip
     scale = max(1, int(np.ceil(96 / max(1, frames.shape[1]))))
     return strip(frames, scale=min(scale, 4), max_frames=max_frames)
 
@@ -118,7 +123,7 @@ class LoRATrainer:
             raise StudioError(training_problem(ref.memory, ref.device))
         self.pipe = ref.pipeline("t2v")
         self.fam = fam
-        self.loss = family_loss(fam, self.pipe, dataset.fps, s.shift, s.sampling)
+        self.loss = family_loss(fam, self.pipe, dataset.fps, s.shift, s.timesteps)
         self.transformer = getattr(self.pipe, fam.denoiser)
         self.device = torch.device(ref.device) if ref.device is not None else torch.device("cpu")
         self.targets = list(s.targets or DEFAULT_TARGETS[fam.key])
@@ -129,7 +134,10 @@ class LoRATrainer:
         if not self.idx:
             raise StudioError(f"{dataset.name}: no clips in the train split")
         self._check_targets()
-        self.sync_seconds: float | None = None  # None: every step on the CPU, SYNC_SECONDS on a GPU
+        self.sync_seconds: float | None = None  # read the losses back after this long (None: the loop's policy)
+        self.setup_steps = 0
+        self._enc = self._val = self._given_state = self._state = self._sess = None
+        self._given_prep, self._done, self._sess_ready, self._step_saved = 0.0, False, False, 0
 
     # -- identity of the run ----------------------------------------------------------------
     def model_signature(self) -> str:
@@ -147,7 +155,7 @@ class LoRATrainer:
                 "family": self.fam.key, "rank": int(self.s.rank), "alpha": float(self.s.alpha),
                 "target_modules": sorted(self.targets), "dataset_hash": self.dataset.hash,
                 "dataset": self.dataset.name, "clips": len(self.idx), "resolution": f"{b.width}x{b.height}",
-                "frames": b.frames, "fps": self.dataset.fps, "shift": self.loss.shift, "sampling": self.s.sampling}
+                "frames": b.frames, "fps": self.dataset.fps, "shift": self.loss.shift, "sampling": self.s.timesteps}
 
     def _check_targets(self) -> None:
         lin = torch.nn.Linear
@@ -167,36 +175,140 @@ class LoRATrainer:
             raise StudioError(f"the LoRA '{os.path.basename(self.s.output)}' was trained differently "
                               f"({'; '.join(diffs)}): turn resume off to start again, or choose another output file")
 
-    # -- the run ----------------------------------------------------------------------------
+    # -- the run: a trainable of the studio's training loop (nodes.training.loop) -------------
     def run(self) -> LoRAResult:
+        """Resume (when the settings say so), encode the clips (cached), train."""
+        return self._run(LoopSettings(self.s.steps, self.s.max_minutes, bool(self.s.resume and self.s.output)))
+
+    def train_encoded(self, enc, val=None, state=None, prep: float = 0.0) -> LoRAResult:
+        """Train on encoded clips (``lora_data.Encoded``), from ``state`` when given: the adapter is
+        on the shared denoiser only inside this call."""
+        self._enc, self._val, self._given_state, self._given_prep = enc, val, state, prep
+        return self._run(LoopSettings(self.s.steps, self.s.max_minutes, state is not None))
+
+    def _run(self, loop: LoopSettings) -> LoRAResult:
         s = self.s
-        state = load_state(s.output) if s.resume and s.output else None
-        if state is not None:
-            self._check_resume(state)
-        start = int(state["step"]) if state else 0
-        prior = float(state.get("seconds", 0.0)) if state else 0.0
-        history = list(state.get("history", [])) if state else []
-        done = start >= s.steps or (s.max_minutes > 0 and prior >= s.max_minutes * 60)
-        if done and os.path.isfile(s.output):
-            return LoRAResult(s.output, start, start, history, 0.0, 0.0, start < s.steps, self.bucket, self.run_info())
-        t_prep = time.perf_counter()
+        loop.preview_every, loop.preview_at_end = s.validate_every, bool(s.validate_every)
+        loop.checkpoint_every = s.checkpoint_every
+        sync = self.sync_seconds
+        if sync is not None:  # the read-back policy, by time: every step (0), or after this long
+            loop.read_every, loop.read_seconds = (1, 0.0) if sync <= 0 else (10 ** 9, sync)
+        try:
+            res = run_loop(self, loop, self.progress, self.check, self.info)
+        except Cancelled:
+            if s.output and self._sess_ready:
+                self.info(f"stopped at step {self._step_saved} of {s.steps}: the LoRA is saved "
+                          f"({os.path.basename(s.output)}); Run again resumes")
+            raise
+        return LoRAResult(s.output, res.step, res.resumed_from, res.history, res.seconds,
+                          res.prep_seconds + self._given_prep, res.stopped_by_budget, self.bucket, self.run_info())
+
+    def load(self) -> Resumed | None:
+        s = self.s
+        if self._given_state is not None:
+            state = self._given_state
+        else:
+            state = load_state(s.output) if s.output else None
+            if state is not None:
+                self._check_resume(state)
+        self._state = state
+        if state is None:
+            return None
+        return Resumed(int(state["step"]), float(state.get("seconds", 0.0)), list(state.get("history", [])),
+                       complete=bool(s.output) and os.path.isfile(s.output))
+
+    def prepare(self, done: bool) -> None:
+        """Encode the clips (VAE and text encoder, cached beside the LoRA) and the validation prompt."""
+        self._done = done
+        if done or self._enc is not None:
+            return
+        s = self.s
         key = cache_key(self.dataset, self.model_signature(), self.fam.key, self.bucket, self.dataset.fps)
         enc = encode_dataset(self.pipe, self.loss, self.dataset, self.idx, self.bucket, key,
                              cache_path(s.output) if s.output else None, self.device, self.check,
                              lambda k, n: self.progress(0, s.steps, message=f"encoding clips {k}/{n}"))
         self.info(("read" if enc.from_cache else "encoded") + f" {len(self.idx)} clips at {self.bucket} "
                   f"({'latent cache' if enc.from_cache else 'VAE and text encoder, cached'})")
-        val = self._validation_inputs() if s.validate_every and s.validation_prompt.strip() else None
-        return self.train_encoded(enc, val, state, time.perf_counter() - t_prep)
+        self._enc = enc
+        self._val = self._validation_inputs() if s.validate_every and s.validation_prompt.strip() else None
 
-    def train_encoded(self, enc, val=None, state=None, prep: float = 0.0) -> LoRAResult:
-        """Train on encoded clips (``lora_data.Encoded``): the adapter is on the shared denoiser
-        only inside this call."""
-        start = int(state["step"]) if state else 0
-        prior = float(state.get("seconds", 0.0)) if state else 0.0
-        history = list(state.get("history", [])) if state else []
-        with _Session(self) as sess:
-            return self._loop(sess, enc, val, state, start, prior, history, prep)
+    def begin(self) -> None:
+        """The adapter on the shared denoiser (undone in ``end``), the optimiser, the saved state."""
+        if self._done:
+            return
+        s, dev, enc = self.s, self.device, self._enc
+        self._sess = _Session(self).__enter__()
+        self._sess_ready = True
+        params = self._sess.params
+        self._names = sorted(params)
+        self.opt = torch.optim.AdamW([params[n] for n in self._names], lr=s.lr, betas=(0.9, 0.999), eps=1e-8,
+                                     weight_decay=s.weight_decay)
+        gen = torch.Generator(device="cpu").manual_seed(s.seed)
+        self.dgen = torch.Generator(device=dev).manual_seed(s.seed + 1) if dev.type != "cpu" else gen
+        self.gens = {"cpu": gen} if self.dgen is gen else {"cpu": gen, "device": self.dgen}
+        state = self._state
+        if state is not None:
+            self.info(f"resuming from step {int(state['step'])} of {s.steps} ({os.path.basename(s.output)}, "
+                      "optimizer state included)")
+            self._sess.load_weights(state["tensors"])
+            restore_optimizer(self.opt, self._names, state)
+            for k, g in self.gens.items():
+                if f"rng.{k}" in state["tensors"]:
+                    g.set_state(state["tensors"][f"rng.{k}"].to(torch.uint8))
+        self._mean = torch.stack(enc.mean).to(dev)
+        self._std = torch.stack(enc.std).to(dev)
+        texts = self.loss.collate(enc.text)
+        self._text = texts["text"].to(dev, self.transformer.dtype)
+        self._mask = texts["mask"].to(dev) if "mask" in texts else None
+        n = len(enc.mean)
+        self._batch = min(s.batch, n)
+        if s.batch > n:
+            self.warn(f"batch {s.batch} is more than the {n} training clips: batches of {n}")
+        self._autocast = self._sess.autocast()
+
+    def step(self, step: int) -> dict:
+        s, dev, loss_fn, sess, dgen = self.s, self.device, self.loss, self._sess, self.dgen
+        lr_now = s.lr * lr_factor(s.lr_schedule, step, s.steps, s.warmup)
+        for grp in self.opt.param_groups:
+            grp["lr"] = lr_now
+        # all on the device (a host-to-device copy would wait for the GPU every step)
+        ii = torch.randint(0, len(self._mean), (self._batch,), generator=dgen, device=dev)
+        u = loss_fn.draw_u(self._batch, dgen)
+        m, sd = self._mean[ii], self._std[ii]
+        x0 = m + sd * torch.randn(m.shape, generator=dgen, device=dev)
+        noise = torch.randn(m.shape, generator=dgen, device=dev)
+        sig = loss_fn.shift_sigmas(u, x0.shape)
+        b = FlowBatch(x0, self._text[ii], self._mask[ii] if self._mask is not None else None)
+        with self._autocast:
+            sess.in_forward = True
+            try:
+                loss = loss_fn(self.transformer, b, sig, noise)
+            finally:
+                sess.in_forward = False
+        self.check()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(sess.trainable, s.max_grad_norm)
+        self.opt.step()
+        self.opt.zero_grad(set_to_none=True)
+        return {"loss": loss.detach()}
+
+    def preview(self, step: int):
+        return (self.validate(self._sess, self._val) if self._val is not None else None), {}
+
+    def save(self, step: int, history: list, seconds: float) -> None:
+        s = self.s
+        self._step_saved = step
+        if not s.output or self._sess is None:
+            return
+        w = self._sess.weights()
+        info = {**self.run_info(), "steps": step, "seconds": seconds}
+        export_lora(s.output, w, s.rank, s.alpha, self.targets, info)
+        save_state(s.output, w, self.opt, self._names, self.gens, step, history[-5000:], info)
+
+    def end(self) -> None:
+        if self._sess is not None:
+            sess, self._sess = self._sess, None
+            sess.__exit__(None, None, None)
 
     def _validation_inputs(self) -> dict[str, Any]:
         texts = self.loss.encode_text([self.s.validation_prompt, ""], self.device)
@@ -208,115 +320,6 @@ class LoRATrainer:
             kw.update(prompt_attention_mask=pos["mask"].to(self.device),
                       negative_prompt_attention_mask=neg["mask"].to(self.device))
         return kw
-
-    def _loop(self, sess: "_Session", enc, val, state, start, prior, history, prep) -> LoRAResult:
-        s, dev, loss_fn = self.s, self.device, self.loss
-        params = sess.params
-        names = sorted(params)
-        opt = torch.optim.AdamW([params[n] for n in names], lr=s.lr, betas=(0.9, 0.999), eps=1e-8,
-                                weight_decay=s.weight_decay)
-        gen = torch.Generator(device="cpu").manual_seed(s.seed)
-        dgen = torch.Generator(device=dev).manual_seed(s.seed + 1) if dev.type != "cpu" else gen
-        gens = {"cpu": gen} if dgen is gen else {"cpu": gen, "device": dgen}
-        if state is not None:
-            self.info(f"resuming from step {start} of {s.steps} ({os.path.basename(s.output)}, optimizer state "
-                      "included)")
-            sess.load_weights(state["tensors"])
-            restore_optimizer(opt, names, state)
-            for k, g in gens.items():
-                if f"rng.{k}" in state["tensors"]:
-                    g.set_state(state["tensors"][f"rng.{k}"].to(torch.uint8))
-        mean = torch.stack(enc.mean).to(dev)
-        std = torch.stack(enc.std).to(dev)
-        texts = loss_fn.collate(enc.text)
-        text = texts["text"].to(dev, self.transformer.dtype)
-        mask = texts["mask"].to(dev) if "mask" in texts else None
-        n = len(enc.mean)
-        batch = min(s.batch, n)
-        if s.batch > n:
-            self.warn(f"batch {s.batch} is more than the {n} training clips: batches of {n}")
-        autocast = sess.autocast()
-        t0 = time.perf_counter()
-        deadline = t0 + s.max_minutes * 60.0 - prior if s.max_minutes > 0 else None
-        step, stopped = start, False
-
-        # the losses of finished steps, still on the device: read together (one host sync) when a
-        # report is due, not every step (on the CPU there is nothing to wait for: every step)
-        pending: list[tuple[int, torch.Tensor]] = []
-        every = self.sync_seconds if self.sync_seconds is not None else (0.0 if dev.type == "cpu" else SYNC_SECONDS)
-        last_read = [time.perf_counter()]
-
-        def read_losses(report: bool, preview=None):
-            if not pending:
-                return
-            vals = torch.stack([t for _, t in pending]).float().cpu().tolist()
-            done = [(st, v) for (st, _), v in zip(pending, vals)]
-            pending.clear()
-            last_read[0] = time.perf_counter()
-            for st, v in done:
-                if not np.isfinite(v):
-                    raise StudioError(f"the loss became {v} at step {st}: lower the learning rate ({s.lr:g})")
-                history.append([st, round(v, 6)])
-            if report:
-                for k, (st, v) in enumerate(done):
-                    self.progress(st, s.steps, preview=preview if k == len(done) - 1 else None, loss=v)
-
-        def save(at: int):
-            read_losses(False)
-            if not s.output:
-                return
-            w = sess.weights()
-            info = {**self.run_info(), "steps": at, "seconds": round(prior + time.perf_counter() - t0, 3)}
-            export_lora(s.output, w, s.rank, s.alpha, self.targets, info)
-            save_state(s.output, w, opt, names, gens, at, history[-5000:], info)
-
-        try:
-            while step < s.steps:
-                self.check()
-                if deadline is not None and time.perf_counter() >= deadline:
-                    stopped = True
-                    break
-                lr_now = s.lr * lr_factor(s.lr_schedule, step, s.steps, s.warmup)
-                for grp in opt.param_groups:
-                    grp["lr"] = lr_now
-                # all on the device (a host-to-device copy would wait for the GPU every step)
-                ii = torch.randint(0, n, (batch,), generator=dgen, device=dev)
-                u = loss_fn.draw_u(batch, dgen)
-                m, sd = mean[ii], std[ii]
-                x0 = m + sd * torch.randn(m.shape, generator=dgen, device=dev)
-                noise = torch.randn(m.shape, generator=dgen, device=dev)
-                sig = loss_fn.shift_sigmas(u, x0.shape)
-                b = FlowBatch(x0, text[ii], mask[ii] if mask is not None else None)
-                with autocast:
-                    sess.in_forward = True
-                    try:
-                        loss = loss_fn(self.transformer, b, sig, noise)
-                    finally:
-                        sess.in_forward = False
-                self.check()
-                loss.backward()
-                torch.nn.utils.clip_grad_norm_(sess.trainable, s.max_grad_norm)
-                opt.step()
-                opt.zero_grad(set_to_none=True)
-                step += 1
-                pending.append((step, loss.detach()))
-                preview = None
-                if val is not None and (step % s.validate_every == 0 or step == s.steps):
-                    preview = self.validate(sess, val)
-                if preview is not None or step == s.steps or time.perf_counter() - last_read[0] >= every:
-                    read_losses(True, preview)
-                if s.checkpoint_every and step % s.checkpoint_every == 0 and step < s.steps:
-                    save(step)
-            read_losses(True)  # stopped by the time budget: the last steps' losses
-        except Cancelled:
-            save(step)  # a Stop keeps a loadable LoRA at the last finished step
-            if s.output:
-                self.info(f"stopped at step {step} of {s.steps}: the LoRA is saved ({os.path.basename(s.output)}); "
-                          "Run again resumes")
-            raise
-        save(step)
-        return LoRAResult(s.output, step, start, history, time.perf_counter() - t0, prep, stopped, self.bucket,
-                          self.run_info())
 
     @torch.no_grad()
     def validate(self, sess, val: dict) -> np.ndarray:
@@ -418,8 +421,8 @@ class _Session:
     def autocast(self):
         import contextlib
         s, dev = self.tr.s, self.tr.device
-        if s.precision == "no" or dev.type != "cuda":
-            if s.precision == "bf16" and dev.type != "cuda":
+        if s.mixed_precision == "no" or dev.type != "cuda":
+            if s.mixed_precision == "bf16" and dev.type != "cuda":
                 self.tr.warn("bf16 mixed precision is for CUDA: training in the model's dtype on the CPU")
             return contextlib.nullcontext()
         return torch.autocast("cuda", dtype=torch.bfloat16)

@@ -14,7 +14,8 @@ from studio.core.spec import CLIP, SOURCE, In, Node, Out
 from studio.core.values import Features
 
 from .checks import ModelError, model_files
-from .loading import DTYPES, VideoModelRef, lora_check
+from .inputs import graph_base_dir as _base_dir, video_model_input as _video_model  # one copy: inputs.py
+from .loading import DTYPES, lora_check
 from .memory import MEMORY_HELP, MEMORY_MODES
 from .speed import (ATTENTION_CHOICES, ATTENTION_HELP, CACHE_CHOICES, CACHE_HELP, COMPILE_CHOICES,
                     COMPILE_HELP)
@@ -41,11 +42,6 @@ def find_model(name: str, base_dir: str | None) -> str:
                          f"them{hf} (choose where your models are in Edit > Preferences… (Pretrained models), "
                          f"or set STUDIO_MODELS, or give a full path). Studio never downloads.{there}")
     return path
-
-
-def _base_dir(ctx) -> str | None:
-    g = ctx.options.get("graph")
-    return getattr(g, "base_dir", None)
 
 
 def _stoppable(ctx, load):
@@ -210,12 +206,6 @@ class LoRA(Node):
             raise ModelError(f"LoRA '{path}' not found")
         lora_check(path)
         return ref.with_lora(os.path.abspath(path), ctx.params.strength)
-
-
-def _video_model(model) -> VideoModelRef:
-    if not isinstance(model, VideoModelRef):
-        raise StudioError("the model input is not a pretrained video model: connect a Load Video Model node")
-    return model
 
 
 PREVIEW_SIDE = 256  # 'preview size': the longest side, in pixels

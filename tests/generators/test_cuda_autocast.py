@@ -29,13 +29,19 @@ def data():
     return datasets()
 
 
-def _losses(name, ds) -> list[float]:
+def arch_config(name, ds) -> tuple[dict, object]:
+    """(the model config, its dataset) of ARCHS[name] (test_gpu_training.py uses it too)."""
     from nodes.generators.av_conditioning import av_model_config
-    from nodes.generators.train import TrainSettings, model_config, train
+    from nodes.generators.train import model_config
     key, family, arch = ARCHS[name]
     d = ds[key]
-    cfg = (av_model_config(d, None, "gated", base=8) if family is None
-           else model_config(family, d, "caption-parser", base=8, **arch))
+    return (av_model_config(d, None, "gated", base=8) if family is None
+            else model_config(family, d, "caption-parser", base=8, **arch)), d
+
+
+def _losses(name, ds) -> list[float]:
+    from nodes.generators.train import TrainSettings, train
+    cfg, d = arch_config(name, ds)
     losses: list[float] = []
     train(cfg, d, TrainSettings(steps=2, batch=2, lr=1e-3, preview_every=0, checkpoint_every=0, seed=0),
           progress=lambda s, n, preview=None, **v: losses.append(float(v["loss"])))
