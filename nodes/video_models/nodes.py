@@ -214,7 +214,7 @@ PREVIEW_STEPS = 8
 PREVIEW_CHOICES = ("on CPU", "always", "off")
 
 
-def _size(ctx, sampler, width: int, height: int, like: tuple[int, int] | None = None,
+def output_size(ctx, sampler, width: int, height: int, like: tuple[int, int] | None = None,
           preview: bool = False) -> tuple[int, int]:
     """Width and height for the pipeline: asked, else the input's, else the pipeline's default;
     at 'preview size' scaled down to PREVIEW_SIDE on the longest side; rounded down to the
@@ -235,7 +235,7 @@ def _size(ctx, sampler, width: int, height: int, like: tuple[int, int] | None = 
     return w2, h2
 
 
-def _prompt(ctx, wired) -> str:
+def prompt_of(ctx, wired) -> str:
     return wired if isinstance(wired, str) and wired.strip() else ctx.params.prompt
 
 
@@ -261,7 +261,7 @@ COMMON = (Int("frames", 0, min=0, max=100000, help="0: the model's own clip leng
                       "runs on the CPU (on a GPU the size set here); 'always'; 'off': always the size set here"))
 
 
-class _Generate(Node):
+class GeneratorNode(Node):
     category = CATEGORY
     timing = CLIP
     task = ""
@@ -314,7 +314,7 @@ class _Generate(Node):
                 "negative_prompt": negative or None}
 
 
-class ImageToVideo(_Generate):
+class ImageToVideo(GeneratorNode):
     """Animate a still with a pretrained model (SVD, Wan I2V, LTX-Video, CogVideoX I2V, HunyuanVideo I2V).
     Progress per step, latent previews, cancel at the next step; longer clips in overlapping windows,
     each starting from a frame of the last."""
@@ -333,7 +333,7 @@ class ImageToVideo(_Generate):
         s, n, win, fps = self._start(ctx, model)
         p = ctx.params
         img = np.asarray(image.frame(0) if hasattr(image, "frame") else image, np.float32)
-        w, h = _size(ctx, s, p.width, p.height, (img.shape[1], img.shape[0]), self.preview)
+        w, h = output_size(ctx, s, p.width, p.height, (img.shape[1], img.shape[0]), self.preview)
         from .sampling import to_pil
         if s.fam.key == "svd":
             if prompt is not None or p.prompt.strip():
@@ -345,7 +345,7 @@ class ImageToVideo(_Generate):
         else:
             base = {"height": h, "width": w, "num_frames": win, "num_inference_steps": self.steps,
                     "guidance_scale": p.guidance, "guidance_scale_2": p.guidance_2 or None,
-                    **self._text_kwargs(ctx, s, _prompt(ctx, prompt), p.negative_prompt)}
+                    **self._text_kwargs(ctx, s, prompt_of(ctx, prompt), p.negative_prompt)}
 
         from .sampling import filter_kwargs
         base = filter_kwargs(s.pipe, base, ctx.warn)
@@ -356,7 +356,7 @@ class ImageToVideo(_Generate):
                                           steps=self.steps), w, h)
 
 
-class TextToVideo(_Generate):
+class TextToVideo(GeneratorNode):
     """Make a clip from a prompt with a pretrained model (Wan, LTX-Video, CogVideoX, AnimateDiff,
     HunyuanVideo). Features whose width matches the model's text encoder can stand in for the prompt."""
     id = "video_models.text_to_video"
@@ -373,11 +373,11 @@ class TextToVideo(_Generate):
     def run(self, ctx, model, prompt=None, features=None, negative=None, schedule=None):
         s, n, win, fps = self._start(ctx, model)
         p = ctx.params
-        text = _prompt(ctx, prompt)
+        text = prompt_of(ctx, prompt)
         if features is None and schedule is None and not text.strip():
             raise StudioError("no prompt: type one, or connect a Text or Features input")
         neg = negative if isinstance(negative, str) else p.negative_prompt
-        w, h = _size(ctx, s, p.width, p.height, preview=self.preview)
+        w, h = output_size(ctx, s, p.width, p.height, preview=self.preview)
         from .sampling import filter_kwargs
         base = filter_kwargs(s.pipe, {"height": h, "width": w, "num_frames": win, "num_inference_steps": self.steps,
                                       "guidance_scale": p.guidance, "guidance_scale_2": p.guidance_2 or None,
@@ -391,7 +391,7 @@ class TextToVideo(_Generate):
                                           previews=p.previews, steps=self.steps), w, h)
 
 
-class VideoToVideo(_Generate):
+class VideoToVideo(GeneratorNode):
     """Restyle a clip with a pretrained model (Wan, CogVideoX, AnimateDiff): the input video is
     noised by 'strength' and denoised toward the prompt. Long clips go in overlapping windows."""
     id = "video_models.video_to_video"
@@ -413,11 +413,11 @@ class VideoToVideo(_Generate):
         from .sampling import frames_and_window
         _, win = frames_and_window(s.fam, n, p.window, s.native_frames())
         fps = p.fps or video.fps
-        w, h = _size(ctx, s, p.width, p.height, (video.width, video.height), self.preview)
+        w, h = output_size(ctx, s, p.width, p.height, (video.width, video.height), self.preview)
         base = filter_kwargs(s.pipe, {"height": h, "width": w, "num_inference_steps": self.steps,
                                       "guidance_scale": p.guidance, "guidance_scale_2": p.guidance_2 or None,
                                       "strength": p.strength,
-                                      **self._text_kwargs(ctx, s, _prompt(ctx, prompt), p.negative_prompt)},
+                                      **self._text_kwargs(ctx, s, prompt_of(ctx, prompt), p.negative_prompt)},
                              ctx.warn)
 
         def make(start, still):

@@ -17,7 +17,8 @@ from studio.core.spec import In, Out
 from studio.engine.clip import as_clip
 
 from .checks import ModelError
-from .nodes import COMMON, PREVIEW_FRAMES, PREVIEW_STEPS, _Generate, _prompt, _size, _video_model
+from .inputs import video_model_input
+from .nodes import COMMON, PREVIEW_FRAMES, PREVIEW_STEPS, GeneratorNode, output_size, prompt_of
 
 PRESETS = ("control", "inpaint", "outpaint", "extend")
 GREY = 0.5  # VACE's "nothing here" value (0 in the model's [-1, 1])
@@ -86,7 +87,7 @@ class Conditions:
         return m[..., :1] if m.shape[2] < 3 else (m[..., :3] @ np.float32([0.2126, 0.7152, 0.0722]))[..., None]
 
 
-class WanVACE(_Generate):
+class WanVACE(GeneratorNode):
     """Make a clip with a Wan VACE model steered by a control video (pose skeleton, edges, flow,
     depth), a mask (white: the model makes it) and reference images. Presets: control, inpaint
     (the video plus a mask), outpaint (pad the video; the border is made), extend (the video's
@@ -107,8 +108,6 @@ class WanVACE(_Generate):
     params = (Text("prompt", "a dancer on a stage, cinematic"), Text("negative_prompt", ""),
               Choice("task", "control", choices=PRESETS, help="how the video and mask are used (see the node's help)"),
               Float("conditioning_scale", 1.0, min=0.0, max=4.0, help="how closely the control video is followed"),
-              Float("guidance_2", 0.0, min=0.0, max=30.0, help="Wan 2.2 (two experts): guidance of the low-noise "
-                                                               "expert; 0: the same as 'guidance'"),
               Float("pad_left", 0.25, min=0.0, max=4.0, help="outpaint: border added, as a fraction of the width"),
               Float("pad_right", 0.25, min=0.0, max=4.0),
               Float("pad_top", 0.0, min=0.0, max=4.0, help="outpaint: border added, as a fraction of the height"),
@@ -118,7 +117,7 @@ class WanVACE(_Generate):
     def run(self, ctx, model, video=None, mask=None, reference=None, reference_2=None, prompt=None, schedule=None):
         from .sampling import Sampler, filter_kwargs, frames_and_window, to_pil
         from .schedule import ScheduledPrompts
-        ref = _video_model(model)
+        ref = video_model_input(model)
         p = ctx.params
         s = Sampler(ctx, ref, self.task)
         if type(getattr(s.pipe, "transformer", None)).__name__ != "WanVACETransformer3DModel":
@@ -150,7 +149,7 @@ class WanVACE(_Generate):
             like = (src.width, src.height)
             if p.task == "outpaint":
                 like = (int(round(src.width * (1 + pads[0] + pads[1]))), int(round(src.height * (1 + pads[2] + pads[3]))))
-        w, h = _size(ctx, s, p.width, p.height, like, self.preview)
+        w, h = output_size(ctx, s, p.width, p.height, like, self.preview)
         cond = Conditions(p.task, n, w, h, src, msk, pads)
         refs = [to_pil(_rgb(np.asarray(r.frame(0) if hasattr(r, "frame") else r))) for r in (reference, reference_2)
                 if r is not None]
@@ -163,7 +162,7 @@ class WanVACE(_Generate):
                 base["guidance_scale_2"] = p.guidance_2
         if refs:
             base["reference_images"] = refs
-        text = _prompt(ctx, prompt)
+        text = prompt_of(ctx, prompt)
         prompts = ScheduledPrompts(ctx, s, schedule, text, p.negative_prompt, n, win, p.overlap)
         base = filter_kwargs(s.pipe, base, ctx.warn)
 
