@@ -41,7 +41,7 @@ def test_a_failed_load_clears_the_viewer_timeline_and_wrote_link(qtbot, open_win
     run(qtbot, w)
 
     assert w.runs.run_label.text().strip().startswith("✗")
-    assert w.runs.state.nodes[src].state == "failed" and "Load Video" in w.canvas.status_text(src)  # red
+    assert w.runs.state.nodes[src].state == "failed" and w.canvas.status_text(src).startswith("⚠")  # red
     # the viewer: no old frames, no old timeline (thumbnails come from the clip shown), says why
     assert area.value is None and area.clip is None
     assert area.timeline.n_frames == 0
