@@ -78,6 +78,8 @@ class RunState:
     note: str = ""                                           # what the running node says of itself
     warnings: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)          # files (and frame patterns) its outputs wrote
+    writers: dict[str, str] = field(default_factory=dict)     # each of those -> the title of the node
+    skipped_outputs: list[tuple[str, str, list[str]]] = field(default_factory=list)  # (title, why, old files)
     failed: list[str] = field(default_factory=list)           # nodes that failed (canvas ids)
     verdict: str = ""                                        # what the status bar says of it
     level: str = ""                                          # the verdict's: ok, warn, error ("": running)
@@ -108,7 +110,7 @@ class RunState:
         """A run is asked for: the last run's state goes (not the nodes' results)."""
         self.targets, self.full, self.show_after = targets, full, show_after
         self.left_out, self.signatures, self.nodes = {}, {}, {}
-        self.warnings, self.written, self.failed = [], [], []
+        self.warnings, self.written, self.failed, self.skipped_outputs = [], [], [], []
         self.started, self.finished, self.stopping = False, False, False
         self.current_node, self.note, self.started_at = "", "", time.perf_counter()
         self.set_verdict("", "")
@@ -227,6 +229,7 @@ class RunState:
         for path in e.written or []:
             self.logged.emit(f"{label} wrote {path}", "ok", True)
             self.written.append(path)
+            self.writers[path] = label
         self.outputs_changed.emit(e.node_id, False)
 
     def _node_message(self, e: ev.NodeMessage) -> None:
@@ -240,6 +243,8 @@ class RunState:
 
     def _node_skipped(self, e: ev.NodeSkipped) -> None:
         self._set(e.node_id, "skipped", "skipped", e.reason, e.is_output)
+        if e.is_output:
+            self.skipped_outputs.append((e.title or self.title(e.node_id), e.reason, list(e.stale)))
         self.logged.emit(f"{e.title or self.title(e.node_id)} skipped: {e.reason}"
                          + (" (its file was not written)" if e.is_output else ""),
                          "warn" if e.is_output else "info", False)  # the run's verdict says it, once

@@ -11,10 +11,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 from studio.core.errors import StudioError
-from studio.engine.run_state import NOT_RUN_HINT, NOT_RUN_REASON, RunState  # noqa: F401 - quoted by tests
+from studio.engine.run_state import RunState
 from studio.ui.window import run_views
 from studio.ui.window.output_link import OutputLink
-from studio.ui.window.run_views import ERROR_STYLE, OK_STYLE, TRAIN_TYPES, WARN_STYLE  # noqa: F401
 
 
 def f5_targets(g) -> tuple[list[str] | None, list[str] | None]:
