@@ -56,6 +56,15 @@ class NodeState:
     model: str = ""              # its model's state, in words (a loader)
 
 
+def step_words(step: int, total: int | None, budget_end: int | None = None) -> str:
+    """'step 1,414 / 20,000', and where a time budget ends it: '· budget ends near 1,430'. One
+    rule for the Training dock and the viewer's live caption (issue 35: they said it two ways)."""
+    text = f"step {int(step):,}" + (f" / {total:,}" if total else "")
+    if budget_end is not None and total and budget_end < total:
+        text += f" · budget ends near {budget_end:,}"
+    return text
+
+
 def brief(text: str, n: int = BRIEF_CHARS) -> str:
     return text if len(text) <= n else text[:n - 1].rstrip() + "…"
 

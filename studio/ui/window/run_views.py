@@ -59,9 +59,18 @@ def bind(state: RunState, feedback) -> None:
         elif nid in win.canvas.selected_ids():
             feedback.show_result(nid)
 
+    def open_sample(nid, title, image):  # a LoRA's validation clip, full size (issue 35)
+        if win.preview is not None:
+            win.preview.show_value(nid, title, image, f"sample:{nid}:{title}")
+
+    bound: list = []
+
     def applied(e):
         panel = win.training_if_loaded(e)
         if panel is not None:
+            if panel not in bound:  # the panel is made on first use: its sample clicks open in the viewer
+                bound.append(panel)
+                panel.sampleOpened.connect(open_sample)
             panel.on_event(e)
         if isinstance(e, ev.RunFinished) and win.preview is not None:
             end_live(win.preview, state)
