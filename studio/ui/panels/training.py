@@ -133,7 +133,7 @@ class TrainingPanel(QWidget):
         low.setContentsMargins(4, 2, 4, 2)
         # the latest values wrap onto a second line rather than being cut (issue 25); the
         # height is two lines whatever the text, so a redraw never relayouts the panel
-        self.values_label = QLabel("")
+        self.values_label = FitLabel()
         self.values_label.setStyleSheet("color:#aaa")
         self.values_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.values_label.setWordWrap(True)
@@ -419,11 +419,7 @@ class TrainingPanel(QWidget):
         self.title_label.set_parts(h.title, f"({self.node_id})" + (f"  {weights}" if weights else ""))
         parts = self._rate_parts(h) + [f"{k} {v:.4g}" for k, v in h.latest.items()]
         bad = sum(s.nonfinite for s in h.series.values())
-        tail = f"{bad} NaN/inf not plotted" if bad else ""
-        shown = fit_lines(parts, QFontMetrics(self.values_label.font()), self.values_label.width() - 2, 2, tail)
-        if tail:  # always shown, in red
-            shown = shown[:-len(tail)] + f"<span style='color:#ff6e6e'>{tail}</span>"
-        self.values_label.setText(shown)
+        self.values_label.set_parts(parts, f"{bad} NaN/inf not plotted" if bad else "")
         # all of it (what did not fit on the two lines) and the batch rule, in full
         self.values_label.setToolTip("\n".join(p for p in (" · ".join(parts), self._batches.get(self.node_id, "")) if p))
 
@@ -463,12 +459,39 @@ class TrainingPanel(QWidget):
         return list(self._curves)
 
 
+class FitLabel(QLabel):
+    """The dock's latest values: parts joined by " · " on at most two wrapped lines, fitted
+    again when the label's width changes; the last parts give way to "…" (issue 35: audio_image's
+    stats wrapped onto a third, clipped line). ``tail`` (a problem worth seeing) is always kept,
+    in red."""
+
+    def __init__(self, lines: int = 2):
+        super().__init__("")
+        self.lines, self.parts, self.tail = lines, [], ""
+
+    def set_parts(self, parts: list[str], tail: str = "") -> None:
+        self.parts, self.tail = list(parts), tail
+        self._fit()
+
+    def resizeEvent(self, e):  # noqa: N802
+        super().resizeEvent(e)
+        self._fit()
+
+    def _fit(self) -> None:
+        shown = fit_lines(self.parts, QFontMetrics(self.font()), self.contentsRect().width() - 6,
+                         self.lines, self.tail)  # 6 px: the label's own layout wraps a little sooner
+        if self.tail:
+            shown = shown[:-len(self.tail)] + f"<span style='color:#ff6e6e'>{self.tail}</span>"
+        if shown != self.text():
+            self.setText(shown)
+
+
 def fit_lines(parts: list[str], fm: QFontMetrics, width: int, lines: int, tail: str = "") -> str:
     """``parts`` joined by " · " on at most ``lines`` wrapped lines of ``width`` px: the last parts
     give way to "…" (issue 35: audio_image's stats wrapped onto a third, clipped line); ``tail``
     (a problem worth seeing) is always kept at the end."""
     from PySide6.QtCore import QRect
-    room = lines * fm.lineSpacing() + 1
+    room = lines * fm.lineSpacing() + 2
     keep = list(parts)
     while True:
         text = " · ".join(keep + (["…"] if len(keep) < len(parts) else []) + ([tail] if tail else []))
