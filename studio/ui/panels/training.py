@@ -82,6 +82,7 @@ class TrainingPanel(QWidget):
         # text changes every redraw must not resize the dock (a relayout of the window)
         self.title_label = TitleLabel()
         self.title_label.set_parts("no training yet: run a Train node (its loss is plotted here)")
+        self.title_label.setMinimumWidth(80)  # at least "Train Vi…": at 1024 px the name had no room at all
         # the step, the total and where the time budget ends it: never cut (issue 25: "step 141"
         # showed for 1414, the rest under "log y"); the title gives way first
         self.step_label = QLabel("")
