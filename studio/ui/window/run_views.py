@@ -97,8 +97,7 @@ def show_failed(area, nid: str, title: str) -> None:
     area.playhead = playhead  # where the artist had it, for the next result
     area.node_id, area.title = nid, title
     area.title_label.set_parts(title, "no result: the last run failed")
-    area.stack.image.set_placeholder(f"'{title}' has no result: the last run failed at it or before it "
-                                     "(see its node and the Log)")
+    area.stack.image.set_placeholder("the last run failed: see the red node and the Log")
 
 
 def end_live(area, state: RunState) -> None:
