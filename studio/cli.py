@@ -61,17 +61,14 @@ def cmd_render(args) -> int:
 
     bars: dict[str, tqdm] = {}
     quiet = args.quiet
-    titles: dict[str, str] = {}
-    written: list[tuple[str, str]] = []  # (title, absolute path)
-    skipped_outputs: list[tuple[str, str, list[str]]] = []  # (title, reason, old files not updated)
+    from studio.engine.run_state import RunState
+    state = RunState(graph=lambda: graph)  # what the run did, as the window's run state holds it
+    state.begin(targets)
+    titles = {nid: state.title(nid) for nid in graph.nodes}
 
     def on_event(e):
         if isinstance(e, NodeStarted):
             titles[e.node_id] = e.title
-        elif isinstance(e, NodeFinished) and e.written:
-            written.extend((titles.get(e.node_id, e.node_id), w) for w in e.written)
-        elif isinstance(e, NodeSkipped) and e.is_output:
-            skipped_outputs.append((e.title or e.node_id, e.reason, e.stale))
         if quiet and not (isinstance(e, NodeMessage) and e.level == "warning"):
             return
         if isinstance(e, NodeStarted):
@@ -98,8 +95,11 @@ def cmd_render(args) -> int:
             print(f"  {what}[{e.title}] {e.text}", file=sys.stderr, flush=True)
 
     t0 = time.perf_counter()
-    ex.run(plan, on_event=on_event, frame_range=frames)
+    state.applied.connect(on_event)  # printed from the run state, after it applied each event
+    ex.run(plan, on_event=state.apply, frame_range=frames)
     from studio.engine.executor import pattern_frames
+    written = [(state.writers.get(p, ""), p) for p in state.written]
+    skipped_outputs = state.skipped_outputs
     for title, path in written:
         n = pattern_frames(path) if not os.path.exists(path) else 0
         print(f"{title} wrote {path}" + (f" ({n} frame{'s' if n != 1 else ''})" if n else ""))

@@ -137,7 +137,9 @@ class Sampler:
         self.fam = ref.fam
         self.on_cpu = getattr(ref.device, "type", str(ref.device)) == "cpu"
         if self.on_cpu:
-            ctx.warn("running a pretrained video model on the CPU: expect minutes per step at real sizes "
+            # a report, not a warning of the run: nothing asked for is skipped (issue 35: every CPU run
+            # ended "with 1 warning"); an estimate past LONG_RUN_S is one (guard.py)
+            ctx.info("running a pretrained video model on the CPU: expect minutes per step at real sizes "
                      "(a CUDA or Apple GPU is tens to hundreds of times faster)")
 
     def native_frames(self) -> int | None:

@@ -225,7 +225,7 @@ def test_nodes_after_a_failed_node_say_what_failed_not_ctrl_f5(qtbot, open_windo
     for nid in (side, side_out):  # reached or not, never a Ctrl+F5 that cannot help after a failure
         assert "Ctrl+F5" not in w.canvas.status_text(nid)
     # a clean run offers Ctrl+F5 only as a short hint, the reason in the tooltip
-    from studio.ui.window.run_feedback import NOT_RUN_HINT
+    from studio.engine.run_state import NOT_RUN_HINT
     assert len(NOT_RUN_HINT) <= 24
 
 

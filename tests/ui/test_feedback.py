@@ -87,7 +87,7 @@ def test_skipped_output_ends_amber_with_reason_in_full_and_titles_in_log(qtbot, 
     assert "Save Video" not in win.statusBar().currentMessage()  # said once, by the run label
     log = log_text(win)
     assert "Save Video skipped: input 'video' comes from 'Colour Adjust', which is muted" in log
-    assert f"{c} skipped" not in log and "run finished with 1 warning(s)" in log
+    assert f"{c} skipped" not in log and "run finished with 1 warning in" in log
     st = win.canvas.status_text(c)
     assert st == "skipped: input 'video' comes from 'Colour Adjust', which is muted"  # whole, not cut
     item = win.canvas.badges._status[c]
@@ -362,7 +362,8 @@ def test_docks_hold_still_across_selection_and_runs(qtbot, open_window, registry
 def test_training_dock_shows_when_the_run_starts(qtbot, win):
     assert win.training_dock is not None and win.training_dock.isHidden()
 
-    win.runs.start_training_dock(["gen.train"])
+    train = win.doc.add_node("gen.train", (0, 0))
+    win.runs.on_engine_event(ev.RunStarted([train], "cpu"))  # the run state says a Train node runs
     assert win.training_dock.isVisible()
     assert win.training_dock.width() >= 300
 

@@ -96,7 +96,7 @@ def test_panel_plots_each_value_follows_training_and_selection(qtbot, panel):
     assert panel.curve_data("val_loss")[0].tolist() == [5.0]
     labels = [lab.text for _, lab in panel.legend.items]
     assert labels == ["loss", "val_loss"]
-    assert "Train VAE" in panel.title_label.text() and "step 10 / 10" in panel.step_label.text()
+    assert "Train VAE" == panel.title_label.title and "step 10 / 10" in panel.step_label.text()
     assert "loss 0.1" in panel.values_label.text()
     assert not panel.preview_label.pixmap().isNull()  # the sample filmstrip
     # a second node starts training: the panel follows it (nobody chose 'a')
@@ -137,7 +137,7 @@ def test_panel_log_smoothing_and_clear(qtbot, panel):
     panel.set_log_y(False)
     assert not panel.plot.ctrl.logYCheck.isChecked()
     qtbot.mouseClick(panel.clear_button, Qt.LeftButton)
-    assert "t" not in panel.histories and panel.curve_names() == [] and "cleared" in panel.title_label.text()
+    assert "t" not in panel.histories and panel.curve_names() == [] and "cleared" == panel.title_label.summary
     panel.on_event(progress("t", 101, 200, loss=0.1))  # a new history begins at the next point
     panel.flush()
     assert panel.curve_data("loss")[0].tolist() == [101.0]
@@ -237,7 +237,7 @@ def test_text_to_video_template_trains_with_live_plot_previews_and_stop(qtbot, o
     # the loss plot has points, per step, with the validation loss at the preview steps
     tr = win.training
     assert win.training_dock.isVisible()  # shown when training started
-    assert tr.node_id == "train" and "Train Generator" in tr.title_label.text()
+    assert tr.node_id == "train" and "Train Generator" == tr.title_label.title
     x, y = tr.curve_data("loss")
     assert x.size >= 2 and x[-1] == 30 and np.all(np.diff(x) > 0) and np.isfinite(y).all()
     assert tr.curve_data("val_loss")[0].tolist() == [10.0, 20.0, 30.0]

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtGui import QFontMetrics, QImage, QPixmap
 from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QSlider, QToolButton,
                                QVBoxLayout, QWidget)
 
@@ -31,12 +31,14 @@ from studio.engine import events as ev
 from studio.ui.panels import training_series  # noqa: F401 - the data half of the dock
 from studio.ui.panels.training_series import (MAX_POINTS, NodeHistory, Series, ema,  # noqa: F401
                                              step_text)
+from studio.ui.preview.area_widgets import TitleLabel
 
 REDRAW_MS = 100          # at most ~10 redraws a second
 SMOOTH_MAX = 0.99        # the slider's top EMA weight
 DOWNSAMPLE_FACTOR = 1.5  # points drawn per pixel column of the plot (peak: min and max of each)
 BATCH_MESSAGE = re.compile(r"^batch (\d+)\b")  # the trainer's "batch N ...; learning rate ..." message
 KNOWN_COLOURS = {"loss": (90, 180, 255), "val_loss": (255, 160, 60)}
+OPEN_TIP = "the latest sample the node made while training (click: open it in the viewer)"
 CYCLE = [(120, 220, 120), (230, 110, 200), (240, 220, 90), (160, 140, 255), (90, 220, 220),
          (255, 110, 110), (200, 200, 200), (170, 120, 70)]
 
@@ -50,6 +52,7 @@ class TrainingPanel(QWidget):
     """The Training dock's widget (see the module docstring)."""
     shownChanged = Signal(object)   # node id now plotted, or None
     trainingStarted = Signal(str)   # a node began reporting numbers in this run (the window raises the dock)
+    sampleOpened = Signal(str, str, object)  # node id, title, the latest sample: a click opens it in the viewer
 
     def __init__(self, parent=None, redraw_ms: int = REDRAW_MS):
         super().__init__(parent)
@@ -74,9 +77,12 @@ class TrainingPanel(QWidget):
         lay.setSpacing(0)
         bar = QHBoxLayout()
         bar.setContentsMargins(4, 2, 4, 2)
-        self.title_label = QLabel("no training yet: run a Train node (its loss is plotted here)")
-        # labels whose text changes every redraw must not resize the dock (a relayout of the window)
-        self.title_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        # the node's name in bold, then its id and loss weights, elided with "…" before the step
+        # label (issue 35: "Train Video LoRA (nstep 722 / 5,000" read as one); Ignored: labels whose
+        # text changes every redraw must not resize the dock (a relayout of the window)
+        self.title_label = TitleLabel()
+        self.title_label.set_parts("no training yet: run a Train node (its loss is plotted here)")
+        self.title_label.setMinimumWidth(80)  # at least "Train Vi…": at 1024 px the name had no room at all
         # the step, the total and where the time budget ends it: never cut (issue 25: "step 141"
         # showed for 1414, the rest under "log y"); the title gives way first
         self.step_label = QLabel("")
@@ -97,6 +103,7 @@ class TrainingPanel(QWidget):
         self.clear_button.setToolTip("forget the curves of this node")
         self.clear_button.clicked.connect(self.clear_shown)
         bar.addWidget(self.title_label, 1)
+        bar.addSpacing(8)
         bar.addWidget(self.step_label)
         bar.addSpacing(6)
         for w in (self.log_box, self.smooth_label, self.smooth_slider, self.clear_button):
@@ -127,7 +134,7 @@ class TrainingPanel(QWidget):
         low.setContentsMargins(4, 2, 4, 2)
         # the latest values wrap onto a second line rather than being cut (issue 25); the
         # height is two lines whatever the text, so a redraw never relayouts the panel
-        self.values_label = QLabel("")
+        self.values_label = FitLabel()
         self.values_label.setStyleSheet("color:#aaa")
         self.values_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.values_label.setWordWrap(True)
@@ -135,7 +142,9 @@ class TrainingPanel(QWidget):
         self.values_label.setFixedHeight(2 * self.values_label.fontMetrics().lineSpacing() + 4)
         self.values_label.setAlignment(Qt.AlignLeft | Qt.AlignVCenter)
         self.preview_label = QLabel("")
-        self.preview_label.setToolTip("the latest sample the node made while training")
+        self.preview_label.setToolTip(OPEN_TIP)
+        self.preview_label.setCursor(Qt.PointingHandCursor)
+        self.preview_label.mousePressEvent = self._open_sample  # the strip is ~110x20 px here (issue 35)
         self.preview_label.setFixedHeight(40)
         self.preview_label.setMaximumWidth(160)
         self.preview_label.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
@@ -383,7 +392,7 @@ class TrainingPanel(QWidget):
     def _draw_preview(self, h: NodeHistory | None) -> None:
         if h is None or h.preview is None:
             self.preview_label.clear()
-            self.preview_label.setToolTip("the latest sample the node made while training")
+            self.preview_label.setToolTip(OPEN_TIP)
             return
         from studio.ui.preview.pixels import display_rgb
         rgb = np.ascontiguousarray(display_rgb(np.asarray(h.preview)))
@@ -397,14 +406,14 @@ class TrainingPanel(QWidget):
             k = min(box.height() // pm.height(), max(1, box.width() // pm.width()))
             pm = pm.scaled(pm.width() * k, pm.height() * k, Qt.KeepAspectRatio, Qt.FastTransformation)
         self.preview_label.setPixmap(pm)
-        self.preview_label.setToolTip(f"sample at step {h.preview_step}")
+        self.preview_label.setToolTip(f"sample at step {h.preview_step} (click: open it in the viewer)")
 
     def _draw_labels(self, h: NodeHistory | None) -> None:
         if h is None:
             if self.node_id is None:
-                self.title_label.setText("no training yet: run a Train node (its loss is plotted here)")
+                self.title_label.set_parts("no training yet: run a Train node (its loss is plotted here)")
             else:
-                self.title_label.setText(f"<b>{self._titles.get(self.node_id, self.node_id)}</b>: cleared")
+                self.title_label.set_parts(self._titles.get(self.node_id, self.node_id), "cleared")
             self.values_label.setText("")
             self.step_label.setText("")
             return
@@ -412,17 +421,13 @@ class TrainingPanel(QWidget):
         self.step_label.setToolTip(
             f"the time budget (Train > max_minutes) will stop training near step {h.budget_end:,}, before "
             f"the {h.total:,} steps asked for" if h.budget_end is not None and h.total else "")
-        self.title_label.setText(f"<b>{h.title}</b> ({self.node_id})")
         weights = self._weights.get(self.node_id, "")
-        self.title_label.setToolTip(weights)
-        if weights:
-            self.title_label.setText(self.title_label.text() + f" &nbsp; <span style='color:#aaa'>{weights}</span>")
+        self.title_label.set_parts(h.title, f"({self.node_id})" + (f"  {weights}" if weights else ""))
         parts = self._rate_parts(h) + [f"{k} {v:.4g}" for k, v in h.latest.items()]
         bad = sum(s.nonfinite for s in h.series.values())
-        if bad:
-            parts.append(f"<span style='color:#ff6e6e'>{bad} NaN/inf not plotted</span>")
-        self.values_label.setText(" · ".join(parts))
-        self.values_label.setToolTip(self._batches.get(self.node_id, ""))  # the batch rule in full
+        self.values_label.set_parts(parts, f"{bad} NaN/inf not plotted" if bad else "")
+        # all of it (what did not fit on the two lines) and the batch rule, in full
+        self.values_label.setToolTip("\n".join(p for p in (" · ".join(parts), self._batches.get(self.node_id, "")) if p))
 
     def _rate_parts(self, h: NodeHistory) -> list[str]:
         """'12.3 steps/s', '197 samples/s' (when the node said its batch), and the batch rule."""
@@ -440,6 +445,12 @@ class TrainingPanel(QWidget):
                        (f", lr {lr.group(1)}" if lr else ""))
         return out
 
+    def _open_sample(self, _e=None) -> None:
+        h = self.histories.get(self.node_id) if self.node_id is not None else None
+        if h is not None and h.preview is not None:
+            self.sampleOpened.emit(self.node_id, f"{h.title} · sample at step {h.preview_step}",
+                                   np.asarray(h.preview))
+
     # -- for tests and the benchmark ------------------------------------------------------
     def curve_data(self, name: str, smoothed: bool = True) -> tuple[np.ndarray, np.ndarray]:
         """The data of the curve of ``name`` as last drawn (raw or smoothed)."""
@@ -452,3 +463,45 @@ class TrainingPanel(QWidget):
 
     def curve_names(self) -> list[str]:
         return list(self._curves)
+
+
+class FitLabel(QLabel):
+    """The dock's latest values: parts joined by " · " on at most two wrapped lines, fitted
+    again when the label's width changes; the last parts give way to "…" (issue 35: audio_image's
+    stats wrapped onto a third, clipped line). ``tail`` (a problem worth seeing) is always kept,
+    in red."""
+
+    def __init__(self, lines: int = 2):
+        super().__init__("")
+        self.lines, self.parts, self.tail = lines, [], ""
+
+    def set_parts(self, parts: list[str], tail: str = "") -> None:
+        self.parts, self.tail = list(parts), tail
+        self._fit()
+
+    def resizeEvent(self, e):  # noqa: N802
+        super().resizeEvent(e)
+        self._fit()
+
+    def _fit(self) -> None:
+        shown = fit_lines(self.parts, QFontMetrics(self.font()), self.contentsRect().width() - 6,
+                         self.lines, self.tail)  # 6 px: the label's own layout wraps a little sooner
+        if self.tail:
+            shown = shown[:-len(self.tail)] + f"<span style='color:#ff6e6e'>{self.tail}</span>"
+        if shown != self.text():
+            self.setText(shown)
+
+
+def fit_lines(parts: list[str], fm: QFontMetrics, width: int, lines: int, tail: str = "") -> str:
+    """``parts`` joined by " · " on at most ``lines`` wrapped lines of ``width`` px: the last parts
+    give way to "…" (issue 35: audio_image's stats wrapped onto a third, clipped line); ``tail``
+    (a problem worth seeing) is always kept at the end."""
+    from PySide6.QtCore import QRect
+    room = lines * fm.lineSpacing() + 2
+    keep = list(parts)
+    while True:
+        text = " · ".join(keep + (["…"] if len(keep) < len(parts) else []) + ([tail] if tail else []))
+        if width <= 0 or not keep or \
+                fm.boundingRect(QRect(0, 0, width, 10_000), Qt.TextWordWrap, text).height() <= room:
+            return text
+        keep.pop()

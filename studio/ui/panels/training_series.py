@@ -166,8 +166,5 @@ class NodeHistory:
 
 def step_text(h: NodeHistory) -> str:
     """'step 1,414 / 20,000', and where a time budget ends it: '· budget ends near 1,430'."""
-    step = int(h.last_step) if h.last_step is not None else 0
-    text = f"step {step:,}" + (f" / {h.total:,}" if h.total else "")
-    if h.budget_end is not None and h.total and h.budget_end < h.total:
-        text += f" · budget ends near {h.budget_end:,}"
-    return text
+    from studio.engine.run_state import step_words
+    return step_words(int(h.last_step) if h.last_step is not None else 0, h.total, h.budget_end)

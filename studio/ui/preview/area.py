@@ -33,6 +33,7 @@ from studio.core.timecode import timecode
 from studio.core.values import Audio, Keypoints
 from studio.engine.cache import CachedClip, FrameCache
 from studio.engine.clip import Clip
+from studio.engine.run_state import step_words
 from studio.ui.preview.area_widgets import build_timeline, build_viewer
 from studio.ui.preview.fetcher import DisplayCache, FrameFetcher
 from studio.ui.preview.pixels import display_rgb, similarity_of, thumbnail_rgb, to_bgra
@@ -326,8 +327,8 @@ class PreviewArea(QObject):
             tl.add_live(event.frame, preview_u8)
         if preview_u8 is not None and not self.player.playing:
             img = self.stack.image
-            total = f"/{event.total}" if event.total else ""
-            img.caption = f"live: step {event.step}{total}" + (f"  frame {event.frame}" if event.frame is not None else "")
+            img.caption = "live: " + step_words(event.step, event.total, event.budget_end) + \
+                (f"  frame {event.frame}" if event.frame is not None else "")
             if self.kind in ("none", "video", "image", "flow", "mask", "keypoints") or self.node_id is None:
                 self.stack.show_page("image")
                 img.set_frame(np.asarray(event.preview), preview_u8)
