@@ -30,6 +30,7 @@ from studio.ui.dialogs.sizing import keep_on_screen, resize_fitted
 from studio.ui.window.engine_loader import EngineLoader
 from studio.ui.window.layout import apply_dock_sizes, graph_trains, recover_docks
 from studio.ui.window.run_feedback import RunFeedback, show_dock_beside
+from studio.ui.window.transport_keys import TransportKeys
 from studio.ui.worker import RunController
 
 log = logging.getLogger(__name__)
@@ -106,6 +107,8 @@ class MainWindow(QMainWindow):
         self.group_actions = GroupActions(self)  # group, ungroup, edit inside, save to the library
 
         self._build_docks()
+        if self.preview is not None:  # Space, J/K/L, arrows, Home/End, I/O: window-wide (issue 35)
+            self.transport_keys = TransportKeys(self, self.preview.timeline.keyPressEvent, self.preview.timeline)
         self._build_actions()
         self._build_toolbar()
         self._build_status()
@@ -586,6 +589,7 @@ class MainWindow(QMainWindow):
 
 
 SHORTCUTS = """Tab: add a node at the cursor (search)
+Space: play · J/K/L: shuttle · Left/Right (Shift: 10) · Home/End · I/O: in/out (anywhere but a text field)
 F5: run · Ctrl+F5: run selected · Shift+F5: stop
 Ctrl+Z / Ctrl+Shift+Z: undo / redo
 Ctrl+C / Ctrl+V / Ctrl+D / Delete: copy, paste, duplicate, delete

@@ -1,0 +1,83 @@
+"""Issue 35, item 1: the transport keys are window-wide. With the node canvas focused (the
+artist's loop: select a node, step through frames) Space plays and Right/Shift+Right/Home/End/I/O
+move the timeline; a text field keeps its keys."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLineEdit
+
+from studio.core import builtin_nodes
+from studio.core.registry import Registry
+
+
+@pytest.fixture(scope="module")
+def registry():
+    r = Registry()
+    r.register_module(builtin_nodes)
+    r.discover("nodes")
+    return r
+
+
+@pytest.fixture
+def win(open_window, registry, tmp_path, monkeypatch):
+    monkeypatch.setenv("STUDIO_PROJECT_DIR", str(tmp_path / "project"))
+    return open_window(registry)
+
+
+def shown_clip(qtbot, win, frames=24):
+    a = win.doc.add_node("source.shapes", (0, 0), {"frames": frames, "width": 32, "height": 24, "sound": False})
+    with qtbot.waitSignal(win.run_finished, timeout=60000):
+        assert win.runs.run_graph()
+    win.canvas.select([a])
+    tl = win.preview.timeline
+    qtbot.waitUntil(lambda: tl.n_frames == frames)
+    return a, tl
+
+
+def test_space_and_right_move_the_frame_with_the_canvas_focused(qtbot, win):
+    _, tl = shown_clip(qtbot, win)
+    view = win.canvas.view
+    view.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is view)
+    tl.set_current(0)
+    qtbot.keyClick(view, Qt.Key_Right)
+    assert tl.current == 1
+    qtbot.keyClick(view, Qt.Key_Right, Qt.ShiftModifier)
+    assert tl.current == 11
+    qtbot.keyClick(view, Qt.Key_Left)
+    assert tl.current == 10
+    qtbot.keyClick(view, Qt.Key_I)
+    qtbot.keyClick(view, Qt.Key_End)
+    assert tl.current == 23
+    qtbot.keyClick(view, Qt.Key_O)
+    assert win.preview.in_out() == (10, 24)
+    qtbot.keyClick(view, Qt.Key_Home)
+    assert tl.current == 0 and QApplication.focusWidget() is view  # the canvas keeps the focus
+    qtbot.keyClick(view, Qt.Key_Space)  # play: the frame moves on its own
+    assert win.preview.player.playing
+    qtbot.waitUntil(lambda: tl.current > 0, timeout=5000)
+    qtbot.keyClick(view, Qt.Key_Space)
+    assert not win.preview.player.playing
+
+
+def test_a_text_field_keeps_its_keys(qtbot, win):
+    _, tl = shown_clip(qtbot, win, frames=12)
+    tl.set_current(5)
+    field = win.properties.findChild(QLineEdit)
+    assert field is not None
+    field.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is field)
+    field.setText("abc")
+    field.setCursorPosition(0)
+    for k in (Qt.Key_Right, Qt.Key_Space, Qt.Key_L, Qt.Key_End):
+        qtbot.keyClick(field, k)
+    assert tl.current == 5 and not win.preview.player.playing
+    assert " " in field.text() and "l" in field.text()
+
+
+def test_mute_on_the_canvas_is_still_its_own_key(qtbot, win):
+    a, tl = shown_clip(qtbot, win, frames=6)
+    win.canvas.view.setFocus()
+    qtbot.keyClick(win.canvas.view, Qt.Key_M)
+    assert win.doc.graph.nodes[a].mode == "mute"
