@@ -81,3 +81,37 @@ def test_mute_on_the_canvas_is_still_its_own_key(qtbot, win):
     win.canvas.view.setFocus()
     qtbot.keyClick(win.canvas.view, Qt.Key_M)
     assert win.doc.graph.nodes[a].mode == "mute"
+
+
+# -- item 5: the A/B wipe belongs to the document -----------------------------------------------
+def test_file_new_clears_the_ab_wipe(qtbot, win):
+    doc = win.doc
+    a = doc.add_node("source.shapes", (0, 0), {"frames": 4, "width": 32, "height": 24, "sound": False})
+    b = doc.add_node("source.shapes", (0, 200), {"frames": 4, "width": 32, "height": 24, "sound": False,
+                                                 "shape": "square"})
+    with qtbot.waitSignal(win.run_finished, timeout=60000):
+        assert win.runs.run_graph()
+    pv = win.preview
+    win.canvas.select([a])
+    qtbot.waitUntil(lambda: pv.node_id == a)
+    qtbot.mouseClick(pv.compare_button, Qt.LeftButton)  # B = this output
+    assert pv.compare is not None and pv.compare[0] == a
+    win.canvas.select([b])
+    qtbot.waitUntil(lambda: pv.stack.image._b_img is not None)
+    win.files.new_graph()
+    assert pv.compare is None and not pv.compare_button.isChecked() and pv.stack.image._b_img is None
+    c = win.doc.add_node("source.shapes", (0, 0), {"frames": 4, "width": 32, "height": 24, "sound": False})
+    with qtbot.waitSignal(win.run_finished, timeout=60000):
+        assert win.runs.run_graph()
+    win.canvas.select([c])
+    qtbot.waitUntil(lambda: pv.node_id == c and pv.shown_frame is not None)
+    assert pv.stack.image._b_img is None  # no B side from the closed graph
+
+
+def test_deleting_the_b_node_ends_the_wipe(qtbot, win):
+    a, _ = shown_clip(qtbot, win, frames=4)
+    pv = win.preview
+    qtbot.mouseClick(pv.compare_button, Qt.LeftButton)
+    assert pv.compare is not None
+    win.doc.remove_nodes([a])
+    assert pv.compare is None and not pv.compare_button.isChecked()

@@ -107,8 +107,7 @@ class MainWindow(QMainWindow):
         self.group_actions = GroupActions(self)  # group, ungroup, edit inside, save to the library
 
         self._build_docks()
-        if self.preview is not None:  # Space, J/K/L, arrows, Home/End, I/O: window-wide (issue 35)
-            self.transport_keys = TransportKeys(self, self.preview.timeline.keyPressEvent, self.preview.timeline)
+        self.transport_keys = TransportKeys.for_window(self)  # Space, J/K/L, arrows...: window-wide
         self._build_actions()
         self._build_toolbar()
         self._build_status()
@@ -135,6 +134,7 @@ class MainWindow(QMainWindow):
             self.preview.message.connect(self._on_preview_message)
         if self.preview is not None and hasattr(self.preview, "inOutChanged"):
             self.preview.inOutChanged.connect(self._in_out_to_graph)
+            self.doc.events.node_removed.connect(lambda e: self.preview.node_removed(e.node_id))
         self.runner.event.connect(self.runs.on_engine_event)
         self.runner.finished.connect(self.runs.on_run_finished)
 

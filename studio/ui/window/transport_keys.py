@@ -52,6 +52,12 @@ class TransportKeys(QObject):
         self._timeline = timeline  # its own key handler already reads them
         QApplication.instance().installEventFilter(self)
 
+    @classmethod
+    def for_window(cls, win) -> "TransportKeys | None":
+        """The keys of the main window ``win`` (None when it opened without a viewer)."""
+        tl = getattr(win.preview, "timeline", None) if win.preview is not None else None
+        return cls(win, tl.keyPressEvent, tl) if tl is not None else None
+
     def eventFilter(self, obj, ev) -> bool:  # noqa: N802 - Qt's name
         if ev.type() != QEvent.KeyPress or not isinstance(obj, QWidget):
             return False
