@@ -77,7 +77,7 @@ class RunFeedback:
         self.run_label.setObjectName("run-result")
         self.output_link = OutputLink(win)  # "wrote demo.mp4": a click opens its folder
         from studio.ui.dialogs.allow_folder import FolderConsent
-        self.consent = FolderConsent(win)  # a refused output folder: asked once per folder
+        self.consent = FolderConsent(win, rerun=lambda: self.run_graph())  # a refused output folder: asked once
 
     @property
     def current_node(self) -> str:
@@ -348,11 +348,14 @@ class RunFeedback:
     def _on_run_finished_event(self, e) -> None:
         win, s = self.win, self.session
         if not s.started and isinstance(e.error, StudioError):  # it could not compile: say why, once
-            win.log(str(e.error), "error", status=False)  # the verdict in the status bar says it
+            from studio.ui.dialogs.allow_folder import problem_lines, problems_of
+            for line in problem_lines(e.error):  # every problem, one a line (the verdict shows the first)
+                win.log(line, "error", status=False)
             self.set_run_result(f"✗ {e.error}", ERROR_STYLE)
-            nid = getattr(e.error, "node_id", None)
-            if nid and nid in win.doc.graph.nodes:
-                win.canvas.badges.set_failed(nid, str(e.error))
+            for x in problems_of(e.error):  # each node with a problem is marked, not only the first
+                nid = getattr(x, "node_id", None)
+                if nid and nid in win.doc.graph.nodes:
+                    win.canvas.badges.set_failed(nid, str(x))
             return
         warnings = list(getattr(e, "warnings", None) or [])
         s.warnings = warnings
