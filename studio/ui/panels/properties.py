@@ -350,7 +350,7 @@ class PropertiesPanel(QWidget):
         self.mode_combo.addItems(["normal", "mute", "bypass"])
         self.mode_combo.setCurrentText(inst.mode)
         self.mode_combo.currentTextChanged.connect(lambda m: self.doc.set_mode([node_id], m))
-        self.form.addRow("Mode", self.mode_combo)
+        self.form.addRow("Node mode", self.mode_combo)  # not "Mode": Composite and Blend have a blend "mode"
         self._build_presets(inst)
         if spec is not None:
             for p in spec.params:
