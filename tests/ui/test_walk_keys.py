@@ -115,3 +115,32 @@ def test_deleting_the_b_node_ends_the_wipe(qtbot, win):
     assert pv.compare is not None
     win.doc.remove_nodes([a])
     assert pv.compare is None and not pv.compare_button.isChecked()
+
+
+# -- item 10: a node dropped on a wire does not land on the downstream node ----------------------
+def test_a_node_inserted_on_a_short_wire_pushes_the_downstream_nodes_right(qtbot, win):
+    from PySide6.QtCore import QPointF
+    d, cv = win.doc, win.canvas
+    a = d.add_node("source.shapes", (0, 0), {"frames": 4, "width": 32, "height": 24, "sound": False})
+    b = d.add_node("transform.color", (260, 0))
+    c = d.add_node("io.preview", (520, 0))
+    d.connect(a, "video", b, "video")
+    d.connect(b, "video", c, "value")
+    r = d.add_node("transform.resize", (300, 400))
+    cv.fit_all()
+    d.undo_stack.clear()
+    wire_mid = (cv.port_scene_center(b, "video", "out") + cv.port_scene_center(c, "value", "in")) / 2
+    rv = cv.view_node(r).view
+    centre = rv.sceneBoundingRect().center()
+    grab = QPointF(centre.x(), rv.sceneBoundingRect().top() + 8)
+    vp = cv.view.viewport()
+    pa, pb = cv.view.mapFromScene(grab), cv.view.mapFromScene(wire_mid + (grab - centre))
+    qtbot.mousePress(vp, Qt.LeftButton, pos=pa)
+    for k in range(1, 7):
+        qtbot.mouseMove(vp, pa + (pb - pa) * (k / 6))
+    qtbot.mouseRelease(vp, Qt.LeftButton, pos=pb)
+    assert (r, "video", c, "value") in {tuple(l) for l in d.graph.links}
+    assert not cv.view_node(r).view.sceneBoundingRect().intersects(cv.view_node(c).view.sceneBoundingRect())
+    assert d.position(c)[0] > 520 and d.undo_stack.count() == 1  # the push is part of the one step
+    win.undo_action.trigger()
+    assert d.position(c) == [520.0, 0.0]
