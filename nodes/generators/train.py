@@ -176,7 +176,8 @@ def train_generator(device: torch.device, seed: int) -> torch.Generator:
 def train(model_or_config, dataset: VideoDataset, settings: TrainSettings, device="cpu",
           progress: Callable = _noop_progress, check: Callable[[], None] = lambda: None,
           fixed_batch: dict | None = None, warn: Callable[[str], None] = lambda s: None,
-          info: Callable[[str], None] = lambda s: None) -> TrainResult:
+          info: Callable[[str], None] = lambda s: None,
+          note: Callable[[str], None] = lambda s: None) -> TrainResult:
     """Train a generator. ``progress(step, total, preview=..., **values)``; ``check()`` raises
     Cancelled. With ``fixed_batch`` every step sees that batch (the overfit test). ``batch`` 0 in
     the settings is 'auto' (batching.py: ``info`` gets the batch chosen and why). On a GPU the
@@ -201,6 +202,7 @@ def train(model_or_config, dataset: VideoDataset, settings: TrainSettings, devic
     start = 0
     prior_seconds = 0.0
     if s.checkpoint and s.resume and os.path.exists(s.checkpoint):
+        note(f"resuming from {os.path.basename(s.checkpoint)}…")  # issue 35: seconds of silence before
         ck = load_checkpoint(s.checkpoint, expect=model.config, device=device)
         have_hash = ck["meta"]["config"].get("dataset", {}).get("hash")
         want_hash = model.config.get("dataset", {}).get("hash")
@@ -219,6 +221,8 @@ def train(model_or_config, dataset: VideoDataset, settings: TrainSettings, devic
     # clips, measuring their flow, encoding captions) is not training and is not counted
     done = start >= s.steps or (s.max_minutes > 0 and prior_seconds >= s.max_minutes * 60.0)
     # a finished checkpoint (re-running a graph whose training is done) needs no data
+    if not (fixed_batch is not None or done):
+        note(f"preparing the training data ({len(dataset.indices('train'))} clips: decoding, features)…")
     data = None if (fixed_batch is not None or done) else _Data(dataset, model, device, check, s)
     val = None
     if data is not None and dataset.indices("val") and hasattr(model, "losses"):
@@ -234,6 +238,8 @@ def train(model_or_config, dataset: VideoDataset, settings: TrainSettings, devic
         info(f"{batch_rule}; learning rate {s.lr * lr_factor:.3g}")  # the Training dock: samples/s, the rule
     t0 = time.perf_counter()
     prep_seconds = t0 - t_prep
+    if data is not None:
+        note(f"data ready in {prep_seconds:.1f} s" + (f", resumed at step {start}" if start else ""))
 
     def save(step):
         if s.checkpoint:
@@ -372,6 +378,12 @@ def latent_spec(vae, dataset: VideoDataset, family: str, motion: str, cond: dict
     return {"config": keep, "scale": float(1.0 / max(1e-6, float(mu.std())))}
 
 
+def say_note(ctx) -> Callable[[str], None]:
+    """A line under the running node and in the status bar (what a long silent phase is doing)."""
+    from studio.engine.events import NodeNote
+    return lambda text: ctx.runtime.emit(NodeNote(ctx.node_id, text))
+
+
 def step_progress(ctx) -> Callable:
     """The trainer's progress as the node's, counted in optimiser steps (unit "step")."""
     def progress(step, total, preview=None, budget_end=None, **values):
@@ -489,7 +501,7 @@ class Train(Node):
         if hasattr(net, "loss_weights"):
             ctx.info(loss_weights_text(net.loss_weights()))
         res = train(net, dataset, s, ctx.device, step_progress(ctx), ctx.check_cancelled, warn=ctx.warn,
-                    info=ctx.info)
+                    info=ctx.info, note=say_note(ctx))
         report_training(ctx, res, s)
         ref = model_ref(res.ema, res.model.config, p.checkpoint or None)
         ref.config["trained_steps"] = res.step
@@ -523,7 +535,7 @@ class Train(Node):
             net = build_model(cfg)
         net.image_encoder.load_state_dict(enc.state_dict())
         res = train(net, dataset, s, ctx.device, step_progress(ctx), ctx.check_cancelled, warn=ctx.warn,
-                    info=ctx.info)
+                    info=ctx.info, note=say_note(ctx))
         report_training(ctx, res, s)
         ref = model_ref(res.ema, res.model.config, p.checkpoint or None)
         ref.config["trained_steps"] = res.step
