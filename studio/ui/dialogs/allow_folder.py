@@ -161,6 +161,8 @@ class FolderConsent:
         for f in self.declined():
             del self.asked[f]
         self.show_declined()
+        if self.parent is not None and hasattr(self.parent, "statusBar"):
+            self.parent.statusBar().clearMessage()  # "not written: you chose Don't allow" no longer holds
         if self.rerun is not None:
             self.rerun()
 

@@ -151,6 +151,7 @@ class FileActions:
     def _set_graph(self, g: Graph, path: str | None) -> None:
         if self.win.runner.running:
             self.win.runner.stop()
+        self.win.statusBar().clearMessage()  # a message about the graph gone ("B = ...") is stale
         self.win.doc.set_graph(g, path)
 
     def save(self) -> bool:
