@@ -79,6 +79,22 @@ def main(argv: list[str] | None = None) -> int:
     walk.shot(f"keys-{size}", f"canvas focus ({type(app.focusWidget()).__name__}): frame {before} -> {moved} by "
                               f"Right Right Shift+Right; in/out {w.preview.in_out()}; after Space twice {tl.current}")
 
+    # the focus after a file dialog (without a window manager nothing gave it back)
+    from PySide6.QtCore import QTimer
+    seen = []
+
+    def close_dialog():
+        seen.append(type(app.activeModalWidget()).__name__)
+        sh("xdotool", "key", "Escape")  # real X input: it goes where the X focus is
+        if app.activeModalWidget() is not None and len(seen) < 5:
+            QTimer.singleShot(500, close_dialog)
+    QTimer.singleShot(1200, close_dialog)
+    walk.key("ctrl+o")
+    walk.wait(1500)
+    dialog = f"{seen}"
+    fw = app.focusWindow()
+    print(f"     after Ctrl+O ({dialog}) and Escape: focus window {fw.title() if fw else None!r}", flush=True)
+
     # 2. a typed number out of range
     interp = w.doc.add_node("motion.interpolate", (900, 300))
     w.canvas.select([interp])
@@ -132,7 +148,6 @@ def main(argv: list[str] | None = None) -> int:
     walk.shot(f"colleague-missing-{size}", "opened and F5: " + " / ".join(
         ln.split(" ", 1)[-1][:90] for ln in w.log_view.toPlainText().splitlines()[-8:]))
     w.files.open_path(_colleague_graph(w.registry, shared, outside, False), ask=False)
-    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QMessageBox
 
     def answer(text):

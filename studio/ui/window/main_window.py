@@ -30,7 +30,7 @@ from studio.ui.dialogs.sizing import keep_on_screen, resize_fitted
 from studio.ui.window.engine_loader import EngineLoader
 from studio.ui.window.layout import apply_dock_sizes, graph_trains, recover_docks
 from studio.ui.window.run_feedback import RunFeedback, show_dock_beside
-from studio.ui.window.transport_keys import TransportKeys
+from studio.ui.window.keyboard import Refocus, TransportKeys
 from studio.ui.worker import RunController
 
 log = logging.getLogger(__name__)
@@ -68,7 +68,6 @@ def _rss_bytes() -> int | None:
         pass
     try:
         import resource
-        import sys
         r = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         return r if sys.platform == "darwin" else r * 1024
     except Exception:  # noqa: BLE001
@@ -107,7 +106,8 @@ class MainWindow(QMainWindow):
         self.group_actions = GroupActions(self)  # group, ungroup, edit inside, save to the library
 
         self._build_docks()
-        self.transport_keys = TransportKeys.for_window(self)  # Space, J/K/L, arrows...: window-wide
+        # Space, J/K/L, arrows...: window-wide; the focus back here after a dialog (without a window manager)
+        self.transport_keys, self.refocus = TransportKeys.for_window(self), Refocus(self)
         self._build_actions()
         self._build_toolbar()
         self._build_status()

@@ -1,4 +1,6 @@
-"""Transport keys are window-wide (issue 35): Space, J/K/L, Left/Right (Shift: ten frames),
+"""The window's keyboard (issue 35): transport keys window-wide, and the focus back after a dialog.
+
+Transport keys are window-wide: Space, J/K/L, Left/Right (Shift: ten frames),
 Home/End and I/O (Alt: clear) move the timeline wherever the focus is in the window (the node
 canvas, the viewer, a dock), unless the focus is in a field that types or steps with those keys
 (a text field, a spin box, an editable combo box, a slider, a note being edited on the canvas).
@@ -10,7 +12,8 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (QAbstractItemView, QAbstractSlider, QAbstractSpinBox, QApplication, QComboBox,
                                QGraphicsTextItem, QGraphicsView, QLineEdit, QPlainTextEdit, QTextEdit, QWidget)
 
@@ -74,3 +77,28 @@ class TransportKeys(QObject):
             return False
         self._handler(ev)
         return True
+
+
+class Refocus(QObject):
+    """Focus back on the window after a dialog: without a window manager nothing gives the keyboard
+    focus back when a dialog of the window (a file dialog, a question) closes, so keys went nowhere
+    until the artist clicked. When one hides and no window of the program has the focus, the
+    window takes it back (Qt clears its focus window without a signal when a dialog goes: the
+    dialog's Hide event is what can be seen)."""
+
+    def __init__(self, win):
+        super().__init__(win)
+        self.win = win
+        QApplication.instance().installEventFilter(self)
+
+    def eventFilter(self, obj, ev) -> bool:  # noqa: N802 - Qt's name
+        if ev.type() == QEvent.Hide and isinstance(obj, QWidget) and obj.isWindow() and obj is not self.win:
+            parent = obj.parentWidget()
+            if parent is not None and parent.window() is self.win:
+                QTimer.singleShot(0, self._take_back)
+        return False
+
+    def _take_back(self) -> None:
+        if QGuiApplication.focusWindow() is None and self.win.isVisible() \
+                and QApplication.activeModalWidget() is None and QApplication.activePopupWidget() is None:
+            self.win.activateWindow()
