@@ -53,7 +53,8 @@ class ParamEditor(QWidget):
         self.range_note.setStyleSheet("color:#ff6e6e")
         self.range_note.hide()
         field.refused.connect(self.refused)
-        field.refused.connect(lambda t: self.range_note.setText(t.split(": ", 1)[-1]))
+        field.refused.connect(lambda t: (self.range_note.setText(t.split("must be ", 1)[-1]),  # the range:
+                                         self.range_note.setToolTip(t)))  # short, a narrow panel keeps it
         field.refusedChanged.connect(self.range_note.setVisible)
         return field
 
