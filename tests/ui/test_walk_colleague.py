@@ -7,38 +7,14 @@ import json
 import os
 
 import pytest
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
 
-from studio.core import builtin_nodes, confine
 from studio.core.fileformat import graph_to_dict
 from studio.core.graph import Graph
-from studio.core.registry import Registry
-
-
-@pytest.fixture(scope="module")
-def registry():
-    r = Registry()
-    r.register_module(builtin_nodes)
-    r.discover("nodes")
-    return r
-
-
-@pytest.fixture
-def place(tmp_path, monkeypatch):
-    monkeypatch.delenv("STUDIO_ALLOWED_DIRS", raising=False)
-    monkeypatch.setenv("STUDIO_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("STUDIO_PROJECT_DIR", str(tmp_path / "project"))
-    confine.forget_session()
-    (tmp_path / "shared").mkdir()
-    (tmp_path / "outside").mkdir()
-    yield tmp_path / "shared", tmp_path / "outside"
-    confine.forget_session()
+from tests.ui.test_allow_folder import click_when_shown
 
 
 def colleague_graph(registry, folder, outside, missing_inputs=True) -> str:
     g = Graph(registry)
-    outs = []
     for i in range(2):
         if missing_inputs:
             src = g.add_node("io.load_video", {"path": f"/nowhere/colleague/take{i}.mp4"})
@@ -46,7 +22,6 @@ def colleague_graph(registry, folder, outside, missing_inputs=True) -> str:
             src = g.add_node("source.shapes", {"frames": 2, "width": 32, "height": 32, "sound": False})
         o = g.add_node("io.save_video", {"path": str(outside / f"out{i}.mp4")})
         g.connect(src.id, "video", o.id, "video")
-        outs.append(o)
     path = os.path.join(str(folder), "colleague.json")
     with open(path, "w") as f:
         json.dump(graph_to_dict(g), f)
@@ -59,10 +34,10 @@ def run(qtbot, win):
     return blocker.args
 
 
-def test_every_problem_at_once_missing_inputs_before_write_questions(qtbot, open_window, registry, place):
+def test_every_problem_at_once_missing_inputs_before_write_questions(qtbot, open_window, nodes_registry, place):
     shared, outside = place
-    win = open_window(registry)
-    assert win.files.open_path(colleague_graph(registry, shared, outside), ask=False)
+    win = open_window(nodes_registry)
+    assert win.files.open_path(colleague_graph(nodes_registry, shared, outside), ask=False)
     log = win.log_view.toPlainText()
     assert "this graph writes outside its folder: Save Video into " + str(outside) in log
     assert "reads 2 file(s) not found here" in log and "take0.mp4" in log
@@ -78,21 +53,10 @@ def test_every_problem_at_once_missing_inputs_before_write_questions(qtbot, open
     assert len(failed) == 4  # each node with a problem is marked
 
 
-def click_when_shown(text: str, seen: list) -> None:
-    def look():
-        box = next((w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()), None)
-        if box is None:
-            QTimer.singleShot(20, look)
-            return
-        seen.append(box.text())
-        next(b for b in box.buttons() if b.text() == text).click()
-    QTimer.singleShot(0, look)
-
-
-def test_dont_allow_is_visible_and_undone_from_the_refusal(qtbot, open_window, registry, place):
+def test_dont_allow_is_visible_and_undone_from_the_refusal(qtbot, open_window, nodes_registry, place):
     shared, outside = place
-    win = open_window(registry)
-    assert win.files.open_path(colleague_graph(registry, shared, outside, missing_inputs=False), ask=False)
+    win = open_window(nodes_registry)
+    assert win.files.open_path(colleague_graph(nodes_registry, shared, outside, missing_inputs=False), ask=False)
     seen: list[str] = []
     click_when_shown("Don't allow", seen)
     result, error = run(qtbot, win)

@@ -7,22 +7,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
 
-from studio.core import builtin_nodes
-from studio.core.registry import Registry
-
-
-@pytest.fixture(scope="module")
-def registry():
-    r = Registry()
-    r.register_module(builtin_nodes)
-    r.discover("nodes")
-    return r
 
 
 @pytest.fixture
-def win(open_window, registry, tmp_path, monkeypatch):
-    monkeypatch.setenv("STUDIO_PROJECT_DIR", str(tmp_path / "project"))
-    return open_window(registry)
+def win(nodes_window):
+    return nodes_window
 
 
 def shown_clip(qtbot, win, frames=24):

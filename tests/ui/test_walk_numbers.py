@@ -6,22 +6,11 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from studio.core import builtin_nodes
-from studio.core.registry import Registry
-
-
-@pytest.fixture(scope="module")
-def registry():
-    r = Registry()
-    r.register_module(builtin_nodes)
-    r.discover("nodes")
-    return r
 
 
 @pytest.fixture
-def win(open_window, registry, tmp_path, monkeypatch):
-    monkeypatch.setenv("STUDIO_PROJECT_DIR", str(tmp_path / "project"))
-    return open_window(registry)
+def win(nodes_window):
+    return nodes_window
 
 
 def type_into(qtbot, spin, text):

@@ -8,17 +8,7 @@ import shutil
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from studio.core import builtin_nodes
-from studio.core.registry import Registry
 from studio.ui.dialogs import open_output
-
-
-@pytest.fixture(scope="module")
-def registry():
-    r = Registry()
-    r.register_module(builtin_nodes)
-    r.discover("nodes")
-    return r
 
 
 @pytest.fixture
@@ -28,10 +18,8 @@ def no_launcher(monkeypatch):
     monkeypatch.setattr(open_output.sys, "platform", "linux")
 
 
-def test_the_output_link_opens_the_file_in_the_viewer_without_a_launcher(qtbot, open_window, registry, tmp_path,
-                                                                         monkeypatch, no_launcher):
-    monkeypatch.setenv("STUDIO_PROJECT_DIR", str(tmp_path / "project"))
-    win = open_window(registry)
+def test_the_output_link_opens_the_file_in_the_viewer_without_a_launcher(qtbot, nodes_window, tmp_path, no_launcher):
+    win = nodes_window
     a = win.doc.add_node("source.shapes", (0, 0), {"frames": 5, "width": 32, "height": 24, "sound": False})
     s = win.doc.add_node("io.save_video", (300, 0), {"path": str(tmp_path / "project" / "out.mp4")})
     win.doc.connect(a, "video", s, "video")
@@ -48,11 +36,10 @@ def test_the_output_link_opens_the_file_in_the_viewer_without_a_launcher(qtbot, 
     assert "no desktop launcher (xdg-open) is installed" in log and "showing out.mp4 in the viewer" in log
 
 
-def test_a_render_row_opens_in_the_viewer_too(qtbot, open_window, registry, tmp_path, monkeypatch, no_launcher):
+def test_a_render_row_opens_in_the_viewer_too(qtbot, nodes_window, tmp_path, no_launcher):
     import cv2
     import numpy as np
-    monkeypatch.setenv("STUDIO_PROJECT_DIR", str(tmp_path / "project"))
-    win = open_window(registry)
+    win = nodes_window
     from studio.ui.dialogs.render import RenderDialog
     dlg = RenderDialog(lambda: win.doc.graph, win)
     qtbot.addWidget(dlg)

@@ -47,7 +47,8 @@ def range_text(spin) -> str:
 class _Refusing:
     """What both number fields share (a mixin before Qt's spin box class)."""
 
-    def _setup(self) -> None:
+    def __init__(self, parent=None):
+        super().__init__(parent)
         self.refused_text = ""
         self.lineEdit().textEdited.connect(lambda *_: self._mark(False))
         self.valueChanged.connect(lambda *_: self._mark(False))
@@ -101,15 +102,7 @@ class IntField(_Refusing, QSpinBox):
     refused = Signal(str)
     refusedChanged = Signal(bool)
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self._setup()
-
 
 class FloatField(_Refusing, QDoubleSpinBox):
     refused = Signal(str)
     refusedChanged = Signal(bool)
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self._setup()
