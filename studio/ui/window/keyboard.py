@@ -3,7 +3,8 @@
 Transport keys are window-wide: Space, J/K/L, Left/Right (Shift: ten frames),
 Home/End and I/O (Alt: clear) move the timeline wherever the focus is in the window (the node
 canvas, the viewer, a dock), unless the focus is in a field that types or steps with those keys
-(a text field, a spin box, an editable combo box, a slider, a note being edited on the canvas).
+(a text field, a spin box, an editable combo box, a slider, a note being edited on the canvas;
+Space on a focused button or check box presses it).
 
 An application event filter, owned by the window: a key press aimed at a widget of this window
 goes to the timeline's own key handler before the widget sees it. Shortcuts of actions (F5,
@@ -14,8 +15,9 @@ from typing import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (QAbstractItemView, QAbstractSlider, QAbstractSpinBox, QApplication, QComboBox,
-                               QGraphicsTextItem, QGraphicsView, QLineEdit, QPlainTextEdit, QTextEdit, QWidget)
+from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QAbstractSlider, QAbstractSpinBox, QApplication,
+                               QComboBox, QGraphicsTextItem, QGraphicsView, QLineEdit, QPlainTextEdit, QTextEdit,
+                               QWidget)
 
 TRANSPORT_KEYS = {Qt.Key_Space, Qt.Key_J, Qt.Key_K, Qt.Key_L, Qt.Key_Left, Qt.Key_Right, Qt.Key_Home,
                   Qt.Key_End, Qt.Key_I, Qt.Key_O}
@@ -36,6 +38,8 @@ def types_keys(w: QWidget | None, key: int) -> bool:
         return w.isEditable() or key == Qt.Key_Space
     if isinstance(w, QAbstractSlider):
         return key in _STEP_KEYS
+    if isinstance(w, QAbstractButton):  # a focused button or check box: Space presses it
+        return key == Qt.Key_Space
     if isinstance(w, QAbstractItemView):
         return key in _STEP_KEYS or key == Qt.Key_Space
     if isinstance(w, QGraphicsView) and w.scene() is not None:
