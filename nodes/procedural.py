@@ -58,11 +58,39 @@ def _driven(features: Features | None, p) -> tuple[int, np.ndarray]:
 _COMMON = (
     Int("frames", 96, min=1, max=1_000_000, help="length when no per-frame features drive it"),
     Float("fps", 24.0, min=1.0, max=240.0),
-    Int("width", 320, min=16, max=4096),
-    Int("height", 240, min=16, max=4096),
+    Int("width", 0, min=0, max=4096, special="auto",
+        help="auto: the width of the clip on 'like' (the plate it goes over), else 320"),
+    Int("height", 0, min=0, max=4096, special="auto",
+        help="auto: the height of the clip on 'like' (the plate it goes over), else 240"),
     String("column", "0", help="which feature drives it: an index or a name such as 'loudness'"),
     Float("amount", 1.0, min=0.0, max=10.0, help="how strongly the feature drives it"),
 )
+
+
+_LIKE = In("like", "Video", optional=True, help="a clip to take the size from (width/height auto): the "
+                                               "plate this element is composited over")
+_ALPHA = Out("alpha", "Mask", help="where the element is (its coverage): connect it to Composite's 'mask'")
+
+
+def _size(p, like) -> tuple[int, int]:
+    """(width, height): as set, or the ``like`` clip's (issue 35: an element follows the plate it
+    goes over), else 320x240."""
+    w = p.width or (like.width if like is not None else 320)
+    h = p.height or (like.height if like is not None else 240)
+    if min(w, h) < 16:
+        raise ValueError(f"the frame would be {w}x{h}: 16x16 is the smallest")
+    return int(w), int(h)
+
+
+class _CoverageClip(Clip):
+    """The alpha of a generated element: its clip's ``coverage(i)`` ([H, W] in [0, 1])."""
+
+    def __init__(self, element: Clip):
+        super().__init__(element.n_frames, element.fps, element.width, element.height, 1)
+        self.element = element
+
+    def _frame(self, i):
+        return self.element.coverage(i)[..., None]
 
 
 class _NoiseClip(Clip):
@@ -100,7 +128,7 @@ class NoiseField(Node):
     title = "Noise Field"
     category = "Procedural"
     timing = SOURCE
-    inputs = (In("drive", "Features", optional=True, help="per-frame features (e.g. loudness)"),)
+    inputs = (In("drive", "Features", optional=True, help="per-frame features (e.g. loudness)"), _LIKE)
     outputs = (Out("video", "Video"),)
     params = _COMMON + (
         Float("scale", 4.0, min=1.0, max=64.0, help="noise cells across the height"),
@@ -110,10 +138,10 @@ class NoiseField(Node):
         Seed("seed", 0),
     )
 
-    def run(self, ctx, drive=None):
+    def run(self, ctx, drive=None, like=None):
         p = ctx.params
         n, sig = _driven(drive, p)
-        return _NoiseClip(n, p.fps, p.width, p.height, sig, p.scale, p.speed, p.octaves,
+        return _NoiseClip(n, p.fps, *_size(p, like), sig, p.scale, p.speed, p.octaves,
                           Color.rgb(p.color_a), Color.rgb(p.color_b), p.amount, ctx.seed)
 
 
@@ -129,7 +157,7 @@ class _ParticleClip(Clip):
         self.drive, self.spread, self.size = drive, spread, size
         self.color = np.array(color, np.float32)
 
-    def _frame(self, i):
+    def coverage(self, i):
         w, h = self.width, self.height
         r = ((self.r0 + self.travel[i] * self.speed) % 1.0) * self.spread * 0.5 * min(w, h)
         x = (w / 2 + r * np.cos(self.angle)).astype(np.int32)
@@ -139,8 +167,10 @@ class _ParticleClip(Clip):
         np.add.at(acc, (y[ok], x[ok]), 1.0)
         sigma = self.size * (1.0 + 1.5 * self.drive[i])
         glow = cv2.GaussianBlur(acc, (0, 0), sigma) * (2 * np.pi * sigma ** 2) * 0.6
-        glow = np.clip(glow, 0, 1)
-        return glow[..., None] * self.color
+        return np.clip(glow, 0, 1)
+
+    def _frame(self, i):
+        return self.coverage(i)[..., None] * self.color
 
 
 class Particles(Node):
@@ -149,8 +179,8 @@ class Particles(Node):
     title = "Particles"
     category = "Procedural"
     timing = SOURCE
-    inputs = (In("drive", "Features", optional=True, help="per-frame features (e.g. onsets)"),)
-    outputs = (Out("video", "Video"),)
+    inputs = (In("drive", "Features", optional=True, help="per-frame features (e.g. onsets)"), _LIKE)
+    outputs = (Out("video", "Video"), _ALPHA)
     params = _COMMON + (
         Int("count", 400, min=1, max=100_000),
         Float("spread", 1.2, min=0.1, max=4.0, help="how far they fly, in half-frame units"),
@@ -159,11 +189,12 @@ class Particles(Node):
         Seed("seed", 0),
     )
 
-    def run(self, ctx, drive=None):
+    def run(self, ctx, drive=None, like=None):
         p = ctx.params
         n, sig = _driven(drive, p)
-        return _ParticleClip(n, p.fps, p.width, p.height, sig, p.count, p.spread, p.size,
+        clip = _ParticleClip(n, p.fps, *_size(p, like), sig, p.count, p.spread, p.size,
                              Color.rgb(p.color), p.amount, ctx.seed)
+        return {"video": clip, "alpha": _CoverageClip(clip)}
 
 
 class _PulseClip(Clip):
@@ -172,13 +203,20 @@ class _PulseClip(Clip):
         self.drive, self.kind, self.size, self.amount, self.spin = drive, shape, size, amount, spin
         self.color = np.array(color, np.float32)
 
+    def _radius(self, i) -> float:
+        return self.size * (1.0 + self.amount * float(self.drive[i])) * min(self.width, self.height) / 2
+
     def _frame(self, i):
         img = np.zeros((self.height, self.width, 3), np.float32)
         d = float(self.drive[i])
-        r = self.size * (1.0 + self.amount * d) * min(self.width, self.height) / 2
         hue_shift = np.roll(self.color, int(self.spin * i) % 3) if self.spin else self.color
         col = np.clip(hue_shift * (0.5 + 0.5 * d) + 0.15 * d, 0, 1)
-        draw_shape(img, self.kind, col, self.width / 2, self.height / 2, r)
+        draw_shape(img, self.kind, col, self.width / 2, self.height / 2, self._radius(i))
+        return img
+
+    def coverage(self, i):
+        img = np.zeros((self.height, self.width), np.float32)
+        draw_shape(img, self.kind, (1.0,), self.width / 2, self.height / 2, self._radius(i))
         return img
 
 
@@ -188,8 +226,8 @@ class ShapePulse(Node):
     title = "Shape Pulse"
     category = "Procedural"
     timing = SOURCE
-    inputs = (In("drive", "Features", optional=True),)
-    outputs = (Out("video", "Video"),)
+    inputs = (In("drive", "Features", optional=True), _LIKE)
+    outputs = (Out("video", "Video"), _ALPHA)
     params = _COMMON + (
         Choice("shape", "circle", choices=SHAPES),
         Float("size", 0.3, min=0.01, max=2.0, help="radius as a fraction of half the frame"),
@@ -197,10 +235,11 @@ class ShapePulse(Node):
         Float("spin", 0.0, min=0.0, max=1.0, help="cycle the colour channels over time"),
     )
 
-    def run(self, ctx, drive=None):
+    def run(self, ctx, drive=None, like=None):
         p = ctx.params
         n, sig = _driven(drive, p)
-        return _PulseClip(n, p.fps, p.width, p.height, sig, p.shape, p.size, Color.rgb(p.color), p.amount, p.spin)
+        clip = _PulseClip(n, p.fps, *_size(p, like), sig, p.shape, p.size, Color.rgb(p.color), p.amount, p.spin)
+        return {"video": clip, "alpha": _CoverageClip(clip)}
 
 
 class Blend(Node):

@@ -44,7 +44,7 @@ class Composite(Node):
               In("mask", "Mask", optional=True, help="where the foreground shows (e.g. its alpha); "
                                                      "none = everywhere it covers"))
     outputs = (Out("video", "Video"),)
-    params = (Choice("mode", "over", choices=MODES, help="how colours combine"),
+    params = (Choice("mode", "over", choices=MODES, label="Blend mode", help="how colours combine"),
               Float("opacity", 1.0, min=0.0, max=1.0),
               Int("x", 0, min=-65536, max=65536, help="foreground's left edge on the background"),
               Int("y", 0, min=-65536, max=65536, help="foreground's top edge on the background"))
@@ -53,6 +53,15 @@ class Composite(Node):
         if mask is not None and (mask.width, mask.height) != (foreground.width, foreground.height):
             raise ValueError(f"the mask is {mask.width}x{mask.height}, the foreground "
                              f"{foreground.width}x{foreground.height}: they must match")
+        fw, fh, bw, bh = foreground.width, foreground.height, background.width, background.height
+        if (fw, fh) != (bw, bh):  # issue 35: say it, not leave a strip of plate to guess from
+            p = ctx.params
+            cover = max(0, min(bw, p.x + fw) - max(0, p.x)) * max(0, min(bh, p.y + fh) - max(0, p.y))
+            ctx.warn(f"the foreground is {fw}x{fh}, the background {bw}x{bh}: the output is {bw}x{bh}, the "
+                     f"foreground placed at ({p.x}, {p.y}) covers {100 * cover / (bw * bh):.0f}% of it"
+                     + ("" if mask is not None or p.mode != "over" else
+                        " and hides the background there (no mask: connect the foreground's 'alpha' to 'mask')")
+                     + "; set the foreground's size to match, or Resize it")
         return {"channels": max(background.channels, foreground.channels) if background.channels in (1, 3)
                 and foreground.channels in (1, 3) else background.channels}
 

@@ -226,9 +226,10 @@ class _Run:
     compiled networks on CUDA."""
 
     def __init__(self, model, dataset: VideoDataset, s: TrainSettings, device: torch.device, check, fixed_batch,
-                 warn, info):
+                 warn, info, note=lambda text: None):
         self.model, self.dataset, self.s, self.device = model, dataset, s, device
         self.check, self.fixed_batch, self.warn, self.info = check, fixed_batch, warn, info
+        self.note = note  # a line under the running node: what a long silent phase is doing (issue 35)
         model.to(device).train()
         self.ema = copy.deepcopy(model).eval()
         for p in self.ema.parameters():
@@ -246,6 +247,7 @@ class _Run:
         s = self.s
         if not (s.checkpoint and os.path.exists(s.checkpoint)):
             return None
+        self.note(f"resuming from {os.path.basename(s.checkpoint)}…")
         ck = load_checkpoint(s.checkpoint, expect=self.model.config, device=self.device)
         have_hash = ck["meta"]["config"].get("dataset", {}).get("hash")
         want_hash = self.model.config.get("dataset", {}).get("hash")
@@ -265,9 +267,12 @@ class _Run:
         if done:
             return
         if self.fixed_batch is None:
+            self.note(f"preparing the training data ({len(dataset.indices('train'))} clips: decoding, features)…")
+            t = time.perf_counter()
             self.data = _Data(dataset, model, self.device, self.check, s)
             if dataset.indices("val") and hasattr(model, "losses"):
                 self.val = _Data(dataset, model, self.device, self.check, s, split="val")
+            self.note(f"data ready in {time.perf_counter() - t:.1f} s")
             from .batching import choose_batch, probe_cuda  # batch 0: auto; the learning rate follows its rule
             t = time.perf_counter()
             self.batch, self.lr_factor, rule = choose_batch(s.batch, self.device, self.data.n,
@@ -317,7 +322,8 @@ CAPTURE_SETUP_STEPS = 3  # compiling (and recording the CUDA graphs) happens in 
 def train(model_or_config, dataset: VideoDataset, settings: TrainSettings, device="cpu",
           progress: Callable = _noop_progress, check: Callable[[], None] = lambda: None,
           fixed_batch: dict | None = None, warn: Callable[[str], None] = lambda s: None,
-          info: Callable[[str], None] = lambda s: None) -> TrainResult:
+          info: Callable[[str], None] = lambda s: None,
+          note: Callable[[str], None] = lambda s: None) -> TrainResult:
     """Train a generator through the studio's training loop (nodes.training.loop: resume, budget,
     cancel, read-back, cadence). ``progress(step, total, preview=..., **values)``; ``check()``
     raises Cancelled. With ``fixed_batch`` every step sees that batch (the overfit test). ``batch``
@@ -330,7 +336,7 @@ def train(model_or_config, dataset: VideoDataset, settings: TrainSettings, devic
         with torch.random.fork_rng(devices=[]):  # initial weights from the seed, global RNG untouched
             torch.manual_seed(s.seed)
             model = build_model(model_or_config)
-    run = _Run(model, dataset, s, device, check, fixed_batch, warn, info)
+    run = _Run(model, dataset, s, device, check, fixed_batch, warn, info, note)
     loop = LoopSettings(steps=s.steps, max_minutes=s.max_minutes, resume=bool(s.checkpoint and s.resume),
                         preview_every=s.preview_every, checkpoint_every=s.checkpoint_every, read_every=s.read_every)
     res = run_loop(run, loop, progress, check, info)
@@ -439,6 +445,12 @@ def report_training(ctx, res: TrainResult, s: TrainSettings) -> None:
                  f"final loss {loss:.4f}")
 
 
+
+def say_note(ctx) -> Callable[[str], None]:
+    """A line under the running node and in the status bar (what a long silent phase is doing)."""
+    from studio.engine.events import NodeNote
+    return lambda text: ctx.runtime.emit(NodeNote(ctx.node_id, text))
+
 class Train(Node):
     """Train a video generator on a captioned dataset: a video VAE, a spatio-temporal GAN or
     video diffusion, conditioned on text features of the captions, or (conditioning 'audio+image')
@@ -475,7 +487,7 @@ class Train(Node):
         if hasattr(net, "loss_weights"):
             ctx.info(loss_weights_text(net.loss_weights()))
         res = train(net, dataset, s, ctx.device, step_progress(ctx), ctx.check_cancelled, warn=ctx.warn,
-                    info=ctx.info)
+                    info=ctx.info, note=say_note(ctx))
         report_training(ctx, res, s)
         ref = model_ref(res.ema, res.model.config, p.checkpoint or None)
         ref.config["trained_steps"] = res.step
@@ -507,7 +519,7 @@ class Train(Node):
             net = build_model(cfg)
         net.image_encoder.load_state_dict(enc.state_dict())
         res = train(net, dataset, s, ctx.device, step_progress(ctx), ctx.check_cancelled, warn=ctx.warn,
-                    info=ctx.info)
+                    info=ctx.info, note=say_note(ctx))
         report_training(ctx, res, s)
         ref = model_ref(res.ema, res.model.config, p.checkpoint or None)
         ref.config["trained_steps"] = res.step

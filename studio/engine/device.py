@@ -99,18 +99,56 @@ def plan_device(pref: str | None) -> str:
 
 
 _worker_threads: int | None = None
+_interactive = False
+RUN_NICENESS = 5  # how much lower a pretrained run's thread (and its torch threads) is scheduled
 
 
 def configure_threads(interactive: bool) -> int:
     """Torch (and the video encoder) on all cores, or all but one while a window must stay
     responsive (measured: with another process busy, two torch threads made training steps ten
-    times slower than one)."""
-    global _worker_threads
+    times slower than one). A pretrained model's run in a window takes every core all the same
+    (:func:`threads_for_run`)."""
+    global _worker_threads, _interactive
     n = os.cpu_count() or 1
     want = max(1, n - 1) if interactive else n
     _worker_threads = want
+    _interactive = bool(interactive)
     _torch_threads(want)
     return want
+
+
+def threads_for_run(pretrained: bool) -> int:
+    """Called on a run's own thread as it starts (the window's worker; torch's thread count is
+    that thread's own). A run of a pretrained model in the window (minutes on the CPU) uses every
+    core, as the command line does, and runs at a lower priority so the window still answers at
+    once: the cores are the run's while the window is idle, the window's when it is used
+    (issue 35: a tiny SVD estimated 9 minutes on one of two cores). Other runs keep the policy
+    (all cores but one). The count is fixed for the whole run: the same frames whatever the
+    artist does meanwhile. Returns the threads set (0: torch not loaded, nothing done)."""
+    if "torch" not in sys.modules:
+        if not pretrained:
+            return 0
+        _torch()  # a pretrained model needs it: its thread count is set before the first op
+    n = os.cpu_count() or 1
+    want = n if (pretrained or not _interactive) else (_worker_threads or max(1, n - 1))
+    if pretrained and _interactive and want > (_worker_threads or want):
+        lower_this_thread(RUN_NICENESS)
+    sys.modules["torch"].set_num_threads(want)
+    return want
+
+
+def lower_this_thread(by: int) -> bool:
+    """Lower the calling thread's scheduling priority (Linux: a thread's nice value, which the
+    threads it starts inherit: torch's OpenMP team). False where that cannot be done."""
+    import threading
+    try:
+        tid = threading.get_native_id()
+        if not sys.platform.startswith("linux"):
+            return False
+        os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + by))
+        return True
+    except (OSError, AttributeError):
+        return False
 
 
 def _torch_threads(n: int) -> None:

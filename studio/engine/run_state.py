@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from studio.core import confine
 from studio.core.errors import StudioError
 from studio.engine import events as ev
 
@@ -24,6 +25,26 @@ NOT_RUN_REASON = "not run yet: F5 runs the outputs and what feeds them; select t
                  "(Run Selected) to run it"
 BRIEF_CHARS = 72  # the verdict quotes the first warning up to this long; the Log and the tooltip in full
 
+
+
+def problems_of(e: BaseException) -> list[BaseException]:
+    """Every problem in ``e``: a PreflightError's each, or ``e`` itself."""
+    return list(getattr(e, "errors", None) or [e])
+
+
+def problem_lines(e: BaseException) -> list[str]:
+    """The run's refusal, one line per problem (the first line says how many), the problems the
+    artist must fix first before the folders a graph may write into."""
+    errs = problems_of(e)
+    if len(errs) == 1:
+        return [str(errs[0])]
+    errs = sorted(errs, key=lambda x: isinstance(x, confine.OutsideAllowedError))  # stable: fix these first
+    n_out = sum(isinstance(x, confine.OutsideAllowedError) for x in errs)
+    head = f"the run was refused: {len(errs)} problems"
+    if n_out and n_out < len(errs):
+        head += (f" (fix the first {len(errs) - n_out}; then you are asked about the "
+                 f"folder{'s' if n_out > 1 else ''} outside)")
+    return [head + ":"] + [f"  {i}. {x}" for i, x in enumerate(errs, 1)]
 
 class Emitter:
     """One signal: plain-Python callbacks, called in the order they connected."""
@@ -278,14 +299,16 @@ class RunState:
 
     def _run_finished(self, e: ev.RunFinished) -> None:
         if not self.started and isinstance(e.error, StudioError):  # it could not compile: say why, once
-            self.logged.emit(str(e.error), "error", False)  # the verdict in the status bar says it
+            for line in problem_lines(e.error):  # every problem, one a line (the verdict shows the first)
+                self.logged.emit(line, "error", False)
             self.set_verdict(f"✗ {e.error}", "error")
-            nid = getattr(e.error, "node_id", None)
             g = self.graph()
-            if nid and g is not None and nid in g.nodes:
-                self.failed.append(nid)
-                self._set(nid, "failed", "failed", str(e.error), None)
-                self.drop_outputs(nid)
+            for x in problems_of(e.error):  # each node with a problem is marked, not only the first
+                nid = getattr(x, "node_id", None)
+                if nid and g is not None and nid in g.nodes and nid not in self.failed:
+                    self.failed.append(nid)
+                    self._set(nid, "failed", "failed", str(x), None)
+                    self.drop_outputs(nid)
             return
         self.warnings = list(dict.fromkeys(e.warnings or []))  # each once
         counts = f"{len(e.executed)} ran, {len(e.cached)} cached"

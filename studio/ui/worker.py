@@ -14,6 +14,8 @@ from studio.core.graph import Graph
 from studio.engine.context import CancelToken
 from studio.engine.executor import Executor
 
+PRETRAINED = "video_models."  # nodes that run a pretrained model (minutes on the CPU)
+
 
 class _Worker(QObject):
     event = Signal(object)
@@ -120,8 +122,16 @@ class RunController(ThreadJob):
             return False
         g = graph.copy()
 
+        pretrained = any(n.type_id.startswith(PRETRAINED) and n.mode != "mute" for n in g.nodes.values())
+
         def job(on_event, cancel):  # on the run's thread: the engine loads here, never on the GUI's
+            from studio.engine.device import threads_for_run
             from studio.engine.warmup import warm_up
             warm_up()
-            return self.executor.run(g, on_event=on_event, cancel=cancel, **kwargs)
+            threads_for_run(pretrained)  # a pretrained model: every core, at a lower priority
+            try:
+                return self.executor.run(g, on_event=on_event, cancel=cancel, **kwargs)
+            finally:
+                if pretrained:
+                    threads_for_run(False)  # the next thread torch starts takes the policy again
         return self.start_job(job)

@@ -390,3 +390,14 @@ def test_time_budget_holds_across_resumes(tiny, tmp_path):
     assert again.step == first.step and again.resumed_from == first.step  # budget spent: nothing more
     more = train(cfg, tiny, TrainSettings(steps=100000, batch=2, preview_every=0, checkpoint=path, max_minutes=0.008))
     assert more.step > first.step
+
+
+def test_a_resume_says_what_it_does_before_the_first_step(tiny, tmp_path):
+    """Issue 35: resuming was silent for ~9 s (loading the checkpoint, preparing the data)."""
+    path = str(tmp_path / "n.safetensors")
+    cfg = cfg_for("diffusion", tiny)
+    train(cfg, tiny, TrainSettings(steps=2, batch=2, preview_every=0, checkpoint=path))
+    notes = []
+    train(cfg, tiny, TrainSettings(steps=4, batch=2, preview_every=0, checkpoint=path), note=notes.append)
+    assert notes[0] == "resuming from n.safetensors…" and notes[1].startswith("preparing the training data (")
+    assert notes[2].startswith("data ready in ") and notes[2].endswith(", resumed at step 2")

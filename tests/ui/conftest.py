@@ -51,3 +51,36 @@ def make_area(qtbot):
     yield make
     for a in made:
         a.close()
+
+
+@pytest.fixture(scope="session")
+def nodes_registry():
+    """The built-in nodes and those of ``nodes/`` (the window's own registry, made once)."""
+    from studio.core import builtin_nodes
+    from studio.core.registry import Registry
+    r = Registry()
+    r.register_module(builtin_nodes)
+    r.discover("nodes")
+    return r
+
+
+@pytest.fixture
+def nodes_window(open_window, nodes_registry, tmp_path, monkeypatch):
+    """A shown window on :func:`nodes_registry`, its project folder in tmp_path."""
+    monkeypatch.setenv("STUDIO_PROJECT_DIR", str(tmp_path / "project"))
+    return open_window(nodes_registry)
+
+
+@pytest.fixture
+def place(tmp_path, monkeypatch):
+    """A graph's own folder ('shared') and one outside every allowed folder ('outside'); the
+    session's allowed folders forgotten before and after."""
+    from studio.core import confine
+    monkeypatch.delenv("STUDIO_ALLOWED_DIRS", raising=False)
+    monkeypatch.setenv("STUDIO_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("STUDIO_PROJECT_DIR", str(tmp_path / "project"))
+    confine.forget_session()
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "outside").mkdir()
+    yield tmp_path / "shared", tmp_path / "outside"
+    confine.forget_session()

@@ -15,18 +15,6 @@ from studio.core.fileformat import graph_to_dict
 from studio.core.graph import Graph
 
 
-@pytest.fixture
-def place(tmp_path, monkeypatch):
-    monkeypatch.delenv("STUDIO_ALLOWED_DIRS", raising=False)
-    monkeypatch.setenv("STUDIO_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("STUDIO_PROJECT_DIR", str(tmp_path / "project"))
-    confine.forget_session()
-    (tmp_path / "shared").mkdir()
-    (tmp_path / "outside").mkdir()
-    yield tmp_path / "shared", tmp_path / "outside"
-    confine.forget_session()
-
-
 def graph_file(folder, target) -> str:
     g = Graph()
     s = g.add_node("source.shapes", {"frames": 2, "width": 32, "height": 32, "sound": False})

@@ -382,6 +382,11 @@ class Canvas(QObject):
         self.search.open_at(vp, self.view.mapToScene(vp))
 
     def eventFilter(self, obj, ev):  # noqa: N802
+        if obj is self.view and ev.type() in (QEvent.FocusOut, QEvent.Leave, QEvent.WindowDeactivate):
+            hint = getattr(self.view, "_cursor_text", None)  # NodeGraphQt's "CTRL: Deselect Nodes"
+            if hint is not None and hint.isVisible():  # its key release went to a dialog (Ctrl+S...)
+                hint.setVisible(False)
+                self.view.CTRL_state = self.view.SHIFT_state = self.view.ALT_state = False
         if obj is self.view and ev.type() in (QEvent.KeyPress, QEvent.ShortcutOverride) \
                 and ev.key() == Qt.Key_Tab and not self.search.isVisible():
             if ev.type() == QEvent.KeyPress:

@@ -83,6 +83,7 @@ class WireDrop:
         _, link, (in_p, out_p) = hit
         moves, _ = self.canvas.moves(node_data)
         mid = self.canvas.index.model_of(ng_id)
+        moves.update(self.make_room(ng.view.sceneBoundingRect(), link.dst, moves))
         try:
             self.canvas.doc.insert_on_link(mid, link, in_p, out_p, moves)
         except StudioError as e:
@@ -91,6 +92,26 @@ class WireDrop:
             return
         self.canvas.resync_links()
         self.canvas.info.emit(f"inserted {self.canvas.doc.graph.nodes[mid].label} between {link.src} and {link.dst}")
+
+    def make_room(self, rect, dst: str, moves: dict) -> dict:
+        """Moves that push ``dst`` (and what follows it) right, clear of a node inserted at
+        ``rect`` (issue 35: it landed on top of the downstream node). {} when there is room."""
+        view = self.canvas.index.view_of(dst)
+        if view is None:
+            return {}
+        other = view.view.sceneBoundingRect()
+        if not other.intersects(rect):
+            return {}
+        dx = rect.right() + 40 - other.left()
+        g = self.canvas.doc.graph
+        out = {}
+        for nid in {dst} | set(g.downstream(dst)):
+            if nid in moves:
+                continue
+            old = self.canvas.doc.position(nid)
+            if old is not None:
+                out[nid] = (list(old), [old[0] + dx, old[1]])
+        return out
 
     def add_node_on_link(self, type_id: str, pos, link: Link) -> str | None:
         """A palette entry dropped on a wire: the new node goes in the middle of it when it has a

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFileDialog, QForm
 
 from studio.core.errors import Cancelled
 
+from studio.ui.dialogs.open_output import open_or_view
 from studio.ui.worker import ThreadJob
 from studio.ui.dialogs.sizing import resize_fitted
 
@@ -114,7 +115,7 @@ class RenderDialog(QDialog):
         self.table.setToolTip("double-click a row: open the file it renders (when it is there)")
         self.table.cellDoubleClicked.connect(lambda r, _c: self.open_row(r))
         self._paths: dict[int, str] = {}  # table row -> the file it renders (or the contact sheet)
-        self.opener = open_path  # tests replace it
+        self.opener = lambda p: open_or_view(self.parent(), p)  # the viewer when no launcher can; tests replace it
 
         self.render_button = QPushButton("Render")
         self.render_button.setDefault(True)
@@ -299,12 +300,6 @@ class RenderDialog(QDialog):
             event.ignore()
             return
         super().closeEvent(event)
-
-
-def open_path(path: str) -> bool:
-    from PySide6.QtCore import QUrl
-    from PySide6.QtGui import QDesktopServices
-    return QDesktopServices.openUrl(QUrl.fromLocalFile(path))
 
 
 def graph_length(window) -> int | None:

@@ -10,9 +10,9 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QCheckBox, QColorDialog, QComboBox, QDoubleSpinBox, QFileDialog,
+from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QCheckBox, QColorDialog, QComboBox, QFileDialog,
                                QFormLayout, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QPlainTextEdit,
-                               QPushButton, QScrollArea, QSlider, QSpinBox, QStyle, QToolButton, QVBoxLayout,
+                               QPushButton, QScrollArea, QSlider, QStyle, QToolButton, QVBoxLayout,
                                QWidget)
 
 from studio.core.errors import StudioError
@@ -20,6 +20,7 @@ from studio.core.library import delete_preset, list_presets
 from studio.core.params import Param
 
 from studio.ui.document.document import Document
+from studio.ui.panels.number_field import FloatField, IntField
 
 SLIDER_STEPS = 1000
 INT_MAX = 2**31 - 1
@@ -27,6 +28,7 @@ INT_MAX = 2**31 - 1
 
 class ParamEditor(QWidget):
     """One parameter: a widget that shows a value and calls ``commit(value)`` on edits."""
+    refused = Signal(str)  # a typed value was refused (out of range): the sentence that says so
 
     def __init__(self, param: Param, commit: Callable[[Any], None], parent=None):
         super().__init__(parent)
@@ -44,6 +46,18 @@ class ParamEditor(QWidget):
     def set_value(self, value: Any) -> None:  # pragma: no cover - overridden
         pass
 
+    def _number_field(self, field):
+        """The spin box of a number editor: its range in the tooltip; a typed value out of range
+        refused in place (number_field.py), the range shown beside it until the next edit."""
+        self.range_note = QLabel(self)
+        self.range_note.setStyleSheet("color:#ff6e6e")
+        self.range_note.hide()
+        field.refused.connect(self.refused)
+        field.refused.connect(lambda t: (self.range_note.setText(t.split("must be ", 1)[-1]),  # the range:
+                                         self.range_note.setToolTip(t)))  # short, a narrow panel keeps it
+        field.refusedChanged.connect(self.range_note.setVisible)
+        return field
+
     def _safe_commit(self, value: Any) -> None:
         try:
             self.commit(value)
@@ -54,7 +68,7 @@ class ParamEditor(QWidget):
 class IntEditor(ParamEditor):
     def build(self):
         p = self.param
-        self.spin = QSpinBox(self)
+        self.spin = self._number_field(IntField(self))
         lo = p.min if p.min is not None else -INT_MAX
         hi = p.max if p.max is not None else INT_MAX
         self.spin.setRange(max(lo, -INT_MAX), min(hi, INT_MAX))
@@ -70,6 +84,8 @@ class IntEditor(ParamEditor):
             self.slider.valueChanged.connect(self._from_slider)
             self.lay.addWidget(self.slider, 3)
         self.lay.addWidget(self.spin, 2)
+        self.lay.addWidget(self.range_note)
+        self.spin.show_range_in_tooltip(p.help)
         self.spin.valueChanged.connect(lambda v: self._safe_commit(int(v)))
 
     def _from_slider(self, v):
@@ -101,7 +117,7 @@ class SeedEditor(IntEditor):
 class FloatEditor(ParamEditor):
     def build(self):
         p = self.param
-        self.spin = QDoubleSpinBox(self)
+        self.spin = self._number_field(FloatField(self))
         self.spin.setDecimals(p.decimals)
         self.spin.setRange(p.min if p.min is not None else -1e12, p.max if p.max is not None else 1e12)
         self.spin.setSingleStep(p.step)
@@ -115,6 +131,8 @@ class FloatEditor(ParamEditor):
             self.slider.valueChanged.connect(self._from_slider)
             self.lay.addWidget(self.slider, 3)
         self.lay.addWidget(self.spin, 2)
+        self.lay.addWidget(self.range_note)
+        self.spin.show_range_in_tooltip(p.help)
         self.spin.valueChanged.connect(lambda v: self._safe_commit(float(v)))
 
     def _from_slider(self, k):
@@ -333,7 +351,7 @@ class PropertiesPanel(QWidget):
         self.mode_combo.addItems(["normal", "mute", "bypass"])
         self.mode_combo.setCurrentText(inst.mode)
         self.mode_combo.currentTextChanged.connect(lambda m: self.doc.set_mode([node_id], m))
-        self.form.addRow("Mode", self.mode_combo)
+        self.form.addRow("Node mode", self.mode_combo)  # not "Mode": Composite and Blend have a blend "mode"
         self._build_presets(inst)
         if spec is not None:
             for p in spec.params:
@@ -341,6 +359,7 @@ class PropertiesPanel(QWidget):
                 ed.set_value(inst.params.get(p.name, p.default))
                 if isinstance(ed, PathEditor):
                     ed.base_dir = self.graph_folder
+                ed.refused.connect(lambda t, title=p.title: self.message.emit(f"{inst.label}: {title} {t}"))
                 lbl = QLabel(p.title, self.body)
                 lbl.setToolTip(p.help)
                 self.form.addRow(lbl, ed)

@@ -255,6 +255,7 @@ class PreviewArea(QObject):
         self.fetcher.cancel_all()
         self.node_id, self.title, self.key, self.value, self.kind = None, "", "", None, "none"
         self.playhead, self.clip, self.shown_frame, self.live_node = 0, None, None, None  # another graph
+        self._drop_compare()  # the A/B wipe belongs to the document: its B was a node of the graph gone
         self.title_label.set_parts("")
         self.arrows_button.setVisible(False)
         self.stack.image.set_frame(None)
@@ -358,12 +359,20 @@ class PreviewArea(QObject):
         self.show_frame(self.timeline.current)
 
     def clear_compare(self) -> None:
+        self._drop_compare()
+        self.show_frame(self.timeline.current)
+
+    def _drop_compare(self) -> None:
         self.compare = None
         self.compare_button.blockSignals(True)
         self.compare_button.setChecked(False)
         self.compare_button.blockSignals(False)
         self.stack.image.set_b(None)
-        self.show_frame(self.timeline.current)
+
+    def node_removed(self, node_id: str) -> None:
+        """A node left the graph: the wipe's B, if it was that node's output, goes with it."""
+        if self.compare is not None and self.compare[0] == node_id:
+            self.clear_compare()
 
     def toggle_compare(self, on: bool) -> None:
         if on and self.value is not None:

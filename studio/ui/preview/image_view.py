@@ -52,6 +52,7 @@ class ImageView(QWidget):
         self._raw = raw
         if raw is None and rgb is None:
             self._img = None
+            self.hovered.emit("")  # an empty viewer reads no pixel (the last one's value stayed)
         else:
             self._img = qimage(rgb if rgb is not None else display_rgb(raw, kind))
         self.update()
@@ -274,6 +275,10 @@ class ImageView(QWidget):
 
     def mouseReleaseEvent(self, ev):
         self._drag = None
+
+    def leaveEvent(self, ev):  # noqa: N802 - the readout is of the pixel under the cursor: none now
+        self.hovered.emit("")
+        super().leaveEvent(ev)
 
     def mouseDoubleClickEvent(self, ev):
         self.fit_to_window()

@@ -147,11 +147,15 @@ class FileActions:
         for n in g.nodes.values():
             if n.error:
                 self.win.log(f"node {n.id}: {n.error}", "warn")
+        from studio.ui.dialogs.allow_folder import open_hints
+        for hint in open_hints(g):  # a colleague's graph: missing inputs, writes outside its folder (issue 35)
+            self.win.log(hint, "warn")
         return True
 
     def _set_graph(self, g: Graph, path: str | None) -> None:
         if self.win.runner.running:
             self.win.runner.stop()
+        self.win.statusBar().clearMessage()  # a message about the graph gone ("B = ...") is stale
         self.win.doc.set_graph(g, path)
 
     def save(self) -> bool:

@@ -30,6 +30,7 @@ from studio.ui.dialogs.sizing import keep_on_screen, resize_fitted
 from studio.ui.window.engine_loader import EngineLoader
 from studio.ui.window.layout import apply_dock_sizes, graph_trains, recover_docks
 from studio.ui.window.run_feedback import RunFeedback, show_dock_beside
+from studio.ui.window.keyboard import Refocus, TransportKeys
 from studio.ui.worker import RunController
 
 log = logging.getLogger(__name__)
@@ -67,7 +68,6 @@ def _rss_bytes() -> int | None:
         pass
     try:
         import resource
-        import sys
         r = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         return r if sys.platform == "darwin" else r * 1024
     except Exception:  # noqa: BLE001
@@ -106,6 +106,8 @@ class MainWindow(QMainWindow):
         self.group_actions = GroupActions(self)  # group, ungroup, edit inside, save to the library
 
         self._build_docks()
+        # Space, J/K/L, arrows...: window-wide; the focus back here after a dialog (without a window manager)
+        self.transport_keys, self.refocus = TransportKeys.for_window(self), Refocus(self)
         self._build_actions()
         self._build_toolbar()
         self._build_status()
@@ -132,6 +134,7 @@ class MainWindow(QMainWindow):
             self.preview.message.connect(self._on_preview_message)
         if self.preview is not None and hasattr(self.preview, "inOutChanged"):
             self.preview.inOutChanged.connect(self._in_out_to_graph)
+            self.doc.events.node_removed.connect(lambda e: self.preview.node_removed(e.node_id))
         self.runner.event.connect(self.runs.on_engine_event)
         self.runner.finished.connect(self.runs.on_run_finished)
 
@@ -590,6 +593,7 @@ class MainWindow(QMainWindow):
 
 
 SHORTCUTS = """Tab: add a node at the cursor (search)
+Space: play · J/K/L: shuttle · Left/Right (Shift: 10) · Home/End · I/O: in/out (anywhere but a text field)
 F5: run · Ctrl+F5: run selected · Shift+F5: stop
 Ctrl+Z / Ctrl+Shift+Z: undo / redo
 Ctrl+C / Ctrl+V / Ctrl+D / Delete: copy, paste, duplicate, delete

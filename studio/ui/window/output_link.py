@@ -1,21 +1,16 @@
 """The status bar's word on where a run's files went (issue 25, point 11: that was only in the Log
 tab): "wrote demo.mp4" as a link; a click opens the folder that holds it in the desktop's file
-browser. A frame sequence is named by its pattern (comp.####.exr) and opens its folder too."""
+browser, or, when no launcher does, the file in the viewer (dialogs/open_output.py). A frame
+sequence is named by its pattern (comp.####.exr) and opens its folder too."""
 from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel
 
 from studio.ui.text import escape_html
-
-
-def open_folder(path: str) -> bool:
-    """Show the folder holding ``path`` (or ``path`` itself when it is a folder)."""
-    folder = path if os.path.isdir(path) else os.path.dirname(path)
-    return QDesktopServices.openUrl(QUrl.fromLocalFile(folder))
+from studio.ui.dialogs.open_output import open_or_view
 
 
 class OutputLink(QLabel):
@@ -28,7 +23,7 @@ class OutputLink(QLabel):
         self.setTextFormat(Qt.RichText)
         self.setCursor(Qt.PointingHandCursor)
         self.paths: list[str] = []
-        self.opener = open_folder  # tests replace it
+        self.opener = lambda p: open_or_view(self.window(), p, folder=True)  # tests replace it
 
     def set_outputs(self, paths: list[str]) -> None:
         self.paths = list(dict.fromkeys(paths))
@@ -39,7 +34,7 @@ class OutputLink(QLabel):
         more = f" (+{len(self.paths) - 1} more)" if len(self.paths) > 1 else ""
         self.setText(f"wrote <span style='color:#8ab4f8; text-decoration:underline'>"
                      f"{escape_html(os.path.basename(first) or first)}</span>{more}")
-        self.setToolTip("click to open the folder\n" + "\n".join(self.paths))
+        self.setToolTip("click to open the folder (in the viewer when the desktop cannot)\n" + "\n".join(self.paths))
 
     def clear(self) -> None:
         self.paths = []

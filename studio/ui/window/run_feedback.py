@@ -40,7 +40,7 @@ class RunFeedback:
         self.run_label.setObjectName("run-result")
         self.output_link = OutputLink(win)  # "wrote demo.mp4": a click opens its folder
         from studio.ui.dialogs.allow_folder import FolderConsent
-        self.consent = FolderConsent(win)  # a refused output folder: asked once per folder
+        self.consent = FolderConsent(win, rerun=lambda: self.run_graph())  # a refused output folder: asked once
         self.state = RunState(graph=lambda: win.doc.graph)
         self.ran = False  # a run was asked for, or events came (a run from elsewhere)
         run_views.bind(self.state, self)

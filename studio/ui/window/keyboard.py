@@ -1,0 +1,108 @@
+"""The window's keyboard (issue 35): transport keys window-wide, and the focus back after a dialog.
+
+Transport keys are window-wide: Space, J/K/L, Left/Right (Shift: ten frames),
+Home/End and I/O (Alt: clear) move the timeline wherever the focus is in the window (the node
+canvas, the viewer, a dock), unless the focus is in a field that types or steps with those keys
+(a text field, a spin box, an editable combo box, a slider, a note being edited on the canvas;
+Space on a focused button or check box presses it).
+
+An application event filter, owned by the window: a key press aimed at a widget of this window
+goes to the timeline's own key handler before the widget sees it. Shortcuts of actions (F5,
+Ctrl+..., the canvas' M/B/F) are matched by Qt before key presses are sent, so they are unaffected."""
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QAbstractSlider, QAbstractSpinBox, QApplication,
+                               QComboBox, QGraphicsTextItem, QGraphicsView, QLineEdit, QPlainTextEdit, QTextEdit,
+                               QWidget)
+
+TRANSPORT_KEYS = {Qt.Key_Space, Qt.Key_J, Qt.Key_K, Qt.Key_L, Qt.Key_Left, Qt.Key_Right, Qt.Key_Home,
+                  Qt.Key_End, Qt.Key_I, Qt.Key_O}
+_STEP_KEYS = {Qt.Key_Left, Qt.Key_Right, Qt.Key_Home, Qt.Key_End}
+_ALLOWED_MODS = {Qt.Key_Left: Qt.ShiftModifier, Qt.Key_Right: Qt.ShiftModifier, Qt.Key_I: Qt.AltModifier,
+                 Qt.Key_O: Qt.AltModifier}
+
+
+def types_keys(w: QWidget | None, key: int) -> bool:
+    """Whether the focused widget ``w`` uses ``key`` itself (so the transport must leave it)."""
+    if w is None:
+        return False
+    if isinstance(w, (QLineEdit, QAbstractSpinBox)):
+        return True
+    if isinstance(w, (QTextEdit, QPlainTextEdit)):
+        return not w.isReadOnly() or key in _STEP_KEYS
+    if isinstance(w, QComboBox):
+        return w.isEditable() or key == Qt.Key_Space
+    if isinstance(w, QAbstractSlider):
+        return key in _STEP_KEYS
+    if isinstance(w, QAbstractButton):  # a focused button or check box: Space presses it
+        return key == Qt.Key_Space
+    if isinstance(w, QAbstractItemView):
+        return key in _STEP_KEYS or key == Qt.Key_Space
+    if isinstance(w, QGraphicsView) and w.scene() is not None:
+        item = w.scene().focusItem()
+        return isinstance(item, QGraphicsTextItem) and bool(item.textInteractionFlags() & Qt.TextEditable)
+    return False
+
+
+class TransportKeys(QObject):
+    """Sends transport keys pressed anywhere in ``window`` to ``handler`` (the timeline's
+    ``keyPressEvent``). Removed with the window (it is the window's child)."""
+
+    def __init__(self, window: QWidget, handler: Callable, timeline: QWidget | None = None):
+        super().__init__(window)
+        self._window = window
+        self._handler = handler
+        self._timeline = timeline  # its own key handler already reads them
+        QApplication.instance().installEventFilter(self)
+
+    @classmethod
+    def for_window(cls, win) -> "TransportKeys | None":
+        """The keys of the main window ``win`` (None when it opened without a viewer)."""
+        tl = getattr(win.preview, "timeline", None) if win.preview is not None else None
+        return cls(win, tl.keyPressEvent, tl) if tl is not None else None
+
+    def eventFilter(self, obj, ev) -> bool:  # noqa: N802 - Qt's name
+        if ev.type() != QEvent.KeyPress or not isinstance(obj, QWidget):
+            return False
+        key = ev.key()
+        if key not in TRANSPORT_KEYS or obj is self._timeline or obj.window() is not self._window:
+            return False
+        mods = ev.modifiers() & ~Qt.KeypadModifier
+        if mods & ~_ALLOWED_MODS.get(key, Qt.NoModifier):
+            return False
+        focus = QApplication.focusWidget()
+        if obj is not focus and focus is not None and focus.window() is self._window:
+            obj = focus  # a key sent on to a parent: judge by the focused widget
+        if types_keys(obj, key):
+            return False
+        self._handler(ev)
+        return True
+
+
+class Refocus(QObject):
+    """Focus back on the window after a dialog: without a window manager nothing gives the keyboard
+    focus back when a dialog of the window (a file dialog, a question) closes, so keys went nowhere
+    until the artist clicked. When one hides and no window of the program has the focus, the
+    window takes it back (Qt clears its focus window without a signal when a dialog goes: the
+    dialog's Hide event is what can be seen)."""
+
+    def __init__(self, win):
+        super().__init__(win)
+        self.win = win
+        QApplication.instance().installEventFilter(self)
+
+    def eventFilter(self, obj, ev) -> bool:  # noqa: N802 - Qt's name
+        if ev.type() == QEvent.Hide and isinstance(obj, QWidget) and obj.isWindow() and obj is not self.win:
+            parent = obj.parentWidget()
+            if parent is not None and parent.window() is self.win:
+                QTimer.singleShot(0, self._take_back)
+        return False
+
+    def _take_back(self) -> None:
+        if QGuiApplication.focusWindow() is None and self.win.isVisible() \
+                and QApplication.activeModalWidget() is None and QApplication.activePopupWidget() is None:
+            self.win.activateWindow()
