@@ -178,7 +178,7 @@ def part_video_models(a, seconds: float, device: str) -> dict:
     for name, c in (cases.items() if isinstance(cases, dict) else []):
         ratio = c.get("ratio") if isinstance(c, dict) else None
         if isinstance(ratio, (int, float)):
-            res["aims"][f"{name}: node/direct <= 1.05"] = ratio <= 1.05
+            res["aims"][f"{name}: node/direct <= 1.02"] = ratio <= 1.02  # issue 33's aim
     return res
 
 
@@ -211,7 +211,8 @@ def part_determinism(a, seconds: float, device: str) -> dict:
 
 
 def part_stop(a, seconds: float, device: str) -> dict:
-    """Train the text_to_video_gpu model on the GPU; after 3 s of training ask for Stop (from
+    """Train the text_to_video model (32x32x8, not compiled: the templates part compiles) on the
+    GPU; after 3 s of training ask for Stop (from
     another thread, as the window's Stop does): the time until the trainer has saved and raised,
     and whether the checkpoint loads at the step it stopped on."""
     import torch
@@ -221,8 +222,10 @@ def part_stop(a, seconds: float, device: str) -> dict:
     from nodes.generators.checkpoint import load_checkpoint
     from nodes.generators.scenes import scenes_dataset
     from nodes.generators.train import TrainSettings, model_config, train
-    ds = scenes_dataset(count=64, n_frames=16, width=64, height=64, fps=8.0, seed=0, test_scenes=4)
-    cfg = model_config("diffusion", ds, "caption-parser", base=48, motion="dense-flow", keyframe="slots",
+    # small and not compiled: on an H100 the 64x64x16 model's data preparation and compile (about a
+    # minute) ran this part past its share and the suite was killed before it wrote anything
+    ds = scenes_dataset(count=32, n_frames=8, width=32, height=32, fps=8.0, seed=0, test_scenes=4)
+    cfg = model_config("diffusion", ds, "caption-parser", base=16, motion="dense-flow", keyframe="slots",
                        slot_motion=True, motion_weight=0.0, content_weight=0.0, adversarial_weight=0.0)
     path = os.path.join(tempfile.mkdtemp(prefix="suite-stop-"), "stop.safetensors")
     state = {"asked": None, "first": None, "step": 0}
@@ -237,7 +240,7 @@ def part_stop(a, seconds: float, device: str) -> dict:
         if state["asked"] is not None:
             raise Cancelled()
     s = TrainSettings(steps=10 ** 7, batch=16, preview_every=0, checkpoint_every=0, checkpoint=path,
-                      max_minutes=max(0.2, seconds / 60.0))
+                      max_minutes=max(0.2, seconds / 60.0), capture="off")
     stopped = None
     try:
         train(cfg, ds, s, device=device, progress=progress, check=check)
@@ -276,6 +279,16 @@ def table(report: dict) -> str:
     return "\n".join(lines)
 
 
+def _write(path: str, report: dict, t_start: float, share_total: float) -> None:
+    report["seconds"] = round(time.perf_counter() - t_start, 1)
+    report["share_total"] = share_total
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(report, f, indent=1, default=str)
+    os.replace(tmp, path)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--budget-s", type=float, default=540.0, help="the whole suite's time (parts share it)")
@@ -310,12 +323,12 @@ def main(argv=None) -> int:
             r = {"error": f"{type(e).__name__}: {e}", "aims": {f"{name} ran": False}}
         r["seconds"] = round(time.perf_counter() - t0, 1)
         report["parts"][name] = r
-    report["seconds"] = round(time.perf_counter() - t_start, 1)
-    report["share_total"] = share_total
-    os.makedirs(os.path.dirname(a.out), exist_ok=True)
-    with open(a.out, "w", encoding="utf-8") as f:
-        json.dump(report, f, indent=1, default=str)
-    print(table(report))
+        # each part's figures said and kept as it ends: a suite killed from outside (a device call's
+        # limit) still leaves what it measured (on an H100 a killed run once left nothing)
+        print(table({**report, "parts": {name: r}}), flush=True)
+        _write(a.out, report, t_start, share_total)
+    _write(a.out, report, t_start, share_total)
+    print("\n" + table(report))
     print(f"{device}; {report['seconds']} s of {a.budget_s:g}; wrote {a.out}")
     return 0
 
