@@ -242,6 +242,7 @@ class _Run:
         self.amp = s.amp and device.type == "cuda"
         self.averager = Ema(self.ema, model)
         self.setup_steps = 0
+        self.resumed_at = 0  # the step a resumed run goes on from
 
     def load(self) -> Resumed | None:
         s = self.s
@@ -257,6 +258,7 @@ class _Run:
         self.model.load_state_dict(ck["model"].state_dict())
         self.ema.load_state_dict(ck["ema"].state_dict())
         restore_training(ck, self.opts, self.gen)
+        self.resumed_at = int(ck["meta"]["step"])  # said when the data is ready
         return Resumed(int(ck["meta"]["step"]), float(ck["meta"].get("train", {}).get("seconds", 0.0)),
                        list(ck["meta"].get("history", [])))
 
@@ -272,7 +274,8 @@ class _Run:
             self.data = _Data(dataset, model, self.device, self.check, s)
             if dataset.indices("val") and hasattr(model, "losses"):
                 self.val = _Data(dataset, model, self.device, self.check, s, split="val")
-            self.note(f"data ready in {time.perf_counter() - t:.1f} s")
+            self.note(f"data ready in {time.perf_counter() - t:.1f} s"
+                      + (f", resumed at step {self.resumed_at}" if self.resumed_at else ""))
             from .batching import choose_batch, probe_cuda  # batch 0: auto; the learning rate follows its rule
             t = time.perf_counter()
             self.batch, self.lr_factor, rule = choose_batch(s.batch, self.device, self.data.n,

@@ -222,7 +222,7 @@ def test_frames_arrive_in_the_timeline_during_a_run(qtbot, area):
                                   to_u8(res.value(live.id).frame(5)))
     # a progressive preview without a frame (a sampler's step) shows in the viewer
     area.on_progress(NodeProgress(live.id, 3, 10, None, np.full((8, 8, 3), 0.25, np.float32)))
-    assert "step 3/10" in area.stack.image.caption
+    assert "step 3 / 10" in area.stack.image.caption  # the Training dock's words (issue 35)
     assert qimage_to_array(area.stack.image.image)[0, 0].tolist() == [64, 64, 64]
     # events of another node do not disturb a value that is shown
     area.show_value(src.id, "Shapes", res.value(src.id, "video"), res.signatures[src.id] + ":video")

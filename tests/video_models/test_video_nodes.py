@@ -89,7 +89,9 @@ def test_svd_folder_progress_previews_and_clip(svd_dir):
     assert prev and prev[-1].dtype == np.float32 and prev[-1].shape[2] == 3 and prev[-1].shape[0] >= 64
     msgs = [e for e in ev if isinstance(e, NodeMessage)]
     assert any("Stable Video Diffusion" in m.text and m.node_id == load.id for m in msgs)
-    assert any(m.level == "warning" and "CPU" in m.text for m in msgs)  # CPU fallback is said
+    # the CPU fallback is said, as information: a pretrained run on the CPU no longer ends "with 1
+    # warning" (issue 35); a long CPU estimate is the warning
+    assert any(m.level == "info" and "CPU" in m.text for m in msgs)
     assert r.value(load.id, "family") == "Stable Video Diffusion"
 
 
