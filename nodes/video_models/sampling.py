@@ -183,6 +183,7 @@ class Sampler:
             if hasattr(pipe, "maybe_free_model_hooks"):
                 pipe.maybe_free_model_hooks()
         frames = out.frames[0] if hasattr(out, "frames") else out[0][0]
+        self.audio = getattr(out, "audio", None)  # LTX-2 makes its sound in the same call (ltx2.py)
         return np.asarray(frames, np.float32)
 
     def generate(self, n_frames: int, window: int, overlap: int, make_kwargs, fps: float,
