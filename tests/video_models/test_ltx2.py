@@ -13,7 +13,7 @@ from studio.core.graph import Graph
 from studio.core.registry import default_registry
 from studio.core.spec import SOURCE, Node, Out
 from studio.core.values import Audio
-from studio.engine.events import NodeProgress
+from studio.engine.events import NodeMessage, NodeProgress
 from studio.engine.executor import Executor
 
 from .stopping import stop_inside_a_step
@@ -103,6 +103,16 @@ def test_sound_input_is_kept_when_asked(ltx2_dir):
     assert np.array_equal(sound.samples, _track().samples) and sound.rate == 8000 and clip.audio is sound
     with pytest.raises(NodeExecutionError, match="nothing is connected to the audio input"):
         Executor().run(ltx2_graph(ltx2_dir, sound="input")[0], targets=["ltx2"], device="cpu")
+    ev = []  # a connected track with 'sound: generated' is said to be unused, and the made sound goes out
+    r = Executor().run(ltx2_graph(ltx2_dir, track=True, steps=1)[0], targets=["ltx2"], device="cpu",
+                       on_event=ev.append)
+    assert r.value("ltx2", "audio").rate == 16000
+    assert any("audio input is not used" in e.text for e in ev if isinstance(e, NodeMessage) and e.level == "warning")
+
+
+def test_a_model_of_another_family_is_refused(vace_dir):
+    with pytest.raises(NodeExecutionError, match="is a Wan model: LTX-2 Video \\+ Sound needs an LTX-2 model"):
+        Executor().run(ltx2_graph(vace_dir)[0], targets=["ltx2"], device="cpu")
 
 
 def test_save_video_writes_the_sound_as_aac_of_its_length(ltx2_dir, made, tmp_path):
