@@ -38,12 +38,17 @@ def build_ltx2_real(path: str, small: bool, layers: int = 48) -> int:
     tok = build_tokenizer(tmp)
     tok.model_max_length = 1024  # LTX2Pipeline's own max_sequence_length (the node caps the padding at it)
     torch.manual_seed(0)
-    te = _gemma(len(tok) + 2)
-    tr = LTX2VideoTransformer3DModel(num_layers=layers)
-    conn = LTX2TextConnectors(text_proj_in_factor=te.config.text_config.num_hidden_layers + 1)
-    # LTX-2's video VAE: 32x32 pixels and 8 frames per latent (the class's defaults otherwise)
-    vae = AutoencoderKLLTX2Video(spatial_compression_ratio=32, temporal_compression_ratio=8)
-    audio_vae, voc = AutoencoderKLLTX2Audio(), LTX2Vocoder()
+    was = torch.get_default_dtype()
+    torch.set_default_dtype(torch.bfloat16)  # made in bf16: 19B parameters in fp32 would not fit an 80 GB GPU
+    try:
+        te = _gemma(len(tok) + 2)
+        tr = LTX2VideoTransformer3DModel(num_layers=layers)
+        conn = LTX2TextConnectors(text_proj_in_factor=te.config.text_config.num_hidden_layers + 1)
+        # LTX-2's video VAE: 32x32 pixels and 8 frames per latent (the class's defaults otherwise)
+        vae = AutoencoderKLLTX2Video(spatial_compression_ratio=32, temporal_compression_ratio=8)
+        audio_vae, voc = AutoencoderKLLTX2Audio(), LTX2Vocoder()
+    finally:
+        torch.set_default_dtype(was)
     n = _halve(tr, conn, te)
     pipe = LTX2Pipeline(scheduler=FlowMatchEulerDiscreteScheduler(), vae=vae, audio_vae=audio_vae, text_encoder=te,
                         tokenizer=tok, connectors=conn, transformer=tr, vocoder=voc)
