@@ -10,14 +10,10 @@ import shutil
 
 
 def _gemma(vocab: int):
-    from transformers import Gemma3Config, Gemma3ForConditionalGeneration
-    text = dict(vocab_size=vocab, hidden_size=3840, intermediate_size=15360, num_hidden_layers=2,
-                num_attention_heads=16, num_key_value_heads=8, head_dim=256, max_position_embeddings=4096,
-                sliding_window=1024, pad_token_id=0, eos_token_id=1, bos_token_id=1)
-    vision = dict(hidden_size=64, intermediate_size=128, num_hidden_layers=1, num_attention_heads=2,
-                  image_size=28, patch_size=14)
-    return Gemma3ForConditionalGeneration(Gemma3Config(text_config=text, vision_config=vision, mm_tokens_per_image=4,
-                                                       image_token_index=3, boi_token_index=3, eoi_token_index=3))
+    """Gemma-3-12B's width and heads, 2 layers."""
+    from tests.video_models.tiny_ltx2 import tiny_gemma3
+    return tiny_gemma3(vocab, hidden_size=3840, intermediate_size=15360, num_attention_heads=16,
+                       num_key_value_heads=8, head_dim=256, max_position_embeddings=4096, sliding_window=1024)
 
 
 def build_ltx2_real(path: str, small: bool, layers: int = 48) -> int:

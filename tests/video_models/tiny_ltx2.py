@@ -7,12 +7,13 @@ import os
 import shutil
 
 
-def tiny_gemma3(vocab_size: int):
-    """A two-layer Gemma 3 (text and a one-layer SigLIP vision tower) with random weights."""
+def tiny_gemma3(vocab_size: int, **text):
+    """A two-layer Gemma 3 (text and a one-layer SigLIP vision tower) with random weights; ``text``
+    overrides the text model's sizes (the benchmark's real-width encoder)."""
     from transformers import Gemma3Config, Gemma3ForConditionalGeneration
-    text = dict(vocab_size=vocab_size, hidden_size=32, intermediate_size=37, num_hidden_layers=2,
-                num_attention_heads=2, num_key_value_heads=1, head_dim=8, max_position_embeddings=128,
-                sliding_window=16, pad_token_id=0, eos_token_id=1, bos_token_id=1)
+    text = dict(dict(vocab_size=vocab_size, hidden_size=32, intermediate_size=37, num_hidden_layers=2,
+                     num_attention_heads=2, num_key_value_heads=1, head_dim=8, max_position_embeddings=128,
+                     sliding_window=16, pad_token_id=0, eos_token_id=1, bos_token_id=1), **text)
     vision = dict(hidden_size=16, intermediate_size=32, num_hidden_layers=1, num_attention_heads=2,
                   image_size=28, patch_size=14)
     cfg = Gemma3Config(text_config=text, vision_config=vision, mm_tokens_per_image=4, image_token_index=3,
