@@ -1,5 +1,5 @@
 """Templates where Studio's motion and sound drive the open video models (issue 34): pose_to_video,
-inpaint_object, music_video. Built by make_templates.build_all(); each runs as soon as the models
+inpaint_object, music_video, talking_clip. Built by make_templates.build_all(); each runs as soon as the models
 setting (or STUDIO_MODELS) points at the named diffusers folders (nothing is downloaded)."""
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from studio.core.graph import Graph
 
 VACE_MODEL = "Wan-AI/Wan2.1-VACE-1.3B-diffusers"
 WAN_MODEL = "Wan-AI/Wan2.1-T2V-1.3B-Diffusers"
+LTX2_MODEL = "Lightricks/LTX-2"
 
 _CPU = "On the CPU, 'preview size' makes at most 256 px, 8 frames, 8 steps; off: the full size."
 
@@ -93,5 +94,29 @@ def music_video(finish, thumb) -> str:
     return path
 
 
+def talking_clip(finish, thumb) -> str:
+    g = Graph()
+    load = g.add_node("video_models.load", {"model": LTX2_MODEL}, pos=(0, 60), title="LTX-2")
+    gen = g.add_node("video_models.ltx2", {
+        "prompt": "close up of a woman in a warm-lit kitchen who looks into the camera and says: welcome back, "
+                  "today we bake bread. Soft room tone, a kettle in the background.",
+        "negative_prompt": "worst quality, inconsistent motion, blurry, jittery, distorted",
+        "frames": 121, "width": 768, "height": 512, "steps": 40, "guidance": 4.0, "fps": 24.0}, pos=(280, 60))
+    out = g.add_node("io.save_video", {"path": "out/talking_clip.mp4"}, pos=(580, 60))
+    g.connect(load.id, "model", gen.id, "model")
+    g.connect(gen.id, "video", out.id, "video")
+    path = finish(g, "talking_clip", "Talking clip (LTX-2 picture and sound)",
+                  "LTX-2 makes the picture and its sound together; Save Video writes both.",
+                  f"Talking clip: LTX-2 Video + Sound makes the clip and its sound in one run (speech, room "
+                  f"tone, music as the prompt says); the sound rides on the clip, so Save Video writes it and the "
+                  f"timeline plays it. Connect an image for the first frame; connect a track to 'audio' and set "
+                  f"'sound' to input to keep it instead. Put {LTX2_MODEL} in your models folder or set "
+                  f"STUDIO_MODELS.\nKnobs: prompt (say what is heard too), frames (8k+1), guidance. {_CPU}",
+                  note_pos=(0, -230))
+    thumb("talking_clip", "Talking clip", ((90, 50, 30), (30, 60, 110)))
+    return path
+
+
 def control_templates(finish, thumb) -> list[str]:
-    return [pose_to_video(finish, thumb), inpaint_object(finish, thumb), music_video(finish, thumb)]
+    return [pose_to_video(finish, thumb), inpaint_object(finish, thumb), music_video(finish, thumb),
+            talking_clip(finish, thumb)]

@@ -10,7 +10,13 @@ No PySide6.
     python benchmarks/bench_control_models.py --real [--steps 8] [--reps 3]
     python benchmarks/bench_control_models.py --real --small      # the same code on a narrow model (CPU): a check
 
-LTX-2 (picture and sound) is not benchmarked: Studio has no LTX-2 node yet (see docs/control-and-sound.md)."""
+--ltx2: LTX-2 Video + Sound against LTX2Pipeline called directly (benchmarks/real_ltx2.py: LTX-2's
+configuration with random weights, 768x512, 121 frames; --layers cuts the 48 transformer layers to
+fit the time at hand): time ratio, identical frames and identical sound samples. JSON to
+benchmarks/results/control_models/ltx2_gpu.json.
+
+    python benchmarks/bench_control_models.py --real --ltx2 [--layers 48] [--steps 8] [--reps 3]
+    python benchmarks/bench_control_models.py --real --ltx2 --small  # the tiny LTX-2 on the CPU: a check"""
 from __future__ import annotations
 
 import argparse
@@ -101,21 +107,23 @@ def graph(model: str, steps: int, small: bool):
     return g, frames
 
 
-def compare(model: str, steps: int, reps: int, small: bool, device: str) -> dict:
+def compare(model: str, steps: int, reps: int, small: bool, device: str, ltx2: bool = False) -> dict:
     import diffusers
     import numpy as np
     import torch
 
     from benchmarks.bench_video_models import _capture_call
+    from benchmarks.real_ltx2 import ltx2_graph
     from studio.engine.executor import Executor
     sync = torch.cuda.synchronize if device == "cuda" else (lambda: None)
     ex = Executor(frame_caching=False)
-    g, n = graph(model, steps, small)
-    node_t, direct_t, same, max_diff = [], [], True, 0.0
+    g, n = ltx2_graph(model, steps, small) if ltx2 else graph(model, steps, small)
+    pipe_cls = diffusers.LTX2Pipeline if ltx2 else diffusers.WanVACEPipeline
+    node_t, direct_t, same, max_diff, same_sound = [], [], True, 0.0, None
     pipe = kwargs = seed = None
     for r in range(reps + 1):
         box: list = []
-        restore = _capture_call(diffusers.WanVACEPipeline, box) if r == 0 else None
+        restore = _capture_call(pipe_cls, box) if r == 0 else None
         sync()
         t0 = time.perf_counter()
         try:
@@ -136,7 +144,13 @@ def compare(model: str, steps: int, reps: int, small: bool, device: str) -> dict
         sync()
         direct_s = time.perf_counter() - t0
         frames = np.clip(np.asarray(out.frames[0], np.float32)[:n], 0, 1)
-        ok = frames.shape == clip.frames.shape and bool(np.array_equal(frames, clip.frames))
+        ok = frames.shape == clip.frames.shape and bool(np.array_equal(frames, clip.frames, equal_nan=True))
+        if ltx2:  # and the sound: the node's samples are the pipeline's
+            from nodes.video_models.ltx2 import sound_of
+            snd = sound_of(pipe, out.audio).samples
+            got = res.value("gen", "audio").samples
+            s_ok = snd.shape == got.shape and bool(np.array_equal(snd, got, equal_nan=True))
+            same_sound = s_ok if same_sound is None else same_sound and s_ok
         if not ok and frames.shape == clip.frames.shape:
             max_diff = max(max_diff, float(np.abs(frames - clip.frames).max()))
         same &= ok
@@ -144,7 +158,8 @@ def compare(model: str, steps: int, reps: int, small: bool, device: str) -> dict
             node_t.append(node_s)
             direct_t.append(direct_s)
     med = lambda x: sorted(x)[len(x) // 2]  # noqa: E731
-    return {"case": "wan_vace_1.3b" if not small else "wan_vace_small", "frames": n,
+    case = ("ltx2" if ltx2 else "wan_vace_1.3b") + ("_small" if small else "")
+    return {"case": case, "frames": n, "identical_sound": same_sound,
             "size": [kwargs["width"], kwargs["height"]], "steps": steps, "identical_frames": same,
             "max_difference": max_diff, "ratio": med(node_t) / med(direct_t), "node_s": med(node_t),
             "direct_s": med(direct_t), "node_all": node_t, "direct_all": direct_t,
@@ -157,6 +172,8 @@ def main() -> int:
     ap.add_argument("--small", action="store_true", help="a narrow model (runs on the CPU): checks the benchmark")
     ap.add_argument("--steps", type=int, default=8)
     ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--ltx2", action="store_true", help="LTX-2 Video + Sound instead of Wan VACE")
+    ap.add_argument("--layers", type=int, default=48, help="--ltx2: transformer layers (LTX-2 has 48)")
     a = ap.parse_args()
     import torch
     cuda = torch.cuda.is_available()
@@ -166,22 +183,28 @@ def main() -> int:
         return 0
     device = "cuda" if cuda else "cpu"
     with tempfile.TemporaryDirectory() as d:
-        path = os.path.join(d, NAME)
+        path = os.path.join(d, "Lightricks/LTX-2" if a.ltx2 else NAME)
         os.makedirs(os.path.dirname(path))
         t0 = time.perf_counter()
         with torch.device(device):
-            params = build_vace(path, a.small)
+            if a.ltx2:
+                from benchmarks.real_ltx2 import build_ltx2_real
+                params = build_ltx2_real(path, a.small, a.layers)
+            else:
+                params = build_vace(path, a.small)
         built = time.perf_counter() - t0
-        r = compare(path, a.steps, a.reps, a.small, device)
-    r.update(parameters=params, build_s=built, device=torch.cuda.get_device_name() if cuda else "cpu",
+        r = compare(path, a.steps, a.reps, a.small, device, a.ltx2)
+    r.update(parameters=params, build_s=built, layers=a.layers if a.ltx2 and not a.small else None, device=torch.cuda.get_device_name() if cuda else "cpu",
              torch=torch.__version__)
     out = os.path.join(ROOT, "benchmarks", "results", "control_models")
     os.makedirs(out, exist_ok=True)
-    with open(os.path.join(out, "real_gpu.json" if not a.small else "small_cpu.json"), "w") as f:
+    stem = ("ltx2_" if a.ltx2 else "real_") + ("gpu" if not a.small else "small_cpu")
+    with open(os.path.join(out, stem.replace("real_small_cpu", "small_cpu") + ".json"), "w") as f:
         json.dump(r, f, indent=1)
     print(f"{'case':<16}{'size':>10}{'frames':>8}{'steps':>7}{'node s':>9}{'direct s':>10}{'ratio':>8}  identical")
     print(f"{r['case']:<16}{'x'.join(map(str, r['size'])):>10}{r['frames']:>8}{r['steps']:>7}{r['node_s']:>9.2f}"
-          f"{r['direct_s']:>10.2f}{r['ratio']:>8.3f}  {r['identical_frames']} (max diff {r['max_difference']:.2g})")
+          f"{r['direct_s']:>10.2f}{r['ratio']:>8.3f}  {r['identical_frames']} (max diff {r['max_difference']:.2g})"
+          + (f"; sound identical: {r['identical_sound']}" if a.ltx2 else ""))
     print(f"aim ratio <= 1.02: {'met' if r['ratio'] <= 1.02 else 'NOT met'}; model loads: {r['loads']}")
     return 0
 

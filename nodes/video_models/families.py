@@ -37,6 +37,9 @@ FAMILIES: dict[str, Family] = {f.key: f for f in (
     Family("ltx", "LTX-Video", ("LTXPipeline", "LTXImageToVideoPipeline", "LTXConditionPipeline"),
            i2v="LTXImageToVideoPipeline", t2v="LTXPipeline", latent_layout="packed",
            frames=49, frame_multiple=(8, 1), size_multiple=32, fps=24.0, scale_attr="latents_std"),
+    Family("ltx2", "LTX-2 (picture and sound)", ("LTX2Pipeline", "LTX2ImageToVideoPipeline", "LTX2ConditionPipeline"),
+           i2v="LTX2ImageToVideoPipeline", t2v="LTX2Pipeline", latent_layout="packed",
+           frames=121, frame_multiple=(8, 1), size_multiple=32, fps=24.0, scale_attr="latents_std"),
     Family("cogvideox", "CogVideoX", ("CogVideoXPipeline", "CogVideoXImageToVideoPipeline",
                                       "CogVideoXVideoToVideoPipeline"),
            i2v="CogVideoXImageToVideoPipeline", t2v="CogVideoXPipeline", v2v="CogVideoXVideoToVideoPipeline",
@@ -76,6 +79,8 @@ _KEY_PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("hunyuan", ("context_embedder.token_refiner", "single_transformer_blocks.")),
     ("wan", ("condition_embedder.", "blocks.")),
     ("wan", ("text_embedding.", "time_projection.", "blocks.")),
+    ("ltx2", ("audio_caption_projection.", "av_cross_attn_", "scale_shift_table")),  # before LTX-Video's
+    ("ltx2", ("audio_adaln_single.", "av_ca_", "scale_shift_table")),  # original LTX-2 layout
     ("ltx", ("adaln_single.", "caption_projection.", "scale_shift_table")),
     ("ltx", ("time_embed.", "caption_projection.", "scale_shift_table")),
     ("cogvideox", ("patch_embed.text_proj", "transformer_blocks.")),

@@ -202,6 +202,7 @@ class Sampler:
             if tiled:
                 pipe.vae.disable_tiling()  # on for this run only: the cached model is left as it was
         frames = out.frames[0] if hasattr(out, "frames") else out[0][0]
+        self.audio = getattr(out, "audio", None)  # LTX-2 makes its sound in the same call (ltx2.py)
         return host_frames(frames)
 
     def _tile_if_needed(self, kwargs, say: bool) -> bool:

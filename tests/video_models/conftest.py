@@ -24,3 +24,9 @@ def wan_dir(tmp_path_factory):
 def vace_dir(tmp_path_factory):  # read only: one build for every test module
     from .tiny_control import build_wan_vace
     return build_wan_vace(str(tmp_path_factory.mktemp("models") / "tiny-wan-vace"))
+
+
+@pytest.fixture(scope="session")
+def ltx2_dir(tmp_path_factory):  # read only: one build for every test module
+    from .tiny_ltx2 import build_ltx2
+    return build_ltx2(str(tmp_path_factory.mktemp("models") / "tiny-ltx2"))

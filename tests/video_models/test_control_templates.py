@@ -47,3 +47,17 @@ def test_music_video_renders_with_its_sound(models_dir, tmp_path, wan_dir):  # n
     Executor(frame_caching=False).run(g, device="cpu", on_event=ev.append)
     info = probe(str(out))
     assert info["frames"] == 13 and info["width"] == 16 and info.get("audio_codec") == "aac"
+
+
+def test_talking_clip_renders_picture_and_sound(models_dir, tmp_path, ltx2_dir):  # noqa: F811
+    _place(models_dir, "Lightricks/LTX-2", ltx2_dir)
+    out = tmp_path / "talking_clip.mp4"
+    small = [("video_models.ltx2", k, v) for k, v in
+             (("width", 32), ("height", 32), ("steps", 1), ("frames", 9), ("guidance", 1.0), ("preview_size", "off"))]
+    g = _template("talking_clip", out, small)
+    r = Executor(frame_caching=False).run(g, device="cpu")
+    info = probe(str(out))
+    assert info["frames"] == 9 and info["width"] == 32 and info.get("audio_codec") == "aac"
+    gen = next(n.id for n in g.nodes.values() if n.type_id == "video_models.ltx2")
+    sound = r.value(gen, "audio")
+    assert sound.n_samples > 0 and r.value(gen, "video").audio is sound

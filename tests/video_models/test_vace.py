@@ -4,21 +4,19 @@ step and previews as the other video-model nodes."""
 from __future__ import annotations
 
 import functools
-import threading
-import time
 
 import numpy as np
 import pytest
 
-from studio.core.errors import Cancelled, NodeExecutionError
+from studio.core.errors import NodeExecutionError
 from studio.core.graph import Graph
 from studio.core.registry import default_registry
 from studio.core.spec import SOURCE, Node, Out
 from studio.engine.clip import ArrayClip
-from studio.engine.context import CancelToken
 from studio.engine.events import NodeProgress
 from studio.engine.executor import Executor
 
+from .stopping import stop_inside_a_step
 from .tiny import still
 
 pytest.importorskip("diffusers")
@@ -146,27 +144,7 @@ def test_cached_model_stop_inside_a_step_and_usable_after(vace_dir):
     ex.run(g, targets=[load.id], device="cpu")
     ref = ex.models.entries()[0].value["model"]
     blocks = list(ref.module.transformer.blocks) + list(ref.module.transformer.vace_blocks)
-    slow = [b.register_forward_hook(lambda *_: time.sleep(0.25)) for b in blocks]
-    entered = threading.Event()
-    h0 = ref.module.transformer.blocks[0].register_forward_pre_hook(lambda *_: entered.set())
-    tok, box = CancelToken(), {}
-
-    def go():
-        try:
-            ex.run(g, targets=[gen.id], device="cpu", cancel=tok)
-        except Cancelled as e:
-            box["err"] = e
-        box["t"] = time.perf_counter()
-    th = threading.Thread(target=go)
-    th.start()
-    assert entered.wait(60)
-    time.sleep(0.1)
-    t0 = time.perf_counter()
-    tok.cancel()
-    th.join(10)
-    assert isinstance(box.get("err"), Cancelled) and box["t"] - t0 < 1.0, box
-    for h in slow + [h0]:
-        h.remove()
+    stop_inside_a_step(ex, g, gen.id, blocks)
     assert not any(m._forward_pre_hooks for m in ref.module.transformer.modules())
     clip = ex.run(g, targets=[gen.id], device="cpu").value(gen.id)  # the cached model, not loaded again
     assert clip.n_frames == 5 and ex.run_counts.get("video_models.load", 0) == 1 and len(ex.models) == 1

@@ -1,0 +1,197 @@
+"""LTX-2 Video + Sound on a tiny random pipeline: the node's frames and sound samples equal
+LTX2Pipeline called directly with the same arguments; 'sound: input' keeps the input track;
+Stop inside a step; Save Video writes the sound as AAC of the right length; the timeline plays it."""
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import pytest
+
+from studio.core.errors import NodeExecutionError
+from studio.core.graph import Graph
+from studio.core.registry import default_registry
+from studio.core.spec import SOURCE, Node, Out
+from studio.core.values import Audio
+from studio.engine.events import NodeMessage, NodeProgress
+from studio.engine.executor import Executor
+
+from .stopping import stop_inside_a_step
+from .tiny import still
+
+pytest.importorskip("diffusers")
+
+ARGS = {"prompt": "a red fox sings into the camera", "steps": 2, "width": 32, "height": 32, "frames": 9,
+        "fps": 24.0, "guidance": 1.0, "seed": 5, "preview_size": "off"}
+
+
+def _track(seconds=1.0, rate=8000):
+    t = np.arange(int(seconds * rate), dtype=np.float32) / rate
+    return Audio(np.stack([np.sin(2 * np.pi * 220 * t), np.sin(2 * np.pi * 330 * t)], 1) * 0.5, rate)
+
+
+class _Track(Node):
+    id = "test.ltx2_track"
+    timing = SOURCE
+    outputs = (Out("audio", "Audio"),)
+
+    def run(self, ctx):
+        return _track()
+
+
+if _Track.id not in default_registry():
+    default_registry().register(_Track)
+
+
+def ltx2_graph(model, track=False, save=None, **params):
+    g = Graph()
+    load = g.add_node("video_models.load", {"model": model})
+    gen = g.add_node("video_models.ltx2", dict(ARGS, **params), node_id="ltx2")
+    g.connect(load.id, "model", gen.id, "model")
+    if track:
+        t = g.add_node("test.ltx2_track")
+        g.connect(t.id, "audio", gen.id, "audio")
+    if save:
+        s = g.add_node("io.save_video", {"path": save, "embed_graph": False}, node_id="save")
+        g.connect(gen.id, "video", s.id, "video")
+    return g, load, gen
+
+
+@pytest.fixture(scope="module")
+def made(ltx2_dir):
+    """One run of the node (the tests below read it), with the seed the pipeline was given."""
+    from diffusers import LTX2Pipeline
+    seen, ev = {}, []
+    orig = LTX2Pipeline.__call__
+
+    @functools.wraps(orig)
+    def spy(self, *a, **kw):
+        seen["seed"] = kw["generator"].initial_seed()
+        return orig(self, *a, **kw)
+    LTX2Pipeline.__call__ = spy
+    try:
+        g, _, gen = ltx2_graph(ltx2_dir, previews=True)
+        r = Executor().run(g, targets=[gen.id], device="cpu", on_event=ev.append)
+    finally:
+        LTX2Pipeline.__call__ = orig
+    return r.value(gen.id, "video"), r.value(gen.id, "audio"), seen["seed"], ev
+
+
+def test_frames_and_sound_equal_the_pipeline_called_directly(ltx2_dir, made):
+    import torch
+    from diffusers import LTX2Pipeline
+    clip, sound, seed, ev = made
+    assert (clip.n_frames, clip.width, clip.height, clip.fps) == (9, 32, 32, 24.0)
+    prog = [e for e in ev if isinstance(e, NodeProgress) and e.node_id == "ltx2"]
+    assert [e.step for e in prog] == [1, 2] and any(e.preview is not None for e in prog)
+    pipe = LTX2Pipeline.from_pretrained(ltx2_dir)
+    out = pipe(prompt=ARGS["prompt"], negative_prompt=None, height=32, width=32, num_frames=9, frame_rate=24.0,
+               num_inference_steps=2, guidance_scale=1.0, max_sequence_length=32,
+               generator=torch.Generator().manual_seed(seed), output_type="np")
+    assert np.array_equal(clip.frames, np.clip(np.asarray(out.frames[0], np.float32), 0, 1))
+    samples = out.audio[0].float().numpy().T
+    assert isinstance(sound, Audio) and sound.rate == pipe.vocoder.config.output_sampling_rate == 16000
+    assert sound.samples.shape == samples.shape and samples.shape[0] > 1000
+    assert np.array_equal(sound.samples, np.clip(samples, -1, 1))
+    assert clip.audio is sound  # the sound rides on the clip: Save Video and the timeline take it from there
+
+
+def test_sound_input_is_kept_when_asked(ltx2_dir):
+    r = Executor().run(ltx2_graph(ltx2_dir, track=True, sound="input", steps=1)[0], targets=["ltx2"],
+                       device="cpu")
+    clip, sound = r.value("ltx2", "video"), r.value("ltx2", "audio")
+    assert np.array_equal(sound.samples, _track().samples) and sound.rate == 8000 and clip.audio is sound
+    with pytest.raises(NodeExecutionError, match="nothing is connected to the audio input"):
+        Executor().run(ltx2_graph(ltx2_dir, sound="input")[0], targets=["ltx2"], device="cpu")
+    ev = []  # a connected track with 'sound: generated' is said to be unused, and the made sound goes out
+    r = Executor().run(ltx2_graph(ltx2_dir, track=True, steps=1)[0], targets=["ltx2"], device="cpu",
+                       on_event=ev.append)
+    assert r.value("ltx2", "audio").rate == 16000
+    assert any("audio input is not used" in e.text for e in ev if isinstance(e, NodeMessage) and e.level == "warning")
+
+
+def test_a_model_of_another_family_is_refused(vace_dir):
+    with pytest.raises(NodeExecutionError, match="is a Wan model: LTX-2 Video \\+ Sound needs an LTX-2 model"):
+        Executor().run(ltx2_graph(vace_dir)[0], targets=["ltx2"], device="cpu")
+
+
+def test_save_video_writes_the_sound_as_aac_of_its_length(ltx2_dir, made, tmp_path):
+    import av
+    _, sound, _, _ = made
+    path = str(tmp_path / "talk.mp4")
+    Executor().run(ltx2_graph(ltx2_dir, save=path)[0], targets=["save"], device="cpu")
+    with av.open(path) as c:
+        (a,) = c.streams.audio
+        assert a.codec_context.name == "aac" and a.codec_context.sample_rate == sound.rate
+        assert a.duration * a.time_base == pytest.approx(sound.duration)  # the stream's length: the sound's
+        got = np.concatenate([f.to_ndarray() for f in c.decode(a)], axis=1)
+    # decoded: whole AAC frames of 1024 samples (priming and padding) holding that sound, per channel
+    assert got.shape[0] == sound.channels and 0 <= got.shape[1] - sound.n_samples <= 1024
+    np.testing.assert_allclose(got[:, 1024:sound.n_samples].mean(1), sound.samples.mean(0), atol=0.01)
+    assert not np.allclose(sound.samples.mean(0), 0, atol=0.02)  # (not silence: the check above could fail)
+
+
+def test_timeline_plays_the_made_sound(qtbot, made):
+    from studio.engine.cache import FrameCache
+    from studio.ui.preview.area import PreviewArea
+    from tests.ui.test_playback import RecordingOutput
+    clip, sound, _, _ = made
+    out = RecordingOutput(block=256)
+    area = PreviewArea(FrameCache(16 << 20), audio_output=out)
+    try:
+        area.auto_thumbnails = False
+        area.show_value("ltx2", "LTX-2 Video + Sound", clip, "ltx2:video")
+        assert area.player.audio is sound
+        area.transport.toggle_play()
+        qtbot.waitUntil(lambda: out.recorded().shape[0] >= sound.n_samples, timeout=5000)
+        area.player.stop()
+    finally:
+        area.close()
+    assert out.starts[0] == (sound.rate, sound.channels)
+    rec = out.recorded()
+    np.testing.assert_array_equal(rec[:sound.n_samples], sound.samples)
+
+
+def test_stop_inside_a_step_and_the_cached_model_after(ltx2_dir):
+    ex = Executor()
+    g, load, gen = ltx2_graph(ltx2_dir, steps=2)
+    ex.run(g, targets=[load.id], device="cpu")
+    ref = ex.models.entries()[0].value["model"]
+    blocks = list(ref.module.transformer.transformer_blocks)
+    stop_inside_a_step(ex, g, gen.id, blocks)
+    assert not any(m._forward_pre_hooks for m in ref.module.transformer.modules())
+    r = ex.run(g, targets=[gen.id], device="cpu")  # the cached model, not loaded again
+    assert r.value(gen.id, "video").n_frames == 9 and ex.run_counts.get("video_models.load", 0) == 1
+
+
+def test_image_to_video_and_family(ltx2_dir, monkeypatch):
+    from diffusers import LTX2ImageToVideoPipeline
+
+    from nodes.video_models.families import FAMILIES, family_from_keys
+    assert family_from_keys(["audio_caption_projection.linear_1.weight", "av_cross_attn_audio_scale_shift.x",
+                             "scale_shift_table", "caption_projection.linear_1.weight"]) is FAMILIES["ltx2"]
+    calls = []
+    orig = LTX2ImageToVideoPipeline.__call__
+
+    @functools.wraps(orig)
+    def spy(self, *a, **kw):
+        calls.append(kw)
+        return orig(self, *a, **kw)
+    monkeypatch.setattr(LTX2ImageToVideoPipeline, "__call__", spy)
+
+    class _Still(Node):
+        id = "test.ltx2_still"
+        timing = SOURCE
+        outputs = (Out("image", "Image"),)
+
+        def run(self, ctx):
+            return still(32, 64)
+    if _Still.id not in default_registry():
+        default_registry().register(_Still)
+    g, _, gen = ltx2_graph(ltx2_dir, steps=1, width=0, height=0)
+    s = g.add_node("test.ltx2_still")
+    g.connect(s.id, "image", gen.id, "image")
+    r = Executor().run(g, targets=[gen.id], device="cpu")
+    clip = r.value(gen.id, "video")
+    assert (clip.width, clip.height) == (64, 32) and calls[0]["image"].size == (64, 32)
+    assert r.value(gen.id, "audio").n_samples > 0
