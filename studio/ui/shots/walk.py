@@ -119,6 +119,8 @@ def main(argv: list[str] | None = None) -> int:
     save = next(n for n in g.nodes if g.nodes[n].type_id == "io.save_video")
     colour = next(n for n in g.nodes if g.nodes[n].type_id == "transform.color")
     src = next(n for n in g.nodes if g.nodes[n].type_id == "source.shapes")
+    from studio.core.confine import allow_for_session
+    allow_for_session(tmp)  # the walk writes into its temp folder (else the window asks, and waits)
     w.doc.set_param(save, "path", os.path.join(tmp, "demo.mp4"))
     walk.wait(500)
     walk.shot("opened-1600x1000", "the demo graph, untitled (a shipped template)")
