@@ -12,10 +12,8 @@ from PySide6.QtCore import QPoint, QPointF, QSettings, Qt
 from PySide6.QtGui import QContextMenuEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QMenu
 
-from studio.core import builtin_nodes
 from studio.core.fileformat import graph_to_dict
 from studio.core.library import list_presets
-from studio.core.registry import Registry
 from studio.ui.window.main_window import MainWindow
 
 
@@ -24,12 +22,9 @@ def _data_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("STUDIO_DATA_DIR", str(tmp_path / "data"))  # presets go here
 
 
-@pytest.fixture(scope="module")
-def registry():
-    r = Registry()
-    r.register_module(builtin_nodes)
-    r.discover("nodes")
-    return r
+@pytest.fixture
+def registry(nodes_registry):  # tests/ui/conftest.py: the built-in and nodes/ registry, made once
+    return nodes_registry
 
 
 @pytest.fixture

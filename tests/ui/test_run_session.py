@@ -5,22 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from studio.core import builtin_nodes
-from studio.core.registry import Registry
-
-
-@pytest.fixture(scope="module")
-def registry():
-    r = Registry()
-    r.register_module(builtin_nodes)
-    r.discover("nodes")
-    return r
 
 
 @pytest.fixture
-def win(open_window, registry, tmp_path, monkeypatch):
-    monkeypatch.setenv("STUDIO_PROJECT_DIR", str(tmp_path / "project"))
-    return open_window(registry)
+def win(nodes_window):  # tests/ui/conftest.py: the window on the built-in and nodes/ registry
+    return nodes_window
 
 
 def count_compiles(win, monkeypatch) -> list:
