@@ -110,59 +110,23 @@ def graph(model: str, steps: int, small: bool):
 def compare(model: str, steps: int, reps: int, small: bool, device: str, ltx2: bool = False) -> dict:
     import diffusers
     import numpy as np
-    import torch
 
-    from benchmarks.bench_video_models import _capture_call
+    from benchmarks.bench_video_models import node_against_direct
     from benchmarks.real_ltx2 import ltx2_graph
     from studio.engine.executor import Executor
-    sync = torch.cuda.synchronize if device == "cuda" else (lambda: None)
     ex = Executor(frame_caching=False)
     g, n = ltx2_graph(model, steps, small) if ltx2 else graph(model, steps, small)
     pipe_cls = diffusers.LTX2Pipeline if ltx2 else diffusers.WanVACEPipeline
-    node_t, direct_t, same, max_diff, same_sound = [], [], True, 0.0, None
-    pipe = kwargs = seed = None
-    for r in range(reps + 1):
-        box: list = []
-        restore = _capture_call(pipe_cls, box) if r == 0 else None
-        sync()
-        t0 = time.perf_counter()
-        try:
-            res = ex.run(g, targets=["gen"], device=device, use_cache=False)
-        finally:
-            if restore is not None:
-                restore()
-        sync()
-        node_s = time.perf_counter() - t0
-        clip = res.value("gen")
-        if r == 0:
-            pipe, kw, seed = box[0]
-            kwargs = {k: v for k, v in kw.items() if not k.startswith("callback_on_step_end")}
-        sync()
-        t0 = time.perf_counter()
-        with torch.inference_mode():
-            out = pipe(**dict(kwargs, generator=torch.Generator("cpu").manual_seed(seed)))
-        sync()
-        direct_s = time.perf_counter() - t0
-        frames = np.clip(np.asarray(out.frames[0], np.float32)[:n], 0, 1)
-        ok = frames.shape == clip.frames.shape and bool(np.array_equal(frames, clip.frames, equal_nan=True))
-        if ltx2:  # and the sound: the node's samples are the pipeline's
-            from nodes.video_models.ltx2 import sound_of
-            snd = sound_of(pipe, out.audio).samples
-            got = res.value("gen", "audio").samples
-            s_ok = snd.shape == got.shape and bool(np.array_equal(snd, got, equal_nan=True))
-            same_sound = s_ok if same_sound is None else same_sound and s_ok
-        if not ok and frames.shape == clip.frames.shape:
-            max_diff = max(max_diff, float(np.abs(frames - clip.frames).max()))
-        same &= ok
-        if r:
-            node_t.append(node_s)
-            direct_t.append(direct_s)
-    med = lambda x: sorted(x)[len(x) // 2]  # noqa: E731
+
+    def same_sound(pipe, out, res) -> bool:  # LTX-2: the node's samples are the pipeline's
+        from nodes.video_models.ltx2 import sound_of
+        snd, got = sound_of(pipe, out.audio).samples, res.value("gen", "audio").samples
+        return snd.shape == got.shape and bool(np.array_equal(snd, got, equal_nan=True))
+    m = node_against_direct(ex, g, pipe_cls, reps, device, n, check=same_sound if ltx2 else None)
+    kwargs = m.pop("kwargs")
     case = ("ltx2" if ltx2 else "wan_vace_1.3b") + ("_small" if small else "")
-    return {"case": case, "frames": n, "identical_sound": same_sound,
-            "size": [kwargs["width"], kwargs["height"]], "steps": steps, "identical_frames": same,
-            "max_difference": max_diff, "ratio": med(node_t) / med(direct_t), "node_s": med(node_t),
-            "direct_s": med(direct_t), "node_all": node_t, "direct_all": direct_t,
+    return {"case": case, "frames": n, "identical_sound": m.pop("checked"),
+            "size": [kwargs["width"], kwargs["height"]], "steps": steps, **m,
             "loads": ex.run_counts.get("video_models.load", 0)}
 
 

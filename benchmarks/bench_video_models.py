@@ -253,34 +253,23 @@ def _capture_call(pipe_cls, box: list):
     return lambda: setattr(pipe_cls, "__call__", orig)
 
 
-def real_compare(model: str, case: str, steps: int, reps: int, small: bool, device: str,
-                 compile_mode: str = "off") -> dict:
+def node_against_direct(ex, g, pipe_cls, reps: int, device: str, n: int, on_event=None, check=None) -> dict:
+    """The generator node ``gen`` of ``g`` against ``pipe_cls`` called directly with the arguments
+    the node gave it (captured on the first run), interleaved, ``reps`` timed runs after a warm-up
+    each: times, whether the frames are identical (diffusers' default numpy output against the
+    node's), the first node run's time, and ``check(pipe, out, res)`` over every run (LTX-2's sound)."""
     import numpy as np
     import torch
-
-    from studio.engine.executor import Executor
-    from studio.engine.events import ModelStatus
     sync = torch.cuda.synchronize if device == "cuda" else (lambda: None)
-    ex = Executor(frame_caching=False)
-    g = real_graph(model, case, steps, small, compile_mode=compile_mode)
-    first_s = None
-    node_t, direct_t, same, states, max_diff = [], [], True, [], 0.0
-    pipe = kwargs = None
-    n = REAL_CASES[case][4]
+    node_t, direct_t, same, max_diff, first_s, checked = [], [], True, 0.0, None, None
+    pipe = kwargs = seed = None
     for r in range(reps + 1):
-        restore = None
-        if r == 0:
-            import diffusers
-            box: list = []
-            cls_name = {"i2v": {"svd": "StableVideoDiffusionPipeline"}, "t2v": {"wan": "WanPipeline",
-                                                                                "ltx": "LTXPipeline"}}
-            fam, task = REAL_CASES[case][:2]
-            restore = _capture_call(getattr(diffusers, cls_name[task][fam]), box)
+        box: list = []
+        restore = _capture_call(pipe_cls, box) if r == 0 else None
         sync()
         t0 = time.perf_counter()
         try:
-            res = ex.run(g, targets=["gen"], device=device, use_cache=False,
-                         on_event=lambda e: states.append(e.state) if isinstance(e, ModelStatus) else None)
+            res = ex.run(g, targets=["gen"], device=device, use_cache=False, on_event=on_event)
         finally:
             if restore is not None:
                 restore()
@@ -291,30 +280,50 @@ def real_compare(model: str, case: str, steps: int, reps: int, small: bool, devi
             pipe, kw, seed = box[0]
             kwargs = {k: v for k, v in kw.items() if not k.startswith("callback_on_step_end")}
             kwargs["output_type"] = "np"  # what a diffusers user gets by default (the node asks for "pt")
-        call = dict(kwargs, generator=torch.Generator("cpu").manual_seed(seed))
         sync()
         t0 = time.perf_counter()
         with torch.inference_mode():
-            out = pipe(**call)
+            out = pipe(**dict(kwargs, generator=torch.Generator("cpu").manual_seed(seed)))
         sync()
         direct_s = time.perf_counter() - t0
         frames = np.clip(np.asarray(out.frames[0], np.float32)[:n], 0, 1)
-        ok = frames.shape == clip.frames.shape and bool(np.array_equal(frames, clip.frames))
+        ok = frames.shape == clip.frames.shape and bool(np.array_equal(frames, clip.frames, equal_nan=True))
         if not ok and frames.shape == clip.frames.shape:
             max_diff = max(max_diff, float(np.abs(frames - clip.frames).max()))
         same &= ok
+        if check is not None:
+            c = bool(check(pipe, out, res))
+            checked = c if checked is None else checked and c
         if r == 0:
             first_s = node_s
             continue  # warm-up: first calls, the preview fit, the load (and the compile)
         node_t.append(node_s)
         direct_t.append(direct_s)
     med = lambda x: sorted(x)[len(x) // 2]  # noqa: E731
+    return {"kwargs": kwargs, "identical_frames": same, "max_difference": max_diff, "checked": checked,
+            "ratio": med(node_t) / med(direct_t), "node_s": med(node_t), "direct_s": med(direct_t),
+            "node_all": node_t, "direct_all": direct_t, "first_node_s": first_s}
+
+
+def real_compare(model: str, case: str, steps: int, reps: int, small: bool, device: str,
+                 compile_mode: str = "off") -> dict:
+    import diffusers
+
+    from studio.engine.executor import Executor
+    from studio.engine.events import ModelStatus
+    ex = Executor(frame_caching=False)
+    g = real_graph(model, case, steps, small, compile_mode=compile_mode)
+    states: list = []
+    n = REAL_CASES[case][4]
+    cls_name = {"i2v": {"svd": "StableVideoDiffusionPipeline"}, "t2v": {"wan": "WanPipeline", "ltx": "LTXPipeline"}}
+    fam, task = REAL_CASES[case][:2]
+    m = node_against_direct(ex, g, getattr(diffusers, cls_name[task][fam]), reps, device, n,
+                            on_event=lambda e: states.append(e.state) if isinstance(e, ModelStatus) else None)
+    kwargs = m.pop("kwargs")
+    m.pop("checked")
     return {"case": case, "frames_asked": n, "num_frames_called": kwargs.get("num_frames"),
-            "size": [kwargs.get("width"), kwargs.get("height")], "steps": steps, "identical_frames": same,
-            "max_difference": max_diff, "ratio": med(node_t) / med(direct_t), "node_s": med(node_t),
-            "direct_s": med(direct_t), "node_all": node_t, "direct_all": direct_t,
-            "model_states": states, "loads": ex.run_counts.get("video_models.load", 0), "compile": compile_mode,
-            "first_node_s": first_s}
+            "size": [kwargs.get("width"), kwargs.get("height")], "steps": steps, **m,
+            "model_states": states, "loads": ex.run_counts.get("video_models.load", 0), "compile": compile_mode}
 
 
 def real_child(model: str, case: str, steps: int, small: bool, offload: bool) -> dict:
