@@ -4,7 +4,7 @@ folder for this session or always (then it joins the settings' ``allowed_dirs``,
 Preferences > allowed folders edits).
 
 Issue 35 (a colleague's graph): the question comes only once every other problem of the run is
-fixed (a missing input file is the more basic problem: :func:`problems_of` lists them all, each on
+fixed (a missing input file is the more basic problem: :func:`studio.engine.run_state.problems_of` lists them all, each on
 its own line); a declined folder is not asked about again this session, but stays visible: a
 status-bar note "not allowed: FOLDER · ask again" that undoes the answer from the refusal itself;
 opening a graph says at once when it writes outside its folder (:func:`open_hints`)."""
@@ -18,20 +18,19 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMessageBox
 
 from studio.core import confine
-from studio.engine.run_state import problem_lines, problems_of  # noqa: F401  (Qt-free: the run state lists them)
+from studio.engine.run_state import problems_of
 
 SESSION, ALWAYS, NO = "session", "always", "no"
 
 
 def outside_errors(e: BaseException) -> list[confine.OutsideAllowedError]:
     """The 'outside the allowed folders' refusals in ``e`` (itself, or one of a PreflightError's)."""
-    errs = list(getattr(e, "errors", None) or [e])
-    return [x for x in errs if isinstance(x, confine.OutsideAllowedError)]
+    return [x for x in problems_of(e) if isinstance(x, confine.OutsideAllowedError)]
 
 
 def only_outside(e: BaseException) -> bool:
     """Whether every problem in ``e`` is a refusal the artist can lift by allowing a folder."""
-    errs = list(getattr(e, "errors", None) or [e])
+    errs = problems_of(e)
     return bool(errs) and all(isinstance(x, confine.OutsideAllowedError) for x in errs)
 
 
