@@ -448,12 +448,6 @@ def report_training(ctx, res: TrainResult, s: TrainSettings) -> None:
                  f"final loss {loss:.4f}")
 
 
-
-def say_note(ctx) -> Callable[[str], None]:
-    """A line under the running node and in the status bar (what a long silent phase is doing)."""
-    from studio.engine.events import NodeNote
-    return lambda text: ctx.runtime.emit(NodeNote(ctx.node_id, text))
-
 class Train(Node):
     """Train a video generator on a captioned dataset: a video VAE, a spatio-temporal GAN or
     video diffusion, conditioned on text features of the captions, or (conditioning 'audio+image')
@@ -490,7 +484,7 @@ class Train(Node):
         if hasattr(net, "loss_weights"):
             ctx.info(loss_weights_text(net.loss_weights()))
         res = train(net, dataset, s, ctx.device, step_progress(ctx), ctx.check_cancelled, warn=ctx.warn,
-                    info=ctx.info, note=say_note(ctx))
+                    info=ctx.info, note=ctx.note)
         report_training(ctx, res, s)
         ref = model_ref(res.ema, res.model.config, p.checkpoint or None)
         ref.config["trained_steps"] = res.step
@@ -522,7 +516,7 @@ class Train(Node):
             net = build_model(cfg)
         net.image_encoder.load_state_dict(enc.state_dict())
         res = train(net, dataset, s, ctx.device, step_progress(ctx), ctx.check_cancelled, warn=ctx.warn,
-                    info=ctx.info, note=say_note(ctx))
+                    info=ctx.info, note=ctx.note)
         report_training(ctx, res, s)
         ref = model_ref(res.ema, res.model.config, p.checkpoint or None)
         ref.config["trained_steps"] = res.step

@@ -29,7 +29,6 @@ import math
 import time
 
 from studio.core.errors import Cancelled
-from studio.engine.events import NodeNote
 
 EARLY_ESTIMATE_S = 5.0  # the first step has not ended after this long: say "at least", then at 2x, 4x...
 LONG_RUN_S = 120.0  # a CPU run longer than this is a warning of the run
@@ -260,7 +259,7 @@ class RunGuard:
             (": lower width/height/frames or use a GPU" if long else "") + \
             (f" (the first of {self.steps} steps has run {fmt_duration(per_step)})" if early else
              f" ({fmt_duration(per_step)} a step, {self.steps} steps)")
-        self.ctx.runtime.emit(NodeNote(self.ctx.node_id, text, "warning" if long else "info"))
+        self.ctx.note(text, "warning" if long else "info")
         if long and not self.warned:  # a warning of the run once; the note under the node keeps up
             self.warned = True
             self.ctx.warn(text)

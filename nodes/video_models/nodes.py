@@ -168,10 +168,9 @@ class LoadVideoModel(Node):
         for w in warnings:
             ctx.warn(w)
         ctx.info(f"{ref.summary()} on {device} ({str(ref.dtype).replace('torch.', '')})")
-        from studio.engine.events import NodeNote
         note = f"memory: {ref.memory} ({ref.memory_why})"
         ctx.info(note)  # the log and the status bar
-        ctx.runtime.emit(NodeNote(ctx.node_id, note, "info"))  # under the node
+        ctx.note(note)  # under the node
         return {"model": ref, "family": ref.fam.title}
 
 

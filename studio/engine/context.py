@@ -14,7 +14,7 @@ import numpy as np
 from studio.core.errors import Cancelled
 from studio.core.spec import Params
 
-from .events import NodeMessage, NodeProgress
+from .events import NodeMessage, NodeNote, NodeProgress
 
 
 class CancelToken:
@@ -125,6 +125,11 @@ class Context:
 
     def log(self, message: str) -> None:
         self.runtime.emit(NodeProgress(self.node_id, 0, None, None, None, message))
+
+    def note(self, text: str, level: str = "info") -> None:
+        """A short line under the running node and in the status bar (events.NodeNote): what a
+        long phase is doing, or what it will cost."""
+        self.runtime.emit(NodeNote(self.node_id, text, level))
 
     def info(self, text: str) -> None:
         """A report for the user (printed by the CLI, shown in the window's log)."""
