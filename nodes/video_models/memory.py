@@ -150,12 +150,13 @@ def pipeline_sizes(pipe, denoiser: str) -> Sizes:
 
 
 def free_memory(device) -> int | None:
-    """Free bytes on a CUDA device, None elsewhere (the CPU; MPS shares the host's memory)."""
+    """Bytes a model could take on a CUDA device (the model cache's measure: free memory plus what
+    torch's allocator holds unused), None elsewhere (the CPU; MPS shares the host's memory)."""
     import torch
     if getattr(device, "type", str(device)).split(":")[0] != "cuda" or not torch.cuda.is_available():
         return None
-    free, _total = torch.cuda.mem_get_info(torch.device(device))
-    return int(free)
+    from studio.engine.model_cache import device_free
+    return device_free(str(device))
 
 
 def fp8_available(dtype) -> bool:
