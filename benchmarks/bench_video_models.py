@@ -305,8 +305,38 @@ def node_against_direct(ex, g, pipe_cls, reps: int, device: str, n: int, on_even
             "node_all": node_t, "direct_all": direct_t, "first_node_s": first_s}
 
 
+def node_ablation(ex, g, device: str, reps: int) -> dict:
+    """The node timed with its previews off, and one run's host-side profile (cProfile, the
+    functions with the most own time): what the node adds to the pipeline call."""
+    import cProfile
+    import io
+    import pstats
+
+    import torch
+    sync = torch.cuda.synchronize if device == "cuda" else (lambda: None)
+    g.set_param("gen", "previews", False)
+    times = []
+    for _ in range(reps + 1):
+        sync()
+        t0 = time.perf_counter()
+        ex.run(g, targets=["gen"], device=device, use_cache=False)
+        sync()
+        times.append(time.perf_counter() - t0)
+    g.set_param("gen", "previews", True)
+    prof = cProfile.Profile()
+    sync()
+    prof.enable()
+    ex.run(g, targets=["gen"], device=device, use_cache=False, on_event=lambda e: None)
+    sync()
+    prof.disable()
+    buf = io.StringIO()
+    pstats.Stats(prof, stream=buf).sort_stats("tottime").print_stats(25)
+    return {"previews_off_s": sorted(times[1:])[len(times[1:]) // 2], "previews_off_all": times[1:],
+            "profile_tottime": buf.getvalue()[-6000:]}
+
+
 def real_compare(model: str, case: str, steps: int, reps: int, small: bool, device: str,
-                 compile_mode: str = "off") -> dict:
+                 compile_mode: str = "off", ablate: bool = False) -> dict:
     import diffusers
 
     from studio.engine.executor import Executor
@@ -321,6 +351,8 @@ def real_compare(model: str, case: str, steps: int, reps: int, small: bool, devi
                             on_event=lambda e: states.append(e.state) if isinstance(e, ModelStatus) else None)
     kwargs = m.pop("kwargs")
     m.pop("checked")
+    if ablate:  # where the node's time beyond the pipeline call goes (LTX: 1.08x, issue 33)
+        m["ablation"] = node_ablation(ex, g, device, reps)
     return {"case": case, "frames_asked": n, "num_frames_called": kwargs.get("num_frames"),
             "size": [kwargs.get("width"), kwargs.get("height")], "steps": steps, **m,
             "model_states": states, "loads": ex.run_counts.get("video_models.load", 0), "compile": compile_mode}
@@ -374,12 +406,15 @@ def real_main(a) -> int:
                     t0 = time.perf_counter()
                     built[fam], n = build(tmp, fam, small=a.small, device=device)
                     res["built"][fam] = {"parameters": n, "seconds": time.perf_counter() - t0}
-                r = real_compare(built[fam], case, a.steps, a.reps, a.small, device, a.node_compile)
+                r = real_compare(built[fam], case, a.steps, a.reps, a.small, device, a.node_compile, a.ablate)
             except Exception as e:  # noqa: BLE001 - a case that does not fit (LTX on a small GPU) is reported
                 res["cases"][case] = {"error": f"{type(e).__name__}: {e}"}
                 print(f"{case}: {type(e).__name__}: {e}")
                 continue
             res["cases"][case] = r
+            _write_real(a, res)  # kept as each case ends: a call cut off by its limit still leaves these
+            if "ablation" in r:
+                print(f"{case}: previews off {r['ablation']['previews_off_s']:.3f} s\n{r['ablation']['profile_tottime']}")
             print(f"{case} (compile {a.node_compile}; first run {r['first_node_s']:.1f} s): "
                   f"node {r['node_s']:.2f} s vs direct {r['direct_s']:.2f} s: ratio {r['ratio']:.3f} "
                   f"(aim <= 1.02, issue 33: {'met' if r['ratio'] <= 1.02 else 'NOT met'}); identical frames: "
@@ -400,12 +435,18 @@ def real_main(a) -> int:
                 print(f"memory {case} offload={offload}: {m}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    print("wrote", _write_real(a, res))
+    return 0
+
+
+def _write_real(a, res: dict) -> str:
     os.makedirs(a.out, exist_ok=True)
     name = ("real_small" if a.small else "real_gpu") + ("_compiled" if a.node_compile == "on" else "") + ".json"
-    with open(os.path.join(a.out, name), "w") as f:
+    path = os.path.join(a.out, name)
+    with open(path + ".tmp", "w") as f:
         json.dump(res, f, indent=2)
-    print("wrote", os.path.join(a.out, name))
-    return 0
+    os.replace(path + ".tmp", path)
+    return path
 
 
 def main() -> int:
@@ -426,6 +467,8 @@ def main() -> int:
     ap.add_argument("--node-compile", default="off", choices=("off", "on"),
                     help="with --real node cases: the generator's compile setting (diffusers' call is never compiled)")
     ap.add_argument("--no-memory", action="store_true", help="with --real node cases: skip the offload children")
+    ap.add_argument("--ablate", action="store_true", help="with --real node cases: the node with previews off, "
+                    "and a host profile of one run")
     ap.add_argument("--caps", default="none,24,16,12,8", help="with --modes: GB caps standing for smaller cards")
     ap.add_argument("--real-child", default="", help=argparse.SUPPRESS)
     ap.add_argument("--offload", action="store_true", help=argparse.SUPPRESS)
