@@ -187,7 +187,7 @@ def weights_signature(files: list[str]) -> str:
 
 def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "auto", offload: bool = False,
                      tiling: bool = False, slicing: bool = False, warn=None, memory: str = "",
-                     info=None) -> VideoModelRef:
+                     info=None, planned: bool = False) -> VideoModelRef:
     """Check, then load, a diffusers folder or a single .safetensors denoiser (with the other
     components from ``base``, a diffusers folder of the same family). ``memory``: one of
     memory.MEMORY_MODES ('' : 'model_offload' when ``offload``, else 'gpu'); what 'auto' chose,
@@ -237,7 +237,7 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
                 tiling, slicing = (False, slicing) if name == "tiling" else (tiling, False)
     den = getattr(pipe, fam.denoiser, None)
     variant = variant_title(fam, index, dict(getattr(den, "config", None) or {}))
-    memory, why = settle_memory(pipe, fam, variant, memory, device, torch_dtype, warn)
+    memory, why = settle_memory(pipe, fam, variant, memory, device, torch_dtype, warn, planned)
     try:
         for note in apply_memory(pipe, memory, device, torch_dtype, fam.denoiser, offload_hooks=False):
             warn(note)
@@ -254,9 +254,11 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
     return ref
 
 
-def settle_memory(pipe, fam: Family, title: str, memory: str, device, torch_dtype, warn) -> tuple[str, str]:
+def settle_memory(pipe, fam: Family, title: str, memory: str, device, torch_dtype, warn,
+                  planned: bool = False) -> tuple[str, str]:
     """(mode, why): 'auto' chosen from the loaded weights' sizes and the card's free memory; an
-    asked mode as is (fp8 without a bf16/fp16 model falls back to its bf16 twin, said)."""
+    asked mode as is (fp8 without a bf16/fp16 model falls back to its bf16 twin, said). An asked
+    mode that will not fit is warned about here unless ``planned`` (the node said it before loading)."""
     from .memory import choose_memory, fp8_available, free_memory, pipeline_sizes, plan_note
     fp8_ok = fp8_available(torch_dtype)
     if memory == "auto":
@@ -267,7 +269,7 @@ def settle_memory(pipe, fam: Family, title: str, memory: str, device, torch_dtyp
         alt = "block_offload" if "block" in memory else "gpu"
         warn(f"fp8 weights need a bf16 or fp16 model (dtype {str(torch_dtype).replace('torch.', '')}): {alt} instead")
         return alt, "fp8 asked, not possible at this dtype"
-    free = free_memory(device)
+    free = None if planned else free_memory(device)
     note = plan_note(memory, pipeline_sizes(pipe, fam.denoiser), free, fp8_ok) if free is not None else None
     if note:
         warn(note)

@@ -101,9 +101,9 @@ class LoadVideoModel(Node):
     keeps_model = True  # the engine keeps what it loads in its model cache (studio.engine.model_cache)
 
     @classmethod
-    def model_footprint(cls, params, device, base_dir=None) -> tuple[str, int]:
-        """(device the weights will live on, bytes they will take there), from the weight files'
-        headers (nothing is loaded): the model cache makes that much room before the load."""
+    def weight_numbers(cls, params, device, base_dir=None) -> tuple[str, int, int, int]:
+        """(device, denoiser weights, other weights, bytes per weight at the load dtype), from the
+        weight files' headers: nothing is loaded."""
         from .checks import safetensors_numel
         dev = str(device) if params.get("device", "auto") == "auto" else params["device"]
         kind = dev.split(":")[0]
@@ -120,6 +120,14 @@ class LoadVideoModel(Node):
                     den += n  # a denoiser folder of a diffusers model, or a single file
                 else:
                     other += n
+        return dev, den, other, size
+
+    @classmethod
+    def model_footprint(cls, params, device, base_dir=None) -> tuple[str, int]:
+        """(device the weights will live on, bytes they will take there), from the weight files'
+        headers (nothing is loaded): the model cache makes that much room before the load."""
+        dev, den, other, size = cls.weight_numbers(params, device, base_dir)
+        kind = dev.split(":")[0]
         mode = _memory_param(params)
         if mode == "auto" and kind == "cuda":
             from .memory import Sizes, choose_memory, free_memory
@@ -160,11 +168,12 @@ class LoadVideoModel(Node):
         path = find_model(p.model, _base_dir(ctx))
         base = find_model(p.base, _base_dir(ctx)) if p.base.strip() else None
         device = ctx.device if p.device == "auto" else resolve_device(p.device)
+        planned = self._plan_before_load(ctx, device)
         warnings: list[str] = []
         said: list[str] = []
         ref = _stoppable(ctx, lambda: load_video_model(
             path, base=base, device=device, dtype_name=p.dtype, memory=_memory_param(p),
-            tiling=p.vae_tiling, slicing=p.vae_slicing, warn=warnings.append, info=said.append))
+            tiling=p.vae_tiling, slicing=p.vae_slicing, warn=warnings.append, info=said.append, planned=planned))
         for w in warnings:
             ctx.warn(w)
         ctx.info(f"{ref.summary()} on {device} ({str(ref.dtype).replace('torch.', '')})")
@@ -172,6 +181,32 @@ class LoadVideoModel(Node):
         ctx.info(note)  # the log and the status bar
         ctx.note(note)  # under the node
         return {"model": ref, "family": ref.fam.title}
+
+    def _plan_before_load(self, ctx, device) -> bool:
+        """On a GPU, before gigabytes are read: the peak the memory mode asked for is predicted to
+        need (weights from the files' headers), said, and, when it will not fit the card's free
+        memory, warned about naming the mode that would. True when the plan was said (the load
+        does not say it again)."""
+        from .memory import Sizes, choose_memory, fmt_gb, free_memory, plan_note, predicted_peak
+        if getattr(device, "type", str(device)).split(":")[0] != "cuda":
+            return False
+        free = free_memory(device)
+        if free is None:
+            return False
+        _, den, other, size = self.weight_numbers(ctx.params, device, _base_dir(ctx))
+        sizes, fp8_ok = Sizes(den * size, (other * size,)), size == 2
+        mode = _memory_param(ctx.params)
+        if mode == "auto":
+            mode, why = choose_memory(sizes, free, fp8_ok)
+            ctx.info(f"planned before loading: memory {mode} ({why})")
+            return True
+        note = plan_note(mode, sizes, free, fp8_ok)
+        if note:
+            ctx.warn(f"before loading: {note}")
+        else:
+            ctx.info(f"planned before loading: memory {mode}, peak about {fmt_gb(predicted_peak(mode, sizes))} of "
+                     f"{fmt_gb(free)} free on the GPU")
+        return True
 
 
 class LoRA(Node):

@@ -213,3 +213,43 @@ def test_model_cache_footprint_follows_the_memory_mode(wan_dir):
     where, fp8 = LoadVideoModel.model_footprint(dict(base, memory="fp8+block_offload"), "cuda")
     assert where == "cpu" and fp8 < gpu
     assert LoadVideoModel.model_footprint(dict(base, cpu_offload=True), "cuda")[0] == "cpu"  # older graphs
+
+
+class _Ctx:
+    """What Load Video Model's plan reads from a run: params, the graph's options, info and warn."""
+
+    def __init__(self, params):
+        from studio.engine.context import Params
+        self.params, self.options, self.said = Params(params), {}, []
+
+    def info(self, text):
+        self.said.append(("info", text))
+
+    def warn(self, text):
+        self.said.append(("warn", text))
+
+
+def test_the_plan_is_said_before_the_weights_are_read(wan_dir, monkeypatch):
+    """On a GPU, before loading: the asked mode's predicted peak from the files' headers, and a
+    mode that will not fit warned about, naming the one that would; auto's choice said. The CPU
+    plans nothing (no card to fit)."""
+    import torch
+
+    import nodes.video_models.memory as memory
+    from nodes.video_models.nodes import LoadVideoModel
+    base = {"model": wan_dir, "dtype": "bf16", "device": "auto", "cpu_offload": False}
+    _, den, other, size = LoadVideoModel.weight_numbers(base, "cuda")
+    weights = (den + other) * size
+    # a card with room for the fp8 denoiser and the rest one at a time, not for everything at once
+    monkeypatch.setattr(memory, "free_memory", lambda dev: int(weights * 0.95))
+    monkeypatch.setattr(memory, "activation_allowance", lambda den_bytes: 0)
+    ctx = _Ctx(dict(base, memory="gpu"))
+    assert LoadVideoModel()._plan_before_load(ctx, torch.device("cuda")) is True
+    (kind, text), = ctx.said
+    assert kind == "warn" and text.startswith("before loading: memory 'gpu' needs about") and "fits" in text, text
+    ctx = _Ctx(dict(base, memory="auto"))
+    LoadVideoModel()._plan_before_load(ctx, torch.device("cuda"))
+    (kind, text), = ctx.said
+    assert kind == "info" and text.startswith("planned before loading: memory ") and "gpu (" not in text, text
+    ctx = _Ctx(dict(base, memory="gpu"))
+    assert LoadVideoModel()._plan_before_load(ctx, torch.device("cpu")) is False and not ctx.said
