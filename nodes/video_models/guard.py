@@ -188,8 +188,11 @@ class RunGuard:
                         continue  # a compiled block (regional compile): a hook would be traced into its
                         # graph (a graph break each block); Stop there is checked at the component and step
                     self.handles.append(b.register_forward_pre_hook(hook))
-                if self.estimate:  # the CPU: Stop inside one large operation too
-                    self._split_large_ops(comp, token)
+                if self.estimate:  # the CPU: Stop inside one large operation too (not inside a compiled
+                    # block: a wrapper made per run would be traced, and each run would compile again)
+                    inside = {id(m) for b in blocks if getattr(b, "_compiled_call_impl", None) is not None
+                              for m in b.modules()}
+                    self._split_large_ops(comp, token, inside)
         except BaseException:
             self.__exit__(None, None, None)
             raise
@@ -204,10 +207,12 @@ class RunGuard:
         self.undo.clear()
         return False
 
-    def _split_large_ops(self, comp, token) -> None:
+    def _split_large_ops(self, comp, token, skip: set[int] = frozenset()) -> None:
         import torch
         mode = None
         for m in comp.modules():
+            if id(m) in skip:
+                continue
             if isinstance(m, (torch.nn.Conv2d, torch.nn.Conv3d)) and "_conv_forward" not in m.__dict__:
                 m._conv_forward = _split_conv(token, m._conv_forward, self._tick)
                 self.undo.append(functools.partial(m.__dict__.pop, "_conv_forward", None))

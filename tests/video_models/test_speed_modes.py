@@ -80,3 +80,28 @@ def test_attention_backend_falls_back_and_says_so():
     assert name == "native" and "needs CUDA" in note
     assert speed.compile_wanted("auto", "cuda") and not speed.compile_wanted("auto", "cpu")
     assert speed.compile_wanted("on", "cpu") and not speed.compile_wanted("off", "cuda")
+
+
+def test_compiled_model_is_not_compiled_again_for_a_new_seed(wan_dir, monkeypatch):
+    """Regional compile, then runs with another seed and other frame counts: a new seed compiles
+    nothing (before, the CPU's Stop wrappers around the attention processors were made per run
+    inside the compiled blocks, so every run compiled again); a new frame count compiles once more
+    (torch's automatic dynamic shapes), after which any count reuses it."""
+    import torch._dynamo
+    from torch._dynamo.utils import counters
+    monkeypatch.setattr(speed, "COMPILE_KWARGS", {"backend": "eager", "fullgraph": False})
+    torch._dynamo.reset()
+    ex = Executor()
+    graphs = []
+    for frames, seed in ((5, 1), (5, 2), (9, 1), (13, 3)):
+        g, _, gen = _graph(wan_dir, compile="on", frames=frames, seed=seed, steps=2)
+        ex.run(g, targets=[gen.id], device="cpu")
+        graphs.append(counters["stats"]["unique_graphs"])
+    try:
+        assert graphs[1] == graphs[0] > 0, graphs  # another seed: nothing compiled
+        assert graphs[2] > graphs[1], graphs  # the first new frame count: compiled once more, dynamic
+        assert graphs[3] == graphs[2], graphs  # then any frame count: nothing
+    finally:
+        g, _, gen = _graph(wan_dir, compile="off", steps=2)
+        ex.run(g, targets=[gen.id], device="cpu")
+        torch._dynamo.reset()
