@@ -183,15 +183,16 @@ class RunGuard:
                     hook = self._timed_stop(token)
                 else:
                     hook = stop
+                # what a compiled block (regional compile) holds, itself included, gets no hook and no
+                # wrapper: either would be traced into its graph (a graph break each block, and a
+                # wrapper made per run fails dynamo's guards: every run would compile again); Stop
+                # there is checked at the component and at the step
+                inside = {id(m) for b in blocks if getattr(b, "_compiled_call_impl", None) is not None
+                          for m in b.modules()}
                 for b in blocks:
-                    if getattr(b, "_compiled_call_impl", None) is not None:
-                        continue  # a compiled block (regional compile): a hook would be traced into its
-                        # graph (a graph break each block); Stop there is checked at the component and step
-                    self.handles.append(b.register_forward_pre_hook(hook))
-                if self.estimate:  # the CPU: Stop inside one large operation too (not inside a compiled
-                    # block: a wrapper made per run would be traced, and each run would compile again)
-                    inside = {id(m) for b in blocks if getattr(b, "_compiled_call_impl", None) is not None
-                              for m in b.modules()}
+                    if id(b) not in inside:
+                        self.handles.append(b.register_forward_pre_hook(hook))
+                if self.estimate:  # the CPU: Stop inside one large operation too
                     self._split_large_ops(comp, token, inside)
         except BaseException:
             self.__exit__(None, None, None)

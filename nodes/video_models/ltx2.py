@@ -95,7 +95,8 @@ class LTX2Video(GeneratorNode):
                                       "max_sequence_length": tokens}, ctx.warn)
         if img is not None:
             base["image"] = to_pil(img)
-        clip = s.generate(n, n, 0, lambda start, still: dict(base), fps, previews=p.previews, steps=self.steps)
+        clip = s.generate(n, n, 0, lambda start, still: dict(base), fps, previews=p.previews, steps=self.steps,
+                          size=(w, h))
         made = sound_of(s.pipe, getattr(s, "audio", None))
         if made is None and p.sound == "generated":
             raise ModelError(f"{type(s.pipe).__name__} made no sound")

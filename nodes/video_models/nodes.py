@@ -386,7 +386,7 @@ class ImageToVideo(GeneratorNode):
 
         def make(start, still):
             return dict(base, image=to_pil(still))
-        return self._made(ctx, s.generate(n, win, p.overlap, make, fps, image=img, previews=p.previews,
+        return self._made(ctx, s.generate(n, win, p.overlap, make, fps, image=img, previews=p.previews, size=(w, h),
                                           steps=self.steps), w, h)
 
 
@@ -422,7 +422,7 @@ class TextToVideo(GeneratorNode):
             sched = ScheduledPrompts(ctx, s, schedule, text, neg, n, win, p.overlap)
             make = lambda start, still: dict(base, **sched.window(start))  # noqa: E731
         return self._made(ctx, s.generate(n, win, p.overlap, make, fps,
-                                          previews=p.previews, steps=self.steps), w, h)
+                                          previews=p.previews, steps=self.steps, size=(w, h)), w, h)
 
 
 class VideoToVideo(GeneratorNode):
@@ -460,4 +460,5 @@ class VideoToVideo(GeneratorNode):
             frames = [to_pil(chunk[min(i - start, len(chunk) - 1)]) for i in idx]
             return dict(base, video=frames)
         steps = max(1, int(self.steps * p.strength))  # the steps an img2img pipeline runs
-        return self._made(ctx, s.generate(n, win, p.overlap, make, fps, previews=p.previews, steps=steps), w, h)
+        return self._made(ctx, s.generate(n, win, p.overlap, make, fps, previews=p.previews, steps=steps,
+                                          size=(w, h)), w, h)

@@ -223,17 +223,25 @@ class Sampler:
         return True
 
     def generate(self, n_frames: int, window: int, overlap: int, make_kwargs, fps: float,
-                 image: np.ndarray | None = None, previews: bool = True, steps: int = 1) -> ArrayClip:
+                 image: np.ndarray | None = None, previews: bool = True, steps: int = 1,
+                 size: tuple[int, int] | None = None) -> ArrayClip:
         """The clip. Stop works inside a step (block hooks); on the CPU the run's time is estimated
         from the first blocks and said; LoRAs are on only inside. However it ends, the cached
         model is left as it was: hooks removed, LoRAs unloaded, and after a Stop the memory the
-        step held is freed."""
+        step held is freed. ``size`` (width, height): the run's time is predicted from this
+        machine's earlier runs and said before it starts, and recorded after (run_times.py)."""
+        from .run_times import RunClock
         starts = plan_windows(n_frames, window, overlap)
+        clock = RunClock(self.ctx, self.ref, self.ref.device, size, window, len(starts), steps)
+        clock.say_prediction()
         stopped = False
         try:
-            with loras_applied(self.ref, self.pipe), speed_applied(self.ctx, self.ref, self.pipe, self.ctx.params), \
+            with loras_applied(self.ref, self.pipe), \
+                    speed_applied(self.ctx, self.ref, self.pipe, self.ctx.params) as speed, \
                     RunGuard(self.ctx, self.pipe, self.fam.denoiser, steps * len(starts), self.on_cpu) as guard:
+                clock.start()
                 out = self._windows(starts, n_frames, window, overlap, make_kwargs, image, previews, guard)
+            clock.finished(compiled_now=speed["compiling"])
         except Cancelled:
             stopped = True  # raised again below, outside this handler: its traceback (and the step's
             # tensors its frames hold) is gone by then

@@ -174,5 +174,6 @@ class WanVACE(GeneratorNode):
             if cond.has_mask:
                 kw["mask"] = [to_pil(cond.mask_frame(i)) for i in idx]
             return kw
-        return self._made(ctx, s.generate(n, win, p.overlap, make, fps, previews=p.previews, steps=self.steps),
+        return self._made(ctx, s.generate(n, win, p.overlap, make, fps, previews=p.previews, steps=self.steps,
+                                          size=(w, h)),
                           w, h)

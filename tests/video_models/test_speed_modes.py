@@ -82,15 +82,23 @@ def test_attention_backend_falls_back_and_says_so():
     assert speed.compile_wanted("on", "cpu") and not speed.compile_wanted("off", "cuda")
 
 
-def test_compiled_model_is_not_compiled_again_for_a_new_seed(wan_dir, monkeypatch):
-    """Regional compile, then runs with another seed and other frame counts: a new seed compiles
-    nothing (before, the CPU's Stop wrappers around the attention processors were made per run
-    inside the compiled blocks, so every run compiled again); a new frame count compiles once more
-    (torch's automatic dynamic shapes), after which any count reuses it."""
+@pytest.mark.parametrize("estimate", [True, False], ids=["cpu-guard", "gpu-guard"])
+def test_compiled_model_is_not_compiled_again_for_a_new_seed(wan_dir, monkeypatch, estimate):
+    """Regional compile, then runs with another seed and other frame counts: one graph for the
+    blocks (no break), a new seed compiles nothing, a new frame count compiles once more (torch's
+    automatic dynamic shapes), after which any count reuses it. Before, Stop's hooks sat on layers
+    inside the compiled blocks (the ModuleLists in a block, e.g. attention's to_out) and the CPU's
+    Stop wrappers around the attention processors were made per run: graph breaks, and every run
+    compiled again. Both guards are checked: the CPU's (estimate, split operations) and a GPU's."""
     import torch._dynamo
     from torch._dynamo.utils import counters
+
+    from nodes.video_models import guard, sampling
     monkeypatch.setattr(speed, "COMPILE_KWARGS", {"backend": "eager", "fullgraph": False})
+    monkeypatch.setattr(sampling, "RunGuard", lambda ctx, pipe, den, steps, _est: guard.RunGuard(
+        ctx, pipe, den, steps, estimate))
     torch._dynamo.reset()
+    counters.clear()  # dynamo's reset leaves its counters
     ex = Executor()
     graphs = []
     for frames, seed in ((5, 1), (5, 2), (9, 1), (13, 3)):
@@ -98,7 +106,8 @@ def test_compiled_model_is_not_compiled_again_for_a_new_seed(wan_dir, monkeypatc
         ex.run(g, targets=[gen.id], device="cpu")
         graphs.append(counters["stats"]["unique_graphs"])
     try:
-        assert graphs[1] == graphs[0] > 0, graphs  # another seed: nothing compiled
+        assert graphs[0] == 1, graphs  # the repeated blocks: one graph, no break
+        assert graphs[1] == graphs[0], graphs  # another seed: nothing compiled
         assert graphs[2] > graphs[1], graphs  # the first new frame count: compiled once more, dynamic
         assert graphs[3] == graphs[2], graphs  # then any frame count: nothing
     finally:

@@ -1,0 +1,131 @@
+"""How long a pretrained video model's run will take here, said before it starts.
+
+A run's time depends on the card, the model, the memory and speed settings, the size and the
+steps; a table of FLOPs and published card speeds misses most of that (offload bandwidth,
+attention kernels, the host). So the prediction comes from this machine's own earlier runs: each
+finished run records its time per window with what decides it (``run_key``: the model, the card,
+the memory mode, the dtype, guidance on or off, the speed settings), and a later run with the same
+key is predicted from the record nearest in size, scaled by the steps and the pixels (the exponent
+fitted from two records of different sizes, else 1). The first run of a model on a card has no
+prediction and says so; a run that compiles is not recorded (its time is the compile's).
+
+Kept in Studio's cache folder (``video_model_times.json``: a few records per key, the newest
+keys kept); an unreadable file is started again. Importing this module costs nothing."""
+from __future__ import annotations
+
+import json
+import math
+import os
+import time
+
+FILE_NAME = "video_model_times.json"
+KEEP = 6  # records per key
+MAX_KEYS = 200
+
+
+def machine(device) -> str:
+    """The device's name: the GPU's model, or the CPU with its thread count."""
+    import torch
+    kind = getattr(device, "type", str(device)).split(":")[0]
+    if kind == "cuda":
+        return torch.cuda.get_device_name(torch.device(device))
+    if kind == "cpu":
+        return f"cpu x{torch.get_num_threads()}"
+    return kind
+
+
+def run_key(ref, params, device) -> str:
+    get = params.get if hasattr(params, "get") else (lambda k, d=None: d)
+    guided = float(get("guidance", 1.0) or 1.0) > 1.0
+    parts = (os.path.abspath(ref.path), ref.variant or ref.fam.title, machine(device), ref.memory or "",
+             str(ref.dtype).replace("torch.", ""), "cfg" if guided else "no-cfg", f"compile={get('compile', 'auto')}",
+             f"attention={get('attention', 'native')}", f"cache={get('step_cache', 'off')}")
+    return "|".join(parts)
+
+
+def _path() -> str:
+    from studio.core.manifest import cache_dir
+    return os.path.join(cache_dir(), FILE_NAME)
+
+
+def load() -> dict:
+    try:
+        with open(_path(), encoding="utf-8") as f:
+            data = json.load(f)
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def record(key: str, pixels: int, steps: int, seconds_per_window: float) -> None:
+    """Keep one finished run's time (the newest KEEP per key; the newest MAX_KEYS keys)."""
+    from studio.core.paths import write_atomic
+    data = load()
+    recs = [r for r in data.pop(key, []) if isinstance(r, dict)]
+    recs.append({"pixels": int(pixels), "steps": int(steps), "seconds": float(seconds_per_window),
+                 "at": time.time()})
+    data[key] = recs[-KEEP:]  # re-inserted: the newest key last
+    while len(data) > MAX_KEYS:
+        data.pop(next(iter(data)))
+    try:
+        os.makedirs(os.path.dirname(_path()), exist_ok=True)
+        write_atomic(_path(), json.dumps(data, indent=0))
+    except OSError:
+        pass  # a prediction is a courtesy: a read-only cache folder must not fail the run
+
+
+def predict(records: list[dict], pixels: int, steps: int) -> tuple[float, dict] | None:
+    """(seconds per window, the record it comes from) for ``pixels`` per window and ``steps``,
+    or None without records."""
+    recs = [r for r in records if r.get("pixels", 0) > 0 and r.get("steps", 0) > 0 and r.get("seconds", 0) > 0]
+    if not recs:
+        return None
+    near = min(reversed(recs), key=lambda r: abs(math.log(pixels / r["pixels"])))  # ties: the newest
+    exp = 1.0
+    far = max(recs, key=lambda r: abs(math.log(r["pixels"] / near["pixels"])))
+    ratio = far["pixels"] / near["pixels"]
+    if abs(math.log(ratio)) >= math.log(1.2):  # two sizes: how time grows with pixels (attention: > 1)
+        per = (far["seconds"] / far["steps"]) / (near["seconds"] / near["steps"])
+        exp = min(2.0, max(0.8, math.log(per) / math.log(ratio)))
+    secs = near["seconds"] * (steps / near["steps"]) * (pixels / near["pixels"]) ** exp
+    return secs, near
+
+
+class RunClock:
+    """One generation's prediction, said before it starts, and its time recorded after."""
+
+    def __init__(self, ctx, ref, device, size: tuple[int, int] | None, window: int, windows: int, steps: int):
+        self.ctx, self.windows, self.steps = ctx, max(1, windows), max(1, steps)
+        self.pixels = int(size[0] * size[1] * max(1, window)) if size else 0
+        self.key = run_key(ref, ctx.params, device) if size else None
+        self.predicted: float | None = None
+        self.t0 = time.perf_counter()
+
+    def say_prediction(self) -> None:
+        from .guard import fmt_duration
+        if self.key is None:
+            return
+        got = predict(load().get(self.key, []), self.pixels, self.steps)
+        where = self.key.split("|")[2]
+        if got is None:
+            self.ctx.info(f"no time prediction yet for this model on {where}: this run measures it")
+            return
+        per, rec = got
+        self.predicted = per * self.windows
+        self.ctx.note(f"predicted: about {fmt_duration(self.predicted)}", "info")
+        self.ctx.info(f"predicted: about {fmt_duration(self.predicted)} on {where} (from an earlier run here: "
+                      f"{rec['steps']} steps of {rec['pixels']:,} pixels a window in {fmt_duration(rec['seconds'])})")
+
+    def start(self) -> None:
+        self.t0 = time.perf_counter()
+
+    def finished(self, compiled_now: bool) -> None:
+        """The run ended well: say its time against the prediction; record it unless it compiled."""
+        from .guard import fmt_duration
+        if self.key is None:
+            return
+        took = time.perf_counter() - self.t0
+        if self.predicted is not None:
+            self.ctx.info(f"took {fmt_duration(took)} (predicted about {fmt_duration(self.predicted)})")
+        if not compiled_now:
+            record(self.key, self.pixels, self.steps, took / self.windows)
