@@ -275,6 +275,8 @@ PRIVATE_ALLOWED = {
         "attention backend is installed and usable here, before set_attention_backend fails mid-run",
     ("nodes/video_models/schedule.py", "_execution_device"): "diffusers: the device a pipeline runs on "
         "under CPU offload, the name every diffusers pipeline uses",
+    ("nodes/video_models/kept_latents.py", "_execution_device"): "diffusers: the device a pipeline runs on "
+        "under CPU offload, where kept latents go back for their decode",
     ("studio/distributed/local.py", "_exit"): "os._exit: a worker leaves without running its "
         "parent's atexit handlers (Python's documented way; there is no public twin)",
     ("studio/ui/shots/walk.py", "_exit"): "os._exit: the screenshot walk ends the process without "

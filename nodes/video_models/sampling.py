@@ -19,6 +19,7 @@ from .checks import ModelError
 from .families import valid_frames
 from .loading import VideoModelRef, lora_check
 from .guard import RunGuard
+from .kept_latents import DecodeRescue
 from .previews import Previewer, PreviewStream, fit_projection
 from .speed import speed_applied
 
@@ -136,6 +137,7 @@ class Sampler:
         self.pipe = ref.pipeline(task)
         self.fam = ref.fam
         self.on_cpu = getattr(ref.device, "type", str(ref.device)) == "cpu"
+        self.light_decode = False  # a decode of this run ran out of memory: later windows decode tiled at once
         if self.on_cpu:
             # a report, not a warning of the run: nothing asked for is skipped (issue 35: every CPU run
             # ended "with 1 warning"); an estimate past LONG_RUN_S is one (guard.py)
@@ -192,18 +194,27 @@ class Sampler:
         gen = ctx.torch_generator(device="cpu", salt=k)
         call = dict(kwargs, generator=gen, output_type="pt", callback_on_step_end=on_step,
                     callback_on_step_end_tensor_inputs=["latents"])
+        # an out-of-memory error while decoding keeps the latents and decodes again lighter; latents
+        # an earlier run kept under this run's key are decoded without sampling (kept_latents.py)
+        rescue = DecodeRescue(ctx, self.ref, pipe, kwargs, gen.initial_seed(), light=self.light_decode)
         import torch
         try:
             with torch.inference_mode():
-                out = pipe(**call)
+                frames = rescue.decode_kept() if rescue.kept else None
+                if frames is None:
+                    with rescue:
+                        out = pipe(**call)
+                    frames = out.frames[0] if hasattr(out, "frames") else out[0][0]
         finally:
             if hasattr(pipe, "maybe_free_model_hooks"):
                 pipe.maybe_free_model_hooks()
             if tiled:
                 pipe.vae.disable_tiling()  # on for this run only: the cached model is left as it was
-        frames = out.frames[0] if hasattr(out, "frames") else out[0][0]
-        self.audio = getattr(out, "audio", None)  # LTX-2 makes its sound in the same call (ltx2.py)
-        return host_frames(frames)
+        self.light_decode = rescue.light
+        self.audio = None if rescue.kept else getattr(out, "audio", None)  # LTX-2's sound: same call (ltx2.py)
+        made = host_frames(frames)
+        rescue.finish()  # said, and the kept file deleted: the frames are made
+        return made
 
     def _tile_if_needed(self, kwargs, say: bool) -> bool:
         """VAE tiling on for this run when decoding the clip at once is predicted not to fit the GPU."""

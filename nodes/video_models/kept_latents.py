@@ -1,0 +1,379 @@
+"""Nothing lost at the end: an out-of-memory error while decoding a video model's latents.
+
+Sampling a long clip can take hours; decoding it, a minute, and the decode has the largest peak of
+the run. For the length of one pipeline call, :class:`DecodeRescue` wraps the pipeline's decode (the
+instance attribute shadows the method; it is removed however the call ends, so the cached model is
+left as it was). When that decode raises an out-of-memory error:
+
+1. its inputs (the sampled latents and the decode's other arguments) are saved, before anything
+   else, to ``<Studio's cache folder>/kept-latents/<key>.safetensors``: one file written to a
+   temporary name and renamed, the tensors as safetensors and the other arguments as JSON in its
+   header (nothing pickled). The key is the run's: the model's files, dtype, fp8 or not, LoRAs,
+   the device kind, the pipeline, its arguments (prompt, size, frames, steps, guidance, images...)
+   and the seed, the speed settings. Not in it: the memory mode (other than fp8) and VAE tiling,
+   which change only where the decode runs, so turning them on after a failure still finds it;
+2. the device's cached blocks are freed and the decode is run once more, lighter: VAE tiling and
+   slicing on (diffusers' ``enable_tiling`` / ``enable_slicing``; back to how they were after the
+   call), and for pipelines that decode in chunks of frames (SVD, AnimateDiff) one frame at a time;
+3. if that works, the node says so and the kept file is deleted once the frames are made; if it
+   runs out of memory too, a ModelError names the kept file. A later run with the same key skips
+   sampling: it loads the file, decodes it the lighter way (through the pipeline's own decode and
+   ``video_processor.postprocess_video``, so the frames are what that path makes from those latents),
+   says so, and deletes the file once the frames are made.
+
+Covered (the pipelines whose decode and post-processing were read in diffusers 0.42; Studio's tests run
+tiny Wan, LTX-Video and SVD): Wan (T2V, I2V, V2V, VACE), LTX-Video (T2V, I2V, condition), HunyuanVideo
+and 1.5, CogVideoX: one ``vae.decode(latents, [temb,] return_dict)``; SVD and AnimateDiff: one
+``decode_latents(latents, ..., decode_chunk_size)`` (the wrapped call; its chunks inside are not
+retried one by one). LTX-2 gets the lighter retry but keeps nothing: its sound is decoded after the
+picture, from latents a kept file would not hold. Every other pipeline also gets the retry only.
+
+The folder holds at most ``KEPT_MAX`` files (the oldest go first); a file is deleted as soon as its
+frames are made. A clip made in several windows keeps the window whose decode failed; the windows
+before it are sampled again on the re-run (their frames are not kept)."""
+from __future__ import annotations
+
+import gc
+import hashlib
+import inspect
+import json
+import os
+import time
+
+from .checks import ModelError
+
+KEPT_MAX = 8  # kept files in the folder at most; the oldest are deleted first
+FORMAT = 1
+OOM_TEXTS = ("out of memory", "can't allocate memory", "not enough memory")
+# diffusers pipelines whose one decode is followed only by video_processor.postprocess_video; the
+# value: leading frames the pipeline drops after decoding (HunyuanVideo I2V's 'latent_concat' image)
+KEEPS = {name: 0 for name in (
+    "WanPipeline", "WanImageToVideoPipeline", "WanVideoToVideoPipeline", "WanVACEPipeline", "LTXPipeline",
+    "LTXImageToVideoPipeline", "LTXConditionPipeline", "HunyuanVideoPipeline", "HunyuanVideo15Pipeline",
+    "HunyuanVideo15ImageToVideoPipeline", "CogVideoXPipeline", "CogVideoXImageToVideoPipeline",
+    "CogVideoXVideoToVideoPipeline", "StableVideoDiffusionPipeline", "AnimateDiffPipeline",
+    "AnimateDiffVideoToVideoPipeline")}
+KEEPS["HunyuanVideoImageToVideoPipeline"] = 4
+
+
+def kept_folder() -> str:
+    from studio.core.manifest import cache_dir
+    return os.path.join(cache_dir(), "kept-latents")
+
+
+def is_oom(e: BaseException) -> bool:
+    """An out-of-memory error of torch (CUDA, MPS, the CPU's allocator) or of Python."""
+    import torch
+    oom = tuple(c for c in (getattr(torch, "OutOfMemoryError", None), getattr(torch.cuda, "OutOfMemoryError", None))
+                if c is not None)
+    if isinstance(e, oom + (MemoryError,)):
+        return True
+    return isinstance(e, RuntimeError) and any(t in str(e).lower() for t in OOM_TEXTS)
+
+
+def first_line(e: BaseException) -> str:
+    s = (str(e).strip().splitlines() or [type(e).__name__])[0]
+    s = s.split(". ")[0]
+    return s if len(s) <= 120 else s[:117] + "..."
+
+
+# -- the run's key ----------------------------------------------------------------------------------
+def _feed(h, v) -> None:
+    """Hash ``v`` by value: tensors and arrays by dtype, shape and bytes; PIL images by mode, size
+    and pixels; containers item by item; anything else by its type and repr."""
+    import numpy as np
+    import torch
+    if isinstance(v, torch.Tensor):
+        t = v.detach().to("cpu").contiguous()
+        h.update(f"T{t.dtype}{tuple(t.shape)}".encode())
+        h.update(t.reshape(-1).view(torch.uint8).numpy().tobytes())
+    elif isinstance(v, np.ndarray):
+        h.update(f"A{v.dtype}{v.shape}".encode())
+        h.update(np.ascontiguousarray(v).tobytes())
+    elif hasattr(v, "tobytes") and hasattr(v, "mode") and hasattr(v, "size"):  # a PIL image
+        h.update(f"I{v.mode}{v.size}".encode())
+        h.update(v.tobytes())
+    elif isinstance(v, dict):
+        h.update(f"D{len(v)}".encode())
+        for k in sorted(v, key=str):
+            _feed(h, str(k))
+            _feed(h, v[k])
+    elif isinstance(v, (list, tuple)):
+        h.update(f"L{len(v)}".encode())
+        for x in v:
+            _feed(h, x)
+    else:
+        s = f"{type(v).__name__}:{v!r}"
+        h.update(f"S{len(s)}:{s}".encode())
+
+
+def model_identity(ref) -> str:
+    """The model's files (names, sizes, times), once per loaded model."""
+    if "kept_identity" not in ref.shared:
+        from .checks import model_files
+        from .loading import weights_signature
+        files = model_files(ref.path) + (model_files(ref.config["base"]) if ref.config.get("base") else [])
+        ref.shared["kept_identity"] = weights_signature(files)
+    return ref.shared["kept_identity"]
+
+
+def run_key(ref, pipe, kwargs: dict, seed: int, params: dict) -> str:
+    """What decides one pipeline call's latents (see the module's docstring)."""
+    loras = []
+    for path, strength in ref.loras:
+        st = os.stat(path)
+        loras.append((path, strength, st.st_size, st.st_mtime_ns))
+    h = hashlib.sha256()
+    _feed(h, {"format": FORMAT, "pipeline": type(pipe).__name__, "model": model_identity(ref), "dtype": str(ref.dtype),
+              "fp8": "fp8" in ref.memory, "device": getattr(ref.device, "type", str(ref.device)), "loras": loras,
+              "seed": int(seed), "speed": {n: params.get(n) for n in ("compile", "attention", "step_cache")},
+              "kwargs": kwargs})
+    return h.hexdigest()[:32]
+
+
+# -- the kept file ----------------------------------------------------------------------------------
+def save_inputs(path: str, args: dict, meta: dict) -> None:
+    """``args`` (tensors and JSON scalars) to ``path`` atomically; the folder pruned to KEPT_MAX."""
+    import torch
+    from safetensors.torch import save_file
+    tensors, plain = {}, {}
+    for k, v in args.items():
+        if isinstance(v, torch.Tensor):
+            tensors[k] = v.detach().to("cpu").contiguous()
+        elif v is None or isinstance(v, (bool, int, float, str)):
+            plain[k] = v
+        else:
+            raise ValueError(f"the decode's argument '{k}' is a {type(v).__name__}")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    tmp = f"{path}.{os.getpid()}.tmp"
+    try:
+        save_file(tensors, tmp, metadata={"studio_kept": json.dumps(dict(meta, args=plain, format=FORMAT))})
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    prune(os.path.dirname(path))
+
+
+def load_inputs(path: str, device) -> tuple[dict, dict]:
+    """(the decode's arguments, with tensors on ``device``; the file's metadata)."""
+    from safetensors import safe_open
+    with safe_open(path, "pt", device="cpu") as f:
+        meta = json.loads((f.metadata() or {})["studio_kept"])
+        args = {k: f.get_tensor(k).to(device) for k in f.keys()}
+    if meta.get("format") != FORMAT:
+        raise ValueError(f"format {meta.get('format')}, not {FORMAT}")
+    args.update(meta["args"])
+    return args, meta
+
+
+def drop(path: str | None) -> None:
+    if path and os.path.exists(path):
+        os.remove(path)
+
+
+def prune(folder: str, keep: int = KEPT_MAX) -> None:
+    """The newest ``keep`` kept files stay; older ones, and temporary files left by a crash over an
+    hour ago, are deleted."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    entries = []
+    for n in names:
+        p = os.path.join(folder, n)
+        try:
+            t = os.stat(p).st_mtime
+        except OSError:
+            continue
+        if n.endswith(".tmp") and time.time() - t > 3600:
+            drop(p)
+        elif n.endswith(".safetensors"):
+            entries.append((t, p))
+    for _, p in sorted(entries, reverse=True)[keep:]:
+        drop(p)
+
+
+# -- the decode, wrapped for one call ---------------------------------------------------------------
+def free_device(device) -> None:
+    gc.collect()
+    from studio.engine.model_cache import empty_device_cache
+    empty_device_cache(str(device))
+
+
+class DecodeRescue:
+    """One pipeline call's decode, rescued from an out-of-memory error (the module's docstring).
+    ``kept``: the path of latents an earlier run kept under this key (then call
+    :meth:`decode_kept` instead of the pipeline); ``light``: decode the lighter way from the start
+    (an earlier window of this run ran out of memory). :meth:`finish` after the frames are made."""
+
+    def __init__(self, ctx, ref, pipe, kwargs: dict, seed: int, light: bool = False):
+        self.ctx, self.pipe, self.light = ctx, pipe, light
+        self.device = getattr(pipe, "_execution_device", None) or ref.device
+        name = type(pipe).__name__
+        self.keeps = name in KEEPS
+        self.drop_frames = KEEPS.get(name, 0) if kwargs.get("image_condition_type", "latent_concat") == \
+            "latent_concat" else 0
+        dl = getattr(pipe, "decode_latents", None)
+        self.chunked = dl is not None and "decode_chunk_size" in inspect.signature(dl).parameters
+        self.owner = pipe if self.chunked else getattr(pipe, "vae", None)
+        self.name = "decode_latents" if self.chunked else "decode"
+        self.path = os.path.join(kept_folder(), run_key(ref, pipe, kwargs, seed, ctx.params) + ".safetensors") \
+            if self.keeps and self.owner is not None else None
+        self.kept = self.path if self.path and os.path.isfile(self.path) else None
+        self.rescued: tuple[str, str, str | None] | None = None  # (why, how, kept path) once a retry worked
+        self._state: dict = {}
+
+    # the wrap ---------------------------------------------------------------------------------------
+    def __enter__(self):
+        if self.owner is None:
+            return self
+        d = self.owner.__dict__
+        self._had = (self.name in d, d.get(self.name))
+        orig = getattr(self.owner, self.name)
+        sig = inspect.signature(orig)
+
+        def decode(*args, **kwargs):
+            bound = sig.bind(*args, **kwargs).arguments
+            return self._decode(orig, bound)
+        d[self.name] = decode
+        return self
+
+    def __exit__(self, *exc):
+        if self.owner is not None:
+            had, prev = self._had
+            if had:
+                self.owner.__dict__[self.name] = prev
+            else:
+                self.owner.__dict__.pop(self.name, None)
+        self._restore()
+        return False
+
+    def _lighten(self, args: dict) -> dict:
+        """VAE tiling and slicing on (their state kept for :meth:`_restore`), chunks of one frame."""
+        vae = getattr(self.pipe, "vae", None)
+        for what in ("tiling", "slicing"):
+            attr = f"use_{what}"
+            if vae is None or getattr(vae, attr, True) or not hasattr(vae, f"enable_{what}"):
+                continue
+            try:
+                getattr(vae, f"enable_{what}")()
+            except (NotImplementedError, AttributeError):
+                continue
+            self._state.setdefault(attr, False)
+        if self.chunked:
+            args = dict(args, decode_chunk_size=1)
+        return args
+
+    def _how(self, freed: bool = True) -> str:
+        vae = getattr(self.pipe, "vae", None)
+        parts = (["in tiles"] if getattr(vae, "use_tiling", False) else []) + \
+            (["one frame at a time"] if self.chunked else [])
+        if freed and not self.chunked and "use_tiling" not in self._state:  # tiling was on already
+            parts.append("after freeing memory")
+        return ", ".join(parts)
+
+    def _restore(self) -> None:
+        vae = getattr(self.pipe, "vae", None)
+        for attr, value in self._state.items():
+            setattr(vae, attr, value)
+        self._state.clear()
+
+    def _decode(self, orig, args: dict):
+        """``orig(**args)``; after an out-of-memory error, the inputs kept and the decode run once
+        more the lighter way (at once when an earlier decode of the run needed it)."""
+        why, kept, problem = None, None, None
+        if not self.light:
+            try:
+                return orig(**args)
+            except Exception as e:  # noqa: BLE001 - only out-of-memory errors are handled; others go on
+                if not is_oom(e):
+                    raise
+                why = first_line(e)
+            # outside the handler: the failed decode's tensors went with its traceback
+            kept, problem = self._keep(args)
+            free_device(self.device)
+            self.light = True  # the rest of this call, and later windows of the run, decode the lighter way
+        lighter = self._lighten(args)
+        how = self._how(freed=why is not None)
+        try:
+            out = orig(**lighter)
+        except Exception as e:  # noqa: BLE001 - only out-of-memory errors are handled; others go on
+            if not is_oom(e):
+                raise
+            why2 = first_line(e)
+        else:
+            if why is not None:
+                self.rescued = (why, how, kept)
+            return out
+        if why is None:
+            kept, problem = self._keep(args)
+        free_device(self.device)
+        first = f"decoding ran out of memory ({why}), and again decoding {how}" if why else f"decoding {how} ran out " \
+            "of memory"
+        where = (f"The sampled latents are kept in {kept}: run again and the node decodes them without sampling "
+                 "again" if kept else f"Nothing could be kept: {problem}")
+        raise ModelError(f"{first} ({why2}). {where} (free GPU memory first: close other programs, or set the "
+                         "loader's memory to model_offload, which moves the other weights off the GPU while decoding)")
+
+    def _keep(self, args: dict) -> tuple[str | None, str | None]:
+        """(the kept file, or None and why not)."""
+        if self.path is None:
+            return None, (f"the latents of a {type(self.pipe).__name__} are not kept (its decode is not one "
+                          "Studio can redo alone)")
+        try:
+            save_inputs(self.path, args, {"pipeline": type(self.pipe).__name__, "call": self.name,
+                                          "drop_frames": self.drop_frames, "made": time.time()})
+            return self.path, None
+        except Exception as e:  # noqa: BLE001 - keeping must never stop the retry
+            problem = f"the sampled latents could not be kept ({first_line(e)})"
+            self.ctx.warn(problem)
+            return None, problem
+
+    # after the call ---------------------------------------------------------------------------------
+    def decode_kept(self):
+        """The frames ([F, C, H, W], in [0, 1], on the device) from the kept latents, decoded the
+        lighter way, as the pipeline would have made them from those latents."""
+        try:
+            args, meta = load_inputs(self.kept, self.device)
+        except Exception as e:  # noqa: BLE001 - a damaged file: sampled again, and the file goes
+            self.ctx.warn(f"the kept latents {self.kept} could not be read ({first_line(e)}): sampling again")
+            drop(self.kept)
+            self.kept = None
+            return None
+        fn = getattr(self.owner, meta.get("call", self.name))
+        try:
+            lighter = self._lighten(args)
+            how = self._how(freed=False)
+            video = fn(**lighter)
+        except Exception as e:  # noqa: BLE001 - only out-of-memory errors are handled; others go on
+            if not is_oom(e):
+                raise
+            why = first_line(e)
+        else:
+            video = video[0] if isinstance(video, tuple) else getattr(video, "sample", video)
+            n = int(meta.get("drop_frames") or 0)
+            if n:
+                video = video[:, :, n:]
+            return self.pipe.video_processor.postprocess_video(video, output_type="pt")[0]
+        finally:
+            self._restore()
+        free_device(self.device)
+        raise ModelError(f"decoding the latents kept in {self.kept} ran out of memory even {how} ({why}): "
+                         "they stay there for another run (free GPU memory first: close other programs, or set "
+                         "the loader's memory to model_offload)")
+
+    def finish(self) -> None:
+        """The frames are made: say what happened, delete the kept file."""
+        if self.kept:
+            self.ctx.info(f"decoded the kept latents of an earlier run whose decode ran out of memory ({self.kept}); "
+                          "sampling skipped")
+            self.ctx.note("decoded kept latents: sampling skipped")
+            drop(self.kept)
+        elif self.rescued:
+            why, how, kept = self.rescued
+            self.ctx.warn(f"decoding ran out of memory ({why}): decoded again {how}, without sampling again"
+                          + (f" (the sampled latents were kept in {kept} meanwhile)" if kept else ""))
+            drop(kept)
