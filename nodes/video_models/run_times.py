@@ -57,7 +57,7 @@ def load() -> dict:
         return {}
 
 
-def record(key: str, pixels: int, steps: int, seconds_per_window: float) -> None:
+def keep(key: str, pixels: int, steps: int, seconds_per_window: float) -> None:
     """Keep one finished run's time (the newest KEEP per key; the newest MAX_KEYS keys)."""
     from studio.core.paths import write_atomic
     data = load()
@@ -119,13 +119,14 @@ class RunClock:
     def start(self) -> None:
         self.t0 = time.perf_counter()
 
-    def finished(self, compiled_now: bool) -> None:
-        """The run ended well: say its time against the prediction; record it unless it compiled."""
+    def finished(self, record: bool = True) -> None:
+        """The run ended well: say its time against the prediction; record it (``record``: not when
+        it compiled, or decoded kept latents, or decoded again after running out of memory)."""
         from .guard import fmt_duration
         if self.key is None:
             return
         took = time.perf_counter() - self.t0
         if self.predicted is not None:
             self.ctx.info(f"took {fmt_duration(took)} (predicted about {fmt_duration(self.predicted)})")
-        if not compiled_now:
-            record(self.key, self.pixels, self.steps, took / self.windows)
+        if record:
+            keep(self.key, self.pixels, self.steps, took / self.windows)

@@ -138,6 +138,7 @@ class Sampler:
         self.fam = ref.fam
         self.on_cpu = getattr(ref.device, "type", str(ref.device)) == "cpu"
         self.light_decode = False  # a decode of this run ran out of memory: later windows decode tiled at once
+        self.untypical = False  # kept latents decoded, or a decode retried: this run's time is not recorded
         if self.on_cpu:
             # a report, not a warning of the run: nothing asked for is skipped (issue 35: every CPU run
             # ended "with 1 warning"); an estimate past LONG_RUN_S is one (guard.py)
@@ -211,6 +212,7 @@ class Sampler:
             if tiled:
                 pipe.vae.disable_tiling()  # on for this run only: the cached model is left as it was
         self.light_decode = rescue.light
+        self.untypical = self.untypical or rescue.kept or rescue.light  # not a time to predict from
         self.audio = None if rescue.kept else getattr(out, "audio", None)  # LTX-2's sound: same call (ltx2.py)
         made = host_frames(frames)
         rescue.finish()  # said, and the kept file deleted: the frames are made
@@ -252,7 +254,7 @@ class Sampler:
                     RunGuard(self.ctx, self.pipe, self.fam.denoiser, steps * len(starts), self.on_cpu) as guard:
                 clock.start()
                 out = self._windows(starts, n_frames, window, overlap, make_kwargs, image, previews, guard)
-            clock.finished(compiled_now=speed["compiling"])
+            clock.finished(record=not (speed["compiling"] or self.untypical))
         except Cancelled:
             stopped = True  # raised again below, outside this handler: its traceback (and the step's
             # tensors its frames hold) is gone by then

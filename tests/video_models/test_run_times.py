@@ -35,7 +35,7 @@ def test_records_are_kept_few_and_a_bad_file_is_started_again(tmp_path, monkeypa
         f.write("{not json")
     assert run_times.load() == {}
     for k in range(run_times.KEEP + 3):
-        run_times.record("m|card", 1000, 10, 1.0 + k)
+        run_times.keep("m|card", 1000, 10, 1.0 + k)
     recs = json.load(open(path))["m|card"]
     assert len(recs) == run_times.KEEP and recs[-1]["seconds"] == run_times.KEEP + 3
 
