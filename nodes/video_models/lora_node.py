@@ -43,7 +43,9 @@ class TrainVideoLoRA(Node):
     v-prediction). Latents and captions are encoded once and cached beside the LoRA; live loss and
     validation samples; Stop keeps a loadable LoRA; Run again resumes (optimizer state included).
     The output is the model with the LoRA: wire it into Text to Video. The file loads in diffusers
-    (load_lora_weights) and ComfyUI."""
+    (load_lora_weights) and ComfyUI. It trains in Load Video Model's memory mode: gpu, model_offload
+    or fp8 (base weights stored in 8 bits: a 14B model on a 24 GB card at small clip sizes); the
+    block offload modes are refused. The mode and the predicted peak are said before training."""
     id = "video_models.train_lora"
     title = "Train Video LoRA"
     category = CATEGORY
@@ -73,6 +75,7 @@ class TrainVideoLoRA(Node):
         s = settings_from(LoRASettings, LORA_PARAMS, p, skip=DERIVED, output=out, targets=targets, seed=ctx.seed)
 
         tr = LoRATrainer(ref, dataset, s, step_progress(ctx), ctx.check_cancelled, ctx.info, ctx.warn)
+        ctx.note(tr.plan.said)  # the memory mode training uses and its predicted peak, under the node
         res = tr.run()
         if res.step == 0:
             raise StudioError(f"trained 0 steps: the time budget (max_minutes {s.max_minutes:g}) was spent before "

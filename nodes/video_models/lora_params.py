@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from studio.core.params import Bool, Choice, Float, Int, Path, Seed, String, Text
 
+from .speed import COMPILE_CHOICES, TRAIN_ATTENTION_CHOICES
+
 # parameters the node turns into another setting (output: a path made absolute; target_modules:
 # the ``targets`` tuple; seed: the run's)
 DERIVED = ("output", "target_modules", "seed")
@@ -27,7 +29,8 @@ LORA_PARAMS = (Path("output", "out/video_lora.safetensors", mode="save", filters
                                                       "LTX 8k+1)"),
                String("target_modules", "", help="comma-separated layer names; empty: the family's attention "
                                                  "projections (to_q, to_k, to_v, to_out.0)"),
-               Bool("gradient_checkpointing", False, help="less memory, about a third slower"),
+               Bool("gradient_checkpointing", False, help="less memory, about a third slower (always on with fp8 base "
+                                                                "weights)"),
                Choice("mixed_precision", "auto", choices=("auto", "bf16", "no"),
                       help="auto: bf16 autocast on CUDA; the LoRA weights stay fp32"),
                Choice("timesteps", "uniform", choices=("uniform", "logit_normal"),
@@ -42,4 +45,12 @@ LORA_PARAMS = (Path("output", "out/video_lora.safetensors", mode="save", filters
                                                                       "the end)"),
                Bool("resume", True, help="continue from the state beside the output when it matches"),
                Bool("offload_text_encoder", True, help="move the text encoder to the CPU while training (GPU)"),
+               Choice("compile", "off", choices=COMPILE_CHOICES,
+                      help="regional torch.compile of the denoiser's blocks for the training step (diffusers "
+                           "compile_repeated_blocks; auto: on with CUDA). The first step compiles (not counted in "
+                           "max_minutes). Off with fp8 base weights"),
+               Choice("attention", "native", choices=TRAIN_ATTENTION_CHOICES,
+                      help="attention kernel of the training step (diffusers set_attention_backend), CUDA only. "
+                           "native: torch SDPA; auto: the fastest installed that has a backward pass "
+                           "(FlashAttention 2, cuDNN); SageAttention and FlashAttention 3 are inference-only"),
                Seed("seed", 0))

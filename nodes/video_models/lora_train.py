@@ -5,13 +5,15 @@ gradient-norm clip, optimizer and random state saved for the resume.
 
 The loaded pipeline is shared (Load Video Model's output may be cached and serve other nodes and
 later runs): the adapter is added for the run and removed in a ``finally``, with every other
-change (frozen weights, gradient checkpointing, train mode, the text encoder's device) undone,
-so the model upstream is exactly what it was."""
+change (frozen weights, gradient checkpointing, train mode, the text encoder's device, the memory
+mode's placement and the speed settings: lora_modes) undone, so the model upstream is exactly what
+it was."""
 from __future__ import annotations
 
 import math
 import os
 import warnings
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -27,6 +29,8 @@ from nodes.training.shared import filmstrip as strip
 from .lora_data import Bucket, cache_key, cache_path, choose_bucket, encode_dataset
 from .lora_file import export_lora, load_state, restore_optimizer, save_state
 from .lora_loss import DEFAULT_TARGETS, FlowBatch, family_loss
+from .lora_modes import placed, plan_training, step_speed
+from .memory import adapters_in_compute_dtype
 from .lora_params import LORA_PARAMS
 
 ADAPTER = "studio_training"
@@ -63,6 +67,8 @@ class LoRASettings:
     max_grad_norm: float
     weight_decay: float = 1e-4
     offload_text_encoder: bool
+    compile: str  # regional compile of the step: auto | on | off
+    attention: str  # the step's attention backend (speed.TRAIN_ATTENTION_CHOICES)
 
 
 @dataclass
@@ -118,9 +124,6 @@ class LoRATrainer:
         if ref.loras:
             raise StudioError("the model input carries LoRAs: train on the base model (connect Train Video LoRA "
                               "straight to Load Video Model) and stack LoRAs after it")
-        from .memory import training_problem
-        if training_problem(ref.memory, ref.device):
-            raise StudioError(training_problem(ref.memory, ref.device))
         self.pipe = ref.pipeline("t2v")
         self.fam = fam
         self.loss = family_loss(fam, self.pipe, dataset.fps, s.shift, s.timesteps)
@@ -134,6 +137,11 @@ class LoRATrainer:
         if not self.idx:
             raise StudioError(f"{dataset.name}: no clips in the train split")
         self._check_targets()
+        self.plan = plan_training(ref, self.pipe, self.transformer, s, self.bucket, self.targets)  # before the encode
+        for n in (self.plan.said, *self.plan.notes):
+            info(n)
+        if self.plan.warning:
+            warn(self.plan.warning)
         self.sync_seconds: float | None = None  # read the losses back after this long (None: the loop's policy)
         self.setup_steps = 0
         self._enc = self._val = self._given_state = self._state = self._sess = None
@@ -375,12 +383,14 @@ class _Session:
         self.te_device = None
         self.hooks = []
         self.added = False
+        self.stack = ExitStack()  # the memory mode's placement, the speed settings: undone last
         try:
+            self.stack.enter_context(placed(tr.ref, tr.pipe, m, tr.device))
             for p in m.parameters():
                 p.requires_grad_(False)
             cfg = LoraConfig(r=int(s.rank), lora_alpha=float(s.alpha), target_modules=list(tr.targets),
                              init_lora_weights=True, lora_dropout=0.0)
-            with torch.random.fork_rng(devices=[]), warnings.catch_warnings():
+            with torch.random.fork_rng(devices=[]), warnings.catch_warnings(), adapters_in_compute_dtype(m):
                 warnings.simplefilter("ignore", UserWarning)  # peft: "found a peft_config" (loaded LoRAs)
                 torch.manual_seed(s.seed)  # lora_A's initial values from the seed, global RNG untouched
                 m.add_adapter(cfg, adapter_name=ADAPTER)
@@ -394,12 +404,14 @@ class _Session:
                     p.requires_grad_(True)
                     self.params[name.replace(tag, ".")] = p
             self.trainable = [self.params[k] for k in sorted(self.params)]
-            if s.gradient_checkpointing:
+            if tr.plan.checkpointing:
                 if not getattr(m, "_supports_gradient_checkpointing", False):
                     tr.warn(f"{type(m).__name__} has no gradient checkpointing: training without it")
                 else:
                     m.enable_gradient_checkpointing()
             m.train()
+            self.stack.enter_context(step_speed(tr))
+            tr.setup_steps = 1 if tr.plan.compiles else 0  # the first step compiles
             te = getattr(tr.pipe, "text_encoder", None)
             if s.offload_text_encoder and te is not None and tr.device.type != "cpu":
                 self.te_device = next(te.parameters()).device
@@ -466,4 +478,5 @@ class _Session:
         m.train(self.was_training)
         if self.te_device is not None:
             self.tr.pipe.text_encoder.to(self.te_device)
+        self.stack.close()
         return False

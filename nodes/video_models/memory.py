@@ -20,6 +20,7 @@ Every mode is one of diffusers' own maintained APIs, applied as documented (noth
 Importing this module costs nothing: torch and diffusers are imported inside functions."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 MEMORY_MODES = ("auto", "gpu", "model_offload", "block_offload", "fp8", "fp8+block_offload")
@@ -177,6 +178,29 @@ def enable_fp8(module, compute_dtype) -> None:
     module.enable_layerwise_casting(storage_dtype=torch.float8_e4m3fn, compute_dtype=compute_dtype)
 
 
+@contextmanager
+def adapters_in_compute_dtype(*modules):
+    """LoRA layers made inside the block on fp8-stored ``modules`` are made in the compute dtype.
+    peft makes an adapter in its base layer's dtype (float8 here: a LoRA's small weights lost in 8
+    bits, and no kernel multiplies by them) unless the layer declares a ``compute_dtype`` (peft's
+    rule for quantised layers): the layers diffusers' layerwise casting stores in float8 declare its
+    compute dtype while the block runs. Loading a LoRA into a model already cast to fp8 is an open
+    diffusers issue (huggingface/diffusers#11648)."""
+    marked = []
+    for module in modules:
+        for m in module.modules():
+            reg = getattr(m, "_diffusers_hook", None)
+            hook = reg.get_hook("layerwise_casting") if reg is not None else None
+            if hook is not None and "compute_dtype" not in m.__dict__:
+                m.compute_dtype = hook.compute_dtype
+                marked.append(m)
+    try:
+        yield
+    finally:
+        for m in marked:
+            del m.compute_dtype
+
+
 def enable_block_offload(pipe_or_module, device) -> bool:
     """diffusers' group offloading, block level, one block per group; CUDA streams (the next block
     prefetched while this one runs) where the device has them. True when streams are used."""
@@ -244,14 +268,3 @@ def remove_memory_hooks(module) -> None:
                 delattr(m, "_diffusers_hook")
             except AttributeError:
                 pass
-
-
-def training_problem(memory: str, device) -> str | None:
-    """Why Train Video LoRA cannot train a model loaded in ``memory`` (None: it can). Training
-    needs the base weights where the backward pass runs: group offloading moves a block back to
-    the host after its forward (diffusers documents it for inference), and model offload's hooks
-    move the whole denoiser between steps."""
-    if getattr(device, "type", str(device)).split(":")[0] == "cpu" or memory == "gpu":
-        return None
-    return (f"training needs the model's weights on the GPU, but Load Video Model's memory is '{memory}': set it "
-            "to gpu (a 14B model needs fp8 base weights + block offload for training, which is not supported yet)")

@@ -20,6 +20,7 @@ from .families import valid_frames
 from .loading import VideoModelRef, lora_check
 from .guard import RunGuard
 from .kept_latents import DecodeRescue
+from .memory import adapters_in_compute_dtype, denoisers
 from .previews import Previewer, PreviewStream, fit_projection
 from .speed import speed_applied
 
@@ -71,7 +72,8 @@ def loras_applied(ref: VideoModelRef, pipe):
                 lora_check(path)
                 from safetensors.torch import load_file  # safetensors only: nothing is unpickled
                 try:
-                    pipe.load_lora_weights(load_file(path), adapter_name=name)
+                    with adapters_in_compute_dtype(*denoisers(pipe, ref.fam.denoiser)):  # fp8 storage
+                        pipe.load_lora_weights(load_file(path), adapter_name=name)
                 except (ValueError, KeyError, RuntimeError) as e:
                     raise ModelError(f"the LoRA '{path}' does not fit this {ref.fam.title} model: "
                                      f"{str(e).splitlines()[0]}") from None

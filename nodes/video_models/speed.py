@@ -24,6 +24,10 @@ COMPILE_CHOICES = ("auto", "on", "off")
 ATTENTION_CHOICES = ("native", "auto", "_flash_3", "sage", "flash", "_native_cudnn", "_native_flash",
                      "_native_efficient", "xformers", "flex")
 FASTEST = ("_flash_3", "sage", "flash", "_native_cudnn")  # 'auto' takes the first installed
+# forward only in diffusers (training cannot use them): Sage's backward raises NotImplementedError,
+# FlashAttention 3's wrapped op registers no autograd formula
+INFERENCE_ONLY = ("_flash_3", "sage")
+TRAIN_ATTENTION_CHOICES = tuple(c for c in ATTENTION_CHOICES if c not in INFERENCE_ONLY)
 CACHE_CHOICES = ("off", "first_block", "taylorseer", "faster")
 COMPILE_HELP = ("regional torch.compile of the model's repeated blocks (diffusers compile_repeated_blocks). "
                 "auto: on with CUDA, off on the CPU. The first run compiles (its time is said); later runs, "
@@ -56,20 +60,24 @@ def installed_backend(name: str) -> bool:
         return False
 
 
-def pick_backend(choice: str, device) -> tuple[str, str | None]:
-    """(backend, note or None). A named backend not installed is said and native used."""
+def pick_backend(choice: str, device, training: bool = False) -> tuple[str, str | None]:
+    """(backend, note or None). A named backend not installed is said and native used.
+    ``training``: only backends with a backward pass, on CUDA (flex and the efficient SDPA kernel
+    have none on the CPU)."""
     kind = getattr(device, "type", str(device)).split(":")[0]
     if choice == "native":
         return "native", None
+    if training and choice in INFERENCE_ONLY:
+        return "native", f"attention '{choice}' has no backward pass in diffusers: native used for training"
     if choice == "auto":
         if kind != "cuda":
             return "native", None
         for name in FASTEST:
-            if installed_backend(name):
-                return name, f"attention: {name} (the fastest installed)"
+            if not (training and name in INFERENCE_ONLY) and installed_backend(name):
+                return name, f"attention: {name} (the fastest installed{' that trains' if training else ''})"
         return "native", None
-    if kind != "cuda" and choice not in ("flex", "_native_efficient"):
-        return "native", f"attention '{choice}' needs CUDA: native used"
+    if kind != "cuda" and (training or choice not in ("flex", "_native_efficient")):
+        return "native", f"attention '{choice}' needs CUDA{' to train' if training else ''}: native used"
     if not installed_backend(choice):
         return "native", f"attention '{choice}' is not installed: native used"
     return choice, None
@@ -120,14 +128,16 @@ def compiled_blocks(module) -> int:
 
 
 @contextmanager
-def speed_applied(ctx, ref, pipe, params):
+def speed_applied(ctx, ref, pipe, params, training: bool = False):
     """The speed settings in ``params`` (a node's params; missing keys: defaults) on ``pipe``'s
-    denoiser for the block. Yields a dict: 'compiling' (this run compiles), 'notes'."""
+    denoiser for the block. Yields a dict: 'compiling' (this run compiles), 'notes'.
+    ``training``: backends with a backward pass only; the compile time is the training loop's to
+    say (its set-up steps), not said here."""
     get = params.get if hasattr(params, "get") else (lambda k, d=None: d)
     state = {"compiling": False, "notes": []}
     dens = _denoisers(ref, pipe)
     state["compiling"] = set_compiled(ref, pipe, compile_wanted(get("compile", "auto"), ref.device))
-    backend, note = pick_backend(get("attention", "native"), ref.device)
+    backend, note = pick_backend(get("attention", "native"), ref.device, training)
     if note and "native used" in note:
         ctx.warn(note)
     elif note:
@@ -148,7 +158,7 @@ def speed_applied(ctx, ref, pipe, params):
                 cached.append(d)
         t0 = time.perf_counter()
         yield state
-        if state["compiling"]:
+        if state["compiling"] and not training:
             ctx.info(f"regional compile: this first run took {time.perf_counter() - t0:.0f} s, compile included "
                      "(later runs reuse it)")
     finally:
