@@ -177,9 +177,7 @@ class LoadVideoModel(Node):
         for w in warnings:
             ctx.warn(w)
         ctx.info(f"{ref.summary()} on {device} ({str(ref.dtype).replace('torch.', '')})")
-        note = f"memory: {ref.memory} ({ref.memory_why})"
-        ctx.info(note)  # the log and the status bar
-        ctx.note(note)  # under the node
+        ctx.note(f"memory: {ref.memory} ({ref.memory_why})")  # under the node, in the status bar and the Log
         return {"model": ref, "family": ref.fam.title}
 
     def _plan_before_load(self, ctx, device) -> bool:

@@ -112,9 +112,9 @@ class RunClock:
             return
         per, rec = got
         self.predicted = per * self.windows
-        self.ctx.note(f"predicted: about {fmt_duration(self.predicted)}", "info")
-        self.ctx.info(f"predicted: about {fmt_duration(self.predicted)} on {where} (from an earlier run here: "
-                      f"{rec['steps']} steps of {rec['pixels']:,} pixels a window in {fmt_duration(rec['seconds'])})")
+        self.ctx.note(f"predicted: about {fmt_duration(self.predicted)}", "info")  # the node, status bar, Log
+        self.ctx.info(f"the prediction comes from an earlier run on {where}: {rec['steps']} steps of "
+                      f"{rec['pixels']:,} pixels a window in {fmt_duration(rec['seconds'])}")
 
     def start(self) -> None:
         self.t0 = time.perf_counter()

@@ -64,7 +64,7 @@ def test_the_node_predicts_from_an_earlier_run_and_says_how_it_went(wan_dir, tmp
     notes = [e.text for e in ev if isinstance(e, NodeNote) and e.node_id == "gen"]
     logs = [e.text for e in ev if isinstance(e, NodeMessage) and e.node_id == "gen"]
     assert any(n.startswith("predicted: about ") for n in notes), notes
-    said = next(t for t in logs if t.startswith("predicted: about "))
-    assert "from an earlier run here: 2 steps of 1,280 pixels a window" in said, said
+    said = next(t for t in logs if t.startswith("the prediction comes from an earlier run on cpu x"))
+    assert ": 2 steps of 1,280 pixels a window in " in said, said
     assert any(t.startswith("took ") and "(predicted about " in t for t in logs), logs
     assert len(json.load(open(os.path.join(tmp_path, run_times.FILE_NAME)))[key]) == 2
