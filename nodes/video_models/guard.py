@@ -52,6 +52,21 @@ def blocks_of(module) -> list:
     return out
 
 
+def top_blocks(module) -> list:
+    """The outermost blocks of ``module``: the children of its ModuleLists that lie in no other
+    such block (a transformer's ``blocks``, a VAE's up-blocks), not the small layers a block keeps
+    in lists of its own (attention's ``to_out``): LTX-Video's transformer has 28 of these against
+    224 from :func:`blocks_of`."""
+    import torch
+    out, inside = [], []
+    for name, m in module.named_modules():
+        if isinstance(m, torch.nn.ModuleList) and not any(name.startswith(b + ".") for b in inside):
+            for k, child in m.named_children():
+                out.append(child)
+                inside.append(f"{name}.{k}" if name else k)
+    return out
+
+
 SPLIT_FLOPS = 4e9  # a CPU operation above this is split, into pieces of about PIECE_FLOPS
 PIECE_FLOPS = 2e9
 
@@ -176,7 +191,10 @@ class RunGuard:
                 if not isinstance(comp, torch.nn.Module) or getattr(comp, "_compiled_call_impl", None) is not None:
                     continue  # a compiled whole model (speed.set_compiled): Stop is checked between steps
                 self.handles.append(comp.register_forward_pre_hook(stop))
-                blocks = blocks_of(comp)
+                # a GPU: Stop checked before each outermost block (a hook costs the host time on every
+                # call, and small layers are called thousands of times a run); the CPU, whose blocks take
+                # seconds: before every block at every depth
+                blocks = blocks_of(comp) if self.estimate else top_blocks(comp)
                 if comp is den and self.estimate:
                     self.handles.append(comp.register_forward_pre_hook(self._forward_start))
                     self.handles.append(comp.register_forward_hook(self._forward_end))

@@ -257,3 +257,30 @@ def test_the_plan_is_said_before_the_weights_are_read(wan_dir, monkeypatch):
     assert kind == "info" and text.startswith("planned before loading: memory ") and "gpu (" not in text, text
     ctx = _Ctx(dict(base, memory="gpu"))
     assert LoadVideoModel()._plan_before_load(ctx, torch.device("cpu")) is False and not ctx.said
+
+
+def test_a_gpu_run_hooks_only_the_outermost_blocks(wan_dir):
+    """Off the CPU, Stop's hooks sit on each component and its outermost blocks only (a hook
+    costs host time on every call: LTX-Video's transformer has 28 such blocks against 224 layers
+    in lists); Stop pressed during a block still ends the run at the next one."""
+    import types
+
+    import torch
+
+    from nodes.video_models.guard import RunGuard, blocks_of, top_blocks
+    ex = Executor()
+    g, load, _ = _graph(wan_dir, "gpu")
+    pipe = ex.run(g, targets=[load.id], device="cpu").value(load.id).pipeline("t2v")
+    tr = pipe.transformer
+    assert len(top_blocks(tr)) == len(tr.blocks) < len(blocks_of(tr))
+    tok = CancelToken()
+    ctx = types.SimpleNamespace(runtime=types.SimpleNamespace(cancel=tok))
+    with RunGuard(ctx, pipe, "transformer", steps=1, estimate=False):
+        hooked = {m for m in tr.modules() if m._forward_pre_hooks}
+        assert hooked == {tr, *tr.blocks}, len(hooked)
+        mine = tr.blocks[0].register_forward_pre_hook(lambda _m, _a: tok.cancel())
+        x = torch.randn(1, tr.config.in_channels, 2, 4, 4, dtype=tr.dtype)
+        with pytest.raises(Cancelled):
+            tr(x, torch.tensor([1]), torch.randn(1, 3, tr.config.text_dim, dtype=tr.dtype))
+        mine.remove()
+    assert not any(m._forward_pre_hooks for m in tr.blocks[1:]) and not tr._forward_pre_hooks
