@@ -30,7 +30,7 @@ picture, from latents a kept file would not hold. Every other pipeline also gets
 
 The folder holds at most ``KEPT_MAX`` files (the oldest go first); a file is deleted as soon as its
 frames are made. A clip made in several windows keeps the window whose decode failed; the windows
-before it are sampled again on the re-run (their frames are not kept)."""
+before it were kept as they finished (kept_windows.py), so the re-run samples none of them again."""
 from __future__ import annotations
 
 import gc

@@ -267,12 +267,23 @@ class Sampler:
         return ArrayClip(out, fps)  # in [0, 1]: diffusers' postprocess clamps, blends of it stay inside
 
     def _windows(self, starts, n_frames, window, overlap, make_kwargs, image, previews, guard) -> np.ndarray:
+        from .kept_windows import KeptWindows
+        kept = KeptWindows(self.ctx, self.ref, self.pipe, len(starts))  # a Stop or crash loses no finished window
         out: np.ndarray | None = None
         for k, a in enumerate(starts):
             self.ctx.check_cancelled()
             length = min(window, n_frames - a)
             still = image if k == 0 or out is None else out[a]
-            frames = self.run_window(make_kwargs(a, still), k, len(starts), previews, guard)
+            kwargs = make_kwargs(a, still)
+            frames = kept.load(k, kwargs)
+            if frames is None:
+                frames = self.run_window(kwargs, k, len(starts), previews, guard)
+                kept.keep(k, frames)
+            else:
+                self.untypical = True  # not a time to predict from
+                steps = int(kwargs.get("num_inference_steps") or 1)
+                self.ctx.progress((k + 1) * steps, len(starts) * steps, force=True,
+                                  message=f"window {k + 1}/{len(starts)}: kept from an earlier run, not sampled again")
             if len(frames) < length:
                 raise ModelError(f"{type(self.pipe).__name__} made {len(frames)} frames, {length} were asked for")
             frames = frames[:length]
@@ -289,6 +300,7 @@ class Sampler:
                 out[a:done] = out[a:done] * (1 - ramp) + frames[:ov] * ramp
             out[done:a + length] = frames[ov:length]
             done = a + length
+        kept.finish()
         return out
 
 

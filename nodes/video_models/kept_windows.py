@@ -1,0 +1,120 @@
+"""Long clips lose nothing to a Stop or a crash: each finished window is kept until the clip is made.
+
+A clip longer than the model makes at once is sampled in overlapping windows, one pipeline call
+each: a 1,000-frame clip is a dozen windows and can take hours. While such a clip is being made,
+every window's frames are written, as it finishes, to ``<Studio's cache folder>/kept-windows/
+<key>.safetensors`` (float32 as sampled, one file written to a temporary name and renamed; nothing
+pickled). The key is the one a decode's kept latents use (kept_latents.run_key: the model's files,
+dtype, LoRAs, the pipeline, that window's arguments, images included, its seed and the speed
+settings), so a window is found again only by a run that would sample exactly it: a run stopped
+at window 9 and run again with nothing changed loads windows 1-8 and samples from window 9 on,
+and the clip is the one an uninterrupted run makes, bit for bit (image-to-video chaining reads the
+same frames). Once the whole clip is made, its windows are deleted. A clip made in one window
+keeps nothing (there is nothing to resume).
+
+The folder is pruned to ``MAX_BYTES`` (the oldest files go first) and of files older than
+``MAX_AGE_S``; a temporary file left by a crash goes after an hour."""
+from __future__ import annotations
+
+import os
+import time
+
+import numpy as np
+
+MAX_BYTES = 32 * 1024 ** 3
+MAX_AGE_S = 7 * 24 * 3600
+
+
+def folder() -> str:
+    from studio.core.manifest import cache_dir
+    return os.path.join(cache_dir(), "kept-windows")
+
+
+def prune(where: str, max_bytes: int = MAX_BYTES, max_age_s: float = MAX_AGE_S) -> None:
+    try:
+        names = os.listdir(where)
+    except OSError:
+        return
+    now, entries = time.time(), []
+    for n in names:
+        p = os.path.join(where, n)
+        try:
+            st = os.stat(p)
+        except OSError:
+            continue
+        if (n.endswith(".tmp") and now - st.st_mtime > 3600) or now - st.st_mtime > max_age_s:
+            _drop(p)
+        elif n.endswith(".safetensors"):
+            entries.append((st.st_mtime, st.st_size, p))
+    total = 0
+    for _, size, p in sorted(entries, reverse=True):  # newest first
+        total += size
+        if total > max_bytes:
+            _drop(p)
+
+
+def _drop(path: str) -> None:
+    try:
+        os.remove(path)
+    except OSError:
+        pass
+
+
+class KeptWindows:
+    """The windows of one generation: ``load(k, kwargs)`` an earlier run's frames of window ``k``
+    (None: sample it), ``keep(k, frames)`` a finished one, ``finish()`` when the clip is made."""
+
+    def __init__(self, ctx, ref, pipe, n_windows: int):
+        self.ctx, self.ref, self.pipe = ctx, ref, pipe
+        self.on = n_windows > 1
+        self.keys: dict[int, str] = {}
+        self.loaded: list[int] = []
+
+    def _path(self, key: str) -> str:
+        return os.path.join(folder(), key + ".safetensors")
+
+    def key(self, k: int, kwargs: dict) -> str | None:
+        if not self.on:
+            return None
+        from .kept_latents import run_key
+        seed = self.ctx.torch_generator(device="cpu", salt=k).initial_seed()  # the window's own (run_window)
+        self.keys[k] = run_key(self.ref, self.pipe, {"window": k, **kwargs}, seed, self.ctx.params)
+        return self.keys[k]
+
+    def load(self, k: int, kwargs: dict) -> np.ndarray | None:
+        key = self.key(k, kwargs)
+        if key is None or not os.path.exists(self._path(key)):
+            return None
+        from safetensors.numpy import load_file
+        try:
+            frames = load_file(self._path(key))["frames"]
+        except Exception as e:  # noqa: BLE001 - a damaged file is sampled again, and said
+            self.ctx.warn(f"a kept window of an earlier run could not be read ({type(e).__name__}): sampled again")
+            _drop(self._path(key))
+            return None
+        self.loaded.append(k)
+        return frames
+
+    def keep(self, k: int, frames: np.ndarray) -> None:
+        key = self.keys.get(k)
+        if key is None:
+            return
+        from safetensors.numpy import save_file
+        path = self._path(key)
+        try:
+            os.makedirs(folder(), exist_ok=True)
+            prune(folder())
+            tmp = f"{path}.{os.getpid()}.tmp"
+            save_file({"frames": np.ascontiguousarray(frames, np.float32)}, tmp)
+            os.replace(tmp, path)
+        except OSError as e:  # a full disk must not fail the clip: it only cannot be resumed
+            self.ctx.warn(f"window {k + 1} could not be kept for a resume ({e.strerror or e}): the clip goes on")
+
+    def finish(self) -> None:
+        """The clip is made: its windows are not needed again."""
+        for key in self.keys.values():
+            _drop(self._path(key))
+        if self.loaded:
+            n = len(self.loaded)
+            self.ctx.info(f"{n} window{'s' if n > 1 else ''} of {len(self.keys)} came from an earlier run that did not "
+                          "finish (kept as they were made); the others were sampled")

@@ -1,0 +1,97 @@
+"""A long clip made in windows loses nothing to a Stop: finished windows are kept until the clip
+is made, and a re-run with nothing changed samples only the rest, making the same clip."""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+
+from studio.core.errors import Cancelled
+from studio.core.graph import Graph
+from studio.engine.context import CancelToken
+from studio.engine.events import NodeMessage
+from studio.engine.executor import Executor
+
+from nodes.video_models import kept_windows
+
+pytest.importorskip("diffusers")
+
+
+def _graph(wan_dir, **p):
+    g = Graph()
+    load = g.add_node("video_models.load", {"model": wan_dir}, node_id="load")
+    params = {"frames": 13, "window": 5, "overlap": 1, "width": 16, "height": 16, "steps": 2, "guidance": 1.0,
+              "previews": False, "preview_size": "off"}
+    params.update(p)
+    g.add_node("video_models.text_to_video", params, node_id="gen")
+    g.connect("load", "model", "gen", "model")
+    return g
+
+
+def _kept():
+    try:
+        return [n for n in os.listdir(kept_windows.folder()) if n.endswith(".safetensors")]
+    except OSError:
+        return []
+
+
+def test_a_stopped_long_clip_resumes_from_its_last_finished_window(wan_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path))
+    g = _graph(wan_dir)
+    ex = Executor()
+    whole = ex.run(g, targets=["gen"], device="cpu", use_cache=False).value("gen").frames
+    assert whole.shape[0] == 13 and _kept() == []  # made: nothing left behind
+    tr = ex.run(g, targets=["load"], device="cpu").value("load").module.transformer
+    calls, tok = [], CancelToken()
+
+    def count(_m, _a):
+        calls.append(1)
+        if len(calls) == 5:  # windows 1 and 2 made (2 steps each), Stop pressed in window 3
+            tok.cancel()
+    h = tr.register_forward_pre_hook(count)
+    try:
+        with pytest.raises(Cancelled):
+            ex.run(g, targets=["gen"], device="cpu", use_cache=False, cancel=tok)
+        assert len(_kept()) == 2, _kept()
+        calls.clear()
+        ev = []
+        again = ex.run(g, targets=["gen"], device="cpu", use_cache=False, on_event=ev.append).value("gen").frames
+    finally:
+        h.remove()
+    assert len(calls) == 2  # only window 3 sampled
+    assert np.array_equal(again, whole)  # the clip an uninterrupted run makes
+    assert _kept() == []
+    said = [e.text for e in ev if isinstance(e, NodeMessage) and e.node_id == "gen"]
+    assert any(t.startswith("2 windows of 3 came from an earlier run that did not finish") for t in said), said
+
+
+def test_a_changed_setting_samples_every_window_again(wan_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path))
+    ex = Executor()
+    tr = ex.run(_graph(wan_dir), targets=["load"], device="cpu").value("load").module.transformer
+    tok, calls = CancelToken(), []
+    def count(_m, _a):
+        calls.append(1)
+        if len(calls) == 3:  # window 1 made, Stop pressed in window 2
+            tok.cancel()
+    h = tr.register_forward_pre_hook(count)
+    try:
+        with pytest.raises(Cancelled):
+            ex.run(_graph(wan_dir), targets=["gen"], device="cpu", use_cache=False, cancel=tok)
+        assert len(_kept()) == 1
+        calls.clear()
+        ex.run(_graph(wan_dir, seed=7), targets=["gen"], device="cpu", use_cache=False)
+    finally:
+        h.remove()
+    assert len(calls) == 6  # another seed: three windows sampled, the kept one not used
+    assert len(_kept()) == 1  # and left for the run it belongs to (pruned by age and size)
+
+
+def test_prune_keeps_the_newest_within_the_bytes(tmp_path):
+    for k, size in enumerate((100, 100, 100)):
+        p = tmp_path / f"w{k}.safetensors"
+        p.write_bytes(b"x" * size)
+        os.utime(p, (1000 + k, 1000 + k))
+    kept_windows.prune(str(tmp_path), max_bytes=250, max_age_s=10 ** 12)
+    assert sorted(os.listdir(tmp_path)) == ["w1.safetensors", "w2.safetensors"]
