@@ -44,7 +44,7 @@ def find_model(name: str, base_dir: str | None) -> str:
     return path
 
 
-def _stoppable(ctx, load):
+def _stoppable(ctx, load, what: str = "a model"):
     """``load()`` on a helper thread, with Stop checked every 50 ms: reading gigabytes of weights
     (minutes from a cold disk) cannot be interrupted, so Stop returns at once and the load ends
     on its own in the background; what it made is then dropped (freed)."""
@@ -58,9 +58,14 @@ def _stoppable(ctx, load):
             box["error"] = e
     t = threading.Thread(target=work, name="studio-load-model", daemon=True)
     t.start()
-    while t.is_alive():
-        t.join(0.05)
-        ctx.check_cancelled()
+    try:
+        while t.is_alive():
+            t.join(0.05)
+            ctx.check_cancelled()
+    except BaseException:
+        from studio.engine.model_cache import background_load
+        background_load(t, what)  # the next run waits for it
+        raise
     if "error" in box:
         raise box["error"]
     return box["value"]
@@ -173,7 +178,7 @@ class LoadVideoModel(Node):
         said: list[str] = []
         ref = _stoppable(ctx, lambda: load_video_model(
             path, base=base, device=device, dtype_name=p.dtype, memory=_memory_param(p),
-            tiling=p.vae_tiling, slicing=p.vae_slicing, warn=warnings.append, info=said.append, planned=planned))
+            tiling=p.vae_tiling, slicing=p.vae_slicing, warn=warnings.append, info=said.append, planned=planned), what=f"'{os.path.basename(path.rstrip(os.sep))}'")
         for w in warnings:
             ctx.warn(w)
         ctx.info(f"{ref.summary()} on {device} ({str(ref.dtype).replace('torch.', '')})")

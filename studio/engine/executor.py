@@ -22,7 +22,7 @@ from .clip import ArrayClip, Clip, CostMeter, StillClip
 from .context import CancelToken, Context, Runtime, seed_torch_for
 from .events import (ModelStatus, NodeCost, NodeFailed, NodeFinished, NodeMessage, NodeSkipped, NodeStarted,
                      RunFinished, RunStarted)
-from .model_cache import ModelCache, ModelEntry, module_bytes
+from .model_cache import ModelCache, ModelEntry, module_bytes, wait_for_background_loads
 from .plan import Plan, Step, compile_plan, old_outputs
 from .signatures import model_key, signature
 
@@ -166,6 +166,10 @@ class Executor:
         run_models: set[str] = set()  # model keys this run uses: never unloaded to make room in it
         self.costs.reset()
         try:
+            if plan.steps:  # a model load a Stop left running ends first (model_cache.py says why)
+                first = plan.steps[0].node
+                wait_for_background_loads(lambda text: emit(NodeMessage(first.id, first.label, text)),
+                                          self.runtime.cancel.check)
             for st in plan.steps:
                 self.runtime.cancel.check()
                 n = st.node

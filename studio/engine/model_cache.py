@@ -53,6 +53,34 @@ class ModelEntry:
     last_used: float = 0.0
 
 
+# -- loads that go on after a Stop ----------------------------------------------------------------
+_BACKGROUND: list[tuple[threading.Thread, str]] = []  # (the loading thread, what it loads)
+
+
+def background_load(thread: threading.Thread, what: str) -> None:
+    """A load Stop could not interrupt (reading weights) goes on in ``thread``: the next run waits
+    for it (:func:`wait_for_background_loads`)."""
+    _BACKGROUND.append((thread, what))
+
+
+def wait_for_background_loads(say: Callable[[str], None], check: Callable[[], None]) -> float:
+    """Wait for the loads a Stop left running, saying so; ``check`` raises when this run is stopped
+    too. Why wait: diffusers loads inside accelerate's ``init_empty_weights``, which patches
+    ``torch.nn.Module`` for every thread, so a model made meanwhile (by any node) would get
+    parameters with no data. Seconds waited."""
+    t0 = time.perf_counter()
+    while _BACKGROUND:
+        thread, what = _BACKGROUND[0]
+        if thread.is_alive():
+            say(f"waiting for the load of {what}, stopped earlier, to end (reading weights cannot be "
+                "interrupted, and a model made while it runs would be broken)")
+            while thread.is_alive():
+                thread.join(0.05)
+                check()
+        _BACKGROUND.pop(0)
+    return time.perf_counter() - t0
+
+
 def device_kind(device: str) -> str:
     return str(device).split(":")[0]
 

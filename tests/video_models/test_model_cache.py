@@ -12,7 +12,7 @@ import pytest
 from studio.core.errors import Cancelled
 from studio.engine.cache import OutputCache
 from studio.engine.context import CancelToken
-from studio.engine.events import ModelStatus, NodeNote, NodeProgress
+from studio.engine.events import ModelStatus, NodeMessage, NodeNote, NodeProgress
 from studio.engine.executor import Executor
 from studio.engine.model_cache import ModelCache
 
@@ -243,9 +243,12 @@ def test_stop_while_the_weights_load_returns_at_once(svd_dir, monkeypatch):
     with pytest.raises(Cancelled):
         ex.run(g, targets=[load.id], device="cpu", cancel=tok)
     assert time.perf_counter() - t0 < 1.5 and len(ex.models) == 0
-    # the load goes on in the background: wait for it here. diffusers loads inside accelerate's
-    # init_empty_weights, which patches torch.nn.Module for every thread: a model a later test builds
-    # meanwhile gets meta parameters (seen when the machine was busy: 52 errors downstream)
-    for t in threading.enumerate():
-        if t.name == "studio-load-model":
-            t.join(60)
+    # the load goes on in the background; the next run waits for it and says so. diffusers loads
+    # inside accelerate's init_empty_weights, which patches torch.nn.Module for every thread: a model
+    # made meanwhile got meta parameters (seen in this suite on a busy machine: 52 errors downstream)
+    monkeypatch.setattr(loading, "load_video_model", real)
+    ev = []
+    ex.run(g, targets=[load.id], device="cpu", on_event=ev.append)
+    said = [e.text for e in ev if isinstance(e, NodeMessage)]
+    assert any(t.startswith("waiting for the load of 'tiny-svd', stopped earlier, to end") for t in said), said
+    assert not any(t.name == "studio-load-model" and t.is_alive() for t in threading.enumerate())
