@@ -33,34 +33,9 @@ NAME = "Wan-AI/Wan2.1-VACE-1.3B-diffusers"
 
 
 def build_vace(path: str, small: bool) -> int:
-    import shutil
-
-    import torch
-    from diffusers import AutoencoderKLWan, UniPCMultistepScheduler, WanVACEPipeline, WanVACETransformer3DModel
-
-    from benchmarks.real_video_models import _halve, _text_encoder
-    torch.manual_seed(0)
-    tmp = path + "_tok"
-    tok, te, width = _text_encoder(small, tmp)
-    if small:
-        tr = WanVACETransformer3DModel(patch_size=(1, 2, 2), num_attention_heads=2, attention_head_dim=16,
-                                       in_channels=16, out_channels=16, text_dim=width, freq_dim=256, ffn_dim=64,
-                                       num_layers=2, cross_attn_norm=True, qk_norm="rms_norm_across_heads", eps=1e-6,
-                                       rope_max_seq_len=1024, vace_layers=[0], vace_in_channels=96)
-        vae = AutoencoderKLWan(base_dim=8, z_dim=16, dim_mult=[1, 1, 1, 1], num_res_blocks=1,
-                               temperal_downsample=[False, True, True])
-    else:  # Wan2.1-VACE-1.3B's transformer config
-        tr = WanVACETransformer3DModel(patch_size=(1, 2, 2), num_attention_heads=12, attention_head_dim=128,
-                                       in_channels=16, out_channels=16, text_dim=4096, freq_dim=256, ffn_dim=8960,
-                                       num_layers=30, cross_attn_norm=True, qk_norm="rms_norm_across_heads", eps=1e-6,
-                                       rope_max_seq_len=1024, vace_layers=list(range(0, 30, 2)), vace_in_channels=96)
-        vae = AutoencoderKLWan()
-    sched = UniPCMultistepScheduler(prediction_type="flow_prediction", use_flow_sigmas=True, flow_shift=3.0)
-    n = _halve(tr, vae, te)
-    pipe = WanVACEPipeline(tokenizer=tok, text_encoder=te, vae=vae, transformer=tr, scheduler=sched)
-    pipe.to(torch.bfloat16).save_pretrained(path, safe_serialization=True)
-    shutil.rmtree(tmp, ignore_errors=True)
-    return n
+    """Wan2.1-VACE-1.3B's configuration (``small``: a narrow one), random weights."""
+    from benchmarks.real_video_models import build_wan
+    return build_wan(path, small, vace=True)
 
 
 def _inputs_node(w: int, h: int, frames: int):

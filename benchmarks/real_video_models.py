@@ -87,28 +87,30 @@ def _text_encoder(small: bool, tmp: str, umt5: bool = True):
     return tok, model(cfg), width
 
 
-def build_wan(path: str, small: bool = False) -> int:
+def build_wan(path: str, small: bool = False, vace: bool = False) -> int:
+    """Wan 2.1 1.3B (``vace``: Wan2.1-VACE-1.3B, its VACE blocks on every second layer), or a narrow
+    one with ``small``."""
     import torch
-    from diffusers import AutoencoderKLWan, UniPCMultistepScheduler, WanPipeline, WanTransformer3DModel
+    import diffusers
+    from diffusers import AutoencoderKLWan, UniPCMultistepScheduler
     torch.manual_seed(0)
     tmp = path + "_tok"
     tok, te, width = _text_encoder(small, tmp)
+    common = dict(patch_size=(1, 2, 2), in_channels=16, out_channels=16, freq_dim=256, cross_attn_norm=True,
+                  qk_norm="rms_norm_across_heads", eps=1e-6, rope_max_seq_len=1024)
     if small:
-        tr = WanTransformer3DModel(patch_size=(1, 2, 2), num_attention_heads=2, attention_head_dim=16, in_channels=16,
-                                   out_channels=16, text_dim=width, freq_dim=256, ffn_dim=64, num_layers=2,
-                                   cross_attn_norm=True, qk_norm="rms_norm_across_heads", eps=1e-6,
-                                   rope_max_seq_len=1024)
-        vae = AutoencoderKLWan(base_dim=8, z_dim=16, dim_mult=[1, 1, 1, 1], num_res_blocks=1,
-                               temperal_downsample=[False, True, True])
+        size = dict(num_attention_heads=2, attention_head_dim=16, text_dim=width, ffn_dim=64, num_layers=2)
     else:
-        tr = WanTransformer3DModel(patch_size=(1, 2, 2), num_attention_heads=12, attention_head_dim=128,
-                                   in_channels=16, out_channels=16, text_dim=4096, freq_dim=256, ffn_dim=8960,
-                                   num_layers=30, cross_attn_norm=True, qk_norm="rms_norm_across_heads", eps=1e-6,
-                                   rope_max_seq_len=1024)
-        vae = AutoencoderKLWan()
+        size = dict(num_attention_heads=12, attention_head_dim=128, text_dim=4096, ffn_dim=8960, num_layers=30)
+    if vace:
+        size.update(vace_layers=[0] if small else list(range(0, 30, 2)), vace_in_channels=96)
+    tr = getattr(diffusers, "WanVACETransformer3DModel" if vace else "WanTransformer3DModel")(**common, **size)
+    vae = AutoencoderKLWan(base_dim=8, z_dim=16, dim_mult=[1, 1, 1, 1], num_res_blocks=1,
+                           temperal_downsample=[False, True, True]) if small else AutoencoderKLWan()
     sched = UniPCMultistepScheduler(prediction_type="flow_prediction", use_flow_sigmas=True, flow_shift=3.0)
     n = _halve(tr, vae, te)
-    pipe = WanPipeline(tokenizer=tok, text_encoder=te, vae=vae, transformer=tr, scheduler=sched)
+    pipe = getattr(diffusers, "WanVACEPipeline" if vace else "WanPipeline")(
+        tokenizer=tok, text_encoder=te, vae=vae, transformer=tr, scheduler=sched)
     pipe.to(torch.bfloat16).save_pretrained(path, safe_serialization=True)
     shutil.rmtree(tmp, ignore_errors=True)
     return n

@@ -77,6 +77,17 @@ def first_line(e: BaseException) -> str:
     return s if len(s) <= 120 else s[:117] + "..."
 
 
+def attempt(fn, args: dict):
+    """(``fn(**args)``, None), or (None, the first line of its out-of-memory error); any other error
+    goes on. When this returns, the failed call's tensors have gone with its traceback."""
+    try:
+        return fn(**args), None
+    except Exception as e:  # noqa: BLE001 - only out-of-memory errors are handled; others go on
+        if not is_oom(e):
+            raise
+        return None, first_line(e)
+
+
 # -- the run's key ----------------------------------------------------------------------------------
 def _feed(h, v) -> None:
     """Hash ``v`` by value: tensors and arrays by dtype, shape and bytes; PIL images by mode, size
@@ -174,26 +185,33 @@ def drop(path: str | None) -> None:
         os.remove(path)
 
 
-def prune(folder: str, keep: int = KEPT_MAX) -> None:
-    """The newest ``keep`` kept files stay; older ones, and temporary files left by a crash over an
-    hour ago, are deleted."""
+def prune(folder: str, keep: int | None = KEPT_MAX, max_bytes: int | None = None,
+          max_age_s: float | None = None) -> None:
+    """The newest kept files stay: at most ``keep`` of them, ``max_bytes`` together, none older than
+    ``max_age_s`` (None: no such bound); temporary files left by a crash over an hour ago go."""
     try:
         names = os.listdir(folder)
     except OSError:
         return
-    entries = []
+    now, entries = time.time(), []
     for n in names:
         p = os.path.join(folder, n)
         try:
-            t = os.stat(p).st_mtime
+            st = os.stat(p)
         except OSError:
             continue
-        if n.endswith(".tmp") and time.time() - t > 3600:
+        if n.endswith(".tmp") and now - st.st_mtime > 3600:
             drop(p)
         elif n.endswith(".safetensors"):
-            entries.append((t, p))
-    for _, p in sorted(entries, reverse=True)[keep:]:
-        drop(p)
+            if max_age_s is not None and now - st.st_mtime > max_age_s:
+                drop(p)
+            else:
+                entries.append((st.st_mtime, st.st_size, p))
+    total = 0
+    for k, (_, size, p) in enumerate(sorted(entries, reverse=True)):  # newest first
+        total += size
+        if (keep is not None and k >= keep) or (max_bytes is not None and total > max_bytes):
+            drop(p)
 
 
 # -- the decode, wrapped for one call ---------------------------------------------------------------
@@ -286,25 +304,16 @@ class DecodeRescue:
         more the lighter way (at once when an earlier decode of the run needed it)."""
         why, kept, problem = None, None, None
         if not self.light:
-            try:
-                return orig(**args)
-            except Exception as e:  # noqa: BLE001 - only out-of-memory errors are handled; others go on
-                if not is_oom(e):
-                    raise
-                why = first_line(e)
-            # outside the handler: the failed decode's tensors went with its traceback
+            out, why = attempt(orig, args)
+            if why is None:
+                return out
             kept, problem = self._keep(args)
             free_device(self.device)
             self.light = True  # the rest of this call, and later windows of the run, decode the lighter way
         lighter = self._lighten(args)
         how = self._how(freed=why is not None)
-        try:
-            out = orig(**lighter)
-        except Exception as e:  # noqa: BLE001 - only out-of-memory errors are handled; others go on
-            if not is_oom(e):
-                raise
-            why2 = first_line(e)
-        else:
+        out, why2 = attempt(orig, lighter)
+        if why2 is None:
             if why is not None:
                 self.rescued = (why, how, kept)
             return out
@@ -347,17 +356,13 @@ class DecodeRescue:
         try:
             lighter = self._lighten(args)
             how = self._how(freed=False)
-            video = fn(**lighter)
-        except Exception as e:  # noqa: BLE001 - only out-of-memory errors are handled; others go on
-            if not is_oom(e):
-                raise
-            why = first_line(e)
-        else:
-            video = video[0] if isinstance(video, tuple) else getattr(video, "sample", video)
-            n = int(meta.get("drop_frames") or 0)
-            if n:
-                video = video[:, :, n:]
-            return self.pipe.video_processor.postprocess_video(video, output_type="pt")[0]
+            video, why = attempt(fn, lighter)
+            if why is None:
+                video = video[0] if isinstance(video, tuple) else getattr(video, "sample", video)
+                n = int(meta.get("drop_frames") or 0)
+                if n:
+                    video = video[:, :, n:]
+                return self.pipe.video_processor.postprocess_video(video, output_type="pt")[0]
         finally:
             self._restore()
         free_device(self.device)

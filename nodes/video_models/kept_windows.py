@@ -17,9 +17,10 @@ The folder is pruned to ``MAX_BYTES`` (the oldest files go first) and of files o
 from __future__ import annotations
 
 import os
-import time
 
 import numpy as np
+
+from .kept_latents import prune, run_key
 
 MAX_BYTES = 32 * 1024 ** 3
 MAX_AGE_S = 7 * 24 * 3600
@@ -28,29 +29,6 @@ MAX_AGE_S = 7 * 24 * 3600
 def folder() -> str:
     from studio.core.manifest import cache_dir
     return os.path.join(cache_dir(), "kept-windows")
-
-
-def prune(where: str, max_bytes: int = MAX_BYTES, max_age_s: float = MAX_AGE_S) -> None:
-    try:
-        names = os.listdir(where)
-    except OSError:
-        return
-    now, entries = time.time(), []
-    for n in names:
-        p = os.path.join(where, n)
-        try:
-            st = os.stat(p)
-        except OSError:
-            continue
-        if (n.endswith(".tmp") and now - st.st_mtime > 3600) or now - st.st_mtime > max_age_s:
-            _drop(p)
-        elif n.endswith(".safetensors"):
-            entries.append((st.st_mtime, st.st_size, p))
-    total = 0
-    for _, size, p in sorted(entries, reverse=True):  # newest first
-        total += size
-        if total > max_bytes:
-            _drop(p)
 
 
 def _drop(path: str) -> None:
@@ -76,7 +54,6 @@ class KeptWindows:
     def key(self, k: int, kwargs: dict) -> str | None:
         if not self.on:
             return None
-        from .kept_latents import run_key
         seed = self.ctx.torch_generator(device="cpu", salt=k).initial_seed()  # the window's own (run_window)
         self.keys[k] = run_key(self.ref, self.pipe, {"window": k, **kwargs}, seed, self.ctx.params)
         return self.keys[k]
@@ -103,7 +80,7 @@ class KeptWindows:
         path = self._path(key)
         try:
             os.makedirs(folder(), exist_ok=True)
-            prune(folder())
+            prune(folder(), keep=None, max_bytes=MAX_BYTES, max_age_s=MAX_AGE_S)
             tmp = f"{path}.{os.getpid()}.tmp"
             save_file({"frames": np.ascontiguousarray(frames, np.float32)}, tmp)
             os.replace(tmp, path)

@@ -49,12 +49,8 @@ def _path() -> str:
 
 
 def load() -> dict:
-    try:
-        with open(_path(), encoding="utf-8") as f:
-            data = json.load(f)
-        return data if isinstance(data, dict) else {}
-    except (OSError, ValueError):
-        return {}
+    from studio.core.paths import read_json_dict
+    return read_json_dict(_path())
 
 
 def keep(key: str, pixels: int, steps: int, seconds_per_window: float) -> None:

@@ -138,3 +138,15 @@ def write_atomic(path: str, data: bytes | str) -> None:
     """Write ``data`` (text as UTF-8) to ``path`` atomically (see atomic_path)."""
     with atomic_path(path) as tmp, open(tmp, "wb") as f:
         f.write(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+def read_json_dict(path: str) -> dict:
+    """The JSON object in ``path``, or {} when it is missing, unreadable or not an object (a
+    settings or cache file started again)."""
+    import json
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}

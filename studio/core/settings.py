@@ -40,12 +40,8 @@ def settings_path() -> str:
 
 
 def _read_raw() -> dict:
-    try:
-        with open(settings_path(), encoding="utf-8") as f:
-            data = json.load(f)
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+    from .paths import read_json_dict
+    return read_json_dict(settings_path())
 
 
 def _str_list(v) -> list[str]:

@@ -20,6 +20,18 @@ def wan_dir(tmp_path_factory):
     return build_wan(str(tmp_path_factory.mktemp("models") / "tiny-wan"))
 
 
+@pytest.fixture(scope="module")
+def ltx_dir(tmp_path_factory):
+    from .tiny import build_ltx
+    return build_ltx(str(tmp_path_factory.mktemp("models") / "tiny-ltx"))
+
+
+@pytest.fixture(scope="module")
+def cogvideox_dir(tmp_path_factory):
+    from .tiny import build_cogvideox
+    return build_cogvideox(str(tmp_path_factory.mktemp("models") / "tiny-cogvideox"))
+
+
 @pytest.fixture(scope="session")
 def vace_dir(tmp_path_factory):  # read only: one build for every test module
     from .tiny_control import build_wan_vace

@@ -23,18 +23,6 @@ pytest.importorskip("diffusers")
 OOM_TEXT = "CUDA out of memory. Tried to allocate 12.00 GiB. GPU 0 has a total capacity of 23.6 GiB"
 
 
-@pytest.fixture(scope="module")
-def ltx_dir(tmp_path_factory):
-    from .tiny import build_ltx
-    return build_ltx(str(tmp_path_factory.mktemp("models") / "tiny-ltx"))
-
-
-@pytest.fixture(scope="module")
-def cogvideox_dir(tmp_path_factory):
-    from .tiny import build_cogvideox
-    return build_cogvideox(str(tmp_path_factory.mktemp("models") / "tiny-cogvideox"))
-
-
 @pytest.fixture(autouse=True)
 def cache(tmp_path, monkeypatch):
     """Kept latents in this test's own cache folder."""

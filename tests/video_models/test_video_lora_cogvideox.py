@@ -25,9 +25,8 @@ def dataset():
 
 
 @pytest.fixture(scope="module")
-def cog(tmp_path_factory):
-    from .tiny import build_cogvideox
-    return build_cogvideox(str(tmp_path_factory.mktemp("models") / "tiny-cogvideox"))
+def cog(cogvideox_dir):  # conftest's tiny CogVideoX
+    return cogvideox_dir
 
 
 def test_cogvideox_loss_is_diffusers_v_prediction(cog):

@@ -25,9 +25,8 @@ def dataset():
 
 
 @pytest.fixture(scope="module")
-def ltx(tmp_path_factory):
-    from .tiny import build_ltx
-    return build_ltx(str(tmp_path_factory.mktemp("models") / "tiny-ltx"))
+def ltx(ltx_dir):  # conftest's tiny LTX-Video
+    return ltx_dir
 
 
 def test_ltx_loss_is_diffusers_flow_matching(ltx):

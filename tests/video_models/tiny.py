@@ -197,18 +197,26 @@ def build_cogvideox(path: str) -> str:
     return path
 
 
-def build_wan22(path: str) -> str:
-    """A tiny Wan 2.2 A14B-shaped pipeline: two experts (transformer, transformer_2) switched at
-    ``boundary_ratio``, as WanPipeline takes them."""
+def wan_parts(path: str):
+    """(vae, tokenizer, text encoder, the tokenizer's temporary folder) of the tiny Wan 2.2 and VACE
+    pipelines, seeded as they were built."""
     import torch
-    from diffusers import AutoencoderKLWan, FlowMatchEulerDiscreteScheduler, WanPipeline, WanTransformer3DModel
+    from diffusers import AutoencoderKLWan
     torch.manual_seed(0)
     vae = AutoencoderKLWan(base_dim=3, z_dim=16, dim_mult=[1, 1, 1, 1], num_res_blocks=1,
                            temperal_downsample=[False, True, True])
     tmp_tok = os.path.join(path, "_tok")
     tokenizer = build_tokenizer(tmp_tok)
     torch.manual_seed(0)
-    text_encoder = tiny_t5(tokenizer)
+    return vae, tokenizer, tiny_t5(tokenizer), tmp_tok
+
+
+def build_wan22(path: str) -> str:
+    """A tiny Wan 2.2 A14B-shaped pipeline: two experts (transformer, transformer_2) switched at
+    ``boundary_ratio``, as WanPipeline takes them."""
+    import torch
+    from diffusers import FlowMatchEulerDiscreteScheduler, WanPipeline, WanTransformer3DModel
+    vae, tokenizer, text_encoder, tmp_tok = wan_parts(path)
     experts = []
     for seed in (0, 1):
         torch.manual_seed(seed)

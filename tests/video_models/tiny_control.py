@@ -1,23 +1,16 @@
 """Tiny random Wan VACE pipelines built from configs (diffusers' own test config; no download)."""
 from __future__ import annotations
 
-import os
 import shutil
 
 
 def build_wan_vace(path: str, two_experts: bool = False) -> str:
     """A tiny Wan 2.1 VACE pipeline (Wan 2.2 with two experts and a boundary ratio when asked)."""
     import torch
-    from diffusers import AutoencoderKLWan, FlowMatchEulerDiscreteScheduler, WanVACEPipeline, WanVACETransformer3DModel
+    from diffusers import FlowMatchEulerDiscreteScheduler, WanVACEPipeline, WanVACETransformer3DModel
 
-    from .tiny import build_tokenizer, tiny_t5
-    torch.manual_seed(0)
-    vae = AutoencoderKLWan(base_dim=3, z_dim=16, dim_mult=[1, 1, 1, 1], num_res_blocks=1,
-                           temperal_downsample=[False, True, True])
-    tmp_tok = os.path.join(path, "_tok")
-    tokenizer = build_tokenizer(tmp_tok)
-    torch.manual_seed(0)
-    text_encoder = tiny_t5(tokenizer)
+    from .tiny import wan_parts
+    vae, tokenizer, text_encoder, tmp_tok = wan_parts(path)
 
     def transformer():
         return WanVACETransformer3DModel(patch_size=(1, 2, 2), num_attention_heads=2, attention_head_dim=12,
