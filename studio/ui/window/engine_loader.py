@@ -14,6 +14,7 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 
 if TYPE_CHECKING:
@@ -24,7 +25,10 @@ class EngineLoader(QObject):
     loaded = Signal(float)  # seconds the loading took (after it, on the GUI thread)
 
     def __init__(self, parent=None):
-        super().__init__(parent)
+        # no Qt parent: the loader is owned by Python, and its thread (which holds it) keeps it alive,
+        # so the thread's emit never meets a C++ object that the window's destruction is deleting
+        # (a window closed while the engine loaded crashed the process: seen once in the suite)
+        super().__init__()
         self.thread: threading.Thread | None = None
         self.seconds: float | None = None
         self.error: str | None = None
@@ -49,6 +53,8 @@ class EngineLoader(QObject):
 
     def _on_loaded(self, _seconds: float) -> None:
         win = self.win
+        if not shiboken6.isValid(win):  # the window closed while the engine loaded
+            return
         if win.statusBar().currentMessage() == "loading the engine…":
             win.statusBar().clearMessage()
         if self.error:
