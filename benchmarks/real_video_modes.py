@@ -10,7 +10,8 @@ A 2-layer UMT5 of the real width stands in for UMT5-XXL (its size is said, not m
 Memory modes (gpu, model_offload, block_offload, fp8, fp8+block_offload) are applied with
 nodes.video_models.memory.apply_memory, the function Load Video Model uses, each under a cap
 set with torch.cuda.set_per_process_memory_fraction standing for a smaller card (``--caps
-none,24,16,12,8``). Speed modes (compile, attention, first_block, taylorseer, faster) run on the
+none,24,16,12,8``); the block modes keep as many blocks on the card as the cap leaves room for
+(residency.py), and the line says how many. Speed modes (compile, attention, first_block, taylorseer, faster) run on the
 uncapped all-on-GPU pipeline through nodes.video_models.speed. Each run reports its time against
 the uncapped all-on-GPU run of the same case, peak GPU memory, the planner's predicted peak, and
 the frames' max difference (in 1/255) and PSNR against that reference. Each line is printed as
@@ -117,7 +118,7 @@ def run_one(case: str, mode: str, cap_gb, steps: int, small: bool, device: str, 
     import torch
 
     from nodes.video_models import speed as speedmod
-    from nodes.video_models.memory import GB, apply_memory, pipeline_sizes, predicted_peak
+    from nodes.video_models.memory import GB, apply_memory, free_memory, pipeline_sizes, predicted_peak
     cuda = device == "cuda"
     out: dict = {"case": case, "mode": mode, "cap_gb": cap_gb}
     t0 = time.perf_counter()
@@ -134,8 +135,12 @@ def run_one(case: str, mode: str, cap_gb, steps: int, small: bool, device: str, 
             torch.cuda.set_per_process_memory_fraction(min(1.0, (cap_gb * GB) / total) if cap_gb else 1.0)
         t1 = time.perf_counter()
         if mode in MEMORY:
-            apply_memory(pipe, mode, device, torch.bfloat16, "transformer")
-            out["predicted_peak_gb"] = predicted_peak(mode, sizes) / GB
+            free = free_memory(torch.device(device))  # under the cap: what the card stood for has free
+            out["predicted_peak_gb"] = predicted_peak(mode, sizes, free) / GB
+            done: list[str] = []
+            apply_memory(pipe, mode, device, torch.bfloat16, "transformer", done=done)
+            if done:
+                out["resident"] = done[0]  # block modes: how many blocks stayed on the card
         else:
             apply_memory(pipe, "gpu", device, torch.bfloat16, "transformer")
             if mode == "compile":
@@ -221,4 +226,5 @@ def _print(r: dict, ref_s) -> None:
     print(f"{r['case']:9} {r['mode']:18} {str(r['cap_gb'] or '-'):>4} {f('peak_gb', '8.1f'):>8} "
           f"{f('predicted_peak_gb', '8.1f'):>8} {f('seconds', '7.2f'):>7} {ratio:>6} {f('max_diff_255', '8.2f'):>8} "
           f"{f('psnr_db', '6.1f'):>6} {f('setup_s', '8.1f'):>8} {f('first_run_s', '6.1f'):>6}"
-          + (f"  {r['error']}" if r.get("error") else ""), flush=True)
+          + (f"  {r['error']}" if r.get("error") else "") + (f"  {r['resident']}" if r.get("resident") else ""),
+          flush=True)

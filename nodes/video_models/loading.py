@@ -238,11 +238,13 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
     den = getattr(pipe, fam.denoiser, None)
     variant = variant_title(fam, index, dict(getattr(den, "config", None) or {}))
     memory, why = settle_memory(pipe, fam, variant, memory, device, torch_dtype, warn, planned)
+    done: list[str] = []
     try:
-        for note in apply_memory(pipe, memory, device, torch_dtype, fam.denoiser, offload_hooks=False):
+        for note in apply_memory(pipe, memory, device, torch_dtype, fam.denoiser, offload_hooks=False, done=done):
             warn(note)
     except ValueError as e:
         raise ModelError(f"memory '{memory}': {e}") from None
+    why = "; ".join([why] + done)
     info(f"memory: {memory} ({why})")
     pipe.set_progress_bar_config(disable=True)
     ref = VideoModelRef(module=pipe, config={"family": fam.key, "path": single[0] if single else path,

@@ -8,8 +8,9 @@ Every mode is one of diffusers' own maintained APIs, applied as documented (noth
 * ``block_offload``: ``enable_group_offload(offload_type="block_level", num_blocks_per_group=1,
   use_stream=True)``: the weights stay on the host and each block is copied in just before it
   runs, the next one prefetched on a CUDA stream while this one computes. A 28 GB transformer
-  runs in a few GB. Without CUDA (the CPU, MPS) streams cannot be used: offload runs without
-  them, and the loader says so.
+  runs in a few GB. As many of the denoiser's blocks as the card has room for stay on it, the
+  rest streamed between them (residency.py: the card used fully, no setting to guess). Without
+  CUDA (the CPU, MPS) streams cannot be used: offload runs without them, and the loader says so.
 * ``fp8``: ``enable_layerwise_casting(storage_dtype=float8_e4m3fn, compute_dtype=bf16/fp16)`` on
   the denoiser: weights stored in 8 bits (half of bf16), each layer cast up when it runs;
   diffusers keeps embeddings and norms in full precision. The other components are model-offloaded.
@@ -54,8 +55,12 @@ def activation_allowance(denoiser_bytes: int) -> int:
     return max(int(1.5 * GB), int(0.15 * denoiser_bytes))
 
 
-def predicted_peak(mode: str, s: Sizes) -> int:
-    """Bytes on the GPU at the peak of a run in ``mode`` (``auto`` excluded)."""
+def predicted_peak(mode: str, s: Sizes, free: int | None = None) -> int:
+    """Bytes on the GPU at the peak of a run in ``mode`` (``auto`` excluded). ``free``: the card's
+    free bytes, for the block modes, which keep as many blocks resident as fit beside the rest
+    (residency.py); None: the least they need, every block streamed."""
+    if free is not None and "block" in mode:
+        return predicted_peak(mode, s) + resident_bytes(mode, s, free)
     act = s.activations or activation_allowance(s.denoiser)
     biggest_other = max(s.others, default=0)
     block = s.block or s.denoiser // 40
@@ -70,6 +75,17 @@ def predicted_peak(mode: str, s: Sizes) -> int:
     if mode == "fp8+block_offload":
         return block + act
     raise ValueError(f"unknown memory mode '{mode}'")
+
+
+def resident_bytes(mode: str, s: Sizes, free: int) -> int:
+    """Bytes of denoiser blocks a block mode keeps on a card with ``free`` bytes (residency.py:
+    what is left of the headroom after the streamed run's own peak, in whole blocks)."""
+    from .residency import kept_count
+    block = s.block or s.denoiser // 40
+    half = 2 if mode.startswith("fp8") else 1
+    n = max(1, s.denoiser // block)
+    left = int(free * HEADROOM) - predicted_peak(mode, s)
+    return kept_count(n, block // half, left) * (block // half)
 
 
 def fmt_gb(n: float) -> str:
@@ -93,7 +109,7 @@ def choose_memory(s: Sizes, free: int | None, fp8_ok: bool = True) -> tuple[str,
             what = {"gpu": "all on the GPU", "model_offload": "model offload (each part on the GPU while it runs)",
                     "fp8": "fp8 weights", "fp8+block_offload": "fp8 weights + block offload",
                     "block_offload": "block offload"}[mode]
-            return mode, f"{weights}, {card}: {what} (peak about {fmt_gb(peak)})"
+            return mode, f"{weights}, {card}: {what} (peak about {fmt_gb(predicted_peak(mode, s, free))})"
     last = order[-1]
     return last, (f"{weights}, {card}: even {last} needs about {fmt_gb(predicted_peak(last, s))}; "
                   "trying it (lower the frame count or size if it runs out of memory)")
@@ -115,7 +131,7 @@ def plan_note(mode: str, s: Sizes, free: int | None, fp8_ok: bool = True) -> str
         return None
     alt = fitting_mode(s, free, fp8_ok)
     return (f"memory '{mode}' needs about {fmt_gb(peak)} but {fmt_gb(free)} is free on the GPU: it will likely "
-            f"run out of memory; " + (f"'{alt}' fits (peak about {fmt_gb(predicted_peak(alt, s))})" if alt else
+            f"run out of memory; " + (f"'{alt}' fits (peak about {fmt_gb(predicted_peak(alt, s, free))})" if alt else
                                       "no mode fits: lower the size or frames, or free the GPU"))
 
 
@@ -201,22 +217,35 @@ def adapters_in_compute_dtype(*modules):
             del m.compute_dtype
 
 
-def enable_block_offload(pipe_or_module, device) -> bool:
+def enable_block_offload(pipe_or_module, device, dens: list | None = None, budget: int | None = None) -> tuple[bool, str]:
     """diffusers' group offloading, block level, one block per group; CUDA streams (the next block
-    prefetched while this one runs) where the device has them. True when streams are used."""
+    prefetched while this one runs) where the device has them. As many of the denoisers' (``dens``)
+    blocks as fit ``budget`` bytes stay on the GPU, the rest streamed between them (residency.py;
+    ``budget`` None: from the card's free memory, nothing kept without CUDA). (streams used, what
+    stays resident)."""
     import torch
+
+    from . import residency
     dev = torch.device(device)
     streams = dev.type == "cuda"
-    pipe_or_module.enable_group_offload(onload_device=dev, offload_device=torch.device("cpu"),
-                                        offload_type="block_level", num_blocks_per_group=1,
-                                        use_stream=streams, record_stream=streams, non_blocking=streams)
-    return streams
+    dens = dens or []
+    if budget is None:
+        budget = residency.residency_budget(free_memory(dev), dens, HEADROOM)
+    kept = residency.plan(dens, budget)
+    residency.offload_keeping(pipe_or_module, kept, dev, lambda: pipe_or_module.enable_group_offload(
+        onload_device=dev, offload_device=torch.device("cpu"), offload_type="block_level", num_blocks_per_group=1,
+        use_stream=streams, record_stream=streams, non_blocking=streams))
+    return streams, residency.describe(kept, dens)
 
 
-def apply_memory(pipe, mode: str, device, dtype, denoiser: str, offload_hooks: bool = True) -> list[str]:
+def apply_memory(pipe, mode: str, device, dtype, denoiser: str, offload_hooks: bool = True,
+                 resident_budget: int | None = None, done: list[str] | None = None) -> list[str]:
     """Put ``pipe`` (just loaded, on the CPU) in ``mode`` on ``device``; notes on what was done.
     ``offload_hooks=False``: model offload's hooks are left to be put on the task pipeline that
-    runs (Studio's VideoModelRef.pipeline: one set of hooks at a time on shared components)."""
+    runs (Studio's VideoModelRef.pipeline: one set of hooks at a time on shared components).
+    ``resident_budget``: bytes of denoiser blocks block offload keeps on the GPU (None: as many
+    as the card's free memory allows). ``done``: what block offload keeps resident is appended
+    here (a report, not a warning)."""
     import torch
     notes: list[str] = []
     dev = torch.device(device)
@@ -231,7 +260,10 @@ def apply_memory(pipe, mode: str, device, dtype, denoiser: str, offload_hooks: b
         if offload_hooks:
             pipe.enable_model_cpu_offload(device=dev)
     elif mode in ("block_offload", "fp8+block_offload"):
-        if not enable_block_offload(pipe, dev):
+        streams, kept = enable_block_offload(pipe, dev, denoisers(pipe, denoiser), resident_budget)
+        if done is not None:
+            done.append(kept)
+        if not streams:
             notes.append(f"block offload without CUDA streams on {dev.type} (no prefetch: each block is copied "
                          "when it runs)")
     else:

@@ -207,7 +207,7 @@ class LoadVideoModel(Node):
         if note:
             ctx.warn(f"before loading: {note}")
         else:
-            ctx.info(f"planned before loading: memory {mode}, peak about {fmt_gb(predicted_peak(mode, sizes))} of "
+            ctx.info(f"planned before loading: memory {mode}, peak about {fmt_gb(predicted_peak(mode, sizes, free))} of "
                      f"{fmt_gb(free)} free on the GPU")
         return True
 

@@ -104,14 +104,21 @@ def host_available() -> int:
 
 def device_free(device: str) -> int:
     """Bytes a new model could take on ``device`` now: the device's free memory plus what torch's
-    caching allocator holds but does not use."""
+    caching allocator holds but does not use, and never more than a cap this process was given
+    (``torch.cuda.set_per_process_memory_fraction``: how a benchmark stands a big card in for a
+    24 GB one, and how a user shares a card; the device's own free figure does not see it)."""
     kind = device_kind(device)
     torch = sys.modules.get("torch")
     if kind == "cuda" and torch is not None:
         idx = torch.device(device).index
         idx = torch.cuda.current_device() if idx is None else idx
-        free, _ = torch.cuda.mem_get_info(idx)
-        return int(free + torch.cuda.memory_reserved(idx) - torch.cuda.memory_allocated(idx))
+        free, total = torch.cuda.mem_get_info(idx)
+        allocated = torch.cuda.memory_allocated(idx)
+        room = int(free + torch.cuda.memory_reserved(idx) - allocated)
+        fraction = getattr(torch.cuda, "get_per_process_memory_fraction", None)
+        if fraction is not None:
+            room = min(room, int(fraction(idx) * total) - allocated)
+        return max(0, room)
     if kind == "mps" and torch is not None:
         return int(torch.mps.recommended_max_memory() - torch.mps.driver_allocated_memory())
     return host_available()
