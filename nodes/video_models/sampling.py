@@ -266,6 +266,15 @@ class Sampler:
             raise Cancelled()
         return ArrayClip(out, fps)  # in [0, 1]: diffusers' postprocess clamps, blends of it stay inside
 
+    def _buffer(self, shape) -> np.ndarray:
+        """The whole clip's frames: in memory, or for a long one a file in the cache (clip.frames_buffer)."""
+        from studio.engine.clip import frames_buffer
+        out, where = frames_buffer(shape)
+        note = _spill_note(shape, where)
+        if note:
+            (self.ctx.info if isinstance(out, np.memmap) else self.ctx.warn)(note)
+        return out
+
     def _windows(self, starts, n_frames, window, overlap, make_kwargs, image, previews, guard) -> np.ndarray:
         from .kept_windows import KeptWindows
         kept = KeptWindows(self.ctx, self.ref, self.pipe, len(starts))  # a Stop or crash loses no finished window
@@ -290,7 +299,7 @@ class Sampler:
             if out is None and length == n_frames:
                 return frames  # one window: the pipeline's own array, no copy
             if out is None:
-                out = np.empty((n_frames,) + frames.shape[1:], np.float32)
+                out = self._buffer((n_frames,) + frames.shape[1:])
                 out[:length] = frames
                 done = length
                 continue
@@ -302,6 +311,16 @@ class Sampler:
             done = a + length
         kept.finish()
         return out
+
+
+def _spill_note(shape, where: str | None) -> str | None:
+    from .memory import fmt_gb
+    if where is None:
+        return None
+    size = fmt_gb(int(np.prod(shape, dtype=np.int64)) * 4)
+    if where.startswith("in memory"):
+        return f"the clip's {shape[0]} frames ({size}) are held {where}"
+    return f"the clip's {shape[0]} frames ({size}) are kept in a file in {where} while they are made, not in memory"
 
 
 def frames_and_window(fam, frames: int, window: int, native: int | None) -> tuple[int, int]:

@@ -193,6 +193,39 @@ class ArrayClip(Clip):
         return self.frames[a:b]
 
 
+SPILL_BYTES = 1024 ** 3  # a clip made whole past this size is kept in a file, not in memory
+
+
+def frames_buffer(shape: tuple[int, ...], spill_bytes: int | None = None) -> tuple[np.ndarray, str | None]:
+    """An empty float32 array of ``shape`` ([T, H, W, C]) for a node that must make a clip whole (a
+    video model's overlapping windows blend into it), and where it lives: None for memory; past
+    ``spill_bytes`` (default :data:`SPILL_BYTES`) a memory-mapped temporary file in Studio's cache
+    folder, already unlinked (it goes when the last view of the clip does, a crash leaves nothing),
+    so host memory holds only the pages in use: 1,000 frames at 832x480 are 4.8 GB that the system
+    writes back to disk instead of keeping. The file's space is reserved up front (a disk filling
+    up later would kill the process on a write to the map); where that cannot be done or fails,
+    the buffer is in memory and the reason is returned (the caller says it)."""
+    nbytes = int(np.prod(shape, dtype=np.int64)) * 4
+    limit = SPILL_BYTES if spill_bytes is None else spill_bytes
+    if nbytes <= limit:
+        return np.empty(shape, np.float32), None
+    import os
+    import tempfile
+
+    from studio.core.manifest import cache_dir
+    folder = os.path.join(cache_dir(), "clips")
+    if not hasattr(os, "posix_fallocate"):
+        return np.empty(shape, np.float32), "in memory (this system cannot reserve a file's space up front)"
+    try:
+        os.makedirs(folder, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder) as f:  # unlinked at once; the map keeps the data
+            os.posix_fallocate(f.fileno(), 0, max(1, nbytes))
+            arr = np.memmap(f, np.float32, "w+", shape=tuple(shape))
+    except OSError as e:
+        return np.empty(shape, np.float32), f"in memory: no room for it in {folder} ({e.strerror or e})"
+    return arr, folder
+
+
 class StillClip(Clip):
     """One image repeated ``n_frames`` times (an Image on a Video input)."""
 

@@ -95,3 +95,60 @@ def test_prune_keeps_the_newest_within_the_bytes(tmp_path):
         os.utime(p, (1000 + k, 1000 + k))
     kept_windows.prune(str(tmp_path), max_bytes=250, max_age_s=10 ** 12)
     assert sorted(os.listdir(tmp_path)) == ["w1.safetensors", "w2.safetensors"]
+
+
+def _mapped(a) -> bool:
+    import mmap
+    while a is not None:
+        if isinstance(a, (np.memmap, mmap.mmap)):
+            return True
+        a = getattr(a, "base", None)
+    return False
+
+
+def test_a_long_clip_is_made_in_a_file_not_in_memory(wan_dir, tmp_path, monkeypatch):
+    """Past clip.SPILL_BYTES (1 GB; 0 here) the windows blend into a memory-mapped file in the cache,
+    already unlinked: the same frames, said, and nothing left in the folder."""
+    from studio.engine import clip as clipmod
+    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path))
+    g = _graph(wan_dir)
+    ex = Executor()
+    in_memory = ex.run(g, targets=["gen"], device="cpu", use_cache=False).value("gen").frames
+    assert not _mapped(in_memory)
+    monkeypatch.setattr(clipmod, "SPILL_BYTES", 0)
+    ev = []
+    on_disk = ex.run(g, targets=["gen"], device="cpu", use_cache=False, on_event=ev.append).value("gen").frames
+    assert _mapped(on_disk) and np.array_equal(on_disk, in_memory)
+    said = [e.text for e in ev if isinstance(e, NodeMessage) and e.node_id == "gen"]
+    assert any("the clip's 13 frames" in t and "kept in a file in" in t for t in said), said
+    assert os.listdir(os.path.join(str(tmp_path), "clips")) == []  # unlinked: goes with the clip
+
+    def full(fd, offset, length):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(os, "posix_fallocate", full)
+    ev = []
+    held = ex.run(g, targets=["gen"], device="cpu", use_cache=False, on_event=ev.append).value("gen").frames
+    assert not _mapped(held) and np.array_equal(held, in_memory)  # made anyway, in memory
+    warned = [e.text for e in ev if isinstance(e, NodeMessage) and e.node_id == "gen" and e.level == "warning"]
+    assert any("held in memory: no room for it" in t and "No space left" in t for t in warned), warned
+
+
+def test_a_spilled_buffer_takes_no_memory_of_its_size(tmp_path, monkeypatch):
+    import tracemalloc
+
+    from studio.engine.clip import frames_buffer
+    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path))
+    shape = (160, 480, 832, 3)  # 767 MB of float32
+    tracemalloc.start()
+    try:
+        buf, where = frames_buffer(shape, spill_bytes=0)
+        buf[::7] = 0.25
+        buf[-1] = 1.0
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert where == os.path.join(str(tmp_path), "clips") and isinstance(buf, np.memmap)
+    assert peak < 64 * 1024 ** 2, peak  # far below the buffer's 767 MB
+    assert buf[7, 100, 100, 0] == 0.25 and buf[-1].min() == 1.0
+    small, where = frames_buffer((2, 8, 8, 3))
+    assert where is None and not isinstance(small, np.memmap)
