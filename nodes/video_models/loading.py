@@ -66,6 +66,7 @@ class VideoModelRef(ModelRef):
     slicing: bool = False
     loras: tuple[tuple[str, float], ...] = ()
     shared: dict = field(default_factory=dict, repr=False)  # task pipelines, loaded adapters, preview fits
+    held_on: str | None = None  # a device besides model_device some weights stay on (block offload's kept blocks)
 
     @property
     def fam(self) -> Family:
@@ -251,9 +252,17 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
                                              "base": path if single else None},
                         kind=f"video:{fam.key}", family=fam.key, path=single[0] if single else path,
                         variant=variant, device=device, dtype=torch_dtype, memory=memory, memory_why=why, tiling=tiling,
-                        slicing=slicing)
+                        slicing=slicing, held_on=str(device) if resident(pipe, fam.denoiser, memory) else None)
     ref.shared["pipes"] = {}
     return ref
+
+
+def resident(pipe, denoiser: str, memory: str) -> bool:
+    """Block offload kept some of the denoisers' blocks on the device (residency.py)."""
+    if "block" not in memory:
+        return False
+    from .memory import denoisers
+    return any(p.device.type not in ("cpu", "meta") for d in denoisers(pipe, denoiser) for p in d.parameters())
 
 
 def settle_memory(pipe, fam: Family, title: str, memory: str, device, torch_dtype, warn,

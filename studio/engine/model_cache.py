@@ -136,6 +136,19 @@ def empty_device_cache(device: str) -> None:
         torch.mps.empty_cache()
 
 
+def _held_on(e: ModelEntry) -> set[str]:
+    """The device kinds an entry's weights take memory on: where they live, and any device a value
+    says it also holds some on (``held_on``: a video model under block offload lives on the host but
+    keeps the blocks that fit on the GPU), so making room there can unload it too."""
+    kinds = {device_kind(e.device)}
+    values = e.value.values() if isinstance(e.value, dict) else (e.value,)
+    for v in values:
+        held = getattr(v, "held_on", None)
+        if held:
+            kinds.add(device_kind(str(held)))
+    return kinds
+
+
 class ModelCache:
     """Loaded models by model key, budgeted by device memory. Thread-safe.
 
@@ -199,7 +212,7 @@ class ModelCache:
         with self._lock:
             want = int(need) + self.reserve.get(kind, 0)
             while self.free_bytes(device) < want:
-                victim = next((k for k, e in self._d.items() if device_kind(e.device) == kind and k not in keep), None)
+                victim = next((k for k, e in self._d.items() if k not in keep and kind in _held_on(e)), None)
                 if victim is None:
                     break
                 self._unload(self._d.pop(victim))

@@ -32,3 +32,15 @@ def test_make_room_unloads_lru_on_that_device_only_and_keeps_the_runs_models():
     assert c.make_room("cuda:0", 50) == [] and "a2" in c  # room enough: nothing unloaded
     c.clear()
     assert len(c) == 0 and h.released
+
+
+def test_a_model_living_on_the_host_that_keeps_blocks_on_the_gpu_can_make_room_there():
+    """Block offload: the weights live on the host, the blocks that fit stay on the GPU
+    (``held_on``): making room on the GPU unloads it too; making room on the host as ever."""
+    free = {"cuda:0": 0, "cpu": 10**12}
+    c = ModelCache(free_bytes=lambda d: free[d], reserve={"cuda": 0, "cpu": 0})
+    streamed, kept = _Model(), _Model()
+    kept.held_on = "cuda:0"
+    c.put("streamed", {"model": streamed}, "cpu", 100)
+    c.put("kept", {"model": kept}, "cpu", 100)
+    assert c.make_room("cuda:0", 50) == ["kept"] and kept.released and not streamed.released

@@ -117,6 +117,7 @@ def test_block_offload_says_what_stays_resident_when_the_card_has_room(wan_dir, 
                            warn=notes.append, info=said.append)
     assert "1 of 2 blocks stay on the GPU" in said[0] and "1 streamed" in said[0], said
     assert "1 of 2 blocks stay on the GPU" in ref.memory_why
+    assert ref.model_device == "cpu" and ref.held_on is None  # on the CPU nothing is held elsewhere
     assert _offloaded(ref.module.transformer) == [False, True]  # the first runs while the second is copied
     assert np.abs(_t2v(ref) - base).max() <= 1 / 255
 
