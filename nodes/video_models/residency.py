@@ -100,13 +100,13 @@ def hidden(module, kept: set[int]):
         for name, lst in block_lists(module):
             shown = [b for j, b in enumerate(lst, start=i) if j not in kept]
             i += len(lst)
-            module._modules[name] = type(lst)(*shown) if isinstance(lst, torch.nn.Sequential) \
-                else torch.nn.ModuleList(shown)
+            setattr(module, name, type(lst)(*shown) if isinstance(lst, torch.nn.Sequential)
+                    else torch.nn.ModuleList(shown))
             swapped.append((name, lst))
         yield
     finally:
         for name, lst in swapped:
-            module._modules[name] = lst
+            setattr(module, name, lst)
 
 
 def offload_keeping(target, kept: dict[int, tuple[object, set[int]]], device, offload) -> None:
