@@ -59,8 +59,9 @@ def _wan(layers=6):
 def _forward(m, device="cpu"):
     import torch
     g = torch.Generator().manual_seed(1)
-    x = torch.randn(1, 16, 2, 8, 8, generator=g).to(device)
-    text = torch.randn(1, 7, 32, generator=g).to(device)
+    dtype = next(m.parameters()).dtype  # bf16 on the GPU test
+    x = torch.randn(1, 16, 2, 8, 8, generator=g).to(device, dtype)
+    text = torch.randn(1, 7, 32, generator=g).to(device, dtype)
     with torch.inference_mode():
         return m(hidden_states=x, timestep=torch.tensor([500], device=device), encoder_hidden_states=text,
                  return_dict=False)[0].float().cpu().numpy()
