@@ -47,6 +47,11 @@ class Sizes:
     def total(self) -> int:
         return self.denoiser + sum(self.others)
 
+    @property
+    def one_block(self) -> int:
+        """``block``, or a fortieth of the denoiser when it is not known (read from file headers)."""
+        return self.block or self.denoiser // 40
+
 
 def activation_allowance(denoiser_bytes: int) -> int:
     """The run's tensors (latents, attention, VAE decode) when the clip is not known yet: 1.5 GB or
@@ -63,7 +68,7 @@ def predicted_peak(mode: str, s: Sizes, free: int | None = None) -> int:
         return predicted_peak(mode, s) + resident_bytes(mode, s, free)
     act = s.activations or activation_allowance(s.denoiser)
     biggest_other = max(s.others, default=0)
-    block = s.block or s.denoiser // 40
+    block = s.one_block
     if mode == "gpu":
         return s.total + act
     if mode == "model_offload":
@@ -81,7 +86,7 @@ def resident_bytes(mode: str, s: Sizes, free: int) -> int:
     """Bytes of denoiser blocks a block mode keeps on a card with ``free`` bytes (residency.py:
     what is left of the headroom after the streamed run's own peak, in whole blocks)."""
     from .residency import kept_count
-    block = s.block or s.denoiser // 40
+    block = s.one_block
     half = 2 if mode.startswith("fp8") else 1
     n = max(1, s.denoiser // block)
     left = int(free * HEADROOM) - predicted_peak(mode, s)

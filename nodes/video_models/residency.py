@@ -126,7 +126,7 @@ def describe(kept: dict[int, tuple[object, set[int]]], dens: list) -> str:
     """'14 of 40 blocks stay on the GPU (9.8 GB), 26 streamed' for the notes."""
     n = sum(len(flat_blocks(d)) for d in dens)
     k = sum(len(idx) for _, idx in kept.values())
-    size = sum(module_bytes(flat_blocks(m)[j]) for m, idx in kept.values() for j in idx)
+    size = sum(module_bytes(b) for m, idx in kept.values() for j, b in enumerate(flat_blocks(m)) if j in idx)
     if k == 0:
         return f"all {n} blocks streamed"
     if k == n:

@@ -270,9 +270,13 @@ class Sampler:
         """The whole clip's frames: in memory, or for a long one a file in the cache (clip.frames_buffer)."""
         from studio.engine.clip import frames_buffer
         out, where = frames_buffer(shape)
-        note = _spill_note(shape, where)
-        if note:
-            (self.ctx.info if isinstance(out, np.memmap) else self.ctx.warn)(note)
+        if where is not None:
+            from .memory import fmt_gb
+            what = f"the clip's {shape[0]} frames ({fmt_gb(out.nbytes)})"
+            if isinstance(out, np.memmap):
+                self.ctx.info(f"{what} are kept in a file in {where} while they are made, not in memory")
+            else:
+                self.ctx.warn(f"{what} are held {where}")
         return out
 
     def _windows(self, starts, n_frames, window, overlap, make_kwargs, image, previews, guard) -> np.ndarray:
@@ -311,16 +315,6 @@ class Sampler:
             done = a + length
         kept.finish()
         return out
-
-
-def _spill_note(shape, where: str | None) -> str | None:
-    from .memory import fmt_gb
-    if where is None:
-        return None
-    size = fmt_gb(int(np.prod(shape, dtype=np.int64)) * 4)
-    if where.startswith("in memory"):
-        return f"the clip's {shape[0]} frames ({size}) are held {where}"
-    return f"the clip's {shape[0]} frames ({size}) are kept in a file in {where} while they are made, not in memory"
 
 
 def frames_and_window(fam, frames: int, window: int, native: int | None) -> tuple[int, int]:

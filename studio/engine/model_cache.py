@@ -136,13 +136,17 @@ def empty_device_cache(device: str) -> None:
         torch.mps.empty_cache()
 
 
+def _values(e: ModelEntry) -> tuple:
+    """The loader's outputs an entry holds (a dict of port -> value, or one value)."""
+    return tuple(e.value.values()) if isinstance(e.value, dict) else (e.value,)
+
+
 def _held_on(e: ModelEntry) -> set[str]:
     """The device kinds an entry's weights take memory on: where they live, and any device a value
     says it also holds some on (``held_on``: a video model under block offload lives on the host but
     keeps the blocks that fit on the GPU), so making room there can unload it too."""
     kinds = {device_kind(e.device)}
-    values = e.value.values() if isinstance(e.value, dict) else (e.value,)
-    for v in values:
+    for v in _values(e):
         held = getattr(v, "held_on", None)
         if held:
             kinds.add(device_kind(str(held)))
@@ -245,8 +249,7 @@ class ModelCache:
         self.unloads += 1
         for cb in list(self.on_unload):
             cb(e)
-        values = e.value.values() if isinstance(e.value, dict) else (e.value,)
-        for v in values:
+        for v in _values(e):
             release = getattr(v, "release", None)
             if callable(release):
                 release()
