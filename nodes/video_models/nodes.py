@@ -326,8 +326,16 @@ class GeneratorNode(Node):
         return s, n, win, fps
 
     def _made(self, ctx, clip, w: int, h: int):
-        """Say what was made (the node's label and the log show the frames made, as asked)."""
-        ctx.info(f"made {clip.n_frames} frames at {w}x{h}, {self.steps} steps")
+        """Say what was made (the node's label and the log show the frames made, as asked): once it
+        is, for a clip streamed to its outputs as it is made (windows.py)."""
+        steps = self.steps
+
+        def say():
+            ctx.info(f"made {clip.n_frames} frames at {w}x{h}, {steps} steps")
+        if hasattr(clip, "when_made"):
+            clip.when_made(say)
+        else:
+            say()
         return clip
 
     def _text_kwargs(self, ctx, s, prompt, negative, features=None) -> dict:

@@ -12,7 +12,6 @@ from typing import Any, Callable
 
 import numpy as np
 
-from studio.core.errors import Cancelled
 from studio.engine.clip import ArrayClip
 
 from .checks import ModelError
@@ -22,7 +21,6 @@ from .guard import RunGuard
 from .kept_latents import DecodeRescue
 from .memory import adapters_in_compute_dtype, denoisers
 from .previews import Previewer, PreviewStream, fit_projection
-from .speed import speed_applied
 
 PREVIEW_INTERVAL = 0.4  # seconds between preview images (progress events are throttled by the context)
 
@@ -241,80 +239,27 @@ class Sampler:
                  image: np.ndarray | None = None, previews: bool = True, steps: int = 1,
                  size: tuple[int, int] | None = None) -> ArrayClip:
         """The clip. Stop works inside a step (block hooks); on the CPU the run's time is estimated
-        from the first blocks and said; LoRAs are on only inside. However it ends, the cached
-        model is left as it was: hooks removed, LoRAs unloaded, and after a Stop the memory the
-        step held is freed. ``size`` (width, height): the run's time is predicted from this
-        machine's earlier runs and said before it starts, and recorded after (run_times.py)."""
-        from .run_times import RunClock
+        from the first blocks and said; LoRAs are on only while it is made. However it ends, the
+        cached model is left as it was: hooks removed, LoRAs unloaded, and after a Stop the memory
+        the step held is freed. ``size`` (width, height): the run's time is predicted from this
+        machine's earlier runs and said before it starts, and recorded after (run_times.py).
+
+        A clip of several windows that goes only to outputs writing frames in order
+        (``ctx.stream_to``, set by the executor) is returned after its first window as a
+        :class:`~.windows.StreamedClip`: the outputs' pulls make the rest (windows.py)."""
+        from .windows import ClipMaking, StreamedClip
         starts = plan_windows(n_frames, window, overlap)
-        clock = RunClock(self.ctx, self.ref, self.ref.device, size, window, len(starts), steps)
-        clock.say_prediction()
-        stopped = False
-        try:
-            with loras_applied(self.ref, self.pipe), \
-                    speed_applied(self.ctx, self.ref, self.pipe, self.ctx.params) as speed, \
-                    RunGuard(self.ctx, self.pipe, self.fam.denoiser, steps * len(starts), self.on_cpu) as guard:
-                clock.start()
-                out = self._windows(starts, n_frames, window, overlap, make_kwargs, image, previews, guard)
-            clock.finished(record=not (speed["compiling"] or self.untypical))
-        except Cancelled:
-            stopped = True  # raised again below, outside this handler: its traceback (and the step's
-            # tensors its frames hold) is gone by then
-        if stopped:  # the step's tensors were freed with the traceback; give the device its blocks back
-            from studio.engine.model_cache import empty_device_cache
-            empty_device_cache(str(self.ref.device))
-            raise Cancelled()
-        return ArrayClip(out, fps)  # in [0, 1]: diffusers' postprocess clamps, blends of it stay inside
-
-    def _buffer(self, shape) -> np.ndarray:
-        """The whole clip's frames: in memory, or for a long one a file in the cache (clip.frames_buffer)."""
-        from studio.engine.clip import frames_buffer
-        out, where = frames_buffer(shape)
-        if where is not None:
-            from .memory import fmt_gb
-            what = f"the clip's {shape[0]} frames ({fmt_gb(out.nbytes)})"
-            if isinstance(out, np.memmap):
-                self.ctx.info(f"{what} are kept in a file in {where} while they are made, not in memory")
-            else:
-                self.ctx.warn(f"{what} are held {where}")
-        return out
-
-    def _windows(self, starts, n_frames, window, overlap, make_kwargs, image, previews, guard) -> np.ndarray:
-        from .kept_windows import KeptWindows
-        kept = KeptWindows(self.ctx, self.ref, self.pipe, len(starts))  # a Stop or crash loses no finished window
-        out: np.ndarray | None = None
-        for k, a in enumerate(starts):
-            self.ctx.check_cancelled()
-            length = min(window, n_frames - a)
-            still = image if k == 0 or out is None else out[a]
-            kwargs = make_kwargs(a, still)
-            frames = kept.load(k, kwargs)
-            if frames is None:
-                frames = self.run_window(kwargs, k, len(starts), previews, guard)
-                kept.keep(k, frames)
-            else:
-                self.untypical = True  # not a time to predict from
-                steps = int(kwargs.get("num_inference_steps") or 1)
-                self.ctx.progress((k + 1) * steps, len(starts) * steps, force=True,
-                                  message=f"window {k + 1}/{len(starts)}: kept from an earlier run, not sampled again")
-            if len(frames) < length:
-                raise ModelError(f"{type(self.pipe).__name__} made {len(frames)} frames, {length} were asked for")
-            frames = frames[:length]
-            if out is None and length == n_frames:
-                return frames  # one window: the pipeline's own array, no copy
-            if out is None:
-                out = self._buffer((n_frames,) + frames.shape[1:])
-                out[:length] = frames
-                done = length
-                continue
-            ov = max(0, done - a)  # frames this window shares with what is made
-            if ov:
-                ramp = np.linspace(0, 1, ov + 2, dtype=np.float32)[1:-1, None, None, None]
-                out[a:done] = out[a:done] * (1 - ramp) + frames[:ov] * ramp
-            out[done:a + length] = frames[ov:length]
-            done = a + length
-        kept.finish()
-        return out
+        making = ClipMaking(self, starts, n_frames, window, overlap, make_kwargs, image, previews, steps, size)
+        making.open()
+        making.step()  # closes the making itself when it stops or fails
+        if not making.complete and getattr(self.ctx, "stream_to", None):
+            self.ctx.info(f"frames go to {' and '.join(self.ctx.stream_to)} as each of the {len(starts)} windows "
+                          "finishes")
+            return StreamedClip(making, fps)
+        while not making.complete:
+            making.step()
+        making.close()
+        return ArrayClip(making.out, fps)  # in [0, 1]: diffusers' postprocess clamps, blends of it stay inside
 
 
 def frames_and_window(fam, frames: int, window: int, native: int | None) -> tuple[int, int]:

@@ -1,0 +1,220 @@
+"""A clip made in windows, one pipeline call each, and the clip that hands its frames on as the
+windows finish.
+
+:class:`ClipMaking` is one generation: what is on the model while it runs (LoRAs, speed settings,
+the Stop hooks, the run's clock) and the windows, made one at a time by :meth:`ClipMaking.step`,
+blended into one buffer (in memory, or past a size in a file: ``studio.engine.clip.frames_buffer``).
+After window ``k`` the frames before window ``k+1``'s first are final: no later window blends
+into them.
+
+:class:`StreamedClip` is how a long clip reaches an output while it is made. When the executor
+says the node's clip goes only to outputs that write frames in order (Save Video, Save Image
+Sequence: ``ctx.stream_to``), the node makes its first window and returns this clip; the output
+then pulls frames, and each pull past the final frames makes the next window, so the encoder
+takes each window's frames as it finishes instead of the whole clip at the end (1,000 frames are
+an hour of sampling and a minute of encoding). The executor makes whatever the outputs did not
+pull (an in/out range) with :meth:`StreamedClip.finish` before it tells anyone the node finished,
+so no other thread ever sees a clip that is still being made (studio.engine.streaming).
+"""
+from __future__ import annotations
+
+import contextlib
+import threading
+from typing import Callable
+
+import numpy as np
+
+from studio.core.errors import Cancelled
+from studio.engine.clip import ArrayClip
+
+from .checks import ModelError
+
+
+class ClipMaking:
+    """The windows of one clip starting at frames ``starts``, made by ``sampler`` (sampling.Sampler)."""
+
+    def __init__(self, sampler, starts: list[int], n_frames: int, window: int, overlap: int, make_kwargs,
+                 image, previews: bool, steps: int, size):
+        from .kept_windows import KeptWindows
+        from .run_times import RunClock
+        self.s, self.ctx = sampler, sampler.ctx
+        self.starts, self.n_frames, self.window, self.overlap = starts, n_frames, window, overlap
+        self.make_kwargs, self.image, self.previews, self.steps = make_kwargs, image, previews, steps
+        self.clock = RunClock(self.ctx, sampler.ref, sampler.ref.device, size, window, len(starts), steps)
+        self.kept = KeptWindows(self.ctx, sampler.ref, sampler.pipe, len(starts))  # a Stop loses no finished window
+        self.out: np.ndarray | None = None
+        self.k = 0      # windows made
+        self.done = 0   # frames written into out (the last window's overlap is blended by the next)
+        self._stack: contextlib.ExitStack | None = None
+        self._speed: dict = {}
+        self._guard = None
+        self.closed = False
+
+    # -- what is on the model while the clip is made ---------------------------------------
+    def open(self) -> None:
+        """LoRAs on, speed settings on, Stop hooks in, the clock started (and its prediction said)."""
+        from .guard import RunGuard
+        from .sampling import loras_applied
+        from .speed import speed_applied
+        s = self.s
+        self.clock.say_prediction()
+        stack = contextlib.ExitStack()
+        try:
+            stack.enter_context(loras_applied(s.ref, s.pipe))
+            self._speed = stack.enter_context(speed_applied(self.ctx, s.ref, s.pipe, self.ctx.params))
+            self._guard = stack.enter_context(RunGuard(self.ctx, s.pipe, s.fam.denoiser,
+                                                       self.steps * len(self.starts), s.on_cpu))
+        except BaseException:
+            stack.close()
+            raise
+        self._stack = stack
+        self.clock.start()
+
+    def close(self, error: BaseException | None = None) -> None:
+        """The model as it was (hooks out, LoRAs unloaded); made whole: its time recorded and
+        its kept windows deleted. Once; a clip left unmade keeps its windows for a re-run."""
+        if self.closed:
+            return
+        self.closed = True
+        stack, self._stack = self._stack, None
+        if stack is not None:
+            if error is None:
+                stack.close()
+            else:
+                stack.__exit__(type(error), error, error.__traceback__)
+        if error is None and self.complete:
+            self.clock.finished(record=not (self._speed.get("compiling") or self.s.untypical))
+            self.kept.finish()
+
+    # -- the windows --------------------------------------------------------------------------
+    @property
+    def complete(self) -> bool:
+        return self.k >= len(self.starts)
+
+    @property
+    def final(self) -> int:
+        """Frames [0, final) are made and no later window changes them."""
+        return self.n_frames if self.complete else (self.starts[self.k] if self.k else 0)
+
+    def step(self) -> None:
+        """Make the next window. A Stop or an error closes the making (the model as it was); after
+        a Stop the memory the step held is given back to the device."""
+        stopped = False
+        try:
+            self._next()
+        except Cancelled:
+            stopped = True  # raised again below, outside this handler: its traceback (and the step's
+            # tensors its frames hold) is gone by then
+        except BaseException as e:
+            self.close(e)
+            raise
+        if stopped:
+            self.close(Cancelled())
+            from studio.engine.model_cache import empty_device_cache
+            empty_device_cache(str(self.s.ref.device))
+            raise Cancelled()
+
+    def _next(self) -> None:
+        s, ctx, k = self.s, self.ctx, self.k
+        a = self.starts[k]
+        n_windows = len(self.starts)
+        ctx.check_cancelled()
+        length = min(self.window, self.n_frames - a)
+        still = self.image if k == 0 or self.out is None else self.out[a]
+        kwargs = self.make_kwargs(a, still)
+        frames = self.kept.load(k, kwargs)
+        if frames is None:
+            frames = s.run_window(kwargs, k, n_windows, self.previews, self._guard)
+            self.kept.keep(k, frames)
+        else:
+            s.untypical = True  # not a time to predict from
+            steps = int(kwargs.get("num_inference_steps") or 1)
+            ctx.progress((k + 1) * steps, n_windows * steps, force=True,
+                         message=f"window {k + 1}/{n_windows}: kept from an earlier run, not sampled again")
+        if len(frames) < length:
+            raise ModelError(f"{type(s.pipe).__name__} made {len(frames)} frames, {length} were asked for")
+        frames = frames[:length]
+        self.k = k + 1
+        if self.out is None and length == self.n_frames:
+            self.out, self.done = frames, length  # one window: the pipeline's own array, no copy
+            return
+        if self.out is None:
+            self.out = self._buffer((self.n_frames,) + frames.shape[1:])
+            self.out[:length] = frames
+            self.done = length
+            return
+        done = self.done
+        ov = max(0, done - a)  # frames this window shares with what is made
+        if ov:
+            ramp = np.linspace(0, 1, ov + 2, dtype=np.float32)[1:-1, None, None, None]
+            self.out[a:done] = self.out[a:done] * (1 - ramp) + frames[:ov] * ramp
+        self.out[done:a + length] = frames[ov:length]
+        self.done = a + length
+
+    def _buffer(self, shape) -> np.ndarray:
+        """The whole clip's frames: in memory, or for a long one a file in the cache (clip.frames_buffer)."""
+        from studio.engine.clip import frames_buffer
+        out, where = frames_buffer(shape)
+        if where is not None:
+            from .memory import fmt_gb
+            what = f"the clip's {shape[0]} frames ({fmt_gb(out.nbytes)})"
+            if isinstance(out, np.memmap):
+                self.ctx.info(f"{what} are kept in a file in {where} while they are made, not in memory")
+            else:
+                self.ctx.warn(f"{what} are held {where}")
+        return out
+
+
+class StreamedClip(ArrayClip):
+    """A clip whose windows are made as its frames are pulled (see the module's docstring). Pulled
+    in order by the outputs it streams to, on the run's thread; :meth:`finish` makes the rest and
+    puts the model back as it was, :meth:`abandon` only puts it back (a Stop or an error: the
+    finished windows stay kept for a re-run)."""
+
+    def __init__(self, making: ClipMaking, fps: float):
+        super().__init__(making.out.view(), fps)  # a view: only the clip's frames are read-only
+        self.making = making
+        self._made: list[Callable[[], None]] = []
+        self._lock = threading.Lock()  # one maker at a time, whoever pulls
+
+    @property
+    def complete(self) -> bool:
+        return self.making.complete
+
+    def when_made(self, fn: Callable[[], None]) -> None:
+        """Call ``fn`` once the whole clip is made (at once if it is)."""
+        if self.making.closed and self.making.complete:
+            fn()
+        else:
+            self._made.append(fn)
+
+    def _upto(self, b: int) -> None:
+        m = self.making
+        if m.final >= b:
+            return
+        with self._lock:
+            while m.final < b:
+                if m.closed:
+                    raise ModelError("the clip was not finished (its run was stopped or failed): run it again")
+                m.step()
+
+    def _frame(self, i: int) -> np.ndarray:
+        self._upto(i + 1)
+        return self.frames[i]
+
+    def _chunk(self, a: int, b: int) -> np.ndarray:
+        self._upto(b)
+        return self.frames[a:b]
+
+    def finish(self) -> None:
+        """Make the windows nobody pulled, then close the making: the model as it was, the time
+        recorded, and what the node says once its clip is made, said."""
+        self._upto(self.n_frames)
+        self.making.close()
+        for fn in self._made:
+            fn()
+        self._made.clear()
+
+    def abandon(self, error: BaseException | None = None) -> None:
+        """The run stopped or failed before the clip was made: the model as it was."""
+        self.making.close(error or Cancelled())
