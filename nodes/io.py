@@ -177,6 +177,7 @@ class SaveVideo(Node):
     category = "Output"
     timing = CLIP
     is_output = True
+    streams_input = "video"  # writes frames in order: a long clip comes in as it is made
     inputs = (In("video", "Video"), In("audio", "Audio", optional=True,
                                        help="sound to mux; default: the clip's own"))
     outputs = (Out("video", "Video"),)
@@ -228,6 +229,7 @@ class SaveImages(Node):
     category = "Output"
     timing = CLIP
     is_output = True
+    streams_input = "video"  # writes frames in order: a long clip comes in as it is made
     inputs = (In("video", "Video"),)
     outputs = (Out("video", "Video"),)
     params = (Path("folder", "frames", mode="dir", help="folder to write into (created)"),

@@ -149,6 +149,7 @@ class SaveImageSequence(Node):
     category = "Output"
     timing = CLIP
     is_output = True
+    streams_input = "video"  # writes frames in order: a long clip comes in as it is made
     inputs = (In("video", "Video"), In("alpha", "Mask", optional=True, help="written as the alpha channel"))
     outputs = (Out("video", "Video"),)
     params = (Path("path", "render/frame.####.exr", mode="save", filters=SEQ_FILTER,

@@ -21,6 +21,7 @@ class SaveVideoMaster(Node):
     category = "Output"
     timing = CLIP
     is_output = True
+    streams_input = "video"  # writes frames in order: a long clip comes in as it is made
     inputs = (In("video", "Video"), In("audio", "Audio", optional=True, help="sound; default: the clip's own"),
               In("alpha", "Mask", optional=True, help="alpha channel (ProRes 4444 and FFV1 only)"))
     outputs = (Out("video", "Video"),)

@@ -40,6 +40,7 @@ class LTX2Video(GeneratorNode):
     """Make a clip and its sound from a prompt (and an optional first image) with LTX-2. The sound
     comes out on the audio port and with the clip (Save Video writes it, the timeline plays it);
     'sound: input' keeps the track on the audio input instead. The whole clip is made in one call."""
+    streams_output = False  # one window with its sound: nothing to stream
     id = "video_models.ltx2"
     title = "LTX-2 Video + Sound"
     task = "t2v"

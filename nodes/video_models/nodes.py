@@ -301,6 +301,7 @@ COMMON = (Int("frames", 0, min=0, max=100000, help="0: the model's own clip leng
 class GeneratorNode(Node):
     category = CATEGORY
     timing = CLIP
+    streams_output = True  # a clip of several windows goes to Save Video as they finish (windows.py)
     task = ""
 
     def _start(self, ctx, model):

@@ -24,7 +24,7 @@ from typing import Callable
 
 import numpy as np
 
-from studio.core.errors import Cancelled
+from studio.core.errors import Cancelled, NodeExecutionError
 from studio.engine.clip import ArrayClip
 
 from .checks import ModelError
@@ -193,10 +193,15 @@ class StreamedClip(ArrayClip):
         if m.final >= b:
             return
         with self._lock:
-            while m.final < b:
-                if m.closed:
-                    raise ModelError("the clip was not finished (its run was stopped or failed): run it again")
-                m.step()
+            try:
+                while m.final < b:
+                    if m.closed:
+                        raise ModelError("the clip was not finished (its run was stopped or failed): run it again")
+                    m.step()
+            except (Cancelled, NodeExecutionError):
+                raise
+            except Exception as e:  # noqa: BLE001 - the model node's error, not its output's that pulled
+                raise NodeExecutionError(m.ctx.node_id, m.ctx.title, e) from e
 
     def _frame(self, i: int) -> np.ndarray:
         self._upto(i + 1)

@@ -146,6 +146,10 @@ class Node:
     params: ClassVar[tuple[Param, ...]] = ()
     is_output: ClassVar[bool] = False
     cacheable: ClassVar[bool] = True
+    # a node whose clip may be made while it is pulled, when it goes only to outputs that write
+    # frames in order; such an output names the port it pulls them from (studio.engine.streaming)
+    streams_output: ClassVar[bool] = False
+    streams_input: ClassVar[str] = ""
 
     _spec: ClassVar[NodeSpec | None] = None
 

@@ -67,6 +67,9 @@ class Context:
         self._torch_seed: tuple[int, str] | None = None  # global torch seeding still to do
         self.runtime = runtime
         self.frame_range = frame_range
+        # the titles of the outputs this node's clip may be streamed to while it is made (set by the
+        # executor: studio.engine.streaming); None: its clip must be whole when run() returns
+        self.stream_to: list[str] | None = None
         self.options = options or {}
         self._last_progress = 0.0
 

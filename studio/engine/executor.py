@@ -23,6 +23,7 @@ from .context import CancelToken, Context, Runtime, seed_torch_for
 from .events import (ModelStatus, NodeCost, NodeFailed, NodeFinished, NodeMessage, NodeSkipped, NodeStarted,
                      RunFinished, RunStarted)
 from .model_cache import ModelCache, ModelEntry, module_bytes, wait_for_background_loads
+from .streaming import Streams, stream_groups
 from .plan import Plan, Step, compile_plan, old_outputs
 from .signatures import model_key, signature
 
@@ -165,12 +166,15 @@ class Executor:
         values: dict[str, dict[str, Any]] = {}
         run_models: set[str] = set()  # model keys this run uses: never unloaded to make room in it
         self.costs.reset()
+        steps, groups = stream_groups(plan.steps)  # long clips go to their outputs while made (streaming.py)
+        streams = Streams(groups, self.costs.measure)
+        titles = {s.node.id: s.node.label for s in steps}
         try:
-            if plan.steps:  # a model load a Stop left running ends first (model_cache.py says why)
-                first = plan.steps[0].node
+            if steps:  # a model load a Stop left running ends first (model_cache.py says why)
+                first = steps[0].node
                 wait_for_background_loads(lambda text: emit(NodeMessage(first.id, first.label, text)),
                                           self.runtime.cancel.check)
-            for st in plan.steps:
+            for st in steps:
                 self.runtime.cancel.check()
                 n = st.node
                 result.signatures[n.id] = st.signature
@@ -190,13 +194,15 @@ class Executor:
                 if cached is not None:
                     values[n.id] = cached
                     result.cached.append(n.id)
-                    emit(NodeFinished(n.id, 0.0, True, cached))
+                    streams.after(n.id, n.label, None,
+                                  lambda _s, nid=n.id, v=cached: emit(NodeFinished(nid, 0.0, True, v)))
                     continue
                 emit(NodeStarted(n.id, n.label))
                 inputs = {port: input_value(values, src, n.spec.input(port).type)
                           for port, src in st.inputs.items()}
                 ctx = Context(n.id, n.label, dict(st.params), st.seed, st.device, self.runtime,
                               frame_range, {"graph": plan.source or plan.graph, **(options or {})})
+                ctx.stream_to = streams.stream_to(n.id, titles)
                 if keeps_model:
                     where = self._make_room(st, emit, run_models, plan.base_dir)
                 t0 = time.perf_counter()
@@ -205,27 +211,39 @@ class Executor:
                 self.run_counts[n.type_id] = self.run_counts.get(n.type_id, 0) + 1
                 values[n.id] = outs
                 result.executed.append(n.id)
-                result.times[n.id] = dt
-                if keeps_model:
-                    self._keep_model(st, mkey, outs, where, dt, emit)
-                elif n.spec.cacheable:
-                    # an output node has written its file now: key it by the file as it is after the run,
-                    # so a re-run with nothing changed hits and a deleted render is redone
-                    key = signature(st, by_id, plan.base_dir) if n.spec.is_output else st.signature
-                    self.cache.put(key, outs, nbytes_of(outs), dt)
-                emit(NodeFinished(n.id, dt, False, outs,
-                                  written=written_files(st) if n.spec.is_output else []))
+
+                def finished(extra: float, st=st, n=n, outs=outs, dt=dt, keeps_model=keeps_model,
+                             mkey=mkey if keeps_model else None, where=where if keeps_model else None) -> None:
+                    dt += extra  # a streamed clip's windows made after its outputs ran (streaming.py)
+                    result.times[n.id] = dt
+                    if keeps_model:
+                        self._keep_model(st, mkey, outs, where, dt, emit)
+                    elif n.spec.cacheable:
+                        # an output node has written its file now: key it by the file as it is after the run,
+                        # so a re-run with nothing changed hits and a deleted render is redone
+                        key = signature(st, by_id, plan.base_dir) if n.spec.is_output else st.signature
+                        self.cache.put(key, outs, nbytes_of(outs), dt)
+                    emit(NodeFinished(n.id, dt, False, outs,
+                                      written=written_files(st) if n.spec.is_output else []))
+                # told now, or for a clip streamed to its outputs once it is made
+                streams.after(n.id, n.label, outs, finished)
+            streams.finish_all()
         except Cancelled as e:
+            streams.abandon(e)  # a clip half made puts its model back as it was
             result.seconds = time.perf_counter() - t_run
             self._emit_costs(emit)
             emit(RunFinished(result.seconds, False, cancelled=True, error=e,
                              executed=result.executed, cached=result.cached))
             raise
         except NodeExecutionError as e:
+            streams.abandon(e)
             emit(NodeFailed(e.node_id or "", e))
             result.seconds = time.perf_counter() - t_run
             self._emit_costs(emit)
             emit(RunFinished(result.seconds, False, error=e, executed=result.executed, cached=result.cached))
+            raise
+        except BaseException as e:
+            streams.abandon(e)
             raise
         result.outputs = values
         result.seconds = time.perf_counter() - t_run

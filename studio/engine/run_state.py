@@ -105,6 +105,7 @@ class RunState:
     finished: bool = True
     stopping: bool = False                                   # Stop pressed; the run has not ended yet
     current_node: str = ""                                   # the title of the node running now
+    running: dict[str, str] = field(default_factory=dict)    # node id -> title: started, not finished
     note: str = ""                                           # what the running node says of itself
     warnings: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)          # files (and frame patterns) its outputs wrote
@@ -143,6 +144,7 @@ class RunState:
         self.warnings, self.written, self.failed, self.skipped_outputs = [], [], [], []
         self.started, self.finished, self.stopping = False, False, False
         self.current_node, self.note, self.started_at = "", "", time.perf_counter()
+        self.running = {}
         self.set_verdict("", "")
         self.written_changed.emit([])  # the last run's "wrote ..." is not this run's
 
@@ -213,7 +215,9 @@ class RunState:
         self.run_started.emit(list(e.nodes))
 
     def _node_started(self, e: ev.NodeStarted) -> None:
-        self.current_node, self.note = e.title, ""
+        # a long clip streamed to Save Video while it is made: both run ("Text to Video → Save Video")
+        self.running[e.node_id] = e.title
+        self.current_node, self.note = " → ".join(self.running.values()), ""
         self._set(e.node_id, "running", "running")
         self.status_changed.emit()
 
@@ -248,6 +252,9 @@ class RunState:
         self.progress.emit(e)
 
     def _node_finished(self, e: ev.NodeFinished) -> None:
+        if self.running.pop(e.node_id, None) is not None and self.running:
+            self.current_node = " → ".join(self.running.values())
+            self.status_changed.emit()
         ns = self.nodes.get(e.node_id)
         extra = (ns.model if ns is not None else "") or _frames_made(e.outputs)
         self._set(e.node_id, "finished", "finished", e.seconds, e.cached, extra)

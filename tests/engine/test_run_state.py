@@ -133,3 +133,15 @@ def test_the_run_state_imports_no_qt():
     code = "import sys, studio.engine.run_state; print(any(m.startswith('PySide6') for m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_clip_streamed_to_its_output_shows_both_running_in_the_status_bar():
+    state = RunState(graph=lambda: Graph())
+    state.begin(None, full=True)
+    state.apply(ev.RunStarted(list("bc"), "cpu"))
+    state.apply(ev.NodeStarted("b", "Text to Video"))
+    assert state.status_text().strip() == "running: Text to Video"
+    state.apply(ev.NodeStarted("c", "Save Video"))  # its windows go to Save Video as they finish
+    assert state.status_text().strip() == "running: Text to Video → Save Video"
+    state.apply(ev.NodeFinished("b", 3.0, False, {}))
+    assert state.status_text().strip() == "running: Save Video"

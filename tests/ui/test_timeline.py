@@ -254,3 +254,18 @@ def test_timecode_and_ruler_steps():
     assert nice_step(3, 24) == 5
     assert nice_step(30, 24) == 48
     assert nice_step(0.1, 24) == 1
+
+
+def test_a_clip_streamed_to_an_output_keeps_the_written_frames_on_the_timeline_between_its_previews(qtbot, area):
+    """A long video-model clip goes to Save Video as its windows finish: the sampler's previews
+    (no frame) come between the frames the output writes, and must not wipe them."""
+    area.clear()
+    area.on_progress(NodeProgress("gen", 2, 6, None, np.full((8, 8, 3), 0.5, np.float32)))  # window 1
+    for k in range(4):  # its frames written
+        area.on_progress(NodeProgress("save", k + 1, 13, k))
+    area.on_progress(NodeProgress("gen", 3, 6, None, np.full((8, 8, 3), 0.25, np.float32)))  # window 2
+    assert area.timeline.live == set(range(4))
+    assert "step 3 / 6" in area.stack.image.caption  # the preview still shows
+    for k in range(4, 8):
+        area.on_progress(NodeProgress("save", k + 1, 13, k))
+    assert area.timeline.live == set(range(8))

@@ -311,7 +311,9 @@ class PreviewArea(QObject):
             return
         if not self.follow_live or (self.node_id is not None and nid != self.node_id):
             return
-        if self.live_node != nid:
+        # a clip streamed to Save Video while it is made sends previews (no frame) between the
+        # output's written frames: a preview alone does not take the timeline from the frames
+        if self.live_node != nid and (event.frame is not None or self.live_node is None or self.node_id is not None):
             self.live_node = nid
             if self.node_id == nid:  # the last run's size is not what this run makes: say it runs
                 self.title_label.set_parts(self.title, "running…")
