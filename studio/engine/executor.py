@@ -167,7 +167,7 @@ class Executor:
         run_models: set[str] = set()  # model keys this run uses: never unloaded to make room in it
         self.costs.reset()
         steps, groups = stream_groups(plan.steps)  # long clips go to their outputs while made (streaming.py)
-        streams = Streams(groups, self.costs.measure)
+        streams = Streams(groups, self.costs)
         titles = {s.node.id: s.node.label for s in steps}
         try:
             if steps:  # a model load a Stop left running ends first (model_cache.py says why)

@@ -90,6 +90,7 @@ class _Pending:
     clips: list
     finished: Callable[[float], None]
     waiting: set[str]
+    base: float  # the node's measured work when its run returned
     deferred: list[Callable[[float], None]] = field(default_factory=list)
 
 
@@ -101,9 +102,9 @@ def _unmade(outs: dict[str, Any]) -> list:
 class Streams:
     """The streaming nodes of one run: what is told when (see the module's docstring)."""
 
-    def __init__(self, groups: dict[str, list[str]], measure: Callable):
+    def __init__(self, groups: dict[str, list[str]], meter):
         self.groups = groups
-        self.measure = measure  # CostMeter.measure: a clip's finish counts as its node's work
+        self.meter = meter  # the run's CostMeter: the windows its outputs pulled count as the node's work
         self.source_of = {c: g for g, cs in groups.items() for c in cs}
         self.pending: dict[str, _Pending] = {}
 
@@ -117,7 +118,8 @@ class Streams:
         seconds)`` is called now, or once the clip it makes or pulls from is made."""
         clips = _unmade(outs) if outs and nid in self.groups else []
         if clips:
-            self.pending[nid] = _Pending(title, clips, finished, set(self.groups[nid]))
+            self.pending[nid] = _Pending(title, clips, finished, set(self.groups[nid]),
+                                         self.meter.seconds.get(nid, 0.0))
             return
         g = self.source_of.get(nid)
         p = self.pending.get(g) if g is not None else None
@@ -134,18 +136,17 @@ class Streams:
             self._finish(g)
 
     def _finish(self, g: str) -> None:
-        import time
         p = self.pending[g]
-        t0 = time.perf_counter()
         for clip in p.clips:
             try:
-                self.measure(g, None, clip.finish)
+                self.meter.measure(g, None, clip.finish)
             except (Cancelled, NodeExecutionError):
                 raise
             except Exception as e:  # noqa: BLE001 - named as the node's error
                 raise NodeExecutionError(g, p.title, e) from e
         del self.pending[g]
-        p.finished(time.perf_counter() - t0)
+        # its time: the run, and the windows made as its outputs pulled them and after
+        p.finished(max(0.0, self.meter.seconds.get(g, 0.0) - p.base))
         for f in p.deferred:
             f(0.0)
 
