@@ -116,8 +116,9 @@ class RunFeedback:
         win.canvas.badges.clear()
         win.engine_loader.start_saying_so()  # the first run loads torch and lists the devices
         if frame_range is not None:  # a render cut to the in/out range must say so (they are saved now)
-            win.log(f"rendering frames {frame_range[0]}–{frame_range[1] - 1} only: the timeline's in/out "
-                    "points (X on the timeline clears them)", "warn")
+            # short: it flashes in the status bar beside the run's state (cut at 1024 px when longer)
+            win.log(f"rendering frames {frame_range[0]}–{frame_range[1] - 1} only (in/out points; X clears)",
+                    "warn")
         win.runner.start(win.doc.graph, targets=targets, side_targets=side, frame_range=frame_range)
         win.run_action.setEnabled(False)
         win.run_sel_action.setEnabled(False)
