@@ -12,3 +12,5 @@ python benchmarks/bench_video_models.py --real --cases ltx49 --reps 2 --no-memor
 for m in "fp8 22" "block_offload 22" "fp8+block_offload 12" "fp8+block_offload 8"; do set -- $m
   python benchmarks/bench_video_models.py --real --cases wan14b --steps 6 --modes "$1" --caps "$2" --out /tmp/m 2>&1 | grep -v Writing
   cp /tmp/m/*.json "$OUT/"; done
+# the long-clip aim (1,000 frames of Wan 1.3B at 480p: GPU peak <= 8 GB, host <= 16 GB, frames streamed)
+python benchmarks/real_long_clip.py --frames 1000 --steps 4 --out "$OUT" 2>&1 | grep -v -i "writing\|float32"
