@@ -173,31 +173,35 @@ class StreamedClip(ArrayClip):
 
     def __init__(self, making: ClipMaking, fps: float):
         super().__init__(making.out.view(), fps)  # a view: only the clip's frames are read-only
-        self.making = making
+        # dropped once the clip is made or abandoned: the making holds the pipeline, its inputs
+        # (prompt embeddings on the GPU) and the run's context, which a kept clip must not keep alive
+        self.making: ClipMaking | None = making
+        self.final = making.final
         self._made: list[Callable[[], None]] = []
         self._lock = threading.Lock()  # one maker at a time, whoever pulls
 
     @property
     def complete(self) -> bool:
-        return self.making.complete
+        return self.final >= self.n_frames
 
     def when_made(self, fn: Callable[[], None]) -> None:
         """Call ``fn`` once the whole clip is made (at once if it is)."""
-        if self.making.closed and self.making.complete:
+        if self.making is None and self.complete:
             fn()
         else:
             self._made.append(fn)
 
     def _upto(self, b: int) -> None:
-        m = self.making
-        if m.final >= b:
+        if self.final >= b:
             return
         with self._lock:
+            m = self.making
+            if m is None or m.closed:
+                raise ModelError("the clip was not finished (its run was stopped or failed): run it again")
             try:
                 while m.final < b:
-                    if m.closed:
-                        raise ModelError("the clip was not finished (its run was stopped or failed): run it again")
                     m.step()
+                    self.final = m.final
             except (Cancelled, NodeExecutionError):
                 raise
             except Exception as e:  # noqa: BLE001 - the model node's error, not its output's that pulled
@@ -215,11 +219,16 @@ class StreamedClip(ArrayClip):
         """Make the windows nobody pulled, then close the making: the model as it was, the time
         recorded, and what the node says once its clip is made, said."""
         self._upto(self.n_frames)
-        self.making.close()
+        if self.making is not None:
+            self.making.close()
+            self.making = None
         for fn in self._made:
             fn()
         self._made.clear()
 
     def abandon(self, error: BaseException | None = None) -> None:
         """The run stopped or failed before the clip was made: the model as it was."""
-        self.making.close(error or Cancelled())
+        m, self.making = self.making, None
+        if m is not None:
+            m.close(error or Cancelled())
+        self._made.clear()

@@ -4,6 +4,7 @@ clip is the one a whole run makes, nothing is told before the clip is made, and 
 error leaves the model as it was and names the node that failed."""
 from __future__ import annotations
 
+import gc
 import os
 from types import SimpleNamespace
 
@@ -73,6 +74,10 @@ def test_each_window_is_on_disk_while_the_next_is_sampled_and_the_clip_is_the_wh
     assert _files(tmp_path) == 13
     streamed = res.value("gen")
     assert type(streamed).__name__ == "StreamedClip" and streamed.complete
+    # a kept clip keeps no pipeline, prompt embeddings or run context alive
+    assert streamed.making is None
+    gc.collect()
+    assert [o for o in gc.get_objects() if type(o).__name__ in ("ClipMaking", "Sampler")] == []
     assert np.array_equal(streamed.frames, whole.frames)  # the same clip, bit for bit
     assert _kept() == []  # made: its kept windows are gone
     # told in order: the output starts while the clip is made; the clip's node finishes (made)

@@ -81,6 +81,7 @@ class PreviewArea(QObject):
         self.follow_live = True
         self.auto_thumbnails = True  # compute the visible thumbnail slots in the background
         self.live_node: str | None = None
+        self.live_frames = False  # the live node has put frames on the timeline (not only previews)
         self.shown_frame: int | None = None  # the frame index on screen
         self.playhead = 0  # the frame the user put the playhead on: kept when another node is shown
         self.requested_frame: int | None = None
@@ -312,9 +313,10 @@ class PreviewArea(QObject):
         if not self.follow_live or (self.node_id is not None and nid != self.node_id):
             return
         # a clip streamed to Save Video while it is made sends previews (no frame) between the
-        # output's written frames: a preview alone does not take the timeline from the frames
-        if self.live_node != nid and (event.frame is not None or self.live_node is None or self.node_id is not None):
-            self.live_node = nid
+        # output's written frames: a preview alone does not take the timeline from a node writing frames
+        if self.live_node != nid and (event.frame is not None or self.live_node is None or not self.live_frames
+                                      or self.node_id is not None):
+            self.live_node, self.live_frames = nid, False
             if self.node_id == nid:  # the last run's size is not what this run makes: say it runs
                 self.title_label.set_parts(self.title, "running…")
             if self.node_id is None:
@@ -327,6 +329,7 @@ class PreviewArea(QObject):
                 tl.set_clip(n, tl.fps, w, h, None, keep_live=True)
         preview_u8 = display_rgb(event.preview) if event.preview is not None else None
         if event.frame is not None:
+            self.live_frames = True
             tl.add_live(event.frame, preview_u8)
         if preview_u8 is not None and not self.player.playing:
             img = self.stack.image
