@@ -252,7 +252,7 @@ class Sampler:
         making = ClipMaking(self, starts, n_frames, window, overlap, make_kwargs, image, previews, steps, size)
         making.open()
         making.step()  # closes the making itself when it stops or fails
-        if not making.complete and getattr(self.ctx, "stream_to", None):
+        if not making.complete and self.ctx.stream_to:
             self.ctx.info(f"frames go to {' and '.join(self.ctx.stream_to)} as each of the {len(starts)} windows "
                           "finishes")
             return StreamedClip(making, fps)

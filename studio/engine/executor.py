@@ -167,8 +167,7 @@ class Executor:
         run_models: set[str] = set()  # model keys this run uses: never unloaded to make room in it
         self.costs.reset()
         steps, groups = stream_groups(plan.steps)  # long clips go to their outputs while made (streaming.py)
-        streams = Streams(groups, self.costs)
-        titles = {s.node.id: s.node.label for s in steps}
+        streams = Streams(groups, self.costs, {s.node.id: s.node.label for s in steps})
         try:
             if steps:  # a model load a Stop left running ends first (model_cache.py says why)
                 first = steps[0].node
@@ -179,6 +178,7 @@ class Executor:
                 n = st.node
                 result.signatures[n.id] = st.signature
                 keeps_model = bool(getattr(n.spec.cls, "keeps_model", False))
+                mkey = where = None
                 if keeps_model:  # a loader: its model lives in the model cache, whatever use_cache says
                     mkey = model_key(st, plan.base_dir)
                     run_models.add(mkey)
@@ -202,7 +202,7 @@ class Executor:
                           for port, src in st.inputs.items()}
                 ctx = Context(n.id, n.label, dict(st.params), st.seed, st.device, self.runtime,
                               frame_range, {"graph": plan.source or plan.graph, **(options or {})})
-                ctx.stream_to = streams.stream_to(n.id, titles)
+                ctx.stream_to = streams.stream_to(n.id)
                 if keeps_model:
                     where = self._make_room(st, emit, run_models, plan.base_dir)
                 t0 = time.perf_counter()
@@ -213,7 +213,7 @@ class Executor:
                 result.executed.append(n.id)
 
                 def finished(extra: float, st=st, n=n, outs=outs, dt=dt, keeps_model=keeps_model,
-                             mkey=mkey if keeps_model else None, where=where if keeps_model else None) -> None:
+                             mkey=mkey, where=where) -> None:
                     dt += extra  # a streamed clip's windows made after its outputs ran (streaming.py)
                     result.times[n.id] = dt
                     if keeps_model:

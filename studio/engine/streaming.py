@@ -102,16 +102,17 @@ def _unmade(outs: dict[str, Any]) -> list:
 class Streams:
     """The streaming nodes of one run: what is told when (see the module's docstring)."""
 
-    def __init__(self, groups: dict[str, list[str]], meter):
+    def __init__(self, groups: dict[str, list[str]], meter, titles: dict[str, str]):
         self.groups = groups
+        self.titles = titles  # node id -> title, for what the streaming node says
         self.meter = meter  # the run's CostMeter: the windows its outputs pulled count as the node's work
         self.source_of = {c: g for g, cs in groups.items() for c in cs}
         self.pending: dict[str, _Pending] = {}
 
-    def stream_to(self, nid: str, titles: dict[str, str]) -> list[str] | None:
+    def stream_to(self, nid: str) -> list[str] | None:
         """The titles of the outputs node ``nid`` may stream to (None: it may not)."""
         outs = self.groups.get(nid)
-        return [titles.get(c, c) for c in outs] if outs else None
+        return [self.titles.get(c, c) for c in outs] if outs else None
 
     def after(self, nid: str, title: str, outs: dict[str, Any] | None, finished: Callable[[float], None]) -> None:
         """Node ``nid`` ran (``outs`` None: its result came from the cache): ``finished(extra
