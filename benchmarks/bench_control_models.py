@@ -99,6 +99,7 @@ def compare(model: str, steps: int, reps: int, small: bool, device: str, ltx2: b
         return snd.shape == got.shape and bool(np.array_equal(snd, got, equal_nan=True))
     m = node_against_direct(ex, g, pipe_cls, reps, device, n, check=same_sound if ltx2 else None)
     kwargs = m.pop("kwargs")
+    m.pop("call")
     case = ("ltx2" if ltx2 else "wan_vace_1.3b") + ("_small" if small else "")
     return {"case": case, "frames": n, "identical_sound": m.pop("checked"),
             "size": [kwargs["width"], kwargs["height"]], "steps": steps, **m,

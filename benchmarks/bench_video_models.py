@@ -300,39 +300,9 @@ def node_against_direct(ex, g, pipe_cls, reps: int, device: str, n: int, on_even
         node_t.append(node_s)
         direct_t.append(direct_s)
     med = lambda x: sorted(x)[len(x) // 2]  # noqa: E731
-    return {"kwargs": kwargs, "identical_frames": same, "max_difference": max_diff, "checked": checked,
+    return {"kwargs": kwargs, "call": (pipe, seed), "identical_frames": same, "max_difference": max_diff, "checked": checked,
             "ratio": med(node_t) / med(direct_t), "node_s": med(node_t), "direct_s": med(direct_t),
             "node_all": node_t, "direct_all": direct_t, "first_node_s": first_s}
-
-
-def node_ablation(ex, g, device: str, reps: int) -> dict:
-    """The node timed with its previews off, and one run's host-side profile (cProfile, the
-    functions with the most own time): what the node adds to the pipeline call."""
-    import cProfile
-    import io
-    import pstats
-
-    import torch
-    sync = torch.cuda.synchronize if device == "cuda" else (lambda: None)
-    g.set_param("gen", "previews", False)
-    times = []
-    for _ in range(reps + 1):
-        sync()
-        t0 = time.perf_counter()
-        ex.run(g, targets=["gen"], device=device, use_cache=False)
-        sync()
-        times.append(time.perf_counter() - t0)
-    g.set_param("gen", "previews", True)
-    prof = cProfile.Profile()
-    sync()
-    prof.enable()
-    ex.run(g, targets=["gen"], device=device, use_cache=False, on_event=lambda e: None)
-    sync()
-    prof.disable()
-    buf = io.StringIO()
-    pstats.Stats(prof, stream=buf).sort_stats("tottime").print_stats(25)
-    return {"previews_off_s": sorted(times[1:])[len(times[1:]) // 2], "previews_off_all": times[1:],
-            "profile_tottime": buf.getvalue()[-6000:]}
 
 
 def real_compare(model: str, case: str, steps: int, reps: int, small: bool, device: str,
@@ -350,9 +320,11 @@ def real_compare(model: str, case: str, steps: int, reps: int, small: bool, devi
     m = node_against_direct(ex, g, getattr(diffusers, cls_name[task][fam]), reps, device, n,
                             on_event=lambda e: states.append(e.state) if isinstance(e, ModelStatus) else None)
     kwargs = m.pop("kwargs")
+    pipe, seed = m.pop("call")
     m.pop("checked")
     if ablate:  # where the node's time beyond the pipeline call goes (LTX: 1.08x, issue 33)
-        m["ablation"] = node_ablation(ex, g, device, reps)
+        from benchmarks.node_overhead import ablation
+        m["ablation"] = ablation(ex, g, pipe, kwargs, seed, device, reps)
     return {"case": case, "frames_asked": n, "num_frames_called": kwargs.get("num_frames"),
             "size": [kwargs.get("width"), kwargs.get("height")], "steps": steps, **m,
             "model_states": states, "loads": ex.run_counts.get("video_models.load", 0), "compile": compile_mode}
@@ -414,7 +386,8 @@ def real_main(a) -> int:
             res["cases"][case] = r
             _write_real(a, res)  # kept as each case ends: a call cut off by its limit still leaves these
             if "ablation" in r:
-                print(f"{case}: previews off {r['ablation']['previews_off_s']:.3f} s\n{r['ablation']['profile_tottime']}")
+                from benchmarks.node_overhead import report
+                print(f"{case}: where the node's time goes\n{report(r['ablation'])}\n{r['ablation']['profile_tottime']}")
             print(f"{case} (compile {a.node_compile}; first run {r['first_node_s']:.1f} s): "
                   f"node {r['node_s']:.2f} s vs direct {r['direct_s']:.2f} s: ratio {r['ratio']:.3f} "
                   f"(aim <= 1.02, issue 33: {'met' if r['ratio'] <= 1.02 else 'NOT met'}); identical frames: "
@@ -467,8 +440,9 @@ def main() -> int:
     ap.add_argument("--node-compile", default="off", choices=("off", "on"),
                     help="with --real node cases: the generator's compile setting (diffusers' call is never compiled)")
     ap.add_argument("--no-memory", action="store_true", help="with --real node cases: skip the offload children")
-    ap.add_argument("--ablate", action="store_true", help="with --real node cases: the node with previews off, "
-                    "and a host profile of one run")
+    ap.add_argument("--ablate", action="store_true", help="with --real node cases: where the node's time "
+                    "beyond the pipeline call goes (benchmarks/node_overhead.py: variants without previews, Stop "
+                    "hooks, decode rescue; a kernel table; a host profile)")
     ap.add_argument("--caps", default="none,24,16,12,8", help="with --modes: GB caps standing for smaller cards")
     ap.add_argument("--real-child", default="", help=argparse.SUPPRESS)
     ap.add_argument("--offload", action="store_true", help=argparse.SUPPRESS)
