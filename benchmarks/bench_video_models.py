@@ -309,16 +309,23 @@ def real_compare(model: str, case: str, steps: int, reps: int, small: bool, devi
                  compile_mode: str = "off", ablate: bool = False) -> dict:
     import diffusers
 
+    from studio.engine.events import ModelStatus, NodeMessage, NodeNote
     from studio.engine.executor import Executor
-    from studio.engine.events import ModelStatus
     ex = Executor(frame_caching=False)
     g = real_graph(model, case, steps, small, compile_mode=compile_mode)
     states: list = []
+    peaks: list = []  # what the loader planned and the node predicted and measured (issue 33's planner aim)
+
+    def on_event(e):
+        if isinstance(e, ModelStatus):
+            states.append(e.state)
+        elif isinstance(e, (NodeMessage, NodeNote)) and "peak" in e.text:
+            peaks.append(f"{e.node_id}: {e.text}")
     n = REAL_CASES[case][4]
     cls_name = {"i2v": {"svd": "StableVideoDiffusionPipeline"}, "t2v": {"wan": "WanPipeline", "ltx": "LTXPipeline"}}
     fam, task = REAL_CASES[case][:2]
     m = node_against_direct(ex, g, getattr(diffusers, cls_name[task][fam]), reps, device, n,
-                            on_event=lambda e: states.append(e.state) if isinstance(e, ModelStatus) else None)
+                            on_event=on_event)
     kwargs = m.pop("kwargs")
     pipe, seed = m.pop("call")
     m.pop("checked")
@@ -327,7 +334,8 @@ def real_compare(model: str, case: str, steps: int, reps: int, small: bool, devi
         m["ablation"] = ablation(ex, g, pipe, kwargs, seed, device, reps)
     return {"case": case, "frames_asked": n, "num_frames_called": kwargs.get("num_frames"),
             "size": [kwargs.get("width"), kwargs.get("height")], "steps": steps, **m,
-            "model_states": states, "loads": ex.run_counts.get("video_models.load", 0), "compile": compile_mode}
+            "model_states": states, "loads": ex.run_counts.get("video_models.load", 0), "compile": compile_mode,
+            "peak_lines": peaks[:2] + peaks[-3:]}
 
 
 def real_child(model: str, case: str, steps: int, small: bool, offload: bool) -> dict:
@@ -393,6 +401,8 @@ def real_main(a) -> int:
                   f"(aim <= 1.02, issue 33: {'met' if r['ratio'] <= 1.02 else 'NOT met'}); identical frames: "
                   f"{r['identical_frames']} (max difference {r['max_difference'] * 255:.2f}/255); num_frames called {r['num_frames_called']} for {r['frames_asked']} "
                   f"asked; loads {r['loads']}, model states {r['model_states']}")
+            for line in r["peak_lines"]:  # the plan, then the node's last prediction and measured peak
+                print(f"  {line}")
             if device == "cuda":
                 torch.cuda.empty_cache()
         for case in [c for c in cases if c in ("svd14", "wan33", "ltx49") and "error" not in res["cases"].get(c, {})

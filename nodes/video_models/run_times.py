@@ -7,7 +7,8 @@ finished run records its time per window with what decides it (``run_key``: the 
 the memory mode, the dtype, guidance on or off, the speed settings), and a later run with the same
 key is predicted from the record nearest in size, scaled by the steps and the pixels (the exponent
 fitted from two records of different sizes, else 1). The first run of a model on a card has no
-prediction and says so; a run that compiles is not recorded (its time is the compile's).
+prediction and says so; a run that compiles is not recorded (its time is the compile's). On a CUDA
+GPU the same records hold the run's memory, and its peak is predicted beside its time (run_memory.py).
 
 Kept in Studio's cache folder (``video_model_times.json``: a few records per key, the newest
 keys kept); an unreadable file is started again. Importing this module costs nothing."""
@@ -53,13 +54,14 @@ def load() -> dict:
     return read_json_dict(_path())
 
 
-def keep(key: str, pixels: int, steps: int, seconds_per_window: float) -> None:
-    """Keep one finished run's time (the newest KEEP per key; the newest MAX_KEYS keys)."""
+def keep(key: str, pixels: int, steps: int, seconds_per_window: float, memory: dict | None = None) -> None:
+    """Keep one finished run's time, and its memory (``base``, ``peak``: run_memory.py) when measured
+    (the newest KEEP per key; the newest MAX_KEYS keys)."""
     from studio.core.paths import write_atomic
     data = load()
     recs = [r for r in data.pop(key, []) if isinstance(r, dict)]
     recs.append({"pixels": int(pixels), "steps": int(steps), "seconds": float(seconds_per_window),
-                 "at": time.time()})
+                 "at": time.time(), **{k: int(v) for k, v in (memory or {}).items()}})
     data[key] = recs[-KEEP:]  # re-inserted: the newest key last
     while len(data) > MAX_KEYS:
         data.pop(next(iter(data)))
@@ -88,41 +90,90 @@ def predict(records: list[dict], pixels: int, steps: int) -> tuple[float, dict] 
 
 
 class RunClock:
-    """One generation's prediction, said before it starts, and its time recorded after."""
+    """One generation's prediction (time; peak memory on a CUDA GPU), said before it starts, and
+    what it took recorded after. ``pipe``: the pipeline, to name a memory mode that would fit."""
 
-    def __init__(self, ctx, ref, device, size: tuple[int, int] | None, window: int, windows: int, steps: int):
-        self.ctx, self.windows, self.steps = ctx, max(1, windows), max(1, steps)
+    def __init__(self, ctx, ref, device, size: tuple[int, int] | None, window: int, windows: int, steps: int,
+                 pipe=None):
+        from .run_memory import PeakMeter
+        self.ctx, self.ref, self.pipe, self.windows, self.steps = ctx, ref, pipe, max(1, windows), max(1, steps)
         self.pixels = int(size[0] * size[1] * max(1, window)) if size else 0
         self.key = run_key(ref, ctx.params, device) if size else None
         self.predicted: float | None = None
+        self.meter = PeakMeter(device)
         self.t0 = time.perf_counter()
 
     def say_prediction(self) -> None:
         from .guard import fmt_duration
+        from .run_memory import fmt
         if self.key is None:
             return
-        got = predict(load().get(self.key, []), self.pixels, self.steps)
+        records = load().get(self.key, [])
+        got = predict(records, self.pixels, self.steps)
         where = self.key.split("|")[2]
         if got is None:
-            self.ctx.info(f"no time prediction yet for this model on {where}: this run measures it")
+            self.ctx.info(f"no time {'or peak memory ' if self.meter.on else ''}prediction yet for this model on "
+                          f"{where}: this run measures {'them' if self.meter.on else 'it'}")
             return
         per, rec = got
         self.predicted = per * self.windows
-        self.ctx.note(f"predicted: about {fmt_duration(self.predicted)}", "info")  # the node, status bar, Log
+        mem = self.meter.predict(records, self.pixels)
+        self.ctx.note(f"predicted: about {fmt_duration(self.predicted)}" +  # the node, status bar, Log
+                      (f", peak about {fmt(mem[0])}" if mem else ""), "info")
         self.ctx.info(f"the prediction comes from an earlier run on {where}: {rec['steps']} steps of "
-                      f"{rec['pixels']:,} pixels a window in {fmt_duration(rec['seconds'])}")
+                      f"{rec['pixels']:,} pixels a window in {fmt_duration(rec['seconds'])}" +
+                      (f", peak {fmt(mem[1]['peak'])}" if mem else ""))
+        if mem:
+            self._warn_if_too_big(mem[0])
+
+    def _warn_if_too_big(self, peak: int) -> None:
+        """A predicted peak past what the card can give: a warning before the run, naming a mode."""
+        from .run_memory import allocated, fmt
+        from .run_memory import free as free_bytes
+        free = free_bytes(self.meter.device)
+        if free is None:
+            return
+        now = allocated(self.meter.device)
+        if peak <= now + free:
+            return
+        self.ctx.warn(f"this run is predicted to need about {fmt(peak)} of GPU memory at its peak, and "
+                      f"{fmt(now + free)} can be used: it may run out of memory. {self._lighter(peak - now, free)}")
+
+    def _lighter(self, own: int, free: int) -> str:
+        """What would fit: a lighter memory mode (all on the GPU now, with the run's measured own
+        bytes as its tensors), else fewer frames or a smaller size."""
+        from .memory import MEMORY_MODES, Sizes, fitting_mode, fp8_available, pipeline_sizes
+        mode = self.ref.memory or "gpu"
+        alt = None
+        if mode == "gpu" and self.pipe is not None:
+            s = pipeline_sizes(self.pipe, self.ref.fam.denoiser)
+            alt = fitting_mode(Sizes(s.denoiser, s.others, max(1, own), s.block), free + s.total,
+                               fp8_available(self.ref.dtype))
+            alt = None if alt == "gpu" else alt
+        if alt:
+            return f"Load Video Model's memory '{alt}' would fit, or lower the frames or size"
+        lighter = [m for m in MEMORY_MODES[MEMORY_MODES.index(mode) + 1:]] if mode in MEMORY_MODES else []
+        return "Lower the frames or size" + (f", or try Load Video Model's memory {', '.join(repr(m) for m in lighter)}"
+                                             if lighter else "")
 
     def start(self) -> None:
+        self.meter.start()
         self.t0 = time.perf_counter()
 
     def finished(self, record: bool = True) -> None:
-        """The run ended well: say its time against the prediction; record it (``record``: not when
-        it compiled, or decoded kept latents, or decoded again after running out of memory)."""
+        """The run ended well: say its time (and peak) against the prediction; record it
+        (``record``: not when it compiled, or decoded kept latents, or decoded again after running
+        out of memory)."""
         from .guard import fmt_duration
+        from .run_memory import fmt
         if self.key is None:
             return
         took = time.perf_counter() - self.t0
+        memory = self.meter.record_fields()
         if self.predicted is not None:
             self.ctx.info(f"took {fmt_duration(took)} (predicted about {fmt_duration(self.predicted)})")
+        if memory:
+            self.ctx.info(f"peak {fmt(memory['peak'])} of GPU memory" +
+                          (f" (predicted about {fmt(self.meter.predicted)})" if self.meter.predicted else ""))
         if record:
-            keep(self.key, self.pixels, self.steps, took / self.windows)
+            keep(self.key, self.pixels, self.steps, took / self.windows, memory)

@@ -40,7 +40,8 @@ class ClipMaking:
         self.s, self.ctx = sampler, sampler.ctx
         self.starts, self.n_frames, self.window, self.overlap = starts, n_frames, window, overlap
         self.make_kwargs, self.image, self.previews, self.steps = make_kwargs, image, previews, steps
-        self.clock = RunClock(self.ctx, sampler.ref, sampler.ref.device, size, window, len(starts), steps)
+        self.clock = RunClock(self.ctx, sampler.ref, sampler.ref.device, size, window, len(starts), steps,
+                              sampler.pipe)
         self.kept = KeptWindows(self.ctx, sampler.ref, sampler.pipe, len(starts))  # a Stop loses no finished window
         self.out: np.ndarray | None = None
         self.k = 0      # windows made

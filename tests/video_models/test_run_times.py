@@ -75,3 +75,85 @@ def test_a_step_under_a_second_is_said_in_milliseconds():
     assert fmt_duration(0.011) == "11 ms"  # was "1 s": "about 3 s on the CPU (1 s a step, 260 steps)"
     assert fmt_duration(0.0001) == "1 ms"
     assert fmt_duration(2.4) == "2 s" and fmt_duration(600) == "10 min"
+
+
+# -- the peak memory (run_memory.py), with a CUDA allocator's counters emulated ---------------------
+GB = 1024 ** 3
+
+
+def test_a_runs_own_bytes_scale_with_pixels_from_the_records():
+    from nodes.video_models.run_memory import run_bytes
+    assert run_bytes([{"pixels": 1000, "steps": 2, "seconds": 1.0}], 1000) is None  # no memory measured (CPU)
+    one = [{"pixels": 1000, "base": 4 * GB, "peak": 6 * GB}]
+    assert run_bytes(one, 1000)[0] == 2 * GB
+    assert run_bytes(one, 500)[0] == 2 * GB  # smaller: kept (an over-estimate, never an under-estimate)
+    assert run_bytes(one, 2000)[0] == 4 * GB  # larger: in proportion
+    two = one + [{"pixels": 3000, "base": 4 * GB, "peak": 10 * GB}]  # 2 GB at 1000, 6 GB at 3000: 1 GB + 1 MB/px
+    assert run_bytes(two, 2000)[0] == 4 * GB and run_bytes(two, 5000)[0] == 10 * GB
+
+
+class _Card:
+    """A CUDA allocator's counters as the run meter reads them."""
+
+    def __init__(self, monkeypatch, base: int, peak: int, free: int):
+        from nodes.video_models import run_memory
+        self.base, self.top, self.free_bytes, self.resets = base, peak, free, 0
+        monkeypatch.setattr(run_memory, "measurable", lambda d: True)
+        monkeypatch.setattr(run_memory, "allocated", lambda d: self.base)
+        monkeypatch.setattr(run_memory, "peak", lambda d: self.top)
+        monkeypatch.setattr(run_memory, "free", lambda d: self.free_bytes)
+        monkeypatch.setattr(run_memory, "reset_peak", lambda d: setattr(self, "resets", self.resets + 1))
+
+
+def test_the_node_predicts_its_peak_from_an_earlier_run_and_warns_before_one_that_will_not_fit(
+        wan_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path))
+    card = _Card(monkeypatch, base=1 * GB, peak=3 * GB, free=20 * GB)
+    ex = Executor()
+    ev: list = []
+    ex.run(_graph(wan_dir, 2), targets=["gen"], device="cpu", on_event=ev.append, use_cache=False)
+    logs = [e.text for e in ev if isinstance(e, NodeMessage) and e.node_id == "gen"]
+    assert "peak 3.0 GB of GPU memory" in logs and card.resets == 1, logs
+    assert any(t.startswith("no time or peak memory prediction yet for this model on ") for t in logs), logs
+    (rec,), = json.load(open(os.path.join(tmp_path, run_times.FILE_NAME))).values()
+    assert rec["base"] == 1 * GB and rec["peak"] == 3 * GB
+
+    ev.clear()
+    card.base, card.top = 2 * GB, 4 * GB + GB // 10  # another model came onto the card meanwhile
+    ex.run(_graph(wan_dir, 2), targets=["gen"], device="cpu", on_event=ev.append, use_cache=False)
+    notes = [e.text for e in ev if isinstance(e, NodeNote) and e.node_id == "gen"]
+    logs = [e.text for e in ev if isinstance(e, NodeMessage) and e.node_id == "gen"]
+    assert any(n.startswith("predicted: about ") and n.endswith(", peak about 4.0 GB") for n in notes), notes
+    assert "peak 4.1 GB of GPU memory (predicted about 4.0 GB)" in logs, logs
+    assert not [e for e in ev if isinstance(e, NodeMessage) and e.level == "warning"]
+
+    ev.clear()
+    card.free_bytes = GB  # 2 GB held + 1 GB more: the 2.1 GB this clip takes on top will not fit
+    ex.run(_graph(wan_dir, 2), targets=["gen"], device="cpu", on_event=ev.append, use_cache=False)
+    warns = [e.text for e in ev if isinstance(e, NodeMessage) and e.level == "warning"]
+    assert len(warns) == 1 and warns[0].startswith("this run is predicted to need about 4.1 GB of GPU memory at its "
+                                                   "peak, and 3.0 GB can be used: it may run out of memory"), warns
+    assert "Lower the frames or size" in warns[0]
+
+
+def test_a_clip_that_will_not_fit_names_the_memory_mode_that_would():
+    import types
+
+    import torch
+    from nodes.video_models.run_times import RunClock
+
+    def weights(n_blocks: int, width: int):  # sizes without memory: meta tensors
+        return torch.nn.Sequential(torch.nn.ModuleList(
+            torch.nn.Linear(width, width, bias=False, device="meta", dtype=torch.bfloat16) for _ in range(n_blocks)))
+    pipe = types.SimpleNamespace(components={"transformer": weights(40, 8192), "text_encoder": weights(80, 8192)})
+    clock = RunClock.__new__(RunClock)  # only what naming a mode reads
+    clock.pipe = pipe
+    clock.ref = types.SimpleNamespace(memory="gpu", fam=types.SimpleNamespace(denoiser="transformer"),
+                                      dtype=torch.bfloat16)
+    # 5 GB denoiser + 10 GB text encoder all on the card, the clip's own 2 GB, 2 GB more free: model
+    # offload (the text encoder off the card while the denoiser runs) fits, all on the GPU does not
+    said = clock._lighter(2 * GB, 2 * GB)
+    assert said == "Load Video Model's memory 'model_offload' would fit, or lower the frames or size", said
+    clock.ref.memory = "fp8"
+    assert clock._lighter(2 * GB, 2 * GB) == "Lower the frames or size, or try Load Video Model's memory " \
+        "'fp8+block_offload'"
