@@ -246,8 +246,7 @@ def load_checkpoint(path: str, expect: dict | None = None, device: torch.device 
     name = os.path.basename(path)
     shapes = _header_shapes(path)
     # the shapes first, on a network without storage (nothing allocated yet)
-    with torch.device("meta"):
-        skeleton = _build(cfg, path)
+    skeleton = _skeleton(cfg, path)
     want = {k: tuple(v.shape) for k, v in skeleton.state_dict().items()}
     del skeleton
     for prefix in ("model.", "ema."):
@@ -269,6 +268,30 @@ def load_checkpoint(path: str, expect: dict | None = None, device: torch.device 
     model.to(device)
     ema.to(device).eval()
     return {"model": model, "ema": ema, "meta": meta, "tensors": tensors}
+
+
+def _skeleton(cfg: dict, path: str):
+    """The network built on the meta device (shapes, no storage). torch caches the factory functions
+    a device context redirects the first time one is used (``torch.utils._device``, an lru_cache),
+    and transformers' ``from_pretrained`` swaps ``torch.linspace`` for a CPU-pinned wrapper while it
+    builds a model: a first device context inside that caches the wrapper, and from then on
+    ``torch.linspace`` makes CPU tensors in a meta context (a text encoder loaded earlier in the
+    process made this load fail with "Tensor on device cpu is not on the expected device meta").
+    The cache is rebuilt when it lacks the real functions; a build that still mixes devices (such a
+    load running on another thread at this moment) is made on the CPU instead."""
+    try:
+        from torch.utils import _device
+        if torch.linspace not in _device._device_constructors():
+            _device._device_constructors.cache_clear()
+    except (ImportError, AttributeError):  # torch's private module moved: the fallback below still holds
+        pass
+    try:
+        with torch.device("meta"):
+            return _build(cfg, path)
+    except RuntimeError as e:
+        if "device" not in str(e):
+            raise
+        return _build(cfg, path)
 
 
 def _header_shapes(path: str) -> dict[str, tuple]:

@@ -329,3 +329,24 @@ def test_an_objects_soft_edge_moves_with_it_and_the_top_object_owns_an_overlap()
     assert torch.allclose(field[1, 1], torch.full((8,), full)) and float(field[0, 1].abs().max()) == 0
     assert float(field[:, 3:].abs().max()) == 0.0  # the ground stays
 
+
+
+def test_a_checkpoint_loads_after_a_text_encoder_was_built_on_the_meta_device(tmp_path):
+    """transformers' from_pretrained swaps torch.linspace while it builds a model; torch's device context
+    first used inside that cached the swap, and a slots checkpoint's meta skeleton then mixed CPU
+    and meta tensors (a video model's text encoder loaded earlier in the process broke this load)."""
+    tr_init = pytest.importorskip("transformers.initialization")
+    from torch.utils import _device
+    ds = scenes_dataset(count=12, n_frames=4, width=16, height=16, test_scenes=2, seed=3)
+    path = str(tmp_path / "s.safetensors")
+    train(model_config("diffusion", ds, "text", **TINY, keyframe="slots"), ds,
+          TrainSettings(steps=1, batch=4, preview_every=0, checkpoint=path))
+    _device._device_constructors.cache_clear()
+    with tr_init.meta_device_safe_creation_ops(), torch.device("meta"):
+        assert torch.linspace(0, 1, 3).device.type == "cpu"  # the first use: the swap is cached
+    with torch.device("meta"):
+        assert torch.linspace(0, 1, 3).device.type == "cpu"  # torch.linspace no longer redirected
+    ck = load_checkpoint(path)
+    assert ck["model"].slots.offs_rot.device.type == "cpu" and ck["model"].slots.offs_rot.shape[-1] == 2
+    with torch.device("meta"):
+        assert torch.linspace(0, 1, 3).device.type == "meta"  # the cache rebuilt by the load
