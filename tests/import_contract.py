@@ -286,6 +286,10 @@ PRIVATE_ALLOWED = {
     ("nodes/generators/step.py", "_foreach_lerp_"): "torch._foreach_lerp_: the fused EMA update "
         "torch.optim uses itself; torch has no public name for it",
     ("nodes/generators/step.py", "_foreach_copy_"): "torch._foreach_copy_: as _foreach_lerp_",
+    ("nodes/generators/checkpoint.py", "_device"): "torch.utils._device: the module behind `with "
+        "torch.device(...)`; its cache of redirected factories can hold transformers' linspace wrapper",
+    ("nodes/generators/checkpoint.py", "_device_constructors"): "torch: that cache (an lru_cache), "
+        "rebuilt when it lacks the real torch.linspace; no public way to reset it",
     ("nodes/video_models/lora_loss.py", "_pack_latents"): "diffusers' LTXPipeline packs latents "
         "only through this static method; training must pack exactly as inference does",
     ("nodes/video_models/lora_loss.py", "_prepare_rotary_positional_embeddings"): "diffusers' "
