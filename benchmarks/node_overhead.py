@@ -22,10 +22,8 @@ import io
 import time
 
 
-class _NoGuard:
-    """RunGuard's interface, doing nothing: the node without its Stop hooks."""
-
-    first_forward_start = None
+class _Inert:
+    """A context manager taking any arguments and doing nothing: what a part taken out leaves."""
 
     def __init__(self, *a, **k):
         pass
@@ -35,25 +33,22 @@ class _NoGuard:
 
     def __exit__(self, *exc):
         return False
+
+
+class _NoGuard(_Inert):
+    """RunGuard's interface, doing nothing: the node without its Stop hooks."""
+
+    first_forward_start = None
 
     def step_done(self, *_a):
         pass
 
 
-class _NoRescue:
+class _NoRescue(_Inert):
     """DecodeRescue's interface, passing the decode through: the node without the rescue."""
 
     kept = None
     light = False
-
-    def __init__(self, *a, **k):
-        pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
 
     def finish(self):
         pass

@@ -18,8 +18,6 @@ run, naming a memory mode that would fit; after the run its measured peak is sai
 prediction. CUDA only (the CPU's memory is not the limit the artist can change with a mode)."""
 from __future__ import annotations
 
-GB = 1024 ** 3
-
 
 def measurable(device) -> bool:
     """A CUDA device whose allocator reports its peak."""
@@ -51,21 +49,16 @@ def free(device) -> int | None:
 def run_bytes(records: list[dict], pixels: int) -> tuple[int, dict] | None:
     """(the run's own bytes on top of its base, the record it comes from) for ``pixels`` per
     window, or None without records that measured memory (module docstring)."""
-    import math
+    from .run_times import nearest_and_far
     recs = [r for r in records if r.get("pixels", 0) > 0 and "peak" in r and "base" in r]
     if not recs or pixels <= 0:
         return None
-    near = min(reversed(recs), key=lambda r: abs(math.log(pixels / r["pixels"])))  # ties: the newest
+    near, far = nearest_and_far(recs, pixels)
     own = lambda r: max(0, int(r["peak"]) - int(r["base"]))  # noqa: E731
-    far = max(recs, key=lambda r: abs(math.log(r["pixels"] / near["pixels"])))
-    if abs(math.log(far["pixels"] / near["pixels"])) >= math.log(1.2):  # two sizes: a + b * pixels
+    if far is not None:  # two sizes: a + b * pixels
         slope = max(0.0, (own(far) - own(near)) / (far["pixels"] - near["pixels"]))
         return max(0, int(own(near) + slope * (pixels - near["pixels"]))), near
     return int(own(near) * max(1.0, pixels / near["pixels"])), near
-
-
-def fmt(n: float) -> str:
-    return f"{n / GB:.1f} GB"
 
 
 class PeakMeter:

@@ -78,15 +78,22 @@ def predict(records: list[dict], pixels: int, steps: int) -> tuple[float, dict] 
     recs = [r for r in records if r.get("pixels", 0) > 0 and r.get("steps", 0) > 0 and r.get("seconds", 0) > 0]
     if not recs:
         return None
-    near = min(reversed(recs), key=lambda r: abs(math.log(pixels / r["pixels"])))  # ties: the newest
+    near, far = nearest_and_far(recs, pixels)
     exp = 1.0
-    far = max(recs, key=lambda r: abs(math.log(r["pixels"] / near["pixels"])))
-    ratio = far["pixels"] / near["pixels"]
-    if abs(math.log(ratio)) >= math.log(1.2):  # two sizes: how time grows with pixels (attention: > 1)
+    if far is not None:  # two sizes: how time grows with pixels (attention: > 1)
+        ratio = far["pixels"] / near["pixels"]
         per = (far["seconds"] / far["steps"]) / (near["seconds"] / near["steps"])
         exp = min(2.0, max(0.8, math.log(per) / math.log(ratio)))
     secs = near["seconds"] * (steps / near["steps"]) * (pixels / near["pixels"]) ** exp
     return secs, near
+
+
+def nearest_and_far(recs: list[dict], pixels: int) -> tuple[dict, dict | None]:
+    """(the record nearest ``pixels`` in size, the newest on a tie; the record farthest from it
+    when its size differs by 1.2x or more, else None): what a prediction scales from."""
+    near = min(reversed(recs), key=lambda r: abs(math.log(pixels / r["pixels"])))
+    far = max(recs, key=lambda r: abs(math.log(r["pixels"] / near["pixels"])))
+    return near, (far if abs(math.log(far["pixels"] / near["pixels"])) >= math.log(1.2) else None)
 
 
 class RunClock:
@@ -105,7 +112,7 @@ class RunClock:
 
     def say_prediction(self) -> None:
         from .guard import fmt_duration
-        from .run_memory import fmt
+        from .memory import fmt_gb
         if self.key is None:
             return
         records = load().get(self.key, [])
@@ -119,16 +126,17 @@ class RunClock:
         self.predicted = per * self.windows
         mem = self.meter.predict(records, self.pixels)
         self.ctx.note(f"predicted: about {fmt_duration(self.predicted)}" +  # the node, status bar, Log
-                      (f", peak about {fmt(mem[0])}" if mem else ""), "info")
+                      (f", peak about {fmt_gb(mem[0])}" if mem else ""), "info")
         self.ctx.info(f"the prediction comes from an earlier run on {where}: {rec['steps']} steps of "
                       f"{rec['pixels']:,} pixels a window in {fmt_duration(rec['seconds'])}" +
-                      (f", peak {fmt(mem[1]['peak'])}" if mem else ""))
+                      (f", peak {fmt_gb(mem[1]['peak'])}" if mem else ""))
         if mem:
             self._warn_if_too_big(mem[0])
 
     def _warn_if_too_big(self, peak: int) -> None:
         """A predicted peak past what the card can give: a warning before the run, naming a mode."""
-        from .run_memory import allocated, fmt
+        from .memory import fmt_gb
+        from .run_memory import allocated
         from .run_memory import free as free_bytes
         free = free_bytes(self.meter.device)
         if free is None:
@@ -136,8 +144,8 @@ class RunClock:
         now = allocated(self.meter.device)
         if peak <= now + free:
             return
-        self.ctx.warn(f"this run is predicted to need about {fmt(peak)} of GPU memory at its peak, and "
-                      f"{fmt(now + free)} can be used: it may run out of memory. {self._lighter(peak - now, free)}")
+        self.ctx.warn(f"this run is predicted to need about {fmt_gb(peak)} of GPU memory at its peak, and "
+                      f"{fmt_gb(now + free)} can be used: it may run out of memory. {self._lighter(peak - now, free)}")
 
     def _lighter(self, own: int, free: int) -> str:
         """What would fit: a lighter memory mode (all on the GPU now, with the run's measured own
@@ -152,7 +160,7 @@ class RunClock:
             alt = None if alt == "gpu" else alt
         if alt:
             return f"Load Video Model's memory '{alt}' would fit, or lower the frames or size"
-        lighter = [m for m in MEMORY_MODES[MEMORY_MODES.index(mode) + 1:]] if mode in MEMORY_MODES else []
+        lighter = MEMORY_MODES[MEMORY_MODES.index(mode) + 1:] if mode in MEMORY_MODES else ()
         return "Lower the frames or size" + (f", or try Load Video Model's memory {', '.join(repr(m) for m in lighter)}"
                                              if lighter else "")
 
@@ -165,7 +173,7 @@ class RunClock:
         (``record``: not when it compiled, or decoded kept latents, or decoded again after running
         out of memory)."""
         from .guard import fmt_duration
-        from .run_memory import fmt
+        from .memory import fmt_gb
         if self.key is None:
             return
         took = time.perf_counter() - self.t0
@@ -173,7 +181,7 @@ class RunClock:
         if self.predicted is not None:
             self.ctx.info(f"took {fmt_duration(took)} (predicted about {fmt_duration(self.predicted)})")
         if memory:
-            self.ctx.info(f"peak {fmt(memory['peak'])} of GPU memory" +
-                          (f" (predicted about {fmt(self.meter.predicted)})" if self.meter.predicted else ""))
+            self.ctx.info(f"peak {fmt_gb(memory['peak'])} of GPU memory" +
+                          (f" (predicted about {fmt_gb(self.meter.predicted)})" if self.meter.predicted else ""))
         if record:
             keep(self.key, self.pixels, self.steps, took / self.windows, memory)
