@@ -95,10 +95,10 @@ def run_studio(cfg: dict, device: str, steps: int, warm: int) -> dict:
     import torch
     from diffusers import WanPipeline
 
-    from nodes.video_models.families import FAMILIES
-    from nodes.video_models.loading import VideoModelRef
-    from nodes.video_models.lora_data import Encoded
-    from nodes.video_models.lora_train import LoRASettings, LoRATrainer
+    from nodes.video_models.loading.families import FAMILIES
+    from nodes.video_models.loading.load import VideoModelRef
+    from nodes.video_models.lora.data import Encoded
+    from nodes.video_models.lora.train import LoRASettings, LoRATrainer
     tr, sched, mean, std, text = _setup(cfg, device)
     pipe = WanPipeline(tokenizer=None, text_encoder=None, vae=None, transformer=tr, scheduler=sched)
     ref = VideoModelRef(module=pipe, config={}, kind="video:wan", family="wan", path="bench",

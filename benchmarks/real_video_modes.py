@@ -8,11 +8,11 @@ Cases (built in memory, on the GPU, seeded: every mode gets the same weights):
 A 2-layer UMT5 of the real width stands in for UMT5-XXL (its size is said, not measured).
 
 Memory modes (gpu, model_offload, block_offload, fp8, fp8+block_offload) are applied with
-nodes.video_models.memory.apply_memory, the function Load Video Model uses, each under a cap
+nodes.video_models.memory.modes.apply_memory, the function Load Video Model uses, each under a cap
 set with torch.cuda.set_per_process_memory_fraction standing for a smaller card (``--caps
 none,24,16,12,8``); the block modes keep as many blocks on the card as the cap leaves room for
 (residency.py), and the line says how many. Speed modes (compile, attention, first_block, taylorseer, faster) run on the
-uncapped all-on-GPU pipeline through nodes.video_models.speed. Each run reports its time against
+uncapped all-on-GPU pipeline through nodes.video_models.memory.speed. Each run reports its time against
 the uncapped all-on-GPU run of the same case, peak GPU memory, the planner's predicted peak, and
 the frames' max difference (in 1/255) and PSNR against that reference. Each line is printed as
 soon as it is measured (a killed run still reports) and the JSON is rewritten after every line.
@@ -117,8 +117,9 @@ def run_one(case: str, mode: str, cap_gb, steps: int, small: bool, device: str, 
     """One (case, mode, cap): warm-up call of 1 step, then the timed call."""
     import torch
 
-    from nodes.video_models import speed as speedmod
-    from nodes.video_models.memory import GB, apply_memory, free_memory, pipeline_sizes, predicted_peak
+    from nodes.video_models.memory import speed as speedmod
+    from nodes.video_models.memory.modes import apply_memory, free_memory, pipeline_sizes, predicted_peak
+    from nodes.video_models.memory.sizes import GB
     cuda = device == "cuda"
     out: dict = {"case": case, "mode": mode, "cap_gb": cap_gb}
     t0 = time.perf_counter()

@@ -263,19 +263,19 @@ def cycles(graph) -> list[list[str]]:
 PRIVATE_ALLOWED = {
     ("studio/ui/canvas/canvas.py", "_cursor_text"): "NodeGraphQt: the 'CTRL: Deselect Nodes' hint item of "
         "its view has no public API (hidden when the canvas loses focus; issue 35)",
-    ("nodes/video_models/memory.py", "_diffusers_hook"): "diffusers: the hook registry its offload and "
+    ("nodes/video_models/memory/modes.py", "_diffusers_hook"): "diffusers: the hook registry its offload and "
         "casting hooks hang on a module (no public query whether one is applied, or to remove it)",
-    ("nodes/video_models/memory.py", "_hf_hook"): "accelerate: the hook its model offload puts on a module "
+    ("nodes/video_models/memory/modes.py", "_hf_hook"): "accelerate: the hook its model offload puts on a module "
         "(no public query)",
-    ("nodes/video_models/speed.py", "_compiled_call_impl"): "torch: what nn.Module.compile() sets; the "
+    ("nodes/video_models/memory/speed.py", "_compiled_call_impl"): "torch: what nn.Module.compile() sets; the "
         "only way to tell a compiled module and to undo compile in place",
-    ("nodes/video_models/guard.py", "_compiled_call_impl"): "torch: as in speed.py (Stop hooks are not "
+    ("nodes/video_models/sampling/guard.py", "_compiled_call_impl"): "torch: as in speed.py (Stop hooks are not "
         "put on compiled blocks: they would be traced into the graph)",
-    ("nodes/video_models/speed.py", "_check_attention_backend_requirements"): "diffusers: whether an "
+    ("nodes/video_models/memory/speed.py", "_check_attention_backend_requirements"): "diffusers: whether an "
         "attention backend is installed and usable here, before set_attention_backend fails mid-run",
-    ("nodes/video_models/schedule.py", "_execution_device"): "diffusers: the device a pipeline runs on "
+    ("nodes/video_models/sampling/schedule.py", "_execution_device"): "diffusers: the device a pipeline runs on "
         "under CPU offload, the name every diffusers pipeline uses",
-    ("nodes/video_models/kept_latents.py", "_execution_device"): "diffusers: the device a pipeline runs on "
+    ("nodes/video_models/runs/kept_latents.py", "_execution_device"): "diffusers: the device a pipeline runs on "
         "under CPU offload, where kept latents go back for their decode",
     ("studio/distributed/local.py", "_exit"): "os._exit: a worker leaves without running its "
         "parent's atexit handlers (Python's documented way; there is no public twin)",
@@ -290,9 +290,9 @@ PRIVATE_ALLOWED = {
         "torch.device(...)`; its cache of redirected factories can hold transformers' linspace wrapper",
     ("nodes/generators/checkpoint.py", "_device_constructors"): "torch: that cache (an lru_cache), "
         "rebuilt when it lacks the real torch.linspace; no public way to reset it",
-    ("nodes/video_models/lora_loss.py", "_pack_latents"): "diffusers' LTXPipeline packs latents "
+    ("nodes/video_models/lora/loss.py", "_pack_latents"): "diffusers' LTXPipeline packs latents "
         "only through this static method; training must pack exactly as inference does",
-    ("nodes/video_models/lora_loss.py", "_prepare_rotary_positional_embeddings"): "diffusers' "
+    ("nodes/video_models/lora/loss.py", "_prepare_rotary_positional_embeddings"): "diffusers' "
         "CogVideoX pipeline makes its rotary embeddings only here; training must match inference",
     ("studio/ui/canvas/canvas.py", "_proxy_mode_threshold"): "NodeGraphQt: the zoom under which a "
         "node is drawn as a box has no setter (titles and ports stay readable on a fitted overview)",
@@ -309,13 +309,13 @@ PRIVATE_ALLOWED = {
         "parameters listed once, not per step",
     ("nodes/generators/step.py", "_compiled_call_impl"): "torch: Module.compile() sets it and gives no "
         "public way to undo it",
-    ("nodes/video_models/guard.py", "_conv_forward"): "torch: the one method of a convolution that "
+    ("nodes/video_models/sampling/guard.py", "_conv_forward"): "torch: the one method of a convolution that "
         "can be wrapped to split a large op into slices (the cancel guard checks between them)",
-    ("nodes/video_models/lora_train.py", "_hf_peft_config_loaded"): "diffusers' flag that a PEFT "
+    ("nodes/video_models/lora/session.py", "_hf_peft_config_loaded"): "diffusers' flag that a PEFT "
         "adapter is loaded into a model (no public query)",
-    ("nodes/video_models/lora_train.py", "_supports_gradient_checkpointing"): "diffusers' per-class "
+    ("nodes/video_models/lora/session.py", "_supports_gradient_checkpointing"): "diffusers' per-class "
         "flag for gradient checkpointing (no public query)",
-    ("nodes/video_models/nodes.py", "_execution_device"): "diffusers: the device a pipeline runs on "
+    ("nodes/video_models/sampling/generators.py", "_execution_device"): "diffusers: the device a pipeline runs on "
         "under CPU offload, the name every diffusers pipeline uses",
     # issue 31, items 3 and 4: the training loop and the Plan (other branches of this round)
 }
@@ -434,7 +434,7 @@ def check(graph=None, third=None, sources=None, counts=None, records=None) -> li
     run = runtime(graph)
     problems = layer_violations(run, STUDIO_LAYERS) + layer_violations(run, UI_LAYERS)
     problems += forbidden_violations(graph) + placement_violations(third or {})
-    run_cycles = cycles(within(run))
+    run_cycles = cycles(run)  # studio and nodes alike
     problems += ["import cycle: " + " -> ".join(c) for c in run_cycles]
     problems += ["import cycle through type-only imports: " + " -> ".join(c)
                  for c in type_only_cycles(graph, run_cycles)]
@@ -448,9 +448,10 @@ def check(graph=None, third=None, sources=None, counts=None, records=None) -> li
 
 
 def type_only_cycles(graph, run_cycles=None) -> list[list[str]]:
-    """The cycles among studio's modules that appear once the type-only imports are drawn in."""
-    run_cycles = cycles(within(runtime(graph))) if run_cycles is None else run_cycles
-    return [c for c in cycles(within(graph)) if c not in run_cycles]
+    """The cycles among the modules of studio and nodes that appear once the type-only imports are
+    drawn in."""
+    run_cycles = cycles(runtime(graph)) if run_cycles is None else run_cycles
+    return [c for c in cycles(graph) if c not in run_cycles]
 
 
 def figures(root: str = ROOT) -> dict:
@@ -478,10 +479,10 @@ def figures(root: str = ROOT) -> dict:
     studio = within(graph)
     bad, kept = reach_ins(sources, root)
     return {"largest_ui_file": big_file, "largest_ui_class": big_class,
-            "studio_cycles": len(cycles(within(runtime(graph)))),
+            "studio_cycles": len(cycles(runtime(graph))),
             "type_only_cycles": len(type_only_cycles(graph)),
             "type_only_imports": sum(e.type_only for es in graph.values() for e in es),
-            "studio_modules": len(studio),
+            "studio_modules": len(studio), "modules": len(graph),
             "private_reach_ins": len(bad), "private_allowed": kept,
             "ui_to_nodes": [(e, why) for e, why in allowed_edges(graph)],
             "ui_to_nodes_all": [e for m, es in graph.items() if _in(m, "studio.ui")
@@ -492,7 +493,7 @@ def report() -> int:
     bad = check()
     print("\n".join(bad) if bad else "import contract: kept")
     f = figures()
-    print(f"import cycles among the {f['studio_modules']} modules of studio: {f['studio_cycles']} at run time, "
+    print(f"import cycles among the {f['modules']} modules of studio and nodes: {f['studio_cycles']} at run time, "
           f"{f['type_only_cycles']} with the type-only imports drawn in")
     print(f"type-only imports (under TYPE_CHECKING) in studio and nodes: {f['type_only_imports']}")
     print(f"private reach-ins across files: {f['private_reach_ins']} not listed, "

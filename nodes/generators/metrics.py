@@ -13,6 +13,7 @@ from studio.core.spec import CLIP, In, Node, Out
 from nodes.synthetic import COLORS, DIRECTIONS, SHAPES
 
 from .flow import compute_flow, warp_backward
+from .scene_metrics import analyse_objects, interior_blobs, match_objects, parse_objects
 
 
 def _as_array(video, max_frames: int | None = None) -> np.ndarray:
@@ -81,22 +82,6 @@ def warping_error(video) -> float:
 # -- the synthetic-set analyser -------------------------------------------------------------------
 _COLOR_NAMES = list(COLORS)
 _COLOR_RGB = np.array([COLORS[c] for c in _COLOR_NAMES], np.float32)
-
-
-def interior_blobs(masks: np.ndarray, min_area: int):
-    """Per frame of ``masks`` [T, H, W]: the largest connected blob, when it has ``min_area``
-    pixels and does not touch the frame's edge (a shape cut by the edge misreads), as
-    (labels, its label, (x, y, w, h, area))."""
-    h, w = masks.shape[1:]
-    for m in masks:
-        n, lab, stats, _ = cv2.connectedComponentsWithStats(m.astype(np.uint8), connectivity=8)
-        if n < 2:
-            continue
-        k = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
-        x, y, bw, bh, area = (int(v) for v in stats[k][:5])
-        if area < min_area or x == 0 or y == 0 or x + bw >= w or y + bh >= h:
-            continue
-        yield lab, k, (x, y, bw, bh, area)
 
 
 def _foreground(frame: np.ndarray, bg: np.ndarray, thr: float = 0.25) -> np.ndarray:
@@ -185,7 +170,6 @@ class Metrics(Node):
         out["warp_error"] = warping_error(v)
         lines.append(f"temporal warping error {out['warp_error']:.4f}")
         if p.analyse:
-            from .scene_metrics import analyse_objects, match_objects, parse_objects
             found = analyse_objects(v)
             if found:
                 lines.append("reads as: " + "; ".join(

@@ -13,7 +13,7 @@ from studio.engine.clip import ArrayClip
 
 from .conditioning import encode_with
 from .nets import to_frames
-from .train import filmstrip
+from nodes.training.shared import filmstrip
 
 
 def features_to_cond(features, config: dict, n: int = 1) -> torch.Tensor:

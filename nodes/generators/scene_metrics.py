@@ -30,6 +30,22 @@ _RGB = np.array([COLORS[c] for c in _NAMES], np.float32)
 KEYS = ("color", "shape", "direction")
 
 
+def interior_blobs(masks: np.ndarray, min_area: int):
+    """Per frame of ``masks`` [T, H, W]: the largest connected blob, when it has ``min_area``
+    pixels and does not touch the frame's edge (a shape cut by the edge misreads), as
+    (labels, its label, (x, y, w, h, area))."""
+    h, w = masks.shape[1:]
+    for m in masks:
+        n, lab, stats, _ = cv2.connectedComponentsWithStats(m.astype(np.uint8), connectivity=8)
+        if n < 2:
+            continue
+        k = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+        x, y, bw, bh, area = (int(v) for v in stats[k][:5])
+        if area < min_area or x == 0 or y == 0 or x + bw >= w or y + bh >= h:
+            continue
+        yield lab, k, (x, y, bw, bh, area)
+
+
 def label_pixels(v: np.ndarray, thr: float = 0.3) -> np.ndarray:
     """[T, H, W] index of the nearest named colour, -1 where none is within ``thr`` (RGB distance)."""
     d = ((v[..., None, :] - _RGB) ** 2).sum(-1)
@@ -38,7 +54,6 @@ def label_pixels(v: np.ndarray, thr: float = 0.3) -> np.ndarray:
 
 
 def _shape_of(masks: np.ndarray) -> tuple[str | None, float | None]:
-    from .metrics import interior_blobs
     ratios = []
     for lab, k, (_, _, _, _, area) in interior_blobs(masks, 6):
         pts = np.argwhere(lab == k)[:, ::-1].astype(np.float32)

@@ -29,7 +29,7 @@ def loop_calls(monkeypatch):
     """Every run_loop call, by trainable class (the trainers import it by name: both are wrapped)."""
     import nodes.generators.train as gt
     import nodes.training.loop as loop
-    import nodes.video_models.lora_train as lt
+    import nodes.video_models.lora.train as lt
     assert gt.run_loop is loop.run_loop and lt.run_loop is loop.run_loop
     calls = []
 
@@ -82,8 +82,8 @@ def _generator(tmp_path):
 
 
 def _lora(tmp_path):
-    from nodes.video_models.lora_file import load_state
-    from nodes.video_models.lora_train import LoRASettings, LoRATrainer
+    from nodes.video_models.lora.file import load_state
+    from nodes.video_models.lora.train import LoRASettings, LoRATrainer
     from safetensors.torch import load_file
     from tests.video_models.test_video_lora import TARGETS, dataset, load
     from tests.video_models.tiny import build_wan_for_training
@@ -122,8 +122,8 @@ def test_both_trainables_stop_within_a_second_keep_a_file_and_resume_through_the
 def test_settings_come_from_the_node_parameters_by_name():
     from nodes.generators.train import TRAIN_PARAMS, TrainSettings
     from nodes.training.settings import settings_from
-    from nodes.video_models.lora_params import DERIVED, LORA_PARAMS
-    from nodes.video_models.lora_train import LoRASettings
+    from nodes.video_models.lora.params import DERIVED, LORA_PARAMS
+    from nodes.video_models.lora.train import LoRASettings
     defaults = SimpleNamespace(**{p.name: p.default for p in TRAIN_PARAMS})
     from nodes.generators.train import ARCH_PARAMS
     s = settings_from(TrainSettings, TRAIN_PARAMS, defaults, skip=ARCH_PARAMS, checkpoint="")

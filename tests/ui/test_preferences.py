@@ -73,7 +73,7 @@ def test_preferences_refuses_a_file_as_a_folder_and_stays_open(qtbot, config, tm
 
 
 def test_the_models_error_says_where_the_setting_is(config):
-    from nodes.video_models.nodes import find_model
+    from nodes.video_models.loading.node import find_model
     from studio.core.errors import StudioError
     with pytest.raises(StudioError) as e:
         find_model("org/missing-model", None)

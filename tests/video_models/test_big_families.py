@@ -12,7 +12,7 @@ import pytest
 from studio.core.graph import Graph
 from studio.engine.executor import Executor
 
-from nodes.video_models.families import FAMILIES, family_from_index, family_from_keys, variant_title
+from nodes.video_models.loading.families import FAMILIES, family_from_index, family_from_keys, variant_title
 
 pytest.importorskip("diffusers")
 
@@ -71,7 +71,7 @@ def _tiny_denoiser(kind):
 def test_single_files_and_folders_of_tiny_models(tmp_path, kind, family):
     """A tiny denoiser of each class: its single file's keys say the family; its diffusers folder
     (config.json as diffusers writes it) gives the variant's class of config."""
-    from nodes.video_models.checks import safetensors_keys
+    from nodes.video_models.loading.checks import safetensors_keys
     model = _tiny_denoiser(kind)
     f = _save_keys(model, str(tmp_path / f"{kind}.safetensors"))
     fam = family_from_keys(safetensors_keys(f))
@@ -89,7 +89,7 @@ def wan22_dir(tmp_path_factory):
 
 
 def test_wan22_two_experts_load_run_and_offload(wan22_dir):
-    from nodes.video_models.memory import hooks_of, pipeline_sizes
+    from nodes.video_models.memory.modes import hooks_of, pipeline_sizes
     g = Graph()
     load = g.add_node("video_models.load", {"model": wan22_dir, "memory": "fp8+block_offload", "dtype": "bf16"})
     gen = g.add_node("video_models.text_to_video", {"frames": 5, "width": 16, "height": 16, "steps": 4,

@@ -1,5 +1,5 @@
 """Block offload keeps as many blocks on the GPU as fit and streams the rest between them
-(nodes/video_models/residency.py): which blocks, how many, diffusers' hooks on exactly the
+(nodes/video_models/memory/residency.py): which blocks, how many, diffusers' hooks on exactly the
 streamed ones, the model's block lists as they were, the same output, and the choice said.
 
 On the CPU this checks the bookkeeping (hooks, placement, output); the CUDA streams' prefetch
@@ -9,8 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nodes.video_models.memory import GB, Sizes, predicted_peak, resident_bytes
-from nodes.video_models.residency import block_lists, flat_blocks, kept_count, plan, streamed_indices
+from nodes.video_models.memory.modes import predicted_peak, resident_bytes
+from nodes.video_models.memory.sizes import GB, Sizes
+from nodes.video_models.memory.residency import block_lists, flat_blocks, kept_count, plan, streamed_indices
 
 pytest.importorskip("diffusers")
 
@@ -74,7 +75,8 @@ def _offloaded(m):
 
 @pytest.mark.parametrize("kept_blocks", [0, 2, 3, 6])
 def test_only_the_streamed_blocks_get_diffusers_hooks_and_the_output_is_the_same(kept_blocks):
-    from nodes.video_models.memory import enable_block_offload, module_bytes
+    from nodes.video_models.memory.modes import enable_block_offload
+    from nodes.video_models.memory.sizes import module_bytes
     want = _forward(_wan())
     m = _wan()
     lists = [(n, lst, list(lst)) for n, lst in block_lists(m)]
@@ -93,7 +95,7 @@ def test_only_the_streamed_blocks_get_diffusers_hooks_and_the_output_is_the_same
 
 def test_two_experts_share_the_room_by_size():
     a, b = _wan(4), _wan(4)
-    from nodes.video_models.memory import module_bytes
+    from nodes.video_models.memory.sizes import module_bytes
     block = max(module_bytes(x) for x in flat_blocks(a))
     kept = plan([a, b], 4 * block)
     assert sorted(len(idx) for _, idx in kept.values()) == [2, 2]
@@ -104,14 +106,14 @@ def test_block_offload_says_what_stays_resident_when_the_card_has_room(wan_dir, 
     free memory emulated: the CPU has no figure, so nothing is kept there otherwise)."""
     import torch
 
-    from nodes.video_models import memory
-    from nodes.video_models.loading import load_video_model
+    from nodes.video_models.memory import modes as memory
+    from nodes.video_models.loading.load import load_video_model
     from tests.video_models.test_memory_modes import _load, _t2v
     base = _t2v(_load(wan_dir, "gpu")[0])
     ref, _, said = _load(wan_dir, "block_offload")
     assert "all 2 blocks streamed" in said[0]
     monkeypatch.setattr(memory, "free_memory", lambda dev: 1)
-    monkeypatch.setattr("nodes.video_models.residency.residency_budget", lambda free, dens, h: max(
+    monkeypatch.setattr("nodes.video_models.memory.residency.residency_budget", lambda free, dens, h: max(
         memory.module_bytes(b) for b in flat_blocks(dens[0])))
     notes, said = [], []
     ref = load_video_model(wan_dir, base=None, device=torch.device("cpu"), dtype_name="bf16", memory="block_offload",
@@ -146,7 +148,8 @@ def test_streams_prefetch_only_the_streamed_blocks_on_cuda():
     import torch
     if not torch.cuda.is_available():
         pytest.skip("needs CUDA")
-    from nodes.video_models.memory import enable_block_offload, module_bytes
+    from nodes.video_models.memory.modes import enable_block_offload
+    from nodes.video_models.memory.sizes import module_bytes
     m = _wan().to(torch.bfloat16)
     want = _forward(_wan().to(torch.bfloat16).to("cuda"), "cuda")
     block = max(module_bytes(b) for b in flat_blocks(m))

@@ -12,7 +12,8 @@ from studio.engine.context import CancelToken
 from studio.engine.events import NodeMessage, NodeNote
 from studio.engine.executor import Executor
 
-from nodes.video_models.memory import GB, Sizes, choose_memory, fitting_mode, hooks_of, plan_note, predicted_peak
+from nodes.video_models.memory.modes import choose_memory, fitting_mode, hooks_of, plan_note, predicted_peak
+from nodes.video_models.memory.sizes import GB, Sizes
 
 pytest.importorskip("diffusers")
 
@@ -59,7 +60,7 @@ def test_peaks_order_and_fitting_mode():
 
 
 def test_vae_tiling_when_decoding_would_not_fit():
-    from nodes.video_models.memory import decode_needs_tiling
+    from nodes.video_models.memory.modes import decode_needs_tiling
     assert not decode_needs_tiling(81, 832, 480, None)  # no GPU: never
     assert decode_needs_tiling(81, 832, 480, 8 * GB)  # ~12 GB to decode at once
     assert not decode_needs_tiling(81, 832, 480, 40 * GB)
@@ -67,7 +68,7 @@ def test_vae_tiling_when_decoding_would_not_fit():
 
 
 def _load(wan_dir, memory, dtype="bf16"):
-    from nodes.video_models.loading import load_video_model
+    from nodes.video_models.loading.load import load_video_model
     import torch
     notes, said = [], []
     ref = load_video_model(wan_dir, base=None, device=torch.device("cpu"), dtype_name=dtype, memory=memory,
@@ -195,7 +196,7 @@ def test_frames_cross_to_the_host_as_numpy_output_gives_them():
     import torch
     from diffusers.video_processor import VideoProcessor
 
-    from nodes.video_models.sampling import host_frames
+    from nodes.video_models.sampling.sampler import host_frames
     torch.manual_seed(0)
     x = torch.rand(1, 3, 5, 8, 12) * 2.2 - 1.1  # decoded video, a little outside [-1, 1]
     vp = VideoProcessor()
@@ -208,7 +209,7 @@ def test_frames_cross_to_the_host_as_numpy_output_gives_them():
 def test_model_cache_footprint_follows_the_memory_mode(wan_dir):
     """What the model cache makes room for, and where: offloaded modes keep the weights on the
     host between runs; fp8 stores the denoiser in one byte a weight."""
-    from nodes.video_models.nodes import LoadVideoModel
+    from nodes.video_models.loading.node import LoadVideoModel
     base = {"model": wan_dir, "dtype": "bf16"}
     where, gpu = LoadVideoModel.model_footprint(dict(base, memory="gpu"), "cuda")
     assert where == "cuda"
@@ -239,8 +240,8 @@ def test_the_plan_is_said_before_the_weights_are_read(wan_dir, monkeypatch):
     plans nothing (no card to fit)."""
     import torch
 
-    import nodes.video_models.memory as memory
-    from nodes.video_models.nodes import LoadVideoModel
+    import nodes.video_models.memory.modes as memory
+    from nodes.video_models.loading.node import LoadVideoModel
     base = {"model": wan_dir, "dtype": "bf16", "device": "auto", "cpu_offload": False}
     _, den, other, size = LoadVideoModel.weight_numbers(base, "cuda")
     weights = (den + other) * size
@@ -267,7 +268,7 @@ def test_a_gpu_run_hooks_only_the_outermost_blocks(wan_dir):
 
     import torch
 
-    from nodes.video_models.guard import RunGuard, blocks_of, top_blocks
+    from nodes.video_models.sampling.guard import RunGuard, blocks_of, top_blocks
     ex = Executor()
     g, load, _ = _graph(wan_dir, "gpu")
     pipe = ex.run(g, targets=[load.id], device="cpu").value(load.id).pipeline("t2v")

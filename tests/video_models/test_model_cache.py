@@ -144,7 +144,7 @@ def test_stop_inside_a_step_returns_within_a_second_and_the_model_stays_usable(s
 
 
 def test_cpu_run_says_how_long_it_will_take(svd_dir, monkeypatch):
-    from nodes.video_models import guard
+    from nodes.video_models.sampling import guard
     monkeypatch.setattr(guard, "LONG_RUN_S", 0.0)  # every run is "long": the warning's wording
     ev = []
     g, _, gen = i2v_graph(svd_dir, steps=2, frames=2)
@@ -158,7 +158,7 @@ def test_cpu_run_says_how_long_it_will_take(svd_dir, monkeypatch):
 
 
 def test_preview_size_on_the_cpu(svd_dir, monkeypatch):
-    from nodes.video_models import nodes
+    from nodes.video_models.sampling import generators as nodes
     monkeypatch.setattr(nodes, "PREVIEW_SIDE", 32)
     monkeypatch.setattr(nodes, "PREVIEW_STEPS", 1)
     ev = []
@@ -201,7 +201,7 @@ def test_a_lora_leaves_the_cached_model_as_it_was(wan_dir, tmp_path):
 def test_large_cpu_operations_are_split_and_stop_between_pieces(monkeypatch):
     import torch
 
-    from nodes.video_models import guard
+    from nodes.video_models.sampling import guard
     monkeypatch.setattr(guard, "SPLIT_FLOPS", 1e4)
     monkeypatch.setattr(guard, "PIECE_FLOPS", 5e4)
     g = torch.Generator().manual_seed(0)
@@ -228,7 +228,7 @@ def test_large_cpu_operations_are_split_and_stop_between_pieces(monkeypatch):
 
 
 def test_stop_while_the_weights_load_returns_at_once(svd_dir, monkeypatch):
-    from nodes.video_models import loading
+    from nodes.video_models.loading import load as loading
     real = loading.load_video_model
 
     def slow(*a, **k):

@@ -11,9 +11,9 @@ import sys
 import numpy as np
 import pytest
 
-from nodes.video_models.checks import ModelError, check_file, check_folder, safetensors_keys
-from nodes.video_models.families import FAMILIES, family_from_keys, valid_frames
-from nodes.video_models.sampling import plan_windows
+from nodes.video_models.loading.checks import ModelError, check_file, check_folder, safetensors_keys
+from nodes.video_models.loading.families import FAMILIES, family_from_keys, valid_frames
+from nodes.video_models.sampling.sampler import plan_windows
 from studio.core import models
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -173,7 +173,7 @@ def test_listing_nodes_does_not_import_diffusers():
 def test_previews_read_every_latent_layout():
     import torch
 
-    from nodes.video_models.previews import Previewer
+    from nodes.video_models.sampling.previews import Previewer
     w = np.zeros((5, 3), np.float32)
     w[0, 0] = w[1, 1] = w[2, 2] = 1.0  # channels 0..2 -> r, g, b
     lat = torch.zeros(1, 3, 4, 2, 2)  # [B, C, T, H, W]

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import torch
 
-from nodes.video_models import schedule as S
+from nodes.video_models.sampling import schedule as S
 from studio.core.errors import StudioError
 from studio.core.registry import default_registry
 from studio.core.spec import SOURCE, Node, Out
@@ -65,7 +65,7 @@ def test_keyframes_beats_onsets_and_loudness():
 def test_a_beat_switches_the_window_holding_it_and_the_blend_spans_the_overlap(vace_dir, monkeypatch):
     from diffusers import WanVACEPipeline
 
-    from nodes.video_models import sampling
+    from nodes.video_models.sampling import sampler as sampling
     calls, outs = [], []
     orig_call, orig_window = WanVACEPipeline.__call__, sampling.Sampler.run_window
 

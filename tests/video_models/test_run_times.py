@@ -1,5 +1,5 @@
 """A video model run's time predicted before it starts from this machine's own earlier runs
-(nodes/video_models/run_times.py): the scaling, the records, and what the node says."""
+(nodes/video_models/runs/times.py): the scaling, the records, and what the node says."""
 from __future__ import annotations
 
 import json
@@ -11,7 +11,7 @@ from studio.core.graph import Graph
 from studio.engine.events import NodeMessage, NodeNote
 from studio.engine.executor import Executor
 
-from nodes.video_models import run_times
+from nodes.video_models.runs import times as run_times
 
 pytest.importorskip("diffusers")
 
@@ -71,7 +71,7 @@ def test_the_node_predicts_from_an_earlier_run_and_says_how_it_went(wan_dir, tmp
 
 
 def test_a_step_under_a_second_is_said_in_milliseconds():
-    from nodes.video_models.guard import fmt_duration
+    from nodes.video_models.sampling.guard import fmt_duration
     assert fmt_duration(0.011) == "11 ms"  # was "1 s": "about 3 s on the CPU (1 s a step, 260 steps)"
     assert fmt_duration(0.0001) == "1 ms"
     assert fmt_duration(2.4) == "2 s" and fmt_duration(600) == "10 min"
@@ -82,7 +82,7 @@ GB = 1024 ** 3
 
 
 def test_a_runs_own_bytes_scale_with_pixels_from_the_records():
-    from nodes.video_models.run_memory import run_bytes
+    from nodes.video_models.runs.peaks import run_bytes
     assert run_bytes([{"pixels": 1000, "steps": 2, "seconds": 1.0}], 1000) is None  # no memory measured (CPU)
     one = [{"pixels": 1000, "base": 4 * GB, "peak": 6 * GB}]
     assert run_bytes(one, 1000)[0] == 2 * GB
@@ -96,7 +96,7 @@ class _Card:
     """A CUDA allocator's counters as the run meter reads them."""
 
     def __init__(self, monkeypatch, base: int, peak: int, free: int):
-        from nodes.video_models import run_memory
+        from nodes.video_models.runs import peaks as run_memory
         self.base, self.top, self.free_bytes, self.resets = base, peak, free, 0
         monkeypatch.setattr(run_memory, "measurable", lambda d: True)
         monkeypatch.setattr(run_memory, "allocated", lambda d: self.base)
@@ -140,7 +140,7 @@ def test_a_clip_that_will_not_fit_names_the_memory_mode_that_would():
     import types
 
     import torch
-    from nodes.video_models.run_times import RunClock
+    from nodes.video_models.runs.times import RunClock
 
     def weights(n_blocks: int, width: int):  # sizes without memory: meta tensors
         return torch.nn.Sequential(torch.nn.ModuleList(

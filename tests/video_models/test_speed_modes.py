@@ -10,8 +10,8 @@ from studio.core.graph import Graph
 from studio.engine.events import NodeMessage
 from studio.engine.executor import Executor
 
-from nodes.video_models import speed
-from nodes.video_models.memory import hooks_of
+from nodes.video_models.memory import speed
+from nodes.video_models.memory.modes import hooks_of
 
 pytest.importorskip("diffusers")
 
@@ -93,7 +93,8 @@ def test_compiled_model_is_not_compiled_again_for_a_new_seed(wan_dir, monkeypatc
     import torch._dynamo
     from torch._dynamo.utils import counters
 
-    from nodes.video_models import guard, sampling
+    from nodes.video_models.sampling import guard
+    from nodes.video_models.sampling import sampler as sampling
     monkeypatch.setattr(speed, "COMPILE_KWARGS", {"backend": "eager", "fullgraph": False})
     monkeypatch.setattr(sampling, "RunGuard", lambda ctx, pipe, den, steps, _est: guard.RunGuard(
         ctx, pipe, den, steps, estimate))

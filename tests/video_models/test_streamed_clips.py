@@ -1,4 +1,4 @@
-"""A long clip goes to its outputs as its windows finish (nodes/video_models/windows.py,
+"""A long clip goes to its outputs as its windows finish (nodes/video_models/runs/windows.py,
 studio/engine/streaming.py): the frames of window 1 are on disk while window 2 is sampled, the
 clip is the one a whole run makes, nothing is told before the clip is made, and a Stop or an
 error leaves the model as it was and names the node that failed."""
@@ -18,7 +18,7 @@ from studio.engine.events import NodeFinished, NodeMessage, NodeStarted
 from studio.engine.executor import Executor
 from studio.engine.streaming import stream_groups
 
-from nodes.video_models import kept_windows
+from nodes.video_models.runs import kept_windows
 
 pytest.importorskip("diffusers")
 
@@ -134,7 +134,7 @@ def test_a_stop_while_streaming_leaves_no_file_and_the_model_as_it_was_and_resum
 
 
 def test_an_error_in_a_later_window_names_the_model_node_not_the_output(wan_dir, tmp_path, cache_dir, monkeypatch):
-    from nodes.video_models import sampling
+    from nodes.video_models.sampling import sampler as sampling
     real = sampling.Sampler.run_window
 
     def fails_in_window_2(self, kwargs, k, *a, **kw):

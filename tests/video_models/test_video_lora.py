@@ -63,12 +63,12 @@ def wan(tmp_path_factory):
 
 
 def load(path):
-    from nodes.video_models.loading import load_video_model
+    from nodes.video_models.loading.load import load_video_model
     return load_video_model(path, base=None, device=torch.device("cpu"))
 
 
 def settings(out, **kw):
-    from nodes.video_models.lora_train import LoRASettings
+    from nodes.video_models.lora.train import LoRASettings
     base = dict(output=str(out), steps=300, lr=1e-2, rank=16, alpha=16.0, batch=4, targets=TARGETS, resume=False,
                 checkpoint_every=0, seed=3, lr_schedule="cosine")
     base.update(kw)
@@ -106,8 +106,8 @@ def diffusers_loss(pipe, x0, emb, noise, sigmas):
 
 
 def node_loss(pipe, x0, emb, noise, sigmas):
-    from nodes.video_models.families import FAMILIES
-    from nodes.video_models.lora_loss import FlowBatch, family_loss
+    from nodes.video_models.loading.families import FAMILIES
+    from nodes.video_models.lora.loss import FlowBatch, family_loss
     loss = family_loss(FAMILIES["wan"], pipe, 16.0)
     with torch.no_grad():
         return loss(pipe.transformer, FlowBatch(x0, emb), sigmas, noise)
@@ -116,9 +116,9 @@ def node_loss(pipe, x0, emb, noise, sigmas):
 def test_loss_is_diffusers_flow_matching(wan, tmp_path):
     from diffusers import FlowMatchEulerDiscreteScheduler, WanPipeline
 
-    from nodes.video_models.families import FAMILIES
-    from nodes.video_models.lora_data import Bucket, encode_dataset
-    from nodes.video_models.lora_loss import family_loss
+    from nodes.video_models.loading.families import FAMILIES
+    from nodes.video_models.lora.data import Bucket, encode_dataset
+    from nodes.video_models.lora.loss import family_loss
     pipe = WanPipeline.from_pretrained(wan)
     assert isinstance(pipe.scheduler, FlowMatchEulerDiscreteScheduler)
     # scale_noise wants timesteps on the scheduler's grid: put the fixed sigmas on it
@@ -146,7 +146,7 @@ def test_loss_is_diffusers_flow_matching(wan, tmp_path):
 @pytest.fixture(scope="module")
 def trained(wan, tmp_path_factory):
     """300 steps on the 4 clips (module scope: the round trip reuses the file)."""
-    from nodes.video_models.lora_train import LoRATrainer
+    from nodes.video_models.lora.train import LoRATrainer
     out = tmp_path_factory.mktemp("lora") / "four.safetensors"
     ref = load(wan)
     pipe = ref.pipeline("t2v")
@@ -283,8 +283,8 @@ def test_train_node_output_into_text_to_video(wan, tmp_path):
 
 
 def test_stop_then_run_again_continues_exactly(wan, tmp_path):
-    from nodes.video_models.lora_file import load_state
-    from nodes.video_models.lora_train import LoRATrainer
+    from nodes.video_models.lora.file import load_state
+    from nodes.video_models.lora.train import LoRATrainer
     from safetensors.torch import load_file
     ref = load(wan)
     whole = tmp_path / "whole.safetensors"
@@ -356,7 +356,7 @@ def test_template_trains_and_samples_with_the_tiny_model(wan, tmp_path, monkeypa
 def test_training_leaves_loaded_loras_and_the_cached_model_as_they_were(wan, trained, tmp_path):
     """A model cached across runs with a LoRA already applied (Video LoRA -> Text to Video): training
     on it, then the same graph again, gives the same frames, with and without that LoRA."""
-    from nodes.video_models.lora_train import LoRATrainer
+    from nodes.video_models.lora.train import LoRATrainer
     g = Graph()
     ld = g.add_node("video_models.load", {"model": wan})
     vl = g.add_node("video_models.lora", {"lora": trained["out"], "strength": 0.7})
@@ -378,7 +378,7 @@ def test_training_leaves_loaded_loras_and_the_cached_model_as_they_were(wan, tra
 
 def test_resume_refuses_another_dataset_and_says_how(wan, tmp_path):
     from nodes.generators.dataset import Item, VideoDataset
-    from nodes.video_models.lora_train import LoRATrainer
+    from nodes.video_models.lora.train import LoRATrainer
     from studio.core.errors import StudioError
     ref = load(wan)
     out = tmp_path / "r.safetensors"
@@ -396,8 +396,8 @@ def test_stop_acts_between_transformer_blocks(wan, tmp_path):
     step takes seconds): the LoRA of the last finished step is saved."""
     import inspect
 
-    from nodes.video_models.lora_file import load_state
-    from nodes.video_models.lora_train import LoRATrainer
+    from nodes.video_models.lora.file import load_state
+    from nodes.video_models.lora.train import LoRATrainer
     done, where = [0], []
 
     def progress(step, total, preview=None, **v):
@@ -439,8 +439,8 @@ def test_template_without_weights_or_clips_says_what_it_wants(tmp_path, monkeypa
 
 def test_buckets_are_sizes_and_frame_counts_the_family_takes():
     from nodes.generators.dataset import Item, VideoDataset
-    from nodes.video_models.families import FAMILIES
-    from nodes.video_models.lora_data import Bucket, choose_bucket, clip_frames
+    from nodes.video_models.loading.families import FAMILIES
+    from nodes.video_models.lora.data import Bucket, choose_bucket, clip_frames
     ds = VideoDataset([Item("a", lambda: np.zeros((12, 50, 70, 3), np.float32), "train")], 12, 70, 50, 8.0)
     b, notes = choose_bucket(FAMILIES["wan"], ds)
     assert b == Bucket(9, 48, 64) and len(notes) == 2  # 16 px multiples, 4k+1 frames
@@ -452,7 +452,7 @@ def test_buckets_are_sizes_and_frame_counts_the_family_takes():
 def test_losses_read_back_in_batches_as_on_a_gpu(wan, tmp_path):
     """On a GPU the step losses stay on the device and are read together (no host sync per step):
     the same history, fewer reports, the last step always reported."""
-    from nodes.video_models.lora_train import LoRATrainer
+    from nodes.video_models.lora.train import LoRATrainer
     runs = []
     for sync in (0.0, 3600.0):
         seen = []

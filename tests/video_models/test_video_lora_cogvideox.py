@@ -32,8 +32,8 @@ def cog(cogvideox_dir):  # conftest's tiny CogVideoX
 def test_cogvideox_loss_is_diffusers_v_prediction(cog):
     from diffusers import CogVideoXPipeline
 
-    from nodes.video_models.families import FAMILIES
-    from nodes.video_models.lora_loss import FlowBatch, family_loss
+    from nodes.video_models.loading.families import FAMILIES
+    from nodes.video_models.lora.loss import FlowBatch, family_loss
     pipe = CogVideoXPipeline.from_pretrained(cog)
     x = torch.from_numpy(np.stack([clip(0), clip(1)])).permute(0, 4, 1, 2, 3) * 2 - 1
     sf = pipe.vae.config.scaling_factor
@@ -66,8 +66,8 @@ def test_cogvideox_loss_is_diffusers_v_prediction(cog):
 def test_cogvideox_short_run_gives_a_lora_diffusers_reads(cog, tmp_path):
     from diffusers import CogVideoXPipeline
 
-    from nodes.video_models.loading import load_video_model
-    from nodes.video_models.lora_train import LoRASettings, LoRATrainer
+    from nodes.video_models.loading.load import load_video_model
+    from nodes.video_models.lora.train import LoRASettings, LoRATrainer
     n = torch.get_num_threads()
     torch.set_num_threads(1)
     try:

@@ -33,8 +33,8 @@ def test_ltx_loss_is_diffusers_flow_matching(ltx):
     from diffusers import LTXPipeline
     from diffusers.pipelines.ltx.pipeline_ltx import calculate_shift
 
-    from nodes.video_models.families import FAMILIES
-    from nodes.video_models.lora_loss import FlowBatch, family_loss
+    from nodes.video_models.loading.families import FAMILIES
+    from nodes.video_models.lora.loss import FlowBatch, family_loss
     pipe = LTXPipeline.from_pretrained(ltx)
     vae = pipe.vae
     x = torch.from_numpy(np.stack([clip(0), clip(1)])).permute(0, 4, 1, 2, 3) * 2 - 1
@@ -72,8 +72,8 @@ def test_ltx_loss_is_diffusers_flow_matching(ltx):
 def test_ltx_short_run_gives_a_lora_diffusers_reads(ltx, tmp_path):
     from diffusers import LTXPipeline
 
-    from nodes.video_models.loading import load_video_model
-    from nodes.video_models.lora_train import LoRASettings, LoRATrainer
+    from nodes.video_models.loading.load import load_video_model
+    from nodes.video_models.lora.train import LoRASettings, LoRATrainer
     n = torch.get_num_threads()
     torch.set_num_threads(1)
     try:

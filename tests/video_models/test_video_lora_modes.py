@@ -13,8 +13,10 @@ from studio.core.errors import StudioError
 from studio.core.graph import Graph
 from studio.engine.executor import Executor
 
-from nodes.video_models import lora_modes, speed
-from nodes.video_models.memory import GB, hooks_of
+from nodes.video_models.lora import modes as lora_modes
+from nodes.video_models.memory import speed
+from nodes.video_models.memory.modes import hooks_of
+from nodes.video_models.memory.sizes import GB
 
 from .test_video_lora import CAPTIONS, TARGETS, clip, fixed_batch, node_loss, one_thread, settings  # noqa: F401
 
@@ -35,7 +37,7 @@ def one_clip():
 
 
 def load(path, memory="gpu", dtype="auto"):
-    from nodes.video_models.loading import load_video_model
+    from nodes.video_models.loading.load import load_video_model
     return load_video_model(path, base=None, device=torch.device("cpu"), dtype_name=dtype, memory=memory)
 
 
@@ -52,7 +54,7 @@ def state_of(m):
 def fp8_run(wan, tmp_path_factory):
     """80 steps on one clip with the model loaded in fp8 (bf16 compute), watched at the first
     optimiser step."""
-    from nodes.video_models.lora_train import LoRATrainer
+    from nodes.video_models.lora.train import LoRATrainer
     out = tmp_path_factory.mktemp("lora") / "fp8.safetensors"
     ref = load(wan, "fp8", "bf16")
     m = ref.pipeline("t2v").transformer
@@ -177,7 +179,7 @@ def test_fp8_checkpointing_keeps_no_bf16_copy_of_the_weights(wan):
 
 @pytest.mark.parametrize("memory", ["block_offload", "fp8+block_offload"])
 def test_block_offload_is_refused_naming_fp8(wan, tmp_path, memory):
-    from nodes.video_models.lora_train import LoRATrainer
+    from nodes.video_models.lora.train import LoRATrainer
     ref = load(wan, memory, "bf16")
     with pytest.raises(StudioError) as e:
         LoRATrainer(ref, one_clip(), settings(tmp_path / "x.safetensors", steps=1))
@@ -202,7 +204,7 @@ def test_training_peak_wan14b_on_a_24gb_card():
 
 
 def test_plan_says_what_would_fit(wan, tmp_path, monkeypatch):
-    from nodes.video_models.lora_train import LoRATrainer
+    from nodes.video_models.lora.train import LoRATrainer
     ref = load(wan, "gpu", "bf16")
     s = settings(tmp_path / "x.safetensors", steps=1, batch=1)
     peak = LoRATrainer(ref, one_clip(), s).plan.peak
@@ -227,7 +229,7 @@ def test_pick_backend_for_training(monkeypatch):
 
 
 def test_the_step_runs_with_the_attention_backend_then_it_is_reset(wan, tmp_path, monkeypatch):
-    from nodes.video_models.lora_train import LoRATrainer
+    from nodes.video_models.lora.train import LoRATrainer
     asked = []
 
     def pick(choice, device, training=False):  # a backend the CPU can train with, standing in for flash
@@ -249,7 +251,7 @@ def test_the_step_runs_with_the_attention_backend_then_it_is_reset(wan, tmp_path
 
 
 def test_regional_compile_for_the_step_and_off_under_fp8(wan, tmp_path, monkeypatch):
-    from nodes.video_models.lora_train import LoRATrainer
+    from nodes.video_models.lora.train import LoRATrainer
     monkeypatch.setattr(speed, "COMPILE_KWARGS", {"backend": "aot_eager", "fullgraph": False})  # no C++ compiler
     ref = load(wan)
     m = ref.pipeline("t2v").transformer

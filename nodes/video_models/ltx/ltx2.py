@@ -16,10 +16,10 @@ from studio.core.spec import In, Out
 from studio.core.values import Audio
 from studio.engine.clip import ArrayClip
 
-from .checks import ModelError
-from .families import valid_frames
-from .inputs import video_model_input
-from .nodes import COMMON, PREVIEW_FRAMES, PREVIEW_STEPS, GeneratorNode, output_size, prompt_of
+from ..loading.checks import ModelError
+from ..loading.families import valid_frames
+from ..loading.inputs import video_model_input
+from ..sampling.generators import COMMON, PREVIEW_FRAMES, PREVIEW_STEPS, GeneratorNode, output_size, prompt_of
 
 SOUNDS = ("generated", "input")
 MAX_TOKENS = 1024  # LTX2Pipeline's own max_sequence_length
@@ -56,7 +56,7 @@ class LTX2Video(GeneratorNode):
         tuple(q for q in COMMON if q.name not in ("window", "overlap"))
 
     def run(self, ctx, model, image=None, prompt=None, audio=None):
-        from .sampling import Sampler, filter_kwargs, to_pil
+        from ..sampling.sampler import Sampler, filter_kwargs, to_pil
         ref = video_model_input(model)
         p = ctx.params
         if ref.fam.key != "ltx2":

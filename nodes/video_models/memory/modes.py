@@ -22,7 +22,8 @@ Importing this module costs nothing: torch and diffusers are imported inside fun
 from __future__ import annotations
 
 from contextlib import contextmanager
-from dataclasses import dataclass
+
+from .sizes import HEADROOM, Sizes, activation_allowance, fmt_gb, module_bytes
 
 MEMORY_MODES = ("auto", "gpu", "model_offload", "block_offload", "fp8", "fp8+block_offload")
 MEMORY_HELP = (
@@ -31,33 +32,6 @@ MEMORY_HELP = (
     "the GPU only while it runs (the text encoder leaves before the denoiser loads). block_offload: the "
     "denoiser's blocks are streamed from the host one at a time (a 28 GB model in a few GB; slower). fp8: "
     "weights stored in 8 bits, computed in bf16 (half the memory, small quality cost). fp8+block_offload: both")
-HEADROOM = 0.9  # of the card's free memory a plan may use (the allocator's fragments, CUDA context)
-GB = 1024 ** 3
-
-
-@dataclass(frozen=True)
-class Sizes:
-    """Bytes of the weights at the load dtype, and what a run needs besides them."""
-    denoiser: int  # the transformer / UNet (the largest part, run every step)
-    others: tuple[int, ...] = ()  # text encoder(s), VAE, image encoder
-    activations: int = 0  # the run's own tensors at the peak (0: :func:`activation_allowance`)
-    block: int = 0  # one block of the denoiser (what block offload keeps on the GPU, twice with prefetch)
-
-    @property
-    def total(self) -> int:
-        return self.denoiser + sum(self.others)
-
-    @property
-    def one_block(self) -> int:
-        """``block``, or a fortieth of the denoiser when it is not known (read from file headers)."""
-        return self.block or self.denoiser // 40
-
-
-def activation_allowance(denoiser_bytes: int) -> int:
-    """The run's tensors (latents, attention, VAE decode) when the clip is not known yet: 1.5 GB or
-    15 % of the denoiser, whichever is more (Wan 14B at 832x480x33 measured 32.0 GB peak for 28.6 GB
-    of weights: 3.4 GB, 12 %)."""
-    return max(int(1.5 * GB), int(0.15 * denoiser_bytes))
 
 
 def predicted_peak(mode: str, s: Sizes, free: int | None = None) -> int:
@@ -91,10 +65,6 @@ def resident_bytes(mode: str, s: Sizes, free: int) -> int:
     n = max(1, s.denoiser // block)
     left = int(free * HEADROOM) - predicted_peak(mode, s)
     return kept_count(n, block // half, left) * (block // half)
-
-
-def fmt_gb(n: float) -> str:
-    return f"{n / GB:.1f} GB" if n < 10 * GB else f"{n / GB:.0f} GB"
 
 
 def choose_memory(s: Sizes, free: int | None, fp8_ok: bool = True) -> tuple[str, str]:
@@ -152,11 +122,6 @@ def decode_needs_tiling(frames: int, width: int, height: int, free: int | None) 
 
 
 # -- sizes of a loaded pipeline ------------------------------------------------------------------
-def module_bytes(m) -> int:
-    return sum(p.numel() * p.element_size() for p in m.parameters()) + \
-        sum(b.numel() * b.element_size() for b in m.buffers())
-
-
 def pipeline_sizes(pipe, denoiser: str) -> Sizes:
     import torch
     comps = {n: c for n, c in pipe.components.items() if isinstance(c, torch.nn.Module)}
@@ -164,7 +129,7 @@ def pipeline_sizes(pipe, denoiser: str) -> Sizes:
     # Wan 2.2 A14B: two experts, both resident in 'gpu' (transformer_2 is counted as a denoiser)
     dens = [c for n, c in comps.items() if n == denoiser or n == f"{denoiser}_2"]
     den_bytes = sum(module_bytes(c) for c in dens)
-    from .guard import blocks_of
+    from ..sampling.guard import blocks_of
     blocks = blocks_of(den) if den is not None else []
     block = max((module_bytes(b) for b in blocks), default=0)
     others = tuple(module_bytes(c) for n, c in comps.items() if c not in dens)

@@ -13,10 +13,10 @@ from studio.core.spec import CLIP, In, Node, Out
 from nodes.training.settings import settings_from
 from nodes.training.shared import step_progress
 
-from .loading import VideoModelRef
-from .lora_params import DERIVED, LORA_PARAMS
-from .inputs import graph_base_dir, video_model_input
-from .nodes import CATEGORY
+from ..loading.load import VideoModelRef
+from .params import DERIVED, LORA_PARAMS
+from ..loading.inputs import graph_base_dir, video_model_input
+from ..loading.node import CATEGORY
 
 
 @dataclass
@@ -60,7 +60,7 @@ class TrainVideoLoRA(Node):
     def run(self, ctx, model, dataset):
         from nodes.generators.dataset import VideoDataset
 
-        from .lora_train import LoRASettings, LoRATrainer
+        from .train import LoRASettings, LoRATrainer
         ref = video_model_input(model)
         if not isinstance(dataset, VideoDataset):
             raise StudioError(f"the dataset input is not a Dataset (got {type(dataset).__name__}): connect "

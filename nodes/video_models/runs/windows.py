@@ -27,7 +27,7 @@ import numpy as np
 from studio.core.errors import Cancelled, NodeExecutionError
 from studio.engine.clip import ArrayClip
 
-from .checks import ModelError
+from ..loading.checks import ModelError
 
 
 class ClipMaking:
@@ -36,7 +36,7 @@ class ClipMaking:
     def __init__(self, sampler, starts: list[int], n_frames: int, window: int, overlap: int, make_kwargs,
                  image, previews: bool, steps: int, size):
         from .kept_windows import KeptWindows
-        from .run_times import RunClock
+        from .times import RunClock
         self.s, self.ctx = sampler, sampler.ctx
         self.starts, self.n_frames, self.window, self.overlap = starts, n_frames, window, overlap
         self.make_kwargs, self.image, self.previews, self.steps = make_kwargs, image, previews, steps
@@ -54,9 +54,9 @@ class ClipMaking:
     # -- what is on the model while the clip is made ---------------------------------------
     def open(self) -> None:
         """LoRAs on, speed settings on, Stop hooks in, the clock started (and its prediction said)."""
-        from .guard import RunGuard
-        from .sampling import loras_applied
-        from .speed import speed_applied
+        from ..sampling.guard import RunGuard
+        from ..loading.loras import loras_applied
+        from ..memory.speed import speed_applied
         s = self.s
         self.clock.say_prediction()
         stack = contextlib.ExitStack()
@@ -157,7 +157,7 @@ class ClipMaking:
         from studio.engine.clip import frames_buffer
         out, where = frames_buffer(shape)
         if where is not None:
-            from .memory import fmt_gb
+            from ..memory.sizes import fmt_gb
             what = f"the clip's {shape[0]} frames ({fmt_gb(out.nbytes)})"
             if isinstance(out, np.memmap):
                 self.ctx.info(f"{what} are kept in a file in {where} while they are made, not in memory")

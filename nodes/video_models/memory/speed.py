@@ -99,7 +99,7 @@ def cache_config(name: str, pipe, layout: str):
 
 
 def _denoisers(ref, pipe) -> list:
-    from .memory import denoisers
+    from .modes import denoisers
     return denoisers(pipe, ref.fam.denoiser)
 
 

@@ -3,23 +3,18 @@ live latent previews, reproducible seeds, LoRAs applied, and sliding windows wit
 blending for clips longer than the model makes at once."""
 from __future__ import annotations
 
-import hashlib
 import inspect
-import os
 import time
-from contextlib import contextmanager
 from typing import Any, Callable
 
 import numpy as np
 
 from studio.engine.clip import ArrayClip
 
-from .checks import ModelError
-from .families import valid_frames
-from .loading import VideoModelRef, lora_check
+from ..loading.families import valid_frames
+from ..loading.load import VideoModelRef
 from .guard import RunGuard
-from .kept_latents import DecodeRescue
-from .memory import adapters_in_compute_dtype, denoisers
+from ..runs.kept_latents import DecodeRescue
 from .previews import Previewer, PreviewStream, fit_projection
 
 PREVIEW_INTERVAL = 0.4  # seconds between preview images (progress events are throttled by the context)
@@ -49,41 +44,6 @@ def filter_kwargs(pipe, kwargs: dict[str, Any], warn: Callable[[str], None]) -> 
         elif v not in (None, "", 0, 0.0):
             warn(f"{type(pipe).__name__} has no '{k}': ignored")
     return out
-
-
-@contextmanager
-def loras_applied(ref: VideoModelRef, pipe):
-    """Exactly ``ref.loras`` active on the (shared, cached) pipeline inside the block, and none
-    after it: the adapters are loaded on entry and unloaded on exit, however the block ends, so
-    the cached model is never left modified (studio.engine.model_cache)."""
-    if not ref.loras:
-        yield
-        return
-    if not hasattr(pipe, "load_lora_weights"):
-        raise ModelError(f"{type(pipe).__name__} ({ref.fam.title}) does not take LoRAs")
-    names, weights = [], []
-    try:
-        for path, strength in ref.loras:
-            st = os.stat(path)
-            name = "lora_" + hashlib.sha256(f"{path}:{st.st_size}:{st.st_mtime_ns}".encode()).hexdigest()[:10]
-            if name not in names:
-                lora_check(path)
-                from safetensors.torch import load_file  # safetensors only: nothing is unpickled
-                try:
-                    with adapters_in_compute_dtype(*denoisers(pipe, ref.fam.denoiser)):  # fp8 storage
-                        pipe.load_lora_weights(load_file(path), adapter_name=name)
-                except (ValueError, KeyError, RuntimeError) as e:
-                    raise ModelError(f"the LoRA '{path}' does not fit this {ref.fam.title} model: "
-                                     f"{str(e).splitlines()[0]}") from None
-                names.append(name)
-                weights.append(strength)
-            else:
-                weights[names.index(name)] += strength
-        pipe.set_adapters(names, adapter_weights=weights)
-        yield
-    finally:
-        if names or getattr(pipe, "get_list_adapters", lambda: {})():
-            pipe.unload_lora_weights()
 
 
 def plan_windows(n: int, window: int, overlap: int) -> list[int]:
@@ -220,7 +180,7 @@ class Sampler:
 
     def _tile_if_needed(self, kwargs, say: bool) -> bool:
         """VAE tiling on for this run when decoding the clip at once is predicted not to fit the GPU."""
-        from .memory import decode_needs_tiling, free_memory
+        from ..memory.modes import decode_needs_tiling, free_memory
         vae = getattr(self.pipe, "vae", None)
         if self.ref.tiling or vae is None or not hasattr(vae, "enable_tiling") or self.on_cpu:
             return False
@@ -242,12 +202,12 @@ class Sampler:
         from the first blocks and said; LoRAs are on only while it is made. However it ends, the
         cached model is left as it was: hooks removed, LoRAs unloaded, and after a Stop the memory
         the step held is freed. ``size`` (width, height): the run's time is predicted from this
-        machine's earlier runs and said before it starts, and recorded after (run_times.py).
+        machine's earlier runs and said before it starts, and recorded after (times.py).
 
         A clip of several windows that goes only to outputs writing frames in order
         (``ctx.stream_to``, set by the executor) is returned after its first window as a
         :class:`~.windows.StreamedClip`: the outputs' pulls make the rest (windows.py)."""
-        from .windows import ClipMaking, StreamedClip
+        from ..runs.windows import ClipMaking, StreamedClip
         starts = plan_windows(n_frames, window, overlap)
         making = ClipMaking(self, starts, n_frames, window, overlap, make_kwargs, image, previews, steps, size)
         making.open()

@@ -5,7 +5,7 @@ The loaded model is shared (the model cache serves it to other nodes and later r
 run never changes how its weights are stored. By Load Video Model's memory:
 
 * ``gpu``: every part on the GPU (the text encoder goes to the host for the run when
-  offload_text_encoder is on: lora_train).
+  offload_text_encoder is on: train.py).
 * ``model_offload`` and ``fp8`` on CUDA: the task pipeline keeps its CPU-offload hooks (accelerate).
   For the run every part goes to the host and the denoiser to the GPU (where its hook would move it
   at the first step) before the LoRA layers are made, so they and the optimiser's state are made on
@@ -34,7 +34,8 @@ import torch
 
 from studio.core.errors import StudioError
 
-from .memory import HEADROOM, fmt_gb, fp8_available, free_memory, module_bytes
+from ..memory.modes import fp8_available, free_memory
+from ..memory.sizes import HEADROOM, fmt_gb, module_bytes
 
 TRAINABLE_MODES = {"gpu": "all on the GPU", "model_offload": "the denoiser on the GPU, the other parts on the host",
                    "fp8": "base weights stored in 8 bits, computed in bf16; the other parts on the host"}
@@ -120,7 +121,7 @@ class TrainingPlan:
 def plan_training(ref, pipe, transformer, s, bucket, targets) -> TrainingPlan:
     """The memory mode a run trains in, its predicted peak and what it changes (StudioError when
     the mode cannot train)."""
-    from .speed import compile_wanted
+    from ..memory.speed import compile_wanted
     problem = training_problem(ref.memory)
     if problem:
         raise StudioError(problem)
@@ -188,6 +189,6 @@ def step_speed(tr):
     with a backward pass only): the attention backend, and regional compile as planned."""
     from types import SimpleNamespace
 
-    from .speed import speed_applied
+    from ..memory.speed import speed_applied
     return speed_applied(SimpleNamespace(info=tr.info, warn=tr.warn), tr.ref, tr.pipe,
                          {"compile": tr.plan.compile, "attention": tr.s.attention}, training=True)

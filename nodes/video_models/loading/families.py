@@ -15,7 +15,7 @@ class Family:
     i2v: str | None = None  # diffusers pipeline class for each task (None: the family cannot)
     t2v: str | None = None
     v2v: str | None = None
-    vace: str | None = None  # control video, mask and references (nodes/video_models/vace.py)
+    vace: str | None = None  # control video, mask and references (nodes/video_models/wan/vace.py)
     denoiser: str = "transformer"  # component the single file replaces
     latent_layout: str = "BCTHW"  # how the sampler's latents are laid out ("BTCHW", "BCTHW", "packed")
     frames: int = 16  # a good default clip length

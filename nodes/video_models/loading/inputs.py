@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from studio.core.errors import StudioError
 
-from .loading import VideoModelRef
+from .load import VideoModelRef
 
 
 def graph_base_dir(ctx) -> str | None:

@@ -1,11 +1,11 @@
 """How much GPU memory a pretrained video model's run will take at its peak, said before it starts.
 
 The loader plans the memory mode from the weights' sizes and a fixed allowance for the run's own
-tensors (memory.py), before the clip is known. What a clip needs on top of the weights (latents,
+tensors (memory/modes.py), before the clip is known. What a clip needs on top of the weights (latents,
 attention, the VAE decode and its workspaces, streamed blocks, model-offloaded parts) depends on
 the family, the size, the frames, the card's kernels and the allocator: a formula misses much of
 it (issue 33's H100 figures: Wan 2.1 1.3B at 832x480x33 peaked about 4 GB above its weights,
-SVD-XT at 1024x576x14 about 8.8 GB). So, as for the run's time (run_times.py), the peak is predicted from this machine's own
+SVD-XT at 1024x576x14 about 8.8 GB). So, as for the run's time (times.py), the peak is predicted from this machine's own
 earlier runs with the same model, card and settings: each finished run on a CUDA GPU records the
 memory allocated when it started (``base``: the weights that stay, other cached models) and its
 peak (``torch.cuda.max_memory_allocated``, its counter reset as the run starts). A later run is
@@ -42,14 +42,14 @@ def peak(device) -> int:
 
 def free(device) -> int | None:
     """What more the card can give (memory.free_memory: free plus the allocator's unused cache)."""
-    from .memory import free_memory
+    from ..memory.modes import free_memory
     return free_memory(device)
 
 
 def run_bytes(records: list[dict], pixels: int) -> tuple[int, dict] | None:
     """(the run's own bytes on top of its base, the record it comes from) for ``pixels`` per
     window, or None without records that measured memory (module docstring)."""
-    from .run_times import nearest_and_far
+    from .records import nearest_and_far
     recs = [r for r in records if r.get("pixels", 0) > 0 and "peak" in r and "base" in r]
     if not recs or pixels <= 0:
         return None

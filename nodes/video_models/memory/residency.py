@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from contextlib import ExitStack, contextmanager
 
-from .memory import activation_allowance, fmt_gb, module_bytes
+from .sizes import activation_allowance, fmt_gb, module_bytes
 
 
 def block_lists(module) -> list[tuple[str, object]]:

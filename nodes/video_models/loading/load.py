@@ -14,7 +14,7 @@ from studio.core.values import ModelRef
 
 from .checks import ModelError, check_file, check_folder, safetensors_keys
 from .families import FAMILIES, TASKS, Family, variant_title
-from .memory import apply_memory
+from ..memory.modes import apply_memory
 
 DTYPES = ("auto", "bf16", "fp16", "fp32")
 
@@ -95,7 +95,7 @@ class VideoModelRef(ModelRef):
                     pipe.remove_all_hooks()
                 except Exception:  # noqa: BLE001 - no hooks to remove
                     pass
-        from .memory import remove_memory_hooks
+        from ..memory.modes import remove_memory_hooks
         for c in self.module.components.values():
             if hasattr(c, "to") and hasattr(c, "parameters"):
                 remove_memory_hooks(c)
@@ -258,10 +258,10 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
 
 
 def resident(pipe, denoiser: str, memory: str) -> bool:
-    """Block offload kept some of the denoisers' blocks on the device (residency.py)."""
+    """Block offload kept some of the denoisers' blocks on the device (memory/residency.py)."""
     if "block" not in memory:
         return False
-    from .memory import denoisers
+    from ..memory.modes import denoisers
     return any(p.device.type not in ("cpu", "meta") for d in denoisers(pipe, denoiser) for p in d.parameters())
 
 
@@ -270,7 +270,7 @@ def settle_memory(pipe, fam: Family, title: str, memory: str, device, torch_dtyp
     """(mode, why): 'auto' chosen from the loaded weights' sizes and the card's free memory; an
     asked mode as is (fp8 without a bf16/fp16 model falls back to its bf16 twin, said). An asked
     mode that will not fit is warned about here unless ``planned`` (the node said it before loading)."""
-    from .memory import choose_memory, fp8_available, free_memory, pipeline_sizes, plan_note
+    from ..memory.modes import choose_memory, fp8_available, free_memory, pipeline_sizes, plan_note
     fp8_ok = fp8_available(torch_dtype)
     if memory == "auto":
         sizes = pipeline_sizes(pipe, fam.denoiser)

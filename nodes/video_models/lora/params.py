@@ -1,10 +1,10 @@
 """Train Video LoRA's parameters, declared once: the node shows them, the training settings
-(lora_train.LoRASettings) take their defaults from them and a run's values by name."""
+(train.LoRASettings) take their defaults from them and a run's values by name."""
 from __future__ import annotations
 
 from studio.core.params import Bool, Choice, Float, Int, Path, Seed, String, Text
 
-from .speed import COMPILE_CHOICES, TRAIN_ATTENTION_CHOICES
+from ..memory.speed import COMPILE_CHOICES, TRAIN_ATTENTION_CHOICES
 
 # parameters the node turns into another setting (output: a path made absolute; target_modules:
 # the ``targets`` tuple; seed: the run's)

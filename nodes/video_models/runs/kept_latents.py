@@ -40,7 +40,7 @@ import json
 import os
 import time
 
-from .checks import ModelError
+from ..loading.checks import ModelError
 
 KEPT_MAX = 8  # kept files in the folder at most; the oldest are deleted first
 FORMAT = 1
@@ -121,8 +121,8 @@ def _feed(h, v) -> None:
 def model_identity(ref) -> str:
     """The model's files (names, sizes, times), once per loaded model."""
     if "kept_identity" not in ref.shared:
-        from .checks import model_files
-        from .loading import weights_signature
+        from ..loading.checks import model_files
+        from ..loading.load import weights_signature
         files = model_files(ref.path) + (model_files(ref.config["base"]) if ref.config.get("base") else [])
         ref.shared["kept_identity"] = weights_signature(files)
     return ref.shared["kept_identity"]

@@ -16,9 +16,9 @@ from studio.core.params import Choice, Float, Int, Text
 from studio.core.spec import In, Out
 from studio.engine.clip import as_clip
 
-from .checks import ModelError
-from .inputs import video_model_input
-from .nodes import COMMON, PREVIEW_FRAMES, PREVIEW_STEPS, GeneratorNode, output_size, prompt_of
+from ..loading.checks import ModelError
+from ..loading.inputs import video_model_input
+from ..sampling.generators import COMMON, PREVIEW_FRAMES, PREVIEW_STEPS, GeneratorNode, output_size, prompt_of
 
 PRESETS = ("control", "inpaint", "outpaint", "extend")
 GREY = 0.5  # VACE's "nothing here" value (0 in the model's [-1, 1])
@@ -115,8 +115,8 @@ class WanVACE(GeneratorNode):
               Int("extend", 16, min=1, max=10000, help="extend: new frames after the video's")) + COMMON
 
     def run(self, ctx, model, video=None, mask=None, reference=None, reference_2=None, prompt=None, schedule=None):
-        from .sampling import Sampler, filter_kwargs, frames_and_window, to_pil
-        from .schedule import ScheduledPrompts
+        from ..sampling.sampler import Sampler, filter_kwargs, frames_and_window, to_pil
+        from ..sampling.schedule import ScheduledPrompts
         ref = video_model_input(model)
         p = ctx.params
         s = Sampler(ctx, ref, self.task)

@@ -17,7 +17,7 @@ from studio.core.params import Choice, Int, Text
 from studio.core.spec import CLIP, In, Node, Out
 from studio.core.values import Features
 
-from .sampling import plan_windows
+from .sampler import plan_windows
 
 MODES = ("keyframes", "beats", "onsets", "loudness")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .families import Family
+from ..loading.families import Family
 
 _VIDEO_VAES = ("Wan", "CogVideoX", "HunyuanVideo", "LTX", "Mochi")
 

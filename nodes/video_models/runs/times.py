@@ -8,7 +8,7 @@ the memory mode, the dtype, guidance on or off, the speed settings), and a later
 key is predicted from the record nearest in size, scaled by the steps and the pixels (the exponent
 fitted from two records of different sizes, else 1). The first run of a model on a card has no
 prediction and says so; a run that compiles is not recorded (its time is the compile's). On a CUDA
-GPU the same records hold the run's memory, and its peak is predicted beside its time (run_memory.py).
+GPU the same records hold the run's memory, and its peak is predicted beside its time (peaks.py).
 
 Kept in Studio's cache folder (``video_model_times.json``: a few records per key, the newest
 keys kept); an unreadable file is started again. Importing this module costs nothing."""
@@ -18,6 +18,8 @@ import json
 import math
 import os
 import time
+
+from .records import nearest_and_far
 
 FILE_NAME = "video_model_times.json"
 KEEP = 6  # records per key
@@ -55,7 +57,7 @@ def load() -> dict:
 
 
 def keep(key: str, pixels: int, steps: int, seconds_per_window: float, memory: dict | None = None) -> None:
-    """Keep one finished run's time, and its memory (``base``, ``peak``: run_memory.py) when measured
+    """Keep one finished run's time, and its memory (``base``, ``peak``: peaks.py) when measured
     (the newest KEEP per key; the newest MAX_KEYS keys)."""
     from studio.core.paths import write_atomic
     data = load()
@@ -88,21 +90,13 @@ def predict(records: list[dict], pixels: int, steps: int) -> tuple[float, dict] 
     return secs, near
 
 
-def nearest_and_far(recs: list[dict], pixels: int) -> tuple[dict, dict | None]:
-    """(the record nearest ``pixels`` in size, the newest on a tie; the record farthest from it
-    when its size differs by 1.2x or more, else None): what a prediction scales from."""
-    near = min(reversed(recs), key=lambda r: abs(math.log(pixels / r["pixels"])))
-    far = max(recs, key=lambda r: abs(math.log(r["pixels"] / near["pixels"])))
-    return near, (far if abs(math.log(far["pixels"] / near["pixels"])) >= math.log(1.2) else None)
-
-
 class RunClock:
     """One generation's prediction (time; peak memory on a CUDA GPU), said before it starts, and
     what it took recorded after. ``pipe``: the pipeline, to name a memory mode that would fit."""
 
     def __init__(self, ctx, ref, device, size: tuple[int, int] | None, window: int, windows: int, steps: int,
                  pipe=None):
-        from .run_memory import PeakMeter
+        from .peaks import PeakMeter
         self.ctx, self.ref, self.pipe, self.windows, self.steps = ctx, ref, pipe, max(1, windows), max(1, steps)
         self.pixels = int(size[0] * size[1] * max(1, window)) if size else 0
         self.key = run_key(ref, ctx.params, device) if size else None
@@ -111,8 +105,8 @@ class RunClock:
         self.t0 = time.perf_counter()
 
     def say_prediction(self) -> None:
-        from .guard import fmt_duration
-        from .memory import fmt_gb
+        from ..sampling.guard import fmt_duration
+        from ..memory.sizes import fmt_gb
         if self.key is None:
             return
         records = load().get(self.key, [])
@@ -135,9 +129,9 @@ class RunClock:
 
     def _warn_if_too_big(self, peak: int) -> None:
         """A predicted peak past what the card can give: a warning before the run, naming a mode."""
-        from .memory import fmt_gb
-        from .run_memory import allocated
-        from .run_memory import free as free_bytes
+        from ..memory.sizes import fmt_gb
+        from .peaks import allocated
+        from .peaks import free as free_bytes
         free = free_bytes(self.meter.device)
         if free is None:
             return
@@ -150,7 +144,8 @@ class RunClock:
     def _lighter(self, own: int, free: int) -> str:
         """What would fit: a lighter memory mode (all on the GPU now, with the run's measured own
         bytes as its tensors), else fewer frames or a smaller size."""
-        from .memory import MEMORY_MODES, Sizes, fitting_mode, fp8_available, pipeline_sizes
+        from ..memory.modes import MEMORY_MODES, fitting_mode, fp8_available, pipeline_sizes
+        from ..memory.sizes import Sizes
         mode = self.ref.memory or "gpu"
         alt = None
         if mode == "gpu" and self.pipe is not None:
@@ -172,8 +167,8 @@ class RunClock:
         """The run ended well: say its time (and peak) against the prediction; record it
         (``record``: not when it compiled, or decoded kept latents, or decoded again after running
         out of memory)."""
-        from .guard import fmt_duration
-        from .memory import fmt_gb
+        from ..sampling.guard import fmt_duration
+        from ..memory.sizes import fmt_gb
         if self.key is None:
             return
         took = time.perf_counter() - self.t0

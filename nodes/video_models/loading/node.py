@@ -1,0 +1,243 @@
+"""Load Video Model and LoRA: a model from the artist's disk (checked, planned, loaded in the
+background) and LoRAs put on it, handed on the Model wire.
+
+diffusers is imported only when one of these runs (see load.py)."""
+from __future__ import annotations
+
+import os
+
+from studio.core import models as model_paths
+from studio.core.params import Bool, Choice, Float, Path
+from studio.core.spec import CLIP, SOURCE, In, Node, Out
+
+from .checks import ModelError, model_files
+from .inputs import graph_base_dir as _base_dir, video_model_input as _video_model  # one copy: inputs.py
+from .load import DTYPES, lora_check
+from ..memory.modes import MEMORY_HELP, MEMORY_MODES
+
+
+CATEGORY = "Pretrained Video"
+FILTERS = "Video models (model_index.json *.safetensors)"
+
+
+def find_model(name: str, base_dir: str | None) -> str:
+    if not name.strip():
+        raise ModelError("no model chosen: set 'model' to a diffusers folder or a .safetensors file, or a name "
+                         f"under the models folders ({', '.join(model_paths.model_dirs())})")
+    path = model_paths.resolve(name, base_dir)
+    if path is None:
+        dirs = model_paths.model_dirs()
+        want = (f"a .safetensors file '{name}'" if name.lower().endswith(".safetensors") else
+                f"a diffusers folder '{name}' with model_index.json and its component folders")
+        hf = "" if "/" not in name.strip("/") or name.lower().endswith(".safetensors") else \
+            f", or the Hugging Face cache's models--{name.strip('/').replace('/', '--')}"
+        found = [m.name for m in model_paths.scan(dirs)]
+        there = (f" Models found there: {', '.join(found[:8])}{' ...' if len(found) > 8 else ''}." if found
+                 else " No model was found there.")
+        raise ModelError(f"model '{name}' not found: looked in {', '.join(dirs)}. Wanted: {want} under one of "
+                         f"them{hf} (choose where your models are in Edit > Preferences… (Pretrained models), "
+                         f"or set STUDIO_MODELS, or give a full path). Studio never downloads.{there}")
+    return path
+
+
+def _stoppable(ctx, load, what: str = "a model"):
+    """``load()`` on a helper thread, with Stop checked every 50 ms: reading gigabytes of weights
+    (minutes from a cold disk) cannot be interrupted, so Stop returns at once and the load ends
+    on its own in the background; what it made is then dropped (freed)."""
+    import threading
+    box: dict = {}
+
+    def work():
+        try:
+            box["value"] = load()
+        except BaseException as e:  # noqa: BLE001 - handed to the node's thread
+            box["error"] = e
+    t = threading.Thread(target=work, name="studio-load-model", daemon=True)
+    t.start()
+    try:
+        while t.is_alive():
+            t.join(0.05)
+            ctx.check_cancelled()
+    except BaseException:
+        from studio.engine.model_cache import background_load
+        background_load(t, what)  # the next run waits for it
+        raise
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+DENOISER_DIRS = ("transformer", "transformer_2", "unet")
+
+
+def _memory_param(params) -> str:
+    """The memory mode asked: 'memory', or 'model_offload' from an older graph's cpu_offload."""
+    mode = params.get("memory", "auto") or "auto"
+    return "model_offload" if mode == "auto" and params.get("cpu_offload") else mode
+
+
+class LoadVideoModel(Node):
+    """Open a pretrained video model from your disk: a diffusers folder (with model_index.json) or
+    a single .safetensors denoiser (then 'base' gives the rest of the pipeline). The family (SVD,
+    Wan, LTX-Video, CogVideoX, AnimateDiff, HunyuanVideo) is detected and shown. Never downloads."""
+    id = "video_models.load"
+    title = "Load Video Model"
+    category = CATEGORY
+    timing = SOURCE
+    outputs = (Out("model", "Model"), Out("family", "Text", help="the detected family"))
+    params = (Path("model", "", mode="open", filters=FILTERS, lookup=True,
+                   help="a diffusers folder, its model_index.json, a .safetensors file, or a name under the "
+                        "models folders (org/name for the Hugging Face cache)"),
+              Path("base", "", mode="dir", lookup=True, help="single file only: a diffusers folder of the same family that "
+                                                "gives the VAE, text encoder and scheduler"),
+              Choice("dtype", "auto", choices=DTYPES, help="auto: bf16 (or fp16) on CUDA, fp16 on MPS, fp32 on CPU"),
+              Choice("device", "auto", choices=("auto", "cuda", "mps", "cpu"),
+                     help="auto: the graph's device"),
+              Choice("memory", "auto", choices=MEMORY_MODES, help=MEMORY_HELP),
+              Bool("cpu_offload", False, help="older graphs: the same as memory 'model_offload' (used when "
+                                              "memory is auto)"),
+              Bool("vae_tiling", False, help="decode in tiles: less memory for large frames"),
+              Bool("vae_slicing", False, help="decode one clip at a time"))
+
+    keeps_model = True  # the engine keeps what it loads in its model cache (studio.engine.model_cache)
+
+    @classmethod
+    def weight_numbers(cls, params, device, base_dir=None) -> tuple[str, int, int, int]:
+        """(device, denoiser weights, other weights, bytes per weight at the load dtype), from the
+        weight files' headers: nothing is loaded."""
+        from .checks import safetensors_numel
+        dev = str(device) if params.get("device", "auto") == "auto" else params["device"]
+        kind = dev.split(":")[0]
+        dt = params.get("dtype", "auto")
+        size = {"fp32": 4, "bf16": 2, "fp16": 2}.get(dt, 4 if kind == "cpu" else 2)
+        if kind == "cpu":
+            size = 4 if dt in ("auto", "fp16") else size  # fp16 is loaded as fp32 on the CPU
+        den = other = 0
+        for f in cls.signature_files(params, base_dir):
+            if f.endswith(".safetensors"):
+                n = safetensors_numel(f)
+                if os.path.basename(os.path.dirname(f)) in DENOISER_DIRS or not os.path.isfile(
+                        os.path.join(os.path.dirname(os.path.dirname(f)), "model_index.json")):
+                    den += n  # a denoiser folder of a diffusers model, or a single file
+                else:
+                    other += n
+        return dev, den, other, size
+
+    @classmethod
+    def model_footprint(cls, params, device, base_dir=None) -> tuple[str, int]:
+        """(device the weights will live on, bytes they will take there), from the weight files'
+        headers (nothing is loaded): the model cache makes that much room before the load."""
+        dev, den, other, size = cls.weight_numbers(params, device, base_dir)
+        kind = dev.split(":")[0]
+        mode = _memory_param(params)
+        if mode == "auto" and kind == "cuda":
+            from ..memory.modes import choose_memory, free_memory
+            from ..memory.sizes import Sizes
+            mode, _ = choose_memory(Sizes(den * size, (other * size,)), free_memory(dev), size == 2)
+        if kind == "cpu" or mode == "gpu" or mode == "auto":
+            return dev, (den + other) * size
+        # offloaded modes: every part on the host between runs; fp8 stores the denoiser in 1 byte a weight
+        return "cpu", (den if mode.startswith("fp8") else den * size) + other * size
+
+    @classmethod
+    def preflight(cls, params, base_dir):
+        """The model (and base) are found where the run would look: validate says so, not the run."""
+        problems = []
+        for key in ("model", "base"):
+            if key == "model" or (params.get(key) or "").strip():
+                try:
+                    find_model(params.get(key) or "", base_dir)
+                except ModelError as e:
+                    problems.append(str(e))
+        return problems
+
+    @classmethod
+    def signature_files(cls, params, base_dir=None) -> list[str]:
+        """Every weight and config file: replacing a model's files re-runs what uses it."""
+        out = []
+        for key in ("model", "base"):
+            v = params.get(key) or ""
+            p = model_paths.resolve(v, base_dir) if v.strip() else None
+            if p:
+                out += model_files(os.path.dirname(p) if p.endswith("model_index.json") else p)
+        return out
+
+    def run(self, ctx):
+        from studio.engine.device import resolve_device
+
+        from .load import load_video_model
+        p = ctx.params
+        path = find_model(p.model, _base_dir(ctx))
+        base = find_model(p.base, _base_dir(ctx)) if p.base.strip() else None
+        device = ctx.device if p.device == "auto" else resolve_device(p.device)
+        planned = self._plan_before_load(ctx, device)
+        warnings: list[str] = []
+        said: list[str] = []
+        ref = _stoppable(ctx, lambda: load_video_model(
+            path, base=base, device=device, dtype_name=p.dtype, memory=_memory_param(p),
+            tiling=p.vae_tiling, slicing=p.vae_slicing, warn=warnings.append, info=said.append, planned=planned), what=f"'{os.path.basename(path.rstrip(os.sep))}'")
+        for w in warnings:
+            ctx.warn(w)
+        ctx.info(f"{ref.summary()} on {device} ({str(ref.dtype).replace('torch.', '')})")
+        ctx.note(f"memory: {ref.memory} ({ref.memory_why})")  # under the node, in the status bar and the Log
+        return {"model": ref, "family": ref.fam.title}
+
+    def _plan_before_load(self, ctx, device) -> bool:
+        """On a GPU, before gigabytes are read: the peak the memory mode asked for is predicted to
+        need (weights from the files' headers), said, and, when it will not fit the card's free
+        memory, warned about naming the mode that would. True when the plan was said (the load
+        does not say it again)."""
+        from ..memory.modes import choose_memory, free_memory, plan_note, predicted_peak
+        from ..memory.sizes import Sizes, fmt_gb
+        if getattr(device, "type", str(device)).split(":")[0] != "cuda":
+            return False
+        free = free_memory(device)
+        if free is None:
+            return False
+        _, den, other, size = self.weight_numbers(ctx.params, device, _base_dir(ctx))
+        sizes, fp8_ok = Sizes(den * size, (other * size,)), size == 2
+        mode = _memory_param(ctx.params)
+        if mode == "auto":
+            mode, why = choose_memory(sizes, free, fp8_ok)
+            ctx.info(f"planned before loading: memory {mode} ({why})")
+            return True
+        note = plan_note(mode, sizes, free, fp8_ok)
+        if note:
+            ctx.warn(f"before loading: {note}")
+        else:
+            ctx.info(f"planned before loading: memory {mode}, peak about {fmt_gb(predicted_peak(mode, sizes, free))} of "
+                     f"{fmt_gb(free)} free on the GPU")
+        return True
+
+
+class LoRA(Node):
+    """Apply a LoRA (.safetensors) to a loaded video model, with a strength. Chain several.
+    The LoRA is applied when a generator node runs, so the model upstream stays unchanged."""
+    id = "video_models.lora"
+    title = "Video LoRA"
+    category = CATEGORY
+    timing = CLIP
+    inputs = (In("model", "Model"),
+              In("lora", "Model", optional=True, help="a trained LoRA (Train Video LoRA's output): its file is "
+                                                     "applied, the 'lora' path is not used"))
+    outputs = (Out("model", "Model"),)
+    params = (Path("lora", "", mode="open", filters="LoRA (*.safetensors)"),
+              Float("strength", 1.0, min=-4.0, max=4.0, help="0 turns it off; negative pushes away from it"))
+
+    def run(self, ctx, model, lora=None):
+        ref = _video_model(model)
+        path = ctx.params.lora
+        if lora is not None:
+            path = getattr(lora, "lora_file", "")
+            if not path:
+                raise ModelError("the lora input is not a trained LoRA: connect Train Video LoRA's output")
+            if ctx.params.lora.strip():
+                ctx.warn("the lora input is connected: the 'lora' path is not used")
+        if not path.strip():
+            raise ModelError("no LoRA chosen: set 'lora' to a .safetensors file")
+        if not os.path.isabs(path) and _base_dir(ctx):
+            path = os.path.join(_base_dir(ctx), path)
+        if not os.path.isfile(path):
+            raise ModelError(f"LoRA '{path}' not found")
+        lora_check(path)
+        return ref.with_lora(os.path.abspath(path), ctx.params.strength)

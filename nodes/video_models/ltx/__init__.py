@@ -1,0 +1,1 @@
+"""LTX-2's own node (picture and sound made together)."""

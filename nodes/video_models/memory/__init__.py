@@ -1,0 +1,1 @@
+"""Where a model's weights live while it runs and how fast it runs: memory modes, block residency, speed settings."""

@@ -1,0 +1,42 @@
+"""Bytes: the sizes a memory plan is made of (the weights, one block, the run's own tensors) and how
+they are written. The memory modes (modes.py) and block residency (residency.py) both stand on it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+HEADROOM = 0.9  # of the card's free memory a plan may use (the allocator's fragments, CUDA context)
+GB = 1024 ** 3
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """Bytes of the weights at the load dtype, and what a run needs besides them."""
+    denoiser: int  # the transformer / UNet (the largest part, run every step)
+    others: tuple[int, ...] = ()  # text encoder(s), VAE, image encoder
+    activations: int = 0  # the run's own tensors at the peak (0: :func:`activation_allowance`)
+    block: int = 0  # one block of the denoiser (what block offload keeps on the GPU, twice with prefetch)
+
+    @property
+    def total(self) -> int:
+        return self.denoiser + sum(self.others)
+
+    @property
+    def one_block(self) -> int:
+        """``block``, or a fortieth of the denoiser when it is not known (read from file headers)."""
+        return self.block or self.denoiser // 40
+
+
+def activation_allowance(denoiser_bytes: int) -> int:
+    """The run's tensors (latents, attention, VAE decode) when the clip is not known yet: 1.5 GB or
+    15 % of the denoiser, whichever is more (Wan 14B at 832x480x33 measured 32.0 GB peak for 28.6 GB
+    of weights: 3.4 GB, 12 %)."""
+    return max(int(1.5 * GB), int(0.15 * denoiser_bytes))
+
+
+def fmt_gb(n: float) -> str:
+    return f"{n / GB:.1f} GB" if n < 10 * GB else f"{n / GB:.0f} GB"
+
+
+def module_bytes(m) -> int:
+    return sum(p.numel() * p.element_size() for p in m.parameters()) + \
+        sum(b.numel() * b.element_size() for b in m.buffers())

@@ -1,0 +1,1 @@
+"""Running a pipeline as a node: the generator nodes, the sampler, Stop hooks, live previews, prompt schedules."""

@@ -1,0 +1,1 @@
+"""Wan's own nodes (VACE: control video, masks, references)."""
