@@ -67,7 +67,7 @@ def build_menus(win) -> None:
         e.addAction(a)
     e.addSeparator()
     add_action(win, "&Copy", win.canvas.clipboard.copy, QKeySequence.Copy, e, canvas_only=True)
-    add_action(win, "&Paste", win.canvas.clipboard.paste, QKeySequence.Paste, e, canvas_only=True)
+    add_action(win, "&Paste", win.canvas.clipboard.paste_at_cursor, QKeySequence.Paste, e, canvas_only=True)
     add_action(win, "D&uplicate", win.canvas.clipboard.duplicate, "Ctrl+D", e, canvas_only=True)
     add_action(win, "&Delete", win.canvas.delete_selected, [QKeySequence.Delete, "Backspace"], e,
                  canvas_only=True)
@@ -156,9 +156,10 @@ SHORTCUTS = """Tab: add a node at the cursor (search)
 Space: play · J/K/L: shuttle · Left/Right (Shift: 10) · Home/End · I/O: in/out (anywhere but a text field)
 F5: run · Ctrl+F5: run selected · Shift+F5: stop
 Ctrl+Z / Ctrl+Shift+Z: undo / redo
-Ctrl+C / Ctrl+V / Ctrl+D / Delete: copy, paste, duplicate, delete
+Ctrl+C / Ctrl+V / Ctrl+D / Delete: copy, paste (at the mouse), duplicate, delete
 M: mute · B: bypass · Ctrl+G: backdrop (double-click it to rename) · F: fit
 Right-click: add node / paste here, node actions (run to here, presets, groups), delete a link
 Drag a free node onto a wire: it is inserted there
+Drag a wire from a port onto empty canvas: search the nodes that fit it; the one chosen is wired
 Ctrl+Shift+G: group selection · Ctrl+Shift+E or double-click: edit inside a group · Ctrl+Shift+U: ungroup
 Ctrl+N / Ctrl+Shift+N / Ctrl+O / Ctrl+S / Ctrl+Shift+S: new, new from template, open, save, save as"""
