@@ -206,7 +206,7 @@ def _used_members(path: str, owner_attr: str) -> dict[str, int]:
 
 CANVAS_PARTS = ["follow.py", "wire_drop.py", "wire_search.py", "badges.py", "annotations.py", "context_menu.py", "clipboard.py",
                 "adapter.py"]
-WINDOW_PARTS = ["files.py", "group_actions.py", "engine_loader.py", "layout.py"]
+WINDOW_PARTS = ["files.py", "group_actions.py", "engine_loader.py", "layout.py", "first_frames.py"]
 # studio/ui/window/run_feedback.py is left out here: issue 31 item 2 (a run-state model) rewrites
 # it in another branch of this round; it joins WINDOW_PARTS when that lands.
 

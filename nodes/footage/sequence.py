@@ -84,6 +84,14 @@ class LoadImageSequence(Node):
         why = S.span_problem(seq) if seq.gaps and params["gaps"] == "hold" else None
         return [why] if why else []
 
+    @classmethod
+    def first_frame(cls, params, base_dir):
+        """The first frame of the frames chosen (one folder listing, one file read)."""
+        if not params.get("path"):
+            return None
+        seq = cls._select(S.find_sequence(params["path"]), params)
+        return S.read_frame(seq.files[0])[0]
+
     @staticmethod
     def _select(seq: S.Sequence, p) -> S.Sequence:
         """The frames between 'first' and 'last' (0: the first / last found)."""

@@ -11,8 +11,9 @@ first (a drag over a slow clip computes the frames it stops on, not every one it
 thumbnails of the visible slots and, while playing, the next few frames.
 
 Its parts, each in its own module: the timeline's audio-features strip (audio_strip.py), a run's
-live frames and previews and the stale marking of the last run's clip (live.py), and the Record
-Audio panel over the viewer for a selected record node (record_binding.py).
+live frames and previews and the stale marking of the last run's clip (live.py), a loader's first
+frame before any run (first_frame.py), and the Record Audio panel over the viewer for a selected
+record node (record_binding.py).
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from studio.engine.clip import Clip
 from studio.ui.preview.area_widgets import build_timeline, build_viewer
 from studio.ui.preview.audio_strip import AudioStrip
 from studio.ui.preview.fetcher import DisplayCache, FrameFetcher
+from studio.ui.preview.first_frame import FirstFrame
 from studio.ui.preview.live import LiveView
 from studio.ui.preview.pixels import display_rgb, similarity_of, thumbnail_rgb, to_bgra
 from studio.ui.preview.playback import AudioOutput, Player
@@ -81,6 +83,7 @@ class PreviewArea(QObject):
         self.records = RecordBinding(self)     # the Record Audio panel over the viewer
         self.audio_strip = AudioStrip(self)    # the timeline's loudness, onset and beat strip
         self.live = LiveView(self)             # a run's live frames and previews; stale marking
+        self.first_frame = FirstFrame(self)    # a loader's first frame before any run
 
         build_viewer(self)
         build_timeline(self)
@@ -225,6 +228,10 @@ class PreviewArea(QObject):
     def on_progress(self, event) -> None:
         """A NodeProgress from a run: live frames into the timeline, previews into the viewer."""
         self.live.on_progress(event)
+
+    def show_first_frame(self, node_id: str, title: str, key: str, read: Callable[[], Any]) -> None:
+        """A loader's first frame before any run, read off this thread (first_frame.py)."""
+        self.first_frame.request(node_id, title, key, read)
 
     def mark_stale(self) -> None:
         """A run started that makes the shown node again: its clip is marked the last run's."""
@@ -392,6 +399,9 @@ class PreviewArea(QObject):
             return
         if tag == "audio_strip":
             self.audio_strip.fetched(res, err)
+            return
+        if tag == "first_frame":
+            self.first_frame.fetched(res, err)
             return
         if tag == "thumb":
             if res is not None:

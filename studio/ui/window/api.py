@@ -31,6 +31,7 @@ class WindowApi(Protocol):
     properties: PropertiesPanel
     runner: RunController
     runs: Any                      # the run feedback (its ``session``: the run going or last)
+    preview: Any                   # the viewer and timeline (studio.ui.preview.area), or None
     run_finished: SignalInstance
     # where things are kept
     settings: QSettings

@@ -24,6 +24,7 @@ from studio.ui.document.document import Document
 from studio.ui.panels.palette import NodePalette
 from studio.ui.panels.properties import PropertiesPanel
 from studio.ui.text import escape_html
+from studio.ui.window import first_frames
 from studio.ui.window.files import FileActions, read_graph_file, rebase_paths  # noqa: F401 - their old home
 from studio.ui.dialogs.sizing import keep_on_screen, resize_fitted
 from studio.ui.window.engine_loader import EngineLoader
@@ -124,6 +125,7 @@ class MainWindow(QMainWindow):
         if self.preview is not None and hasattr(self.preview, "inOutChanged"):
             self.preview.inOutChanged.connect(self._in_out_to_graph)
             self.doc.events.node_removed.connect(lambda e: self.preview.node_removed(e.node_id))
+        first_frames.bind(self)  # a loader's first frame as soon as its path is set
         self.runner.event.connect(self.runs.on_engine_event)
         self.runner.finished.connect(self.runs.on_run_finished)
 
@@ -416,8 +418,8 @@ class MainWindow(QMainWindow):
             self._training.follow(nid)
         if self.preview is not None and hasattr(self.preview, "node_selected"):
             self.preview.node_selected(nid, self.doc, self.data_dir)  # the record panel
-        if nid is not None:
-            self.runs.show_result(nid)
+        if nid is not None and not self.runs.show_result(nid):
+            first_frames.show_first_frame(self, nid)  # a loader not run yet: its file's first frame
 
     # -- help -------------------------------------------------------------------------------
     def show_shortcuts(self) -> None:
