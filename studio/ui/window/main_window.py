@@ -28,7 +28,7 @@ from studio.ui.window import first_frames
 from studio.ui.window.files import FileActions, read_graph_file, rebase_paths  # noqa: F401 - their old home
 from studio.ui.dialogs.sizing import keep_on_screen, resize_fitted
 from studio.ui.window.engine_loader import EngineLoader
-from studio.ui.window.layout import apply_dock_sizes, graph_trains, recover_docks
+from studio.ui.window.layout import LayoutKeeper, apply_dock_sizes, graph_trains, place_corners
 from studio.ui.window.run_feedback import RunFeedback, show_dock_beside
 from studio.ui.window.keyboard import Refocus, TransportKeys
 from studio.ui.window.menus import SHORTCUTS, build_menus, build_toolbar
@@ -141,6 +141,8 @@ class MainWindow(QMainWindow):
             keep_on_screen(self)  # saved on a bigger screen
         state = self.settings.value("window/state")
         self._restored_state = isinstance(state, QByteArray) and self.restoreState(state)
+        place_corners(self)  # also over a layout saved before the right column ran the whole height
+        self.layout_keeper = LayoutKeeper(self, restored=self._restored_state)  # docks refitted on resize
         self.files.update_title()
         for part, why in self.missing.items():
             self.log(f"the {part} is unavailable: {why}", "error")
@@ -199,6 +201,7 @@ class MainWindow(QMainWindow):
         self.timeline_dock = self._dock("Timeline", timeline_w, Qt.BottomDockWidgetArea)
         self.log_dock = self._dock("Log", self.log_view, Qt.BottomDockWidgetArea)
         self.splitDockWidget(self.viewer_dock, self.properties_dock, Qt.Vertical)
+        place_corners(self)  # the right column runs the whole height, beside the timeline (layout.py)
         self._training = self.training_dock = None
         if TrainingPanel is not None:  # right of the timeline (split before the log joins it as a tab)
             placeholder = QLabel("no training yet: run a Train node (its loss is plotted here)", self)
@@ -297,7 +300,7 @@ class MainWindow(QMainWindow):
 
     def reset_layout(self) -> None:
         self.restoreState(self._default_state)
-        apply_dock_sizes(self)
+        self.layout_keeper.reset()
 
     def showEvent(self, e):  # noqa: N802
         super().showEvent(e)
@@ -310,17 +313,6 @@ class MainWindow(QMainWindow):
             self._warm.setSingleShot(True)
             self._warm.timeout.connect(self.load_engine)
             self._warm.start(1500)
-
-    def resizeEvent(self, e):  # noqa: N802
-        super().resizeEvent(e)
-        if self._sized:
-            QTimer.singleShot(0, self, self._keep_canvas_share)  # dropped if the window is gone
-
-    def _keep_canvas_share(self) -> None:
-        """Made smaller (1600 -> 1024 wide, say), the docks keep their pixels and the canvas
-        loses it all; made bigger again (maximised), the docks stayed narrow with their titles
-        cut. Both recover their share (layout.recover_docks)."""
-        recover_docks(self)
 
     def open_render_dialog(self):
         """Run > Render in Chunks: the modeless Render dialog (imported on first use)."""
