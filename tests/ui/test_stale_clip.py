@@ -51,6 +51,8 @@ def test_the_old_clip_is_stale_until_the_new_result_arrives(qtbot, open_window):
     assert tl.n_frames == 48  # the old clip is still there to look at, marked
 
     send(ev.NodeStarted(nid, "Shapes"))
+    send(ev.NodeProgress(nid, 3, 30))  # a step without a preview: the old clip is still what shows
+    assert area.title_label.summary == "stale — running" and img.stale
     send(ev.NodeProgress(nid, 22, 30, None, np.full((36, 64, 3), 0.5, np.float32)))
     assert area.title_label.summary == "running…" and img.caption.startswith("live: step 22 / 30")
     assert img.stale == "" and tl.stale  # the preview is this run's; the timeline still the last run's

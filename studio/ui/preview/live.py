@@ -82,8 +82,6 @@ class LiveView:
         if event.frame is not None:
             area.live_frames = True
             tl.add_live(event.frame, preview_u8)
-        if area.node_id == nid:  # the last run's header ("stopped", its size) is not this run's
-            area.title_label.set_parts(area.title, "running…")
         if preview_u8 is not None and not area.player.playing:
             img = area.stack.image
             img.caption = "live: " + step_words(event.step, event.total, event.budget_end) + (f"  frame {event.frame}" if event.frame is not None else "")
@@ -94,3 +92,6 @@ class LiveView:
                 if event.frame is not None:
                     tl.set_current(event.frame)
                     area.shown_frame = event.frame
+        if area.node_id == nid:  # the last run's header ("stopped", its size) is not this run's
+            old = area.stale and area.stack.image.stale  # no preview of this run on screen yet
+            area.title_label.set_parts(area.title, STALE_WORD if old else "running…")
