@@ -152,7 +152,7 @@ class ImageView(QWidget):
         p.fillRect(self.rect(), QColor(32, 32, 34))
         if self._img is None:
             p.setPen(QColor(150, 150, 150))
-            p.drawText(self.rect(), Qt.AlignCenter, self.placeholder)
+            p.drawText(self.rect().adjusted(8, 8, -8, -8), Qt.AlignCenter | Qt.TextWordWrap, self.placeholder)
             return
         w, h = self.image_size()
         s = self.scale()

@@ -7,8 +7,8 @@ rather than over it, so at 1024x700 the picture keeps a third of the height with
 properties or the canvas. Fixed pixel sizes left a 1024-wide window a 330 px canvas; here the
 docks take a share of the window, with floors and ceilings, and small windows get a compact split.
 Until the artist drags a separator every resize lays the docks out again for the new size
-(:class:`LayoutKeeper`); after that their sizes are kept and only docks squeezed well under their
-share recover (:func:`recover_docks`)."""
+(:class:`LayoutKeeper`); after that the docks keep the shares of the window the artist gave them
+(:func:`apply_shares`), within the same floors."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -54,63 +54,81 @@ def apply_dock_sizes(win: WindowApi) -> dict[str, int]:
     return s
 
 
-def recover_docks(win: WindowApi) -> bool:
-    """After the window was resized: docks that are well under their share of the new size (a
-    window shrunk to 1024x700, then maximised) get it back, and a canvas squeezed under half
-    the window gets its share back from the docks. Docks the user made larger stay so.
-    Returns whether anything was resized."""
-    if win.canvas.widget.width() < 0.5 * win.width() or win.canvas.widget.height() < 0.4 * win.height():
-        apply_dock_sizes(win)
-        return True
-    s = dock_sizes(win.width(), win.height())
-    changed = False
-    for dock, want, orient, size in ((win.palette_dock, s["palette"], Qt.Horizontal, lambda d: d.width()),
-                                     (win.viewer_dock, s["right"], Qt.Horizontal, lambda d: d.width()),
-                                     (win.timeline_dock, s["timeline"], Qt.Vertical, lambda d: d.height())):
-        if dock.isVisible() and not dock.isFloating() and size(dock) < 0.85 * want:
-            win.resizeDocks([dock], [want], orient)
-            changed = True
-    v, p = win.viewer_dock, win.properties_dock
-    if v.isVisible() and p.isVisible() and not v.isFloating() and v.height() < 0.8 * s["viewer"]:
-        win.resizeDocks([v, p], [s["viewer"], s["properties"]], Qt.Vertical)
-        changed = True
-    return changed
+def measure_shares(win: WindowApi) -> dict[str, float]:
+    """The docks' sizes as shares of the window (the right column's split as a share of it)."""
+    w, h = max(1, win.width()), max(1, win.height())
+    column = max(1, win.viewer_dock.height() + win.properties_dock.height())
+    return {"palette": win.palette_dock.width() / w, "right": win.viewer_dock.width() / w,
+            "viewer": win.viewer_dock.height() / column, "timeline": win.timeline_dock.height() / h}
+
+
+def apply_shares(win: WindowApi, shares: dict[str, float]) -> None:
+    """Size the docks at ``shares`` of the window, within the floors the window's own layout
+    keeps (the canvas half the width, the picture a third of the height)."""
+    w, h = win.width(), win.height()
+    palette, right = shares["palette"] * w, shares["right"] * w
+    if palette + right > 0.5 * w:  # the canvas keeps half the width
+        k = 0.5 * w / (palette + right)
+        palette, right = palette * k, right * k
+    column = max(300, h - CHROME_H)
+    viewer = min(column - 120, max(shares["viewer"] * column, h * PICTURE_SHARE + VIEWER_CHROME))
+    win.resizeDocks([win.palette_dock], [int(palette)], Qt.Horizontal)
+    win.resizeDocks([win.viewer_dock], [int(right)], Qt.Horizontal)
+    win.resizeDocks([win.viewer_dock, win.properties_dock], [int(viewer), int(column - viewer)], Qt.Vertical)
+    win.resizeDocks([win.timeline_dock], [int(shares["timeline"] * h)], Qt.Vertical)
 
 
 class LayoutKeeper(QObject):
     """Lays the docks out again after each resize of ``win`` (once it has been shown): for the
-    new size while the layout is the window's own, or, once the artist has dragged a separator
-    (a press on the window itself, where no child is: its separators) or the layout was restored
-    from the last session, only recovering docks squeezed well under their share."""
+    new size while the layout is the window's own; once the artist has dragged a separator (a
+    press on the window itself, where no child is: its separators), or the layout was restored
+    from the last session, at the shares of the window the docks had then. Either way a window
+    made small and big again gets the layout it had."""
 
     def __init__(self, win, restored: bool = False):
         super().__init__(win)
         self.win = win
-        self.touched = restored  # the artist's own layout: keep it
+        self.shares: dict[str, float] | None = None  # the artist's layout, as shares of the window
+        self.restored = restored  # measured at the first resize: the last session's layout is the artist's
+        self.dragging = False
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(0)
         self.timer.timeout.connect(self.fit)
         win.installEventFilter(self)
 
+    @property
+    def touched(self) -> bool:
+        return self.shares is not None or self.restored
+
     def eventFilter(self, obj, ev):  # noqa: N802 - Qt's name
         if obj is self.win:
             t = ev.type()
             if t == QEvent.MouseButtonPress and self.win.childAt(ev.position().toPoint()) is None:
-                self.touched = True  # a separator: the artist sizes the docks
+                self.dragging = True  # a separator: the artist sizes the docks
+            elif t == QEvent.MouseButtonRelease and self.dragging:
+                self.dragging = False
+                QTimer.singleShot(0, self, self.remember)
             elif t == QEvent.Resize and self.win.isVisible():
                 self.timer.start()
         return False
 
+    def remember(self) -> None:
+        """Keep the docks' sizes now as the artist's layout."""
+        self.restored = False
+        self.shares = measure_shares(self.win)
+
     def fit(self) -> None:
-        if self.touched:
-            recover_docks(self.win)
+        if self.restored:  # a layout restored from the last session: its shares are the artist's
+            self.remember()
+        if self.shares is not None:
+            apply_shares(self.win, self.shares)
         else:
             apply_dock_sizes(self.win)
 
     def reset(self) -> None:
         """View > Reset Layout: the window's own layout again."""
-        self.touched = False
+        self.shares, self.restored = None, False
         apply_dock_sizes(self.win)
 
 
