@@ -8,6 +8,7 @@ import numpy as np
 from PySide6.QtCore import QEventLoop, QPoint, Qt, QTimer
 
 from studio.core.assets import DEMO_GRAPH
+from studio.ui.window.layout import dock_sizes
 
 
 def settle(ms: int = 200) -> None:
@@ -88,6 +89,7 @@ def test_a_dragged_separator_is_kept_and_reset_layout_undoes_it(qtbot, nodes_win
     settle()
     assert w.preview.stack.image.height() >= 700 / 3  # the floors hold for the artist's layout too
     assert w.canvas.widget.width() >= 0.5 * 1024
+    assert w.palette_dock.width() >= dock_sizes(1024, 700)["palette"] - 2  # not squeezed below the window's own
     w.resize(1600, 1000)
     settle()
     assert abs(v.height() - dragged) <= 3  # the artist's split back, not the window's own

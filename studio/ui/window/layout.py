@@ -59,14 +59,18 @@ def measure_shares(win: WindowApi) -> dict[str, float]:
     w, h = max(1, win.width()), max(1, win.height())
     column = max(1, win.viewer_dock.height() + win.properties_dock.height())
     return {"palette": win.palette_dock.width() / w, "right": win.viewer_dock.width() / w,
-            "viewer": win.viewer_dock.height() / column, "timeline": win.timeline_dock.height() / h}
+            "viewer": win.viewer_dock.height() / column, "timeline": win.timeline_dock.height() / h,
+            "palette_px": win.palette_dock.width(), "right_px": win.viewer_dock.width()}
 
 
 def apply_shares(win: WindowApi, shares: dict[str, float]) -> None:
     """Size the docks at ``shares`` of the window, within the floors the window's own layout
-    keeps (the canvas half the width, the picture a third of the height)."""
+    keeps (the canvas half the width, the picture a third of the height); a side column is not
+    made narrower than the window's own layout would make it, unless the artist made it so."""
     w, h = win.width(), win.height()
-    palette, right = shares["palette"] * w, shares["right"] * w
+    own = dock_sizes(w, h)
+    palette = max(shares["palette"] * w, min(own["palette"], shares["palette_px"]))
+    right = max(shares["right"] * w, min(own["right"], shares["right_px"]))
     if palette + right > 0.5 * w:  # the canvas keeps half the width
         k = 0.5 * w / (palette + right)
         palette, right = palette * k, right * k
