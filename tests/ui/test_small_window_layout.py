@@ -85,6 +85,7 @@ def test_a_dragged_separator_is_kept_and_reset_layout_undoes_it(qtbot, nodes_win
     settle()
     dragged = v.height()
     assert dragged > before + 40
+    theirs = sizes(w)
     w.resize(1024, 700)
     settle()
     assert w.preview.stack.image.height() >= 700 / 3  # the floors hold for the artist's layout too
@@ -93,6 +94,7 @@ def test_a_dragged_separator_is_kept_and_reset_layout_undoes_it(qtbot, nodes_win
     w.resize(1600, 1000)
     settle()
     assert abs(v.height() - dragged) <= 3  # the artist's split back, not the window's own
+    assert max(abs(a - b) for a, b in zip(sizes(w), theirs)) <= 3, (sizes(w), theirs)  # the timeline too
     w.reset_layout()
     settle()
     assert abs(v.height() - before) <= 2

@@ -61,5 +61,10 @@ class WindowApi(Protocol):
     def setWindowTitle(self, title: str) -> None: ...  # noqa: N802
     def setWindowModified(self, modified: bool) -> None: ...  # noqa: N802
     def resizeDocks(self, docks, sizes, orientation) -> None: ...  # noqa: N802
+    def findChildren(self, kind) -> list: ...  # noqa: N802
+    def setCorner(self, corner, area) -> None: ...  # noqa: N802
+    def installEventFilter(self, obj) -> None: ...  # noqa: N802
+    def childAt(self, pos) -> Any: ...  # noqa: N802
+    def isVisible(self) -> bool: ...  # noqa: N802
     def width(self) -> int: ...
     def height(self) -> int: ...

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import QTabBar
 
 if TYPE_CHECKING:
     from studio.ui.window.api import WindowApi
@@ -36,7 +37,7 @@ def dock_sizes(width: int, height: int) -> dict[str, int]:
             "properties": column - viewer, "training": max(380, width // 3)}
 
 
-def place_corners(win) -> None:
+def place_corners(win: WindowApi) -> None:
     """The right column runs the window's whole height; the timeline sits under the canvas."""
     win.setCorner(Qt.TopRightCorner, Qt.RightDockWidgetArea)
     win.setCorner(Qt.BottomRightCorner, Qt.RightDockWidgetArea)
@@ -54,12 +55,21 @@ def apply_dock_sizes(win: WindowApi) -> dict[str, int]:
     return s
 
 
+def bottom_height(win: WindowApi) -> int:
+    """The timeline dock's height with the tab bar under it (the Log's tab): what resizeDocks
+    sets for a tabbed dock (measured without it, a layout restored shrank by the bar each time)."""
+    title = win.timeline_dock.windowTitle()
+    bars = [t for t in win.findChildren(QTabBar)
+            if t.isVisible() and title in [t.tabText(i) for i in range(t.count())]]
+    return win.timeline_dock.height() + (bars[0].height() if bars else 0)
+
+
 def measure_shares(win: WindowApi) -> dict[str, float]:
     """The docks' sizes as shares of the window (the right column's split as a share of it)."""
     w, h = max(1, win.width()), max(1, win.height())
     column = max(1, win.viewer_dock.height() + win.properties_dock.height())
     return {"palette": win.palette_dock.width() / w, "right": win.viewer_dock.width() / w,
-            "viewer": win.viewer_dock.height() / column, "timeline": win.timeline_dock.height() / h,
+            "viewer": win.viewer_dock.height() / column, "timeline": bottom_height(win) / h,
             "palette_px": win.palette_dock.width(), "right_px": win.viewer_dock.width()}
 
 
