@@ -85,3 +85,4 @@ def test_reselecting_a_loader_shows_its_frame_again_and_a_result_wins(qtbot, nod
     win.canvas.select([other])
     win.canvas.select([nid])
     assert area.value is result and "first frame" not in area.title_label.summary
+
