@@ -32,6 +32,16 @@ class LoadVideo(Node):
                Out("alpha", "Mask", help="the file's alpha channel; opaque when it has none"))
     params = (Path("path", "", mode="open", filters=VIDEO_FILTER, help="the video file to read"),)
 
+    @classmethod
+    def first_frame(cls, params, base_dir):
+        if not params.get("path"):
+            return None
+        clip = VideoFileClip(params["path"])
+        try:
+            return clip.frame(0)
+        finally:
+            clip.close()
+
     def run(self, ctx, **_):
         clip = VideoFileClip(ctx.params.path)
         declared = clip.declared_frames
@@ -130,6 +140,10 @@ class LoadImage(Node):
     timing = SOURCE
     outputs = (Out("image", "Image"), Out("alpha", "Mask", help="the file's alpha channel; opaque when it has none"))
     params = (Path("path", "", mode="open", filters=IMAGE_FILTER, help="the image file to read"),)
+
+    @classmethod
+    def first_frame(cls, params, base_dir):
+        return read_image(params["path"]) if params.get("path") else None
 
     def run(self, ctx, **_):
         rgb, alpha = read_image_alpha(ctx.params.path)

@@ -216,9 +216,9 @@ def _used_members(path: str, owner_attr: str) -> dict[str, int]:
     return used
 
 
-CANVAS_PARTS = ["follow.py", "wire_drop.py", "badges.py", "annotations.py", "context_menu.py", "clipboard.py",
+CANVAS_PARTS = ["follow.py", "wire_drop.py", "wire_search.py", "badges.py", "annotations.py", "context_menu.py", "clipboard.py",
                 "adapter.py"]
-WINDOW_PARTS = ["files.py", "group_actions.py", "engine_loader.py", "layout.py"]
+WINDOW_PARTS = ["files.py", "group_actions.py", "engine_loader.py", "layout.py", "first_frames.py"]
 # studio/ui/window/run_feedback.py is left out here: issue 31 item 2 (a run-state model) rewrites
 # it in another branch of this round; it joins WINDOW_PARTS when that lands.
 

@@ -5,6 +5,7 @@ import os
 from dataclasses import replace
 
 from studio.core.errors import MediaError
+from studio.core.limits import check_frame_size
 from studio.core.params import Choice, Float, Int, Path, String
 from studio.core.spec import CLIP, SOURCE, In, Node, Out
 from studio.engine import sequence as S
@@ -83,6 +84,18 @@ class LoadImageSequence(Node):
                     f"{seq.gaps_text()} (gaps is set to error)"]
         why = S.span_problem(seq) if seq.gaps and params["gaps"] == "hold" else None
         return [why] if why else []
+
+    @classmethod
+    def first_frame(cls, params, base_dir):
+        """The first frame of the frames chosen (one folder listing, one header, one file read)."""
+        if not params.get("path"):
+            return None
+        seq = cls._select(S.find_sequence(params["path"]), params)
+        w, h = S.image_size(seq.files[0])  # the header: a frame past the limits is refused unread
+        why = check_frame_size(w, h, f"frame '{os.path.basename(seq.files[0])}'")
+        if why:
+            raise MediaError(why)
+        return S.read_frame(seq.files[0])[0]
 
     @staticmethod
     def _select(seq: S.Sequence, p) -> S.Sequence:

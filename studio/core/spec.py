@@ -83,6 +83,7 @@ class NodeSpec:
     is_output: bool = False
     cacheable: bool = True
     preflight: bool = False  # the class has checks to make before a run (Node.preflight)
+    shows_first_frame: bool = False  # the class can show its file's first frame before a run (Node.first_frame)
     cls: type | None = field(default=None, compare=False, repr=False)
 
     def input(self, name: str) -> In | None:
@@ -170,7 +171,7 @@ class Node:
                          window=tuple(cls.window), version=cls.version,
                          legacy_ids=tuple(cls.legacy_ids), is_output=cls.is_output,
                          cacheable=cls.cacheable, preflight=cls.preflight.__func__ is not Node.preflight.__func__,
-                         cls=cls)
+                         shows_first_frame=cls.first_frame.__func__ is not Node.first_frame.__func__, cls=cls)
             cls._spec = s
         return s
 
@@ -182,6 +183,14 @@ class Node:
         words; the engine names the node. ``params`` have their paths resolved. Validate and every
         run call it, so what validates renders. Cheap: headers and folder listings, no decoding."""
         return []
+
+    @classmethod
+    def first_frame(cls, params: dict[str, Any], base_dir: str | None) -> Any:
+        """The first frame of the file a loader would read (HxWx3 float32), for the viewer before
+        any run (Nuke's Read shows it as soon as its path is set), or None when there is nothing to
+        show yet (no path). ``params`` have their paths resolved. One frame is decoded, off the GUI
+        thread; bad input raises the same StudioError a run would."""
+        return None
 
     def run(self, ctx, **inputs) -> Any:
         """Whole-value execution. Returns a dict {output name: value}, or the value itself when

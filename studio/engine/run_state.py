@@ -67,7 +67,7 @@ class Emitter:
 class NodeState:
     """What one node (or a group shown for its contents) did in this run. ``badge`` is the
     latest change, as (what, *values): ("running",), ("progress", step, total, budget_end),
-    ("finished", seconds, cached, extra), ("note", text, warn), ("cost", seconds, frames, extra),
+    ("finished", seconds, cached, extra), ("note", text, warn), ("cost", seconds, frames, extra, clip length),
     ("skipped", reason, is_output), ("failed", message, short), ("not_run", hint, reason)."""
     state: str = ""              # running, finished, failed, skipped, not_run
     badge: tuple = ()
@@ -275,8 +275,12 @@ class RunState:
                          "warn" if e.level == "warning" else "info", False)
 
     def _node_cost(self, e: ev.NodeCost) -> None:
+        """The node's time pulling frames, the frames it made and its clip's length: a run that
+        made 8 of a 48-frame clip's frames (in/out points, a consumer reading only some) says
+        "8 of 48 frames", as the viewer says 48 (issue 48: the label said 8, the viewer 48)."""
         ns = self.nodes.get(e.node_id)
-        self._set(e.node_id, None, "cost", e.seconds, e.frames, ns.model if ns is not None else "")
+        self._set(e.node_id, None, "cost", e.seconds, e.frames, ns.model if ns is not None else "",
+                  clip_length(self.outputs.get(e.node_id)))
 
     def _node_skipped(self, e: ev.NodeSkipped) -> None:
         self._set(e.node_id, "skipped", "skipped", e.reason, e.is_output)
@@ -417,6 +421,15 @@ class RunState:
                     self.output_signatures[gid] = self.signatures[e.node_id]
         if got:
             self.outputs_changed.emit(gid, False)
+
+
+def clip_length(outputs) -> int:
+    """The length of the first clip among a node's outputs (0: none)."""
+    for v in (outputs or {}).values():
+        n = getattr(v, "n_frames", None)
+        if isinstance(n, int) and n > 1:
+            return n
+    return 0
 
 
 def _frames_made(outputs) -> str:

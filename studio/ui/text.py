@@ -11,6 +11,25 @@ def shorten(text, n: int) -> str:
     return text if len(text) <= n else text[: max(1, n - 1)] + "…"
 
 
+def short_folder(path: str, n: int = 32) -> str:
+    """A folder as a status bar names it: the home folder as ``~``, and when longer than ``n``
+    characters its last parts after ``…/`` ("~/Documents/Studio/out", "…/Studio/out")."""
+    import os
+    home = os.path.expanduser("~")
+    p = os.path.normpath(path)
+    if home and home != os.sep and (p == home or p.startswith(home + os.sep)):
+        p = "~" + p[len(home):]
+    if len(p) <= n:
+        return p
+    parts, tail = p.split(os.sep), ""
+    for part in reversed(parts):
+        step = part + (os.sep + tail if tail else "")
+        if tail and len(step) + 2 > n:
+            break
+        tail = step
+    return "…" + os.sep + tail
+
+
 def escape_html(text) -> str:
     """``text`` safe inside a Qt rich-text label or log line."""
     return html.escape(str(text), quote=False)

@@ -93,7 +93,8 @@ def test_new_from_template_opens_untitled_with_media_resolving_and_runs(qtbot, w
     g = win.doc.graph
     src = load_graph(os.path.join(TEMPLATES_DIR, "music_visualiser.json"))
     assert sorted(n.type_id for n in g.nodes.values()) == sorted(n.type_id for n in src.nodes.values())
-    assert win.doc.path is None and "untitled" in win.windowTitle() and not win.isWindowModified()
+    assert win.doc.path is None and not win.isWindowModified()
+    assert win.windowTitle().startswith("Music visualiser (template, not saved)")  # not "untitled" (issue 48)
     assert g.base_dir is None  # unsaved: what it writes goes to the project folder (issue 15)
     assert len(win.canvas.annotations.view("notes")) == 1  # the template's note is on the canvas
     assert "Music visualiser" in win.log_view.toPlainText()

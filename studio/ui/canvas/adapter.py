@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from NodeGraphQt import NodeGraph
+from NodeGraphQt.qgraphics.node_base import NodeItem
 from NodeGraphQt.qgraphics.port import PortItem
 from NodeGraphQt.widgets.viewer import NodeViewer
 from PySide6.QtGui import QCursor
@@ -52,14 +53,22 @@ class CanvasView(NodeViewer):
     refusing: str | None = None  # why the port under a dragged wire would refuse it
 
     def apply_live_connection(self, event):  # noqa: D401 - NodeGraphQt's hook
-        """NodeGraphQt snaps a refused wire back silently: say why in the status bar and log."""
-        reason = None
+        """NodeGraphQt snaps a refused wire back silently: say why in the status bar and log.
+        A new wire released on empty canvas opens the node search for it (``wire_search``)."""
+        reason = dropped = None
         start = getattr(self, "_start_port", None)
         if self._LIVE_PIPE.isVisible() and start is not None:
-            end = next((i for i in self.scene().items(event.scenePos()) if isinstance(i, PortItem)), None)
+            items = self.scene().items(event.scenePos())
+            end = next((i for i in items if isinstance(i, PortItem)), None)
             if end is not None and end is not start and end is not getattr(self, "_detached_port", None):
                 reason = self._canvas.refusal_reason(start, end)
+            elif end is None and getattr(self, "_detached_port", None) is None \
+                    and not any(isinstance(i, NodeItem) for i in items):
+                dropped = (start.node.id, start.name, start.port_type, start.sceneBoundingRect().center(),
+                           event.scenePos())
         super().apply_live_connection(event)
+        if dropped is not None:
+            self._canvas.wire_search.dropped(*dropped)
         if self.refusing:
             self.refusing = None
             self._LIVE_PIPE.set_pipe_styling(color=self._LIVE_PIPE.color, width=3, style=self._LIVE_PIPE.style)

@@ -55,6 +55,7 @@ class ClipboardPart(Protocol):
     """Copy, paste, duplicate (studio.ui.canvas.clipboard)."""
     def copy(self) -> bool: ...
     def paste(self, at=None) -> list[str]: ...
+    def paste_at_cursor(self) -> list[str]: ...
     def duplicate(self) -> list[str]: ...
     def can_paste(self) -> bool: ...
 
@@ -63,7 +64,12 @@ class SearchPart(Protocol):
     """The Tab search (studio.ui.canvas.search)."""
     specs: list
 
-    def open_at(self, view_pos, scene_pos) -> None: ...
+    def open_at(self, view_pos, scene_pos, specs=None, hint: str = "search nodes…") -> None: ...
+
+
+class WireSearchPart(Protocol):
+    """A wire dropped on empty canvas (studio.ui.canvas.wire_search)."""
+    def dropped(self, node_ng_id: str, port: str, side: str, origin, scene_pos) -> bool: ...
 
 
 @runtime_checkable
@@ -88,6 +94,7 @@ class CanvasApi(Protocol):
     wires: WiresPart
     clipboard: ClipboardPart
     search: SearchPart
+    wire_search: WireSearchPart
 
     # -- views ----------------------------------------------------------------------------------
     def create_view(self, nid: str, default_pos=(0.0, 0.0)) -> Any: ...

@@ -103,13 +103,15 @@ class RunBadges:
                                 "color": WARN_COLOR if is_output else NOT_RUN_COLOR}
         self.refresh(nid)
 
-    def set_cost(self, nid: str, seconds: float, frames: int, extra: str = "") -> None:
+    def set_cost(self, nid: str, seconds: float, frames: int, extra: str = "", total: int = 0) -> None:
         """The time spent pulling frames through the node's lazy clip (``NodeCost``), which
-        replaces the '<1 ms' it took to build the clip; then ``extra`` (its model in memory)."""
+        replaces the '<1 ms' it took to build the clip, the frames made ("8 of 48 frames" when
+        the run made only part of its ``total``-frame clip); then ``extra`` (its model in memory)."""
         st = self._run_state.get(nid)
         if st is None or st.get("error") or st.get("running"):
             return
-        st["text"] = fmt_seconds(seconds) + (f" · {frames} frames" if frames else "") + (" · " + extra if extra else "")
+        made = (f" · {frames} of {total} frames" if total > frames else f" · {frames} frames") if frames else ""
+        st["text"] = fmt_seconds(seconds) + made + (" · " + extra if extra else "")
         st["cost"] = seconds
         self.refresh(nid)
 

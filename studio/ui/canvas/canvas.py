@@ -13,7 +13,7 @@ A node without links dragged onto a wire it fits is inserted there (the wire lig
 
 The canvas is composed of parts, each in its own module: ``badges`` (run state under each node),
 ``annotations`` (backdrops and notes), ``menus`` (right-click menu, renames, presets), ``wires``
-(dropping a node on a wire), ``clipboard`` (copy, paste, duplicate) and ``search`` (Tab). The
+(dropping a node on a wire), ``wire_search`` (a wire dropped on empty canvas), ``clipboard`` (copy, paste, duplicate) and ``search`` (Tab). The
 parts use the canvas only through :class:`~studio.ui.canvas.api.CanvasApi`, and find views
 through ``index`` (:class:`~studio.ui.canvas.view_index.ViewIndex`, which emits ``view_created``).
 """
@@ -41,6 +41,7 @@ from studio.ui.canvas.items import (CLIP_KEY, GROUP_COLOR, LIBRARY_PREFIX, MAX_F
 from studio.ui.canvas.search import NodeSearchPopup
 from studio.ui.canvas.view_index import ViewIndex
 from studio.ui.canvas.wire_drop import WireDrop
+from studio.ui.canvas.wire_search import WireSearch
 from studio.ui.document.document import Document
 
 
@@ -72,6 +73,7 @@ class Canvas(QObject):
         self.menus = ContextMenu(self)           # the right-click menu, renames, presets
         self.wires = WireDrop(self)              # a node dropped on a wire goes into it
         self.clipboard = Clipboard(self)         # copy, paste, duplicate
+        self.wire_search = WireSearch(self)      # a wire dropped on empty canvas: search, add, wire
         self.node_graph.node_selection_changed.connect(lambda *_: self.selection_changed.emit(self.selected_ids()))
         self.node_graph.node_selected.connect(lambda *_: self.selection_changed.emit(self.selected_ids()))
         self.search = NodeSearchPopup([s for s in doc.graph.registry.specs() if s.id != "studio.group"],
@@ -368,7 +370,11 @@ class Canvas(QObject):
             self.view_node(mid).set_name(inst.label)  # the canvas shows the title kept
 
     def _add_from_search(self, type_id: str, p: QPointF) -> None:
-        self.add_node_at(type_id, (p.x(), p.y()))
+        wire = self.wire_search.take()
+        if wire is not None:
+            self.wire_search.add_wired(type_id, p, wire)
+        else:
+            self.add_node_at(type_id, (p.x(), p.y()))
         self.focus()
 
     def focus(self) -> None:
@@ -376,6 +382,7 @@ class Canvas(QObject):
         self.view.setFocus(Qt.OtherFocusReason)
 
     def open_search(self) -> None:
+        self.wire_search.take()  # Tab: a plain search, whatever a dropped wire opened before
         vp = self.view.mapFromGlobal(QCursor.pos())
         if not self.view.rect().contains(vp):
             vp = self.view.rect().center()

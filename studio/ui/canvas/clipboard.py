@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 
 import json
 
+from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QApplication
 
 from studio.ui.canvas.items import CLIP_KEY
@@ -45,6 +46,16 @@ class Clipboard:
         ids = self.canvas.doc.paste(data, offset)
         self.canvas.select(ids)
         return ids
+
+    def paste_at_cursor(self) -> list[str]:
+        """Ctrl+V: the clipboard's nodes with their top-left corner at the mouse when it is over
+        the canvas, else at the middle of the view (issue 48: they landed on the originals)."""
+        vp = self.canvas.view.viewport()
+        at = vp.mapFromGlobal(QCursor.pos())
+        if not vp.rect().contains(at):
+            at = vp.rect().center()
+        p = self.canvas.view.mapToScene(at)
+        return self.paste(at=(p.x(), p.y()))
 
     def can_paste(self) -> bool:
         return f'"{CLIP_KEY}"' in QApplication.clipboard().text()[:64]

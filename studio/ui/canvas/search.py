@@ -69,7 +69,8 @@ def rank_specs(specs: list[NodeSpec], text: str) -> list[NodeSpec]:
 
 
 class NodeSearchPopup(QFrame):
-    """Tab: a search field and a list of node types; Enter adds the first (or chosen) match."""
+    """Tab: a search field and a list of node types; Enter adds the first (or chosen) match.
+    Opened for a dropped wire (``open_at(..., specs=...)``) it lists only the types given."""
     chosen = Signal(str, QPointF)
 
     def __init__(self, specs: list[NodeSpec], parent):
@@ -78,6 +79,7 @@ class NodeSearchPopup(QFrame):
         self.setFrameShape(QFrame.StyledPanel)
         self.setAutoFillBackground(True)
         self.specs = specs
+        self.shown_specs = specs  # what this opening lists: all, or those that fit a dropped wire
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         self.field = QLineEdit(self)
@@ -93,10 +95,13 @@ class NodeSearchPopup(QFrame):
         self.scene_pos = QPointF()
         self.hide()
 
-    def open_at(self, view_pos: QPoint, scene_pos: QPointF) -> None:
+    def open_at(self, view_pos: QPoint, scene_pos: QPointF, specs: list[NodeSpec] | None = None,
+                hint: str = "search nodes…") -> None:
         """Open at the cursor, wide enough for its longest entry and wholly inside the canvas
-        (issue 25: entries were cut at the canvas' right edge)."""
+        (issue 25: entries were cut at the canvas' right edge), listing ``specs`` (all when None)."""
         self.scene_pos = scene_pos
+        self.shown_specs = self.specs if specs is None else specs
+        self.field.setPlaceholderText(hint)
         p = self.parentWidget()
         self.field.clear()
         self._filter("")
@@ -113,7 +118,7 @@ class NodeSearchPopup(QFrame):
 
     def _filter(self, text: str) -> None:
         self.list.clear()
-        for s in rank_specs(self.specs, text):
+        for s in rank_specs(self.shown_specs, text):
             it = QListWidgetItem(f"{s.title}  ·  {s.category}")
             it.setData(Qt.UserRole, s.id)
             it.setToolTip(s.help)

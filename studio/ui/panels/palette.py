@@ -3,8 +3,9 @@
 (``studio.core.library``); their entries carry ``library:<path>`` instead of a node type id."""
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData, Qt, Signal
-from PySide6.QtWidgets import QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtCore import QMimeData, QRect, QSize, Qt, Signal
+from PySide6.QtWidgets import (QLineEdit, QStyledItemDelegate, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
+                               QWidget)
 
 from studio.core.errors import StudioError
 from studio.core.library import list_subgraphs, read_subgraph
@@ -16,7 +17,25 @@ TYPE_ROLE = Qt.UserRole + 1
 LIBRARY = "Library"
 
 
+class _WrapDelegate(QStyledItemDelegate):
+    """Rows as tall as their name wrapped at words in the dock's width (Qt's tree views do not
+    measure wrapped text by themselves)."""
+
+    def sizeHint(self, option, index):  # noqa: N802 - Qt's name
+        tree, depth, p = self.parent(), 1, index.parent()
+        while p.isValid():
+            depth, p = depth + 1, p.parent()
+        width = max(40, tree.viewport().width() - tree.indentation() * depth - 8)
+        fm = option.fontMetrics
+        text = fm.boundingRect(QRect(0, 0, width, 10_000), Qt.TextWordWrap, str(index.data() or ""))
+        return QSize(width, max(text.height(), fm.height()) + 2)
+
+
 class _Tree(QTreeWidget):
+    def resizeEvent(self, e):  # noqa: N802 - Qt's name: wrapped rows change height with the width
+        super().resizeEvent(e)
+        self.doItemsLayout()
+
     def mimeTypes(self):  # noqa: N802 - Qt's name
         return [NODE_MIME, "text/plain"]
 
@@ -42,6 +61,13 @@ class NodePalette(QWidget):
         self.search.setClearButtonEnabled(True)
         self.tree = _Tree(self)
         self.tree.setHeaderHidden(True)
+        # names read whole in a narrow dock (issue 48: "Keypoints t…" at 1024x700): a small indent,
+        # and a name longer than the dock's width wraps at a word instead of being cut
+        self.tree.setIndentation(12)
+        self.tree.setWordWrap(True)
+        self.tree.setTextElideMode(Qt.ElideNone)
+        self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.tree.setItemDelegate(_WrapDelegate(self.tree))
         self.tree.setDragEnabled(True)
         self.tree.setDragDropMode(QTreeWidget.DragOnly)
         lay.addWidget(self.search)

@@ -10,20 +10,13 @@ shown at once on the GUI thread; any other is computed on one background thread,
 first (a drag over a slow clip computes the frames it stops on, not every one it passed), then
 thumbnails of the visible slots and, while playing, the next few frames.
 
-Audio features on the timeline: when the shown value is per-frame Features with the Audio
-Encoder's extras (``loudness``, ``onset``, ``beat``) they fill the timeline's audio-features strip
-at once; when it is an Audio value, or a clip with sound, the same features are computed on the
-background thread (``nodes.encoders.audio.analyse``, ~0.14 s per minute of sound on one core)
-and kept for the last few values shown.
-
-Selecting a Record Audio node (:meth:`PreviewArea.node_selected`) shows the record panel
-(:mod:`studio.ui.preview.record_panel`) above the viewer; a saved take is shown in the audio viewer.
+Its parts, each in its own module: the timeline's audio-features strip (audio_strip.py), a run's
+live frames and previews and the stale marking of the last run's clip (live.py), a loader's first
+frame before any run (first_frame.py), and the Record Audio panel over the viewer for a selected
+record node (record_binding.py).
 """
 from __future__ import annotations
 
-import logging
-import os
-from collections import OrderedDict
 from typing import Any, Callable
 
 import numpy as np
@@ -33,23 +26,18 @@ from studio.core.timecode import timecode
 from studio.core.values import Audio, Keypoints
 from studio.engine.cache import CachedClip, FrameCache
 from studio.engine.clip import Clip
-from studio.engine.run_state import step_words
 from studio.ui.preview.area_widgets import build_timeline, build_viewer
+from studio.ui.preview.audio_strip import AudioStrip
 from studio.ui.preview.fetcher import DisplayCache, FrameFetcher
+from studio.ui.preview.first_frame import FirstFrame
+from studio.ui.preview.live import LiveView
 from studio.ui.preview.pixels import display_rgb, similarity_of, thumbnail_rgb, to_bgra
 from studio.ui.preview.playback import AudioOutput, Player
+from studio.ui.preview.record_binding import RecordBinding
 from studio.ui.preview.transport import Transport
-from studio.ui.preview.values import analyse_audio, audio_features_of, classify, describe, summary
+from studio.ui.preview.values import classify, describe, summary
 from studio.ui.preview.view_controls import ViewSettings, apply_view, draw_overlay, proxy_frame
 from studio.ui.text import shorten
-
-log = logging.getLogger(__name__)
-
-
-# -- background frame computation ------------------------------------------------------------
-
-
-# -- the area -------------------------------------------------------------------------------
 
 
 class PreviewArea(QObject):
@@ -89,10 +77,13 @@ class PreviewArea(QObject):
         self.generation = 0
         self._features_arr: np.ndarray | None = None
         self._black: np.ndarray | None = None
-        self._strip_cache: OrderedDict = OrderedDict()  # (key, n, fps) -> audio features
+        self.stale = False  # what is shown is the last run's: a run is making it again (live.py)
         self.recorder_factory = None  # injectable: what the record panel records with
         self.input_devices_fn = None  # injectable: what the record panel lists
-        self._record_panel = None
+        self.records = RecordBinding(self)     # the Record Audio panel over the viewer
+        self.audio_strip = AudioStrip(self)    # the timeline's loudness, onset and beat strip
+        self.live = LiveView(self)             # a run's live frames and previews; stale marking
+        self.first_frame = FirstFrame(self)    # a loader's first frame before any run
 
         build_viewer(self)
         build_timeline(self)
@@ -120,62 +111,16 @@ class PreviewArea(QObject):
         """Stop playback, a recording (saving it) and the background thread (the main window
         calls this on close)."""
         self.player.stop()
-        if self._record_panel is not None:
-            self._record_panel.unbind()
+        self.records.unbind()
         self.fetcher.close()
 
-    # -- the record panel -------------------------------------------------------------------
+    # -- the record panel (record_binding.py) ----------------------------------------------
     @property
     def record_panel(self):
-        """The Record Audio panel over the viewer (made on first use, hidden until a record
-        node is selected)."""
-        if self._record_panel is None:
-            from studio.ui.preview.record_panel import RecordPanel
-            panel = RecordPanel(self.input_devices_fn, self.recorder_factory)
-            panel.hide()
-            panel.takeSaved.connect(self._on_take_saved)
-            panel.message.connect(self.message)
-            self.viewer_layout.insertWidget(1, panel)
-            self._record_panel = panel
-        return self._record_panel
+        return self.records.panel
 
     def node_selected(self, node_id: str | None, doc=None, data_dir: str | None = None) -> None:
-        """The canvas selection changed: show the record panel for an ``audio.record`` node
-        (``doc`` is the window's Document: the panel edits the node's parameters through it)."""
-        inst = doc.graph.nodes.get(node_id) if (doc is not None and node_id) else None
-        if inst is None or inst.spec is None or inst.spec.id != "audio.record":
-            if self._record_panel is not None:
-                self._record_panel.unbind()
-                self._record_panel.hide()
-            return
-        graph = doc.graph
-
-        def take_dir() -> str:
-            base = graph.base_dir or data_dir
-            if not base:
-                import tempfile
-                base = os.path.join(tempfile.gettempdir(), "studio")
-            return os.path.join(base, "takes")
-
-        def get_params(nid=node_id) -> dict:
-            n = doc.graph.nodes.get(nid)
-            return dict(n.params) if n is not None else {}
-
-        def set_param(name: str, value, nid=node_id) -> None:
-            if nid in doc.graph.nodes:  # the node may have been deleted while recording
-                doc.set_param(nid, name, value)
-
-        panel = self.record_panel
-        panel.bind(node_id, inst.label, get_params, set_param, take_dir)
-        panel.show()
-
-    def _on_take_saved(self, node_id: str, path: str, audio) -> None:
-        try:
-            st = os.stat(path)
-            key = f"take:{path}:{st.st_size}:{st.st_mtime_ns}"
-        except OSError:
-            key = f"take:{path}"
-        self.show_value(node_id, f"{self.record_panel.title} (take)", audio, key)
+        self.records.node_selected(node_id, doc, data_dir)
 
     # -- the interface the main window uses ----------------------------------------------
     def show_value(self, node_id: str, title: str, value: Any, key: str) -> None:
@@ -193,6 +138,7 @@ class PreviewArea(QObject):
         self.node_id, self.title, self.key, self.value = node_id, title, key, value
         self.kind = classify(value)
         self.last_error = None
+        self.live.set_stale(False)
         self.shown_frame = None
         if self.live_node != node_id:
             self.live_node = None
@@ -243,7 +189,7 @@ class PreviewArea(QObject):
             self.stack.show_page("text")
         for f in live:
             self.timeline.live.add(f)
-        self._update_audio_strip(value)
+        self.audio_strip.update(value)
         self._apply_compare()
         self.timeline.set_current(min(keep_frame, max(0, self.timeline.n_frames - 1)))
         self.show_frame(self.timeline.current)
@@ -256,6 +202,7 @@ class PreviewArea(QObject):
         self.fetcher.cancel_all()
         self.node_id, self.title, self.key, self.value, self.kind = None, "", "", None, "none"
         self.playhead, self.clip, self.shown_frame, self.live_node = 0, None, None, None  # another graph
+        self.live.set_stale(False)
         self._drop_compare()  # the A/B wipe belongs to the document: its B was a node of the graph gone
         self.title_label.set_parts("")
         self.arrows_button.setVisible(False)
@@ -278,69 +225,17 @@ class PreviewArea(QObject):
     def set_in_out_points(self, in_point: int | None, out_point: int | None) -> None:
         self.timeline.set_points(in_point, out_point)
 
-    # -- audio features on the timeline -----------------------------------------------------
-    def _update_audio_strip(self, value: Any) -> None:
-        """Fill the timeline's audio-features strip for ``value`` (see the module docstring)."""
-        tl = self.timeline
-        feats = audio_features_of(value)
-        if feats is not None:
-            tl.set_audio_features(feats["loudness"], feats["onset"], feats["beat"], "features")
-            return
-        audio = value if isinstance(value, Audio) else (self.clip.audio if self.clip is not None else None)
-        if audio is None or tl.n_frames == 0:
-            tl.set_audio_features(None)
-            return
-        ck = (self.key, tl.n_frames, tl.fps)
-        got = self._strip_cache.get(ck)
-        if got is not None:
-            self._apply_strip(got)
-            return
-        n, fps = tl.n_frames, tl.fps
-        self.fetcher.request_side(self.generation, "audio_strip", 0,
-                                  lambda _i: (ck, analyse_audio(audio, n, fps)))
-
-    def _apply_strip(self, got: dict | None) -> None:
-        if got is None:  # silent
-            self.timeline.set_audio_features(None)
-        else:
-            self.timeline.set_audio_features(got["loudness"], got["onset"], got["beat"], "audio")
-
     def on_progress(self, event) -> None:
         """A NodeProgress from a run: live frames into the timeline, previews into the viewer."""
-        nid = event.node_id
-        if event.frame is None and event.preview is None:
-            return
-        if not self.follow_live or (self.node_id is not None and nid != self.node_id):
-            return
-        # a clip streamed to Save Video while it is made sends previews (no frame) between the
-        # output's written frames: a preview alone does not take the timeline from a node writing frames
-        if self.live_node != nid and (event.frame is not None or self.live_node is None or not self.live_frames
-                                      or self.node_id is not None):
-            self.live_node, self.live_frames = nid, False
-            if self.node_id == nid:  # the last run's size is not what this run makes: say it runs
-                self.title_label.set_parts(self.title, "running…")
-            if self.node_id is None:
-                self.timeline.reset_live()
-        tl = self.timeline
-        if self.node_id is None:
-            n = max(tl.n_frames, (event.frame or 0) + 1, event.total or 0 if event.frame is not None else 1)
-            if n != tl.n_frames:
-                h, w = (event.preview.shape[:2] if event.preview is not None else (9, 16))
-                tl.set_clip(n, tl.fps, w, h, None, keep_live=True)
-        preview_u8 = display_rgb(event.preview) if event.preview is not None else None
-        if event.frame is not None:
-            self.live_frames = True
-            tl.add_live(event.frame, preview_u8)
-        if preview_u8 is not None and not self.player.playing:
-            img = self.stack.image
-            img.caption = "live: " + step_words(event.step, event.total, event.budget_end) + \
-                (f"  frame {event.frame}" if event.frame is not None else "")
-            if self.kind in ("none", "video", "image", "flow", "mask", "keypoints") or self.node_id is None:
-                self.stack.show_page("image")
-                img.set_frame(np.asarray(event.preview), preview_u8)
-                if event.frame is not None:
-                    tl.set_current(event.frame)
-                    self.shown_frame = event.frame
+        self.live.on_progress(event)
+
+    def show_first_frame(self, node_id: str, title: str, key: str, read: Callable[[], Any]) -> None:
+        """A loader's first frame before any run, read off this thread (first_frame.py)."""
+        self.first_frame.request(node_id, title, key, read)
+
+    def mark_stale(self) -> None:
+        """A run started that makes the shown node again: its clip is marked the last run's."""
+        self.live.mark_stale()
 
     # -- more controls --------------------------------------------------------------------
     def set_pinned(self, pinned: bool) -> None:
@@ -503,15 +398,10 @@ class PreviewArea(QObject):
         if gen != self.generation:
             return
         if tag == "audio_strip":
-            if err is not None:
-                log.warning("audio features for the timeline failed: %s", err)
-                self.timeline.set_audio_features(None)
-                return
-            ck, got = res
-            self._strip_cache[ck] = got
-            while len(self._strip_cache) > 16:
-                self._strip_cache.popitem(last=False)
-            self._apply_strip(got)
+            self.audio_strip.fetched(res, err)
+            return
+        if tag == "first_frame":
+            self.first_frame.fetched(res, err)
             return
         if tag == "thumb":
             if res is not None:
@@ -540,6 +430,7 @@ class PreviewArea(QObject):
             return
         kind = self.kind
         img.caption = ""
+        img.stale = self.timeline.stale  # a frame of the last run's clip while a new run makes it (live.py)
         if kind in ("video", "flow", "mask"):
             raw = res["a"]
             if kind == "mask" and "underlay" in res:
@@ -593,8 +484,5 @@ class PreviewArea(QObject):
             return thumbnail_rgb(clip.frame(i), kind, h)
         items = [(gen, "thumb", f, thumb) for f in frames if 0 <= f < clip.n_frames]
         self.fetcher.request_low(items)
-
-
-# -- a demo window (and the screenshot in the README) ---------------------------------------
 
 

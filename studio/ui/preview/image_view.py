@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QWidget
 
 from studio.ui.preview.pixels import display_rgb, format_pixel, to_u8
 from studio.ui.preview.qimages import qimage, qimage_rgba
+from studio.ui.preview.stale import paint_stale
 
 
 class ImageView(QWidget):
@@ -43,6 +44,7 @@ class ImageView(QWidget):
         self.tracks: np.ndarray | None = None  # K x N x 2 (past positions, oldest first)
         self.arrows = False
         self.caption = ""
+        self.stale = ""  # what a stale picture says on it ("": not stale; preview/live.py)
         self.placeholder = "nothing to show"
         self._drag: tuple[str, QPointF, Any] | None = None
         self._mask_img: QImage | None = None
@@ -150,7 +152,7 @@ class ImageView(QWidget):
         p.fillRect(self.rect(), QColor(32, 32, 34))
         if self._img is None:
             p.setPen(QColor(150, 150, 150))
-            p.drawText(self.rect(), Qt.AlignCenter, self.placeholder)
+            p.drawText(self.rect().adjusted(8, 8, -8, -8), Qt.AlignCenter | Qt.TextWordWrap, self.placeholder)
             return
         w, h = self.image_size()
         s = self.scale()
@@ -183,6 +185,8 @@ class ImageView(QWidget):
                 p.drawText(QRectF(x, target.top() + 4, 18, 18), Qt.AlignCenter, label)
         if self.keypoints is not None:
             self._paint_keypoints(p)
+        if self.stale:
+            paint_stale(p, target, self.stale)
         if self.caption:
             p.setPen(QColor(240, 240, 240))
             p.drawText(QRectF(8, 4, self.width() - 16, 20), Qt.AlignLeft | Qt.AlignVCenter, self.caption)

@@ -30,6 +30,7 @@ from studio.core.timecode import timecode
 from studio.ui.preview.pixels import sound_overview
 from studio.ui.preview.qimages import qimage_rgba
 from studio.ui.preview.ruler import frame_runs, nice_step
+from studio.ui.preview.stale import paint_stale
 
 
 class Timeline(QWidget):
@@ -64,6 +65,7 @@ class Timeline(QWidget):
         self.first = 0.0  # first visible frame when zoomed
         self.computed: set[int] = set()
         self.live: set[int] = set()
+        self.stale = ""  # what the strip says while it shows the last run's clip (preview/live.py)
         self.thumbs: dict[int, QImage] = {}
         self.aspect = 16 / 9
         self._audio_lo: np.ndarray | None = None
@@ -364,6 +366,8 @@ class Timeline(QWidget):
                                            img.height()))
             else:
                 p.fillRect(r, QColor(50, 50, 56))
+        if self.stale:  # the last run's clip, while a new run makes it again
+            paint_stale(p, QRectF(0, y_comp, W, self.COMPUTED_H + 2 + self.THUMB_H), self.stale)
         if self.has_audio_features:
             self._paint_features(p, y_feat, a, b)
         # waveform: the rest of the height

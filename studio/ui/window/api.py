@@ -31,6 +31,7 @@ class WindowApi(Protocol):
     properties: PropertiesPanel
     runner: RunController
     runs: Any                      # the run feedback (its ``session``: the run going or last)
+    preview: Any                   # the viewer and timeline (studio.ui.preview.area), or None
     run_finished: SignalInstance
     # where things are kept
     settings: QSettings
@@ -60,5 +61,10 @@ class WindowApi(Protocol):
     def setWindowTitle(self, title: str) -> None: ...  # noqa: N802
     def setWindowModified(self, modified: bool) -> None: ...  # noqa: N802
     def resizeDocks(self, docks, sizes, orientation) -> None: ...  # noqa: N802
+    def findChildren(self, kind) -> list: ...  # noqa: N802
+    def setCorner(self, corner, area) -> None: ...  # noqa: N802
+    def installEventFilter(self, obj) -> None: ...  # noqa: N802
+    def childAt(self, pos) -> Any: ...  # noqa: N802
+    def isVisible(self) -> bool: ...  # noqa: N802
     def width(self) -> int: ...
     def height(self) -> int: ...

@@ -66,10 +66,14 @@ class FileActions:
 
     def __init__(self, win: WindowApi):
         self.win = win
+        self.template_name = ""  # the template an untitled graph came from (the window's title says it)
 
     # -- files ------------------------------------------------------------------------------
     def update_title(self) -> None:
-        name = os.path.basename(self.win.doc.path) if self.win.doc.path else "untitled"
+        """The graph file's name; a graph from a template, not saved yet, by the template's name
+        ("Demo (template, not saved)": issue 48, the demo said "untitled")."""
+        name = os.path.basename(self.win.doc.path) if self.win.doc.path else \
+            (f"{self.template_name} (template, not saved)" if self.template_name else "untitled")
         self.win.setWindowTitle(f"{name}[*] — Studio")
         self.win.setWindowModified(self.win.doc.dirty)
 
@@ -118,8 +122,9 @@ class FileActions:
             self.win.log(str(e), "error")
             return False
         absolutise_inputs(g)  # media found where they are; outputs go to the project folder
-        self._set_graph(g, None)
-        title = (g.ui.get("template") or {}).get("title") or os.path.basename(path)
+        title = (g.ui.get("template") or {}).get("title") or \
+            os.path.splitext(os.path.basename(path))[0].replace("_", " ").capitalize()
+        self._set_graph(g, None, template=title)
         self.win.log(f"new graph from the template '{title}' (untitled: Save As to keep it; F5 runs it)", "ok")
         return True
 
@@ -152,7 +157,8 @@ class FileActions:
             self.win.log(hint, "warn")
         return True
 
-    def _set_graph(self, g: Graph, path: str | None) -> None:
+    def _set_graph(self, g: Graph, path: str | None, template: str = "") -> None:
+        self.template_name = template
         if self.win.runner.running:
             self.win.runner.stop()
         self.win.statusBar().clearMessage()  # a message about the graph gone ("B = ...") is stale

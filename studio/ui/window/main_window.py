@@ -1,19 +1,18 @@
 """The studio window: canvas in the centre, palette, properties, viewer, timeline and log docks,
 a toolbar to run. Its parts are composed, each in its own module: files, autosave and recovery
 (files.py, ``window.files``); running and what a run reports (run_feedback.py, ``window.runs``);
-group nodes (group_actions.py, ``window.group_actions``); dock sizes (layout.py)."""
+group nodes (group_actions.py, ``window.group_actions``); dock sizes (layout.py); menus, toolbar
+and shortcuts (menus.py)."""
 from __future__ import annotations
 
 import logging
 import os
-import random
 import sys
 import time
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QComboBox, QDialog, QDockWidget, QInputDialog, QLabel, QMainWindow, QMessageBox,
-                               QPlainTextEdit, QSpinBox, QToolButton, QWidget)
+from PySide6.QtWidgets import (QDialog, QDockWidget, QInputDialog, QLabel, QMainWindow, QMessageBox,
+                               QPlainTextEdit, QWidget)
 
 from studio.core.assets import DEMO_GRAPH  # noqa: F401 - app and shots import it from here
 from studio.core.errors import StudioError
@@ -25,12 +24,14 @@ from studio.ui.document.document import Document
 from studio.ui.panels.palette import NodePalette
 from studio.ui.panels.properties import PropertiesPanel
 from studio.ui.text import escape_html
+from studio.ui.window import first_frames
 from studio.ui.window.files import FileActions, read_graph_file, rebase_paths  # noqa: F401 - their old home
 from studio.ui.dialogs.sizing import keep_on_screen, resize_fitted
 from studio.ui.window.engine_loader import EngineLoader
-from studio.ui.window.layout import apply_dock_sizes, graph_trains, recover_docks
+from studio.ui.window.layout import LayoutKeeper, apply_dock_sizes, graph_trains, place_corners
 from studio.ui.window.run_feedback import RunFeedback, show_dock_beside
 from studio.ui.window.keyboard import Refocus, TransportKeys
+from studio.ui.window.menus import SHORTCUTS, build_menus, build_toolbar
 from studio.ui.worker import RunController
 
 log = logging.getLogger(__name__)
@@ -74,17 +75,6 @@ def _rss_bytes() -> int | None:
         return None
 
 
-class _DeviceCombo(QComboBox):
-    """The device list: start-up offers "auto" and "cpu" without importing torch; opening the
-    list loads the engine (saying so) and adds the accelerators torch finds."""
-
-    def showPopup(self) -> None:  # noqa: N802 - Qt's name
-        win = self.window()
-        if hasattr(win, "load_engine"):
-            win.load_engine()
-        super().showPopup()
-
-
 class MainWindow(QMainWindow):
     run_finished = Signal(object, object)  # RunResult | None, exception | None (after the thread stopped)
 
@@ -108,13 +98,13 @@ class MainWindow(QMainWindow):
         self._build_docks()
         # Space, J/K/L, arrows...: window-wide; the focus back here after a dialog (without a window manager)
         self.transport_keys, self.refocus = TransportKeys.for_window(self), Refocus(self)
-        self._build_actions()
-        self._build_toolbar()
+        build_menus(self)
+        build_toolbar(self)
         self._build_status()
 
         self.doc.undo_stack.cleanChanged.connect(lambda *_: self.files.update_title())
         self.doc.path_changed.connect(lambda *_: self.files.update_title())
-        self.doc.events.settings_changed.connect(lambda e: self._settings_to_toolbar(e.settings))
+        self.doc.events.settings_changed.connect(lambda e: self.settings_to_toolbar(e.settings))
         self.doc.events.timeline_changed.connect(lambda e: self._in_out_from_graph())
         self.doc.replaced.connect(self._on_replaced)
         self.doc.events.node_removed.connect(lambda e: self.runs.node_removed(e.node_id))
@@ -135,6 +125,7 @@ class MainWindow(QMainWindow):
         if self.preview is not None and hasattr(self.preview, "inOutChanged"):
             self.preview.inOutChanged.connect(self._in_out_to_graph)
             self.doc.events.node_removed.connect(lambda e: self.preview.node_removed(e.node_id))
+        first_frames.bind(self)  # a loader's first frame as soon as its path is set
         self.runner.event.connect(self.runs.on_engine_event)
         self.runner.finished.connect(self.runs.on_run_finished)
 
@@ -150,6 +141,8 @@ class MainWindow(QMainWindow):
             keep_on_screen(self)  # saved on a bigger screen
         state = self.settings.value("window/state")
         self._restored_state = isinstance(state, QByteArray) and self.restoreState(state)
+        place_corners(self)  # also over a layout saved before the right column ran the whole height
+        self.layout_keeper = LayoutKeeper(self, restored=self._restored_state)  # docks refitted on resize
         self.files.update_title()
         for part, why in self.missing.items():
             self.log(f"the {part} is unavailable: {why}", "error")
@@ -208,6 +201,7 @@ class MainWindow(QMainWindow):
         self.timeline_dock = self._dock("Timeline", timeline_w, Qt.BottomDockWidgetArea)
         self.log_dock = self._dock("Log", self.log_view, Qt.BottomDockWidgetArea)
         self.splitDockWidget(self.viewer_dock, self.properties_dock, Qt.Vertical)
+        place_corners(self)  # the right column runs the whole height, beside the timeline (layout.py)
         self._training = self.training_dock = None
         if TrainingPanel is not None:  # right of the timeline (split before the log joins it as a tab)
             placeholder = QLabel("no training yet: run a Train node (its loss is plotted here)", self)
@@ -220,131 +214,6 @@ class MainWindow(QMainWindow):
         self._default_state = self.saveState()
         self._sized = False  # docks are sized for the window when it is first shown (layout.py)
 
-    def _action(self, text: str, slot, shortcut=None, menu=None, canvas_only=False, tip: str = "") -> QAction:
-        a = QAction(text, self)
-        if shortcut is not None:
-            keys = shortcut if isinstance(shortcut, list) else [shortcut]
-            a.setShortcuts([QKeySequence(k) for k in keys])
-        if tip:
-            a.setStatusTip(tip)
-            a.setToolTip(tip)
-        a.triggered.connect(lambda *_: slot())
-        if canvas_only:  # single keys must not fire while typing in a panel
-            a.setShortcutContext(Qt.WidgetWithChildrenShortcut)
-            self.canvas.widget.addAction(a)
-        else:
-            self.addAction(a)
-        if menu is not None:
-            menu.addAction(a)
-        return a
-
-    def _build_actions(self) -> None:
-        mb = self.menuBar()
-        f = mb.addMenu("&File")
-        self._action("&New", self.files.new_graph, QKeySequence.New, f)
-        self._action("New from &Template…", self.files.new_from_template, "Ctrl+Shift+N", f,
-                     tip="start from a ready pipeline")
-        self._action("&Open…", self.files.open_dialog, QKeySequence.Open, f)
-        self.recent_menu = f.addMenu("Open &Recent")
-        f.addSeparator()
-        self._action("&Save", self.files.save, QKeySequence.Save, f)
-        self._action("Save &As…", self.files.save_as, "Ctrl+Shift+S", f)
-        f.addSeparator()
-        self._action("&Quit", self.close, QKeySequence.Quit, f)
-        self.files.rebuild_recent()
-
-        e = mb.addMenu("&Edit")
-        self.undo_action = self.doc.undo_stack.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
-        self.redo_action = self.doc.undo_stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        for a in (self.undo_action, self.redo_action):
-            self.addAction(a)
-            e.addAction(a)
-        e.addSeparator()
-        self._action("&Copy", self.canvas.clipboard.copy, QKeySequence.Copy, e, canvas_only=True)
-        self._action("&Paste", self.canvas.clipboard.paste, QKeySequence.Paste, e, canvas_only=True)
-        self._action("D&uplicate", self.canvas.clipboard.duplicate, "Ctrl+D", e, canvas_only=True)
-        self._action("&Delete", self.canvas.delete_selected, [QKeySequence.Delete, "Backspace"], e,
-                     canvas_only=True)
-        self._action("Select &All", self.canvas.node_graph.select_all, QKeySequence.SelectAll, e, canvas_only=True)
-        e.addSeparator()
-        self._action("&Mute", lambda: self.canvas.toggle_mode("mute"), "M", e, canvas_only=True,
-                     tip="mute: the node and what needs it do not run")
-        self._action("&Bypass", lambda: self.canvas.toggle_mode("bypass"), "B", e, canvas_only=True,
-                     tip="bypass: the node passes its input through")
-        self._action("Add &Node…", self.canvas.open_search, None, e, tip="Tab on the canvas")
-        self._action("Add Back&drop", lambda: self.canvas.annotations.add("backdrops"), "Ctrl+G", e, canvas_only=True,
-                     tip="a titled frame around the selected nodes (double-click to rename)")
-        self._action("Add No&te", lambda: self.canvas.annotations.add("notes"), None, e,
-                     tip="a text note on the canvas (double-click to edit)")
-        e.addSeparator()
-        ga = self.group_actions
-        self.group_action = self._action("&Group Selection…", ga.group_selection, "Ctrl+Shift+G", e,
-                                         canvas_only=True, tip="make the selected nodes one group node")
-        self.ungroup_action = self._action("U&ngroup", ga.ungroup_selection, "Ctrl+Shift+U", e,
-                                           canvas_only=True, tip="put the nodes of a group back in its place "
-                                                                 "(to edit inside it)")
-        self.edit_group_action = self._action("&Edit Group…", ga.edit_group, "Ctrl+Shift+E", e,
-                                              canvas_only=True, tip="edit inside the selected group "
-                                                                    "(or double-click it)")
-        self.save_group_action = self._action("Save Group to &Library…", ga.save_group_to_library, None, e,
-                                              tip="keep the selected group in your library (palette > Library)")
-        e.addSeparator()
-        self.preferences_action = self._action("Pre&ferences…", self.open_preferences, "Ctrl+,", e,
-                                               tip="models folders, project folder, allowed output folders")
-        self.preferences_action.setMenuRole(QAction.PreferencesRole)  # the app menu on macOS
-
-        v = mb.addMenu("&View")
-        self._action("&Fit Graph", self.canvas.fit_all, "F", v, canvas_only=True)
-        self._action("Reset &Zoom", lambda: self.canvas.node_graph.reset_zoom(), "Ctrl+0", v)
-        v.addSeparator()
-        for d in (self.palette_dock, self.properties_dock, self.viewer_dock, self.timeline_dock, self.log_dock,
-                  self.training_dock):
-            if d is not None:
-                v.addAction(d.toggleViewAction())
-        v.addSeparator()
-        self._action("Reset &Layout", self.reset_layout, None, v)
-
-        r = mb.addMenu("&Run")
-        self.run_action = self._action("&Run", self.runs.run_graph, "F5", r, tip="run the graph (F5)")
-        self.run_sel_action = self._action("Run &Selected", self.runs.run_selected, "Ctrl+F5", r,
-                                           tip="run the selected nodes and what they need")
-        self.stop_action = self._action("S&top", self.runs.stop, ["Shift+F5", "Ctrl+."], r, tip="stop the run")
-        self.stop_action.setEnabled(False)
-        r.addSeparator()
-        self._action("&Clear Cache", self.runs.clear_cache, None, r)
-        self._action("Render in &Chunks…", self.open_render_dialog, "Ctrl+Shift+R", r,
-                     tip="render on several processes or machines (chunks, resume, sweeps)")
-
-        h = mb.addMenu("&Help")
-        self._action("&Shortcuts", self.show_shortcuts, QKeySequence.HelpContents, h)
-
-    def _build_toolbar(self) -> None:
-        tb = self.addToolBar("Run")
-        tb.setObjectName("toolbar-run")
-        tb.addAction(self.run_action)
-        tb.addAction(self.stop_action)
-        tb.addSeparator()
-        tb.addWidget(QLabel(" Device ", self))
-        self.device_combo = _DeviceCombo(self)
-        self.device_combo.addItems(["auto"] + known_devices()[::-1])
-        self.device_combo.setToolTip("where nodes run: auto picks CUDA, then MPS, then the CPU")
-        self.device_combo.currentTextChanged.connect(lambda d: self.doc.change_setting("device", d))
-        tb.addWidget(self.device_combo)
-        tb.addWidget(QLabel("  Seed ", self))
-        self.seed_spin = QSpinBox(self)
-        self.seed_spin.setRange(0, 2**31 - 1)
-        self.seed_spin.setKeyboardTracking(False)
-        self.seed_spin.setToolTip("the graph's seed: each node derives its own from it")
-        self.seed_spin.valueChanged.connect(lambda s: self.doc.change_setting("seed", int(s)))
-        tb.addWidget(self.seed_spin)
-        reroll = QToolButton(self)
-        reroll.setText("Roll")
-        reroll.setToolTip("re-roll the graph seed")
-        reroll.clicked.connect(lambda: self.doc.change_setting("seed", random.randint(0, 2**31 - 1)))
-        tb.addWidget(reroll)
-        self._settings_to_toolbar(self.doc.graph.settings)
 
     def _build_status(self) -> None:
         sb = self.statusBar()
@@ -401,7 +270,7 @@ class MainWindow(QMainWindow):
         self.mem_label.setText(" " + " · ".join(parts) + " ")
         self.node_label.setText(self.runs.status_text())
 
-    def _settings_to_toolbar(self, settings: dict) -> None:
+    def settings_to_toolbar(self, settings: dict) -> None:
         from PySide6.QtCore import QSignalBlocker
         with QSignalBlocker(self.device_combo):
             d = settings.get("device", "auto")
@@ -431,7 +300,7 @@ class MainWindow(QMainWindow):
 
     def reset_layout(self) -> None:
         self.restoreState(self._default_state)
-        apply_dock_sizes(self)
+        self.layout_keeper.reset()
 
     def showEvent(self, e):  # noqa: N802
         super().showEvent(e)
@@ -444,17 +313,6 @@ class MainWindow(QMainWindow):
             self._warm.setSingleShot(True)
             self._warm.timeout.connect(self.load_engine)
             self._warm.start(1500)
-
-    def resizeEvent(self, e):  # noqa: N802
-        super().resizeEvent(e)
-        if self._sized:
-            QTimer.singleShot(0, self, self._keep_canvas_share)  # dropped if the window is gone
-
-    def _keep_canvas_share(self) -> None:
-        """Made smaller (1600 -> 1024 wide, say), the docks keep their pixels and the canvas
-        loses it all; made bigger again (maximised), the docks stayed narrow with their titles
-        cut. Both recover their share (layout.recover_docks)."""
-        recover_docks(self)
 
     def open_render_dialog(self):
         """Run > Render in Chunks: the modeless Render dialog (imported on first use)."""
@@ -525,7 +383,7 @@ class MainWindow(QMainWindow):
             self._training.clear_all()
         if self.training_dock is not None and not graph_trains(self.doc.graph):
             self.training_dock.hide()  # shown for a graph that trained; this one does not (View menu has it)
-        self._settings_to_toolbar(self.doc.graph.settings)
+        self.settings_to_toolbar(self.doc.graph.settings)
         if self.preview is not None:
             self.preview.clear()
             self._in_out_from_graph()
@@ -552,8 +410,8 @@ class MainWindow(QMainWindow):
             self._training.follow(nid)
         if self.preview is not None and hasattr(self.preview, "node_selected"):
             self.preview.node_selected(nid, self.doc, self.data_dir)  # the record panel
-        if nid is not None:
-            self.runs.show_result(nid)
+        if nid is not None and not self.runs.show_result(nid):
+            first_frames.show_first_frame(self, nid)  # a loader not run yet: its file's first frame
 
     # -- help -------------------------------------------------------------------------------
     def show_shortcuts(self) -> None:
@@ -590,15 +448,3 @@ class MainWindow(QMainWindow):
                     getattr(obj, sig.split("(")[0]).disconnect()
                 except (RuntimeError, TypeError):
                     pass
-
-
-SHORTCUTS = """Tab: add a node at the cursor (search)
-Space: play · J/K/L: shuttle · Left/Right (Shift: 10) · Home/End · I/O: in/out (anywhere but a text field)
-F5: run · Ctrl+F5: run selected · Shift+F5: stop
-Ctrl+Z / Ctrl+Shift+Z: undo / redo
-Ctrl+C / Ctrl+V / Ctrl+D / Delete: copy, paste, duplicate, delete
-M: mute · B: bypass · Ctrl+G: backdrop (double-click it to rename) · F: fit
-Right-click: add node / paste here, node actions (run to here, presets, groups), delete a link
-Drag a free node onto a wire: it is inserted there
-Ctrl+Shift+G: group selection · Ctrl+Shift+E or double-click: edit inside a group · Ctrl+Shift+U: ungroup
-Ctrl+N / Ctrl+Shift+N / Ctrl+O / Ctrl+S / Ctrl+Shift+S: new, new from template, open, save, save as"""

@@ -1,6 +1,6 @@
 """The status bar's word on where a run's files went (issue 25, point 11: that was only in the Log
-tab): "wrote demo.mp4" as a link; a click opens the folder that holds it in the desktop's file
-browser, or, when no launcher does, the file in the viewer (dialogs/open_output.py). A frame
+tab): "wrote demo.mp4 in ~/Documents/Studio/out" as a link (issue 48: the folder was not named);
+a click opens that folder in the desktop's file browser, or, when no launcher does, the file in the viewer (dialogs/open_output.py). A frame
 sequence is named by its pattern (comp.####.exr) and opens its folder too."""
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ import os
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel
 
-from studio.ui.text import escape_html
+from studio.ui.text import escape_html, short_folder
 from studio.ui.dialogs.open_output import open_or_view
 
 
 class OutputLink(QLabel):
-    """"wrote NAME" (+ how many more) after a run; click: open the folder. Empty otherwise."""
+    """"wrote NAME in FOLDER" (+ how many more) after a run; click: open the folder. Empty otherwise."""
     opened = Signal(str)  # the folder asked for
 
     def __init__(self, parent=None):
@@ -32,8 +32,10 @@ class OutputLink(QLabel):
             return
         first = self.paths[0]
         more = f" (+{len(self.paths) - 1} more)" if len(self.paths) > 1 else ""
-        self.setText(f"wrote <span style='color:#8ab4f8; text-decoration:underline'>"
-                     f"{escape_html(os.path.basename(first) or first)}</span>{more}")
+        folder = first if os.path.isdir(first) else os.path.dirname(os.path.abspath(first))
+        link = "<span style='color:#8ab4f8; text-decoration:underline'>{}</span>"
+        self.setText(f"wrote {link.format(escape_html(os.path.basename(first) or first))}{more} in "
+                     + link.format(escape_html(short_folder(folder))))
         self.setToolTip("click to open the folder (in the viewer when the desktop cannot)\n" + "\n".join(self.paths))
 
     def clear(self) -> None:

@@ -43,6 +43,8 @@ def bind(state: RunState, feedback) -> None:
     def started(nodes):
         if win.statusBar().currentMessage() == "loading the engine…":
             win.statusBar().clearMessage()
+        if win.preview is not None:
+            mark_remade(win.preview, state, nodes)
         if any(feedback.type_of(n) in TRAIN_TYPES for n in nodes):
             win.show_training_dock()  # a Train node is in the run: the dock shows now
 
@@ -100,14 +102,27 @@ def show_failed(area, nid: str, title: str) -> None:
     area.stack.image.set_placeholder("the last run failed: see the red node and the Log")
 
 
+def mark_remade(area, state: RunState, nodes: list[str]) -> None:
+    """A run started: when it makes the node the viewer shows again, with another signature
+    (its settings or inputs changed), the clip on screen is the last run's and is marked stale
+    until the new one arrives (issue 48, item 11). A node whose result is only reused is not."""
+    nid = area.node_id
+    if nid is None or nid not in nodes or not hasattr(area, "mark_stale"):
+        return
+    if state.signatures.get(nid) is None or state.signatures.get(nid) != state.output_signatures.get(nid):
+        area.mark_stale()
+
+
 def end_live(area, state: RunState) -> None:
     """The run ended: the viewer's live header and caption stop saying it runs (issue 35: it
     said "running…" after Stop)."""
+    word = "stopped" if state.level == "warn" and state.verdict.startswith("stopped") else \
+        ("failed" if state.level == "error" else "")
+    if word and hasattr(area, "live"):
+        area.live.run_ended(word)  # a clip marked stale stays so, saying the run ended without a new one
     nid = area.live_node
     if nid is None or area.node_id not in (nid, None):
         return
-    word = "stopped" if state.level == "warn" and state.verdict.startswith("stopped") else \
-        ("failed" if state.level == "error" else "")
     img = area.stack.image
     if word and img.caption.startswith("live:"):
         img.caption = word + img.caption[len("live"):]
