@@ -82,9 +82,11 @@ def cmd_render(args) -> int:
             bar.set_postfix({k: f"{v:.4g}" for k, v in e.values.items()}, refresh=False)
             bar.refresh()
         elif isinstance(e, (NodeFinished, NodeFailed)):
-            bar = bars.pop(getattr(e, "node_id", ""), None)
-            if bar is not None:
-                bar.close()
+            # a failure ends every bar: the node whose clip failed may not be the one reading it
+            for nid in (list(bars) if isinstance(e, NodeFailed) else [e.node_id]):
+                bar = bars.pop(nid, None)
+                if bar is not None:
+                    bar.close()
             if isinstance(e, NodeFinished) and not e.cached:
                 print(f"  done {titles.get(e.node_id, e.node_id)} in {e.seconds:.2f} s", file=sys.stderr)
         elif isinstance(e, NodeSkipped):

@@ -237,6 +237,8 @@ class Executor:
             raise
         except NodeExecutionError as e:
             streams.abandon(e)
+            if e.node_id in by_id:  # maybe an upstream node whose lazy clip failed as it was pulled:
+                self.cache.discard(by_id[e.node_id].signature)  # its kept outputs are not good
             emit(NodeFailed(e.node_id or "", e))
             result.seconds = time.perf_counter() - t_run
             self._emit_costs(emit)

@@ -276,6 +276,8 @@ class RunState:
 
     def _node_cost(self, e: ev.NodeCost) -> None:
         ns = self.nodes.get(e.node_id)
+        if ns is not None and ns.state in ("failed", "not_run"):  # its badge says why, not its time
+            return
         self._set(e.node_id, None, "cost", e.seconds, e.frames, ns.model if ns is not None else "")
 
     def _node_skipped(self, e: ev.NodeSkipped) -> None:
@@ -291,6 +293,11 @@ class RunState:
         self.failed.append(shown)
         cause = getattr(e.error, "cause", None)
         self._set(e.node_id, "failed", "failed", str(e.error), str(cause) if cause is not None else None)
+        label = self.title(e.node_id)
+        for nid in [n for n in self.running if n != e.node_id]:  # it was reading the failed node's clip
+            self.running.pop(nid)
+            self._set(nid, "not_run", "not_run", f"not run: '{label}' failed",
+                      f"stopped: '{label}' failed while this node read its clip; fix that node first")
         self.logged.emit(str(e.error), "error", False)  # the run's verdict shows it in the status bar
         self.drop_outputs(shown)
 
