@@ -55,6 +55,7 @@ def cmd_render(args) -> int:
                           "add one, or give -o OUT to render its last clip")
     for w in graph.warnings():
         print(f"warning: {w}", file=sys.stderr)
+    _say_where_outputs_go(graph, args.quiet)
     from studio.distributed import cli as distributed
     if distributed.wants(args):  # --workers, --engine, --sweep ...: chunked render
         return distributed.run_render(args, graph, frames, plan)
@@ -111,6 +112,16 @@ def cmd_render(args) -> int:
         raise StudioError("the run ended but no output wrote a file")
     print(f"rendered {', '.join(p for _, p in written)} in {time.perf_counter() - t0:.1f} s")
     return 0
+
+
+def _say_where_outputs_go(graph, quiet: bool) -> None:
+    """A graph shipped in the install (a template, the demo) writes its relative outputs into the
+    project folder, as in the window: said before it runs (studio.core.project.output_base)."""
+    from studio.core.project import output_base
+    base = getattr(graph, "base_dir", None)
+    out = output_base(base)
+    if not quiet and base and out != base:
+        print(f"  a shipped graph: its outputs go to {out}, not into the install", file=sys.stderr)
 
 
 def _report_skipped(skipped: list[tuple[str, str, list[str]]], written: list[tuple[str, str]]) -> int:

@@ -56,14 +56,22 @@ def input_value(values: dict[str, dict[str, Any]], src: tuple[str, str] | None, 
     return v
 
 
-def written_files(st: "Step") -> list[str]:
+def written_files(st: "Step", since: float | None = None) -> list[str]:
     """The files or folders an output node wrote: its save/dir paths that exist after its run;
     a frame pattern (frame.####.exr, or a plain name the node gave '.####') when frames of it
-    are there."""
+    are there. Of another node (``since``: when it started, time.time()), the files of its save
+    paths changed since then: a checkpoint, a LoRA it trained."""
     out = []
     for p in st.node.spec.params:
         v = st.params.get(p.name)
         if not (isinstance(p, PathParam) and p.mode in ("save", "dir") and v):
+            continue
+        if not st.node.spec.is_output:
+            try:
+                if p.mode == "save" and since is not None and os.path.getmtime(v) >= since - 1.0:
+                    out.append(os.path.abspath(v))
+            except OSError:
+                pass
             continue
         if os.path.exists(v):
             out.append(os.path.abspath(v))
@@ -205,7 +213,7 @@ class Executor:
                 ctx.stream_to = streams.stream_to(n.id)
                 if keeps_model:
                     where = self._make_room(st, emit, run_models, plan.base_dir)
-                t0 = time.perf_counter()
+                t0, wall0 = time.perf_counter(), time.time()
                 outs = self._execute(st, ctx, inputs)
                 dt = time.perf_counter() - t0
                 self.run_counts[n.type_id] = self.run_counts.get(n.type_id, 0) + 1
@@ -213,7 +221,7 @@ class Executor:
                 result.executed.append(n.id)
 
                 def finished(extra: float, st=st, n=n, outs=outs, dt=dt, keeps_model=keeps_model,
-                             mkey=mkey, where=where) -> None:
+                             mkey=mkey, where=where, wall0=wall0) -> None:
                     dt += extra  # a streamed clip's windows made after its outputs ran (streaming.py)
                     result.times[n.id] = dt
                     if keeps_model:
@@ -223,8 +231,7 @@ class Executor:
                         # so a re-run with nothing changed hits and a deleted render is redone
                         key = signature(st, by_id, plan.base_dir) if n.spec.is_output else st.signature
                         self.cache.put(key, outs, nbytes_of(outs), dt)
-                    emit(NodeFinished(n.id, dt, False, outs,
-                                      written=written_files(st) if n.spec.is_output else []))
+                    emit(NodeFinished(n.id, dt, False, outs, written=written_files(st, wall0)))
                 # told now, or for a clip streamed to its outputs once it is made
                 streams.after(n.id, n.label, outs, finished)
             streams.finish_all()

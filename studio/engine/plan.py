@@ -20,6 +20,7 @@ from studio.core.graph import Graph, NodeInstance
 from studio.core.params import Path as PathParam
 from studio.core.params import Seed
 from studio.core.project import resolve as resolve_path
+from studio.core.project import resolve_output
 from studio.core.types import get_type
 
 from .context import derive_seed
@@ -67,7 +68,8 @@ def resolve_paths(n: NodeInstance, base_dir: str | None) -> dict[str, Any]:
     """A node's parameters with every relative path (files it reads and files it writes,
     checkpoints included) made absolute against the graph file's folder, so a graph, its media
     and its outputs travel together whatever folder the app was started from. A graph never
-    saved resolves against the project folder (studio.core.project.project_dir).
+    saved resolves against the project folder (studio.core.project.project_dir), and so do the
+    outputs of a graph shipped in the install (studio.core.project.output_base).
     An output path without an extension its format knows gets one added (never dropped:
     studio.core.confine.with_extension)."""
     params = dict(n.params)
@@ -76,7 +78,8 @@ def resolve_paths(n: NodeInstance, base_dir: str | None) -> dict[str, Any]:
         if isinstance(p, PathParam) and v and not p.lookup:
             if p.mode == "save":
                 v = with_extension(v, p.filters)
-            params[p.name] = resolve_path(v, base_dir)
+            writes = p.mode == "save" or (p.mode == "dir" and n.spec.is_output)
+            params[p.name] = (resolve_output if writes else resolve_path)(v, base_dir)
     return params
 
 
