@@ -17,9 +17,11 @@ from studio.core.errors import Cancelled, NodeExecutionError, StudioError
 from studio.core.graph import Graph, NodeInstance
 from studio.core.params import Path as PathParam
 
+from . import reuse
 from .cache import CachedClip, FrameCache, OutputCache, nbytes_of
 from .clip import ArrayClip, Clip, CostMeter, StillClip
 from .context import CancelToken, Context, Runtime, seed_torch_for
+from .disk_cache import DiskCache
 from .events import (ModelStatus, NodeCost, NodeFailed, NodeFinished, NodeMessage, NodeSkipped, NodeStarted,
                      RunFinished, RunStarted)
 from .model_cache import ModelCache, ModelEntry, module_bytes, wait_for_background_loads
@@ -102,11 +104,14 @@ class Executor:
     """Runs graphs. Keeps its caches between runs, so a re-run after an edit only runs what changed."""
 
     def __init__(self, cache: OutputCache | None = None, frame_cache: FrameCache | None = None,
-                 frame_caching: bool = True, models: ModelCache | None = None):
+                 frame_caching: bool = True, models: ModelCache | None = None, disk_cache: DiskCache | None = None):
         """``frame_caching``: keep the frames of every lazy clip the graph makes in
         ``frame_cache`` (bounded by bytes), so an edit downstream re-uses the frames upstream.
         Off for one-shot renders, where it would only cost memory. ``models``: where the outputs
-        of loader nodes (``keeps_model``) are kept, budgeted by device memory."""
+        of loader nodes (``keeps_model``) are kept, budgeted by device memory. ``disk_cache``:
+        where the outputs of nodes declared ``disk_cache`` are kept between processes (None: not
+        kept; studio.engine.disk_cache)."""
+        self.disk_cache = disk_cache
         self.cache = cache if cache is not None else OutputCache()
         self.models = models if models is not None else ModelCache()
         self.models.on_unload.append(self._forget_model)
@@ -174,7 +179,10 @@ class Executor:
         values: dict[str, dict[str, Any]] = {}
         run_models: set[str] = set()  # model keys this run uses: never unloaded to make room in it
         self.costs.reset()
-        steps, groups = stream_groups(plan.steps)  # long clips go to their outputs while made (streaming.py)
+        # a whole-clip render only (not a frame range): the disk cache reads and keeps whole outputs
+        disk = self.disk_cache if use_cache and frame_range is None else None
+        from_disk, pruned = self._reuse(plan, disk, use_cache, emit)
+        steps, groups = stream_groups([s for s in plan.steps if s.node.id not in pruned])  # long clips go to their outputs while made (streaming.py)
         streams = Streams(groups, self.costs, {s.node.id: s.node.label for s in steps})
         try:
             if steps:  # a model load a Stop left running ends first (model_cache.py says why)
@@ -199,6 +207,14 @@ class Executor:
                         continue
                 cached = (self.cache.get(st.signature) if use_cache and n.spec.cacheable and not keeps_model
                           else None)
+                if cached is None and n.id in from_disk:  # read back from the disk cache
+                    cached = from_disk[n.id]
+                    self.cache.put(st.signature, cached, nbytes_of(cached), 0.0)
+                    result.cached.append(n.id)
+                    streams.after(n.id, n.label, None, lambda _s, nid=n.id, v=cached: emit(
+                        NodeFinished(nid, 0.0, True, v, cached_from="disk")))
+                    values[n.id] = cached
+                    continue
                 if cached is not None:
                     values[n.id] = cached
                     result.cached.append(n.id)
@@ -231,6 +247,8 @@ class Executor:
                         # so a re-run with nothing changed hits and a deleted render is redone
                         key = signature(st, by_id, plan.base_dir) if n.spec.is_output else st.signature
                         self.cache.put(key, outs, nbytes_of(outs), dt)
+                        if disk is not None and n.spec.disk_cache and st.stable:
+                            self._keep_on_disk(disk, st, outs, emit)
                     emit(NodeFinished(n.id, dt, False, outs, written=written_files(st, wall0)))
                 # told now, or for a clip streamed to its outputs once it is made
                 streams.after(n.id, n.label, outs, finished)
@@ -290,6 +308,36 @@ class Executor:
             raise  # names the node it happened in (maybe a lazy upstream one)
         except Exception as e:  # noqa: BLE001 - reported with the node's name (a StudioError too)
             raise NodeExecutionError(n.id, n.label, e) from e
+
+    def _reuse(self, plan: Plan, disk: DiskCache | None, use_cache: bool,
+               emit: Callable[[Any], None]) -> tuple[dict[str, dict[str, Any]], set[str]]:
+        """Before the steps run: the outputs the disk cache has for this plan (node id -> outputs),
+        and the steps no longer needed because all they feed is cached, which are skipped and
+        said so (studio.engine.reuse)."""
+        def in_memory(st: Step) -> bool:
+            return use_cache and st.node.spec.cacheable and st.signature in self.cache
+        found = reuse.disk_hits(plan.steps, disk, in_memory, emit) if disk is not None else {}
+
+        def hit(st: Step) -> bool:
+            if getattr(st.node.spec.cls, "keeps_model", False):
+                return model_key(st, plan.base_dir) in self.models
+            return st.node.id in found or (in_memory(st) and not st.node.spec.is_output)
+        if not use_cache:
+            return found, set()
+        pruned = reuse.unneeded(plan.steps, plan.wanted, hit)
+        for nid, by in pruned.items():
+            emit(NodeSkipped(nid, f"not needed: what it feeds ('{by}') is cached", plan.graph.nodes[nid].label,
+                             False, []))
+        return found, set(pruned)
+
+    def _keep_on_disk(self, disk: DiskCache, st: Step, outs: dict[str, Any], emit: Callable[[Any], None]) -> None:
+        n = st.node
+        t0 = time.perf_counter()
+        nbytes, why = disk.put(st.signature, outs, n.type_id)
+        size = f"{nbytes / 1e6:.1f} MB" if nbytes >= 1e6 else f"{max(1, round(nbytes / 1e3))} kB"
+        text = (f"kept in the disk cache ({size} in {time.perf_counter() - t0:.2f} s)" if nbytes
+                else f"not kept in the disk cache: {why}")
+        emit(NodeMessage(n.id, n.label, text, "info"))
 
     def _keep_model(self, st: Step, key: str, outs: dict[str, Any], where: str, seconds: float,
                     emit: Callable[[Any], None]) -> None:

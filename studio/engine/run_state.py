@@ -257,12 +257,15 @@ class RunState:
             self.status_changed.emit()
         ns = self.nodes.get(e.node_id)
         extra = (ns.model if ns is not None else "") or _frames_made(e.outputs)
+        if e.cached_from:  # "cached · from disk · 65 frames": read back from the disk cache
+            extra = f"from {e.cached_from}" + (" · " + extra if extra else "")
         self._set(e.node_id, "finished", "finished", e.seconds, e.cached, extra)
         self.outputs[e.node_id] = e.outputs
         if e.node_id in self.signatures:
             self.output_signatures[e.node_id] = self.signatures[e.node_id]
         label = self.title(e.node_id)
-        self.logged.emit(f"{label}: " + ("cached" if e.cached else f"{e.seconds:.3f} s"), "info", True)
+        cached = f"cached ({e.cached_from})" if e.cached_from else "cached"
+        self.logged.emit(f"{label}: " + (cached if e.cached else f"{e.seconds:.3f} s"), "info", True)
         for path in e.written or []:
             self.logged.emit(f"{label} wrote {path}", "ok", True)
             self.written.append(path)
