@@ -193,10 +193,12 @@ class PreferencesDialog(QDialog):
 
     def _show_cache_use(self) -> None:
         genv = os.environ.get("STUDIO_DISK_CACHE_GB")
+        used = self.cache.size()
+        used_text = f"{used / 1e9:.2f} GB" if used >= 1e9 else f"{used / 1e6:.1f} MB"
         self.cache_label.setText(
             f"Clips of generators, samplers and trackers are kept here between runs and sessions, the least "
             f"recently used going first when it is full; `main.py render --no-cache` skips it. Now "
-            f"{self.cache.size() / 1e9:.2f} GB in {os.path.dirname(self.cache.folder)}."
+            f"{used_text} in {os.path.dirname(self.cache.folder)}."
             + (f" STUDIO_DISK_CACHE_GB is set ({genv}) and wins over this." if genv else ""))
 
     def _empty_cache(self) -> None:
