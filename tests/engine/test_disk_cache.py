@@ -132,3 +132,15 @@ def test_keys_are_the_same_in_another_process():
     import json
     assert r.returncode == 0, r.stderr
     assert {k: tuple(v) for k, v in json.loads(r.stdout.strip().splitlines()[-1]).items()} == _keys(_graph())
+
+
+def test_grouping_unchanged_nodes_runs_nothing_again():
+    from studio.engine.executor import Executor
+    g = _graph()
+    ex = Executor()
+    first = ex.run(g, targets=["res"])
+    assert first.executed == ["src", "col", "res"]
+    gid = group_nodes(g, ["src", "col", "res"], title="Three").id
+    again = ex.run(g, targets=[gid])
+    assert again.executed == [] and sorted(again.cached) == sorted(f"{gid}/{n}" for n in ("src", "col", "res"))
+    assert np.array_equal(again.value(f"{gid}/res").chunk(0, 4), first.value("res").chunk(0, 4))
