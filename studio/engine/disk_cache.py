@@ -4,7 +4,8 @@ signatures (studio.engine.signatures: type, code version, parameters, seed, devi
 read, the inputs' signatures; nothing in them depends on the process), so a restart, a second
 ``main.py render`` or grouping unchanged nodes reads them back instead of making them again.
 
-One file per entry, ``<folder>/outputs-v1/<key[:2]>/<key>.safetensors``: a safetensors file (the
+One file per entry, ``<folder>/outputs-v1/<h[:2]>/<h>.safetensors`` (``h``: the key salted with the
+library versions, :meth:`DiskCache.path`): a safetensors file (the
 arrays of studio.engine.disk_values, the description in its ``__metadata__``), never a pickle.
 A clip read back is a memory map of the file: frames are read from the disk as pulled.
 
@@ -20,6 +21,8 @@ A clip read back is a memory map of the file: frames are read from the disk as p
 """
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import os
 import struct
@@ -72,7 +75,11 @@ class DiskCache:
         return cls(folder, int(gb * 1e9)) if gb > 0 else None
 
     def path(self, key: str) -> str:
-        return os.path.join(self.folder, key[:2], key + ".safetensors")
+        """The file of ``key`` (a signature), salted with the versions that could change what a
+        node makes without changing its signature (Studio, torch, diffusers, transformers): an
+        upgrade never serves an older version's outputs."""
+        h = hashlib.sha256(f"{key}|{_versions()}".encode()).hexdigest()[:32]
+        return os.path.join(self.folder, h[:2], h + ".safetensors")
 
     # -- read -----------------------------------------------------------------------------------
     def get(self, key: str) -> tuple[dict[str, Any] | None, str]:
@@ -154,6 +161,22 @@ class DiskCache:
         for root, _dirs, files in os.walk(self.folder):
             for f in files:
                 _remove(os.path.join(root, f))
+
+
+@functools.lru_cache(maxsize=1)
+def _versions() -> str:
+    """The installed versions of Studio and the libraries that make the cached outputs (read from
+    the packages' metadata: nothing is imported)."""
+    from importlib import metadata
+
+    import studio
+    out = [f"studio {studio.__version__}"]
+    for pkg in ("torch", "diffusers", "transformers", "numpy", "opencv-python-headless", "av"):
+        try:
+            out.append(f"{pkg} {metadata.version(pkg)}")
+        except metadata.PackageNotFoundError:
+            out.append(f"{pkg} -")
+    return ", ".join(out)
 
 
 def _remove(path: str) -> bool:

@@ -99,7 +99,7 @@ def test_concurrent_writers_of_one_key_leave_one_good_entry(tmp_path):
         t.join()
     meta, arrays = read_entry(dc.path("77" * 16))
     assert np.array_equal(arrays["video.frames"], outs["video"].frames)
-    assert os.listdir(os.path.dirname(dc.path("77" * 16))) == ["77" * 16 + ".safetensors"]
+    assert os.listdir(os.path.dirname(dc.path("77" * 16))) == [os.path.basename(dc.path("77" * 16))]
 
 
 def _graph() -> Graph:
@@ -144,3 +144,12 @@ def test_grouping_unchanged_nodes_runs_nothing_again():
     again = ex.run(g, targets=[gid])
     assert again.executed == [] and sorted(again.cached) == sorted(f"{gid}/{n}" for n in ("src", "col", "res"))
     assert np.array_equal(again.value(f"{gid}/res").chunk(0, 4), first.value("res").chunk(0, 4))
+
+
+def test_an_upgrade_of_studio_or_its_libraries_reads_nothing_older(tmp_path, monkeypatch):
+    from studio.engine import disk_cache
+    dc = DiskCache(str(tmp_path), 10 ** 8)
+    dc.put("12" * 16, {"a": np.arange(3.0)})
+    assert dc.get("12" * 16)[0] is not None and "torch" in disk_cache._versions()
+    monkeypatch.setattr(disk_cache, "_versions", lambda: "studio 9.9, torch 9.9")
+    assert dc.get("12" * 16) == (None, "")
