@@ -153,3 +153,17 @@ def test_an_upgrade_of_studio_or_its_libraries_reads_nothing_older(tmp_path, mon
     assert dc.get("12" * 16)[0] is not None and "torch" in disk_cache._versions()
     monkeypatch.setattr(disk_cache, "_versions", lambda: "studio 9.9, torch 9.9")
     assert dc.get("12" * 16) == (None, "")
+
+
+def test_the_flag_is_declared_once_and_refused_on_lazy_nodes():
+    from studio.core.registry import default_registry
+    from studio.core.spec import FRAME, In, Node, Out
+    reg = default_registry()
+    assert reg.get("video_models.text_to_video").disk_cache and reg.get("gen.sample").disk_cache
+    assert not reg.get("io.load_video").disk_cache
+
+    class Lazy(Node):
+        id, title, timing, disk_cache = "test.lazy", "Lazy", FRAME, True
+        inputs, outputs = (In("video", "Video"),), (Out("video", "Video"),)
+    with pytest.raises(TypeError, match="disk_cache is for nodes that make their outputs whole"):
+        Lazy.spec()
