@@ -297,7 +297,9 @@ class RunState:
         cause = getattr(e.error, "cause", None)
         self._set(e.node_id, "failed", "failed", str(e.error), str(cause) if cause is not None else None)
         label = self.title(e.node_id)
-        for nid in [n for n in self.running if n != e.node_id]:  # it was reading the failed node's clip
+        g = self.graph()
+        after = set(g.downstream(e.node_id)) if g is not None and e.node_id in g.nodes else set()
+        for nid in [n for n in self.running if n in after]:  # it was reading the failed node's clip
             self.running.pop(nid)
             self._set(nid, "not_run", "not_run", f"not run: '{label}' failed",
                       f"stopped: '{label}' failed while this node read its clip; fix that node first")
