@@ -326,7 +326,7 @@ class Executor:
             return found, set()
         pruned = reuse.unneeded(plan.steps, plan.wanted, hit)
         for nid, by in pruned.items():
-            emit(NodeSkipped(nid, f"not needed: what it feeds ('{by}') is cached", plan.graph.nodes[nid].label,
+            emit(NodeSkipped(nid, f"not needed: '{by}', which it feeds, is cached", plan.graph.nodes[nid].label,
                              False, []))
         return found, set(pruned)
 

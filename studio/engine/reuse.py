@@ -31,7 +31,8 @@ def disk_hits(steps: Iterable[Any], disk, in_memory: Callable[[Any], bool],
 
 
 def unneeded(steps: list[Any], wanted: Iterable[str], hit: Callable[[Any], bool]) -> dict[str, str]:
-    """node id -> the title of a cached node it feeds, for each step that would run but need not:
+    """node id -> the title of the cached node it feeds (directly or through other such steps), for
+    each step that would run but need not:
     it is no target, writes nothing (not an output), can be cached, and every node it feeds is
     served from a cache (``hit``) or itself not needed. No pruning without targets."""
     wanted = set(wanted)
@@ -53,5 +54,6 @@ def unneeded(steps: list[Any], wanted: Iterable[str], hit: Callable[[Any], bool]
         if needed or not cs:
             runs.add(nid)
             continue
-        out[nid] = next((c.node.label for c in cs if hit(c)), cs[0].node.label)
+        # the cached node it feeds, directly or through nodes pruned here
+        out[nid] = next((c.node.label for c in cs if hit(c)), None) or out[cs[0].node.id]
     return out

@@ -167,3 +167,22 @@ def test_the_flag_is_declared_once_and_refused_on_lazy_nodes():
         inputs, outputs = (In("video", "Video"),), (Out("video", "Video"),)
     with pytest.raises(TypeError, match="disk_cache is for nodes that make their outputs whole"):
         Lazy.spec()
+
+
+def test_only_what_cached_nodes_alone_need_is_left_out():
+    from types import SimpleNamespace as NS
+
+    from studio.engine.reuse import unneeded
+
+    def step(nid, *srcs, output=False, cacheable=True):
+        spec = NS(is_output=output, cacheable=cacheable)
+        return NS(node=NS(id=nid, label=nid.upper(), spec=spec), inputs={f"in{k}": (s, "out") for k, s in enumerate(srcs)})
+    # data -> train -> sample (cached) -> save;  data -> preview (a target that runs)
+    steps = [step("data"), step("train", "data"), step("sample", "train"), step("save", "sample", output=True),
+             step("mic", cacheable=False), step("mix", "mic"), step("gen", "mix")]
+    hits = {"sample", "gen"}
+    got = unneeded(steps, {"save", "gen"}, lambda st: st.node.id in hits)
+    assert got == {"train": "SAMPLE", "data": "SAMPLE", "mix": "GEN"}  # never a node that cannot be cached
+    steps.append(step("preview", "data"))
+    assert unneeded(steps, {"save", "gen", "preview"}, lambda st: st.node.id in hits) == {"train": "SAMPLE", "mix": "GEN"}
+    assert unneeded(steps, set(), lambda st: True) == {}
