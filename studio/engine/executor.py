@@ -182,7 +182,8 @@ class Executor:
         # a whole-clip render only (not a frame range): the disk cache reads and keeps whole outputs
         disk = self.disk_cache if use_cache and frame_range is None else None
         from_disk, pruned = self._reuse(plan, disk, use_cache, emit)
-        steps, groups = stream_groups([s for s in plan.steps if s.node.id not in pruned])  # long clips go to their outputs while made (streaming.py)
+        # long clips go to their outputs while made (streaming.py)
+        steps, groups = stream_groups([s for s in plan.steps if s.node.id not in pruned])
         streams = Streams(groups, self.costs, {s.node.id: s.node.label for s in steps})
         try:
             if steps:  # a model load a Stop left running ends first (model_cache.py says why)
