@@ -10,6 +10,9 @@ if "STUDIO_PROJECT_DIR" not in os.environ:  # unsaved graphs' relative paths lan
 if "STUDIO_CACHE_DIR" not in os.environ:  # the node manifest cache: never the user's own
     import tempfile
     os.environ["STUDIO_CACHE_DIR"] = tempfile.mkdtemp(prefix="studio-cache-")
+# the disk cache of expensive nodes' outputs (studio.engine.disk_cache) is shared by every process
+# of a session: off in tests, so a test's run never reads another test's outputs (its tests turn it on)
+os.environ.setdefault("STUDIO_DISK_CACHE_GB", "0")
 if "STUDIO_ALLOWED_DIRS" not in os.environ:  # tests write into pytest's temporary folders (tmp_path)
     import tempfile
     os.environ["STUDIO_ALLOWED_DIRS"] = os.path.realpath(tempfile.gettempdir())

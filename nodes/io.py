@@ -46,8 +46,8 @@ class LoadVideo(Node):
         clip = VideoFileClip(ctx.params.path)
         declared = clip.declared_frames
         if declared and declared > clip.n_frames:
-            ctx.warn(f"'{ctx.params.path}' declares {declared} frames but only {clip.n_frames} are in "
-                     f"the file (cut short or damaged?): using the {clip.n_frames} found")
+            ctx.warn(f"'{ctx.params.path}' declares {declared} frames but only {clip.n_frames} can be read "
+                     f"(cut short or damaged?): using those {clip.n_frames}, everywhere")
         for note in clip.notes():
             ctx.info(note)
         return {"video": clip, "audio": clip.audio, "alpha": clip.alpha_clip()}

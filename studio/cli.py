@@ -43,7 +43,9 @@ def cmd_render(args) -> int:
         raise errs[0]
     # the one compile of the render, with its preflight before anything runs (also before a chunked
     # render's whole-clip nodes): outputs in allowed folders, inputs readable, models found
-    ex = Executor(frame_caching=False)  # one pass: caching frames would only cost memory
+    # one pass: caching frames would only cost memory; the disk cache (studio.engine.disk_cache)
+    # keeps expensive nodes' outputs for the next render, unless --no-cache
+    ex = Executor(frame_caching=False, disk_cache=None if args.no_cache else _disk_cache())
     plan = ex.compile(graph, targets=targets)
     if not targets and not file_outputs(graph):
         muted = [n.label for n in graph.nodes.values() if n.spec is not None and n.spec.is_output
@@ -55,6 +57,7 @@ def cmd_render(args) -> int:
                           "add one, or give -o OUT to render its last clip")
     for w in graph.warnings():
         print(f"warning: {w}", file=sys.stderr)
+    _say_where_outputs_go(graph, args.quiet)
     from studio.distributed import cli as distributed
     if distributed.wants(args):  # --workers, --engine, --sweep ...: chunked render
         return distributed.run_render(args, graph, frames, plan)
@@ -82,11 +85,15 @@ def cmd_render(args) -> int:
             bar.set_postfix({k: f"{v:.4g}" for k, v in e.values.items()}, refresh=False)
             bar.refresh()
         elif isinstance(e, (NodeFinished, NodeFailed)):
-            bar = bars.pop(getattr(e, "node_id", ""), None)
-            if bar is not None:
-                bar.close()
+            # a failure ends every bar: the node whose clip failed may not be the one reading it
+            for nid in (list(bars) if isinstance(e, NodeFailed) else [e.node_id]):
+                bar = bars.pop(nid, None)
+                if bar is not None:
+                    bar.close()
             if isinstance(e, NodeFinished) and not e.cached:
                 print(f"  done {titles.get(e.node_id, e.node_id)} in {e.seconds:.2f} s", file=sys.stderr)
+            elif isinstance(e, NodeFinished) and e.cached_from:
+                print(f"  {state.title(e.node_id)}: cached ({e.cached_from})", file=sys.stderr)
         elif isinstance(e, NodeSkipped):
             what = "warning: " if e.is_output else ""
             print(f"  {what}skipped {e.title or e.node_id}: {e.reason}", file=sys.stderr)
@@ -109,6 +116,21 @@ def cmd_render(args) -> int:
         raise StudioError("the run ended but no output wrote a file")
     print(f"rendered {', '.join(p for _, p in written)} in {time.perf_counter() - t0:.1f} s")
     return 0
+
+
+def _disk_cache():
+    from studio.engine.disk_cache import DiskCache
+    return DiskCache.from_settings()
+
+
+def _say_where_outputs_go(graph, quiet: bool) -> None:
+    """A graph shipped in the install (a template, the demo) writes its relative outputs into the
+    project folder, as in the window: said before it runs (studio.core.project.output_base)."""
+    from studio.core.project import output_base
+    base = getattr(graph, "base_dir", None)
+    out = output_base(base)
+    if not quiet and base and out != base:
+        print(f"  a shipped graph: its outputs go to {out}, not into the install", file=sys.stderr)
 
 
 def _report_skipped(skipped: list[tuple[str, str, list[str]]], written: list[tuple[str, str]]) -> int:
@@ -208,7 +230,7 @@ def cmd_gui(args) -> int:
             raise
         print(f"the studio window is not available ({e}); rendering the demo graph instead", file=sys.stderr)
         ns = argparse.Namespace(graph=args.graph or default_demo(), output="out/demo.mp4", set=[],
-                                frames=None, seed=None, device=None, quiet=False)
+                                frames=None, seed=None, device=None, quiet=False, no_cache=False)
         return cmd_render(ns)
     return run_app(args.graph)
 
@@ -234,6 +256,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"))
     r.add_argument("--seed", type=int)
     r.add_argument("-q", "--quiet", action="store_true")
+    r.add_argument("--no-cache", action="store_true",
+                   help="neither read nor keep outputs in the disk cache (a chunked render never uses it)")
     allow_help = ("let the graph write into DIR too (repeatable); a graph writes only into its own folder, the "
                   "project folder, the allowed folders of the settings and -o's folder")
     r.add_argument("--allow-dir", action="append", metavar="DIR", help=allow_help)

@@ -103,6 +103,7 @@ class Sample(Node):
     title = "Sample Generator"
     category = "Generate"
     timing = CLIP
+    disk_cache = True  # denoising steps: the clips are kept between runs and processes
     inputs = (In("model", "Model"),
               In("features", "Features", optional=True, help="conditioning; overrides the prompt parameter (the "
                                                             "prompt is encoded the way the model was trained "

@@ -50,6 +50,7 @@ class TrackKeypoints(Node):
     title = "Track Keypoints"
     category = "Motion"
     timing = CLIP
+    disk_cache = True  # a preprocessor over the whole clip: its tracks are kept between runs
     inputs = (In("video", "Video"),
               In("points", "Keypoints", optional=True, help="start from these points (their first frame)"))
     outputs = (Out("keypoints", "Keypoints"),)

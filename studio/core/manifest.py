@@ -29,7 +29,7 @@ from .errors import StudioError
 from .params import Bool, Choice, Color, Float, Int, Path, Seed, String
 from .spec import In, Node, NodeSpec, Out
 
-FORMAT = 1
+FORMAT = 3  # 2: specs say disk_cache; 3: and shows_first_frame
 PARAM_CLASSES = {c.__name__: c for c in (Int, Float, Bool, Choice, String, Path, Color, Seed)}
 
 
@@ -124,7 +124,8 @@ def spec_to_json(spec: NodeSpec) -> dict:
             "params": [_param_to_json(p) for p in spec.params],
             "timing": spec.timing, "window": list(spec.window), "version": spec.version,
             "legacy_ids": list(spec.legacy_ids), "is_output": spec.is_output, "cacheable": spec.cacheable,
-            "preflight": spec.preflight, "shows_first_frame": spec.shows_first_frame}
+            "disk_cache": spec.disk_cache, "preflight": spec.preflight,
+            "shows_first_frame": spec.shows_first_frame}
 
 
 def spec_from_json(d: dict, module: str) -> "LazyNodeSpec":
@@ -134,7 +135,8 @@ def spec_from_json(d: dict, module: str) -> "LazyNodeSpec":
                         params=tuple(_param_from_json(p) for p in d["params"]),
                         timing=d["timing"], window=tuple(d["window"]), version=d["version"],
                         legacy_ids=tuple(d["legacy_ids"]), is_output=d["is_output"],
-                        cacheable=d["cacheable"], preflight=bool(d.get("preflight", False)),
+                        cacheable=d["cacheable"], disk_cache=bool(d.get("disk_cache", False)),
+                        preflight=bool(d.get("preflight", False)),
                         shows_first_frame=bool(d.get("shows_first_frame", False)))
 
 

@@ -38,3 +38,18 @@ def resolve(path: str, base_dir: str | None) -> str:
     if os.path.isabs(path):
         return os.path.normpath(path)
     return os.path.normpath(os.path.join(base_dir or project_dir(), path))
+
+
+def output_base(base_dir: str | None) -> str | None:
+    """What a graph's relative OUTPUT paths (renders, checkpoints) are relative to: its file's
+    folder (``base_dir``), except for a graph shipped inside the install (the templates and the
+    demo in assets/graphs), whose outputs go to the project folder, as they do when the window
+    opens a template: a template rendered headless in place never writes into the install. Its
+    relative INPUT paths still mean its own folder (its media)."""
+    from .assets import in_templates
+    return project_dir() if base_dir and in_templates(base_dir) else base_dir
+
+
+def resolve_output(path: str, base_dir: str | None) -> str:
+    """An output path made absolute: :func:`resolve` against :func:`output_base`."""
+    return resolve(path, output_base(base_dir))

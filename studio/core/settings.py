@@ -9,7 +9,9 @@ dialog all read and write it through here::
   (``studio.core.models``);
 - ``project_dir``: the folder an unsaved graph's relative paths mean (empty: Documents/Studio);
 - ``allowed_dirs``: folders besides the graph's own and the project folder that graphs may
-  write into (outputs, checkpoints, LoRAs), chosen by the user.
+  write into (outputs, checkpoints, LoRAs), chosen by the user;
+- ``disk_cache_gb``: the most the disk cache of expensive nodes' outputs holds (0: off;
+  ``studio.engine.disk_cache``).
 
 Keys this version does not know are kept on save. A broken file reads as defaults.
 Plain stdlib (platformdirs only): no torch or Qt.
@@ -20,6 +22,7 @@ import json
 import os
 
 SETTINGS_FILE = "models.json"  # the historical name; it holds every setting
+DEFAULT_DISK_CACHE_GB = 20.0  # the disk cache's size when none is chosen (studio.engine.disk_cache)
 
 
 def config_dir() -> str:
@@ -58,6 +61,9 @@ def load_settings() -> dict:
     s["use_hf_cache"] = data["use_hf_cache"] if isinstance(data.get("use_hf_cache"), bool) else True
     s["project_dir"] = data["project_dir"] if isinstance(data.get("project_dir"), str) else ""
     s["allowed_dirs"] = _str_list(data.get("allowed_dirs"))
+    gb = data.get("disk_cache_gb")
+    s["disk_cache_gb"] = float(gb) if isinstance(gb, (int, float)) and not isinstance(gb, bool) and gb >= 0 \
+        else DEFAULT_DISK_CACHE_GB
     return s
 
 

@@ -82,6 +82,7 @@ class NodeSpec:
     legacy_ids: tuple[str, ...] = ()
     is_output: bool = False
     cacheable: bool = True
+    disk_cache: bool = False  # its outputs are kept on the disk between runs (studio.engine.disk_cache)
     preflight: bool = False  # the class has checks to make before a run (Node.preflight)
     shows_first_frame: bool = False  # the class can show its file's first frame before a run (Node.first_frame)
     cls: type | None = field(default=None, compare=False, repr=False)
@@ -147,6 +148,9 @@ class Node:
     params: ClassVar[tuple[Param, ...]] = ()
     is_output: ClassVar[bool] = False
     cacheable: ClassVar[bool] = True
+    # expensive to make (a pretrained generator, a sampler, a preprocessor): its outputs are kept in
+    # the disk cache and read back in a later run or process (studio.engine.disk_cache)
+    disk_cache: ClassVar[bool] = False
     # a node whose clip may be made while it is pulled, when it goes only to outputs that write
     # frames in order; such an output names the port it pulls them from (studio.engine.streaming)
     streams_output: ClassVar[bool] = False
@@ -162,6 +166,9 @@ class Node:
                 raise TypeError(f"{cls.__name__} has no id")
             if cls.timing not in TIMINGS:
                 raise TypeError(f"{cls.__name__}: timing must be one of {TIMINGS}")
+            if cls.disk_cache and cls.timing in (FRAME, WINDOW):
+                raise TypeError(f"{cls.__name__}: disk_cache is for nodes that make their outputs whole "
+                                "(CLIP, SOURCE); a FRAME or WINDOW node's clip is made as it is pulled")
             names = [p.name for p in cls.params]
             if len(set(names)) != len(names):
                 raise TypeError(f"{cls.__name__}: duplicate parameter names")
@@ -170,7 +177,8 @@ class Node:
                          outputs=tuple(cls.outputs), params=tuple(cls.params), timing=cls.timing,
                          window=tuple(cls.window), version=cls.version,
                          legacy_ids=tuple(cls.legacy_ids), is_output=cls.is_output,
-                         cacheable=cls.cacheable, preflight=cls.preflight.__func__ is not Node.preflight.__func__,
+                         cacheable=cls.cacheable, disk_cache=bool(cls.disk_cache and cls.cacheable),
+                         preflight=cls.preflight.__func__ is not Node.preflight.__func__,
                          shows_first_frame=cls.first_frame.__func__ is not Node.first_frame.__func__, cls=cls)
             cls._spec = s
         return s

@@ -12,6 +12,7 @@ from typing import Any, Callable, Iterator
 
 import numpy as np
 
+from studio.core.errors import Cancelled, NodeExecutionError
 from studio.core.values import Audio
 
 
@@ -64,6 +65,16 @@ class CostMeter:
                 bits[a:b] = b"\x01" * (b - a)
             if stack:
                 stack[-1] += dt
+
+
+def pulled_error(clip: "Clip", e: Exception) -> Exception:
+    """An error raised while ``clip``'s frames were made, as the exception to raise: it names the
+    node that made the clip (``clip.producer``), not the node that happened to pull the frames
+    (a truncated file read by Track Keypoints is Load Video's failure). Left as it is when it
+    already names a node, when the user stopped, or when nobody is known to have made the clip."""
+    if clip.producer is None or isinstance(e, (NodeExecutionError, Cancelled)):
+        return e
+    return NodeExecutionError(clip.producer[0], clip.producer[1], e)
 
 
 class Clip:
@@ -129,7 +140,13 @@ class Clip:
         if type(i) is not int or not 0 <= i < self.n_frames:  # the common case costs one test
             i = self._check_index(i)
         cost = self._cost
-        f = self._frame(i) if cost is None else cost[0].measure(cost[1], (i, i + 1), self._frame, i)
+        try:
+            f = self._frame(i) if cost is None else cost[0].measure(cost[1], (i, i + 1), self._frame, i)
+        except Exception as e:  # noqa: BLE001 - named as its maker's failure (pulled_error says which)
+            err = pulled_error(self, e)
+            if err is e:
+                raise
+            raise err from e
         if f.flags.writeable:
             f.flags.writeable = False
         return f
@@ -141,7 +158,13 @@ class Clip:
         if b <= a:
             return np.zeros((0, self.height, self.width, self.channels), np.float32)
         cost = self._cost
-        return _readonly(self._chunk(a, b) if cost is None else cost[0].measure(cost[1], (a, b), self._chunk, a, b))
+        try:
+            return _readonly(self._chunk(a, b) if cost is None else cost[0].measure(cost[1], (a, b), self._chunk, a, b))
+        except Exception as e:  # noqa: BLE001 - named as its maker's failure (pulled_error says which)
+            err = pulled_error(self, e)
+            if err is e:
+                raise
+            raise err from e
 
     def chunks(self, size: int = 16, start: int = 0, stop: int | None = None,
                check: Callable[[], None] | None = None) -> Iterator[tuple[int, np.ndarray]]:

@@ -39,6 +39,7 @@ class NodeFinished:
     cached: bool
     outputs: dict[str, Any] = field(default_factory=dict, repr=False)
     written: list[str] = field(default_factory=list)  # absolute paths of the files the node wrote
+    cached_from: str = ""  # "disk": read back from the disk cache (studio.engine.disk_cache)
 
 
 @dataclass

@@ -17,9 +17,11 @@ from studio.core.errors import Cancelled, NodeExecutionError, StudioError
 from studio.core.graph import Graph, NodeInstance
 from studio.core.params import Path as PathParam
 
+from . import reuse
 from .cache import CachedClip, FrameCache, OutputCache, nbytes_of
 from .clip import ArrayClip, Clip, CostMeter, StillClip
 from .context import CancelToken, Context, Runtime, seed_torch_for
+from .disk_cache import DiskCache
 from .events import (ModelStatus, NodeCost, NodeFailed, NodeFinished, NodeMessage, NodeSkipped, NodeStarted,
                      RunFinished, RunStarted)
 from .model_cache import ModelCache, ModelEntry, module_bytes, wait_for_background_loads
@@ -56,14 +58,22 @@ def input_value(values: dict[str, dict[str, Any]], src: tuple[str, str] | None, 
     return v
 
 
-def written_files(st: "Step") -> list[str]:
+def written_files(st: "Step", since: float | None = None) -> list[str]:
     """The files or folders an output node wrote: its save/dir paths that exist after its run;
     a frame pattern (frame.####.exr, or a plain name the node gave '.####') when frames of it
-    are there."""
+    are there. Of another node (``since``: when it started, time.time()), the files of its save
+    paths changed since then: a checkpoint, a LoRA it trained."""
     out = []
     for p in st.node.spec.params:
         v = st.params.get(p.name)
         if not (isinstance(p, PathParam) and p.mode in ("save", "dir") and v):
+            continue
+        if not st.node.spec.is_output:
+            try:
+                if p.mode == "save" and since is not None and os.path.getmtime(v) >= since - 1.0:
+                    out.append(os.path.abspath(v))
+            except OSError:
+                pass
             continue
         if os.path.exists(v):
             out.append(os.path.abspath(v))
@@ -94,11 +104,14 @@ class Executor:
     """Runs graphs. Keeps its caches between runs, so a re-run after an edit only runs what changed."""
 
     def __init__(self, cache: OutputCache | None = None, frame_cache: FrameCache | None = None,
-                 frame_caching: bool = True, models: ModelCache | None = None):
+                 frame_caching: bool = True, models: ModelCache | None = None, disk_cache: DiskCache | None = None):
         """``frame_caching``: keep the frames of every lazy clip the graph makes in
         ``frame_cache`` (bounded by bytes), so an edit downstream re-uses the frames upstream.
         Off for one-shot renders, where it would only cost memory. ``models``: where the outputs
-        of loader nodes (``keeps_model``) are kept, budgeted by device memory."""
+        of loader nodes (``keeps_model``) are kept, budgeted by device memory. ``disk_cache``:
+        where the outputs of nodes declared ``disk_cache`` are kept between processes (None: not
+        kept; studio.engine.disk_cache)."""
+        self.disk_cache = disk_cache
         self.cache = cache if cache is not None else OutputCache()
         self.models = models if models is not None else ModelCache()
         self.models.on_unload.append(self._forget_model)
@@ -166,7 +179,11 @@ class Executor:
         values: dict[str, dict[str, Any]] = {}
         run_models: set[str] = set()  # model keys this run uses: never unloaded to make room in it
         self.costs.reset()
-        steps, groups = stream_groups(plan.steps)  # long clips go to their outputs while made (streaming.py)
+        # a whole-clip render only (not a frame range): the disk cache reads and keeps whole outputs
+        disk = self.disk_cache if use_cache and frame_range is None else None
+        from_disk, pruned = self._reuse(plan, disk, use_cache, emit)
+        # long clips go to their outputs while made (streaming.py)
+        steps, groups = stream_groups([s for s in plan.steps if s.node.id not in pruned])
         streams = Streams(groups, self.costs, {s.node.id: s.node.label for s in steps})
         try:
             if steps:  # a model load a Stop left running ends first (model_cache.py says why)
@@ -191,6 +208,14 @@ class Executor:
                         continue
                 cached = (self.cache.get(st.signature) if use_cache and n.spec.cacheable and not keeps_model
                           else None)
+                if cached is None and n.id in from_disk:  # read back from the disk cache
+                    cached = from_disk[n.id]
+                    self.cache.put(st.signature, cached, nbytes_of(cached), 0.0)
+                    result.cached.append(n.id)
+                    streams.after(n.id, n.label, None, lambda _s, nid=n.id, v=cached: emit(
+                        NodeFinished(nid, 0.0, True, v, cached_from="disk")))
+                    values[n.id] = cached
+                    continue
                 if cached is not None:
                     values[n.id] = cached
                     result.cached.append(n.id)
@@ -205,7 +230,7 @@ class Executor:
                 ctx.stream_to = streams.stream_to(n.id)
                 if keeps_model:
                     where = self._make_room(st, emit, run_models, plan.base_dir)
-                t0 = time.perf_counter()
+                t0, wall0 = time.perf_counter(), time.time()
                 outs = self._execute(st, ctx, inputs)
                 dt = time.perf_counter() - t0
                 self.run_counts[n.type_id] = self.run_counts.get(n.type_id, 0) + 1
@@ -213,7 +238,7 @@ class Executor:
                 result.executed.append(n.id)
 
                 def finished(extra: float, st=st, n=n, outs=outs, dt=dt, keeps_model=keeps_model,
-                             mkey=mkey, where=where) -> None:
+                             mkey=mkey, where=where, wall0=wall0) -> None:
                     dt += extra  # a streamed clip's windows made after its outputs ran (streaming.py)
                     result.times[n.id] = dt
                     if keeps_model:
@@ -223,8 +248,9 @@ class Executor:
                         # so a re-run with nothing changed hits and a deleted render is redone
                         key = signature(st, by_id, plan.base_dir) if n.spec.is_output else st.signature
                         self.cache.put(key, outs, nbytes_of(outs), dt)
-                    emit(NodeFinished(n.id, dt, False, outs,
-                                      written=written_files(st) if n.spec.is_output else []))
+                        if disk is not None and n.spec.disk_cache and st.stable:
+                            self._keep_on_disk(disk, st, outs, emit)
+                    emit(NodeFinished(n.id, dt, False, outs, written=written_files(st, wall0)))
                 # told now, or for a clip streamed to its outputs once it is made
                 streams.after(n.id, n.label, outs, finished)
             streams.finish_all()
@@ -237,6 +263,8 @@ class Executor:
             raise
         except NodeExecutionError as e:
             streams.abandon(e)
+            if e.node_id in by_id:  # maybe an upstream node whose lazy clip failed as it was pulled:
+                self.cache.discard(by_id[e.node_id].signature)  # its kept outputs are not good
             emit(NodeFailed(e.node_id or "", e))
             result.seconds = time.perf_counter() - t_run
             self._emit_costs(emit)
@@ -281,6 +309,36 @@ class Executor:
             raise  # names the node it happened in (maybe a lazy upstream one)
         except Exception as e:  # noqa: BLE001 - reported with the node's name (a StudioError too)
             raise NodeExecutionError(n.id, n.label, e) from e
+
+    def _reuse(self, plan: Plan, disk: DiskCache | None, use_cache: bool,
+               emit: Callable[[Any], None]) -> tuple[dict[str, dict[str, Any]], set[str]]:
+        """Before the steps run: the outputs the disk cache has for this plan (node id -> outputs),
+        and the steps no longer needed because all they feed is cached, which are skipped and
+        said so (studio.engine.reuse)."""
+        def in_memory(st: Step) -> bool:
+            return use_cache and st.node.spec.cacheable and st.signature in self.cache
+        found = reuse.disk_hits(plan.steps, disk, in_memory, emit) if disk is not None else {}
+
+        def hit(st: Step) -> bool:
+            if getattr(st.node.spec.cls, "keeps_model", False):
+                return model_key(st, plan.base_dir) in self.models
+            return st.node.id in found or (in_memory(st) and not st.node.spec.is_output)
+        if not use_cache:
+            return found, set()
+        pruned = reuse.unneeded(plan.steps, plan.wanted, hit)
+        for nid, by in pruned.items():
+            emit(NodeSkipped(nid, f"not needed: '{by}', which it feeds, is cached", plan.graph.nodes[nid].label,
+                             False, []))
+        return found, set(pruned)
+
+    def _keep_on_disk(self, disk: DiskCache, st: Step, outs: dict[str, Any], emit: Callable[[Any], None]) -> None:
+        n = st.node
+        t0 = time.perf_counter()
+        nbytes, why = disk.put(st.signature, outs, n.type_id)
+        size = f"{nbytes / 1e6:.1f} MB" if nbytes >= 1e6 else f"{max(1, round(nbytes / 1e3))} kB"
+        text = (f"kept in the disk cache ({size} in {time.perf_counter() - t0:.2f} s)" if nbytes
+                else f"not kept in the disk cache: {why}")
+        emit(NodeMessage(n.id, n.label, text, "info"))
 
     def _keep_model(self, st: Step, key: str, outs: dict[str, Any], where: str, seconds: float,
                     emit: Callable[[Any], None]) -> None:

@@ -60,14 +60,17 @@ class VideoFileClip(Clip):
             if not c.streams.video:
                 raise MediaError(f"'{os.path.basename(path)}' has no video stream")
             s = c.streams.video[0]
-            pts = []
+            pts, keys, damaged = [], [], False
             try:
                 for pkt in c.demux(s):
                     if pkt.pts is not None and pkt.size > 0:
                         pts.append(pkt.pts)
+                        if pkt.is_keyframe:
+                            keys.append(pkt.pts)
             except _av().error.FFmpegError as e:
                 if not pts:
                     raise MediaError(f"cannot read video '{os.path.basename(path)}': {e.strerror or e}") from None
+                damaged = True
             pts.sort()
             if not pts:
                 raise MediaError(f"video '{os.path.basename(path)}' has no frames")
@@ -83,6 +86,8 @@ class VideoFileClip(Clip):
             self._time_base = s.time_base
             self._has_audio = bool(c.streams.audio)
             first = _first_frame(c, path)
+            if damaged or self.declared_frames > len(pts):  # cut short: count what decodes, once
+                pts = pts[:_decodable_count(c, pts, sorted(keys))]
         finally:
             c.close()
         from . import video_formats as vf
@@ -176,6 +181,9 @@ class VideoFileClip(Clip):
                     return frame_to_rgb(fr, self.colour)
             except _av().error.FFmpegError as e:
                 self._iter = None
+                for fr in _drain(self._container.streams.video[0]):  # frames the decoder still held
+                    if fr.pts is not None and fr.pts >= target:
+                        return frame_to_rgb(fr, self.colour)
                 raise MediaError(f"video '{os.path.basename(self.path)}' is corrupt at frame {i}: "
                                  f"{e.strerror or e}") from None
             self._iter = None
@@ -215,6 +223,41 @@ def _first_frame(c, path: str):
             pass
         raise MediaError(f"cannot decode video '{os.path.basename(path)}': {e.strerror or e}") from None
     raise MediaError(f"video '{os.path.basename(path)}' has no decodable frames")
+
+
+def _drain(s) -> list:
+    """The frames a decoder still holds after a broken packet (B-frame reordering holds some
+    back), in order; none when draining fails too."""
+    out = []
+    try:
+        for fr in s.codec_context.decode(None):
+            out.append(fr)
+    except _av().error.FFmpegError:
+        pass
+    return out
+
+
+def _decodable_count(c, pts: list[int], keys: list[int]) -> int:
+    """How many of a damaged file's frames (sorted ``pts``) decode: its last group of pictures is
+    decoded (then the one before, while nothing decodes), the frames the decoder still holds
+    after the broken packet included. The clip then ends where the file stops being readable,
+    so its length is the same for the loader, the Log, the timeline and every node reading it."""
+    s = c.streams.video[0]
+    index = {p: i for i, p in enumerate(pts)}
+    for key in reversed(keys or pts[:1]):
+        last = -1
+        c.seek(int(key), stream=s, backward=True, any_frame=False)
+        frames = []
+        try:
+            for fr in c.decode(s):
+                frames.append(fr)
+        except _av().error.FFmpegError:
+            frames += _drain(s)
+        for fr in frames:
+            last = max(last, index.get(fr.pts, -1))
+        if last >= index.get(key, 0):
+            return last + 1
+    return 1  # the first frame decoded (_first_frame): at least that one
 
 
 class _VideoAlphaClip(Clip):

@@ -20,11 +20,12 @@ from studio.core.graph import Graph, NodeInstance
 from studio.core.params import Path as PathParam
 from studio.core.params import Seed
 from studio.core.project import resolve as resolve_path
+from studio.core.project import resolve_output
 from studio.core.types import get_type
 
 from .context import derive_seed
 from .device import check_device, plan_device
-from .signatures import signature
+from .signatures import signed
 
 
 @dataclass
@@ -35,6 +36,7 @@ class Step:
     device: Any = None
     seed: int = 0
     params: dict[str, Any] = field(default_factory=dict)  # relative input paths resolved
+    stable: bool = False  # its signature means the same in another process (signatures.signed)
 
 
 @dataclass
@@ -47,6 +49,7 @@ class Plan:
     notes: list[tuple[str, str, str]] = field(default_factory=list)  # (node id, title, text) told at the start
     source: Graph | None = None  # the graph as it was given (what nodes see as ctx.options["graph"])
     base_dir: str | None = None  # the graph file's folder: relative paths were resolved against it
+    wanted: frozenset = frozenset()  # the nodes asked for (flattened ids): targets, outputs, side targets
 
     def only(self, ids: Iterable[str]) -> "Plan":
         """The part of this plan that the nodes ``ids`` (flattened ids) need: their steps and
@@ -67,7 +70,8 @@ def resolve_paths(n: NodeInstance, base_dir: str | None) -> dict[str, Any]:
     """A node's parameters with every relative path (files it reads and files it writes,
     checkpoints included) made absolute against the graph file's folder, so a graph, its media
     and its outputs travel together whatever folder the app was started from. A graph never
-    saved resolves against the project folder (studio.core.project.project_dir).
+    saved resolves against the project folder (studio.core.project.project_dir), and so do the
+    outputs of a graph shipped in the install (studio.core.project.output_base).
     An output path without an extension its format knows gets one added (never dropped:
     studio.core.confine.with_extension)."""
     params = dict(n.params)
@@ -76,7 +80,8 @@ def resolve_paths(n: NodeInstance, base_dir: str | None) -> dict[str, Any]:
         if isinstance(p, PathParam) and v and not p.lookup:
             if p.mode == "save":
                 v = with_extension(v, p.filters)
-            params[p.name] = resolve_path(v, base_dir)
+            writes = p.mode == "save" or (p.mode == "dir" and n.spec.is_output)
+            params[p.name] = (resolve_output if writes else resolve_path)(v, base_dir)
     return params
 
 
@@ -195,10 +200,12 @@ def plan_node(c: _Compiling, nid: str) -> None:
     except StudioError as e:
         raise GraphError(f"node '{n.label}' ({nid}): {e}", node_id=nid) from None
     seed_param = next((n.params[p.name] for p in n.spec.params if isinstance(p, Seed)), 0)
-    st = Step(n, inputs, device=node_dev, seed=derive_seed(c.seed, nid, seed_param),
+    # seeded by its own id, not its flattened path ("group/inner"): grouping nodes changes neither
+    # their random numbers nor their cache keys
+    st = Step(n, inputs, device=node_dev, seed=derive_seed(c.seed, nid.rsplit("/", 1)[-1], seed_param),
               params=resolve_paths(n, c.base_dir))
     if not c.check_only:
-        st.signature = signature(st, c.by_id, c.base_dir)
+        st.signature, st.stable = signed(st, c.by_id, c.base_dir)
     c.by_id[nid] = st
     c.steps.append(st)
 
@@ -280,7 +287,7 @@ def compile_plan(graph: Graph, targets: list[str] | None = None, device: str | N
             keep |= g.upstream(t)
         steps = [s for s in steps if s.node.id in keep]
         skipped = {k: v for k, v in skipped.items() if k in keep}
-    plan = Plan(steps, skipped, dev, g, left_out, source=graph, base_dir=base_dir)
+    plan = Plan(steps, skipped, dev, g, left_out, source=graph, base_dir=base_dir, wanted=frozenset(wanted))
     _preflight(plan, confine_outputs, side_of, side_only)
     return plan
 

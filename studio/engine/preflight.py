@@ -127,8 +127,8 @@ def check(plan, base_dir: str | None, confine_outputs: bool = True) -> list[Stud
             writes.append((n, pname, path))
             if p.mode == "save":
                 from studio.core.paths import output_problem
-                from studio.core.project import resolve
-                typed = resolve(n.params.get(pname) or "", base_dir)
+                from studio.core.project import resolve_output
+                typed = resolve_output(n.params.get(pname) or "", base_dir)
                 why = output_problem(typed) if os.path.isdir(typed) else output_problem(path)
                 if why:
                     errors.append(_err(n, f"cannot write '{pname}': {why}"))

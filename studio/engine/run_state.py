@@ -257,12 +257,15 @@ class RunState:
             self.status_changed.emit()
         ns = self.nodes.get(e.node_id)
         extra = (ns.model if ns is not None else "") or _frames_made(e.outputs)
+        if e.cached_from:  # "cached · from disk · 65 frames": read back from the disk cache
+            extra = f"from {e.cached_from}" + (" · " + extra if extra else "")
         self._set(e.node_id, "finished", "finished", e.seconds, e.cached, extra)
         self.outputs[e.node_id] = e.outputs
         if e.node_id in self.signatures:
             self.output_signatures[e.node_id] = self.signatures[e.node_id]
         label = self.title(e.node_id)
-        self.logged.emit(f"{label}: " + ("cached" if e.cached else f"{e.seconds:.3f} s"), "info", True)
+        cached = f"cached ({e.cached_from})" if e.cached_from else "cached"
+        self.logged.emit(f"{label}: " + (cached if e.cached else f"{e.seconds:.3f} s"), "info", True)
         for path in e.written or []:
             self.logged.emit(f"{label} wrote {path}", "ok", True)
             self.written.append(path)
@@ -279,6 +282,8 @@ class RunState:
         made 8 of a 48-frame clip's frames (in/out points, a consumer reading only some) says
         "8 of 48 frames", as the viewer says 48 (issue 48: the label said 8, the viewer 48)."""
         ns = self.nodes.get(e.node_id)
+        if ns is not None and ns.state in ("failed", "not_run"):  # its badge says why, not its time
+            return
         self._set(e.node_id, None, "cost", e.seconds, e.frames, ns.model if ns is not None else "",
                   clip_length(self.outputs.get(e.node_id)))
 
@@ -295,6 +300,13 @@ class RunState:
         self.failed.append(shown)
         cause = getattr(e.error, "cause", None)
         self._set(e.node_id, "failed", "failed", str(e.error), str(cause) if cause is not None else None)
+        label = self.title(e.node_id)
+        g = self.graph()
+        after = set(g.downstream(e.node_id)) if g is not None and e.node_id in g.nodes else set()
+        for nid in [n for n in self.running if n in after]:  # it was reading the failed node's clip
+            self.running.pop(nid)
+            self._set(nid, "not_run", "not_run", f"not run: '{label}' failed",
+                      f"stopped: '{label}' failed while this node read its clip; fix that node first")
         self.logged.emit(str(e.error), "error", False)  # the run's verdict shows it in the status bar
         self.drop_outputs(shown)
 

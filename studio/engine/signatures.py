@@ -59,10 +59,21 @@ def read_files(st, base_dir: str | None) -> list[str]:
 
 def signature(st, by_id: dict[str, Any], base_dir: str | None) -> str:
     """Step ``st``'s output-cache key; ``by_id`` holds the steps before it (their signatures)."""
+    return signed(st, by_id, base_dir)[0]
+
+
+def signed(st, by_id: dict[str, Any], base_dir: str | None) -> tuple[str, bool]:
+    """(signature, stable): stable when the key means the same in another process (the disk
+    cache's condition): nothing in it is an object's address (a parameter value that is no plain
+    value, written by its repr), and the signatures of its inputs are stable too. Nothing else
+    in it depends on the process or on where the node sits in groups (its seed comes from its own
+    id: studio.engine.plan)."""
     spec = st.node.spec
     ins = [[port, (by_id[src[0]].signature + ":" + src[1]) if src else None] for port, src in st.inputs.items()]
-    return _digest([spec.id, spec.version, getattr(spec.cls, "code_version", 0), st.params, st.seed,
-                    str(st.device), read_files(st, base_dir), ins])
+    text = json.dumps([spec.id, spec.version, getattr(spec.cls, "code_version", 0), st.params, st.seed,
+                       str(st.device), read_files(st, base_dir), ins], sort_keys=True, default=_json_default)
+    stable = " at 0x" not in text and all(getattr(by_id[src[0]], "stable", False) for src in st.inputs.values() if src)
+    return hashlib.sha256(text.encode()).hexdigest()[:32], stable
 
 
 def model_key(st, base_dir: str | None) -> str:

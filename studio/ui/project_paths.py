@@ -9,19 +9,7 @@ from studio.core.graph import Graph
 from studio.core.project import project_dir
 from studio.core.params import Path as PathParam
 
-from studio.core.assets import TEMPLATES_DIR
-
-
-def in_templates(path: str | None) -> bool:
-    """True when ``path`` is (inside) the shipped templates folder."""
-    if not path:
-        return False
-    try:
-        a = os.path.realpath(os.path.abspath(path))
-        t = os.path.realpath(str(TEMPLATES_DIR))
-        return os.path.commonpath([a, t]) == t
-    except ValueError:  # other drives
-        return False
+from studio.core.assets import in_templates  # noqa: F401 - the window asks it here
 
 
 def graph_folder(graph: Graph, path: str | None) -> str:

@@ -126,8 +126,10 @@ class RunController(ThreadJob):
 
         def job(on_event, cancel):  # on the run's thread: the engine loads here, never on the GUI's
             from studio.engine.device import threads_for_run
+            from studio.engine.disk_cache import DiskCache
             from studio.engine.warmup import warm_up
             warm_up()
+            self.executor.disk_cache = DiskCache.from_settings()  # its size as Preferences says now
             threads_for_run(pretrained)  # a pretrained model: every core, at a lower priority
             try:
                 return self.executor.run(g, on_event=on_event, cancel=cancel, **kwargs)

@@ -76,6 +76,7 @@ class GeneratorNode(Node):
     category = CATEGORY
     timing = CLIP
     streams_output = True  # a clip of several windows goes to Save Video as they finish (windows.py)
+    disk_cache = True  # minutes of sampling: the clip is kept between runs and processes
     task = ""
 
     def _start(self, ctx, model):

@@ -117,8 +117,9 @@ class RunBadges:
 
     def set_not_run(self, nid: str, hint: str, reason: str | None = None) -> None:
         """A node the run did not reach: a short ``hint`` under it (a long one crossed the wires
-        below), why and what to do in its tooltip (``reason``, default the hint)."""
-        if nid in self._run_state:
+        below), why and what to do in its tooltip (``reason``, default the hint); also one that was
+        running when the node whose clip it read failed."""
+        if nid in self._run_state and not self._run_state[nid].get("running"):
             return
         self._run_state[nid] = {"text": hint, "reason": reason or hint, "color": NOT_RUN_COLOR, "not_run": True}
         self.refresh(nid)

@@ -1,7 +1,8 @@
 """Edit > Preferences… (Ctrl+,): the settings file every part of Studio reads
 (``studio.core.settings``): where pretrained models are (the models folder, extra folders, an
-existing Hugging Face cache), the project folder an unsaved graph's relative paths mean, and the
-folders besides the graph's own and the project folder that graphs may write into.
+existing Hugging Face cache), the project folder an unsaved graph's relative paths mean, the
+folders besides the graph's own and the project folder that graphs may write into, and the size of
+the disk cache of expensive nodes' outputs.
 
 OK writes the file through ``save_settings`` (atomic; keys this version does not know are kept),
 so the engine, ``main.py render`` and the next session see the same values. Imports nothing from
@@ -12,9 +13,9 @@ from __future__ import annotations
 import os
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGroupBox,
-                               QHBoxLayout, QLabel, QLineEdit, QListWidget, QPushButton, QSizePolicy,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog, QFormLayout,
+                               QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QPushButton,
+                               QSizePolicy, QVBoxLayout, QWidget)
 
 from studio.core import settings as S
 from studio.core.project import default_project_dir
@@ -147,6 +148,7 @@ class PreferencesDialog(QDialog):
                                "folders renders, checkpoints and LoRAs may go to (a renders disk, a shared "
                                "drive). A graph from elsewhere cannot write anywhere else.", files))
         lay.addWidget(files)
+        lay.addWidget(self._disk_cache_group(s))
 
         self.path_label = QLabel(f"Saved in {S.settings_path()}", self)
         self.path_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
@@ -165,6 +167,44 @@ class PreferencesDialog(QDialog):
         from studio.ui.dialogs.sizing import resize_fitted
         resize_fitted(self, 640, self.sizeHint().height(), margin=40)
 
+    def _disk_cache_group(self, s: dict) -> QGroupBox:
+        """The disk cache (studio.engine.disk_cache): its size (0: off), where it is, what it
+        holds, and a button that empties it."""
+        from studio.engine.disk_cache import DiskCache
+        box = QGroupBox("Disk cache", self)
+        form = QFormLayout(box)
+        self.cache = DiskCache()
+        self.disk_cache_gb = QDoubleSpinBox(box)
+        self.disk_cache_gb.setRange(0.0, 100000.0)
+        self.disk_cache_gb.setDecimals(1)
+        self.disk_cache_gb.setSuffix(" GB")
+        self.disk_cache_gb.setSpecialValueText("off")
+        self.disk_cache_gb.setValue(float(s["disk_cache_gb"]))
+        self.clear_cache = QPushButton("Empty", box)
+        self.clear_cache.clicked.connect(self._empty_cache)
+        row = QHBoxLayout()
+        row.addWidget(self.disk_cache_gb, 1)
+        row.addWidget(self.clear_cache)
+        form.addRow("Size", row)
+        self.cache_label = self._hint("", box)
+        self._show_cache_use()
+        form.addRow(self.cache_label)
+        return box
+
+    def _show_cache_use(self) -> None:
+        genv = os.environ.get("STUDIO_DISK_CACHE_GB")
+        used = self.cache.size()
+        used_text = f"{used / 1e9:.2f} GB" if used >= 1e9 else f"{used / 1e6:.1f} MB"
+        self.cache_label.setText(
+            f"Clips of generators, samplers and trackers are kept here between runs and sessions, the least "
+            f"recently used going first when it is full; `main.py render --no-cache` skips it. Now "
+            f"{used_text} in {os.path.dirname(self.cache.folder)}."
+            + (f" STUDIO_DISK_CACHE_GB is set ({genv}) and wins over this." if genv else ""))
+
+    def _empty_cache(self) -> None:
+        self.cache.clear()
+        self._show_cache_use()
+
     @staticmethod
     def _hint(text: str, parent) -> QLabel:
         lab = QLabel(text, parent)
@@ -178,7 +218,8 @@ class PreferencesDialog(QDialog):
                 "extra_dirs": self.extra_dirs.folders(),
                 "use_hf_cache": self.use_hf_cache.isChecked(),
                 "project_dir": self.project_dir.text(),
-                "allowed_dirs": self.allowed_dirs.folders()}
+                "allowed_dirs": self.allowed_dirs.folders(),
+                "disk_cache_gb": round(self.disk_cache_gb.value(), 1)}
 
     def problems(self, v: dict) -> list[str]:
         out = []

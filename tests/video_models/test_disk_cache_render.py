@@ -1,0 +1,82 @@
+"""A second render of a generator graph in a new process reads the generator's clip back from the
+disk cache (issue 48, item 5): it says "cached (disk)", does not load the model again, and makes
+the same frames; --no-cache and a fresh engine in this process behave as they should."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from studio.core.fileformat import save_graph
+from studio.core.graph import Graph
+from studio.engine.disk_cache import DiskCache
+from studio.engine.events import NodeFinished, NodeSkipped
+from studio.engine.executor import Executor
+
+pytest.importorskip("diffusers")
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def _graph(wan_dir: str, out: str | None = None) -> Graph:
+    g = Graph()
+    g.add_node("video_models.load", {"model": wan_dir}, node_id="load")
+    g.add_node("video_models.text_to_video", {"frames": 9, "width": 16, "height": 16, "steps": 2, "guidance": 1.0,
+                                              "previews": False, "preview_size": "off"}, node_id="gen")
+    g.connect("load", "model", "gen", "model")
+    if out:
+        g.add_node("io.save_video", {"path": out}, node_id="save")
+        g.connect("gen", "video", "save", "video")
+    g.settings["device"] = "cpu"
+    return g
+
+
+def _frames(path: str) -> np.ndarray:
+    import av
+    with av.open(path) as c:
+        return np.stack([f.to_ndarray(format="rgb24") for f in c.decode(c.streams.video[0])])
+
+
+def test_second_render_in_a_new_process_is_read_from_the_disk_cache(wan_dir, tmp_path, monkeypatch, capsys):
+    gp = str(tmp_path / "g.json")
+    save_graph(_graph(wan_dir, "out.mp4"), gp)
+    env = dict(os.environ, PYTHONPATH=ROOT, STUDIO_CACHE_DIR=str(tmp_path / "cache"), STUDIO_DISK_CACHE_GB="1")
+
+    def render(*extra):
+        r = subprocess.run([sys.executable, os.path.join(ROOT, "main.py"), "render", gp, *extra],
+                           capture_output=True, text=True, cwd=str(tmp_path), env=env, timeout=300)
+        assert r.returncode == 0, r.stderr
+        return r.stderr, _frames(str(tmp_path / "out.mp4"))
+    err1, first = render()
+    assert "kept in the disk cache" in err1 and "cached (disk)" not in err1
+    err2, second = render()
+    assert "Text to Video: cached (disk)" in err2
+    assert "skipped Load Video Model: not needed" in err2 and "done Load Video Model" not in err2
+    assert first.shape[0] == 9 and np.array_equal(first, second)
+    for k, v in env.items():  # --no-cache: in this process (quicker), with the same cache folder
+        monkeypatch.setenv(k, v)
+    monkeypatch.chdir(tmp_path)
+    from studio.cli import main
+    capsys.readouterr()
+    assert main(["render", gp, "--no-cache"]) == 0
+    err3 = capsys.readouterr().err
+    assert "cached (disk)" not in err3 and "done Text to Video" in err3
+    assert np.array_equal(first, _frames(str(tmp_path / "out.mp4")))
+
+
+def test_a_fresh_engine_reads_the_same_frames_and_says_disk(wan_dir, tmp_path):
+    dc = DiskCache(str(tmp_path / "cache"), 10 ** 9)
+    first = Executor(disk_cache=dc).run(_graph(wan_dir), targets=["gen"]).value("gen")
+    events = []
+    r = Executor(disk_cache=dc).run(_graph(wan_dir), targets=["gen"], on_event=events.append)
+    assert r.executed == [] and r.cached == ["gen"]
+    done = [e for e in events if isinstance(e, NodeFinished)]
+    assert [(e.node_id, e.cached_from) for e in done] == [("gen", "disk")]
+    assert [e.node_id for e in events if isinstance(e, NodeSkipped)] == ["load"]
+    assert np.array_equal(r.value("gen").chunk(0, 9), first.chunk(0, 9))
+    # a frame range renders part of a clip: the disk cache is neither read nor written
+    again = Executor(disk_cache=dc).run(_graph(wan_dir), targets=["gen"], frame_range=(0, 3))
+    assert again.executed == ["load", "gen"]
