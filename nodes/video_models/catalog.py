@@ -42,6 +42,7 @@ class ModelEntry:
     params: int = 0  # numbers in the weights (all components)
     denoiser_params: int = 0
     root: str = ""
+    hint: str = ""  # the kind its ComfyUI kind folder gives it
     note: str = ""
     fits: dict = field(default_factory=dict)  # memory mode -> True / False (RUNNABLE kinds on a known machine)
     peaks: dict = field(default_factory=dict)  # memory mode -> predicted peak bytes
@@ -287,7 +288,7 @@ def list_models(roots: list | None = None, m: Machine | None = None, notes: list
         if e is None:
             e = describe_folder(f.path) if f.kind == "folder" else describe_file(f.path, f.hint)
         fresh[f.path] = {"sig": sig, "entry": {k: v for k, v in e.as_dict().items() if k not in ("fits", "peaks")}}
-        e.name, e.root = f.name, f.root
+        e.name, e.root, e.hint = f.name, f.root, f.hint
         out.append(e)
     if cpath and fresh != cache:
         _save_cache(cpath, fresh)
@@ -300,23 +301,38 @@ def list_models(roots: list | None = None, m: Machine | None = None, notes: list
     return out
 
 
-def choices(kinds, refresh: bool = False) -> list[dict]:
-    """The entries of the given kinds as plain dicts (what the window's model picker shows), plus
-    ``fit`` (a line) and ``size_text``; the machine planned for comes first as a dict with
-    ``machine`` set."""
+FASTEST_FIRST = ("gpu", "model_offload", "fp8", "fp8+block_offload", "block_offload")  # as auto tries them
+
+
+def best_mode(e: ModelEntry) -> str:
+    """The fastest memory mode predicted to fit ('' : none, or nothing planned)."""
+    return next((m for m in FASTEST_FIRST if e.fits.get(m)), "")
+
+
+def size_text(n: int) -> str:
+    return fmt_gb(n) if n >= GB / 10 else f"{n / 1024 ** 2:.1f} MB"
+
+
+def choices(kinds, refresh: bool = False) -> dict:
+    """What the window's model picker shows for a path that takes ``kinds`` ('lora' or 'pipeline
+    denoiser checkpoint', as a Path parameter's ``models`` declares them): ``{"machine": its
+    words, "notes": [...], "models": [entry dicts with 'fit', 'best', 'size_text' and
+    'kind_title']}``. A file its kind folder says is one of ``kinds`` but that is not recognised
+    is listed too (kind 'unknown', its note saying what it holds)."""
     notes: list[str] = []
     m = machine()
     entries = list_models(m=m, notes=notes, use_cache=not refresh)
-    kinds = set(kinds)
-    out = [{"machine": f"{m.name} ({fmt_gb(m.memory)})", "notes": notes}]
+    kinds = set(kinds.split() if isinstance(kinds, str) else kinds)
+    out = []
     for e in entries:
-        if e.kind in kinds or (e.kind == "unknown" and "unknown" in kinds):
-            out.append({**e.as_dict(), "fit": fit_summary(e), "size_text": fmt_gb(e.size) if e.size >= GB / 10
-                        else f"{e.size / 1024 ** 2:.1f} MB", "kind_title": e.kind_title})
-    return out
+        if e.kind in kinds or (e.kind == "unknown" and e.hint in kinds):
+            out.append({**e.as_dict(), "fit": fit_summary(e), "best": best_mode(e), "size_text": size_text(e.size),
+                        "kind_title": e.kind_title})
+    return {"machine": f"{m.name} ({fmt_gb(m.memory)})", "notes": notes, "models": out}
 
 
-def print_table(entries: list[ModelEntry], m: Machine, notes: list[str], out=sys.stdout) -> None:
+def print_table(entries: list[ModelEntry], m: Machine, notes: list[str], out=None) -> None:
+    out = out or sys.stdout
     print(f"{len(entries)} model(s); memory plans for {m.name} ({fmt_gb(m.memory)})", file=out)
     group = None
     for e in entries:
@@ -324,8 +340,7 @@ def print_table(entries: list[ModelEntry], m: Machine, notes: list[str], out=sys
         if g != group:
             group = g
             print(f"\n[{g}]", file=out)
-        size = fmt_gb(e.size) if e.size >= GB / 10 else f"{e.size / 1024 ** 2:.1f} MB"
-        bits = [e.variant or "?", e.kind_title, size, e.dtype or "?"]
+        bits = [e.variant or "?", e.kind_title, size_text(e.size), e.dtype or "?"]
         fit = fit_summary(e)
         print(f"  {e.name}\n      {' · '.join(bits)}" + (f" · {fit}" if fit else "") +
               (f"\n      {e.note}" if e.note else ""), file=out)

@@ -204,3 +204,19 @@ def resolve(name: str, base_dir: str | None = None, dirs: list[str] | None = Non
                 if os.path.isfile(os.path.join(r, "model_index.json")):
                     return r
     return None
+
+
+def start_dir(kinds: str, roots: list[Root] | None = None) -> str | None:
+    """Where a file dialog for a model of ``kinds`` ('lora', 'pipeline denoiser', ...) opens: the
+    first models folder whose ComfyUI kind matches (a root of that kind, or such a kind folder in
+    a root), else the first models folder that exists; None when none does."""
+    from .comfy_paths import KIND_OF_FOLDER
+    want = set(kinds.split())
+    roots = roots if roots is not None else model_roots()
+    for r in roots:
+        if r.hint and r.hint in want and os.path.isdir(r.path):
+            return r.path
+        for name, kind in KIND_OF_FOLDER.items():
+            if kind and kind in want and os.path.isdir(os.path.join(r.path, name)):
+                return os.path.join(r.path, name)
+    return next((r.path for r in roots if os.path.isdir(r.path)), None)
