@@ -12,6 +12,7 @@ import os
 import stat
 import struct
 from dataclasses import dataclass, field
+from math import prod
 
 MAX_HEADER = 100_000_000  # safetensors' own limit on a header
 DTYPE_NAMES = {"BF16": "bf16", "F16": "fp16", "F32": "fp32", "F64": "fp64", "F8_E4M3": "fp8_e4m3fn",
@@ -27,7 +28,7 @@ class HeaderError(Exception):
 @dataclass
 class FileInfo:
     fmt: str  # 'safetensors' or 'gguf'
-    shapes: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    shapes: dict[str, tuple[int, ...] | list[int]] = field(default_factory=dict)  # as the header has them
     numel_by_dtype: dict[str, int] = field(default_factory=dict)  # 'bf16' -> how many numbers
     metadata: dict = field(default_factory=dict)
     details: bool = True  # False: a GGUF file read without the gguf package (nothing but its format)
@@ -88,19 +89,21 @@ def read_safetensors(path: str) -> FileInfo:
     meta = header.pop("__metadata__", None)
     info.metadata = meta if isinstance(meta, dict) else {}
     end = 0
-    for k, v in header.items():
-        if not isinstance(v, dict):
-            continue
-        shape = tuple(int(d) for d in v.get("shape", ()))
-        info.shapes[k] = shape
-        numel = 1
-        for d in shape:
-            numel *= d
-        dt = DTYPE_NAMES.get(str(v.get("dtype")), str(v.get("dtype")).lower())
-        info.numel_by_dtype[dt] = info.numel_by_dtype.get(dt, 0) + numel
-        off = v.get("data_offsets")
-        if isinstance(off, list) and len(off) == 2:
-            end = max(end, int(off[1]))
+    shapes: dict = {}
+    by_dtype: dict[str, int] = {}
+    try:  # one pass, as little as possible per tensor: a 14B model has over a thousand
+        for k, v in header.items():
+            shape = v["shape"]
+            shapes[k] = shape
+            dt = v["dtype"]
+            by_dtype[dt] = by_dtype.get(dt, 0) + prod(shape)
+            e = v["data_offsets"][1]
+            if e > end:
+                end = e
+    except (KeyError, TypeError, IndexError):
+        raise HeaderError("not a valid safetensors file (a tensor without a dtype, shape or offsets)") from None
+    info.shapes = shapes
+    info.numel_by_dtype = {DTYPE_NAMES.get(str(d), str(d).lower()): n for d, n in by_dtype.items()}
     if 8 + n + end > size:
         info.note = f"truncated: {size:,} bytes on disk, {8 + n + end:,} expected (an interrupted download?)"
     return info

@@ -35,26 +35,31 @@ class Tensors:
 
     def __init__(self, shapes: dict[str, tuple[int, ...]]):
         self.raw = shapes
-        prefix = ""
-        for p in DENOISER_PREFIXES:  # the prefix most names carry (a checkpoint adds vae.* beside it)
-            if sum(1 for k in shapes if k.startswith(p)) * 2 > len(shapes):
-                prefix = p
-                break
-        self.prefix = prefix
-        self.shapes: dict[str, tuple[int, ...]] = {}
-        self.tops: set[str] = set()
-        self.blocks: dict[str, int] = {}
-        for k, s in shapes.items():
-            if prefix and k.startswith(prefix):
-                k = k[len(prefix):]
-            self.shapes[k] = s
-            top, _, rest = k.partition(".")
-            self.tops.add(top)
-            idx = rest.partition(".")[0]
-            if idx.isdigit():
-                n = int(idx) + 1
-                if n > self.blocks.get(top, 0):
-                    self.blocks[top] = n
+        names = list(shapes)
+        sample = names[:25] + names[-25:]  # the header's names are sorted: its ends show the prefix
+        self.prefix = next((p for p in DENOISER_PREFIXES if sum(k.startswith(p) for k in sample) * 2 > len(sample)), "")
+        if self.prefix:
+            n = len(self.prefix)
+            self.shapes = {(k[n:] if k.startswith(self.prefix) else k): s for k, s in shapes.items()}
+        else:
+            self.shapes = shapes
+        self._tops: set[str] | None = None
+        self._blocks: dict[str, int] = {}
+
+    @property
+    def tops(self) -> set[str]:
+        """The names' first components (made on first use: most files are told without them)."""
+        if self._tops is None:
+            self._tops = {k.partition(".")[0] for k in self.shapes}
+        return self._tops
+
+    def blocks(self, top: str) -> int:
+        """How many numbered children the list ``top`` has ('blocks' -> 40)."""
+        if top not in self._blocks:
+            p = top + "."
+            idx = {k[len(p):].partition(".")[0] for k in self.shapes if k.startswith(p)}
+            self._blocks[top] = max((int(i) + 1 for i in idx if i.isdigit()), default=0)
+        return self._blocks[top]
 
     def has(self, *names: str) -> bool:
         return all(n in self.shapes for n in names)
@@ -86,7 +91,6 @@ def _wan(t: Tensors, filename: str) -> Recognised | None:
     else:
         return None
     in_dim = t.shape("patch_embedding.weight", 1)
-    layers = t.blocks.get("blocks", 0)
     name = filename.lower().replace("_", ".").replace("-", ".")
     wan22 = "2.2" in name or "high.noise" in name or "low.noise" in name
     expert = " (high-noise expert)" if "high.noise" in name else " (low-noise expert)" if "low.noise" in name else ""
@@ -104,20 +108,20 @@ def _wan(t: Tensors, filename: str) -> Recognised | None:
             if task == "T2V":
                 note = "a Wan 2.2 A14B T2V expert has the same shapes (its file name says 2.2 or high/low noise)"
     else:
-        variant = f"Wan {task} (width {dim}, {layers} blocks)"
+        variant = f"Wan {task} (width {dim}, {t.blocks('blocks')} blocks)"
         note = "an unusual size: not one of the released Wan models"
     return Recognised("denoiser", "wan", variant, note)
 
 
 def _ltx(t: Tensors) -> Recognised | None:
     if "audio_adaln_single" in t.tops or "audio_caption_projection" in t.tops or "av_ca_a2v_gate_adaln_single" in t.tops:
-        n = t.blocks.get("transformer_blocks", 0)
+        n = t.blocks("transformer_blocks")
         return Recognised("denoiser", "ltx2", "LTX-2" + (f" ({n} blocks)" if n != 48 else " 19B"))
     original = "adaln_single" in t.tops and "patchify_proj" in t.tops
     diffusers = {"time_embed", "proj_in", "caption_projection", "transformer_blocks", "scale_shift_table"} <= t.tops
     if not (original or diffusers):
         return None
-    n = t.blocks.get("transformer_blocks", 0)
+    n = t.blocks("transformer_blocks")
     variant = {28: "LTX-Video 2B", 48: "LTX-Video 13B"}.get(n, f"LTX-Video ({n} blocks)")
     return Recognised("denoiser", "ltx", variant, "" if n in (28, 48) else "an unusual size")
 
@@ -138,8 +142,8 @@ def _hunyuan(t: Tensors) -> Recognised | None:
 
 def _others(t: Tensors) -> Recognised | None:
     if {"patch_embed", "transformer_blocks", "norm_final"} <= t.tops:
-        return Recognised("denoiser", "cogvideox", "CogVideoX" + (" 5B" if t.blocks.get("transformer_blocks") == 42
-                                                                   else " 2B" if t.blocks.get("transformer_blocks") == 30
+        return Recognised("denoiser", "cogvideox", "CogVideoX" + (" 5B" if t.blocks("transformer_blocks") == 42
+                                                                   else " 2B" if t.blocks("transformer_blocks") == 30
                                                                    else ""))
     if "down_blocks" in t.tops or "input_blocks" in t.tops:
         if t.any_name("motion_modules."):
@@ -149,9 +153,9 @@ def _others(t: Tensors) -> Recognised | None:
     return None
 
 
-def _denoiser(t: Tensors, filename: str) -> Recognised | None:
-    for f in (lambda: _wan(t, filename), lambda: _ltx(t), lambda: _hunyuan(t), lambda: _others(t)):
-        r = f()
+def _denoiser(t: Tensors) -> Recognised | None:
+    for f in (_ltx, _hunyuan, _others):
+        r = f(t)
         if r is not None:
             return r
     return None
@@ -260,17 +264,21 @@ def recognise(shapes: dict[str, tuple[int, ...]], hint: str = "", filename: str 
     lora = _lora(t)
     if lora is not None:
         return lora
-    den = _denoiser(t, filename)
+    # Wan by exact names, then the text encoders, VAEs and CLIP vision by exact names (cheap), then
+    # the denoisers told by their names' first components (a pass over the names)
+    den = _wan(t, filename)
+    if den is None:
+        for f in (_text_encoder, _vae, _clip_vision):
+            r = f(t)
+            if r is not None:
+                return r
+        den = _denoiser(t)
     if den is not None:
-        has_vae = any(k.startswith("vae.") for k in shapes)
+        has_vae = "vae" in t.tops
         if has_vae:
             return Recognised("checkpoint", den.family, den.variant, "denoiser and VAE in one file" +
                               (f"; {den.note}" if den.note else ""))
         return den
-    for f in (_text_encoder, _vae, _clip_vision):
-        r = f(t)
-        if r is not None:
-            return r
     what = f"{len(shapes)} tensors; the first: {t.first()}"
     return Recognised("unknown", "", "", (f"in a {hint} folder, but " if hint else "") +
                       f"not a model Studio recognises ({what})")
