@@ -223,6 +223,8 @@ def fit_summary(e: ModelEntry) -> str:
     """'fits: gpu, model_offload, ...' / 'does not fit' / '' (nothing planned)."""
     if not e.fits:
         return ""
+    if list(e.fits) == ["gpu"] and "model_offload" not in e.peaks and not e.dtype.startswith("GGUF"):
+        return "fits in memory (fp32 on the CPU)" if e.fits["gpu"] else "too big for this memory (fp32 on the CPU)"
     ok = [m for m, f in e.fits.items() if f]
     return "fits: " + ", ".join(ok) if ok else "does not fit in any mode"
 
@@ -309,6 +311,15 @@ def best_mode(e: ModelEntry) -> str:
     return next((m for m in FASTEST_FIRST if e.fits.get(m)), "")
 
 
+def fit_short(e: ModelEntry) -> str:
+    """A word for a list's column: the fastest mode that fits, 'in memory' (the CPU), or why not."""
+    if not e.fits:
+        return ""
+    if "gpu" in e.fits and len(e.fits) == 1 and not e.dtype.startswith("GGUF"):
+        return "in memory" if e.fits["gpu"] else "too big"
+    return best_mode(e) or "none fits"
+
+
 def size_text(n: int) -> str:
     return fmt_gb(n) if n >= GB / 10 else f"{n / 1024 ** 2:.1f} MB"
 
@@ -316,8 +327,8 @@ def size_text(n: int) -> str:
 def choices(kinds, refresh: bool = False) -> dict:
     """What the window's model picker shows for a path that takes ``kinds`` ('lora' or 'pipeline
     denoiser checkpoint', as a Path parameter's ``models`` declares them): ``{"machine": its
-    words, "notes": [...], "models": [entry dicts with 'fit', 'best', 'size_text' and
-    'kind_title']}``. A file its kind folder says is one of ``kinds`` but that is not recognised
+    words, "notes": [...], "models": [entry dicts with 'fit' (a line), 'fit_short' (a word),
+    'best' (the fastest mode that fits), 'size_text' and 'kind_title']}``. A file its kind folder says is one of ``kinds`` but that is not recognised
     is listed too (kind 'unknown', its note saying what it holds)."""
     notes: list[str] = []
     m = machine()
@@ -326,7 +337,8 @@ def choices(kinds, refresh: bool = False) -> dict:
     out = []
     for e in entries:
         if e.kind in kinds or (e.kind == "unknown" and e.hint in kinds):
-            out.append({**e.as_dict(), "fit": fit_summary(e), "best": best_mode(e), "size_text": size_text(e.size),
+            out.append({**e.as_dict(), "fit": fit_summary(e), "best": best_mode(e), "fit_short": fit_short(e),
+                        "size_text": size_text(e.size),
                         "kind_title": e.kind_title})
     return {"machine": f"{m.name} ({fmt_gb(m.memory)})", "notes": notes, "models": out}
 

@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, Q
 
 from studio.core import models as model_paths
 
-COLUMNS = ("Model", "File", "Kind", "Size", "Type", "Fits")
+COLUMNS = ("Model", "Size", "Type", "Fits", "Kind", "File")
+FIT = COLUMNS.index("Fits")
 FIT_COLOURS = {"gpu": "#7bd88f", "none": "#ff6e6e"}  # any other mode: amber
 ENTRY = Qt.UserRole + 1
 
@@ -98,9 +99,10 @@ class ModelPicker(QDialog):
     def load(self, refresh: bool = False) -> None:
         data = self.find(self.kinds, refresh)
         models = data.get("models", [])
-        self.machine.setText(f"{len(models)} model(s) in {', '.join(model_paths.model_dirs()[:3])}"
-                             f"{' …' if len(model_paths.model_dirs()) > 3 else ''} — memory fit for "
-                             f"{data.get('machine', '?')}")
+        dirs = [d for d in model_paths.model_dirs() if os.path.isdir(d)]
+        self.machine.setText(f"{len(models)} model(s) in {', '.join(dirs[:3]) or 'no models folder'}"
+                             f"{' …' if len(dirs) > 3 else ''} — memory fit for {data.get('machine', '?')}")
+        self.machine.setToolTip("\n".join(dirs))
         self.tree.clear()
         groups: dict[str, QTreeWidgetItem] = {}
         current = None
@@ -114,21 +116,22 @@ class ModelPicker(QDialog):
                 groups[g].setFlags(Qt.ItemIsEnabled)
                 groups[g].setFirstColumnSpanned(True)
             best = e.get("best") or ("none" if e.get("fits") else "")
-            item = QTreeWidgetItem(groups[g], [e.get("variant") or "?", e.get("name", ""), e.get("kind_title", ""),
-                                               e.get("size_text", ""), e.get("dtype", ""), best])
+            item = QTreeWidgetItem(groups[g], [e.get("variant") or "?", e.get("size_text", ""), e.get("dtype", ""),
+                                               e.get("fit_short", ""), e.get("kind_title", ""), e.get("name", "")])
             item.setData(0, ENTRY, e)
             tip = e["path"] + (f"\n{e['note']}" if e.get("note") else "")
-            for c in range(len(COLUMNS) - 1):
+            for c in range(len(COLUMNS)):
                 item.setToolTip(c, tip)
-            item.setToolTip(len(COLUMNS) - 1, _fit_tip(e))
+            item.setToolTip(FIT, (e.get("fit") + "\n" if e.get("fit") else "") + _fit_tip(e))
             if best:
-                item.setForeground(len(COLUMNS) - 1, QBrush(QColor(FIT_COLOURS.get(best, "#e5c07b"))))
+                item.setForeground(FIT, QBrush(QColor(FIT_COLOURS.get(best, "#e5c07b"))))
             if e["kind"] == "unknown":
                 item.setFlags(Qt.ItemIsEnabled)  # shown, with what it holds, but not chosen
                 item.setForeground(0, QBrush(QColor("#888")))
             if self.current and self.current in (e.get("name"), e["path"]):
                 current = item
         self.tree.expandAll()
+        self.tree.setColumnHidden(FIT, not any(e.get("fits") for e in models))  # LoRAs, VAEs: no plan
         for c in range(len(COLUMNS)):
             self.tree.resizeColumnToContents(c)
         notes = data.get("notes") or []
