@@ -62,17 +62,46 @@ class Machine:
     memory: int  # bytes: the card's total memory (a free card), or the host's memory
 
 
-def machine() -> Machine:
-    """This machine's GPU (torch is asked when it is imported already, or on Linux when the NVIDIA
-    driver lists a GPU: ``main.py models`` then pays its import once), else its memory."""
-    nvidia = os.path.isdir("/proc/driver/nvidia/gpus") and bool(os.listdir("/proc/driver/nvidia/gpus"))
+MACHINE_FILE = "machine.json"
+
+
+def _gpus() -> list[str]:
+    d = "/proc/driver/nvidia/gpus"
     try:
-        if "torch" not in sys.modules and sys.platform.startswith("linux") and not nvidia:
+        return sorted(os.listdir(d)) if os.path.isdir(d) else []
+    except OSError:
+        return []
+
+
+def machine() -> Machine:
+    """This machine's GPU, else its memory. torch is asked when it is imported already, or on Linux
+    when the NVIDIA driver lists a GPU; what it said is kept in the user's cache folder against the
+    driver's list of GPUs, so the picker does not import torch (seconds) to hear it again."""
+    gpus = _gpus()
+    path = os.path.join(os.path.dirname(cache_path()), MACHINE_FILE)
+    if "torch" not in sys.modules and gpus:
+        from studio.core.paths import read_json_dict
+        kept = read_json_dict(path)
+        if kept.get("gpus") == gpus and isinstance(kept.get("machine"), dict):
+            try:
+                return Machine(**kept["machine"])
+            except TypeError:
+                pass
+    try:
+        if "torch" not in sys.modules and sys.platform.startswith("linux") and not gpus:
             raise ImportError("no NVIDIA driver: torch is not imported just to hear so")
         import torch
         if torch.cuda.is_available():
             p = torch.cuda.get_device_properties(0)
-            return Machine("cuda", p.name, int(p.total_memory))
+            m = Machine("cuda", p.name, int(p.total_memory))
+            if gpus:
+                from studio.core.paths import write_atomic
+                try:
+                    os.makedirs(os.path.dirname(path), exist_ok=True)
+                    write_atomic(path, json.dumps({"gpus": gpus, "machine": asdict(m)}))
+                except OSError:
+                    pass
+            return m
     except Exception:  # noqa: BLE001 - no torch, no driver: the host's memory it is
         pass
     try:

@@ -125,7 +125,7 @@ def scan(dirs: list | None = None, max_depth: int = 4, notes: list[str] | None =
     folders or :class:`Root` s; not inside a diffusers folder's components). Missing folders are
     skipped. A file that is not a regular file (a FIFO, a device) is never opened: it is left out,
     with a note; so is a pickle checkpoint (never unpickled)."""
-    from .comfy_paths import kind_hint
+    from .comfy_paths import KIND_OF_FOLDER, OTHER_FOLDERS, kind_hint
     found: list[FoundModel] = []
     seen: set[str] = set()
     for r in _as_roots(dirs if dirs is not None else model_roots(notes=notes)):
@@ -143,6 +143,11 @@ def scan(dirs: list | None = None, max_depth: int = 4, notes: list[str] | None =
                     found.append(FoundModel(name, cur, "folder", root))
                 subdirs[:] = []  # its components are not models on their own
                 continue
+            if depth == 0 and any(d in KIND_OF_FOLDER for d in subdirs):  # a ComfyUI models folder
+                other = sorted(d for d in subdirs if d in OTHER_FOLDERS)
+                if other and notes is not None:
+                    notes.append(f"{root}: ComfyUI's {', '.join(other)} not read (not models Studio loads)")
+                subdirs[:] = [d for d in subdirs if d not in OTHER_FOLDERS]
             # a component folder name ('vae', 'unet') right under a root is a ComfyUI kind folder
             subdirs[:] = sorted(d for d in subdirs if d not in _SKIP_DIRS and not d.startswith(".")
                                 and (d not in COMPONENT_DIRS or depth == 0) and depth < max_depth)

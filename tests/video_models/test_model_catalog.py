@@ -41,6 +41,7 @@ def test_comfyui_folder_listed_by_family_variant_kind_and_dtype(comfy):
     os.mkfifo(m / "diffusion_models" / "stuck.safetensors")  # opened, it would wait forever for a writer
     (m / "diffusion_models" / "old.ckpt").write_text("pickle")
     L.write(str(m / "loras" / "odd.safetensors"), {"foo.bar": (3, 4), "baz": (1,)})
+    L.write(str(m / "upscale_models" / "4x.safetensors"), {"conv.weight": (3, 3)})  # not a model Studio loads
     notes: list[str] = []
     got = by_name(catalog.list_models(m=H100, notes=notes))
     want = {  # file: (kind, family, variant, dtype)
@@ -65,6 +66,7 @@ def test_comfyui_folder_listed_by_family_variant_kind_and_dtype(comfy):
     assert "stuck.safetensors" not in got and "old.ckpt" not in got
     assert any("stuck.safetensors" in n and "not a regular file" in n for n in notes)
     assert any("old.ckpt" in n and "pickle" in n for n in notes)
+    assert "4x.safetensors" not in got and any("upscale_models not read" in n for n in notes)
 
 
 @pytest.mark.parametrize("shapes,name,variant", [
@@ -235,3 +237,15 @@ def test_main_py_models_lists_them_and_json(comfy, capsys):
     names = {m["name"]: m for m in data["models"]}
     assert names["loras/wan_style_lora.safetensors"]["kind"] == "lora"
     assert names["diffusion_models/wan2.1_t2v_1.3B_bf16.safetensors"]["fits"]["gpu"] is True
+
+
+def test_the_gpu_asked_once_is_kept_against_the_drivers_list(tmp_path, monkeypatch):
+    import sys
+    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(catalog, "_gpus", lambda: ["0000:01:00.0"])
+    os.makedirs(tmp_path / "cache")
+    (tmp_path / "cache" / catalog.MACHINE_FILE).write_text(json.dumps(
+        {"gpus": ["0000:01:00.0"], "machine": {"device": "cuda", "name": "NVIDIA H100", "memory": 80 * GB}}))
+    monkeypatch.delitem(sys.modules, "torch", raising=False)  # torch not imported: the kept answer, no import
+    assert catalog.machine() == catalog.Machine("cuda", "NVIDIA H100", 80 * GB)
+    assert "torch" not in sys.modules
