@@ -146,13 +146,13 @@ def _folder_signature(path: str) -> list:
     return sig
 
 
-def _task(index: dict, cfg: dict) -> str:
+def _task(index: dict, cfg: dict, fam) -> str:
     cls = str(index.get("_class_name", ""))
     if "VACE" in cls:
         return "VACE"
     if cfg.get("pos_embed_seq_len"):
         return "FLF2V"
-    if "ImageToVideo" in cls or "I2V" in cls:
+    if "ImageToVideo" in cls or "I2V" in cls or (fam.t2v is None and fam.i2v):  # SVD: image to video only
         return "I2V"
     if "VideoToVideo" in cls:
         return "V2V"
@@ -193,7 +193,7 @@ def describe_folder(path: str) -> ModelEntry:
         e.note = e.note or f"a '{index.get('_class_name', '?')}' folder, not a video model Studio opens"
     else:
         title = variant_title(fam, index, den_cfg)
-        task = _task(index, den_cfg)
+        task = _task(index, den_cfg, fam)
         e.variant = title + (f" {task}" if task and task not in title and "TI2V" not in title else "")
     return e
 
