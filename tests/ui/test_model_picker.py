@@ -103,3 +103,14 @@ def test_lora_picker_sets_a_full_path_and_the_file_dialog_opens_in_loras(qtbot, 
     want = str(tmp_path / "ComfyUI" / "models" / "loras" / "wan_style_lora.safetensors")
     assert win.doc.graph.nodes[node].params["lora"] == want  # LoRA paths are not looked up: the full path
     assert os.path.isfile(want)
+
+
+def test_a_listing_that_fails_is_said_in_the_picker(qtbot):
+    from studio.ui.panels.model_picker import ModelPicker
+
+    def broken(kinds, refresh=False):
+        raise OSError("the disk went away")
+    p = ModelPicker("model", "lora", broken)
+    qtbot.addWidget(p)
+    assert p.items() == [] and "could not be listed" in p.notes.text() and "disk went away" in p.notes.text()
+    assert not p.buttons.button(QDialogButtonBox.Ok).isEnabled()

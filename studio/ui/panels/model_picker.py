@@ -97,7 +97,10 @@ class ModelPicker(QDialog):
         self.resize(min(940, r.width() - 40) if r else 940, min(480, r.height() - 60) if r else 480)
 
     def load(self, refresh: bool = False) -> None:
-        data = self.find(self.kinds, refresh)
+        try:
+            data = self.find(self.kinds, refresh)
+        except Exception as e:  # noqa: BLE001 - the node's module failed to load, a folder vanished: say so
+            data = {"models": [], "notes": [f"the models could not be listed: {type(e).__name__}: {e}"]}
         models = data.get("models", [])
         dirs = [d for d in model_paths.model_dirs() if os.path.isdir(d)]
         self.machine.setText(f"{len(models)} model(s) in {', '.join(dirs[:3]) or 'no models folder'}"
