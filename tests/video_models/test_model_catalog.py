@@ -249,3 +249,33 @@ def test_the_gpu_asked_once_is_kept_against_the_drivers_list(tmp_path, monkeypat
     monkeypatch.delitem(sys.modules, "torch", raising=False)  # torch not imported: the kept answer, no import
     assert catalog.machine() == catalog.Machine("cuda", "NVIDIA H100", 80 * GB)
     assert "torch" not in sys.modules
+
+
+@pytest.fixture(scope="module")
+def diffusers_module():
+    import diffusers
+    return diffusers
+
+
+@pytest.mark.parametrize("cls,kw,want", [
+    ("LTXVideoTransformer3DModel", dict(num_layers=2), ("denoiser", "ltx")),
+    ("LTX2VideoTransformer3DModel", dict(num_layers=2), ("denoiser", "ltx2")),
+    ("HunyuanVideo15Transformer3DModel", dict(num_layers=2), ("denoiser", "hunyuan15")),
+    ("HunyuanVideoTransformer3DModel", dict(num_layers=1, num_single_layers=1), ("denoiser", "hunyuan")),
+    ("CogVideoXTransformer3DModel", dict(num_layers=2), ("denoiser", "cogvideox")),
+    ("WanVACETransformer3DModel", dict(num_layers=2, vace_layers=[0]), ("denoiser", "wan")),
+    ("UNetSpatioTemporalConditionModel", {}, ("denoiser", "svd")),
+    ("AutoencoderKLWan", {}, ("vae", "wan")),
+    ("AutoencoderKLLTXVideo", {}, ("vae", "ltx")),
+    ("AutoencoderKLHunyuanVideo", {}, ("vae", "hunyuan")),
+    ("AutoencoderKLTemporalDecoder", {}, ("vae", "svd")),
+])
+def test_diffusers_layouts_told_from_their_real_names(diffusers_module, cls, kw, want):
+    """The names and shapes of diffusers' own classes (built on the meta device: nothing allocated)."""
+    import torch
+
+    from nodes.video_models.recognise import recognise
+    with torch.device("meta"):
+        m = getattr(diffusers_module, cls)(**kw)
+    r = recognise({k: tuple(v.shape) for k, v in m.state_dict().items()})
+    assert (r.kind, r.family) == want
