@@ -1,5 +1,5 @@
-"""Command line: ``python main.py [GRAPH]`` opens the studio; ``render``, ``validate`` and
-``nodes`` work without a window. Bad input prints one line and exits non-zero; ``--debug``
+"""Command line: ``python main.py [GRAPH]`` opens the studio; ``render``, ``validate``, ``nodes``
+and ``models`` work without a window. Bad input prints one line and exits non-zero; ``--debug``
 shows the traceback."""
 from __future__ import annotations
 
@@ -213,6 +213,29 @@ def cmd_nodes(args) -> int:
     return 0
 
 
+def cmd_models(args) -> int:
+    """The models in the models folders (diffusers folders, the Hugging Face cache, a ComfyUI
+    folder's kind folders), recognised from their headers, with each memory mode's fit."""
+    from dataclasses import asdict
+
+    from nodes.video_models.catalog import listing as catalog
+    notes: list[str] = []
+    m = catalog.machine()
+    entries = catalog.list_models(m=m, notes=notes, use_cache=not args.refresh)
+    if args.json:
+        print(json.dumps({"machine": asdict(m), "models": [e.as_dict() for e in entries], "notes": notes}, indent=1))
+        return 0
+    from studio.core.models import model_dirs
+    if not entries:
+        print(f"no model found in {', '.join(model_dirs())} (choose the folders in Edit > Preferences…, "
+              "or set STUDIO_MODELS)")
+    else:
+        catalog.print_table(entries, m, [])
+    for n in notes:
+        print(f"note: {n}", file=sys.stderr)
+    return 0
+
+
 def _no_display() -> bool:
     return (sys.platform.startswith("linux") and not os.environ.get("DISPLAY")
             and not os.environ.get("WAYLAND_DISPLAY") and not os.environ.get("QT_QPA_PLATFORM"))
@@ -268,6 +291,10 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--allow-dir", action="append", metavar="DIR", help=allow_help)
     n = sub.add_parser("nodes", help="list every node with its ports and parameters")
     n.add_argument("--json", action="store_true")
+    mo = sub.add_parser("models", help="list the models in the models folders (family, variant, size, dtype, "
+                                       "memory fit)")
+    mo.add_argument("--json", action="store_true")
+    mo.add_argument("--refresh", action="store_true", help="read every header again (not the cache)")
     g = sub.add_parser("open", help="open the studio (the default)")
     g.add_argument("graph", nargs="?")
     distributed.add_commands(sub)
@@ -277,14 +304,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
-    if argv and argv[0] not in ("render", "validate", "nodes", "open", "export-job", "job", "-h", "--help",
+    if argv and argv[0] not in ("render", "validate", "nodes", "models", "open", "export-job", "job", "-h", "--help",
                             "--debug"):
         argv = ["open"] + argv  # python main.py GRAPH
     if not [a for a in argv if a != "--debug"]:
         argv = argv + ["open"]
     args = build_parser().parse_args(argv)
     from studio.distributed.cli import COMMANDS as distributed_commands
-    handler = {"render": cmd_render, "validate": cmd_validate, "nodes": cmd_nodes, "open": cmd_gui,
+    handler = {"render": cmd_render, "validate": cmd_validate, "nodes": cmd_nodes, "models": cmd_models, "open": cmd_gui,
                **distributed_commands}[args.cmd]
     try:
         return handler(args)

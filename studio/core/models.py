@@ -4,21 +4,26 @@ Sources, searched in this order:
 
 1. ``STUDIO_MODELS`` (one folder, or several joined with ``os.pathsep``);
 2. the models folder of the settings file (default: platformdirs' user data folder / ``models``);
-3. the extra folders of the settings file (like ComfyUI's ``extra_model_paths.yaml``);
-4. an existing Hugging Face cache (``HF_HUB_CACHE``, ``HF_HOME``/hub or ``~/.cache/huggingface/hub``),
+3. the extra folders of the settings file;
+4. a ComfyUI folder of the settings file: its ``models/`` and the kind folders of its
+   ``extra_model_paths.yaml`` (``studio.core.comfy_paths``);
+5. an existing Hugging Face cache (``HF_HUB_CACHE``, ``HF_HOME``/hub or ``~/.cache/huggingface/hub``),
    read as it is, offline: ``models--org--name/snapshots/<rev>/``.
 
 The settings file (``studio.core.settings``) is a small JSON file in platformdirs' user config
 folder (override the folder with ``STUDIO_CONFIG_DIR``)::
 
-    {"models_dir": "/data/models", "extra_dirs": ["/mnt/comfy/models"], "use_hf_cache": true}
+    {"models_dir": "/data/models", "extra_dirs": ["/mnt/more"], "use_hf_cache": true,
+     "comfyui_dir": "/opt/ComfyUI"}
 
-A model is a diffusers folder (it has ``model_index.json``) or a single ``.safetensors`` file.
+A model is a diffusers folder (it has ``model_index.json``) or a single ``.safetensors`` (or
+``.gguf``) file.
 Plain stdlib: no torch or diffusers here, so listing models stays instant.
 """
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 
 from .settings import (SETTINGS_FILE, config_dir, default_models_dir, load_settings,  # noqa: F401
@@ -40,26 +45,52 @@ def hf_cache_dir() -> str | None:
     return d if os.path.isdir(d) else None
 
 
-def model_dirs(settings: dict | None = None) -> list[str]:
-    """Every folder models are looked for in, in search order, duplicates dropped."""
+@dataclass(frozen=True)
+class Root:
+    """A folder models are looked for in. ``hint``: the kind of model a ComfyUI kind folder holds
+    ('denoiser', 'text_encoder', 'vae', 'lora', 'clip_vision', 'checkpoint'; '' for any)."""
+    path: str
+    hint: str = ""
+    source: str = "folder"  # 'env', 'folder', 'comfyui', 'hf-cache'
+
+
+def model_roots(settings: dict | None = None, notes: list[str] | None = None) -> list[Root]:
+    """Every folder models are looked for in, in search order, duplicates dropped: STUDIO_MODELS,
+    the models folder, the extra folders, the ComfyUI folder's ``models/`` and the kind folders of
+    its ``extra_model_paths.yaml``, the Hugging Face cache. ``notes``: what was skipped, and why."""
     s = settings or load_settings()
-    out: list[str] = []
+    out: list[Root] = []
     env = os.environ.get("STUDIO_MODELS")
     if env:
-        out += [d for d in env.split(os.pathsep) if d]
-    out.append(s["models_dir"])
-    out += s["extra_dirs"]
+        out += [Root(d, "", "env") for d in env.split(os.pathsep) if d]
+    out.append(Root(s["models_dir"]))
+    out += [Root(d) for d in s["extra_dirs"]]
+    if s.get("comfyui_dir"):
+        from . import comfy_paths
+        kinds, more = comfy_paths.kind_folders(s["comfyui_dir"])
+        if notes is not None:
+            notes += more
+        models = comfy_paths.models_dir_of(s["comfyui_dir"])
+        if models:
+            out.append(Root(models, "", "comfyui"))
+        # the kind folders inside models/ are walked from it (their kind from their names)
+        out += [Root(k.path, k.kind, "comfyui") for k in kinds if os.path.dirname(k.path) != models]
     if s.get("use_hf_cache", True):
         hf = hf_cache_dir()
         if hf:
-            out.append(hf)
+            out.append(Root(hf, "", "hf-cache"))
     seen, uniq = set(), []
-    for d in out:
-        a = os.path.abspath(os.path.expanduser(d))
+    for r in out:
+        a = os.path.abspath(os.path.expanduser(r.path))
         if a not in seen:
             seen.add(a)
-            uniq.append(a)
+            uniq.append(Root(a, r.hint, r.source))
     return uniq
+
+
+def model_dirs(settings: dict | None = None) -> list[str]:
+    """Every folder models are looked for in, in search order, duplicates dropped."""
+    return [r.path for r in model_roots(settings)]
 
 
 @dataclass(frozen=True)
@@ -68,6 +99,13 @@ class FoundModel:
     path: str  # absolute
     kind: str  # "folder" or "file"
     root: str
+    hint: str = ""  # the kind its ComfyUI kind folder gives it ('' : none)
+    size: int = 0  # bytes (files; 0 for folders)
+    mtime_ns: int = 0
+
+
+MODEL_EXTS = (".safetensors", ".sft", ".gguf")
+PICKLE_EXTS = (".bin", ".ckpt", ".pt", ".pth", ".pkl")
 
 
 def _hf_name(root: str, path: str) -> str | None:
@@ -78,12 +116,20 @@ def _hf_name(root: str, path: str) -> str | None:
     return None
 
 
-def scan(dirs: list[str] | None = None, max_depth: int = 4) -> list[FoundModel]:
-    """Diffusers folders and single .safetensors files under the model folders (not inside a
-    diffusers folder's components). Missing folders are skipped."""
+def _as_roots(dirs) -> list[Root]:
+    return [d if isinstance(d, Root) else Root(os.path.abspath(d)) for d in dirs]
+
+
+def scan(dirs: list | None = None, max_depth: int = 4, notes: list[str] | None = None) -> list[FoundModel]:
+    """Diffusers folders and single .safetensors/.gguf files under the model folders (``dirs``:
+    folders or :class:`Root` s; not inside a diffusers folder's components). Missing folders are
+    skipped. A file that is not a regular file (a FIFO, a device) is never opened: it is left out,
+    with a note; so is a pickle checkpoint (never unpickled)."""
+    from .comfy_paths import KIND_OF_FOLDER, OTHER_FOLDERS, kind_hint
     found: list[FoundModel] = []
     seen: set[str] = set()
-    for root in (dirs if dirs is not None else model_dirs()):
+    for r in _as_roots(dirs if dirs is not None else model_roots(notes=notes)):
+        root = r.path
         if not os.path.isdir(root):
             continue
         base_depth = root.rstrip(os.sep).count(os.sep)
@@ -97,15 +143,38 @@ def scan(dirs: list[str] | None = None, max_depth: int = 4) -> list[FoundModel]:
                     found.append(FoundModel(name, cur, "folder", root))
                 subdirs[:] = []  # its components are not models on their own
                 continue
+            if depth == 0 and any(d in KIND_OF_FOLDER for d in subdirs):  # a ComfyUI models folder
+                other = sorted(d for d in subdirs if d in OTHER_FOLDERS)
+                if other and notes is not None:
+                    notes.append(f"{root}: ComfyUI's {', '.join(other)} not read (not models Studio loads)")
+                subdirs[:] = [d for d in subdirs if d not in OTHER_FOLDERS]
+            # a component folder name ('vae', 'unet') right under a root is a ComfyUI kind folder
             subdirs[:] = sorted(d for d in subdirs if d not in _SKIP_DIRS and not d.startswith(".")
-                                and d not in COMPONENT_DIRS and depth < max_depth)
+                                and (d not in COMPONENT_DIRS or depth == 0) and depth < max_depth)
+            if _hf_name(root, cur) is not None:
+                continue
             for f in sorted(files):
-                if f.endswith(".safetensors") and _hf_name(root, cur) is None:
-                    p = os.path.join(cur, f)
-                    real = os.path.realpath(p)
-                    if real not in seen:
-                        seen.add(real)
-                        found.append(FoundModel(os.path.relpath(p, root).replace(os.sep, "/"), p, "file", root))
+                low = f.lower()
+                p = os.path.join(cur, f)
+                if low.endswith(PICKLE_EXTS) and notes is not None:
+                    notes.append(f"{p}: a pickle checkpoint, never opened (Studio reads .safetensors and .gguf)")
+                if not low.endswith(MODEL_EXTS):
+                    continue
+                try:
+                    st = os.stat(p)
+                except OSError as e:
+                    if notes is not None:
+                        notes.append(f"{p}: cannot be read ({e.strerror or e}); skipped")
+                    continue
+                if not stat.S_ISREG(st.st_mode):
+                    if notes is not None:
+                        notes.append(f"{p}: not a regular file (a FIFO, a device or a socket); skipped, never opened")
+                    continue
+                real = os.path.realpath(p)
+                if real not in seen:
+                    seen.add(real)
+                    found.append(FoundModel(os.path.relpath(p, root).replace(os.sep, "/"), p, "file", root,
+                                            r.hint or kind_hint(p, root), st.st_size, st.st_mtime_ns))
     return found
 
 
@@ -140,3 +209,19 @@ def resolve(name: str, base_dir: str | None = None, dirs: list[str] | None = Non
                 if os.path.isfile(os.path.join(r, "model_index.json")):
                     return r
     return None
+
+
+def start_dir(kinds: str, roots: list[Root] | None = None) -> str | None:
+    """Where a file dialog for a model of ``kinds`` ('lora', 'pipeline denoiser', ...) opens: the
+    first models folder whose ComfyUI kind matches (a root of that kind, or such a kind folder in
+    a root), else the first models folder that exists; None when none does."""
+    from .comfy_paths import KIND_OF_FOLDER
+    want = set(kinds.split())
+    roots = roots if roots is not None else model_roots()
+    for r in roots:
+        if r.hint and r.hint in want and os.path.isdir(r.path):
+            return r.path
+        for name, kind in KIND_OF_FOLDER.items():
+            if kind and kind in want and os.path.isdir(os.path.join(r.path, name)):
+                return os.path.join(r.path, name)
+    return next((r.path for r in roots if os.path.isdir(r.path)), None)

@@ -170,11 +170,16 @@ def Text(name: str, default: str = "", help: str = "", label: str = "") -> Strin
 class Path(Param):
     """A file or folder path. ``mode`` is 'open', 'save' or 'dir'; ``filters`` like 'Video (*.mp4 *.mov)'.
     ``lookup``: a relative value may also be a name the node looks up itself (a model in the models
-    folders), so the engine passes it as written instead of resolving it against the graph's folder."""
+    folders), so the engine passes it as written instead of resolving it against the graph's folder.
+    ``models``: the kinds of model found in the models folders that this path takes, space-separated
+    ('pipeline denoiser checkpoint', 'lora', 'text_encoder', 'vae', 'clip_vision'): the window offers
+    a picker of them (its node class answers ``model_choices(kinds)``) and its file dialog opens in
+    the models folder; empty: a plain path."""
     default: str = ""
     mode: str = "open"
     filters: str = ""
     lookup: bool = False
+    models: str = ""
     kind: str = field(default="path", init=False)
 
     def coerce(self, value: Any) -> str:

@@ -2,11 +2,13 @@
 folder with ``STUDIO_CONFIG_DIR``). The engine, the command line and the window's Preferences
 dialog all read and write it through here::
 
-    {"models_dir": "/data/models", "extra_dirs": ["/mnt/comfy/models"], "use_hf_cache": true,
-     "project_dir": "/home/me/Documents/Studio", "allowed_dirs": ["/mnt/renders"]}
+    {"models_dir": "/data/models", "extra_dirs": ["/mnt/more/models"], "use_hf_cache": true,
+     "comfyui_dir": "/opt/ComfyUI", "project_dir": "/home/me/Documents/Studio",
+     "allowed_dirs": ["/mnt/renders"]}
 
-- ``models_dir``, ``extra_dirs``, ``use_hf_cache``: where pretrained models are found
-  (``studio.core.models``);
+- ``models_dir``, ``extra_dirs``, ``use_hf_cache``, ``comfyui_dir``: where pretrained models are
+  found (``studio.core.models``; a ComfyUI folder brings its ``models/`` kind folders and those of
+  its ``extra_model_paths.yaml``, ``studio.core.comfy_paths``);
 - ``project_dir``: the folder an unsaved graph's relative paths mean (empty: Documents/Studio);
 - ``allowed_dirs``: folders besides the graph's own and the project folder that graphs may
   write into (outputs, checkpoints, LoRAs), chosen by the user;
@@ -59,6 +61,7 @@ def load_settings() -> dict:
         else default_models_dir()
     s["extra_dirs"] = _str_list(data.get("extra_dirs"))
     s["use_hf_cache"] = data["use_hf_cache"] if isinstance(data.get("use_hf_cache"), bool) else True
+    s["comfyui_dir"] = data["comfyui_dir"] if isinstance(data.get("comfyui_dir"), str) else ""
     s["project_dir"] = data["project_dir"] if isinstance(data.get("project_dir"), str) else ""
     s["allowed_dirs"] = _str_list(data.get("allowed_dirs"))
     gb = data.get("disk_cache_gb")

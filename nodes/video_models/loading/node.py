@@ -10,6 +10,7 @@ from studio.core import models as model_paths
 from studio.core.params import Bool, Choice, Float, Path
 from studio.core.spec import CLIP, SOURCE, In, Node, Out
 
+from ..catalog.listing import choices as model_choices
 from .checks import ModelError, model_files
 from .inputs import graph_base_dir as _base_dir, video_model_input as _video_model  # one copy: inputs.py
 from .load import DTYPES, lora_check
@@ -85,10 +86,10 @@ class LoadVideoModel(Node):
     category = CATEGORY
     timing = SOURCE
     outputs = (Out("model", "Model"), Out("family", "Text", help="the detected family"))
-    params = (Path("model", "", mode="open", filters=FILTERS, lookup=True,
+    params = (Path("model", "", mode="open", filters=FILTERS, lookup=True, models="pipeline denoiser checkpoint",
                    help="a diffusers folder, its model_index.json, a .safetensors file, or a name under the "
                         "models folders (org/name for the Hugging Face cache)"),
-              Path("base", "", mode="dir", lookup=True, help="single file only: a diffusers folder of the same family that "
+              Path("base", "", mode="dir", lookup=True, models="pipeline", help="single file only: a diffusers folder of the same family that "
                                                 "gives the VAE, text encoder and scheduler"),
               Choice("dtype", "auto", choices=DTYPES, help="auto: bf16 (or fp16) on CUDA, fp16 on MPS, fp32 on CPU"),
               Choice("device", "auto", choices=("auto", "cuda", "mps", "cpu"),
@@ -100,6 +101,7 @@ class LoadVideoModel(Node):
               Bool("vae_slicing", False, help="decode one clip at a time"))
 
     keeps_model = True  # the engine keeps what it loads in its model cache (studio.engine.model_cache)
+    model_choices = staticmethod(model_choices)  # the window's model picker (catalog/listing.py)
 
     @classmethod
     def weight_numbers(cls, params, device, base_dir=None) -> tuple[str, int, int, int]:
@@ -221,7 +223,8 @@ class LoRA(Node):
               In("lora", "Model", optional=True, help="a trained LoRA (Train Video LoRA's output): its file is "
                                                      "applied, the 'lora' path is not used"))
     outputs = (Out("model", "Model"),)
-    params = (Path("lora", "", mode="open", filters="LoRA (*.safetensors)"),
+    model_choices = staticmethod(model_choices)
+    params = (Path("lora", "", mode="open", filters="LoRA (*.safetensors)", models="lora"),
               Float("strength", 1.0, min=-4.0, max=4.0, help="0 turns it off; negative pushes away from it"))
 
     def run(self, ctx, model, lora=None):

@@ -1,8 +1,8 @@
 """Edit > Preferences… (Ctrl+,): the settings file every part of Studio reads
-(``studio.core.settings``): where pretrained models are (the models folder, extra folders, an
-existing Hugging Face cache), the project folder an unsaved graph's relative paths mean, the
-folders besides the graph's own and the project folder that graphs may write into, and the size of
-the disk cache of expensive nodes' outputs.
+(``studio.core.settings``): where pretrained models are (the models folder, extra folders, a
+ComfyUI folder, an existing Hugging Face cache), the project folder an unsaved graph's relative
+paths mean, the folders besides the graph's own and the project folder that graphs may write into,
+and the size of the disk cache of expensive nodes' outputs.
 
 OK writes the file through ``save_settings`` (atomic; keys this version does not know are kept),
 so the engine, ``main.py render`` and the next session see the same values. Imports nothing from
@@ -119,6 +119,11 @@ class PreferencesDialog(QDialog):
         form.addRow("Models folder", self.models_dir)
         self.extra_dirs = FolderList(s["extra_dirs"], "Add a folder of models", models)
         form.addRow("Extra folders", self.extra_dirs)
+        self.comfyui_dir = FolderField(s["comfyui_dir"], "a ComfyUI folder (optional)", "ComfyUI folder", models)
+        self.comfyui_dir.edit.setToolTip("ComfyUI's folder: its models/ (diffusion_models or unet, text_encoders "
+                                         "or clip, vae, loras, clip_vision, checkpoints) and the folders its "
+                                         "extra_model_paths.yaml adds are searched too, read as they are")
+        form.addRow("ComfyUI folder", self.comfyui_dir)
         from studio.core.models import hf_cache_dir
         hf = hf_cache_dir()
         self.use_hf_cache = QCheckBox("Also use the Hugging Face cache" + (f" ({hf})" if hf else
@@ -217,6 +222,7 @@ class PreferencesDialog(QDialog):
         return {"models_dir": self.models_dir.text() or S.default_models_dir(),
                 "extra_dirs": self.extra_dirs.folders(),
                 "use_hf_cache": self.use_hf_cache.isChecked(),
+                "comfyui_dir": self.comfyui_dir.text(),
                 "project_dir": self.project_dir.text(),
                 "allowed_dirs": self.allowed_dirs.folders(),
                 "disk_cache_gb": round(self.disk_cache_gb.value(), 1)}
@@ -226,6 +232,11 @@ class PreferencesDialog(QDialog):
         for label, p in (("the models folder", v["models_dir"]), ("the project folder", v["project_dir"])):
             if p and os.path.exists(p) and not os.path.isdir(p):
                 out.append(f"{label} {p} is a file, not a folder")
+        if v["comfyui_dir"]:
+            from studio.core.comfy_paths import models_dir_of
+            if models_dir_of(v["comfyui_dir"]) is None:
+                out.append(f"the ComfyUI folder {v['comfyui_dir']} has no models folder (choose the folder "
+                           "ComfyUI is installed in, or its models folder)")
         for p in v["extra_dirs"] + v["allowed_dirs"]:
             if os.path.exists(p) and not os.path.isdir(p):
                 out.append(f"{p} is a file, not a folder")

@@ -216,13 +216,38 @@ class PathEditor(StringEditor):
         self.button.setToolTip("choose " + ("a folder" if self.param.mode == "dir" else "a file"))
         self.button.clicked.connect(self.browse)
         self.lay.addWidget(self.button)
+        self.picker = None
+        if getattr(self.param, "models", ""):  # a loader's model: the models found, in a picker
+            self.models_button = QToolButton(self)
+            self.models_button.setText("Models…")
+            self.models_button.setToolTip("choose from the models found in the models folders")
+            self.models_button.clicked.connect(self.pick_model)
+            self.lay.addWidget(self.models_button)
 
     base_dir = staticmethod(os.getcwd)  # the panel sets: the graph's folder (or the project folder)
+    find_models = None  # the panel sets: the node class's model_choices(kinds, refresh)
+
+    def pick_model(self):
+        """The model picker, window-modal; choosing a model sets the parameter."""
+        from studio.ui.panels.model_picker import ModelPicker
+        if self.find_models is not None:
+            self.picker = ModelPicker(self.param.title, self.param.models, self.find_models, self.edit.text(), self)
+            self.picker.accepted.connect(self._model_picked)
+            self.picker.open()
+
+    def _model_picked(self):
+        from studio.ui.panels.model_picker import value_for
+        if self.picker is not None and self.picker.chosen:
+            self.edit.setText(value_for(self.param, self.picker.chosen))
+            self._safe_commit(self.edit.text())
 
     def browse(self):
         p = self.param
         from studio.ui.project_paths import resolve_for_dialog
         start = resolve_for_dialog(self.edit.text(), self.base_dir())
+        if getattr(p, "models", ""):  # in the models folders (ComfyUI's loras for a LoRA)
+            from studio.ui.panels.model_picker import start_dir
+            start = start_dir(p, self.edit.text(), self.base_dir())
         path = self.ask_path(p, start)
         if path and p.mode in ("save", "dir"):  # chosen in a file dialog: the artist allows that folder
             from studio.core.confine import allow_for_session
@@ -359,6 +384,7 @@ class PropertiesPanel(QWidget):
                 ed.set_value(inst.params.get(p.name, p.default))
                 if isinstance(ed, PathEditor):
                     ed.base_dir = self.graph_folder
+                    ed.find_models = lambda kinds, refresh=False, s=spec: s.cls.model_choices(kinds, refresh)
                 ed.refused.connect(lambda t, title=p.title: self.message.emit(f"{inst.label}: {title} {t}"))
                 lbl = QLabel(p.title, self.body)
                 lbl.setToolTip(p.help)

@@ -1,0 +1,116 @@
+"""The model picker of the loaders (issue 45, 1): a ComfyUI-style folder chosen in Preferences, then
+Load Video Model's and Video LoRA's Models… buttons list what it holds, grouped by family, with size,
+dtype and fit; choosing sets the parameter; typed paths still work; the "…" dialog opens in the
+models folder."""
+from __future__ import annotations
+
+import os
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
+
+from tests.video_models import layouts as L
+
+
+@pytest.fixture
+def comfy_win(nodes_window, tmp_path, monkeypatch):
+    monkeypatch.setenv("STUDIO_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("STUDIO_MODELS", raising=False)
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf"))
+    L.comfy_folder(str(tmp_path / "ComfyUI"))
+    return nodes_window
+
+
+def _set_comfy_in_preferences(qtbot, tmp_path):
+    from studio.core import settings
+    from studio.ui.dialogs.preferences import PreferencesDialog
+    d = PreferencesDialog()
+    qtbot.addWidget(d)
+    d.show()
+    qtbot.keyClicks(d.comfyui_dir.edit, str(tmp_path / "nowhere"))
+    qtbot.mouseClick(d.buttons.button(QDialogButtonBox.Ok), Qt.LeftButton)
+    assert d.isVisible() and "has no models folder" in d.error_label.text()  # refused, stays open
+    d.comfyui_dir.edit.clear()
+    qtbot.keyClicks(d.comfyui_dir.edit, str(tmp_path / "ComfyUI"))
+    with qtbot.waitSignal(d.saved, timeout=2000):
+        qtbot.mouseClick(d.buttons.button(QDialogButtonBox.Ok), Qt.LeftButton)
+    assert settings.load_settings()["comfyui_dir"] == str(tmp_path / "ComfyUI")
+
+
+def _row(picker, variant):
+    return next(i for i in picker.items() if i.text(0) == variant)
+
+
+def test_picker_lists_the_comfyui_folder_and_sets_the_model(qtbot, comfy_win, tmp_path):
+    win = comfy_win
+    _set_comfy_in_preferences(qtbot, tmp_path)
+    node = win.doc.add_node("video_models.load", (0, 0))
+    win.canvas.select([node])
+    ed = win.properties.editors["model"]
+    qtbot.mouseClick(ed.models_button, Qt.LeftButton)
+    picker = ed.picker
+    qtbot.waitExposed(picker)
+    groups = [picker.tree.topLevelItem(i).text(0) for i in range(picker.tree.topLevelItemCount())]
+    assert groups == ["LTX-Video", "Wan"]  # denoisers only: no text encoder, VAE or LoRA here
+    row = _row(picker, "Wan 2.1 14B I2V")
+    assert row.text(5) == "diffusion_models/wan2.1_i2v_480p_14B_fp8_e4m3fn.safetensors"
+    assert (row.text(4), row.text(2)) == ("denoiser", "fp8_e4m3fn")
+    assert row.text(3) in ("gpu", "in memory") and "predicted peak" in row.toolTip(3)  # a tiny file fits anything
+    assert "MB" in row.text(1)
+    qtbot.keyClicks(picker.filter, "ltx")  # the filter hides the rest
+    assert [i.text(0) for i in picker.items() if not i.isHidden()] == ["LTX-Video 2B"]
+    picker.filter.clear()
+    picker.tree.setCurrentItem(_row(picker, "Wan 2.1 1.3B T2V"))
+    qtbot.mouseClick(picker.buttons.button(QDialogButtonBox.Ok), Qt.LeftButton)
+    # the name the node looks up in the models folders (it finds this very file)
+    want = "diffusion_models/wan2.1_t2v_1.3B_bf16.safetensors"
+    assert win.doc.graph.nodes[node].params["model"] == want
+    assert win.properties.editors["model"].edit.text() == want
+    # reopened, the picker shows the current choice; a typed path still works
+    ed = win.properties.editors["model"]
+    qtbot.mouseClick(ed.models_button, Qt.LeftButton)
+    assert ed.picker.tree.currentItem().text(0) == "Wan 2.1 1.3B T2V"
+    ed.picker.reject()
+    typed = str(tmp_path / "elsewhere" / "my.safetensors")
+    ed.edit.setText(typed)
+    ed.edit.editingFinished.emit()
+    assert win.doc.graph.nodes[node].params["model"] == typed
+
+
+def test_lora_picker_sets_a_full_path_and_the_file_dialog_opens_in_loras(qtbot, comfy_win, tmp_path):
+    from studio.core import models
+    models.save_settings({"comfyui_dir": str(tmp_path / "ComfyUI"), "use_hf_cache": False})
+    L.write(str(tmp_path / "ComfyUI" / "models" / "loras" / "broken.safetensors"), {"foo": (3,)})
+    win = comfy_win
+    node = win.doc.add_node("video_models.lora", (0, 0))
+    win.canvas.select([node])
+    ed = win.properties.editors["lora"]
+    seen = []
+    ed.ask_path = lambda p, start: seen.append(start) or ""
+    ed.button.click()
+    assert seen == [str(tmp_path / "ComfyUI" / "models" / "loras")]  # not the project folder
+    qtbot.mouseClick(ed.models_button, Qt.LeftButton)
+    picker = ed.picker
+    broken = _row(picker, "?")  # listed, with what it holds, but cannot be chosen
+    assert "foo [3]" in broken.toolTip(0) and not broken.flags() & Qt.ItemIsSelectable
+    qtbot.waitExposed(picker)
+    row = _row(picker, "LoRA for Wan, rank 16")
+    at = picker.tree.visualItemRect(row).center()
+    qtbot.mouseClick(picker.tree.viewport(), Qt.LeftButton, pos=at)  # a double click: press, release, twice
+    qtbot.mouseDClick(picker.tree.viewport(), Qt.LeftButton, pos=at)
+    want = str(tmp_path / "ComfyUI" / "models" / "loras" / "wan_style_lora.safetensors")
+    assert win.doc.graph.nodes[node].params["lora"] == want  # LoRA paths are not looked up: the full path
+    assert os.path.isfile(want)
+
+
+def test_a_listing_that_fails_is_said_in_the_picker(qtbot):
+    from studio.ui.panels.model_picker import ModelPicker
+
+    def broken(kinds, refresh=False):
+        raise OSError("the disk went away")
+    p = ModelPicker("model", "lora", broken)
+    qtbot.addWidget(p)
+    assert p.items() == [] and "could not be listed" in p.notes.text() and "disk went away" in p.notes.text()
+    assert not p.buttons.button(QDialogButtonBox.Ok).isEnabled()
