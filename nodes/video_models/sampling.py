@@ -139,6 +139,7 @@ class Sampler:
         self.on_cpu = getattr(ref.device, "type", str(ref.device)) == "cpu"
         self.light_decode = False  # a decode of this run ran out of memory: later windows decode tiled at once
         self.untypical = False  # kept latents decoded, or a decode retried: this run's time is not recorded
+        self.context = None  # a context_windows.WindowPlan: the call is one take, its denoiser run in windows
         if self.on_cpu:
             # a report, not a warning of the run: nothing asked for is skipped (issue 35: every CPU run
             # ended "with 1 warning"); an estimate past LONG_RUN_S is one (guard.py)
@@ -203,7 +204,7 @@ class Sampler:
             with torch.inference_mode():
                 frames = rescue.decode_kept() if rescue.kept else None
                 if frames is None:
-                    with rescue:
+                    with rescue, self._windows():
                         out = pipe(**call)
                     frames = out.frames[0] if hasattr(out, "frames") else out[0][0]
         finally:
@@ -217,6 +218,14 @@ class Sampler:
         made = host_frames(frames)
         rescue.finish()  # said, and the kept file deleted: the frames are made
         return made
+
+    def _windows(self):
+        """The context-windows hook on the denoiser for the call, when the take is made so."""
+        from contextlib import nullcontext
+        if self.context is None:
+            return nullcontext()
+        from .context_windows import context_windows_applied
+        return context_windows_applied(self.pipe, self.fam.key, self.context)
 
     def _tile_if_needed(self, kwargs, say: bool) -> bool:
         """VAE tiling on for this run when decoding the clip at once is predicted not to fit the GPU."""
@@ -237,7 +246,7 @@ class Sampler:
 
     def generate(self, n_frames: int, window: int, overlap: int, make_kwargs, fps: float,
                  image: np.ndarray | None = None, previews: bool = True, steps: int = 1,
-                 size: tuple[int, int] | None = None) -> ArrayClip:
+                 size: tuple[int, int] | None = None, blend: bool = True, hold: bool = False) -> ArrayClip:
         """The clip. Stop works inside a step (block hooks); on the CPU the run's time is estimated
         from the first blocks and said; LoRAs are on only while it is made. However it ends, the
         cached model is left as it was: hooks removed, LoRAs unloaded, and after a Stop the memory
@@ -249,7 +258,8 @@ class Sampler:
         :class:`~.windows.StreamedClip`: the outputs' pulls make the rest (windows.py)."""
         from .windows import ClipMaking, StreamedClip
         starts = plan_windows(n_frames, window, overlap)
-        making = ClipMaking(self, starts, n_frames, window, overlap, make_kwargs, image, previews, steps, size)
+        making = ClipMaking(self, starts, n_frames, window, overlap, make_kwargs, image, previews, steps, size,
+                            blend=blend, hold=hold)
         making.open()
         making.step()  # closes the making itself when it stops or fails
         if not making.complete and self.ctx.stream_to:

@@ -1,0 +1,109 @@
+"""Context windows (issue 47): a clip longer than the window is one pipeline call; the denoiser runs
+once per window per step on slices of the whole latent, and the predictions are blended."""
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import pytest
+
+from studio.core.graph import Graph
+from studio.engine.events import NodeMessage
+from studio.engine.executor import Executor
+
+from nodes.video_models.context_windows import WindowPlan, plan_for
+
+pytest.importorskip("diffusers")
+
+
+def _graph(model_dir, node="video_models.text_to_video", **p):
+    g = Graph()
+    g.add_node("video_models.load", {"model": model_dir}, node_id="load")
+    params = {"frames": 13, "window": 5, "overlap": 4, "width": 16, "height": 16, "steps": 2, "guidance": 1.0,
+              "previews": False, "preview_size": "off", "long_take": "context windows"}
+    params.update(p)
+    g.add_node(node, params, node_id="gen")
+    g.connect("load", "model", "gen", "model")
+    return g
+
+
+def _said(ev):
+    return [e.text for e in ev if isinstance(e, NodeMessage) and e.node_id == "gen"]
+
+
+class Spy:
+    """Counts the pipeline's calls (its class's ``__call__``) and the transformer's own forwards (its
+    patch embedding runs once per forward), with the latent frames each forward saw."""
+
+    def __init__(self, ex, g, monkeypatch):
+        ref = ex.run(g, targets=["load"], device="cpu").value("load")
+        pipe = ref.pipeline("t2v")
+        self.pipe_calls, self.frames = 0, []
+        cls = type(pipe)
+        orig = cls.__call__
+
+        @functools.wraps(orig)  # the pipeline's own signature: Studio reads which arguments it takes
+        def call(this, *a, **k):
+            self.pipe_calls += 1
+            return orig(this, *a, **k)
+        monkeypatch.setattr(cls, "__call__", call)
+        emb = getattr(pipe.transformer, "patch_embedding", None) or pipe.transformer.proj_in
+        self.h = emb.register_forward_pre_hook(lambda m, a: self.frames.append(a[0].shape))
+
+    def close(self):
+        self.h.remove()
+
+
+def test_plan_windows_uniform_and_looped_cover_every_frame_with_tapered_weights():
+    p = WindowPlan(window=4, overlap=2)
+    wins = p.windows(9)
+    assert [list(w) for w in wins] == [[0, 1, 2, 3], [2, 3, 4, 5], [4, 5, 6, 7], [5, 6, 7, 8]]
+    ws = p.weights(9)
+    total = np.zeros(9)
+    for i, w in zip(wins, ws):
+        total[i] += w
+    assert total.min() > 0 and ws[0][0] == 1.0 and ws[-1][-1] == 1.0  # the clip's own ends are not tapered
+    assert np.allclose(ws[1][:2], [1 / 3, 2 / 3])  # tapered in the overlap
+    loop = WindowPlan(window=4, overlap=2, schedule="looped")
+    lw = loop.windows(9)
+    assert [list(w) for w in lw][-1] == [8, 0, 1, 2]  # the last window wraps to the start
+    assert loop.weights(9)[0][0] < 1.0  # a loop tapers its first frame too
+    assert plan_for(81, 16, 4, "uniform") == WindowPlan(21, 4, "uniform")
+    with pytest.raises(Exception, match="smaller than the window"):
+        WindowPlan(window=3, overlap=3)
+
+
+def test_one_pipeline_call_and_one_denoiser_call_per_window_per_step(wan_dir, monkeypatch):
+    ex = Executor()
+    g = _graph(wan_dir)
+    spy = Spy(ex, g, monkeypatch)
+    ev = []
+    try:
+        out = ex.run(g, targets=["gen"], device="cpu", use_cache=False, on_event=ev.append).value("gen")
+    finally:
+        spy.close()
+    # 13 frames: 4 latent frames; windows of 5 frames (2 latent), overlap 4 (1 latent): 3 windows
+    assert out.n_frames == 13
+    assert spy.pipe_calls == 1
+    assert len(spy.frames) == 3 * 2  # 3 windows x 2 steps (guidance 1: no unconditional call)
+    assert all(s[2] == 2 for s in spy.frames)  # each forward saw a window of 2 latent frames
+    assert any("context windows: 13 frames sampled as one take" in t and "3 windows" in t for t in _said(ev))
+    tr = ex.run(g, targets=["load"], device="cpu").value("load").pipeline("t2v").transformer
+    assert "studio_context_windows" not in tr._diffusers_hook.hooks  # the cached model is left as it was
+
+
+def test_with_one_window_the_frames_are_those_of_separate_shots(wan_dir):
+    ex = Executor()
+    one = ex.run(_graph(wan_dir, frames=5), targets=["gen"], device="cpu", use_cache=False).value("gen").frames
+    shots = ex.run(_graph(wan_dir, frames=5, long_take="separate shots"), targets=["gen"], device="cpu",
+                   use_cache=False).value("gen").frames
+    assert np.array_equal(one, shots)
+
+
+def test_context_windows_differ_from_separate_shots_and_are_deterministic(wan_dir):
+    ex = Executor()
+    a = ex.run(_graph(wan_dir), targets=["gen"], device="cpu", use_cache=False).value("gen").frames
+    b = ex.run(_graph(wan_dir), targets=["gen"], device="cpu", use_cache=False).value("gen").frames
+    c = ex.run(_graph(wan_dir, long_take="separate shots"), targets=["gen"], device="cpu",
+               use_cache=False).value("gen").frames
+    assert np.array_equal(a, b) and a.shape == c.shape and not np.array_equal(a, c)
