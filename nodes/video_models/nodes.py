@@ -388,15 +388,19 @@ class ImageToVideo(GeneratorNode):
     title = "Image to Video"
     task = "i2v"
     inputs = (In("model", "Model"), In("image", "Image"),
-              In("prompt", "Text", optional=True, help="families that take a prompt (not SVD)"))
+              In("prompt", "Text", optional=True, help="families that take a prompt (not SVD)"),
+              In("last_image", "Image", optional=True, help="Wan: the clip's last frame (first-last frame; a clip's "
+                                                           "last frame when a Video is connected)"))
     outputs = (Out("video", "Video"),)
     params = (Text("prompt", "", help="families that take a prompt (not SVD)"),
               Text("negative_prompt", ""),) + COMMON + (
               Int("motion", 127, min=1, max=255, help="SVD: motion bucket (more = more motion)"),
               Float("noise_aug", 0.02, min=0.0, max=1.0, help="SVD: noise added to the still (more = freer)"))
 
-    def run(self, ctx, model, image, prompt=None):
+    def run(self, ctx, model, image, prompt=None, last_image=None):
+        from .keyframes import last_frame
         s, n, win, fps = self._start(ctx, model)
+        last = last_frame(ctx, s, last_image)
         win = self._long_take(ctx, s, n, win, False)
         p = ctx.params
         img = np.asarray(image.frame(0) if hasattr(image, "frame") else image, np.float32)
@@ -418,6 +422,8 @@ class ImageToVideo(GeneratorNode):
         base = filter_kwargs(s.pipe, base, ctx.warn)
 
         def make(start, still):
+            if last is not None and start + win >= n:  # the window that ends the clip
+                return dict(base, image=to_pil(still), last_image=to_pil(last))
             return dict(base, image=to_pil(still))
         return self._made(ctx, s.generate(n, win, self.overlap, make, fps, image=img, previews=p.previews,
                                           size=(w, h), steps=self.steps, blend=self.blend, hold=self.hold), w, h)
