@@ -2,10 +2,13 @@
 before, so a long clip made window by window does not drift (ali-vilab/VACE #44, Wan-Video/Wan2.1
 #302, MeiGen-AI/MultiTalk #22 ask for exactly this).
 
-The match is a mean-and-spread transfer in CIE Lab (Reinhard et al. 2001): per channel, the new
-window's overlap frames and the earlier window's same frames give a mean and a standard deviation;
-the whole new window is shifted and scaled by them (OpenCV's float32 Lab: L in [0, 100], a and b
-around 0), then brought back to RGB and clipped to [0, 1]. The seam is measured with CIEDE2000
+The match is a mean-and-spread transfer in CIE Lab: the new window's overlap frames and the earlier
+window's same frames give a mean and a covariance each, and the whole new window is moved by the
+linear map that gives the first the second's (Pitié and Kokaram's Monge-Kantorovich transfer; with
+the channels apart it would be Reinhard et al.'s per-channel mean and standard deviation, which
+leaves about 1.4 ΔE2000 at a seam where this leaves 0.5 on the test's drift of brightness, contrast,
+saturation, tint and an RGB gain), in OpenCV's float32 Lab (L in [0, 100], a and b around 0), then
+brought back to RGB and clipped to [0, 1]. The seam is measured with CIEDE2000
 (:func:`delta_e_2000`, vectorised after Sharma, Wu and Dalal 2005), so the node can say what the hold
 did."""
 from __future__ import annotations
@@ -30,20 +33,32 @@ def from_lab(lab: np.ndarray) -> np.ndarray:
     return np.clip(cv2.cvtColor(flat, cv2.COLOR_Lab2RGB), 0, 1).reshape(a.shape)
 
 
-def _stats(lab: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    flat = lab.reshape(-1, 3).astype(np.float64)
-    return flat.mean(0), flat.std(0)
+def _sqrt_psd(c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(C^1/2, C^-1/2) of a symmetric positive semi-definite 3x3 matrix (eigenvalues floored at EPS^2)."""
+    w, v = np.linalg.eigh(c)
+    w = np.maximum(w, EPS * EPS)
+    return (v * np.sqrt(w)) @ v.T, (v / np.sqrt(w)) @ v.T
+
+
+def transfer(new: np.ndarray, old: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(A, mean of ``new``, mean of ``old``): the linear map x -> A (x - mean_new) + mean_old that gives
+    the pixels of ``new`` ([..., 3]) the mean and covariance of ``old``'s, moving them least (Pitié and
+    Kokaram 2007, the Monge-Kantorovich solution between two Gaussians)."""
+    n = new.reshape(-1, 3).astype(np.float64)
+    o = old.reshape(-1, 3).astype(np.float64)
+    cn, co = np.cov(n.T) + np.eye(3) * EPS * EPS, np.cov(o.T) + np.eye(3) * EPS * EPS
+    h, ih = _sqrt_psd(cn)
+    m, _ = _sqrt_psd(h @ co @ h)
+    return ih @ m @ ih, n.mean(0), o.mean(0)
 
 
 def hold_colour(window: np.ndarray, new_overlap: np.ndarray, old_overlap: np.ndarray) -> np.ndarray:
     """``window`` ([T, H, W, C] in [0, 1]) with its colour moved so that ``new_overlap`` (its frames
-    shared with the earlier window) takes the Lab mean and spread of ``old_overlap`` (the earlier
-    window's same frames). Channels past the third (alpha) are kept."""
-    mu_n, sd_n = _stats(to_lab(new_overlap))
-    mu_o, sd_o = _stats(to_lab(old_overlap))
-    scale = np.where(sd_n > EPS, sd_o / np.maximum(sd_n, EPS), 1.0)
+    shared with the earlier window) takes the Lab mean and spread (covariance) of ``old_overlap`` (the
+    earlier window's same frames). Channels past the third (alpha) are kept."""
+    a, mu_n, mu_o = transfer(to_lab(new_overlap), to_lab(old_overlap))
     lab = to_lab(window)
-    lab = (lab - mu_n.astype(np.float32)) * scale.astype(np.float32) + mu_o.astype(np.float32)
+    lab = (lab - mu_n.astype(np.float32)) @ a.T.astype(np.float32) + mu_o.astype(np.float32)
     out = from_lab(lab)
     if window.shape[-1] > 3:
         out = np.concatenate([out, window[..., 3:]], -1)
