@@ -118,8 +118,8 @@ class ContextWindowsHook:
     """The diffusers hook (made a ``ModelHook`` subclass by :func:`make_hook`, so diffusers is imported
     only when one is made): one transformer call per window, predictions blended."""
 
-    def __init__(self, plan: WindowPlan, layout: str, on_window=None):
-        self.plan, self.layout, self.on_window = plan, layout, on_window
+    def __init__(self, plan: WindowPlan, layout: str, on_window=None, skip=None):
+        self.plan, self.layout, self.on_window, self.skip = plan, layout, on_window, skip
         self.calls = 0  # transformer calls made (windows)
 
     def new_forward(self, module, *args, **kwargs):
@@ -134,11 +134,15 @@ class ContextWindowsHook:
             n = int(a["num_frames"])
         else:
             n = x.shape[2]
+        want_dict = a.get("return_dict", True)
+        if self.skip is not None and self.skip():  # a step a stopped run made (kept_steps.py): its result is
+            shape = list(x.shape)                   # replaced at the step's end, so nothing is computed
+            shape[-1 if self.layout == "packed" else 1] = int(module.config.out_channels)
+            return self._output(x.new_zeros(shape), want_dict)
         plan_w, plan_i = self.plan.weights(n), self.plan.windows(n)
         if len(plan_i) == 1:
             self.calls += 1
             return fwd(*args, **kwargs)
-        want_dict = a.get("return_dict", True)
         acc = None
         norm = np.zeros(n, np.float32)
         for w in zip(plan_i, plan_w):
@@ -160,7 +164,10 @@ class ContextWindowsHook:
                 acc = torch.zeros(shape, dtype=torch.float32, device=out.device)
             wt = torch.as_tensor(w / norm[idx], device=out.device)
             self._add(acc, out.float(), wt, idx, n)
-        res = acc.to(x.dtype)
+        return self._output(acc.to(x.dtype), want_dict)
+
+    @staticmethod
+    def _output(res, want_dict: bool):
         if not want_dict:
             return (res,)
         from diffusers.models.modeling_outputs import Transformer2DModelOutput
@@ -201,13 +208,13 @@ def _index(idx: np.ndarray, device):
     return torch.as_tensor(np.asarray(idx, np.int64), device=device)
 
 
-def make_hook(plan: WindowPlan, layout: str, on_window=None):
+def make_hook(plan: WindowPlan, layout: str, on_window=None, skip=None):
     from diffusers.hooks import ModelHook
 
     class _Hook(ContextWindowsHook, ModelHook):
         def __init__(self):
             ModelHook.__init__(self)
-            ContextWindowsHook.__init__(self, plan, layout, on_window)
+            ContextWindowsHook.__init__(self, plan, layout, on_window, skip)
     return _Hook()
 
 
@@ -215,10 +222,11 @@ class context_windows_applied:
     """The hook on every denoiser of ``pipe`` inside the block, removed after it however it ends (a
     cached model is left as it was). ``hooks``: the hooks, for the calls they made."""
 
-    def __init__(self, pipe, family_key: str, plan: WindowPlan, on_window=None):
+    def __init__(self, pipe, family_key: str, plan: WindowPlan, on_window=None, skip=None):
         if family_key not in LAYOUTS:
             raise ModelError(f"context windows are made for {', '.join(sorted(LAYOUTS))} models, not {family_key}")
         self.pipe, self.layout, self.plan, self.on_window = pipe, LAYOUTS[family_key], plan, on_window
+        self.skip = skip  # () -> True while the steps a stopped run made are passed over
         self.hooks: list = []
         self._mods: list = []
 
@@ -228,7 +236,7 @@ class context_windows_applied:
             mod = getattr(self.pipe, name, None)
             if mod is None:
                 continue
-            hook = make_hook(self.plan, self.layout, self.on_window)
+            hook = make_hook(self.plan, self.layout, self.on_window, self.skip)
             HookRegistry.check_if_exists_or_initialize(mod).register_hook(hook, HOOK)
             self.hooks.append(hook)
             self._mods.append(mod)

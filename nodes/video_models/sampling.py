@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from studio.core.errors import Cancelled
 from studio.engine.clip import ArrayClip
 
 from .checks import ModelError
@@ -171,7 +172,15 @@ class Sampler:
         last = [0.0]
         t_call = time.perf_counter()
 
+        gen = ctx.torch_generator(device="cpu", salt=k)
+        keeper = None
+        if self.context is not None:  # a Stop keeps the take's last finished step (kept_steps.py)
+            from .kept_steps import StepKeeper
+            keeper = StepKeeper(ctx, self.ref, pipe, kwargs, gen.initial_seed(), self.context)
+
         def on_step(p, i, t, kw):
+            if keeper is not None:
+                kw = keeper.step(p, i, kw)
             total = int(getattr(p, "num_timesteps", 0) or kwargs.get("num_inference_steps", 1))
             prev = None
             if stream is not None:
@@ -193,7 +202,6 @@ class Sampler:
             return kw
 
         tiled = self._tile_if_needed(kwargs, say=k == 0)
-        gen = ctx.torch_generator(device="cpu", salt=k)
         call = dict(kwargs, generator=gen, output_type="pt", callback_on_step_end=on_step,
                     callback_on_step_end_tensor_inputs=["latents"])
         # an out-of-memory error while decoding keeps the latents and decodes again lighter; latents
@@ -204,9 +212,13 @@ class Sampler:
             with torch.inference_mode():
                 frames = rescue.decode_kept() if rescue.kept else None
                 if frames is None:
-                    with rescue, self._windows():
+                    with rescue, self._windows(keeper):
                         out = pipe(**call)
                     frames = out.frames[0] if hasattr(out, "frames") else out[0][0]
+        except Cancelled:
+            if keeper is not None:
+                keeper.stopped()
+            raise
         finally:
             if hasattr(pipe, "maybe_free_model_hooks"):
                 pipe.maybe_free_model_hooks()
@@ -216,16 +228,19 @@ class Sampler:
         self.untypical = self.untypical or rescue.kept or rescue.light  # not a time to predict from
         self.audio = None if rescue.kept else getattr(out, "audio", None)  # LTX-2's sound: same call (ltx2.py)
         made = host_frames(frames)
+        if keeper is not None:
+            keeper.finish()
         rescue.finish()  # said, and the kept file deleted: the frames are made
         return made
 
-    def _windows(self):
+    def _windows(self, keeper=None):
         """The context-windows hook on the denoiser for the call, when the take is made so."""
         from contextlib import nullcontext
         if self.context is None:
             return nullcontext()
         from .context_windows import context_windows_applied
-        return context_windows_applied(self.pipe, self.fam.key, self.context)
+        return context_windows_applied(self.pipe, self.fam.key, self.context,
+                                       skip=keeper.skipping if keeper is not None else None)
 
     def _tile_if_needed(self, kwargs, say: bool) -> bool:
         """VAE tiling on for this run when decoding the clip at once is predicted not to fit the GPU."""

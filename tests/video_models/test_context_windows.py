@@ -89,7 +89,8 @@ def test_one_pipeline_call_and_one_denoiser_call_per_window_per_step(wan_dir, mo
     assert all(s[2] == 2 for s in spy.frames)  # each forward saw a window of 2 latent frames
     assert any("context windows: 13 frames sampled as one take" in t and "3 windows" in t for t in _said(ev))
     tr = ex.run(g, targets=["load"], device="cpu").value("load").pipeline("t2v").transformer
-    assert "studio_context_windows" not in tr._diffusers_hook.hooks  # the cached model is left as it was
+    from diffusers.hooks import HookRegistry
+    assert HookRegistry.check_if_exists_or_initialize(tr).get_hook("studio_context_windows") is None  # as it was
 
 
 def test_with_one_window_the_frames_are_those_of_separate_shots(wan_dir):
@@ -107,3 +108,40 @@ def test_context_windows_differ_from_separate_shots_and_are_deterministic(wan_di
     c = ex.run(_graph(wan_dir, long_take="separate shots"), targets=["gen"], device="cpu",
                use_cache=False).value("gen").frames
     assert np.array_equal(a, b) and a.shape == c.shape and not np.array_equal(a, c)
+
+
+def test_a_stopped_take_resumes_from_its_last_finished_step(wan_dir, tmp_path, monkeypatch):
+    import os
+
+    from studio.core.errors import Cancelled
+    from studio.engine.context import CancelToken
+
+    from nodes.video_models import kept_steps
+    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path))
+    ex = Executor()
+    g = _graph(wan_dir, steps=4)
+    whole = ex.run(g, targets=["gen"], device="cpu", use_cache=False).value("gen").frames
+    tr = ex.run(g, targets=["load"], device="cpu").value("load").pipeline("t2v").transformer
+    calls, tok = [], CancelToken()
+
+    def count(_m, _a):
+        calls.append(1)
+        if len(calls) == 7:  # steps 1 and 2 made (3 windows each), Stop pressed in step 3
+            tok.cancel()
+    h = tr.patch_embedding.register_forward_pre_hook(count)
+    ev = []
+    try:
+        with pytest.raises(Cancelled):
+            ex.run(g, targets=["gen"], device="cpu", use_cache=False, cancel=tok, on_event=ev.append)
+        kept = os.listdir(kept_steps.folder())
+        assert len(kept) == 1 and kept[0].endswith(".safetensors")
+        assert any(t.startswith("stopped: the take's first 2 steps are kept") for t in _said(ev))
+        calls.clear()
+        ev = []
+        again = ex.run(g, targets=["gen"], device="cpu", use_cache=False, on_event=ev.append).value("gen").frames
+    finally:
+        h.remove()
+    assert len(calls) == 2 * 3  # steps 3 and 4 only, 3 windows each
+    assert np.array_equal(again, whole)  # the take an uninterrupted run makes
+    assert any(t.startswith("resumed from step 3 of 4") for t in _said(ev))
+    assert os.listdir(kept_steps.folder()) == []
