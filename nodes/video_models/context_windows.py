@@ -20,7 +20,12 @@ Layouts: ``BCTHW`` (Wan: ``hidden_states`` [B, C, F, H, W]; Wan 2.2's per-token 
 with it) and ``packed`` (LTX-Video: tokens [B, F*H*W, C] in frame-major order, with ``num_frames``
 given to the transformer: the tokens are cut frame by frame, and ``num_frames`` set to the
 window's). A call whose per-token positions are given from outside (LTX's ``video_coords``: the
-condition pipeline) is refused with a message: its windows' positions would not start at 0."""
+condition pipeline) is refused with a message: its windows' positions would not start at 0.
+
+A prompt schedule inside one take (Wan): each window's conditional call gets that window's prompt
+embeddings (``cond_for``: the schedule's mix over the window's frames); the call is known as the
+pipeline names it for diffusers' cache hooks (``cache_context('cond')``), which reaches this hook
+because it is stateful. The unconditional call keeps the negative prompt."""
 from __future__ import annotations
 
 import inspect
@@ -118,9 +123,17 @@ class ContextWindowsHook:
     """The diffusers hook (made a ``ModelHook`` subclass by :func:`make_hook`, so diffusers is imported
     only when one is made): one transformer call per window, predictions blended."""
 
-    def __init__(self, plan: WindowPlan, layout: str, on_window=None, skip=None):
+    def __init__(self, plan: WindowPlan, layout: str, on_window=None, skip=None, cond_for=None):
         self.plan, self.layout, self.on_window, self.skip = plan, layout, on_window, skip
+        self.cond_for = cond_for  # latent frames -> the window's prompt embeddings (a prompt schedule), or None
         self.calls = 0  # transformer calls made (windows)
+
+    def _call_name(self) -> str | None:
+        """The denoiser call under way as the pipeline names it (``cache_context``: 'cond', 'uncond')."""
+        try:
+            return self.where.context.name
+        except (AttributeError, ValueError):  # no context set: a pipeline that does not name its calls
+            return None
 
     def new_forward(self, module, *args, **kwargs):
         import torch
@@ -140,7 +153,8 @@ class ContextWindowsHook:
             shape[-1 if self.layout == "packed" else 1] = int(module.config.out_channels)
             return self._output(x.new_zeros(shape), want_dict)
         plan_w, plan_i = self.plan.weights(n), self.plan.windows(n)
-        if len(plan_i) == 1:
+        cond = self.cond_for if self.cond_for is not None and self._call_name() == "cond" else None
+        if len(plan_i) == 1 and cond is None:
             self.calls += 1
             return fwd(*args, **kwargs)
         acc = None
@@ -149,6 +163,8 @@ class ContextWindowsHook:
             norm[w[0]] += w[1]
         for idx, w in zip(plan_i, plan_w):
             sub = dict(a, return_dict=False, hidden_states=self._cut(x, idx, n))
+            if cond is not None:
+                sub["encoder_hidden_states"] = cond(idx).to(a["encoder_hidden_states"])
             if self.layout == "packed":
                 sub["num_frames"] = len(idx)
             t = a.get("timestep")
@@ -208,13 +224,24 @@ def _index(idx: np.ndarray, device):
     return torch.as_tensor(np.asarray(idx, np.int64), device=device)
 
 
-def make_hook(plan: WindowPlan, layout: str, on_window=None, skip=None):
+def make_hook(plan: WindowPlan, layout: str, on_window=None, skip=None, cond_for=None):
     from diffusers.hooks import ModelHook
+    from diffusers.hooks.hooks import BaseState, StateManager
+
+    class _NoState(BaseState):
+        def reset(self, *args, **kwargs) -> None:
+            pass
 
     class _Hook(ContextWindowsHook, ModelHook):
+        _is_stateful = True  # so the pipeline's cache_context('cond' / 'uncond') reaches ``where``
+
         def __init__(self):
             ModelHook.__init__(self)
-            ContextWindowsHook.__init__(self, plan, layout, on_window, skip)
+            ContextWindowsHook.__init__(self, plan, layout, on_window, skip, cond_for)
+            self.where = StateManager(_NoState)
+
+        def reset_state(self, module):
+            return module
     return _Hook()
 
 
@@ -222,11 +249,15 @@ class context_windows_applied:
     """The hook on every denoiser of ``pipe`` inside the block, removed after it however it ends (a
     cached model is left as it was). ``hooks``: the hooks, for the calls they made."""
 
-    def __init__(self, pipe, family_key: str, plan: WindowPlan, on_window=None, skip=None):
+    def __init__(self, pipe, family_key: str, plan: WindowPlan, on_window=None, skip=None, cond_for=None):
         if family_key not in LAYOUTS:
             raise ModelError(f"context windows are made for {', '.join(sorted(LAYOUTS))} models, not {family_key}")
         self.pipe, self.layout, self.plan, self.on_window = pipe, LAYOUTS[family_key], plan, on_window
         self.skip = skip  # () -> True while the steps a stopped run made are passed over
+        self.cond_for = cond_for  # latent frames -> prompt embeddings of the conditional call (Wan only)
+        if cond_for is not None and self.layout != "BCTHW":
+            raise ModelError("a prompt schedule inside one take needs a model that names its conditional call "
+                             "apart (Wan); set 'long take' to separate shots")
         self.hooks: list = []
         self._mods: list = []
 
@@ -236,7 +267,7 @@ class context_windows_applied:
             mod = getattr(self.pipe, name, None)
             if mod is None:
                 continue
-            hook = make_hook(self.plan, self.layout, self.on_window, self.skip)
+            hook = make_hook(self.plan, self.layout, self.on_window, self.skip, self.cond_for)
             HookRegistry.check_if_exists_or_initialize(mod).register_hook(hook, HOOK)
             self.hooks.append(hook)
             self._mods.append(mod)

@@ -22,8 +22,8 @@ LONG_TAKE_HELP = ("a clip longer than the window: 'context windows' samples it a
                   "the model runs on overlapping windows of the whole clip at every step); 'continue' makes "
                   "window after window, each from the last frame of the one before (Image to Video); "
                   "'separate shots' makes independent windows blended over the overlap (cuts). auto: context "
-                  "windows for Wan and LTX-Video (a prompt schedule: separate shots), continue for Image to "
-                  "Video of other families, else separate shots; the node says which")
+                  "windows for Wan and LTX-Video (with a prompt schedule: Wan), continue for Image to Video of "
+                  "other families, else separate shots; the node says which")
 SCHEDULE_HELP = ("context windows: 'uniform' from the first frame to the last; 'looped' wraps the last "
                  "windows around to the first frames, for a clip that loops")
 HOLD_CHOICES = ("auto", "on", "off")
@@ -36,8 +36,14 @@ def can_cut(fam) -> bool:
     return fam.key in LAYOUTS
 
 
+def scheduled_in_one_take(fam) -> bool:
+    """A prompt schedule can change the prompt inside one take: the model's conditional call is named apart
+    (Wan; context_windows.py)."""
+    return fam.key == "wan"
+
+
 def default_take(fam, task: str, scheduled: bool = False) -> str:
-    if can_cut(fam) and not scheduled:
+    if can_cut(fam) and (not scheduled or scheduled_in_one_take(fam)):
         return CONTEXT
     return CONTINUE if task == "i2v" else SHOTS
 
@@ -50,11 +56,11 @@ def choose_take(fam, task: str, asked: str, scheduled: bool = False) -> tuple[st
         instead = default_take(fam, task, scheduled)
         return instead, (f"'context windows' needs a denoiser Studio can cut along its frames (Wan, LTX-Video); "
                          f"{fam.title} makes {instead} instead")
-    if asked == CONTEXT and scheduled:
-        return SHOTS, ("a prompt schedule changes the prompt window by window: making separate shots "
-                       "(context windows sample the clip under one prompt)")
+    if asked == CONTEXT and scheduled and not scheduled_in_one_take(fam):
+        return SHOTS, (f"a prompt schedule inside one take needs Wan (its conditional call is named apart); "
+                       f"{fam.title} makes separate shots, one prompt each")
     if asked == CONTINUE and task != "i2v":
-        instead = CONTEXT if can_cut(fam) and not scheduled else SHOTS
+        instead = CONTEXT if can_cut(fam) and (not scheduled or scheduled_in_one_take(fam)) else SHOTS
         what = "Text to Video" if task == "t2v" else "Video to Video"
         return instead, (f"'continue' needs a model that takes frames to start from; {fam.title} {what} takes "
                          f"none (Image to Video and Wan VACE do): making {instead} instead")

@@ -461,6 +461,8 @@ class TextToVideo(GeneratorNode):
             from .schedule import ScheduledPrompts
             sched = ScheduledPrompts(ctx, s, schedule, text, neg, n, win, self.overlap)
             make = lambda start, still: dict(base, **sched.window(start))  # noqa: E731
+            if s.context is not None:  # inside one take: each context window's own prompt (context_windows.py)
+                s.context_cond, s.context_tag = sched.in_one_take(ctx, n)
         return self._made(ctx, s.generate(n, win, self.overlap, make, fps, previews=p.previews, steps=self.steps,
                                           size=(w, h), blend=self.blend, hold=self.hold), w, h)
 

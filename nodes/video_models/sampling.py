@@ -141,6 +141,8 @@ class Sampler:
         self.light_decode = False  # a decode of this run ran out of memory: later windows decode tiled at once
         self.untypical = False  # kept latents decoded, or a decode retried: this run's time is not recorded
         self.context = None  # a context_windows.WindowPlan: the call is one take, its denoiser run in windows
+        self.context_cond = None  # with a prompt schedule: latent frames -> a window's prompt embeddings
+        self.context_tag = None  # what else decides the take (the schedule's weights), for a kept take's key
         if self.on_cpu:
             # a report, not a warning of the run: nothing asked for is skipped (issue 35: every CPU run
             # ended "with 1 warning"); an estimate past LONG_RUN_S is one (guard.py)
@@ -176,7 +178,8 @@ class Sampler:
         keeper = None
         if self.context is not None:  # a Stop keeps the take's last finished step (kept_steps.py)
             from .kept_steps import StepKeeper
-            keeper = StepKeeper(ctx, self.ref, pipe, kwargs, gen.initial_seed(), self.context)
+            keeper = StepKeeper(ctx, self.ref, pipe, dict(kwargs, schedule=self.context_tag), gen.initial_seed(),
+                                self.context)
 
         def on_step(p, i, t, kw):
             if keeper is not None:
@@ -240,7 +243,7 @@ class Sampler:
             return nullcontext()
         from .context_windows import context_windows_applied
         return context_windows_applied(self.pipe, self.fam.key, self.context,
-                                       skip=keeper.skipping if keeper is not None else None)
+                                       skip=keeper.skipping if keeper is not None else None, cond_for=self.context_cond)
 
     def _tile_if_needed(self, kwargs, say: bool) -> bool:
         """VAE tiling on for this run when decoding the clip at once is predicted not to fit the GPU."""

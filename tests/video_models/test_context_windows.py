@@ -145,3 +145,53 @@ def test_a_stopped_take_resumes_from_its_last_finished_step(wan_dir, tmp_path, m
     assert np.array_equal(again, whole)  # the take an uninterrupted run makes
     assert any(t.startswith("resumed from step 3 of 4") for t in _said(ev))
     assert os.listdir(kept_steps.folder()) == []
+
+
+def test_ltx_packed_tokens_are_cut_frame_by_frame(ltx_dir, monkeypatch):
+    """LTX-Video's transformer takes tokens [B, F*H*W, C] with num_frames: the hook cuts them by frame."""
+    ex = Executor()
+    # the tiny VAE packs 4 frames a latent frame and 4x4 pixels a token: 7 latent frames of 8x8 tokens,
+    # windows of 3 latent frames sharing 2: 5 windows
+    g = _graph(ltx_dir, frames=25, window=9, overlap=8, width=32, height=32)
+    spy = Spy(ex, g, monkeypatch)
+    try:
+        out = ex.run(g, targets=["gen"], device="cpu", use_cache=False).value("gen")
+    finally:
+        spy.close()
+    assert out.n_frames == 25 and np.isfinite(out.frames).all()
+    assert spy.pipe_calls == 1 and len(spy.frames) == 5 * 2
+    assert {s[1] for s in spy.frames} == {3 * 8 * 8}  # each forward saw 3 latent frames' tokens
+
+
+def test_a_prompt_schedule_changes_the_prompt_inside_one_take(wan_dir, monkeypatch):
+    """Each context window's conditional call gets the schedule's mix over its own frames; the
+    unconditional call keeps the negative prompt; still one pipeline call."""
+    import torch
+    ex = Executor()
+    g = _graph(wan_dir, guidance=2.0, negative_prompt="blurry", long_take="auto")
+    g.add_node("video_models.prompt_schedule", {"prompts": "0: a red fox\n9: a blue cat", "frames": 13},
+               node_id="sched")
+    g.connect("sched", "schedule", "gen", "schedule")
+    spy = Spy(ex, g, monkeypatch)
+    pipe = ex.run(g, targets=["load"], device="cpu").value("load").pipeline("t2v")
+    seen = []
+    h = pipe.transformer.condition_embedder.register_forward_pre_hook(lambda m, a: seen.append(a[1].clone()))
+    ev = []
+    try:
+        out = ex.run(g, targets=["gen"], device="cpu", use_cache=False, on_event=ev.append).value("gen")
+    finally:
+        h.remove()
+        spy.close()
+    assert out.n_frames == 13 and spy.pipe_calls == 1
+    assert any("context windows (auto)" in t for t in _said(ev))
+    with torch.inference_mode():
+        fox = pipe.encode_prompt("a red fox", do_classifier_free_guidance=False)[0]
+        cat = pipe.encode_prompt("a blue cat", do_classifier_free_guidance=False)[0]
+        # the pipeline encodes the negative prompt itself, to its call's max_sequence_length (512)
+        neg = pipe.encode_prompt("blurry", do_classifier_free_guidance=False, max_sequence_length=512)[0]
+    # a step: 3 conditional window calls (latent frames 0-1, 1-2, 2-3), then 3 unconditional ones
+    assert len(seen) == 2 * 2 * 3
+    cond, uncond = seen[:3], seen[3:6]
+    assert torch.equal(cond[0], fox) and torch.equal(cond[1], fox)  # frames 0-8: the fox
+    assert torch.allclose(cond[2], (fox + cat) / 2, atol=1e-6)  # frames 5-12: half before frame 9, half after
+    assert all(torch.equal(u, neg) for u in uncond)
