@@ -303,6 +303,9 @@ COMMON = (Int("frames", 0, min=0, max=100000, help="0: the model's own clip leng
                       "runs on the CPU (on a GPU the size set here); 'always'; 'off': always the size set here"))
 
 
+TAKE_PARAMS = ("long_take", "context_schedule", "hold_colour")  # generators that make windows apart only leave these out
+
+
 class GeneratorNode(Node):
     category = CATEGORY
     timing = CLIP
