@@ -180,7 +180,7 @@ class ContextWindowsHook:
                 acc = torch.zeros(shape, dtype=torch.float32, device=out.device)
             wt = torch.as_tensor(w / norm[idx], device=out.device)
             self._add(acc, out.float(), wt, idx, n)
-        return self._output(acc.to(x.dtype), want_dict)
+        return self._output(acc.to(out.dtype), want_dict)  # the transformer's own output dtype
 
     @staticmethod
     def _output(res, want_dict: bool):

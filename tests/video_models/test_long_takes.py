@@ -175,3 +175,22 @@ def test_settings_a_family_cannot_use_say_what_it_does_instead(wan_dir):
     g.nodes["gen"].params["overlap"] = 5
     with pytest.raises(StudioError, match=r"overlap \(5\) must be smaller than the window \(5 frames\)"):
         Executor().run(g, targets=["gen"], device="cpu", use_cache=False)
+
+
+def test_image_to_video_with_context_windows_is_one_call_from_the_still(i2v_dir, monkeypatch):
+    """Wan I2V's denoiser input is the latent with the still's condition channels beside it (36 in,
+    16 out): the hook cuts both along the frames; auto picks context windows for Wan."""
+    ex = Executor()
+    g = _i2v_graph(i2v_dir, long_take="auto", overlap=4)
+    calls, pipe = _spy_calls(ex, g, monkeypatch)
+    seen = []
+    h = pipe.transformer.patch_embedding.register_forward_pre_hook(lambda m, a: seen.append(tuple(a[0].shape)))
+    ev = []
+    try:
+        clip = ex.run(g, targets=["gen"], device="cpu", use_cache=False, on_event=ev.append).value("gen")
+    finally:
+        h.remove()
+    assert len(calls) == 1 and clip.n_frames == 13 and np.isfinite(clip.frames).all()
+    assert np.array_equal(np.asarray(calls[0][0]["image"]), np.asarray(to_pil(_still(0))))
+    assert len(seen) == 3 * 2 and all(s[1] == 36 and s[2] == 2 for s in seen)  # 3 windows of 2 latent frames
+    assert any("long take: context windows (auto)" in t for t in _said(ev))
