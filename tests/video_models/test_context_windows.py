@@ -195,3 +195,41 @@ def test_a_prompt_schedule_changes_the_prompt_inside_one_take(wan_dir, monkeypat
     assert torch.equal(cond[0], fox) and torch.equal(cond[1], fox)  # frames 0-8: the fox
     assert torch.allclose(cond[2], (fox + cat) / 2, atol=1e-6)  # frames 5-12: half before frame 9, half after
     assert all(torch.equal(u, neg) for u in uncond)
+
+
+@pytest.mark.parametrize("schedule", ["uniform", "looped"])
+def test_the_prediction_is_the_tapered_mean_of_the_transformer_on_each_window(schedule):
+    """Against the transformer called by hand on each window's frames (each window's own positions,
+    from 0) and a mean weighted by a linear taper over the overlap, computed here apart."""
+    from types import SimpleNamespace
+
+    import torch
+    from diffusers import WanTransformer3DModel
+
+    from nodes.video_models.context_windows import context_windows_applied
+    torch.manual_seed(0)
+    tr = WanTransformer3DModel(patch_size=(1, 2, 2), num_attention_heads=2, attention_head_dim=12, in_channels=4,
+                               out_channels=4, text_dim=32, freq_dim=256, ffn_dim=32, num_layers=1,
+                               cross_attn_norm=True, qk_norm="rms_norm_across_heads", rope_max_seq_len=32).eval()
+    x = torch.randn(1, 4, 7, 4, 4)
+    text = torch.randn(1, 5, 32)
+    t = torch.tensor([700.0])
+    plan = WindowPlan(window=3, overlap=1, schedule=schedule)
+    with torch.no_grad():
+        with context_windows_applied(SimpleNamespace(transformer=tr), "wan", plan) as cw:
+            got = tr(hidden_states=x, timestep=t, encoder_hidden_states=text, return_dict=False)[0]
+        starts = [0, 2, 4] if schedule == "uniform" else [0, 2, 4, 6]
+        acc, norm = torch.zeros_like(x), torch.zeros(7)
+        for s in starts:
+            idx = [(s + j) % 7 for j in range(3)]
+            w = torch.ones(3)
+            if schedule == "looped" or s > 0:
+                w[0] = 0.5
+            if schedule == "looped" or s + 3 < 7:
+                w[2] = 0.5
+            out = tr(hidden_states=x[:, :, idx], timestep=t, encoder_hidden_states=text, return_dict=False)[0]
+            acc[:, :, idx] += out * w[None, None, :, None, None]
+            norm[idx] += w
+        want = acc / norm[None, None, :, None, None]
+    assert cw.calls == len(starts)
+    assert torch.allclose(got, want, atol=1e-5)
