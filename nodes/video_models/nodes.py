@@ -385,8 +385,9 @@ class GeneratorNode(Node):
 
 class ImageToVideo(GeneratorNode):
     """Animate a still with a pretrained model (SVD, Wan I2V, LTX-Video, CogVideoX I2V, HunyuanVideo I2V).
-    Progress per step, latent previews, cancel at the next step; longer clips in overlapping windows,
-    each starting from a frame of the last."""
+    Progress per step, latent previews, cancel at the next step; longer clips as 'long take' says (one
+    take in context windows, or windows each continuing from the last frame of the one before); Wan
+    takes a last image too (first-last frame)."""
     id = "video_models.image_to_video"
     title = "Image to Video"
     task = "i2v"
