@@ -75,7 +75,7 @@ def music_video(finish, thumb) -> str:
     load = g.add_node("video_models.load", {"model": WAN_MODEL}, pos=(520, 0), title="Wan 2.1 1.3B")
     t2v = g.add_node("video_models.text_to_video", {
         "prompt": "", "frames": 65, "width": 832, "height": 480, "steps": 30, "window": 33, "overlap": 8,
-        "fps": 16.0}, pos=(800, 60))
+        "fps": 16.0, "long_take": "context windows"}, pos=(800, 60))
     out = g.add_node("io.save_video", {"path": "out/music_video.mp4"}, pos=(1080, 60))
     g.connect(au.id, "audio", enc.id, "audio")
     g.connect(enc.id, "features", sched.id, "features")
@@ -84,11 +84,13 @@ def music_video(finish, thumb) -> str:
     g.connect(t2v.id, "video", out.id, "video")
     g.connect(au.id, "audio", out.id, "audio")
     path = finish(g, "music_video", "Music video (beats switch the prompt)",
-                  "The music's beats move a Wan run from prompt to prompt, window by window.",
+                  "The music's beats move one Wan take from prompt to prompt.",
                   f"Music video: the Audio Encoder finds the beats; Prompt Schedule moves to the next prompt "
-                  f"every 'every' beats; Text to Video follows it window by window (a window's prompt is the "
-                  f"schedule over the frames it makes; windows cross-fade over 'overlap'). Put {WAN_MODEL} in "
-                  f"your models folder.\nKnobs: prompts (one per line), every, blend, window/overlap. {_CPU}",
+                  f"every 'every' beats; Text to Video samples the clip as one take (context windows: at every "
+                  f"step the model runs on overlapping windows of the whole clip), each window following the "
+                  f"schedule over its frames, so the prompt changes inside the take. 'long take' separate shots "
+                  f"makes a shot per window instead (cuts). Put {WAN_MODEL} in your models folder.\nKnobs: "
+                  f"prompts (one per line), every, blend, window/overlap, long take. {_CPU}",
                   note_pos=(0, -230))
     thumb("music_video", "Music video", ((80, 20, 90), (20, 120, 160)))
     return path

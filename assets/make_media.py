@@ -4,7 +4,8 @@
 
 - music.wav: 12 s at 22.05 kHz, 120 bpm: kick on every beat, hi-hat off-beats, a bass line and
   a chord pad (A minor, F, C, G), so loudness and onsets have something to follow.
-- still.png: a 256x256 landscape (sky gradient, sun, hills, texture) to animate.
+- still.png: a 256x256 landscape (sky gradient, sun, hills, texture) to animate; still_dusk.png: the same
+  landscape at dusk (the sun low, the sky warm), the last frame of the first_last_frame template.
 - driving.mp4: 48 frames 256x256 of a textured pattern that slowly rotates and zooms: the motion.
 - shapes.mp4: 24 frames 320x240 of moving shapes with their sound (for slow motion).
 - plate/plate.1001-1008.exr: an 8-frame 192x108 half-float EXR plate (a slow pan over hills, a
@@ -61,12 +62,14 @@ def music(seconds=12.0, sr=22050, bpm=120):
         w.writeframes(pcm.tobytes())
 
 
-def still(size=256):
+def still(size=256, dusk: bool = False):
     h = w = size
     y = np.linspace(0, 1, h, dtype=np.float32)[:, None]
     img = np.zeros((h, w, 3), np.float32)
-    img[:] = (np.stack([0.35 + 0.5 * y, 0.55 + 0.3 * y, 0.95 - 0.3 * y], -1))
-    cv2.circle(img, (int(w * 0.72), int(h * 0.28)), int(h * 0.11), (1.0, 0.85, 0.3), -1, cv2.LINE_AA)
+    sky = [0.35 + 0.5 * y, 0.55 + 0.3 * y, 0.95 - 0.3 * y] if not dusk else [0.55 + 0.4 * y, 0.3 + 0.3 * y, 0.45 - 0.2 * y]
+    img[:] = np.stack(sky, -1)
+    sun = (int(w * 0.72), int(h * 0.28)) if not dusk else (int(w * 0.3), int(h * 0.55))
+    cv2.circle(img, sun, int(h * 0.11), (1.0, 0.85, 0.3) if not dusk else (1.0, 0.5, 0.2), -1, cv2.LINE_AA)
     xs = np.arange(w)
     for k, (amp, base, col) in enumerate([(18, 0.62, (0.25, 0.55, 0.3)), (12, 0.75, (0.15, 0.4, 0.2))]):
         ridge = (base * h + amp * np.sin(xs / w * 2 * np.pi * (1.5 + k) + k)).astype(np.int32)
@@ -76,7 +79,7 @@ def still(size=256):
     tex = cv2.GaussianBlur(rng.random((h, w), dtype=np.float32), (0, 0), 1.2)
     img = np.clip(img * (0.85 + 0.3 * tex[..., None]), 0, 1)
     bgr = cv2.cvtColor((img * 255 + 0.5).astype(np.uint8), cv2.COLOR_RGB2BGR)
-    cv2.imwrite(os.path.join(OUT, "still.png"), bgr)
+    cv2.imwrite(os.path.join(OUT, "still_dusk.png" if dusk else "still.png"), bgr)
 
 
 def driving(n=48, size=256):
@@ -139,7 +142,7 @@ def grade(size=9):
 
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
-    makers = {"music": music, "still": still, "driving": driving, "shapes": shapes, "plate": plate, "grade": grade}
+    makers = {"music": music, "still": still, "still_dusk": lambda: still(dusk=True), "driving": driving, "shapes": shapes, "plate": plate, "grade": grade}
     for name in (sys.argv[1:] or list(makers)):
         makers[name]()
     for f in sorted(os.listdir(OUT)):

@@ -22,6 +22,7 @@ def _graph(wan_dir, **p):
     g = Graph()
     load = g.add_node("video_models.load", {"model": wan_dir}, node_id="load")
     params = {"frames": 13, "window": 5, "overlap": 1, "width": 16, "height": 16, "steps": 2, "guidance": 1.0,
+              "long_take": "separate shots",
               "previews": False, "preview_size": "off"}
     params.update(p)
     g.add_node("video_models.text_to_video", params, node_id="gen")

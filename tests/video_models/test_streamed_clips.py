@@ -23,7 +23,7 @@ from nodes.video_models.runs import kept_windows
 pytest.importorskip("diffusers")
 
 GEN = {"frames": 13, "window": 5, "overlap": 1, "width": 16, "height": 16, "steps": 2, "guidance": 1.0,
-       "previews": False, "preview_size": "off"}  # windows start at frames 0, 4 and 8
+       "previews": False, "preview_size": "off", "long_take": "separate shots"}  # windows start at frames 0, 4 and 8
 
 
 def _graph(wan_dir, tmp_path, out_type="footage.save_sequence", out=None):

@@ -254,7 +254,8 @@ def test_wan_video_to_video(wan_dir, window, steps):
     g = Graph()
     load = g.add_node("video_models.load", {"model": wan_dir})
     src = g.add_node("test.vm_clip")
-    v2v = g.add_node("video_models.video_to_video", {"steps": 2, "strength": 0.5, "window": window, "overlap": 2})
+    v2v = g.add_node("video_models.video_to_video", {"steps": 2, "strength": 0.5, "window": window, "overlap": 2,
+                                                      "long_take": "separate shots"})
     g.connect(load.id, "model", v2v.id, "model")
     g.connect(src.id, "video", v2v.id, "video")
     ev = []

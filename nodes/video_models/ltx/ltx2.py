@@ -19,7 +19,8 @@ from studio.engine.clip import ArrayClip
 from ..loading.checks import ModelError
 from ..loading.families import valid_frames
 from ..loading.inputs import video_model_input
-from ..sampling.generators import COMMON, PREVIEW_FRAMES, PREVIEW_STEPS, GeneratorNode, output_size, prompt_of
+from ..sampling.generators import (COMMON, PREVIEW_FRAMES, PREVIEW_STEPS, TAKE_PARAMS, GeneratorNode, output_size,
+                                   prompt_of)
 
 SOUNDS = ("generated", "input")
 MAX_TOKENS = 1024  # LTX2Pipeline's own max_sequence_length
@@ -53,7 +54,7 @@ class LTX2Video(GeneratorNode):
               Text("negative_prompt", ""),
               Choice("sound", "generated", choices=SOUNDS, help="generated: LTX-2's own sound; input: the track "
                                                                 "on the audio input")) + \
-        tuple(q for q in COMMON if q.name not in ("window", "overlap"))
+        tuple(q for q in COMMON if q.name not in ("window", "overlap") + TAKE_PARAMS)
 
     def run(self, ctx, model, image=None, prompt=None, audio=None):
         from ..sampling.sampler import Sampler, filter_kwargs, to_pil

@@ -34,12 +34,16 @@ class ClipMaking:
     """The windows of one clip starting at frames ``starts``, made by ``sampler`` (sampling.Sampler)."""
 
     def __init__(self, sampler, starts: list[int], n_frames: int, window: int, overlap: int, make_kwargs,
-                 image, previews: bool, steps: int, size):
+                 image, previews: bool, steps: int, size, blend: bool = True, hold: bool = False):
         from .kept_windows import KeptWindows
         from .times import RunClock
         self.s, self.ctx = sampler, sampler.ctx
         self.starts, self.n_frames, self.window, self.overlap = starts, n_frames, window, overlap
         self.make_kwargs, self.image, self.previews, self.steps = make_kwargs, image, previews, steps
+        # blend: the overlap cross-fades (separate shots); else the earlier window's frames stay there
+        # (continue: the next window starts from them). hold: each window's colour matched to them.
+        self.blend, self.hold = blend, hold
+        self.seams: list[tuple[float, float]] = []  # (ΔE2000 before, after) the colour hold, per seam
         self.clock = RunClock(self.ctx, sampler.ref, sampler.ref.device, size, window, len(starts), steps,
                               sampler.pipe)
         self.kept = KeptWindows(self.ctx, sampler.ref, sampler.pipe, len(starts))  # a Stop loses no finished window
@@ -86,6 +90,10 @@ class ClipMaking:
         if error is None and self.complete:
             self.clock.finished(record=not (self._speed.get("compiling") or self.s.untypical))
             self.kept.finish()
+            if self.seams:
+                before, after = (sum(x) / len(self.seams) for x in zip(*self.seams))
+                self.ctx.info(f"colour held across {len(self.seams)} seam{'s' if len(self.seams) > 1 else ''}: "
+                              f"mean ΔE2000 at the seams {before:.2f} before, {after:.2f} after")
 
     # -- the windows --------------------------------------------------------------------------
     @property
@@ -146,11 +154,21 @@ class ClipMaking:
             return
         done = self.done
         ov = max(0, done - a)  # frames this window shares with what is made
-        if ov:
+        if ov and self.hold:
+            frames = self._held(frames, self.out[a:done], ov)
+        if ov and self.blend:
             ramp = np.linspace(0, 1, ov + 2, dtype=np.float32)[1:-1, None, None, None]
             self.out[a:done] = self.out[a:done] * (1 - ramp) + frames[:ov] * ramp
         self.out[done:a + length] = frames[ov:length]
         self.done = a + length
+
+    def _held(self, frames: np.ndarray, old: np.ndarray, ov: int) -> np.ndarray:
+        """``frames`` with their colour matched to the ``ov`` frames they share with what is made."""
+        from ..sampling.colour_hold import hold_colour, seam_delta_e
+        before = seam_delta_e(old, frames[:ov])
+        frames = hold_colour(frames, frames[:ov], old)
+        self.seams.append((before, seam_delta_e(old, frames[:ov])))
+        return frames
 
     def _buffer(self, shape) -> np.ndarray:
         """The whole clip's frames: in memory, or for a long one a file in the cache (clip.frames_buffer)."""

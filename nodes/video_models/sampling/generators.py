@@ -14,6 +14,7 @@ from studio.core.values import Features
 
 from ..loading.inputs import video_model_input as _video_model  # one copy: inputs.py
 from ..loading.node import CATEGORY
+from .long_take import HOLD_CHOICES, HOLD_HELP, LONG_TAKE_HELP, LONG_TAKES, SCHEDULE_HELP, SCHEDULES
 from ..memory.speed import (ATTENTION_CHOICES, ATTENTION_HELP, CACHE_CHOICES, CACHE_HELP, COMPILE_CHOICES,
                             COMPILE_HELP)
 
@@ -60,7 +61,11 @@ COMMON = (Int("frames", 0, min=0, max=100000, help="0: the model's own clip leng
                                                            "(guidance_scale_2); 0: the same as guidance"),
           Float("fps", 0.0, min=0.0, max=240.0, help="0: the family's frame rate"),
           Int("window", 0, min=0, max=1000, help="frames per model call; 0: the model's own length"),
-          Int("overlap", 4, min=0, max=100, help="frames blended between windows"),
+          Int("overlap", 4, min=0, max=100, help="frames two windows share (context windows: rounded up to "
+                                                 "whole latent frames)"),
+          Choice("long_take", "auto", choices=LONG_TAKES, help=LONG_TAKE_HELP),
+          Choice("context_schedule", "uniform", choices=SCHEDULES, help=SCHEDULE_HELP),
+          Choice("hold_colour", "auto", choices=HOLD_CHOICES, help=HOLD_HELP),
           Seed("seed", 0),
           Choice("compile", "auto", choices=COMPILE_CHOICES, help=COMPILE_HELP),
           Choice("attention", "native", choices=ATTENTION_CHOICES, help=ATTENTION_HELP),
@@ -72,12 +77,22 @@ COMMON = (Int("frames", 0, min=0, max=100000, help="0: the model's own clip leng
                       "runs on the CPU (on a GPU the size set here); 'always'; 'off': always the size set here"))
 
 
+TAKE_PARAMS = ("long_take", "context_schedule", "hold_colour")  # generators that make windows apart only leave these out
+
+
 class GeneratorNode(Node):
     category = CATEGORY
     timing = CLIP
     streams_output = True  # a clip of several windows goes to Save Video as they finish (windows.py)
     disk_cache = True  # minutes of sampling: the clip is kept between runs and processes
     task = ""
+
+    @classmethod
+    def preflight(cls, params, base_dir):
+        win, ov = int(params.get("window") or 0), int(params.get("overlap") or 0)
+        if win and ov >= win:
+            return [f"overlap ({ov}) must be smaller than the window ({win} frames)"]
+        return []
 
     def _start(self, ctx, model):
         from .sampler import Sampler, frames_and_window
@@ -100,6 +115,14 @@ class GeneratorNode(Node):
             raise StudioError(f"overlap ({p.overlap}) must be smaller than the window ({win} frames)")
         fps = p.fps or s.fam.fps
         return s, n, win, fps
+
+    def _long_take(self, ctx, s, n: int, win: int, scheduled: bool) -> int:
+        """How a clip longer than the window is made (long_take.plan_take), said on the node: the frames
+        per pipeline call (the whole clip for context windows)."""
+        from .long_take import plan_take
+        t = plan_take(ctx, s, self.task, n, win, scheduled)
+        self.take, self.overlap, self.blend, self.hold = t.take, t.overlap, t.blend, t.hold
+        return t.window
 
     def _made(self, ctx, clip, w: int, h: int):
         """Say what was made (the node's label and the log show the frames made, as asked): once it
@@ -137,21 +160,27 @@ class GeneratorNode(Node):
 
 class ImageToVideo(GeneratorNode):
     """Animate a still with a pretrained model (SVD, Wan I2V, LTX-Video, CogVideoX I2V, HunyuanVideo I2V).
-    Progress per step, latent previews, cancel at the next step; longer clips in overlapping windows,
-    each starting from a frame of the last."""
+    Progress per step, latent previews, cancel at the next step; longer clips as 'long take' says (one
+    take in context windows, or windows each continuing from the last frame of the one before); Wan
+    takes a last image too (first-last frame)."""
     id = "video_models.image_to_video"
     title = "Image to Video"
     task = "i2v"
     inputs = (In("model", "Model"), In("image", "Image"),
-              In("prompt", "Text", optional=True, help="families that take a prompt (not SVD)"))
+              In("prompt", "Text", optional=True, help="families that take a prompt (not SVD)"),
+              In("last_image", "Image", optional=True, help="Wan: the clip's last frame (first-last frame; a clip's "
+                                                           "last frame when a Video is connected)"))
     outputs = (Out("video", "Video"),)
     params = (Text("prompt", "", help="families that take a prompt (not SVD)"),
               Text("negative_prompt", ""),) + COMMON + (
               Int("motion", 127, min=1, max=255, help="SVD: motion bucket (more = more motion)"),
               Float("noise_aug", 0.02, min=0.0, max=1.0, help="SVD: noise added to the still (more = freer)"))
 
-    def run(self, ctx, model, image, prompt=None):
+    def run(self, ctx, model, image, prompt=None, last_image=None):
+        from .keyframes import last_frame
         s, n, win, fps = self._start(ctx, model)
+        last = last_frame(ctx, s, last_image)
+        win = self._long_take(ctx, s, n, win, False)
         p = ctx.params
         img = np.asarray(image.frame(0) if hasattr(image, "frame") else image, np.float32)
         w, h = output_size(ctx, s, p.width, p.height, (img.shape[1], img.shape[0]), self.preview)
@@ -172,9 +201,11 @@ class ImageToVideo(GeneratorNode):
         base = filter_kwargs(s.pipe, base, ctx.warn)
 
         def make(start, still):
+            if last is not None and start + win >= n:  # the window that ends the clip
+                return dict(base, image=to_pil(still), last_image=to_pil(last))
             return dict(base, image=to_pil(still))
-        return self._made(ctx, s.generate(n, win, p.overlap, make, fps, image=img, previews=p.previews, size=(w, h),
-                                          steps=self.steps), w, h)
+        return self._made(ctx, s.generate(n, win, self.overlap, make, fps, image=img, previews=p.previews,
+                                          size=(w, h), steps=self.steps, blend=self.blend, hold=self.hold), w, h)
 
 
 class TextToVideo(GeneratorNode):
@@ -193,6 +224,7 @@ class TextToVideo(GeneratorNode):
 
     def run(self, ctx, model, prompt=None, features=None, negative=None, schedule=None):
         s, n, win, fps = self._start(ctx, model)
+        win = self._long_take(ctx, s, n, win, schedule is not None)
         p = ctx.params
         text = prompt_of(ctx, prompt)
         if features is None and schedule is None and not text.strip():
@@ -206,10 +238,12 @@ class TextToVideo(GeneratorNode):
         make = lambda start, still: dict(base)  # noqa: E731
         if schedule is not None:  # the prompt window by window (schedule.py)
             from .schedule import ScheduledPrompts
-            sched = ScheduledPrompts(ctx, s, schedule, text, neg, n, win, p.overlap)
+            sched = ScheduledPrompts(ctx, s, schedule, text, neg, n, win, self.overlap)
             make = lambda start, still: dict(base, **sched.window(start))  # noqa: E731
-        return self._made(ctx, s.generate(n, win, p.overlap, make, fps,
-                                          previews=p.previews, steps=self.steps, size=(w, h)), w, h)
+            if s.context is not None:  # inside one take: each context window's own prompt (context_windows.py)
+                s.context_cond, s.context_tag = sched.in_one_take(ctx, n)
+        return self._made(ctx, s.generate(n, win, self.overlap, make, fps, previews=p.previews, steps=self.steps,
+                                          size=(w, h), blend=self.blend, hold=self.hold), w, h)
 
 
 class VideoToVideo(GeneratorNode):
@@ -233,6 +267,7 @@ class VideoToVideo(GeneratorNode):
             ctx.warn(f"{p.frames} frames asked but the video has {n_in}: making {n_in}")
         from .sampler import frames_and_window
         _, win = frames_and_window(s.fam, n, p.window, s.native_frames())
+        win = self._long_take(ctx, s, n, win, False)
         fps = p.fps or video.fps
         w, h = output_size(ctx, s, p.width, p.height, (video.width, video.height), self.preview)
         base = filter_kwargs(s.pipe, {"height": h, "width": w, "num_inference_steps": self.steps,
@@ -247,5 +282,5 @@ class VideoToVideo(GeneratorNode):
             frames = [to_pil(chunk[min(i - start, len(chunk) - 1)]) for i in idx]
             return dict(base, video=frames)
         steps = max(1, int(self.steps * p.strength))  # the steps an img2img pipeline runs
-        return self._made(ctx, s.generate(n, win, p.overlap, make, fps, previews=p.previews, steps=steps,
-                                          size=(w, h)), w, h)
+        return self._made(ctx, s.generate(n, win, self.overlap, make, fps, previews=p.previews, steps=steps,
+                                          size=(w, h), blend=self.blend, hold=self.hold), w, h)

@@ -9,6 +9,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from studio.core.errors import Cancelled
 from studio.engine.clip import ArrayClip
 
 from ..loading.families import valid_frames
@@ -99,6 +100,9 @@ class Sampler:
         self.on_cpu = getattr(ref.device, "type", str(ref.device)) == "cpu"
         self.light_decode = False  # a decode of this run ran out of memory: later windows decode tiled at once
         self.untypical = False  # kept latents decoded, or a decode retried: this run's time is not recorded
+        self.context = None  # a context_windows.WindowPlan: the call is one take, its denoiser run in windows
+        self.context_cond = None  # with a prompt schedule: latent frames -> a window's prompt embeddings
+        self.context_tag = None  # what else decides the take (the schedule's weights), for a kept take's key
         if self.on_cpu:
             # a report, not a warning of the run: nothing asked for is skipped (issue 35: every CPU run
             # ended "with 1 warning"); an estimate past LONG_RUN_S is one (guard.py)
@@ -130,7 +134,16 @@ class Sampler:
         last = [0.0]
         t_call = time.perf_counter()
 
+        gen = ctx.torch_generator(device="cpu", salt=k)
+        keeper = None
+        if self.context is not None:  # a Stop keeps the take's last finished step (kept_steps.py)
+            from ..runs.kept_steps import StepKeeper
+            keeper = StepKeeper(ctx, self.ref, pipe, dict(kwargs, schedule=self.context_tag), gen.initial_seed(),
+                                self.context)
+
         def on_step(p, i, t, kw):
+            if keeper is not None:
+                kw = keeper.step(p, i, kw)
             total = int(getattr(p, "num_timesteps", 0) or kwargs.get("num_inference_steps", 1))
             prev = None
             if stream is not None:
@@ -152,7 +165,6 @@ class Sampler:
             return kw
 
         tiled = self._tile_if_needed(kwargs, say=k == 0)
-        gen = ctx.torch_generator(device="cpu", salt=k)
         call = dict(kwargs, generator=gen, output_type="pt", callback_on_step_end=on_step,
                     callback_on_step_end_tensor_inputs=["latents"])
         # an out-of-memory error while decoding keeps the latents and decodes again lighter; latents
@@ -163,9 +175,13 @@ class Sampler:
             with torch.inference_mode():
                 frames = rescue.decode_kept() if rescue.kept else None
                 if frames is None:
-                    with rescue:
+                    with rescue, self._windows(keeper):
                         out = pipe(**call)
                     frames = out.frames[0] if hasattr(out, "frames") else out[0][0]
+        except Cancelled:
+            if keeper is not None:
+                keeper.stopped()
+            raise
         finally:
             if hasattr(pipe, "maybe_free_model_hooks"):
                 pipe.maybe_free_model_hooks()
@@ -175,8 +191,19 @@ class Sampler:
         self.untypical = self.untypical or rescue.kept or rescue.light  # not a time to predict from
         self.audio = None if rescue.kept else getattr(out, "audio", None)  # LTX-2's sound: same call (ltx2.py)
         made = host_frames(frames)
+        if keeper is not None:
+            keeper.finish()
         rescue.finish()  # said, and the kept file deleted: the frames are made
         return made
+
+    def _windows(self, keeper=None):
+        """The context-windows hook on the denoiser for the call, when the take is made so."""
+        from contextlib import nullcontext
+        if self.context is None:
+            return nullcontext()
+        from .context_windows import context_windows_applied
+        return context_windows_applied(self.pipe, self.fam.key, self.context,
+                                       skip=keeper.skipping if keeper is not None else None, cond_for=self.context_cond)
 
     def _tile_if_needed(self, kwargs, say: bool) -> bool:
         """VAE tiling on for this run when decoding the clip at once is predicted not to fit the GPU."""
@@ -197,7 +224,7 @@ class Sampler:
 
     def generate(self, n_frames: int, window: int, overlap: int, make_kwargs, fps: float,
                  image: np.ndarray | None = None, previews: bool = True, steps: int = 1,
-                 size: tuple[int, int] | None = None) -> ArrayClip:
+                 size: tuple[int, int] | None = None, blend: bool = True, hold: bool = False) -> ArrayClip:
         """The clip. Stop works inside a step (block hooks); on the CPU the run's time is estimated
         from the first blocks and said; LoRAs are on only while it is made. However it ends, the
         cached model is left as it was: hooks removed, LoRAs unloaded, and after a Stop the memory
@@ -209,7 +236,8 @@ class Sampler:
         :class:`~.windows.StreamedClip`: the outputs' pulls make the rest (windows.py)."""
         from ..runs.windows import ClipMaking, StreamedClip
         starts = plan_windows(n_frames, window, overlap)
-        making = ClipMaking(self, starts, n_frames, window, overlap, make_kwargs, image, previews, steps, size)
+        making = ClipMaking(self, starts, n_frames, window, overlap, make_kwargs, image, previews, steps, size,
+                            blend=blend, hold=hold)
         making.open()
         making.step()  # closes the making itself when it stops or fails
         if not making.complete and self.ctx.stream_to:

@@ -152,14 +152,15 @@ class ScheduledPrompts:
     def __init__(self, ctx, sampler, schedule, text: str, negative: str, n: int, window: int, overlap: int,
                  guidance: float | None = None):
         self.text, self.negative = text, negative
-        self.schedule = schedule
+        self.schedule, self.sampler = schedule, sampler
         if schedule is None:
             if not text.strip():
                 raise StudioError("no prompt: type one, or connect a Text input or a Prompt Schedule")
             return
         if not is_schedule(schedule):
             raise StudioError("the schedule input is not a Prompt Schedule: connect a Prompt Schedule node")
-        ctx.warn("a Prompt Schedule is connected: its prompts are used, not the node's prompt")
+        if text.strip():  # an empty prompt (the templates') is nothing left unused
+            ctx.warn("a Prompt Schedule is connected: its prompts are used, not the node's prompt")
         w = np.asarray(schedule.data, np.float32)
         if len(w) < n:
             ctx.warn(f"the schedule has {len(w)} frames, the clip {n}: its last prompt holds to the end")
@@ -189,6 +190,37 @@ class ScheduledPrompts:
                               "this family cannot follow a Prompt Schedule")
         return torch.stack(out)  # [P, 1, tokens, D]
 
+    def in_one_take(self, ctx, n: int):
+        """(latent frames -> the conditional prompt embeddings of a context window, the schedule's weights
+        to key a kept take by) for a take sampled in one call with context windows: a window's prompt is
+        the schedule's mix over its frames. Its strength cannot vary inside one call: the mean is used."""
+        from .context_windows import temporal_ratio
+        t = temporal_ratio(self.sampler.pipe)
+        n_lat = (n - 1) // t + 1
+        # latent frame j holds video frames [(j-1)t+1, jt] (the first, frame 0 alone)
+        lo = np.maximum(0, (np.arange(n_lat) - 1) * t + 1)
+        hi = np.minimum(n, np.arange(n_lat) * t + 1)
+        per = np.stack([self.weights[a:b].mean(0) for a, b in zip(lo, hi)])  # [latent frames, prompts]
+        if np.ptp(self.strength) > 1e-6:
+            ctx.warn("the schedule's strength changes along the clip, but a take sampled in one call has one "
+                     f"guidance: its mean ({float(self.strength.mean()):.2f}) is used (set 'long take' to separate "
+                     "shots for a strength that follows the schedule)")
+        cache: dict = {}
+
+        def cond(idx: np.ndarray):
+            key = tuple(int(i) for i in idx)
+            if key not in cache:
+                cache[key] = self._mix(per[np.asarray(idx)].mean(0))
+            return cache[key]
+        return cond, per
+
+    def _mix(self, wts: np.ndarray):
+        emb = None
+        for w, e in zip(wts, self.embeds):  # one prompt alone: its embeddings exactly
+            if w != 0:
+                emb = e * float(w) if emb is None else emb + e * float(w)
+        return emb
+
     def window_weights(self, start: int) -> tuple[np.ndarray, float]:
         a, b = self.own[start]
         return self.weights[a:b].mean(0), float(self.strength[a:b].mean())
@@ -197,9 +229,6 @@ class ScheduledPrompts:
         if self.schedule is None:
             return {"prompt": self.text, "negative_prompt": self.negative or None}
         wts, strength = self.window_weights(start)
-        emb = None
-        for w, e in zip(wts, self.embeds):  # one prompt alone: its embeddings exactly
-            if w != 0:
-                emb = e * float(w) if emb is None else emb + e * float(w)
+        emb = self._mix(wts)
         return {"prompt": None, "prompt_embeds": emb, "negative_prompt": self.negative or None,
                 "guidance_scale": float(self.guidance) * strength}

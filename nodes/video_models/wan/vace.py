@@ -18,7 +18,8 @@ from studio.engine.clip import as_clip
 
 from ..loading.checks import ModelError
 from ..loading.inputs import video_model_input
-from ..sampling.generators import COMMON, PREVIEW_FRAMES, PREVIEW_STEPS, GeneratorNode, output_size, prompt_of
+from ..sampling.generators import (COMMON, PREVIEW_FRAMES, PREVIEW_STEPS, TAKE_PARAMS, GeneratorNode, output_size,
+                                   prompt_of)
 
 PRESETS = ("control", "inpaint", "outpaint", "extend")
 GREY = 0.5  # VACE's "nothing here" value (0 in the model's [-1, 1])
@@ -112,7 +113,8 @@ class WanVACE(GeneratorNode):
               Float("pad_right", 0.25, min=0.0, max=4.0),
               Float("pad_top", 0.0, min=0.0, max=4.0, help="outpaint: border added, as a fraction of the height"),
               Float("pad_bottom", 0.0, min=0.0, max=4.0),
-              Int("extend", 16, min=1, max=10000, help="extend: new frames after the video's")) + COMMON
+              Int("extend", 16, min=1, max=10000, help="extend: new frames after the video's")) + \
+        tuple(q for q in COMMON if q.name not in TAKE_PARAMS)  # windows made apart (no long take setting yet)
 
     def run(self, ctx, model, video=None, mask=None, reference=None, reference_2=None, prompt=None, schedule=None):
         from ..sampling.sampler import Sampler, filter_kwargs, frames_and_window, to_pil

@@ -1,0 +1,36 @@
+"""Keyframed images: the clip's first and last frame (Wan first-last-frame: ``WanImageToVideoPipeline``
+with ``last_image``).
+
+A Wan 2.1 FLF2V model's image embedding takes the two images together (its ``pos_embed_seq_len`` is
+twice the image encoder's tokens), so it needs the last frame; a Wan 2.1 I2V model's takes one image,
+so it cannot use one; Wan 2.2 I2V (no image encoder) conditions on the frames alone and takes it.
+In a clip of several windows the last frame goes to the window that ends the clip (with context
+windows, the one call)."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..loading.checks import ModelError
+
+
+def last_frame(ctx, sampler, image) -> np.ndarray | None:
+    """The last frame to give the pipeline ([H, W, C] in [0, 1]), or None; said when it cannot be used."""
+    from .sampler import call_defaults
+    pipe = sampler.pipe
+    den = getattr(pipe, "transformer", None)
+    pos = getattr(getattr(den, "config", None), "pos_embed_seq_len", None)
+    flf2v = pos is not None and getattr(pipe, "image_encoder", None) is not None
+    if image is None:
+        if flf2v:
+            raise ModelError("this Wan model is first-last-frame (FLF2V): it needs the clip's last frame too; "
+                             "connect an Image to 'last_image'")
+        return None
+    if "last_image" not in call_defaults(pipe):
+        ctx.warn(f"{sampler.fam.title} Image to Video ({type(pipe).__name__}) takes no last frame (Wan does): "
+                 "the last image is not used")
+        return None
+    if getattr(pipe, "image_encoder", None) is not None and not flf2v:
+        ctx.warn("this Wan 2.1 image-to-video model takes one image (Wan 2.1 FLF2V and Wan 2.2 I2V take a last "
+                 "frame too): the last image is not used")
+        return None
+    return np.asarray(image.frame(image.n_frames - 1) if hasattr(image, "frame") else image, np.float32)

@@ -1,0 +1,117 @@
+"""How a clip longer than the model's window is made: the generators' 'long take' setting.
+
+* ``context windows``: one pipeline call, one take; the denoiser runs on overlapping windows of the
+  whole latent at every step (context_windows.py). Families whose denoiser input Studio can cut
+  along its frames (Wan, LTX-Video).
+* ``continue``: one call per window, each starting from the last frame of the one before (Image to
+  Video: the model is conditioned on that frame), its colour held to it (colour_hold.py).
+* ``separate shots``: one call per window, blended over the overlap (cuts, or a prompt that changes
+  window by window).
+
+``auto`` picks what suits the family and the node, and the node says which (:func:`plan_take`)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..loading.checks import ModelError
+from .context_windows import LAYOUTS, SCHEDULES
+
+CONTEXT, CONTINUE, SHOTS = "context windows", "continue", "separate shots"
+LONG_TAKES = ("auto", CONTEXT, CONTINUE, SHOTS)
+LONG_TAKE_HELP = ("a clip longer than the window: 'context windows' samples it as one take (Wan, LTX-Video: "
+                  "the model runs on overlapping windows of the whole clip at every step); 'continue' makes "
+                  "window after window, each from the last frame of the one before (Image to Video); "
+                  "'separate shots' makes independent windows blended over the overlap (cuts). auto: context "
+                  "windows for Wan and LTX-Video (with a prompt schedule: Wan), continue for Image to Video of "
+                  "other families, else separate shots; the node says which")
+SCHEDULE_HELP = ("context windows: 'uniform' from the first frame to the last; 'looped' wraps the last "
+                 "windows around to the first frames, for a clip that loops")
+HOLD_CHOICES = ("auto", "on", "off")
+HOLD_HELP = ("match each window's colour (Lab mean and spread) to the frames it shares with the one before; "
+             "auto: on for 'continue', off otherwise (one take needs none)")
+
+
+def can_cut(fam) -> bool:
+    """The family's denoiser input has a frame axis context windows can cut."""
+    return fam.key in LAYOUTS
+
+
+def scheduled_in_one_take(fam) -> bool:
+    """A prompt schedule can change the prompt inside one take: the model's conditional call is named apart
+    (Wan; context_windows.py)."""
+    return fam.key == "wan"
+
+
+def default_take(fam, task: str, scheduled: bool = False) -> str:
+    if can_cut(fam) and (not scheduled or scheduled_in_one_take(fam)):
+        return CONTEXT
+    return CONTINUE if task == "i2v" else SHOTS
+
+
+def choose_take(fam, task: str, asked: str, scheduled: bool = False) -> tuple[str, str | None]:
+    """(the mode used, why it is not the one asked, or None). ``task``: the node's (i2v, t2v, v2v)."""
+    if asked == "auto":
+        return default_take(fam, task, scheduled), None
+    if asked == CONTEXT and not can_cut(fam):
+        instead = default_take(fam, task, scheduled)
+        return instead, (f"'context windows' needs a denoiser Studio can cut along its frames (Wan, LTX-Video); "
+                         f"{fam.title} makes {instead} instead")
+    if asked == CONTEXT and scheduled and not scheduled_in_one_take(fam):
+        return SHOTS, (f"a prompt schedule inside one take needs Wan (its conditional call is named apart); "
+                       f"{fam.title} makes separate shots, one prompt each")
+    if asked == CONTINUE and task != "i2v":
+        instead = CONTEXT if can_cut(fam) and (not scheduled or scheduled_in_one_take(fam)) else SHOTS
+        what = "Text to Video" if task == "t2v" else "Video to Video"
+        return instead, (f"'continue' needs a model that takes frames to start from; {fam.title} {what} takes "
+                         f"none (Image to Video and Wan VACE do): making {instead} instead")
+    return asked, None
+
+
+def hold_for(mode: str, asked: str) -> bool:
+    return asked == "on" or (asked == "auto" and mode == CONTINUE)
+
+
+@dataclass(frozen=True)
+class Take:
+    take: str      # the mode used
+    window: int    # frames per pipeline call (the whole clip for context windows)
+    overlap: int   # frames two calls share
+    blend: bool    # the shared frames cross-fade (else the earlier call's stay)
+    hold: bool     # each call's colour held to the one before
+
+
+def plan_take(ctx, sampler, task: str, n: int, win: int, scheduled: bool) -> Take:
+    """The take of ``n`` frames with windows of ``win``, as the node's 'long take' settings ask, said
+    on the node; for context windows the sampler's plan is set (``sampler.context``)."""
+    p, s = ctx.params, sampler
+    take, why = choose_take(s.fam, task, p.long_take, scheduled)
+    if n <= win:
+        return Take(take, win, p.overlap, True, False)
+    if why:
+        ctx.warn(why)
+    hold = hold_for(take, p.hold_colour)
+    auto = " (auto)" if p.long_take == "auto" else ""
+    if take == CONTEXT:
+        from .context_windows import plan_for, temporal_ratio
+        from ..loading.families import valid_frames
+        if p.step_cache != "off":
+            raise ModelError(f"step_cache '{p.step_cache}' reuses a step's work in the next call of the whole clip: "
+                             "it cannot run with context windows. Set step_cache off, or long_take to separate shots")
+        t = temporal_ratio(s.pipe)
+        c = s.context = plan_for(win, p.overlap, t, p.context_schedule)
+        s.untypical = True  # one call of the whole clip: not a time to predict windowed runs from
+        full = valid_frames(s.fam, n)
+        k = len(c.windows((full - 1) // t + 1))
+        ctx.info(f"long take: context windows{auto}: {n} frames sampled as one take, the model run on {k} windows "
+                 f"of {c.window} latent frames ({win} frames), overlap {c.overlap}, stride {c.stride} ({c.schedule}) "
+                 "at every step" + (" (colour hold is for windows made apart: not used)" if hold else ""))
+        ctx.note(f"one take: {k} context windows a step")
+        return Take(take, full, 0, True, False)
+    if take == CONTINUE:
+        ctx.info(f"long take: continue{auto}: each window starts from the last frame of the one before"
+                 + (f" (they share that frame: 'overlap' {p.overlap} is not used)" if p.overlap != 1 else "")
+                 + (", its colour held to it" if hold else ""))
+        return Take(take, win, 1, False, hold)
+    ctx.info(f"long take: separate shots{auto}: windows made apart, blended over {p.overlap} frames"
+             + (", colour held" if hold else ""))
+    return Take(take, win, p.overlap, True, hold)

@@ -1,0 +1,196 @@
+"""Long takes made window by window (issue 47): continuation from the last frame, the colour held
+across windows, first-last frame keyframes, and the settings a family cannot use."""
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import pytest
+
+from studio.core.errors import StudioError
+from studio.core.graph import Graph
+from studio.engine.events import NodeMessage
+from studio.engine.executor import Executor
+
+from nodes.video_models.sampling.colour_hold import from_lab, hold_colour, seam_delta_e, to_lab
+from nodes.video_models.sampling.sampler import to_pil
+
+pytest.importorskip("diffusers")
+
+
+@pytest.fixture(scope="module")
+def i2v_dir(tmp_path_factory):
+    from .tiny_i2v import build_wan_i2v
+    return build_wan_i2v(str(tmp_path_factory.mktemp("models") / "tiny-wan-i2v"))
+
+
+@pytest.fixture(scope="module")
+def flf2v_dir(tmp_path_factory):
+    from .tiny_i2v import build_wan_i2v
+    return build_wan_i2v(str(tmp_path_factory.mktemp("models") / "tiny-wan-flf2v"), flf2v=True)
+
+
+def _still(seed: int, h: int = 16, w: int = 16) -> np.ndarray:
+    y, x = np.mgrid[0:h, 0:w].astype(np.float32)
+    r = np.random.default_rng(seed).random(3).astype(np.float32)
+    return np.stack([x / w * r[0], y / h * r[1], 0 * x + r[2]], -1)
+
+
+def _i2v_graph(model_dir, last=False, **p):
+    from studio.core.params import Int
+    from studio.core.registry import default_registry
+    from studio.core.spec import SOURCE, Node, Out
+    if "test.lt_still" not in default_registry():
+        class Still(Node):
+            id = "test.lt_still"
+            timing = SOURCE
+            outputs = (Out("image", "Image"),)
+            params = (Int("seed", 0),)
+
+            def run(self, ctx):
+                return _still(ctx.params.seed)
+        default_registry().register(Still)
+    g = Graph()
+    g.add_node("video_models.load", {"model": model_dir}, node_id="load")
+    g.add_node("test.lt_still", {"seed": 0}, node_id="first")
+    params = {"frames": 13, "window": 5, "width": 16, "height": 16, "steps": 2, "guidance": 1.0, "prompt": "a fox",
+              "previews": False, "preview_size": "off"}
+    params.update(p)
+    g.add_node("video_models.image_to_video", params, node_id="gen")
+    g.connect("load", "model", "gen", "model")
+    g.connect("first", "image", "gen", "image")
+    if last:
+        g.add_node("test.lt_still", {"seed": 1}, node_id="last")
+        g.connect("last", "image", "gen", "last_image")
+    return g
+
+
+def _spy_calls(ex, g, monkeypatch, task="i2v"):
+    """Every pipeline call's arguments and frames ([F, H, W, C])."""
+    pipe = ex.run(g, targets=["load"], device="cpu").value("load").pipeline(task)
+    calls = []
+    cls = type(pipe)
+    orig = cls.__call__
+
+    @functools.wraps(orig)
+    def call(this, *a, **k):
+        out = orig(this, *a, **k)
+        calls.append((k, out.frames[0].permute(0, 2, 3, 1).float().numpy()))
+        return out
+    monkeypatch.setattr(cls, "__call__", call)
+    return calls, pipe
+
+
+def _said(ev, level=None):
+    return [e.text for e in ev if isinstance(e, NodeMessage) and e.node_id == "gen" and level in (None, e.level)]
+
+
+def test_each_continued_window_starts_from_the_last_frame_of_the_one_before(i2v_dir, monkeypatch):
+    ex = Executor()
+    g = _i2v_graph(i2v_dir, long_take="continue", hold_colour="off")
+    calls, _ = _spy_calls(ex, g, monkeypatch)
+    ev = []
+    clip = ex.run(g, targets=["gen"], device="cpu", use_cache=False, on_event=ev.append).value("gen")
+    assert len(calls) == 3 and clip.n_frames == 13  # windows at frames 0, 4, 8: each shares one frame
+    assert np.array_equal(np.asarray(calls[0][0]["image"]), np.asarray(to_pil(_still(0))))
+    for k in (1, 2):
+        prev_last = calls[k - 1][1][-1]
+        assert np.array_equal(np.asarray(calls[k][0]["image"]), np.asarray(to_pil(prev_last)))
+    assert np.array_equal(clip.frames[4], calls[0][1][-1])  # the shared frame is the earlier window's
+    assert any("continue: each window starts from the last frame" in t for t in _said(ev))
+
+    calls.clear()
+    ev = []
+    held = ex.run(_i2v_graph(i2v_dir, long_take="continue"), targets=["gen"], device="cpu", use_cache=False,
+                  on_event=ev.append).value("gen")
+    for k in (1, 2):  # with the colour held, the frame handed on is the held one
+        assert np.array_equal(np.asarray(calls[k][0]["image"]), np.asarray(to_pil(held.frames[4 * k])))
+    assert any(t.startswith("colour held across 2 seams: mean ΔE2000") for t in _said(ev))
+
+
+def test_a_known_colour_drift_is_held_below_one_delta_e_at_every_seam():
+    """Windows whose colour drifts from the truth (brightness, contrast, saturation, tint in Lab and
+    a gain on red), a window's way each time: after the hold, every seam is within 1 ΔE2000."""
+    rng = np.random.default_rng(0)
+    h, w, n, win, ov = 24, 32, 40, 12, 3
+    y, x = np.mgrid[0:h, 0:w].astype(np.float32)
+    t = np.arange(n, dtype=np.float32)[:, None, None]
+    base = np.stack([0.5 + 0.3 * np.sin(x / 5 + t / 7), 0.4 + 0.25 * np.cos(y / 4 - t / 9),
+                     0.3 + 0.2 * np.sin((x + y) / 6 + t / 5)], -1)
+    base = np.clip(base + rng.normal(0, 0.02, base.shape), 0, 1).astype(np.float32)
+    made = base[:win].copy()
+    before, after = [], []
+    for k, a in enumerate(range(win - ov, n - ov, win - ov), start=1):
+        sgn = (-1) ** k
+        lab = to_lab(base[a:a + win])
+        lum = (lab[..., :1] - 50) * (1 + 0.05 * sgn) + 50 + 3 * sgn
+        ab = lab[..., 1:] * (1 + 0.12 * sgn) + np.array([2, -3], np.float32) * sgn
+        window = from_lab(np.concatenate([lum, ab], -1)) * np.array([1 + 0.04 * sgn, 1, 1], np.float32)
+        window = np.clip(window, 0, 1)
+        old = made[a:a + ov]
+        before.append(seam_delta_e(old, window[:ov]))
+        window = hold_colour(window, window[:ov], old)
+        after.append(seam_delta_e(old, window[:ov]))
+        made = np.concatenate([made[:a + ov], window[ov:]])
+    assert len(after) == 4 and min(before) > 3.0  # the drift is plain to see
+    assert max(after) <= 1.0, after
+
+
+def test_first_and_last_frame_gives_the_frames_of_the_pipeline_called_directly(flf2v_dir, monkeypatch):
+    import torch
+    ex = Executor()
+    g = _i2v_graph(flf2v_dir, last=True, frames=5)
+    calls, pipe = _spy_calls(ex, g, monkeypatch)
+    clip = ex.run(g, targets=["gen"], device="cpu", use_cache=False).value("gen")
+    assert len(calls) == 1
+    seed = calls[0][0]["generator"].initial_seed()
+    direct = pipe(image=to_pil(_still(0)), last_image=to_pil(_still(1)), prompt="a fox", height=16, width=16,
+                  num_frames=5, num_inference_steps=2, guidance_scale=1.0, output_type="pt",
+                  generator=torch.Generator().manual_seed(seed)).frames[0]
+    assert np.allclose(clip.frames, direct.permute(0, 2, 3, 1).numpy(), atol=1e-6)
+    with pytest.raises(StudioError, match="first-last-frame .FLF2V.: it needs the clip's last frame"):
+        ex.run(_i2v_graph(flf2v_dir, frames=5), targets=["gen"], device="cpu", use_cache=False)
+
+
+def test_a_last_frame_a_model_cannot_take_is_said_and_not_used(i2v_dir):
+    ev = []
+    Executor().run(_i2v_graph(i2v_dir, last=True, frames=5), targets=["gen"], device="cpu", use_cache=False,
+                   on_event=ev.append)
+    assert any("takes one image" in t and "the last image is not used" in t for t in _said(ev, "warning"))
+
+
+def test_settings_a_family_cannot_use_say_what_it_does_instead(wan_dir):
+    g = Graph()
+    g.add_node("video_models.load", {"model": wan_dir}, node_id="load")
+    g.add_node("video_models.text_to_video", {"frames": 9, "window": 5, "overlap": 4, "width": 16, "height": 16,
+                                              "steps": 1, "guidance": 1.0, "previews": False, "preview_size": "off",
+                                              "long_take": "continue"}, node_id="gen")
+    g.connect("load", "model", "gen", "model")
+    ev = []
+    clip = Executor().run(g, targets=["gen"], device="cpu", use_cache=False, on_event=ev.append).value("gen")
+    assert clip.n_frames == 9
+    assert any("'continue' needs a model that takes frames" in t and "making context windows instead" in t
+               for t in _said(ev, "warning"))
+    g.nodes["gen"].params["window"] = 5
+    g.nodes["gen"].params["overlap"] = 5
+    with pytest.raises(StudioError, match=r"overlap \(5\) must be smaller than the window \(5 frames\)"):
+        Executor().run(g, targets=["gen"], device="cpu", use_cache=False)
+
+
+def test_image_to_video_with_context_windows_is_one_call_from_the_still(i2v_dir, monkeypatch):
+    """Wan I2V's denoiser input is the latent with the still's condition channels beside it (36 in,
+    16 out): the hook cuts both along the frames; auto picks context windows for Wan."""
+    ex = Executor()
+    g = _i2v_graph(i2v_dir, long_take="auto", overlap=4)
+    calls, pipe = _spy_calls(ex, g, monkeypatch)
+    seen = []
+    h = pipe.transformer.patch_embedding.register_forward_pre_hook(lambda m, a: seen.append(tuple(a[0].shape)))
+    ev = []
+    try:
+        clip = ex.run(g, targets=["gen"], device="cpu", use_cache=False, on_event=ev.append).value("gen")
+    finally:
+        h.remove()
+    assert len(calls) == 1 and clip.n_frames == 13 and np.isfinite(clip.frames).all()
+    assert np.array_equal(np.asarray(calls[0][0]["image"]), np.asarray(to_pil(_still(0))))
+    assert len(seen) == 3 * 2 and all(s[1] == 36 and s[2] == 2 for s in seen)  # 3 windows of 2 latent frames
+    assert any("long take: context windows (auto)" in t for t in _said(ev))
