@@ -166,7 +166,8 @@ def test_preview_size_on_the_cpu(svd_dir, monkeypatch):
     clip = Executor().run(g, targets=[gen.id], device="cpu", on_event=ev.append).value(gen.id)
     assert (clip.width, clip.height) == (32, 24)
     texts = [getattr(e, "text", "") for e in ev]
-    assert "preview size: 32x24 instead of 64x48 (set 'preview size' to off for the full size)" in " ".join(texts)
+    assert "preview size: 32x24 instead of 64x48, every frame kept (set 'preview size' to off for the full size)" \
+        in " ".join(texts)
     assert any("1 steps instead of 3" in t for t in texts) and any("made 2 frames at 32x24" in t for t in texts)
     g.set_param(gen.id, "preview_size", "off")
     clip = Executor().run(g, targets=[gen.id], device="cpu").value(gen.id)
