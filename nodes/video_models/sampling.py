@@ -139,6 +139,7 @@ class Sampler:
         self.on_cpu = getattr(ref.device, "type", str(ref.device)) == "cpu"
         self.light_decode = False  # a decode of this run ran out of memory: later windows decode tiled at once
         self.untypical = False  # kept latents decoded, or a decode retried: this run's time is not recorded
+        self.last_phases: dict = {}  # the last window's phases (run_phases.WindowTimer)
         if self.on_cpu:
             # a report, not a warning of the run: nothing asked for is skipped (issue 35: every CPU run
             # ended "with 1 warning"); an estimate past LONG_RUN_S is one (guard.py)
@@ -169,8 +170,11 @@ class Sampler:
                   if previews else None)
         last = [0.0]
         t_call = time.perf_counter()
+        from .run_phases import WindowTimer
+        timer = WindowTimer()
 
         def on_step(p, i, t, kw):
+            timer.step()
             total = int(getattr(p, "num_timesteps", 0) or kwargs.get("num_inference_steps", 1))
             prev = None
             if stream is not None:
@@ -204,6 +208,7 @@ class Sampler:
                 frames = rescue.decode_kept() if rescue.kept else None
                 if frames is None:
                     with rescue:
+                        timer.call()
                         out = pipe(**call)
                     frames = out.frames[0] if hasattr(out, "frames") else out[0][0]
         finally:
@@ -214,6 +219,7 @@ class Sampler:
         self.light_decode = rescue.light
         self.untypical = self.untypical or rescue.kept or rescue.light  # not a time to predict from
         self.audio = None if rescue.kept else getattr(out, "audio", None)  # LTX-2's sound: same call (ltx2.py)
+        self.last_phases = timer.end()  # encode, steps, decode of this call (run_phases.py)
         made = host_frames(frames)
         rescue.finish()  # said, and the kept file deleted: the frames are made
         return made
