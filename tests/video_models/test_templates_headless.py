@@ -84,3 +84,20 @@ def test_a_headless_render_is_full_size_unless_asked(models_dir, tmp_path, vace_
     assert (info["width"], info["height"], info["frames"]) == (64, 48, 5)  # not the 32 px preview
     assert "full size: 'preview size' is off for Wan VACE (give --preview to render at preview size)" in err
     assert "preview size:" not in err.replace("'preview size'", "") and _warnings(err) == []
+
+
+def test_talking_clip_at_preview_size_keeps_its_121_frames(models_dir, tmp_path, tmp_path_factory, capfd,  # noqa: F811
+                                                           monkeypatch):
+    """LTX-2 at preview size as shipped (121 frames: 8k+1, nothing to adjust, nothing said about
+    it), with a tiny LTX-2 whose VAE compresses as LTX-2's own (32x, 8x): 640 tokens a step."""
+    from nodes.video_models import nodes
+
+    from .tiny_ltx2 import build_ltx2
+    monkeypatch.setattr(nodes, "PREVIEW_STEPS", 1)
+    _place(models_dir, "Lightricks/LTX-2", build_ltx2(str(tmp_path_factory.mktemp("m") / "ltx2"), real_compression=True))
+    out = tmp_path / "talking_clip.mp4"
+    err = _render(capfd, "talking_clip", out, "--preview")
+    info = probe(str(out))
+    assert info["frames"] == 121 and (info["width"], info["height"]) == (256, 160)
+    assert info.get("audio_codec") == "aac" and _warnings(err) == []
+    assert "8k+1" not in err and "more than" not in err
