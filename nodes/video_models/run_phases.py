@@ -67,29 +67,50 @@ def step_exponent(recs: list[dict], near: dict) -> float:
     return min(2.0, max(0.8, math.log(far["step"] / near["step"]) / math.log(far["pixels"] / near["pixels"])))
 
 
-def predict_node(records: list[dict], pixels: int, steps: int, windows: int) -> tuple[float, dict] | None:
-    """(the whole node's seconds, the record it comes from) for ``windows`` windows of ``pixels``
-    and ``steps``, from records with phases; None without one."""
+def usable(records: list[dict], cold: bool | None = None) -> list[dict]:
+    """The records with phases; those of a run as cold as this one when there are some. A model's
+    first run in a process pays for its kernels' first use (on the CPU a convolution's first call
+    at a shape costs many times the next) and the task's pipeline: a render in a new process is
+    predicted from such runs, a later run in the window from the warm ones."""
     recs = [r for r in records if has_phases(r) and r.get("pixels", 0) > 0]
+    same = [r for r in recs if cold is None or bool(r.get("cold")) == cold]
+    return same or recs
+
+
+def predict_node(records: list[dict], pixels: int, steps: int, windows: int,
+                 cold: bool | None = None) -> tuple[float, dict] | None:
+    """(the whole node's seconds, the record it comes from) for ``windows`` windows of ``pixels``
+    and ``steps``, from records with phases (:func:`usable`); None without one."""
+    recs = usable(records, cold)
     if not recs:
         return None
     near = min(reversed(recs), key=lambda r: abs(math.log(pixels / r["pixels"])))
     ratio = pixels / near["pixels"]
     exp = step_exponent(recs, near)
     window = near["encode"] + near["step"] * steps * ratio ** exp + (near["decode"] + near["other"]) * ratio
-    return near["before"] + max(1, windows) * window, near
+    return near["before"] + near.get("first_extra", 0.0) + max(1, windows) * window, near
 
 
-def window_phases(windows: list[dict]) -> dict[str, float]:
-    """The mean of each measured window's phases (what a record keeps)."""
-    n = max(1, len(windows))
-    return {k: sum(w.get(k, 0.0) for w in windows) / n for k in ("encode", "step", "decode", "other")}
+def window_phases(windows: list[dict], cold: bool = False, steps: int = 1) -> dict[str, float]:
+    """The mean of each measured window's phases (what a record keeps). ``cold`` (the model's
+    first run in the process): the first window, which paid for the kernels' first use, is left
+    out of the mean when there are others, and what it took more is kept as ``first_extra``."""
+    rest = windows[1:] if cold and len(windows) > 1 else windows
+    n = max(1, len(rest))
+    out = {k: sum(w.get(k, 0.0) for w in rest) / n for k in ("encode", "step", "decode", "other")}
+    if cold and len(windows) > 1:
+        def total(w):
+            return w.get("encode", 0.0) + w.get("step", 0.0) * steps + w.get("decode", 0.0) + w.get("other", 0.0)
+        out["first_extra"] = max(0.0, total(windows[0]) - total(out))
+    return out
 
 
-def remaining(elapsed: float, window_seconds: list[float], windows: int) -> float:
+def remaining(elapsed: float, window_seconds: list[float], windows: int, cold: bool = False) -> float:
     """The whole node's time re-predicted from its progress: what it has taken, and each window
-    still to make at the mean of those made."""
+    still to make at the mean of those made (``cold``: the first, which paid for the kernels'
+    first use, left out once a later one is made)."""
     done = len(window_seconds)
     if not done:
         return elapsed
-    return elapsed + (windows - done) * sum(window_seconds) / done
+    made = window_seconds[1:] if cold and done > 1 else window_seconds
+    return elapsed + (windows - done) * sum(made) / len(made)

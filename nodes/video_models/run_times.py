@@ -64,7 +64,7 @@ def keep(key: str, pixels: int, steps: int, seconds_per_window: float, memory: d
     recs = [r for r in data.pop(key, []) if isinstance(r, dict)]
     recs.append({"pixels": int(pixels), "steps": int(steps), "seconds": float(seconds_per_window),
                  "at": time.time(), **{k: int(v) for k, v in (memory or {}).items()},
-                 **{k: round(float(v), 6) for k, v in (phases or {}).items()}})
+                 **{k: (v if isinstance(v, bool) else round(float(v), 6)) for k, v in (phases or {}).items()}})
     data[key] = recs[-KEEP:]  # re-inserted: the newest key last
     while len(data) > MAX_KEYS:
         data.pop(next(iter(data)))
@@ -118,6 +118,8 @@ class RunClock:
         self.window_s: list[float] = []  # each window made: its seconds, and its phases
         self.phases: list[dict] = []
         self.records: list[dict] = []
+        # the model's first run in this process (its kernels' first use): predicted from such runs
+        self.cold = not (getattr(ref, "shared", None) or {}).get("sampled")
 
     def say_prediction(self) -> None:
         from .guard import fmt_duration
@@ -126,7 +128,7 @@ class RunClock:
             return
         from .run_phases import predict_node
         records = self.records = load().get(self.key, [])
-        whole = predict_node(records, self.pixels, self.steps, self.windows)
+        whole = predict_node(records, self.pixels, self.steps, self.windows, self.cold)
         got = (whole[0] / self.windows, whole[1]) if whole else predict(records, self.pixels, self.steps)
         where = self.key.split("|")[2]
         if got is None:
@@ -186,10 +188,10 @@ class RunClock:
         blending from the nearest earlier run with phases (scaled to this size); without one the
         decoding is not in it yet, and the text says so. ``early``: the first step has run
         ``per_step`` and is not done (a lower bound)."""
-        from .run_phases import has_phases
         start = first_step_start if first_step_start is not None else time.perf_counter()
         total = (start - self.node_t0) + per_step * self.steps * self.windows
-        recs = [r for r in self.records if has_phases(r) and r.get("pixels", 0) > 0]
+        from .run_phases import usable
+        recs = usable(self.records, self.cold)
         if early:
             return total, ""
         if not recs:
@@ -211,7 +213,7 @@ class RunClock:
         done = len(self.window_s)
         if self.key is None or done >= self.windows:
             return
-        est = remaining(time.perf_counter() - self.node_t0, self.window_s, self.windows)
+        est = remaining(time.perf_counter() - self.node_t0, self.window_s, self.windows, self.cold)
         if self.said is None or abs(est - self.said) >= 0.3 * self.said:
             self.said = est
             self.ctx.note(f"now about {fmt_duration(est)} in all ({done} of {self.windows} windows made)", "info")
@@ -233,5 +235,8 @@ class RunClock:
             self.ctx.info(f"peak {fmt_gb(memory['peak'])} of GPU memory" +
                           (f" (predicted about {fmt_gb(self.meter.predicted)})" if self.meter.predicted else ""))
         if record:
-            phases = dict(window_phases(self.phases), before=self.before) if len(self.phases) == self.windows else None
+            phases = (dict(window_phases(self.phases, self.cold, self.steps), before=self.before, cold=self.cold)
+                      if len(self.phases) == self.windows else None)
             keep(self.key, self.pixels, self.steps, took / self.windows, memory, phases)
+        if hasattr(self.ref, "shared"):
+            self.ref.shared["sampled"] = True  # later runs of this model in this process are warm
