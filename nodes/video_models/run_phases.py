@@ -94,14 +94,15 @@ def predict_node(records: list[dict], pixels: int, steps: int, windows: int,
 def window_phases(windows: list[dict], cold: bool = False, steps: int = 1) -> dict[str, float]:
     """The mean of each measured window's phases (what a record keeps). ``cold`` (the model's
     first run in the process): the first window, which paid for the kernels' first use, is left
-    out of the mean when there are others, and what it took more is kept as ``first_extra``."""
+    out of the mean when there are others, and what it took more is kept as ``first_extra``
+    (the phases then add up to the windows' time)."""
     rest = windows[1:] if cold and len(windows) > 1 else windows
     n = max(1, len(rest))
     out = {k: sum(w.get(k, 0.0) for w in rest) / n for k in ("encode", "step", "decode", "other")}
     if cold and len(windows) > 1:
         def total(w):
             return w.get("encode", 0.0) + w.get("step", 0.0) * steps + w.get("decode", 0.0) + w.get("other", 0.0)
-        out["first_extra"] = max(0.0, total(windows[0]) - total(out))
+        out["first_extra"] = total(windows[0]) - total(out)  # below 0 when the machine was busier later
     return out
 
 

