@@ -11,7 +11,10 @@ Aim: within +-30 % for the re-prediction of run 1 and the predictions of the lat
 
     .venv/bin/python benchmarks/bench_node_estimate.py [--frames 33] [--window 9] [--size 64] [--steps 4]
 
-Prints one line a run and writes benchmarks/results/node_estimate_cpu.json."""
+Prints one line a run and writes benchmarks/results/node_estimate_cpu.json. On the shared 2-core
+machine of 2026-11-23 (load average 10-13) the same run took 14 s, then 51 s, then 65 s: the
+ratios recorded there are the load's, not the model's (the model itself is tested with a fake
+clock: tests/video_models/test_run_phases.py)."""
 from __future__ import annotations
 
 import argparse
