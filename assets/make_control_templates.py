@@ -9,7 +9,8 @@ VACE_MODEL = "Wan-AI/Wan2.1-VACE-1.3B-diffusers"
 WAN_MODEL = "Wan-AI/Wan2.1-T2V-1.3B-Diffusers"
 LTX2_MODEL = "Lightricks/LTX-2"
 
-_CPU = "On the CPU, 'preview size' makes at most 256 px, 8 frames, 8 steps; off: the full size."
+_CPU = ("On the CPU, 'preview size' makes at most 256 px and 8 steps, every frame kept; off: the full size "
+        "(`main.py render` is full size unless given --preview).")
 
 
 def pose_to_video(finish, thumb) -> str:

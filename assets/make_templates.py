@@ -325,8 +325,8 @@ def pretrained_video_templates() -> list[str]:
                      f"Image to video with a pretrained model. Put {SVD_MODEL} (a diffusers folder) in your "
                      "models folder or set STUDIO_MODELS; nothing is downloaded.\nKnobs: frames (beyond 25: "
                      "overlapping windows), motion, noise_aug, guidance, steps; Load Video Model > dtype, "
-                     "cpu_offload, vae_tiling for less GPU memory.\nOn the CPU, 'preview size' makes 256x144, "
-                     "8 frames, 8 steps (minutes, not hours); off: the full size.", note_pos=(0, -230))]
+                     "cpu_offload, vae_tiling for less GPU memory.\nOn the CPU, 'preview size' makes 256x144 and "
+                     "8 steps, every frame kept (minutes, not hours); off: the full size.", note_pos=(0, -230))]
     _pretrained_thumbnail("image_to_video", "Image to video", ((40, 60, 110), (200, 120, 60)))
 
     g = Graph()
@@ -343,8 +343,8 @@ def pretrained_video_templates() -> list[str]:
                          f"Text to video with a pretrained model. Put {WAN_MODEL} (a diffusers folder) in your "
                          "models folder or set STUDIO_MODELS; nothing is downloaded.\nKnobs: prompt, "
                          "negative_prompt, frames (4k+1), size, steps, guidance; add a Video LoRA node between "
-                         "the loader and the generator for a style.\nOn the CPU, 'preview size' makes 256x144, "
-                         "8 frames, 8 steps; off: the full size.", note_pos=(0, -230)))
+                         "the loader and the generator for a style.\nOn the CPU, 'preview size' makes 256x144 and "
+                         "8 steps, every frame kept; off: the full size.", note_pos=(0, -230)))
     _pretrained_thumbnail("text_to_video_pretrained", "Text to video", ((30, 90, 80), (90, 40, 120)))
     return paths
 

@@ -11,7 +11,7 @@ import time
 import traceback
 
 from studio.core.errors import StudioError
-from studio.core.targets import apply_sets, file_outputs, parse_frames, point_outputs_at
+from studio.core.targets import apply_sets, file_outputs, full_size, parse_frames, point_outputs_at
 
 EXIT_USAGE = 2
 EXIT_FAILED = 1
@@ -29,7 +29,11 @@ def cmd_render(args) -> int:
     configure_threads(interactive=False)
     _allow_dirs(args)
     graph = load_graph(args.graph)
+    full = [] if args.preview else full_size(graph)  # a headless render is final: full size unless asked
     apply_sets(graph, args.set or [])
+    if full and not args.quiet:
+        print(f"full size: 'preview size' is off for {', '.join(full)} (give --preview to render at preview size)",
+              file=sys.stderr)
     if args.seed is not None:
         if args.seed < 0:
             raise StudioError("--seed must be a non-negative integer")
@@ -276,6 +280,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="override a parameter (a relative path given here means relative to the current folder; "
                         "relative paths in the graph file mean next to the graph file)")
     r.add_argument("--frames", metavar="A-B", help="render frames A to B (inclusive)")
+    r.add_argument("--preview", action="store_true",
+                   help="render the generators at their 'preview size' setting, as the window does (fewer pixels "
+                        "and steps, every frame); without it a render is full size")
     r.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"))
     r.add_argument("--seed", type=int)
     r.add_argument("-q", "--quiet", action="store_true")

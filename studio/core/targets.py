@@ -76,6 +76,24 @@ def apply_sets(graph, sets: list[str]) -> None:
             raise e.for_node(n.id) from None
 
 
+PREVIEW_PARAM = "preview_size"  # the generators' 'preview size' (nodes/video_models: pixels and steps)
+
+
+def full_size(graph) -> list[str]:
+    """A render without a window is a final render: every node with a 'preview size' setting
+    that would shrink it is set to 'off' (``main.py render`` does this unless given ``--preview``;
+    ``--set`` after it still wins). Returns the labels of the nodes changed, to be said."""
+    changed = []
+    for n in graph.nodes.values():
+        p = n.spec.param(PREVIEW_PARAM) if n.spec is not None else None
+        if p is None or n.mode == "mute":
+            continue
+        if (n.params.get(PREVIEW_PARAM, p.default) or "off") != "off":
+            graph.set_param(n.id, PREVIEW_PARAM, "off")
+            changed.append(n.label)
+    return changed
+
+
 def file_outputs(graph):
     """Output nodes that write a file or folder, with the name of that parameter."""
     out = []

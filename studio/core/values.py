@@ -111,6 +111,11 @@ class ModelRef:
         n = sum(p.numel() for p in self.module.parameters()) if hasattr(self.module, "parameters") else 0
         return f"{self.kind or type(self.module).__name__}: {n:,} parameters"
 
+    def setup(self) -> str:
+        """What loading did on this device, in plain words ("CPU: weights in RAM, fp32..."): shown
+        under the loader with its model's status; '' says nothing."""
+        return ""
+
 
 class LazyAudio(Audio):
     """Sound computed on demand: ``render(a, b)`` gives samples [a, b) as float32 [b-a, channels].

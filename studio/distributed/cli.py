@@ -148,6 +148,8 @@ def add_commands(sub) -> None:
     e.add_argument("--video", metavar="OUT.mp4", help="the video the job writes (default: the graph's own)")
     e.add_argument("--set", action="append", metavar="NODE.PARAM=VALUE", help="override a parameter")
     e.add_argument("--frames", metavar="A-B", help="render frames A to B (inclusive)")
+    e.add_argument("--preview", action="store_true", help="the generators at their 'preview size' setting "
+                                                          "(without it the job renders full size)")
     e.add_argument("--chunk", type=int, metavar="F", help="frames per farm task (default 24)")
     e.add_argument("--job-dir", metavar="DIR", help="chunk folder on storage every worker sees "
                                                     "(default: inside JOBDIR, next to the template)")
@@ -163,9 +165,13 @@ def cmd_export_job(args) -> int:
     from studio.core.fileformat import load_graph
 
     from .openjd import export_openjd
-    from studio.core.targets import apply_sets
+    from studio.core.targets import apply_sets, full_size
     graph = load_graph(args.graph)
+    full = [] if args.preview else full_size(graph)  # a farm render is final: full size unless asked
     apply_sets(graph, args.set or [])
+    if full:
+        print(f"full size: 'preview size' is off for {', '.join(full)} (give --preview for preview size)",
+              file=sys.stderr)
     frames = parse_frames(args.frames) if args.frames else None
     (g, targets, _out, _), = build_jobs(graph, args.video, None)
     path, job = export_openjd(g, targets, args.output, frames=frames, chunk=args.chunk, job_root=args.job_dir)

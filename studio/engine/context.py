@@ -72,6 +72,7 @@ class Context:
         self.stream_to: list[str] | None = None
         self.options = options or {}
         self._last_progress = 0.0
+        self.started = time.perf_counter()  # the node's start: a node's own estimate of its whole time
 
     # -- device -------------------------------------------------------------------------
     @property

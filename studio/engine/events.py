@@ -98,6 +98,7 @@ class ModelStatus:
     title: str = ""
     device: str = ""
     nbytes: int = 0
+    detail: str = ""  # what loading did on the device, in plain words (ModelRef.setup)
 
     @property
     def text(self) -> str:
@@ -108,7 +109,7 @@ class ModelStatus:
             return f"loading the model{where}…"
         if self.state == "unloaded":
             return f"model unloaded{where} (memory needed)"
-        return f"model in memory{where}{size}"
+        return f"model in memory{where}{size}" + (f" · {self.detail}" if self.detail else "")
 
 
 @dataclass

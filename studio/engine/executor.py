@@ -24,7 +24,7 @@ from .context import CancelToken, Context, Runtime, seed_torch_for
 from .disk_cache import DiskCache
 from .events import (ModelStatus, NodeCost, NodeFailed, NodeFinished, NodeMessage, NodeSkipped, NodeStarted,
                      RunFinished, RunStarted)
-from .model_cache import ModelCache, ModelEntry, module_bytes, wait_for_background_loads
+from .model_cache import ModelCache, ModelEntry, module_bytes, setup_of, wait_for_background_loads
 from .streaming import Streams, stream_groups
 from .plan import Plan, Step, compile_plan, old_outputs
 from .signatures import model_key, signature
@@ -204,7 +204,7 @@ class Executor:
                         values[n.id] = e.value
                         result.cached.append(n.id)
                         emit(NodeFinished(n.id, 0.0, True, e.value))
-                        emit(ModelStatus(n.id, "in memory", n.label, e.device, e.nbytes))
+                        emit(ModelStatus(n.id, "in memory", n.label, e.device, e.nbytes, setup_of(e.value)))
                         continue
                 cached = (self.cache.get(st.signature) if use_cache and n.spec.cacheable and not keeps_model
                           else None)
@@ -350,7 +350,7 @@ class Executor:
                 v.model_cached = True
         dev = getattr(next((v for v in outs.values() if hasattr(v, "model_device")), None), "model_device", where)
         self.models.put(key, outs, dev, nbytes, seconds)
-        emit(ModelStatus(st.node.id, "loaded", st.node.label, dev, nbytes))
+        emit(ModelStatus(st.node.id, "loaded", st.node.label, dev, nbytes, setup_of(outs)))
 
     def _make_room(self, st: Step, emit: Callable[[Any], None], keep=(), base_dir: str | None = None) -> str:
         """Before a loader runs: say it loads, and unload the least recently used models on its

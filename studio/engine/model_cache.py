@@ -285,3 +285,18 @@ def module_bytes(value: Any) -> int:
             walk(v.module, depth + 1)
     walk(value)
     return total
+
+
+def setup_of(outs: Any) -> str:
+    """What loading did on the device, in plain words, from the first output that says it
+    (``ModelRef.setup``): shown under the loader with its model's status."""
+    for v in (outs.values() if isinstance(outs, dict) else (outs,)):
+        words = getattr(v, "setup", None)
+        if callable(words):
+            try:
+                text = words()
+            except Exception:  # noqa: BLE001 - a courtesy line must never fail a run
+                continue
+            if text:
+                return text
+    return ""

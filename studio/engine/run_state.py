@@ -119,6 +119,7 @@ class RunState:
     output_signatures: dict[str, str] = field(default_factory=dict)  # node id -> signature of those
 
     def __post_init__(self) -> None:
+        self._last_message: dict[str, str] = {}  # node id -> its last message (a note saying it again: not logged)
         self.node_changed = Emitter()     # (node id, NodeState): its badge
         self.outputs_changed = Emitter()  # (node id, stale): new outputs, or old ones dropped
         self.progress = Emitter()         # (NodeProgress): live frames, previews, losses
@@ -241,7 +242,8 @@ class RunState:
         warn = e.level == "warning"
         self.note = e.text
         self._set(e.node_id, None, "note", e.text, warn)
-        self.logged.emit(f"{self.title(e.node_id)}: {e.text}", "warn" if warn else "info", False)
+        if self._last_message.get(e.node_id) != e.text:  # a warning said with its note: one Log line
+            self.logged.emit(f"{self.title(e.node_id)}: {e.text}", "warn" if warn else "info", False)
         self.status_changed.emit()
 
     def _node_progress(self, e: ev.NodeProgress) -> None:
@@ -273,6 +275,7 @@ class RunState:
         self.outputs_changed.emit(e.node_id, False)
 
     def _node_message(self, e: ev.NodeMessage) -> None:
+        self._last_message[e.node_id] = e.text
         # a warning is in the run's verdict in the status bar: not twice
         self.logged.emit(f"{e.title or self.title(e.node_id)}: {e.text}",
                          "warn" if e.level == "warning" else "info", False)

@@ -9,7 +9,7 @@ import pytest
 from studio.core.errors import Cancelled
 from studio.core.graph import Graph
 from studio.engine.context import CancelToken
-from studio.engine.events import NodeMessage, NodeNote
+from studio.engine.events import ModelStatus, NodeMessage, NodeNote
 from studio.engine.executor import Executor
 
 from nodes.video_models.memory.modes import choose_memory, fitting_mode, hooks_of, plan_note, predicted_peak
@@ -156,9 +156,14 @@ def test_auto_choice_is_said_on_the_node_and_in_the_log(wan_dir):
     state.begin(None)
     Executor().run(g, targets=[load.id], on_event=lambda e: (ev.append(e), state.apply(e)), device="cpu")
     notes = [e.text for e in ev if isinstance(e, NodeNote) and e.node_id == load.id]
-    assert any(n.startswith("memory: gpu (auto: Wan,") and "no GPU" in n for n in notes), notes
+    plain = ("CPU: weights in RAM (memory auto: no GPU), bf16 (asked); generators' defaults here: no compile "
+             "(auto: CPU), SDPA attention, step cache off")  # issue 48: in plain words, on the node
+    assert notes == [plain], notes
+    status = [e for e in ev if isinstance(e, ModelStatus) and e.node_id == load.id and e.state == "loaded"]
+    assert status and status[0].detail == plain and status[0].text.endswith(" · " + plain)
+    assert state.nodes[load.id].model.endswith(plain)  # stays under the node after the run
     said = [t for t in lines if "memory: gpu (auto:" in t]
-    assert len(said) == 1, lines  # in the Log once (a note is logged; it was said twice)
+    assert len(said) == 1 and "no GPU" in said[0], lines  # the details: in the Log once
 
 
 def test_stop_inside_a_block_under_block_offload(wan_dir):
@@ -285,3 +290,11 @@ def test_a_gpu_run_hooks_only_the_outermost_blocks(wan_dir):
             tr(x, torch.tensor([1]), torch.randn(1, 3, tr.config.text_dim, dtype=tr.dtype))
         mine.remove()
     assert not any(m._forward_pre_hooks for m in tr.blocks[1:]) and not tr._forward_pre_hooks
+
+
+def test_compile_attention_and_cache_in_plain_words_per_device():
+    from nodes.video_models.memory.speed import speed_words
+    assert speed_words("auto", "native", "off", "cpu") == "no compile (auto: CPU), SDPA attention, step cache off"
+    assert speed_words("auto", "sage", "first_block", "cuda:0") == \
+        "regional compile (auto: GPU), sage attention, step cache first_block"
+    assert speed_words("off", "native", "off", "cuda:0") == "no compile, SDPA attention, step cache off"

@@ -21,8 +21,12 @@ def tiny_gemma3(vocab_size: int, **text):
     return Gemma3ForConditionalGeneration(cfg)
 
 
-def build_ltx2(path: str) -> str:
-    """A tiny LTX-2 text/image-to-video-and-audio pipeline saved to ``path``."""
+def build_ltx2(path: str, real_compression: bool = False) -> str:
+    """A tiny LTX-2 text/image-to-video-and-audio pipeline saved to ``path``. Its VAE compresses
+    2x in space and time; ``real_compression``: 32x and 8x as LTX-2's own (a 4x4 patch, three
+    spatio-temporal downsamplings), so a clip of a real size and length gives the transformer as
+    few tokens as the real model's (issue 48: at 256x160x9 the 2x VAE gives 51,200 tokens, LTX-2's
+    own 80, and one step of the tiny model took minutes on the CPU)."""
     import torch
     from diffusers import (AutoencoderKLLTX2Audio, AutoencoderKLLTX2Video, FlowMatchEulerDiscreteScheduler,
                            LTX2Pipeline, LTX2VideoTransformer3DModel)
@@ -52,6 +56,12 @@ def build_ltx2(path: str) -> str:
         rope_double_precision=False, causal_temporal_positioning=False, rope_type="split")
     torch.manual_seed(0)
     vae = AutoencoderKLLTX2Video(
+        in_channels=3, out_channels=3, latent_channels=4, block_out_channels=(8, 8, 8),
+        decoder_block_out_channels=(8, 8, 8), layers_per_block=(1, 1, 1, 1), decoder_layers_per_block=(1, 1, 1, 1),
+        spatio_temporal_scaling=(True, True, True), decoder_spatio_temporal_scaling=(True, True, True),
+        decoder_inject_noise=(False,) * 4, downsample_type=("spatiotemporal",) * 3, upsample_residual=(False,) * 3,
+        upsample_factor=(1, 1, 1), timestep_conditioning=False, patch_size=4, patch_size_t=1, encoder_causal=True,
+        decoder_causal=False) if real_compression else AutoencoderKLLTX2Video(
         in_channels=3, out_channels=3, latent_channels=4, block_out_channels=(8,), decoder_block_out_channels=(8,),
         layers_per_block=(1,), decoder_layers_per_block=(1, 1), spatio_temporal_scaling=(True,),
         decoder_spatio_temporal_scaling=(True,), decoder_inject_noise=(False, False), downsample_type=("spatial",),

@@ -67,6 +67,27 @@ class VideoModelRef(ModelRef):
     loras: tuple[tuple[str, float], ...] = ()
     shared: dict = field(default_factory=dict, repr=False)  # task pipelines, loaded adapters, preview fits
     held_on: str | None = None  # a device besides model_device some weights stay on (block offload's kept blocks)
+    dtype_asked: str = "auto"  # the loader's 'dtype'
+
+    def setup(self) -> str:
+        """What loading did on this device and what the generators' defaults do there, in plain
+        words: 'CPU: weights in RAM (memory auto: no GPU), fp32 (auto); generators' defaults here:
+        no compile (auto: CPU), SDPA attention, step cache off'."""
+        from ..memory.speed import device_words, speed_words
+        dev = device_words(self.device)
+        on_cpu = getattr(self.device, "type", str(self.device)) == "cpu"
+        where = {"gpu": "weights in RAM" if on_cpu else "all weights on the GPU",
+                 "model_offload": "each part on the GPU only while it runs (model offload)",
+                 "block_offload": "the denoiser's blocks streamed from RAM (block offload)",
+                 "fp8": "fp8 weights, each part on the GPU while it runs",
+                 "fp8+block_offload": "fp8 weights, the denoiser's blocks streamed from RAM"}.get(self.memory, self.memory)
+        why = "memory auto: no GPU" if on_cpu and self.memory_why.startswith("auto") else \
+            ("memory auto" if self.memory_why.startswith("auto") else "asked")
+        dt = str(self.dtype).replace("torch.", "").replace("float", "fp").replace("bfp16", "bf16")
+        asked = {"fp16": "fp16", "bf16": "bf16", "fp32": "fp32"}.get(self.dtype_asked)
+        dtype = f"{asked}→{dt}" if asked and asked != dt else f"{dt} ({'auto' if not asked else 'asked'})"
+        return (f"{dev}: {where} ({why}), {dtype}; generators' defaults here: "
+                f"{speed_words('auto', 'native', 'off', self.device)}")
 
     @property
     def fam(self) -> Family:
@@ -251,7 +272,8 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
     ref = VideoModelRef(module=pipe, config={"family": fam.key, "path": single[0] if single else path,
                                              "base": path if single else None},
                         kind=f"video:{fam.key}", family=fam.key, path=single[0] if single else path,
-                        variant=variant, device=device, dtype=torch_dtype, memory=memory, memory_why=why, tiling=tiling,
+                        variant=variant, device=device, dtype=torch_dtype, dtype_asked=dtype_name, memory=memory,
+                        memory_why=why, tiling=tiling,
                         slicing=slicing, held_on=str(device) if resident(pipe, fam.denoiser, memory) else None)
     ref.shared["pipes"] = {}
     return ref

@@ -181,7 +181,8 @@ class LoadVideoModel(Node):
         for w in warnings:
             ctx.warn(w)
         ctx.info(f"{ref.summary()} on {device} ({str(ref.dtype).replace('torch.', '')})")
-        ctx.note(f"memory: {ref.memory} ({ref.memory_why})")  # under the node, in the status bar and the Log
+        ctx.info(f"memory: {ref.memory} ({ref.memory_why})")  # the details, in the Log
+        ctx.note(ref.setup())  # in plain words, under the node and in the status bar (and with its model status)
         return {"model": ref, "family": ref.fam.title}
 
     def _plan_before_load(self, ctx, device) -> bool:

@@ -19,8 +19,8 @@ from studio.engine.clip import ArrayClip
 from ..loading.checks import ModelError
 from ..loading.families import valid_frames
 from ..loading.inputs import video_model_input
-from ..sampling.generators import (COMMON, PREVIEW_FRAMES, PREVIEW_STEPS, TAKE_PARAMS, GeneratorNode, output_size,
-                                   prompt_of)
+from ..sampling.generators import (COMMON, TAKE_PARAMS, GeneratorNode, output_size, preview_and_steps,
+                                   prompt_of, say_frame_rule)
 
 SOUNDS = ("generated", "input")
 MAX_TOKENS = 1024  # LTX2Pipeline's own max_sequence_length
@@ -71,18 +71,10 @@ class LTX2Video(GeneratorNode):
         if not text.strip():
             raise StudioError("no prompt: type one, or connect a Text input")
         s = Sampler(ctx, ref, "i2v" if image is not None else "t2v")
-        self.preview = p.preview_size == "always" or (p.preview_size == "on CPU" and s.on_cpu)
-        self.steps = p.steps
-        if self.preview and p.steps > PREVIEW_STEPS:
-            self.steps = PREVIEW_STEPS
-            ctx.warn(f"preview size: {PREVIEW_STEPS} steps instead of {p.steps}")
+        self.preview, self.steps = preview_and_steps(ctx, s.on_cpu)
         want = p.frames or s.fam.frames
-        if self.preview and want > PREVIEW_FRAMES:
-            ctx.warn(f"preview size: {PREVIEW_FRAMES} frames instead of {want}")
-            want = PREVIEW_FRAMES
         n = valid_frames(s.fam, want)
-        if n != want:
-            ctx.warn(f"LTX-2 makes 8k+1 frames: {want} asked, making {n}")
+        say_frame_rule(ctx, s.fam, want, n)
         fps = p.fps or s.fam.fps
         img = None
         like = None

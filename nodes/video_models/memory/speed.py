@@ -51,6 +51,25 @@ def compile_wanted(choice: str, device) -> bool:
     return choice == "on" or (choice == "auto" and kind == "cuda")
 
 
+def device_words(device) -> str:
+    """'CPU', 'GPU (cuda:0)', 'Apple GPU': the device as a user names it."""
+    kind = getattr(device, "type", str(device)).split(":")[0]
+    return {"cpu": "CPU", "mps": "Apple GPU"}.get(kind, f"GPU ({device})" if kind == "cuda" else str(device))
+
+
+def speed_words(compile_choice: str, backend: str, cache: str, device) -> str:
+    """What compile, attention and the step cache do on ``device``, in plain words: 'no compile
+    (auto: CPU), SDPA attention, step cache off'."""
+    kind = getattr(device, "type", str(device)).split(":")[0]
+    on = compile_wanted(compile_choice, device)
+    comp = ("regional compile" if on else "no compile") + (f" (auto: {device_words(device).split(' ')[0]})"
+                                                           if compile_choice == "auto" else "")
+    attn = "SDPA attention" if backend == "native" else f"{backend} attention"
+    if compile_choice == "on" and kind != "cuda":
+        comp += ", slow to start"
+    return f"{comp}, {attn}, step cache {cache}"
+
+
 def installed_backend(name: str) -> bool:
     from diffusers.models.attention_dispatch import AttentionBackendName, _check_attention_backend_requirements
     try:
@@ -143,6 +162,7 @@ def speed_applied(ctx, ref, pipe, params, training: bool = False):
     elif note:
         ctx.info(note)
     cache = get("step_cache", "off")
+    ctx.info(f"{device_words(ref.device)}: {speed_words(get('compile', 'auto'), backend, cache, ref.device)}")
     cached, backends = [], []
     try:
         if backend != "native":

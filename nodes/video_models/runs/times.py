@@ -56,14 +56,17 @@ def load() -> dict:
     return read_json_dict(_path())
 
 
-def keep(key: str, pixels: int, steps: int, seconds_per_window: float, memory: dict | None = None) -> None:
-    """Keep one finished run's time, and its memory (``base``, ``peak``: peaks.py) when measured
+def keep(key: str, pixels: int, steps: int, seconds_per_window: float, memory: dict | None = None,
+         phases: dict | None = None) -> None:
+    """Keep one finished run's time, its phases (``before``, ``encode``, ``step``, ``decode``,
+    ``other``: phases.py) and its memory (``base``, ``peak``: peaks.py) when measured
     (the newest KEEP per key; the newest MAX_KEYS keys)."""
     from studio.core.paths import write_atomic
     data = load()
     recs = [r for r in data.pop(key, []) if isinstance(r, dict)]
     recs.append({"pixels": int(pixels), "steps": int(steps), "seconds": float(seconds_per_window),
-                 "at": time.time(), **{k: int(v) for k, v in (memory or {}).items()}})
+                 "at": time.time(), **{k: int(v) for k, v in (memory or {}).items()},
+                 **{k: (v if isinstance(v, bool) else round(float(v), 6)) for k, v in (phases or {}).items()}})
     data[key] = recs[-KEEP:]  # re-inserted: the newest key last
     while len(data) > MAX_KEYS:
         data.pop(next(iter(data)))
@@ -100,24 +103,34 @@ class RunClock:
         self.ctx, self.ref, self.pipe, self.windows, self.steps = ctx, ref, pipe, max(1, windows), max(1, steps)
         self.pixels = int(size[0] * size[1] * max(1, window)) if size else 0
         self.key = run_key(ref, ctx.params, device) if size else None
-        self.predicted: float | None = None
+        self.predicted: float | None = None  # the whole node's time, said before it starts
+        self.said: float | None = None  # the latest estimate said under the node
         self.meter = PeakMeter(device)
         self.t0 = time.perf_counter()
+        self.node_t0 = getattr(ctx, "started", None) or self.t0  # the node's start (its whole time)
+        self.before = 0.0
+        self.window_s: list[float] = []  # each window made: its seconds, and its phases
+        self.phases: list[dict] = []
+        self.records: list[dict] = []
+        # the model's first run in this process (its kernels' first use): predicted from such runs
+        self.cold = not (getattr(ref, "shared", None) or {}).get("sampled")
 
     def say_prediction(self) -> None:
         from ..sampling.guard import fmt_duration
         from ..memory.sizes import fmt_gb
         if self.key is None:
             return
-        records = load().get(self.key, [])
-        got = predict(records, self.pixels, self.steps)
+        from .phases import predict_node
+        records = self.records = load().get(self.key, [])
+        whole = predict_node(records, self.pixels, self.steps, self.windows, self.cold)
+        got = (whole[0] / self.windows, whole[1]) if whole else predict(records, self.pixels, self.steps)
         where = self.key.split("|")[2]
         if got is None:
             self.ctx.info(f"no time {'or peak memory ' if self.meter.on else ''}prediction yet for this model on "
                           f"{where}: this run measures {'them' if self.meter.on else 'it'}")
             return
         per, rec = got
-        self.predicted = per * self.windows
+        self.predicted = self.said = per * self.windows
         mem = self.meter.predict(records, self.pixels)
         self.ctx.note(f"predicted: about {fmt_duration(self.predicted)}" +  # the node, status bar, Log
                       (f", peak about {fmt_gb(mem[0])}" if mem else ""), "info")
@@ -162,6 +175,43 @@ class RunClock:
     def start(self) -> None:
         self.meter.start()
         self.t0 = time.perf_counter()
+        self.before = self.t0 - self.node_t0
+
+    def whole_after_step(self, per_step: float, first_step_start: float | None, early: bool) -> tuple[float, str]:
+        """The whole node's time from its first step (the CPU's estimate, guard.py): what ran
+        before that step, every step at ``per_step``, and each window's encoding, decoding and
+        blending from the nearest earlier run with phases (scaled to this size); without one the
+        decoding is not in it yet, and the text says so. ``early``: the first step has run
+        ``per_step`` and is not done (a lower bound)."""
+        start = first_step_start if first_step_start is not None else time.perf_counter()
+        total = (start - self.node_t0) + per_step * self.steps * self.windows
+        from .phases import usable
+        recs = usable(self.records, self.cold)
+        if early:
+            return total, ""
+        if not recs:
+            return total, "before decoding, which this run measures"
+        near = min(reversed(recs), key=lambda r: abs(math.log(self.pixels / r["pixels"])))
+        ratio = self.pixels / near["pixels"]
+        total += (self.windows - 1) * near["encode"] + self.windows * (near["decode"] + near["other"]) * ratio
+        return total, "decoding included"
+
+    def window_done(self, seconds: float, phases: dict) -> None:
+        """A window is made (``seconds`` in all, ``phases`` of its pipeline call): the whole
+        node's time re-predicted from its progress, and said when it moved by 30 % or more from
+        what was said (or nothing was)."""
+        from ..sampling.guard import fmt_duration
+        from .phases import remaining
+        self.window_s.append(seconds)
+        if phases:
+            self.phases.append(dict(phases, other=max(0.0, seconds - phases.get("call", seconds))))
+        done = len(self.window_s)
+        if self.key is None or done >= self.windows:
+            return
+        est = remaining(time.perf_counter() - self.node_t0, self.window_s, self.windows, self.cold)
+        if self.said is None or abs(est - self.said) >= 0.3 * self.said:
+            self.said = est
+            self.ctx.note(f"now about {fmt_duration(est)} in all ({done} of {self.windows} windows made)", "info")
 
     def finished(self, record: bool = True) -> None:
         """The run ended well: say its time (and peak) against the prediction; record it
@@ -171,7 +221,8 @@ class RunClock:
         from ..memory.sizes import fmt_gb
         if self.key is None:
             return
-        took = time.perf_counter() - self.t0
+        from .phases import window_phases
+        took = time.perf_counter() - self.node_t0  # the whole node so far: what the prediction is of
         memory = self.meter.record_fields()
         if self.predicted is not None:
             self.ctx.info(f"took {fmt_duration(took)} (predicted about {fmt_duration(self.predicted)})")
@@ -179,4 +230,8 @@ class RunClock:
             self.ctx.info(f"peak {fmt_gb(memory['peak'])} of GPU memory" +
                           (f" (predicted about {fmt_gb(self.meter.predicted)})" if self.meter.predicted else ""))
         if record:
-            keep(self.key, self.pixels, self.steps, took / self.windows, memory)
+            phases = (dict(window_phases(self.phases, self.cold, self.steps), before=self.before, cold=self.cold)
+                      if len(self.phases) == self.windows else None)
+            keep(self.key, self.pixels, self.steps, took / self.windows, memory, phases)
+        if hasattr(self.ref, "shared"):
+            self.ref.shared["sampled"] = True  # later runs of this model in this process are warm

@@ -68,7 +68,9 @@ class ClipMaking:
             stack.enter_context(loras_applied(s.ref, s.pipe))
             self._speed = stack.enter_context(speed_applied(self.ctx, s.ref, s.pipe, self.ctx.params))
             self._guard = stack.enter_context(RunGuard(self.ctx, s.pipe, s.fam.denoiser,
-                                                       self.steps * len(self.starts), s.on_cpu))
+                                                       self.steps * len(self.starts), s.on_cpu,
+                                                       whole=self.clock.whole_after_step,
+                                                       predicted=self.clock.predicted))
         except BaseException:
             stack.close()
             raise
@@ -124,6 +126,12 @@ class ClipMaking:
             raise Cancelled()
 
     def _next(self) -> None:
+        import time
+        t0 = time.perf_counter()
+        self._make_window()
+        self.clock.window_done(time.perf_counter() - t0, self.s.last_phases)
+
+    def _make_window(self) -> None:
         s, ctx, k = self.s, self.ctx, self.k
         a = self.starts[k]
         n_windows = len(self.starts)
@@ -137,6 +145,7 @@ class ClipMaking:
             self.kept.keep(k, frames)
         else:
             s.untypical = True  # not a time to predict from
+            s.last_phases = {}
             steps = int(kwargs.get("num_inference_steps") or 1)
             ctx.progress((k + 1) * steps, n_windows * steps, force=True,
                          message=f"window {k + 1}/{n_windows}: kept from an earlier run, not sampled again")

@@ -21,9 +21,37 @@ from ..memory.speed import (ATTENTION_CHOICES, ATTENTION_HELP, CACHE_CHOICES, CA
 
 
 PREVIEW_SIDE = 256  # 'preview size': the longest side, in pixels
-PREVIEW_FRAMES = 8
-PREVIEW_STEPS = 8
+PREVIEW_STEPS = 8  # 'preview size' shrinks the pixels and the steps, never the clip's length or timing
 PREVIEW_CHOICES = ("on CPU", "always", "off")
+
+
+def preview_and_steps(ctx, on_cpu: bool) -> tuple[bool, int]:
+    """(sample at preview size, the steps to run). 'preview size' shrinks the picture and the
+    steps, never the frames: the clip keeps its length and its timing (a schedule's prompt change
+    at frame 60 is still made). Said as information: it is what the setting asks."""
+    p = ctx.params
+    preview = p.preview_size == "always" or (p.preview_size == "on CPU" and on_cpu)
+    steps = p.steps
+    if preview and p.steps > PREVIEW_STEPS:
+        steps = PREVIEW_STEPS
+        ctx.info(f"preview size: {PREVIEW_STEPS} steps instead of {p.steps}")
+    return preview, steps
+
+
+def say_frame_rule(ctx, fam, asked: int, made: int, window: int | None = None, asked_window: int = 0) -> None:
+    """The family's frame rule (Wan 4k+1, LTX 8k+1), applied once and said once, as information:
+    ``made`` frames for the ``asked``; ``window``: the frames a pipeline call makes (rounded up
+    from ``asked_window``, or longer than the clip, which is then cut to the frames asked)."""
+    a, b = fam.frame_multiple
+    if a <= 1:
+        return
+    rule = f"{fam.title} makes {a}k+{b} frames a call"
+    if made != asked:
+        ctx.info(f"{rule}: {asked} asked, making {made}")
+    elif window is not None and asked_window and window != asked_window:
+        ctx.info(f"{rule}: windows of {window} frames ({asked_window} asked)")
+    elif window is not None and window > made:
+        ctx.info(f"{rule}: {window} are made and the clip cut to the {made} asked")
 
 
 def output_size(ctx, sampler, width: int, height: int, like: tuple[int, int] | None = None,
@@ -39,7 +67,8 @@ def output_size(ctx, sampler, width: int, height: int, like: tuple[int, int] | N
     if preview and max(w, h) > PREVIEW_SIDE:
         k = PREVIEW_SIDE / max(w, h)
         pw, ph = max(m, int(w * k) // m * m), max(m, int(h * k) // m * m)
-        ctx.warn(f"preview size: {pw}x{ph} instead of {w}x{h} (set 'preview size' to off for the full size)")
+        ctx.info(f"preview size: {pw}x{ph} instead of {w}x{h}, every frame kept (set 'preview size' to off for "
+                 "the full size)")
         return pw, ph
     w2, h2 = max(m, w // m * m), max(m, h // m * m)
     if (w2, h2) != (w, h) and (width or height):
@@ -73,8 +102,10 @@ COMMON = (Int("frames", 0, min=0, max=100000, help="0: the model's own clip leng
           Bool("previews", True, help="stream latent previews while sampling"),
           Choice("preview_size", "on CPU", choices=PREVIEW_CHOICES,
                  help=f"sample small so a run takes minutes, not hours: at most {PREVIEW_SIDE} px on the longest "
-                      f"side, {PREVIEW_FRAMES} frames and {PREVIEW_STEPS} steps. 'on CPU': only when the model "
-                      "runs on the CPU (on a GPU the size set here); 'always'; 'off': always the size set here"))
+                      f"side and {PREVIEW_STEPS} steps; every frame is kept (the clip's length and timing do not "
+                      "change). 'on CPU': only when the model runs on the CPU (on a GPU the size set here); "
+                      "'always'; 'off': always the size set here. `main.py render` renders at the full size "
+                      "unless given --preview"))
 
 
 TAKE_PARAMS = ("long_take", "context_schedule", "hold_colour")  # generators that make windows apart only leave these out
@@ -99,18 +130,10 @@ class GeneratorNode(Node):
         ref = _video_model(model)
         s = Sampler(ctx, ref, self.task)
         p = ctx.params
-        self.preview = p.preview_size == "always" or (p.preview_size == "on CPU" and s.on_cpu)
-        self.steps = p.steps
-        if self.preview and p.steps > PREVIEW_STEPS:
-            self.steps = PREVIEW_STEPS
-            ctx.warn(f"preview size: {PREVIEW_STEPS} steps instead of {p.steps}")
-        frames = p.frames
-        if self.preview and self.task != "v2v":
-            want = frames or s.native_frames() or s.fam.frames
-            if want > PREVIEW_FRAMES:
-                frames = PREVIEW_FRAMES
-                ctx.warn(f"preview size: {PREVIEW_FRAMES} frames instead of {want}")
-        n, win = frames_and_window(s.fam, frames, p.window, s.native_frames())
+        self.preview, self.steps = preview_and_steps(ctx, s.on_cpu)
+        n, win = frames_and_window(s.fam, p.frames, p.window, s.native_frames())
+        if self.task != "v2v":  # v2v: the input's frames (its run says the window)
+            say_frame_rule(ctx, s.fam, n, n, win, p.window)
         if p.overlap >= win and n > win:
             raise StudioError(f"overlap ({p.overlap}) must be smaller than the window ({win} frames)")
         fps = p.fps or s.fam.fps
@@ -267,6 +290,7 @@ class VideoToVideo(GeneratorNode):
             ctx.warn(f"{p.frames} frames asked but the video has {n_in}: making {n_in}")
         from .sampler import frames_and_window
         _, win = frames_and_window(s.fam, n, p.window, s.native_frames())
+        say_frame_rule(ctx, s.fam, n, n, win, p.window)
         win = self._long_take(ctx, s, n, win, False)
         fps = p.fps or video.fps
         w, h = output_size(ctx, s, p.width, p.height, (video.width, video.height), self.preview)

@@ -165,16 +165,22 @@ def _split_conv(token, conv_forward, tick=None):
 class RunGuard:
     """``with RunGuard(ctx, pipe, denoiser_name, steps, estimate=...)``: hooks installed inside."""
 
-    def __init__(self, ctx, pipe, denoiser: str, steps: int, estimate: bool):
+    def __init__(self, ctx, pipe, denoiser: str, steps: int, estimate: bool, whole=None,
+                 predicted: float | None = None):
         self.ctx, self.pipe, self.denoiser_name = ctx, pipe, denoiser
         self.steps = max(1, int(steps))  # denoising steps of the whole generation (every window)
         self.estimate = estimate
+        # (per step, first step's start, early) -> (the whole node's seconds, what it includes):
+        # run_times.RunClock.whole_after_step; None: the steps alone
+        self.whole = whole
+        self.said_at = 0.0  # when the last estimate was said (not twice within a second)
+        self.predicted = predicted  # the node's time predicted from earlier runs, said before it started
         self.handles: list = []
         self.undo: list = []  # puts back what _split_large_ops changed
         self.first_forward_start: float | None = None
         self.first_forward_s: float | None = None
         self.warned = False
-        self.said: float | None = None  # the estimate said, in seconds
+        self.said: float | None = predicted  # the estimate said, in seconds
         self.next_early = EARLY_ESTIMATE_S  # when the first step has run this long, say "at least"
 
     # -- hooks --------------------------------------------------------------------------------
@@ -276,16 +282,27 @@ class RunGuard:
     def _say(self, per_step: float, early: bool) -> None:
         """``early``: the first step has run ``per_step`` seconds and is not done (a lower bound);
         else it took ``per_step``."""
-        total = per_step * self.steps
-        if not early and self.said is not None and abs(total - self.said) < 0.3 * self.said:
-            return  # close to what was said: do not repeat it
-        self.said = total
+        total, parts = (self.whole(per_step, self.first_forward_start, early) if self.whole is not None
+                        else (per_step * self.steps, ""))
+        if self.said is not None:
+            if early and total <= self.said:
+                return  # a lower bound only rises: the label never goes back
+            # close to what was said: not repeated. A prediction from earlier runs (run_times.py) is
+            # moved only by a first step twice as long or half as long (one step is a rough measure,
+            # the windows re-predict it: RunClock.window_done)
+            if not early and abs(total - self.said) < (1.0 if self.predicted else 0.3) * self.said:
+                return
+            total = max(total, self.said) if early else total
+        now = time.perf_counter()
+        if early and now - self.said_at < 1.0:
+            return  # not twice within a second
+        self.said, self.said_at = total, now
         long = total >= LONG_RUN_S
         text = f"{'more than' if early else 'about'} {fmt_duration(total)} on the CPU" + \
             (": lower width/height/frames or use a GPU" if long else "") + \
             (f" (the first of {self.steps} steps has run {fmt_duration(per_step)})" if early else
-             f" ({fmt_duration(per_step)} a step, {self.steps} steps)")
-        self.ctx.note(text, "warning" if long else "info")
-        if long and not self.warned:  # a warning of the run once; the note under the node keeps up
+             f" ({fmt_duration(per_step)} a step, {self.steps} steps{'; ' + parts if parts else ''})")
+        if long and not self.warned:  # a warning of the run once (the Log's line); the note keeps up
             self.warned = True
             self.ctx.warn(text)
+        self.ctx.note(text, "warning" if long else "info")

@@ -103,6 +103,7 @@ class Sampler:
         self.context = None  # a context_windows.WindowPlan: the call is one take, its denoiser run in windows
         self.context_cond = None  # with a prompt schedule: latent frames -> a window's prompt embeddings
         self.context_tag = None  # what else decides the take (the schedule's weights), for a kept take's key
+        self.last_phases: dict = {}  # the last window's phases (runs/phases.WindowTimer)
         if self.on_cpu:
             # a report, not a warning of the run: nothing asked for is skipped (issue 35: every CPU run
             # ended "with 1 warning"); an estimate past LONG_RUN_S is one (guard.py)
@@ -133,6 +134,8 @@ class Sampler:
                   if previews else None)
         last = [0.0]
         t_call = time.perf_counter()
+        from ..runs.phases import WindowTimer
+        timer = WindowTimer()
 
         gen = ctx.torch_generator(device="cpu", salt=k)
         keeper = None
@@ -144,6 +147,7 @@ class Sampler:
         def on_step(p, i, t, kw):
             if keeper is not None:
                 kw = keeper.step(p, i, kw)
+            timer.step()
             total = int(getattr(p, "num_timesteps", 0) or kwargs.get("num_inference_steps", 1))
             prev = None
             if stream is not None:
@@ -176,6 +180,7 @@ class Sampler:
                 frames = rescue.decode_kept() if rescue.kept else None
                 if frames is None:
                     with rescue, self._windows(keeper):
+                        timer.call()
                         out = pipe(**call)
                     frames = out.frames[0] if hasattr(out, "frames") else out[0][0]
         except Cancelled:
@@ -190,6 +195,7 @@ class Sampler:
         self.light_decode = rescue.light
         self.untypical = self.untypical or rescue.kept or rescue.light  # not a time to predict from
         self.audio = None if rescue.kept else getattr(out, "audio", None)  # LTX-2's sound: same call (ltx2.py)
+        self.last_phases = timer.end()  # encode, steps, decode of this call (runs/phases.py)
         made = host_frames(frames)
         if keeper is not None:
             keeper.finish()

@@ -159,8 +159,8 @@ class ScheduledPrompts:
             return
         if not is_schedule(schedule):
             raise StudioError("the schedule input is not a Prompt Schedule: connect a Prompt Schedule node")
-        if text.strip():  # an empty prompt (the templates') is nothing left unused
-            ctx.warn("a Prompt Schedule is connected: its prompts are used, not the node's prompt")
+        # the wiring asks for it (the music_video template's own): information, not a warning
+        ctx.info("a Prompt Schedule is connected: its prompts are used, not the node's prompt")
         w = np.asarray(schedule.data, np.float32)
         if len(w) < n:
             ctx.warn(f"the schedule has {len(w)} frames, the clip {n}: its last prompt holds to the end")

@@ -18,8 +18,8 @@ from studio.engine.clip import as_clip
 
 from ..loading.checks import ModelError
 from ..loading.inputs import video_model_input
-from ..sampling.generators import (COMMON, PREVIEW_FRAMES, PREVIEW_STEPS, TAKE_PARAMS, GeneratorNode, output_size,
-                                   prompt_of)
+from ..sampling.generators import (COMMON, TAKE_PARAMS, GeneratorNode, output_size, preview_and_steps,
+                                   prompt_of, say_frame_rule)
 
 PRESETS = ("control", "inpaint", "outpaint", "extend")
 GREY = 0.5  # VACE's "nothing here" value (0 in the model's [-1, 1])
@@ -131,17 +131,11 @@ class WanVACE(GeneratorNode):
             raise StudioError(f"task '{p.task}' needs a source clip on the video input")
         if p.task == "inpaint" and msk is None:
             raise StudioError("task 'inpaint' needs a mask (white: what the model remakes)")
-        self.preview = p.preview_size == "always" or (p.preview_size == "on CPU" and s.on_cpu)
-        self.steps = p.steps
-        if self.preview and p.steps > PREVIEW_STEPS:
-            self.steps = PREVIEW_STEPS
-            ctx.warn(f"preview size: {PREVIEW_STEPS} steps instead of {p.steps}")
+        self.preview, self.steps = preview_and_steps(ctx, s.on_cpu)
         native = (len(src) + (p.extend if p.task == "extend" else 0)) if src is not None else s.fam.frames
         want = p.frames or native
-        if self.preview and want > PREVIEW_FRAMES:
-            ctx.warn(f"preview size: {PREVIEW_FRAMES} frames instead of {want}")
-            want = PREVIEW_FRAMES
         n, win = frames_and_window(s.fam, want, p.window, None)
+        say_frame_rule(ctx, s.fam, n, n, win, p.window)
         if p.overlap >= win and n > win:
             raise StudioError(f"overlap ({p.overlap}) must be smaller than the window ({win} frames)")
         fps = p.fps or (src.fps if src is not None else s.fam.fps)

@@ -1,0 +1,103 @@
+"""Issue 48 (1, 2): music_video, pose_to_video and inpaint_object rendered by `main.py render` as
+shipped, on the CPU with tiny random models under the names the templates ask for: every frame of
+the clip (preview size shrinks pixels and steps, never the length), and no warning line. Rendered
+in this process (the CLI's own entry point) so a test does not pay for importing torch again.
+
+For the test's time the preview size is made 32 px and 1 step (the constants, not the graphs:
+no --set), and the renders are asked for with --preview; the full-size path (no --preview) is
+checked on the inpaint template with --set width/height/steps (its 320x240 at 30 steps would take
+minutes with the tiny VACE)."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from studio import cli
+from studio.engine.media import probe
+
+from .test_video_templates import GRAPHS, models_dir  # noqa: F401 - the fixture
+
+pytest.importorskip("diffusers")
+VACE = "Wan-AI/Wan2.1-VACE-1.3B-diffusers"
+WAN = "Wan-AI/Wan2.1-T2V-1.3B-Diffusers"
+
+
+def _place(models_dir, name, path):  # noqa: F811
+    os.makedirs(models_dir / name.split("/")[0], exist_ok=True)
+    os.symlink(path, models_dir / name)
+
+
+@pytest.fixture
+def small_preview(monkeypatch):
+    from nodes.video_models.sampling import generators as nodes
+    monkeypatch.setattr(nodes, "PREVIEW_SIDE", 32)
+    monkeypatch.setattr(nodes, "PREVIEW_STEPS", 1)
+
+
+def _render(capfd, name, out, *extra) -> str:
+    rc = cli.main(["render", os.path.join(GRAPHS, name + ".json"), "-o", str(out), "--device", "cpu", *extra])
+    err = capfd.readouterr().err
+    assert rc == 0, err
+    return err
+
+
+def _warnings(err: str) -> list[str]:
+    lines = err.replace("\r", "\n").splitlines()
+    return [ln for ln in lines if "warning" in ln.lower()]
+
+
+@pytest.mark.parametrize("name, frames, size", [("pose_to_video", 33, (32, 32)), ("inpaint_object", 24, (32, 16))])
+def test_vace_templates_keep_every_frame_and_warn_of_nothing(models_dir, tmp_path, vace_dir, small_preview,  # noqa: F811
+                                                             capfd, name, frames, size):
+    _place(models_dir, VACE, vace_dir)
+    out = tmp_path / f"{name}.mp4"
+    err = _render(capfd, name, out, "--preview")
+    info = probe(str(out))
+    assert info["frames"] == frames and (info["width"], info["height"]) == size
+    assert _warnings(err) == []
+    assert "preview size: 1 steps instead of 30" in err
+    assert "every frame kept" in err and f"made {frames} frames" in err
+    if name == "inpaint_object":  # 24 frames: windows of 25 (4k+1), cut to 24, said once
+        assert err.count("Wan makes 4k+1 frames a call: 25 are made and the clip cut to the 24 asked") == 1
+
+
+def test_music_video_reaches_its_beats(models_dir, tmp_path, wan_dir, small_preview, capfd):  # noqa: F811
+    _place(models_dir, WAN, wan_dir)
+    out = tmp_path / "music_video.mp4"
+    err = _render(capfd, "music_video", out, "--preview")
+    info = probe(str(out))
+    assert info["frames"] == 65 and (info["width"], info["height"]) == (32, 16)
+    assert info.get("audio_codec") == "aac"
+    assert _warnings(err) == []
+    assert "a Prompt Schedule is connected: its prompts are used" in err  # information, not a warning
+    # windows at frames 0-32, 25-57 and 32-64: the prompt changes near frames 28 and 60 are made
+    assert "as each of the 3 windows finishes" in err
+
+
+def test_a_headless_render_is_full_size_unless_asked(models_dir, tmp_path, vace_dir, small_preview, capfd):  # noqa: F811
+    _place(models_dir, VACE, vace_dir)
+    out = tmp_path / "full.mp4"
+    sets = ["--set", "n4.width=64", "--set", "n4.height=48", "--set", "n4.steps=2", "--set", "n4.frames=5"]
+    err = _render(capfd, "inpaint_object", out, *sets)
+    info = probe(str(out))
+    assert (info["width"], info["height"], info["frames"]) == (64, 48, 5)  # not the 32 px preview
+    assert "full size: 'preview size' is off for Wan VACE (give --preview to render at preview size)" in err
+    assert "preview size:" not in err.replace("'preview size'", "") and _warnings(err) == []
+
+
+def test_talking_clip_at_preview_size_keeps_its_121_frames(models_dir, tmp_path, tmp_path_factory, capfd,  # noqa: F811
+                                                           monkeypatch):
+    """LTX-2 at preview size as shipped (121 frames: 8k+1, nothing to adjust, nothing said about
+    it), with a tiny LTX-2 whose VAE compresses as LTX-2's own (32x, 8x): 640 tokens a step."""
+    from nodes.video_models.sampling import generators as nodes
+
+    from .tiny_ltx2 import build_ltx2
+    monkeypatch.setattr(nodes, "PREVIEW_STEPS", 1)
+    _place(models_dir, "Lightricks/LTX-2", build_ltx2(str(tmp_path_factory.mktemp("m") / "ltx2"), real_compression=True))
+    out = tmp_path / "talking_clip.mp4"
+    err = _render(capfd, "talking_clip", out, "--preview")
+    info = probe(str(out))
+    assert info["frames"] == 121 and (info["width"], info["height"]) == (256, 160)
+    assert info.get("audio_codec") == "aac" and _warnings(err) == []
+    assert "8k+1" not in err and "more than" not in err
