@@ -10,7 +10,8 @@ import os
 import pytest
 
 from nodes.video_models.catalog import headers, listing as catalog
-from nodes.video_models.memory import GB, HEADROOM, Sizes, predicted_peak
+from nodes.video_models.memory.modes import predicted_peak
+from nodes.video_models.memory.sizes import GB, HEADROOM, Sizes
 from studio.core import models
 
 from . import layouts as L
