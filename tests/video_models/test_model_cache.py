@@ -143,8 +143,9 @@ def test_stop_inside_a_step_returns_within_a_second_and_the_model_stays_usable(s
     assert clip.n_frames == 2 and np.isfinite(clip.frames).all() and _loads(ex) == 1
 
 
-def test_cpu_run_says_how_long_it_will_take(svd_dir, monkeypatch):
+def test_cpu_run_says_how_long_it_will_take(svd_dir, monkeypatch, tmp_path):
     from nodes.video_models.sampling import guard
+    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path))  # no earlier run's record: the first step's estimate
     monkeypatch.setattr(guard, "LONG_RUN_S", 0.0)  # every run is "long": the warning's wording
     monkeypatch.setattr(guard, "EARLY_ESTIMATE_S", 1e9)  # a slow shared machine: no "more than" before it
     ev = []

@@ -81,7 +81,8 @@ def _graph(wan_dir, steps=2):
     load = g.add_node("video_models.load", {"model": wan_dir})
     gen = g.add_node("video_models.text_to_video", {"frames": 13, "window": 5, "overlap": 1, "width": 16,
                                                     "height": 16, "steps": steps, "previews": False,
-                                                    "preview_size": "off"}, node_id="gen")
+                                                    "preview_size": "off", "long_take": "separate shots"},
+                        node_id="gen")
     g.connect(load.id, "model", gen.id, "model")
     return g
 

@@ -71,8 +71,9 @@ def test_music_video_reaches_its_beats(models_dir, tmp_path, wan_dir, small_prev
     assert info.get("audio_codec") == "aac"
     assert _warnings(err) == []
     assert "a Prompt Schedule is connected: its prompts are used" in err  # information, not a warning
-    # windows at frames 0-32, 25-57 and 32-64: the prompt changes near frames 28 and 60 are made
-    assert "as each of the 3 windows finishes" in err
+    # one take over all 65 frames (context windows at every step): the prompt changes near frames
+    # 28 and 60 are made inside it
+    assert "one take:" in err and "context windows a step" in err
 
 
 def test_a_headless_render_is_full_size_unless_asked(models_dir, tmp_path, vace_dir, small_preview, capfd):  # noqa: F811
