@@ -198,7 +198,7 @@ class Segment(Node):
         ctx.info(f"Segment ran on {device}")
         empty = np.flatnonzero(~masks.reshape(len(clip), -1).any(1))
         if len(empty):
-            after = empty[empty > min(prompts)]
+            after = empty[empty >= min(prompts)]
             first = int(after[0]) if len(after) else int(empty[0])
             ctx.info(f"the mask is empty from frame {first} ({len(empty)} empty frames): the object was lost or "
                      "left the frame; add a click there")

@@ -36,6 +36,7 @@ from studio.engine.clip import Clip
 from studio.engine.run_state import step_words
 from studio.ui.preview.area_widgets import build_timeline, build_viewer
 from studio.ui.preview.fetcher import DisplayCache, FrameFetcher
+from studio.ui.preview.mask_edit import MaskEditor
 from studio.ui.preview.pixels import display_rgb, similarity_of, thumbnail_rgb, to_bgra
 from studio.ui.preview.playback import AudioOutput, Player
 from studio.ui.preview.transport import Transport
@@ -44,12 +45,6 @@ from studio.ui.preview.view_controls import ViewSettings, apply_view, draw_overl
 from studio.ui.text import shorten
 
 log = logging.getLogger(__name__)
-
-
-# -- background frame computation ------------------------------------------------------------
-
-
-# -- the area -------------------------------------------------------------------------------
 
 
 class PreviewArea(QObject):
@@ -96,6 +91,8 @@ class PreviewArea(QObject):
 
         build_viewer(self)
         build_timeline(self)
+        self.mask_editor = MaskEditor(self.stack.image, lambda: self.timeline.current)  # clicks and shapes
+        self.mask_editor.message.connect(self._say)
         self.clear()
 
     # -- widgets --------------------------------------------------------------------------
@@ -142,6 +139,7 @@ class PreviewArea(QObject):
     def node_selected(self, node_id: str | None, doc=None, data_dir: str | None = None) -> None:
         """The canvas selection changed: show the record panel for an ``audio.record`` node
         (``doc`` is the window's Document: the panel edits the node's parameters through it)."""
+        self.mask_editor.select(node_id, doc)
         inst = doc.graph.nodes.get(node_id) if (doc is not None and node_id) else None
         if inst is None or inst.spec is None or inst.spec.id != "audio.record":
             if self._record_panel is not None:

@@ -46,6 +46,7 @@ class ImageView(QWidget):
         self.placeholder = "nothing to show"
         self._drag: tuple[str, QPointF, Any] | None = None
         self._mask_img: QImage | None = None
+        self.overlays: list = []  # callables painting over the frame (the mask editor's dots and shapes)
 
     # -- content --------------------------------------------------------------------------
     def set_frame(self, raw: np.ndarray | None, rgb: np.ndarray | None = None, kind: str = "video") -> None:
@@ -183,6 +184,8 @@ class ImageView(QWidget):
                 p.drawText(QRectF(x, target.top() + 4, 18, 18), Qt.AlignCenter, label)
         if self.keypoints is not None:
             self._paint_keypoints(p)
+        for paint in self.overlays:
+            paint(p)
         if self.caption:
             p.setPen(QColor(240, 240, 240))
             p.drawText(QRectF(8, 4, self.width() - 16, 20), Qt.AlignLeft | Qt.AlignVCenter, self.caption)
