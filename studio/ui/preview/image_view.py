@@ -94,11 +94,9 @@ class ImageView(QWidget):
         return self._raw
 
     def image_size(self) -> tuple[int, int]:
-        if self._img is None:
-            return (0, 0)
-        if self._raw is not None and self._raw.ndim >= 2:  # a proxy image stands for the full frame
+        if self._raw is not None and self._img is not None and self._raw.ndim >= 2:  # a proxy stands for the frame
             return (self._raw.shape[1], self._raw.shape[0])
-        return (self._img.width(), self._img.height())
+        return (0, 0) if self._img is None else (self._img.width(), self._img.height())
 
     # -- geometry -------------------------------------------------------------------------
     def scale(self) -> float:
@@ -292,9 +290,7 @@ class ImageView(QWidget):
             self.fit_to_window()
         elif k == Qt.Key_1:
             self.one_to_one()
-        elif k in (Qt.Key_Plus, Qt.Key_Equal):
-            self.set_zoom(self.scale() * 1.25)
-        elif k == Qt.Key_Minus:
-            self.set_zoom(self.scale() / 1.25)
+        elif k in (Qt.Key_Plus, Qt.Key_Equal, Qt.Key_Minus):
+            self.set_zoom(self.scale() * (0.8 if k == Qt.Key_Minus else 1.25))
         else:
             super().keyPressEvent(ev)
