@@ -129,7 +129,7 @@ def upscale(logits, height: int, width: int, size: int) -> np.ndarray:
 
 
 class MaskFrames(Clip):
-    def __init__(self, masks: np.ndarray, fps: float, feather_fn=None):
+    def __init__(self, masks: np.ndarray, fps: float):
         n, h, w = masks.shape
         super().__init__(n, fps, w, h, 1)
         self.masks = masks
@@ -183,6 +183,7 @@ class Segment(Node):
             raise StudioError(f"a prompt is at frame {late[0]} but the clip has {len(clip)} frames (0..{len(clip) - 1})")
         path = check_model(p.model)
         device = ctx.device if ctx.device is not None else torch.device("cpu")
+        ctx.note(f"SAM 2 on {device}: {len(clip)} frames")
         model = load_model(path, device)
         frames = np.stack([clip.frame(i) for i in range(len(clip))])
         h, w = clip.height, clip.width
