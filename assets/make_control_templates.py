@@ -8,6 +8,7 @@ from studio.core.graph import Graph
 VACE_MODEL = "Wan-AI/Wan2.1-VACE-1.3B-diffusers"
 WAN_MODEL = "Wan-AI/Wan2.1-T2V-1.3B-Diffusers"
 LTX2_MODEL = "Lightricks/LTX-2"
+SAM2_MODEL = "facebook/sam2.1-hiera-tiny"
 
 _CPU = ("On the CPU, 'preview size' makes at most 256 px and 8 steps, every frame kept; off: the full size "
         "(`main.py render` is full size unless given --preview).")
@@ -44,23 +45,33 @@ def pose_to_video(finish, thumb) -> str:
 def inpaint_object(finish, thumb) -> str:
     g = Graph()
     src = g.add_node("io.load_video", {"path": "../media/shapes.mp4"}, pos=(0, 100), title="Clip")
-    mask = g.add_node("control.mask", {"source": "rectangle", "shape_keys": "0: 0.35 0.5 0.3 0.4; 23: 0.65 0.5 0.3 0.4",
-                                       "grow": 4, "feather": 2.0}, pos=(260, 200), title="Object mask")
-    load = g.add_node("video_models.load", {"model": VACE_MODEL}, pos=(260, -40), title="Wan 2.1 VACE 1.3B")
+    seg = g.add_node("preprocess.segment", {"model": SAM2_MODEL, "prompts": "0: +0.31 0.38"}, pos=(260, 220),
+                     title="Object (click it)")
+    grow = g.add_node("edit.mask_tools", {"grow": 4, "blur": 2.0}, pos=(520, 220), title="Grow and feather")
+    load = g.add_node("video_models.load", {"model": VACE_MODEL}, pos=(260, -60), title="Wan 2.1 VACE 1.3B")
     vace = g.add_node("video_models.wan_vace", {
-        "prompt": "a small wooden boat", "task": "inpaint", "frames": 0, "steps": 30}, pos=(560, 60))
-    out = g.add_node("io.save_video", {"path": "out/inpaint_object.mp4"}, pos=(840, 60))
-    g.connect(src.id, "video", mask.id, "video")
+        "prompt": "a small wooden boat", "task": "inpaint", "frames": 0, "steps": 30, "preview_size": "off"},
+        pos=(780, 40))
+    comp = g.add_node("edit.composite", {"mode": "over"}, pos=(1040, 100), title="Plate outside the mask")
+    out = g.add_node("io.save_video", {"path": "out/inpaint_object.mp4"}, pos=(1300, 100))
+    g.connect(src.id, "video", seg.id, "video")
+    g.connect(seg.id, "mask", grow.id, "mask")
     g.connect(load.id, "model", vace.id, "model")
     g.connect(src.id, "video", vace.id, "video")
-    g.connect(mask.id, "mask", vace.id, "mask")
-    g.connect(vace.id, "video", out.id, "video")
-    path = finish(g, "inpaint_object", "Inpaint an object (VACE)",
-                  "A keyframed mask marks what Wan VACE repaints; the rest of the clip is kept.",
-                  f"Inpaint: Control Mask's rectangle moves between its keys ('frame: cx cy w h'); white is "
-                  f"what Wan VACE remakes from the prompt. Preset 'outpaint' pads the clip instead, 'extend' "
-                  f"adds frames after it. Put {VACE_MODEL} in your models folder.\nKnobs: shape_keys, grow, "
-                  f"feather, prompt, conditioning_scale. {_CPU}", note_pos=(0, -230))
+    g.connect(grow.id, "mask", vace.id, "mask")
+    g.connect(src.id, "video", comp.id, "background")
+    g.connect(vace.id, "video", comp.id, "foreground")
+    g.connect(grow.id, "mask", comp.id, "mask")
+    g.connect(comp.id, "video", out.id, "video")
+    path = finish(g, "inpaint_object", "Inpaint an object (SAM 2 + VACE)",
+                  "Click an object: SAM 2 follows it through the clip, Wan VACE repaints it, the rest is the plate.",
+                  f"Inpaint: select 'Object (click it)' and click the object in the viewer (Shift or right button: "
+                  f"a point to leave out; click a dot to remove it; clicks on any frame). Segment follows it forward "
+                  f"and backward; Wan VACE remakes the masked pixels from the prompt; Composite puts the untouched "
+                  f"plate back outside the mask (those pixels are the plate's, exactly). Put {SAM2_MODEL} (a "
+                  f"Hugging Face SAM 2 video folder) and {VACE_MODEL} in your models folder.\nKnobs: the clicks, "
+                  f"grow/blur, prompt, conditioning_scale. VACE runs at the plate's size ('preview size' off: the "
+                  f"composite needs the plate's size), so on the CPU keep the clip short.", note_pos=(0, -260))
     thumb("inpaint_object", "Inpaint object", ((60, 40, 30), (40, 110, 140)))
     return path
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from studio.core import frame_keys
 from studio.core.errors import StudioError
 from studio.core.params import Bool, Choice, Float, Int, Text
 from studio.core.spec import CLIP, FRAME, In, Node, Out
@@ -188,24 +189,9 @@ class Edges(Node):
 
 
 def parse_shape_keys(text: str) -> list[tuple[int, np.ndarray]]:
-    """'0: 0.5 0.5 0.3 0.3; 24: 0.7 0.5 0.3 0.3' -> [(frame, [cx, cy, w, h])], sorted by frame.
-    Values are fractions of the frame (centre x, centre y, width, height)."""
-    keys = []
-    for part in text.replace("\n", ";").split(";"):
-        if not part.strip():
-            continue
-        f, sep, rest = part.partition(":")
-        vals = rest.replace(",", " ").split()
-        try:
-            if not sep or len(vals) != 4:
-                raise ValueError
-            keys.append((int(f), np.array([float(v) for v in vals], np.float32)))
-        except ValueError:
-            raise StudioError(f"shape key '{part.strip()}' is not 'frame: cx cy w h' (fractions of the frame, "
-                              "e.g. 0: 0.5 0.5 0.3 0.3)") from None
-    if not keys:
-        raise StudioError("no shape keys: give at least one 'frame: cx cy w h'")
-    return sorted(keys, key=lambda k: k[0])
+    """'0: 0.5 0.5 0.3 0.3; 24: 0.7 0.5 0.3 0.3' -> [(frame, [cx, cy, w, h])], sorted by frame: the
+    format the viewer edits too (studio.core.frame_keys), as float32 arrays."""
+    return [(f, np.array(v, np.float32)) for f, v in frame_keys.parse_shape_keys(text)]
 
 
 def shape_at(keys: list[tuple[int, np.ndarray]], i: int) -> np.ndarray:

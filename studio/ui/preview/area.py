@@ -31,6 +31,7 @@ from studio.ui.preview.audio_strip import AudioStrip
 from studio.ui.preview.fetcher import DisplayCache, FrameFetcher
 from studio.ui.preview.first_frame import FirstFrame
 from studio.ui.preview.live import LiveView
+from studio.ui.preview.mask_edit import MaskEditor
 from studio.ui.preview.pixels import display_rgb, similarity_of, thumbnail_rgb, to_bgra
 from studio.ui.preview.playback import AudioOutput, Player
 from studio.ui.preview.record_binding import RecordBinding
@@ -38,6 +39,7 @@ from studio.ui.preview.transport import Transport
 from studio.ui.preview.values import classify, describe, summary
 from studio.ui.preview.view_controls import ViewSettings, apply_view, draw_overlay, proxy_frame
 from studio.ui.text import shorten
+
 
 
 class PreviewArea(QObject):
@@ -87,6 +89,8 @@ class PreviewArea(QObject):
 
         build_viewer(self)
         build_timeline(self)
+        self.mask_editor = MaskEditor(self.stack.image, lambda: self.timeline.current)  # clicks and shapes
+        self.mask_editor.message.connect(self._say)
         self.clear()
 
     # -- widgets --------------------------------------------------------------------------
@@ -120,6 +124,7 @@ class PreviewArea(QObject):
         return self.records.panel
 
     def node_selected(self, node_id: str | None, doc=None, data_dir: str | None = None) -> None:
+        self.mask_editor.select(node_id, doc)
         self.records.node_selected(node_id, doc, data_dir)
 
     # -- the interface the main window uses ----------------------------------------------

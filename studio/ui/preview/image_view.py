@@ -48,6 +48,7 @@ class ImageView(QWidget):
         self.placeholder = "nothing to show"
         self._drag: tuple[str, QPointF, Any] | None = None
         self._mask_img: QImage | None = None
+        self.overlays: list = []  # callables painting over the frame (the mask editor's dots and shapes)
 
     # -- content --------------------------------------------------------------------------
     def set_frame(self, raw: np.ndarray | None, rgb: np.ndarray | None = None, kind: str = "video") -> None:
@@ -95,11 +96,9 @@ class ImageView(QWidget):
         return self._raw
 
     def image_size(self) -> tuple[int, int]:
-        if self._img is None:
-            return (0, 0)
-        if self._raw is not None and self._raw.ndim >= 2:  # a proxy image stands for the full frame
+        if self._raw is not None and self._img is not None and self._raw.ndim >= 2:  # a proxy stands for the frame
             return (self._raw.shape[1], self._raw.shape[0])
-        return (self._img.width(), self._img.height())
+        return (0, 0) if self._img is None else (self._img.width(), self._img.height())
 
     # -- geometry -------------------------------------------------------------------------
     def scale(self) -> float:
@@ -187,6 +186,8 @@ class ImageView(QWidget):
             self._paint_keypoints(p)
         if self.stale:
             paint_stale(p, target, self.stale)
+        for paint in self.overlays:
+            paint(p)
         if self.caption:
             p.setPen(QColor(240, 240, 240))
             p.drawText(QRectF(8, 4, self.width() - 16, 20), Qt.AlignLeft | Qt.AlignVCenter, self.caption)
@@ -293,9 +294,7 @@ class ImageView(QWidget):
             self.fit_to_window()
         elif k == Qt.Key_1:
             self.one_to_one()
-        elif k in (Qt.Key_Plus, Qt.Key_Equal):
-            self.set_zoom(self.scale() * 1.25)
-        elif k == Qt.Key_Minus:
-            self.set_zoom(self.scale() / 1.25)
+        elif k in (Qt.Key_Plus, Qt.Key_Equal, Qt.Key_Minus):
+            self.set_zoom(self.scale() * (0.8 if k == Qt.Key_Minus else 1.25))
         else:
             super().keyPressEvent(ev)

@@ -1,0 +1,116 @@
+"""Keyed-by-frame prompts written as text in a parameter, read and written in one place: Segment's
+clicks and boxes, and Control Mask's shape keys. The node that runs them and the viewer that edits
+them (studio.ui.preview.mask_edit) both use these functions, so what the viewer writes is what the
+node reads. Coordinates are fractions of the frame (0..1), so they hold at any size.
+
+Segment: ``'0: +0.52 0.40, -0.10 0.20; 12: box 0.30 0.30 0.60 0.70'``: per frame, clicks
+(``+`` keep, ``-`` leave out) and at most one box (x0 y0 x1 y1).
+
+Control Mask: ``'0: 0.5 0.5 0.3 0.3; 24: 0.7 0.5 0.3 0.3'``: per frame, centre x, centre y,
+width, height."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .errors import StudioError
+
+
+@dataclass
+class FramePrompt:
+    """What is given at one frame: clicks (x, y, positive) and at most one box (x0, y0, x1, y1)."""
+    points: list[tuple[float, float, bool]] = field(default_factory=list)
+    box: tuple[float, float, float, float] | None = None
+
+
+def _num(tok: str, where: str) -> float:
+    try:
+        return float(tok)
+    except ValueError:
+        raise StudioError(f"{where}: '{tok}' is not a number") from None
+
+
+def parse_prompts(text: str) -> dict[int, FramePrompt]:
+    """Segment's clicks and boxes by frame. Every coordinate must lie on the frame (0..1): a click
+    outside it is refused here, so before a run (validate calls it)."""
+    out: dict[int, FramePrompt] = {}
+    for part in text.replace("\n", ";").split(";"):
+        if not part.strip():
+            continue
+        f, sep, rest = part.partition(":")
+        if not sep or not f.strip().isdigit():
+            raise StudioError(f"'{part.strip()}' is not 'frame: +x y, -x y, box x0 y0 x1 y1' "
+                              "(e.g. 0: +0.5 0.4)")
+        frame = int(f)
+        fp = out.setdefault(frame, FramePrompt())
+        for item in rest.split(","):
+            toks = item.split()
+            if not toks:
+                continue
+            where = f"frame {frame}, '{item.strip()}'"
+            if toks[0] == "box":
+                if len(toks) != 5:
+                    raise StudioError(f"{where}: a box is 'box x0 y0 x1 y1'")
+                x0, y0, x1, y1 = (_num(t, where) for t in toks[1:])
+                if not (x0 < x1 and y0 < y1):
+                    raise StudioError(f"{where}: a box needs x0 < x1 and y0 < y1")
+                coords = (x0, y0, x1, y1)
+                if fp.box is not None:
+                    raise StudioError(f"frame {frame} has two boxes: one box a frame")
+                fp.box = coords
+            else:
+                sign = toks[0][0] if toks[0][:1] in "+-" else "+"
+                toks = [toks[0].lstrip("+-")] + toks[1:] if toks[0][:1] in "+-" else toks
+                toks = [t for t in toks if t]
+                if len(toks) != 2:
+                    raise StudioError(f"{where}: a click is '+x y' (keep) or '-x y' (leave out)")
+                coords = (_num(toks[0], where), _num(toks[1], where))
+                fp.points.append((coords[0], coords[1], sign == "+"))
+            if not all(0.0 <= c <= 1.0 for c in coords):
+                raise StudioError(f"{where} lies outside the frame: coordinates are fractions of the frame, 0 to 1")
+    return {f: p for f, p in sorted(out.items()) if p.points or p.box is not None}
+
+
+def format_prompts(prompts: dict[int, FramePrompt]) -> str:
+    parts = []
+    for f in sorted(prompts):
+        p = prompts[f]
+        items = ([f"box {p.box[0]:.4g} {p.box[1]:.4g} {p.box[2]:.4g} {p.box[3]:.4g}"] if p.box else []) + \
+            [f"{'+' if pos else '-'}{x:.4g} {y:.4g}" for x, y, pos in p.points]
+        if items:
+            parts.append(f"{f}: " + ", ".join(items))
+    return "; ".join(parts)
+
+
+def parse_shape_keys(text: str) -> list[tuple[int, tuple[float, float, float, float]]]:
+    """'0: 0.5 0.5 0.3 0.3; 24: 0.7 0.5 0.3 0.3' -> [(frame, (cx, cy, w, h))], sorted by frame."""
+    keys: dict[int, tuple[float, float, float, float]] = {}
+    for part in text.replace("\n", ";").split(";"):
+        if not part.strip():
+            continue
+        f, sep, rest = part.partition(":")
+        vals = rest.replace(",", " ").split()
+        try:
+            if not sep or len(vals) != 4:
+                raise ValueError
+            keys[int(f)] = tuple(float(v) for v in vals)  # type: ignore[assignment]
+        except ValueError:
+            raise StudioError(f"shape key '{part.strip()}' is not 'frame: cx cy w h' (fractions of the frame, "
+                              "e.g. 0: 0.5 0.5 0.3 0.3)") from None
+    if not keys:
+        raise StudioError("no shape keys: give at least one 'frame: cx cy w h'")
+    return sorted(keys.items())
+
+
+def format_shape_keys(keys: list[tuple[int, tuple[float, float, float, float]]]) -> str:
+    return "; ".join(f"{f}: " + " ".join(f"{v:.4g}" for v in s) for f, s in sorted(keys))
+
+
+def shape_at(keys: list[tuple[int, tuple[float, float, float, float]]], i: int) -> tuple[float, ...]:
+    """The shape at frame ``i``: linear between keys, held before the first and after the last."""
+    if i <= keys[0][0]:
+        return tuple(keys[0][1])
+    for (fa, a), (fb, b) in zip(keys, keys[1:]):
+        if i <= fb:
+            t = (i - fa) / max(1, fb - fa)
+            return tuple(x + (y - x) * t for x, y in zip(a, b))
+    return tuple(keys[-1][1])
