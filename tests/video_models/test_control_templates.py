@@ -1,4 +1,4 @@
-"""pose_to_video, inpaint_object and music_video render headless (`main.py render`'s executor) on
+"""inpaint_object, music_video and talking_clip render headless (`main.py render`'s executor) on
 tiny random models standing in under the names the templates ask for."""
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def _place(models_dir, name, path):
     os.symlink(path, models_dir / name)
 
 
-@pytest.mark.parametrize("name", ["pose_to_video", "inpaint_object"])
+@pytest.mark.parametrize("name", ["inpaint_object"])  # pose_to_video: test_preprocess_templates.py
 def test_vace_templates_render(models_dir, tmp_path, vace_dir, name):  # noqa: F811
     _place(models_dir, VACE, vace_dir)
     out = tmp_path / f"{name}.mp4"
