@@ -70,8 +70,9 @@ class PoseEstimate(Node):
         P = people.n_persons
         sx, sy = clip.width / people.width, clip.height / people.height
         corners = people.points.reshape(n, P, 2, 2) * np.float32([sx, sy])
-        present = people.visible.reshape(n, P, 2).all(-1)
         coco = np.concatenate([corners[..., 0, :], corners[..., 1, :] - corners[..., 0, :]], -1)  # x, y, w, h
+        # a box under a pixel wide or high has no crop to look at (its affine warp would be singular)
+        present = people.visible.reshape(n, P, 2).all(-1) & (coco[..., 2:] >= 1).all(-1)
         pts = np.zeros((n, P, K, 2), np.float32)
         sc = np.zeros((n, P, K), np.float32)
         ds = p.dataset_index if experts(ref.module) > 1 else None

@@ -4,7 +4,6 @@ frames after it is last seen. Plain numpy."""
 from __future__ import annotations
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 
 def iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -20,6 +19,7 @@ def iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def assign_ids(frames: list[np.ndarray], min_iou: float = 0.3, patience: int = 5) -> list[np.ndarray]:
     """For each frame's boxes [M_t, 4], the id [M_t] of the track each belongs to (0, 1, 2 ... in
     the order tracks start)."""
+    from scipy.optimize import linear_sum_assignment  # scipy only when people are tracked (startup stays light)
     last = np.zeros((0, 4))        # each live track's last box
     ids = np.zeros(0, int)         # their ids
     unseen = np.zeros(0, int)      # frames since each was last seen
