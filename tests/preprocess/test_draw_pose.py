@@ -153,3 +153,29 @@ def test_retarget_gives_the_references_limb_lengths_and_keeps_angles():
         u, v = src[:, b] - src[:, a], out[:, b] - out[:, a]
         np.testing.assert_allclose(u[:, 0] * v[:, 1] - u[:, 1] * v[:, 0], 0, atol=1e-9)
         assert (np.sum(u * v, -1) > 0).all()
+
+
+def _ctx(node, **params):
+    from studio.engine.context import Context, Runtime
+    return Context("n1", node.title, {**node.spec().defaults(), **params}, 0, "cpu", Runtime())
+
+
+def test_retarget_pose_node_and_refusals():
+    from nodes.preprocess.draw_pose import DrawPose, RetargetPose
+    from studio.core.errors import StudioError
+    xy, sc = _fixture(17, persons=2)
+    sc[:] = 0.9
+    pose = Keypoints(np.repeat(xy.reshape(1, 34, 2), 3, 0), np.ones((3, 34), bool), 96, 80, 24.0,
+                     np.repeat(sc.reshape(1, 34), 3, 0), np.array([4, 7]), "coco17")
+    ref_xy = xy[:1] * 0.5  # a character half the size
+    ref = Keypoints(ref_xy.reshape(1, 17, 2), np.ones((1, 17), bool), 96, 80, 24.0, np.full((1, 17), 0.9, np.float32),
+                    np.array([0]), "coco17")
+    out = RetargetPose().run(_ctx(RetargetPose), pose, ref)
+    assert out.layout == "coco17" and list(out.person_ids) == [4, 7] and out.points.shape == pose.points.shape
+    p, v, _ = out.person_points(2)
+    np.testing.assert_allclose(limb_lengths(p[0], v[0]), limb_lengths(ref_xy[0], np.ones(17, bool)), rtol=1e-5)
+    tracks = Keypoints(xy.reshape(1, 34, 2), np.ones((1, 34), bool), 96, 80)
+    with pytest.raises(StudioError, match="Draw Pose's pose input wants Pose Estimate's poses .*got point tracks"):
+        DrawPose().run(_ctx(DrawPose), tracks)
+    with pytest.raises(StudioError, match="reference has 1 frames and 1 people: frame 3"):
+        RetargetPose().run(_ctx(RetargetPose, frame=3), pose, ref)
