@@ -198,7 +198,7 @@ class LoadPreprocessor(Node):
     @classmethod
     def signature_files(cls, params, base_dir=None) -> list[str]:
         v = params.get("model") or ""
-        p = model_paths.resolve(v, base_dir) if v.strip() else None
+        p = (model_paths.resolve(v, base_dir) or _hf_snapshot(v)) if v.strip() else None
         return [os.path.join(p, f) for f in FILES if p and os.path.isfile(os.path.join(p, f))]
 
     @classmethod
