@@ -169,3 +169,13 @@ def test_bad_model_folders_are_named(tiny_pre, tmp_path):
     swap.params.update(kind="pose", model=tiny_pre["pose"])  # a pose model wired into Detect People
     with pytest.raises(Exception, match="Detect People needs a person detector"):
         Executor(frame_caching=False).run(g, device="cpu")
+
+
+def test_a_hugging_face_cache_snapshot_is_found(tiny_pre, tmp_path, monkeypatch):
+    from nodes.preprocess.hf import find_folder
+    monkeypatch.setenv("STUDIO_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("STUDIO_MODELS", str(tmp_path / "models"))
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hub"))
+    snap = tmp_path / "hub" / "models--usyd-community--vitpose-base-simple" / "snapshots" / "abc123"
+    shutil.copytree(tiny_pre["pose"], snap)
+    assert find_folder("usyd-community/vitpose-base-simple", None, "pose") == str(snap)
