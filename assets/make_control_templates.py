@@ -1,5 +1,5 @@
-"""Templates where Studio's motion and sound drive the open video models (issue 34): pose_to_video,
-inpaint_object, music_video, talking_clip. Built by make_templates.build_all(); each runs as soon as the models
+"""Templates where real footage, Studio's motion and sound drive the open video models (issues 34,
+46): pose_to_video, depth_to_video, inpaint_object, music_video, talking_clip. Built by make_templates.build_all(); each runs as soon as the models
 setting (or STUDIO_MODELS) points at the named diffusers folders (nothing is downloaded)."""
 from __future__ import annotations
 
@@ -14,31 +14,71 @@ _CPU = ("On the CPU, 'preview size' makes at most 256 px and 8 steps, every fram
         "(`main.py render` is full size unless given --preview).")
 
 
+PEOPLE_MODEL = "PekingU/rtdetr_r50vd_coco_o365"
+POSE_MODEL = "usyd-community/vitpose-base-simple"
+DEPTH_MODEL = "depth-anything/Depth-Anything-V2-Small-hf"
+_HF = "a folder in the Hugging Face layout: config.json, model.safetensors, preprocessor_config.json"
+
+
 def pose_to_video(finish, thumb) -> str:
     g = Graph()
-    drv = g.add_node("io.load_video", {"path": "../media/driving.mp4"}, pos=(0, 160), title="Driving clip")
-    track = g.add_node("motion.track_keypoints", {"max_points": 24, "min_distance": 20.0}, pos=(260, 160))
-    skel = g.add_node("control.keypoints_to_skeleton", {"skeleton": "none", "radius": 5.0}, pos=(520, 160),
-                      title="Control (tracked motion)")
-    load = g.add_node("video_models.load", {"model": VACE_MODEL}, pos=(520, 0), title="Wan 2.1 VACE 1.3B")
+    drv = g.add_node("io.load_video", {"path": "../media/driving.mp4"}, pos=(0, 200), title="Driving clip")
+    lp = g.add_node("preprocess.load", {"kind": "people", "model": PEOPLE_MODEL}, pos=(0, 360), title="RT-DETR")
+    lk = g.add_node("preprocess.load", {"kind": "pose", "model": POSE_MODEL}, pos=(260, 360), title="ViTPose")
+    det = g.add_node("preprocess.detect_people", {}, pos=(260, 200))
+    pose = g.add_node("preprocess.pose_estimate", {}, pos=(520, 200))
+    draw = g.add_node("preprocess.draw_pose", {}, pos=(780, 200), title="Control (OpenPose)")
+    load = g.add_node("video_models.load", {"model": VACE_MODEL}, pos=(780, 0), title="Wan 2.1 VACE 1.3B")
     vace = g.add_node("video_models.wan_vace", {
-        "prompt": "glowing lanterns drifting over a night city, cinematic", "task": "control",
-        "conditioning_scale": 1.0, "width": 480, "height": 480, "frames": 33, "steps": 30}, pos=(800, 60))
-    out = g.add_node("io.save_video", {"path": "out/pose_to_video.mp4"}, pos=(1080, 60))
-    g.connect(drv.id, "video", track.id, "video")
-    g.connect(track.id, "keypoints", skel.id, "keypoints")
-    g.connect(drv.id, "video", skel.id, "like")
+        "prompt": "a dancer in a red dress on a sunlit stage, cinematic", "task": "control",
+        "conditioning_scale": 1.0, "width": 480, "height": 480, "frames": 33, "steps": 30}, pos=(1060, 60))
+    out = g.add_node("io.save_video", {"path": "out/pose_to_video.mp4"}, pos=(1340, 60))
+    g.connect(drv.id, "video", det.id, "video")
+    g.connect(lp.id, "model", det.id, "model")
+    g.connect(drv.id, "video", pose.id, "video")
+    g.connect(det.id, "people", pose.id, "people")
+    g.connect(lk.id, "model", pose.id, "model")
+    g.connect(pose.id, "pose", draw.id, "pose")
+    g.connect(drv.id, "video", draw.id, "like")
     g.connect(load.id, "model", vace.id, "model")
-    g.connect(skel.id, "video", vace.id, "video")
+    g.connect(draw.id, "video", vace.id, "video")
     g.connect(vace.id, "video", out.id, "video")
     path = finish(g, "pose_to_video", "Pose to video (VACE)",
-                  "A driving clip's tracked motion, drawn as a control video, drives Wan VACE.",
-                  f"Pose to video: Track Keypoints follows points through the driving clip; Keypoints to Skeleton "
-                  f"draws them (skeleton 'body (COCO 17)' for 17 body points, or type connections '0-1, 1-2'); Wan VACE "
-                  f"makes a clip that moves like it. Put {VACE_MODEL} in your models folder or set STUDIO_MODELS.\n"
-                  f"Knobs: conditioning_scale (how closely the control is followed), prompt, reference input "
-                  f"(a character still). {_CPU}", note_pos=(0, -230))
+                  "The people in a driving clip, their poses found and drawn as OpenPose, drive Wan VACE.",
+                  f"Pose to video: Detect People finds each person (RT-DETR), Pose Estimate their joints (ViTPose), "
+                  f"Draw Pose draws them as the pose control models were trained on (OpenPose); Wan VACE makes a "
+                  f"clip that moves like it. Models expected, each {_HF}: {PEOPLE_MODEL}, {POSE_MODEL}, and the "
+                  f"diffusers folder {VACE_MODEL}; put them in your models folder or set STUDIO_MODELS.\n"
+                  f"Knobs: Detect People's threshold, Draw Pose's threshold (hands and face with a whole-body "
+                  f"ViTPose), conditioning_scale, prompt, reference input (a character still). {_CPU}",
+                  note_pos=(0, -230))
     thumb("pose_to_video", "Pose to video", ((20, 30, 60), (160, 90, 40)))
+    return path
+
+
+def depth_to_video(finish, thumb) -> str:
+    g = Graph()
+    drv = g.add_node("io.load_video", {"path": "../media/driving.mp4"}, pos=(0, 200), title="Driving clip")
+    ld = g.add_node("preprocess.load", {"kind": "depth", "model": DEPTH_MODEL}, pos=(0, 360),
+                    title="Depth Anything V2")
+    depth = g.add_node("preprocess.depth", {"smoothing": 0.5}, pos=(260, 200), title="Control (depth)")
+    load = g.add_node("video_models.load", {"model": VACE_MODEL}, pos=(260, 0), title="Wan 2.1 VACE 1.3B")
+    vace = g.add_node("video_models.wan_vace", {
+        "prompt": "the same scene carved from white marble, soft museum light", "task": "control",
+        "conditioning_scale": 1.0, "width": 480, "height": 480, "frames": 33, "steps": 30}, pos=(540, 60))
+    out = g.add_node("io.save_video", {"path": "out/depth_to_video.mp4"}, pos=(820, 60))
+    g.connect(drv.id, "video", depth.id, "video")
+    g.connect(ld.id, "model", depth.id, "model")
+    g.connect(load.id, "model", vace.id, "model")
+    g.connect(depth.id, "depth", vace.id, "video")
+    g.connect(vace.id, "video", out.id, "video")
+    path = finish(g, "depth_to_video", "Depth to video (VACE)",
+                  "A clip's depth (Depth Anything V2) drives Wan VACE: the same shapes, a new look.",
+                  f"Depth to video: Depth finds each frame's depth (near is bright), smoothed over time; Wan VACE "
+                  f"makes a clip with that layout from the prompt. Models expected: {DEPTH_MODEL} ({_HF}) and "
+                  f"the diffusers folder {VACE_MODEL}; put them in your models folder or set STUDIO_MODELS.\n"
+                  f"Knobs: smoothing (0 off), conditioning_scale, prompt. {_CPU}", note_pos=(0, -230))
+    thumb("depth_to_video", "Depth to video", ((30, 30, 30), (200, 200, 210)))
     return path
 
 
@@ -132,5 +172,5 @@ def talking_clip(finish, thumb) -> str:
 
 
 def control_templates(finish, thumb) -> list[str]:
-    return [pose_to_video(finish, thumb), inpaint_object(finish, thumb), music_video(finish, thumb),
-            talking_clip(finish, thumb)]
+    return [pose_to_video(finish, thumb), depth_to_video(finish, thumb), inpaint_object(finish, thumb),
+            music_video(finish, thumb), talking_clip(finish, thumb)]

@@ -75,12 +75,35 @@ class Features:
 
 @dataclass
 class Keypoints:
-    """Point tracks: ``points`` [T, N, 2] float32 (x, y in pixels), ``visible`` [T, N] bool."""
+    """Point tracks: ``points`` [T, N, 2] float32 (x, y in pixels), ``visible`` [T, N] bool.
+
+    People (Detect People, Pose Estimate) are groups of points: ``person_ids`` [P] (the id of each
+    person kept across frames) with N = P x K, person p's points at ``p*K .. p*K+K-1`` in the order
+    ``layout`` names ('coco17', 'wholebody133', 'box': the top-left and bottom-right corners);
+    ``scores`` [T, N] are the model's confidences. Plain point tracks leave them unset."""
     points: np.ndarray
     visible: np.ndarray
     width: int
     height: int
     fps: float = 24.0
+    scores: np.ndarray | None = None
+    person_ids: np.ndarray | None = None
+    layout: str = ""
+
+    @property
+    def n_persons(self) -> int:
+        return 0 if self.person_ids is None else len(self.person_ids)
+
+    @property
+    def per_person(self) -> int:
+        """Points of one person (K); 0 when the points are not people."""
+        return self.n_points // self.n_persons if self.n_persons else 0
+
+    def person_points(self, t: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Frame ``t``'s people: points [P, K, 2], visible [P, K], scores [P, K]."""
+        p, k = self.n_persons, self.per_person
+        sc = self.scores[t] if self.scores is not None else self.visible[t].astype(np.float32)
+        return (self.points[t].reshape(p, k, 2), self.visible[t].reshape(p, k), sc.reshape(p, k))
 
     @property
     def n_frames(self) -> int:

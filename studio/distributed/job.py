@@ -189,7 +189,9 @@ class Job:
         if isinstance(value, Keypoints):
             return {"kind": "keypoints", "points": self._tree(value.points, stem + ".points"),
                     "visible": self._tree(value.visible, stem + ".visible"),
-                    "width": value.width, "height": value.height, "fps": value.fps}
+                    "width": value.width, "height": value.height, "fps": value.fps,
+                    "scores": self._tree(value.scores, stem + ".scores"),
+                    "person_ids": self._tree(value.person_ids, stem + ".person_ids"), "layout": value.layout}
         return {"kind": "tree", "value": self._tree(value, stem)}
 
     def _tree(self, value: Any, stem: str) -> Any:
@@ -244,7 +246,8 @@ class Job:
                             self._untree(entry["extras"]))
         if kind == "keypoints":
             return Keypoints(self._untree(entry["points"]), self._untree(entry["visible"]), entry["width"],
-                             entry["height"], entry["fps"])
+                             entry["height"], entry["fps"], self._untree(entry.get("scores")),
+                             self._untree(entry.get("person_ids")), entry.get("layout", ""))
 
         def audio(e):
             return None if e is None else Audio(np.load(os.path.join(d, e["file"])), e["rate"])

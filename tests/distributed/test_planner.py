@@ -75,6 +75,11 @@ def test_whole_clip_features_and_keypoints_reach_the_chunks_through_files(tmp_pa
     assert np.array_equal(back.extras["gate"], np.ones(3, np.float32))
     kb = job.load_value(json_roundtrip(job.save_value("n2", "Track", "keypoints", "Keypoints", k)))
     assert isinstance(kb, Keypoints) and kb.visible.dtype == bool and (kb.width, kb.height, kb.fps) == (64, 48, 12.0)
+    assert kb.scores is None and kb.person_ids is None and kb.layout == ""
+    pose = Keypoints(np.ones((4, 34, 2), np.float32), np.ones((4, 34), bool), 64, 48, 12.0,
+                     np.full((4, 34), 0.5, np.float32), np.array([3, 9]), "coco17")  # Pose Estimate's people
+    pb = job.load_value(json_roundtrip(job.save_value("n3", "Pose Estimate", "pose", "Keypoints", pose)))
+    assert pb.layout == "coco17" and list(pb.person_ids) == [3, 9] and np.array_equal(pb.scores, pose.scores)
 
 
 def json_roundtrip(entry):
