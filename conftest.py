@@ -41,6 +41,7 @@ def pytest_cmdline_main(config):
         o.dist = "loadgroup"
 
 
+@pytest.hookimpl(optionalhook=True)  # a hook of xdist's: unknown under -p no:xdist
 def pytest_xdist_auto_num_workers(config):
     """``-n auto``: the cores this process may use (psutil's physical count reads 1 on some 2-vCPU
     machines), at most 8; PYTEST_XDIST_AUTO_NUM_WORKERS overrides it."""
