@@ -1,5 +1,6 @@
 """Root test configuration: Qt runs offscreen; no test may leave a QThread running; the whole
-suite runs in parallel (pytest-xdist, one worker per core, see :func:`pytest_cmdline_main`)."""
+suite runs in parallel (pytest-xdist, one worker per core and test file, see
+:func:`pytest_cmdline_main`)."""
 import os
 import sys
 
@@ -28,17 +29,21 @@ import pytest  # noqa: E402
 @pytest.hookimpl(tryfirst=True)
 def pytest_cmdline_main(config):
     """The whole suite (``pytest`` with no paths, as the README runs it) runs on one worker per core
-    (``-n auto``), each test file on one worker (module fixtures are built once; see
-    :func:`pytest_collection_modifyitems` for the groups). A run of named files or tests stays in
-    one process, and ``-n``, ``-p no:xdist`` or ``--pdb`` decide for themselves. Runs before
-    xdist's own hook (both tryfirst: a conftest's hooks are called first)."""
+    (``-n auto``), each test file on one worker (``--dist loadfile``: a file's module fixtures are
+    built once, and Ray's tests, all in tests/distributed/test_ray.py, share one Ray instance).
+    xdist's ``loadgroup`` is no use here: its groups are written into the test ids, which pytest 9
+    no longer lets a plugin change. A run of named files or tests stays in one process, as does a
+    ``-m`` that selects the ``gpu`` tests (they share one GPU and measure its memory); ``-n``,
+    ``-p no:xdist`` or ``--pdb`` decide for themselves. Runs before xdist's own hook (both
+    tryfirst: a conftest's hooks are called first)."""
     o = config.option
     if (not config.pluginmanager.hasplugin("xdist") or o.numprocesses is not None or o.usepdb
-            or o.collectonly or config.args_source != pytest.Config.ArgsSource.TESTPATHS):
+            or o.collectonly or config.args_source != pytest.Config.ArgsSource.TESTPATHS
+            or "gpu" in (o.markexpr or "")):
         return
     o.numprocesses = "auto"
     if o.dist == "no":
-        o.dist = "loadgroup"
+        o.dist = "loadfile"
 
 
 @pytest.hookimpl(optionalhook=True)  # a hook of xdist's: unknown under -p no:xdist
@@ -52,17 +57,7 @@ def pytest_xdist_auto_num_workers(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Under ``--dist loadgroup`` each test file is one group (one worker runs it, its module
-    fixtures built once); every test marked ``gpu`` runs on one worker (the GPU's memory is not
-    shared out), and so does every test that uses the session's Ray instance (one Ray, not one
-    per worker). Tests marked ``gpu`` need CUDA: skipped where torch sees no CUDA GPU (pytest -m
-    gpu runs them)."""
-    for it in items:
-        if it.get_closest_marker("xdist_group"):
-            continue
-        group = ("gpu" if it.get_closest_marker("gpu") else
-                 "ray" if "ray_local" in getattr(it, "fixturenames", ()) else it.nodeid.split("::")[0])
-        it.add_marker(pytest.mark.xdist_group(group))
+    """Tests marked ``gpu`` need CUDA: skipped where torch sees no CUDA GPU (pytest -m gpu runs them)."""
     gpu = [it for it in items if it.get_closest_marker("gpu")]
     if not gpu:
         return
