@@ -13,6 +13,7 @@ from nodes.generators.train import TrainSettings, train
 from . import train_reference as ref
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["text_to_video", "audio_image_to_video"])
 def test_200_cpu_steps_give_the_losses_recorded_before_the_change(name):
     """Recorded at the commit before the change (train_reference.py). On the machine and torch
