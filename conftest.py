@@ -1,6 +1,14 @@
-"""Root test configuration: Qt runs offscreen; no test may leave a QThread running."""
+"""Root test configuration: Qt runs offscreen; no test may leave a QThread running; the whole
+suite runs in parallel (pytest-xdist, one worker per core and test file, see
+:func:`pytest_cmdline_main`)."""
 import os
 import sys
+
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER")  # gw0, gw1…: a worker of a parallel run
+if _WORKER and os.environ.get("STUDIO_TEST_DIRS") == "made":  # the main process's: one set per worker
+    for _k in ("STUDIO_PROJECT_DIR", "STUDIO_CACHE_DIR"):
+        os.environ.pop(_k, None)
+os.environ.setdefault("STUDIO_TEST_DIRS", "given" if "STUDIO_PROJECT_DIR" in os.environ else "made")
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("STUDIO_NO_AUDIO_DEVICE", "1")  # tests never touch the sound card
@@ -21,6 +29,36 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pytest  # noqa: E402
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config):
+    """The whole suite (``pytest`` with no paths, as the README runs it) runs on one worker per core
+    (``-n auto``), each test file on one worker (``--dist loadfile``: a file's module fixtures are
+    built once, and Ray's tests, all in tests/distributed/test_ray.py, share one Ray instance).
+    xdist's ``loadgroup`` is no use here: its groups are written into the test ids, which pytest 9
+    no longer lets a plugin change. A run of named files or tests stays in one process, as does a
+    ``-m`` that selects the ``gpu`` tests (they share one GPU and measure its memory); ``-n``,
+    ``-p no:xdist`` or ``--pdb`` decide for themselves. Runs before xdist's own hook (both
+    tryfirst: a conftest's hooks are called first)."""
+    o = config.option
+    if (not config.pluginmanager.hasplugin("xdist") or o.numprocesses is not None or o.usepdb
+            or o.collectonly or config.args_source != pytest.Config.ArgsSource.TESTPATHS
+            or "gpu" in (o.markexpr or "")):
+        return
+    o.numprocesses = "auto"
+    if o.dist == "no":
+        o.dist = "loadfile"
+
+
+@pytest.hookimpl(optionalhook=True)  # a hook of xdist's: unknown under -p no:xdist
+def pytest_xdist_auto_num_workers(config):
+    """``-n auto``: the cores this process may use (psutil's physical count reads 1 on some 2-vCPU
+    machines), at most 8; PYTEST_XDIST_AUTO_NUM_WORKERS overrides it."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None  # xdist's own hook reads it
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(8, cores))
+
+
 def pytest_collection_modifyitems(config, items):
     """Tests marked ``gpu`` need CUDA: skipped where torch sees no CUDA GPU (pytest -m gpu runs them)."""
     gpu = [it for it in items if it.get_closest_marker("gpu")]
@@ -35,6 +73,21 @@ def pytest_collection_modifyitems(config, items):
         skip = pytest.mark.skip(reason="needs a CUDA GPU")
         for it in gpu:
             it.add_marker(skip)
+
+
+if _WORKER:  # a worker of a parallel run has one core's share: torch starts on one thread
+    import torch
+    torch.set_num_threads(1)
+
+
+@pytest.fixture(autouse=True)
+def _one_torch_thread_per_worker():
+    """...and every test starts on one again (a test that sets its own count, as the window's
+    thread policy does, has it for its own run)."""
+    torch = sys.modules.get("torch") if _WORKER else None
+    if torch is not None and torch.get_num_threads() != 1:
+        torch.set_num_threads(1)
+    yield
 
 
 @pytest.fixture(autouse=True)

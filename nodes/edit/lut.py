@@ -7,8 +7,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from studio.core.errors import MediaError
+from studio.core.limits import read_bounded
 from studio.core.params import Float, Path
 from studio.core.spec import FRAME, In, Node, Out
+
+
+MAX_CUBE_BYTES = 256 << 20  # a 129-point 3D cube is about 70 MB of text
 
 
 @dataclass
@@ -30,30 +34,33 @@ def read_cube(path: str) -> CubeLUT:
         raise MediaError("no .cube file chosen")
     if not os.path.exists(path):
         raise MediaError(f"LUT file not found: {path}")
+    try:  # a device or a FIFO (/dev/zero never ends a line) refused before reading
+        text = read_bounded(path, MAX_CUBE_BYTES, "LUT file").decode("utf-8", errors="replace")
+    except (OSError, ValueError) as e:
+        raise MediaError(f"cannot read LUT file '{path}': {getattr(e, 'strerror', None) or e}") from None
     size3 = size1 = 0
     dmin, dmax, title, rows = [0.0] * 3, [1.0] * 3, "", []
-    with open(path, encoding="utf-8", errors="replace") as f:
-        for ln, line in enumerate(f, 1):
-            s = line.strip()
-            if not s or s.startswith("#"):
-                continue
-            key, _, rest = s.partition(" ")
-            try:
-                if key == "TITLE":
-                    title = rest.strip().strip('"')
-                elif key == "LUT_3D_SIZE":
-                    size3 = int(rest)
-                elif key == "LUT_1D_SIZE":
-                    size1 = int(rest)
-                elif key == "DOMAIN_MIN":
-                    dmin = [float(v) for v in rest.split()]
-                elif key == "DOMAIN_MAX":
-                    dmax = [float(v) for v in rest.split()]
-                elif key[0].isdigit() or key[0] in "-+.":
-                    rows.append([float(v) for v in s.split()[:3]])
-                # other keywords (LUT_3D_INPUT_RANGE, ...) carry nothing we use
-            except (ValueError, IndexError):
-                raise MediaError(f"{os.path.basename(path)} line {ln} is not a .cube line: {s[:60]!r}") from None
+    for ln, line in enumerate(text.splitlines(), 1):
+        s = line.strip()
+        if not s or s.startswith("#"):
+            continue
+        key, _, rest = s.partition(" ")
+        try:
+            if key == "TITLE":
+                title = rest.strip().strip('"')
+            elif key == "LUT_3D_SIZE":
+                size3 = int(rest)
+            elif key == "LUT_1D_SIZE":
+                size1 = int(rest)
+            elif key == "DOMAIN_MIN":
+                dmin = [float(v) for v in rest.split()]
+            elif key == "DOMAIN_MAX":
+                dmax = [float(v) for v in rest.split()]
+            elif key[0].isdigit() or key[0] in "-+.":
+                rows.append([float(v) for v in s.split()[:3]])
+            # other keywords (LUT_3D_INPUT_RANGE, ...) carry nothing we use
+        except (ValueError, IndexError):
+            raise MediaError(f"{os.path.basename(path)} line {ln} is not a .cube line: {s[:60]!r}") from None
     size = size3 or size1
     if not size:
         raise MediaError(f"{os.path.basename(path)} has no LUT_3D_SIZE or LUT_1D_SIZE")

@@ -341,6 +341,12 @@ def encode_texts(texts: list[str], model: str = "default", device: torch.device 
     return load_sentence_encoder(model, device).encode(texts)[0]
 
 
+def encode_texts_and_tokens(texts: list[str], model: str = "default") -> tuple[torch.Tensor, list[torch.Tensor]]:
+    """:func:`encode_texts` (on the CPU) and each text's token states [L_i, D], from one pass."""
+    pooled, tokens, _ = load_sentence_encoder(model, "cpu").encode(_check_texts(texts))
+    return pooled, tokens
+
+
 # ------------------------------------------------------------------------------------------
 # A small transformer that trains from scratch (any vocabulary: words are hashed to buckets)
 _WORD = re.compile(r"\w+|[^\w\s]", re.UNICODE)

@@ -111,22 +111,41 @@ def encode_tokens(info: dict, texts: list[str], max_len: int = 48) -> tuple[torc
     if enc == "encode.text":
         from nodes.encoders.text import load_sentence_encoder
         _, toks, _ = load_sentence_encoder("default").encode(list(texts))
-        toks = [t.detach().float().cpu() for t in toks]
-    elif enc == "hashed-words":
+        return _padded([t.detach().float().cpu() for t in toks], max_len)
+    if enc == "hashed-words":
         toks = []
         for t in texts:
             words = _WORD.findall(t.lower()) or ["."]
             toks.append(torch.from_numpy(np.stack([_word_vector(w, TEXT_DIM) for w in words])))
-    else:
-        raise ValueError(f"unknown text encoder '{enc}'")
+        return _padded(toks, max_len)
+    raise ValueError(f"unknown text encoder '{enc}'")
+
+
+def _padded(toks: list[torch.Tensor], max_len: int) -> tuple[torch.Tensor, torch.Tensor]:
     d = toks[0].shape[1]
-    out = torch.zeros(len(texts), max_len, d)
-    mask = torch.zeros(len(texts), max_len)
+    out = torch.zeros(len(toks), max_len, d)
+    mask = torch.zeros(len(toks), max_len)
     for i, t in enumerate(toks):
         n = min(max_len, t.shape[0])
         out[i, :n] = t[:n]
         mask[i, :n] = 1
     return out, mask
+
+
+def encode_with_tokens(info: dict, texts: list[str], max_len: int = 48) -> tuple[torch.Tensor, ...]:
+    """:func:`encode_with` and :func:`encode_tokens` (features [N, D], tokens, mask), the text
+    encoder run once for both (the same numbers: its pooled output and its token states come from
+    one forward pass; a 2048-caption training set paid for two)."""
+    if info.get("kind") == "text" and info.get("encoder") == "encode.text":
+        try:
+            from nodes.encoders.text import encode_texts_and_tokens
+        except Exception as e:  # noqa: BLE001 - said as encode_text says it
+            raise RuntimeError("this model was trained with the 'encode.text' text encoder, which is not "
+                               f"installed here ({type(e).__name__}: {e})") from None
+        pooled, toks = encode_texts_and_tokens(list(texts))
+        return (pooled.detach().float().cpu().reshape(len(texts), -1),
+                *_padded([t.detach().float().cpu() for t in toks], max_len))
+    return (encode_with(info, texts), *encode_tokens(info, texts, max_len))
 
 
 # -- node -------------------------------------------------------------------------------------------

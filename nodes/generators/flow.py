@@ -14,13 +14,25 @@ def compute_flow(img0: np.ndarray, img1: np.ndarray, value: bool = False) -> np.
     if value:  # the HSV value (max of R, G, B): saturated colours stay apart from a dull ground
         img0, img1 = np.asarray(img0).max(axis=2), np.asarray(img1).max(axis=2)
     g0, g1 = flowlib.to_gray8(img0), flowlib.to_gray8(img1)
-    h, w = g0.shape
-    s = max(1, int(np.ceil(96 / max(1, min(h, w)))))
-    if s > 1:
-        g0 = cv2.resize(g0, (w * s, h * s), interpolation=cv2.INTER_LINEAR)
-        g1 = cv2.resize(g1, (w * s, h * s), interpolation=cv2.INTER_LINEAR)
+    s = _upscale(g0.shape)
+    return _gray_flow(_scaled(g0, s), _scaled(g1, s), s)
+
+
+def _upscale(shape) -> int:
+    """The factor that makes the smaller side at least 96 pixels (see compute_flow)."""
+    return max(1, int(np.ceil(96 / max(1, min(shape[0], shape[1])))))
+
+
+def _scaled(g: np.ndarray, s: int) -> np.ndarray:
+    h, w = g.shape
+    return cv2.resize(g, (w * s, h * s), interpolation=cv2.INTER_LINEAR) if s > 1 else g
+
+
+def _gray_flow(g0: np.ndarray, g1: np.ndarray, s: int) -> np.ndarray:
+    """DIS flow between two 8-bit frames upscaled ``s`` times, at the original size."""
     f = flowlib.compute_flow(g0, g1, "dis_medium")
     if s > 1:
+        h, w = g0.shape[0] // s, g0.shape[1] // s
         f = cv2.resize(f, (w, h), interpolation=cv2.INTER_AREA) / np.float32(s)
     return f.astype(np.float32)
 
@@ -54,19 +66,28 @@ def key_flows(frames: np.ndarray, key: int | None = None, still_test: bool = Tru
     zero motion where that explains the frame as well as the measured flow does."""
     t = len(frames)
     key = t // 2 if key is None else key
+    frames = np.asarray(frames, np.float32)
     out = np.zeros(frames.shape[:3] + (2,), np.float32)
-    ref = np.asarray(frames[key], np.float32)
+    h, w = frames.shape[1:3]
+    # what compute_flow(ref, frame, value=True) does frame by frame, once for the clip: the value
+    # channel in 8 bits (elementwise, so the clip's frames go through as one image) and the
+    # upscale of the key frame
+    gray = flowlib.to_gray8(frames.max(axis=3).reshape(t * h, w)).reshape(t, h, w)
+    s = _upscale((h, w))
+    g_ref = _scaled(gray[key], s)
+    changed = None
+    if still_test:
+        # DIS spreads motion into flat ground around a moving object (its smoothness term):
+        # motion is kept only within reach of where the picture changes (reach: 15 % of the
+        # smaller side, about an object's radius, so the flat inside of an object that moves
+        # less than its size keeps its motion)
+        changed = (np.abs(frames - frames[key]).max(axis=3) > 0.05).astype(np.uint8)
+        r = max(1, int(round(0.15 * min(h, w))))
+        kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
     for k in range(t):
         if k != key:
-            f = compute_flow(ref, frames[k], value=True)
-            if still_test:
-                # DIS spreads motion into flat ground around a moving object (its smoothness term):
-                # motion is kept only within reach of where the picture changes (reach: 15 % of the
-                # smaller side, about an object's radius, so the flat inside of an object that moves
-                # less than its size keeps its motion)
-                changed = (np.abs(np.asarray(frames[k], np.float32) - ref).max(axis=2) > 0.05).astype(np.uint8)
-                r = max(1, int(round(0.15 * min(ref.shape[:2]))))
-                near = cv2.dilate(changed, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1)))
-                f[near == 0] = 0.0
+            f = _gray_flow(g_ref, _scaled(gray[k], s), s)
+            if changed is not None:
+                f[cv2.dilate(changed[k], kernel) == 0] = 0.0
             out[k] = f
     return out

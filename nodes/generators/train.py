@@ -28,6 +28,7 @@ from nodes.training.loop import LoopSettings, Resumed, run_loop
 from nodes.training.settings import node_settings, settings_from
 from nodes.training.shared import filmstrip, step_progress  # noqa: F401 - step_progress: the node's progress
 
+from .clip_work import per_clip
 from .checkpoint import build_model, load_checkpoint, model_ref, restore_training, save_checkpoint
 from .conditioning import conditioning_info, encode_with
 from .dataset import VideoDataset
@@ -153,12 +154,7 @@ class _Data:
         if (dataset.n_frames, dataset.height, dataset.width) != (cfg["frames"], cfg["height"], cfg["width"]):
             raise StudioError(f"the dataset's clips are {dataset.n_frames} frames {dataset.width}x{dataset.height} "
                               f"but the model makes {cfg['frames']} frames {cfg['width']}x{cfg['height']}")
-        frames = []
-        for k, i in enumerate(idx):
-            if k % 32 == 0:
-                check()
-            frames.append(dataset.frames(i))
-        frames = np.stack(frames)
+        frames = np.stack(per_clip(dataset.frames, idx, check))
         self.video = to_model(frames).to(device)
         caps = [dataset.items[i].caption for i in idx]
         self.cond = None
@@ -166,30 +162,27 @@ class _Data:
         if hasattr(model, "conditioning_inputs"):  # the model makes its conditioning from the clips (audio+image)
             self.extra = {k: v.to(device) for k, v in model.conditioning_inputs(dataset, idx, frames, check).items()}
         else:
-            self.cond = encode_with(cfg["conditioning"], caps).to(device)
+            if getattr(model, "uses_tokens", False):  # the pooled and the per-token features in one pass
+                from .conditioning import encode_with_tokens
+                cond, tk, mask = encode_with_tokens(cfg["conditioning"], caps, cfg.get("tokens", 48))
+                self.extra["tokens"], self.extra["token_mask"] = tk.to(device), mask.to(device)
+            else:
+                cond = encode_with(cfg["conditioning"], caps)
+            self.cond = cond.to(device)
             if self.cond.shape[1] != cfg["cond_dim"]:
                 raise StudioError(f"conditioning gives {self.cond.shape[1]}-d features, the model expects "
                                   f"{cfg['cond_dim']}")
-        if getattr(model, "uses_tokens", False) and self.cond is not None:
-            from .conditioning import encode_tokens
-            tk, mask = encode_tokens(cfg["conditioning"], caps, cfg.get("tokens", 48))
-            self.extra["tokens"], self.extra["token_mask"] = tk.to(device), mask.to(device)
         if getattr(model, "needs_flows", False):  # dense motion: the flow from the key frame to each frame
             from .flow import key_flows
             fl = np.empty(frames.shape[:4] + (2,), np.float32)
-            for k, f in enumerate(frames):
-                if k % 16 == 0:
-                    check()
-                fl[k] = key_flows(f, model.key_index)
+
+            def flows(k: int) -> None:
+                fl[k] = key_flows(frames[k], model.key_index)
+            per_clip(flows, range(len(frames)), check)
             self.extra["flows"] = torch.from_numpy(fl).permute(0, 1, 4, 2, 3).contiguous().to(device)
         self.velocity = None
         if getattr(model, "needs_velocity", False):
-            vs = []
-            for k, f in enumerate(frames):
-                if k % 16 == 0:
-                    check()
-                vs.append(clip_velocity(f))
-            self.velocity = torch.from_numpy(np.stack(vs)).float().to(device)
+            self.velocity = torch.from_numpy(np.stack(per_clip(clip_velocity, frames, check))).float().to(device)
         self.n = len(idx)
         self.captions = caps
 

@@ -11,7 +11,7 @@ from nodes.edit import lut as L
 from nodes.edit import mask as M
 from nodes.edit import text as T
 from nodes.edit import time as TM
-from studio.core.errors import NodeExecutionError
+from studio.core.errors import MediaError, NodeExecutionError
 from studio.core.values import Audio, Features
 from studio.engine.clip import ArrayClip, Clip
 from tests.node_run import ramp_clip, run_node
@@ -160,6 +160,8 @@ def test_lut_identity_invert_and_1d(tmp_path):
     bad.write_text("LUT_3D_SIZE 2\n0 0 0\n")
     with pytest.raises(Exception, match="has 1 entries"):
         run_node(L.ApplyLUT, {"path": str(bad)}, video=v)
+    with pytest.raises(MediaError, match="it is a device, not a regular file"):  # found by the fuzz: it never ended
+        run_node(L.ApplyLUT, {"path": "/dev/zero"}, video=v)
 
 
 def test_mask_tools_threshold_grow_shrink_invert():

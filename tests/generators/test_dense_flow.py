@@ -254,13 +254,13 @@ def test_slots_find_each_moving_object_by_its_colour_and_learn_to_draw_it(scenes
     opt = torch.optim.Adam(model.parameters(), lr=3e-3)
     key = video[:, :, 4]
     first = None
-    for _ in range(200):
+    for _ in range(80):  # measured: the key-frame loss at 0.16 of the first by step 60 and 80, 0.09 at 200
         parts, drawn = model.losses(key, video, flows, tk, mask)
         first = first if first is not None else float(parts["keyframe"].detach())
         opt.zero_grad()
         sum(parts.values()).backward()
         opt.step()
-    assert float(parts["keyframe"]) < 0.5 * first, (float(parts["keyframe"]), first)
+    assert float(parts["keyframe"].detach()) < 0.5 * first, (float(parts["keyframe"].detach()), first)
     sl = model.slots(tk.detach(), mask)
     from nodes.synthetic import COLORS
     found = []
