@@ -1,5 +1,5 @@
-"""Command line: ``python main.py [GRAPH]`` opens the studio; ``render``, ``validate`` and
-``nodes`` work without a window. Bad input prints one line and exits non-zero; ``--debug``
+"""Command line: ``python main.py [GRAPH]`` opens the studio; ``render``, ``validate``, ``nodes``
+and ``convert`` (a ComfyUI workflow to a graph) work without a window. Bad input prints one line and exits non-zero; ``--debug``
 shows the traceback."""
 from __future__ import annotations
 
@@ -196,6 +196,22 @@ def _no_display() -> bool:
             and not os.environ.get("WAYLAND_DISPLAY") and not os.environ.get("QT_QPA_PLATFORM"))
 
 
+def cmd_convert(args) -> int:
+    """A ComfyUI workflow (UI or API JSON) written as a Studio graph, what was made said."""
+    from studio.convert.comfy_file import convert_file
+    from studio.core.fileformat import save_graph
+    conv = convert_file(args.workflow)
+    out = args.output or os.path.splitext(args.workflow)[0] + ".studio.json"
+    if os.path.abspath(out) == os.path.abspath(args.workflow):
+        raise StudioError("-o is the workflow itself: give another file")
+    save_graph(conv.graph, out)
+    for line in conv.log:
+        print(line)
+    problems = conv.graph.validate()
+    print(f"wrote {out}" + (f" ({len(problems)} problem(s): {problems[0]})" if problems else ""))
+    return EXIT_FAILED if problems else 0
+
+
 def cmd_gui(args) -> int:
     if _no_display():
         raise StudioError("no display to open the studio on (DISPLAY is not set). Run it from a desktop "
@@ -244,6 +260,9 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--allow-dir", action="append", metavar="DIR", help=allow_help)
     n = sub.add_parser("nodes", help="list every node with its ports and parameters")
     n.add_argument("--json", action="store_true")
+    c = sub.add_parser("convert", help="make a Studio graph of a ComfyUI workflow (its UI or API JSON)")
+    c.add_argument("workflow")
+    c.add_argument("-o", "--output", help="the graph file to write (default: WORKFLOW.studio.json)")
     g = sub.add_parser("open", help="open the studio (the default)")
     g.add_argument("graph", nargs="?")
     distributed.add_commands(sub)
@@ -253,14 +272,15 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
-    if argv and argv[0] not in ("render", "validate", "nodes", "open", "export-job", "job", "-h", "--help",
-                            "--debug"):
+    if argv and argv[0] not in ("render", "validate", "nodes", "convert", "open", "export-job", "job", "-h",
+                                "--help", "--debug"):
         argv = ["open"] + argv  # python main.py GRAPH
     if not [a for a in argv if a != "--debug"]:
         argv = argv + ["open"]
     args = build_parser().parse_args(argv)
     from studio.distributed.cli import COMMANDS as distributed_commands
-    handler = {"render": cmd_render, "validate": cmd_validate, "nodes": cmd_nodes, "open": cmd_gui,
+    handler = {"render": cmd_render, "validate": cmd_validate, "nodes": cmd_nodes, "convert": cmd_convert,
+               "open": cmd_gui,
                **distributed_commands}[args.cmd]
     try:
         return handler(args)

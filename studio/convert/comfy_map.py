@@ -97,9 +97,9 @@ def _image(wf: Workflow, start: CNode | None, used: set) -> CNode | None:
 
 
 class _Builder:
-    def __init__(self, wf: Workflow, name: str):
+    def __init__(self, wf: Workflow, name: str, registry=None):
         self.wf, self.name = wf, name
-        self.g = Graph()
+        self.g = Graph(registry)
         self.out = Conversion(self.g)
         self.used: set[str] = set()
         self.notes: list[dict] = []
@@ -350,7 +350,7 @@ class _Builder:
         return self.out
 
 
-def convert(doc: Any, name: str = "workflow") -> Conversion:
+def convert(doc: Any, name: str = "workflow", registry=None) -> Conversion:
     """A ComfyUI workflow (its UI or API JSON, parsed) as a Studio graph (comfy_read.WorkflowError
     when it is neither)."""
-    return _Builder(Workflow.read(doc), name).build()
+    return _Builder(Workflow.read(doc), name, registry).build()

@@ -12,6 +12,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from studio.core.errors import StudioError
+
 CONTROL = "control_after_generate"  # the UI's extra value after a seed (fixed / randomize / ...)
 
 # The names of the values in a UI node's ``widgets_values``, in order, for the nodes Studio reads
@@ -78,7 +80,7 @@ MODES = {0: "normal", 1: "on event", 2: "muted", 3: "never", 4: "bypassed"}
 MAX_DEPTH = 64  # of a value's chain through primitives, switches and reroutes; of nested subgraphs: 8
 
 
-class WorkflowError(ValueError):
+class WorkflowError(StudioError):
     """A file that is not a ComfyUI workflow, or one that cannot be read."""
 
 
@@ -107,7 +109,9 @@ class CNode:
 
 
 def is_workflow(doc: Any) -> str | None:
-    """'ui' or 'api' for a ComfyUI workflow, else None."""
+    """'ui' or 'api' for a ComfyUI workflow, else None (a Studio graph too)."""
+    if isinstance(doc, dict) and "format" in doc:
+        return None
     if isinstance(doc, dict) and isinstance(doc.get("nodes"), list) and isinstance(doc.get("links"), list):
         return "ui" if all(isinstance(n, dict) and "type" in n for n in doc["nodes"]) else None
     if isinstance(doc, dict) and doc and all(isinstance(v, dict) and "class_type" in v for v in doc.values()):
