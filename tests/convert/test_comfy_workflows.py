@@ -192,7 +192,8 @@ def test_converted_workflow_renders_on_a_tiny_model(name, fixture, tmp_path, mon
     load, gen = next(n for n in g.nodes.values() if n.type_id == "video_models.load"), _gen(g)
     _tiny_single_file(str(models), base, load.params["model"])  # the workflow's own file name, found there
     g.set_param(load.id, "base", base)  # its text encoder and VAE: a diffusers folder (the note says so)
-    for k, v in (("width", 32), ("height", 32), ("steps", 2), ("frames", 9 if "ltx" in name else 5)):
+    for k, v in (("width", 32), ("height", 32), ("steps", 2), ("frames", 9 if "ltx" in name else 5),
+                 ("preview_size", "off")):
         g.set_param(gen.id, k, v)
     out = tmp_path / "out.mp4"
     save = next(n for n in g.nodes.values() if n.type_id == "io.save_video")
