@@ -15,7 +15,7 @@ from typing import Any
 from studio.core.graph import Graph
 
 from .comfy_read import MODES, CNode, Workflow
-from .comfy_sampling import SAMPLERS, Sampling, nearest_scheduler, read_sampling
+from .comfy_sampling import SAMPLERS, Sampling, nearest_scheduler, read_sampling, studio_sampler
 
 OUTPUTS = ("SaveVideo", "SaveAnimatedWEBP", "SaveAnimatedPNG", "SaveWEBM", "VHS_VideoCombine")
 LATENTS = {"EmptyHunyuanLatentVideo": "t2v", "EmptyLTXVLatentVideo": "t2v", "EmptyMochiLatentVideo": "t2v",
@@ -209,8 +209,10 @@ class _Builder:
         guidance_2 = None
         if rest and loaders and len(loaders) > 1:
             guidance_2 = rest[0].cfg
+        shift = next((float(x) for x in shifts if isinstance(x, (int, float))), None)
         params = {"prompt": pos, "negative_prompt": neg, "steps": main.steps, "guidance": main.cfg,
-                  "guidance_2": guidance_2, "seed": seed, "width": w, "height": h, "frames": frames, "fps": fps}
+                  "guidance_2": guidance_2, "seed": seed, "width": w, "height": h, "frames": frames, "fps": fps,
+                  "sampler": studio_sampler(main.sampler), "shift": shift}
         if task == "vace":
             params["conditioning_scale"] = wf.value(latent, "strength")
 
@@ -299,16 +301,20 @@ class _Builder:
                         "'mask' (and choose its task)")
 
     def _sampling_note(self, main: Sampling, rest: list[Sampling], shifts, loaders, said, at: CNode) -> None:
+        choice = studio_sampler(main.sampler)
         lines = [f"Converted from ComfyUI ({self.name}), sampler '{at.title or at.cls}' (#{at.id}):",
                  f"- sampler '{main.sampler}', scheduler '{main.scheduler}': nearest diffusers scheduler "
-                 f"{nearest_scheduler(main.sampler, main.scheduler)}. Studio samples with the model's own "
-                 "scheduler (not changed)"]
+                 f"{nearest_scheduler(main.sampler, main.scheduler)}; "
+                 + (f"the generator's sampler is '{choice}'" if choice != "auto" else
+                    "none of the generator's samplers is close: 'auto' (the model's own scheduler)")
+                 + ("" if main.scheduler in (None, "simple", "normal") else
+                    f"; the '{main.scheduler}' sigma spacing is not taken (the scheduler's own)")]
         if main.extra:
             lines.append(f"- sigmas: {', '.join(f'{k} {v}' for k, v in main.extra.items())} (the model's own used)")
         shifts = [s for s in shifts if s is not None]
         if shifts:
             lines.append(f"- shift {', '.join(str(round(float(s), 3)) for s in dict.fromkeys(shifts))} "
-                         "(ModelSamplingSD3): Studio uses the shift of the model's scheduler config")
+                         "(ModelSamplingSD3): the generator's shift")
         for r in rest:
             what = "the low-noise expert" if len(loaders) > 1 else "a second pass"
             lines.append(f"- {what}: '{r.node.title or r.node.cls}' (#{r.node.id}), steps {r.steps}, cfg {r.cfg}"

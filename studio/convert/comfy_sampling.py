@@ -33,6 +33,15 @@ SIGMAS = {"karras": "use_karras_sigmas=True", "exponential": "use_exponential_si
           "sgm_uniform": "timestep_spacing='trailing'", "ddim_uniform": "timestep_spacing='leading'"}
 
 
+# ComfyUI sampler name (its start) -> the generators' 'sampler' choice (nodes/video_models/sampling/schedulers.py)
+CHOICES = (("uni_pc", "unipc"), ("dpmpp_2m", "dpm++"), ("dpmpp_3m", "dpm++"), ("euler", "euler"))
+
+
+def studio_sampler(sampler: str | None) -> str:
+    """The generators' 'sampler' nearest ComfyUI's: 'auto' (the model's own) where none is close."""
+    return next((c for k, c in CHOICES if (sampler or "").startswith(k)), "auto")
+
+
 def nearest_scheduler(sampler: str | None, scheduler: str | None) -> str:
     """'uni_pc' + 'simple' -> 'UniPCMultistepScheduler (its own spacing)'."""
     name = next((d for k, d in NEAREST if (sampler or "").startswith(k)), "the model's own scheduler")

@@ -104,6 +104,7 @@ def test_wan22_two_experts_and_the_lightning_switch():
     assert gen.params["guidance_2"] == 3.5  # the low-noise sampler's cfg
     assert "wan2.2_t2v_low_noise_14B_fp8_scaled.safetensors" in notes and "boundary_ratio" in notes
     assert "steps 10-20" in notes and "shift 5.0" in notes
+    assert gen.params["sampler"] == "euler" and gen.params["shift"] == pytest.approx(5.0)
     # the switch is off: the 20-step path, and no lightning LoRA on the model
     assert not [n for n in g.nodes.values() if n.type_id == "video_models.lora"]
 
@@ -124,6 +125,7 @@ def test_api_json_with_a_lora_and_a_node_studio_lacks():
     notes = "\n".join(n["text"] for n in g.ui["notes"])
     assert "ImageSharpen" in notes and '"sharpen_radius": 1' in notes
     assert "UniPCMultistepScheduler" in notes and "shift 8.0" in notes
+    assert (p["sampler"], p["shift"]) == ("unipc", 8.0)
     save = next(n for n in g.nodes.values() if n.type_id == "io.save_video")
     assert save.params["path"] == "out/fox.mp4"
 

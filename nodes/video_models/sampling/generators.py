@@ -14,6 +14,7 @@ from studio.core.values import Features
 
 from ..loading.inputs import video_model_input as _video_model  # one copy: inputs.py
 from ..loading.node import CATEGORY
+from .schedulers import SAMPLER_CHOICES, SAMPLER_HELP, SHIFT_HELP
 from ..memory.speed import (ATTENTION_CHOICES, ATTENTION_HELP, CACHE_CHOICES, CACHE_HELP, COMPILE_CHOICES,
                             COMPILE_HELP)
 
@@ -62,6 +63,8 @@ COMMON = (Int("frames", 0, min=0, max=100000, help="0: the model's own clip leng
           Int("window", 0, min=0, max=1000, help="frames per model call; 0: the model's own length"),
           Int("overlap", 4, min=0, max=100, help="frames blended between windows"),
           Seed("seed", 0),
+          Choice("sampler", "auto", choices=SAMPLER_CHOICES, help=SAMPLER_HELP),
+          Float("shift", 0.0, min=0.0, max=100.0, help=SHIFT_HELP),
           Choice("compile", "auto", choices=COMPILE_CHOICES, help=COMPILE_HELP),
           Choice("attention", "native", choices=ATTENTION_CHOICES, help=ATTENTION_HELP),
           Choice("step_cache", "off", choices=CACHE_CHOICES, help=CACHE_HELP),
