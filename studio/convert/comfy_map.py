@@ -12,9 +12,10 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from studio.core.errors import StudioError
 from studio.core.graph import Graph
 
-from .comfy_read import MODES, CNode, Workflow
+from .comfy_read import MODES, CNode, Workflow, WorkflowError
 from .comfy_sampling import SAMPLERS, Sampling, nearest_scheduler, read_sampling, studio_sampler
 
 OUTPUTS = ("SaveVideo", "SaveAnimatedWEBP", "SaveAnimatedPNG", "SaveWEBM", "VHS_VideoCombine")
@@ -103,13 +104,23 @@ class _Builder:
         self.out = Conversion(self.g)
         self.used: set[str] = set()
         self.notes: list[dict] = []
+        self.refused: list[str] = []  # values a node could not take
 
     def spec_params(self, type_id: str) -> set[str]:
         return {p.name for p in self.g.registry.get(type_id).params}
 
     def add(self, type_id: str, params: dict, at: CNode | None, title: str | None = None, mode: str = "normal") -> str:
-        known = self.spec_params(type_id)
-        kept = {k: v for k, v in params.items() if k in known and v is not None}
+        spec = self.g.registry.get(type_id)
+        known = {p.name for p in spec.params}
+        kept = {}
+        for k, v in params.items():
+            if k not in known or v is None:
+                continue
+            try:
+                spec.coerce_params({k: v})
+                kept[k] = v
+            except StudioError as e:  # a value Studio cannot take (out of range, of another kind): said
+                self.refused.append(f"{spec.title} '{k}' {str(v)[:80]!r} not taken: {e}")
         pos = (at.pos[0], at.pos[1]) if at is not None else None
         return self.g.add_node(type_id, kept, title=title, mode=mode, pos=pos).id
 
@@ -156,7 +167,7 @@ class _Builder:
         loras.reverse()  # nearest the loader first
         files = [wf.value(loaders[0], "unet_name") or wf.value(loaders[0], "ckpt_name")] if loaders else [None]
         # the latent: which task
-        latent = _walk(wf, first.links and wf.source(first, "latent_image"),
+        latent = _walk(wf, wf.source(first, "latent_image"),
                        ("latent_image", "samples", "latent", "video_latent", "av_latent"),
                        lambda x: x.cls in LATENTS or x.cls == "LTXVImgToVideoInplace", used)
         inplace = None
@@ -209,7 +220,7 @@ class _Builder:
         guidance_2 = None
         if rest and loaders and len(loaders) > 1:
             guidance_2 = rest[0].cfg
-        shift = next((float(x) for x in shifts if isinstance(x, (int, float))), None)
+        shift = next((float(x) for x in shifts if isinstance(x, (int, float)) and not isinstance(x, bool)), None)
         params = {"prompt": pos, "negative_prompt": neg, "steps": main.steps, "guidance": main.cfg,
                   "guidance_2": guidance_2, "seed": seed, "width": w, "height": h, "frames": frames, "fps": fps,
                   "sampler": studio_sampler(main.sampler), "shift": shift}
@@ -311,9 +322,9 @@ class _Builder:
                     f"; the '{main.scheduler}' sigma spacing is not taken (the scheduler's own)")]
         if main.extra:
             lines.append(f"- sigmas: {', '.join(f'{k} {v}' for k, v in main.extra.items())} (the model's own used)")
-        shifts = [s for s in shifts if s is not None]
+        shifts = [s for s in shifts if isinstance(s, (int, float)) and not isinstance(s, bool)]
         if shifts:
-            lines.append(f"- shift {', '.join(str(round(float(s), 3)) for s in dict.fromkeys(shifts))} "
+            lines.append(f"- shift {', '.join(f'{float(s):.4g}' for s in dict.fromkeys(shifts))} "
                          "(ModelSamplingSD3): the generator's shift")
         for r in rest:
             what = "the low-noise expert" if len(loaders) > 1 else "a second pass"
@@ -322,7 +333,8 @@ class _Builder:
                          + (" (diffusers switches experts at the model's boundary_ratio)" if len(loaders) > 1 else ""))
         if main.start is not None and main.end is not None:
             lines.append(f"- first sampler runs steps {main.start}-{main.end} of {main.steps}")
-        lines += [f"- {s}" for s in said]
+        lines += [f"- {s}" for s in said + self.refused]
+        self.refused = []
         self.note("\n".join(lines), (at.pos[0], at.pos[1] - 220))
 
     # -- the whole workflow -------------------------------------------------------------------
@@ -359,4 +371,11 @@ class _Builder:
 def convert(doc: Any, name: str = "workflow", registry=None) -> Conversion:
     """A ComfyUI workflow (its UI or API JSON, parsed) as a Studio graph (comfy_read.WorkflowError
     when it is neither)."""
-    return _Builder(Workflow.read(doc), name, registry).build()
+    try:
+        wf = Workflow.read(doc)
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError) as e:
+        if isinstance(e, WorkflowError):
+            raise
+        raise WorkflowError(f"'{name}' looks like a ComfyUI workflow but could not be read "
+                            f"({type(e).__name__}: {str(e)[:200]})") from None
+    return _Builder(wf, name, registry).build()

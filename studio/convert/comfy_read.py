@@ -180,7 +180,10 @@ class Workflow:
         if c == "ComfyMathExpression":
             names = {k.split(".", 1)[1]: self.value(node, k, depth) for k in node.links if k.startswith("values.")}
             r = evaluate(str(node.widgets.get("expression", "")), names)
-            return None if r is None else (int(math.floor(r)) if slot == 1 else float(r))
+            try:
+                return None if r is None or not math.isfinite(r) else (int(math.floor(r)) if slot == 1 else float(r))
+            except (OverflowError, ValueError, TypeError):
+                return None
         if c == "GetImageSize":
             size = self.image_size(self.source(node, "image"), depth)
             return size[slot] if size and slot < 2 else None
@@ -274,11 +277,12 @@ def _read_ui(doc: dict) -> dict[str, CNode]:
                 if lid is None or lid not in by_id:
                     continue
                 o, os_ = by_id[lid]
+                name = str(i.get("name"))
                 if o == -10 and sub is not None:  # from the subgraph's inputs
-                    names = [x.get("name") for x in sub.get("inputs") or []]
-                    links[i.get("name")] = ("@in", inst, names[os_] if os_ < len(names) else "")
+                    names = [str(x.get("name")) for x in sub.get("inputs") or [] if isinstance(x, dict)]
+                    links[name] = ("@in", inst, names[os_] if 0 <= os_ < len(names) else "")
                 else:
-                    links[i.get("name")] = (prefix + str(o), os_)
+                    links[name] = (prefix + str(o), os_)
             if n["type"] in subs and depth < 8:
                 s = subs[n["type"]]
                 for name, src in links.items():

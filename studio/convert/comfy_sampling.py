@@ -69,6 +69,10 @@ class Sampling:
         return g or self.node
 
 
+def _str(v) -> str | None:
+    return v if isinstance(v, str) else None
+
+
 def _num(v, kind):
     try:
         return None if v is None or isinstance(v, bool) else kind(v)
@@ -81,12 +85,12 @@ def read_sampling(wf: Workflow, s: CNode) -> Sampling:
     val = wf.value
     if s.cls == "KSampler":
         out.seed, out.steps, out.cfg = _num(val(s, "seed"), int), _num(val(s, "steps"), int), _num(val(s, "cfg"), float)
-        out.sampler, out.scheduler = val(s, "sampler_name"), val(s, "scheduler")
+        out.sampler, out.scheduler = _str(val(s, "sampler_name")), _str(val(s, "scheduler"))
         return out
     if s.cls == "KSamplerAdvanced":
         out.seed, out.steps, out.cfg = (_num(val(s, "noise_seed"), int), _num(val(s, "steps"), int),
                                         _num(val(s, "cfg"), float))
-        out.sampler, out.scheduler = val(s, "sampler_name"), val(s, "scheduler")
+        out.sampler, out.scheduler = _str(val(s, "sampler_name")), _str(val(s, "scheduler"))
         out.start, out.end = _num(val(s, "start_at_step"), int), _num(val(s, "end_at_step"), int)
         return out
     if s.cls == "SamplerCustom":
@@ -101,14 +105,14 @@ def read_sampling(wf: Workflow, s: CNode) -> Sampling:
             out.used.add(guider.id)
     sel = wf.source(s, "sampler")
     if sel is not None:
-        out.sampler = val(sel, "sampler_name")
+        out.sampler = _str(val(sel, "sampler_name"))
         out.used.add(sel.id)
     sig = wf.source(s, "sigmas")
     if sig is not None:
         out.used.add(sig.id)
         if sig.cls in ("BasicScheduler", "LTXVScheduler"):
             out.steps = _num(val(sig, "steps"), int)
-            out.scheduler = val(sig, "scheduler") if sig.cls == "BasicScheduler" else None
+            out.scheduler = _str(val(sig, "scheduler")) if sig.cls == "BasicScheduler" else None
             out.extra = {k: val(sig, k) for k in ("max_shift", "base_shift", "stretch", "terminal", "denoise")
                          if val(sig, k) is not None}
         elif sig.cls == "ManualSigmas":

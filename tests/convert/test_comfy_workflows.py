@@ -103,7 +103,7 @@ def test_wan22_two_experts_and_the_lightning_switch():
     gen, notes = _gen(g), "\n".join(n["text"] for n in g.ui["notes"])
     assert gen.params["guidance_2"] == 3.5  # the low-noise sampler's cfg
     assert "wan2.2_t2v_low_noise_14B_fp8_scaled.safetensors" in notes and "boundary_ratio" in notes
-    assert "steps 10-20" in notes and "shift 5.0" in notes
+    assert "steps 10-20" in notes and "shift 5 " in notes
     assert gen.params["sampler"] == "euler" and gen.params["shift"] == pytest.approx(5.0)
     # the switch is off: the 20-step path, and no lightning LoRA on the model
     assert not [n for n in g.nodes.values() if n.type_id == "video_models.lora"]
@@ -124,10 +124,38 @@ def test_api_json_with_a_lora_and_a_node_studio_lacks():
     assert g.input_link(gen.id, "model").src == lora.id
     notes = "\n".join(n["text"] for n in g.ui["notes"])
     assert "ImageSharpen" in notes and '"sharpen_radius": 1' in notes
-    assert "UniPCMultistepScheduler" in notes and "shift 8.0" in notes
+    assert "UniPCMultistepScheduler" in notes and "shift 8 " in notes
     assert (p["sampler"], p["shift"]) == ("unipc", 8.0)
     save = next(n for n in g.nodes.values() if n.type_id == "io.save_video")
     assert save.params["path"] == "out/fox.mp4"
+
+
+def test_damaged_workflows_convert_or_say_why_in_one_error():
+    """Values swapped for junk anywhere in real workflows: a graph that validates and saves, or a
+    WorkflowError; never another exception."""
+    import random
+
+    from studio.core.fileformat import graph_to_json, parse_graph_text
+    rng = random.Random(0)
+    junk = [None, -1, 10 ** 30, "x", [], {}, [1, 2], 1.5, True, "\U0001f642" * 10]
+    for _ in range(120):
+        doc = _doc(rng.choice(["image_to_video_wan", "video_wan2_2_14B_t2v", "video_ltx2_t2v", "video_wan_vace_flf2v"]))
+        slots = []
+
+        def walk(x):
+            for k, v in (x.items() if isinstance(x, dict) else enumerate(x) if isinstance(x, list) else ()):
+                slots.append((x, k))
+                walk(v)
+        walk(doc)
+        for _ in range(rng.randint(1, 5)):
+            c, k = rng.choice(slots)
+            c[k] = rng.choice(junk)
+        try:
+            g = convert(doc, "damaged").graph
+        except WorkflowError:
+            continue
+        g.validate()
+        parse_graph_text(graph_to_json(g))
 
 
 def test_math_expressions_read_numbers_only():
