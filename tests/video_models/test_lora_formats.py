@@ -110,3 +110,33 @@ def test_a_lora_of_another_model_is_refused_naming_its_keys(pipe, tmp_path):
         lora_for(pipe, FAMILIES["wan"], sd, "flux.safetensors")
     with pytest.raises(ModelError, match="applies"):
         _output(pipe, _write(tmp_path, "flux", sd))
+
+
+@pytest.mark.parametrize("kind", ["comfyui", "no_prefix"])
+def test_ltx_video_lora_in_comfyui_names_and_without_a_prefix(ltx_dir, tmp_path, kind):
+    """LTX-Video: ComfyUI writes diffusers' names under 'diffusion_model.'; diffusers' converter takes it."""
+    from diffusers import LTXPipeline
+    pipe = LTXPipeline.from_pretrained(ltx_dir, dtype=torch.float32)
+    t = pipe.transformer
+    g = torch.Generator().manual_seed(0)
+    sd = {}
+    for i in range(len(t.transformer_blocks)):
+        for a in ("attn1", "attn2"):
+            for c in ("to_q", "to_k", "to_v", "to_out.0"):
+                m = t.get_submodule(f"transformer_blocks.{i}.{a}.{c}")
+                sd[f"transformer_blocks.{i}.{a}.{c}.lora_A.weight"] = torch.randn(RANK, m.in_features, generator=g) * 0.3
+                sd[f"transformer_blocks.{i}.{a}.{c}.lora_B.weight"] = torch.randn(m.out_features, RANK, generator=g) * 0.3
+    fam = FAMILIES["ltx"]
+
+    def out(path=None):
+        gen = torch.Generator().manual_seed(1)
+        x, text = torch.randn(1, 2 * 4 * 4, 8, generator=gen), torch.randn(1, 6, 32, generator=gen)
+        ref = types.SimpleNamespace(loras=((path, 1.0),) if path else (), fam=fam)
+        with torch.no_grad(), loras_applied(ref, pipe):
+            return t(hidden_states=x, encoder_hidden_states=text, timestep=torch.tensor([500]),
+                     encoder_attention_mask=torch.ones(1, 6), num_frames=2, height=4, width=4, return_dict=False)[0]
+    plain = out()
+    want = out(_write(tmp_path, "diffusers", {f"transformer.{k}": v for k, v in sd.items()}))
+    assert (want - plain).abs().max() > 1e-3
+    other = {f"diffusion_model.{k}": v for k, v in sd.items()} if kind == "comfyui" else dict(sd)
+    torch.testing.assert_close(out(_write(tmp_path, kind, other)), want, rtol=1e-5, atol=1e-5)

@@ -2,7 +2,8 @@
 model before it goes on: ComfyUI's and the original repositories' names (``diffusion_model.`` +
 ``blocks.N.self_attn.q.lora_down`` / ``lora_A``, with or without the prefix), kohya's and
 musubi-tuner's (``lora_unet_blocks_N_self_attn_q.lora_down`` + ``.alpha``) and diffusers' own
-(``transformer.blocks.N.attn1.to_q.lora_A``, with or without the prefix) are converted by
+(``transformer.blocks.N.attn1.to_q.lora_A``, with or without the prefix; LTX-Video's ComfyUI files:
+diffusers' names under ``diffusion_model.``) are converted by
 diffusers' own converters (the pipeline's ``lora_state_dict``); then every key must name a module
 of the denoiser. None that does: refused, naming the first keys; some that do not: said, listed."""
 from __future__ import annotations
@@ -17,10 +18,14 @@ WAN_ORIGINAL = (".self_attn.", ".cross_attn.", ".ffn.0.", ".ffn.2.")
 SHOWN = 8
 
 
+KNOWN_PREFIXES = ("diffusion_model.", "lora_unet_", "lora_te", "text_encoder", "transformer.", "transformer_2.", "unet.",
+                  "base_model.")
+
+
 def _prefixed(fam_key: str, denoiser: str, sd: dict) -> dict:
     """Keys with no prefix given the one diffusers' converter looks for."""
     keys = list(sd)
-    if not keys or not all(k.startswith("blocks.") for k in keys):
+    if not keys or any(k.startswith(KNOWN_PREFIXES + (denoiser + ".",)) for k in keys):
         return sd
     if fam_key == "wan" and any(p in k for k in keys for p in WAN_ORIGINAL):
         return {f"diffusion_model.{k}": v for k, v in sd.items()}  # ComfyUI's names without their prefix
