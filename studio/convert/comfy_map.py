@@ -158,12 +158,24 @@ class _Builder:
                     shifts.append(wf.value(loader, "shift"))
                 elif s is main:
                     loras.append((wf.value(loader, "lora_name"), wf.value(loader, "strength_model"), loader))
+                    clip = wf.value(loader, "strength_clip")
+                    if isinstance(clip, (int, float)) and clip:
+                        said.append(f"LoRA '{wf.value(loader, 'lora_name')}': its text-encoder strength {clip} is "
+                                    "not applied (Video LoRA puts it on the denoiser)")
+                elif loader.id not in {x[2].id for x in loras}:
+                    said.append(f"LoRA '{wf.value(loader, 'lora_name')}' (strength "
+                                f"{wf.value(loader, 'strength_model')}) on '{s.node.title or s.node.cls}' (#{s.node.id}) "
+                                "only: not applied (Studio's LoRAs go on the whole model)")
                 loader = _walk(wf, wf.source(loader, "model"), ("model",),
                                lambda x: x.cls in LOADERS or x.cls == "ModelSamplingSD3"
                                or x.cls.startswith("LoraLoader"), used)
             if loader is not None and loader not in loaders:
                 used.add(loader.id)
                 loaders.append(loader)
+                dtype = wf.value(loader, "weight_dtype")
+                if isinstance(dtype, str) and dtype != "default":
+                    said.append(f"weight_dtype '{dtype}' of '{loader.title or loader.cls}': Load Video Model's "
+                                "'memory' setting chooses how the weights are stored (fp8 modes)")
         loras.reverse()  # nearest the loader first
         files = [wf.value(loaders[0], "unet_name") or wf.value(loaders[0], "ckpt_name")] if loaders else [None]
         # the latent: which task

@@ -107,6 +107,15 @@ def test_wan22_two_experts_and_the_lightning_switch():
     assert gen.params["sampler"] == "euler" and gen.params["shift"] == pytest.approx(5.0)
     # the switch is off: the 20-step path, and no lightning LoRA on the model
     assert not [n for n in g.nodes.values() if n.type_id == "video_models.lora"]
+    doc = _doc("video_wan2_2_14B_t2v")  # the switch on, as the subgraph's 'enable_turbo_mode' would set it
+    inner = doc["definitions"]["subgraphs"][0]["nodes"]
+    next(n for n in inner if n["type"] == "PrimitiveBoolean")["widgets_values"] = [True]
+    g = convert(doc).graph
+    gen, notes = _gen(g), "\n".join(n["text"] for n in g.ui["notes"])
+    assert (gen.params["steps"], gen.params["guidance"]) == (4, 1.0)
+    lora = next(n for n in g.nodes.values() if n.type_id == "video_models.lora")
+    assert lora.params["lora"] == "wan2.2_t2v_lightx2v_4steps_lora_v1.1_high_noise.safetensors"
+    assert "wan2.2_t2v_lightx2v_4steps_lora_v1.1_low_noise.safetensors" in notes and "not applied" in notes
 
 
 def test_api_json_with_a_lora_and_a_node_studio_lacks():
