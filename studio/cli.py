@@ -1,6 +1,6 @@
-"""Command line: ``python main.py [GRAPH]`` opens the studio; ``render``, ``validate``, ``nodes``
-and ``models`` work without a window. Bad input prints one line and exits non-zero; ``--debug``
-shows the traceback."""
+"""Command line: ``python main.py [GRAPH]`` opens the studio; ``render``, ``validate``, ``nodes``,
+``models`` and ``convert`` (a ComfyUI workflow to a graph) work without a window. Bad input prints
+one line and exits non-zero; ``--debug`` shows the traceback."""
 from __future__ import annotations
 
 import argparse
@@ -245,6 +245,22 @@ def _no_display() -> bool:
             and not os.environ.get("WAYLAND_DISPLAY") and not os.environ.get("QT_QPA_PLATFORM"))
 
 
+def cmd_convert(args) -> int:
+    """A ComfyUI workflow (UI or API JSON) written as a Studio graph, what was made said."""
+    from studio.convert.comfy_file import convert_file
+    from studio.core.fileformat import save_graph
+    conv = convert_file(args.workflow)
+    out = args.output or os.path.splitext(args.workflow)[0] + ".studio.json"
+    if os.path.abspath(out) == os.path.abspath(args.workflow):
+        raise StudioError("-o is the workflow itself: give another file")
+    save_graph(conv.graph, out)
+    for line in conv.log:
+        print(line)
+    problems = conv.graph.validate()
+    print(f"wrote {out}" + (f" ({len(problems)} problem(s): {problems[0]})" if problems else ""))
+    return EXIT_FAILED if problems else 0
+
+
 def cmd_gui(args) -> int:
     if _no_display():
         raise StudioError("no display to open the studio on (DISPLAY is not set). Run it from a desktop "
@@ -302,6 +318,9 @@ def build_parser() -> argparse.ArgumentParser:
                                        "memory fit)")
     mo.add_argument("--json", action="store_true")
     mo.add_argument("--refresh", action="store_true", help="read every header again (not the cache)")
+    c = sub.add_parser("convert", help="make a Studio graph of a ComfyUI workflow (its UI or API JSON)")
+    c.add_argument("workflow")
+    c.add_argument("-o", "--output", help="the graph file to write (default: WORKFLOW.studio.json)")
     g = sub.add_parser("open", help="open the studio (the default)")
     g.add_argument("graph", nargs="?")
     distributed.add_commands(sub)
@@ -311,14 +330,15 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
-    if argv and argv[0] not in ("render", "validate", "nodes", "models", "open", "export-job", "job", "-h", "--help",
-                            "--debug"):
+    if argv and argv[0] not in ("render", "validate", "nodes", "models", "convert", "open", "export-job", "job", "-h",
+                                "--help", "--debug"):
         argv = ["open"] + argv  # python main.py GRAPH
     if not [a for a in argv if a != "--debug"]:
         argv = argv + ["open"]
     args = build_parser().parse_args(argv)
     from studio.distributed.cli import COMMANDS as distributed_commands
-    handler = {"render": cmd_render, "validate": cmd_validate, "nodes": cmd_nodes, "models": cmd_models, "open": cmd_gui,
+    handler = {"render": cmd_render, "validate": cmd_validate, "nodes": cmd_nodes, "models": cmd_models,
+               "convert": cmd_convert, "open": cmd_gui,
                **distributed_commands}[args.cmd]
     try:
         return handler(args)

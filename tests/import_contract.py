@@ -30,7 +30,7 @@ STUDIO_LAYERS = [
     ("studio.cli",),
     ("studio.ui",),
     ("studio.distributed",),
-    ("nodes",),
+    ("nodes", "studio.convert"),  # beside each other: the converters know nodes by their type ids only
     ("studio.engine",),
     ("studio.core",),
 ]

@@ -8,14 +8,17 @@ from contextlib import contextmanager
 
 from .checks import ModelError
 from .load import VideoModelRef, lora_check
+from .lora_formats import lora_for
 from ..memory.modes import adapters_in_compute_dtype, denoisers
 
 
 @contextmanager
-def loras_applied(ref: VideoModelRef, pipe):
+def loras_applied(ref: VideoModelRef, pipe, say=None):
     """Exactly ``ref.loras`` active on the (shared, cached) pipeline inside the block, and none
     after it: the adapters are loaded on entry and unloaded on exit, however the block ends, so
-    the cached model is never left modified (studio.engine.model_cache)."""
+    the cached model is never left modified (studio.engine.model_cache). Each file in ComfyUI's,
+    kohya's, musubi-tuner's or diffusers' layout (lora_formats.py); keys that apply to nothing
+    are said through ``say``."""
     if not ref.loras:
         yield
         return
@@ -29,9 +32,12 @@ def loras_applied(ref: VideoModelRef, pipe):
             if name not in names:
                 lora_check(path)
                 from safetensors.torch import load_file  # safetensors only: nothing is unpickled
+                sd, said = lora_for(pipe, ref.fam, load_file(path), path)
+                for line in said:
+                    (say or (lambda _m: None))(line)
                 try:
                     with adapters_in_compute_dtype(*denoisers(pipe, ref.fam.denoiser)):  # fp8 storage
-                        pipe.load_lora_weights(load_file(path), adapter_name=name)
+                        pipe.load_lora_weights(sd, adapter_name=name)
                 except (ValueError, KeyError, RuntimeError) as e:
                     raise ModelError(f"the LoRA '{path}' does not fit this {ref.fam.title} model: "
                                      f"{str(e).splitlines()[0]}") from None

@@ -61,11 +61,13 @@ class ClipMaking:
         from ..sampling.guard import RunGuard
         from ..loading.loras import loras_applied
         from ..memory.speed import speed_applied
+        from ..sampling.schedulers import scheduler_applied
         s = self.s
         self.clock.say_prediction()
         stack = contextlib.ExitStack()
         try:
-            stack.enter_context(loras_applied(s.ref, s.pipe))
+            stack.enter_context(loras_applied(s.ref, s.pipe, self.ctx.warn))
+            stack.enter_context(scheduler_applied(self.ctx, s.pipe, self.ctx.params))
             self._speed = stack.enter_context(speed_applied(self.ctx, s.ref, s.pipe, self.ctx.params))
             self._guard = stack.enter_context(RunGuard(self.ctx, s.pipe, s.fam.denoiser,
                                                        self.steps * len(self.starts), s.on_cpu,

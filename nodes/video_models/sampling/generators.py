@@ -15,6 +15,7 @@ from studio.core.values import Features
 from ..loading.inputs import video_model_input as _video_model  # one copy: inputs.py
 from ..loading.node import CATEGORY
 from .long_take import HOLD_CHOICES, HOLD_HELP, LONG_TAKE_HELP, LONG_TAKES, SCHEDULE_HELP, SCHEDULES
+from .schedulers import SAMPLER_CHOICES, SAMPLER_HELP, SHIFT_HELP
 from ..memory.speed import (ATTENTION_CHOICES, ATTENTION_HELP, CACHE_CHOICES, CACHE_HELP, COMPILE_CHOICES,
                             COMPILE_HELP)
 
@@ -96,6 +97,8 @@ COMMON = (Int("frames", 0, min=0, max=100000, help="0: the model's own clip leng
           Choice("context_schedule", "uniform", choices=SCHEDULES, help=SCHEDULE_HELP),
           Choice("hold_colour", "auto", choices=HOLD_CHOICES, help=HOLD_HELP),
           Seed("seed", 0),
+          Choice("sampler", "auto", choices=SAMPLER_CHOICES, help=SAMPLER_HELP),
+          Float("shift", 0.0, min=0.0, max=100.0, help=SHIFT_HELP),
           Choice("compile", "auto", choices=COMPILE_CHOICES, help=COMPILE_HELP),
           Choice("attention", "native", choices=ATTENTION_CHOICES, help=ATTENTION_HELP),
           Choice("step_cache", "off", choices=CACHE_CHOICES, help=CACHE_HELP),

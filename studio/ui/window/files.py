@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from studio.ui.window.api import WindowApi
 
 MAX_RECENT = 10
-GRAPH_FILTER = "Studio graph (*.json);;Studio-rendered video (*.mp4 *.mov *.mkv);;All files (*)"
+GRAPH_FILTER = "Studio graph or ComfyUI workflow (*.json);;Studio-rendered video (*.mp4 *.mov *.mkv);;All files (*)"
 
 
 def read_graph_file(path: str, registry=None) -> Graph:
@@ -140,6 +140,9 @@ class FileActions:
             return False
         if path.lower().endswith(".json") and in_templates(path):  # a shipped template: untitled
             return self.open_template(path)
+        from studio.convert.comfy_file import is_comfy_file
+        if is_comfy_file(path):
+            return self.open_comfy(path)
         try:
             g = read_graph_file(path, self.win.registry)
         except StudioError as e:
@@ -155,6 +158,22 @@ class FileActions:
         from studio.ui.dialogs.allow_folder import open_hints
         for hint in open_hints(g):  # a colleague's graph: missing inputs, writes outside its folder (issue 35)
             self.win.log(hint, "warn")
+        return True
+
+    def open_comfy(self, path: str) -> bool:
+        """A ComfyUI workflow (UI or API JSON) converted to a new untitled graph (Save asks
+        where); what was made and what was kept as notes said in the Log."""
+        from studio.convert.comfy_file import convert_file
+        try:
+            conv = convert_file(path, self.win.registry)
+        except StudioError as e:
+            self.win.log(str(e), "error")
+            return False
+        absolutise_inputs(conv.graph)  # images beside the workflow found; outputs go to the project folder
+        self._set_graph(conv.graph, None)
+        self.win.log(f"converted the ComfyUI workflow {path} into a new untitled graph (Save As to keep it)", "ok")
+        for line in conv.log:
+            self.win.log(line)
         return True
 
     def _set_graph(self, g: Graph, path: str | None, template: str = "") -> None:

@@ -1,0 +1,81 @@
+"""A LoRA file in any common layout made into the keys diffusers loads, and checked against the
+model before it goes on: ComfyUI's and the original repositories' names (``diffusion_model.`` +
+``blocks.N.self_attn.q.lora_down`` / ``lora_A``, with or without the prefix), kohya's and
+musubi-tuner's (``lora_unet_blocks_N_self_attn_q.lora_down`` + ``.alpha``) and diffusers' own
+(``transformer.blocks.N.attn1.to_q.lora_A``, with or without the prefix; LTX-Video's ComfyUI files:
+diffusers' names under ``diffusion_model.``) are converted by
+diffusers' own converters (the pipeline's ``lora_state_dict``); then every key must name a module
+of the denoiser. None that does: refused, naming the first keys; some that do not: said, listed."""
+from __future__ import annotations
+
+from .checks import ModelError
+
+# what follows a module's name in a LoRA key
+SUFFIXES = (".lora_A.weight", ".lora_B.weight", ".lora_A.bias", ".lora_B.bias", ".lora_down.weight",
+            ".lora_up.weight", ".alpha", ".lora_magnitude_vector", ".diff", ".diff_b", ".dora_scale")
+# the original repositories' names of Wan's layers (the keys ComfyUI writes, without its prefix)
+WAN_ORIGINAL = (".self_attn.", ".cross_attn.", ".ffn.0.", ".ffn.2.")
+SHOWN = 8
+
+
+KNOWN_PREFIXES = ("diffusion_model.", "lora_unet_", "lora_te", "text_encoder", "transformer.", "transformer_2.", "unet.",
+                  "base_model.")
+
+
+def _prefixed(fam_key: str, denoiser: str, sd: dict) -> dict:
+    """Keys with no prefix given the one diffusers' converter looks for."""
+    keys = list(sd)
+    if not keys or any(k.startswith(KNOWN_PREFIXES + (denoiser + ".",)) for k in keys):
+        return sd
+    if fam_key == "wan" and any(p in k for k in keys for p in WAN_ORIGINAL):
+        return {f"diffusion_model.{k}": v for k, v in sd.items()}  # ComfyUI's names without their prefix
+    return {f"{denoiser}.{k}": v for k, v in sd.items()}  # diffusers' names without the component
+
+
+def module_of(key: str, prefix: str) -> str:
+    name = key[len(prefix) + 1:] if key.startswith(prefix + ".") else key
+    for s in SUFFIXES:
+        if name.endswith(s):
+            return name[: -len(s)]
+    return name
+
+
+def _listed(keys: list[str]) -> str:
+    more = f" and {len(keys) - SHOWN} more" if len(keys) > SHOWN else ""
+    return ", ".join(keys[:SHOWN]) + more
+
+
+def lora_for(pipe, fam, sd: dict, path: str) -> tuple[dict, list[str]]:
+    """(the LoRA's tensors in diffusers' layout, what to say): ModelError when no key applies to
+    the pipeline's denoiser."""
+    import os
+    name = os.path.basename(path)
+    sd = _prefixed(fam.key, fam.denoiser, sd)
+    convert = getattr(type(pipe), "lora_state_dict", None)
+    if convert is not None:
+        try:
+            out = convert(dict(sd))
+        except (ValueError, KeyError, IndexError, RuntimeError) as e:
+            first = _listed(sorted(sd)[:SHOWN])
+            raise ModelError(f"the LoRA '{name}' is in a layout diffusers cannot convert for {fam.title} "
+                             f"({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}); its first keys: "
+                             f"{first}") from None
+        sd = out[0] if isinstance(out, tuple) else out
+    den = getattr(pipe, fam.denoiser, None)
+    if den is None:
+        return sd, []
+    modules = {n for n, _ in den.named_modules()}
+    others = [k for k in sd if not k.startswith(fam.denoiser + ".")]
+    missing = sorted(k for k in sd if k.startswith(fam.denoiser + ".") and module_of(k, fam.denoiser) not in modules)
+    applies = [k for k in sd if k.startswith(fam.denoiser + ".") and k not in missing]
+    said = []
+    if not applies:
+        raise ModelError(f"no key of the LoRA '{name}' applies to this {fam.title} model's {fam.denoiser} (after "
+                         f"conversion): {_listed(sorted(sd))}. Is it a LoRA of another family or size?")
+    if missing:
+        said.append(f"LoRA '{name}': {len(missing)} of {len(missing) + len(applies)} keys name no module of this "
+                    f"{fam.title} model and are not applied: {_listed(missing)}")
+    if others:
+        said.append(f"LoRA '{name}': {len(others)} keys for other parts ({_listed(sorted(others))}): "
+                    "applied by diffusers where the pipeline has that part")
+    return sd, said

@@ -1,0 +1,69 @@
+"""The generators' 'sampler' and 'shift': a flow-matching model's scheduler swapped for the length of
+one run (FlowMatchEuler, UniPC or DPM++ with flow sigmas, its shift set) and put back after it,
+however the run ends, so the cached pipeline is never left changed. 'auto' with shift 0 leaves the
+model's own scheduler as it is."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from studio.core.errors import StudioError
+
+SAMPLER_CHOICES = ("auto", "euler", "unipc", "dpm++")
+SAMPLER_HELP = ("flow-matching models (Wan, LTX-Video, LTX-2, HunyuanVideo): auto: the model's own scheduler; "
+                "euler: FlowMatchEulerDiscreteScheduler; unipc: UniPCMultistepScheduler; dpm++: "
+                "DPMSolverMultistepScheduler (the last two with flow sigmas)")
+SHIFT_HELP = "flow shift of the schedule (Wan 2.1 480p: 3, 720p: 5; ComfyUI's ModelSamplingSD3); 0: the model's own"
+CLASSES = {"euler": "FlowMatchEulerDiscreteScheduler", "unipc": "UniPCMultistepScheduler",
+           "dpm++": "DPMSolverMultistepScheduler"}
+
+
+def is_flow(sched) -> bool:
+    cfg = dict(getattr(sched, "config", {}) or {})
+    return type(sched).__name__.startswith("FlowMatch") or bool(cfg.get("use_flow_sigmas")) or \
+        cfg.get("prediction_type") == "flow_prediction"
+
+
+def own_shift(sched) -> float:
+    cfg = dict(sched.config)
+    return float(cfg.get("shift") if type(sched).__name__.startswith("FlowMatch") else cfg.get("flow_shift") or 1.0)
+
+
+def scheduler_for(sched, sampler: str, shift: float):
+    """A new scheduler from ``sched``'s config: ``sampler`` (or its own class) at ``shift`` (or its own)."""
+    import diffusers
+    name = type(sched).__name__ if sampler == "auto" else CLASSES[sampler]
+    s = float(shift) if shift else own_shift(sched)
+    cfg = dict(sched.config)
+    if cfg.get("use_dynamic_shifting"):
+        if shift:
+            raise StudioError(f"'shift' is not used by this model: its scheduler ({type(sched).__name__}) shifts "
+                              "with the clip's size (LTX-Video's dynamic shifting); set shift to 0")
+        if not name.startswith("FlowMatch"):
+            raise StudioError(f"'sampler' {sampler} cannot follow this model's size-dependent shift: use auto or euler")
+    cls = getattr(diffusers, name)
+    if name.startswith("FlowMatch"):
+        return cls.from_config(cfg, shift=s)
+    return cls.from_config(cfg, use_flow_sigmas=True, prediction_type="flow_prediction", flow_shift=s)
+
+
+@contextmanager
+def scheduler_applied(ctx, pipe, params):
+    """The run's sampler and shift on ``pipe`` inside the block; the model's own after it."""
+    get = params.get if hasattr(params, "get") else (lambda k, d=None: d)
+    sampler = get("sampler", "auto") or "auto"
+    shift = float(get("shift", 0.0) or 0.0)
+    old = getattr(pipe, "scheduler", None)
+    if (sampler == "auto" and not shift) or old is None:
+        yield
+        return
+    if not is_flow(old):
+        raise StudioError(f"'sampler' and 'shift' apply to flow-matching models (Wan, LTX-Video, LTX-2, "
+                          f"HunyuanVideo); this model samples with {type(old).__name__}: set sampler to auto "
+                          "and shift to 0")
+    new = scheduler_for(old, sampler, shift)
+    ctx.info(f"sampling with {type(new).__name__}, shift {own_shift(new):g}")
+    pipe.scheduler = new
+    try:
+        yield
+    finally:
+        pipe.scheduler = old

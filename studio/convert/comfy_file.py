@@ -1,0 +1,47 @@
+"""A ComfyUI workflow file on disk: told apart from a Studio graph, read within the graph files'
+limits (a FIFO or device refused, at most MAX_GRAPH_FILE_BYTES read; JSON only, nothing run), and
+converted (comfy_map)."""
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+from studio.core.limits import MAX_GRAPH_FILE_BYTES, read_bounded
+
+from .comfy_map import Conversion, convert
+from .comfy_read import WorkflowError, is_workflow
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"'{name}' is not valid JSON")
+
+
+def read_json(path: str) -> Any:
+    try:
+        text = read_bounded(path, MAX_GRAPH_FILE_BYTES, "workflow file").decode("utf-8-sig")
+        return json.loads(text, parse_constant=_reject_constant)
+    except (OSError, ValueError) as e:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        raise WorkflowError(f"'{os.path.basename(path)}': {getattr(e, 'strerror', None) or e}") from None
+
+
+def is_comfy_file(path: str) -> bool:
+    """True for a .json file holding a ComfyUI workflow (UI or API JSON), not a Studio graph."""
+    if not path.lower().endswith(".json"):
+        return False
+    try:
+        doc = read_json(path)
+    except WorkflowError:
+        return False
+    return not (isinstance(doc, dict) and "format" in doc) and is_workflow(doc) is not None
+
+
+def convert_file(path: str, registry=None) -> Conversion:
+    """The Studio graph of a ComfyUI workflow file (WorkflowError, one line, when it is not one);
+    its ``base_dir`` is the workflow's folder (images named in it are looked for there)."""
+    doc = read_json(path)
+    if isinstance(doc, dict) and isinstance(doc.get("prompt"), dict) and is_workflow(doc["prompt"]) == "api":
+        doc = doc["prompt"]  # the API JSON as ComfyUI's /prompt takes it
+    conv = convert(doc, os.path.basename(path), registry)
+    conv.graph.base_dir = os.path.dirname(os.path.abspath(path))
+    return conv

@@ -1,0 +1,393 @@
+"""A ComfyUI workflow (comfy_read.Workflow) made into a Studio graph: each video output (SaveVideo,
+SaveAnimatedWEBP, SaveWEBM, VHS_VideoCombine...) traced back to its sampler, model, LoRAs, prompts,
+latent and images, and written as Load Video Model -> Video LoRA... -> Text to Video / Image to
+Video / Wan VACE / LTX-2 -> Save Video, with Load Image / Load Video feeding it. The sampler's
+settings (steps, cfg, seed), size, length and frame rate are the workflow's; what Studio does not
+take (the sampler and scheduler, mapped to the nearest diffusers scheduler; the shift; a second
+expert; a text encoder or VAE file) is said in a note beside the generator. Every other node is
+kept as a note listing its class and settings."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from studio.core.errors import StudioError
+from studio.core.graph import Graph
+
+from .comfy_read import MODES, CNode, Workflow, WorkflowError
+from .comfy_sampling import SAMPLERS, Sampling, nearest_scheduler, read_sampling, studio_sampler
+
+OUTPUTS = ("SaveVideo", "SaveAnimatedWEBP", "SaveAnimatedPNG", "SaveWEBM", "VHS_VideoCombine")
+LATENTS = {"EmptyHunyuanLatentVideo": "t2v", "EmptyLTXVLatentVideo": "t2v", "EmptyMochiLatentVideo": "t2v",
+           "WanImageToVideo": "i2v", "WanFirstLastFrameToVideo": "flf", "WanVaceToVideo": "vace",
+           "Wan22ImageToVideoLatent": "ti2v", "LTXVImgToVideo": "i2v"}
+LOADERS = ("UNETLoader", "CheckpointLoaderSimple", "UnetLoaderGGUF")
+FILE_LOADERS = {"CLIPLoader": ("clip_name", "text encoder"), "DualCLIPLoader": ("clip_name1", "text encoder"),
+                "VAELoader": ("vae_name", "VAE"), "CLIPVisionLoader": ("clip_name", "image encoder (clip_vision)"),
+                "LTXAVTextEncoderLoader": ("text_encoder", "text encoder"),
+                "LTXVAudioVAELoader": ("ckpt_name", "audio VAE")}
+# read while tracing (their values are folded into the nodes above) or shown as Studio's own notes
+FOLDED = ("PrimitiveInt", "PrimitiveFloat", "PrimitiveBoolean", "PrimitiveString", "PrimitiveStringMultiline",
+          "PrimitiveNode", "Reroute", "ComfySwitchNode", "ComfyMathExpression", "GetImageSize", "VAEDecode",
+          "VAEDecodeTiled", "CreateVideo", "ModelSamplingSD3", "CLIPVisionEncode", "LTXVConditioning",
+          "ConditioningZeroOut", "LTXVConcatAVLatent", "LTXVSeparateAVLatent", "LTXVEmptyLatentAudio",
+          "LTXVAudioVAEDecode", "LTXVCropGuides", "TrimVideoLatent", "EmptyImage", "ImageScaleBy")
+TEXT_NOTES = ("MarkdownNote", "Note")
+GENERATORS = {"t2v": "video_models.text_to_video", "i2v": "video_models.image_to_video",
+              "vace": "video_models.wan_vace", "ltx2": "video_models.ltx2"}
+SEED_MAX = 2**31
+
+
+@dataclass
+class Conversion:
+    graph: Graph
+    log: list[str] = field(default_factory=list)  # what was made and what was not, for the Log / the CLI
+    pipelines: int = 0
+    notes: int = 0
+
+
+def _upstream(wf: Workflow, start: CNode) -> list[CNode]:
+    seen, todo, out = {start.id}, [start], []
+    while todo:
+        n = todo.pop()
+        out.append(n)
+        for src, _ in n.links.values():
+            if src not in seen and src in wf.nodes:
+                seen.add(src)
+                todo.append(wf.nodes[src])
+    return out
+
+
+def _walk(wf: Workflow, node: CNode | None, names: tuple[str, ...], stop, used: set, limit: int = 64) -> CNode | None:
+    """Follow the first of ``names`` wired on each node (a switch: its chosen side) until ``stop(node)``."""
+    while node is not None and limit > 0:
+        limit -= 1
+        if stop(node):
+            return node
+        used.add(node.id)
+        if node.cls == "ComfySwitchNode":
+            on = wf.value(node, "switch")
+            node = wf.source(node, "on_true" if on else "on_false")
+            continue
+        name = next((k for k in names if k in node.links), None)
+        if name is None and node.cls == "Reroute" and node.links:
+            name = next(iter(node.links))
+        node = wf.source(node, name) if name else None
+    return None
+
+
+def _text(wf: Workflow, start: CNode | None, which: str, used: set) -> str | None:
+    n = _walk(wf, start, (which, "conditioning", "conditioning_to", "cond"),
+              lambda x: x.cls in ("CLIPTextEncode", "ConditioningZeroOut"), used)
+    if n is None:
+        return None
+    used.add(n.id)
+    return "" if n.cls == "ConditioningZeroOut" else str(wf.value(n, "text") or "")
+
+
+def _image(wf: Workflow, start: CNode | None, used: set) -> CNode | None:
+    """The first LoadImage / LoadVideo upstream of an image input."""
+    if start is None:
+        return None
+    for n in _upstream(wf, start):
+        if n.cls in ("LoadImage", "LoadVideo", "VHS_LoadVideo"):
+            used.add(n.id)
+            return n
+    return None
+
+
+class _Builder:
+    def __init__(self, wf: Workflow, name: str, registry=None):
+        self.wf, self.name = wf, name
+        self.g = Graph(registry)
+        self.out = Conversion(self.g)
+        self.used: set[str] = set()
+        self.notes: list[dict] = []
+        self.refused: list[str] = []  # values a node could not take
+
+    def spec_params(self, type_id: str) -> set[str]:
+        return {p.name for p in self.g.registry.get(type_id).params}
+
+    def add(self, type_id: str, params: dict, at: CNode | None, title: str | None = None, mode: str = "normal") -> str:
+        spec = self.g.registry.get(type_id)
+        known = {p.name for p in spec.params}
+        kept = {}
+        for k, v in params.items():
+            if k not in known or v is None:
+                continue
+            try:
+                spec.coerce_params({k: v})
+                kept[k] = v
+            except StudioError as e:  # a value Studio cannot take (out of range, of another kind): said
+                self.refused.append(f"{spec.title} '{k}' {str(v)[:80]!r} not taken: {e}")
+        pos = (at.pos[0], at.pos[1]) if at is not None else None
+        return self.g.add_node(type_id, kept, title=title, mode=mode, pos=pos).id
+
+    def note(self, text: str, at: tuple[float, float]) -> None:
+        self.notes.append({"pos": [float(at[0]), float(at[1])], "text": text})
+
+    # -- one video output ---------------------------------------------------------------------
+    def pipeline(self, save: CNode) -> bool:
+        wf, used = self.wf, self.used
+        up = _upstream(wf, save)
+        samplers = [n for n in up if n.cls in SAMPLERS]
+        if not samplers:
+            return False
+        ids = {s.id: {u.id for u in _upstream(wf, s)} - {s.id} for s in samplers}
+        first = next((s for s in samplers if not any(o.id in ids[s.id] for o in samplers)), samplers[0])
+        later = sorted((s for s in samplers if s is not first), key=lambda s: len(ids[s.id]))
+        main = read_sampling(wf, first)
+        rest = [read_sampling(wf, s) for s in later]
+        for s in [main] + rest:
+            used.add(s.node.id)
+            used |= s.used
+        said: list[str] = []
+        mode = "normal" if save.enabled else "mute"
+        if not save.enabled:
+            said.append(f"this output is {MODES.get(save.mode, 'off')} in ComfyUI: its nodes are muted here")
+
+        # model, LoRAs, shift
+        loras, shifts, loaders = [], [], []
+        for s in [main] + rest:
+            loader = _walk(wf, s.inputs(wf), ("model",), lambda x: x.cls in LOADERS or x.cls == "ModelSamplingSD3"
+                           or x.cls.startswith("LoraLoader"), used)
+            while loader is not None and loader.cls not in LOADERS:
+                used.add(loader.id)
+                if loader.cls == "ModelSamplingSD3":
+                    shifts.append(wf.value(loader, "shift"))
+                elif s is main:
+                    loras.append((wf.value(loader, "lora_name"), wf.value(loader, "strength_model"), loader))
+                    clip = wf.value(loader, "strength_clip")
+                    if isinstance(clip, (int, float)) and clip:
+                        said.append(f"LoRA '{wf.value(loader, 'lora_name')}': its text-encoder strength {clip} is "
+                                    "not applied (Video LoRA puts it on the denoiser)")
+                elif loader.id not in {x[2].id for x in loras}:
+                    said.append(f"LoRA '{wf.value(loader, 'lora_name')}' (strength "
+                                f"{wf.value(loader, 'strength_model')}) on '{s.node.title or s.node.cls}' (#{s.node.id}) "
+                                "only: not applied (Studio's LoRAs go on the whole model)")
+                loader = _walk(wf, wf.source(loader, "model"), ("model",),
+                               lambda x: x.cls in LOADERS or x.cls == "ModelSamplingSD3"
+                               or x.cls.startswith("LoraLoader"), used)
+            if loader is not None and loader not in loaders:
+                used.add(loader.id)
+                loaders.append(loader)
+                dtype = wf.value(loader, "weight_dtype")
+                if isinstance(dtype, str) and dtype != "default":
+                    said.append(f"weight_dtype '{dtype}' of '{loader.title or loader.cls}': Load Video Model's "
+                                "'memory' setting chooses how the weights are stored (fp8 modes)")
+        loras.reverse()  # nearest the loader first
+        files = [wf.value(loaders[0], "unet_name") or wf.value(loaders[0], "ckpt_name")] if loaders else [None]
+        # the latent: which task
+        latent = _walk(wf, wf.source(first, "latent_image"),
+                       ("latent_image", "samples", "latent", "video_latent", "av_latent"),
+                       lambda x: x.cls in LATENTS or x.cls == "LTXVImgToVideoInplace", used)
+        inplace = None
+        if latent is not None and latent.cls == "LTXVImgToVideoInplace":
+            inplace = latent
+            used.add(latent.id)
+            latent = _walk(wf, wf.source(latent, "latent"), ("latent", "samples"), lambda x: x.cls in LATENTS, used)
+        task = LATENTS.get(latent.cls, "t2v") if latent is not None else "t2v"
+        if latent is not None:
+            used.add(latent.id)
+        ltx2 = any(n.cls.startswith("LTXAV") or n.cls in ("LTXVEmptyLatentAudio", "LTXVConcatAVLatent") for n in up)
+        images: dict[str, CNode | None] = {}
+        if latent is not None:
+            for port in ("start_image", "end_image", "reference_image", "control_video", "control_masks", "image"):
+                if port in latent.links:
+                    images[port] = _image(wf, wf.source(latent, port), used)
+        if inplace is not None:
+            images["start_image"] = _image(wf, wf.source(inplace, "image"), used)
+        if task == "ti2v":
+            task = "i2v" if images.get("start_image") else "t2v"
+        if task == "flf":
+            task = "i2v"
+            said.append("Studio has no first-and-last-frame generator yet: made as Image to Video from the start "
+                        f"image; the end image ({self._file(images.get('end_image'))}) is not used")
+        if ltx2:
+            task = "ltx2"
+
+        # prompts (from the sampler's own conditioning, through the latent nodes' pass-through)
+        cond = main.inputs(wf)
+        pos, neg = _text(wf, wf.source(cond, "positive"), "positive", used), \
+            _text(wf, wf.source(cond, "negative"), "negative", used)
+        if pos is None and cond.cls == "CFGGuider":
+            pos = _text(wf, wf.source(cond, "conditioning"), "positive", used)
+
+        # size, length, frame rate
+        w = h = frames = None
+        if latent is not None:
+            w, h, frames = (wf.value(latent, k) for k in ("width", "height", "length"))
+        ups = sum(1 for n in up if n.cls == "LTXVLatentUpsampler")
+        if ups and isinstance(w, int) and isinstance(h, int):
+            said.append(f"ComfyUI samples at {w}x{h}, then upscales the latent x{2 ** ups} and refines it: "
+                        f"Studio makes {w * 2 ** ups}x{h * 2 ** ups} directly")
+            w, h = w * 2 ** ups, h * 2 ** ups
+        fps = self._fps(up)
+        seed = main.seed
+        if isinstance(seed, int) and not 0 <= seed < SEED_MAX:
+            said.append(f"seed {seed} is past Studio's range: {seed % SEED_MAX} used (ComfyUI's noise differs "
+                        "from diffusers' anyway)")
+            seed %= SEED_MAX
+        guidance_2 = None
+        if rest and loaders and len(loaders) > 1:
+            guidance_2 = rest[0].cfg
+        shift = next((float(x) for x in shifts if isinstance(x, (int, float)) and not isinstance(x, bool)), None)
+        params = {"prompt": pos, "negative_prompt": neg, "steps": main.steps, "guidance": main.cfg,
+                  "guidance_2": guidance_2, "seed": seed, "width": w, "height": h, "frames": frames, "fps": fps,
+                  "sampler": studio_sampler(main.sampler), "shift": shift}
+        if task == "vace":
+            params["conditioning_scale"] = wf.value(latent, "strength")
+
+        # the Studio nodes
+        lp = self.spec_params("video_models.load")
+        load = self.add("video_models.load", {"model": files[0]}, loaders[0] if loaders else None, mode=mode)
+        if not files[0]:
+            said.append("no model loader found: set Load Video Model's 'model'")
+        self._loader_files(up, loaders, load, lp, said)
+        model_out = (load, "model")
+        for name, strength, at in loras:
+            lid = self.add("video_models.lora", {"lora": name, "strength": strength}, at, mode=mode)
+            self.g.connect(*model_out, lid, "model")
+            model_out = (lid, "model")
+        gen = self.add(GENERATORS[task], params, first, mode=mode)
+        self.g.connect(*model_out, gen, "model")
+        start = images.get("start_image") or images.get("image")
+        if start is not None and task in ("i2v", "ltx2"):
+            self.g.connect(self.add("io.load_image", {"path": self._file(start)}, start, mode=mode), "image", gen, "image")
+        if task == "vace":
+            self._vace(images, gen, mode, said)
+        sv = self.add("io.save_video", {"path": self._save_path(save)}, save, mode=mode)
+        self.g.connect(gen, "video", sv, "video")
+        if task == "ltx2":
+            self.g.connect(gen, "audio", sv, "audio")
+        used.add(save.id)
+        self._sampling_note(main, rest, shifts, loaders, said, first)
+        self.out.log.append(f"{self.name}: ComfyUI '{save.title or save.cls}' -> {GENERATORS[task]} "
+                            f"({', '.join(f'{k} {v}' for k, v in params.items() if k not in ('prompt', 'negative_prompt') and v is not None)})")
+        return True
+
+    def _file(self, node: CNode | None) -> str:
+        if node is None:
+            return ""
+        v = self.wf.value(node, "image") if node.cls == "LoadImage" else (
+            self.wf.value(node, "file") or self.wf.value(node, "video"))
+        return str(v or "")
+
+    def _fps(self, up: list[CNode]) -> float | None:
+        for n in up:
+            for k in ("fps", "frame_rate"):
+                if n.cls in ("CreateVideo", "SaveAnimatedWEBP", "SaveAnimatedPNG", "SaveWEBM", "VHS_VideoCombine",
+                             "LTXVConditioning") and isinstance(self.wf.value(n, k), (int, float)):
+                    return float(self.wf.value(n, k))
+        return None
+
+    def _save_path(self, save: CNode) -> str:
+        prefix = str(self.wf.value(save, "filename_prefix") or "ComfyUI").strip("/") or "ComfyUI"
+        return f"out/{prefix}.mp4"
+
+    def _loader_files(self, up, loaders, load, lp, said) -> None:
+        """Text encoder, VAE, image encoder and a second expert: set where Load Video Model takes
+        them, else said."""
+        wf = self.wf
+        if len(loaders) > 1:
+            second = wf.value(loaders[1], "unet_name") or wf.value(loaders[1], "ckpt_name")
+            if "model_2" in lp:
+                self.g.set_param(load, "model_2", second)
+            else:
+                said.append(f"second expert '{second}' (Wan 2.2 A14B's low-noise model): Load Video Model takes one "
+                            "file; point 'model' at a Wan 2.2 A14B diffusers folder for both experts")
+        for n in up:
+            if n.cls in FILE_LOADERS:
+                self.used.add(n.id)
+                key, what = FILE_LOADERS[n.cls]
+                value = wf.value(n, key)
+                param = {"text encoder": "text_encoder", "VAE": "vae",
+                         "image encoder (clip_vision)": "clip_vision"}.get(what)
+                if param in lp:
+                    self.g.set_param(load, param, value)
+                else:
+                    said.append(f"{what} '{value}': Load Video Model takes it from 'base' (a diffusers folder "
+                                "of the same family)")
+
+    def _vace(self, images, gen, mode, said) -> None:
+        ref, ctrl, masks = images.get("reference_image"), images.get("control_video"), images.get("control_masks")
+        if ref is not None:
+            self.g.connect(self.add("io.load_image", {"path": self._file(ref)}, ref, mode=mode), "image", gen, "reference")
+        if ctrl is not None and ctrl.cls != "LoadImage":
+            self.g.connect(self.add("io.load_video", {"path": self._file(ctrl)}, ctrl, mode=mode), "video", gen, "video")
+        elif "control_video" in images:
+            said.append("the control video is made by ComfyUI nodes Studio does not convert (see their notes): "
+                        "connect a video to Wan VACE's 'video'")
+        if "control_masks" in images:
+            said.append(f"control masks{f' from {self._file(masks)}' if masks else ''}: connect a Mask to Wan VACE's "
+                        "'mask' (and choose its task)")
+
+    def _sampling_note(self, main: Sampling, rest: list[Sampling], shifts, loaders, said, at: CNode) -> None:
+        choice = studio_sampler(main.sampler)
+        lines = [f"Converted from ComfyUI ({self.name}), sampler '{at.title or at.cls}' (#{at.id}):",
+                 f"- sampler '{main.sampler}', scheduler '{main.scheduler}': nearest diffusers scheduler "
+                 f"{nearest_scheduler(main.sampler, main.scheduler)}; "
+                 + (f"the generator's sampler is '{choice}'" if choice != "auto" else
+                    "none of the generator's samplers is close: 'auto' (the model's own scheduler)")
+                 + ("" if main.scheduler in (None, "simple", "normal") else
+                    f"; the '{main.scheduler}' sigma spacing is not taken (the scheduler's own)")]
+        if main.extra:
+            lines.append(f"- sigmas: {', '.join(f'{k} {v}' for k, v in main.extra.items())} (the model's own used)")
+        shifts = [s for s in shifts if isinstance(s, (int, float)) and not isinstance(s, bool)]
+        if shifts:
+            lines.append(f"- shift {', '.join(f'{float(s):.4g}' for s in dict.fromkeys(shifts))} "
+                         "(ModelSamplingSD3): the generator's shift")
+        for r in rest:
+            what = "the low-noise expert" if len(loaders) > 1 else "a second pass"
+            lines.append(f"- {what}: '{r.node.title or r.node.cls}' (#{r.node.id}), steps {r.steps}, cfg {r.cfg}"
+                         + (f", steps {r.start}-{r.end}" if r.start is not None else "")
+                         + (" (diffusers switches experts at the model's boundary_ratio)" if len(loaders) > 1 else ""))
+        if main.start is not None and main.end is not None:
+            lines.append(f"- first sampler runs steps {main.start}-{main.end} of {main.steps}")
+        lines += [f"- {s}" for s in said + self.refused]
+        self.refused = []
+        self.note("\n".join(lines), (at.pos[0], at.pos[1] - 220))
+
+    # -- the whole workflow -------------------------------------------------------------------
+    def build(self) -> Conversion:
+        wf = self.wf
+        saves = [n for n in wf.nodes.values() if n.cls in OUTPUTS]
+        saves.sort(key=lambda n: (not n.enabled, n.id))
+        for s in saves:
+            if self.pipeline(s):
+                self.out.pipelines += 1
+        for n in wf.nodes.values():
+            if n.id in self.used or n.cls in FOLDED:
+                continue
+            if n.cls in TEXT_NOTES:
+                self.note(str(n.widgets.get("text") or ""), n.pos)
+                continue
+            off = "" if n.enabled else f" ({MODES.get(n.mode, 'off')} in ComfyUI)"
+            settings = json.dumps(n.settings(), ensure_ascii=False, default=str)
+            if len(settings) > 600:
+                settings = settings[:600] + "…"
+            self.note(f"ComfyUI node '{n.title or n.cls}' ({n.cls}, #{n.id}){off}: not converted.\n"
+                      f"settings: {settings}", n.pos)
+        if self.notes:
+            self.g.set_annotations("notes", self.notes)
+        self.out.notes = len(self.notes)
+        if not self.out.pipelines:
+            self.out.log.append(f"{self.name}: no video output with a sampler found: only notes made")
+        self.out.log.append(f"{self.name}: {self.out.pipelines} pipeline(s), {len(self.g.nodes)} Studio nodes, "
+                            f"{self.out.notes} notes (ComfyUI nodes not converted, and what each generator "
+                            "does not take)")
+        return self.out
+
+
+def convert(doc: Any, name: str = "workflow", registry=None) -> Conversion:
+    """A ComfyUI workflow (its UI or API JSON, parsed) as a Studio graph (comfy_read.WorkflowError
+    when it is neither)."""
+    try:
+        wf = Workflow.read(doc)
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError) as e:
+        if isinstance(e, WorkflowError):
+            raise
+        raise WorkflowError(f"'{name}' looks like a ComfyUI workflow but could not be read "
+                            f"({type(e).__name__}: {str(e)[:200]})") from None
+    return _Builder(wf, name, registry).build()

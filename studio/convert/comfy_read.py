@@ -1,0 +1,341 @@
+"""ComfyUI's workflow files read into one flat form: its UI JSON (``nodes`` + ``links``, with
+subgraphs flattened) and its API JSON (``{id: {class_type, inputs}}``) both become a ``Workflow`` of
+``CNode``s whose settings are named, and whose constant values can be asked for through primitives,
+reroutes, switches, math expressions and subgraph inputs (``Workflow.value``).
+
+Plain data and stdlib: nothing of ComfyUI is imported or run; a math expression is evaluated by a
+small reader of numbers and + - * / // % ** and floor/ceil/round/min/max/abs, nothing else."""
+from __future__ import annotations
+
+import ast
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from studio.core.errors import StudioError
+
+CONTROL = "control_after_generate"  # the UI's extra value after a seed (fixed / randomize / ...)
+
+# The names of the values in a UI node's ``widgets_values``, in order, for the nodes Studio reads
+# (ComfyUI's INPUT_TYPES order; CONTROL where the UI adds its seed-control value).
+WIDGETS: dict[str, tuple[str, ...]] = {
+    "KSampler": ("seed", CONTROL, "steps", "cfg", "sampler_name", "scheduler", "denoise"),
+    "KSamplerAdvanced": ("add_noise", "noise_seed", CONTROL, "steps", "cfg", "sampler_name", "scheduler",
+                         "start_at_step", "end_at_step", "return_with_leftover_noise"),
+    "SamplerCustom": ("add_noise", "noise_seed", CONTROL, "cfg"),
+    "RandomNoise": ("noise_seed", CONTROL),
+    "CFGGuider": ("cfg",),
+    "KSamplerSelect": ("sampler_name",),
+    "BasicScheduler": ("scheduler", "steps", "denoise"),
+    "LTXVScheduler": ("steps", "max_shift", "base_shift", "stretch", "terminal"),
+    "ManualSigmas": ("sigmas",),
+    "ModelSamplingSD3": ("shift",),
+    "ModelSamplingLTXV": ("max_shift", "base_shift"),
+    "UNETLoader": ("unet_name", "weight_dtype"),
+    "CLIPLoader": ("clip_name", "type", "device"),
+    "DualCLIPLoader": ("clip_name1", "clip_name2", "type", "device"),
+    "VAELoader": ("vae_name",),
+    "CLIPVisionLoader": ("clip_name",),
+    "CLIPVisionEncode": ("crop",),
+    "CheckpointLoaderSimple": ("ckpt_name",),
+    "LTXAVTextEncoderLoader": ("text_encoder", "ckpt_name", "device"),
+    "LTXVAudioVAELoader": ("ckpt_name",),
+    "LoraLoaderModelOnly": ("lora_name", "strength_model"),
+    "LoraLoader": ("lora_name", "strength_model", "strength_clip"),
+    "CLIPTextEncode": ("text",),
+    "EmptyHunyuanLatentVideo": ("width", "height", "length", "batch_size"),
+    "EmptyLTXVLatentVideo": ("width", "height", "length", "batch_size"),
+    "Wan22ImageToVideoLatent": ("width", "height", "length", "batch_size"),
+    "WanImageToVideo": ("width", "height", "length", "batch_size"),
+    "WanFirstLastFrameToVideo": ("width", "height", "length", "batch_size"),
+    "WanVaceToVideo": ("width", "height", "length", "batch_size", "strength"),
+    "LTXVImgToVideo": ("width", "height", "length", "batch_size", "strength"),
+    "LTXVImgToVideoInplace": ("strength", "bypass"),
+    "LTXVConditioning": ("frame_rate",),
+    "LTXVEmptyLatentAudio": ("frames_number", "frame_rate", "batch_size"),
+    "TrimVideoLatent": ("trim_amount",),
+    "LoadImage": ("image", "upload"),
+    "LoadVideo": ("file", "upload"),
+    "CreateVideo": ("fps",),
+    "SaveVideo": ("filename_prefix", "format", "codec"),
+    "SaveAnimatedWEBP": ("filename_prefix", "fps", "lossless", "quality", "method"),
+    "SaveAnimatedPNG": ("filename_prefix", "fps", "compress_level"),
+    "SaveWEBM": ("filename_prefix", "codec", "fps", "crf"),
+    "EmptyImage": ("width", "height", "batch_size", "color"),
+    "ImageScaleBy": ("upscale_method", "scale_by"),
+    "PrimitiveInt": ("value", CONTROL),
+    "PrimitiveFloat": ("value",),
+    "PrimitiveBoolean": ("value",),
+    "PrimitiveString": ("value",),
+    "PrimitiveStringMultiline": ("value",),
+    "PrimitiveNode": ("value", CONTROL),
+    "ComfySwitchNode": ("switch",),
+    "ComfyMathExpression": ("expression",),
+    "MarkdownNote": ("text",),
+    "Note": ("text",),
+}
+PRIMITIVES = ("PrimitiveInt", "PrimitiveFloat", "PrimitiveBoolean", "PrimitiveString", "PrimitiveStringMultiline",
+              "PrimitiveNode")
+MODES = {0: "normal", 1: "on event", 2: "muted", 3: "never", 4: "bypassed"}
+MAX_DEPTH = 64  # of a value's chain through primitives, switches and reroutes; of nested subgraphs: 8
+
+
+class WorkflowError(StudioError):
+    """A file that is not a ComfyUI workflow, or one that cannot be read."""
+
+
+@dataclass
+class CNode:
+    id: str
+    cls: str
+    title: str = ""
+    mode: int = 0
+    widgets: dict[str, Any] = field(default_factory=dict)  # named settings
+    links: dict[str, tuple[str, int]] = field(default_factory=dict)  # input name -> (source id, output slot)
+    pos: tuple[float, float] = (0.0, 0.0)
+    raw: Any = None  # the UI's widgets_values as they were (a node Studio has no names for)
+
+    @property
+    def enabled(self) -> bool:
+        return self.mode in (0, 1)
+
+    def settings(self) -> dict[str, Any]:
+        """Its settings as the file has them, named where Studio knows the names."""
+        if self.widgets:
+            return {k: v for k, v in self.widgets.items() if k != CONTROL}
+        if isinstance(self.raw, list):
+            return {f"#{i}": v for i, v in enumerate(self.raw)}
+        return dict(self.raw) if isinstance(self.raw, dict) else {}
+
+
+def is_workflow(doc: Any) -> str | None:
+    """'ui' or 'api' for a ComfyUI workflow, else None (a Studio graph too)."""
+    if isinstance(doc, dict) and "format" in doc:
+        return None
+    if isinstance(doc, dict) and isinstance(doc.get("nodes"), list) and isinstance(doc.get("links"), list):
+        return "ui" if all(isinstance(n, dict) and "type" in n for n in doc["nodes"]) else None
+    if isinstance(doc, dict) and doc and all(isinstance(v, dict) and "class_type" in v for v in doc.values()):
+        return "api"
+    return None
+
+
+def _named(cls: str, values: Any) -> dict[str, Any]:
+    if isinstance(values, dict):  # VHS_VideoCombine and other nodes that save their values by name
+        return dict(values)
+    names = WIDGETS.get(cls)
+    if not names or not isinstance(values, list):
+        return {}
+    return dict(zip(names, values))
+
+
+def _link(l: Any) -> tuple[Any, Any, int, Any, int]:
+    """(id, origin, origin slot, target, target slot) of a UI link, a list or an object."""
+    if isinstance(l, dict):
+        return l.get("id"), l.get("origin_id"), int(l.get("origin_slot") or 0), l.get("target_id"), \
+            int(l.get("target_slot") or 0)
+    return l[0], l[1], int(l[2] or 0), l[3], int(l[4] or 0)
+
+
+class Workflow:
+    """The flat nodes of a workflow, by id (a subgraph's nodes as 'outer:inner', as ComfyUI's API
+    export names them)."""
+
+    def __init__(self, nodes: dict[str, CNode], kind: str):
+        self.nodes, self.kind = nodes, kind
+
+    # -- reading ------------------------------------------------------------------------------
+    @classmethod
+    def read(cls, doc: Any) -> "Workflow":
+        kind = is_workflow(doc)
+        if kind == "api":
+            return cls(_read_api(doc), kind)
+        if kind == "ui":
+            return cls(_read_ui(doc), kind)
+        raise WorkflowError("not a ComfyUI workflow: neither its UI JSON (nodes and links) nor its API JSON "
+                            "({id: {class_type, inputs}})")
+
+    # -- values -------------------------------------------------------------------------------
+    def source(self, node: CNode, name: str) -> CNode | None:
+        s = node.links.get(name)
+        return self.nodes.get(s[0]) if s else None
+
+    def value(self, node: CNode, name: str, depth: int = 0) -> Any:
+        """A setting's value: its own, or the constant wired into it (None when not constant)."""
+        s = node.links.get(name)
+        if s is None:
+            return node.widgets.get(name)
+        src = self.nodes.get(s[0])
+        return None if src is None or depth > MAX_DEPTH else self.output(src, s[1], depth + 1)
+
+    def output(self, node: CNode, slot: int, depth: int = 0) -> Any:
+        """The constant an output gives (a primitive, switch, math expression, image size), else None."""
+        c = node.cls
+        if c in PRIMITIVES:
+            return self.value(node, "value", depth)
+        if c == "Reroute" and node.links:
+            return self.value(node, next(iter(node.links)), depth)
+        if c == "ComfySwitchNode":
+            on = self.value(node, "switch", depth)
+            return None if on is None else self.value(node, "on_true" if on else "on_false", depth)
+        if c == "ComfyMathExpression":
+            names = {k.split(".", 1)[1]: self.value(node, k, depth) for k in node.links if k.startswith("values.")}
+            r = evaluate(str(node.widgets.get("expression", "")), names)
+            try:
+                return None if r is None or not math.isfinite(r) else (int(math.floor(r)) if slot == 1 else float(r))
+            except (OverflowError, ValueError, TypeError):
+                return None
+        if c == "GetImageSize":
+            size = self.image_size(self.source(node, "image"), depth)
+            return size[slot] if size and slot < 2 else None
+        return None
+
+    def image_size(self, node: CNode | None, depth: int = 0) -> tuple[int, int] | None:
+        if node is None or depth > MAX_DEPTH:
+            return None
+        if node.cls == "EmptyImage":
+            w, h = self.value(node, "width", depth), self.value(node, "height", depth)
+            return (int(w), int(h)) if isinstance(w, (int, float)) and isinstance(h, (int, float)) else None
+        if node.cls == "ImageScaleBy":
+            size, k = self.image_size(self.source(node, "image"), depth + 1), self.value(node, "scale_by", depth)
+            return (int(round(size[0] * k)), int(round(size[1] * k))) if size and isinstance(k, (int, float)) else None
+        return None
+
+
+def evaluate(expr: str, names: dict[str, Any]) -> float | None:
+    """A ComfyMathExpression's value, or None (anything beyond numbers, a b c..., arithmetic and
+    floor/ceil/round/min/max/abs/int/float is refused)."""
+    funcs = {"floor": math.floor, "ceil": math.ceil, "round": round, "min": min, "max": max, "abs": abs,
+             "int": int, "float": float}
+    ops = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
+           ast.Div: lambda a, b: a / b, ast.FloorDiv: lambda a, b: a // b, ast.Mod: lambda a, b: a % b,
+           ast.Pow: lambda a, b: a ** b if abs(b) <= 8 else None}
+
+    def ev(n):
+        if isinstance(n, ast.Expression):
+            return ev(n.body)
+        if isinstance(n, ast.Constant) and isinstance(n.value, (int, float)) and not isinstance(n.value, bool):
+            return n.value
+        if isinstance(n, ast.Name):
+            v = names.get(n.id)
+            return v if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+        if isinstance(n, ast.UnaryOp) and isinstance(n.op, (ast.USub, ast.UAdd)):
+            v = ev(n.operand)
+            return None if v is None else (-v if isinstance(n.op, ast.USub) else v)
+        if isinstance(n, ast.BinOp) and type(n.op) in ops:
+            a, b = ev(n.left), ev(n.right)
+            try:
+                return None if a is None or b is None else ops[type(n.op)](a, b)
+            except (ZeroDivisionError, OverflowError):
+                return None
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in funcs and not n.keywords:
+            args = [ev(a) for a in n.args]
+            return None if not args or any(a is None for a in args) else funcs[n.func.id](*args)
+        return None
+    if len(expr) > 200:
+        return None
+    try:
+        return ev(ast.parse(expr, mode="eval"))
+    except (SyntaxError, ValueError, TypeError):
+        return None
+
+
+def _read_api(doc: dict) -> dict[str, CNode]:
+    out = {}
+    for nid, n in doc.items():
+        inputs = n.get("inputs") if isinstance(n.get("inputs"), dict) else {}
+        links = {k: (str(v[0]), int(v[1])) for k, v in inputs.items()
+                 if isinstance(v, list) and len(v) == 2 and isinstance(v[1], int)}
+        widgets = {k: v for k, v in inputs.items() if k not in links}
+        meta = n.get("_meta") if isinstance(n.get("_meta"), dict) else {}
+        out[str(nid)] = CNode(str(nid), str(n["class_type"]), str(meta.get("title") or ""), 0, widgets, links)
+    return out
+
+
+def _read_ui(doc: dict) -> dict[str, CNode]:
+    subs = {s.get("id"): s for s in (doc.get("definitions") or {}).get("subgraphs") or [] if isinstance(s, dict)}
+    nodes: dict[str, CNode] = {}
+    inst_out: dict[tuple[str, int], tuple[str, int]] = {}  # a subgraph node's output -> the inner output
+    inst_in: dict[tuple[str, str], tuple[str, int] | None] = {}  # its input -> the outer source (None: unwired)
+
+    def add(gnodes, glinks, prefix: str, inst: str | None, sub: dict | None, depth: int):
+        by_id = {}
+        for l in glinks or []:
+            try:
+                lid, o, os_, t, ts = _link(l)
+            except (IndexError, TypeError, ValueError):
+                continue
+            by_id[lid] = (o, os_)
+            if t == -20 and inst is not None:  # into the subgraph's outputs
+                inst_out[(inst, ts)] = (prefix + str(o), os_)
+        for n in gnodes or []:
+            if not isinstance(n, dict) or "type" not in n:
+                continue
+            nid = prefix + str(n.get("id"))
+            links = {}
+            for i in n.get("inputs") or []:
+                lid = i.get("link") if isinstance(i, dict) else None
+                if lid is None or lid not in by_id:
+                    continue
+                o, os_ = by_id[lid]
+                name = str(i.get("name"))
+                if o == -10 and sub is not None:  # from the subgraph's inputs
+                    names = [str(x.get("name")) for x in sub.get("inputs") or [] if isinstance(x, dict)]
+                    links[name] = ("@in", inst, names[os_] if 0 <= os_ < len(names) else "")
+                else:
+                    links[name] = (prefix + str(o), os_)
+            if n["type"] in subs and depth < 8:
+                s = subs[n["type"]]
+                for name, src in links.items():
+                    inst_in[(nid, name)] = src
+                add(s.get("nodes"), s.get("links"), nid + ":", nid, s, depth + 1)
+                _proxy_values(nodes, nid, n)
+                continue
+            pos = n.get("pos")
+            pos = (float(pos[0]), float(pos[1])) if isinstance(pos, list) and len(pos) >= 2 else (
+                (float(pos.get("0", 0)), float(pos.get("1", 0))) if isinstance(pos, dict) else (0.0, 0.0))
+            nodes[nid] = CNode(nid, str(n["type"]), str(n.get("title") or ""), int(n.get("mode") or 0),
+                               _named(str(n["type"]), n.get("widgets_values")), links, pos, n.get("widgets_values"))
+    add(doc.get("nodes"), doc.get("links"), "", None, None, 0)
+
+    def resolve(src, depth=0):
+        """A link's source through subgraph boundaries: (node id, slot), or None when unwired."""
+        while depth < MAX_DEPTH:
+            depth += 1
+            if isinstance(src, tuple) and len(src) == 3 and src[0] == "@in":
+                src = inst_in.get((src[1], src[2]))
+                if src is None:
+                    return None
+            elif (src[0], src[1]) in inst_out:
+                src = inst_out[(src[0], src[1])]
+            else:
+                return src
+        return None
+    for n in nodes.values():
+        n.links = {k: r for k, v in n.links.items() if (r := resolve(v)) is not None}
+    return nodes
+
+
+def _proxy_values(nodes: dict[str, CNode], inst: str, n: dict) -> None:
+    """A subgraph node's own values for the inner settings it shows (``properties.proxyWidgets``):
+    written into those inner nodes. An empty list keeps the inner nodes' values."""
+    proxies = (n.get("properties") or {}).get("proxyWidgets") or []
+    values = n.get("widgets_values")
+    if not isinstance(values, list) or not values:
+        return
+    if len(values) == len(proxies):
+        for (inner, name), v in zip(proxies, values):
+            node = nodes.get(f"{inst}:{inner}")
+            if node is not None:
+                node.widgets[name] = v
+        return
+    # older files: the values of the node's inputs that are settings, in order, each written into
+    # the inner settings that input feeds
+    shown = [i.get("name") for i in n.get("inputs") or [] if isinstance(i, dict) and i.get("widget")]
+    if len(shown) != len(values):
+        return
+    for name, v in zip(shown, values):
+        for node in nodes.values():
+            if node.id.startswith(inst + ":"):
+                for k, src in node.links.items():
+                    if len(src) == 3 and src[1] == inst and src[2] == name:
+                        node.widgets[k] = v

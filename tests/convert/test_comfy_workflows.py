@@ -1,0 +1,242 @@
+"""ComfyUI's official video workflows (the comfyui-workflow-templates-json package, MIT: read where
+pip installed it, nothing copied) and an API JSON become Studio graphs that validate, with the
+workflow's numbers; every node not converted is a note; File > Open and main.py convert take them;
+two converted graphs render on tiny models."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+
+import pytest
+
+from studio.cli import main as cli_main
+from studio.convert.comfy_file import convert_file, is_comfy_file
+from studio.convert.comfy_map import convert
+from studio.convert.comfy_read import Workflow, WorkflowError, evaluate
+from studio.core.fileformat import load_graph
+
+templates = pytest.importorskip("comfyui_workflow_templates_json")  # a test dependency (pyproject [test])
+TEMPLATES = os.path.join(os.path.dirname(templates.__file__), "templates")
+DATA = os.path.join(os.path.dirname(__file__), "data")
+S31 = 2 ** 31
+
+# template -> (generator, steps, cfg, ComfyUI seed, width, height, frames, fps), read off each JSON by hand
+EXPECTED = {
+    "text_to_video_wan": ("text_to_video", 30, 6.0, None, 832, 480, 33, 16.0),
+    "image_to_video_wan": ("image_to_video", 20, 6.0, 987948718394761, 512, 512, 33, 16.0),
+    "wan2.1_flf2v_720_f16": ("image_to_video", 20, 3.0, None, 720, 1280, 33, 16.0),
+    "video_wan2_2_14B_t2v": ("text_to_video", 20, 3.5, 923510416338945, 640, 640, 81, 16.0),  # length: floor(16*5)+1
+    "video_wan2_2_14B_i2v": ("image_to_video", 20, 3.5, None, 640, 640, 81, 16.0),
+    "video_wan2_2_14B_flf2v": ("image_to_video", 20, 4.0, 984937593540091, 640, 640, 81, 16.0),
+    "video_wan2_2_5B_ti2v": ("image_to_video", 20, 5.0, None, 1280, 704, 121, 24.0),
+    "video_wan_vace_14B_t2v": ("wan_vace", 4, 1.0, None, 1280, 720, 81, 16.0),
+    "video_wan_vace_14B_ref2v": ("wan_vace", 4, 1.0, None, 768, 768, 81, 16.0),
+    "video_wan_vace_14B_v2v": ("wan_vace", 4, 1.0, None, 720, 720, 81, 16.0),
+    "video_wan_vace_flf2v": ("wan_vace", 20, 6.0, 989352111712134, 512, 512, 81, 16.0),
+    "video_wan_vace_outpainting": ("wan_vace", 3, 1.0, None, 960, 960, 81, 16.0),
+    "ltxv_text_to_video": ("text_to_video", 30, 3.0, None, 768, 512, 97, 24.0),
+    "ltxv_image_to_video": ("image_to_video", 30, 3.0, 712395695050634, 768, 512, 97, 24.0),
+    "video_ltx2_t2v": ("ltx2", 20, 4.0, 10, 1280, 720, 121, 24.0),  # 640x360 sampled, x2 latent upscale
+    "video_ltx2_i2v": ("ltx2", 20, 4.0, 10, 0, 0, 121, 25.0),  # size from the image: the input's
+    "video_ltx2_t2v_distilled": ("ltx2", 8, 1.0, 45, 1280, 720, 121, 24.0),
+}
+
+
+def _doc(name):
+    with open(os.path.join(TEMPLATES, name + ".json"), encoding="utf-8") as f:
+        return json.load(f)
+
+
+def _gen(g):
+    return next(n for n in g.nodes.values() if n.type_id.startswith("video_models.") and
+                n.type_id not in ("video_models.load", "video_models.lora") and n.mode == "normal")
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_official_workflow_converts_with_its_numbers(name):
+    kind, steps, cfg, seed, w, h, frames, fps = EXPECTED[name]
+    conv = convert(_doc(name), name)
+    g = conv.graph
+    assert g.validate() == []
+    assert conv.pipelines >= 1
+    gen = _gen(g)
+    p = gen.params
+    assert gen.type_id == f"video_models.{kind}"
+    assert (p["steps"], p["guidance"], p["width"], p["height"], p["frames"], p["fps"]) == (steps, cfg, w, h, frames, fps)
+    if seed is not None:
+        assert p["seed"] == seed % S31
+    assert p["prompt"].strip()
+    load = next(n for n in g.nodes.values() if n.type_id == "video_models.load" and n.mode == "normal")
+    assert load.params["model"].endswith(".safetensors")
+    assert g.input_link(gen.id, "model") is not None
+    save = next(n for n in g.nodes.values() if n.type_id == "io.save_video" and n.mode == "normal")
+    assert g.input_link(save.id, "video").src == gen.id
+    notes = g.ui.get("notes") or []
+    assert any("nearest diffusers scheduler" in n["text"] for n in notes)
+
+
+UNCONVERTED = {"Canny", "GetVideoComponents", "PreviewImage", "SolidMask", "ImagePadForOutpaint", "LatentUpscaleModelLoader",
+               "LTXVLatentUpsampler", "ManualSigmas", "RepeatImageBatch"}
+
+
+@pytest.mark.parametrize("name", ["video_wan_vace_14B_v2v", "video_wan_vace_outpainting", "video_ltx2_t2v",
+                                  "video_wan_vace_14B_ref2v"])
+def test_every_node_not_converted_is_a_note_with_its_settings(name):
+    wf = Workflow.read(_doc(name))
+    g = convert(_doc(name), name).graph
+    text = "\n".join(n["text"] for n in g.ui["notes"])
+    kept = [n for n in wf.nodes.values() if n.cls in UNCONVERTED and f"({n.cls}, #{n.id})" in text]
+    missing = [n for n in wf.nodes.values() if n.cls in UNCONVERTED and f"({n.cls}, #{n.id})" not in text
+               and n.cls not in ("ManualSigmas",)]  # read as the second pass's sigmas when it is used
+    assert kept and not missing
+    for n in kept:  # a note lists the node's settings
+        for v in list(n.settings().values())[:2]:
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                assert json.dumps(v) in text
+    md = [n for n in wf.nodes.values() if n.cls == "MarkdownNote"]
+    assert all(str(n.widgets["text"])[:40] in text for n in md)  # ComfyUI's own notes kept as notes
+
+
+def test_wan22_two_experts_and_the_lightning_switch():
+    g = convert(_doc("video_wan2_2_14B_t2v")).graph
+    gen, notes = _gen(g), "\n".join(n["text"] for n in g.ui["notes"])
+    assert gen.params["guidance_2"] == 3.5  # the low-noise sampler's cfg
+    assert "wan2.2_t2v_low_noise_14B_fp8_scaled.safetensors" in notes and "boundary_ratio" in notes
+    assert "steps 10-20" in notes and "shift 5 " in notes
+    assert gen.params["sampler"] == "euler" and gen.params["shift"] == pytest.approx(5.0)
+    # the switch is off: the 20-step path, and no lightning LoRA on the model
+    assert not [n for n in g.nodes.values() if n.type_id == "video_models.lora"]
+    doc = _doc("video_wan2_2_14B_t2v")  # the switch on, as the subgraph's 'enable_turbo_mode' would set it
+    inner = doc["definitions"]["subgraphs"][0]["nodes"]
+    next(n for n in inner if n["type"] == "PrimitiveBoolean")["widgets_values"] = [True]
+    g = convert(doc).graph
+    gen, notes = _gen(g), "\n".join(n["text"] for n in g.ui["notes"])
+    assert (gen.params["steps"], gen.params["guidance"]) == (4, 1.0)
+    lora = next(n for n in g.nodes.values() if n.type_id == "video_models.lora")
+    assert lora.params["lora"] == "wan2.2_t2v_lightx2v_4steps_lora_v1.1_high_noise.safetensors"
+    assert "wan2.2_t2v_lightx2v_4steps_lora_v1.1_low_noise.safetensors" in notes and "not applied" in notes
+
+
+def test_api_json_with_a_lora_and_a_node_studio_lacks():
+    conv = convert_file(os.path.join(DATA, "wan21_t2v_api.json"))
+    g = conv.graph
+    assert g.validate() == []
+    gen = _gen(g)
+    assert gen.type_id == "video_models.text_to_video"
+    p = gen.params
+    assert (p["prompt"], p["negative_prompt"], p["steps"], p["guidance"], p["seed"]) == \
+        ("a red fox running through snow", "blurry, static", 30, 6.0, 1234)
+    assert (p["width"], p["height"], p["frames"], p["fps"]) == (832, 480, 33, 16.0)
+    lora = next(n for n in g.nodes.values() if n.type_id == "video_models.lora")
+    assert lora.params == {"lora": "my_style.safetensors", "strength": 0.8}
+    assert g.input_link(gen.id, "model").src == lora.id
+    notes = "\n".join(n["text"] for n in g.ui["notes"])
+    assert "ImageSharpen" in notes and '"sharpen_radius": 1' in notes
+    assert "UniPCMultistepScheduler" in notes and "shift 8 " in notes
+    assert (p["sampler"], p["shift"]) == ("unipc", 8.0)
+    save = next(n for n in g.nodes.values() if n.type_id == "io.save_video")
+    assert save.params["path"] == "out/fox.mp4"
+
+
+def test_damaged_workflows_convert_or_say_why_in_one_error():
+    """Values swapped for junk anywhere in real workflows: a graph that validates and saves, or a
+    WorkflowError; never another exception."""
+    import random
+
+    from studio.core.fileformat import graph_to_json, parse_graph_text
+    rng = random.Random(0)
+    junk = [None, -1, 10 ** 30, "x", [], {}, [1, 2], 1.5, True, "\U0001f642" * 10]
+    for _ in range(120):
+        doc = _doc(rng.choice(["image_to_video_wan", "video_wan2_2_14B_t2v", "video_ltx2_t2v", "video_wan_vace_flf2v"]))
+        slots = []
+
+        def walk(x):
+            for k, v in (x.items() if isinstance(x, dict) else enumerate(x) if isinstance(x, list) else ()):
+                slots.append((x, k))
+                walk(v)
+        walk(doc)
+        for _ in range(rng.randint(1, 5)):
+            c, k = rng.choice(slots)
+            c[k] = rng.choice(junk)
+        try:
+            g = convert(doc, "damaged").graph
+        except WorkflowError:
+            continue
+        g.validate()
+        parse_graph_text(graph_to_json(g))
+
+
+def test_math_expressions_read_numbers_only():
+    assert evaluate("floor(a * b) + 1", {"a": 16.0, "b": 5.0}) == 81
+    assert evaluate("__import__('os').system('x')", {}) is None
+    assert evaluate("a ** 100000", {"a": 10}) is None
+    assert evaluate("a / 0", {"a": 1}) is None
+
+
+def test_not_a_workflow_is_one_clear_error(tmp_path, capsys):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"hello": [1, 2]}')
+    with pytest.raises(WorkflowError, match="not a ComfyUI workflow"):
+        convert_file(str(bad))
+    assert not is_comfy_file(str(bad))
+    assert cli_main(["convert", str(bad), "-o", str(tmp_path / "g.json")]) == 1
+    assert "not a ComfyUI workflow" in capsys.readouterr().err
+    assert not (tmp_path / "g.json").exists()
+
+
+def test_cli_convert_writes_a_graph_that_loads(tmp_path, capsys):
+    src = tmp_path / "image_to_video_wan.json"
+    shutil.copy(os.path.join(TEMPLATES, "image_to_video_wan.json"), src)
+    out = tmp_path / "graph.json"
+    assert cli_main(["convert", str(src), "-o", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert "video_models.image_to_video" in said and f"wrote {out}" in said
+    g = load_graph(str(out))
+    assert _gen(g).params["steps"] == 20 and len(g.ui["notes"]) >= 2
+    assert is_comfy_file(str(src)) and not is_comfy_file(str(out))  # a Studio graph is not taken for one
+
+
+def test_file_open_converts_into_an_untitled_graph(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setenv("STUDIO_CONFIG_DIR", str(tmp_path / "config"))
+    from studio.ui.window.main_window import MainWindow
+    win = MainWindow()
+    qtbot.addWidget(win)
+    src = tmp_path / "video_wan2_2_14B_i2v.json"
+    shutil.copy(os.path.join(TEMPLATES, "video_wan2_2_14B_i2v.json"), src)
+    assert win.files.open_path(str(src), ask=False)
+    g = win.doc.graph
+    assert win.doc.path is None  # untitled: Save asks where
+    assert _gen(g).params["frames"] == 81
+    log = win.log_view.toPlainText()
+    assert "converted the ComfyUI workflow" in log and "video_models.image_to_video" in log
+
+
+def _tiny_single_file(models, base_dir, name, sub="transformer"):
+    """A diffusers folder's denoiser copied under the workflow's file name in the models folder."""
+    os.makedirs(models, exist_ok=True)
+    shutil.copy(os.path.join(base_dir, sub, "diffusion_pytorch_model.safetensors"), os.path.join(models, name))
+
+
+@pytest.mark.parametrize("name, fixture", [("text_to_video_wan", "wan_dir"), ("ltxv_text_to_video", "ltx_dir")])
+def test_converted_workflow_renders_on_a_tiny_model(name, fixture, tmp_path, monkeypatch, request):
+    from studio.engine.executor import Executor
+    from studio.engine.media import probe
+    base = request.getfixturevalue(fixture)
+    models = tmp_path / "models"
+    monkeypatch.setenv("STUDIO_MODELS", str(models))
+    monkeypatch.setenv("STUDIO_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "no-hf-cache"))
+    g = convert(_doc(name), name).graph
+    load, gen = next(n for n in g.nodes.values() if n.type_id == "video_models.load"), _gen(g)
+    _tiny_single_file(str(models), base, load.params["model"])  # the workflow's own file name, found there
+    g.set_param(load.id, "base", base)  # its text encoder and VAE: a diffusers folder (the note says so)
+    for k, v in (("width", 32), ("height", 32), ("steps", 2), ("frames", 9 if "ltx" in name else 5),
+                 ("preview_size", "off")):
+        g.set_param(gen.id, k, v)
+    out = tmp_path / "out.mp4"
+    save = next(n for n in g.nodes.values() if n.type_id == "io.save_video")
+    g.set_param(save.id, "path", str(out))
+    Executor(frame_caching=False).run(g, device="cpu")
+    info = probe(str(out))
+    assert info["frames"] == (9 if "ltx" in name else 5) and info["width"] == 32
