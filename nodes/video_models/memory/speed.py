@@ -150,7 +150,7 @@ def _guarded(ref, pipe, module, compiled):
             if warn is not None:
                 warn(f"compile: torch.compile failed on this model ({ref.shared['compile_failed']}): running "
                      "uncompiled (set 'compile' to off to skip the attempt)")
-            return module._call_impl(*args, **kwargs)
+            return module(*args, **kwargs)  # uncompiled now: the eager call
     call.studio_guarded = True
     return call
 
