@@ -143,9 +143,9 @@ def _guarded(ref, pipe, module, compiled):
         try:
             return compiled(*args, **kwargs)
         except _compile_failures() as e:
-            from .kept_latents import first_line
             set_compiled(ref, pipe, False)
-            ref.shared["compile_failed"] = f"{type(e).__name__}: {first_line(e)}"
+            first = (str(e).strip().splitlines() or [""])[0]
+            ref.shared["compile_failed"] = f"{type(e).__name__}: {first[:157] + '...' if len(first) > 160 else first}"
             warn = ref.shared.get("compile_warn")
             if warn is not None:
                 warn(f"compile: torch.compile failed on this model ({ref.shared['compile_failed']}): running "
