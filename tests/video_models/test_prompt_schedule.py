@@ -130,7 +130,8 @@ def test_an_ltx2_model_follows_a_schedule_with_its_attention_masks(ltx2_dir):
     load = next(iter(g.nodes))
     ref = ex.run(g, targets=[load], device="cpu").value(load, "model")
     two = run_node(S.PromptSchedule, {"prompts": "0: a red fox\n1: a blue cat and a very long prompt"})
-    ctx = SimpleNamespace(warn=Recorder().emit, params=SimpleNamespace(guidance=1.0))
+    rec = Recorder()
+    ctx = SimpleNamespace(warn=rec.emit, info=rec.emit, params=SimpleNamespace(guidance=1.0))
     sp = S.ScheduledPrompts(ctx, SimpleNamespace(pipe=ref.module, ref=ref, fam=ref.fam), two, "", "", 2, 2, 0)
     kw = sp.window(0)
     (fox, cat), (m_fox, m_cat) = sp.embeds, sp.masks
