@@ -15,6 +15,7 @@ import numpy as np
 
 from studio.core import frame_keys
 from studio.core.errors import StudioError
+from studio.core.limits import MAX_FRAME_PIXELS
 from studio.core.params import Bool, Choice, Float, Int, Text
 from studio.core.spec import CLIP, FRAME, In, Node, Out
 from studio.core.values import Keypoints
@@ -65,6 +66,16 @@ def connections(preset: str, text: str, n_points: int) -> list[tuple[int, int]]:
             need = max(max(p) for p in PRESETS[preset]) + 1
             raise StudioError(f"the '{preset}' preset needs {need} points, the keypoints have {n_points}")
     return pairs + parse_connections(text, n_points)
+
+
+def size_problem(width: int, height: int) -> str | None:
+    """Why a control frame of ``width`` x ``height`` (the node's 'width' and 'height') is refused:
+    past MAX_FRAME_PIXELS, the largest frame Studio reads (8192x8192 is 67 Mpx: 805 MB a frame as
+    float RGB, and gigabytes downstream), or None."""
+    if width * height > MAX_FRAME_PIXELS:
+        return (f"'width' x 'height' is {width}x{height} = {width * height / 1e6:.0f} Mpx, more than the "
+                f"{MAX_FRAME_PIXELS / 1e6:.0f} Mpx of the largest frame Studio reads (MAX_FRAME_PIXELS): lower them")
+    return None
 
 
 def limb_colors(n: int, mode: str) -> np.ndarray:
@@ -122,6 +133,12 @@ class KeypointsToSkeleton(Node):
               Int("width", 0, min=0, max=8192, help="0: the keypoints' (or 'like' clip's) width"),
               Int("height", 0, min=0, max=8192, help="0: the keypoints' (or 'like' clip's) height"))
 
+    @classmethod
+    def preflight(cls, params, base_dir):
+        """A size set too large is refused at validate (an unset side is the input's: checked at run)."""
+        why = size_problem(params.get("width") or 1, params.get("height") or 1)
+        return [why] if why else []
+
     def run(self, ctx, keypoints, like=None):
         if not isinstance(keypoints, Keypoints):
             raise StudioError(f"the keypoints input must be Keypoints, got {type(keypoints).__name__}")
@@ -130,6 +147,9 @@ class KeypointsToSkeleton(Node):
         like = as_clip(like) if like is not None else None
         w = p.width or (like.width if like else keypoints.width)
         h = p.height or (like.height if like else keypoints.height)
+        why = size_problem(w, h)
+        if why:
+            raise StudioError(why)
         fps = like.fps if like else keypoints.fps
         return SkeletonClip(keypoints, pairs, w, h, fps, p.radius, p.thickness, p.colors)
 
@@ -190,7 +210,8 @@ class Edges(Node):
 
 def parse_shape_keys(text: str) -> list[tuple[int, np.ndarray]]:
     """'0: 0.5 0.5 0.3 0.3; 24: 0.7 0.5 0.3 0.3' -> [(frame, [cx, cy, w, h])], sorted by frame: the
-    format the viewer edits too (studio.core.frame_keys), as float32 arrays."""
+    format the viewer edits too (studio.core.frame_keys, which refuses frames below 0, nan, inf and
+    shapes past SHAPE_RANGE frames), as float32 arrays."""
     return [(f, np.array(v, np.float32)) for f, v in frame_keys.parse_shape_keys(text)]
 
 
@@ -236,6 +257,17 @@ class ControlMask(Node):
               Int("height", 512, min=8, max=8192, help="without a video"),
               Float("fps", 24.0, min=1.0, max=240.0, help="without a video"))
 
+    @classmethod
+    def preflight(cls, params, base_dir):
+        """The shape keys are checked at validate (a rectangle or ellipse reads them)."""
+        if params.get("source", "rectangle") not in ("rectangle", "ellipse"):
+            return []
+        try:
+            parse_shape_keys(params.get("shape_keys") or "")
+        except StudioError as e:
+            return [f"'shape_keys': {e}"]
+        return []
+
     def run(self, ctx, video=None):
         p = ctx.params
         clip = as_clip(video) if video is not None else None
@@ -248,7 +280,12 @@ class ControlMask(Node):
                         else (p.frames, p.width, p.height, p.fps))
         if clip is not None and p.source == "alpha" and clip.channels != 4:
             raise StudioError(f"source 'alpha': the video has {clip.channels} channels, no alpha (4 needed)")
-        keys = parse_shape_keys(p.shape_keys) if p.source in ("rectangle", "ellipse") else None
+        keys = None
+        if p.source in ("rectangle", "ellipse"):
+            try:
+                keys = parse_shape_keys(p.shape_keys)
+            except StudioError as e:
+                raise StudioError(f"'shape_keys': {e}") from None
 
         def make(i):
             if keys is not None:

@@ -81,8 +81,13 @@ def format_prompts(prompts: dict[int, FramePrompt]) -> str:
     return "; ".join(parts)
 
 
+SHAPE_RANGE = 10.0  # a centre from -10 to 10 and a size up to 10 frames: well past the frame, never overflowing
+
+
 def parse_shape_keys(text: str) -> list[tuple[int, tuple[float, float, float, float]]]:
-    """'0: 0.5 0.5 0.3 0.3; 24: 0.7 0.5 0.3 0.3' -> [(frame, (cx, cy, w, h))], sorted by frame."""
+    """'0: 0.5 0.5 0.3 0.3; 24: 0.7 0.5 0.3 0.3' -> [(frame, (cx, cy, w, h))], sorted by frame.
+    Values are fractions of the frame (centre x, centre y, width, height): a frame 0 or more, a
+    centre from -SHAPE_RANGE to SHAPE_RANGE, a size from 0 to SHAPE_RANGE (nan and inf refused)."""
     keys: dict[int, tuple[float, float, float, float]] = {}
     for part in text.replace("\n", ";").split(";"):
         if not part.strip():
@@ -92,10 +97,17 @@ def parse_shape_keys(text: str) -> list[tuple[int, tuple[float, float, float, fl
         try:
             if not sep or len(vals) != 4:
                 raise ValueError
-            keys[int(f)] = tuple(float(v) for v in vals)  # type: ignore[assignment]
+            frame, v = int(f), tuple(float(x) for x in vals)
         except ValueError:
             raise StudioError(f"shape key '{part.strip()}' is not 'frame: cx cy w h' (fractions of the frame, "
                               "e.g. 0: 0.5 0.5 0.3 0.3)") from None
+        if frame < 0:
+            raise StudioError(f"shape key '{part.strip()}': the frame must be 0 or more")
+        if not all(abs(c) <= SHAPE_RANGE for c in v[:2]) or not all(0 <= d <= SHAPE_RANGE for d in v[2:]):
+            raise StudioError(f"shape key '{part.strip()}': the centre must be from {-SHAPE_RANGE:g} to "
+                              f"{SHAPE_RANGE:g} and the width and height from 0 to {SHAPE_RANGE:g} (fractions of the "
+                              "frame; not nan or inf)")
+        keys[frame] = v  # type: ignore[assignment]
     if not keys:
         raise StudioError("no shape keys: give at least one 'frame: cx cy w h'")
     return sorted(keys.items())

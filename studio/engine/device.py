@@ -34,10 +34,26 @@ def check_device(pref: str | None) -> str:
         raise StudioError(f"unknown device '{pref}' (use one of {', '.join(DEVICES)})")
     if pref in ("auto", "cpu"):
         return pref
-    avail = available_devices()
+    avail = ["cpu"] if "torch" not in sys.modules and cpu_only_build() else available_devices()  # no torch needed
     if pref not in avail:
         raise StudioError(f"device '{pref}' is not available on this machine (available: {', '.join(avail)})")
     return pref
+
+
+def setting_problem(pref: str | None, setting: str = "device") -> str | None:
+    """Why a node's device setting (``setting``) cannot be used on this machine, said for the
+    artist, or None: a graph saved on a GPU machine and opened on a laptop is told so at validate
+    and before anything loads, the same in a fresh process and after other runs."""
+    pref = (pref or "auto").lower()
+    try:
+        check_device(pref)
+    except StudioError as e:
+        if pref not in DEVICES:
+            return f"'{setting}': {e}"
+        have = ", ".join(["cpu"] if "torch" not in sys.modules and cpu_only_build() else available_devices())
+        return (f"'{setting}' is {pref}, which this machine does not have (it has: {have}): set '{setting}' to auto "
+                "(the graph's device) or to one it has")
+    return None
 
 
 def resolve_device(pref: str | None) -> "torch.device":  # noqa: F821

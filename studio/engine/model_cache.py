@@ -109,6 +109,10 @@ def device_free(device: str) -> int:
     24 GB one, and how a user shares a card; the device's own free figure does not see it)."""
     kind = device_kind(device)
     torch = sys.modules.get("torch")
+    if kind in ("cuda", "mps") and torch is not None:
+        from .device import available_devices
+        if kind not in available_devices():  # a setting for a device this machine lacks: its node says so
+            return 0
     if kind == "cuda" and torch is not None:
         idx = torch.device(device).index
         idx = torch.cuda.current_device() if idx is None else idx

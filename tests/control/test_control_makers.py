@@ -7,6 +7,8 @@ import pytest
 
 from nodes.control import makers as M
 from studio.core.errors import StudioError
+from studio.core.registry import default_registry
+from studio.core.spec import SOURCE, Node, Out
 from studio.core.values import Keypoints
 from studio.engine.clip import ArrayClip
 from tests.node_run import run_node
@@ -87,3 +89,88 @@ def test_mask_from_keyed_shapes_alpha_and_luma():
         run_node(M.ControlMask, {"source": "alpha"}, video=ArrayClip(rgba[..., :3]))
     with pytest.raises(StudioError, match="is not 'frame: cx cy w h'"):
         run_node(M.ControlMask, {"shape_keys": "0: 1 2", "frames": 2})
+
+
+class _Points(Node):
+    id = "test.control_points"
+    timing = SOURCE
+    outputs = (Out("keypoints", "Keypoints"),)
+
+    def run(self, ctx):
+        return _kp()
+
+
+if _Points.id not in default_registry():
+    default_registry().register(_Points)
+
+
+def _validate(node_type: str, params: dict) -> list[str]:
+    """What validate (the compile's checks, no run) says of one node (fed keypoints if it takes them)."""
+    from studio.core.graph import Graph
+    from studio.engine.executor import Executor
+    g = Graph()
+    g.add_node(node_type, params, node_id="n")
+    if node_type == "control.keypoints_to_skeleton":
+        g.add_node(_Points.id, {}, node_id="points")
+        g.connect("points", "keypoints", "n", "keypoints")
+    try:
+        Executor().compile(g, targets=["n"], check_only=True)
+    except StudioError as e:
+        return [str(x) for x in (getattr(e, "errors", None) or [e])]
+    return []
+
+
+@pytest.mark.parametrize("keys,why", [("0: nan 0.5 0.4 0.4", "centre"), ("0: inf 0.5 0.4 0.4", "centre"),
+                                      ("0: 0.5 0.5 -100 0.4", "width and height"), ("-100: 0.5 0.5 0.4 0.4", "frame"),
+                                      ("0: 0.5 0.5 0.4", "is not 'frame")])
+def test_bad_numbers_in_shape_keys_are_refused_at_validate_by_the_mask(keys, why):
+    """Issue 43 (6): nan / inf validated, then Wan VACE failed with "cannot convert float NaN to integer";
+    a negative size failed in OpenCV's ellipse."""
+    said = _validate("control.mask", {"shape_keys": f"0: 0.5 0.5 0.2 0.2; {keys}", "frames": 2, "source": "ellipse"})
+    assert len(said) == 1 and said[0].startswith("'Control Mask' (n): 'shape_keys': ") and why in said[0], said
+    with pytest.raises(StudioError, match="'shape_keys'"):
+        run_node(M.ControlMask, {"shape_keys": keys, "frames": 2})
+    assert _validate("control.mask", {"shape_keys": "0: -2 0.5 10 0.4", "frames": 2}) == []  # off the frame: fine
+
+
+def test_a_skeleton_past_the_largest_frame_is_refused_at_validate():
+    """Issue 43 (5): 8192x8192 (67 Mpx, 805 MB a frame) peaked at 8.7 GB and took 227 s."""
+    said = _validate("control.keypoints_to_skeleton", {"width": 8192, "height": 8192})
+    assert len(said) == 1 and "'Keypoints to Skeleton' (n): 'width' x 'height' is 8192x8192 = 67 Mpx" in said[0], said
+    with pytest.raises(StudioError, match="'width' x 'height' is 8192x6000"):
+        run_node(M.KeypointsToSkeleton, {"width": 8192}, keypoints=_kp(w=64, h=6000))
+    assert _validate("control.keypoints_to_skeleton", {"width": 8192, "height": 4096}) == []
+
+
+def test_a_large_feather_or_grow_costs_what_a_small_one_does(monkeypatch):
+    """Issue 43 (7): Control Mask 8192x8192 with feather 100 was not done in 120 s (OpenCV's kernel
+    is 8 sigma wide; an ellipse dilation's cost grows with its radius). A large feather is blurred
+    at a reduced size (close to the exact blur), a large grow of a two-level mask by its distance
+    transform (a ring of edge pixels may differ from the ellipse kernel's)."""
+    import cv2
+
+    from nodes.edit import mask as mask_tools
+    m = np.zeros((300, 360), np.float32)
+    m[80:220, 100:260] = 1.0
+    cv2.ellipse(m, (180, 60), (50, 30), 0, 0, 360, 1.0, -1)
+    exact = cv2.GaussianBlur(m, (0, 0), 40.0, borderType=cv2.BORDER_REPLICATE)
+    sigmas = []
+    real = cv2.GaussianBlur
+
+    def spy(img, ksize, sigmaX, *args, **kw):
+        sigmas.append((img.shape, max(sigmaX, kw.get("sigmaY", 0))))
+        return real(img, ksize, sigmaX, *args, **kw)
+    monkeypatch.setattr(cv2, "GaussianBlur", spy)
+    fast = mask_tools.feather(m, 40.0)
+    assert fast.shape == m.shape and np.abs(fast - exact).max() < 0.01
+    assert all(s < 2 * mask_tools.EXACT_BLUR and shape[0] < 300 for shape, s in sigmas), sigmas  # never the full kernel
+    monkeypatch.setattr(cv2, "GaussianBlur", real)
+    assert np.array_equal(mask_tools.feather(m, 5.0), real(m, (0, 0), 5.0, borderType=cv2.BORDER_REPLICATE))
+    for grow in (40, -40):
+        k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (81, 81))
+        ref = (cv2.dilate if grow > 0 else cv2.erode)(m, k, borderType=cv2.BORDER_REPLICATE)
+        got = mask_tools.grow_and_feather(m, grow, 0.0)
+        assert set(np.unique(got)) <= {0.0, 1.0} and (got != ref).sum() < 0.01 * ref.size
+    clip = run_node(M.ControlMask, {"frames": 1, "width": 2048, "height": 2048, "feather": 100.0, "grow": 200})
+    f = clip.frame(0)
+    assert f.shape == (2048, 2048, 1) and f[1024, 1024, 0] > 0.99 and f[0, 0, 0] < 0.01

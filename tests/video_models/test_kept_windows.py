@@ -153,3 +153,33 @@ def test_a_spilled_buffer_takes_no_memory_of_its_size(tmp_path, monkeypatch):
     assert buf[7, 100, 100, 0] == 0.25 and buf[-1].min() == 1.0
     small, where = frames_buffer((2, 8, 8, 3))
     assert where is None and not isinstance(small, np.memmap)
+
+
+@pytest.mark.parametrize("error", ["safetensors", "other"])
+def test_a_window_that_cannot_be_kept_is_warned_once_and_the_clip_goes_on(wan_dir, tmp_path, monkeypatch, error):
+    """Issue 43 (1): a full cache disk makes safetensors raise SafetensorError ("Error while
+    serializing: I/O error: No space left on device"), not OSError; any failure of the write only
+    loses the resume: one warning naming the node, the clip made, no partial file left."""
+    import safetensors
+    import safetensors.numpy
+    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path))
+    tries = []
+
+    def full(tensors, filename, metadata=None):
+        tries.append(filename)
+        with open(filename, "wb") as f:
+            f.write(b"partial")  # what a full disk leaves
+        if error == "safetensors":
+            raise safetensors.SafetensorError("Error while serializing: I/O error: No space left on device (os error 28)")
+        raise RuntimeError("the writer failed")
+    monkeypatch.setattr(safetensors.numpy, "save_file", full)
+    ev = []
+    frames = Executor().run(_graph(wan_dir), targets=["gen"], device="cpu", use_cache=False,
+                            on_event=ev.append).value("gen").frames
+    assert frames.shape[0] == 13 and np.isfinite(frames).all()
+    warned = [e for e in ev if isinstance(e, NodeMessage) and e.level == "warning"]
+    assert len(warned) == 1 and warned[0].node_id == "gen", [e.text for e in warned]
+    assert "could not be kept" in warned[0].text and "cannot be resumed" in warned[0].text
+    assert ("No space left on device" in warned[0].text) == (error == "safetensors")
+    assert len(tries) == 1  # tried once, not again for every window
+    assert os.listdir(kept_windows.folder()) == []  # no partial file behind

@@ -115,3 +115,26 @@ def test_compiled_model_is_not_compiled_again_for_a_new_seed(wan_dir, monkeypatc
         g, _, gen = _graph(wan_dir, compile="off", steps=2)
         ex.run(g, targets=[gen.id], device="cpu")
         torch._dynamo.reset()
+
+
+def test_a_compile_that_fails_runs_uncompiled_with_a_warning(wan_dir, plain, monkeypatch):
+    """Issue 43 (6): 'compile: on' on the CPU could fail the run with inductor's LoweringException
+    (flex_attention) at the first compiled call. A backend that fails to compile stands in for it:
+    the run goes on eagerly (the plain run's frames, bit for bit), said once; a later run does not
+    try again."""
+    def failing_backend(gm, example_inputs):
+        raise RuntimeError("LoweringException: flex_attention has no CPU lowering here")
+    _, base = plain
+    monkeypatch.setattr(speed, "COMPILE_KWARGS", {"backend": failing_backend, "fullgraph": False})
+    ex = Executor()  # its own model: the compile state lives on the cached model
+    g, load, gen = _graph(wan_dir, compile="on")
+    for run in range(2):
+        ev = []
+        frames = ex.run(g, targets=[gen.id], device="cpu", use_cache=False, on_event=ev.append).value(gen.id).frames
+        warned = [e.text for e in ev if isinstance(e, NodeMessage) and e.level == "warning" and e.node_id == gen.id]
+        assert np.array_equal(frames, base)
+        assert len(warned) == 1 and "torch.compile failed on this model" in warned[0], warned
+        assert ("before" in warned[0]) == (run == 1) and "BackendCompilerFailed" in warned[0]
+        assert not any("regional compile: this first run took" in e.text for e in ev if isinstance(e, NodeMessage))
+    ref = ex.run(g, targets=[load.id], device="cpu").value(load.id)
+    assert speed.compiled_blocks(ref.module.transformer) == 0

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from studio.core.errors import NodeExecutionError
+from studio.core.params import Int
 from studio.core.graph import Graph
 from studio.core.registry import default_registry
 from studio.core.spec import SOURCE, Node, Out
@@ -156,3 +157,73 @@ def test_wan22_second_guidance_reaches_the_low_noise_expert(tmp_path):
     a = Executor().run(vace_graph(d, guidance_2=1.0)[0], targets=["vace"], device="cpu").value("vace")
     b = Executor().run(vace_graph(d, guidance_2=9.0)[0], targets=["vace"], device="cpu").value("vace")
     assert not np.array_equal(a.frames, b.frames)
+
+
+class _Source(Node):
+    """A lazy source clip of any length and size (nothing drawn until pulled)."""
+    id = "test.vace_source"
+    timing = SOURCE
+    outputs = (Out("video", "Video"),)
+    params = (Int("frames", 5, min=1, max=10 ** 7), Int("size", 16, min=1, max=8192))
+
+    def run(self, ctx):
+        from studio.engine.clip import Clip
+        p = ctx.params
+
+        class Grey(Clip):
+            def _frame(self, i):
+                return np.full((self.height, self.width, 3), 0.5, np.float32)
+        return Grey(p.frames, 12.0, p.size, p.size, 3)
+
+
+if _Source.id not in default_registry():
+    default_registry().register(_Source)
+
+
+def _sourced(vace_dir, frames, size, **params):
+    g, _, gen = vace_graph(vace_dir, mask=False, ref=False, steps=1, width=0, height=0, **params)
+    src = g.add_node(_Source.id, {"frames": frames, "size": size})
+    g.connect(src.id, "video", gen.id, "video")
+    return g, gen
+
+
+def _calls(monkeypatch) -> list:
+    from diffusers import WanVACEPipeline
+    calls, orig = [], WanVACEPipeline.__call__
+
+    @functools.wraps(orig)
+    def spy(self, *a, **kw):
+        calls.append(kw)
+        return orig(self, *a, **kw)
+    monkeypatch.setattr(WanVACEPipeline, "__call__", spy)
+    return calls
+
+
+def test_sizes_and_lengths_past_the_bounds_are_refused_before_sampling(vace_dir, monkeypatch):
+    """Issue 43 (5, 7): outpaint with every pad at 4.0 allocated gigabytes, then failed; 'extend'
+    10000 sampled one call of 10,005 frames (past a tiny model's positions: diffusers' shape error).
+    Each is refused before any sampling, naming the node and the parameter."""
+    calls, ex = _calls(monkeypatch), Executor()
+    g, gen = _sourced(vace_dir, 5, 16, task="extend", extend=200)
+    with pytest.raises(NodeExecutionError, match=r"one model call of 205 frames is more than this model's positions "
+                                                 r"reach \(125 frames a call\): set 'window' to 125 or less"):
+        ex.run(g, targets=[gen.id], device="cpu")
+    g, gen = _sourced(vace_dir, 100_001, 16, task="control")
+    with pytest.raises(NodeExecutionError, match="the video's 100,001 frames make 100,001 frames, more than the "
+                                                 "100,000 a video-model node makes: set 'frames'"):
+        ex.run(g, targets=[gen.id], device="cpu")
+    pads = {f"pad_{s}": 4.0 for s in ("left", "right", "top", "bottom")}
+    g, gen = _sourced(vace_dir, 1, 512, task="outpaint", **pads)
+    with pytest.raises(NodeExecutionError, match=r"node 'Wan VACE' \(vace\) failed: outpaint: the 512x512 video "
+                                                 r"padded by pad_left \+ pad_right makes a canvas 4,608 pixels wide"):
+        ex.run(g, targets=[gen.id], device="cpu")
+    assert calls == []  # nothing sampled
+
+
+def test_a_long_extend_says_what_it_will_make_before_sampling(vace_dir, monkeypatch):
+    calls, ev = _calls(monkeypatch), []
+    g, gen = _sourced(vace_dir, 5, 16, task="extend", extend=12, window=9, overlap=2)
+    clip = Executor().run(g, targets=[gen.id], device="cpu", on_event=ev.append).value(gen.id)
+    said = [e.text for e in ev if getattr(e, "node_id", None) == gen.id and hasattr(e, "level")]
+    assert clip.n_frames == 17 and len(calls) == 3
+    assert "17 frames (the video's 5, then 12 new) in 3 calls of 9 frames, 1 step each" in said, said

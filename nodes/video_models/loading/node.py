@@ -107,8 +107,10 @@ class LoadVideoModel(Node):
     def weight_numbers(cls, params, device, base_dir=None) -> tuple[str, int, int, int]:
         """(device, denoiser weights, other weights, bytes per weight at the load dtype), from the
         weight files' headers: nothing is loaded."""
+        from studio.engine.device import check_device
+
         from .checks import safetensors_numel
-        dev = str(device) if params.get("device", "auto") == "auto" else params["device"]
+        dev = str(device) if params.get("device", "auto") == "auto" else check_device(params["device"])
         kind = dev.split(":")[0]
         dt = params.get("dtype", "auto")
         size = {"fp32": 4, "bf16": 2, "fp16": 2}.get(dt, 4 if kind == "cpu" else 2)
@@ -143,8 +145,10 @@ class LoadVideoModel(Node):
 
     @classmethod
     def preflight(cls, params, base_dir):
-        """The model (and base) are found where the run would look: validate says so, not the run."""
-        problems = []
+        """The device setting is one this machine has, and the model (and base) are found where the run
+        would look: validate says so, not the run."""
+        from studio.engine.device import setting_problem
+        problems = [why for why in (setting_problem(params.get("device", "auto")),) if why]
         for key in ("model", "base"):
             if key == "model" or (params.get(key) or "").strip():
                 try:
@@ -165,10 +169,13 @@ class LoadVideoModel(Node):
         return out
 
     def run(self, ctx):
-        from studio.engine.device import resolve_device
+        from studio.engine.device import resolve_device, setting_problem
 
         from .load import load_video_model
         p = ctx.params
+        why = setting_problem(p.device)
+        if why:
+            raise ModelError(why)
         path = find_model(p.model, _base_dir(ctx))
         base = find_model(p.base, _base_dir(ctx)) if p.base.strip() else None
         device = ctx.device if p.device == "auto" else resolve_device(p.device)

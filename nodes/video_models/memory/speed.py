@@ -6,7 +6,9 @@ Each is diffusers' own maintained API (nothing rewritten):
   denoiser's repeated block class only (a denoiser that declares none, SVD's UNet: the whole of it) (Wan: ``WanTransformerBlock``), so compiling takes one
   block's time, not the model's, and the model loaded once stays compiled (a later run with other
   frames or another seed reuses it: a changed shape is compiled once more with dynamic shapes).
-  'auto': on with CUDA, off on the CPU and MPS (there it rarely pays for its compile time).
+  'auto': on with CUDA, off on the CPU and MPS (there it rarely pays for its compile time). A
+  compile that fails (torch compiles at the first call: inductor's LoweringException for
+  flex_attention on the CPU) is a warning and the run goes on uncompiled.
 * **attention**: ``ModelMixin.set_attention_backend``: 'native' is torch's SDPA (the default);
   'auto' takes the fastest installed of FlashAttention 3, SageAttention, FlashAttention 2,
   cuDNN SDPA (CUDA only).
@@ -122,9 +124,40 @@ def _denoisers(ref, pipe) -> list:
     return denoisers(pipe, ref.fam.denoiser)
 
 
+def _compile_failures() -> tuple[type, ...]:
+    """What torch raises when a compile (not the model) fails: dynamo's errors (a backend's failure
+    comes wrapped in BackendCompilerFailed), inductor's (a LoweringException: flex_attention on the
+    CPU), a missing or failing C++ compiler."""
+    from torch._dynamo.exc import TorchDynamoException
+    from torch._inductor import exc as inductor
+    return (TorchDynamoException,) + tuple(getattr(inductor, n) for n in (
+        "InductorError", "OperatorIssue", "CppCompileError", "InvalidCxxCompiler") if hasattr(inductor, n))
+
+
+def _guarded(ref, pipe, module, compiled):
+    """``module``'s compiled call, which falls back to eager if compiling fails: torch compiles at
+    the first call (and again for a new shape), so a failure shows there, not when compile is
+    turned on. The model is then uncompiled, said once, and this block's call runs eagerly (the
+    failure comes before anything ran). The model remembers it: later runs do not try again."""
+    def call(*args, **kwargs):
+        try:
+            return compiled(*args, **kwargs)
+        except _compile_failures() as e:
+            set_compiled(ref, pipe, False)
+            first = (str(e).strip().splitlines() or [""])[0]
+            ref.shared["compile_failed"] = f"{type(e).__name__}: {first[:157] + '...' if len(first) > 160 else first}"
+            warn = ref.shared.get("compile_warn")
+            if warn is not None:
+                warn(f"compile: torch.compile failed on this model ({ref.shared['compile_failed']}): running "
+                     "uncompiled (set 'compile' to off to skip the attempt)")
+            return module(*args, **kwargs)  # uncompiled now: the eager call
+    call.studio_guarded = True
+    return call
+
+
 def set_compiled(ref, pipe, on: bool) -> bool:
     """Regional compile on (or off) for the denoiser(s); True when it was just turned on (this
-    run pays the compile)."""
+    run pays the compile). A compile that fails at the first call runs eagerly (_guarded)."""
     was = bool(ref.shared.get("compiled"))
     if on == was:
         return False
@@ -134,6 +167,10 @@ def set_compiled(ref, pipe, on: bool) -> bool:
                 den.compile_repeated_blocks(**COMPILE_KWARGS)
             except ValueError:  # no repeated blocks declared (SVD's UNet): the whole denoiser
                 den.compile(**COMPILE_KWARGS)
+            for m in den.modules():
+                f = getattr(m, "_compiled_call_impl", None)
+                if f is not None and not getattr(f, "studio_guarded", False):
+                    m._compiled_call_impl = _guarded(ref, pipe, m, f)
         else:
             for m in den.modules():
                 if getattr(m, "_compiled_call_impl", None) is not None:
@@ -155,7 +192,13 @@ def speed_applied(ctx, ref, pipe, params, training: bool = False):
     get = params.get if hasattr(params, "get") else (lambda k, d=None: d)
     state = {"compiling": False, "notes": []}
     dens = _denoisers(ref, pipe)
-    state["compiling"] = set_compiled(ref, pipe, compile_wanted(get("compile", "auto"), ref.device))
+    want = compile_wanted(get("compile", "auto"), ref.device)
+    if want and ref.shared.get("compile_failed"):
+        ctx.warn(f"compile: torch.compile failed on this model before ({ref.shared['compile_failed']}): running "
+                 "uncompiled")
+        want = False
+    state["compiling"] = set_compiled(ref, pipe, want)
+    ref.shared["compile_warn"] = ctx.warn
     backend, note = pick_backend(get("attention", "native"), ref.device, training)
     if note and "native used" in note:
         ctx.warn(note)
@@ -178,10 +221,11 @@ def speed_applied(ctx, ref, pipe, params, training: bool = False):
                 cached.append(d)
         t0 = time.perf_counter()
         yield state
-        if state["compiling"] and not training:
+        if state["compiling"] and not training and not ref.shared.get("compile_failed"):
             ctx.info(f"regional compile: this first run took {time.perf_counter() - t0:.0f} s, compile included "
                      "(later runs reuse it)")
     finally:
+        ref.shared.pop("compile_warn", None)
         for d in cached:
             d.disable_cache()
         for d in backends:

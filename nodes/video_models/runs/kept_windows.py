@@ -20,7 +20,7 @@ import os
 
 import numpy as np
 
-from .kept_latents import prune, run_key
+from .kept_latents import first_line, prune, run_key
 
 MAX_BYTES = 32 * 1024 ** 3
 MAX_AGE_S = 7 * 24 * 3600
@@ -47,6 +47,7 @@ class KeptWindows:
         self.on = n_windows > 1
         self.keys: dict[int, str] = {}
         self.loaded: list[int] = []
+        self.failed = False  # a window could not be kept: none after it is tried
 
     def _path(self, key: str) -> str:
         return os.path.join(folder(), key + ".safetensors")
@@ -73,19 +74,26 @@ class KeptWindows:
         return frames
 
     def keep(self, k: int, frames: np.ndarray) -> None:
+        """Window ``k``'s frames, kept for a resume. Anything that fails the write (a full disk:
+        OSError, or safetensors' SafetensorError; anything else) is said once and keeping stops:
+        the clip goes on, only a resume is lost, and no partial file is left."""
         key = self.keys.get(k)
-        if key is None:
+        if key is None or self.failed:
             return
         from safetensors.numpy import save_file
         path = self._path(key)
+        tmp = f"{path}.{os.getpid()}.tmp"
         try:
             os.makedirs(folder(), exist_ok=True)
             prune(folder(), keep=None, max_bytes=MAX_BYTES, max_age_s=MAX_AGE_S)
-            tmp = f"{path}.{os.getpid()}.tmp"
             save_file({"frames": np.ascontiguousarray(frames, np.float32)}, tmp)
             os.replace(tmp, path)
-        except OSError as e:  # a full disk must not fail the clip: it only cannot be resumed
-            self.ctx.warn(f"window {k + 1} could not be kept for a resume ({e.strerror or e}): the clip goes on")
+        except Exception as e:  # noqa: BLE001 - a full disk must not fail the clip: it only cannot be resumed
+            self.failed = True
+            _drop(tmp)
+            why = getattr(e, "strerror", None) or first_line(e) or type(e).__name__
+            self.ctx.warn(f"window {k + 1} could not be kept in {folder()} ({why}): the clip goes on, but if it is "
+                          "stopped it cannot be resumed (no further windows are kept)")
 
     def finish(self) -> None:
         """The clip is made: its windows are not needed again."""

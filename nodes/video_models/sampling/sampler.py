@@ -9,7 +9,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from studio.core.errors import Cancelled
+from studio.core.errors import Cancelled, StudioError
 from studio.engine.clip import ArrayClip
 
 from ..loading.families import valid_frames
@@ -241,6 +241,12 @@ class Sampler:
         (``ctx.stream_to``, set by the executor) is returned after its first window as a
         :class:`~.windows.StreamedClip`: the outputs' pulls make the rest (windows.py)."""
         from ..runs.windows import ClipMaking, StreamedClip
+        most = call_frames_limit(self.pipe, self.fam)
+        # the transformer's positions end there (diffusers: a shape error); context windows run it on parts
+        if most is not None and window > most and self.context is None:
+            raise StudioError(f"one model call of {window:,} frames is more than this model's positions reach "
+                              f"({most:,} frames a call): set 'window' to {most} or less to make the clip in "
+                              "overlapping windows")
         starts = plan_windows(n_frames, window, overlap)
         making = ClipMaking(self, starts, n_frames, window, overlap, make_kwargs, image, previews, steps, size,
                             blend=blend, hold=hold)
@@ -254,6 +260,17 @@ class Sampler:
             making.step()
         making.close()
         return ArrayClip(making.out, fps)  # in [0, 1]: diffusers' postprocess clamps, blends of it stay inside
+
+
+def call_frames_limit(pipe, fam) -> int | None:
+    """The most frames one call of ``pipe`` can make, from its denoiser's rotary positions (Wan:
+    ``rope_max_seq_len`` latent frames of ``patch_size[0]``), or None where no such range is known."""
+    cfg = getattr(getattr(pipe, fam.denoiser, None), "config", None)
+    most, patch = getattr(cfg, "rope_max_seq_len", None), getattr(cfg, "patch_size", None)
+    t = getattr(pipe, "vae_scale_factor_temporal", None)
+    if not isinstance(most, int) or not isinstance(t, int) or not isinstance(patch, (list, tuple)) or len(patch) != 3:
+        return None
+    return (most * int(patch[0]) - 1) * t + 1
 
 
 def frames_and_window(fam, frames: int, window: int, native: int | None) -> tuple[int, int]:

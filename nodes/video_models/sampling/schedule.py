@@ -22,8 +22,14 @@ from .sampler import plan_windows
 MODES = ("keyframes", "beats", "onsets", "loudness")
 
 
+LONGEST = 100_000  # the longest clip a video-model node makes (its 'frames' at most): no key can matter past it
+MAX_STRENGTH = 10.0  # a strength scales the model's guidance (itself at most 30)
+MAX_PROMPTS = 64  # each distinct prompt is encoded and its embeddings held for the whole run
+
+
 def parse_keys(text: str) -> list[tuple[int, str, float]]:
-    """Lines 'frame: prompt' or 'frame: prompt @ strength' -> [(frame, prompt, strength)] by frame."""
+    """Lines 'frame: prompt' or 'frame: prompt @ strength' -> [(frame, prompt, strength)] by frame.
+    A frame is 0 to LONGEST - 1; a strength a number from 0 to MAX_STRENGTH (not nan or inf)."""
     keys = []
     for line in text.replace(";", "\n").splitlines():
         if not line.strip():
@@ -33,28 +39,60 @@ def parse_keys(text: str) -> list[tuple[int, str, float]]:
         try:
             if not sep or not f.strip().lstrip("-").isdigit() or not prompt.strip():
                 raise ValueError
-            keys.append((int(f), prompt.strip(), float(strength)))
+            frame, value = int(f), float(strength)
         except ValueError:
             raise StudioError(f"prompt key '{line.strip()}' is not 'frame: prompt' (or 'frame: prompt @ strength')") \
                 from None
+        if not 0 <= frame < LONGEST:
+            raise StudioError(f"prompt key '{line.strip()}': the frame must be from 0 to {LONGEST - 1:,} (a video-model "
+                              f"node makes at most {LONGEST:,} frames)")
+        if not 0.0 <= value <= MAX_STRENGTH:  # also refuses nan
+            raise StudioError(f"prompt key '{line.strip()}': the strength must be a number from 0 to {MAX_STRENGTH:g} "
+                              "(it scales the guidance)")
+        keys.append((frame, prompt.strip(), value))
     if not keys:
         raise StudioError("no prompt keys: give lines like '0: a red fox' and '24: a blue cat @ 0.8'")
+    n_prompts = len({k[1] for k in keys})
+    if n_prompts > MAX_PROMPTS:
+        raise StudioError(f"{n_prompts} different prompts: at most {MAX_PROMPTS} (each is encoded and held for the run)")
     return sorted(keys, key=lambda k: k[0])
+
+
+def keys_to_index(keys: list[tuple[int, str, float]], n: int) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """(the prompts in order of first use, [n] prompt index per frame, [n] strength per frame):
+    each key holds from its frame to the next (before the first key: the first prompt at strength
+    1; keys on one frame: the last)."""
+    prompts = list(dict.fromkeys(k[1] for k in keys))
+    number = {q: i for i, q in enumerate(prompts)}
+    frames = np.fromiter((k[0] for k in keys), np.int64, len(keys))
+    which = np.searchsorted(frames, np.arange(n), side="right") - 1  # the last key at or before each frame
+    key_index = np.fromiter((number[k[1]] for k in keys), np.int64, len(keys))
+    key_strength = np.fromiter((k[2] for k in keys), np.float32, len(keys))
+    before = which < 0
+    index = np.where(before, 0, key_index[np.maximum(which, 0)])
+    strength = np.where(before, np.float32(1.0), key_strength[np.maximum(which, 0)]).astype(np.float32)
+    return prompts, index, strength
 
 
 def switches_to_weights(index: np.ndarray, n_prompts: int, blend: int) -> np.ndarray:
     """[T] prompt index per frame -> [T, P] weights, each switch cross-faded over ``blend`` frames
-    after it (0: a cut on the frame)."""
+    after it (0: a cut on the frame); a switch within the blend of the last one starts its own
+    fade from the prompt before it. Vectorised: one pass over the frames, whatever the switches."""
     t = len(index)
     w = np.zeros((t, n_prompts), np.float32)
     w[np.arange(t), index] = 1.0
-    if blend <= 0:
+    if blend <= 0 or t < 2:
         return w
+    frame = np.arange(t)
+    switch = np.zeros(t, bool)
+    switch[1:] = index[1:] != index[:-1]
+    last = np.maximum.accumulate(np.where(switch, frame, 0))  # the last switch at or before each frame (0: none)
+    j = frame - last
+    fading = np.nonzero((last > 0) & (j < blend))[0]
+    a = (j[fading] + 1) / (blend + 1)
     out = w.copy()
-    for k in np.nonzero(index[1:] != index[:-1])[0] + 1:
-        for j in range(min(blend, t - k)):
-            a = (j + 1) / (blend + 1)
-            out[k + j] = (1 - a) * w[k - 1] + a * w[k + j]
+    out[fading] = ((1 - a).astype(np.float32)[:, None] * w[last[fading] - 1]
+                   + a.astype(np.float32)[:, None] * w[fading])
     return out
 
 
@@ -89,18 +127,33 @@ class PromptSchedule(Node):
               Int("frames", 0, min=0, max=1_000_000, help="the schedule's length; 0: the features' length "
                                                          "(keyframes without features: the last key + 1)"))
 
+    @classmethod
+    def preflight(cls, params, base_dir):
+        """Keyframe texts are checked at validate: every line 'frame: prompt @ strength' with a frame
+        the clip can reach and a strength from 0 to MAX_STRENGTH."""
+        if params.get("mode", "keyframes") != "keyframes":
+            return []
+        try:
+            parse_keys(params.get("prompts") or "")
+        except StudioError as e:
+            return [f"'prompts': {e}"]
+        return []
+
     def run(self, ctx, features=None):
         p = ctx.params
         n = p.frames or (len(features) if features is not None else 0)
         if p.mode == "keyframes":
-            keys = parse_keys(p.prompts)
+            try:
+                keys = parse_keys(p.prompts)
+            except StudioError as e:
+                raise StudioError(f"'prompts': {e}") from None
             n = n or keys[-1][0] + 1
-            prompts = list(dict.fromkeys(k[1] for k in keys))
-            index = np.zeros(n, np.int64)
-            strength = np.ones(n, np.float32)
-            for f, prompt, s in keys:
-                index[max(0, f):] = prompts.index(prompt)
-                strength[max(0, f):] = s
+            late = [k[0] for k in keys if k[0] >= n]
+            if late:
+                ctx.warn(f"{len(late)} prompt key{'s' if len(late) > 1 else ''} at frame {late[0]}"
+                         f"{' and after' if len(late) > 1 else ''} come{'s' if len(late) == 1 else ''} after the "
+                         f"schedule's {n} frames ('frames' or the features' length): not used")
+            prompts, index, strength = keys_to_index(keys, n)
         else:
             if features is None:
                 raise StudioError(f"mode '{p.mode}' follows the music: connect the Audio Encoder's features")
@@ -166,29 +219,42 @@ class ScheduledPrompts:
             ctx.warn(f"the schedule has {len(w)} frames, the clip {n}: its last prompt holds to the end")
             w = np.concatenate([w, np.repeat(w[-1:], n - len(w), 0)])
         strength = np.asarray(schedule.extras["strength"], np.float32)
+        if len(w) > n and ((w[n:] != w[n - 1]).any() or (strength[n:] != strength[n - 1]).any()):
+            ctx.warn(f"the schedule changes after the clip's {n} frames (it has {len(w)}): those changes are not used")
         strength = np.pad(strength[:n], (0, max(0, n - len(strength))), mode="edge")
         self.weights, self.strength = w[:n], strength
         self.guidance = ctx.params.guidance if guidance is None else guidance
         self.own = own_frames(n, window, overlap)
-        self.embeds = self._encode(sampler, schedule.extras["prompts"])
+        self.embeds, self.masks = self._encode(sampler, schedule.extras["prompts"])
 
     @staticmethod
     def _encode(sampler, prompts: list[str]):
+        """([P, 1, tokens, D] each prompt's embeddings, [P, 1, tokens] their attention masks or None
+        for a family whose pipeline takes none)."""
         pipe = sampler.pipe
         if not hasattr(pipe, "encode_prompt"):
             raise StudioError(f"{type(pipe).__name__} cannot follow a Prompt Schedule (no encode_prompt)")
+        import inspect
+
         import torch
         device = getattr(pipe, "_execution_device", None) or sampler.ref.device
-        out = []
+        takes_mask = "prompt_attention_mask" in inspect.signature(type(pipe).__call__).parameters
+        out, masks = [], []
         with torch.inference_mode():
             for q in prompts:
-                emb = pipe.encode_prompt(prompt=q, do_classifier_free_guidance=False, device=device)[0]
-                out.append(emb)
-        shapes = {tuple(e.shape) for e in out}
-        if len(shapes) != 1:
+                got = pipe.encode_prompt(prompt=q, do_classifier_free_guidance=False, device=device)
+                out.append(got[0])
+                if takes_mask:  # LTX-Video, LTX-2: (embeds, mask, negative embeds, negative mask)
+                    mask = got[1] if len(got) > 2 else None
+                    if not isinstance(mask, torch.Tensor):
+                        raise StudioError(f"{sampler.fam.title}'s pipeline needs prompt attention masks that its "
+                                          "encode_prompt does not give: this family cannot follow a Prompt Schedule")
+                    masks.append(mask)
+        shapes = {tuple(e.shape) for e in out} | {tuple(m.shape) + ("mask",) for m in masks}
+        if len(shapes) != (2 if masks else 1):
             raise StudioError(f"{sampler.fam.title}'s prompt embeddings differ in shape between prompts ({shapes}): "
                               "this family cannot follow a Prompt Schedule")
-        return torch.stack(out)  # [P, 1, tokens, D]
+        return torch.stack(out), (torch.stack(masks) if masks else None)  # [P, 1, tokens, D], [P, 1, tokens]
 
     def in_one_take(self, ctx, n: int):
         """(latent frames -> the conditional prompt embeddings of a context window, the schedule's weights
@@ -229,6 +295,12 @@ class ScheduledPrompts:
         if self.schedule is None:
             return {"prompt": self.text, "negative_prompt": self.negative or None}
         wts, strength = self.window_weights(start)
-        emb = self._mix(wts)
-        return {"prompt": None, "prompt_embeds": emb, "negative_prompt": self.negative or None,
-                "guidance_scale": float(self.guidance) * strength}
+        out = {"prompt": None, "prompt_embeds": self._mix(wts), "negative_prompt": self.negative or None,
+               "guidance_scale": float(self.guidance) * strength}
+        if self.masks is not None:  # the tokens of every prompt mixed in
+            on = [k for k, w in enumerate(wts) if w != 0]
+            mask = self.masks[on[0]]
+            for k in on[1:]:
+                mask = mask.maximum(self.masks[k])
+            out["prompt_attention_mask"] = mask
+        return out

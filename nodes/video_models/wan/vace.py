@@ -22,6 +22,8 @@ from ..sampling.generators import (COMMON, TAKE_PARAMS, GeneratorNode, output_si
                                    prompt_of, say_frame_rule)
 
 PRESETS = ("control", "inpaint", "outpaint", "extend")
+MAX_SIDE = next(q.max for q in COMMON if q.name == "width")  # 4096: the largest frame a video-model node makes
+LONGEST = next(q.max for q in COMMON if q.name == "frames")  # 100,000: the longest clip one makes
 GREY = 0.5  # VACE's "nothing here" value (0 in the model's [-1, 1])
 
 
@@ -36,6 +38,20 @@ def _resize(img: np.ndarray, w: int, h: int) -> np.ndarray:
 def _rgb(img: np.ndarray) -> np.ndarray:
     img = np.atleast_3d(np.asarray(img, np.float32))
     return np.repeat(img[..., :1], 3, -1) if img.shape[2] < 3 else img[..., :3]
+
+
+def outpaint_canvas(width: int, height: int, pads, set_w: int = 0, set_h: int = 0) -> tuple[int, int]:
+    """The outpaint canvas: the video's size with its pads (left, right, top, bottom: fractions of
+    it), refused past the largest side 'width' and 'height' allow (a 512x512 video with every pad
+    at 4.0 would be 4608x4608), unless 'width' and 'height' are set (then the canvas is theirs)."""
+    w, h = int(round(width * (1 + pads[0] + pads[1]))), int(round(height * (1 + pads[2] + pads[3])))
+    for side, size, names, asked in (("wide", w, "pad_left + pad_right", set_w), ("high", h, "pad_top + pad_bottom",
+                                                                                  set_h)):
+        if size > MAX_SIDE and not asked:
+            raise StudioError(f"outpaint: the {width}x{height} video padded by {names} makes a canvas {size:,} pixels "
+                              f"{side}, more than the {MAX_SIDE} 'width' and 'height' allow: lower the pads, or set "
+                              "'width' and 'height'")
+    return w, h
 
 
 class Conditions:
@@ -117,7 +133,7 @@ class WanVACE(GeneratorNode):
         tuple(q for q in COMMON if q.name not in TAKE_PARAMS)  # windows made apart (no long take setting yet)
 
     def run(self, ctx, model, video=None, mask=None, reference=None, reference_2=None, prompt=None, schedule=None):
-        from ..sampling.sampler import Sampler, filter_kwargs, frames_and_window, to_pil
+        from ..sampling.sampler import Sampler, filter_kwargs, frames_and_window, plan_windows, to_pil
         from ..sampling.schedule import ScheduledPrompts
         ref = video_model_input(model)
         p = ctx.params
@@ -133,6 +149,10 @@ class WanVACE(GeneratorNode):
             raise StudioError("task 'inpaint' needs a mask (white: what the model remakes)")
         self.preview, self.steps = preview_and_steps(ctx, s.on_cpu)
         native = (len(src) + (p.extend if p.task == "extend" else 0)) if src is not None else s.fam.frames
+        if not p.frames and native > LONGEST:
+            why = f"the video's {len(src):,} frames" + (f" and 'extend' {p.extend:,}" if p.task == "extend" else "")
+            raise StudioError(f"{why} make {native:,} frames, more than the {LONGEST:,} a video-model node makes: "
+                              "set 'frames', or use a shorter video")
         want = p.frames or native
         n, win = frames_and_window(s.fam, want, p.window, None)
         say_frame_rule(ctx, s.fam, n, n, win, p.window)
@@ -144,8 +164,13 @@ class WanVACE(GeneratorNode):
         if src is not None:
             like = (src.width, src.height)
             if p.task == "outpaint":
-                like = (int(round(src.width * (1 + pads[0] + pads[1]))), int(round(src.height * (1 + pads[2] + pads[3]))))
+                like = outpaint_canvas(src.width, src.height, pads, p.width, p.height)
         w, h = output_size(ctx, s, p.width, p.height, like, self.preview)
+        if p.task == "extend" or n > win:  # what the run will make, before it starts (its time: sampling.py)
+            ctx.info(f"{n:,} frames" + (f" (the video's {len(src):,}, then {n - len(src):,} new)"
+                                        if p.task == "extend" and src is not None and n > len(src) else "") +
+                     f" in {len(plan_windows(n, win, p.overlap)):,} call{'s' if n > win else ''} of {win} frames, "
+                     f"{self.steps} step{'s' if self.steps != 1 else ''} each")
         cond = Conditions(p.task, n, w, h, src, msk, pads)
         refs = [to_pil(_rgb(np.asarray(r.frame(0) if hasattr(r, "frame") else r))) for r in (reference, reference_2)
                 if r is not None]
