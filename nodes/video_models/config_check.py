@@ -1,0 +1,250 @@
+"""A component's config checked before anything is built from it: the types of its values (against
+the model class's own defaults), their bounds, its layer counts against the layers its weights
+hold, and then the shapes of the model it describes, built on the meta device (no storage),
+against the shapes in the weight files' headers (no tensor read).
+
+So a config that says ``num_layers: 1000000000`` is refused in milliseconds instead of building
+blocks for minutes, one whose sizes would take terabytes is refused before a byte is allocated, and
+one that does not fit its weights (48 layers, weights of 1) is refused naming the file and the field,
+not with torch's "Cannot copy out of meta tensor". torch is imported inside functions."""
+from __future__ import annotations
+
+import inspect
+import math
+import re
+
+from .checks import ModelError
+from .memory import fmt_gb
+
+INT_LIMIT = 2 ** 31  # no size, count or index of a model config is larger
+_COUNT_KEY = re.compile(r"layer|depth|blocks")  # int fields that count repeated modules
+_INDEX = re.compile(r"\.(\d+)(?=\.)")
+
+
+def _kind(value) -> str:
+    return {bool: "true/false", int: "a whole number", float: "a number", str: "text", list: "a list",
+            dict: "an object"}.get(type(value), type(value).__name__)
+
+
+def _fits(default, value) -> bool:
+    if value is None or default is None:
+        return True
+    if isinstance(default, bool):
+        return isinstance(value, bool)
+    if isinstance(default, int):
+        return isinstance(value, int) and not isinstance(value, bool)
+    if isinstance(default, float):
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if isinstance(default, str):
+        return isinstance(value, str)
+    if isinstance(default, (list, tuple)):
+        if not isinstance(value, (list, tuple)):
+            return False
+        kinds = {type(d) for d in default}
+        if len(kinds) == 1 and default:
+            return all(_fits(default[0], v) for v in value)
+    return True
+
+
+def check_types(cfg_path: str, cfg: dict, cls) -> None:
+    """Each value of the config has the type of the class's default for it (a number where a
+    number is expected...)."""
+    try:
+        params = inspect.signature(cls.__init__).parameters
+    except (TypeError, ValueError):  # pragma: no cover - a class without a signature
+        return
+    for key, p in params.items():
+        if key in cfg and p.default is not inspect.Parameter.empty and not _fits(p.default, cfg[key]):
+            want = _kind(p.default.__class__()) if not isinstance(p.default, (list, tuple)) else "a list of " + \
+                (_kind(p.default[0]) if p.default else "values")
+            raise ModelError(f"'{cfg_path}': '{key}' is {cfg[key]!r} ({_kind(cfg[key])}), but a {cls.__name__} needs "
+                             f"{want} there")
+
+
+def _values(cfg, prefix: str = ""):
+    """(dotted key, value) of every number in the config, nested objects and lists included."""
+    for k, v in cfg.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, dict):
+            yield from _values(v, key + ".")
+        elif isinstance(v, (list, tuple)):
+            for item in v:
+                if isinstance(item, dict):
+                    yield from _values(item, key + ".")
+                else:
+                    yield key, item
+        else:
+            yield key, v
+
+
+def weight_layers(shapes) -> int:
+    """How many repeated modules the weights could hold at most: the largest index in their names, plus one."""
+    best = -1
+    for k in shapes:
+        for m in _INDEX.finditer("." + k):
+            best = max(best, int(m.group(1)))
+    return best + 1
+
+
+def check_counts(cfg_path: str, cfg: dict, shapes: dict, weights: str) -> None:
+    """Numbers in range (no NaN, nothing past 2^31) and no layer count above what the weights hold
+    (what would build blocks for minutes, or make a list of a billion modules)."""
+    most = max(1, weight_layers(shapes))
+    for key, v in _values(cfg):
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            continue
+        if isinstance(v, float) and not math.isfinite(v):
+            raise ModelError(f"'{cfg_path}': '{key}' is {v}, not a number")
+        if abs(v) > INT_LIMIT:
+            raise ModelError(f"'{cfg_path}': '{key}' is {v:,}, out of range (no model size or count is past 2^31)")
+        name = key.rsplit(".", 1)[-1].lower()
+        if isinstance(v, int) and _COUNT_KEY.search(name) and v > most:
+            raise ModelError(f"'{cfg_path}': '{key}' is {v:,}, but the weights ('{weights}') hold at most {most} "
+                             "numbered layers: the config does not fit its weights")
+    for key, v in cfg.items():
+        if isinstance(v, (list, tuple)) and "block" in key.lower() and len(v) > most + 1:
+            raise ModelError(f"'{cfg_path}': '{key}' lists {len(v):,} blocks, but the weights ('{weights}') hold at "
+                             f"most {most}")
+
+
+def fresh_meta_context() -> None:
+    """torch's device context redirects factory functions it caches the first time it is used
+    (``torch.utils._device``, an lru_cache); a first use inside transformers' from_pretrained
+    caches its CPU-pinned ``torch.linspace`` wrapper, after which a meta build makes CPU tensors
+    (the checkpoint loader's finding, nodes/generators/checkpoint.py). The cache is rebuilt when it
+    lacks the real torch.linspace."""
+    import torch
+    try:
+        from torch.utils import _device
+        if torch.linspace not in _device._device_constructors():
+            _device._device_constructors.cache_clear()
+    except (ImportError, AttributeError):  # torch's private module moved: a mixed build is reported below
+        pass
+
+
+def skeleton(cls, cfg: dict, cfg_path: str):
+    """The model ``cfg`` describes, built on the meta device: every tensor a shape without storage,
+    so nothing the config sizes is allocated."""
+    import torch
+    fresh_meta_context()
+    try:
+        with torch.device("meta"):
+            return cls.from_config(cfg)
+    except Exception as e:  # noqa: BLE001 - a nonsense config fails in the class's own code
+        first = (str(e).splitlines() or [type(e).__name__])[0]
+        raise ModelError(f"'{cfg_path}' does not describe a {cls.__name__} that can be built: {first}") from None
+
+
+def _ignored(cls, attr: str):
+    pats = getattr(cls, attr, None) or []
+    return [re.compile(p) for p in pats]
+
+
+def _prefix_counts(keys) -> dict[str, int]:
+    """'blocks' -> 30 for blocks.0 … blocks.29 (the number of each numbered module list)."""
+    out: dict[str, int] = {}
+    for k in keys:
+        m = re.match(r"(.*?)\.(\d+)\.", k)
+        if m:
+            out[m.group(1)] = max(out.get(m.group(1), 0), int(m.group(2)) + 1)
+    return out
+
+
+def _count_fields(cfg: dict, value: int) -> list[str]:
+    return [k for k, v in _values(cfg) if v == value and not isinstance(v, bool)
+            and _COUNT_KEY.search(k.rsplit(".", 1)[-1].lower())]
+
+
+def _size_fields(cfg: dict, want: tuple, have: tuple) -> list[str]:
+    """Config fields that may set a dimension the weights disagree with: whole numbers above 1 that
+    divide the config's size but not the weights'."""
+    out = []
+    for k, v in _values(cfg):
+        if isinstance(v, bool) or not isinstance(v, int) or v <= 1:
+            continue
+        if any(w % v == 0 and (h % v != 0 or w > h) for w, h in zip(want, have) if w != h):
+            out.append(k)
+    return out
+
+
+def check_against_weights(cfg_path: str, cfg: dict, cls, shapes: dict, weights: str,
+                          value_bytes: int = 2) -> bool:
+    """The meta-built model's tensors against the weights' (names and shapes). False when the
+    weights are in another layout (the original repository's names: diffusers converts them, the
+    counts were checked); True when they match; else one ModelError naming the file and the field."""
+    model = skeleton(cls, cfg, cfg_path)
+    want = {k: tuple(v.shape) for k, v in model.state_dict().items()}
+    del model
+    have = {k: tuple(int(d) for d in v) for k, v in shapes.items()}
+    if len(set(want) & set(have)) < len(have) // 2:
+        return False
+    need = sum(math.prod(s) for s in want.values())
+    held = sum(math.prod(s) for s in have.values())
+    sizes = (f"the config describes {need:,} parameters (about {fmt_gb(need * value_bytes)}), the weights hold "
+             f"{held:,} ({fmt_gb(held * value_bytes)})")
+    skip_missing = _ignored(cls, "_keys_to_ignore_on_load_missing")
+    skip_extra = _ignored(cls, "_keys_to_ignore_on_load_unexpected")
+    missing = sorted(k for k in set(want) - set(have) if not any(p.search(k) for p in skip_missing))
+    extra = sorted(k for k in set(have) - set(want) if not any(p.search(k) for p in skip_extra))
+    for keys, built, held_by, verb in ((missing, want, have, "has no"), (extra, have, want, "has")):
+        if not keys:
+            continue
+        cw, ch = _prefix_counts(built), _prefix_counts(held_by)
+        lists = [(p, cw[p], ch.get(p, 0)) for p in cw if cw[p] != ch.get(p, 0)]
+        if lists:
+            p, n_cfg, n_w = lists[0] if verb == "has no" else (lists[0][0], lists[0][2], lists[0][1])
+            fields = _count_fields(cfg, n_cfg)
+            field = f" ('{fields[0]}' is {n_cfg})" if fields else ""
+            raise ModelError(f"'{cfg_path}' builds {n_cfg} of '{p}'{field} but the weights ('{weights}') hold {n_w}: "
+                             f"the config does not fit its weights ({sizes})")
+        what = "tensors the config does not build" if verb == "has" else "tensors the config builds"
+        raise ModelError(f"'{weights}' {verb} {len(keys)} {what} (e.g. {', '.join(keys[:3])}): '{cfg_path}' does not "
+                         f"fit these weights ({sizes})")
+    bad = [(k, want[k], have[k]) for k in sorted(want) if k in have and want[k] != have[k]]
+    if bad:
+        k, w, h = bad[0]
+        fields = _size_fields(cfg, w, h)
+        field = f"; check {', '.join(repr(f) for f in fields[:3])}" if fields else ""
+        raise ModelError(f"'{cfg_path}' does not fit the weights ('{weights}'): '{k}' is {list(h)} there but the "
+                         f"config makes it {list(w)}{field} ({sizes}; {len(bad)} tensors differ)")
+    return True
+
+
+def check_config(cfg_path: str, cfg: dict, cls, shapes: dict, weights: str, value_bytes: int = 2,
+                 build: bool = True) -> bool:
+    """Types, bounds and counts, then (``build``: a diffusers model class) the meta-built shapes
+    against the weights'. Returns whether the weights are in the model's own layout."""
+    if build:
+        check_types(cfg_path, cfg, cls)
+    check_counts(cfg_path, cfg, shapes, weights)
+    return check_against_weights(cfg_path, cfg, cls, shapes, weights, value_bytes) if build else True
+
+
+def check_folder_configs(path: str, index: dict, weights: list[str], diffusers) -> None:
+    """Every component of a diffusers folder with a config and weights: diffusers models checked
+    fully (types, counts, meta-built shapes against the weights), transformers models for their
+    numbers and layer counts, before from_pretrained builds anything."""
+    import os
+
+    from .checks import read_json, safetensors_header
+    from .weight_formats import SAFETENSORS_DTYPES
+    for comp, spec in sorted(index.items()):
+        if comp.startswith("_") or not isinstance(spec, list) or len(spec) != 2 or spec[0] not in ("diffusers",
+                                                                                                   "transformers"):
+            continue
+        d = os.path.join(path, comp)
+        files = [w for w in weights if os.path.dirname(w) == d]
+        cfg_path = os.path.join(d, "config.json")
+        if not files or not os.path.lexists(cfg_path):
+            continue
+        cfg = read_json(cfg_path)
+        shapes, value_bytes = {}, 2
+        for w in files:
+            for k, v in safetensors_header(w).items():
+                if k != "__metadata__" and isinstance(v, dict):
+                    shapes[k] = tuple(v.get("shape", ()))
+                    value_bytes = max(value_bytes, SAFETENSORS_DTYPES.get(v.get("dtype"), ("", 2))[1])
+        where = files[0] if len(files) == 1 else f"{d}{os.sep}*.safetensors"
+        cls = getattr(diffusers, str(spec[1]), None) if spec[0] == "diffusers" else None
+        check_config(cfg_path, cfg, cls, shapes, where, value_bytes, build=cls is not None and
+                     hasattr(cls, "from_config"))

@@ -1,0 +1,187 @@
+"""A denoiser from one file, lean: its config checked against the file's header, the model built on
+the meta device, and the weights read straight into it, so a load's peak host memory is about the
+weights themselves (not a full fp32 build of the base's denoiser first).
+
+Formats: bf16 / fp16 / fp32 (converted to the load dtype tensor by tensor); fp8 e4m3fn and e5m2
+(kept in 8 bits, each layer cast up to the load dtype while it runs: diffusers' layerwise casting,
+as the fp8 memory mode does); ComfyUI's scaled fp8 (the per-tensor ``scale_weight`` applied to
+each layer's output, the weights still stored in 8 bits); GGUF (diffusers' GGUFQuantizationConfig:
+dequantised on the fly). The original repositories' layouts go through diffusers' single-file
+converters. Pickles are refused before this (checks.refuse_pickle)."""
+from __future__ import annotations
+
+import os
+
+from .checks import ModelError, read_json
+from .config_check import check_config
+from .families import Family
+from .weight_formats import FP8, SAFETENSORS_DTYPES, WeightFile
+
+_CHUNK = 1 << 30  # bytes per read (one read of a multi-GB tensor can come back short)
+
+
+def torch_dtype_of(name: str):
+    import torch
+    return {"BF16": torch.bfloat16, "F16": torch.float16, "F32": torch.float32, "F64": torch.float64,
+            "F8_E4M3": torch.float8_e4m3fn, "F8_E5M2": torch.float8_e5m2, "I64": torch.int64, "I32": torch.int32,
+            "I16": torch.int16, "I8": torch.int8, "U8": torch.uint8, "BOOL": torch.bool}[name]
+
+
+def read_tensor(f, wf: WeightFile, name: str):
+    """One tensor of a safetensors file, read with plain reads into its own storage (no memory
+    map: a mapped file's touched pages count in the process's memory beside the copies)."""
+    import torch
+    info = wf.tensors[name] if name in wf.tensors else (wf.aside or {})[name]
+    start, end, shape, dtype = info.start, info.end, info.shape, info.dtype
+    t = torch.empty(shape, dtype=torch_dtype_of(dtype))
+    if end - start != t.numel() * t.element_size():
+        raise ModelError(f"'{wf.path}': tensor '{name}' has {end - start} bytes for shape {list(shape)} {dtype}")
+    if t.numel():
+        buf = t.reshape(-1).view(torch.uint8).numpy()
+        f.seek(wf.data_start + start)
+        done = 0
+        while done < len(buf):
+            got = f.readinto(memoryview(buf)[done:done + _CHUNK])
+            if not got:
+                raise ModelError(f"'{wf.path}' ended inside tensor '{name}'")
+            done += got
+    return t
+
+
+def _casting_leaf(model, key: str):
+    """The Linear / Conv module whose ``weight`` is ``key``, or None (diffusers' layerwise casting
+    hooks those layers)."""
+    from diffusers.hooks.layerwise_casting import SUPPORTED_PYTORCH_LAYERS
+    if not key.endswith(".weight"):
+        return None
+    try:
+        mod = model.get_submodule(key[: -len(".weight")])
+    except AttributeError:
+        return None
+    return mod if isinstance(mod, SUPPORTED_PYTORCH_LAYERS) else None
+
+
+def _apply_scale(module, scale: float) -> None:
+    """ComfyUI's scaled fp8: the true weight is ``scale`` times the stored one. The layer runs with
+    the stored weight (cast up by layerwise casting), and its output is corrected after:
+    x·(s·w)ᵀ + b = s·(x·wᵀ + b − b) + b."""
+    import torch
+
+    def hook(mod, args, out):
+        b = mod.bias
+        if b is None:
+            return out * scale
+        b = b.to(out.dtype)
+        if not isinstance(mod, torch.nn.Linear):
+            b = b.view(-1, *([1] * (out.dim() - 2)))
+        return (out - b) * scale + b
+    module.register_forward_hook(hook)
+
+
+def lean_load(cls, cfg: dict, wf: WeightFile, torch_dtype):
+    """``cls`` built from ``cfg`` with empty (meta) parameters, and the file's tensors read into it
+    as they are (assign): floating tensors in ``torch_dtype`` (fp32 for the class's
+    _keep_in_fp32_modules, as diffusers loads them), fp8 weights of Linear / Conv layers kept in 8
+    bits under layerwise casting (computed in ``torch_dtype``), scaled-fp8 scales applied."""
+    import torch
+    from accelerate import init_empty_weights
+    from diffusers.hooks.layerwise_casting import apply_layerwise_casting
+    with init_empty_weights():
+        model = cls.from_config(cfg)
+    keep = list(getattr(cls, "_keep_in_fp32_modules", None) or [])
+    fp8_leaves: dict[str, tuple] = {}
+    state = {}
+    with open(wf.path, "rb", buffering=0) as f:
+        for name, info in sorted(wf.tensors.items(), key=lambda kv: kv[1].start):
+            t = read_tensor(f, wf, name)
+            scale = float(read_tensor(f, wf, wf.scales[name]).float()) if name in wf.scales else None
+            if not t.is_floating_point():
+                state[name] = t
+                continue
+            target = torch.float32 if any(m in name.split(".") for m in keep) else torch_dtype
+            leaf = _casting_leaf(model, name) if info.dtype in FP8 and target == torch_dtype else None
+            if leaf is not None:
+                fp8_leaves[name] = (leaf, t.dtype, scale)
+                state[name] = t
+                continue
+            if scale is not None:
+                t = t.to(torch.float32) * scale
+            state[name] = t.to(target)
+            del t
+        model.load_state_dict(state, strict=True, assign=True)
+    del state
+    for _, (leaf, storage, scale) in fp8_leaves.items():
+        apply_layerwise_casting(leaf, storage_dtype=storage, compute_dtype=torch_dtype, skip_modules_pattern=None)
+        if scale is not None and scale != 1.0:
+            _apply_scale(leaf, scale)
+    left = [n for n, p in list(model.named_parameters()) + list(model.named_buffers()) if p.device.type == "meta"]
+    if left:
+        raise ModelError(f"'{wf.path}': {len(left)} tensors of the {cls.__name__} were not in the file "
+                         f"(e.g. {', '.join(left[:3])})")
+    model.eval()
+    return model
+
+
+def _gguf_supported(wf: WeightFile) -> None:
+    """Every GGUF quantisation in the file is one diffusers can dequantise, else it is named."""
+    from diffusers.quantizers.gguf.utils import SUPPORTED_GGUF_QUANT_TYPES
+    ok = {t.name for t in SUPPORTED_GGUF_QUANT_TYPES} | {"F32", "F16", "BF16"}
+    bad: dict[str, list[str]] = {}
+    for name, info in wf.tensors.items():
+        if info.dtype not in ok:
+            bad.setdefault(info.dtype, []).append(name)
+    if bad:
+        q, names = next(iter(bad.items()))
+        import diffusers
+        raise ModelError(f"'{wf.path}' is quantised as GGUF {', '.join(bad)} (e.g. '{names[0]}'), which diffusers "
+                         f"{diffusers.__version__} cannot read: it reads {', '.join(sorted(ok))}")
+
+
+def load_denoiser(diffusers, index: dict, base: str, fam: Family, wf: WeightFile, torch_dtype):
+    """(the denoiser from one file, its format in words). The base's denoiser config is checked
+    against the file's header first; a file in the diffusers layout is loaded lean, another layout
+    (the original repository's names) through diffusers' single-file converter; GGUF through
+    diffusers' GGUF quantizer."""
+    if fam.key == "animatediff":
+        raise ModelError(f"'{wf.path}': AnimateDiff motion modules as single files are not supported yet: use a "
+                         "diffusers AnimateDiff folder (model_index.json with unet and motion_adapter)")
+    _, cls_name = index[fam.denoiser]
+    cls = getattr(diffusers, cls_name)
+    cfg_path = os.path.join(base, fam.denoiser, "config.json")
+    cfg = read_json(cfg_path)
+    shapes = {k: v.shape for k, v in wf.tensors.items()}
+    value_bytes = max((SAFETENSORS_DTYPES.get(v.dtype, ("", 2))[1] for v in wf.tensors.values()), default=2)
+    fmt = wf.fmt
+    if wf.kind == "gguf":
+        _gguf_supported(wf)
+    native = check_config(cfg_path, cfg, cls, shapes, wf.path, value_bytes)
+    compute = str(torch_dtype).replace("torch.", "").replace("bfloat16", "bf16").replace("float32", "fp32") \
+        .replace("float16", "fp16")
+    if wf.kind == "gguf":
+        return _from_single_file(cls, wf.path, base, fam, torch_dtype, gguf=True), \
+            f"{fmt}, dequantised on the fly to {compute}"
+    if native:
+        model = lean_load(cls, cfg, wf, torch_dtype)
+        how = f"stored in 8 bits, computed in {compute}" if fmt.startswith("fp8") else f"loaded as {compute}"
+        return model, f"{fmt}, {how}"
+    if wf.scales:
+        raise ModelError(f"'{wf.path}' is scaled fp8 in a layout other than diffusers': Studio reads scaled fp8 "
+                         f"files with diffusers' {cls_name} tensor names")
+    return _from_single_file(cls, wf.path, base, fam, torch_dtype), f"{fmt} (converted from the original layout), " \
+                                                                     f"loaded as {compute}"
+
+
+def _from_single_file(cls, file: str, base: str, fam: Family, torch_dtype, gguf: bool = False):
+    if not hasattr(cls, "from_single_file"):
+        raise ModelError(f"'{file}' is not in the diffusers layout of a {cls.__name__}, and diffusers cannot convert "
+                         "this layout")
+    kwargs = {}
+    if gguf:
+        from diffusers import GGUFQuantizationConfig
+        kwargs["quantization_config"] = GGUFQuantizationConfig(compute_dtype=torch_dtype)
+    try:
+        return cls.from_single_file(file, config=base, subfolder=fam.denoiser, torch_dtype=torch_dtype,
+                                    local_files_only=True, **kwargs)
+    except Exception as e:  # noqa: BLE001 - diffusers' converter has many ways to refuse
+        raise ModelError(f"'{file}' could not be loaded as a {cls.__name__} with the config of '{base}': "
+                         f"{str(e).splitlines()[0] if str(e) else type(e).__name__}") from None
