@@ -15,7 +15,7 @@ import os
 from .checks import ModelError, read_json
 from .config_check import check_config
 from .families import Family
-from .weight_formats import FP8, SAFETENSORS_DTYPES, WeightFile
+from .weight_formats import FP8, SAFETENSORS_DTYPES, WeightFile, describe
 
 _CHUNK = 1 << 30  # bytes per read (one read of a multi-GB tensor can come back short)
 
@@ -51,14 +51,16 @@ def read_tensor(f, wf: WeightFile, name: str):
 def _casting_leaf(model, key: str):
     """The Linear / Conv module whose ``weight`` is ``key``, or None (diffusers' layerwise casting
     hooks those layers)."""
-    from diffusers.hooks.layerwise_casting import SUPPORTED_PYTORCH_LAYERS
+    import torch
+    layers = (torch.nn.Linear, torch.nn.Conv1d, torch.nn.Conv2d, torch.nn.Conv3d, torch.nn.ConvTranspose1d,
+              torch.nn.ConvTranspose2d, torch.nn.ConvTranspose3d)  # what diffusers' layerwise casting hooks
     if not key.endswith(".weight"):
         return None
     try:
         mod = model.get_submodule(key[: -len(".weight")])
     except AttributeError:
         return None
-    return mod if isinstance(mod, SUPPORTED_PYTORCH_LAYERS) else None
+    return mod if isinstance(mod, layers) else None
 
 
 def _apply_scale(module, scale: float) -> None:
@@ -138,7 +140,7 @@ def _gguf_supported(wf: WeightFile) -> None:
 
 
 def load_denoiser(diffusers, index: dict, base: str, fam: Family, wf: WeightFile, torch_dtype):
-    """(the denoiser from one file, its format in words). The base's denoiser config is checked
+    """(the denoiser from one file, its format in words, how it was loaded). The base's denoiser config is checked
     against the file's header first; a file in the diffusers layout is loaded lean, another layout
     (the original repository's names) through diffusers' single-file converter; GGUF through
     diffusers' GGUF quantizer."""
@@ -158,17 +160,17 @@ def load_denoiser(diffusers, index: dict, base: str, fam: Family, wf: WeightFile
     compute = str(torch_dtype).replace("torch.", "").replace("bfloat16", "bf16").replace("float32", "fp32") \
         .replace("float16", "fp16")
     if wf.kind == "gguf":
-        return _from_single_file(cls, wf.path, base, fam, torch_dtype, gguf=True), \
+        return _from_single_file(cls, wf.path, base, fam, torch_dtype, gguf=True), fmt, \
             f"{fmt}, dequantised on the fly to {compute}"
     if native:
         model = lean_load(cls, cfg, wf, torch_dtype)
         how = f"stored in 8 bits, computed in {compute}" if fmt.startswith("fp8") else f"loaded as {compute}"
-        return model, f"{fmt}, {how}"
+        return model, fmt, f"{describe(wf, detail=True)}, {how}"
     if wf.scales:
         raise ModelError(f"'{wf.path}' is scaled fp8 in a layout other than diffusers': Studio reads scaled fp8 "
                          f"files with diffusers' {cls_name} tensor names")
-    return _from_single_file(cls, wf.path, base, fam, torch_dtype), f"{fmt} (converted from the original layout), " \
-                                                                     f"loaded as {compute}"
+    return _from_single_file(cls, wf.path, base, fam, torch_dtype), fmt, \
+        f"{fmt}, converted from the original layout by diffusers, loaded as {compute}"
 
 
 def _from_single_file(cls, file: str, base: str, fam: Family, torch_dtype, gguf: bool = False):

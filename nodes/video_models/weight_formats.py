@@ -122,9 +122,10 @@ def dtype_bytes(wf: WeightFile) -> Counter:
     return c
 
 
-def describe(wf: WeightFile) -> str:
+def describe(wf: WeightFile, detail: bool = False) -> str:
     """The file's format in words, from the storage of most of its weights: 'bf16', 'fp16 + fp32',
-    'fp8 e4m3', 'fp8 e4m3 (scaled)', 'GGUF Q8_0', 'GGUF Q4_K (+ Q6_K)'."""
+    'fp8 e4m3', 'fp8 e4m3 (scaled)', 'GGUF Q8_0', 'GGUF Q4_K (+ Q6_K)'; ``detail``: with how much
+    of an fp8 file is fp8 and what the rest is."""
     c = dtype_bytes(wf)
     if wf.kind == "gguf":
         quant = Counter({k: v for k, v in c.items() if k not in ("F32", "F16", "BF16")})
@@ -135,19 +136,16 @@ def describe(wf: WeightFile) -> str:
     if not c:
         return "(no tensors)"
     top = c.most_common()
+    total = sum(c.values())
+    fp8 = [k for k, _ in top if k in FP8]
+    if fp8:  # the blocks' weights in 8 bits; embeddings, norms and biases usually kept wider
+        rest = [SAFETENSORS_DTYPES[k][0] for k, v in top if k not in FP8 and k in ("BF16", "F16", "F32")]
+        share = sum(c[k] for k in fp8) * 100 // max(1, total)
+        return f"{SAFETENSORS_DTYPES[fp8[0]][0]}" + (" (scaled)" if wf.scales else "") + (
+            f" ({share} % of the bytes; the rest {' + '.join(rest)})" if rest and detail else "")
     words = SAFETENSORS_DTYPES[top[0][0]][0]
-    if top[0][0] in FP8:
-        return words + (" (scaled)" if wf.scales else "")
     floats = [k for k, v in top[1:] if k in ("BF16", "F16", "F32") and v >= top[0][1] // 4]
     return words + "".join(f" + {SAFETENSORS_DTYPES[k][0]}" for k in floats)
-
-
-def fp8_dtype_name(wf: WeightFile) -> str | None:
-    """'F8_E4M3' or 'F8_E5M2' when the file stores weights in fp8 (the first seen), else None."""
-    for t in wf.tensors.values():
-        if t.dtype in FP8:
-            return t.dtype
-    return None
 
 
 def is_weight_file(path: str) -> bool:

@@ -60,7 +60,7 @@ class VideoModelRef(ModelRef):
     device: Any = None
     dtype: Any = None
     variant: str = ""  # 'Wan 2.1 14B'... (families.variant_title)
-    weights: str = ""  # a single file's format: 'bf16, loaded as bf16', 'GGUF Q8_0, dequantised on the fly to bf16'
+    weights: str = ""  # a single file's format: 'bf16', 'fp8 e4m3 (scaled)', 'GGUF Q8_0' (weight_formats.describe)
     memory: str = "gpu"  # memory.MEMORY_MODES less 'auto': what was applied
     memory_why: str = ""  # why (auto's reason, or 'asked')
     tiling: bool = False
@@ -131,7 +131,7 @@ class VideoModelRef(ModelRef):
         n = 0
         for c in self.module.components.values():
             if hasattr(c, "parameters"):
-                n += sum(p.numel() for p in c.parameters())
+                n += sum(weight_count(p) for p in c.parameters())
         extra = f", {len(self.loras)} LoRA" if self.loras else ""
         name = os.path.basename(self.path.rstrip(os.sep)) + (f", {self.weights}" if self.weights else "")
         return f"{self.variant or self.fam.title} ({name}): {n:,} parameters{extra}"
@@ -193,6 +193,17 @@ class VideoModelRef(ModelRef):
         self.shared["hooked"] = task
 
 
+def weight_count(p) -> int:
+    """The number of weights a parameter holds (a GGUF-quantised one is stored as bytes)."""
+    qtype = getattr(p, "quant_type", None)
+    if qtype is None:
+        return p.numel()
+    import math
+
+    import gguf
+    return math.prod(gguf.quants.quant_shape_from_byte_shape(tuple(p.shape), qtype))
+
+
 def _required_components(cls) -> list[str]:
     import inspect
     opt = set(getattr(cls, "_optional_components", []) or [])
@@ -248,8 +259,8 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
     weights = ""
     if single is not None:
         from .single_file import load_denoiser
-        kwargs[fam.denoiser], weights = load_denoiser(diffusers, index, path, fam, single, torch_dtype)
-        info(f"weights: {weights}")
+        kwargs[fam.denoiser], weights, how = load_denoiser(diffusers, index, path, fam, single, torch_dtype)
+        info(f"weights: {how}")
     try:
         pipe = cls.from_pretrained(path, dtype=torch_dtype, use_safetensors=True, local_files_only=True,
                                    **kwargs)
