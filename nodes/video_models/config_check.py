@@ -14,11 +14,19 @@ import math
 import re
 
 from .checks import ModelError
-from .memory import fmt_gb
 
 INT_LIMIT = 2 ** 31  # no size, count or index of a model config is larger
 _COUNT_KEY = re.compile(r"layer|depth|blocks")  # int fields that count repeated modules
 _INDEX = re.compile(r"\.(\d+)(?=\.)")
+
+
+def fmt_bytes(n: float) -> str:
+    """'2.8 GB', '143 TB': a size in words, however large a config makes it."""
+    for unit in ("bytes", "kB", "MB", "GB", "TB", "PB", "EB"):
+        if n < 1000 or unit == "EB":
+            return f"{n:.0f} {unit}" if unit == "bytes" or n >= 10 else f"{n:.1f} {unit}"
+        n /= 1000
+    return ""  # pragma: no cover
 
 
 def _kind(value) -> str:
@@ -156,13 +164,13 @@ def _count_fields(cfg: dict, value: int) -> list[str]:
 
 
 def _size_fields(cfg: dict, want: tuple, have: tuple) -> list[str]:
-    """Config fields that may set a dimension the weights disagree with: whole numbers above 1 that
-    divide the config's size but not the weights'."""
+    """Config fields that may set a dimension the weights disagree with: whole numbers that, scaled
+    by weights' size / config's size, are still whole (4,000,000 heads where the weights have 2)."""
     out = []
     for k, v in _values(cfg):
         if isinstance(v, bool) or not isinstance(v, int) or v <= 1:
             continue
-        if any(w % v == 0 and (h % v != 0 or w > h) for w, h in zip(want, have) if w != h):
+        if any(w != h and w and (v * h) % w == 0 and v * h >= w for w, h in zip(want, have)):
             out.append(k)
     return out
 
@@ -180,8 +188,8 @@ def check_against_weights(cfg_path: str, cfg: dict, cls, shapes: dict, weights: 
         return False
     need = sum(math.prod(s) for s in want.values())
     held = sum(math.prod(s) for s in have.values())
-    sizes = (f"the config describes {need:,} parameters (about {fmt_gb(need * value_bytes)}), the weights hold "
-             f"{held:,} ({fmt_gb(held * value_bytes)})")
+    sizes = (f"the config describes {need:,} parameters (about {fmt_bytes(need * value_bytes)}), the weights hold "
+             f"{held:,} ({fmt_bytes(held * value_bytes)})")
     skip_missing = _ignored(cls, "_keys_to_ignore_on_load_missing")
     skip_extra = _ignored(cls, "_keys_to_ignore_on_load_unexpected")
     missing = sorted(k for k in set(want) - set(have) if not any(p.search(k) for p in skip_missing))
