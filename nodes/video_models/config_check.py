@@ -29,44 +29,66 @@ def fmt_bytes(n: float) -> str:
     return ""  # pragma: no cover
 
 
-def _kind(value) -> str:
-    return {bool: "true/false", int: "a whole number", float: "a number", str: "text", list: "a list",
-            dict: "an object"}.get(type(value), type(value).__name__)
+_KINDS = (("bool", r"\bbool\b"), ("int", r"\bint\b"), ("float", r"\bfloat\b"), ("str", r"\bstr\b"),
+          ("list", r"\b(tuple|list|Tuple|List|Sequence)\b"), ("dict", r"\b(dict|Dict|Mapping)\b"))
 
 
-def _fits(default, value) -> bool:
-    if value is None or default is None:
-        return True
-    if isinstance(default, bool):
-        return isinstance(value, bool)
-    if isinstance(default, int):
-        return isinstance(value, int) and not isinstance(value, bool)
-    if isinstance(default, float):
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    if isinstance(default, str):
-        return isinstance(value, str)
-    if isinstance(default, (list, tuple)):
-        if not isinstance(value, (list, tuple)):
-            return False
-        kinds = {type(d) for d in default}
-        if len(kinds) == 1 and default:
-            return all(_fits(default[0], v) for v in value)
+def _expected(param) -> set[str] | None:
+    """The kinds of value a parameter takes, from its annotation ('int | tuple[int]'), else from
+    its default's type; None when anything goes (no annotation nor default, or Any)."""
+    ann = param.annotation
+    if ann is not inspect.Parameter.empty:
+        text = ann if isinstance(ann, str) else str(ann)
+        if "Any" in text:
+            return None
+        kinds = {k for k, pat in _KINDS if re.search(pat, text)}
+        return kinds or None
+    d = param.default
+    if d is inspect.Parameter.empty or d is None:
+        return None
+    for kind, typ in (("bool", bool), ("int", int), ("float", float), ("str", str), ("list", (list, tuple)),
+                      ("dict", dict)):
+        if isinstance(d, typ):
+            return {kind}
+    return None
+
+
+def _kind_of(value) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    for kind, typ in (("int", int), ("float", float), ("str", str), ("list", (list, tuple)), ("dict", dict)):
+        if isinstance(value, typ):
+            return kind
+    return type(value).__name__
+
+
+def _fits(kinds: set[str], value) -> bool:
+    """Lenient where diffusers' own annotations are loose (a bool where 'float' is written, a list
+    where 'int' is): text where no text is taken, and a fraction where only whole numbers are, are
+    what break a build."""
+    k = _kind_of(value)
+    if k == "str":
+        return "str" in kinds
+    if k == "float":
+        return bool(kinds - {"int", "list"}) or "float" in kinds
     return True
 
 
 def check_types(cfg_path: str, cfg: dict, cls) -> None:
-    """Each value of the config has the type of the class's default for it (a number where a
-    number is expected...)."""
+    """No value of the config is of a type the class cannot take there (from its annotations, else
+    its defaults): text where a number is expected, 1e9 where a whole number is..."""
     try:
         params = inspect.signature(cls.__init__).parameters
     except (TypeError, ValueError):  # pragma: no cover - a class without a signature
         return
+    words = {"bool": "true/false", "int": "a whole number", "float": "a number", "str": "text", "list": "a list",
+             "dict": "an object"}
     for key, p in params.items():
-        if key in cfg and p.default is not inspect.Parameter.empty and not _fits(p.default, cfg[key]):
-            want = _kind(p.default.__class__()) if not isinstance(p.default, (list, tuple)) else "a list of " + \
-                (_kind(p.default[0]) if p.default else "values")
-            raise ModelError(f"'{cfg_path}': '{key}' is {cfg[key]!r} ({_kind(cfg[key])}), but a {cls.__name__} needs "
-                             f"{want} there")
+        kinds = _expected(p)
+        if key in cfg and cfg[key] is not None and kinds and not _fits(kinds, cfg[key]):
+            want = " or ".join(words[k] for k, _ in _KINDS if k in kinds)
+            raise ModelError(f"'{cfg_path}': '{key}' is {cfg[key]!r} ({words.get(_kind_of(cfg[key]), 'a value')}), "
+                             f"but a {cls.__name__} needs {want} there")
 
 
 def _values(cfg, prefix: str = ""):

@@ -107,6 +107,17 @@ def test_a_billion_layers_is_refused_naming_the_file_and_the_field(wan_copy):
     assert p in str(e.value)
 
 
+def test_wan22s_second_expert_and_the_text_encoder_are_checked_too(wan_copy, tmp_path):
+    from .tiny import build_wan22
+    d = build_wan22(str(tmp_path / "wan22"))
+    _edit(d, "transformer_2", num_layers=1_000_000_000)
+    with pytest.raises(ModelError, match=r"transformer_2/config\.json': 'num_layers' is 1,000,000,000"):
+        _load(d)
+    _edit(wan_copy, "text_encoder", num_layers=1_000_000_000)
+    with pytest.raises(ModelError, match=r"text_encoder/config\.json': 'num_layers' is 1,000,000,000, but the weights"):
+        _load(wan_copy)
+
+
 def test_a_text_where_a_number_belongs_is_named(wan_copy):
     _edit(wan_copy, "transformer", num_attention_heads="abc")
     with pytest.raises(ModelError, match=r"transformer/config\.json': 'num_attention_heads' is 'abc' \(text\), but a "

@@ -328,6 +328,8 @@ def settle_memory(pipe, fam: Family, title: str, memory: str, device, torch_dtyp
 
 
 def lora_check(path: str) -> None:
+    """A LoRA file Studio will open: no pickle, a .safetensors, a regular file (checked before it
+    is opened) whose header holds every byte it promises."""
     from .checks import refuse_pickle
     refuse_pickle(path)
     if not path.lower().endswith(".safetensors"):
