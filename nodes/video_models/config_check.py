@@ -16,6 +16,7 @@ import re
 from .checks import ModelError
 
 INT_LIMIT = 2 ** 31  # no size, count or index of a model config is larger
+MAX_LIST = 4096  # nor is any list longer (a list of block types a million long would build a million blocks)
 _COUNT_KEY = re.compile(r"layer|depth|blocks")  # int fields that count repeated modules
 _INDEX = re.compile(r"\.(\d+)(?=\.)")
 
@@ -117,9 +118,12 @@ def weight_layers(shapes) -> int:
 
 
 def check_counts(cfg_path: str, cfg: dict, shapes: dict, weights: str) -> None:
-    """Numbers in range (no NaN, nothing past 2^31) and no layer count above what the weights hold
-    (what would build blocks for minutes, or make a list of a billion modules)."""
-    most = max(1, weight_layers(shapes))
+    """Numbers in range (no NaN, nothing past 2^31), no list longer than MAX_LIST, and no layer
+    count far above what the weights hold (what would build blocks for minutes). Far: more than
+    four times the weights' numbered modules and more than 64; a count nearer that is checked
+    exactly by :func:`check_against_weights`, once the model is built on the meta device."""
+    most = weight_layers(shapes)
+    bound = max(4 * most, 64)
     for key, v in _values(cfg):
         if isinstance(v, bool) or not isinstance(v, (int, float)):
             continue
@@ -128,13 +132,13 @@ def check_counts(cfg_path: str, cfg: dict, shapes: dict, weights: str) -> None:
         if abs(v) > INT_LIMIT:
             raise ModelError(f"'{cfg_path}': '{key}' is {v:,}, out of range (no model size or count is past 2^31)")
         name = key.rsplit(".", 1)[-1].lower()
-        if isinstance(v, int) and _COUNT_KEY.search(name) and v > most:
+        if isinstance(v, int) and _COUNT_KEY.search(name) and v > bound:
             raise ModelError(f"'{cfg_path}': '{key}' is {v:,}, but the weights ('{weights}') hold at most {most} "
                              "numbered layers: the config does not fit its weights")
     for key, v in cfg.items():
-        if isinstance(v, (list, tuple)) and "block" in key.lower() and len(v) > most + 1:
-            raise ModelError(f"'{cfg_path}': '{key}' lists {len(v):,} blocks, but the weights ('{weights}') hold at "
-                             f"most {most}")
+        if isinstance(v, (list, tuple)) and len(v) > MAX_LIST:
+            raise ModelError(f"'{cfg_path}': '{key}' lists {len(v):,} values (a model config lists at most "
+                             f"{MAX_LIST:,})")
 
 
 def fresh_meta_context() -> None:

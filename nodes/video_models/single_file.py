@@ -32,20 +32,46 @@ def read_tensor(f, wf: WeightFile, name: str):
     map: a mapped file's touched pages count in the process's memory beside the copies)."""
     import torch
     info = wf.tensors[name] if name in wf.tensors else (wf.aside or {})[name]
-    start, end, shape, dtype = info.start, info.end, info.shape, info.dtype
-    t = torch.empty(shape, dtype=torch_dtype_of(dtype))
-    if end - start != t.numel() * t.element_size():
-        raise ModelError(f"'{wf.path}': tensor '{name}' has {end - start} bytes for shape {list(shape)} {dtype}")
+    t = torch.empty(info.shape, dtype=torch_dtype_of(info.dtype))
+    if info.end - info.start != t.numel() * t.element_size():
+        raise ModelError(f"'{wf.path}': tensor '{name}' has {info.end - info.start} bytes for shape "
+                         f"{list(info.shape)} {info.dtype}")
+    return _read_into(f, t, wf.data_start + info.start, wf.path, name)
+
+
+def _read_into(f, t, offset: int, path: str, name: str):
     if t.numel():
-        buf = t.reshape(-1).view(torch.uint8).numpy()
-        f.seek(wf.data_start + start)
+        buf = memoryview(t.reshape(-1).view(__import__("torch").uint8).numpy())
+        f.seek(offset)
         done = 0
         while done < len(buf):
-            got = f.readinto(memoryview(buf)[done:done + _CHUNK])
+            got = f.readinto(buf[done:done + _CHUNK])
             if not got:
-                raise ModelError(f"'{wf.path}' ended inside tensor '{name}'")
+                raise ModelError(f"'{path}' ended inside tensor '{name}'")
             done += got
     return t
+
+
+def read_gguf_state(path: str) -> dict:
+    """A GGUF file's tensors as diffusers' GGUF loader makes them (GGUFParameter for the quantised
+    ones, plain tensors for F32 / F16), each read with plain reads into its own storage: the
+    reader's memory map is used for the layout only, none of its data pages are touched."""
+    import gguf
+    import numpy as np
+    import torch
+    from diffusers.quantizers.gguf.utils import GGUFParameter
+    reader = gguf.GGUFReader(path)
+    plain = (gguf.GGMLQuantizationType.F32, gguf.GGMLQuantizationType.F16)
+    out = {}
+    with open(path, "rb", buffering=0) as f:
+        for t in reader.tensors:
+            w = torch.empty(tuple(t.data.shape), dtype=torch.from_numpy(np.empty(0, t.data.dtype)).dtype)
+            if w.numel() * w.element_size() != int(t.n_bytes):
+                raise ModelError(f"'{path}': tensor '{t.name}' has {t.n_bytes} bytes for its shape")
+            _read_into(f, w, int(t.data_offset), path, t.name)
+            out[t.name] = w if t.tensor_type in plain else GGUFParameter(w, quant_type=t.tensor_type)
+    del reader
+    return out
 
 
 def _casting_leaf(model, key: str):
@@ -160,7 +186,7 @@ def load_denoiser(diffusers, index: dict, base: str, fam: Family, wf: WeightFile
     compute = str(torch_dtype).replace("torch.", "").replace("bfloat16", "bf16").replace("float32", "fp32") \
         .replace("float16", "fp16")
     if wf.kind == "gguf":
-        return _from_single_file(cls, wf.path, base, fam, torch_dtype, gguf=True), fmt, \
+        return _from_single_file(cls, wf.path, base, fam, torch_dtype, state=read_gguf_state(wf.path)), fmt, \
             f"{fmt}, dequantised on the fly to {compute}"
     if native:
         model = lean_load(cls, cfg, wf, torch_dtype)
@@ -173,17 +199,19 @@ def load_denoiser(diffusers, index: dict, base: str, fam: Family, wf: WeightFile
         f"{fmt}, converted from the original layout by diffusers, loaded as {compute}"
 
 
-def _from_single_file(cls, file: str, base: str, fam: Family, torch_dtype, gguf: bool = False):
+def _from_single_file(cls, file: str, base: str, fam: Family, torch_dtype, state: dict | None = None):
+    """diffusers' single-file loader with the base's config (``state``: GGUF tensors read already,
+    loaded through diffusers' GGUF quantizer)."""
     if not hasattr(cls, "from_single_file"):
         raise ModelError(f"'{file}' is not in the diffusers layout of a {cls.__name__}, and diffusers cannot convert "
                          "this layout")
     kwargs = {}
-    if gguf:
+    if state is not None:
         from diffusers import GGUFQuantizationConfig
         kwargs["quantization_config"] = GGUFQuantizationConfig(compute_dtype=torch_dtype)
     try:
-        return cls.from_single_file(file, config=base, subfolder=fam.denoiser, torch_dtype=torch_dtype,
-                                    local_files_only=True, **kwargs)
+        return cls.from_single_file(state if state is not None else file, config=base, subfolder=fam.denoiser,
+                                    torch_dtype=torch_dtype, local_files_only=True, **kwargs)
     except Exception as e:  # noqa: BLE001 - diffusers' converter has many ways to refuse
         raise ModelError(f"'{file}' could not be loaded as a {cls.__name__} with the config of '{base}': "
                          f"{str(e).splitlines()[0] if str(e) else type(e).__name__}") from None
