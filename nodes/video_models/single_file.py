@@ -150,6 +150,36 @@ def lean_load(cls, cfg: dict, wf: WeightFile, torch_dtype):
     return model
 
 
+def renamed(cls, cfg: dict, wf: WeightFile) -> WeightFile | None:
+    """``wf`` under the diffusers names of ``cls``, through diffusers' own single-file converter for
+    the class, run on shapes alone (meta tensors: nothing is read); ComfyUI's scale tensors are
+    renamed with their weights. None when the converter does more than rename (splits, joins or
+    reshapes tensors: then diffusers loads the file itself) or there is none."""
+    import inspect
+
+    import torch
+    from diffusers.loaders.single_file_model import SINGLE_FILE_LOADABLE_CLASSES
+    fn = SINGLE_FILE_LOADABLE_CLASSES.get(cls.__name__, {}).get("checkpoint_mapping_fn")
+    if fn is None or wf.kind != "safetensors":
+        return None
+    infos = {**wf.tensors, **{n: (wf.aside or {})[n] for n in wf.scales.values()}}
+    metas = {k: torch.empty(v.shape, dtype=torch_dtype_of(v.dtype), device="meta") for k, v in infos.items()}
+    owner = {id(t): k for k, t in metas.items()}
+    try:
+        kwargs = {"config": cfg} if "config" in inspect.signature(fn).parameters else {}
+        out = fn(checkpoint=dict(metas), **kwargs)
+    except Exception:  # noqa: BLE001 - a converter that needs the data: diffusers loads the file itself
+        return None
+    names = {new: owner.get(id(t)) for new, t in out.items()}
+    if None in names.values() or len(set(names.values())) != len(infos):
+        return None
+    old_to_new = {old: new for new, old in names.items()}
+    tensors = {old_to_new[k]: v for k, v in wf.tensors.items()}
+    aside = {old_to_new[n]: infos[n] for n in wf.scales.values()}
+    scales = {old_to_new[w]: old_to_new[n] for w, n in wf.scales.items()}
+    return WeightFile(wf.path, wf.kind, tensors, scales, wf.data_start, aside)
+
+
 def _gguf_supported(wf: WeightFile) -> None:
     """Every GGUF quantisation in the file is one diffusers can dequantise, else it is named."""
     from diffusers.quantizers.gguf.utils import SUPPORTED_GGUF_QUANT_TYPES
@@ -188,10 +218,14 @@ def load_denoiser(diffusers, index: dict, base: str, fam: Family, wf: WeightFile
     if wf.kind == "gguf":
         return _from_single_file(cls, wf.path, base, fam, torch_dtype, state=read_gguf_state(wf.path)), fmt, \
             f"{fmt}, dequantised on the fly to {compute}"
+    how = f"stored in 8 bits, computed in {compute}" if fmt.startswith("fp8") else f"loaded as {compute}"
     if native:
-        model = lean_load(cls, cfg, wf, torch_dtype)
-        how = f"stored in 8 bits, computed in {compute}" if fmt.startswith("fp8") else f"loaded as {compute}"
-        return model, fmt, f"{describe(wf, detail=True)}, {how}"
+        return lean_load(cls, cfg, wf, torch_dtype), fmt, f"{describe(wf, detail=True)}, {how}"
+    converted = renamed(cls, cfg, wf)
+    if converted is not None and check_config(cfg_path, cfg, cls, {k: v.shape for k, v in converted.tensors.items()},
+                                              wf.path, value_bytes):
+        return lean_load(cls, cfg, converted, torch_dtype), fmt, \
+            f"{describe(wf, detail=True)} in the original layout (renamed by diffusers' converter), {how}"
     if wf.scales:
         raise ModelError(f"'{wf.path}' is scaled fp8 in a layout other than diffusers': Studio reads scaled fp8 "
                          f"files with diffusers' {cls_name} tensor names")

@@ -164,3 +164,25 @@ def test_the_skeleton_is_built_on_the_meta_device(wide, tmp_path):
     kept = tuple(WanTransformer3DModel._keep_in_fp32_modules)
     assert {p.dtype for n, p in model.named_parameters() if not any(k in n.split(".") for k in kept)} == {torch.bfloat16}
     assert {p.dtype for n, p in model.named_parameters() if any(k in n.split(".") for k in kept)} == {torch.float32}
+
+
+@pytest.mark.parametrize("kind", ["fp32", "fp8 scaled"])
+def test_the_wan_repositorys_layout_is_renamed_by_diffusers_converter_and_loaded_lean(wide, tmp_path, kind):
+    """ComfyUI's Wan files carry the Wan repository's tensor names (self_attn.q, head.modulation…),
+    often in scaled fp8: diffusers' converter renames them (run on shapes), the file is read lean."""
+    from diffusers.loaders.single_file_utils import convert_wan_transformer_to_diffusers
+    base, _, state, want = wide
+    original = tf.wan_original_names(state)
+    assert set(convert_wan_transformer_to_diffusers(dict(original))) == set(state)  # the names are the repository's
+    f = str(tmp_path / "wan_original.safetensors")
+    if kind == "fp32":
+        tf.write_safetensors(original, f, torch.float32)
+    else:
+        tf.write_fp8({k: v for k, v in original.items()}, f, torch.float8_e4m3fn, scaled=True)
+    one, said = _load(f, base)
+    assert "in the original layout (renamed by diffusers' converter)" in said[0]
+    out = tf.run_denoiser(one.module.transformer, tf.denoiser_input())
+    if kind == "fp32":
+        assert torch.equal(out, want)
+    else:
+        assert one.weights == "fp8 e4m3 (scaled)" and tf.psnr(want, out) >= 40

@@ -150,3 +150,32 @@ def run_denoiser(model, inputs):
     x, t, e = inputs
     with torch.no_grad():
         return model(x.to(model.dtype), t, e.to(model.dtype)).sample.float()
+
+
+# diffusers' names of the Wan denoiser -> the Wan repository's (the inverse of diffusers'
+# convert_wan_transformer_to_diffusers, in order; norm2 and norm3 trade places)
+_WAN_ORIGINAL = (("condition_embedder.time_embedder.linear_1", "time_embedding.0"),
+                 ("condition_embedder.time_embedder.linear_2", "time_embedding.2"),
+                 ("condition_embedder.text_embedder.linear_1", "text_embedding.0"),
+                 ("condition_embedder.text_embedder.linear_2", "text_embedding.2"),
+                 ("condition_embedder.time_proj", "time_projection.1"), ("attn2", "cross_attn"), ("attn1", "self_attn"),
+                 (".to_out.0.", ".o."), (".to_q.", ".q."), (".to_k.", ".k."), (".to_v.", ".v."),
+                 ("ffn.net.0.proj", "ffn.0"), ("ffn.net.2", "ffn.2"), ("norm2", "norm__swap"), ("norm3", "norm2"),
+                 ("norm__swap", "norm3"))
+
+
+def wan_original_names(state: dict) -> dict:
+    """``state`` under the Wan repository's tensor names (as ComfyUI's Wan files are written)."""
+    out = {}
+    for k, v in state.items():
+        n = k
+        for a, b in _WAN_ORIGINAL:
+            n = n.replace(a, b)
+        if n == "scale_shift_table":
+            n = "head.modulation"
+        elif n.endswith(".scale_shift_table"):
+            n = n[: -len("scale_shift_table")] + "modulation"
+        elif n.startswith("proj_out."):
+            n = "head.head." + n[len("proj_out."):]
+        out[n] = v
+    return out
