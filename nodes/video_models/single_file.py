@@ -136,8 +136,9 @@ def lean_load(cls, cfg: dict, wf: WeightFile, torch_dtype):
                 t = t.to(torch.float32) * scale
             state[name] = t.to(target)
             del t
-        model.load_state_dict(state, strict=True, assign=True)
-    del state
+        known = set(model.state_dict())
+        model.load_state_dict({k: v for k, v in state.items() if k in known}, strict=False, assign=True)
+    del state  # the names left out are the class's own _keys_to_ignore_on_load_unexpected (config_check)
     for _, (leaf, storage, scale) in fp8_leaves.items():
         apply_layerwise_casting(leaf, storage_dtype=storage, compute_dtype=torch_dtype, skip_modules_pattern=None)
         if scale is not None and scale != 1.0:

@@ -163,3 +163,8 @@ def check_single_file(path: str) -> tuple[Family, WeightFile]:
     if fam is None:
         raise ModelError(unknown_architecture(path, {k: v.shape for k, v in wf.tensors.items()}))
     return fam, wf
+
+
+def gguf_numel(path: str) -> int:
+    """How many weights a GGUF file holds (dequantised), from its header."""
+    return sum(t.numel for t in read_weight_file(path).tensors.values())
