@@ -205,3 +205,17 @@ def test_a_gguf_of_an_unknown_architecture_and_a_broken_gguf(tmp_path, wan_dir):
         fh.write(struct.pack("<I", 0x12345678) + b"\0" * 64)
     with pytest.raises(ModelError, match="is not a valid GGUF file"):
         _load(bad, base=wan_dir)
+
+
+def test_through_the_graph_the_message_names_the_node(wan_copy):
+    """What the user sees: the Load Video Model node named, then the file and the field."""
+    from studio.core.errors import NodeExecutionError
+    from studio.core.graph import Graph
+    from studio.engine.executor import Executor
+    _edit(wan_copy, "transformer", num_layers=1_000_000_000)
+    g = Graph()
+    load = g.add_node("video_models.load", {"model": wan_copy})
+    with pytest.raises(NodeExecutionError) as e:
+        Executor().run(g, targets=[load.id], device="cpu")
+    assert e.value.node_id == load.id and "node 'Load Video Model'" in str(e.value)
+    assert "transformer/config.json': 'num_layers' is 1,000,000,000" in str(e.value)
