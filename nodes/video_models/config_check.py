@@ -280,5 +280,32 @@ def check_folder_configs(path: str, index: dict, weights: list[str], diffusers) 
                     value_bytes = max(value_bytes, SAFETENSORS_DTYPES.get(v.get("dtype"), ("", 2))[1])
         where = files[0] if len(files) == 1 else f"{d}{os.sep}*.safetensors"
         cls = getattr(diffusers, str(spec[1]), None) if spec[0] == "diffusers" else None
+        if spec[0] == "transformers":
+            check_transformers_types(cfg_path, cfg, str(spec[1]))
         check_config(cfg_path, cfg, cls, shapes, where, value_bytes, build=cls is not None and
                      hasattr(cls, "from_config"))
+
+
+def check_transformers_types(cfg_path: str, cfg: dict, cls_name: str) -> None:
+    """A transformers component's config against its config class's defaults (text where a
+    number is expected...), nested configs ('text_config') included."""
+    import transformers
+    config_class = getattr(getattr(transformers, cls_name, None), "config_class", None)
+    if config_class is None:
+        return
+    try:
+        defaults = config_class().to_dict()
+    except Exception:  # noqa: BLE001 - a config class that cannot be made bare: nothing to compare with
+        return
+
+    def walk(values: dict, base: dict, prefix: str) -> None:
+        for key, v in values.items():
+            d = base.get(key)
+            if isinstance(v, dict) and isinstance(d, dict):
+                walk(v, d, f"{prefix}{key}.")
+            elif v is not None and d is not None and not isinstance(d, bool) and isinstance(d, (int, float, str)):
+                kinds = {_kind_of(d)} | ({"int", "float"} if isinstance(d, (int, float)) else set())
+                if not _fits(kinds, v) or (isinstance(v, (int, float)) and isinstance(d, str)):
+                    raise ModelError(f"'{cfg_path}': '{prefix}{key}' is {v!r}, but a {cls_name} needs "
+                                     f"{'text' if isinstance(d, str) else 'a number'} there")
+    walk(cfg, defaults, "")

@@ -116,6 +116,10 @@ def test_wan22s_second_expert_and_the_text_encoder_are_checked_too(wan_copy, tmp
     _edit(wan_copy, "text_encoder", num_layers=1_000_000_000)
     with pytest.raises(ModelError, match=r"text_encoder/config\.json': 'num_layers' is 1,000,000,000, but the weights"):
         _load(wan_copy)
+    _edit(wan_copy, "text_encoder", num_layers=2, num_heads="abc")
+    with pytest.raises(ModelError, match=r"text_encoder/config\.json': 'num_heads' is 'abc', but a T5EncoderModel "
+                                         "needs a number there"):
+        _load(wan_copy)
 
 
 def test_a_text_where_a_number_belongs_is_named(wan_copy):
