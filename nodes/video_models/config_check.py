@@ -284,6 +284,38 @@ def check_folder_configs(path: str, index: dict, weights: list[str], diffusers) 
             check_transformers_types(cfg_path, cfg, str(spec[1]))
         check_config(cfg_path, cfg, cls, shapes, where, value_bytes, build=cls is not None and
                      hasattr(cls, "from_config"))
+        if spec[0] == "transformers":
+            check_transformers_shapes(cfg_path, cfg, str(spec[1]), shapes, where, value_bytes)
+
+
+def check_transformers_shapes(cfg_path: str, cfg: dict, cls_name: str, shapes: dict, weights: str,
+                              value_bytes: int) -> None:
+    """A transformers component built on the meta device from its config, its tensors' shapes
+    against the weights' (the names both have: tied and renamed weights differ between the two)."""
+    import torch
+    import transformers
+    cls = getattr(transformers, cls_name, None)
+    if cls is None or getattr(cls, "config_class", None) is None:
+        return
+    fresh_meta_context()
+    try:
+        config = cls.config_class.from_dict(cfg)
+        with torch.device("meta"):
+            model = cls(config)
+    except Exception:  # noqa: BLE001 - a model transformers itself cannot make bare: from_pretrained says why
+        return
+    want = {k: tuple(v.shape) for k, v in model.state_dict().items()}
+    del model
+    bad = [(k, want[k], tuple(int(d) for d in shapes[k])) for k in sorted(want) if k in shapes
+           and want[k] != tuple(int(d) for d in shapes[k])]
+    if bad:
+        k, w, h = bad[0]
+        need = sum(math.prod(s) for s in want.values())
+        fields = _size_fields(cfg, w, h)
+        field = f"; check {', '.join(repr(f) for f in fields[:3])}" if fields else ""
+        raise ModelError(f"'{cfg_path}' does not fit the weights ('{weights}'): '{k}' is {list(h)} there but the "
+                         f"config makes it {list(w)}{field} (the config describes {need:,} parameters, about "
+                         f"{fmt_bytes(need * value_bytes)}; {len(bad)} tensors differ)")
 
 
 def check_transformers_types(cfg_path: str, cfg: dict, cls_name: str) -> None:

@@ -116,7 +116,10 @@ def test_wan22s_second_expert_and_the_text_encoder_are_checked_too(wan_copy, tmp
     _edit(wan_copy, "text_encoder", num_layers=1_000_000_000)
     with pytest.raises(ModelError, match=r"text_encoder/config\.json': 'num_layers' is 1,000,000,000, but the weights"):
         _load(wan_copy)
-    _edit(wan_copy, "text_encoder", num_layers=2, num_heads="abc")
+    _edit(wan_copy, "text_encoder", num_layers=2, d_model=1_000_000)
+    with pytest.raises(ModelError, match=r"text_encoder/config\.json' does not fit the weights .* check 'd_model'"):
+        _load(wan_copy)
+    _edit(wan_copy, "text_encoder", d_model=32, num_heads="abc")
     with pytest.raises(ModelError, match=r"text_encoder/config\.json': 'num_heads' is 'abc', but a T5EncoderModel "
                                          "needs a number there"):
         _load(wan_copy)
