@@ -12,9 +12,9 @@ memory before it (the load's own peak), and its ratio to the file's size:
 * ``old`` (--old): what Studio did before: the base config's model built in fp32 on the CPU to
   list its keys, the file read with safetensors' load_file, loaded into it and cast to bf16.
 
-    .venv/bin/python -m benchmarks.lean_load [--dir DIR] [--old] [--gguf] [--small] [--keep]
+    .venv/bin/python -m benchmarks.lean_load [--dir DIR] [--old] [--gguf Q8_0|Q4_0|Q5_0] [--wan14b] [--small]
 
---gguf also writes the model as GGUF (the blocks' weights in Q8_0, the rest F32) and measures its
+--gguf also writes the model as GGUF (the blocks' weights quantised, the rest F32) and measures its
 lean load (the tensors read as diffusers' GGUF loader makes them, without touching a memory map).
 --small writes a 2-layer model of the same widths (a quick check of the script). The aim: lean
 <= 1.15x the file's size.
@@ -63,29 +63,40 @@ def write_file(cfg: dict, path: str) -> int:
     return os.path.getsize(path)
 
 
-def write_gguf(cfg: dict, path: str) -> int:
-    """The same model as a GGUF file: the blocks' 2-D weights in Q8_0, the rest in F32 (as
-    city96's GGUF files of video models are laid out), random weights; returns its size."""
+def write_gguf(cfg: dict, path: str, qtype_name: str = "Q8_0") -> int:
+    """The same model as a GGUF file: the blocks' 2-D weights quantised (``qtype_name``), the rest in
+    F32 (as city96's GGUF files of video models are laid out), random weights, streamed (the tensor
+    infos first, then each tensor made, quantised and written); returns its size."""
     import gguf
     import numpy as np
     import torch
     from diffusers import WanTransformer3DModel
     with torch.device("meta"):
         shapes = {k: tuple(v.shape) for k, v in WanTransformer3DModel.from_config(cfg).state_dict().items()}
-    g = torch.Generator().manual_seed(0)
-    w = gguf.GGUFWriter(path, arch="wan", use_temp_file=True)
+    qtype = gguf.GGMLQuantizationType[qtype_name]
+    block, _ = gguf.GGML_QUANT_SIZES[qtype]
+
+    def quantised(k, s):
+        return len(s) == 2 and k.startswith("blocks.") and s[-1] % block == 0
+    w = gguf.GGUFWriter(path, arch="wan")
     for k, s in shapes.items():
-        a = (torch.randn(s, generator=g) * 0.02).numpy()
-        if len(s) == 2 and k.startswith("blocks.") and s[-1] % 32 == 0:
-            q = gguf.quants.quantize(a, gguf.GGMLQuantizationType.Q8_0)
-            w.add_tensor(k, q, raw_shape=q.shape, raw_dtype=gguf.GGMLQuantizationType.Q8_0)
+        if quantised(k, s):
+            b = gguf.quants.quant_shape_to_byte_shape(s, qtype)
+            w.add_tensor_info(k, b, np.dtype(np.uint8), int(np.prod(b)), raw_dtype=qtype)
         else:
-            w.add_tensor(k, np.ascontiguousarray(a, dtype=np.float32))
+            w.add_tensor_info(k, s, np.dtype(np.float32), int(np.prod(s)) * 4)
     w.write_header_to_file()
     w.write_kv_data_to_file()
-    w.write_tensors_to_file()
+    w.write_ti_data_to_file()
+    g = torch.Generator().manual_seed(0)
+    for k, s in shapes.items():
+        a = (torch.randn(s, generator=g) * 0.02).numpy()
+        w.write_tensor_data(gguf.quants.quantize(a, qtype) if quantised(k, s) else np.ascontiguousarray(a))
     w.close()
     return os.path.getsize(path)
+
+
+WAN_14B = dict(WAN_13B, num_attention_heads=40, ffn_dim=13824, num_layers=40)  # Wan 2.1 T2V 14B
 
 
 CHILD = r"""
@@ -141,26 +152,31 @@ def main(argv=None) -> None:
     ap.add_argument("--old", action="store_true", help="also measure the loader before issue 45")
     ap.add_argument("--small", action="store_true", help="2 layers instead of 30 (a quick check)")
     ap.add_argument("--keep", action="store_true", help="keep the written file")
-    ap.add_argument("--gguf", action="store_true", help="also a GGUF Q8_0 file of the same model")
+    ap.add_argument("--gguf", choices=("Q8_0", "Q4_0", "Q5_0"), help="also a GGUF file of the same model")
+    ap.add_argument("--wan14b", action="store_true", help="the Wan 2.1 14B config (with --gguf Q4_0: about 8 GB; "
+                                                        "no bf16 file is written then)")
     a = ap.parse_args(argv)
     d = a.dir or tempfile.mkdtemp(prefix="studio-lean-load-")
-    cfg = dict(WAN_13B, num_layers=2) if a.small else WAN_13B
+    cfg = WAN_14B if a.wan14b else WAN_13B
+    cfg = dict(cfg, num_layers=2) if a.small else cfg
+    what = ("Wan 2.1 14B" if a.wan14b else "Wan 2.1 1.3B") + (" widths, 2 layers" if a.small else " config")
     base = os.path.join(d, "base")
     os.makedirs(os.path.join(base, "transformer"), exist_ok=True)
     with open(os.path.join(base, "transformer", "config.json"), "w", encoding="utf-8") as f:
         json.dump(cfg, f)
     with open(os.path.join(base, "model_index.json"), "w", encoding="utf-8") as f:
         json.dump({"_class_name": "WanPipeline", "transformer": ["diffusers", "WanTransformer3DModel"]}, f)
-    file = os.path.join(d, "wan2.1_t2v_1.3B_bf16.safetensors")
-    cases = [("lean", file, write_file)] + ([("old", file, write_file)] if a.old else []) + \
-        ([("lean", os.path.join(d, "wan2.1_t2v_1.3B_Q8_0.gguf"), write_gguf)] if a.gguf else [])
+    name = "wan2.1_t2v_14B" if a.wan14b else "wan2.1_t2v_1.3B"
+    file = os.path.join(d, f"{name}_bf16.safetensors")
+    cases = [] if a.wan14b else [("lean", file, write_file)] + ([("old", file, write_file)] if a.old else [])
+    if a.gguf:
+        cases.append(("lean", os.path.join(d, f"{name}_{a.gguf}.gguf"), lambda c, p: write_gguf(c, p, a.gguf)))
     try:
         for case, path, writer in cases:
             size = os.path.getsize(path) if os.path.exists(path) else writer(cfg, path)
             r = measure(case, path, base)
             grown = r["peak"] - r["baseline"]
-            print(f"{case:5s} {os.path.basename(path)} ({size / 1e9:.2f} GB, "
-                  f"{'2 layers' if a.small else 'Wan 2.1 1.3B config'}): peak host memory of the load "
+            print(f"{case:5s} {os.path.basename(path)} ({size / 1e9:.2f} GB, {what}): peak host memory of the load "
                   f"{grown / 1e9:.2f} GB = {grown / size:.2f}x the file ({r['params']:,} parameters, "
                   f"{r['seconds']:.1f} s; {r['how']})")
     finally:
