@@ -7,7 +7,7 @@ fresh subprocess per case, loads it and reports the peak resident memory during 
 VmHWM, reset after the imports through /proc/self/clear_refs; else ru_maxrss) minus the resident
 memory before it (the load's own peak), and its ratio to the file's size:
 
-* ``lean``: Studio's loader (nodes/video_models/single_file.py): config checked against the
+* ``lean``: Studio's loader (nodes/video_models/loading/single_file.py): config checked against the
   header, the model built on the meta device, the tensors read into it with plain reads.
 * ``old`` (--old): what Studio did before: the base config's model built in fp32 on the CPU to
   list its keys, the file read with safetensors' load_file, loaded into it and cast to bf16.
@@ -103,9 +103,9 @@ CHILD = r"""
 import json, resource, sys, time
 import torch, diffusers
 from diffusers import WanTransformer3DModel
-from nodes.video_models.checks import read_json
-from nodes.video_models.single_file import load_denoiser
-from nodes.video_models.weight_formats import check_single_file
+from nodes.video_models.loading.checks import read_json
+from nodes.video_models.loading.single_file import load_denoiser
+from nodes.video_models.loading.weight_formats import check_single_file
 from safetensors.torch import load_file
 case, file, base = sys.argv[1:4]
 def status(key):
@@ -130,7 +130,7 @@ else:  # the loader before issue 45: an fp32 build to list the keys, load_file, 
     how = "fp32 build + load_file + cast"
 secs = time.perf_counter() - t
 peak = status("VmHWM") if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-from nodes.video_models.loading import weight_count
+from nodes.video_models.loading.load import weight_count
 n = sum(weight_count(p) for p in model.parameters())
 print(json.dumps({"case": case, "baseline": base_rss, "peak": peak, "seconds": secs, "params": n, "how": how}))
 """

@@ -11,9 +11,9 @@ import os
 import pytest
 import torch
 
-from nodes.video_models.checks import ModelError
-from nodes.video_models.loading import load_video_model
-from nodes.video_models.memory import hooks_of
+from nodes.video_models.loading.checks import ModelError
+from nodes.video_models.loading.load import load_video_model
+from nodes.video_models.memory.modes import hooks_of
 
 from . import tiny_formats as tf
 
@@ -143,9 +143,9 @@ def test_the_skeleton_is_built_on_the_meta_device(wide, tmp_path):
 
     from diffusers import WanTransformer3DModel
 
-    from nodes.video_models.checks import read_json
-    from nodes.video_models.single_file import load_denoiser
-    from nodes.video_models.weight_formats import check_single_file
+    from nodes.video_models.loading.checks import read_json
+    from nodes.video_models.loading.single_file import load_denoiser
+    from nodes.video_models.loading.weight_formats import check_single_file
 
     seen = []
 
