@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import struct
 
 from studio.core.errors import StudioError
@@ -39,10 +40,44 @@ def safetensors_numel(path: str) -> int:
     return total
 
 
+_KINDS = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder"))
+
+
+def regular_file(path: str) -> int:
+    """The size of ``path`` once it is known to be a regular file (symlinks followed), else one
+    ModelError naming it: a FIFO, a device or a socket would block or never end when read, so
+    weights and configs are stat'ed and refused before they are opened."""
+    try:
+        st = os.stat(path)
+    except OSError as e:
+        raise ModelError(f"cannot read '{path}': {e.strerror or e}") from None
+    if stat.S_ISREG(st.st_mode):
+        return st.st_size
+    kind = next((k for test, k in _KINDS if test(st.st_mode)), "not a regular file")
+    real = os.path.realpath(path)
+    link = f" (a link to '{real}')" if real != os.path.abspath(path) else ""
+    raise ModelError(f"'{path}'{link} is {kind}, not a regular file: Studio reads weights and configs only from "
+                     "regular files (refused before opening it)")
+
+
+def read_json(path: str) -> dict:
+    """A JSON config (a regular file, checked first), which must hold an object."""
+    regular_file(path)
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+    except (OSError, ValueError) as e:
+        raise ModelError(f"'{path}' cannot be read: {e}") from None
+    if not isinstance(data, dict):
+        raise ModelError(f"'{path}' is not a JSON object (it holds a {type(data).__name__})")
+    return data
+
+
 def safetensors_header(path: str) -> dict:
     """The header of a .safetensors file, checked against the file's length."""
+    size = regular_file(path)
     try:
-        size = os.path.getsize(path)
         with open(path, "rb") as f:
             head = f.read(8)
             if len(head) < 8:
@@ -86,14 +121,10 @@ def _expected(lib: str, cls: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 def check_folder(path: str) -> tuple[Family, dict, list[str]]:
     """(family, model_index, weight files) of a diffusers folder, or one ModelError saying what is wrong."""
     idx_path = os.path.join(path, "model_index.json")
-    if not os.path.isfile(idx_path):
+    if not os.path.lexists(idx_path):
         raise ModelError(f"'{path}' is not a diffusers model folder: it has no model_index.json "
                          "(or give a single .safetensors file)")
-    try:
-        with open(idx_path, encoding="utf-8") as f:
-            index = json.load(f)
-    except (OSError, ValueError) as e:
-        raise ModelError(f"'{idx_path}' cannot be read: {e}") from None
+    index = read_json(idx_path)
     fam = family_from_index(index)
     if fam is None:
         known = ", ".join(f.title for f in FAMILIES.values())
@@ -110,6 +141,7 @@ def check_folder(path: str) -> tuple[Family, dict, list[str]]:
             raise ModelError(f"model '{path}': component '{comp}' ({cls}) is missing: expected a folder "
                              f"'{comp}/' with {' or '.join(need)}" + (f" and {wfiles[0]}" if wfiles else ""))
         present = set(os.listdir(d))
+        _only_regular_files(d)
         if not any(n in present for n in need):
             raise ModelError(f"model '{path}': component '{comp}' ({cls}) has no {' or '.join(need)} in '{d}'")
         if not wfiles:
@@ -125,10 +157,9 @@ def check_folder(path: str) -> tuple[Family, dict, list[str]]:
         w = found[0]
         if w.endswith(".index.json"):
             try:
-                with open(os.path.join(d, w), encoding="utf-8") as f:
-                    shards = sorted(set(json.load(f)["weight_map"].values()))
-            except (OSError, ValueError, KeyError) as e:
-                raise ModelError(f"model '{path}': '{comp}/{w}' cannot be read: {e}") from None
+                shards = sorted(set(read_json(os.path.join(d, w))["weight_map"].values()))
+            except (KeyError, AttributeError, TypeError) as e:
+                raise ModelError(f"model '{path}': '{comp}/{w}' cannot be read: no weight_map ({e})") from None
             for s in shards:
                 if not os.path.isfile(os.path.join(d, s)):
                     raise ModelError(f"model '{path}': component '{comp}' is missing the shard '{s}'")
@@ -140,18 +171,38 @@ def check_folder(path: str) -> tuple[Family, dict, list[str]]:
     return fam, index, weights
 
 
+def _only_regular_files(folder: str) -> None:
+    """Every file diffusers or transformers may open in a component's folder is a regular file
+    (a config, tokenizer or weight file that is a FIFO or a device is refused here, not hung on)."""
+    for cur, dirs, files in os.walk(folder, followlinks=False):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            if not name.startswith("."):
+                regular_file(os.path.join(cur, name))
+
+
 def check_file(path: str) -> tuple[Family, list[str]]:
     """(family, tensor names) of a single .safetensors file."""
     refuse_pickle(path)
     if not path.lower().endswith(".safetensors"):
-        raise ModelError(f"'{path}' is neither a diffusers folder nor a .safetensors file")
-    keys = safetensors_keys(path)
+        raise ModelError(f"'{path}' is neither a diffusers folder nor a .safetensors or .gguf file")
+    header = safetensors_header(path)
+    keys = [k for k in header if k != "__metadata__"]
     fam = family_from_keys(keys)
     if fam is None:
-        raise ModelError(f"'{path}' does not look like the denoiser of a video model Studio opens "
-                         f"({', '.join(f.title for f in FAMILIES.values())}): none of its {len(keys)} tensor "
-                         "names match")
+        raise ModelError(unknown_architecture(path, {k: header[k].get("shape", ()) for k in keys
+                                                     if isinstance(header[k], dict)}))
     return fam, keys
+
+
+def unknown_architecture(path: str, shapes: dict, n: int = 6) -> str:
+    """The message for a weight file no family's key names match: what it looks like (its first
+    tensors' names and shapes)."""
+    items = sorted(shapes.items())[:n]
+    looks = ", ".join(f"{k} {list(v)}" for k, v in items) + (f", … ({len(shapes)} tensors)" if len(shapes) > n else "")
+    return (f"'{path}' does not look like the denoiser of a video model Studio opens "
+            f"({', '.join(f.title for f in FAMILIES.values())}): none of its {len(shapes)} tensor names match. "
+            f"It holds: {looks or 'no tensors'}")
 
 
 def model_files(path: str) -> list[str]:

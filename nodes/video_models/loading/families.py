@@ -97,8 +97,15 @@ def family_from_keys(keys) -> Family | None:
     return None
 
 
+def _int(cfg: dict, key: str) -> int:
+    """A whole-number field of a config, 0 when absent or not a whole number (a variant is named
+    only from values that are what they should be)."""
+    v = cfg.get(key)
+    return v if isinstance(v, int) and not isinstance(v, bool) else 0
+
+
 def _dim(cfg: dict) -> int:
-    return int(cfg.get("num_attention_heads", 0) or 0) * int(cfg.get("attention_head_dim", 0) or 0)
+    return _int(cfg, "num_attention_heads") * _int(cfg, "attention_head_dim")
 
 
 # The models inside a family, told apart by model_index.json and the denoiser's config.json (the
@@ -109,8 +116,8 @@ VARIANTS: tuple[tuple[str, str, object], ...] = (
     ("wan", "Wan 2.2 TI2V-5B", lambda idx, cfg: bool(idx.get("expand_timesteps")) or _dim(cfg) == 3072),
     ("wan", "Wan 2.1 14B", lambda idx, cfg: _dim(cfg) == 5120),
     ("wan", "Wan 2.1 1.3B", lambda idx, cfg: _dim(cfg) == 1536),
-    ("ltx", "LTX-Video 13B", lambda idx, cfg: int(cfg.get("num_layers", 0) or 0) >= 48),
-    ("ltx", "LTX-Video 2B", lambda idx, cfg: int(cfg.get("num_layers", 0) or 0) == 28),
+    ("ltx", "LTX-Video 13B", lambda idx, cfg: _int(cfg, "num_layers") == 48),
+    ("ltx", "LTX-Video 2B", lambda idx, cfg: _int(cfg, "num_layers") == 28),
     ("hunyuan15", "HunyuanVideo 1.5", lambda idx, cfg: True),
 )
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from studio.core.values import ModelRef
 
-from .checks import ModelError, check_file, check_folder, safetensors_keys
+from .checks import ModelError, check_folder, safetensors_keys
 from .families import FAMILIES, TASKS, Family, variant_title
 from ..memory.modes import apply_memory
 
@@ -60,6 +60,7 @@ class VideoModelRef(ModelRef):
     device: Any = None
     dtype: Any = None
     variant: str = ""  # 'Wan 2.1 14B'... (families.variant_title)
+    weights: str = ""  # a single file's format: 'bf16', 'fp8 e4m3 (scaled)', 'GGUF Q8_0' (weight_formats.describe)
     memory: str = "gpu"  # memory.MEMORY_MODES less 'auto': what was applied
     memory_why: str = ""  # why (auto's reason, or 'asked')
     tiling: bool = False
@@ -130,9 +131,9 @@ class VideoModelRef(ModelRef):
         n = 0
         for c in self.module.components.values():
             if hasattr(c, "parameters"):
-                n += sum(p.numel() for p in c.parameters())
+                n += sum(weight_count(p) for p in c.parameters())
         extra = f", {len(self.loras)} LoRA" if self.loras else ""
-        name = os.path.basename(self.path.rstrip(os.sep))
+        name = os.path.basename(self.path.rstrip(os.sep)) + (f", {self.weights}" if self.weights else "")
         return f"{self.variant or self.fam.title} ({name}): {n:,} parameters{extra}"
 
     def with_lora(self, path: str, strength: float) -> "VideoModelRef":
@@ -192,6 +193,17 @@ class VideoModelRef(ModelRef):
         self.shared["hooked"] = task
 
 
+def weight_count(p) -> int:
+    """The number of weights a parameter holds (a GGUF-quantised one is stored as bytes)."""
+    qtype = getattr(p, "quant_type", None)
+    if qtype is None:
+        return p.numel()
+    import math
+
+    import gguf
+    return math.prod(gguf.quants.quant_shape_from_byte_shape(tuple(p.shape), qtype))
+
+
 def _required_components(cls) -> list[str]:
     import inspect
     opt = set(getattr(cls, "_optional_components", []) or [])
@@ -219,18 +231,19 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
     memory = memory or ("model_offload" if offload else "gpu")
     if os.path.isfile(path) and os.path.basename(path) == "model_index.json":
         path = os.path.dirname(path)
+    from .weight_formats import check_single_file
     if os.path.isdir(path):
-        fam, index, _ = check_folder(path)
+        fam, index, files = check_folder(path)
         single = None
     else:
-        fam, keys = check_file(path)
+        fam, wf = check_single_file(path)
         if not base:
             raise ModelError(f"'{path}' is a single {fam.title} {fam.denoiser} file: set 'base' to a diffusers "
                              f"{fam.title} folder (its VAE, text encoder and scheduler are used with this file)")
-        bfam, index, _ = check_folder(base)
+        bfam, index, files = check_folder(base)
         if bfam.key != fam.key:
             raise ModelError(f"'{path}' is a {fam.title} file but the base '{base}' is a {bfam.title} model")
-        single, path = (path, keys), base
+        single, path = wf, base
     torch_dtype, why = pick_dtype(dtype_name, device)
     if why:
         warn(why)
@@ -239,10 +252,15 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
         warn("CPU offload only helps with a GPU: ignored on the CPU")
         memory = "gpu"
     diffusers = diffusers_offline()
+    from .config_check import check_folder_configs
+    check_folder_configs(path, index, files, diffusers)
     cls = getattr(diffusers, index["_class_name"])
     kwargs: dict[str, Any] = {}
+    weights = ""
     if single is not None:
-        kwargs[fam.denoiser] = _load_denoiser(diffusers, index, path, fam, *single, torch_dtype)
+        from .single_file import load_denoiser
+        kwargs[fam.denoiser], weights, how = load_denoiser(diffusers, index, path, fam, single, torch_dtype)
+        info(f"weights: {how}")
     try:
         pipe = cls.from_pretrained(path, dtype=torch_dtype, use_safetensors=True, local_files_only=True,
                                    **kwargs)
@@ -269,11 +287,11 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
     why = "; ".join([why] + done)
     info(f"memory: {memory} ({why})")
     pipe.set_progress_bar_config(disable=True)
-    ref = VideoModelRef(module=pipe, config={"family": fam.key, "path": single[0] if single else path,
-                                             "base": path if single else None},
-                        kind=f"video:{fam.key}", family=fam.key, path=single[0] if single else path,
-                        variant=variant, device=device, dtype=torch_dtype, dtype_asked=dtype_name, memory=memory,
-                        memory_why=why, tiling=tiling,
+    file = single.path if single is not None else path
+    ref = VideoModelRef(module=pipe, config={"family": fam.key, "path": file, "base": path if single is not None else None},
+                        kind=f"video:{fam.key}", family=fam.key, path=file, variant=variant, weights=weights,
+                        device=device, dtype=torch_dtype, dtype_asked=dtype_name, memory=memory, memory_why=why,
+                        tiling=tiling,
                         slicing=slicing, held_on=str(device) if resident(pipe, fam.denoiser, memory) else None)
     ref.shared["pipes"] = {}
     return ref
@@ -309,36 +327,9 @@ def settle_memory(pipe, fam: Family, title: str, memory: str, device, torch_dtyp
     return memory, "asked"
 
 
-def _load_denoiser(diffusers, index: dict, base: str, fam: Family, file: str, keys: list[str], torch_dtype):
-    """The denoiser from one file: diffusers-layout keys load straight into the base's config;
-    an original-layout file goes through diffusers' single-file converter where it has one."""
-    if fam.key == "animatediff":
-        raise ModelError(f"'{file}': AnimateDiff motion modules as single files are not supported yet: use a "
-                         "diffusers AnimateDiff folder (model_index.json with unet and motion_adapter)")
-    lib, cls_name = index[fam.denoiser]
-    cls = getattr(diffusers, cls_name)
-    cfg_path = os.path.join(base, fam.denoiser, "config.json")
-    with open(cfg_path, encoding="utf-8") as f:
-        cfg = json.load(f)
-    model = cls.from_config(cfg)
-    expected = set(model.state_dict().keys())
-    if set(keys) == expected:
-        from safetensors.torch import load_file
-        model.load_state_dict(load_file(file), strict=True)
-        return model.to(torch_dtype)
-    if hasattr(cls, "from_single_file"):
-        try:
-            return cls.from_single_file(file, config=base, subfolder=fam.denoiser, torch_dtype=torch_dtype,
-                                        local_files_only=True)
-        except Exception as e:  # noqa: BLE001 - diffusers' converter has many ways to refuse
-            raise ModelError(f"'{file}' could not be converted to a {cls_name} with the config of '{base}': "
-                             f"{str(e).splitlines()[0]}") from None
-    missing = sorted(expected - set(keys))[:3]
-    raise ModelError(f"'{file}' does not match the {cls_name} of '{base}' (missing e.g. {', '.join(missing)}), "
-                     "and diffusers cannot convert this layout")
-
-
 def lora_check(path: str) -> None:
+    """A LoRA file Studio will open: no pickle, a .safetensors, a regular file (checked before it
+    is opened) whose header holds every byte it promises."""
     from .checks import refuse_pickle
     refuse_pickle(path)
     if not path.lower().endswith(".safetensors"):

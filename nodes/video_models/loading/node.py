@@ -18,7 +18,7 @@ from ..memory.modes import MEMORY_HELP, MEMORY_MODES
 
 
 CATEGORY = "Pretrained Video"
-FILTERS = "Video models (model_index.json *.safetensors)"
+FILTERS = "Video models (model_index.json *.safetensors *.gguf)"
 
 
 def find_model(name: str, base_dir: str | None) -> str:
@@ -79,16 +79,18 @@ def _memory_param(params) -> str:
 
 class LoadVideoModel(Node):
     """Open a pretrained video model from your disk: a diffusers folder (with model_index.json) or
-    a single .safetensors denoiser (then 'base' gives the rest of the pipeline). The family (SVD,
-    Wan, LTX-Video, CogVideoX, AnimateDiff, HunyuanVideo) is detected and shown. Never downloads."""
+    a single denoiser file, .safetensors (bf16, fp16, fp32, fp8, scaled fp8) or .gguf (then 'base'
+    gives the rest of the pipeline; the file's format is said). The family (SVD, Wan, LTX-Video,
+    CogVideoX, AnimateDiff, HunyuanVideo) is detected and shown. Never downloads."""
     id = "video_models.load"
     title = "Load Video Model"
     category = CATEGORY
     timing = SOURCE
     outputs = (Out("model", "Model"), Out("family", "Text", help="the detected family"))
     params = (Path("model", "", mode="open", filters=FILTERS, lookup=True, models="pipeline denoiser checkpoint",
-                   help="a diffusers folder, its model_index.json, a .safetensors file, or a name under the "
-                        "models folders (org/name for the Hugging Face cache)"),
+                   help="a diffusers folder, its model_index.json, a single denoiser file (.safetensors in bf16, "
+                        "fp16, fp32 or fp8, or .gguf), or a name under the models folders (org/name for the "
+                        "Hugging Face cache)"),
               Path("base", "", mode="dir", lookup=True, models="pipeline", help="single file only: a diffusers folder of the same family that "
                                                 "gives the VAE, text encoder and scheduler"),
               Choice("dtype", "auto", choices=DTYPES, help="auto: bf16 (or fp16) on CUDA, fp16 on MPS, fp32 on CPU"),
@@ -110,6 +112,7 @@ class LoadVideoModel(Node):
         from studio.engine.device import check_device
 
         from .checks import safetensors_numel
+        from .weight_formats import gguf_numel
         dev = str(device) if params.get("device", "auto") == "auto" else check_device(params["device"])
         kind = dev.split(":")[0]
         dt = params.get("dtype", "auto")
@@ -118,8 +121,8 @@ class LoadVideoModel(Node):
             size = 4 if dt in ("auto", "fp16") else size  # fp16 is loaded as fp32 on the CPU
         den = other = 0
         for f in cls.signature_files(params, base_dir):
-            if f.endswith(".safetensors"):
-                n = safetensors_numel(f)
+            if f.endswith((".safetensors", ".gguf")):
+                n = safetensors_numel(f) if f.endswith(".safetensors") else gguf_numel(f)
                 if os.path.basename(os.path.dirname(f)) in DENOISER_DIRS or not os.path.isfile(
                         os.path.join(os.path.dirname(os.path.dirname(f)), "model_index.json")):
                     den += n  # a denoiser folder of a diffusers model, or a single file
@@ -248,7 +251,7 @@ class LoRA(Node):
             raise ModelError("no LoRA chosen: set 'lora' to a .safetensors file")
         if not os.path.isabs(path) and _base_dir(ctx):
             path = os.path.join(_base_dir(ctx), path)
-        if not os.path.isfile(path):
+        if not os.path.exists(path):
             raise ModelError(f"LoRA '{path}' not found")
-        lora_check(path)
+        lora_check(path)  # a folder, a FIFO or a device is refused here, before it is opened
         return ref.with_lora(os.path.abspath(path), ctx.params.strength)

@@ -159,8 +159,11 @@ def denoisers(pipe, denoiser: str) -> list:
 
 
 def enable_fp8(module, compute_dtype) -> None:
-    """diffusers' layerwise casting: float8_e4m3fn storage, ``compute_dtype`` compute."""
+    """diffusers' layerwise casting: float8_e4m3fn storage, ``compute_dtype`` compute. A denoiser
+    read from an fp8 file has it already (single_file.py: its layers stay as the file stores them)."""
     import torch
+    if "layerwise_casting" in hooks_of(module):
+        return
     module.enable_layerwise_casting(storage_dtype=torch.float8_e4m3fn, compute_dtype=compute_dtype)
 
 

@@ -1,0 +1,190 @@
+"""Peak host memory of loading a single-file denoiser, against the file's size (issue 45, item 4).
+
+Writes a Wan 2.1 T2V 1.3B denoiser file with the real config (Wan-AI/Wan2.1-T2V-1.3B-Diffusers,
+transformer/config.json: 12 heads of 128, 30 layers, ffn 8960, text_dim 4096) and random bf16
+weights, about 2.84 GB, streamed tensor by tensor (the writer never holds the model). Then, in a
+fresh subprocess per case, loads it and reports the peak resident memory during the load (Linux's
+VmHWM, reset after the imports through /proc/self/clear_refs; else ru_maxrss) minus the resident
+memory before it (the load's own peak), and its ratio to the file's size:
+
+* ``lean``: Studio's loader (nodes/video_models/loading/single_file.py): config checked against the
+  header, the model built on the meta device, the tensors read into it with plain reads.
+* ``old`` (--old): what Studio did before: the base config's model built in fp32 on the CPU to
+  list its keys, the file read with safetensors' load_file, loaded into it and cast to bf16.
+
+    .venv/bin/python -m benchmarks.lean_load [--dir DIR] [--old] [--gguf Q8_0|Q4_0|Q5_0] [--wan14b] [--small]
+
+--gguf also writes the model as GGUF (the blocks' weights quantised, the rest F32) and measures its
+lean load (the tensors read as diffusers' GGUF loader makes them, without touching a memory map).
+--small writes a 2-layer model of the same widths (a quick check of the script). The aim: lean
+<= 1.15x the file's size.
+
+Measured (this machine, CPU, 24 GB, 2 shared cores): the 2.84 GB bf16 file: lean 2.86 GB = 1.01x
+(18-23 s); old 8.52 GB = 3.00x (125 s); the 1.59 GB GGUF Q8_0 file: lean 1.66 GB = 1.04x (8.4 s);
+a Wan 2.1 14B GGUF Q4_0 file (--wan14b --gguf Q4_0, 8.85 GB; Q4_0 because gguf-py cannot
+quantise Q4_K): 9.31 GB = 1.05x (39 s), well inside 24 GB."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+
+WAN_13B = {"_class_name": "WanTransformer3DModel", "_diffusers_version": "0.33.0", "added_kv_proj_dim": None,
+           "attention_head_dim": 128, "cross_attn_norm": True, "eps": 1e-06, "ffn_dim": 8960, "freq_dim": 256,
+           "image_dim": None, "in_channels": 16, "num_attention_heads": 12, "num_layers": 30, "out_channels": 16,
+           "patch_size": [1, 2, 2], "qk_norm": "rms_norm_across_heads", "rope_max_seq_len": 1024, "text_dim": 4096}
+
+
+def write_file(cfg: dict, path: str) -> int:
+    """A bf16 safetensors file of the model ``cfg`` describes, random weights (std 0.02), written
+    one tensor at a time; returns its size."""
+    import torch
+    from diffusers import WanTransformer3DModel
+    with torch.device("meta"):
+        shapes = {k: tuple(v.shape) for k, v in WanTransformer3DModel.from_config(cfg).state_dict().items()}
+    header, off = {}, 0
+    for k, s in shapes.items():
+        n = 2
+        for d in s:
+            n *= d
+        header[k] = {"dtype": "BF16", "shape": list(s), "data_offsets": [off, off + n]}
+        off += n
+    raw = json.dumps(header).encode()
+    raw += b" " * (-len(raw) % 8)
+    g = torch.Generator().manual_seed(0)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(raw)) + raw)
+        for k, s in shapes.items():
+            t = (torch.randn(s, generator=g) * 0.02).to(torch.bfloat16)
+            f.write(t.reshape(-1).view(torch.uint8).numpy().tobytes())
+    return os.path.getsize(path)
+
+
+def write_gguf(cfg: dict, path: str, qtype_name: str = "Q8_0") -> int:
+    """The same model as a GGUF file: the blocks' 2-D weights quantised (``qtype_name``), the rest in
+    F32 (as city96's GGUF files of video models are laid out), random weights, streamed (the tensor
+    infos first, then each tensor made, quantised and written); returns its size."""
+    import gguf
+    import numpy as np
+    import torch
+    from diffusers import WanTransformer3DModel
+    with torch.device("meta"):
+        shapes = {k: tuple(v.shape) for k, v in WanTransformer3DModel.from_config(cfg).state_dict().items()}
+    qtype = gguf.GGMLQuantizationType[qtype_name]
+    block, _ = gguf.GGML_QUANT_SIZES[qtype]
+
+    def quantised(k, s):
+        return len(s) == 2 and k.startswith("blocks.") and s[-1] % block == 0
+    w = gguf.GGUFWriter(path, arch="wan")
+    for k, s in shapes.items():
+        if quantised(k, s):
+            b = gguf.quants.quant_shape_to_byte_shape(s, qtype)
+            w.add_tensor_info(k, b, np.dtype(np.uint8), int(np.prod(b)), raw_dtype=qtype)
+        else:
+            w.add_tensor_info(k, s, np.dtype(np.float32), int(np.prod(s)) * 4)
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_ti_data_to_file()
+    g = torch.Generator().manual_seed(0)
+    for k, s in shapes.items():
+        a = (torch.randn(s, generator=g) * 0.02).numpy()
+        w.write_tensor_data(gguf.quants.quantize(a, qtype) if quantised(k, s) else np.ascontiguousarray(a))
+    w.close()
+    return os.path.getsize(path)
+
+
+WAN_14B = dict(WAN_13B, num_attention_heads=40, ffn_dim=13824, num_layers=40)  # Wan 2.1 T2V 14B
+
+
+CHILD = r"""
+import json, resource, sys, time
+import torch, diffusers
+from diffusers import WanTransformer3DModel
+from nodes.video_models.loading.checks import read_json
+from nodes.video_models.loading.single_file import load_denoiser
+from nodes.video_models.loading.weight_formats import check_single_file
+from safetensors.torch import load_file
+case, file, base = sys.argv[1:4]
+def status(key):
+    with open("/proc/self/status") as f:
+        return next(int(l.split()[1]) * 1024 for l in f if l.startswith(key + ":"))
+try:  # the peak RSS (VmHWM) reset to the current RSS, so the imports' own peak does not hide the load's
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")
+    hwm = True
+except OSError:
+    hwm = False
+base_rss = status("VmRSS") if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+t = time.perf_counter()
+if case == "lean":
+    fam, wf = check_single_file(file)
+    index = read_json(base + "/model_index.json")
+    model, fmt, how = load_denoiser(diffusers, index, base, fam, wf, torch.bfloat16)
+else:  # the loader before issue 45: an fp32 build to list the keys, load_file, cast
+    model = WanTransformer3DModel.from_config(read_json(base + "/transformer/config.json"))
+    model.load_state_dict(load_file(file), strict=True)
+    model = model.to(torch.bfloat16)
+    how = "fp32 build + load_file + cast"
+secs = time.perf_counter() - t
+peak = status("VmHWM") if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+from nodes.video_models.loading.load import weight_count
+n = sum(weight_count(p) for p in model.parameters())
+print(json.dumps({"case": case, "baseline": base_rss, "peak": peak, "seconds": secs, "params": n, "how": how}))
+"""
+
+
+def measure(case: str, file: str, base: str) -> dict:
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = dict(os.environ, HF_HUB_OFFLINE="1", PYTHONPATH=root)
+    out = subprocess.run([sys.executable, "-c", CHILD, case, file, base], capture_output=True, text=True, env=env,
+                         cwd=root, timeout=1200)
+    if out.returncode:
+        raise SystemExit(f"{case} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--dir", help="where to write the file (default: a temporary folder, removed after)")
+    ap.add_argument("--old", action="store_true", help="also measure the loader before issue 45")
+    ap.add_argument("--small", action="store_true", help="2 layers instead of 30 (a quick check)")
+    ap.add_argument("--keep", action="store_true", help="keep the written file")
+    ap.add_argument("--gguf", choices=("Q8_0", "Q4_0", "Q5_0"), help="also a GGUF file of the same model")
+    ap.add_argument("--wan14b", action="store_true", help="the Wan 2.1 14B config (with --gguf Q4_0: about 8 GB; "
+                                                        "no bf16 file is written then)")
+    a = ap.parse_args(argv)
+    d = a.dir or tempfile.mkdtemp(prefix="studio-lean-load-")
+    cfg = WAN_14B if a.wan14b else WAN_13B
+    cfg = dict(cfg, num_layers=2) if a.small else cfg
+    what = ("Wan 2.1 14B" if a.wan14b else "Wan 2.1 1.3B") + (" widths, 2 layers" if a.small else " config")
+    base = os.path.join(d, "base")
+    os.makedirs(os.path.join(base, "transformer"), exist_ok=True)
+    with open(os.path.join(base, "transformer", "config.json"), "w", encoding="utf-8") as f:
+        json.dump(cfg, f)
+    with open(os.path.join(base, "model_index.json"), "w", encoding="utf-8") as f:
+        json.dump({"_class_name": "WanPipeline", "transformer": ["diffusers", "WanTransformer3DModel"]}, f)
+    name = "wan2.1_t2v_14B" if a.wan14b else "wan2.1_t2v_1.3B"
+    file = os.path.join(d, f"{name}_bf16.safetensors")
+    cases = [] if a.wan14b else [("lean", file, write_file)] + ([("old", file, write_file)] if a.old else [])
+    if a.gguf:
+        cases.append(("lean", os.path.join(d, f"{name}_{a.gguf}.gguf"), lambda c, p: write_gguf(c, p, a.gguf)))
+    try:
+        for case, path, writer in cases:
+            size = os.path.getsize(path) if os.path.exists(path) else writer(cfg, path)
+            r = measure(case, path, base)
+            grown = r["peak"] - r["baseline"]
+            print(f"{case:5s} {os.path.basename(path)} ({size / 1e9:.2f} GB, {what}): peak host memory of the load "
+                  f"{grown / 1e9:.2f} GB = {grown / size:.2f}x the file ({r['params']:,} parameters, "
+                  f"{r['seconds']:.1f} s; {r['how']})")
+    finally:
+        if not a.keep and not a.dir:
+            shutil.rmtree(d, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

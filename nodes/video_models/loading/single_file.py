@@ -1,0 +1,252 @@
+"""A denoiser from one file, lean: its config checked against the file's header, the model built on
+the meta device, and the weights read straight into it, so a load's peak host memory is about the
+weights themselves (not a full fp32 build of the base's denoiser first).
+
+Formats: bf16 / fp16 / fp32 (converted to the load dtype tensor by tensor); fp8 e4m3fn and e5m2
+(kept in 8 bits, each layer cast up to the load dtype while it runs: diffusers' layerwise casting,
+as the fp8 memory mode does); ComfyUI's scaled fp8 (the per-tensor ``scale_weight`` applied to
+each layer's output, the weights still stored in 8 bits); GGUF (diffusers' GGUFQuantizationConfig:
+dequantised on the fly). The original repositories' layouts go through diffusers' single-file
+converters. Pickles are refused before this (checks.refuse_pickle)."""
+from __future__ import annotations
+
+import os
+
+from .checks import ModelError, read_json
+from .config_check import check_config
+from .families import Family
+from .weight_formats import FP8, SAFETENSORS_DTYPES, WeightFile, describe
+
+_CHUNK = 1 << 30  # bytes per read (one read of a multi-GB tensor can come back short)
+
+
+def torch_dtype_of(name: str):
+    import torch
+    return {"BF16": torch.bfloat16, "F16": torch.float16, "F32": torch.float32, "F64": torch.float64,
+            "F8_E4M3": torch.float8_e4m3fn, "F8_E5M2": torch.float8_e5m2, "I64": torch.int64, "I32": torch.int32,
+            "I16": torch.int16, "I8": torch.int8, "U8": torch.uint8, "BOOL": torch.bool}[name]
+
+
+def read_tensor(f, wf: WeightFile, name: str):
+    """One tensor of a safetensors file, read with plain reads into its own storage (no memory
+    map: a mapped file's touched pages count in the process's memory beside the copies)."""
+    import torch
+    info = wf.tensors[name] if name in wf.tensors else (wf.aside or {})[name]
+    t = torch.empty(info.shape, dtype=torch_dtype_of(info.dtype))
+    if info.end - info.start != t.numel() * t.element_size():
+        raise ModelError(f"'{wf.path}': tensor '{name}' has {info.end - info.start} bytes for shape "
+                         f"{list(info.shape)} {info.dtype}")
+    return _read_into(f, t, wf.data_start + info.start, wf.path, name)
+
+
+def _read_into(f, t, offset: int, path: str, name: str):
+    if t.numel():
+        buf = memoryview(t.reshape(-1).view(__import__("torch").uint8).numpy())
+        f.seek(offset)
+        done = 0
+        while done < len(buf):
+            got = f.readinto(buf[done:done + _CHUNK])
+            if not got:
+                raise ModelError(f"'{path}' ended inside tensor '{name}'")
+            done += got
+    return t
+
+
+def read_gguf_state(path: str) -> dict:
+    """A GGUF file's tensors as diffusers' GGUF loader makes them (GGUFParameter for the quantised
+    ones, plain tensors for F32 / F16), each read with plain reads into its own storage: the
+    reader's memory map is used for the layout only, none of its data pages are touched."""
+    import gguf
+    import numpy as np
+    import torch
+    from diffusers.quantizers.gguf.utils import GGUFParameter
+    reader = gguf.GGUFReader(path)
+    plain = (gguf.GGMLQuantizationType.F32, gguf.GGMLQuantizationType.F16)
+    out = {}
+    with open(path, "rb", buffering=0) as f:
+        for t in reader.tensors:
+            w = torch.empty(tuple(t.data.shape), dtype=torch.from_numpy(np.empty(0, t.data.dtype)).dtype)
+            if w.numel() * w.element_size() != int(t.n_bytes):
+                raise ModelError(f"'{path}': tensor '{t.name}' has {t.n_bytes} bytes for its shape")
+            _read_into(f, w, int(t.data_offset), path, t.name)
+            out[t.name] = w if t.tensor_type in plain else GGUFParameter(w, quant_type=t.tensor_type)
+    del reader
+    return out
+
+
+def _casting_leaf(model, key: str):
+    """The Linear / Conv module whose ``weight`` is ``key``, or None (diffusers' layerwise casting
+    hooks those layers)."""
+    import torch
+    layers = (torch.nn.Linear, torch.nn.Conv1d, torch.nn.Conv2d, torch.nn.Conv3d, torch.nn.ConvTranspose1d,
+              torch.nn.ConvTranspose2d, torch.nn.ConvTranspose3d)  # what diffusers' layerwise casting hooks
+    if not key.endswith(".weight"):
+        return None
+    try:
+        mod = model.get_submodule(key[: -len(".weight")])
+    except AttributeError:
+        return None
+    return mod if isinstance(mod, layers) else None
+
+
+def _apply_scale(module, scale: float) -> None:
+    """ComfyUI's scaled fp8: the true weight is ``scale`` times the stored one. The layer runs with
+    the stored weight (cast up by layerwise casting), and its output is corrected after:
+    x·(s·w)ᵀ + b = s·(x·wᵀ + b − b) + b."""
+    import torch
+
+    def hook(mod, args, out):
+        b = mod.bias
+        if b is None:
+            return out * scale
+        b = b.to(out.dtype)
+        if not isinstance(mod, torch.nn.Linear):
+            b = b.view(-1, *([1] * (out.dim() - 2)))
+        return (out - b) * scale + b
+    module.register_forward_hook(hook)
+
+
+def lean_load(cls, cfg: dict, wf: WeightFile, torch_dtype):
+    """``cls`` built from ``cfg`` with empty (meta) parameters, and the file's tensors read into it
+    as they are (assign): floating tensors in ``torch_dtype`` (fp32 for the class's
+    _keep_in_fp32_modules, as diffusers loads them), fp8 weights of Linear / Conv layers kept in 8
+    bits under layerwise casting (computed in ``torch_dtype``), scaled-fp8 scales applied."""
+    import torch
+    from accelerate import init_empty_weights
+    from diffusers.hooks.layerwise_casting import apply_layerwise_casting
+    with init_empty_weights():
+        model = cls.from_config(cfg)
+    keep = list(getattr(cls, "_keep_in_fp32_modules", None) or [])
+    fp8_leaves: dict[str, tuple] = {}
+    state = {}
+    with open(wf.path, "rb", buffering=0) as f:
+        for name, info in sorted(wf.tensors.items(), key=lambda kv: kv[1].start):
+            t = read_tensor(f, wf, name)
+            scale = float(read_tensor(f, wf, wf.scales[name]).float()) if name in wf.scales else None
+            if not t.is_floating_point():
+                state[name] = t
+                continue
+            target = torch.float32 if any(m in name.split(".") for m in keep) else torch_dtype
+            leaf = _casting_leaf(model, name) if info.dtype in FP8 and target == torch_dtype else None
+            if leaf is not None:
+                fp8_leaves[name] = (leaf, t.dtype, scale)
+                state[name] = t
+                continue
+            if scale is not None:
+                t = t.to(torch.float32) * scale
+            state[name] = t.to(target)
+            del t
+        known = set(model.state_dict())
+        model.load_state_dict({k: v for k, v in state.items() if k in known}, strict=False, assign=True)
+    del state  # the names left out are the class's own _keys_to_ignore_on_load_unexpected (config_check)
+    for _, (leaf, storage, scale) in fp8_leaves.items():
+        apply_layerwise_casting(leaf, storage_dtype=storage, compute_dtype=torch_dtype, skip_modules_pattern=None)
+        if scale is not None and scale != 1.0:
+            _apply_scale(leaf, scale)
+    left = [n for n, p in list(model.named_parameters()) + list(model.named_buffers()) if p.device.type == "meta"]
+    if left:
+        raise ModelError(f"'{wf.path}': {len(left)} tensors of the {cls.__name__} were not in the file "
+                         f"(e.g. {', '.join(left[:3])})")
+    model.eval()
+    return model
+
+
+def renamed(cls, cfg: dict, wf: WeightFile) -> WeightFile | None:
+    """``wf`` under the diffusers names of ``cls``, through diffusers' own single-file converter for
+    the class, run on shapes alone (meta tensors: nothing is read); ComfyUI's scale tensors are
+    renamed with their weights. None when the converter does more than rename (splits, joins or
+    reshapes tensors: then diffusers loads the file itself) or there is none."""
+    import inspect
+
+    import torch
+    from diffusers.loaders.single_file_model import SINGLE_FILE_LOADABLE_CLASSES
+    fn = SINGLE_FILE_LOADABLE_CLASSES.get(cls.__name__, {}).get("checkpoint_mapping_fn")
+    if fn is None or wf.kind != "safetensors":
+        return None
+    infos = {**wf.tensors, **{n: (wf.aside or {})[n] for n in wf.scales.values()}}
+    metas = {k: torch.empty(v.shape, dtype=torch_dtype_of(v.dtype), device="meta") for k, v in infos.items()}
+    owner = {id(t): k for k, t in metas.items()}
+    try:
+        kwargs = {"config": cfg} if "config" in inspect.signature(fn).parameters else {}
+        out = fn(checkpoint=dict(metas), **kwargs)
+    except Exception:  # noqa: BLE001 - a converter that needs the data: diffusers loads the file itself
+        return None
+    names = {new: owner.get(id(t)) for new, t in out.items()}
+    if None in names.values() or len(set(names.values())) != len(infos):
+        return None
+    old_to_new = {old: new for new, old in names.items()}
+    tensors = {old_to_new[k]: v for k, v in wf.tensors.items()}
+    aside = {old_to_new[n]: infos[n] for n in wf.scales.values()}
+    scales = {old_to_new[w]: old_to_new[n] for w, n in wf.scales.items()}
+    return WeightFile(wf.path, wf.kind, tensors, scales, wf.data_start, aside)
+
+
+def _gguf_supported(wf: WeightFile) -> None:
+    """Every GGUF quantisation in the file is one diffusers can dequantise, else it is named."""
+    from diffusers.quantizers.gguf.utils import SUPPORTED_GGUF_QUANT_TYPES
+    ok = {t.name for t in SUPPORTED_GGUF_QUANT_TYPES} | {"F32", "F16", "BF16"}
+    bad: dict[str, list[str]] = {}
+    for name, info in wf.tensors.items():
+        if info.dtype not in ok:
+            bad.setdefault(info.dtype, []).append(name)
+    if bad:
+        q, names = next(iter(bad.items()))
+        import diffusers
+        raise ModelError(f"'{wf.path}' is quantised as GGUF {', '.join(bad)} (e.g. '{names[0]}'), which diffusers "
+                         f"{diffusers.__version__} cannot read: it reads {', '.join(sorted(ok))}")
+
+
+def load_denoiser(diffusers, index: dict, base: str, fam: Family, wf: WeightFile, torch_dtype):
+    """(the denoiser from one file, its format in words, how it was loaded). The base's denoiser config is checked
+    against the file's header first; a file in the diffusers layout is loaded lean, another layout
+    (the original repository's names) through diffusers' single-file converter; GGUF through
+    diffusers' GGUF quantizer."""
+    if fam.key == "animatediff":
+        raise ModelError(f"'{wf.path}': AnimateDiff motion modules as single files are not supported yet: use a "
+                         "diffusers AnimateDiff folder (model_index.json with unet and motion_adapter)")
+    _, cls_name = index[fam.denoiser]
+    cls = getattr(diffusers, cls_name)
+    cfg_path = os.path.join(base, fam.denoiser, "config.json")
+    cfg = read_json(cfg_path)
+    shapes = {k: v.shape for k, v in wf.tensors.items()}
+    value_bytes = max((SAFETENSORS_DTYPES.get(v.dtype, ("", 2))[1] for v in wf.tensors.values()), default=2)
+    fmt = wf.fmt
+    if wf.kind == "gguf":
+        _gguf_supported(wf)
+    native = check_config(cfg_path, cfg, cls, shapes, wf.path, value_bytes)
+    compute = str(torch_dtype).replace("torch.", "").replace("bfloat16", "bf16").replace("float32", "fp32") \
+        .replace("float16", "fp16")
+    if wf.kind == "gguf":
+        return _from_single_file(cls, wf.path, base, fam, torch_dtype, state=read_gguf_state(wf.path)), fmt, \
+            f"{fmt}, dequantised on the fly to {compute}"
+    how = f"stored in 8 bits, computed in {compute}" if fmt.startswith("fp8") else f"loaded as {compute}"
+    if native:
+        return lean_load(cls, cfg, wf, torch_dtype), fmt, f"{describe(wf, detail=True)}, {how}"
+    converted = renamed(cls, cfg, wf)
+    if converted is not None and check_config(cfg_path, cfg, cls, {k: v.shape for k, v in converted.tensors.items()},
+                                              wf.path, value_bytes):
+        return lean_load(cls, cfg, converted, torch_dtype), fmt, \
+            f"{describe(wf, detail=True)} in the original layout (renamed by diffusers' converter), {how}"
+    if wf.scales:
+        raise ModelError(f"'{wf.path}' is scaled fp8 in a layout other than diffusers': Studio reads scaled fp8 "
+                         f"files with diffusers' {cls_name} tensor names")
+    return _from_single_file(cls, wf.path, base, fam, torch_dtype), fmt, \
+        f"{fmt}, converted from the original layout by diffusers, loaded as {compute}"
+
+
+def _from_single_file(cls, file: str, base: str, fam: Family, torch_dtype, state: dict | None = None):
+    """diffusers' single-file loader with the base's config (``state``: GGUF tensors read already,
+    loaded through diffusers' GGUF quantizer)."""
+    if not hasattr(cls, "from_single_file"):
+        raise ModelError(f"'{file}' is not in the diffusers layout of a {cls.__name__}, and diffusers cannot convert "
+                         "this layout")
+    kwargs = {}
+    if state is not None:
+        from diffusers import GGUFQuantizationConfig
+        kwargs["quantization_config"] = GGUFQuantizationConfig(compute_dtype=torch_dtype)
+    try:
+        return cls.from_single_file(state if state is not None else file, config=base, subfolder=fam.denoiser,
+                                    torch_dtype=torch_dtype, local_files_only=True, **kwargs)
+    except Exception as e:  # noqa: BLE001 - diffusers' converter has many ways to refuse
+        raise ModelError(f"'{file}' could not be loaded as a {cls.__name__} with the config of '{base}': "
+                         f"{str(e).splitlines()[0] if str(e) else type(e).__name__}") from None
