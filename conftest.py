@@ -40,6 +40,8 @@ def pytest_cmdline_main(config):
     ``-p no:xdist`` or ``--pdb`` decide for themselves. Runs before xdist's own hook (both
     tryfirst: a conftest's hooks are called first)."""
     o = config.option
+    if os.environ.get("PYTEST_XDIST_WORKER") or hasattr(config, "workerinput"):
+        return  # a worker (or a pytest a worker's test starts) runs its tests itself: never workers of its own
     if (not config.pluginmanager.hasplugin("xdist") or o.numprocesses is not None or o.usepdb
             or o.collectonly or config.args_source != pytest.Config.ArgsSource.TESTPATHS
             or "gpu" in (o.markexpr or "")):
