@@ -131,7 +131,9 @@ def test_a_process_memory_cap_is_the_card_the_plan_sees(monkeypatch):
     calls are stubbed here to check the arithmetic only; the gpu test checks it on a card."""
     import torch
 
+    from studio.engine import device
     from studio.engine.model_cache import device_free
+    monkeypatch.setattr(device, "available_devices", lambda: ["cuda", "cpu"])  # a card, as far as the cap sees
     for name, value in (("mem_get_info", lambda i: (70 * GB, 80 * GB)), ("memory_reserved", lambda i: 3 * GB),
                         ("memory_allocated", lambda i: 2 * GB), ("current_device", lambda: 0),
                         ("get_per_process_memory_fraction", lambda i: 1.0)):
