@@ -83,6 +83,18 @@ if _WORKER:  # a worker of a parallel run has one core's share: torch starts on 
 
 
 @pytest.fixture(autouse=True)
+def _fresh_thread_policy():
+    """Every test starts with the engine's thread policy as a fresh process has it: a window test
+    sets it interactive and a distributed one sets a worker's share, and a later test in the same
+    process (an xdist worker runs many files) would otherwise run its graph on another thread count,
+    which changes float results (a one-process render compared with a chunked one)."""
+    yield
+    dev = sys.modules.get("studio.engine.device")
+    if dev is not None:
+        dev._interactive, dev._worker_threads = False, None  # as the module starts
+
+
+@pytest.fixture(autouse=True)
 def _one_torch_thread_per_worker():
     """...and every test starts on one again (a test that sets its own count, as the window's
     thread policy does, has it for its own run)."""
