@@ -313,6 +313,20 @@ def _even(n: int) -> int:
     return n + (n % 2)
 
 
+def mended_dts(pts, dts, last):
+    """The decode time a packet should carry. libx265 (through PyAV) hands out the packets it
+    flushes at the end of a short clip with an unset decode time: whatever was in memory, a huge
+    negative or positive number (seen: 6060317545617357134 for a one-frame clip), and the MP4 muxer
+    refuses it ("Invalid argument"). A decode time after the presentation time, far before it, or
+    not after the last one is replaced by the next one (never after the presentation time)."""
+    if pts is None:
+        return dts
+    bad = dts is None or dts > pts or dts < pts - 4096 or (last is not None and dts <= last)
+    if not bad:
+        return dts
+    return min(pts, last + 1) if last is not None else pts
+
+
 def write_video(path: str, clip: Clip, frames: Iterable[int] | range | None = None, *,
                 audio: Audio | None = None, graph_json: str | None = None, crf: int = 18,
                 preset: str = "medium", chunk: int = 8,
@@ -421,10 +435,9 @@ def write_video(path: str, clip: Clip, frames: Iterable[int] | range | None = No
             last_dts: list[int] = []
 
             def mux_video(p) -> None:
-                # libx265 (through PyAV) now and then hands out a flushed packet with an unset dts
-                # (a huge negative number) and the MP4 muxer refuses it: give it the next dts
-                if p.dts is not None and p.pts is not None and p.dts < p.pts - 4096:
-                    p.dts = min(p.pts, last_dts[-1] + 1) if last_dts else p.pts
+                mended = mended_dts(p.pts, p.dts, last_dts[-1] if last_dts else None)
+                if mended != p.dts:
+                    p.dts = mended
                 if p.dts is not None:
                     last_dts[:] = [p.dts]
                 c.mux(p)

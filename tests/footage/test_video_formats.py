@@ -83,6 +83,25 @@ def test_ten_bit_h265_and_prores_422_reach_float_frames_above_8_bits(tmp_path):
     assert len(np.unique(VideoFileClip(str(tmp_path / "e.mp4")).frame(0)[..., 0])) <= 256
 
 
+
+def test_a_flushed_packet_with_an_unset_decode_time_gets_the_next_one():
+    from studio.engine.media import mended_dts
+    assert mended_dts(0, 6060317545617357134, None) == 0  # a one-frame x265 clip on 16 threads
+    assert mended_dts(1, -94234737554239, 0) == 1
+    assert mended_dts(0, None, None) == 0
+    assert mended_dts(5, 3, 2) == 3  # a sound decode time is kept
+    assert mended_dts(0, -2, None) == -2  # B-frame delay: before the presentation time, kept
+    assert mended_dts(4, 2, 2) == 3  # not after the last one
+
+
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_short_ten_bit_h265_clips_mux_on_many_encoder_threads(tmp_path, monkeypatch, n):
+    # on a machine with many cores libx265 flushes a short clip's packets with garbage decode times
+    monkeypatch.setattr("studio.engine.device.encoder_threads", lambda: 16)
+    path = str(tmp_path / "t.mp4")
+    write_video(path, _smooth(n, 64, 32), codec="h265", bits=10)
+    assert VideoFileClip(path).n_frames == n
+
 @pytest.mark.parametrize("matrix,rng", [("bt709", "limited"), ("bt601", "full")])
 def test_colour_tags_are_written_and_read_back(tmp_path, matrix, rng):
     patches = np.zeros((1, 64, 64, 3), np.float32)
