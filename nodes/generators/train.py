@@ -106,6 +106,7 @@ class TrainSettings:
     max_clips_in_memory: int = 4096
     capture: str = "auto"  # compile the networks: "auto" (on CUDA), "on", "off" (see step.py)
     capture_backend: str = "inductor"
+    background_flows: str = "auto"  # a large set's flows measured while training starts: "auto" (off the CPU), "on", "off"
     read_every: int | None = None  # read the losses back every N steps (None: 1 on the CPU, 50 on a GPU)
 
 
@@ -145,7 +146,7 @@ class _Data:
     wants it, per-clip velocity from optical flow."""
 
     def __init__(self, dataset: VideoDataset, model, device, check: Callable[[], None], settings: TrainSettings,
-                 split: str = "train"):
+                 split: str = "train", background: bool = False):
         idx = dataset.indices(split)
         if not idx:
             raise StudioError(f"{dataset.name}: no clips in the {split} split")
@@ -172,14 +173,23 @@ class _Data:
             if self.cond.shape[1] != cfg["cond_dim"]:
                 raise StudioError(f"conditioning gives {self.cond.shape[1]}-d features, the model expects "
                                   f"{cfg['cond_dim']}")
+        self.check, self.flows_in_background, self._synced = check, None, 0
         if getattr(model, "needs_flows", False):  # dense motion: the flow from the key frame to each frame
+            from .background_flows import FIRST, BackgroundFlows
             from .flow import key_flows
-            fl = np.empty(frames.shape[:4] + (2,), np.float32)
+            if background and len(frames) > FIRST:  # measured while training starts (background_flows.py)
+                from studio.engine.device import worker_threads
+                self.flows_in_background = BackgroundFlows(lambda k: key_flows(frames[k], model.key_index),
+                                                           frames.shape[1:4] + (2,), len(frames), worker_threads())
+                t, h, w = frames.shape[1:4]
+                self.extra["flows"] = torch.empty((len(frames), t, 2, h, w), device=device)
+            else:
+                fl = np.empty(frames.shape[:4] + (2,), np.float32)
 
-            def flows(k: int) -> None:
-                fl[k] = key_flows(frames[k], model.key_index)
-            per_clip(flows, range(len(frames)), check)
-            self.extra["flows"] = torch.from_numpy(fl).permute(0, 1, 4, 2, 3).contiguous().to(device)
+                def flows(k: int) -> None:
+                    fl[k] = key_flows(frames[k], model.key_index)
+                per_clip(flows, range(len(frames)), check)
+                self.extra["flows"] = torch.from_numpy(fl).permute(0, 1, 4, 2, 3).contiguous().to(device)
         self.velocity = None
         if getattr(model, "needs_velocity", False):
             self.velocity = torch.from_numpy(np.stack(per_clip(clip_velocity, frames, check))).float().to(device)
@@ -195,12 +205,30 @@ class _Data:
             out["velocity"] = self.velocity
         return out
 
-    def batch(self, size: int, gen: torch.Generator) -> dict:
-        """A batch drawn with ``gen`` on its device (the training device: no host round trip)."""
+    def batch(self, size: int, gen: torch.Generator, step: int = 0) -> dict:
+        """A batch drawn with ``gen`` on its device (the training device: no host round trip); with
+        the flows measured in the background, from the clips step ``step`` may draw from."""
         if self._tensors is None:
             self._tensors = self.tensors()
-        i = torch.randint(0, self.n, (min(size, self.n) if size > 0 else self.n,), generator=gen, device=gen.device)
+        n = self.n
+        if self.flows_in_background is not None:
+            from .background_flows import available
+            n = available(step, self.n)
+            self._sync(n)
+        i = torch.randint(0, n, (min(size, self.n) if size > 0 else self.n,), generator=gen, device=gen.device)
         return {k: v[i] for k, v in self._tensors.items()}
+
+    def _sync(self, k: int) -> None:
+        """The flows of clips up to ``k`` on the training device (copied from the training thread)."""
+        if k > self._synced:
+            fl = self.flows_in_background.wait_for(k, self.check)
+            src = torch.from_numpy(fl[self._synced:k]).permute(0, 1, 4, 2, 3)
+            self.extra["flows"][self._synced:k].copy_(src)
+            self._synced = k
+
+    def close(self) -> None:
+        if self.flows_in_background is not None:
+            self.flows_in_background.close()
 
     _tensors: dict | None = None
 
@@ -264,30 +292,45 @@ class _Run:
         if self.fixed_batch is None:
             self.note(f"preparing the training data ({len(dataset.indices('train'))} clips: decoding, features)…")
             t = time.perf_counter()
-            self.data = _Data(dataset, model, self.device, self.check, s)
-            if dataset.indices("val") and hasattr(model, "losses"):
-                self.val = _Data(dataset, model, self.device, self.check, s, split="val")
-            self.note(f"data ready in {time.perf_counter() - t:.1f} s"
-                      + (f", resumed at step {self.resumed_at}" if self.resumed_at else ""))
-            from .batching import choose_batch, probe_cuda  # batch 0: auto; the learning rate follows its rule
-            t = time.perf_counter()
-            self.batch, self.lr_factor, rule = choose_batch(s.batch, self.device, self.data.n,
-                                                            lambda: probe_cuda(model, self.data, self.amp))
-            probe = time.perf_counter() - t
-            for k, o in self.opts.items():
-                for g, lr in zip(o.param_groups, self.base_lrs[k]):
-                    g["lr"] = lr * self.lr_factor
-            self.info(f"{rule}; learning rate {s.lr * self.lr_factor:.3g}"  # the Training dock: the rule
-                      + (f" (the batch probe took {probe:.1f} s, not counted in the budget)" if probe >= 0.05 else ""))
+            background = s.background_flows == "on" or (s.background_flows == "auto" and self.device.type != "cpu")
+            self.data = _Data(dataset, model, self.device, self.check, s, background=background)
+            try:
+                self._prepare_rest(dataset, t)
+            except BaseException:
+                self.data.close()
+                raise
         if capture_wanted(self.device, s.capture):
             self.capture = Capture(model, backend=s.capture_backend, warn=self.warn)
             self.setup_steps = CAPTURE_SETUP_STEPS if self.capture.active else 0
+
+    def _prepare_rest(self, dataset: VideoDataset, t: float) -> None:
+        """After the training data: the validation data, the batch rule (``t``: when preparing began)."""
+        s, model = self.s, self.model
+        if self.data.flows_in_background is not None:
+            from .background_flows import FIRST, PER_STEP, full_at
+            n = self.data.n
+            self.info(f"training starts on the first {FIRST} of {n} clips while the optical flow of the others is "
+                      f"measured in the background; each step adds {PER_STEP}, all {n} from step {full_at(n)}")
+        if dataset.indices("val") and hasattr(model, "losses"):
+            self.val = _Data(dataset, model, self.device, self.check, s, split="val")
+        self.note(f"data ready in {time.perf_counter() - t:.1f} s"
+                  + (f", resumed at step {self.resumed_at}" if self.resumed_at else ""))
+        from .batching import choose_batch, probe_cuda  # batch 0: auto; the learning rate follows its rule
+        t = time.perf_counter()
+        self.batch, self.lr_factor, rule = choose_batch(s.batch, self.device, self.data.n,
+                                                        lambda: probe_cuda(model, self.data, self.amp))
+        probe = time.perf_counter() - t
+        for k, o in self.opts.items():
+            for g, lr in zip(o.param_groups, self.base_lrs[k]):
+                g["lr"] = lr * self.lr_factor
+        self.info(f"{rule}; learning rate {s.lr * self.lr_factor:.3g}"  # the Training dock: the rule
+                  + (f" (the batch probe took {probe:.1f} s, not counted in the budget)" if probe >= 0.05 else ""))
 
     def begin(self) -> None:
         pass
 
     def step(self, step: int) -> dict:
-        b = self.fixed_batch if self.fixed_batch is not None else self.data.batch(self.batch, self.gen)
+        b = self.fixed_batch if self.fixed_batch is not None else self.data.batch(self.batch, self.gen, step)
         self.last = b
 
         def one() -> dict:
@@ -308,6 +351,8 @@ class _Run:
             save_checkpoint(s.checkpoint, self.model, self.ema, self.opts, self.gen, step, history[-2000:], meta)
 
     def end(self) -> None:
+        if self.data is not None:
+            self.data.close()
         if self.capture is not None:
             self.capture.undo()
 
