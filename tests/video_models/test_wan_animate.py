@@ -159,3 +159,15 @@ def test_the_loader_names_the_variant_and_keeps_it_to_its_node(animate_dir):
     assert ref.variant == "Wan 2.2 Animate" and ref.family == "wan"
     with pytest.raises(NodeExecutionError, match="is a Wan Animate model: it does character animation"):
         ex.run(g, targets=[t2v.id], device="cpu")
+
+
+def test_stop_inside_a_step_then_the_cached_model_runs_again(animate_dir):
+    from .stopping import stop_inside_a_step
+    ex = Executor()
+    g, gen = animate_graph(animate_dir, frames=5, steps=1)
+    load = next(n.id for n in g.nodes.values() if n.type_id == "video_models.load")
+    ref = ex.run(g, targets=[load], device="cpu").value(load)
+    stop_inside_a_step(ex, g, gen.id, list(ref.module.transformer.blocks))
+    assert not any(m._forward_pre_hooks for m in ref.module.transformer.modules())
+    clip = ex.run(g, targets=[gen.id], device="cpu").value(gen.id)  # the cached model, not loaded again
+    assert clip.n_frames == 5 and ex.run_counts.get("video_models.load", 0) == 1 and len(ex.models) == 1
