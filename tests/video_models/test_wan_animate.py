@@ -171,3 +171,16 @@ def test_stop_inside_a_step_then_the_cached_model_runs_again(animate_dir):
     assert not any(m._forward_pre_hooks for m in ref.module.transformer.modules())
     clip = ex.run(g, targets=[gen.id], device="cpu").value(gen.id)  # the cached model, not loaded again
     assert clip.n_frames == 5 and ex.run_counts.get("video_models.load", 0) == 1 and len(ex.models) == 1
+
+
+def test_a_single_wan_animate_file_is_recognised_in_both_layouts(animate_dir):
+    from safetensors import safe_open
+
+    from nodes.video_models.catalog.recognise import recognise
+    with safe_open(f"{animate_dir}/transformer/diffusion_pytorch_model.safetensors", "pt") as f:
+        shapes = {k: tuple(f.get_slice(k).get_shape()) for k in f.keys()}
+    r = recognise(shapes)
+    assert (r.kind, r.family) == ("denoiser", "wan") and r.variant.startswith("Wan 2.2 Animate (width 24")
+    original = {"head.modulation": (1, 2, 5120), "pose_patch_embedding.weight": (5120, 16, 1, 2, 2),
+                "patch_embedding.weight": (5120, 36, 1, 2, 2), "img_emb.proj.0.bias": (1280,)}
+    assert recognise(original).variant == "Wan 2.2 Animate 14B"
