@@ -37,7 +37,7 @@ def segment_plan(n: int, window: int, overlap: int) -> tuple[int, int]:
 
 
 def segment_length(fam, n: int, asked: int, overlap: int) -> int:
-    """The frames of one segment: 'window' rounded down to 4k+1 as the pipeline rounds it, no longer
+    """The frames of one segment: 'window' made 4k+1 as the pipeline makes it (k = window // 4), no longer
     than the clip needs (a short clip is one segment of the clip's length rounded up to 4k+1)."""
     a, b = fam.frame_multiple
     win = max(1, asked // a * a + b)
@@ -55,6 +55,7 @@ class WanAnimate(GeneratorNode):
     id = "video_models.wan_animate"
     title = "Wan Animate"
     task = "animate"
+    streams_output = False  # one pipeline call makes every segment: nothing to hand on before it ends
     inputs = (In("model", "Model", help=f"a Wan Animate model (WanAnimatePipeline), e.g. {MODEL}"),
               In("reference", "Image", help="the character to animate (a still; a clip's first frame)"),
               In("pose", "Video", help="the driving pose video (Draw Pose): its length is the clip's"),
@@ -90,7 +91,7 @@ class WanAnimate(GeneratorNode):
         self.preview, self.steps = preview_and_steps(ctx, s.on_cpu)
         win = segment_length(s.fam, n, p.window, overlap)
         if win <= overlap:
-            raise StudioError(f"the window ({win} frames, 'window' {p.window} rounded to 4k+1) must be longer than "
+            raise StudioError(f"the window ({win} frames: 'window' {p.window} made 4k+1) must be longer than "
                               f"the overlap ({overlap})")
         most = call_frames_limit(s.pipe, s.fam)
         if most is not None and win > most:
@@ -100,8 +101,9 @@ class WanAnimate(GeneratorNode):
         w, h = output_size(ctx, s, p.width, p.height, (pose.width, pose.height), self.preview)
         self._room(s, padded, w, h, face, p.mode == "replace")
         if win != p.window:
-            ctx.info(f"segments of {win} frames ({p.window} asked: " +
-                     ("4k+1 frames" if win < p.window and n > win else f"the clip's {n} frames need no more") + ")")
+            why = f"the clip's {n} frames need no more" if win < segment_length(s.fam, 10 ** 9, p.window, overlap) \
+                else "the pipeline makes 4k+1"
+            ctx.info(f"segments of {win} frames ({p.window} asked: {why})")
         ctx.info(f"{n:,} frames in {segments} segment{'s' if segments > 1 else ''} of {win}, each continuing from "
                  f"the last {overlap} of the one before" if segments > 1 else f"{n:,} frames in one segment of {win}")
         size = int(s.pipe.transformer.config.motion_encoder_size)
@@ -112,8 +114,8 @@ class WanAnimate(GeneratorNode):
         fps = p.fps or pose.fps
         replace = p.mode == "replace"
 
-        def pil(clip):
-            return [to_pil(f) for f in clip.chunk(0, n)]
+        def pil(clip):  # 8-bit images as the pipeline takes them, pulled a chunk at a time (not n float frames)
+            return [to_pil(f) for _, c in clip.chunks(16, 0, n, ctx.check_cancelled) for f in c]
 
         base = filter_kwargs(s.pipe, {"height": h, "width": w, "num_inference_steps": self.steps,
                                       "guidance_scale": p.guidance, "mode": p.mode, "segment_frame_length": win,
