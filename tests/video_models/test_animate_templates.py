@@ -71,4 +71,5 @@ def test_without_models_the_template_names_folders_and_files(models_dir, tmp_pat
     animate = next(m for m in said if ANIMATE in m)
     assert f"'{ANIMATE}' not found" in animate and "model_index.json" in animate
     pose = next(m for m in said if "vitpose-wholebody" in m)
-    assert "'vitpose-wholebody' not found" in pose and "config.json, model.safetensors, preprocessor_config.json" in pose
+    assert "'vitpose-wholebody' not found" in pose
+    assert "config.json, model.safetensors, preprocessor_config.json" in pose
