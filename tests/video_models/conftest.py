@@ -33,6 +33,12 @@ def cogvideox_dir(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def animate_dir(tmp_path_factory):  # read only: one build for every test module
+    from .tiny_animate import build_wan_animate
+    return build_wan_animate(str(tmp_path_factory.mktemp("models") / "tiny-wan-animate"))
+
+
+@pytest.fixture(scope="session")
 def vace_dir(tmp_path_factory):  # read only: one build for every test module
     from .tiny_control import build_wan_vace
     return build_wan_vace(str(tmp_path_factory.mktemp("models") / "tiny-wan-vace"))

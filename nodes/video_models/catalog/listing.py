@@ -151,6 +151,8 @@ def _task(index: dict, cfg: dict, fam) -> str:
     cls = str(index.get("_class_name", ""))
     if "VACE" in cls:
         return "VACE"
+    if "Animate" in cls:
+        return "Animate"
     if cfg.get("pos_embed_seq_len"):
         return "FLF2V"
     if "ImageToVideo" in cls or "I2V" in cls or (fam.t2v is None and fam.i2v):  # SVD: image to video only

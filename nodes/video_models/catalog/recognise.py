@@ -96,6 +96,11 @@ def _wan(t: Tensors, filename: str) -> Recognised | None:
     expert = " (high-noise expert)" if "high.noise" in name else " (low-noise expert)" if "low.noise" in name else ""
     task = "VACE" if vace else "FLF2V" if flf else "I2V" if clip or in_dim == 36 else "T2V"
     note = ""
+    if t.has("pose_patch_embedding.weight"):  # Wan Animate, in both layouts (its pose video's own embedding)
+        if dim == 5120:
+            return Recognised("denoiser", "wan", "Wan 2.2 Animate 14B")
+        return Recognised("denoiser", "wan", f"Wan 2.2 Animate (width {dim}, {t.blocks('blocks')} blocks)",
+                          "an unusual size: not one of the released Wan models")
     if dim == 1536:
         variant = f"Wan 2.1 1.3B {task}"
     elif dim == 3072:

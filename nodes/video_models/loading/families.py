@@ -16,6 +16,7 @@ class Family:
     t2v: str | None = None
     v2v: str | None = None
     vace: str | None = None  # control video, mask and references (nodes/video_models/wan/vace.py)
+    animate: str | None = None  # a character moved by a pose and a face video (nodes/video_models/wan/animate.py)
     denoiser: str = "transformer"  # component the single file replaces
     latent_layout: str = "BCTHW"  # how the sampler's latents are laid out ("BTCHW", "BCTHW", "packed")
     frames: int = 16  # a good default clip length
@@ -31,9 +32,11 @@ FAMILIES: dict[str, Family] = {f.key: f for f in (
     Family("svd", "Stable Video Diffusion", ("StableVideoDiffusionPipeline",),
            i2v="StableVideoDiffusionPipeline", denoiser="unet", latent_layout="BTCHW", frames=14,
            fixed_frames=14, size_multiple=8, fps=7.0),
-    Family("wan", "Wan", ("WanPipeline", "WanImageToVideoPipeline", "WanVideoToVideoPipeline", "WanVACEPipeline"),
+    Family("wan", "Wan", ("WanPipeline", "WanImageToVideoPipeline", "WanVideoToVideoPipeline", "WanVACEPipeline",
+                         "WanAnimatePipeline"),
            i2v="WanImageToVideoPipeline", t2v="WanPipeline", v2v="WanVideoToVideoPipeline",
-           vace="WanVACEPipeline", frames=33, frame_multiple=(4, 1), size_multiple=16, fps=16.0, scale_attr="latents_std"),
+           vace="WanVACEPipeline", animate="WanAnimatePipeline", frames=33, frame_multiple=(4, 1), size_multiple=16,
+           fps=16.0, scale_attr="latents_std"),
     Family("ltx", "LTX-Video", ("LTXPipeline", "LTXImageToVideoPipeline", "LTXConditionPipeline"),
            i2v="LTXImageToVideoPipeline", t2v="LTXPipeline", latent_layout="packed",
            frames=49, frame_multiple=(8, 1), size_multiple=32, fps=24.0, scale_attr="latents_std"),
@@ -56,7 +59,7 @@ FAMILIES: dict[str, Family] = {f.key: f for f in (
 )}
 
 TASKS = {"i2v": "image to video", "t2v": "text to video", "v2v": "video to video",
-         "vace": "control video (VACE)"}
+         "vace": "control video (VACE)", "animate": "character animation (Wan Animate)"}
 
 
 def family_from_index(index: dict) -> Family | None:
@@ -108,10 +111,23 @@ def _dim(cfg: dict) -> int:
     return _int(cfg, "num_attention_heads") * _int(cfg, "attention_head_dim")
 
 
+ANIMATE_DENOISER = "WanAnimateTransformer3DModel"  # a Wan Animate folder's transformer class
+
+
+def is_animate(index: dict, denoiser_config: dict) -> bool:
+    """A Wan Animate folder: its transformer is a WanAnimateTransformer3DModel (model_index.json or
+    the transformer's config.json says so)."""
+    spec = index.get("transformer")
+    named = spec[1] if isinstance(spec, list) and len(spec) == 2 else None
+    return ANIMATE_DENOISER in (named, denoiser_config.get("_class_name"))
+
+
 # The models inside a family, told apart by model_index.json and the denoiser's config.json (the
 # weights are never read): (family, title, test(index, denoiser config)). The first match wins;
 # add an entry here for a new variant.
 VARIANTS: tuple[tuple[str, str, object], ...] = (
+    ("wan", "Wan 2.2 Animate 14B", lambda idx, cfg: is_animate(idx, cfg) and _dim(cfg) == 5120),
+    ("wan", "Wan 2.2 Animate", lambda idx, cfg: is_animate(idx, cfg)),
     ("wan", "Wan 2.2 A14B (two experts)", lambda idx, cfg: bool(idx.get("transformer_2") and idx["transformer_2"][0])),
     ("wan", "Wan 2.2 TI2V-5B", lambda idx, cfg: bool(idx.get("expand_timesteps")) or _dim(cfg) == 3072),
     ("wan", "Wan 2.1 14B", lambda idx, cfg: _dim(cfg) == 5120),

@@ -149,6 +149,9 @@ class VideoModelRef(ModelRef):
             raise ModelError(f"{fam.title} models do not do {TASKS[task]} (they do: {', '.join(can)})")
         if self.shared.get("released"):
             raise ModelError(f"the model '{self.path}' was unloaded to make room for another: run again to load it")
+        if fam.animate and type(self.module).__name__ == fam.animate and task != "animate":
+            raise ModelError(f"model '{self.path}' is a Wan Animate model: it does {TASKS['animate']} only "
+                             "(the Wan Animate node), not " + TASKS[task])
         pipes = self.shared.setdefault("pipes", {})
         if task in pipes:
             if self.offload and self.shared.get("hooked") != task:

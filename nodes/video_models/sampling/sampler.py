@@ -104,6 +104,7 @@ class Sampler:
         self.context_cond = None  # with a prompt schedule: latent frames -> a window's prompt embeddings
         self.context_tag = None  # what else decides the take (the schedule's weights), for a kept take's key
         self.last_phases: dict = {}  # the last window's phases (runs/phases.WindowTimer)
+        self.segments = 1  # denoising loops in one pipeline call (Wan Animate: one per segment it makes)
         if self.on_cpu:
             # a report, not a warning of the run: nothing asked for is skipped (issue 35: every CPU run
             # ended "with 1 warning"); an estimate past LONG_RUN_S is one (guard.py)
@@ -133,6 +134,7 @@ class Sampler:
         stream = (PreviewStream(self._previewer(kwargs.get("num_frames") or 1, kwargs["height"], kwargs["width"]))
                   if previews else None)
         last = [0.0]
+        done = [0]  # steps of this call, over all its denoising loops
         t_call = time.perf_counter()
         from ..runs.phases import WindowTimer
         timer = WindowTimer()
@@ -149,6 +151,7 @@ class Sampler:
                 kw = keeper.step(p, i, kw)
             timer.step()
             total = int(getattr(p, "num_timesteps", 0) or kwargs.get("num_inference_steps", 1))
+            done[0] += 1
             prev = None
             if stream is not None:
                 prev = stream.ready(wait=i + 1 == total)  # a preview started at an earlier step, if landed
@@ -164,7 +167,8 @@ class Sampler:
                 guard.step_done(time.perf_counter() - start)
             # raises Cancelled when the user stopped: the exception leaves the pipeline at this step
             first = i == 0 and n_windows > 1  # the window log line, once per window
-            ctx.progress(k * total + i + 1, n_windows * total, preview=prev, force=first,
+            per_call = total * self.segments
+            ctx.progress(k * per_call + done[0], n_windows * per_call, preview=prev, force=first,
                          message=f"window {k + 1}/{n_windows}" if first else None)
             return kw
 

@@ -1,1 +1,1 @@
-"""Wan's own nodes (VACE: control video, masks, references)."""
+"""Wan's own nodes (VACE: control video, masks, references; Animate: a character moved by a pose and a face video)."""

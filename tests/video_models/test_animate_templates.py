@@ -1,0 +1,75 @@
+"""character_animate and character_replace (Wan Animate) render headless on tiny random models
+standing in under the names the templates ask for; without them, the loaders name the folders
+and the files."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from studio.core.errors import StudioError
+from studio.engine.executor import Executor
+from studio.engine.media import probe
+
+from .test_control_templates import _tiny_plate
+from .test_video_templates import _template, models_dir  # noqa: F401 - the fixture
+
+pytest.importorskip("transformers")
+ANIMATE = "Wan-AI/Wan2.2-Animate-14B-Diffusers"
+SMALL = [("video_models.wan_animate", "steps", 1), ("video_models.wan_animate", "window", 5),
+         ("video_models.wan_animate", "preview_size", "off"), ("preprocess.detect_people", "threshold", 0.0),
+         ("preprocess.face_crops", "threshold", 0.0), ("preprocess.face_crops", "size", 16)]
+
+
+def _place(models_dir, name, path):
+    (models_dir / name).parent.mkdir(parents=True, exist_ok=True)
+    (models_dir / name).symlink_to(path)
+
+
+@pytest.fixture
+def placed(models_dir, tmp_path, animate_dir):  # noqa: F811
+    from ..preprocess.tiny_models import build_rtdetr, build_vitpose
+    _place(models_dir, ANIMATE, animate_dir)
+    _place(models_dir, "PekingU/rtdetr_r50vd_coco_o365", build_rtdetr(str(tmp_path / "rt")))
+    _place(models_dir, "vitpose-wholebody", build_vitpose(str(tmp_path / "vp"), keypoints=133))
+    return models_dir
+
+
+def _nodes(g):
+    return {n.type_id: n.id for n in g.nodes.values()}
+
+
+def test_character_animate_renders_on_tiny_models(placed, tmp_path):
+    out = tmp_path / "character_animate.mp4"
+    g = _template("character_animate", out, SMALL + [("io.load_video", "path", _tiny_plate(tmp_path / "drv.mp4"))])
+    r = Executor(frame_caching=False).run(g, device="cpu")
+    info = probe(str(out))
+    assert info["frames"] == 5 and info["width"] == 32
+    ids = _nodes(g)
+    assert r.value(ids["preprocess.pose_estimate"]).layout == "wholebody133"
+    face = r.value(ids["preprocess.face_crops"])
+    assert (len(face), face.width, face.height) == (5, 16, 16)
+    assert np.isfinite(r.value(ids["video_models.wan_animate"]).frames).all()
+
+
+def test_character_replace_renders_on_tiny_models(placed, tmp_path):
+    from tests.preprocess.tiny_sam2 import build_sam2_video
+    _place(placed, "facebook/sam2.1-hiera-tiny", build_sam2_video(str(tmp_path / "sam2")))
+    out = tmp_path / "character_replace.mp4"
+    g = _template("character_replace", out, SMALL + [("io.load_video", "path", _tiny_plate(tmp_path / "drv.mp4")),
+                                                     ("edit.mask_tools", "grow", 0)])
+    r = Executor(frame_caching=False).run(g, device="cpu")
+    assert probe(str(out))["frames"] == 5
+    assert r.value(_nodes(g)["video_models.wan_animate"]).n_frames == 5
+
+
+def test_without_models_the_template_names_folders_and_files(models_dir, tmp_path):  # noqa: F811
+    g = _template("character_animate", tmp_path / "out.mp4")
+    with pytest.raises(StudioError) as e:
+        Executor(frame_caching=False).run(g)
+    said = [str(x) for x in getattr(e.value, "errors", [e.value])]  # every loader's problem, found before the run
+    assert len(said) == 3 and all(str(models_dir) in m for m in said)
+    animate = next(m for m in said if ANIMATE in m)
+    assert f"'{ANIMATE}' not found" in animate and "model_index.json" in animate
+    pose = next(m for m in said if "vitpose-wholebody" in m)
+    assert "'vitpose-wholebody' not found" in pose
+    assert "config.json, model.safetensors, preprocessor_config.json" in pose
