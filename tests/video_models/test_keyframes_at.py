@@ -201,3 +201,29 @@ def test_a_clip_frame_outside_its_clip_is_refused(vace_dir):
                keyframes="2=3")
     with pytest.raises(StudioError, match=r"'keyframe_1': frame 3 of its clip is asked but the clip has 3 frames"):
         Executor().run(g, targets=["gen"], device="cpu", use_cache=False)
+
+
+def test_ltx2_keyframes_give_the_frames_of_the_condition_pipeline_called_directly(ltx2_dir, monkeypatch):
+    """LTX2ConditionPipeline takes a keyframe's latent index: a frame off the latent grid is placed on
+    the nearest latent frame, and said."""
+    import torch
+    from diffusers import LTX2ConditionPipeline
+    from diffusers.pipelines.ltx2.pipeline_ltx2_condition import LTX2VideoCondition
+    calls = _spy(monkeypatch, LTX2ConditionPipeline)
+    ex = Executor()
+    g = _graph(ltx2_dir, node="video_models.ltx2", keys=(1, 2), keyframes="0, last", fps=24.0,
+               prompt="a red fox sings into the camera")
+    ev = []
+    clip = ex.run(g, targets=["gen"], device="cpu", use_cache=False, on_event=ev.append).value("gen")
+    assert len(calls) == 1 and clip.n_frames == 9
+    pipe = ex.run(g, targets=["load"], device="cpu").value("load").pipeline("cond")
+    t = pipe.vae_temporal_compression_ratio
+    conds = calls[0]["conditions"]
+    assert [c.index for c in conds] == [0, (8 - 1 + t // 2) // t + 1]
+    kw = {k: v for k, v in calls[0].items() if k not in ("conditions", "generator", "callback_on_step_end",
+                                                         "callback_on_step_end_tensor_inputs")}
+    direct = [LTX2VideoCondition(frames=to_pil(_image(s, 16)), index=c.index) for s, c in zip((1, 2), conds)]
+    monkeypatch.undo()
+    out = pipe(conditions=direct, generator=torch.Generator().manual_seed(calls[0]["generator"].initial_seed()),
+               **kw).frames[0]
+    assert np.allclose(clip.frames, out.permute(0, 2, 3, 1).numpy(), atol=1e-6)
