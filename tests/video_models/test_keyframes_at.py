@@ -54,7 +54,7 @@ for _c in (_Key, _KeyClip):
 def _graph(model, node="video_models.text_to_video", keys=(1, 2), clip_on=None, **params):
     g = Graph()
     g.add_node("video_models.load", {"model": model}, node_id="load")
-    p = {"frames": 9, "width": 32, "height": 32, "steps": 2, "guidance": 1.0, "prompt": "a red fox",
+    p = {"frames": 9, "width": 32, "height": 32, "steps": 1, "guidance": 1.0, "prompt": "a red fox",
          "previews": False, "preview_size": "off", "seed": 5}
     p.update(params)
     g.add_node(node, p, node_id="gen")
@@ -113,7 +113,7 @@ def test_ltx_keyframes_give_the_frames_of_the_condition_pipeline_called_directly
     seed = calls[0]["generator"].initial_seed()
     pipe = LTXConditionPipeline.from_pretrained(ltx_dir)
     direct = [LTXVideoCondition(image=to_pil(_image(s, 16)), frame_index=f, strength=0.8) for s, f in ((1, 0), (2, 8))]
-    out = pipe(conditions=direct, prompt="a red fox", height=32, width=32, num_frames=9, num_inference_steps=2,
+    out = pipe(conditions=direct, prompt="a red fox", height=32, width=32, num_frames=9, num_inference_steps=1,
                guidance_scale=1.0, generator=torch.Generator().manual_seed(seed), output_type="pt").frames[0]
     assert np.allclose(clip.frames, out.permute(0, 2, 3, 1).numpy(), atol=1e-6)
     # the keyframes reach the model: another image at frame 8 makes other frames
@@ -156,7 +156,7 @@ def test_vace_keyframes_give_the_frames_of_the_pipeline_called_directly(vace_dir
     seed = calls[0]["generator"].initial_seed()
     monkeypatch.undo()
     pipe = WanVACEPipeline.from_pretrained(vace_dir)
-    out = pipe(prompt="a red fox", video=video, mask=mask, height=16, width=16, num_frames=5, num_inference_steps=2,
+    out = pipe(prompt="a red fox", video=video, mask=mask, height=16, width=16, num_frames=5, num_inference_steps=1,
                guidance_scale=1.0, generator=torch.Generator().manual_seed(seed), output_type="np").frames[0]
     assert np.array_equal(clip.frames, np.clip(np.asarray(out, np.float32), 0, 1))
 
