@@ -1,14 +1,14 @@
 """Keyframe marks on the timeline (issue 47): where the keyframes of the generator whose clip is
-shown sit, as teal diamonds on the ruler's foot and thin lines through the thumbnails. Frames are as
+shown sit, as teal diamonds on the ruler's foot and lines through the thumbnails. Frames are as
 the node's 'keyframes' setting writes them (negative: from the clip's end), placed against the
 shown clip's length; marks past its end are not drawn."""
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPointF
 from PySide6.QtGui import QColor, QPainter, QPen, QPolygonF
 
 KEY_COLOR = QColor(60, 220, 200)
-DIAMOND = 5.0  # half the diamond's width, in pixels
+DIAMOND = 6.0  # half the diamond's width, in pixels
 
 
 def placed(frames, n_frames: int) -> list[int]:
@@ -30,7 +30,9 @@ def paint_keyframes(p: QPainter, timeline, y_top: float, y_bottom: float) -> Non
         if not a <= f <= b:
             continue
         x = timeline.x_of(f) + max(1.0, ppf) / 2
-        p.setPen(QPen(KEY_COLOR, 1, Qt.DashLine))
+        p.setPen(QPen(QColor(10, 10, 12, 170), 4))  # a dark edge: the line reads over any thumbnail
+        p.drawLine(QPointF(x, y_top), QPointF(x, y_bottom))
+        p.setPen(QPen(KEY_COLOR, 2))
         p.drawLine(QPointF(x, y_top), QPointF(x, y_bottom))
         p.setPen(QPen(QColor(20, 20, 22), 1))
         p.setBrush(KEY_COLOR)
