@@ -27,8 +27,8 @@ from studio.core.spec import In
 MAX_KEYS = 4
 KEY_NAMES = tuple(f"keyframe_{i}" for i in range(1, MAX_KEYS + 1))
 KEY_INPUTS = tuple(In(name, "Video", optional=True,
-                      help=f"keyframe {i}: an Image put at the frame number {i} of 'keyframes' lists (a Video: the "
-                           "frame of it chosen there, e.g. '96=last')")
+                      help=f"an Image put at frame number {i} of the 'keyframes' list (a Video: the frame of it "
+                           "chosen there, e.g. '96=last')")
                    for i, name in enumerate(KEY_NAMES, start=1))
 KEYFRAMES_HELP = ("the frame each connected keyframe input sits at, in order: '0, 48, last' (negative: from the "
                   "end); 'AT=F' takes frame F of a clip on that input ('96=last': its last frame). LTX-Video, "
