@@ -26,11 +26,11 @@ import sysconfig
 from typing import Any
 
 from .errors import StudioError
-from .params import Bool, Choice, Color, Float, Int, Path, Seed, String
+from .params import Bool, Choice, Color, Float, Frames, Int, Path, Seed, String
 from .spec import In, Node, NodeSpec, Out
 
 FORMAT = 3  # 2: specs say disk_cache; 3: and shows_first_frame
-PARAM_CLASSES = {c.__name__: c for c in (Int, Float, Bool, Choice, String, Path, Color, Seed)}
+PARAM_CLASSES = {c.__name__: c for c in (Int, Float, Bool, Choice, String, Path, Color, Seed, Frames)}
 
 
 class NodeLoadError(StudioError):

@@ -224,6 +224,45 @@ class Color(Param):
         return tuple(int(value[i:i + 2], 16) / 255.0 for i in (1, 3, 5))  # type: ignore[return-value]
 
 
+def frame_marks(text: str, name: str = "frames") -> list[tuple[int, int]]:
+    """The frames a :class:`Frames` value names: ``(at, source)`` pairs in order. ``at`` is a frame of
+    the clip made (negative: from its end, -1 the last); ``source`` a frame of the clip on the
+    matching input (``'96=-1'``: that clip's last frame at 96; 0 when not given: an Image, or a clip's
+    first frame). ``last`` stands for -1 on either side. Raises :class:`ParamRangeError` naming ``name``."""
+    out = []
+    for entry in text.replace(";", ",").replace("\n", ",").split(","):
+        entry = entry.strip()
+        if not entry:
+            continue
+        parts = [x.strip().lower() for x in entry.split("=")]
+        try:
+            if len(parts) > 2:
+                raise ValueError
+            at, src = (int(-1 if x == "last" else x) for x in (parts + ["0"])[:2])
+        except ValueError:
+            raise ParamRangeError(name, f"'{entry}' is not a frame number: write frame numbers like '0, 48, last' "
+                                        "(negative: from the end), each optionally '=F' to take frame F of a clip "
+                                        "('96=last')") from None
+        out.append((at, src))
+    return out
+
+
+@dataclass(frozen=True)
+class Frames(String):
+    """Frame numbers of the clip a node makes, as text: '0, 48, last' (keyframes); syntax checked when
+    set (:func:`frame_marks`), ranges by the node once the clip's length is known. The viewer's
+    timeline marks where they sit."""
+    multiline: bool = False
+    kind: str = field(default="frames", init=False)
+
+    def coerce(self, value: Any) -> str:
+        if isinstance(value, (list, tuple)) and all(_is_number(v) for v in value):
+            value = ", ".join(str(int(v)) for v in value)
+        value = String.coerce(self, value)
+        frame_marks(value, self.name)
+        return value
+
+
 @dataclass(frozen=True)
 class Seed(Int):
     """A random seed. Combined with the graph seed and the node id, so copies of a node differ."""
@@ -233,4 +272,5 @@ class Seed(Int):
     kind: str = field(default="seed", init=False)
 
 
-PARAM_KINDS = {c.__dataclass_fields__["kind"].default: c for c in (Int, Float, Bool, Choice, String, Path, Color, Seed)}
+PARAM_KINDS = {c.__dataclass_fields__["kind"].default: c for c in (Int, Float, Bool, Choice, String, Path, Color, Seed,
+                                                                       Frames)}

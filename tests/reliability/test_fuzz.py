@@ -138,6 +138,8 @@ def _plausible_value(n: dict, rng: random.Random) -> None:
         v = rng.random() < 0.5
     elif kind == "color":
         v = "#%06x" % rng.randrange(1 << 24)
+    elif kind == "frames":  # frame numbers (keyframes)
+        v = rng.choice(["", "0", "0, 8, last", "96=-1", p.default])
     elif kind == "path" and p.mode == "open":  # a device or a folder as an input
         v = rng.choice(["", "missing/file.mp4", p.default, "/dev/zero", "."])
     elif kind == "path":  # outputs stay inside the case's folder: a bug must not clobber the system

@@ -17,6 +17,7 @@ class Family:
     v2v: str | None = None
     vace: str | None = None  # control video, mask and references (nodes/video_models/wan/vace.py)
     animate: str | None = None  # a character moved by a pose and a face video (nodes/video_models/wan/animate.py)
+    cond: str | None = None  # images at any frame (sampling/keyframes_at.py)
     denoiser: str = "transformer"  # component the single file replaces
     latent_layout: str = "BCTHW"  # how the sampler's latents are laid out ("BTCHW", "BCTHW", "packed")
     frames: int = 16  # a good default clip length
@@ -38,10 +39,10 @@ FAMILIES: dict[str, Family] = {f.key: f for f in (
            vace="WanVACEPipeline", animate="WanAnimatePipeline", frames=33, frame_multiple=(4, 1), size_multiple=16,
            fps=16.0, scale_attr="latents_std"),
     Family("ltx", "LTX-Video", ("LTXPipeline", "LTXImageToVideoPipeline", "LTXConditionPipeline"),
-           i2v="LTXImageToVideoPipeline", t2v="LTXPipeline", latent_layout="packed",
+           i2v="LTXImageToVideoPipeline", t2v="LTXPipeline", cond="LTXConditionPipeline", latent_layout="packed",
            frames=49, frame_multiple=(8, 1), size_multiple=32, fps=24.0, scale_attr="latents_std"),
     Family("ltx2", "LTX-2 (picture and sound)", ("LTX2Pipeline", "LTX2ImageToVideoPipeline", "LTX2ConditionPipeline"),
-           i2v="LTX2ImageToVideoPipeline", t2v="LTX2Pipeline", latent_layout="packed",
+           i2v="LTX2ImageToVideoPipeline", t2v="LTX2Pipeline", cond="LTX2ConditionPipeline", latent_layout="packed",
            frames=121, frame_multiple=(8, 1), size_multiple=32, fps=24.0, scale_attr="latents_std"),
     Family("cogvideox", "CogVideoX", ("CogVideoXPipeline", "CogVideoXImageToVideoPipeline",
                                       "CogVideoXVideoToVideoPipeline"),
@@ -59,7 +60,8 @@ FAMILIES: dict[str, Family] = {f.key: f for f in (
 )}
 
 TASKS = {"i2v": "image to video", "t2v": "text to video", "v2v": "video to video",
-         "vace": "control video (VACE)", "animate": "character animation (Wan Animate)"}
+         "vace": "control video (VACE)", "animate": "character animation (Wan Animate)",
+         "cond": "keyframes at any frame"}
 
 
 def family_from_index(index: dict) -> Family | None:

@@ -21,6 +21,7 @@ from ..loading.families import valid_frames
 from ..loading.inputs import video_model_input
 from ..sampling.generators import (COMMON, TAKE_PARAMS, GeneratorNode, output_size, preview_and_steps,
                                    prompt_of, say_frame_rule)
+from ..sampling.keyframes_at import KEY_INPUTS, KEY_PARAMS
 
 SOUNDS = ("generated", "input")
 MAX_TOKENS = 1024  # LTX2Pipeline's own max_sequence_length
@@ -48,15 +49,16 @@ class LTX2Video(GeneratorNode):
     inputs = (In("model", "Model", help="an LTX-2 model (LTX2Pipeline)"),
               In("image", "Image", optional=True, help="the first frame: image to video"),
               In("prompt", "Text", optional=True),
-              In("audio", "Audio", optional=True, help="a track to keep instead of the made sound ('sound: input')"))
+              In("audio", "Audio", optional=True, help="a track to keep instead of the made sound ('sound: input')")
+              ) + KEY_INPUTS
     outputs = (Out("video", "Video", help="the picture, with the sound"), Out("audio", "Audio"))
     params = (Text("prompt", "a singer on a stage sings into the camera, close up, cinematic"),
               Text("negative_prompt", ""),
               Choice("sound", "generated", choices=SOUNDS, help="generated: LTX-2's own sound; input: the track "
                                                                 "on the audio input")) + \
-        tuple(q for q in COMMON if q.name not in ("window", "overlap") + TAKE_PARAMS)
+        tuple(q for q in COMMON if q.name not in ("window", "overlap") + TAKE_PARAMS) + KEY_PARAMS
 
-    def run(self, ctx, model, image=None, prompt=None, audio=None):
+    def run(self, ctx, model, image=None, prompt=None, audio=None, **keys):
         from ..sampling.sampler import Sampler, filter_kwargs, to_pil
         ref = video_model_input(model)
         p = ctx.params
@@ -75,6 +77,7 @@ class LTX2Video(GeneratorNode):
         want = p.frames or s.fam.frames
         n = valid_frames(s.fam, want)
         say_frame_rule(ctx, s.fam, want, n)
+        keyed = self._keyframes(ctx, s, n, n, keys)  # LTX2ConditionPipeline (keyframes_at.py)
         fps = p.fps or s.fam.fps
         img = None
         like = None
@@ -87,7 +90,10 @@ class LTX2Video(GeneratorNode):
                                       "width": w, "num_frames": n, "frame_rate": fps,
                                       "num_inference_steps": self.steps, "guidance_scale": p.guidance,
                                       "max_sequence_length": tokens}, ctx.warn)
-        if img is not None:
+        if keyed:
+            from ..sampling.keyframes_at import ltx_conditions
+            base["conditions"] = ltx_conditions(ctx, s, keyed, p.keyframe_strength, first=img)
+        elif img is not None:
             base["image"] = to_pil(img)
         clip = s.generate(n, n, 0, lambda start, still: dict(base), fps, previews=p.previews, steps=self.steps,
                           size=(w, h))

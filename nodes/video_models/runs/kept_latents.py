@@ -91,7 +91,10 @@ def attempt(fn, args: dict):
 # -- the run's key ----------------------------------------------------------------------------------
 def _feed(h, v) -> None:
     """Hash ``v`` by value: tensors and arrays by dtype, shape and bytes; PIL images by mode, size
-    and pixels; containers item by item; anything else by its type and repr."""
+    and pixels; containers (and dataclasses: LTX's conditions) item by item; anything else by its type
+    and repr."""
+    import dataclasses
+
     import numpy as np
     import torch
     if isinstance(v, torch.Tensor):
@@ -109,6 +112,9 @@ def _feed(h, v) -> None:
         for k in sorted(v, key=str):
             _feed(h, str(k))
             _feed(h, v[k])
+    elif dataclasses.is_dataclass(v) and not isinstance(v, type):
+        h.update(f"C{type(v).__name__}".encode())
+        _feed(h, {f.name: getattr(v, f.name) for f in dataclasses.fields(v)})
     elif isinstance(v, (list, tuple)):
         h.update(f"L{len(v)}".encode())
         for x in v:

@@ -14,6 +14,7 @@ from studio.core.values import Features
 
 from ..loading.inputs import video_model_input as _video_model  # one copy: inputs.py
 from ..loading.node import CATEGORY
+from .keyframes_at import KEY_INPUTS, KEY_PARAMS
 from .long_take import HOLD_CHOICES, HOLD_HELP, LONG_TAKE_HELP, LONG_TAKES, SCHEDULE_HELP, SCHEDULES
 from .schedulers import SAMPLER_CHOICES, SAMPLER_HELP, SHIFT_HELP
 from ..memory.speed import (ATTENTION_CHOICES, ATTENTION_HELP, CACHE_CHOICES, CACHE_HELP, COMPILE_CHOICES,
@@ -126,7 +127,8 @@ class GeneratorNode(Node):
         win, ov = int(params.get("window") or 0), int(params.get("overlap") or 0)
         if win and ov >= win:
             return [f"overlap ({ov}) must be smaller than the window ({win} frames)"]
-        return []
+        from .keyframes_at import preflight_problems
+        return preflight_problems(params) if "keyframes" in params else []
 
     def _start(self, ctx, model):
         from .sampler import Sampler, frames_and_window
@@ -149,6 +151,15 @@ class GeneratorNode(Node):
         t = plan_take(ctx, s, self.task, n, win, scheduled)
         self.take, self.overlap, self.blend, self.hold = t.take, t.overlap, t.blend, t.hold
         return t.window
+
+    def _keyframes(self, ctx, s, n: int, win: int, inputs: dict) -> list:
+        """The keyframes at any frame asked for (keyframes_at.py), the run switched to the family's
+        condition pipeline; refused in words for a family that cannot, or frames outside the clip."""
+        from .keyframes_at import asked, keyframes_of, use_conditions
+        if not asked(inputs) and not ctx.params.keyframes.strip():
+            return []
+        use_conditions(ctx, s, self.title, n, win)
+        return keyframes_of(ctx, n, inputs)
 
     def _made(self, ctx, clip, w: int, h: int):
         """Say what was made (the node's label and the log show the frames made, as asked): once it
@@ -195,16 +206,17 @@ class ImageToVideo(GeneratorNode):
     inputs = (In("model", "Model"), In("image", "Image"),
               In("prompt", "Text", optional=True, help="families that take a prompt (not SVD)"),
               In("last_image", "Image", optional=True, help="Wan: the clip's last frame (first-last frame; a clip's "
-                                                           "last frame when a Video is connected)"))
+                                                           "last frame when a Video is connected)")) + KEY_INPUTS
     outputs = (Out("video", "Video"),)
     params = (Text("prompt", "", help="families that take a prompt (not SVD)"),
               Text("negative_prompt", ""),) + COMMON + (
               Int("motion", 127, min=1, max=255, help="SVD: motion bucket (more = more motion)"),
-              Float("noise_aug", 0.02, min=0.0, max=1.0, help="SVD: noise added to the still (more = freer)"))
+              Float("noise_aug", 0.02, min=0.0, max=1.0, help="SVD: noise added to the still (more = freer)")) + KEY_PARAMS
 
-    def run(self, ctx, model, image, prompt=None, last_image=None):
+    def run(self, ctx, model, image, prompt=None, last_image=None, **keys):
         from .keyframes import last_frame
         s, n, win, fps = self._start(ctx, model)
+        keyed = self._keyframes(ctx, s, n, win, keys)
         last = last_frame(ctx, s, last_image)
         win = self._long_take(ctx, s, n, win, False)
         p = ctx.params
@@ -227,6 +239,9 @@ class ImageToVideo(GeneratorNode):
         base = filter_kwargs(s.pipe, base, ctx.warn)
 
         def make(start, still):
+            if keyed:  # one call: the image at frame 0 and the keyframes (keyframes_at.py)
+                from .keyframes_at import ltx_conditions
+                return dict(base, conditions=ltx_conditions(ctx, s, keyed, p.keyframe_strength, first=still))
             if last is not None and start + win >= n:  # the window that ends the clip
                 return dict(base, image=to_pil(still), last_image=to_pil(last))
             return dict(base, image=to_pil(still))
@@ -244,12 +259,15 @@ class TextToVideo(GeneratorNode):
               In("features", "Features", optional=True, help="prompt embeddings [tokens, D] or [D] with D the "
                                                             "text encoder's width"),
               In("negative", "Text", optional=True),
-              In("schedule", "Features", optional=True, help="a Prompt Schedule: the prompt changes window by window"))
+              In("schedule", "Features", optional=True, help="a Prompt Schedule: the prompt changes window by window")
+              ) + KEY_INPUTS
     outputs = (Out("video", "Video"),)
-    params = (Text("prompt", "a red fox running through snow, cinematic"), Text("negative_prompt", "")) + COMMON
+    params = (Text("prompt", "a red fox running through snow, cinematic"), Text("negative_prompt", "")) + COMMON + \
+        KEY_PARAMS
 
-    def run(self, ctx, model, prompt=None, features=None, negative=None, schedule=None):
+    def run(self, ctx, model, prompt=None, features=None, negative=None, schedule=None, **keys):
         s, n, win, fps = self._start(ctx, model)
+        keyed = self._keyframes(ctx, s, n, win, keys)
         win = self._long_take(ctx, s, n, win, schedule is not None)
         p = ctx.params
         text = prompt_of(ctx, prompt)
@@ -262,6 +280,10 @@ class TextToVideo(GeneratorNode):
                                       "guidance_scale": p.guidance, "guidance_scale_2": p.guidance_2 or None,
                                       **self._text_kwargs(ctx, s, text, neg, features)}, ctx.warn)
         make = lambda start, still: dict(base)  # noqa: E731
+        if keyed:  # one call (keyframes_at.py)
+            from .keyframes_at import ltx_conditions
+            conds = ltx_conditions(ctx, s, keyed, p.keyframe_strength)
+            make = lambda start, still: dict(base, conditions=conds)  # noqa: E731
         if schedule is not None:  # the prompt window by window (schedule.py)
             from .schedule import ScheduledPrompts
             sched = ScheduledPrompts(ctx, s, schedule, text, neg, n, win, self.overlap)

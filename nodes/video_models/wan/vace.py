@@ -20,6 +20,7 @@ from ..loading.checks import ModelError
 from ..loading.inputs import video_model_input
 from ..sampling.generators import (COMMON, TAKE_PARAMS, GeneratorNode, output_size, preview_and_steps,
                                    prompt_of, say_frame_rule)
+from ..sampling.keyframes_at import KEY_INPUTS, KEY_PARAMS
 
 PRESETS = ("control", "inpaint", "outpaint", "extend")
 MAX_SIDE = next(q.max for q in COMMON if q.name == "width")  # 4096: the largest frame a video-model node makes
@@ -120,7 +121,8 @@ class WanVACE(GeneratorNode):
               In("reference", "Image", optional=True, help="a reference image (a character, an object, a style)"),
               In("reference_2", "Image", optional=True, help="a second reference image"),
               In("prompt", "Text", optional=True),
-              In("schedule", "Features", optional=True, help="a Prompt Schedule: the prompt changes window by window"))
+              In("schedule", "Features", optional=True, help="a Prompt Schedule: the prompt changes window by window")
+              ) + KEY_INPUTS
     outputs = (Out("video", "Video"),)
     params = (Text("prompt", "a dancer on a stage, cinematic"), Text("negative_prompt", ""),
               Choice("task", "control", choices=PRESETS, help="how the video and mask are used (see the node's help)"),
@@ -130,9 +132,10 @@ class WanVACE(GeneratorNode):
               Float("pad_top", 0.0, min=0.0, max=4.0, help="outpaint: border added, as a fraction of the height"),
               Float("pad_bottom", 0.0, min=0.0, max=4.0),
               Int("extend", 16, min=1, max=10000, help="extend: new frames after the video's")) + \
-        tuple(q for q in COMMON if q.name not in TAKE_PARAMS)  # windows made apart (no long take setting yet)
+        tuple(q for q in COMMON if q.name not in TAKE_PARAMS) + KEY_PARAMS  # windows made apart (no long take yet)
 
-    def run(self, ctx, model, video=None, mask=None, reference=None, reference_2=None, prompt=None, schedule=None):
+    def run(self, ctx, model, video=None, mask=None, reference=None, reference_2=None, prompt=None, schedule=None,
+            **keys):
         from ..sampling.sampler import Sampler, filter_kwargs, frames_and_window, plan_windows, to_pil
         from ..sampling.schedule import ScheduledPrompts
         ref = video_model_input(model)
@@ -156,6 +159,10 @@ class WanVACE(GeneratorNode):
         want = p.frames or native
         n, win = frames_and_window(s.fam, want, p.window, None)
         say_frame_rule(ctx, s.fam, n, n, win, p.window)
+        from ..sampling.keyframes_at import asked, keyframes_of, vace_keyed
+        keyed = keyframes_of(ctx, n, keys) if asked(keys) or p.keyframes.strip() else []
+        if keyed and p.keyframe_strength != 1.0:
+            ctx.warn("Wan VACE keeps its keyframes whole (the mask is 0 there): 'keyframe strength' is LTX's, not used")
         if p.overlap >= win and n > win:
             raise StudioError(f"overlap ({p.overlap}) must be smaller than the window ({win} frames)")
         fps = p.fps or (src.fps if src is not None else s.fam.fps)
@@ -172,6 +179,8 @@ class WanVACE(GeneratorNode):
                      f" in {len(plan_windows(n, win, p.overlap)):,} call{'s' if n > win else ''} of {win} frames, "
                      f"{self.steps} step{'s' if self.steps != 1 else ''} each")
         cond = Conditions(p.task, n, w, h, src, msk, pads)
+        kept = vace_keyed(keyed, w, h)  # frame i's (keyframe, mask 0), or None (keyframes_at.py)
+        grey, made = np.full((h, w, 3), GREY, np.float32), np.ones((h, w, 1), np.float32)
         refs = [to_pil(_rgb(np.asarray(r.frame(0) if hasattr(r, "frame") else r))) for r in (reference, reference_2)
                 if r is not None]
         base = {"height": h, "width": w, "num_frames": win, "num_inference_steps": self.steps,
@@ -190,10 +199,13 @@ class WanVACE(GeneratorNode):
         def make(start, still):
             idx = [min(i, n - 1) for i in range(start, start + win)]  # the last window is padded with the end
             kw = dict(base, **prompts.window(start))
-            if cond.has_video:
-                kw["video"] = [to_pil(cond.video(i)) for i in idx]
-            if cond.has_mask:
-                kw["mask"] = [to_pil(cond.mask_frame(i)) for i in idx]
+            at = [kept(i) for i in idx]
+            if cond.has_video or keyed:
+                kw["video"] = [to_pil(k[0] if k else cond.video(i) if cond.has_video else grey)
+                               for i, k in zip(idx, at)]
+            if cond.has_mask or keyed:
+                kw["mask"] = [to_pil(k[1] if k else cond.mask_frame(i) if cond.has_mask else made)
+                              for i, k in zip(idx, at)]
             return kw
         return self._made(ctx, s.generate(n, win, p.overlap, make, fps, previews=p.previews, steps=self.steps,
                                           size=(w, h)),

@@ -140,6 +140,8 @@ class PreviewArea(QObject):
         self.player.stop()
         self.generation += 1
         self.fetcher.cancel_all()
+        if node_id != self.node_id:
+            self.timeline.set_keyframes(())  # another node's: the window marks the new one's (set_keyframes)
         self.node_id, self.title, self.key, self.value = node_id, title, key, value
         self.kind = classify(value)
         self.last_error = None
@@ -229,6 +231,10 @@ class PreviewArea(QObject):
 
     def set_in_out_points(self, in_point: int | None, out_point: int | None) -> None:
         self.timeline.set_points(in_point, out_point)
+
+    def set_keyframes(self, frames) -> None:
+        """Mark the shown generator's keyframes on the timeline (negative frames: from the clip's end)."""
+        self.timeline.set_keyframes(frames)
 
     def on_progress(self, event) -> None:
         """A NodeProgress from a run: live frames into the timeline, previews into the viewer."""

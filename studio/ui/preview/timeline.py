@@ -27,6 +27,7 @@ from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QWidget
 
 from studio.core.timecode import timecode
+from studio.ui.preview.key_marks import paint_keyframes
 from studio.ui.preview.pixels import sound_overview
 from studio.ui.preview.qimages import qimage_rgba
 from studio.ui.preview.ruler import frame_runs, nice_step
@@ -79,6 +80,7 @@ class Timeline(QWidget):
         self.onsets: np.ndarray | None = None  # frame indices
         self.beats: np.ndarray | None = None
         self.features_source = ""
+        self.keyframes: tuple[int, ...] = ()  # the shown generator's keyframes (negative: from the end)
         self.setMouseTracking(True)
         self.setToolTip("Left/Right: step (Shift: 10)  Home/End  Space: play  J/K/L: shuttle  "
                         "I/O: in/out (X clears; drag the markers)  Ctrl+wheel: zoom")
@@ -105,6 +107,11 @@ class Timeline(QWidget):
         self.set_audio_features(None)
         if keep_live:
             self.live, self.thumbs, self.current = set(live), dict(thumbs), cur
+        self.update()
+
+    def set_keyframes(self, frames) -> None:
+        """Mark the shown generator's keyframes (key_marks.py); () clears them."""
+        self.keyframes = tuple(int(f) for f in frames)
         self.update()
 
     def reset_live(self) -> None:
@@ -378,6 +385,7 @@ class Timeline(QWidget):
         else:
             p.setPen(QColor(90, 90, 96))
             p.drawText(QRectF(6, y_wave, W, wave_h), Qt.AlignVCenter, "no sound")
+        paint_keyframes(p, self, self.RULER_H - 3, y_th + self.THUMB_H)
         # in/out: the range shaded on the ruler (the outside is darkened above), then the markers
         if io is not None:
             x0, x1 = self.x_of(io[0]), self.x_of(io[1])

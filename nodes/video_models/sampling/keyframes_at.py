@@ -1,0 +1,180 @@
+"""Keyframed images at any frame of the clip (issue 47): images, or a frame of a clip, placed at
+chosen frames.
+
+Declared once (:data:`KEY_INPUTS`, :data:`KEY_PARAMS`) on the generators that can take them: four
+optional 'keyframe' inputs (an Image, or a Video whose frame is chosen) and one 'keyframes' setting,
+the frame each connected input sits at, in order ('0, 48, last'; ``96=-1``: the clip's last frame at
+96). Where the family gives them to the model:
+
+* LTX-Video: ``LTXConditionPipeline``'s ``conditions`` (an image at any frame index);
+* LTX-2: ``LTX2ConditionPipeline``'s ``conditions`` (placed on its latent frames: every
+  ``vae_temporal_compression_ratio`` frames after the first, said when one moves);
+* Wan VACE: the frames kept at their positions, in the VACE video with the mask 0 there
+  (:func:`vace_keyed`).
+
+Other families cannot, and say what they do instead (:func:`refusal`). Keyframes outside the clip
+are refused with its range before anything is sampled (and in preflight when 'frames' is set)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from studio.core.errors import ParamRangeError, StudioError
+from studio.core.params import Float, Frames, frame_marks
+from studio.core.spec import In
+
+MAX_KEYS = 4
+KEY_NAMES = tuple(f"keyframe_{i}" for i in range(1, MAX_KEYS + 1))
+KEY_INPUTS = tuple(In(name, "Video", optional=True,
+                      help=f"an Image put at frame number {i} of the 'keyframes' list (a Video: the frame of it "
+                           "chosen there, e.g. '96=last')")
+                   for i, name in enumerate(KEY_NAMES, start=1))
+KEYFRAMES_HELP = ("the frame each connected keyframe input sits at, in order: '0, 48, last' (negative: from the "
+                  "end); 'AT=F' takes frame F of a clip on that input ('96=last': its last frame). LTX-Video, "
+                  "LTX-2 and Wan VACE take keyframes at any frame; the timeline marks them")
+KEY_PARAMS = (Frames("keyframes", "", help=KEYFRAMES_HELP),
+              Float("keyframe_strength", 1.0, min=0.0, max=1.0,
+                    help="LTX-Video / LTX-2: how strongly a keyframe holds (1: fully); Wan VACE keeps them whole"))
+CAN = "LTX-Video, LTX-2 and Wan VACE (the Wan VACE node) take keyframes at any frame"
+
+
+@dataclass(frozen=True)
+class Keyframe:
+    at: int  # the frame of the clip made
+    image: np.ndarray  # [H, W, 3] float32 in [0, 1]
+    port: str
+
+
+def asked(inputs: dict) -> bool:
+    """Keyframe inputs are connected."""
+    return any(inputs.get(k) is not None for k in KEY_NAMES)
+
+
+def preflight_problems(params: dict) -> list[str]:
+    """Keyframes outside a clip whose length 'frames' sets, before a run."""
+    frames = int(params.get("frames") or 0)
+    try:
+        marks = frame_marks(str(params.get("keyframes") or ""), "keyframes")
+    except ParamRangeError as e:
+        return [str(e)]
+    return [_outside(at, frames) for at, _ in marks if frames and not -frames <= at < frames]
+
+
+def _outside(at: int, n: int) -> str:
+    return (f"keyframe at frame {at} is outside the clip of {n} frames: keyframes go at frames 0 to {n - 1} "
+            f"(or -1 to -{n} from the end)")
+
+
+def _rgb(img) -> np.ndarray:
+    a = np.atleast_3d(np.asarray(img, np.float32))
+    return np.repeat(a[..., :1], 3, -1) if a.shape[2] < 3 else a[..., :3]
+
+
+def keyframes_of(ctx, n: int, inputs: dict) -> list[Keyframe]:
+    """The keyframes the 'keyframes' setting and the connected inputs ask for, in frame order, each
+    at a frame of the clip of ``n`` frames; anything else refused in words (before any sampling)."""
+    text = ctx.params.keyframes
+    marks = frame_marks(text, "keyframes")
+    wired = [(k, inputs[k]) for k in KEY_NAMES if inputs.get(k) is not None]
+    if not marks and not wired:
+        return []
+    if len(marks) != len(wired):
+        names = ", ".join(k for k, _ in wired) or "none"
+        raise StudioError(f"'keyframes' lists {len(marks)} frame(s) ('{text}') but {len(wired)} keyframe input(s) "
+                          f"are connected ({names}): give one frame number per connected input, in order")
+    out, seen = [], {}
+    for (at, src), (port, value) in zip(marks, wired):
+        a = at + n if at < 0 else at
+        if not 0 <= a < n:
+            raise StudioError(_outside(at, n))
+        if a in seen:
+            raise StudioError(f"two keyframes at frame {a} ('{seen[a]}' and '{port}'): one image a frame")
+        seen[a] = port
+        if hasattr(value, "frame"):
+            m = len(value)
+            s = src + m if src < 0 else src
+            if not 0 <= s < m:
+                raise StudioError(f"'{port}': frame {src} of its clip is asked but the clip has {m} frames "
+                                  f"(0 to {m - 1}, or -1 to -{m} from the end)")
+            img = value.frame(s)
+        else:
+            if src not in (0, -1):
+                raise StudioError(f"'{port}' is one image: '{at}={src}' takes a frame of a clip (connect a Video)")
+            img = value
+        out.append(Keyframe(a, _rgb(img), port))
+    return sorted(out, key=lambda k: k.at)
+
+
+def refusal(fam, node_title: str) -> StudioError:
+    """A family that cannot take keyframes at any frame: which, and what it does instead."""
+    if fam.key == "wan":
+        instead = ("Wan Image to Video takes a first frame ('image') and a last one ('last_image': first-last "
+                   "frame); for frames kept at any position use the Wan VACE node with a Wan VACE model")
+    else:
+        instead = f"{fam.title} takes a first frame only (Image to Video's 'image')" if fam.i2v else \
+            f"{fam.title} takes no frames"
+    return StudioError(f"{fam.title} {node_title} cannot take keyframes at any frame ({CAN}): {instead}. "
+                       "Disconnect the keyframe inputs, or load one of those models")
+
+
+def use_conditions(ctx, sampler, node_title: str, n: int, win: int) -> None:
+    """Switch the run to the family's condition pipeline (LTX / LTX-2), which takes the whole clip in one
+    call; refused for other families, or a clip made in several calls."""
+    fam = sampler.fam
+    if not fam.cond:
+        raise refusal(fam, node_title)
+    if n > win:
+        raise StudioError(f"keyframes at any frame are given to one model call of the whole clip, but {n} frames in "
+                          f"windows of {win} are asked: set 'window' to 0 or at least {n}")
+    pipe = sampler.pipe = sampler.ref.pipeline("cond")
+    sampler.task = "cond"
+    cfg = dict(getattr(getattr(pipe, "scheduler", None), "config", {}) or {})
+    if fam.key == "ltx" and cfg.get("use_dynamic_shifting"):
+        # LTXConditionPipeline hands the scheduler its own linear-quadratic timesteps and no 'mu': a scheduler
+        # that shifts with the clip's size refuses them. Its pipeline (cached apart) gets one that does not.
+        pipe.scheduler = type(pipe.scheduler).from_config(cfg, use_dynamic_shifting=False)
+        ctx.info("keyframes: LTXConditionPipeline samples on its own linear-quadratic schedule; this model's "
+                 "size-dependent shift is not used for it")
+    ctx.info(f"keyframes at frame{'s' if n != 1 else ''} given to {type(sampler.pipe).__name__}")
+
+
+def ltx_conditions(ctx, sampler, keys: list[Keyframe], strength: float, first=None) -> list:
+    """``conditions`` for ``LTXConditionPipeline`` / ``LTX2ConditionPipeline``: ``first`` (Image to Video's
+    image) at frame 0 at full strength, then the keyframes."""
+    from .sampler import to_pil
+    keys = list(keys)
+    if first is not None:
+        if keys and keys[0].at == 0:
+            raise StudioError(f"a keyframe at frame 0 ('{keys[0].port}') and the 'image' input: the image is "
+                              "frame 0; move the keyframe or disconnect one")
+        keys.insert(0, Keyframe(0, _rgb(first), "image"))
+    if sampler.fam.key == "ltx2":
+        from diffusers.pipelines.ltx2.pipeline_ltx2_condition import LTX2VideoCondition
+        t = int(getattr(sampler.pipe, "vae_temporal_compression_ratio", 8) or 8)
+        out = []
+        for k in keys:
+            idx = 0 if k.at == 0 else (k.at - 1 + t // 2) // t + 1  # the latent frame nearest
+            placed = 0 if idx == 0 else (idx - 1) * t + 1
+            if placed != k.at:
+                ctx.info(f"LTX-2 places keyframes on its latent frames (0, 1, {1 + t}, {1 + 2 * t}, ...): '{k.port}' "
+                         f"at frame {k.at} sits at frame {placed}")
+            out.append(LTX2VideoCondition(frames=to_pil(k.image), index=idx,
+                                          strength=1.0 if k.port == "image" else strength))
+        return out
+    from diffusers.pipelines.ltx.pipeline_ltx_condition import LTXVideoCondition
+    return [LTXVideoCondition(image=to_pil(k.image), frame_index=k.at, strength=1.0 if k.port == "image" else strength)
+            for k in keys]
+
+
+def vace_keyed(keys: list[Keyframe], w: int, h: int):
+    """Frame i's (video, mask) for Wan VACE with the keyframes kept at their positions: the keyframe and
+    mask 0 at a keyframe's frame, else None (the preset's own)."""
+    import cv2
+    at = {k.at: cv2.resize(k.image, (w, h), interpolation=cv2.INTER_AREA) if k.image.shape[:2] != (h, w)
+          else k.image for k in keys}
+    kept = np.zeros((h, w, 1), np.float32)
+
+    def frame(i: int):
+        return (at[i], kept) if i in at else None
+    return frame
