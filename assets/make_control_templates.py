@@ -90,17 +90,20 @@ def inpaint_object(finish, thumb) -> str:
     grow = g.add_node("edit.mask_tools", {"grow": 4, "blur": 2.0}, pos=(520, 220), title="Grow and feather")
     load = g.add_node("video_models.load", {"model": VACE_MODEL}, pos=(260, -60), title="Wan 2.1 VACE 1.3B")
     vace = g.add_node("video_models.wan_vace", {
-        "prompt": "a small wooden boat", "task": "inpaint", "frames": 0, "steps": 30, "preview_size": "off"},
-        pos=(780, 40))
-    comp = g.add_node("edit.composite", {"mode": "over"}, pos=(1040, 100), title="Plate outside the mask")
-    out = g.add_node("io.save_video", {"path": "out/inpaint_object.mp4"}, pos=(1300, 100))
+        "prompt": "a small wooden boat", "task": "inpaint", "frames": 0, "steps": 30}, pos=(780, 40))
+    size = g.add_node("transform.resize", {"fit": "stretch", "interpolation": "cubic"}, pos=(1040, -40),
+                      title="At the plate's size")
+    comp = g.add_node("edit.composite", {"mode": "over"}, pos=(1300, 100), title="Plate outside the mask")
+    out = g.add_node("io.save_video", {"path": "out/inpaint_object.mp4"}, pos=(1560, 100))
     g.connect(src.id, "video", seg.id, "video")
     g.connect(seg.id, "mask", grow.id, "mask")
     g.connect(load.id, "model", vace.id, "model")
     g.connect(src.id, "video", vace.id, "video")
     g.connect(grow.id, "mask", vace.id, "mask")
     g.connect(src.id, "video", comp.id, "background")
-    g.connect(vace.id, "video", comp.id, "foreground")
+    g.connect(vace.id, "video", size.id, "video")
+    g.connect(src.id, "video", size.id, "like")
+    g.connect(size.id, "video", comp.id, "foreground")
     g.connect(grow.id, "mask", comp.id, "mask")
     g.connect(comp.id, "video", out.id, "video")
     path = finish(g, "inpaint_object", "Inpaint an object (SAM 2 + VACE)",
@@ -110,8 +113,9 @@ def inpaint_object(finish, thumb) -> str:
                   f"and backward; Wan VACE remakes the masked pixels from the prompt; Composite puts the untouched "
                   f"plate back outside the mask (those pixels are the plate's, exactly). Put {SAM2_MODEL} (a "
                   f"Hugging Face SAM 2 video folder) and {VACE_MODEL} in your models folder.\nKnobs: the clicks, "
-                  f"grow/blur, prompt, conditioning_scale. VACE runs at the plate's size ('preview size' off: the "
-                  f"composite needs the plate's size), so on the CPU keep the clip short.", note_pos=(0, -260))
+                  f"grow/blur, prompt, conditioning_scale. {_CPU} 'At the plate's size' brings VACE's frames "
+                  f"back to the plate's size for the composite (at full size it changes nothing).",
+                  note_pos=(0, -260))
     thumb("inpaint_object", "Inpaint object", ((60, 40, 30), (40, 110, 140)))
     return path
 

@@ -10,6 +10,13 @@ configs (nothing downloaded), a clip in several windows, on this machine:
 Aim: within +-30 % for the re-prediction of run 1 and the predictions of the later runs.
 
     .venv/bin/python benchmarks/bench_node_estimate.py [--frames 33] [--window 9] [--size 64] [--steps 4]
+        [--long-take 'separate shots']
+
+The windows are made as separate shots (one pipeline call each): Text to Video's 'long take' auto
+is one take for Wan (context windows inside one call), a run that is not recorded for predictions
+(runs/times.py: an untypical run) and says no per-window estimate, so later runs say no prediction
+and only the first-step estimate is left to measure (--long-take auto shows it). Each row has the
+machine's 1-minute load average after the run.
 
 Prints one line a run and writes benchmarks/results/node_estimate_cpu.json. On the shared 2-core
 machine of 2026-11-23 (load average 10-13) the same run took 14 s, then 51 s, then 65 s: the
@@ -36,14 +43,14 @@ def seconds(text: str) -> float | None:
     return float(m.group(1)) * SECONDS[m.group(2)] if m else None
 
 
-def run(ex, wan, frames, window, size, steps, device):
+def run(ex, wan, frames, window, size, steps, device, long_take):
     from studio.core.graph import Graph
     from studio.engine.events import NodeFinished, NodeNote
     g = Graph()
     load = g.add_node("video_models.load", {"model": wan})
     g.add_node("video_models.text_to_video", {"frames": frames, "window": window, "overlap": 2, "width": size,
                                              "height": size, "steps": steps, "previews": False,
-                                             "preview_size": "off"}, node_id="gen")
+                                             "preview_size": "off", "long_take": long_take}, node_id="gen")
     g.connect(load.id, "model", "gen", "model")
     ev = []
     ex.run(g, targets=["gen"], device=device, on_event=ev.append, use_cache=False)
@@ -62,6 +69,7 @@ def main() -> int:
     ap.add_argument("--size", type=int, default=64)
     ap.add_argument("--steps", type=int, default=4)
     ap.add_argument("--device", default="cpu")
+    ap.add_argument("--long-take", default="separate shots")
     args = ap.parse_args()
     from tests.video_models.tiny import build_wan
 
@@ -75,8 +83,9 @@ def main() -> int:
             ("same size", args.size, args.steps), ("2x steps", args.size, args.steps * 2),
             ("1.5x side", args.size * 3 // 2 // 16 * 16, args.steps)]
     for what, size, steps in plan:
-        took, said = run(ex, wan, args.frames, args.window, size, steps, args.device)
+        took, said = run(ex, wan, args.frames, args.window, size, steps, args.device, args.long_take)
         row = {"run": what, "size": size, "steps": steps, "took_s": round(took, 2),
+               "load_1min": round(os.getloadavg()[0], 1),  # the machine's load: a shared one's ratios are its
                **{k: (round(v, 2) if v else None) for k, v in said.items()}}
         for k in ("before", "after_window_1", "first_step"):
             if said[k]:

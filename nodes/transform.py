@@ -13,12 +13,14 @@ INTERP = {"area": cv2.INTER_AREA, "linear": cv2.INTER_LINEAR, "cubic": cv2.INTER
 
 
 class Resize(Node):
-    """Scale every frame to a size: stretch, fit inside (letterbox) or fill (crop)."""
+    """Scale every frame to a size, or to the size of the clip on 'like' (e.g. back to the plate's
+    size after a node made it smaller): stretch, fit inside (letterbox) or fill (crop)."""
     id = "transform.resize"
     title = "Resize"
     category = "Transform"
     timing = FRAME
-    inputs = (In("video", "Video"),)
+    inputs = (In("video", "Video"),
+              In("like", "Video", optional=True, help="take the size from this clip ('width' and 'height' unused)"))
     outputs = (Out("video", "Video"),)
     params = (Int("width", 640, min=8, max=8192, help="output width in pixels"),
               Int("height", 360, min=8, max=8192, help="output height in pixels"),
@@ -26,23 +28,26 @@ class Resize(Node):
                      help="stretch to the size, fit inside it (bars), or fill it (crop)"),
               Choice("interpolation", "area", choices=tuple(INTERP), help="resampling filter"))
 
-    def output_shape(self, ctx, video, **_):
+    def output_shape(self, ctx, video, like=None, **_):
+        if like is not None:
+            return {"width": like.width, "height": like.height}
         return {"width": ctx.params.width, "height": ctx.params.height}
 
-    def frame(self, ctx, i, video):
+    def frame(self, ctx, i, video, like=None):
         p = ctx.params
+        tw, th = (like.shape[1], like.shape[0]) if like is not None else (p.width, p.height)
         h, w = video.shape[:2]
         interp = INTERP[p.interpolation]
-        if p.fit == "stretch" or (w * p.height == h * p.width):
-            return cv2.resize(video, (p.width, p.height), interpolation=interp).reshape(p.height, p.width, -1)
-        s = min(p.width / w, p.height / h) if p.fit == "fit" else max(p.width / w, p.height / h)
+        if p.fit == "stretch" or (w * th == h * tw):
+            return cv2.resize(video, (tw, th), interpolation=interp).reshape(th, tw, -1)
+        s = min(tw / w, th / h) if p.fit == "fit" else max(tw / w, th / h)
         nw, nh = max(1, round(w * s)), max(1, round(h * s))
         scaled = cv2.resize(video, (nw, nh), interpolation=interp).reshape(nh, nw, -1)
-        out = np.zeros((p.height, p.width, video.shape[2]), np.float32)
-        ox, oy = (p.width - nw) // 2, (p.height - nh) // 2
+        out = np.zeros((th, tw, video.shape[2]), np.float32)
+        ox, oy = (tw - nw) // 2, (th - nh) // 2
         sx0, sy0 = max(0, -ox), max(0, -oy)
         dx0, dy0 = max(0, ox), max(0, oy)
-        cw, ch = min(nw - sx0, p.width - dx0), min(nh - sy0, p.height - dy0)
+        cw, ch = min(nw - sx0, tw - dx0), min(nh - sy0, th - dy0)
         out[dy0:dy0 + ch, dx0:dx0 + cw] = scaled[sy0:sy0 + ch, sx0:sx0 + cw]
         return out
 

@@ -235,9 +235,43 @@ class MaskClip(Clip):
         return self._make(i)
 
 
+def parse_polygon_keys(text: str) -> list[tuple[int, np.ndarray]]:
+    """'0: 0.2 0.2, 0.8 0.2, 0.5 0.8; 24: ...' -> [(frame, points (n, 2))], sorted by frame: the
+    format the viewer edits (studio.core.frame_keys: at least 3 points, the same number in every
+    key), as float32 arrays that :func:`shape_at` moves point by point between keys."""
+    return [(f, np.array(pts, np.float32)) for f, pts in frame_keys.parse_polygon_keys(text)]
+
+
+SHIFT = 4  # fillPoly's fractional bits: vertices placed to 1/16 pixel
+
+
+def fill_polygon(points: np.ndarray, w: int, h: int) -> np.ndarray:
+    """A (h, w) float32 mask, 1 inside the polygon whose ``points`` (n, 2) are fractions of the frame
+    (0 and 1 the frame's edges: a polygon over 0..1 covers every pixel)."""
+    m = np.zeros((h, w), np.float32)
+    px = np.round((points * np.float32([w, h]) - 0.5) * (1 << SHIFT)).astype(np.int32)
+    cv2.fillPoly(m, [px], 1.0, cv2.LINE_8, SHIFT)
+    return m
+
+
+SHAPES = ("rectangle", "ellipse", "polygon")
+
+
+def read_keys(source: str, params) -> list[tuple[int, np.ndarray]] | None:
+    """The keys ``source`` reads (None for alpha and luma), an error naming the parameter."""
+    name = "polygon_keys" if source == "polygon" else "shape_keys"
+    if source not in SHAPES:
+        return None
+    try:
+        return (parse_polygon_keys if source == "polygon" else parse_shape_keys)(params.get(name) or "")
+    except StudioError as e:
+        raise StudioError(f"'{name}': {e}") from None
+
+
 class ControlMask(Node):
-    """A mask for inpainting (white: the model makes these pixels, black: kept): a rectangle or
-    ellipse moved by keyframes, or a clip's alpha or luma. Grown and feathered."""
+    """A mask for inpainting (white: the model makes these pixels, black: kept): a rectangle,
+    ellipse or polygon moved by keyframes (drawn on the frame in the viewer), or a clip's alpha or
+    luma. Grown and feathered."""
     id = "control.mask"
     title = "Control Mask"
     category = CATEGORY
@@ -245,9 +279,12 @@ class ControlMask(Node):
     inputs = (In("video", "Video", optional=True, help="the clip the mask is for (size, length); alpha and luma "
                                                       "read it"),)
     outputs = (Out("mask", "Mask"),)
-    params = (Choice("source", "rectangle", choices=("rectangle", "ellipse", "alpha", "luma")),
+    params = (Choice("source", "rectangle", choices=(*SHAPES, "alpha", "luma")),
               Text("shape_keys", "0: 0.5 0.5 0.4 0.4", help="rectangle/ellipse: 'frame: cx cy w h' keys (fractions of "
                                                     "the frame), ';' between keys, linear in between"),
+              Text("polygon_keys", "", help="polygon: 'frame: x y, x y, x y' keys (points as fractions of the "
+                                            "frame, the same number in every key), ';' between keys, each point "
+                                            "linear in between; drawn and edited in the viewer"),
               Float("threshold", 0.5, min=0.0, max=1.0, help="alpha/luma: white above it"),
               Int("grow", 0, min=-256, max=256, help="pixels to grow (negative: shrink)"),
               Float("feather", 0.0, min=0.0, max=100.0, help="edge blur (Gaussian sigma in pixels)"),
@@ -259,13 +296,12 @@ class ControlMask(Node):
 
     @classmethod
     def preflight(cls, params, base_dir):
-        """The shape keys are checked at validate (a rectangle or ellipse reads them)."""
-        if params.get("source", "rectangle") not in ("rectangle", "ellipse"):
-            return []
+        """The keys the source reads are checked at validate (shape_keys: rectangle, ellipse;
+        polygon_keys: polygon)."""
         try:
-            parse_shape_keys(params.get("shape_keys") or "")
+            read_keys(params.get("source", "rectangle"), params)
         except StudioError as e:
-            return [f"'shape_keys': {e}"]
+            return [str(e)]
         return []
 
     def run(self, ctx, video=None):
@@ -280,15 +316,12 @@ class ControlMask(Node):
                         else (p.frames, p.width, p.height, p.fps))
         if clip is not None and p.source == "alpha" and clip.channels != 4:
             raise StudioError(f"source 'alpha': the video has {clip.channels} channels, no alpha (4 needed)")
-        keys = None
-        if p.source in ("rectangle", "ellipse"):
-            try:
-                keys = parse_shape_keys(p.shape_keys)
-            except StudioError as e:
-                raise StudioError(f"'shape_keys': {e}") from None
+        keys = read_keys(p.source, {"shape_keys": p.shape_keys, "polygon_keys": p.polygon_keys})
 
         def make(i):
-            if keys is not None:
+            if p.source == "polygon":
+                m = fill_polygon(shape_at(keys, i), w, h)
+            elif keys is not None:
                 m = np.zeros((h, w), np.float32)
                 cx, cy, bw, bh = shape_at(keys, i) * np.float32([w, h, w, h])
                 if p.source == "rectangle":

@@ -7,7 +7,8 @@ Segment: ``'0: +0.52 0.40, -0.10 0.20; 12: box 0.30 0.30 0.60 0.70'``: per frame
 (``+`` keep, ``-`` leave out) and at most one box (x0 y0 x1 y1).
 
 Control Mask: ``'0: 0.5 0.5 0.3 0.3; 24: 0.7 0.5 0.3 0.3'``: per frame, centre x, centre y,
-width, height."""
+width, height; a polygon: ``'0: 0.2 0.2, 0.8 0.2, 0.5 0.8; 24: ...'``: per frame, its points (x y),
+the same number in every key (each point moves from key to key)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -126,3 +127,55 @@ def shape_at(keys: list[tuple[int, tuple[float, float, float, float]]], i: int) 
             t = (i - fa) / max(1, fb - fa)
             return tuple(x + (y - x) * t for x, y in zip(a, b))
     return tuple(keys[-1][1])
+
+
+Polygon = tuple[tuple[float, float], ...]
+MIN_POLYGON = 3  # points
+
+
+def parse_polygon_keys(text: str) -> list[tuple[int, Polygon]]:
+    """'0: 0.2 0.2, 0.8 0.2, 0.5 0.8; 24: ...' -> [(frame, ((x, y), ...))], sorted by frame. Points
+    are fractions of the frame from -SHAPE_RANGE to SHAPE_RANGE (nan and inf refused); a key has at
+    least MIN_POLYGON points and every key the same number (a point moves between keys)."""
+    keys: dict[int, Polygon] = {}
+    for part in text.replace("\n", ";").split(";"):
+        if not part.strip():
+            continue
+        f, sep, rest = part.partition(":")
+        pairs = [item.split() for item in rest.split(",")]
+        try:
+            if not sep or any(len(xy) != 2 for xy in pairs):
+                raise ValueError
+            frame, pts = int(f), tuple((float(x), float(y)) for x, y in pairs)
+        except ValueError:
+            raise StudioError(f"polygon key '{part.strip()}' is not 'frame: x y, x y, x y' (points as fractions "
+                              "of the frame, e.g. 0: 0.2 0.2, 0.8 0.2, 0.5 0.8)") from None
+        if frame < 0:
+            raise StudioError(f"polygon key '{part.strip()}': the frame must be 0 or more")
+        if len(pts) < MIN_POLYGON:
+            raise StudioError(f"polygon key at frame {frame} has {len(pts)} point(s): a polygon needs "
+                              f"{MIN_POLYGON} or more")
+        if not all(abs(c) <= SHAPE_RANGE for xy in pts for c in xy):
+            raise StudioError(f"polygon key at frame {frame}: points must be from {-SHAPE_RANGE:g} to "
+                              f"{SHAPE_RANGE:g} (fractions of the frame; not nan or inf)")
+        keys[frame] = pts
+    if not keys:
+        raise StudioError("no polygon: draw one on the frame in the viewer (click its points, then the first "
+                          "again) or type 'frame: x y, x y, x y'")
+    out = sorted(keys.items())
+    f0, p0 = out[0]
+    for f, p in out[1:]:
+        if len(p) != len(p0):
+            raise StudioError(f"polygon key at frame {f} has {len(p)} points, the key at frame {f0} has "
+                              f"{len(p0)}: every key needs the same points (each moves from key to key)")
+    return out
+
+
+def format_polygon_keys(keys: list[tuple[int, Polygon]]) -> str:
+    return "; ".join(f"{f}: " + ", ".join(f"{x:.4g} {y:.4g}" for x, y in pts) for f, pts in sorted(keys))
+
+
+def polygon_at(keys: list[tuple[int, Polygon]], i: int) -> Polygon:
+    """The polygon at frame ``i``: each point linear between keys, held before the first and after the last."""
+    flat = shape_at([(f, tuple(c for xy in pts for c in xy)) for f, pts in keys], i)
+    return tuple(zip(flat[0::2], flat[1::2]))

@@ -174,3 +174,23 @@ def test_a_large_feather_or_grow_costs_what_a_small_one_does(monkeypatch):
     clip = run_node(M.ControlMask, {"frames": 1, "width": 2048, "height": 2048, "feather": 100.0, "grow": 200})
     f = clip.frame(0)
     assert f.shape == (2048, 2048, 1) and f[1024, 1024, 0] > 0.99 and f[0, 0, 0] < 0.01
+
+
+def test_a_keyed_polygon_mask_is_filled_and_refused_at_validate_when_bad():
+    """Issue 46 (3): a polygon source, its points moved between keys; cv2.fillPoly at 1/16 pixel:
+    every pixel whose centre is inside, and edge pixels (as OpenCV draws the ellipse)."""
+    m = run_node(M.ControlMask, {"source": "polygon", "frames": 5, "width": 40, "height": 20,
+                                 "polygon_keys": "0: 0 0, 0.5 0, 0.5 1, 0 1; 4: 0.5 0, 1 0, 1 1, 0.5 1"})
+    a, mid, b = m.frame(0)[..., 0], m.frame(2)[..., 0], m.frame(4)[..., 0]
+    assert a[:, :19].min() == 1 and a[:, 21:].max() == 0 and b[:, 21:].min() == 1 and b[:, :19].max() == 0
+    assert mid[:, 11:29].min() == 1 and mid[:, :9].max() == 0 and mid[:, 31:].max() == 0  # halfway
+    full = run_node(M.ControlMask, {"source": "polygon", "frames": 1, "polygon_keys": "0: 0 0, 1 0, 1 1, 0 1",
+                                    "width": 16, "height": 8, "invert": True})
+    assert full.frame(0).max() == 0  # the frame's corners: every pixel (inverted: none)
+    said = _validate("control.mask", {"source": "polygon", "frames": 2,
+                                      "polygon_keys": "0: 0.1 0.1, 0.5 0.5, 0.2 0.9; 3: 0.1 0.1, 0.5 0.5"})
+    assert len(said) == 1 and said[0].startswith("'Control Mask' (n): 'polygon_keys': polygon key at frame 3 has 2"), said
+    assert "draw one on the frame in the viewer" in _validate("control.mask", {"source": "polygon", "frames": 2})[0]
+    assert _validate("control.mask", {"source": "rectangle", "frames": 2, "polygon_keys": "junk"}) == []  # not read
+    with pytest.raises(StudioError, match="'polygon_keys': no polygon"):
+        run_node(M.ControlMask, {"source": "polygon", "frames": 2})

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from studio.core.errors import StudioError
-from studio.core.frame_keys import (FramePrompt, format_prompts, format_shape_keys, parse_prompts,
-                                    parse_shape_keys, shape_at)
+from studio.core.frame_keys import (FramePrompt, format_polygon_keys, format_prompts, format_shape_keys,
+                                    parse_polygon_keys, parse_prompts, parse_shape_keys, polygon_at, shape_at)
 
 
 def test_prompts_read_back_what_is_written():
@@ -35,3 +35,23 @@ def test_shape_keys_round_trip_and_interpolate():
     assert shape_at(keys, 5) == pytest.approx((0.6, 0.5, 0.3, 0.3))
     with pytest.raises(StudioError, match="not 'frame: cx cy w h'"):
         parse_shape_keys("0: 0.5 0.5")
+
+
+def test_polygon_keys_round_trip_and_move_point_by_point():
+    keys = parse_polygon_keys("8: 0.3 0.2, 0.9 0.2, 0.6 0.6\n0: 0.1 0.2, 0.7 0.2, 0.4 0.8")
+    assert keys == [(0, ((0.1, 0.2), (0.7, 0.2), (0.4, 0.8))), (8, ((0.3, 0.2), (0.9, 0.2), (0.6, 0.6)))]
+    assert parse_polygon_keys(format_polygon_keys(keys)) == keys
+    assert polygon_at(keys, -1) == keys[0][1] and polygon_at(keys, 9) == keys[1][1]
+    mid = polygon_at(keys, 4)
+    assert [tuple(round(c, 6) for c in xy) for xy in mid] == [(0.2, 0.2), (0.8, 0.2), (0.5, 0.7)]
+
+
+@pytest.mark.parametrize("text, words", [
+    ("", "no polygon: draw one"), ("0: 0.1 0.1, 0.5 0.5", "2 point\\(s\\): a polygon needs 3"),
+    ("0: 0.1 0.1, 0.5 0.5, 0.2", "is not 'frame: x y, x y, x y'"), ("0: 0.1 0.1, 0.5 nan, 0.2 0.9", "not nan"),
+    ("-2: 0.1 0.1, 0.5 0.5, 0.2 0.9", "0 or more"),
+    ("0: 0.1 0.1, 0.5 0.5, 0.2 0.9; 5: 0.1 0.1, 0.5 0.5, 0.2 0.9, 0.3 0.3",
+     "frame 5 has 4 points, the key at frame 0 has 3")])
+def test_bad_polygon_keys_say_what_is_wrong(text, words):
+    with pytest.raises(StudioError, match=words):
+        parse_polygon_keys(text)

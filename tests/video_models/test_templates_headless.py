@@ -7,7 +7,8 @@ For the test's time the preview size is made 32 px and 1 step (the constants, no
 no --set), and the renders are asked for with --preview; the full-size path (no --preview) is
 checked on text_to_video_pretrained with --set width/height/steps (its full size at 30 steps would
 take minutes with the tiny Wan). inpaint_object (a click -> SAM 2 -> VACE, composited over the
-plate at the plate's size) is rendered in tests/video_models/test_control_templates.py."""
+plate at the plate's size) is rendered here from the CLI too, on its shipped plate; what it
+composites is checked in tests/video_models/test_control_templates.py."""
 from __future__ import annotations
 
 import os
@@ -70,6 +71,22 @@ def test_pose_to_video_keeps_every_frame_and_warns_of_nothing(models_dir, tmp_pa
     assert info["frames"] == vace_frames, err
     assert _warnings(err) == []
     assert "preview size: 1 steps instead of 30" in err and "every frame kept" in err
+
+
+def test_inpaint_object_keeps_every_frame_and_warns_of_nothing(models_dir, tmp_path, vace_dir, small_preview,  # noqa: F811
+                                                              capfd):
+    """As shipped (its plate, its click -> Segment -> Wan VACE inpaint -> Composite) on a tiny SAM 2
+    and a tiny VACE under the names it asks for: the plate's 24 frames at the plate's size, and no
+    warning line (issue 48, 1 and 2)."""
+    from tests.preprocess.tiny_sam2 import build_sam2_video
+    _place(models_dir, VACE, vace_dir)
+    _place(models_dir, "facebook/sam2.1-hiera-tiny", build_sam2_video(str(tmp_path / "sam2")))
+    out = tmp_path / "inpaint_object.mp4"
+    err = _render(capfd, "inpaint_object", out, "--preview")
+    info = probe(str(out))
+    assert (info["frames"], info["width"], info["height"]) == (24, 320, 240), err
+    assert _warnings(err) == [], err
+    assert "preview size:" in err and "every frame kept" in err
 
 
 def test_music_video_reaches_its_beats(models_dir, tmp_path, wan_dir, small_preview, capfd):  # noqa: F811

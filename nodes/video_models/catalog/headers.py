@@ -2,19 +2,19 @@
 ``.safetensors`` file (8 bytes of length, then JSON) or of a ``.gguf`` file (through the ``gguf``
 package when it is installed; without it the file is only known to be GGUF).
 
-A file that is not a regular file (a FIFO, a device, a socket) is refused before it is opened:
-opening a FIFO would wait forever for a writer. Plain stdlib (``gguf`` imported only for a GGUF
-file, when installed)."""
+The headers are read by the loader's own readers (loading/checks.py, loading/weight_formats.py:
+one implementation of each format), their ModelError turned into a HeaderError, the one-line
+reason a listed file has a note instead of details; a truncated .safetensors is listed with a
+note. A file that is not a regular file (a FIFO, a device, a socket) is refused before it is
+opened: opening a FIFO would wait forever for a writer. No torch (``gguf`` imported only for a
+GGUF file, when installed)."""
 from __future__ import annotations
 
-import json
-import os
-import stat
-import struct
 from dataclasses import dataclass, field
 from math import prod
 
-MAX_HEADER = 100_000_000  # safetensors' own limit on a header
+from ..loading.checks import ModelError, read_safetensors_header, regular_file
+from ..loading.weight_formats import read_weight_file
 DTYPE_NAMES = {"BF16": "bf16", "F16": "fp16", "F32": "fp32", "F64": "fp64", "F8_E4M3": "fp8_e4m3fn",
                "F8_E5M2": "fp8_e5m2", "I8": "int8", "U8": "uint8", "I16": "int16", "I32": "int32", "I64": "int64",
                "BOOL": "bool", "F8_E8M0": "fp8_e8m0", "F4": "fp4"}
@@ -57,34 +57,11 @@ class FileInfo:
         return main + (f" + {second[0]}" if second else "")
 
 
-def regular_file(path: str) -> os.stat_result:
-    """The file's stat, or HeaderError when it is not a regular file (checked before any open)."""
-    try:
-        st = os.stat(path)
-    except OSError as e:
-        raise HeaderError(f"cannot be read: {e.strerror or e}") from None
-    if not stat.S_ISREG(st.st_mode):
-        raise HeaderError("not a regular file (a FIFO, a device or a socket): never opened")
-    return st
-
-
 def read_safetensors(path: str) -> FileInfo:
-    size = regular_file(path).st_size
     try:
-        with open(path, "rb") as f:
-            head = f.read(8)
-            if len(head) < 8:
-                raise HeaderError(f"not a safetensors file ({size} bytes long)")
-            (n,) = struct.unpack("<Q", head)
-            if n > min(size - 8, MAX_HEADER):
-                raise HeaderError(f"truncated or not a safetensors file (its header claims {n:,} bytes)")
-            header = json.loads(f.read(n))
-    except OSError as e:
-        raise HeaderError(f"cannot be read: {e.strerror or e}") from None
-    except (ValueError, UnicodeDecodeError):
-        raise HeaderError("not a valid safetensors file (its header is not JSON)") from None
-    if not isinstance(header, dict):
-        raise HeaderError("not a valid safetensors file (its header is not a JSON object)")
+        header, n, size = read_safetensors_header(path, complete=False)
+    except ModelError as e:
+        raise HeaderError(str(e)) from None
     info = FileInfo("safetensors")
     meta = header.pop("__metadata__", None)
     info.metadata = meta if isinstance(meta, dict) else {}
@@ -109,69 +86,35 @@ def read_safetensors(path: str) -> FileInfo:
     return info
 
 
-_SCALAR = {0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f", 7: "<?", 10: "<Q", 11: "<q", 12: "<d"}
-
-
-def _gguf_value(f, vtype: int):
-    if vtype in _SCALAR:
-        fmt = _SCALAR[vtype]
-        return struct.unpack(fmt, f.read(struct.calcsize(fmt)))[0]
-    if vtype == 8:  # string
-        (n,) = struct.unpack("<Q", f.read(8))
-        if n > MAX_HEADER:
-            raise HeaderError("not a readable GGUF file (a string of absurd length)")
-        return f.read(n).decode("utf-8", "replace")
-    if vtype == 9:  # array
-        (item, n) = struct.unpack("<IQ", f.read(12))
-        if n > MAX_HEADER:
-            raise HeaderError("not a readable GGUF file (an array of absurd length)")
-        return [_gguf_value(f, item) for _ in range(n)]
-    raise HeaderError(f"not a readable GGUF file (value type {vtype})")
+FLOAT_NAMES = {"F32": "fp32", "F16": "fp16", "BF16": "bf16"}
 
 
 def read_gguf(path: str) -> FileInfo:
-    """The tensor table of a GGUF file (its header only: the key-values and the tensor infos, as
-    the GGUF specification lays them out); the quantisation names from the gguf package."""
-    regular_file(path)
+    """The tensor table of a GGUF file (its header only), through the loader's reader (the gguf
+    package's); without the package the file is only known to be GGUF (its first four bytes)."""
     try:
-        import gguf
-    except ImportError:
-        gguf = None
-    try:
+        regular_file(path)
         with open(path, "rb") as f:
-            if f.read(4) != b"GGUF":
-                raise HeaderError("not a GGUF file (it does not start with 'GGUF')")
-            if gguf is None:
-                return FileInfo("gguf", details=False, note="the gguf package is not installed: no details")
-            version, n_tensors, n_kv = struct.unpack("<IQQ", f.read(20))
-            if version < 2 or n_tensors > 1_000_000 or n_kv > 1_000_000:
-                raise HeaderError(f"not a GGUF file Studio reads (version {version})")
-            info = FileInfo("gguf")
-            for _ in range(n_kv):
-                key = _gguf_value(f, 8)
-                (vtype,) = struct.unpack("<I", f.read(4))
-                value = _gguf_value(f, vtype)
-                if key == "general.architecture":
-                    info.metadata[key] = value
-            for _ in range(n_tensors):
-                name = _gguf_value(f, 8)
-                (nd,) = struct.unpack("<I", f.read(4))
-                dims = struct.unpack(f"<{nd}Q", f.read(8 * nd))
-                ttype, _offset = struct.unpack("<IQ", f.read(12))
-                info.shapes[name] = tuple(int(d) for d in reversed(dims))  # ggml lists the fastest dim first
-                try:
-                    q = gguf.GGMLQuantizationType(ttype).name
-                except ValueError:
-                    q = f"type {ttype}"
-                q = {"F32": "fp32", "F16": "fp16", "BF16": "bf16"}.get(q, q)
-                numel = 1
-                for d in dims:
-                    numel *= int(d)
-                info.numel_by_dtype[q] = info.numel_by_dtype.get(q, 0) + numel
+            magic = f.read(4)
+    except ModelError as e:
+        raise HeaderError(str(e)) from None
     except OSError as e:
         raise HeaderError(f"cannot be read: {e.strerror or e}") from None
-    except (struct.error, UnicodeDecodeError):
-        raise HeaderError("truncated or not a GGUF file (its header ends early)") from None
+    if magic != b"GGUF":
+        raise HeaderError("not a GGUF file (it does not start with 'GGUF')")
+    try:
+        import gguf  # noqa: F401 - only whether it is installed
+    except ImportError:
+        return FileInfo("gguf", details=False, note="the gguf package is not installed: no details")
+    try:
+        wf = read_weight_file(path)
+    except ModelError as e:
+        raise HeaderError(str(e)) from None
+    info = FileInfo("gguf")
+    for name, t in wf.tensors.items():
+        info.shapes[name] = t.shape
+        q = FLOAT_NAMES.get(t.dtype, t.dtype)
+        info.numel_by_dtype[q] = info.numel_by_dtype.get(q, 0) + t.numel
     return info
 
 

@@ -74,8 +74,11 @@ def read_json(path: str) -> dict:
     return data
 
 
-def safetensors_header(path: str) -> dict:
-    """The header of a .safetensors file, checked against the file's length."""
+def read_safetensors_header(path: str, complete: bool = True) -> tuple[dict, int, int]:
+    """(the header, its length in bytes, the file's size) of a .safetensors file: a regular file,
+    8 bytes of length, then a JSON object. ``complete``: the file must hold every byte its header
+    promises (a truncated download is one clear error, not a crash deep in torch); the model
+    listing reads a truncated file's header too, to say so in a note (catalog/headers.py)."""
     size = regular_file(path)
     try:
         with open(path, "rb") as f:
@@ -90,12 +93,20 @@ def safetensors_header(path: str) -> dict:
         raise ModelError(f"cannot read '{path}': {e.strerror or e}") from None
     except (ValueError, UnicodeDecodeError):
         raise ModelError(f"'{path}' is not a valid safetensors file (its header is not JSON)") from None
-    end = max((int(v["data_offsets"][1]) for k, v in header.items()
-               if k != "__metadata__" and isinstance(v, dict) and "data_offsets" in v), default=0)
-    if 8 + n + end > size:
-        raise ModelError(f"'{path}' is truncated: {size:,} bytes on disk, {8 + n + end:,} expected "
-                         "(an interrupted download? download it again)")
-    return header
+    if not isinstance(header, dict):
+        raise ModelError(f"'{path}' is not a valid safetensors file (its header is not a JSON object)")
+    if complete:
+        end = max((int(v["data_offsets"][1]) for k, v in header.items()
+                   if k != "__metadata__" and isinstance(v, dict) and "data_offsets" in v), default=0)
+        if 8 + n + end > size:
+            raise ModelError(f"'{path}' is truncated: {size:,} bytes on disk, {8 + n + end:,} expected "
+                             "(an interrupted download? download it again)")
+    return header, n, size
+
+
+def safetensors_header(path: str) -> dict:
+    """The header of a .safetensors file, checked against the file's length."""
+    return read_safetensors_header(path)[0]
 
 
 def refuse_pickle(path: str) -> None:

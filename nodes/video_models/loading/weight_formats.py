@@ -10,7 +10,7 @@ import os
 from collections import Counter
 from dataclasses import dataclass
 
-from .checks import ModelError, refuse_pickle, regular_file, safetensors_header, unknown_architecture
+from .checks import ModelError, read_safetensors_header, refuse_pickle, regular_file, unknown_architecture
 from .families import Family, family_from_keys
 
 # safetensors dtype names -> (words, bytes per value)
@@ -57,8 +57,7 @@ def read_weight_file(path: str) -> WeightFile:
     """The tensors of a .safetensors or .gguf file, from its header (a regular file, checked first)."""
     if path.lower().endswith(".gguf"):
         return _gguf_file(path)
-    header = safetensors_header(path)
-    n = _header_length(path)
+    header, n, _ = read_safetensors_header(path)
     tensors: dict[str, TensorInfo] = {}
     scales: dict[str, str] = {}
     aside: dict[str, TensorInfo] = {}
@@ -88,12 +87,6 @@ def read_weight_file(path: str) -> WeightFile:
     if orphans:
         raise ModelError(f"'{path}': the scale '{scales[orphans[0]]}' has no weight '{orphans[0]}'")
     return WeightFile(path, "safetensors", tensors, scales, 8 + n, aside)
-
-
-def _header_length(path: str) -> int:
-    import struct
-    with open(path, "rb") as f:
-        return struct.unpack("<Q", f.read(8))[0]
 
 
 def _gguf_file(path: str) -> WeightFile:

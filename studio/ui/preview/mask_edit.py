@@ -3,9 +3,10 @@
 With a Segment node selected, a click on the frame adds a click at the frame under the playhead
 (left: keep; Shift+left or right: leave out); clicking a dot again removes it. With Control Mask
 selected (rectangle or ellipse), a drag on empty ground draws the shape at this frame, a drag
-inside the shape moves it; either sets the key of this frame. The dots and the shape are drawn over
-the frame. Each gesture is one edit of the node's parameter through the window's document (one
-undo step, saved with the graph): the preview never imports the document, it is handed it."""
+inside the shape moves it; either sets the key of this frame; a polygon is clicked point by point
+and its points dragged (polygon_edit.py). The dots and the shape are drawn over the frame. Each
+gesture is one edit of the node's parameter through the window's document (one undo step, saved
+with the graph): the preview never imports the document, it is handed it."""
 from __future__ import annotations
 
 from typing import Any, Callable
@@ -16,6 +17,8 @@ from PySide6.QtGui import QColor, QPainter, QPen
 from studio.core.errors import StudioError
 from studio.core.frame_keys import (FramePrompt, format_prompts, format_shape_keys, parse_prompts,
                                     parse_shape_keys, shape_at)
+
+from .polygon_edit import PolygonEdit
 
 SEGMENT, CONTROL_MASK = "preprocess.segment", "control.mask"
 NEAR = 8.0  # widget pixels: a click this close to a dot removes it
@@ -32,6 +35,7 @@ class MaskEditor(QObject):
         self.kind = ""
         self._drag: tuple[str, QPointF, tuple] | None = None  # (create|move, start, shape at start)
         self._live: tuple[float, float, float, float] | None = None  # the shape while dragging
+        self.polygon = PolygonEdit(self)  # Control Mask's polygon
         view.installEventFilter(self)
         view.overlays.append(self.paint)
 
@@ -47,6 +51,7 @@ class MaskEditor(QObject):
         self.doc = doc
         self.node_id, self.kind = (node_id, kind) if kind in (SEGMENT, CONTROL_MASK) else (None, "")
         self._drag = self._live = None
+        self.polygon.reset()
         self.view.update()
 
     def _changed(self, *_):
@@ -61,18 +66,22 @@ class MaskEditor(QObject):
     def active(self) -> bool:
         if self.node_id is None or self.view.image is None:
             return False
-        return self.kind == SEGMENT or self.params().get("source") in ("rectangle", "ellipse")
+        return self.kind == SEGMENT or self.params().get("source") in ("rectangle", "ellipse", "polygon")
 
-    def _set(self, name: str, value: str, what: str) -> None:
+    @property
+    def on_polygon(self) -> bool:
+        return self.kind == CONTROL_MASK and self.params().get("source") == "polygon"
+
+    def set_param(self, name: str, value: str, what: str) -> None:
         self.doc.set_params(self.node_id, {name: value}, what)
 
     # -- geometry -----------------------------------------------------------------------------
-    def _frac(self, pos: QPointF) -> tuple[float, float]:
+    def frac(self, pos: QPointF) -> tuple[float, float]:
         ip = self.view.to_image(pos)
         w, h = self.view.image_size()
         return ip.x() / w, ip.y() / h
 
-    def _widget(self, fx: float, fy: float) -> QPointF:
+    def widget_at(self, fx: float, fy: float) -> QPointF:
         w, h = self.view.image_size()
         return self.view.to_widget(fx * w, fy * h)
 
@@ -93,22 +102,28 @@ class MaskEditor(QObject):
     # -- gestures -----------------------------------------------------------------------------
     def eventFilter(self, obj, ev):  # noqa: N802 - Qt's name
         t = ev.type()
-        if obj is not self.view or t not in (QEvent.MouseButtonPress, QEvent.MouseMove, QEvent.MouseButtonRelease) \
-                or not self.active:
+        if obj is not self.view or t not in (QEvent.MouseButtonPress, QEvent.MouseMove, QEvent.MouseButtonRelease,
+                                             QEvent.MouseButtonDblClick, QEvent.KeyPress) or not self.active:
             return False
-        if t == QEvent.MouseButtonPress and ev.button() == Qt.MiddleButton:
+        if t in (QEvent.MouseButtonPress, QEvent.MouseButtonDblClick) and ev.button() == Qt.MiddleButton:
             return False  # the middle button still pans
+        if t in (QEvent.MouseButtonDblClick, QEvent.KeyPress):
+            return self.on_polygon and self.polygon.event(ev, None, None)
         if t == QEvent.MouseButtonPress:
-            fx, fy = self._frac(ev.position())
+            fx, fy = self.frac(ev.position())
             if not (0 <= fx <= 1 and 0 <= fy <= 1):
                 self.message.emit("that click is outside the frame: click on the picture")
                 return True
+            if self.on_polygon:
+                return ev.button() == Qt.LeftButton and self.polygon.event(ev, fx, fy)
             if self.kind == SEGMENT:
                 negative = ev.button() == Qt.RightButton or bool(ev.modifiers() & Qt.ShiftModifier)
                 self._click(ev.position(), fx, fy, not negative)
             else:
                 self._press_shape(ev.position(), fx, fy)
             return True
+        if self.on_polygon:
+            return self.polygon.event(ev, None, None)
         if t == QEvent.MouseMove and self._drag is not None:
             self._move_shape(ev.position())
             return True
@@ -123,14 +138,14 @@ class MaskEditor(QObject):
         prompts = self.prompts()
         fp = prompts.setdefault(frame, FramePrompt())
         hit = next((k for k, (x, y, _) in enumerate(fp.points)
-                    if (self._widget(x, y) - pos).manhattanLength() <= NEAR), None)
+                    if (self.widget_at(x, y) - pos).manhattanLength() <= NEAR), None)
         if hit is not None:
             fp.points.pop(hit)
             what = f"remove click at frame {frame}"
         else:
             fp.points.append((round(fx, 4), round(fy, 4), positive))
             what = f"{'keep' if positive else 'leave-out'} click at frame {frame}"
-        self._set("prompts", format_prompts(prompts), what)
+        self.set_param("prompts", format_prompts(prompts), what)
 
     def _press_shape(self, pos: QPointF, fx: float, fy: float) -> None:
         s = self.shape()
@@ -140,8 +155,8 @@ class MaskEditor(QObject):
 
     def _move_shape(self, pos: QPointF) -> None:
         kind, start, orig = self._drag
-        fx, fy = self._frac(pos)
-        sx, sy = self._frac(start)
+        fx, fy = self.frac(pos)
+        sx, sy = self.frac(start)
         if kind == "move":
             self._live = (orig[0] + fx - sx, orig[1] + fy - sy, orig[2], orig[3])
         else:
@@ -162,8 +177,8 @@ class MaskEditor(QObject):
         except StudioError:
             keys = {}
         keys[frame] = tuple(round(v, 4) for v in live)
-        self._set("shape_keys", format_shape_keys(list(keys.items())),
-                  f"{'move' if kind == 'move' else 'draw'} the mask at frame {frame}")
+        self.set_param("shape_keys", format_shape_keys(list(keys.items())),
+                       f"{'move' if kind == 'move' else 'draw'} the mask at frame {frame}")
 
     # -- drawing ------------------------------------------------------------------------------
     def paint(self, p: QPainter) -> None:
@@ -174,19 +189,22 @@ class MaskEditor(QObject):
             if fp is None:
                 return
             if fp.box is not None:
-                a, b = self._widget(*fp.box[:2]), self._widget(*fp.box[2:])
+                a, b = self.widget_at(*fp.box[:2]), self.widget_at(*fp.box[2:])
                 p.setPen(QPen(QColor(80, 200, 255), 2, Qt.DashLine))
                 p.drawRect(QRectF(a, b))
             for x, y, pos in fp.points:
                 p.setPen(QPen(QColor(0, 0, 0), 1.5))
                 p.setBrush(QColor(60, 220, 90) if pos else QColor(235, 60, 60))
-                p.drawEllipse(self._widget(x, y), 6, 6)
+                p.drawEllipse(self.widget_at(x, y), 6, 6)
             p.setBrush(Qt.NoBrush)
+            return
+        if self.on_polygon:
+            self.polygon.paint(p)
             return
         s = self.shape()
         if s is None:
             return
-        a, b = self._widget(s[0] - s[2] / 2, s[1] - s[3] / 2), self._widget(s[0] + s[2] / 2, s[1] + s[3] / 2)
+        a, b = self.widget_at(s[0] - s[2] / 2, s[1] - s[3] / 2), self.widget_at(s[0] + s[2] / 2, s[1] + s[3] / 2)
         p.setPen(QPen(QColor(255, 210, 60), 2))
         p.setBrush(Qt.NoBrush)
         if self.params().get("source") == "ellipse":
