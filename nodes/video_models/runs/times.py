@@ -98,11 +98,12 @@ class RunClock:
     what it took recorded after. ``pipe``: the pipeline, to name a memory mode that would fit."""
 
     def __init__(self, ctx, ref, device, size: tuple[int, int] | None, window: int, windows: int, steps: int,
-                 pipe=None):
+                 pipe=None, kind: str = ""):
         from .peaks import PeakMeter
         self.ctx, self.ref, self.pipe, self.windows, self.steps = ctx, ref, pipe, max(1, windows), max(1, steps)
         self.pixels = int(size[0] * size[1] * max(1, window)) if size else 0
-        self.key = run_key(ref, ctx.params, device) if size else None
+        # ``kind``: what makes a run's time unlike a plain window's (a take made in context windows)
+        self.key = (run_key(ref, ctx.params, device) + (f"|{kind}" if kind else "")) if size else None
         self.predicted: float | None = None  # the whole node's time, said before it starts
         self.said: float | None = None  # the latest estimate said under the node
         self.meter = PeakMeter(device)

@@ -44,8 +44,10 @@ class ClipMaking:
         # (continue: the next window starts from them). hold: each window's colour matched to them.
         self.blend, self.hold = blend, hold
         self.seams: list[tuple[float, float]] = []  # (ΔE2000 before, after) the colour hold, per seam
+        c = getattr(sampler, "context", None)  # one take: its own records (its time grows with its windows)
+        kind = f"take=context {c.window}/{c.overlap} {c.schedule}" if c is not None else ""
         self.clock = RunClock(self.ctx, sampler.ref, sampler.ref.device, size, window, len(starts), steps,
-                              sampler.pipe)
+                              sampler.pipe, kind=kind)
         self.kept = KeptWindows(self.ctx, sampler.ref, sampler.pipe, len(starts))  # a Stop loses no finished window
         self.out: np.ndarray | None = None
         self.k = 0      # windows made

@@ -99,7 +99,6 @@ def plan_take(ctx, sampler, task: str, n: int, win: int, scheduled: bool) -> Tak
                              "it cannot run with context windows. Set step_cache off, or long_take to separate shots")
         t = temporal_ratio(s.pipe)
         c = s.context = plan_for(win, p.overlap, t, p.context_schedule)
-        s.untypical = True  # one call of the whole clip: not a time to predict windowed runs from
         full = valid_frames(s.fam, n)
         k = len(c.windows((full - 1) // t + 1))
         ctx.info(f"long take: context windows{auto}: {n} frames sampled as one take, the model run on {k} windows "
