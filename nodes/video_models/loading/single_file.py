@@ -106,16 +106,18 @@ def _apply_scale(module, scale: float) -> None:
     module.register_forward_hook(hook)
 
 
-def lean_load(cls, cfg: dict, wf: WeightFile, torch_dtype):
+def lean_load(cls, cfg, wf: WeightFile, torch_dtype):
     """``cls`` built from ``cfg`` with empty (meta) parameters, and the file's tensors read into it
     as they are (assign): floating tensors in ``torch_dtype`` (fp32 for the class's
     _keep_in_fp32_modules, as diffusers loads them), fp8 weights of Linear / Conv layers kept in 8
-    bits under layerwise casting (computed in ``torch_dtype``), scaled-fp8 scales applied."""
+    bits under layerwise casting (computed in ``torch_dtype``), scaled-fp8 scales applied.
+    ``cfg``: a diffusers config dict, or a transformers config object (its model's tied weights
+    are tied after the load)."""
     import torch
     from accelerate import init_empty_weights
     from diffusers.hooks.layerwise_casting import apply_layerwise_casting
     with init_empty_weights():
-        model = cls.from_config(cfg)
+        model = cls.from_config(cfg) if isinstance(cfg, dict) else cls(cfg)
     keep = list(getattr(cls, "_keep_in_fp32_modules", None) or [])
     fp8_leaves: dict[str, tuple] = {}
     state = {}
@@ -138,6 +140,8 @@ def lean_load(cls, cfg: dict, wf: WeightFile, torch_dtype):
             del t
         known = set(model.state_dict())
         model.load_state_dict({k: v for k, v in state.items() if k in known}, strict=False, assign=True)
+    if not isinstance(cfg, dict) and hasattr(model, "tie_weights"):
+        model.tie_weights()  # a transformers encoder's input embedding is its 'shared' table
     del state  # the names left out are the class's own _keys_to_ignore_on_load_unexpected (config_check)
     for _, (leaf, storage, scale) in fp8_leaves.items():
         apply_layerwise_casting(leaf, storage_dtype=storage, compute_dtype=torch_dtype, skip_modules_pattern=None)
@@ -151,20 +155,22 @@ def lean_load(cls, cfg: dict, wf: WeightFile, torch_dtype):
     return model
 
 
-def renamed(cls, cfg: dict, wf: WeightFile) -> WeightFile | None:
+def renamed(cls, cfg: dict, wf: WeightFile, shapes_only: bool = False) -> WeightFile | None:
     """``wf`` under the diffusers names of ``cls``, through diffusers' own single-file converter for
     the class, run on shapes alone (meta tensors: nothing is read); ComfyUI's scale tensors are
     renamed with their weights. None when the converter does more than rename (splits, joins or
-    reshapes tensors: then diffusers loads the file itself) or there is none."""
+    reshapes tensors: then diffusers loads the file itself) or there is none. ``shapes_only``: a
+    GGUF file's names too (its shapes renamed to read a config from; diffusers reads its data)."""
     import inspect
 
     import torch
     from diffusers.loaders.single_file_model import SINGLE_FILE_LOADABLE_CLASSES
     fn = SINGLE_FILE_LOADABLE_CLASSES.get(cls.__name__, {}).get("checkpoint_mapping_fn")
-    if fn is None or wf.kind != "safetensors":
+    if fn is None or (wf.kind != "safetensors" and not shapes_only):
         return None
     infos = {**wf.tensors, **{n: (wf.aside or {})[n] for n in wf.scales.values()}}
-    metas = {k: torch.empty(v.shape, dtype=torch_dtype_of(v.dtype), device="meta") for k, v in infos.items()}
+    metas = {k: torch.empty(v.shape, dtype=torch_dtype_of(v.dtype) if wf.kind == "safetensors" else torch.float32,
+                            device="meta") for k, v in infos.items()}
     owner = {id(t): k for k, t in metas.items()}
     try:
         kwargs = {"config": cfg} if "config" in inspect.signature(fn).parameters else {}
