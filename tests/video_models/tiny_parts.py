@@ -18,7 +18,7 @@ def spiece_bytes(words=WORDS) -> bytes:
     for piece, kind in (("<pad>", 3), ("</s>", 3), ("<unk>", 2)):
         p = m.pieces.add()
         p.piece, p.score, p.type = piece, 0.0, kind
-    for i, w in enumerate(["▁"] + [f"▁{w}" for w in words] + list("abcdefghijklmnopqrstuvwxyz")):
+    for i, w in enumerate(["▁"] + [f"▁{w}" for w in words] + list("abcdefghijklmnopqrstuvwxyz,.!")):
         p = m.pieces.add()
         p.piece, p.score, p.type = w, -1.0 - i * 0.01 if w.startswith("▁") else -20.0, 1
     m.trainer_spec.model_type = 1

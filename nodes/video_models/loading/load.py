@@ -60,7 +60,8 @@ class VideoModelRef(ModelRef):
     device: Any = None
     dtype: Any = None
     variant: str = ""  # 'Wan 2.1 14B'... (families.variant_title)
-    weights: str = ""  # a single file's format: 'bf16', 'fp8 e4m3 (scaled)', 'GGUF Q8_0' (weight_formats.describe)
+    weights: str = ""  # a single file's format: 'bf16', 'fp8 e4m3 (scaled)', 'GGUF Q8_0' (weight_formats.describe),
+    # then its part files': 'text encoder UMT5-XXL (Wan), fp8 e4m3 (scaled)' (parts.parts_words)
     memory: str = "gpu"  # memory.MEMORY_MODES less 'auto': what was applied
     memory_why: str = ""  # why (auto's reason, or 'asked')
     tiling: bool = False
@@ -261,9 +262,11 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
     diffusers = diffusers_offline()
     if index is None:  # no folder: the denoiser file and its parts' files (ComfyUI's loaders)
         from .parts import build_pipeline
-        pipe, weights, index, _ = build_pipeline(diffusers, fam, single, parts, torch_dtype, info)
+        pipe, weights, index, checked = build_pipeline(diffusers, fam, single, parts, torch_dtype, info)
     else:
-        pipe, weights = _from_folder(diffusers, path, index, files, fam, single, parts, torch_dtype, info)
+        pipe, weights, checked = _from_folder(diffusers, path, index, files, fam, single, parts, torch_dtype, info)
+    from .parts import parts_words
+    weights = "; ".join(w for w in (weights, parts_words(checked)) if w)
     vae = getattr(pipe, "vae", None)
     for want, name, what in ((tiling, "tiling", "decodes in tiles"), (slicing, "slicing", "decodes a clip at a time")):
         if want and vae is not None:
@@ -323,7 +326,7 @@ def _from_folder(diffusers, path: str, index: dict, files: list[str], fam: Famil
                                    **kwargs)
     except (OSError, ValueError, EnvironmentError) as e:
         raise ModelError(f"model '{path}' could not be loaded: {str(e).splitlines()[0]}") from None
-    return pipe, weights
+    return pipe, weights, checked
 
 
 def resident(pipe, denoiser: str, memory: str) -> bool:

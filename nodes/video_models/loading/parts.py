@@ -102,6 +102,9 @@ def check_parts(fam: Family, den_cfg: dict, den_path: str, files: dict[str, str]
                                  f"the denoiser '{os.path.basename(den_path)}' reads {den_cfg['text_dim']} (its "
                                  f"text_embedding): they do not fit")
         elif component == "vae":
+            if "2.2" in r.variant:
+                raise ModelError(f"the VAE '{path}' is the {r.variant} (48 latent channels): as a single file Studio "
+                                 "reads Wan 2.1's VAE (16 channels) so far; give the Wan 2.2 diffusers folder as 'base'")
             wf = _strip(wf, ("vae.", "first_stage_model."))
             if "decoder.conv_in.weight" not in wf.tensors:  # Wan's original names: diffusers' converter renames them
                 wf = _renamed(diffusers, "AutoencoderKLWan", wf, path)
@@ -246,6 +249,11 @@ def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str]
     pipe = getattr(diffusers, pipe_cls)(**comps)
     index["_class_name"] = pipe_cls
     return pipe, weights, index, parts
+
+
+def parts_words(parts: dict[str, Part]) -> str:
+    """'text encoder UMT5-XXL (Wan), fp8 e4m3 (scaled); VAE Wan 2.1 VAE, bf16' ('' : none)."""
+    return "; ".join(f"{PART_TITLES[c]} {p.what}, {describe(p.wf)}" for c, p in parts.items())
 
 
 def part_components(parts: dict[str, Part], base: str, torch_dtype, info) -> dict:
