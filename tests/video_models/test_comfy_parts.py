@@ -211,3 +211,39 @@ def test_through_the_graph_the_three_files_render_as_the_folder_does(comfy):
     assert {"text_encoder", "vae", "clip_vision"} <= set(names)
     assert {p.name: p.models for p in LoadVideoModel.params if p.name in ("text_encoder", "vae", "clip_vision")} == \
         {"text_encoder": "text_encoder", "vae": "vae", "clip_vision": "clip_vision"}
+
+
+def test_wan21_i2v_from_four_files_samples_the_folders_frames_exactly(tmp_path):
+    """Wan 2.1 I2V: the denoiser (reading CLIP image tokens), text encoder, VAE and CLIP-vision
+    files (ComfyUI's clip_vision: transformers' names and a projection Wan does not use)."""
+    from diffusers.loaders.single_file_utils import convert_wan_transformer_to_diffusers
+    from diffusers import WanTransformer3DModel
+
+    folder = tp.build(str(tmp_path / "wan-i2v"), i2v=True)
+    files = tp.write_parts(folder, str(tmp_path / "models"))
+    state = WanTransformer3DModel.from_pretrained(folder, subfolder="transformer").state_dict()
+    assert set(convert_wan_transformer_to_diffusers(tp.wan_i2v_original_names(state))) == set(state)
+    with pytest.raises(ModelError, match="is a Wan 2.1 image-to-video denoiser .* set the CLIP vision file"):
+        load_video_model(files["denoiser"], base=None, device=CPU, parts=_parts(files))
+    said = []
+    one = load_video_model(files["denoiser"], base=None, device=CPU, dtype_name="fp32", info=said.append,
+                           parts=_parts(files, image_encoder=files["clip_vision"]))
+    assert "CLIP vision: clip_vision_tiny.safetensors: CLIP vision (2 layers), fp32" in said
+    ref = load_video_model(folder, base=None, device=CPU, dtype_name="fp32")
+    for name in ("transformer", "text_encoder", "vae", "image_encoder"):
+        for p in getattr(ref.module, name).parameters():
+            p.data = p.data.clone()
+    from PIL import Image
+    image = Image.fromarray((tp_image() * 255).astype("uint8"))
+
+    def frames(r):
+        return r.pipeline("i2v")(image=image, prompt=PROMPT, height=16, width=16, num_frames=5, num_inference_steps=2,
+                                 guidance_scale=2.0, generator=torch.Generator().manual_seed(0), output_type="pt",
+                                 max_sequence_length=32).frames
+    assert torch.equal(frames(one), frames(ref))
+    assert type(one.module).__name__ == "WanImageToVideoPipeline"
+
+
+def tp_image():
+    from .tiny import still
+    return still(16, 16)

@@ -35,11 +35,16 @@ def tokenizer_of(data: bytes):
     return T5Tokenizer(vocab=[(p.piece, p.score) for p in m.pieces], extra_ids=0, model_max_length=512)
 
 
-def build(path: str, text_width: int = 32) -> str:
-    """The tiny Wan 2.1 T2V diffusers folder (UMT5, sentencepiece tokenizer, Studio's scheduler)."""
+def build(path: str, text_width: int = 32, i2v: bool = False) -> str:
+    """The tiny Wan 2.1 T2V diffusers folder (UMT5, sentencepiece tokenizer, Studio's scheduler);
+    ``i2v``: Wan 2.1 I2V's (a denoiser reading CLIP image tokens, a tiny CLIP vision tower at
+    224 pixels, Studio's image processor)."""
     import torch
-    from diffusers import AutoencoderKLWan, UniPCMultistepScheduler, WanPipeline, WanTransformer3DModel
-    from transformers import UMT5Config, UMT5EncoderModel
+    from diffusers import (AutoencoderKLWan, UniPCMultistepScheduler, WanImageToVideoPipeline, WanPipeline,
+                           WanTransformer3DModel)
+    from transformers import CLIPImageProcessor, CLIPVisionConfig, CLIPVisionModel, UMT5Config, UMT5EncoderModel
+
+    from nodes.video_models.loading.part_configs import CLIP_IMAGE_PROCESSOR
 
     from nodes.video_models.loading.part_configs import WAN_SCHEDULER
 
@@ -53,13 +58,41 @@ def build(path: str, text_width: int = 32) -> str:
     vae = AutoencoderKLWan(base_dim=4, z_dim=16, dim_mult=[1, 2, 4, 4], num_res_blocks=2,
                            temperal_downsample=[False, True, True])
     torch.manual_seed(0)
-    den = WanTransformer3DModel(**{**WIDE, "text_dim": text_width, "rope_max_seq_len": 1024})
+    extra = {"in_channels": 36, "image_dim": 32, "added_kv_proj_dim": 256} if i2v else {}
+    den = WanTransformer3DModel(**{**WIDE, "text_dim": text_width, "rope_max_seq_len": 1024, **extra})
+    parts = dict(tokenizer=tok, text_encoder=te, vae=vae, transformer=den,
+                 scheduler=UniPCMultistepScheduler.from_config(WAN_SCHEDULER))
+    if i2v:
+        torch.manual_seed(0)
+        parts["image_encoder"] = CLIPVisionModel(CLIPVisionConfig(hidden_size=32, intermediate_size=37, num_hidden_layers=2,
+                                                                  num_attention_heads=16, image_size=224, patch_size=32,
+                                                                  hidden_act="gelu"))  # ViT-H's, as Wan's
+        parts["image_processor"] = CLIPImageProcessor(**CLIP_IMAGE_PROCESSOR)
     with torch.no_grad():
-        for p in list(den.parameters()) + list(vae.parameters()) + list(te.parameters()):
-            p.add_(torch.randn_like(p) * 0.02)
-    WanPipeline(tokenizer=tok, text_encoder=te, vae=vae, transformer=den,
-                scheduler=UniPCMultistepScheduler.from_config(WAN_SCHEDULER)).save_pretrained(path, safe_serialization=True)
+        for m in ("transformer", "vae", "text_encoder", "image_encoder"):
+            for p in parts[m].parameters() if m in parts else ():
+                p.add_(torch.randn_like(p) * 0.02)
+    (WanImageToVideoPipeline if i2v else WanPipeline)(**parts).save_pretrained(path, safe_serialization=True)
     return path
+
+
+_IMAGE_EMBEDDER = (("condition_embedder.image_embedder.norm1.", "img_emb.proj.0."),
+                   ("condition_embedder.image_embedder.ff.net.0.proj.", "img_emb.proj.1."),
+                   ("condition_embedder.image_embedder.ff.net.2.", "img_emb.proj.3."),
+                   ("condition_embedder.image_embedder.norm2.", "img_emb.proj.4."),
+                   (".add_k_proj.", ".k_img."), (".add_v_proj.", ".v_img."), (".norm_added_k.", ".norm_k_img."))
+
+
+def wan_i2v_original_names(state: dict) -> dict:
+    """A Wan 2.1 I2V denoiser's state under the Wan repository's names (its image embedder and
+    image keys too)."""
+    from .tiny_formats import wan_original_names
+    out = {}
+    for k, v in state.items():
+        for a, b in _IMAGE_EMBEDDER:
+            k = k.replace(a, b)
+        out[k] = v
+    return wan_original_names(out)
 
 
 _RES = (("norm1.gamma", "residual.0.gamma"), ("conv1.", "residual.2."), ("norm2.gamma", "residual.3.gamma"),
@@ -124,7 +157,19 @@ def write_parts(folder: str, out: str, prefix: str = "") -> dict[str, str]:
     files = {"denoiser": os.path.join(out, "wan2.1_t2v_tiny_fp32.safetensors"),
              "text_encoder": os.path.join(out, "umt5_tiny_fp32.safetensors"),
              "vae": os.path.join(out, "wan_2.1_vae_tiny.safetensors")}
-    save_file({prefix + k: v.contiguous() for k, v in wan_original_names(den).items()}, files["denoiser"])
+    if os.path.isdir(os.path.join(folder, "image_encoder")):  # ComfyUI's clip_vision file: transformers' names
+        from transformers import CLIPVisionModel
+        clip = CLIPVisionModel.from_pretrained(folder, subfolder="image_encoder").state_dict()
+        clip = {(k if k.startswith("vision_model.") else "vision_model." + k): v for k, v in clip.items()}
+        width = clip["vision_model.embeddings.class_embedding"].shape[0]
+        clip["visual_projection.weight"] = torch.randn(width, width)  # in ComfyUI's files; Wan does not use it
+        files["clip_vision"] = os.path.join(out, "clip_vision_tiny.safetensors")
+        save_file({k: v.contiguous() for k, v in clip.items()}, files["clip_vision"])
+        files["denoiser"] = os.path.join(out, "wan2.1_i2v_tiny_fp32.safetensors")
+        den = wan_i2v_original_names(den)
+    else:
+        den = wan_original_names(den)
+    save_file({prefix + k: v.contiguous() for k, v in den.items()}, files["denoiser"])
     save_file({k: v.contiguous() for k, v in te.items()}, files["text_encoder"])
     save_file({k: v.contiguous() for k, v in wan_vae_original_names(vae).items()}, files["vae"])
     return files

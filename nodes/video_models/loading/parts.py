@@ -203,9 +203,25 @@ def load_part(part: Part, torch_dtype):
     cls = getattr(transformers, part.cls_name)
     conf_cls = transformers.UMT5Config if part.cls_name == "UMT5EncoderModel" else (
         transformers.T5Config if part.cls_name == "T5EncoderModel" else transformers.CLIPVisionConfig)
+    conf = conf_cls(**part.cfg)
     tensors = {k: v for k, v in part.wf.tensors.items() if k != SPIECE}
     wf = WeightFile(part.wf.path, part.wf.kind, tensors, part.wf.scales, part.wf.data_start, part.wf.aside)
-    return lean_load(cls, conf_cls(**part.cfg), wf, torch_dtype)
+    if part.cls_name == "CLIPVisionModel":
+        wf = _as_model_names(cls, conf, wf, "vision_model.")
+    return lean_load(cls, conf, wf, torch_dtype)
+
+
+def _as_model_names(cls, conf, wf: WeightFile, prefix: str) -> WeightFile:
+    """``wf`` with ``prefix`` taken off its names when the class's own names lack it (transformers 5's
+    CLIPVisionModel holds 'embeddings...' where ComfyUI's files say 'vision_model.embeddings...')."""
+    from accelerate import init_empty_weights
+    with init_empty_weights():
+        own = set(cls(conf).state_dict())
+    if any(k.startswith(prefix) for k in own):
+        return wf
+    tensors = {(k[len(prefix):] if k.startswith(prefix) else k): v for k, v in wf.tensors.items()}
+    return WeightFile(wf.path, wf.kind, tensors, {(w[len(prefix):] if w.startswith(prefix) else w): n
+                                                  for w, n in wf.scales.items()}, wf.data_start, wf.aside)
 
 
 def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str], torch_dtype, info):
