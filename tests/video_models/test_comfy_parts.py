@@ -247,3 +247,42 @@ def test_wan21_i2v_from_four_files_samples_the_folders_frames_exactly(tmp_path):
 def tp_image():
     from .tiny import still
     return still(16, 16)
+
+
+def _scaled_fp8_text_encoder(src: str, dst: str) -> str:
+    """ComfyUI's umt5_xxl_fp8_e4m3fn_scaled layout: the blocks' 2-D weights in fp8 e4m3fn, each with
+    its per-tensor ``scale_weight``, a ``scaled_fp8`` marker; the rest as it was."""
+    from safetensors.torch import load_file, save_file
+    top = torch.finfo(torch.float8_e4m3fn).max
+    out = {}
+    for k, v in load_file(src).items():
+        if k.startswith("encoder.block.") and v.dim() == 2 and "relative_attention_bias" not in k:
+            s = (v.abs().max() / top).clamp(min=1e-12).float()
+            out[k] = (v.float() / s).to(torch.float8_e4m3fn).contiguous()
+            out[k[: -len(".weight")] + ".scale_weight"] = s.reshape(())
+        else:
+            out[k] = v
+    out["scaled_fp8"] = torch.empty(0, dtype=torch.float8_e4m3fn)
+    save_file(out, dst)
+    return dst
+
+
+def test_a_gguf_denoiser_and_a_scaled_fp8_text_encoder(comfy, want, tmp_path):
+    from diffusers import WanTransformer3DModel
+
+    from . import tiny_formats as tf
+    folder, files = comfy
+    state = WanTransformer3DModel.from_pretrained(folder, subfolder="transformer").state_dict()
+    den = tf.write_gguf(state, str(tmp_path / "wan2.1-t2v-tiny-Q8_0.gguf"), "Q8_0")
+    te = _scaled_fp8_text_encoder(files["text_encoder"], str(tmp_path / "umt5_tiny_fp8_e4m3fn_scaled.safetensors"))
+    said = []
+    one = load_video_model(den, base=None, device=CPU, dtype_name="fp32", info=said.append,
+                           parts={"text_encoder": te, "vae": files["vae"]})
+    assert said[0].startswith("weights: GGUF Q8_0, dequantised on the fly to fp32; config from the file's shapes")
+    assert "text encoder: umt5_tiny_fp8_e4m3fn_scaled.safetensors: UMT5 (width 32), fp8 e4m3 (scaled), tokenizer " \
+           "from the file" in said
+    q = one.module.text_encoder.encoder.block[0].layer[0].SelfAttention.q.weight
+    assert q.dtype == torch.float8_e4m3fn  # stored in 8 bits, computed in fp32
+    db = tf.psnr(want, _frames(one))
+    print(f"GGUF Q8_0 denoiser + scaled fp8 UMT5: {db:.1f} dB against the fp32 folder's frames")
+    assert db >= 40

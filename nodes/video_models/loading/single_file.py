@@ -147,8 +147,9 @@ def lean_load(cls, cfg, wf: WeightFile, torch_dtype, state: dict | None = None):
         if not t.is_floating_point():
             loaded[name] = t
             continue
-        target = torch.float32 if any(m in name.split(".") for m in keep) else torch_dtype
-        leaf = _casting_leaf(model, name) if t.dtype in fp8 and target == torch_dtype else None
+        kept = any(m in name.split(".") for m in keep)  # fp32 modules are dequantised (T5's 'wo' casts its
+        target = torch.float32 if kept else torch_dtype  # input to its weight's dtype: it cannot stay in fp8)
+        leaf = _casting_leaf(model, name) if t.dtype in fp8 and not kept else None
         if leaf is not None:
             fp8_leaves[name] = (leaf, t.dtype, scale)
             loaded[name] = t
