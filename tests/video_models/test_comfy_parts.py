@@ -147,6 +147,18 @@ def test_a_text_encoder_that_does_not_fit_the_denoiser_is_named_before_allocatio
                     r"bias\), but Wan's denoiser reads UMT5-XXL's text states", text_encoder=t5, vae=files["vae"])
 
 
+def test_a_text_encoder_whose_tensors_do_not_make_one_model_is_named(comfy, tmp_path, no_loads):
+    from safetensors.torch import load_file, save_file
+    _, files = comfy
+    state = load_file(files["text_encoder"])
+    state["encoder.block.1.layer.1.DenseReluDense.wi_1.weight"] = torch.zeros(40, 32)
+    bad = str(tmp_path / "umt5_odd.safetensors")
+    save_file(state, bad)
+    _refused(files, r"the text encoder '.*umt5_odd\.safetensors' \(UMT5 \(width 32\)\) does not make one "
+                    r"UMT5EncoderModel: 'encoder\.block\.1\.layer\.1\.DenseReluDense\.wi_1\.weight' is \[40, 32\] "
+                    r"there, but its other tensors' shapes make it \[37, 32\]", text_encoder=bad, vae=files["vae"])
+
+
 def test_a_vae_of_another_family_or_the_wrong_kind_is_named(comfy, tmp_path, no_loads):
     _, files = comfy
     ltx = layouts.write(str(tmp_path / "ltx_vae.safetensors"), layouts.ltx_vae())

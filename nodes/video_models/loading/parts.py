@@ -120,8 +120,50 @@ def check_parts(fam: Family, den_cfg: dict, den_path: str, files: dict[str, str]
             if cfg["hidden_size"] != den_cfg["image_dim"]:
                 raise ModelError(f"the CLIP vision '{path}' ({r.variant}) is {cfg['hidden_size']} wide, but the "
                                  f"denoiser reads image tokens {den_cfg['image_dim']} wide")
-        parts[component] = Part(component, wf, r.variant, cls_name, cfg)
+        part = parts[component] = Part(component, wf, r.variant, cls_name, cfg)
+        _check_shapes(part, diffusers)
     return parts
+
+
+def _skeleton(part: Part, diffusers=None):
+    """(class, config object or dict, the part's model built on the meta device)."""
+    from accelerate import init_empty_weights
+    if part.component == "vae":
+        cls = getattr(diffusers, part.cls_name)
+        with init_empty_weights():
+            return cls, part.cfg, cls.from_config(part.cfg)
+    import transformers
+    cls = getattr(transformers, part.cls_name)
+    conf = getattr(transformers, {"UMT5EncoderModel": "UMT5Config", "T5EncoderModel": "T5Config"}
+                   .get(part.cls_name, "CLIPVisionConfig"))(**part.cfg)
+    with init_empty_weights():
+        return cls, conf, cls(conf)
+
+
+def _check_shapes(part: Part, diffusers) -> None:
+    """The config read from the part's shapes, built on the meta device, against every tensor of
+    the file: a file whose tensors do not make one model is named (its first misfit), before any load."""
+    _, _, model = _skeleton(part, diffusers)
+    own = {k: tuple(v.shape) for k, v in model.state_dict().items()}
+    del model
+    if part.cls_name == "CLIPVisionModel" and not any(k.startswith("vision_model.") for k in own):
+        part.wf = _without(part.wf, "vision_model.")  # transformers 5 names CLIP's tower without it
+    have = {k: tuple(v.shape) for k, v in part.wf.tensors.items() if k != SPIECE}
+    tied = {"encoder.embed_tokens.weight"}  # a T5's input embedding is its 'shared' table
+    bad = [k for k in own if k in have and own[k] != have[k]]
+    missing = [k for k in own if k not in have and k not in tied]
+    if bad or missing:
+        k = (bad or missing)[0]
+        held = f"is {list(have[k])} there" if bad else "is not there"
+        raise ModelError(f"the {PART_TITLES[part.component]} '{part.wf.path}' ({part.what}) does not make one "
+                         f"{part.cls_name}: '{k}' {held}, but its other tensors' shapes make it "
+                         f"{list(own[k])} ({len(bad)} tensors differ, {len(missing)} missing)")
+
+
+def _without(wf: WeightFile, prefix: str) -> WeightFile:
+    tensors = {(k[len(prefix):] if k.startswith(prefix) else k): v for k, v in wf.tensors.items()}
+    return WeightFile(wf.path, wf.kind, tensors, {(w[len(prefix):] if w.startswith(prefix) else w): n
+                                                  for w, n in wf.scales.items()}, wf.data_start, wf.aside)
 
 
 def _renamed(diffusers, cls_name: str, wf: WeightFile, path: str) -> WeightFile:
@@ -191,37 +233,15 @@ def _from_spiece(part: Part):
 
 
 def load_part(part: Part, torch_dtype):
-    """The part, lean: its skeleton on the meta device, the file's weights read into it."""
+    """The part (checked by check_parts), lean: its skeleton on the meta device, the file's weights
+    read into it."""
+    import diffusers
+
     from .single_file import lean_load
-    if part.component == "vae":
-        import diffusers
-        from .config_check import check_config
-        cls = getattr(diffusers, part.cls_name)
-        check_config(part.wf.path, part.cfg, cls, _shapes(part.wf), part.wf.path, 2)
-        return lean_load(cls, part.cfg, part.wf, torch_dtype)
-    import transformers
-    cls = getattr(transformers, part.cls_name)
-    conf_cls = transformers.UMT5Config if part.cls_name == "UMT5EncoderModel" else (
-        transformers.T5Config if part.cls_name == "T5EncoderModel" else transformers.CLIPVisionConfig)
-    conf = conf_cls(**part.cfg)
+    cls, conf, _ = _skeleton(part, diffusers)
     tensors = {k: v for k, v in part.wf.tensors.items() if k != SPIECE}
     wf = WeightFile(part.wf.path, part.wf.kind, tensors, part.wf.scales, part.wf.data_start, part.wf.aside)
-    if part.cls_name == "CLIPVisionModel":
-        wf = _as_model_names(cls, conf, wf, "vision_model.")
     return lean_load(cls, conf, wf, torch_dtype)
-
-
-def _as_model_names(cls, conf, wf: WeightFile, prefix: str) -> WeightFile:
-    """``wf`` with ``prefix`` taken off its names when the class's own names lack it (transformers 5's
-    CLIPVisionModel holds 'embeddings...' where ComfyUI's files say 'vision_model.embeddings...')."""
-    from accelerate import init_empty_weights
-    with init_empty_weights():
-        own = set(cls(conf).state_dict())
-    if any(k.startswith(prefix) for k in own):
-        return wf
-    tensors = {(k[len(prefix):] if k.startswith(prefix) else k): v for k, v in wf.tensors.items()}
-    return WeightFile(wf.path, wf.kind, tensors, {(w[len(prefix):] if w.startswith(prefix) else w): n
-                                                  for w, n in wf.scales.items()}, wf.data_start, wf.aside)
 
 
 def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str], torch_dtype, info):
