@@ -218,6 +218,9 @@ def test_through_the_graph_the_three_files_render_as_the_folder_does(comfy):
     assert abs(a.astype("float64") - b.astype("float64")).max() < 1e-4  # the folder's tensors memory-mapped: see _fresh
     text = " ".join(str(getattr(e, "text", "")) for e in said)
     assert "text encoder: umt5_tiny_fp32.safetensors: UMT5 (width 32)" in text and "VAE: wan_2.1_vae_tiny" in text
+    from studio.engine.events import NodeNote
+    notes = [e.text for e in said if isinstance(e, NodeNote) and e.node_id == "load"]
+    assert any("files: fp32; text encoder UMT5 (width 32), fp32; VAE Wan 2.1 VAE, fp32" in n for n in notes), notes
     assert set(LoadVideoModel.signature_files(three.nodes["load"].params)) == set(files.values())
     names = [p.name for p in LoadVideoModel.params]
     assert {"text_encoder", "vae", "clip_vision"} <= set(names)

@@ -233,7 +233,9 @@ class LoadVideoModel(Node):
             if not line.startswith("memory:"):
                 ctx.info(line)  # the denoiser file's format, which file is which part and what it is
         ctx.info(f"memory: {ref.memory} ({ref.memory_why})")  # the details, in the Log
-        ctx.note(ref.setup())  # in plain words, under the node and in the status bar (and with its model status)
+        # in plain words, under the node and in the status bar (and with its model status); with part files,
+        # what each is ('fp8 e4m3 (scaled); text encoder UMT5-XXL (Wan), bf16; VAE Wan 2.1 VAE, bf16')
+        ctx.note(ref.setup() + (f" — files: {ref.weights}" if parts else ""))
         return {"model": ref, "family": ref.fam.title}
 
     def _plan_before_load(self, ctx, device) -> bool:
