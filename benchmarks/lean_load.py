@@ -13,6 +13,7 @@ memory before it (the load's own peak), and its ratio to the file's size:
   list its keys, the file read with safetensors' load_file, loaded into it and cast to bf16.
 
     .venv/bin/python -m benchmarks.lean_load [--dir DIR] [--old] [--gguf Q8_0|Q4_0|Q5_0] [--wan14b] [--small]
+                                             [--parts TE_LAYERS]
 
 --gguf also writes the model as GGUF (the blocks' weights quantised, the rest F32) and measures its
 lean load (the tensors read as diffusers' GGUF loader makes them, without touching a memory map).
@@ -22,7 +23,10 @@ lean load (the tensors read as diffusers' GGUF loader makes them, without touchi
 Measured (this machine, CPU, 24 GB, 2 shared cores): the 2.84 GB bf16 file: lean 2.86 GB = 1.01x
 (18-23 s); old 8.52 GB = 3.00x (125 s); the 1.59 GB GGUF Q8_0 file: lean 1.66 GB = 1.04x (8.4 s);
 a Wan 2.1 14B GGUF Q4_0 file (--wan14b --gguf Q4_0, 8.85 GB; Q4_0 because gguf-py cannot
-quantise Q4_K): 9.31 GB = 1.05x (39 s), well inside 24 GB."""
+quantise Q4_K): 9.31 GB = 1.05x (39 s), well inside 24 GB. ComfyUI's three files with no folder
+(--parts 4: the 1.3B denoiser, a UMT5-XXL-wide text encoder of 4 blocks, Wan 2.1's VAE; 6.74 GB):
+7.11 GB = 1.06x (15.4 s; T5's 'wo' layers are kept in fp32, as transformers keeps them: 0.34 GB
+of the 0.37 GB over)."""
 from __future__ import annotations
 
 import argparse
@@ -99,6 +103,55 @@ def write_gguf(cfg: dict, path: str, qtype_name: str = "Q8_0") -> int:
 
 
 WAN_14B = dict(WAN_13B, num_attention_heads=40, ffn_dim=13824, num_layers=40)  # Wan 2.1 T2V 14B
+UMT5_XXL = dict(vocab_size=256384, d_model=4096, d_kv=64, d_ff=10240, num_layers=24, num_heads=64,
+                relative_attention_num_buckets=32, feed_forward_proj="gated-gelu")  # Wan's text encoder
+
+
+def write_shapes(shapes: dict, path: str, extra: dict | None = None) -> int:
+    """A bf16 safetensors file of ``shapes``, random weights (std 0.02), streamed; ``extra``: name ->
+    bytes written as a U8 tensor (ComfyUI's spiece_model)."""
+    import torch
+    header, off = {}, 0
+    for k, s in shapes.items():
+        n = 2
+        for d in s:
+            n *= d
+        header[k] = {"dtype": "BF16", "shape": list(s), "data_offsets": [off, off + n]}
+        off += n
+    for k, b in (extra or {}).items():
+        header[k] = {"dtype": "U8", "shape": [len(b)], "data_offsets": [off, off + len(b)]}
+        off += len(b)
+    raw = json.dumps(header).encode()
+    raw += b" " * (-len(raw) % 8)
+    g = torch.Generator().manual_seed(0)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(raw)) + raw)
+        for k, s in shapes.items():
+            f.write((torch.randn(s, generator=g) * 0.02).to(torch.bfloat16).reshape(-1).view(torch.uint8).numpy().tobytes())
+        for b in (extra or {}).values():
+            f.write(b)
+    return os.path.getsize(path)
+
+
+def write_parts(d: str, te_layers: int) -> dict:
+    """ComfyUI's text-encoder file (UMT5-XXL's widths, ``te_layers`` blocks, a sentencepiece model
+    inside) and Wan 2.1's VAE (its real config, diffusers' names), bf16: component -> path."""
+    import torch
+    from diffusers import AutoencoderKLWan
+    from transformers import UMT5Config, UMT5EncoderModel
+    from transformers.convert_slow_tokenizer import import_protobuf
+    m = import_protobuf().ModelProto()
+    for piece, kind in (("<pad>", 3), ("</s>", 3), ("<unk>", 2), ("\u2581a", 1)):
+        p = m.pieces.add()
+        p.piece, p.score, p.type = piece, 0.0, kind
+    with torch.device("meta"):
+        te = UMT5EncoderModel(UMT5Config(**dict(UMT5_XXL, num_layers=te_layers)))
+        te = {k: tuple(v.shape) for k, v in te.state_dict().items() if k != "encoder.embed_tokens.weight"}
+        vae = {k: tuple(v.shape) for k, v in AutoencoderKLWan().state_dict().items()}
+    out = {"text_encoder": os.path.join(d, "umt5_xxl_bf16.safetensors"), "vae": os.path.join(d, "wan_2.1_vae.safetensors")}
+    write_shapes(te, out["text_encoder"], {"spiece_model": m.SerializeToString()})
+    write_shapes(vae, out["vae"])
+    return out
 
 
 CHILD = r"""
@@ -121,7 +174,15 @@ except OSError:
     hwm = False
 base_rss = status("VmRSS") if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 t = time.perf_counter()
-if case == "lean":
+if case == "parts":  # ComfyUI's three files, no folder: the whole pipeline
+    from nodes.video_models.loading.load import load_video_model
+    ref = load_video_model(file, base=None, device=torch.device("cpu"), dtype_name="bf16", parts=json.loads(base))
+    model, how = ref.module.transformer, ref.weights
+    class All:
+        def parameters(self):
+            return [p for c in ("transformer", "text_encoder", "vae") for p in getattr(ref.module, c).parameters()]
+    model = All()
+elif case == "lean":
     fam, wf = check_single_file(file)
     index = read_json(base + "/model_index.json")
     model, fmt, how = load_denoiser(diffusers, index, base, fam, wf, torch.bfloat16)
@@ -155,6 +216,8 @@ def main(argv=None) -> None:
     ap.add_argument("--small", action="store_true", help="2 layers instead of 30 (a quick check)")
     ap.add_argument("--keep", action="store_true", help="keep the written file")
     ap.add_argument("--gguf", choices=("Q8_0", "Q4_0", "Q5_0"), help="also a GGUF file of the same model")
+    ap.add_argument("--parts", type=int, metavar="TE_LAYERS", help="also ComfyUI's three files (the denoiser, a "
+                    "UMT5-XXL-wide text encoder of TE_LAYERS blocks, Wan 2.1's VAE), loaded with no folder")
     ap.add_argument("--wan14b", action="store_true", help="the Wan 2.1 14B config (with --gguf Q4_0: about 8 GB; "
                                                         "no bf16 file is written then)")
     a = ap.parse_args(argv)
@@ -174,6 +237,15 @@ def main(argv=None) -> None:
     if a.gguf:
         cases.append(("lean", os.path.join(d, f"{name}_{a.gguf}.gguf"), lambda c, p: write_gguf(c, p, a.gguf)))
     try:
+        if a.parts is not None:
+            parts = write_parts(d, a.parts)
+            size = sum(os.path.getsize(p) for p in parts.values()) + (
+                os.path.getsize(file) if os.path.exists(file) else write_file(cfg, file))
+            r = measure("parts", file, json.dumps(parts))
+            grown = r["peak"] - r["baseline"]
+            print(f"parts {', '.join(os.path.basename(p) for p in [file, *parts.values()])} ({size / 1e9:.2f} GB; "
+                  f"{what}, text encoder {a.parts} blocks): peak host memory of the load {grown / 1e9:.2f} GB = "
+                  f"{grown / size:.2f}x the files ({r['params']:,} parameters, {r['seconds']:.1f} s; {r['how']})")
         for case, path, writer in cases:
             size = os.path.getsize(path) if os.path.exists(path) else writer(cfg, path)
             r = measure(case, path, base)

@@ -114,3 +114,27 @@ def test_a_listing_that_fails_is_said_in_the_picker(qtbot):
     qtbot.addWidget(p)
     assert p.items() == [] and "could not be listed" in p.notes.text() and "disk went away" in p.notes.text()
     assert not p.buttons.button(QDialogButtonBox.Ok).isEnabled()
+
+
+def test_the_part_pickers_offer_their_kind_and_set_the_files(qtbot, comfy_win, tmp_path):
+    """Load Video Model's text_encoder, vae and clip_vision: each picker lists the files of its kind
+    only (ComfyUI's text_encoders / clip, vae, clip_vision folders), and choosing sets the name."""
+    from studio.core import models
+    models.save_settings({"comfyui_dir": str(tmp_path / "ComfyUI"), "use_hf_cache": False})
+    win = comfy_win
+    node = win.doc.add_node("video_models.load", (0, 0))
+    win.canvas.select([node])
+    want = {"text_encoder": ("UMT5-XXL (Wan)", {"UMT5-XXL (Wan)", "T5-XXL (LTX-Video, CogVideoX)"},
+                             "text_encoders/umt5_xxl_fp8_e4m3fn_scaled.safetensors"),
+            "vae": ("Wan 2.1 VAE", {"Wan 2.1 VAE"}, "vae/wan_2.1_vae.safetensors"),
+            "clip_vision": ("CLIP ViT-H/14 (Wan 2.1 I2V, FLF2V)", {"CLIP ViT-H/14 (Wan 2.1 I2V, FLF2V)"},
+                            "clip_vision/clip_vision_h.safetensors")}
+    for param, (choose, listed, name) in want.items():
+        ed = win.properties.editors[param]
+        qtbot.mouseClick(ed.models_button, Qt.LeftButton)
+        picker = ed.picker
+        qtbot.waitExposed(picker)
+        assert {i.text(0) for i in picker.items()} == listed, param
+        picker.tree.setCurrentItem(_row(picker, choose))
+        qtbot.mouseClick(picker.buttons.button(QDialogButtonBox.Ok), Qt.LeftButton)
+        assert win.doc.graph.nodes[node].params[param] == name

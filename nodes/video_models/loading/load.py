@@ -60,7 +60,8 @@ class VideoModelRef(ModelRef):
     device: Any = None
     dtype: Any = None
     variant: str = ""  # 'Wan 2.1 14B'... (families.variant_title)
-    weights: str = ""  # a single file's format: 'bf16', 'fp8 e4m3 (scaled)', 'GGUF Q8_0' (weight_formats.describe)
+    weights: str = ""  # a single file's format: 'bf16', 'fp8 e4m3 (scaled)', 'GGUF Q8_0' (weight_formats.describe),
+    # then its part files': 'text encoder UMT5-XXL (Wan), fp8 e4m3 (scaled)' (parts.parts_words)
     memory: str = "gpu"  # memory.MEMORY_MODES less 'auto': what was applied
     memory_why: str = ""  # why (auto's reason, or 'asked')
     tiling: bool = False
@@ -224,25 +225,32 @@ def weights_signature(files: list[str]) -> str:
 
 def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "auto", offload: bool = False,
                      tiling: bool = False, slicing: bool = False, warn=None, memory: str = "",
-                     info=None, planned: bool = False) -> VideoModelRef:
-    """Check, then load, a diffusers folder or a single .safetensors denoiser (with the other
-    components from ``base``, a diffusers folder of the same family). ``memory``: one of
-    memory.MEMORY_MODES ('' : 'model_offload' when ``offload``, else 'gpu'); what 'auto' chose,
-    and why, is said through ``info``."""
+                     info=None, planned: bool = False, parts: dict | None = None) -> VideoModelRef:
+    """Check, then load, a diffusers folder or a single .safetensors / .gguf denoiser, with the other
+    components from ``base`` (a diffusers folder of the same family) and / or ``parts`` (files of
+    the text encoder, VAE and CLIP vision: {'text_encoder': path, 'vae': path, 'image_encoder':
+    path}, as ComfyUI's loaders take them; parts.py). ``memory``: one of memory.MEMORY_MODES
+    ('' : 'model_offload' when ``offload``, else 'gpu'); what 'auto' chose, and why, is said
+    through ``info``."""
     warn = warn or (lambda s: None)
     info = info or (lambda s: None)
     memory = memory or ("model_offload" if offload else "gpu")
+    parts = {k: v for k, v in (parts or {}).items() if v}
     if os.path.isfile(path) and os.path.basename(path) == "model_index.json":
         path = os.path.dirname(path)
     from .weight_formats import check_single_file
     if os.path.isdir(path):
+        if parts:
+            from .parts import PART_TITLES
+            raise ModelError(f"'{path}' is a diffusers folder, which has its own {', '.join(PART_TITLES[c] for c in parts)}: "
+                             "the text-encoder, VAE and CLIP-vision files go with a single denoiser file")
         fam, index, files = check_folder(path)
         single = None
+    elif not base:
+        fam, single = check_single_file(path)
+        index = None
     else:
         fam, wf = check_single_file(path)
-        if not base:
-            raise ModelError(f"'{path}' is a single {fam.title} {fam.denoiser} file: set 'base' to a diffusers "
-                             f"{fam.title} folder (its VAE, text encoder and scheduler are used with this file)")
         bfam, index, files = check_folder(base)
         if bfam.key != fam.key:
             raise ModelError(f"'{path}' is a {fam.title} file but the base '{base}' is a {bfam.title} model")
@@ -255,20 +263,13 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
         warn("CPU offload only helps with a GPU: ignored on the CPU")
         memory = "gpu"
     diffusers = diffusers_offline()
-    from .config_check import check_folder_configs
-    check_folder_configs(path, index, files, diffusers)
-    cls = getattr(diffusers, index["_class_name"])
-    kwargs: dict[str, Any] = {}
-    weights = ""
-    if single is not None:
-        from .single_file import load_denoiser
-        kwargs[fam.denoiser], weights, how = load_denoiser(diffusers, index, path, fam, single, torch_dtype)
-        info(f"weights: {how}")
-    try:
-        pipe = cls.from_pretrained(path, dtype=torch_dtype, use_safetensors=True, local_files_only=True,
-                                   **kwargs)
-    except (OSError, ValueError, EnvironmentError) as e:
-        raise ModelError(f"model '{path}' could not be loaded: {str(e).splitlines()[0]}") from None
+    if index is None:  # no folder: the denoiser file and its parts' files (ComfyUI's loaders)
+        from .parts import build_pipeline
+        pipe, weights, index, checked = build_pipeline(diffusers, fam, single, parts, torch_dtype, info)
+    else:
+        pipe, weights, checked = _from_folder(diffusers, path, index, files, fam, single, parts, torch_dtype, info)
+    from .parts import parts_words
+    weights = "; ".join(w for w in (weights, parts_words(checked)) if w)
     vae = getattr(pipe, "vae", None)
     for want, name, what in ((tiling, "tiling", "decodes in tiles"), (slicing, "slicing", "decodes a clip at a time")):
         if want and vae is not None:
@@ -291,13 +292,44 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
     info(f"memory: {memory} ({why})")
     pipe.set_progress_bar_config(disable=True)
     file = single.path if single is not None else path
-    ref = VideoModelRef(module=pipe, config={"family": fam.key, "path": file, "base": path if single is not None else None},
+    folder = path if single is not None and path != file else None
+    ref = VideoModelRef(module=pipe, config={"family": fam.key, "path": file, "base": folder, "parts": parts},
                         kind=f"video:{fam.key}", family=fam.key, path=file, variant=variant, weights=weights,
                         device=device, dtype=torch_dtype, dtype_asked=dtype_name, memory=memory, memory_why=why,
                         tiling=tiling,
                         slicing=slicing, held_on=str(device) if resident(pipe, fam.denoiser, memory) else None)
     ref.shared["pipes"] = {}
     return ref
+
+
+def _from_folder(diffusers, path: str, index: dict, files: list[str], fam: Family, single, parts: dict,
+                 torch_dtype, info):
+    """(pipeline, the single file's format or '') from a diffusers folder, its denoiser replaced by
+    the single file ``single`` and its components by ``parts``' files (each checked before any load)."""
+    from .config_check import check_folder_configs
+    check_folder_configs(path, index, files, diffusers)
+    cls = getattr(diffusers, index["_class_name"])
+    kwargs: dict[str, Any] = {}
+    weights = ""
+    checked = {}
+    if parts:
+        from .checks import read_json
+        from .parts import check_parts
+        den_cfg = read_json(os.path.join(path, fam.denoiser, "config.json"))
+        checked = check_parts(fam, den_cfg, single.path if single is not None else path, parts, diffusers)
+    if single is not None:
+        from .single_file import load_denoiser
+        kwargs[fam.denoiser], weights, how = load_denoiser(diffusers, index, path, fam, single, torch_dtype)
+        info(f"weights: {how}")
+    if checked:
+        from .parts import part_components
+        kwargs.update(part_components(checked, path, torch_dtype, info))
+    try:
+        pipe = cls.from_pretrained(path, dtype=torch_dtype, use_safetensors=True, local_files_only=True,
+                                   **kwargs)
+    except (OSError, ValueError, EnvironmentError) as e:
+        raise ModelError(f"model '{path}' could not be loaded: {str(e).splitlines()[0]}") from None
+    return pipe, weights, checked
 
 
 def resident(pipe, denoiser: str, memory: str) -> bool:

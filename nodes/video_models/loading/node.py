@@ -19,6 +19,8 @@ from ..memory.modes import MEMORY_HELP, MEMORY_MODES
 
 CATEGORY = "Pretrained Video"
 FILTERS = "Video models (model_index.json *.safetensors *.gguf)"
+PART_FILTERS = "Model parts (*.safetensors)"
+PARTS = {"text_encoder": "text_encoder", "vae": "vae", "clip_vision": "image_encoder"}  # param -> pipeline component
 
 
 def find_model(name: str, base_dir: str | None) -> str:
@@ -39,6 +41,21 @@ def find_model(name: str, base_dir: str | None) -> str:
                          f"them{hf} (choose where your models are in Edit > Preferences… (Pretrained models), "
                          f"or set STUDIO_MODELS, or give a full path). Studio never downloads.{there}")
     return path
+
+
+def find_part(key: str, name: str, base_dir: str | None) -> str:
+    """A text-encoder, VAE or CLIP-vision file's path, from what the artist typed or picked."""
+    path = model_paths.resolve(name, base_dir)
+    if path is None:
+        raise ModelError(f"{key.replace('_', ' ')} file '{name}' not found: looked beside the graph and in "
+                         f"{', '.join(model_paths.model_dirs())} (give a full path, or a name under a models folder)")
+    return path
+
+
+def part_files(params, base_dir: str | None) -> dict[str, str]:
+    """{pipeline component: path} of the part files set (text encoder, VAE, CLIP vision)."""
+    return {comp: find_part(key, params.get(key) or "", base_dir)
+            for key, comp in PARTS.items() if (params.get(key) or "").strip()}
 
 
 def _stoppable(ctx, load, what: str = "a model"):
@@ -80,8 +97,10 @@ def _memory_param(params) -> str:
 class LoadVideoModel(Node):
     """Open a pretrained video model from your disk: a diffusers folder (with model_index.json) or
     a single denoiser file, .safetensors (bf16, fp16, fp32, fp8, scaled fp8) or .gguf (then 'base'
-    gives the rest of the pipeline; the file's format is said). The family (SVD, Wan, LTX-Video,
-    CogVideoX, AnimateDiff, HunyuanVideo) is detected and shown. Never downloads."""
+    gives the rest of the pipeline; the file's format is said). For Wan, the text encoder, VAE and
+    CLIP vision may instead be ComfyUI's separate files (each recognised from its tensors and
+    checked against the denoiser; the tokenizer is the one inside the text-encoder file). The family
+    (SVD, Wan, LTX-Video, CogVideoX, AnimateDiff, HunyuanVideo) is detected and shown. Never downloads."""
     id = "video_models.load"
     title = "Load Video Model"
     category = CATEGORY
@@ -93,6 +112,14 @@ class LoadVideoModel(Node):
                         "Hugging Face cache)"),
               Path("base", "", mode="dir", lookup=True, models="pipeline", help="single file only: a diffusers folder of the same family that "
                                                 "gives the VAE, text encoder and scheduler"),
+              Path("text_encoder", "", mode="open", filters=PART_FILTERS, lookup=True, models="text_encoder",
+                   help="single Wan file only: the text-encoder file (ComfyUI's text_encoders/umt5_xxl_*.safetensors, "
+                        "its tokenizer inside), instead of base's"),
+              Path("vae", "", mode="open", filters=PART_FILTERS, lookup=True, models="vae",
+                   help="single Wan file only: the VAE file (ComfyUI's vae/wan_2.1_vae.safetensors), instead of base's"),
+              Path("clip_vision", "", mode="open", filters=PART_FILTERS, lookup=True, models="clip_vision",
+                   help="single Wan 2.1 I2V / FLF2V file only: the CLIP-vision file (ComfyUI's "
+                        "clip_vision/clip_vision_h.safetensors)"),
               Choice("dtype", "auto", choices=DTYPES, help="auto: bf16 (or fp16) on CUDA, fp16 on MPS, fp32 on CPU"),
               Choice("device", "auto", choices=("auto", "cuda", "mps", "cpu"),
                      help="auto: the graph's device"),
@@ -120,8 +147,11 @@ class LoadVideoModel(Node):
         if kind == "cpu":
             size = 4 if dt in ("auto", "fp16") else size  # fp16 is loaded as fp32 on the CPU
         den = other = 0
+        parts = {model_paths.resolve(params.get(k) or "", base_dir) for k in PARTS if (params.get(k) or "").strip()}
         for f in cls.signature_files(params, base_dir):
-            if f.endswith((".safetensors", ".gguf")):
+            if f in parts:
+                other += safetensors_numel(f) if f.endswith(".safetensors") else gguf_numel(f)
+            elif f.endswith((".safetensors", ".gguf")):
                 n = safetensors_numel(f) if f.endswith(".safetensors") else gguf_numel(f)
                 if os.path.basename(os.path.dirname(f)) in DENOISER_DIRS or not os.path.isfile(
                         os.path.join(os.path.dirname(os.path.dirname(f)), "model_index.json")):
@@ -158,13 +188,19 @@ class LoadVideoModel(Node):
                     find_model(params.get(key) or "", base_dir)
                 except ModelError as e:
                     problems.append(str(e))
+        for key in PARTS:
+            if (params.get(key) or "").strip():
+                try:
+                    find_part(key, params[key], base_dir)
+                except ModelError as e:
+                    problems.append(str(e))
         return problems
 
     @classmethod
     def signature_files(cls, params, base_dir=None) -> list[str]:
         """Every weight and config file: replacing a model's files re-runs what uses it."""
         out = []
-        for key in ("model", "base"):
+        for key in ("model", "base", *PARTS):
             v = params.get(key) or ""
             p = model_paths.resolve(v, base_dir) if v.strip() else None
             if p:
@@ -181,18 +217,25 @@ class LoadVideoModel(Node):
             raise ModelError(why)
         path = find_model(p.model, _base_dir(ctx))
         base = find_model(p.base, _base_dir(ctx)) if p.base.strip() else None
+        parts = part_files(p, _base_dir(ctx))
         device = ctx.device if p.device == "auto" else resolve_device(p.device)
         planned = self._plan_before_load(ctx, device)
         warnings: list[str] = []
         said: list[str] = []
         ref = _stoppable(ctx, lambda: load_video_model(
             path, base=base, device=device, dtype_name=p.dtype, memory=_memory_param(p),
-            tiling=p.vae_tiling, slicing=p.vae_slicing, warn=warnings.append, info=said.append, planned=planned), what=f"'{os.path.basename(path.rstrip(os.sep))}'")
+            tiling=p.vae_tiling, slicing=p.vae_slicing, warn=warnings.append, info=said.append, planned=planned,
+            parts=parts), what=f"'{os.path.basename(path.rstrip(os.sep))}'")
         for w in warnings:
             ctx.warn(w)
         ctx.info(f"{ref.summary()} on {device} ({str(ref.dtype).replace('torch.', '')})")
+        for line in said:
+            if not line.startswith("memory:"):
+                ctx.info(line)  # the denoiser file's format, which file is which part and what it is
         ctx.info(f"memory: {ref.memory} ({ref.memory_why})")  # the details, in the Log
-        ctx.note(ref.setup())  # in plain words, under the node and in the status bar (and with its model status)
+        # in plain words, under the node and in the status bar (and with its model status); with part files,
+        # what each is ('fp8 e4m3 (scaled); text encoder UMT5-XXL (Wan), bf16; VAE Wan 2.1 VAE, bf16')
+        ctx.note(ref.setup() + (f" — files: {ref.weights}" if parts else ""))
         return {"model": ref, "family": ref.fam.title}
 
     def _plan_before_load(self, ctx, device) -> bool:

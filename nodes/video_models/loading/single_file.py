@@ -15,7 +15,7 @@ import os
 from .checks import ModelError, read_json
 from .config_check import check_config
 from .families import Family
-from .weight_formats import FP8, SAFETENSORS_DTYPES, WeightFile, describe
+from .weight_formats import SAFETENSORS_DTYPES, WeightFile, describe
 
 _CHUNK = 1 << 30  # bytes per read (one read of a multi-GB tensor can come back short)
 
@@ -106,39 +106,62 @@ def _apply_scale(module, scale: float) -> None:
     module.register_forward_hook(hook)
 
 
-def lean_load(cls, cfg: dict, wf: WeightFile, torch_dtype):
+def _file_tensors(wf: WeightFile, keep=None):
+    """(name, tensor, fp8 scale or None) of each of ``wf``'s weights (those in ``keep``: the others
+    are not read), in the file's order."""
+    with open(wf.path, "rb", buffering=0) as f:
+        for name, _ in sorted(wf.tensors.items(), key=lambda kv: kv[1].start):
+            if keep is not None and name not in keep:
+                continue
+            t = read_tensor(f, wf, name)
+            yield name, t, float(read_tensor(f, wf, wf.scales[name]).float()) if name in wf.scales else None
+
+
+def _state_tensors(state: dict):
+    """(name, tensor, None) of a converted state, each handed out and dropped from ``state``."""
+    for name in list(state):
+        yield name, state.pop(name), None
+
+
+def lean_load(cls, cfg, wf: WeightFile, torch_dtype, state: dict | None = None):
     """``cls`` built from ``cfg`` with empty (meta) parameters, and the file's tensors read into it
     as they are (assign): floating tensors in ``torch_dtype`` (fp32 for the class's
     _keep_in_fp32_modules, as diffusers loads them), fp8 weights of Linear / Conv layers kept in 8
-    bits under layerwise casting (computed in ``torch_dtype``), scaled-fp8 scales applied."""
+    bits under layerwise casting (computed in ``torch_dtype``), scaled-fp8 scales applied.
+    ``cfg``: a diffusers config dict, or a transformers config object (its model's tied weights
+    are tied after the load). ``state``: tensors read and converted already (diffusers' converter
+    run on them), used instead of reading ``wf``."""
     import torch
     from accelerate import init_empty_weights
     from diffusers.hooks.layerwise_casting import apply_layerwise_casting
     with init_empty_weights():
-        model = cls.from_config(cfg)
+        model = cls.from_config(cfg) if isinstance(cfg, dict) else cls(cfg)
     keep = list(getattr(cls, "_keep_in_fp32_modules", None) or [])
     fp8_leaves: dict[str, tuple] = {}
-    state = {}
-    with open(wf.path, "rb", buffering=0) as f:
-        for name, info in sorted(wf.tensors.items(), key=lambda kv: kv[1].start):
-            t = read_tensor(f, wf, name)
-            scale = float(read_tensor(f, wf, wf.scales[name]).float()) if name in wf.scales else None
-            if not t.is_floating_point():
-                state[name] = t
-                continue
-            target = torch.float32 if any(m in name.split(".") for m in keep) else torch_dtype
-            leaf = _casting_leaf(model, name) if info.dtype in FP8 and target == torch_dtype else None
-            if leaf is not None:
-                fp8_leaves[name] = (leaf, t.dtype, scale)
-                state[name] = t
-                continue
-            if scale is not None:
-                t = t.to(torch.float32) * scale
-            state[name] = t.to(target)
-            del t
-        known = set(model.state_dict())
-        model.load_state_dict({k: v for k, v in state.items() if k in known}, strict=False, assign=True)
-    del state  # the names left out are the class's own _keys_to_ignore_on_load_unexpected (config_check)
+    fp8 = (torch.float8_e4m3fn, torch.float8_e5m2)
+    known = set(model.state_dict())
+    loaded = {}
+    for name, t, scale in (_file_tensors(wf, known) if state is None else _state_tensors(state)):
+        if name not in known:
+            continue  # the class's own _keys_to_ignore_on_load_unexpected (config_check), or a dropped part
+        if not t.is_floating_point():
+            loaded[name] = t
+            continue
+        kept = any(m in name.split(".") for m in keep)  # fp32 modules are dequantised (T5's 'wo' casts its
+        target = torch.float32 if kept else torch_dtype  # input to its weight's dtype: it cannot stay in fp8)
+        leaf = _casting_leaf(model, name) if t.dtype in fp8 and not kept else None
+        if leaf is not None:
+            fp8_leaves[name] = (leaf, t.dtype, scale)
+            loaded[name] = t
+            continue
+        if scale is not None:
+            t = t.to(torch.float32) * scale
+        loaded[name] = t.to(target)
+        del t
+    model.load_state_dict(loaded, strict=False, assign=True)
+    state = loaded = None
+    if not isinstance(cfg, dict) and hasattr(model, "tie_weights"):
+        model.tie_weights()  # a transformers encoder's input embedding is its 'shared' table
     for _, (leaf, storage, scale) in fp8_leaves.items():
         apply_layerwise_casting(leaf, storage_dtype=storage, compute_dtype=torch_dtype, skip_modules_pattern=None)
         if scale is not None and scale != 1.0:
@@ -151,20 +174,22 @@ def lean_load(cls, cfg: dict, wf: WeightFile, torch_dtype):
     return model
 
 
-def renamed(cls, cfg: dict, wf: WeightFile) -> WeightFile | None:
+def renamed(cls, cfg: dict, wf: WeightFile, shapes_only: bool = False) -> WeightFile | None:
     """``wf`` under the diffusers names of ``cls``, through diffusers' own single-file converter for
     the class, run on shapes alone (meta tensors: nothing is read); ComfyUI's scale tensors are
     renamed with their weights. None when the converter does more than rename (splits, joins or
-    reshapes tensors: then diffusers loads the file itself) or there is none."""
+    reshapes tensors: then diffusers loads the file itself) or there is none. ``shapes_only``: a
+    GGUF file's names too (its shapes renamed to read a config from; diffusers reads its data)."""
     import inspect
 
     import torch
     from diffusers.loaders.single_file_model import SINGLE_FILE_LOADABLE_CLASSES
     fn = SINGLE_FILE_LOADABLE_CLASSES.get(cls.__name__, {}).get("checkpoint_mapping_fn")
-    if fn is None or wf.kind != "safetensors":
+    if fn is None or (wf.kind != "safetensors" and not shapes_only):
         return None
     infos = {**wf.tensors, **{n: (wf.aside or {})[n] for n in wf.scales.values()}}
-    metas = {k: torch.empty(v.shape, dtype=torch_dtype_of(v.dtype), device="meta") for k, v in infos.items()}
+    metas = {k: torch.empty(v.shape, dtype=torch_dtype_of(v.dtype) if wf.kind == "safetensors" else torch.float32,
+                            device="meta") for k, v in infos.items()}
     owner = {id(t): k for k, t in metas.items()}
     try:
         kwargs = {"config": cfg} if "config" in inspect.signature(fn).parameters else {}
@@ -172,13 +197,45 @@ def renamed(cls, cfg: dict, wf: WeightFile) -> WeightFile | None:
     except Exception:  # noqa: BLE001 - a converter that needs the data: diffusers loads the file itself
         return None
     names = {new: owner.get(id(t)) for new, t in out.items()}
-    if None in names.values() or len(set(names.values())) != len(infos):
-        return None
-    old_to_new = {old: new for new, old in names.items()}
-    tensors = {old_to_new[k]: v for k, v in wf.tensors.items()}
-    aside = {old_to_new[n]: infos[n] for n in wf.scales.values()}
-    scales = {old_to_new[w]: old_to_new[n] for w, n in wf.scales.items()}
+    if None in names.values() or len(set(names.values())) != len(names):
+        return None  # a tensor made (split, joined, reshaped) or one used twice: not a renaming
+    old_to_new = {old: new for new, old in names.items()}  # a tensor the converter drops (an all-in-one
+    # file's VAE beside LTX-Video's transformer) is not read
+    tensors = {old_to_new[k]: v for k, v in wf.tensors.items() if k in old_to_new}
+    aside = {old_to_new[n]: infos[n] for n in wf.scales.values() if n in old_to_new}
+    scales = {old_to_new[w]: old_to_new[n] for w, n in wf.scales.items() if w in old_to_new and n in old_to_new}
     return WeightFile(wf.path, wf.kind, tensors, scales, wf.data_start, aside)
+
+
+def converted_shapes(cls, cfg: dict, wf: WeightFile) -> dict | None:
+    """The shapes diffusers' converter for ``cls`` makes of ``wf``'s tensors (run on meta tensors:
+    splits and joins too); None when there is none or it fails on shapes alone."""
+    import inspect
+
+    import torch
+    from diffusers.loaders.single_file_model import SINGLE_FILE_LOADABLE_CLASSES
+    fn = SINGLE_FILE_LOADABLE_CLASSES.get(cls.__name__, {}).get("checkpoint_mapping_fn")
+    if fn is None or wf.kind != "safetensors" or wf.scales:
+        return None
+    metas = {k: torch.empty(v.shape, dtype=torch_dtype_of(v.dtype), device="meta") for k, v in wf.tensors.items()}
+    try:
+        kwargs = {"config": cfg} if "config" in inspect.signature(fn).parameters else {}
+        return {k: tuple(v.shape) for k, v in fn(checkpoint=metas, **kwargs).items()}
+    except Exception:  # noqa: BLE001 - a converter that needs the data: diffusers loads the file itself
+        return None
+
+
+def converted_load(cls, cfg: dict, wf: WeightFile, torch_dtype):
+    """``wf`` read with plain reads, converted by diffusers' converter (its splits and joins made on
+    the real tensors; chunks are views of what was read), and assigned into the meta-built model: a
+    load's peak is about the file, not diffusers' single-file loader's copy of it beside the model."""
+    import inspect
+
+    from diffusers.loaders.single_file_model import SINGLE_FILE_LOADABLE_CLASSES
+    fn = SINGLE_FILE_LOADABLE_CLASSES[cls.__name__]["checkpoint_mapping_fn"]
+    state = {name: t for name, t, _ in _file_tensors(wf)}
+    kwargs = {"config": cfg} if "config" in inspect.signature(fn).parameters else {}
+    return lean_load(cls, cfg, wf, torch_dtype, state=fn(checkpoint=state, **kwargs))
 
 
 def _gguf_supported(wf: WeightFile) -> None:
@@ -230,6 +287,10 @@ def load_denoiser(diffusers, index: dict, base: str, fam: Family, wf: WeightFile
     if wf.scales:
         raise ModelError(f"'{wf.path}' is scaled fp8 in a layout other than diffusers': Studio reads scaled fp8 "
                          f"files with diffusers' {cls_name} tensor names")
+    shapes = converted_shapes(cls, cfg, wf)
+    if shapes is not None and check_config(cfg_path, cfg, cls, shapes, wf.path, value_bytes):
+        return converted_load(cls, cfg, wf, torch_dtype), fmt, \
+            f"{describe(wf, detail=True)} in the original layout (converted by diffusers' converter as read), {how}"
     return _from_single_file(cls, wf.path, base, fam, torch_dtype), fmt, \
         f"{fmt}, converted from the original layout by diffusers, loaded as {compute}"
 

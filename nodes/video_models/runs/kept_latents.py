@@ -129,7 +129,8 @@ def model_identity(ref) -> str:
     if "kept_identity" not in ref.shared:
         from ..loading.checks import model_files
         from ..loading.load import weights_signature
-        files = model_files(ref.path) + (model_files(ref.config["base"]) if ref.config.get("base") else [])
+        files = model_files(ref.path) + (model_files(ref.config["base"]) if ref.config.get("base") else []) + \
+            sorted((ref.config.get("parts") or {}).values())  # ComfyUI's text-encoder, VAE, CLIP-vision files
         ref.shared["kept_identity"] = weights_signature(files)
     return ref.shared["kept_identity"]
 

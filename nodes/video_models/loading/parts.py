@@ -1,0 +1,306 @@
+"""ComfyUI's three loaders: a pipeline from a denoiser file, a text-encoder file and a VAE file
+(and, for Wan 2.1 I2V / FLF2V, a CLIP-vision file), each recognised from its tensors' names and
+shapes (catalog/recognise.py), checked against the denoiser before anything is allocated, and
+loaded lean like the denoiser (a meta skeleton, the weights read straight into it: bf16 / fp16 /
+fp32 / fp8 / scaled fp8). The configs come from the files' shapes and Studio's data
+(part_configs.py); the tokenizer from the text-encoder file (ComfyUI's ``spiece_model``).
+
+Wan only so far: another family's parts are refused with what to give instead (a base folder).
+diffusers and transformers are imported inside functions."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+
+from ..catalog.recognise import KIND_TITLES, recognise
+from . import part_configs as pc
+from .checks import ModelError, refuse_pickle
+from .families import FAMILIES, Family
+from .weight_formats import WeightFile, describe, is_weight_file, read_weight_file
+
+PART_KINDS = {"text_encoder": "text_encoder", "vae": "vae", "image_encoder": "clip_vision"}  # component -> file kind
+PART_TITLES = {"text_encoder": "text encoder", "vae": "VAE", "image_encoder": "CLIP vision"}
+SPIECE = "spiece_model"  # ComfyUI's T5 / UMT5 files: the sentencepiece model's bytes as a uint8 tensor
+
+
+@dataclass
+class Part:
+    component: str  # 'text_encoder', 'vae', 'image_encoder'
+    wf: WeightFile
+    what: str  # 'UMT5-XXL (Wan)', 'Wan 2.1 VAE'
+    cls_name: str = ""
+    cfg: dict | None = None
+
+    @property
+    def words(self) -> str:
+        return f"{os.path.basename(self.wf.path)}: {self.what}, {describe(self.wf)}"
+
+
+def _looks(wf: WeightFile, n: int = 4) -> str:
+    items = sorted(wf.tensors.items())[:n]
+    return ", ".join(f"{k} {list(v.shape)}" for k, v in items) + (f", … ({len(wf.tensors)} tensors)"
+                                                                   if len(wf.tensors) > n else "")
+
+
+def read_part(component: str, path: str) -> tuple[WeightFile, object]:
+    """(header, recognised) of a part's file: a regular .safetensors file (no pickle), the kind
+    its slot takes, else one message naming what it is (its first keys and shapes when unknown)."""
+    title = PART_TITLES[component]
+    refuse_pickle(path)
+    if not is_weight_file(path):
+        raise ModelError(f"the {title} '{path}' is not a .safetensors or .gguf file")
+    wf = read_weight_file(path)
+    if wf.kind == "gguf":
+        raise ModelError(f"the {title} '{path}' is GGUF: Studio reads GGUF denoisers; give this {title} as "
+                         ".safetensors (bf16, fp16, fp32 or fp8)")
+    r = recognise({k: v.shape for k, v in wf.tensors.items()}, filename=os.path.basename(path))
+    if r.kind != PART_KINDS[component]:
+        what = (f"a {KIND_TITLES[r.kind]} ({r.variant})" if r.kind != "unknown" else
+                f"not a model Studio recognises: it holds {_looks(wf)}")
+        raise ModelError(f"'{path}' was given as the {title} but is {what}")
+    return wf, r
+
+
+def _shapes(wf: WeightFile) -> dict:
+    return {k: tuple(v.shape) for k, v in wf.tensors.items()}
+
+
+def _strip(wf: WeightFile, prefixes: tuple[str, ...]) -> WeightFile:
+    """``wf`` with a prefix every weight name has removed (ComfyUI's 'vae.', 'text_encoders.t5xxl.transformer.')."""
+    for p in prefixes:
+        if wf.tensors and all(k.startswith(p) or k == SPIECE for k in wf.tensors):
+            return WeightFile(wf.path, wf.kind, {(k[len(p):] if k.startswith(p) else k): v for k, v in wf.tensors.items()},
+                              {w[len(p):]: s for w, s in wf.scales.items()}, wf.data_start, wf.aside)
+    return wf
+
+
+def check_parts(fam: Family, den_cfg: dict, den_path: str, files: dict[str, str], diffusers) -> dict[str, Part]:
+    """Each part's file recognised and checked against the denoiser (its config ``den_cfg``, in
+    diffusers' names): the family, the text states' width, the latent channels, the image tokens'
+    width. Headers only: nothing is allocated."""
+    if fam.key != "wan":
+        raise ModelError(f"separate text-encoder, VAE and CLIP-vision files are read for Wan so far: for this "
+                         f"{fam.title} denoiser set 'base' to a diffusers {fam.title} folder and leave them empty")
+    parts: dict[str, Part] = {}
+    for component, path in files.items():
+        wf, r = read_part(component, path)
+        title = PART_TITLES[component]
+        if r.family and r.family != fam.key:
+            raise ModelError(f"the {title} '{path}' is {r.variant}, made for {FAMILIES[r.family].title}, but the "
+                             f"denoiser '{os.path.basename(den_path)}' is {fam.title}'s")
+        if component == "text_encoder":
+            wf = _strip(wf, ("text_encoders.umt5xxl.transformer.", "umt5xxl.transformer.", "transformer."))
+            cls_name, cfg, umt5 = pc.t5_encoder(_shapes(wf), path)
+            if not umt5:
+                raise ModelError(f"the text encoder '{path}' is {r.variant} (T5: only its first block has a position "
+                                 f"bias), but Wan's denoiser reads UMT5-XXL's text states: give umt5_xxl")
+            if cfg["d_model"] != den_cfg["text_dim"]:
+                raise ModelError(f"the text encoder '{path}' ({r.variant}) gives text states {cfg['d_model']} wide, but "
+                                 f"the denoiser '{os.path.basename(den_path)}' reads {den_cfg['text_dim']} (its "
+                                 f"text_embedding): they do not fit")
+        elif component == "vae":
+            if "2.2" in r.variant:
+                raise ModelError(f"the VAE '{path}' is the {r.variant} (48 latent channels): as a single file Studio "
+                                 "reads Wan 2.1's VAE (16 channels) so far; give the Wan 2.2 diffusers folder as 'base'")
+            wf = _strip(wf, ("vae.", "first_stage_model."))
+            if "decoder.conv_in.weight" not in wf.tensors:  # Wan's original names: diffusers' converter renames them
+                wf = _renamed(diffusers, "AutoencoderKLWan", wf, path)
+            cls_name, cfg = pc.wan_vae(_shapes(wf), path)
+            if cfg["z_dim"] != den_cfg["out_channels"]:
+                raise ModelError(f"the VAE '{path}' ({r.variant}) makes latents of {cfg['z_dim']} channels, but the "
+                                 f"denoiser '{os.path.basename(den_path)}' makes {den_cfg['out_channels']}")
+        else:
+            cls_name, cfg = pc.clip_vision(_shapes(wf), path)
+            if "image_dim" not in den_cfg:
+                raise ModelError(f"a CLIP-vision file '{path}' was given, but the denoiser "
+                                 f"'{os.path.basename(den_path)}' takes no image tokens (Wan 2.1 I2V and FLF2V do)")
+            if cfg["hidden_size"] != den_cfg["image_dim"]:
+                raise ModelError(f"the CLIP vision '{path}' ({r.variant}) is {cfg['hidden_size']} wide, but the "
+                                 f"denoiser reads image tokens {den_cfg['image_dim']} wide")
+        part = parts[component] = Part(component, wf, r.variant, cls_name, cfg)
+        _check_shapes(part, diffusers)
+    return parts
+
+
+def _skeleton(part: Part, diffusers=None):
+    """(class, config object or dict, the part's model built on the meta device)."""
+    from accelerate import init_empty_weights
+    if part.component == "vae":
+        cls = getattr(diffusers, part.cls_name)
+        with init_empty_weights():
+            return cls, part.cfg, cls.from_config(part.cfg)
+    import transformers
+    cls = getattr(transformers, part.cls_name)
+    conf = getattr(transformers, {"UMT5EncoderModel": "UMT5Config", "T5EncoderModel": "T5Config"}
+                   .get(part.cls_name, "CLIPVisionConfig"))(**part.cfg)
+    with init_empty_weights():
+        return cls, conf, cls(conf)
+
+
+def _check_shapes(part: Part, diffusers) -> None:
+    """The config read from the part's shapes, built on the meta device, against every tensor of
+    the file: a file whose tensors do not make one model is named (its first misfit), before any load."""
+    _, _, model = _skeleton(part, diffusers)
+    own = {k: tuple(v.shape) for k, v in model.state_dict().items()}
+    del model
+    if part.cls_name == "CLIPVisionModel" and not any(k.startswith("vision_model.") for k in own):
+        part.wf = _without(part.wf, "vision_model.")  # transformers 5 names CLIP's tower without it
+    have = {k: tuple(v.shape) for k, v in part.wf.tensors.items() if k != SPIECE}
+    tied = {"encoder.embed_tokens.weight"}  # a T5's input embedding is its 'shared' table
+    bad = [k for k in own if k in have and own[k] != have[k]]
+    missing = [k for k in own if k not in have and k not in tied]
+    if bad or missing:
+        k = (bad or missing)[0]
+        held = f"is {list(have[k])} there" if bad else "is not there"
+        raise ModelError(f"the {PART_TITLES[part.component]} '{part.wf.path}' ({part.what}) does not make one "
+                         f"{part.cls_name}: '{k}' {held}, but its other tensors' shapes make it "
+                         f"{list(own[k])} ({len(bad)} tensors differ, {len(missing)} missing)")
+
+
+def _without(wf: WeightFile, prefix: str) -> WeightFile:
+    tensors = {(k[len(prefix):] if k.startswith(prefix) else k): v for k, v in wf.tensors.items()}
+    return WeightFile(wf.path, wf.kind, tensors, {(w[len(prefix):] if w.startswith(prefix) else w): n
+                                                  for w, n in wf.scales.items()}, wf.data_start, wf.aside)
+
+
+def _renamed(diffusers, cls_name: str, wf: WeightFile, path: str) -> WeightFile:
+    from .single_file import renamed
+    out = renamed(getattr(diffusers, cls_name), {}, wf)
+    if out is None:
+        raise ModelError(f"'{path}' is not in a layout of a {cls_name} Studio can rename (diffusers' converter does "
+                         f"more than rename it); it holds {_looks(wf)}")
+    return out
+
+
+def denoiser_config(diffusers, fam: Family, wf: WeightFile) -> tuple[str, dict, WeightFile]:
+    """(class name, config, the file under diffusers' names) of a Wan denoiser with no folder:
+    renamed by diffusers' converter (on shapes), the config read from the shapes."""
+    if fam.key != "wan":
+        raise ModelError(f"'{wf.path}' is a single {fam.title} {fam.denoiser} file: set 'base' to a diffusers "
+                         f"{fam.title} folder (its VAE, text encoder and scheduler are used with this file); "
+                         "separate text-encoder and VAE files are read for Wan so far")
+    from .single_file import renamed
+    named = wf
+    if "condition_embedder.time_proj.weight" not in wf.tensors:
+        named = renamed(diffusers.WanTransformer3DModel, {}, wf, shapes_only=True)
+        if named is None:
+            raise ModelError(f"'{wf.path}' is a Wan denoiser in a layout diffusers' converter does more than rename: "
+                             "set 'base' to a diffusers Wan folder")
+    cls_name, cfg = pc.wan_transformer(_shapes(named), wf.path)
+    return cls_name, cfg, named
+
+
+def tokenizer_for(part: Part, base: str | None):
+    """The tokenizer of a text encoder: from the file's ``spiece_model`` (a T5 tokenizer built from
+    the sentencepiece model's pieces: nothing is downloaded), else a tokenizer/ folder beside the
+    file, else None when ``base`` gives one; else refused, saying where Studio looked."""
+    if SPIECE in part.wf.tensors:
+        return _from_spiece(part)
+    beside = os.path.join(os.path.dirname(part.wf.path), "tokenizer")
+    if os.path.isdir(beside):
+        from transformers import AutoTokenizer
+        return AutoTokenizer.from_pretrained(beside, local_files_only=True)
+    if base:
+        return None
+    raise ModelError(f"the text encoder '{part.wf.path}' carries no tokenizer (no '{SPIECE}' tensor, as ComfyUI's "
+                     f"umt5_xxl files have) and none was found: Studio looked in the file, in '{beside}', and in "
+                     "'base' (empty). Give a text-encoder file with its tokenizer inside, or set 'base' to a diffusers "
+                     "Wan folder (its tokenizer/ is used)")
+
+
+def _from_spiece(part: Part):
+    from transformers import T5Tokenizer
+    from transformers.convert_slow_tokenizer import import_protobuf
+
+    from .single_file import read_tensor
+    with open(part.wf.path, "rb", buffering=0) as f:
+        data = read_tensor(f, part.wf, SPIECE).numpy().tobytes()
+    proto = import_protobuf().ModelProto()
+    try:
+        proto.ParseFromString(data)
+    except Exception:  # noqa: BLE001 - protobuf's DecodeError and friends
+        raise ModelError(f"'{part.wf.path}': its '{SPIECE}' tensor is not a sentencepiece model") from None
+    pieces = [(p.piece, p.score) for p in proto.pieces]
+    if [p for p, _ in pieces[:3]] != ["<pad>", "</s>", "<unk>"]:
+        raise ModelError(f"'{part.wf.path}': its sentencepiece model does not begin with T5's <pad>, </s>, <unk> "
+                         f"(it begins {[p for p, _ in pieces[:3]]})")
+    charsmap = proto.normalizer_spec.precompiled_charsmap or None
+    # no sentinel tokens: ComfyUI's tokenizer is the sentencepiece model as it is (eos added, no bos)
+    return T5Tokenizer(vocab=pieces, _spm_precompiled_charsmap=charsmap, extra_ids=0, model_max_length=512)
+
+
+def load_part(part: Part, torch_dtype):
+    """The part (checked by check_parts), lean: its skeleton on the meta device, the file's weights
+    read into it."""
+    import diffusers
+
+    from .single_file import lean_load
+    cls, conf, _ = _skeleton(part, diffusers)
+    tensors = {k: v for k, v in part.wf.tensors.items() if k != SPIECE}
+    wf = WeightFile(part.wf.path, part.wf.kind, tensors, part.wf.scales, part.wf.data_start, part.wf.aside)
+    return lean_load(cls, conf, wf, torch_dtype)
+
+
+def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str], torch_dtype, info):
+    """(pipeline, weights in words, model_index-like dict) from a denoiser file and its parts' files,
+    with no folder: every part checked before the first is loaded."""
+    missing = [PART_TITLES[c] for c in ("text_encoder", "vae") if c not in files]
+    cls_name, cfg, named = denoiser_config(diffusers, fam, wf)
+    if missing:
+        raise ModelError(f"'{wf.path}' is a single {fam.title} denoiser: set the {' and the '.join(missing)} file"
+                         f"{'s' if len(missing) > 1 else ''} (as ComfyUI's loaders take them), or 'base' to a diffusers "
+                         f"{fam.title} folder")
+    if "image_dim" in cfg and "image_encoder" not in files:
+        raise ModelError(f"'{wf.path}' is a Wan 2.1 image-to-video denoiser (it reads CLIP image tokens): set the "
+                         "CLIP vision file (clip_vision_h)")
+    parts = check_parts(fam, cfg, wf.path, files, diffusers)
+    tokenizer = tokenizer_for(parts["text_encoder"], None)
+    tmp = tempfile.mkdtemp(prefix="studio-config-")
+    try:  # the denoiser's config where diffusers' loaders look for one (GGUF and converted files)
+        os.makedirs(os.path.join(tmp, fam.denoiser))
+        with open(os.path.join(tmp, fam.denoiser, "config.json"), "w") as f:
+            json.dump({"_class_name": cls_name, **cfg}, f)
+        index = {"_class_name": "WanPipeline", fam.denoiser: ["diffusers", cls_name]}
+        from .single_file import load_denoiser
+        den, weights, how = load_denoiser(diffusers, index, tmp, fam, wf, torch_dtype)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    info(f"weights: {how}; config from the file's shapes ({pc.ASSUMED['wan']})")
+    comps = {"transformer": den, "tokenizer": tokenizer,
+             "scheduler": getattr(diffusers, pc.WAN_SCHEDULER["_class_name"]).from_config(pc.WAN_SCHEDULER)}
+    for c, part in parts.items():
+        comps[c] = load_part(part, torch_dtype)
+        info(f"{PART_TITLES[c]}: {part.words}" + (", tokenizer from the file" if c == "text_encoder" else ""))
+    if cls_name == "WanVACETransformer3DModel":
+        pipe_cls = "WanVACEPipeline"
+    elif "image_encoder" in parts:
+        from transformers import CLIPImageProcessor
+        pipe_cls = "WanImageToVideoPipeline"
+        comps["image_processor"] = CLIPImageProcessor(**pc.CLIP_IMAGE_PROCESSOR)
+    else:
+        pipe_cls = "WanPipeline"
+    pipe = getattr(diffusers, pipe_cls)(**comps)
+    index["_class_name"] = pipe_cls
+    return pipe, weights, index, parts
+
+
+def parts_words(parts: dict[str, Part]) -> str:
+    """'text encoder UMT5-XXL (Wan), fp8 e4m3 (scaled); VAE Wan 2.1 VAE, bf16' ('' : none)."""
+    return "; ".join(f"{PART_TITLES[c]} {p.what}, {describe(p.wf)}" for c, p in parts.items())
+
+
+def part_components(parts: dict[str, Part], base: str, torch_dtype, info) -> dict:
+    """The parts (checked by check_parts) loaded to replace a base folder's components
+    (from_pretrained's keyword arguments); a text encoder with its tokenizer inside brings it."""
+    out = {}
+    for c, part in parts.items():
+        if c == "text_encoder":
+            tok = tokenizer_for(part, base)
+            if tok is not None:
+                out["tokenizer"] = tok
+        out[c] = load_part(part, torch_dtype)
+        info(f"{PART_TITLES[c]}: {part.words} (instead of the base folder's)")
+    return out
