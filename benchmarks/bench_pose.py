@@ -1,6 +1,6 @@
 """Pose Estimate's cost against the transformers models called directly in a loop (issue 46).
 
-    .venv/bin/python benchmarks/bench_pose.py [--frames 120] [--size 512] [--people 2]
+    .venv/bin/python benchmarks/bench_pose.py [--frames 120] [--size 512] [--people 2] [--threads N]
 
 Real configurations with random weights, on the CPU: RT-DETR r50vd (RTDetrConfig's defaults, one
 class: 'person') and ViTPose-base (768 wide, 12 layers, 256x192 crops). The graph is Synthetic
@@ -86,7 +86,11 @@ def main() -> None:
     ap.add_argument("--frames", type=int, default=120)
     ap.add_argument("--size", type=int, default=512)
     ap.add_argument("--people", type=int, default=2)
+    ap.add_argument("--threads", type=int, default=0, help="torch's CPU threads (0: its default); on a shared "
+                                                           "machine 1 keeps the figures from swinging with the load")
     a = ap.parse_args()
+    if a.threads:
+        torch.set_num_threads(a.threads)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; {a.frames} frames {a.size}x{a.size}, "
           f"{a.people} people a frame")
     with tempfile.TemporaryDirectory() as d:
