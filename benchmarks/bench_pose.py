@@ -47,13 +47,13 @@ def build(d: str) -> tuple[str, str]:
     return rt, vp
 
 
-def graph(rt: str, vp: str, frames: int, size: int, people: int) -> tuple[Graph, str, str]:
+def graph(rt: str, vp: str, frames: int, size: int, people: int, batch: int = 8) -> tuple[Graph, str, str]:
     g = Graph()
     src = g.add_node("source.shapes", {"frames": frames, "width": size, "height": size, "sound": False, "count": 3})
     lr = g.add_node("preprocess.load", {"kind": "people", "model": rt})
     lp = g.add_node("preprocess.load", {"kind": "pose", "model": vp})
-    det = g.add_node("preprocess.detect_people", {"threshold": 0.0, "max_people": people, "batch": 8})
-    pe = g.add_node("preprocess.pose_estimate", {"batch": 8})
+    det = g.add_node("preprocess.detect_people", {"threshold": 0.0, "max_people": people, "batch": batch})
+    pe = g.add_node("preprocess.pose_estimate", {"batch": batch})
     g.connect(src.id, "video", det.id, "video")
     g.connect(lr.id, "model", det.id, "model")
     g.connect(src.id, "video", pe.id, "video")
@@ -89,6 +89,7 @@ def main() -> None:
     ap.add_argument("--frames", type=int, default=120)
     ap.add_argument("--size", type=int, default=512)
     ap.add_argument("--people", type=int, default=2)
+    ap.add_argument("--batch", type=int, default=8, help="the nodes' 'batch' (frames through a model at once)")
     ap.add_argument("--repeat", type=int, default=0, help="more turns of node run and loop (fastest compared)")
     ap.add_argument("--threads", type=int, default=0, help="torch's CPU threads (0: its default); on a shared "
                                                            "machine 1 keeps the figures from swinging with the load")
@@ -96,10 +97,10 @@ def main() -> None:
     if a.threads:
         torch.set_num_threads(a.threads)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; {a.frames} frames {a.size}x{a.size}, "
-          f"{a.people} people a frame")
+          f"{a.people} people a frame, node batch {a.batch}")
     with tempfile.TemporaryDirectory() as d:
         rt, vp = build(d)
-        g, src, pe = graph(rt, vp, a.frames, a.size, a.people)
+        g, src, pe = graph(rt, vp, a.frames, a.size, a.people, a.batch)
         ex = Executor(frame_caching=False)
         t0 = time.perf_counter()
         r = ex.run(g, device="cpu")
