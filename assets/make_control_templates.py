@@ -85,7 +85,8 @@ def depth_to_video(finish, thumb) -> str:
 def inpaint_object(finish, thumb) -> str:
     g = Graph()
     src = g.add_node("io.load_video", {"path": "../media/shapes.mp4"}, pos=(0, 100), title="Clip")
-    seg = g.add_node("preprocess.segment", {"model": SAM2_MODEL, "prompts": "0: +0.31 0.38"}, pos=(260, 220),
+    ls = g.add_node("preprocess.load", {"kind": "segment", "model": SAM2_MODEL}, pos=(0, 300), title="SAM 2")
+    seg = g.add_node("preprocess.segment", {"prompts": "0: +0.31 0.38"}, pos=(260, 220),
                      title="Object (click it)")
     grow = g.add_node("edit.mask_tools", {"grow": 4, "blur": 2.0}, pos=(520, 220), title="Grow and feather")
     load = g.add_node("video_models.load", {"model": VACE_MODEL}, pos=(260, -60), title="Wan 2.1 VACE 1.3B")
@@ -96,6 +97,7 @@ def inpaint_object(finish, thumb) -> str:
     comp = g.add_node("edit.composite", {"mode": "over"}, pos=(1300, 100), title="Plate outside the mask")
     out = g.add_node("io.save_video", {"path": "out/inpaint_object.mp4"}, pos=(1560, 100))
     g.connect(src.id, "video", seg.id, "video")
+    g.connect(ls.id, "model", seg.id, "model")
     g.connect(seg.id, "mask", grow.id, "mask")
     g.connect(load.id, "model", vace.id, "model")
     g.connect(src.id, "video", vace.id, "video")

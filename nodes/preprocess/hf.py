@@ -35,6 +35,9 @@ KINDS = {
                  "usyd-community/vitpose-base-simple"),
     "depth": Kind("depth model (Depth Anything)", ("depth_anything",), "DepthAnythingForDepthEstimation",
                   "DPTImageProcessor", "depth-anything/Depth-Anything-V2-Small-hf"),
+    # the SAM 2 video processor needs torchvision: Segment prepares frames from preprocessor_config.json
+    "segment": Kind("video segmenter (SAM 2 video)", ("sam2_video", "sam2"), "Sam2VideoModel", "",
+                    "facebook/sam2.1-hiera-tiny"),
 }
 
 
@@ -165,14 +168,14 @@ def load(path: str, want: str, device) -> PreprocessModel:
     cfg = check_kind(path, want)
     model = getattr(transformers, k.model_class).from_pretrained(path, local_files_only=True, use_safetensors=True)
     model = model.to(device).eval()
-    processor = processor_class(want).from_pretrained(path, local_files_only=True)
+    processor = processor_class(want).from_pretrained(path, local_files_only=True) if k.processor_class else None
     return PreprocessModel(module=model, config=cfg, kind=want, processor=processor, path=path, device=device)
 
 
 class LoadPreprocessor(Node):
     """Open a preprocessor model from your disk: a folder in the Hugging Face layout (config.json,
     model.safetensors, preprocessor_config.json) for Detect People (RT-DETR), Pose Estimate
-    (ViTPose, ViTPose++ whole-body) or Depth (Depth Anything V2). Kept loaded between runs; never
+    (ViTPose, ViTPose++ whole-body), Depth (Depth Anything V2) or Segment (SAM 2 video). Kept loaded between runs; never
     downloads."""
     id = "preprocess.load"
     title = "Load Preprocessor"
@@ -180,7 +183,8 @@ class LoadPreprocessor(Node):
     timing = SOURCE
     outputs = (Out("model", "Model"),)
     params = (Choice("kind", "pose", choices=tuple(KINDS), help="what the model does: people (RT-DETR), "
-                                                               "pose (ViTPose), depth (Depth Anything)"),
+                                                               "pose (ViTPose), depth (Depth Anything), "
+                                                               "segment (SAM 2 video)"),
               Path("model", "", mode="dir", lookup=True, help="a Hugging Face layout folder, or a name under "
                                                              "the models folders (org/name)"),
               Choice("device", "auto", choices=("auto", "cuda", "mps", "cpu"), help="auto: the graph's device"))

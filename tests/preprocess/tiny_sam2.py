@@ -9,7 +9,9 @@ import os
 IMAGE = 64  # the model's input size (the real ones: 1024)
 
 
-def build_sam2_video(path: str) -> str:
+def build_sam2_video(path: str, pointers: int = 4) -> str:
+    """``pointers``: max_object_pointers_in_encoder (16 in the published ones; 4 keeps the window
+    of frames the model looks back at short, so a short clip in a test runs past it)."""
     import torch
     from transformers import Sam2HieraDetConfig, Sam2VideoConfig, Sam2VideoModel, Sam2VisionConfig
 
@@ -24,7 +26,7 @@ def build_sam2_video(path: str) -> str:
         vision_config=vision,
         prompt_encoder_config=dict(hidden_size=128, image_size=IMAGE, patch_size=16, mask_input_channels=4),
         mask_decoder_config=dict(hidden_size=128, mlp_dim=64, num_attention_heads=2, iou_head_hidden_dim=32),
-        image_size=IMAGE, num_maskmem=3, memory_attention_hidden_size=128, memory_attention_num_layers=1,
+        image_size=IMAGE, num_maskmem=3, max_object_pointers_in_encoder=pointers, memory_attention_hidden_size=128, memory_attention_num_layers=1,
         memory_attention_feed_forward_hidden_size=64, memory_attention_rope_feat_sizes=[s // 4, s // 4],
         memory_encoder_hidden_size=128, memory_encoder_output_channels=64, mask_downsampler_embed_dim=128,
         memory_fuser_embed_dim=128, memory_fuser_intermediate_dim=64)
