@@ -76,8 +76,10 @@ def character_animate(finish, thumb) -> str:
 def character_replace(finish, thumb) -> str:
     g = Graph()
     drv, draw, face = _driving(g)
-    seg = g.add_node("preprocess.segment", {"model": SAM2_MODEL, "prompts": "0: +0.5 0.45"}, pos=(520, 420),
+    sam = g.add_node("preprocess.load", {"kind": "segment", "model": SAM2_MODEL}, pos=(260, 560), title="SAM 2")
+    seg = g.add_node("preprocess.segment", {"prompts": "0: +0.5 0.45"}, pos=(520, 420),
                      title="Person (click them)")
+    g.connect(sam.id, "model", seg.id, "model")
     grow = g.add_node("edit.mask_tools", {"grow": 8, "blur": 0.0}, pos=(780, 420), title="Grow")
     anim = _animate(g, "replace", draw, face, "a character dancing in the room, high quality, detailed")
     g.connect(drv.id, "video", seg.id, "video")
