@@ -16,6 +16,7 @@ class Family:
     t2v: str | None = None
     v2v: str | None = None
     vace: str | None = None  # control video, mask and references (nodes/video_models/wan/vace.py)
+    cond: str | None = None  # frames given at frame indices (a long take continued: sampling/continuation.py)
     denoiser: str = "transformer"  # component the single file replaces
     latent_layout: str = "BCTHW"  # how the sampler's latents are laid out ("BTCHW", "BCTHW", "packed")
     frames: int = 16  # a good default clip length
@@ -35,10 +36,10 @@ FAMILIES: dict[str, Family] = {f.key: f for f in (
            i2v="WanImageToVideoPipeline", t2v="WanPipeline", v2v="WanVideoToVideoPipeline",
            vace="WanVACEPipeline", frames=33, frame_multiple=(4, 1), size_multiple=16, fps=16.0, scale_attr="latents_std"),
     Family("ltx", "LTX-Video", ("LTXPipeline", "LTXImageToVideoPipeline", "LTXConditionPipeline"),
-           i2v="LTXImageToVideoPipeline", t2v="LTXPipeline", latent_layout="packed",
+           i2v="LTXImageToVideoPipeline", t2v="LTXPipeline", cond="LTXConditionPipeline", latent_layout="packed",
            frames=49, frame_multiple=(8, 1), size_multiple=32, fps=24.0, scale_attr="latents_std"),
     Family("ltx2", "LTX-2 (picture and sound)", ("LTX2Pipeline", "LTX2ImageToVideoPipeline", "LTX2ConditionPipeline"),
-           i2v="LTX2ImageToVideoPipeline", t2v="LTX2Pipeline", latent_layout="packed",
+           i2v="LTX2ImageToVideoPipeline", t2v="LTX2Pipeline", cond="LTX2ConditionPipeline", latent_layout="packed",
            frames=121, frame_multiple=(8, 1), size_multiple=32, fps=24.0, scale_attr="latents_std"),
     Family("cogvideox", "CogVideoX", ("CogVideoXPipeline", "CogVideoXImageToVideoPipeline",
                                       "CogVideoXVideoToVideoPipeline"),
@@ -56,7 +57,7 @@ FAMILIES: dict[str, Family] = {f.key: f for f in (
 )}
 
 TASKS = {"i2v": "image to video", "t2v": "text to video", "v2v": "video to video",
-         "vace": "control video (VACE)"}
+         "vace": "control video (VACE)", "cond": "frame conditions"}
 
 
 def family_from_index(index: dict) -> Family | None:

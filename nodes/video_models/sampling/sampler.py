@@ -87,7 +87,9 @@ def host_frames(frames) -> np.ndarray:
 class Sampler:
     """One generation: windows, steps, previews. ``make_kwargs(start, image)`` gives the pipeline's
     arguments for the window starting at frame ``start`` (every call makes ``window`` frames);
-    ``image`` is the still that window starts from (image-to-video chaining), or None.
+    ``image`` is the still that window starts from (image-to-video chaining), or None; with ``lead``
+    above one (a take continued: continuation.py), the window's first ``lead`` frames as made by the
+    window before ([lead, H, W, C]).
 
     Inside the pipeline nothing is added per step that the direct call does not do: no host
     sync (previews are copied without blocking), no copy of the latents; the block hooks that
@@ -230,7 +232,8 @@ class Sampler:
 
     def generate(self, n_frames: int, window: int, overlap: int, make_kwargs, fps: float,
                  image: np.ndarray | None = None, previews: bool = True, steps: int = 1,
-                 size: tuple[int, int] | None = None, blend: bool = True, hold: bool = False) -> ArrayClip:
+                 size: tuple[int, int] | None = None, blend: bool = True, hold: bool = False,
+                 lead: int = 1) -> ArrayClip:
         """The clip. Stop works inside a step (block hooks); on the CPU the run's time is estimated
         from the first blocks and said; LoRAs are on only while it is made. However it ends, the
         cached model is left as it was: hooks removed, LoRAs unloaded, and after a Stop the memory
@@ -247,9 +250,13 @@ class Sampler:
             raise StudioError(f"one model call of {window:,} frames is more than this model's positions reach "
                               f"({most:,} frames a call): set 'window' to {most} or less to make the clip in "
                               "overlapping windows")
-        starts = plan_windows(n_frames, window, overlap)
+        if blend:
+            starts = plan_windows(n_frames, window, overlap)
+        else:  # continued: each window shares the frames it starts from, no more (continuation.py)
+            from .continuation import continued_starts
+            starts = continued_starts(n_frames, window, lead)
         making = ClipMaking(self, starts, n_frames, window, overlap, make_kwargs, image, previews, steps, size,
-                            blend=blend, hold=hold)
+                            blend=blend, hold=hold, lead=lead)
         making.open()
         making.step()  # closes the making itself when it stops or fails
         if not making.complete and self.ctx.stream_to:

@@ -18,8 +18,8 @@ from studio.engine.clip import as_clip
 
 from ..loading.checks import ModelError
 from ..loading.inputs import video_model_input
-from ..sampling.generators import (COMMON, TAKE_PARAMS, GeneratorNode, output_size, preview_and_steps,
-                                   prompt_of, say_frame_rule)
+from ..sampling.generators import (COMMON, GeneratorNode, output_size, preview_and_steps, prompt_of,
+                                   say_frame_rule)
 
 PRESETS = ("control", "inpaint", "outpaint", "extend")
 MAX_SIDE = next(q.max for q in COMMON if q.name == "width")  # 4096: the largest frame a video-model node makes
@@ -130,7 +130,8 @@ class WanVACE(GeneratorNode):
               Float("pad_top", 0.0, min=0.0, max=4.0, help="outpaint: border added, as a fraction of the height"),
               Float("pad_bottom", 0.0, min=0.0, max=4.0),
               Int("extend", 16, min=1, max=10000, help="extend: new frames after the video's")) + \
-        tuple(q for q in COMMON if q.name not in TAKE_PARAMS)  # windows made apart (no long take setting yet)
+        tuple(q for q in COMMON if q.name != "context_schedule")  # no context windows: VACE's control lies beside
+    # the latent; 'long take' auto continues (each window from the last 'overlap' frames of the one before, kept)
 
     def run(self, ctx, model, video=None, mask=None, reference=None, reference_2=None, prompt=None, schedule=None):
         from ..sampling.sampler import Sampler, filter_kwargs, frames_and_window, plan_windows, to_pil
@@ -158,6 +159,7 @@ class WanVACE(GeneratorNode):
         say_frame_rule(ctx, s.fam, n, n, win, p.window)
         if p.overlap >= win and n > win:
             raise StudioError(f"overlap ({p.overlap}) must be smaller than the window ({win} frames)")
+        win = self._long_take(ctx, s, n, win, schedule is not None)  # continue, or separate shots (long_take.py)
         fps = p.fps or (src.fps if src is not None else s.fam.fps)
         pads = (p.pad_left, p.pad_right, p.pad_top, p.pad_bottom)
         like = None
@@ -166,10 +168,12 @@ class WanVACE(GeneratorNode):
             if p.task == "outpaint":
                 like = outpaint_canvas(src.width, src.height, pads, p.width, p.height)
         w, h = output_size(ctx, s, p.width, p.height, like, self.preview)
+        from ..sampling.continuation import continued_starts, still_frames, vace_continued
+        starts = plan_windows(n, win, self.overlap) if self.blend else continued_starts(n, win, self.lead)
         if p.task == "extend" or n > win:  # what the run will make, before it starts (its time: sampling.py)
             ctx.info(f"{n:,} frames" + (f" (the video's {len(src):,}, then {n - len(src):,} new)"
                                         if p.task == "extend" and src is not None and n > len(src) else "") +
-                     f" in {len(plan_windows(n, win, p.overlap)):,} call{'s' if n > win else ''} of {win} frames, "
+                     f" in {len(starts):,} call{'s' if n > win else ''} of {win} frames, "
                      f"{self.steps} step{'s' if self.steps != 1 else ''} each")
         cond = Conditions(p.task, n, w, h, src, msk, pads)
         refs = [to_pil(_rgb(np.asarray(r.frame(0) if hasattr(r, "frame") else r))) for r in (reference, reference_2)
@@ -184,17 +188,23 @@ class WanVACE(GeneratorNode):
         if refs:
             base["reference_images"] = refs
         text = prompt_of(ctx, prompt)
-        prompts = ScheduledPrompts(ctx, s, schedule, text, p.negative_prompt, n, win, p.overlap)
+        prompts = ScheduledPrompts(ctx, s, schedule, text, p.negative_prompt, n, win, self.overlap)
         base = filter_kwargs(s.pipe, base, ctx.warn)
+        from ..sampling.long_take import CONTINUE
+        continued = self.take == CONTINUE and n > win
 
         def make(start, still):
             idx = [min(i, n - 1) for i in range(start, start + win)]  # the last window is padded with the end
             kw = dict(base, **prompts.window(start))
-            if cond.has_video:
-                kw["video"] = [to_pil(cond.video(i)) for i in idx]
-            if cond.has_mask:
-                kw["mask"] = [to_pil(cond.mask_frame(i)) for i in idx]
+            video = [cond.video(i) for i in idx] if cond.has_video else None
+            mask = [cond.mask_frame(i) for i in idx] if cond.has_mask else None
+            if continued and still is not None:  # the window before's last frames kept (continuation.py)
+                video, mask = vace_continued(video, mask, still_frames(still), len(idx), w, h, GREY)
+            if video is not None:
+                kw["video"] = [to_pil(f) for f in video]
+            if mask is not None:
+                kw["mask"] = [to_pil(f) for f in mask]
             return kw
-        return self._made(ctx, s.generate(n, win, p.overlap, make, fps, previews=p.previews, steps=self.steps,
-                                          size=(w, h)),
+        return self._made(ctx, s.generate(n, win, self.overlap, make, fps, previews=p.previews, steps=self.steps,
+                                          size=(w, h), blend=self.blend, hold=self.hold, lead=self.lead),
                           w, h)
