@@ -170,8 +170,11 @@ class Sampler:
                          message=f"window {k + 1}/{n_windows}" if first else None)
             return kw
 
-        tiled = self._tile_if_needed(kwargs, say=k == 0)
-        call = dict(kwargs, generator=gen, output_type="pt", callback_on_step_end=on_step,
+        from .time_tiles import can_tile, decode_take, to_host
+        # one take of the whole clip: its latent decoded in time tiles into the clip's buffer (time_tiles.py)
+        timed = self.context is not None and can_tile(pipe)
+        tiled = False if timed else self._tile_if_needed(kwargs, say=k == 0)
+        call = dict(kwargs, generator=gen, output_type="latent" if timed else "pt", callback_on_step_end=on_step,
                     callback_on_step_end_tensor_inputs=["latents"])
         # an out-of-memory error while decoding keeps the latents and decodes again lighter; latents
         # an earlier run kept under this run's key are decoded without sampling (kept_latents.py)
@@ -184,7 +187,7 @@ class Sampler:
                     with rescue, self._windows(keeper):
                         timer.call()
                         out = pipe(**call)
-                    frames = out.frames[0] if hasattr(out, "frames") else out[0][0]
+                    frames = out.frames if timed else out.frames[0] if hasattr(out, "frames") else out[0][0]
         except Cancelled:
             if keeper is not None:
                 keeper.stopped()
@@ -197,8 +200,13 @@ class Sampler:
         self.light_decode = rescue.light
         self.untypical = self.untypical or rescue.kept or rescue.light  # not a time to predict from
         self.audio = None if rescue.kept else getattr(out, "audio", None)  # LTX-2's sound: same call (ltx2.py)
+        if timed and not rescue.kept:
+            made = decode_take(ctx, pipe, frames)
+        elif self.context is not None:  # the pipeline decoded the take: to the host a tile at a time
+            made = to_host(ctx, frames)
+        else:
+            made = host_frames(frames)
         self.last_phases = timer.end()  # encode, steps, decode of this call (runs/phases.py)
-        made = host_frames(frames)
         if keeper is not None:
             keeper.finish()
         rescue.finish()  # said, and the kept file deleted: the frames are made
