@@ -57,11 +57,9 @@ def condition_pipeline(sampler) -> None:
     sampler.pipe = sampler.ref.pipeline("cond")
 
 
-def frames_condition(fam, frames: np.ndarray) -> dict:
-    """The condition pipeline's arguments for a window starting from ``frames`` ([k, H, W, C] in [0, 1]):
-    one video condition at frame 0, at full strength."""
-    from .sampler import to_pil
-    clip = [to_pil(f) for f in np.asarray(frames)]
+def frames_condition(fam, clip: list) -> dict:
+    """The condition pipeline's arguments for a window starting from ``clip`` (the frames, PIL images): one
+    video condition at frame 0, at full strength."""
     if fam.key == "ltx2":
         from diffusers.pipelines.ltx2.pipeline_ltx2_condition import LTX2VideoCondition
         return {"conditions": [LTX2VideoCondition(frames=clip, index=0, strength=1.0)]}

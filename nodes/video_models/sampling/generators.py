@@ -262,7 +262,7 @@ class TextToVideo(GeneratorNode):
         continued = self.take == CONTINUE and n > win
         if continued:
             shift_fixed(ctx, s, win, w, h)
-        from .sampler import filter_kwargs
+        from .sampler import filter_kwargs, to_pil
         base = filter_kwargs(s.pipe, {"height": h, "width": w, "num_frames": win, "num_inference_steps": self.steps,
                                       "guidance_scale": p.guidance, "guidance_scale_2": p.guidance_2 or None,
                                       **self._text_kwargs(ctx, s, text, neg, features)}, ctx.warn)
@@ -276,7 +276,7 @@ class TextToVideo(GeneratorNode):
         def make(start, still):
             kw = dict(base, **sched.window(start)) if sched is not None else dict(base)
             if continued and still is not None:  # the last frames of the window before (continuation.py)
-                kw.update(frames_condition(s.fam, still_frames(still)))
+                kw.update(frames_condition(s.fam, [to_pil(f) for f in still_frames(still)]))
             return kw
         return self._made(ctx, s.generate(n, win, self.overlap, make, fps, previews=p.previews, steps=self.steps,
                                           size=(w, h), blend=self.blend, hold=self.hold, lead=self.lead), w, h)

@@ -41,12 +41,16 @@ def _buffer(ctx, shape):
     return out
 
 
+def _on_device(vae) -> None:
+    """Nothing: wrapped by diffusers' ``apply_forward_hook``, it runs the VAE's offload hook (to the device)."""
+
+
 def tiles(vae, latents, tile: int = TILE):
     """Decoded frames of a Wan latent [1, C, F, H, W] (already denormalised), ``tile`` latent frames at a
     time: tensors [1, 3, T, H', W'] in [-1, 1] whose concatenation is ``vae.decode(latents)`` exactly."""
     import torch
-    if hasattr(vae, "_hf_hook") and hasattr(vae._hf_hook, "pre_forward"):
-        vae._hf_hook.pre_forward(vae)  # a CPU-offloaded VAE to the device, as its decode would be
+    from diffusers.utils.accelerate_utils import apply_forward_hook
+    apply_forward_hook(_on_device)(vae)  # a CPU-offloaded VAE to the device, as its decode would be
     n = latents.shape[2]
     vae.clear_cache()
     try:
