@@ -80,6 +80,16 @@ def test_ltx_text_to_video_continued_conditions_each_call_on_the_last_frames_of_
     assert any(t.startswith("colour held across 1 seam: mean ΔE2000") for t in said)
 
 
+def test_ltx2_text_to_video_continued_through_its_condition_pipeline(ltx2_dir, monkeypatch):
+    from diffusers import LTX2ConditionPipeline
+    calls = _spy(monkeypatch, LTX2ConditionPipeline)
+    clip = Executor().run(_ltx_graph(ltx2_dir, hold_colour="off"), targets=["gen"], device="cpu",
+                          use_cache=False).value("gen")
+    assert clip.n_frames == 25 and len(calls) == 2 and "conditions" not in calls[0][0]
+    cond = calls[1][0]["conditions"][0]
+    assert cond.index == 0 and _same(cond.frames, calls[0][1][-9:])
+
+
 def test_ltx_schedule_auto_continues_and_context_windows_asked_says_what_it_does(ltx_dir, monkeypatch):
     """LTX-Video cannot change the prompt inside one take: with a schedule, auto continues (it did
     separate shots before LTX could continue), and 'context windows' asked says it continues instead."""
