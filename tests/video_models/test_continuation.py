@@ -158,3 +158,19 @@ def test_continuation_a_family_cannot_use_says_which_and_what_it_does_instead(wa
     assert any("'continue' needs a model that takes frames to start from; Wan Text to Video takes none "
                "(Image to Video, Wan VACE, and LTX-Video / LTX-2 Text to Video do): making context windows instead"
                in t for t in warned), warned
+
+
+def test_a_continued_window_is_kept_under_a_key_of_its_condition_frames():
+    """A Stop keeps the finished windows under a key of the call's arguments (runs/kept_windows.py): a frame
+    condition is hashed by its frames (its repr names the images' addresses: a re-run would not find it)."""
+    import hashlib
+
+    from diffusers.pipelines.ltx.pipeline_ltx_condition import LTXVideoCondition
+
+    from nodes.video_models.runs.kept_latents import _feed
+
+    def key(value: float) -> str:
+        h = hashlib.sha256()
+        _feed(h, {"conditions": [LTXVideoCondition(video=[to_pil(np.full((4, 4, 3), value, np.float32))])]})
+        return h.hexdigest()
+    assert key(0.5) == key(0.5) and key(0.5) != key(0.25)

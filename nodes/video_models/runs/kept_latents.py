@@ -33,6 +33,7 @@ frames are made. A clip made in several windows keeps the window whose decode fa
 before it were kept as they finished (kept_windows.py), so the re-run samples none of them again."""
 from __future__ import annotations
 
+import dataclasses
 import gc
 import hashlib
 import inspect
@@ -91,7 +92,7 @@ def attempt(fn, args: dict):
 # -- the run's key ----------------------------------------------------------------------------------
 def _feed(h, v) -> None:
     """Hash ``v`` by value: tensors and arrays by dtype, shape and bytes; PIL images by mode, size
-    and pixels; containers item by item; anything else by its type and repr."""
+    and pixels; containers and dataclasses item by item; anything else by its type and repr."""
     import numpy as np
     import torch
     if isinstance(v, torch.Tensor):
@@ -113,6 +114,9 @@ def _feed(h, v) -> None:
         h.update(f"L{len(v)}".encode())
         for x in v:
             _feed(h, x)
+    elif dataclasses.is_dataclass(v) and not isinstance(v, type):  # a frame condition (LTXVideoCondition): its
+        _feed(h, type(v).__name__)                                   # fields by value (its repr names addresses)
+        _feed(h, {f.name: getattr(v, f.name) for f in dataclasses.fields(v)})
     else:
         s = f"{type(v).__name__}:{v!r}"
         h.update(f"S{len(s)}:{s}".encode())
