@@ -3,9 +3,11 @@ and reference images steer a Wan 2.1 / 2.2 VACE model (diffusers' WanVACEPipelin
 
 Presets build the control and mask from a source clip: 'control' (the clip is the control),
 'inpaint' (the clip with a mask: white is remade), 'outpaint' (the clip on a larger canvas, the
-border is made), 'extend' (the clip's frames, then new ones). Long clips go in overlapping
-windows like the other video-model nodes (sampling.Sampler: progress, previews, Stop inside a
-step, LoRAs, the model cache); a Prompt Schedule on the 'schedule' input changes the prompt
+border is made), 'extend' (the clip's frames, then new ones). Long clips go in windows as 'long
+take' says: 'continue' (auto) starts each window from the last 'overlap' frames of the one before,
+kept in its control video with mask 0 (VACE's extension; sampling/continuation.py), 'separate
+shots' blends windows made apart (sampling.Sampler: progress, previews, Stop inside a step, LoRAs,
+the model cache); a Prompt Schedule on the 'schedule' input changes the prompt
 window by window (schedule.py)."""
 from __future__ import annotations
 
@@ -108,7 +110,9 @@ class WanVACE(GeneratorNode):
     """Make a clip with a Wan VACE model steered by a control video (pose skeleton, edges, flow,
     depth), a mask (white: the model makes it) and reference images. Presets: control, inpaint
     (the video plus a mask), outpaint (pad the video; the border is made), extend (the video's
-    frames, then 'extend' new ones). 'conditioning scale' sets how closely the control is followed;
+    frames, then 'extend' new ones). A clip longer than the window continues window after window from
+    the last 'overlap' frames of the one before, kept ('long take'). 'conditioning scale' sets how closely
+    the control is followed;
     'guidance 2' is Wan 2.2's guidance for its low-noise expert."""
     id = "video_models.wan_vace"
     title = "Wan VACE"
