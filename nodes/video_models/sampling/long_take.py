@@ -130,12 +130,14 @@ def plan_take(ctx, sampler, task: str, n: int, win: int, scheduled: bool) -> Tak
             condition_pipeline(s)
         lead = min(lead_frames(task, p.overlap, temporal_ratio(s.pipe)), win - 1)
         what = "frame" if lead == 1 else f"{lead} frames"
-        how = {"i2v": "its image", "vace": "kept (mask 0)"}.get(task, f"a condition at frame 0 ({type(s.pipe).__name__})")
+        how = {"i2v": "its image", "vace": "kept (mask 0)"}.get(
+            task, f"a condition at frame 0 ({type(s.pipe).__name__})")
+        used = ("not used" if task == "i2v" else "raised to one" if p.overlap < 1
+                else "rounded to what the model encodes whole")
         ctx.info(f"long take: continue{auto}: each window starts from the last {what} of the one before, {how}"
-                 + (f" (they share {'it' if lead == 1 else 'them'}: 'overlap' {p.overlap} is "
-                    f"{'not used' if task == 'i2v' else 'rounded to what the model encodes whole'})"
+                 + (f" (they share {'it' if lead == 1 else 'them'}: 'overlap' {p.overlap} is {used})"
                     if p.overlap != lead else "")
-                 + (", its colour held to them" if hold else ""))
+                 + (f", its colour held to {'it' if lead == 1 else 'them'}" if hold else ""))
         return Take(take, win, lead, False, hold, lead)
     ctx.info(f"long take: separate shots{auto}: windows made apart, blended over {p.overlap} frames"
              + (", colour held" if hold else ""))
