@@ -85,8 +85,9 @@ def graph(model: str, folder: str, a, mode: str):
         "steps": a.steps, "guidance": 1.0, "preview_size": "off", "previews": False,
         "long_take": "separate shots" if mode == "shots" else "context windows"}, node_id="gen")
     g.connect("load", "model", "gen", "model")
-    g.add_node("io.save_video", {"path": f"{mode}.mp4"}, node_id="save")
-    g.connect("gen", "video", "save", "video")
+    if not a.no_save:
+        g.add_node("io.save_video", {"path": f"{mode}.mp4"}, node_id="save")
+        g.connect("gen", "video", "save", "video")
     return g
 
 
@@ -120,13 +121,14 @@ def child(a) -> dict:
     base = _status()
     t0 = time.perf_counter()
     with Peaks() as p:
-        ex.run(graph(a.model, a.work, a, a.mode), device=a.device, use_cache=False)
+        g = graph(a.model, a.work, a, a.mode)
+        ex.run(g, device=a.device, use_cache=False, targets=["gen"] if a.no_save else None)
     out = {"mode": a.mode, "seconds": round(time.perf_counter() - t0, 1),
            "host_before_gb": round(base["VmRSS"] / 1e9, 3),
            "host_peak_rss_gb": round(p.peak["VmRSS"] / 1e9, 3),
            "host_peak_anon_gb": round(p.peak["RssAnon"] / 1e9, 3),
            "host_rise_anon_gb": round((p.peak["RssAnon"] - base["RssAnon"]) / 1e9, 3),
-           "frames_in_file": frames_in(os.path.join(a.work, f"{a.mode}.mp4"))}
+           "frames_in_file": None if a.no_save else frames_in(os.path.join(a.work, f"{a.mode}.mp4"))}
     if cuda:
         out["gpu_peak_allocated_gb"] = round(torch.cuda.max_memory_allocated() / 1e9, 3)
     return out
@@ -142,6 +144,7 @@ def main(argv=None) -> int:
     ap.add_argument("--steps", type=int, default=1)
     ap.add_argument("--spill-mb", type=int, default=0, help="0: Studio's own (1 GiB)")
     ap.add_argument("--modes", default=",".join(MODES))
+    ap.add_argument("--no-save", action="store_true", help="the clip made, not written (no Save Video)")
     ap.add_argument("--device", default=None, help="default: cuda when there is one, else cpu")
     ap.add_argument("--mode", help=argparse.SUPPRESS)
     ap.add_argument("--model", help=argparse.SUPPRESS)
@@ -163,7 +166,8 @@ def main(argv=None) -> int:
                "--device", a.device] + [f"--{k}={v}" for k, v in (("frames", a.frames), ("window", a.window),
                                                                     ("overlap", a.overlap), ("width", a.width),
                                                                     ("height", a.height), ("steps", a.steps),
-                                                                    ("spill-mb", a.spill_mb))]
+                                                                    ("spill-mb", a.spill_mb))] + \
+            (["--no-save"] if a.no_save else [])
         r = subprocess.run(cmd, env=env, capture_output=True, text=True)
         if r.returncode:
             print(r.stderr[-3000:], file=sys.stderr)
@@ -172,12 +176,13 @@ def main(argv=None) -> int:
         results.append(res)
         print(json.dumps(res), flush=True)
     clip_gb = a.frames * a.width * a.height * 3 * 4 / 1e9
-    meta = {"frames": a.frames, "window": a.window, "overlap": a.overlap, "size": [a.width, a.height],
+    meta = {"saved": not a.no_save, "frames": a.frames, "window": a.window, "overlap": a.overlap, "size": [a.width, a.height],
             "steps": a.steps, "device": a.device, "spill_mb": a.spill_mb or 1024, "clip_float32_gb": round(clip_gb, 3),
             "gpu": torch.cuda.get_device_name() if a.device == "cuda" else None}
     folder = os.path.join(ROOT, "benchmarks", "results", "long_take_memory")
     os.makedirs(folder, exist_ok=True)
-    name = f"{a.device}_{a.frames}f_{a.width}x{a.height}" + (f"_spill{a.spill_mb}" if a.spill_mb else "") + ".json"
+    name = f"{a.device}_{a.frames}f_{a.width}x{a.height}" + (f"_spill{a.spill_mb}" if a.spill_mb else "") + \
+        ("_nosave" if a.no_save else "") + ".json"
     with open(os.path.join(folder, name), "w") as f:
         json.dump({"meta": meta, "results": results}, f, indent=1)
     return 0
