@@ -81,7 +81,8 @@ def test_a_beat_switches_the_window_holding_it_and_the_blend_spans_the_overlap(v
         return out
     monkeypatch.setattr(WanVACEPipeline, "__call__", spy)
     monkeypatch.setattr(sampling.Sampler, "run_window", spy_window)
-    g, _, gen = vace_graph(vace_dir, mask=False, ref=False, frames=13, window=5, overlap=2, steps=1)
+    g, _, gen = vace_graph(vace_dir, mask=False, ref=False, frames=13, window=5, overlap=2, steps=1,
+                           long_take="separate shots")  # windows made apart, blended (VACE's auto: continue)
     music = g.add_node("test.schedule_music")
     sched = g.add_node("video_models.prompt_schedule", {"mode": "beats", "prompts": "a red fox\na blue cat"})
     g.connect(music.id, "features", sched.id, "features")

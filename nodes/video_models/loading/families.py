@@ -17,7 +17,7 @@ class Family:
     v2v: str | None = None
     vace: str | None = None  # control video, mask and references (nodes/video_models/wan/vace.py)
     animate: str | None = None  # a character moved by a pose and a face video (nodes/video_models/wan/animate.py)
-    cond: str | None = None  # images at any frame (sampling/keyframes_at.py)
+    cond: str | None = None  # frames given at frame indices (keyframes_at.py; a take continued: continuation.py)
     denoiser: str = "transformer"  # component the single file replaces
     latent_layout: str = "BCTHW"  # how the sampler's latents are laid out ("BTCHW", "BCTHW", "packed")
     frames: int = 16  # a good default clip length
@@ -61,7 +61,7 @@ FAMILIES: dict[str, Family] = {f.key: f for f in (
 
 TASKS = {"i2v": "image to video", "t2v": "text to video", "v2v": "video to video",
          "vace": "control video (VACE)", "animate": "character animation (Wan Animate)",
-         "cond": "keyframes at any frame"}
+         "cond": "frame conditions (keyframes at any frame, a continued take)"}
 
 
 def family_from_index(index: dict) -> Family | None:

@@ -33,6 +33,7 @@ frames are made. A clip made in several windows keeps the window whose decode fa
 before it were kept as they finished (kept_windows.py), so the re-run samples none of them again."""
 from __future__ import annotations
 
+import dataclasses
 import gc
 import hashlib
 import inspect
@@ -91,10 +92,8 @@ def attempt(fn, args: dict):
 # -- the run's key ----------------------------------------------------------------------------------
 def _feed(h, v) -> None:
     """Hash ``v`` by value: tensors and arrays by dtype, shape and bytes; PIL images by mode, size
-    and pixels; containers (and dataclasses: LTX's conditions) item by item; anything else by its type
-    and repr."""
-    import dataclasses
-
+    and pixels; containers (and dataclasses: LTX's conditions, whose repr names addresses) item by item;
+    anything else by its type and repr."""
     import numpy as np
     import torch
     if isinstance(v, torch.Tensor):

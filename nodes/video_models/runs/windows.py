@@ -34,7 +34,7 @@ class ClipMaking:
     """The windows of one clip starting at frames ``starts``, made by ``sampler`` (sampling.Sampler)."""
 
     def __init__(self, sampler, starts: list[int], n_frames: int, window: int, overlap: int, make_kwargs,
-                 image, previews: bool, steps: int, size, blend: bool = True, hold: bool = False):
+                 image, previews: bool, steps: int, size, blend: bool = True, hold: bool = False, lead: int = 1):
         from .kept_windows import KeptWindows
         from .times import RunClock
         self.s, self.ctx = sampler, sampler.ctx
@@ -43,6 +43,7 @@ class ClipMaking:
         # blend: the overlap cross-fades (separate shots); else the earlier window's frames stay there
         # (continue: the next window starts from them). hold: each window's colour matched to them.
         self.blend, self.hold = blend, hold
+        self.lead = lead  # frames a window starts from: 1, the still; more, the last frames made (continuation.py)
         self.seams: list[tuple[float, float]] = []  # (ΔE2000 before, after) the colour hold, per seam
         c = getattr(sampler, "context", None)  # one take: its own records (its time grows with its windows)
         kind = f"take=context {c.window}/{c.overlap} {c.schedule}" if c is not None else ""
@@ -141,7 +142,8 @@ class ClipMaking:
         n_windows = len(self.starts)
         ctx.check_cancelled()
         length = min(self.window, self.n_frames - a)
-        still = self.image if k == 0 or self.out is None else self.out[a]
+        still = self.image if k == 0 or self.out is None else \
+            (self.out[a] if self.lead == 1 else np.array(self.out[a:min(a + self.lead, self.done)]))
         kwargs = self.make_kwargs(a, still)
         frames = self.kept.load(k, kwargs)
         if frames is None:

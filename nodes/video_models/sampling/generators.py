@@ -149,7 +149,7 @@ class GeneratorNode(Node):
         per pipeline call (the whole clip for context windows)."""
         from .long_take import plan_take
         t = plan_take(ctx, s, self.task, n, win, scheduled)
-        self.take, self.overlap, self.blend, self.hold = t.take, t.overlap, t.blend, t.hold
+        self.take, self.overlap, self.blend, self.hold, self.lead = t.take, t.overlap, t.blend, t.hold, t.lead
         return t.window
 
     def _keyframes(self, ctx, s, n: int, win: int, inputs: dict) -> list:
@@ -275,23 +275,35 @@ class TextToVideo(GeneratorNode):
             raise StudioError("no prompt: type one, or connect a Text or Features input")
         neg = negative if isinstance(negative, str) else p.negative_prompt
         w, h = output_size(ctx, s, p.width, p.height, preview=self.preview)
-        from .sampler import filter_kwargs
+        from .continuation import frames_condition, shift_fixed, still_frames
+        from .long_take import CONTINUE
+        continued = self.take == CONTINUE and n > win
+        if continued:
+            shift_fixed(ctx, s, win, w, h)
+        from .sampler import filter_kwargs, to_pil
         base = filter_kwargs(s.pipe, {"height": h, "width": w, "num_frames": win, "num_inference_steps": self.steps,
                                       "guidance_scale": p.guidance, "guidance_scale_2": p.guidance_2 or None,
                                       **self._text_kwargs(ctx, s, text, neg, features)}, ctx.warn)
-        make = lambda start, still: dict(base)  # noqa: E731
+        conds = None
         if keyed:  # one call (keyframes_at.py)
             from .keyframes_at import ltx_conditions
             conds = ltx_conditions(ctx, s, keyed, p.keyframe_strength)
-            make = lambda start, still: dict(base, conditions=conds)  # noqa: E731
+        sched = None
         if schedule is not None:  # the prompt window by window (schedule.py)
             from .schedule import ScheduledPrompts
             sched = ScheduledPrompts(ctx, s, schedule, text, neg, n, win, self.overlap)
-            make = lambda start, still: dict(base, **sched.window(start))  # noqa: E731
             if s.context is not None:  # inside one take: each context window's own prompt (context_windows.py)
                 s.context_cond, s.context_tag = sched.in_one_take(ctx, n)
+
+        def make(start, still):
+            kw = dict(base, **sched.window(start)) if sched is not None else dict(base)
+            if conds is not None:
+                kw["conditions"] = conds
+            if continued and still is not None:  # the last frames of the window before (continuation.py)
+                kw.update(frames_condition(s.fam, [to_pil(f) for f in still_frames(still)]))
+            return kw
         return self._made(ctx, s.generate(n, win, self.overlap, make, fps, previews=p.previews, steps=self.steps,
-                                          size=(w, h), blend=self.blend, hold=self.hold), w, h)
+                                          size=(w, h), blend=self.blend, hold=self.hold, lead=self.lead), w, h)
 
 
 class VideoToVideo(GeneratorNode):

@@ -3,8 +3,10 @@
 * ``context windows``: one pipeline call, one take; the denoiser runs on overlapping windows of the
   whole latent at every step (context_windows.py). Families whose denoiser input Studio can cut
   along its frames (Wan, LTX-Video).
-* ``continue``: one call per window, each starting from the last frame of the one before (Image to
-  Video: the model is conditioned on that frame), its colour held to it (colour_hold.py).
+* ``continue``: one call per window, each starting from the last frames of the one before, given to a
+  model conditioned on frames (Image to Video: the last frame; Wan VACE: the last frames kept;
+  LTX-Video / LTX-2 Text to Video: a video condition at frame 0; continuation.py), its colour held to
+  them (colour_hold.py).
 * ``separate shots``: one call per window, blended over the overlap (cuts, or a prompt that changes
   window by window).
 
@@ -15,15 +17,18 @@ from dataclasses import dataclass
 
 from ..loading.checks import ModelError
 from .context_windows import LAYOUTS, SCHEDULES
+from .continuation import CONTINUES, can_continue, lead_frames
 
 CONTEXT, CONTINUE, SHOTS = "context windows", "continue", "separate shots"
 LONG_TAKES = ("auto", CONTEXT, CONTINUE, SHOTS)
 LONG_TAKE_HELP = ("a clip longer than the window: 'context windows' samples it as one take (Wan, LTX-Video: "
                   "the model runs on overlapping windows of the whole clip at every step); 'continue' makes "
-                  "window after window, each from the last frame of the one before (Image to Video); "
-                  "'separate shots' makes independent windows blended over the overlap (cuts). auto: context "
-                  "windows for Wan and LTX-Video (with a prompt schedule: Wan), continue for Image to Video of "
-                  "other families, else separate shots; the node says which")
+                  "window after window, each from the last frames of the one before (Image to Video: the last frame; "
+                  "Wan VACE: the last 'overlap' frames kept; LTX-Video / LTX-2 Text to Video: the last frames as a "
+                  "condition); 'separate shots' makes independent windows blended over the overlap (cuts). auto: "
+                  "context windows for Wan and LTX-Video (with a prompt schedule: Wan; LTX-Video continues), "
+                  "continue for Wan VACE and for Image to Video of other families, else separate shots; the node "
+                  "says which")
 SCHEDULE_HELP = ("context windows: 'uniform' from the first frame to the last; 'looped' wraps the last "
                  "windows around to the first frames, for a clip that loops")
 HOLD_CHOICES = ("auto", "on", "off")
@@ -42,28 +47,38 @@ def scheduled_in_one_take(fam) -> bool:
     return fam.key == "wan"
 
 
+def one_take(fam, task: str, scheduled: bool) -> bool:
+    """Context windows can make this take (VACE's control video lies beside the latent: not cut)."""
+    return task != "vace" and can_cut(fam) and (not scheduled or scheduled_in_one_take(fam))
+
+
 def default_take(fam, task: str, scheduled: bool = False) -> str:
-    if can_cut(fam) and (not scheduled or scheduled_in_one_take(fam)):
+    if one_take(fam, task, scheduled):
         return CONTEXT
-    return CONTINUE if task == "i2v" else SHOTS
+    return CONTINUE if can_continue(fam, task) else SHOTS
 
 
 def choose_take(fam, task: str, asked: str, scheduled: bool = False) -> tuple[str, str | None]:
     """(the mode used, why it is not the one asked, or None). ``task``: the node's (i2v, t2v, v2v)."""
     if asked == "auto":
         return default_take(fam, task, scheduled), None
+    if asked == CONTEXT and task == "vace":
+        instead = default_take(fam, task, scheduled)
+        return instead, ("'context windows' cannot cut Wan VACE's control video (it lies beside the latent): "
+                         f"making {instead} instead")
     if asked == CONTEXT and not can_cut(fam):
         instead = default_take(fam, task, scheduled)
         return instead, (f"'context windows' needs a denoiser Studio can cut along its frames (Wan, LTX-Video); "
                          f"{fam.title} makes {instead} instead")
     if asked == CONTEXT and scheduled and not scheduled_in_one_take(fam):
-        return SHOTS, (f"a prompt schedule inside one take needs Wan (its conditional call is named apart); "
-                       f"{fam.title} makes separate shots, one prompt each")
-    if asked == CONTINUE and task != "i2v":
-        instead = CONTEXT if can_cut(fam) and (not scheduled or scheduled_in_one_take(fam)) else SHOTS
+        instead = CONTINUE if can_continue(fam, task) else SHOTS
+        return instead, (f"a prompt schedule inside one take needs Wan (its conditional call is named apart); "
+                         f"{fam.title} makes {instead}, one prompt a window")
+    if asked == CONTINUE and not can_continue(fam, task):
+        instead = CONTEXT if one_take(fam, task, scheduled) else SHOTS
         what = "Text to Video" if task == "t2v" else "Video to Video"
         return instead, (f"'continue' needs a model that takes frames to start from; {fam.title} {what} takes "
-                         f"none (Image to Video and Wan VACE do): making {instead} instead")
+                         f"none ({CONTINUES} do): making {instead} instead")
     return asked, None
 
 
@@ -78,6 +93,7 @@ class Take:
     overlap: int   # frames two calls share
     blend: bool    # the shared frames cross-fade (else the earlier call's stay)
     hold: bool     # each call's colour held to the one before
+    lead: int = 1  # continue: frames of the call before that the next starts from (= overlap)
 
 
 def plan_take(ctx, sampler, task: str, n: int, win: int, scheduled: bool) -> Take:
@@ -107,10 +123,21 @@ def plan_take(ctx, sampler, task: str, n: int, win: int, scheduled: bool) -> Tak
         ctx.note(f"one take: {k} context windows a step")
         return Take(take, full, 0, True, False)
     if take == CONTINUE:
-        ctx.info(f"long take: continue{auto}: each window starts from the last frame of the one before"
-                 + (f" (they share that frame: 'overlap' {p.overlap} is not used)" if p.overlap != 1 else "")
-                 + (", its colour held to it" if hold else ""))
-        return Take(take, win, 1, False, hold)
+        from .context_windows import temporal_ratio
+        if task == "t2v":  # LTX: the take is the condition pipeline's (continuation.py)
+            from .continuation import condition_pipeline
+            condition_pipeline(s)
+        lead = min(lead_frames(task, p.overlap, temporal_ratio(s.pipe)), win - 1)
+        what = "frame" if lead == 1 else f"{lead} frames"
+        how = {"i2v": "its image", "vace": "kept (mask 0)"}.get(
+            task, f"a condition at frame 0 ({type(s.pipe).__name__})")
+        used = ("not used" if task == "i2v" else "raised to one" if p.overlap < 1
+                else "rounded to what the model encodes whole")
+        ctx.info(f"long take: continue{auto}: each window starts from the last {what} of the one before, {how}"
+                 + (f" (they share {'it' if lead == 1 else 'them'}: 'overlap' {p.overlap} is {used})"
+                    if p.overlap != lead else "")
+                 + (f", its colour held to {'it' if lead == 1 else 'them'}" if hold else ""))
+        return Take(take, win, lead, False, hold, lead)
     ctx.info(f"long take: separate shots{auto}: windows made apart, blended over {p.overlap} frames"
              + (", colour held" if hold else ""))
     return Take(take, win, p.overlap, True, hold)

@@ -87,7 +87,9 @@ def host_frames(frames) -> np.ndarray:
 class Sampler:
     """One generation: windows, steps, previews. ``make_kwargs(start, image)`` gives the pipeline's
     arguments for the window starting at frame ``start`` (every call makes ``window`` frames);
-    ``image`` is the still that window starts from (image-to-video chaining), or None.
+    ``image`` is the still that window starts from (image-to-video chaining), or None; with ``lead``
+    above one (a take continued: continuation.py), the window's first ``lead`` frames as made by the
+    window before ([lead, H, W, C]).
 
     Inside the pipeline nothing is added per step that the direct call does not do: no host
     sync (previews are copied without blocking), no copy of the latents; the block hooks that
@@ -172,8 +174,11 @@ class Sampler:
                          message=f"window {k + 1}/{n_windows}" if first else None)
             return kw
 
-        tiled = self._tile_if_needed(kwargs, say=k == 0)
-        call = dict(kwargs, generator=gen, output_type="pt", callback_on_step_end=on_step,
+        from .time_tiles import can_tile, decode_take, to_host
+        # one take of the whole clip: its latent decoded in time tiles into the clip's buffer (time_tiles.py)
+        timed = self.context is not None and can_tile(pipe)
+        tiled = False if timed else self._tile_if_needed(kwargs, say=k == 0)
+        call = dict(kwargs, generator=gen, output_type="latent" if timed else "pt", callback_on_step_end=on_step,
                     callback_on_step_end_tensor_inputs=["latents"])
         # an out-of-memory error while decoding keeps the latents and decodes again lighter; latents
         # an earlier run kept under this run's key are decoded without sampling (kept_latents.py)
@@ -186,7 +191,7 @@ class Sampler:
                     with rescue, self._windows(keeper):
                         timer.call()
                         out = pipe(**call)
-                    frames = out.frames[0] if hasattr(out, "frames") else out[0][0]
+                    frames = out.frames if timed else out.frames[0] if hasattr(out, "frames") else out[0][0]
         except Cancelled:
             if keeper is not None:
                 keeper.stopped()
@@ -199,8 +204,15 @@ class Sampler:
         self.light_decode = rescue.light
         self.untypical = self.untypical or rescue.kept or rescue.light  # not a time to predict from
         self.audio = None if rescue.kept else getattr(out, "audio", None)  # LTX-2's sound: same call (ltx2.py)
+        if timed and not rescue.kept:
+            made = decode_take(ctx, pipe, frames)
+            if hasattr(pipe, "maybe_free_model_hooks"):
+                pipe.maybe_free_model_hooks()  # a CPU-offloaded VAE the decode brought to the device goes back
+        elif self.context is not None:  # the pipeline decoded the take: to the host a tile at a time
+            made = to_host(ctx, frames)
+        else:
+            made = host_frames(frames)
         self.last_phases = timer.end()  # encode, steps, decode of this call (runs/phases.py)
-        made = host_frames(frames)
         if keeper is not None:
             keeper.finish()
         rescue.finish()  # said, and the kept file deleted: the frames are made
@@ -234,7 +246,8 @@ class Sampler:
 
     def generate(self, n_frames: int, window: int, overlap: int, make_kwargs, fps: float,
                  image: np.ndarray | None = None, previews: bool = True, steps: int = 1,
-                 size: tuple[int, int] | None = None, blend: bool = True, hold: bool = False) -> ArrayClip:
+                 size: tuple[int, int] | None = None, blend: bool = True, hold: bool = False,
+                 lead: int = 1) -> ArrayClip:
         """The clip. Stop works inside a step (block hooks); on the CPU the run's time is estimated
         from the first blocks and said; LoRAs are on only while it is made. However it ends, the
         cached model is left as it was: hooks removed, LoRAs unloaded, and after a Stop the memory
@@ -251,9 +264,13 @@ class Sampler:
             raise StudioError(f"one model call of {window:,} frames is more than this model's positions reach "
                               f"({most:,} frames a call): set 'window' to {most} or less to make the clip in "
                               "overlapping windows")
-        starts = plan_windows(n_frames, window, overlap)
+        if blend:
+            starts = plan_windows(n_frames, window, overlap)
+        else:  # continued: each window shares the frames it starts from, no more (continuation.py)
+            from .continuation import continued_starts
+            starts = continued_starts(n_frames, window, lead)
         making = ClipMaking(self, starts, n_frames, window, overlap, make_kwargs, image, previews, steps, size,
-                            blend=blend, hold=hold)
+                            blend=blend, hold=hold, lead=lead)
         making.open()
         making.step()  # closes the making itself when it stops or fails
         if not making.complete and self.ctx.stream_to:

@@ -3,9 +3,11 @@ and reference images steer a Wan 2.1 / 2.2 VACE model (diffusers' WanVACEPipelin
 
 Presets build the control and mask from a source clip: 'control' (the clip is the control),
 'inpaint' (the clip with a mask: white is remade), 'outpaint' (the clip on a larger canvas, the
-border is made), 'extend' (the clip's frames, then new ones). Long clips go in overlapping
-windows like the other video-model nodes (sampling.Sampler: progress, previews, Stop inside a
-step, LoRAs, the model cache); a Prompt Schedule on the 'schedule' input changes the prompt
+border is made), 'extend' (the clip's frames, then new ones). Long clips go in windows as 'long
+take' says: 'continue' (auto) starts each window from the last 'overlap' frames of the one before,
+kept in its control video with mask 0 (VACE's extension; sampling/continuation.py), 'separate
+shots' blends windows made apart (sampling.Sampler: progress, previews, Stop inside a step, LoRAs,
+the model cache); a Prompt Schedule on the 'schedule' input changes the prompt
 window by window (schedule.py)."""
 from __future__ import annotations
 
@@ -18,8 +20,8 @@ from studio.engine.clip import as_clip
 
 from ..loading.checks import ModelError
 from ..loading.inputs import video_model_input
-from ..sampling.generators import (COMMON, TAKE_PARAMS, GeneratorNode, output_size, preview_and_steps,
-                                   prompt_of, say_frame_rule)
+from ..sampling.generators import (COMMON, GeneratorNode, output_size, preview_and_steps, prompt_of,
+                                   say_frame_rule)
 from ..sampling.keyframes_at import KEY_INPUTS, KEY_PARAMS
 
 PRESETS = ("control", "inpaint", "outpaint", "extend")
@@ -109,7 +111,9 @@ class WanVACE(GeneratorNode):
     """Make a clip with a Wan VACE model steered by a control video (pose skeleton, edges, flow,
     depth), a mask (white: the model makes it) and reference images. Presets: control, inpaint
     (the video plus a mask), outpaint (pad the video; the border is made), extend (the video's
-    frames, then 'extend' new ones). 'conditioning scale' sets how closely the control is followed;
+    frames, then 'extend' new ones). A clip longer than the window continues window after window from
+    the last 'overlap' frames of the one before, kept ('long take'). 'conditioning scale' sets how closely
+    the control is followed;
     'guidance 2' is Wan 2.2's guidance for its low-noise expert."""
     id = "video_models.wan_vace"
     title = "Wan VACE"
@@ -132,7 +136,9 @@ class WanVACE(GeneratorNode):
               Float("pad_top", 0.0, min=0.0, max=4.0, help="outpaint: border added, as a fraction of the height"),
               Float("pad_bottom", 0.0, min=0.0, max=4.0),
               Int("extend", 16, min=1, max=10000, help="extend: new frames after the video's")) + \
-        tuple(q for q in COMMON if q.name not in TAKE_PARAMS) + KEY_PARAMS  # windows made apart (no long take yet)
+        tuple(q for q in COMMON if q.name != "context_schedule") + KEY_PARAMS  # no context windows: VACE's
+    # control lies beside the latent; 'long take' auto continues (each window from the last 'overlap' frames of
+    # the one before, kept)
 
     def run(self, ctx, model, video=None, mask=None, reference=None, reference_2=None, prompt=None, schedule=None,
             **keys):
@@ -165,6 +171,7 @@ class WanVACE(GeneratorNode):
             ctx.warn("Wan VACE keeps its keyframes whole (the mask is 0 there): 'keyframe strength' is LTX's, not used")
         if p.overlap >= win and n > win:
             raise StudioError(f"overlap ({p.overlap}) must be smaller than the window ({win} frames)")
+        win = self._long_take(ctx, s, n, win, schedule is not None)  # continue, or separate shots (long_take.py)
         fps = p.fps or (src.fps if src is not None else s.fam.fps)
         pads = (p.pad_left, p.pad_right, p.pad_top, p.pad_bottom)
         like = None
@@ -173,10 +180,12 @@ class WanVACE(GeneratorNode):
             if p.task == "outpaint":
                 like = outpaint_canvas(src.width, src.height, pads, p.width, p.height)
         w, h = output_size(ctx, s, p.width, p.height, like, self.preview)
+        from ..sampling.continuation import continued_starts, still_frames, vace_continued
+        starts = plan_windows(n, win, self.overlap) if self.blend else continued_starts(n, win, self.lead)
         if p.task == "extend" or n > win:  # what the run will make, before it starts (its time: sampling.py)
             ctx.info(f"{n:,} frames" + (f" (the video's {len(src):,}, then {n - len(src):,} new)"
                                         if p.task == "extend" and src is not None and n > len(src) else "") +
-                     f" in {len(plan_windows(n, win, p.overlap)):,} call{'s' if n > win else ''} of {win} frames, "
+                     f" in {len(starts):,} call{'s' if n > win else ''} of {win} frames, "
                      f"{self.steps} step{'s' if self.steps != 1 else ''} each")
         cond = Conditions(p.task, n, w, h, src, msk, pads)
         kept = vace_keyed(keyed, w, h)  # frame i's (keyframe, mask 0), or None (keyframes_at.py)
@@ -193,20 +202,26 @@ class WanVACE(GeneratorNode):
         if refs:
             base["reference_images"] = refs
         text = prompt_of(ctx, prompt)
-        prompts = ScheduledPrompts(ctx, s, schedule, text, p.negative_prompt, n, win, p.overlap)
+        prompts = ScheduledPrompts(ctx, s, schedule, text, p.negative_prompt, n, win, self.overlap)
         base = filter_kwargs(s.pipe, base, ctx.warn)
+        from ..sampling.long_take import CONTINUE
+        continued = self.take == CONTINUE and n > win
 
         def make(start, still):
             idx = [min(i, n - 1) for i in range(start, start + win)]  # the last window is padded with the end
             kw = dict(base, **prompts.window(start))
-            at = [kept(i) for i in idx]
-            if cond.has_video or keyed:
-                kw["video"] = [to_pil(k[0] if k else cond.video(i) if cond.has_video else grey)
-                               for i, k in zip(idx, at)]
-            if cond.has_mask or keyed:
-                kw["mask"] = [to_pil(k[1] if k else cond.mask_frame(i) if cond.has_mask else made)
-                              for i, k in zip(idx, at)]
+            at = [kept(i) for i in idx]  # keyframes at their positions (keyframes_at.py)
+            video = ([k[0] if k else cond.video(i) if cond.has_video else grey for i, k in zip(idx, at)]
+                     if cond.has_video or keyed else None)
+            mask = ([k[1] if k else cond.mask_frame(i) if cond.has_mask else made for i, k in zip(idx, at)]
+                    if cond.has_mask or keyed else None)
+            if continued and still is not None:  # the window before's last frames kept (continuation.py)
+                video, mask = vace_continued(video, mask, still_frames(still), len(idx), w, h, GREY)
+            if video is not None:
+                kw["video"] = [to_pil(f) for f in video]
+            if mask is not None:
+                kw["mask"] = [to_pil(f) for f in mask]
             return kw
-        return self._made(ctx, s.generate(n, win, p.overlap, make, fps, previews=p.previews, steps=self.steps,
-                                          size=(w, h)),
+        return self._made(ctx, s.generate(n, win, self.overlap, make, fps, previews=p.previews, steps=self.steps,
+                                          size=(w, h), blend=self.blend, hold=self.hold, lead=self.lead),
                           w, h)

@@ -1,0 +1,192 @@
+"""Issue 47's memory aim: a long take made with context windows keeps its latent on the device and decodes
+in time tiles; host memory as the streamed clips are today.
+
+One graph (Load Video Model -> Text to Video -> Save Video) on a narrow random Wan (benchmarks/
+real_video_models.py ``small``), each mode in its own process (so each peak is its own):
+
+* ``shots``: separate shots, streamed to Save Video as each window finishes (today's streamed clip);
+* ``context-whole``: context windows, the take decoded as the pipeline does it (the whole clip at once on
+  the device, then one float32 copy of it on the host): the path before time tiles;
+* ``context-tiled``: context windows, the latent decoded in time tiles into the clip's buffer
+  (nodes/video_models/sampling/time_tiles.py).
+
+Reported per mode: seconds, peak host memory sampled every 20 ms (VmRSS, and RssAnon: memory that is not
+file-backed, which is what a clip spilled to a file does not use), the frames written, and on a GPU the
+peak device memory. ``--spill-mb`` lowers the size past which a clip is kept in a file instead of memory
+(studio.engine.clip.SPILL_BYTES, 1 GiB) so the file-backed buffer is measured at a size a CPU can make.
+
+    .venv/bin/python benchmarks/long_take_memory.py --frames 1000 --width 128 --height 128
+    .venv/bin/python benchmarks/long_take_memory.py --frames 1000 --width 128 --height 128 --spill-mb 64
+
+Writes benchmarks/results/long_take_memory/<device>.json."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("DIFFUSERS_VERBOSITY", "error")
+MODES = ("shots", "context-whole", "context-tiled")
+
+
+def _status() -> dict[str, int]:
+    out = {}
+    with open("/proc/self/status") as f:
+        for line in f:
+            k, _, v = line.partition(":")
+            if k in ("VmRSS", "RssAnon", "VmHWM"):
+                out[k] = int(v.split()[0]) * 1024
+    return out
+
+
+class Peaks:
+    """Host memory sampled every 20 ms while the block runs."""
+
+    def __enter__(self):
+        self.peak = _status()
+        self._on = True
+        self._t = threading.Thread(target=self._loop, daemon=True)
+        self._t.start()
+        return self
+
+    def _take(self):
+        now = _status()
+        for k in ("VmRSS", "RssAnon"):
+            self.peak[k] = max(self.peak.get(k, 0), now.get(k, 0))
+
+    def _loop(self):
+        while self._on:
+            self._take()
+            time.sleep(0.02)
+
+    def __exit__(self, *exc):
+        self._on = False
+        self._t.join()
+        self._take()
+        return False
+
+
+def graph(model: str, folder: str, a, mode: str):
+    from studio.core.graph import Graph
+    g = Graph()
+    g.base_dir = folder
+    g.add_node("video_models.load", {"model": model}, node_id="load")
+    g.add_node("video_models.text_to_video", {
+        "frames": a.frames, "window": a.window, "overlap": a.overlap, "width": a.width, "height": a.height,
+        "steps": a.steps, "guidance": 1.0, "preview_size": "off", "previews": False,
+        "long_take": "separate shots" if mode == "shots" else "context windows"}, node_id="gen")
+    g.connect("load", "model", "gen", "model")
+    if not a.no_save:
+        g.add_node("io.save_video", {"path": f"{mode}.mp4"}, node_id="save")
+        g.connect("gen", "video", "save", "video")
+    return g
+
+
+def frames_in(path: str) -> int:
+    import cv2
+    cap = cv2.VideoCapture(path)
+    n = 0
+    while cap.grab():
+        n += 1
+    cap.release()
+    return n
+
+
+def child(a) -> dict:
+    """One mode, in this process."""
+    import torch
+    if a.spill_mb:
+        import studio.engine.clip as clip_mod
+        clip_mod.SPILL_BYTES = a.spill_mb * 1024 ** 2
+    if a.mode == "context-whole":  # the pipeline's own decode, one host copy of the whole clip
+        from nodes.video_models.sampling import sampler, time_tiles
+        time_tiles.can_tile = lambda pipe: False
+        time_tiles.to_host = lambda ctx, frames, tile=16: sampler.host_frames(frames)
+    from studio.engine.executor import Executor
+    ex = Executor(frame_caching=False)
+    ex.run(graph(a.model, a.work, a, a.mode), targets=["load"], device=a.device)  # loaded outside the peaks
+    cuda = a.device == "cuda"
+    if cuda:
+        torch.cuda.synchronize()
+        torch.cuda.reset_peak_memory_stats()
+    base = _status()
+    t0 = time.perf_counter()
+    with Peaks() as p:
+        g = graph(a.model, a.work, a, a.mode)
+        ex.run(g, device=a.device, use_cache=False, targets=["gen"] if a.no_save else None)
+    out = {"mode": a.mode, "seconds": round(time.perf_counter() - t0, 1),
+           "host_before_gb": round(base["VmRSS"] / 1e9, 3),
+           "host_peak_rss_gb": round(p.peak["VmRSS"] / 1e9, 3),
+           "host_peak_anon_gb": round(p.peak["RssAnon"] / 1e9, 3),
+           "host_rise_anon_gb": round((p.peak["RssAnon"] - base["RssAnon"]) / 1e9, 3),
+           "frames_in_file": None if a.no_save else frames_in(os.path.join(a.work, f"{a.mode}.mp4"))}
+    if cuda:
+        out["gpu_peak_allocated_gb"] = round(torch.cuda.max_memory_allocated() / 1e9, 3)
+    return out
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--frames", type=int, default=1000)
+    ap.add_argument("--window", type=int, default=33)
+    ap.add_argument("--overlap", type=int, default=8)
+    ap.add_argument("--width", type=int, default=128)
+    ap.add_argument("--height", type=int, default=128)
+    ap.add_argument("--steps", type=int, default=1)
+    ap.add_argument("--spill-mb", type=int, default=0, help="0: Studio's own (1 GiB)")
+    ap.add_argument("--modes", default=",".join(MODES))
+    ap.add_argument("--no-save", action="store_true", help="the clip made, not written (no Save Video)")
+    ap.add_argument("--device", default=None, help="default: cuda when there is one, else cpu")
+    ap.add_argument("--mode", help=argparse.SUPPRESS)
+    ap.add_argument("--model", help=argparse.SUPPRESS)
+    ap.add_argument("--work", help=argparse.SUPPRESS)
+    a = ap.parse_args(argv)
+    import torch
+    a.device = a.device or ("cuda" if torch.cuda.is_available() else "cpu")
+    if a.mode:
+        print(json.dumps(child(a)), flush=True)
+        return 0
+    from benchmarks.real_video_models import build
+    work = tempfile.mkdtemp(prefix="long-take-")
+    env = dict(os.environ, STUDIO_CACHE_DIR=os.path.join(work, "cache"), STUDIO_ALLOWED_DIRS=work)
+    model, n_params = build(os.path.join(work, "models"), "wan", True, device=a.device)
+    print(f"built a narrow Wan ({n_params / 1e6:.1f} M parameters)", flush=True)
+    results = []
+    for mode in a.modes.split(","):
+        cmd = [sys.executable, os.path.abspath(__file__), "--mode", mode, "--model", model, "--work", work,
+               "--device", a.device] + [f"--{k}={v}" for k, v in (("frames", a.frames), ("window", a.window),
+                                                                    ("overlap", a.overlap), ("width", a.width),
+                                                                    ("height", a.height), ("steps", a.steps),
+                                                                    ("spill-mb", a.spill_mb))] + \
+            (["--no-save"] if a.no_save else [])
+        r = subprocess.run(cmd, env=env, capture_output=True, text=True)
+        if r.returncode:
+            print(r.stderr[-3000:], file=sys.stderr)
+            return r.returncode
+        res = json.loads(r.stdout.strip().splitlines()[-1])
+        results.append(res)
+        print(json.dumps(res), flush=True)
+    clip_gb = a.frames * a.width * a.height * 3 * 4 / 1e9
+    meta = {"saved": not a.no_save, "frames": a.frames, "window": a.window, "overlap": a.overlap, "size": [a.width, a.height],
+            "steps": a.steps, "device": a.device, "spill_mb": a.spill_mb or 1024, "clip_float32_gb": round(clip_gb, 3),
+            "gpu": torch.cuda.get_device_name() if a.device == "cuda" else None}
+    folder = os.path.join(ROOT, "benchmarks", "results", "long_take_memory")
+    os.makedirs(folder, exist_ok=True)
+    name = f"{a.device}_{a.frames}f_{a.width}x{a.height}" + (f"_spill{a.spill_mb}" if a.spill_mb else "") + \
+        ("_nosave" if a.no_save else "") + ".json"
+    with open(os.path.join(folder, name), "w") as f:
+        json.dump({"meta": meta, "results": results}, f, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,66 @@
+"""A take made with context windows is decoded in time tiles (issue 47's memory aim): the latent stays on the
+device and its frames reach the host a tile at a time; the frames are those of the whole decode exactly."""
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import pytest
+
+from studio.core.graph import Graph
+from studio.engine.executor import Executor
+
+pytest.importorskip("diffusers")
+
+
+def _whole(pipe, latents):
+    """The pipeline's own decode of a latent (WanPipeline's, after its last step): [T, H, W, C]."""
+    import torch
+    vae = pipe.vae
+    c = vae.config.z_dim
+    mean = torch.tensor(vae.config.latents_mean).view(1, c, 1, 1, 1)
+    std = 1.0 / torch.tensor(vae.config.latents_std).view(1, c, 1, 1, 1)
+    with torch.inference_mode():
+        video = vae.decode(latents / std + mean, return_dict=False)[0]
+        return pipe.video_processor.postprocess_video(video, output_type="pt")[0].permute(0, 2, 3, 1).numpy()
+
+
+@pytest.mark.parametrize("tile", [1, 2, 3])
+def test_a_latent_decoded_in_time_tiles_gives_the_frames_of_the_whole_decode(wan_dir, tile):
+    import torch
+    from diffusers import WanPipeline
+
+    from nodes.video_models.sampling.time_tiles import can_tile, decode_take
+    pipe = WanPipeline.from_pretrained(wan_dir)
+    latents = torch.randn(1, 16, 7, 4, 4, generator=torch.Generator().manual_seed(1))
+    assert can_tile(pipe)
+    tiled = decode_take(None, pipe, latents, tile=tile)
+    whole = _whole(pipe, latents)
+    assert tiled.shape == whole.shape == (25, 32, 32, 3)
+    assert np.array_equal(tiled, whole)
+    pipe.vae.enable_tiling()
+    assert not can_tile(pipe)  # a spatially tiled decode caches per tile: the pipeline's own decode then
+
+
+def test_a_context_window_take_is_sampled_for_its_latent_and_decoded_here(wan_dir, monkeypatch):
+    """The pipeline is called once, for its latent (nothing decoded inside it); the clip's frames are the
+    whole decode of that latent."""
+    from diffusers import WanPipeline
+    seen = []
+    orig = WanPipeline.__call__
+
+    @functools.wraps(orig)
+    def spy(this, *a, **k):
+        out = orig(this, *a, **k)
+        seen.append((k, out.frames, this))
+        return out
+    monkeypatch.setattr(WanPipeline, "__call__", spy)
+    g = Graph()
+    g.add_node("video_models.load", {"model": wan_dir}, node_id="load")
+    g.add_node("video_models.text_to_video", {"frames": 17, "window": 9, "overlap": 4, "width": 16, "height": 16,
+                                              "steps": 1, "guidance": 1.0, "previews": False, "preview_size": "off",
+                                              "long_take": "context windows"}, node_id="gen")
+    g.connect("load", "model", "gen", "model")
+    clip = Executor().run(g, targets=["gen"], device="cpu", use_cache=False).value("gen")
+    assert len(seen) == 1 and seen[0][0]["output_type"] == "latent" and seen[0][1].shape[2] == 5
+    assert clip.n_frames == 17 and np.array_equal(clip.frames, _whole(seen[0][2], seen[0][1]))
