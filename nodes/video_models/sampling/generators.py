@@ -222,6 +222,9 @@ class ImageToVideo(GeneratorNode):
         p = ctx.params
         img = np.asarray(image.frame(0) if hasattr(image, "frame") else image, np.float32)
         w, h = output_size(ctx, s, p.width, p.height, (img.shape[1], img.shape[0]), self.preview)
+        if keyed:  # LTXConditionPipeline: a size-dependent shift fixed for this size (continuation.py)
+            from .continuation import shift_fixed
+            shift_fixed(ctx, s, win, w, h)
         from .sampler import to_pil
         if s.fam.key == "svd":
             if prompt is not None or p.prompt.strip():
@@ -278,7 +281,7 @@ class TextToVideo(GeneratorNode):
         from .continuation import frames_condition, shift_fixed, still_frames
         from .long_take import CONTINUE
         continued = self.take == CONTINUE and n > win
-        if continued:
+        if continued or keyed:  # the condition pipeline: a size-dependent shift fixed for this size
             shift_fixed(ctx, s, win, w, h)
         from .sampler import filter_kwargs, to_pil
         base = filter_kwargs(s.pipe, {"height": h, "width": w, "num_frames": win, "num_inference_steps": self.steps,

@@ -127,15 +127,10 @@ def use_conditions(ctx, sampler, node_title: str, n: int, win: int) -> None:
     if n > win:
         raise StudioError(f"keyframes at any frame are given to one model call of the whole clip, but {n} frames in "
                           f"windows of {win} are asked: set 'window' to 0 or at least {n}")
-    pipe = sampler.pipe = sampler.ref.pipeline("cond")
+    sampler.pipe = sampler.ref.pipeline("cond")
     sampler.task = "cond"
-    cfg = dict(getattr(getattr(pipe, "scheduler", None), "config", {}) or {})
-    if fam.key == "ltx" and cfg.get("use_dynamic_shifting"):
-        # LTXConditionPipeline hands the scheduler its own linear-quadratic timesteps and no 'mu': a scheduler
-        # that shifts with the clip's size refuses them. Its pipeline (cached apart) gets one that does not.
-        pipe.scheduler = type(pipe.scheduler).from_config(cfg, use_dynamic_shifting=False)
-        ctx.info("keyframes: LTXConditionPipeline samples on its own linear-quadratic schedule; this model's "
-                 "size-dependent shift is not used for it")
+    # a scheduler that shifts with the clip's size cannot run in LTXConditionPipeline: the node gives the
+    # call a copy with the shift fixed for its size once the size is known (continuation.shift_fixed)
     ctx.info(f"keyframes at frame{'s' if n != 1 else ''} given to {type(sampler.pipe).__name__}")
 
 
