@@ -71,19 +71,12 @@ def to_gray8(img: np.ndarray) -> np.ndarray:
 
 
 def dis_instance(method: str, size: tuple[int, int] | None = None, seeded: bool = False):
-    """A DIS object for ``method`` and frame ``size`` (h, w), one per thread: creating one per
-    frame is slow, one instance must not be used from two threads at once, and OpenCV 5.0's DIS
-    segfaults when one instance sees frames of another size after it was given an initial flow
-    (reproduced: 64x48, then 256x256, with initial flows). A few sizes are kept per thread.
-
-    Calls given an initial flow (``seeded``) get instances of their own: once an instance has
-    been given one, its later flows without one differ from a fresh instance's (by up to 0.007
-    px at 64x48, OpenCV 5.0), so a frame's flow would depend on what the thread computed before
-    (a one-process render after a motion transfer differed from the chunked render of the same
-    graph). Seeded calls are the same on a fresh instance and after any others."""
-    cache = getattr(_TLS, "dis", None)
-    if cache is None:
-        cache = _TLS.dis = {}
+    """A DIS object per ``method``, frame ``size`` (h, w), ``seeded`` (given an initial flow) and
+    thread (one per frame is slow; one instance is not for two threads; OpenCV 5.0's DIS segfaults
+    on a new size after an initial flow). Seeded calls get their own: after one, an instance's flows
+    without one differ from a fresh one's (0.007 px at 64x48), so a flow would depend on the thread's
+    history (a one-process render after a motion transfer differed from a chunked one)."""
+    cache = _TLS.__dict__.setdefault("dis", {})
     key = (method, size, bool(seeded))
     d = cache.get(key)
     if d is None:
