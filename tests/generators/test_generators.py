@@ -167,7 +167,9 @@ def test_each_generator_trains_and_samples(tiny, name):
     assert vid.shape == (2, 3, 4, 16, 16) and torch.isfinite(vid).all()
 
 
-@pytest.mark.parametrize("name,steps,lr,ratio", [("vae", 60, 3e-3, 0.5), ("gan", 60, 2e-3, 0.6),
+# measured (last 8 steps' loss / first 8's after 30, 40, 60, 80 steps): vae 0.10, 0.08, 0.04; gan 0.26,
+# 0.18, 0.18; diffusion 0.54, 0.53, 0.42, 0.30; dense 0.56, 0.53, 0.45: vae and gan hold after 30
+@pytest.mark.parametrize("name,steps,lr,ratio", [("vae", 30, 3e-3, 0.5), ("gan", 30, 2e-3, 0.6),
                                                   ("diffusion", 80, 3e-3, 0.6), ("diffusion-dense", 60, 3e-3, 0.6)])
 def test_each_generator_overfits_one_batch(tiny, name, steps, lr, ratio):
     m = cfg_for(name, tiny)
