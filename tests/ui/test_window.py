@@ -366,6 +366,14 @@ def test_autosave_recovered_after_crash(qtbot, win, tmp_path, registry):
     win2.close()
 
 
+def test_a_save_discards_the_autosave_so_a_crash_after_it_offers_nothing_older(qtbot, win, tmp_path):
+    a, b, c = small_graph(win)
+    win.doc.set_param(b, "gamma", 1.7)
+    path = win.files.autosave()
+    assert path and os.path.exists(path)
+    assert win.files.save_to(str(tmp_path / "saved.json"))
+    assert not os.path.exists(path)  # the walk: a crash after a save offered the work from before it
+
 def test_dropping_a_graph_file_opens_it(qtbot, win, tmp_path):
     a, b, c = small_graph(win)
     path = str(tmp_path / "drop.json")

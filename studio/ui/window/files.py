@@ -226,6 +226,7 @@ class FileActions:
             return False
         self.win.doc.path = path
         self.win.doc.undo_stack.setClean()
+        self.discard_autosave()  # saved: a crash now offers no older autosave of this work
         self.win.doc.path_changed.emit(path)
         self._add_recent(path)
         self.win.log(f"saved {path}", "ok")
