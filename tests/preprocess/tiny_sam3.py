@@ -23,7 +23,8 @@ def sam3_video_config(detect_threshold: float = 0.5, **extra):
     small = dict(hidden_size=H, num_attention_heads=2, intermediate_size=64)
     detector = dict(vision_config=vision,
                     text_config=dict(hidden_size=H, intermediate_size=64, num_hidden_layers=1, num_attention_heads=2,
-                                     vocab_size=100, max_position_embeddings=32, projection_dim=H),
+                                     vocab_size=100, max_position_embeddings=32, projection_dim=H, bos_token_id=0,
+                                     eos_token_id=1),
                     geometry_encoder_config=dict(num_layers=1, **small), detr_encoder_config=dict(num_layers=1, **small),
                     detr_decoder_config=dict(num_layers=1, num_queries=8, **small),
                     mask_decoder_config=dict(hidden_size=H, num_attention_heads=2))
