@@ -182,6 +182,8 @@ def load_tokenizer(path: str):
 
 def load(path: str, want: str, device) -> PreprocessModel:
     """The model and its image processor from ``path`` (local files only), in eval mode on ``device``."""
+    # offline: never a download (Sam3VideoModel, for one, asks the hub for a kernel where `kernels` is installed)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import transformers
     k = KINDS[want]
     cfg = check_kind(path, want)
