@@ -199,8 +199,8 @@ def load(path: str, want: str, device) -> PreprocessModel:
 class LoadPreprocessor(Node):
     """Open a preprocessor model from your disk: a folder in the Hugging Face layout (config.json,
     model.safetensors, preprocessor_config.json) for Detect People (RT-DETR), Pose Estimate
-    (ViTPose, ViTPose++ whole-body), Depth (Depth Anything V2) or Segment (SAM 2 video, or SAM 3 video for a phrase). Kept loaded between runs; never
-    downloads."""
+    (ViTPose, ViTPose++ whole-body), Depth (Depth Anything V2) or Segment (SAM 2 video, or SAM 3
+    video for a phrase). Kept loaded between runs; never downloads."""
     id = "preprocess.load"
     title = "Load Preprocessor"
     category = CATEGORY

@@ -86,7 +86,8 @@ class Segment(Node):
     timing = CLIP
     preflight = True
     inputs = (In("video", "Video", help="the clip to find the object in"),
-              In("model", "Model", help="Load Preprocessor, kind 'segment' (SAM 2 video: clicks; SAM 3 video: a phrase)"))
+              In("model", "Model", help="Load Preprocessor, kind 'segment' (SAM 2 video: clicks; SAM 3 video: "
+                                        "a phrase)"))
     outputs = (Out("mask", "Mask", help="1 on the object, 0 elsewhere"),)
     params = (Text("prompts", "", help="SAM 2: clicks and boxes by frame, as fractions of the frame: "
                                        "'0: +0.5 0.4, -0.1 0.2; 12: box 0.3 0.3 0.6 0.7' (+ keep, - leave out); "
@@ -125,7 +126,8 @@ class Segment(Node):
             raise StudioError("no clicks or boxes: select the node and click the object in the viewer")
         late = [f for f in prompts if f >= len(clip)]
         if late:
-            raise StudioError(f"a prompt is at frame {late[0]} but the clip has {len(clip)} frames (0..{len(clip) - 1})")
+            raise StudioError(f"a prompt is at frame {late[0]} but the clip has {len(clip)} frames "
+                              f"(0..{len(clip) - 1})")
         ctx.note(f"SAM 2 on {ref.device}: {len(clip)} frames")
         track = Sam2Track(ref.module, clip, prompts, read_preprocessing(ref.path), ref.device, p.threshold,
                           on_empty=lambda t, back: ctx.info(empty_message(t, back)), check=ctx.check_cancelled)

@@ -29,7 +29,8 @@ def folders(tmp_path_factory):
     d = tmp_path_factory.mktemp("sam3")
     return {"hot": build_sam3_video(str(d / "hot"), detect_threshold=0.0),  # hotstart 15: removals, buffering
             "cold": build_sam3_video(str(d / "cold"), detect_threshold=0.0, hotstart_delay=0),  # many objects overlap
-            "short": build_sam3_video(str(d / "short"), detect_threshold=0.0, hotstart_delay=3, hotstart_unmatch_thresh=2, hotstart_dup_thresh=2, pointers=3),
+            "short": build_sam3_video(str(d / "short"), detect_threshold=0.0, hotstart_delay=3,  # a window of 2
+                                      hotstart_unmatch_thresh=2, hotstart_dup_thresh=2, pointers=3),
             "blind": build_sam3_video(str(d / "blind"), detect_threshold=1.0)}  # finds nothing
 
 

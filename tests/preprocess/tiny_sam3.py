@@ -1,15 +1,19 @@
 """A tiny random SAM 3 video model in the Hugging Face layout (Sam3VideoModel: the phrase detector
 and the tracker; config.json, model.safetensors, the processor's preprocessor_config.json and a CLIP
-tokenizer's vocab.json / merges.txt), built from a config: no download. 528,900 parameters; a few
-56x56 frames run through it on one CPU thread in well under a second. Segment's phrase prompt runs
-on it in tests."""
+tokenizer's vocab.json / merges.txt), built from a config: no download. 4,472,892 parameters (the tracker is
+128 wide and its memories 64: narrower ones fail inside the library once an object is tracked);
+five 56x56 frames run through it on one CPU thread in about a second. Segment's phrase prompt runs
+on it in tests; keyword options: ``maskmem``, ``pointers`` (the tracker's look-back), ``cond``
+(max_cond_frame_num) and any Sam3VideoConfig field (hotstart_delay, ...)."""
 from __future__ import annotations
 
 import json
 import os
 
 IMAGE, PATCH = 56, 14
-H = 128  # the tracker's width: above its 64-wide memories (object pointers are split into 64-wide tokens; the library handles no other case)
+# the tracker's width: above its 64-wide memories (object pointers are split into 64-wide tokens; the
+# library handles no other case, and its memory attention takes 64-wide keys whatever the config)
+H = 128
 WORDS = ("the", "red", "car", "person", "dog", "a", "blue", "ball")
 
 
@@ -30,7 +34,8 @@ def sam3_video_config(detect_threshold: float = 0.5, **extra):
                     mask_decoder_config=dict(hidden_size=H, num_attention_heads=2))
     tracker = dict(vision_config=vision, prompt_encoder_config=dict(hidden_size=H),
                    mask_decoder_config=dict(hidden_size=H, mlp_dim=64, num_attention_heads=2, iou_head_hidden_dim=16),
-                   image_size=IMAGE, num_maskmem=3, memory_attention_hidden_size=H, memory_attention_num_layers=1,
+                   image_size=IMAGE, num_maskmem=extra.pop("maskmem", 3), memory_attention_hidden_size=H,
+                   memory_attention_num_layers=1,
                    memory_attention_feed_forward_hidden_size=64, memory_attention_rope_feat_sizes=[s, s],
                    memory_encoder_hidden_size=H, memory_encoder_output_channels=64, mask_downsampler_embed_dim=H,
                    memory_fuser_embed_dim=H, memory_fuser_intermediate_dim=64,
