@@ -120,7 +120,8 @@ def check_kind(path: str, want: str) -> dict:
 
 @dataclass
 class PreprocessModel(ModelRef):
-    """A loaded preprocessor: the transformers model, its image processor, where it runs."""
+    """A loaded preprocessor: the transformers model, its image processor (SAM 3: the phrase's tokenizer),
+    where it runs."""
     processor: Any = None
     path: str = ""
     device: Any = None
