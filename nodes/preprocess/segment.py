@@ -65,13 +65,14 @@ class PhraseReport:
         if len(self.found) == self.n:
             empty = sorted(f for f, got in self.found.items() if not got)
             seen = sorted({i for got in self.found.values() for i in got})
+            which = f"{len(seen)} instance(s) of '{self.phrase}' (instance {', '.join(str(i + 1) for i in seen)})"
             if len(empty) == self.n:
                 self.say(f"Segment: no {what} found in any of the {self.n} frames: the mask is empty")
             elif empty:
-                self.say(f"Segment: {len(seen)} instance(s) of '{self.phrase}'; none on frames {frame_ranges(empty)} "
-                         f"({len(empty)} of {self.n}: empty there)")
+                self.say(f"Segment: {which}; none on frames {frame_ranges(empty)} ({len(empty)} of {self.n}: "
+                         "empty there)")
             else:
-                self.say(f"Segment: {len(seen)} instance(s) of '{self.phrase}', on every frame")
+                self.say(f"Segment: {which}, on every frame")
 
 
 class Segment(Node):

@@ -109,11 +109,17 @@ def test_masks_equal_sam3_propagation_called_directly(models, folders, monkeypat
 
 
 def test_the_cold_model_has_overlapping_instances(models, folders, monkeypatch):
-    """The union is more than one object's mask (so the non-overlap and the union are exercised)."""
+    """The union is more than one object's mask (so the non-overlap and the union are exercised); once the
+    last frame is made Segment names the instances it found."""
     clip = _clip(4)
     union, ids = _direct(folders["cold"], clip, PHRASE, 0, monkeypatch)
     one, _ = _direct(folders["cold"], clip, PHRASE, 1, monkeypatch)
     assert len(ids) > 1 and union.sum() > one.sum()
+    rec = Recorder()
+    got = run_node(Segment, {"phrase": PHRASE}, runtime=rec, video=clip, model=models["cold"])
+    got.frame(3)
+    said = [m for m in rec.messages() if "instance(s) of 'the red car' (instance " in m]
+    assert said and int(said[0].split("Segment: ")[1].split(" ")[0]) > 1, rec.messages()
 
 
 def test_a_phrase_found_nowhere_says_so(models):
