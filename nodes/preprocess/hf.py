@@ -26,6 +26,7 @@ class Kind:
     model_class: str
     processor_class: str
     example: str
+    classes: tuple[tuple[str, str], ...] = ()  # (model_type, class) where a kind takes more than one model
 
 
 KINDS = {
@@ -35,9 +36,10 @@ KINDS = {
                  "usyd-community/vitpose-base-simple"),
     "depth": Kind("depth model (Depth Anything)", ("depth_anything",), "DepthAnythingForDepthEstimation",
                   "DPTImageProcessor", "depth-anything/Depth-Anything-V2-Small-hf"),
-    # the SAM 2 video processor needs torchvision: Segment prepares frames from preprocessor_config.json
-    "segment": Kind("video segmenter (SAM 2 video)", ("sam2_video", "sam2"), "Sam2VideoModel", "",
-                    "facebook/sam2.1-hiera-tiny"),
+    # the SAM 2 and SAM 3 video processors need torchvision: Segment prepares frames from
+    # preprocessor_config.json (and tokenises a SAM 3 phrase with the folder's tokenizer)
+    "segment": Kind("video segmenter (SAM 2 or SAM 3 video)", ("sam2_video", "sam2", "sam3_video"), "Sam2VideoModel",
+                    "", "facebook/sam2.1-hiera-tiny", classes=(("sam3_video", "Sam3VideoModel"),)),
 }
 
 
@@ -74,7 +76,8 @@ def find_folder(name: str, base_dir: str | None, want: str) -> str:
     if missing:
         raise PreprocessModelError(f"the {k.title} folder '{path}' lacks {', '.join(missing)} (a folder in the "
                                    f"Hugging Face layout has {files})")
-    check_kind(path, want)
+    if check_kind(path, want).get("model_type") == "sam3_video":
+        check_tokenizer(path)
     return path
 
 
@@ -107,7 +110,7 @@ def check_kind(path: str, want: str) -> dict:
     cfg = read_config(path)
     k = KINDS[want]
     mt, archs = cfg.get("model_type", ""), cfg.get("architectures") or []
-    if mt in k.model_types or k.model_class in archs:
+    if mt in k.model_types or k.model_class in archs or any(c in archs for _, c in k.classes):
         return cfg
     held = next((x.title for x in KINDS.values() if mt in x.model_types), None)
     what = f"a {held}" if held else f"model_type '{mt or '?'}' ({', '.join(archs) or 'no architectures'})"
@@ -117,7 +120,8 @@ def check_kind(path: str, want: str) -> dict:
 
 @dataclass
 class PreprocessModel(ModelRef):
-    """A loaded preprocessor: the transformers model, its image processor, where it runs."""
+    """A loaded preprocessor: the transformers model, its image processor (SAM 3: the phrase's tokenizer),
+    where it runs."""
     processor: Any = None
     path: str = ""
     device: Any = None
@@ -161,22 +165,43 @@ def processor_class(want: str):
     return getattr(transformers, name if importlib.util.find_spec("torchvision") else name + "Pil")
 
 
+TOKENIZER_FILES = (("tokenizer.json",), ("vocab.json", "merges.txt"))
+
+
+def check_tokenizer(path: str) -> None:
+    if not any(all(os.path.isfile(os.path.join(path, f)) for f in fs) for fs in TOKENIZER_FILES):
+        raise PreprocessModelError(f"the SAM 3 folder '{path}' has no tokenizer: wanted tokenizer.json, or vocab.json "
+                                   "and merges.txt (with tokenizer_config.json), as the published folders have")
+
+
+def load_tokenizer(path: str):
+    """The CLIP tokenizer in a SAM 3 folder (tokenizer.json, or vocab.json and merges.txt)."""
+    from transformers import AutoTokenizer
+    check_tokenizer(path)
+    return AutoTokenizer.from_pretrained(path, local_files_only=True)
+
+
 def load(path: str, want: str, device) -> PreprocessModel:
     """The model and its image processor from ``path`` (local files only), in eval mode on ``device``."""
+    # offline: never a download (Sam3VideoModel, for one, asks the hub for a kernel where `kernels` is installed)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import transformers
     k = KINDS[want]
     cfg = check_kind(path, want)
-    model = getattr(transformers, k.model_class).from_pretrained(path, local_files_only=True, use_safetensors=True)
+    cls = dict(k.classes).get(cfg.get("model_type"), k.model_class)
+    model = getattr(transformers, cls).from_pretrained(path, local_files_only=True, use_safetensors=True)
     model = model.to(device).eval()
     processor = processor_class(want).from_pretrained(path, local_files_only=True) if k.processor_class else None
+    if cls == "Sam3VideoModel":  # the phrase's tokenizer (the SAM 3 processor itself needs torchvision)
+        processor = load_tokenizer(path)
     return PreprocessModel(module=model, config=cfg, kind=want, processor=processor, path=path, device=device)
 
 
 class LoadPreprocessor(Node):
     """Open a preprocessor model from your disk: a folder in the Hugging Face layout (config.json,
     model.safetensors, preprocessor_config.json) for Detect People (RT-DETR), Pose Estimate
-    (ViTPose, ViTPose++ whole-body), Depth (Depth Anything V2) or Segment (SAM 2 video). Kept loaded between runs; never
-    downloads."""
+    (ViTPose, ViTPose++ whole-body), Depth (Depth Anything V2) or Segment (SAM 2 video, or SAM 3
+    video for a phrase). Kept loaded between runs; never downloads."""
     id = "preprocess.load"
     title = "Load Preprocessor"
     category = CATEGORY
@@ -184,7 +209,7 @@ class LoadPreprocessor(Node):
     outputs = (Out("model", "Model"),)
     params = (Choice("kind", "pose", choices=tuple(KINDS), help="what the model does: people (RT-DETR), "
                                                                "pose (ViTPose), depth (Depth Anything), "
-                                                               "segment (SAM 2 video)"),
+                                                               "segment (SAM 2 or SAM 3 video)"),
               Path("model", "", mode="dir", lookup=True, help="a Hugging Face layout folder, or a name under "
                                                              "the models folders (org/name)"),
               Choice("device", "auto", choices=("auto", "cuda", "mps", "cpu"), help="auto: the graph's device"))
@@ -203,7 +228,8 @@ class LoadPreprocessor(Node):
     def signature_files(cls, params, base_dir=None) -> list[str]:
         v = params.get("model") or ""
         p = (model_paths.resolve(v, base_dir) or _hf_snapshot(v)) if v.strip() else None
-        return [os.path.join(p, f) for f in FILES if p and os.path.isfile(os.path.join(p, f))]
+        names = FILES + tuple(f for fs in TOKENIZER_FILES for f in fs)
+        return [os.path.join(p, f) for f in names if p and os.path.isfile(os.path.join(p, f))]
 
     @classmethod
     def model_footprint(cls, params, device, base_dir=None) -> tuple[str, int]:
