@@ -85,7 +85,6 @@ class Segment(Node):
     title = "Segment"
     category = CATEGORY
     timing = CLIP
-    preflight = True
     inputs = (In("video", "Video", help="the clip to find the object in"),
               In("model", "Model", help="Load Preprocessor, kind 'segment' (SAM 2 video: clicks; SAM 3 video: "
                                         "a phrase)"))

@@ -124,7 +124,7 @@ def test_ltx_keyframes_give_the_frames_of_the_condition_pipeline_called_directly
 
 def test_image_to_video_keyframes_put_the_image_at_frame_zero(ltx_dir, monkeypatch):
     """ltx_dir's scheduler shifts with the clip's size (LTX-Video 0.9.0 / 0.9.1): the condition pipeline
-    samples on its own schedule, and says so."""
+    gets its shift fixed for the size (as a continued take), and says so."""
     from diffusers import LTXConditionPipeline
     calls = _spy(monkeypatch, LTXConditionPipeline)
     g = _graph(ltx_dir, node="video_models.image_to_video", keys=(), clip_on="keyframe_1", keyframes="4=last")
@@ -133,7 +133,7 @@ def test_image_to_video_keyframes_put_the_image_at_frame_zero(ltx_dir, monkeypat
     ev = []
     clip = Executor().run(g, targets=["gen"], device="cpu", use_cache=False, on_event=ev.append).value("gen")
     assert clip.n_frames == 9 and np.isfinite(clip.frames).all()
-    assert any("size-dependent shift is not used" in getattr(e, "text", "") for e in ev)
+    assert any("takes no size-dependent shift" in getattr(e, "text", "") for e in ev)
     conds = calls[0]["conditions"]
     assert [c.frame_index for c in conds] == [0, 4] and "image" not in calls[0]
     assert np.array_equal(np.asarray(conds[0].image), np.asarray(to_pil(_image(7, 16))))
