@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from studio.engine.clip import ArrayClip
-from studio.ui.preview.key_marks import KEY_COLOR
+from studio.ui.preview.key_marks import KEY_COLOR, set_keyframes
 from studio.ui.preview.qimages import qimage_to_array
 from studio.ui.preview.timeline import Timeline
 
@@ -30,11 +30,11 @@ def test_the_timeline_marks_each_keyframe_at_its_frame(qtbot):
     tl.set_clip(49, 24.0)
     tl.set_current(12)  # the playhead (drawn over everything) away from the marks
     assert _teal_columns(tl) == []
-    tl.set_keyframes((0, 24, -1, 60))  # -1: the last frame; 60 is past the clip's end
+    set_keyframes(tl, (0, 24, -1, 60))  # -1: the last frame; 60 is past the clip's end
     cols = _teal_columns(tl)
     want = [tl.x_of(f) + max(1.0, tl.pixels_per_frame()) / 2 for f in (0, 24, 48)]
     assert len(cols) == 3 and all(abs(c - w) <= 2 for c, w in zip(cols, want)), (cols, want)
-    tl.set_keyframes(())
+    set_keyframes(tl, ())
     assert _teal_columns(tl) == []
 
 

@@ -30,6 +30,7 @@ from studio.ui.preview.area_widgets import build_timeline, build_viewer
 from studio.ui.preview.audio_strip import AudioStrip
 from studio.ui.preview.fetcher import DisplayCache, FrameFetcher
 from studio.ui.preview.first_frame import FirstFrame
+from studio.ui.preview.key_marks import set_keyframes
 from studio.ui.preview.live import LiveView
 from studio.ui.preview.mask_edit import MaskEditor
 from studio.ui.preview.pixels import display_rgb, similarity_of, thumbnail_rgb, to_bgra
@@ -141,7 +142,7 @@ class PreviewArea(QObject):
         self.generation += 1
         self.fetcher.cancel_all()
         if node_id != self.node_id:
-            self.timeline.set_keyframes(())  # another node's: the window marks the new one's (set_keyframes)
+            set_keyframes(self.timeline, ())  # another node's: the window marks the new one's (set_keyframes)
         self.node_id, self.title, self.key, self.value = node_id, title, key, value
         self.kind = classify(value)
         self.last_error = None
@@ -234,7 +235,7 @@ class PreviewArea(QObject):
 
     def set_keyframes(self, frames) -> None:
         """Mark the shown generator's keyframes on the timeline (negative frames: from the clip's end)."""
-        self.timeline.set_keyframes(frames)
+        set_keyframes(self.timeline, frames)
 
     def on_progress(self, event) -> None:
         """A NodeProgress from a run: live frames into the timeline, previews into the viewer."""

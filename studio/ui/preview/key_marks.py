@@ -17,6 +17,12 @@ def placed(frames, n_frames: int) -> list[int]:
     return sorted(f for f in out if 0 <= f < n_frames)
 
 
+def set_keyframes(timeline, frames) -> None:
+    """Mark the shown generator's keyframes on ``timeline``; () clears them."""
+    timeline.keyframes = tuple(int(f) for f in frames)
+    timeline.update()
+
+
 def paint_keyframes(p: QPainter, timeline, y_top: float, y_bottom: float) -> None:
     """A diamond at each keyframe's frame on the ruler's foot and a line down to ``y_bottom``."""
     frames = placed(timeline.keyframes, timeline.n_frames)

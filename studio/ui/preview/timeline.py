@@ -109,11 +109,6 @@ class Timeline(QWidget):
             self.live, self.thumbs, self.current = set(live), dict(thumbs), cur
         self.update()
 
-    def set_keyframes(self, frames) -> None:
-        """Mark the shown generator's keyframes (key_marks.py); () clears them."""
-        self.keyframes = tuple(int(f) for f in frames)
-        self.update()
-
     def reset_live(self) -> None:
         """Forget the frames a run showed live (and their thumbnails)."""
         self.live = set()
