@@ -6,15 +6,12 @@ from __future__ import annotations
 
 from studio.core.graph import Graph
 
+from make_control_templates import _CPU, _HF, PEOPLE_MODEL, SAM2_MODEL  # noqa: F401 - the same folders and words
+
 ANIMATE_MODEL = "Wan-AI/Wan2.2-Animate-14B-Diffusers"
-PEOPLE_MODEL = "PekingU/rtdetr_r50vd_coco_o365"
 WHOLEBODY_MODEL = "vitpose-wholebody"  # a whole-body (133-point) ViTPose in the Hugging Face layout
-SAM2_MODEL = "facebook/sam2.1-hiera-tiny"
-_HF = "a folder in the Hugging Face layout: config.json, model.safetensors, preprocessor_config.json"
 _POSE = (f"{WHOLEBODY_MODEL} is a whole-body ViTPose (133 points: body, feet, face, hands) converted to that layout "
          f"(transformers' VitPoseForPoseEstimation, num_labels 133): Face Crops needs its face points")
-_CPU = ("On the CPU, 'preview size' makes at most 256 px and 8 steps, every frame kept; off: the full size "
-        "(`main.py render` is full size unless given --preview).")
 
 
 def _driving(g: Graph, y: int = 200):
