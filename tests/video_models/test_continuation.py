@@ -174,3 +174,27 @@ def test_a_continued_window_is_kept_under_a_key_of_its_condition_frames():
         _feed(h, {"conditions": [LTXVideoCondition(video=[to_pil(np.full((4, 4, 3), value, np.float32))])]})
         return h.hexdigest()
     assert key(0.5) == key(0.5) and key(0.5) != key(0.25)
+
+
+def test_a_continued_vace_take_follows_a_prompt_schedule_and_keeps_its_last_keyframe(vace_dir, monkeypatch):
+    """The walk (issue 47): a continued take's windows start where continuation puts them, not where
+    separate shots would; a Prompt Schedule's prompts were looked up at the separate shots' starts
+    (KeyError: 26 at the third window)."""
+    import os
+
+    import torch
+    from diffusers import WanVACEPipeline
+    calls = _spy(monkeypatch, WanVACEPipeline)
+    g = _vace_graph(vace_dir, frames=21, prompt="", keyframes="last")
+    g.add_node("video_models.prompt_schedule", {"mode": "keyframes", "blend": 0, "frames": 21,
+                                                "prompts": "0: a red fox in snow\n12: a blue cat on the sea"}, node_id="sched")
+    still = os.path.join(os.path.dirname(__file__), "..", "..", "assets", "media", "still.png")
+    g.add_node("io.load_image", {"path": os.path.abspath(still)}, node_id="img")
+    g.connect("sched", "schedule", "vace", "schedule")
+    g.connect("img", "image", "vace", "keyframe_1")
+    clip = Executor().run(g, targets=["vace"], device="cpu", use_cache=False).value("vace")
+    assert clip.n_frames == 21 and len(calls) == 4  # continued windows at 0, 5, 10, 15
+    first, last = calls[0][0]["prompt_embeds"], calls[-1][0]["prompt_embeds"]
+    assert not torch.equal(first, last)  # the prompt changed inside the take
+    mask = np.asarray(calls[-1][0]["mask"][5], np.float32)  # frame 20, the clip's last, in the window at 15
+    assert (mask == 0).all() and (np.asarray(calls[-1][0]["mask"][:4], np.float32) == 0).all()

@@ -294,7 +294,9 @@ class TextToVideo(GeneratorNode):
         sched = None
         if schedule is not None:  # the prompt window by window (schedule.py)
             from .schedule import ScheduledPrompts
-            sched = ScheduledPrompts(ctx, s, schedule, text, neg, n, win, self.overlap)
+            from .continuation import continued_starts  # a continued take's windows start where it says
+            sched = ScheduledPrompts(ctx, s, schedule, text, neg, n, win, self.overlap,
+                                     starts=continued_starts(n, win, self.lead) if continued else None)
             if s.context is not None:  # inside one take: each context window's own prompt (context_windows.py)
                 s.context_cond, s.context_tag = sched.in_one_take(ctx, n)
 

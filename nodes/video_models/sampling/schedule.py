@@ -189,10 +189,11 @@ def is_schedule(v) -> bool:
     return isinstance(v, Features) and (v.extras or {}).get("kind") == "prompt_schedule"
 
 
-def own_frames(n: int, window: int, overlap: int) -> dict[int, tuple[int, int]]:
-    """Window start -> [a, b) the frames that window is the first to make."""
+def own_frames(n: int, window: int, overlap: int, starts: list[int] | None = None) -> dict[int, tuple[int, int]]:
+    """Window start -> [a, b) the frames that window is the first to make (``starts``: the windows'
+    starts when they are not separate shots', e.g. a continued take's)."""
     out, done = {}, 0
-    for a in plan_windows(n, window, overlap):
+    for a in (plan_windows(n, window, overlap) if starts is None else starts):
         b = min(n, a + window)
         out[a] = (max(a, done), b)
         done = b
@@ -203,7 +204,7 @@ class ScheduledPrompts:
     """The prompt arguments of each window: the node's prompt, or a schedule's mix of prompts."""
 
     def __init__(self, ctx, sampler, schedule, text: str, negative: str, n: int, window: int, overlap: int,
-                 guidance: float | None = None):
+                 guidance: float | None = None, starts: list[int] | None = None):
         self.text, self.negative = text, negative
         self.schedule, self.sampler = schedule, sampler
         if schedule is None:
@@ -224,7 +225,7 @@ class ScheduledPrompts:
         strength = np.pad(strength[:n], (0, max(0, n - len(strength))), mode="edge")
         self.weights, self.strength = w[:n], strength
         self.guidance = ctx.params.guidance if guidance is None else guidance
-        self.own = own_frames(n, window, overlap)
+        self.own = own_frames(n, window, overlap, starts)
         self.embeds, self.masks = self._encode(sampler, schedule.extras["prompts"])
 
     @staticmethod

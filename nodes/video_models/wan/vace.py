@@ -202,7 +202,7 @@ class WanVACE(GeneratorNode):
         if refs:
             base["reference_images"] = refs
         text = prompt_of(ctx, prompt)
-        prompts = ScheduledPrompts(ctx, s, schedule, text, p.negative_prompt, n, win, self.overlap)
+        prompts = ScheduledPrompts(ctx, s, schedule, text, p.negative_prompt, n, win, self.overlap, starts=starts)
         base = filter_kwargs(s.pipe, base, ctx.warn)
         from ..sampling.long_take import CONTINUE
         continued = self.take == CONTINUE and n > win
