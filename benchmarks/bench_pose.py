@@ -47,7 +47,7 @@ def build(d: str) -> tuple[str, str]:
     return rt, vp
 
 
-def graph(rt: str, vp: str, frames: int, size: int, people: int, batch: int = 8) -> tuple[Graph, str, str]:
+def graph(rt: str, vp: str, frames: int, size: int, people: int, batch: int = 0) -> tuple[Graph, str, str]:
     g = Graph()
     src = g.add_node("source.shapes", {"frames": frames, "width": size, "height": size, "sound": False, "count": 3})
     lr = g.add_node("preprocess.load", {"kind": "people", "model": rt})
@@ -89,7 +89,7 @@ def main() -> None:
     ap.add_argument("--frames", type=int, default=120)
     ap.add_argument("--size", type=int, default=512)
     ap.add_argument("--people", type=int, default=2)
-    ap.add_argument("--batch", type=int, default=8, help="the nodes' 'batch' (frames through a model at once)")
+    ap.add_argument("--batch", type=int, default=0, help="the nodes' 'batch' (frames through a model at once; 0 auto)")
     ap.add_argument("--repeat", type=int, default=0, help="more turns of node run and loop (fastest compared)")
     ap.add_argument("--threads", type=int, default=0, help="torch's CPU threads (0: its default); on a shared "
                                                            "machine 1 keeps the figures from swinging with the load")

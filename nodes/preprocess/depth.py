@@ -10,11 +10,11 @@ from collections import OrderedDict
 
 import numpy as np
 
-from studio.core.params import Float, Int
+from studio.core.params import Float
 from studio.core.spec import CLIP, In, Node, Out
 from studio.engine.clip import Clip, as_clip
 
-from .hf import CATEGORY, model_input
+from .hf import BATCH, CATEGORY, batch_for, model_input
 from .people import to_uint8
 
 
@@ -94,11 +94,11 @@ class Depth(Node):
     outputs = (Out("depth", "Video", help="normalised depth, grey"),)
     params = (Float("smoothing", 0.0, min=0.0, max=0.95, help="temporal smoothing: 0 off; 0.5 averages a frame "
                                                             "with the ones before it, halving each step back"),
-              Int("batch", 8, min=1, max=256, help="frames through the model at once"))
+              BATCH)
 
     def run(self, ctx, video, model):
         ref = model_input(model, "depth", self.title)
         clip = as_clip(video)
         ctx.info(f"depth of {len(clip)} frames on {ref.device}"
                  + (f", smoothed over {len(ema_weights(ctx.params.smoothing))} frames" if ctx.params.smoothing else ""))
-        return DepthClip(clip, ref, ctx.params.batch, ctx.params.smoothing, ctx)
+        return DepthClip(clip, ref, batch_for(ref, ctx.params.batch), ctx.params.smoothing, ctx)

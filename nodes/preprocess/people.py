@@ -10,7 +10,7 @@ from studio.core.spec import CLIP, In, Node, Out
 from studio.core.values import Keypoints
 from studio.engine.clip import as_clip
 
-from .hf import CATEGORY, model_input
+from .hf import BATCH, CATEGORY, batch_for, model_input
 from .tracks import assign_ids
 
 
@@ -66,7 +66,7 @@ class DetectPeople(Node):
     params = (Float("threshold", 0.5, min=0.0, max=1.0, help="lowest detection score kept"),
               Int("max_people", 8, min=1, max=100, help="most people kept in a frame (the surest)"),
               Float("match_iou", 0.3, min=0.0, max=1.0, help="overlap that keeps a person's id to the next frame"),
-              Int("batch", 8, min=1, max=256, help="frames through the model at once"))
+              BATCH)
 
     def run(self, ctx, video, model):
         ref = model_input(model, "people", self.title)
@@ -74,12 +74,13 @@ class DetectPeople(Node):
         n = len(clip)
         ctx.note(f"detecting people on {ref.device}")
         boxes, scores = [], []
-        for a, chunk in clip.chunks(p.batch, check=ctx.check_cancelled):
+        batch = batch_for(ref, p.batch)
+        for a, chunk in clip.chunks(batch, check=ctx.check_cancelled):
             for b, s in detect(ref, to_uint8(chunk), p.threshold):
                 top = np.argsort(-s, kind="stable")[:p.max_people]
                 boxes.append(b[top])
                 scores.append(s[top])
-            ctx.progress(min(a + p.batch, n), n, frame=a)
+            ctx.progress(min(a + batch, n), n, frame=a)
         kp = people_keypoints(boxes, scores, assign_ids(boxes, p.match_iou), clip)
         seen = kp.visible.any(1) if kp.n_points else np.zeros(n, bool)
         ctx.info(f"{kp.n_persons} people over {n} frames on {ref.device}"

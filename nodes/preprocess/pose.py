@@ -12,7 +12,7 @@ from studio.core.spec import CLIP, In, Node, Out
 from studio.core.values import Keypoints
 from studio.engine.clip import as_clip
 
-from .hf import CATEGORY, model_input
+from .hf import BATCH, CATEGORY, batch_for, model_input
 from .people import frames_without, to_uint8
 
 LAYOUTS = {17: "coco17", 133: "wholebody133"}
@@ -52,7 +52,7 @@ class PoseEstimate(Node):
     inputs = (In("video", "Video"), In("people", "Keypoints", help="Detect People's boxes"),
               In("model", "Model", help="Load Preprocessor, kind 'pose'"))
     outputs = (Out("pose", "Keypoints", help="K points per person, confidences, ids across frames"),)
-    params = (Int("batch", 8, min=1, max=256, help="frames through the model at once"),
+    params = (BATCH,
               Int("dataset_index", 0, min=0, max=5, help="ViTPose++ (several experts) only: which head "
                                                         "(0: COCO body; 5: COCO-WholeBody)"))
 
@@ -77,9 +77,10 @@ class PoseEstimate(Node):
         sc = np.zeros((n, P, K), np.float32)
         ds = p.dataset_index if experts(ref.module) > 1 else None
         ctx.note(f"estimating poses on {ref.device}")
-        for a in range(0, n, p.batch):
+        batch = batch_for(ref, p.batch)
+        for a in range(0, n, batch):
             ctx.check_cancelled()
-            b = min(n, a + p.batch)
+            b = min(n, a + batch)
             ts = [t for t in range(a, b) if present[t].any()]
             if ts:
                 images = to_uint8(clip.chunk(a, b))
