@@ -8,7 +8,7 @@ text tokens, as the pipeline pads the prompt to. Timed, as process CPU time (rob
 a shared machine), interleaved, the median of ``--rounds``:
 
 * ``take``: one denoiser call of the whole latent through Studio's context-windows hook
-  (nodes/video_models/sampling/context_windows.py), which runs the transformer on each window and blends;
+  (nodes/video_models/takes/context_windows.py), which runs the transformer on each window and blends;
 * ``window``: one plain transformer call on a window's latent alone.
 
 The windows' own time for the clip is ``F / window x window call`` (every latent frame denoised once,
@@ -57,7 +57,7 @@ def main() -> int:
     import torch
     from diffusers import WanTransformer3DModel
 
-    from nodes.video_models.sampling.context_windows import WindowPlan, context_windows_applied
+    from nodes.video_models.takes.context_windows import WindowPlan, context_windows_applied
     torch.set_num_threads(1)
     torch.manual_seed(0)
     t0 = time.perf_counter()

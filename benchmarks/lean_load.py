@@ -7,7 +7,7 @@ fresh subprocess per case, loads it and reports the peak resident memory during 
 VmHWM, reset after the imports through /proc/self/clear_refs; else ru_maxrss) minus the resident
 memory before it (the load's own peak), and its ratio to the file's size:
 
-* ``lean``: Studio's loader (nodes/video_models/loading/single_file.py): config checked against the
+* ``lean``: Studio's loader (nodes/video_models/files/single_file.py): config checked against the
   header, the model built on the meta device, the tensors read into it with plain reads.
 * ``old`` (--old): what Studio did before: the base config's model built in fp32 on the CPU to
   list its keys, the file read with safetensors' load_file, loaded into it and cast to bf16.
@@ -159,8 +159,8 @@ import json, resource, sys, time
 import torch, diffusers
 from diffusers import WanTransformer3DModel
 from nodes.video_models.loading.checks import read_json
-from nodes.video_models.loading.single_file import load_denoiser
-from nodes.video_models.loading.weight_formats import check_single_file
+from nodes.video_models.files.single_file import load_denoiser
+from nodes.video_models.files.weight_formats import check_single_file
 from safetensors.torch import load_file
 case, file, base = sys.argv[1:4]
 def status(key):

@@ -8,7 +8,7 @@ real_video_models.py ``small``), each mode in its own process (so each peak is i
 * ``context-whole``: context windows, the take decoded as the pipeline does it (the whole clip at once on
   the device, then one float32 copy of it on the host): the path before time tiles;
 * ``context-tiled``: context windows, the latent decoded in time tiles into the clip's buffer
-  (nodes/video_models/sampling/time_tiles.py).
+  (nodes/video_models/takes/time_tiles.py).
 
 Reported per mode: seconds, peak host memory sampled every 20 ms (VmRSS, and RssAnon: memory that is not
 file-backed, which is what a clip spilled to a file does not use), the frames written, and on a GPU the
@@ -108,7 +108,8 @@ def child(a) -> dict:
         import studio.engine.clip as clip_mod
         clip_mod.SPILL_BYTES = a.spill_mb * 1024 ** 2
     if a.mode == "context-whole":  # the pipeline's own decode, one host copy of the whole clip
-        from nodes.video_models.sampling import sampler, time_tiles
+        from nodes.video_models.sampling import sampler
+        from nodes.video_models.takes import time_tiles
         time_tiles.can_tile = lambda pipe: False
         time_tiles.to_host = lambda ctx, frames, tile=16: sampler.host_frames(frames)
     from studio.engine.executor import Executor

@@ -75,8 +75,8 @@ def test_the_tokenizer_comes_from_the_files_spiece_model(comfy):
     folder, files = comfy
     from transformers import AutoTokenizer
 
-    from nodes.video_models.loading.parts import Part, tokenizer_for
-    from nodes.video_models.loading.weight_formats import read_weight_file
+    from nodes.video_models.files.parts import Part, tokenizer_for
+    from nodes.video_models.files.weight_formats import read_weight_file
     tok = tokenizer_for(Part("text_encoder", read_weight_file(files["text_encoder"]), "UMT5"), None)
     want = AutoTokenizer.from_pretrained(folder, subfolder="tokenizer")
     for text in (PROMPT, "a zebra in the sea", "Snow!  dog"):
@@ -118,7 +118,7 @@ def test_each_part_is_built_on_the_meta_device(comfy, monkeypatch):
 @pytest.fixture
 def no_loads(monkeypatch):
     """Any weight load fails: a message raised with it in place came before anything was allocated."""
-    from nodes.video_models.loading import single_file
+    from nodes.video_models.files import single_file
 
     def refuse(*a, **k):
         raise AssertionError("a model was built before the parts were checked")

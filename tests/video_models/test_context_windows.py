@@ -11,7 +11,7 @@ from studio.core.graph import Graph
 from studio.engine.events import NodeMessage
 from studio.engine.executor import Executor
 
-from nodes.video_models.sampling.context_windows import WindowPlan, plan_for
+from nodes.video_models.takes.context_windows import WindowPlan, plan_for
 
 pytest.importorskip("diffusers")
 
@@ -206,7 +206,7 @@ def test_the_prediction_is_the_tapered_mean_of_the_transformer_on_each_window(sc
     import torch
     from diffusers import WanTransformer3DModel
 
-    from nodes.video_models.sampling.context_windows import context_windows_applied
+    from nodes.video_models.takes.context_windows import context_windows_applied
     torch.manual_seed(0)
     tr = WanTransformer3DModel(patch_size=(1, 2, 2), num_attention_heads=2, attention_head_dim=12, in_channels=4,
                                out_channels=4, text_dim=32, freq_dim=256, ffn_dim=32, num_layers=1,

@@ -94,7 +94,7 @@ def test_ltx_schedule_auto_continues_and_context_windows_asked_says_what_it_does
     """LTX-Video cannot change the prompt inside one take: with a schedule, auto continues (it did
     separate shots before LTX could continue), and 'context windows' asked says it continues instead."""
     from nodes.video_models.loading.families import FAMILIES
-    from nodes.video_models.sampling.long_take import CONTEXT, CONTINUE, SHOTS, choose_take
+    from nodes.video_models.takes.long_take import CONTEXT, CONTINUE, SHOTS, choose_take
     ltx, wan = FAMILIES["ltx"], FAMILIES["wan"]
     assert choose_take(ltx, "t2v", "auto", scheduled=True) == (CONTINUE, None)
     mode, why = choose_take(ltx, "t2v", CONTEXT, scheduled=True)

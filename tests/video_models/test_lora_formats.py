@@ -11,7 +11,7 @@ import torch
 
 from nodes.video_models.loading.checks import ModelError
 from nodes.video_models.loading.families import FAMILIES
-from nodes.video_models.loading.lora_formats import lora_for
+from nodes.video_models.files.lora_formats import lora_for
 from nodes.video_models.loading.loras import loras_applied
 
 RANK = 4

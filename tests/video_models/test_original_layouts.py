@@ -50,8 +50,8 @@ def test_a_converter_run_on_the_tensors_as_read_is_assigned_into_the_meta_model(
     assigned into the meta-built model gives the model the diffusers folder holds."""
     from diffusers import WanTransformer3DModel
 
-    from nodes.video_models.loading.single_file import converted_load, converted_shapes
-    from nodes.video_models.loading.weight_formats import read_weight_file
+    from nodes.video_models.files.single_file import converted_load, converted_shapes
+    from nodes.video_models.files.weight_formats import read_weight_file
     torch.manual_seed(0)
     ref = WanTransformer3DModel(**tf.WIDE)
     state = {k: v.clone() for k, v in ref.state_dict().items()}

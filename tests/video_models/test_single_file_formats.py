@@ -144,8 +144,8 @@ def test_the_skeleton_is_built_on_the_meta_device(wide, tmp_path):
     from diffusers import WanTransformer3DModel
 
     from nodes.video_models.loading.checks import read_json
-    from nodes.video_models.loading.single_file import load_denoiser
-    from nodes.video_models.loading.weight_formats import check_single_file
+    from nodes.video_models.files.single_file import load_denoiser
+    from nodes.video_models.files.weight_formats import check_single_file
 
     seen = []
 

@@ -30,7 +30,7 @@ def test_a_latent_decoded_in_time_tiles_gives_the_frames_of_the_whole_decode(wan
     import torch
     from diffusers import WanPipeline
 
-    from nodes.video_models.sampling.time_tiles import can_tile, decode_take
+    from nodes.video_models.takes.time_tiles import can_tile, decode_take
     pipe = WanPipeline.from_pretrained(wan_dir)
     latents = torch.randn(1, 16, 7, 4, 4, generator=torch.Generator().manual_seed(1))
     assert can_tile(pipe)

@@ -261,7 +261,7 @@ def check_folder_configs(path: str, index: dict, weights: list[str], diffusers) 
     import os
 
     from .checks import read_json, safetensors_header
-    from .weight_formats import SAFETENSORS_DTYPES
+    from ..files.weight_formats import SAFETENSORS_DTYPES
     for comp, spec in sorted(index.items()):
         if comp.startswith("_") or not isinstance(spec, list) or len(spec) != 2 or spec[0] not in ("diffusers",
                                                                                                    "transformers"):

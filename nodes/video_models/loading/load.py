@@ -237,10 +237,10 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
     parts = {k: v for k, v in (parts or {}).items() if v}
     if os.path.isfile(path) and os.path.basename(path) == "model_index.json":
         path = os.path.dirname(path)
-    from .weight_formats import check_single_file
+    from ..files.weight_formats import check_single_file
     if os.path.isdir(path):
         if parts:
-            from .parts import PART_TITLES
+            from ..files.parts import PART_TITLES
             raise ModelError(f"'{path}' is a diffusers folder, which has its own {', '.join(PART_TITLES[c] for c in parts)}: "
                              "the text-encoder, VAE and CLIP-vision files go with a single denoiser file")
         fam, index, files = check_folder(path)
@@ -263,11 +263,11 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
         memory = "gpu"
     diffusers = diffusers_offline()
     if index is None:  # no folder: the denoiser file and its parts' files (ComfyUI's loaders)
-        from .parts import build_pipeline
+        from ..files.parts import build_pipeline
         pipe, weights, index, checked = build_pipeline(diffusers, fam, single, parts, torch_dtype, info)
     else:
         pipe, weights, checked = _from_folder(diffusers, path, index, files, fam, single, parts, torch_dtype, info)
-    from .parts import parts_words
+    from ..files.parts import parts_words
     weights = "; ".join(w for w in (weights, parts_words(checked)) if w)
     vae = getattr(pipe, "vae", None)
     for want, name, what in ((tiling, "tiling", "decodes in tiles"), (slicing, "slicing", "decodes a clip at a time")):
@@ -313,15 +313,15 @@ def _from_folder(diffusers, path: str, index: dict, files: list[str], fam: Famil
     checked = {}
     if parts:
         from .checks import read_json
-        from .parts import check_parts
+        from ..files.parts import check_parts
         den_cfg = read_json(os.path.join(path, fam.denoiser, "config.json"))
         checked = check_parts(fam, den_cfg, single.path if single is not None else path, parts, diffusers)
     if single is not None:
-        from .single_file import load_denoiser
+        from ..files.single_file import load_denoiser
         kwargs[fam.denoiser], weights, how = load_denoiser(diffusers, index, path, fam, single, torch_dtype)
         info(f"weights: {how}")
     if checked:
-        from .parts import part_components
+        from ..files.parts import part_components
         kwargs.update(part_components(checked, path, torch_dtype, info))
     try:
         pipe = cls.from_pretrained(path, dtype=torch_dtype, use_safetensors=True, local_files_only=True,

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 from .checks import ModelError
 from .load import VideoModelRef, lora_check
-from .lora_formats import lora_for
+from ..files.lora_formats import lora_for
 from ..memory.modes import adapters_in_compute_dtype, denoisers
 
 

@@ -139,7 +139,7 @@ class LoadVideoModel(Node):
         from studio.engine.device import check_device
 
         from .checks import safetensors_numel
-        from .weight_formats import gguf_numel
+        from ..files.weight_formats import gguf_numel
         dev = str(device) if params.get("device", "auto") == "auto" else check_device(params["device"])
         kind = dev.split(":")[0]
         dt = params.get("dtype", "auto")

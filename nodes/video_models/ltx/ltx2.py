@@ -21,7 +21,7 @@ from ..loading.families import valid_frames
 from ..loading.inputs import video_model_input
 from ..sampling.generators import (COMMON, TAKE_PARAMS, GeneratorNode, output_size, preview_and_steps,
                                    prompt_of, say_frame_rule)
-from ..sampling.keyframes_at import KEY_INPUTS, KEY_PARAMS
+from ..takes.keyframes_at import KEY_INPUTS, KEY_PARAMS
 
 SOUNDS = ("generated", "input")
 MAX_TOKENS = 1024  # LTX2Pipeline's own max_sequence_length
@@ -91,7 +91,7 @@ class LTX2Video(GeneratorNode):
                                       "num_inference_steps": self.steps, "guidance_scale": p.guidance,
                                       "max_sequence_length": tokens}, ctx.warn)
         if keyed:
-            from ..sampling.keyframes_at import ltx_conditions
+            from ..takes.keyframes_at import ltx_conditions
             base["conditions"] = ltx_conditions(ctx, s, keyed, p.keyframe_strength, first=img)
         elif img is not None:
             base["image"] = to_pil(img)

@@ -179,7 +179,7 @@ class ClipMaking:
 
     def _held(self, frames: np.ndarray, old: np.ndarray, ov: int) -> np.ndarray:
         """``frames`` with their colour matched to the ``ov`` frames they share with what is made."""
-        from ..sampling.colour_hold import hold_colour, seam_delta_e
+        from ..takes.colour_hold import hold_colour, seam_delta_e
         before = seam_delta_e(old, frames[:ov])
         frames = hold_colour(frames, frames[:ov], old)
         self.seams.append((before, seam_delta_e(old, frames[:ov])))

@@ -14,8 +14,8 @@ from studio.core.values import Features
 
 from ..loading.inputs import video_model_input as _video_model  # one copy: inputs.py
 from ..loading.node import CATEGORY
-from .keyframes_at import KEY_INPUTS, KEY_PARAMS
-from .long_take import HOLD_CHOICES, HOLD_HELP, LONG_TAKE_HELP, LONG_TAKES, SCHEDULE_HELP, SCHEDULES
+from ..takes.keyframes_at import KEY_INPUTS, KEY_PARAMS
+from ..takes.long_take import HOLD_CHOICES, HOLD_HELP, LONG_TAKE_HELP, LONG_TAKES, SCHEDULE_HELP, SCHEDULES
 from .schedulers import SAMPLER_CHOICES, SAMPLER_HELP, SHIFT_HELP
 from ..memory.speed import (ATTENTION_CHOICES, ATTENTION_HELP, CACHE_CHOICES, CACHE_HELP, COMPILE_CHOICES,
                             COMPILE_HELP)
@@ -127,7 +127,7 @@ class GeneratorNode(Node):
         win, ov = int(params.get("window") or 0), int(params.get("overlap") or 0)
         if win and ov >= win:
             return [f"overlap ({ov}) must be smaller than the window ({win} frames)"]
-        from .keyframes_at import preflight_problems
+        from ..takes.keyframes_at import preflight_problems
         return preflight_problems(params) if "keyframes" in params else []
 
     def _start(self, ctx, model):
@@ -147,7 +147,7 @@ class GeneratorNode(Node):
     def _long_take(self, ctx, s, n: int, win: int, scheduled: bool) -> int:
         """How a clip longer than the window is made (long_take.plan_take), said on the node: the frames
         per pipeline call (the whole clip for context windows)."""
-        from .long_take import plan_take
+        from ..takes.long_take import plan_take
         t = plan_take(ctx, s, self.task, n, win, scheduled)
         self.take, self.overlap, self.blend, self.hold, self.lead = t.take, t.overlap, t.blend, t.hold, t.lead
         return t.window
@@ -155,7 +155,7 @@ class GeneratorNode(Node):
     def _keyframes(self, ctx, s, n: int, win: int, inputs: dict) -> list:
         """The keyframes at any frame asked for (keyframes_at.py), the run switched to the family's
         condition pipeline; refused in words for a family that cannot, or frames outside the clip."""
-        from .keyframes_at import asked, keyframes_of, use_conditions
+        from ..takes.keyframes_at import asked, keyframes_of, use_conditions
         if not asked(inputs) and not ctx.params.keyframes.strip():
             return []
         use_conditions(ctx, s, self.title, n, win)
@@ -214,7 +214,7 @@ class ImageToVideo(GeneratorNode):
               Float("noise_aug", 0.02, min=0.0, max=1.0, help="SVD: noise added to the still (more = freer)")) + KEY_PARAMS
 
     def run(self, ctx, model, image, prompt=None, last_image=None, **keys):
-        from .keyframes import last_frame
+        from ..takes.keyframes import last_frame
         s, n, win, fps = self._start(ctx, model)
         keyed = self._keyframes(ctx, s, n, win, keys)
         last = last_frame(ctx, s, last_image)
@@ -223,7 +223,7 @@ class ImageToVideo(GeneratorNode):
         img = np.asarray(image.frame(0) if hasattr(image, "frame") else image, np.float32)
         w, h = output_size(ctx, s, p.width, p.height, (img.shape[1], img.shape[0]), self.preview)
         if keyed:  # LTXConditionPipeline: a size-dependent shift fixed for this size (continuation.py)
-            from .continuation import shift_fixed
+            from ..takes.continuation import shift_fixed
             shift_fixed(ctx, s, win, w, h)
         from .sampler import to_pil
         if s.fam.key == "svd":
@@ -243,7 +243,7 @@ class ImageToVideo(GeneratorNode):
 
         def make(start, still):
             if keyed:  # one call: the image at frame 0 and the keyframes (keyframes_at.py)
-                from .keyframes_at import ltx_conditions
+                from ..takes.keyframes_at import ltx_conditions
                 return dict(base, conditions=ltx_conditions(ctx, s, keyed, p.keyframe_strength, first=still))
             if last is not None and start + win >= n:  # the window that ends the clip
                 return dict(base, image=to_pil(still), last_image=to_pil(last))
@@ -278,8 +278,8 @@ class TextToVideo(GeneratorNode):
             raise StudioError("no prompt: type one, or connect a Text or Features input")
         neg = negative if isinstance(negative, str) else p.negative_prompt
         w, h = output_size(ctx, s, p.width, p.height, preview=self.preview)
-        from .continuation import frames_condition, shift_fixed, still_frames
-        from .long_take import CONTINUE
+        from ..takes.continuation import frames_condition, shift_fixed, still_frames
+        from ..takes.long_take import CONTINUE
         continued = self.take == CONTINUE and n > win
         if continued or keyed:  # the condition pipeline: a size-dependent shift fixed for this size
             shift_fixed(ctx, s, win, w, h)
@@ -289,12 +289,12 @@ class TextToVideo(GeneratorNode):
                                       **self._text_kwargs(ctx, s, text, neg, features)}, ctx.warn)
         conds = None
         if keyed:  # one call (keyframes_at.py)
-            from .keyframes_at import ltx_conditions
+            from ..takes.keyframes_at import ltx_conditions
             conds = ltx_conditions(ctx, s, keyed, p.keyframe_strength)
         sched = None
         if schedule is not None:  # the prompt window by window (schedule.py)
             from .schedule import ScheduledPrompts
-            from .continuation import continued_starts  # a continued take's windows start where it says
+            from ..takes.continuation import continued_starts  # a continued take's windows start where it says
             sched = ScheduledPrompts(ctx, s, schedule, text, neg, n, win, self.overlap,
                                      starts=continued_starts(n, win, self.lead) if continued else None)
             if s.context is not None:  # inside one take: each context window's own prompt (context_windows.py)

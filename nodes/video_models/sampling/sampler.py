@@ -174,7 +174,7 @@ class Sampler:
                          message=f"window {k + 1}/{n_windows}" if first else None)
             return kw
 
-        from .time_tiles import can_tile, decode_take, to_host
+        from ..takes.time_tiles import can_tile, decode_take, to_host
         # one take of the whole clip: its latent decoded in time tiles into the clip's buffer (time_tiles.py)
         timed = self.context is not None and can_tile(pipe)
         tiled = False if timed else self._tile_if_needed(kwargs, say=k == 0)
@@ -223,7 +223,7 @@ class Sampler:
         from contextlib import nullcontext
         if self.context is None:
             return nullcontext()
-        from .context_windows import context_windows_applied
+        from ..takes.context_windows import context_windows_applied
         return context_windows_applied(self.pipe, self.fam.key, self.context,
                                        skip=keeper.skipping if keeper is not None else None, cond_for=self.context_cond)
 
@@ -267,7 +267,7 @@ class Sampler:
         if blend:
             starts = plan_windows(n_frames, window, overlap)
         else:  # continued: each window shares the frames it starts from, no more (continuation.py)
-            from .continuation import continued_starts
+            from ..takes.continuation import continued_starts
             starts = continued_starts(n_frames, window, lead)
         making = ClipMaking(self, starts, n_frames, window, overlap, make_kwargs, image, previews, steps, size,
                             blend=blend, hold=hold, lead=lead)

@@ -261,7 +261,7 @@ class ScheduledPrompts:
         """(latent frames -> the conditional prompt embeddings of a context window, the schedule's weights
         to key a kept take by) for a take sampled in one call with context windows: a window's prompt is
         the schedule's mix over its frames. Its strength cannot vary inside one call: the mean is used."""
-        from .context_windows import temporal_ratio
+        from ..takes.context_windows import temporal_ratio
         t = temporal_ratio(self.sampler.pipe)
         n_lat = (n - 1) // t + 1
         # latent frame j holds video frames [(j-1)t+1, jt] (the first, frame 0 alone)

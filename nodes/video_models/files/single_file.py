@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import os
 
-from .checks import ModelError, read_json
-from .config_check import check_config
-from .families import Family
+from ..loading.checks import ModelError, read_json
+from ..loading.config_check import check_config
+from ..loading.families import Family
 from .weight_formats import SAFETENSORS_DTYPES, WeightFile, describe
 
 _CHUNK = 1 << 30  # bytes per read (one read of a multi-GB tensor can come back short)

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from ..catalog.recognise import KIND_TITLES, recognise
 from . import part_configs as pc
-from .checks import ModelError, refuse_pickle
-from .families import FAMILIES, Family
+from ..loading.checks import ModelError, refuse_pickle
+from ..loading.families import FAMILIES, Family
 from .weight_formats import WeightFile, describe, is_weight_file, read_weight_file
 
 PART_KINDS = {"text_encoder": "text_encoder", "vae": "vae", "image_encoder": "clip_vision"}  # component -> file kind

@@ -10,8 +10,8 @@ import os
 from collections import Counter
 from dataclasses import dataclass
 
-from .checks import ModelError, read_safetensors_header, refuse_pickle, regular_file, unknown_architecture
-from .families import Family, family_from_keys
+from ..loading.checks import ModelError, read_safetensors_header, refuse_pickle, regular_file, unknown_architecture
+from ..loading.families import Family, family_from_keys
 
 # safetensors dtype names -> (words, bytes per value)
 SAFETENSORS_DTYPES = {"BF16": ("bf16", 2), "F16": ("fp16", 2), "F32": ("fp32", 4), "F64": ("fp64", 8),
