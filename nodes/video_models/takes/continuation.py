@@ -52,9 +52,10 @@ def continued_starts(n: int, window: int, lead: int) -> list[int]:
 
 
 def condition_pipeline(sampler) -> None:
-    """The take is made by the family's condition pipeline (Text to Video continued: LTX): the
-    sampler's pipeline is swapped for it before any window's arguments are made."""
+    """The run is made by the family's condition pipeline (LTX / LTX-2: a take continued, keyframes at
+    any frame): the sampler's pipeline is swapped for it before any window's arguments are made."""
     sampler.pipe = sampler.ref.pipeline("cond")
+    sampler.task = "cond"
 
 
 def frames_condition(fam, clip: list) -> dict:

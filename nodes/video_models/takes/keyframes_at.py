@@ -127,8 +127,8 @@ def use_conditions(ctx, sampler, node_title: str, n: int, win: int) -> None:
     if n > win:
         raise StudioError(f"keyframes at any frame are given to one model call of the whole clip, but {n} frames in "
                           f"windows of {win} are asked: set 'window' to 0 or at least {n}")
-    sampler.pipe = sampler.ref.pipeline("cond")
-    sampler.task = "cond"
+    from .continuation import condition_pipeline
+    condition_pipeline(sampler)
     # a scheduler that shifts with the clip's size cannot run in LTXConditionPipeline: the node gives the
     # call a copy with the shift fixed for its size once the size is known (continuation.shift_fixed)
     ctx.info(f"keyframes at frame{'s' if n != 1 else ''} given to {type(sampler.pipe).__name__}")
