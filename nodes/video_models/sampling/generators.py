@@ -294,9 +294,9 @@ class TextToVideo(GeneratorNode):
         sched = None
         if schedule is not None:  # the prompt window by window (schedule.py)
             from .schedule import ScheduledPrompts
-            from ..takes.continuation import continued_starts  # a continued take's windows start where it says
+            from .sampler import window_starts  # the prompts of the windows the take makes
             sched = ScheduledPrompts(ctx, s, schedule, text, neg, n, win, self.overlap,
-                                     starts=continued_starts(n, win, self.lead) if continued else None)
+                                     starts=window_starts(n, win, self.overlap, self.blend, self.lead))
             if s.context is not None:  # inside one take: each context window's own prompt (context_windows.py)
                 s.context_cond, s.context_tag = sched.in_one_take(ctx, n)
 

@@ -58,6 +58,15 @@ def plan_windows(n: int, window: int, overlap: int) -> list[int]:
     return starts
 
 
+def window_starts(n: int, window: int, overlap: int, blend: bool, lead: int) -> list[int]:
+    """The windows' start frames: blended windows (separate shots) as :func:`plan_windows`; continued
+    ones each start ``lead`` frames before the one before ends (takes/continuation.py)."""
+    if blend:
+        return plan_windows(n, window, overlap)
+    from ..takes.continuation import continued_starts
+    return continued_starts(n, window, lead)
+
+
 def unit_scale(pipe) -> float:
     """1 / sqrt(sigma^2 + 1) for a sigma-scaled (Karras/EDM) sampler, as the model sees its
     latents (early previews are then noise of unit size, not saturated colour), else 1. Read
@@ -264,11 +273,7 @@ class Sampler:
             raise StudioError(f"one model call of {window:,} frames is more than this model's positions reach "
                               f"({most:,} frames a call): set 'window' to {most} or less to make the clip in "
                               "overlapping windows")
-        if blend:
-            starts = plan_windows(n_frames, window, overlap)
-        else:  # continued: each window shares the frames it starts from, no more (continuation.py)
-            from ..takes.continuation import continued_starts
-            starts = continued_starts(n_frames, window, lead)
+        starts = window_starts(n_frames, window, overlap, blend, lead)
         making = ClipMaking(self, starts, n_frames, window, overlap, make_kwargs, image, previews, steps, size,
                             blend=blend, hold=hold, lead=lead)
         making.open()

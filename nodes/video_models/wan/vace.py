@@ -142,7 +142,7 @@ class WanVACE(GeneratorNode):
 
     def run(self, ctx, model, video=None, mask=None, reference=None, reference_2=None, prompt=None, schedule=None,
             **keys):
-        from ..sampling.sampler import Sampler, filter_kwargs, frames_and_window, plan_windows, to_pil
+        from ..sampling.sampler import Sampler, filter_kwargs, frames_and_window, to_pil, window_starts
         from ..sampling.schedule import ScheduledPrompts
         ref = video_model_input(model)
         p = ctx.params
@@ -180,8 +180,8 @@ class WanVACE(GeneratorNode):
             if p.task == "outpaint":
                 like = outpaint_canvas(src.width, src.height, pads, p.width, p.height)
         w, h = output_size(ctx, s, p.width, p.height, like, self.preview)
-        from ..takes.continuation import continued_starts, still_frames, vace_continued
-        starts = plan_windows(n, win, self.overlap) if self.blend else continued_starts(n, win, self.lead)
+        from ..takes.continuation import still_frames, vace_continued
+        starts = window_starts(n, win, self.overlap, self.blend, self.lead)
         if p.task == "extend" or n > win:  # what the run will make, before it starts (its time: sampling.py)
             ctx.info(f"{n:,} frames" + (f" (the video's {len(src):,}, then {n - len(src):,} new)"
                                         if p.task == "extend" and src is not None and n > len(src) else "") +
