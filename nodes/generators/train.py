@@ -177,17 +177,20 @@ class _Data:
         if getattr(model, "needs_flows", False):  # dense motion: the flow from the key frame to each frame
             from .background_flows import FIRST, BackgroundFlows
             from .flow import key_flows
+
+            def flow_of(k: int) -> np.ndarray:
+                return key_flows(frames[k], model.key_index)
             if background and len(frames) > FIRST:  # measured while training starts (background_flows.py)
                 from studio.engine.device import worker_threads
-                self.flows_in_background = BackgroundFlows(lambda k: key_flows(frames[k], model.key_index),
-                                                           frames.shape[1:4] + (2,), len(frames), worker_threads())
+                self.flows_in_background = BackgroundFlows(flow_of, frames.shape[1:4] + (2,), len(frames),
+                                                           worker_threads())
                 t, h, w = frames.shape[1:4]
                 self.extra["flows"] = torch.empty((len(frames), t, 2, h, w), device=device)
             else:
                 fl = np.empty(frames.shape[:4] + (2,), np.float32)
 
                 def flows(k: int) -> None:
-                    fl[k] = key_flows(frames[k], model.key_index)
+                    fl[k] = flow_of(k)
                 per_clip(flows, range(len(frames)), check)
                 self.extra["flows"] = torch.from_numpy(fl).permute(0, 1, 4, 2, 3).contiguous().to(device)
         self.velocity = None
