@@ -69,11 +69,12 @@ def pose_graph(rt: str, vp: str, frames: int, size: int) -> tuple[Graph, str]:
     return g, pe.id
 
 
-def segment_graph(sam: str, frames: int, size: int) -> tuple[Graph, str]:
+def segment_graph(sam: str, frames: int, size: int, prompt: dict | None = None) -> tuple[Graph, str]:
+    """Synthetic Shapes -> Segment; ``prompt``: Segment's prompt (SAM 2 clicks by default, a phrase for SAM 3)."""
     g = Graph()
     src = g.add_node("source.shapes", {"frames": frames, "width": size, "height": size, "sound": False, "count": 2})
     ls = g.add_node("preprocess.load", {"kind": "segment", "model": sam})
-    seg = g.add_node("preprocess.segment", {"prompts": "0: +0.5 0.5"})
+    seg = g.add_node("preprocess.segment", prompt or {"prompts": "0: +0.5 0.5"})
     g.connect(src.id, "video", seg.id, "video")
     g.connect(ls.id, "model", seg.id, "model")
     return g, seg.id

@@ -22,20 +22,9 @@ sys.path.insert(0, ROOT)
 
 import torch  # noqa: E402
 
-from benchmarks.bench_preprocess_memory import Peak, mb  # noqa: E402
-from studio.core.graph import Graph  # noqa: E402
+from benchmarks.bench_preprocess_memory import Peak, mb, segment_graph  # noqa: E402
 from studio.engine.executor import Executor  # noqa: E402
 from tests.preprocess.tiny_sam3 import build_sam3_video  # noqa: E402
-
-
-def graph(sam: str, frames: int, size: int) -> tuple[Graph, str]:
-    g = Graph()
-    src = g.add_node("source.shapes", {"frames": frames, "width": size, "height": size, "sound": False, "count": 2})
-    ls = g.add_node("preprocess.load", {"kind": "segment", "model": sam})
-    seg = g.add_node("preprocess.segment", {"phrase": "the red car"})
-    g.connect(src.id, "video", seg.id, "video")
-    g.connect(ls.id, "model", seg.id, "model")
-    return g, seg.id
 
 
 def tensors_bytes(x) -> int:
@@ -60,7 +49,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as d:
         sam = build_sam3_video(os.path.join(d, "sam3"), detect_threshold=0.0, maskmem=7, pointers=16)
         ex = Executor(frame_caching=False)
-        g, seg = graph(sam, a.frames, a.size)
+        g, seg = segment_graph(sam, a.frames, a.size, {"phrase": "the red car"})
         mask = ex.run(g, device="cpu").value(seg)
         for i in range(20):  # warm: the model's first frames, torch's allocator
             mask.frame(i)
