@@ -11,6 +11,7 @@ from typing import Any
 
 from studio.core import models as model_paths
 from studio.core.errors import StudioError
+from studio.core.limits import regular_file_problem
 from studio.core.params import Choice, Int, Path
 from studio.core.spec import SOURCE, Node, Out
 from studio.core.values import ModelRef
@@ -83,6 +84,10 @@ def find_folder(name: str, base_dir: str | None, want: str) -> str:
                 "Studio never downloads.")
     if not os.path.isdir(path):
         raise PreprocessModelError(f"{k.title} '{path}' is not a folder: wanted a folder with {files}")
+    odd = [(f, why) for f in FILES if os.path.lexists(os.path.join(path, f))
+           and (why := regular_file_problem(os.path.join(path, f)))]
+    if odd:  # a FIFO in a file's place would block the load; named before anything is opened
+        raise PreprocessModelError(f"the {k.title} folder '{path}': " + "; ".join(f"{f}: {w}" for f, w in odd))
     missing = [f for f in FILES if not os.path.isfile(os.path.join(path, f))]
     if "model.safetensors" in missing and os.path.isfile(os.path.join(path, "model.safetensors.index.json")):
         missing.remove("model.safetensors")
@@ -107,8 +112,13 @@ def _hf_snapshot(name: str) -> str | None:
 
 
 def read_config(path: str) -> dict:
+    """A model folder's config.json as a dict; a FIFO, device or folder in its place is refused
+    before it is opened (opening a FIFO would block the run)."""
+    cfg_path = os.path.join(path, "config.json")
+    if os.path.lexists(cfg_path) and (why := regular_file_problem(cfg_path)):
+        raise PreprocessModelError(f"cannot read {cfg_path}: {why}")
     try:
-        with open(os.path.join(path, "config.json"), encoding="utf-8") as f:
+        with open(cfg_path, encoding="utf-8") as f:
             cfg = json.load(f)
     except (OSError, ValueError) as e:
         raise PreprocessModelError(f"cannot read {os.path.join(path, 'config.json')}: {e}") from None

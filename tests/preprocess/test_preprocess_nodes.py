@@ -164,6 +164,12 @@ def test_bad_model_folders_are_named(tiny_pre, tmp_path):
         find_folder(str(part), None, "pose")
     with pytest.raises(PreprocessModelError, match="holds a depth model .*not a pose model .*vitpose"):
         find_folder(tiny_pre["depth"], None, "pose")
+    fifo = tmp_path / "fifo"
+    shutil.copytree(tiny_pre["pose"], fifo)
+    os.remove(fifo / "config.json")
+    os.mkfifo(fifo / "config.json")  # opening it would block the run for ever
+    with pytest.raises(PreprocessModelError, match=r"config.json: it is a named pipe \(FIFO\), not a regular file"):
+        find_folder(str(fifo), None, "pose")
     g, ids = _graph(tiny_pre)
     swap = next(n for n in g.nodes.values() if n.params.get("kind") == "people")
     swap.params.update(kind="pose", model=tiny_pre["pose"])  # a pose model wired into Detect People
