@@ -126,7 +126,7 @@ class GeneratorNode(Node):
     def preflight(cls, params, base_dir):
         win, ov = int(params.get("window") or 0), int(params.get("overlap") or 0)
         if win and ov >= win:
-            return [f"overlap ({ov}) must be smaller than the window ({win} frames)"]
+            return [f"overlap ({ov}) must be smaller than the window ({win} frames): 0 to {win - 1}"]
         from ..takes.keyframes_at import preflight_problems
         return preflight_problems(params) if "keyframes" in params else []
 
@@ -140,7 +140,7 @@ class GeneratorNode(Node):
         if self.task != "v2v":  # v2v: the input's frames (its run says the window)
             say_frame_rule(ctx, s.fam, n, n, win, p.window)
         if p.overlap >= win and n > win:
-            raise StudioError(f"overlap ({p.overlap}) must be smaller than the window ({win} frames)")
+            raise StudioError(f"overlap ({p.overlap}) must be smaller than the window ({win} frames): 0 to {win - 1}")
         fps = p.fps or s.fam.fps
         return s, n, win, fps
 
