@@ -176,7 +176,7 @@ class Sampler:
                     if i + 1 == total and got is None:
                         got = stream.ready(wait=True)
                     prev = got if got is not None else prev
-            if guard is not None and k == 0 and i == 0:
+            if guard is not None and k == 0 and done[0] == 1:  # the call's first step (not a later block's)
                 start = guard.first_forward_start or t_call
                 guard.step_done(time.perf_counter() - start)
             # raises Cancelled when the user stopped: the exception leaves the pipeline at this step
