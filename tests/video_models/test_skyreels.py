@@ -155,3 +155,48 @@ def test_a_plain_skyreels_model_makes_context_windows_and_says_so_when_asked_to_
     assert any("'continue' needs a model that takes frames to start from; SkyReels-V2 Text to Video takes none"
                in t and "making context windows instead" in t for t in _said(ev, "warning"))
     assert any(t.startswith("long take: context windows: 17 frames sampled as one take") for t in _said(ev, "info"))
+
+
+def test_a_stopped_df_take_starts_again_whole_and_leaves_the_model_as_it_was(df_dir):
+    """A diffusion-forcing take is one call whose blocks live inside it: a Stop keeps nothing (said on the
+    node), the cached model has no hook left, and the re-run makes the take an uninterrupted run makes."""
+    from .stopping import stop_inside_a_step
+    ex = Executor()
+    g = _graph(df_dir)
+    ref = ex.run(g, targets=["load"], device="cpu").value("load")
+    stop_inside_a_step(ex, g, "gen", list(ref.module.transformer.blocks))
+    assert not any(m._forward_pre_hooks or m._forward_hooks for m in ref.module.transformer.modules())
+    again = ex.run(g, targets=["gen"], device="cpu", use_cache=False).value("gen")
+    assert ex.run_counts.get("video_models.load", 0) == 1  # the cached model
+    whole = Executor().run(_graph(df_dir), targets=["gen"], device="cpu", use_cache=False).value("gen")
+    assert np.array_equal(again.frames, whole.frames)
+
+
+def test_seeded_noise_draws_from_the_seed_and_puts_torch_back_however_it_ends():
+    import torch
+
+    from nodes.video_models.takes.forcing import seeded_noise
+    torch.manual_seed(123)
+    before = torch.get_rng_state()
+    with seeded_noise(7, "cpu"):
+        a = torch.randn(3)
+    assert torch.equal(torch.get_rng_state(), before)
+    with pytest.raises(RuntimeError):
+        with seeded_noise(7, "cpu"):
+            b = torch.randn(3)
+            raise RuntimeError("stopped")
+    assert torch.equal(a, b) and torch.equal(torch.get_rng_state(), before)
+
+
+def test_the_long_take_each_skyreels_model_makes_by_default_and_instead():
+    from nodes.video_models.loading.families import FAMILIES, FORCING
+    from nodes.video_models.takes.long_take import CONTEXT, CONTINUE, SHOTS, choose_take
+    df, plain = FORCING["skyreels"], FAMILIES["skyreels"]
+    assert choose_take(df, "t2v", "auto") == (CONTINUE, None) and choose_take(df, "i2v", "auto") == (CONTINUE, None)
+    assert choose_take(plain, "t2v", "auto") == (CONTEXT, None) and choose_take(plain, "i2v", "auto") == (CONTEXT, None)
+    assert choose_take(df, "t2v", "auto", scheduled=True) == (SHOTS, None)  # one call takes one prompt
+    mode, why = choose_take(df, "t2v", CONTINUE, scheduled=True)
+    assert mode == SHOTS and "makes the take in one call with one prompt; making separate shots instead" in why
+    mode, why = choose_take(df, "t2v", CONTEXT, scheduled=True)
+    assert mode == SHOTS and "making separate shots instead (one prompt a window)" in why
+    assert choose_take(df, "t2v", SHOTS) == (SHOTS, None)
