@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from ..loading.checks import ModelError
 
 ADDNOISE = 20.0  # SkyReels-V2's recommended noise on the frames a block starts from (its README: 20)
+RECOMMENDED = (17, 37)  # overlap_history SkyReels-V2 recommends (diffusers' docstring)
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,9 @@ class Forcing:
     addnoise: float = ADDNOISE
 
     def __post_init__(self):
+        if self.latent(self.window) < 2:
+            raise ModelError(f"diffusion forcing needs a window of at least {self.temporal + 1} frames (two latent "
+                             f"frames: one to start from, one to make); 'window' is {self.window}")
         if not 1 <= self.overlap < self.window:
             raise ModelError(f"diffusion forcing: the overlap ({self.overlap}) must be from 1 to {self.window - 1} "
                              f"(the window is {self.window} frames)")
@@ -96,6 +100,9 @@ def plan(ctx, sampler, full: int, win: int, overlap: int, hold: bool, asked_hold
              f"from the last {ov} frame{'s' if ov > 1 else ''} of the one before (overlap_history {ov}: "
              f"{f.latent_overlap} latent frame{'s' if f.latent_overlap > 1 else ''}){raised}, with addnoise_condition "
              f"{f.addnoise:g} on them, ar_step 0 (synchronous)")
+    if ov < RECOMMENDED[0]:
+        ctx.info(f"SkyReels-V2 recommends 'overlap' {RECOMMENDED[0]} or {RECOMMENDED[1]} for its long takes "
+                 f"(overlap_history; {overlap} asked)")
     ctx.info("a Stop loses this take's steps: its blocks are made inside one pipeline call, which cannot resume "
              "mid-way (a re-run starts it again)")
     if hold:
