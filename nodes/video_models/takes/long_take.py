@@ -2,7 +2,7 @@
 
 * ``context windows``: one pipeline call, one take; the denoiser runs on overlapping windows of the
   whole latent at every step (context_windows.py). Families whose denoiser input Studio can cut
-  along its frames (Wan, LTX-Video, SkyReels-V2 but its DF models).
+  along its frames (Wan, LTX-Video, SkyReels-V2 other than its DF models).
 * ``continue``: one call per window, each starting from the last frames of the one before, given to a
   model conditioned on frames (Image to Video: the last frame; Wan VACE: the last frames kept;
   LTX-Video / LTX-2 Text to Video: a video condition at frame 0; continuation.py), its colour held to
@@ -82,9 +82,8 @@ def choose_take(fam, task: str, asked: str, scheduled: bool = False) -> tuple[st
                        "prompt; making separate shots instead, one prompt a window")
     if asked == CONTEXT and not can_cut(fam):
         instead = default_take(fam, task, scheduled)
-        return instead, (f"'context windows' needs a denoiser Studio can cut along its frames (Wan, LTX-Video, "
-                         f"SkyReels-V2); "
-                         f"{fam.title} makes {instead} instead")
+        return instead, ("'context windows' needs a denoiser Studio can cut along its frames (Wan, LTX-Video, "
+                         f"SkyReels-V2); {fam.title} makes {instead} instead")
     if asked == CONTEXT and scheduled and not scheduled_in_one_take(fam):
         instead = CONTINUE if can_continue(fam, task) else SHOTS
         return instead, (f"a prompt schedule inside one take needs Wan (its conditional call is named apart); "
