@@ -126,6 +126,15 @@ def test_image_to_video_with_a_df_model_is_one_forcing_call_from_the_still(df_di
     assert kw["image"].size == Image.open(still).size  # the still, as it is: the pipeline fits it to the size
     assert any("in one call of SkyReelsV2DiffusionForcingImageToVideoPipeline: 17 frames in 3 blocks" in t
                and "(overlap_history 5: 2 latent frames)" in t for t in _said(ev, "info"))
+    g.connect("img", "image", "gen", "last_image")  # after the last block: diffusers takes it with 1 latent frame
+    with pytest.raises(StudioError, match=r"a last image in a SkyReels-V2 DF long take needs 'overlap' 4 or less "
+                                          r"\(one latent frame; 'overlap' is 5\)"):
+        _run(g)
+    assert len(calls) == 1  # refused before the call
+    g.nodes["gen"].params["overlap"] = 4
+    clip, _ = _run(g)
+    assert clip.n_frames == 17 and len(calls) == 2 and calls[1]["last_image"] is not None
+    assert calls[1]["output_type"] == "pt"  # the pipeline decodes: it trims the last image's frames itself
 
 
 def test_df_settings_it_cannot_use_say_what_it_does_instead(df_dir, monkeypatch):

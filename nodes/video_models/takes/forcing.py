@@ -17,6 +17,10 @@ The noise ``addnoise_condition`` adds is drawn by the pipeline from torch's glob
 (``randn_like``), not the call's; :func:`seeded_noise` seeds it from the call's seed for the call and
 puts the global generators back after it, so a take is repeatable.
 
+A last image (Image to Video's ``last_image``) goes after the last block; diffusers 0.42.1's pipeline
+takes it there only with an overlap of one latent frame (``overlap_history`` 4 or less), so a longer
+overlap with a last image is refused in words before the call.
+
 The blocks are the pipeline's own and live inside the call: a Stop loses the call's work (nothing mid-way
 can be handed back to it), and the colour hold, which matches two versions of the frames windows share,
 has none to match (a block's shared frames are the block before's, as they were made)."""
@@ -77,7 +81,12 @@ def call_kwargs(sampler, kwargs: dict) -> dict:
     if not getattr(sampler.fam, "forcing", False) or "num_frames" not in kwargs:
         return kwargs
     if sampler.forcing is not None:
-        return dict(kwargs, **sampler.forcing.kwargs())
+        f = sampler.forcing
+        if kwargs.get("last_image") is not None and f.blocks > 1 and f.latent_overlap > 1:
+            raise ModelError(f"a last image in a {sampler.fam.title} long take needs 'overlap' {f.temporal} or less "
+                             f"(one latent frame; 'overlap' is {f.overlap}): {type(sampler.pipe).__name__} puts the "
+                             "last image after the last block as if it were as long as the overlap, and fails")
+        return dict(kwargs, **f.kwargs())
     return dict(kwargs, base_num_frames=kwargs["num_frames"])
 
 
