@@ -156,7 +156,8 @@ def test_continuation_a_family_cannot_use_says_which_and_what_it_does_instead(wa
     Executor().run(g, targets=["gen"], device="cpu", use_cache=False, on_event=ev.append)
     warned = _said(ev, "gen", "warning")
     assert any("'continue' needs a model that takes frames to start from; Wan Text to Video takes none "
-               "(Image to Video, Wan VACE, and LTX-Video / LTX-2 Text to Video do): making context windows instead"
+               "(Image to Video, Wan VACE, and LTX-Video / LTX-2 / SkyReels-V2 DF Text to Video do): making context "
+               "windows instead"
                in t for t in warned), warned
 
 

@@ -153,6 +153,8 @@ def _task(index: dict, cfg: dict, fam) -> str:
         return "VACE"
     if "Animate" in cls:
         return "Animate"
+    if "DiffusionForcing" in cls:  # SkyReels-V2 DF: text and image to video by one model (its title says DF)
+        return "DF"
     if cfg.get("pos_embed_seq_len"):
         return "FLF2V"
     if "ImageToVideo" in cls or "I2V" in cls or (fam.t2v is None and fam.i2v):  # SVD: image to video only

@@ -27,7 +27,7 @@ def _prefixed(fam_key: str, denoiser: str, sd: dict) -> dict:
     keys = list(sd)
     if not keys or any(k.startswith(KNOWN_PREFIXES + (denoiser + ".",)) for k in keys):
         return sd
-    if fam_key == "wan" and any(p in k for k in keys for p in WAN_ORIGINAL):
+    if fam_key in ("wan", "skyreels") and any(p in k for k in keys for p in WAN_ORIGINAL):  # SkyReels-V2: Wan's names
         return {f"diffusion_model.{k}": v for k, v in sd.items()}  # ComfyUI's names without their prefix
     return {f"{denoiser}.{k}": v for k, v in sd.items()}  # diffusers' names without the component
 

@@ -27,6 +27,15 @@ class Family:
     fps: float = 8.0
     scale_attr: str = "scaling_factor"  # how its latents are scaled for the denoiser
     extra_i2v_params: tuple[str, ...] = field(default=())
+    forcing: bool = False  # a long take by diffusion forcing inside one call (SkyReels-V2 DF; takes/forcing.py)
+
+
+# SkyReels-V2 (Wan's architecture, AutoencoderKLWan): the plain models and the diffusion-forcing (DF) ones,
+# one family; a DF folder's tasks are made by its DF pipelines (FORCING, family_of)
+SKYREELS_DF = ("SkyReelsV2DiffusionForcingPipeline", "SkyReelsV2DiffusionForcingImageToVideoPipeline",
+               "SkyReelsV2DiffusionForcingVideoToVideoPipeline")
+_SKYREELS = dict(frames=97, fixed_frames=97, frame_multiple=(4, 1), size_multiple=16, fps=24.0,
+                 scale_attr="latents_std")  # 97 frames a call at 540P (base_num_frames; 121 at 720P)
 
 
 FAMILIES: dict[str, Family] = {f.key: f for f in (
@@ -57,11 +66,27 @@ FAMILIES: dict[str, Family] = {f.key: f for f in (
     Family("hunyuan", "HunyuanVideo", ("HunyuanVideoPipeline", "HunyuanVideoImageToVideoPipeline"),
            i2v="HunyuanVideoImageToVideoPipeline", t2v="HunyuanVideoPipeline",
            frames=61, frame_multiple=(4, 1), size_multiple=16, fps=24.0),
+    Family("skyreels", "SkyReels-V2", ("SkyReelsV2Pipeline", "SkyReelsV2ImageToVideoPipeline") + SKYREELS_DF,
+           i2v="SkyReelsV2ImageToVideoPipeline", t2v="SkyReelsV2Pipeline", **_SKYREELS),
 )}
+
+# A family's diffusion-forcing models, as a loaded folder of one does its tasks (its Video to Video
+# pipeline extends a clip, which is not Studio's Video to Video: none)
+FORCING: dict[str, Family] = {
+    "skyreels": Family("skyreels", "SkyReels-V2 DF", SKYREELS_DF, t2v=SKYREELS_DF[0], i2v=SKYREELS_DF[1],
+                       forcing=True, **_SKYREELS),
+}
 
 TASKS = {"i2v": "image to video", "t2v": "text to video", "v2v": "video to video",
          "vace": "control video (VACE)", "animate": "character animation (Wan Animate)",
          "cond": "frame conditions (keyframes at any frame, a continued take)"}
+
+
+def family_of(key: str, pipeline_class: str) -> Family:
+    """The family as a loaded pipeline of ``pipeline_class`` does its tasks: a diffusion-forcing folder's
+    (FORCING) for one of its classes, else the family's."""
+    df = FORCING.get(key)
+    return df if df is not None and pipeline_class in df.index_classes else FAMILIES[key]
 
 
 def family_from_index(index: dict) -> Family | None:
@@ -137,6 +162,11 @@ VARIANTS: tuple[tuple[str, str, object], ...] = (
     ("ltx", "LTX-Video 13B", lambda idx, cfg: _int(cfg, "num_layers") == 48),
     ("ltx", "LTX-Video 2B", lambda idx, cfg: _int(cfg, "num_layers") == 28),
     ("hunyuan15", "HunyuanVideo 1.5", lambda idx, cfg: True),
+    ("skyreels", "SkyReels-V2 DF 14B", lambda idx, cfg: idx.get("_class_name") in SKYREELS_DF and _dim(cfg) == 5120),
+    ("skyreels", "SkyReels-V2 DF 1.3B", lambda idx, cfg: idx.get("_class_name") in SKYREELS_DF and _dim(cfg) == 1536),
+    ("skyreels", "SkyReels-V2 DF", lambda idx, cfg: idx.get("_class_name") in SKYREELS_DF),
+    ("skyreels", "SkyReels-V2 14B", lambda idx, cfg: _dim(cfg) == 5120),
+    ("skyreels", "SkyReels-V2 1.3B", lambda idx, cfg: _dim(cfg) == 1536),
 )
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from studio.core.values import ModelRef
 
 from .checks import ModelError, check_folder, safetensors_keys
-from .families import FAMILIES, TASKS, Family, variant_title
+from .families import TASKS, Family, family_of, variant_title
 from ..memory.modes import apply_memory
 
 DTYPES = ("auto", "bf16", "fp16", "fp32")
@@ -92,7 +92,8 @@ class VideoModelRef(ModelRef):
 
     @property
     def fam(self) -> Family:
-        return FAMILIES[self.family]
+        """The family as this folder does its tasks (a diffusion-forcing folder's: families.family_of)."""
+        return family_of(self.family, type(self.module).__name__)
 
     @property
     def offload(self) -> bool:
@@ -163,6 +164,10 @@ class VideoModelRef(ModelRef):
         if type(base).__name__ == cls_name:
             pipe = base
         else:
+            if fam.key == "skyreels" and not fam.forcing and task == "i2v" \
+                    and base.components.get("image_encoder") is None:
+                raise ModelError(f"model '{self.path}' is a SkyReels-V2 text-to-video model: image to video needs a "
+                                 "SkyReels-V2 I2V model (with an image_encoder) or a diffusion-forcing (DF) one")
             missing = [n for n in _required_components(cls) if base.components.get(n) is None]
             if missing:
                 raise ModelError(f"model '{self.path}' has no {', '.join(missing)} component, which "

@@ -100,7 +100,7 @@ class LoadVideoModel(Node):
     gives the rest of the pipeline; the file's format is said). For Wan, the text encoder, VAE and
     CLIP vision may instead be ComfyUI's separate files (each recognised from its tensors and
     checked against the denoiser; the tokenizer is the one inside the text-encoder file). The family
-    (SVD, Wan, LTX-Video, CogVideoX, AnimateDiff, HunyuanVideo) is detected and shown. Never downloads."""
+    (SVD, Wan, LTX-Video, CogVideoX, AnimateDiff, HunyuanVideo, SkyReels-V2) is detected and shown. Never downloads."""
     id = "video_models.load"
     title = "Load Video Model"
     category = CATEGORY

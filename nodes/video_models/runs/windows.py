@@ -47,6 +47,8 @@ class ClipMaking:
         self.seams: list[tuple[float, float]] = []  # (ΔE2000 before, after) the colour hold, per seam
         c = getattr(sampler, "context", None)  # one take: its own records (its time grows with its windows)
         kind = f"take=context {c.window}/{c.overlap} {c.schedule}" if c is not None else ""
+        f = getattr(sampler, "forcing", None)  # a diffusion-forcing take: its own records too (forcing.py)
+        kind = f"take=forcing {f.window}/{f.overlap}" if f is not None else kind
         self.clock = RunClock(self.ctx, sampler.ref, sampler.ref.device, size, window, len(starts), steps,
                               sampler.pipe, kind=kind)
         self.kept = KeptWindows(self.ctx, sampler.ref, sampler.pipe, len(starts))  # a Stop loses no finished window

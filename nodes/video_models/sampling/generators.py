@@ -126,7 +126,7 @@ class GeneratorNode(Node):
     def preflight(cls, params, base_dir):
         win, ov = int(params.get("window") or 0), int(params.get("overlap") or 0)
         if win and ov >= win:
-            return [f"overlap ({ov}) must be smaller than the window ({win} frames)"]
+            return [f"overlap ({ov}) must be smaller than the window ({win} frames): 0 to {win - 1}"]
         from ..takes.keyframes_at import preflight_problems
         return preflight_problems(params) if "keyframes" in params else []
 
@@ -140,7 +140,7 @@ class GeneratorNode(Node):
         if self.task != "v2v":  # v2v: the input's frames (its run says the window)
             say_frame_rule(ctx, s.fam, n, n, win, p.window)
         if p.overlap >= win and n > win:
-            raise StudioError(f"overlap ({p.overlap}) must be smaller than the window ({win} frames)")
+            raise StudioError(f"overlap ({p.overlap}) must be smaller than the window ({win} frames): 0 to {win - 1}")
         fps = p.fps or s.fam.fps
         return s, n, win, fps
 
@@ -196,9 +196,10 @@ class GeneratorNode(Node):
 
 
 class ImageToVideo(GeneratorNode):
-    """Animate a still with a pretrained model (SVD, Wan I2V, LTX-Video, CogVideoX I2V, HunyuanVideo I2V).
-    Progress per step, latent previews, cancel at the next step; longer clips as 'long take' says (one
-    take in context windows, or windows each continuing from the last frame of the one before); Wan
+    """Animate a still with a pretrained model (SVD, Wan I2V, LTX-Video, CogVideoX I2V, HunyuanVideo I2V,
+    SkyReels-V2 I2V / DF). Progress per step, latent previews, cancel at the next step; longer clips as
+    'long take' says (one take in context windows, windows each continuing from the last frame of the one
+    before, or SkyReels-V2 DF's diffusion forcing in one call); Wan
     takes a last image too (first-last frame)."""
     id = "video_models.image_to_video"
     title = "Image to Video"
@@ -254,7 +255,7 @@ class ImageToVideo(GeneratorNode):
 
 class TextToVideo(GeneratorNode):
     """Make a clip from a prompt with a pretrained model (Wan, LTX-Video, CogVideoX, AnimateDiff,
-    HunyuanVideo). Features whose width matches the model's text encoder can stand in for the prompt."""
+    HunyuanVideo, SkyReels-V2). Features whose width matches the model's text encoder can stand in for the prompt."""
     id = "video_models.text_to_video"
     title = "Text to Video"
     task = "t2v"

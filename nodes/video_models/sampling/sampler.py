@@ -114,6 +114,7 @@ class Sampler:
         self.context = None  # a context_windows.WindowPlan: the call is one take, its denoiser run in windows
         self.context_cond = None  # with a prompt schedule: latent frames -> a window's prompt embeddings
         self.context_tag = None  # what else decides the take (the schedule's weights), for a kept take's key
+        self.forcing = None  # a takes.forcing.Forcing: the call makes the take by diffusion forcing (SkyReels-V2 DF)
         self.last_phases: dict = {}  # the last window's phases (runs/phases.WindowTimer)
         self.segments = 1  # denoising loops in one pipeline call (Wan Animate: one per segment it makes)
         if self.on_cpu:
@@ -142,6 +143,8 @@ class Sampler:
     def run_window(self, kwargs: dict[str, Any], k: int, n_windows: int, previews: bool,
                    guard: RunGuard | None = None) -> np.ndarray:
         ctx, pipe = self.ctx, self.pipe
+        from ..takes.forcing import call_kwargs
+        kwargs = call_kwargs(self, kwargs)  # a diffusion-forcing pipeline's own arguments
         stream = (PreviewStream(self._previewer(kwargs.get("num_frames") or 1, kwargs["height"], kwargs["width"]))
                   if previews else None)
         last = [0.0]
@@ -173,7 +176,7 @@ class Sampler:
                     if i + 1 == total and got is None:
                         got = stream.ready(wait=True)
                     prev = got if got is not None else prev
-            if guard is not None and k == 0 and i == 0:
+            if guard is not None and k == 0 and done[0] == 1:  # the call's first step (not a later block's)
                 start = guard.first_forward_start or t_call
                 guard.step_done(time.perf_counter() - start)
             # raises Cancelled when the user stopped: the exception leaves the pipeline at this step
@@ -185,7 +188,7 @@ class Sampler:
 
         from ..takes.time_tiles import can_tile, decode_take, to_host
         # one take of the whole clip: its latent decoded in time tiles into the clip's buffer (time_tiles.py)
-        timed = self.context is not None and can_tile(pipe)
+        timed = self.one_take and can_tile(pipe) and kwargs.get("last_image") is None
         tiled = False if timed else self._tile_if_needed(kwargs, say=k == 0)
         call = dict(kwargs, generator=gen, output_type="latent" if timed else "pt", callback_on_step_end=on_step,
                     callback_on_step_end_tensor_inputs=["latents"])
@@ -197,7 +200,7 @@ class Sampler:
             with torch.inference_mode():
                 frames = rescue.decode_kept() if rescue.kept else None
                 if frames is None:
-                    with rescue, self._windows(keeper):
+                    with rescue, self._windows(keeper, gen.initial_seed()):
                         timer.call()
                         out = pipe(**call)
                     frames = out.frames if timed else out.frames[0] if hasattr(out, "frames") else out[0][0]
@@ -217,7 +220,7 @@ class Sampler:
             made = decode_take(ctx, pipe, frames)
             if hasattr(pipe, "maybe_free_model_hooks"):
                 pipe.maybe_free_model_hooks()  # a CPU-offloaded VAE the decode brought to the device goes back
-        elif self.context is not None:  # the pipeline decoded the take: to the host a tile at a time
+        elif self.one_take:  # the pipeline decoded the take: to the host a tile at a time
             made = to_host(ctx, frames)
         else:
             made = host_frames(frames)
@@ -227,9 +230,18 @@ class Sampler:
         rescue.finish()  # said, and the kept file deleted: the frames are made
         return made
 
-    def _windows(self, keeper=None):
-        """The context-windows hook on the denoiser for the call, when the take is made so."""
+    @property
+    def one_take(self) -> bool:
+        """The call makes a take longer than a window (context windows, diffusion forcing)."""
+        return self.context is not None or self.forcing is not None
+
+    def _windows(self, keeper=None, seed: int = 0):
+        """The context-windows hook on the denoiser for the call, when the take is made so; for a
+        diffusion-forcing take, the global noise it draws seeded from the call's (takes/forcing.py)."""
         from contextlib import nullcontext
+        if self.forcing is not None:
+            from ..takes.forcing import seeded_noise
+            return seeded_noise(seed, self.ref.device)
         if self.context is None:
             return nullcontext()
         from ..takes.context_windows import context_windows_applied
@@ -268,14 +280,16 @@ class Sampler:
         :class:`~.windows.StreamedClip`: the outputs' pulls make the rest (windows.py)."""
         from ..runs.windows import ClipMaking, StreamedClip
         most = call_frames_limit(self.pipe, self.fam)
-        # the transformer's positions end there (diffusers: a shape error); context windows run it on parts
-        if most is not None and window > most and self.context is None:
-            raise StudioError(f"one model call of {window:,} frames is more than this model's positions reach "
+        # the transformer's positions end there (diffusers: a shape error); context windows run it on parts,
+        # diffusion forcing on blocks of its window
+        span = self.forcing.window if self.forcing is not None else window
+        if most is not None and span > most and self.context is None:
+            raise StudioError(f"one model call of {span:,} frames is more than this model's positions reach "
                               f"({most:,} frames a call): set 'window' to {most} or less to make the clip in "
                               "overlapping windows")
         starts = window_starts(n_frames, window, overlap, blend, lead)
-        making = ClipMaking(self, starts, n_frames, window, overlap, make_kwargs, image, previews, steps, size,
-                            blend=blend, hold=hold, lead=lead)
+        making = ClipMaking(self, starts, n_frames, window, overlap, make_kwargs, image, previews,
+                            steps * self.segments, size, blend=blend, hold=hold, lead=lead)
         making.open()
         making.step()  # closes the making itself when it stops or fails
         if not making.complete and self.ctx.stream_to:

@@ -16,7 +16,7 @@ Schedules (what WanVideoWrapper and AnimateDiff-Evolved call context options):
 * ``looped``: windows at the same stride, the last ones wrapping around to the start, every window
   tapered at both ends: the last frames blend into the first (a loop).
 
-Layouts: ``BCTHW`` (Wan: ``hidden_states`` [B, C, F, H, W]; Wan 2.2's per-token timesteps are cut
+Layouts: ``BCTHW`` (Wan and SkyReels-V2: ``hidden_states`` [B, C, F, H, W]; Wan 2.2's per-token timesteps are cut
 with it) and ``packed`` (LTX-Video: tokens [B, F*H*W, C] in frame-major order, with ``num_frames``
 given to the transformer: the tokens are cut frame by frame, and ``num_frames`` set to the
 window's). A call whose per-token positions are given from outside (LTX's ``video_coords``: the
@@ -38,7 +38,7 @@ from ..loading.checks import ModelError
 HOOK = "studio_context_windows"
 SCHEDULES = ("uniform", "looped")
 # families whose denoiser input has a frame axis this hook can cut, and how it lies
-LAYOUTS = {"wan": "BCTHW", "ltx": "packed"}
+LAYOUTS = {"wan": "BCTHW", "ltx": "packed", "skyreels": "BCTHW"}  # SkyReels-V2: Wan's transformer
 
 
 @dataclass(frozen=True)

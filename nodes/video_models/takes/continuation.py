@@ -4,6 +4,8 @@ that can be conditioned on frames (issue 47's 'continue').
 * Image to Video (every family): the window's image is the last frame of the one before.
 * Wan VACE: the window's control video holds the last ``k`` frames of the one before, kept (mask 0
   there: VACE's extension), and the rest made as the preset says (mask 1, or the preset's mask).
+* SkyReels-V2 DF (Text and Image to Video): the model's own diffusion forcing, every window inside one
+  pipeline call (forcing.py), not here.
 * LTX-Video / LTX-2 Text to Video: the take is made by the family's condition pipeline
   (``LTXConditionPipeline`` / ``LTX2ConditionPipeline``, sharing the loaded parts); each window after
   the first gets the last ``k`` frames of the one before as a video condition at frame 0. ``k`` is a
@@ -19,12 +21,13 @@ from __future__ import annotations
 
 import numpy as np
 
-CONTINUES = "Image to Video, Wan VACE, and LTX-Video / LTX-2 Text to Video"
+CONTINUES = "Image to Video, Wan VACE, and LTX-Video / LTX-2 / SkyReels-V2 DF Text to Video"
 
 
 def can_continue(fam, task: str) -> bool:
-    """The node's task with this family takes frames to start a window from."""
-    return task in ("i2v", "vace") or (task == "t2v" and fam.cond is not None)
+    """The node's task with this family takes frames to start a window from (SkyReels-V2 DF: by diffusion
+    forcing, inside one call; forcing.py)."""
+    return task in ("i2v", "vace") or (task == "t2v" and (fam.cond is not None or fam.forcing))
 
 
 def lead_frames(task: str, overlap: int, temporal: int = 1) -> int:

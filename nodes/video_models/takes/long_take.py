@@ -2,11 +2,12 @@
 
 * ``context windows``: one pipeline call, one take; the denoiser runs on overlapping windows of the
   whole latent at every step (context_windows.py). Families whose denoiser input Studio can cut
-  along its frames (Wan, LTX-Video).
+  along its frames (Wan, LTX-Video, SkyReels-V2 other than its DF models).
 * ``continue``: one call per window, each starting from the last frames of the one before, given to a
   model conditioned on frames (Image to Video: the last frame; Wan VACE: the last frames kept;
   LTX-Video / LTX-2 Text to Video: a video condition at frame 0; continuation.py), its colour held to
-  them (colour_hold.py).
+  them (colour_hold.py). SkyReels-V2 DF continues its own way, by diffusion forcing: every window
+  inside one pipeline call (forcing.py).
 * ``separate shots``: one call per window, blended over the overlap (cuts, or a prompt that changes
   window by window).
 
@@ -21,14 +22,15 @@ from .continuation import CONTINUES, can_continue, lead_frames
 
 CONTEXT, CONTINUE, SHOTS = "context windows", "continue", "separate shots"
 LONG_TAKES = ("auto", CONTEXT, CONTINUE, SHOTS)
-LONG_TAKE_HELP = ("a clip longer than the window: 'context windows' samples it as one take (Wan, LTX-Video: "
-                  "the model runs on overlapping windows of the whole clip at every step); 'continue' makes "
-                  "window after window, each from the last frames of the one before (Image to Video: the last frame; "
-                  "Wan VACE: the last 'overlap' frames kept; LTX-Video / LTX-2 Text to Video: the last frames as a "
-                  "condition); 'separate shots' makes independent windows blended over the overlap (cuts). auto: "
-                  "context windows for Wan and LTX-Video (with a prompt schedule: Wan; LTX-Video continues), "
-                  "continue for Wan VACE and for Image to Video of other families, else separate shots; the node "
-                  "says which")
+LONG_TAKE_HELP = ("a clip longer than the window: 'context windows' samples it as one take (Wan, LTX-Video, "
+                  "SkyReels-V2: the model runs on overlapping windows of the whole clip at every step); 'continue' "
+                  "makes window after window, each from the last frames of the one before (Image to Video: the last "
+                  "frame; Wan VACE: the last 'overlap' frames kept; LTX-Video / LTX-2 Text to Video: the last frames "
+                  "as a condition; SkyReels-V2 DF: diffusion forcing in one call, 'window' its base_num_frames and "
+                  "'overlap' its overlap_history); 'separate shots' makes independent windows blended over the "
+                  "overlap (cuts). auto: context windows for Wan, LTX-Video and SkyReels-V2 (with a prompt schedule: "
+                  "Wan; LTX-Video continues), continue for SkyReels-V2 DF, Wan VACE and Image to Video of other "
+                  "families, else separate shots; the node says which")
 SCHEDULE_HELP = ("context windows: 'uniform' from the first frame to the last; 'looped' wraps the last "
                  "windows around to the first frames, for a clip that loops")
 HOLD_CHOICES = ("auto", "on", "off")
@@ -37,8 +39,9 @@ HOLD_HELP = ("match each window's colour (Lab mean and spread) to the frames it 
 
 
 def can_cut(fam) -> bool:
-    """The family's denoiser input has a frame axis context windows can cut."""
-    return fam.key in LAYOUTS
+    """The family's denoiser input has a frame axis context windows can cut (a diffusion-forcing model
+    makes its long takes its own way: forcing.py)."""
+    return fam.key in LAYOUTS and not fam.forcing
 
 
 def scheduled_in_one_take(fam) -> bool:
@@ -55,6 +58,8 @@ def one_take(fam, task: str, scheduled: bool) -> bool:
 def default_take(fam, task: str, scheduled: bool = False) -> str:
     if one_take(fam, task, scheduled):
         return CONTEXT
+    if fam.forcing and scheduled:  # one call, one prompt: a schedule's prompts go a window each
+        return SHOTS
     return CONTINUE if can_continue(fam, task) else SHOTS
 
 
@@ -66,10 +71,19 @@ def choose_take(fam, task: str, asked: str, scheduled: bool = False) -> tuple[st
         instead = default_take(fam, task, scheduled)
         return instead, ("'context windows' cannot cut Wan VACE's control video (it lies beside the latent): "
                          f"making {instead} instead")
+    if asked == CONTEXT and fam.forcing:
+        instead = default_take(fam, task, scheduled)
+        how = "by diffusion forcing in one call" if instead == CONTINUE else "one prompt a window"
+        return instead, (f"'context windows' is not how {fam.title} makes a long take: it continues its own way, "
+                         f"each block from the last frames of the one before (diffusion forcing); making {instead} "
+                         f"instead ({how})")
+    if asked == CONTINUE and fam.forcing and scheduled and can_continue(fam, task):
+        return SHOTS, (f"a prompt schedule: {fam.title}'s diffusion forcing makes the take in one call with one "
+                       "prompt; making separate shots instead, one prompt a window")
     if asked == CONTEXT and not can_cut(fam):
         instead = default_take(fam, task, scheduled)
-        return instead, (f"'context windows' needs a denoiser Studio can cut along its frames (Wan, LTX-Video); "
-                         f"{fam.title} makes {instead} instead")
+        return instead, ("'context windows' needs a denoiser Studio can cut along its frames (Wan, LTX-Video, "
+                         f"SkyReels-V2); {fam.title} makes {instead} instead")
     if asked == CONTEXT and scheduled and not scheduled_in_one_take(fam):
         instead = CONTINUE if can_continue(fam, task) else SHOTS
         return instead, (f"a prompt schedule inside one take needs Wan (its conditional call is named apart); "
@@ -121,6 +135,12 @@ def plan_take(ctx, sampler, task: str, n: int, win: int, scheduled: bool) -> Tak
                  f"of {c.window} latent frames ({win} frames), overlap {c.overlap}, stride {c.stride} ({c.schedule}) "
                  "at every step" + (" (colour hold is for windows made apart: not used)" if hold else ""))
         ctx.note(f"one take: {k} context windows a step")
+        return Take(take, full, 0, True, False)
+    if take == CONTINUE and s.fam.forcing:  # SkyReels-V2 DF: the take in one call (forcing.py)
+        from .forcing import plan
+        from ..loading.families import valid_frames
+        full = valid_frames(s.fam, n)
+        plan(ctx, s, full, win, p.overlap, hold, p.hold_colour, auto)
         return Take(take, full, 0, True, False)
     if take == CONTINUE:
         from .context_windows import temporal_ratio
