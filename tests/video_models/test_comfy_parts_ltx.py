@@ -1,0 +1,221 @@
+"""ComfyUI's LTX-Video files (issue 45, item 2) with no diffusers folder: an all-in-one checkpoint
+(Lightricks' names, the transformer under ``model.diffusion_model.`` and the VAE under ``vae.``),
+or a transformer file and a VAE file, with ComfyUI's T5 file. A tiny LTX-Video written so samples
+the frames of the diffusers folder holding the same weights: fp32, exactly. Each part is
+recognised from its tensors and checked against the transformer before anything is allocated; a
+part that does not fit is named."""
+from __future__ import annotations
+
+import os
+
+import pytest
+import torch
+
+from nodes.video_models.loading.checks import ModelError
+from nodes.video_models.loading.load import load_video_model
+
+from . import layouts
+from . import tiny_ltx as tl
+
+pytest.importorskip("diffusers")
+CPU = torch.device("cpu")
+PROMPT = "a red fox running in the snow, cinematic"
+
+
+@pytest.fixture(scope="module")
+def ltx(tmp_path_factory):
+    """(the diffusers folder, its parts as ComfyUI's files: an all-in-one checkpoint; a transformer + VAE file)."""
+    root = tmp_path_factory.mktemp("ltx")
+    folder = tl.build(str(root / "ltx-tiny"))
+    return folder, tl.write_parts(folder, str(root / "models")), tl.write_parts(folder, str(root / "split"),
+                                                                               checkpoint=False, spiece=True,
+                                                                               tokenizer_beside=False)
+
+
+def _frames(ref):
+    torch.manual_seed(0)  # 0.9.1's decoder injects noise from the global generator
+    return ref.pipeline("t2v")(prompt=PROMPT, negative_prompt="blue sky", height=32, width=32, num_frames=9,
+                               num_inference_steps=2, guidance_scale=2.0, generator=torch.Generator().manual_seed(0),
+                               output_type="pt", max_sequence_length=32).frames
+
+
+def _fresh(ref):
+    """The folder's weights in fresh storage, as Studio's reads make (see test_comfy_parts._fresh)."""
+    for name in ("transformer", "text_encoder", "vae"):
+        for t in list(getattr(ref.module, name).parameters()) + list(getattr(ref.module, name).buffers()):
+            t.data = t.data.clone()
+    return ref
+
+
+@pytest.fixture(scope="module")
+def want(ltx):
+    return _frames(_fresh(load_video_model(ltx[0], base=None, device=CPU, dtype_name="fp32")))
+
+
+def _same_weights(one, folder):
+    ref = load_video_model(folder, base=None, device=CPU, dtype_name="fp32")
+    for name in ("transformer", "text_encoder", "vae"):
+        got, held = getattr(one.module, name).state_dict(), getattr(ref.module, name).state_dict()
+        assert set(got) == set(held) and all(torch.equal(got[k], held[k]) for k in held), name
+
+
+def test_a_checkpoint_and_a_t5_file_sample_the_folders_frames_exactly(ltx, want):
+    folder, files, _ = ltx
+    said = []
+    one = load_video_model(files["denoiser"], base=None, device=CPU, dtype_name="fp32", info=said.append,
+                           parts={"text_encoder": files["text_encoder"]})
+    _same_weights(one, folder)
+    assert torch.equal(_frames(one), want)
+    assert "config from the file's shapes (32 attention heads" in said[0] and "Lightricks' licence" in said[0]
+    beside = os.path.join(os.path.dirname(files["text_encoder"]), "tokenizer")
+    assert f"text encoder: t5xxl_tiny_fp32.safetensors: T5 (width 32, 2 blocks), fp32, tokenizer from '{beside}'" \
+        in said
+    assert "VAE: ltx-video-tiny-v0.9.1.safetensors: LTX-Video VAE (in the checkpoint), fp32" in said
+    assert type(one.module).__name__ == "LTXPipeline" and one.family == "ltx"
+    sched = dict(one.module.scheduler.config)
+    assert type(one.module.scheduler).__name__ == "FlowMatchEulerDiscreteScheduler"
+    assert (sched["use_dynamic_shifting"], sched["base_shift"], sched["max_shift"], sched["shift_terminal"]) == \
+        (True, 0.95, 2.05, 0.1)
+
+
+def test_a_transformer_file_a_vae_file_and_a_t5_with_its_tokenizer_inside(ltx, want):
+    folder, _, files = ltx
+    said = []
+    one = load_video_model(files["denoiser"], base=None, device=CPU, dtype_name="fp32", info=said.append,
+                           parts={"text_encoder": files["text_encoder"], "vae": files["vae"]})
+    _same_weights(one, folder)
+    assert torch.equal(_frames(one), want)
+    assert "text encoder: t5xxl_tiny_fp32.safetensors: T5 (width 32, 2 blocks), fp32, tokenizer from the file" in said
+    assert "VAE: ltx_video_vae_tiny.safetensors: LTX-Video VAE, fp32" in said
+
+
+def test_each_part_is_built_on_the_meta_device(ltx, monkeypatch):
+    import diffusers
+    import transformers
+    seen = {}
+
+    def recording(cls):
+        class Recording(cls):
+            def load_state_dict(self, state_dict, *args, **kwargs):
+                seen[cls.__name__] = {p.device.type for p in self.parameters()}
+                return super().load_state_dict(state_dict, *args, **kwargs)
+        Recording.__name__ = cls.__name__
+        return Recording
+    for mod, name in ((transformers, "T5EncoderModel"), (diffusers, "AutoencoderKLLTXVideo"),
+                      (diffusers, "LTXVideoTransformer3DModel")):
+        monkeypatch.setattr(mod, name, recording(getattr(mod, name)))
+    _, files, _ = ltx
+    one = load_video_model(files["denoiser"], base=None, device=CPU, dtype_name="bf16",
+                           parts={"text_encoder": files["text_encoder"]})
+    assert seen == {"T5EncoderModel": {"meta"}, "AutoencoderKLLTXVideo": {"meta"}, "LTXVideoTransformer3DModel": {"meta"}}
+    assert {p.dtype for p in one.module.vae.parameters()} == {torch.bfloat16}
+
+
+@pytest.fixture
+def no_loads(monkeypatch):
+    """Any weight load fails: a message raised with it in place came before anything was allocated."""
+    from nodes.video_models.files import single_file
+
+    def refuse(*a, **k):
+        raise AssertionError("a model was built before the parts were checked")
+    monkeypatch.setattr(single_file, "lean_load", refuse)
+    monkeypatch.setattr(single_file, "load_denoiser", refuse)
+    from nodes.video_models.files import parts_ltx
+    monkeypatch.setattr(parts_ltx, "load_denoiser", refuse)
+
+
+def _refused(den, match, **parts):
+    with pytest.raises(ModelError, match=match):
+        load_video_model(den, base=None, device=CPU, dtype_name="fp32", parts=parts)
+
+
+def test_a_umt5_or_a_t5_of_the_wrong_width_is_named_before_allocation(ltx, tmp_path, no_loads):
+    from . import tiny_parts as tp
+    _, files, split = ltx
+    wan = tp.write_parts(tp.build(str(tmp_path / "wan")), str(tmp_path / "wan-files"))
+    _refused(files["denoiser"], r"the text encoder '.*umt5_tiny_fp32\.safetensors' is UMT5 \(width 32\) \(UMT5: every "
+                                r"block has its own position bias\), but LTX-Video's transformer reads T5 v1\.1 XXL's "
+                                r"text states: give t5xxl_fp16 or t5xxl_fp8_e4m3fn", text_encoder=wan["text_encoder"])
+    umt5 = layouts.write(str(tmp_path / "umt5_xxl_fp8_e4m3fn_scaled.safetensors"), layouts.t5(umt5=True), "F8_E4M3")
+    _refused(files["denoiser"], r"'.*umt5_xxl_fp8_e4m3fn_scaled\.safetensors' is UMT5-XXL \(Wan\) \(UMT5", text_encoder=umt5)
+    xxl = layouts.write(str(tmp_path / "t5xxl_fp16.safetensors"), layouts.t5(), "F16")
+    _refused(files["denoiser"], r"the text encoder '.*t5xxl_fp16\.safetensors' \(T5-XXL \(LTX-Video, CogVideoX\)\) gives "
+                                r"text states 4096 wide, but the transformer 'ltx-video-tiny-v0\.9\.1\.safetensors' reads "
+                                r"32 \(its caption_projection\)", text_encoder=xxl)
+    gemma = layouts.write(str(tmp_path / "gemma_3_12B_it.safetensors"), layouts.gemma3(2))
+    _refused(files["denoiser"], r"is Gemma 3 12B \(LTX-2\), but LTX-Video's transformer reads T5 v1\.1 XXL's",
+             text_encoder=gemma)
+    _refused(split["denoiser"], r"the VAE '.*wan_2\.1_vae_tiny\.safetensors' is Wan 2\.1 VAE, made for Wan, but the "
+                                r"transformer 'ltx-video-tiny-transformer\.safetensors' is LTX-Video's",
+             text_encoder=split["text_encoder"], vae=wan["vae"])
+
+
+def test_a_vae_of_other_latent_channels_is_named_before_allocation(ltx, tmp_path, no_loads):
+    from safetensors.torch import load_file, save_file
+    _, _, split = ltx
+    state = load_file(split["vae"])
+    bad = {k: v for k, v in state.items()}
+    w = bad["decoder.conv_in.conv.weight"]
+    bad["decoder.conv_in.conv.weight"] = torch.zeros(w.shape[0], 16, *w.shape[2:])
+    path = str(tmp_path / "ltx_vae_16ch.safetensors")
+    save_file(bad, path)
+    _refused(split["denoiser"], r"the VAE '.*ltx_vae_16ch\.safetensors' \(LTX-Video VAE\) makes latents of 16 channels, "
+                                r"but the transformer 'ltx-video-tiny-transformer\.safetensors' takes 8 \(its proj_in\)",
+             text_encoder=split["text_encoder"], vae=path)
+    bad = dict(state)
+    bad["decoder.up_blocks.2.res_blocks.0.conv2.conv.weight"] = torch.zeros(3, 32, 3, 3, 3)
+    save_file(bad, path)
+    _refused(split["denoiser"], r"does not make one AutoencoderKLLTXVideo: 'decoder\.up_blocks\.0\.resnets\.0\.conv2\.conv"
+                                r"\.weight' is \[3, 32, 3, 3, 3\] there", text_encoder=split["text_encoder"], vae=path)
+
+
+def test_unknown_files_show_their_first_keys_and_missing_parts_are_said(ltx, tmp_path, no_loads):
+    _, files, split = ltx
+    odd = layouts.write(str(tmp_path / "odd.safetensors"), {"foo.bar.weight": (3, 5), "zed": (7,)})
+    _refused(files["denoiser"], r"'.*odd\.safetensors' was given as the text encoder but is not a model Studio "
+                                r"recognises: it holds foo\.bar\.weight \[3, 5\], zed \[7\]", text_encoder=odd)
+    _refused(split["denoiser"], r"'.*odd\.safetensors' was given as the VAE but is not a model Studio recognises: it "
+                                r"holds foo\.bar\.weight", text_encoder=split["text_encoder"], vae=odd)
+    _refused(split["denoiser"], r"is a single LTX-Video transformer \(it holds no VAE\): set the text encoder and the "
+                                r"VAE files \(as ComfyUI's loaders take them\), or 'base' to a diffusers LTX-Video folder")
+    _refused(files["denoiser"], r"is a single LTX-Video checkpoint \(a transformer and its VAE\): set the "
+                                r"text encoder file \(")
+    clip = layouts.write(str(tmp_path / "clip_vision_h.safetensors"), layouts.clip_vision_h(), "F16")
+    _refused(files["denoiser"], r"a CLIP vision file '.*clip_vision_h\.safetensors' was given, but LTX-Video takes none",
+             text_encoder=files["text_encoder"], image_encoder=clip)
+
+
+def test_a_t5_with_no_tokenizer_anywhere_says_where_studio_looked(ltx, tmp_path, no_loads):
+    import shutil
+    _, files, _ = ltx
+    bare = str(tmp_path / "t5xxl_fp16.safetensors")
+    shutil.copy(files["text_encoder"], bare)
+    _refused(files["denoiser"], r"carries no tokenizer \(ComfyUI's t5xxl files have none: ComfyUI ships T5's itself\) and "
+                                r"none was found: Studio looked in the file \(no 'spiece_model' tensor\), in "
+                                rf"'{tmp_path}/tokenizer', and in 'base' \(empty\)", text_encoder=bare)
+
+
+def test_vae_configs_of_the_other_releases_are_read_from_their_shapes():
+    """0.9.0's (no timestep conditioning, 4 up blocks) and 0.9.5's (LTXVideo095DownBlock3D: spatial,
+    temporal, spatio-temporal down-samplers) structures, at tiny widths, read back from their
+    shapes: the configs build the same tensors."""
+    from accelerate import init_empty_weights
+    from diffusers import AutoencoderKLLTXVideo
+
+    from nodes.video_models.files.part_configs_ltx import ltx_vae
+    v090 = dict(block_out_channels=(8, 16, 32, 32), decoder_block_out_channels=(8, 16, 32, 32),
+                layers_per_block=(1, 2, 1, 1, 2), decoder_layers_per_block=(2, 1, 1, 1, 1))
+    v095 = dict(block_out_channels=(4, 8, 16, 32, 64), down_block_types=("LTXVideo095DownBlock3D",) * 4,
+                decoder_block_out_channels=(8, 16, 32), layers_per_block=(1, 1, 2, 1, 1),
+                decoder_layers_per_block=(1, 1, 1, 1), spatio_temporal_scaling=(True,) * 4,
+                decoder_spatio_temporal_scaling=(True,) * 3, decoder_inject_noise=(False,) * 4,
+                downsample_type=("spatial", "temporal", "spatiotemporal", "spatiotemporal"),
+                upsample_residual=(True,) * 3, upsample_factor=(2,) * 3, timestep_conditioning=True)
+    for kw, ratios in ((v090, (32, 8)), (v095, (32, 8))):
+        with init_empty_weights():
+            want = {k: tuple(v.shape) for k, v in AutoencoderKLLTXVideo(latent_channels=8, **kw).state_dict().items()}
+        _, cfg = ltx_vae(want, "vae.safetensors")
+        with init_empty_weights():
+            got = {k: tuple(v.shape) for k, v in AutoencoderKLLTXVideo.from_config(cfg).state_dict().items()}
+        assert got == want
+        assert (cfg["spatial_compression_ratio"], cfg["temporal_compression_ratio"]) == ratios
