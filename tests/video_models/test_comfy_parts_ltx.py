@@ -111,6 +111,46 @@ def test_each_part_is_built_on_the_meta_device(ltx, monkeypatch):
     assert {p.dtype for p in one.module.vae.parameters()} == {torch.bfloat16}
 
 
+def test_a_checkpoint_whose_vae_holds_half_its_names_is_recognised_as_a_checkpoint(ltx):
+    from nodes.video_models.catalog.recognise import recognise
+    from nodes.video_models.files.weight_formats import read_weight_file
+    _, files, split = ltx
+    shapes = {k: v.shape for k, v in read_weight_file(files["denoiser"]).tensors.items()}
+    assert recognise(shapes).kind == "checkpoint" and recognise(shapes).family == "ltx"
+    shapes = {k: v.shape for k, v in read_weight_file(split["vae"]).tensors.items()}
+    assert recognise(shapes).kind == "vae" and recognise(shapes).variant == "LTX-Video VAE"
+
+
+def test_a_t5_file_overrides_the_base_folders_text_encoder(ltx, want):
+    folder, files, split = ltx
+    said = []
+    one = load_video_model(split["denoiser"], base=folder, device=CPU, dtype_name="fp32", info=said.append,
+                           parts={"text_encoder": split["text_encoder"]})
+    assert "text encoder: t5xxl_tiny_fp32.safetensors: T5 (width 32, 2 blocks), fp32 (instead of the base folder's)" \
+        in said
+    assert torch.equal(_frames(_fresh(one)), want)
+
+
+def test_through_the_graph_the_checkpoint_and_t5_render_as_the_folder_does(ltx):
+    from studio.core.graph import Graph
+    from studio.engine.executor import Executor
+    folder, files, _ = ltx
+
+    def graph(**load):
+        g = Graph()
+        g.add_node("video_models.load", load, node_id="load")
+        g.add_node("video_models.text_to_video", {"prompt": PROMPT, "frames": 9, "width": 32, "height": 32,
+                                                  "steps": 2, "guidance": 2.0, "previews": False,
+                                                  "preview_size": "off"}, node_id="gen")
+        g.connect("load", "model", "gen", "model")
+        return g
+    ex = Executor()
+    a = ex.run(graph(model=files["denoiser"], text_encoder=files["text_encoder"]), targets=["gen"], device="cpu",
+               use_cache=False).value("gen").frames
+    b = ex.run(graph(model=folder), targets=["gen"], device="cpu", use_cache=False).value("gen").frames
+    assert a.shape == b.shape and abs(a.astype("float64") - b.astype("float64")).max() < 1e-5  # the folder's tensors memory-mapped
+
+
 @pytest.fixture
 def no_loads(monkeypatch):
     """Any weight load fails: a message raised with it in place came before anything was allocated."""
@@ -180,6 +220,8 @@ def test_unknown_files_show_their_first_keys_and_missing_parts_are_said(ltx, tmp
                                 r"VAE files \(as ComfyUI's loaders take them\), or 'base' to a diffusers LTX-Video folder")
     _refused(files["denoiser"], r"is a single LTX-Video checkpoint \(a transformer and its VAE\): set the "
                                 r"text encoder file \(")
+    _refused(split["denoiser"], r"'.*ltx-video-tiny-v0\.9\.1\.safetensors' was given as the VAE but is an? all-in-one "
+                                r"checkpoint \(LTX-Video", text_encoder=split["text_encoder"], vae=files["denoiser"])
     clip = layouts.write(str(tmp_path / "clip_vision_h.safetensors"), layouts.clip_vision_h(), "F16")
     _refused(files["denoiser"], r"a CLIP vision file '.*clip_vision_h\.safetensors' was given, but LTX-Video takes none",
              text_encoder=files["text_encoder"], image_encoder=clip)
