@@ -261,3 +261,44 @@ def test_vae_configs_of_the_other_releases_are_read_from_their_shapes():
             got = {k: tuple(v.shape) for k, v in AutoencoderKLLTXVideo.from_config(cfg).state_dict().items()}
         assert got == want
         assert (cfg["spatial_compression_ratio"], cfg["temporal_compression_ratio"]) == ratios
+
+
+def test_a_scaled_fp8_t5_and_an_fp8_checkpoint(ltx, want, tmp_path):
+    """ComfyUI's t5xxl_fp8_e4m3fn_scaled layout (the blocks' weights in fp8, each with its
+    ``scale_weight``, a ``scaled_fp8`` marker) beside a checkpoint whose transformer blocks are fp8
+    e4m3fn: stored in 8 bits, computed in fp32."""
+    import shutil
+
+    from safetensors.torch import load_file, save_file
+
+    from . import tiny_formats as tf
+    _, files, _ = ltx
+    top = torch.finfo(torch.float8_e4m3fn).max
+    te = {}
+    for k, v in load_file(files["text_encoder"]).items():
+        if k.startswith("encoder.block.") and v.dim() == 2 and "relative_attention_bias" not in k:
+            s = (v.abs().max() / top).clamp(min=1e-12).float()
+            te[k] = (v.float() / s).to(torch.float8_e4m3fn).contiguous()
+            te[k[: -len(".weight")] + ".scale_weight"] = s.reshape(())
+        else:
+            te[k] = v
+    te["scaled_fp8"] = torch.empty(0, dtype=torch.float8_e4m3fn)
+    (tmp_path / "text_encoders").mkdir()
+    t5 = str(tmp_path / "text_encoders" / "t5xxl_fp8_e4m3fn_scaled.safetensors")
+    save_file(te, t5)
+    shutil.copytree(os.path.join(os.path.dirname(files["text_encoder"]), "tokenizer"),
+                    str(tmp_path / "text_encoders" / "tokenizer"))
+    ckpt = {k: (v.to(torch.float8_e4m3fn) if ".transformer_blocks." in k and v.dim() == 2 else v)
+            for k, v in load_file(files["denoiser"]).items()}
+    den = str(tmp_path / "ltx-video-tiny-fp8_e4m3fn.safetensors")
+    save_file(ckpt, den)
+    said = []
+    one = load_video_model(den, base=None, device=CPU, dtype_name="fp32", info=said.append, parts={"text_encoder": t5})
+    assert "text encoder: t5xxl_fp8_e4m3fn_scaled.safetensors: T5 (width 32, 2 blocks), fp8 e4m3 (scaled)" in said[1]
+    assert said[0].startswith("weights: fp8 e4m3")
+    q = one.module.text_encoder.encoder.block[0].layer[0].SelfAttention.q.weight
+    assert q.dtype == torch.float8_e4m3fn
+    assert one.module.transformer.transformer_blocks[0].attn1.to_q.weight.dtype == torch.float8_e4m3fn
+    db = tf.psnr(want, _frames(one))
+    print(f"LTX-Video: fp8 checkpoint + scaled fp8 T5: {db:.1f} dB against the fp32 folder's frames")
+    assert db >= 40
