@@ -302,3 +302,26 @@ def test_a_scaled_fp8_t5_and_an_fp8_checkpoint(ltx, want, tmp_path):
     db = tf.psnr(want, _frames(one))
     print(f"LTX-Video: fp8 checkpoint + scaled fp8 T5: {db:.1f} dB against the fp32 folder's frames")
     assert db >= 40
+
+
+def test_a_gguf_transformer_and_a_vae_file_over_a_checkpoints_own(ltx, want, tmp_path):
+    """city96's GGUF layout (the blocks' 2-D weights in Q8_0, diffusers' names) with a VAE file and
+    a T5 file; and a VAE file given beside a checkpoint that holds one: the file's is used, and said."""
+    from diffusers import LTXVideoTransformer3DModel
+
+    from . import tiny_formats as tf
+    folder, files, split = ltx
+    state = LTXVideoTransformer3DModel.from_pretrained(folder, subfolder="transformer").state_dict()
+    den = tf.write_gguf(state, str(tmp_path / "ltx-video-tiny-Q8_0.gguf"), "Q8_0")
+    said = []
+    one = load_video_model(den, base=None, device=CPU, dtype_name="fp32", info=said.append,
+                           parts={"text_encoder": split["text_encoder"], "vae": split["vae"]})
+    assert said[0].startswith("weights: GGUF Q8_0, dequantised on the fly to fp32; config from the file's shapes")
+    db = tf.psnr(want, _frames(one))
+    print(f"LTX-Video: GGUF Q8_0 transformer: {db:.1f} dB against the fp32 folder's frames")
+    assert db >= 40
+    said = []
+    one = load_video_model(files["denoiser"], base=None, device=CPU, dtype_name="fp32", info=said.append,
+                           parts={"text_encoder": files["text_encoder"], "vae": split["vae"]})
+    assert "VAE: ltx_video_vae_tiny.safetensors: LTX-Video VAE, fp32 (instead of the checkpoint's own)" in said
+    assert torch.equal(_frames(one), want)

@@ -176,8 +176,10 @@ def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str]
     comps = {"transformer": den, "tokenizer": tok,
              "scheduler": getattr(diffusers, pcl.LTX_SCHEDULER["_class_name"]).from_config(pcl.LTX_SCHEDULER)}
     beside = os.path.join(os.path.dirname(parts["text_encoder"].wf.path), "tokenizer")
+    said = {"text_encoder": ", tokenizer from the file" if SPIECE in parts["text_encoder"].wf.tensors else
+            f", tokenizer from '{beside}'",
+            "vae": " (instead of the checkpoint's own)" if "vae" in files and checkpoint_vae(wf) else ""}
     for c, part in parts.items():
         comps[c] = load_part(part, torch_dtype)
-        tok_from = ", tokenizer from the file" if SPIECE in part.wf.tensors else f", tokenizer from '{beside}'"
-        info(f"{PART_TITLES[c]}: {part.words}" + (tok_from if c == "text_encoder" else ""))
+        info(f"{PART_TITLES[c]}: {part.words}{said[c]}")
     return diffusers.LTXPipeline(**comps), weights, index, parts
