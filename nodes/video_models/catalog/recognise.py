@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 DENOISER_PREFIXES = ("model.diffusion_model.", "diffusion_model.", "model.", "net.")
-CHECKPOINT_PARTS = ("vae.", "first_stage_model.", "text_encoders.", "cond_stage_model.", "conditioner.")  # beside it
 KINDS = ("pipeline", "denoiser", "checkpoint", "text_encoder", "vae", "clip_vision", "lora", "unknown")
 KIND_TITLES = {"pipeline": "diffusers folder", "denoiser": "denoiser", "checkpoint": "all-in-one checkpoint",
                "text_encoder": "text encoder", "vae": "VAE", "clip_vision": "CLIP vision", "lora": "LoRA",
@@ -36,8 +35,8 @@ class Tensors:
 
     def __init__(self, shapes: dict[str, tuple[int, ...]]):
         self.raw = shapes
-        names = [k for k in shapes if not k.startswith(CHECKPOINT_PARTS)] or list(shapes)  # an all-in-one's
-        sample = names[:25] + names[-25:]  # denoiser; the header's names are sorted: its ends show the prefix
+        names = [k for k in shapes if not k.startswith(("vae.", "first_stage_model.", "text_encoders.", "conditioner."))]
+        sample = (names or list(shapes))[:25] + (names or list(shapes))[-25:]  # sorted: the ends (of a denoiser's)
         self.prefix = next((p for p in DENOISER_PREFIXES if sum(k.startswith(p) for k in sample) * 2 > len(sample)), "")
         if self.prefix:
             n = len(self.prefix)
