@@ -237,6 +237,20 @@ def test_a_t5_with_no_tokenizer_anywhere_says_where_studio_looked(ltx, tmp_path,
                                 rf"'{tmp_path}/tokenizer', and in 'base' \(empty\)", text_encoder=bare)
 
 
+def test_a_tokenizer_larger_than_the_encoders_vocabulary_is_named(ltx, tmp_path, no_loads):
+    import shutil
+
+    from safetensors.torch import load_file, save_file
+    _, files, _ = ltx
+    state = load_file(files["text_encoder"])
+    state["shared.weight"] = state["shared.weight"][:10].contiguous()
+    save_file(state, str(tmp_path / "t5xxl_small_vocab.safetensors"))
+    shutil.copytree(os.path.join(os.path.dirname(files["text_encoder"]), "tokenizer"), str(tmp_path / "tokenizer"))
+    _refused(files["denoiser"], r"the tokenizer of the text encoder '.*t5xxl_small_vocab\.safetensors' holds \d+ tokens, "
+                                r"but the encoder's embedding has 10 rows", text_encoder=str(tmp_path /
+                                                                                          "t5xxl_small_vocab.safetensors"))
+
+
 def test_vae_configs_of_the_other_releases_are_read_from_their_shapes():
     """0.9.0's (no timestep conditioning, 4 up blocks) and 0.9.5's (LTXVideo095DownBlock3D: spatial,
     temporal, spatio-temporal down-samplers) structures, at tiny widths, read back from their
@@ -325,3 +339,65 @@ def test_a_gguf_transformer_and_a_vae_file_over_a_checkpoints_own(ltx, want, tmp
                            parts={"text_encoder": files["text_encoder"], "vae": split["vae"]})
     assert "VAE: ltx_video_vae_tiny.safetensors: LTX-Video VAE, fp32 (instead of the checkpoint's own)" in said
     assert torch.equal(_frames(one), want)
+
+
+V095 = dict(block_out_channels=(128, 256, 512, 1024, 2048), down_block_types=("LTXVideo095DownBlock3D",) * 4,
+            decoder_block_out_channels=(256, 512, 1024), layers_per_block=(4, 6, 6, 2, 2),
+            decoder_layers_per_block=(5, 5, 5, 5), spatio_temporal_scaling=(True,) * 4,
+            decoder_spatio_temporal_scaling=(True,) * 3, decoder_inject_noise=(False,) * 4,
+            downsample_type=("spatial", "temporal", "spatiotemporal", "spatiotemporal"), upsample_residual=(True,) * 3,
+            upsample_factor=(2,) * 3, timestep_conditioning=True, spatial_compression_ratio=32,
+            temporal_compression_ratio=8)  # diffusers' LTX-Video 0.9.5 / 0.9.7 VAE preset
+
+
+@pytest.mark.parametrize("name,size", [("ltx-video-2b-v0.9.5", {}),
+                                       ("ltxv-13b-0.9.7-dev", dict(attention_head_dim=128, cross_attention_dim=4096,
+                                                                   num_layers=48))])
+def test_real_sized_checkpoints_and_t5xxl_pass_every_check_from_their_headers(ltx, tmp_path, monkeypatch, name, size):
+    """ComfyUI's LTX-Video 2B 0.9.5 and 13B 0.9.7 checkpoints and t5xxl_fp16 at their real sizes
+    (headers over zeros): diffusers' converters rename them, the configs read from the shapes are
+    the releases' (diffusers' presets), and every check passes before the first load (stopped there)."""
+    from accelerate import init_empty_weights
+    from diffusers import AutoencoderKLLTXVideo, LTXVideoTransformer3DModel
+    from transformers import T5Config, T5EncoderModel
+
+    from nodes.video_models.files import parts_ltx
+    folder = ltx[0]
+    with init_empty_weights():
+        den = LTXVideoTransformer3DModel(**size).state_dict()  # diffusers' defaults: the 2B
+        vae = AutoencoderKLLTXVideo(**V095).state_dict()
+        t5 = T5EncoderModel(T5Config(vocab_size=32128, d_model=4096, d_kv=64, d_ff=10240, num_layers=24, num_heads=64,
+                                     feed_forward_proj="gated-gelu")).state_dict()
+    ckpt = layouts.write(str(tmp_path / "checkpoints" / f"{name}.safetensors"),
+                         {k: tuple(v.shape) for k, v in {**tl.transformer_original_names(den),
+                                                          **tl.vae_original_names(vae, tl.ENCODER_095)}.items()})
+    te = layouts.write(str(tmp_path / "text_encoders" / "t5xxl_fp16.safetensors"),
+                       {k: tuple(v.shape) for k, v in t5.items() if k != "encoder.embed_tokens.weight"}, "F16")
+    from transformers import AutoTokenizer
+    AutoTokenizer.from_pretrained(folder, subfolder="tokenizer").save_pretrained(str(tmp_path / "text_encoders" /
+                                                                                     "tokenizer"))
+    seen = {}
+    checked = parts_ltx.check_shapes
+
+    def recording(part, diffusers):
+        seen[part.component] = part.cfg
+        return checked(part, diffusers)
+
+    class Checked(Exception):
+        pass
+
+    def stop(diffusers, index, tmp, fam, wf, dtype):
+        seen["transformer"] = __import__("json").load(open(os.path.join(tmp, "transformer", "config.json")))
+        raise Checked
+    monkeypatch.setattr(parts_ltx, "check_shapes", recording)
+    monkeypatch.setattr(parts_ltx, "load_denoiser", stop)
+    with pytest.raises(Checked):
+        load_video_model(ckpt, base=None, device=CPU, dtype_name="bf16", parts={"text_encoder": te})
+    assert {k: (list(v) if isinstance(v, tuple) else v) for k, v in V095.items()} == \
+        {k: seen["vae"][k] for k in V095}
+    with init_empty_weights():
+        default = dict(LTXVideoTransformer3DModel(**size).config)
+    assert {k: seen["transformer"][k] for k in default if not k.startswith("_")} == \
+        {k: v for k, v in default.items() if not k.startswith("_")}
+    assert (seen["text_encoder"]["d_model"], seen["text_encoder"]["num_layers"], seen["text_encoder"]["d_kv"]) == \
+        (4096, 24, 64)

@@ -63,12 +63,15 @@ def transformer_original_names(state: dict) -> dict:
 
 _ENCODER = {("0", ""): 0, ("0", "downsamplers.0."): 1, ("0", "conv_out."): 2, ("1", ""): 3,
             ("1", "downsamplers.0."): 4, ("1", "conv_out."): 5, ("2", ""): 6, ("2", "downsamplers.0."): 7,
-            ("3", ""): 8}  # diffusers' (block, part) -> Lightricks' encoder down_blocks index (0.9.0 / 0.9.1)
+            ("3", ""): 8, "mid": 9}  # diffusers' (block, part) -> Lightricks' encoder down_blocks (0.9.0 / 0.9.1)
+ENCODER_095 = {**{(str(i), ""): 2 * i for i in range(4)}, **{(str(i), "downsamplers.0."): 2 * i + 1 for i in range(4)},
+               "mid": 8}  # 0.9.5's and later
 
 
-def vae_original_names(state: dict) -> dict:
-    """A diffusers AutoencoderKLLTXVideo's state (0.9.1's structure) under Lightricks' names, with
-    ``vae.``: the inverse of diffusers' convert_ltx_vae_checkpoint_to_diffusers."""
+def vae_original_names(state: dict, encoder: dict = _ENCODER) -> dict:
+    """A diffusers AutoencoderKLLTXVideo's state (0.9.1's structure; ``encoder``: ENCODER_095 for
+    0.9.5's) under Lightricks' names, with ``vae.``: the inverse of diffusers'
+    convert_ltx_vae_checkpoint_to_diffusers."""
     import torch
     out = {}
     for k, v in state.items():
@@ -87,9 +90,9 @@ def vae_original_names(state: dict) -> dict:
         elif n.startswith(("decoder.time_embedder.", "decoder.scale_shift_table")):
             n = "decoder.last_" + n[len("decoder."):]
         elif n.startswith("encoder.mid_block."):
-            n = "encoder.down_blocks.9." + n[len("encoder.mid_block."):]
+            n = f"encoder.down_blocks.{encoder['mid']}." + n[len("encoder.mid_block."):]
         elif m := re.match(r"encoder\.down_blocks\.(\d+)\.(downsamplers\.0\.|conv_out\.)?(.*)", n):
-            n = f"encoder.down_blocks.{_ENCODER[(m[1], m[2] or '')]}.{m[3]}"
+            n = f"encoder.down_blocks.{encoder[(m[1], m[2] or '')]}.{m[3]}"
         out["vae." + n] = v
     chans = state["latents_mean"].shape[0]
     out["vae.per_channel_statistics.channel"] = torch.arange(chans, dtype=torch.float32)  # dropped by the converter

@@ -138,7 +138,11 @@ def tokenizer(part: Part, base: str | None):
     base folder's; else refused, saying where Studio looked."""
     beside = os.path.join(os.path.dirname(part.wf.path), "tokenizer")
     if SPIECE in part.wf.tensors or os.path.isdir(beside) or base:
-        return tokenizer_for(part, base)
+        tok = tokenizer_for(part, base)
+        if tok is not None and len(tok) > part.cfg["vocab_size"]:
+            raise ModelError(f"the tokenizer of the text encoder '{part.wf.path}' holds {len(tok)} tokens, but the "
+                             f"encoder's embedding has {part.cfg['vocab_size']} rows: they are not one model's")
+        return tok
     raise ModelError(f"the text encoder '{part.wf.path}' carries no tokenizer (ComfyUI's t5xxl files have none: "
                      f"ComfyUI ships T5's itself) and none was found: Studio looked in the file (no '{SPIECE}' "
                      f"tensor), in '{beside}', and in 'base' (empty). Put T5 v1.1 XXL's tokenizer in '{beside}' (an "
