@@ -34,5 +34,6 @@ def denoiser_config(diffusers, fam, wf):
 
 def build_pipeline(diffusers, fam, wf, files: dict[str, str], torch_dtype, info):
     """(pipeline, weights in words, model_index-like dict, parts) from a denoiser file and its parts' files."""
-    denoiser_config(diffusers, fam, wf)  # another family's file: refused with what to give
+    if fam.key not in _BY_FAMILY:
+        denoiser_config(diffusers, fam, wf)  # refused, saying what to give
     return _BY_FAMILY[fam.key].build_pipeline(diffusers, fam, wf, files, torch_dtype, info)

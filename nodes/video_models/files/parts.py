@@ -5,7 +5,7 @@ loaded lean like the denoiser (a meta skeleton, the weights read straight into i
 fp32 / fp8 / scaled fp8). The configs come from the files' shapes and Studio's data
 (part_configs.py); the tokenizer from the text-encoder file (ComfyUI's ``spiece_model``).
 
-Wan only so far: another family's parts are refused with what to give instead (a base folder).
+Wan's, and helpers the other families' modules share (family_parts.py picks: parts_ltx.py...).
 diffusers and transformers are imported inside functions."""
 from __future__ import annotations
 
