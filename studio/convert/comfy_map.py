@@ -297,9 +297,9 @@ class _Builder:
             else:
                 said.append(f"second expert '{second}' (Wan 2.2 A14B's low-noise model): Load Video Model takes one "
                             "file; point 'model' at a Wan 2.2 A14B diffusers folder for both experts")
-        # Load Video Model reads Wan's text encoder, VAE and CLIP vision as separate files (ComfyUI's
-        # CLIPLoader says the family in its 'type'); another family's come from 'base'
-        wan = any(n.cls == "CLIPLoader" and wf.value(n, "type") == "wan" for n in up)
+        # Load Video Model reads Wan's and LTX-Video's text encoder, VAE and CLIP vision as separate files
+        # (ComfyUI's CLIPLoader says the family in its 'type'); another family's come from 'base'
+        separate = any(n.cls == "CLIPLoader" and wf.value(n, "type") in ("wan", "ltxv") for n in up)
         for n in up:
             if n.cls in FILE_LOADERS:
                 self.used.add(n.id)
@@ -307,12 +307,12 @@ class _Builder:
                 value = wf.value(n, key)
                 param = {"text encoder": "text_encoder", "VAE": "vae",
                          "image encoder (clip_vision)": "clip_vision"}.get(what)
-                if wan and param in lp and isinstance(value, str) and value.strip():
+                if separate and param in lp and isinstance(value, str) and value.strip():
                     self.g.set_param(load, param, value)
                 else:
                     said.append(f"{what} '{value}': Load Video Model takes it from 'base' (a diffusers folder "
-                                "of the same family)" + ("" if wan or param not in lp else
-                                                         "; separate files are read for Wan only"))
+                                "of the same family)" + ("" if separate or param not in lp else
+                                                         "; separate files are read for Wan and LTX-Video only"))
 
     def _vace(self, images, gen, mode, said) -> None:
         ref, ctrl, masks = images.get("reference_image"), images.get("control_video"), images.get("control_masks")

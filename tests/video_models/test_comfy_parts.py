@@ -189,10 +189,12 @@ def test_missing_parts_and_a_tokenizer_nowhere_are_said(comfy, tmp_path, no_load
 
 
 def test_another_familys_denoiser_with_part_files_says_what_to_give(tmp_path, no_loads):
-    den = layouts.write(str(tmp_path / "ltx-video-2b.safetensors"), layouts.ltx(28))
+    den = layouts.write(str(tmp_path / "cogvideox-2b.safetensors"), {"patch_embed.proj.weight": (2, 2, 2, 2),
+                                                                     "norm_final.weight": (2,),
+                                                                     "transformer_blocks.0.attn1.to_q.weight": (2, 2)})
     vae = layouts.write(str(tmp_path / "ltx_vae.safetensors"), layouts.ltx_vae())
-    with pytest.raises(ModelError, match=r"single LTX-Video transformer file: set 'base' to a diffusers LTX-Video "
-                                         r"folder .* separate text-encoder and VAE files are read for Wan so far"):
+    with pytest.raises(ModelError, match=r"single CogVideoX transformer file: set 'base' to a diffusers CogVideoX "
+                                         r"folder .* separate text-encoder and VAE files are read for Wan.*LTX-Video.* so far"):
         load_video_model(den, base=None, device=CPU, parts={"vae": vae})
 
 

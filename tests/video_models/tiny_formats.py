@@ -34,7 +34,7 @@ def build_wide_wan(path: str) -> str:
 
 def _quantisable(name: str, t) -> bool:
     """What ComfyUI's fp8 files and city96's GGUF files quantise: the 2-D weights of the blocks."""
-    return t.dim() == 2 and name.endswith(".weight") and name.startswith("blocks.")
+    return t.dim() == 2 and name.endswith(".weight") and name.startswith(("blocks.", "transformer_blocks."))
 
 
 def write_safetensors(state: dict, path: str, dtype) -> str:

@@ -35,8 +35,8 @@ class Tensors:
 
     def __init__(self, shapes: dict[str, tuple[int, ...]]):
         self.raw = shapes
-        names = list(shapes)
-        sample = names[:25] + names[-25:]  # the header's names are sorted: its ends show the prefix
+        names = [k for k in shapes if not k.startswith(("vae.", "first_stage_model.", "text_encoders.", "conditioner."))]
+        sample = (names or list(shapes))[:25] + (names or list(shapes))[-25:]  # sorted: the ends (of a denoiser's)
         self.prefix = next((p for p in DENOISER_PREFIXES if sum(k.startswith(p) for k in sample) * 2 > len(sample)), "")
         if self.prefix:
             n = len(self.prefix)

@@ -5,7 +5,7 @@ loaded lean like the denoiser (a meta skeleton, the weights read straight into i
 fp32 / fp8 / scaled fp8). The configs come from the files' shapes and Studio's data
 (part_configs.py); the tokenizer from the text-encoder file (ComfyUI's ``spiece_model``).
 
-Wan only so far: another family's parts are refused with what to give instead (a base folder).
+Wan's, and helpers the other families' modules share (family_parts.py picks: parts_ltx.py...).
 diffusers and transformers are imported inside functions."""
 from __future__ import annotations
 
@@ -68,7 +68,7 @@ def _shapes(wf: WeightFile) -> dict:
     return {k: tuple(v.shape) for k, v in wf.tensors.items()}
 
 
-def _strip(wf: WeightFile, prefixes: tuple[str, ...]) -> WeightFile:
+def strip_prefix(wf: WeightFile, prefixes: tuple[str, ...]) -> WeightFile:
     """``wf`` with a prefix every weight name has removed (ComfyUI's 'vae.', 'text_encoders.t5xxl.transformer.')."""
     for p in prefixes:
         if wf.tensors and all(k.startswith(p) or k == SPIECE for k in wf.tensors):
@@ -92,7 +92,7 @@ def check_parts(fam: Family, den_cfg: dict, den_path: str, files: dict[str, str]
             raise ModelError(f"the {title} '{path}' is {r.variant}, made for {FAMILIES[r.family].title}, but the "
                              f"denoiser '{os.path.basename(den_path)}' is {fam.title}'s")
         if component == "text_encoder":
-            wf = _strip(wf, ("text_encoders.umt5xxl.transformer.", "umt5xxl.transformer.", "transformer."))
+            wf = strip_prefix(wf, ("text_encoders.umt5xxl.transformer.", "umt5xxl.transformer.", "transformer."))
             cls_name, cfg, umt5 = pc.t5_encoder(_shapes(wf), path)
             if not umt5:
                 raise ModelError(f"the text encoder '{path}' is {r.variant} (T5: only its first block has a position "
@@ -105,7 +105,7 @@ def check_parts(fam: Family, den_cfg: dict, den_path: str, files: dict[str, str]
             if "2.2" in r.variant:
                 raise ModelError(f"the VAE '{path}' is the {r.variant} (48 latent channels): as a single file Studio "
                                  "reads Wan 2.1's VAE (16 channels) so far; give the Wan 2.2 diffusers folder as 'base'")
-            wf = _strip(wf, ("vae.", "first_stage_model."))
+            wf = strip_prefix(wf, ("vae.", "first_stage_model."))
             if "decoder.conv_in.weight" not in wf.tensors:  # Wan's original names: diffusers' converter renames them
                 wf = _renamed(diffusers, "AutoencoderKLWan", wf, path)
             cls_name, cfg = pc.wan_vae(_shapes(wf), path)
@@ -121,7 +121,7 @@ def check_parts(fam: Family, den_cfg: dict, den_path: str, files: dict[str, str]
                 raise ModelError(f"the CLIP vision '{path}' ({r.variant}) is {cfg['hidden_size']} wide, but the "
                                  f"denoiser reads image tokens {den_cfg['image_dim']} wide")
         part = parts[component] = Part(component, wf, r.variant, cls_name, cfg)
-        _check_shapes(part, diffusers)
+        check_shapes(part, diffusers)
     return parts
 
 
@@ -140,7 +140,7 @@ def _skeleton(part: Part, diffusers=None):
         return cls, conf, cls(conf)
 
 
-def _check_shapes(part: Part, diffusers) -> None:
+def check_shapes(part: Part, diffusers) -> None:
     """The config read from the part's shapes, built on the meta device, against every tensor of
     the file: a file whose tensors do not make one model is named (its first misfit), before any load."""
     _, _, model = _skeleton(part, diffusers)

@@ -268,7 +268,7 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
         memory = "gpu"
     diffusers = diffusers_offline()
     if index is None:  # no folder: the denoiser file and its parts' files (ComfyUI's loaders)
-        from ..files.parts import build_pipeline
+        from ..files.family_parts import build_pipeline
         pipe, weights, index, checked = build_pipeline(diffusers, fam, single, parts, torch_dtype, info)
     else:
         pipe, weights, checked = _from_folder(diffusers, path, index, files, fam, single, parts, torch_dtype, info)
@@ -318,7 +318,7 @@ def _from_folder(diffusers, path: str, index: dict, files: list[str], fam: Famil
     checked = {}
     if parts:
         from .checks import read_json
-        from ..files.parts import check_parts
+        from ..files.family_parts import check_parts
         den_cfg = read_json(os.path.join(path, fam.denoiser, "config.json"))
         checked = check_parts(fam, den_cfg, single.path if single is not None else path, parts, diffusers)
     if single is not None:

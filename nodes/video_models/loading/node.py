@@ -97,9 +97,9 @@ def _memory_param(params) -> str:
 class LoadVideoModel(Node):
     """Open a pretrained video model from your disk: a diffusers folder (with model_index.json) or
     a single denoiser file, .safetensors (bf16, fp16, fp32, fp8, scaled fp8) or .gguf (then 'base'
-    gives the rest of the pipeline; the file's format is said). For Wan, the text encoder, VAE and
-    CLIP vision may instead be ComfyUI's separate files (each recognised from its tensors and
-    checked against the denoiser; the tokenizer is the one inside the text-encoder file). The family
+    gives the rest of the pipeline; the file's format is said). For Wan and LTX-Video, the text encoder,
+    VAE and CLIP vision may be ComfyUI's separate files (each recognised from its tensors, checked against
+    the denoiser; the tokenizer inside the text-encoder file or in a tokenizer/ folder beside it). The family
     (SVD, Wan, LTX-Video, CogVideoX, AnimateDiff, HunyuanVideo, SkyReels-V2) is detected and shown. Never downloads."""
     id = "video_models.load"
     title = "Load Video Model"
@@ -113,10 +113,10 @@ class LoadVideoModel(Node):
               Path("base", "", mode="dir", lookup=True, models="pipeline", help="single file only: a diffusers folder of the same family that "
                                                 "gives the VAE, text encoder and scheduler"),
               Path("text_encoder", "", mode="open", filters=PART_FILTERS, lookup=True, models="text_encoder",
-                   help="single Wan file only: the text-encoder file (ComfyUI's text_encoders/umt5_xxl_*.safetensors, "
-                        "its tokenizer inside), instead of base's"),
+                   help="single Wan / LTX-Video file only: the text-encoder file (ComfyUI's text_encoders/umt5_xxl_*, "
+                        "t5xxl_* for LTX-Video), instead of base's"),
               Path("vae", "", mode="open", filters=PART_FILTERS, lookup=True, models="vae",
-                   help="single Wan file only: the VAE file (ComfyUI's vae/wan_2.1_vae.safetensors), instead of base's"),
+                   help="single Wan / LTX-Video file only: the VAE file (ComfyUI's vae/), instead of base's or the checkpoint's"),
               Path("clip_vision", "", mode="open", filters=PART_FILTERS, lookup=True, models="clip_vision",
                    help="single Wan 2.1 I2V / FLF2V file only: the CLIP-vision file (ComfyUI's "
                         "clip_vision/clip_vision_h.safetensors)"),

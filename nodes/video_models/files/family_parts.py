@@ -1,0 +1,39 @@
+"""Which family's code reads ComfyUI's separate part files (a denoiser file + text-encoder, VAE and
+CLIP-vision files): Wan's (parts.py) and LTX-Video's (parts_ltx.py). Another family's denoiser
+with part files is refused here, saying what to give instead (a diffusers folder as 'base')."""
+from __future__ import annotations
+
+from ..loading.checks import ModelError
+from ..loading.families import FAMILIES
+from . import parts, parts_ltx
+
+_BY_FAMILY = {"wan": parts, "ltx": parts_ltx}  # family key -> the module reading its part files
+
+
+def _read_for() -> str:
+    titles = [FAMILIES[k].title for k in _BY_FAMILY]
+    return ", ".join(titles[:-1]) + " and " + titles[-1] if len(titles) > 1 else titles[0]
+
+
+def check_parts(fam, den_cfg: dict, den_path: str, files: dict[str, str], diffusers):
+    """The family's check of its part files against the denoiser's config (headers only)."""
+    if fam.key not in _BY_FAMILY:
+        raise ModelError(f"separate text-encoder, VAE and CLIP-vision files are read for {_read_for()} so far: for "
+                         f"this {fam.title} denoiser set 'base' to a diffusers {fam.title} folder and leave them empty")
+    return _BY_FAMILY[fam.key].check_parts(fam, den_cfg, den_path, files, diffusers)
+
+
+def denoiser_config(diffusers, fam, wf):
+    """(class name, config, the file under diffusers' names) of a denoiser file with no folder."""
+    if fam.key not in _BY_FAMILY:
+        raise ModelError(f"'{wf.path}' is a single {fam.title} {fam.denoiser} file: set 'base' to a diffusers "
+                         f"{fam.title} folder (its VAE, text encoder and scheduler are used with this file); "
+                         f"separate text-encoder and VAE files are read for {_read_for()} so far")
+    return _BY_FAMILY[fam.key].denoiser_config(diffusers, fam, wf)
+
+
+def build_pipeline(diffusers, fam, wf, files: dict[str, str], torch_dtype, info):
+    """(pipeline, weights in words, model_index-like dict, parts) from a denoiser file and its parts' files."""
+    if fam.key not in _BY_FAMILY:
+        denoiser_config(diffusers, fam, wf)  # refused, saying what to give
+    return _BY_FAMILY[fam.key].build_pipeline(diffusers, fam, wf, files, torch_dtype, info)
