@@ -225,9 +225,28 @@ def _from_spiece(part: Part):
     if [p for p, _ in pieces[:3]] != ["<pad>", "</s>", "<unk>"]:
         raise ModelError(f"'{part.wf.path}': its sentencepiece model does not begin with T5's <pad>, </s>, <unk> "
                          f"(it begins {[p for p, _ in pieces[:3]]})")
-    charsmap = proto.normalizer_spec.precompiled_charsmap or None
+    spec = proto.normalizer_spec
+    odd = [w for w, bad in (("no dummy prefix", not spec.add_dummy_prefix), ("runs of spaces kept",
+                            not spec.remove_extra_whitespaces), ("spaces as suffixes", proto.trainer_spec
+                            .treat_whitespace_as_suffix), ("user-defined pieces", any(p.type == 4 for p in proto.pieces)))
+           if bad]
+    if odd:
+        raise ModelError(f"'{part.wf.path}': its sentencepiece model splits text in a way Studio's tokenizer does not "
+                         f"reproduce ({', '.join(odd)}): put its tokenizer/ folder beside the file, or set 'base'")
+    from tokenizers import pre_tokenizers
+    from tokenizers.models import Unigram
     # no sentinel tokens: ComfyUI's tokenizer is the sentencepiece model as it is (eos added, no bos)
-    return T5Tokenizer(vocab=pieces, _spm_precompiled_charsmap=charsmap, extra_ids=0, model_max_length=512)
+    tok = T5Tokenizer(vocab=pieces, _spm_precompiled_charsmap=spec.precompiled_charsmap or None, extra_ids=0,
+                      model_max_length=512)
+    # as sentencepiece encodes: unknown characters as their UTF-8 bytes when the model has them (UMT5's
+    # byte_fallback; transformers' T5Tokenizer makes <unk>); words split at spaces only, unless the
+    # normaliser (nmt_nfkc, T5's) makes tabs and newlines spaces
+    back = tok.backend_tokenizer
+    back.model = Unigram(pieces, unk_id=2, byte_fallback=proto.trainer_spec.byte_fallback)
+    words = pre_tokenizers.WhitespaceSplit() if spec.name.startswith("nmt_") else pre_tokenizers.Split(" ", "removed")
+    back.pre_tokenizer = pre_tokenizers.Sequence([words, pre_tokenizers.Metaspace(replacement="▁",
+                                                                                  prepend_scheme="always", split=True)])
+    return tok
 
 
 def load_part(part: Part, torch_dtype):
