@@ -37,9 +37,11 @@ class Experts:
 
     @property
     def words(self) -> str:
+        return self.said(f"boundary ratio {self.ratio} (Wan 2.2 A14B {TASK_TITLES[self.task]}'s, Studio's data)")
+
+    def said(self, boundary: str) -> str:
         return (f"two experts: high noise '{os.path.basename(self.high.path)}', low noise "
-                f"'{os.path.basename(self.low.path)}' ({self.told}); switched at boundary ratio {self.ratio} "
-                f"(Wan 2.2 A14B {TASK_TITLES[self.task]}'s, Studio's data)")
+                f"'{os.path.basename(self.low.path)}' ({self.told}); switched at {boundary}")
 
     @property
     def short(self) -> str:
@@ -144,8 +146,7 @@ def folder_experts(diffusers, index: dict, base: str, fam, experts: Experts, tor
     own = index.get("boundary_ratio")
     if own is None:
         out["boundary_ratio"] = experts.ratio
-    info(f"{experts.words}" if own is None else f"{experts.words.split('; switched')[0]}; switched at the base "
-                                                 f"folder's boundary ratio {own}")
+    info(experts.words if own is None else experts.said(f"the base folder's boundary ratio {own}"))
     info(f"low-noise expert weights: {how}")
     index["transformer_2"] = ["diffusers", index[fam.denoiser][1]]
     index.setdefault("boundary_ratio", experts.ratio)
