@@ -223,3 +223,21 @@ def test_wan22_i2v_experts_sample_the_folders_frames_exactly(tmp_path):
     assert type(one.module).__name__ == "WanImageToVideoPipeline" and one.module.config.boundary_ratio == 0.9
     assert torch.equal(_frames(one, "i2v", image=image), _frames(ref, "i2v", image=image))
     assert os.path.basename(one.path) == "wan2.2_i2v_high_noise_14B_tiny_fp32.safetensors"
+
+
+def test_both_experts_are_built_on_the_meta_device(a14b, monkeypatch):
+    """Lean: each expert's skeleton has only meta tensors when the file's weights are put into it."""
+    import diffusers
+    seen = []
+
+    class Recording(diffusers.WanTransformer3DModel):
+        def load_state_dict(self, state_dict, *args, **kwargs):
+            seen.append({p.device.type for p in self.parameters()})
+            return super().load_state_dict(state_dict, *args, **kwargs)
+    Recording.__name__ = "WanTransformer3DModel"
+    monkeypatch.setattr(diffusers, "WanTransformer3DModel", Recording)
+    _, files = a14b
+    one = _load(files, "high", "low")
+    assert seen == [{"meta"}, {"meta"}]
+    assert {p.device.type for n in ("transformer", "transformer_2") for p in getattr(one.module, n).parameters()} == \
+        {"cpu"}
