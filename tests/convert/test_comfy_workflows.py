@@ -102,6 +102,9 @@ def test_wan22_two_experts_and_the_lightning_switch():
     g = convert(_doc("video_wan2_2_14B_t2v")).graph
     gen, notes = _gen(g), "\n".join(n["text"] for n in g.ui["notes"])
     assert gen.params["guidance_2"] == 3.5  # the low-noise sampler's cfg
+    load = next(n for n in g.nodes.values() if n.type_id == "video_models.load")
+    assert (load.params["model"], load.params["model_2"]) == ("wan2.2_t2v_high_noise_14B_fp8_scaled.safetensors",
+                                                              "wan2.2_t2v_low_noise_14B_fp8_scaled.safetensors")
     assert "wan2.2_t2v_low_noise_14B_fp8_scaled.safetensors" in notes and "boundary_ratio" in notes
     assert "steps 10-20" in notes and "shift 5 " in notes
     assert gen.params["sampler"] == "euler" and gen.params["shift"] == pytest.approx(5.0)

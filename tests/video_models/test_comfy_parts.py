@@ -169,9 +169,17 @@ def test_a_vae_of_another_family_or_the_wrong_kind_is_named(comfy, tmp_path, no_
     odd = layouts.write(str(tmp_path / "odd.safetensors"), {"foo.bar.weight": (3, 5), "zed": (7,)})
     _refused(files, r"'.*odd\.safetensors' was given as the VAE but is not a model Studio recognises: it holds "
                     r"foo\.bar\.weight \[3, 5\], zed \[7\]", text_encoder=files["text_encoder"], vae=odd)
-    vae48 = layouts.write(str(tmp_path / "wan2.2_vae.safetensors"), layouts.wan_vae(48))
-    _refused(files, r"is the Wan 2\.2 VAE \(TI2V-5B\) \(48 latent channels\): as a single file Studio reads Wan 2\.1's",
-             text_encoder=files["text_encoder"], vae=vae48)
+    from safetensors.torch import save_file
+
+    from .tiny_wan22 import vae22, vae22_original_names
+    vae48 = str(tmp_path / "wan2.2_vae.safetensors")
+    save_file({k: v.contiguous() for k, v in vae22_original_names(vae22().state_dict()).items()}, vae48)
+    _refused(files, r"the VAE '.*wan2\.2_vae\.safetensors' \(Wan 2\.2 VAE \(TI2V-5B\)\) makes latents of 48 channels, "
+                    r"but the denoiser 'wan2\.1_t2v_tiny_fp32\.safetensors' makes 16", text_encoder=files["text_encoder"],
+             vae=vae48)
+    broken = layouts.write(str(tmp_path / "wan2.2_vae_odd.safetensors"), layouts.wan_vae(48))
+    _refused(files, r"'decoder\.upsamples\.0\.residual\.0\.gamma' is not a tensor of the Wan 2\.2 VAE's original layout",
+             text_encoder=files["text_encoder"], vae=broken)
 
 
 def test_missing_parts_and_a_tokenizer_nowhere_are_said(comfy, tmp_path, no_loads):

@@ -11,6 +11,7 @@ width, ``encoder.final_layer_norm.weight`` T5's). A file nothing matches is desc
 keys and shapes. Plain stdlib: importing it costs nothing."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 DENOISER_PREFIXES = ("model.diffusion_model.", "diffusion_model.", "model.", "net.")
@@ -158,6 +159,24 @@ def _others(t: Tensors) -> Recognised | None:
     return None
 
 
+SVD_MARKS = ("model.diffusion_model.input_blocks.1.0.time_stack.in_layers.2.weight",
+             "first_stage_model.decoder.time_conv_out.weight")  # Stability's (sgm) layout of SVD
+
+
+def _svd_checkpoint(t: Tensors, filename: str) -> Recognised | None:
+    """ComfyUI's checkpoints/svd*.safetensors: the UNet, the temporal VAE and the CLIP image encoder
+    in Stability's own layout, in one file."""
+    if not any(m in t.raw for m in SVD_MARKS):
+        return None
+    xt = re.search(r"(^|[_\-.])xt([_\-.]|$)", filename.lower()) is not None  # svd_xt.safetensors
+    parts = [w for w, p in (("UNet", "model.diffusion_model."), ("temporal VAE", "first_stage_model."),
+                            ("CLIP image encoder", "conditioner.embedders.")) if any(k.startswith(p) for k in t.raw)]
+    return Recognised("checkpoint" if len(parts) > 1 else "denoiser", "svd",
+                      "Stable Video Diffusion" + (" XT" if xt else ""),
+                      f"{', '.join(parts)} in Stability's layout, which Studio cannot read yet (diffusers has no "
+                      "single-file converter for it): use its diffusers folder")
+
+
 def _denoiser(t: Tensors) -> Recognised | None:
     for f in (_ltx, _hunyuan, _others):
         r = f(t)
@@ -272,6 +291,9 @@ def recognise(shapes: dict[str, tuple[int, ...]], hint: str = "", filename: str 
     # Wan by exact names, then the text encoders, VAEs and CLIP vision by exact names (cheap), then
     # the denoisers told by their names' first components (a pass over the names)
     den = _wan(t, filename)
+    svd = _svd_checkpoint(t, filename) if den is None else None
+    if svd is not None:
+        return svd
     if den is None:
         for f in (_text_encoder, _vae, _clip_vision):
             r = f(t)

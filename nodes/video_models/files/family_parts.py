@@ -6,6 +6,7 @@ from __future__ import annotations
 from ..loading.checks import ModelError
 from ..loading.families import FAMILIES
 from . import parts, parts_ltx
+from .wan22 import one_denoiser
 
 _BY_FAMILY = {"wan": parts, "ltx": parts_ltx}  # family key -> the module reading its part files
 
@@ -32,8 +33,12 @@ def denoiser_config(diffusers, fam, wf):
     return _BY_FAMILY[fam.key].denoiser_config(diffusers, fam, wf)
 
 
-def build_pipeline(diffusers, fam, wf, files: dict[str, str], torch_dtype, info):
-    """(pipeline, weights in words, model_index-like dict, parts) from a denoiser file and its parts' files."""
+def build_pipeline(diffusers, fam, wf, files: dict[str, str], torch_dtype, info, second: str | None = None):
+    """(pipeline, weights in words, model_index-like dict, parts) from a denoiser file and its parts' files
+    (``second``: Wan 2.2 A14B's other expert; a second file for another family is refused, wan22.py)."""
     if fam.key not in _BY_FAMILY:
         denoiser_config(diffusers, fam, wf)  # refused, saying what to give
+    if second:
+        one_denoiser(fam, wf.path, second)
+        return parts.build_pipeline(diffusers, fam, wf, files, torch_dtype, info, second)
     return _BY_FAMILY[fam.key].build_pipeline(diffusers, fam, wf, files, torch_dtype, info)

@@ -19,6 +19,7 @@ from ..catalog.recognise import KIND_TITLES, recognise
 from . import part_configs as pc
 from ..loading.checks import ModelError, refuse_pickle
 from ..loading.families import FAMILIES, Family
+from . import wan22
 from .weight_formats import WeightFile, describe, is_weight_file, read_weight_file
 
 PART_KINDS = {"text_encoder": "text_encoder", "vae": "vae", "image_encoder": "clip_vision"}  # component -> file kind
@@ -102,12 +103,9 @@ def check_parts(fam: Family, den_cfg: dict, den_path: str, files: dict[str, str]
                                  f"the denoiser '{os.path.basename(den_path)}' reads {den_cfg['text_dim']} (its "
                                  f"text_embedding): they do not fit")
         elif component == "vae":
-            if "2.2" in r.variant:
-                raise ModelError(f"the VAE '{path}' is the {r.variant} (48 latent channels): as a single file Studio "
-                                 "reads Wan 2.1's VAE (16 channels) so far; give the Wan 2.2 diffusers folder as 'base'")
             wf = strip_prefix(wf, ("vae.", "first_stage_model."))
-            if "decoder.conv_in.weight" not in wf.tensors:  # Wan's original names: diffusers' converter renames them
-                wf = _renamed(diffusers, "AutoencoderKLWan", wf, path)
+            if "decoder.conv_in.weight" not in wf.tensors:  # Wan's original names: diffusers' converter renames
+                wf = wan22.vae22_renamed(wf) if "2.2" in r.variant else _renamed(diffusers, "AutoencoderKLWan", wf, path)
             cls_name, cfg = pc.wan_vae(_shapes(wf), path)
             if cfg["z_dim"] != den_cfg["out_channels"]:
                 raise ModelError(f"the VAE '{path}' ({r.variant}) makes latents of {cfg['z_dim']} channels, but the "
@@ -227,9 +225,28 @@ def _from_spiece(part: Part):
     if [p for p, _ in pieces[:3]] != ["<pad>", "</s>", "<unk>"]:
         raise ModelError(f"'{part.wf.path}': its sentencepiece model does not begin with T5's <pad>, </s>, <unk> "
                          f"(it begins {[p for p, _ in pieces[:3]]})")
-    charsmap = proto.normalizer_spec.precompiled_charsmap or None
+    spec = proto.normalizer_spec
+    odd = [w for w, bad in (("no dummy prefix", not spec.add_dummy_prefix), ("runs of spaces kept",
+                            not spec.remove_extra_whitespaces), ("spaces as suffixes", proto.trainer_spec
+                            .treat_whitespace_as_suffix), ("user-defined pieces", any(p.type == 4 for p in proto.pieces)))
+           if bad]
+    if odd:
+        raise ModelError(f"'{part.wf.path}': its sentencepiece model splits text in a way Studio's tokenizer does not "
+                         f"reproduce ({', '.join(odd)}): put its tokenizer/ folder beside the file, or set 'base'")
+    from tokenizers import pre_tokenizers
+    from tokenizers.models import Unigram
     # no sentinel tokens: ComfyUI's tokenizer is the sentencepiece model as it is (eos added, no bos)
-    return T5Tokenizer(vocab=pieces, _spm_precompiled_charsmap=charsmap, extra_ids=0, model_max_length=512)
+    tok = T5Tokenizer(vocab=pieces, _spm_precompiled_charsmap=spec.precompiled_charsmap or None, extra_ids=0,
+                      model_max_length=512)
+    # as sentencepiece encodes: unknown characters as their UTF-8 bytes when the model has them (UMT5's
+    # byte_fallback; transformers' T5Tokenizer makes <unk>); words split at spaces only, unless the
+    # normaliser (nmt_nfkc, T5's) makes tabs and newlines spaces
+    back = tok.backend_tokenizer
+    back.model = Unigram(pieces, unk_id=2, byte_fallback=proto.trainer_spec.byte_fallback)
+    words = pre_tokenizers.WhitespaceSplit() if spec.name.startswith("nmt_") else pre_tokenizers.Split(" ", "removed")
+    back.pre_tokenizer = pre_tokenizers.Sequence([words, pre_tokenizers.Metaspace(replacement="▁",
+                                                                                  prepend_scheme="always", split=True)])
+    return tok
 
 
 def load_part(part: Part, torch_dtype):
@@ -244,11 +261,15 @@ def load_part(part: Part, torch_dtype):
     return lean_load(cls, conf, wf, torch_dtype)
 
 
-def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str], torch_dtype, info):
-    """(pipeline, weights in words, model_index-like dict) from a denoiser file and its parts' files,
-    with no folder: every part checked before the first is loaded."""
+def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str], torch_dtype, info,
+                   second: str | None = None):
+    """(pipeline, weights in words, model_index-like dict) from a denoiser file and its parts' files
+    (``second``: Wan 2.2 A14B's other expert, wan22.py), with no folder: every part checked before
+    the first is loaded."""
     missing = [PART_TITLES[c] for c in ("text_encoder", "vae") if c not in files]
     cls_name, cfg, named = denoiser_config(diffusers, fam, wf)
+    experts = wan22.check_experts(diffusers, fam, wf, second, cfg)
+    wf = experts.high if experts else wf
     if missing:
         raise ModelError(f"'{wf.path}' is a single {fam.title} denoiser: set the {' and the '.join(missing)} file"
                          f"{'s' if len(missing) > 1 else ''} (as ComfyUI's loaders take them), or 'base' to a diffusers "
@@ -266,24 +287,33 @@ def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str]
         index = {"_class_name": "WanPipeline", fam.denoiser: ["diffusers", cls_name]}
         from .single_file import load_denoiser
         den, weights, how = load_denoiser(diffusers, index, tmp, fam, wf, torch_dtype)
+        scheduler, own, assumed = pc.wan_pipeline(cfg)
+        info(f"weights: {how}; config from the file's shapes ({assumed})")
+        if experts:  # the low-noise expert: the same config (check_experts compared every shape)
+            den2, _, how2 = load_denoiser(diffusers, index, tmp, fam, experts.low, torch_dtype)
+            own = {**own, "transformer_2": den2, "boundary_ratio": experts.ratio}
+            info(f"{experts.words}; low-noise weights: {how2}")
+            weights = f"{weights}; {experts.short}"
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    info(f"weights: {how}; config from the file's shapes ({pc.ASSUMED['wan']})")
     comps = {"transformer": den, "tokenizer": tokenizer,
-             "scheduler": getattr(diffusers, pc.WAN_SCHEDULER["_class_name"]).from_config(pc.WAN_SCHEDULER)}
+             "scheduler": getattr(diffusers, scheduler["_class_name"]).from_config(scheduler)}
     for c, part in parts.items():
         comps[c] = load_part(part, torch_dtype)
         info(f"{PART_TITLES[c]}: {part.words}" + (", tokenizer from the file" if c == "text_encoder" else ""))
     if cls_name == "WanVACETransformer3DModel":
         pipe_cls = "WanVACEPipeline"
-    elif "image_encoder" in parts:
-        from transformers import CLIPImageProcessor
+    elif cfg["in_channels"] != cfg["out_channels"]:  # image to video: Wan 2.1's (CLIP vision) or Wan 2.2 A14B's
         pipe_cls = "WanImageToVideoPipeline"
-        comps["image_processor"] = CLIPImageProcessor(**pc.CLIP_IMAGE_PROCESSOR)
+        if "image_encoder" in parts:
+            from transformers import CLIPImageProcessor
+            comps["image_processor"] = CLIPImageProcessor(**pc.CLIP_IMAGE_PROCESSOR)
     else:
         pipe_cls = "WanPipeline"
-    pipe = getattr(diffusers, pipe_cls)(**comps)
-    index["_class_name"] = pipe_cls
+    pipe = getattr(diffusers, pipe_cls)(**comps, **own)
+    index.update({"_class_name": pipe_cls, **{k: v for k, v in own.items() if k != "transformer_2"}})
+    if experts:
+        index["transformer_2"] = ["diffusers", cls_name]
     return pipe, weights, index, parts
 
 

@@ -239,15 +239,18 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
     warn = warn or (lambda s: None)
     info = info or (lambda s: None)
     memory = memory or ("model_offload" if offload else "gpu")
-    parts = {k: v for k, v in (parts or {}).items() if v}
+    given = {k: v for k, v in (parts or {}).items() if v}  # with 'transformer_2': Wan 2.2 A14B's second expert
+    parts = {k: v for k, v in given.items() if k != "transformer_2"}
+    second = given.get("transformer_2")
     if os.path.isfile(path) and os.path.basename(path) == "model_index.json":
         path = os.path.dirname(path)
     from ..files.weight_formats import check_single_file
     if os.path.isdir(path):
-        if parts:
+        if given:
             from ..files.parts import PART_TITLES
-            raise ModelError(f"'{path}' is a diffusers folder, which has its own {', '.join(PART_TITLES[c] for c in parts)}: "
-                             "the text-encoder, VAE and CLIP-vision files go with a single denoiser file")
+            titles = {**PART_TITLES, "transformer_2": "second expert"}
+            raise ModelError(f"'{path}' is a diffusers folder, which has its own {', '.join(titles[c] for c in given)}: "
+                             "the text-encoder, VAE, CLIP-vision and second-expert files go with a single denoiser file")
         fam, index, files = check_folder(path)
         single = None
     elif not base:
@@ -259,6 +262,9 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
         if bfam.key != fam.key:
             raise ModelError(f"'{path}' is a {fam.title} file but the base '{base}' is a {bfam.title} model")
         single, path = wf, base
+    if second:
+        from ..files.wan22 import one_denoiser
+        one_denoiser(fam, single.path, second)
     torch_dtype, why = pick_dtype(dtype_name, device)
     if why:
         warn(why)
@@ -269,9 +275,11 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
     diffusers = diffusers_offline()
     if index is None:  # no folder: the denoiser file and its parts' files (ComfyUI's loaders)
         from ..files.family_parts import build_pipeline
-        pipe, weights, index, checked = build_pipeline(diffusers, fam, single, parts, torch_dtype, info)
+        pipe, weights, index, checked = build_pipeline(diffusers, fam, single, parts, torch_dtype, info,
+                                                       second)
     else:
-        pipe, weights, checked = _from_folder(diffusers, path, index, files, fam, single, parts, torch_dtype, info)
+        pipe, weights, checked = _from_folder(diffusers, path, index, files, fam, single, parts, torch_dtype, info,
+                                              second)
     from ..files.parts import parts_words
     weights = "; ".join(w for w in (weights, parts_words(checked)) if w)
     vae = getattr(pipe, "vae", None)
@@ -297,7 +305,7 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
     pipe.set_progress_bar_config(disable=True)
     file = single.path if single is not None else path
     folder = path if single is not None and path != file else None
-    ref = VideoModelRef(module=pipe, config={"family": fam.key, "path": file, "base": folder, "parts": parts},
+    ref = VideoModelRef(module=pipe, config={"family": fam.key, "path": file, "base": folder, "parts": given},
                         kind=f"video:{fam.key}", family=fam.key, path=file, variant=variant, weights=weights,
                         device=device, dtype=torch_dtype, dtype_asked=dtype_name, memory=memory, memory_why=why,
                         tiling=tiling,
@@ -307,9 +315,10 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
 
 
 def _from_folder(diffusers, path: str, index: dict, files: list[str], fam: Family, single, parts: dict,
-                 torch_dtype, info):
+                 torch_dtype, info, second: str | None = None):
     """(pipeline, the single file's format or '') from a diffusers folder, its denoiser replaced by
-    the single file ``single`` and its components by ``parts``' files (each checked before any load)."""
+    the single file ``single`` (and ``second``: Wan 2.2 A14B's other expert) and its components by
+    ``parts``' files (each checked before any load)."""
     from .config_check import check_folder_configs
     check_folder_configs(path, index, files, diffusers)
     cls = getattr(diffusers, index["_class_name"])
@@ -321,10 +330,18 @@ def _from_folder(diffusers, path: str, index: dict, files: list[str], fam: Famil
         from ..files.family_parts import check_parts
         den_cfg = read_json(os.path.join(path, fam.denoiser, "config.json"))
         checked = check_parts(fam, den_cfg, single.path if single is not None else path, parts, diffusers)
+    experts = None
+    if second:
+        from ..files.wan22 import check_experts, folder_experts
+        experts = check_experts(diffusers, fam, single, second)
+        single = experts.high
     if single is not None:
         from ..files.single_file import load_denoiser
         kwargs[fam.denoiser], weights, how = load_denoiser(diffusers, index, path, fam, single, torch_dtype)
         info(f"weights: {how}")
+    if experts:
+        kwargs.update(folder_experts(diffusers, index, path, fam, experts, torch_dtype, info))
+        weights = f"{weights}; {experts.short}"
     if checked:
         from ..files.parts import part_components
         kwargs.update(part_components(checked, path, torch_dtype, info))

@@ -21,6 +21,7 @@ CATEGORY = "Pretrained Video"
 FILTERS = "Video models (model_index.json *.safetensors *.gguf)"
 PART_FILTERS = "Model parts (*.safetensors)"
 PARTS = {"text_encoder": "text_encoder", "vae": "vae", "clip_vision": "image_encoder"}  # param -> pipeline component
+FILES = {"model_2": "transformer_2", **PARTS}  # and Wan 2.2 A14B's second expert (files/wan22.py)
 
 
 def find_model(name: str, base_dir: str | None) -> str:
@@ -47,15 +48,16 @@ def find_part(key: str, name: str, base_dir: str | None) -> str:
     """A text-encoder, VAE or CLIP-vision file's path, from what the artist typed or picked."""
     path = model_paths.resolve(name, base_dir)
     if path is None:
-        raise ModelError(f"{key.replace('_', ' ')} file '{name}' not found: looked beside the graph and in "
+        raise ModelError(f"{'second expert (model_2)' if key == 'model_2' else key.replace('_', ' ')} file '{name}' "
+                         "not found: looked beside the graph and in "
                          f"{', '.join(model_paths.model_dirs())} (give a full path, or a name under a models folder)")
     return path
 
 
 def part_files(params, base_dir: str | None) -> dict[str, str]:
-    """{pipeline component: path} of the part files set (text encoder, VAE, CLIP vision)."""
+    """{pipeline component: path} of the part files set (text encoder, VAE, CLIP vision, second expert)."""
     return {comp: find_part(key, params.get(key) or "", base_dir)
-            for key, comp in PARTS.items() if (params.get(key) or "").strip()}
+            for key, comp in FILES.items() if (params.get(key) or "").strip()}
 
 
 def _stoppable(ctx, load, what: str = "a model"):
@@ -99,7 +101,8 @@ class LoadVideoModel(Node):
     a single denoiser file, .safetensors (bf16, fp16, fp32, fp8, scaled fp8) or .gguf (then 'base'
     gives the rest of the pipeline; the file's format is said). For Wan and LTX-Video, the text encoder,
     VAE and CLIP vision may be ComfyUI's separate files (each recognised from its tensors, checked against
-    the denoiser; the tokenizer inside the text-encoder file or in a tokenizer/ folder beside it). The family
+    the denoiser; the tokenizer inside the text-encoder file or in a tokenizer/ folder beside it), and Wan 2.2
+    A14B's two experts two denoiser files ('model' and 'model_2'). The family
     (SVD, Wan, LTX-Video, CogVideoX, AnimateDiff, HunyuanVideo, SkyReels-V2) is detected and shown. Never downloads."""
     id = "video_models.load"
     title = "Load Video Model"
@@ -110,6 +113,10 @@ class LoadVideoModel(Node):
                    help="a diffusers folder, its model_index.json, a single denoiser file (.safetensors in bf16, "
                         "fp16, fp32 or fp8, or .gguf), or a name under the models folders (org/name for the "
                         "Hugging Face cache)"),
+              Path("model_2", "", mode="open", filters=FILTERS, lookup=True, models="denoiser",
+                   help="Wan 2.2 A14B only: the second expert's file (ComfyUI's wan2.2_*_low_noise_*; 'model' takes "
+                        "the high_noise one, swapped when their names say the other way round); both experts are "
+                        "loaded, checked to be one architecture, and switched at the model's boundary"),
               Path("base", "", mode="dir", lookup=True, models="pipeline", help="single file only: a diffusers folder of the same family that "
                                                 "gives the VAE, text encoder and scheduler"),
               Path("text_encoder", "", mode="open", filters=PART_FILTERS, lookup=True, models="text_encoder",
@@ -188,7 +195,7 @@ class LoadVideoModel(Node):
                     find_model(params.get(key) or "", base_dir)
                 except ModelError as e:
                     problems.append(str(e))
-        for key in PARTS:
+        for key in FILES:
             if (params.get(key) or "").strip():
                 try:
                     find_part(key, params[key], base_dir)
@@ -200,7 +207,7 @@ class LoadVideoModel(Node):
     def signature_files(cls, params, base_dir=None) -> list[str]:
         """Every weight and config file: replacing a model's files re-runs what uses it."""
         out = []
-        for key in ("model", "base", *PARTS):
+        for key in ("model", "base", *FILES):
             v = params.get(key) or ""
             p = model_paths.resolve(v, base_dir) if v.strip() else None
             if p:
