@@ -15,6 +15,7 @@ import os
 from ..loading.checks import ModelError, read_json
 from ..loading.config_check import check_config
 from ..loading.families import Family
+from . import hunyuan_layout
 from .weight_formats import SAFETENSORS_DTYPES, WeightFile, describe
 
 _CHUNK = 1 << 30  # bytes per read (one read of a multi-GB tensor can come back short)
@@ -207,6 +208,12 @@ def renamed(cls, cfg: dict, wf: WeightFile, shapes_only: bool = False) -> Weight
     return WeightFile(wf.path, wf.kind, tensors, scales, wf.data_start, aside)
 
 
+def _prepared(cls, state: dict) -> dict:
+    """A family's own step before diffusers' converter: HunyuanVideo's single blocks split by the
+    file's width (the converter assumes the 13B's; hunyuan_layout.py)."""
+    return hunyuan_layout.prepare(state) if cls.__name__ == hunyuan_layout.CLASS else state
+
+
 def converted_shapes(cls, cfg: dict, wf: WeightFile) -> dict | None:
     """The shapes diffusers' converter for ``cls`` makes of ``wf``'s tensors (run on meta tensors:
     splits and joins too); None when there is none or it fails on shapes alone."""
@@ -220,7 +227,7 @@ def converted_shapes(cls, cfg: dict, wf: WeightFile) -> dict | None:
     metas = {k: torch.empty(v.shape, dtype=torch_dtype_of(v.dtype), device="meta") for k, v in wf.tensors.items()}
     try:
         kwargs = {"config": cfg} if "config" in inspect.signature(fn).parameters else {}
-        return {k: tuple(v.shape) for k, v in fn(checkpoint=metas, **kwargs).items()}
+        return {k: tuple(v.shape) for k, v in fn(checkpoint=_prepared(cls, metas), **kwargs).items()}
     except Exception:  # noqa: BLE001 - a converter that needs the data: diffusers loads the file itself
         return None
 
@@ -233,7 +240,7 @@ def converted_load(cls, cfg: dict, wf: WeightFile, torch_dtype):
 
     from diffusers.loaders.single_file_model import SINGLE_FILE_LOADABLE_CLASSES
     fn = SINGLE_FILE_LOADABLE_CLASSES[cls.__name__]["checkpoint_mapping_fn"]
-    state = {name: t for name, t, _ in _file_tensors(wf)}
+    state = _prepared(cls, {name: t for name, t, _ in _file_tensors(wf)})
     kwargs = {"config": cfg} if "config" in inspect.signature(fn).parameters else {}
     return lean_load(cls, cfg, wf, torch_dtype, state=fn(checkpoint=state, **kwargs))
 
