@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from ..catalog.recognise import KIND_TITLES, recognise
 from . import part_configs as pc
+from . import parts_hunyuan
 from ..loading.checks import ModelError, refuse_pickle
 from ..loading.families import FAMILIES, Family
 from .weight_formats import WeightFile, describe, is_weight_file, read_weight_file
@@ -81,6 +82,11 @@ def check_parts(fam: Family, den_cfg: dict, den_path: str, files: dict[str, str]
     """Each part's file recognised and checked against the denoiser (its config ``den_cfg``, in
     diffusers' names): the family, the text states' width, the latent channels, the image tokens'
     width. Headers only: nothing is allocated."""
+    if fam.key == "hunyuan15":  # its own parts: parts_hunyuan.py
+        checked = {c: Part(c, *parts_hunyuan.part_spec(c, *read_part(c, p), den_cfg, den_path)) for c, p in files.items()}
+        for part in checked.values():
+            _check_shapes(part, diffusers)
+        return checked
     if fam.key != "wan":
         raise ModelError(f"separate text-encoder, VAE and CLIP-vision files are read for Wan so far: for this "
                          f"{fam.title} denoiser set 'base' to a diffusers {fam.title} folder and leave them empty")
@@ -134,7 +140,8 @@ def _skeleton(part: Part, diffusers=None):
             return cls, part.cfg, cls.from_config(part.cfg)
     import transformers
     cls = getattr(transformers, part.cls_name)
-    conf = getattr(transformers, {"UMT5EncoderModel": "UMT5Config", "T5EncoderModel": "T5Config"}
+    conf = getattr(transformers, {"UMT5EncoderModel": "UMT5Config", "T5EncoderModel": "T5Config",
+                                  "Qwen2_5_VLTextModel": "Qwen2_5_VLTextConfig"}
                    .get(part.cls_name, "CLIPVisionConfig"))(**part.cfg)
     with init_empty_weights():
         return cls, conf, cls(conf)
@@ -205,6 +212,8 @@ def tokenizer_for(part: Part, base: str | None):
         return AutoTokenizer.from_pretrained(beside, local_files_only=True)
     if base:
         return None
+    if part.cls_name == "Qwen2_5_VLTextModel":
+        raise parts_hunyuan.no_tokenizer(part.wf.path, beside)
     raise ModelError(f"the text encoder '{part.wf.path}' carries no tokenizer (no '{SPIECE}' tensor, as ComfyUI's "
                      f"umt5_xxl files have) and none was found: Studio looked in the file, in '{beside}', and in "
                      "'base' (empty). Give a text-encoder file with its tokenizer inside, or set 'base' to a diffusers "

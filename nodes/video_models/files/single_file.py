@@ -15,7 +15,7 @@ import os
 from ..loading.checks import ModelError, read_json
 from ..loading.config_check import check_config
 from ..loading.families import Family
-from . import hunyuan_layout
+from . import hunyuan15_layout, hunyuan_layout
 from .weight_formats import SAFETENSORS_DTYPES, WeightFile, describe
 
 _CHUNK = 1 << 30  # bytes per read (one read of a multi-GB tensor can come back short)
@@ -184,8 +184,7 @@ def renamed(cls, cfg: dict, wf: WeightFile, shapes_only: bool = False) -> Weight
     import inspect
 
     import torch
-    from diffusers.loaders.single_file_model import SINGLE_FILE_LOADABLE_CLASSES
-    fn = SINGLE_FILE_LOADABLE_CLASSES.get(cls.__name__, {}).get("checkpoint_mapping_fn")
+    fn = _converter(cls)
     if fn is None or (wf.kind != "safetensors" and not shapes_only):
         return None
     infos = {**wf.tensors, **{n: (wf.aside or {})[n] for n in wf.scales.values()}}
@@ -208,6 +207,14 @@ def renamed(cls, cfg: dict, wf: WeightFile, shapes_only: bool = False) -> Weight
     return WeightFile(wf.path, wf.kind, tensors, scales, wf.data_start, aside)
 
 
+def _converter(cls):
+    """diffusers' single-file converter for ``cls``, else Studio's own for a class diffusers has
+    none for (HunyuanVideo 1.5's: hunyuan15_layout.py), else None."""
+    from diffusers.loaders.single_file_model import SINGLE_FILE_LOADABLE_CLASSES
+    fn = SINGLE_FILE_LOADABLE_CLASSES.get(cls.__name__, {}).get("checkpoint_mapping_fn")
+    return fn or hunyuan15_layout.CONVERTERS.get(cls.__name__)
+
+
 def _prepared(cls, state: dict) -> dict:
     """A family's own step before diffusers' converter: HunyuanVideo's single blocks split by the
     file's width (the converter assumes the 13B's; hunyuan_layout.py)."""
@@ -220,8 +227,7 @@ def converted_shapes(cls, cfg: dict, wf: WeightFile) -> dict | None:
     import inspect
 
     import torch
-    from diffusers.loaders.single_file_model import SINGLE_FILE_LOADABLE_CLASSES
-    fn = SINGLE_FILE_LOADABLE_CLASSES.get(cls.__name__, {}).get("checkpoint_mapping_fn")
+    fn = _converter(cls)
     if fn is None or wf.kind != "safetensors" or wf.scales:
         return None
     metas = {k: torch.empty(v.shape, dtype=torch_dtype_of(v.dtype), device="meta") for k, v in wf.tensors.items()}
@@ -238,8 +244,7 @@ def converted_load(cls, cfg: dict, wf: WeightFile, torch_dtype):
     load's peak is about the file, not diffusers' single-file loader's copy of it beside the model."""
     import inspect
 
-    from diffusers.loaders.single_file_model import SINGLE_FILE_LOADABLE_CLASSES
-    fn = SINGLE_FILE_LOADABLE_CLASSES[cls.__name__]["checkpoint_mapping_fn"]
+    fn = _converter(cls)
     state = _prepared(cls, {name: t for name, t, _ in _file_tensors(wf)})
     kwargs = {"config": cfg} if "config" in inspect.signature(fn).parameters else {}
     return lean_load(cls, cfg, wf, torch_dtype, state=fn(checkpoint=state, **kwargs))
