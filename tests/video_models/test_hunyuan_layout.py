@@ -1,6 +1,6 @@
 """HunyuanVideo (the original 13B's architecture) as one file in Tencent's key names (issue 45,
 aims): diffusers' converter splits each single block's fused linear1 with the 13B's width written
-in (3072), so Studio splits it by the file's own width first (files/hunyuan_layout.py). A tiny
+in (3072), so Studio splits it by the file's own width first (files/hunyuan_layouts.py). A tiny
 random transformer written in the original names loads, with a diffusers base folder, into the
 weights the folder holds and samples its frames exactly (fp32, CPU); a file of the real 13B's
 shapes is recognised and converts to the shapes of diffusers' 13B."""
@@ -72,7 +72,7 @@ def test_a_file_of_the_real_13b_shapes_is_recognised_and_converts_to_its_shapes(
     from diffusers.loaders.single_file_utils import convert_hunyuan_video_transformer_to_diffusers as convert
 
     from nodes.video_models.catalog.recognise import recognise
-    from nodes.video_models.files.hunyuan_layout import prepare
+    from nodes.video_models.files.hunyuan_layouts import prepare
     from nodes.video_models.loading.families import family_from_keys
     with init_empty_weights():
         big = HunyuanVideoTransformer3DModel()

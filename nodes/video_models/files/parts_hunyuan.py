@@ -16,7 +16,7 @@ import os
 
 from ..loading.checks import ModelError
 from ..loading.families import FAMILIES
-from .hunyuan15_layout import vae_names
+from .hunyuan_layouts import vae_names
 from .weight_formats import WeightFile
 
 QWEN_HEAD_DIM = 128  # Qwen2.5-VL 3B / 7B / 72B

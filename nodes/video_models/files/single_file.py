@@ -15,7 +15,7 @@ import os
 from ..loading.checks import ModelError, read_json
 from ..loading.config_check import check_config
 from ..loading.families import Family
-from . import hunyuan15_layout, hunyuan_layout
+from . import hunyuan_layouts
 from .weight_formats import SAFETENSORS_DTYPES, WeightFile, describe
 
 _CHUNK = 1 << 30  # bytes per read (one read of a multi-GB tensor can come back short)
@@ -209,16 +209,16 @@ def renamed(cls, cfg: dict, wf: WeightFile, shapes_only: bool = False) -> Weight
 
 def _converter(cls):
     """diffusers' single-file converter for ``cls``, else Studio's own for a class diffusers has
-    none for (HunyuanVideo 1.5's: hunyuan15_layout.py), else None."""
+    none for (HunyuanVideo 1.5's: hunyuan_layouts.py), else None."""
     from diffusers.loaders.single_file_model import SINGLE_FILE_LOADABLE_CLASSES
     fn = SINGLE_FILE_LOADABLE_CLASSES.get(cls.__name__, {}).get("checkpoint_mapping_fn")
-    return fn or hunyuan15_layout.CONVERTERS.get(cls.__name__)
+    return fn or hunyuan_layouts.CONVERTERS.get(cls.__name__)
 
 
 def _prepared(cls, state: dict) -> dict:
     """A family's own step before diffusers' converter: HunyuanVideo's single blocks split by the
-    file's width (the converter assumes the 13B's; hunyuan_layout.py)."""
-    return hunyuan_layout.prepare(state) if cls.__name__ == hunyuan_layout.CLASS else state
+    file's width (the converter assumes the 13B's; hunyuan_layouts.py)."""
+    return hunyuan_layouts.prepare(state) if cls.__name__ == hunyuan_layouts.CLASS else state
 
 
 def converted_shapes(cls, cfg: dict, wf: WeightFile) -> dict | None:

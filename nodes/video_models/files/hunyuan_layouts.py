@@ -1,23 +1,72 @@
-"""HunyuanVideo 1.5's original layout (Tencent's names, as ComfyUI's
-``hunyuanvideo1.5_*.safetensors`` and ``hunyuanvideo15_vae_fp16.safetensors`` hold them) under
-diffusers' names: the transformer and the VAE.
+"""HunyuanVideo's original layouts (Tencent's names, as its repositories and ComfyUI's files hold
+them) made readable by diffusers' classes: the 13B transformer's, before diffusers' own converter
+runs, and HunyuanVideo 1.5's transformer and VAE, which Studio converts itself.
 
-Studio converts these itself: diffusers 0.42.1 has no single-file converter for
+**HunyuanVideo (13B).** diffusers' ``convert_hunyuan_video_transformer_to_diffusers`` (diffusers
+0.42.1, loaders/single_file_utils.py) renames most tensors and chunks the double blocks' fused qkv
+in three (width-free), but splits each single block's fused ``linear1`` (q, k, v and the MLP's
+input, stacked) with ``hidden_size = 3072`` written into ``remap_single_transformer_blocks_``: only
+the released 13B's width. A file of another width (a tiny test model, a pruned or distilled one)
+makes ``torch.split`` fail. The converter cannot be told the width (it takes no config), so Studio
+splits ``single_blocks.N.linear1`` itself by the file's own shapes (the width is the weight's input
+size) into the diffusers names the converter would give, which it then passes through untouched,
+and leaves every other renaming, the qkv chunks and the final layer's scale / shift swap to the
+library (``prepare``).
+
+**HunyuanVideo 1.5.** diffusers 0.42.1 has no single-file converter for
 ``HunyuanVideo15Transformer3DModel`` nor ``AutoencoderKLHunyuanVideo15`` (neither is in
 ``SINGLE_FILE_LOADABLE_CLASSES``); its conversion lives in ``scripts/convert_hunyuan_video1_5_to_
 diffusers.py``, outside the installed package, written for the 480p model's 54 blocks and 2
 refiner blocks. The mapping below is that script's, made by pattern so any block count and width
-converts. It is a renaming but for two tensor operations, both independent of the width: the
-token refiner's fused ``self_attn_qkv`` chunked in three, and the final layer's modulation
-reordered from (shift, scale) to diffusers' (scale, shift). The VAE is a pure renaming.
+converts (``CONVERTERS``). It is a renaming but for two tensor operations, both independent of the
+width: the token refiner's fused ``self_attn_qkv`` chunked in three, and the final layer's
+modulation reordered from (shift, scale) to diffusers' (scale, shift). The VAE is a pure renaming.
 
-The converters take and return a dict of tensors (meta tensors for shapes only: nothing is read;
-chunks are views), with the signature of diffusers' ``checkpoint_mapping_fn``. torch is imported only to join the final layer's halves."""
+Everything works on meta tensors (shapes only: nothing is read) and on real ones (splits and
+chunks are views); converters have the signature of diffusers' ``checkpoint_mapping_fn``. torch is
+imported only to join the final layer's halves."""
 from __future__ import annotations
 
 import re
 
-PREFIXES = ("model.diffusion_model.", "diffusion_model.", "vae.", "first_stage_model.")
+CLASS = "HunyuanVideoTransformer3DModel"  # the 13B's class (prepare)
+_LINEAR1 = re.compile(r"^(.*)single_blocks\.(\d+)\.linear1\.(weight|bias)$")
+
+
+def prepare(state: dict) -> dict:
+    """An original-layout HunyuanVideo state made ready for diffusers' converter: ComfyUI's prefix
+    removed (when every name has it: the converter expects bare names) and the single blocks split
+    by the file's width."""
+    return split_single_blocks(_bare(state))
+
+
+def split_single_blocks(state: dict) -> dict:
+    """``state`` (original names) with each ``single_blocks.N.linear1`` split into diffusers'
+    ``single_transformer_blocks.N.attn.to_q / to_k / to_v`` and ``proj_mlp`` by its own width:
+    rows [0, w), [w, 2w), [2w, 3w) and the rest, w the weight's input size. The other tensors as
+    they are; a file without single blocks (or already split) is returned unchanged."""
+    widths = {}
+    for k, v in state.items():
+        m = _LINEAR1.match(k)
+        if m and m[3] == "weight":
+            widths[(m[1], m[2])] = int(v.shape[1])
+    if not widths:
+        return state
+    out = {}
+    for k, v in state.items():
+        m = _LINEAR1.match(k)
+        w = widths.get((m[1], m[2])) if m else None
+        if w is None or v.shape[0] <= 3 * w:
+            out[k] = v  # no weight to read a width from, or too few rows: left to the converter (it says why)
+            continue
+        q, kk, vv, mlp = v.split([w, w, w, v.shape[0] - 3 * w], dim=0)
+        new = f"{m[1]}single_transformer_blocks.{m[2]}"
+        for part, t in (("attn.to_q", q), ("attn.to_k", kk), ("attn.to_v", vv), ("proj_mlp", mlp)):
+            out[f"{new}.{part}.{m[3]}"] = t
+    return out
+
+
+PREFIXES = ("model.diffusion_model.", "diffusion_model.", "vae.", "first_stage_model.")  # ComfyUI's
 
 _TRANSFORMER = tuple((re.compile(a), b) for a, b in (
     (r"^time_in\.mlp\.0\.", "time_embed.timestep_embedder.linear_1."),
