@@ -28,7 +28,7 @@ PROMPT = 'a red fox running in the snow, a sign saying "hello"'
 def hy15(tmp_path_factory):
     """(the diffusers folder, its parts as ComfyUI's files: name -> path)."""
     import diffusers
-    from transformers import Qwen2_5_VLTextModel
+    from transformers import Qwen2_5_VLTextModel, T5EncoderModel
     root = tmp_path_factory.mktemp("hy15")
     folder = th.build_hunyuan15(str(root / "hunyuanvideo15-tiny"))
     out = root / "models"
@@ -36,14 +36,22 @@ def hy15(tmp_path_factory):
     den = diffusers.HunyuanVideo15Transformer3DModel.from_pretrained(folder, subfolder="transformer").state_dict()
     vae = diffusers.AutoencoderKLHunyuanVideo15.from_pretrained(folder, subfolder="vae").state_dict()
     qwen = Qwen2_5_VLTextModel.from_pretrained(os.path.join(folder, "text_encoder")).state_dict()
+    byt5 = T5EncoderModel.from_pretrained(os.path.join(folder, "text_encoder_2")).state_dict()
+    byt5.pop("encoder.embed_tokens.weight")  # ComfyUI keeps 'shared' only
     files = {"denoiser": str(out / "hunyuanvideo1.5_480p_t2v_tiny_fp32.safetensors"),
              "vae": str(out / "hunyuanvideo15_vae_tiny.safetensors"),
-             "text_encoder": str(out / "qwen_2.5_vl_tiny.safetensors")}
+             "text_encoder": str(out / "qwen_2.5_vl_tiny.safetensors"),
+             "text_encoder_2": str(out / "byt5_small_glyphxl_tiny.safetensors")}
+    save_file({k: v.contiguous() for k, v in byt5.items()}, files["text_encoder_2"])
     save_file({"model.diffusion_model." + k: v.contiguous() for k, v in th.transformer_original_names(den).items()},
               files["denoiser"])
     save_file({k: v.contiguous() for k, v in th.vae_original_names(vae).items()}, files["vae"])
     save_file({k: v.contiguous() for k, v in th.qwen_comfy_names(qwen, 128).items()}, files["text_encoder"])
     return folder, files
+
+
+def _parts(files, **more):
+    return {c: files[c] for c in ("text_encoder", "text_encoder_2", "vae")} | more
 
 
 def _frames(ref):
@@ -133,3 +141,49 @@ def test_the_qwen_tokenizer_comes_from_beside_the_file_else_the_refusal_says_wha
     shutil.copytree(os.path.join(folder, "tokenizer"), tmp_path / "tokenizer")
     tok = tokenizer_for(part, None)
     assert tok("a red fox").input_ids == th.load_tokenizer(folder)("a red fox").input_ids
+
+
+def test_comfyuis_four_files_alone_sample_the_folders_frames_exactly(hy15, tmp_path):
+    """No folder: the denoiser's config from its shapes, the scheduler and guider from Studio's
+    data for 480p T2V (its file name), byT5's tokenizer with no files, Qwen's from beside its file."""
+    folder, files = hy15
+    te = tmp_path / "text_encoders"
+    te.mkdir()
+    shutil.copy(files["text_encoder"], te / "qwen_2.5_vl_7b_tiny.safetensors")
+    shutil.copytree(os.path.join(folder, "tokenizer"), te / "tokenizer")
+    said = []
+    one = load_video_model(files["denoiser"], base=None, device=CPU, dtype_name="fp32", info=said.append,
+                           parts=_parts(files, text_encoder=str(te / "qwen_2.5_vl_7b_tiny.safetensors")))
+    ref = load_video_model(folder, base=None, device=CPU, dtype_name="fp32")
+    for name in ("transformer", "vae", "text_encoder", "text_encoder_2"):
+        got, held = getattr(one.module, name).state_dict(), getattr(ref.module, name).state_dict()
+        assert set(got) == set(held) and all(torch.equal(got[k], held[k]) for k in held), name
+        for p in getattr(ref.module, name).parameters():
+            p.data = p.data.clone()
+    public = (lambda c: {k: v for k, v in dict(c).items() if not k.startswith("_")})
+    assert public(one.module.scheduler.config) == public(ref.module.scheduler.config)
+    assert one.module.guider.guidance_scale == ref.module.guider.guidance_scale == 6.0
+    assert "480p T2V, shift 5.0, guidance 6.0" in said[0], said
+    assert any(s.startswith("second text encoder: byt5_small_glyphxl_tiny.safetensors") for s in said), said
+    assert torch.equal(_frames(one), _frames(ref))
+
+
+def test_without_a_folder_each_missing_part_and_the_tokenizer_are_asked_for(hy15):
+    folder, files = hy15
+    with pytest.raises(ModelError, match=r"single HunyuanVideo 1.5 denoiser: set the second text encoder file\(s\)"):
+        load_video_model(files["denoiser"], base=None, device=CPU, dtype_name="fp32",
+                         parts={"text_encoder": files["text_encoder"], "vae": files["vae"]})
+    with pytest.raises(ModelError, match=r"Put Qwen2.5-VL-7B-Instruct's tokenizer files .* or set 'base' to a "
+                                         r"diffusers HunyuanVideo 1.5 folder"):
+        load_video_model(files["denoiser"], base=None, device=CPU, dtype_name="fp32", parts=_parts(files))
+
+
+def test_a_byt5_of_another_width_is_named(hy15, tmp_path):
+    from transformers import T5Config, T5EncoderModel
+    folder, files = hy15
+    wide = T5EncoderModel(T5Config(vocab_size=384, d_model=48, d_kv=8, d_ff=16, num_layers=1, num_heads=6,
+                                   relative_attention_num_buckets=8, feed_forward_proj="gated-gelu"))
+    f = str(tmp_path / "byt5_48.safetensors")
+    save_file({k: v.contiguous() for k, v in wide.state_dict().items() if k != "encoder.embed_tokens.weight"}, f)
+    with pytest.raises(ModelError, match=r"gives text states 48 wide, but the denoiser .* reads glyph states 32 wide"):
+        load_video_model(files["denoiser"], base=folder, device=CPU, dtype_name="fp32", parts={"text_encoder_2": f})

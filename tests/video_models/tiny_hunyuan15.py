@@ -1,4 +1,5 @@
-"""A tiny random HunyuanVideo 1.5 pipeline built from configs (diffusers' own test sizes; a
+"""A tiny random HunyuanVideo 1.5 pipeline built from configs (diffusers' own test sizes but one
+head of the released model's 128 values, its rotary split, 480p T2V scheduler and guider; a
 word-level tokenizer with a chat template and a Qwen2.5-VL text model with the released model's
 128-value heads and rotary settings; byT5's tokenizer needs no files), and its transformer and VAE
 written in Tencent's names (ComfyUI's files): the inverse of the diffusers conversion script's
@@ -35,9 +36,9 @@ def build_hunyuan15(path: str) -> str:
                                              pad_token_id=0, eos_token_id=1, decoder_start_token_id=0))
     torch.manual_seed(0)
     transformer = HunyuanVideo15Transformer3DModel(
-        in_channels=9, out_channels=4, num_attention_heads=2, attention_head_dim=8, num_layers=1, num_refiner_layers=1,
-        mlp_ratio=2.0, patch_size=1, patch_size_t=1, text_embed_dim=128, text_embed_2_dim=32, image_embed_dim=12,
-        rope_axes_dim=(2, 2, 4), target_size=16, task_type="t2v")
+        in_channels=9, out_channels=4, num_attention_heads=1, attention_head_dim=128, num_layers=1,
+        num_refiner_layers=1, mlp_ratio=2.0, patch_size=1, patch_size_t=1, text_embed_dim=128, text_embed_2_dim=32,
+        image_embed_dim=12, rope_axes_dim=(16, 56, 56), target_size=640, task_type="t2v")  # the real heads and rope
     torch.manual_seed(0)
     vae = AutoencoderKLHunyuanVideo15(in_channels=3, out_channels=3, latent_channels=4, block_out_channels=(16, 32, 32),
                                       layers_per_block=1, spatial_compression_ratio=4, temporal_compression_ratio=2)

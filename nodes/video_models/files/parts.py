@@ -22,8 +22,10 @@ from ..loading.checks import ModelError, refuse_pickle
 from ..loading.families import FAMILIES, Family
 from .weight_formats import WeightFile, describe, is_weight_file, read_weight_file
 
-PART_KINDS = {"text_encoder": "text_encoder", "vae": "vae", "image_encoder": "clip_vision"}  # component -> file kind
-PART_TITLES = {"text_encoder": "text encoder", "vae": "VAE", "image_encoder": "CLIP vision"}
+PART_KINDS = {"text_encoder": "text_encoder", "text_encoder_2": "text_encoder", "vae": "vae",
+              "image_encoder": "clip_vision"}  # component -> file kind
+PART_TITLES = {"text_encoder": "text encoder", "text_encoder_2": "second text encoder", "vae": "VAE",
+               "image_encoder": "CLIP vision"}
 SPIECE = "spiece_model"  # ComfyUI's T5 / UMT5 files: the sentencepiece model's bytes as a uint8 tensor
 
 
@@ -87,6 +89,9 @@ def check_parts(fam: Family, den_cfg: dict, den_path: str, files: dict[str, str]
         for part in checked.values():
             _check_shapes(part, diffusers)
         return checked
+    if "text_encoder_2" in files:
+        raise ModelError(f"a second text-encoder file '{files['text_encoder_2']}' was given, but a {fam.title} denoiser "
+                         "reads one text encoder (HunyuanVideo 1.5 takes its byT5 glyph encoder there): leave it empty")
     if fam.key != "wan":
         raise ModelError(f"separate text-encoder, VAE and CLIP-vision files are read for Wan so far: for this "
                          f"{fam.title} denoiser set 'base' to a diffusers {fam.title} folder and leave them empty")

@@ -27,6 +27,12 @@ QWEN_TEXT = {"hidden_act": "silu", "rms_norm_eps": 1e-6, "max_position_embedding
 ASSUMED = (f"Qwen2.5-VL attention heads of {QWEN_HEAD_DIM} values each and its rotary settings "
            "(mrope sections 16, 24, 24; theta 1e6)")
 _QWEN_TOPS = ("embed_tokens.", "layers.", "norm.")
+HY15_HEAD_DIM = 128  # every released HunyuanVideo 1.5 transformer (16 heads of 128)
+HY15_ROPE = {"rope_theta": 256.0, "rope_axes_dim": [16, 56, 56]}  # its rotary split of the 128 values
+# The diffusers conversion script's scheduler shift and guidance per released variant (480p / 720p, T2V / I2V)
+HY15_SHIFT = {("480p", "t2v"): 5.0, ("480p", "i2v"): 5.0, ("720p", "t2v"): 9.0, ("720p", "i2v"): 7.0}
+HY15_ASSUMED = (f"attention heads of {HY15_HEAD_DIM} values each, rotary axes 16, 56, 56, the 480p or 720p "
+                "variant's scheduler shift and guidance from the file's name")
 
 
 def _renamed(wf: WeightFile, names: dict[str, str]) -> WeightFile:
@@ -84,6 +90,13 @@ def _qwen_config(shapes: dict, path: str) -> dict:
             "max_window_layers": layers}
 
 
+def _t5_names(names) -> dict[str, str]:
+    """A byT5 encoder's names under T5EncoderModel's (ComfyUI's prefixes removed; a decoder dropped)."""
+    pre = next((p for p in ("text_encoders.byt5_small.transformer.", "byt5_small.transformer.", "transformer.")
+                if names and all(k.startswith(p) for k in names)), "")
+    return {k: k[len(pre):] for k in names if k[len(pre):].startswith(("shared.", "encoder."))}
+
+
 def _qwen_names(names) -> dict[str, str]:
     """The language model's names under Qwen2_5_VLTextModel's (the vision tower and the LM head
     are left out: the pipeline reads the text states only)."""
@@ -94,6 +107,42 @@ def _qwen_names(names) -> dict[str, str]:
                 out[k] = k[len(pre):]
                 break
     return out
+
+
+def variant_of(path: str) -> tuple[str, str, bool]:
+    """(resolution, task, distilled) from a HunyuanVideo 1.5 file's name (ComfyUI's are named
+    ``hunyuanvideo1.5_720p_t2v_cfg_distilled_fp16``); 480p and T2V when it does not say."""
+    name = os.path.basename(path).lower()
+    return ("720p" if "720" in name else "480p", "i2v" if "i2v" in name else "t2v", "distill" in name)
+
+
+def transformer_config(shapes: dict, path: str) -> dict:
+    """A HunyuanVideo15Transformer3DModel's config from its shapes (diffusers' names); the heads,
+    the rotary split and the target size are Studio's data for the released models (HY15_ASSUMED)."""
+    def dim(name, i, what):
+        s = shapes.get(name)
+        if s is None or len(s) <= i:
+            raise ModelError(f"'{path}' has no '{name}': its {what} cannot be read from its shapes")
+        return int(s[i])
+    width = dim("x_embedder.proj.weight", 0, "width")
+    if width % HY15_HEAD_DIM:
+        raise ModelError(f"'{path}' is a HunyuanVideo 1.5 denoiser {width} wide, not a whole number of "
+                         f"{HY15_HEAD_DIM}-value heads as in the released models: give its diffusers folder as 'base'")
+    pt, ph = dim("x_embedder.proj.weight", 2, "patch"), dim("x_embedder.proj.weight", 3, "patch")
+    res, task, _ = variant_of(path)
+    count = (lambda pre: 1 + max((int(k[len(pre):].split(".")[0]) for k in shapes if k.startswith(pre)), default=-1))
+    return {"in_channels": dim("x_embedder.proj.weight", 1, "input channels"),
+            "out_channels": dim("proj_out.weight", 0, "output channels") // (pt * ph * ph),
+            "num_attention_heads": width // HY15_HEAD_DIM, "attention_head_dim": HY15_HEAD_DIM,
+            "num_layers": count("transformer_blocks."),
+            "num_refiner_layers": count("context_embedder.token_refiner.refiner_blocks."),
+            "mlp_ratio": dim("transformer_blocks.0.ff.net.0.proj.weight", 0, "feed-forward width") / width,
+            "patch_size": ph, "patch_size_t": pt, "qk_norm": "rms_norm",
+            "text_embed_dim": dim("context_embedder.proj_in.weight", 1, "text width"),
+            "text_embed_2_dim": dim("context_embedder_2.norm.weight", 0, "glyph text width"),
+            "image_embed_dim": dim("image_embedder.norm_in.weight", 0, "image width"), **HY15_ROPE,
+            "use_meanflow": any(k.startswith("time_embed.timestep_embedder_r.") for k in shapes),
+            "target_size": 960 if res == "720p" else 640, "task_type": task}
 
 
 def no_tokenizer(path: str, beside: str) -> ModelError:
@@ -131,5 +180,14 @@ def part_spec(component: str, wf: WeightFile, r, den_cfg: dict, den_path: str) -
             raise ModelError(f"the text encoder '{wf.path}' ({r.variant}) gives text states {cfg['hidden_size']} "
                              f"wide, but the denoiser '{den}' reads {den_cfg.get('text_embed_dim')}: they do not fit")
         return named, r.variant, "Qwen2_5_VLTextModel", cfg
+    if component == "text_encoder_2":
+        from . import part_configs as pc
+        named = _renamed(wf, _t5_names(list(wf.tensors)))
+        cls_name, cfg, umt5 = pc.t5_encoder({k: tuple(v.shape) for k, v in named.tensors.items()}, wf.path)
+        if umt5 or cfg["d_model"] != den_cfg.get("text_embed_2_dim"):
+            raise ModelError(f"the second text encoder '{wf.path}' ({r.variant}) gives text states {cfg['d_model']} "
+                             f"wide, but the denoiser '{den}' reads glyph states {den_cfg.get('text_embed_2_dim')} wide "
+                             "(byT5's): give byt5_small_glyphxl")
+        return named, r.variant, cls_name, cfg
     raise ModelError(f"a CLIP-vision file '{wf.path}' was given, but a HunyuanVideo 1.5 denoiser reads SigLIP image "
                      "states, which Studio takes from a base folder so far: leave CLIP vision empty")

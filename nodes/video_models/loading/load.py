@@ -263,8 +263,10 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
         memory = "gpu"
     diffusers = diffusers_offline()
     if index is None:  # no folder: the denoiser file and its parts' files (ComfyUI's loaders)
+        from ..files.hunyuan15_pipeline import build_pipeline as build_hunyuan15
         from ..files.parts import build_pipeline
-        pipe, weights, index, checked = build_pipeline(diffusers, fam, single, parts, torch_dtype, info)
+        build = build_hunyuan15 if fam.key == "hunyuan15" else build_pipeline
+        pipe, weights, index, checked = build(diffusers, fam, single, parts, torch_dtype, info)
     else:
         pipe, weights, checked = _from_folder(diffusers, path, index, files, fam, single, parts, torch_dtype, info)
     from ..files.parts import parts_words

@@ -20,7 +20,8 @@ from ..memory.modes import MEMORY_HELP, MEMORY_MODES
 CATEGORY = "Pretrained Video"
 FILTERS = "Video models (model_index.json *.safetensors *.gguf)"
 PART_FILTERS = "Model parts (*.safetensors)"
-PARTS = {"text_encoder": "text_encoder", "vae": "vae", "clip_vision": "image_encoder"}  # param -> pipeline component
+PARTS = {"text_encoder": "text_encoder", "text_encoder_2": "text_encoder_2", "vae": "vae",
+         "clip_vision": "image_encoder"}  # param -> pipeline component
 
 
 def find_model(name: str, base_dir: str | None) -> str:
@@ -115,6 +116,9 @@ class LoadVideoModel(Node):
               Path("text_encoder", "", mode="open", filters=PART_FILTERS, lookup=True, models="text_encoder",
                    help="single Wan file only: the text-encoder file (ComfyUI's text_encoders/umt5_xxl_*.safetensors, "
                         "its tokenizer inside), instead of base's"),
+              Path("text_encoder_2", "", mode="open", filters=PART_FILTERS, lookup=True, models="text_encoder",
+                   help="single HunyuanVideo 1.5 file only: the byT5 glyph encoder (ComfyUI's "
+                        "text_encoders/byt5_small_glyphxl_fp16.safetensors), instead of base's"),
               Path("vae", "", mode="open", filters=PART_FILTERS, lookup=True, models="vae",
                    help="single Wan file only: the VAE file (ComfyUI's vae/wan_2.1_vae.safetensors), instead of base's"),
               Path("clip_vision", "", mode="open", filters=PART_FILTERS, lookup=True, models="clip_vision",
