@@ -98,9 +98,10 @@ def _memory_param(params) -> str:
 class LoadVideoModel(Node):
     """Open a pretrained video model from your disk: a diffusers folder (with model_index.json) or
     a single denoiser file, .safetensors (bf16, fp16, fp32, fp8, scaled fp8) or .gguf (then 'base'
-    gives the rest of the pipeline; the file's format is said). For Wan, the text encoder, VAE and
-    CLIP vision may instead be ComfyUI's separate files (each recognised from its tensors and
-    checked against the denoiser; the tokenizer is the one inside the text-encoder file). The family
+    gives the rest of the pipeline; the file's format is said). For Wan and HunyuanVideo 1.5, the
+    text encoder(s), VAE and CLIP vision may instead be ComfyUI's separate files (each recognised
+    from its tensors and checked against the denoiser; the tokenizer is the one inside the
+    text-encoder file, else a tokenizer/ folder beside it). The family
     (SVD, Wan, LTX-Video, CogVideoX, AnimateDiff, HunyuanVideo) is detected and shown. Never downloads."""
     id = "video_models.load"
     title = "Load Video Model"
@@ -114,13 +115,15 @@ class LoadVideoModel(Node):
               Path("base", "", mode="dir", lookup=True, models="pipeline", help="single file only: a diffusers folder of the same family that "
                                                 "gives the VAE, text encoder and scheduler"),
               Path("text_encoder", "", mode="open", filters=PART_FILTERS, lookup=True, models="text_encoder",
-                   help="single Wan file only: the text-encoder file (ComfyUI's text_encoders/umt5_xxl_*.safetensors, "
-                        "its tokenizer inside), instead of base's"),
+                   help="single Wan or HunyuanVideo 1.5 file only: the text-encoder file (ComfyUI's text_encoders/"
+                        "umt5_xxl_*.safetensors, its tokenizer inside; qwen_2.5_vl_7b*.safetensors, its tokenizer/ "
+                        "beside it), instead of base's"),
               Path("text_encoder_2", "", mode="open", filters=PART_FILTERS, lookup=True, models="text_encoder",
                    help="single HunyuanVideo 1.5 file only: the byT5 glyph encoder (ComfyUI's "
                         "text_encoders/byt5_small_glyphxl_fp16.safetensors), instead of base's"),
               Path("vae", "", mode="open", filters=PART_FILTERS, lookup=True, models="vae",
-                   help="single Wan file only: the VAE file (ComfyUI's vae/wan_2.1_vae.safetensors), instead of base's"),
+                   help="single Wan or HunyuanVideo 1.5 file only: the VAE file (ComfyUI's vae/wan_2.1_vae.safetensors, "
+                        "vae/hunyuanvideo15_vae_fp16.safetensors), instead of base's"),
               Path("clip_vision", "", mode="open", filters=PART_FILTERS, lookup=True, models="clip_vision",
                    help="single Wan 2.1 I2V / FLF2V file only: the CLIP-vision file (ComfyUI's "
                         "clip_vision/clip_vision_h.safetensors)"),
