@@ -57,6 +57,8 @@ def _parts(files, **more):
 def _frames(ref):
     pipe = ref.pipeline("t2v")
     pipe.tokenizer_max_length = pipe.tokenizer_2_max_length = 32  # the real 1000 and 256 tokens, shortened alike
+    pipe.prompt_template_encode_start_idx = 0  # Qwen's 108 template tokens: the tiny tokenizer makes fewer, so the
+    # real crop would leave only padding and the text encoder would not reach the frames
     return pipe(prompt=PROMPT, height=16, width=16, num_frames=5, num_inference_steps=2,
                                generator=torch.Generator().manual_seed(0), output_type="pt").frames
 
@@ -187,3 +189,35 @@ def test_a_byt5_of_another_width_is_named(hy15, tmp_path):
     save_file({k: v.contiguous() for k, v in wide.state_dict().items() if k != "encoder.embed_tokens.weight"}, f)
     with pytest.raises(ModelError, match=r"gives text states 48 wide, but the denoiser .* reads glyph states 32 wide"):
         load_video_model(files["denoiser"], base=folder, device=CPU, dtype_name="fp32", parts={"text_encoder_2": f})
+
+
+def test_comfyuis_scaled_fp8_qwen_file_is_read_in_8_bits(hy15, tmp_path):
+    """qwen_2.5_vl_7b_fp8_scaled: the layers' 2-D weights in fp8 e4m3fn with per-tensor scales,
+    kept in 8 bits and computed in fp32; the frames stay within 40 dB of the fp32 folder's."""
+    from safetensors.torch import load_file
+
+    from . import tiny_formats as tf
+    folder, files = hy15
+    top = torch.finfo(torch.float8_e4m3fn).max
+    out = {}
+    for k, v in load_file(files["text_encoder"]).items():
+        if k.startswith("model.layers.") and v.dim() == 2:
+            s = (v.abs().max() / top).clamp(min=1e-12).float()
+            out[k] = (v.float() / s).to(torch.float8_e4m3fn).contiguous()
+            out[k[: -len(".weight")] + ".scale_weight"] = s.reshape(())
+        else:
+            out[k] = v
+    out["scaled_fp8"] = torch.empty(0, dtype=torch.float8_e4m3fn)
+    f = str(tmp_path / "qwen_2.5_vl_tiny_fp8_scaled.safetensors")
+    save_file(out, f)
+    said = []
+    one = load_video_model(files["denoiser"], base=folder, device=CPU, dtype_name="fp32", info=said.append,
+                           parts={"text_encoder": f})
+    assert any("qwen_2.5_vl_tiny_fp8_scaled.safetensors: Qwen2.5" in s and "fp8 e4m3 (scaled)" in s for s in said), said
+    assert one.module.text_encoder.layers[0].self_attn.q_proj.weight.dtype == torch.float8_e4m3fn
+    ref = load_video_model(folder, base=None, device=CPU, dtype_name="fp32")
+    want, got = _frames(ref), _frames(one)
+    assert not torch.equal(want, got)  # the text encoder reaches the frames, and its 8 bits show
+    db = tf.psnr(want, got)
+    print(f"scaled fp8 Qwen2.5-VL: {db:.1f} dB against the fp32 folder's frames")
+    assert db >= 40

@@ -28,8 +28,9 @@ def build_hunyuan15(path: str) -> str:
     tok.chat_template = CHAT
     torch.manual_seed(0)
     text_encoder = Qwen2_5_VLTextModel(Qwen2_5_VLTextConfig(**{
-        **QWEN_TEXT, "vocab_size": len(tok), "hidden_size": 128, "intermediate_size": 37, "num_hidden_layers": 2,
-        "num_attention_heads": 1, "num_key_value_heads": 1, "max_window_layers": 2}))
+        **QWEN_TEXT, "vocab_size": len(tok), "hidden_size": 128, "intermediate_size": 37, "num_hidden_layers": 4,
+        "num_attention_heads": 1, "num_key_value_heads": 1, "max_window_layers": 4}))  # the pipeline reads the
+    # third-last hidden state: four layers, so two of them reach it
     torch.manual_seed(0)
     text_encoder_2 = T5EncoderModel(T5Config(vocab_size=384, d_model=32, d_kv=8, d_ff=37, num_layers=2, num_heads=4,
                                              relative_attention_num_buckets=8, feed_forward_proj="gated-gelu",
