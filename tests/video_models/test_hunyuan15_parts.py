@@ -74,7 +74,7 @@ def test_the_denoiser_vae_and_text_encoder_files_sample_the_folders_frames_exact
         assert set(got) == set(held) and all(torch.equal(got[k], held[k]) for k in held), name
         for p in getattr(ref.module, name).parameters():
             p.data = p.data.clone()  # fresh storage as Studio's reads make (test_comfy_parts._fresh)
-    assert "in the original layout (converted by diffusers' converter as read), loaded as fp32" in said[0], said
+    assert "in the original layout (converted by Studio's converter as read), loaded as fp32" in said[0], said
     assert any(s.startswith("VAE: hunyuanvideo15_vae_tiny.safetensors: HunyuanVideo 1.5 VAE, fp32") for s in said)
     assert any(s.startswith("text encoder: qwen_2.5_vl_tiny.safetensors: Qwen2.5") for s in said), said
     assert "VAE HunyuanVideo 1.5 VAE, fp32" in one.summary()
@@ -221,3 +221,26 @@ def test_comfyuis_scaled_fp8_qwen_file_is_read_in_8_bits(hy15, tmp_path):
     db = tf.psnr(want, got)
     print(f"scaled fp8 Qwen2.5-VL: {db:.1f} dB against the fp32 folder's frames")
     assert db >= 40
+
+
+def test_an_fp8_denoiser_in_tencents_names_is_kept_in_8_bits(hy15, tmp_path):
+    """The double blocks' 2-D weights in fp8 e4m3fn (as ComfyUI's fp8 files): converted as read,
+    stored in 8 bits, computed in fp32; within 40 dB of the fp32 folder's frames."""
+    from safetensors.torch import load_file
+
+    from . import tiny_formats as tf
+    folder, files = hy15
+    state = load_file(files["denoiser"])
+    fp8 = {k: (v.to(torch.float8_e4m3fn) if ".double_blocks." in k and v.dim() == 2 else v).contiguous()
+           for k, v in state.items()}
+    f = str(tmp_path / "hunyuanvideo1.5_480p_t2v_tiny_fp8_e4m3fn.safetensors")
+    save_file(fp8, f)
+    said = []
+    one = load_video_model(f, base=folder, device=CPU, dtype_name="fp32", info=said.append)
+    assert "in the original layout (converted by Studio's converter as read), stored in 8 bits" in said[0], said
+    assert one.module.transformer.transformer_blocks[0].attn.to_q.weight.dtype == torch.float8_e4m3fn
+    ref = load_video_model(folder, base=None, device=CPU, dtype_name="fp32")
+    want, got = _frames(ref), _frames(one)
+    db = tf.psnr(want, got)
+    print(f"fp8 e4m3 HunyuanVideo 1.5 denoiser: {db:.1f} dB against the fp32 folder's frames")
+    assert not torch.equal(want, got) and db >= 40

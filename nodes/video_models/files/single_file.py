@@ -215,6 +215,10 @@ def _converter(cls):
     return fn or hunyuan_layouts.CONVERTERS.get(cls.__name__)
 
 
+def _converter_owner(cls) -> str:
+    return "Studio's" if cls.__name__ in hunyuan_layouts.CONVERTERS else "diffusers'"
+
+
 def _prepared(cls, state: dict) -> dict:
     """A family's own step before diffusers' converter: HunyuanVideo's single blocks split by the
     file's width (the converter assumes the 13B's; hunyuan_layouts.py)."""
@@ -295,14 +299,15 @@ def load_denoiser(diffusers, index: dict, base: str, fam: Family, wf: WeightFile
     if converted is not None and check_config(cfg_path, cfg, cls, {k: v.shape for k, v in converted.tensors.items()},
                                               wf.path, value_bytes):
         return lean_load(cls, cfg, converted, torch_dtype), fmt, \
-            f"{describe(wf, detail=True)} in the original layout (renamed by diffusers' converter), {how}"
+            f"{describe(wf, detail=True)} in the original layout (renamed by {_converter_owner(cls)} converter), {how}"
     if wf.scales:
         raise ModelError(f"'{wf.path}' is scaled fp8 in a layout other than diffusers': Studio reads scaled fp8 "
                          f"files with diffusers' {cls_name} tensor names")
     shapes = converted_shapes(cls, cfg, wf)
     if shapes is not None and check_config(cfg_path, cfg, cls, shapes, wf.path, value_bytes):
         return converted_load(cls, cfg, wf, torch_dtype), fmt, \
-            f"{describe(wf, detail=True)} in the original layout (converted by diffusers' converter as read), {how}"
+            f"{describe(wf, detail=True)} in the original layout (converted by {_converter_owner(cls)} converter as " \
+            f"read), {how}"
     return _from_single_file(cls, wf.path, base, fam, torch_dtype), fmt, \
         f"{fmt}, converted from the original layout by diffusers, loaded as {compute}"
 
