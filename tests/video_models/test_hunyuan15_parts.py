@@ -7,6 +7,7 @@ the diffusers folder holding the same weights: fp32, exactly. Parts that do not 
 are named before anything is allocated; the Qwen tokenizer's refusal says what to give."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 
@@ -141,8 +142,11 @@ def test_the_qwen_tokenizer_comes_from_beside_the_file_else_the_refusal_says_wha
     assert "Put Qwen2.5-VL-7B-Instruct's tokenizer files" in said and "HunyuanVideo 1.5 folder" in said
     assert tokenizer_for(part, folder) is None  # the base folder's tokenizer/ is used
     shutil.copytree(os.path.join(folder, "tokenizer"), tmp_path / "tokenizer")
+    cfg_path = tmp_path / "tokenizer" / "tokenizer_config.json"
+    cfg_path.write_text(json.dumps({**json.loads(cfg_path.read_text()), "padding_side": "left"}))
     tok = tokenizer_for(part, None)
     assert tok("a red fox").input_ids == th.load_tokenizer(folder)("a red fox").input_ids
+    assert tok.padding_side == "right"  # the pipeline crops its template off the left
 
 
 def test_comfyuis_four_files_alone_sample_the_folders_frames_exactly(hy15, tmp_path):

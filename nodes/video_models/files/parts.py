@@ -214,7 +214,10 @@ def tokenizer_for(part: Part, base: str | None):
     beside = os.path.join(os.path.dirname(part.wf.path), "tokenizer")
     if os.path.isdir(beside):
         from transformers import AutoTokenizer
-        return AutoTokenizer.from_pretrained(beside, local_files_only=True)
+        tok = AutoTokenizer.from_pretrained(beside, local_files_only=True)
+        if part.cls_name == "Qwen2_5_VLTextModel":
+            tok.padding_side = "right"  # HunyuanVideo 1.5 crops its template off the left (diffusers' folders: right)
+        return tok
     if base:
         return None
     if part.cls_name == "Qwen2_5_VLTextModel":

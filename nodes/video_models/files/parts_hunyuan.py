@@ -56,6 +56,8 @@ def _vae_config(shapes: dict, path: str) -> dict:
     downs = sum(1 for k in shapes if k.startswith("encoder.down_blocks.") and k.endswith("downsamplers.0.conv.conv.weight"))
     if not widths or "decoder.conv_in.conv.weight" not in shapes:
         raise ModelError(f"'{path}': no encoder.down_blocks / decoder.conv_in: not a HunyuanVideo 1.5 VAE's layout")
+    if len(widths) > 8 or layers > 8:  # the released VAE: 5 levels of 2 blocks; nothing is built beyond this
+        raise ModelError(f"'{path}': a VAE of {len(widths)} levels of {layers} blocks is not a HunyuanVideo 1.5 VAE")
     base = {"in_channels": int(shapes["encoder.conv_in.conv.weight"][1]),
             "out_channels": int(shapes["decoder.conv_out.conv.weight"][0]),
             "latent_channels": int(shapes["decoder.conv_in.conv.weight"][1]), "block_out_channels": widths,
@@ -67,7 +69,7 @@ def _vae_config(shapes: dict, path: str) -> dict:
             try:
                 with init_empty_weights():
                     model = diffusers.AutoencoderKLHunyuanVideo15.from_config(cfg)
-            except (IndexError, ValueError):
+            except Exception:  # noqa: BLE001 - a candidate the class cannot build (its channels do not divide)
                 continue
             if {k: tuple(v.shape) for k, v in model.state_dict().items()} == shapes:
                 return cfg
