@@ -1,12 +1,13 @@
-"""A HunyuanVideo 1.5 pipeline from ComfyUI's files alone, with no diffusers folder: the denoiser
-(Tencent's names, converted by hunyuan_layouts.py), the Qwen2.5-VL text encoder, the byT5 glyph
-encoder and the VAE, each recognised and checked against the denoiser before the first is
-loaded (parts.check_parts), loaded lean. The denoiser's config comes from its shapes, the
-scheduler and guider from Studio's data for the released variant its file name says
-(parts_hunyuan.py); byT5's tokenizer needs no files (bytes, as ComfyUI's); the Qwen2.5-VL
-tokenizer comes from a tokenizer/ folder beside its file, else the load is refused saying what to
-give (parts.tokenizer_for). Image to video (SigLIP image states) needs a base folder so far.
-diffusers and transformers are imported inside functions."""
+"""HunyuanVideo 1.5 from ComfyUI's part files (the family module, as parts.py is Wan's): the
+denoiser (Tencent's names, converted by hunyuan_layouts.py), the Qwen2.5-VL text encoder, the byT5
+glyph encoder (``text_encoder_2``) and the VAE, each recognised and checked against the denoiser
+before the first is loaded (``check_parts``; with a base folder too), loaded lean. With no folder
+(``build_pipeline``) the denoiser's config comes from its shapes, the scheduler and guider from
+Studio's data for the released variant its file name says (parts_hunyuan.py); byT5's tokenizer
+needs no files (bytes, as ComfyUI's); the Qwen2.5-VL tokenizer comes from a tokenizer/ folder beside
+its file, else the load is refused saying what to give (parts.tokenizer_for). Image to video
+(SigLIP image states) needs a base folder so far. diffusers and transformers are imported inside
+functions."""
 from __future__ import annotations
 
 import json
@@ -18,15 +19,26 @@ from ..loading.checks import ModelError
 from ..loading.families import Family
 from . import parts_hunyuan as ph
 from .hunyuan_layouts import convert_transformer
-from .parts import PART_TITLES, check_parts, load_part, tokenizer_for
+from .parts import PART_TITLES, Part, check_shapes, load_part, read_part, tokenizer_for
 from .single_file import converted_shapes, load_denoiser
 from .weight_formats import WeightFile
 
 DENOISER = "HunyuanVideo15Transformer3DModel"
 
 
-def denoiser_config(diffusers, wf: WeightFile) -> dict:
-    """The file's config from the shapes its conversion makes (meta tensors: nothing is read)."""
+def check_parts(fam: Family, den_cfg: dict, den_path: str, files: dict[str, str], diffusers) -> dict[str, Part]:
+    """Each part's file recognised, put under diffusers' / transformers' names and checked against
+    the denoiser's config ``den_cfg`` (text and glyph widths, latent channels), then its config built
+    on the meta device against every tensor of the file: headers only, nothing allocated."""
+    parts = {c: Part(c, *ph.part_spec(c, *read_part(c, p), den_cfg, den_path)) for c, p in files.items()}
+    for part in parts.values():
+        check_shapes(part, diffusers)
+    return parts
+
+
+def denoiser_config(diffusers, fam: Family, wf: WeightFile) -> tuple[str, dict, WeightFile]:
+    """(class name, config, the file) of a denoiser file with no folder: the config from the shapes
+    its conversion makes (meta tensors: nothing is read)."""
     if wf.kind != "safetensors" or wf.scales:
         raise ModelError(f"'{wf.path}': a HunyuanVideo 1.5 denoiser without a base folder is read from a .safetensors "
                          "file in bf16, fp16, fp32 or plain fp8 so far: set 'base' to a diffusers HunyuanVideo 1.5 folder")
@@ -34,7 +46,7 @@ def denoiser_config(diffusers, wf: WeightFile) -> dict:
     if shapes is None:
         raise ModelError(f"'{wf.path}' is not in a HunyuanVideo 1.5 layout Studio converts: set 'base' to a diffusers "
                          "HunyuanVideo 1.5 folder")
-    return ph.transformer_config(shapes, wf.path)
+    return DENOISER, ph.transformer_config(shapes, wf.path), wf
 
 
 def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str], torch_dtype, info):
@@ -48,7 +60,7 @@ def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str]
     if task == "i2v":
         raise ModelError(f"'{wf.path}' is a HunyuanVideo 1.5 image-to-video denoiser, which reads SigLIP image states: "
                          "set 'base' to a diffusers HunyuanVideo 1.5 I2V folder (its image encoder is used)")
-    cfg = denoiser_config(diffusers, wf)
+    _, cfg, _ = denoiser_config(diffusers, fam, wf)
     parts = check_parts(fam, cfg, wf.path, files, diffusers)
     tokenizer = tokenizer_for(parts["text_encoder"], None)
     tmp = tempfile.mkdtemp(prefix="studio-config-")

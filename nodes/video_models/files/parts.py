@@ -71,7 +71,7 @@ def _shapes(wf: WeightFile) -> dict:
     return {k: tuple(v.shape) for k, v in wf.tensors.items()}
 
 
-def _strip(wf: WeightFile, prefixes: tuple[str, ...]) -> WeightFile:
+def strip_prefix(wf: WeightFile, prefixes: tuple[str, ...]) -> WeightFile:
     """``wf`` with a prefix every weight name has removed (ComfyUI's 'vae.', 'text_encoders.t5xxl.transformer.')."""
     for p in prefixes:
         if wf.tensors and all(k.startswith(p) or k == SPIECE for k in wf.tensors):
@@ -84,11 +84,6 @@ def check_parts(fam: Family, den_cfg: dict, den_path: str, files: dict[str, str]
     """Each part's file recognised and checked against the denoiser (its config ``den_cfg``, in
     diffusers' names): the family, the text states' width, the latent channels, the image tokens'
     width. Headers only: nothing is allocated."""
-    if fam.key == "hunyuan15":  # its own parts: parts_hunyuan.py
-        checked = {c: Part(c, *parts_hunyuan.part_spec(c, *read_part(c, p), den_cfg, den_path)) for c, p in files.items()}
-        for part in checked.values():
-            _check_shapes(part, diffusers)
-        return checked
     if "text_encoder_2" in files:
         raise ModelError(f"a second text-encoder file '{files['text_encoder_2']}' was given, but a {fam.title} denoiser "
                          "reads one text encoder (HunyuanVideo 1.5 takes its byT5 glyph encoder there): leave it empty")
@@ -103,7 +98,7 @@ def check_parts(fam: Family, den_cfg: dict, den_path: str, files: dict[str, str]
             raise ModelError(f"the {title} '{path}' is {r.variant}, made for {FAMILIES[r.family].title}, but the "
                              f"denoiser '{os.path.basename(den_path)}' is {fam.title}'s")
         if component == "text_encoder":
-            wf = _strip(wf, ("text_encoders.umt5xxl.transformer.", "umt5xxl.transformer.", "transformer."))
+            wf = strip_prefix(wf, ("text_encoders.umt5xxl.transformer.", "umt5xxl.transformer.", "transformer."))
             cls_name, cfg, umt5 = pc.t5_encoder(_shapes(wf), path)
             if not umt5:
                 raise ModelError(f"the text encoder '{path}' is {r.variant} (T5: only its first block has a position "
@@ -116,7 +111,7 @@ def check_parts(fam: Family, den_cfg: dict, den_path: str, files: dict[str, str]
             if "2.2" in r.variant:
                 raise ModelError(f"the VAE '{path}' is the {r.variant} (48 latent channels): as a single file Studio "
                                  "reads Wan 2.1's VAE (16 channels) so far; give the Wan 2.2 diffusers folder as 'base'")
-            wf = _strip(wf, ("vae.", "first_stage_model."))
+            wf = strip_prefix(wf, ("vae.", "first_stage_model."))
             if "decoder.conv_in.weight" not in wf.tensors:  # Wan's original names: diffusers' converter renames them
                 wf = _renamed(diffusers, "AutoencoderKLWan", wf, path)
             cls_name, cfg = pc.wan_vae(_shapes(wf), path)
@@ -132,7 +127,7 @@ def check_parts(fam: Family, den_cfg: dict, den_path: str, files: dict[str, str]
                 raise ModelError(f"the CLIP vision '{path}' ({r.variant}) is {cfg['hidden_size']} wide, but the "
                                  f"denoiser reads image tokens {den_cfg['image_dim']} wide")
         part = parts[component] = Part(component, wf, r.variant, cls_name, cfg)
-        _check_shapes(part, diffusers)
+        check_shapes(part, diffusers)
     return parts
 
 
@@ -152,7 +147,7 @@ def _skeleton(part: Part, diffusers=None):
         return cls, conf, cls(conf)
 
 
-def _check_shapes(part: Part, diffusers) -> None:
+def check_shapes(part: Part, diffusers) -> None:
     """The config read from the part's shapes, built on the meta device, against every tensor of
     the file: a file whose tensors do not make one model is named (its first misfit), before any load."""
     _, _, model = _skeleton(part, diffusers)

@@ -263,10 +263,9 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
         memory = "gpu"
     diffusers = diffusers_offline()
     if index is None:  # no folder: the denoiser file and its parts' files (ComfyUI's loaders)
-        from ..files.hunyuan15_pipeline import build_pipeline as build_hunyuan15
-        from ..files.parts import build_pipeline
-        build = build_hunyuan15 if fam.key == "hunyuan15" else build_pipeline
-        pipe, weights, index, checked = build(diffusers, fam, single, parts, torch_dtype, info)
+        from ..files import hunyuan15_pipeline, parts as wan_parts
+        family = hunyuan15_pipeline if fam.key == "hunyuan15" else wan_parts  # main: files/family_parts.py
+        pipe, weights, index, checked = family.build_pipeline(diffusers, fam, single, parts, torch_dtype, info)
     else:
         pipe, weights, checked = _from_folder(diffusers, path, index, files, fam, single, parts, torch_dtype, info)
     from ..files.parts import parts_words
@@ -315,9 +314,10 @@ def _from_folder(diffusers, path: str, index: dict, files: list[str], fam: Famil
     checked = {}
     if parts:
         from .checks import read_json
-        from ..files.parts import check_parts
+        from ..files import hunyuan15_pipeline, parts as wan_parts
+        family = hunyuan15_pipeline if fam.key == "hunyuan15" else wan_parts  # main: files/family_parts.py
         den_cfg = read_json(os.path.join(path, fam.denoiser, "config.json"))
-        checked = check_parts(fam, den_cfg, single.path if single is not None else path, parts, diffusers)
+        checked = family.check_parts(fam, den_cfg, single.path if single is not None else path, parts, diffusers)
     if single is not None:
         from ..files.single_file import load_denoiser
         kwargs[fam.denoiser], weights, how = load_denoiser(diffusers, index, path, fam, single, torch_dtype)
