@@ -233,6 +233,9 @@ def _vae(t: Tensors) -> Recognised | None:
         return Recognised("vae", "wan", "Wan 2.2 VAE (TI2V-5B)" if z == 48 else "Wan 2.1 VAE")
     if "decoder.up_blocks.0.res_blocks.0.conv1.conv.weight" in s or "per_channel_statistics.mean-of-means" in s:
         return Recognised("vae", "ltx", "LTX-Video VAE")
+    if "decoder.conv_in.conv.weight" in s and ("decoder.mid.attn_1.q.weight" in s  # Tencent's names / diffusers'
+                                              or "decoder.mid_block.attentions.0.norm.gamma" in s):
+        return Recognised("vae", "hunyuan15", "HunyuanVideo 1.5 VAE")
     if "decoder.conv_in.conv.weight" in s:
         if "decoder.mid_block.attentions.0.to_q.weight" in s:
             return Recognised("vae", "hunyuan", "HunyuanVideo VAE")

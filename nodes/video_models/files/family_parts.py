@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from ..loading.checks import ModelError
 from ..loading.families import FAMILIES
-from . import parts, parts_ltx
+from . import hunyuan15_pipeline, parts, parts_ltx
 from .wan22 import one_denoiser
 
-_BY_FAMILY = {"wan": parts, "ltx": parts_ltx}  # family key -> the module reading its part files
+_BY_FAMILY = {"wan": parts, "ltx": parts_ltx, "hunyuan15": hunyuan15_pipeline}  # family key -> the module reading its part files
 
 
 def _read_for() -> str:

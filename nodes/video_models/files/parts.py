@@ -17,13 +17,16 @@ from dataclasses import dataclass
 
 from ..catalog.recognise import KIND_TITLES, recognise
 from . import part_configs as pc
+from . import parts_hunyuan
 from ..loading.checks import ModelError, refuse_pickle
 from ..loading.families import FAMILIES, Family
 from . import wan22
 from .weight_formats import WeightFile, describe, is_weight_file, read_weight_file
 
-PART_KINDS = {"text_encoder": "text_encoder", "vae": "vae", "image_encoder": "clip_vision"}  # component -> file kind
-PART_TITLES = {"text_encoder": "text encoder", "vae": "VAE", "image_encoder": "CLIP vision"}
+PART_KINDS = {"text_encoder": "text_encoder", "text_encoder_2": "text_encoder", "vae": "vae",
+              "image_encoder": "clip_vision"}  # component -> file kind
+PART_TITLES = {"text_encoder": "text encoder", "text_encoder_2": "second text encoder", "vae": "VAE",
+               "image_encoder": "CLIP vision"}
 SPIECE = "spiece_model"  # ComfyUI's T5 / UMT5 files: the sentencepiece model's bytes as a uint8 tensor
 
 
@@ -82,6 +85,9 @@ def check_parts(fam: Family, den_cfg: dict, den_path: str, files: dict[str, str]
     """Each part's file recognised and checked against the denoiser (its config ``den_cfg``, in
     diffusers' names): the family, the text states' width, the latent channels, the image tokens'
     width. Headers only: nothing is allocated."""
+    if "text_encoder_2" in files:
+        raise ModelError(f"a second text-encoder file '{files['text_encoder_2']}' was given, but a {fam.title} denoiser "
+                         "reads one text encoder (HunyuanVideo 1.5 takes its byT5 glyph encoder there): leave it empty")
     if fam.key != "wan":
         raise ModelError(f"separate text-encoder, VAE and CLIP-vision files are read for Wan so far: for this "
                          f"{fam.title} denoiser set 'base' to a diffusers {fam.title} folder and leave them empty")
@@ -132,7 +138,8 @@ def _skeleton(part: Part, diffusers=None):
             return cls, part.cfg, cls.from_config(part.cfg)
     import transformers
     cls = getattr(transformers, part.cls_name)
-    conf = getattr(transformers, {"UMT5EncoderModel": "UMT5Config", "T5EncoderModel": "T5Config"}
+    conf = getattr(transformers, {"UMT5EncoderModel": "UMT5Config", "T5EncoderModel": "T5Config",
+                                  "Qwen2_5_VLTextModel": "Qwen2_5_VLTextConfig"}
                    .get(part.cls_name, "CLIPVisionConfig"))(**part.cfg)
     with init_empty_weights():
         return cls, conf, cls(conf)
@@ -200,9 +207,14 @@ def tokenizer_for(part: Part, base: str | None):
     beside = os.path.join(os.path.dirname(part.wf.path), "tokenizer")
     if os.path.isdir(beside):
         from transformers import AutoTokenizer
-        return AutoTokenizer.from_pretrained(beside, local_files_only=True)
+        tok = AutoTokenizer.from_pretrained(beside, local_files_only=True)
+        if part.cls_name == "Qwen2_5_VLTextModel":
+            tok.padding_side = "right"  # HunyuanVideo 1.5 crops its template off the left (diffusers' folders: right)
+        return tok
     if base:
         return None
+    if part.cls_name == "Qwen2_5_VLTextModel":
+        raise parts_hunyuan.no_tokenizer(part.wf.path, beside)
     raise ModelError(f"the text encoder '{part.wf.path}' carries no tokenizer (no '{SPIECE}' tensor, as ComfyUI's "
                      f"umt5_xxl files have) and none was found: Studio looked in the file, in '{beside}', and in "
                      "'base' (empty). Give a text-encoder file with its tokenizer inside, or set 'base' to a diffusers "

@@ -15,6 +15,7 @@ import os
 from ..loading.checks import ModelError, read_json
 from ..loading.config_check import check_config
 from ..loading.families import Family
+from . import hunyuan_layouts
 from .weight_formats import SAFETENSORS_DTYPES, WeightFile, describe
 
 _CHUNK = 1 << 30  # bytes per read (one read of a multi-GB tensor can come back short)
@@ -183,8 +184,7 @@ def renamed(cls, cfg: dict, wf: WeightFile, shapes_only: bool = False) -> Weight
     import inspect
 
     import torch
-    from diffusers.loaders.single_file_model import SINGLE_FILE_LOADABLE_CLASSES
-    fn = SINGLE_FILE_LOADABLE_CLASSES.get(cls.__name__, {}).get("checkpoint_mapping_fn")
+    fn = _converter(cls)
     if fn is None or (wf.kind != "safetensors" and not shapes_only):
         return None
     infos = {**wf.tensors, **{n: (wf.aside or {})[n] for n in wf.scales.values()}}
@@ -207,20 +207,37 @@ def renamed(cls, cfg: dict, wf: WeightFile, shapes_only: bool = False) -> Weight
     return WeightFile(wf.path, wf.kind, tensors, scales, wf.data_start, aside)
 
 
+def _converter(cls):
+    """diffusers' single-file converter for ``cls``, else Studio's own for a class diffusers has
+    none for (HunyuanVideo 1.5's: hunyuan_layouts.py), else None."""
+    from diffusers.loaders.single_file_model import SINGLE_FILE_LOADABLE_CLASSES
+    fn = SINGLE_FILE_LOADABLE_CLASSES.get(cls.__name__, {}).get("checkpoint_mapping_fn")
+    return fn or hunyuan_layouts.CONVERTERS.get(cls.__name__)
+
+
+def _converter_owner(cls) -> str:
+    return "Studio's" if cls.__name__ in hunyuan_layouts.CONVERTERS else "diffusers'"
+
+
+def _prepared(cls, state: dict) -> dict:
+    """A family's own step before diffusers' converter: HunyuanVideo's single blocks split by the
+    file's width (the converter assumes the 13B's; hunyuan_layouts.py)."""
+    return hunyuan_layouts.prepare(state) if cls.__name__ == hunyuan_layouts.CLASS else state
+
+
 def converted_shapes(cls, cfg: dict, wf: WeightFile) -> dict | None:
     """The shapes diffusers' converter for ``cls`` makes of ``wf``'s tensors (run on meta tensors:
     splits and joins too); None when there is none or it fails on shapes alone."""
     import inspect
 
     import torch
-    from diffusers.loaders.single_file_model import SINGLE_FILE_LOADABLE_CLASSES
-    fn = SINGLE_FILE_LOADABLE_CLASSES.get(cls.__name__, {}).get("checkpoint_mapping_fn")
+    fn = _converter(cls)
     if fn is None or wf.kind != "safetensors" or wf.scales:
         return None
     metas = {k: torch.empty(v.shape, dtype=torch_dtype_of(v.dtype), device="meta") for k, v in wf.tensors.items()}
     try:
         kwargs = {"config": cfg} if "config" in inspect.signature(fn).parameters else {}
-        return {k: tuple(v.shape) for k, v in fn(checkpoint=metas, **kwargs).items()}
+        return {k: tuple(v.shape) for k, v in fn(checkpoint=_prepared(cls, metas), **kwargs).items()}
     except Exception:  # noqa: BLE001 - a converter that needs the data: diffusers loads the file itself
         return None
 
@@ -231,9 +248,8 @@ def converted_load(cls, cfg: dict, wf: WeightFile, torch_dtype):
     load's peak is about the file, not diffusers' single-file loader's copy of it beside the model."""
     import inspect
 
-    from diffusers.loaders.single_file_model import SINGLE_FILE_LOADABLE_CLASSES
-    fn = SINGLE_FILE_LOADABLE_CLASSES[cls.__name__]["checkpoint_mapping_fn"]
-    state = {name: t for name, t, _ in _file_tensors(wf)}
+    fn = _converter(cls)
+    state = _prepared(cls, {name: t for name, t, _ in _file_tensors(wf)})
     kwargs = {"config": cfg} if "config" in inspect.signature(fn).parameters else {}
     return lean_load(cls, cfg, wf, torch_dtype, state=fn(checkpoint=state, **kwargs))
 
@@ -283,14 +299,15 @@ def load_denoiser(diffusers, index: dict, base: str, fam: Family, wf: WeightFile
     if converted is not None and check_config(cfg_path, cfg, cls, {k: v.shape for k, v in converted.tensors.items()},
                                               wf.path, value_bytes):
         return lean_load(cls, cfg, converted, torch_dtype), fmt, \
-            f"{describe(wf, detail=True)} in the original layout (renamed by diffusers' converter), {how}"
+            f"{describe(wf, detail=True)} in the original layout (renamed by {_converter_owner(cls)} converter), {how}"
     if wf.scales:
         raise ModelError(f"'{wf.path}' is scaled fp8 in a layout other than diffusers': Studio reads scaled fp8 "
                          f"files with diffusers' {cls_name} tensor names")
     shapes = converted_shapes(cls, cfg, wf)
     if shapes is not None and check_config(cfg_path, cfg, cls, shapes, wf.path, value_bytes):
         return converted_load(cls, cfg, wf, torch_dtype), fmt, \
-            f"{describe(wf, detail=True)} in the original layout (converted by diffusers' converter as read), {how}"
+            f"{describe(wf, detail=True)} in the original layout (converted by {_converter_owner(cls)} converter as " \
+            f"read), {how}"
     return _from_single_file(cls, wf.path, base, fam, torch_dtype), fmt, \
         f"{fmt}, converted from the original layout by diffusers, loaded as {compute}"
 

@@ -123,6 +123,8 @@ def _expected(lib: str, cls: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         return ("preprocessor_config.json",), ()
     if "Scheduler" in cls:
         return ("scheduler_config.json",), ()
+    if lib == "diffusers" and ("Guidance" in cls or "Guider" in cls):  # HunyuanVideo 1.5's guider
+        return ("guider_config.json",), ()
     if lib == "transformers":
         return ("config.json",), ("model.safetensors", "model.safetensors.index.json")
     return ("config.json",), ("diffusion_pytorch_model.safetensors", "diffusion_pytorch_model.safetensors.index.json",

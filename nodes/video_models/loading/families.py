@@ -105,6 +105,7 @@ _KEY_PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("svd", ("temporal_transformer_blocks", "down_blocks.")),
     ("svd", ("spatial_res_block",)),
     ("hunyuan15", ("cond_type_embed", "context_embedder_2.", "transformer_blocks.")),
+    ("hunyuan15", ("cond_type_embedding", "double_blocks.", "txt_in.")),  # Tencent's names (ComfyUI's files)
     ("hunyuan", ("double_blocks.", "single_blocks.", "txt_in.")),
     ("hunyuan", ("context_embedder.token_refiner", "single_transformer_blocks.")),
     ("wan", ("condition_embedder.", "blocks.")),

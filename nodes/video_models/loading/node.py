@@ -20,7 +20,8 @@ from ..memory.modes import MEMORY_HELP, MEMORY_MODES
 CATEGORY = "Pretrained Video"
 FILTERS = "Video models (model_index.json *.safetensors *.gguf)"
 PART_FILTERS = "Model parts (*.safetensors)"
-PARTS = {"text_encoder": "text_encoder", "vae": "vae", "clip_vision": "image_encoder"}  # param -> pipeline component
+PARTS = {"text_encoder": "text_encoder", "text_encoder_2": "text_encoder_2", "vae": "vae",
+         "clip_vision": "image_encoder"}  # param -> pipeline component
 FILES = {"model_2": "transformer_2", **PARTS}  # and Wan 2.2 A14B's second expert (files/wan22.py)
 
 
@@ -99,7 +100,7 @@ def _memory_param(params) -> str:
 class LoadVideoModel(Node):
     """Open a pretrained video model from your disk: a diffusers folder (with model_index.json) or
     a single denoiser file, .safetensors (bf16, fp16, fp32, fp8, scaled fp8) or .gguf (then 'base'
-    gives the rest of the pipeline; the file's format is said). For Wan and LTX-Video, the text encoder,
+    gives the rest of the pipeline; the file's format is said). For Wan, LTX-Video and HunyuanVideo 1.5, the text encoder(s),
     VAE and CLIP vision may be ComfyUI's separate files (each recognised from its tensors, checked against
     the denoiser; the tokenizer inside the text-encoder file or in a tokenizer/ folder beside it), and Wan 2.2
     A14B's two experts two denoiser files ('model' and 'model_2'). The family
@@ -120,10 +121,13 @@ class LoadVideoModel(Node):
               Path("base", "", mode="dir", lookup=True, models="pipeline", help="single file only: a diffusers folder of the same family that "
                                                 "gives the VAE, text encoder and scheduler"),
               Path("text_encoder", "", mode="open", filters=PART_FILTERS, lookup=True, models="text_encoder",
-                   help="single Wan / LTX-Video file only: the text-encoder file (ComfyUI's text_encoders/umt5_xxl_*, "
-                        "t5xxl_* for LTX-Video), instead of base's"),
+                   help="single Wan / LTX-Video / HunyuanVideo 1.5 file only: the text-encoder file (ComfyUI's "
+                        "text_encoders/umt5_xxl_*, t5xxl_* for LTX-Video, qwen_2.5_vl_7b* for HunyuanVideo 1.5), instead of base's"),
+              Path("text_encoder_2", "", mode="open", filters=PART_FILTERS, lookup=True, models="text_encoder",
+                   help="single HunyuanVideo 1.5 file only: the byT5 glyph encoder (ComfyUI's "
+                        "text_encoders/byt5_small_glyphxl_fp16.safetensors), instead of base's"),
               Path("vae", "", mode="open", filters=PART_FILTERS, lookup=True, models="vae",
-                   help="single Wan / LTX-Video file only: the VAE file (ComfyUI's vae/), instead of base's or the checkpoint's"),
+                   help="single Wan / LTX-Video / HunyuanVideo 1.5 file only: the VAE file (ComfyUI's vae/), instead of base's or the checkpoint's"),
               Path("clip_vision", "", mode="open", filters=PART_FILTERS, lookup=True, models="clip_vision",
                    help="single Wan 2.1 I2V / FLF2V file only: the CLIP-vision file (ComfyUI's "
                         "clip_vision/clip_vision_h.safetensors)"),
