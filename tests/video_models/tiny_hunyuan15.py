@@ -19,7 +19,7 @@ def build_hunyuan15(path: str) -> str:
                            HunyuanVideo15Pipeline, HunyuanVideo15Transformer3DModel)
     from transformers import ByT5Tokenizer, Qwen2_5_VLTextConfig, Qwen2_5_VLTextModel, T5Config, T5EncoderModel
 
-    from nodes.video_models.files.parts_hunyuan import QWEN_TEXT
+    from nodes.video_models.layouts.parts_hunyuan import QWEN_TEXT
 
     from .tiny import build_tokenizer
     tmp = os.path.join(path, "_tok")

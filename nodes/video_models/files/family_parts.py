@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from ..loading.checks import ModelError
 from ..loading.families import FAMILIES
-from . import hunyuan15_pipeline, parts, parts_ltx
-from .wan22 import one_denoiser
+from ..layouts import hunyuan15_pipeline, parts, parts_ltx
+from ..layouts.wan22 import one_denoiser
 
 _BY_FAMILY = {"wan": parts, "ltx": parts_ltx, "hunyuan15": hunyuan15_pipeline}  # family key -> the module reading its part files
 

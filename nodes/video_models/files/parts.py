@@ -17,10 +17,10 @@ from dataclasses import dataclass
 
 from ..catalog.recognise import KIND_TITLES, recognise
 from . import part_configs as pc
-from . import parts_hunyuan
+from ..layouts import parts_hunyuan
 from ..loading.checks import ModelError, refuse_pickle
 from ..loading.families import FAMILIES, Family
-from . import wan22
+from ..layouts import wan22
 from .weight_formats import WeightFile, describe, is_weight_file, read_weight_file
 
 PART_KINDS = {"text_encoder": "text_encoder", "text_encoder_2": "text_encoder", "vae": "vae",

@@ -15,7 +15,7 @@ import os
 from ..loading.checks import ModelError, read_json
 from ..loading.config_check import check_config
 from ..loading.families import Family
-from . import hunyuan_layouts
+from ..layouts import hunyuan_layouts
 from .weight_formats import SAFETENSORS_DTYPES, WeightFile, describe
 
 _CHUNK = 1 << 30  # bytes per read (one read of a multi-GB tensor can come back short)

@@ -263,7 +263,7 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
             raise ModelError(f"'{path}' is a {fam.title} file but the base '{base}' is a {bfam.title} model")
         single, path = wf, base
     if second:
-        from ..files.wan22 import one_denoiser
+        from ..layouts.wan22 import one_denoiser
         one_denoiser(fam, single.path, second)
     torch_dtype, why = pick_dtype(dtype_name, device)
     if why:
@@ -332,7 +332,7 @@ def _from_folder(diffusers, path: str, index: dict, files: list[str], fam: Famil
         checked = check_parts(fam, den_cfg, single.path if single is not None else path, parts, diffusers)
     experts = None
     if second:
-        from ..files.wan22 import check_experts, folder_experts
+        from ..layouts.wan22 import check_experts, folder_experts
         experts = check_experts(diffusers, fam, single, second)
         single = experts.high
     if single is not None:

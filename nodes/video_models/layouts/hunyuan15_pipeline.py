@@ -18,10 +18,9 @@ import tempfile
 from ..loading.checks import ModelError
 from ..loading.families import Family
 from . import parts_hunyuan as ph
-from .hunyuan_layouts import convert_transformer
-from .parts import PART_TITLES, Part, check_shapes, load_part, read_part, tokenizer_for
-from .single_file import converted_shapes, load_denoiser
-from .weight_formats import WeightFile
+from ..files.parts import PART_TITLES, Part, check_shapes, load_part, read_part, tokenizer_for
+from ..files.single_file import converted_shapes, load_denoiser
+from ..files.weight_formats import WeightFile
 
 DENOISER = "HunyuanVideo15Transformer3DModel"
 

@@ -12,9 +12,9 @@ import os
 import re
 from dataclasses import dataclass
 
-from . import part_configs as pc
+from ..files import part_configs as pc
 from ..loading.checks import ModelError
-from .weight_formats import WeightFile, check_single_file
+from ..files.weight_formats import WeightFile, check_single_file
 
 TASK_TITLES = {"t2v": "T2V", "i2v": "I2V", "vace": "VACE"}
 
@@ -50,7 +50,7 @@ class Experts:
 
 def diffusers_shapes(diffusers, wf: WeightFile) -> dict:
     """A Wan denoiser file's shapes under diffusers' names (diffusers' converter run on shapes)."""
-    from .single_file import renamed
+    from ..files.single_file import renamed
     named = wf
     if "condition_embedder.time_proj.weight" not in wf.tensors:
         named = renamed(diffusers.WanTransformer3DModel, {}, wf, shapes_only=True)
@@ -140,7 +140,7 @@ def check_experts(diffusers, fam, first: WeightFile, second: str | None, cfg: di
 def folder_experts(diffusers, index: dict, base: str, fam, experts: Experts, torch_dtype, info) -> dict:
     """The low-noise expert loaded against the base folder's denoiser config, as from_pretrained's
     keyword arguments (with the boundary, unless the folder has its own); ``index`` says so."""
-    from .single_file import load_denoiser
+    from ..files.single_file import load_denoiser
     low, _, how = load_denoiser(diffusers, index, base, fam, experts.low, torch_dtype)
     out = {"transformer_2": low}
     own = index.get("boundary_ratio")

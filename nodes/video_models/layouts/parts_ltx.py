@@ -17,11 +17,11 @@ import tempfile
 
 from ..loading.checks import ModelError
 from ..loading.families import FAMILIES, Family
-from . import part_configs as pc
+from ..files import part_configs as pc
 from . import part_configs_ltx as pcl
-from .parts import PART_TITLES, SPIECE, Part, check_shapes, load_part, read_part, strip_prefix, tokenizer_for
-from .single_file import load_denoiser, renamed
-from .weight_formats import WeightFile
+from ..files.parts import PART_TITLES, SPIECE, Part, check_shapes, load_part, read_part, strip_prefix, tokenizer_for
+from ..files.single_file import load_denoiser, renamed
+from ..files.weight_formats import WeightFile
 
 T5_PREFIXES = ("text_encoders.t5xxl.transformer.", "t5xxl.transformer.", "transformer.")
 T5_FILES = "t5xxl_fp16 or t5xxl_fp8_e4m3fn (ComfyUI's text_encoders)"

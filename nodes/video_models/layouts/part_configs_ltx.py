@@ -8,7 +8,7 @@ Plain data and stdlib: no torch, no diffusers."""
 from __future__ import annotations
 
 from ..loading.checks import ModelError
-from .part_configs import count
+from ..files.part_configs import count
 
 LTX_HEADS = 32  # every released LTX-Video transformer: 2B 32 x 64, 13B 32 x 128 (diffusers' conversion presets)
 
