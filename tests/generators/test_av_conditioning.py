@@ -107,7 +107,9 @@ def test_tiny_training_lowers_the_loss(tiny):
         torch.manual_seed(0)
         net = build_model(cfg)
     net.conditioner.load_state_dict(probe_model.conditioner.state_dict())  # the fitted normalisation
-    train(net, tiny, TrainSettings(steps=60, lr=3e-3, preview_every=0), fixed_batch=batch,
+    # measured (last 8 steps / first 8, loss and velocity): 60 steps at lr 3e-3 0.37, 0.022;
+    # 40 at 6e-3 0.34, 0.009 (30 at 6e-3: 0.41, 0.10)
+    train(net, tiny, TrainSettings(steps=40, lr=6e-3, preview_every=0), fixed_batch=batch,
           progress=lambda s, n, preview=None, **v: logs.append((v["loss"], v["velocity"])))
     first, last = np.mean([x for x, _ in logs[:8]]), np.mean([x for x, _ in logs[-8:]])
     assert last < 0.6 * first, (first, last)
