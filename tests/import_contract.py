@@ -17,6 +17,7 @@ docs/architecture.md.
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import os
 import sys
@@ -80,10 +81,11 @@ def module_name(path: str, root: str = ROOT) -> str:
     return rel[: -len(".__init__")] if rel.endswith(".__init__") else rel
 
 
-def _type_checking_lines(tree: ast.AST) -> set[int]:
-    """Lines inside ``if TYPE_CHECKING:`` blocks (imports for annotations only)."""
+def _type_checking_lines(nodes) -> set[int]:
+    """Lines inside ``if TYPE_CHECKING:`` blocks (imports for annotations only); ``nodes``: a tree's
+    nodes (``ast.walk``)."""
     out: set[int] = set()
-    for n in ast.walk(tree):
+    for n in nodes:
         if isinstance(n, ast.If):
             t = n.test
             name = t.id if isinstance(t, ast.Name) else t.attr if isinstance(t, ast.Attribute) else ""
@@ -93,31 +95,68 @@ def _type_checking_lines(tree: ast.AST) -> set[int]:
     return out
 
 
+@dataclass(frozen=True)
+class Scan:
+    """What the contract reads from one source, found in one parse and one walk of its tree
+    (several checks and the figures read each file; each source is parsed once a process)."""
+    imports: tuple      # ("import", names, line, types) | ("call", name, line, types) | ("from", level, module, names, line, types)
+    privates: tuple     # (line, name, expression, from-import level or None, its module) not the file's own
+    classes: tuple      # (class name, number of methods)
+
+
+@functools.lru_cache(maxsize=None)
+def scan(source: str) -> Scan:
+    nodes = list(ast.walk(ast.parse(source)))
+    types_only, own = _type_checking_lines(nodes), _own_names(nodes)
+    imports, privates, classes = [], [], []
+    for n in nodes:
+        t = getattr(n, "lineno", None) in types_only
+        if isinstance(n, ast.Import):
+            imports.append(("import", tuple(a.name for a in n.names), n.lineno, t))
+        elif isinstance(n, ast.ImportFrom):
+            imports.append(("from", n.level, n.module, tuple(a.name for a in n.names), n.lineno, t))
+            privates += [(n.lineno, a.name, f"from {'.' * n.level}{n.module or ''} import {a.name}", n.level, n.module)
+                         for a in n.names if _private(a.name)]
+        elif isinstance(n, ast.Call):
+            a0 = n.args[0] if n.args else None
+            if (isinstance(a0, ast.Constant) and isinstance(a0.value, str)
+                    and (getattr(n.func, "id", None) == "__import__" or getattr(n.func, "attr", None) == "import_module")):
+                imports.append(("call", a0.value, n.lineno, t))  # __import__("x") / importlib.import_module("x")
+            if getattr(n.func, "id", None) in ("getattr", "setattr", "hasattr") \
+                    and len(n.args) >= 2 and isinstance(n.args[1], ast.Constant) and isinstance(n.args[1].value, str) \
+                    and _private(n.args[1].value) and n.args[1].value not in own \
+                    and not (isinstance(n.args[0], ast.Name) and n.args[0].id in ("self", "cls")):
+                privates.append((n.lineno, n.args[1].value, ast.unparse(n), None, None))
+        elif isinstance(n, ast.Attribute) and _private(n.attr) and n.attr not in own:
+            if not (isinstance(n.value, ast.Name) and n.value.id in ("self", "cls")):
+                privates.append((n.lineno, n.attr, ast.unparse(n), None, None))
+        elif isinstance(n, ast.ClassDef):
+            classes.append((n.name, sum(isinstance(x, (ast.FunctionDef, ast.AsyncFunctionDef)) for x in n.body)))
+    return Scan(tuple(imports), tuple(privates), tuple(classes))
+
+
 def imports_of(source: str, module: str, is_package: bool = False) -> list[tuple[str, int, bool]]:
     """(imported module, line, for types only) for every import in ``source``, relative ones made
     absolute."""
-    tree = ast.parse(source)
-    types_only = _type_checking_lines(tree)
     base = module if is_package else module.rpartition(".")[0]
     out = []
-    for n in ast.walk(tree):
-        t = getattr(n, "lineno", None) in types_only
-        if isinstance(n, ast.Import):
-            out += [(a.name, n.lineno, t) for a in n.names]
-        elif (isinstance(n, ast.Call) and n.args and isinstance(n.args[0], ast.Constant)
-              and isinstance(n.args[0].value, str)
-              and (getattr(n.func, "id", None) == "__import__" or getattr(n.func, "attr", None) == "import_module")):
-            out.append((n.args[0].value, n.lineno, t))  # __import__("x") / importlib.import_module("x")
-        elif isinstance(n, ast.ImportFrom):
-            if n.level:
+    for rec in scan(source).imports:
+        if rec[0] == "import":
+            _, names, line, t = rec
+            out += [(a, line, t) for a in names]
+        elif rec[0] == "call":
+            out.append(rec[1:])
+        else:
+            _, level, module_, names, line, t = rec
+            if level:
                 parts = base.split(".")
-                pkg = ".".join(parts[: len(parts) - (n.level - 1)])
-                mod = f"{pkg}.{n.module}" if n.module else pkg
+                pkg = ".".join(parts[: len(parts) - (level - 1)])
+                mod = f"{pkg}.{module_}" if module_ else pkg
             else:
-                mod = n.module or ""
+                mod = module_ or ""
             # "from pkg import sub" imports the module pkg.sub when there is one: kept as both
-            out.append((mod, n.lineno, t))
-            out += [(f"{mod}.{a.name}", n.lineno, t) for a in n.names if a.name != "*"]
+            out.append((mod, line, t))
+            out += [(f"{mod}.{a}", line, t) for a in names if a != "*"]
     return out
 
 
@@ -334,11 +373,11 @@ def _private(name: str) -> bool:
     return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
 
 
-def _own_names(tree: ast.AST) -> set[str]:
-    """Names a file defines: functions, classes, assigned names and arguments, and the attributes
-    it sets on ``self`` or ``cls``."""
+def _own_names(nodes) -> set[str]:
+    """Names a file defines (``nodes``: its tree's, ``ast.walk``): functions, classes, assigned
+    names and arguments, and the attributes it sets on ``self`` or ``cls``."""
     own: set[str] = set()
-    for n in ast.walk(tree):
+    for n in nodes:
         if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             own.add(n.name)
         elif isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
@@ -357,24 +396,9 @@ def private_reach_ins(path: str, source: str) -> list[tuple[int, str, str]]:
     """(line, private name, the expression) for each private name ``source`` uses that is not its
     own: ``obj._name`` on something other than self/cls, ``from m import _name`` (a package's
     ``from . import _module`` in its __init__ is its own), ``getattr(obj, "_name")``."""
-    tree = ast.parse(source)
-    own = _own_names(tree)
     is_init = os.path.basename(path) == "__init__.py"
-    out = []
-    for n in ast.walk(tree):
-        if isinstance(n, ast.Attribute) and _private(n.attr) and n.attr not in own:
-            if not (isinstance(n.value, ast.Name) and n.value.id in ("self", "cls")):
-                out.append((n.lineno, n.attr, ast.unparse(n)))
-        elif isinstance(n, ast.ImportFrom):
-            for a in n.names:
-                if _private(a.name) and not (is_init and n.level == 1 and n.module is None):
-                    out.append((n.lineno, a.name, f"from {'.' * n.level}{n.module or ''} import {a.name}"))
-        elif isinstance(n, ast.Call) and getattr(n.func, "id", None) in ("getattr", "setattr", "hasattr") \
-                and len(n.args) >= 2 and isinstance(n.args[1], ast.Constant) and isinstance(n.args[1].value, str) \
-                and _private(n.args[1].value) and n.args[1].value not in own \
-                and not (isinstance(n.args[0], ast.Name) and n.args[0].id in ("self", "cls")):
-            out.append((n.lineno, n.args[1].value, ast.unparse(n)))
-    return sorted(out)
+    return sorted((line, name, expr) for line, name, expr, level, module in scan(source).privates
+                  if not (is_init and level == 1 and module is None))
 
 
 def reach_ins(sources: dict[str, str] | None = None, root: str = ROOT, allowed=PRIVATE_ALLOWED):
@@ -478,11 +502,9 @@ def figures(root: str = ROOT) -> dict:
             n = len(src.splitlines())
             if n > big_file[1]:
                 big_file = (rel, n)
-            for c in ast.walk(ast.parse(src)):
-                if isinstance(c, ast.ClassDef):
-                    k = sum(isinstance(x, (ast.FunctionDef, ast.AsyncFunctionDef)) for x in c.body)
-                    if k > big_class[1]:
-                        big_class = (f"{rel}:{c.name}", k)
+            for name, k in scan(src).classes:
+                if k > big_class[1]:
+                    big_class = (f"{rel}:{name}", k)
     sources = read_sources(root=root)
     graph, _ = build_graph(root=root, sources=sources)
     studio = within(graph)

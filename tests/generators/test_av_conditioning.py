@@ -107,17 +107,20 @@ def test_tiny_training_lowers_the_loss(tiny):
         torch.manual_seed(0)
         net = build_model(cfg)
     net.conditioner.load_state_dict(probe_model.conditioner.state_dict())  # the fitted normalisation
-    train(net, tiny, TrainSettings(steps=60, lr=3e-3, preview_every=0), fixed_batch=batch,
+    # measured (last 8 steps / first 8, loss and velocity): 60 steps at lr 3e-3 0.37, 0.022;
+    # 40 at 6e-3 0.34, 0.009 (30 at 6e-3: 0.41, 0.10)
+    train(net, tiny, TrainSettings(steps=40, lr=6e-3, preview_every=0), fixed_batch=batch,
           progress=lambda s, n, preview=None, **v: logs.append((v["loss"], v["velocity"])))
     first, last = np.mean([x for x, _ in logs[:8]]), np.mean([x for x, _ in logs[-8:]])
     assert last < 0.6 * first, (first, last)
     assert np.mean([v for _, v in logs[-8:]]) < 0.5 * np.mean([v for _, v in logs[:8]])
 
 
-def _reduced_template(tmp_path, steps=30):
-    """The shipped template at tiny sizes. 30 training steps: the render's asserts are about the
+def _reduced_template(tmp_path, steps=10):
+    """The shipped template at tiny sizes. 10 training steps: the render's asserts are about the
     wiring (sound, motion, determinism, the encoder check), not what training learns (the loss
-    test's); measured, the sampled clip moves as much after 30 steps as after 150 (0.18)."""
+    test's); measured, the sampled clip moves as much after 10 steps as after 30 or 150 (0.24,
+    0.18, 0.18: the bound is 0.005), and leaving the sound out changes it by 0.15 a pixel."""
     g = load_graph(os.path.join(ROOT, "assets", "graphs", "audio_image_to_video.json"))
     assert g.validate() == []
     assert g.node("train").params["conditioning"] == "audio+image"
@@ -153,7 +156,7 @@ def test_template_renders_with_sound_and_motion(tmp_path):
     assert dom.shape == (8, 2) and torch.allclose(dom.sum(-1), torch.ones(8))
     # the same graph and seed give the same clip (the finished checkpoint is picked up, not retrained)
     r2 = Executor(frame_caching=False).run(g, targets=["sample"])
-    assert "trained steps 30..30" in r2.value("train", "info")
+    assert "trained steps 10..10" in r2.value("train", "info")
     assert np.array_equal(v, r2.value("sample", "video").chunk(0, 8))
     # leaving the sound out changes the clip
     g.set_param("fusion", "use", "image only")
