@@ -64,3 +64,56 @@ def test_a_context_window_take_is_sampled_for_its_latent_and_decoded_here(wan_di
     clip = Executor().run(g, targets=["gen"], device="cpu", use_cache=False).value("gen")
     assert len(seen) == 1 and seen[0][0]["output_type"] == "latent" and seen[0][1].shape[2] == 5
     assert clip.n_frames == 17 and np.array_equal(clip.frames, _whole(seen[0][2], seen[0][1]))
+
+
+def _ltx_call(**kw):
+    import torch
+    return dict(prompt="a red ball", num_frames=21, height=32, width=32, num_inference_steps=1, guidance_scale=1.0,
+                generator=torch.Generator().manual_seed(3), **kw)
+
+
+def test_an_ltx_latent_decoded_in_time_tiles_gives_the_pipelines_frames_with_its_own_time_tiling(ltx_dir):
+    """LTXPipeline's latent, unpacked and denormalised as the pipeline does, decoded a tile at a time: the
+    frames of the same call decoded by the pipeline with the VAE's framewise decoding on; no decoder call sees
+    more than a tile."""
+    import torch
+    from diffusers import LTXPipeline
+
+    from nodes.video_models.takes.time_tiles import can_tile, decode_take
+    pipe = LTXPipeline.from_pretrained(ltx_dir)
+    t = pipe.vae_temporal_compression_ratio
+    pipe.vae.tile_sample_min_num_frames, pipe.vae.tile_sample_stride_num_frames = 2 * t, t
+    assert can_tile(pipe)
+    call = _ltx_call(output_type="latent")
+    latents = pipe(**call).frames
+    seen = []
+    hook = pipe.vae.decoder.register_forward_pre_hook(lambda m, a: seen.append(a[0].shape[2]))
+    tiled = decode_take(None, pipe, latents, call)
+    hook.remove()
+    pipe.vae.use_framewise_decoding = True
+    own = pipe(**_ltx_call(output_type="pt")).frames[0].permute(0, 2, 3, 1).numpy()
+    assert tiled.shape == own.shape == (21, 32, 32, 3)
+    assert np.array_equal(tiled, own)
+    assert seen and max(seen) <= 3 < latents.shape[1] // 64  # 6 latent frames of 8x8 tokens, 3 a call at most
+
+
+def test_an_ltx_context_window_take_is_decoded_in_time_tiles(ltx_dir, monkeypatch):
+    from diffusers import LTXPipeline
+    seen = []
+    orig = LTXPipeline.__call__
+
+    @functools.wraps(orig)
+    def spy(this, *a, **k):
+        seen.append(k["output_type"])
+        return orig(this, *a, **k)
+    monkeypatch.setattr(LTXPipeline, "__call__", spy)
+    g = Graph()
+    g.add_node("video_models.load", {"model": ltx_dir}, node_id="load")
+    g.add_node("video_models.text_to_video", {"frames": 41, "window": 17, "overlap": 8, "width": 32, "height": 32,
+                                              "steps": 1, "guidance": 1.0, "previews": False, "preview_size": "off",
+                                              "long_take": "context windows"}, node_id="gen")
+    g.connect("load", "model", "gen", "model")
+    res = Executor().run(g, targets=["gen"], device="cpu", use_cache=False)
+    clip = res.value("gen")
+    assert seen == ["latent"] and clip.n_frames == 41
+    assert np.isfinite(clip.frames).all() and 0 <= clip.frames.min() and clip.frames.max() <= 1
