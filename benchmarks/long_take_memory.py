@@ -22,6 +22,7 @@ Writes benchmarks/results/long_take_memory/<device>.json."""
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import subprocess
@@ -35,7 +36,8 @@ if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("DIFFUSERS_VERBOSITY", "error")
-MODES = ("shots", "context-whole", "context-tiled")
+MODES = ("file", "shots", "context-whole", "context-tiled")
+SOURCE = "source.mp4"
 
 
 def _status() -> dict[str, int]:
@@ -79,16 +81,33 @@ def graph(model: str, folder: str, a, mode: str):
     from studio.core.graph import Graph
     g = Graph()
     g.base_dir = folder
-    g.add_node("video_models.load", {"model": model}, node_id="load")
-    g.add_node("video_models.text_to_video", {
-        "frames": a.frames, "window": a.window, "overlap": a.overlap, "width": a.width, "height": a.height,
-        "steps": a.steps, "guidance": 1.0, "preview_size": "off", "previews": False,
-        "long_take": "separate shots" if mode == "shots" else "context windows"}, node_id="gen")
-    g.connect("load", "model", "gen", "model")
+    if mode == "file":  # today's streamed clip: a video file's frames read and written a chunk at a time
+        g.add_node("io.load_video", {"path": os.path.join(folder, SOURCE)}, node_id="gen")
+    else:
+        g.add_node("video_models.load", {"model": model}, node_id="load")
+        g.add_node("video_models.text_to_video", {
+            "frames": a.frames, "window": a.window, "overlap": a.overlap, "width": a.width, "height": a.height,
+            "steps": a.steps, "guidance": 1.0, "preview_size": "off", "previews": False,
+            "long_take": "separate shots" if mode == "shots" else "context windows"}, node_id="gen")
+        g.connect("load", "model", "gen", "model")
     if not a.no_save:
         g.add_node("io.save_video", {"path": f"{mode}.mp4"}, node_id="save")
         g.connect("gen", "video", "save", "video")
     return g
+
+
+def write_source(path: str, frames: int, width: int, height: int) -> None:
+    """The clip the ``file`` mode streams: ``frames`` frames of moving colour, H.264 as Save Video writes."""
+    import numpy as np
+
+    from studio.engine.clip import ArrayClip
+    from studio.engine.media import write_video
+    t = np.linspace(0, 1, frames, dtype=np.float32)[:, None, None, None]
+    y = np.linspace(0, 1, height, dtype=np.float32)[None, :, None, None]
+    x = np.linspace(0, 1, width, dtype=np.float32)[None, None, :, None]
+    c = np.array([1.0, 0.6, 0.3], np.float32)
+    frames_ = (0.5 + 0.5 * np.sin(6.28 * (x + y + 3 * t) * c)).astype(np.float32)
+    write_video(path, ArrayClip(frames_, 24.0), range(frames))
 
 
 def frames_in(path: str) -> int:
@@ -101,20 +120,53 @@ def frames_in(path: str) -> int:
     return n
 
 
+def _spy_latent(a, seen: dict) -> None:
+    """Where the take's latent and its decoded frames live, and the most latent frames a decode call is given:
+    the pipeline's output (the latent for a tiled take, the decoded clip for a whole one), each tile."""
+    import diffusers
+
+    from nodes.video_models.takes import time_tiles, vae_tiles
+    orig_call, orig_tiles = diffusers.WanPipeline.__call__, vae_tiles.tiles
+
+    @functools.wraps(orig_call)
+    def call(this, *args, **kw):
+        hook = this.vae.decoder.register_forward_pre_hook(
+            lambda mod, args_: seen.__setitem__("most_latent_frames_a_decoder_call",
+                                                max(seen.get("most_latent_frames_a_decoder_call", 0),
+                                                    args_[0].shape[2])))
+        out = orig_call(this, *args, **kw)
+        seen["pipeline_output"] = f"{kw.get('output_type')} {tuple(out.frames.shape)} on {out.frames.device}"
+        if kw.get("output_type") == "latent":
+            seen["latent_device"] = str(out.frames.device)
+        seen["_hooks"] = [hook]
+        return out
+
+    def tiles(vae, z, *args, **kw):
+        seen["decoded_on"] = str(z.device)
+        for part in orig_tiles(vae, z, *args, **kw):
+            seen["largest_tile_frames"] = max(seen.get("largest_tile_frames", 0), part.shape[2])
+            yield part
+    diffusers.WanPipeline.__call__ = call
+    vae_tiles.tiles = tiles
+    if a.mode == "context-whole":  # the pipeline's own decode, one host copy of the whole clip
+        from nodes.video_models.sampling import sampler
+        time_tiles.can_tile = lambda pipe: False
+        time_tiles.to_host = lambda ctx, frames, tile=16: sampler.host_frames(frames)
+
+
 def child(a) -> dict:
     """One mode, in this process."""
     import torch
     if a.spill_mb:
         import studio.engine.clip as clip_mod
         clip_mod.SPILL_BYTES = a.spill_mb * 1024 ** 2
-    if a.mode == "context-whole":  # the pipeline's own decode, one host copy of the whole clip
-        from nodes.video_models.sampling import sampler
-        from nodes.video_models.takes import time_tiles
-        time_tiles.can_tile = lambda pipe: False
-        time_tiles.to_host = lambda ctx, frames, tile=16: sampler.host_frames(frames)
+    seen: dict = {}
+    if a.mode.startswith("context"):
+        _spy_latent(a, seen)
     from studio.engine.executor import Executor
     ex = Executor(frame_caching=False)
-    ex.run(graph(a.model, a.work, a, a.mode), targets=["load"], device=a.device)  # loaded outside the peaks
+    if a.mode != "file":
+        ex.run(graph(a.model, a.work, a, a.mode), targets=["load"], device=a.device)  # loaded outside the peaks
     cuda = a.device == "cuda"
     if cuda:
         torch.cuda.synchronize()
@@ -124,15 +176,34 @@ def child(a) -> dict:
     with Peaks() as p:
         g = graph(a.model, a.work, a, a.mode)
         ex.run(g, device=a.device, use_cache=False, targets=["gen"] if a.no_save else None)
+    end = _status()
+    seen.pop("_hooks", None)
     out = {"mode": a.mode, "seconds": round(time.perf_counter() - t0, 1),
-           "host_before_gb": round(base["VmRSS"] / 1e9, 3),
-           "host_peak_rss_gb": round(p.peak["VmRSS"] / 1e9, 3),
-           "host_peak_anon_gb": round(p.peak["RssAnon"] / 1e9, 3),
-           "host_rise_anon_gb": round((p.peak["RssAnon"] - base["RssAnon"]) / 1e9, 3),
-           "frames_in_file": None if a.no_save else frames_in(os.path.join(a.work, f"{a.mode}.mp4"))}
+           "host_before_mb": round(base["VmRSS"] / 1e6),
+           "host_peak_rss_mb": round(p.peak["VmRSS"] / 1e6),
+           "host_hwm_mb": round(end["VmHWM"] / 1e6),  # the kernel's peak over the process's life (loading too)
+           "host_peak_anon_mb": round(p.peak["RssAnon"] / 1e6),
+           "host_rise_rss_mb": round((p.peak["VmRSS"] - base["VmRSS"]) / 1e6),
+           "host_rise_anon_mb": round((p.peak["RssAnon"] - base["RssAnon"]) / 1e6),
+           "frames_in_file": None if a.no_save else frames_in(os.path.join(a.work, f"{a.mode}.mp4")), **seen}
+    if a.mode == "context-tiled":  # issue 47: the latent stays on the device, decoded there in tiles
+        assert seen.get("pipeline_output", "").startswith("latent") and seen["decoded_on"] == seen["latent_device"], seen
     if cuda:
         out["gpu_peak_allocated_gb"] = round(torch.cuda.max_memory_allocated() / 1e9, 3)
     return out
+
+
+def summary(results: list[dict], clip_mb: float) -> list[str]:
+    """One line per mode: peaks, and the rise against today's streamed clip (``file``)."""
+    ref = next((r for r in results if r["mode"] == "file"), None)
+    lines = [f"{'mode':<14} {'seconds':>8} {'peak RSS MB':>12} {'rise RSS MB':>12} {'rise anon MB':>13} "
+             f"{'/ file (RSS rise)':>18}  latent"]
+    for r in results:
+        ratio = f"{r['host_rise_rss_mb'] / max(1, ref['host_rise_rss_mb']):.2f}" if ref else "-"
+        lines.append(f"{r['mode']:<14} {r['seconds']:>8} {r['host_peak_rss_mb']:>12} {r['host_rise_rss_mb']:>12} "
+                     f"{r['host_rise_anon_mb']:>13} {ratio:>18}  {r.get('pipeline_output', '')}")
+    lines.append(f"(the clip in float32: {clip_mb:.0f} MB)")
+    return lines
 
 
 def main(argv=None) -> int:
@@ -140,8 +211,8 @@ def main(argv=None) -> int:
     ap.add_argument("--frames", type=int, default=1000)
     ap.add_argument("--window", type=int, default=33)
     ap.add_argument("--overlap", type=int, default=8)
-    ap.add_argument("--width", type=int, default=128)
-    ap.add_argument("--height", type=int, default=128)
+    ap.add_argument("--width", type=int, default=32)
+    ap.add_argument("--height", type=int, default=32)
     ap.add_argument("--steps", type=int, default=1)
     ap.add_argument("--spill-mb", type=int, default=0, help="0: Studio's own (1 GiB)")
     ap.add_argument("--modes", default=",".join(MODES))
@@ -159,10 +230,15 @@ def main(argv=None) -> int:
     from benchmarks.real_video_models import build
     work = tempfile.mkdtemp(prefix="long-take-")
     env = dict(os.environ, STUDIO_CACHE_DIR=os.path.join(work, "cache"), STUDIO_ALLOWED_DIRS=work)
+    modes = a.modes.split(",")
     model, n_params = build(os.path.join(work, "models"), "wan", True, device=a.device)
     print(f"built a narrow Wan ({n_params / 1e6:.1f} M parameters)", flush=True)
+    if "file" in modes:
+        write_source(os.path.join(work, SOURCE), a.frames, a.width, a.height)
+        print(f"wrote a {a.frames}-frame H.264 file to stream ({frames_in(os.path.join(work, SOURCE))} frames)",
+              flush=True)
     results = []
-    for mode in a.modes.split(","):
+    for mode in modes:
         cmd = [sys.executable, os.path.abspath(__file__), "--mode", mode, "--model", model, "--work", work,
                "--device", a.device] + [f"--{k}={v}" for k, v in (("frames", a.frames), ("window", a.window),
                                                                     ("overlap", a.overlap), ("width", a.width),
@@ -176,16 +252,18 @@ def main(argv=None) -> int:
         res = json.loads(r.stdout.strip().splitlines()[-1])
         results.append(res)
         print(json.dumps(res), flush=True)
-    clip_gb = a.frames * a.width * a.height * 3 * 4 / 1e9
+    clip_mb = a.frames * a.width * a.height * 3 * 4 / 1e6
+    lines = summary(results, clip_mb)
+    print("\n".join(lines))
     meta = {"saved": not a.no_save, "frames": a.frames, "window": a.window, "overlap": a.overlap, "size": [a.width, a.height],
-            "steps": a.steps, "device": a.device, "spill_mb": a.spill_mb or 1024, "clip_float32_gb": round(clip_gb, 3),
-            "gpu": torch.cuda.get_device_name() if a.device == "cuda" else None}
+            "steps": a.steps, "device": a.device, "spill_mb": a.spill_mb or 1024, "clip_float32_mb": round(clip_mb, 1),
+            "gpu": torch.cuda.get_device_name() if a.device == "cuda" else None, "torch_threads": torch.get_num_threads()}
     folder = os.path.join(ROOT, "benchmarks", "results", "long_take_memory")
     os.makedirs(folder, exist_ok=True)
     name = f"{a.device}_{a.frames}f_{a.width}x{a.height}" + (f"_spill{a.spill_mb}" if a.spill_mb else "") + \
         ("_nosave" if a.no_save else "") + ".json"
     with open(os.path.join(folder, name), "w") as f:
-        json.dump({"meta": meta, "results": results}, f, indent=1)
+        json.dump({"meta": meta, "results": results, "summary": lines}, f, indent=1)
     return 0
 
 
