@@ -117,3 +117,58 @@ def test_an_ltx_context_window_take_is_decoded_in_time_tiles(ltx_dir, monkeypatc
     clip = res.value("gen")
     assert seen == ["latent"] and clip.n_frames == 41
     assert np.isfinite(clip.frames).all() and 0 <= clip.frames.min() and clip.frames.max() <= 1
+
+
+class _MostFrames:
+    """The most frames of ``side`` x ``side`` pixels in any tensor an op makes inside the block (a torch dispatch
+    mode: every op of the pipeline and the VAE; [B, C, T, H, W], [T, C, H, W] and [T, H, W, C] are read)."""
+
+    def __init__(self, side: int):
+        self.side, self.most = side, 0
+
+    def frames(self, t) -> int:
+        sh = tuple(t.shape)
+        if t.ndim == 5 and sh[-2:] == (self.side, self.side):
+            return sh[2]
+        if t.ndim == 4 and (sh[-2:] == (self.side, self.side) or sh[1:3] == (self.side, self.side)):
+            return sh[0]
+        return 0
+
+    def __enter__(self):
+        import torch
+        from torch.utils._python_dispatch import TorchDispatchMode
+        from torch.utils._pytree import tree_leaves
+        spy = self
+
+        class Mode(TorchDispatchMode):
+            def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+                out = func(*args, **(kwargs or {}))
+                spy.most = max([spy.most] + [spy.frames(t) for t in tree_leaves(out) if isinstance(t, torch.Tensor)])
+                return out
+        self.mode = Mode()
+        self.mode.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self.mode.__exit__(*exc)
+
+
+def test_no_tensor_of_the_whole_take_is_made_when_it_is_decoded_in_time_tiles(wan_dir, monkeypatch):
+    """No tensor any op makes while a 49-frame context-window take is sampled and decoded in time tiles holds more
+    than a tile's frames (16); the pipeline's own decode makes one of the whole clip (the spy catches it)."""
+    from nodes.video_models.takes import time_tiles
+    g = Graph()
+    g.add_node("video_models.load", {"model": wan_dir}, node_id="load")
+    g.add_node("video_models.text_to_video", {"frames": 49, "window": 17, "overlap": 4, "width": 16, "height": 16,
+                                              "steps": 1, "guidance": 1.0, "previews": False, "preview_size": "off",
+                                              "long_take": "context windows"}, node_id="gen")
+    g.connect("load", "model", "gen", "model")
+    ex = Executor()
+    ex.run(g, targets=["load"], device="cpu")
+    with _MostFrames(16) as tiled:
+        clip = ex.run(g, targets=["gen"], device="cpu", use_cache=False).value("gen")
+    monkeypatch.setattr(time_tiles, "can_tile", lambda pipe: False)
+    with _MostFrames(16) as whole:
+        again = ex.run(g, targets=["gen"], device="cpu", use_cache=False).value("gen")
+    assert clip.n_frames == 49 and np.array_equal(clip.frames, again.frames)
+    assert 0 < tiled.most <= 4 * time_tiles.TILE < 49 <= whole.most
