@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from studio.engine.memory import give_back
+
 from . import vae_tiles
 
 TILE = vae_tiles.WAN_TILE
@@ -115,6 +117,8 @@ def decode_take(ctx, pipe, latents, call=None, tile: int = TILE) -> np.ndarray:
                 out = _buffer(ctx, (vae_tiles.most_frames(vae, z.shape[2]),) + host.shape[1:])
             out[done:done + len(host)] = host
             done += len(host)
+            del part, frames, host
+            give_back()  # what the tile's decode freed, back to the system: else glibc's heap grows tile by tile
     return out[:done]
 
 
