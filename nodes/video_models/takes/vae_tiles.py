@@ -105,13 +105,12 @@ def _cog(vae, z):
 def _decode_tile(vae, tile, temb):
     """One time tile decoded as the library's ``_temporal_tiled_decode`` decodes it."""
     s = vae.spatial_compression_ratio
+    hunyuan = BLENDED[type(vae).__name__] == "first"  # no decode timestep; its post-quant convolution first
     if vae.use_tiling and (tile.shape[-1] > vae.tile_sample_min_width // s or
                            tile.shape[-2] > vae.tile_sample_min_height // s):
-        return (vae.tiled_decode(tile, return_dict=True) if temb is None and BLENDED[type(vae).__name__] == "first"
+        return (vae.tiled_decode(tile, return_dict=True) if hunyuan
                 else vae.tiled_decode(tile, temb, return_dict=True)).sample
-    if BLENDED[type(vae).__name__] == "first":  # HunyuanVideo: its post-quant convolution first
-        return vae.decoder(vae.post_quant_conv(tile))
-    return vae.decoder(tile, temb)
+    return vae.decoder(vae.post_quant_conv(tile)) if hunyuan else vae.decoder(tile, temb)
 
 
 def _blended(vae, z, temb, drop: str):
