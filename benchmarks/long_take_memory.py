@@ -37,14 +37,17 @@ Measured (CPU, 2 cores shared with other work, 1,000 frames, 1 step, window 33, 
     (12 MB clip,  shots                           459.3    580       104         59           1.86
      in memory)   context-whole                   183.5    572        97         60           1.73     (decoded in the call)
                   context-tiled (before trim)      94.4    586       111         65           1.98     cpu, tiles of 16 frames
+                  file (again)                      3.6    289        56         21           1.00
+                  context-tiled (give_back)        67.0    561        64         30           1.14     cpu, tiles of 16 frames
     64x64,        file                              1.9    291        58         23           1.00
     spill 16 MB   context-whole                   548.8    713       236        206           4.07     (decoded in the call)
     (49 MB clip,  context-tiled (before trim)     730.4    704       206        145           3.55     cpu, tiles of 16 frames
      in a file)   context-tiled (give_back)       170.7    709       231        164           3.98     cpu, tiles of 16 frames
 
 The file's rise is Save Video's encoder and PyAV; a model run adds the pipeline's own working memory. Seconds
-are wall time on 2 cores shared with 5 other sessions (load 7-9): not comparable between rows. Tiled and
-whole differ by less than the run-to-run noise (about 20 MB) at 32x32, where the clip is 12 MB; at 64x64
+are wall time on 2 cores shared with 5 other sessions (load 7-9): not comparable between rows. At 32x32 a
+take in tiles now raises RSS 64 MB against 56 MB for the file streamed (1.14x; before give_back 111 MB,
+1.98x, within noise of the whole decode's 97 MB, the clip being 12 MB); at 64x64
 decoded whole the anonymous rise is 206 MB against 145-164 MB in tiles. What stays in tiles is not the frame
 count: a per-phase probe (250 frames, 64x64) put the decode's peak at +98 MB over the latent, a transient
 inside one tile (the narrow VAE's convolutions on torch's CPU path), while the memory held after the decode
