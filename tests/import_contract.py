@@ -306,11 +306,15 @@ PRIVATE_ALLOWED = {
         "casting hooks hang on a module (no public query whether one is applied, or to remove it)",
     ("nodes/video_models/memory/modes.py", "_hf_hook"): "accelerate: the hook its model offload puts on a module "
         "(no public query)",
-    ("nodes/video_models/takes/time_tiles.py", "_feat_map"): "diffusers: AutoencoderKLWan's causal cache of "
+    ("nodes/video_models/takes/vae_tiles.py", "_feat_map"): "diffusers: AutoencoderKLWan's causal cache of "
         "the frames before; a take decoded in time tiles keeps it across tiles (its _decode loop, run a tile at a "
         "time: no public API decodes part of a latent with the cache of the rest)",
-    ("nodes/video_models/takes/time_tiles.py", "_conv_idx"): "diffusers: AutoencoderKLWan's cache index, reset "
+    ("nodes/video_models/takes/vae_tiles.py", "_conv_idx"): "diffusers: AutoencoderKLWan's cache index, reset "
         "per latent frame as its own _decode does (as _feat_map)",
+    ("nodes/video_models/takes/time_tiles.py", "_unpack_latents"): "diffusers: LTXPipeline's own unpacking of "
+        "its token latent (output_type='latent') to [B, C, F, H, W], as its decode does it (no public twin)",
+    ("nodes/video_models/takes/time_tiles.py", "_denormalize_latents"): "diffusers: LTXPipeline's own "
+        "denormalising before its decode (as _unpack_latents)",
     ("nodes/video_models/memory/speed.py", "_compiled_call_impl"): "torch: what nn.Module.compile() sets; the "
         "only way to tell a compiled module and to undo compile in place",
     ("nodes/video_models/sampling/guard.py", "_compiled_call_impl"): "torch: as in speed.py (Stop hooks are not "

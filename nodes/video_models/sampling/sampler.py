@@ -217,7 +217,7 @@ class Sampler:
         self.untypical = self.untypical or rescue.kept or rescue.light  # not a time to predict from
         self.audio = None if rescue.kept else getattr(out, "audio", None)  # LTX-2's sound: same call (ltx2.py)
         if timed and not rescue.kept:
-            made = decode_take(ctx, pipe, frames)
+            made = decode_take(ctx, pipe, frames, call)
             if hasattr(pipe, "maybe_free_model_hooks"):
                 pipe.maybe_free_model_hooks()  # a CPU-offloaded VAE the decode brought to the device goes back
         elif self.one_take:  # the pipeline decoded the take: to the host a tile at a time

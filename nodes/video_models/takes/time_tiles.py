@@ -5,27 +5,73 @@ a file-backed map past a size, as a clip made window by window is), never as one
 A take made with context windows is one pipeline call of the whole clip; diffusers' pipeline decodes
 its latent at once (Wan: a device tensor of every frame, then a float32 copy of it on the host: 1,000
 frames at 832x480 are 4.8 GB each). The call is made for its latent instead (``output_type="latent"``)
-and decoded here:
+and decoded here: the pipeline's own steps before its decode (:data:`PREPARE`: Wan's denormalising;
+LTX-Video's unpacking, denormalising and decode-timestep noise drawn from the call's generator, where the
+pipeline would draw it), then the VAE's decode a time tile at a time (vae_tiles.py), each tile
+post-processed as the pipeline does and copied into the buffer.
 
-* Wan (``AutoencoderKLWan``): its decoder is causal in time and decodes one latent frame at a time with a
-  cache of the frames before (``_decode``); the same loop is run here, the cache kept across tiles, so a
-  tile's frames are those of the whole decode exactly (denormalised and post-processed as the pipeline
-  does). Only while the VAE's own (spatial) tiling is off: a tiled decode caches per spatial tile.
-* Other VAEs: the pipeline's own decode (said by :func:`can_tile`'s caller), its frames copied to the
-  host a tile at a time (:func:`to_host`).
+* Wan: the frames of the pipeline's own decode exactly.
+* LTX-Video: the frames of the pipeline with the VAE's own time tiling on (``use_framewise_decoding``)
+  exactly; they differ from a decode of the whole clip at once inside the tiles' blends (said on the node).
+* Other pipelines: the pipeline's own decode, its frames copied to the host a tile at a time (:func:`to_host`).
 """
 from __future__ import annotations
 
 import numpy as np
 
-TILE = 4  # latent frames a tile (16 video frames of Wan: one tile's pixels are small beside the model)
+from studio.engine.memory import give_back
+
+from . import vae_tiles
+
+TILE = vae_tiles.WAN_TILE
+LTX_PIPELINES = ("LTXPipeline", "LTXImageToVideoPipeline")  # their decode is the one _ltx_latent repeats
+
+
+def _wan_latent(pipe, latents, call):
+    import torch
+    vae = pipe.vae
+    c = vae.config.z_dim
+    mean = torch.tensor(vae.config.latents_mean).view(1, c, 1, 1, 1).to(latents.device, latents.dtype)
+    std = 1.0 / torch.tensor(vae.config.latents_std).view(1, c, 1, 1, 1).to(latents.device, latents.dtype)
+    return latents / std + mean, None
+
+
+def _ltx_latent(pipe, latents, call):
+    """LTXPipeline's steps between its last denoising step and ``vae.decode`` (diffusers 0.42)."""
+    import torch
+    from diffusers.utils.torch_utils import randn_tensor
+    vae, call = pipe.vae, call or {}
+    t, s = pipe.vae_temporal_compression_ratio, pipe.vae_spatial_compression_ratio
+    z = pipe._unpack_latents(latents, (int(call["num_frames"]) - 1) // t + 1, int(call["height"]) // s,
+                             int(call["width"]) // s, pipe.transformer_spatial_patch_size,
+                             pipe.transformer_temporal_patch_size)
+    z = pipe._denormalize_latents(z, vae.latents_mean, vae.latents_std, vae.config.scaling_factor)
+    enc = getattr(pipe, "text_encoder", None)
+    z = z.to(enc.dtype if enc is not None else vae.dtype)
+    if not vae.config.timestep_conditioning:
+        return z, None
+    when = call.get("decode_timestep", 0.0)
+    scale = call.get("decode_noise_scale")
+    scale = when if scale is None else scale
+    b = z.shape[0]
+    when, scale = ([v] * b if not isinstance(v, list) else v for v in (when, scale))
+    noise = randn_tensor(z.shape, generator=call.get("generator"), device=z.device, dtype=z.dtype)
+    scale = torch.tensor(scale, device=z.device, dtype=z.dtype)[:, None, None, None, None]
+    return (1 - scale) * z + scale * noise, torch.tensor(when, device=z.device, dtype=z.dtype)
+
+
+PREPARE = {"AutoencoderKLWan": _wan_latent, "AutoencoderKLLTXVideo": _ltx_latent}
 
 
 def can_tile(pipe) -> bool:
-    """The pipeline's VAE decodes frame-causally here (Wan, its spatial tiling off)."""
+    """The pipeline's latent is decoded in time tiles here (Wan, its spatial tiling off; LTX-Video)."""
     vae = getattr(pipe, "vae", None)
-    return (type(vae).__name__ == "AutoencoderKLWan" and not getattr(vae, "use_tiling", False)
-            and hasattr(vae, "clear_cache") and hasattr(getattr(pipe, "video_processor", None), "postprocess_video"))
+    name = type(vae).__name__
+    if name not in PREPARE or not vae_tiles.can_tile(vae):
+        return False
+    if name == "AutoencoderKLLTXVideo" and type(pipe).__name__ not in LTX_PIPELINES:
+        return False
+    return hasattr(vae, "decoder") and hasattr(getattr(pipe, "video_processor", None), "postprocess_video")
 
 
 def _buffer(ctx, shape):
@@ -35,7 +81,7 @@ def _buffer(ctx, shape):
         from ..memory.sizes import fmt_gb
         what = f"the take's {shape[0]} frames ({fmt_gb(out.nbytes)})"
         if isinstance(out, np.memmap):
-            ctx.info(f"{what} are decoded {TILE} latent frames at a time into a file in {where}, not held in memory")
+            ctx.info(f"{what} are decoded a time tile at a time into a file in {where}, not held in memory")
         else:
             ctx.warn(f"{what} are held {where}")
     return out
@@ -45,53 +91,34 @@ def _on_device(vae) -> None:
     """Nothing: wrapped by diffusers' ``apply_forward_hook``, it runs the VAE's offload hook (to the device)."""
 
 
-def tiles(vae, latents, tile: int = TILE):
-    """Decoded frames of a Wan latent [1, C, F, H, W] (already denormalised), ``tile`` latent frames at a
-    time: tensors [1, 3, T, H', W'] in [-1, 1] whose concatenation is ``vae.decode(latents)`` exactly."""
+def decode_take(ctx, pipe, latents, call=None, tile: int = TILE) -> np.ndarray:
+    """The take's frames [T, H, W, C] float32 on the host (in the clip's buffer), from the pipeline's
+    latent (``call``: the pipeline call's arguments: sizes, generator, decode timestep), decoded in time
+    tiles: the pipeline's own preparing, decode and post-processing, a tile at a time."""
     import torch
     from diffusers.utils.accelerate_utils import apply_forward_hook
-    apply_forward_hook(_on_device)(vae)  # a CPU-offloaded VAE to the device, as its decode would be
-    n = latents.shape[2]
-    vae.clear_cache()
-    try:
-        x = vae.post_quant_conv(latents)
-        for a in range(0, n, max(1, tile)):
-            parts = []
-            for i in range(a, min(n, a + tile)):
-                vae._conv_idx = [0]
-                parts.append(vae.decoder(x[:, :, i:i + 1], feat_cache=vae._feat_map, feat_idx=vae._conv_idx,
-                                         first_chunk=i == 0))
-            out = torch.cat(parts, 2)
-            if vae.config.patch_size is not None:
-                from diffusers.models.autoencoders.autoencoder_kl_wan import unpatchify
-                out = unpatchify(out, patch_size=vae.config.patch_size)
-            yield torch.clamp(out, min=-1.0, max=1.0)
-    finally:
-        vae.clear_cache()
-
-
-def decode_take(ctx, pipe, latents, tile: int = TILE) -> np.ndarray:
-    """The take's frames [T, H, W, C] float32 on the host (in the clip's buffer), from the pipeline's
-    latent, decoded in time tiles: the pipeline's own denormalising, decode and post-processing, a tile
-    at a time."""
-    import torch
     from diffusers.utils.torch_utils import get_module_execution_device
     vae = pipe.vae
+    apply_forward_hook(_on_device)(vae)  # a CPU-offloaded VAE to the device, as its decode would be
     with torch.inference_mode():
-        z = latents.to(get_module_execution_device(vae), dtype=vae.dtype)
-        c = vae.config.z_dim
-        mean = torch.tensor(vae.config.latents_mean).view(1, c, 1, 1, 1).to(z.device, z.dtype)
-        std = 1.0 / torch.tensor(vae.config.latents_std).view(1, c, 1, 1, 1).to(z.device, z.dtype)
-        z = z / std + mean
+        z = latents.to(get_module_execution_device(vae))
+        if type(vae).__name__ == "AutoencoderKLWan":
+            z = z.to(vae.dtype)
+        z, temb = PREPARE[type(vae).__name__](pipe, z, call)
+        if ctx is not None and type(vae).__name__ in vae_tiles.BLENDED:
+            ctx.info(f"the take is decoded in {type(vae).__name__}'s own time tiles ({vae.tile_sample_min_num_frames} "
+                     f"frames, blended over {vae.tile_sample_min_num_frames - vae.tile_sample_stride_num_frames}: "
+                     "its framewise decoding), each tile to the host as it is made")
         out, done = None, 0
-        for part in tiles(vae, z, tile):
+        for part in vae_tiles.tiles(vae, z, temb, tile):
             frames = pipe.video_processor.postprocess_video(part, output_type="pt")[0]  # [T, 3, H, W] in [0, 1]
             host = frames.permute(0, 2, 3, 1).float().contiguous().cpu().numpy()
             if out is None:
-                t = int(getattr(pipe, "vae_scale_factor_temporal", 4) or 4)
-                out = _buffer(ctx, ((latents.shape[2] - 1) * t + 1,) + host.shape[1:])
+                out = _buffer(ctx, (vae_tiles.most_frames(vae, z.shape[2]),) + host.shape[1:])
             out[done:done + len(host)] = host
             done += len(host)
+            del part, frames, host
+            give_back()  # what the tile's decode freed, back to the system: else glibc's heap grows tile by tile
     return out[:done]
 
 
