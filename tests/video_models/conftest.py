@@ -33,6 +33,12 @@ def cogvideox_dir(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def wan_train_dir(tmp_path_factory):  # read only: one build for the LoRA training modules
+    from .tiny import build_wan_for_training
+    return build_wan_for_training(str(tmp_path_factory.mktemp("models") / "tiny-wan"))
+
+
+@pytest.fixture(scope="session")
 def animate_dir(tmp_path_factory):  # read only: one build for every test module
     from .tiny_animate import build_wan_animate
     return build_wan_animate(str(tmp_path_factory.mktemp("models") / "tiny-wan-animate"))
