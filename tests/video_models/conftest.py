@@ -54,3 +54,23 @@ def vace_dir(tmp_path_factory):  # read only: one build for every test module
 def ltx2_dir(tmp_path_factory):  # read only: one build for every test module
     from .tiny_ltx2 import build_ltx2
     return build_ltx2(str(tmp_path_factory.mktemp("models") / "tiny-ltx2"))
+
+
+@pytest.fixture
+def render_on_one_thread(monkeypatch):
+    """`main.py render` in this process with torch on one thread: the CLI takes every core
+    (configure_threads(interactive=False)); under pytest-xdist two workers share two cores, where
+    two torch threads each make every op of a tiny model wait on the other (measured under load:
+    an RT-DETR forward 1.5-3.7 s on two threads, 0.02-0.03 s on one). The app's own policy for a
+    shared 2-core machine (interactive: all cores but one) is what the CLI gets here."""
+    import torch
+
+    from studio.engine import device
+
+    def one(interactive: bool) -> int:
+        torch.set_num_threads(1)
+        return 1
+    before = torch.get_num_threads()
+    monkeypatch.setattr(device, "configure_threads", one)
+    yield
+    torch.set_num_threads(before)
