@@ -40,7 +40,8 @@ def _frames(path: str) -> np.ndarray:
         return np.stack([f.to_ndarray(format="rgb24") for f in c.decode(c.streams.video[0])])
 
 
-def test_second_render_in_a_new_process_is_read_from_the_disk_cache(wan_dir, tmp_path, monkeypatch, capsys):
+def test_second_render_in_a_new_process_is_read_from_the_disk_cache(wan_dir, tmp_path, monkeypatch, capsys,
+                                                                   render_on_one_thread):
     """The first render and the --no-cache one in this process (the CLI's own entry point: no
     second start-up of torch), the second in a new process: what it reads is on disk only."""
     gp = str(tmp_path / "g.json")
