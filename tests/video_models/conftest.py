@@ -8,6 +8,21 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _one_torch_thread():
+    """torch on one thread for each module here (restored after). The suite runs two pytest-xdist
+    workers on two cores: two torch threads each make the ops of tiny models wait on one another
+    (a tiny RT-DETR forward measured 1.5-3.7 s on two threads, 0.02-0.03 s on one, machine
+    loaded). Alone on a quiet machine two threads are faster for a few tests (up to ~1.6x); under
+    xdist -n 2 one thread wins (five of these files: 82 / 83 s -> 64 / 64 s). Frames are compared
+    within a test, at one thread count."""
+    import torch
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 @pytest.fixture(scope="module")
 def svd_dir(tmp_path_factory):
     from .tiny import build_svd
@@ -33,6 +48,12 @@ def cogvideox_dir(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def wan_train_dir(tmp_path_factory):  # read only: one build for the LoRA training modules
+    from .tiny import build_wan_for_training
+    return build_wan_for_training(str(tmp_path_factory.mktemp("models") / "tiny-wan"))
+
+
+@pytest.fixture(scope="session")
 def animate_dir(tmp_path_factory):  # read only: one build for every test module
     from .tiny_animate import build_wan_animate
     return build_wan_animate(str(tmp_path_factory.mktemp("models") / "tiny-wan-animate"))
@@ -48,3 +69,23 @@ def vace_dir(tmp_path_factory):  # read only: one build for every test module
 def ltx2_dir(tmp_path_factory):  # read only: one build for every test module
     from .tiny_ltx2 import build_ltx2
     return build_ltx2(str(tmp_path_factory.mktemp("models") / "tiny-ltx2"))
+
+
+@pytest.fixture
+def render_on_one_thread(monkeypatch):
+    """`main.py render` in this process with torch on one thread: the CLI takes every core
+    (configure_threads(interactive=False)); under pytest-xdist two workers share two cores, where
+    two torch threads each make every op of a tiny model wait on the other (measured under load:
+    an RT-DETR forward 1.5-3.7 s on two threads, 0.02-0.03 s on one). The app's own policy for a
+    shared 2-core machine (interactive: all cores but one) is what the CLI gets here."""
+    import torch
+
+    from studio.engine import device
+
+    def one(interactive: bool) -> int:
+        torch.set_num_threads(1)
+        return 1
+    before = torch.get_num_threads()
+    monkeypatch.setattr(device, "configure_threads", one)
+    yield
+    torch.set_num_threads(before)

@@ -40,31 +40,34 @@ def _frames(path: str) -> np.ndarray:
         return np.stack([f.to_ndarray(format="rgb24") for f in c.decode(c.streams.video[0])])
 
 
-def test_second_render_in_a_new_process_is_read_from_the_disk_cache(wan_dir, tmp_path, monkeypatch, capsys):
+def test_second_render_in_a_new_process_is_read_from_the_disk_cache(wan_dir, tmp_path, monkeypatch, capsys,
+                                                                   render_on_one_thread):
+    """The first render and the --no-cache one in this process (the CLI's own entry point: no
+    second start-up of torch), the second in a new process: what it reads is on disk only."""
     gp = str(tmp_path / "g.json")
     save_graph(_graph(wan_dir, "out.mp4"), gp)
     env = dict(os.environ, PYTHONPATH=ROOT, STUDIO_CACHE_DIR=str(tmp_path / "cache"), STUDIO_DISK_CACHE_GB="1")
-
-    def render(*extra):
-        r = subprocess.run([sys.executable, os.path.join(ROOT, "main.py"), "render", gp, *extra],
-                           capture_output=True, text=True, cwd=str(tmp_path), env=env, timeout=300)
-        assert r.returncode == 0, r.stderr
-        return r.stderr, _frames(str(tmp_path / "out.mp4"))
-    err1, first = render()
-    assert "kept in the disk cache" in err1 and "cached (disk)" not in err1
-    err2, second = render()
-    assert "Text to Video: cached (disk)" in err2
-    assert "skipped Load Video Model: not needed" in err2 and "done Load Video Model" not in err2
-    assert first.shape[0] == 9 and np.array_equal(first, second)
-    for k, v in env.items():  # --no-cache: in this process (quicker), with the same cache folder
+    for k, v in env.items():
         monkeypatch.setenv(k, v)
     monkeypatch.chdir(tmp_path)
     from studio.cli import main
-    capsys.readouterr()
-    assert main(["render", gp, "--no-cache"]) == 0
-    err3 = capsys.readouterr().err
+
+    def here(*extra):
+        capsys.readouterr()
+        assert main(["render", gp, *extra]) == 0
+        return capsys.readouterr().err, _frames(str(tmp_path / "out.mp4"))
+    err1, first = here()
+    assert "kept in the disk cache" in err1 and "cached (disk)" not in err1
+    r = subprocess.run([sys.executable, os.path.join(ROOT, "main.py"), "render", gp],
+                       capture_output=True, text=True, cwd=str(tmp_path), env=env, timeout=300)
+    assert r.returncode == 0, r.stderr
+    err2, second = r.stderr, _frames(str(tmp_path / "out.mp4"))
+    assert "Text to Video: cached (disk)" in err2
+    assert "skipped Load Video Model: not needed" in err2 and "done Load Video Model" not in err2
+    assert first.shape[0] == 9 and np.array_equal(first, second)
+    err3, third = here("--no-cache")  # the same cache folder, not read
     assert "cached (disk)" not in err3 and "done Text to Video" in err3
-    assert np.array_equal(first, _frames(str(tmp_path / "out.mp4")))
+    assert np.array_equal(first, third)
 
 
 def test_a_fresh_engine_reads_the_same_frames_and_says_disk(wan_dir, tmp_path):

@@ -30,6 +30,11 @@ def _place(models_dir, name, path):  # noqa: F811
     os.symlink(path, models_dir / name)
 
 
+@pytest.fixture(autouse=True)
+def _one_thread(render_on_one_thread):
+    pass
+
+
 @pytest.fixture
 def small_preview(monkeypatch):
     from nodes.video_models.sampling import generators as nodes

@@ -57,9 +57,8 @@ def one_thread():
 
 
 @pytest.fixture(scope="module")
-def wan(tmp_path_factory):
-    from .tiny import build_wan_for_training
-    return build_wan_for_training(str(tmp_path_factory.mktemp("models") / "tiny-wan"))
+def wan(wan_train_dir):
+    return wan_train_dir
 
 
 def load(path):

@@ -26,9 +26,8 @@ torch = pytest.importorskip("torch")
 
 
 @pytest.fixture(scope="module")
-def wan(tmp_path_factory):
-    from .tiny import build_wan_for_training
-    return build_wan_for_training(str(tmp_path_factory.mktemp("models") / "tiny-wan"))
+def wan(wan_train_dir):
+    return wan_train_dir
 
 
 def one_clip():
@@ -52,8 +51,9 @@ def state_of(m):
 
 @pytest.fixture(scope="module")
 def fp8_run(wan, tmp_path_factory):
-    """80 steps on one clip with the model loaded in fp8 (bf16 compute), watched at the first
-    optimiser step."""
+    """40 steps on one clip with the model loaded in fp8 (bf16 compute), watched at the first
+    optimiser step. 40 steps bring the loss on the clip to about 0.59 of the base's (80: 0.52);
+    the test below asks for under 0.7."""
     from nodes.video_models.lora.train import LoRATrainer
     out = tmp_path_factory.mktemp("lora") / "fp8.safetensors"
     ref = load(wan, "fp8", "bf16")
@@ -81,7 +81,7 @@ def fp8_run(wan, tmp_path_factory):
                 return step(*a, **k)
             self.opt.step = watched
 
-    s = settings(out, steps=80, batch=1, lr=1e-2, targets=TARGETS)
+    s = settings(out, steps=40, batch=1, lr=1e-2, targets=TARGETS)
     res = Watched(ref, one_clip(), s, info=said.append).run()
     return {"ref": ref, "m": m, "before": before, "seen": seen, "said": said, "res": res, "out": str(out)}
 
@@ -252,7 +252,7 @@ def test_the_step_runs_with_the_attention_backend_then_it_is_reset(wan, tmp_path
 
 def test_regional_compile_for_the_step_and_off_under_fp8(wan, tmp_path, monkeypatch):
     from nodes.video_models.lora.train import LoRATrainer
-    monkeypatch.setattr(speed, "COMPILE_KWARGS", {"backend": "aot_eager", "fullgraph": False})  # no C++ compiler
+    monkeypatch.setattr(speed, "COMPILE_KWARGS", {"backend": "eager", "fullgraph": False})  # dynamo traces the blocks; no C++ compiler
     ref = load(wan)
     m = ref.pipeline("t2v").transformer
     said = []
