@@ -8,21 +8,6 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_torch_thread():
-    """torch on one thread for each module here (restored after). The suite runs two pytest-xdist
-    workers on two cores: two torch threads each make the ops of tiny models wait on one another
-    (a tiny RT-DETR forward measured 1.5-3.7 s on two threads, 0.02-0.03 s on one, machine
-    loaded). Alone on a quiet machine two threads are faster for a few tests (up to ~1.6x); under
-    xdist -n 2 one thread wins (five of these files: 82 / 83 s -> 64 / 64 s). Frames are compared
-    within a test, at one thread count."""
-    import torch
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 @pytest.fixture(scope="module")
 def svd_dir(tmp_path_factory):
     from .tiny import build_svd
