@@ -225,6 +225,9 @@ def test_unknown_files_show_their_first_keys_and_missing_parts_are_said(ltx, tmp
     clip = layouts.write(str(tmp_path / "clip_vision_h.safetensors"), layouts.clip_vision_h(), "F16")
     _refused(files["denoiser"], r"a CLIP vision file '.*clip_vision_h\.safetensors' was given, but LTX-Video takes none",
              text_encoder=files["text_encoder"], image_encoder=clip)
+    _refused(files["denoiser"], r"a second text encoder file '.*' was given, but LTX-Video takes none \(it reads one "
+                                r"text encoder, T5-XXL\)", text_encoder=files["text_encoder"],
+             text_encoder_2=files["text_encoder"])
 
 
 def test_a_t5_with_no_tokenizer_anywhere_says_where_studio_looked(ltx, tmp_path, no_loads):

@@ -62,7 +62,8 @@ def read_part(component: str, path: str) -> tuple[WeightFile, object]:
                          ".safetensors (bf16, fp16, fp32 or fp8)")
     r = recognise({k: v.shape for k, v in wf.tensors.items()}, filename=os.path.basename(path))
     if r.kind != PART_KINDS[component]:
-        what = (f"a {KIND_TITLES[r.kind]} ({r.variant})" if r.kind != "unknown" else
+        kind = KIND_TITLES[r.kind]
+        what = (f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} ({r.variant})" if r.kind != "unknown" else
                 f"not a model Studio recognises: it holds {_looks(wf)}")
         raise ModelError(f"'{path}' was given as the {title} but is {what}")
     return wf, r

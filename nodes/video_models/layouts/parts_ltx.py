@@ -118,8 +118,10 @@ def check_parts(fam: Family, den_cfg: dict, den_path: str, files: dict[str, str]
     parts: dict[str, Part] = {}
     for component, path in files.items():
         if component not in ("text_encoder", "vae"):
-            raise ModelError(f"a {PART_TITLES[component]} file '{path}' was given, but LTX-Video takes none (its image "
-                             "conditions go through its VAE): leave it empty")
+            why = ("it reads one text encoder, T5-XXL" if component == "text_encoder_2" else
+                   "its image conditions go through its VAE")
+            raise ModelError(f"a {PART_TITLES[component]} file '{path}' was given, but LTX-Video takes none ({why}): "
+                             "leave it empty")
         wf, r = read_part(component, path)
         if component == "text_encoder":
             part = _text_encoder(wf, r.variant, r.family, path, den_cfg, den)
