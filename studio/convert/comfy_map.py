@@ -298,9 +298,20 @@ class _Builder:
                 said.append(f"second expert '{second}' (Wan 2.2 A14B's low-noise model): Load Video Model takes one "
                             "file; point 'model' at a Wan 2.2 A14B diffusers folder for both experts")
         # Load Video Model reads Wan's and LTX-Video's text encoder, VAE and CLIP vision as separate files
-        # (ComfyUI's CLIPLoader says the family in its 'type'); another family's come from 'base'
+        # (ComfyUI's CLIPLoader says the family in its 'type'), and HunyuanVideo 1.5's two text encoders
+        # (DualCLIPLoader, type 'hunyuan_video_15'); another family's come from 'base'
         separate = any(n.cls == "CLIPLoader" and wf.value(n, "type") in ("wan", "ltxv") for n in up)
+        dual = next((n for n in up if n.cls == "DualCLIPLoader" and wf.value(n, "type") == "hunyuan_video_15"), None)
+        if dual is not None and "text_encoder_2" in lp:  # HunyuanVideo 1.5: Qwen2.5-VL and byT5 (ComfyUI's order)
+            separate = True
+            self.used.add(dual.id)
+            for key, param in (("clip_name1", "text_encoder"), ("clip_name2", "text_encoder_2")):
+                value = wf.value(dual, key)
+                if isinstance(value, str) and value.strip():
+                    self.g.set_param(load, param, value)
         for n in up:
+            if n is dual:
+                continue
             if n.cls in FILE_LOADERS:
                 self.used.add(n.id)
                 key, what = FILE_LOADERS[n.cls]
@@ -312,7 +323,7 @@ class _Builder:
                 else:
                     said.append(f"{what} '{value}': Load Video Model takes it from 'base' (a diffusers folder "
                                 "of the same family)" + ("" if separate or param not in lp else
-                                                         "; separate files are read for Wan and LTX-Video only"))
+                                                         "; separate files are read for Wan, LTX-Video and HunyuanVideo 1.5 only"))
 
     def _vace(self, images, gen, mode, said) -> None:
         ref, ctrl, masks = images.get("reference_image"), images.get("control_video"), images.get("control_masks")

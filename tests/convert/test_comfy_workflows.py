@@ -121,6 +121,16 @@ def test_wan22_two_experts_and_the_lightning_switch():
     assert "wan2.2_t2v_lightx2v_4steps_lora_v1.1_low_noise.safetensors" in notes and "not applied" in notes
 
 
+def test_hunyuan_video_15_dual_clip_loader_gives_both_text_encoders():
+    g = convert(_doc("video_hunyuan_video_1.5_720p_t2v")).graph
+    load = next(n for n in g.nodes.values() if n.type_id == "video_models.load")
+    assert (load.params["text_encoder"], load.params["text_encoder_2"], load.params["vae"]) == (
+        "qwen_2.5_vl_7b_fp8_scaled.safetensors", "byt5_small_glyphxl_fp16.safetensors",
+        "hunyuanvideo15_vae_fp16.safetensors")
+    notes = "\n".join(n["text"] for n in g.ui["notes"])
+    assert "takes it from 'base'" not in notes  # both set on the loader, neither said to come from a folder
+
+
 def test_api_json_with_a_lora_and_a_node_studio_lacks():
     conv = convert_file(os.path.join(DATA, "wan21_t2v_api.json"))
     g = conv.graph
