@@ -16,6 +16,7 @@ from nodes.video_models.loading.load import load_video_model
 
 from . import layouts
 from . import tiny_ltx as tl
+from . import tiny_parts as tp
 
 pytest.importorskip("diffusers")
 CPU = torch.device("cpu")
@@ -39,17 +40,9 @@ def _frames(ref):
                                output_type="pt", max_sequence_length=32).frames
 
 
-def _fresh(ref):
-    """The folder's weights in fresh storage, as Studio's reads make (see test_comfy_parts._fresh)."""
-    for name in ("transformer", "text_encoder", "vae"):
-        for t in list(getattr(ref.module, name).parameters()) + list(getattr(ref.module, name).buffers()):
-            t.data = t.data.clone()
-    return ref
-
-
 @pytest.fixture(scope="module")
 def want(ltx):
-    return _frames(_fresh(load_video_model(ltx[0], base=None, device=CPU, dtype_name="fp32")))
+    return _frames(tp.fresh(load_video_model(ltx[0], base=None, device=CPU, dtype_name="fp32")))
 
 
 def _same_weights(one, folder):
@@ -94,13 +87,7 @@ def test_each_part_is_built_on_the_meta_device(ltx, monkeypatch):
     import transformers
     seen = {}
 
-    def recording(cls):
-        class Recording(cls):
-            def load_state_dict(self, state_dict, *args, **kwargs):
-                seen[cls.__name__] = {p.device.type for p in self.parameters()}
-                return super().load_state_dict(state_dict, *args, **kwargs)
-        Recording.__name__ = cls.__name__
-        return Recording
+    recording = tp.meta_recorder(seen)
     for mod, name in ((transformers, "T5EncoderModel"), (diffusers, "AutoencoderKLLTXVideo"),
                       (diffusers, "LTXVideoTransformer3DModel")):
         monkeypatch.setattr(mod, name, recording(getattr(mod, name)))
@@ -128,7 +115,7 @@ def test_a_t5_file_overrides_the_base_folders_text_encoder(ltx, want):
                            parts={"text_encoder": split["text_encoder"]})
     assert "text encoder: t5xxl_tiny_fp32.safetensors: T5 (width 32, 2 blocks), fp32 (instead of the base folder's)" \
         in said
-    assert torch.equal(_frames(_fresh(one)), want)
+    assert torch.equal(_frames(tp.fresh(one)), want)
 
 
 def test_through_the_graph_the_checkpoint_and_t5_render_as_the_folder_does(ltx):
@@ -161,7 +148,7 @@ def no_loads(monkeypatch):
     monkeypatch.setattr(single_file, "lean_load", refuse)
     monkeypatch.setattr(single_file, "load_denoiser", refuse)
     from nodes.video_models.layouts import parts_ltx
-    monkeypatch.setattr(parts_ltx, "load_denoiser", refuse)
+    monkeypatch.setattr(parts_ltx, "load_with_config", refuse)
 
 
 def _refused(den, match, **parts):
@@ -170,7 +157,6 @@ def _refused(den, match, **parts):
 
 
 def test_a_umt5_or_a_t5_of_the_wrong_width_is_named_before_allocation(ltx, tmp_path, no_loads):
-    from . import tiny_parts as tp
     _, files, split = ltx
     wan = tp.write_parts(tp.build(str(tmp_path / "wan")), str(tmp_path / "wan-files"))
     _refused(files["denoiser"], r"the text encoder '.*umt5_tiny_fp32\.safetensors' is UMT5 \(width 32\) \(UMT5: every "
@@ -393,7 +379,8 @@ def test_real_sized_checkpoints_and_t5xxl_pass_every_check_from_their_headers(lt
         seen["transformer"] = __import__("json").load(open(os.path.join(tmp, "transformer", "config.json")))
         raise Checked
     monkeypatch.setattr(parts_ltx, "check_shapes", recording)
-    monkeypatch.setattr(parts_ltx, "load_denoiser", stop)
+    from nodes.video_models.files import single_file
+    monkeypatch.setattr(single_file, "load_denoiser", stop)  # the config written where it reads one
     with pytest.raises(Checked):
         load_video_model(ckpt, base=None, device=CPU, dtype_name="bf16", parts={"text_encoder": te})
     assert {k: (list(v) if isinstance(v, tuple) else v) for k, v in V095.items()} == \

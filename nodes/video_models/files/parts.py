@@ -9,10 +9,7 @@ Wan's, and helpers the other families' modules share (family_parts.py picks: par
 diffusers and transformers are imported inside functions."""
 from __future__ import annotations
 
-import json
 import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 
 from ..catalog.recognise import KIND_TITLES, recognise
@@ -292,23 +289,17 @@ def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str]
                          "CLIP vision file (clip_vision_h)")
     parts = check_parts(fam, cfg, wf.path, files, diffusers)
     tokenizer = tokenizer_for(parts["text_encoder"], None)
-    tmp = tempfile.mkdtemp(prefix="studio-config-")
-    try:  # the denoiser's config where diffusers' loaders look for one (GGUF and converted files)
-        os.makedirs(os.path.join(tmp, fam.denoiser))
-        with open(os.path.join(tmp, fam.denoiser, "config.json"), "w") as f:
-            json.dump({"_class_name": cls_name, **cfg}, f)
-        index = {"_class_name": "WanPipeline", fam.denoiser: ["diffusers", cls_name]}
-        from .single_file import load_denoiser
-        den, weights, how = load_denoiser(diffusers, index, tmp, fam, wf, torch_dtype)
-        scheduler, own, assumed = pc.wan_pipeline(cfg)
-        info(f"weights: {how}; config from the file's shapes ({assumed})")
-        if experts:  # the low-noise expert: the same config (check_experts compared every shape)
-            den2, _, how2 = load_denoiser(diffusers, index, tmp, fam, experts.low, torch_dtype)
-            own = {**own, "transformer_2": den2, "boundary_ratio": experts.ratio}
-            info(f"{experts.words}; low-noise weights: {how2}")
-            weights = f"{weights}; {experts.short}"
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    from .single_file import load_with_config
+    loaded, index = load_with_config(diffusers, fam, "WanPipeline", cls_name, cfg,
+                                     [wf, experts.low] if experts else [wf], torch_dtype)
+    den, weights, how = loaded[0]
+    scheduler, own, assumed = pc.wan_pipeline(cfg)
+    info(f"weights: {how}; config from the file's shapes ({assumed})")
+    if experts:  # the low-noise expert: the same config (check_experts compared every shape)
+        den2, _, how2 = loaded[1]
+        own = {**own, "transformer_2": den2, "boundary_ratio": experts.ratio}
+        info(f"{experts.words}; low-noise weights: {how2}")
+        weights = f"{weights}; {experts.short}"
     comps = {"transformer": den, "tokenizer": tokenizer,
              "scheduler": getattr(diffusers, scheduler["_class_name"]).from_config(scheduler)}
     for c, part in parts.items():

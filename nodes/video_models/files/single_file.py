@@ -269,6 +269,26 @@ def _gguf_supported(wf: WeightFile) -> None:
                          f"{diffusers.__version__} cannot read: it reads {', '.join(sorted(ok))}")
 
 
+def load_with_config(diffusers, fam: Family, pipeline: str, cls_name: str, cfg: dict, files: list[WeightFile],
+                     torch_dtype) -> tuple[list[tuple], dict]:
+    """Denoiser files with no folder, each loaded by ``load_denoiser`` against the config ``cfg`` (read
+    from their shapes), which is written where diffusers' loaders look for one (GGUF and converted
+    files) in a temporary folder, removed after: ([(denoiser, format, how loaded) per file], the
+    model_index-like dict)."""
+    import json
+    import shutil
+    import tempfile
+    index = {"_class_name": pipeline, fam.denoiser: ["diffusers", cls_name]}
+    tmp = tempfile.mkdtemp(prefix="studio-config-")
+    try:
+        os.makedirs(os.path.join(tmp, fam.denoiser))
+        with open(os.path.join(tmp, fam.denoiser, "config.json"), "w") as f:
+            json.dump({"_class_name": cls_name, **cfg}, f)
+        return [load_denoiser(diffusers, index, tmp, fam, wf, torch_dtype) for wf in files], index
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def load_denoiser(diffusers, index: dict, base: str, fam: Family, wf: WeightFile, torch_dtype):
     """(the denoiser from one file, its format in words, how it was loaded). The base's denoiser config is checked
     against the file's header first; a file in the diffusers layout is loaded lean, another layout

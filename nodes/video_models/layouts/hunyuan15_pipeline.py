@@ -10,16 +10,12 @@ its file, else the load is refused saying what to give (parts.tokenizer_for). Im
 functions."""
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import tempfile
 
 from ..loading.checks import ModelError
 from ..loading.families import Family
 from . import parts_hunyuan as ph
 from ..files.parts import PART_TITLES, Part, check_shapes, load_part, read_part, tokenizer_for
-from ..files.single_file import converted_shapes, load_denoiser
+from ..files.single_file import converted_shapes, load_with_config
 from ..files.weight_formats import WeightFile
 
 DENOISER = "HunyuanVideo15Transformer3DModel"
@@ -62,15 +58,8 @@ def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str]
     _, cfg, _ = denoiser_config(diffusers, fam, wf)
     parts = check_parts(fam, cfg, wf.path, files, diffusers)
     tokenizer = tokenizer_for(parts["text_encoder"], None)
-    tmp = tempfile.mkdtemp(prefix="studio-config-")
-    try:  # the denoiser's config where the single-file loader reads it
-        os.makedirs(os.path.join(tmp, fam.denoiser))
-        with open(os.path.join(tmp, fam.denoiser, "config.json"), "w") as f:
-            json.dump({"_class_name": DENOISER, **cfg}, f)
-        index = {"_class_name": "HunyuanVideo15Pipeline", fam.denoiser: ["diffusers", DENOISER]}
-        den, weights, how = load_denoiser(diffusers, index, tmp, fam, wf, torch_dtype)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    [(den, weights, how)], index = load_with_config(diffusers, fam, "HunyuanVideo15Pipeline", DENOISER, cfg, [wf],
+                                                    torch_dtype)
     shift, guidance = ph.HY15_SHIFT[(res, task)], 1.0 if distilled else 6.0
     info(f"weights: {how}; config from the file's shapes ({ph.HY15_ASSUMED}: {res} {task.upper()}"
          f"{', distilled' if distilled else ''}, shift {shift}, guidance {guidance})")

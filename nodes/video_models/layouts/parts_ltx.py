@@ -10,17 +10,14 @@ ComfyUI's T5 files carry no tokenizer (ComfyUI ships T5's itself): the tokenizer
 ``spiece_model`` when it has one, else a tokenizer/ folder beside the file, else 'base''s."""
 from __future__ import annotations
 
-import json
 import os
-import shutil
-import tempfile
 
 from ..loading.checks import ModelError
 from ..loading.families import FAMILIES, Family
 from ..files import part_configs as pc
 from . import part_configs_ltx as pcl
 from ..files.parts import PART_TITLES, SPIECE, Part, check_shapes, load_part, read_part, strip_prefix, tokenizer_for
-from ..files.single_file import load_denoiser, renamed
+from ..files.single_file import load_with_config, renamed
 from ..files.weight_formats import WeightFile
 
 T5_PREFIXES = ("text_encoders.t5xxl.transformer.", "t5xxl.transformer.", "transformer.")
@@ -169,15 +166,7 @@ def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str]
                                 os.path.basename(wf.path))
         check_shapes(parts["vae"], diffusers)
     tok = tokenizer(parts["text_encoder"], None)
-    tmp = tempfile.mkdtemp(prefix="studio-config-")
-    try:  # the transformer's config where diffusers' loaders look for one (GGUF and converted files)
-        os.makedirs(os.path.join(tmp, fam.denoiser))
-        with open(os.path.join(tmp, fam.denoiser, "config.json"), "w") as f:
-            json.dump({"_class_name": cls_name, **cfg}, f)
-        index = {"_class_name": "LTXPipeline", fam.denoiser: ["diffusers", cls_name]}
-        den, weights, how = load_denoiser(diffusers, index, tmp, fam, wf, torch_dtype)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    [(den, weights, how)], index = load_with_config(diffusers, fam, "LTXPipeline", cls_name, cfg, [wf], torch_dtype)
     info(f"weights: {how}; config from the file's shapes ({pcl.ASSUMED}); {pcl.LICENCE}")
     comps = {"transformer": den, "tokenizer": tok,
              "scheduler": getattr(diffusers, pcl.LTX_SCHEDULER["_class_name"]).from_config(pcl.LTX_SCHEDULER)}
