@@ -31,7 +31,7 @@ def comfy(tmp_path_factory):
 @pytest.fixture(scope="module")
 def want(comfy):
     """The folder's frames (its weights in fresh storage: see _fresh)."""
-    return _frames(_fresh(load_video_model(comfy[0], base=None, device=CPU, dtype_name="fp32")))
+    return _frames(tp.fresh(load_video_model(comfy[0], base=None, device=CPU, dtype_name="fp32")))
 
 
 def _parts(files, **more):
@@ -43,15 +43,6 @@ def _frames(ref):
     return pipe(prompt=PROMPT, negative_prompt="blue sky", height=16, width=16, num_frames=5, num_inference_steps=2,
                 guidance_scale=2.0, generator=torch.Generator().manual_seed(0), output_type="pt",
                 max_sequence_length=32).frames
-
-
-def _fresh(ref):
-    """The folder's weights in fresh storage, as Studio's reads make (a memory-mapped tensor at an
-    unaligned offset can take another BLAS path: bitwise different in the last place)."""
-    for name in ("transformer", "text_encoder", "vae"):
-        for p in getattr(ref.module, name).parameters():
-            p.data = p.data.clone()
-    return ref
 
 
 def test_three_files_in_the_original_layouts_sample_the_folders_frames_exactly(comfy, want):
@@ -91,7 +82,7 @@ def test_a_part_overrides_the_base_folders_component(comfy, want):
     one = load_video_model(files["denoiser"], base=folder, device=CPU, dtype_name="fp32", info=said.append,
                            parts={"vae": files["vae"]})
     assert "VAE: wan_2.1_vae_tiny.safetensors: Wan 2.1 VAE, fp32 (instead of the base folder's)" in said
-    assert torch.equal(_frames(_fresh(one)), want)
+    assert torch.equal(_frames(tp.fresh(one)), want)
 
 
 def test_each_part_is_built_on_the_meta_device(comfy, monkeypatch):
@@ -99,13 +90,7 @@ def test_each_part_is_built_on_the_meta_device(comfy, monkeypatch):
     import transformers
     seen = {}
 
-    def recording(cls):
-        class Recording(cls):
-            def load_state_dict(self, state_dict, *args, **kwargs):
-                seen[cls.__name__] = {p.device.type for p in self.parameters()}
-                return super().load_state_dict(state_dict, *args, **kwargs)
-        Recording.__name__ = cls.__name__
-        return Recording
+    recording = tp.meta_recorder(seen)
     monkeypatch.setattr(transformers, "UMT5EncoderModel", recording(transformers.UMT5EncoderModel))
     monkeypatch.setattr(diffusers, "AutoencoderKLWan", recording(diffusers.AutoencoderKLWan))
     folder, files = comfy

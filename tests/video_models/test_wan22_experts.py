@@ -33,14 +33,6 @@ def a14b(tmp_path_factory):
     return folder, files
 
 
-def _fresh(ref):
-    """The weights in fresh storage (a memory-mapped tensor can take another BLAS path)."""
-    for name in ("transformer", "transformer_2", "text_encoder", "vae"):
-        for p in getattr(ref.module, name).parameters():
-            p.data = p.data.clone()
-    return ref
-
-
 def _frames(ref, task="t2v", **more):
     return ref.pipeline(task)(prompt=PROMPT, negative_prompt="blue sky", height=16, width=16, num_frames=5,
                               num_inference_steps=2, guidance_scale=2.0, generator=torch.Generator().manual_seed(0),
@@ -57,7 +49,7 @@ def _calls(ref) -> dict:
 
 @pytest.fixture(scope="module")
 def want(a14b):
-    return _frames(_fresh(load_video_model(a14b[0], base=None, device=CPU, dtype_name="fp32")))
+    return _frames(tp.fresh(load_video_model(a14b[0], base=None, device=CPU, dtype_name="fp32")))
 
 
 def _load(files, model, model_2, said=None, **kw):
@@ -91,7 +83,7 @@ def test_experts_given_the_other_way_round_are_swapped_by_their_names(a14b, want
     _, files = a14b
     said = []
     one = _load(files, "low", "high", said)
-    assert torch.equal(_frames(_fresh(one)), want)
+    assert torch.equal(_frames(tp.fresh(one)), want)
     assert any("(their names say so; given the other way round, swapped)" in s for s in said)
 
 
@@ -101,11 +93,11 @@ def test_experts_whose_names_do_not_say_go_by_their_slots(a14b, want, tmp_path):
     shutil.copy(files["high"], a)
     shutil.copy(files["low"], b)
     said = []
-    assert torch.equal(_frames(_fresh(_load(files, a, b, said))), want)
+    assert torch.equal(_frames(tp.fresh(_load(files, a, b, said))), want)
     assert any("(by their slots: 'model' the high-noise expert, 'model_2' the low-noise one)" in s for s in said)
     said.clear()
     one = _load(files, b, files["high"], said)  # one name says high noise: the other is the low-noise expert
-    assert torch.equal(_frames(_fresh(one)), want)
+    assert torch.equal(_frames(tp.fresh(one)), want)
     assert any("'wan2.2_t2v_high_noise_14B_tiny_fp32.safetensors's name says high noise; given the other way round, "
                "swapped" in s for s in said)
 
@@ -115,7 +107,7 @@ def test_a_diffusers_base_folder_takes_both_expert_files(a14b, want):
     said = []
     one = load_video_model(files["low"], base=folder, device=CPU, dtype_name="fp32", info=said.append,
                            parts={"transformer_2": files["high"]})
-    assert torch.equal(_frames(_fresh(one)), want)
+    assert torch.equal(_frames(tp.fresh(one)), want)
     assert any("switched at the base folder's boundary ratio 0.875" in s for s in said)
 
 
@@ -218,7 +210,7 @@ def test_wan22_i2v_experts_sample_the_folders_frames_exactly(tmp_path):
         load_video_model(files["high"], base=None, device=CPU, parts={"text_encoder": files["text_encoder"],
                                                                      "vae": files["vae"]})
     one = _load(files, "high", "low")
-    ref = _fresh(load_video_model(folder, base=None, device=CPU, dtype_name="fp32"))
+    ref = tp.fresh(load_video_model(folder, base=None, device=CPU, dtype_name="fp32"))
     image = Image.fromarray((still(16, 16) * 255).astype("uint8"))
     assert type(one.module).__name__ == "WanImageToVideoPipeline" and one.module.config.boundary_ratio == 0.9
     assert torch.equal(_frames(one, "i2v", image=image), _frames(ref, "i2v", image=image))

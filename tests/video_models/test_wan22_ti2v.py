@@ -45,13 +45,6 @@ def _frames(ref):
                                output_type="pt", max_sequence_length=32).frames
 
 
-def _fresh(ref):
-    for name in ("transformer", "text_encoder", "vae"):
-        for p in getattr(ref.module, name).parameters():
-            p.data = p.data.clone()
-    return ref
-
-
 def test_the_22_vaes_config_is_read_from_its_shapes(ti2v):
     """Both layouts give the folder's config; every original name is renamed to one of diffusers'."""
     from diffusers import AutoencoderKLWan
@@ -73,7 +66,7 @@ def test_the_22_vaes_config_is_read_from_its_shapes(ti2v):
 
 def test_three_files_of_a_ti2v_5b_sample_the_folders_frames_exactly(ti2v):
     folder, files = ti2v
-    ref = _fresh(load_video_model(folder, base=None, device=CPU, dtype_name="fp32"))
+    ref = tp.fresh(load_video_model(folder, base=None, device=CPU, dtype_name="fp32"))
     said = []
     one = load_video_model(files["denoiser"], base=None, device=CPU, dtype_name="fp32", info=said.append,
                            parts={"text_encoder": files["text_encoder"], "vae": files["vae"]})

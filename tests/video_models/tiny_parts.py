@@ -173,3 +173,29 @@ def write_parts(folder: str, out: str, prefix: str = "") -> dict[str, str]:
     save_file({k: v.contiguous() for k, v in te.items()}, files["text_encoder"])
     save_file({k: v.contiguous() for k, v in wan_vae_original_names(vae).items()}, files["vae"])
     return files
+
+
+def fresh(ref):
+    """The loaded model's weights (parameters and buffers of every module) in fresh storage, as
+    Studio's reads make: a memory-mapped tensor at an unaligned offset can take another BLAS path,
+    bitwise different in the last place."""
+    import torch
+    for module in ref.module.components.values():
+        if isinstance(module, torch.nn.Module):
+            for t in list(module.parameters()) + list(module.buffers()):
+                t.data = t.data.clone()
+    return ref
+
+
+def meta_recorder(seen: dict):
+    """``recording(cls)``: a subclass of ``cls`` that notes, in ``seen`` under the class's name, the
+    devices its parameters are on when its weights are loaded (a model built on the meta device says
+    {'meta'}); monkeypatch it in the class's place."""
+    def recording(cls):
+        class Recording(cls):
+            def load_state_dict(self, state_dict, *args, **kwargs):
+                seen[cls.__name__] = {p.device.type for p in self.parameters()}
+                return super().load_state_dict(state_dict, *args, **kwargs)
+        Recording.__name__ = cls.__name__
+        return Recording
+    return recording
