@@ -71,6 +71,8 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
+from benchmarks.real_long_clip import frames_in  # noqa: E402  (the frames a written file decodes to)
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("DIFFUSERS_VERBOSITY", "error")
 MODES = ("file", "shots", "context-whole", "context-tiled")
@@ -156,16 +158,6 @@ def write_source(path: str, frames: int, width: int, height: int) -> None:
     c = np.array([1.0, 0.6, 0.3], np.float32)
     frames_ = (0.5 + 0.5 * np.sin(6.28 * (x + y + 3 * t) * c)).astype(np.float32)
     write_video(path, ArrayClip(frames_, 24.0), range(frames))
-
-
-def frames_in(path: str) -> int:
-    import cv2
-    cap = cv2.VideoCapture(path)
-    n = 0
-    while cap.grab():
-        n += 1
-    cap.release()
-    return n
 
 
 def _spy_latent(a, seen: dict) -> None:
