@@ -80,15 +80,12 @@ def strip_prefix(wf: WeightFile, prefixes: tuple[str, ...]) -> WeightFile:
 
 
 def check_parts(fam: Family, den_cfg: dict, den_path: str, files: dict[str, str], diffusers) -> dict[str, Part]:
-    """Each part's file recognised and checked against the denoiser (its config ``den_cfg``, in
-    diffusers' names): the family, the text states' width, the latent channels, the image tokens'
+    """Each part's file of a Wan denoiser (family_parts.py sends other families elsewhere or refuses
+    them) recognised and checked against the denoiser (its config ``den_cfg``, in diffusers' names): the family, the text states' width, the latent channels, the image tokens'
     width. Headers only: nothing is allocated."""
     if "text_encoder_2" in files:
         raise ModelError(f"a second text-encoder file '{files['text_encoder_2']}' was given, but a {fam.title} denoiser "
                          "reads one text encoder (HunyuanVideo 1.5 takes its byT5 glyph encoder there): leave it empty")
-    if fam.key != "wan":
-        raise ModelError(f"separate text-encoder, VAE and CLIP-vision files are read for Wan so far: for this "
-                         f"{fam.title} denoiser set 'base' to a diffusers {fam.title} folder and leave them empty")
     parts: dict[str, Part] = {}
     for component, path in files.items():
         wf, r = read_part(component, path)
@@ -181,10 +178,6 @@ def _renamed(diffusers, cls_name: str, wf: WeightFile, path: str) -> WeightFile:
 def denoiser_config(diffusers, fam: Family, wf: WeightFile) -> tuple[str, dict, WeightFile]:
     """(class name, config, the file under diffusers' names) of a Wan denoiser with no folder:
     renamed by diffusers' converter (on shapes), the config read from the shapes."""
-    if fam.key != "wan":
-        raise ModelError(f"'{wf.path}' is a single {fam.title} {fam.denoiser} file: set 'base' to a diffusers "
-                         f"{fam.title} folder (its VAE, text encoder and scheduler are used with this file); "
-                         "separate text-encoder and VAE files are read for Wan so far")
     from .single_file import renamed
     named = wf
     if "condition_embedder.time_proj.weight" not in wf.tensors:
