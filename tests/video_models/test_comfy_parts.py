@@ -192,19 +192,12 @@ def test_another_familys_denoiser_with_part_files_says_what_to_give(tmp_path, no
 
 
 def test_through_the_graph_the_three_files_render_as_the_folder_does(comfy):
-    from studio.core.graph import Graph
     from studio.engine.executor import Executor
     from nodes.video_models.loading.node import LoadVideoModel
     folder, files = comfy
 
     def graph(**load):
-        g = Graph()
-        g.add_node("video_models.load", load, node_id="load")
-        g.add_node("video_models.text_to_video", {"prompt": PROMPT, "frames": 1, "width": 16, "height": 16,
-                                                  "steps": 2, "guidance": 2.0, "previews": False,
-                                                  "preview_size": "off"}, node_id="gen")
-        g.connect("load", "model", "gen", "model")
-        return g
+        return tp.t2v_graph(PROMPT, **load)
     said = []
     ex = Executor()
     three = graph(model=files["denoiser"], text_encoder=files["text_encoder"], vae=files["vae"])

@@ -119,18 +119,11 @@ def test_a_t5_file_overrides_the_base_folders_text_encoder(ltx, want):
 
 
 def test_through_the_graph_the_checkpoint_and_t5_render_as_the_folder_does(ltx):
-    from studio.core.graph import Graph
     from studio.engine.executor import Executor
     folder, files, _ = ltx
 
     def graph(**load):
-        g = Graph()
-        g.add_node("video_models.load", load, node_id="load")
-        g.add_node("video_models.text_to_video", {"prompt": PROMPT, "frames": 9, "width": 32, "height": 32,
-                                                  "steps": 2, "guidance": 2.0, "previews": False,
-                                                  "preview_size": "off"}, node_id="gen")
-        g.connect("load", "model", "gen", "model")
-        return g
+        return tp.t2v_graph(PROMPT, frames=9, size=32, **load)
     ex = Executor()
     a = ex.run(graph(model=files["denoiser"], text_encoder=files["text_encoder"]), targets=["gen"], device="cpu",
                use_cache=False).value("gen").frames

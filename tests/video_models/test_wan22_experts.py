@@ -162,7 +162,6 @@ def test_a_second_expert_for_a_one_model_denoiser_is_refused(tmp_path, no_loads)
 
 
 def test_through_the_graph_model_2_renders_as_the_folder_does(a14b):
-    from studio.core.graph import Graph
     from studio.engine.events import NodeNote
     from studio.engine.executor import Executor
 
@@ -170,13 +169,7 @@ def test_through_the_graph_model_2_renders_as_the_folder_does(a14b):
     folder, files = a14b
 
     def graph(**load):
-        g = Graph()
-        g.add_node("video_models.load", load, node_id="load")
-        g.add_node("video_models.text_to_video", {"prompt": PROMPT, "frames": 1, "width": 16, "height": 16,
-                                                  "steps": 2, "guidance": 2.0, "previews": False,
-                                                  "preview_size": "off"}, node_id="gen")
-        g.connect("load", "model", "gen", "model")
-        return g
+        return tp.t2v_graph(PROMPT, **load)
     said = []
     two = graph(model=files["high"], model_2=files["low"], text_encoder=files["text_encoder"], vae=files["vae"])
     assert two.validate() == []

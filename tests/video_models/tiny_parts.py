@@ -199,3 +199,15 @@ def meta_recorder(seen: dict):
         Recording.__name__ = cls.__name__
         return Recording
     return recording
+
+
+def t2v_graph(prompt: str, frames: int = 1, size: int = 16, **load):
+    """Load Video Model (``load``: its parameters) into Text to Video, 2 steps, no previews."""
+    from studio.core.graph import Graph
+    g = Graph()
+    g.add_node("video_models.load", load, node_id="load")
+    g.add_node("video_models.text_to_video", {"prompt": prompt, "frames": frames, "width": size, "height": size,
+                                              "steps": 2, "guidance": 2.0, "previews": False,
+                                              "preview_size": "off"}, node_id="gen")
+    g.connect("load", "model", "gen", "model")
+    return g
