@@ -147,25 +147,22 @@ class _Builder:
         if not save.enabled:
             said.append(f"this output is {MODES.get(save.mode, 'off')} in ComfyUI: its nodes are muted here")
 
-        # model, LoRAs, shift
-        loras, shifts, loaders = [], [], []
+        # model, LoRAs, shift (a LoRA on Wan 2.2 A14B's low-noise model: Video LoRA's 'expert' low noise)
+        loras, shifts, loaders, others = [], [], [], []
         for s in [main] + rest:
+            chain = []
             loader = _walk(wf, s.inputs(wf), ("model",), lambda x: x.cls in LOADERS or x.cls == "ModelSamplingSD3"
                            or x.cls.startswith("LoraLoader"), used)
             while loader is not None and loader.cls not in LOADERS:
                 used.add(loader.id)
                 if loader.cls == "ModelSamplingSD3":
                     shifts.append(wf.value(loader, "shift"))
-                elif s is main:
-                    loras.append((wf.value(loader, "lora_name"), wf.value(loader, "strength_model"), loader))
+                elif s is main or loader.id not in {x[2].id for x in loras}:
+                    chain.append((wf.value(loader, "lora_name"), wf.value(loader, "strength_model"), loader))
                     clip = wf.value(loader, "strength_clip")
                     if isinstance(clip, (int, float)) and clip:
                         said.append(f"LoRA '{wf.value(loader, 'lora_name')}': its text-encoder strength {clip} is "
                                     "not applied (Video LoRA puts it on the denoiser)")
-                elif loader.id not in {x[2].id for x in loras}:
-                    said.append(f"LoRA '{wf.value(loader, 'lora_name')}' (strength "
-                                f"{wf.value(loader, 'strength_model')}) on '{s.node.title or s.node.cls}' (#{s.node.id}) "
-                                "only: not applied (Studio's LoRAs go on the whole model)")
                 loader = _walk(wf, wf.source(loader, "model"), ("model",),
                                lambda x: x.cls in LOADERS or x.cls == "ModelSamplingSD3"
                                or x.cls.startswith("LoraLoader"), used)
@@ -176,6 +173,15 @@ class _Builder:
                 if isinstance(dtype, str) and dtype != "default":
                     said.append(f"weight_dtype '{dtype}' of '{loader.title or loader.cls}': Load Video Model's "
                                 "'memory' setting chooses how the weights are stored (fp8 modes)")
+            if s is main:
+                loras += [(n, v, at, "auto") for n, v, at in chain]
+            elif len(loaders) > 1 and loader is loaders[1]:  # the second expert's chain
+                others += [(n, v, at, "low noise") for n, v, at in chain]
+            else:
+                said += [f"LoRA '{n}' (strength {v}) on '{s.node.title or s.node.cls}' (#{s.node.id}) only: not "
+                         "applied (Studio's LoRAs go on the whole model)" for n, v, _ in chain]
+        if others:  # two experts: each LoRA on its own expert, whatever its file name says
+            loras = others + [(n, v, at, "high noise") for n, v, at, _ in loras]
         loras.reverse()  # nearest the loader first
         files = [wf.value(loaders[0], "unet_name") or wf.value(loaders[0], "ckpt_name")] if loaders else [None]
         # the latent: which task
@@ -246,8 +252,9 @@ class _Builder:
             said.append("no model loader found: set Load Video Model's 'model'")
         self._loader_files(up, loaders, load, lp, said)
         model_out = (load, "model")
-        for name, strength, at in loras:
-            lid = self.add("video_models.lora", {"lora": name, "strength": strength}, at, mode=mode)
+        for name, strength, at, expert in loras:
+            lid = self.add("video_models.lora", {"lora": name, "strength": strength,
+                                                 **({"expert": expert} if expert != "auto" else {})}, at, mode=mode)
             self.g.connect(*model_out, lid, "model")
             model_out = (lid, "model")
         gen = self.add(GENERATORS[task], params, first, mode=mode)

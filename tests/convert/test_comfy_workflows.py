@@ -116,9 +116,18 @@ def test_wan22_two_experts_and_the_lightning_switch():
     g = convert(doc).graph
     gen, notes = _gen(g), "\n".join(n["text"] for n in g.ui["notes"])
     assert (gen.params["steps"], gen.params["guidance"]) == (4, 1.0)
-    lora = next(n for n in g.nodes.values() if n.type_id == "video_models.lora")
-    assert lora.params["lora"] == "wan2.2_t2v_lightx2v_4steps_lora_v1.1_high_noise.safetensors"
-    assert "wan2.2_t2v_lightx2v_4steps_lora_v1.1_low_noise.safetensors" in notes and "not applied" in notes
+    # each lightning LoRA on its own expert (Video LoRA's 'expert'), chained high then low
+    loras = [n for n in g.nodes.values() if n.type_id == "video_models.lora"]
+    assert [(n.params["lora"], n.params["expert"]) for n in loras] == [
+        ("wan2.2_t2v_lightx2v_4steps_lora_v1.1_high_noise.safetensors", "high noise"),
+        ("wan2.2_t2v_lightx2v_4steps_lora_v1.1_low_noise.safetensors", "low noise")]
+    assert "not applied" not in notes
+    load = next(n for n in g.nodes.values() if n.type_id == "video_models.load")
+    chain, at = [gen.id], gen.id
+    while g.input_link(at, "model") is not None:
+        at = g.input_link(at, "model").src
+        chain.append(at)
+    assert chain == [gen.id, loras[1].id, loras[0].id, load.id]
 
 
 def test_hunyuan_video_15_dual_clip_loader_gives_both_text_encoders():
@@ -142,7 +151,7 @@ def test_api_json_with_a_lora_and_a_node_studio_lacks():
         ("a red fox running through snow", "blurry, static", 30, 6.0, 1234)
     assert (p["width"], p["height"], p["frames"], p["fps"]) == (832, 480, 33, 16.0)
     lora = next(n for n in g.nodes.values() if n.type_id == "video_models.lora")
-    assert lora.params == {"lora": "my_style.safetensors", "strength": 0.8}
+    assert lora.params == {"lora": "my_style.safetensors", "strength": 0.8, "expert": "auto"}
     assert g.input_link(gen.id, "model").src == lora.id
     notes = "\n".join(n["text"] for n in g.ui["notes"])
     assert "ImageSharpen" in notes and '"sharpen_radius": 1' in notes

@@ -12,6 +12,7 @@ import torch
 from nodes.video_models.loading.checks import ModelError
 from nodes.video_models.loading.families import FAMILIES
 from nodes.video_models.files.lora_formats import lora_for
+from nodes.video_models.loading.load import LoRAUse
 from nodes.video_models.loading.loras import loras_applied
 
 RANK = 4
@@ -69,7 +70,7 @@ def _output(pipe, lora_path=None, say=None):
     g = torch.Generator().manual_seed(1)
     x = torch.randn(1, 16, 2, 8, 8, generator=g)
     text = torch.randn(1, 6, 32, generator=g)
-    ref = types.SimpleNamespace(loras=((lora_path, 1.0),) if lora_path else (), fam=FAMILIES["wan"])
+    ref = types.SimpleNamespace(loras=(LoRAUse(lora_path, 1.0),) if lora_path else (), fam=FAMILIES["wan"])
     with torch.no_grad(), loras_applied(ref, pipe, say):
         return pipe.transformer(hidden_states=x, timestep=torch.tensor([500]), encoder_hidden_states=text,
                                 return_dict=False)[0]
@@ -131,7 +132,7 @@ def test_ltx_video_lora_in_comfyui_names_and_without_a_prefix(ltx_dir, tmp_path,
     def out(path=None):
         gen = torch.Generator().manual_seed(1)
         x, text = torch.randn(1, 2 * 4 * 4, 8, generator=gen), torch.randn(1, 6, 32, generator=gen)
-        ref = types.SimpleNamespace(loras=((path, 1.0),) if path else (), fam=fam)
+        ref = types.SimpleNamespace(loras=(LoRAUse(path, 1.0),) if path else (), fam=fam)
         with torch.no_grad(), loras_applied(ref, pipe):
             return t(hidden_states=x, encoder_hidden_states=text, timestep=torch.tensor([500]),
                      encoder_attention_mask=torch.ones(1, 6), num_frames=2, height=4, width=4, return_dict=False)[0]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from studio.core.values import ModelRef
 
@@ -16,6 +16,15 @@ from .families import TASKS, Family, family_of, variant_title
 from ..memory.modes import apply_memory
 
 DTYPES = ("auto", "bf16", "fp16", "fp32")
+EXPERTS = ("auto", "both", "high noise", "low noise")  # which of Wan 2.2 A14B's two experts a LoRA goes on
+
+
+class LoRAUse(NamedTuple):
+    """One LoRA on the Model wire: its file, strength and, for a two-expert model, which expert
+    (EXPERTS; loras.py says what 'auto' chose)."""
+    path: str
+    strength: float
+    expert: str = "auto"
 
 
 def diffusers_offline():
@@ -65,7 +74,7 @@ class VideoModelRef(ModelRef):
     memory_why: str = ""  # why (auto's reason, or 'asked')
     tiling: bool = False
     slicing: bool = False
-    loras: tuple[tuple[str, float], ...] = ()
+    loras: tuple[LoRAUse, ...] = ()
     shared: dict = field(default_factory=dict, repr=False)  # task pipelines, loaded adapters, preview fits
     held_on: str | None = None  # a device besides model_device some weights stay on (block offload's kept blocks)
     dtype_asked: str = "auto"  # the loader's 'dtype'
@@ -137,9 +146,9 @@ class VideoModelRef(ModelRef):
         name = os.path.basename(self.path.rstrip(os.sep)) + (f", {self.weights}" if self.weights else "")
         return f"{self.variant or self.fam.title} ({name}): {n:,} parameters{extra}"
 
-    def with_lora(self, path: str, strength: float) -> "VideoModelRef":
+    def with_lora(self, path: str, strength: float, expert: str = "auto") -> "VideoModelRef":
         from dataclasses import replace
-        return replace(self, loras=self.loras + ((path, float(strength)),))
+        return replace(self, loras=self.loras + (LoRAUse(path, float(strength), expert),))
 
     def pipeline(self, task: str):
         """The diffusers pipeline for ``task`` ('i2v', 't2v', 'v2v'), sharing the loaded components."""

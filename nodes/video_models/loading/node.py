@@ -13,7 +13,7 @@ from studio.core.spec import CLIP, SOURCE, In, Node, Out
 from ..catalog.listing import choices as model_choices
 from .checks import ModelError, model_files
 from .inputs import graph_base_dir as _base_dir, video_model_input as _video_model  # one copy: inputs.py
-from .load import DTYPES, lora_check
+from .load import DTYPES, EXPERTS, lora_check
 from ..memory.modes import MEMORY_HELP, MEMORY_MODES
 
 
@@ -290,7 +290,10 @@ class LoRA(Node):
     outputs = (Out("model", "Model"),)
     model_choices = staticmethod(model_choices)
     params = (Path("lora", "", mode="open", filters="LoRA (*.safetensors)", models="lora"),
-              Float("strength", 1.0, min=-4.0, max=4.0, help="0 turns it off; negative pushes away from it"))
+              Float("strength", 1.0, min=-4.0, max=4.0, help="0 turns it off; negative pushes away from it"),
+              Choice("expert", "auto", choices=EXPERTS,
+                     help="Wan 2.2 A14B's two experts: which one the LoRA goes on. auto: the one its file name says "
+                          "('high_noise', 'low'), else both"))
 
     def run(self, ctx, model, lora=None):
         ref = _video_model(model)
@@ -308,4 +311,4 @@ class LoRA(Node):
         if not os.path.exists(path):
             raise ModelError(f"LoRA '{path}' not found")
         lora_check(path)  # a folder, a FIFO or a device is refused here, before it is opened
-        return ref.with_lora(os.path.abspath(path), ctx.params.strength)
+        return ref.with_lora(os.path.abspath(path), ctx.params.strength, ctx.params.expert)

@@ -13,7 +13,7 @@ from studio.core.spec import CLIP, In, Node, Out
 from nodes.training.settings import settings_from
 from nodes.training.shared import step_progress
 
-from ..loading.load import VideoModelRef
+from ..loading.load import LoRAUse, VideoModelRef
 from .params import DERIVED, LORA_PARAMS
 from ..loading.inputs import graph_base_dir, video_model_input
 from ..loading.node import CATEGORY
@@ -33,7 +33,7 @@ class VideoLoRARef(VideoModelRef):
 
 def lora_ref(base: VideoModelRef, path: str, info: dict) -> VideoLoRARef:
     vals = {f.name: getattr(base, f.name) for f in fields(VideoModelRef)}
-    vals["loras"] = tuple(base.loras) + ((os.path.abspath(path), 1.0),)
+    vals["loras"] = tuple(base.loras) + (LoRAUse(os.path.abspath(path), 1.0),)
     return VideoLoRARef(**vals, lora_file=os.path.abspath(path), lora_info=dict(info))
 
 

@@ -137,9 +137,10 @@ def model_identity(ref) -> str:
 def run_key(ref, pipe, kwargs: dict, seed: int, params: dict) -> str:
     """What decides one pipeline call's latents (see the module's docstring)."""
     loras = []
-    for path, strength in ref.loras:
-        st = os.stat(path)
-        loras.append((path, strength, st.st_size, st.st_mtime_ns))
+    for use in ref.loras:
+        st = os.stat(use.path)
+        expert = (use.expert,) if use.expert != "auto" else ()  # 'auto': the keys kept before the setting
+        loras.append((use.path, use.strength, st.st_size, st.st_mtime_ns) + expert)
     h = hashlib.sha256()
     _feed(h, {"format": FORMAT, "pipeline": type(pipe).__name__, "model": model_identity(ref), "dtype": str(ref.dtype),
               "fp8": "fp8" in ref.memory, "device": getattr(ref.device, "type", str(ref.device)), "loras": loras,

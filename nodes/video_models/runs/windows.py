@@ -71,7 +71,7 @@ class ClipMaking:
         self.clock.say_prediction()
         stack = contextlib.ExitStack()
         try:
-            stack.enter_context(loras_applied(s.ref, s.pipe, self.ctx.warn))
+            stack.enter_context(loras_applied(s.ref, s.pipe, self.ctx.warn, self.ctx.info))
             stack.enter_context(scheduler_applied(self.ctx, s.pipe, self.ctx.params))
             self._speed = stack.enter_context(speed_applied(self.ctx, s.ref, s.pipe, self.ctx.params))
             self._guard = stack.enter_context(RunGuard(self.ctx, s.pipe, s.fam.denoiser,
