@@ -323,6 +323,29 @@ def test_a_gguf_transformer_and_a_vae_file_over_a_checkpoints_own(ltx, want, tmp
     assert torch.equal(_frames(one), want)
 
 
+
+def test_a_gguf_transformer_in_lightricks_names(ltx, want, tmp_path):
+    """city96's LTX-Video GGUF files keep Lightricks' names (``patchify_proj``, ``adaln_single``,
+    ``q_norm``; no prefix): the config is read and checked from the names renamed by diffusers'
+    converter, and diffusers' GGUF loader converts the data."""
+    from diffusers import LTXVideoTransformer3DModel
+
+    from . import tiny_formats as tf
+    folder, _, split = ltx
+    state = tl.transformer_original_names(
+        LTXVideoTransformer3DModel.from_pretrained(folder, subfolder="transformer").state_dict())
+    state = {k.removeprefix("model.diffusion_model."): v for k, v in state.items()}
+    assert "patchify_proj.weight" in state and "adaln_single.linear.weight" in state
+    den = tf.write_gguf(state, str(tmp_path / "ltx-video-2b-v0.9.5-Q8_0.gguf"), "Q8_0")
+    said = []
+    one = load_video_model(den, base=None, device=CPU, dtype_name="fp32", info=said.append,
+                           parts={"text_encoder": split["text_encoder"], "vae": split["vae"]})
+    assert said[0].startswith("weights: GGUF Q8_0, dequantised on the fly to fp32; config from the file's shapes")
+    assert getattr(one.module.transformer.transformer_blocks[0].attn1.to_q.weight, "quant_type", None) is not None
+    db = tf.psnr(want, _frames(one))
+    print(f"LTX-Video: GGUF Q8_0 in Lightricks' names: {db:.1f} dB against the fp32 folder's frames")
+    assert db >= 40
+
 V095 = dict(block_out_channels=(128, 256, 512, 1024, 2048), down_block_types=("LTXVideo095DownBlock3D",) * 4,
             decoder_block_out_channels=(256, 512, 1024), layers_per_block=(4, 6, 6, 2, 2),
             decoder_layers_per_block=(5, 5, 5, 5), spatio_temporal_scaling=(True,) * 4,

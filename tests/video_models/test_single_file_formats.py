@@ -104,6 +104,17 @@ def test_gguf_files(wide, tmp_path, qtype, floor):
     assert f"(wan-{qtype}.gguf, GGUF {qtype}): 1,3" in one.summary()  # the weights counted, not their bytes
 
 
+def test_a_gguf_file_in_the_wan_repositorys_names(wide, tmp_path):
+    """city96's Wan GGUF files keep the original names (``blocks.0.self_attn.q.weight``): the config is
+    checked against them renamed, and diffusers' GGUF loader converts them."""
+    base, _, state, want = wide
+    f = tf.write_gguf(tf.wan_original_names(state), str(tmp_path / "wan-original-Q8_0.gguf"), "Q8_0")
+    one, said = _load(f, base)
+    assert one.weights == "GGUF Q8_0" and "GGUF Q8_0, dequantised on the fly to fp32" in said[0]
+    assert getattr(one.module.transformer.blocks[0].attn1.to_q.weight, "quant_type", None) is not None
+    assert tf.psnr(want, tf.run_denoiser(one.module.transformer, tf.denoiser_input())) >= 40
+
+
 def test_a_gguf_quantisation_diffusers_cannot_read_is_named(wide, tmp_path):
     import gguf
     import numpy as np

@@ -306,7 +306,13 @@ def load_denoiser(diffusers, index: dict, base: str, fam: Family, wf: WeightFile
     fmt = wf.fmt
     if wf.kind == "gguf":
         _gguf_supported(wf)
-    native = check_config(cfg_path, cfg, cls, shapes, wf.path, value_bytes)
+    try:
+        native = check_config(cfg_path, cfg, cls, shapes, wf.path, value_bytes)
+    except ModelError:
+        named = renamed(cls, cfg, wf, shapes_only=True) if wf.kind == "gguf" else None
+        if named is None:  # city96's GGUF files keep the original names (Wan's, Lightricks'): checked renamed
+            raise
+        native = check_config(cfg_path, cfg, cls, {k: v.shape for k, v in named.tensors.items()}, wf.path, value_bytes)
     compute = str(torch_dtype).replace("torch.", "").replace("bfloat16", "bf16").replace("float32", "fp32") \
         .replace("float16", "fp16")
     if wf.kind == "gguf":
