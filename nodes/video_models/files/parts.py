@@ -18,13 +18,13 @@ from ..layouts import parts_hunyuan
 from ..loading.checks import ModelError, refuse_pickle
 from ..loading.families import FAMILIES, Family
 from ..layouts import wan22
+from .spiece_tokenizers import SPIECE, t5_from_spiece
 from .weight_formats import WeightFile, describe, is_weight_file, read_weight_file
 
 PART_KINDS = {"text_encoder": "text_encoder", "text_encoder_2": "text_encoder", "vae": "vae",
               "image_encoder": "clip_vision"}  # component -> file kind
 PART_TITLES = {"text_encoder": "text encoder", "text_encoder_2": "second text encoder", "vae": "VAE",
                "image_encoder": "CLIP vision"}
-SPIECE = "spiece_model"  # ComfyUI's T5 / UMT5 files: the sentencepiece model's bytes as a uint8 tensor
 
 
 @dataclass
@@ -194,7 +194,7 @@ def tokenizer_for(part: Part, base: str | None):
     the sentencepiece model's pieces: nothing is downloaded), else a tokenizer/ folder beside the
     file, else None when ``base`` gives one; else refused, saying where Studio looked."""
     if SPIECE in part.wf.tensors:
-        return _from_spiece(part)
+        return t5_from_spiece(part)
     beside = os.path.join(os.path.dirname(part.wf.path), "tokenizer")
     if os.path.isdir(beside):
         from transformers import AutoTokenizer
@@ -210,46 +210,6 @@ def tokenizer_for(part: Part, base: str | None):
                      f"umt5_xxl files have) and none was found: Studio looked in the file, in '{beside}', and in "
                      "'base' (empty). Give a text-encoder file with its tokenizer inside, or set 'base' to a diffusers "
                      "Wan folder (its tokenizer/ is used)")
-
-
-def _from_spiece(part: Part):
-    from transformers import T5Tokenizer
-    from transformers.convert_slow_tokenizer import import_protobuf
-
-    from .single_file import read_tensor
-    with open(part.wf.path, "rb", buffering=0) as f:
-        data = read_tensor(f, part.wf, SPIECE).numpy().tobytes()
-    proto = import_protobuf().ModelProto()
-    try:
-        proto.ParseFromString(data)
-    except Exception:  # noqa: BLE001 - protobuf's DecodeError and friends
-        raise ModelError(f"'{part.wf.path}': its '{SPIECE}' tensor is not a sentencepiece model") from None
-    pieces = [(p.piece, p.score) for p in proto.pieces]
-    if [p for p, _ in pieces[:3]] != ["<pad>", "</s>", "<unk>"]:
-        raise ModelError(f"'{part.wf.path}': its sentencepiece model does not begin with T5's <pad>, </s>, <unk> "
-                         f"(it begins {[p for p, _ in pieces[:3]]})")
-    spec = proto.normalizer_spec
-    odd = [w for w, bad in (("no dummy prefix", not spec.add_dummy_prefix), ("runs of spaces kept",
-                            not spec.remove_extra_whitespaces), ("spaces as suffixes", proto.trainer_spec
-                            .treat_whitespace_as_suffix), ("user-defined pieces", any(p.type == 4 for p in proto.pieces)))
-           if bad]
-    if odd:
-        raise ModelError(f"'{part.wf.path}': its sentencepiece model splits text in a way Studio's tokenizer does not "
-                         f"reproduce ({', '.join(odd)}): put its tokenizer/ folder beside the file, or set 'base'")
-    from tokenizers import pre_tokenizers
-    from tokenizers.models import Unigram
-    # no sentinel tokens: ComfyUI's tokenizer is the sentencepiece model as it is (eos added, no bos)
-    tok = T5Tokenizer(vocab=pieces, _spm_precompiled_charsmap=spec.precompiled_charsmap or None, extra_ids=0,
-                      model_max_length=512)
-    # as sentencepiece encodes: unknown characters as their UTF-8 bytes when the model has them (UMT5's
-    # byte_fallback; transformers' T5Tokenizer makes <unk>); words split at spaces only, unless the
-    # normaliser (nmt_nfkc, T5's) makes tabs and newlines spaces
-    back = tok.backend_tokenizer
-    back.model = Unigram(pieces, unk_id=2, byte_fallback=proto.trainer_spec.byte_fallback)
-    words = pre_tokenizers.WhitespaceSplit() if spec.name.startswith("nmt_") else pre_tokenizers.Split(" ", "removed")
-    back.pre_tokenizer = pre_tokenizers.Sequence([words, pre_tokenizers.Metaspace(replacement="▁",
-                                                                                  prepend_scheme="always", split=True)])
-    return tok
 
 
 def load_part(part: Part, torch_dtype):
