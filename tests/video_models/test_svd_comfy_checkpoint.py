@@ -256,3 +256,24 @@ def test_part_files_beside_the_checkpoint_are_refused(real, no_loads):
     with pytest.raises(ModelError, match=r"a VAE file '.*' was given, but Stable Video Diffusion takes its VAE and "
                                          r"image encoder from its checkpoint"):
         load_video_model(path, base=None, device=CPU, dtype_name="fp32", parts={"vae": path})
+
+
+def test_main_py_models_lists_the_checkpoint_as_loadable(svd, tmp_path, monkeypatch, capsys):
+    import json
+    import shutil
+
+    from studio.cli import main
+    from studio.core import models
+    monkeypatch.setenv("STUDIO_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("STUDIO_MODELS", raising=False)
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf"))
+    (tmp_path / "ComfyUI" / "models" / "checkpoints").mkdir(parents=True)
+    shutil.copy(svd[1], tmp_path / "ComfyUI" / "models" / "checkpoints" / "svd_xt.safetensors")
+    models.save_settings({"models_dir": str(tmp_path / "none"), "comfyui_dir": str(tmp_path / "ComfyUI"),
+                          "use_hf_cache": False})
+    assert main(["models", "--json"]) == 0
+    entry = {m["name"]: m for m in json.loads(capsys.readouterr().out)["models"]}["checkpoints/svd_xt.safetensors"]
+    assert (entry["kind"], entry["family"], entry["variant"]) == ("checkpoint", "svd", "Stable Video Diffusion XT")
+    assert entry["note"].endswith("in Stability's layout: loads with no folder (Studio's converter)")
+    assert entry["fits"] and entry["denoiser_params"] > 0
