@@ -173,3 +173,31 @@ def write_checkpoint(folder: str, path: str, dtype=None, unet_only: bool = False
                               .state_dict()))
     save_file({k: (v.to(dtype) if dtype is not None else v).contiguous() for k, v in state.items()}, path)
     return path
+
+
+def _fp8able(name: str, t) -> bool:
+    """The Linear weights (and the VAE attention's 1x1 convs) a ComfyUI-style fp8 file stores in 8 bits."""
+    return name.endswith(".weight") and (t.dim() == 2 or ".mid.attn_1." in name and t.dim() == 4)
+
+
+def to_fp8(path: str, out: str, scaled: bool) -> str:
+    """A checkpoint written by write_checkpoint made fp8 e4m3 (``scaled``: ComfyUI's per-tensor
+    ``scale_weight`` beside each weight and the ``scaled_fp8`` marker); the rest fp16."""
+    import torch
+    from safetensors.torch import load_file, save_file
+    fp8 = torch.float8_e4m3fn
+    top = torch.finfo(fp8).max
+    state = {}
+    for k, v in load_file(path).items():
+        if not _fp8able(k, v):
+            state[k] = v.to(torch.float16)
+        elif scaled:
+            s = (v.abs().max() / top).clamp(min=1e-12).float()
+            state[k] = (v.float() / s).to(fp8)
+            state[k[: -len(".weight")] + ".scale_weight"] = s.reshape(())
+        else:
+            state[k] = v.to(fp8)
+    if scaled:
+        state["scaled_fp8"] = torch.empty(0, dtype=fp8)
+    save_file({k: v.contiguous() for k, v in state.items()}, out)
+    return out
