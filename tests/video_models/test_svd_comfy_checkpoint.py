@@ -148,6 +148,29 @@ def test_an_fp8_checkpoint_stays_in_8_bits_and_renders_near_the_folder(svd, tmp_
     assert psnr >= 35.0  # measured 39.9 dB plain, 39.1 dB scaled (every Linear of the three parts in 8 bits)
 
 
+def test_a_first_stage_encoder_without_quant_conv_and_tensors_not_read_are_said(svd, tmp_path):
+    """sgm's AutoencodingEngine has no quant_conv: the encoder under first_stage_model. alone gets the
+    identity; tensors the three parts do not use (an EMA, the conditioner's decoder copy) are counted."""
+    from safetensors.torch import load_file, save_file
+    state = {k: v for k, v in load_file(svd[1]).items() if ".quant_conv." not in k}
+    state = {(k.replace("conditioner.embedders.3.encoder.encoder.", "first_stage_model.encoder.")): v
+             for k, v in state.items()}
+    state["conditioner.embedders.3.encoder.decoder.conv_in.weight"] = torch.zeros(2, 2)
+    state["model_ema.decay"] = torch.zeros(())
+    path = str(tmp_path / "svd_first_stage.safetensors")
+    save_file(state, path)
+    said: list[str] = []
+    one = load_video_model(path, base=None, device=CPU, dtype_name="fp32", info=said.append)
+    q = one.module.vae.quant_conv
+    assert torch.equal(q.weight[:, :, 0, 0], torch.eye(8)) and not q.bias.any()
+    assert "VAE: svd_first_stage.safetensors: SVD temporal VAE (in the checkpoint), fp32, its quant_conv the identity " \
+           "(the file's first stage has none)" in said
+    assert said[0].endswith("; 2 of the file's tensors are not read (what sgm keeps beside the three parts: "
+                            "conditioner.embedders.3.encoder. (1), model_ema.decay (1))")
+    assert one.variant == "Stable Video Diffusion"  # (no xt in the name: 14 frames)
+    assert one.module.unet.config.num_frames == 14
+
+
 def test_each_part_is_built_on_the_meta_device(svd, monkeypatch):
     import diffusers
     import transformers

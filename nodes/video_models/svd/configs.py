@@ -122,18 +122,22 @@ def clip(shapes: dict, path: str) -> dict:
             "projection_dim": _dim(shapes, "visual_projection.weight", 0, "image-encoder projection", path)}
 
 
-def skeleton(what: str, cfg: dict):
-    """(class, config as the class takes it, the model on the meta device): 'unet', 'vae' or 'image_encoder'."""
-    from accelerate import init_empty_weights
+def model_class(what: str, cfg: dict):
+    """(class, config as the class takes it) of 'unet', 'vae' or 'image_encoder'."""
     if what == "image_encoder":
         from transformers import CLIPVisionConfig, CLIPVisionModelWithProjection
-        conf = CLIPVisionConfig(**cfg)
-        with init_empty_weights():
-            return CLIPVisionModelWithProjection, conf, CLIPVisionModelWithProjection(conf)
+        return CLIPVisionModelWithProjection, CLIPVisionConfig(**cfg)
     import diffusers
-    cls = diffusers.UNetSpatioTemporalConditionModel if what == "unet" else diffusers.AutoencoderKLTemporalDecoder
+    return (diffusers.UNetSpatioTemporalConditionModel if what == "unet" else diffusers.AutoencoderKLTemporalDecoder,
+            cfg)
+
+
+def skeleton(what: str, cfg: dict):
+    """The model of ``what`` built on the meta device (nothing allocated)."""
+    from accelerate import init_empty_weights
+    cls, conf = model_class(what, cfg)
     with init_empty_weights():
-        return cls, cfg, cls.from_config(cfg)
+        return cls(conf) if what == "image_encoder" else cls.from_config(conf)
 
 
 def misfit(model, have: dict, source: dict, made: tuple[str, ...], title: str, path: str) -> None:

@@ -47,7 +47,7 @@ def denoiser_config(diffusers, fam: Family, wf: WeightFile) -> tuple[str, dict, 
                          "encoder: set 'base' to a diffusers Stable Video Diffusion folder")
     unet = convert.unet(wf)
     cfg = configs.unet(_shapes(unet.wf), wf.path)
-    _, _, model = configs.skeleton("unet", cfg)
+    model = configs.skeleton("unet", cfg)
     configs.misfit(model, _shapes(unet.wf), unet.source, (), "UNet", wf.path)
     return DENOISER, cfg, unet.wf
 
@@ -87,11 +87,18 @@ def _checked_parts(wf: WeightFile) -> tuple[dict, dict]:
     for c, conv in (("vae", vae), ("image_encoder", enc)):
         made = ("quant_conv.weight", "quant_conv.bias") if c == "vae" and "quant_conv.weight" not in vae.wf.tensors \
             else ()
-        _, _, model = configs.skeleton(c, cfgs[c])
+        model = configs.skeleton(c, cfgs[c])
         source = {**conv.source, "visual_projection.weight": f"{convert.CLIP}proj"}
         configs.misfit(model, shapes[c], source, made, {"vae": "temporal VAE", "image_encoder": "image encoder"}[c],
                        wf.path)
     return {"vae": vae, "image_encoder": enc}, cfgs
+
+
+def _unread_words(wf: WeightFile, used: set) -> str:
+    """The prefixes of the tensors not read, with counts: 'conditioner.embedders.3.encoder.decoder. (138)'."""
+    from collections import Counter
+    heads = Counter(".".join(n.split(".")[:4]) + ("." if n.count(".") > 3 else "") for n in wf.tensors if n not in used)
+    return ", ".join(f"{h} ({c})" for h, c in heads.most_common(3)) + (", …" if len(heads) > 3 else "")
 
 
 def _clip_title(cfg: dict) -> str:
@@ -113,19 +120,24 @@ def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str]
     _, cfg, unet_wf = denoiser_config(diffusers, fam, wf)
     converted, cfgs = _checked_parts(wf)
     _, frames = configs.frames_of(wf.path)
-    cls, _, _ = configs.skeleton("unet", cfg)
+    cls, _ = configs.model_class("unet", cfg)
     unet = lean_load(cls, cfg, unet_wf, torch_dtype)
     weights = describe(wf)
+    used = {*converted["vae"].source.values(), *converted["image_encoder"].source.values(), f"{convert.CLIP}proj",
+            *(n for n in wf.tensors if n.startswith(convert.UNET))}
+    unread = len(set(wf.tensors) - used)
     info(f"weights: {describe(wf, detail=True)} in Stability's layout (renamed by Studio's converter), "
          f"{_how(wf, torch_dtype)}; config from the file's shapes ({configs.HEAD_DIM}-value attention heads, "
-         f"{frames}, SVD's Euler scheduler and image processor); {configs.LICENCE}")
+         f"{frames}, SVD's Euler scheduler and image processor); {configs.LICENCE}"
+         + (f"; {unread} of the file's tensors are not read (what sgm keeps beside the three parts: "
+            f"{_unread_words(wf, used)})" if unread else ""))
     vae_wf = converted["vae"].wf
-    extra = {} if "quant_conv.weight" in vae_wf.tensors else \
-        _identity_quant(2 * cfgs["vae"]["latent_channels"], torch_dtype)
+    identity = "quant_conv.weight" not in vae_wf.tensors
+    extra = _identity_quant(2 * cfgs["vae"]["latent_channels"], torch_dtype) if identity else {}
     comps = {"unet": unet}
-    cls, conf, _ = configs.skeleton("vae", cfgs["vae"])
+    cls, conf = configs.model_class("vae", cfgs["vae"])
     comps["vae"] = lean_load(cls, conf, vae_wf, torch_dtype, extra=extra)
-    cls, conf, _ = configs.skeleton("image_encoder", cfgs["image_encoder"])
+    cls, conf = configs.model_class("image_encoder", cfgs["image_encoder"])
     comps["image_encoder"] = lean_load(cls, conf, converted["image_encoder"].wf, torch_dtype, extra=_projection(wf))
     from transformers import CLIPImageProcessor
     pipe = diffusers.StableVideoDiffusionPipeline(
@@ -139,6 +151,6 @@ def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str]
                                    cls_name="CLIPVisionModelWithProjection", cfg=cfgs["image_encoder"])}
     for c, part in parts.items():
         info(f"{PART_TITLES[c]}: {name}: {part.what}, {describe(part.wf)}"
-             + (", its quant_conv the identity (the file's first stage has none)" if c == "vae" and extra else ""))
+             + (", its quant_conv the identity (the file's first stage has none)" if c == "vae" and identity else ""))
     index = {"_class_name": "StableVideoDiffusionPipeline", fam.denoiser: ["diffusers", DENOISER]}
     return pipe, weights, index, parts
