@@ -297,6 +297,15 @@ def test_a_tensor_of_the_wrong_shape_is_named_before_allocation(real, tmp_path, 
         load_video_model(bad, base=None, device=CPU, dtype_name="fp32")
 
 
+def test_a_unet_in_diffusers_names_without_a_folder_says_to_give_one(tmp_path, no_loads):
+    path = layouts.write(str(tmp_path / "svd_unet_diffusers.safetensors"), {
+        "conv_in.weight": (320, 8, 3, 3), "down_blocks.0.attentions.0.temporal_transformer_blocks.0.norm_in.weight":
+        (320,)}, "F16")
+    with pytest.raises(ModelError, match=r"is a Stable Video Diffusion UNet in diffusers' names, which holds no VAE or "
+                                         r"image encoder: set 'base' to a diffusers Stable Video Diffusion folder"):
+        load_video_model(path, base=None, device=CPU, dtype_name="fp32")
+
+
 def test_part_files_beside_the_checkpoint_are_refused(real, no_loads):
     path, _ = real
     with pytest.raises(ModelError, match=r"a VAE file '.*' was given, but Stable Video Diffusion takes its VAE and "
