@@ -1,8 +1,8 @@
 """ComfyUI's SVD checkpoints (checkpoints/svd.safetensors, svd_xt.safetensors: the UNet, the temporal
 VAE and the open_clip image encoder in Stability's own layout, in one file): recognised as what they
-are (the picker and `main.py models` list them as SVD checkpoints, not as unknown files), and
-refused at load with what stops them (diffusers 0.42.1 converts neither the UNet nor the temporal VAE
-from a single file) and what to give instead, from the header alone."""
+are (the picker and `main.py models` list them as SVD checkpoints that load with no folder), and a
+file whose shapes make no SVD is refused with the reason, from the header alone. Loading real ones:
+test_svd_comfy_checkpoint.py (Studio's own converter, svd/: diffusers 0.42.1 has none)."""
 from __future__ import annotations
 
 import pytest
@@ -46,25 +46,23 @@ def sgm_svd(unet: bool = True, vae: bool = True, clip: bool = True) -> dict:
 def test_stabilitys_svd_checkpoints_are_recognised(name, parts, kind, variant):
     r = recognise(sgm_svd(**parts), filename=name)
     assert (r.kind, r.family, r.variant) == (kind, "svd", variant)
-    assert "in Stability's layout, which Studio cannot read yet" in r.note
-    assert r.note.startswith("UNet, temporal VAE, CLIP image encoder" if not parts else "UNet")
+    assert r.note.startswith("UNet, temporal VAE, CLIP image encoder in Stability's layout: loads with no folder"
+                             if not parts else "UNet")
+    if parts:
+        assert r.note.endswith("this file needs a diffusers SVD folder as 'base'")
 
 
-def test_loading_one_says_what_stops_it_and_what_to_give(tmp_path):
+def test_a_file_whose_shapes_make_no_svd_is_refused_with_the_reason(tmp_path):
     from nodes.video_models.loading.load import load_video_model
-    path = layouts.write(str(tmp_path / "svd_xt.safetensors"), sgm_svd())
-    for base in (None, str(tmp_path)):  # with or without a base folder: the header is enough to tell
-        with pytest.raises(ModelError, match=r"svd_xt\.safetensors' is Stable Video Diffusion in Stability's own layout "
-                                             r"\(ComfyUI's checkpoints/svd\*\.safetensors.*\): diffusers 0\.42\.1 "
-                                             r"converts neither its UNet \(UNetSpatioTemporalConditionModel\) nor its "
-                                             r"temporal VAE \(AutoencoderKLTemporalDecoder\) from a single file, and "
-                                             r"Studio does not yet\. Give its diffusers folder"):
-            load_video_model(path, base=base, device=torch.device("cpu"))
+    path = layouts.write(str(tmp_path / "svd_xt.safetensors"), sgm_svd())  # the names, shapes of 2 x 2
+    with pytest.raises(ModelError, match=r"svd_xt\.safetensors': a UNet level 2 wide is not a whole number of SVD's "
+                                         r"64-value attention heads"):
+        load_video_model(path, base=None, device=torch.device("cpu"))
 
 
 def test_diffusers_has_no_single_file_converter_for_svd():
-    """What stops a lean load: the classes are not single-file loadable in the diffusers Studio pins
-    (when a release adds them, this test says it is time to read these files)."""
+    """Why Studio converts SVD itself (svd/convert.py): the classes are not single-file loadable in the
+    diffusers Studio pins (when a release adds them, this test says Studio's converter can go)."""
     pytest.importorskip("diffusers")
     from diffusers.loaders.single_file_model import SINGLE_FILE_LOADABLE_CLASSES
     assert not {"UNetSpatioTemporalConditionModel", "AutoencoderKLTemporalDecoder"} & set(SINGLE_FILE_LOADABLE_CLASSES)

@@ -160,7 +160,7 @@ def _others(t: Tensors) -> Recognised | None:
 
 
 SVD_MARKS = ("model.diffusion_model.input_blocks.1.0.time_stack.in_layers.2.weight",
-             "first_stage_model.decoder.time_conv_out.weight")  # Stability's (sgm) layout of SVD
+             "first_stage_model.decoder.conv_out.time_mix_conv.weight")  # Stability's (sgm) layout of SVD
 
 
 def _svd_checkpoint(t: Tensors, filename: str) -> Recognised | None:
@@ -171,10 +171,13 @@ def _svd_checkpoint(t: Tensors, filename: str) -> Recognised | None:
     xt = re.search(r"(^|[_\-.])xt([_\-.]|$)", filename.lower()) is not None  # svd_xt.safetensors
     parts = [w for w, p in (("UNet", "model.diffusion_model."), ("temporal VAE", "first_stage_model."),
                             ("CLIP image encoder", "conditioner.embedders.")) if any(k.startswith(p) for k in t.raw)]
+    whole = len(parts) == 3
     return Recognised("checkpoint" if len(parts) > 1 else "denoiser", "svd",
                       "Stable Video Diffusion" + (" XT" if xt else ""),
-                      f"{', '.join(parts)} in Stability's layout, which Studio cannot read yet (diffusers has no "
-                      "single-file converter for it): use its diffusers folder")
+                      f"{', '.join(parts)} in Stability's layout" + (
+                          ": loads with no folder (Studio's converter)" if whole else
+                          ": Studio reads the whole checkpoint (UNet, temporal VAE and CLIP image encoder) with no "
+                          "folder; this file needs a diffusers SVD folder as 'base'"))
 
 
 def _denoiser(t: Tensors) -> Recognised | None:

@@ -1,6 +1,7 @@
 """Which family's code reads ComfyUI's separate part files (a denoiser file + text-encoder, VAE and
-CLIP-vision files): Wan's (parts.py), LTX-Video's and HunyuanVideo 1.5's (layouts/). Another family's denoiser
-with part files is refused here, saying what to give instead (a diffusers folder as 'base')."""
+CLIP-vision files): Wan's (parts.py), LTX-Video's and HunyuanVideo 1.5's (layouts/); SVD's one
+checkpoint (svd/pipeline.py). Another family's denoiser with part files is refused here, saying
+what to give instead (a diffusers folder as 'base')."""
 from __future__ import annotations
 
 from ..loading.checks import ModelError
@@ -8,8 +9,10 @@ from ..loading.families import FAMILIES
 from . import parts
 from ..layouts import hunyuan15_pipeline, parts_ltx
 from ..layouts.wan22 import one_denoiser
+from ..svd import pipeline as svd_pipeline
 
-_BY_FAMILY = {"wan": parts, "ltx": parts_ltx, "hunyuan15": hunyuan15_pipeline}  # family key -> the module reading its part files
+# family key -> the module reading its part files (SVD's: its one checkpoint)
+_BY_FAMILY = {"wan": parts, "ltx": parts_ltx, "hunyuan15": hunyuan15_pipeline, "svd": svd_pipeline}
 
 
 def _read_for() -> str:

@@ -16,6 +16,7 @@ from ..loading.checks import ModelError, read_json
 from ..loading.config_check import check_config
 from ..loading.families import Family
 from ..layouts import hunyuan_layouts
+from ..svd import convert as svd_convert
 from .weight_formats import SAFETENSORS_DTYPES, WeightFile, describe
 
 _CHUNK = 1 << 30  # bytes per read (one read of a multi-GB tensor can come back short)
@@ -124,14 +125,15 @@ def _state_tensors(state: dict):
         yield name, state.pop(name), None
 
 
-def lean_load(cls, cfg, wf: WeightFile, torch_dtype, state: dict | None = None):
+def lean_load(cls, cfg, wf: WeightFile, torch_dtype, state: dict | None = None, extra: dict | None = None):
     """``cls`` built from ``cfg`` with empty (meta) parameters, and the file's tensors read into it
     as they are (assign): floating tensors in ``torch_dtype`` (fp32 for the class's
     _keep_in_fp32_modules, as diffusers loads them), fp8 weights of Linear / Conv layers kept in 8
     bits under layerwise casting (computed in ``torch_dtype``), scaled-fp8 scales applied.
     ``cfg``: a diffusers config dict, or a transformers config object (its model's tied weights
     are tied after the load). ``state``: tensors read and converted already (diffusers' converter
-    run on them), used instead of reading ``wf``."""
+    run on them), used instead of reading ``wf``. ``extra``: tensors the caller made, loaded beside
+    the file's (SVD's: its VAE's identity quant_conv, OpenCLIP's projection turned; svd/)."""
     import torch
     from accelerate import init_empty_weights
     from diffusers.hooks.layerwise_casting import apply_layerwise_casting
@@ -142,7 +144,9 @@ def lean_load(cls, cfg, wf: WeightFile, torch_dtype, state: dict | None = None):
     fp8 = (torch.float8_e4m3fn, torch.float8_e5m2)
     known = set(model.state_dict())
     loaded = {}
-    for name, t, scale in (_file_tensors(wf, known) if state is None else _state_tensors(state)):
+    from itertools import chain
+    read = _file_tensors(wf, known) if state is None else _state_tensors(state)
+    for name, t, scale in chain(read, _state_tensors(extra or {})):
         if name not in known:
             continue  # the class's own _keys_to_ignore_on_load_unexpected (config_check), or a dropped part
         if not t.is_floating_point():
@@ -209,14 +213,14 @@ def renamed(cls, cfg: dict, wf: WeightFile, shapes_only: bool = False) -> Weight
 
 def _converter(cls):
     """diffusers' single-file converter for ``cls``, else Studio's own for a class diffusers has
-    none for (HunyuanVideo 1.5's: hunyuan_layouts.py), else None."""
+    none for (HunyuanVideo 1.5's: hunyuan_layouts.py; SVD's UNet: svd/convert.py), else None."""
     from diffusers.loaders.single_file_model import SINGLE_FILE_LOADABLE_CLASSES
     fn = SINGLE_FILE_LOADABLE_CLASSES.get(cls.__name__, {}).get("checkpoint_mapping_fn")
-    return fn or hunyuan_layouts.CONVERTERS.get(cls.__name__)
+    return fn or hunyuan_layouts.CONVERTERS.get(cls.__name__) or svd_convert.CONVERTERS.get(cls.__name__)
 
 
 def _converter_owner(cls) -> str:
-    return "Studio's" if cls.__name__ in hunyuan_layouts.CONVERTERS else "diffusers'"
+    return "Studio's" if cls.__name__ in {**hunyuan_layouts.CONVERTERS, **svd_convert.CONVERTERS} else "diffusers'"
 
 
 def _prepared(cls, state: dict) -> dict:

@@ -155,13 +155,6 @@ def check_single_file(path: str) -> tuple[Family, WeightFile]:
     fam = family_from_keys(wf.tensors)
     if fam is None:
         raise ModelError(unknown_architecture(path, {k: v.shape for k, v in wf.tensors.items()}))
-    if fam.key == "svd" and any(".time_stack." in k or k.startswith("first_stage_model.") for k in wf.tensors):
-        from importlib.metadata import version
-        raise ModelError(f"'{path}' is Stable Video Diffusion in Stability's own layout (ComfyUI's checkpoints/"
-                         "svd*.safetensors: model.diffusion_model.*, first_stage_model.*, conditioner.*): diffusers "
-                         f"{version('diffusers')} converts neither its UNet (UNetSpatioTemporalConditionModel) nor its "
-                         "temporal VAE (AutoencoderKLTemporalDecoder) from a single file, and Studio does not yet. Give "
-                         "its diffusers folder (stable-video-diffusion-img2vid or -img2vid-xt) as 'model'")
     return fam, wf
 
 
