@@ -1,15 +1,16 @@
 """Which family's code reads ComfyUI's separate part files (a denoiser file + text-encoder, VAE and
-CLIP-vision files): Wan's (parts.py), LTX-Video's and HunyuanVideo 1.5's (layouts/). Another family's denoiser
+CLIP-vision files): Wan's (parts.py), LTX-Video's, LTX-2's and HunyuanVideo 1.5's (layouts/). Another family's denoiser
 with part files is refused here, saying what to give instead (a diffusers folder as 'base')."""
 from __future__ import annotations
 
 from ..loading.checks import ModelError
 from ..loading.families import FAMILIES
 from . import parts
-from ..layouts import hunyuan15_pipeline, parts_ltx
+from ..layouts import hunyuan15_pipeline, parts_ltx, parts_ltx2
 from ..layouts.wan22 import one_denoiser
 
-_BY_FAMILY = {"wan": parts, "ltx": parts_ltx, "hunyuan15": hunyuan15_pipeline}  # family key -> the module reading its part files
+_BY_FAMILY = {"wan": parts, "ltx": parts_ltx, "ltx2": parts_ltx2,
+              "hunyuan15": hunyuan15_pipeline}  # family key -> the module reading its part files
 
 
 def _read_for() -> str:
