@@ -30,7 +30,7 @@ def build(path: str) -> str:
     torch.manual_seed(0)
     layers = TEXT["num_hidden_layers"]
     gemma = {k: v for k, v in pc2.GEMMA3_TEXT.items() if k not in ("pad_token_id", "eos_token_id", "bos_token_id")}
-    te = tiny_gemma3(len(tok) + 2, **TEXT, **gemma, layer_types=["sliding_attention", "full_attention"][:layers])
+    te = tiny_gemma3(len(tok) + 2, **TEXT, **gemma)  # layer types: every sixth global, as Gemma 3 12B
     rope = pc2.ROPE
     torch.manual_seed(0)
     transformer = LTX2VideoTransformer3DModel(
@@ -45,7 +45,7 @@ def build(path: str) -> str:
         audio_connector_num_learnable_registers=8, connector_rope_base_seq_len=4096, **rope)
     torch.manual_seed(0)
     vae = AutoencoderKLLTX2Video(
-        latent_channels=8, block_out_channels=(16, 16, 32, 32), decoder_block_out_channels=(8, 16, 16),
+        latent_channels=8, block_out_channels=(16, 32, 64, 128), decoder_block_out_channels=(16, 32, 64),
         layers_per_block=(1, 1, 1, 1, 1), decoder_layers_per_block=(1, 1, 1, 1), decoder_causal=False,
         spatial_compression_ratio=32, temporal_compression_ratio=8)
     torch.manual_seed(0)
