@@ -262,3 +262,16 @@ def test_real_sized_ltx2_and_gemma_3_12b_pass_every_check_from_their_headers(ltx
     assert {k: seen["text_encoder"][k] for k in GEMMA_12B} == GEMMA_12B
     assert seen["text_encoder"]["query_pre_attn_scalar"] == 256 and seen["text_encoder"]["sliding_window"] == 1024
     assert np.prod(shapes["text_embedding_projection.aggregate_embed.weight"]) == 3840 * 3840 * 49
+
+
+def test_the_checkpoint_with_a_base_folder_and_the_gemma_file(ltx2, want):
+    """The checkpoint read against a diffusers LTX-2 folder (its transformer's tensors only: the
+    folder gives the rest) with the Gemma file replacing the folder's text encoder."""
+    folder, files = ltx2
+    said = []
+    one = load_video_model(files["checkpoint"], base=folder, device=CPU, dtype_name="fp32", info=said.append,
+                           parts={"text_encoder": files["text_encoder"]})
+    assert "text encoder: gemma_3_tiny_it.safetensors: Gemma 3, fp32 (instead of the base folder's)" in said
+    assert type(one.module.text_encoder).__name__ == "Gemma3TextModel"
+    frames, audio = _made(tp.fresh(one))
+    assert torch.equal(frames, want[0]) and torch.equal(audio, want[1])

@@ -44,3 +44,9 @@ def build_pipeline(diffusers, fam, wf, files: dict[str, str], torch_dtype, info,
         one_denoiser(fam, wf.path, second)
         return parts.build_pipeline(diffusers, fam, wf, files, torch_dtype, info, second)
     return _BY_FAMILY[fam.key].build_pipeline(diffusers, fam, wf, files, torch_dtype, info)
+
+
+def denoiser_tensors(fam, wf):
+    """The denoiser's own tensors of a single file read against a base folder: an LTX-2 all-in-one
+    checkpoint's transformer (its connectors, VAEs and vocoder left to the folder's); another file as it is."""
+    return parts_ltx2.transformer_file(wf) if fam.key == "ltx2" else wf
