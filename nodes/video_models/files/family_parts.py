@@ -1,6 +1,7 @@
 """Which family's code reads ComfyUI's separate part files (a denoiser file + text-encoder, VAE and
-CLIP-vision files): Wan's (parts.py), LTX-Video's, LTX-2's and HunyuanVideo 1.5's (layouts/). Another family's denoiser
-with part files is refused here, saying what to give instead (a diffusers folder as 'base')."""
+CLIP-vision files): Wan's (parts.py), LTX-Video's, LTX-2's and HunyuanVideo 1.5's (layouts/).
+Another family's denoiser with part files is refused here, saying what to give instead (a diffusers
+folder as 'base')."""
 from __future__ import annotations
 
 from ..loading.checks import ModelError
