@@ -114,17 +114,29 @@ def test_through_the_graph_the_ltx2_node_renders_picture_and_sound_as_the_folder
 
 
 def test_an_fp8_checkpoint_is_stored_in_8_bits_near_the_folders_picture_and_sound(ltx2, want, tmp_path):
-    """The transformer blocks' weights in fp8 e4m3 (ltx-2-19b-dev-fp8's storage): kept in 8 bits,
-    computed in fp32; the PSNR of the picture and the sound against the fp32 folder's is stated."""
+    """The transformer blocks' weights in fp8 e4m3 (ltx-2-19b-dev-fp8's storage) and a scaled-fp8
+    Gemma: kept in 8 bits, computed in fp32; the PSNR of the picture and the sound against the fp32
+    folder's is stated."""
     from . import tiny_formats as tf
+    from safetensors.torch import load_file, save_file
     files = tl.write_files(ltx2[0], str(tmp_path), fp8=True)
+    top, te = torch.finfo(torch.float8_e4m3fn).max, {}  # ComfyUI's gemma_3_12B_it_fp8_scaled: scale_weight each
+    for k, v in load_file(files["text_encoder"]).items():
+        if k.startswith("model.layers.") and v.dim() == 2:
+            s = (v.abs().max() / top).clamp(min=1e-12).float()
+            te[k], te[k[: -len(".weight")] + ".scale_weight"] = (v / s).to(torch.float8_e4m3fn), s.reshape(())
+        else:
+            te[k] = v
+    save_file({**te, "scaled_fp8": torch.empty(0, dtype=torch.float8_e4m3fn)}, files["text_encoder"])
     said = []
     one = _load(files, info=said.append)
     assert said[0].startswith("weights: fp8 e4m3")
+    assert "text encoder: gemma_3_tiny_it.safetensors: Gemma 3, fp8 e4m3 (scaled)" in said[1]
     assert one.module.transformer.transformer_blocks[0].attn1.to_q.weight.dtype == torch.float8_e4m3fn
+    assert one.module.text_encoder.layers[0].self_attn.q_proj.weight.dtype == torch.float8_e4m3fn
     frames, audio = _made(one)
     pic, snd = tf.psnr(want[0], frames), tf.psnr(want[1], audio)
-    print(f"LTX-2: fp8 e4m3 checkpoint: picture {pic:.1f} dB, sound {snd:.1f} dB against the fp32 folder's")
+    print(f"LTX-2: fp8 e4m3 checkpoint + scaled-fp8 Gemma: picture {pic:.1f} dB, sound {snd:.1f} dB against the fp32 folder's")
     assert pic >= 40 and snd >= 30
 
 
@@ -275,3 +287,24 @@ def test_the_checkpoint_with_a_base_folder_and_the_gemma_file(ltx2, want):
     assert type(one.module.text_encoder).__name__ == "Gemma3TextModel"
     frames, audio = _made(tp.fresh(one))
     assert torch.equal(frames, want[0]) and torch.equal(audio, want[1])
+
+
+def test_a_video_vae_file_replaces_the_checkpoints_own(ltx2, want, tmp_path):
+    """ComfyUI's VAELoader file of LTX-2's video VAE (Lightricks' ``vae.`` names) beside the checkpoint:
+    the file's VAE is used, and said."""
+    from safetensors.torch import save_file
+    folder, files = ltx2
+    vae = str(tmp_path / "ltx-2-tiny_video_vae.safetensors")
+    save_file(tl.checkpoint_state(folder, ("vae",)), vae)
+    said = []
+    one = _load(files, info=said.append, parts={"vae": vae})
+    assert "VAE: ltx-2-tiny_video_vae.safetensors: LTX-2 video VAE, fp32 (instead of the checkpoint's own)" in said
+    frames, audio = _made(one)
+    assert torch.equal(frames, want[0]) and torch.equal(audio, want[1])
+
+
+def test_the_distilled_checkpoints_use_their_sigmas_as_they_are():
+    from nodes.video_models.layouts import part_configs_ltx2 as pc2
+    dev, distilled = pc2.scheduler("/m/ltx-2-19b-dev-fp8.safetensors"), pc2.scheduler("/m/ltx-2-19b-distilled.safetensors")
+    assert (dev["use_dynamic_shifting"], dev["shift_terminal"]) == (True, 0.1)
+    assert (distilled["use_dynamic_shifting"], distilled["shift_terminal"]) == (False, None)

@@ -57,6 +57,10 @@ def build(path: str) -> str:
         for m in (vae, audio_vae):
             m.latents_mean.copy_(torch.randn_like(m.latents_mean) * 0.1)
             m.latents_std.copy_(1.0 + torch.rand_like(m.latents_std))
+        for m in (audio_vae, vocoder):  # twice the init's weights: the sound follows the latents (at 1x the
+            for p in m.parameters():    # biases of the tiny vocoder's five layers drown them)
+                if p.dim() > 1:
+                    p.mul_(2.0)
     sched = FlowMatchEulerDiscreteScheduler.from_config(pc2.LTX2_SCHEDULER)
     LTX2Pipeline(scheduler=sched, vae=vae, audio_vae=audio_vae, text_encoder=te, tokenizer=tok, connectors=connectors,
                  transformer=transformer, vocoder=vocoder).save_pretrained(path, safe_serialization=True)
