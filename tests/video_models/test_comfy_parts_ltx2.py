@@ -67,7 +67,8 @@ def test_a_checkpoint_and_a_gemma_file_make_the_folders_picture_and_sound_exactl
     assert said[0].startswith("weights: fp32 in the original layout (renamed by diffusers' converter)")
     assert "config from the file's shapes (LTX-2 19B's heads" in said[0] and "LTX-2 Community License" in said[0]
     beside = os.path.join(os.path.dirname(files["text_encoder"]), "tokenizer")
-    assert f"text encoder: gemma_3_tiny_it.safetensors: Gemma 3, fp32, tokenizer from '{beside}'" in said
+    assert f"text encoder: gemma_3_tiny_it.safetensors: Gemma 3, its language model (the vision tower beside it not " \
+        f"read), fp32, tokenizer from '{beside}'" in said
     for title, what in (("text connectors", "text connectors"), ("VAE", "video VAE"), ("audio VAE", "audio VAE"),
                         ("vocoder", "vocoder")):
         assert f"{title}: ltx-2-tiny-dev.safetensors: LTX-2 {what} (in the checkpoint), fp32" in said
@@ -131,7 +132,8 @@ def test_an_fp8_checkpoint_is_stored_in_8_bits_near_the_folders_picture_and_soun
     said = []
     one = _load(files, info=said.append)
     assert said[0].startswith("weights: fp8 e4m3")
-    assert "text encoder: gemma_3_tiny_it.safetensors: Gemma 3, fp8 e4m3 (scaled)" in said[1]
+    assert "text encoder: gemma_3_tiny_it.safetensors: Gemma 3, its language model (the vision tower beside it not " \
+        "read), fp8 e4m3 (scaled)" in said[1]
     assert one.module.transformer.transformer_blocks[0].attn1.to_q.weight.dtype == torch.float8_e4m3fn
     assert one.module.text_encoder.layers[0].self_attn.q_proj.weight.dtype == torch.float8_e4m3fn
     frames, audio = _made(one)
@@ -283,7 +285,8 @@ def test_the_checkpoint_with_a_base_folder_and_the_gemma_file(ltx2, want):
     said = []
     one = load_video_model(files["checkpoint"], base=folder, device=CPU, dtype_name="fp32", info=said.append,
                            parts={"text_encoder": files["text_encoder"]})
-    assert "text encoder: gemma_3_tiny_it.safetensors: Gemma 3, fp32 (instead of the base folder's)" in said
+    assert "text encoder: gemma_3_tiny_it.safetensors: Gemma 3, its language model (the vision tower beside it not " \
+        "read), fp32 (instead of the base folder's)" in said
     assert type(one.module.text_encoder).__name__ == "Gemma3TextModel"
     frames, audio = _made(tp.fresh(one))
     assert torch.equal(frames, want[0]) and torch.equal(audio, want[1])

@@ -139,6 +139,9 @@ def _gemma(wf: WeightFile, variant: str, family: str, path: str, den_cfg: dict, 
     if family and family != "ltx2":
         raise ModelError(f"the text encoder '{path}' is {variant}, made for {FAMILIES[family].title}, but the "
                          f"transformer '{den}' is LTX-2's: give {GEMMA_FILES}")
+    if any(k.startswith(("vision_model.", "vision_tower.", "multi_modal_projector.", "model.vision_tower."))
+           for k in wf.tensors):  # said, not read: LTX-2 reads the text states only
+        variant = f"{variant}, its language model (the vision tower beside it not read)"
     cls_name, cfg = pc2.gemma3_text(_shapes(named), path)
     if cfg["hidden_size"] != den_cfg["caption_channels"]:
         raise ModelError(f"the text encoder '{path}' ({variant}) gives text states {cfg['hidden_size']} wide, but the "
