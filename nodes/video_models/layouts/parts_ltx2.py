@@ -74,9 +74,21 @@ def transformer_file(wf: WeightFile) -> WeightFile:
         {k: k for k in wf.tensors if not k.startswith(CONNECTORS + (PROJECTION, "vae.", "audio_vae.", "vocoder."))})
 
 
+def plain_or_scaled(wf: WeightFile, what: str) -> None:
+    """ComfyUI's mixed-precision quantisation (a ``weight_scale`` and a ``comfy_quant`` tensor per
+    layer, as newer fp8 / fp4 files hold) is refused by name: its weights read without their scales
+    would be wrong. Plain fp8 and the scaled-fp8 layout (``scale_weight``) are read."""
+    odd = next((k for k in wf.tensors if k.endswith((".weight_scale", ".comfy_quant", ".input_scale"))), None)
+    if odd is not None:
+        raise ModelError(f"the {what} '{wf.path}' is quantised in ComfyUI's mixed-precision layout (per-layer "
+                         f"weight_scale / comfy_quant tensors, e.g. '{odd}'), which Studio does not read yet: give its "
+                         "bf16 or fp8 (e4m3fn, plain or scaled_fp8) version")
+
+
 def denoiser_config(diffusers, fam: Family, wf: WeightFile) -> tuple[str, dict, WeightFile]:
     """(class name, config, the transformer under diffusers' names) of an LTX-2 checkpoint or
     transformer file: renamed by diffusers' converter (on shapes), the config read from the shapes."""
+    plain_or_scaled(wf, "checkpoint")
     own = transformer_file(wf)
     named = own if "proj_in.weight" in own.tensors else renamed(diffusers.LTX2VideoTransformer3DModel, {}, own,
                                                                    shapes_only=True)
@@ -124,6 +136,7 @@ def _inside(diffusers, wf: WeightFile, files: dict[str, str]) -> tuple[dict[str,
 
 
 def _gemma(wf: WeightFile, variant: str, family: str, path: str, den_cfg: dict, den: str) -> Part:
+    plain_or_scaled(wf, "text encoder")
     names = {}
     for k in wf.tensors:
         pre = next((p for p in GEMMA_PREFIXES if k.startswith(p) and k[len(p):].startswith(GEMMA_TOPS)), None)
