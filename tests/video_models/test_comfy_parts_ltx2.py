@@ -331,3 +331,17 @@ def test_the_distilled_checkpoints_use_their_sigmas_as_they_are():
     dev, distilled = pc2.scheduler("/m/ltx-2-19b-dev-fp8.safetensors"), pc2.scheduler("/m/ltx-2-19b-distilled.safetensors")
     assert (dev["use_dynamic_shifting"], dev["shift_terminal"]) == (True, 0.1)
     assert (distilled["use_dynamic_shifting"], distilled["shift_terminal"]) == (False, None)
+
+
+def test_over_a_base_folder_a_gemma_files_spiece_model_leaves_the_folders_tokenizer(tmp_path):
+    """A Gemma file's ``spiece_model`` is not read as a T5 tokenizer (parts.tokenizer_for): with a
+    base folder and no tokenizer/ beside the file, the folder's tokenizer is used (None)."""
+    from safetensors.torch import save_file
+
+    from nodes.video_models.files.parts import Part, tokenizer_for
+    from nodes.video_models.files.weight_formats import read_weight_file
+    save_file({"spiece_model": torch.zeros(8, dtype=torch.uint8)}, str(tmp_path / "gemma_3_12B_it.safetensors"))
+    wf = read_weight_file(str(tmp_path / "gemma_3_12B_it.safetensors"))
+    assert tokenizer_for(Part("text_encoder", wf, "Gemma 3 12B (LTX-2)", "Gemma3TextModel", {}), "/base") is None
+    with pytest.raises(ModelError, match="is not a sentencepiece model|does not begin with T5's"):
+        tokenizer_for(Part("text_encoder", wf, "T5", "T5EncoderModel", {}), "/base")

@@ -198,8 +198,8 @@ def tokenizer_for(part: Part, base: str | None):
     """The tokenizer of a text encoder: from the file's ``spiece_model`` (a T5 tokenizer built from
     the sentencepiece model's pieces: nothing is downloaded), else a tokenizer/ folder beside the
     file, else None when ``base`` gives one; else refused, saying where Studio looked."""
-    if SPIECE in part.wf.tensors:
-        return _from_spiece(part)
+    if SPIECE in part.wf.tensors and part.cls_name != "Gemma3TextModel":  # LEAD: Gemma's (LTX-2) through
+        return _from_spiece(part)  # files.spiece_tokenizers.gemma_from_spiece; until then beside or base's
     beside = os.path.join(os.path.dirname(part.wf.path), "tokenizer")
     if os.path.isdir(beside):
         from transformers import AutoTokenizer
