@@ -69,9 +69,12 @@ def _under(wf: WeightFile, prefix: str) -> dict[str, str]:
 def transformer_file(wf: WeightFile) -> WeightFile:
     """The transformer's own tensors of a checkpoint or transformer file (Lightricks' names; the
     text connectors and the other parts left out)."""
-    return _with(wf, {k: k for k in wf.tensors if k.startswith(DIT) and not k[len(DIT):].startswith(CONNECTORS + (
-        PROJECTION,))} if any(k.startswith(DIT) for k in wf.tensors) else
-        {k: k for k in wf.tensors if not k.startswith(CONNECTORS + (PROJECTION, "vae.", "audio_vae.", "vocoder."))})
+    text = CONNECTORS + (PROJECTION,)
+    if any(k.startswith(DIT) for k in wf.tensors):
+        keep = [k for k in wf.tensors if k.startswith(DIT) and not k[len(DIT):].startswith(text)]
+    else:  # a transformer file without the checkpoint's prefix
+        keep = [k for k in wf.tensors if not k.startswith(text + ("vae.", "audio_vae.", "vocoder."))]
+    return _with(wf, {k: k for k in keep})
 
 
 def plain_or_scaled(wf: WeightFile, what: str) -> None:
