@@ -36,7 +36,8 @@ class Tensors:
 
     def __init__(self, shapes: dict[str, tuple[int, ...]]):
         self.raw = shapes
-        names = [k for k in shapes if not k.startswith(("vae.", "first_stage_model.", "text_encoders.", "conditioner."))]
+        names = [k for k in shapes if not k.startswith(("vae.", "first_stage_model.", "text_encoders.", "conditioner.",
+                                                         "audio_vae.", "vocoder.", "text_embedding_projection."))]
         sample = (names or list(shapes))[:25] + (names or list(shapes))[-25:]  # sorted: the ends (of a denoiser's)
         self.prefix = next((p for p in DENOISER_PREFIXES if sum(k.startswith(p) for k in sample) * 2 > len(sample)), "")
         if self.prefix:
@@ -309,7 +310,9 @@ def recognise(shapes: dict[str, tuple[int, ...]], hint: str = "", filename: str 
     if den is not None:
         has_vae = "vae" in t.tops
         if has_vae:
-            return Recognised("checkpoint", den.family, den.variant, "denoiser and VAE in one file" +
+            inside = ("transformer, video VAE, audio VAE and vocoder in one file" if den.family == "ltx2" and
+                      {"audio_vae", "vocoder"} <= t.tops else "denoiser and VAE in one file")
+            return Recognised("checkpoint", den.family, den.variant, inside +
                               (f"; {den.note}" if den.note else ""))
         return den
     what = f"{len(shapes)} tensors; the first: {t.first()}"

@@ -1,19 +1,19 @@
 """Which family's code reads ComfyUI's separate part files (a denoiser file + text-encoder, VAE and
-CLIP-vision files): Wan's (parts.py), LTX-Video's and HunyuanVideo 1.5's (layouts/); SVD's one
-checkpoint (svd/pipeline.py). Another family's denoiser with part files is refused here, saying
+CLIP-vision files): Wan's (parts.py), LTX-Video's, LTX-2's and HunyuanVideo 1.5's (layouts/); SVD's
+one checkpoint (svd/pipeline.py). Another family's denoiser with part files is refused here, saying
 what to give instead (a diffusers folder as 'base')."""
 from __future__ import annotations
 
 from ..loading.checks import ModelError
 from ..loading.families import FAMILIES
 from . import parts
-from ..layouts import hunyuan15_pipeline, parts_ltx
+from ..layouts import hunyuan15_pipeline, parts_ltx, parts_ltx2
 from ..layouts.wan22 import one_denoiser
 from ..svd import pipeline as svd_pipeline
 
 # family key -> the module reading its part files (SVD's: its one checkpoint)
-_BY_FAMILY = {"wan": parts, "ltx": parts_ltx, "hunyuan15": hunyuan15_pipeline, "svd": svd_pipeline}
-
+_BY_FAMILY = {"wan": parts, "ltx": parts_ltx, "ltx2": parts_ltx2, "hunyuan15": hunyuan15_pipeline,
+              "svd": svd_pipeline}
 
 def _read_for() -> str:
     titles = [FAMILIES[k].title for k in _BY_FAMILY]
@@ -46,3 +46,9 @@ def build_pipeline(diffusers, fam, wf, files: dict[str, str], torch_dtype, info,
         one_denoiser(fam, wf.path, second)
         return parts.build_pipeline(diffusers, fam, wf, files, torch_dtype, info, second)
     return _BY_FAMILY[fam.key].build_pipeline(diffusers, fam, wf, files, torch_dtype, info)
+
+
+def denoiser_tensors(fam, wf):
+    """The denoiser's own tensors of a single file read against a base folder: an LTX-2 all-in-one
+    checkpoint's transformer (its connectors, VAEs and vocoder left to the folder's); another file as it is."""
+    return parts_ltx2.transformer_file(wf) if fam.key == "ltx2" else wf

@@ -18,13 +18,15 @@ from ..layouts import parts_hunyuan
 from ..loading.checks import ModelError, refuse_pickle
 from ..loading.families import FAMILIES, Family
 from ..layouts import wan22
-from .spiece_tokenizers import SPIECE, t5_from_spiece
+from .spiece_tokenizers import SPIECE, gemma_from_spiece, t5_from_spiece
 from .weight_formats import WeightFile, describe, is_weight_file, read_weight_file
 
 PART_KINDS = {"text_encoder": "text_encoder", "text_encoder_2": "text_encoder", "vae": "vae",
               "image_encoder": "clip_vision"}  # component -> file kind
 PART_TITLES = {"text_encoder": "text encoder", "text_encoder_2": "second text encoder", "vae": "VAE",
-               "image_encoder": "CLIP vision"}
+               "image_encoder": "CLIP vision", "connectors": "text connectors", "audio_vae": "audio VAE",
+               "vocoder": "vocoder"}  # the last three: inside an LTX-2 checkpoint (parts_ltx2.py)
+DIFFUSERS_PARTS = ("vae", "connectors", "audio_vae", "vocoder")  # components built by diffusers' classes
 
 
 @dataclass
@@ -127,14 +129,17 @@ def check_parts(fam: Family, den_cfg: dict, den_path: str, files: dict[str, str]
 def _skeleton(part: Part, diffusers=None):
     """(class, config object or dict, the part's model built on the meta device)."""
     from accelerate import init_empty_weights
-    if part.component == "vae":
-        cls = getattr(diffusers, part.cls_name)
+    if part.component in DIFFUSERS_PARTS:
+        cls = getattr(diffusers, part.cls_name, None)
+        if cls is None:  # LTX-2's text connectors and vocoder live with their pipeline
+            import diffusers.pipelines.ltx2 as ltx2
+            cls = getattr(ltx2, part.cls_name)
         with init_empty_weights():
             return cls, part.cfg, cls.from_config(part.cfg)
     import transformers
     cls = getattr(transformers, part.cls_name)
     conf = getattr(transformers, {"UMT5EncoderModel": "UMT5Config", "T5EncoderModel": "T5Config",
-                                  "Qwen2_5_VLTextModel": "Qwen2_5_VLTextConfig"}
+                                  "Qwen2_5_VLTextModel": "Qwen2_5_VLTextConfig", "Gemma3TextModel": "Gemma3TextConfig"}
                    .get(part.cls_name, "CLIPVisionConfig"))(**part.cfg)
     with init_empty_weights():
         return cls, conf, cls(conf)
@@ -193,8 +198,8 @@ def tokenizer_for(part: Part, base: str | None):
     """The tokenizer of a text encoder: from the file's ``spiece_model`` (a T5 tokenizer built from
     the sentencepiece model's pieces: nothing is downloaded), else a tokenizer/ folder beside the
     file, else None when ``base`` gives one; else refused, saying where Studio looked."""
-    if SPIECE in part.wf.tensors:
-        return t5_from_spiece(part)
+    if SPIECE in part.wf.tensors:  # Gemma's (LTX-2) is BPE, T5's and UMT5's unigram
+        return gemma_from_spiece(part) if part.cls_name == "Gemma3TextModel" else t5_from_spiece(part)
     beside = os.path.join(os.path.dirname(part.wf.path), "tokenizer")
     if os.path.isdir(beside):
         from transformers import AutoTokenizer

@@ -270,7 +270,8 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
         bfam, index, files = check_folder(base)
         if bfam.key != fam.key:
             raise ModelError(f"'{path}' is a {fam.title} file but the base '{base}' is a {bfam.title} model")
-        single, path = wf, base
+        from ..files.family_parts import denoiser_tensors
+        single, path = denoiser_tensors(fam, wf), base  # an LTX-2 checkpoint: its transformer's tensors only
     if second:
         from ..layouts.wan22 import one_denoiser
         one_denoiser(fam, single.path, second)
