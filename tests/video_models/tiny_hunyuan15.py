@@ -54,6 +54,53 @@ def build_hunyuan15(path: str) -> str:
     return path
 
 
+def write_comfy_files(folder: str, out: str) -> dict[str, str]:
+    """The tiny folder's parts as ComfyUI's files (name -> path): the denoiser in Tencent's names
+    with ComfyUI's prefix, the VAE in Tencent's names, Qwen2.5-VL beside a vision tower and an LM
+    head, byT5 with 'shared' only."""
+    import diffusers
+    from safetensors.torch import save_file
+    from transformers import Qwen2_5_VLTextModel, T5EncoderModel
+    os.makedirs(out, exist_ok=True)
+    den = diffusers.HunyuanVideo15Transformer3DModel.from_pretrained(folder, subfolder="transformer").state_dict()
+    vae = diffusers.AutoencoderKLHunyuanVideo15.from_pretrained(folder, subfolder="vae").state_dict()
+    qwen = Qwen2_5_VLTextModel.from_pretrained(os.path.join(folder, "text_encoder")).state_dict()
+    byt5 = T5EncoderModel.from_pretrained(os.path.join(folder, "text_encoder_2")).state_dict()
+    byt5.pop("encoder.embed_tokens.weight")  # ComfyUI keeps 'shared' only
+    task = den_task(folder)
+    files = {"denoiser": os.path.join(out, f"hunyuanvideo1.5_480p_{task}_tiny_fp32.safetensors"),
+             "vae": os.path.join(out, "hunyuanvideo15_vae_tiny.safetensors"),
+             "text_encoder": os.path.join(out, "qwen_2.5_vl_tiny.safetensors"),
+             "text_encoder_2": os.path.join(out, "byt5_small_glyphxl_tiny.safetensors")}
+    save_file({k: v.contiguous() for k, v in byt5.items()}, files["text_encoder_2"])
+    save_file({"model.diffusion_model." + k: v.contiguous() for k, v in transformer_original_names(den).items()},
+              files["denoiser"])
+    save_file({k: v.contiguous() for k, v in vae_original_names(vae).items()}, files["vae"])
+    save_file({k: v.contiguous() for k, v in qwen_comfy_names(qwen, 128).items()}, files["text_encoder"])
+    return files
+
+
+def den_task(folder: str) -> str:
+    import json
+    with open(os.path.join(folder, "transformer", "config.json")) as f:
+        return json.load(f)["task_type"]
+
+
+def t2v_frames(ref, prompt: str):
+    """Text to Video frames of a loaded tiny model (2 steps, 16 x 16, 5 frames, seed 0)."""
+    import torch
+    pipe = ref.pipeline("t2v")
+    shorten(pipe)
+    return pipe(prompt=prompt, height=16, width=16, num_frames=5, num_inference_steps=2,
+                generator=torch.Generator().manual_seed(0), output_type="pt").frames
+
+
+def shorten(pipe) -> None:
+    pipe.tokenizer_max_length = pipe.tokenizer_2_max_length = 32  # the real 1000 and 256 tokens, shortened alike
+    pipe.prompt_template_encode_start_idx = 0  # Qwen's 108 template tokens: the tiny tokenizer makes fewer, so the
+    # real crop would leave only padding and the text encoder would not reach the frames
+
+
 def load_tokenizer(folder: str):
     from transformers import AutoTokenizer
     return AutoTokenizer.from_pretrained(os.path.join(folder, "tokenizer"))

@@ -15,6 +15,7 @@ from ..loading.checks import ModelError
 from ..loading.families import Family
 from . import parts_hunyuan as ph
 from ..files.parts import PART_TITLES, Part, check_shapes, load_part, read_part, tokenizer_for
+from ..files.gguf_load import check_quantisations
 from ..files.single_file import converted_shapes, load_with_config
 from ..files.weight_formats import WeightFile
 
@@ -32,11 +33,11 @@ def check_parts(fam: Family, den_cfg: dict, den_path: str, files: dict[str, str]
 
 
 def denoiser_config(diffusers, fam: Family, wf: WeightFile) -> tuple[str, dict, WeightFile]:
-    """(class name, config, the file) of a denoiser file with no folder: the config from the shapes
-    its conversion makes (meta tensors: nothing is read)."""
-    if wf.kind != "safetensors" or wf.scales:
-        raise ModelError(f"'{wf.path}': a HunyuanVideo 1.5 denoiser without a base folder is read from a .safetensors "
-                         "file in bf16, fp16, fp32 or plain fp8 so far: set 'base' to a diffusers HunyuanVideo 1.5 folder")
+    """(class name, config, the file) of a denoiser file with no folder (bf16 / fp16 / fp32, plain
+    or scaled fp8, GGUF): the config from the shapes its conversion makes (meta tensors: nothing is
+    read)."""
+    if wf.kind == "gguf":
+        check_quantisations(wf)  # a quantisation diffusers cannot read is named before the parts are looked at
     shapes = converted_shapes(diffusers.HunyuanVideo15Transformer3DModel, {}, wf)
     if shapes is None:
         raise ModelError(f"'{wf.path}' is not in a HunyuanVideo 1.5 layout Studio converts: set 'base' to a diffusers "
