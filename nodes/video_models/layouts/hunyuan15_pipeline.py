@@ -6,8 +6,11 @@ before the first is loaded (``check_parts``; with a base folder too), loaded lea
 Studio's data for the released variant its file name says (parts_hunyuan.py); byT5's tokenizer
 needs no files (bytes, as ComfyUI's); the Qwen2.5-VL tokenizer comes from a tokenizer/ folder beside
 its file, else the load is refused saying what to give (parts.tokenizer_for). Image to video
-(SigLIP image states) needs a base folder so far. diffusers and transformers are imported inside
-functions."""
+(the file's name says i2v, as ComfyUI's do) takes the SigLIP file as the CLIP vision part, its
+image processor from Studio's data (parts_hunyuan.SIGLIP_IMAGE_PROCESSOR at the tower's own image
+size): HunyuanVideo15ImageToVideoPipeline, as a diffusers I2V folder loads. The denoiser may be
+bf16 / fp16 / fp32, plain or scaled fp8, or GGUF (single_file.py). diffusers and transformers are
+imported inside functions."""
 from __future__ import annotations
 
 
@@ -53,9 +56,10 @@ def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str]
                          "file(s) (Qwen2.5-VL 7B, byT5 glyph encoder, VAE, as ComfyUI's loaders take them), or 'base' "
                          "to a diffusers HunyuanVideo 1.5 folder")
     res, task, distilled = ph.variant_of(wf.path)
-    if task == "i2v":
-        raise ModelError(f"'{wf.path}' is a HunyuanVideo 1.5 image-to-video denoiser, which reads SigLIP image states: "
-                         "set 'base' to a diffusers HunyuanVideo 1.5 I2V folder (its image encoder is used)")
+    if task == "i2v" and "image_encoder" not in files:
+        raise ModelError(f"'{wf.path}' is a HunyuanVideo 1.5 image-to-video denoiser (its name says i2v), which reads "
+                         "SigLIP image states: set the CLIP vision file (sigclip_vision_patch14_384), or 'base' to a "
+                         "diffusers HunyuanVideo 1.5 I2V folder")
     _, cfg, _ = denoiser_config(diffusers, fam, wf)
     parts = check_parts(fam, cfg, wf.path, files, diffusers)
     tokenizer = tokenizer_for(parts["text_encoder"], None)
@@ -71,4 +75,11 @@ def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str]
     for c, part in parts.items():
         comps[c] = load_part(part, torch_dtype)
         info(f"{PART_TITLES[c]}: {part.words}" + (", tokenizer from beside the file" if c == "text_encoder" else ""))
-    return diffusers.HunyuanVideo15Pipeline(**comps), weights, index, parts
+    pipe_cls = "HunyuanVideo15ImageToVideoPipeline" if task == "i2v" else "HunyuanVideo15Pipeline"
+    if task == "i2v":
+        from transformers import SiglipImageProcessor
+        side = parts["image_encoder"].cfg["image_size"]
+        comps["feature_extractor"] = SiglipImageProcessor(**{**ph.SIGLIP_IMAGE_PROCESSOR,
+                                                             "size": {"height": side, "width": side}})
+    index["_class_name"] = pipe_cls
+    return getattr(diffusers, pipe_cls)(**comps), weights, index, parts
