@@ -135,3 +135,30 @@ def test_a_gguf_of_a_quantisation_diffusers_cannot_read_is_named_before_loading(
                                              r", which diffusers .* cannot read"):
             load_video_model(f, base=base, device=CPU, dtype_name="fp32",
                              parts=None if base else {c: files[c] for c in ("text_encoder", "text_encoder_2", "vae")})
+
+
+def test_load_video_model_says_the_gguf_format(hy15, tmp_path):
+    """The Load Video Model node (the GGUF denoiser, Qwen2.5-VL with its tokenizer beside it, byT5,
+    VAE; no folder): its note says the denoiser's format and each part's. (Text to Video through the
+    graph is not run: diffusers' HunyuanVideo 1.5 pipelines take no callback_on_step_end, which
+    Studio's sampler passes for progress, previews and Stop, whatever the model's files.)"""
+    from studio.core.graph import Graph
+    from studio.engine.events import NodeNote
+    from studio.engine.executor import Executor
+    folder, files = hy15
+    f = tf.write_gguf(_tencent_state(files), str(tmp_path / "hunyuanvideo1.5_480p_t2v_tiny-Q8_0.gguf"), "Q8_0",
+                      pick=_every_matrix)
+    te = tmp_path / "text_encoders"
+    te.mkdir()
+    shutil.copy(files["text_encoder"], te / "qwen_2.5_vl_7b_tiny.safetensors")
+    shutil.copytree(os.path.join(folder, "tokenizer"), te / "tokenizer")
+    g = Graph()
+    g.add_node("video_models.load", {"model": f, "text_encoder": str(te / "qwen_2.5_vl_7b_tiny.safetensors"),
+                                     "text_encoder_2": files["text_encoder_2"], "vae": files["vae"], "dtype": "fp32"},
+               node_id="load")
+    said = []
+    ref = Executor().run(g, targets=["load"], device="cpu", use_cache=False, on_event=said.append).value("load")
+    assert ref.family == "hunyuan15" and type(ref.module.transformer).__name__ == "HunyuanVideo15Transformer3DModel"
+    notes = [e.text for e in said if isinstance(e, NodeNote) and e.node_id == "load"]
+    assert any("files: GGUF Q8_0; text encoder Qwen2.5, fp32; second text encoder T5 (width 32, 2 blocks), fp32; "
+               "VAE HunyuanVideo 1.5 VAE, fp32" in n for n in notes), notes
