@@ -52,12 +52,16 @@ def quantised_load(cls, cfg: dict, state: dict, torch_dtype, path: str):
     from diffusers import GGUFQuantizationConfig
     from diffusers.models.model_loading_utils import load_model_dict_into_meta
     from diffusers.quantizers import DiffusersAutoQuantizer
+    from diffusers.quantizers.gguf.utils import GGUFParameter
     quantizer = DiffusersAutoQuantizer.from_config(GGUFQuantizationConfig(compute_dtype=torch_dtype))
     quantizer.validate_environment()
     with init_empty_weights():
         model = cls.from_config(cfg)
     _linear_weights_only(model, state)
     keep = list(getattr(cls, "_keep_in_fp32_modules", None) or [])  # the GGUF quantizer keeps them (diffusers')
+    for name, t in state.items():  # the plain tensors cast one by one, each original dropped as its copy is made
+        if t.is_floating_point() and not isinstance(t, GGUFParameter) and not any(m in name.split(".") for m in keep):
+            state[name] = t.to(torch_dtype)
     quantizer.preprocess_model(model=model, device_map=None, state_dict=state, keep_in_fp32_modules=keep)
     known = set(model.state_dict())
     unexpected = [k for k in state if k not in known]
