@@ -131,3 +131,19 @@ def test_the_released_siglip_is_recognised_and_read_at_its_size_with_the_release
     assert {k: cfg[k] for k in so400m} == so400m and cfg["vision_use_head"] is True
     assert SIGLIP_IMAGE_PROCESSOR == {k: v for k, v in th.RELEASED_SIGLIP_PROCESSOR.items()
                                       if not k.endswith(("_type", "_class"))}
+
+
+def test_load_video_models_clip_vision_slot_takes_the_siglip_file(hy15_i2v):
+    from studio.core.graph import Graph
+    from studio.engine.events import NodeNote
+    from studio.engine.executor import Executor
+    _, files = hy15_i2v
+    g = Graph()
+    g.add_node("video_models.load", {"model": files["denoiser"], "text_encoder": files["text_encoder"],
+                                     "text_encoder_2": files["text_encoder_2"], "vae": files["vae"],
+                                     "clip_vision": files["clip_vision"], "dtype": "fp32"}, node_id="load")
+    said = []
+    ref = Executor().run(g, targets=["load"], device="cpu", use_cache=False, on_event=said.append).value("load")
+    assert type(ref.pipeline("i2v")).__name__ == "HunyuanVideo15ImageToVideoPipeline"
+    notes = [e.text for e in said if isinstance(e, NodeNote) and e.node_id == "load"]
+    assert any("CLIP vision SigLIP vision (2 layers, 32 wide), fp32" in n for n in notes), notes
