@@ -65,7 +65,7 @@ def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str]
     tokenizer = tokenizer_for(parts["text_encoder"], None)
     [(den, weights, how)], index = load_with_config(diffusers, fam, "HunyuanVideo15Pipeline", DENOISER, cfg, [wf],
                                                     torch_dtype)
-    shift, guidance = ph.HY15_SHIFT[(res, task)], 1.0 if distilled else 6.0
+    shift, guidance = ph.shift_of(wf.path), 1.0 if distilled else 6.0
     info(f"weights: {how}; config from the file's shapes ({ph.HY15_ASSUMED}: {res} {task.upper()}"
          f"{', distilled' if distilled else ''}, shift {shift}, guidance {guidance})")
     from transformers import ByT5Tokenizer

@@ -34,6 +34,7 @@ HY15_HEAD_DIM = 128  # every released HunyuanVideo 1.5 transformer (16 heads of 
 HY15_ROPE = {"rope_theta": 256.0, "rope_axes_dim": [16, 56, 56]}  # its rotary split of the 128 values
 # The diffusers conversion script's scheduler shift and guidance per released variant (480p / 720p, T2V / I2V)
 HY15_SHIFT = {("480p", "t2v"): 5.0, ("480p", "i2v"): 5.0, ("720p", "t2v"): 9.0, ("720p", "i2v"): 7.0}
+HY15_STEP_DISTILLED_SHIFT = 7.0  # the script's 480p_i2v_step_distilled (its only step-distilled variant)
 SIGLIP_HEADS = 16  # SigLIP so400m/14 (1152 wide): HunyuanVideo 1.5 I2V's image encoder, FLUX.1 Redux's
 # google/siglip-so400m-patch14-384's preprocessor_config.json (the FLUX.1-Redux-dev feature_extractor the diffusers
 # conversion script gives HunyuanVideo 1.5 I2V); 'size' becomes the tower's own image size (its shapes tell it)
@@ -157,6 +158,13 @@ def variant_of(path: str) -> tuple[str, str, bool]:
     ``hunyuanvideo1.5_720p_t2v_cfg_distilled_fp16``); 480p and T2V when it does not say."""
     name = os.path.basename(path).lower()
     return ("720p" if "720" in name else "480p", "i2v" if "i2v" in name else "t2v", "distill" in name)
+
+
+def shift_of(path: str) -> float:
+    """The scheduler shift of the released variant a file's name says (HY15_SHIFT; step-distilled: 7.0)."""
+    res, task, _ = variant_of(path)
+    step = "step_distill" in os.path.basename(path).lower()
+    return HY15_STEP_DISTILLED_SHIFT if step else HY15_SHIFT[(res, task)]
 
 
 def transformer_config(shapes: dict, path: str) -> dict:
