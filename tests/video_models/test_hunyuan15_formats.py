@@ -31,6 +31,12 @@ def _every_matrix(name, t) -> bool:
     return t.dim() == 2 and name.endswith(".weight")
 
 
+def _every_row(name, t) -> bool:
+    """Biases, norms and the embedding table too (city96's files keep those in F32; another converter
+    might not): Studio dequantises those diffusers would not run quantised, the split biases first."""
+    return t.dim() in (1, 2)
+
+
 def _tencent_state(files) -> dict:
     """The fp32 denoiser file's tensors, ComfyUI's prefix removed (as city96's converter writes them)."""
     pre = "model.diffusion_model."
@@ -60,7 +66,7 @@ def test_a_gguf_denoiser_in_tencents_names_renders_near_the_folders_frames(hy15,
     from diffusers.quantizers.gguf.utils import GGUFLinear, GGUFParameter
     folder, files = hy15
     f = tf.write_gguf(_tencent_state(files), str(tmp_path / f"hunyuanvideo1.5_480p_t2v_tiny-{qtype}.gguf"), qtype,
-                      pick=_every_matrix)
+                      pick=_every_row if qtype == "Q8_0" else _every_matrix)
     said = []
     one = load_video_model(f, base=folder, device=CPU, dtype_name="fp32", info=said.append)
     assert f"GGUF {qtype} in the original layout (converted by Studio's converter as read), dequantised on the fly " \
@@ -70,9 +76,15 @@ def test_a_gguf_denoiser_in_tencents_names_renders_near_the_folders_frames(hy15,
     q = block.attn.to_q if qtype == "Q8_0" else block.ff.net[2]  # Q4_K: the rows of 256 values (blocks of 256)
     assert isinstance(q, GGUFLinear) and isinstance(q.weight, GGUFParameter) and q.weight.quant_type.name == qtype
     if qtype == "Q8_0":  # the two split tensors kept quantised, their rows cut at block boundaries
+        from nodes.video_models.files.weight_formats import read_weight_file
         refiner = den.context_embedder.token_refiner.refiner_blocks[0].attn
         assert all(isinstance(getattr(refiner, n).weight, GGUFParameter) for n in ("to_q", "to_k", "to_v"))
         assert isinstance(den.norm_out.linear.weight, GGUFParameter)
+        held = read_weight_file(f).tensors  # quantised in the file: a split bias and the embedding table, which
+        assert held[SPLIT[0].replace("weight", "bias")].dtype == held["cond_type_embedding.weight"].dtype == "Q8_0"
+        bias = _tencent_state(files)[SPLIT[0].replace("weight", "bias")].chunk(3)[2]  # run dequantised
+        assert type(refiner.to_v.bias) is torch.nn.Parameter and (refiner.to_v.bias - bias).abs().max() < 2e-3
+        assert type(den.cond_type_embed.weight) is torch.nn.Parameter
     assert f"GGUF {qtype}" in one.summary()
     got = th.t2v_frames(one, PROMPT)
     db = tf.psnr(reference, got)
