@@ -147,3 +147,21 @@ def test_load_video_models_clip_vision_slot_takes_the_siglip_file(hy15_i2v):
     assert type(ref.pipeline("i2v")).__name__ == "HunyuanVideo15ImageToVideoPipeline"
     notes = [e.text for e in said if isinstance(e, NodeNote) and e.node_id == "load"]
     assert any("CLIP vision SigLIP vision (2 layers, 32 wide), fp32" in n for n in notes), notes
+
+
+def test_with_the_i2v_folder_as_base_the_siglip_file_replaces_its_image_encoder(hy15_i2v, tmp_path):
+    from transformers import SiglipVisionModel
+    folder, files = hy15_i2v
+    other = SiglipVisionModel.from_pretrained(os.path.join(folder, "image_encoder"))
+    with torch.no_grad():
+        for p in other.parameters():
+            p.mul_(0.5)
+    f = str(tmp_path / "sigclip_vision_halved.safetensors")
+    save_file({"vision_model." + k: v.contiguous() for k, v in other.state_dict().items()}, f)
+    said = []
+    one = load_video_model(files["denoiser"], base=folder, device=CPU, dtype_name="fp32", info=said.append,
+                           parts={"image_encoder": f})
+    got = one.module.image_encoder.state_dict()
+    assert all(torch.equal(got[k], v) for k, v in other.state_dict().items())
+    assert "CLIP vision: sigclip_vision_halved.safetensors: SigLIP vision (2 layers, 32 wide), fp32 (instead of the " \
+           "base folder's)" in said, said

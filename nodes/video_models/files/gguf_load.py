@@ -18,19 +18,25 @@ from ..loading.checks import ModelError
 from .weight_formats import WeightFile
 
 
+def _dequantised(t):
+    """A GGUFParameter's values as a plain F32 tensor of its logical shape."""
+    from diffusers.quantizers.gguf.utils import dequantize_gguf_tensor
+    return dequantize_gguf_tensor(t).float().reshape(t.quant_shape)
+
+
 def whole_rows(state: dict) -> dict:
     """``state`` with each quantised tensor of one dimension dequantised (F32), before conversion."""
-    from diffusers.quantizers.gguf.utils import GGUFParameter, dequantize_gguf_tensor
+    from diffusers.quantizers.gguf.utils import GGUFParameter
     for name, t in state.items():
         if isinstance(t, GGUFParameter) and len(t.quant_shape) < 2:
-            state[name] = dequantize_gguf_tensor(t).float().reshape(t.quant_shape)
+            state[name] = _dequantised(t)
     return state
 
 
 def _linear_weights_only(model, state: dict) -> None:
     """Each quantised tensor of ``state`` that is not the weight of one of ``model``'s Linear layers dequantised."""
     import torch
-    from diffusers.quantizers.gguf.utils import GGUFParameter, dequantize_gguf_tensor
+    from diffusers.quantizers.gguf.utils import GGUFParameter
     for name, t in state.items():
         if not isinstance(t, GGUFParameter):
             continue
@@ -40,7 +46,7 @@ def _linear_weights_only(model, state: dict) -> None:
         except AttributeError:
             linear = False  # not the model's: dropped as unexpected
         if not linear:
-            state[name] = dequantize_gguf_tensor(t).float().reshape(t.quant_shape)
+            state[name] = _dequantised(t)
 
 
 def quantised_load(cls, cfg: dict, state: dict, torch_dtype, path: str):
@@ -89,7 +95,7 @@ def check_quantisations(wf: WeightFile) -> None:
         if info.dtype not in ok:
             bad.setdefault(info.dtype, []).append(name)
     if bad:
-        q, names = next(iter(bad.items()))
+        names = next(iter(bad.values()))
         import diffusers
         raise ModelError(f"'{wf.path}' is quantised as GGUF {', '.join(bad)} (e.g. '{names[0]}'), which diffusers "
                          f"{diffusers.__version__} cannot read: it reads {', '.join(sorted(ok))}")
