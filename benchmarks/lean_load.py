@@ -73,18 +73,25 @@ def write_gguf(cfg: dict, path: str, qtype_name: str = "Q8_0") -> int:
     """The same model as a GGUF file: the blocks' 2-D weights quantised (``qtype_name``), the rest in
     F32 (as city96's GGUF files of video models are laid out), random weights, streamed (the tensor
     infos first, then each tensor made, quantised and written); returns its size."""
-    import gguf
-    import numpy as np
     import torch
     from diffusers import WanTransformer3DModel
     with torch.device("meta"):
         shapes = {k: tuple(v.shape) for k, v in WanTransformer3DModel.from_config(cfg).state_dict().items()}
+    return write_gguf_shapes(shapes, path, qtype_name, lambda k, s: len(s) == 2 and k.startswith("blocks."))
+
+
+def write_gguf_shapes(shapes: dict, path: str, qtype_name: str, pick, arch: str = "wan") -> int:
+    """A GGUF file of ``shapes``: those ``pick(name, shape)`` says quantised (``qtype_name``) where
+    their rows are whole blocks, the rest F32; random weights (std 0.02), streamed; returns its size."""
+    import gguf
+    import numpy as np
+    import torch
     qtype = gguf.GGMLQuantizationType[qtype_name]
     block, _ = gguf.GGML_QUANT_SIZES[qtype]
 
     def quantised(k, s):
-        return len(s) == 2 and k.startswith("blocks.") and s[-1] % block == 0
-    w = gguf.GGUFWriter(path, arch="wan")
+        return pick(k, s) and s[-1] % block == 0
+    w = gguf.GGUFWriter(path, arch=arch)
     for k, s in shapes.items():
         if quantised(k, s):
             b = gguf.quants.quant_shape_to_byte_shape(s, qtype)

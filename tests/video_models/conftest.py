@@ -74,3 +74,11 @@ def render_on_one_thread(monkeypatch):
     monkeypatch.setattr(device, "configure_threads", one)
     yield
     torch.set_num_threads(before)
+
+
+@pytest.fixture(scope="session")
+def hy15(tmp_path_factory):  # read only: (the tiny HunyuanVideo 1.5 T2V folder, its parts as ComfyUI's files)
+    from . import tiny_hunyuan15 as th
+    root = tmp_path_factory.mktemp("hy15")
+    folder = th.build_hunyuan15(str(root / "hunyuanvideo15-tiny"))
+    return folder, th.write_comfy_files(folder, str(root / "models"))

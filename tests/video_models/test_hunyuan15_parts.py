@@ -25,43 +25,12 @@ CPU = torch.device("cpu")
 PROMPT = 'a red fox running in the snow, a sign saying "hello"'
 
 
-@pytest.fixture(scope="module")
-def hy15(tmp_path_factory):
-    """(the diffusers folder, its parts as ComfyUI's files: name -> path)."""
-    import diffusers
-    from transformers import Qwen2_5_VLTextModel, T5EncoderModel
-    root = tmp_path_factory.mktemp("hy15")
-    folder = th.build_hunyuan15(str(root / "hunyuanvideo15-tiny"))
-    out = root / "models"
-    out.mkdir()
-    den = diffusers.HunyuanVideo15Transformer3DModel.from_pretrained(folder, subfolder="transformer").state_dict()
-    vae = diffusers.AutoencoderKLHunyuanVideo15.from_pretrained(folder, subfolder="vae").state_dict()
-    qwen = Qwen2_5_VLTextModel.from_pretrained(os.path.join(folder, "text_encoder")).state_dict()
-    byt5 = T5EncoderModel.from_pretrained(os.path.join(folder, "text_encoder_2")).state_dict()
-    byt5.pop("encoder.embed_tokens.weight")  # ComfyUI keeps 'shared' only
-    files = {"denoiser": str(out / "hunyuanvideo1.5_480p_t2v_tiny_fp32.safetensors"),
-             "vae": str(out / "hunyuanvideo15_vae_tiny.safetensors"),
-             "text_encoder": str(out / "qwen_2.5_vl_tiny.safetensors"),
-             "text_encoder_2": str(out / "byt5_small_glyphxl_tiny.safetensors")}
-    save_file({k: v.contiguous() for k, v in byt5.items()}, files["text_encoder_2"])
-    save_file({"model.diffusion_model." + k: v.contiguous() for k, v in th.transformer_original_names(den).items()},
-              files["denoiser"])
-    save_file({k: v.contiguous() for k, v in th.vae_original_names(vae).items()}, files["vae"])
-    save_file({k: v.contiguous() for k, v in th.qwen_comfy_names(qwen, 128).items()}, files["text_encoder"])
-    return folder, files
-
-
 def _parts(files, **more):
     return {c: files[c] for c in ("text_encoder", "text_encoder_2", "vae")} | more
 
 
 def _frames(ref):
-    pipe = ref.pipeline("t2v")
-    pipe.tokenizer_max_length = pipe.tokenizer_2_max_length = 32  # the real 1000 and 256 tokens, shortened alike
-    pipe.prompt_template_encode_start_idx = 0  # Qwen's 108 template tokens: the tiny tokenizer makes fewer, so the
-    # real crop would leave only padding and the text encoder would not reach the frames
-    return pipe(prompt=PROMPT, height=16, width=16, num_frames=5, num_inference_steps=2,
-                               generator=torch.Generator().manual_seed(0), output_type="pt").frames
+    return th.t2v_frames(ref, PROMPT)
 
 
 def test_the_denoiser_vae_and_text_encoder_files_sample_the_folders_frames_exactly(hy15):

@@ -79,3 +79,14 @@ def test_the_released_text_encoders_are_recognised_and_read_at_their_sizes():
     cls, cfg, umt5 = pc.t5_encoder(_shapes(byt5), "byt5_small_glyphxl_fp16.safetensors")
     assert (cls, umt5, cfg["d_model"], cfg["num_layers"], cfg["num_heads"], cfg["d_kv"], cfg["vocab_size"]) == \
         ("T5EncoderModel", False, 1472, 12, 6, 64, 1510)
+
+
+def test_each_released_variants_scheduler_shift_comes_from_the_files_name():
+    """The diffusers conversion script's shift per variant (SCHEDULER_CONFIGS), read from ComfyUI's names."""
+    from nodes.video_models.layouts.parts_hunyuan import shift_of, variant_of
+    shifts = {"hunyuanvideo1.5_480p_t2v_fp16": 5.0, "hunyuanvideo1.5_480p_i2v_fp16": 5.0,
+              "hunyuanvideo1.5_720p_t2v_fp16": 9.0, "hunyuanvideo1.5_720p_i2v_fp16": 7.0,
+              "hunyuanvideo1.5_480p_t2v_cfg_distilled_fp16": 5.0, "hunyuanvideo1.5_720p_i2v_cfg_distilled_fp8_scaled": 7.0,
+              "hunyuanvideo1.5_480p_i2v_step_distilled_fp16": 7.0}
+    assert {n: shift_of(n + ".safetensors") for n in shifts} == shifts
+    assert variant_of("hunyuanvideo1.5_480p_i2v_step_distilled-Q8_0.gguf") == ("480p", "i2v", True)

@@ -43,16 +43,17 @@ def write_safetensors(state: dict, path: str, dtype) -> str:
     return path
 
 
-def write_fp8(state: dict, path: str, fp8, scaled: bool = False) -> str:
+def write_fp8(state: dict, path: str, fp8, scaled: bool = False, pick=None) -> str:
     """The blocks' 2-D weights in ``fp8`` (scaled: each divided by a per-tensor scale that maps its
     largest value to fp8's largest, ``<name>.scale_weight`` beside it and a ``scaled_fp8`` marker,
-    as ComfyUI writes them); everything else in bf16."""
+    as ComfyUI writes them); everything else in bf16. ``pick(name, tensor)``: which tensors are
+    stored in 8 bits (default: the blocks' 2-D weights)."""
     import torch
     from safetensors.torch import save_file
     top = torch.finfo(fp8).max
     out = {}
     for k, v in state.items():
-        if not _quantisable(k, v):
+        if not (pick or _quantisable)(k, v):
             out[k] = v.to(torch.bfloat16).contiguous()
             continue
         if scaled:
@@ -109,9 +110,10 @@ def quantize_q4_k(a):
     return blocks.reshape(*a.shape[:-1], a.shape[-1] // 256 * 144)
 
 
-def write_gguf(state: dict, path: str, qtype_name: str = "Q8_0") -> str:
-    """The denoiser in GGUF: the blocks' 2-D weights quantised (``qtype_name``), 1-D tensors and the
-    rest in F32, as city96's GGUF files of video models are laid out (diffusers' key names)."""
+def write_gguf(state: dict, path: str, qtype_name: str = "Q8_0", pick=None) -> str:
+    """The denoiser in GGUF: the blocks' 2-D weights (or those ``pick(name, tensor)`` says) quantised
+    (``qtype_name``) where their rows are whole blocks, 1-D tensors and the rest in F32, as city96's
+    GGUF files of video models are laid out (the names as ``state`` has them)."""
     import gguf
     import numpy as np
     qtype = gguf.GGMLQuantizationType[qtype_name]
@@ -119,7 +121,7 @@ def write_gguf(state: dict, path: str, qtype_name: str = "Q8_0") -> str:
     w = gguf.GGUFWriter(path, arch="wan")
     for k, v in state.items():
         a = v.float().numpy()
-        if _quantisable(k, v) and a.shape[-1] % block == 0:
+        if (pick or _quantisable)(k, v) and a.shape[-1] % block == 0:
             q = quantize_q4_k(a) if qtype_name == "Q4_K" else gguf.quants.quantize(a, qtype)
             w.add_tensor(k, q, raw_shape=q.shape, raw_dtype=qtype)
         else:

@@ -13,11 +13,24 @@ import shutil
 CHAT = "{% for m in messages %}{{ m['content'] }} {% endfor %}"
 
 
-def build_hunyuan15(path: str) -> str:
+# google/siglip-so400m-patch14-384's preprocessor_config.json as released (FLUX.1-Redux-dev's feature_extractor,
+# which the diffusers conversion script gives HunyuanVideo 1.5 I2V), written out here independently of Studio's
+RELEASED_SIGLIP_PROCESSOR = {"do_convert_rgb": None, "do_normalize": True, "do_rescale": True, "do_resize": True,
+                             "image_mean": [0.5, 0.5, 0.5], "image_processor_type": "SiglipImageProcessor",
+                             "image_std": [0.5, 0.5, 0.5], "processor_class": "SiglipProcessor", "resample": 3,
+                             "rescale_factor": 0.00392156862745098, "size": {"height": 384, "width": 384}}
+SIGLIP_SIDE = 28  # the tiny tower's image: 2 x 2 patches of 14
+
+
+def build_hunyuan15(path: str, i2v: bool = False) -> str:
+    """The tiny T2V folder; ``i2v``: the I2V one (a denoiser reading 32-wide image states, a tiny
+    SigLIP tower of 16 heads at 28 pixels, the released image processor at that size)."""
     import torch
     from diffusers import (AutoencoderKLHunyuanVideo15, ClassifierFreeGuidance, FlowMatchEulerDiscreteScheduler,
-                           HunyuanVideo15Pipeline, HunyuanVideo15Transformer3DModel)
-    from transformers import ByT5Tokenizer, Qwen2_5_VLTextConfig, Qwen2_5_VLTextModel, T5Config, T5EncoderModel
+                           HunyuanVideo15ImageToVideoPipeline, HunyuanVideo15Pipeline,
+                           HunyuanVideo15Transformer3DModel)
+    from transformers import (ByT5Tokenizer, Qwen2_5_VLTextConfig, Qwen2_5_VLTextModel, SiglipImageProcessor,
+                              SiglipVisionConfig, SiglipVisionModel, T5Config, T5EncoderModel)
 
     from nodes.video_models.layouts.parts_hunyuan import QWEN_TEXT
 
@@ -39,19 +52,82 @@ def build_hunyuan15(path: str) -> str:
     transformer = HunyuanVideo15Transformer3DModel(
         in_channels=9, out_channels=4, num_attention_heads=1, attention_head_dim=128, num_layers=1,
         num_refiner_layers=1, mlp_ratio=2.0, patch_size=1, patch_size_t=1, text_embed_dim=128, text_embed_2_dim=32,
-        image_embed_dim=12, rope_axes_dim=(16, 56, 56), target_size=640, task_type="t2v")  # the real heads and rope
+        image_embed_dim=32 if i2v else 12, rope_axes_dim=(16, 56, 56), target_size=640,
+        task_type="i2v" if i2v else "t2v")  # the real heads and rope
     torch.manual_seed(0)
     vae = AutoencoderKLHunyuanVideo15(in_channels=3, out_channels=3, latent_channels=4, block_out_channels=(16, 32, 32),
                                       layers_per_block=1, spatial_compression_ratio=4, temporal_compression_ratio=2)
+    more = {}
+    if i2v:
+        torch.manual_seed(0)
+        more["image_encoder"] = SiglipVisionModel(SiglipVisionConfig(
+            hidden_size=32, intermediate_size=37, num_hidden_layers=2, num_attention_heads=16, image_size=SIGLIP_SIDE,
+            patch_size=14, hidden_act="gelu_pytorch_tanh", layer_norm_eps=1e-6))  # so400m's heads and activation
+        released = {k: v for k, v in RELEASED_SIGLIP_PROCESSOR.items() if not k.endswith(("_type", "_class"))}
+        more["feature_extractor"] = SiglipImageProcessor(**{**released,
+                                                            "size": {"height": SIGLIP_SIDE, "width": SIGLIP_SIDE}})
     with torch.no_grad():
-        for m in (transformer, vae):
+        for m in (transformer, vae, *([more["image_encoder"]] if i2v else [])):
             for p in m.parameters():
                 p.add_(torch.randn_like(p) * 0.02)  # zero-initialised layers made to matter
-    HunyuanVideo15Pipeline(text_encoder=text_encoder, tokenizer=tok, transformer=transformer, vae=vae,
-                           scheduler=FlowMatchEulerDiscreteScheduler(shift=5.0), text_encoder_2=text_encoder_2,
-                           tokenizer_2=ByT5Tokenizer(), guider=ClassifierFreeGuidance(guidance_scale=6.0)
-                           ).save_pretrained(path, safe_serialization=True)
+    (HunyuanVideo15ImageToVideoPipeline if i2v else HunyuanVideo15Pipeline)(
+        text_encoder=text_encoder, tokenizer=tok, transformer=transformer, vae=vae,
+        scheduler=FlowMatchEulerDiscreteScheduler(shift=5.0), text_encoder_2=text_encoder_2,
+        tokenizer_2=ByT5Tokenizer(), guider=ClassifierFreeGuidance(guidance_scale=6.0), **more
+    ).save_pretrained(path, safe_serialization=True)
     return path
+
+
+def write_comfy_files(folder: str, out: str) -> dict[str, str]:
+    """The tiny folder's parts as ComfyUI's files (name -> path): the denoiser in Tencent's names
+    with ComfyUI's prefix, the VAE in Tencent's names, Qwen2.5-VL beside a vision tower and an LM
+    head, byT5 with 'shared' only."""
+    import diffusers
+    from safetensors.torch import save_file
+    from transformers import Qwen2_5_VLTextModel, T5EncoderModel
+    os.makedirs(out, exist_ok=True)
+    den = diffusers.HunyuanVideo15Transformer3DModel.from_pretrained(folder, subfolder="transformer").state_dict()
+    vae = diffusers.AutoencoderKLHunyuanVideo15.from_pretrained(folder, subfolder="vae").state_dict()
+    qwen = Qwen2_5_VLTextModel.from_pretrained(os.path.join(folder, "text_encoder")).state_dict()
+    byt5 = T5EncoderModel.from_pretrained(os.path.join(folder, "text_encoder_2")).state_dict()
+    byt5.pop("encoder.embed_tokens.weight")  # ComfyUI keeps 'shared' only
+    task = den_task(folder)
+    files = {"denoiser": os.path.join(out, f"hunyuanvideo1.5_480p_{task}_tiny_fp32.safetensors"),
+             "vae": os.path.join(out, "hunyuanvideo15_vae_tiny.safetensors"),
+             "text_encoder": os.path.join(out, "qwen_2.5_vl_tiny.safetensors"),
+             "text_encoder_2": os.path.join(out, "byt5_small_glyphxl_tiny.safetensors")}
+    save_file({k: v.contiguous() for k, v in byt5.items()}, files["text_encoder_2"])
+    save_file({"model.diffusion_model." + k: v.contiguous() for k, v in transformer_original_names(den).items()},
+              files["denoiser"])
+    save_file({k: v.contiguous() for k, v in vae_original_names(vae).items()}, files["vae"])
+    save_file({k: v.contiguous() for k, v in qwen_comfy_names(qwen, 128).items()}, files["text_encoder"])
+    if task == "i2v":  # ComfyUI's clip_vision file: transformers' names under 'vision_model.'
+        from transformers import SiglipVisionModel
+        files["clip_vision"] = os.path.join(out, "sigclip_vision_tiny.safetensors")
+        siglip = SiglipVisionModel.from_pretrained(os.path.join(folder, "image_encoder")).state_dict()
+        save_file({"vision_model." + k: v.contiguous() for k, v in siglip.items()}, files["clip_vision"])
+    return files
+
+
+def den_task(folder: str) -> str:
+    import json
+    with open(os.path.join(folder, "transformer", "config.json")) as f:
+        return json.load(f)["task_type"]
+
+
+def t2v_frames(ref, prompt: str):
+    """Text to Video frames of a loaded tiny model (2 steps, 16 x 16, 5 frames, seed 0)."""
+    import torch
+    pipe = ref.pipeline("t2v")
+    shorten(pipe)
+    return pipe(prompt=prompt, height=16, width=16, num_frames=5, num_inference_steps=2,
+                generator=torch.Generator().manual_seed(0), output_type="pt").frames
+
+
+def shorten(pipe) -> None:
+    pipe.tokenizer_max_length = pipe.tokenizer_2_max_length = 32  # the real 1000 and 256 tokens, shortened alike
+    pipe.prompt_template_encode_start_idx = 0  # Qwen's 108 template tokens: the tiny tokenizer makes fewer, so the
+    # real crop would leave only padding and the text encoder would not reach the frames
 
 
 def load_tokenizer(folder: str):

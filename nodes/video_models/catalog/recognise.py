@@ -257,6 +257,14 @@ def _clip_vision(t: Tensors) -> Recognised | None:
     if "vision_model.encoder.layers.0.mlp.fc1.weight" in s or "visual.transformer.resblocks.0.mlp.c_fc.weight" in s:
         n = sum(1 for i in range(64) if f"vision_model.encoder.layers.{i}.mlp.fc1.weight" in s
                 or f"visual.transformer.resblocks.{i}.mlp.c_fc.weight" in s)
+        if "vision_model.embeddings.patch_embedding.weight" in s and "vision_model.embeddings.class_embedding" not in s:
+            # SigLIP (no class token, no pre-norm), as ComfyUI tells its clip_vision files apart
+            width = int(s["vision_model.embeddings.patch_embedding.weight"][0])
+            tokens = int((s.get("vision_model.embeddings.position_embedding.weight") or (0,))[0])
+            so400m = width == 1152 and n == 27 and tokens == 729
+            return Recognised("clip_vision", "hunyuan15" if so400m else "",
+                              "SigLIP so400m/14 384 (HunyuanVideo 1.5 I2V)" if so400m else
+                              f"SigLIP vision ({n} layers, {width} wide)")
         return Recognised("clip_vision", "wan" if n == 32 else "", {32: "CLIP ViT-H/14 (Wan 2.1 I2V, FLF2V)", 24: "CLIP ViT-L/14",
                                               48: "CLIP ViT-bigG"}.get(n, f"CLIP vision ({n} layers)"))
     return None

@@ -139,7 +139,8 @@ def _skeleton(part: Part, diffusers=None):
     import transformers
     cls = getattr(transformers, part.cls_name)
     conf = getattr(transformers, {"UMT5EncoderModel": "UMT5Config", "T5EncoderModel": "T5Config",
-                                  "Qwen2_5_VLTextModel": "Qwen2_5_VLTextConfig", "Gemma3TextModel": "Gemma3TextConfig"}
+                                  "Qwen2_5_VLTextModel": "Qwen2_5_VLTextConfig", "Gemma3TextModel": "Gemma3TextConfig",
+                                  "SiglipVisionModel": "SiglipVisionConfig"}
                    .get(part.cls_name, "CLIPVisionConfig"))(**part.cfg)
     with init_empty_weights():
         return cls, conf, cls(conf)

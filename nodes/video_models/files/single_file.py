@@ -6,8 +6,11 @@ Formats: bf16 / fp16 / fp32 (converted to the load dtype tensor by tensor); fp8 
 (kept in 8 bits, each layer cast up to the load dtype while it runs: diffusers' layerwise casting,
 as the fp8 memory mode does); ComfyUI's scaled fp8 (the per-tensor ``scale_weight`` applied to
 each layer's output, the weights still stored in 8 bits); GGUF (diffusers' GGUFQuantizationConfig:
-dequantised on the fly). The original repositories' layouts go through diffusers' single-file
-converters. Pickles are refused before this (checks.refuse_pickle)."""
+dequantised on the fly; gguf_load.py for a class Studio converts itself). The original
+repositories' layouts go through diffusers' single-file converters, or Studio's for the classes
+diffusers has none for (HunyuanVideo 1.5's, hunyuan_layouts.py: scaled fp8 scales and GGUF rows
+carried through its splits). The reads themselves: tensor_reads.py. Pickles are refused before
+this (checks.refuse_pickle)."""
 from __future__ import annotations
 
 import os
@@ -17,63 +20,9 @@ from ..loading.config_check import check_config
 from ..loading.families import Family
 from ..layouts import hunyuan_layouts
 from ..svd import convert as svd_convert
+from .gguf_load import check_quantisations, quantised_load, whole_rows
+from .tensor_reads import read_gguf_state, read_tensor, torch_dtype_of
 from .weight_formats import SAFETENSORS_DTYPES, WeightFile, describe
-
-_CHUNK = 1 << 30  # bytes per read (one read of a multi-GB tensor can come back short)
-
-
-def torch_dtype_of(name: str):
-    import torch
-    return {"BF16": torch.bfloat16, "F16": torch.float16, "F32": torch.float32, "F64": torch.float64,
-            "F8_E4M3": torch.float8_e4m3fn, "F8_E5M2": torch.float8_e5m2, "I64": torch.int64, "I32": torch.int32,
-            "I16": torch.int16, "I8": torch.int8, "U8": torch.uint8, "BOOL": torch.bool}[name]
-
-
-def read_tensor(f, wf: WeightFile, name: str):
-    """One tensor of a safetensors file, read with plain reads into its own storage (no memory
-    map: a mapped file's touched pages count in the process's memory beside the copies)."""
-    import torch
-    info = wf.tensors[name] if name in wf.tensors else (wf.aside or {})[name]
-    t = torch.empty(info.shape, dtype=torch_dtype_of(info.dtype))
-    if info.end - info.start != t.numel() * t.element_size():
-        raise ModelError(f"'{wf.path}': tensor '{name}' has {info.end - info.start} bytes for shape "
-                         f"{list(info.shape)} {info.dtype}")
-    return _read_into(f, t, wf.data_start + info.start, wf.path, name)
-
-
-def _read_into(f, t, offset: int, path: str, name: str):
-    if t.numel():
-        buf = memoryview(t.reshape(-1).view(__import__("torch").uint8).numpy())
-        f.seek(offset)
-        done = 0
-        while done < len(buf):
-            got = f.readinto(buf[done:done + _CHUNK])
-            if not got:
-                raise ModelError(f"'{path}' ended inside tensor '{name}'")
-            done += got
-    return t
-
-
-def read_gguf_state(path: str) -> dict:
-    """A GGUF file's tensors as diffusers' GGUF loader makes them (GGUFParameter for the quantised
-    ones, plain tensors for F32 / F16), each read with plain reads into its own storage: the
-    reader's memory map is used for the layout only, none of its data pages are touched."""
-    import gguf
-    import numpy as np
-    import torch
-    from diffusers.quantizers.gguf.utils import GGUFParameter
-    reader = gguf.GGUFReader(path)
-    plain = (gguf.GGMLQuantizationType.F32, gguf.GGMLQuantizationType.F16)
-    out = {}
-    with open(path, "rb", buffering=0) as f:
-        for t in reader.tensors:
-            w = torch.empty(tuple(t.data.shape), dtype=torch.from_numpy(np.empty(0, t.data.dtype)).dtype)
-            if w.numel() * w.element_size() != int(t.n_bytes):
-                raise ModelError(f"'{path}': tensor '{t.name}' has {t.n_bytes} bytes for its shape")
-            _read_into(f, w, int(t.data_offset), path, t.name)
-            out[t.name] = w if t.tensor_type in plain else GGUFParameter(w, quant_type=t.tensor_type)
-    del reader
-    return out
 
 
 def _casting_leaf(model, key: str):
@@ -119,21 +68,23 @@ def _file_tensors(wf: WeightFile, keep=None):
             yield name, t, float(read_tensor(f, wf, wf.scales[name]).float()) if name in wf.scales else None
 
 
-def _state_tensors(state: dict):
-    """(name, tensor, None) of a converted state, each handed out and dropped from ``state``."""
+def _state_tensors(state: dict, scales: dict):
+    """(name, tensor, fp8 scale or None) of a converted state, each handed out and dropped from ``state``."""
     for name in list(state):
-        yield name, state.pop(name), None
+        yield name, state.pop(name), scales.get(name)
 
 
-def lean_load(cls, cfg, wf: WeightFile, torch_dtype, state: dict | None = None, extra: dict | None = None):
+def lean_load(cls, cfg, wf: WeightFile, torch_dtype, state: dict | None = None, scales: dict | None = None,
+              extra: dict | None = None):
     """``cls`` built from ``cfg`` with empty (meta) parameters, and the file's tensors read into it
     as they are (assign): floating tensors in ``torch_dtype`` (fp32 for the class's
     _keep_in_fp32_modules, as diffusers loads them), fp8 weights of Linear / Conv layers kept in 8
     bits under layerwise casting (computed in ``torch_dtype``), scaled-fp8 scales applied.
     ``cfg``: a diffusers config dict, or a transformers config object (its model's tied weights
     are tied after the load). ``state``: tensors read and converted already (diffusers' converter
-    run on them), used instead of reading ``wf``. ``extra``: tensors the caller made, loaded beside
-    the file's (SVD's: its VAE's identity quant_conv, OpenCLIP's projection turned; svd/)."""
+    run on them), used instead of reading ``wf``, with ``scales`` (weight name -> its fp8 scale).
+    ``extra``: tensors the caller made, loaded beside the file's (SVD's: its VAE's identity
+    quant_conv, OpenCLIP's projection turned; svd/)."""
     import torch
     from accelerate import init_empty_weights
     from diffusers.hooks.layerwise_casting import apply_layerwise_casting
@@ -145,8 +96,8 @@ def lean_load(cls, cfg, wf: WeightFile, torch_dtype, state: dict | None = None, 
     known = set(model.state_dict())
     loaded = {}
     from itertools import chain
-    read = _file_tensors(wf, known) if state is None else _state_tensors(state)
-    for name, t, scale in chain(read, _state_tensors(extra or {})):
+    read = _file_tensors(wf, known) if state is None else _state_tensors(state, scales or {})
+    for name, t, scale in chain(read, _state_tensors(extra or {}, {})):
         if name not in known:
             continue  # the class's own _keys_to_ignore_on_load_unexpected (config_check), or a dropped part
         if not t.is_floating_point():
@@ -236,9 +187,10 @@ def converted_shapes(cls, cfg: dict, wf: WeightFile) -> dict | None:
 
     import torch
     fn = _converter(cls)
-    if fn is None or wf.kind != "safetensors" or wf.scales:
+    if fn is None or (wf.scales and not studio_converts(cls)):
         return None
-    metas = {k: torch.empty(v.shape, dtype=torch_dtype_of(v.dtype), device="meta") for k, v in wf.tensors.items()}
+    metas = {k: torch.empty(v.shape, dtype=torch_dtype_of(v.dtype) if wf.kind == "safetensors" else torch.float32,
+                            device="meta") for k, v in wf.tensors.items()}  # GGUF: the dequantised shapes
     try:
         kwargs = {"config": cfg} if "config" in inspect.signature(fn).parameters else {}
         return {k: tuple(v.shape) for k, v in fn(checkpoint=_prepared(cls, metas), **kwargs).items()}
@@ -249,28 +201,41 @@ def converted_shapes(cls, cfg: dict, wf: WeightFile) -> dict | None:
 def converted_load(cls, cfg: dict, wf: WeightFile, torch_dtype):
     """``wf`` read with plain reads, converted by diffusers' converter (its splits and joins made on
     the real tensors; chunks are views of what was read), and assigned into the meta-built model: a
-    load's peak is about the file, not diffusers' single-file loader's copy of it beside the model."""
+    load's peak is about the file, not diffusers' single-file loader's copy of it beside the model.
+    Scaled fp8 (a converter that carries_scales): the scale tensors converted with their weights."""
+    state = {name: t for name, t, _ in _file_tensors(wf)}
+    with open(wf.path, "rb", buffering=0) as f:
+        state.update({s: read_tensor(f, wf, s) for s in wf.scales.values()})
+    state = convert_state(cls, cfg, state)
+    scales = {k[: -len(".scale_weight")] + ".weight": float(state.pop(k).float())
+              for k in [k for k in state if k.endswith(".scale_weight")]}
+    return lean_load(cls, cfg, wf, torch_dtype, state=state, scales=scales)
+
+
+def convert_state(cls, cfg: dict, state: dict) -> dict:
+    """Tensors read (plain, fp8 or GGUF's) under the names of ``cls`` by its converter."""
     import inspect
-
     fn = _converter(cls)
-    state = _prepared(cls, {name: t for name, t, _ in _file_tensors(wf)})
     kwargs = {"config": cfg} if "config" in inspect.signature(fn).parameters else {}
-    return lean_load(cls, cfg, wf, torch_dtype, state=fn(checkpoint=state, **kwargs))
+    return fn(checkpoint=_prepared(cls, state), **kwargs)
 
 
-def _gguf_supported(wf: WeightFile) -> None:
-    """Every GGUF quantisation in the file is one diffusers can dequantise, else it is named."""
-    from diffusers.quantizers.gguf.utils import SUPPORTED_GGUF_QUANT_TYPES
-    ok = {t.name for t in SUPPORTED_GGUF_QUANT_TYPES} | {"F32", "F16", "BF16"}
-    bad: dict[str, list[str]] = {}
-    for name, info in wf.tensors.items():
-        if info.dtype not in ok:
-            bad.setdefault(info.dtype, []).append(name)
-    if bad:
-        q, names = next(iter(bad.items()))
-        import diffusers
-        raise ModelError(f"'{wf.path}' is quantised as GGUF {', '.join(bad)} (e.g. '{names[0]}'), which diffusers "
-                         f"{diffusers.__version__} cannot read: it reads {', '.join(sorted(ok))}")
+def studio_converts(cls) -> bool:
+    """Whether Studio's own converter reads ``cls`` (hunyuan_layouts.py): it carries ComfyUI's fp8
+    scales with their weights through its splits and joins (diffusers' converters do not), and
+    GGUF files of it load through gguf_load.py (diffusers' single-file loader has no converter)."""
+    return cls.__name__ in hunyuan_layouts.CONVERTERS
+
+
+def _studio_gguf(cls, cfg: dict, cfg_path: str, wf: WeightFile, torch_dtype, value_bytes: int, native: bool):
+    """A GGUF file of a class Studio converts: the converted shapes checked against the config
+    before anything is read, then read, converted and loaded through diffusers' GGUF quantizer."""
+    shapes = converted_shapes(cls, cfg, wf)
+    if not native and (shapes is None or not check_config(cfg_path, cfg, cls, shapes, wf.path, value_bytes)):
+        raise ModelError(f"'{wf.path}' is in neither diffusers' layout of the {cls.__name__} nor one Studio converts "
+                         f"(it holds {', '.join(list(wf.tensors)[:3])}, …)")
+    return quantised_load(cls, cfg, convert_state(cls, cfg, whole_rows(read_gguf_state(wf.path))), torch_dtype,
+                          wf.path)
 
 
 def load_with_config(diffusers, fam: Family, pipeline: str, cls_name: str, cfg: dict, files: list[WeightFile],
@@ -309,7 +274,7 @@ def load_denoiser(diffusers, index: dict, base: str, fam: Family, wf: WeightFile
     value_bytes = max((SAFETENSORS_DTYPES.get(v.dtype, ("", 2))[1] for v in wf.tensors.values()), default=2)
     fmt = wf.fmt
     if wf.kind == "gguf":
-        _gguf_supported(wf)
+        check_quantisations(wf)
     try:
         native = check_config(cfg_path, cfg, cls, shapes, wf.path, value_bytes)
     except ModelError:
@@ -319,6 +284,10 @@ def load_denoiser(diffusers, index: dict, base: str, fam: Family, wf: WeightFile
         native = check_config(cfg_path, cfg, cls, {k: v.shape for k, v in named.tensors.items()}, wf.path, value_bytes)
     compute = str(torch_dtype).replace("torch.", "").replace("bfloat16", "bf16").replace("float32", "fp32") \
         .replace("float16", "fp16")
+    if wf.kind == "gguf" and studio_converts(cls):
+        layout = "" if native else f" in the original layout (converted by {_converter_owner(cls)} converter as read)"
+        return _studio_gguf(cls, cfg, cfg_path, wf, torch_dtype, value_bytes, native), fmt, \
+            f"{fmt}{layout}, dequantised on the fly to {compute}"
     if wf.kind == "gguf":
         return _from_single_file(cls, wf.path, base, fam, torch_dtype, state=read_gguf_state(wf.path)), fmt, \
             f"{fmt}, dequantised on the fly to {compute}"
@@ -330,9 +299,10 @@ def load_denoiser(diffusers, index: dict, base: str, fam: Family, wf: WeightFile
                                               wf.path, value_bytes):
         return lean_load(cls, cfg, converted, torch_dtype), fmt, \
             f"{describe(wf, detail=True)} in the original layout (renamed by {_converter_owner(cls)} converter), {how}"
-    if wf.scales:
-        raise ModelError(f"'{wf.path}' is scaled fp8 in a layout other than diffusers': Studio reads scaled fp8 "
-                         f"files with diffusers' {cls_name} tensor names")
+    if wf.scales and not studio_converts(cls):
+        raise ModelError(f"'{wf.path}' is scaled fp8 in a layout other than diffusers': diffusers' converter for the "
+                         f"{cls_name} splits or joins tensors and does not carry ComfyUI's per-tensor scales with them, "
+                         f"so Studio reads scaled fp8 {cls_name} files in diffusers' tensor names only")
     shapes = converted_shapes(cls, cfg, wf)
     if shapes is not None and check_config(cfg_path, cfg, cls, shapes, wf.path, value_bytes):
         return converted_load(cls, cfg, wf, torch_dtype), fmt, \

@@ -20,7 +20,7 @@ def read_proto(part):
     """The sentencepiece ModelProto in ``part``'s file (its ``spiece_model`` tensor)."""
     from transformers.convert_slow_tokenizer import import_protobuf
 
-    from .single_file import read_tensor
+    from .tensor_reads import read_tensor
     with open(part.wf.path, "rb", buffering=0) as f:
         data = read_tensor(f, part.wf, SPIECE).numpy().tobytes()
     proto = import_protobuf().ModelProto()

@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import re
 
+from ..files.weight_formats import SCALE_SUFFIXES  # ComfyUI's scaled fp8: a per-tensor scale beside a weight
+
 CLASS = "HunyuanVideoTransformer3DModel"  # the 13B's class (prepare)
 _LINEAR1 = re.compile(r"^(.*)single_blocks\.(\d+)\.linear1\.(weight|bias)$")
 
@@ -148,24 +150,41 @@ def is_original_transformer(names) -> bool:
     return any(k.startswith(("double_blocks.", "model.diffusion_model.double_blocks.")) for k in names)
 
 
+def _names(k: str) -> list[str]:
+    """The diffusers name(s) of the tensor ``k`` (Tencent's name, bare): three for the refiner's
+    fused qkv, else one."""
+    if m := _REFINER_QKV.match(k):
+        return [f"context_embedder.token_refiner.refiner_blocks.{m[1]}.attn.{p}.{m[2]}" for p in ("to_q", "to_k", "to_v")]
+    if m := _FINAL_MOD.match(k):
+        return [f"norm_out.linear.{m[1]}"]
+    if (m := _DOUBLE_RE.match(k)) and m[2] in _DOUBLE:
+        return [f"transformer_blocks.{m[1]}.{_DOUBLE[m[2]]}.{m[3]}"]
+    return [_renamed(k, _TRANSFORMER)]
+
+
 def convert_transformer(checkpoint: dict, **kwargs) -> dict:
     """A HunyuanVideo 1.5 transformer's state from Tencent's names to diffusers' (a state already
-    in diffusers' names comes back as it is)."""
+    in diffusers' names comes back as it is). ComfyUI's per-tensor fp8 scales (``X.scale_weight``,
+    ``X.scale_input``) go with their weight's name(s): a tensor made of some of a weight's rows (the
+    qkv thirds) or of all of them reordered (the final layer's halves) keeps the weight's one scale.
+    Row splits and joins are as valid on GGUF's quantised rows (diffusers' GGUFParameter: blocks
+    run along a row) as on plain tensors."""
     state = _bare(checkpoint)
     if not is_original_transformer(state):
         return state
     out = {}
     for k, v in state.items():
-        if m := _REFINER_QKV.match(k):
-            for part, t in zip(("to_q", "to_k", "to_v"), v.chunk(3, dim=0)):
-                out[f"context_embedder.token_refiner.refiner_blocks.{m[1]}.attn.{part}.{m[2]}"] = t
-        elif m := _FINAL_MOD.match(k):
+        suffix = next((s for s in SCALE_SUFFIXES if k.endswith(s)), None)
+        if suffix:
+            for name in _names(k[: -len(suffix)] + ".weight"):
+                out[name[: -len(".weight")] + suffix] = v
+        elif _REFINER_QKV.match(k):
+            out.update(zip(_names(k), v.chunk(3, dim=0)))
+        elif _FINAL_MOD.match(k):
             shift, scale = v.chunk(2, dim=0)
-            out[f"norm_out.linear.{m[1]}"] = _cat(scale, shift)
-        elif (m := _DOUBLE_RE.match(k)) and m[2] in _DOUBLE:
-            out[f"transformer_blocks.{m[1]}.{_DOUBLE[m[2]]}.{m[3]}"] = v
+            out[_names(k)[0]] = _cat(scale, shift)
         else:
-            out[_renamed(k, _TRANSFORMER)] = v
+            out[_names(k)[0]] = v
     return out
 
 

@@ -1,15 +1,18 @@
 """HunyuanVideo 1.5's separate part files, as ComfyUI's folders hold them: the VAE
-(``vae/hunyuanvideo15_vae_fp16.safetensors``, Tencent's names) and the Qwen2.5-VL text encoder
+(``vae/hunyuanvideo15_vae_fp16.safetensors``, Tencent's names), the Qwen2.5-VL text encoder
 (``text_encoders/qwen_2.5_vl_7b(_fp8_scaled).safetensors``: the whole vision-language model, of
-which the pipeline uses the language model). Each is recognised (parts.read_part), put under
-diffusers' / transformers' names, given a config from its shapes (the VAE's found by building the
-candidates on the meta device; the Qwen2.5-VL's heads of 128 values each and its rotary settings
-are Studio's data for the released model) and checked against the denoiser's config, headers only.
+which the pipeline uses the language model), the byT5 glyph encoder
+(``text_encoders/byt5_small_glyphxl_fp16.safetensors``, the second text encoder) and, for image to
+video, the SigLIP image encoder (``clip_vision/sigclip_vision_patch14_384.safetensors``:
+transformers' SiglipVisionModel names). Each is recognised (parts.read_part), put under diffusers' /
+transformers' names, given a config from its shapes (the VAE's found by building the candidates
+on the meta device; the Qwen2.5-VL's heads of 128 values each and its rotary settings, SigLIP's 16
+heads and its image processor are Studio's data for the released models) and checked against the
+denoiser's config, headers only.
 
 The Qwen2.5-VL tokenizer is in none of ComfyUI's files (ComfyUI ships it in its code); it comes
-from a ``tokenizer/`` folder beside the file, else the base folder's (tokenizer_for). The byT5
-glyph encoder (``byt5_small_glyphxl_fp16.safetensors``) is the base folder's so far: Load Video Model
-has no second text-encoder slot. diffusers and transformers are imported inside functions."""
+from a ``tokenizer/`` folder beside the file, else the base folder's (tokenizer_for). diffusers
+and transformers are imported inside functions."""
 from __future__ import annotations
 
 import os
@@ -31,6 +34,16 @@ HY15_HEAD_DIM = 128  # every released HunyuanVideo 1.5 transformer (16 heads of 
 HY15_ROPE = {"rope_theta": 256.0, "rope_axes_dim": [16, 56, 56]}  # its rotary split of the 128 values
 # The diffusers conversion script's scheduler shift and guidance per released variant (480p / 720p, T2V / I2V)
 HY15_SHIFT = {("480p", "t2v"): 5.0, ("480p", "i2v"): 5.0, ("720p", "t2v"): 9.0, ("720p", "i2v"): 7.0}
+HY15_STEP_DISTILLED_SHIFT = 7.0  # the script's 480p_i2v_step_distilled (its only step-distilled variant)
+SIGLIP_HEADS = 16  # SigLIP so400m/14 (1152 wide): HunyuanVideo 1.5 I2V's image encoder, FLUX.1 Redux's
+# google/siglip-so400m-patch14-384's preprocessor_config.json (the FLUX.1-Redux-dev feature_extractor the diffusers
+# conversion script gives HunyuanVideo 1.5 I2V); 'size' becomes the tower's own image size (its shapes tell it)
+SIGLIP_IMAGE_PROCESSOR = {"do_convert_rgb": None, "do_normalize": True, "do_rescale": True, "do_resize": True,
+                          "image_mean": [0.5, 0.5, 0.5], "image_std": [0.5, 0.5, 0.5], "resample": 3,
+                          "rescale_factor": 0.00392156862745098, "size": {"height": 384, "width": 384}}
+# (patch, patches a side) -> the image size of a released SigLIP whose size is not a whole number of patches
+# (so400m/14 at 384 pixels: its convolution drops the last 6; the processor resizes to 384)
+SIGLIP_SIZES = {(14, 27): 384}
 HY15_ASSUMED = (f"attention heads of {HY15_HEAD_DIM} values each, rotary axes 16, 56, 56, the 480p or 720p "
                 "variant's scheduler shift and guidance from the file's name")
 
@@ -92,6 +105,35 @@ def _qwen_config(shapes: dict, path: str) -> dict:
             "max_window_layers": layers}
 
 
+def _siglip_names(names) -> dict[str, str]:
+    """A SigLIP vision tower's names under SiglipVisionModel's (transformers 5: no 'vision_model.');
+    a text tower beside it is left out."""
+    if any(k.startswith("vision_model.") for k in names):
+        return {k: k[len("vision_model."):] for k in names if k.startswith("vision_model.")}
+    return {k: k for k in names}
+
+
+def siglip_config(shapes: dict, path: str) -> dict:
+    """A SiglipVisionConfig's fields from its shapes (SiglipVisionModel's names); the heads and the
+    activation are the released so400m's."""
+    def dim(name, i):
+        s = shapes.get(name)
+        if s is None or len(s) <= i:
+            raise ModelError(f"the CLIP vision '{path}' has no '{name}': not a SigLIP vision tower Studio can read")
+        return int(s[i])
+    hidden, patch, positions = dim("embeddings.patch_embedding.weight", 0), dim("embeddings.patch_embedding.weight", 2), \
+        dim("embeddings.position_embedding.weight", 0)
+    side = round(positions ** 0.5)
+    if side * side != positions or hidden % SIGLIP_HEADS:
+        raise ModelError(f"the CLIP vision '{path}': {positions} positions and a width of {hidden} are not a square "
+                         f"SigLIP tower of {SIGLIP_HEADS} heads (as the released so400m)")
+    return {"hidden_size": hidden, "intermediate_size": dim("encoder.layers.0.mlp.fc1.weight", 0),
+            "num_hidden_layers": 1 + max(int(k.split(".")[2]) for k in shapes if k.startswith("encoder.layers.")),
+            "num_attention_heads": SIGLIP_HEADS, "num_channels": dim("embeddings.patch_embedding.weight", 1),
+            "image_size": SIGLIP_SIZES.get((patch, side), side * patch), "patch_size": patch, "hidden_act": "gelu_pytorch_tanh", "layer_norm_eps": 1e-6,
+            "vision_use_head": "head.probe" in shapes}
+
+
 def _t5_names(names) -> dict[str, str]:
     """A byT5 encoder's names under T5EncoderModel's (ComfyUI's prefixes removed; a decoder dropped)."""
     pre = next((p for p in ("text_encoders.byt5_small.transformer.", "byt5_small.transformer.", "transformer.")
@@ -116,6 +158,13 @@ def variant_of(path: str) -> tuple[str, str, bool]:
     ``hunyuanvideo1.5_720p_t2v_cfg_distilled_fp16``); 480p and T2V when it does not say."""
     name = os.path.basename(path).lower()
     return ("720p" if "720" in name else "480p", "i2v" if "i2v" in name else "t2v", "distill" in name)
+
+
+def shift_of(path: str) -> float:
+    """The scheduler shift of the released variant a file's name says (HY15_SHIFT; step-distilled: 7.0)."""
+    res, task, _ = variant_of(path)
+    step = "step_distill" in os.path.basename(path).lower()
+    return HY15_STEP_DISTILLED_SHIFT if step else HY15_SHIFT[(res, task)]
 
 
 def transformer_config(shapes: dict, path: str) -> dict:
@@ -161,7 +210,8 @@ def part_spec(component: str, wf: WeightFile, r, den_cfg: dict, den_path: str) -
     HunyuanVideo 1.5 part, checked against the denoiser's config ``den_cfg``; headers only."""
     den = os.path.basename(den_path)
     if r.family and r.family != "hunyuan15":
-        title = {"vae": "VAE", "text_encoder": "text encoder"}.get(component, "CLIP vision")
+        title = {"vae": "VAE", "text_encoder": "text encoder", "text_encoder_2": "second text encoder"}.get(
+            component, "CLIP vision")
         raise ModelError(f"the {title} '{wf.path}' is {r.variant}, made for {FAMILIES[r.family].title}, but the "
                          f"denoiser '{den}' is HunyuanVideo 1.5's")
     if component == "vae":
@@ -190,5 +240,16 @@ def part_spec(component: str, wf: WeightFile, r, den_cfg: dict, den_path: str) -
                              f"wide, but the denoiser '{den}' reads glyph states {den_cfg.get('text_embed_2_dim')} wide "
                              "(byT5's): give byt5_small_glyphxl")
         return named, r.variant, cls_name, cfg
-    raise ModelError(f"a CLIP-vision file '{wf.path}' was given, but a HunyuanVideo 1.5 denoiser reads SigLIP image "
-                     "states, which Studio takes from a base folder so far: leave CLIP vision empty")
+    if den_cfg.get("task_type", "i2v") != "i2v":
+        raise ModelError(f"a CLIP-vision file '{wf.path}' was given, but the denoiser '{den}' is HunyuanVideo 1.5 "
+                         "text to video (its file's name does not say i2v; ComfyUI's say 'i2v'), which reads no image: "
+                         "leave CLIP vision empty, or give the image-to-video denoiser")
+    if "vision_model.embeddings.class_embedding" in wf.tensors or not r.variant.startswith("SigLIP"):
+        raise ModelError(f"the CLIP vision '{wf.path}' is {r.variant}, but HunyuanVideo 1.5 reads SigLIP image states: "
+                         "give sigclip_vision_patch14_384")
+    named = _renamed(wf, _siglip_names(list(wf.tensors)))
+    cfg = siglip_config({k: tuple(v.shape) for k, v in named.tensors.items()}, wf.path)
+    if cfg["hidden_size"] != den_cfg.get("image_embed_dim"):
+        raise ModelError(f"the CLIP vision '{wf.path}' ({r.variant}) gives image states {cfg['hidden_size']} wide, but "
+                         f"the denoiser '{den}' reads {den_cfg.get('image_embed_dim')}: they do not fit")
+    return named, r.variant, "SiglipVisionModel", cfg

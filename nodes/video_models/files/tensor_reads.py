@@ -1,0 +1,63 @@
+"""Plain reads of a weight file's tensors, each into its own storage (no memory map: a mapped
+file's touched pages count in the process's memory beside the copies): a safetensors tensor by
+its header's byte range, every tensor of a GGUF file as diffusers' GGUF loader makes them."""
+from __future__ import annotations
+
+from ..loading.checks import ModelError
+from .weight_formats import WeightFile
+
+_CHUNK = 1 << 30  # bytes per read (one read of a multi-GB tensor can come back short)
+
+
+def torch_dtype_of(name: str):
+    import torch
+    return {"BF16": torch.bfloat16, "F16": torch.float16, "F32": torch.float32, "F64": torch.float64,
+            "F8_E4M3": torch.float8_e4m3fn, "F8_E5M2": torch.float8_e5m2, "I64": torch.int64, "I32": torch.int32,
+            "I16": torch.int16, "I8": torch.int8, "U8": torch.uint8, "BOOL": torch.bool}[name]
+
+
+def read_tensor(f, wf: WeightFile, name: str):
+    """One tensor (a weight or one set aside: a scale) of a safetensors file."""
+    import torch
+    info = wf.tensors[name] if name in wf.tensors else (wf.aside or {})[name]
+    t = torch.empty(info.shape, dtype=torch_dtype_of(info.dtype))
+    if info.end - info.start != t.numel() * t.element_size():
+        raise ModelError(f"'{wf.path}': tensor '{name}' has {info.end - info.start} bytes for shape "
+                         f"{list(info.shape)} {info.dtype}")
+    return read_into(f, t, wf.data_start + info.start, wf.path, name)
+
+
+def read_into(f, t, offset: int, path: str, name: str):
+    """The bytes of ``t`` read from ``offset`` of the open file ``f``, in reads of at most 1 GiB."""
+    if t.numel():
+        buf = memoryview(t.reshape(-1).view(__import__("torch").uint8).numpy())
+        f.seek(offset)
+        done = 0
+        while done < len(buf):
+            got = f.readinto(buf[done:done + _CHUNK])
+            if not got:
+                raise ModelError(f"'{path}' ended inside tensor '{name}'")
+            done += got
+    return t
+
+
+def read_gguf_state(path: str) -> dict:
+    """A GGUF file's tensors as diffusers' GGUF loader makes them (GGUFParameter for the quantised
+    ones, plain tensors for F32 / F16), each read with plain reads into its own storage: the
+    reader's memory map is used for the layout only, none of its data pages are touched."""
+    import gguf
+    import numpy as np
+    import torch
+    from diffusers.quantizers.gguf.utils import GGUFParameter
+    reader = gguf.GGUFReader(path)
+    plain = (gguf.GGMLQuantizationType.F32, gguf.GGMLQuantizationType.F16)
+    out = {}
+    with open(path, "rb", buffering=0) as f:
+        for t in reader.tensors:
+            w = torch.empty(tuple(t.data.shape), dtype=torch.from_numpy(np.empty(0, t.data.dtype)).dtype)
+            if w.numel() * w.element_size() != int(t.n_bytes):
+                raise ModelError(f"'{path}': tensor '{t.name}' has {t.n_bytes} bytes for its shape")
+            read_into(f, w, int(t.data_offset), path, t.name)
+            out[t.name] = w if t.tensor_type in plain else GGUFParameter(w, quant_type=t.tensor_type)
+    del reader
+    return out
