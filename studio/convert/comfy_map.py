@@ -307,7 +307,9 @@ class _Builder:
         # Load Video Model reads Wan's and LTX-Video's text encoder, VAE and CLIP vision as separate files
         # (ComfyUI's CLIPLoader says the family in its 'type'), and HunyuanVideo 1.5's two text encoders
         # (DualCLIPLoader, type 'hunyuan_video_15'); another family's come from 'base'
-        separate = any(n.cls == "CLIPLoader" and wf.value(n, "type") in ("wan", "ltxv") for n in up)
+        separate = any(n.cls == "CLIPLoader" and wf.value(n, "type") in ("wan", "ltxv") or
+                       n.cls == "LTXAVTextEncoderLoader" for n in up)  # LTX-2's Gemma file (+ its checkpoint)
+        model = wf.value(loaders[0], "unet_name") or wf.value(loaders[0], "ckpt_name") if loaders else None
         dual = next((n for n in up if n.cls == "DualCLIPLoader" and wf.value(n, "type") == "hunyuan_video_15"), None)
         if dual is not None and "text_encoder_2" in lp:  # HunyuanVideo 1.5: Qwen2.5-VL and byT5 (ComfyUI's order)
             separate = True
@@ -325,12 +327,15 @@ class _Builder:
                 value = wf.value(n, key)
                 param = {"text encoder": "text_encoder", "VAE": "vae",
                          "image encoder (clip_vision)": "clip_vision"}.get(what)
+                if what == "audio VAE" and value == model:
+                    continue  # LTX-2's audio VAE inside the checkpoint Load Video Model reads
                 if separate and param in lp and isinstance(value, str) and value.strip():
                     self.g.set_param(load, param, value)
                 else:
                     said.append(f"{what} '{value}': Load Video Model takes it from 'base' (a diffusers folder "
                                 "of the same family)" + ("" if separate or param not in lp else
-                                                         "; separate files are read for Wan, LTX-Video and HunyuanVideo 1.5 only"))
+                                                         "; separate files are read for Wan, LTX-Video, LTX-2 and HunyuanVideo 1.5 "
+                                                         "only"))
 
     def _vace(self, images, gen, mode, said) -> None:
         ref, ctrl, masks = images.get("reference_image"), images.get("control_video"), images.get("control_masks")

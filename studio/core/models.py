@@ -189,7 +189,8 @@ def _within(path: str, root: str) -> bool:
 
 def resolve(name: str, base_dir: str | None = None, dirs: list[str] | None = None) -> str | None:
     """A model's absolute path from what the user typed: an absolute path, a path relative to the
-    graph's folder, a path relative to a model folder, or 'org/name' of the Hugging Face cache
+    graph's folder, a path relative to a model folder or to one of its ComfyUI kind folders (a
+    workflow's 'ltx-2-19b-dev.safetensors' in checkpoints/), or 'org/name' of the Hugging Face cache
     (its newest snapshot). None when it is nowhere."""
     name = os.path.expanduser(name.strip())
     if not name:
@@ -198,10 +199,12 @@ def resolve(name: str, base_dir: str | None = None, dirs: list[str] | None = Non
         return name if os.path.exists(name) else None
     if base_dir and os.path.exists(os.path.join(base_dir, name)) and _within(os.path.join(base_dir, name), base_dir):
         return os.path.abspath(os.path.join(base_dir, name))
+    from .comfy_paths import KIND_OF_FOLDER
     for root in (dirs if dirs is not None else model_dirs()):
-        cand = os.path.join(root, name)
-        if os.path.exists(cand) and _within(cand, root):
-            return os.path.abspath(cand)
+        # as typed, or as a ComfyUI workflow names it: relative to its kind folder (checkpoints/, vae/...)
+        for cand in [os.path.join(root, name)] + [os.path.join(root, k, name) for k in KIND_OF_FOLDER]:
+            if os.path.exists(cand) and _within(cand, root):
+                return os.path.abspath(cand)
         snaps = os.path.join(root, "models--" + name.replace("/", "--"), "snapshots")
         if os.path.isdir(snaps):
             revs = sorted((os.path.join(snaps, r) for r in os.listdir(snaps)), key=os.path.getmtime, reverse=True)

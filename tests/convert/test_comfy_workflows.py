@@ -270,3 +270,61 @@ def test_converted_workflow_renders_on_a_tiny_model(name, fixture, tmp_path, mon
     Executor(frame_caching=False).run(g, device="cpu")
     info = probe(str(out))
     assert info["frames"] == (9 if "ltx" in name else 5) and info["width"] == 32
+
+
+def test_the_official_ltx2_workflow_renders_from_comfyuis_files_with_no_folder(tmp_path, monkeypatch):
+    """video_ltx2_t2v: its checkpoint and its Gemma file (LTXAVTextEncoderLoader) set on Load Video
+    Model, found under the workflow's names in a ComfyUI models folder holding a tiny LTX-2's files;
+    no diffusers folder: the graph renders picture and sound."""
+    from studio.engine.executor import Executor
+    from studio.engine.media import probe
+    from tests.video_models import tiny_ltx2_parts as tl
+    models = tmp_path / "ComfyUI" / "models"
+    monkeypatch.setenv("STUDIO_MODELS", str(models))
+    monkeypatch.setenv("STUDIO_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "no-hf-cache"))
+    g = convert(_doc("video_ltx2_t2v"), "video_ltx2_t2v").graph
+    load, gen = next(n for n in g.nodes.values() if n.type_id == "video_models.load"), _gen(g)
+    assert (load.params["model"], load.params["text_encoder"], load.params["base"]) == (
+        "ltx-2-19b-dev-fp8.safetensors", "gemma_3_12B_it_fp4_mixed.safetensors", "")
+    notes = "\n".join(n["text"] for n in g.ui["notes"])
+    assert "takes it from 'base'" not in notes  # the text encoder and the audio VAE (the checkpoint's) both read
+    files = tl.write_files(tl.build(str(tmp_path / "ltx2-tiny")), str(tmp_path / "tiny-files"))
+    os.makedirs(models / "checkpoints")
+    shutil.copy(files["checkpoint"], models / "checkpoints" / load.params["model"])
+    shutil.copytree(tmp_path / "tiny-files", models / "text_encoders")  # the Gemma file and tokenizer/ beside it
+    os.rename(models / "text_encoders" / os.path.basename(files["text_encoder"]),
+              models / "text_encoders" / load.params["text_encoder"])
+    os.remove(models / "text_encoders" / os.path.basename(files["checkpoint"]))
+    lora = next(n for n in g.nodes.values() if n.type_id == "video_models.lora")
+    from nodes.video_models.loading.node import LoRA
+    assert "LoRA file 'ltx-2-19b-lora-camera-control-dolly-left.safetensors' not found" in \
+        LoRA.preflight(lora.params, None)[0]  # said before the run, naming where Studio looked
+    _tiny_ltx2_lora(files["checkpoint"], str(models / "loras" / lora.params["lora"]))  # in loras/, as ComfyUI has it
+    for k, v in (("width", 64), ("height", 64), ("steps", 2), ("frames", 9), ("preview_size", "off")):
+        g.set_param(gen.id, k, v)
+    assert g.validate() == [] and LoRA.preflight(lora.params, None) == []
+    out = tmp_path / "out.mp4"
+    save = next(n for n in g.nodes.values() if n.type_id == "io.save_video")
+    g.set_param(save.id, "path", str(out))
+    Executor(frame_caching=False).run(g, device="cpu")
+    info = probe(str(out))
+    assert (info["frames"], info["width"], info["height"]) == (9, 64, 64) and info.get("audio_codec")  # and sound
+
+
+def _tiny_ltx2_lora(checkpoint: str, out: str) -> None:
+    """A LoRA in Lightricks' names (``diffusion_model.transformer_blocks.N.attn1.to_q``) for the tiny LTX-2."""
+    import torch
+    from safetensors import safe_open
+    from safetensors.torch import save_file
+    sd, g = {}, torch.Generator().manual_seed(0)
+    with safe_open(checkpoint, "pt") as f:
+        for k in f.keys():
+            if k.startswith("model.diffusion_model.transformer_blocks.") and k.endswith(".attn1.to_q.weight"):
+                o, i = f.get_slice(k).get_shape()
+                name = k.removeprefix("model.").removesuffix(".weight")
+                sd[f"{name}.lora_A.weight"] = torch.randn(2, i, generator=g) * 0.1
+                sd[f"{name}.lora_B.weight"] = torch.randn(o, 2, generator=g) * 0.1
+    assert sd
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    save_file(sd, out)

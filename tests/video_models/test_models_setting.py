@@ -91,6 +91,24 @@ def test_scan_finds_folders_files_and_the_hf_cache(settings_env, monkeypatch):
     assert models.resolve("nowhere") is None
 
 
+def test_a_workflows_file_name_is_found_in_its_comfyui_kind_folder(tmp_path):
+    """ComfyUI's workflows name files relative to their kind folder ('ltx-2-19b-dev.safetensors' in
+    checkpoints/, a LoRA in loras/): resolve finds them there; a name typed with its folder, or a
+    file at the root, still wins; a name in no folder is None."""
+    root = tmp_path / "models"
+    for rel in ("checkpoints/ltx-2-19b-dev.safetensors", "loras/style.safetensors", "vae/sub/w.safetensors",
+                "style.safetensors"):
+        os.makedirs(os.path.dirname(root / rel), exist_ok=True)
+        (root / rel).write_bytes(b"x")
+    dirs = [str(root)]
+    assert models.resolve("ltx-2-19b-dev.safetensors", dirs=dirs) == str(root / "checkpoints" / "ltx-2-19b-dev.safetensors")
+    assert models.resolve("sub/w.safetensors", dirs=dirs) == str(root / "vae" / "sub" / "w.safetensors")
+    assert models.resolve("style.safetensors", dirs=dirs) == str(root / "style.safetensors")  # the root first
+    assert models.resolve("loras/style.safetensors", dirs=dirs) == str(root / "loras" / "style.safetensors")
+    assert models.resolve("nowhere.safetensors", dirs=dirs) is None
+    assert models.resolve("../checkpoints/ltx-2-19b-dev.safetensors", dirs=[str(root / "vae")]) is None  # not outside
+
+
 def test_missing_component_names_folder_component_and_files(tmp_path):
     d = fake_folder(str(tmp_path / "m"))
     import shutil

@@ -49,7 +49,7 @@ def find_part(key: str, name: str, base_dir: str | None) -> str:
     """A text-encoder, VAE or CLIP-vision file's path, from what the artist typed or picked."""
     path = model_paths.resolve(name, base_dir)
     if path is None:
-        raise ModelError(f"{'second expert (model_2)' if key == 'model_2' else key.replace('_', ' ')} file '{name}' "
+        raise ModelError(f"{'second expert (model_2)' if key == 'model_2' else 'LoRA' if key == 'lora' else key.replace('_', ' ')} file '{name}' "
                          "not found: looked beside the graph and in "
                          f"{', '.join(model_paths.model_dirs())} (give a full path, or a name under a models folder)")
     return path
@@ -289,11 +289,24 @@ class LoRA(Node):
                                                      "applied, the 'lora' path is not used"))
     outputs = (Out("model", "Model"),)
     model_choices = staticmethod(model_choices)
-    params = (Path("lora", "", mode="open", filters="LoRA (*.safetensors)", models="lora"),
+    params = (Path("lora", "", mode="open", filters="LoRA (*.safetensors)", models="lora", lookup=True),
               Float("strength", 1.0, min=-4.0, max=4.0, help="0 turns it off; negative pushes away from it"),
               Choice("expert", "auto", choices=EXPERTS,
                      help="Wan 2.2 A14B's two experts: which one the LoRA goes on. auto: the one its file name says "
                           "('high_noise', 'low'), else both"))
+
+    @classmethod
+    def preflight(cls, params, base_dir):
+        """The LoRA file is found where the run would look (beside the graph, or in the models
+        folders' loras/ as a ComfyUI workflow names it): validate says so, not the run."""
+        name = params.get("lora") or ""
+        if not name.strip():
+            return []
+        try:
+            find_part("lora", name, base_dir)
+        except ModelError as e:
+            return [str(e)]
+        return []
 
     def run(self, ctx, model, lora=None):
         ref = _video_model(model)
@@ -306,9 +319,9 @@ class LoRA(Node):
                 ctx.warn("the lora input is connected: the 'lora' path is not used")
         if not path.strip():
             raise ModelError("no LoRA chosen: set 'lora' to a .safetensors file")
-        if not os.path.isabs(path) and _base_dir(ctx):
-            path = os.path.join(_base_dir(ctx), path)
-        if not os.path.exists(path):
+        if lora is None:
+            path = find_part("lora", path, _base_dir(ctx))  # beside the graph, else in the models folders (loras/)
+        elif not os.path.exists(path):
             raise ModelError(f"LoRA '{path}' not found")
         lora_check(path)  # a folder, a FIFO or a device is refused here, before it is opened
         return ref.with_lora(os.path.abspath(path), ctx.params.strength, ctx.params.expert)

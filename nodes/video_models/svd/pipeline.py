@@ -12,7 +12,8 @@ from __future__ import annotations
 import os
 
 from ..files.parts import PART_TITLES, Part
-from ..files.single_file import lean_load, read_tensor
+from ..files.single_file import lean_load
+from ..files.tensor_reads import read_tensor
 from ..files.weight_formats import WeightFile, describe
 from ..loading.checks import ModelError
 from ..loading.families import Family
