@@ -37,10 +37,12 @@ def call_defaults(pipe) -> dict[str, Any]:
 
 def filter_kwargs(pipe, kwargs: dict[str, Any], warn: Callable[[str], None]) -> dict[str, Any]:
     """The kwargs this pipeline takes; a set value it does not take is reported, not dropped silently."""
+    from .call_adapters import guided_by_guider, sized_by_buckets
     accepted = call_defaults(pipe)
     out = {}
-    for k, v in kwargs.items():
-        if k in accepted:
+    for k, v in kwargs.items():  # call_adapters applies a guider's scale, a bucketed pipeline's size
+        if k in accepted or (k == "guidance_scale" and guided_by_guider(pipe)) or \
+                (k in ("height", "width") and sized_by_buckets(pipe)):
             out[k] = v
         elif v not in (None, "", 0, 0.0):
             warn(f"{type(pipe).__name__} has no '{k}': ignored")
@@ -187,6 +189,7 @@ class Sampler:
             return kw
 
         from ..takes.time_tiles import can_tile, decode_take, to_host
+        from .call_adapters import adapted_call
         # one take of the whole clip: its latent decoded in time tiles into the clip's buffer (time_tiles.py)
         timed = self.one_take and can_tile(pipe) and kwargs.get("last_image") is None
         tiled = False if timed else self._tile_if_needed(kwargs, say=k == 0)
@@ -200,9 +203,9 @@ class Sampler:
             with torch.inference_mode():
                 frames = rescue.decode_kept() if rescue.kept else None
                 if frames is None:
-                    with rescue, self._windows(keeper, gen.initial_seed()):
+                    with rescue, self._windows(keeper, gen.initial_seed()), adapted_call(pipe, call) as fit:
                         timer.call()
-                        out = pipe(**call)
+                        out = pipe(**fit)
                     frames = out.frames if timed else out.frames[0] if hasattr(out, "frames") else out[0][0]
         except Cancelled:
             if keeper is not None:
