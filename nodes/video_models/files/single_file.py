@@ -5,7 +5,9 @@ weights themselves (not a full fp32 build of the base's denoiser first).
 Formats: bf16 / fp16 / fp32 (converted to the load dtype tensor by tensor); fp8 e4m3fn and e5m2
 (kept in 8 bits, each layer cast up to the load dtype while it runs: diffusers' layerwise casting,
 as the fp8 memory mode does); ComfyUI's scaled fp8 (the per-tensor ``scale_weight`` applied to
-each layer's output, the weights still stored in 8 bits); GGUF (diffusers' GGUFQuantizationConfig:
+each layer's output, the weights still stored in 8 bits), and the same for the per-tensor
+``weight_scale`` of ComfyUI's newer mixed-precision files; their NVFP4 layers kept packed and
+dequantised per layer as they run (comfy_quant.py); GGUF (diffusers' GGUFQuantizationConfig:
 dequantised on the fly). The original repositories' layouts go through diffusers' single-file
 converters. Pickles are refused before this (checks.refuse_pickle)."""
 from __future__ import annotations
@@ -17,7 +19,7 @@ from ..loading.config_check import check_config
 from ..loading.families import Family
 from ..layouts import hunyuan_layouts
 from ..svd import convert as svd_convert
-from .weight_formats import SAFETENSORS_DTYPES, WeightFile, describe
+from .weight_formats import NVFP4, SAFETENSORS_DTYPES, WeightFile, describe
 
 _CHUNK = 1 << 30  # bytes per read (one read of a multi-GB tensor can come back short)
 
@@ -26,15 +28,23 @@ def torch_dtype_of(name: str):
     import torch
     return {"BF16": torch.bfloat16, "F16": torch.float16, "F32": torch.float32, "F64": torch.float64,
             "F8_E4M3": torch.float8_e4m3fn, "F8_E5M2": torch.float8_e5m2, "I64": torch.int64, "I32": torch.int32,
-            "I16": torch.int16, "I8": torch.int8, "U8": torch.uint8, "BOOL": torch.bool}[name]
+            "I16": torch.int16, "I8": torch.int8, "U8": torch.uint8, "BOOL": torch.bool, NVFP4: torch.uint8}[name]
 
 
 def read_tensor(f, wf: WeightFile, name: str):
     """One tensor of a safetensors file, read with plain reads into its own storage (no memory
     map: a mapped file's touched pages count in the process's memory beside the copies)."""
-    import torch
     info = wf.tensors[name] if name in wf.tensors else (wf.aside or {})[name]
-    t = torch.empty(info.shape, dtype=torch_dtype_of(info.dtype))
+    if info.dtype == NVFP4:  # ComfyUI's packed 4-bit weight with its two scales (comfy_quant.py)
+        from .comfy_quant import read_packed
+        return read_packed(lambda i, n: _read_info(f, wf, i, n), info, name)
+    return _read_info(f, wf, info, name)
+
+
+def _read_info(f, wf: WeightFile, info, name: str):
+    import torch
+    shape = (info.shape[0], info.shape[1] // 2) if info.dtype == NVFP4 else info.shape
+    t = torch.empty(shape, dtype=torch_dtype_of(info.dtype))
     if info.end - info.start != t.numel() * t.element_size():
         raise ModelError(f"'{wf.path}': tensor '{name}' has {info.end - info.start} bytes for shape "
                          f"{list(info.shape)} {info.dtype}")
@@ -119,6 +129,10 @@ def _file_tensors(wf: WeightFile, keep=None):
             yield name, t, float(read_tensor(f, wf, wf.scales[name]).float()) if name in wf.scales else None
 
 
+def _has_nvfp4(wf: WeightFile) -> bool:
+    return any(t.dtype == NVFP4 for t in wf.tensors.values())
+
+
 def _state_tensors(state: dict):
     """(name, tensor, None) of a converted state, each handed out and dropped from ``state``."""
     for name in list(state):
@@ -129,14 +143,16 @@ def lean_load(cls, cfg, wf: WeightFile, torch_dtype, state: dict | None = None, 
     """``cls`` built from ``cfg`` with empty (meta) parameters, and the file's tensors read into it
     as they are (assign): floating tensors in ``torch_dtype`` (fp32 for the class's
     _keep_in_fp32_modules, as diffusers loads them), fp8 weights of Linear / Conv layers kept in 8
-    bits under layerwise casting (computed in ``torch_dtype``), scaled-fp8 scales applied.
-    ``cfg``: a diffusers config dict, or a transformers config object (its model's tied weights
+    bits under layerwise casting (computed in ``torch_dtype``), scaled-fp8 scales applied, NVFP4
+    weights (ComfyUI's) kept packed in comfy_quant.NVFP4Linear layers. ``cfg``: a diffusers config dict, or a transformers config object (its model's tied weights
     are tied after the load). ``state``: tensors read and converted already (diffusers' converter
     run on them), used instead of reading ``wf``. ``extra``: tensors the caller made, loaded beside
     the file's (SVD's: its VAE's identity quant_conv, OpenCLIP's projection turned; svd/)."""
     import torch
     from accelerate import init_empty_weights
     from diffusers.hooks.layerwise_casting import apply_layerwise_casting
+
+    from .comfy_quant import Packed, dequantise, install
     with init_empty_weights():
         model = cls.from_config(cfg) if isinstance(cfg, dict) else cls(cfg)
     keep = list(getattr(cls, "_keep_in_fp32_modules", None) or [])
@@ -146,9 +162,16 @@ def lean_load(cls, cfg, wf: WeightFile, torch_dtype, state: dict | None = None, 
     loaded = {}
     from itertools import chain
     read = _file_tensors(wf, known) if state is None else _state_tensors(state)
+    packed = {}
     for name, t, scale in chain(read, _state_tensors(extra or {})):
         if name not in known:
             continue  # the class's own _keys_to_ignore_on_load_unexpected (config_check), or a dropped part
+        if isinstance(t, Packed):  # NVFP4: kept packed (a fp32 module's dequantised now, as fp8 ones are)
+            if not any(m in name.split(".") for m in keep):
+                packed[name] = t
+                continue
+            rows, cols = model.get_parameter(name).shape
+            t = dequantise(t, torch.float32)[:rows, :cols]
         if not t.is_floating_point():
             loaded[name] = t
             continue
@@ -167,6 +190,8 @@ def lean_load(cls, cfg, wf: WeightFile, torch_dtype, state: dict | None = None, 
     state = loaded = None
     if not isinstance(cfg, dict) and hasattr(model, "tie_weights"):
         model.tie_weights()  # a transformers encoder's input embedding is its 'shared' table
+    for name, p in packed.items():
+        install(model, name, p, wf.path)
     for _, (leaf, storage, scale) in fp8_leaves.items():
         apply_layerwise_casting(leaf, storage_dtype=storage, compute_dtype=torch_dtype, skip_modules_pattern=None)
         if scale is not None and scale != 1.0:
@@ -236,7 +261,7 @@ def converted_shapes(cls, cfg: dict, wf: WeightFile) -> dict | None:
 
     import torch
     fn = _converter(cls)
-    if fn is None or wf.kind != "safetensors" or wf.scales:
+    if fn is None or wf.kind != "safetensors" or wf.scales or _has_nvfp4(wf):
         return None
     metas = {k: torch.empty(v.shape, dtype=torch_dtype_of(v.dtype), device="meta") for k, v in wf.tensors.items()}
     try:
@@ -322,7 +347,8 @@ def load_denoiser(diffusers, index: dict, base: str, fam: Family, wf: WeightFile
     if wf.kind == "gguf":
         return _from_single_file(cls, wf.path, base, fam, torch_dtype, state=read_gguf_state(wf.path)), fmt, \
             f"{fmt}, dequantised on the fly to {compute}"
-    how = f"stored in 8 bits, computed in {compute}" if fmt.startswith("fp8") else f"loaded as {compute}"
+    how = f"stored in 8 bits, computed in {compute}" if fmt.startswith("fp8") else \
+        f"stored in 4 bits, dequantised per layer to {compute}" if fmt.startswith("NVFP4") else f"loaded as {compute}"
     if native:
         return lean_load(cls, cfg, wf, torch_dtype), fmt, f"{describe(wf, detail=True)}, {how}"
     converted = renamed(cls, cfg, wf)
@@ -330,9 +356,10 @@ def load_denoiser(diffusers, index: dict, base: str, fam: Family, wf: WeightFile
                                               wf.path, value_bytes):
         return lean_load(cls, cfg, converted, torch_dtype), fmt, \
             f"{describe(wf, detail=True)} in the original layout (renamed by {_converter_owner(cls)} converter), {how}"
-    if wf.scales:
-        raise ModelError(f"'{wf.path}' is scaled fp8 in a layout other than diffusers': Studio reads scaled fp8 "
-                         f"files with diffusers' {cls_name} tensor names")
+    if wf.scales or _has_nvfp4(wf):
+        raise ModelError(f"'{wf.path}' is {fmt} in a layout other than diffusers' that diffusers' converter does more "
+                         f"than rename: Studio reads such files with diffusers' {cls_name} tensor names, or names "
+                         "its converter only renames")
     shapes = converted_shapes(cls, cfg, wf)
     if shapes is not None and check_config(cfg_path, cfg, cls, shapes, wf.path, value_bytes):
         return converted_load(cls, cfg, wf, torch_dtype), fmt, \
