@@ -228,3 +228,58 @@ def test_mixed_files_that_do_not_fit_are_refused_before_allocation(wide, tmp_pat
     f = _bad(state, tmp_path, edit)
     with pytest.raises(ModelError, match=match):
         load_video_model(f, base=base, device=CPU, dtype_name="fp32")
+
+
+# ---- LTX-2: ComfyUI's Gemma file in NVFP4 mixed (gemma_3_12B_it_fp4_mixed) and an fp8 checkpoint ----
+
+@pytest.fixture(scope="module")
+def ltx2(tmp_path_factory):
+    """(the diffusers folder, its parts as ComfyUI's files, the folder's frames)."""
+    root = tmp_path_factory.mktemp("ltx2")
+    folder = tl.build(str(root / "ltx2-tiny"))
+    files = tl.write_files(folder, str(root / "models"))
+    return folder, files, _frames(tp.fresh(load_video_model(folder, base=None, device=CPU, dtype_name="fp32")))
+
+
+def _frames(ref):
+    out = ref.pipeline("t2v")(prompt="a singer singing into the camera on stage, cinematic", negative_prompt="blue",
+                              height=64, width=64, num_frames=9, frame_rate=24.0, num_inference_steps=2,
+                              guidance_scale=2.0, max_sequence_length=32, generator=torch.Generator().manual_seed(0),
+                              output_type="pt")
+    return out.frames
+
+
+def _gemma_layers(k, v):
+    return v.dim() == 2 and k.startswith("model.layers.") and k.endswith(".weight")
+
+
+def _dit_blocks(k, v):
+    return v.dim() == 2 and ".transformer_blocks." in k and k.endswith(".weight")
+
+
+@pytest.mark.parametrize("fp8_checkpoint", [False, True])
+def test_ltx2_with_comfys_nvfp4_gemma_and_an_fp8_mixed_checkpoint(ltx2, fp8_checkpoint):
+    import os
+
+    from safetensors.torch import load_file
+    folder, files, want = ltx2
+    models = os.path.dirname(files["text_encoder"])  # its tokenizer/ beside it
+    te = os.path.join(models, "gemma_3_tiny_it_fp4_mixed.safetensors")
+    write_mixed(load_file(files["text_encoder"]), te, "nvfp4", _gemma_layers)
+    den = files["checkpoint"]
+    if fp8_checkpoint:
+        den = os.path.join(models, "ltx-2-tiny-dev-fp8-mixed.safetensors")
+        write_mixed(tl.checkpoint_state(folder), den, "float8_e4m3fn", _dit_blocks)
+    said = []
+    one = load_video_model(den, base=None, device=CPU, dtype_name="fp32", parts={"text_encoder": te},
+                           info=said.append)
+    mlp = one.module.text_encoder.layers[0].mlp
+    assert isinstance(mlp.up_proj, NVFP4Linear) and mlp.up_proj.weight.dtype == torch.uint8
+    assert any("gemma_3_tiny_it_fp4_mixed.safetensors: " in s and "NVFP4 mixed (bf16 elsewhere)" in s for s in said)
+    if fp8_checkpoint:
+        assert one.module.transformer.transformer_blocks[0].attn1.to_q.weight.dtype == FP8
+        assert "fp8 e4m3 (per-tensor scales, ComfyUI mixed)" in one.weights
+    db = tf.psnr(want, _frames(tp.fresh(one)))
+    print(f"LTX-2, Gemma NVFP4 mixed{' + checkpoint fp8 mixed' if fp8_checkpoint else ''}: frames {db:.1f} dB "
+          "against the diffusers folder's (fp32)")
+    assert db >= 20
