@@ -164,6 +164,10 @@ def test_a_wan_denoiser_in_comfys_mixed_layout(wide, tmp_path, fmt, words, floor
     base, ref, state, want = wide
     f = str(tmp_path / f"wan_{fmt}.safetensors")
     held = write_mixed(tf.wan_original_names(state), f, fmt, _blocks, metadata=fmt != "nvfp4")
+    from nodes.video_models.catalog.listing import describe_file
+    e = describe_file(f)  # the picker's line, from the header alone
+    assert e.kind == "denoiser" and e.family == "wan" and e.dtype.startswith(
+        "nvfp4 mixed" if fmt == "nvfp4" else "fp8_e4m3fn scaled") and e.params == sum(v.numel() for v in state.values())
     said = []
     one = load_video_model(f, base=base, device=CPU, dtype_name="fp32", info=said.append)
     den = one.module.transformer
