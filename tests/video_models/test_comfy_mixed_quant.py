@@ -175,7 +175,8 @@ def test_a_wan_denoiser_in_comfys_mixed_layout(wide, tmp_path, fmt, words, floor
     assert one.weights == words
     if fmt == "nvfp4":
         assert isinstance(q, NVFP4Linear) and "stored in 4 bits, dequantised per layer to fp32" in said[0]
-        assert q.weight.dtype == torch.uint8 and q.weight.shape == (256, 128) and q.weight_scale.dtype == FP8
+        assert q.weight.dtype == torch.uint8 and q.weight.shape == (256, 128)  # 4 bits a weight
+        assert q.packed().block.dtype == FP8 and q.packed().block.shape == (256, 16)  # fp8 block scales
     else:
         assert q.weight.dtype == FP8 and "stored in 8 bits, computed in fp32" in said[0]
     exact = _output_of(den, {n: held[o] for n, o in zip(state, tf.wan_original_names(state))})

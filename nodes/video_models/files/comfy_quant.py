@@ -66,7 +66,7 @@ def dequantise(p: Packed, dtype) -> torch.Tensor:
     rows = p.data.shape[0]
     codes = torch.stack((p.data >> 4, p.data & 0x0F), dim=-1).reshape(rows, -1)
     values = torch.tensor(E2M1, dtype=dtype, device=p.data.device)[codes.long()]
-    scale = p.glob.to(dtype) * p.block.to(dtype)
+    scale = p.glob.to(device=p.block.device, dtype=dtype) * p.block.to(dtype)
     return (values.view(rows, -1, BLOCK) * scale.unsqueeze(-1)).view(rows, -1)
 
 
@@ -80,20 +80,24 @@ def read_packed(read, info, name: str) -> Packed:
 
 
 class NVFP4Linear(torch.nn.Module):
-    """A Linear whose weight stays packed (buffers ``weight``, ``weight_scale``, ``weight_scale_2``,
-    so the model's names stay) and is dequantised in the input's dtype at each call."""
+    """A Linear whose weight stays packed and is dequantised in the input's dtype at each call.
+    Buffers ``weight`` (the packed codes) and ``weight_scale`` (the fp8 block scales' bytes, as
+    uint8: a model-wide ``.to(dtype)`` casts floating buffers, and would widen them) keep the
+    model's names; the per-tensor scale is a Python float (moved with nothing, cast by nothing)."""
 
     def __init__(self, in_features: int, out_features: int, packed: Packed, bias):
         super().__init__()
         self.in_features, self.out_features = in_features, out_features
         self.register_buffer("weight", packed.data)
-        self.register_buffer("weight_scale", packed.block)
-        self.register_buffer("weight_scale_2", packed.glob)
+        self.register_buffer("weight_scale", packed.block.view(torch.uint8))
+        self.scale_2 = float(packed.glob)
         self.bias = bias
 
+    def packed(self) -> Packed:
+        return Packed(self.weight, self.weight_scale.view(torch.float8_e4m3fn), torch.tensor(self.scale_2))
+
     def forward(self, x):
-        w = dequantise(Packed(self.weight, self.weight_scale, self.weight_scale_2), x.dtype)
-        w = w[: self.out_features, : self.in_features]  # ComfyUI pads R and C to multiples of 16
+        w = dequantise(self.packed(), x.dtype)[: self.out_features, : self.in_features]  # R, C padded to 16
         return torch.nn.functional.linear(x, w, None if self.bias is None else self.bias.to(x.dtype))
 
     def extra_repr(self) -> str:
