@@ -191,6 +191,28 @@ def test_a_wan_denoiser_in_comfys_mixed_layout(wide, tmp_path, fmt, words, floor
     assert db16 >= floor - 5 and tf.psnr(exact, tf.run_denoiser(bf16, tf.denoiser_input())) >= 35
 
 
+def test_nvfp4_in_a_module_kept_in_fp32_is_dequantised_and_fp8_scales_without_a_marker_are_read(wide, tmp_path):
+    """Wan's time embedder is one of its _keep_in_fp32_modules: an NVFP4 weight there is dequantised
+    once, to fp32, as the fp8 ones are; an fp8 file with ``weight_scale`` but neither ``comfy_quant``
+    nor metadata is read by its weights' storage."""
+    base, _, state, want = wide
+    f = str(tmp_path / "wan_kept.safetensors")
+    held = write_mixed(tf.wan_original_names(state), f, "nvfp4", lambda k, v: v.dim() == 2 and (
+        k.startswith("time_embedding.") or _blocks(k, v)))
+    den = load_video_model(f, base=base, device=CPU, dtype_name="bf16").module.transformer
+    lin = den.condition_embedder.time_embedder.linear_1
+    assert type(lin) is torch.nn.Linear and lin.weight.dtype == torch.float32
+    assert torch.equal(lin.weight, held["time_embedding.0.weight"])
+    assert isinstance(den.blocks[0].ffn.net[2], NVFP4Linear)
+    from safetensors.torch import load_file, save_file
+    g = str(tmp_path / "wan_unmarked.safetensors")
+    write_mixed(tf.wan_original_names(state), g, "float8_e4m3fn", _blocks)
+    save_file({k: v for k, v in load_file(g).items() if not k.endswith(".comfy_quant")}, g)
+    one = load_video_model(g, base=base, device=CPU, dtype_name="fp32")
+    assert one.weights == "fp8 e4m3 (per-tensor scales, ComfyUI mixed)"
+    assert tf.psnr(want, tf.run_denoiser(one.module.transformer, tf.denoiser_input())) >= 40
+
+
 # ---- refusals, before allocation --------------------------------------------------------------------
 
 @pytest.fixture
