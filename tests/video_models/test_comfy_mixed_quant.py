@@ -9,6 +9,7 @@ refused before anything is allocated."""
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 import torch
@@ -177,8 +178,14 @@ def test_a_wan_denoiser_in_comfys_mixed_layout(wide, tmp_path, fmt, words, floor
         assert isinstance(q, NVFP4Linear) and "stored in 4 bits, dequantised per layer to fp32" in said[0]
         assert q.weight.dtype == torch.uint8 and q.weight.shape == (256, 128)  # 4 bits a weight
         assert q.packed().block.dtype == FP8 and q.packed().block.shape == (256, 16)  # fp8 block scales
+        den.to(torch.bfloat16)  # a model-wide cast leaves the packed codes and their scales as they are
+        assert q.weight.dtype == torch.uint8 and q.packed().block.dtype == FP8 and isinstance(q.scale_2, float)
+        den.to(torch.float32)
     else:
         assert q.weight.dtype == FP8 and "stored in 8 bits, computed in fp32" in said[0]
+    rest = sum(p.numel() for c in ("text_encoder", "vae") for p in getattr(one.module, c).parameters())
+    assert f"({os.path.basename(f)}, {words}): {rest + sum(v.numel() for v in state.values()):,} parameters" \
+        in one.summary()  # NVFP4's packed bytes counted as two weights each
     exact = _output_of(den, {n: held[o] for n, o in zip(state, tf.wan_original_names(state))})
     out = tf.run_denoiser(den, tf.denoiser_input())
     assert tf.psnr(exact, out) >= 100  # the weights the file holds, computed as they are

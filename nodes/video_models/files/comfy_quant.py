@@ -81,14 +81,16 @@ def read_packed(read, info, name: str) -> Packed:
 
 class NVFP4Linear(torch.nn.Module):
     """A Linear whose weight stays packed and is dequantised in the input's dtype at each call.
-    Buffers ``weight`` (the packed codes) and ``weight_scale`` (the fp8 block scales' bytes, as
-    uint8: a model-wide ``.to(dtype)`` casts floating buffers, and would widen them) keep the
-    model's names; the per-tensor scale is a Python float (moved with nothing, cast by nothing)."""
+    ``weight`` is the packed codes (a uint8 parameter marked ``nvfp4``: counted as two weights a
+    byte, loading.load.weight_count), ``weight_scale`` a buffer of the fp8 block scales' bytes (as
+    uint8: a model-wide ``.to(dtype)`` casts floating tensors, and would widen them); the names
+    stay the model's; the per-tensor scale is a Python float (moved with nothing, cast by nothing)."""
 
     def __init__(self, in_features: int, out_features: int, packed: Packed, bias):
         super().__init__()
         self.in_features, self.out_features = in_features, out_features
-        self.register_buffer("weight", packed.data)
+        self.weight = torch.nn.Parameter(packed.data, requires_grad=False)
+        self.weight.nvfp4 = True
         self.register_buffer("weight_scale", packed.block.view(torch.uint8))
         self.scale_2 = float(packed.glob)
         self.bias = bias

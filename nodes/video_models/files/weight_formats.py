@@ -233,8 +233,8 @@ def describe(wf: WeightFile, detail: bool = False) -> str:
     if NVFP4 in c:  # ComfyUI's mixed NVFP4: the blocks' matrices in 4 bits, the rest wider
         share = c[NVFP4] * 100 // max(1, total)
         return "NVFP4 mixed (" + "".join(f"{SAFETENSORS_DTYPES[k][0]}, " for k in fp8) + (
-            f"{' + '.join(rest)} elsewhere" if rest else "nothing else") + ")" + (
-            f" ({share} % of the bytes)" if detail else "")
+            f"{' + '.join(rest)} elsewhere" if rest else "nothing else") + (
+            f"; {share} % of the bytes in NVFP4" if detail else "") + ")"
     if fp8:  # the blocks' weights in 8 bits; embeddings, norms and biases usually kept wider
         share = sum(c[k] for k in fp8) * 100 // max(1, total)
         kind = " (per-tensor scales, ComfyUI mixed)" if mixed else " (scaled)" if wf.scales else ""
