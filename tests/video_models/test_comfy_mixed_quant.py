@@ -254,6 +254,10 @@ def _bad(state, tmp_path, edit) -> str:
                          "blocks.0.attn1.to_q.comfy_quant": mark("nvfp4")}),
      r"'blocks.0.attn1.to_q.weight_scale' is F8_E4M3 \[256, 8\]: the block scales of a 256x256 NVFP4 weight are "
      r"F8_E4M3 \[256, 16\]"),
+    (lambda s: s.update({"blocks.0.attn1.to_q.weight": torch.zeros(256, 128, dtype=torch.uint8),
+                         "blocks.0.attn1.to_q.weight_scale": torch.ones(256, 16).to(FP8),
+                         "blocks.0.attn1.to_q.weight_scale_2": torch.ones(())}),
+     r"'blocks.0.attn1.to_q.weight' is 4-bit with scales but not marked ComfyUI's \(no comfy_quant\)"),
     (lambda s: s.update({"blocks.0.attn1.to_q.weight_scale": torch.ones(())}),
      r"'blocks.0.attn1.to_q.weight_scale' scales a weight stored as BF16 and the file does not say its format"),
 ])

@@ -149,8 +149,9 @@ def _mixed(path: str, tensors: dict[str, TensorInfo], scales: dict[str, str], as
         w = tensors.get(layer + ".weight")  # a scale with no format: told by the weight's storage
         if w is not None and w.dtype in FP8:
             formats[layer] = "float8_e4m3fn" if w.dtype == "F8_E4M3" else "float8_e5m2"
-        elif w is not None and w.dtype == "U8" and layer + ".weight_scale_2" in aside:
-            formats[layer] = "nvfp4"
+        elif w is not None and w.dtype == "U8" and layer + ".weight_scale" in aside:
+            no(f"'{layer}.weight' is 4-bit with scales but not marked ComfyUI's (no comfy_quant): NVFP4 of another "
+               "tool (NVIDIA ModelOpt's orders the nibbles and block scales otherwise); Studio reads ComfyUI's")
         elif layer + ".weight_scale" in aside:
             no(f"'{layer}.weight_scale' scales a weight stored as {w.dtype if w else '(none)'} and the file does "
                "not say its format (no comfy_quant): Studio cannot tell how to apply it")
