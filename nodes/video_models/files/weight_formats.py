@@ -145,7 +145,7 @@ def _mixed(path: str, tensors: dict[str, TensorInfo], scales: dict[str, str], as
         raise ModelError(f"'{path}' (ComfyUI's mixed-precision layout): {why}")
     for name in [k for k in tensors if k.endswith(MIXED_SUFFIXES)]:
         aside[name] = tensors.pop(name)
-    for layer in {k.rsplit(".", 1)[0] for k in aside if k.endswith(MIXED_SUFFIXES)} - set(formats):
+    for layer in sorted({k.rsplit(".", 1)[0] for k in aside if k.endswith(MIXED_SUFFIXES)} - set(formats)):
         w = tensors.get(layer + ".weight")  # a scale with no format: told by the weight's storage
         if w is not None and w.dtype in FP8:
             formats[layer] = "float8_e4m3fn" if w.dtype == "F8_E4M3" else "float8_e5m2"
