@@ -13,7 +13,7 @@ memory before it (the load's own peak), and its ratio to the file's size:
   list its keys, the file read with safetensors' load_file, loaded into it and cast to bf16.
 
     .venv/bin/python -m benchmarks.lean_load [--dir DIR] [--old] [--gguf Q8_0|Q4_0|Q5_0] [--wan14b] [--small]
-                                             [--parts TE_LAYERS]
+                                             [--parts TE_LAYERS] [--nvfp4]
 
 --gguf also writes the model as GGUF (the blocks' weights quantised, the rest F32) and measures its
 lean load (the tensors read as diffusers' GGUF loader makes them, without touching a memory map).
@@ -26,7 +26,8 @@ a Wan 2.1 14B GGUF Q4_0 file (--wan14b --gguf Q4_0, 8.85 GB; Q4_0 because gguf-p
 quantise Q4_K): 9.31 GB = 1.05x (39 s), well inside 24 GB. ComfyUI's three files with no folder
 (--parts 4: the 1.3B denoiser, a UMT5-XXL-wide text encoder of 4 blocks, Wan 2.1's VAE; 6.74 GB):
 7.11 GB = 1.06x (15.4 s; T5's 'wo' layers are kept in fp32, as transformers keeps them: 0.34 GB
-of the 0.37 GB over)."""
+of the 0.37 GB over). ComfyUI's NVFP4 mixed file of the 1.3B (--nvfp4: the blocks' matrices
+packed, 0.84 GB): 0.87 GB = 1.04x (3.6 s; kept packed, dequantised per layer as it runs)."""
 from __future__ import annotations
 
 import argparse
@@ -106,6 +107,46 @@ def write_gguf_shapes(shapes: dict, path: str, qtype_name: str, pick, arch: str 
         a = (torch.randn(s, generator=g) * 0.02).numpy()
         w.write_tensor_data(gguf.quants.quantize(a, qtype) if quantised(k, s) else np.ascontiguousarray(a))
     w.close()
+    return os.path.getsize(path)
+
+
+def write_nvfp4(cfg: dict, path: str) -> int:
+    """The same model as ComfyUI's NVFP4 mixed file: the blocks' 2-D weights as packed uint8 (two
+    values a byte; random codes) with their swizzled fp8 block scales, a per-tensor scale and a
+    ``comfy_quant`` marker each, the rest bf16; streamed; returns its size."""
+    import torch
+    from diffusers import WanTransformer3DModel
+    with torch.device("meta"):
+        shapes = {k: tuple(v.shape) for k, v in WanTransformer3DModel.from_config(cfg).state_dict().items()}
+    mark = json.dumps({"format": "nvfp4"}).encode()
+    g = torch.Generator().manual_seed(0)
+    tensors = []  # (name, dtype, shape, a maker of its bytes)
+    for k, s in shapes.items():
+        if len(s) == 2 and k.startswith("blocks.") and s[0] % 16 == 0 and s[1] % 16 == 0:
+            r, c = s
+            layer = k[: -len(".weight")]
+            tensors += [(k, "U8", [r, c // 2], lambda r=r, c=c: torch.randint(0, 256, (r, c // 2), generator=g,
+                                                                              dtype=torch.uint8)),
+                        (layer + ".weight_scale", "F8_E4M3", [-(-r // 128) * 128, -(-(c // 16) // 4) * 4],
+                         lambda r=r, c=c: torch.ones(-(-r // 128) * 128, -(-(c // 16) // 4) * 4).to(
+                             torch.float8_e4m3fn).view(torch.uint8)),
+                        (layer + ".weight_scale_2", "F32", [], lambda: torch.tensor([0.02 / 6])),
+                        (layer + ".comfy_quant", "U8", [len(mark)], lambda: torch.tensor(list(mark), dtype=torch.uint8))]
+        else:
+            tensors.append((k, "BF16", list(s), lambda s=s: (torch.randn(s, generator=g) * 0.02).to(torch.bfloat16)))
+    header, off = {}, 0
+    for k, dt, s, _ in tensors:
+        n = {"U8": 1, "F8_E4M3": 1, "F32": 4, "BF16": 2}[dt]
+        for d in s:
+            n *= d
+        header[k] = {"dtype": dt, "shape": s, "data_offsets": [off, off + n]}
+        off += n
+    raw = json.dumps(header).encode()
+    raw += b" " * (-len(raw) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(raw)) + raw)
+        for _, _, _, make in tensors:
+            f.write(make().reshape(-1).view(torch.uint8).numpy().tobytes())
     return os.path.getsize(path)
 
 
@@ -223,6 +264,7 @@ def main(argv=None) -> None:
     ap.add_argument("--small", action="store_true", help="2 layers instead of 30 (a quick check)")
     ap.add_argument("--keep", action="store_true", help="keep the written file")
     ap.add_argument("--gguf", choices=("Q8_0", "Q4_0", "Q5_0"), help="also a GGUF file of the same model")
+    ap.add_argument("--nvfp4", action="store_true", help="also ComfyUI's NVFP4 mixed file of the same model")
     ap.add_argument("--parts", type=int, metavar="TE_LAYERS", help="also ComfyUI's three files (the denoiser, a "
                     "UMT5-XXL-wide text encoder of TE_LAYERS blocks, Wan 2.1's VAE), loaded with no folder")
     ap.add_argument("--wan14b", action="store_true", help="the Wan 2.1 14B config (with --gguf Q4_0: about 8 GB; "
@@ -243,6 +285,8 @@ def main(argv=None) -> None:
     cases = [] if a.wan14b else [("lean", file, write_file)] + ([("old", file, write_file)] if a.old else [])
     if a.gguf:
         cases.append(("lean", os.path.join(d, f"{name}_{a.gguf}.gguf"), lambda c, p: write_gguf(c, p, a.gguf)))
+    if a.nvfp4:
+        cases.append(("lean", os.path.join(d, f"{name}_nvfp4_mixed.safetensors"), write_nvfp4))
     try:
         if a.parts is not None:
             parts = write_parts(d, a.parts)

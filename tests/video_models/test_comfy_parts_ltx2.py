@@ -191,9 +191,9 @@ def test_a_checkpoint_without_its_sound_parts_or_a_text_encoder_says_what_is_mis
              text_encoder=files["text_encoder"], image_encoder=files["text_encoder"])
 
 
-def test_comfys_mixed_precision_quantisation_is_refused_by_name(ltx2, tmp_path, no_loads):
-    """Per-layer weight_scale / comfy_quant tensors (ComfyUI's newer fp8 / fp4 files): named, not
-    loaded without their scales."""
+def test_comfys_mixed_precision_tensors_that_do_not_fit_are_refused_by_name(ltx2, tmp_path, no_loads):
+    """Per-layer weight_scale / comfy_quant tensors (ComfyUI's newer fp8 / fp4 files) are read
+    (test_comfy_mixed_quant.py); ones that make no sense are named, never loaded without their scales."""
     from safetensors.torch import load_file, save_file
     folder, files = ltx2
     state = tl.checkpoint_state(folder)
@@ -201,14 +201,14 @@ def test_comfys_mixed_precision_quantisation_is_refused_by_name(ltx2, tmp_path, 
     state.update({q + ".weight_scale": torch.ones(()), q + ".comfy_quant": torch.zeros(8, dtype=torch.uint8)})
     den = str(tmp_path / "ltx-2-19b-dev-fp8.safetensors")
     save_file(state, den)
-    _refused(den, rf"the checkpoint '.*ltx-2-19b-dev-fp8\.safetensors' is quantised in ComfyUI's mixed-precision "
-                  rf"layout \(per-layer weight_scale / comfy_quant tensors, e\.g\. '{q}\.(weight_scale|comfy_quant)'\)",
+    _refused(den, rf"ltx-2-19b-dev-fp8\.safetensors': '{q}\.comfy_quant' is not ComfyUI's JSON of a layer's format",
              text_encoder=files["text_encoder"])
     te = {**load_file(files["text_encoder"]), "model.layers.0.mlp.up_proj.weight_scale": torch.ones(())}
     save_file(te, str(tmp_path / "gemma_3_12B_it_fp4_mixed.safetensors"))
-    _refused(files["checkpoint"], r"the text encoder '.*gemma_3_12B_it_fp4_mixed\.safetensors' is quantised in "
-                                  r"ComfyUI's mixed-precision layout", text_encoder=str(tmp_path /
-                                                                                        "gemma_3_12B_it_fp4_mixed.safetensors"))
+    _refused(files["checkpoint"], r"gemma_3_12B_it_fp4_mixed\.safetensors' \(ComfyUI's mixed-precision layout\): "
+                                  r"'model.layers.0.mlp.up_proj.weight_scale' scales a weight stored as F32 and the "
+                                  r"file does not say its format", text_encoder=str(tmp_path /
+                                                                                     "gemma_3_12B_it_fp4_mixed.safetensors"))
 
 
 def test_the_tokenizer_is_looked_for_in_the_file_beside_it_and_in_base(ltx2, tmp_path, no_loads):

@@ -17,8 +17,9 @@ from ..loading.checks import ModelError, read_safetensors_header, regular_file
 from ..files.weight_formats import read_weight_file
 DTYPE_NAMES = {"BF16": "bf16", "F16": "fp16", "F32": "fp32", "F64": "fp64", "F8_E4M3": "fp8_e4m3fn",
                "F8_E5M2": "fp8_e5m2", "I8": "int8", "U8": "uint8", "I16": "int16", "I32": "int32", "I64": "int64",
-               "BOOL": "bool", "F8_E8M0": "fp8_e8m0", "F4": "fp4"}
+               "BOOL": "bool", "F8_E8M0": "fp8_e8m0", "F4": "fp4", "NVFP4": "nvfp4"}
 SCALE_NAMES = ("scaled_fp8", ".scale_weight", ".weight_scale", ".input_scale")  # ComfyUI's scaled fp8
+QUANT_ASIDE = SCALE_NAMES[1:] + (".weight_scale_2", ".scale_input", ".comfy_quant")  # not weights (_nvfp4)
 
 
 class HeaderError(Exception):
@@ -39,7 +40,7 @@ class FileInfo:
         return sum(self.numel_by_dtype.values())
 
     def dtype(self) -> str:
-        """'bf16', 'fp8_e4m3fn scaled', 'GGUF Q4_K', 'bf16 + fp32' (a second dtype with over 10 %
+        """'bf16', 'fp8_e4m3fn scaled', 'nvfp4 mixed', 'GGUF Q4_K', 'bf16 + fp32' (a second dtype with over 10 %
         of the numbers), 'GGUF' (no details)."""
         if not self.details:
             return "GGUF"
@@ -50,6 +51,9 @@ class FileInfo:
         if self.fmt == "gguf":  # the quantisation most numbers are in (the norms stay in fp32)
             quant = [d for d, _ in order if d not in ("fp32", "fp16", "bf16")]
             return f"GGUF {quant[0] if quant else main}"
+        elif "nvfp4" in self.numel_by_dtype:  # ComfyUI's mixed NVFP4 (bf16 or fp8 elsewhere)
+            order = [("nvfp4 mixed", self.numel_by_dtype["nvfp4"])] + [kv for kv in order if kv[0] != "nvfp4"]
+            main = order[0][0]
         elif main.startswith("fp8") and any(s in k for k in self.shapes for s in SCALE_NAMES):
             main += " scaled"
         total = self.numel or 1
@@ -79,11 +83,30 @@ def read_safetensors(path: str) -> FileInfo:
                 end = e
     except (KeyError, TypeError, IndexError):
         raise HeaderError("not a valid safetensors file (a tensor without a dtype, shape or offsets)") from None
+    _nvfp4(header, shapes, by_dtype)
     info.shapes = shapes
     info.numel_by_dtype = {DTYPE_NAMES.get(str(d), str(d).lower()): n for d, n in by_dtype.items()}
     if 8 + n + end > size:
         info.note = f"truncated: {size:,} bytes on disk, {8 + n + end:,} expected (an interrupted download?)"
     return info
+
+
+def _nvfp4(header: dict, shapes: dict, by_dtype: dict) -> None:
+    """ComfyUI's NVFP4 weights (uint8 beside a ``weight_scale_2``: two weights a byte) at their
+    logical shape and counted as 'NVFP4' (weight_formats.py reads them the same way); the fp8 / fp4
+    scales and ``comfy_quant`` markers not counted as weights."""
+    for k in [k for k in shapes if k.endswith(".weight_scale_2")]:
+        w = k[: -len("_scale_2")]
+        if isinstance(header.get(w), dict) and header[w].get("dtype") == "U8" and len(shapes.get(w, ())) == 2:
+            r, c = shapes[w]
+            shapes[w] = [r, 2 * c]
+            by_dtype["U8"] -= r * c
+            by_dtype["NVFP4"] = by_dtype.get("NVFP4", 0) + 2 * r * c
+    for k in shapes:
+        if k.endswith(QUANT_ASIDE):
+            by_dtype[header[k]["dtype"]] -= prod(shapes[k])
+    for d in [d for d, n in by_dtype.items() if n <= 0]:
+        del by_dtype[d]
 
 
 FLOAT_NAMES = {"F32": "fp32", "F16": "fp16", "BF16": "bf16"}

@@ -6,7 +6,9 @@ Formats: bf16 / fp16 / fp32 (converted to the load dtype tensor by tensor); fp8 
 (kept in 8 bits, each layer cast up to the load dtype while it runs: diffusers' layerwise casting,
 as the fp8 memory mode does); ComfyUI's scaled fp8 (the per-tensor ``scale_weight`` applied to
 each layer's output, the weights still stored in 8 bits); GGUF (diffusers' GGUFQuantizationConfig:
-dequantised on the fly; gguf_load.py for a class Studio converts itself). The original
+dequantised on the fly; gguf_load.py for a class Studio converts itself); ComfyUI's newer
+mixed-precision files: the per-tensor ``weight_scale`` of their fp8 layers as scaled fp8's, their
+NVFP4 layers kept packed and dequantised per layer as they run (comfy_quant.py). The original
 repositories' layouts go through diffusers' single-file converters, or Studio's for the classes
 diffusers has none for (HunyuanVideo 1.5's, hunyuan_layouts.py: scaled fp8 scales and GGUF rows
 carried through its splits). The reads themselves: tensor_reads.py. Pickles are refused before
@@ -22,7 +24,7 @@ from ..layouts import hunyuan_layouts
 from ..svd import convert as svd_convert
 from .gguf_load import check_quantisations, quantised_load, whole_rows
 from .tensor_reads import read_gguf_state, read_tensor, torch_dtype_of
-from .weight_formats import SAFETENSORS_DTYPES, WeightFile, describe
+from .weight_formats import NVFP4, SAFETENSORS_DTYPES, WeightFile, describe
 
 
 def _casting_leaf(model, key: str):
@@ -68,6 +70,10 @@ def _file_tensors(wf: WeightFile, keep=None):
             yield name, t, float(read_tensor(f, wf, wf.scales[name]).float()) if name in wf.scales else None
 
 
+def _has_nvfp4(wf: WeightFile) -> bool:
+    return any(t.dtype == NVFP4 for t in wf.tensors.values())
+
+
 def _state_tensors(state: dict, scales: dict):
     """(name, tensor, fp8 scale or None) of a converted state, each handed out and dropped from ``state``."""
     for name in list(state):
@@ -79,8 +85,8 @@ def lean_load(cls, cfg, wf: WeightFile, torch_dtype, state: dict | None = None, 
     """``cls`` built from ``cfg`` with empty (meta) parameters, and the file's tensors read into it
     as they are (assign): floating tensors in ``torch_dtype`` (fp32 for the class's
     _keep_in_fp32_modules, as diffusers loads them), fp8 weights of Linear / Conv layers kept in 8
-    bits under layerwise casting (computed in ``torch_dtype``), scaled-fp8 scales applied.
-    ``cfg``: a diffusers config dict, or a transformers config object (its model's tied weights
+    bits under layerwise casting (computed in ``torch_dtype``), scaled-fp8 scales applied, NVFP4
+    weights (ComfyUI's) kept packed in comfy_quant.NVFP4Linear layers. ``cfg``: a diffusers config dict, or a transformers config object (its model's tied weights
     are tied after the load). ``state``: tensors read and converted already (diffusers' converter
     run on them), used instead of reading ``wf``, with ``scales`` (weight name -> its fp8 scale).
     ``extra``: tensors the caller made, loaded beside the file's (SVD's: its VAE's identity
@@ -88,6 +94,8 @@ def lean_load(cls, cfg, wf: WeightFile, torch_dtype, state: dict | None = None, 
     import torch
     from accelerate import init_empty_weights
     from diffusers.hooks.layerwise_casting import apply_layerwise_casting
+
+    from .comfy_quant import Packed, dequantise, install
     with init_empty_weights():
         model = cls.from_config(cfg) if isinstance(cfg, dict) else cls(cfg)
     keep = list(getattr(cls, "_keep_in_fp32_modules", None) or [])
@@ -97,9 +105,16 @@ def lean_load(cls, cfg, wf: WeightFile, torch_dtype, state: dict | None = None, 
     loaded = {}
     from itertools import chain
     read = _file_tensors(wf, known) if state is None else _state_tensors(state, scales or {})
+    packed = {}
     for name, t, scale in chain(read, _state_tensors(extra or {}, {})):
         if name not in known:
             continue  # the class's own _keys_to_ignore_on_load_unexpected (config_check), or a dropped part
+        if isinstance(t, Packed):  # NVFP4: kept packed (a fp32 module's dequantised now, as fp8 ones are)
+            if not any(m in name.split(".") for m in keep):
+                packed[name] = t
+                continue
+            rows, cols = model.get_parameter(name).shape
+            t = dequantise(t, torch.float32)[:rows, :cols]
         if not t.is_floating_point():
             loaded[name] = t
             continue
@@ -118,6 +133,8 @@ def lean_load(cls, cfg, wf: WeightFile, torch_dtype, state: dict | None = None, 
     state = loaded = None
     if not isinstance(cfg, dict) and hasattr(model, "tie_weights"):
         model.tie_weights()  # a transformers encoder's input embedding is its 'shared' table
+    for name, p in packed.items():
+        install(model, name, p, wf.path)
     for _, (leaf, storage, scale) in fp8_leaves.items():
         apply_layerwise_casting(leaf, storage_dtype=storage, compute_dtype=torch_dtype, skip_modules_pattern=None)
         if scale is not None and scale != 1.0:
@@ -187,7 +204,7 @@ def converted_shapes(cls, cfg: dict, wf: WeightFile) -> dict | None:
 
     import torch
     fn = _converter(cls)
-    if fn is None or (wf.scales and not studio_converts(cls)):
+    if fn is None or _has_nvfp4(wf) or (wf.scales and not studio_converts(cls)):
         return None
     metas = {k: torch.empty(v.shape, dtype=torch_dtype_of(v.dtype) if wf.kind == "safetensors" else torch.float32,
                             device="meta") for k, v in wf.tensors.items()}  # GGUF: the dequantised shapes
@@ -291,7 +308,8 @@ def load_denoiser(diffusers, index: dict, base: str, fam: Family, wf: WeightFile
     if wf.kind == "gguf":
         return _from_single_file(cls, wf.path, base, fam, torch_dtype, state=read_gguf_state(wf.path)), fmt, \
             f"{fmt}, dequantised on the fly to {compute}"
-    how = f"stored in 8 bits, computed in {compute}" if fmt.startswith("fp8") else f"loaded as {compute}"
+    how = f"stored in 8 bits, computed in {compute}" if fmt.startswith("fp8") else \
+        f"stored in 4 bits, dequantised per layer to {compute}" if fmt.startswith("NVFP4") else f"loaded as {compute}"
     if native:
         return lean_load(cls, cfg, wf, torch_dtype), fmt, f"{describe(wf, detail=True)}, {how}"
     converted = renamed(cls, cfg, wf)
@@ -303,6 +321,10 @@ def load_denoiser(diffusers, index: dict, base: str, fam: Family, wf: WeightFile
         raise ModelError(f"'{wf.path}' is scaled fp8 in a layout other than diffusers': diffusers' converter for the "
                          f"{cls_name} splits or joins tensors and does not carry ComfyUI's per-tensor scales with them, "
                          f"so Studio reads scaled fp8 {cls_name} files in diffusers' tensor names only")
+    if _has_nvfp4(wf):
+        raise ModelError(f"'{wf.path}' is {fmt} in a layout other than diffusers' that diffusers' converter does more "
+                         f"than rename: Studio reads NVFP4 {cls_name} files in diffusers' tensor names, or names its "
+                         "converter only renames")
     shapes = converted_shapes(cls, cfg, wf)
     if shapes is not None and check_config(cfg_path, cfg, cls, shapes, wf.path, value_bytes):
         return converted_load(cls, cfg, wf, torch_dtype), fmt, \

@@ -1,11 +1,23 @@
 """What a single weight file holds, from its header alone: each tensor's name, shape and storage
-(bf16, fp16, fp32, fp8 e4m3 / e5m2, a GGUF quantisation), ComfyUI's scaled-fp8 scales, and the
-file's format in words ("bf16", "fp8 e4m3 (scaled)", "GGUF Q8_0").
+(bf16, fp16, fp32, fp8 e4m3 / e5m2, NVFP4, a GGUF quantisation), ComfyUI's fp8 scales, and the
+file's format in words ("bf16", "fp8 e4m3 (scaled)", "NVFP4 mixed (bf16 elsewhere)", "GGUF Q8_0").
 
-Headers only: nothing here reads a tensor's data, and torch is not imported (gguf and numpy are,
-inside the GGUF reader)."""
+ComfyUI's two fp8 layouts: the older scaled fp8 (``<layer>.scale_weight`` and a ``scaled_fp8``
+marker) and the newer mixed-precision one (``<layer>.weight_scale``, ``<layer>.input_scale`` and a
+``<layer>.comfy_quant`` uint8 tensor holding JSON such as {"format": "float8_e4m3fn"}, or the same
+per layer in the header's ``_quantization_metadata``); both become ``WeightFile.scales`` (weight ->
+its per-tensor scale). NVFP4 layers ({"format": "nvfp4"}: ``weight`` uint8, two e2m1 values a
+byte; ``weight_scale`` fp8 e4m3 block scales in cuBLAS's swizzled layout; ``weight_scale_2`` the
+fp32 per-tensor scale) are one TensorInfo of storage "NVFP4" carrying its two scales' places;
+comfy_quant.py reads and computes them. The layout as read in ComfyUI's comfy/ops.py
+(mixed_precision_ops, _load_from_state_dict, commit 003124c1f6ca) and comfy-kitchen's
+tensor/nvfp4.py (commit 7d86acf).
+
+Headers only: nothing here reads a tensor's data but the few bytes of ``comfy_quant`` JSON, and
+torch is not imported (gguf and numpy are, inside the GGUF reader)."""
 from __future__ import annotations
 
+import json
 import os
 from collections import Counter
 from dataclasses import dataclass
@@ -22,6 +34,9 @@ FP8 = ("F8_E4M3", "F8_E5M2")
 SCALE_SUFFIXES = (".scale_weight", ".scale_input")  # ComfyUI's scaled fp8: per-tensor scales beside the weights
 SCALED_MARK = "scaled_fp8"  # ComfyUI's marker tensor of a scaled-fp8 file
 WEIGHT_EXTS = (".safetensors", ".gguf")
+NVFP4 = "NVFP4"  # the storage Studio names a ComfyUI NVFP4 weight (not a safetensors dtype: its U8 bytes)
+FP8_FORMATS = {"float8_e4m3fn": "F8_E4M3", "float8_e5m2": "F8_E5M2"}  # comfy_quant format -> weight storage
+MIXED_SUFFIXES = (".comfy_quant", ".weight_scale", ".weight_scale_2", ".input_scale")  # ComfyUI's mixed layout
 
 
 @dataclass(frozen=True)
@@ -30,6 +45,8 @@ class TensorInfo:
     dtype: str  # safetensors dtype name ('BF16', 'F8_E4M3'...) or GGUF type name ('Q8_0', 'F32'...)
     start: int = 0  # safetensors: byte range of the data, from the end of the header
     end: int = 0
+    block: TensorInfo | None = None  # NVFP4: its block scales (fp8 e4m3, swizzled) and per-tensor scale
+    glob: TensorInfo | None = None
 
     @property
     def numel(self) -> int:
@@ -73,6 +90,8 @@ def read_weight_file(path: str) -> WeightFile:
         if dtype not in SAFETENSORS_DTYPES:
             raise ModelError(f"'{path}': tensor '{name}' is stored as {dtype}, which Studio cannot read")
         tensors[name] = TensorInfo(shape, dtype, start, end)
+    if any(k.endswith(MIXED_SUFFIXES) for k in tensors) or "_quantization_metadata" in (header.get("__metadata__") or {}):
+        _mixed(path, tensors, scales, aside, _formats(path, header, tensors, 8 + n))
     for name in list(tensors):
         if name == SCALED_MARK:
             aside[name] = tensors.pop(name)
@@ -87,6 +106,84 @@ def read_weight_file(path: str) -> WeightFile:
     if orphans:
         raise ModelError(f"'{path}': the scale '{scales[orphans[0]]}' has no weight '{orphans[0]}'")
     return WeightFile(path, "safetensors", tensors, scales, 8 + n, aside)
+
+
+def _formats(path: str, header: dict, tensors: dict[str, TensorInfo], data_start: int) -> dict[str, str]:
+    """layer -> its ComfyUI quantisation format, from the ``comfy_quant`` tensors (their few bytes of
+    JSON read) and the header's ``_quantization_metadata``."""
+    out: dict[str, str] = {}
+    meta = (header.get("__metadata__") or {}).get("_quantization_metadata")
+    if meta:
+        try:
+            layers = json.loads(meta).get("layers", {})
+            out.update({k: (v if isinstance(v, str) else v["format"]) for k, v in layers.items()})
+        except (ValueError, AttributeError, KeyError, TypeError):
+            raise ModelError(f"'{path}': its header's _quantization_metadata is not the JSON ComfyUI writes "
+                             "({\"layers\": {layer: {\"format\": ...}}})") from None
+    marks = [k for k in tensors if k.endswith(".comfy_quant")]
+    if marks:
+        with open(path, "rb") as f:
+            for k in marks:
+                info = tensors[k]
+                if info.end - info.start > 4096:
+                    raise ModelError(f"'{path}': '{k}' holds {info.end - info.start} bytes, not a layer's JSON")
+                f.seek(data_start + info.start)
+                try:
+                    conf = json.loads(f.read(info.end - info.start).decode("utf-8"))
+                    out[k[: -len(".comfy_quant")]] = str(conf["format"])
+                except (ValueError, KeyError, TypeError):
+                    raise ModelError(f"'{path}': '{k}' is not ComfyUI's JSON of a layer's format") from None
+    return out
+
+
+def _mixed(path: str, tensors: dict[str, TensorInfo], scales: dict[str, str], aside: dict[str, TensorInfo],
+           formats: dict[str, str]) -> None:
+    """ComfyUI's mixed-precision layers set aside from ``tensors``: fp8 ones' per-tensor scales into
+    ``scales``, NVFP4 ones' weights made one TensorInfo with their scales; every misfit refused by
+    name (an unknown format, a scale of the wrong size, a weight of the wrong storage)."""
+    def no(why: str):
+        raise ModelError(f"'{path}' (ComfyUI's mixed-precision layout): {why}")
+    for name in [k for k in tensors if k.endswith(MIXED_SUFFIXES)]:
+        aside[name] = tensors.pop(name)
+    for layer in sorted({k.rsplit(".", 1)[0] for k in aside if k.endswith(MIXED_SUFFIXES)} - set(formats)):
+        w = tensors.get(layer + ".weight")  # a scale with no format: told by the weight's storage
+        if w is not None and w.dtype in FP8:
+            formats[layer] = "float8_e4m3fn" if w.dtype == "F8_E4M3" else "float8_e5m2"
+        elif w is not None and w.dtype == "U8" and layer + ".weight_scale" in aside:
+            no(f"'{layer}.weight' is 4-bit with scales but not marked ComfyUI's (no comfy_quant): NVFP4 of another "
+               "tool (NVIDIA ModelOpt's orders the nibbles and block scales otherwise); Studio reads ComfyUI's")
+        elif layer + ".weight_scale" in aside:
+            no(f"'{layer}.weight_scale' scales a weight stored as {w.dtype if w else '(none)'} and the file does "
+               "not say its format (no comfy_quant): Studio cannot tell how to apply it")
+    for layer, fmt in sorted(formats.items()):
+        wname = layer + ".weight"
+        w = tensors.get(wname)
+        if fmt not in FP8_FORMATS and fmt != "nvfp4":
+            no(f"layer '{layer}' is quantised as '{fmt}', which Studio cannot read (it reads float8_e4m3fn, "
+               "float8_e5m2 and nvfp4)")
+        if w is None:
+            no(f"layer '{layer}' is marked {fmt} but has no '{wname}'")
+        s = aside.get(layer + ".weight_scale")
+        if fmt in FP8_FORMATS:
+            if w.dtype != FP8_FORMATS[fmt]:
+                no(f"'{wname}' is marked {fmt} but stored as {w.dtype}")
+            if s is None or s.numel != 1:
+                no(f"'{layer}.weight_scale' " + ("is missing" if s is None else f"holds {s.numel} values {list(s.shape)}")
+                   + f": a {fmt} layer has one per-tensor scale")
+            scales[wname] = layer + ".weight_scale"
+            continue
+        g = aside.get(layer + ".weight_scale_2")
+        if w.dtype != "U8" or len(w.shape) != 2:
+            no(f"'{wname}' is marked nvfp4 but stored as {w.dtype} {list(w.shape)} (NVFP4 is 2-D uint8, two values a byte)")
+        rows, cols = w.shape[0], w.shape[1] * 2
+        want = (-(-rows // 128) * 128, -(-(cols // 16) // 4) * 4)  # cuBLAS's swizzled block-scale tiles
+        if s is None or s.dtype != "F8_E4M3" or tuple(s.shape) != want or cols % 16:
+            no(f"'{layer}.weight_scale' " + ("is missing" if s is None else f"is {s.dtype} {list(s.shape)}")
+               + f": the block scales of a {rows}x{cols} NVFP4 weight are F8_E4M3 {list(want)}")
+        if g is None or g.numel != 1 or g.dtype not in ("F32", "BF16", "F16"):
+            no(f"'{layer}.weight_scale_2' " + ("is missing" if g is None else f"is {g.dtype} {list(g.shape)}")
+               + ": an NVFP4 layer has one float per-tensor scale")
+        tensors[wname] = TensorInfo((rows, cols), NVFP4, w.start, w.end, s, g)
 
 
 def _gguf_file(path: str) -> WeightFile:
@@ -117,7 +214,8 @@ def dtype_bytes(wf: WeightFile) -> Counter:
 
 def describe(wf: WeightFile, detail: bool = False) -> str:
     """The file's format in words, from the storage of most of its weights: 'bf16', 'fp16 + fp32',
-    'fp8 e4m3', 'fp8 e4m3 (scaled)', 'GGUF Q8_0', 'GGUF Q4_K (+ Q6_K)'; ``detail``: with how much
+    'fp8 e4m3', 'fp8 e4m3 (scaled)', 'fp8 e4m3 (per-tensor scales, ComfyUI mixed)', 'NVFP4 mixed
+    (bf16 elsewhere)', 'GGUF Q8_0', 'GGUF Q4_K (+ Q6_K)'; ``detail``: with how much
     of an fp8 file is fp8 and what the rest is."""
     c = dtype_bytes(wf)
     if wf.kind == "gguf":
@@ -131,10 +229,17 @@ def describe(wf: WeightFile, detail: bool = False) -> str:
     top = c.most_common()
     total = sum(c.values())
     fp8 = [k for k, _ in top if k in FP8]
+    rest = [SAFETENSORS_DTYPES[k][0] for k, v in top if k in ("BF16", "F16", "F32")]
+    mixed = any(n.endswith(".weight_scale") for n in wf.scales.values())
+    if NVFP4 in c:  # ComfyUI's mixed NVFP4: the blocks' matrices in 4 bits, the rest wider
+        share = c[NVFP4] * 100 // max(1, total)
+        return "NVFP4 mixed (" + "".join(f"{SAFETENSORS_DTYPES[k][0]}, " for k in fp8) + (
+            f"{' + '.join(rest)} elsewhere" if rest else "nothing else") + (
+            f"; {share} % of the bytes in NVFP4" if detail else "") + ")"
     if fp8:  # the blocks' weights in 8 bits; embeddings, norms and biases usually kept wider
-        rest = [SAFETENSORS_DTYPES[k][0] for k, v in top if k not in FP8 and k in ("BF16", "F16", "F32")]
         share = sum(c[k] for k in fp8) * 100 // max(1, total)
-        return f"{SAFETENSORS_DTYPES[fp8[0]][0]}" + (" (scaled)" if wf.scales else "") + (
+        kind = " (per-tensor scales, ComfyUI mixed)" if mixed else " (scaled)" if wf.scales else ""
+        return f"{SAFETENSORS_DTYPES[fp8[0]][0]}{kind}" + (
             f" ({share} % of the bytes; the rest {' + '.join(rest)})" if rest and detail else "")
     words = SAFETENSORS_DTYPES[top[0][0]][0]
     floats = [k for k, v in top[1:] if k in ("BF16", "F16", "F32") and v >= top[0][1] // 4]

@@ -19,7 +19,9 @@ the vision tower or the 262k-word LM head (a file's vision tower is not read).
 
 Every part is checked against the transformer (the text width and the Gemma layers the connectors
 stack, the video and audio latent channels, the mel bins) before anything is allocated; the configs
-come from the shapes (part_configs_ltx2.py); the parts are loaded lean (parts.py)."""
+come from the shapes (part_configs_ltx2.py); the parts are loaded lean (parts.py), in bf16, fp8,
+scaled fp8 or ComfyUI's mixed precision (fp8 with ``weight_scale``, NVFP4 as in
+``gemma_3_12B_it_fp4_mixed``: weight_formats.py, comfy_quant.py)."""
 from __future__ import annotations
 
 import os
@@ -37,7 +39,7 @@ CONNECTORS = ("video_embeddings_connector.", "audio_embeddings_connector.")
 PROJECTION = "text_embedding_projection."
 GEMMA_PREFIXES = ("model.language_model.", "language_model.model.", "model.", "")
 GEMMA_TOPS = ("embed_tokens.", "layers.", "norm.")
-GEMMA_FILES = "gemma_3_12B_it (or its fp8 version: ComfyUI's text_encoders)"
+GEMMA_FILES = "gemma_3_12B_it (or its fp8 / fp4_mixed version: ComfyUI's text_encoders)"
 # diffusers' scripts/convert_ltx2_to_diffusers.py: LTX_2_0_CONNECTORS_KEYS_RENAME_DICT and
 # LTX_2_0_VOCODER_RENAME_DICT (applied in order, as substring replacements, as the script does)
 CONNECTOR_RENAMES = (("connectors.", ""), ("video_embeddings_connector", "video_connector"),
@@ -78,21 +80,9 @@ def transformer_file(wf: WeightFile) -> WeightFile:
     return _with(wf, {k: k for k in keep})
 
 
-def plain_or_scaled(wf: WeightFile, what: str) -> None:
-    """ComfyUI's mixed-precision quantisation (a ``weight_scale`` and a ``comfy_quant`` tensor per
-    layer, as newer fp8 / fp4 files hold) is refused by name: its weights read without their scales
-    would be wrong. Plain fp8 and the scaled-fp8 layout (``scale_weight``) are read."""
-    odd = next((k for k in wf.tensors if k.endswith((".weight_scale", ".comfy_quant", ".input_scale"))), None)
-    if odd is not None:
-        raise ModelError(f"the {what} '{wf.path}' is quantised in ComfyUI's mixed-precision layout (per-layer "
-                         f"weight_scale / comfy_quant tensors, e.g. '{odd}'), which Studio does not read yet: give its "
-                         "bf16 or fp8 (e4m3fn, plain or scaled_fp8) version")
-
-
 def denoiser_config(diffusers, fam: Family, wf: WeightFile) -> tuple[str, dict, WeightFile]:
     """(class name, config, the transformer under diffusers' names) of an LTX-2 checkpoint or
     transformer file: renamed by diffusers' converter (on shapes), the config read from the shapes."""
-    plain_or_scaled(wf, "checkpoint")
     own = transformer_file(wf)
     named = own if "proj_in.weight" in own.tensors else renamed(diffusers.LTX2VideoTransformer3DModel, {}, own,
                                                                    shapes_only=True)
@@ -140,7 +130,6 @@ def _inside(diffusers, wf: WeightFile, files: dict[str, str]) -> tuple[dict[str,
 
 
 def _gemma(wf: WeightFile, variant: str, family: str, path: str, den_cfg: dict, den: str) -> Part:
-    plain_or_scaled(wf, "text encoder")
     names = {}
     for k in wf.tensors:
         pre = next((p for p in GEMMA_PREFIXES if k.startswith(p) and k[len(p):].startswith(GEMMA_TOPS)), None)

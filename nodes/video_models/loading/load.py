@@ -211,10 +211,11 @@ class VideoModelRef(ModelRef):
 
 
 def weight_count(p) -> int:
-    """The number of weights a parameter holds (a GGUF-quantised one is stored as bytes)."""
+    """The number of weights a parameter holds (a GGUF-quantised one is stored as bytes; a ComfyUI
+    NVFP4 one two a byte: files/comfy_quant.py)."""
     qtype = getattr(p, "quant_type", None)
     if qtype is None:
-        return p.numel()
+        return p.numel() * (2 if getattr(p, "nvfp4", False) else 1)
     import math
 
     import gguf
