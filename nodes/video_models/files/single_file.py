@@ -86,7 +86,8 @@ def lean_load(cls, cfg, wf: WeightFile, torch_dtype, state: dict | None = None, 
     as they are (assign): floating tensors in ``torch_dtype`` (fp32 for the class's
     _keep_in_fp32_modules, as diffusers loads them), fp8 weights of Linear / Conv layers kept in 8
     bits under layerwise casting (computed in ``torch_dtype``), scaled-fp8 scales applied, NVFP4
-    weights (ComfyUI's) kept packed in comfy_quant.NVFP4Linear layers. ``cfg``: a diffusers config dict, or a transformers config object (its model's tied weights
+    weights (ComfyUI's) kept packed in comfy_quant.NVFP4Linear layers. ``cfg``: a diffusers config
+    dict, or a transformers config object (its model's tied weights
     are tied after the load). ``state``: tensors read and converted already (diffusers' converter
     run on them), used instead of reading ``wf``, with ``scales`` (weight name -> its fp8 scale).
     ``extra``: tensors the caller made, loaded beside the file's (SVD's: its VAE's identity
