@@ -201,8 +201,10 @@ def resolve(name: str, base_dir: str | None = None, dirs: list[str] | None = Non
         return os.path.abspath(os.path.join(base_dir, name))
     from .comfy_paths import KIND_OF_FOLDER
     for root in (dirs if dirs is not None else model_dirs()):
-        # as typed, or as a ComfyUI workflow names it: relative to its kind folder (checkpoints/, vae/...)
-        for cand in [os.path.join(root, name)] + [os.path.join(root, k, name) for k in KIND_OF_FOLDER]:
+        # as typed, or as a ComfyUI workflow names it: relative to its kind folder (checkpoints/, vae/...),
+        # in a models folder or in a ComfyUI folder given as one (its models/)
+        kinds = [os.path.join(root, up, k, name) for up in ("", "models") for k in KIND_OF_FOLDER]
+        for cand in [os.path.join(root, name)] + kinds:
             if os.path.exists(cand) and _within(cand, root):
                 return os.path.abspath(cand)
         snaps = os.path.join(root, "models--" + name.replace("/", "--"), "snapshots")

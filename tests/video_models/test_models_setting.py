@@ -106,6 +106,8 @@ def test_a_workflows_file_name_is_found_in_its_comfyui_kind_folder(tmp_path):
     assert models.resolve("style.safetensors", dirs=dirs) == str(root / "style.safetensors")  # the root first
     assert models.resolve("loras/style.safetensors", dirs=dirs) == str(root / "loras" / "style.safetensors")
     assert models.resolve("nowhere.safetensors", dirs=dirs) is None
+    assert models.resolve("ltx-2-19b-dev.safetensors", dirs=[str(tmp_path)]) == \
+        str(root / "checkpoints" / "ltx-2-19b-dev.safetensors")  # a ComfyUI folder given as the models folder
     assert models.resolve("../checkpoints/ltx-2-19b-dev.safetensors", dirs=[str(root / "vae")]) is None  # not outside
 
 
