@@ -61,7 +61,8 @@ def wan_pipeline(cfg: dict) -> tuple[dict, dict, str]:
     return WAN_SCHEDULER, {}, ASSUMED["wan"]
 
 
-def _dim(shapes: dict, name: str, i: int, what: str, path: str) -> int:
+def shape_dim(shapes: dict, name: str, i: int, what: str, path: str) -> int:
+    """Size ``i`` of tensor ``name`` in a file's shapes; refused, naming the file, when it has none."""
     s = shapes.get(name)
     if s is None or len(s) <= abs(i):
         raise ModelError(f"'{path}' has no '{name}' of the right rank: its {what} cannot be read from its shapes")
@@ -76,29 +77,29 @@ def count(shapes: dict, prefix: str) -> int:
 
 def wan_transformer(shapes: dict, path: str) -> tuple[str, dict]:
     """(diffusers class name, config) of a Wan denoiser in diffusers' names."""
-    dim, in_ch, pt, ph, pw = (_dim(shapes, "patch_embedding.weight", i, "width", path) for i in range(5))
+    dim, in_ch, pt, ph, pw = (shape_dim(shapes, "patch_embedding.weight", i, "width", path) for i in range(5))
     if dim % WAN_HEAD_DIM:
         raise ModelError(f"'{path}' is a Wan denoiser {dim} wide, which is not a whole number of "
                          f"{WAN_HEAD_DIM}-value heads as in every released Wan model: give its diffusers folder as 'base'")
     layers = count(shapes, "blocks.")
     cfg = {"patch_size": [pt, ph, pw], "num_attention_heads": dim // WAN_HEAD_DIM, "attention_head_dim": WAN_HEAD_DIM,
-           "in_channels": in_ch, "out_channels": _dim(shapes, "proj_out.weight", 0, "output", path) // (pt * ph * pw),
-           "text_dim": _dim(shapes, "condition_embedder.text_embedder.linear_1.weight", 1, "text width", path),
-           "freq_dim": _dim(shapes, "condition_embedder.time_embedder.linear_1.weight", 1, "time width", path),
-           "ffn_dim": _dim(shapes, "blocks.0.ffn.net.0.proj.weight", 0, "feed-forward width", path),
+           "in_channels": in_ch, "out_channels": shape_dim(shapes, "proj_out.weight", 0, "output", path) // (pt * ph * pw),
+           "text_dim": shape_dim(shapes, "condition_embedder.text_embedder.linear_1.weight", 1, "text width", path),
+           "freq_dim": shape_dim(shapes, "condition_embedder.time_embedder.linear_1.weight", 1, "time width", path),
+           "ffn_dim": shape_dim(shapes, "blocks.0.ffn.net.0.proj.weight", 0, "feed-forward width", path),
            "num_layers": layers, "cross_attn_norm": "blocks.0.norm2.weight" in shapes,
            "qk_norm": "rms_norm_across_heads" if "blocks.0.attn1.norm_q.weight" in shapes else None,
            "eps": 1e-6, "rope_max_seq_len": 1024}
     if "condition_embedder.image_embedder.norm1.weight" in shapes:  # Wan 2.1 I2V / FLF2V: CLIP image tokens
-        cfg["image_dim"] = _dim(shapes, "condition_embedder.image_embedder.norm1.weight", 0, "image width", path)
-        cfg["added_kv_proj_dim"] = _dim(shapes, "blocks.0.attn2.add_k_proj.weight", 1, "image key width", path)
+        cfg["image_dim"] = shape_dim(shapes, "condition_embedder.image_embedder.norm1.weight", 0, "image width", path)
+        cfg["added_kv_proj_dim"] = shape_dim(shapes, "blocks.0.attn2.add_k_proj.weight", 1, "image key width", path)
     if "condition_embedder.image_embedder.pos_embed" in shapes:  # FLF2V: two images' tokens
-        cfg["pos_embed_seq_len"] = _dim(shapes, "condition_embedder.image_embedder.pos_embed", 1, "image tokens", path)
+        cfg["pos_embed_seq_len"] = shape_dim(shapes, "condition_embedder.image_embedder.pos_embed", 1, "image tokens", path)
     n = count(shapes, "vace_blocks.")
     if n:
         step = max(1, layers // n)
         cfg["vace_layers"] = list(range(0, step * n, step))
-        cfg["vace_in_channels"] = _dim(shapes, "vace_patch_embedding.weight", 1, "control channels", path)
+        cfg["vace_in_channels"] = shape_dim(shapes, "vace_patch_embedding.weight", 1, "control channels", path)
         return "WanVACETransformer3DModel", cfg
     return "WanTransformer3DModel", cfg
 
@@ -107,31 +108,31 @@ def wan_vae(shapes: dict, path: str) -> tuple[str, dict]:
     """(class, config) of a Wan VAE in diffusers' names (``AutoencoderKLWan``): Wan 2.1's (16 latent
     channels, its latents' statistics the class's defaults) or Wan 2.2's (48 channels: residual down
     and up blocks, 2x2 pixel patches, a wider decoder, the released statistics)."""
-    z = _dim(shapes, "post_quant_conv.weight", 0, "latent channels", path)
+    z = shape_dim(shapes, "post_quant_conv.weight", 0, "latent channels", path)
     stats = {16: {}, 48: {"latents_mean": WAN22_LATENTS_MEAN, "latents_std": WAN22_LATENTS_STD}}.get(z)
     if stats is None:
         raise ModelError(f"'{path}' is a Wan VAE with {z} latent channels: Studio knows the latent statistics of Wan "
                          "2.1's VAE (16) and Wan 2.2's (48); give its diffusers folder as 'base'")
     residual = "encoder.down_blocks.0.resnets.0.conv1.weight" in shapes  # Wan 2.2: WanResidualDownBlock
-    base = _dim(shapes, "encoder.conv_in.weight", 0, "width", path)
+    base = shape_dim(shapes, "encoder.conv_in.weight", 0, "width", path)
     resnets = count(shapes, "decoder.up_blocks.0.resnets.") - 1
     if resnets < 1:
         raise ModelError(f"'{path}': the VAE's decoder blocks are not Wan's (no decoder.up_blocks.0.resnets)")
     if residual:
         levels = count(shapes, "encoder.down_blocks.")
-        chans = [_dim(shapes, f"encoder.down_blocks.{lv}.resnets.0.conv1.weight", 0, "width", path)
+        chans = [shape_dim(shapes, f"encoder.down_blocks.{lv}.resnets.0.conv1.weight", 0, "width", path)
                  for lv in range(levels)]
         temporal = [f"encoder.down_blocks.{lv}.downsampler.time_conv.weight" in shapes for lv in range(levels - 1)]
         if count(shapes, "encoder.down_blocks.0.resnets.") != resnets:
             raise ModelError(f"'{path}': the VAE's encoder and decoder blocks do not hold {resnets} residual blocks "
                              "a level as Wan 2.2's do")
         mult = [c // base for c in chans]
-        pixels = _dim(shapes, "encoder.conv_in.weight", 1, "input channels", path)
+        pixels = shape_dim(shapes, "encoder.conv_in.weight", 1, "input channels", path)
         patch = round((pixels / 3) ** 0.5)
         if patch * patch * 3 != pixels or mult[0] < 1 or any(c % base for c in chans):
             raise ModelError(f"'{path}': {pixels} input channels and widths {chans} are not a Wan 2.2 VAE's")
         return "AutoencoderKLWan", {
-            "base_dim": base, "decoder_base_dim": _dim(shapes, "decoder.conv_out.weight", 1, "decoder width", path)
+            "base_dim": base, "decoder_base_dim": shape_dim(shapes, "decoder.conv_out.weight", 1, "decoder width", path)
             // mult[0], "z_dim": z, "dim_mult": mult, "num_res_blocks": resnets, "attn_scales": [],
             "temperal_downsample": temporal, "dropout": 0.0, "is_residual": True, "in_channels": pixels,
             "out_channels": pixels, "patch_size": patch, "scale_factor_temporal": 2 ** sum(temporal),
@@ -155,14 +156,14 @@ def t5_encoder(shapes: dict, path: str) -> tuple[str, dict, bool]:
     """(transformers class, config, umt5) of a T5 / UMT5 encoder in transformers' names: UMT5 when
     every block has its own relative-attention bias (T5: the first only)."""
     b = "encoder.block.{}.layer.{}"
-    bias = _dim(shapes, b.format(0, 0) + ".SelfAttention.relative_attention_bias.weight", 0, "position buckets", path)
+    bias = shape_dim(shapes, b.format(0, 0) + ".SelfAttention.relative_attention_bias.weight", 0, "position buckets", path)
     heads = int(shapes[b.format(0, 0) + ".SelfAttention.relative_attention_bias.weight"][1])
-    inner = _dim(shapes, b.format(0, 0) + ".SelfAttention.q.weight", 0, "attention width", path)
+    inner = shape_dim(shapes, b.format(0, 0) + ".SelfAttention.q.weight", 0, "attention width", path)
     gated = b.format(0, 1) + ".DenseReluDense.wi_0.weight" in shapes
-    ff = _dim(shapes, b.format(0, 1) + (".DenseReluDense.wi_0.weight" if gated else ".DenseReluDense.wi.weight"),
+    ff = shape_dim(shapes, b.format(0, 1) + (".DenseReluDense.wi_0.weight" if gated else ".DenseReluDense.wi.weight"),
               0, "feed-forward width", path)
     umt5 = b.format(1, 0) + ".SelfAttention.relative_attention_bias.weight" in shapes
-    vocab, d_model = (_dim(shapes, "shared.weight", i, "vocabulary", path) for i in (0, 1))
+    vocab, d_model = (shape_dim(shapes, "shared.weight", i, "vocabulary", path) for i in (0, 1))
     if inner % heads:
         raise ModelError(f"'{path}': an attention width of {inner} is not a whole number of its {heads} heads")
     cfg = {"vocab_size": vocab, "d_model": d_model, "d_kv": inner // heads, "d_ff": ff,
@@ -176,14 +177,14 @@ def t5_encoder(shapes: dict, path: str) -> tuple[str, dict, bool]:
 def clip_vision(shapes: dict, path: str) -> tuple[str, dict]:
     """(transformers class, config) of a CLIP vision tower in transformers' names (ComfyUI's clip_vision
     files): its sizes from the shapes, 16 heads (every released CLIP vision model)."""
-    hidden = _dim(shapes, "vision_model.embeddings.class_embedding", 0, "width", path)
-    patch = _dim(shapes, "vision_model.embeddings.patch_embedding.weight", 2, "patch", path)
-    positions = _dim(shapes, "vision_model.embeddings.position_embedding.weight", 0, "positions", path)
+    hidden = shape_dim(shapes, "vision_model.embeddings.class_embedding", 0, "width", path)
+    patch = shape_dim(shapes, "vision_model.embeddings.patch_embedding.weight", 2, "patch", path)
+    positions = shape_dim(shapes, "vision_model.embeddings.position_embedding.weight", 0, "positions", path)
     side = round((positions - 1) ** 0.5)
     if side * side != positions - 1 or hidden % CLIP_VISION_HEADS:
         raise ModelError(f"'{path}': {positions} positions and a width of {hidden} are not a square CLIP vision tower's")
     return "CLIPVisionModel", {
-        "hidden_size": hidden, "intermediate_size": _dim(shapes, "vision_model.encoder.layers.0.mlp.fc1.weight", 0,
+        "hidden_size": hidden, "intermediate_size": shape_dim(shapes, "vision_model.encoder.layers.0.mlp.fc1.weight", 0,
                                                           "feed-forward width", path),
         "num_hidden_layers": count(shapes, "vision_model.encoder.layers."), "num_attention_heads": CLIP_VISION_HEADS,
         "patch_size": patch, "image_size": side * patch, "hidden_act": "gelu", "layer_norm_eps": 1e-5,

@@ -8,7 +8,7 @@ Plain data and stdlib: no torch, no diffusers."""
 from __future__ import annotations
 
 from ..loading.checks import ModelError
-from ..files.part_configs import count
+from ..files.part_configs import count, shape_dim as _dim
 
 LTX_HEADS = 32  # every released LTX-Video transformer: 2B 32 x 64, 13B 32 x 128 (diffusers' conversion presets)
 
@@ -27,12 +27,6 @@ ASSUMED = (f"{LTX_HEADS} attention heads and patches of 1 (every released LTX-Vi
 LICENCE = ("LTX-Video's weights come under Lightricks' licence for the release (not Studio's): its terms are on "
            "the model card")
 
-
-def _dim(shapes: dict, name: str, i: int, what: str, path: str) -> int:
-    s = shapes.get(name)
-    if s is None or len(s) <= abs(i):
-        raise ModelError(f"'{path}' has no '{name}' of the right rank: its {what} cannot be read from its shapes")
-    return int(s[i])
 
 
 def ltx_transformer(shapes: dict, path: str) -> tuple[str, dict]:

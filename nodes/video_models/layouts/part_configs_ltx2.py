@@ -10,7 +10,7 @@ Plain data and stdlib: no torch, no diffusers."""
 from __future__ import annotations
 
 from ..loading.checks import ModelError
-from ..files.part_configs import count
+from ..files.part_configs import count, shape_dim as _dim
 
 VIDEO_HEAD_DIM, AUDIO_HEAD_DIM, CONNECTOR_HEAD_DIM = 128, 64, 128  # LTX-2 19B: 32 x 128, 32 x 64, 30 x 128
 GEMMA_WIDTH = 3840  # Gemma 3 12B's text states: what LTX-2's connectors read
@@ -44,12 +44,6 @@ ASSUMED = (f"LTX-2 19B's heads ({VIDEO_HEAD_DIM} values for the picture, {AUDIO_
 LICENCE = ("LTX-2's weights come under the LTX-2 Community License (Lightricks', not Studio's): its terms are on "
            "the model card")
 
-
-def _dim(shapes: dict, name: str, i: int, what: str, path: str) -> int:
-    s = shapes.get(name)
-    if s is None or len(s) <= abs(i):
-        raise ModelError(f"'{path}' has no '{name}' of the right rank: its {what} cannot be read from its shapes")
-    return int(s[i])
 
 
 def _heads(width: int, head: int, what: str, path: str) -> int:

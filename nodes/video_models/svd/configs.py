@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 
+from ..files.part_configs import count as _count, shape_dim as _dim
 from ..loading.checks import ModelError
 
 HEAD_DIM = 64  # SVD's UNet: 320 / 640 / 1280 channels in 5 / 10 / 20 heads
@@ -38,17 +39,6 @@ def frames_of(path: str) -> tuple[int, str]:
     return (FRAMES["svd_xt"], "SVD-XT's 25 frames (the file's name says xt)") if xt else \
         (FRAMES["svd"], "SVD's 14 frames (the file's name does not say xt)")
 
-
-def _dim(shapes: dict, name: str, i: int, what: str, path: str) -> int:
-    s = shapes.get(name)
-    if s is None or len(s) <= abs(i):
-        raise ModelError(f"'{path}' has no '{name}' of the right rank: the SVD {what} cannot be read from its shapes")
-    return int(s[i])
-
-
-def _count(shapes: dict, prefix: str) -> int:
-    idx = {k[len(prefix):].partition(".")[0] for k in shapes if k.startswith(prefix)}
-    return max((int(i) + 1 for i in idx if i.isdigit()), default=0)
 
 
 def unet(shapes: dict, path: str) -> dict:
