@@ -199,6 +199,12 @@ def test_fit_per_memory_mode_is_the_planners(tmp_path):
     assert catalog.best_mode(e) == "fp8" and e.fits["model_offload"] is False  # auto's order
     catalog.plan(e, catalog.Machine("cpu", "RAM", 64 * GB))  # the CPU: fp32, all in memory
     assert list(e.fits) == ["gpu"] and e.peaks["gpu"] == predicted_peak("gpu", Sizes(56_000_000_000))
+    for dtype, size in (("fp8_e4m3fn scaled", 14_300_000_000), ("nvfp4 mixed", 8_100_000_000)):
+        q = catalog.ModelEntry("q", "q", "denoiser", "wan", dtype=dtype, params=14_000_000_000,
+                               denoiser_params=14_000_000_000, size=size)
+        catalog.plan(q, card)  # kept as the file stores it: its bytes, not 2 a weight
+        assert q.peaks["gpu"] == predicted_peak("gpu", Sizes(size)) and q.fits["gpu"] is True
+        assert "fp8" not in q.peaks  # fp8 storage: the file is in 8 bits or fewer already
     vae = catalog.ModelEntry("v", "v", "vae", params=10)
     catalog.plan(vae, card)
     assert vae.fits == {}  # only what the loader runs gets a plan

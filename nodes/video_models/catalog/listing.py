@@ -228,11 +228,15 @@ def describe_file(path: str, hint: str = "") -> ModelEntry:
 
 
 # -- the memory plan -----------------------------------------------------------------------------
+STORED = ("GGUF", "fp8", "nvfp4")  # files whose weights stay as the file stores them when loaded
+
+
 def weight_bytes(e: ModelEntry, m: Machine) -> tuple[int, int]:
     """(denoiser bytes, other bytes) as loaded on ``m``: bf16 on a GPU (the loader's auto dtype),
-    fp32 on the CPU; a GGUF file's quantised size on disk (diffusers dequantises it on the fly)."""
+    fp32 on the CPU; a GGUF file's quantised size on disk (diffusers dequantises it on the fly), and
+    so an fp8 or NVFP4 file's (kept in 8 or 4 bits, computed in the load dtype layer by layer)."""
     per = 2 if m.device == "cuda" else 4
-    if e.dtype.startswith("GGUF"):
+    if e.dtype.startswith(STORED):
         return e.size, 0
     return e.denoiser_params * per, (e.params - e.denoiser_params) * per
 
@@ -241,13 +245,13 @@ def plan(e: ModelEntry, m: Machine) -> None:
     """``fits`` and ``peaks`` for each memory mode (the planner's predicted peak against 90 % of
     the card's memory; on the CPU only 'gpu', all in memory, applies)."""
     e.fits, e.peaks = {}, {}
-    if e.kind not in RUNNABLE or not e.denoiser_params and not e.dtype.startswith("GGUF"):
+    if e.kind not in RUNNABLE or not e.denoiser_params and not e.dtype.startswith(STORED):
         return
     den, other = weight_bytes(e, m)
     s = Sizes(den, (other,) if other else ())
     for mode in PLAN_MODES if m.device == "cuda" else ("gpu",):
-        if mode.startswith("fp8") and (e.dtype.startswith("GGUF") or e.dtype.startswith("fp32")):
-            continue  # fp8 storage applies to bf16/fp16 weights
+        if mode.startswith("fp8") and e.dtype.startswith(STORED + ("fp32",)):
+            continue  # fp8 storage applies to bf16/fp16 weights (an fp8 file is in 8 bits already)
         peak = predicted_peak(mode, s)
         e.peaks[mode] = peak
         e.fits[mode] = peak <= m.memory * HEADROOM
@@ -257,7 +261,7 @@ def fit_summary(e: ModelEntry) -> str:
     """'fits: gpu, model_offload, ...' / 'does not fit' / '' (nothing planned)."""
     if not e.fits:
         return ""
-    if list(e.fits) == ["gpu"] and "model_offload" not in e.peaks and not e.dtype.startswith("GGUF"):
+    if list(e.fits) == ["gpu"] and "model_offload" not in e.peaks and not e.dtype.startswith(STORED):
         return "fits in memory (fp32 on the CPU)" if e.fits["gpu"] else "too big for this memory (fp32 on the CPU)"
     ok = [m for m, f in e.fits.items() if f]
     return "fits: " + ", ".join(ok) if ok else "does not fit in any mode"
