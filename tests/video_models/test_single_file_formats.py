@@ -197,3 +197,24 @@ def test_the_wan_repositorys_layout_is_renamed_by_diffusers_converter_and_loaded
         assert torch.equal(out, want)
     else:
         assert one.weights == "fp8 e4m3 (scaled)" and tf.psnr(want, out) >= 40
+
+
+def test_the_memory_plan_counts_a_quantised_file_at_its_bytes(wide, tmp_path):
+    """Load Video Model's plan (weights by the files' headers): an fp8, NVFP4 or GGUF file is kept as
+    it stores its weights, so it counts its bytes, not 2 bytes a weight, and has no fp8 mode to offer."""
+    from nodes.video_models.loading.node import LoadVideoModel
+    base, _, state, _ = wide
+    n = sum(v.numel() for v in state.values())
+    files = {"bf16": tf.write_safetensors(state, str(tmp_path / "w_bf16.safetensors"), torch.bfloat16),
+             "fp8": tf.write_fp8(state, str(tmp_path / "w_fp8.safetensors"), torch.float8_e4m3fn, True),
+             "gguf": tf.write_gguf(state, str(tmp_path / "w-Q8_0.gguf"), "Q8_0")}
+    for kind, f in files.items():
+        params = {"model": f, "base": base, "dtype": "bf16", "device": "auto"}
+        _, den, _, size = LoadVideoModel.weight_numbers(params, "cuda")
+        assert size == 2
+        if kind == "bf16":  # the base folder's own denoiser, replaced by the file, is not counted
+            assert den == n and not LoadVideoModel.quantised_model(params)
+        else:
+            # its bytes (the tiny GGUF keeps most tensors in F32: no more than the load dtype's)
+            assert den * size == pytest.approx(min(os.path.getsize(f), n * size), abs=2), kind
+            assert LoadVideoModel.quantised_model(params)

@@ -25,6 +25,17 @@ PARTS = {"text_encoder": "text_encoder", "text_encoder_2": "text_encoder_2", "va
 FILES = {"model_2": "transformer_2", **PARTS}  # and Wan 2.2 A14B's second expert (files/wan22.py)
 
 
+def stored_quantised(path: str) -> bool:
+    """A weight file whose weights stay as it stores them when loaded: fp8 (scaled or not), ComfyUI's
+    NVFP4, GGUF (from its header; a file that cannot be read counts as not)."""
+    from ..files.weight_formats import read_weight_file
+    try:
+        fmt = read_weight_file(path).fmt
+    except (ModelError, OSError, ValueError):
+        return False
+    return fmt.startswith(("fp8", "NVFP4", "GGUF"))
+
+
 def find_model(name: str, base_dir: str | None) -> str:
     if not name.strip():
         raise ModelError("no model chosen: set 'model' to a diffusers folder or a .safetensors file, or a name "
@@ -159,17 +170,32 @@ class LoadVideoModel(Node):
             size = 4 if dt in ("auto", "fp16") else size  # fp16 is loaded as fp32 on the CPU
         den = other = 0
         parts = {model_paths.resolve(params.get(k) or "", base_dir) for k in PARTS if (params.get(k) or "").strip()}
+        model = model_paths.resolve(params.get("model") or "", base_dir) if (params.get("model") or "").strip() else None
+        replaced = set()  # a base folder's denoisers that single files replace (not loaded)
+        if model and os.path.isfile(model) and model.endswith((".safetensors", ".gguf")):
+            replaced = {"transformer", "unet"} | ({"transformer_2"} if (params.get("model_2") or "").strip() else set())
         for f in cls.signature_files(params, base_dir):
+            if replaced and f != model and os.path.basename(os.path.dirname(f)) in replaced:
+                continue
             if f in parts:
                 other += safetensors_numel(f) if f.endswith(".safetensors") else gguf_numel(f)
             elif f.endswith((".safetensors", ".gguf")):
                 n = safetensors_numel(f) if f.endswith(".safetensors") else gguf_numel(f)
+                if stored_quantised(f):  # kept in 8 or 4 bits (or GGUF's): its bytes, as weights of ``size``
+                    n = min(n, -(-os.path.getsize(f) // size))
                 if os.path.basename(os.path.dirname(f)) in DENOISER_DIRS or not os.path.isfile(
                         os.path.join(os.path.dirname(os.path.dirname(f)), "model_index.json")):
                     den += n  # a denoiser folder of a diffusers model, or a single file
                 else:
                     other += n
         return dev, den, other, size
+
+    @classmethod
+    def quantised_model(cls, params, base_dir=None) -> bool:
+        """The model is a single file kept as it stores its weights (fp8, NVFP4, GGUF): the fp8 memory
+        modes have nothing to store in fewer bits."""
+        f = model_paths.resolve(params.get("model") or "", base_dir) if (params.get("model") or "").strip() else None
+        return bool(f) and os.path.isfile(f) and stored_quantised(f)
 
     @classmethod
     def model_footprint(cls, params, device, base_dir=None) -> tuple[str, int]:
@@ -181,7 +207,8 @@ class LoadVideoModel(Node):
         if mode == "auto" and kind == "cuda":
             from ..memory.modes import choose_memory, free_memory
             from ..memory.sizes import Sizes
-            mode, _ = choose_memory(Sizes(den * size, (other * size,)), free_memory(dev), size == 2)
+            mode, _ = choose_memory(Sizes(den * size, (other * size,)), free_memory(dev),
+                                    size == 2 and not cls.quantised_model(params, base_dir))
         if kind == "cpu" or mode == "gpu" or mode == "auto":
             return dev, (den + other) * size
         # offloaded modes: every part on the host between runs; fp8 stores the denoiser in 1 byte a weight
@@ -262,7 +289,8 @@ class LoadVideoModel(Node):
         if free is None:
             return False
         _, den, other, size = self.weight_numbers(ctx.params, device, _base_dir(ctx))
-        sizes, fp8_ok = Sizes(den * size, (other * size,)), size == 2
+        sizes, fp8_ok = Sizes(den * size, (other * size,)), size == 2 and not self.quantised_model(ctx.params,
+                                                                                                    _base_dir(ctx))
         mode = _memory_param(ctx.params)
         if mode == "auto":
             mode, why = choose_memory(sizes, free, fp8_ok)
