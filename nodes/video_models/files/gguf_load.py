@@ -15,6 +15,7 @@ unchanged (dequantising is what running them would do). diffusers is imported in
 from __future__ import annotations
 
 from ..loading.checks import ModelError
+from .tensor_reads import all_read
 from .weight_formats import WeightFile
 
 
@@ -78,12 +79,7 @@ def quantised_load(cls, cfg: dict, state: dict, torch_dtype, path: str):
     state.clear()
     quantizer.postprocess_model(model)
     model.hf_quantizer = quantizer
-    left = [n for n, p in list(model.named_parameters()) + list(model.named_buffers()) if p.device.type == "meta"]
-    if left:
-        raise ModelError(f"'{path}': {len(left)} tensors of the {cls.__name__} were not in the file "
-                         f"(e.g. {', '.join(left[:3])})")
-    model.eval()
-    return model
+    return all_read(model, path)
 
 
 def check_quantisations(wf: WeightFile) -> None:

@@ -23,7 +23,7 @@ from ..loading.families import Family
 from ..layouts import hunyuan_layouts
 from ..svd import convert as svd_convert
 from .gguf_load import check_quantisations, quantised_load, whole_rows
-from .tensor_reads import read_gguf_state, read_tensor, torch_dtype_of
+from .tensor_reads import all_read, read_gguf_state, read_tensor, torch_dtype_of
 from .weight_formats import NVFP4, SAFETENSORS_DTYPES, WeightFile, describe
 
 
@@ -140,12 +140,7 @@ def lean_load(cls, cfg, wf: WeightFile, torch_dtype, state: dict | None = None, 
         apply_layerwise_casting(leaf, storage_dtype=storage, compute_dtype=torch_dtype, skip_modules_pattern=None)
         if scale is not None and scale != 1.0:
             _apply_scale(leaf, scale)
-    left = [n for n, p in list(model.named_parameters()) + list(model.named_buffers()) if p.device.type == "meta"]
-    if left:
-        raise ModelError(f"'{wf.path}': {len(left)} tensors of the {cls.__name__} were not in the file "
-                         f"(e.g. {', '.join(left[:3])})")
-    model.eval()
-    return model
+    return all_read(model, wf.path)
 
 
 def renamed(cls, cfg: dict, wf: WeightFile, shapes_only: bool = False) -> WeightFile | None:

@@ -70,3 +70,13 @@ def read_gguf_state(path: str) -> dict:
             out[t.name] = w if t.tensor_type in plain else GGUFParameter(w, quant_type=t.tensor_type)
     del reader
     return out
+
+
+def all_read(model, path: str):
+    """``model`` in eval mode once every parameter and buffer has been read into it (none left on the
+    meta device), else refused naming the first ones the file lacked."""
+    left = [n for n, p in list(model.named_parameters()) + list(model.named_buffers()) if p.device.type == "meta"]
+    if left:
+        raise ModelError(f"'{path}': {len(left)} tensors of the {type(model).__name__} were not in the file "
+                         f"(e.g. {', '.join(left[:3])})")
+    return model.eval()
