@@ -218,6 +218,20 @@ def tokenizer_for(part: Part, base: str | None):
                      "Wan folder (its tokenizer/ is used)")
 
 
+def fitting_tokenizer(part: Part, base: str | None, nowhere):
+    """``tokenizer_for``'s tokenizer (None: 'base''s), refused when it holds more tokens than the
+    encoder has embeddings (another model's), or with ``nowhere(beside)``, the family's words, when
+    there is none to look for (no ``spiece_model``, no tokenizer/ beside the file, no 'base')."""
+    beside = os.path.join(os.path.dirname(part.wf.path), "tokenizer")
+    if not (SPIECE in part.wf.tensors or os.path.isdir(beside) or base):
+        raise ModelError(nowhere(beside))
+    tok = tokenizer_for(part, base)
+    if tok is not None and len(tok) > part.cfg["vocab_size"]:
+        raise ModelError(f"the tokenizer of the text encoder '{part.wf.path}' holds {len(tok)} tokens, but the "
+                         f"encoder's embedding has {part.cfg['vocab_size']} rows: they are not one model's")
+    return tok
+
+
 def load_part(part: Part, torch_dtype):
     """The part (checked by check_parts), lean: its skeleton on the meta device, the file's weights
     read into it."""

@@ -16,7 +16,8 @@ from ..loading.checks import ModelError
 from ..loading.families import FAMILIES, Family
 from ..files import part_configs as pc
 from . import part_configs_ltx as pcl
-from ..files.parts import PART_TITLES, SPIECE, Part, check_shapes, load_part, read_part, strip_prefix, tokenizer_for
+from ..files.parts import (PART_TITLES, SPIECE, Part, check_shapes, fitting_tokenizer, load_part, read_part,
+                           strip_prefix)
 from ..files.single_file import load_with_config, renamed
 from ..files.weight_formats import WeightFile
 
@@ -135,17 +136,11 @@ def check_parts(fam: Family, den_cfg: dict, den_path: str, files: dict[str, str]
 def tokenizer(part: Part, base: str | None):
     """The T5 tokenizer: the file's ``spiece_model``, a tokenizer/ folder beside it, or (None) the
     base folder's; else refused, saying where Studio looked."""
-    beside = os.path.join(os.path.dirname(part.wf.path), "tokenizer")
-    if SPIECE in part.wf.tensors or os.path.isdir(beside) or base:
-        tok = tokenizer_for(part, base)
-        if tok is not None and len(tok) > part.cfg["vocab_size"]:
-            raise ModelError(f"the tokenizer of the text encoder '{part.wf.path}' holds {len(tok)} tokens, but the "
-                             f"encoder's embedding has {part.cfg['vocab_size']} rows: they are not one model's")
-        return tok
-    raise ModelError(f"the text encoder '{part.wf.path}' carries no tokenizer (ComfyUI's t5xxl files have none: "
-                     f"ComfyUI ships T5's itself) and none was found: Studio looked in the file (no '{SPIECE}' "
-                     f"tensor), in '{beside}', and in 'base' (empty). Put T5 v1.1 XXL's tokenizer in '{beside}' (an "
-                     "LTX-Video diffusers folder's tokenizer/ folder), or set 'base' to a diffusers LTX-Video folder")
+    return fitting_tokenizer(part, base, lambda beside: (
+        f"the text encoder '{part.wf.path}' carries no tokenizer (ComfyUI's t5xxl files have none: ComfyUI ships "
+        f"T5's itself) and none was found: Studio looked in the file (no '{SPIECE}' tensor), in '{beside}', and in "
+        f"'base' (empty). Put T5 v1.1 XXL's tokenizer in '{beside}' (an LTX-Video diffusers folder's tokenizer/ "
+        "folder), or set 'base' to a diffusers LTX-Video folder"))
 
 
 def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str], torch_dtype, info):

@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import os
 
-from ..files.parts import PART_TITLES, Part, check_shapes, load_part, read_part
-from ..files.spiece_tokenizers import SPIECE, gemma_from_spiece
+from ..files.parts import PART_TITLES, Part, check_shapes, fitting_tokenizer, load_part, read_part
+from ..files.spiece_tokenizers import SPIECE
 from ..files.single_file import load_with_config, renamed
 from ..files.weight_formats import WeightFile
 from ..loading.checks import ModelError
@@ -225,23 +225,10 @@ def check_parts(fam: Family, den_cfg: dict, den_path: str, files: dict[str, str]
 def tokenizer(part: Part, base: str | None):
     """Gemma 3's tokenizer: the file's ``spiece_model``, a tokenizer/ folder beside the file, or
     (None) the base folder's; else refused, saying where Studio looked."""
-    beside = os.path.join(os.path.dirname(part.wf.path), "tokenizer")
-    if SPIECE in part.wf.tensors or os.path.isdir(beside):
-        if SPIECE in part.wf.tensors:
-            tok, where = gemma_from_spiece(part), f"'{SPIECE}' inside the file"
-        else:
-            from transformers import AutoTokenizer
-            tok, where = AutoTokenizer.from_pretrained(beside, local_files_only=True), f"'{beside}'"
-        if len(tok) > part.cfg["vocab_size"]:
-            raise ModelError(f"the tokenizer in {where} holds {len(tok)} tokens, but the text encoder "
-                             f"'{part.wf.path}' has {part.cfg['vocab_size']} embeddings: they are not one model's")
-        return tok
-    if base:
-        return None
-    raise ModelError(f"the text encoder '{part.wf.path}' carries no tokenizer and none was found: Studio looked in the "
-                     f"file (no '{SPIECE}' tensor), in '{beside}', and in 'base' (empty). Put Gemma 3's tokenizer "
-                     f"files in '{beside}' (a diffusers LTX-2 folder's tokenizer/ folder), or give that folder as "
-                     "'model'")
+    return fitting_tokenizer(part, base, lambda beside: (
+        f"the text encoder '{part.wf.path}' carries no tokenizer and none was found: Studio looked in the file (no "
+        f"'{SPIECE}' tensor), in '{beside}', and in 'base' (empty). Put Gemma 3's tokenizer files in '{beside}' (a "
+        "diffusers LTX-2 folder's tokenizer/ folder), or give that folder as 'model'"))
 
 
 def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str], torch_dtype, info):
