@@ -314,6 +314,9 @@ class ControlMask(Node):
                 raise StudioError("without a video, set 'frames' (the mask's length)")
         n, w, h, fps = ((len(clip), clip.width, clip.height, clip.fps) if clip is not None
                         else (p.frames, p.width, p.height, p.fps))
+        if w * h > MAX_FRAME_PIXELS:  # a float mask frame, its feathering and the encoder's copies: GBs a frame
+            raise StudioError(f"Control Mask: a {w}x{h} mask is {w * h:,} pixels a frame, over Studio's limit of "
+                              f"{MAX_FRAME_PIXELS:,} (set a smaller 'width' and 'height')")
         if clip is not None and p.source == "alpha" and clip.channels != 4:
             raise StudioError(f"source 'alpha': the video has {clip.channels} channels, no alpha (4 needed)")
         keys = read_keys(p.source, {"shape_keys": p.shape_keys, "polygon_keys": p.polygon_keys})

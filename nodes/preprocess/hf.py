@@ -4,17 +4,19 @@ files and its kind before anything is read, loaded with transformers (never down
 in the engine's model cache (the loader node's ``keeps_model``)."""
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field
 from typing import Any
 
+from studio.core import json_limits
 from studio.core import models as model_paths
 from studio.core.errors import StudioError
 from studio.core.limits import regular_file_problem
 from studio.core.params import Choice, Int, Path
 from studio.core.spec import SOURCE, Node, Out
 from studio.core.values import ModelRef
+
+from .hf_weights import WeightsError, check_weights
 
 CATEGORY = "Preprocess"
 # Frames through a model at once. On the CPU one at a time is the fastest (measured 2026-11-24 on 2 cores:
@@ -118,8 +120,7 @@ def read_config(path: str) -> dict:
     if os.path.lexists(cfg_path) and (why := regular_file_problem(cfg_path)):
         raise PreprocessModelError(f"cannot read {cfg_path}: {why}")
     try:
-        with open(cfg_path, encoding="utf-8") as f:
-            cfg = json.load(f)
+        cfg = json_limits.load_file(cfg_path)
     except (OSError, ValueError) as e:
         raise PreprocessModelError(f"cannot read {os.path.join(path, 'config.json')}: {e}") from None
     if not isinstance(cfg, dict):
@@ -212,6 +213,10 @@ def load(path: str, want: str, device) -> PreprocessModel:
     k = KINDS[want]
     cfg = check_kind(path, want)
     cls = dict(k.classes).get(cfg.get("model_type"), k.model_class)
+    try:  # shards inside the folder and regular files; the config's layer counts within the weights
+        check_weights(path, cfg, k.title)
+    except WeightsError as e:
+        raise PreprocessModelError(str(e)) from None
     model = getattr(transformers, cls).from_pretrained(path, local_files_only=True, use_safetensors=True)
     model = model.to(device).eval()
     processor = processor_class(want).from_pretrained(path, local_files_only=True) if k.processor_class else None

@@ -41,6 +41,9 @@ def parse_prompts(text: str) -> dict[int, FramePrompt]:
         if not sep or not f.strip().isdigit():
             raise StudioError(f"'{part.strip()}' is not 'frame: +x y, -x y, box x0 y0 x1 y1' "
                               "(e.g. 0: +0.5 0.4)")
+        if not f.strip().isascii() or len(f.strip()) > 9:  # '²' is a digit to isdigit, not to int()
+            shown = f.strip() if len(f.strip()) <= 12 else f.strip()[:12] + f"… ({len(f.strip()):,} digits)"
+            raise StudioError(f"frame '{shown}' is not a frame number (0 to 999999999 in the digits 0-9)")
         frame = int(f)
         fp = out.setdefault(frame, FramePrompt())
         for item in rest.split(","):

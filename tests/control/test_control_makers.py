@@ -194,3 +194,13 @@ def test_a_keyed_polygon_mask_is_filled_and_refused_at_validate_when_bad():
     assert _validate("control.mask", {"source": "rectangle", "frames": 2, "polygon_keys": "junk"}) == []  # not read
     with pytest.raises(StudioError, match="'polygon_keys': no polygon"):
         run_node(M.ControlMask, {"source": "polygon", "frames": 2})
+
+
+def test_control_mask_refuses_a_frame_over_the_pixel_limit_before_making_one():
+    """Issue 54, finding 11: 100,000 frames of 8192x8192 were made and fed on until GBs were held."""
+    import resource
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(StudioError, match=r"Control Mask: a 8192x8192 mask is 67,108,864 pixels a frame, over "
+                                          r"Studio's limit of 40,000,000"):
+        run_node(M.ControlMask, {"frames": 100000, "width": 8192, "height": 8192})
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200_000  # KB: no frame was made

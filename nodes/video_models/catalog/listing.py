@@ -16,6 +16,7 @@ import sys
 from dataclasses import asdict, dataclass, field
 
 from studio.core import models as model_paths
+from studio.core.errors import StudioError
 
 from ..loading.families import FAMILIES, family_from_index, variant_title
 from .headers import FileInfo, HeaderError, read_info
@@ -115,9 +116,11 @@ def machine() -> Machine:
 
 # -- describing one model ------------------------------------------------------------------------
 def _read_json(path: str) -> dict:
+    from studio.core.json_limits import load_file
     try:
-        with open(path, encoding="utf-8") as f:
-            d = json.load(f)
+        if not os.path.isfile(path):  # a FIFO or a device would block
+            return {}
+        d = load_file(path)
         return d if isinstance(d, dict) else {}
     except (OSError, ValueError):
         return {}
@@ -227,6 +230,16 @@ def describe_file(path: str, hint: str = "") -> ModelEntry:
     return e
 
 
+def _described(f) -> ModelEntry:
+    """One found model's entry; whatever goes wrong reading it is a note on that entry, never the
+    end of the listing."""
+    try:
+        return describe_folder(f.path) if f.kind == "folder" else describe_file(f.path, f.hint)
+    except (Exception, RecursionError) as err:  # noqa: BLE001 - one bad file is a note, the others still listed
+        words = str(err).splitlines()[0][:200] if isinstance(err, (OSError, StudioError)) else ""
+        return ModelEntry("", f.path, "unknown", note=f"cannot be read ({type(err).__name__}{': ' + words if words else ''})")
+
+
 # -- the memory plan -----------------------------------------------------------------------------
 STORED = ("GGUF", "fp8", "nvfp4")  # files whose weights stay as the file stores them when loaded
 
@@ -326,7 +339,7 @@ def list_models(roots: list | None = None, m: Machine | None = None, notes: list
         else:
             e = None
         if e is None:
-            e = describe_folder(f.path) if f.kind == "folder" else describe_file(f.path, f.hint)
+            e = _described(f)
         fresh[f.path] = {"sig": sig, "entry": {k: v for k, v in e.as_dict().items() if k not in ("fits", "peaks")}}
         e.name, e.root, e.hint = f.name, f.root, f.hint
         out.append(e)

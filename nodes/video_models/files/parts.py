@@ -44,6 +44,8 @@ class Part:
 
 def _looks(wf: WeightFile, n: int = 4) -> str:
     items = sorted(wf.tensors.items())[:n]
+    if not items:
+        return "no tensors"
     return ", ".join(f"{k} {list(v.shape)}" for k, v in items) + (f", … ({len(wf.tensors)} tensors)"
                                                                    if len(wf.tensors) > n else "")
 

@@ -246,7 +246,7 @@ def _studio_gguf(cls, cfg: dict, cfg_path: str, wf: WeightFile, torch_dtype, val
     shapes = converted_shapes(cls, cfg, wf)
     if not native and (shapes is None or not check_config(cfg_path, cfg, cls, shapes, wf.path, value_bytes)):
         raise ModelError(f"'{wf.path}' is in neither diffusers' layout of the {cls.__name__} nor one Studio converts "
-                         f"(it holds {', '.join(list(wf.tensors)[:3])}, …)")
+                         f"(it holds {', '.join(list(wf.tensors)[:3]) + ', …' if wf.tensors else 'no tensors'})")
     return quantised_load(cls, cfg, convert_state(cls, cfg, whole_rows(read_gguf_state(wf.path))), torch_dtype,
                           wf.path)
 

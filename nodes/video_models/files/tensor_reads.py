@@ -58,7 +58,8 @@ def read_gguf_state(path: str) -> dict:
     import numpy as np
     import torch
     from diffusers.quantizers.gguf.utils import GGUFParameter
-    reader = gguf.GGUFReader(path)
+    from .gguf_header import open_reader
+    reader = open_reader(path)
     plain = (gguf.GGMLQuantizationType.F32, gguf.GGMLQuantizationType.F16)
     out = {}
     with open(path, "rb", buffering=0) as f:

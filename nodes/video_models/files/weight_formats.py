@@ -17,10 +17,11 @@ Headers only: nothing here reads a tensor's data but the few bytes of ``comfy_qu
 torch is not imported (gguf and numpy are, inside the GGUF reader)."""
 from __future__ import annotations
 
-import json
 import os
 from collections import Counter
 from dataclasses import dataclass
+
+from studio.core import json_limits
 
 from ..loading.checks import ModelError, read_safetensors_header, refuse_pickle, regular_file, unknown_architecture
 from ..loading.families import Family, family_from_keys
@@ -115,7 +116,7 @@ def _formats(path: str, header: dict, tensors: dict[str, TensorInfo], data_start
     meta = (header.get("__metadata__") or {}).get("_quantization_metadata")
     if meta:
         try:
-            layers = json.loads(meta).get("layers", {})
+            layers = json_limits.loads(meta).get("layers", {})
             out.update({k: (v if isinstance(v, str) else v["format"]) for k, v in layers.items()})
         except (ValueError, AttributeError, KeyError, TypeError):
             raise ModelError(f"'{path}': its header's _quantization_metadata is not the JSON ComfyUI writes "
@@ -129,7 +130,7 @@ def _formats(path: str, header: dict, tensors: dict[str, TensorInfo], data_start
                     raise ModelError(f"'{path}': '{k}' holds {info.end - info.start} bytes, not a layer's JSON")
                 f.seek(data_start + info.start)
                 try:
-                    conf = json.loads(f.read(info.end - info.start).decode("utf-8"))
+                    conf = json_limits.loads(f.read(info.end - info.start).decode("utf-8"))
                     out[k[: -len(".comfy_quant")]] = str(conf["format"])
                 except (ValueError, KeyError, TypeError):
                     raise ModelError(f"'{path}': '{k}' is not ComfyUI's JSON of a layer's format") from None
@@ -191,14 +192,11 @@ def _gguf_file(path: str) -> WeightFile:
     pages are touched here)."""
     regular_file(path)
     try:
-        import gguf
+        import gguf  # noqa: F401 - only whether it is installed
     except ImportError:
         raise ModelError(f"'{path}' is a GGUF file: reading it needs the 'gguf' package (pip install gguf)") from None
-    try:
-        reader = gguf.GGUFReader(path)
-    except Exception as e:  # noqa: BLE001 - the reader's many ways to refuse a file that is not GGUF
-        raise ModelError(f"'{path}' is not a valid GGUF file: {str(e).splitlines()[0] if str(e) else type(e).__name__}") \
-            from None
+    from .gguf_header import open_reader
+    reader = open_reader(path)  # counts, offsets and the reader's refusals checked, in Studio's words
     tensors = {t.name: TensorInfo(tuple(int(d) for d in reversed(list(t.shape))), t.tensor_type.name)
                for t in reader.tensors}
     return WeightFile(path, "gguf", tensors, {})

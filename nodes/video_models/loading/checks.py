@@ -6,16 +6,19 @@ opened; a truncated ``.safetensors`` is caught from its header, before torch rea
 No torch or diffusers here."""
 from __future__ import annotations
 
-import json
+import errno
 import os
 import stat
 import struct
 
+from studio.core import json_limits
 from studio.core.errors import StudioError
 
 from .families import FAMILIES, Family, family_from_index, family_from_keys
 
 PICKLE_EXTS = (".bin", ".ckpt", ".pt", ".pth", ".pkl")
+MAX_HEADER_BYTES = 100_000_000  # the safetensors format's own cap on its header
+MAX_TENSORS = 200_000  # a video model holds some tens of thousands at most
 
 
 class ModelError(StudioError):
@@ -51,7 +54,8 @@ def regular_file(path: str) -> int:
     try:
         st = os.stat(path)
     except OSError as e:
-        raise ModelError(f"cannot read '{path}': {e.strerror or e}") from None
+        why = "it is a symbolic link loop" if e.errno == errno.ELOOP else e.strerror or e
+        raise ModelError(f"cannot read '{path}': {why}") from None
     if stat.S_ISREG(st.st_mode):
         return st.st_size
     kind = next((k for test, k in _KINDS if test(st.st_mode)), "not a regular file")
@@ -65,10 +69,11 @@ def read_json(path: str) -> dict:
     """A JSON config (a regular file, checked first), which must hold an object."""
     regular_file(path)
     try:
-        with open(path, encoding="utf-8") as f:
-            data = json.load(f)
-    except (OSError, ValueError) as e:
+        data = json_limits.load_file(path)
+    except json_limits.JSONLimitError as e:
         raise ModelError(f"'{path}' cannot be read: {e}") from None
+    except (OSError, ValueError) as e:
+        raise ModelError(f"'{path}' cannot be read: {getattr(e, 'strerror', None) or e}") from None
     if not isinstance(data, dict):
         raise ModelError(f"'{path}' is not a JSON object (it holds a {type(data).__name__})")
     return data
@@ -86,11 +91,13 @@ def read_safetensors_header(path: str, complete: bool = True) -> tuple[dict, int
             if len(head) < 8:
                 raise ModelError(f"'{path}' is not a safetensors file (it is {size} bytes long)")
             (n,) = struct.unpack("<Q", head)
-            if n > min(size - 8, 100_000_000):
-                raise ModelError(f"'{path}' is truncated or not a safetensors file (its header claims {n} bytes)")
-            header = json.loads(f.read(n))
+            if n > min(size - 8, MAX_HEADER_BYTES):  # n is 8 bytes of the file: never quoted (it may be text)
+                raise ModelError(f"'{path}' is truncated or not a safetensors file (its header length is not plausible)")
+            header = json_limits.loads(f.read(n), max_objects=MAX_TENSORS + 2)
     except OSError as e:
         raise ModelError(f"cannot read '{path}': {e.strerror or e}") from None
+    except json_limits.JSONLimitError as e:
+        raise ModelError(f"'{path}' is not a safetensors file Studio reads (its header: {e})") from None
     except (ValueError, UnicodeDecodeError):
         raise ModelError(f"'{path}' is not a valid safetensors file (its header is not JSON)") from None
     if not isinstance(header, dict):

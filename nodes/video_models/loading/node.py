@@ -42,6 +42,7 @@ def find_model(name: str, base_dir: str | None) -> str:
                          f"under the models folders ({', '.join(model_paths.model_dirs())})")
     path = model_paths.resolve(name, base_dir)
     if path is None:
+        _no_loop(name, base_dir, "model")
         dirs = model_paths.model_dirs()
         want = (f"a .safetensors file '{name}'" if name.lower().endswith(".safetensors") else
                 f"a diffusers folder '{name}' with model_index.json and its component folders")
@@ -56,10 +57,19 @@ def find_model(name: str, base_dir: str | None) -> str:
     return path
 
 
+def _no_loop(name: str, base_dir: str | None, what: str) -> None:
+    """A name that is a symbolic link loop refused as one (os.path.exists calls it missing)."""
+    from studio.core.link_loops import loop_of
+    loop = loop_of(name, base_dir, model_paths.model_dirs())
+    if loop:
+        raise ModelError(f"{what} '{name}': '{loop}' is a symbolic link loop (it leads back to itself), not a file")
+
+
 def find_part(key: str, name: str, base_dir: str | None) -> str:
     """A text-encoder, VAE or CLIP-vision file's path, from what the artist typed or picked."""
     path = model_paths.resolve(name, base_dir)
     if path is None:
+        _no_loop(name, base_dir, key.replace("_", " "))
         raise ModelError(f"{'second expert (model_2)' if key == 'model_2' else 'LoRA' if key == 'lora' else key.replace('_', ' ')} file '{name}' "
                          "not found: looked beside the graph and in "
                          f"{', '.join(model_paths.model_dirs())} (give a full path, or a name under a models folder)")
