@@ -18,16 +18,41 @@ EXIT_FAILED = 1
 
 
 def cmd_render(args) -> int:
-    from tqdm import tqdm
-
-    from studio.core.fileformat import load_graph
     from studio.engine.device import configure_threads
-    from studio.engine.events import (NodeFailed, NodeFinished, NodeMessage, NodeProgress, NodeSkipped,
-                                      NodeStarted)
     from studio.engine.executor import Executor
 
     configure_threads(interactive=False)
     _allow_dirs(args)
+    graph, frames, targets = _render_graph(args)
+    # the one compile of the render, with its preflight before anything runs (also before a chunked
+    # render's whole-clip nodes): outputs in allowed folders, inputs readable, models found
+    # one pass: caching frames would only cost memory; the disk cache (studio.engine.disk_cache)
+    # keeps expensive nodes' outputs for the next render, unless --no-cache
+    ex = Executor(frame_caching=False, disk_cache=None if args.no_cache else _disk_cache())
+    plan = ex.compile(graph, targets=targets)
+    if not targets and not file_outputs(graph):
+        _no_file_output(graph)
+    for w in graph.warnings():
+        print(f"warning: {w}", file=sys.stderr)
+    _say_where_outputs_go(graph, args.quiet)
+    from studio.distributed import cli as distributed
+    if distributed.wants(args):  # --workers, --engine, --sweep ...: chunked render
+        return distributed.run_render(args, graph, frames, plan)
+
+    from studio.engine.run_state import RunState
+    state = RunState(graph=lambda: graph)  # what the run did, as the window's run state holds it
+    state.begin(targets)
+    on_event = _progress_printer(graph, state, args.quiet)
+    t0 = time.perf_counter()
+    state.applied.connect(on_event)  # printed from the run state, after it applied each event
+    ex.run(plan, on_event=state.apply, frame_range=frames)
+    return _report_written(state, t0)
+
+
+def _render_graph(args):
+    """(graph, frames, targets) of a render: the graph loaded, at full size unless --preview,
+    with the command line's --set, --seed, --device and -o applied, and validated."""
+    from studio.core.fileformat import load_graph
     graph = load_graph(args.graph)
     full = [] if args.preview else full_size(graph)  # a headless render is final: full size unless asked
     apply_sets(graph, args.set or [])
@@ -45,32 +70,28 @@ def cmd_render(args) -> int:
     errs = [e for e in graph.validate()]
     if errs:
         raise errs[0]
-    # the one compile of the render, with its preflight before anything runs (also before a chunked
-    # render's whole-clip nodes): outputs in allowed folders, inputs readable, models found
-    # one pass: caching frames would only cost memory; the disk cache (studio.engine.disk_cache)
-    # keeps expensive nodes' outputs for the next render, unless --no-cache
-    ex = Executor(frame_caching=False, disk_cache=None if args.no_cache else _disk_cache())
-    plan = ex.compile(graph, targets=targets)
-    if not targets and not file_outputs(graph):
-        muted = [n.label for n in graph.nodes.values() if n.spec is not None and n.spec.is_output
-                 and n.mode == "mute" and any(p.kind == "path" for p in n.spec.params)]
-        if muted:
-            raise StudioError(f"every output that writes a file is muted ({', '.join(muted)}): unmute one, "
-                              "or give -o OUT to render the graph's last clip")
-        raise StudioError("the graph has no output that writes a file (Save Video, Save Image Sequence...): "
-                          "add one, or give -o OUT to render its last clip")
-    for w in graph.warnings():
-        print(f"warning: {w}", file=sys.stderr)
-    _say_where_outputs_go(graph, args.quiet)
-    from studio.distributed import cli as distributed
-    if distributed.wants(args):  # --workers, --engine, --sweep ...: chunked render
-        return distributed.run_render(args, graph, frames, plan)
+    return graph, frames, targets
 
+
+def _no_file_output(graph) -> None:
+    """Refuse a render with no output that writes a file, naming the muted ones if any."""
+    muted = [n.label for n in graph.nodes.values() if n.spec is not None and n.spec.is_output
+             and n.mode == "mute" and any(p.kind == "path" for p in n.spec.params)]
+    if muted:
+        raise StudioError(f"every output that writes a file is muted ({', '.join(muted)}): unmute one, "
+                          "or give -o OUT to render the graph's last clip")
+    raise StudioError("the graph has no output that writes a file (Save Video, Save Image Sequence...): "
+                      "add one, or give -o OUT to render its last clip")
+
+
+def _progress_printer(graph, state, quiet: bool):
+    """on_event(e) printing a render's progress to stderr: a line per node started and done, a
+    progress bar per node, skips and messages (with --quiet: warnings only)."""
+    from tqdm import tqdm
+
+    from studio.engine.events import (NodeFailed, NodeFinished, NodeMessage, NodeProgress, NodeSkipped,
+                                      NodeStarted)
     bars: dict[str, tqdm] = {}
-    quiet = args.quiet
-    from studio.engine.run_state import RunState
-    state = RunState(graph=lambda: graph)  # what the run did, as the window's run state holds it
-    state.begin(targets)
     titles = {nid: state.title(nid) for nid in graph.nodes}
 
     def on_event(e):
@@ -104,10 +125,11 @@ def cmd_render(args) -> int:
         elif isinstance(e, NodeMessage):
             what = "warning: " if e.level == "warning" else ""
             print(f"  {what}[{e.title}] {e.text}", file=sys.stderr, flush=True)
+    return on_event
 
-    t0 = time.perf_counter()
-    state.applied.connect(on_event)  # printed from the run state, after it applied each event
-    ex.run(plan, on_event=state.apply, frame_range=frames)
+
+def _report_written(state, t0: float) -> int:
+    """Name each file the run wrote (and the skipped outputs); the exit status."""
     from studio.engine.executor import pattern_frames
     written = [(state.writers.get(p, ""), p) for p in state.written]
     skipped_outputs = state.skipped_outputs

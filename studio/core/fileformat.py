@@ -261,20 +261,33 @@ def _graph_from_dict(doc: Any, registry: Registry | None, depth: int, nested: bo
     _expect(depth < MAX_GROUP_DEPTH, f"groups are nested more than {MAX_GROUP_DEPTH} deep (MAX_GROUP_DEPTH)")
     _expect(isinstance(doc, dict), f"expected a JSON object at the top, got {type(doc).__name__}")
     if not nested:
-        _expect(doc.get("format") == FORMAT, f"not a Studio graph (format is {doc.get('format')!r}, "
-                                             f"expected '{FORMAT}')")
-        version = doc.get("version")
-        _expect(isinstance(version, int) and not isinstance(version, bool),
-                f"'version' must be an integer, got {version!r}"[:200])
-        _expect(version <= VERSION, f"made by a newer Studio (file version {version}, this Studio reads "
-                                    f"up to {VERSION}); update Studio to open it")
-        _expect(version >= min(MIGRATIONS, default=VERSION), f"unknown file version {version}")
-        while version < VERSION:
-            doc = MIGRATIONS[version](doc)
-            version = doc["version"]
-
+        doc = _migrated(doc)
     g = Graph(registry)
     g.extra = {k: v for k, v in doc.items() if k not in _TOP_KEYS}  # saved back unchanged
+    _read_settings(g, doc)
+    _read_nodes(g, doc, registry, depth)
+    _read_links(g, doc)
+    _read_ui(g, doc)
+    return g
+
+
+def _migrated(doc: dict) -> dict:
+    """A top-level document checked for its format and version, migrated to this VERSION."""
+    _expect(doc.get("format") == FORMAT, f"not a Studio graph (format is {doc.get('format')!r}, "
+                                         f"expected '{FORMAT}')")
+    version = doc.get("version")
+    _expect(isinstance(version, int) and not isinstance(version, bool),
+            f"'version' must be an integer, got {version!r}"[:200])
+    _expect(version <= VERSION, f"made by a newer Studio (file version {version}, this Studio reads "
+                                f"up to {VERSION}); update Studio to open it")
+    _expect(version >= min(MIGRATIONS, default=VERSION), f"unknown file version {version}")
+    while version < VERSION:
+        doc = MIGRATIONS[version](doc)
+        version = doc["version"]
+    return doc
+
+
+def _read_settings(g: Graph, doc: dict) -> None:
     settings = doc.get("settings", {})
     _expect(isinstance(settings, dict), "'settings' must be an object")
     seed = settings.get("seed", 0)
@@ -284,64 +297,90 @@ def _graph_from_dict(doc: Any, registry: Registry | None, depth: int, nested: bo
     _expect(device in ("auto", "cpu", "cuda", "mps"), f"settings.device must be auto, cpu, cuda or mps, got {device!r}"[:200])
     g.settings.update({k: v for k, v in settings.items() if isinstance(k, str)})
 
+
+def _read_nodes(g: Graph, doc: dict, registry: Registry | None, depth: int) -> None:
     nodes = doc.get("nodes", [])
     _expect(isinstance(nodes, list), "'nodes' must be a list")
     _expect(len(nodes) <= MAX_NODES, f"{len(nodes)} nodes is more than {MAX_NODES} (MAX_NODES)")
     for k, nd in enumerate(nodes):
-        _expect(isinstance(nd, dict), f"node #{k} must be an object")
-        nid = nd.get("id")
-        _expect(isinstance(nid, str), f"node #{k}: 'id' must be a string, got {shorten(nid)}")
-        _expect(nid not in g.nodes, f"node id '{shorten(nid)}' appears twice")
-        t = nd.get("type")
-        _expect(isinstance(t, str) and t, f"node '{nid}': 'type' must be a non-empty string")
-        params = nd.get("params", {})
-        _expect(isinstance(params, dict), f"node '{nid}': 'params' must be an object")
-        mode = nd.get("mode", "normal")
-        _expect(mode in MODES, f"node '{nid}': mode must be one of {', '.join(MODES)}, got {mode!r}"[:200])
-        title = nd.get("title")
-        _expect(title is None or isinstance(title, str), f"node '{shorten(nid)}': 'title' must be text")
-        _expect(title is None or len(title) <= MAX_TITLE_LENGTH,
-                f"node '{shorten(nid)}': the title is {len(title or '')} characters, at most "
-                f"{MAX_TITLE_LENGTH} (MAX_TITLE_LENGTH)")
-        ndev = nd.get("device")
-        _expect(ndev in (None, "auto", "cpu", "cuda", "mps"), f"node '{nid}': unknown device {ndev!r}"[:200])
+        nid, t, params, mode, title, ndev = _checked_node(g, k, nd)
         if t == GROUP_TYPE:
-            grp = nd.get("group")
-            _expect(isinstance(grp, dict) and isinstance(grp.get("io"), dict),
-                    f"node '{nid}': a group needs 'group': {{'graph', 'io'}}")
-            sub = _graph_from_dict(grp.get("graph"), registry, depth + 1, nested=True)
-            inst = g.add_group(sub, grp["io"], node_id=nid, title=title or "Group", mode=mode)
-            for name, v in params.items():
-                if inst.spec.param(name) is None:  # as on any node: kept, warned, saved back
-                    inst.raw.setdefault("unknown_params", {})[name] = v
-                else:
-                    g.set_param(nid, name, v)
+            inst = _add_group_node(g, nd, nid, params, mode, title, registry, depth)
         else:
-            known = g.registry.resolve(t) is not None
-            unknown: dict[str, Any] = {}
-            if known:
-                spec = g.registry.get(t)
-                # parameters this Studio does not know (a graph from a newer Studio): kept as they
-                # were, reported by Graph.warnings() and saved back unchanged
-                unknown = {k: v for k, v in params.items() if spec.param(k) is None}
-                params = {k: v for k, v in params.items() if spec.param(k) is not None}
-            inst = g.add_node(t, params, node_id=nid, title=title, mode=mode, placeholder_ok=True)
-            if not known:
-                inst.raw = dict(nd)
-            elif unknown:
-                inst.raw["unknown_params"] = unknown
+            inst = _add_plain_node(g, nd, nid, t, params, mode, title)
         inst.device = ndev
         if inst.spec is not None:
-            used = set(_NODE_KEYS) - ({"group"} if t != GROUP_TYPE else set()) \
-                - ({"node_version"} if inst.spec.version == 1 else set())
-            extra = {k: v for k, v in nd.items() if k not in used}
-            if extra:
-                inst.raw["extra"] = extra
-            if t == GROUP_TYPE:
-                gx = {k: v for k, v in nd["group"].items() if k not in ("graph", "io")}
-                if gx:
-                    inst.raw["group_extra"] = gx
+            _keep_node_extras(inst, nd, t)
 
+
+def _checked_node(g: Graph, k: int, nd: Any) -> tuple:
+    """(id, type, params, mode, title, device) of node entry #k, each checked."""
+    _expect(isinstance(nd, dict), f"node #{k} must be an object")
+    nid = nd.get("id")
+    _expect(isinstance(nid, str), f"node #{k}: 'id' must be a string, got {shorten(nid)}")
+    _expect(nid not in g.nodes, f"node id '{shorten(nid)}' appears twice")
+    t = nd.get("type")
+    _expect(isinstance(t, str) and t, f"node '{nid}': 'type' must be a non-empty string")
+    params = nd.get("params", {})
+    _expect(isinstance(params, dict), f"node '{nid}': 'params' must be an object")
+    mode = nd.get("mode", "normal")
+    _expect(mode in MODES, f"node '{nid}': mode must be one of {', '.join(MODES)}, got {mode!r}"[:200])
+    title = nd.get("title")
+    _expect(title is None or isinstance(title, str), f"node '{shorten(nid)}': 'title' must be text")
+    _expect(title is None or len(title) <= MAX_TITLE_LENGTH,
+            f"node '{shorten(nid)}': the title is {len(title or '')} characters, at most "
+            f"{MAX_TITLE_LENGTH} (MAX_TITLE_LENGTH)")
+    ndev = nd.get("device")
+    _expect(ndev in (None, "auto", "cpu", "cuda", "mps"), f"node '{nid}': unknown device {ndev!r}"[:200])
+    return nid, t, params, mode, title, ndev
+
+
+def _add_group_node(g: Graph, nd: dict, nid: str, params: dict, mode: str, title: str | None,
+                    registry: Registry | None, depth: int):
+    grp = nd.get("group")
+    _expect(isinstance(grp, dict) and isinstance(grp.get("io"), dict),
+            f"node '{nid}': a group needs 'group': {{'graph', 'io'}}")
+    sub = _graph_from_dict(grp.get("graph"), registry, depth + 1, nested=True)
+    inst = g.add_group(sub, grp["io"], node_id=nid, title=title or "Group", mode=mode)
+    for name, v in params.items():
+        if inst.spec.param(name) is None:  # as on any node: kept, warned, saved back
+            inst.raw.setdefault("unknown_params", {})[name] = v
+        else:
+            g.set_param(nid, name, v)
+    return inst
+
+
+def _add_plain_node(g: Graph, nd: dict, nid: str, t: str, params: dict, mode: str, title: str | None):
+    known = g.registry.resolve(t) is not None
+    unknown: dict[str, Any] = {}
+    if known:
+        spec = g.registry.get(t)
+        # parameters this Studio does not know (a graph from a newer Studio): kept as they
+        # were, reported by Graph.warnings() and saved back unchanged
+        unknown = {k: v for k, v in params.items() if spec.param(k) is None}
+        params = {k: v for k, v in params.items() if spec.param(k) is not None}
+    inst = g.add_node(t, params, node_id=nid, title=title, mode=mode, placeholder_ok=True)
+    if not known:
+        inst.raw = dict(nd)
+    elif unknown:
+        inst.raw["unknown_params"] = unknown
+    return inst
+
+
+def _keep_node_extras(inst, nd: dict, t: str) -> None:
+    """Keys of a node entry this Studio does not read, kept to be saved back unchanged."""
+    used = set(_NODE_KEYS) - ({"group"} if t != GROUP_TYPE else set()) \
+        - ({"node_version"} if inst.spec.version == 1 else set())
+    extra = {k: v for k, v in nd.items() if k not in used}
+    if extra:
+        inst.raw["extra"] = extra
+    if t == GROUP_TYPE:
+        gx = {k: v for k, v in nd["group"].items() if k not in ("graph", "io")}
+        if gx:
+            inst.raw["group_extra"] = gx
+
+
+def _read_links(g: Graph, doc: dict) -> None:
     links = doc.get("links", [])
     _expect(isinstance(links, list), "'links' must be a list")
     _expect(len(links) <= MAX_LINKS, f"{len(links)} links is more than {MAX_LINKS} (MAX_LINKS)")
@@ -366,6 +405,8 @@ def _graph_from_dict(doc: Any, registry: Registry | None, depth: int, nested: bo
             g.link_extra[link] = extra
     g.topo_order()  # one cycle check for the whole graph (per link it would be quadratic)
 
+
+def _read_ui(g: Graph, doc: dict) -> None:
     ui = doc.get("ui", {})
     _expect(isinstance(ui, dict), "'ui' must be an object")
     pos = ui.get("positions", {})
@@ -375,4 +416,3 @@ def _graph_from_dict(doc: Any, registry: Registry | None, depth: int, nested: bo
     g.ui = dict(ui)
     # every position is kept (also of ids this file has no node for: load+save loses nothing)
     g.ui["positions"] = {k: [float(p[0]), float(p[1])] for k, p in pos.items()}
-    return g

@@ -100,6 +100,55 @@ def pattern_frames(path: str) -> int:
         return 0
 
 
+@dataclass
+class _Pass:
+    """What one :meth:`Executor.run` works with: its plan, where its events go, its result so far,
+    its options, the caches it reads, and the values and model keys of the steps run so far."""
+    plan: Plan
+    emit: Callable[[Any], None]
+    result: RunResult
+    t_run: float
+    frame_range: tuple[int, int] | None
+    use_cache: bool
+    options: dict[str, Any] | None
+    disk: DiskCache | None
+    from_disk: dict[str, dict[str, Any]]
+    streams: Streams
+    by_id: dict[str, Step]
+    values: dict[str, dict[str, Any]] = field(default_factory=dict)
+    run_models: set[str] = field(default_factory=set)  # model keys this run uses: never unloaded to make room in it
+
+
+def _warning_emitter(on_event: Callable[[Any], None] | None) -> Callable[[Any], None]:
+    """``on_event`` (or nothing), keeping the run's warnings to hand to its RunFinished."""
+    sink = on_event or (lambda e: None)
+    warnings: list[str] = []
+
+    def emit(e: Any) -> None:
+        if isinstance(e, NodeMessage) and e.level == "warning":
+            warnings.append(f"{e.title}: {e.text}")
+        elif isinstance(e, NodeSkipped) and e.is_output:
+            stale = "".join(f"; the old file {f} is still there and was NOT updated" for f in e.stale)
+            warnings.append(f"{e.title} was skipped: {e.reason}{stale}")
+        elif isinstance(e, RunFinished):
+            e.warnings = list(warnings)
+        sink(e)
+    return emit
+
+
+def _announce(plan: Plan, emit: Callable[[Any], None]) -> None:
+    """RunStarted, the plan's notes, and each node the plan skips (an output's old files named)."""
+    emit(RunStarted([s.node.id for s in plan.steps], str(plan.device),
+                    {s.node.id: s.signature for s in plan.steps}, dict(plan.left_out)))
+    for nid, title, text in plan.notes:
+        emit(NodeMessage(nid, title, text))
+    for nid, why in plan.skipped.items():
+        sn = plan.graph.nodes[nid]
+        is_out = bool(sn.spec is not None and sn.spec.is_output)
+        stale = old_outputs(sn, plan.base_dir) if is_out else []
+        emit(NodeSkipped(nid, why, sn.label, is_out, stale))
+
+
 class Executor:
     """Runs graphs. Keeps its caches between runs, so a re-run after an edit only runs what changed."""
 
@@ -144,18 +193,7 @@ class Executor:
                                        or side_targets is not None):
             raise TypeError("targets, device, seed and side_targets belong to the compile: "
                             "a compiled plan has them already")
-        sink = on_event or (lambda e: None)
-        warnings: list[str] = []
-
-        def emit(e: Any) -> None:
-            if isinstance(e, NodeMessage) and e.level == "warning":
-                warnings.append(f"{e.title}: {e.text}")
-            elif isinstance(e, NodeSkipped) and e.is_output:
-                stale = "".join(f"; the old file {f} is still there and was NOT updated" for f in e.stale)
-                warnings.append(f"{e.title} was skipped: {e.reason}{stale}")
-            elif isinstance(e, RunFinished):
-                e.warnings = list(warnings)
-            sink(e)
+        emit = _warning_emitter(on_event)
         self.runtime.emit = emit
         self.runtime.cancel = cancel or CancelToken()
         t_run = time.perf_counter()
@@ -166,18 +204,7 @@ class Executor:
             except StudioError as e:
                 emit(RunFinished(time.perf_counter() - t_run, False, error=e))
                 raise
-        emit(RunStarted([s.node.id for s in plan.steps], str(plan.device),
-                        {s.node.id: s.signature for s in plan.steps}, dict(plan.left_out)))
-        for nid, title, text in plan.notes:
-            emit(NodeMessage(nid, title, text))
-        by_id = {s.node.id: s for s in plan.steps}
-        for nid, why in plan.skipped.items():
-            sn = plan.graph.nodes[nid]
-            is_out = bool(sn.spec is not None and sn.spec.is_output)
-            stale = old_outputs(sn, plan.base_dir) if is_out else []
-            emit(NodeSkipped(nid, why, sn.label, is_out, stale))
-        values: dict[str, dict[str, Any]] = {}
-        run_models: set[str] = set()  # model keys this run uses: never unloaded to make room in it
+        _announce(plan, emit)
         self.costs.reset()
         # a whole-clip render only (not a frame range): the disk cache reads and keeps whole outputs
         disk = self.disk_cache if use_cache and frame_range is None else None
@@ -185,6 +212,8 @@ class Executor:
         # long clips go to their outputs while made (streaming.py)
         steps, groups = stream_groups([s for s in plan.steps if s.node.id not in pruned])
         streams = Streams(groups, self.costs, {s.node.id: s.node.label for s in steps})
+        p = _Pass(plan, emit, result, t_run, frame_range, use_cache, options, disk, from_disk, streams,
+                  {s.node.id: s for s in plan.steps})
         try:
             if steps:  # a model load a Stop left running ends first (model_cache.py says why)
                 first = steps[0].node
@@ -192,92 +221,113 @@ class Executor:
                                           self.runtime.cancel.check)
             for st in steps:
                 self.runtime.cancel.check()
-                n = st.node
-                result.signatures[n.id] = st.signature
-                keeps_model = bool(getattr(n.spec.cls, "keeps_model", False))
-                mkey = where = None
-                if keeps_model:  # a loader: its model lives in the model cache, whatever use_cache says
-                    mkey = model_key(st, plan.base_dir)
-                    run_models.add(mkey)
-                    e = self.models.entry(mkey)
-                    if e is not None:
-                        values[n.id] = e.value
-                        result.cached.append(n.id)
-                        emit(NodeFinished(n.id, 0.0, True, e.value))
-                        emit(ModelStatus(n.id, "in memory", n.label, e.device, e.nbytes, setup_of(e.value)))
-                        continue
-                cached = (self.cache.get(st.signature) if use_cache and n.spec.cacheable and not keeps_model
-                          else None)
-                if cached is None and n.id in from_disk:  # read back from the disk cache
-                    cached = from_disk[n.id]
-                    self.cache.put(st.signature, cached, nbytes_of(cached), 0.0)
-                    result.cached.append(n.id)
-                    streams.after(n.id, n.label, None, lambda _s, nid=n.id, v=cached: emit(
-                        NodeFinished(nid, 0.0, True, v, cached_from="disk")))
-                    values[n.id] = cached
-                    continue
-                if cached is not None:
-                    values[n.id] = cached
-                    result.cached.append(n.id)
-                    streams.after(n.id, n.label, None,
-                                  lambda _s, nid=n.id, v=cached: emit(NodeFinished(nid, 0.0, True, v)))
-                    continue
-                emit(NodeStarted(n.id, n.label))
-                inputs = {port: input_value(values, src, n.spec.input(port).type)
-                          for port, src in st.inputs.items()}
-                ctx = Context(n.id, n.label, dict(st.params), st.seed, st.device, self.runtime,
-                              frame_range, {"graph": plan.source or plan.graph, **(options or {})})
-                ctx.stream_to = streams.stream_to(n.id)
-                if keeps_model:
-                    where = self._make_room(st, emit, run_models, plan.base_dir)
-                t0, wall0 = time.perf_counter(), time.time()
-                outs = self._execute(st, ctx, inputs)
-                dt = time.perf_counter() - t0
-                self.run_counts[n.type_id] = self.run_counts.get(n.type_id, 0) + 1
-                values[n.id] = outs
-                result.executed.append(n.id)
-
-                def finished(extra: float, st=st, n=n, outs=outs, dt=dt, keeps_model=keeps_model,
-                             mkey=mkey, where=where, wall0=wall0) -> None:
-                    dt += extra  # a streamed clip's windows made after its outputs ran (streaming.py)
-                    result.times[n.id] = dt
-                    if keeps_model:
-                        self._keep_model(st, mkey, outs, where, dt, emit)
-                    elif n.spec.cacheable:
-                        # an output node has written its file now: key it by the file as it is after the run,
-                        # so a re-run with nothing changed hits and a deleted render is redone
-                        key = signature(st, by_id, plan.base_dir) if n.spec.is_output else st.signature
-                        self.cache.put(key, outs, nbytes_of(outs), dt)
-                        if disk is not None and n.spec.disk_cache and st.stable:
-                            self._keep_on_disk(disk, st, outs, emit)
-                    emit(NodeFinished(n.id, dt, False, outs, written=written_files(st, wall0)))
-                # told now, or for a clip streamed to its outputs once it is made
-                streams.after(n.id, n.label, outs, finished)
+                self._run_step(p, st)
             streams.finish_all()
         except Cancelled as e:
             streams.abandon(e)  # a clip half made puts its model back as it was
-            result.seconds = time.perf_counter() - t_run
-            self._emit_costs(emit)
-            emit(RunFinished(result.seconds, False, cancelled=True, error=e,
-                             executed=result.executed, cached=result.cached))
+            self._end_run(p, False, cancelled=True, error=e)
             raise
         except NodeExecutionError as e:
             streams.abandon(e)
-            if e.node_id in by_id:  # maybe an upstream node whose lazy clip failed as it was pulled:
-                self.cache.discard(by_id[e.node_id].signature)  # its kept outputs are not good
+            if e.node_id in p.by_id:  # maybe an upstream node whose lazy clip failed as it was pulled:
+                self.cache.discard(p.by_id[e.node_id].signature)  # its kept outputs are not good
             emit(NodeFailed(e.node_id or "", e))
-            result.seconds = time.perf_counter() - t_run
-            self._emit_costs(emit)
-            emit(RunFinished(result.seconds, False, error=e, executed=result.executed, cached=result.cached))
+            self._end_run(p, False, error=e)
             raise
         except BaseException as e:
             streams.abandon(e)
             raise
-        result.outputs = values
-        result.seconds = time.perf_counter() - t_run
-        self._emit_costs(emit)
-        emit(RunFinished(result.seconds, True, executed=result.executed, cached=result.cached))
+        result.outputs = p.values
+        self._end_run(p, True)
         return result
+
+    def _end_run(self, p: _Pass, ok: bool, **how: Any) -> None:
+        """The run's time, its costs, then RunFinished (``how``: cancelled, error)."""
+        p.result.seconds = time.perf_counter() - p.t_run
+        self._emit_costs(p.emit)
+        p.emit(RunFinished(p.result.seconds, ok, executed=p.result.executed, cached=p.result.cached, **how))
+
+    def _run_step(self, p: _Pass, st: Step) -> None:
+        """One step of the plan: its kept model, its cached outputs, or a run of its node."""
+        n = st.node
+        p.result.signatures[n.id] = st.signature
+        keeps_model = bool(getattr(n.spec.cls, "keeps_model", False))
+        mkey = None
+        if keeps_model:  # a loader: its model lives in the model cache, whatever use_cache says
+            mkey = model_key(st, p.plan.base_dir)
+            p.run_models.add(mkey)
+            if self._from_model_cache(p, n, mkey):
+                return
+        if self._from_cache(p, st, keeps_model):
+            return
+        self._execute_step(p, st, keeps_model, mkey)
+
+    def _from_model_cache(self, p: _Pass, n: NodeInstance, mkey: str) -> bool:
+        """A loader whose model is in memory already: its value from the model cache."""
+        e = self.models.entry(mkey)
+        if e is None:
+            return False
+        p.values[n.id] = e.value
+        p.result.cached.append(n.id)
+        p.emit(NodeFinished(n.id, 0.0, True, e.value))
+        p.emit(ModelStatus(n.id, "in memory", n.label, e.device, e.nbytes, setup_of(e.value)))
+        return True
+
+    def _from_cache(self, p: _Pass, st: Step, keeps_model: bool) -> bool:
+        """A step whose outputs are kept, in memory or read back from the disk cache."""
+        n, emit = st.node, p.emit
+        cached = (self.cache.get(st.signature) if p.use_cache and n.spec.cacheable and not keeps_model
+                  else None)
+        if cached is None and n.id in p.from_disk:  # read back from the disk cache
+            cached = p.from_disk[n.id]
+            self.cache.put(st.signature, cached, nbytes_of(cached), 0.0)
+            p.result.cached.append(n.id)
+            p.streams.after(n.id, n.label, None, lambda _s, nid=n.id, v=cached: emit(
+                NodeFinished(nid, 0.0, True, v, cached_from="disk")))
+            p.values[n.id] = cached
+            return True
+        if cached is not None:
+            p.values[n.id] = cached
+            p.result.cached.append(n.id)
+            p.streams.after(n.id, n.label, None,
+                            lambda _s, nid=n.id, v=cached: emit(NodeFinished(nid, 0.0, True, v)))
+            return True
+        return False
+
+    def _execute_step(self, p: _Pass, st: Step, keeps_model: bool, mkey: str | None) -> None:
+        """Run the step's node; its time, cache entries and NodeFinished follow when it is made."""
+        n, emit, result = st.node, p.emit, p.result
+        emit(NodeStarted(n.id, n.label))
+        inputs = {port: input_value(p.values, src, n.spec.input(port).type)
+                  for port, src in st.inputs.items()}
+        ctx = Context(n.id, n.label, dict(st.params), st.seed, st.device, self.runtime,
+                      p.frame_range, {"graph": p.plan.source or p.plan.graph, **(p.options or {})})
+        ctx.stream_to = p.streams.stream_to(n.id)
+        where = None
+        if keeps_model:
+            where = self._make_room(st, emit, p.run_models, p.plan.base_dir)
+        t0, wall0 = time.perf_counter(), time.time()
+        outs = self._execute(st, ctx, inputs)
+        dt = time.perf_counter() - t0
+        self.run_counts[n.type_id] = self.run_counts.get(n.type_id, 0) + 1
+        p.values[n.id] = outs
+        result.executed.append(n.id)
+
+        def finished(extra: float, dt=dt) -> None:
+            dt += extra  # a streamed clip's windows made after its outputs ran (streaming.py)
+            result.times[n.id] = dt
+            if keeps_model:
+                self._keep_model(st, mkey, outs, where, dt, emit)
+            elif n.spec.cacheable:
+                # an output node has written its file now: key it by the file as it is after the run,
+                # so a re-run with nothing changed hits and a deleted render is redone
+                key = signature(st, p.by_id, p.plan.base_dir) if n.spec.is_output else st.signature
+                self.cache.put(key, outs, nbytes_of(outs), dt)
+                if p.disk is not None and n.spec.disk_cache and st.stable:
+                    self._keep_on_disk(p.disk, st, outs, emit)
+            emit(NodeFinished(n.id, dt, False, outs, written=written_files(st, wall0)))
+        # told now, or for a clip streamed to its outputs once it is made
+        p.streams.after(n.id, n.label, outs, finished)
 
     def _execute(self, st: Step, ctx: Context, inputs: dict[str, Any]) -> dict[str, Any]:
         """Run step ``st``'s node (seeded): its outputs by name, new clips measured and (with

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import threading
 from fractions import Fraction
 from typing import Callable, Iterable
@@ -13,10 +12,12 @@ import numpy as np
 
 from studio.core.errors import DiskError, MediaError, disk_problem
 from studio.core.limits import MAX_AUDIO_SAMPLES, check_frame_size, regular_file_problem
-from studio.core.paths import finish_atomic, output_problem, sweep_stale, temp_prefix
+from studio.core.paths import finish_atomic
 from studio.core.values import Audio
 
 from .clip import Clip
+from .video_encode import (SoundFeed, add_video_stream, encode_frames, encoder_size, frame_maker,
+                           frame_range, pick_format, render_temp, video_muxer)
 
 GRAPH_META_KEY = "studio_graph"
 VIDEO_EXTS = (".mp4", ".mov", ".mkv", ".avi", ".webm", ".m4v", ".gif")
@@ -309,24 +310,6 @@ def load_audio(path: str, rate: int | None = None, mono: bool = False) -> Audio:
     return Audio(data, out_rate)
 
 
-def _even(n: int) -> int:
-    return n + (n % 2)
-
-
-def mended_dts(pts, dts, last):
-    """The decode time a packet should carry. libx265 (through PyAV) hands out the packets it
-    flushes at the end of a short clip with an unset decode time: whatever was in memory, a huge
-    negative or positive number (seen: 6060317545617357134 for a one-frame clip), and the MP4 muxer
-    refuses it ("Invalid argument"). A decode time after the presentation time, far before it, or
-    not after the last one is replaced by the next one (never after the presentation time)."""
-    if pts is None:
-        return dts
-    bad = dts is None or dts > pts or dts < pts - 4096 or (last is not None and dts <= last)
-    if not bad:
-        return dts
-    return min(pts, last + 1) if last is not None else pts
-
-
 def write_video(path: str, clip: Clip, frames: Iterable[int] | range | None = None, *,
                 audio: Audio | None = None, graph_json: str | None = None, crf: int = 18,
                 preset: str = "medium", chunk: int = 8,
@@ -344,39 +327,11 @@ def write_video(path: str, clip: Clip, frames: Iterable[int] | range | None = No
     number of frames written."""
     av = _av()
     from . import video_formats as vf
-    if codec not in vf.CODECS:
-        raise MediaError(f"unknown video codec '{codec}' (known: {', '.join(vf.CODECS)})")
-    spec = vf.CODECS[codec]
-    if codec != "h264" or os.path.splitext(path)[1].lower() not in (".mp4", ".m4v", ""):
-        vf.check_container(spec, path)
-    encoder = vf.pick_encoder(spec, clip.width)
-    if alpha is not None and spec.pix_fmt_alpha is None:
-        raise MediaError(f"{spec.title} has no alpha channel: use ProRes 4444 or FFV1")
-    deep = spec.always_deep or bits > 8
-    pix_fmt = spec.pix_fmt_alpha if alpha is not None else (spec.pix_fmt_deep if bits > 8 else spec.pix_fmt)
-    if spec.pix_fmt_alpha and alpha is not None and bits > 8 and codec == "ffv1":
-        pix_fmt = "gbrap16le"
-    if clip.channels not in (1, 3):
-        raise MediaError(f"cannot encode a {clip.channels}-channel clip as video "
-                         f"(flow? use 'Flow to Colour' first)")
-    rng = frames if frames is not None else range(clip.n_frames)
-    rng = range(rng.start, rng.stop) if isinstance(rng, range) else rng
-    if len(rng) == 0:
-        raise MediaError("nothing to render: the frame range is empty")
-    why = output_problem(path)
-    if why:  # before any encoding: a folder or a device is never replaced by a render
-        raise MediaError(f"cannot write the video: {why}")
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    sweep_stale(folder, ".render-")  # a killed render's temporary file (its process is gone)
-    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(".render-"), suffix=os.path.splitext(path)[1] or ".mp4",
-                               dir=folder)
-    os.close(fd)
+    spec, encoder, deep, pix_fmt = pick_format(vf, path, clip, codec, alpha, bits)
+    rng = frame_range(clip, frames)
+    tmp = render_temp(path)
     fps = Fraction(clip.fps).limit_denominator(1001)
-    # chroma subsampling needs even sizes: 4:2:0 both, 4:2:2 the width; 4:4:4 and RGB keep the size
-    W = _even(clip.width) if ("420" in pix_fmt or "422" in pix_fmt) else clip.width
-    H = _even(clip.height) if "420" in pix_fmt else clip.height
-    n_written = 0
+    W, H = encoder_size(clip, pix_fmt)
     try:
         ext = os.path.splitext(path)[1].lower()
         fmt = {".mkv": "matroska", ".mov": "mov", ".avi": "avi"}.get(ext, "mp4")
@@ -386,138 +341,14 @@ def write_video(path: str, clip: Clip, frames: Iterable[int] | range | None = No
             if graph_json:
                 c.metadata[GRAPH_META_KEY] = graph_json
             c.metadata["encoder_app"] = "Studio"
-            vs = c.add_stream(encoder, rate=fps)
-            vs.width, vs.height, vs.pix_fmt = W, H, pix_fmt
-            from .device import encoder_threads
-            if encoder in ("libx264", "libx265"):
-                vs.options = vf.encoder_options(encoder, {"crf": str(crf), "preset": preset, **dict(spec.options)})
-            else:
-                vs.options = vf.encoder_options(encoder, dict(spec.options))
-            if encoder == "libx265" and fmt in ("mp4", "mov"):
-                vs.codec_tag = "hvc1"  # the tag Apple players need for HEVC
-            vf.tag_stream(vs.codec_context, matrix, color_range, spec.rgb)
-            # the encoder's threads change its decisions (x264: each thread sees less of the frames
-            # before): one count per machine, whatever the app's thread policy, so the window and
-            # the command line write the same file
-            vs.thread_count = encoder_threads()
-            aud = audio
-            as_ = None
-            if aud is not None and aud.n_samples > 0:
-                as_ = c.add_stream("aac", rate=aud.rate)
-                as_.layout = "stereo" if aud.channels >= 2 else "mono"
-            a0, a1 = rng[0], rng[-1] + 1
-            # the sound under the frames written, pulled a second at a time (a lazy track is
-            # computed only where it is written)
-            s0 = max(0, int(round(a0 / clip.fps * aud.rate))) if as_ is not None else 0
-            n_audio = (max(0, min(aud.n_samples, int(round(a1 / clip.fps * aud.rate))) - s0)
-                       if as_ is not None else 0)
-            samples = n_audio if as_ is not None else None
-            nch = (2 if as_.layout.name == "stereo" else 1) if as_ is not None else 0
-            a_done = 0  # samples encoded so far
-
-            def encode_audio_until(n_end: int) -> None:
-                """Encode the sound up to sample n_end, one second per frame object, so sound
-                and picture interleave in the file and no whole-track copy is ever made."""
-                nonlocal a_done
-                n_end = min(n_end, n_audio)
-                while a_done < n_end:
-                    k1 = min(n_end, a_done + aud.rate)
-                    blk = aud.slice_samples(s0 + a_done, s0 + k1)
-                    blk = blk[:, :nch] if blk.shape[1] >= nch else np.repeat(blk, nch, axis=1)
-                    planar = np.ascontiguousarray(np.clip(blk, -1, 1).T, dtype=np.float32)
-                    fr = av.AudioFrame.from_ndarray(planar, format="fltp", layout=as_.layout.name)
-                    fr.sample_rate = aud.rate
-                    fr.pts = a_done
-                    for p in as_.encode(fr):
-                        c.mux(p)
-                    a_done = k1
-
-            last_dts: list[int] = []
-
-            def mux_video(p) -> None:
-                mended = mended_dts(p.pts, p.dts, last_dts[-1] if last_dts else None)
-                if mended != p.dts:
-                    p.dts = mended
-                if p.dts is not None:
-                    last_dts[:] = [p.dts]
-                c.mux(p)
-
-            scratch = np.empty((clip.height, clip.width, 3), np.float32)
-            u8 = np.empty((H, W, 3), np.uint8)
-
-            def nan_error(n: int) -> MediaError:
-                who = f" made by '{producer}'" if producer else ""
-                return MediaError(f"frame {n}{who} contains NaN or infinite values")
-
-            def frame_8bit(f: np.ndarray, n: int):
-                """H.264/H.265 8-bit: through a scratch buffer, no frame-sized temporaries."""
-                np.multiply(f, 255.0, out=scratch[..., :f.shape[2]])
-                if not np.isfinite(scratch[..., :f.shape[2]].sum()):
-                    raise nan_error(n)
-                if f.shape[2] == 1:
-                    scratch[..., 1:] = scratch[..., :1]
-                np.add(scratch, 0.5, out=scratch)
-                np.clip(scratch, 0, 255, out=scratch)
-                u8[:clip.height, :clip.width] = scratch
-                if H != clip.height or W != clip.width:  # odd sizes: repeat the last row/column
-                    u8[clip.height:, :clip.width] = u8[clip.height - 1:clip.height, :clip.width]
-                    u8[:, clip.width:] = u8[:, clip.width - 1:clip.width]
-                return av.VideoFrame.from_ndarray(u8, format="rgb24")
-
-            def frame_deep(f: np.ndarray, n: int):
-                """10-bit, alpha and RGB formats: through 16-bit (or 8-bit RGBA) frames."""
-                f = f if f.shape[2] == 3 else np.repeat(f[..., :1], 3, axis=2)
-                if not np.isfinite(f).all():
-                    raise nan_error(n)
-                al = alpha.frame(min(n, alpha.n_frames - 1)) if alpha is not None else None
-                if H != clip.height or W != clip.width:
-                    pad = ((0, H - clip.height), (0, W - clip.width), (0, 0))
-                    f = np.pad(f, pad, mode="edge")
-                    al = np.pad(al, pad, mode="edge") if al is not None else None
-                return vf.rgb_to_frame(f, al, deep)
-
-            def frame_u8(f: np.ndarray, n: int):
-                """Frames that are already the encoder's bytes (see ``chunk_u8``): no float pass."""
-                u8[:clip.height, :clip.width] = f
-                if H != clip.height or W != clip.width:
-                    u8[clip.height:, :clip.width] = u8[clip.height - 1:clip.height, :clip.width]
-                    u8[:, clip.width:] = u8[:, clip.width - 1:clip.width]
-                return av.VideoFrame.from_ndarray(u8, format="rgb24")
-
-            plain = pix_fmt == "yuv420p" and alpha is None and not deep
-            # a clip whose frames are stored as the 8-bit values this writer would make of them
-            # (a chunked render's collect step) hands them over as they are
-            as_u8 = plain and callable(getattr(clip, "chunk_u8", None))
-            to_frame = frame_u8 if as_u8 else (frame_8bit if plain else frame_deep)
-            ready = getattr(clip, "ready", None)
-            for start in range(a0, a1, chunk):
-                if check is not None:
-                    check()
-                stop = min(start + chunk, a1)
-                # frames still being made elsewhere (a chunked render's workers): encode the sound
-                # ahead meanwhile, a second at a time (the muxer interleaves the packets)
-                while (callable(ready) and samples is not None and a_done < n_audio
-                       and not ready(start, stop)):
-                    encode_audio_until(a_done + aud.rate)
-                block = clip.chunk_u8(start, stop) if as_u8 else clip.chunk(start, stop)
-                for k in range(len(block)):
-                    frm = vf.convert_for_encoder(to_frame(block[k], start + k), pix_fmt, matrix, color_range,
-                                                 spec.rgb)
-                    frm.pts, frm.time_base = n_written, 1 / fps  # explicit: x265 in MP4 needs them
-                    for p in vs.encode(frm):
-                        mux_video(p)
-                    n_written += 1
-                del block
-                if samples is not None:
-                    encode_audio_until(int(round((stop - a0) / clip.fps * aud.rate)))
-                if on_chunk is not None:
-                    on_chunk(n_written, len(rng))
-            for p in vs.encode(None):
-                mux_video(p)
-            if samples is not None:
-                encode_audio_until(n_audio)
-                for p in as_.encode(None):
-                    c.mux(p)
+            vs = add_video_stream(c, vf, spec, encoder, fmt, fps, (W, H), pix_fmt, crf=crf,
+                                  preset=preset, matrix=matrix, color_range=color_range)
+            sound = SoundFeed(av, c, audio, clip.fps, rng[0], rng[-1] + 1)
+            n_written = encode_frames(
+                vf, clip, rng, vs, video_muxer(c), sound,
+                frame_maker(av, vf, clip, (W, H), pix_fmt, deep, alpha, producer),
+                (pix_fmt, matrix, color_range, spec.rgb), fps,
+                chunk=chunk, check=check, on_chunk=on_chunk)
         finally:
             c.close()
         finish_atomic(tmp, path)  # the user's umask, not mkstemp's 0600

@@ -85,7 +85,7 @@ def test_ten_bit_h265_and_prores_422_reach_float_frames_above_8_bits(tmp_path):
 
 
 def test_a_flushed_packet_with_an_unset_decode_time_gets_the_next_one():
-    from studio.engine.media import mended_dts
+    from studio.engine.video_encode import mended_dts
     assert mended_dts(0, 6060317545617357134, None) == 0  # a one-frame x265 clip on 16 threads
     assert mended_dts(1, -94234737554239, 0) == 1
     assert mended_dts(0, None, None) == 0

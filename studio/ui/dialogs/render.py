@@ -40,6 +40,24 @@ class RenderDialog(QDialog):
         self.outcome = None
 
         form = QFormLayout()
+        self._add_output_row(form, output)
+        self._add_frames_row(form, n_frames, in_out)
+        self._add_run_rows(form)
+        self._settings = QWidget()
+        self._settings.setLayout(form)
+        self._build_progress()
+        buttons = self._build_buttons()
+
+        lay = QVBoxLayout(self)
+        lay.addWidget(self._settings)
+        lay.addWidget(self.progress)
+        lay.addWidget(self.status)
+        lay.addWidget(self.table, 1)
+        lay.addLayout(buttons)
+        resize_fitted(self, 620, 560, margin=40)
+
+    def _add_output_row(self, form: QFormLayout, output: str | None) -> None:
+        """The output file, with a browse button."""
         self.output_edit = QLineEdit(output or self._default_output())
         browse = QPushButton("…")
         browse.clicked.connect(self._browse)
@@ -47,6 +65,9 @@ class RenderDialog(QDialog):
         row.addWidget(self.output_edit, 1)
         row.addWidget(browse)
         form.addRow("Output", row)
+
+    def _add_frames_row(self, form: QFormLayout, n_frames: int | None, in_out: tuple[int, int] | None) -> None:
+        """The frame range: the whole clip, or first and last frames."""
         self.all_frames = QCheckBox("whole clip")
         self.all_frames.setChecked(True)
         self.first_spin, self.last_spin = QSpinBox(), QSpinBox()
@@ -76,6 +97,9 @@ class RenderDialog(QDialog):
         rng.addWidget(self.last_spin)
         rng.addWidget(self.length_label, 1)
         form.addRow("Frames", rng)
+
+    def _add_run_rows(self, form: QFormLayout) -> None:
+        """Workers, engine (and Ray address), chunk size, sweep and resume."""
         self.workers_spin = QSpinBox()
         self.workers_spin.setRange(1, 256)
         self.workers_spin.setValue(max(1, (os.cpu_count() or 2)))
@@ -101,8 +125,8 @@ class RenderDialog(QDialog):
         self.resume_check = QCheckBox("keep chunks a stopped render finished (resume)")
         form.addRow("", self.resume_check)
 
-        self._settings = QWidget()
-        self._settings.setLayout(form)
+    def _build_progress(self) -> None:
+        """The progress bar, the status line and the table of chunks."""
         self.progress = QProgressBar()
         self.progress.setFormat("%v / %m frames")
         self.status = QLabel("ready")
@@ -117,6 +141,8 @@ class RenderDialog(QDialog):
         self._paths: dict[int, str] = {}  # table row -> the file it renders (or the contact sheet)
         self.opener = lambda p: open_or_view(self.parent(), p)  # the viewer when no launcher can; tests replace it
 
+    def _build_buttons(self) -> QHBoxLayout:
+        """Render, Cancel and Close."""
         self.render_button = QPushButton("Render")
         self.render_button.setDefault(True)
         self.cancel_button = QPushButton("Cancel")
@@ -129,14 +155,7 @@ class RenderDialog(QDialog):
         buttons.addStretch(1)
         for b in (self.render_button, self.cancel_button, self.close_button):
             buttons.addWidget(b)
-
-        lay = QVBoxLayout(self)
-        lay.addWidget(self._settings)
-        lay.addWidget(self.progress)
-        lay.addWidget(self.status)
-        lay.addWidget(self.table, 1)
-        lay.addLayout(buttons)
-        resize_fitted(self, 620, 560, margin=40)
+        return buttons
 
     @property
     def graph(self):

@@ -75,6 +75,17 @@ class TrainingPanel(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
+        lay.addLayout(self._build_bar())
+        self._build_plot()
+        lay.addWidget(self.plot_widget, 1)
+        lay.addLayout(self._build_low())
+
+        self.timer = QTimer(self)
+        self.timer.setInterval(redraw_ms)
+        self.timer.timeout.connect(self._tick)
+
+    def _build_bar(self) -> QHBoxLayout:
+        """The top bar: title, step, log y, smoothing and Clear."""
         bar = QHBoxLayout()
         bar.setContentsMargins(4, 2, 4, 2)
         # the node's name in bold, then its id and loss weights, elided with "…" before the step
@@ -108,8 +119,11 @@ class TrainingPanel(QWidget):
         bar.addSpacing(6)
         for w in (self.log_box, self.smooth_label, self.smooth_slider, self.clear_button):
             bar.addWidget(w)
-        lay.addLayout(bar)
-        self.plot_widget = pg.PlotWidget(background=(32, 32, 34))
+        return bar
+
+    def _build_plot(self) -> None:
+        """The plot: grid, fixed axes, peak downsampling, the legend, and a view the panel ranges."""
+        self.plot_widget = self.pg.PlotWidget(background=(32, 32, 34))
         self.plot = self.plot_widget.getPlotItem()
         self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.plot.setLabel("bottom", "step")
@@ -129,7 +143,9 @@ class TrainingPanel(QWidget):
         self.view_box.disableAutoRange()
         self.view_box.sigRangeChangedManually.connect(self._on_user_range)
         self.plot.autoBtn.clicked.connect(self.fit_view)  # after pyqtgraph's own slot
-        lay.addWidget(self.plot_widget, 1)
+
+    def _build_low(self) -> QHBoxLayout:
+        """The bottom line: the latest values and the latest sample filmstrip."""
         low = QHBoxLayout()
         low.setContentsMargins(4, 2, 4, 2)
         # the latest values wrap onto a second line rather than being cut (issue 25); the
@@ -151,11 +167,7 @@ class TrainingPanel(QWidget):
         self.preview_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
         low.addWidget(self.values_label, 3)
         low.addWidget(self.preview_label, 1)
-        lay.addLayout(low)
-
-        self.timer = QTimer(self)
-        self.timer.setInterval(redraw_ms)
-        self.timer.timeout.connect(self._tick)
+        return low
 
     def sizeHint(self) -> QSize:  # noqa: N802
         return QSize(460, 220)

@@ -23,15 +23,15 @@ import math
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QWidget
 
-from studio.core.timecode import timecode
 from studio.ui.preview.key_marks import paint_keyframes
 from studio.ui.preview.pixels import sound_overview
 from studio.ui.preview.qimages import qimage_rgba
-from studio.ui.preview.ruler import frame_runs, nice_step
 from studio.ui.preview.stale import paint_stale
+from studio.ui.preview.timeline_paint import (paint_computed, paint_in_out, paint_playhead, paint_ruler,
+                                             paint_thumbs)
 
 
 class Timeline(QWidget):
@@ -327,47 +327,9 @@ class Timeline(QWidget):
         if io is not None:
             p.fillRect(QRectF(0, 0, self.x_of(io[0]), H), QColor(0, 0, 0, 110))
             p.fillRect(QRectF(self.x_of(io[1]), 0, W, H), QColor(0, 0, 0, 110))
-        # ruler
-        p.fillRect(QRectF(0, 0, W, self.RULER_H), QColor(44, 44, 48))
-        font = QFont(self.font())
-        font.setPointSizeF(max(6.5, font.pointSizeF() * 0.8))
-        p.setFont(font)
-        step = nice_step(90 / ppf, self.fps)
-        minor = nice_step(8 / ppf, self.fps)
-        p.setPen(QColor(110, 110, 116))
-        f0 = a - a % minor
-        for f in range(f0, b + 1, minor):
-            x = self.x_of(f)
-            p.drawLine(QPointF(x, self.RULER_H - 5), QPointF(x, self.RULER_H))
-        p.setPen(QColor(200, 200, 205))
-        for f in range(a - a % step, b + 1, step):
-            x = self.x_of(f)
-            p.drawLine(QPointF(x, self.RULER_H - 12), QPointF(x, self.RULER_H))
-            p.drawText(QPointF(x + 3, 11), str(f))
-            p.setPen(QColor(140, 140, 150))
-            p.drawText(QPointF(x + 3, 21), timecode(f, self.fps))
-            p.setPen(QColor(200, 200, 205))
-        # computed line: green where cached, orange where produced live in this run
-        p.fillRect(QRectF(0, y_comp, W, self.COMPUTED_H), QColor(55, 55, 60))
-        for frames, color in ((self.computed, QColor(80, 200, 110)), (self.live - self.computed, QColor(240, 160, 60))):
-            for s, e in frame_runs(sorted(f for f in frames if a <= f < b)):
-                p.fillRect(QRectF(self.x_of(s), y_comp, max(1.0, (e - s) * ppf), self.COMPUTED_H), color)
-        # thumbnails
-        p.fillRect(QRectF(0, y_th, W, self.THUMB_H), QColor(38, 38, 42))
-        wanted = []
-        for f, x, w in self.thumb_slots():
-            img = self.thumbs.get(f)
-            if img is None:
-                near = [k for k in self.thumbs if f <= k < f + max(1, int(round(w / ppf)))]
-                img = self.thumbs.get(near[0]) if near else None
-                if img is None:
-                    wanted.append(f)
-            r = QRectF(x + 1, y_th + 2, max(1.0, w - 2), self.THUMB_H - 4)
-            if img is not None:
-                p.drawImage(r, img, QRectF(0, 0, min(img.width(), r.width() * img.height() / r.height()),
-                                           img.height()))
-            else:
-                p.fillRect(r, QColor(50, 50, 56))
+        paint_ruler(p, self, W, a, b, ppf)
+        paint_computed(p, self, y_comp, W, a, b, ppf)
+        wanted = paint_thumbs(p, self, y_th, W, ppf)
         if self.stale:  # the last run's clip, while a new run makes it again
             paint_stale(p, QRectF(0, y_comp, W, self.COMPUTED_H + 2 + self.THUMB_H), self.stale)
         if self.has_audio_features:
@@ -381,33 +343,8 @@ class Timeline(QWidget):
             p.setPen(QColor(90, 90, 96))
             p.drawText(QRectF(6, y_wave, W, wave_h), Qt.AlignVCenter, "no sound")
         paint_keyframes(p, self, self.RULER_H - 3, y_th + self.THUMB_H)
-        # in/out: the range shaded on the ruler (the outside is darkened above), then the markers
-        if io is not None:
-            x0, x1 = self.x_of(io[0]), self.x_of(io[1])
-            p.fillRect(QRectF(0, 0, x0, H), QColor(0, 0, 0, 60))
-            p.fillRect(QRectF(x1, 0, W, H), QColor(0, 0, 0, 60))
-            p.fillRect(QRectF(x0, 0, x1 - x0, self.RULER_H), QColor(250, 210, 70, 90))
-            p.fillRect(QRectF(x0, self.RULER_H - 3, x1 - x0, 3), QColor(250, 210, 70, 220))
-        p.setPen(QPen(QColor(250, 210, 70), 2))
-        if self.in_point is not None:
-            x = self.x_of(self.in_point)
-            p.drawLine(QPointF(x, 0), QPointF(x, H))
-            p.drawText(QPointF(x + 3, H - 3), "I")
-        if self.out_point is not None:
-            x = self.x_of(self.out_point)
-            p.drawLine(QPointF(x, 0), QPointF(x, H))
-            p.drawText(QPointF(x - 9, H - 3), "O")
-        # playhead
-        x = self.x_of(self.current)
-        pw = max(2.0, ppf)
-        band = min(pw, 16.0)  # a very short clip zoomed to fit: a narrow band, not a red wash
-        p.fillRect(QRectF(x + (pw - band) / 2, 0, band, H), QColor(255, 70, 70, 70))
-        p.setPen(QPen(QColor(255, 80, 80), 2))
-        p.drawLine(QPointF(x + pw / 2, 0), QPointF(x + pw / 2, H))
-        label = f"{self.current}  {timecode(self.current, self.fps)}"
-        p.fillRect(QRectF(x + pw / 2 + 2, 0, p.fontMetrics().horizontalAdvance(label) + 8, 13), QColor(200, 50, 50))
-        p.setPen(QColor(255, 255, 255))
-        p.drawText(QPointF(x + pw / 2 + 6, 10), label)
+        paint_in_out(p, self, io, W, H)
+        paint_playhead(p, self, H, ppf)
         p.end()
         if wanted != self._last_wanted:
             self._last_wanted = wanted

@@ -43,7 +43,18 @@ def add_action(win, text: str, slot, shortcut=None, menu=None, canvas_only=False
 
 
 def build_menus(win) -> None:
+    """File, Edit, View, Run and Help, in that order."""
     mb = win.menuBar()
+    _file_menu(win, mb)
+    _edit_menu(win, mb)
+    _view_menu(win, mb)
+    _run_menu(win, mb)
+    h = mb.addMenu("&Help")
+    add_action(win, "&Shortcuts", win.show_shortcuts, QKeySequence.HelpContents, h)
+
+
+def _file_menu(win, mb) -> None:
+    """New, templates, open, recent files, save and quit."""
     f = mb.addMenu("&File")
     add_action(win, "&New", win.files.new_graph, QKeySequence.New, f)
     add_action(win, "New from &Template…", win.files.new_from_template, "Ctrl+Shift+N", f,
@@ -57,6 +68,9 @@ def build_menus(win) -> None:
     add_action(win, "&Quit", win.close, QKeySequence.Quit, f)
     win.files.rebuild_recent()
 
+
+def _edit_menu(win, mb) -> None:
+    """Undo and redo, the canvas's edits, groups, and the preferences."""
     e = mb.addMenu("&Edit")
     win.undo_action = win.doc.undo_stack.createUndoAction(win, "&Undo")
     win.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
@@ -83,6 +97,15 @@ def build_menus(win) -> None:
     add_action(win, "Add No&te", lambda: win.canvas.annotations.add("notes"), None, e,
                  tip="a text note on the canvas (double-click to edit)")
     e.addSeparator()
+    _group_items(win, e)
+    e.addSeparator()
+    win.preferences_action = add_action(win, "Pre&ferences…", win.open_preferences, "Ctrl+,", e,
+                                           tip="models folders, project folder, allowed output folders")
+    win.preferences_action.setMenuRole(QAction.PreferencesRole)  # the app menu on macOS
+
+
+def _group_items(win, e) -> None:
+    """Group, ungroup, edit and save a group (the window keeps each action)."""
     ga = win.group_actions
     win.group_action = add_action(win, "&Group Selection…", ga.group_selection, "Ctrl+Shift+G", e,
                                      canvas_only=True, tip="make the selected nodes one group node")
@@ -94,11 +117,10 @@ def build_menus(win) -> None:
                                                                 "(or double-click it)")
     win.save_group_action = add_action(win, "Save Group to &Library…", ga.save_group_to_library, None, e,
                                           tip="keep the selected group in your library (palette > Library)")
-    e.addSeparator()
-    win.preferences_action = add_action(win, "Pre&ferences…", win.open_preferences, "Ctrl+,", e,
-                                           tip="models folders, project folder, allowed output folders")
-    win.preferences_action.setMenuRole(QAction.PreferencesRole)  # the app menu on macOS
 
+
+def _view_menu(win, mb) -> None:
+    """Fit, zoom, the docks shown and the layout reset."""
     v = mb.addMenu("&View")
     add_action(win, "&Fit Graph", win.canvas.fit_all, "F", v, canvas_only=True)
     add_action(win, "Reset &Zoom", lambda: win.canvas.node_graph.reset_zoom(), "Ctrl+0", v)
@@ -110,6 +132,9 @@ def build_menus(win) -> None:
     v.addSeparator()
     add_action(win, "Reset &Layout", win.reset_layout, None, v)
 
+
+def _run_menu(win, mb) -> None:
+    """Run, run selected, stop, clear the cache, render in chunks."""
     r = mb.addMenu("&Run")
     win.run_action = add_action(win, "&Run", win.runs.run_graph, "F5", r, tip="run the graph (F5)")
     win.run_sel_action = add_action(win, "Run &Selected", win.runs.run_selected, "Ctrl+F5", r,
@@ -120,9 +145,6 @@ def build_menus(win) -> None:
     add_action(win, "&Clear Cache", win.runs.clear_cache, None, r)
     add_action(win, "Render in &Chunks…", win.open_render_dialog, "Ctrl+Shift+R", r,
                  tip="render on several processes or machines (chunks, resume, sweeps)")
-
-    h = mb.addMenu("&Help")
-    add_action(win, "&Shortcuts", win.show_shortcuts, QKeySequence.HelpContents, h)
 
 
 def build_toolbar(win) -> None:
