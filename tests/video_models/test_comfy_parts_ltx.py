@@ -11,7 +11,7 @@ import os
 import pytest
 import torch
 
-from nodes.video_models.loading.checks import ModelError
+from nodes.video_models.base.errors import ModelError
 from nodes.video_models.loading.load import load_video_model
 
 from . import layouts

@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from nodes.video_models.catalog.recognise import recognise
-from nodes.video_models.loading.checks import ModelError
+from nodes.video_models.base.errors import ModelError
 
 from . import layouts
 

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from ..catalog.recognise import KIND_TITLES, recognise
 from . import part_configs as pc
 from ..layouts import parts_hunyuan
-from ..loading.checks import ModelError, refuse_pickle
-from ..loading.families import FAMILIES, Family
+from ..base.errors import ModelError
+from ..files.headers import refuse_pickle
+from ..base.registry import FAMILIES
+from ..base.family import Family
 from ..layouts import wan22
 from .spiece_tokenizers import SPIECE, gemma_from_spiece, t5_from_spiece
 from .weight_formats import WeightFile, describe, is_weight_file, read_weight_file

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import os
 
-from ..loading.checks import ModelError, read_json
+from ..base.errors import ModelError
+from ..files.headers import read_json
 from ..loading.config_check import check_config
-from ..loading.families import Family
+from ..base.family import Family
 from ..layouts import hunyuan_layouts
 from ..svd import convert as svd_convert
 from .gguf_load import check_quantisations, quantised_load, whole_rows

@@ -14,8 +14,8 @@ imported inside functions."""
 from __future__ import annotations
 
 
-from ..loading.checks import ModelError
-from ..loading.families import Family
+from ..base.errors import ModelError
+from ..base.family import Family
 from . import parts_hunyuan as ph
 from ..files.parts import PART_TITLES, Part, check_shapes, load_part, read_part, tokenizer_for
 from ..files.gguf_load import check_quantisations

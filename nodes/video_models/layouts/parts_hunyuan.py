@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import os
 
-from ..loading.checks import ModelError
-from ..loading.families import FAMILIES
+from ..base.errors import ModelError
+from ..base.registry import FAMILIES
 from .hunyuan_layouts import vae_names
 from ..files.weight_formats import WeightFile
 

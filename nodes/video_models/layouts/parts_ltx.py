@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import os
 
-from ..loading.checks import ModelError
-from ..loading.families import FAMILIES, Family
+from ..base.errors import ModelError
+from ..base.registry import FAMILIES
+from ..base.family import Family
 from ..files import part_configs as pc
 from . import part_configs_ltx as pcl
 from ..files.parts import (PART_TITLES, SPIECE, Part, check_shapes, fitting_tokenizer, load_part, read_part,

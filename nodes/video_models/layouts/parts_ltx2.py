@@ -30,8 +30,9 @@ from ..files.parts import PART_TITLES, Part, check_shapes, fitting_tokenizer, lo
 from ..files.spiece_tokenizers import SPIECE
 from ..files.single_file import load_with_config, renamed
 from ..files.weight_formats import WeightFile
-from ..loading.checks import ModelError
-from ..loading.families import FAMILIES, Family
+from ..base.errors import ModelError
+from ..base.registry import FAMILIES
+from ..base.family import Family
 from . import part_configs_ltx2 as pc2
 
 DIT = "model.diffusion_model."

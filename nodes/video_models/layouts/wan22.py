@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from ..files import part_configs as pc
-from ..loading.checks import ModelError
+from ..base.errors import ModelError
 from ..files.weight_formats import WeightFile, check_single_file
 
 TASK_TITLES = {"t2v": "T2V", "i2v": "I2V", "vace": "VACE"}

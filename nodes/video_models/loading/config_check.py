@@ -13,7 +13,7 @@ import inspect
 import math
 import re
 
-from .checks import ModelError
+from ..base.errors import ModelError
 
 INT_LIMIT = 2 ** 31  # no size, count or index of a model config is larger
 MAX_LIST = 4096  # nor is any list longer (a list of block types a million long would build a million blocks)
@@ -260,7 +260,7 @@ def check_folder_configs(path: str, index: dict, weights: list[str], diffusers) 
     numbers and layer counts, before from_pretrained builds anything."""
     import os
 
-    from .checks import read_json, safetensors_header
+    from ..files.headers import read_json, safetensors_header
     from ..files.weight_formats import SAFETENSORS_DTYPES
     for comp, spec in sorted(index.items()):
         if comp.startswith("_") or not isinstance(spec, list) or len(spec) != 2 or spec[0] not in ("diffusers",

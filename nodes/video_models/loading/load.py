@@ -11,8 +11,12 @@ from typing import Any, NamedTuple
 
 from studio.core.values import ModelRef
 
-from .checks import ModelError, check_folder, safetensors_keys
-from .families import TASKS, Family, family_of, variant_title
+from ..base.errors import ModelError
+from ..files.headers import safetensors_keys
+from .checks import check_folder
+from ..base.tasks import TASKS
+from ..base.family import Family
+from ..base.registry import family_of, variant_title
 from ..memory.modes import apply_memory
 
 DTYPES = ("auto", "bf16", "fp16", "fp32")
@@ -337,7 +341,7 @@ def _from_folder(diffusers, path: str, index: dict, files: list[str], fam: Famil
     weights = ""
     checked = {}
     if parts:
-        from .checks import read_json
+        from ..files.headers import read_json
         from ..files.family_parts import check_parts
         den_cfg = read_json(os.path.join(path, fam.denoiser, "config.json"))
         checked = check_parts(fam, den_cfg, single.path if single is not None else path, parts, diffusers)
@@ -397,7 +401,7 @@ def settle_memory(pipe, fam: Family, title: str, memory: str, device, torch_dtyp
 def lora_check(path: str) -> None:
     """A LoRA file Studio will open: no pickle, a .safetensors, a regular file (checked before it
     is opened) whose header holds every byte it promises."""
-    from .checks import refuse_pickle
+    from ..files.headers import refuse_pickle
     refuse_pickle(path)
     if not path.lower().endswith(".safetensors"):
         raise ModelError(f"'{path}' is not a .safetensors LoRA")

@@ -9,7 +9,7 @@ import os
 import re
 from contextlib import contextmanager
 
-from .checks import ModelError
+from ..base.errors import ModelError
 from .load import LoRAUse, VideoModelRef, lora_check
 from ..files.lora_formats import lora_for
 from ..layouts.wan22 import role

@@ -16,8 +16,8 @@ from studio.core.spec import In, Out
 from studio.core.values import Audio
 from studio.engine.clip import ArrayClip
 
-from ..loading.checks import ModelError
-from ..loading.families import valid_frames
+from ..base.errors import ModelError
+from ..base.family import valid_frames
 from ..loading.inputs import video_model_input
 from ..sampling.generators import (COMMON, TAKE_PARAMS, GeneratorNode, output_size, preview_and_steps,
                                    prompt_of, say_frame_rule)

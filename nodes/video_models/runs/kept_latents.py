@@ -41,7 +41,7 @@ import json
 import os
 import time
 
-from ..loading.checks import ModelError
+from ..base.errors import ModelError
 
 KEPT_MAX = 8  # kept files in the folder at most; the oldest are deleted first
 FORMAT = 1

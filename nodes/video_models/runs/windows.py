@@ -27,7 +27,7 @@ import numpy as np
 from studio.core.errors import Cancelled, NodeExecutionError
 from studio.engine.clip import ArrayClip
 
-from ..loading.checks import ModelError
+from ..base.errors import ModelError
 
 
 class ClipMaking:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..loading.families import Family
+from ..base.family import Family
 
 _VIDEO_VAES = ("Wan", "CogVideoX", "HunyuanVideo", "LTX", "Mochi")
 

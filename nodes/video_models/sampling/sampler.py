@@ -12,7 +12,7 @@ import numpy as np
 from studio.core.errors import Cancelled, StudioError
 from studio.engine.clip import ArrayClip
 
-from ..loading.families import valid_frames
+from ..base.family import valid_frames
 from ..loading.load import VideoModelRef
 from .guard import RunGuard
 from ..runs.kept_latents import DecodeRescue

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, replace
 
 from ..files.weight_formats import TensorInfo, WeightFile
-from ..loading.checks import ModelError
+from ..base.errors import ModelError
 
 UNET = "model.diffusion_model."
 DECODER = "first_stage_model."  # the temporal decoder (and, in some files, an encoder)

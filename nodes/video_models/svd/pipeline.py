@@ -15,8 +15,8 @@ from ..files.parts import PART_TITLES, Part
 from ..files.single_file import lean_load
 from ..files.tensor_reads import read_tensor
 from ..files.weight_formats import WeightFile, describe
-from ..loading.checks import ModelError
-from ..loading.families import Family
+from ..base.errors import ModelError
+from ..base.family import Family
 from . import configs, convert
 
 DENOISER = "UNetSpatioTemporalConditionModel"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..loading.checks import ModelError
+from ..base.errors import ModelError
 
 
 def last_frame(ctx, sampler, image) -> np.ndarray | None:

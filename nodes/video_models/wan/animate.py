@@ -15,8 +15,8 @@ from studio.core.params import Choice, Float, Int, Text
 from studio.core.spec import In, Out
 from studio.engine.clip import ArrayClip, as_clip
 
-from ..loading.checks import ModelError
-from ..loading.families import ANIMATE_DENOISER
+from ..base.errors import ModelError
+from ..families.wan import ANIMATE_DENOISER
 from ..loading.inputs import video_model_input
 from ..sampling.generators import COMMON, TAKE_PARAMS, GeneratorNode, output_size, preview_and_steps, prompt_of
 

@@ -18,7 +18,7 @@ from studio.core.params import Choice, Float, Int, Text
 from studio.core.spec import In, Out
 from studio.engine.clip import as_clip
 
-from ..loading.checks import ModelError
+from ..base.errors import ModelError
 from ..loading.inputs import video_model_input
 from ..sampling.generators import (COMMON, GeneratorNode, output_size, preview_and_steps, prompt_of,
                                    say_frame_rule)

@@ -1,0 +1,12 @@
+"""HunyuanVideo: text and image to video."""
+from __future__ import annotations
+
+from ...base.family import Family
+
+FAMILY = Family(
+    "hunyuan", "HunyuanVideo", ("HunyuanVideoPipeline", "HunyuanVideoImageToVideoPipeline"),
+    i2v="HunyuanVideoImageToVideoPipeline", t2v="HunyuanVideoPipeline",
+    frames=61, frame_multiple=(4, 1), size_multiple=16, fps=24.0, key_rank=3,
+    layouts=("diffusers", "original (Tencent)"),
+    key_patterns=(("double_blocks.", "single_blocks.", "txt_in."),
+                  ("context_embedder.token_refiner", "single_transformer_blocks.")))
