@@ -99,7 +99,7 @@ def test_each_part_is_built_on_the_meta_device(ltx, monkeypatch):
 
 
 def test_a_checkpoint_whose_vae_holds_half_its_names_is_recognised_as_a_checkpoint(ltx):
-    from nodes.video_models.catalog.recognise import recognise
+    from nodes.video_models.base.recognise import recognise
     from nodes.video_models.files.weight_formats import read_weight_file
     _, files, split = ltx
     shapes = {k: v.shape for k, v in read_weight_file(files["denoiser"]).tensors.items()}

@@ -12,7 +12,7 @@ from studio.core.graph import Graph
 from studio.engine.events import NodeMessage
 from studio.engine.executor import Executor
 
-from nodes.video_models.sampling.sampler import to_pil
+from nodes.video_models.base.calls import to_pil
 
 pytest.importorskip("diffusers")
 

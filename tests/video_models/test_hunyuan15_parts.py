@@ -52,7 +52,7 @@ def test_the_denoiser_vae_and_text_encoder_files_sample_the_folders_frames_exact
 
 
 def test_each_file_is_recognised_as_hunyuanvideo_15s(hy15):
-    from nodes.video_models.catalog.recognise import recognise
+    from nodes.video_models.base.recognise import recognise
     from nodes.video_models.files.weight_formats import read_weight_file
     _, files = hy15
     got = {n: recognise({k: v.shape for k, v in read_weight_file(f).tensors.items()}) for n, f in files.items()}

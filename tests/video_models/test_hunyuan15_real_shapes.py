@@ -29,7 +29,7 @@ def _shapes(state):
 def test_the_released_denoiser_and_vae_in_comfyuis_names_are_recognised_with_their_configs():
     import diffusers
 
-    from nodes.video_models.catalog.recognise import recognise
+    from nodes.video_models.base.recognise import recognise
     from nodes.video_models.layouts.hunyuan_layouts import convert_transformer, convert_vae
     from nodes.video_models.layouts.parts_hunyuan import _vae_config, transformer_config
     from nodes.video_models.base.registry import family_from_keys
@@ -57,7 +57,7 @@ def test_the_released_denoiser_and_vae_in_comfyuis_names_are_recognised_with_the
 def test_the_released_text_encoders_are_recognised_and_read_at_their_sizes():
     from transformers import Qwen2_5_VLTextConfig, Qwen2_5_VLTextModel, T5Config, T5EncoderModel
 
-    from nodes.video_models.catalog.recognise import recognise
+    from nodes.video_models.base.recognise import recognise
     from nodes.video_models.files import part_configs as pc
     from nodes.video_models.layouts.parts_hunyuan import QWEN_TEXT, _qwen_config, _qwen_names
     qwen7b = dict(vocab_size=152064, hidden_size=3584, intermediate_size=18944, num_hidden_layers=28,

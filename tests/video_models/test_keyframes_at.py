@@ -16,7 +16,7 @@ from studio.core.spec import SOURCE, Node, Out
 from studio.engine.clip import ArrayClip
 from studio.engine.executor import Executor
 
-from nodes.video_models.sampling.sampler import to_pil
+from nodes.video_models.base.calls import to_pil
 
 pytest.importorskip("diffusers")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from nodes.video_models.catalog.recognise import recognise
+from nodes.video_models.base.recognise import recognise
 from nodes.video_models.base.errors import ModelError
 
 from . import layouts

@@ -247,7 +247,7 @@ def no_loads(monkeypatch):
 def test_the_real_svd_xt_checkpoint_is_taken_whole_and_gives_the_released_configs(real, no_loads):
     import diffusers
 
-    from nodes.video_models.catalog.recognise import recognise
+    from nodes.video_models.base.recognise import recognise
     from nodes.video_models.files.weight_formats import check_single_file
     from nodes.video_models.svd import convert, pipeline
     path, shapes = real

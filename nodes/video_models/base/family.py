@@ -69,6 +69,17 @@ class Family:
             out.append("ComfyUI part files (text encoder, VAE, CLIP vision)")
         return out + [f"{lay} layout" for lay in self.layouts]
 
+    converters_carry_scales = False  # (a class attribute) its converters carry ComfyUI's fp8 scales and GGUF
+
+    def converters(self) -> dict:
+        """Studio's own single-file converters (denoiser class name -> function) for classes
+        diffusers has none for."""
+        return {}
+
+    def prepare_state(self, cls_name: str, state: dict) -> dict:
+        """The family's own step on a single file's tensors before diffusers' converter for ``cls_name``."""
+        return state
+
     def denoiser_tensors(self, wf):
         """The denoiser's own tensors of a single file read against a base folder (the file as it is
         unless the family's all-in-one checkpoint holds more)."""

@@ -196,15 +196,6 @@ def transformer_config(shapes: dict, path: str) -> dict:
             "target_size": 960 if res == "720p" else 640, "task_type": task}
 
 
-def no_tokenizer(path: str, beside: str) -> ModelError:
-    """What to give when no Qwen2.5-VL tokenizer is anywhere local (ComfyUI keeps it in its code,
-    not in the file; Studio downloads nothing)."""
-    return ModelError(f"the text encoder '{path}' (Qwen2.5-VL) carries no tokenizer (ComfyUI keeps it in its code) "
-                      f"and none was found: Studio looked in the file, in '{beside}', and in 'base' (empty). Put "
-                      "Qwen2.5-VL-7B-Instruct's tokenizer files (tokenizer.json, tokenizer_config.json with its chat "
-                      "template) in that folder, or set 'base' to a diffusers HunyuanVideo 1.5 folder")
-
-
 def part_spec(component: str, wf: WeightFile, r, den_cfg: dict, den_path: str) -> tuple:
     """(the file under the diffusers / transformers names, what it is, class name, config) of a
     HunyuanVideo 1.5 part, checked against the denoiser's config ``den_cfg``; headers only."""

@@ -275,7 +275,7 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
         bfam, index, files = check_folder(base)
         if bfam.key != fam.key:
             raise ModelError(f"'{path}' is a {fam.title} file but the base '{base}' is a {bfam.title} model")
-        from ..files.family_parts import denoiser_tensors
+        from .family_parts import denoiser_tensors
         single, path = denoiser_tensors(fam, wf), base  # an LTX-2 checkpoint: its transformer's tensors only
     if second:
         from ..layouts.wan22 import one_denoiser
@@ -289,7 +289,7 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
         memory = "gpu"
     diffusers = diffusers_offline()
     if index is None:  # no folder: the denoiser file and its parts' files (ComfyUI's loaders)
-        from ..files.family_parts import build_pipeline
+        from .family_parts import build_pipeline
         pipe, weights, index, checked = build_pipeline(diffusers, fam, single, parts, torch_dtype, info,
                                                        second)
     else:
@@ -334,7 +334,7 @@ def _from_folder(diffusers, path: str, index: dict, files: list[str], fam: Famil
     """(pipeline, the single file's format or '') from a diffusers folder, its denoiser replaced by
     the single file ``single`` (and ``second``: Wan 2.2 A14B's other expert) and its components by
     ``parts``' files (each checked before any load)."""
-    from .config_check import check_folder_configs
+    from ..files.config_check import check_folder_configs
     check_folder_configs(path, index, files, diffusers)
     cls = getattr(diffusers, index["_class_name"])
     kwargs: dict[str, Any] = {}
@@ -342,7 +342,7 @@ def _from_folder(diffusers, path: str, index: dict, files: list[str], fam: Famil
     checked = {}
     if parts:
         from ..files.headers import read_json
-        from ..files.family_parts import check_parts
+        from .family_parts import check_parts
         den_cfg = read_json(os.path.join(path, fam.denoiser, "config.json"))
         checked = check_parts(fam, den_cfg, single.path if single is not None else path, parts, diffusers)
     experts = None

@@ -117,7 +117,7 @@ class RunClock:
         self.cold = not (getattr(ref, "shared", None) or {}).get("sampled")
 
     def say_prediction(self) -> None:
-        from ..sampling.guard import fmt_duration
+        from ..base.guard import fmt_duration
         from ..memory.sizes import fmt_gb
         if self.key is None:
             return
@@ -201,7 +201,7 @@ class RunClock:
         """A window is made (``seconds`` in all, ``phases`` of its pipeline call): the whole
         node's time re-predicted from its progress, and said when it moved by 30 % or more from
         what was said (or nothing was)."""
-        from ..sampling.guard import fmt_duration
+        from ..base.guard import fmt_duration
         from .phases import remaining
         self.window_s.append(seconds)
         if phases:
@@ -218,7 +218,7 @@ class RunClock:
         """The run ended well: say its time (and peak) against the prediction; record it
         (``record``: not when it compiled, or decoded kept latents, or decoded again after running
         out of memory)."""
-        from ..sampling.guard import fmt_duration
+        from ..base.guard import fmt_duration
         from ..memory.sizes import fmt_gb
         if self.key is None:
             return

@@ -3,7 +3,6 @@ live latent previews, reproducible seeds, LoRAs applied, and sliding windows wit
 blending for clips longer than the model makes at once."""
 from __future__ import annotations
 
-import inspect
 import time
 from typing import Any, Callable
 
@@ -14,25 +13,12 @@ from studio.engine.clip import ArrayClip
 
 from ..base.family import valid_frames
 from ..loading.load import VideoModelRef
-from .guard import RunGuard
+from ..base.calls import call_defaults, to_pil  # noqa: F401  (to_pil: the sampler's callers use it)
+from ..base.guard import RunGuard
 from ..runs.kept_latents import DecodeRescue
 from .previews import Previewer, PreviewStream, fit_projection
 
 PREVIEW_INTERVAL = 0.4  # seconds between preview images (progress events are throttled by the context)
-
-
-def to_pil(img: np.ndarray):
-    from PIL import Image
-    a = np.asarray(img, np.float32)
-    if a.ndim == 2:
-        a = a[..., None]
-    if a.shape[-1] == 1:
-        a = np.repeat(a, 3, -1)
-    return Image.fromarray((np.clip(a[..., :3], 0, 1) * 255 + 0.5).astype(np.uint8))
-
-
-def call_defaults(pipe) -> dict[str, Any]:
-    return {n: p.default for n, p in inspect.signature(pipe.__call__).parameters.items()}
 
 
 def filter_kwargs(pipe, kwargs: dict[str, Any], warn: Callable[[str], None]) -> dict[str, Any]:

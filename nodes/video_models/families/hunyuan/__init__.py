@@ -3,7 +3,15 @@ from __future__ import annotations
 
 from ...base.family import Family
 
-FAMILY = Family(
+
+class Hunyuan(Family):
+    def prepare_state(self, cls_name: str, state: dict) -> dict:
+        """The 13B's single blocks split by the file's width (diffusers' converter assumes the 13B's)."""
+        from ...layouts import hunyuan_layouts
+        return hunyuan_layouts.prepare(state) if cls_name == hunyuan_layouts.CLASS else state
+
+
+FAMILY = Hunyuan(
     "hunyuan", "HunyuanVideo", ("HunyuanVideoPipeline", "HunyuanVideoImageToVideoPipeline"),
     i2v="HunyuanVideoImageToVideoPipeline", t2v="HunyuanVideoPipeline",
     frames=61, frame_multiple=(4, 1), size_multiple=16, fps=24.0, key_rank=3,

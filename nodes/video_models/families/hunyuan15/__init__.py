@@ -9,6 +9,12 @@ class Hunyuan15(Family):
         from ...layouts import hunyuan15_pipeline
         return hunyuan15_pipeline
 
+    converters_carry_scales = True
+
+    def converters(self) -> dict:
+        from ...layouts import hunyuan_layouts  # Tencent's names, which diffusers has no converter for
+        return hunyuan_layouts.CONVERTERS
+
 
 FAMILY = Hunyuan15(
     "hunyuan15", "HunyuanVideo 1.5", ("HunyuanVideo15Pipeline", "HunyuanVideo15ImageToVideoPipeline"),

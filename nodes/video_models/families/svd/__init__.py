@@ -12,6 +12,10 @@ class SVD(Family):
         from ...svd import pipeline  # its one checkpoint (UNet, temporal VAE, CLIP image encoder)
         return pipeline
 
+    def converters(self) -> dict:
+        from ...svd import convert  # its UNet in Stability's layout
+        return convert.CONVERTERS
+
 
 FAMILY = SVD("svd", "Stable Video Diffusion", ("StableVideoDiffusionPipeline",),
              i2v="StableVideoDiffusionPipeline", denoiser="unet", latent_layout="BTCHW", frames=14,

@@ -16,7 +16,7 @@ def is_animate(index: dict, denoiser_config: dict) -> bool:
 
 class Wan(Family):
     def part_reader(self):
-        from ...files import parts
+        from . import parts
         return parts
 
 
