@@ -119,7 +119,7 @@ def test_the_released_siglip_is_recognised_and_read_at_its_size_with_the_release
     from transformers import SiglipVisionConfig, SiglipVisionModel
 
     from nodes.video_models.base.recognise import recognise
-    from nodes.video_models.layouts.parts_hunyuan import SIGLIP_IMAGE_PROCESSOR, siglip_config
+    from nodes.video_models.families.hunyuan15.parts import SIGLIP_IMAGE_PROCESSOR, siglip_config
     so400m = dict(hidden_size=1152, intermediate_size=4304, num_hidden_layers=27, num_attention_heads=16,
                   image_size=384, patch_size=14)
     with init_empty_weights():

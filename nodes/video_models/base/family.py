@@ -69,6 +69,7 @@ class Family:
             out.append("ComfyUI part files (text encoder, VAE, CLIP vision)")
         return out + [f"{lay} layout" for lay in self.layouts]
 
+    two_experts = False  # (a class attribute) a model may come as two denoisers (Wan 2.2 A14B's experts)
     converters_carry_scales = False  # (a class attribute) its converters carry ComfyUI's fp8 scales and GGUF
 
     def converters(self) -> dict:
@@ -79,6 +80,22 @@ class Family:
     def prepare_state(self, cls_name: str, state: dict) -> dict:
         """The family's own step on a single file's tensors before diffusers' converter for ``cls_name``."""
         return state
+
+    def one_denoiser(self, first: str, second: str | None) -> None:
+        """A second denoiser file for a family with one denoiser is refused (not left unread)."""
+        from .errors import ModelError
+        if second and not self.two_experts:
+            raise ModelError(f"a second denoiser file ('model_2': '{second}') is Wan 2.2 A14B's low-noise expert, "
+                             f"but '{first}' is a {self.title} denoiser, which has one")
+
+    def check_experts(self, diffusers, first, second: str | None, cfg: dict | None = None):
+        """The two experts from ``first`` and the file ``second``, checked on their headers (a
+        two-expert family's); None without a second file."""
+        return None
+
+    def folder_experts(self, diffusers, index: dict, path: str, experts, torch_dtype, info) -> dict:
+        """from_pretrained's keyword arguments for a folder loaded with two expert files."""
+        return {}
 
     def denoiser_tensors(self, wf):
         """The denoiser's own tensors of a single file read against a base folder (the file as it is

@@ -41,8 +41,7 @@ def build_pipeline(diffusers, fam, wf, files: dict[str, str], torch_dtype, info,
     if _reader(fam) is None:
         denoiser_config(diffusers, fam, wf)  # refused, saying what to give
     if second:
-        from ..layouts.wan22 import one_denoiser
-        one_denoiser(fam, wf.path, second)  # Wan's alone has two experts
+        fam.one_denoiser(wf.path, second)  # refused unless the family has two experts
         return _reader(fam).build_pipeline(diffusers, fam, wf, files, torch_dtype, info, second)
     return _reader(fam).build_pipeline(diffusers, fam, wf, files, torch_dtype, info)
 

@@ -278,8 +278,7 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
         from .family_parts import denoiser_tensors
         single, path = denoiser_tensors(fam, wf), base  # an LTX-2 checkpoint: its transformer's tensors only
     if second:
-        from ..layouts.wan22 import one_denoiser
-        one_denoiser(fam, single.path, second)
+        fam.one_denoiser(single.path, second)
     torch_dtype, why = pick_dtype(dtype_name, device)
     if why:
         warn(why)
@@ -347,15 +346,14 @@ def _from_folder(diffusers, path: str, index: dict, files: list[str], fam: Famil
         checked = check_parts(fam, den_cfg, single.path if single is not None else path, parts, diffusers)
     experts = None
     if second:
-        from ..layouts.wan22 import check_experts, folder_experts
-        experts = check_experts(diffusers, fam, single, second)
+        experts = fam.check_experts(diffusers, single, second)
         single = experts.high
     if single is not None:
         from ..files.single_file import load_denoiser
         kwargs[fam.denoiser], weights, how = load_denoiser(diffusers, index, path, fam, single, torch_dtype)
         info(f"weights: {how}")
     if experts:
-        kwargs.update(folder_experts(diffusers, index, path, fam, experts, torch_dtype, info))
+        kwargs.update(fam.folder_experts(diffusers, index, path, experts, torch_dtype, info))
         weights = f"{weights}; {experts.short}"
     if checked:
         from ..files.parts import part_components

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from ..base.errors import ModelError
 from .load import LoRAUse, VideoModelRef, lora_check
 from ..files.lora_formats import lora_for
-from ..layouts.wan22 import role
+from ..base.experts import role
 from ..memory.modes import adapters_in_compute_dtype, denoisers
 
 TARGETS = {"high noise": ("transformer",), "low noise": ("transformer_2",), "both": ("transformer", "transformer_2")}

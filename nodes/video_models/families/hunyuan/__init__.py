@@ -7,7 +7,7 @@ from ...base.family import Family
 class Hunyuan(Family):
     def prepare_state(self, cls_name: str, state: dict) -> dict:
         """The 13B's single blocks split by the file's width (diffusers' converter assumes the 13B's)."""
-        from ...layouts import hunyuan_layouts
+        from . import layouts as hunyuan_layouts
         return hunyuan_layouts.prepare(state) if cls_name == hunyuan_layouts.CLASS else state
 
 

@@ -6,13 +6,13 @@ from ...base.family import Family
 
 class Hunyuan15(Family):
     def part_reader(self):
-        from ...layouts import hunyuan15_pipeline
+        from . import pipeline as hunyuan15_pipeline
         return hunyuan15_pipeline
 
     converters_carry_scales = True
 
     def converters(self) -> dict:
-        from ...layouts import hunyuan_layouts  # Tencent's names, which diffusers has no converter for
+        from ..hunyuan import layouts as hunyuan_layouts  # Tencent's names, which diffusers has no converter for
         return hunyuan_layouts.CONVERTERS
 
 

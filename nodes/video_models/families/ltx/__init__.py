@@ -6,7 +6,7 @@ from ...base.family import Family, config_int
 
 class LTX(Family):
     def part_reader(self):
-        from ...layouts import parts_ltx
+        from . import parts as parts_ltx
         return parts_ltx
 
 

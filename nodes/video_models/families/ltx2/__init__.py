@@ -6,12 +6,12 @@ from ...base.family import Family
 
 class LTX2(Family):
     def part_reader(self):
-        from ...layouts import parts_ltx2
+        from . import parts as parts_ltx2
         return parts_ltx2
 
     def denoiser_tensors(self, wf):
         """An all-in-one checkpoint's transformer (its connectors, VAEs and vocoder left to the folder's)."""
-        from ...layouts import parts_ltx2
+        from . import parts as parts_ltx2
         return parts_ltx2.transformer_file(wf)
 
 

@@ -9,11 +9,11 @@ class SVD(Family):
     one_checkpoint = True
 
     def part_reader(self):
-        from ...svd import pipeline  # its one checkpoint (UNet, temporal VAE, CLIP image encoder)
+        from . import pipeline  # its one checkpoint (UNet, temporal VAE, CLIP image encoder)
         return pipeline
 
     def converters(self) -> dict:
-        from ...svd import convert  # its UNet in Stability's layout
+        from . import convert  # its UNet in Stability's layout
         return convert.CONVERTERS
 
 

@@ -15,9 +15,19 @@ def is_animate(index: dict, denoiser_config: dict) -> bool:
 
 
 class Wan(Family):
+    two_experts = True  # Wan 2.2 A14B: a high-noise and a low-noise expert (wan22.py)
+
     def part_reader(self):
         from . import parts
         return parts
+
+    def check_experts(self, diffusers, first, second, cfg=None):
+        from .wan22 import check_experts
+        return check_experts(diffusers, self, first, second, cfg)
+
+    def folder_experts(self, diffusers, index, path, experts, torch_dtype, info):
+        from .wan22 import folder_experts
+        return folder_experts(diffusers, index, path, self, experts, torch_dtype, info)
 
 
 FAMILY = Wan(

@@ -12,7 +12,7 @@ from ...base.registry import FAMILIES
 from ...files import part_configs as pc
 from ...files.parts import PART_TITLES, Part, check_shapes, load_part, looks, read_part, shapes_of, strip_prefix, tokenizer_for
 from ...files.weight_formats import WeightFile
-from ...layouts import wan22
+from . import wan22
 
 
 def check_parts(fam: Family, den_cfg: dict, den_path: str, files: dict[str, str], diffusers) -> dict[str, Part]:

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import os
 
-from ..base.errors import ModelError
-from ..base.registry import FAMILIES
-from .hunyuan_layouts import vae_names
-from ..files.weight_formats import WeightFile
+from ...base.errors import ModelError
+from ...base.registry import FAMILIES
+from ..hunyuan.layouts import vae_names
+from ...files.weight_formats import WeightFile
 
 QWEN_HEAD_DIM = 128  # Qwen2.5-VL 3B / 7B / 72B
 # The released Qwen2.5-VL-7B-Instruct's text settings that its shapes do not tell
@@ -223,7 +223,7 @@ def part_spec(component: str, wf: WeightFile, r, den_cfg: dict, den_path: str) -
                              f"wide, but the denoiser '{den}' reads {den_cfg.get('text_embed_dim')}: they do not fit")
         return named, r.variant, "Qwen2_5_VLTextModel", cfg
     if component == "text_encoder_2":
-        from ..files import part_configs as pc
+        from ...files import part_configs as pc
         named = _renamed(wf, _t5_names(list(wf.tensors)))
         cls_name, cfg, umt5 = pc.t5_encoder({k: tuple(v.shape) for k, v in named.tensors.items()}, wf.path)
         if umt5 or cfg["d_model"] != den_cfg.get("text_embed_2_dim"):

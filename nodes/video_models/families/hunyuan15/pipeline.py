@@ -14,13 +14,13 @@ imported inside functions."""
 from __future__ import annotations
 
 
-from ..base.errors import ModelError
-from ..base.family import Family
-from . import parts_hunyuan as ph
-from ..files.parts import PART_TITLES, Part, check_shapes, load_part, read_part, tokenizer_for
-from ..files.gguf_load import check_quantisations
-from ..files.single_file import converted_shapes, load_with_config
-from ..files.weight_formats import WeightFile
+from ...base.errors import ModelError
+from ...base.family import Family
+from . import parts as ph
+from ...files.parts import PART_TITLES, Part, check_shapes, load_part, read_part, tokenizer_for
+from ...files.gguf_load import check_quantisations
+from ...files.single_file import converted_shapes, load_with_config
+from ...files.weight_formats import WeightFile
 
 DENOISER = "HunyuanVideo15Transformer3DModel"
 

@@ -15,10 +15,10 @@ from studio.core.params import Choice, Float, Int, Text
 from studio.core.spec import In, Out
 from studio.engine.clip import ArrayClip, as_clip
 
-from ..base.errors import ModelError
-from ..families.wan import ANIMATE_DENOISER
-from ..loading.inputs import video_model_input
-from ..sampling.generators import COMMON, TAKE_PARAMS, GeneratorNode, output_size, preview_and_steps, prompt_of
+from ...base.errors import ModelError
+from . import ANIMATE_DENOISER
+from ...loading.inputs import video_model_input
+from ...sampling.generators import COMMON, TAKE_PARAMS, GeneratorNode, output_size, preview_and_steps, prompt_of
 
 MODES = ("animate", "replace")
 OVERLAPS = ("1", "5")  # the frames a segment takes from the one before: the pipeline takes 1 or 5
@@ -75,8 +75,8 @@ class WanAnimate(GeneratorNode):
         tuple(q for q in COMMON if q.name not in _OWN)
 
     def run(self, ctx, model, reference, pose, face, background=None, mask=None, prompt=None):
-        from ..runs.windows import ClipMaking
-        from ..sampling.sampler import Sampler, call_frames_limit, filter_kwargs, to_pil
+        from ...runs.windows import ClipMaking
+        from ...sampling.sampler import Sampler, call_frames_limit, filter_kwargs, to_pil
         ref = video_model_input(model)
         p = ctx.params
         den = getattr(ref.module, "transformer", None)
@@ -163,8 +163,8 @@ class WanAnimate(GeneratorNode):
     def _room(self, s, frames: int, w: int, h: int, face, replace: bool) -> None:
         """Refuse a clip whose conditioning the pipeline could not hold on the GPU: it takes the pose,
         face (and background and mask) videos of the whole clip as float32 on the device at once."""
-        from ..memory.modes import free_memory
-        from ..memory.sizes import fmt_gb
+        from ...memory.modes import free_memory
+        from ...memory.sizes import fmt_gb
         free = free_memory(s.ref.device)
         size = int(s.pipe.transformer.config.motion_encoder_size)
         need = frames * 4 * (3 * w * h + 3 * size * size + (4 * w * h if replace else 0))

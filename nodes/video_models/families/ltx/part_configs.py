@@ -7,8 +7,8 @@ cannot tell is Studio's data for the released models, said in ``ASSUMED``.
 Plain data and stdlib: no torch, no diffusers."""
 from __future__ import annotations
 
-from ..base.errors import ModelError
-from ..files.part_configs import count, shape_dim as _dim
+from ...base.errors import ModelError
+from ...files.part_configs import count, shape_dim as _dim
 
 LTX_HEADS = 32  # every released LTX-Video transformer: 2B 32 x 64, 13B 32 x 128 (diffusers' conversion presets)
 

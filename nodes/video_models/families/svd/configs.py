@@ -9,8 +9,8 @@ from __future__ import annotations
 import os
 import re
 
-from ..files.part_configs import count as _count, shape_dim as _dim
-from ..base.errors import ModelError
+from ...files.part_configs import count as _count, shape_dim as _dim
+from ...base.errors import ModelError
 
 HEAD_DIM = 64  # SVD's UNet: 320 / 640 / 1280 channels in 5 / 10 / 20 heads
 CLIP_HEADS = 16  # OpenCLIP ViT-H/14: 1280 wide, 16 heads of 80

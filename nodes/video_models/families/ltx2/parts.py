@@ -26,14 +26,14 @@ from __future__ import annotations
 
 import os
 
-from ..files.parts import PART_TITLES, Part, check_shapes, fitting_tokenizer, load_part, read_part
-from ..files.spiece_tokenizers import SPIECE
-from ..files.single_file import load_with_config, renamed
-from ..files.weight_formats import WeightFile
-from ..base.errors import ModelError
-from ..base.registry import FAMILIES
-from ..base.family import Family
-from . import part_configs_ltx2 as pc2
+from ...files.parts import PART_TITLES, Part, check_shapes, fitting_tokenizer, load_part, read_part
+from ...files.spiece_tokenizers import SPIECE
+from ...files.single_file import load_with_config, renamed
+from ...files.weight_formats import WeightFile
+from ...base.errors import ModelError
+from ...base.registry import FAMILIES
+from ...base.family import Family
+from . import part_configs as pc2
 
 DIT = "model.diffusion_model."
 CONNECTORS = ("video_embeddings_connector.", "audio_embeddings_connector.")

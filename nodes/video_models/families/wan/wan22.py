@@ -12,19 +12,12 @@ import os
 import re
 from dataclasses import dataclass
 
-from ..files import part_configs as pc
-from ..base.errors import ModelError
-from ..files.weight_formats import WeightFile, check_single_file
+from ...base.experts import role
+from ...files import part_configs as pc
+from ...base.errors import ModelError
+from ...files.weight_formats import WeightFile, check_single_file
 
 TASK_TITLES = {"t2v": "T2V", "i2v": "I2V", "vace": "VACE"}
-
-
-def role(path: str) -> str:
-    """'high' or 'low' when the file's name says which expert it is (ComfyUI's
-    ``wan2.2_t2v_high_noise_14B_fp8_scaled.safetensors``), else ''."""
-    name = re.sub(r"[_\-\s]+", ".", os.path.basename(path).lower())
-    high, low = "high.noise" in name, "low.noise" in name
-    return "high" if high and not low else "low" if low and not high else ""
 
 
 @dataclass(frozen=True)
@@ -50,7 +43,7 @@ class Experts:
 
 def diffusers_shapes(diffusers, wf: WeightFile) -> dict:
     """A Wan denoiser file's shapes under diffusers' names (diffusers' converter run on shapes)."""
-    from ..files.single_file import renamed
+    from ...files.single_file import renamed
     named = wf
     if "condition_embedder.time_proj.weight" not in wf.tensors:
         named = renamed(diffusers.WanTransformer3DModel, {}, wf, shapes_only=True)
@@ -85,13 +78,6 @@ def _task(cfg: dict, cls_name: str, path: str) -> str:
     return "i2v" if cfg.get("in_channels") != cfg.get("out_channels") else "t2v"
 
 
-def one_denoiser(fam, first: str, second: str | None) -> None:
-    """A second denoiser file for a family with one denoiser is refused (not left unread)."""
-    if second and fam.key != "wan":
-        raise ModelError(f"a second denoiser file ('model_2': '{second}') is Wan 2.2 A14B's low-noise expert, but "
-                         f"'{first}' is a {fam.title} denoiser, which has one")
-
-
 def check_experts(diffusers, fam, first: WeightFile, second: str | None, cfg: dict | None = None) -> Experts | None:
     """The two experts of a Wan 2.2 A14B from ``first`` ('model') and the file ``second`` ('model_2'),
     checked on their headers before anything is allocated: both Wan, one architecture (every
@@ -104,7 +90,7 @@ def check_experts(diffusers, fam, first: WeightFile, second: str | None, cfg: di
                              "Set 'model_2' to the other expert's file (ComfyUI's ..._high_noise_... and "
                              "..._low_noise_... files)")
         return None
-    one_denoiser(fam, first.path, second)
+    fam.one_denoiser(first.path, second)
     try:
         same = os.path.samefile(first.path, second)
     except OSError:
@@ -140,7 +126,7 @@ def check_experts(diffusers, fam, first: WeightFile, second: str | None, cfg: di
 def folder_experts(diffusers, index: dict, base: str, fam, experts: Experts, torch_dtype, info) -> dict:
     """The low-noise expert loaded against the base folder's denoiser config, as from_pretrained's
     keyword arguments (with the boundary, unless the folder has its own); ``index`` says so."""
-    from ..files.single_file import load_denoiser
+    from ...files.single_file import load_denoiser
     low, _, how = load_denoiser(diffusers, index, base, fam, experts.low, torch_dtype)
     out = {"transformer_2": low}
     own = index.get("boundary_ratio")

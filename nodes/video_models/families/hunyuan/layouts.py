@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 
-from ..files.weight_formats import SCALE_SUFFIXES  # ComfyUI's scaled fp8: a per-tensor scale beside a weight
+from ...files.weight_formats import SCALE_SUFFIXES  # ComfyUI's scaled fp8: a per-tensor scale beside a weight
 
 CLASS = "HunyuanVideoTransformer3DModel"  # the 13B's class (prepare)
 _LINEAR1 = re.compile(r"^(.*)single_blocks\.(\d+)\.linear1\.(weight|bias)$")

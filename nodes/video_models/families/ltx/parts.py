@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import os
 
-from ..base.errors import ModelError
-from ..base.registry import FAMILIES
-from ..base.family import Family
-from ..files import part_configs as pc
-from . import part_configs_ltx as pcl
-from ..files.parts import (PART_TITLES, SPIECE, Part, check_shapes, fitting_tokenizer, load_part, read_part,
-                           strip_prefix)
-from ..files.single_file import load_with_config, renamed
-from ..files.weight_formats import WeightFile
+from ...base.errors import ModelError
+from ...base.registry import FAMILIES
+from ...base.family import Family
+from ...files import part_configs as pc
+from . import part_configs as pcl
+from ...files.parts import PART_TITLES, SPIECE, Part, check_shapes, fitting_tokenizer, load_part, read_part, strip_prefix
+from ...files.single_file import load_with_config, renamed
+from ...files.weight_formats import WeightFile
 
 T5_PREFIXES = ("text_encoders.t5xxl.transformer.", "t5xxl.transformer.", "transformer.")
 T5_FILES = "t5xxl_fp16 or t5xxl_fp8_e4m3fn (ComfyUI's text_encoders)"

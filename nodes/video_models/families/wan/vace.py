@@ -18,11 +18,10 @@ from studio.core.params import Choice, Float, Int, Text
 from studio.core.spec import In, Out
 from studio.engine.clip import as_clip
 
-from ..base.errors import ModelError
-from ..loading.inputs import video_model_input
-from ..sampling.generators import (COMMON, GeneratorNode, output_size, preview_and_steps, prompt_of,
-                                   say_frame_rule)
-from ..takes.keyframes_at import KEY_INPUTS, KEY_PARAMS
+from ...base.errors import ModelError
+from ...loading.inputs import video_model_input
+from ...sampling.generators import COMMON, GeneratorNode, output_size, preview_and_steps, prompt_of, say_frame_rule
+from ...takes.keyframes_at import KEY_INPUTS, KEY_PARAMS
 
 PRESETS = ("control", "inpaint", "outpaint", "extend")
 MAX_SIDE = next(q.max for q in COMMON if q.name == "width")  # 4096: the largest frame a video-model node makes
@@ -142,8 +141,8 @@ class WanVACE(GeneratorNode):
 
     def run(self, ctx, model, video=None, mask=None, reference=None, reference_2=None, prompt=None, schedule=None,
             **keys):
-        from ..sampling.sampler import Sampler, filter_kwargs, frames_and_window, to_pil, window_starts
-        from ..sampling.schedule import ScheduledPrompts
+        from ...sampling.sampler import Sampler, filter_kwargs, frames_and_window, to_pil, window_starts
+        from ...sampling.schedule import ScheduledPrompts
         ref = video_model_input(model)
         p = ctx.params
         s = Sampler(ctx, ref, self.task)
@@ -165,7 +164,7 @@ class WanVACE(GeneratorNode):
         want = p.frames or native
         n, win = frames_and_window(s.fam, want, p.window, None)
         say_frame_rule(ctx, s.fam, n, n, win, p.window)
-        from ..takes.keyframes_at import asked, keyframes_of, vace_keyed
+        from ...takes.keyframes_at import asked, keyframes_of, vace_keyed
         keyed = keyframes_of(ctx, n, keys) if asked(keys) or p.keyframes.strip() else []
         if keyed and p.keyframe_strength != 1.0:
             ctx.warn("Wan VACE keeps its keyframes whole (the mask is 0 there): 'keyframe strength' is LTX's, not used")
@@ -180,7 +179,7 @@ class WanVACE(GeneratorNode):
             if p.task == "outpaint":
                 like = outpaint_canvas(src.width, src.height, pads, p.width, p.height)
         w, h = output_size(ctx, s, p.width, p.height, like, self.preview)
-        from ..takes.continuation import still_frames, vace_continued
+        from ...takes.continuation import still_frames, vace_continued
         starts = window_starts(n, win, self.overlap, self.blend, self.lead)
         if p.task == "extend" or n > win:  # what the run will make, before it starts (its time: sampling.py)
             ctx.info(f"{n:,} frames" + (f" (the video's {len(src):,}, then {n - len(src):,} new)"
@@ -204,7 +203,7 @@ class WanVACE(GeneratorNode):
         text = prompt_of(ctx, prompt)
         prompts = ScheduledPrompts(ctx, s, schedule, text, p.negative_prompt, n, win, self.overlap, starts=starts)
         base = filter_kwargs(s.pipe, base, ctx.warn)
-        from ..takes.long_take import CONTINUE
+        from ...takes.long_take import CONTINUE
         continued = self.take == CONTINUE and n > win
 
         def make(start, still):

@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from ..files.weight_formats import TensorInfo, WeightFile
-from ..base.errors import ModelError
+from ...files.weight_formats import TensorInfo, WeightFile
+from ...base.errors import ModelError
 
 UNET = "model.diffusion_model."
 DECODER = "first_stage_model."  # the temporal decoder (and, in some files, an encoder)

@@ -9,8 +9,8 @@ said in ``ASSUMED``; every config is checked against every tensor's shape before
 Plain data and stdlib: no torch, no diffusers."""
 from __future__ import annotations
 
-from ..base.errors import ModelError
-from ..files.part_configs import count, shape_dim as _dim
+from ...base.errors import ModelError
+from ...files.part_configs import count, shape_dim as _dim
 
 VIDEO_HEAD_DIM, AUDIO_HEAD_DIM, CONNECTOR_HEAD_DIM = 128, 64, 128  # LTX-2 19B: 32 x 128, 32 x 64, 30 x 128
 GEMMA_WIDTH = 3840  # Gemma 3 12B's text states: what LTX-2's connectors read

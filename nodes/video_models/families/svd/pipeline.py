@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import os
 
-from ..files.parts import PART_TITLES, Part
-from ..files.single_file import lean_load
-from ..files.tensor_reads import read_tensor
-from ..files.weight_formats import WeightFile, describe
-from ..base.errors import ModelError
-from ..base.family import Family
+from ...files.parts import PART_TITLES, Part
+from ...files.single_file import lean_load
+from ...files.tensor_reads import read_tensor
+from ...files.weight_formats import WeightFile, describe
+from ...base.errors import ModelError
+from ...base.family import Family
 from . import configs, convert
 
 DENOISER = "UNetSpatioTemporalConditionModel"

@@ -16,12 +16,11 @@ from studio.core.spec import In, Out
 from studio.core.values import Audio
 from studio.engine.clip import ArrayClip
 
-from ..base.errors import ModelError
-from ..base.family import valid_frames
-from ..loading.inputs import video_model_input
-from ..sampling.generators import (COMMON, TAKE_PARAMS, GeneratorNode, output_size, preview_and_steps,
-                                   prompt_of, say_frame_rule)
-from ..takes.keyframes_at import KEY_INPUTS, KEY_PARAMS
+from ...base.errors import ModelError
+from ...base.family import valid_frames
+from ...loading.inputs import video_model_input
+from ...sampling.generators import COMMON, TAKE_PARAMS, GeneratorNode, output_size, preview_and_steps, prompt_of, say_frame_rule
+from ...takes.keyframes_at import KEY_INPUTS, KEY_PARAMS
 
 SOUNDS = ("generated", "input")
 MAX_TOKENS = 1024  # LTX2Pipeline's own max_sequence_length
@@ -59,7 +58,7 @@ class LTX2Video(GeneratorNode):
         tuple(q for q in COMMON if q.name not in ("window", "overlap") + TAKE_PARAMS) + KEY_PARAMS
 
     def run(self, ctx, model, image=None, prompt=None, audio=None, **keys):
-        from ..sampling.sampler import Sampler, filter_kwargs, to_pil
+        from ...sampling.sampler import Sampler, filter_kwargs, to_pil
         ref = video_model_input(model)
         p = ctx.params
         if ref.fam.key != "ltx2":
@@ -91,7 +90,7 @@ class LTX2Video(GeneratorNode):
                                       "num_inference_steps": self.steps, "guidance_scale": p.guidance,
                                       "max_sequence_length": tokens}, ctx.warn)
         if keyed:
-            from ..takes.keyframes_at import ltx_conditions
+            from ...takes.keyframes_at import ltx_conditions
             base["conditions"] = ltx_conditions(ctx, s, keyed, p.keyframe_strength, first=img)
         elif img is not None:
             base["image"] = to_pil(img)
