@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 from studio.core.values import ModelRef
 
 from ..base.errors import ModelError
+from ..base.loaded import LoadedState
 from ..files.headers import safetensors_keys
 from .checks import check_folder
 from ..base.tasks import TASKS
@@ -79,7 +80,7 @@ class VideoModelRef(ModelRef):
     tiling: bool = False
     slicing: bool = False
     loras: tuple[LoRAUse, ...] = ()
-    shared: dict = field(default_factory=dict, repr=False)  # task pipelines, loaded adapters, preview fits
+    shared: LoadedState = field(default_factory=LoadedState, repr=False)  # task pipelines, preview fits, flags
     held_on: str | None = None  # a device besides model_device some weights stay on (block offload's kept blocks)
     dtype_asked: str = "auto"  # the loader's 'dtype'
 
@@ -123,9 +124,9 @@ class VideoModelRef(ModelRef):
     def release(self) -> None:
         """Free the weights for good (the model cache unloads this model to make room): every
         tensor moves to the ``meta`` device, so a reference kept elsewhere holds no memory."""
-        if self.shared.get("released"):
+        if self.shared.released:
             return
-        for pipe in list(self.shared.get("pipes", {}).values()) + [self.module]:
+        for pipe in list(self.shared.pipes.values()) + [self.module]:
             if hasattr(pipe, "remove_all_hooks"):
                 try:
                     pipe.remove_all_hooks()
@@ -136,11 +137,10 @@ class VideoModelRef(ModelRef):
             if hasattr(c, "to") and hasattr(c, "parameters"):
                 remove_memory_hooks(c)
                 c.to("meta")
-        self.shared.clear()
-        self.shared["released"] = True
+        self.shared.release()
 
     def summary(self) -> str:
-        if self.shared.get("released"):
+        if self.shared.released:
             return f"{self.fam.title} ({os.path.basename(self.path.rstrip(os.sep))}): unloaded"
         n = 0
         for c in self.module.components.values():
@@ -161,14 +161,14 @@ class VideoModelRef(ModelRef):
         if cls_name is None:
             can = [TASKS[t] for t in TASKS if getattr(fam, t)]
             raise ModelError(f"{fam.title} models do not do {TASKS[task]} (they do: {', '.join(can)})")
-        if self.shared.get("released"):
+        if self.shared.released:
             raise ModelError(f"the model '{self.path}' was unloaded to make room for another: run again to load it")
         if fam.animate and type(self.module).__name__ == fam.animate and task != "animate":
             raise ModelError(f"model '{self.path}' is a Wan Animate model: it does {TASKS['animate']} only "
                              "(the Wan Animate node), not " + TASKS[task])
-        pipes = self.shared.setdefault("pipes", {})
+        pipes = self.shared.pipes
         if task in pipes:
-            if self.offload and self.shared.get("hooked") != task:
+            if self.offload and self.shared.hooked != task:
                 self._move_offload_hooks(task)
             return pipes[task]
         diffusers = diffusers_offline()
@@ -206,12 +206,12 @@ class VideoModelRef(ModelRef):
     def _move_offload_hooks(self, task: str) -> None:
         """Task pipelines share their components: one set of CPU-offload hooks at a time, on the
         pipeline about to run (two sets on one module would fight over its device)."""
-        pipes = self.shared["pipes"]
-        old = self.shared.get("hooked")
+        pipes = self.shared.pipes
+        old = self.shared.hooked
         if old is not None and old in pipes and pipes[old] is not pipes[task]:
             pipes[old].remove_all_hooks()
         pipes[task].enable_model_cpu_offload(device=self.device)
-        self.shared["hooked"] = task
+        self.shared.hooked = task
 
 
 def weight_count(p) -> int:
@@ -241,21 +241,11 @@ def weights_signature(files: list[str]) -> str:
     return h.hexdigest()[:16]
 
 
-def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "auto", offload: bool = False,
-                     tiling: bool = False, slicing: bool = False, warn=None, memory: str = "",
-                     info=None, planned: bool = False, parts: dict | None = None) -> VideoModelRef:
-    """Check, then load, a diffusers folder or a single .safetensors / .gguf denoiser, with the other
-    components from ``base`` (a diffusers folder of the same family) and / or ``parts`` (files of
-    the text encoder, VAE and CLIP vision: {'text_encoder': path, 'vae': path, 'image_encoder':
-    path}, as ComfyUI's loaders take them; parts.py). ``memory``: one of memory.MEMORY_MODES
-    ('' : 'model_offload' when ``offload``, else 'gpu'); what 'auto' chose, and why, is said
-    through ``info``."""
-    warn = warn or (lambda s: None)
-    info = info or (lambda s: None)
-    memory = memory or ("model_offload" if offload else "gpu")
-    given = {k: v for k, v in (parts or {}).items() if v}  # with 'transformer_2': Wan 2.2 A14B's second expert
-    parts = {k: v for k, v in given.items() if k != "transformer_2"}
-    second = given.get("transformer_2")
+def _checked_source(path: str, base: str | None, given: dict):
+    """(family, model_index, weight files, the single denoiser file, the folder to load from) of what
+    the artist gave, checked before anything is loaded: a diffusers folder, a single file alone, or a
+    single file with a base folder of the same family."""
+    files = None
     if os.path.isfile(path) and os.path.basename(path) == "model_index.json":
         path = os.path.dirname(path)
     from ..files.weight_formats import check_single_file
@@ -277,6 +267,39 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
             raise ModelError(f"'{path}' is a {fam.title} file but the base '{base}' is a {bfam.title} model")
         from .family_parts import denoiser_tensors
         single, path = denoiser_tensors(fam, wf), base  # an LTX-2 checkpoint: its transformer's tensors only
+    return fam, index, files, single, path
+
+
+def _vae_switches(pipe, tiling: bool, slicing: bool, warn) -> tuple[bool, bool]:
+    """VAE tiling and slicing as asked, each turned off (and said) where the VAE has none."""
+    vae = getattr(pipe, "vae", None)
+    for want, name, what in ((tiling, "tiling", "decodes in tiles"), (slicing, "slicing", "decodes a clip at a time")):
+        if want and vae is not None:
+            try:
+                getattr(vae, f"enable_{name}")()
+                getattr(vae, f"disable_{name}")()
+            except (NotImplementedError, AttributeError):
+                warn(f"VAE {name} is not available for {type(vae).__name__}: it is off (the VAE never {what})")
+                tiling, slicing = (False, slicing) if name == "tiling" else (tiling, False)
+    return tiling, slicing
+
+
+def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "auto", offload: bool = False,
+                     tiling: bool = False, slicing: bool = False, warn=None, memory: str = "",
+                     info=None, planned: bool = False, parts: dict | None = None) -> VideoModelRef:
+    """Check, then load, a diffusers folder or a single .safetensors / .gguf denoiser, with the other
+    components from ``base`` (a diffusers folder of the same family) and / or ``parts`` (files of
+    the text encoder, VAE and CLIP vision: {'text_encoder': path, 'vae': path, 'image_encoder':
+    path}, as ComfyUI's loaders take them; parts.py). ``memory``: one of memory.MEMORY_MODES
+    ('' : 'model_offload' when ``offload``, else 'gpu'); what 'auto' chose, and why, is said
+    through ``info``."""
+    warn = warn or (lambda s: None)
+    info = info or (lambda s: None)
+    memory = memory or ("model_offload" if offload else "gpu")
+    given = {k: v for k, v in (parts or {}).items() if v}  # with 'transformer_2': Wan 2.2 A14B's second expert
+    parts = {k: v for k, v in given.items() if k != "transformer_2"}
+    second = given.get("transformer_2")
+    fam, index, files, single, path = _checked_source(path, base, given)
     if second:
         fam.one_denoiser(single.path, second)
     torch_dtype, why = pick_dtype(dtype_name, device)
@@ -296,15 +319,7 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
                                               second)
     from ..files.parts import parts_words
     weights = "; ".join(w for w in (weights, parts_words(checked)) if w)
-    vae = getattr(pipe, "vae", None)
-    for want, name, what in ((tiling, "tiling", "decodes in tiles"), (slicing, "slicing", "decodes a clip at a time")):
-        if want and vae is not None:
-            try:
-                getattr(vae, f"enable_{name}")()
-                getattr(vae, f"disable_{name}")()
-            except (NotImplementedError, AttributeError):
-                warn(f"VAE {name} is not available for {type(vae).__name__}: it is off (the VAE never {what})")
-                tiling, slicing = (False, slicing) if name == "tiling" else (tiling, False)
+    tiling, slicing = _vae_switches(pipe, tiling, slicing, warn)
     den = getattr(pipe, fam.denoiser, None)
     variant = variant_title(fam, index, dict(getattr(den, "config", None) or {}))
     memory, why = settle_memory(pipe, fam, variant, memory, device, torch_dtype, warn, planned)
@@ -324,7 +339,6 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
                         device=device, dtype=torch_dtype, dtype_asked=dtype_name, memory=memory, memory_why=why,
                         tiling=tiling,
                         slicing=slicing, held_on=str(device) if resident(pipe, fam.denoiser, memory) else None)
-    ref.shared["pipes"] = {}
     return ref
 
 

@@ -114,7 +114,7 @@ class RunClock:
         self.phases: list[dict] = []
         self.records: list[dict] = []
         # the model's first run in this process (its kernels' first use): predicted from such runs
-        self.cold = not (getattr(ref, "shared", None) or {}).get("sampled")
+        self.cold = not getattr(getattr(ref, "shared", None), "sampled", False)
 
     def say_prediction(self) -> None:
         from ..base.guard import fmt_duration
@@ -235,4 +235,4 @@ class RunClock:
                       if len(self.phases) == self.windows else None)
             keep(self.key, self.pixels, self.steps, took / self.windows, memory, phases)
         if hasattr(self.ref, "shared"):
-            self.ref.shared["sampled"] = True  # later runs of this model in this process are warm
+            self.ref.shared.sampled = True  # later runs of this model in this process are warm

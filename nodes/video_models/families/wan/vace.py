@@ -139,6 +139,24 @@ class WanVACE(GeneratorNode):
     # control lies beside the latent; 'long take' auto continues (each window from the last 'overlap' frames of
     # the one before, kept)
 
+    def _call_base(self, ctx, s, w: int, h: int, win: int, references) -> dict:
+        """The pipeline arguments every window shares: size, steps, guidance (Wan 2.2's second
+        expert's when it has one) and the reference images."""
+        p = ctx.params
+        from ...base.calls import to_pil
+        refs = [to_pil(_rgb(np.asarray(r.frame(0) if hasattr(r, "frame") else r))) for r in references
+                if r is not None]
+        base = {"height": h, "width": w, "num_frames": win, "num_inference_steps": self.steps,
+                "guidance_scale": p.guidance, "conditioning_scale": p.conditioning_scale}
+        if p.guidance_2 > 0:
+            if s.pipe.config.get("boundary_ratio") is None:
+                ctx.warn("'guidance 2' is for Wan 2.2's two experts; this model has one: ignored")
+            else:
+                base["guidance_scale_2"] = p.guidance_2
+        if refs:
+            base["reference_images"] = refs
+        return base
+
     def run(self, ctx, model, video=None, mask=None, reference=None, reference_2=None, prompt=None, schedule=None,
             **keys):
         from ...sampling.sampler import Sampler, filter_kwargs, frames_and_window, to_pil, window_starts
@@ -146,15 +164,7 @@ class WanVACE(GeneratorNode):
         ref = video_model_input(model)
         p = ctx.params
         s = Sampler(ctx, ref, self.task)
-        if type(getattr(s.pipe, "transformer", None)).__name__ != "WanVACETransformer3DModel":
-            raise ModelError(f"model '{ref.path}' is not a Wan VACE model (its transformer is a "
-                             f"{type(getattr(s.pipe, 'transformer', None)).__name__}): load a Wan 2.1 / 2.2 VACE model")
-        src = as_clip(video) if video is not None else None
-        msk = as_clip(mask) if mask is not None else None
-        if p.task != "control" and src is None:
-            raise StudioError(f"task '{p.task}' needs a source clip on the video input")
-        if p.task == "inpaint" and msk is None:
-            raise StudioError("task 'inpaint' needs a mask (white: what the model remakes)")
+        src, msk = _checked_inputs(s, ref, p.task, video, mask)
         self.preview, self.steps = preview_and_steps(ctx, s.on_cpu)
         native = (len(src) + (p.extend if p.task == "extend" else 0)) if src is not None else s.fam.frames
         if not p.frames and native > LONGEST:
@@ -189,17 +199,7 @@ class WanVACE(GeneratorNode):
         cond = Conditions(p.task, n, w, h, src, msk, pads)
         kept = vace_keyed(keyed, w, h)  # frame i's (keyframe, mask 0), or None (keyframes_at.py)
         grey, made = np.full((h, w, 3), GREY, np.float32), np.ones((h, w, 1), np.float32)
-        refs = [to_pil(_rgb(np.asarray(r.frame(0) if hasattr(r, "frame") else r))) for r in (reference, reference_2)
-                if r is not None]
-        base = {"height": h, "width": w, "num_frames": win, "num_inference_steps": self.steps,
-                "guidance_scale": p.guidance, "conditioning_scale": p.conditioning_scale}
-        if p.guidance_2 > 0:
-            if s.pipe.config.get("boundary_ratio") is None:
-                ctx.warn("'guidance 2' is for Wan 2.2's two experts; this model has one: ignored")
-            else:
-                base["guidance_scale_2"] = p.guidance_2
-        if refs:
-            base["reference_images"] = refs
+        base = self._call_base(ctx, s, w, h, win, (reference, reference_2))
         text = prompt_of(ctx, prompt)
         prompts = ScheduledPrompts(ctx, s, schedule, text, p.negative_prompt, n, win, self.overlap, starts=starts)
         base = filter_kwargs(s.pipe, base, ctx.warn)
@@ -224,3 +224,17 @@ class WanVACE(GeneratorNode):
         return self._made(ctx, s.generate(n, win, self.overlap, make, fps, previews=p.previews, steps=self.steps,
                                           size=(w, h), blend=self.blend, hold=self.hold, lead=self.lead),
                           w, h)
+
+
+def _checked_inputs(s, ref, task: str, video, mask):
+    """(source clip, mask clip) once the model is a VACE one and the task has what it needs."""
+    if type(getattr(s.pipe, "transformer", None)).__name__ != "WanVACETransformer3DModel":
+        raise ModelError(f"model '{ref.path}' is not a Wan VACE model (its transformer is a "
+                         f"{type(getattr(s.pipe, 'transformer', None)).__name__}): load a Wan 2.1 / 2.2 VACE model")
+    src = as_clip(video) if video is not None else None
+    msk = as_clip(mask) if mask is not None else None
+    if task != "control" and src is None:
+        raise StudioError(f"task '{task}' needs a source clip on the video input")
+    if task == "inpaint" and msk is None:
+        raise StudioError("task 'inpaint' needs a mask (white: what the model remakes)")
+    return src, msk
