@@ -35,6 +35,9 @@ class Family:
     # (title, test(index, denoiser config)); the first match wins
     variants: tuple[tuple[str, object], ...] = field(default=(), compare=False)
     layouts: tuple[str, ...] = ("diffusers",)  # the key layouts of its weight files Studio reads
+    schedule_in_one_take: bool = False  # a prompt schedule may change the prompt inside one take (context_windows.py)
+    preview_scaling: bool = False  # live previews scale normalised latents by the VAE's scaling_factor too
+    keyframes_instead: str = ""  # what it takes instead of keyframes at any frame ('' : the generic words)
 
     one_checkpoint = False  # (a class attribute) its "part files" are one all-in-one checkpoint (SVD's)
 
@@ -80,6 +83,10 @@ class Family:
     def prepare_state(self, cls_name: str, state: dict) -> dict:
         """The family's own step on a single file's tensors before diffusers' converter for ``cls_name``."""
         return state
+
+    def refuse_pipeline(self, task: str, components: dict, config: dict, path: str) -> None:
+        """Refuse, in the family's words, a task pipeline its loaded folder cannot make (a text-to-video
+        folder asked for image to video); nothing by default."""
 
     def one_denoiser(self, first: str, second: str | None) -> None:
         """A second denoiser file for a family with one denoiser is refused (not left unread)."""

@@ -177,18 +177,11 @@ class VideoModelRef(ModelRef):
         if type(base).__name__ == cls_name:
             pipe = base
         else:
-            if fam.key == "skyreels" and not fam.forcing and task == "i2v" \
-                    and base.components.get("image_encoder") is None:
-                raise ModelError(f"model '{self.path}' is a SkyReels-V2 text-to-video model: image to video needs a "
-                                 "SkyReels-V2 I2V model (with an image_encoder) or a diffusion-forcing (DF) one")
+            fam.refuse_pipeline(task, base.components, base.config, self.path)  # in the family's words
             missing = [n for n in _required_components(cls) if base.components.get(n) is None]
             if missing:
                 raise ModelError(f"model '{self.path}' has no {', '.join(missing)} component, which "
                                  f"{TASKS[task]} with {fam.title} ({cls_name}) needs")
-            if fam.key == "wan" and task == "i2v" and base.components.get("image_encoder") is None \
-                    and not (base.config.get("expand_timesteps") or base.config.get("boundary_ratio")):
-                raise ModelError(f"model '{self.path}' is a Wan text-to-video model: image to video needs a Wan I2V "
-                                 "model (with an image_encoder) or Wan 2.2 (TI2V / I2V)")
             pipe = cls.from_pipe(base)
         if hasattr(pipe, "set_progress_bar_config"):
             pipe.set_progress_bar_config(disable=True)

@@ -108,9 +108,8 @@ def keyframes_of(ctx, n: int, inputs: dict) -> list[Keyframe]:
 
 def refusal(fam, node_title: str) -> StudioError:
     """A family that cannot take keyframes at any frame: which, and what it does instead."""
-    if fam.key == "wan":
-        instead = ("Wan Image to Video takes a first frame ('image') and a last one ('last_image': first-last "
-                   "frame); for frames kept at any position use the Wan VACE node with a Wan VACE model")
+    if fam.keyframes_instead:
+        instead = fam.keyframes_instead
     else:
         instead = f"{fam.title} takes a first frame only (Image to Video's 'image')" if fam.i2v else \
             f"{fam.title} takes no frames"

@@ -47,7 +47,7 @@ def can_cut(fam) -> bool:
 def scheduled_in_one_take(fam) -> bool:
     """A prompt schedule can change the prompt inside one take: the model's conditional call is named apart
     (Wan; context_windows.py)."""
-    return fam.key == "wan"
+    return fam.schedule_in_one_take
 
 
 def one_take(fam, task: str, scheduled: bool) -> bool:

@@ -14,6 +14,7 @@ FAMILY = LTX(
     "ltx", "LTX-Video", ("LTXPipeline", "LTXImageToVideoPipeline", "LTXConditionPipeline"),
     i2v="LTXImageToVideoPipeline", t2v="LTXPipeline", cond="LTXConditionPipeline", latent_layout="packed",
     frames=49, frame_multiple=(8, 1), size_multiple=32, fps=24.0, scale_attr="latents_std", key_rank=6,
+    preview_scaling=True,
     layouts=("diffusers", "original (Lightricks)"),
     key_patterns=(("adaln_single.", "caption_projection.", "scale_shift_table"),
                   ("time_embed.", "caption_projection.", "scale_shift_table")),

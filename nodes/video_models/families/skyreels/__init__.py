@@ -14,7 +14,15 @@ def _df(idx: dict) -> bool:
     return idx.get("_class_name") in SKYREELS_DF
 
 
-FAMILY = Family(
+class SkyReels(Family):
+    def refuse_pipeline(self, task, components, config, path):
+        from ...base.errors import ModelError
+        if not self.forcing and task == "i2v" and components.get("image_encoder") is None:
+            raise ModelError(f"model '{path}' is a SkyReels-V2 text-to-video model: image to video needs a "
+                             "SkyReels-V2 I2V model (with an image_encoder) or a diffusion-forcing (DF) one")
+
+
+FAMILY = SkyReels(
     "skyreels", "SkyReels-V2", ("SkyReelsV2Pipeline", "SkyReelsV2ImageToVideoPipeline") + SKYREELS_DF,
     i2v="SkyReelsV2ImageToVideoPipeline", t2v="SkyReelsV2Pipeline", **_SKYREELS,
     variants=(("SkyReels-V2 DF 14B", lambda idx, cfg: _df(idx) and config_width(cfg) == 5120),
@@ -25,5 +33,5 @@ FAMILY = Family(
 
 # Its diffusion-forcing models, as a loaded folder of one does its tasks (its Video to Video pipeline
 # extends a clip, which is not Studio's Video to Video: none)
-FORCING = Family("skyreels", "SkyReels-V2 DF", SKYREELS_DF, t2v=SKYREELS_DF[0], i2v=SKYREELS_DF[1],
+FORCING = SkyReels("skyreels", "SkyReels-V2 DF", SKYREELS_DF, t2v=SKYREELS_DF[0], i2v=SKYREELS_DF[1],
                  forcing=True, **_SKYREELS)

@@ -17,6 +17,13 @@ def is_animate(index: dict, denoiser_config: dict) -> bool:
 class Wan(Family):
     two_experts = True  # Wan 2.2 A14B: a high-noise and a low-noise expert (wan22.py)
 
+    def refuse_pipeline(self, task, components, config, path):
+        from ...base.errors import ModelError
+        if task == "i2v" and components.get("image_encoder") is None \
+                and not (config.get("expand_timesteps") or config.get("boundary_ratio")):
+            raise ModelError(f"model '{path}' is a Wan text-to-video model: image to video needs a Wan I2V "
+                             "model (with an image_encoder) or Wan 2.2 (TI2V / I2V)")
+
     def part_reader(self):
         from . import parts
         return parts
@@ -35,7 +42,9 @@ FAMILY = Wan(
                    "WanAnimatePipeline"),
     i2v="WanImageToVideoPipeline", t2v="WanPipeline", v2v="WanVideoToVideoPipeline",
     vace="WanVACEPipeline", animate="WanAnimatePipeline", frames=33, frame_multiple=(4, 1), size_multiple=16,
-    fps=16.0, scale_attr="latents_std", key_rank=4,
+    fps=16.0, scale_attr="latents_std", key_rank=4, schedule_in_one_take=True,
+    keyframes_instead=("Wan Image to Video takes a first frame ('image') and a last one ('last_image': first-last "
+                       "frame); for frames kept at any position use the Wan VACE node with a Wan VACE model"),
     layouts=("diffusers", "original (Wan-Video, ComfyUI)"),
     key_patterns=(("condition_embedder.", "blocks."), ("text_embedding.", "time_projection.", "blocks.")),
     variants=(
