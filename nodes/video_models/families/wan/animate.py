@@ -16,7 +16,7 @@ from studio.core.spec import In, Out
 from studio.engine.clip import ArrayClip, as_clip
 
 from ...base.errors import ModelError
-from . import ANIMATE_DENOISER
+from .family import ANIMATE_DENOISER
 from ...loading.inputs import video_model_input
 from ...sampling.generators import COMMON, TAKE_PARAMS, GeneratorNode, output_size, preview_and_steps, prompt_of
 
