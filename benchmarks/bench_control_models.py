@@ -94,7 +94,7 @@ def compare(model: str, steps: int, reps: int, small: bool, device: str, ltx2: b
     pipe_cls = diffusers.LTX2Pipeline if ltx2 else diffusers.WanVACEPipeline
 
     def same_sound(pipe, out, res) -> bool:  # LTX-2: the node's samples are the pipeline's
-        from nodes.video_models.ltx.ltx2 import sound_of
+        from nodes.video_models.families.ltx2.node import sound_of
         snd, got = sound_of(pipe, out.audio).samples, res.value("gen", "audio").samples
         return snd.shape == got.shape and bool(np.array_equal(snd, got, equal_nan=True))
     m = node_against_direct(ex, g, pipe_cls, reps, device, n, check=same_sound if ltx2 else None)

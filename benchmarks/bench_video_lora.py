@@ -95,7 +95,7 @@ def run_studio(cfg: dict, device: str, steps: int, warm: int) -> dict:
     import torch
     from diffusers import WanPipeline
 
-    from nodes.video_models.loading.families import FAMILIES
+    from nodes.video_models.base.registry import FAMILIES
     from nodes.video_models.loading.load import VideoModelRef
     from nodes.video_models.lora.data import Encoded
     from nodes.video_models.lora.train import LoRASettings, LoRATrainer

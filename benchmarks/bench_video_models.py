@@ -60,7 +60,7 @@ def direct(pipe, image, size: int, steps: int, seed: int):
     import numpy as np
     import torch
 
-    from nodes.video_models.sampling.sampler import to_pil
+    from nodes.video_models.base.calls import to_pil
     g = torch.Generator("cpu").manual_seed(seed)
     with torch.inference_mode():
         out = pipe(image=to_pil(image), height=size, width=size, num_frames=4, num_inference_steps=steps,

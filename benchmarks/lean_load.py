@@ -206,7 +206,7 @@ CHILD = r"""
 import json, resource, sys, time
 import torch, diffusers
 from diffusers import WanTransformer3DModel
-from nodes.video_models.loading.checks import read_json
+from nodes.video_models.files.headers import read_json
 from nodes.video_models.files.single_file import load_denoiser
 from nodes.video_models.files.weight_formats import check_single_file
 from safetensors.torch import load_file

@@ -68,7 +68,7 @@ def _patched(obj, name: str, value):
 def variant(g, name: str):
     """The node with one part of its own work taken out (``name``: node, previews_off, no_guard,
     no_rescue, bare)."""
-    from nodes.video_models.sampling import guard
+    from nodes.video_models.base import guard
     from nodes.video_models.sampling import sampler as sampling
     with contextlib.ExitStack() as st:
         if name in ("previews_off", "bare"):

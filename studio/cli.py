@@ -262,6 +262,27 @@ def cmd_models(args) -> int:
     return 0
 
 
+def cmd_families(args) -> int:
+    """Every kind of model Studio reads: one record per video model family (its variants, tasks, the
+    inputs of each task, the file formats and layouts read), and the preprocessors' models."""
+    from nodes.preprocess.hf import KINDS as PREPROCESSORS
+    from nodes.video_models.catalog.family_records import family_records
+    records = family_records() + [
+        {"kind": "preprocessor", "family": key, "name": k.title, "variants": list(k.model_types),
+         "tasks": [key], "inputs": {key: ["video"]}, "formats": ["Hugging Face transformers folder (.safetensors)"]}
+        for key, k in PREPROCESSORS.items()]
+    if args.json:
+        print(json.dumps(records, indent=1))
+        return 0
+    for r in records:
+        print(f"{r['family']:<12} {r['kind']:<12} {r['name']}")
+        print(f"{'':<12} variants: {', '.join(r['variants'])}")
+        for t in r["tasks"]:
+            print(f"{'':<12} {t}: {', '.join(r['inputs'][t])}")
+        print(f"{'':<12} reads: {'; '.join(r['formats'])}")
+    return 0
+
+
 def _no_display() -> bool:
     return (sys.platform.startswith("linux") and not os.environ.get("DISPLAY")
             and not os.environ.get("WAYLAND_DISPLAY") and not os.environ.get("QT_QPA_PLATFORM"))
@@ -340,6 +361,9 @@ def build_parser() -> argparse.ArgumentParser:
                                        "memory fit)")
     mo.add_argument("--json", action="store_true")
     mo.add_argument("--refresh", action="store_true", help="read every header again (not the cache)")
+    fa = sub.add_parser("families", help="list the model families Studio reads (variants, tasks and their "
+                                             "inputs, file formats)")
+    fa.add_argument("--json", action="store_true")
     c = sub.add_parser("convert", help="make a Studio graph of a ComfyUI workflow (its UI or API JSON)")
     c.add_argument("workflow")
     c.add_argument("-o", "--output", help="the graph file to write (default: WORKFLOW.studio.json)")
@@ -352,7 +376,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
-    if argv and argv[0] not in ("render", "validate", "nodes", "models", "convert", "open", "export-job", "job", "-h",
+    if argv and argv[0] not in ("render", "validate", "nodes", "models", "families", "convert", "open", "export-job", "job", "-h",
                                 "--help", "--debug"):
         argv = ["open"] + argv  # python main.py GRAPH
     if not [a for a in argv if a != "--debug"]:
@@ -360,6 +384,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from studio.distributed.cli import COMMANDS as distributed_commands
     handler = {"render": cmd_render, "validate": cmd_validate, "nodes": cmd_nodes, "models": cmd_models,
+               "families": cmd_families,
                "convert": cmd_convert, "open": cmd_gui,
                **distributed_commands}[args.cmd]
     try:

@@ -317,7 +317,7 @@ PRIVATE_ALLOWED = {
         "denormalising before its decode (as _unpack_latents)",
     ("nodes/video_models/memory/speed.py", "_compiled_call_impl"): "torch: what nn.Module.compile() sets; the "
         "only way to tell a compiled module and to undo compile in place",
-    ("nodes/video_models/sampling/guard.py", "_compiled_call_impl"): "torch: as in speed.py (Stop hooks are not "
+    ("nodes/video_models/base/guard.py", "_compiled_call_impl"): "torch: as in speed.py (Stop hooks are not "
         "put on compiled blocks: they would be traced into the graph)",
     ("nodes/video_models/memory/speed.py", "_check_attention_backend_requirements"): "diffusers: whether an "
         "attention backend is installed and usable here, before set_attention_backend fails mid-run",
@@ -338,9 +338,9 @@ PRIVATE_ALLOWED = {
         "torch.device(...)`; its cache of redirected factories can hold transformers' linspace wrapper",
     ("nodes/generators/checkpoint.py", "_device_constructors"): "torch: that cache (an lru_cache), "
         "rebuilt when it lacks the real torch.linspace; no public way to reset it",
-    ("nodes/video_models/loading/config_check.py", "_device"): "torch.utils._device: as in the checkpoint loader; "
+    ("nodes/video_models/files/config_check.py", "_device"): "torch.utils._device: as in the checkpoint loader; "
         "a config is built on the meta device to check it, which that cache can break",
-    ("nodes/video_models/loading/config_check.py", "_device_constructors"): "torch: that cache (an lru_cache), "
+    ("nodes/video_models/files/config_check.py", "_device_constructors"): "torch: that cache (an lru_cache), "
         "rebuilt when it lacks the real torch.linspace; no public way to reset it",
     ("nodes/video_models/lora/loss.py", "_pack_latents"): "diffusers' LTXPipeline packs latents "
         "only through this static method; training must pack exactly as inference does",
@@ -361,7 +361,7 @@ PRIVATE_ALLOWED = {
         "parameters listed once, not per step",
     ("nodes/generators/step.py", "_compiled_call_impl"): "torch: Module.compile() sets it and gives no "
         "public way to undo it",
-    ("nodes/video_models/sampling/guard.py", "_conv_forward"): "torch: the one method of a convolution that "
+    ("nodes/video_models/base/guard.py", "_conv_forward"): "torch: the one method of a convolution that "
         "can be wrapped to split a large op into slices (the cancel guard checks between them)",
     ("nodes/video_models/lora/session.py", "_hf_peft_config_loaded"): "diffusers' flag that a PEFT "
         "adapter is loaded into a model (no public query)",

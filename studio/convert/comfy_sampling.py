@@ -33,7 +33,7 @@ SIGMAS = {"karras": "use_karras_sigmas=True", "exponential": "use_exponential_si
           "sgm_uniform": "timestep_spacing='trailing'", "ddim_uniform": "timestep_spacing='leading'"}
 
 
-# ComfyUI sampler name (its start) -> the generators' 'sampler' choice (nodes/video_models/sampling/schedulers.py)
+# ComfyUI sampler name (its start) -> the generators' 'sampler' choice (nodes/video_models/base/schedulers.py)
 CHOICES = (("uni_pc", "unipc"), ("dpmpp_2m", "dpm++"), ("dpmpp_3m", "dpm++"), ("euler", "euler"))
 
 

@@ -16,7 +16,7 @@ def test_the_ablation_times_every_variant_and_leaves_the_node_as_it_was(tmp_path
 
     from benchmarks.bench_video_models import _capture_call
     from benchmarks.node_overhead import VARIANTS, ablation, report
-    from nodes.video_models.sampling import guard
+    from nodes.video_models.base import guard
     from nodes.video_models.sampling import sampler as sampling
     from studio.core.graph import Graph
     from studio.engine.executor import Executor

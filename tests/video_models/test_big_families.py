@@ -12,7 +12,7 @@ import pytest
 from studio.core.graph import Graph
 from studio.engine.executor import Executor
 
-from nodes.video_models.loading.families import FAMILIES, family_from_index, family_from_keys, variant_title
+from nodes.video_models.base.registry import FAMILIES, family_from_index, family_from_keys, variant_title
 
 pytest.importorskip("diffusers")
 
@@ -71,7 +71,7 @@ def _tiny_denoiser(kind):
 def test_single_files_and_folders_of_tiny_models(tmp_path, kind, family):
     """A tiny denoiser of each class: its single file's keys say the family; its diffusers folder
     (config.json as diffusers writes it) gives the variant's class of config."""
-    from nodes.video_models.loading.checks import safetensors_keys
+    from nodes.video_models.files.headers import safetensors_keys
     model = _tiny_denoiser(kind)
     f = _save_keys(model, str(tmp_path / f"{kind}.safetensors"))
     fam = family_from_keys(safetensors_keys(f))

@@ -17,7 +17,7 @@ import torch
 from nodes.video_models.files import single_file
 from nodes.video_models.files.comfy_quant import NVFP4Linear, dequantise
 from nodes.video_models.files.weight_formats import read_weight_file
-from nodes.video_models.loading.checks import ModelError
+from nodes.video_models.base.errors import ModelError
 from nodes.video_models.loading.load import load_video_model
 
 from . import tiny_formats as tf

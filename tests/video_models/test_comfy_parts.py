@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from nodes.video_models.loading.checks import ModelError
+from nodes.video_models.base.errors import ModelError
 from nodes.video_models.loading.load import load_video_model
 
 from . import layouts

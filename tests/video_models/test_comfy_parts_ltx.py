@@ -11,7 +11,7 @@ import os
 import pytest
 import torch
 
-from nodes.video_models.loading.checks import ModelError
+from nodes.video_models.base.errors import ModelError
 from nodes.video_models.loading.load import load_video_model
 
 from . import layouts
@@ -99,7 +99,7 @@ def test_each_part_is_built_on_the_meta_device(ltx, monkeypatch):
 
 
 def test_a_checkpoint_whose_vae_holds_half_its_names_is_recognised_as_a_checkpoint(ltx):
-    from nodes.video_models.catalog.recognise import recognise
+    from nodes.video_models.base.recognise import recognise
     from nodes.video_models.files.weight_formats import read_weight_file
     _, files, split = ltx
     shapes = {k: v.shape for k, v in read_weight_file(files["denoiser"]).tensors.items()}
@@ -140,7 +140,7 @@ def no_loads(monkeypatch):
         raise AssertionError("a model was built before the parts were checked")
     monkeypatch.setattr(single_file, "lean_load", refuse)
     monkeypatch.setattr(single_file, "load_denoiser", refuse)
-    from nodes.video_models.layouts import parts_ltx
+    from nodes.video_models.families.ltx import parts as parts_ltx
     monkeypatch.setattr(parts_ltx, "load_with_config", refuse)
 
 
@@ -240,7 +240,7 @@ def test_vae_configs_of_the_other_releases_are_read_from_their_shapes():
     from accelerate import init_empty_weights
     from diffusers import AutoencoderKLLTXVideo
 
-    from nodes.video_models.layouts.part_configs_ltx import ltx_vae
+    from nodes.video_models.families.ltx.part_configs import ltx_vae
     v090 = dict(block_out_channels=(8, 16, 32, 32), decoder_block_out_channels=(8, 16, 32, 32),
                 layers_per_block=(1, 2, 1, 1, 2), decoder_layers_per_block=(2, 1, 1, 1, 1))
     v095 = dict(block_out_channels=(4, 8, 16, 32, 64), down_block_types=("LTXVideo095DownBlock3D",) * 4,
@@ -366,7 +366,7 @@ def test_real_sized_checkpoints_and_t5xxl_pass_every_check_from_their_headers(lt
     from diffusers import AutoencoderKLLTXVideo, LTXVideoTransformer3DModel
     from transformers import T5Config, T5EncoderModel
 
-    from nodes.video_models.layouts import parts_ltx
+    from nodes.video_models.families.ltx import parts as parts_ltx
     folder = ltx[0]
     with init_empty_weights():
         den = LTXVideoTransformer3DModel(**size).state_dict()  # diffusers' defaults: the 2B

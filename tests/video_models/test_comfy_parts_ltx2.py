@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import torch
 
-from nodes.video_models.loading.checks import ModelError
+from nodes.video_models.base.errors import ModelError
 from nodes.video_models.loading.load import load_video_model
 
 from . import layouts
@@ -146,7 +146,7 @@ def test_an_fp8_checkpoint_is_stored_in_8_bits_near_the_folders_picture_and_soun
 def no_loads(monkeypatch):
     """Any weight load fails: a message raised with it in place came before anything was allocated."""
     from nodes.video_models.files import parts, single_file
-    from nodes.video_models.layouts import parts_ltx2
+    from nodes.video_models.families.ltx2 import parts as parts_ltx2
 
     def refuse(*a, **k):
         raise AssertionError("a model was built before the parts were checked")
@@ -282,7 +282,7 @@ def test_real_sized_ltx2_and_gemma_3_12b_pass_every_check_from_their_headers(ltx
     from diffusers.pipelines.ltx2.vocoder import LTX2Vocoder
     from transformers import Gemma3TextConfig, Gemma3TextModel
 
-    from nodes.video_models.layouts import parts_ltx2
+    from nodes.video_models.families.ltx2 import parts as parts_ltx2
     with init_empty_weights():
         real = {"transformer": diffusers.LTX2VideoTransformer3DModel(**REAL_TRANSFORMER),
                 "connectors": LTX2TextConnectors(**REAL_CONNECTORS), "vae": diffusers.AutoencoderKLLTX2Video(**REAL_VAE),
@@ -353,7 +353,7 @@ def test_a_video_vae_file_replaces_the_checkpoints_own(ltx2, want, tmp_path):
 
 
 def test_the_distilled_checkpoints_use_their_sigmas_as_they_are():
-    from nodes.video_models.layouts import part_configs_ltx2 as pc2
+    from nodes.video_models.families.ltx2 import part_configs as pc2
     dev, distilled = pc2.scheduler("/m/ltx-2-19b-dev-fp8.safetensors"), pc2.scheduler("/m/ltx-2-19b-distilled.safetensors")
     assert (dev["use_dynamic_shifting"], dev["shift_terminal"]) == (True, 0.1)
     assert (distilled["use_dynamic_shifting"], distilled["shift_terminal"]) == (False, None)

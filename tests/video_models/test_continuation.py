@@ -12,7 +12,7 @@ from studio.core.graph import Graph
 from studio.engine.events import NodeMessage
 from studio.engine.executor import Executor
 
-from nodes.video_models.sampling.sampler import to_pil
+from nodes.video_models.base.calls import to_pil
 
 pytest.importorskip("diffusers")
 
@@ -93,7 +93,7 @@ def test_ltx2_text_to_video_continued_through_its_condition_pipeline(ltx2_dir, m
 def test_ltx_schedule_auto_continues_and_context_windows_asked_says_what_it_does(ltx_dir, monkeypatch):
     """LTX-Video cannot change the prompt inside one take: with a schedule, auto continues (it did
     separate shots before LTX could continue), and 'context windows' asked says it continues instead."""
-    from nodes.video_models.loading.families import FAMILIES
+    from nodes.video_models.base.registry import FAMILIES
     from nodes.video_models.takes.long_take import CONTEXT, CONTINUE, SHOTS, choose_take
     ltx, wan = FAMILIES["ltx"], FAMILIES["wan"]
     assert choose_take(ltx, "t2v", "auto", scheduled=True) == (CONTINUE, None)

@@ -8,7 +8,7 @@ import types
 from studio.engine import events as ev
 from studio.engine.run_state import RunState
 
-from nodes.video_models.sampling import guard
+from nodes.video_models.base import guard
 
 
 class Ctx:

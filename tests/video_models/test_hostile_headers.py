@@ -15,7 +15,8 @@ from nodes.video_models.catalog import listing as catalog
 from nodes.video_models.catalog.headers import HeaderError, read_info
 from nodes.video_models.files.tensor_reads import read_gguf_state
 from nodes.video_models.files.weight_formats import read_weight_file
-from nodes.video_models.loading.checks import ModelError, read_json, read_safetensors_header
+from nodes.video_models.base.errors import ModelError
+from nodes.video_models.files.headers import read_json, read_safetensors_header
 from studio.core import json_limits
 
 gguf = pytest.importorskip("gguf")

@@ -13,8 +13,9 @@ import threading
 import pytest
 import torch
 
-from nodes.video_models.loading.checks import ModelError, check_folder
-from nodes.video_models.loading.families import FAMILIES, variant_title
+from nodes.video_models.base.errors import ModelError
+from nodes.video_models.loading.checks import check_folder
+from nodes.video_models.base.registry import FAMILIES, variant_title
 from nodes.video_models.loading.load import load_video_model, lora_check
 
 CPU = torch.device("cpu")

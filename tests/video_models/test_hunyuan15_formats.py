@@ -14,7 +14,7 @@ import pytest
 import torch
 from safetensors.torch import load_file
 
-from nodes.video_models.loading.checks import ModelError
+from nodes.video_models.base.errors import ModelError
 from nodes.video_models.loading.load import load_video_model
 
 from . import tiny_formats as tf

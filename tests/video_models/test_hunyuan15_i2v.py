@@ -14,7 +14,7 @@ import pytest
 import torch
 from safetensors.torch import save_file
 
-from nodes.video_models.loading.checks import ModelError
+from nodes.video_models.base.errors import ModelError
 from nodes.video_models.loading.load import load_video_model
 
 from . import tiny_hunyuan15 as th
@@ -118,8 +118,8 @@ def test_the_released_siglip_is_recognised_and_read_at_its_size_with_the_release
     from accelerate import init_empty_weights
     from transformers import SiglipVisionConfig, SiglipVisionModel
 
-    from nodes.video_models.catalog.recognise import recognise
-    from nodes.video_models.layouts.parts_hunyuan import SIGLIP_IMAGE_PROCESSOR, siglip_config
+    from nodes.video_models.base.recognise import recognise
+    from nodes.video_models.families.hunyuan15.parts import SIGLIP_IMAGE_PROCESSOR, siglip_config
     so400m = dict(hidden_size=1152, intermediate_size=4304, num_hidden_layers=27, num_attention_heads=16,
                   image_size=384, patch_size=14)
     with init_empty_weights():

@@ -15,7 +15,7 @@ import pytest
 import torch
 from safetensors.torch import save_file
 
-from nodes.video_models.loading.checks import ModelError
+from nodes.video_models.base.errors import ModelError
 from nodes.video_models.loading.load import load_video_model
 
 from . import tiny_hunyuan15 as th
@@ -52,7 +52,7 @@ def test_the_denoiser_vae_and_text_encoder_files_sample_the_folders_frames_exact
 
 
 def test_each_file_is_recognised_as_hunyuanvideo_15s(hy15):
-    from nodes.video_models.catalog.recognise import recognise
+    from nodes.video_models.base.recognise import recognise
     from nodes.video_models.files.weight_formats import read_weight_file
     _, files = hy15
     got = {n: recognise({k: v.shape for k, v in read_weight_file(f).tensors.items()}) for n, f in files.items()}
@@ -76,7 +76,7 @@ def test_a_vae_of_other_latent_channels_is_refused_before_loading(hy15, tmp_path
 def test_a_text_encoder_of_another_width_is_named(hy15, tmp_path):
     from transformers import Qwen2_5_VLTextConfig, Qwen2_5_VLTextModel
 
-    from nodes.video_models.layouts.parts_hunyuan import QWEN_TEXT
+    from nodes.video_models.families.hunyuan15.parts import QWEN_TEXT
     folder, files = hy15
     small = Qwen2_5_VLTextModel(Qwen2_5_VLTextConfig(**{**QWEN_TEXT, "vocab_size": 16, "hidden_size": 256,
                                                         "intermediate_size": 8, "num_hidden_layers": 1,

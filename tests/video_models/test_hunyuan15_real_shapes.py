@@ -29,10 +29,10 @@ def _shapes(state):
 def test_the_released_denoiser_and_vae_in_comfyuis_names_are_recognised_with_their_configs():
     import diffusers
 
-    from nodes.video_models.catalog.recognise import recognise
-    from nodes.video_models.layouts.hunyuan_layouts import convert_transformer, convert_vae
-    from nodes.video_models.layouts.parts_hunyuan import _vae_config, transformer_config
-    from nodes.video_models.loading.families import family_from_keys
+    from nodes.video_models.base.recognise import recognise
+    from nodes.video_models.families.hunyuan.layouts import convert_transformer, convert_vae
+    from nodes.video_models.families.hunyuan15.parts import _vae_config, transformer_config
+    from nodes.video_models.base.registry import family_from_keys
     released = {**T2V_480P, "num_layers": 3}  # the widths of the released model; 3 of its 54 blocks (a faster build)
     den = _meta_state(lambda: diffusers.HunyuanVideo15Transformer3DModel(**released))
     original = {"model.diffusion_model." + k: v for k, v in th.transformer_original_names(den).items()}
@@ -57,9 +57,9 @@ def test_the_released_denoiser_and_vae_in_comfyuis_names_are_recognised_with_the
 def test_the_released_text_encoders_are_recognised_and_read_at_their_sizes():
     from transformers import Qwen2_5_VLTextConfig, Qwen2_5_VLTextModel, T5Config, T5EncoderModel
 
-    from nodes.video_models.catalog.recognise import recognise
+    from nodes.video_models.base.recognise import recognise
     from nodes.video_models.files import part_configs as pc
-    from nodes.video_models.layouts.parts_hunyuan import QWEN_TEXT, _qwen_config, _qwen_names
+    from nodes.video_models.families.hunyuan15.parts import QWEN_TEXT, _qwen_config, _qwen_names
     qwen7b = dict(vocab_size=152064, hidden_size=3584, intermediate_size=18944, num_hidden_layers=28,
                   num_attention_heads=28, num_key_value_heads=4)
     state = _meta_state(lambda: Qwen2_5_VLTextModel(Qwen2_5_VLTextConfig(**{**QWEN_TEXT, **qwen7b})))
@@ -83,7 +83,7 @@ def test_the_released_text_encoders_are_recognised_and_read_at_their_sizes():
 
 def test_each_released_variants_scheduler_shift_comes_from_the_files_name():
     """The diffusers conversion script's shift per variant (SCHEDULER_CONFIGS), read from ComfyUI's names."""
-    from nodes.video_models.layouts.parts_hunyuan import shift_of, variant_of
+    from nodes.video_models.families.hunyuan15.parts import shift_of, variant_of
     shifts = {"hunyuanvideo1.5_480p_t2v_fp16": 5.0, "hunyuanvideo1.5_480p_i2v_fp16": 5.0,
               "hunyuanvideo1.5_720p_t2v_fp16": 9.0, "hunyuanvideo1.5_720p_i2v_fp16": 7.0,
               "hunyuanvideo1.5_480p_t2v_cfg_distilled_fp16": 5.0, "hunyuanvideo1.5_720p_i2v_cfg_distilled_fp8_scaled": 7.0,

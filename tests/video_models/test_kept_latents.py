@@ -125,7 +125,7 @@ def any_model(request):
 def left_as_it_was(ex, g, load):
     """The cached pipeline: its decode is the VAE class's again, tiling and slicing off."""
     ref = run(g, load, ex=ex)
-    for pipe in ref.shared["pipes"].values():
+    for pipe in ref.shared.pipes.values():
         assert "decode" not in vars(pipe.vae) and "decode_latents" not in vars(pipe)
         assert (pipe.vae.use_tiling, getattr(pipe.vae, "use_slicing", False)) == (False, False)
 
@@ -239,13 +239,14 @@ def test_the_folder_keeps_the_newest_files_only(tmp_path):
 
 def test_the_key_is_the_runs_and_not_where_it_decodes(tmp_path):
     import torch
+    from nodes.video_models.base.loaded import LoadedState
     from nodes.video_models.runs.kept_latents import run_key
     f = tmp_path / "w.safetensors"
     f.write_bytes(b"x")
 
     def ref(**kw):
         base = dict(path=str(f), config={}, dtype=torch.float32, memory="gpu", device=torch.device("cpu"),
-                    loras=(), shared={})
+                    loras=(), shared=LoadedState())
         return types.SimpleNamespace(**dict(base, **kw))
     pipe = types.SimpleNamespace()
     kw = {"prompt": "a fox", "height": 32, "prompt_embeds": torch.ones(2, 3)}

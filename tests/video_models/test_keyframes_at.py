@@ -16,7 +16,7 @@ from studio.core.spec import SOURCE, Node, Out
 from studio.engine.clip import ArrayClip
 from studio.engine.executor import Executor
 
-from nodes.video_models.sampling.sampler import to_pil
+from nodes.video_models.base.calls import to_pil
 
 pytest.importorskip("diffusers")
 
@@ -179,7 +179,7 @@ def test_keyframes_outside_the_clip_are_refused_with_the_range(ltx_dir, monkeypa
 
 def test_preflight_refuses_a_keyframe_past_the_frames_set():
     from nodes.video_models.sampling.generators import TextToVideo
-    from nodes.video_models.wan.vace import WanVACE
+    from nodes.video_models.families.wan.vace import WanVACE
     assert TextToVideo.preflight({"frames": 9, "keyframes": "0, 12"}, None) == [
         "keyframe at frame 12 is outside the clip of 9 frames: keyframes go at frames 0 to 8 (or -1 to -9 from the end)"]
     assert WanVACE.preflight({"frames": 0, "keyframes": "0, 500"}, None) == []  # the length is the model's or video's

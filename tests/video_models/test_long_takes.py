@@ -13,7 +13,7 @@ from studio.engine.events import NodeMessage
 from studio.engine.executor import Executor
 
 from nodes.video_models.takes.colour_hold import from_lab, hold_colour, seam_delta_e, to_lab
-from nodes.video_models.sampling.sampler import to_pil
+from nodes.video_models.base.calls import to_pil
 
 pytest.importorskip("diffusers")
 

@@ -11,8 +11,8 @@ import types
 import pytest
 import torch
 
-from nodes.video_models.loading.checks import ModelError
-from nodes.video_models.loading.families import FAMILIES
+from nodes.video_models.base.errors import ModelError
+from nodes.video_models.base.registry import FAMILIES
 from nodes.video_models.loading.load import LoRAUse
 from nodes.video_models.loading.loras import loras_applied
 

@@ -273,7 +273,7 @@ def test_a_gpu_run_hooks_only_the_outermost_blocks(wan_dir):
 
     import torch
 
-    from nodes.video_models.sampling.guard import RunGuard, blocks_of, top_blocks
+    from nodes.video_models.base.guard import RunGuard, blocks_of, top_blocks
     ex = Executor()
     g, load, _ = _graph(wan_dir, "gpu")
     pipe = ex.run(g, targets=[load.id], device="cpu").value(load.id).pipeline("t2v")

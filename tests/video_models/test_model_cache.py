@@ -144,7 +144,7 @@ def test_stop_inside_a_step_returns_within_a_second_and_the_model_stays_usable(s
 
 
 def test_cpu_run_says_how_long_it_will_take(svd_dir, monkeypatch, tmp_path):
-    from nodes.video_models.sampling import guard
+    from nodes.video_models.base import guard
     monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path))  # no earlier run's record: the first step's estimate
     monkeypatch.setattr(guard, "LONG_RUN_S", 0.0)  # every run is "long": the warning's wording
     monkeypatch.setattr(guard, "EARLY_ESTIMATE_S", 1e9)  # a slow shared machine: no "more than" before it
@@ -204,7 +204,7 @@ def test_a_lora_leaves_the_cached_model_as_it_was(wan_dir, tmp_path):
 def test_large_cpu_operations_are_split_and_stop_between_pieces(monkeypatch):
     import torch
 
-    from nodes.video_models.sampling import guard
+    from nodes.video_models.base import guard
     monkeypatch.setattr(guard, "SPLIT_FLOPS", 1e4)
     monkeypatch.setattr(guard, "PIECE_FLOPS", 5e4)
     g = torch.Generator().manual_seed(0)

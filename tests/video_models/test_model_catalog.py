@@ -281,7 +281,7 @@ def test_diffusers_layouts_told_from_their_real_names(diffusers_module, cls, kw,
     """The names and shapes of diffusers' own classes (built on the meta device: nothing allocated)."""
     import torch
 
-    from nodes.video_models.catalog.recognise import recognise
+    from nodes.video_models.base.recognise import recognise
     with torch.device("meta"):
         m = getattr(diffusers_module, cls)(**kw)
     r = recognise({k: tuple(v.shape) for k, v in m.state_dict().items()})

@@ -11,8 +11,11 @@ import sys
 import numpy as np
 import pytest
 
-from nodes.video_models.loading.checks import ModelError, check_file, check_folder, safetensors_keys
-from nodes.video_models.loading.families import FAMILIES, family_from_keys, valid_frames
+from nodes.video_models.base.errors import ModelError
+from nodes.video_models.files.headers import safetensors_keys
+from nodes.video_models.loading.checks import check_file, check_folder
+from nodes.video_models.base.registry import FAMILIES, family_from_keys
+from nodes.video_models.base.family import valid_frames
 from nodes.video_models.sampling.sampler import plan_windows
 from studio.core import models
 

@@ -107,6 +107,6 @@ def test_a_multi_window_run_records_every_phase_and_the_next_is_predicted_from_t
     ev.clear()
     ex.run(_graph(wan_dir, steps=4), targets=["gen"], device="cpu", on_event=ev.append, use_cache=False)
     want, _ = run_phases.predict_node([rec], 16 * 16 * 5, 4, 3)  # 4 steps now: only the steps' part doubles
-    from nodes.video_models.sampling.guard import fmt_duration
+    from nodes.video_models.base.guard import fmt_duration
     notes = [e.text for e in ev if isinstance(e, NodeNote) and e.node_id == "gen"]
     assert f"predicted: about {fmt_duration(want)}" in notes, (notes, want)

@@ -71,7 +71,7 @@ def test_the_node_predicts_from_an_earlier_run_and_says_how_it_went(wan_dir, tmp
 
 
 def test_a_step_under_a_second_is_said_in_milliseconds():
-    from nodes.video_models.sampling.guard import fmt_duration
+    from nodes.video_models.base.guard import fmt_duration
     assert fmt_duration(0.011) == "11 ms"  # was "1 s": "about 3 s on the CPU (1 s a step, 260 steps)"
     assert fmt_duration(0.0001) == "1 ms"
     assert fmt_duration(2.4) == "2 s" and fmt_duration(600) == "10 min"

@@ -37,7 +37,7 @@ def test_the_shift_gives_diffusers_own_schedule_at_that_shift():
     import torch
     from diffusers import FlowMatchEulerDiscreteScheduler
 
-    from nodes.video_models.sampling.schedulers import scheduler_for
+    from nodes.video_models.base.schedulers import scheduler_for
     s = scheduler_for(FlowMatchEulerDiscreteScheduler(shift=7.0), "auto", 3.0)
     s.set_timesteps(4)
     direct, own = FlowMatchEulerDiscreteScheduler(shift=3.0), FlowMatchEulerDiscreteScheduler(shift=7.0)
@@ -50,7 +50,7 @@ def test_the_shift_gives_diffusers_own_schedule_at_that_shift():
 def test_the_scheduler_is_swapped_for_the_run_only():
     from diffusers import FlowMatchEulerDiscreteScheduler
 
-    from nodes.video_models.sampling.schedulers import scheduler_applied
+    from nodes.video_models.base.schedulers import scheduler_applied
     own = FlowMatchEulerDiscreteScheduler(shift=7.0)
     pipe = types.SimpleNamespace(scheduler=own)
     said = []
@@ -68,7 +68,7 @@ def test_the_scheduler_is_swapped_for_the_run_only():
 def test_models_the_settings_do_not_fit_say_so():
     from diffusers import EulerDiscreteScheduler, FlowMatchEulerDiscreteScheduler
 
-    from nodes.video_models.sampling.schedulers import scheduler_applied
+    from nodes.video_models.base.schedulers import scheduler_applied
     ctx = types.SimpleNamespace(info=lambda m: None)
     svd = types.SimpleNamespace(scheduler=EulerDiscreteScheduler())
     with pytest.raises(StudioError, match="flow-matching models.*EulerDiscreteScheduler"):

@@ -11,7 +11,7 @@ import os
 import pytest
 import torch
 
-from nodes.video_models.loading.checks import ModelError
+from nodes.video_models.base.errors import ModelError
 from nodes.video_models.loading.load import load_video_model
 from nodes.video_models.memory.modes import hooks_of
 
@@ -154,7 +154,7 @@ def test_the_skeleton_is_built_on_the_meta_device(wide, tmp_path):
 
     from diffusers import WanTransformer3DModel
 
-    from nodes.video_models.loading.checks import read_json
+    from nodes.video_models.files.headers import read_json
     from nodes.video_models.files.single_file import load_denoiser
     from nodes.video_models.files.weight_formats import check_single_file
 

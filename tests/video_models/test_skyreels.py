@@ -198,7 +198,7 @@ def test_seeded_noise_draws_from_the_seed_and_puts_torch_back_however_it_ends():
 
 
 def test_the_long_take_each_skyreels_model_makes_by_default_and_instead():
-    from nodes.video_models.loading.families import FAMILIES, FORCING
+    from nodes.video_models.base.registry import FAMILIES, FORCING
     from nodes.video_models.takes.long_take import CONTEXT, CONTINUE, SHOTS, choose_take
     df, plain = FORCING["skyreels"], FAMILIES["skyreels"]
     assert choose_take(df, "t2v", "auto") == (CONTINUE, None) and choose_take(df, "i2v", "auto") == (CONTINUE, None)

@@ -93,7 +93,7 @@ def test_compiled_model_is_not_compiled_again_for_a_new_seed(wan_dir, monkeypatc
     import torch._dynamo
     from torch._dynamo.utils import counters
 
-    from nodes.video_models.sampling import guard
+    from nodes.video_models.base import guard
     from nodes.video_models.sampling import sampler as sampling
     monkeypatch.setattr(speed, "COMPILE_KWARGS", {"backend": "eager", "fullgraph": False})
     monkeypatch.setattr(sampling, "RunGuard", lambda ctx, pipe, den, steps, _est: guard.RunGuard(

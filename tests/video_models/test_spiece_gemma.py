@@ -14,7 +14,7 @@ import random
 import pytest
 import torch
 
-from nodes.video_models.loading.checks import ModelError
+from nodes.video_models.base.errors import ModelError
 
 spm = pytest.importorskip("sentencepiece")  # a test dependency (pyproject [test])
 

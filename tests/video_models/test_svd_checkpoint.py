@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 import torch
 
-from nodes.video_models.catalog.recognise import recognise
-from nodes.video_models.loading.checks import ModelError
+from nodes.video_models.base.recognise import recognise
+from nodes.video_models.base.errors import ModelError
 
 from . import layouts
 

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import torch
 
-from nodes.video_models.loading.checks import ModelError
+from nodes.video_models.base.errors import ModelError
 from nodes.video_models.loading.load import load_video_model
 from studio.core.graph import Graph
 from studio.core.registry import default_registry
@@ -236,7 +236,7 @@ def real(tmp_path_factory):
 def no_loads(monkeypatch):
     """Any weight load fails: what passes or is refused with it in place allocated nothing."""
     from nodes.video_models.files import single_file
-    from nodes.video_models.svd import pipeline
+    from nodes.video_models.families.svd import pipeline
 
     def refuse(*a, **k):
         raise AssertionError("weights were loaded")
@@ -247,9 +247,9 @@ def no_loads(monkeypatch):
 def test_the_real_svd_xt_checkpoint_is_taken_whole_and_gives_the_released_configs(real, no_loads):
     import diffusers
 
-    from nodes.video_models.catalog.recognise import recognise
+    from nodes.video_models.base.recognise import recognise
     from nodes.video_models.files.weight_formats import check_single_file
-    from nodes.video_models.svd import convert, pipeline
+    from nodes.video_models.families.svd import convert, pipeline
     path, shapes = real
     fam, wf = check_single_file(path)
     assert fam.key == "svd" and len(wf.tensors) == len(shapes) > 1500

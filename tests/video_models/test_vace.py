@@ -75,7 +75,7 @@ def test_node_frames_equal_the_pipeline_called_directly(vace_dir, monkeypatch):
     import torch
     from diffusers import WanVACEPipeline
 
-    from nodes.video_models.sampling.sampler import to_pil
+    from nodes.video_models.base.calls import to_pil
     seen = {}
     orig = WanVACEPipeline.__call__
 

@@ -105,7 +105,7 @@ def diffusers_loss(pipe, x0, emb, noise, sigmas):
 
 
 def node_loss(pipe, x0, emb, noise, sigmas):
-    from nodes.video_models.loading.families import FAMILIES
+    from nodes.video_models.base.registry import FAMILIES
     from nodes.video_models.lora.loss import FlowBatch, family_loss
     loss = family_loss(FAMILIES["wan"], pipe, 16.0)
     with torch.no_grad():
@@ -115,7 +115,7 @@ def node_loss(pipe, x0, emb, noise, sigmas):
 def test_loss_is_diffusers_flow_matching(wan, tmp_path):
     from diffusers import FlowMatchEulerDiscreteScheduler, WanPipeline
 
-    from nodes.video_models.loading.families import FAMILIES
+    from nodes.video_models.base.registry import FAMILIES
     from nodes.video_models.lora.data import Bucket, encode_dataset
     from nodes.video_models.lora.loss import family_loss
     pipe = WanPipeline.from_pretrained(wan)
@@ -438,7 +438,7 @@ def test_template_without_weights_or_clips_says_what_it_wants(tmp_path, monkeypa
 
 def test_buckets_are_sizes_and_frame_counts_the_family_takes():
     from nodes.generators.dataset import Item, VideoDataset
-    from nodes.video_models.loading.families import FAMILIES
+    from nodes.video_models.base.registry import FAMILIES
     from nodes.video_models.lora.data import Bucket, choose_bucket, clip_frames
     ds = VideoDataset([Item("a", lambda: np.zeros((12, 50, 70, 3), np.float32), "train")], 12, 70, 50, 8.0)
     b, notes = choose_bucket(FAMILIES["wan"], ds)

@@ -32,7 +32,7 @@ def cog(cogvideox_dir):  # conftest's tiny CogVideoX
 def test_cogvideox_loss_is_diffusers_v_prediction(cog):
     from diffusers import CogVideoXPipeline
 
-    from nodes.video_models.loading.families import FAMILIES
+    from nodes.video_models.base.registry import FAMILIES
     from nodes.video_models.lora.loss import FlowBatch, family_loss
     pipe = CogVideoXPipeline.from_pretrained(cog)
     x = torch.from_numpy(np.stack([clip(0), clip(1)])).permute(0, 4, 1, 2, 3) * 2 - 1

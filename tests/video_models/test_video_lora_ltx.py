@@ -33,7 +33,7 @@ def test_ltx_loss_is_diffusers_flow_matching(ltx):
     from diffusers import LTXPipeline
     from diffusers.pipelines.ltx.pipeline_ltx import calculate_shift
 
-    from nodes.video_models.loading.families import FAMILIES
+    from nodes.video_models.base.registry import FAMILIES
     from nodes.video_models.lora.loss import FlowBatch, family_loss
     pipe = LTXPipeline.from_pretrained(ltx)
     vae = pipe.vae

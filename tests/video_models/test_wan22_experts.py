@@ -12,7 +12,7 @@ import shutil
 import pytest
 import torch
 
-from nodes.video_models.loading.checks import ModelError
+from nodes.video_models.base.errors import ModelError
 from nodes.video_models.loading.load import load_video_model
 
 from . import tiny_parts as tp

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from nodes.video_models.loading.checks import ModelError
+from nodes.video_models.base.errors import ModelError
 from nodes.video_models.loading.load import load_video_model
 
 from . import tiny_parts as tp
@@ -50,7 +50,7 @@ def test_the_22_vaes_config_is_read_from_its_shapes(ti2v):
     from diffusers import AutoencoderKLWan
 
     from nodes.video_models.files.part_configs import wan_vae
-    from nodes.video_models.layouts.wan22 import vae22_renamed
+    from nodes.video_models.families.wan.wan22 import vae22_renamed
     from nodes.video_models.files.weight_formats import read_weight_file
     folder, files = ti2v
     own = AutoencoderKLWan.load_config(folder, subfolder="vae")

@@ -96,7 +96,7 @@ def test_node_frames_equal_the_pipeline_called_directly(animate_dir, monkeypatch
     import torch
     from diffusers import WanAnimatePipeline
 
-    from nodes.video_models.sampling.sampler import to_pil
+    from nodes.video_models.base.calls import to_pil
     seen = _spy(monkeypatch)
     wire = ("reference", "pose", "face") + (("background", "mask") if mode == "replace" else ())
     g, gen = animate_graph(animate_dir, wire, mode=mode, steps=1)
@@ -177,7 +177,7 @@ def test_stop_inside_a_step_then_the_cached_model_runs_again(animate_dir):
 def test_a_single_wan_animate_file_is_recognised_in_both_layouts(animate_dir):
     from safetensors import safe_open
 
-    from nodes.video_models.catalog.recognise import recognise
+    from nodes.video_models.base.recognise import recognise
     with safe_open(f"{animate_dir}/transformer/diffusion_pytorch_model.safetensors", "pt") as f:
         shapes = {k: tuple(f.get_slice(k).get_shape()) for k in f.keys()}
     r = recognise(shapes)

@@ -19,7 +19,7 @@ def build(path: str, text_width: int = 32) -> str:
     from diffusers import AutoencoderKLLTXVideo, FlowMatchEulerDiscreteScheduler, LTXPipeline, LTXVideoTransformer3DModel
     from transformers import T5Config, T5EncoderModel
 
-    from nodes.video_models.layouts.part_configs_ltx import LTX_SCHEDULER
+    from nodes.video_models.families.ltx.part_configs import LTX_SCHEDULER
 
     from .tiny_parts import spiece_bytes, tokenizer_of
     tok = tokenizer_of(spiece_bytes())

@@ -22,7 +22,7 @@ def build(path: str) -> str:
     from diffusers.pipelines.ltx2 import LTX2TextConnectors
     from diffusers.pipelines.ltx2.vocoder import LTX2Vocoder
 
-    from nodes.video_models.layouts import part_configs_ltx2 as pc2
+    from nodes.video_models.families.ltx2 import part_configs as pc2
 
     from .tiny import build_tokenizer
     from .tiny_ltx2 import tiny_gemma3

@@ -18,7 +18,7 @@ def build(path: str, frames: int = 25) -> str:
                            UNetSpatioTemporalConditionModel)
     from transformers import CLIPImageProcessor, CLIPVisionConfig, CLIPVisionModelWithProjection
 
-    from nodes.video_models.svd.configs import IMAGE_PROCESSOR, SCHEDULER
+    from nodes.video_models.families.svd.configs import IMAGE_PROCESSOR, SCHEDULER
     torch.manual_seed(0)
     unet = UNetSpatioTemporalConditionModel(
         block_out_channels=(64, 128), layers_per_block=LPB, sample_size=96, in_channels=8, out_channels=4,

@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from math import prod
 
-from ..loading.checks import ModelError, read_safetensors_header, regular_file
+from ..base.errors import ModelError
+from ..files.headers import read_safetensors_header, regular_file
 from ..files.weight_formats import read_weight_file
 DTYPE_NAMES = {"BF16": "bf16", "F16": "fp16", "F32": "fp32", "F64": "fp64", "F8_E4M3": "fp8_e4m3fn",
                "F8_E5M2": "fp8_e5m2", "I8": "int8", "U8": "uint8", "I16": "int16", "I32": "int32", "I64": "int64",

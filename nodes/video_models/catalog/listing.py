@@ -18,11 +18,11 @@ from dataclasses import asdict, dataclass, field
 from studio.core import models as model_paths
 from studio.core.errors import StudioError
 
-from ..loading.families import FAMILIES, family_from_index, variant_title
+from ..base.registry import FAMILIES, family_from_index, variant_title
 from .headers import FileInfo, HeaderError, read_info
 from ..memory.modes import MEMORY_MODES, predicted_peak
 from ..memory.sizes import GB, HEADROOM, Sizes, fmt_gb
-from .recognise import KIND_TITLES, KINDS, recognise
+from ..base.recognise import KIND_TITLES, KINDS, recognise
 
 CACHE_FILE = "model_catalog.json"
 CACHE_VERSION = 1

@@ -27,7 +27,7 @@ from typing import NamedTuple
 
 import torch
 
-from ..loading.checks import ModelError
+from ..base.errors import ModelError
 
 BLOCK = 16  # weights per block scale
 E2M1 = (0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, -0.0, -0.5, -1.0, -1.5, -2.0, -3.0, -4.0, -6.0)

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import struct
 
-from ..loading.checks import ModelError, regular_file
+from ..base.errors import ModelError
+from ..files.headers import regular_file
 
 MAX_TENSORS = 100_000  # a video model's GGUF holds a few thousand at most
 MAX_KVS = 100_000

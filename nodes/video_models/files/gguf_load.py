@@ -14,7 +14,7 @@ bias) before loading: city96's files keep those in F32, another converter might 
 unchanged (dequantising is what running them would do). diffusers is imported inside functions."""
 from __future__ import annotations
 
-from ..loading.checks import ModelError
+from ..base.errors import ModelError
 from .tensor_reads import all_read
 from .weight_formats import WeightFile
 

@@ -8,7 +8,7 @@ diffusers' own converters (the pipeline's ``lora_state_dict``); then every key m
 of the denoiser. None that does: refused, naming the first keys; some that do not: said, listed."""
 from __future__ import annotations
 
-from ..loading.checks import ModelError
+from ..base.errors import ModelError
 
 # what follows a module's name in a LoRA key
 SUFFIXES = (".lora_A.weight", ".lora_B.weight", ".lora_A.bias", ".lora_B.bias", ".lora_down.weight",

@@ -8,7 +8,7 @@ models, said in ``ASSUMED``.
 Plain data and stdlib: no torch, no diffusers."""
 from __future__ import annotations
 
-from ..loading.checks import ModelError
+from ..base.errors import ModelError
 
 WAN_HEAD_DIM = 128  # every released Wan model (1.3B: 12 heads, 5B: 24, 14B: 40), as ComfyUI assumes
 CLIP_VISION_HEADS = 16  # CLIP ViT-L/14, ViT-H/14 and ViT-bigG all have 16 heads

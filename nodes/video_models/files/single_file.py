@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import os
 
-from ..loading.checks import ModelError, read_json
-from ..loading.config_check import check_config
-from ..loading.families import Family
-from ..layouts import hunyuan_layouts
-from ..svd import convert as svd_convert
+from ..base.errors import ModelError
+from ..files.headers import read_json
+from .config_check import check_config
+from ..base.family import Family
+from ..base.registry import all_families
 from .gguf_load import check_quantisations, quantised_load, whole_rows
 from .tensor_reads import all_read, read_gguf_state, read_tensor, torch_dtype_of
 from .weight_formats import NVFP4, SAFETENSORS_DTYPES, WeightFile, describe
@@ -175,22 +175,35 @@ def renamed(cls, cfg: dict, wf: WeightFile, shapes_only: bool = False) -> Weight
     return WeightFile(wf.path, wf.kind, tensors, scales, wf.data_start, aside)
 
 
+def _studio_converters(carrying_scales: bool | None = None) -> dict:
+    """Studio's own converters (class name -> function) for classes diffusers has none for, as the
+    families give them (HunyuanVideo 1.5's, SVD's UNet); ``carrying_scales``: only those that do
+    (or do not) carry ComfyUI's fp8 scales through their splits and joins."""
+    out: dict = {}
+    for f in all_families():
+        if carrying_scales is None or f.converters_carry_scales == carrying_scales:
+            out.update(f.converters())
+    return out
+
+
 def _converter(cls):
     """diffusers' single-file converter for ``cls``, else Studio's own for a class diffusers has
-    none for (HunyuanVideo 1.5's: hunyuan_layouts.py; SVD's UNet: svd/convert.py), else None."""
+    none for (a family's: Family.converters), else None."""
     from diffusers.loaders.single_file_model import SINGLE_FILE_LOADABLE_CLASSES
     fn = SINGLE_FILE_LOADABLE_CLASSES.get(cls.__name__, {}).get("checkpoint_mapping_fn")
-    return fn or hunyuan_layouts.CONVERTERS.get(cls.__name__) or svd_convert.CONVERTERS.get(cls.__name__)
+    return fn or _studio_converters().get(cls.__name__)
 
 
 def _converter_owner(cls) -> str:
-    return "Studio's" if cls.__name__ in {**hunyuan_layouts.CONVERTERS, **svd_convert.CONVERTERS} else "diffusers'"
+    return "Studio's" if cls.__name__ in _studio_converters() else "diffusers'"
 
 
 def _prepared(cls, state: dict) -> dict:
-    """A family's own step before diffusers' converter: HunyuanVideo's single blocks split by the
-    file's width (the converter assumes the 13B's; hunyuan_layouts.py)."""
-    return hunyuan_layouts.prepare(state) if cls.__name__ == hunyuan_layouts.CLASS else state
+    """A family's own step before diffusers' converter (HunyuanVideo's single blocks split by the
+    file's width: the converter assumes the 13B's; Family.prepare_state)."""
+    for f in all_families():
+        state = f.prepare_state(cls.__name__, state)
+    return state
 
 
 def converted_shapes(cls, cfg: dict, wf: WeightFile) -> dict | None:
@@ -237,7 +250,7 @@ def studio_converts(cls) -> bool:
     """Whether Studio's own converter reads ``cls`` (hunyuan_layouts.py): it carries ComfyUI's fp8
     scales with their weights through its splits and joins (diffusers' converters do not), and
     GGUF files of it load through gguf_load.py (diffusers' single-file loader has no converter)."""
-    return cls.__name__ in hunyuan_layouts.CONVERTERS
+    return cls.__name__ in _studio_converters(carrying_scales=True)
 
 
 def _studio_gguf(cls, cfg: dict, cfg_path: str, wf: WeightFile, torch_dtype, value_bytes: int, native: bool):

@@ -7,7 +7,7 @@ whose settings the tokenizer would not reproduce is refused, naming the file and
 transformers and tokenizers are imported inside functions."""
 from __future__ import annotations
 
-from ..loading.checks import ModelError
+from ..base.errors import ModelError
 
 SPIECE = "spiece_model"  # ComfyUI's T5 / UMT5 / Gemma files: the sentencepiece model's bytes as a uint8 tensor
 # sentencepiece's piece types (sentencepiece_model.proto)

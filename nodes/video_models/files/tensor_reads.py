@@ -3,7 +3,7 @@ file's touched pages count in the process's memory beside the copies): a safeten
 its header's byte range, every tensor of a GGUF file as diffusers' GGUF loader makes them."""
 from __future__ import annotations
 
-from ..loading.checks import ModelError
+from ..base.errors import ModelError
 from .weight_formats import NVFP4, WeightFile
 
 _CHUNK = 1 << 30  # bytes per read (one read of a multi-GB tensor can come back short)

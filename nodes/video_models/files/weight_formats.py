@@ -23,8 +23,10 @@ from dataclasses import dataclass
 
 from studio.core import json_limits
 
-from ..loading.checks import ModelError, read_safetensors_header, refuse_pickle, regular_file, unknown_architecture
-from ..loading.families import Family, family_from_keys
+from ..base.errors import ModelError
+from ..files.headers import read_safetensors_header, refuse_pickle, regular_file, unknown_architecture
+from ..base.family import Family
+from ..base.registry import family_from_keys
 
 # safetensors dtype names -> (words, bytes per value)
 SAFETENSORS_DTYPES = {"BF16": ("bf16", 2), "F16": ("fp16", 2), "F32": ("fp32", 4), "F64": ("fp64", 8),

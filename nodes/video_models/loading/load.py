@@ -11,8 +11,13 @@ from typing import Any, NamedTuple
 
 from studio.core.values import ModelRef
 
-from .checks import ModelError, check_folder, safetensors_keys
-from .families import TASKS, Family, family_of, variant_title
+from ..base.errors import ModelError
+from ..base.loaded import LoadedState
+from ..files.headers import safetensors_keys
+from .checks import check_folder
+from ..base.tasks import TASKS
+from ..base.family import Family
+from ..base.registry import family_of, variant_title
 from ..memory.modes import apply_memory
 
 DTYPES = ("auto", "bf16", "fp16", "fp32")
@@ -75,7 +80,7 @@ class VideoModelRef(ModelRef):
     tiling: bool = False
     slicing: bool = False
     loras: tuple[LoRAUse, ...] = ()
-    shared: dict = field(default_factory=dict, repr=False)  # task pipelines, loaded adapters, preview fits
+    shared: LoadedState = field(default_factory=LoadedState, repr=False)  # task pipelines, preview fits, flags
     held_on: str | None = None  # a device besides model_device some weights stay on (block offload's kept blocks)
     dtype_asked: str = "auto"  # the loader's 'dtype'
 
@@ -119,9 +124,9 @@ class VideoModelRef(ModelRef):
     def release(self) -> None:
         """Free the weights for good (the model cache unloads this model to make room): every
         tensor moves to the ``meta`` device, so a reference kept elsewhere holds no memory."""
-        if self.shared.get("released"):
+        if self.shared.released:
             return
-        for pipe in list(self.shared.get("pipes", {}).values()) + [self.module]:
+        for pipe in list(self.shared.pipes.values()) + [self.module]:
             if hasattr(pipe, "remove_all_hooks"):
                 try:
                     pipe.remove_all_hooks()
@@ -132,11 +137,10 @@ class VideoModelRef(ModelRef):
             if hasattr(c, "to") and hasattr(c, "parameters"):
                 remove_memory_hooks(c)
                 c.to("meta")
-        self.shared.clear()
-        self.shared["released"] = True
+        self.shared.release()
 
     def summary(self) -> str:
-        if self.shared.get("released"):
+        if self.shared.released:
             return f"{self.fam.title} ({os.path.basename(self.path.rstrip(os.sep))}): unloaded"
         n = 0
         for c in self.module.components.values():
@@ -157,14 +161,14 @@ class VideoModelRef(ModelRef):
         if cls_name is None:
             can = [TASKS[t] for t in TASKS if getattr(fam, t)]
             raise ModelError(f"{fam.title} models do not do {TASKS[task]} (they do: {', '.join(can)})")
-        if self.shared.get("released"):
+        if self.shared.released:
             raise ModelError(f"the model '{self.path}' was unloaded to make room for another: run again to load it")
         if fam.animate and type(self.module).__name__ == fam.animate and task != "animate":
             raise ModelError(f"model '{self.path}' is a Wan Animate model: it does {TASKS['animate']} only "
                              "(the Wan Animate node), not " + TASKS[task])
-        pipes = self.shared.setdefault("pipes", {})
+        pipes = self.shared.pipes
         if task in pipes:
-            if self.offload and self.shared.get("hooked") != task:
+            if self.offload and self.shared.hooked != task:
                 self._move_offload_hooks(task)
             return pipes[task]
         diffusers = diffusers_offline()
@@ -173,18 +177,11 @@ class VideoModelRef(ModelRef):
         if type(base).__name__ == cls_name:
             pipe = base
         else:
-            if fam.key == "skyreels" and not fam.forcing and task == "i2v" \
-                    and base.components.get("image_encoder") is None:
-                raise ModelError(f"model '{self.path}' is a SkyReels-V2 text-to-video model: image to video needs a "
-                                 "SkyReels-V2 I2V model (with an image_encoder) or a diffusion-forcing (DF) one")
+            fam.refuse_pipeline(task, base.components, base.config, self.path)  # in the family's words
             missing = [n for n in _required_components(cls) if base.components.get(n) is None]
             if missing:
                 raise ModelError(f"model '{self.path}' has no {', '.join(missing)} component, which "
                                  f"{TASKS[task]} with {fam.title} ({cls_name}) needs")
-            if fam.key == "wan" and task == "i2v" and base.components.get("image_encoder") is None \
-                    and not (base.config.get("expand_timesteps") or base.config.get("boundary_ratio")):
-                raise ModelError(f"model '{self.path}' is a Wan text-to-video model: image to video needs a Wan I2V "
-                                 "model (with an image_encoder) or Wan 2.2 (TI2V / I2V)")
             pipe = cls.from_pipe(base)
         if hasattr(pipe, "set_progress_bar_config"):
             pipe.set_progress_bar_config(disable=True)
@@ -202,12 +199,12 @@ class VideoModelRef(ModelRef):
     def _move_offload_hooks(self, task: str) -> None:
         """Task pipelines share their components: one set of CPU-offload hooks at a time, on the
         pipeline about to run (two sets on one module would fight over its device)."""
-        pipes = self.shared["pipes"]
-        old = self.shared.get("hooked")
+        pipes = self.shared.pipes
+        old = self.shared.hooked
         if old is not None and old in pipes and pipes[old] is not pipes[task]:
             pipes[old].remove_all_hooks()
         pipes[task].enable_model_cpu_offload(device=self.device)
-        self.shared["hooked"] = task
+        self.shared.hooked = task
 
 
 def weight_count(p) -> int:
@@ -237,21 +234,11 @@ def weights_signature(files: list[str]) -> str:
     return h.hexdigest()[:16]
 
 
-def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "auto", offload: bool = False,
-                     tiling: bool = False, slicing: bool = False, warn=None, memory: str = "",
-                     info=None, planned: bool = False, parts: dict | None = None) -> VideoModelRef:
-    """Check, then load, a diffusers folder or a single .safetensors / .gguf denoiser, with the other
-    components from ``base`` (a diffusers folder of the same family) and / or ``parts`` (files of
-    the text encoder, VAE and CLIP vision: {'text_encoder': path, 'vae': path, 'image_encoder':
-    path}, as ComfyUI's loaders take them; parts.py). ``memory``: one of memory.MEMORY_MODES
-    ('' : 'model_offload' when ``offload``, else 'gpu'); what 'auto' chose, and why, is said
-    through ``info``."""
-    warn = warn or (lambda s: None)
-    info = info or (lambda s: None)
-    memory = memory or ("model_offload" if offload else "gpu")
-    given = {k: v for k, v in (parts or {}).items() if v}  # with 'transformer_2': Wan 2.2 A14B's second expert
-    parts = {k: v for k, v in given.items() if k != "transformer_2"}
-    second = given.get("transformer_2")
+def _checked_source(path: str, base: str | None, given: dict):
+    """(family, model_index, weight files, the single denoiser file, the folder to load from) of what
+    the artist gave, checked before anything is loaded: a diffusers folder, a single file alone, or a
+    single file with a base folder of the same family."""
+    files = None
     if os.path.isfile(path) and os.path.basename(path) == "model_index.json":
         path = os.path.dirname(path)
     from ..files.weight_formats import check_single_file
@@ -271,28 +258,13 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
         bfam, index, files = check_folder(base)
         if bfam.key != fam.key:
             raise ModelError(f"'{path}' is a {fam.title} file but the base '{base}' is a {bfam.title} model")
-        from ..files.family_parts import denoiser_tensors
+        from .family_parts import denoiser_tensors
         single, path = denoiser_tensors(fam, wf), base  # an LTX-2 checkpoint: its transformer's tensors only
-    if second:
-        from ..layouts.wan22 import one_denoiser
-        one_denoiser(fam, single.path, second)
-    torch_dtype, why = pick_dtype(dtype_name, device)
-    if why:
-        warn(why)
-    on_cpu = getattr(device, "type", str(device)) == "cpu"
-    if memory == "model_offload" and on_cpu:
-        warn("CPU offload only helps with a GPU: ignored on the CPU")
-        memory = "gpu"
-    diffusers = diffusers_offline()
-    if index is None:  # no folder: the denoiser file and its parts' files (ComfyUI's loaders)
-        from ..files.family_parts import build_pipeline
-        pipe, weights, index, checked = build_pipeline(diffusers, fam, single, parts, torch_dtype, info,
-                                                       second)
-    else:
-        pipe, weights, checked = _from_folder(diffusers, path, index, files, fam, single, parts, torch_dtype, info,
-                                              second)
-    from ..files.parts import parts_words
-    weights = "; ".join(w for w in (weights, parts_words(checked)) if w)
+    return fam, index, files, single, path
+
+
+def _vae_switches(pipe, tiling: bool, slicing: bool, warn) -> tuple[bool, bool]:
+    """VAE tiling and slicing as asked, each turned off (and said) where the VAE has none."""
     vae = getattr(pipe, "vae", None)
     for want, name, what in ((tiling, "tiling", "decodes in tiles"), (slicing, "slicing", "decodes a clip at a time")):
         if want and vae is not None:
@@ -302,6 +274,45 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
             except (NotImplementedError, AttributeError):
                 warn(f"VAE {name} is not available for {type(vae).__name__}: it is off (the VAE never {what})")
                 tiling, slicing = (False, slicing) if name == "tiling" else (tiling, False)
+    return tiling, slicing
+
+
+def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "auto", offload: bool = False,
+                     tiling: bool = False, slicing: bool = False, warn=None, memory: str = "",
+                     info=None, planned: bool = False, parts: dict | None = None) -> VideoModelRef:
+    """Check, then load, a diffusers folder or a single .safetensors / .gguf denoiser, with the other
+    components from ``base`` (a diffusers folder of the same family) and / or ``parts`` (files of
+    the text encoder, VAE and CLIP vision: {'text_encoder': path, 'vae': path, 'image_encoder':
+    path}, as ComfyUI's loaders take them; parts.py). ``memory``: one of memory.MEMORY_MODES
+    ('' : 'model_offload' when ``offload``, else 'gpu'); what 'auto' chose, and why, is said
+    through ``info``."""
+    warn = warn or (lambda s: None)
+    info = info or (lambda s: None)
+    memory = memory or ("model_offload" if offload else "gpu")
+    given = {k: v for k, v in (parts or {}).items() if v}  # with 'transformer_2': Wan 2.2 A14B's second expert
+    parts = {k: v for k, v in given.items() if k != "transformer_2"}
+    second = given.get("transformer_2")
+    fam, index, files, single, path = _checked_source(path, base, given)
+    if second:
+        fam.one_denoiser(single.path, second)
+    torch_dtype, why = pick_dtype(dtype_name, device)
+    if why:
+        warn(why)
+    on_cpu = getattr(device, "type", str(device)) == "cpu"
+    if memory == "model_offload" and on_cpu:
+        warn("CPU offload only helps with a GPU: ignored on the CPU")
+        memory = "gpu"
+    diffusers = diffusers_offline()
+    if index is None:  # no folder: the denoiser file and its parts' files (ComfyUI's loaders)
+        from .family_parts import build_pipeline
+        pipe, weights, index, checked = build_pipeline(diffusers, fam, single, parts, torch_dtype, info,
+                                                       second)
+    else:
+        pipe, weights, checked = _from_folder(diffusers, path, index, files, fam, single, parts, torch_dtype, info,
+                                              second)
+    from ..files.parts import parts_words
+    weights = "; ".join(w for w in (weights, parts_words(checked)) if w)
+    tiling, slicing = _vae_switches(pipe, tiling, slicing, warn)
     den = getattr(pipe, fam.denoiser, None)
     variant = variant_title(fam, index, dict(getattr(den, "config", None) or {}))
     memory, why = settle_memory(pipe, fam, variant, memory, device, torch_dtype, warn, planned)
@@ -321,7 +332,6 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
                         device=device, dtype=torch_dtype, dtype_asked=dtype_name, memory=memory, memory_why=why,
                         tiling=tiling,
                         slicing=slicing, held_on=str(device) if resident(pipe, fam.denoiser, memory) else None)
-    ref.shared["pipes"] = {}
     return ref
 
 
@@ -330,28 +340,27 @@ def _from_folder(diffusers, path: str, index: dict, files: list[str], fam: Famil
     """(pipeline, the single file's format or '') from a diffusers folder, its denoiser replaced by
     the single file ``single`` (and ``second``: Wan 2.2 A14B's other expert) and its components by
     ``parts``' files (each checked before any load)."""
-    from .config_check import check_folder_configs
+    from ..files.config_check import check_folder_configs
     check_folder_configs(path, index, files, diffusers)
     cls = getattr(diffusers, index["_class_name"])
     kwargs: dict[str, Any] = {}
     weights = ""
     checked = {}
     if parts:
-        from .checks import read_json
-        from ..files.family_parts import check_parts
+        from ..files.headers import read_json
+        from .family_parts import check_parts
         den_cfg = read_json(os.path.join(path, fam.denoiser, "config.json"))
         checked = check_parts(fam, den_cfg, single.path if single is not None else path, parts, diffusers)
     experts = None
     if second:
-        from ..layouts.wan22 import check_experts, folder_experts
-        experts = check_experts(diffusers, fam, single, second)
+        experts = fam.check_experts(diffusers, single, second)
         single = experts.high
     if single is not None:
         from ..files.single_file import load_denoiser
         kwargs[fam.denoiser], weights, how = load_denoiser(diffusers, index, path, fam, single, torch_dtype)
         info(f"weights: {how}")
     if experts:
-        kwargs.update(folder_experts(diffusers, index, path, fam, experts, torch_dtype, info))
+        kwargs.update(fam.folder_experts(diffusers, index, path, experts, torch_dtype, info))
         weights = f"{weights}; {experts.short}"
     if checked:
         from ..files.parts import part_components
@@ -397,7 +406,7 @@ def settle_memory(pipe, fam: Family, title: str, memory: str, device, torch_dtyp
 def lora_check(path: str) -> None:
     """A LoRA file Studio will open: no pickle, a .safetensors, a regular file (checked before it
     is opened) whose header holds every byte it promises."""
-    from .checks import refuse_pickle
+    from ..files.headers import refuse_pickle
     refuse_pickle(path)
     if not path.lower().endswith(".safetensors"):
         raise ModelError(f"'{path}' is not a .safetensors LoRA")

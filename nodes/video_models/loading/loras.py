@@ -9,10 +9,10 @@ import os
 import re
 from contextlib import contextmanager
 
-from .checks import ModelError
+from ..base.errors import ModelError
 from .load import LoRAUse, VideoModelRef, lora_check
 from ..files.lora_formats import lora_for
-from ..layouts.wan22 import role
+from ..base.experts import role
 from ..memory.modes import adapters_in_compute_dtype, denoisers
 
 TARGETS = {"high noise": ("transformer",), "low noise": ("transformer_2",), "both": ("transformer", "transformer_2")}

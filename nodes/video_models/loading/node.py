@@ -11,7 +11,8 @@ from studio.core.params import Bool, Choice, Float, Path
 from studio.core.spec import CLIP, SOURCE, In, Node, Out
 
 from ..catalog.listing import choices as model_choices
-from .checks import ModelError, model_files
+from ..base.errors import ModelError
+from .checks import model_files
 from .inputs import graph_base_dir as _base_dir, video_model_input as _video_model  # one copy: inputs.py
 from .load import DTYPES, EXPERTS, lora_check
 from ..memory.modes import MEMORY_HELP, MEMORY_MODES
@@ -170,7 +171,7 @@ class LoadVideoModel(Node):
         weight files' headers: nothing is loaded."""
         from studio.engine.device import check_device
 
-        from .checks import safetensors_numel
+        from ..files.headers import safetensors_numel
         from ..files.weight_formats import gguf_numel
         dev = str(device) if params.get("device", "auto") == "auto" else check_device(params["device"])
         kind = dev.split(":")[0]

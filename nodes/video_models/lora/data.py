@@ -19,7 +19,7 @@ import torch
 
 from studio.core.errors import StudioError
 
-from ..loading.families import Family
+from ..base.family import Family
 
 CACHE_VERSION = 1
 TEXT_CHUNK = 8  # captions per text-encoder call

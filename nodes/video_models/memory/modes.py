@@ -129,7 +129,7 @@ def pipeline_sizes(pipe, denoiser: str) -> Sizes:
     # Wan 2.2 A14B: two experts, both resident in 'gpu' (transformer_2 is counted as a denoiser)
     dens = [c for n, c in comps.items() if n == denoiser or n == f"{denoiser}_2"]
     den_bytes = sum(module_bytes(c) for c in dens)
-    from ..sampling.guard import blocks_of
+    from ..base.guard import blocks_of
     blocks = blocks_of(den) if den is not None else []
     block = max((module_bytes(b) for b in blocks), default=0)
     others = tuple(module_bytes(c) for n, c in comps.items() if c not in dens)

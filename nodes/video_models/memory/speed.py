@@ -145,10 +145,10 @@ def _guarded(ref, pipe, module, compiled):
         except _compile_failures() as e:
             set_compiled(ref, pipe, False)
             first = (str(e).strip().splitlines() or [""])[0]
-            ref.shared["compile_failed"] = f"{type(e).__name__}: {first[:157] + '...' if len(first) > 160 else first}"
-            warn = ref.shared.get("compile_warn")
+            ref.shared.compile_failed = f"{type(e).__name__}: {first[:157] + '...' if len(first) > 160 else first}"
+            warn = ref.shared.compile_warn
             if warn is not None:
-                warn(f"compile: torch.compile failed on this model ({ref.shared['compile_failed']}): running "
+                warn(f"compile: torch.compile failed on this model ({ref.shared.compile_failed}): running "
                      "uncompiled (set 'compile' to off to skip the attempt)")
             return module(*args, **kwargs)  # uncompiled now: the eager call
     call.studio_guarded = True
@@ -158,7 +158,7 @@ def _guarded(ref, pipe, module, compiled):
 def set_compiled(ref, pipe, on: bool) -> bool:
     """Regional compile on (or off) for the denoiser(s); True when it was just turned on (this
     run pays the compile). A compile that fails at the first call runs eagerly (_guarded)."""
-    was = bool(ref.shared.get("compiled"))
+    was = ref.shared.compiled
     if on == was:
         return False
     for den in _denoisers(ref, pipe):
@@ -175,7 +175,7 @@ def set_compiled(ref, pipe, on: bool) -> bool:
             for m in den.modules():
                 if getattr(m, "_compiled_call_impl", None) is not None:
                     m._compiled_call_impl = None
-    ref.shared["compiled"] = on
+    ref.shared.compiled = on
     return on
 
 
@@ -193,12 +193,12 @@ def speed_applied(ctx, ref, pipe, params, training: bool = False):
     state = {"compiling": False, "notes": []}
     dens = _denoisers(ref, pipe)
     want = compile_wanted(get("compile", "auto"), ref.device)
-    if want and ref.shared.get("compile_failed"):
-        ctx.warn(f"compile: torch.compile failed on this model before ({ref.shared['compile_failed']}): running "
+    if want and ref.shared.compile_failed:
+        ctx.warn(f"compile: torch.compile failed on this model before ({ref.shared.compile_failed}): running "
                  "uncompiled")
         want = False
     state["compiling"] = set_compiled(ref, pipe, want)
-    ref.shared["compile_warn"] = ctx.warn
+    ref.shared.compile_warn = ctx.warn
     backend, note = pick_backend(get("attention", "native"), ref.device, training)
     if note and "native used" in note:
         ctx.warn(note)
@@ -221,11 +221,11 @@ def speed_applied(ctx, ref, pipe, params, training: bool = False):
                 cached.append(d)
         t0 = time.perf_counter()
         yield state
-        if state["compiling"] and not training and not ref.shared.get("compile_failed"):
+        if state["compiling"] and not training and not ref.shared.compile_failed:
             ctx.info(f"regional compile: this first run took {time.perf_counter() - t0:.0f} s, compile included "
                      "(later runs reuse it)")
     finally:
-        ref.shared.pop("compile_warn", None)
+        ref.shared.compile_warn = None
         for d in cached:
             d.disable_cache()
         for d in backends:

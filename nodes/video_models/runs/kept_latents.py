@@ -41,7 +41,7 @@ import json
 import os
 import time
 
-from ..loading.checks import ModelError
+from ..base.errors import ModelError
 
 KEPT_MAX = 8  # kept files in the folder at most; the oldest are deleted first
 FORMAT = 1
@@ -125,13 +125,13 @@ def _feed(h, v) -> None:
 
 def model_identity(ref) -> str:
     """The model's files (names, sizes, times), once per loaded model."""
-    if "kept_identity" not in ref.shared:
+    if ref.shared.kept_identity is None:
         from ..loading.checks import model_files
         from ..loading.load import weights_signature
         files = model_files(ref.path) + (model_files(ref.config["base"]) if ref.config.get("base") else []) + \
             sorted((ref.config.get("parts") or {}).values())  # ComfyUI's text-encoder, VAE, CLIP-vision files
-        ref.shared["kept_identity"] = weights_signature(files)
-    return ref.shared["kept_identity"]
+        ref.shared.kept_identity = weights_signature(files)
+    return ref.shared.kept_identity
 
 
 def run_key(ref, pipe, kwargs: dict, seed: int, params: dict) -> str:

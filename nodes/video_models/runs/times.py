@@ -114,10 +114,10 @@ class RunClock:
         self.phases: list[dict] = []
         self.records: list[dict] = []
         # the model's first run in this process (its kernels' first use): predicted from such runs
-        self.cold = not (getattr(ref, "shared", None) or {}).get("sampled")
+        self.cold = not getattr(getattr(ref, "shared", None), "sampled", False)
 
     def say_prediction(self) -> None:
-        from ..sampling.guard import fmt_duration
+        from ..base.guard import fmt_duration
         from ..memory.sizes import fmt_gb
         if self.key is None:
             return
@@ -201,7 +201,7 @@ class RunClock:
         """A window is made (``seconds`` in all, ``phases`` of its pipeline call): the whole
         node's time re-predicted from its progress, and said when it moved by 30 % or more from
         what was said (or nothing was)."""
-        from ..sampling.guard import fmt_duration
+        from ..base.guard import fmt_duration
         from .phases import remaining
         self.window_s.append(seconds)
         if phases:
@@ -218,7 +218,7 @@ class RunClock:
         """The run ended well: say its time (and peak) against the prediction; record it
         (``record``: not when it compiled, or decoded kept latents, or decoded again after running
         out of memory)."""
-        from ..sampling.guard import fmt_duration
+        from ..base.guard import fmt_duration
         from ..memory.sizes import fmt_gb
         if self.key is None:
             return
@@ -235,4 +235,4 @@ class RunClock:
                       if len(self.phases) == self.windows else None)
             keep(self.key, self.pixels, self.steps, took / self.windows, memory, phases)
         if hasattr(self.ref, "shared"):
-            self.ref.shared["sampled"] = True  # later runs of this model in this process are warm
+            self.ref.shared.sampled = True  # later runs of this model in this process are warm

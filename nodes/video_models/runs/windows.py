@@ -27,7 +27,7 @@ import numpy as np
 from studio.core.errors import Cancelled, NodeExecutionError
 from studio.engine.clip import ArrayClip
 
-from ..loading.checks import ModelError
+from ..base.errors import ModelError
 
 
 class ClipMaking:
@@ -63,10 +63,10 @@ class ClipMaking:
     # -- what is on the model while the clip is made ---------------------------------------
     def open(self) -> None:
         """LoRAs on, speed settings on, Stop hooks in, the clock started (and its prediction said)."""
-        from ..sampling.guard import RunGuard
+        from ..base.guard import RunGuard
         from ..loading.loras import loras_applied
         from ..memory.speed import speed_applied
-        from ..sampling.schedulers import scheduler_applied
+        from ..base.schedulers import scheduler_applied
         s = self.s
         self.clock.say_prediction()
         stack = contextlib.ExitStack()

@@ -13,7 +13,7 @@ import math
 from contextlib import ExitStack, contextmanager
 from typing import Any, Callable
 
-from ..loading.checks import ModelError
+from ..base.errors import ModelError
 
 STEP_CALLBACK = "callback_on_step_end"
 

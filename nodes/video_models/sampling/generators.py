@@ -16,7 +16,7 @@ from ..loading.inputs import video_model_input as _video_model  # one copy: inpu
 from ..loading.node import CATEGORY
 from ..takes.keyframes_at import KEY_INPUTS, KEY_PARAMS
 from ..takes.long_take import HOLD_CHOICES, HOLD_HELP, LONG_TAKE_HELP, LONG_TAKES, SCHEDULE_HELP, SCHEDULES
-from .schedulers import SAMPLER_CHOICES, SAMPLER_HELP, SHIFT_HELP
+from ..base.schedulers import SAMPLER_CHOICES, SAMPLER_HELP, SHIFT_HELP
 from ..memory.speed import (ATTENTION_CHOICES, ATTENTION_HELP, CACHE_CHOICES, CACHE_HELP, COMPILE_CHOICES,
                             COMPILE_HELP)
 

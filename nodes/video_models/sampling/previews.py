@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..loading.families import Family
+from ..base.family import Family
 
 _VIDEO_VAES = ("Wan", "CogVideoX", "HunyuanVideo", "LTX", "Mochi")
 
@@ -32,7 +32,7 @@ def normalise(fam: Family, vae, z):
         shape = (1, -1) + (1,) * (z.ndim - 2)
         mean = torch.tensor(cfg.latents_mean, dtype=z.dtype).view(shape)
         std = torch.tensor(cfg.latents_std, dtype=z.dtype).view(shape)
-        sf = float(getattr(cfg, "scaling_factor", 1.0) or 1.0) if fam.key == "ltx" else 1.0
+        sf = float(getattr(cfg, "scaling_factor", 1.0) or 1.0) if fam.preview_scaling else 1.0
         return (z - mean) * sf / std
     return z * float(getattr(cfg, "scaling_factor", 1.0) or 1.0)
 

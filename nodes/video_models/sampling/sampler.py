@@ -3,7 +3,6 @@ live latent previews, reproducible seeds, LoRAs applied, and sliding windows wit
 blending for clips longer than the model makes at once."""
 from __future__ import annotations
 
-import inspect
 import time
 from typing import Any, Callable
 
@@ -12,27 +11,14 @@ import numpy as np
 from studio.core.errors import Cancelled, StudioError
 from studio.engine.clip import ArrayClip
 
-from ..loading.families import valid_frames
+from ..base.family import valid_frames
 from ..loading.load import VideoModelRef
-from .guard import RunGuard
+from ..base.calls import call_defaults, to_pil  # noqa: F401  (to_pil: the sampler's callers use it)
+from ..base.guard import RunGuard
 from ..runs.kept_latents import DecodeRescue
 from .previews import Previewer, PreviewStream, fit_projection
 
 PREVIEW_INTERVAL = 0.4  # seconds between preview images (progress events are throttled by the context)
-
-
-def to_pil(img: np.ndarray):
-    from PIL import Image
-    a = np.asarray(img, np.float32)
-    if a.ndim == 2:
-        a = a[..., None]
-    if a.shape[-1] == 1:
-        a = np.repeat(a, 3, -1)
-    return Image.fromarray((np.clip(a[..., :3], 0, 1) * 255 + 0.5).astype(np.uint8))
-
-
-def call_defaults(pipe) -> dict[str, Any]:
-    return {n: p.default for n, p in inspect.signature(pipe.__call__).parameters.items()}
 
 
 def filter_kwargs(pipe, kwargs: dict[str, Any], warn: Callable[[str], None]) -> dict[str, Any]:
@@ -132,35 +118,24 @@ class Sampler:
         return int(n) if n else self.fam.fixed_frames
 
     def _previewer(self, frames: int, height: int, width: int) -> Previewer:
-        if "preview_w" not in self.ref.shared:
+        if not self.ref.shared.preview_fitted:
             try:
-                self.ref.shared["preview_w"] = fit_projection(self.pipe, self.fam)
+                self.ref.shared.preview_w = fit_projection(self.pipe, self.fam)
             except Exception:  # noqa: BLE001 - a preview must never fail a run: fall back to raw channels
-                self.ref.shared["preview_w"] = None
+                self.ref.shared.preview_w = None
+            self.ref.shared.preview_fitted = True
         s = int(getattr(self.pipe, "vae_spatial_compression_ratio", 8) or 8)
         t = int(getattr(self.pipe, "vae_temporal_compression_ratio", 1) or 1)
         grid = ((frames - 1) // t + 1, height // s, width // s)
-        return Previewer(self.fam, self.ref.shared["preview_w"], grid)
+        return Previewer(self.fam, self.ref.shared.preview_w, grid)
 
-    def run_window(self, kwargs: dict[str, Any], k: int, n_windows: int, previews: bool,
-                   guard: RunGuard | None = None) -> np.ndarray:
-        ctx, pipe = self.ctx, self.pipe
-        from ..takes.forcing import call_kwargs
-        kwargs = call_kwargs(self, kwargs)  # a diffusion-forcing pipeline's own arguments
-        stream = (PreviewStream(self._previewer(kwargs.get("num_frames") or 1, kwargs["height"], kwargs["width"]))
-                  if previews else None)
+    def _step_callback(self, kwargs: dict[str, Any], k: int, n_windows: int, stream, guard, keeper, timer,
+                       t_call: float):
+        """The pipeline's callback after each step: the kept step, the phase timer, a live preview now
+        and then, the guard's first-step timing and the progress (which raises Cancelled on a Stop)."""
+        ctx = self.ctx
         last = [0.0]
         done = [0]  # steps of this call, over all its denoising loops
-        t_call = time.perf_counter()
-        from ..runs.phases import WindowTimer
-        timer = WindowTimer()
-
-        gen = ctx.torch_generator(device="cpu", salt=k)
-        keeper = None
-        if self.context is not None:  # a Stop keeps the take's last finished step (kept_steps.py)
-            from ..runs.kept_steps import StepKeeper
-            keeper = StepKeeper(ctx, self.ref, pipe, dict(kwargs, schedule=self.context_tag), gen.initial_seed(),
-                                self.context)
 
         def on_step(p, i, t, kw):
             if keeper is not None:
@@ -187,6 +162,26 @@ class Sampler:
             ctx.progress(k * per_call + done[0], n_windows * per_call, preview=prev, force=first,
                          message=f"window {k + 1}/{n_windows}" if first else None)
             return kw
+        return on_step
+
+    def run_window(self, kwargs: dict[str, Any], k: int, n_windows: int, previews: bool,
+                   guard: RunGuard | None = None) -> np.ndarray:
+        ctx, pipe = self.ctx, self.pipe
+        from ..takes.forcing import call_kwargs
+        kwargs = call_kwargs(self, kwargs)  # a diffusion-forcing pipeline's own arguments
+        stream = (PreviewStream(self._previewer(kwargs.get("num_frames") or 1, kwargs["height"], kwargs["width"]))
+                  if previews else None)
+        t_call = time.perf_counter()
+        from ..runs.phases import WindowTimer
+        timer = WindowTimer()
+
+        gen = ctx.torch_generator(device="cpu", salt=k)
+        keeper = None
+        if self.context is not None:  # a Stop keeps the take's last finished step (kept_steps.py)
+            from ..runs.kept_steps import StepKeeper
+            keeper = StepKeeper(ctx, self.ref, pipe, dict(kwargs, schedule=self.context_tag), gen.initial_seed(),
+                                self.context)
+        on_step = self._step_callback(kwargs, k, n_windows, stream, guard, keeper, timer, t_call)
 
         from ..takes.time_tiles import can_tile, decode_take, to_host
         from .call_adapters import adapted_call

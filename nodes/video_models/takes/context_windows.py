@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..loading.checks import ModelError
+from ..base.errors import ModelError
 
 HOOK = "studio_context_windows"
 SCHEDULES = ("uniform", "looped")

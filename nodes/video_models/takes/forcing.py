@@ -29,7 +29,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from ..loading.checks import ModelError
+from ..base.errors import ModelError
 
 ADDNOISE = 20.0  # SkyReels-V2's recommended noise on the frames a block starts from (its README: 20)
 RECOMMENDED = (17, 37)  # overlap_history SkyReels-V2 recommends (diffusers' docstring)

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..loading.checks import ModelError
+from ..base.errors import ModelError
 
 
 def last_frame(ctx, sampler, image) -> np.ndarray | None:
     """The last frame to give the pipeline ([H, W, C] in [0, 1]), or None; said when it cannot be used."""
-    from ..sampling.sampler import call_defaults
+    from ..base.calls import call_defaults
     pipe = sampler.pipe
     den = getattr(pipe, "transformer", None)
     pos = getattr(getattr(den, "config", None), "pos_embed_seq_len", None)

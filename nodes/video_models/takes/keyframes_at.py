@@ -108,9 +108,8 @@ def keyframes_of(ctx, n: int, inputs: dict) -> list[Keyframe]:
 
 def refusal(fam, node_title: str) -> StudioError:
     """A family that cannot take keyframes at any frame: which, and what it does instead."""
-    if fam.key == "wan":
-        instead = ("Wan Image to Video takes a first frame ('image') and a last one ('last_image': first-last "
-                   "frame); for frames kept at any position use the Wan VACE node with a Wan VACE model")
+    if fam.keyframes_instead:
+        instead = fam.keyframes_instead
     else:
         instead = f"{fam.title} takes a first frame only (Image to Video's 'image')" if fam.i2v else \
             f"{fam.title} takes no frames"
@@ -137,7 +136,7 @@ def use_conditions(ctx, sampler, node_title: str, n: int, win: int) -> None:
 def ltx_conditions(ctx, sampler, keys: list[Keyframe], strength: float, first=None) -> list:
     """``conditions`` for ``LTXConditionPipeline`` / ``LTX2ConditionPipeline``: ``first`` (Image to Video's
     image) at frame 0 at full strength, then the keyframes."""
-    from ..sampling.sampler import to_pil
+    from ..base.calls import to_pil
     keys = list(keys)
     if first is not None:
         if keys and keys[0].at == 0:

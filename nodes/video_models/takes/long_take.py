@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..loading.checks import ModelError
+from ..base.errors import ModelError
 from .context_windows import LAYOUTS, SCHEDULES
 from .continuation import CONTINUES, can_continue, lead_frames
 
@@ -47,7 +47,7 @@ def can_cut(fam) -> bool:
 def scheduled_in_one_take(fam) -> bool:
     """A prompt schedule can change the prompt inside one take: the model's conditional call is named apart
     (Wan; context_windows.py)."""
-    return fam.key == "wan"
+    return fam.schedule_in_one_take
 
 
 def one_take(fam, task: str, scheduled: bool) -> bool:
@@ -123,7 +123,7 @@ def plan_take(ctx, sampler, task: str, n: int, win: int, scheduled: bool) -> Tak
     auto = " (auto)" if p.long_take == "auto" else ""
     if take == CONTEXT:
         from .context_windows import plan_for, temporal_ratio
-        from ..loading.families import valid_frames
+        from ..base.family import valid_frames
         if p.step_cache != "off":
             raise ModelError(f"step_cache '{p.step_cache}' reuses a step's work in the next call of the whole clip: "
                              "it cannot run with context windows. Set step_cache off, or long_take to separate shots")
@@ -138,7 +138,7 @@ def plan_take(ctx, sampler, task: str, n: int, win: int, scheduled: bool) -> Tak
         return Take(take, full, 0, True, False)
     if take == CONTINUE and s.fam.forcing:  # SkyReels-V2 DF: the take in one call (forcing.py)
         from .forcing import plan
-        from ..loading.families import valid_frames
+        from ..base.family import valid_frames
         full = valid_frames(s.fam, n)
         plan(ctx, s, full, win, p.overlap, hold, p.hold_colour, auto)
         return Take(take, full, 0, True, False)

@@ -1,0 +1,131 @@
+"""The Family interface: what a video model family is (its pipelines per task, latent layout, frame
+and size rules) and what differs between families, as fields and methods each family's folder
+(``families/<key>/``) fills in. Plain data and stdlib: importing this module costs nothing."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Family:
+    key: str
+    title: str
+    index_classes: tuple[str, ...]  # model_index.json "_class_name" values
+    i2v: str | None = None  # diffusers pipeline class for each task (None: the family cannot)
+    t2v: str | None = None
+    v2v: str | None = None
+    vace: str | None = None  # control video, mask and references (families/wan/vace.py)
+    animate: str | None = None  # a character moved by a pose and a face video (families/wan/animate.py)
+    cond: str | None = None  # frames given at frame indices (keyframes_at.py; a take continued: continuation.py)
+    denoiser: str = "transformer"  # component the single file replaces
+    latent_layout: str = "BCTHW"  # how the sampler's latents are laid out ("BTCHW", "BCTHW", "packed")
+    frames: int = 16  # a good default clip length
+    fixed_frames: int | None = None  # trained on exactly this many frames (sliding windows beyond)
+    frame_multiple: tuple[int, int] = (1, 0)  # valid frame counts: k * a + b
+    size_multiple: int = 8
+    fps: float = 8.0
+    scale_attr: str = "scaling_factor"  # how its latents are scaled for the denoiser
+    extra_i2v_params: tuple[str, ...] = field(default=())
+    forcing: bool = False  # a long take by diffusion forcing inside one call (SkyReels-V2 DF; takes/forcing.py)
+    # how a single file's tensor names tell the family: each pattern a tuple of name fragments that
+    # must all appear; families are tried by ``key_rank`` (lowest first), their patterns in order
+    key_patterns: tuple[tuple[str, ...], ...] = field(default=(), compare=False)
+    key_rank: int = 100
+    # the models inside the family, told apart by model_index.json and the denoiser's config.json:
+    # (title, test(index, denoiser config)); the first match wins
+    variants: tuple[tuple[str, object], ...] = field(default=(), compare=False)
+    layouts: tuple[str, ...] = ("diffusers",)  # the key layouts of its weight files Studio reads
+    schedule_in_one_take: bool = False  # a prompt schedule may change the prompt inside one take (context_windows.py)
+    preview_scaling: bool = False  # live previews scale normalised latents by the VAE's scaling_factor too
+    keyframes_instead: str = ""  # what it takes instead of keyframes at any frame ('' : the generic words)
+
+    one_checkpoint = False  # (a class attribute) its "part files" are one all-in-one checkpoint (SVD's)
+
+    def matches_keys(self, keys: list[str]) -> bool:
+        """Whether a single file's tensor names are this family's (every fragment of one pattern)."""
+        return any(all(any(fr in k for k in keys) for fr in frags) for frags in self.key_patterns)
+
+    def variant_title(self, index: dict, denoiser_config: dict) -> str:
+        """'Wan 2.1 14B', 'Wan 2.2 A14B (two experts)'...; the family's title when none matches."""
+        for title, test in self.variants:
+            if test(index, dict(denoiser_config or {})):
+                return title
+        return self.title
+
+    def part_reader(self):
+        """The module reading this family's separate part files (a denoiser file + text-encoder, VAE
+        and CLIP-vision files): ``check_parts``, ``denoiser_config``, ``build_pipeline``; None when
+        Studio reads none for it (a diffusers folder as 'base' is asked for instead)."""
+        return None
+
+    @property
+    def reads_parts(self) -> bool:
+        """Whether Studio reads this family's separate part files (without importing their reader)."""
+        return type(self).part_reader is not Family.part_reader
+
+    def formats(self) -> list[str]:
+        """The file formats and key layouts Studio reads for this family, in words."""
+        out = ["diffusers folder"]
+        if self.key_patterns:
+            out.append("single denoiser file (.safetensors bf16/fp16, fp8, NVFP4; .gguf)")
+        if self.reads_parts:
+            out.append("ComfyUI part files (text encoder, VAE, CLIP vision)")
+        return out + [f"{lay} layout" for lay in self.layouts]
+
+    two_experts = False  # (a class attribute) a model may come as two denoisers (Wan 2.2 A14B's experts)
+    converters_carry_scales = False  # (a class attribute) its converters carry ComfyUI's fp8 scales and GGUF
+
+    def converters(self) -> dict:
+        """Studio's own single-file converters (denoiser class name -> function) for classes
+        diffusers has none for."""
+        return {}
+
+    def prepare_state(self, cls_name: str, state: dict) -> dict:
+        """The family's own step on a single file's tensors before diffusers' converter for ``cls_name``."""
+        return state
+
+    def refuse_pipeline(self, task: str, components: dict, config: dict, path: str) -> None:
+        """Refuse, in the family's words, a task pipeline its loaded folder cannot make (a text-to-video
+        folder asked for image to video); nothing by default."""
+
+    def one_denoiser(self, first: str, second: str | None) -> None:
+        """A second denoiser file for a family with one denoiser is refused (not left unread)."""
+        from .errors import ModelError
+        if second and not self.two_experts:
+            raise ModelError(f"a second denoiser file ('model_2': '{second}') is Wan 2.2 A14B's low-noise expert, "
+                             f"but '{first}' is a {self.title} denoiser, which has one")
+
+    def check_experts(self, diffusers, first, second: str | None, cfg: dict | None = None):
+        """The two experts from ``first`` and the file ``second``, checked on their headers (a
+        two-expert family's); None without a second file."""
+        return None
+
+    def folder_experts(self, diffusers, index: dict, path: str, experts, torch_dtype, info) -> dict:
+        """from_pretrained's keyword arguments for a folder loaded with two expert files."""
+        return {}
+
+    def denoiser_tensors(self, wf):
+        """The denoiser's own tensors of a single file read against a base folder (the file as it is
+        unless the family's all-in-one checkpoint holds more)."""
+        return wf
+
+
+def config_int(cfg: dict, key: str) -> int:
+    """A whole-number field of a config, 0 when absent or not a whole number (a variant is named
+    only from values that are what they should be)."""
+    v = cfg.get(key)
+    return v if isinstance(v, int) and not isinstance(v, bool) else 0
+
+
+def config_width(cfg: dict) -> int:
+    """A transformer's width from its config (heads x head size)."""
+    return config_int(cfg, "num_attention_heads") * config_int(cfg, "attention_head_dim")
+
+
+def valid_frames(fam: Family, n: int) -> int:
+    """The nearest frame count at or above ``n`` the family accepts (k * a + b)."""
+    a, b = fam.frame_multiple
+    if a <= 1:
+        return max(1, n)
+    k = max(0, -(-(n - b) // a))
+    return k * a + b

@@ -1,0 +1,26 @@
+"""What a loaded video model keeps across the nodes that use it (every copy of its reference on the
+wire shares one of these: the LoRA nodes' copies, the generators'), typed instead of a dict of
+string keys. Stdlib only."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+
+@dataclass(eq=False)
+class LoadedState:
+    pipes: dict = field(default_factory=dict)  # task -> the pipeline built for it from the loaded one
+    hooked: str | None = None  # the task whose pipeline holds model offload's hooks now
+    released: bool = False  # the weights were freed for good (the model cache unloaded it)
+    sampled: bool = False  # a run has sampled with it in this process (later runs are warm: runs/times.py)
+    kept_identity: str | None = None  # the weights' signature for kept latents (runs/kept_latents.py)
+    preview_fitted: bool = False  # preview_w was fitted (it may be None: no fit)
+    preview_w: Any = None  # the latent-to-RGB projection of live previews (sampling/previews.py)
+    compiled: bool = False  # torch.compile is on (memory/speed.py)
+    compile_failed: str = ""  # why torch.compile failed on this model ('' : it has not)
+    compile_warn: Callable[[str], None] | None = None  # the running node's warn, while a compile may fail
+
+    def release(self) -> None:
+        """Forget everything (the pipelines, fits and flags) and mark the model released."""
+        fresh = LoadedState(released=True)
+        self.__dict__.update(fresh.__dict__)

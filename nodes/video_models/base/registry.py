@@ -1,0 +1,58 @@
+"""The families Studio knows, as one registry: each family folder's ``FAMILY`` is registered by
+``families/__init__.py`` (one line each), and generic code asks here (``family``,
+``all_families``, ``family_from_index``, ``family_from_keys``), never a family module.
+Stdlib only."""
+from __future__ import annotations
+
+from .family import Family, valid_frames  # noqa: F401  (re-exported: the registry's callers use them)
+
+FAMILIES: dict[str, Family] = {}  # key -> family, in registration order (the picker's order)
+# A family's diffusion-forcing models, as a loaded folder of one does its tasks (SkyReels-V2 DF)
+FORCING: dict[str, Family] = {}
+
+
+def register(fam: Family, forcing: Family | None = None) -> Family:
+    """Add a family (and its diffusion-forcing twin, when it has one) to the registry."""
+    if fam.key in FAMILIES:
+        raise ValueError(f"video model family '{fam.key}' is registered twice")
+    FAMILIES[fam.key] = fam
+    if forcing is not None:
+        FORCING[fam.key] = forcing
+    return fam
+
+
+def family(key: str) -> Family:
+    return FAMILIES[key]
+
+
+def all_families() -> list[Family]:
+    return list(FAMILIES.values())
+
+
+def family_of(key: str, pipeline_class: str) -> Family:
+    """The family as a loaded pipeline of ``pipeline_class`` does its tasks: a diffusion-forcing folder's
+    (FORCING) for one of its classes, else the family's."""
+    df = FORCING.get(key)
+    return df if df is not None and pipeline_class in df.index_classes else FAMILIES[key]
+
+
+def family_from_index(index: dict) -> Family | None:
+    cls = str(index.get("_class_name", ""))
+    for f in FAMILIES.values():
+        if cls in f.index_classes:
+            return f
+    return None
+
+
+def family_from_keys(keys) -> Family | None:
+    """The family of a single .safetensors file from its tensor names (no tensor is read)."""
+    keys = list(keys)
+    for f in sorted(FAMILIES.values(), key=lambda f: f.key_rank):
+        if f.matches_keys(keys):
+            return f
+    return None
+
+
+def variant_title(fam: Family, index: dict, denoiser_config: dict) -> str:
+    """'Wan 2.1 14B', 'Wan 2.2 A14B (two experts)'...; the family's title when none matches."""
+    return fam.variant_title(index, denoiser_config)

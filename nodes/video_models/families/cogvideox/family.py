@@ -1,0 +1,11 @@
+"""CogVideoX: text, image and video to video at 49 frames a call."""
+from __future__ import annotations
+
+from ...base.family import Family
+
+FAMILY = Family(
+    "cogvideox", "CogVideoX", ("CogVideoXPipeline", "CogVideoXImageToVideoPipeline", "CogVideoXVideoToVideoPipeline"),
+    i2v="CogVideoXImageToVideoPipeline", t2v="CogVideoXPipeline", v2v="CogVideoXVideoToVideoPipeline",
+    latent_layout="BTCHW", frames=49, fixed_frames=49, frame_multiple=(4, 1), size_multiple=16, fps=8.0, key_rank=7,
+    key_patterns=(("patch_embed.text_proj", "transformer_blocks."),
+                  ("patch_embed.proj", "norm_final", "transformer_blocks.")))

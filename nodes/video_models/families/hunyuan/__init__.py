@@ -1,0 +1,1 @@
+"""HunyuanVideo: text and image to video."""

@@ -1,0 +1,1 @@
+"""LTX-Video (2B, 13B): text and image to video, frames at any index (LTXConditionPipeline)."""

@@ -1,0 +1,22 @@
+"""LTX-Video (2B, 13B): text and image to video, frames at any index (LTXConditionPipeline)."""
+from __future__ import annotations
+
+from ...base.family import Family, config_int
+
+
+class LTX(Family):
+    def part_reader(self):
+        from . import parts as parts_ltx
+        return parts_ltx
+
+
+FAMILY = LTX(
+    "ltx", "LTX-Video", ("LTXPipeline", "LTXImageToVideoPipeline", "LTXConditionPipeline"),
+    i2v="LTXImageToVideoPipeline", t2v="LTXPipeline", cond="LTXConditionPipeline", latent_layout="packed",
+    frames=49, frame_multiple=(8, 1), size_multiple=32, fps=24.0, scale_attr="latents_std", key_rank=6,
+    preview_scaling=True,
+    layouts=("diffusers", "original (Lightricks)"),
+    key_patterns=(("adaln_single.", "caption_projection.", "scale_shift_table"),
+                  ("time_embed.", "caption_projection.", "scale_shift_table")),
+    variants=(("LTX-Video 13B", lambda idx, cfg: config_int(cfg, "num_layers") == 48),
+              ("LTX-Video 2B", lambda idx, cfg: config_int(cfg, "num_layers") == 28)))

@@ -1,0 +1,24 @@
+"""LTX-2: picture and sound made together (its own node, ComfyUI's all-in-one checkpoint and part files)."""
+from __future__ import annotations
+
+from ...base.family import Family
+
+
+class LTX2(Family):
+    def part_reader(self):
+        from . import parts as parts_ltx2
+        return parts_ltx2
+
+    def denoiser_tensors(self, wf):
+        """An all-in-one checkpoint's transformer (its connectors, VAEs and vocoder left to the folder's)."""
+        from . import parts as parts_ltx2
+        return parts_ltx2.transformer_file(wf)
+
+
+FAMILY = LTX2(
+    "ltx2", "LTX-2 (picture and sound)", ("LTX2Pipeline", "LTX2ImageToVideoPipeline", "LTX2ConditionPipeline"),
+    i2v="LTX2ImageToVideoPipeline", t2v="LTX2Pipeline", cond="LTX2ConditionPipeline", latent_layout="packed",
+    frames=121, frame_multiple=(8, 1), size_multiple=32, fps=24.0, scale_attr="latents_std", key_rank=5,
+    layouts=("diffusers", "original (Lightricks, all-in-one checkpoint)"),
+    key_patterns=(("audio_caption_projection.", "av_cross_attn_", "scale_shift_table"),  # before LTX-Video's
+                  ("audio_adaln_single.", "av_ca_", "scale_shift_table")))  # original LTX-2 layout

@@ -1,0 +1,106 @@
+"""LTX-2: picture and sound made together (diffusers' LTX2Pipeline / LTX2ImageToVideoPipeline,
+whose AutoencoderKLLTX2Audio and vocoder turn the audio latents into a waveform).
+
+The sound leaves on an Audio port and rides on the clip (``clip.audio``), so Save Video muxes it
+and the timeline plays it like a loaded video's; 'sound: input' keeps the track on the audio
+input instead. Progress, previews, Stop inside a step, LoRAs and the model cache are the
+other video-model nodes' (sampling.Sampler). The picture and its sound are made in one call:
+LTX-2 is not run in windows (the sound of separate windows would not join)."""
+from __future__ import annotations
+
+import numpy as np
+
+from studio.core.errors import StudioError
+from studio.core.params import Choice, Text
+from studio.core.spec import In, Out
+from studio.core.values import Audio
+from studio.engine.clip import ArrayClip
+
+from ...base.errors import ModelError
+from ...base.family import valid_frames
+from ...loading.inputs import video_model_input
+from ...sampling.generators import COMMON, TAKE_PARAMS, GeneratorNode, output_size, preview_and_steps, prompt_of, say_frame_rule
+from ...takes.keyframes_at import KEY_INPUTS, KEY_PARAMS
+
+SOUNDS = ("generated", "input")
+MAX_TOKENS = 1024  # LTX2Pipeline's own max_sequence_length
+
+
+def sound_of(pipe, audio) -> Audio | None:
+    """The pipeline's waveform ([1, channels, samples] at the vocoder's rate) as an Audio value."""
+    if audio is None:
+        return None
+    import torch
+    a = torch.as_tensor(audio).detach().float().cpu().numpy()
+    a = a[0] if a.ndim == 3 else a
+    rate = int(getattr(pipe.vocoder.config, "output_sampling_rate", 0) or pipe.audio_vae.config.sample_rate)
+    return Audio(np.clip(a.T, -1.0, 1.0), rate)
+
+
+class LTX2Video(GeneratorNode):
+    """Make a clip and its sound from a prompt (and an optional first image) with LTX-2. The sound
+    comes out on the audio port and with the clip (Save Video writes it, the timeline plays it);
+    'sound: input' keeps the track on the audio input instead. The whole clip is made in one call."""
+    streams_output = False  # one window with its sound: nothing to stream
+    id = "video_models.ltx2"
+    title = "LTX-2 Video + Sound"
+    task = "t2v"
+    inputs = (In("model", "Model", help="an LTX-2 model (LTX2Pipeline)"),
+              In("image", "Image", optional=True, help="the first frame: image to video"),
+              In("prompt", "Text", optional=True),
+              In("audio", "Audio", optional=True, help="a track to keep instead of the made sound ('sound: input')")
+              ) + KEY_INPUTS
+    outputs = (Out("video", "Video", help="the picture, with the sound"), Out("audio", "Audio"))
+    params = (Text("prompt", "a singer on a stage sings into the camera, close up, cinematic"),
+              Text("negative_prompt", ""),
+              Choice("sound", "generated", choices=SOUNDS, help="generated: LTX-2's own sound; input: the track "
+                                                                "on the audio input")) + \
+        tuple(q for q in COMMON if q.name not in ("window", "overlap") + TAKE_PARAMS) + KEY_PARAMS
+
+    def run(self, ctx, model, image=None, prompt=None, audio=None, **keys):
+        from ...sampling.sampler import Sampler, filter_kwargs, to_pil
+        ref = video_model_input(model)
+        p = ctx.params
+        if ref.fam.key != "ltx2":
+            raise ModelError(f"model '{ref.path}' is a {ref.fam.title} model: LTX-2 Video + Sound needs an LTX-2 "
+                             "model (LTX2Pipeline)")
+        if p.sound == "input" and audio is None:
+            raise StudioError("'sound' is 'input' but nothing is connected to the audio input")
+        if p.sound == "generated" and audio is not None:
+            ctx.warn("the audio input is not used: set 'sound' to 'input' to keep it")
+        text = prompt_of(ctx, prompt)
+        if not text.strip():
+            raise StudioError("no prompt: type one, or connect a Text input")
+        s = Sampler(ctx, ref, "i2v" if image is not None else "t2v")
+        self.preview, self.steps = preview_and_steps(ctx, s.on_cpu)
+        want = p.frames or s.fam.frames
+        n = valid_frames(s.fam, want)
+        say_frame_rule(ctx, s.fam, want, n)
+        keyed = self._keyframes(ctx, s, n, n, keys)  # LTX2ConditionPipeline (keyframes_at.py)
+        fps = p.fps or s.fam.fps
+        img = None
+        like = None
+        if image is not None:
+            img = np.asarray(image.frame(0) if hasattr(image, "frame") else image, np.float32)
+            like = (img.shape[1], img.shape[0])
+        w, h = output_size(ctx, s, p.width, p.height, like, self.preview)
+        tokens = min(MAX_TOKENS, int(getattr(s.pipe.tokenizer, "model_max_length", MAX_TOKENS) or MAX_TOKENS))
+        base = filter_kwargs(s.pipe, {"prompt": text, "negative_prompt": p.negative_prompt or None, "height": h,
+                                      "width": w, "num_frames": n, "frame_rate": fps,
+                                      "num_inference_steps": self.steps, "guidance_scale": p.guidance,
+                                      "max_sequence_length": tokens}, ctx.warn)
+        if keyed:
+            from ...takes.keyframes_at import ltx_conditions
+            base["conditions"] = ltx_conditions(ctx, s, keyed, p.keyframe_strength, first=img)
+        elif img is not None:
+            base["image"] = to_pil(img)
+        clip = s.generate(n, n, 0, lambda start, still: dict(base), fps, previews=p.previews, steps=self.steps,
+                          size=(w, h))
+        made = sound_of(s.pipe, getattr(s, "audio", None))
+        if made is None and p.sound == "generated":
+            raise ModelError(f"{type(s.pipe).__name__} made no sound")
+        sound = audio if p.sound == "input" else made
+        out = self._made(ctx, ArrayClip(clip.frames, fps, sound), w, h)
+        if made is not None:
+            ctx.info(f"sound: {made.duration:.2f} s at {made.rate} Hz ({p.sound} kept)")
+        return {"video": out, "audio": sound}

@@ -1,0 +1,37 @@
+"""SkyReels-V2 (Wan's architecture, AutoencoderKLWan): the plain models and the diffusion-forcing (DF)
+ones, one family; a DF folder's tasks are made by its DF pipelines (``FORCING``, base.registry.family_of)."""
+from __future__ import annotations
+
+from ...base.family import Family, config_width
+
+SKYREELS_DF = ("SkyReelsV2DiffusionForcingPipeline", "SkyReelsV2DiffusionForcingImageToVideoPipeline",
+               "SkyReelsV2DiffusionForcingVideoToVideoPipeline")
+_SKYREELS = dict(frames=97, fixed_frames=97, frame_multiple=(4, 1), size_multiple=16, fps=24.0,
+                 scale_attr="latents_std")  # 97 frames a call at 540P (base_num_frames; 121 at 720P)
+
+
+def _df(idx: dict) -> bool:
+    return idx.get("_class_name") in SKYREELS_DF
+
+
+class SkyReels(Family):
+    def refuse_pipeline(self, task, components, config, path):
+        from ...base.errors import ModelError
+        if not self.forcing and task == "i2v" and components.get("image_encoder") is None:
+            raise ModelError(f"model '{path}' is a SkyReels-V2 text-to-video model: image to video needs a "
+                             "SkyReels-V2 I2V model (with an image_encoder) or a diffusion-forcing (DF) one")
+
+
+FAMILY = SkyReels(
+    "skyreels", "SkyReels-V2", ("SkyReelsV2Pipeline", "SkyReelsV2ImageToVideoPipeline") + SKYREELS_DF,
+    i2v="SkyReelsV2ImageToVideoPipeline", t2v="SkyReelsV2Pipeline", **_SKYREELS,
+    variants=(("SkyReels-V2 DF 14B", lambda idx, cfg: _df(idx) and config_width(cfg) == 5120),
+              ("SkyReels-V2 DF 1.3B", lambda idx, cfg: _df(idx) and config_width(cfg) == 1536),
+              ("SkyReels-V2 DF", lambda idx, cfg: _df(idx)),
+              ("SkyReels-V2 14B", lambda idx, cfg: config_width(cfg) == 5120),
+              ("SkyReels-V2 1.3B", lambda idx, cfg: config_width(cfg) == 1536)))
+
+# Its diffusion-forcing models, as a loaded folder of one does its tasks (its Video to Video pipeline
+# extends a clip, which is not Studio's Video to Video: none)
+FORCING = SkyReels("skyreels", "SkyReels-V2 DF", SKYREELS_DF, t2v=SKYREELS_DF[0], i2v=SKYREELS_DF[1],
+                 forcing=True, **_SKYREELS)

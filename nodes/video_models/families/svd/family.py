@@ -1,0 +1,26 @@
+"""Stable Video Diffusion: image to video from a diffusers folder or ComfyUI's one checkpoint
+(Stability's sgm layout, read by Studio's converter)."""
+from __future__ import annotations
+
+from ...base.family import Family
+
+
+class SVD(Family):
+    one_checkpoint = True
+
+    def part_reader(self):
+        from . import pipeline  # its one checkpoint (UNet, temporal VAE, CLIP image encoder)
+        return pipeline
+
+    def converters(self) -> dict:
+        from . import convert  # its UNet in Stability's layout
+        return convert.CONVERTERS
+
+
+FAMILY = SVD("svd", "Stable Video Diffusion", ("StableVideoDiffusionPipeline",),
+             i2v="StableVideoDiffusionPipeline", denoiser="unet", latent_layout="BTCHW", frames=14,
+             fixed_frames=14, size_multiple=8, fps=7.0, key_rank=1,
+             layouts=("diffusers", "Stability's sgm checkpoint"),
+             key_patterns=(("time_stack",),  # original SGM layout of SVD
+                           ("temporal_transformer_blocks", "down_blocks."),
+                           ("spatial_res_block",)))

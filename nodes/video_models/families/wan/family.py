@@ -1,0 +1,57 @@
+"""Wan (2.1, 2.2 A14B with two experts, 2.2 TI2V-5B, VACE, Animate)."""
+from __future__ import annotations
+
+from ...base.family import Family, config_width
+
+ANIMATE_DENOISER = "WanAnimateTransformer3DModel"  # a Wan Animate folder's transformer class
+
+
+def is_animate(index: dict, denoiser_config: dict) -> bool:
+    """A Wan Animate folder: its transformer is a WanAnimateTransformer3DModel (model_index.json or
+    the transformer's config.json says so)."""
+    spec = index.get("transformer")
+    named = spec[1] if isinstance(spec, list) and len(spec) == 2 else None
+    return ANIMATE_DENOISER in (named, denoiser_config.get("_class_name"))
+
+
+class Wan(Family):
+    two_experts = True  # Wan 2.2 A14B: a high-noise and a low-noise expert (wan22.py)
+
+    def refuse_pipeline(self, task, components, config, path):
+        from ...base.errors import ModelError
+        if task == "i2v" and components.get("image_encoder") is None \
+                and not (config.get("expand_timesteps") or config.get("boundary_ratio")):
+            raise ModelError(f"model '{path}' is a Wan text-to-video model: image to video needs a Wan I2V "
+                             "model (with an image_encoder) or Wan 2.2 (TI2V / I2V)")
+
+    def part_reader(self):
+        from . import parts
+        return parts
+
+    def check_experts(self, diffusers, first, second, cfg=None):
+        from .wan22 import check_experts
+        return check_experts(diffusers, self, first, second, cfg)
+
+    def folder_experts(self, diffusers, index, path, experts, torch_dtype, info):
+        from .wan22 import folder_experts
+        return folder_experts(diffusers, index, path, self, experts, torch_dtype, info)
+
+
+FAMILY = Wan(
+    "wan", "Wan", ("WanPipeline", "WanImageToVideoPipeline", "WanVideoToVideoPipeline", "WanVACEPipeline",
+                   "WanAnimatePipeline"),
+    i2v="WanImageToVideoPipeline", t2v="WanPipeline", v2v="WanVideoToVideoPipeline",
+    vace="WanVACEPipeline", animate="WanAnimatePipeline", frames=33, frame_multiple=(4, 1), size_multiple=16,
+    fps=16.0, scale_attr="latents_std", key_rank=4, schedule_in_one_take=True,
+    keyframes_instead=("Wan Image to Video takes a first frame ('image') and a last one ('last_image': first-last "
+                       "frame); for frames kept at any position use the Wan VACE node with a Wan VACE model"),
+    layouts=("diffusers", "original (Wan-Video, ComfyUI)"),
+    key_patterns=(("condition_embedder.", "blocks."), ("text_embedding.", "time_projection.", "blocks.")),
+    variants=(
+        ("Wan 2.2 Animate 14B", lambda idx, cfg: is_animate(idx, cfg) and config_width(cfg) == 5120),
+        ("Wan 2.2 Animate", lambda idx, cfg: is_animate(idx, cfg)),
+        ("Wan 2.2 A14B (two experts)", lambda idx, cfg: bool(idx.get("transformer_2") and idx["transformer_2"][0])),
+        ("Wan 2.2 TI2V-5B", lambda idx, cfg: bool(idx.get("expand_timesteps")) or config_width(cfg) == 3072),
+        ("Wan 2.1 14B", lambda idx, cfg: config_width(cfg) == 5120),
+        ("Wan 2.1 1.3B", lambda idx, cfg: config_width(cfg) == 1536),
+    ))

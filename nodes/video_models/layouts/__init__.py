@@ -1,1 +1,0 @@
-"""Each family's own files beyond Wan 2.1's: original key layouts Studio renames (HunyuanVideo, the Wan 2.2 VAE), ComfyUI part files and their configs from shapes (LTX-Video, HunyuanVideo 1.5), Wan 2.2 A14B's two experts."""

@@ -1,0 +1,52 @@
+"""Which family's code reads ComfyUI's separate part files (a denoiser file + text-encoder, VAE and
+CLIP-vision files): the family says (``Family.part_reader``: Wan's, LTX-Video's, LTX-2's, HunyuanVideo
+1.5's; SVD's one checkpoint). Another family's denoiser with part files is refused here, saying what to
+give instead (a diffusers folder as 'base')."""
+from __future__ import annotations
+
+from ..base.errors import ModelError
+from ..base.registry import all_families
+
+
+def _read_for() -> str:
+    readers = sorted((f for f in all_families() if f.reads_parts), key=lambda f: f.one_checkpoint)
+    titles = [f.title for f in readers]  # separate part files first, then one checkpoint's
+    return ", ".join(titles[:-1]) + " and " + titles[-1] if len(titles) > 1 else titles[0]
+
+
+def _reader(fam):
+    return fam.part_reader()
+
+
+def check_parts(fam, den_cfg: dict, den_path: str, files: dict[str, str], diffusers):
+    """The family's check of its part files against the denoiser's config (headers only)."""
+    if _reader(fam) is None:
+        raise ModelError(f"separate text-encoder, VAE and CLIP-vision files are read for {_read_for()} so far: for "
+                         f"this {fam.title} denoiser set 'base' to a diffusers {fam.title} folder and leave them empty")
+    return _reader(fam).check_parts(fam, den_cfg, den_path, files, diffusers)
+
+
+def denoiser_config(diffusers, fam, wf):
+    """(class name, config, the file under diffusers' names) of a denoiser file with no folder."""
+    if _reader(fam) is None:
+        raise ModelError(f"'{wf.path}' is a single {fam.title} {fam.denoiser} file: set 'base' to a diffusers "
+                         f"{fam.title} folder (its VAE, text encoder and scheduler are used with this file); "
+                         f"separate text-encoder and VAE files are read for {_read_for()} so far")
+    return _reader(fam).denoiser_config(diffusers, fam, wf)
+
+
+def build_pipeline(diffusers, fam, wf, files: dict[str, str], torch_dtype, info, second: str | None = None):
+    """(pipeline, weights in words, model_index-like dict, parts) from a denoiser file and its parts' files
+    (``second``: Wan 2.2 A14B's other expert; a second file for another family is refused, wan22.py)."""
+    if _reader(fam) is None:
+        denoiser_config(diffusers, fam, wf)  # refused, saying what to give
+    if second:
+        fam.one_denoiser(wf.path, second)  # refused unless the family has two experts
+        return _reader(fam).build_pipeline(diffusers, fam, wf, files, torch_dtype, info, second)
+    return _reader(fam).build_pipeline(diffusers, fam, wf, files, torch_dtype, info)
+
+
+def denoiser_tensors(fam, wf):
+    """The denoiser's own tensors of a single file read against a base folder: an LTX-2 all-in-one
+    checkpoint's transformer (its connectors, VAEs and vocoder left to the folder's); another file as it is."""
+    return fam.denoiser_tensors(wf)

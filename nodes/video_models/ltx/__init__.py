@@ -1,1 +1,0 @@
-"""LTX-2's own node (picture and sound made together)."""
