@@ -113,7 +113,10 @@ def test_image_to_video_renders_the_checkpoint_as_the_folder(svd, folder_frames)
     a = _render(_graph(file), said)
     b = folder_frames
     assert a.shape == b.shape == (4, 16, 16, 3)
-    assert np.abs(a - b).max() < 1e-5  # the folder's tensors memory-mapped (tp.fresh); the test above: exactly
+    # the weights are equal exactly (the test above); the frames to float noise: on one thread (a parallel
+    # run's worker) the checkpoint's views into the file's bytes sum in another order than the folder's
+    # memory-mapped tensors (1.4e-5 measured), a wrong weight differs by orders more
+    assert np.abs(a - b).max() < 1e-4
     notes = " ".join(str(getattr(e, "text", "")) for e in said)
     assert "in Stability's layout (renamed by Studio's converter)" in notes
 
