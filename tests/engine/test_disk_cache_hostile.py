@@ -1,0 +1,150 @@
+"""The disk cache proves its entries (issue 54): flipped bits, an entry copied under another
+entry's name, a FIFO, a link or deeply nested JSON in place of an entry are misses (removed and said
+once, the node runs again), never a result; eviction removes only the cache's own files and never
+follows a link."""
+import os
+import shutil
+import threading
+
+import numpy as np
+import pytest
+
+from studio.core.graph import Graph
+from studio.engine.clip import ArrayClip
+from studio.engine.disk_cache import DiskCache
+from studio.engine.events import NodeMessage
+from studio.engine.executor import Executor
+
+
+def _clip(seed=0):
+    return {"video": ArrayClip(np.random.default_rng(seed).random((6, 16, 20, 3)).astype(np.float32), 12.0)}
+
+
+def _put(tmp_path, key="ab" * 16, seed=0):
+    dc = DiskCache(str(tmp_path), 10 ** 8)
+    n, why = dc.put(key, _clip(seed), "test.node")
+    assert n and why == ""
+    return dc, dc.path(key)
+
+
+def _miss(dc, key, words):
+    outs, why = dc.get(key)
+    assert outs is None and words in why, why
+    assert not os.path.lexists(dc.path(key))
+    assert dc.get(key) == (None, "")  # said once: the entry is gone, a plain miss now
+
+
+def test_flipped_bits_in_the_data_are_a_miss_never_frames(tmp_path):
+    dc, p = _put(tmp_path)
+    data = bytearray(open(p, "rb").read())
+    start = len(data) - 6 * 16 * 20 * 3 * 4  # the frames' bytes
+    for i in range(64):  # every 97th byte, 64 bytes, one bit each
+        data[start + 97 * i] ^= 0x10
+    open(p, "wb").write(bytes(data))
+    _miss(dc, "ab" * 16, "does not match its checksum")
+
+
+def test_an_entry_copied_under_another_entrys_name_is_not_served(tmp_path):
+    dc, p = _put(tmp_path, "ab" * 16, seed=0)
+    other = dc.path("cd" * 16)
+    os.makedirs(os.path.dirname(other), exist_ok=True)
+    shutil.copyfile(p, other)
+    _miss(dc, "cd" * 16, "another node's entry")
+    back, why = dc.get("ab" * 16)  # the original still proves itself
+    assert why == "" and np.array_equal(back["video"].chunk(0, 6), _clip(0)["video"].frames)
+
+
+def _promptly(fn, seconds=10.0):
+    box = {}
+    t = threading.Thread(target=lambda: box.setdefault("r", fn()), daemon=True)
+    t.start()
+    t.join(seconds)
+    assert not t.is_alive(), "the cache waited on something that is not a file"
+    return box["r"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_in_place_of_an_entry_is_a_miss_at_once(tmp_path):
+    dc, p = _put(tmp_path)
+    os.remove(p)
+    os.mkfifo(p)
+    outs, why = _promptly(lambda: dc.get("ab" * 16))
+    assert outs is None and "not a regular file" in why and not os.path.lexists(p)
+
+
+def test_deeply_nested_json_in_an_entry_is_a_miss_in_words(tmp_path):
+    dc, p = _put(tmp_path)
+    data = open(p, "rb").read()
+    n = int.from_bytes(data[:8], "little")
+    deep = (b"[" * 100_000 + b"]" * 100_000)
+    head = b'{"__metadata__": {"studio": "{}"}, "x": ' + deep + b"}"
+    head += b" " * (-len(head) % 8)
+    open(p, "wb").write(len(head).to_bytes(8, "little") + head + data[8 + n:])
+    outs, why = dc.get("ab" * 16)
+    assert outs is None and "nests more than" in why and "RecursionError" not in why
+    assert not os.path.exists(p)
+
+
+def test_a_link_in_place_of_an_entry_is_removed_not_followed(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    dc, p = _put(tmp_path / "cache")
+    target = outside / "keep.safetensors"
+    shutil.copyfile(p, target)  # a good entry of this key, but behind a link
+    os.remove(p)
+    os.symlink(target, p)
+    _miss(dc, "ab" * 16, "not a regular file")
+    assert target.exists() and target.read_bytes()[:8] != b""
+
+
+def test_eviction_removes_only_the_caches_own_files_and_follows_no_link(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "precious.bin").write_bytes(b"x" * 4096)
+    (outside / "dir").mkdir()
+    (outside / "dir" / "also.bin").write_bytes(b"y" * 4096)
+    dc, p = _put(tmp_path / "cache")
+    shard = os.path.dirname(p)
+    foreign = [os.path.join(dc.folder, "README.txt"), os.path.join(shard, "notes.txt"),
+               os.path.join(shard, "ab" + "0" * 30 + ".safetensors.bak")]
+    for f in foreign:
+        open(f, "w").write("mine, not the cache's")
+    os.symlink(outside / "precious.bin", os.path.join(shard, os.path.basename(p)[:2] + "1" * 30 + ".safetensors"))
+    os.symlink(outside / "dir", os.path.join(dc.folder, "cd"))
+    own = os.path.getsize(p)
+    assert dc.size() == own  # links and foreign files are not the cache's bytes
+    dc.max_bytes = 0
+    assert dc.evict() == [p]
+    dc.clear()
+    assert all(os.path.exists(f) for f in foreign)
+    assert (outside / "precious.bin").read_bytes() == b"x" * 4096
+    assert (outside / "dir" / "also.bin").read_bytes() == b"y" * 4096
+
+
+def _tracks_graph() -> Graph:
+    g = Graph()
+    g.add_node("source.shapes", {"frames": 6, "width": 48, "height": 32}, node_id="src")
+    g.add_node("motion.track_keypoints", {}, node_id="trk")
+    g.connect("src", "video", "trk", "video")
+    return g
+
+
+def test_a_damaged_entry_is_run_again_and_said_once_in_the_log(tmp_path):
+    """End to end: a disk-cached node's entry damaged between two engines is made again, the Log
+    says so once, and the result equals the first run's."""
+    dc = DiskCache(str(tmp_path), 10 ** 8)
+    first = Executor(disk_cache=dc).run(_tracks_graph(), targets=["trk"])
+    assert "trk" in first.executed
+    [entry] = [os.path.join(r, f) for r, _, fs in os.walk(dc.folder) for f in fs]
+    data = bytearray(open(entry, "rb").read())
+    data[-5] ^= 0xFF
+    open(entry, "wb").write(bytes(data))
+    said = []
+    again = Executor(disk_cache=dc).run(_tracks_graph(), targets=["trk"], on_event=said.append)
+    notes = [e.text for e in said if isinstance(e, NodeMessage) and "disk-cache entry" in e.text]
+    assert len(notes) == 1 and "checksum" in notes[0] and "runs again" in notes[0]
+    assert "trk" in again.executed
+    a, b = first.value("trk"), again.value("trk")
+    assert np.array_equal(a.points, b.points) and np.array_equal(a.visible, b.visible)
+    third = Executor(disk_cache=dc).run(_tracks_graph(), targets=["trk"])  # the new entry proves itself
+    assert "trk" not in third.executed and np.array_equal(third.value("trk").points, a.points)
