@@ -7,6 +7,7 @@ import json
 import os
 from typing import Any
 
+from studio.core import json_limits
 from studio.core.limits import MAX_GRAPH_FILE_BYTES, read_bounded
 
 from .comfy_map import Conversion, convert
@@ -20,8 +21,11 @@ def _reject_constant(name: str):
 def read_json(path: str) -> Any:
     try:
         text = read_bounded(path, MAX_GRAPH_FILE_BYTES, "workflow file").decode("utf-8-sig")
+        json_limits.check_shape(text)  # nesting refused in words before json's parser recurses
         return json.loads(text, parse_constant=_reject_constant)
-    except (OSError, ValueError) as e:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+    except RecursionError:
+        raise WorkflowError(f"'{os.path.basename(path)}': its JSON nests too deeply to be a workflow") from None
+    except (OSError, ValueError) as e:  # UnicodeDecodeError, JSONDecodeError and JSONLimitError are ValueErrors
         raise WorkflowError(f"'{os.path.basename(path)}': {getattr(e, 'strerror', None) or e}") from None
 
 

@@ -9,6 +9,7 @@ kept as a note listing its class and settings."""
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +23,7 @@ OUTPUTS = ("SaveVideo", "SaveAnimatedWEBP", "SaveAnimatedPNG", "SaveWEBM", "VHS_
 LATENTS = {"EmptyHunyuanLatentVideo": "t2v", "EmptyLTXVLatentVideo": "t2v", "EmptyMochiLatentVideo": "t2v",
            "WanImageToVideo": "i2v", "WanFirstLastFrameToVideo": "flf", "WanVaceToVideo": "vace",
            "Wan22ImageToVideoLatent": "ti2v", "LTXVImgToVideo": "i2v"}
-LOADERS = ("UNETLoader", "CheckpointLoaderSimple", "UnetLoaderGGUF")
+LOADERS = ("UNETLoader", "CheckpointLoaderSimple", "UnetLoaderGGUF", "LoaderGGUF")
 FILE_LOADERS = {"CLIPLoader": ("clip_name", "text encoder"), "DualCLIPLoader": ("clip_name1", "text encoder"),
                 "VAELoader": ("vae_name", "VAE"), "CLIPVisionLoader": ("clip_name", "image encoder (clip_vision)"),
                 "LTXAVTextEncoderLoader": ("text_encoder", "text encoder"),
@@ -45,6 +46,34 @@ class Conversion:
     log: list[str] = field(default_factory=list)  # what was made and what was not, for the Log / the CLI
     pipelines: int = 0
     notes: int = 0
+
+
+def _model_file(wf: Workflow, loader: CNode):
+    """The file a model loader reads (UNETLoader's and UnetLoaderGGUF's unet_name, a checkpoint's
+    ckpt_name, LoaderGGUF's gguf_name)."""
+    return wf.value(loader, "unet_name") or wf.value(loader, "ckpt_name") or wf.value(loader, "gguf_name")
+
+
+def _shown(v: Any) -> str:
+    """A value as the Log shows it: at most 60 characters, and how long it was when cut."""
+    t = repr(v) if isinstance(v, str) else str(v)
+    return t if len(t) <= 60 else f"{t[:40]}... ({len(t):,} characters)"
+
+
+def fitted_value(p, v: Any) -> Any:
+    """The nearest value of the parameter ``p`` to ``v``: a finite number clamped into
+    [min, max] (whole for an integer), a text cut to ``max_length``; None when there is none."""
+    if p.kind in ("int", "float", "seed") and isinstance(v, (int, float)) and not isinstance(v, bool):
+        if isinstance(v, float) and not math.isfinite(v):
+            return None
+        lo, hi = getattr(p, "min", None), getattr(p, "max", None)
+        v = v if lo is None or v >= lo else lo
+        v = v if hi is None or v <= hi else hi
+        return int(v) if p.kind != "float" else float(v)
+    limit = getattr(p, "max_length", None)
+    if isinstance(v, str) and limit is not None and len(v) > limit:
+        return v[:limit]
+    return None
 
 
 def _upstream(wf: Workflow, start: CNode) -> list[CNode]:
@@ -105,6 +134,7 @@ class _Builder:
         self.used: set[str] = set()
         self.notes: list[dict] = []
         self.refused: list[str] = []  # values a node could not take
+        self.skipped: dict[str, int] = {}  # ComfyUI node types not converted -> how many
 
     def spec_params(self, type_id: str) -> set[str]:
         return {p.name for p in self.g.registry.get(type_id).params}
@@ -120,9 +150,26 @@ class _Builder:
                 spec.coerce_params({k: v})
                 kept[k] = v
             except StudioError as e:  # a value Studio cannot take (out of range, of another kind): said
-                self.refused.append(f"{spec.title} '{k}' {str(v)[:80]!r} not taken: {e}")
+                kept.update(self._fitted(spec, k, v, e))
         pos = (at.pos[0], at.pos[1]) if at is not None else None
         return self.g.add_node(type_id, kept, title=title, mode=mode, pos=pos).id
+
+    def _fitted(self, spec, name: str, value: Any, why: Exception) -> dict[str, Any]:
+        """The nearest value ``spec``'s ``name`` takes for ``value`` (a number clamped into its
+        range, a text cut to its length), else nothing (its default), said in the Log and the
+        pipeline's note with the original and what is used instead."""
+        p = next(q for q in spec.params if q.name == name)
+        fit = fitted_value(p, value)
+        if fit is not None:
+            try:
+                spec.coerce_params({name: fit})
+            except StudioError:
+                fit = None
+        used = f"{_shown(fit)} used instead" if fit is not None else f"its default {_shown(p.default)} used"
+        line = f"{spec.title} '{name}' {_shown(value)} not taken ({why}): {used}"
+        self.refused.append(line)
+        self.out.log.append(f"{self.name}: {line}")
+        return {name: fit} if fit is not None else {}
 
     def note(self, text: str, at: tuple[float, float]) -> None:
         self.notes.append({"pos": [float(at[0]), float(at[1])], "text": text})
@@ -150,10 +197,11 @@ class _Builder:
         # model, LoRAs, shift (a LoRA on Wan 2.2 A14B's low-noise model: Video LoRA's 'expert' low noise)
         loras, shifts, loaders, others = [], [], [], []
         for s in [main] + rest:
-            chain = []
+            chain, walked = [], set()  # a model chain wired in a circle ends where it comes round again
             loader = _walk(wf, s.inputs(wf), ("model",), lambda x: x.cls in LOADERS or x.cls == "ModelSamplingSD3"
                            or x.cls.startswith("LoraLoader"), used)
-            while loader is not None and loader.cls not in LOADERS:
+            while loader is not None and loader.cls not in LOADERS and loader.id not in walked:
+                walked.add(loader.id)
                 used.add(loader.id)
                 if loader.cls == "ModelSamplingSD3":
                     shifts.append(wf.value(loader, "shift"))
@@ -166,7 +214,7 @@ class _Builder:
                 loader = _walk(wf, wf.source(loader, "model"), ("model",),
                                lambda x: x.cls in LOADERS or x.cls == "ModelSamplingSD3"
                                or x.cls.startswith("LoraLoader"), used)
-            if loader is not None and loader not in loaders:
+            if loader is not None and loader.cls in LOADERS and loader not in loaders:
                 used.add(loader.id)
                 loaders.append(loader)
                 dtype = wf.value(loader, "weight_dtype")
@@ -183,7 +231,7 @@ class _Builder:
         if others:  # two experts: each LoRA on its own expert, whatever its file name says
             loras = others + [(n, v, at, "high noise") for n, v, at, _ in loras]
         loras.reverse()  # nearest the loader first
-        files = [wf.value(loaders[0], "unet_name") or wf.value(loaders[0], "ckpt_name")] if loaders else [None]
+        files = [_model_file(wf, loaders[0])] if loaders else [None]
         # the latent: which task
         latent = _walk(wf, wf.source(first, "latent_image"),
                        ("latent_image", "samples", "latent", "video_latent", "av_latent"),
@@ -232,8 +280,9 @@ class _Builder:
         fps = self._fps(up)
         seed = main.seed
         if isinstance(seed, int) and not 0 <= seed < SEED_MAX:
-            said.append(f"seed {seed} is past Studio's range: {seed % SEED_MAX} used (ComfyUI's noise differs "
+            said.append(f"seed {_shown(seed)} is past Studio's range: {seed % SEED_MAX} used (ComfyUI's noise differs "
                         "from diffusers' anyway)")
+            self.out.log.append(f"{self.name}: {said[-1]}")
             seed %= SEED_MAX
         guidance_2 = None
         if rest and loaders and len(loaders) > 1:
@@ -270,8 +319,9 @@ class _Builder:
             self.g.connect(gen, "audio", sv, "audio")
         used.add(save.id)
         self._sampling_note(main, rest, shifts, loaders, said, first)
+        held = self.g.nodes[gen].params  # as the node holds them: a value it could not take is said above
         self.out.log.append(f"{self.name}: ComfyUI '{save.title or save.cls}' -> {GENERATORS[task]} "
-                            f"({', '.join(f'{k} {v}' for k, v in params.items() if k not in ('prompt', 'negative_prompt') and v is not None)})")
+                            f"({', '.join(f'{k} {held[k]}' for k, v in params.items() if k not in ('prompt', 'negative_prompt') and v is not None and k in held)})")
         return True
 
     def _file(self, node: CNode | None) -> str:
@@ -298,7 +348,7 @@ class _Builder:
         them, else said."""
         wf = self.wf
         if len(loaders) > 1:
-            second = wf.value(loaders[1], "unet_name") or wf.value(loaders[1], "ckpt_name")
+            second = _model_file(wf, loaders[1])
             if "model_2" in lp:
                 self.g.set_param(load, "model_2", second)
             else:
@@ -309,7 +359,7 @@ class _Builder:
         # (DualCLIPLoader, type 'hunyuan_video_15'); another family's come from 'base'
         separate = any(n.cls == "CLIPLoader" and wf.value(n, "type") in ("wan", "ltxv") or
                        n.cls == "LTXAVTextEncoderLoader" for n in up)  # LTX-2's Gemma file (+ its checkpoint)
-        model = wf.value(loaders[0], "unet_name") or wf.value(loaders[0], "ckpt_name") if loaders else None
+        model = _model_file(wf, loaders[0]) if loaders else None
         dual = next((n for n in up if n.cls == "DualCLIPLoader" and wf.value(n, "type") == "hunyuan_video_15"), None)
         if dual is not None and "text_encoder_2" in lp:  # HunyuanVideo 1.5: Qwen2.5-VL and byT5 (ComfyUI's order)
             separate = True
@@ -390,12 +440,16 @@ class _Builder:
             if n.cls in TEXT_NOTES:
                 self.note(str(n.widgets.get("text") or ""), n.pos)
                 continue
+            self.skipped[n.cls] = self.skipped.get(n.cls, 0) + 1
             off = "" if n.enabled else f" ({MODES.get(n.mode, 'off')} in ComfyUI)"
             settings = json.dumps(n.settings(), ensure_ascii=False, default=str)
             if len(settings) > 600:
                 settings = settings[:600] + "…"
             self.note(f"ComfyUI node '{n.title or n.cls}' ({n.cls}, #{n.id}){off}: not converted.\n"
                       f"settings: {settings}", n.pos)
+        if self.skipped:
+            self.out.log.append(f"{self.name}: ComfyUI nodes not converted (a note each on the canvas): "
+                                + ", ".join(f"{c} x{k}" if k > 1 else c for c, k in sorted(self.skipped.items())))
         if self.notes:
             self.g.set_annotations("notes", self.notes)
         self.out.notes = len(self.notes)

@@ -32,6 +32,8 @@ WIDGETS: dict[str, tuple[str, ...]] = {
     "ModelSamplingSD3": ("shift",),
     "ModelSamplingLTXV": ("max_shift", "base_shift"),
     "UNETLoader": ("unet_name", "weight_dtype"),
+    "UnetLoaderGGUF": ("unet_name",),  # city96's ComfyUI-GGUF
+    "LoaderGGUF": ("gguf_name",),  # calcuis' gguf pack
     "CLIPLoader": ("clip_name", "type", "device"),
     "DualCLIPLoader": ("clip_name1", "clip_name2", "type", "device"),
     "VAELoader": ("vae_name",),
@@ -201,6 +203,25 @@ class Workflow:
         return None
 
 
+MAX_RESULT_BITS = 1024  # a whole number an expression may make (floats: Python's own range)
+
+
+def _bounded(v):
+    """``v`` when its size is within MAX_RESULT_BITS, else None (nothing bigger is ever made)."""
+    return None if isinstance(v, int) and v.bit_length() > MAX_RESULT_BITS else v
+
+
+def _power(a, b):
+    """``a ** b`` with the exponent at most 8 and the result's size known before it is made: a
+    whole number of more than MAX_RESULT_BITS bits is refused (nested powers grow the base)."""
+    if abs(b) > 8:
+        return None
+    if isinstance(a, int) and isinstance(b, int) and b > 0 and a.bit_length() * b > MAX_RESULT_BITS:
+        return None
+    r = a ** b
+    return None if isinstance(r, complex) else r
+
+
 def evaluate(expr: str, names: dict[str, Any]) -> float | None:
     """A ComfyMathExpression's value, or None (anything beyond numbers, a b c..., arithmetic and
     floor/ceil/round/min/max/abs/int/float is refused)."""
@@ -208,7 +229,7 @@ def evaluate(expr: str, names: dict[str, Any]) -> float | None:
              "int": int, "float": float}
     ops = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
            ast.Div: lambda a, b: a / b, ast.FloorDiv: lambda a, b: a // b, ast.Mod: lambda a, b: a % b,
-           ast.Pow: lambda a, b: a ** b if abs(b) <= 8 else None}
+           ast.Pow: _power}
 
     def ev(n):
         if isinstance(n, ast.Expression):
@@ -224,8 +245,8 @@ def evaluate(expr: str, names: dict[str, Any]) -> float | None:
         if isinstance(n, ast.BinOp) and type(n.op) in ops:
             a, b = ev(n.left), ev(n.right)
             try:
-                return None if a is None or b is None else ops[type(n.op)](a, b)
-            except (ZeroDivisionError, OverflowError):
+                return None if a is None or b is None else _bounded(ops[type(n.op)](a, b))
+            except (ZeroDivisionError, OverflowError, ValueError):
                 return None
         if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in funcs and not n.keywords:
             args = [ev(a) for a in n.args]

@@ -213,6 +213,8 @@ def resolve(name: str, base_dir: str | None = None, dirs: list[str] | None = Non
             for r in revs:
                 if os.path.isfile(os.path.join(r, "model_index.json")):
                     return r
+    if "\\" in name and os.sep == "/":  # a name saved on Windows (a ComfyUI workflow's 'wan_video\\x.safetensors')
+        return resolve(name.replace("\\", "/"), base_dir, dirs)
     return None
 
 

@@ -1,0 +1,146 @@
+"""Hostile ComfyUI workflows (issue 54): a model chain wired in a circle, a LoRA loader linked to
+itself, nested powers in a math expression and deep nesting end promptly in words; values Studio
+cannot take are said with what is used instead; names saved on Windows are found; the node types
+not converted are named by `main.py convert`."""
+from __future__ import annotations
+
+import json
+import os
+import threading
+
+import pytest
+
+from studio.cli import main as cli_main
+from studio.convert.comfy_file import convert_file
+from studio.convert.comfy_map import convert
+from studio.convert.comfy_read import WorkflowError, evaluate
+
+templates = pytest.importorskip("comfyui_workflow_templates_json")
+TEMPLATES = os.path.join(os.path.dirname(templates.__file__), "templates")
+
+
+def _doc(name="text_to_video_wan"):
+    with open(os.path.join(TEMPLATES, name + ".json"), encoding="utf-8") as f:
+        return json.load(f)
+
+
+def _promptly(fn, seconds=20.0):
+    box: dict = {}
+
+    def work():
+        try:
+            box["value"] = fn()
+        except BaseException as e:  # noqa: BLE001 - handed to the test
+            box["error"] = e
+    t = threading.Thread(target=work, daemon=True)
+    t.start()
+    t.join(seconds)
+    assert not t.is_alive(), "the converter did not end"
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+def _node(doc, cls):
+    return next(n for n in doc["nodes"] if n["type"] == cls)
+
+
+def _relink(doc, node, input_name, src, slot=0):
+    """Wire ``node``'s input ``input_name`` from ``src``'s output ``slot`` (a new link)."""
+    lid = max(l[0] for l in doc["links"]) + 1
+    doc["links"].append([lid, src["id"], slot, node["id"], 0, "MODEL"])
+    for i in node["inputs"]:
+        if i["name"] == input_name:
+            if i.get("link") is not None:
+                doc["links"] = [l for l in doc["links"] if l[0] != i["link"]]
+            i["link"] = lid
+            return
+    node["inputs"].append({"name": input_name, "type": "MODEL", "link": lid})
+
+
+def test_a_model_chain_wired_in_a_circle_ends(tmp_path):
+    doc = _doc()
+    ms, ks = _node(doc, "ModelSamplingSD3"), _node(doc, "KSampler")
+    _relink(doc, ms, "model", ks)  # ModelSamplingSD3 <- KSampler <- ModelSamplingSD3
+    conv = _promptly(lambda: convert(doc, "circle.json"))
+    assert conv.pipelines == 1
+    assert any("no model loader found" in str(n.get("text")) for n in conv.graph.ui.get("notes", []))
+
+
+def test_a_lora_loader_linked_to_itself_ends():
+    doc = _doc()
+    ms = _node(doc, "ModelSamplingSD3")
+    lora = {"id": 900, "type": "LoraLoaderModelOnly", "pos": [0, 0], "mode": 0, "inputs": [],
+            "outputs": [{"name": "MODEL", "type": "MODEL", "links": []}],
+            "widgets_values": ["loop.safetensors", 1.0]}
+    doc["nodes"].append(lora)
+    _relink(doc, lora, "model", lora)  # its own input from its own output
+    _relink(doc, ms, "model", lora)
+    conv = _promptly(lambda: convert(doc, "selfloop.json"))
+    assert conv.pipelines == 1
+
+
+def test_nested_powers_are_refused_by_the_size_of_their_result():
+    e = "((((((((((((((9**8)**8)**8)**8)**8)**8)**8)**8)**8)**8)**8)**8)**8)**8)"
+    assert _promptly(lambda: evaluate(e, {}), 5.0) is None
+    assert _promptly(lambda: evaluate("a*b*a*b", {"a": 10 ** 150, "b": 10 ** 150}), 5.0) is None
+    assert evaluate("2**8*3", {}) == 768 and evaluate("(9.0**8)**8**8", {}) is None
+    assert evaluate("floor(16*5)+1", {}) == 81
+
+
+def test_values_studio_cannot_take_are_said_with_what_is_used():
+    doc = _doc()
+    _node(doc, "EmptyHunyuanLatentVideo")["widgets_values"] = [10 ** 6, -64, 10 ** 9, 1]
+    _node(doc, "KSampler")["widgets_values"] = [2 ** 200, "randomize", 10 ** 12, 1e308, "uni_pc", "simple", 1]
+    next(n for n in doc["nodes"] if n["id"] == 6)["widgets_values"] = ["x" * 300_000]
+    conv = convert(doc, "big.json")
+    log = "\n".join(conv.log)
+    for said in ("'steps' 1000000000000 not taken", "500 used instead", "'guidance' 1e+308 not taken",
+                 "30.0 used instead", "'width' 1000000 not taken", "4096 used instead", "'height' -64 not taken",
+                 "'frames' 1000000000 not taken", "(300,002 characters) not taken", "is past Studio's range"):
+        assert said in log, said
+    gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.text_to_video")
+    assert gen.params["steps"] == 500 and gen.params["width"] == 4096 and len(gen.params["prompt"]) == 100_000
+    assert "steps 500," in log and "steps 1000000000000," not in log  # the summary says what the node holds
+    note = "\n".join(str(n.get("text")) for n in conv.graph.ui["notes"])
+    assert "'steps' 1000000000000 not taken" in note
+
+
+def test_deeply_nested_workflow_is_refused_in_one_line(tmp_path):
+    p = tmp_path / "deep.json"
+    p.write_text('{"nodes": ' + "[" * 200_000 + "]" * 200_000 + "}")
+    with pytest.raises(WorkflowError) as e:
+        _promptly(lambda: convert_file(str(p)))
+    assert "deep.json" in str(e.value) and "nests" in str(e.value) and "Recursion" not in str(e.value)
+
+
+def test_a_name_saved_on_windows_is_found(tmp_path, monkeypatch):
+    from studio.core import models
+    d = tmp_path / "models" / "diffusion_models" / "wan_video"
+    d.mkdir(parents=True)
+    (d / "model.safetensors").write_bytes(b"\0" * 8)
+    root = str(tmp_path / "models")
+    assert models.resolve("wan_video\\model.safetensors", None, [root]) == str(d / "model.safetensors")
+    assert models.resolve("..\\..\\etc\\passwd", None, [root]) is None  # still kept inside the folders
+
+
+def test_convert_names_the_node_types_it_did_not_convert(tmp_path, capsys):
+    doc = _doc()
+    doc["nodes"].append({"id": 901, "type": "SomePackNode", "pos": [0, 0], "mode": 0, "inputs": [], "outputs": [],
+                         "widgets_values": []})
+    src = tmp_path / "wf.json"
+    src.write_text(json.dumps(doc))
+    assert cli_main(["convert", str(src), "-o", str(tmp_path / "wf.studio.json")]) in (0, 1)
+    out = capsys.readouterr().out
+    line = next(l for l in out.splitlines() if "not converted (a note each" in l)
+    assert "SomePackNode" in line
+
+
+def test_loader_gguf_is_a_model_loader():
+    doc = _doc()
+    unet = _node(doc, "UNETLoader")
+    unet["type"], unet["widgets_values"] = "LoaderGGUF", ["wan2.1-t2v-1.3b-Q8_0.gguf"]
+    conv = convert(doc, "gguf.json")
+    load = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.load")
+    assert load.params["model"] == "wan2.1-t2v-1.3b-Q8_0.gguf"
+
