@@ -8,6 +8,7 @@ from typing import Any, Callable
 
 import torch
 
+from studio.core import json_limits
 from studio.core.errors import StudioError
 from studio.core.values import Features
 
@@ -43,8 +44,11 @@ def read_checkpoint(path: str, kind: str) -> tuple[dict[str, Any], dict[str, tor
                           f"(expected a .safetensors file): {e}") from None
     cfg_path = path + ".json"
     if os.path.isfile(cfg_path):
-        with open(cfg_path, encoding="utf-8") as f:
-            config = json.load(f)
+        try:
+            with open(cfg_path, encoding="utf-8") as f:
+                config = json_limits.loads(f.read())
+        except ValueError as e:
+            raise StudioError(f"'{os.path.basename(cfg_path)}' is not a checkpoint's config: {e}") from None
     else:
         from safetensors import safe_open
         with safe_open(path, "pt") as f:
@@ -52,7 +56,12 @@ def read_checkpoint(path: str, kind: str) -> tuple[dict[str, Any], dict[str, tor
         if "config" not in meta:
             raise StudioError(f"checkpoint '{os.path.basename(path)}' has no config "
                               f"(expected {os.path.basename(cfg_path)} beside it)")
-        config = json.loads(meta["config"])
+        try:
+            config = json_limits.loads(meta["config"])
+        except ValueError as e:
+            raise StudioError(f"checkpoint '{os.path.basename(path)}': its config is damaged: {e}") from None
+    if not isinstance(config, dict):
+        raise StudioError(f"checkpoint '{os.path.basename(path)}': its config is not a table of settings")
     if config.get("kind") != kind:
         raise StudioError(f"checkpoint '{os.path.basename(path)}' holds a '{config.get('kind')}' "
                           f"network, not a '{kind}'")

@@ -19,7 +19,6 @@ Plain API for other nodes::
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import threading
@@ -30,6 +29,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from studio.core import json_limits
 from studio.core.errors import StudioError
 from studio.core.params import Choice, Int, Path, Seed, Text
 from studio.core.spec import CLIP, In, Node, Out
@@ -222,22 +222,22 @@ class SentenceEncoder:
             raise TextModelMissing(f"'{folder}' is not a sentence-transformers folder "
                                    f"(missing: {', '.join(missing) if os.path.isdir(folder) else 'the folder'})")
         with open(os.path.join(folder, "config.json"), encoding="utf-8") as f:
-            self.config = BertConfig.from_json(json.load(f))
+            self.config = BertConfig.from_json(json_limits.loads(f.read()))
         self.pooling, self.normalize, self.max_len = "mean", True, 256
         pool_cfg = os.path.join(folder, "1_Pooling", "config.json")
         if os.path.isfile(pool_cfg):
             with open(pool_cfg, encoding="utf-8") as f:
-                pc = json.load(f)
+                pc = json_limits.loads(f.read())
             modes = [m for m in ("mean_tokens", "cls_token", "max_tokens") if pc.get("pooling_mode_" + m)]
             self.pooling = {"mean_tokens": "mean", "cls_token": "cls", "max_tokens": "max"}[modes[0]] if modes else "mean"
         mods = os.path.join(folder, "modules.json")
         if os.path.isfile(mods):
             with open(mods, encoding="utf-8") as f:
-                self.normalize = any(m.get("type", "").endswith("Normalize") for m in json.load(f))
+                self.normalize = any(m.get("type", "").endswith("Normalize") for m in json_limits.loads(f.read()))
         sb = os.path.join(folder, "sentence_bert_config.json")
         if os.path.isfile(sb):
             with open(sb, encoding="utf-8") as f:
-                self.max_len = int(json.load(f).get("max_seq_length", 256))
+                self.max_len = int(json_limits.loads(f.read()).get("max_seq_length", 256))
         self.max_len = min(self.max_len, self.config.max_position_embeddings)
         self.tokenizer = Tokenizer.from_file(os.path.join(folder, "tokenizer.json"))
         self.tokenizer.no_padding()

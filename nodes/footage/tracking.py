@@ -10,6 +10,7 @@ import os
 import cv2
 import numpy as np
 
+from studio.core import json_limits
 from studio.core.errors import MediaError
 from studio.core.params import Float, Path
 from studio.core.spec import CLIP, SOURCE, In, Node, Out
@@ -81,7 +82,7 @@ def read_tracks(path: str, width: int = 0, height: int = 0, fps: float = 24.0) -
         text = f.read()
     if path.lower().endswith(".json"):
         try:
-            d = json.loads(text)
+            d = json_limits.loads(text)
             rows = [(int(p[0]), int(t["id"]), float(p[1]), float(p[2]), bool(p[3]) if len(p) > 3 else True)
                     for t in d["tracks"] for p in t["points"]]
             return _from_rows(rows, d.get("width", width), d.get("height", height), d.get("fps", fps), name)

@@ -15,6 +15,7 @@ from typing import Any
 import torch
 from safetensors.torch import load_file, save_file
 
+from studio.core import json_limits
 from studio.core.errors import StudioError
 from studio.core.params import Bool, Choice, Path
 from studio.core.spec import SOURCE, In, Node, Out
@@ -193,7 +194,7 @@ def read_meta(path: str) -> dict:
         raise StudioError(f"checkpoint '{os.path.basename(path)}' has no config beside it ({os.path.basename(jp)})")
     try:
         with open(jp, encoding="utf-8") as fh:
-            meta = json.load(fh)
+            meta = json_limits.loads(fh.read())
     except (OSError, ValueError) as e:
         raise StudioError(f"checkpoint config '{os.path.basename(jp)}' is unreadable: {e}") from None
     name = os.path.basename(jp)
@@ -224,7 +225,7 @@ def _check_against_weights(path: str, cfg: dict) -> None:
     if "arch" not in md:
         return  # written before the header carried it: the tensor shapes are checked below
     try:
-        arch = json.loads(md["arch"])
+        arch = json_limits.loads(md["arch"])
     except ValueError:
         raise StudioError(f"checkpoint '{os.path.basename(path)}' has a damaged header") from None
     diffs = [f"{k}: the config beside it says {cfg.get(k)!r}, the weights were trained with {v!r}"

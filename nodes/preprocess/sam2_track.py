@@ -22,7 +22,7 @@ The frames are prepared as the folder's preprocessor_config.json says, with torc
 transformers processor itself needs torchvision, which has no build for this CPU torch."""
 from __future__ import annotations
 
-import json
+from studio.core import json_limits
 import os
 import threading
 import zlib
@@ -35,7 +35,7 @@ OBJ_ID = 1
 def read_preprocessing(path: str) -> dict:
     """The folder's preprocessor_config.json (size, mean, std)."""
     with open(os.path.join(path, "preprocessor_config.json"), encoding="utf-8") as f:
-        return json.load(f)
+        return json_limits.loads(f.read())
 
 
 def preprocess(frames: np.ndarray, cfg: dict, device):

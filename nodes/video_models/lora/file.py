@@ -20,6 +20,7 @@ from typing import Any
 
 import torch
 
+from studio.core import json_limits
 from studio.core.errors import StudioError
 
 from nodes.training.shared import atomic_write
@@ -104,7 +105,7 @@ def read_info(path: str) -> dict[str, Any]:
     try:
         with safe_open(path, framework="pt") as f:
             md = f.metadata() or {}
-        return json.loads(md.get("studio", "{}"))
+        return json_limits.loads(md.get("studio", "{}"))
     except Exception:  # noqa: BLE001 - not ours, or damaged: no info
         return {}
 
@@ -139,7 +140,7 @@ def load_state(path: str) -> dict[str, Any] | None:
     name = os.path.basename(jpath)
     try:
         with open(jpath, encoding="utf-8") as fh:
-            meta = json.load(fh)
+            meta = json_limits.loads(fh.read())
         tensors = load_file(tpath)
     except Exception as e:  # noqa: BLE001 - json and safetensors raise their own types
         raise StudioError(f"the training state '{name}' is unreadable ({e}): turn resume off or delete it") from None

@@ -41,6 +41,7 @@ import json
 import os
 import time
 
+from studio.core import json_limits
 from ..base.errors import ModelError
 
 KEPT_MAX = 8  # kept files in the folder at most; the oldest are deleted first
@@ -179,7 +180,7 @@ def load_inputs(path: str, device) -> tuple[dict, dict]:
     """(the decode's arguments, with tensors on ``device``; the file's metadata)."""
     from safetensors import safe_open
     with safe_open(path, "pt", device="cpu") as f:
-        meta = json.loads((f.metadata() or {})["studio_kept"])
+        meta = json_limits.loads((f.metadata() or {})["studio_kept"])
         args = {k: f.get_tensor(k).to(device) for k in f.keys()}
     if meta.get("format") != FORMAT:
         raise ValueError(f"format {meta.get('format')}, not {FORMAT}")

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 
+from studio.core import json_limits
 from .kept_latents import prune, run_key
 
 MAX_BYTES = 8 * 1024 ** 3
@@ -65,7 +66,7 @@ class StepKeeper:
         from safetensors import safe_open
         try:
             with safe_open(self.path, "pt", device="cpu") as f:
-                info = json.loads((f.metadata() or {})["studio_steps"])
+                info = json_limits.loads((f.metadata() or {})["studio_steps"])
                 tensors = {k: f.get_tensor(k) for k in f.keys()}
         except Exception as e:  # noqa: BLE001 - a damaged file: sampled again, and said
             self.ctx.warn(f"the kept steps of an earlier run could not be read ({type(e).__name__}): sampling again")
