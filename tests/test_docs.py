@@ -1,0 +1,82 @@
+"""The README is a short guide and the manual lives in docs/: every relative link in README.md and
+docs/*.md names a file (or folder) that exists, and the README stays at most 250 lines."""
+from __future__ import annotations
+
+import os
+import re
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DOCS = os.path.join(ROOT, "docs")
+MAX_README_LINES = 250
+
+# [text](target) and ![alt](target); the target ends at the first space or ')' (a title may follow)
+LINK = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+FENCE = re.compile(r"^\s*```")
+
+
+def _markdown_files() -> list[str]:
+    docs = sorted(os.path.join(DOCS, f) for f in os.listdir(DOCS) if f.endswith(".md"))
+    return [os.path.join(ROOT, "README.md")] + docs
+
+
+def relative_links(text: str) -> list[tuple[int, str]]:
+    """(line number, target) of each relative link outside code blocks and inline code."""
+    found, fenced = [], False
+    for n, line in enumerate(text.splitlines(), 1):
+        if FENCE.match(line):
+            fenced = not fenced
+            continue
+        if fenced:
+            continue
+        for m in LINK.finditer(re.sub(r"`[^`]*`", "", line)):
+            target = m.group(1)
+            if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", target) or target.startswith("#"):
+                continue  # a URL (http:, mailto:) or an anchor in the same file
+            found.append((n, target))
+    return found
+
+
+def broken_links(path: str) -> list[str]:
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    base = os.path.dirname(path)
+    bad = []
+    for n, target in relative_links(text):
+        file_part = target.split("#", 1)[0].split("?", 1)[0]
+        if not os.path.exists(os.path.normpath(os.path.join(base, file_part))):
+            bad.append(f"{os.path.relpath(path, ROOT)}:{n}: {target}")
+    return bad
+
+
+def test_every_relative_link_points_at_an_existing_file():
+    files = _markdown_files()
+    assert len(files) > 5  # README.md and the guides in docs/
+    bad = [b for f in files for b in broken_links(f)]
+    assert not bad, "links to files that do not exist:\n" + "\n".join(bad)
+
+
+def test_the_link_check_sees_links_and_catches_a_broken_one(tmp_path):
+    page = tmp_path / "page.md"
+    (tmp_path / "there.md").write_text("x")
+    page.write_text("[ok](there.md#part) ![pic](missing.png) [web](https://example.org) [a](#top)\n"
+                    "`[code](nowhere.md)`\n```\n[fenced](nowhere.md)\n```\n")
+    assert relative_links(page.read_text()) == [(1, "there.md#part"), (1, "missing.png")]
+    assert broken_links(str(page)) == [f"{os.path.relpath(str(page), ROOT)}:1: missing.png"]
+
+
+def test_the_readme_links_the_guides_and_stays_short():
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
+        text = f.read()
+    assert len(text.splitlines()) <= MAX_README_LINES
+    linked = {os.path.normpath(t.split("#")[0]) for _, t in relative_links(text)}
+    guides = {os.path.join("docs", f) for f in os.listdir(DOCS) if f.endswith(".md")}
+    assert guides <= linked, f"guides the README does not link: {sorted(guides - linked)}"
+
+
+def test_the_readme_opens_with_the_two_set_up_commands():
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
+        head = f.read().splitlines()[:6]
+    assert head[2] == "```bash"
+    assert head[3].startswith("bash scripts/setup.sh && .venv/bin/python main.py ")
+    assert head[4].startswith("bash scripts/setup.sh && .venv/bin/python -m pytest ")
+    assert head[5] == "```"
