@@ -265,12 +265,8 @@ def cmd_models(args) -> int:
 def cmd_families(args) -> int:
     """Every kind of model Studio reads: one record per video model family (its variants, tasks, the
     inputs of each task, the file formats and layouts read), and the preprocessors' models."""
-    from nodes.preprocess.hf import KINDS as PREPROCESSORS
-    from nodes.video_models.catalog.family_records import family_records
-    records = family_records() + [
-        {"kind": "preprocessor", "family": key, "name": k.title, "variants": list(k.model_types),
-         "tasks": [key], "inputs": {key: ["video"]}, "formats": ["Hugging Face transformers folder (.safetensors)"]}
-        for key, k in PREPROCESSORS.items()]
+    from studio.core.registry import default_registry
+    records = default_registry().model_families()  # what every node declares (Node.model_families)
     if args.json:
         print(json.dumps(records, indent=1))
         return 0

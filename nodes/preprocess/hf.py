@@ -245,6 +245,13 @@ class LoadPreprocessor(Node):
     keeps_model = True
 
     @classmethod
+    def model_families(cls) -> list[dict]:
+        """One record per kind of preprocessor model (KINDS): `main.py families`, Help > Model families."""
+        return [{"kind": "preprocessor", "family": key, "name": k.title, "variants": list(k.model_types),
+                 "tasks": [key], "inputs": {key: ["video"]},
+                 "formats": ["Hugging Face transformers folder (.safetensors)"]} for key, k in KINDS.items()]
+
+    @classmethod
     def preflight(cls, params, base_dir):
         try:
             find_folder(params.get("model") or "", base_dir, params.get("kind", "pose"))

@@ -29,7 +29,7 @@ from .errors import StudioError
 from .params import Bool, Choice, Color, Float, Frames, Int, Path, Seed, String
 from .spec import In, Node, NodeSpec, Out
 
-FORMAT = 3  # 2: specs say disk_cache; 3: and shows_first_frame
+FORMAT = 4  # 2: specs say disk_cache; 3: and shows_first_frame; 4: and lists_models
 PARAM_CLASSES = {c.__name__: c for c in (Int, Float, Bool, Choice, String, Path, Color, Seed, Frames)}
 
 
@@ -125,7 +125,7 @@ def spec_to_json(spec: NodeSpec) -> dict:
             "timing": spec.timing, "window": list(spec.window), "version": spec.version,
             "legacy_ids": list(spec.legacy_ids), "is_output": spec.is_output, "cacheable": spec.cacheable,
             "disk_cache": spec.disk_cache, "preflight": spec.preflight,
-            "shows_first_frame": spec.shows_first_frame}
+            "shows_first_frame": spec.shows_first_frame, "lists_models": spec.lists_models}
 
 
 def spec_from_json(d: dict, module: str) -> "LazyNodeSpec":
@@ -137,7 +137,8 @@ def spec_from_json(d: dict, module: str) -> "LazyNodeSpec":
                         legacy_ids=tuple(d["legacy_ids"]), is_output=d["is_output"],
                         cacheable=d["cacheable"], disk_cache=bool(d.get("disk_cache", False)),
                         preflight=bool(d.get("preflight", False)),
-                        shows_first_frame=bool(d.get("shows_first_frame", False)))
+                        shows_first_frame=bool(d.get("shows_first_frame", False)),
+                        lists_models=bool(d.get("lists_models", False)))
 
 
 def same_spec(a: NodeSpec, b: NodeSpec) -> bool:

@@ -45,6 +45,21 @@ class Registry:
     def specs(self) -> list[NodeSpec]:
         return sorted(self._specs.values(), key=lambda s: (s.category, s.title))
 
+    def model_families(self) -> list[dict]:
+        """Every kind of model the registered nodes read (each node's ``model_families``), once
+        each: video models first, then the others by kind, each kind in its nodes' own order."""
+        seen, out = set(), []
+        for spec in self.specs():
+            if not spec.lists_models:  # only the nodes that declare them are imported
+                continue
+            for r in spec.cls.model_families():
+                key = (r.get("kind"), r.get("family"))
+                if key not in seen:
+                    seen.add(key)
+                    out.append(r)
+        kinds = list(dict.fromkeys(r.get("kind") for r in out))
+        return sorted(out, key=lambda r: (r.get("kind") != "video model", kinds.index(r.get("kind"))))
+
     def categories(self) -> dict[str, list[NodeSpec]]:
         out: dict[str, list[NodeSpec]] = {}
         for s in self.specs():

@@ -85,6 +85,7 @@ class NodeSpec:
     disk_cache: bool = False  # its outputs are kept on the disk between runs (studio.engine.disk_cache)
     preflight: bool = False  # the class has checks to make before a run (Node.preflight)
     shows_first_frame: bool = False  # the class can show its file's first frame before a run (Node.first_frame)
+    lists_models: bool = False  # the class declares the kinds of model it reads (Node.model_families)
     cls: type | None = field(default=None, compare=False, repr=False)
 
     def input(self, name: str) -> In | None:
@@ -179,7 +180,8 @@ class Node:
                          legacy_ids=tuple(cls.legacy_ids), is_output=cls.is_output,
                          cacheable=cls.cacheable, disk_cache=bool(cls.disk_cache and cls.cacheable),
                          preflight=cls.preflight.__func__ is not Node.preflight.__func__,
-                         shows_first_frame=cls.first_frame.__func__ is not Node.first_frame.__func__, cls=cls)
+                         shows_first_frame=cls.first_frame.__func__ is not Node.first_frame.__func__,
+                         lists_models=cls.model_families.__func__ is not Node.model_families.__func__, cls=cls)
             cls._spec = s
         return s
 
@@ -190,6 +192,14 @@ class Node:
         is not there, a container that cannot hold the codec, a sequence too long to hold), in
         words; the engine names the node. ``params`` have their paths resolved. Validate and every
         run call it, so what validates renders. Cheap: headers and folder listings, no decoding."""
+        return []
+
+    @classmethod
+    def model_families(cls) -> list[dict[str, Any]]:
+        """The kinds of model this node reads, one record each: ``kind`` ('video model',
+        'preprocessor'...), ``family``, ``name``, ``variants``, ``tasks``, ``inputs`` (per task) and
+        ``formats`` (file formats and layouts read). ``main.py families`` and Help > Model families
+        list what every node declares (Registry.model_families). Cheap: no weights, no torch."""
         return []
 
     @classmethod

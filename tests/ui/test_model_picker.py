@@ -139,3 +139,42 @@ def test_the_part_pickers_offer_their_kind_and_set_the_files(qtbot, comfy_win, t
         picker.tree.setCurrentItem(_row(picker, choose))
         qtbot.mouseClick(picker.buttons.button(QDialogButtonBox.Ok), Qt.LeftButton)
         assert win.doc.graph.nodes[node].params[param] == name
+
+
+def test_the_families_studio_reads_from_the_picker_and_help(qtbot, comfy_win):
+    """Issue 53: the registry's families (main.py families) in the window: the picker's Families…
+    lists the loader's video model families with their tasks; Help > Model families lists every
+    kind of model, the preprocessors too; the filter narrows both."""
+    from studio.cli import main as cli_main
+    win = comfy_win
+    node = win.doc.add_node("video_models.load", (0, 0))
+    win.canvas.select([node])
+    ed = win.properties.editors["model"]
+    qtbot.mouseClick(ed.models_button, Qt.LeftButton)
+    qtbot.waitExposed(ed.picker)
+    qtbot.mouseClick(ed.picker.families_button, Qt.LeftButton)
+    fams = ed.picker.families_dialog
+    qtbot.waitExposed(fams)
+    rows = fams.rows()
+    assert "video model/wan" in rows and "video model/ltx2" in rows and not any(r.startswith("preprocessor") for r in rows)
+    wan = next(fams.tree.topLevelItem(0).child(j) for j in range(fams.tree.topLevelItem(0).childCount())
+               if "(wan)" in fams.tree.topLevelItem(0).child(j).text(0))
+    assert "animate (start image, pose video, face video, prompt)" in wan.text(2)
+    fams.reject()
+    ed.picker.reject()
+    act = next(a for m in win.menuBar().findChildren(type(win.menuBar().actions()[0].menu()))
+               for a in m.actions() if a.text() == "Model &families…")
+    act.trigger()
+    dlg = win.families_dialog
+    qtbot.waitExposed(dlg)
+    assert set(dlg.rows()) >= {"video model/svd", "preprocessor/pose", "preprocessor/segment"}
+    qtbot.keyClicks(dlg.filter, "depth")
+    assert dlg.rows() == ["preprocessor/depth"]
+    import io
+    import contextlib
+    import json
+    with contextlib.redirect_stdout(io.StringIO()) as out:
+        cli_main(["families", "--json"])
+    dlg.filter.clear()
+    assert dlg.rows() == [f"{r['kind']}/{r['family']}" for r in json.loads(out.getvalue())]  # the same list
+    dlg.reject()

@@ -166,6 +166,12 @@ class LoadVideoModel(Node):
     model_choices = staticmethod(model_choices)  # the window's model picker (catalog/listing.py)
 
     @classmethod
+    def model_families(cls) -> list[dict]:
+        """The video model families of the registry (catalog/family_records.py)."""
+        from ..catalog.family_records import family_records
+        return family_records()
+
+    @classmethod
     def weight_numbers(cls, params, device, base_dir=None) -> tuple[str, int, int, int]:
         """(device, denoiser weights, other weights, bytes per weight at the load dtype), from the
         weight files' headers: nothing is loaded."""

@@ -56,8 +56,10 @@ class ModelPicker(QDialog):
     """The found models of ``kinds`` in a tree grouped by family; ``chosen`` is the entry (a dict)
     after OK or a double click."""
 
-    def __init__(self, title: str, kinds: str, find: Callable[..., dict], current: str = "", parent=None):
+    def __init__(self, title: str, kinds: str, find: Callable[..., dict], current: str = "", parent=None,
+                 families: Callable[[], list] | None = None):
         super().__init__(parent)
+        self.families = families  # the node's model families (Node.model_families), for "Families…"
         self.setWindowTitle(f"Choose {title}")
         self.kinds, self.find, self.current = kinds, find, current
         self.chosen: dict | None = None
@@ -74,6 +76,12 @@ class ModelPicker(QDialog):
         self.refresh_button.clicked.connect(lambda: self.load(refresh=True))
         row.addWidget(self.filter, 1)
         row.addWidget(self.refresh_button)
+        if families is not None:
+            self.families_button = QPushButton("Families…", self)
+            self.families_button.setToolTip("every family this loader reads: variants, tasks and their inputs, "
+                                            "file formats (as main.py families lists them)")
+            self.families_button.clicked.connect(self.show_families)
+            row.addWidget(self.families_button)
         lay.addLayout(row)
         self.tree = QTreeWidget(self)
         self.tree.setHeaderLabels(COLUMNS)
@@ -148,6 +156,11 @@ class ModelPicker(QDialog):
             self.tree.setCurrentItem(current)
         self._update_ok(self.tree.currentItem())
         self.apply_filter(self.filter.text())
+
+    def show_families(self) -> None:
+        from studio.ui.panels.families import FamiliesDialog
+        self.families_dialog = FamiliesDialog(self.families(), self)
+        self.families_dialog.open()
 
     def items(self) -> list[QTreeWidgetItem]:
         """The model rows (not the family headings)."""

@@ -226,12 +226,14 @@ class PathEditor(StringEditor):
 
     base_dir = staticmethod(os.getcwd)  # the panel sets: the graph's folder (or the project folder)
     find_models = None  # the panel sets: the node class's model_choices(kinds, refresh)
+    find_families = None  # and its model_families() (the picker's "Families…")
 
     def pick_model(self):
         """The model picker, window-modal; choosing a model sets the parameter."""
         from studio.ui.panels.model_picker import ModelPicker
         if self.find_models is not None:
-            self.picker = ModelPicker(self.param.title, self.param.models, self.find_models, self.edit.text(), self)
+            self.picker = ModelPicker(self.param.title, self.param.models, self.find_models, self.edit.text(), self,
+                                      families=self.find_families)
             self.picker.accepted.connect(self._model_picked)
             self.picker.open()
 
@@ -385,6 +387,8 @@ class PropertiesPanel(QWidget):
                 if isinstance(ed, PathEditor):
                     ed.base_dir = self.graph_folder
                     ed.find_models = lambda kinds, refresh=False, s=spec: s.cls.model_choices(kinds, refresh)
+                    if spec.lists_models:
+                        ed.find_families = spec.cls.model_families
                 ed.refused.connect(lambda t, title=p.title: self.message.emit(f"{inst.label}: {title} {t}"))
                 lbl = QLabel(p.title, self.body)
                 lbl.setToolTip(p.help)

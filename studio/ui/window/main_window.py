@@ -418,6 +418,12 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         QMessageBox.information(self, "Shortcuts", SHORTCUTS)
 
+    def show_families(self) -> None:
+        """Help > Model families: what every registered node reads (Registry.model_families)."""
+        from studio.ui.panels.families import FamiliesDialog
+        self.families_dialog = FamiliesDialog(self.doc.graph.registry.model_families(), self)
+        self.families_dialog.open()
+
     # -- closing ----------------------------------------------------------------------------
     def closeEvent(self, e):  # noqa: N802
         if not self.files.maybe_save():

@@ -51,6 +51,8 @@ def build_menus(win) -> None:
     _run_menu(win, mb)
     h = mb.addMenu("&Help")
     add_action(win, "&Shortcuts", win.show_shortcuts, QKeySequence.HelpContents, h)
+    add_action(win, "Model &families…", win.show_families, menu=h,
+               tip="every kind of model Studio reads: families, variants, tasks and their inputs, formats")
 
 
 def _file_menu(win, mb) -> None:

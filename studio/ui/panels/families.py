@@ -1,0 +1,94 @@
+"""Help > Model families and the model picker's "Families…": every kind of model Studio reads, as
+``main.py families`` lists them (the registry's records, Registry.model_families): one row per
+family under its kind, with its variants, its tasks and the inputs of each, and the file formats
+and layouts read (the tooltip holds the whole record)."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout
+
+COLUMNS = ("Family", "Variants", "Tasks (inputs)", "Reads")
+
+
+def _tasks(r: dict) -> str:
+    return "; ".join(f"{t} ({', '.join(r.get('inputs', {}).get(t, []))})" for t in r.get("tasks", []))
+
+
+class FamiliesDialog(QDialog):
+    """The records in a tree grouped by kind, with a filter (family, variant, task, format)."""
+
+    def __init__(self, records: list[dict], parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Model families Studio reads")
+        self.records = records
+        lay = QVBoxLayout(self)
+        about = QLabel(f"{len(records)} kinds of model, from the nodes' own declarations "
+                       "(the same list as `main.py families --json`)", self)
+        about.setStyleSheet("color:#aaa")
+        lay.addWidget(about)
+        self.filter = QLineEdit(self)
+        self.filter.setPlaceholderText("filter: family, variant, task, format…")
+        self.filter.textChanged.connect(self.apply_filter)
+        lay.addWidget(self.filter)
+        self.tree = QTreeWidget(self)
+        self.tree.setHeaderLabels(COLUMNS)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setWordWrap(False)
+        lay.addWidget(self.tree, 1)
+        self._fill()
+        buttons = QDialogButtonBox(QDialogButtonBox.Close, self)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+        screen = self.screen() or QGuiApplication.primaryScreen()  # fits a 1024x700 screen
+        r = screen.availableGeometry() if screen is not None else None
+        self.resize(min(960, r.width() - 40) if r else 960, min(520, r.height() - 60) if r else 520)
+
+    def _fill(self) -> None:
+        groups: dict[str, QTreeWidgetItem] = {}
+        for r in self.records:
+            kind = str(r.get("kind") or "other")
+            if kind not in groups:
+                g = groups[kind] = QTreeWidgetItem(self.tree, [kind.capitalize() + "s"])
+                f = QFont(g.font(0))
+                f.setBold(True)
+                g.setFont(0, f)
+                g.setFirstColumnSpanned(True)
+            row = QTreeWidgetItem(groups[kind], [f"{r.get('name', '')} ({r.get('family', '')})",
+                                                 ", ".join(r.get("variants", [])), _tasks(r),
+                                                 "; ".join(r.get("formats", []))])
+            tip = "\n".join([f"{r.get('name')} — family '{r.get('family')}'",
+                             "variants: " + ", ".join(r.get("variants", [])),
+                             *[f"{t}: {', '.join(r.get('inputs', {}).get(t, []))}" for t in r.get("tasks", [])],
+                             "reads: " + "; ".join(r.get("formats", []))])
+            for c in range(len(COLUMNS)):
+                row.setToolTip(c, tip)
+            row.setData(0, Qt.UserRole, r)
+        self.tree.expandAll()
+        for c in range(len(COLUMNS) - 1):
+            self.tree.resizeColumnToContents(c)
+            self.tree.setColumnWidth(c, min(self.tree.columnWidth(c), 300))
+
+    def apply_filter(self, text: str) -> None:
+        words = text.lower().split()
+        for i in range(self.tree.topLevelItemCount()):
+            g = self.tree.topLevelItem(i)
+            shown = 0
+            for j in range(g.childCount()):
+                row = g.child(j)
+                hay = row.toolTip(0).lower()
+                hide = any(w not in hay for w in words)
+                row.setHidden(hide)
+                shown += not hide
+            g.setHidden(shown == 0)
+
+    def rows(self) -> list[str]:
+        """The families shown (not filtered out), as 'kind/family' (tests)."""
+        out = []
+        for i in range(self.tree.topLevelItemCount()):
+            g = self.tree.topLevelItem(i)
+            for j in range(g.childCount()):
+                if not g.child(j).isHidden():
+                    r = g.child(j).data(0, Qt.UserRole)
+                    out.append(f"{r.get('kind')}/{r.get('family')}")
+        return out
