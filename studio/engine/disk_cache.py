@@ -89,8 +89,11 @@ class DiskCache:
     # -- read -----------------------------------------------------------------------------------
     def get(self, key: str) -> tuple[dict[str, Any] | None, str]:
         """(outputs, "") on a hit; (None, "") when there is no entry; (None, why) when the entry
-        was corrupt (it is removed)."""
+        was corrupt (it is removed). Nothing is read through a link: a shard folder that is one is
+        not the cache's (eviction never sees it), so what it points at is a plain miss."""
         path = self.path(key)
+        if os.path.islink(os.path.dirname(path)):
+            return None, ""
         try:
             meta, arrays = read_entry(path)
             if meta.get("key") != salted(key):
@@ -118,6 +121,8 @@ class DiskCache:
         if total > self.max_bytes:
             return 0, f"its outputs ({total / 1e9:.1f} GB) are larger than the disk cache ({self.max_bytes / 1e9:.1f} GB)"
         path = self.path(key)
+        if os.path.islink(os.path.dirname(path)):
+            return 0, f"{os.path.dirname(path)} is a link: the disk cache writes only in its own folder"
         meta = {"format": FORMAT, "key": salted(key), "node": node_type, "outputs": desc}
         try:
             n = write_entry(path, arrays, meta)

@@ -213,3 +213,21 @@ def test_a_changed_description_is_run_again_through_the_engine(tmp_path):
     a, b = first.value("trk"), again.value("trk")
     assert (b.width, b.height) == (a.width, a.height) == (48, 32)
     assert np.array_equal(a.points, b.points) and np.array_equal(a.visible, b.visible)
+
+
+def test_a_shard_folder_that_is_a_link_is_neither_read_nor_written_through(tmp_path):
+    """A link in place of one of the cache's two-letter folders, pointing outside: a good entry of
+    this key behind it is not served (eviction never sees it), and nothing is written there."""
+    outside = tmp_path / "outside"
+    dc, p = _put(tmp_path / "cache")
+    shard = os.path.dirname(p)
+    shutil.move(shard, outside)  # the entry, good, now outside the cache
+    os.symlink(outside, shard)
+    assert dc.get("ab" * 16) == (None, "")
+    n, why = dc.put("ab" * 16, _clip(), "test.node")
+    assert n == 0 and "is a link" in why
+    assert sorted(os.listdir(outside)) == [os.path.basename(p)]  # nothing written beside it
+    dc.max_bytes = 0
+    dc.evict()
+    dc.clear()
+    assert os.path.exists(outside / os.path.basename(p)) and os.path.islink(shard)
