@@ -6,11 +6,13 @@ read, the inputs' signatures; nothing in them depends on the process), so a rest
 
 One file per entry, ``<folder>/outputs-v2/<h[:2]>/<h>.safetensors`` (``h``: the key salted with the
 library versions, :meth:`DiskCache.path`): a safetensors file (the
-arrays of studio.engine.disk_values, the description in its ``__metadata__``), never a pickle.
-A clip read back is a memory map of the file.
+arrays of studio.engine.disk_values, the description in its ``__metadata__``), never a pickle;
+studio.engine.disk_entry writes it and checks it when it is read. A clip read back is a memory
+map of the file.
 
 An entry proves itself before it is served: its metadata holds the whole salted key (an entry
-copied under another entry's name is another key's) and a CRC-32 of each array's bytes, written as
+copied under another entry's name is another key's), a CRC-32 of its header (the description of
+its outputs: numbers, text, fps, rates, dtypes, shapes) and one of each array's bytes, written as
 the arrays stream in and checked on every read (a 50 MB clip: about 14 ms). Only a regular file
 is opened (never through a link, never a FIFO); anything that fails to prove itself, for any
 reason, is a miss: removed and said once, and the node runs again. Nothing wrong is served.
@@ -29,32 +31,21 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
-import mmap
 import os
 import re
 import stat
-import struct
-import tempfile
 import threading
 import time
-import zlib
 from typing import Any
 
-import numpy as np
-
-from studio.core import json_limits
 from studio.core.settings import DEFAULT_DISK_CACHE_GB
 
-from .disk_values import DTYPES, Unstorable, decode, encode
+from .disk_entry import FORMAT, TMP_PREFIX, EntryError, read_entry, why, write_entry
+from .disk_values import Unstorable, decode, encode
 
-FORMAT = "outputs-v2"  # v2: each entry carries its key and its arrays' CRC-32s
-MAX_HEADER = 16 << 20
-TMP_PREFIX = ".tmp-"
 STALE_TMP_SECONDS = 3600.0
 _ENTRY = re.compile(r"[0-9a-f]{32}\.safetensors")
 _SHARD = re.compile(r"[0-9a-f]{2}")
-_CRC_HOLE = "#"  # the CRC-32s' place in the header, filled in once the arrays are written
 
 
 def default_folder() -> str:
@@ -98,19 +89,21 @@ class DiskCache:
     # -- read -----------------------------------------------------------------------------------
     def get(self, key: str) -> tuple[dict[str, Any] | None, str]:
         """(outputs, "") on a hit; (None, "") when there is no entry; (None, why) when the entry
-        was corrupt (it is removed)."""
+        was corrupt (it is removed). Nothing is read through a link: a shard folder that is one is
+        not the cache's (eviction never sees it), so what it points at is a plain miss."""
         path = self.path(key)
+        if os.path.islink(os.path.dirname(path)):
+            return None, ""
         try:
             meta, arrays = read_entry(path)
             if meta.get("key") != salted(key):
-                raise ValueError("it is another node's entry, copied under this one's name")
+                raise EntryError("it is another node's entry, copied under this one's name")
             outs = decode(meta["outputs"], arrays)
         except FileNotFoundError:
             return None, ""
         except Exception as e:  # noqa: BLE001 - whatever fails to prove itself is a miss, never a result
             _remove(path)
-            why = str(e) if isinstance(e, (ValueError, OSError)) and str(e) else type(e).__name__
-            return None, f"a corrupt disk-cache entry was ignored and removed ({why}): the node runs again"
+            return None, f"a corrupt disk-cache entry was ignored and removed ({why(e)}): the node runs again"
         try:
             os.utime(path)  # recently used
         except OSError:
@@ -128,6 +121,8 @@ class DiskCache:
         if total > self.max_bytes:
             return 0, f"its outputs ({total / 1e9:.1f} GB) are larger than the disk cache ({self.max_bytes / 1e9:.1f} GB)"
         path = self.path(key)
+        if os.path.islink(os.path.dirname(path)):
+            return 0, f"{os.path.dirname(path)} is a link: the disk cache writes only in its own folder"
         meta = {"format": FORMAT, "key": salted(key), "node": node_type, "outputs": desc}
         try:
             n = write_entry(path, arrays, meta)
@@ -218,102 +213,3 @@ def _remove(path: str) -> bool:
         return True
     except OSError:
         return False
-
-
-def write_entry(path: str, arrays, meta: dict[str, Any]) -> int:
-    """Write a safetensors file of ``arrays`` (studio.engine.disk_values.Array, streamed: a clip
-    is pulled a few frames at a time) with ``meta`` as JSON in its ``__metadata__``, atomically,
-    with each array's CRC-32 (``meta["crc32"]``, filled in once the bytes are written). Returns
-    the file's size."""
-    hole = _CRC_HOLE * (8 * len(arrays))
-    header: dict[str, Any] = {"__metadata__": {"studio": json.dumps(dict(meta, crc32=hole), allow_nan=False)}}
-    at = 0
-    for a in arrays:
-        header[a.name] = {"dtype": a.dtype, "shape": list(a.shape), "data_offsets": [at, at + a.nbytes]}
-        at += a.nbytes
-    hb = json.dumps(header).encode()
-    hb += b" " * (-len(hb) % 8)
-    where = hb.find(hole.encode())
-    if where < 0 or hb.find(hole.encode(), where + 1) >= 0:
-        raise OSError("the entry's header has no single place for its checksums")
-    folder = os.path.dirname(path)
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(struct.pack("<Q", len(hb)))
-            f.write(hb)
-            sums = "".join(f"{_write_array(f, a):08x}" for a in arrays)
-            if sums:
-                f.seek(8 + where)
-                f.write(sums.encode())
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        _remove(tmp)
-        raise
-    return 8 + len(hb) + at
-
-
-def _write_array(f, a) -> int:
-    """Stream ``a``'s bytes into ``f``; their CRC-32."""
-    written, crc = 0, 0
-    for b in a.chunks():
-        f.write(b)
-        crc = zlib.crc32(b, crc)
-        written += len(b)
-    if written != a.nbytes:
-        raise OSError(f"'{a.name}' gave {written} bytes, expected {a.nbytes}")
-    return crc
-
-
-def read_entry(path: str) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
-    """(meta, arrays as read-only views of a memory map) of an entry that proves itself: a regular
-    file (opened without following a link and without waiting on a FIFO), a header within limits,
-    arrays that fit the file exactly and match their CRC-32s. FileNotFoundError when there is
-    none; ValueError (or OSError) when it is damaged."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
-    except OSError as e:
-        if isinstance(e, FileNotFoundError):
-            raise
-        raise ValueError("it is not a regular file (a link?)") from None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise ValueError("it is not a regular file")
-        size = st.st_size
-        if size < 8:
-            raise ValueError("shorter than its header")
-        mm = mmap.mmap(fd, size, access=mmap.ACCESS_READ)
-    finally:
-        os.close(fd)
-    n = struct.unpack("<Q", mm[:8])[0]
-    if n > MAX_HEADER or 8 + n > size:
-        raise ValueError("its header is cut short")
-    header = json_limits.loads(mm[8:8 + n])
-    if not isinstance(header, dict) or not isinstance(header.get("__metadata__"), dict):
-        raise ValueError("its header is not an entry's")
-    meta = json_limits.loads(header.pop("__metadata__")["studio"])
-    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-        raise ValueError(f"format {meta.get('format') if isinstance(meta, dict) else None!r}")
-    sums = str(meta.get("crc32", ""))
-    if len(sums) != 8 * len(header):
-        raise ValueError("its checksums do not match its arrays")
-    base, end = 8 + n, 0
-    arrays: dict[str, np.ndarray] = {}
-    for i, (name, t) in enumerate(header.items()):
-        dt = np.dtype(DTYPES[t["dtype"]])
-        shape = tuple(int(x) for x in t["shape"])
-        a, b = (int(x) for x in t["data_offsets"])
-        count = int(np.prod(shape, dtype=np.int64))
-        if b - a != count * dt.itemsize or a < 0 or base + b > size:
-            raise ValueError(f"'{name}' does not fit the file (truncated?)")
-        if f"{zlib.crc32(memoryview(mm)[base + a:base + b]):08x}" != sums[8 * i:8 * i + 8]:
-            raise ValueError(f"'{name}' does not match its checksum")
-        end = max(end, b)
-        arrays[name] = np.frombuffer(mm, dt, count, base + a).reshape(shape) if b > a else np.zeros(shape, dt)
-    if base + end != size:
-        raise ValueError(f"{size - base - end} bytes more than its arrays")
-    return meta, arrays

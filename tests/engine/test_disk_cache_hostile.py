@@ -148,3 +148,86 @@ def test_a_damaged_entry_is_run_again_and_said_once_in_the_log(tmp_path):
     assert np.array_equal(a.points, b.points) and np.array_equal(a.visible, b.visible)
     third = Executor(disk_cache=dc).run(_tracks_graph(), targets=["trk"])  # the new entry proves itself
     assert "trk" not in third.executed and np.array_equal(third.value("trk").points, a.points)
+
+
+def _flip_in_header(path: str, old: bytes, new: bytes) -> None:
+    """Replace ``old`` by ``new`` (as long, one bit apart) inside the entry's header: valid JSON
+    still, a value changed."""
+    data = open(path, "rb").read()
+    n = int.from_bytes(data[:8], "little")
+    assert len(old) == len(new) and data[8:8 + n].count(old) == 1
+    open(path, "wb").write(data[:8] + data[8:8 + n].replace(old, new) + data[8 + n:])
+
+
+@pytest.mark.parametrize("old, new", [(b'\\"fps\\": 12.0', b'\\"fps\\": 13.0'),  # the clip's rate
+                                      (b'\\"value\\": 3', b'\\"value\\": 7'),  # a number output
+                                      (b'\\"value\\": \\"a red', b'\\"value\\": \\"a rdd')])  # text
+def test_a_changed_value_in_the_description_is_a_miss_never_a_wrong_value(tmp_path, old, new):
+    """The header (numbers, text, fps, dtypes, shapes) is under a checksum too: a bit flipped there
+    that keeps the JSON valid is not served as the node's output."""
+    dc = DiskCache(str(tmp_path), 10 ** 8)
+    dc.put("ab" * 16, dict(_clip(), n=3, prompt="a red circle"), "test.node")
+    _flip_in_header(dc.path("ab" * 16), old, new)
+    _miss(dc, "ab" * 16, "its header does not match its checksum")
+
+
+def _forge(path: str, old: bytes, new: bytes) -> None:
+    """Change the header as a hostile writer would, the header's CRC-32 made to match again."""
+    import zlib
+    data = bytearray(open(path, "rb").read())
+    n = int.from_bytes(data[:8], "little")
+    head = bytes(data[8:8 + n]).replace(old, new)
+    assert len(head) == n
+    at = len(b'{"__metadata__": {"crc32": "')
+    holed = head[:at] + b"#" * 16 + head[at + 16:]  # this entry: the header's CRC-32 and one array's
+    crc = f"{zlib.crc32(bytes(data[:8]) + holed):08x}".encode()
+    open(path, "wb").write(bytes(data[:8]) + head[:at] + crc + head[at + 8:] + bytes(data[8 + n:]))
+
+
+@pytest.mark.parametrize("old, new", [(b'"video.frames"', b'"SECRET.names"'),  # a port the description lacks
+                                      (b'"F32"', b'"Q32"'),  # no such dtype
+                                      (b'[0, 23040]', b'["S",2304]')])
+def test_an_entry_that_does_not_fit_its_description_says_so_in_words(tmp_path, old, new):
+    """Whatever a forged header holds, the Log says why in Studio's words: no byte of the file
+    (a name, a value) and no bare exception name."""
+    dc, p = _put(tmp_path)
+    _forge(p, old, new)
+    outs, why = dc.get("ab" * 16)
+    assert outs is None and why.startswith("a corrupt disk-cache entry was ignored and removed (")
+    assert "SECRET" not in why and "Q32" not in why and "'S'" not in why and "Error" not in why, why
+    assert not os.path.lexists(p) and dc.get("ab" * 16) == (None, "")
+
+
+def test_a_changed_description_is_run_again_through_the_engine(tmp_path):
+    """End to end: the keypoints' width in the entry's description changed (one bit) between two
+    engines: the node runs again, the Log says so once, the result equals the first run's."""
+    dc = DiskCache(str(tmp_path), 10 ** 8)
+    first = Executor(disk_cache=dc).run(_tracks_graph(), targets=["trk"])
+    [entry] = [os.path.join(r, f) for r, _, fs in os.walk(dc.folder) for f in fs]
+    _flip_in_header(entry, b'\\"width\\": 48', b'\\"width\\": 49')
+    said = []
+    again = Executor(disk_cache=dc).run(_tracks_graph(), targets=["trk"], on_event=said.append)
+    notes = [e.text for e in said if isinstance(e, NodeMessage) and "disk-cache entry" in e.text]
+    assert len(notes) == 1 and "header does not match its checksum" in notes[0] and "runs again" in notes[0]
+    assert "trk" in again.executed
+    a, b = first.value("trk"), again.value("trk")
+    assert (b.width, b.height) == (a.width, a.height) == (48, 32)
+    assert np.array_equal(a.points, b.points) and np.array_equal(a.visible, b.visible)
+
+
+def test_a_shard_folder_that_is_a_link_is_neither_read_nor_written_through(tmp_path):
+    """A link in place of one of the cache's two-letter folders, pointing outside: a good entry of
+    this key behind it is not served (eviction never sees it), and nothing is written there."""
+    outside = tmp_path / "outside"
+    dc, p = _put(tmp_path / "cache")
+    shard = os.path.dirname(p)
+    shutil.move(shard, outside)  # the entry, good, now outside the cache
+    os.symlink(outside, shard)
+    assert dc.get("ab" * 16) == (None, "")
+    n, why = dc.put("ab" * 16, _clip(), "test.node")
+    assert n == 0 and "is a link" in why
+    assert sorted(os.listdir(outside)) == [os.path.basename(p)]  # nothing written beside it
+    dc.max_bytes = 0
+    dc.evict()
+    dc.clear()
+    assert os.path.exists(outside / os.path.basename(p)) and os.path.islink(shard)
