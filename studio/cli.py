@@ -388,6 +388,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader of the output went away (`main.py families | head`): not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except StudioError as e:
         if debug:
             traceback.print_exc()
@@ -396,7 +399,8 @@ def main(argv: list[str] | None = None) -> int:
     except RecursionError:  # should not happen any more (everything is iterative): say it plainly
         if debug:
             traceback.print_exc()
-        print("error: the graph is nested or chained too deeply to run (RecursionError)", file=sys.stderr)
+        print(f"error: '{args.cmd}' met something nested or chained too deeply (RecursionError; --debug shows "
+              "where)", file=sys.stderr)
         return EXIT_FAILED
     except MemoryError:
         print("error: out of memory", file=sys.stderr)
