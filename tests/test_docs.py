@@ -1,5 +1,6 @@
 """The README is a short guide and the manual lives in docs/: every relative link in README.md and
-docs/*.md names a file (or folder) that exists, and the README stays at most 250 lines."""
+docs/*.md names a file (or folder) that exists, a link's #part names a heading of that page, and the
+README stays at most 250 lines."""
 from __future__ import annotations
 
 import os
@@ -36,15 +37,39 @@ def relative_links(text: str) -> list[tuple[int, str]]:
     return found
 
 
+def anchors(text: str) -> set[str]:
+    """The #parts a Markdown page's headings answer to, as GitHub makes them: lower case, spaces to
+    '-', punctuation dropped, a repeated heading numbered (-1, -2...)."""
+    seen: dict[str, int] = {}
+    out, fenced = set(), False
+    for line in text.splitlines():
+        if FENCE.match(line):
+            fenced = not fenced
+            continue
+        m = None if fenced else re.match(r"^#{1,6}\s+(.*?)\s*#*\s*$", line)
+        if not m:
+            continue
+        slug = re.sub(r"[^\w\- ]", "", m.group(1).strip().lower()).replace(" ", "-")
+        n = seen.get(slug, 0)
+        seen[slug] = n + 1
+        out.add(slug if n == 0 else f"{slug}-{n}")
+    return out
+
+
 def broken_links(path: str) -> list[str]:
     with open(path, encoding="utf-8") as f:
         text = f.read()
     base = os.path.dirname(path)
     bad = []
     for n, target in relative_links(text):
-        file_part = target.split("#", 1)[0].split("?", 1)[0]
-        if not os.path.exists(os.path.normpath(os.path.join(base, file_part))):
+        file_part, _, part = target.split("?", 1)[0].partition("#")
+        where = os.path.normpath(os.path.join(base, file_part))
+        if not os.path.exists(where):
             bad.append(f"{os.path.relpath(path, ROOT)}:{n}: {target}")
+        elif part and where.endswith(".md"):
+            with open(where, encoding="utf-8") as f:
+                if part not in anchors(f.read()):
+                    bad.append(f"{os.path.relpath(path, ROOT)}:{n}: {target} (no such heading)")
     return bad
 
 
@@ -57,11 +82,19 @@ def test_every_relative_link_points_at_an_existing_file():
 
 def test_the_link_check_sees_links_and_catches_a_broken_one(tmp_path):
     page = tmp_path / "page.md"
-    (tmp_path / "there.md").write_text("x")
+    (tmp_path / "there.md").write_text("# Part\n")
     page.write_text("[ok](there.md#part) ![pic](missing.png) [web](https://example.org) [a](#top)\n"
                     "`[code](nowhere.md)`\n```\n[fenced](nowhere.md)\n```\n")
     assert relative_links(page.read_text()) == [(1, "there.md#part"), (1, "missing.png")]
     assert broken_links(str(page)) == [f"{os.path.relpath(str(page), ROOT)}:1: missing.png"]
+
+
+def test_a_link_to_a_missing_heading_is_caught(tmp_path):
+    page = tmp_path / "page.md"
+    (tmp_path / "there.md").write_text("# The Set-up, step by step\n## Twice\n## Twice\n```\n# Fenced\n```\n")
+    assert anchors((tmp_path / "there.md").read_text()) == {"the-set-up-step-by-step", "twice", "twice-1"}
+    page.write_text("[a](there.md#the-set-up-step-by-step) [b](there.md#twice-1) [c](there.md#fenced)\n")
+    assert broken_links(str(page)) == [f"{os.path.relpath(str(page), ROOT)}:1: there.md#fenced (no such heading)"]
 
 
 def test_the_readme_links_the_guides_and_stays_short():
