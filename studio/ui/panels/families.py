@@ -36,6 +36,13 @@ class FamiliesDialog(QDialog):
         self.tree.setUniformRowHeights(True)
         self.tree.setWordWrap(False)
         lay.addWidget(self.tree, 1)
+        self.details = QLabel("select a family to read its whole record", self)  # the row, unabridged
+        self.details.setWordWrap(True)
+        self.details.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.details.setStyleSheet("color:#ccc")
+        lay.addWidget(self.details)
+        self.tree.currentItemChanged.connect(lambda cur, _prev: self.details.setText(cur.toolTip(0)) if cur is not None
+                                             and cur.data(0, Qt.UserRole) else None)
         self._fill()
         buttons = QDialogButtonBox(QDialogButtonBox.Close, self)
         buttons.rejected.connect(self.reject)
