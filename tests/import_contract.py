@@ -28,6 +28,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Top to bottom: a module may import its own layer's modules and those below, never above.
 # Siblings listed together in a tuple may not import each other.
 STUDIO_LAYERS = [
+    ("scripts",),  # run from the project folder (screenshots, walks); the product never imports them
     ("studio.cli",),
     ("studio.ui",),
     ("studio.distributed",),
@@ -36,7 +37,7 @@ STUDIO_LAYERS = [
     ("studio.core",),
 ]
 UI_LAYERS = [
-    ("studio.ui.shots",),
+    ("scripts.shots",),  # the screenshot and walk scripts drive the window from above the app
     ("studio.ui.app",),
     ("studio.ui.window",),
     ("studio.ui.dialogs",),
@@ -160,7 +161,10 @@ def imports_of(source: str, module: str, is_package: bool = False) -> list[tuple
     return out
 
 
-def read_sources(packages=("studio", "nodes"), root: str = ROOT) -> dict[str, str]:
+PACKAGES = ("studio", "nodes", "scripts")  # the code the contract reads: the product and its scripts
+
+
+def read_sources(packages=PACKAGES, root: str = ROOT) -> dict[str, str]:
     """{path: source} of the Python files of ``packages``."""
     files: dict[str, str] = {}
     for pkg in packages:
@@ -173,7 +177,7 @@ def read_sources(packages=("studio", "nodes"), root: str = ROOT) -> dict[str, st
     return files
 
 
-def build_graph(packages=("studio", "nodes"), root: str = ROOT, sources: dict[str, str] | None = None):
+def build_graph(packages=PACKAGES, root: str = ROOT, sources: dict[str, str] | None = None):
     """({module: [Edge]}, {module: [Edge to a third-party module]}) over the files of ``packages``
     (or the given {path: source} instead). Type-only edges are in the graph, marked."""
     files = dict(sources) if sources is not None else read_sources(packages, root)
@@ -327,7 +331,7 @@ PRIVATE_ALLOWED = {
         "under CPU offload, where kept latents go back for their decode",
     ("studio/distributed/local.py", "_exit"): "os._exit: a worker leaves without running its "
         "parent's atexit handlers (Python's documented way; there is no public twin)",
-    ("studio/ui/shots/walk.py", "_exit"): "os._exit: the screenshot walk ends the process without "
+    ("scripts/shots/walk.py", "_exit"): "os._exit: the screenshot walk ends the process without "
         "Qt's teardown, which crashed at exit (Python's documented way)",
     ("studio/engine/memory.py", "_set_madvise_hugepage"): "numpy's switch for transparent huge pages "
         "has no public name (numpy documents it under numpy._core.multiarray)",
@@ -423,7 +427,7 @@ def reach_ins(sources: dict[str, str] | None = None, root: str = ROOT, allowed=P
 
 # -- sizes: a ratchet ----------------------------------------------------------------------------
 SIZES_FILE = os.path.join(ROOT, "tests", "file_sizes.json")
-SIZE_PACKAGES = ("studio", "nodes")
+SIZE_PACKAGES = PACKAGES
 UNRECORDED_CAP = 800   # lines: a file with no record yet (a new one) fails only past this
 SPLIT_HINT = 600       # lines: past this the report suggests a split (not a failure)
 
@@ -471,7 +475,7 @@ def check(graph=None, third=None, sources=None, counts=None, records=None) -> li
     run = runtime(graph)
     problems = layer_violations(run, STUDIO_LAYERS) + layer_violations(run, UI_LAYERS)
     problems += forbidden_violations(graph) + placement_violations(third or {})
-    run_cycles = cycles(run)  # studio and nodes alike
+    run_cycles = cycles(run)  # studio, nodes and scripts alike
     problems += ["import cycle: " + " -> ".join(c) for c in run_cycles]
     problems += ["import cycle through type-only imports: " + " -> ".join(c)
                  for c in type_only_cycles(graph, run_cycles)]
@@ -485,7 +489,7 @@ def check(graph=None, third=None, sources=None, counts=None, records=None) -> li
 
 
 def type_only_cycles(graph, run_cycles=None) -> list[list[str]]:
-    """The cycles among the modules of studio and nodes that appear once the type-only imports are
+    """The cycles among the modules of studio, nodes and scripts that appear once the type-only imports are
     drawn in."""
     run_cycles = cycles(runtime(graph)) if run_cycles is None else run_cycles
     return [c for c in cycles(graph) if c not in run_cycles]
@@ -528,9 +532,9 @@ def report() -> int:
     bad = check()
     print("\n".join(bad) if bad else "import contract: kept")
     f = figures()
-    print(f"import cycles among the {f['modules']} modules of studio and nodes: {f['studio_cycles']} at run time, "
+    print(f"import cycles among the {f['modules']} modules of studio, nodes and scripts: {f['studio_cycles']} at run time, "
           f"{f['type_only_cycles']} with the type-only imports drawn in")
-    print(f"type-only imports (under TYPE_CHECKING) in studio and nodes: {f['type_only_imports']}")
+    print(f"type-only imports (under TYPE_CHECKING) in studio, nodes and scripts: {f['type_only_imports']}")
     print(f"private reach-ins across files: {f['private_reach_ins']} not listed, "
           f"{len(f['private_allowed'])} listed, each with its reason:")
     for where, why in f["private_allowed"]:

@@ -48,8 +48,8 @@ from tests import import_contract as ic  # noqa: E402
 
 
 def test_import_contract_holds():
-    """Layers import downwards only (cli > ui > distributed > nodes > engine > core), and inside
-    studio/ui: shots > app > window > dialogs > panels > canvas | preview > document > base; the
+    """Layers import downwards only (scripts > cli > ui > distributed > nodes > engine > core), and
+    inside studio/ui: scripts/shots > app > window > dialogs > panels > canvas | preview > document > base; the
     preview never imports the document, studio.ui never imports nodes but for the listed edges; no
     import cycles between modules of studio, at run time or with the type-only imports drawn in;
     NodeGraphQt only under studio/ui/canvas/; no private name reached across files but the listed
@@ -72,6 +72,19 @@ def test_contract_catches_an_import_up_a_layer():
     assert len(bad) == 2, bad
     assert "studio/core/b.py:2" in bad[0] and "up a layer" in bad[0]
     assert "studio/core/c.py:2" in bad[1] and "studio.engine.x" in bad[1]  # a string import counts too
+
+
+def test_contract_keeps_the_scripts_above_the_product():
+    """The screenshot scripts (scripts/shots) drive the window from above the app; the product
+    (studio/, nodes/) never imports scripts."""
+    g, third = _planted({"scripts/shots/walk.py": "from studio.ui.app import start\nx = 1\n",
+                         "studio/ui/app.py": "start = 1\n",
+                         "studio/core/a.py": "def f():\n    from scripts.shots.walk import x\n",
+                         "nodes/generators/n.py": "import scripts.shots.walk\n"})
+    bad = ic.check(g, third)
+    assert len(bad) == 2, bad
+    assert "studio/core/a.py:2" in bad[0] and "up a layer (studio.core is below scripts)" in bad[0], bad
+    assert "nodes/generators/n.py:1" in bad[1] and "up a layer" in bad[1], bad
 
 
 def test_contract_catches_floors_inside_the_ui():
