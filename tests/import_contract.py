@@ -28,6 +28,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Top to bottom: a module may import its own layer's modules and those below, never above.
 # Siblings listed together in a tuple may not import each other.
 STUDIO_LAYERS = [
+    ("scripts",),  # run from the project folder (screenshots, walks); the product never imports them
     ("studio.cli",),
     ("studio.ui",),
     ("studio.distributed",),
@@ -36,7 +37,7 @@ STUDIO_LAYERS = [
     ("studio.core",),
 ]
 UI_LAYERS = [
-    ("studio.ui.shots",),
+    ("scripts.shots",),  # the screenshot and walk scripts drive the window from above the app
     ("studio.ui.app",),
     ("studio.ui.window",),
     ("studio.ui.dialogs",),
@@ -61,6 +62,9 @@ ALLOWED = {  # (importer, imported) -> why this one edge of a FORBIDDEN pair is 
 ONLY_UNDER = {  # third-party package -> the only package that may import it
     "NodeGraphQt": "studio.ui.canvas",
 }
+# Folder circles: inside every package, its rooms (sub-packages and modules) must not import each
+# other in a circle. (package, frozenset of its rooms) -> why this circle is kept for now.
+FOLDER_CIRCLES_ALLOWED: dict[tuple[str, frozenset], str] = {}
 
 
 @dataclass(frozen=True)
@@ -160,7 +164,10 @@ def imports_of(source: str, module: str, is_package: bool = False) -> list[tuple
     return out
 
 
-def read_sources(packages=("studio", "nodes"), root: str = ROOT) -> dict[str, str]:
+PACKAGES = ("studio", "nodes", "scripts")  # the code the contract reads: the product and its scripts
+
+
+def read_sources(packages=PACKAGES, root: str = ROOT) -> dict[str, str]:
     """{path: source} of the Python files of ``packages``."""
     files: dict[str, str] = {}
     for pkg in packages:
@@ -173,7 +180,7 @@ def read_sources(packages=("studio", "nodes"), root: str = ROOT) -> dict[str, st
     return files
 
 
-def build_graph(packages=("studio", "nodes"), root: str = ROOT, sources: dict[str, str] | None = None):
+def build_graph(packages=PACKAGES, root: str = ROOT, sources: dict[str, str] | None = None):
     """({module: [Edge]}, {module: [Edge to a third-party module]}) over the files of ``packages``
     (or the given {path: source} instead). Type-only edges are in the graph, marked."""
     files = dict(sources) if sources is not None else read_sources(packages, root)
@@ -216,6 +223,11 @@ def _layer_of(module: str, layers) -> tuple[int, str] | None:
 
 
 def layer_violations(graph, layers) -> list[str]:
+    return [why for _, why in layer_breaches(graph, layers)]
+
+
+def layer_breaches(graph, layers) -> list[tuple[Edge, str]]:
+    """(edge, the line that says it) for each import against ``layers``."""
     out = []
     for m, edges in graph.items():
         a = _layer_of(m, layers)
@@ -226,14 +238,19 @@ def layer_violations(graph, layers) -> list[str]:
             if b is None:
                 continue
             if b[0] < a[0]:
-                out.append(f"{e}: up a layer ({a[1]} is below {b[1]})")
+                out.append((e, f"{e}: up a layer ({a[1]} is below {b[1]})"))
             elif b[0] == a[0] and a[1] != b[1] and not (_in(e.imported, a[1]) or _in(m, b[1])):
-                out.append(f"{e}: {a[1]} and {b[1]} sit beside each other and must not import each other")
+                out.append((e, f"{e}: {a[1]} and {b[1]} sit beside each other and must not import each other"))
     return out
 
 
 def forbidden_violations(graph, forbidden=FORBIDDEN, allowed=ALLOWED) -> list[str]:
-    return [f"{e}: {why}" for m, edges in graph.items() for e in edges
+    return [line for _, line in forbidden_breaches(graph, forbidden, allowed)]
+
+
+def forbidden_breaches(graph, forbidden=FORBIDDEN, allowed=ALLOWED) -> list[tuple[Edge, str]]:
+    """(edge, the line that says it) for each import of a forbidden pair not kept by ``allowed``."""
+    return [(e, f"{e}: {why}") for m, edges in graph.items() for e in edges
             for src, dst, why in forbidden if _in(m, src) and _in(e.imported, dst)
             and (m, e.imported) not in allowed]
 
@@ -327,7 +344,7 @@ PRIVATE_ALLOWED = {
         "under CPU offload, where kept latents go back for their decode",
     ("studio/distributed/local.py", "_exit"): "os._exit: a worker leaves without running its "
         "parent's atexit handlers (Python's documented way; there is no public twin)",
-    ("studio/ui/shots/walk.py", "_exit"): "os._exit: the screenshot walk ends the process without "
+    ("scripts/shots/walk.py", "_exit"): "os._exit: the screenshot walk ends the process without "
         "Qt's teardown, which crashed at exit (Python's documented way)",
     ("studio/engine/memory.py", "_set_madvise_hugepage"): "numpy's switch for transparent huge pages "
         "has no public name (numpy documents it under numpy._core.multiarray)",
@@ -423,7 +440,7 @@ def reach_ins(sources: dict[str, str] | None = None, root: str = ROOT, allowed=P
 
 # -- sizes: a ratchet ----------------------------------------------------------------------------
 SIZES_FILE = os.path.join(ROOT, "tests", "file_sizes.json")
-SIZE_PACKAGES = ("studio", "nodes")
+SIZE_PACKAGES = PACKAGES
 UNRECORDED_CAP = 800   # lines: a file with no record yet (a new one) fails only past this
 SPLIT_HINT = 600       # lines: past this the report suggests a split (not a failure)
 
@@ -469,12 +486,13 @@ def check(graph=None, third=None, sources=None, counts=None, records=None) -> li
         sources = read_sources()
         graph, third = build_graph(sources=sources)
     run = runtime(graph)
-    problems = layer_violations(run, STUDIO_LAYERS) + layer_violations(run, UI_LAYERS)
-    problems += forbidden_violations(graph) + placement_violations(third or {})
-    run_cycles = cycles(run)  # studio and nodes alike
+    breaches = layer_breaches(run, STUDIO_LAYERS) + layer_breaches(run, UI_LAYERS) + forbidden_breaches(graph)
+    problems = [why for _, why in breaches] + placement_violations(third or {})
+    run_cycles = cycles(run)  # studio, nodes and scripts alike
     problems += ["import cycle: " + " -> ".join(c) for c in run_cycles]
     problems += ["import cycle through type-only imports: " + " -> ".join(c)
                  for c in type_only_cycles(graph, run_cycles)]
+    problems += folder_circle_problems(graph, said={e for e, _ in breaches})[0]
     if sources is not None:
         problems += reach_ins(sources)[0]
     if counts is None and not planted:
@@ -484,8 +502,80 @@ def check(graph=None, third=None, sources=None, counts=None, records=None) -> li
     return problems
 
 
+# -- folder circles ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FolderCircle:
+    """Rooms of one package that import each other in a circle, and one import per arrow."""
+    package: str                          # dotted: "studio.ui"
+    rooms: tuple[str, ...]                # "canvas/" (a sub-package) or "theme.py" (a module)
+    arrows: tuple[tuple[str, str, Edge], ...]  # (from room, to room, one import that draws it)
+
+    def __str__(self) -> str:
+        where = self.package.replace(".", "/") + "/"
+        return (f"folder circle in {where}: {' <-> '.join(self.rooms)} ("
+                + "; ".join(f"{a} -> {b}: {e.path}:{e.line}" + (" (for types only)" if e.type_only else "")
+                            for a, b, e in self.arrows) + ")")
+
+
+def _room(module: str, package: str, packages: set[str]) -> str | None:
+    """The room of ``package`` that holds ``module``: its sub-package ("name/") or its module
+    ("name.py"); None for the package itself (its __init__) and for modules outside it."""
+    if not module.startswith(package + "."):
+        return None
+    head = package + "." + module[len(package) + 1:].split(".")[0]
+    name = head.rpartition(".")[2]
+    return name + "/" if head in packages else name + ".py"
+
+
+def folder_circles(graph, said=frozenset()) -> list[FolderCircle]:
+    """The circles among the rooms of every package of ``graph`` (every depth), drawn from every
+    import (at the top, inside a function, under TYPE_CHECKING). An import that is part of a
+    module cycle, or in ``said`` (the edges already reported: up a layer, a forbidden pair), is
+    left out: each breach is said once (a circle of two sibling modules is their cycle)."""
+    in_cycle = {m: i for i, c in enumerate(cycles(graph)) for m in c}
+    packages = {m.rpartition(".")[0] for m in graph if "." in m}
+    packages |= {".".join(p.split(".")[:k]) for p in list(packages) for k in range(1, p.count(".") + 1)}
+    out = []
+    for pkg in sorted(packages):
+        rooms: dict[str, list[Edge]] = {}
+        for m, es in graph.items():
+            a = _room(m, pkg, packages)
+            if a is None:
+                continue
+            rooms.setdefault(a, [])
+            for e in sorted(es, key=lambda e: (e.path, e.line)):
+                b = _room(e.imported, pkg, packages)
+                if b is not None and b != a and e not in said \
+                        and not (m in in_cycle and in_cycle[m] == in_cycle.get(e.imported)):
+                    rooms[a].append(Edge(a, b, e.path, e.line, e.type_only))
+        for comp in cycles(rooms):
+            first: dict[tuple[str, str], Edge] = {}
+            for a in comp:
+                for e in rooms[a]:
+                    if e.imported in comp:
+                        first.setdefault((a, e.imported), e)
+            arrows = tuple((a, b, graph_edge) for (a, b), graph_edge in sorted(first.items()))
+            out.append(FolderCircle(pkg, tuple(comp), arrows))
+    return out
+
+
+def folder_circle_problems(graph, allowed=None,
+                           said=frozenset()) -> tuple[list[str], list[tuple[FolderCircle, str]]]:
+    """([breach lines], [(circle, why) kept by ``allowed``, FOLDER_CIRCLES_ALLOWED by default]);
+    ``said``: as in :func:`folder_circles`."""
+    allowed = FOLDER_CIRCLES_ALLOWED if allowed is None else allowed
+    bad, kept = [], []
+    for c in folder_circles(graph, said):
+        why = allowed.get((c.package, frozenset(c.rooms)))
+        if why is None:
+            bad.append(str(c) + ": move the piece that closes it to the floor it belongs on")
+        else:
+            kept.append((c, why))
+    return bad, kept
+
+
 def type_only_cycles(graph, run_cycles=None) -> list[list[str]]:
-    """The cycles among the modules of studio and nodes that appear once the type-only imports are
+    """The cycles among the modules of studio, nodes and scripts that appear once the type-only imports are
     drawn in."""
     run_cycles = cycles(runtime(graph)) if run_cycles is None else run_cycles
     return [c for c in cycles(graph) if c not in run_cycles]
@@ -513,7 +603,10 @@ def figures(root: str = ROOT) -> dict:
     graph, _ = build_graph(root=root, sources=sources)
     studio = within(graph)
     bad, kept = reach_ins(sources, root)
-    return {"largest_ui_file": big_file, "largest_ui_class": big_class,
+    circles_bad, circles_kept = folder_circle_problems(graph)
+    return {"folder_circles": circles_bad, "folder_circles_kept": circles_kept,
+            "packages": len({m.rpartition(".")[0] for m in graph if "." in m}),
+            "largest_ui_file": big_file, "largest_ui_class": big_class,
             "studio_cycles": len(cycles(runtime(graph))),
             "type_only_cycles": len(type_only_cycles(graph)),
             "type_only_imports": sum(e.type_only for es in graph.values() for e in es),
@@ -528,9 +621,15 @@ def report() -> int:
     bad = check()
     print("\n".join(bad) if bad else "import contract: kept")
     f = figures()
-    print(f"import cycles among the {f['modules']} modules of studio and nodes: {f['studio_cycles']} at run time, "
+    print(f"import cycles among the {f['modules']} modules of studio, nodes and scripts: {f['studio_cycles']} "
+          "at run time, "
           f"{f['type_only_cycles']} with the type-only imports drawn in")
-    print(f"type-only imports (under TYPE_CHECKING) in studio and nodes: {f['type_only_imports']}")
+    print(f"type-only imports (under TYPE_CHECKING) in studio, nodes and scripts: {f['type_only_imports']}")
+    print(f"folder circles inside the {f['packages']} packages of studio, nodes and scripts (among the "
+          f"sub-packages and modules of each, at every depth): {len(f['folder_circles'])}, "
+          f"{len(f['folder_circles_kept'])} kept, each with its reason" + (":" if f["folder_circles_kept"] else ""))
+    for c, why in f["folder_circles_kept"]:
+        print(f"  {c}  -- {why}")
     print(f"private reach-ins across files: {f['private_reach_ins']} not listed, "
           f"{len(f['private_allowed'])} listed, each with its reason:")
     for where, why in f["private_allowed"]:

@@ -48,8 +48,8 @@ from tests import import_contract as ic  # noqa: E402
 
 
 def test_import_contract_holds():
-    """Layers import downwards only (cli > ui > distributed > nodes > engine > core), and inside
-    studio/ui: shots > app > window > dialogs > panels > canvas | preview > document > base; the
+    """Layers import downwards only (scripts > cli > ui > distributed > nodes > engine > core), and
+    inside studio/ui: scripts/shots > app > window > dialogs > panels > canvas | preview > document > base; the
     preview never imports the document, studio.ui never imports nodes but for the listed edges; no
     import cycles between modules of studio, at run time or with the type-only imports drawn in;
     NodeGraphQt only under studio/ui/canvas/; no private name reached across files but the listed
@@ -72,6 +72,19 @@ def test_contract_catches_an_import_up_a_layer():
     assert len(bad) == 2, bad
     assert "studio/core/b.py:2" in bad[0] and "up a layer" in bad[0]
     assert "studio/core/c.py:2" in bad[1] and "studio.engine.x" in bad[1]  # a string import counts too
+
+
+def test_contract_keeps_the_scripts_above_the_product():
+    """The screenshot scripts (scripts/shots) drive the window from above the app; the product
+    (studio/, nodes/) never imports scripts."""
+    g, third = _planted({"scripts/shots/walk.py": "from studio.ui.app import start\nx = 1\n",
+                         "studio/ui/app.py": "start = 1\n",
+                         "studio/core/a.py": "def f():\n    from scripts.shots.walk import x\n",
+                         "nodes/generators/n.py": "import scripts.shots.walk\n"})
+    bad = ic.check(g, third)
+    assert len(bad) == 2, bad
+    assert "studio/core/a.py:2" in bad[0] and "up a layer (studio.core is below scripts)" in bad[0], bad
+    assert "nodes/generators/n.py:1" in bad[1] and "up a layer" in bad[1], bad
 
 
 def test_contract_catches_floors_inside_the_ui():
@@ -107,6 +120,53 @@ def test_contract_catches_cycles_inside_nodes_too():
     bad = ic.check(g, third)
     assert "import cycle: nodes.video_models.runs.windows -> nodes.video_models.sampling.sampler" in bad, bad
     assert "import cycle through type-only imports: nodes.generators.c -> nodes.generators.d" in bad, bad
+
+
+def _tree(root, files: dict[str, str]):
+    """Write ``files`` under ``root``, with an __init__.py in every folder (a real package tree)."""
+    for rel, src in files.items():
+        p = root / rel
+        for d in [p.parent, *p.parent.parents]:
+            if d == root:
+                break
+            d.mkdir(parents=True, exist_ok=True)
+            (d / "__init__.py").touch()
+        p.write_text(src)
+    return ic.build_graph(root=str(root))
+
+
+def test_contract_catches_circles_of_folders(tmp_path):
+    """Inside every package, at every depth, its sub-packages and modules (its rooms) must not import
+    each other in a circle, though no module imports itself around: a 3-room circle (two folders and
+    a module, through an import under TYPE_CHECKING and one inside a function) and a 2-folder
+    circle two floors down are each said with their rooms and one file:line per arrow."""
+    g, third = _tree(tmp_path, {
+        "studio/engine/a/one.py": "from ..b.two import T\n",
+        "studio/engine/a/four.py": "F = 1\n",
+        "studio/engine/b/two.py": "T = 1\n",
+        "studio/engine/b/three.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from studio.engine.c import C\n",
+        "studio/engine/c.py": "C = 1\ndef f():\n    from .a.four import F\n",
+        "nodes/generators/deep/p/x.py": "from nodes.generators.deep.q.y import Y\n",
+        "nodes/generators/deep/p/w.py": "W = 1\n",
+        "nodes/generators/deep/q/y.py": "Y = 1\n",
+        "nodes/generators/deep/q/z.py": "import nodes.generators.deep.p.w\n",
+        "nodes/generators/flat/u.py": "from ..deep.p import w\n"})  # a chain, no circle
+    assert not ic.cycles(g)  # no module imports itself around
+    bad = [b for b in ic.check(g, third) if b.startswith("folder circle")]
+    assert bad == [
+        "folder circle in nodes/generators/deep/: p/ <-> q/ (p/ -> q/: nodes/generators/deep/p/x.py:1; "
+        "q/ -> p/: nodes/generators/deep/q/z.py:1): move the piece that closes it to the floor it belongs on",
+        "folder circle in studio/engine/: a/ <-> b/ <-> c.py (a/ -> b/: studio/engine/a/one.py:1; "
+        "b/ -> c.py: studio/engine/b/three.py:3 (for types only); c.py -> a/: studio/engine/c.py:3): "
+        "move the piece that closes it to the floor it belongs on"], bad
+    kept = ic.folder_circle_problems(g, allowed={("nodes.generators.deep", frozenset({"p/", "q/"})): "a reason"})
+    assert len(kept[0]) == 1 and "studio/engine/" in kept[0][0]
+    assert [(c.package, c.rooms, why) for c, why in kept[1]] == [("nodes.generators.deep", ("p/", "q/"), "a reason")]
+
+
+def test_a_cycle_of_two_sibling_modules_is_said_once_as_a_cycle(tmp_path):
+    g, third = _tree(tmp_path, {"studio/engine/a.py": "from . import b\n", "studio/engine/b.py": "from . import a\n"})
+    assert ic.check(g, third) == ["import cycle: studio.engine.a -> studio.engine.b"]
 
 
 def test_contract_counts_type_only_imports_and_catches_their_cycles():
@@ -183,6 +243,7 @@ def test_ui_figures():
     f = ic.figures()
     assert f["largest_ui_class"][1] <= 40, f
     assert f["studio_cycles"] == 0 and f["type_only_cycles"] == 0, f
+    assert f["folder_circles"] == [] and f["packages"] >= 40, f
     assert f["private_reach_ins"] == 0, f
     assert len(f["ui_to_nodes_all"]) == len(f["ui_to_nodes"]), f
 

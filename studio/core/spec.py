@@ -156,6 +156,17 @@ class Node:
     # frames in order; such an output names the port it pulls them from (studio.engine.streaming)
     streams_output: ClassVar[bool] = False
     streams_input: ClassVar[str] = ""
+    # -- optional hooks: a node overrides what it needs; each default means "nothing special" --
+    # a loader: what it makes (a model) is kept in the engine's model cache, keyed by its parameters
+    # and weight files, whatever the run's use_cache says (studio.engine.executor; its
+    # model_footprint says how much room to make for it)
+    keeps_model: ClassVar[bool] = False
+    # bumped when the node's code changes what it makes for the same parameters: part of its
+    # output-cache and model-cache keys, so older cached results are not reused (studio.engine.signatures)
+    code_version: ClassVar[int] = 0
+    # a CLIP node whose run only wraps its input in a lazy clip indexed by frame: a chunked render
+    # may run it per chunk (studio.distributed.planner.is_chunk_safe)
+    chunk_safe: ClassVar[bool] = False
 
     _spec: ClassVar[NodeSpec | None] = None
 
@@ -209,6 +220,26 @@ class Node:
         show yet (no path). ``params`` have their paths resolved. One frame is decoded, off the GUI
         thread; bad input raises the same StudioError a run would."""
         return None
+
+    @classmethod
+    def model_footprint(cls, params: dict[str, Any], device: Any, base_dir: str | None = None) -> tuple[str, int]:
+        """A loader (``keeps_model``): (the device its model will live on, the bytes it will take there),
+        from headers, nothing loaded; the engine's model cache makes that much room before the load
+        (studio.engine.executor). By default: ``device``, no room to make."""
+        return str(device), 0
+
+    @classmethod
+    def signature_files(cls, params: dict[str, Any], base_dir: str | None = None) -> list[str]:
+        """Files the node reads that are not its path parameters (a model's weights and configs): their
+        fingerprints join its cache keys, so replacing them re-runs it (studio.engine.signatures)."""
+        return []
+
+    @staticmethod
+    def model_choices(kinds: Any, refresh: bool = False) -> dict:
+        """What the window's model picker lists for a Path parameter that declares ``models`` (the
+        kinds it takes): ``{"machine": words, "notes": [...], "models": [entry dicts]}``
+        (studio.ui.panels.model_picker; the video model loaders answer from their catalog)."""
+        return {"models": [], "notes": ["this node lists no models"]}
 
     def run(self, ctx, **inputs) -> Any:
         """Whole-value execution. Returns a dict {output name: value}, or the value itself when

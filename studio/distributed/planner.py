@@ -29,7 +29,7 @@ class SplitError(StudioError):
 
 def is_chunk_safe(spec) -> bool:
     return (spec.timing in (SOURCE, FRAME, WINDOW) or spec.id in LAZY_CLIP_NODES
-            or bool(getattr(spec.cls, "chunk_safe", False)))
+            or spec.cls.chunk_safe)
 
 
 @dataclass

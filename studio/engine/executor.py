@@ -251,7 +251,7 @@ class Executor:
         """One step of the plan: its kept model, its cached outputs, or a run of its node."""
         n = st.node
         p.result.signatures[n.id] = st.signature
-        keeps_model = bool(getattr(n.spec.cls, "keeps_model", False))
+        keeps_model = n.spec.cls.keeps_model
         mkey = None
         if keeps_model:  # a loader: its model lives in the model cache, whatever use_cache says
             mkey = model_key(st, p.plan.base_dir)
@@ -370,7 +370,7 @@ class Executor:
         found = reuse.disk_hits(plan.steps, disk, in_memory, emit) if disk is not None else {}
 
         def hit(st: Step) -> bool:
-            if getattr(st.node.spec.cls, "keeps_model", False):
+            if st.node.spec.cls.keeps_model:
                 return model_key(st, plan.base_dir) in self.models
             return st.node.id in found or (in_memory(st) and not st.node.spec.is_output)
         if not use_cache:
@@ -408,12 +408,11 @@ class Executor:
         Returns the device the model will live on."""
         n = st.node
         where, need = str(st.device), 0
-        foot = getattr(n.spec.cls, "model_footprint", None)
-        if foot is not None:
-            try:
-                where, need = foot(st.params, st.device, base_dir)
-            except Exception:  # noqa: BLE001 - a bad model fails when the node runs, with its message
-                pass
+        foot = n.spec.cls.model_footprint  # the base's: (st.device, 0)
+        try:
+            where, need = foot(st.params, st.device, base_dir)
+        except Exception:  # noqa: BLE001 - a bad model fails when the node runs, with its message
+            pass
         emit(ModelStatus(n.id, "loading", n.label, where, need))
         for key in self.models.make_room(where, need, keep):
             emit(NodeMessage(n.id, n.label, f"unloaded a model from {where} to make room for this one", "info"))

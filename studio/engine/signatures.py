@@ -48,12 +48,11 @@ def read_files(st, base_dir: str | None) -> list[str]:
             files.append(f"{os.path.abspath(v)}:{os.path.exists(v)}")  # a deleted render is redone
         else:
             files.append(os.path.abspath(v))  # a file it writes for itself (a checkpoint)
-    extra = getattr(spec.cls, "signature_files", None)
-    if extra is not None:  # files a node reads that are not path parameters (a model's weights)
-        try:
-            files += [file_fingerprint(f) for f in extra(st.params, base_dir)]
-        except Exception:  # noqa: BLE001 - a bad path fails when the node runs, with its message
-            files.append("signature_files:failed")
+    extra = spec.cls.signature_files  # files a node reads that are not path parameters (a model's weights)
+    try:
+        files += [file_fingerprint(f) for f in extra(st.params, base_dir)]
+    except Exception:  # noqa: BLE001 - a bad path fails when the node runs, with its message
+        files.append("signature_files:failed")
     return files
 
 
@@ -70,7 +69,7 @@ def signed(st, by_id: dict[str, Any], base_dir: str | None) -> tuple[str, bool]:
     id: studio.engine.plan)."""
     spec = st.node.spec
     ins = [[port, (by_id[src[0]].signature + ":" + src[1]) if src else None] for port, src in st.inputs.items()]
-    text = json.dumps([spec.id, spec.version, getattr(spec.cls, "code_version", 0), st.params, st.seed,
+    text = json.dumps([spec.id, spec.version, spec.cls.code_version, st.params, st.seed,
                        str(st.device), read_files(st, base_dir), ins], sort_keys=True, default=_json_default)
     stable = " at 0x" not in text and all(getattr(by_id[src[0]], "stable", False) for src in st.inputs.values() if src)
     return hashlib.sha256(text.encode()).hexdigest()[:32], stable
@@ -80,5 +79,5 @@ def model_key(st, base_dir: str | None) -> str:
     """A loader's key in the model cache: what it loads and how (type, parameters, device,
     the weight files' fingerprints), not its seed or its place in the graph."""
     spec = st.node.spec
-    return "model:" + _digest([spec.id, spec.version, getattr(spec.cls, "code_version", 0), st.params,
+    return "model:" + _digest([spec.id, spec.version, spec.cls.code_version, st.params,
                                str(st.device), read_files(st, base_dir)])

@@ -1,4 +1,4 @@
-"""python -m studio.ui.shots remakes the README pictures; the preview demo's thumbnails are drawn
+"""python -m scripts.shots remakes the README pictures; the preview demo's thumbnails are drawn
 (its thumbnail helper was defined after the demo's __main__ block, so the picture had none)."""
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 def test_shots_remake_the_timeline_picture_with_its_thumbnails(tmp_path):
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": ROOT}
-    p = subprocess.run([sys.executable, "-m", "studio.ui.shots", str(tmp_path), "--only", "timeline"], cwd=ROOT,
+    p = subprocess.run([sys.executable, "-m", "scripts.shots", str(tmp_path), "--only", "timeline"], cwd=ROOT,
                        env=env, capture_output=True, text=True, timeout=120)
     assert p.returncode == 0, p.stdout + p.stderr[-2000:]
     assert "ok  timeline" in p.stdout

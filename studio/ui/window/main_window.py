@@ -14,7 +14,7 @@ from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QDialog, QDockWidget, QInputDialog, QLabel, QMainWindow, QMessageBox,
                                QPlainTextEdit, QWidget)
 
-from studio.core.assets import DEMO_GRAPH  # noqa: F401 - app and shots import it from here
+from studio.core.assets import DEMO_GRAPH  # noqa: F401 - app and scripts/shots import it from here
 from studio.core.errors import StudioError
 from studio.core.graph import Graph
 from studio.engine.device import known_devices

@@ -1,7 +1,7 @@
-"""``python -m studio.ui.shots.templates [DOCS_DIR]``: pictures for the README of the
+"""``python -m scripts.shots.templates [DOCS_DIR]``: pictures for the README of the
 template browser (``screenshot-templates.png``) and of the window running the music visualiser
 template (``screenshot-running-template.png``, taken mid-run). Run it under Xvfb
-(``xvfb-run -s "-screen 0 1920x1200x24" python -m studio.ui.shots.templates docs``)."""
+(``xvfb-run -s "-screen 0 1920x1200x24" python -m scripts.shots.templates docs``)."""
 from __future__ import annotations
 
 import os
@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     QTimer.singleShot(1000, w.runs.run_graph)
     QTimer.singleShot(300_000, loop.quit)
     loop.exec()
-    from studio.ui.shots.window import stop_and_close
+    from scripts.shots.window import stop_and_close
     stop_and_close(w, loop)
     print(f"templates: {ok1}, running: {shot['done']}")
     return 0 if ok1 and shot["done"] else 1

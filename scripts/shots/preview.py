@@ -1,4 +1,4 @@
-"""``python -m studio.ui.shots.preview [--encoders] [--screenshot PATH]``: the preview area on its own, with
+"""``python -m scripts.shots.preview [--encoders] [--screenshot PATH]``: the preview area on its own, with
 synthetic shapes and sound (the timeline picture of the README) or with encoder outputs (the
 prompt-similarity and fusion-dominance picture)."""
 from __future__ import annotations
@@ -13,7 +13,7 @@ from studio.ui.preview.area import PreviewArea
 
 
 def _demo(argv: list[str] | None = None) -> int:
-    """``python -m studio.ui.shots.preview [--screenshot PATH]``: synthetic shapes with sound, their
+    """``python -m scripts.shots.preview [--screenshot PATH]``: synthetic shapes with sound, their
     optical flow in the viewer (colour wheel and arrows) wiped against the video, the timeline
     below with thumbnails and the waveform."""
     import argparse
@@ -91,7 +91,7 @@ def _demo(argv: list[str] | None = None) -> int:
 
 
 def _demo_encoders(argv: list[str] | None = None) -> int:
-    """``python -m studio.ui.shots.preview --encoders [--screenshot PATH]``: a prompt-similarity matrix,
+    """``python -m scripts.shots.preview --encoders [--screenshot PATH]``: a prompt-similarity matrix,
     a gated fusion of image, audio and text features with its "which input dominates" plot, and
     the clip's timeline with loudness, onsets and beats under the thumbnails."""
     import argparse

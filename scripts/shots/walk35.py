@@ -1,4 +1,4 @@
-"""``python -m studio.ui.shots.walk35 OUTDIR`` on an X display (Xvfb, with or without a window
+"""``python -m scripts.shots.walk35 OUTDIR`` on an X display (Xvfb, with or without a window
 manager): the issue-35 walk with real X input from ``xdotool`` and screenshots of the screen by
 ImageMagick's ``import``. The window keeps the size Studio gives it on that screen.
 
@@ -14,7 +14,7 @@ import os
 import sys
 import tempfile
 
-from studio.ui.shots.walk import Walk, sh
+from scripts.shots.walk import Walk, sh
 
 
 def _colleague_graph(registry, folder: str, outside: str, missing: bool) -> str:

@@ -1,7 +1,7 @@
-"""``python -m studio.ui.shots [DOCS_DIR] [--only NAME...] [--walk]``: remake every picture of the
+"""``python -m scripts.shots [DOCS_DIR] [--only NAME...] [--walk]``: remake every picture of the
 README, each in a fresh process (its own QApplication), into DOCS_DIR (default ``docs``).
 
-Run it under a display: ``xvfb-run -a -s "-screen 0 1920x1200x24" .venv/bin/python -m studio.ui.shots``.
+Run it under a display: ``xvfb-run -a -s "-screen 0 1920x1200x24" .venv/bin/python -m scripts.shots``.
 ``--walk`` also walks the issue-15 tasks with real X input (needs xdotool and ImageMagick) and
 keeps its 1600x1000 and 1024x700 pictures as ``screenshot-1600x1000.png`` / ``screenshot-1024x700.png``.
 """
@@ -16,16 +16,16 @@ import sys
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 # name -> (the pictures it makes, the command; {out} is the picture, {dir} the folder)
 SHOTS = {
-    "window": (["screenshot-window.png"], ["-m", "studio.ui.shots.window", "{out}"]),
-    "timeline": (["screenshot-timeline.png"], ["-m", "studio.ui.shots.preview", "--screenshot", "{out}"]),
-    "encoders": (["screenshot-encoders.png"], ["-m", "studio.ui.shots.preview", "--encoders", "--screenshot", "{out}"]),
-    "training": (["screenshot-training.png"], ["-m", "studio.ui.shots.training", "{out}"]),
+    "window": (["screenshot-window.png"], ["-m", "scripts.shots.window", "{out}"]),
+    "timeline": (["screenshot-timeline.png"], ["-m", "scripts.shots.preview", "--screenshot", "{out}"]),
+    "encoders": (["screenshot-encoders.png"], ["-m", "scripts.shots.preview", "--encoders", "--screenshot", "{out}"]),
+    "training": (["screenshot-training.png"], ["-m", "scripts.shots.training", "{out}"]),
     "templates": (["screenshot-templates.png", "screenshot-running-template.png"],
-                  ["-m", "studio.ui.shots.templates", "{dir}"]),
+                  ["-m", "scripts.shots.templates", "{dir}"]),
     "video-preview": (["screenshot-video-preview.png"],
                       [os.path.join("benchmarks", "bench_video_models.py"), "--gui-only", "--shot", "{out}"]),
 }
@@ -48,7 +48,7 @@ def remake(name: str, docs: str, timeout: float = 900) -> tuple[bool, float, str
 def walk(docs: str, timeout: float = 900) -> tuple[bool, float, str]:
     t0 = time.perf_counter()
     out = tempfile.mkdtemp(prefix="studio-walk-")
-    p = subprocess.run([sys.executable, "-m", "studio.ui.shots.walk", out], cwd=ROOT, capture_output=True,
+    p = subprocess.run([sys.executable, "-m", "scripts.shots.walk", out], cwd=ROOT, capture_output=True,
                        text=True, timeout=timeout)
     kept = []
     for pattern, name in (("*-run-1600x1000-window.png", "screenshot-1600x1000.png"),
@@ -61,7 +61,7 @@ def walk(docs: str, timeout: float = 900) -> tuple[bool, float, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m studio.ui.shots", description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m scripts.shots", description=__doc__.split("\n\n")[0])
     ap.add_argument("docs", nargs="?", default="docs")
     ap.add_argument("--only", nargs="*", choices=sorted(SHOTS), help="remake only these (none: only --walk)")
     ap.add_argument("--walk", action="store_true", help="also the Xvfb walk's 1600x1000 and 1024x700 pictures")

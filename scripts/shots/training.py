@@ -8,20 +8,20 @@ import tempfile
 from PySide6.QtCore import QEventLoop, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
+from scripts.shots.window import stop_and_close
 from studio.core.assets import TEMPLATES_DIR
 from studio.engine import events as ev
 from studio.engine.device import configure_threads
 from studio.ui.app import configure_gil
-from studio.ui.shots.window import stop_and_close
 from studio.ui.theme import apply_theme
 from studio.ui.window.main_window import MainWindow
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m studio.ui.shots.training [OUT.png]``: the window training the text-to-video
+    """``python -m scripts.shots.training [OUT.png]``: the window training the text-to-video
     template (reduced to train for a few seconds, checkpoint in a temporary folder), taken mid-run
     with the loss plot, the live sample in the viewer and the Sample node selected. Run it under
-    Xvfb: ``xvfb-run -s "-screen 0 1920x1200x24" .venv/bin/python -m studio.ui.shots.training``."""
+    Xvfb: ``xvfb-run -s "-screen 0 1920x1200x24" .venv/bin/python -m scripts.shots.training``."""
     argv = sys.argv[1:] if argv is None else argv
     out = argv[0] if argv else "docs/screenshot-training.png"
     app = QApplication.instance() or QApplication([])

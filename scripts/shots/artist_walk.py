@@ -1,4 +1,4 @@
-"""``python -m studio.ui.shots.artist_walk OUTDIR [--relaunch]`` on an X display (Xvfb, with or
+"""``python -m scripts.shots.artist_walk OUTDIR [--relaunch]`` on an X display (Xvfb, with or
 without a window manager): the issue-25 walk through the studio with real X input from
 ``xdotool`` and screenshots of the whole screen by ImageMagick's ``import``. The window keeps the
 size Studio gives it on that screen. Prints one line per step with what the window said and the
@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 
-from studio.ui.shots.walk import Walk, sh
+from scripts.shots.walk import Walk, sh
 
 
 def _env(tmp: str) -> None:

@@ -1,4 +1,4 @@
-"""``python -m studio.ui.shots.window OUT.png [GRAPH]``: open the window with a graph (the demo by
+"""``python -m scripts.shots.window OUT.png [GRAPH]``: open the window with a graph (the demo by
 default), run it, select its output and save a picture of the window (for the README)."""
 from __future__ import annotations
 

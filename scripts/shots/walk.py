@@ -1,4 +1,4 @@
-"""``xvfb-run -a -s "-screen 0 1600x1000x24" python -m studio.ui.shots.walk OUTDIR``: walk the
+"""``xvfb-run -a -s "-screen 0 1600x1000x24" python -m scripts.shots.walk OUTDIR``: walk the
 issue-15 tasks in a real window under Xvfb, with real X input from ``xdotool`` (keys, clicks,
 drags at the widgets' screen positions) and screenshots of the screen by ImageMagick's ``import``:
 the demo run at 1600x1000, a refused wire, a muted node skipping Save Video, scrubbing, save and

@@ -1,0 +1,1 @@
+"""Screenshot and demo scripts (python -m scripts.shots...): the README pictures."""

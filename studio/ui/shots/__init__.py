@@ -1,1 +1,0 @@
-"""Screenshot and demo scripts (python -m studio.ui.shots...): the README pictures."""
