@@ -309,3 +309,33 @@ def test_the_door_check_sees_a_part_going_around_it(tmp_path, monkeypatch):
     monkeypatch.undo()
     door = _protocol_members("studio/ui/canvas/api.py", "CanvasApi")
     assert {"view_node", "widget"} - door == {"view_node", "widget"} and {"doc", "node_graph"} <= door
+
+
+LONG_FUNCTION = 80  # lines
+MOST_LONG_FUNCTIONS = 5  # issue 53: functions by their steps
+
+
+def long_functions(root: str = ROOT) -> list[str]:
+    """'path:line name (N lines)' of each function over LONG_FUNCTION lines in studio/ and nodes/."""
+    out = []
+    for top in ("studio", "nodes"):
+        for dp, _, fs in os.walk(os.path.join(root, top)):
+            for f in fs:
+                if f.endswith(".py"):
+                    p = os.path.join(dp, f)
+                    with open(p, encoding="utf-8") as fh:
+                        tree = ast.parse(fh.read())
+                    for n in ast.walk(tree):
+                        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                            size = n.end_lineno - n.lineno + 1
+                            if size > LONG_FUNCTION:
+                                out.append(f"{os.path.relpath(p, root)}:{n.lineno} {n.name} ({size} lines)")
+    return out
+
+
+def test_at_most_five_functions_run_over_80_lines(tmp_path):
+    found = long_functions()
+    assert len(found) <= MOST_LONG_FUNCTIONS, "split these by their steps:\n" + "\n".join(found)
+    (tmp_path / "studio").mkdir()  # the count itself sees a long function
+    (tmp_path / "studio" / "long.py").write_text("def f():\n" + "    x = 1\n" * 90)
+    assert long_functions(str(tmp_path)) == ["studio/long.py:1 f (91 lines)"]
