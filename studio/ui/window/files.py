@@ -67,6 +67,9 @@ class FileActions:
     def __init__(self, win: WindowApi):
         self.win = win
         self.template_name = ""  # the template an untitled graph came from (the window's title says it)
+        # why the graph shown is not on disk as shown though nothing was edited ("converted from the
+        # ComfyUI workflow x.json", "the graph inside the clip x.mp4"): it is asked about like an edit
+        self.not_on_disk = ""
 
     # -- files ------------------------------------------------------------------------------
     def update_title(self) -> None:
@@ -75,18 +78,23 @@ class FileActions:
         name = os.path.basename(self.win.doc.path) if self.win.doc.path else \
             (f"{self.template_name} (template, not saved)" if self.template_name else "untitled")
         self.win.setWindowTitle(f"{name}[*] — Studio")
-        self.win.setWindowModified(self.win.doc.dirty)
+        self.win.setWindowModified(self.unsaved())
+
+    def unsaved(self) -> bool:
+        """Edited since the last save, or shown from something that is not a graph file."""
+        return bool(self.win.doc.dirty or self.not_on_disk)
 
     def ask_unsaved(self) -> str:
         """'save', 'discard' or 'cancel'. Tests replace this."""
-        b = QMessageBox.question(self.win, "Unsaved changes",
-                                 "The graph has unsaved changes. Save them first?",
+        text = (f"This graph ({self.not_on_disk}) is not saved as a graph file. Save it first?"
+                if self.not_on_disk and not self.win.doc.dirty else "The graph has unsaved changes. Save them first?")
+        b = QMessageBox.question(self.win, "Unsaved changes", text,
                                  QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, QMessageBox.Save)
         return {QMessageBox.Save: "save", QMessageBox.Discard: "discard"}.get(b, "cancel")
 
     def maybe_save(self) -> bool:
         """True when it is safe to drop the current graph."""
-        if not self.win.doc.dirty:
+        if not self.unsaved():
             return True
         ans = self.ask_unsaved()
         if ans == "save":
@@ -133,6 +141,7 @@ class FileActions:
             return
         path, _ = QFileDialog.getOpenFileName(self.win, "Open graph", self._last_dir(), GRAPH_FILTER)
         if path:
+            self.win.settings.setValue("open_dir", os.path.dirname(os.path.abspath(path)))
             self.open_path(path, ask=False)
 
     def open_path(self, path: str, ask: bool = True) -> bool:
@@ -150,6 +159,9 @@ class FileActions:
             return False
         keep_path = path if path.lower().endswith(".json") else None
         self._set_graph(g, keep_path)
+        if keep_path is None:
+            self.not_on_disk = f"the graph inside {os.path.basename(path)}"
+            self.update_title()
         self._add_recent(path)
         self.win.log(f"opened {path}" + ("" if keep_path else " (its embedded graph; Save As to keep it)"), "ok")
         for n in g.nodes.values():
@@ -171,13 +183,15 @@ class FileActions:
             return False
         absolutise_inputs(conv.graph)  # images beside the workflow found; outputs go to the project folder
         self._set_graph(conv.graph, None)
+        self.not_on_disk = f"converted from the ComfyUI workflow {os.path.basename(path)}"
+        self.update_title()
         self.win.log(f"converted the ComfyUI workflow {path} into a new untitled graph (Save As to keep it)", "ok")
         for line in conv.log:
             self.win.log(line)
         return True
 
     def _set_graph(self, g: Graph, path: str | None, template: str = "") -> None:
-        self.template_name = template
+        self.template_name, self.not_on_disk = template, ""
         if self.win.runner.running:
             self.win.runner.stop()
         self.win.statusBar().clearMessage()  # a message about the graph gone ("B = ...") is stale
@@ -225,6 +239,7 @@ class FileActions:
             self.win.log(f"cannot save '{path}': {e}", "error")
             return False
         self.win.doc.path = path
+        self.not_on_disk = ""
         self.win.doc.undo_stack.setClean()
         self.discard_autosave()  # saved: a crash now offers no older autosave of this work
         self.win.doc.path_changed.emit(path)
@@ -233,6 +248,11 @@ class FileActions:
         return True
 
     def _last_dir(self) -> str:
+        """Where Open starts: the folder last opened from (a workflow or clip too), else the newest
+        recent graph's, else the graph's own folder."""
+        last = self.win.settings.value("open_dir", "")
+        if isinstance(last, str) and last and os.path.isdir(last):
+            return last
         recent = self.recent_files()
         return os.path.dirname(recent[0]) if recent else graph_folder(self.win.doc.graph, self.win.doc.path)
 
