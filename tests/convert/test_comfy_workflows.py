@@ -223,6 +223,8 @@ def test_file_open_converts_into_an_untitled_graph(qtbot, tmp_path, monkeypatch)
     monkeypatch.setenv("STUDIO_CONFIG_DIR", str(tmp_path / "config"))
     from studio.ui.window.main_window import MainWindow
     win = MainWindow()
+    asked = []
+    win.files.ask_unsaved = lambda: asked.append(win.files.not_on_disk) or "discard"
     qtbot.addWidget(win)
     src = tmp_path / "video_wan2_2_14B_i2v.json"
     shutil.copy(os.path.join(TEMPLATES, "video_wan2_2_14B_i2v.json"), src)
@@ -232,6 +234,8 @@ def test_file_open_converts_into_an_untitled_graph(qtbot, tmp_path, monkeypatch)
     assert _gen(g).params["frames"] == 81
     log = win.log_view.toPlainText()
     assert "converted the ComfyUI workflow" in log and "video_models.image_to_video" in log
+    assert win.isWindowModified()  # not on disk as a graph: closing asks, naming the workflow
+    assert win.close() and asked == ["converted from the ComfyUI workflow video_wan2_2_14B_i2v.json"]
 
 
 def _tiny_single_file(models, base_dir, name, sub="transformer"):

@@ -1,0 +1,77 @@
+"""Suite-wide guard: a modal dialog nobody answers fails its test instead of hanging the run.
+
+A window that asks a question at close (unsaved changes) or any other modal box opened by a test
+that did not replace the question would block the worker until pytest-timeout kills the whole
+process, and a killed xdist worker can leave the run waiting for ever. Every modal entry point
+(QMessageBox's static questions, QDialog.exec, QInputDialog and QFileDialog's static getters) is
+wrapped: a dialog still up after ``MODAL_LIMIT_S`` is rejected, its title and text recorded, and the
+test fails at teardown naming it. Tests that answer a dialog themselves (a timer that clicks a
+button) do so long before the limit.
+"""
+import functools
+
+import pytest
+
+MODAL_LIMIT_S = 20
+_left_up: list[str] = []
+_open: set[int] = set()
+_calls = [0]
+
+
+def _describe(w) -> str:
+    text = getattr(w, "text", None)
+    said = text() if callable(text) else ""
+    return f"{type(w).__name__} {w.windowTitle()!r}: {said!r}"
+
+
+def _close_if_still_up(call: int) -> None:
+    if call not in _open:
+        return
+    from PySide6.QtWidgets import QApplication, QDialog
+    w = QApplication.activeModalWidget()
+    if w is None:
+        return
+    _left_up.append(_describe(w))
+    if isinstance(w, QDialog):
+        w.reject()
+    else:
+        w.close()
+
+
+def _guarded(orig):
+    @functools.wraps(orig)
+    def call(*args, **kwargs):
+        from PySide6.QtCore import QTimer
+        _calls[0] += 1
+        me = _calls[0]
+        _open.add(me)
+        QTimer.singleShot(MODAL_LIMIT_S * 1000, lambda: _close_if_still_up(me))
+        try:
+            return orig(*args, **kwargs)
+        finally:
+            _open.discard(me)
+    return call
+
+
+def pytest_configure(config):
+    try:
+        from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox
+    except ImportError:  # pragma: no cover - the suite needs PySide6; nothing to guard without it
+        return
+    for cls, names in ((QMessageBox, ("question", "warning", "critical", "information", "about")),
+                       (QInputDialog, ("getText", "getInt", "getDouble", "getItem", "getMultiLineText")),
+                       (QFileDialog, ("getOpenFileName", "getOpenFileNames", "getSaveFileName",
+                                      "getExistingDirectory"))):
+        for name in names:
+            setattr(cls, name, staticmethod(_guarded(getattr(cls, name))))
+    QDialog.exec = _guarded(QDialog.exec)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    result = yield
+    if _left_up:
+        said = "; ".join(_left_up)
+        _left_up.clear()
+        raise AssertionError(f"a modal dialog was left up for {MODAL_LIMIT_S} s and closed by the suite: {said}")
+    return result
