@@ -9,7 +9,8 @@ from __future__ import annotations
 import os
 
 from ..base.errors import ModelError
-from ..base.registry import FAMILIES, Family, family_from_index, family_from_keys
+from ..base.recognise import family_from_keys
+from ..base.registry import FAMILIES, Family, family_from_index
 from ..files.headers import (PICKLE_EXTS, read_json, refuse_pickle, regular_file, safetensors_header,
                              safetensors_keys, unknown_architecture)
 
@@ -100,10 +101,10 @@ def check_file(path: str) -> tuple[Family, list[str]]:
         raise ModelError(f"'{path}' is neither a diffusers folder nor a .safetensors or .gguf file")
     header = safetensors_header(path)
     keys = [k for k in header if k != "__metadata__"]
-    fam = family_from_keys(keys)
+    shapes = {k: header[k].get("shape", ()) for k in keys if isinstance(header[k], dict)}
+    fam = family_from_keys(shapes)
     if fam is None:
-        raise ModelError(unknown_architecture(path, {k: header[k].get("shape", ()) for k in keys
-                                                     if isinstance(header[k], dict)}))
+        raise ModelError(unknown_architecture(path, shapes))
     return fam, keys
 
 

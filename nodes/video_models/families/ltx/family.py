@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ...base.family import Family, config_int
+from . import recognise
 
 
 class LTX(Family):
@@ -13,9 +14,10 @@ class LTX(Family):
 FAMILY = LTX(
     "ltx", "LTX-Video", ("LTXPipeline", "LTXImageToVideoPipeline", "LTXConditionPipeline"),
     i2v="LTXImageToVideoPipeline", t2v="LTXPipeline", cond="LTXConditionPipeline", latent_layout="packed",
-    frames=49, frame_multiple=(8, 1), size_multiple=32, fps=24.0, scale_attr="latents_std", key_rank=6,
+    frames=49, frame_multiple=(8, 1), size_multiple=32, fps=24.0, scale_attr="latents_std", key_rank=6, recogniser=recognise.recognise,
     preview_scaling=True,
     layouts=("diffusers", "original (Lightricks)"),
+    part_titles=(("T5-XXL", "T5-XXL (LTX-Video, CogVideoX)"),),
     key_patterns=(("adaln_single.", "caption_projection.", "scale_shift_table"),
                   ("time_embed.", "caption_projection.", "scale_shift_table")),
     variants=(("LTX-Video 13B", lambda idx, cfg: config_int(cfg, "num_layers") == 48),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...base.family import Family
+from . import recognise
 
 
 class SVD(Family):
@@ -19,7 +20,7 @@ class SVD(Family):
 
 FAMILY = SVD("svd", "Stable Video Diffusion", ("StableVideoDiffusionPipeline",),
              i2v="StableVideoDiffusionPipeline", denoiser="unet", latent_layout="BTCHW", frames=14,
-             fixed_frames=14, size_multiple=8, fps=7.0, key_rank=1,
+             fixed_frames=14, size_multiple=8, fps=7.0, key_rank=1, recogniser=recognise.recognise,
              layouts=("diffusers", "Stability's sgm checkpoint"),
              key_patterns=(("time_stack",),  # original SGM layout of SVD
                            ("temporal_transformer_blocks", "down_blocks."),
