@@ -43,12 +43,22 @@ class Family:
     schedule_in_one_take: bool = False  # a prompt schedule may change the prompt inside one take (context_windows.py)
     preview_scaling: bool = False  # live previews scale normalised latents by the VAE's scaling_factor too
     keyframes_instead: str = ""  # what it takes instead of keyframes at any frame ('' : the generic words)
+    window_layout: str = ""  # its denoiser input's frame axis context windows can cut ("BCTHW", "packed"; '' : none)
+    cond_shift_fixed: bool = False  # its condition pipeline takes no size-dependent shift (continuation.shift_fixed)
+    lora_targets: tuple[str, ...] = ()  # the modules Train Video LoRA adapts by default ((): it trains none)
+    train_loss: str = ""  # the loss it was trained with (a key of lora/loss.py's LOSSES)
+    takes_frame_rate: bool = False  # its pipelines take the clip's 'frame_rate' (a LoRA's validation sample)
+    # a trained LoRA's copy in its original names (lora/file.py): "wan" (Wan's own names), "prefixed"
+    # (diffusers' names under 'diffusion_model.'); '' : none
+    comfyui_lora: str = ""
+    wan_lora_names: bool = False  # a LoRA with no prefix may be in Wan's original names (Wan, SkyReels-V2)
+    single_file_refusal: str = ""  # why a single denoiser file of it is not read ('' : it is read)
 
     one_checkpoint = False  # (a class attribute) its "part files" are one all-in-one checkpoint (SVD's)
 
     def recognise(self, tensors, filename: str = ""):
         """What a file is, if it is this family's denoiser, checkpoint or VAE (a ``Recognised``, from
-        ``tensors``: a base.tensors.Tensors); None when it is not."""
+        ``tensors``: a base.recognise.Tensors); None when it is not."""
         return self.recogniser(tensors, filename) if self.recogniser is not None else None
 
     def part_title(self, kind: str, title: str) -> str:
@@ -65,6 +75,22 @@ class Family:
     def checkpoint_words(self, tensors) -> str:
         """What a file holding its denoiser and a VAE holds, in words."""
         return "denoiser and VAE in one file"
+
+    def call_args(self, p, height: int, width: int, frames: int, steps: int, fps: float) -> dict | None:
+        """Its pipeline's own arguments for a generator's call (``p``: the node's parameters), when they
+        are not the generic ones (a prompt, guidance): None by default."""
+        return None
+
+    def frames_condition(self, clip: list) -> dict:
+        """Its condition pipeline's arguments for a window starting from ``clip`` (PIL frames): one video
+        condition at frame 0, at full strength (a take continued; families with a condition pipeline)."""
+        from .errors import ModelError
+        raise ModelError(f"{self.title} has no condition pipeline: a take cannot be continued from frames")
+
+    def keyframe_conditions(self, ctx, pipe, keys: list, strength: float) -> list:
+        """Its condition pipeline's ``conditions`` for keyframes (``.at``, ``.image``, ``.port``)."""
+        from .errors import ModelError
+        raise ModelError(f"{self.title} has no condition pipeline: it takes no keyframes at any frame")
 
     def matches_keys(self, keys: list[str]) -> bool:
         """Whether a single file's tensor names are this family's (every fragment of one pattern)."""

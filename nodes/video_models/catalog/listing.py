@@ -294,8 +294,7 @@ def _code_version() -> list:
     fams = os.path.join(root, "families")
     each = [os.path.join("families", d, f) for d in sorted(os.listdir(fams)) if os.path.isdir(os.path.join(fams, d))
             for f in ("family.py", "recognise.py")]  # every family's recogniser, found by path (none imported)
-    for f in [os.path.join("catalog", "headers.py"), os.path.join("base", "recognise.py"),
-              os.path.join("base", "tensors.py"), *each]:
+    for f in [os.path.join("catalog", "headers.py"), os.path.join("base", "recognise.py"), *each]:
         try:
             st = os.stat(os.path.join(root, f))
             out.append([f, st.st_size, st.st_mtime_ns])

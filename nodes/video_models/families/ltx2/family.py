@@ -14,6 +14,14 @@ class LTX2(Family):
     def checkpoint_words(self, tensors):
         return recognise.checkpoint_words(tensors)
 
+    def frames_condition(self, clip):
+        from . import conditions
+        return conditions.frames_condition(clip)
+
+    def keyframe_conditions(self, ctx, pipe, keys, strength):
+        from . import conditions
+        return conditions.keyframe_conditions(ctx, pipe, keys, strength)
+
     def part_reader(self):
         from . import parts as parts_ltx2
         return parts_ltx2

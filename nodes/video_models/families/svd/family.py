@@ -13,6 +13,12 @@ class SVD(Family):
         from . import pipeline  # its one checkpoint (UNet, temporal VAE, CLIP image encoder)
         return pipeline
 
+    def call_args(self, p, height, width, frames, steps, fps):
+        """Image to video with no prompt: a motion bucket, noise augmentation, guidance rising over the clip."""
+        return {"height": height, "width": width, "num_frames": frames, "num_inference_steps": steps,
+                "min_guidance_scale": 1.0, "max_guidance_scale": p.guidance, "fps": max(1, int(round(fps))),
+                "motion_bucket_id": p.motion, "noise_aug_strength": p.noise_aug, "decode_chunk_size": min(8, frames)}
+
     def converters(self) -> dict:
         from . import convert  # its UNet in Stability's layout
         return convert.CONVERTERS

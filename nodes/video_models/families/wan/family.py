@@ -54,6 +54,7 @@ FAMILY = Wan(
     i2v="WanImageToVideoPipeline", t2v="WanPipeline", v2v="WanVideoToVideoPipeline",
     vace="WanVACEPipeline", animate="WanAnimatePipeline", frames=33, frame_multiple=(4, 1), size_multiple=16,
     fps=16.0, scale_attr="latents_std", key_rank=4, recogniser=recognise.recognise, schedule_in_one_take=True,
+    window_layout="BCTHW", lora_targets=("to_q", "to_k", "to_v", "to_out.0"), train_loss="flow_matching", comfyui_lora="wan", wan_lora_names=True,
     keyframes_instead=("Wan Image to Video takes a first frame ('image') and a last one ('last_image': first-last "
                        "frame); for frames kept at any position use the Wan VACE node with a Wan VACE model"),
     layouts=("diffusers", "original (Wan-Video, ComfyUI)"),

@@ -3,8 +3,7 @@
 experts, TI2V-5B, VACE, Animate), and Wan's VAEs."""
 from __future__ import annotations
 
-from ...base.recognise import Recognised
-from ...base.tensors import dim
+from ...base.recognise import Recognised, dim
 
 
 def _denoiser(t, filename: str) -> Recognised | None:
