@@ -135,8 +135,7 @@ def use_conditions(ctx, sampler, node_title: str, n: int, win: int) -> None:
 
 def ltx_conditions(ctx, sampler, keys: list[Keyframe], strength: float, first=None) -> list:
     """``conditions`` for ``LTXConditionPipeline`` / ``LTX2ConditionPipeline``: ``first`` (Image to Video's
-    image) at frame 0 at full strength, then the keyframes."""
-    from ..base.calls import to_pil
+    image) at frame 0 at full strength, then the keyframes (the family's own conditions)."""
     keys = list(keys)
     if first is not None:
         if keys and keys[0].at == 0:
