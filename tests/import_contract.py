@@ -355,9 +355,9 @@ PRIVATE_ALLOWED = {
         "torch.device(...)`; its cache of redirected factories can hold transformers' linspace wrapper",
     ("nodes/generators/checkpoint.py", "_device_constructors"): "torch: that cache (an lru_cache), "
         "rebuilt when it lacks the real torch.linspace; no public way to reset it",
-    ("nodes/video_models/files/config_check.py", "_device"): "torch.utils._device: as in the checkpoint loader; "
+    ("nodes/video_models/base/config_check.py", "_device"): "torch.utils._device: as in the checkpoint loader; "
         "a config is built on the meta device to check it, which that cache can break",
-    ("nodes/video_models/files/config_check.py", "_device_constructors"): "torch: that cache (an lru_cache), "
+    ("nodes/video_models/base/config_check.py", "_device_constructors"): "torch: that cache (an lru_cache), "
         "rebuilt when it lacks the real torch.linspace; no public way to reset it",
     ("nodes/video_models/lora/loss.py", "_pack_latents"): "diffusers' LTXPipeline packs latents "
         "only through this static method; training must pack exactly as inference does",

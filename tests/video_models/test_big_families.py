@@ -12,7 +12,8 @@ import pytest
 from studio.core.graph import Graph
 from studio.engine.executor import Executor
 
-from nodes.video_models.base.registry import FAMILIES, family_from_index, family_from_keys, variant_title
+from nodes.video_models.base.registry import FAMILIES, family_from_index, variant_title
+from nodes.video_models.base.recognise import family_from_keys
 
 pytest.importorskip("diffusers")
 

@@ -11,6 +11,7 @@ from studio.core.graph import Graph
 from studio.engine.events import NodeMessage
 from studio.engine.executor import Executor
 
+from nodes.video_models.base.registry import FAMILIES
 from nodes.video_models.takes.context_windows import WindowPlan, plan_for
 
 pytest.importorskip("diffusers")
@@ -216,7 +217,7 @@ def test_the_prediction_is_the_tapered_mean_of_the_transformer_on_each_window(sc
     t = torch.tensor([700.0])
     plan = WindowPlan(window=3, overlap=1, schedule=schedule)
     with torch.no_grad():
-        with context_windows_applied(SimpleNamespace(transformer=tr), "wan", plan) as cw:
+        with context_windows_applied(SimpleNamespace(transformer=tr), FAMILIES["wan"], plan) as cw:
             got = tr(hidden_states=x, timestep=t, encoder_hidden_states=text, return_dict=False)[0]
         starts = [0, 2, 4] if schedule == "uniform" else [0, 2, 4, 6]
         acc, norm = torch.zeros_like(x), torch.zeros(7)

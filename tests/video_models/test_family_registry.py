@@ -8,7 +8,8 @@ import os
 
 import pytest
 
-from nodes.video_models.base.registry import FAMILIES, all_families, family, family_from_keys, register
+from nodes.video_models.base.registry import FAMILIES, all_families, family, register
+from nodes.video_models.base.recognise import family_from_keys
 
 ROOT = os.path.join(os.path.dirname(__file__), "..", "..", "nodes", "video_models")
 GENERIC = ("base", "files", "loading", "catalog", "sampling", "takes", "runs", "memory", "lora")

@@ -32,7 +32,7 @@ def test_the_released_denoiser_and_vae_in_comfyuis_names_are_recognised_with_the
     from nodes.video_models.base.recognise import recognise
     from nodes.video_models.families.hunyuan.layouts import convert_transformer, convert_vae
     from nodes.video_models.families.hunyuan15.parts import _vae_config, transformer_config
-    from nodes.video_models.base.registry import family_from_keys
+    from nodes.video_models.base.recognise import family_from_keys
     released = {**T2V_480P, "num_layers": 3}  # the widths of the released model; 3 of its 54 blocks (a faster build)
     den = _meta_state(lambda: diffusers.HunyuanVideo15Transformer3DModel(**released))
     original = {"model.diffusion_model." + k: v for k, v in th.transformer_original_names(den).items()}

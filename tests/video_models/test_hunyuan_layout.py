@@ -73,7 +73,7 @@ def test_a_file_of_the_real_13b_shapes_is_recognised_and_converts_to_its_shapes(
 
     from nodes.video_models.base.recognise import recognise
     from nodes.video_models.families.hunyuan.layouts import prepare
-    from nodes.video_models.base.registry import family_from_keys
+    from nodes.video_models.base.recognise import family_from_keys
     with init_empty_weights():
         big = HunyuanVideoTransformer3DModel()
     state = big.state_dict()

@@ -167,7 +167,8 @@ def test_stop_inside_a_step_and_the_cached_model_after(ltx2_dir):
 def test_image_to_video_and_family(ltx2_dir, monkeypatch):
     from diffusers import LTX2ImageToVideoPipeline
 
-    from nodes.video_models.base.registry import FAMILIES, family_from_keys
+    from nodes.video_models.base.registry import FAMILIES
+    from nodes.video_models.base.recognise import family_from_keys
     assert family_from_keys(["audio_caption_projection.linear_1.weight", "av_cross_attn_audio_scale_shift.x",
                              "scale_shift_table", "caption_projection.linear_1.weight"]) is FAMILIES["ltx2"]
     calls = []

@@ -14,7 +14,8 @@ import pytest
 from nodes.video_models.base.errors import ModelError
 from nodes.video_models.files.headers import safetensors_keys
 from nodes.video_models.loading.checks import check_file, check_folder
-from nodes.video_models.base.registry import FAMILIES, family_from_keys
+from nodes.video_models.base.registry import FAMILIES
+from nodes.video_models.base.recognise import family_from_keys
 from nodes.video_models.base.family import valid_frames
 from nodes.video_models.sampling.sampler import plan_windows
 from studio.core import models

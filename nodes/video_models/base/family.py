@@ -27,10 +27,15 @@ class Family:
     scale_attr: str = "scaling_factor"  # how its latents are scaled for the denoiser
     extra_i2v_params: tuple[str, ...] = field(default=())
     forcing: bool = False  # a long take by diffusion forcing inside one call (SkyReels-V2 DF; takes/forcing.py)
-    # how a single file's tensor names tell the family: each pattern a tuple of name fragments that
-    # must all appear; families are tried by ``key_rank`` (lowest first), their patterns in order
+    # how a single file tells the family (base/recognise.py asks every family by ``key_rank``, lowest
+    # first): ``recogniser(tensors, filename)`` -> a Recognised (its denoisers, checkpoints, VAEs by
+    # exact names and shapes) or None; failing every family's, the looser ``key_patterns``: each a
+    # tuple of name fragments that must all appear
+    recogniser: object = field(default=None, compare=False)
     key_patterns: tuple[tuple[str, ...], ...] = field(default=(), compare=False)
     key_rank: int = 100
+    # the text and image encoders it uses, as base/recognise.py names them -> its own title for them
+    part_titles: tuple[tuple[str, str], ...] = field(default=(), compare=False)
     # the models inside the family, told apart by model_index.json and the denoiser's config.json:
     # (title, test(index, denoiser config)); the first match wins
     variants: tuple[tuple[str, object], ...] = field(default=(), compare=False)
@@ -38,8 +43,54 @@ class Family:
     schedule_in_one_take: bool = False  # a prompt schedule may change the prompt inside one take (context_windows.py)
     preview_scaling: bool = False  # live previews scale normalised latents by the VAE's scaling_factor too
     keyframes_instead: str = ""  # what it takes instead of keyframes at any frame ('' : the generic words)
+    window_layout: str = ""  # its denoiser input's frame axis context windows can cut ("BCTHW", "packed"; '' : none)
+    cond_shift_fixed: bool = False  # its condition pipeline takes no size-dependent shift (continuation.shift_fixed)
+    lora_targets: tuple[str, ...] = ()  # the modules Train Video LoRA adapts by default ((): it trains none)
+    train_loss: str = ""  # the loss it was trained with (a key of lora/loss.py's LOSSES)
+    takes_frame_rate: bool = False  # its pipelines take the clip's 'frame_rate' (a LoRA's validation sample)
+    # a trained LoRA's copy in its original names (lora/file.py): "wan" (Wan's own names), "prefixed"
+    # (diffusers' names under 'diffusion_model.'); '' : none
+    comfyui_lora: str = ""
+    wan_lora_names: bool = False  # a LoRA with no prefix may be in Wan's original names (Wan, SkyReels-V2)
+    single_file_refusal: str = ""  # why a single denoiser file of it is not read ('' : it is read)
 
     one_checkpoint = False  # (a class attribute) its "part files" are one all-in-one checkpoint (SVD's)
+
+    def recognise(self, tensors, filename: str = ""):
+        """What a file is, if it is this family's denoiser, checkpoint or VAE (a ``Recognised``, from
+        ``tensors``: a base.recognise.Tensors); None when it is not."""
+        return self.recogniser(tensors, filename) if self.recogniser is not None else None
+
+    def part_title(self, kind: str, title: str) -> str:
+        """This family's title for a text or image encoder it uses ('UMT5-XXL' -> 'UMT5-XXL (Wan)');
+        '' when it does not use it."""
+        return dict(self.part_titles).get(title, "")
+
+    lora_title = ""  # (a class attribute) what a LoRA for it is called when its names tell ('Wan')
+
+    def lora_names(self, names: list[str]) -> bool:
+        """Whether a LoRA's module names (prefixes removed) are this family's; False by default."""
+        return False
+
+    def checkpoint_words(self, tensors) -> str:
+        """What a file holding its denoiser and a VAE holds, in words."""
+        return "denoiser and VAE in one file"
+
+    def call_args(self, p, height: int, width: int, frames: int, steps: int, fps: float) -> dict | None:
+        """Its pipeline's own arguments for a generator's call (``p``: the node's parameters), when they
+        are not the generic ones (a prompt, guidance): None by default."""
+        return None
+
+    def frames_condition(self, clip: list) -> dict:
+        """Its condition pipeline's arguments for a window starting from ``clip`` (PIL frames): one video
+        condition at frame 0, at full strength (a take continued; families with a condition pipeline)."""
+        from .errors import ModelError
+        raise ModelError(f"{self.title} has no condition pipeline: a take cannot be continued from frames")
+
+    def keyframe_conditions(self, ctx, pipe, keys: list, strength: float) -> list:
+        """Its condition pipeline's ``conditions`` for keyframes (``.at``, ``.image``, ``.port``)."""
+        from .errors import ModelError
+        raise ModelError(f"{self.title} has no condition pipeline: it takes no keyframes at any frame")
 
     def matches_keys(self, keys: list[str]) -> bool:
         """Whether a single file's tensor names are this family's (every fragment of one pattern)."""

@@ -1,6 +1,7 @@
 """The families Studio knows, as one registry: each family folder's ``FAMILY`` is registered by
 ``families/__init__.py`` (one line each), and generic code asks here (``family``,
-``all_families``, ``family_from_index``, ``family_from_keys``), never a family module.
+``all_families``, ``family_from_index``, ``recognition_order``; a file's tensors: base/recognise.py),
+never a family module.
 Stdlib only."""
 from __future__ import annotations
 
@@ -44,13 +45,10 @@ def family_from_index(index: dict) -> Family | None:
     return None
 
 
-def family_from_keys(keys) -> Family | None:
-    """The family of a single .safetensors file from its tensor names (no tensor is read)."""
-    keys = list(keys)
-    for f in sorted(FAMILIES.values(), key=lambda f: f.key_rank):
-        if f.matches_keys(keys):
-            return f
-    return None
+def recognition_order() -> list[Family]:
+    """The families in the order a file's tensors are tried against them (``key_rank``, lowest
+    first; registration order among equals): base/recognise.py, for the picker and the loader."""
+    return sorted(FAMILIES.values(), key=lambda f: f.key_rank)
 
 
 def variant_title(fam: Family, index: dict, denoiser_config: dict) -> str:

@@ -4,7 +4,7 @@ folders (``model_index.json``), the Hugging Face cache, and ComfyUI's kind folde
 its dtype or quantisation, and whether it fits this machine's GPU (or memory) in each memory mode,
 from the loader's planner (memory.py).
 
-Only headers are read (recognise.py, headers.py): never a weight. What a file is, is cached by
+Only headers are read (base/recognise.py, headers.py): never a weight. What a file is, is cached by
 (path, size, mtime) in the user's cache folder (one JSON file, written atomically), so the next
 listing stats files and reads nothing. Plain stdlib: no torch (except to ask the GPU's size,
 :func:`machine`), no Qt."""
@@ -289,11 +289,14 @@ def cache_path() -> str:
 def _code_version() -> list:
     """The cache's version: its format and the recognising code's files (a new rule re-reads every
     header once)."""
-    here = os.path.dirname(os.path.abspath(__file__))
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     out: list = [CACHE_VERSION]
-    for f in ("recognise.py", "headers.py", "catalog.py", "families.py"):
+    fams = os.path.join(root, "families")
+    each = [os.path.join("families", d, f) for d in sorted(os.listdir(fams)) if os.path.isdir(os.path.join(fams, d))
+            for f in ("family.py", "recognise.py")]  # every family's recogniser, found by path (none imported)
+    for f in [os.path.join("catalog", "headers.py"), os.path.join("base", "recognise.py"), *each]:
         try:
-            st = os.stat(os.path.join(here, f))
+            st = os.stat(os.path.join(root, f))
             out.append([f, st.st_size, st.st_mtime_ns])
         except OSError:
             out.append([f, 0, 0])

@@ -22,12 +22,12 @@ KNOWN_PREFIXES = ("diffusion_model.", "lora_unet_", "lora_te", "text_encoder", "
                   "base_model.")
 
 
-def _prefixed(fam_key: str, denoiser: str, sd: dict) -> dict:
+def _prefixed(fam, denoiser: str, sd: dict) -> dict:
     """Keys with no prefix given the one diffusers' converter looks for."""
     keys = list(sd)
     if not keys or any(k.startswith(KNOWN_PREFIXES + (denoiser + ".",)) for k in keys):
         return sd
-    if fam_key in ("wan", "skyreels") and any(p in k for k in keys for p in WAN_ORIGINAL):  # SkyReels-V2: Wan's names
+    if fam.wan_lora_names and any(p in k for k in keys for p in WAN_ORIGINAL):  # SkyReels-V2: Wan's names too
         return {f"diffusion_model.{k}": v for k, v in sd.items()}  # ComfyUI's names without their prefix
     return {f"{denoiser}.{k}": v for k, v in sd.items()}  # diffusers' names without the component
 
@@ -50,7 +50,7 @@ def lora_for(pipe, fam, sd: dict, path: str) -> tuple[dict, list[str]]:
     the pipeline's denoiser."""
     import os
     name = os.path.basename(path)
-    sd = _prefixed(fam.key, fam.denoiser, sd)
+    sd = _prefixed(fam, fam.denoiser, sd)
     convert = getattr(type(pipe), "lora_state_dict", None)
     if convert is not None:
         try:

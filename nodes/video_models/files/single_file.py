@@ -19,7 +19,7 @@ import os
 
 from ..base.errors import ModelError
 from ..files.headers import read_json
-from .config_check import check_config
+from ..base.config_check import check_config
 from ..base.family import Family
 from ..base.registry import all_families
 from .gguf_load import check_quantisations, quantised_load, whole_rows
@@ -289,9 +289,8 @@ def load_denoiser(diffusers, index: dict, base: str, fam: Family, wf: WeightFile
     against the file's header first; a file in the diffusers layout is loaded lean, another layout
     (the original repository's names) through diffusers' single-file converter; GGUF through
     diffusers' GGUF quantizer."""
-    if fam.key == "animatediff":
-        raise ModelError(f"'{wf.path}': AnimateDiff motion modules as single files are not supported yet: use a "
-                         "diffusers AnimateDiff folder (model_index.json with unet and motion_adapter)")
+    if fam.single_file_refusal:
+        raise ModelError(f"'{wf.path}': {fam.single_file_refusal}")
     _, cls_name = index[fam.denoiser]
     cls = getattr(diffusers, cls_name)
     cfg_path = os.path.join(base, fam.denoiser, "config.json")

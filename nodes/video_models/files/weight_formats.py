@@ -26,7 +26,7 @@ from studio.core import json_limits
 from ..base.errors import ModelError
 from ..files.headers import read_safetensors_header, refuse_pickle, regular_file, unknown_architecture
 from ..base.family import Family
-from ..base.registry import family_from_keys
+from ..base.recognise import family_from_keys
 
 # safetensors dtype names -> (words, bytes per value)
 SAFETENSORS_DTYPES = {"BF16": ("bf16", 2), "F16": ("fp16", 2), "F32": ("fp32", 4), "F64": ("fp64", 8),
@@ -257,9 +257,10 @@ def check_single_file(path: str) -> tuple[Family, WeightFile]:
     if not is_weight_file(path):
         raise ModelError(f"'{path}' is neither a diffusers folder nor a .safetensors or .gguf file")
     wf = read_weight_file(path)
-    fam = family_from_keys(wf.tensors)
+    shapes = {k: v.shape for k, v in wf.tensors.items()}
+    fam = family_from_keys(shapes)
     if fam is None:
-        raise ModelError(unknown_architecture(path, {k: v.shape for k, v in wf.tensors.items()}))
+        raise ModelError(unknown_architecture(path, shapes))
     return fam, wf
 
 

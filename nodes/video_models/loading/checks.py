@@ -9,7 +9,8 @@ from __future__ import annotations
 import os
 
 from ..base.errors import ModelError
-from ..base.registry import FAMILIES, Family, family_from_index, family_from_keys
+from ..base.recognise import family_from_keys
+from ..base.registry import FAMILIES, Family, family_from_index
 from ..files.headers import (PICKLE_EXTS, read_json, refuse_pickle, regular_file, safetensors_header,
                              safetensors_keys, unknown_architecture)
 
@@ -100,10 +101,10 @@ def check_file(path: str) -> tuple[Family, list[str]]:
         raise ModelError(f"'{path}' is neither a diffusers folder nor a .safetensors or .gguf file")
     header = safetensors_header(path)
     keys = [k for k in header if k != "__metadata__"]
-    fam = family_from_keys(keys)
+    shapes = {k: header[k].get("shape", ()) for k in keys if isinstance(header[k], dict)}
+    fam = family_from_keys(shapes)
     if fam is None:
-        raise ModelError(unknown_architecture(path, {k: header[k].get("shape", ()) for k in keys
-                                                     if isinstance(header[k], dict)}))
+        raise ModelError(unknown_architecture(path, shapes))
     return fam, keys
 
 
@@ -117,3 +118,35 @@ def model_files(path: str) -> list[str]:
         out += [os.path.join(cur, f) for f in sorted(files)
                 if f.endswith((".safetensors", ".json", ".txt", ".model"))]
     return out
+
+
+def check_folder_configs(path: str, index: dict, weights: list[str], diffusers) -> None:
+    """Every component of a diffusers folder with a config and weights: diffusers models checked
+    fully (types, counts, meta-built shapes against the weights), transformers models for their
+    numbers and layer counts, before from_pretrained builds anything."""
+    from ..base.config_check import check_config, check_transformers_shapes, check_transformers_types
+    from ..files.weight_formats import SAFETENSORS_DTYPES
+    for comp, spec in sorted(index.items()):
+        if comp.startswith("_") or not isinstance(spec, list) or len(spec) != 2 or spec[0] not in ("diffusers",
+                                                                                                   "transformers"):
+            continue
+        d = os.path.join(path, comp)
+        files = [w for w in weights if os.path.dirname(w) == d]
+        cfg_path = os.path.join(d, "config.json")
+        if not files or not os.path.lexists(cfg_path):
+            continue
+        cfg = read_json(cfg_path)
+        shapes, value_bytes = {}, 2
+        for w in files:
+            for k, v in safetensors_header(w).items():
+                if k != "__metadata__" and isinstance(v, dict):
+                    shapes[k] = tuple(v.get("shape", ()))
+                    value_bytes = max(value_bytes, SAFETENSORS_DTYPES.get(v.get("dtype"), ("", 2))[1])
+        where = files[0] if len(files) == 1 else f"{d}{os.sep}*.safetensors"
+        cls = getattr(diffusers, str(spec[1]), None) if spec[0] == "diffusers" else None
+        if spec[0] == "transformers":
+            check_transformers_types(cfg_path, cfg, str(spec[1]))
+        check_config(cfg_path, cfg, cls, shapes, where, value_bytes, build=cls is not None and
+                     hasattr(cls, "from_config"))
+        if spec[0] == "transformers":
+            check_transformers_shapes(cfg_path, cfg, str(spec[1]), shapes, where, value_bytes)

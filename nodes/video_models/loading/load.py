@@ -340,7 +340,7 @@ def _from_folder(diffusers, path: str, index: dict, files: list[str], fam: Famil
     """(pipeline, the single file's format or '') from a diffusers folder, its denoiser replaced by
     the single file ``single`` (and ``second``: Wan 2.2 A14B's other expert) and its components by
     ``parts``' files (each checked before any load)."""
-    from ..files.config_check import check_folder_configs
+    from .checks import check_folder_configs
     check_folder_configs(path, index, files, diffusers)
     cls = getattr(diffusers, index["_class_name"])
     kwargs: dict[str, Any] = {}

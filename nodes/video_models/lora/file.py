@@ -25,6 +25,8 @@ from studio.core.errors import StudioError
 
 from nodes.training.shared import atomic_write
 
+from ..base.registry import FAMILIES
+
 FORMAT = "studio-video-lora"
 STATE_FORMAT = "studio-video-lora-state"
 PREFIX = "transformer"
@@ -92,9 +94,11 @@ def comfyui_keys(family: str, weights: dict[str, torch.Tensor]) -> tuple[dict[st
     """The LoRA under the names of the family's original model, which ComfyUI loads: Wan renamed
     (see wan_native_keys); LTX-Video's original names are diffusers' under ``diffusion_model.``.
     ({}, []) for a family with no such copy (CogVideoX)."""
-    if family == "wan":
+    fam = FAMILIES.get(family)
+    how = fam.comfyui_lora if fam is not None else ""
+    if how == "wan":
         return wan_native_keys(weights)
-    if family == "ltx":
+    if how == "prefixed":
         return {f"diffusion_model.{k}": v for k, v in weights.items()}, []
     return {}, []
 

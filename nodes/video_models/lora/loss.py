@@ -18,10 +18,7 @@ import torch
 
 from studio.core.errors import StudioError
 
-DEFAULT_TARGETS = {"wan": ("to_q", "to_k", "to_v", "to_out.0"),
-                   "ltx": ("to_q", "to_k", "to_v", "to_out.0"),
-                   "cogvideox": ("to_q", "to_k", "to_v", "to_out.0")}
-TRAINABLE = tuple(DEFAULT_TARGETS)
+from ..base.registry import all_families
 
 
 def scheduler_shift(cfg) -> float:
@@ -231,13 +228,15 @@ class CogVideoXLoss(FlowMatchingLoss):
         return (weights * (pred_x0 - x0) ** 2).reshape(b, -1).mean(1).mean()
 
 
-LOSSES = {"wan": FlowMatchingLoss, "ltx": LTXFlowMatchingLoss, "cogvideox": CogVideoXLoss}
+# each a family's ``train_loss``
+LOSSES = {"flow_matching": FlowMatchingLoss, "ltx_flow_matching": LTXFlowMatchingLoss, "cogvideox": CogVideoXLoss}
 
 
 def family_loss(fam, pipe, fps: float, shift: float = 0.0, sampling: str = "uniform") -> FlowMatchingLoss:
-    cls = LOSSES.get(fam.key)
+    cls = LOSSES.get(fam.train_loss)
     if cls is None:
-        raise StudioError(f"Train Video LoRA trains Wan, LTX-Video and CogVideoX models; {fam.title} is not "
-                          "supported yet")
+        titles = [f.title for f in all_families() if f.train_loss in LOSSES]
+        raise StudioError(f"Train Video LoRA trains {', '.join(titles[:-1])} and {titles[-1]} models; {fam.title} "
+                          "is not supported yet")
     return cls(pipe, fps=fps, shift=shift, sampling=sampling)
 

@@ -26,7 +26,7 @@ from nodes.training.shared import filmstrip as strip
 
 from .data import Bucket, cache_key, cache_path, choose_bucket, encode_dataset
 from .file import export_lora, load_state, restore_optimizer, save_state
-from .loss import DEFAULT_TARGETS, FlowBatch, family_loss
+from .loss import FlowBatch, family_loss
 from .modes import plan_training
 from .params import LORA_PARAMS
 from .session import AdapterSession
@@ -124,7 +124,7 @@ class LoRATrainer:
         self.loss = family_loss(fam, self.pipe, dataset.fps, s.shift, s.timesteps)
         self.transformer = getattr(self.pipe, fam.denoiser)
         self.device = torch.device(ref.device) if ref.device is not None else torch.device("cpu")
-        self.targets = list(s.targets or DEFAULT_TARGETS[fam.key])
+        self.targets = list(s.targets or fam.lora_targets)
         self.bucket, notes = choose_bucket(fam, dataset, s.frames, s.width, s.height)
         for n in notes:
             warn(n)
@@ -167,7 +167,7 @@ class LoRATrainer:
         missing = [t for t in self.targets if not any(n == t or n.endswith("." + t) for n in names)]
         if missing:
             raise StudioError(f"target modules {', '.join(missing)} are not linear layers of this {self.fam.title} "
-                              f"{self.fam.denoiser} (defaults: {', '.join(DEFAULT_TARGETS[self.fam.key])})")
+                              f"{self.fam.denoiser} (defaults: {', '.join(self.fam.lora_targets)})")
 
     def _check_resume(self, state: dict) -> None:
         want = self.run_info()
@@ -338,7 +338,7 @@ class LoRATrainer:
             kw = dict(val, height=b.height, width=b.width, num_frames=b.frames, num_inference_steps=s.validation_steps,
                       guidance_scale=s.validation_guidance, generator=g, output_type="np",
                       callback_on_step_end=cb)
-            if self.fam.key == "ltx":
+            if self.fam.takes_frame_rate:
                 kw["frame_rate"] = self.dataset.fps
             out = self.pipe(**kw)
             frames = np.asarray(out.frames[0], np.float32)

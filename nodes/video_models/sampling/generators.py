@@ -227,13 +227,10 @@ class ImageToVideo(GeneratorNode):
             from ..takes.continuation import shift_fixed
             shift_fixed(ctx, s, win, w, h)
         from .sampler import to_pil
-        if s.fam.key == "svd":
+        base = s.fam.call_args(p, h, w, win, self.steps, fps)
+        if base is not None:  # the family's own call (Stable Video Diffusion's: no prompt)
             if prompt is not None or p.prompt.strip():
-                ctx.warn("Stable Video Diffusion takes no prompt: the prompt is ignored")
-            base = {"height": h, "width": w, "num_frames": win, "num_inference_steps": self.steps,
-                    "min_guidance_scale": 1.0, "max_guidance_scale": p.guidance, "fps": max(1, int(round(fps))),
-                    "motion_bucket_id": p.motion, "noise_aug_strength": p.noise_aug,
-                    "decode_chunk_size": min(8, win)}
+                ctx.warn(f"{s.fam.title} takes no prompt: the prompt is ignored")
         else:
             base = {"height": h, "width": w, "num_frames": win, "num_inference_steps": self.steps,
                     "guidance_scale": p.guidance, "guidance_scale_2": p.guidance_2 or None,

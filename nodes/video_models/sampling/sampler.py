@@ -243,7 +243,7 @@ class Sampler:
         if self.context is None:
             return nullcontext()
         from ..takes.context_windows import context_windows_applied
-        return context_windows_applied(self.pipe, self.fam.key, self.context,
+        return context_windows_applied(self.pipe, self.fam, self.context,
                                        skip=keeper.skipping if keeper is not None else None, cond_for=self.context_cond)
 
     def _tile_if_needed(self, kwargs, say: bool) -> bool:

@@ -34,11 +34,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..base.errors import ModelError
+from ..base.registry import all_families
 
 HOOK = "studio_context_windows"
 SCHEDULES = ("uniform", "looped")
-# families whose denoiser input has a frame axis this hook can cut, and how it lies
-LAYOUTS = {"wan": "BCTHW", "ltx": "packed", "skyreels": "BCTHW"}  # SkyReels-V2: Wan's transformer
 
 
 @dataclass(frozen=True)
@@ -249,10 +248,11 @@ class context_windows_applied:
     """The hook on every denoiser of ``pipe`` inside the block, removed after it however it ends (a
     cached model is left as it was). ``hooks``: the hooks, for the calls they made."""
 
-    def __init__(self, pipe, family_key: str, plan: WindowPlan, on_window=None, skip=None, cond_for=None):
-        if family_key not in LAYOUTS:
-            raise ModelError(f"context windows are made for {', '.join(sorted(LAYOUTS))} models, not {family_key}")
-        self.pipe, self.layout, self.plan, self.on_window = pipe, LAYOUTS[family_key], plan, on_window
+    def __init__(self, pipe, fam, plan: WindowPlan, on_window=None, skip=None, cond_for=None):
+        if not fam.window_layout:  # a family whose denoiser input has a frame axis this hook can cut says how it lies
+            cut = sorted(f.key for f in all_families() if f.window_layout)
+            raise ModelError(f"context windows are made for {', '.join(cut)} models, not {fam.key}")
+        self.pipe, self.layout, self.plan, self.on_window = pipe, fam.window_layout, plan, on_window
         self.skip = skip  # () -> True while the steps a stopped run made are passed over
         self.cond_for = cond_for  # latent frames -> prompt embeddings of the conditional call (Wan only)
         if cond_for is not None and self.layout != "BCTHW":

@@ -64,11 +64,7 @@ def condition_pipeline(sampler) -> None:
 def frames_condition(fam, clip: list) -> dict:
     """The condition pipeline's arguments for a window starting from ``clip`` (the frames, PIL images): one
     video condition at frame 0, at full strength."""
-    if fam.key == "ltx2":
-        from diffusers.pipelines.ltx2.pipeline_ltx2_condition import LTX2VideoCondition
-        return {"conditions": [LTX2VideoCondition(frames=clip, index=0, strength=1.0)]}
-    from diffusers.pipelines.ltx.pipeline_ltx_condition import LTXVideoCondition
-    return {"conditions": [LTXVideoCondition(video=clip, frame_index=0, strength=1.0)]}
+    return fam.frames_condition(clip)
 
 
 def still_frames(still) -> np.ndarray | None:
@@ -104,7 +100,7 @@ def shift_fixed(ctx, sampler, frames: int, width: int, height: int) -> None:
     import math
     pipe = sampler.pipe
     cfg = dict(getattr(pipe.scheduler, "config", {}) or {})
-    if sampler.fam.key != "ltx" or not cfg.get("use_dynamic_shifting"):
+    if not sampler.fam.cond_shift_fixed or not cfg.get("use_dynamic_shifting"):
         return
     from diffusers.pipelines.ltx.pipeline_ltx import calculate_shift
     t = int(getattr(pipe, "vae_temporal_compression_ratio", 1) or 1)

@@ -135,30 +135,14 @@ def use_conditions(ctx, sampler, node_title: str, n: int, win: int) -> None:
 
 def ltx_conditions(ctx, sampler, keys: list[Keyframe], strength: float, first=None) -> list:
     """``conditions`` for ``LTXConditionPipeline`` / ``LTX2ConditionPipeline``: ``first`` (Image to Video's
-    image) at frame 0 at full strength, then the keyframes."""
-    from ..base.calls import to_pil
+    image) at frame 0 at full strength, then the keyframes (the family's own conditions)."""
     keys = list(keys)
     if first is not None:
         if keys and keys[0].at == 0:
             raise StudioError(f"a keyframe at frame 0 ('{keys[0].port}') and the 'image' input: the image is "
                               "frame 0; move the keyframe or disconnect one")
         keys.insert(0, Keyframe(0, _rgb(first), "image"))
-    if sampler.fam.key == "ltx2":
-        from diffusers.pipelines.ltx2.pipeline_ltx2_condition import LTX2VideoCondition
-        t = int(getattr(sampler.pipe, "vae_temporal_compression_ratio", 8) or 8)
-        out = []
-        for k in keys:
-            idx = 0 if k.at == 0 else (k.at - 1 + t // 2) // t + 1  # the latent frame nearest
-            placed = 0 if idx == 0 else (idx - 1) * t + 1
-            if placed != k.at:
-                ctx.info(f"LTX-2 places keyframes on its latent frames (0, 1, {1 + t}, {1 + 2 * t}, ...): '{k.port}' "
-                         f"at frame {k.at} sits at frame {placed}")
-            out.append(LTX2VideoCondition(frames=to_pil(k.image), index=idx,
-                                          strength=1.0 if k.port == "image" else strength))
-        return out
-    from diffusers.pipelines.ltx.pipeline_ltx_condition import LTXVideoCondition
-    return [LTXVideoCondition(image=to_pil(k.image), frame_index=k.at, strength=1.0 if k.port == "image" else strength)
-            for k in keys]
+    return sampler.fam.keyframe_conditions(ctx, sampler.pipe, keys, strength)
 
 
 def vace_keyed(keys: list[Keyframe], w: int, h: int):

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..base.errors import ModelError
-from .context_windows import LAYOUTS, SCHEDULES
+from .context_windows import SCHEDULES
 from .continuation import CONTINUES, can_continue, lead_frames
 
 CONTEXT, CONTINUE, SHOTS = "context windows", "continue", "separate shots"
@@ -41,7 +41,7 @@ HOLD_HELP = ("match each window's colour (Lab mean and spread) to the frames it 
 def can_cut(fam) -> bool:
     """The family's denoiser input has a frame axis context windows can cut (a diffusion-forcing model
     makes its long takes its own way: forcing.py)."""
-    return fam.key in LAYOUTS and not fam.forcing
+    return bool(fam.window_layout) and not fam.forcing
 
 
 def scheduled_in_one_take(fam) -> bool:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ...base.family import Family
+from . import recognise
 
 
 class Hunyuan15(Family):
@@ -19,8 +20,10 @@ class Hunyuan15(Family):
 FAMILY = Hunyuan15(
     "hunyuan15", "HunyuanVideo 1.5", ("HunyuanVideo15Pipeline", "HunyuanVideo15ImageToVideoPipeline"),
     i2v="HunyuanVideo15ImageToVideoPipeline", t2v="HunyuanVideo15Pipeline",
-    frames=121, frame_multiple=(4, 1), size_multiple=16, fps=24.0, key_rank=2,
+    frames=121, frame_multiple=(4, 1), size_multiple=16, fps=24.0, key_rank=2, recogniser=recognise.recognise,
     layouts=("diffusers", "original (Tencent, ComfyUI)"),
+    part_titles=(("byT5", "byT5 (HunyuanVideo 1.5 glyphs)"), ("Qwen2.5-VL 7B", "Qwen2.5-VL 7B (HunyuanVideo 1.5)"),
+                 ("SigLIP so400m/14 384", "SigLIP so400m/14 384 (HunyuanVideo 1.5 I2V)")),
     key_patterns=(("cond_type_embed", "context_embedder_2.", "transformer_blocks."),
                   ("cond_type_embedding", "double_blocks.", "txt_in.")),  # Tencent's names (ComfyUI's files)
     variants=(("HunyuanVideo 1.5", lambda idx, cfg: True),))

@@ -2,9 +2,26 @@
 from __future__ import annotations
 
 from ...base.family import Family
+from . import recognise
 
 
 class LTX2(Family):
+    lora_title = "LTX-2"
+
+    def lora_names(self, names):
+        return recognise.lora_names(names)
+
+    def checkpoint_words(self, tensors):
+        return recognise.checkpoint_words(tensors)
+
+    def frames_condition(self, clip):
+        from . import conditions
+        return conditions.frames_condition(clip)
+
+    def keyframe_conditions(self, ctx, pipe, keys, strength):
+        from . import conditions
+        return conditions.keyframe_conditions(ctx, pipe, keys, strength)
+
     def part_reader(self):
         from . import parts as parts_ltx2
         return parts_ltx2
@@ -18,7 +35,8 @@ class LTX2(Family):
 FAMILY = LTX2(
     "ltx2", "LTX-2 (picture and sound)", ("LTX2Pipeline", "LTX2ImageToVideoPipeline", "LTX2ConditionPipeline"),
     i2v="LTX2ImageToVideoPipeline", t2v="LTX2Pipeline", cond="LTX2ConditionPipeline", latent_layout="packed",
-    frames=121, frame_multiple=(8, 1), size_multiple=32, fps=24.0, scale_attr="latents_std", key_rank=5,
+    frames=121, frame_multiple=(8, 1), size_multiple=32, fps=24.0, scale_attr="latents_std", key_rank=5, recogniser=recognise.recognise,
     layouts=("diffusers", "original (Lightricks, all-in-one checkpoint)"),
+    part_titles=(("Gemma 3 12B", "Gemma 3 12B (LTX-2)"),),
     key_patterns=(("audio_caption_projection.", "av_cross_attn_", "scale_shift_table"),  # before LTX-Video's
                   ("audio_adaln_single.", "av_ca_", "scale_shift_table")))  # original LTX-2 layout

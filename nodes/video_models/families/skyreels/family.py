@@ -7,7 +7,8 @@ from ...base.family import Family, config_width
 SKYREELS_DF = ("SkyReelsV2DiffusionForcingPipeline", "SkyReelsV2DiffusionForcingImageToVideoPipeline",
                "SkyReelsV2DiffusionForcingVideoToVideoPipeline")
 _SKYREELS = dict(frames=97, fixed_frames=97, frame_multiple=(4, 1), size_multiple=16, fps=24.0,
-                 scale_attr="latents_std")  # 97 frames a call at 540P (base_num_frames; 121 at 720P)
+                 scale_attr="latents_std", window_layout="BCTHW", wan_lora_names=True)
+# 97 frames a call at 540P (base_num_frames; 121 at 720P); Wan's transformer: its frame axis and LoRA names
 
 
 def _df(idx: dict) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...base.family import Family
+from . import recognise
 
 
 class SVD(Family):
@@ -12,6 +13,12 @@ class SVD(Family):
         from . import pipeline  # its one checkpoint (UNet, temporal VAE, CLIP image encoder)
         return pipeline
 
+    def call_args(self, p, height, width, frames, steps, fps):
+        """Image to video with no prompt: a motion bucket, noise augmentation, guidance rising over the clip."""
+        return {"height": height, "width": width, "num_frames": frames, "num_inference_steps": steps,
+                "min_guidance_scale": 1.0, "max_guidance_scale": p.guidance, "fps": max(1, int(round(fps))),
+                "motion_bucket_id": p.motion, "noise_aug_strength": p.noise_aug, "decode_chunk_size": min(8, frames)}
+
     def converters(self) -> dict:
         from . import convert  # its UNet in Stability's layout
         return convert.CONVERTERS
@@ -19,7 +26,7 @@ class SVD(Family):
 
 FAMILY = SVD("svd", "Stable Video Diffusion", ("StableVideoDiffusionPipeline",),
              i2v="StableVideoDiffusionPipeline", denoiser="unet", latent_layout="BTCHW", frames=14,
-             fixed_frames=14, size_multiple=8, fps=7.0, key_rank=1,
+             fixed_frames=14, size_multiple=8, fps=7.0, key_rank=1, recogniser=recognise.recognise,
              layouts=("diffusers", "Stability's sgm checkpoint"),
              key_patterns=(("time_stack",),  # original SGM layout of SVD
                            ("temporal_transformer_blocks", "down_blocks."),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ...base.family import Family, config_width
+from . import recognise
 
 ANIMATE_DENOISER = "WanAnimateTransformer3DModel"  # a Wan Animate folder's transformer class
 
@@ -16,6 +17,16 @@ def is_animate(index: dict, denoiser_config: dict) -> bool:
 
 class Wan(Family):
     two_experts = True  # Wan 2.2 A14B: a high-noise and a low-noise expert (wan22.py)
+    lora_title = "Wan"
+
+    def lora_names(self, names):
+        return recognise.lora_names(names)
+
+    def part_title(self, kind, title):
+        """Every UMT5 is Wan's text encoder (the XXL named so); its CLIP vision, Wan 2.1 I2V's."""
+        if title.startswith("UMT5 (width"):
+            return title
+        return super().part_title(kind, title)
 
     def refuse_pipeline(self, task, components, config, path):
         from ...base.errors import ModelError
@@ -42,10 +53,12 @@ FAMILY = Wan(
                    "WanAnimatePipeline"),
     i2v="WanImageToVideoPipeline", t2v="WanPipeline", v2v="WanVideoToVideoPipeline",
     vace="WanVACEPipeline", animate="WanAnimatePipeline", frames=33, frame_multiple=(4, 1), size_multiple=16,
-    fps=16.0, scale_attr="latents_std", key_rank=4, schedule_in_one_take=True,
+    fps=16.0, scale_attr="latents_std", key_rank=4, recogniser=recognise.recognise, schedule_in_one_take=True,
+    window_layout="BCTHW", lora_targets=("to_q", "to_k", "to_v", "to_out.0"), train_loss="flow_matching", comfyui_lora="wan", wan_lora_names=True,
     keyframes_instead=("Wan Image to Video takes a first frame ('image') and a last one ('last_image': first-last "
                        "frame); for frames kept at any position use the Wan VACE node with a Wan VACE model"),
     layouts=("diffusers", "original (Wan-Video, ComfyUI)"),
+    part_titles=(("UMT5-XXL", "UMT5-XXL (Wan)"), ("CLIP ViT-H/14", "CLIP ViT-H/14 (Wan 2.1 I2V, FLF2V)")),
     key_patterns=(("condition_embedder.", "blocks."), ("text_embedding.", "time_projection.", "blocks.")),
     variants=(
         ("Wan 2.2 Animate 14B", lambda idx, cfg: is_animate(idx, cfg) and config_width(cfg) == 5120),

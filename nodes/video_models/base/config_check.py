@@ -13,7 +13,7 @@ import inspect
 import math
 import re
 
-from ..base.errors import ModelError
+from .errors import ModelError
 
 INT_LIMIT = 2 ** 31  # no size, count or index of a model config is larger
 MAX_LIST = 4096  # nor is any list longer (a list of block types a million long would build a million blocks)
@@ -252,40 +252,6 @@ def check_config(cfg_path: str, cfg: dict, cls, shapes: dict, weights: str, valu
         check_types(cfg_path, cfg, cls)
     check_counts(cfg_path, cfg, shapes, weights)
     return check_against_weights(cfg_path, cfg, cls, shapes, weights, value_bytes) if build else True
-
-
-def check_folder_configs(path: str, index: dict, weights: list[str], diffusers) -> None:
-    """Every component of a diffusers folder with a config and weights: diffusers models checked
-    fully (types, counts, meta-built shapes against the weights), transformers models for their
-    numbers and layer counts, before from_pretrained builds anything."""
-    import os
-
-    from ..files.headers import read_json, safetensors_header
-    from ..files.weight_formats import SAFETENSORS_DTYPES
-    for comp, spec in sorted(index.items()):
-        if comp.startswith("_") or not isinstance(spec, list) or len(spec) != 2 or spec[0] not in ("diffusers",
-                                                                                                   "transformers"):
-            continue
-        d = os.path.join(path, comp)
-        files = [w for w in weights if os.path.dirname(w) == d]
-        cfg_path = os.path.join(d, "config.json")
-        if not files or not os.path.lexists(cfg_path):
-            continue
-        cfg = read_json(cfg_path)
-        shapes, value_bytes = {}, 2
-        for w in files:
-            for k, v in safetensors_header(w).items():
-                if k != "__metadata__" and isinstance(v, dict):
-                    shapes[k] = tuple(v.get("shape", ()))
-                    value_bytes = max(value_bytes, SAFETENSORS_DTYPES.get(v.get("dtype"), ("", 2))[1])
-        where = files[0] if len(files) == 1 else f"{d}{os.sep}*.safetensors"
-        cls = getattr(diffusers, str(spec[1]), None) if spec[0] == "diffusers" else None
-        if spec[0] == "transformers":
-            check_transformers_types(cfg_path, cfg, str(spec[1]))
-        check_config(cfg_path, cfg, cls, shapes, where, value_bytes, build=cls is not None and
-                     hasattr(cls, "from_config"))
-        if spec[0] == "transformers":
-            check_transformers_shapes(cfg_path, cfg, str(spec[1]), shapes, where, value_bytes)
 
 
 def check_transformers_shapes(cfg_path: str, cfg: dict, cls_name: str, shapes: dict, weights: str,

@@ -1,0 +1,22 @@
+"""How an LTX-2 file is told: its transformer (its audio blocks), alone or in ComfyUI's all-in-one
+checkpoint."""
+from __future__ import annotations
+
+from ...base.recognise import Recognised
+
+
+def recognise(t, filename: str = "") -> Recognised | None:
+    if "audio_adaln_single" in t.tops or "audio_caption_projection" in t.tops or "av_ca_a2v_gate_adaln_single" in t.tops:
+        n = t.blocks("transformer_blocks")
+        return Recognised("denoiser", "ltx2", "LTX-2" + (f" ({n} blocks)" if n != 48 else " 19B"))
+    return None
+
+
+def checkpoint_words(t) -> str:
+    return ("transformer, video VAE, audio VAE and vocoder in one file" if {"audio_vae", "vocoder"} <= t.tops
+            else "denoiser and VAE in one file")
+
+
+def lora_names(names: list[str]) -> bool:
+    """An LTX-2 LoRA: audio modules beside its transformer blocks."""
+    return any("audio" in k for k in names) and any(k.startswith("transformer_blocks") for k in names)
