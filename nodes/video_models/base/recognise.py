@@ -326,3 +326,20 @@ def recognise(shapes: dict[str, tuple[int, ...]], hint: str = "", filename: str 
     what = f"{len(shapes)} tensors; the first: {t.first()}"
     return Recognised("unknown", "", "", (f"in a {hint} folder, but " if hint else "") +
                       f"not a model Studio recognises ({what})")
+
+
+PART_PARAMS = {"vae": "vae", "text_encoder": "text_encoder", "clip_vision": "clip_vision"}  # Load Video Model's
+
+
+def not_a_denoiser(r: Recognised, name: str) -> str | None:
+    """What to say of a file given as a model's denoiser that the recogniser tells is another part
+    (a VAE, a text encoder, CLIP vision, a LoRA): where it goes instead; None for anything else."""
+    what = r.variant or KIND_TITLES.get(r.kind, r.kind)
+    article = "an" if what[:1] in "AEIOaeio" or what.startswith(("LTX", "SVD")) else "a"
+    if r.kind in PART_PARAMS:
+        return (f"'{name}' is {article} {what}, not a denoiser: set it as Load Video Model's '{PART_PARAMS[r.kind]}' "
+                "and choose the denoiser as 'model'")
+    if r.kind == "lora":
+        return (f"'{name}' is {article} {what}, not a denoiser: apply it with a Video LoRA node after Load Video Model, "
+                "and choose the denoiser as 'model'")
+    return None

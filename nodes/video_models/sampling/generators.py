@@ -121,6 +121,14 @@ class GeneratorNode(Node):
     streams_output = True  # a clip of several windows goes to Save Video as they finish (windows.py)
     disk_cache = True  # minutes of sampling: the clip is kept between runs and processes
     task = ""
+    source_ports: tuple[str, ...] = ()  # clip inputs whose frames the node makes (said when 'frames' drops some)
+
+    @classmethod
+    def advise(cls, params, base_dir, inputs):
+        """What the model and clips wired in tell before the run (advice.py): a task the model cannot do,
+        keyframes it cannot take, a long take made otherwise than asked, source frames dropped."""
+        from .advice import advise
+        return advise(cls, params, inputs)
 
     @classmethod
     def preflight(cls, params, base_dir):
@@ -318,6 +326,7 @@ class VideoToVideo(GeneratorNode):
     id = "video_models.video_to_video"
     title = "Video to Video"
     task = "v2v"
+    source_ports = ("video",)
     inputs = (In("model", "Model"), In("video", "Video"), In("prompt", "Text", optional=True))
     outputs = (Out("video", "Video"),)
     params = (Text("prompt", "a watercolour painting"), Text("negative_prompt", ""),
