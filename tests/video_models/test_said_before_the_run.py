@@ -178,3 +178,25 @@ def test_a_vae_file_typed_as_the_model_is_named_as_a_vae_at_validation_and_at_lo
     with pytest.raises(ModelError) as e:
         check_file(f)
     assert str(e.value) == want
+
+
+def test_frames_width_and_height_say_zero_is_the_default():
+    from nodes.video_models.sampling.generators import TextToVideo
+    spec = TextToVideo.spec()
+    for name in ("frames", "width", "height"):
+        p = spec.param(name)
+        assert p.special == "default" and p.help.startswith("0 (default)") and p.coerce("default") == 0
+
+
+def test_context_windows_say_the_overlap_in_latent_frames_and_in_the_frames_set():
+    from types import SimpleNamespace
+    from nodes.video_models.base.registry import family
+    from nodes.video_models.takes.long_take import plan_take
+    said = []
+    ctx = SimpleNamespace(params=SimpleNamespace(long_take="context windows", overlap=16, hold_colour="auto",
+                                                 context_schedule="uniform", step_cache="off"),
+                          info=said.append, warn=said.append, note=lambda t: None)
+    pipe = SimpleNamespace(vae_scale_factor_temporal=4)
+    s = SimpleNamespace(fam=family("wan"), pipe=pipe, context=None)
+    plan_take(ctx, s, "t2v", 81, 33, False)
+    assert len(said) == 1 and "overlap 4 latent frames ('overlap' 16 frames)" in said[0], said

@@ -82,10 +82,11 @@ def prompt_of(ctx, wired) -> str:
     return wired if isinstance(wired, str) and wired.strip() else ctx.params.prompt
 
 
-COMMON = (Int("frames", 0, min=0, max=100000, help="0: the model's own clip length; longer clips are made in "
-                                                   "overlapping windows"),
-          Int("width", 0, min=0, max=4096, help="0: the input's size, else the model's default"),
-          Int("height", 0, min=0, max=4096, help="0: the input's size, else the model's default"),
+COMMON = (Int("frames", 0, min=0, max=100000, special="default",
+              help="0 (default): the model's own clip length (the video's, where one is connected); longer clips are "
+                   "made in overlapping windows"),
+          Int("width", 0, min=0, max=4096, special="default", help="0 (default): the input's size, else the model's default"),
+          Int("height", 0, min=0, max=4096, special="default", help="0 (default): the input's size, else the model's default"),
           Int("steps", 25, min=1, max=500, help="denoising steps"),
           Float("guidance", 5.0, min=0.0, max=30.0, help="classifier-free guidance (SVD: the largest guidance)"),
           Float("guidance_2", 0.0, min=0.0, max=30.0, help="Wan 2.2 A14B: the low-noise expert's guidance "
