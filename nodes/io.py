@@ -42,6 +42,13 @@ class LoadVideo(Node):
         finally:
             clip.close()
 
+    @classmethod
+    def foresee(cls, params, base_dir, inputs):
+        """The frames its container declares (validation tells a generator's frames against them)."""
+        from studio.engine.media import declared_frames
+        n = declared_frames(params["path"]) if params.get("path") else 0
+        return {"video": {"frames": n}, "alpha": {"frames": n}} if n else {}
+
     def run(self, ctx, **_):
         clip = VideoFileClip(ctx.params.path)
         declared = clip.declared_frames

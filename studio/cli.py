@@ -186,14 +186,18 @@ def cmd_validate(args) -> int:
     _allow_dirs(args)
     graph = load_graph(args.graph)
     errs = graph.validate()
+    notes: list = []
     if not errs:
         from studio.engine.executor import Executor
         try:
-            Executor().compile(graph, check_only=True)
+            notes = Executor().compile(graph, check_only=True).notes
         except StudioError as e:
             errs = list(getattr(e, "errors", None) or [e])
     for w in graph.warnings():
         print(f"warning: {w}", file=sys.stderr)
+    for nid, title, text, *level in notes:  # what the nodes advise: the run will do otherwise than asked
+        if level:
+            print(f"{'warning' if level[0] == 'warning' else 'note'}: '{title}' ({nid}): {text}", file=sys.stderr)
     if errs:
         if len(errs) == 1:
             print(f"error: {errs[0]}", file=sys.stderr)

@@ -190,7 +190,8 @@ class Node:
                          window=tuple(cls.window), version=cls.version,
                          legacy_ids=tuple(cls.legacy_ids), is_output=cls.is_output,
                          cacheable=cls.cacheable, disk_cache=bool(cls.disk_cache and cls.cacheable),
-                         preflight=cls.preflight.__func__ is not Node.preflight.__func__,
+                         preflight=(cls.preflight.__func__ is not Node.preflight.__func__
+                                    or cls.advise.__func__ is not Node.advise.__func__),
                          shows_first_frame=cls.first_frame.__func__ is not Node.first_frame.__func__,
                          lists_models=cls.model_families.__func__ is not Node.model_families.__func__, cls=cls)
             cls._spec = s
@@ -211,6 +212,25 @@ class Node:
         'preprocessor'...), ``family``, ``name``, ``variants``, ``tasks``, ``inputs`` (per task) and
         ``formats`` (file formats and layouts read). ``main.py families`` and Help > Model families
         list what every node declares (Registry.model_families). Cheap: no weights, no torch."""
+        return []
+
+    @classmethod
+    def foresee(cls, params: dict[str, Any], base_dir: str | None, inputs: dict[str, dict]) -> dict[str, dict]:
+        """What this node's outputs will be, known before a run without running anything, as
+        {output name: facts} (a clip's ``frames``, a model's ``family``); ``inputs``: the facts
+        foreseen for its wired inputs, by port. Asked only of the nodes upstream of one that
+        advises (:meth:`advise`); cheap (headers), and what cannot be known is left out (a
+        problem here is the run's, or preflight's, to say). A FRAME node without its own keeps
+        its first clip input's length (studio.engine.foresight)."""
+        return {}
+
+    @classmethod
+    def advise(cls, params: dict[str, Any], base_dir: str | None, inputs: dict[str, dict]) -> list[tuple[str, str]]:
+        """What validation can say of this node from what is wired into it, before a run:
+        (level, words), level "error" (it cannot run: the run is refused), "warning" (it will run
+        otherwise than asked: a mode a model cannot do, frames dropped) or "info". ``inputs``: the
+        facts foreseen for its wired ports (:meth:`foresee`; an empty dict where nothing is
+        known, an unwired port absent). The engine names the node."""
         return []
 
     @classmethod

@@ -140,8 +140,8 @@ def _announce(plan: Plan, emit: Callable[[Any], None]) -> None:
     """RunStarted, the plan's notes, and each node the plan skips (an output's old files named)."""
     emit(RunStarted([s.node.id for s in plan.steps], str(plan.device),
                     {s.node.id: s.signature for s in plan.steps}, dict(plan.left_out)))
-    for nid, title, text in plan.notes:
-        emit(NodeMessage(nid, title, text))
+    for nid, title, text, *level in plan.notes:
+        emit(NodeMessage(nid, title, text, *level))
     for nid, why in plan.skipped.items():
         sn = plan.graph.nodes[nid]
         is_out = bool(sn.spec is not None and sn.spec.is_output)

@@ -49,6 +49,16 @@ def _open(path: str, what: str):
                          f"file ({e.strerror or type(e).__name__})") from None
 
 
+def declared_frames(path: str) -> int:
+    """The frame count a video file's container declares (its header: nothing is decoded), 0 when it
+    declares none; what validation can tell of a clip's length before a run (studio.engine.foresight)."""
+    c = _open(path, "video")
+    try:
+        return int(c.streams.video[0].frames or 0) if c.streams.video else 0
+    finally:
+        c.close()
+
+
 class VideoFileClip(Clip):
     """Frames decoded on demand. Sequential reads continue the decoder; a jump seeks to the
     nearest keyframe before the frame. The audio track is decoded on first use."""

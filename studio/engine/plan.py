@@ -46,7 +46,8 @@ class Plan:
     device: str  # the device's name ("cpu", "cuda"); "auto" in a plan compiled with check_only
     graph: Graph  # flattened: groups expanded (inner ids "group/inner")
     left_out: dict[str, str] = field(default_factory=dict)  # side target -> why it cannot run
-    notes: list[tuple[str, str, str]] = field(default_factory=list)  # (node id, title, text) told at the start
+    # (node id, title, text) or (node id, title, text, level "info" / "warning"), told at the start
+    notes: list[tuple[str, ...]] = field(default_factory=list)
     source: Graph | None = None  # the graph as it was given (what nodes see as ctx.options["graph"])
     base_dir: str | None = None  # the graph file's folder: relative paths were resolved against it
     wanted: frozenset = frozenset()  # the nodes asked for (flattened ids): targets, outputs, side targets
@@ -299,7 +300,8 @@ def _preflight(plan: Plan, confine_outputs: bool, side_of: dict[str, set[str]] |
     (``plan.left_out``), as a compile error there does. Notes the extensions added to output
     paths."""
     from .preflight import PreflightError, check
-    errors = check(plan, plan.base_dir, confine_outputs)
+    advised: list[tuple[str, str, str, str]] = []
+    errors = check(plan, plan.base_dir, confine_outputs, advised)
     bad = {e.node_id: e for e in errors if getattr(e, "node_id", None) in side_only}
     if bad and side_of:
         g = plan.graph
@@ -319,6 +321,8 @@ def _preflight(plan: Plan, confine_outputs: bool, side_of: dict[str, set[str]] |
         raise errors[0]
     if errors:
         raise PreflightError(errors)
+    kept = {st.node.id for st in plan.steps}
+    plan.notes += [a for a in advised if a[0] in kept]
     for st in plan.steps:
         for p in st.node.spec.params:
             v = st.node.params.get(p.name)

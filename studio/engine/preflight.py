@@ -5,7 +5,9 @@ that validates renders and a graph from elsewhere cannot touch files it was not 
   not a file the graph reads, and a frame pattern is a pattern (:mod:`studio.core.patterns`);
 - every file it reads is there and readable (a frame pattern: at least one frame);
 - a model name is found in the models folders (the loader's own check);
-- each node's own checks (``Node.preflight``: a container and its codec, a sequence's span).
+- each node's own checks (``Node.preflight``: a container and its codec, a sequence's span);
+- what each node can tell from what is wired into it (``Node.advise``, studio.engine.foresight: a
+  mode its model cannot make, frames that will be dropped).
 
 Cheap: stat calls, folder listings and file headers; nothing is decoded. Plain Python."""
 from __future__ import annotations
@@ -100,8 +102,11 @@ def _write_problem(path: str) -> str | None:
     return None
 
 
-def check(plan, base_dir: str | None, confine_outputs: bool = True) -> list[StudioError]:
-    """Every problem of ``plan`` (studio.engine.plan.Plan) a run would meet, before it runs."""
+def check(plan, base_dir: str | None, confine_outputs: bool = True,
+          notes: list | None = None) -> list[StudioError]:
+    """Every problem of ``plan`` (studio.engine.plan.Plan) a run would meet, before it runs; what the
+    nodes advise from what is wired into them (studio.engine.foresight) is an error too, or, a
+    warning or information, added to ``notes`` as (node id, label, words, level)."""
     errors: list[StudioError] = []
     dirs = confine.allowed_dirs(base_dir) if confine_outputs else []
     reads: list[tuple[Any, str, str]] = []
@@ -147,6 +152,12 @@ def check(plan, base_dir: str | None, confine_outputs: bool = True) -> list[Stud
             except StudioError as e:
                 problems = [str(e)]
             errors += [_err(n, why) for why in problems]
+    from .foresight import advice
+    for n, level, text in advice(plan, base_dir):
+        if level == "error":
+            errors.append(_err(n, text))
+        elif notes is not None:
+            notes.append((n.id, n.label, text, level))
     for (wn, wp, wpath), (rn, rp, rpath) in confine.overlaps([(w, w[2]) for w in writes], [(r, r[2]) for r in reads]):
         errors.append(confine.OverwritesInputError(
             f"'{wn.label}' ({wn.id}) would write over {rpath}, which '{rn.label}' ({rn.id}) reads "

@@ -248,3 +248,20 @@ def family_from_keys(keys):
     shapes = dict(keys) if isinstance(keys, dict) else {k: () for k in keys}
     r = recognise(shapes)
     return family(r.family) if r.kind in ("denoiser", "checkpoint") and r.family else None
+
+
+PART_PARAMS = {"vae": "vae", "text_encoder": "text_encoder", "clip_vision": "clip_vision"}  # Load Video Model's
+
+
+def not_a_denoiser(r: Recognised, name: str) -> str | None:
+    """What to say of a file given as a model's denoiser that the recogniser tells is another part
+    (a VAE, a text encoder, CLIP vision, a LoRA): where it goes instead; None for anything else."""
+    what = r.variant or KIND_TITLES.get(r.kind, r.kind)
+    article = "an" if what[:1] in "AEIOaeio" or what.startswith(("LTX", "SVD")) else "a"
+    if r.kind in PART_PARAMS:
+        return (f"'{name}' is {article} {what}, not a denoiser: set it as Load Video Model's '{PART_PARAMS[r.kind]}' "
+                "and choose the denoiser as 'model'")
+    if r.kind == "lora":
+        return (f"'{name}' is {article} {what}, not a denoiser: apply it with a Video LoRA node after Load Video Model, "
+                "and choose the denoiser as 'model'")
+    return None

@@ -240,9 +240,13 @@ class LoadVideoModel(Node):
         for key in ("model", "base"):
             if key == "model" or (params.get(key) or "").strip():
                 try:
-                    find_model(params.get(key) or "", base_dir)
+                    path = find_model(params.get(key) or "", base_dir)
                 except ModelError as e:
                     problems.append(str(e))
+                    continue
+                if key == "model":  # a VAE or text encoder typed as the model: said as the part pickers see it
+                    from .foresee import other_part
+                    problems += [why for why in (other_part(path),) if why]
         for key in FILES:
             if (params.get(key) or "").strip():
                 try:
@@ -250,6 +254,15 @@ class LoadVideoModel(Node):
                 except ModelError as e:
                     problems.append(str(e))
         return problems
+
+    @classmethod
+    def foresee(cls, params, base_dir, inputs):
+        """The family and pipeline of the model, from its headers (loading/foresee.py)."""
+        from .foresee import model_facts
+        base = (params.get("base") or "").strip()
+        facts = model_facts(find_model(params.get("model") or "", base_dir),
+                            find_model(base, base_dir) if base else None)
+        return {"model": facts} if facts else {}
 
     @classmethod
     def signature_files(cls, params, base_dir=None) -> list[str]:
@@ -352,6 +365,11 @@ class LoRA(Node):
         except ModelError as e:
             return [str(e)]
         return []
+
+    @classmethod
+    def foresee(cls, params, base_dir, inputs):
+        """The model upstream, as it comes in (a LoRA changes no family)."""
+        return {"model": inputs["model"]} if inputs.get("model") else {}
 
     def run(self, ctx, model, lora=None):
         ref = _video_model(model)

@@ -82,10 +82,11 @@ def prompt_of(ctx, wired) -> str:
     return wired if isinstance(wired, str) and wired.strip() else ctx.params.prompt
 
 
-COMMON = (Int("frames", 0, min=0, max=100000, help="0: the model's own clip length; longer clips are made in "
-                                                   "overlapping windows"),
-          Int("width", 0, min=0, max=4096, help="0: the input's size, else the model's default"),
-          Int("height", 0, min=0, max=4096, help="0: the input's size, else the model's default"),
+COMMON = (Int("frames", 0, min=0, max=100000, special="default",
+              help="0 (default): the model's own clip length (the video's, where one is connected); longer clips are "
+                   "made in overlapping windows"),
+          Int("width", 0, min=0, max=4096, special="default", help="0 (default): the input's size, else the model's default"),
+          Int("height", 0, min=0, max=4096, special="default", help="0 (default): the input's size, else the model's default"),
           Int("steps", 25, min=1, max=500, help="denoising steps"),
           Float("guidance", 5.0, min=0.0, max=30.0, help="classifier-free guidance (SVD: the largest guidance)"),
           Float("guidance_2", 0.0, min=0.0, max=30.0, help="Wan 2.2 A14B: the low-noise expert's guidance "
@@ -121,6 +122,14 @@ class GeneratorNode(Node):
     streams_output = True  # a clip of several windows goes to Save Video as they finish (windows.py)
     disk_cache = True  # minutes of sampling: the clip is kept between runs and processes
     task = ""
+    source_ports: tuple[str, ...] = ()  # clip inputs whose frames the node makes (said when 'frames' drops some)
+
+    @classmethod
+    def advise(cls, params, base_dir, inputs):
+        """What the model and clips wired in tell before the run (advice.py): a task the model cannot do,
+        keyframes it cannot take, a long take made otherwise than asked, source frames dropped."""
+        from .advice import advise
+        return advise(cls, params, inputs)
 
     @classmethod
     def preflight(cls, params, base_dir):
@@ -315,6 +324,7 @@ class VideoToVideo(GeneratorNode):
     id = "video_models.video_to_video"
     title = "Video to Video"
     task = "v2v"
+    source_ports = ("video",)
     inputs = (In("model", "Model"), In("video", "Video"), In("prompt", "Text", optional=True))
     outputs = (Out("video", "Video"),)
     params = (Text("prompt", "a watercolour painting"), Text("negative_prompt", ""),

@@ -132,7 +132,8 @@ def plan_take(ctx, sampler, task: str, n: int, win: int, scheduled: bool) -> Tak
         full = valid_frames(s.fam, n)
         k = len(c.windows((full - 1) // t + 1))
         ctx.info(f"long take: context windows{auto}: {n} frames sampled as one take, the model run on {k} windows "
-                 f"of {c.window} latent frames ({win} frames), overlap {c.overlap}, stride {c.stride} ({c.schedule}) "
+                 f"of {c.window} latent frames ({win} frames), overlap {c.overlap} latent frames ('overlap' {p.overlap} "
+                 f"frames), stride {c.stride} ({c.schedule}) "
                  "at every step" + (" (colour hold is for windows made apart: not used)" if hold else ""))
         ctx.note(f"one take: {k} context windows a step")
         return Take(take, full, 0, True, False)

@@ -117,6 +117,7 @@ class WanVACE(GeneratorNode):
     id = "video_models.wan_vace"
     title = "Wan VACE"
     task = "vace"
+    source_ports = ("video",)  # the control (or source) clip: 'frames' shorter drops its last frames
     inputs = (In("model", "Model", help="a Wan VACE model (WanVACEPipeline)"),
               In("video", "Video", optional=True, help="control: the control video; inpaint / outpaint / extend: the "
                                                       "source clip"),

@@ -1,0 +1,56 @@
+"""What a Load Video Model node will load, told before a run from its files' headers only (the
+catalog's recogniser, catalog/listing.py): the family and the pipeline class, for the generators'
+advice (sampling/advice.py), and a model file that is another part of a model (a VAE, a text
+encoder, CLIP vision, a LoRA) refused in those words. Nothing is loaded; no torch."""
+from __future__ import annotations
+
+import os
+
+from ..base.recognise import not_a_denoiser
+from ..base.registry import FAMILIES, family_from_index, family_of
+
+
+def _folder_of(path: str) -> str | None:
+    if path.endswith("model_index.json"):
+        return os.path.dirname(path)
+    return path if os.path.isfile(os.path.join(path, "model_index.json")) else None
+
+
+def _pipeline_class(folder: str) -> str:
+    from ..files.headers import read_json
+    return str(read_json(os.path.join(folder, "model_index.json")).get("_class_name", ""))
+
+
+def model_facts(path: str, base: str | None) -> dict:
+    """{'family': key, 'title': the model in words, 'pipeline': its folder's pipeline class ('' : not
+    known)} of the model at ``path`` (``base``: the diffusers folder a single file is read against);
+    {} when the headers do not tell (the run says why)."""
+    folder = _folder_of(path)
+    if folder is not None:
+        from ..files.headers import read_json
+        index = read_json(os.path.join(folder, "model_index.json"))
+        fam = family_from_index(index)
+        if fam is None:
+            return {}
+        cls = str(index.get("_class_name", ""))
+        return {"family": fam.key, "title": family_of(fam.key, cls).title, "pipeline": cls}
+    if not os.path.isfile(path):
+        return {}
+    from ..catalog.listing import describe_file
+    e = describe_file(path)
+    if e.kind not in ("denoiser", "checkpoint") or e.family not in FAMILIES:
+        return {}
+    base_folder = _folder_of(base) if base else None
+    cls = _pipeline_class(base_folder) if base_folder else ""
+    title = family_of(e.family, cls).title if cls else (e.variant or FAMILIES[e.family].title)
+    return {"family": e.family, "title": title, "pipeline": cls}
+
+
+def other_part(path: str) -> str | None:
+    """A single file given as the model that the recogniser tells is another part: where it goes."""
+    if not os.path.isfile(path) or _folder_of(path) is not None:
+        return None
+    from ..catalog.listing import describe_file
+    from ..base.recognise import Recognised
+    e = describe_file(path)
+    return not_a_denoiser(Recognised(e.kind, e.family, e.variant), os.path.basename(path))

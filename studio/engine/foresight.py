@@ -1,0 +1,66 @@
+"""What validation can tell of a node from what is wired into it, before anything runs: each node
+that advises (``Node.advise``) is given the facts foreseen for its wired inputs (``Node.foresee``
+of the nodes upstream: a model's family from its files' headers, a clip's frame count from its
+container), and says what it will not do as asked (a mode the model cannot make, a port it cannot
+use, frames that will be dropped). Errors refuse the run; warnings and information are told at its
+start, as the plan's notes. Cheap: headers only, nothing is decoded or loaded. Plain Python."""
+from __future__ import annotations
+
+from typing import Any
+
+from studio.core.errors import StudioError
+from studio.core.spec import FRAME, Node
+
+LEVELS = ("error", "warning", "info")
+CLIP_TYPES = ("Video", "Mask")
+
+
+def _advises(cls) -> bool:
+    return cls is not None and cls.advise.__func__ is not Node.advise.__func__
+
+
+def _inputs(st, facts: dict[str, dict]) -> dict[str, dict]:
+    """The facts foreseen for each wired input of step ``st`` ({} where none are known)."""
+    out = {}
+    for port, link in st.inputs.items():
+        if link is not None:
+            src, sport = link
+            out[port] = dict(facts.get(src, {}).get(sport, {}))
+    return out
+
+
+def _foreseen(st, base_dir: str | None, inputs: dict[str, dict]) -> dict[str, dict]:
+    spec = st.node.spec
+    try:
+        out = dict(spec.cls.foresee(st.params, base_dir, inputs) or {})
+    except (StudioError, OSError, ValueError):  # not foreseen: the run (or preflight) says why
+        out = {}
+    if not out and spec.timing == FRAME:  # frame by frame: its first clip input's length
+        first = next((inputs[i.name] for i in spec.inputs if i.type in CLIP_TYPES and "frames" in inputs.get(i.name, {})),
+                     None)
+        if first is not None:
+            out = {o.name: {"frames": first["frames"]} for o in spec.outputs if o.type in CLIP_TYPES}
+    return out
+
+
+def advice(plan, base_dir: str | None) -> list[tuple[Any, str, str]]:
+    """(node, level, words) said by every node of ``plan`` that advises, in the plan's order."""
+    advisers = [st for st in plan.steps if st.node.spec is not None and st.node.spec.preflight
+                and _advises(st.node.spec.cls)]
+    if not advisers:
+        return []
+    need: set[str] = set()
+    for st in advisers:
+        need |= plan.graph.upstream(st.node.id)
+    facts: dict[str, dict[str, dict]] = {}
+    for st in plan.steps:  # in order: a node's inputs are foreseen before it
+        if st.node.id in need and st.node.spec is not None:
+            facts[st.node.id] = _foreseen(st, base_dir, _inputs(st, facts))
+    out = []
+    for st in advisers:
+        try:
+            said = st.node.spec.cls.advise(st.params, base_dir, _inputs(st, facts)) or []
+        except StudioError as e:
+            said = [("error", str(e))]
+        out += [(st.node, level if level in LEVELS else "info", text) for level, text in said]
+    return out
