@@ -55,6 +55,13 @@ def _model_file(wf: Workflow, loader: CNode):
     return wf.value(loader, "unet_name") or wf.value(loader, "ckpt_name") or wf.value(loader, "gguf_name")
 
 
+def _posix(name: str) -> str:
+    """A relative file name saved on Windows ('inputs\\fox.png') with '/' ('inputs/fox.png'); one
+    that would then be absolute or start at the home folder ('\\etc\\x', '~\\x') as written."""
+    posix = name.replace("\\", "/")
+    return name if posix.startswith(("/", "~")) else posix
+
+
 def _float(v: Any) -> Any:
     """``float(v)``, or ``v`` itself when it is too large for a float (the node then says it)."""
     try:
@@ -380,7 +387,7 @@ class _Builder:
             return ""
         v = self.wf.value(node, "image") if node.cls == "LoadImage" else (
             self.wf.value(node, "file") or self.wf.value(node, "video"))
-        return str(v or "")
+        return _posix(str(v or ""))
 
     def _fps(self, up: list[CNode]) -> float | None:
         for n in up:

@@ -122,6 +122,24 @@ def test_a_name_saved_on_windows_is_found(tmp_path, monkeypatch):
     root = str(tmp_path / "models")
     assert models.resolve("wan_video\\model.safetensors", None, [root]) == str(d / "model.safetensors")
     assert models.resolve("..\\..\\etc\\passwd", None, [root]) is None  # still kept inside the folders
+    home = tmp_path / "home"
+    (home / "x").mkdir(parents=True)
+    (home / "x" / "m.safetensors").write_bytes(b"\0" * 8)
+    monkeypatch.setenv("HOME", str(home))
+    assert models.resolve("~/x/m.safetensors", None, [root])  # typed with '/', the home folder is meant
+    for name in ("~\\x\\m.safetensors", "\\" + str(home / "x" / "m.safetensors").lstrip("/").replace("/", "\\")):
+        assert models.resolve(name, None, [root]) is None, name  # with '\\': a relative name only
+
+
+def test_an_image_named_on_windows_is_read_with_slashes():
+    doc = _doc("image_to_video_wan")
+    _node(doc, "LoadImage")["widgets_values"][0] = "inputs\\fox.png"
+    conv = convert(doc, "i2v.json")
+    load = next(n for n in conv.graph.nodes.values() if n.type_id == "io.load_image")
+    assert load.params["path"] == "inputs/fox.png"
+    _node(doc, "LoadImage")["widgets_values"][0] = "\\etc\\fox.png"
+    load = next(n for n in convert(doc, "i2v.json").graph.nodes.values() if n.type_id == "io.load_image")
+    assert load.params["path"] == "\\etc\\fox.png"  # not made absolute
 
 
 def test_convert_names_the_node_types_it_did_not_convert(tmp_path, capsys):
