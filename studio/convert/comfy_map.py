@@ -475,11 +475,11 @@ class _Builder:
                          "(ModelSamplingSD3): the generator's shift")
         for r in rest:
             what = "the low-noise expert" if len(loaders) > 1 else "a second pass"
-            lines.append(f"- {what}: '{r.node.title or r.node.cls}' (#{r.node.id}), steps {r.steps}, cfg {r.cfg}"
-                         + (f", steps {r.start}-{r.end}" if r.start is not None else "")
+            lines.append(f"- {what}: '{r.node.title or r.node.cls}' (#{r.node.id}), steps {_shown(r.steps)}, cfg {_shown(r.cfg)}"
+                         + (f", steps {_shown(r.start)}-{_shown(r.end)}" if r.start is not None else "")
                          + (" (diffusers switches experts at the model's boundary_ratio)" if len(loaders) > 1 else ""))
         if main.start is not None and main.end is not None:
-            lines.append(f"- first sampler runs steps {main.start}-{main.end} of {main.steps}")
+            lines.append(f"- first sampler runs steps {_shown(main.start)}-{_shown(main.end)} of {_shown(main.steps)}")
         lines += [f"- {s}" for s in said + self.refused]
         self.refused = []
         self.note("\n".join(lines), (at.pos[0], at.pos[1] - 220))
