@@ -38,6 +38,7 @@ TEXT_NOTES = ("MarkdownNote", "Note")
 GENERATORS = {"t2v": "video_models.text_to_video", "i2v": "video_models.image_to_video",
               "vace": "video_models.wan_vace", "ltx2": "video_models.ltx2"}
 SEED_MAX = 2**31
+MAX_SAMPLERS = 32  # feeding one output (a first pass and its refinements: two to four in ComfyUI's own)
 
 
 @dataclass
@@ -52,6 +53,27 @@ def _model_file(wf: Workflow, loader: CNode):
     """The file a model loader reads (UNETLoader's and UnetLoaderGGUF's unet_name, a checkpoint's
     ckpt_name, LoaderGGUF's gguf_name)."""
     return wf.value(loader, "unet_name") or wf.value(loader, "ckpt_name") or wf.value(loader, "gguf_name")
+
+
+def _posix(name: str) -> str:
+    """A relative file name saved on Windows ('inputs\\fox.png') with '/' ('inputs/fox.png'); one
+    that would then be absolute or start at the home folder ('\\etc\\x', '~\\x') as written."""
+    posix = name.replace("\\", "/")
+    return name if posix.startswith(("/", "~")) else posix
+
+
+def _float(v: Any) -> Any:
+    """``float(v)``, or ``v`` itself when it is too large for a float (the node then says it)."""
+    try:
+        return float(v)
+    except OverflowError:
+        return v
+
+
+def _g(v: Any) -> str:
+    """A number as the note shows it (4 significant digits; one too large for a float, shortened)."""
+    f = _float(v)
+    return f"{f:.4g}" if isinstance(f, float) else _shown(v)
 
 
 def _shown(v: Any) -> str:
@@ -176,48 +198,86 @@ class _Builder:
 
     # -- one video output ---------------------------------------------------------------------
     def pipeline(self, save: CNode) -> bool:
-        wf, used = self.wf, self.used
-        up = _upstream(wf, save)
+        """One video output made into Load Video Model -> Video LoRA... -> generator -> Save Video
+        (False when no sampler feeds it)."""
+        up = _upstream(self.wf, save)
+        found = self._samplers(save, up)
+        if found is None:
+            return False
+        first, main, rest = found
+        said: list[str] = []
+        mode = "normal" if save.enabled else "mute"
+        if not save.enabled:
+            said.append(f"this output is {MODES.get(save.mode, 'off')} in ComfyUI: its nodes are muted here")
+        loras, shifts, loaders = self._models(main, rest, said)
+        task, latent, images = self._task(first, up, said)
+        params = self._params(main, rest, latent, loaders, shifts, up, said)
+        if task == "vace":
+            params["conditioning_scale"] = self.wf.value(latent, "strength")
+        gen = self._make(save, first, task, params, loaders, loras, images, up, mode, said)
+        self.used.add(save.id)
+        self._sampling_note(main, rest, shifts, loaders, said, first)
+        held = self.g.nodes[gen].params  # as the node holds them: a value it could not take is said above
+        self.out.log.append(f"{self.name}: ComfyUI '{save.title or save.cls}' -> {GENERATORS[task]} "
+                            f"({', '.join(f'{k} {held[k]}' for k, v in params.items() if k not in ('prompt', 'negative_prompt') and v is not None and k in held)})")
+        return True
+
+    def _samplers(self, save: CNode, up: list[CNode]) -> tuple[CNode, Sampling, list[Sampling]] | None:
+        """The output's first sampler (no other sampler upstream of it) and the later passes,
+        nearest first, read; None when no sampler feeds it (or, said, too many do)."""
+        wf = self.wf
         samplers = [n for n in up if n.cls in SAMPLERS]
         if not samplers:
-            return False
+            return None
+        if len(samplers) > MAX_SAMPLERS:
+            self.out.log.append(f"{self.name}: ComfyUI '{save.title or save.cls}' (#{save.id}) is fed by "
+                                f"{len(samplers):,} samplers; Studio converts outputs of up to {MAX_SAMPLERS}: "
+                                "kept as notes")
+            return None
         ids = {s.id: {u.id for u in _upstream(wf, s)} - {s.id} for s in samplers}
         first = next((s for s in samplers if not any(o.id in ids[s.id] for o in samplers)), samplers[0])
         later = sorted((s for s in samplers if s is not first), key=lambda s: len(ids[s.id]))
         main = read_sampling(wf, first)
         rest = [read_sampling(wf, s) for s in later]
         for s in [main] + rest:
-            used.add(s.node.id)
-            used |= s.used
-        said: list[str] = []
-        mode = "normal" if save.enabled else "mute"
-        if not save.enabled:
-            said.append(f"this output is {MODES.get(save.mode, 'off')} in ComfyUI: its nodes are muted here")
+            self.used.add(s.node.id)
+            self.used |= s.used
+        return first, main, rest
 
-        # model, LoRAs, shift (a LoRA on Wan 2.2 A14B's low-noise model: Video LoRA's 'expert' low noise)
+    def _chain(self, s: Sampling, taken: set | None, shifts: list, said: list[str]) -> tuple[list, CNode | None]:
+        """One sampler's LoRAs (name, strength, node), nearest the sampler first, but those in
+        ``taken`` (the first sampler's), and its model loader; a ModelSamplingSD3 on the way adds
+        its shift. A chain wired in a circle ends where it comes round again."""
+        wf, used = self.wf, self.used
+
+        def stop(x: CNode) -> bool:
+            return x.cls in LOADERS or x.cls == "ModelSamplingSD3" or x.cls.startswith("LoraLoader")
+        chain, walked = [], set()
+        loader = _walk(wf, s.inputs(wf), ("model",), stop, used)
+        while loader is not None and loader.cls not in LOADERS and loader.id not in walked:
+            walked.add(loader.id)
+            used.add(loader.id)
+            if loader.cls == "ModelSamplingSD3":
+                shifts.append(wf.value(loader, "shift"))
+            elif taken is None or loader.id not in taken:
+                chain.append((wf.value(loader, "lora_name"), wf.value(loader, "strength_model"), loader))
+                clip = wf.value(loader, "strength_clip")
+                if isinstance(clip, (int, float)) and clip:
+                    said.append(f"LoRA '{wf.value(loader, 'lora_name')}': its text-encoder strength {clip} is "
+                                "not applied (Video LoRA puts it on the denoiser)")
+            loader = _walk(wf, wf.source(loader, "model"), ("model",), stop, used)
+        return chain, loader
+
+    def _models(self, main: Sampling, rest: list[Sampling], said: list[str]) -> tuple[list, list, list[CNode]]:
+        """The LoRAs (name, strength, node, expert; nearest the loader first), the shifts and the
+        model loaders of the samplers (a LoRA on Wan 2.2 A14B's low-noise model: expert low noise)."""
         loras, shifts, loaders, others = [], [], [], []
         for s in [main] + rest:
-            chain, walked = [], set()  # a model chain wired in a circle ends where it comes round again
-            loader = _walk(wf, s.inputs(wf), ("model",), lambda x: x.cls in LOADERS or x.cls == "ModelSamplingSD3"
-                           or x.cls.startswith("LoraLoader"), used)
-            while loader is not None and loader.cls not in LOADERS and loader.id not in walked:
-                walked.add(loader.id)
-                used.add(loader.id)
-                if loader.cls == "ModelSamplingSD3":
-                    shifts.append(wf.value(loader, "shift"))
-                elif s is main or loader.id not in {x[2].id for x in loras}:
-                    chain.append((wf.value(loader, "lora_name"), wf.value(loader, "strength_model"), loader))
-                    clip = wf.value(loader, "strength_clip")
-                    if isinstance(clip, (int, float)) and clip:
-                        said.append(f"LoRA '{wf.value(loader, 'lora_name')}': its text-encoder strength {clip} is "
-                                    "not applied (Video LoRA puts it on the denoiser)")
-                loader = _walk(wf, wf.source(loader, "model"), ("model",),
-                               lambda x: x.cls in LOADERS or x.cls == "ModelSamplingSD3"
-                               or x.cls.startswith("LoraLoader"), used)
+            chain, loader = self._chain(s, None if s is main else {x[2].id for x in loras}, shifts, said)
             if loader is not None and loader.cls in LOADERS and loader not in loaders:
-                used.add(loader.id)
+                self.used.add(loader.id)
                 loaders.append(loader)
-                dtype = wf.value(loader, "weight_dtype")
+                dtype = self.wf.value(loader, "weight_dtype")
                 if isinstance(dtype, str) and dtype != "default":
                     said.append(f"weight_dtype '{dtype}' of '{loader.title or loader.cls}': Load Video Model's "
                                 "'memory' setting chooses how the weights are stored (fp8 modes)")
@@ -231,8 +291,12 @@ class _Builder:
         if others:  # two experts: each LoRA on its own expert, whatever its file name says
             loras = others + [(n, v, at, "high noise") for n, v, at, _ in loras]
         loras.reverse()  # nearest the loader first
-        files = [_model_file(wf, loaders[0])] if loaders else [None]
-        # the latent: which task
+        return loras, shifts, loaders
+
+    def _task(self, first: CNode, up: list[CNode], said: list[str]) -> tuple[str, CNode | None, dict]:
+        """Which generator (t2v, i2v, vace, ltx2) from the first sampler's latent, that latent
+        node, and the images wired into it (by port)."""
+        wf, used = self.wf, self.used
         latent = _walk(wf, wf.source(first, "latent_image"),
                        ("latent_image", "samples", "latent", "video_latent", "av_latent"),
                        lambda x: x.cls in LATENTS or x.cls == "LTXVImgToVideoInplace", used)
@@ -258,17 +322,18 @@ class _Builder:
             task = "i2v"
             said.append("Studio has no first-and-last-frame generator yet: made as Image to Video from the start "
                         f"image; the end image ({self._file(images.get('end_image'))}) is not used")
-        if ltx2:
-            task = "ltx2"
+        return ("ltx2" if ltx2 else task), latent, images
 
-        # prompts (from the sampler's own conditioning, through the latent nodes' pass-through)
+    def _params(self, main: Sampling, rest: list[Sampling], latent: CNode | None, loaders: list[CNode],
+                shifts: list, up: list[CNode], said: list[str]) -> dict[str, Any]:
+        """The generator's settings: prompts (from the sampler's own conditioning, through the
+        latent nodes' pass-through), sampling, size, length, frame rate."""
+        wf, used = self.wf, self.used
         cond = main.inputs(wf)
         pos, neg = _text(wf, wf.source(cond, "positive"), "positive", used), \
             _text(wf, wf.source(cond, "negative"), "negative", used)
         if pos is None and cond.cls == "CFGGuider":
             pos = _text(wf, wf.source(cond, "conditioning"), "positive", used)
-
-        # size, length, frame rate
         w = h = frames = None
         if latent is not None:
             w, h, frames = (wf.value(latent, k) for k in ("width", "height", "length"))
@@ -277,24 +342,22 @@ class _Builder:
             said.append(f"ComfyUI samples at {w}x{h}, then upscales the latent x{2 ** ups} and refines it: "
                         f"Studio makes {w * 2 ** ups}x{h * 2 ** ups} directly")
             w, h = w * 2 ** ups, h * 2 ** ups
-        fps = self._fps(up)
         seed = main.seed
         if isinstance(seed, int) and not 0 <= seed < SEED_MAX:
             said.append(f"seed {_shown(seed)} is past Studio's range: {seed % SEED_MAX} used (ComfyUI's noise differs "
                         "from diffusers' anyway)")
             self.out.log.append(f"{self.name}: {said[-1]}")
             seed %= SEED_MAX
-        guidance_2 = None
-        if rest and loaders and len(loaders) > 1:
-            guidance_2 = rest[0].cfg
-        shift = next((float(x) for x in shifts if isinstance(x, (int, float)) and not isinstance(x, bool)), None)
-        params = {"prompt": pos, "negative_prompt": neg, "steps": main.steps, "guidance": main.cfg,
-                  "guidance_2": guidance_2, "seed": seed, "width": w, "height": h, "frames": frames, "fps": fps,
-                  "sampler": studio_sampler(main.sampler), "shift": shift}
-        if task == "vace":
-            params["conditioning_scale"] = wf.value(latent, "strength")
+        guidance_2 = rest[0].cfg if rest and len(loaders) > 1 else None
+        shift = next((_float(x) for x in shifts if isinstance(x, (int, float)) and not isinstance(x, bool)), None)
+        return {"prompt": pos, "negative_prompt": neg, "steps": main.steps, "guidance": main.cfg,
+                "guidance_2": guidance_2, "seed": seed, "width": w, "height": h, "frames": frames,
+                "fps": self._fps(up), "sampler": studio_sampler(main.sampler), "shift": shift}
 
-        # the Studio nodes
+    def _make(self, save: CNode, first: CNode, task: str, params: dict, loaders: list[CNode], loras: list,
+              images: dict, up: list[CNode], mode: str, said: list[str]) -> str:
+        """The Studio nodes of one output, wired; the generator's id."""
+        files = [_model_file(self.wf, loaders[0])] if loaders else [None]
         lp = self.spec_params("video_models.load")
         load = self.add("video_models.load", {"model": files[0]}, loaders[0] if loaders else None, mode=mode)
         if not files[0]:
@@ -317,26 +380,21 @@ class _Builder:
         self.g.connect(gen, "video", sv, "video")
         if task == "ltx2":
             self.g.connect(gen, "audio", sv, "audio")
-        used.add(save.id)
-        self._sampling_note(main, rest, shifts, loaders, said, first)
-        held = self.g.nodes[gen].params  # as the node holds them: a value it could not take is said above
-        self.out.log.append(f"{self.name}: ComfyUI '{save.title or save.cls}' -> {GENERATORS[task]} "
-                            f"({', '.join(f'{k} {held[k]}' for k, v in params.items() if k not in ('prompt', 'negative_prompt') and v is not None and k in held)})")
-        return True
+        return gen
 
     def _file(self, node: CNode | None) -> str:
         if node is None:
             return ""
         v = self.wf.value(node, "image") if node.cls == "LoadImage" else (
             self.wf.value(node, "file") or self.wf.value(node, "video"))
-        return str(v or "")
+        return _posix(str(v or ""))
 
     def _fps(self, up: list[CNode]) -> float | None:
         for n in up:
             for k in ("fps", "frame_rate"):
                 if n.cls in ("CreateVideo", "SaveAnimatedWEBP", "SaveAnimatedPNG", "SaveWEBM", "VHS_VideoCombine",
                              "LTXVConditioning") and isinstance(self.wf.value(n, k), (int, float)):
-                    return float(self.wf.value(n, k))
+                    return _float(self.wf.value(n, k))
         return None
 
     def _save_path(self, save: CNode) -> str:
@@ -413,15 +471,15 @@ class _Builder:
             lines.append(f"- sigmas: {', '.join(f'{k} {v}' for k, v in main.extra.items())} (the model's own used)")
         shifts = [s for s in shifts if isinstance(s, (int, float)) and not isinstance(s, bool)]
         if shifts:
-            lines.append(f"- shift {', '.join(f'{float(s):.4g}' for s in dict.fromkeys(shifts))} "
+            lines.append(f"- shift {', '.join(_g(s) for s in dict.fromkeys(shifts))} "
                          "(ModelSamplingSD3): the generator's shift")
         for r in rest:
             what = "the low-noise expert" if len(loaders) > 1 else "a second pass"
-            lines.append(f"- {what}: '{r.node.title or r.node.cls}' (#{r.node.id}), steps {r.steps}, cfg {r.cfg}"
-                         + (f", steps {r.start}-{r.end}" if r.start is not None else "")
+            lines.append(f"- {what}: '{r.node.title or r.node.cls}' (#{r.node.id}), steps {_shown(r.steps)}, cfg {_shown(r.cfg)}"
+                         + (f", steps {_shown(r.start)}-{_shown(r.end)}" if r.start is not None else "")
                          + (" (diffusers switches experts at the model's boundary_ratio)" if len(loaders) > 1 else ""))
         if main.start is not None and main.end is not None:
-            lines.append(f"- first sampler runs steps {main.start}-{main.end} of {main.steps}")
+            lines.append(f"- first sampler runs steps {_shown(main.start)}-{_shown(main.end)} of {_shown(main.steps)}")
         lines += [f"- {s}" for s in said + self.refused]
         self.refused = []
         self.note("\n".join(lines), (at.pos[0], at.pos[1] - 220))
@@ -466,9 +524,12 @@ def convert(doc: Any, name: str = "workflow", registry=None) -> Conversion:
     when it is neither)."""
     try:
         wf = Workflow.read(doc)
+    except WorkflowError as e:
+        raise WorkflowError(f"'{name}': {e}") from None
     except (TypeError, ValueError, AttributeError, KeyError, IndexError) as e:
-        if isinstance(e, WorkflowError):
-            raise
         raise WorkflowError(f"'{name}' looks like a ComfyUI workflow but could not be read "
                             f"({type(e).__name__}: {str(e)[:200]})") from None
-    return _Builder(wf, name, registry).build()
+    try:
+        return _Builder(wf, name, registry).build()
+    except RecursionError:  # every walk is bounded; this is the last word if one is not
+        raise WorkflowError(f"'{name}': its nodes are chained too deeply to convert") from None

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from studio.core.errors import StudioError
+from studio.core.limits import MAX_LINKS, MAX_NODES
 
 CONTROL = "control_after_generate"  # the UI's extra value after a seed (fixed / randomize / ...)
 
@@ -80,6 +81,7 @@ PRIMITIVES = ("PrimitiveInt", "PrimitiveFloat", "PrimitiveBoolean", "PrimitiveSt
               "PrimitiveNode")
 MODES = {0: "normal", 1: "on event", 2: "muted", 3: "never", 4: "bypassed"}
 MAX_DEPTH = 64  # of a value's chain through primitives, switches and reroutes; of nested subgraphs: 8
+MAX_ITEMS = MAX_NODES + MAX_LINKS  # nodes and links of a workflow, its subgraphs' counted once per use
 
 
 class WorkflowError(StudioError):
@@ -144,6 +146,11 @@ class Workflow:
 
     def __init__(self, nodes: dict[str, CNode], kind: str):
         self.nodes, self.kind = nodes, kind
+        # the constants worked out, by (node id, output slot), each once (those cut short by a
+        # circle or MAX_DEPTH too: asked again they would be cut again, at every path to them);
+        # the outputs being worked out (one wired into itself, or into a node it reads, gives None)
+        self._known: dict[tuple[str, int], Any] = {}
+        self._asking: set[tuple[str, int]] = set()
 
     # -- reading ------------------------------------------------------------------------------
     @classmethod
@@ -170,7 +177,22 @@ class Workflow:
         return None if src is None or depth > MAX_DEPTH else self.output(src, s[1], depth + 1)
 
     def output(self, node: CNode, slot: int, depth: int = 0) -> Any:
-        """The constant an output gives (a primitive, switch, math expression, image size), else None."""
+        """The constant an output gives (a primitive, switch, math expression, image size), else None.
+        Each output is worked out once (a chain of nodes each reading the one before twice stays
+        linear); one wired in a circle gives None."""
+        key = (node.id, slot)
+        if key in self._known:
+            return self._known[key]
+        if key in self._asking:
+            return None
+        self._asking.add(key)
+        try:
+            v = self._known[key] = self._output(node, slot, depth)
+        finally:
+            self._asking.discard(key)
+        return v
+
+    def _output(self, node: CNode, slot: int, depth: int) -> Any:
         c = node.cls
         if c in PRIMITIVES:
             return self.value(node, "value", depth)
@@ -250,7 +272,14 @@ def evaluate(expr: str, names: dict[str, Any]) -> float | None:
                 return None
         if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in funcs and not n.keywords:
             args = [ev(a) for a in n.args]
-            return None if not args or any(a is None for a in args) else funcs[n.func.id](*args)
+            if not args or any(a is None for a in args):
+                return None
+            if n.func.id == "round" and len(args) > 1 and not (isinstance(args[1], int) and abs(args[1]) <= 400):
+                return None  # round(x, -n) makes 10**n first: past 400 digits the answer is 0 or x anyway
+            try:
+                return _bounded(funcs[n.func.id](*args))
+            except (OverflowError, ValueError, TypeError):  # floor(inf), int(nan), round(1.5, 2.5)
+                return None
         return None
     if len(expr) > 200:
         return None
@@ -261,6 +290,8 @@ def evaluate(expr: str, names: dict[str, Any]) -> float | None:
 
 
 def _read_api(doc: dict) -> dict[str, CNode]:
+    if len(doc) > MAX_NODES:
+        raise WorkflowError(f"it has {len(doc):,} nodes: Studio reads workflows of up to {MAX_NODES:,}")
     out = {}
     for nid, n in doc.items():
         inputs = n.get("inputs") if isinstance(n.get("inputs"), dict) else {}
@@ -278,7 +309,17 @@ def _read_ui(doc: dict) -> dict[str, CNode]:
     inst_out: dict[tuple[str, int], tuple[str, int]] = {}  # a subgraph node's output -> the inner output
     inst_in: dict[tuple[str, str], tuple[str, int] | None] = {}  # its input -> the outer source (None: unwired)
 
+    budget = [MAX_ITEMS]  # nodes and links read, subgraphs' once per instance
+
+    def spend(items) -> None:
+        budget[0] -= len(items) if isinstance(items, list) else 0
+        if budget[0] < 0:
+            raise WorkflowError(f"its nodes and links, with each subgraph counted once per use, pass {MAX_ITEMS:,} "
+                                "(subgraphs that hold copies of themselves?): Studio reads no workflow that large")
+
     def add(gnodes, glinks, prefix: str, inst: str | None, sub: dict | None, depth: int):
+        spend(gnodes)
+        spend(glinks)
         by_id = {}
         for l in glinks or []:
             try:

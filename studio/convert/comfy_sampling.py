@@ -74,10 +74,12 @@ def _str(v) -> str | None:
 
 
 def _num(v, kind):
+    """``v`` as an int or a float; as it is when it is not one (a string, infinity, an int past a
+    float's range): the node it is given to says it could not take it, and what it used instead."""
     try:
         return None if v is None or isinstance(v, bool) else kind(v)
-    except (TypeError, ValueError):
-        return None
+    except (TypeError, ValueError, OverflowError):
+        return v
 
 
 def read_sampling(wf: Workflow, s: CNode) -> Sampling:

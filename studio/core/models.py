@@ -214,7 +214,8 @@ def resolve(name: str, base_dir: str | None = None, dirs: list[str] | None = Non
                 if os.path.isfile(os.path.join(r, "model_index.json")):
                     return r
     if "\\" in name and os.sep == "/":  # a name saved on Windows (a ComfyUI workflow's 'wan_video\\x.safetensors')
-        return resolve(name.replace("\\", "/"), base_dir, dirs)
+        posix = name.replace("\\", "/")  # looked up as a relative name only: '\\etc' is not '/etc', nor '~\\x' '~/x'
+        return None if os.path.isabs(posix) or posix.startswith("~") else resolve(posix, base_dir, dirs)
     return None
 
 

@@ -122,6 +122,24 @@ def test_a_name_saved_on_windows_is_found(tmp_path, monkeypatch):
     root = str(tmp_path / "models")
     assert models.resolve("wan_video\\model.safetensors", None, [root]) == str(d / "model.safetensors")
     assert models.resolve("..\\..\\etc\\passwd", None, [root]) is None  # still kept inside the folders
+    home = tmp_path / "home"
+    (home / "x").mkdir(parents=True)
+    (home / "x" / "m.safetensors").write_bytes(b"\0" * 8)
+    monkeypatch.setenv("HOME", str(home))
+    assert models.resolve("~/x/m.safetensors", None, [root])  # typed with '/', the home folder is meant
+    for name in ("~\\x\\m.safetensors", "\\" + str(home / "x" / "m.safetensors").lstrip("/").replace("/", "\\")):
+        assert models.resolve(name, None, [root]) is None, name  # with '\\': a relative name only
+
+
+def test_an_image_named_on_windows_is_read_with_slashes():
+    doc = _doc("image_to_video_wan")
+    _node(doc, "LoadImage")["widgets_values"][0] = "inputs\\fox.png"
+    conv = convert(doc, "i2v.json")
+    load = next(n for n in conv.graph.nodes.values() if n.type_id == "io.load_image")
+    assert load.params["path"] == "inputs/fox.png"
+    _node(doc, "LoadImage")["widgets_values"][0] = "\\etc\\fox.png"
+    load = next(n for n in convert(doc, "i2v.json").graph.nodes.values() if n.type_id == "io.load_image")
+    assert load.params["path"] == "\\etc\\fox.png"  # not made absolute
 
 
 def test_convert_names_the_node_types_it_did_not_convert(tmp_path, capsys):
@@ -144,3 +162,65 @@ def test_loader_gguf_is_a_model_loader():
     load = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.load")
     assert load.params["model"] == "wan2.1-t2v-1.3b-Q8_0.gguf"
 
+
+
+def _math_chain(n: int, self_loop: bool = False) -> dict:
+    """An API workflow whose KSampler's steps come from ``n`` math nodes, each reading the one
+    before twice (2**n paths), or one math node reading itself."""
+    doc = {"0": {"class_type": "PrimitiveInt", "inputs": {"value": 1}}}
+    for i in range(1, n + 1):
+        src = str(i) if self_loop else str(i - 1)
+        doc[str(i)] = {"class_type": "ComfyMathExpression",
+                       "inputs": {"expression": "a+b", "values.a": [src, 1], "values.b": [src, 1]}}
+    doc["k"] = {"class_type": "KSampler", "inputs": {"seed": 1, "steps": [str(n), 1], "cfg": 5.0,
+                                                      "sampler_name": "euler", "scheduler": "simple"}}
+    doc["s"] = {"class_type": "SaveVideo", "inputs": {"video": ["k", 0], "filename_prefix": "x"}}
+    return doc
+
+
+def test_math_nodes_read_twice_in_a_chain_or_in_a_circle_end():
+    conv = _promptly(lambda: convert(_math_chain(40), "dag.json"), 10.0)
+    log = "\n".join(conv.log)
+    assert "'steps' 1099511627776 not taken" in log and "500 used instead" in log  # 2**40, 2**40 paths
+    assert _promptly(lambda: convert(_math_chain(200), "deep.json"), 10.0).pipelines == 1  # past MAX_DEPTH
+    conv = _promptly(lambda: convert(_math_chain(1, self_loop=True), "self.json"), 10.0)
+    gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.text_to_video")
+    assert conv.pipelines == 1 and gen.params["steps"] == 25  # no constant: the default
+
+
+def test_expressions_that_cannot_be_worked_out_are_not_constants():
+    assert _promptly(lambda: evaluate("round(5, -a)", {"a": 2 ** 1000}), 5.0) is None
+    assert _promptly(lambda: evaluate("round(5, -(9**8)**8)", {}), 5.0) is None
+    for e in ("floor(1e308*10)", "int(1e308*10)", "round(1e308*10)", "int(1e308*10-1e308*10)", "round(1.5, 2.5)"):
+        assert evaluate(e, {}) is None, e
+    assert evaluate("round(1234, -2)", {}) == 1200 and evaluate("floor(2.5)+ceil(2.5)", {}) == 5
+
+
+def test_a_subgraph_holding_copies_of_itself_is_refused_in_words():
+    sub = {"id": "S", "nodes": [{"id": i, "type": "S"} for i in range(10)], "links": [], "inputs": [], "outputs": []}
+    doc = {"nodes": [{"id": 1, "type": "S"}], "links": [], "definitions": {"subgraphs": [sub]}}
+    with pytest.raises(WorkflowError, match=r"'bomb.json': .*subgraph counted once per use, pass 60,000"):
+        _promptly(lambda: convert(doc, "bomb.json"))
+
+
+def test_an_output_fed_by_thousands_of_samplers_is_kept_as_notes_promptly():
+    doc = {"0": {"class_type": "EmptyHunyuanLatentVideo", "inputs": {"width": 512, "height": 512, "length": 33}}}
+    for i in range(1, 3001):
+        doc[str(i)] = {"class_type": "KSampler", "inputs": {"latent_image": [str(i - 1), 0], "steps": 20}}
+    doc["s"] = {"class_type": "SaveVideo", "inputs": {"video": ["3000", 0]}}
+    conv = _promptly(lambda: convert(doc, "many.json"), 10.0)
+    assert conv.pipelines == 0 and "is fed by 3,000 samplers" in "\n".join(conv.log)
+
+
+def test_numbers_past_a_float_or_not_numbers_are_said():
+    doc = _doc()
+    _node(doc, "KSampler")["widgets_values"] = [float("inf"), "fixed", float("inf"), 10 ** 400, "uni_pc", "simple", 1]
+    _node(doc, "ModelSamplingSD3")["widgets_values"] = [10 ** 400]
+    _node(doc, "CreateVideo")["widgets_values"] = [10 ** 400]
+    conv = _promptly(lambda: convert(doc, "vals.json"))
+    log = "\n".join(conv.log)
+    for said in ("'steps' inf not taken", "its default 25 used", "'seed' inf not taken",
+                 "'guidance' 1000000000000000000000000000000000000000... (401 characters) not taken",
+                 "'fps' 1000000000000000000000000000000000000000... (401 characters) not taken", "240.0 used instead",
+                 "'shift' 1000000000000000000000000000000000000000... (401 characters) not taken"):
+        assert said in log, said
