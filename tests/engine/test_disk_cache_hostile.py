@@ -129,6 +129,99 @@ def _tracks_graph() -> Graph:
     return g
 
 
+def _data_start(path: str) -> int:
+    with open(path, "rb") as f:
+        return 8 + int.from_bytes(f.read(8), "little")
+
+
+def _flip_every_97th(entry: str, other: str, outside) -> None:
+    data = bytearray(open(entry, "rb").read())
+    start = _data_start(entry)
+    for at in range(start, len(data), 97)[:64]:  # the arrays' bytes, one bit each
+        data[at] ^= 0x10
+    open(entry, "wb").write(bytes(data))
+
+
+def _copy_the_other(entry: str, other: str, outside) -> None:
+    shutil.copyfile(other, entry)  # another graph's good entry, under this one's name
+
+
+def _truncate(entry: str, other: str, outside) -> None:
+    data = open(entry, "rb").read()
+    open(entry, "wb").write(data[:-100])
+
+
+def _fifo(entry: str, other: str, outside) -> None:
+    os.remove(entry)
+    os.mkfifo(entry)
+
+
+def _nested(entry: str, other: str, outside) -> None:
+    data = open(entry, "rb").read()
+    head = b'{"__metadata__": {"studio": "{}"}, "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    head += b" " * (-len(head) % 8)
+    open(entry, "wb").write(len(head).to_bytes(8, "little") + head + data[_data_start(entry):])
+
+
+def _wrong_types(entry: str, other: str, outside) -> None:
+    import json
+    data = open(entry, "rb").read()
+    header = json.loads(data[8:_data_start(entry)])
+    for name, t in header.items():
+        if name != "__metadata__":
+            t["data_offsets"] = None  # valid JSON, not an entry's
+    head = json.dumps(header).encode()
+    head += b" " * (-len(head) % 8)
+    open(entry, "wb").write(len(head).to_bytes(8, "little") + head + data[_data_start(entry):])
+
+
+def _link_outside(entry: str, other: str, outside) -> None:
+    shutil.move(entry, outside / "kept.safetensors")  # this key's good entry, but behind a link
+    os.symlink(outside / "kept.safetensors", entry)
+
+
+@pytest.mark.parametrize("damage, words", [(_flip_every_97th, "checksum"), (_copy_the_other, "another node's entry"),
+                                           (_truncate, "truncated"), (_fifo, "not a regular file"),
+                                           (_nested, "nests more than"), (_wrong_types, "disk-cache entry"),
+                                           (_link_outside, "not a regular file")],
+                         ids=["flipped-bits", "another-key", "truncated", "fifo", "nested-json", "wrong-types", "link"])
+def test_each_hostile_entry_is_run_again_through_the_engine(tmp_path, damage, words):
+    """End to end, each hostile entry in place of a disk-cached node's entry between two engines:
+    the result equals a fresh run's (never the damaged bytes, never the other graph's tracks), the
+    Log says so once as information naming the node, and the bad entry is gone (a good one in its
+    place, served to a third engine); nothing outside the cache is touched."""
+    if damage is _fifo and not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs here")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    dc = DiskCache(str(tmp_path / "cache"), 10 ** 8)
+    other_graph = Graph()  # another graph: its tracks are other tracks
+    other_graph.add_node("source.shapes", {"frames": 9, "width": 40, "height": 32}, node_id="src")
+    other_graph.add_node("motion.track_keypoints", {}, node_id="trk")
+    other_graph.connect("src", "video", "trk", "video")
+    other = Executor(disk_cache=dc).run(other_graph, targets=["trk"]).value("trk")
+    other_entry = {os.path.join(r, f) for r, _, fs in os.walk(dc.folder) for f in fs}
+    fresh = Executor(disk_cache=dc).run(_tracks_graph(), targets=["trk"]).value("trk")
+    [entry] = {os.path.join(r, f) for r, _, fs in os.walk(dc.folder) for f in fs} - other_entry
+    assert other.points.shape != fresh.points.shape  # what a copied entry would have served
+    damage(entry, other_entry.pop(), outside)
+    said = []
+    again = _promptly(lambda: Executor(disk_cache=dc).run(_tracks_graph(), targets=["trk"], on_event=said.append))
+    notes = [e for e in said if isinstance(e, NodeMessage) and "disk-cache entry" in e.text]
+    assert len(notes) == 1, [e.text for e in notes]
+    assert (notes[0].node_id, notes[0].title, notes[0].level) == ("trk", "Track Keypoints", "info")
+    assert words in notes[0].text and "runs again" in notes[0].text, notes[0].text
+    assert "trk" in again.executed
+    b = again.value("trk")
+    assert (b.width, b.height, b.fps) == (fresh.width, fresh.height, fresh.fps)
+    assert np.array_equal(b.points, fresh.points) and np.array_equal(b.visible, fresh.visible)
+    assert os.path.isfile(entry) and not os.path.islink(entry)  # the bad entry gone, a good one written
+    third = Executor(disk_cache=dc).run(_tracks_graph(), targets=["trk"])
+    assert "trk" not in third.executed and np.array_equal(third.value("trk").points, fresh.points)
+    if damage is _link_outside:
+        assert os.path.getsize(outside / "kept.safetensors") == os.path.getsize(entry)  # the link's target kept
+
+
 def test_a_damaged_entry_is_run_again_and_said_once_in_the_log(tmp_path):
     """End to end: a disk-cached node's entry damaged between two engines is made again, the Log
     says so once, and the result equals the first run's."""
