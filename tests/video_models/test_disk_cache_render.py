@@ -4,6 +4,7 @@ the same frames; --no-cache and a fresh engine in this process behave as they sh
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 
@@ -83,3 +84,50 @@ def test_a_fresh_engine_reads_the_same_frames_and_says_disk(wan_dir, tmp_path):
     # a frame range renders part of a clip: the disk cache is neither read nor written
     again = Executor(disk_cache=dc).run(_graph(wan_dir), targets=["gen"], frame_range=(0, 3))
     assert again.executed == ["load", "gen"]
+
+
+def _entries(folder: str) -> set[str]:
+    return {os.path.join(r, f) for r, _, fs in os.walk(folder) for f in fs if f.endswith(".safetensors")}
+
+
+def test_a_damaged_or_foreign_entry_is_never_rendered_as_this_graphs_result(wan_dir, tmp_path, monkeypatch, capsys,
+                                                                          render_on_one_thread):
+    """`main.py render` (issue 54): another graph's entry copied under this graph's name, then bits
+    flipped in the entry's frames (every 97th byte, 64 bytes): each render exits 0 with this
+    graph's own frames (never the other graph's video, never damaged frames), the Log naming the
+    node once for each, and the next render is served a good entry from the disk."""
+    gp, other = str(tmp_path / "g.json"), str(tmp_path / "other.json")
+    save_graph(_graph(wan_dir, "out.mp4"), gp)
+    g = _graph(wan_dir, "other.mp4")
+    g.set_param("gen", "seed", 7)
+    save_graph(g, other)
+    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("STUDIO_DISK_CACHE_GB", "1")
+    monkeypatch.chdir(tmp_path)
+    from studio.cli import main
+
+    def render(path, out="out.mp4"):
+        capsys.readouterr()
+        assert main(["render", path]) == 0
+        return capsys.readouterr().err, _frames(str(tmp_path / out))
+    _err, first = render(gp)
+    [entry] = _entries(str(tmp_path / "cache"))
+    _err, theirs = render(other, "other.mp4")
+    [their_entry] = _entries(str(tmp_path / "cache")) - {entry}
+    assert not np.array_equal(first, theirs)  # what a copied entry would have rendered
+    shutil.copyfile(their_entry, entry)
+    err, again = render(gp)
+    notes = [ln for ln in err.splitlines() if "disk-cache entry" in ln]
+    assert len(notes) == 1 and "[Text to Video]" in notes[0] and "another node's entry" in notes[0], err
+    assert "runs again" in notes[0] and "done Text to Video" in err and np.array_equal(again, first)
+    data = bytearray(open(entry, "rb").read())
+    frames_at = len(data) - first.shape[0] * 16 * 16 * 3 * 4  # the clip's float32 frames, the last array
+    for at in range(frames_at, len(data), 97)[:64]:
+        data[at] ^= 0x10
+    open(entry, "wb").write(bytes(data))
+    err, again = render(gp)
+    notes = [ln for ln in err.splitlines() if "disk-cache entry" in ln]
+    assert len(notes) == 1 and "[Text to Video]" in notes[0] and "checksum" in notes[0], err
+    assert "done Text to Video" in err and np.array_equal(again, first)
+    err, again = render(gp)
+    assert "Text to Video: cached (disk)" in err and "disk-cache entry" not in err and np.array_equal(again, first)
