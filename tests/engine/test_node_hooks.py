@@ -5,10 +5,11 @@ window's model picker (model_choices)."""
 from __future__ import annotations
 
 import os
+import re
 from types import SimpleNamespace
 
 from studio.core.graph import Graph
-from studio.core.params import Float
+from studio.core.params import Float, Path
 from studio.core.spec import CLIP, SOURCE, In, Node, Out
 from studio.distributed.planner import is_chunk_safe
 from studio.engine.events import ModelStatus
@@ -106,3 +107,50 @@ def test_the_model_picker_asks_the_node_class():
     from nodes.video_models.loading.node import LoadVideoModel
     from nodes.video_models.catalog.listing import choices
     assert LoadVideoModel.model_choices is choices  # the picker's lambda calls spec.cls.model_choices
+
+
+HOOKS = ("keeps_model", "model_footprint", "signature_files", "code_version", "chunk_safe", "model_choices")
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def test_no_hook_is_read_with_getattr_and_a_default():
+    """Declared on the base, the hooks are read as attributes: a getattr with a default would hide a
+    misspelt hook (the node's override silently never read)."""
+    pattern = re.compile(r"getattr\([^)]*[\"'](" + "|".join(HOOKS) + r")[\"']")
+    bad = []
+    for top in ("studio", "nodes"):
+        for d, _, fs in os.walk(os.path.join(ROOT, top)):
+            for f in (f for f in fs if f.endswith(".py")):
+                with open(os.path.join(d, f), encoding="utf-8") as fh:
+                    bad += [f"{os.path.relpath(os.path.join(d, f), ROOT)}:{i}: {line.strip()}"
+                            for i, line in enumerate(fh, 1) if pattern.search(line)]
+    assert not bad, "\n".join(bad)
+
+
+class Picked(Node):
+    id, title, timing = "test.hook_picked", "Hook Picked", SOURCE
+    outputs = (Out("value", "Number"),)
+    params = (Path("weights", "", lookup=True, models="lora"),)
+
+    @staticmethod
+    def model_choices(kinds, refresh=False):
+        return {"machine": "here", "notes": [], "models": [{"kinds": kinds, "refresh": refresh}]}
+
+
+class Unpicked(Picked):
+    id, title = "test.hook_unpicked", "Hook Unpicked"
+    model_choices = Node.model_choices  # the base's answer: none listed
+
+
+def test_the_properties_panel_gives_the_picker_what_the_node_answers(qtbot):
+    from studio.ui.document.document import Document
+    from studio.ui.panels.properties import PropertiesPanel
+    for cls, models in ((Picked, [{"kinds": "lora", "refresh": True}]), (Unpicked, [])):
+        reg = registry()
+        reg.register(cls)
+        g = Graph(reg)
+        g.add_node(cls.id, {}, node_id="n")
+        panel = PropertiesPanel(Document(g))
+        qtbot.addWidget(panel)
+        panel.show_node("n")
+        assert panel.editors["weights"].find_models("lora", True)["models"] == models, cls
