@@ -8,7 +8,7 @@ import shutil
 import numpy as np
 import pytest
 
-from studio.core.errors import Cancelled, NodeExecutionError, StudioError
+from studio.core.errors import Cancelled, GraphError, NodeExecutionError, StudioError
 from studio.core.graph import Graph
 from studio.core.registry import default_registry
 from studio.core.spec import SOURCE, Node, Out
@@ -191,7 +191,9 @@ def test_wrong_task_for_the_family(svd_dir):
     load = g.add_node("video_models.load", {"model": svd_dir})
     t2v = g.add_node("video_models.text_to_video", {"frames": 4, "steps": 2})
     g.connect(load.id, "model", t2v.id, "model")
-    with pytest.raises(NodeExecutionError, match="Stable Video Diffusion models do not do text to video"):
+    # refused before the run, from the model's headers (the node's own check stays for what cannot be foreseen)
+    with pytest.raises(GraphError, match=r"'Text to Video' \(n2\): this model \(Stable Video Diffusion\) makes image to "
+                                         r"video, not text to video: use Image to Video"):
         run(g, t2v)
 
 

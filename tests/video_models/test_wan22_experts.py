@@ -139,8 +139,9 @@ def test_experts_of_two_architectures_are_refused_naming_both(a14b, tmp_path, no
         _load(files, "high", _copy(files["high"], tmp_path))
     with pytest.raises(ModelError, match="is given as both experts"):
         _load(files, "high", "high")
-    with pytest.raises(ModelError, match=r"the second expert \('model_2'\): '.*umt5_tiny_fp32\.safetensors' does not "
-                                         r"look like the denoiser of a video model"):
+    # a text encoder given as the second expert is named as what it is, and where it goes instead
+    with pytest.raises(ModelError, match=r"the second expert \('model_2'\): '.*umt5_tiny_fp32\.safetensors' is a UMT5 "
+                                         r"\(width 32\), not a denoiser: set it as Load Video Model's 'text_encoder'"):
         _load(files, "high", "text_encoder")
 
 
