@@ -8,6 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout
 
+from .tree_filter import filter_grouped
+
 COLUMNS = ("Family", "Variants", "Tasks (inputs)", "Reads")
 
 
@@ -77,17 +79,7 @@ class FamiliesDialog(QDialog):
             self.tree.setColumnWidth(c, min(self.tree.columnWidth(c), 300))
 
     def apply_filter(self, text: str) -> None:
-        words = text.lower().split()
-        for i in range(self.tree.topLevelItemCount()):
-            g = self.tree.topLevelItem(i)
-            shown = 0
-            for j in range(g.childCount()):
-                row = g.child(j)
-                hay = row.toolTip(0).lower()
-                hide = any(w not in hay for w in words)
-                row.setHidden(hide)
-                shown += not hide
-            g.setHidden(shown == 0)
+        filter_grouped(self.tree, text, lambda g, row: row.toolTip(0))
 
     def rows(self) -> list[str]:
         """The families shown (not filtered out), as 'kind/family' (tests)."""

@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, Q
 
 from studio.core import models as model_paths
 
+from .tree_filter import filter_grouped
+
 COLUMNS = ("Model", "Size", "Type", "Fits", "Kind", "File")
 FIT = COLUMNS.index("Fits")
 FIT_COLOURS = {"gpu": "#7bd88f", "none": "#ff6e6e"}  # any other mode: amber
@@ -171,17 +173,7 @@ class ModelPicker(QDialog):
         return out
 
     def apply_filter(self, text: str) -> None:
-        words = text.lower().split()
-        for i in range(self.tree.topLevelItemCount()):
-            g = self.tree.topLevelItem(i)
-            shown = 0
-            for j in range(g.childCount()):
-                item = g.child(j)
-                hay = " ".join([g.text(0)] + [item.text(c) for c in range(len(COLUMNS))]).lower()
-                hide = not all(w in hay for w in words)
-                item.setHidden(hide)
-                shown += not hide
-            g.setHidden(shown == 0)
+        filter_grouped(self.tree, text, lambda g, row: " ".join([g.text(0)] + [row.text(c) for c in range(len(COLUMNS))]))
 
     def _update_ok(self, item) -> None:
         ok = item is not None and item.data(0, ENTRY) is not None and bool(item.flags() & Qt.ItemIsSelectable)
