@@ -280,6 +280,8 @@ def cmd_families(args) -> int:
         for t in r["tasks"]:
             print(f"{'':<12} {t}: {', '.join(r['inputs'][t])}")
         print(f"{'':<12} reads: {'; '.join(r['formats'])}")
+        if r.get("used_by"):
+            print(f"{'':<12} used by: {', '.join(r['used_by'])}")
     return 0
 
 

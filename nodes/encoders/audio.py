@@ -350,6 +350,15 @@ class AudioEncoder(Node):
                    help="trained CNN weights; empty: initialised from the seed"),
               Seed("seed", 0, help="initialises the CNN"))
 
+    @classmethod
+    def model_families(cls) -> list[dict]:
+        """The audio encoder it reads (main.py families, Help > Model families)."""
+        return [{"kind": "audio encoder", "family": "studio-audio-cnn", "name": "Studio's audio CNN",
+                 "variants": ["features: log-mel, MFCC, onsets, beats, loudness (no model)",
+                              "cnn: a 1-D CNN over the log-mel, trained in Studio"],
+                 "tasks": ["sound"], "inputs": {"sound": ["audio"]},
+                 "formats": ["Studio's own checkpoint of the CNN (.safetensors)"]}]
+
     def run(self, ctx, audio=None, video=None):
         p = ctx.params
         if audio is None and video is not None:

@@ -445,6 +445,16 @@ class TextEncoder(Node):
               Int("layers", 2, min=1, max=24, help="scratch model depth"),
               Seed("seed", 0, help="initialises the scratch model"))
 
+    @classmethod
+    def model_families(cls) -> list[dict]:
+        """The text encoders it reads (main.py families, Help > Model families)."""
+        return [{"kind": "text encoder", "family": "sentence-transformers", "name": "Sentence-transformers (BERT)",
+                 "variants": ["all-MiniLM-L6-v2 (built in, 384-d)", "any BERT model in the sentence-transformers layout",
+                              "scratch: a small transformer trained in Studio"],
+                 "tasks": ["prompt"], "inputs": {"prompt": ["text"]},
+                 "formats": ["sentence-transformers folder (model 'folder')",
+                             "Studio's own checkpoint of the scratch model (.safetensors)"]}]
+
     def run(self, ctx, text=None):
         p = ctx.params
         prompt = text if text is not None else p.prompt

@@ -29,7 +29,7 @@ from .errors import StudioError
 from .params import Bool, Choice, Color, Float, Frames, Int, Path, Seed, String
 from .spec import In, Node, NodeSpec, Out
 
-FORMAT = 4  # 2: specs say disk_cache; 3: and shows_first_frame; 4: and lists_models
+FORMAT = 5  # 2: specs say disk_cache; 3: and shows_first_frame; 4: and lists_models; 5: and the records
 PARAM_CLASSES = {c.__name__: c for c in (Int, Float, Bool, Choice, String, Path, Color, Seed, Frames)}
 
 
@@ -125,7 +125,10 @@ def spec_to_json(spec: NodeSpec) -> dict:
             "timing": spec.timing, "window": list(spec.window), "version": spec.version,
             "legacy_ids": list(spec.legacy_ids), "is_output": spec.is_output, "cacheable": spec.cacheable,
             "disk_cache": spec.disk_cache, "preflight": spec.preflight,
-            "shows_first_frame": spec.shows_first_frame, "lists_models": spec.lists_models}
+            "shows_first_frame": spec.shows_first_frame, "lists_models": spec.lists_models,
+            # the kinds of model it reads (Node.model_families), so main.py families and Help >
+            # Model families import no node module (the text encoder's imports torch)
+            "models": spec.model_records()}
 
 
 def spec_from_json(d: dict, module: str) -> "LazyNodeSpec":
@@ -138,7 +141,16 @@ def spec_from_json(d: dict, module: str) -> "LazyNodeSpec":
                         cacheable=d["cacheable"], disk_cache=bool(d.get("disk_cache", False)),
                         preflight=bool(d.get("preflight", False)),
                         shows_first_frame=bool(d.get("shows_first_frame", False)),
-                        lists_models=bool(d.get("lists_models", False)))
+                        lists_models=bool(d.get("lists_models", False)),
+                        models=_records(d.get("models", [])))
+
+
+def _records(v: Any) -> list[dict]:
+    """A node's model records as the manifest holds them: a list of JSON objects, else the manifest
+    is rejected."""
+    if not isinstance(v, list) or not all(isinstance(r, dict) for r in v):
+        raise ValueError("model records are not a list of objects")
+    return v
 
 
 def same_spec(a: NodeSpec, b: NodeSpec) -> bool:
@@ -152,6 +164,7 @@ class LazyNodeSpec(NodeSpec):
 
     def __init__(self, module: str | None = None, **fields: Any):  # noqa: D107 - not the dataclass one
         cls = fields.pop("cls", None)  # given by dataclasses.replace(spec, ...): already resolved
+        models = fields.pop("models", None)  # the model records the manifest holds (model_records)
         for f in dataclasses.fields(NodeSpec):
             if f.name != "cls":
                 object.__setattr__(self, f.name, fields.pop(f.name) if f.name in fields else f.default)
@@ -159,6 +172,12 @@ class LazyNodeSpec(NodeSpec):
             raise TypeError(f"unknown NodeSpec fields: {', '.join(fields)}")
         object.__setattr__(self, "_module", module if module is not None else cls.__module__)
         object.__setattr__(self, "_cls", cls)
+        object.__setattr__(self, "_models", models)
+
+    def model_records(self) -> list[dict]:
+        """The records the manifest holds, without importing the node's module."""
+        m = self.__dict__["_models"]
+        return list(m) if m is not None else super().model_records()
 
     @property
     def module(self) -> str:
@@ -178,7 +197,7 @@ class LazyNodeSpec(NodeSpec):
 
     def __reduce__(self):
         d = {f.name: getattr(self, f.name) for f in dataclasses.fields(NodeSpec) if f.name != "cls"}
-        return (_rebuild, (self.module, d))
+        return (_rebuild, (self.module, {**d, "models": self.__dict__["_models"]}))
 
 
 def _rebuild(module: str, d: dict) -> LazyNodeSpec:

@@ -50,9 +50,7 @@ class Registry:
         each: video models first, then the others by kind, each kind in its nodes' own order."""
         seen, out = set(), []
         for spec in self.specs():
-            if not spec.lists_models:  # only the nodes that declare them are imported
-                continue
-            for r in spec.cls.model_families():
+            for r in spec.model_records():  # from the manifest: no node module imported
                 key = (r.get("kind"), r.get("family"))
                 if key not in seen:
                     seen.add(key)

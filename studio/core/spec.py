@@ -97,6 +97,10 @@ class NodeSpec:
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
 
+    def model_records(self) -> list[dict]:
+        """The kinds of model the node reads (its class's ``model_families``); none when it declares none."""
+        return list(self.cls.model_families()) if self.lists_models else []
+
     def defaults(self) -> dict[str, Any]:
         return {p.name: p.default for p in self.params}
 

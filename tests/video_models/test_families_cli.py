@@ -28,7 +28,7 @@ def test_families_plain_lists_each_family_and_its_tasks(capsys):
     assert main(["families"]) == 0
     out = capsys.readouterr().out
     assert "HunyuanVideo 1.5" in out and "animate: start image, pose video, face video, prompt" in out
-    assert out.count("video model") == 9
+    assert out.count("video model") == 9 and "used by: Wan" in out
 
 
 def test_families_imports_no_torch_or_diffusers():
@@ -38,3 +38,35 @@ def test_families_imports_no_torch_or_diffusers():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_families_list_the_text_image_and_audio_encoders_with_who_uses_them(capsys):
+    assert main(["families", "--json"]) == 0
+    records = json.loads(capsys.readouterr().out)
+    by = {(r["kind"], r["family"]): r for r in records}
+    assert by[("text encoder", "umt5-xxl")]["used_by"] == ["Wan"]
+    assert by[("text encoder", "gemma-3-12b")]["used_by"] == ["LTX-2 (picture and sound)"]
+    assert by[("image encoder", "siglip-so400m-14-384")]["used_by"] == ["HunyuanVideo 1.5"]
+    assert "clip_vision" in by[("image encoder", "clip-vit-h-14")]["formats"][0]
+    assert "sentence-transformers folder (model 'folder')" in by[("text encoder", "sentence-transformers")]["formats"]
+    assert by[("audio encoder", "studio-audio-cnn")]["tasks"] == ["sound"]
+    kinds = [r["kind"] for r in records]
+    assert kinds[:9] == ["video model"] * 9 and {"text encoder", "image encoder", "audio encoder", "preprocessor"} <= set(kinds)
+
+
+def test_the_manifest_holds_the_records_so_a_reader_imports_no_node_module(tmp_path):
+    """A fresh manifest is written (every node module imported once); a second process reads the
+    records from it: the text encoder's module (which imports torch) stays unimported."""
+    import os
+    env = {**os.environ, "STUDIO_CACHE_DIR": str(tmp_path / "cache")}
+    first = subprocess.run([sys.executable, "main.py", "families", "--json"], capture_output=True, text=True,
+                           timeout=300, env=env, cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
+    assert first.returncode == 0, first.stderr
+    code = ("import sys, io, contextlib, json; from studio.cli import main\n"
+            "out = io.StringIO()\n"
+            "with contextlib.redirect_stdout(out): main(['families', '--json'])\n"
+            "print(json.dumps([len(json.loads(out.getvalue())), 'nodes.encoders.text' in sys.modules, 'torch' in sys.modules]))")
+    second = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, env=env,
+                            cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
+    assert second.returncode == 0, second.stderr
+    assert json.loads(second.stdout) == [len(json.loads(first.stdout)), False, False]

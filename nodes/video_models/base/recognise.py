@@ -101,6 +101,12 @@ KIND_TITLES = {"pipeline": "diffusers folder", "denoiser": "denoiser", "checkpoi
                "unknown": "not recognised"}
 
 
+def encoder_kind(title: str) -> str:
+    """'clip_vision' for the image encoders' titles this module gives (CLIP ViT, SigLIP), else
+    'text_encoder': the kind of a family's ``part_titles`` entry."""
+    return "clip_vision" if title.startswith(("CLIP ViT", "CLIP vision", "SigLIP")) else "text_encoder"
+
+
 @dataclass(frozen=True)
 class Recognised:
     kind: str  # one of KINDS

@@ -1,8 +1,12 @@
 """One record per video model family (``main.py families``): its key, name, variants, the task kinds
-it does with the inputs each takes, and the file formats and layouts Studio reads for it. Asks the
-registry only (no torch, no diffusers)."""
+it does with the inputs each takes, and the file formats and layouts Studio reads for it; then one
+per text or image encoder those families read as a part (the families' ``part_titles``), with the
+families that use it. Asks the registry only (no torch, no diffusers)."""
 from __future__ import annotations
 
+import re
+
+from ..base.recognise import encoder_kind
 from ..base.registry import all_families
 from ..base.tasks import INPUTS, task_kinds
 
@@ -17,5 +21,28 @@ def family_record(fam) -> dict:
             "frames": fam.frames, "fps": fam.fps}
 
 
+ENCODER_FORMATS = {"text_encoder": ("a single file in the models folder's text_encoders (or clip) folder, as "
+                                    "ComfyUI keeps it", "inside a diffusers folder (text_encoder/)"),
+                   "clip_vision": ("a single file in the models folder's clip_vision folder, as ComfyUI keeps it",
+                                   "inside a diffusers folder (image_encoder/)")}
+
+
+def encoder_records(families) -> list[dict]:
+    """The text and image encoders the families read as parts, one record each (Load Video Model's
+    'text_encoder' / 'clip_vision'), in the order the families name them."""
+    out: dict[str, dict] = {}
+    for fam in families:
+        for title, _ in fam.part_titles:
+            kind = encoder_kind(title)
+            r = out.setdefault(title, {
+                "kind": "text encoder" if kind == "text_encoder" else "image encoder",
+                "family": re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-"), "name": title,
+                "variants": [title], "tasks": [], "inputs": {}, "formats": list(ENCODER_FORMATS[kind]),
+                "used_by": []})
+            r["used_by"].append(fam.title)
+    return list(out.values())
+
+
 def family_records() -> list[dict]:
-    return [family_record(f) for f in all_families()]
+    fams = all_families()
+    return [family_record(f) for f in fams] + encoder_records(fams)

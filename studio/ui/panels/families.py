@@ -14,7 +14,9 @@ COLUMNS = ("Family", "Variants", "Tasks (inputs)", "Reads")
 
 
 def _tasks(r: dict) -> str:
-    return "; ".join(f"{t} ({', '.join(r.get('inputs', {}).get(t, []))})" for t in r.get("tasks", []))
+    """The tasks with their inputs; for a model's part (a text encoder), the families it serves."""
+    said = "; ".join(f"{t} ({', '.join(r.get('inputs', {}).get(t, []))})" for t in r.get("tasks", []))
+    return said or ("part of " + ", ".join(r["used_by"]) if r.get("used_by") else "")
 
 
 class FamiliesDialog(QDialog):
@@ -69,7 +71,8 @@ class FamiliesDialog(QDialog):
             tip = "\n".join([f"{r.get('name')} — family '{r.get('family')}'",
                              "variants: " + ", ".join(r.get("variants", [])),
                              *[f"{t}: {', '.join(r.get('inputs', {}).get(t, []))}" for t in r.get("tasks", [])],
-                             "reads: " + "; ".join(r.get("formats", []))])
+                             "reads: " + "; ".join(r.get("formats", [])),
+                             *(["used by: " + ", ".join(r["used_by"])] if r.get("used_by") else [])])
             for c in range(len(COLUMNS)):
                 row.setToolTip(c, tip)
             row.setData(0, Qt.UserRole, r)
