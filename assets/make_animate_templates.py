@@ -16,7 +16,7 @@ _POSE = (f"{WHOLEBODY_MODEL} is a whole-body ViTPose (133 points: body, feet, fa
 
 def _driving(g: Graph, y: int = 200):
     """Driving clip -> Detect People -> Pose Estimate (whole-body) -> Draw Pose and Face Crops."""
-    drv = g.add_node("io.load_video", {"path": "../media/driving.mp4"}, pos=(0, y), title="Driving clip")
+    drv = g.add_node("io.load_video", {"path": "../media/walker.mp4"}, pos=(0, y), title="Driving clip")
     lp = g.add_node("preprocess.load", {"kind": "people", "model": PEOPLE_MODEL}, pos=(0, y + 160), title="RT-DETR")
     lk = g.add_node("preprocess.load", {"kind": "pose", "model": WHOLEBODY_MODEL}, pos=(260, y + 160),
                     title="ViTPose whole-body")

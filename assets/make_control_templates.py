@@ -22,7 +22,7 @@ _HF = "a folder in the Hugging Face layout: config.json, model.safetensors, prep
 
 def pose_to_video(finish, thumb) -> str:
     g = Graph()
-    drv = g.add_node("io.load_video", {"path": "../media/driving.mp4"}, pos=(0, 200), title="Driving clip")
+    drv = g.add_node("io.load_video", {"path": "../media/walker.mp4"}, pos=(0, 200), title="Driving clip")
     lp = g.add_node("preprocess.load", {"kind": "people", "model": PEOPLE_MODEL}, pos=(0, 360), title="RT-DETR")
     lk = g.add_node("preprocess.load", {"kind": "pose", "model": POSE_MODEL}, pos=(260, 360), title="ViTPose")
     det = g.add_node("preprocess.detect_people", {}, pos=(260, 200))
@@ -58,7 +58,7 @@ def pose_to_video(finish, thumb) -> str:
 
 def depth_to_video(finish, thumb) -> str:
     g = Graph()
-    drv = g.add_node("io.load_video", {"path": "../media/driving.mp4"}, pos=(0, 200), title="Driving clip")
+    drv = g.add_node("io.load_video", {"path": "../media/walker.mp4"}, pos=(0, 200), title="Driving clip")
     ld = g.add_node("preprocess.load", {"kind": "depth", "model": DEPTH_MODEL}, pos=(0, 360),
                     title="Depth Anything V2")
     depth = g.add_node("preprocess.depth", {"smoothing": 0.5}, pos=(260, 200), title="Control (depth)")

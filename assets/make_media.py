@@ -7,6 +7,9 @@
 - still.png: a 256x256 landscape (sky gradient, sun, hills, texture) to animate; still_dusk.png: the same
   landscape at dusk (the sun low, the sky warm), the last frame of the first_last_frame template.
 - driving.mp4: 48 frames 256x256 of a textured pattern that slowly rotates and zooms: the motion.
+- walker.mp4: 48 frames 256x256 of a jointed figure walking across a room (the Walking Figure node,
+  nodes/walker.py, whose second output is its true joints): the person the pose, depth and animate
+  templates find.
 - shapes.mp4: 24 frames 320x240 of moving shapes with their sound (for slow motion).
 - plate/plate.1001-1008.exr: an 8-frame 192x108 half-float EXR plate (a slow pan over hills, a
   sun brighter than 1.0) for the plate clean-up template; grade.cube: a 9x9x9 warm grade LUT.
@@ -98,6 +101,16 @@ def driving(n=48, size=256):
     write_video(os.path.join(OUT, "driving.mp4"), ArrayClip(frames, 24), crf=20, preset="slow")
 
 
+def walker():
+    from studio.core.graph import Graph
+    from studio.engine.executor import Executor
+    g = Graph()
+    s = g.add_node("source.walker", {"frames": 48, "width": 256, "height": 256})
+    o = g.add_node("io.save_video", {"path": os.path.join(OUT, "walker.mp4"), "crf": 18, "embed_graph": False})
+    g.connect(s.id, "video", o.id, "video")
+    Executor(frame_caching=False).run(g)
+
+
 def shapes():
     from studio.core.graph import Graph
     from studio.engine.executor import Executor
@@ -142,7 +155,8 @@ def grade(size=9):
 
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
-    makers = {"music": music, "still": still, "still_dusk": lambda: still(dusk=True), "driving": driving, "shapes": shapes, "plate": plate, "grade": grade}
+    os.environ.setdefault("STUDIO_ALLOWED_DIRS", OUT)  # the graphs above write their clips here
+    makers = {"music": music, "still": still, "still_dusk": lambda: still(dusk=True), "driving": driving, "walker": walker, "shapes": shapes, "plate": plate, "grade": grade}
     for name in (sys.argv[1:] or list(makers)):
         makers[name]()
     for f in sorted(os.listdir(OUT)):
