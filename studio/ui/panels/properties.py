@@ -209,8 +209,13 @@ class TextEditor(ParamEditor):
 
 
 class PathEditor(StringEditor):
+    """A path: its field shows the file's name (the start of the last part of the path when the
+    field is narrower than the whole), the whole path in its tooltip."""
+
     def build(self):
         super().build()
+        self.edit.editingFinished.connect(lambda: QTimer.singleShot(0, self, self.show_name))  # after the focus has gone
+        self.edit.installEventFilter(self)  # and each time the field is laid out at a new width
         self.button = QToolButton(self)
         self.button.setText("…")
         self.button.setToolTip("choose " + ("a folder" if self.param.mode == "dir" else "a file"))
@@ -219,10 +224,30 @@ class PathEditor(StringEditor):
         self.picker = None
         if getattr(self.param, "models", ""):  # a loader's model: the models found, in a picker
             self.models_button = QToolButton(self)
-            self.models_button.setText("Models…")
-            self.models_button.setToolTip("choose from the models found in the models folders")
+            self.models_button.setText("☰")  # compact: the field keeps the width to show the model's name
+            self.models_button.setToolTip("Models…: choose from the models found in the models folders")
+            self.models_button.setAccessibleName("Models…")
             self.models_button.clicked.connect(self.pick_model)
             self.lay.addWidget(self.models_button)
+
+    def set_value(self, value):
+        super().set_value(value)
+        self.show_name()
+
+    def eventFilter(self, obj, ev):  # noqa: N802 - Qt's name
+        if obj is self.edit and ev.type() in (QEvent.Resize, QEvent.Show):
+            QTimer.singleShot(0, self, self.show_name)
+        return False
+
+    def show_name(self) -> None:
+        """Scroll the field to the file's name (a path shown by its end cut the name: '2.safetensors')."""
+        text = self.edit.text()
+        self.edit.setToolTip(text)
+        if not self.edit.hasFocus():
+            name = text.rstrip("/\\")
+            self.edit.setCursorPosition(len(text))
+            self.edit.repaint()  # the field scrolls when painted: to the end first, then back to the name
+            self.edit.setCursorPosition(max(name.rfind("/"), name.rfind("\\")) + 1)
 
     base_dir = staticmethod(os.getcwd)  # the panel sets: the graph's folder (or the project folder)
     find_models = None  # the panel sets: the node class's model_choices(kinds, refresh)
@@ -242,6 +267,7 @@ class PathEditor(StringEditor):
         if self.picker is not None and self.picker.chosen:
             self.edit.setText(value_for(self.param, self.picker.chosen))
             self._safe_commit(self.edit.text())
+            self.show_name()
 
     def browse(self):
         p = self.param
@@ -257,6 +283,7 @@ class PathEditor(StringEditor):
         if path:
             self.edit.setText(path)
             self._safe_commit(path)
+            self.show_name()
 
     def ask_path(self, p, start: str) -> str:
         """The file dialog (tests replace this)."""

@@ -30,6 +30,7 @@ from studio.ui.dialogs.sizing import keep_on_screen, resize_fitted
 from studio.ui.window.engine_loader import EngineLoader
 from studio.ui.window.layout import LayoutKeeper, apply_dock_sizes, graph_trains, place_corners
 from studio.ui.window.run_feedback import RunFeedback, show_dock_beside
+from studio.ui.window.status_bar import StatusBar
 from studio.ui.window.keyboard import Refocus, TransportKeys
 from studio.ui.window.menus import SHORTCUTS, build_menus, build_toolbar
 from studio.ui.worker import RunController
@@ -217,6 +218,7 @@ class MainWindow(QMainWindow):
 
 
     def _build_status(self) -> None:
+        self.setStatusBar(StatusBar(self))  # a long message cut in its middle, whole in its tooltip
         sb = self.statusBar()
         sb.addPermanentWidget(self.runs.run_label)  # the verdict stays while messages come and go
         sb.addPermanentWidget(self.runs.output_link)  # where the last run's files went (a click opens)

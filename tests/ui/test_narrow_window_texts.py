@@ -1,0 +1,46 @@
+"""Issue 61 item 6: at 1024x700 a path field shows the file's name, not the end of the path cut
+('2.safetensors'), the whole path in its tooltip; a long status message is cut in its middle, its
+start and end kept, the whole in the tooltip and in currentMessage."""
+from __future__ import annotations
+
+from PySide6.QtCore import QEventLoop, QTimer
+
+
+def settle(ms: int = 100) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def test_a_model_path_field_scrolls_to_the_name_and_says_the_whole_path(qtbot, open_window):
+    win = open_window()
+    win.resize(1024, 700)
+    n = win.doc.add_node("video_models.load", (0, 0), {"model": "models/diffusion_models/wan2.1_vace_1.3B_fp16.safetensors"})
+    win.canvas.view.setFocus()  # the artist is not typing in the field
+    win.properties.show_node(n)
+    settle()
+    ed = win.properties.editors["model"]
+    # the name's start at the field's left edge: the name reads (a laid-out field, on a loaded machine later)
+    qtbot.waitUntil(lambda: ed.edit.cursorPosition() == len("models/diffusion_models/")
+                    and ed.edit.cursorRect().left() < 10, timeout=5000)
+    assert ed.edit.toolTip() == "models/diffusion_models/wan2.1_vace_1.3B_fp16.safetensors"
+    assert ed.models_button.toolTip().startswith("Models…") and ed.models_button.width() < 40
+
+
+def test_a_long_status_message_is_cut_in_its_middle_whole_in_the_tooltip(qtbot, open_window):
+    win = open_window()
+    win.resize(1024, 700)
+    settle()
+    text = ("'Load Video Model' (n1): the model '/home/artist/projects/client/shots/sh010/models/diffusion_models/"
+            "wan2.1_vace_14B_fp8_e4m3fn_scaled_kj.safetensors' was not found: put it in the models folder")
+    sb = win.statusBar()
+    sb.showMessage(text, 8000)
+    shown = super(type(sb), sb).currentMessage()
+    assert shown != text and "…" in shown
+    assert shown.startswith("'Load Video Model' (n1)") and shown.endswith("put it in the models folder")
+    assert sb.fontMetrics().horizontalAdvance(shown) <= sb.room()
+    assert sb.toolTip() == text and sb.currentMessage() == text
+    sb.showMessage("saved", 8000)
+    assert sb.toolTip() == "" and sb.currentMessage() == "saved"
+    sb.clearMessage()
+    assert sb.currentMessage() == ""
