@@ -44,3 +44,19 @@ def test_a_long_status_message_is_cut_in_its_middle_whole_in_the_tooltip(qtbot, 
     assert sb.toolTip() == "" and sb.currentMessage() == "saved"
     sb.clearMessage()
     assert sb.currentMessage() == ""
+
+
+def test_a_long_verdict_is_cut_in_its_middle_and_never_widens_the_window(qtbot, open_window):
+    win = open_window()
+    win.resize(1024, 700)
+    settle()
+    verdict = ("✗ 'Wan 2.1 1.3B' (n1): model 'Wan-AI/Wan2.1-T2V-1.3B-Diffusers' not found: looked in /tmp/a/very/long/"
+               "folder/of/models/for/the/client/project/diffusion_models and 6 more folders. No model was found there.")
+    label = win.runs.run_label
+    label.setText(verdict)
+    settle()
+    assert win.minimumSizeHint().width() <= 1024 and win.width() == 1024  # the window is not pushed wider
+    assert label.width() <= 0.45 * win.width() + 1
+    shown = label.shown_text()
+    assert label.text() == verdict and "…" in shown
+    assert shown.startswith("✗ 'Wan 2.1 1.3B'") and shown.endswith("found there.")

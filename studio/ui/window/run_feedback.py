@@ -14,6 +14,7 @@ from studio.core.errors import StudioError
 from studio.engine.run_state import RunState
 from studio.ui.window import key_marks, run_views
 from studio.ui.window.output_link import OutputLink
+from studio.ui.window.status_bar import ElidedLabel
 
 
 def f5_targets(g) -> tuple[list[str] | None, list[str] | None]:
@@ -36,7 +37,7 @@ class RunFeedback:
     def __init__(self, win):
         self.win = win
         self.last_result = None
-        self.run_label = QLabel("", win)
+        self.run_label = ElidedLabel("", win)  # a long verdict cut in its middle, whole in its tooltip
         self.run_label.setObjectName("run-result")
         self.output_link = OutputLink(win)  # "wrote demo.mp4": a click opens its folder
         from studio.ui.dialogs.allow_folder import FolderConsent

@@ -4,8 +4,9 @@ never at its end, the whole message in the bar's tooltip (and in the Log, where 
 it). ``currentMessage`` is the whole message."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QStatusBar, QWidget
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import QLabel, QStatusBar, QStyle, QStyleOption, QWidget
 
 
 class StatusBar(QStatusBar):
@@ -38,3 +39,34 @@ class StatusBar(QStatusBar):
         if not shown:  # cleared, or timed out
             self._whole = ""
             self.setToolTip("")
+
+
+class ElidedLabel(QLabel):
+    """A status-bar label whose text, when longer than its room, is shown cut in its middle
+    (``text()`` stays whole; the tooltip says it all): a long verdict ('✗ … not found: looked in
+    /a/long/path') no longer widens the window past the screen."""
+
+    MAX_SHARE = 0.45  # of the window's width, at the most
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        s = super().sizeHint()
+        win = self.window()
+        cap = int(win.width() * self.MAX_SHARE) if win is not None and win is not self else 400
+        return QSize(min(s.width(), max(80, cap)), s.height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        s = super().minimumSizeHint()
+        return QSize(min(s.width(), 60), s.height())
+
+    def shown_text(self) -> str:
+        """The text as painted: cut in its middle to the label's width."""
+        return self.fontMetrics().elidedText(self.text(), Qt.ElideMiddle, self.contentsRect().width())
+
+    def paintEvent(self, ev) -> None:  # noqa: N802 - Qt's name
+        p = QPainter(self)
+        opt = QStyleOption()
+        opt.initFrom(self)
+        self.style().drawPrimitive(QStyle.PE_Widget, opt, p, self)  # the style sheet's background
+        self.style().drawItemText(p, self.contentsRect(), int(self.alignment() | Qt.AlignVCenter), self.palette(),
+                                  self.isEnabled(), self.shown_text(), self.foregroundRole())
+        p.end()
