@@ -35,7 +35,7 @@ def model_label(name: str) -> str:
     base = os.path.basename(name.replace("\\", "/").rstrip("/")) or name
     base = re.sub(r"\.(safetensors|sft|gguf)$", "", base, flags=re.I)
     base = re.sub(r"[-_](diffusers|hf)$", "", base, flags=re.I)
-    base = re.sub(r"^([A-Za-z]+)(\d+(\.\d+)?)(?=[-_]|$)", r"\1 \2", base)
+    base = re.sub(r"^([A-Za-z]+)(\d+\.\d+)(?=[-_]|$)", r"\1 \2", base)
     return re.sub(r"[-_]+", " ", base).strip() or name
 
 

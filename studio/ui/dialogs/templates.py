@@ -95,7 +95,7 @@ def needs_html(t: Template, found) -> str:
     if not t.needs:
         return ("needs no model; made for a CUDA GPU (far too slow on a CPU)" if t.gpu else
                 "needs no model: runs as shipped on a laptop CPU")
-    parts = [f"{escape_html(n.label)} <span style='color:{FOUND if found(n.name) else MISSING}'>"
+    parts = [f"{escape_html(n.label)} <span style='color:{FOUND if found(n.name) else MISSING}; font-weight:600'>"
              f"({'found' if found(n.name) else 'missing'})</span>" for n in t.needs]
     return "needs: " + ", ".join(parts)
 
