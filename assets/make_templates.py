@@ -33,8 +33,10 @@ def _note_height(text: str, chars_per_line: int = 50, line_px: float = 19.0) -> 
     return lines * line_px + 16.0
 
 
-def _finish(g: Graph, name: str, title: str, description: str, note: str, note_pos=(0, -170)) -> str:
-    g.ui["template"] = {"title": title, "description": description}
+def _finish(g: Graph, name: str, title: str, description: str, note: str, note_pos=(0, -170),
+            gpu: bool = False) -> str:
+    """``gpu``: made for a CUDA GPU (far too slow on a CPU): the template browser says so."""
+    g.ui["template"] = {"title": title, "description": description, **({"gpu": True} if gpu else {})}
     top = min((p[1] for p in g.ui.get("positions", {}).values()), default=0.0) if isinstance(
         g.ui.get("positions"), dict) else 0.0
     y = min(note_pos[1], top - _note_height(note) - 30)  # above the nodes, never over them
@@ -171,7 +173,7 @@ def text_to_video_gpu() -> str:
             "prompt; Dataset > count, wording.")
     return _finish(g, "text_to_video_gpu", "Text to video, 64x64x16 on a GPU (train, then sample)",
                    "The text-to-video scenes at 64x64 and 16 frames, trained for 10 minutes on a CUDA GPU with the "
-                   "largest batch that fits, then sampled from a prompt.", note, note_pos=(0, -300))
+                   "largest batch that fits, then sampled from a prompt.", note, note_pos=(0, -300), gpu=True)
 
 
 def text_to_video_one_object() -> str:

@@ -56,6 +56,17 @@ def ltx2_dir(tmp_path_factory):  # read only: one build for every test module
     return build_ltx2(str(tmp_path_factory.mktemp("models") / "tiny-ltx2"))
 
 
+@pytest.fixture(scope="session")
+def tiny_models(tmp_path_factory):  # read only: every model the templates name, under their names
+    """The folder ``python -m tests.tiny_models DIR`` writes (the same function): the template tests
+    place what each needs from it."""
+    from tests.tiny_models import build
+    folder = tmp_path_factory.mktemp("tiny-models")
+    written, unknown = build(str(folder))
+    assert not unknown, f"no tiny model for {sorted(unknown)}: add its builder to tests/tiny_models.py"
+    return folder
+
+
 @pytest.fixture
 def render_on_one_thread(monkeypatch):
     """`main.py render` in this process with torch on one thread: the CLI takes every core

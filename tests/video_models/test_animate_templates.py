@@ -11,7 +11,7 @@ from studio.engine.executor import Executor
 from studio.engine.media import probe
 
 from .test_control_templates import _tiny_plate
-from .test_video_templates import _template, models_dir  # noqa: F401 - the fixture
+from .test_video_templates import _template, models_dir, place  # noqa: F401 - the fixture
 
 pytest.importorskip("transformers")
 ANIMATE = "Wan-AI/Wan2.2-Animate-14B-Diffusers"
@@ -20,17 +20,9 @@ SMALL = [("video_models.wan_animate", "steps", 1), ("video_models.wan_animate", 
          ("preprocess.face_crops", "threshold", 0.0), ("preprocess.face_crops", "size", 16)]
 
 
-def _place(models_dir, name, path):
-    (models_dir / name).parent.mkdir(parents=True, exist_ok=True)
-    (models_dir / name).symlink_to(path)
-
-
 @pytest.fixture
-def placed(models_dir, tmp_path, animate_dir):  # noqa: F811
-    from ..preprocess.tiny_models import build_rtdetr, build_vitpose
-    _place(models_dir, ANIMATE, animate_dir)
-    _place(models_dir, "PekingU/rtdetr_r50vd_coco_o365", build_rtdetr(str(tmp_path / "rt")))
-    _place(models_dir, "vitpose-wholebody", build_vitpose(str(tmp_path / "vp"), keypoints=133))
+def placed(models_dir, tiny_models):  # noqa: F811
+    place(models_dir, tiny_models, ANIMATE, "PekingU/rtdetr_r50vd_coco_o365", "vitpose-wholebody")
     return models_dir
 
 
@@ -51,9 +43,8 @@ def test_character_animate_renders_on_tiny_models(placed, tmp_path):
     assert np.isfinite(r.value(ids["video_models.wan_animate"]).frames).all()
 
 
-def test_character_replace_renders_on_tiny_models(placed, tmp_path):
-    from tests.preprocess.tiny_sam2 import build_sam2_video
-    _place(placed, "facebook/sam2.1-hiera-tiny", build_sam2_video(str(tmp_path / "sam2")))
+def test_character_replace_renders_on_tiny_models(placed, tmp_path, tiny_models):
+    place(placed, tiny_models, "facebook/sam2.1-hiera-tiny")
     out = tmp_path / "character_replace.mp4"
     g = _template("character_replace", out, SMALL + [("io.load_video", "path", _tiny_plate(tmp_path / "drv.mp4")),
                                                      ("edit.mask_tools", "grow", 0)])

@@ -2,24 +2,17 @@
 tiny random models standing in under the names the templates ask for."""
 from __future__ import annotations
 
-import os
-
 import numpy as np
 import pytest
 
 from studio.engine.executor import Executor
 from studio.engine.media import probe
 
-from .test_video_templates import _template, models_dir  # noqa: F401 - the fixture
+from .test_video_templates import _template, models_dir, place  # noqa: F401 - the fixture
 
 pytest.importorskip("diffusers")
 VACE = "Wan-AI/Wan2.1-VACE-1.3B-diffusers"
 WAN = "Wan-AI/Wan2.1-T2V-1.3B-Diffusers"
-
-
-def _place(models_dir, name, path):
-    os.makedirs(models_dir / name.split("/")[0], exist_ok=True)
-    os.symlink(path, models_dir / name)
 
 
 def _tiny_plate(path, n=5, w=32, h=32):
@@ -39,12 +32,10 @@ def _tiny_plate(path, n=5, w=32, h=32):
     return str(path)
 
 
-def test_inpaint_object_renders_and_keeps_the_plate_outside_the_mask(models_dir, tmp_path, vace_dir):  # noqa: F811
+def test_inpaint_object_renders_and_keeps_the_plate_outside_the_mask(models_dir, tmp_path, tiny_models):  # noqa: F811
     """Click -> Segment (a tiny SAM 2) -> Wan VACE inpaint (a tiny VACE) -> Composite: the output is
     the plate's pixels, exactly, wherever the mask is 0, and VACE's inside it."""
-    from tests.preprocess.tiny_sam2 import build_sam2_video
-    _place(models_dir, VACE, vace_dir)
-    _place(models_dir, "facebook/sam2.1-hiera-tiny", build_sam2_video(str(tmp_path / "sam2")))
+    place(models_dir, tiny_models, VACE, "facebook/sam2.1-hiera-tiny")
     out = tmp_path / "inpaint_object.mp4"
     g = _template("inpaint_object", out, [("video_models.wan_vace", "steps", 1),
                                           ("io.load_video", "path", _tiny_plate(tmp_path / "plate.mp4")),
@@ -65,8 +56,8 @@ def test_inpaint_object_renders_and_keeps_the_plate_outside_the_mask(models_dir,
             np.testing.assert_allclose(comp.frame(i)[inside], vace.frame(i)[inside], atol=1e-6)
 
 
-def test_music_video_renders_with_its_sound(models_dir, tmp_path, wan_dir):  # noqa: F811
-    _place(models_dir, WAN, wan_dir)
+def test_music_video_renders_with_its_sound(models_dir, tmp_path, tiny_models):  # noqa: F811
+    place(models_dir, tiny_models, WAN)
     out = tmp_path / "music_video.mp4"
     small = [("video_models.text_to_video", k, v) for k, v in
              (("width", 16), ("height", 16), ("steps", 1), ("frames", 13), ("window", 5), ("overlap", 2),
@@ -79,7 +70,10 @@ def test_music_video_renders_with_its_sound(models_dir, tmp_path, wan_dir):  # n
 
 
 def test_talking_clip_renders_picture_and_sound(models_dir, tmp_path, ltx2_dir):  # noqa: F811
-    _place(models_dir, "Lightricks/LTX-2", ltx2_dir)
+    """At 32 px: the LTX-2 whose VAE compresses 2x (ltx2_dir), not tests/tiny_models.py's, whose 32x
+    compression (LTX-2's own, for the template's preview size) leaves 32 px one latent pixel."""
+    (models_dir / "Lightricks").mkdir()
+    (models_dir / "Lightricks" / "LTX-2").symlink_to(ltx2_dir)
     out = tmp_path / "talking_clip.mp4"
     small = [("video_models.ltx2", k, v) for k, v in
              (("width", 32), ("height", 32), ("steps", 1), ("frames", 9), ("guidance", 1.0), ("preview_size", "off"))]

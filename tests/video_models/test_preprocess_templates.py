@@ -3,8 +3,6 @@ depth_to_video (Depth -> Wan VACE) render headless on tiny random models standin
 names the templates ask for; without them, the loader names the folder and the files."""
 from __future__ import annotations
 
-import os
-
 import numpy as np
 import pytest
 
@@ -12,7 +10,7 @@ from studio.core.errors import StudioError
 from studio.engine.executor import Executor
 from studio.engine.media import probe
 
-from .test_video_templates import _template, models_dir  # noqa: F401 - the fixture
+from .test_video_templates import _template, models_dir, place  # noqa: F401 - the fixture
 
 pytest.importorskip("transformers")
 VACE = "Wan-AI/Wan2.1-VACE-1.3B-diffusers"
@@ -20,16 +18,8 @@ SMALL = [("video_models.wan_vace", k, v) for k, v in
          (("width", 32), ("height", 32), ("steps", 1), ("frames", 5), ("preview_size", "off"))]
 
 
-def _place(models_dir, name, path):
-    os.makedirs(models_dir / name.split("/")[0], exist_ok=True)
-    os.symlink(path, models_dir / name)
-
-
-def test_pose_to_video_renders_on_tiny_models(models_dir, tmp_path, vace_dir):  # noqa: F811
-    from ..preprocess.tiny_models import build_rtdetr, build_vitpose
-    _place(models_dir, VACE, vace_dir)
-    _place(models_dir, "PekingU/rtdetr_r50vd_coco_o365", build_rtdetr(str(tmp_path / "rt")))
-    _place(models_dir, "usyd-community/vitpose-base-simple", build_vitpose(str(tmp_path / "vp")))
+def test_pose_to_video_renders_on_tiny_models(models_dir, tmp_path, tiny_models):  # noqa: F811
+    place(models_dir, tiny_models, VACE, "PekingU/rtdetr_r50vd_coco_o365", "usyd-community/vitpose-base-simple")
     out = tmp_path / "pose_to_video.mp4"
     g = _template("pose_to_video", out, SMALL + [("preprocess.detect_people", "threshold", 0.0),
                                                  ("preprocess.detect_people", "max_people", 2)])
@@ -44,10 +34,8 @@ def test_pose_to_video_renders_on_tiny_models(models_dir, tmp_path, vace_dir):  
     assert np.isfinite(r.value(vace).frames).all()
 
 
-def test_depth_to_video_renders_on_tiny_models(models_dir, tmp_path, vace_dir):  # noqa: F811
-    from ..preprocess.tiny_models import build_depth_anything
-    _place(models_dir, VACE, vace_dir)
-    _place(models_dir, "depth-anything/Depth-Anything-V2-Small-hf", build_depth_anything(str(tmp_path / "da")))
+def test_depth_to_video_renders_on_tiny_models(models_dir, tmp_path, tiny_models):  # noqa: F811
+    place(models_dir, tiny_models, VACE, "depth-anything/Depth-Anything-V2-Small-hf")
     out = tmp_path / "depth_to_video.mp4"
     r = Executor(frame_caching=False).run(_template("depth_to_video", out, SMALL), device="cpu")
     assert probe(str(out))["frames"] == 5

@@ -1,8 +1,6 @@
 """Issue 47's templates render headless on tiny models placed under the names they want."""
 from __future__ import annotations
 
-import os
-
 import numpy as np
 import pytest
 
@@ -10,18 +8,13 @@ from studio.engine.events import NodeMessage
 from studio.engine.executor import Executor
 from studio.engine.media import probe
 
-from .test_video_templates import _template, models_dir  # noqa: F401 - the fixture
+from .test_video_templates import _template, models_dir, place  # noqa: F401 - the fixture
 
 pytest.importorskip("diffusers")
 
 
-def _place(models_dir, name, path):  # noqa: F811
-    os.makedirs(models_dir / name.split("/")[0], exist_ok=True)
-    os.symlink(path, models_dir / name)
-
-
-def test_long_take_renders_as_one_take(models_dir, tmp_path, wan_dir):  # noqa: F811
-    _place(models_dir, "Wan-AI/Wan2.1-T2V-1.3B-Diffusers", wan_dir)
+def test_long_take_renders_as_one_take(models_dir, tmp_path, tiny_models):  # noqa: F811
+    place(models_dir, tiny_models, "Wan-AI/Wan2.1-T2V-1.3B-Diffusers")
     out = tmp_path / "long_take.mp4"
     small = [("video_models.text_to_video", k, v) for k, v in
              (("width", 16), ("height", 16), ("steps", 1), ("frames", 13), ("window", 5), ("overlap", 4),
@@ -38,9 +31,8 @@ def test_long_take_renders_as_one_take(models_dir, tmp_path, wan_dir):  # noqa: 
     assert any("long take: context windows: 13 frames sampled as one take" in t for t in said), said
 
 
-def test_first_last_frame_renders(models_dir, tmp_path):  # noqa: F811
-    from .tiny_i2v import build_wan_i2v
-    _place(models_dir, "Wan-AI/Wan2.1-FLF2V-14B-720P-diffusers", build_wan_i2v(str(tmp_path / "flf2v"), flf2v=True))
+def test_first_last_frame_renders(models_dir, tmp_path, tiny_models):  # noqa: F811
+    place(models_dir, tiny_models, "Wan-AI/Wan2.1-FLF2V-14B-720P-diffusers")
     out = tmp_path / "first_last_frame.mp4"
     small = [("video_models.image_to_video", k, v) for k, v in
              (("width", 16), ("height", 16), ("steps", 1), ("frames", 5), ("preview_size", "off"))]

@@ -18,16 +18,11 @@ import pytest
 from studio import cli
 from studio.engine.media import probe
 
-from .test_video_templates import GRAPHS, models_dir  # noqa: F401 - the fixture
+from .test_video_templates import GRAPHS, models_dir, place  # noqa: F401 - the fixture
 
 pytest.importorskip("diffusers")
 VACE = "Wan-AI/Wan2.1-VACE-1.3B-diffusers"
 WAN = "Wan-AI/Wan2.1-T2V-1.3B-Diffusers"
-
-
-def _place(models_dir, name, path):  # noqa: F811
-    os.makedirs(models_dir / name.split("/")[0], exist_ok=True)
-    os.symlink(path, models_dir / name)
 
 
 @pytest.fixture(autouse=True)
@@ -60,14 +55,11 @@ def _node_of(name: str, type_id: str) -> str:
         return next(n["id"] for n in json.load(fh)["nodes"] if n["type"] == type_id)
 
 
-def test_pose_to_video_keeps_every_frame_and_warns_of_nothing(models_dir, tmp_path, vace_dir, small_preview,  # noqa: F811
+def test_pose_to_video_keeps_every_frame_and_warns_of_nothing(models_dir, tmp_path, tiny_models, small_preview,  # noqa: F811
                                                              capfd):
     """As shipped (Detect People -> Pose Estimate -> Draw Pose -> Wan VACE), on tiny models under the
     names it asks for; the people detector's threshold lowered (random weights find nobody)."""
-    from tests.preprocess.tiny_models import build_rtdetr, build_vitpose
-    _place(models_dir, VACE, vace_dir)
-    _place(models_dir, "PekingU/rtdetr_r50vd_coco_o365", build_rtdetr(str(tmp_path / "rt")))
-    _place(models_dir, "usyd-community/vitpose-base-simple", build_vitpose(str(tmp_path / "vp")))
+    place(models_dir, tiny_models, VACE, "PekingU/rtdetr_r50vd_coco_o365", "usyd-community/vitpose-base-simple")
     out = tmp_path / "pose_to_video.mp4"
     det = _node_of("pose_to_video", "preprocess.detect_people")
     err = _render(capfd, "pose_to_video", out, "--preview", "--set", f"{det}.threshold=0.0")
@@ -78,14 +70,12 @@ def test_pose_to_video_keeps_every_frame_and_warns_of_nothing(models_dir, tmp_pa
     assert "preview size: 1 steps instead of 30" in err and "every frame kept" in err
 
 
-def test_inpaint_object_keeps_every_frame_and_warns_of_nothing(models_dir, tmp_path, vace_dir, small_preview,  # noqa: F811
+def test_inpaint_object_keeps_every_frame_and_warns_of_nothing(models_dir, tmp_path, tiny_models, small_preview,  # noqa: F811
                                                               capfd):
     """As shipped (its plate, its click -> Segment -> Wan VACE inpaint -> Composite) on a tiny SAM 2
     and a tiny VACE under the names it asks for: the plate's 24 frames at the plate's size, and no
     warning line (issue 48, 1 and 2)."""
-    from tests.preprocess.tiny_sam2 import build_sam2_video
-    _place(models_dir, VACE, vace_dir)
-    _place(models_dir, "facebook/sam2.1-hiera-tiny", build_sam2_video(str(tmp_path / "sam2")))
+    place(models_dir, tiny_models, VACE, "facebook/sam2.1-hiera-tiny")
     out = tmp_path / "inpaint_object.mp4"
     err = _render(capfd, "inpaint_object", out, "--preview")
     info = probe(str(out))
@@ -94,8 +84,8 @@ def test_inpaint_object_keeps_every_frame_and_warns_of_nothing(models_dir, tmp_p
     assert "preview size:" in err and "every frame kept" in err
 
 
-def test_music_video_reaches_its_beats(models_dir, tmp_path, wan_dir, small_preview, capfd):  # noqa: F811
-    _place(models_dir, WAN, wan_dir)
+def test_music_video_reaches_its_beats(models_dir, tmp_path, tiny_models, small_preview, capfd):  # noqa: F811
+    place(models_dir, tiny_models, WAN)
     out = tmp_path / "music_video.mp4"
     err = _render(capfd, "music_video", out, "--preview")
     info = probe(str(out))
@@ -108,8 +98,8 @@ def test_music_video_reaches_its_beats(models_dir, tmp_path, wan_dir, small_prev
     assert "sampled as one take" in err
 
 
-def test_a_headless_render_is_full_size_unless_asked(models_dir, tmp_path, wan_dir, small_preview, capfd):  # noqa: F811
-    _place(models_dir, WAN, wan_dir)
+def test_a_headless_render_is_full_size_unless_asked(models_dir, tmp_path, tiny_models, small_preview, capfd):  # noqa: F811
+    place(models_dir, tiny_models, WAN)
     out = tmp_path / "full.mp4"
     gen = _node_of("text_to_video_pretrained", "video_models.text_to_video")
     sets = ["--set", f"{gen}.width=64", "--set", f"{gen}.height=48", "--set", f"{gen}.steps=2", "--set",
@@ -121,15 +111,14 @@ def test_a_headless_render_is_full_size_unless_asked(models_dir, tmp_path, wan_d
     assert "preview size:" not in err.replace("'preview size'", "") and _warnings(err) == []
 
 
-def test_talking_clip_at_preview_size_keeps_its_121_frames(models_dir, tmp_path, tmp_path_factory, capfd,  # noqa: F811
+def test_talking_clip_at_preview_size_keeps_its_121_frames(models_dir, tmp_path, tiny_models, capfd,  # noqa: F811
                                                            monkeypatch):
     """LTX-2 at preview size as shipped (121 frames: 8k+1, nothing to adjust, nothing said about
     it), with a tiny LTX-2 whose VAE compresses as LTX-2's own (32x, 8x): 640 tokens a step."""
     from nodes.video_models.sampling import generators as nodes
 
-    from .tiny_ltx2 import build_ltx2
     monkeypatch.setattr(nodes, "PREVIEW_STEPS", 1)
-    _place(models_dir, "Lightricks/LTX-2", build_ltx2(str(tmp_path_factory.mktemp("m") / "ltx2"), real_compression=True))
+    place(models_dir, tiny_models, "Lightricks/LTX-2")
     out = tmp_path / "talking_clip.mp4"
     err = _render(capfd, "talking_clip", out, "--preview")
     info = probe(str(out))

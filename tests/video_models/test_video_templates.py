@@ -27,6 +27,14 @@ def models_dir(tmp_path, monkeypatch):
     return d
 
 
+def place(models_dir, tiny_models, *names):
+    """Each of ``names`` in ``models_dir`` as a link to its tiny model (the session's
+    ``tiny_models`` folder, as `python -m tests.tiny_models` writes it)."""
+    for name in names:
+        (models_dir / name).parent.mkdir(parents=True, exist_ok=True)
+        (models_dir / name).symlink_to(tiny_models / name, target_is_directory=True)
+
+
 def _template(name, out_path, sets=()):
     g = load_graph(os.path.join(GRAPHS, name + ".json"))
     assert g.validate() == []
@@ -50,9 +58,8 @@ def test_without_weights_the_loader_says_what_it_wants(models_dir, tmp_path, nam
     assert not (tmp_path / "out.mp4").exists()
 
 
-def test_image_to_video_template_runs_with_the_weights_in_place(models_dir, tmp_path, svd_dir):
-    os.makedirs(models_dir / SVD.split("/")[0])
-    os.symlink(svd_dir, models_dir / SVD)
+def test_image_to_video_template_runs_with_the_weights_in_place(models_dir, tmp_path, tiny_models):
+    place(models_dir, tiny_models, SVD)
     out = tmp_path / "i2v.mp4"
     small = [("video_models.image_to_video", k, v) for k, v in
              (("width", 32), ("height", 32), ("steps", 2), ("frames", 4))]
@@ -62,9 +69,8 @@ def test_image_to_video_template_runs_with_the_weights_in_place(models_dir, tmp_
     assert info["frames"] == 4 and info["width"] == 32
 
 
-def test_text_to_video_template_runs_with_the_weights_in_place(models_dir, tmp_path, wan_dir):
-    os.makedirs(models_dir / WAN.split("/")[0])
-    os.symlink(wan_dir, models_dir / WAN)
+def test_text_to_video_template_runs_with_the_weights_in_place(models_dir, tmp_path, tiny_models):
+    place(models_dir, tiny_models, WAN)
     out = tmp_path / "t2v.mp4"
     small = [("video_models.text_to_video", k, v) for k, v in
              (("width", 16), ("height", 16), ("steps", 2), ("frames", 5))]

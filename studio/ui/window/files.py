@@ -112,7 +112,7 @@ class FileActions:
         """File > New from Template: choose a template in the browser; it opens untitled."""
         if not self.maybe_save():
             return False
-        dlg = TemplateBrowser(parent=self.win)
+        dlg = TemplateBrowser(parent=self.win, registry=self.win.doc.graph.registry)
         try:
             if not self.win.run_dialog(dlg) or dlg.chosen() is None:
                 return False

@@ -1,0 +1,154 @@
+"""Tiny random models for every template, under the names the templates give them.
+
+    python -m tests.tiny_models DIR
+
+writes into DIR, laid out as a models folder (docs/models-folder.md: 'org/name' folders), one tiny
+random model for each model a shipped template names (its Load Video Model / Load Preprocessor
+parameters, read by ``studio.core.template_models``), built from configs with diffusers and
+transformers (never downloaded), and prints what it wrote and which templates need each. Then
+
+    STUDIO_MODELS=DIR python main.py render assets/graphs/pose_to_video.json --preview
+
+runs a template on a CPU in minutes. A name already in DIR is left as it is (never overwritten).
+Names that one builder makes alike share one build: the others are relative links to it (copies
+where links cannot be made). The template tests build theirs with ``build`` (the session fixture
+``tiny_models`` of tests/video_models/conftest.py), so there is one way to make them.
+"""
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+GRAPHS = os.path.join(ROOT, "assets", "graphs")
+
+# builder key -> (module, function, keyword arguments): one tiny model of a family and variant
+BUILDERS = {
+    "svd": ("tests.video_models.tiny", "build_svd", {}),
+    "wan-t2v": ("tests.video_models.tiny", "build_wan", {}),
+    "wan-vace": ("tests.video_models.tiny_control", "build_wan_vace", {}),
+    "wan-flf2v": ("tests.video_models.tiny_i2v", "build_wan_i2v", {"flf2v": True}),
+    "wan-animate": ("tests.video_models.tiny_animate", "build_wan_animate", {}),
+    # LTX-2's own compression (32x, 8x): at the template's preview size a step is 640 tokens, not 51,200
+    "ltx2": ("tests.video_models.tiny_ltx2", "build_ltx2", {"real_compression": True}),
+    "rtdetr": ("tests.preprocess.tiny_models", "build_rtdetr", {}),
+    "vitpose-17": ("tests.preprocess.tiny_models", "build_vitpose", {}),
+    "vitpose-133": ("tests.preprocess.tiny_models", "build_vitpose", {"keypoints": 133}),
+    "depth-anything": ("tests.preprocess.tiny_models", "build_depth_anything", {}),
+    "sam2": ("tests.preprocess.tiny_sam2", "build_sam2_video", {}),
+}
+# the name a template gives -> the builder that makes a tiny model of it
+NAMES = {
+    "stabilityai/stable-video-diffusion-img2vid-xt": "svd",
+    "Wan-AI/Wan2.1-T2V-1.3B-Diffusers": "wan-t2v",
+    "Wan-AI/Wan2.1-VACE-1.3B-diffusers": "wan-vace",
+    "Wan-AI/Wan2.1-FLF2V-14B-720P-diffusers": "wan-flf2v",
+    "Wan-AI/Wan2.2-Animate-14B-Diffusers": "wan-animate",
+    "Lightricks/LTX-2": "ltx2",
+    "PekingU/rtdetr_r50vd_coco_o365": "rtdetr",
+    "usyd-community/vitpose-base-simple": "vitpose-17",
+    "vitpose-wholebody": "vitpose-133",
+    "depth-anything/Depth-Anything-V2-Small-hf": "depth-anything",
+    "facebook/sam2.1-hiera-tiny": "sam2",
+}
+
+
+@dataclass
+class Written:
+    name: str                # as the templates give it
+    path: str
+    how: str                 # 'built', 'linked to NAME', 'copied from NAME', 'already there'
+    seconds: float
+    templates: list[str] = field(default_factory=list)
+
+
+def template_needs(graphs: str = GRAPHS) -> dict[str, list[str]]:
+    """Every model name the templates in ``graphs`` give -> the file stems of the templates that
+    give it, in name order of first use."""
+    import json
+
+    from studio.core.registry import default_registry
+    from studio.core.template_models import needed_models
+    reg, out = default_registry(), {}
+    for p in sorted(glob.glob(os.path.join(graphs, "*.json"))):
+        with open(p, encoding="utf-8") as f:
+            doc = json.load(f)
+        if "template" not in doc.get("ui", {}):
+            continue
+        for need in needed_models(doc, reg):
+            out.setdefault(need.name, []).append(os.path.basename(p)[:-5])
+    return out
+
+
+def _builder(key: str):
+    import importlib
+    module, func, kwargs = BUILDERS[key]
+    fn = getattr(importlib.import_module(module), func)
+    return lambda path: fn(path, **kwargs)
+
+
+def _share(src: str, dst: str) -> str:
+    """``dst`` made the model at ``src``: a relative link, or a copy where links cannot be made."""
+    try:
+        os.symlink(os.path.relpath(src, os.path.dirname(dst)), dst, target_is_directory=True)
+        return "linked to"
+    except OSError:
+        shutil.copytree(src, dst, symlinks=False)
+        return "copied from"
+
+
+def build(folder: str, needs: dict[str, list[str]] | None = None) -> tuple[list[Written], dict[str, list[str]]]:
+    """Writes a tiny model under each name of ``needs`` (the templates' by default) into ``folder``.
+    Returns what was written, and the names no builder makes (-> the templates that need them)."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    needs = template_needs() if needs is None else needs
+    done: dict[str, str] = {}  # builder key -> the name built first
+    written, unknown = [], {}
+    for name, temps in needs.items():
+        key = NAMES.get(name)
+        if key is None:
+            unknown[name] = temps
+            continue
+        path = os.path.join(folder, *name.split("/"))
+        t = time.perf_counter()
+        if os.path.lexists(path):
+            how = "already there"
+        elif key in done:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            how = f"{_share(os.path.join(folder, *done[key].split('/')), path)} {done[key]}"
+        else:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            _builder(key)(path)
+            how = "built"
+        done.setdefault(key, name)
+        written.append(Written(name, path, how, time.perf_counter() - t, list(temps)))
+    return written, unknown
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+    ap = argparse.ArgumentParser(prog="python -m tests.tiny_models",
+                                 description="Write tiny random models for every template into DIR, under "
+                                             "the names the templates give them (a models folder).")
+    ap.add_argument("dir", metavar="DIR", help="the models folder to write into (made if missing)")
+    args = ap.parse_args(argv)
+    folder = os.path.abspath(args.dir)
+    os.makedirs(folder, exist_ok=True)
+    t0 = time.perf_counter()
+    written, unknown = build(folder)
+    for w in written:
+        print(f"{w.name}: {w.how} ({w.seconds:.1f} s), for {', '.join(w.templates)}")
+    for name, temps in unknown.items():
+        print(f"error: no tiny model is made for '{name}' (needed by {', '.join(temps)}): add its builder to "
+              "tests/tiny_models.py (NAMES, BUILDERS)", file=sys.stderr)
+    print(f"{len(written)} models in {folder} in {time.perf_counter() - t0:.1f} s; run a template on them with "
+          f"STUDIO_MODELS={folder}")
+    return 1 if unknown else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

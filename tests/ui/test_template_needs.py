@@ -1,0 +1,73 @@
+"""File > New from Template says what each template needs (issue 61, 8): the models its parameters
+name, each found or missing in the models folders, looked up when the browser opens; 'runs as
+shipped on a laptop CPU' only of the templates that need no model (and not of the one made for a GPU)."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import QLabel
+
+from studio.ui.dialogs.templates import TemplateBrowser
+
+VACE = "Wan-AI/Wan2.1-VACE-1.3B-diffusers"
+LAPTOP = "runs as shipped on a laptop CPU"
+
+
+def _plain(html: str) -> str:
+    doc = QTextDocument()
+    doc.setHtml(html)
+    return doc.toPlainText()
+
+
+def _cards(qtbot) -> dict[str, str]:
+    """Each template's card, by file stem: what its 'needs' line shows, as plain text."""
+    dlg = TemplateBrowser()
+    qtbot.addWidget(dlg)
+    dlg.resize(1000, 680)
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    out = {}
+    for i, t in enumerate(dlg.templates):
+        row = dlg.list.itemWidget(dlg.list.item(i))
+        assert row.needs.isVisible()
+        out[t.name] = _plain(row.needs.text())
+    return out
+
+
+@pytest.fixture
+def models(tmp_path, monkeypatch):
+    folder = tmp_path / "models"
+    folder.mkdir()
+    monkeypatch.setenv("STUDIO_MODELS", str(folder))
+    monkeypatch.setenv("STUDIO_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "no-hf-cache"))
+    return folder
+
+
+def test_a_card_says_found_for_the_model_there_and_missing_for_the_other(qtbot, models):
+    pytest.importorskip("diffusers")
+    from tests import tiny_models
+    written, unknown = tiny_models.build(str(models), {VACE: ["inpaint_object"]})  # the one entry point
+    assert [w.how for w in written] == ["built"] and unknown == {}
+    cards = _cards(qtbot)
+    assert cards["inpaint_object"] == "needs: Wan 2.1 VACE 1.3B (found), SAM 2 (missing)"
+    assert cards["pose_to_video"] == "needs: Wan 2.1 VACE 1.3B (found), RT-DETR (missing), ViTPose (missing)"
+    assert cards["image_to_video"] == "needs: Stable Video Diffusion (missing)"
+    assert cards["talking_clip"] == "needs: LTX-2 (missing)"
+    for name in ("motion_transfer", "slow_motion", "music_visualiser", "encoders_fusion", "text_to_video"):
+        assert cards[name] == f"needs no model: {LAPTOP}", name
+    assert LAPTOP not in cards["text_to_video_gpu"] and "GPU" in cards["text_to_video_gpu"]
+    assert sum(LAPTOP in c for c in cards.values()) == sum(c.startswith("needs no model:") for c in cards.values())
+    # the next opening looks again: SAM 2 put in place is found
+    tiny_models.build(str(models), {"facebook/sam2.1-hiera-tiny": ["inpaint_object"]})
+    assert _cards(qtbot)["inpaint_object"] == "needs: Wan 2.1 VACE 1.3B (found), SAM 2 (found)"
+
+
+def test_the_head_no_longer_says_every_template_runs_on_a_laptop(qtbot, models):
+    dlg = TemplateBrowser()
+    qtbot.addWidget(dlg)
+    heads = [w.text() for w in dlg.findChildren(QLabel) if "ready pipeline" in w.text()]
+    assert len(heads) == 1 and LAPTOP not in heads[0] and "models folders" in heads[0]
+    i = next(i for i, t in enumerate(dlg.templates) if t.name == "inpaint_object")
+    tip = _plain(dlg.list.item(i).toolTip())
+    assert f"'{VACE}'" in tip and "missing from the models folders" in tip and "Load Video Model" in tip
