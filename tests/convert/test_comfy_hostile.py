@@ -150,7 +150,7 @@ def test_convert_names_the_node_types_it_did_not_convert(tmp_path, capsys):
     src.write_text(json.dumps(doc))
     assert cli_main(["convert", str(src), "-o", str(tmp_path / "wf.studio.json")]) in (0, 1)
     out = capsys.readouterr().out
-    line = next(l for l in out.splitlines() if "not converted (a note each" in l)
+    line = next(l for l in out.splitlines() if "not converted (listed in a note" in l)
     assert "SomePackNode" in line
 
 
