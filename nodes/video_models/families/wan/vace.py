@@ -118,7 +118,7 @@ class WanVACE(GeneratorNode):
     title = "Wan VACE"
     task = "vace"
     source_ports = ("video",)  # the control (or source) clip: 'frames' shorter drops its last frames
-    inputs = (In("model", "Model", help="a Wan VACE model (WanVACEPipeline)"),
+    inputs = (In("model", "Video Model", help="a Wan VACE model (WanVACEPipeline)"),
               In("video", "Video", optional=True, help="control: the control video; inpaint / outpaint / extend: the "
                                                       "source clip"),
               In("mask", "Mask", optional=True, help="white: the model makes these pixels; black: kept from the video"),
