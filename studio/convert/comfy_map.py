@@ -15,6 +15,7 @@ from typing import Any
 
 from studio.core.errors import StudioError
 from studio.core.graph import Graph
+from studio.core.shown import cut, number, rounded
 
 from .comfy_layout import lay_out
 from .comfy_read import MODES, CNode, Workflow, WorkflowError
@@ -80,9 +81,9 @@ def _g(v: Any) -> str:
 
 
 def _shown(v: Any) -> str:
-    """A value as the Log shows it: at most 60 characters, and how long it was when cut."""
-    t = repr(v) if isinstance(v, str) else str(v)
-    return t if len(t) <= 60 else f"{t[:40]}... ({len(t):,} characters)"
+    """A value as the Log shows it: a float to a few significant digits; at most 64 characters,
+    and how many more there were when cut."""
+    return cut(repr(v) if isinstance(v, str) else number(v), 64)
 
 
 def fitted_value(p, v: Any) -> Any:
@@ -230,7 +231,7 @@ class _Builder:
         self._sampling_note(main, rest, shifts, loaders, said, first)
         held = self.g.nodes[gen].params  # as the node holds them: a value it could not take is said above
         self.out.log.append(f"{self.name}: ComfyUI '{save.title or save.cls}' -> {GENERATORS[task]} "
-                            f"({', '.join(f'{k} {held[k]}' for k, v in params.items() if k not in ('prompt', 'negative_prompt') and v is not None and k in held)})")
+                            f"({', '.join(f'{k} {number(held[k])}' for k, v in params.items() if k not in ('prompt', 'negative_prompt') and v is not None and k in held)})")
         return True
 
     def _samplers(self, save: CNode, up: list[CNode]) -> tuple[CNode, Sampling, list[Sampling]] | None:
@@ -542,9 +543,7 @@ class _Builder:
 
 def _dropped_line(n: CNode) -> str:
     off = "" if n.enabled else f" ({MODES.get(n.mode, 'off')} in ComfyUI)"
-    settings = json.dumps(n.settings(), ensure_ascii=False, default=str)
-    if len(settings) > SETTINGS_CHARS:
-        settings = settings[:SETTINGS_CHARS] + "…"
+    settings = cut(json.dumps(rounded(n.settings()), ensure_ascii=False, default=str), SETTINGS_CHARS)
     return f"- '{n.title or n.cls}' ({n.cls}, #{n.id}){off}: {settings}"
 
 
