@@ -29,7 +29,7 @@ from .errors import StudioError
 from .params import Bool, Choice, Color, Float, Frames, Int, Path, Seed, String
 from .spec import In, Node, NodeSpec, Out
 
-FORMAT = 4  # 2: specs say disk_cache; 3: and shows_first_frame; 4: and lists_models
+FORMAT = 5  # 2: specs say disk_cache; 3: and shows_first_frame; 4: and lists_models; 5: and keywords
 PARAM_CLASSES = {c.__name__: c for c in (Int, Float, Bool, Choice, String, Path, Color, Seed, Frames)}
 
 
@@ -125,7 +125,8 @@ def spec_to_json(spec: NodeSpec) -> dict:
             "timing": spec.timing, "window": list(spec.window), "version": spec.version,
             "legacy_ids": list(spec.legacy_ids), "is_output": spec.is_output, "cacheable": spec.cacheable,
             "disk_cache": spec.disk_cache, "preflight": spec.preflight,
-            "shows_first_frame": spec.shows_first_frame, "lists_models": spec.lists_models}
+            "shows_first_frame": spec.shows_first_frame, "lists_models": spec.lists_models,
+            "keywords": list(spec.keywords)}
 
 
 def spec_from_json(d: dict, module: str) -> "LazyNodeSpec":
@@ -138,7 +139,8 @@ def spec_from_json(d: dict, module: str) -> "LazyNodeSpec":
                         cacheable=d["cacheable"], disk_cache=bool(d.get("disk_cache", False)),
                         preflight=bool(d.get("preflight", False)),
                         shows_first_frame=bool(d.get("shows_first_frame", False)),
-                        lists_models=bool(d.get("lists_models", False)))
+                        lists_models=bool(d.get("lists_models", False)),
+                        keywords=tuple(str(k) for k in d.get("keywords") or () if isinstance(k, str)))
 
 
 def same_spec(a: NodeSpec, b: NodeSpec) -> bool:

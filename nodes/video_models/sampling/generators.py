@@ -322,6 +322,7 @@ class VideoToVideo(GeneratorNode):
     """Restyle a clip with a pretrained model (Wan, CogVideoX, AnimateDiff): the input video is
     noised by 'strength' and denoised toward the prompt. Long clips go in overlapping windows."""
     id = "video_models.video_to_video"
+    keywords = ("restyle", "style transfer")
     title = "Video to Video"
     task = "v2v"
     source_ports = ("video",)

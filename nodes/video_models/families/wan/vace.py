@@ -115,6 +115,7 @@ class WanVACE(GeneratorNode):
     the control is followed;
     'guidance 2' is Wan 2.2's guidance for its low-noise expert."""
     id = "video_models.wan_vace"
+    keywords = ("inpaint", "outpaint", "paint out", "cleanup", "object removal", "extend")
     title = "Wan VACE"
     task = "vace"
     source_ports = ("video",)  # the control (or source) clip: 'frames' shorter drops its last frames
