@@ -25,6 +25,7 @@ class LoadVideo(Node):
     tags, 10-bit sources keep their precision, and an alpha channel (ProRes 4444, FFV1) comes
     out as a Mask."""
     id = "io.load_video"
+    keywords = ("read", "plate", "footage", "clip", "import")
     title = "Load Video"
     category = "Input"
     timing = SOURCE
@@ -194,6 +195,7 @@ class SaveVideo(Node):
     """Render a clip to an H.264 MP4 with AAC sound. The graph is stored in the file, so the
     clip can be dropped back onto the canvas to get its graph."""
     id = "io.save_video"
+    keywords = ("write", "render", "export", "deliver")
     title = "Save Video"
     category = "Output"
     timing = CLIP

@@ -245,6 +245,7 @@ class ShapePulse(Node):
 class Blend(Node):
     """Combine two clips: add (light), screen, multiply or mix."""
     id = "transform.blend"
+    keywords = ("merge", "dissolve", "mix", "plus", "screen", "multiply", "comp")
     title = "Blend"
     category = "Transform"
     timing = "frame"

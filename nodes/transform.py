@@ -16,6 +16,7 @@ class Resize(Node):
     """Scale every frame to a size, or to the size of the clip on 'like' (e.g. back to the plate's
     size after a node made it smaller): stretch, fit inside (letterbox) or fill (crop)."""
     id = "transform.resize"
+    keywords = ("upres", "upscale", "downscale", "rescale", "reformat", "resolution")
     title = "Resize"
     category = "Transform"
     timing = FRAME
@@ -55,6 +56,7 @@ class Resize(Node):
 class ColorAdjust(Node):
     """Exposure, contrast, saturation and gamma, like a grade's primaries."""
     id = "transform.color"
+    keywords = ("grade", "colour correct", "color correct", "primaries", "exposure")
     title = "Colour Adjust"
     category = "Transform"
     timing = FRAME
@@ -96,6 +98,7 @@ class _TrimClip(Clip):
 class Trim(Node):
     """Keep frames [start, end) (every n-th); the sound is trimmed with them."""
     id = "transform.trim"
+    keywords = ("cut", "in out", "range", "frame range", "trim")
     title = "Trim"
     category = "Transform"
     timing = CLIP

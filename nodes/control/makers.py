@@ -273,6 +273,7 @@ class ControlMask(Node):
     ellipse or polygon moved by keyframes (drawn on the frame in the viewer), or a clip's alpha or
     luma. Grown and feathered."""
     id = "control.mask"
+    keywords = ("roto", "rotoscope", "matte", "garbage matte", "polygon", "spline", "shape", "inpaint mask")
     title = "Control Mask"
     category = CATEGORY
     timing = CLIP

@@ -37,6 +37,7 @@ class Composite(Node):
     the foreground is placed with its top-left corner at (x, y) and cut at the edges. Alpha is
     taken as straight (not premultiplied)."""
     id = "edit.composite"
+    keywords = ("comp", "merge", "over", "layer", "key", "keyer", "alpha")
     title = "Composite"
     category = "Edit"
     timing = FRAME

@@ -54,6 +54,7 @@ class Concatenate(Node):
     'conform to first' fits each frame inside the first clip's size (aspect kept, black bars)
     and resamples each clip to the first clip's rate by nearest frame, so each keeps its duration."""
     id = "edit.concatenate"
+    keywords = ("splice", "append", "sequence", "edit")
     title = "Concatenate"
     category = "Edit"
     timing = CLIP

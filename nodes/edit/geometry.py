@@ -21,6 +21,7 @@ def fill_value(color: str, channels: int) -> np.ndarray:
 class Crop(Node):
     """Keep a rectangle of every frame."""
     id = "edit.crop"
+    keywords = ("reformat", "cut out", "region")
     title = "Crop"
     category = "Edit"
     timing = FRAME
@@ -51,6 +52,7 @@ class Crop(Node):
 class Pad(Node):
     """Add borders of a colour around every frame."""
     id = "edit.pad"
+    keywords = ("reformat", "border", "letterbox", "canvas size")
     title = "Pad"
     category = "Edit"
     timing = FRAME
@@ -112,6 +114,7 @@ class Transform(Node):
     The base values can be keyframed ('frame: tx ty rotate scale; ...', linear between keys) and
     one of them driven by a column of per-frame Features (e.g. loudness)."""
     id = "edit.transform"
+    keywords = ("2d transform", "move", "position", "rotate", "scale", "reposition", "dynamic zoom")
     title = "Transform"
     category = "Edit"
     timing = FRAME

@@ -115,6 +115,7 @@ class ApplyLUT(Node):
     """Grade every frame with a .cube LUT (1D or 3D; trilinear interpolation). Values outside the
     LUT's domain are clamped to it."""
     id = "edit.lut"
+    keywords = ("grade", "colour grade", "color grade", "look", "ocio")
     title = "LUT (.cube)"
     category = "Edit"
     timing = FRAME

@@ -65,6 +65,7 @@ class MaskTools(Node):
     """Shape a mask: threshold it, grow or shrink it, feather its edge, invert it (applied in
     that order). A video on the input becomes a mask by its luma (Rec. 709 weights)."""
     id = "edit.mask_tools"
+    keywords = ("roto", "matte", "key", "feather", "choke", "erode", "dilate", "edge blur")
     title = "Mask Tools"
     category = "Edit"
     timing = FRAME

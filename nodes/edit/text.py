@@ -15,6 +15,7 @@ class BurnIn(Node):
     """Write text on every frame, e.g. a shot name and timecode for a review copy.
     Tokens: {frame} (frame number), {timecode} (HH:MM:SS:FF), {seconds}, {fps}."""
     id = "edit.burn_in"
+    keywords = ("slate", "overlay", "timecode", "title", "text")
     title = "Text / Timecode Burn-in"
     category = "Edit"
     timing = FRAME

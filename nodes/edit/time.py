@@ -91,6 +91,7 @@ class Time(Node):
     reverse: plays backwards, sound too. hold: one frame for `length` frames, silent.
     loop: plays `loops` times, sound too."""
     id = "edit.time"
+    keywords = ("retime", "speed", "speed ramp", "timewarp", "freeze frame", "hold", "offset", "loop")
     title = "Time"
     category = "Edit"
     timing = CLIP

@@ -60,6 +60,7 @@ class LoadImageSequence(Node):
     Alpha comes out as a Mask (opaque when the files have none). EXR values are kept as stored
     (scene-linear, not clipped); 8/16-bit files are scaled to [0, 1]."""
     id = "footage.load_sequence"
+    keywords = ("read", "plate", "exr", "dpx", "import")
     title = "Load Image Sequence"
     category = "Input"
     timing = SOURCE
@@ -158,6 +159,7 @@ class SaveImageSequence(Node):
     (half/float). An optional Mask is written as the alpha channel. Each file is written
     atomically, so a cancelled render leaves whole frames only."""
     id = "footage.save_sequence"
+    keywords = ("write", "render", "exr", "export")
     title = "Save Image Sequence (EXR/PNG/TIFF)"
     category = "Output"
     timing = CLIP

@@ -32,6 +32,7 @@ class OpticalFlow(Node):
     or Farneback. Forward: frame t to t+1 (last frame zero); backward: frame t to t-1 (first
     frame zero). Lazy: a frame's flow is computed when it is pulled."""
     id = "motion.optical_flow"
+    keywords = ("vectors", "motion vectors", "smart vectors")
     title = "Optical Flow"
     category = "Motion"
     timing = WINDOW
@@ -146,6 +147,7 @@ class WarpByFlow(Node):
     """Backward warp: out(x) = video(x + flow(x)). An Image on the video input is warped by
     every flow frame. Border: what is read outside the frame."""
     id = "motion.warp"
+    keywords = ("distort", "vector distort", "smear")
     title = "Warp by Flow"
     category = "Motion"
     timing = FRAME

@@ -47,6 +47,7 @@ class TrackKeypoints(Node):
     forward-backward check fails; new points are detected when too few are left. Output: tracks
     [T, N, 2] with visibility. Wire Keypoints in to track your own points instead of detecting."""
     id = "motion.track_keypoints"
+    keywords = ("tracker", "track", "point tracker", "match move", "stabilize")
     title = "Track Keypoints"
     category = "Motion"
     timing = CLIP

@@ -87,6 +87,7 @@ class Depth(Node):
     'smoothing' steadies flicker by averaging a frame with the ones before it. Feed Wan VACE's
     control input (depth to video)."""
     id = "preprocess.depth"
+    keywords = ("z depth", "zdepth", "depth map", "depth pass")
     title = "Depth"
     category = CATEGORY
     timing = CLIP

@@ -58,6 +58,7 @@ class DetectPeople(Node):
     """Find the people in every frame (RT-DETR): a box per person with its score, the same id for
     the same person from frame to frame (boxes matched by overlap). Feed Pose Estimate."""
     id = "preprocess.detect_people"
+    keywords = ("matte", "person", "human", "key")
     title = "Detect People"
     category = CATEGORY
     timing = CLIP

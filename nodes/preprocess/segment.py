@@ -82,6 +82,7 @@ class Segment(Node):
     SAM 3 video model: type a phrase ('the red car') and get every instance SAM 3 finds and tracks
     (their union, or one by 'instance'). The model: Load Preprocessor, kind 'segment'."""
     id = "preprocess.segment"
+    keywords = ("roto", "rotoscope", "matte", "key", "magic mask", "isolate", "cutout", "sam")
     title = "Segment"
     category = CATEGORY
     timing = CLIP

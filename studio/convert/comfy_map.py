@@ -4,8 +4,8 @@ latent and images, and written as Load Video Model -> Video LoRA... -> Text to V
 Video / Wan VACE / LTX-2 -> Save Video, with Load Image / Load Video feeding it. The sampler's
 settings (steps, cfg, seed), size, length and frame rate are the workflow's; what Studio does not
 take (the sampler and scheduler, mapped to the nearest diffusers scheduler; the shift; a second
-expert; a text encoder or VAE file) is said in a note beside the generator. Every other node is
-kept as a note listing its class and settings."""
+expert; a text encoder or VAE file) is said in a note beside the pipeline. Every other node is
+listed, with its class and settings, in one note; comfy_layout places the nodes and the notes."""
 from __future__ import annotations
 
 import json
@@ -15,7 +15,9 @@ from typing import Any
 
 from studio.core.errors import StudioError
 from studio.core.graph import Graph
+from studio.core.shown import cut, number, rounded
 
+from .comfy_layout import lay_out
 from .comfy_read import MODES, CNode, Workflow, WorkflowError
 from .comfy_sampling import SAMPLERS, Sampling, nearest_scheduler, read_sampling, studio_sampler
 
@@ -39,6 +41,8 @@ GENERATORS = {"t2v": "video_models.text_to_video", "i2v": "video_models.image_to
               "vace": "video_models.wan_vace", "ltx2": "video_models.ltx2"}
 SEED_MAX = 2**31
 MAX_SAMPLERS = 32  # feeding one output (a first pass and its refinements: two to four in ComfyUI's own)
+MAX_LISTED = 200  # nodes not converted named one by one in their note (then how many more)
+SETTINGS_CHARS = 240  # of a node's settings in that note
 
 
 @dataclass
@@ -77,9 +81,9 @@ def _g(v: Any) -> str:
 
 
 def _shown(v: Any) -> str:
-    """A value as the Log shows it: at most 60 characters, and how long it was when cut."""
-    t = repr(v) if isinstance(v, str) else str(v)
-    return t if len(t) <= 60 else f"{t[:40]}... ({len(t):,} characters)"
+    """A value as the Log shows it: a float to a few significant digits; at most 64 characters,
+    and how many more there were when cut."""
+    return cut(repr(v) if isinstance(v, str) else number(v), 64)
 
 
 def fitted_value(p, v: Any) -> Any:
@@ -155,6 +159,8 @@ class _Builder:
         self.out = Conversion(self.g)
         self.used: set[str] = set()
         self.notes: list[dict] = []
+        self.note_bands: list[int | None] = []  # the pipeline each note is about (None: the workflow)
+        self.bands: list[list[str]] = []  # each pipeline's Studio nodes, in the order made
         self.refused: list[str] = []  # values a node could not take
         self.skipped: dict[str, int] = {}  # ComfyUI node types not converted -> how many
 
@@ -193,8 +199,12 @@ class _Builder:
         self.out.log.append(f"{self.name}: {line}")
         return {name: fit} if fit is not None else {}
 
-    def note(self, text: str, at: tuple[float, float]) -> None:
-        self.notes.append({"pos": [float(at[0]), float(at[1])], "text": text})
+    def note(self, text: str, band: int | None = None) -> None:
+        """A note (one of the same text is made once); placed by comfy_layout."""
+        if any(n["text"] == text for n in self.notes):
+            return
+        self.notes.append({"pos": [0.0, 0.0], "text": text})
+        self.note_bands.append(band)
 
     # -- one video output ---------------------------------------------------------------------
     def pipeline(self, save: CNode) -> bool:
@@ -211,15 +221,17 @@ class _Builder:
             said.append(f"this output is {MODES.get(save.mode, 'off')} in ComfyUI: its nodes are muted here")
         loras, shifts, loaders = self._models(main, rest, said)
         task, latent, images = self._task(first, up, said)
+        made = len(self.g.nodes)
         params = self._params(main, rest, latent, loaders, shifts, up, said)
         if task == "vace":
             params["conditioning_scale"] = self.wf.value(latent, "strength")
         gen = self._make(save, first, task, params, loaders, loras, images, up, mode, said)
         self.used.add(save.id)
+        self.bands.append(list(self.g.nodes)[made:])
         self._sampling_note(main, rest, shifts, loaders, said, first)
         held = self.g.nodes[gen].params  # as the node holds them: a value it could not take is said above
         self.out.log.append(f"{self.name}: ComfyUI '{save.title or save.cls}' -> {GENERATORS[task]} "
-                            f"({', '.join(f'{k} {held[k]}' for k, v in params.items() if k not in ('prompt', 'negative_prompt') and v is not None and k in held)})")
+                            f"({', '.join(f'{k} {number(held[k])}' for k, v in params.items() if k not in ('prompt', 'negative_prompt') and v is not None and k in held)})")
         return True
 
     def _samplers(self, save: CNode, up: list[CNode]) -> tuple[CNode, Sampling, list[Sampling]] | None:
@@ -482,9 +494,18 @@ class _Builder:
             lines.append(f"- first sampler runs steps {_shown(main.start)}-{_shown(main.end)} of {_shown(main.steps)}")
         lines += [f"- {s}" for s in said + self.refused]
         self.refused = []
-        self.note("\n".join(lines), (at.pos[0], at.pos[1] - 220))
+        self.note("\n".join(lines), len(self.bands) - 1)
 
     # -- the whole workflow -------------------------------------------------------------------
+    def _dropped_note(self, dropped: list[CNode]) -> str:
+        """One note naming the ComfyUI nodes not converted, each with its settings."""
+        lines = [f"ComfyUI nodes not converted ({len(dropped):,}): Studio has no node doing what they do. "
+                 "Their settings as the workflow saved them:"]
+        lines += [_dropped_line(n) for n in dropped[:MAX_LISTED]]
+        if len(dropped) > MAX_LISTED:
+            lines.append(f"- and {len(dropped) - MAX_LISTED:,} more (their types are in the Log)")
+        return "\n".join(lines)
+
     def build(self) -> Conversion:
         wf = self.wf
         saves = [n for n in wf.nodes.values() if n.cls in OUTPUTS]
@@ -492,22 +513,23 @@ class _Builder:
         for s in saves:
             if self.pipeline(s):
                 self.out.pipelines += 1
+        dropped, texts = [], []
         for n in wf.nodes.values():
             if n.id in self.used or n.cls in FOLDED:
                 continue
             if n.cls in TEXT_NOTES:
-                self.note(str(n.widgets.get("text") or ""), n.pos)
+                texts.append(str(n.widgets.get("text") or ""))
                 continue
             self.skipped[n.cls] = self.skipped.get(n.cls, 0) + 1
-            off = "" if n.enabled else f" ({MODES.get(n.mode, 'off')} in ComfyUI)"
-            settings = json.dumps(n.settings(), ensure_ascii=False, default=str)
-            if len(settings) > 600:
-                settings = settings[:600] + "…"
-            self.note(f"ComfyUI node '{n.title or n.cls}' ({n.cls}, #{n.id}){off}: not converted.\n"
-                      f"settings: {settings}", n.pos)
+            dropped.append(n)
+        if dropped:
+            self.note(self._dropped_note(dropped))
+        for text in texts:  # the workflow's own notes, after Studio's
+            self.note(text)
         if self.skipped:
-            self.out.log.append(f"{self.name}: ComfyUI nodes not converted (a note each on the canvas): "
+            self.out.log.append(f"{self.name}: ComfyUI nodes not converted (listed in a note on the canvas): "
                                 + ", ".join(f"{c} x{k}" if k > 1 else c for c, k in sorted(self.skipped.items())))
+        lay_out(self.g, self.bands, self.notes, self.note_bands)
         if self.notes:
             self.g.set_annotations("notes", self.notes)
         self.out.notes = len(self.notes)
@@ -517,6 +539,12 @@ class _Builder:
                             f"{self.out.notes} notes (ComfyUI nodes not converted, and what each generator "
                             "does not take)")
         return self.out
+
+
+def _dropped_line(n: CNode) -> str:
+    off = "" if n.enabled else f" ({MODES.get(n.mode, 'off')} in ComfyUI)"
+    settings = cut(json.dumps(rounded(n.settings()), ensure_ascii=False, default=str), SETTINGS_CHARS)
+    return f"- '{n.title or n.cls}' ({n.cls}, #{n.id}){off}: {settings}"
 
 
 def convert(doc: Any, name: str = "workflow", registry=None) -> Conversion:

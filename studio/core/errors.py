@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .limits import MAX_MESSAGE_CHARS
+from .shown import cut
 
 
 class StudioError(Exception):
@@ -19,9 +20,7 @@ def _cap(message: str) -> str:
     message = str(message)
     if "\n" in message:
         message = " ".join(message.split("\n"))
-    if len(message) > MAX_MESSAGE_CHARS:
-        message = message[:MAX_MESSAGE_CHARS - 1] + f"… ({len(message):,} characters)"
-    return message
+    return cut(message, MAX_MESSAGE_CHARS)
 
 
 class GraphError(StudioError):

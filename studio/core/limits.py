@@ -25,11 +25,10 @@ MAX_ECHO_CHARS = 80                        # a value echoed inside a message
 
 
 def shorten(value, limit: int = MAX_ECHO_CHARS) -> str:
-    """``value`` as text, cut to ``limit`` characters with its full length said."""
-    s = value if isinstance(value, str) else repr(value)
-    if len(s) <= limit:
-        return s
-    return f"{s[:limit - 1]}… ({len(s):,} characters)"
+    """``value`` as text, cut to about ``limit`` characters (at a word when one is near) with how
+    many more there were."""
+    from studio.core.shown import cut
+    return cut(value if isinstance(value, str) else repr(value), limit)
 
 
 def check_text(s: str) -> str | None:

@@ -29,7 +29,8 @@ from .errors import StudioError
 from .params import Bool, Choice, Color, Float, Frames, Int, Path, Seed, String
 from .spec import In, Node, NodeSpec, Out
 
-FORMAT = 5  # 2: specs say disk_cache; 3: and shows_first_frame; 4: and lists_models; 5: and the records
+FORMAT = 6  # 2: specs say disk_cache; 3: and shows_first_frame; 4: and lists_models; 5: and keywords;
+# 6: and the records of the models each node reads
 PARAM_CLASSES = {c.__name__: c for c in (Int, Float, Bool, Choice, String, Path, Color, Seed, Frames)}
 
 
@@ -126,6 +127,7 @@ def spec_to_json(spec: NodeSpec) -> dict:
             "legacy_ids": list(spec.legacy_ids), "is_output": spec.is_output, "cacheable": spec.cacheable,
             "disk_cache": spec.disk_cache, "preflight": spec.preflight,
             "shows_first_frame": spec.shows_first_frame, "lists_models": spec.lists_models,
+            "keywords": list(spec.keywords),
             # the kinds of model it reads (Node.model_families), so main.py families and Help >
             # Model families import no node module (the text encoder's imports torch)
             "models": spec.model_records()}
@@ -142,6 +144,7 @@ def spec_from_json(d: dict, module: str) -> "LazyNodeSpec":
                         preflight=bool(d.get("preflight", False)),
                         shows_first_frame=bool(d.get("shows_first_frame", False)),
                         lists_models=bool(d.get("lists_models", False)),
+                        keywords=tuple(str(k) for k in d.get("keywords") or () if isinstance(k, str)),
                         models=_records(d.get("models", [])))
 
 

@@ -86,6 +86,7 @@ class NodeSpec:
     preflight: bool = False  # the class has checks to make before a run (Node.preflight)
     shows_first_frame: bool = False  # the class can show its file's first frame before a run (Node.first_frame)
     lists_models: bool = False  # the class declares the kinds of model it reads (Node.model_families)
+    keywords: tuple[str, ...] = ()  # other words the palette and the search find it by (Nuke's, Resolve's)
     cls: type | None = field(default=None, compare=False, repr=False)
 
     def input(self, name: str) -> In | None:
@@ -144,6 +145,9 @@ class Node:
     title: ClassVar[str] = ""
     category: ClassVar[str] = "Misc"
     help: ClassVar[str] = ""
+    # words an artist from another tool would search for it by ('roto', 'matte', 'retime', 'upres'):
+    # the palette's filter and the Tab search find the node by them as by its title
+    keywords: ClassVar[tuple[str, ...]] = ()
     version: ClassVar[int] = 1
     legacy_ids: ClassVar[tuple[str, ...]] = ()
     timing: ClassVar[str] = CLIP
@@ -197,7 +201,8 @@ class Node:
                          preflight=(cls.preflight.__func__ is not Node.preflight.__func__
                                     or cls.advise.__func__ is not Node.advise.__func__),
                          shows_first_frame=cls.first_frame.__func__ is not Node.first_frame.__func__,
-                         lists_models=cls.model_families.__func__ is not Node.model_families.__func__, cls=cls)
+                         lists_models=cls.model_families.__func__ is not Node.model_families.__func__,
+                         keywords=tuple(str(k).lower() for k in cls.keywords), cls=cls)
             cls._spec = s
         return s
 

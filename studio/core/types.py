@@ -27,13 +27,16 @@ KEYPOINTS = DataType("Keypoints", (250, 220, 70), "point tracks [T, N, 2] with v
 MASK = DataType("Mask", (150, 150, 150), "a lazy clip of 1-channel values in [0, 1]", ("Image",))
 LATENT = DataType("Latent", (255, 140, 200), "a latent tensor of a generator")
 MODEL = DataType("Model", (120, 120, 255), "a trained network with its config")
+# a text/image-to-video model (Load Video Model, Video LoRA): its own type, so its wire goes only
+# to the nodes that take one (generators, Video LoRA, Train Video LoRA), not to a depth or pose model's input
+VIDEO_MODEL = DataType("Video Model", (170, 110, 255), "a video generation model (a diffusers pipeline) with its LoRAs")
 DATASET = DataType("Dataset", (100, 200, 100), "captioned clips for training")
 NUMBER = DataType("Number", (170, 220, 120), "an int or float")
 ANY = DataType("Any", (230, 230, 230), "anything (viewers, reroutes)")
 
 TYPES: dict[str, DataType] = {t.name: t for t in
                               (VIDEO, IMAGE, AUDIO, TEXT, FEATURES, FLOW, KEYPOINTS, MASK, LATENT,
-                               MODEL, DATASET, NUMBER, ANY)}
+                               MODEL, VIDEO_MODEL, DATASET, NUMBER, ANY)}
 
 
 def get_type(name: str | DataType) -> DataType:

@@ -103,3 +103,30 @@ def test_paste_lands_at_the_mouse(qtbot, nodes_window):
     x, y = win.doc.position(new[0])
     assert abs(x - want.x()) < 3 and abs(y - want.y()) < 3
     assert abs(x - 0) > 100 or abs(y - 0) > 100  # not on top of the original
+
+
+def test_a_video_model_wire_offers_only_what_takes_a_video_model(qtbot, nodes_window):
+    """Issue 61, item 11: a wire from Load Video Model listed Depth, Segment, Train Generator...
+    (every node with a 'Model' input); a video model is its own type, so the search lists the
+    generators, Video LoRA and Train Video LoRA, and no node of another kind of model."""
+    win = nodes_window
+    src = win.doc.add_node("video_models.load", (0, 0))
+    win.canvas.fit_all()
+    drag_wire(qtbot, win, src, "model", "out", QPointF(420.0, 40.0))
+    search = win.canvas.search
+    assert search.isVisible()
+    listed = {search.list.item(i).data(Qt.UserRole) for i in range(search.list.count())}
+    specs = {s.id: s for s in win.doc.graph.registry.specs()}
+    assert {"video_models.text_to_video", "video_models.image_to_video", "video_models.lora",
+            "video_models.wan_vace", "video_models.ltx2"} <= listed
+    for t in listed:  # each has an input of exactly this type (or one taking anything: a viewer)
+        assert any(p.type in ("Video Model", "Any") for p in specs[t].inputs), t
+    others = {t for t, s in specs.items() if any(p.type == "Model" for p in s.inputs)}
+    assert others and not listed & others  # Depth, Segment, Pose, Train Generator... not offered
+    assert "Video Model" in search.field.placeholderText()
+    search.field.setText("image to video")
+    qtbot.keyClick(search.field, Qt.Key_Return)
+    new = next(n for n in win.doc.graph.nodes if n != src)
+    assert [(l.src, l.src_port, l.dst_port) for l in win.doc.graph.links] == [(src, "model", "model")]
+    assert win.doc.graph.nodes[new].type_id == "video_models.image_to_video"
+    assert not can_connect("Video Model", "Model") and not can_connect("Model", "Video Model")

@@ -95,10 +95,26 @@ def dim(shapes: dict, name: str, i: int = 0, default: int = 0) -> int:
         return default
 
 
-KINDS = ("pipeline", "denoiser", "checkpoint", "text_encoder", "vae", "clip_vision", "lora", "unknown")
+KINDS = ("pipeline", "denoiser", "checkpoint", "text_encoder", "vae", "clip_vision", "lora", "other", "unknown")
 KIND_TITLES = {"pipeline": "diffusers folder", "denoiser": "denoiser", "checkpoint": "all-in-one checkpoint",
                "text_encoder": "text encoder", "vae": "VAE", "clip_vision": "CLIP vision", "lora": "LoRA",
-               "unknown": "not recognised"}
+               "other": "not a video model", "unknown": "not recognised"}
+# weights of other kinds of model, told by names no video model's part has (the first that every
+# listed name fragment is found in wins): never offered as a video model's candidate (issue 61)
+OTHER_MODELS = ((("model.0.conv.weight", ".dfl.conv.weight"), "object or person detector (YOLO)"),
+                (("model.0.conv.weight", ".cv2.0.0.conv.weight"), "object or person detector (YOLO)"),
+                (("bbox_embed", "class_embed"), "object or person detector (DETR / RT-DETR)"),
+                (("enc_bbox_head", "enc_score_head"), "object or person detector (RT-DETR)"),
+                (("backbone.embeddings.patch_embeddings", "head.conv.weight"), "pose model (ViTPose)"),
+                (("keypoint_head",), "pose model"),
+                (("neck.reassemble_stage", "head.conv1"), "depth model (Depth Anything / DPT)"),
+                (("depth_head.",), "depth model (Depth Anything)"),
+                (("sam_mask_decoder.",), "video segmenter (SAM 2)"),
+                (("mask_decoder.transformer.", "prompt_encoder."), "segmenter (SAM)"),
+                (("conv_first.weight", "RRDB_trunk."), "image upscaler (ESRGAN)"),
+                (("conv_first.weight", "body.0.rdb1."), "image upscaler (ESRGAN)"),
+                (("input_hint_block.",), "ControlNet (Stable Diffusion)"),
+                (("controlnet_cond_embedding.",), "ControlNet"))
 
 
 def encoder_kind(title: str) -> str:
@@ -230,13 +246,23 @@ def _family_part(t: Tensors, filename: str) -> Recognised | None:
     return None
 
 
+def _other_model(t: Tensors) -> Recognised | None:
+    """A detector, pose, depth or segmentation model, an upscaler or a ControlNet: kind 'other'."""
+    names = list(t.raw)
+    for parts, what in OTHER_MODELS:
+        if all(any(p in k for k in names) for p in parts):
+            return Recognised("other", "", what, f"a {what}, not a video model: the preprocessors take "
+                                                 "their models as Hugging Face folders (Load Preprocessor)")
+    return None
+
+
 def recognise(shapes: dict[str, tuple[int, ...]], hint: str = "", filename: str = "") -> Recognised:
     """The kind, family and variant of a weights file from its tensor names and shapes
     (``hint``: the kind its ComfyUI folder gives; used when the names alone do not tell)."""
     if not shapes:
         return Recognised("unknown", note="it holds no tensors")
     t = Tensors(shapes)
-    r = _lora(t) or _encoder(t) or _family_part(t, filename)
+    r = _lora(t) or _encoder(t) or _other_model(t) or _family_part(t, filename)
     if r is not None and r.kind == "denoiser" and "vae" in t.tops:
         inside = family(r.family).checkpoint_words(t)
         return Recognised("checkpoint", r.family, r.variant, inside + (f"; {r.note}" if r.note else ""))
@@ -267,6 +293,8 @@ def not_a_denoiser(r: Recognised, name: str) -> str | None:
     if r.kind in PART_PARAMS:
         return (f"'{name}' is {article} {what}, not a denoiser: set it as Load Video Model's '{PART_PARAMS[r.kind]}' "
                 "and choose the denoiser as 'model'")
+    if r.kind == "other":
+        return f"'{name}' is {article} {what}, not a video model: choose a video model's denoiser as 'model'"
     if r.kind == "lora":
         return (f"'{name}' is {article} {what}, not a denoiser: apply it with a Video LoRA node after Load Video Model, "
                 "and choose the denoiser as 'model'")

@@ -131,7 +131,7 @@ class LoadVideoModel(Node):
     title = "Load Video Model"
     category = CATEGORY
     timing = SOURCE
-    outputs = (Out("model", "Model"), Out("family", "Text", help="the detected family"))
+    outputs = (Out("model", "Video Model"), Out("family", "Text", help="the detected family"))
     params = (Path("model", "", mode="open", filters=FILTERS, lookup=True, models="pipeline denoiser checkpoint",
                    help="a diffusers folder, its model_index.json, a single denoiser file (.safetensors in bf16, "
                         "fp16, fp32 or fp8, or .gguf), or a name under the models folders (org/name for the "
@@ -342,10 +342,10 @@ class LoRA(Node):
     title = "Video LoRA"
     category = CATEGORY
     timing = CLIP
-    inputs = (In("model", "Model"),
-              In("lora", "Model", optional=True, help="a trained LoRA (Train Video LoRA's output): its file is "
+    inputs = (In("model", "Video Model"),
+              In("lora", "Video Model", optional=True, help="a trained LoRA (Train Video LoRA's output): its file is "
                                                      "applied, the 'lora' path is not used"))
-    outputs = (Out("model", "Model"),)
+    outputs = (Out("model", "Video Model"),)
     model_choices = staticmethod(model_choices)
     params = (Path("lora", "", mode="open", filters="LoRA (*.safetensors)", models="lora", lookup=True),
               Float("strength", 1.0, min=-4.0, max=4.0, help="0 turns it off; negative pushes away from it"),

@@ -50,9 +50,9 @@ class TrainVideoLoRA(Node):
     title = "Train Video LoRA"
     category = CATEGORY
     timing = CLIP
-    inputs = (In("model", "Model", help="a Wan, LTX-Video or CogVideoX model from Load Video Model"),
+    inputs = (In("model", "Video Model", help="a Wan, LTX-Video or CogVideoX model from Load Video Model"),
               In("dataset", "Dataset", help="captioned clips (Dataset: Folder)"))
-    outputs = (Out("lora", "Model", help="the model with the trained LoRA: into Text to Video, or Video LoRA's "
+    outputs = (Out("lora", "Video Model", help="the model with the trained LoRA: into Text to Video, or Video LoRA's "
                                          "'lora' input"),
                Out("loss", "Number"), Out("info", "Text"))
     params = LORA_PARAMS

@@ -213,7 +213,7 @@ class ImageToVideo(GeneratorNode):
     id = "video_models.image_to_video"
     title = "Image to Video"
     task = "i2v"
-    inputs = (In("model", "Model"), In("image", "Image"),
+    inputs = (In("model", "Video Model"), In("image", "Image"),
               In("prompt", "Text", optional=True, help="families that take a prompt (not SVD)"),
               In("last_image", "Image", optional=True, help="Wan: the clip's last frame (first-last frame; a clip's "
                                                            "last frame when a Video is connected)")) + KEY_INPUTS
@@ -265,7 +265,7 @@ class TextToVideo(GeneratorNode):
     id = "video_models.text_to_video"
     title = "Text to Video"
     task = "t2v"
-    inputs = (In("model", "Model"), In("prompt", "Text", optional=True),
+    inputs = (In("model", "Video Model"), In("prompt", "Text", optional=True),
               In("features", "Features", optional=True, help="prompt embeddings [tokens, D] or [D] with D the "
                                                             "text encoder's width"),
               In("negative", "Text", optional=True),
@@ -322,10 +322,11 @@ class VideoToVideo(GeneratorNode):
     """Restyle a clip with a pretrained model (Wan, CogVideoX, AnimateDiff): the input video is
     noised by 'strength' and denoised toward the prompt. Long clips go in overlapping windows."""
     id = "video_models.video_to_video"
+    keywords = ("restyle", "style transfer")
     title = "Video to Video"
     task = "v2v"
     source_ports = ("video",)
-    inputs = (In("model", "Model"), In("video", "Video"), In("prompt", "Text", optional=True))
+    inputs = (In("model", "Video Model"), In("video", "Video"), In("prompt", "Text", optional=True))
     outputs = (Out("video", "Video"),)
     params = (Text("prompt", "a watercolour painting"), Text("negative_prompt", ""),
               Float("strength", 0.6, min=0.01, max=1.0, help="how far from the input (1: ignore it)")) + COMMON

@@ -38,8 +38,8 @@ def template_usage() -> dict[str, int]:
 
 def rank_specs(specs: list[NodeSpec], text: str) -> list[NodeSpec]:
     """Node types matching ``text``, most relevant first: a title starting with the query, then a
-    title word starting with it, then the query inside the title, then in the id, category or help
-    (every word must match somewhere). Among equals, output and input nodes come first, then titles
+    title word starting with it, then the query inside the title, then in the id, category or the
+    node's keywords ('roto', 'retime'), then in its help (every word must match somewhere). Among equals, output and input nodes come first, then titles
     alphabetically: "save" gives Save Video before Save Flow."""
     words = text.lower().split()
     if not words:
@@ -49,7 +49,8 @@ def rank_specs(specs: list[NodeSpec], text: str) -> list[NodeSpec]:
     scored = []
     for s in specs:
         title = s.title.lower()
-        hay = f"{title} {s.id} {s.category} {s.help}".lower()
+        keywords = " ".join(getattr(s, "keywords", ()))
+        hay = f"{title} {s.id} {s.category} {keywords} {s.help}".lower()
         if not all(w in hay for w in words):
             continue
         twords = re.split(r"[^a-z0-9]+", title)
@@ -59,7 +60,7 @@ def rank_specs(specs: list[NodeSpec], text: str) -> list[NodeSpec]:
             rank = 1
         elif all(w in title for w in words):
             rank = 2
-        elif all(w in f"{title} {s.id} {s.category}".lower() for w in words):
+        elif all(w in f"{title} {s.id} {s.category} {keywords}".lower() for w in words):
             rank = 3
         else:
             rank = 4

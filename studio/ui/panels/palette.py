@@ -14,6 +14,7 @@ from studio.core.registry import Registry
 from studio.ui.canvas.items import LIBRARY_PREFIX, NODE_MIME
 
 TYPE_ROLE = Qt.UserRole + 1
+KEYWORDS_ROLE = Qt.UserRole + 2  # the node type's keywords (NodeSpec.keywords): found by the filter
 LIBRARY = "Library"
 
 
@@ -81,6 +82,7 @@ class NodePalette(QWidget):
             for s in specs:
                 it = QTreeWidgetItem(top, [s.title])
                 it.setData(0, TYPE_ROLE, s.id)
+                it.setData(0, KEYWORDS_ROLE, " ".join(s.keywords))
                 it.setToolTip(0, f"<b>{s.title}</b> <i>{s.id}</i><br>{s.help}")
                 self.items[s.id] = it
             top.setExpanded(True)
@@ -125,7 +127,8 @@ class NodePalette(QWidget):
             any_shown = False
             for k in range(top.childCount()):
                 it = top.child(k)
-                hay = f"{it.text(0)} {it.data(0, TYPE_ROLE)} {top.text(0)} {it.toolTip(0)}".lower()
+                hay = (f"{it.text(0)} {it.data(0, TYPE_ROLE)} {top.text(0)} {it.data(0, KEYWORDS_ROLE) or ''} "
+                       f"{it.toolTip(0)}").lower()
                 show = all(w in hay for w in words)
                 it.setHidden(not show)
                 any_shown |= show

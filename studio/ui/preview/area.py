@@ -282,8 +282,14 @@ class PreviewArea(QObject):
         self.stack.image.set_b(None)
 
     def node_removed(self, node_id: str) -> None:
-        """A node left the graph: the wipe's B, if it was that node's output, goes with it."""
-        if self.compare is not None and self.compare[0] == node_id:
+        """A node left the graph: the wipe's B, if it was that node's output, goes with it; the
+        viewer, if it showed that node's output, is emptied (and unpinned) and says so, until
+        another node is selected (issue 61: a deleted node's picture stayed)."""
+        if self.node_id == node_id:
+            self.clear()
+            self.set_pinned(False)
+            self.stack.image.set_placeholder("the node shown was deleted: select a node to see its output")
+        elif self.compare is not None and self.compare[0] == node_id:
             self.clear_compare()
 
     def toggle_compare(self, on: bool) -> None:

@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QLabel, QSpinBox, QToolButton
 
 from studio.engine.device import known_devices
+from studio.ui.window.help_menu import add_guides, show_about
 
 
 class DeviceCombo(QComboBox):
@@ -53,6 +54,10 @@ def build_menus(win) -> None:
     add_action(win, "&Shortcuts", win.show_shortcuts, QKeySequence.HelpContents, h)
     add_action(win, "Model &families…", win.show_families, menu=h,
                tip="every kind of model Studio reads: families, variants, tasks and their inputs, formats")
+    h.addSeparator()
+    add_guides(win, h, add_action)
+    h.addSeparator()
+    add_action(win, "&About Studio", lambda: show_about(win), menu=h)
 
 
 def _file_menu(win, mb) -> None:

@@ -45,7 +45,7 @@ class LTX2Video(GeneratorNode):
     id = "video_models.ltx2"
     title = "LTX-2 Video + Sound"
     task = "t2v"
-    inputs = (In("model", "Model", help="an LTX-2 model (LTX2Pipeline)"),
+    inputs = (In("model", "Video Model", help="an LTX-2 model (LTX2Pipeline)"),
               In("image", "Image", optional=True, help="the first frame: image to video"),
               In("prompt", "Text", optional=True),
               In("audio", "Audio", optional=True, help="a track to keep instead of the made sound ('sound: input')")

@@ -56,7 +56,7 @@ class WanAnimate(GeneratorNode):
     title = "Wan Animate"
     task = "animate"
     streams_output = False  # one pipeline call makes every segment: nothing to hand on before it ends
-    inputs = (In("model", "Model", help=f"a Wan Animate model (WanAnimatePipeline), e.g. {MODEL}"),
+    inputs = (In("model", "Video Model", help=f"a Wan Animate model (WanAnimatePipeline), e.g. {MODEL}"),
               In("reference", "Image", help="the character to animate (a still; a clip's first frame)"),
               In("pose", "Video", help="the driving pose video (Draw Pose): its length is the clip's"),
               In("face", "Video", help="the driving face crops (Face Crops; 512x512 for the released model)"),

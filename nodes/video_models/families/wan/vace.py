@@ -115,10 +115,11 @@ class WanVACE(GeneratorNode):
     the control is followed;
     'guidance 2' is Wan 2.2's guidance for its low-noise expert."""
     id = "video_models.wan_vace"
+    keywords = ("inpaint", "outpaint", "paint out", "cleanup", "object removal", "extend")
     title = "Wan VACE"
     task = "vace"
     source_ports = ("video",)  # the control (or source) clip: 'frames' shorter drops its last frames
-    inputs = (In("model", "Model", help="a Wan VACE model (WanVACEPipeline)"),
+    inputs = (In("model", "Video Model", help="a Wan VACE model (WanVACEPipeline)"),
               In("video", "Video", optional=True, help="control: the control video; inpaint / outpaint / extend: the "
                                                       "source clip"),
               In("mask", "Mask", optional=True, help="white: the model makes these pixels; black: kept from the video"),

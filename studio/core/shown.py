@@ -1,0 +1,44 @@
+"""Values as messages, the Log and notes show them: numbers with a sane number of significant
+digits (8.000000000000002 is shown as 8.0), long text cut at a word with how much more there was."""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+DIGITS = 6  # significant digits of a float shown
+
+
+def number(v: Any) -> str:
+    """A number as shown: an int as it is; a float to DIGITS significant digits, written like
+    Python writes a float (8.0, 0.3, 1e-05, 1e+308); anything else as ``str``."""
+    if isinstance(v, bool) or not isinstance(v, float):
+        return str(v)
+    if not math.isfinite(v):
+        return str(v)
+    short = f"{v:.{DIGITS}g}"
+    if "e" in short:
+        return short
+    return repr(float(short))
+
+
+def rounded(value: Any) -> Any:
+    """``value`` (numbers, lists, dicts) with every float rounded to DIGITS significant digits,
+    for a JSON dump shown to the user."""
+    if isinstance(value, float) and math.isfinite(value):
+        return float(f"{value:.{DIGITS}g}")
+    if isinstance(value, dict):
+        return {k: rounded(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [rounded(v) for v in value]
+    return value
+
+
+def cut(text: str, limit: int) -> str:
+    """``text`` when it fits in ``limit`` characters; else its start, cut at a space when one is
+    near the end, and '… (N more characters)' naming what was left out."""
+    if len(text) <= limit:
+        return text
+    keep = max(1, limit - 24)  # room for the marker
+    space = text.rfind(" ", int(keep * 0.7), keep + 1)
+    head = text[:space if space > 0 else keep].rstrip()
+    return f"{head}… ({len(text) - len(head):,} more characters)"
