@@ -130,10 +130,11 @@ class Context:
     def log(self, message: str) -> None:
         self.runtime.emit(NodeProgress(self.node_id, 0, None, None, None, message))
 
-    def note(self, text: str, level: str = "info") -> None:
+    def note(self, text: str, level: str = "info", logged: bool = True) -> None:
         """A short line under the running node and in the status bar (events.NodeNote): what a
-        long phase is doing, or what it will cost."""
-        self.runtime.emit(NodeNote(self.node_id, text, level))
+        long phase is doing, or what it will cost; ``logged`` False for a passing progress line
+        (shown, not written to the Log)."""
+        self.runtime.emit(NodeNote(self.node_id, text, level, logged))
 
     def info(self, text: str) -> None:
         """A report for the user (printed by the CLI, shown in the window's log)."""

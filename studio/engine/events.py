@@ -116,7 +116,9 @@ class ModelStatus:
 class NodeNote:
     """A short line about a running node, shown under it on the canvas and in the status bar:
     e.g. the time a CPU run will take ("about 40 min on the CPU: lower width/height/frames or use
-    a GPU"). ``level`` "warning" also makes it a warning of the run."""
+    a GPU"). ``level`` "warning" also makes it a warning of the run. ``logged`` False: a passing
+    progress line ("decoding 40 / 121 frames"), shown but not written to the Log."""
     node_id: str
     text: str
     level: str = "info"
+    logged: bool = True

@@ -242,7 +242,7 @@ class RunState:
         warn = e.level == "warning"
         self.note = e.text
         self._set(e.node_id, None, "note", e.text, warn)
-        if self._last_message.get(e.node_id) != e.text:  # a warning said with its note: one Log line
+        if e.logged and self._last_message.get(e.node_id) != e.text:  # a warning said with its note: one Log line
             self.logged.emit(f"{self.title(e.node_id)}: {e.text}", "warn" if warn else "info", False)
         self.status_changed.emit()
 

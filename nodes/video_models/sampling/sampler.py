@@ -4,6 +4,7 @@ blending for clips longer than the model makes at once."""
 from __future__ import annotations
 
 import time
+from contextlib import nullcontext
 from typing import Any, Callable
 
 import numpy as np
@@ -130,9 +131,10 @@ class Sampler:
         return Previewer(self.fam, self.ref.shared.preview_w, grid)
 
     def _step_callback(self, kwargs: dict[str, Any], k: int, n_windows: int, stream, guard, keeper, timer,
-                       t_call: float):
+                       t_call: float, decoding=None):
         """The pipeline's callback after each step: the kept step, the phase timer, a live preview now
-        and then, the guard's first-step timing and the progress (which raises Cancelled on a Stop)."""
+        and then, the guard's first-step timing and the progress (which raises Cancelled on a Stop);
+        after the call's last step, the decode said as it begins (``decoding``: decode_progress)."""
         ctx = self.ctx
         last = [0.0]
         done = [0]  # steps of this call, over all its denoising loops
@@ -161,6 +163,8 @@ class Sampler:
             per_call = total * self.segments
             ctx.progress(k * per_call + done[0], n_windows * per_call, preview=prev, force=first,
                          message=f"window {k + 1}/{n_windows}" if first else None)
+            if decoding is not None and done[0] >= per_call:
+                decoding.begin()
             return kw
         return on_step
 
@@ -181,12 +185,15 @@ class Sampler:
             from ..runs.kept_steps import StepKeeper
             keeper = StepKeeper(ctx, self.ref, pipe, dict(kwargs, schedule=self.context_tag), gen.initial_seed(),
                                 self.context)
-        on_step = self._step_callback(kwargs, k, n_windows, stream, guard, keeper, timer, t_call)
-
+        from ..takes.decode_progress import DecodeProgress, temporal_ratio
         from ..takes.time_tiles import can_tile, decode_take, to_host
+        timed = self.one_take and can_tile(pipe) and kwargs.get("last_image") is None
+        decoding = None if timed else DecodeProgress(  # the pipeline decodes: said as it goes
+            ctx, getattr(pipe, "vae", None), int(kwargs.get("num_frames") or 1), temporal_ratio(pipe))
+        on_step = self._step_callback(kwargs, k, n_windows, stream, guard, keeper, timer, t_call, decoding)
+
         from .call_adapters import adapted_call
         # one take of the whole clip: its latent decoded in time tiles into the clip's buffer (time_tiles.py)
-        timed = self.one_take and can_tile(pipe) and kwargs.get("last_image") is None
         tiled = False if timed else self._tile_if_needed(kwargs, say=k == 0)
         call = dict(kwargs, generator=gen, output_type="latent" if timed else "pt", callback_on_step_end=on_step,
                     callback_on_step_end_tensor_inputs=["latents"])
@@ -198,7 +205,8 @@ class Sampler:
             with torch.inference_mode():
                 frames = rescue.decode_kept() if rescue.kept else None
                 if frames is None:
-                    with rescue, self._windows(keeper, gen.initial_seed()), adapted_call(pipe, call) as fit:
+                    with rescue, self._windows(keeper, gen.initial_seed()), adapted_call(pipe, call) as fit, \
+                            (decoding or nullcontext()):
                         timer.call()
                         out = pipe(**fit)
                     frames = out.frames if timed else out.frames[0] if hasattr(out, "frames") else out[0][0]
@@ -236,7 +244,6 @@ class Sampler:
     def _windows(self, keeper=None, seed: int = 0):
         """The context-windows hook on the denoiser for the call, when the take is made so; for a
         diffusion-forcing take, the global noise it draws seeded from the call's (takes/forcing.py)."""
-        from contextlib import nullcontext
         if self.forcing is not None:
             from ..takes.forcing import seeded_noise
             return seeded_noise(seed, self.ref.device)

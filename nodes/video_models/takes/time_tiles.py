@@ -21,7 +21,7 @@ import numpy as np
 
 from studio.engine.memory import give_back
 
-from . import vae_tiles
+from . import decode_progress, vae_tiles
 
 TILE = vae_tiles.WAN_TILE
 LTX_PIPELINES = ("LTXPipeline", "LTXImageToVideoPipeline")  # their decode is the one _ltx_latent repeats
@@ -110,13 +110,19 @@ def decode_take(ctx, pipe, latents, call=None, tile: int = TILE) -> np.ndarray:
                      f"frames, blended over {vae.tile_sample_min_num_frames - vae.tile_sample_stride_num_frames}: "
                      "its framewise decoding), each tile to the host as it is made")
         out, done = None, 0
+        most = vae_tiles.most_frames(vae, z.shape[2])  # the buffer's frames: at least the take's
+        total = min(most, int((call or {}).get("num_frames") or most))
+        if ctx is not None:
+            decode_progress.started(ctx, total)
         for part in vae_tiles.tiles(vae, z, temb, tile):
             frames = pipe.video_processor.postprocess_video(part, output_type="pt")[0]  # [T, 3, H, W] in [0, 1]
             host = frames.permute(0, 2, 3, 1).float().contiguous().cpu().numpy()
             if out is None:
-                out = _buffer(ctx, (vae_tiles.most_frames(vae, z.shape[2]),) + host.shape[1:])
+                out = _buffer(ctx, (most,) + host.shape[1:])
             out[done:done + len(host)] = host
             done += len(host)
+            if ctx is not None:
+                decode_progress.said(ctx, done, total)
             del part, frames, host
             give_back()  # what the tile's decode freed, back to the system: else glibc's heap grows tile by tile
     return out[:done]

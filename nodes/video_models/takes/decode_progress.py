@@ -1,0 +1,78 @@
+"""The VAE decode said while it runs (issue 61 item 2: after "step 8 / 8" nothing moved for one to two
+minutes while 121 frames were decoded, and the artist took it for a hang).
+
+As the last denoising step ends the node says "decoding 121 frames with the VAE…" (under the node,
+in the status bar, once in the Log); while the decode runs, "decoding 40 / 121 frames" (shown, not
+logged) at most every half second. A VAE that decodes latent frame by latent frame (Wan's: its
+decoder called once per latent frame, every ``temporal`` frames of video) is counted by a forward
+hook on its decoder, which does nothing but count and read a clock (no device sync); time tiles
+(time_tiles.decode_take) say each tile as it lands on the host."""
+from __future__ import annotations
+
+import time
+
+INTERVAL = 0.5  # seconds between two progress lines
+FRAMEWISE = ("AutoencoderKLWan",)  # VAEs whose decode calls the decoder once per latent frame
+
+
+def temporal_ratio(pipe) -> int:
+    """Video frames a latent frame makes (Wan's pipelines call it vae_scale_factor_temporal, LTX's
+    vae_temporal_compression_ratio)."""
+    for name in ("vae_scale_factor_temporal", "vae_temporal_compression_ratio"):
+        v = getattr(pipe, name, None)
+        if isinstance(v, int) and v > 0:
+            return v
+    return 1
+
+
+def started(ctx, frames: int) -> None:
+    """The decode begins: said once (the Log too)."""
+    ctx.note(f"decoding {frames} frames with the VAE…")
+
+
+def said(ctx, done: int, frames: int) -> None:
+    ctx.note(f"decoding {min(done, frames)} / {frames} frames", logged=False)
+
+
+class DecodeProgress:
+    """Around a pipeline call that decodes its latents itself: counts the decoder's calls of a
+    frame-by-frame VAE and says the frames decoded; for another VAE only that the decode began
+    (the last step's callback calls :meth:`begin`)."""
+
+    def __init__(self, ctx, vae, frames: int, temporal: int):
+        self.ctx, self.frames, self.temporal = ctx, int(frames), max(1, int(temporal))
+        self.latent_frames = (self.frames - 1) // self.temporal + 1
+        self.decoder = getattr(vae, "decoder", None) if type(vae).__name__ in FRAMEWISE else None
+        self.vae = vae
+        self.handle = None
+        self.calls = 0
+        self.begun = False
+        self.last = 0.0
+
+    def __enter__(self):
+        tiled = bool(getattr(self.vae, "use_tiling", False))  # the decoder runs per tile too: not counted
+        if self.decoder is not None and not tiled and hasattr(self.decoder, "register_forward_hook"):
+            self.handle = self.decoder.register_forward_hook(self._called)
+        return self
+
+    def __exit__(self, *exc):
+        if self.handle is not None:
+            self.handle.remove()
+            self.handle = None
+        return False
+
+    def begin(self) -> None:
+        """The last step is done: the decode starts now."""
+        if not self.begun:
+            self.begun = True
+            self.calls = 0
+            started(self.ctx, self.frames)
+
+    def _called(self, module, args, output) -> None:
+        if not self.begun:  # a call before the last step is not the decode
+            return
+        self.calls += 1  # latent frame k decoded: the first gives one frame, each later one ``temporal``
+        now = time.perf_counter()
+        if now - self.last >= INTERVAL or self.calls >= self.latent_frames:
+            self.last = now
+            said(self.ctx, 1 + (self.calls - 1) * self.temporal, self.frames)
