@@ -162,11 +162,24 @@ def _split_conv(token, conv_forward, tick=None):
     return run
 
 
+OVERRUN = 1.1  # an estimate is revised once the node has run this much longer than it said
+REVISE_EVERY_S = 2.0  # and then at most this often
+
+
+def overrun(elapsed: float, said: float | None, done: int, total: int) -> float | None:
+    """The node's whole time re-estimated when it has run past what was said (issue 61 item 7: "predicted
+    about 83 s" stayed on screen past 114 s): from the steps made so far, ``elapsed`` for ``done`` of
+    ``total``; None while within the estimate (or nothing was said, or no step is made)."""
+    if said is None or said <= 0 or done <= 0 or elapsed <= said * OVERRUN:
+        return None
+    return elapsed * max(total, done) / done
+
+
 class RunGuard:
     """``with RunGuard(ctx, pipe, denoiser_name, steps, estimate=...)``: hooks installed inside."""
 
     def __init__(self, ctx, pipe, denoiser: str, steps: int, estimate: bool, whole=None,
-                 predicted: float | None = None):
+                 predicted: float | None = None, started: float | None = None):
         self.ctx, self.pipe, self.denoiser_name = ctx, pipe, denoiser
         self.steps = max(1, int(steps))  # denoising steps of the whole generation (every window)
         self.estimate = estimate
@@ -181,6 +194,7 @@ class RunGuard:
         self.first_forward_s: float | None = None
         self.warned = False
         self.said: float | None = predicted  # the estimate said, in seconds
+        self.started = started if started is not None else time.perf_counter()  # the node's start
         self.next_early = EARLY_ESTIMATE_S  # when the first step has run this long, say "at least"
 
     # -- hooks --------------------------------------------------------------------------------
@@ -274,6 +288,19 @@ class RunGuard:
             self.first_forward_s = time.perf_counter() - self.first_forward_start
 
     # -- the estimate -------------------------------------------------------------------------
+    def tick(self, done: int, total: int) -> None:
+        """After each step (``done`` of ``total``): a node that has run past its estimate says so,
+        with the estimate made again from its progress, at most every REVISE_EVERY_S."""
+        now = time.perf_counter()
+        elapsed = now - self.started
+        est = overrun(elapsed, self.said, done, total)
+        if est is None or now - self.said_at < REVISE_EVERY_S:
+            return
+        old, self.said, self.said_at = self.said, est, now
+        left = "the decode to come" if done >= total else f"{done} of {total} steps made"
+        self.ctx.note(f"longer than predicted (about {fmt_duration(old)}): about {fmt_duration(est)} now, "
+                      f"{fmt_duration(elapsed)} so far, {left}")
+
     def step_done(self, step_seconds: float) -> None:
         """The first denoising step ended, after ``step_seconds``: refine what was said."""
         if self.estimate:

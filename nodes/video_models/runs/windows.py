@@ -77,7 +77,8 @@ class ClipMaking:
             self._guard = stack.enter_context(RunGuard(self.ctx, s.pipe, s.fam.denoiser,
                                                        self.steps * len(self.starts), s.on_cpu,
                                                        whole=self.clock.whole_after_step,
-                                                       predicted=self.clock.predicted))
+                                                       predicted=self.clock.predicted,
+                                                       started=self.clock.node_t0))
         except BaseException:
             stack.close()
             raise

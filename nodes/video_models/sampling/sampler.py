@@ -163,6 +163,8 @@ class Sampler:
             per_call = total * self.segments
             ctx.progress(k * per_call + done[0], n_windows * per_call, preview=prev, force=first,
                          message=f"window {k + 1}/{n_windows}" if first else None)
+            if guard is not None:  # past its estimate: said again from the steps made
+                guard.tick(k * per_call + done[0], n_windows * per_call)
             if decoding is not None and done[0] >= per_call:
                 decoding.begin()
             return kw
