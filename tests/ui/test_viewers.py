@@ -49,13 +49,21 @@ def test_display_conversions():
     assert display_rgb(np.full((2, 2, 1), 1.0, np.float32), "mask")[0, 0].tolist() == [255, 255, 255]
 
 
-def test_mask_shows_as_an_overlay_on_the_last_video(qtbot, area):
+def test_mask_shows_as_an_overlay_on_its_plate(qtbot, area):
+    """Issue 61 item 1: over the plate the window gives for the mask's node (its input clip), not
+    over whatever video was viewed last; with no plate, its matte."""
     video = solid_clip([(0.0, 0.0, 1.0)] * 3)
-    area.show_value("v", "Video", video, "v:video")
+    other = solid_clip([(0.0, 1.0, 0.0)] * 3)
     m = np.zeros((3, 10, 20, 1), np.float32)
     m[:, :, 10:] = 1.0
-    area.show_value("m", "Mask", ArrayClip(m), "m:mask")
+    area.show_value("o", "Other", other, "o:video")  # viewed last: not the mask's plate
+    area.show_value("m", "Mask", ArrayClip(m), "m:mask")  # no plate given: the matte
     qtbot.waitUntil(lambda: area.shown_frame == 0)
+    assert area.stack.image.mask is None and qimage_to_array(area.stack.image.image)[0, 0].tolist() == [0, 0, 0]
+    area.show_value("o", "Other", other, "o:video")
+    area.set_plate("m", video, "v:video")
+    area.show_value("m", "Mask", ArrayClip(m), "m:mask")
+    qtbot.waitUntil(lambda: area.shown_frame == 0 and area.stack.image.mask is not None)
     view = area.stack.image
     assert view.mask is not None and qimage_to_array(view.image)[0, 0].tolist() == [0, 0, 255]
     view.one_to_one()

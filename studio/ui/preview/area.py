@@ -67,7 +67,11 @@ class PreviewArea(QObject):
         self.kind = "none"
         self.clip: CachedClip | None = None
         self.compare: tuple[str, str, Any, CachedClip | None] | None = None  # B of the A/B wipe
-        self.underlay: CachedClip | None = None  # last video shown: under masks and keypoints
+        self.underlay: CachedClip | None = None  # last video shown: its rate for sound and features
+        # the plate of the node shown (its input clip, or the clip pinned): under its mask or points,
+        # unless Matte is on; a mask with no plate is shown as its matte (plates.py in the window)
+        self.plate: tuple[str, CachedClip] | None = None  # (node id, clip)
+        self.matte = False
         self.pinned = False
         self.follow_live = True
         self.auto_thumbnails = True  # compute the visible thumbnail slots in the background
@@ -159,6 +163,7 @@ class PreviewArea(QObject):
         kind = self.kind
         self.title_label.set_parts(title, summary(value))
         self.arrows_button.setVisible(kind in ("flow", "flow_image"))  # only flow has arrows to draw
+        self.matte_button.setVisible(kind in ("mask", "mask_image"))  # a mask: over its plate, or its matte
         live = set(self.timeline.live) if self.live_node == node_id else set()
 
         if kind in ("video", "flow", "mask"):
@@ -214,6 +219,7 @@ class PreviewArea(QObject):
         self._drop_compare()  # the A/B wipe belongs to the document: its B was a node of the graph gone
         self.title_label.set_parts("")
         self.arrows_button.setVisible(False)
+        self.matte_button.setVisible(False)
         self.stack.image.set_frame(None)
         self.stack.image.set_b(None)
         self.stack.image.set_mask(None)
@@ -307,6 +313,31 @@ class PreviewArea(QObject):
         if self.compare is None:
             self.stack.image.set_b(None)
 
+    def set_plate(self, node_id: str, value: Any, key: str) -> None:
+        """The plate of node ``node_id`` (its input clip, an image, or None): what its mask or points
+        are drawn over. Set before :meth:`show_value` shows the node's output."""
+        if value is None:
+            self.plate = None
+            return
+        from studio.engine.clip import as_clip
+        clip = as_clip(value)
+        self.plate = (node_id, clip if isinstance(clip, CachedClip) and clip.cache is self.frame_cache
+                      else CachedClip(clip, self.frame_cache, key))
+
+    def plate_clip(self) -> CachedClip | None:
+        """The plate under what is shown now: the shown node's, when Matte is off."""
+        if self.plate is None or self.matte or self.plate[0] != self.node_id:
+            return None
+        return self.plate[1]
+
+    def toggle_matte(self, on: bool) -> None:
+        """Matte (M in the viewer): a mask shown as black and white, not over its plate."""
+        self.matte = bool(on)
+        if self.matte_button.isChecked() != self.matte:
+            self.matte_button.setChecked(self.matte)
+        if self.kind in ("mask", "keypoints"):
+            self.show_frame(self.timeline.current)
+
     def toggle_arrows(self, on: bool) -> None:
         self.stack.image.arrows = bool(on)
         self.stack.image.update()
@@ -352,10 +383,11 @@ class PreviewArea(QObject):
         out = []
         if self.clip is not None:
             out.append(self.clip)
-        if self.kind in ("mask", "keypoints") and self.underlay is not None and self.underlay is not self.clip:
+        plate = self.plate_clip()
+        if self.kind in ("mask", "keypoints") and plate is not None and plate is not self.clip:
             v = self.value
-            if (v.width, v.height) == (self.underlay.width, self.underlay.height):
-                out.append(self.underlay)
+            if (v.width, v.height) == (plate.width, plate.height):
+                out.append(plate)
         if self.compare is not None and self.compare[3] is not None and self.kind in ("video", "flow", "mask"):
             out.append(self.compare[3])
         return out
@@ -364,7 +396,8 @@ class PreviewArea(QObject):
         """What frame i of the shown value needs, computed off the GUI thread when uncached."""
         clip = self.clip
         clips = self._clips_for_frame()
-        underlay = next((c for c in clips if c is self.underlay and c is not clip), None)
+        plate = self.plate_clip()
+        underlay = next((c for c in clips if c is plate and c is not clip), None)
         b = self.compare[3] if self.compare is not None else None
         b = b if b in clips else None
 
@@ -455,6 +488,8 @@ class PreviewArea(QObject):
                 img.set_frame(res["underlay"], res["underlay_rgb"])
                 img.set_mask(raw)
             else:
+                if kind == "mask":
+                    img.set_mask(None)  # its matte: no plate under it (none, or Matte on)
                 img.set_frame(raw, res["a_rgb"])
             if "b" in res:
                 img.set_b(res["b"], res["b_rgb"])

@@ -122,6 +122,9 @@ def build_viewer(area) -> None:
     area.compare_button = tool_button("A/B", "keep this output as B and wipe between it and the next one",
                                      area.toggle_compare, True)
     area.arrows_button = tool_button("Arrows", "draw flow vectors as arrows", area.toggle_arrows, True)
+    area.matte_button = tool_button("Matte", "show the mask as its matte (black and white) instead of over its "
+                                    "plate, the node's input clip (Alt+M)", area.toggle_matte, True)
+    area.matte_button.setShortcut("Alt+M")
     area.fit_button = tool_button("Fit", "fit the frame to the viewer (F)", lambda: area.stack.image.fit_to_window())
     area.one_button = tool_button("1:1", "one image pixel per screen pixel (1)", lambda: area.stack.image.one_to_one())
     # the display controls (exposure, gamma, channel, proxy, overlay) fold away, so a small
@@ -129,7 +132,7 @@ def build_viewer(area) -> None:
     # view is altered
     area.display_button = tool_button("Display", "exposure, gain, gamma, channel, proxy and safe-area "
                                      "overlay, for viewing only", area.toggle_display, True)
-    for w in (area.title_label, area.compare_button, area.arrows_button, area.display_button, area.fit_button,
+    for w in (area.title_label, area.compare_button, area.arrows_button, area.matte_button, area.display_button, area.fit_button,
               area.one_button, area.pin_button):
         bar.addWidget(w)
     lay.addLayout(bar)

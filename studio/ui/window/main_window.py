@@ -24,7 +24,7 @@ from studio.ui.document.document import Document
 from studio.ui.panels.palette import NodePalette
 from studio.ui.panels.properties import PropertiesPanel
 from studio.ui.text import escape_html
-from studio.ui.window import first_frames, key_marks
+from studio.ui.window import first_frames, key_marks, plates
 from studio.ui.window.files import FileActions, read_graph_file, rebase_paths  # noqa: F401 - their old home
 from studio.ui.dialogs.sizing import keep_on_screen, resize_fitted
 from studio.ui.window.engine_loader import EngineLoader
@@ -414,7 +414,9 @@ class MainWindow(QMainWindow):
         if self.preview is not None and hasattr(self.preview, "node_selected"):
             self.preview.node_selected(nid, self.doc, self.data_dir)  # the record panel
         if nid is not None and not self.runs.show_result(nid):
-            first_frames.show_first_frame(self, nid)  # a loader not run yet: its file's first frame
+            # a mask or points node not run yet: its plate, to click on; a loader: its file's first frame
+            if not plates.show_plate(self, nid):
+                first_frames.show_first_frame(self, nid)
 
     # -- help -------------------------------------------------------------------------------
     def show_shortcuts(self) -> None:

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QLabel
 
 from studio.core.errors import StudioError
 from studio.engine.run_state import RunState
-from studio.ui.window import key_marks, run_views
+from studio.ui.window import key_marks, plates, run_views
 from studio.ui.window.output_link import OutputLink
 from studio.ui.window.status_bar import ElidedLabel
 
@@ -206,6 +206,7 @@ class RunFeedback:
         title = self.state.title(nid)
         key = f"{self.state.output_signatures.get(nid, nid)}:{port}"
         try:
+            plates.set_plate(win, nid)  # a mask or points: over the node's input clip
             win.preview.show_value(nid, title, value, key)
             key_marks.show_marks(win, nid)  # the generator's keyframes on the timeline
         except Exception as e:  # noqa: BLE001 - a viewer problem must not break the window
