@@ -43,6 +43,9 @@ class _NoGuard(_Inert):
     def step_done(self, *_a):
         pass
 
+    def tick(self, *_a):
+        pass
+
 
 class _NoRescue(_Inert):
     """DecodeRescue's interface, passing the decode through: the node without the rescue."""
