@@ -113,3 +113,12 @@ def test_the_readme_opens_with_the_two_set_up_commands():
     assert head[3].startswith("bash scripts/setup.sh && .venv/bin/python main.py ")
     assert head[4].startswith("bash scripts/setup.sh && .venv/bin/python -m pytest ")
     assert head[5] == "```"
+
+
+def test_no_merge_markers_are_left_in_the_docs():
+    import glob
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    for path in [os.path.join(root, "README.md"), *glob.glob(os.path.join(root, "docs", "*.md"))]:
+        with open(path, encoding="utf-8") as f:
+            lines = f.read().splitlines()
+        assert not [l for l in lines if l.startswith(("<<<<<<< ", ">>>>>>> ")) or l == "======="], path
