@@ -21,15 +21,24 @@ def test_200_cpu_steps_give_the_losses_recorded_before_the_change(name):
     order (foreach lerp on the CPU is a loop of lerp_; the gradients are clipped over the same
     parameter list; the batch indices come from the same CPU generator). Elsewhere (another CPU's
     kernels round differently, and 200 steps of training amplify a last-bit difference) the first
-    20 steps agree to 1e-4. One model a case (17 s and 5 s of one core)."""
+    10 steps agree to 1e-4 and the first 20 to 2e-3. One model a case (17 s and 5 s of one core)."""
     want = json.load(open(ref.PATH, encoding="utf-8"))
-    same_machine = want["torch"] == torch.__version__ and want["cpu"] == torch.backends.cpu.get_cpu_capability()
+    # torch's version and ISA level are not the whole machine: two AVX512 hosts with the same torch
+    # gave different last bits at step 5 (oneDNN picks kernels by the CPU's own features), so the
+    # bit-for-bit check needs the recording's full CPU fingerprint too (absent in the recording of
+    # 0a6db58: the looser check below everywhere)
+    same_machine = (want["torch"] == torch.__version__ and want["cpu"] == torch.backends.cpu.get_cpu_capability()
+                    and want.get("cpu_flags") == ref.cpu_flags())
     got = ref.trace(name, ref.datasets()[name])
     assert len(got) == ref.STEPS
     if same_machine:
         assert got == want["losses"][name], name
     else:
-        assert got[:20] == pytest.approx(want["losses"][name][:20], rel=1e-4), name
+        # the first ten steps to 1e-4 (a changed step moves step 1 by far more), the next ten to 2e-3:
+        # training amplifies a last-bit difference (measured on one such host: 5e-5 at step 9,
+        # 6.7e-4 at step 17, 1e-3 at step 57)
+        assert got[:10] == pytest.approx(want["losses"][name][:10], rel=1e-4), name
+        assert got[:20] == pytest.approx(want["losses"][name][:20], rel=2e-3), name
 
 
 def test_ema_foreach_equals_the_per_tensor_update():

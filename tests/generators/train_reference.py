@@ -58,9 +58,21 @@ def trace(name: str, ds, steps: int = STEPS) -> list[float]:
     return losses
 
 
+def cpu_flags() -> str:
+    """The CPU's model name and feature flags (Linux), as a short fingerprint: '' where unknown."""
+    import hashlib
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            lines = [ln for ln in f.read().splitlines() if ln.startswith(("model name", "flags"))][:2]
+    except OSError:
+        return ""
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16] if lines else ""
+
+
 def main() -> int:
     ds = datasets()
     out = {"steps": STEPS, "torch": torch.__version__, "cpu": torch.backends.cpu.get_cpu_capability(),
+           "cpu_flags": cpu_flags(),
            "losses": {name: trace(name, d) for name, d in ds.items()}}
     with open(PATH, "w", encoding="utf-8") as f:
         json.dump(out, f, indent=0)
