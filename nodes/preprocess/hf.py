@@ -43,6 +43,8 @@ class Kind:
     processor_class: str
     example: str
     classes: tuple[tuple[str, str], ...] = ()  # (model_type, class) where a kind takes more than one model
+    processors: tuple[tuple[str, str], ...] = ()  # (model_type, processor class) likewise
+    takes: str = "video"  # what its node reads ("video", "audio")
 
 
 KINDS = {
@@ -56,6 +58,12 @@ KINDS = {
     # preprocessor_config.json (and tokenises a SAM 3 phrase with the folder's tokenizer)
     "segment": Kind("video segmenter (SAM 2 or SAM 3 video)", ("sam2_video", "sam2", "sam3_video"), "Sam2VideoModel",
                     "", "facebook/sam2.1-hiera-tiny", classes=(("sam3_video", "Sam3VideoModel"),)),
+    # the speech encoders the voice-driven video models were trained on (Speech Features,
+    # nodes/encoders/speech.py): wav2vec2 (InfiniteTalk, Wan S2V) and Whisper's encoder (HuMo)
+    "speech": Kind("speech encoder (wav2vec2 or Whisper)", ("wav2vec2", "whisper"), "Wav2Vec2Model",
+                   "Wav2Vec2FeatureExtractor", "facebook/wav2vec2-base-960h",
+                   classes=(("whisper", "WhisperModel"),), processors=(("whisper", "WhisperFeatureExtractor"),),
+                   takes="audio"),
 }
 
 
@@ -179,13 +187,18 @@ def model_input(value: Any, want: str, node: str) -> PreprocessModel:
     return value.check(want, node)
 
 
-def processor_class(want: str):
-    """The image processor of kind ``want``: the torchvision one where torchvision is installed,
-    else the PIL one transformers would fall back to (said once by transformers as a warning)."""
+def processor_class(want: str, model_type: str = ""):
+    """The processor of kind ``want`` (for ``model_type`` where the kind takes several models): an
+    image processor is the torchvision one where torchvision is installed, else the PIL one
+    transformers would fall back to (said once by transformers as a warning); an audio feature
+    extractor is itself."""
     import importlib.util
 
     import transformers
-    name = KINDS[want].processor_class
+    k = KINDS[want]
+    name = dict(k.processors).get(model_type, k.processor_class)
+    if k.takes == "audio":
+        return getattr(transformers, name)
     return getattr(transformers, name if importlib.util.find_spec("torchvision") else name + "Pil")
 
 
@@ -219,7 +232,8 @@ def load(path: str, want: str, device) -> PreprocessModel:
         raise PreprocessModelError(str(e)) from None
     model = getattr(transformers, cls).from_pretrained(path, local_files_only=True, use_safetensors=True)
     model = model.to(device).eval()
-    processor = processor_class(want).from_pretrained(path, local_files_only=True) if k.processor_class else None
+    processor = (processor_class(want, cfg.get("model_type", "")).from_pretrained(path, local_files_only=True)
+                 if k.processor_class else None)
     if cls == "Sam3VideoModel":  # the phrase's tokenizer (the SAM 3 processor itself needs torchvision)
         processor = load_tokenizer(path)
     return PreprocessModel(module=model, config=cfg, kind=want, processor=processor, path=path, device=device)
@@ -228,8 +242,8 @@ def load(path: str, want: str, device) -> PreprocessModel:
 class LoadPreprocessor(Node):
     """Open a preprocessor model from your disk: a folder in the Hugging Face layout (config.json,
     model.safetensors, preprocessor_config.json) for Detect People (RT-DETR), Pose Estimate
-    (ViTPose, ViTPose++ whole-body), Depth (Depth Anything V2) or Segment (SAM 2 video, or SAM 3
-    video for a phrase). Kept loaded between runs; never downloads."""
+    (ViTPose, ViTPose++ whole-body), Depth (Depth Anything V2), Segment (SAM 2 video, or SAM 3
+    video for a phrase) or Speech Features (wav2vec2, Whisper). Kept loaded between runs; never downloads."""
     id = "preprocess.load"
     title = "Load Preprocessor"
     category = CATEGORY
@@ -237,7 +251,7 @@ class LoadPreprocessor(Node):
     outputs = (Out("model", "Model"),)
     params = (Choice("kind", "pose", choices=tuple(KINDS), help="what the model does: people (RT-DETR), "
                                                                "pose (ViTPose), depth (Depth Anything), "
-                                                               "segment (SAM 2 or SAM 3 video)"),
+                                                               "segment (SAM 2 or SAM 3 video), speech (wav2vec2 or Whisper)"),
               Path("model", "", mode="dir", lookup=True, help="a Hugging Face layout folder, or a name under "
                                                              "the models folders (org/name)"),
               Choice("device", "auto", choices=("auto", "cuda", "mps", "cpu"), help="auto: the graph's device"))
@@ -248,7 +262,7 @@ class LoadPreprocessor(Node):
     def model_families(cls) -> list[dict]:
         """One record per kind of preprocessor model (KINDS): `main.py families`, Help > Model families."""
         return [{"kind": "preprocessor", "family": key, "name": k.title, "variants": list(k.model_types),
-                 "tasks": [key], "inputs": {key: ["video"]},
+                 "tasks": [key], "inputs": {key: [k.takes]},
                  "formats": ["Hugging Face transformers folder (.safetensors)"]} for key, k in KINDS.items()]
 
     @classmethod
