@@ -249,6 +249,15 @@ class ModelCache:
         for dev in {e.device for e in entries}:
             empty_device_cache(dev)
 
+    def unload_all(self) -> tuple[int, int]:
+        """Every model unloaded and the host memory its weights held given back to the system (Run >
+        Pause): (models, bytes) unloaded."""
+        entries = self.entries()
+        self.clear()
+        from .memory import give_back
+        give_back()  # the C allocator keeps what torch freed until asked
+        return len(entries), sum(e.nbytes for e in entries)
+
     def _unload(self, e: ModelEntry) -> None:
         self.unloads += 1
         for cb in list(self.on_unload):

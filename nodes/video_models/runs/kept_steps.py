@@ -47,14 +47,15 @@ def scheduler_state(sched) -> dict:
 
 
 class StepKeeper:
-    """One context-windows call: :meth:`step` after each step (from the pipeline's callback),
+    """One pipeline call (a context-windows take, or a plain one: skip_steps.py; ``plan`` None):
+    :meth:`step` after each step (from the pipeline's callback),
     :meth:`skipping` for the hook, :meth:`stopped` when the run is stopped, :meth:`finish` once the
     frames are made."""
 
     def __init__(self, ctx, ref, pipe, kwargs: dict, seed: int, plan):
         self.ctx, self.pipe = ctx, pipe
-        key = run_key(ref, pipe, {"context_windows": (plan.window, plan.overlap, plan.schedule), **kwargs}, seed,
-                      ctx.params)
+        windows = {} if plan is None else {"context_windows": (plan.window, plan.overlap, plan.schedule)}
+        key = run_key(ref, pipe, {**windows, **kwargs}, seed, ctx.params)
         self.path = os.path.join(folder(), key + ".safetensors")
         self.done = -1  # the last step finished in this call
         self.held: tuple | None = None

@@ -183,7 +183,7 @@ class Sampler:
 
         gen = ctx.torch_generator(device="cpu", salt=k)
         keeper = None
-        if self.context is not None:  # a Stop keeps the take's last finished step (kept_steps.py)
+        if self.keeps_steps:  # a Stop keeps the take's last finished step (kept_steps.py)
             from ..runs.kept_steps import StepKeeper
             keeper = StepKeeper(ctx, self.ref, pipe, dict(kwargs, schedule=self.context_tag), gen.initial_seed(),
                                 self.context)
@@ -243,6 +243,12 @@ class Sampler:
         """The call makes a take longer than a window (context windows, diffusion forcing)."""
         return self.context is not None or self.forcing is not None
 
+    @property
+    def keeps_steps(self) -> bool:
+        """A Stop keeps the call's last finished step: a context-windows take, or a plain call of a
+        family whose denoiser input's layout is declared (skip_steps.py); not a diffusion-forcing take."""
+        return self.context is not None or (self.forcing is None and bool(self.fam.window_layout))
+
     def _windows(self, keeper=None, seed: int = 0):
         """The context-windows hook on the denoiser for the call, when the take is made so; for a
         diffusion-forcing take, the global noise it draws seeded from the call's (takes/forcing.py)."""
@@ -250,7 +256,10 @@ class Sampler:
             from ..takes.forcing import seeded_noise
             return seeded_noise(seed, self.ref.device)
         if self.context is None:
-            return nullcontext()
+            if keeper is None:
+                return nullcontext()
+            from ..runs.skip_steps import kept_steps_skipped
+            return kept_steps_skipped(self.pipe, self.fam.window_layout, keeper.skipping)
         from ..takes.context_windows import context_windows_applied
         return context_windows_applied(self.pipe, self.fam, self.context,
                                        skip=keeper.skipping if keeper is not None else None, cond_for=self.context_cond)

@@ -148,6 +148,10 @@ def _run_menu(win, mb) -> None:
                                        tip="run the selected nodes and what they need")
     win.stop_action = add_action(win, "S&top", win.runs.stop, ["Shift+F5", "Ctrl+."], r, tip="stop the run")
     win.stop_action.setEnabled(False)
+    win.pause_action = add_action(win, "&Pause (free memory)", win.runs.pause, "Ctrl+Shift+.", r,
+                                  tip="stop the run keeping its finished steps, and unload the models to free "
+                                      "their memory; Run resumes")
+    win.pause_action.setEnabled(False)
     r.addSeparator()
     add_action(win, "&Clear Cache", win.runs.clear_cache, None, r)
     add_action(win, "Render in &Chunks…", win.open_render_dialog, "Ctrl+Shift+R", r,
@@ -159,6 +163,7 @@ def build_toolbar(win) -> None:
     tb.setObjectName("toolbar-run")
     tb.addAction(win.run_action)
     tb.addAction(win.stop_action)
+    tb.addAction(win.pause_action)
     tb.addSeparator()
     tb.addWidget(QLabel(" Device ", win))
     win.device_combo = DeviceCombo(win)

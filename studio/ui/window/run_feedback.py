@@ -44,6 +44,7 @@ class RunFeedback:
         self.consent = FolderConsent(win, rerun=lambda: self.run_graph())  # a refused output folder: asked once
         self.state = RunState(graph=lambda: win.doc.graph)
         self.ran = False  # a run was asked for, or events came (a run from elsewhere)
+        self.pausing = False  # Pause asked: the models are unloaded when the run has ended
         run_views.bind(self.state, self)
 
     @property
@@ -124,6 +125,7 @@ class RunFeedback:
         win.run_action.setEnabled(False)
         win.run_sel_action.setEnabled(False)
         win.stop_action.setEnabled(True)
+        win.pause_action.setEnabled(True)
         return True
 
     def run_to(self, nid: str) -> bool:
@@ -141,6 +143,21 @@ class RunFeedback:
         if self.win.runner.running:
             self.win.runner.stop()
             self.state.stop()
+
+    def pause(self) -> None:
+        """Run > Pause: Stop (the finished steps and windows are kept, as Stop keeps them) and, once the
+        run has ended, every loaded model unloaded so the memory goes back to the machine while the artist
+        works elsewhere; Run reloads the models and resumes from what was kept."""
+        if self.win.runner.running:
+            self.pausing = True
+            self.stop()
+            self.win.log("pausing: the run stops at its next step, then the models are unloaded")
+
+    def _free_after_pause(self) -> None:
+        self.pausing = False
+        n, nbytes = self.win.runner.executor.models.unload_all()
+        self.win.log(f"paused: {n} model(s) unloaded ({nbytes / 1024 ** 3:.2f} GB freed) and the finished steps kept; "
+                     "Run (F5) loads them again and resumes", status=True)
 
     def clear_cache(self) -> None:
         ex = self.win.runner.executor
@@ -160,10 +177,13 @@ class RunFeedback:
         if s is not None:
             want, s.show_after = s.show_after, None
         self.state.end()
+        if self.pausing:
+            self._free_after_pause()
         win.canvas.badges.stop_running()
         win.run_action.setEnabled(True)
         win.run_sel_action.setEnabled(True)
         win.stop_action.setEnabled(False)
+        win.pause_action.setEnabled(False)
         if error is not None and s is not None and not s.started and self._allowed_now(error):
             win.update_status()
             if self.run_graph(None if s.full else s.targets, want):

@@ -1,0 +1,57 @@
+"""A plain take (one pipeline call, no context windows) resumes from its last finished step too.
+
+kept_steps.py keeps the latent and the scheduler's state of the last finished step when a run is
+stopped; a re-run puts them back at the end of that step. The steps before it need no denoiser: a
+hook on every denoiser of the pipeline (diffusers' ``ModelHook`` through ``HookRegistry``, on
+``transformer`` and ``transformer_2``) returns zeros of the prediction's shape while the keeper says
+the step under way was made by the stopped run, and calls the denoiser as it is otherwise. The
+scheduler steps those zeros cheaply and its state is replaced at the kept step, so the take is the one
+an uninterrupted run makes. The prediction's shape is the input's with the denoiser's
+``out_channels`` on the family's channel axis (``BCTHW``: axis 1; ``packed`` tokens: the last), so
+only families that declare ``window_layout`` keep the steps of a plain take."""
+from __future__ import annotations
+
+HOOK = "studio_kept_steps"
+
+
+def make_hook(layout: str, skip):
+    from diffusers.hooks import ModelHook
+
+    class _Skip(ModelHook):
+        def new_forward(self, module, *args, **kwargs):
+            if not skip():
+                return self.fn_ref.original_forward(*args, **kwargs)
+            x = kwargs["hidden_states"] if "hidden_states" in kwargs else args[0]
+            shape = list(x.shape)
+            shape[-1 if layout == "packed" else 1] = int(module.config.out_channels)
+            zeros = x.new_zeros(shape)
+            if kwargs.get("return_dict", True):
+                from diffusers.models.modeling_outputs import Transformer2DModelOutput
+                return Transformer2DModelOutput(sample=zeros)
+            return (zeros,)
+    return _Skip()
+
+
+class kept_steps_skipped:
+    """The hook on every denoiser of ``pipe`` inside the block, removed however it ends (a cached
+    model is left as it was)."""
+
+    def __init__(self, pipe, layout: str, skip):
+        self.pipe, self.layout, self.skip = pipe, layout, skip
+        self._mods: list = []
+
+    def __enter__(self):
+        from diffusers.hooks import HookRegistry
+        for name in ("transformer", "transformer_2"):
+            mod = getattr(self.pipe, name, None)
+            if mod is not None:
+                HookRegistry.check_if_exists_or_initialize(mod).register_hook(make_hook(self.layout, self.skip), HOOK)
+                self._mods.append(mod)
+        return self
+
+    def __exit__(self, *exc):
+        from diffusers.hooks import HookRegistry
+        for mod in self._mods:
+            HookRegistry.check_if_exists_or_initialize(mod).remove_hook(HOOK, recurse=False)
+        self._mods.clear()
+        return False
