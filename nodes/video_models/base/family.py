@@ -44,6 +44,7 @@ class Family:
     preview_scaling: bool = False  # live previews scale normalised latents by the VAE's scaling_factor too
     keyframes_instead: str = ""  # what it takes instead of keyframes at any frame ('' : the generic words)
     window_layout: str = ""  # its denoiser input's frame axis context windows can cut ("BCTHW", "packed"; '' : none)
+    task_kinds_by_inputs: tuple = ()  # task kinds its generators do by an input, not a pipeline of their own
     cond_shift_fixed: bool = False  # its condition pipeline takes no size-dependent shift (continuation.shift_fixed)
     lora_targets: tuple[str, ...] = ()  # the modules Train Video LoRA adapts by default ((): it trains none)
     train_loss: str = ""  # the loss it was trained with (a key of lora/loss.py's LOSSES)
@@ -91,6 +92,13 @@ class Family:
         """Its condition pipeline's ``conditions`` for keyframes (``.at``, ``.image``, ``.port``)."""
         from .errors import ModelError
         raise ModelError(f"{self.title} has no condition pipeline: it takes no keyframes at any frame")
+
+    def tracks_applied(self, ctx, pipe, tracks, out_size: tuple[int, int], n_frames: int):
+        """A context manager inside which its pipeline's calls follow point ``tracks`` (a Keypoints:
+        Wan-Move's latent trajectory guidance in Wan's folder); refused for a family that takes none."""
+        from .errors import ModelError
+        raise ModelError(f"{self.title} takes no point tracks: tracks steer a Wan-Move model (Wan 2.1 image to "
+                         "video); leave 'tracks' unconnected")
 
     def matches_keys(self, keys: list[str]) -> bool:
         """Whether a single file's tensor names are this family's (every fragment of one pattern)."""

@@ -66,6 +66,8 @@ FIELD_KINDS = {"t2v": ("text",), "i2v": ("image",), "v2v": ("video",), "vace": (
 
 
 def task_kinds(fam) -> list[TaskKind]:
-    """The task kinds a family does (from its pipeline fields), in TASK_KINDS' order."""
+    """The task kinds a family does (from its pipeline fields and the kinds it does by an input of its
+    generators), in TASK_KINDS' order."""
     have = {k for f, kinds in FIELD_KINDS.items() if getattr(fam, f, None) for k in kinds}
+    have.update(fam.task_kinds_by_inputs)  # Wan: trajectories through Image to Video's tracks
     return [t for t in TASK_KINDS.values() if t.key in have]

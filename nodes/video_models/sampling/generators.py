@@ -5,12 +5,14 @@ preview size, the prompt, windows).
 diffusers is imported only when one of these runs (see sampler.py)."""
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 import numpy as np
 
 from studio.core.errors import StudioError
 from studio.core.params import Bool, Choice, Float, Int, Seed, Text
 from studio.core.spec import CLIP, In, Node, Out
-from studio.core.values import Features
+from studio.core.values import Features, Keypoints
 
 from ..loading.inputs import video_model_input as _video_model  # one copy: inputs.py
 from ..loading.node import CATEGORY
@@ -216,16 +218,20 @@ class ImageToVideo(GeneratorNode):
     inputs = (In("model", "Video Model"), In("image", "Image"),
               In("prompt", "Text", optional=True, help="families that take a prompt (not SVD)"),
               In("last_image", "Image", optional=True, help="Wan: the clip's last frame (first-last frame; a clip's "
-                                                           "last frame when a Video is connected)")) + KEY_INPUTS
+                                                           "last frame when a Video is connected)"),
+              In("tracks", "Keypoints", optional=True, help="Wan-Move: point tracks the motion follows (Track "
+                                                            "Keypoints, Pose Estimate...), over the take's frames")) \
+        + KEY_INPUTS
     outputs = (Out("video", "Video"),)
     params = (Text("prompt", "", help="families that take a prompt (not SVD)"),
               Text("negative_prompt", ""),) + COMMON + (
               Int("motion", 127, min=1, max=255, help="SVD: motion bucket (more = more motion)"),
               Float("noise_aug", 0.02, min=0.0, max=1.0, help="SVD: noise added to the still (more = freer)")) + KEY_PARAMS
 
-    def run(self, ctx, model, image, prompt=None, last_image=None, **keys):
+    def run(self, ctx, model, image, prompt=None, last_image=None, tracks=None, **keys):
         from ..takes.keyframes import last_frame
         s, n, win, fps = self._start(ctx, model)
+        window = win  # one pipeline call's frames, before a long take is planned
         keyed = self._keyframes(ctx, s, n, win, keys)
         last = last_frame(ctx, s, last_image)
         win = self._long_take(ctx, s, n, win, False)
@@ -255,8 +261,22 @@ class ImageToVideo(GeneratorNode):
             if last is not None and start + win >= n:  # the window that ends the clip
                 return dict(base, image=to_pil(still), last_image=to_pil(last))
             return dict(base, image=to_pil(still))
-        return self._made(ctx, s.generate(n, win, self.overlap, make, fps, image=img, previews=p.previews,
-                                          size=(w, h), steps=self.steps, blend=self.blend, hold=self.hold), w, h)
+        with self._tracks(ctx, s, tracks, (w, h), n, window):
+            clip = s.generate(n, win, self.overlap, make, fps, image=img, previews=p.previews, size=(w, h),
+                              steps=self.steps, blend=self.blend, hold=self.hold)
+        return self._made(ctx, clip, w, h)
+
+    @staticmethod
+    def _tracks(ctx, s, tracks, size, n: int, win: int):
+        """The family's guidance by point tracks over the take (Wan-Move), or nothing when none are wired."""
+        if tracks is None:
+            return nullcontext()
+        if not isinstance(tracks, Keypoints):
+            raise StudioError(f"tracks must be Keypoints (Track Keypoints, Pose Estimate), got {type(tracks).__name__}")
+        if n > win or s.one_take:
+            raise StudioError(f"point tracks steer one window: {n} frames are made as a long take; set frames to "
+                              f"{win} or fewer")
+        return s.fam.tracks_applied(ctx, s.pipe, tracks, size, n)
 
 
 class TextToVideo(GeneratorNode):

@@ -39,6 +39,27 @@ class Wan(Family):
         from . import parts
         return parts
 
+    def tracks_applied(self, ctx, pipe, tracks, out_size, n_frames):
+        """Wan-Move's latent trajectory guidance (move.py), said on the node."""
+        from ...base.errors import ModelError
+        from . import move
+        if not move.takes_tracks(pipe):
+            raise ModelError("point tracks steer a Wan-Move model (Wan 2.1 image to video: its denoiser reads the "
+                             "start image's latent beside the noise); this Wan model reads none: give Wan-Move "
+                             "or another Wan I2V model, or leave 'tracks' unconnected")
+        got = move.track_cells(tracks.points, tracks.visible, (tracks.width, tracks.height), out_size, n_frames)
+        n = got.cells.shape[0]
+        ctx.info(f"Wan-Move: {n} track{'s' if n != 1 else ''} carry the start image's latent features over "
+                 f"{got.cells.shape[1]} latent frames")
+        if got.no_start:
+            ctx.info(f"{got.no_start} track(s) not visible in the first frame carry nothing")
+        if got.past_end:
+            ctx.info(f"the tracks end {tracks.n_frames} frames in: the last {got.past_end} latent frame(s) of the "
+                     f"{n_frames}-frame take follow no track")
+        if got.outside:
+            ctx.info(f"{got.outside} track position(s) outside the frame, hidden or not numbers were left out")
+        return move.wan_move_applied(pipe, got.cells)
+
     def check_experts(self, diffusers, first, second, cfg=None):
         from .wan22 import check_experts
         return check_experts(diffusers, self, first, second, cfg)
@@ -54,7 +75,7 @@ FAMILY = Wan(
     i2v="WanImageToVideoPipeline", t2v="WanPipeline", v2v="WanVideoToVideoPipeline",
     vace="WanVACEPipeline", animate="WanAnimatePipeline", frames=33, frame_multiple=(4, 1), size_multiple=16,
     fps=16.0, scale_attr="latents_std", key_rank=4, recogniser=recognise.recognise, schedule_in_one_take=True,
-    window_layout="BCTHW", lora_targets=("to_q", "to_k", "to_v", "to_out.0"), train_loss="flow_matching", comfyui_lora="wan", wan_lora_names=True,
+    window_layout="BCTHW", task_kinds_by_inputs=("first_last", "trajectories"), lora_targets=("to_q", "to_k", "to_v", "to_out.0"), train_loss="flow_matching", comfyui_lora="wan", wan_lora_names=True,
     keyframes_instead=("Wan Image to Video takes a first frame ('image') and a last one ('last_image': first-last "
                        "frame); for frames kept at any position use the Wan VACE node with a Wan VACE model"),
     layouts=("diffusers", "original (Wan-Video, ComfyUI)"),

@@ -1,0 +1,169 @@
+"""Wan-Move: point tracks steer a Wan image-to-video model (issue 57, trajectories).
+
+After the released code, ali-vilab/Wan-Move (Apache-2.0) at commit 27409be:
+``wan/modules/trajectory.py`` (``create_pos_feature_map``, ``replace_feature``) and
+``wan/wan_move.py`` (``WanMove.generate``). Wan-Move is Wan 2.1 I2V 14B fine-tuned, with no new
+module: the motion enters through the image condition ``y`` (the VAE latent of the start image
+followed by zero frames, 16 channels after the 4 mask channels). For every track, its cell in the
+latent grid is found at each latent frame (pixel frames 0, 4, 8, ...: the VAE's temporal stride,
+'sample' strategy; the cell is ``(y // 8, x // 8)``); the first latent frame's feature at the
+track's start cell is copied into its cell at every later latent frame. Only the conditional call
+sees the edited condition; the unconditional call keeps the plain one (``y_cond`` / ``y_uncond``).
+
+Studio's pipeline is diffusers' ``WanImageToVideoPipeline``, which concatenates one condition for
+both calls: a hook on the denoisers (diffusers' ``ModelHook``; the call is told apart by the
+pipeline's ``cache_context('cond')``, as context windows tell it) replaces ``y`` in the conditional
+call's input by the edited one. Two differences from the reference, both so the same graph gives
+the same frames: tracks are written in their own order with the last one winning a shared cell
+(the reference shuffles them with an unseeded ``randperm``), and a track not visible in the first
+frame carries nothing (the reference reads its start at index -1, the grid's last cell)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+HOOK = "studio_wan_move"
+TEMPORAL, SPATIAL, MASK_CHANNELS = 4, 8, 4
+
+
+@dataclass
+class TrackCells:
+    """Each track's latent cell per latent frame: ``cells`` [N, T', 2] (row, column), -1 where the
+    track is not visible, not a number or outside the frame; what was left out, counted."""
+    cells: np.ndarray
+    outside: int = 0  # (track, latent frame) pairs outside the frame or not numbers
+    past_end: int = 0  # latent frames past the tracks' last frame
+    no_start: int = 0  # tracks not in the first frame: they carry nothing
+
+
+def track_cells(points: np.ndarray, visible: np.ndarray, src_size: tuple[int, int], out_size: tuple[int, int],
+                n_frames: int, temporal: int = TEMPORAL, spatial: int = SPATIAL) -> TrackCells:
+    """``points`` [T, N, 2] (x, y in pixels of a ``src_size`` (w, h) frame), ``visible`` [T, N] as cells
+    of the latent grid of an ``out_size`` (w, h) clip of ``n_frames`` frames."""
+    pts = np.asarray(points, np.float64)
+    vis = np.asarray(visible, bool)
+    (sw, sh), (w, h) = src_size, out_size
+    n_lat = (n_frames - 1) // temporal + 1
+    idx = np.arange(n_lat) * temporal
+    have = idx < len(pts)
+    n = pts.shape[1]
+    cells = -np.ones((n, n_lat, 2), np.int64)
+    at = pts[idx[have]] * np.array([w / sw, h / sh])  # [T'', N, 2] in the output's pixels
+    ok = vis[idx[have]] & np.isfinite(at).all(-1)
+    ok &= (at[..., 0] >= 0) & (at[..., 1] >= 0) & (at[..., 0] < w) & (at[..., 1] < h)
+    cell = np.floor(np.nan_to_num(at) / spatial).astype(np.int64)[..., ::-1]  # (row, column)
+    cell = np.where(ok[..., None], cell, -1)
+    cells[:, have] = cell.transpose(1, 0, 2)
+    no_start = int((cells[:, 0, 0] < 0).sum()) if n_lat else 0
+    return TrackCells(cells, outside=int((~ok).sum()), past_end=int((~have).sum()), no_start=no_start)
+
+
+def carry_features(y, cells: np.ndarray):
+    """``y`` [B, C, T', H', W'] with each track's start feature copied into its cell at every later
+    latent frame (a new tensor; ``y`` is left as it is). A cell two tracks reach takes the later track's."""
+    import torch
+    n, n_lat = cells.shape[:2]
+    _, _, t, hh, ww = y.shape
+    if n == 0 or t < 2:
+        return y.clone()
+    lat = min(n_lat, t)
+    src, dst = cells[:, :1], cells[:, 1:lat]
+    ok = (dst[..., 0] >= 0) & (src[..., 0] >= 0) & (dst[..., 0] < hh) & (dst[..., 1] < ww) \
+        & (src[..., 0] < hh) & (src[..., 1] < ww)
+    track, k = np.nonzero(ok)  # in track order, then frame
+    frame = k + 1
+    lin = (frame * hh + dst[track, k, 0]) * ww + dst[track, k, 1]
+    _, last = np.unique(lin[::-1], return_index=True)  # the last track to reach a cell wins
+    keep = np.sort(len(lin) - 1 - last)
+    track, frame, k = track[keep], frame[keep], k[keep]
+    out = y.clone()
+    dev = y.device
+
+    def ix(a):
+        return torch.as_tensor(np.ascontiguousarray(a), device=dev)
+    src_vals = y[:, :, 0, ix(src[track, 0, 0]), ix(src[track, 0, 1])]  # [B, C, M]
+    out[:, :, ix(frame), ix(dst[track, k, 0]), ix(dst[track, k, 1])] = src_vals
+    return out
+
+
+def takes_tracks(pipe) -> bool:
+    """A Wan image-to-video denoiser whose input is [latents, 4 mask channels, image condition] (Wan 2.1
+    I2V, Wan-Move, Wan 2.2 A14B I2V); not TI2V-5B (its condition replaces the first latent frame)."""
+    tr = getattr(pipe, "transformer", None)
+    cfg = getattr(tr, "config", None)
+    if cfg is None or getattr(getattr(pipe, "config", None), "expand_timesteps", False):
+        return False
+    return int(cfg.in_channels) == 2 * int(cfg.out_channels) + MASK_CHANNELS
+
+
+def _make_hook(cells: np.ndarray, latent_channels: int):
+    from diffusers.hooks import ModelHook
+    from diffusers.hooks.hooks import BaseState, StateManager
+
+    class _NoState(BaseState):
+        def reset(self, *args, **kwargs) -> None:
+            pass
+
+    class _Move(ModelHook):
+        _is_stateful = True  # so the pipeline's cache_context('cond' / 'uncond') reaches ``where``
+
+        def __init__(self):
+            super().__init__()
+            self.where = StateManager(_NoState)
+            self.edited = 0  # conditional calls given the carried features
+
+        def reset_state(self, module):
+            return module
+
+        def new_forward(self, module, *args, **kwargs):
+            try:
+                name = self.where.context.name
+            except (AttributeError, ValueError):
+                name = None
+            if name == "cond":
+                import torch
+                key = "hidden_states" if "hidden_states" in kwargs else None
+                x = kwargs[key] if key else args[0]
+                y0 = latent_channels + MASK_CHANNELS
+                x = torch.cat([x[:, :y0], carry_features(x[:, y0:], cells)], dim=1)
+                if key:
+                    kwargs = dict(kwargs, hidden_states=x)
+                else:
+                    args = (x,) + tuple(args[1:])
+                self.edited += 1
+            return self.fn_ref.original_forward(*args, **kwargs)
+    return _Move()
+
+
+class wan_move_applied:
+    """The Wan-Move hook on every denoiser of ``pipe`` inside the block, removed however it ends (a
+    cached model is left as it was). ``edited``: conditional calls that were given the tracks."""
+
+    def __init__(self, pipe, cells: np.ndarray):
+        self.pipe, self.cells = pipe, cells
+        self.hooks: list = []
+        self._mods: list = []
+
+    def __enter__(self):
+        from diffusers.hooks import HookRegistry
+        for name in ("transformer", "transformer_2"):
+            mod = getattr(self.pipe, name, None)
+            if mod is None:
+                continue
+            hook = _make_hook(self.cells, int(mod.config.out_channels))
+            HookRegistry.check_if_exists_or_initialize(mod).register_hook(hook, HOOK)
+            self.hooks.append(hook)
+            self._mods.append(mod)
+        return self
+
+    def __exit__(self, *exc):
+        from diffusers.hooks import HookRegistry
+        for mod in self._mods:
+            HookRegistry.check_if_exists_or_initialize(mod).remove_hook(HOOK, recurse=False)
+        self._mods.clear()
+        return False
+
+    @property
+    def edited(self) -> int:
+        return sum(h.edited for h in self.hooks)
