@@ -17,6 +17,7 @@ class Family:
     vace: str | None = None  # control video, mask and references (families/wan/vace.py)
     animate: str | None = None  # a character moved by a pose and a face video (families/wan/animate.py)
     cond: str | None = None  # frames given at frame indices (keyframes_at.py; a take continued: continuation.py)
+    ic: str | None = None  # a control clip read in context by an IC-LoRA (LTX-2's LTX2InContextPipeline)
     denoiser: str = "transformer"  # component the single file replaces
     latent_layout: str = "BCTHW"  # how the sampler's latents are laid out ("BTCHW", "BCTHW", "packed")
     frames: int = 16  # a good default clip length

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 # a family field -> the task in words (a family does it when the field names a pipeline class)
 TASKS = {"i2v": "image to video", "t2v": "text to video", "v2v": "video to video",
          "vace": "control video (VACE)", "animate": "character animation (Wan Animate)",
-         "cond": "frame conditions (keyframes at any frame, a continued take)"}
+         "cond": "frame conditions (keyframes at any frame, a continued take)",
+         "ic": "control video (IC-LoRA)"}
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ TASK_KINDS: dict[str, TaskKind] = {t.key: t for t in (
 
 # which task kinds each pipeline field of a Family does (a family does a kind when its field is set)
 FIELD_KINDS = {"t2v": ("text",), "i2v": ("image",), "v2v": ("video",), "vace": ("control", "reference"),
-               "animate": ("animate",), "cond": ("first_last", "inbetween")}
+               "animate": ("animate",), "cond": ("first_last", "inbetween"), "ic": ("control",)}
 
 
 def task_kinds(fam) -> list[TaskKind]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from studio.core.errors import StudioError
-from studio.core.params import Choice, Text
+from studio.core.params import Choice, Float, Text
 from studio.core.spec import In, Out
 from studio.core.values import Audio
 from studio.engine.clip import ArrayClip
@@ -48,16 +48,20 @@ class LTX2Video(GeneratorNode):
     inputs = (In("model", "Video Model", help="an LTX-2 model (LTX2Pipeline)"),
               In("image", "Image", optional=True, help="the first frame: image to video"),
               In("prompt", "Text", optional=True),
-              In("audio", "Audio", optional=True, help="a track to keep instead of the made sound ('sound: input')")
+              In("audio", "Audio", optional=True, help="a track to keep instead of the made sound ('sound: input')"),
+              In("control", "Video", optional=True, help="a control clip (Edges, Depth, Pose...) the take follows, "
+                                                         "read by an IC-LoRA wired through Video LoRA")
               ) + KEY_INPUTS
     outputs = (Out("video", "Video", help="the picture, with the sound"), Out("audio", "Audio"))
     params = (Text("prompt", "a singer on a stage sings into the camera, close up, cinematic"),
               Text("negative_prompt", ""),
               Choice("sound", "generated", choices=SOUNDS, help="generated: LTX-2's own sound; input: the track "
-                                                                "on the audio input")) + \
+                                                                "on the audio input"),
+              Float("control_strength", 1.0, min=0.0, max=1.0, help="how clean the control clip looks to the model "
+                                                                   "(1: as given; 0: as noisy as the take)")) + \
         tuple(q for q in COMMON if q.name not in ("window", "overlap") + TAKE_PARAMS) + KEY_PARAMS
 
-    def run(self, ctx, model, image=None, prompt=None, audio=None, **keys):
+    def run(self, ctx, model, image=None, prompt=None, audio=None, control=None, **keys):
         from ...sampling.sampler import Sampler, filter_kwargs, to_pil
         ref = video_model_input(model)
         p = ctx.params
@@ -94,6 +98,9 @@ class LTX2Video(GeneratorNode):
             base["conditions"] = ltx_conditions(ctx, s, keyed, p.keyframe_strength, first=img)
         elif img is not None:
             base["image"] = to_pil(img)
+        if control is not None:  # LTX2InContextPipeline: the clip read by an IC-LoRA (ic_control.py)
+            from .ic_control import with_control
+            base = with_control(ctx, s, base, control, n, (w, h), p.control_strength, None if keyed else img)
         clip = s.generate(n, n, 0, lambda start, still: dict(base), fps, previews=p.previews, steps=self.steps,
                           size=(w, h))
         made = sound_of(s.pipe, getattr(s, "audio", None))
