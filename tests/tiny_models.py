@@ -32,6 +32,7 @@ BUILDERS = {
     "wan-t2v": ("tests.video_models.tiny", "build_wan", {}),
     "wan-vace": ("tests.video_models.tiny_control", "build_wan_vace", {}),
     "wan-flf2v": ("tests.video_models.tiny_i2v", "build_wan_i2v", {"flf2v": True}),
+    "wan-i2v": ("tests.video_models.tiny_i2v", "build_wan_i2v", {}),
     "wan-animate": ("tests.video_models.tiny_animate", "build_wan_animate", {}),
     # LTX-2's own compression (32x, 8x): at the template's preview size a step is 640 tokens, not 51,200
     "ltx2": ("tests.video_models.tiny_ltx2", "build_ltx2", {"real_compression": True}),
@@ -47,6 +48,7 @@ NAMES = {
     "Wan-AI/Wan2.1-T2V-1.3B-Diffusers": "wan-t2v",
     "Wan-AI/Wan2.1-VACE-1.3B-diffusers": "wan-vace",
     "Wan-AI/Wan2.1-FLF2V-14B-720P-diffusers": "wan-flf2v",
+    "Wan-AI/Wan2.1-I2V-14B-480P-Diffusers": "wan-i2v",
     "Wan-AI/Wan2.2-Animate-14B-Diffusers": "wan-animate",
     "Lightricks/LTX-2": "ltx2",
     "PekingU/rtdetr_r50vd_coco_o365": "rtdetr",

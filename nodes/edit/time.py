@@ -127,3 +127,22 @@ class Time(Node):
         clip = _IndexClip(video, times, method)
         clip.audio = _audio_for(video.audio, video.fps, times, p.mode, n, p.offset, p.speed)
         return clip
+
+
+class FrameHold(Node):
+    """One frame of a clip as an Image (Nuke's FrameHold, Resolve's freeze frame): the start image
+    of Image to Video from footage, a reference still, a plate for a mask. Only that frame is read."""
+    id = "edit.frame_hold"
+    keywords = ("freeze frame", "still", "grab frame", "frame to image", "snapshot")
+    title = "Frame Hold"
+    category = "Edit"
+    timing = CLIP
+    inputs = (In("video", "Video"),)
+    outputs = (Out("image", "Image"),)
+    params = (Int("frame", 0, min=0, max=10_000_000, help="the frame kept (0 = the first)"),)
+
+    def run(self, ctx, video):
+        n = len(video)
+        if ctx.params.frame >= n:
+            raise ValueError(f"frame {ctx.params.frame} is past the clip's end ({n} frames: 0 to {n - 1})")
+        return np.asarray(video.frame(ctx.params.frame), np.float32)[..., :3]
