@@ -60,3 +60,18 @@ def test_a_long_verdict_is_cut_in_its_middle_and_never_widens_the_window(qtbot, 
     shown = label.shown_text()
     assert label.text() == verdict and "…" in shown
     assert shown.startswith("✗ 'Wan 2.1 1.3B'") and shown.endswith("found there.")
+
+
+def test_every_status_label_long_at_once_never_widens_the_window(qtbot, open_window, tmp_path):
+    """Seen under Xvfb: during a run the verdict, the node's message ('Image to Video — decoding 45 frames
+    with the VAE…') and the memory line together widened a 1024-wide window to 1267 px."""
+    win = open_window()
+    win.resize(1024, 700)
+    settle()
+    win.runs.run_label.setText("running: Image to Video — step 8 / 8 · about 4 s on the CPU (66 ms a step)")
+    win.node_label.setText("Image to Video — decoding 45 frames with the VAE… about 4 s on the CPU, 8 steps")
+    win.mem_label.setText(" RAM 1.02 GiB · cache 116 MiB · 1 model(s) in memory 0.0 GiB · disk cache 35 MiB ")
+    win.runs.output_link.set_outputs([str(tmp_path / "a" / "long" / "folder" / "of" / "renders" / "move.mp4")])
+    settle()
+    assert win.minimumSizeHint().width() <= 1024 and win.width() == 1024
+    assert win.node_label.text().endswith("8 steps") and "…" in win.node_label.shown_text()

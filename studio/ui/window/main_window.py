@@ -30,7 +30,7 @@ from studio.ui.dialogs.sizing import keep_on_screen, resize_fitted
 from studio.ui.window.engine_loader import EngineLoader
 from studio.ui.window.layout import LayoutKeeper, apply_dock_sizes, graph_trains, place_corners
 from studio.ui.window.run_feedback import RunFeedback, show_dock_beside
-from studio.ui.window.status_bar import StatusBar
+from studio.ui.window.status_bar import ElidedLabel, StatusBar
 from studio.ui.window.keyboard import Refocus, TransportKeys
 from studio.ui.window.menus import SHORTCUTS, build_menus, build_toolbar
 from studio.ui.worker import RunController
@@ -222,9 +222,12 @@ class MainWindow(QMainWindow):
         sb = self.statusBar()
         sb.addPermanentWidget(self.runs.run_label)  # the verdict stays while messages come and go
         sb.addPermanentWidget(self.runs.output_link)  # where the last run's files went (a click opens)
-        self.node_label = QLabel("", self)
+        # cut in their middle when the bar is short of room: a long node message ("… decoding 45 frames
+        # with the VAE…") beside the verdict and the memory line widened a 1024-wide window to 1267 px
+        self.node_label = ElidedLabel("", self)
         self.device_label = QLabel("", self)
-        self.mem_label = QLabel("", self)
+        self.mem_label = ElidedLabel("", self)
+        self.mem_label.MAX_SHARE = 0.3
         sb.addPermanentWidget(self.node_label)
         sb.addPermanentWidget(self.device_label)
         sb.addPermanentWidget(self.mem_label)

@@ -151,6 +151,7 @@ def _run_menu(win, mb) -> None:
     win.pause_action = add_action(win, "&Pause (free memory)", win.runs.pause, "Ctrl+Shift+.", r,
                                   tip="stop the run keeping its finished steps, and unload the models to free "
                                       "their memory; Run resumes")
+    win.pause_action.setIconText("Pause")  # the toolbar's word; the menu says what it frees
     win.pause_action.setEnabled(False)
     r.addSeparator()
     add_action(win, "&Clear Cache", win.runs.clear_cache, None, r)

@@ -25,6 +25,11 @@ class OutputLink(QLabel):
         self.paths: list[str] = []
         self.opener = lambda p: open_or_view(self.window(), p, folder=True)  # tests replace it
 
+    def minimumSizeHint(self):  # noqa: N802 - Qt's name: a long folder gives way; it never widens the window
+        from PySide6.QtCore import QSize
+        s = super().minimumSizeHint()
+        return QSize(min(s.width(), 80), s.height())
+
     def set_outputs(self, paths: list[str]) -> None:
         self.paths = list(dict.fromkeys(paths))
         if not self.paths:
