@@ -86,6 +86,8 @@ FAMILY = Wan(
         ("Wan 2.2 Animate", lambda idx, cfg: is_animate(idx, cfg)),
         ("Wan 2.2 A14B (two experts)", lambda idx, cfg: bool(idx.get("transformer_2") and idx["transformer_2"][0])),
         ("Wan 2.2 TI2V-5B", lambda idx, cfg: bool(idx.get("expand_timesteps")) or config_width(cfg) == 3072),
+        ("Wan 2.1 Fun Control", lambda idx, cfg: bool(cfg.get("image_dim"))
+         and cfg.get("in_channels") == 3 * cfg.get("out_channels", 16)),
         ("Wan 2.1 14B", lambda idx, cfg: config_width(cfg) == 5120),
         ("Wan 2.1 1.3B", lambda idx, cfg: config_width(cfg) == 1536),
     ))
