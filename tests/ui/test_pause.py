@@ -40,7 +40,7 @@ def test_pause_unloads_the_models_and_run_resumes_from_the_kept_steps(qtbot, ope
     orig = cls.forward
 
     def slow(self, *a, **k):
-        time.sleep(0.25)  # a step long enough to press Pause in
+        time.sleep(0.12)  # a step long enough to press Pause in
         return orig(self, *a, **k)
     monkeypatch.setattr(cls, "forward", slow)
     win.device_combo.setCurrentText("cpu")
