@@ -210,15 +210,15 @@ class _Builder:
     def pipeline(self, save: CNode) -> bool:
         """One video output made into Load Video Model -> Video LoRA... -> generator -> Save Video
         (False when no sampler feeds it)."""
+        if not save.enabled:  # ComfyUI does not run it: listed with its mode among the nodes not converted
+            return False
         up = _upstream(self.wf, save)
         found = self._samplers(save, up)
         if found is None:
             return False
         first, main, rest = found
         said: list[str] = []
-        mode = "normal" if save.enabled else "mute"
-        if not save.enabled:
-            said.append(f"this output is {MODES.get(save.mode, 'off')} in ComfyUI: its nodes are muted here")
+        mode = "normal"
         loras, shifts, loaders = self._models(main, rest, said)
         task, latent, images = self._task(first, up, said)
         made = len(self.g.nodes)

@@ -1,0 +1,93 @@
+"""Issue 55: a ComfyUI workflow converts to what it makes. Modes as ComfyUI runs them (a bypassed
+node passes its input through, a muted one gives nothing); one sampler's outputs as one pipeline;
+prompts through guiders; the task read from the workflow's conditioning and latent nodes."""
+from __future__ import annotations
+
+import copy
+import json
+import os
+
+import pytest
+
+from studio.convert.comfy_map import convert
+from studio.convert.comfy_read import Workflow
+
+templates = pytest.importorskip("comfyui_workflow_templates_json")
+TEMPLATES = os.path.join(os.path.dirname(templates.__file__), "templates")
+
+
+def _doc(name):
+    with open(os.path.join(TEMPLATES, name + ".json"), encoding="utf-8") as f:
+        return json.load(f)
+
+
+def _all_nodes(doc):
+    return list(doc["nodes"]) + [n for sg in (doc.get("definitions") or {}).get("subgraphs") or [] for n in sg["nodes"]]
+
+
+def _types(g):
+    return sorted(n.type_id for n in g.nodes.values())
+
+
+def test_a_bypassed_load_image_is_no_start_image():
+    doc = _doc("video_wan2_2_5B_ti2v")
+    g = convert(doc).graph
+    assert "video_models.text_to_video" in _types(g) and "io.load_image" not in _types(g)
+    for n in _all_nodes(doc):  # the image switched on, as the template's user would
+        if n["type"] == "LoadImage":
+            n["mode"] = 0
+    g = convert(doc).graph
+    gen = next(n for n in g.nodes.values() if n.type_id == "video_models.image_to_video")
+    assert g.nodes[g.input_link(gen.id, "image").src].type_id == "io.load_image"
+
+
+def _loras(g):
+    return [n.params["lora"] for n in g.nodes.values() if n.type_id == "video_models.lora"]
+
+
+def test_a_bypassed_lora_is_not_applied_and_a_muted_one_gives_nothing():
+    doc = _doc("video_wan2.1_alpha_t2v_14B")  # the RGBA LoRA on, the lightx2v step-distill LoRA bypassed
+    g = convert(doc).graph
+    assert _loras(g) == ["wan_alpha_2.1_rgba_lora.safetensors"]
+    notes = "\n".join(n["text"] for n in g.ui["notes"])
+    assert "(bypassed in ComfyUI)" in notes and "lightx2v_T2V_14B" in notes
+    on = copy.deepcopy(doc)
+    for n in _all_nodes(on):
+        if n["type"] == "LoraLoaderModelOnly":
+            n["mode"] = 0
+    assert len(_loras(convert(on).graph)) == 2
+    for n in _all_nodes(on):
+        if n["type"] == "LoraLoaderModelOnly":
+            n["mode"] = 2  # muted: its output is nothing, so the sampler has no model
+    conv = convert(on)
+    assert _loras(conv.graph) == []
+    assert any("no model loader found" in n["text"] for n in conv.graph.ui["notes"])
+
+
+def test_a_bypassed_output_makes_no_pipeline():
+    doc = _doc("video_hunyuan_video_1.5_720p_t2v")  # its super-resolution pass is bypassed
+    wf = Workflow.read(doc)
+    saves = [n for n in wf.nodes.values() if n.cls == "SaveVideo"]
+    assert len(saves) == 2 and sum(n.enabled for n in saves) == 1
+    assert convert(doc).pipelines == 1
+
+
+def test_bypass_follows_the_input_of_the_same_type():
+    """A bypassed node whose first input is of another type passes the input of the output's type."""
+    doc = {"nodes": [
+        {"id": 1, "type": "UNETLoader", "mode": 0, "widgets_values": ["m.safetensors", "default"],
+         "outputs": [{"name": "MODEL", "type": "MODEL"}]},
+        {"id": 2, "type": "SomeModelPatch", "mode": 4,
+         "inputs": [{"name": "clip", "type": "CLIP", "link": None}, {"name": "model", "type": "MODEL", "link": 1}],
+         "outputs": [{"name": "MODEL", "type": "MODEL"}]},
+        {"id": 3, "type": "KSampler", "mode": 0, "widgets_values": [1, "fixed", 7, 5.0, "euler", "simple", 1.0],
+         "inputs": [{"name": "model", "type": "MODEL", "link": 2}]},
+        {"id": 4, "type": "VAEDecode", "mode": 0, "inputs": [{"name": "samples", "type": "LATENT", "link": 3}]},
+        {"id": 5, "type": "SaveVideo", "mode": 0, "inputs": [{"name": "video", "type": "VIDEO", "link": 4}],
+         "widgets_values": ["x", "auto", "auto"]}],
+        "links": [[1, 1, 0, 2, 1, "MODEL"], [2, 2, 0, 3, 0, "MODEL"], [3, 3, 0, 4, 0, "LATENT"],
+                  [4, 4, 0, 5, 0, "VIDEO"]]}
+    wf = Workflow.read(doc)
+    assert wf.nodes["3"].links["model"] == ("1", 0)
+    load = next(n for n in convert(doc).graph.nodes.values() if n.type_id == "video_models.load")
+    assert load.params["model"] == "m.safetensors"
