@@ -132,13 +132,40 @@ def _walk(wf: Workflow, node: CNode | None, names: tuple[str, ...], stop, used: 
     return None
 
 
-def _text(wf: Workflow, start: CNode | None, which: str, used: set) -> str | None:
-    n = _walk(wf, start, (which, "conditioning", "conditioning_to", "cond"),
-              lambda x: x.cls in ("CLIPTextEncode", "ConditioningZeroOut"), used)
+ENCODERS = ("CLIPTextEncode", "ConditioningZeroOut")
+
+
+def _text(wf: Workflow, start: CNode | None, which: str, used: set, said: list[str] | None = None) -> str | None:
+    """The prompt of a conditioning input (through the nodes that pass conditioning on); None when
+    none is found. Where it cannot be read (a text written by another node, a conditioning made by
+    a node Studio does not read), that is said in ``said``."""
+    n = _walk(wf, start, (which, "conditioning", "conditioning_to", "cond", "cond1"), lambda x: x.cls in ENCODERS, used)
     if n is None:
+        end = _walk(wf, start, (which, "conditioning", "conditioning_to", "cond", "cond1"),
+                    lambda x: x.cls in ENCODERS or x.cls not in ("ComfySwitchNode", "Reroute") and not any(k in x.links for k in (
+                        which, "conditioning", "conditioning_to", "cond", "cond1")), set())
+        if end is not None and said is not None:
+            said.append(f"the {which} prompt comes from ComfyUI's '{end.title or end.cls}' ({end.cls}, #{end.id}), "
+                        "which Studio does not read: write it in the generator's prompt")
         return None
     used.add(n.id)
-    return "" if n.cls == "ConditioningZeroOut" else str(wf.value(n, "text") or "")
+    if n.cls == "ConditioningZeroOut":
+        return ""
+    text = wf.value(n, "text")
+    if text is None and "text" in n.links and said is not None:
+        src = wf.source(n, "text")
+        for _ in range(MAX_SAMPLERS):  # the node a switch or reroute chooses
+            if src is None or src.cls not in ("ComfySwitchNode", "Reroute"):
+                break
+            side = ("on_true" if wf.value(src, "switch") else "on_false") if src.cls == "ComfySwitchNode" else \
+                next(iter(src.links), None)
+            src = wf.source(src, side) if side else None
+        what = f"'{src.title or src.cls}' ({src.cls}, #{src.id})" if src is not None else "another node"
+        said.append(f"the {which} prompt is written by ComfyUI's {what} when the workflow runs; Studio does not run "
+                    "it: write the prompt in the generator's prompt"
+                    + (f" (the text as saved: {cut(str(n.widgets.get('text')), 80)!r})" if n.widgets.get("text") else ""))
+        return str(n.widgets.get("text") or "")
+    return str(text or "")
 
 
 def _image(wf: Workflow, start: CNode | None, used: set) -> CNode | None:
@@ -163,6 +190,7 @@ class _Builder:
         self.bands: list[list[str]] = []  # each pipeline's Studio nodes, in the order made
         self.refused: list[str] = []  # values a node could not take
         self.skipped: dict[str, int] = {}  # ComfyUI node types not converted -> how many
+        self.made: dict[frozenset, tuple] = {}  # a pipeline's samplers -> (generator, task, band, its output)
 
     def spec_params(self, type_id: str) -> set[str]:
         return {p.name for p in self.g.registry.get(type_id).params}
@@ -217,6 +245,10 @@ class _Builder:
         if found is None:
             return False
         first, main, rest = found
+        key = frozenset([main.node.id] + [r.node.id for r in rest])
+        if key in self.made:  # another output of a pipeline already made: one more Save Video on it
+            self._another_output(save, *self.made[key])
+            return False
         said: list[str] = []
         mode = "normal"
         loras, shifts, loaders = self._models(main, rest, said)
@@ -228,11 +260,29 @@ class _Builder:
         gen = self._make(save, first, task, params, loaders, loras, images, up, mode, said)
         self.used.add(save.id)
         self.bands.append(list(self.g.nodes)[made:])
+        self.made[key] = (gen, task, len(self.bands) - 1, save)
         self._sampling_note(main, rest, shifts, loaders, said, first)
         held = self.g.nodes[gen].params  # as the node holds them: a value it could not take is said above
         self.out.log.append(f"{self.name}: ComfyUI '{save.title or save.cls}' -> {GENERATORS[task]} "
                             f"({', '.join(f'{k} {number(held[k])}' for k, v in params.items() if k not in ('prompt', 'negative_prompt') and v is not None and k in held)})")
         return True
+
+    def _another_output(self, save: CNode, gen: str, task: str, band: int, made_for: CNode) -> None:
+        """A second output of the same sampler: a Save Video on the same generator (a path of its own,
+        so neither overwrites the other), not the video generated twice."""
+        path, taken = self._save_path(save), {n.params.get("path") for n in self.g.nodes.values()
+                                              if n.type_id == "io.save_video"}
+        stem, k = path.removesuffix(".mp4"), 2
+        while path in taken:
+            path, k = f"{stem}_{k}.mp4", k + 1
+        sv = self.add("io.save_video", {"path": path}, save)
+        self.g.connect(gen, "video", sv, "video")
+        if task == "ltx2":
+            self.g.connect(gen, "audio", sv, "audio")
+        self.used.add(save.id)
+        self.bands[band].append(sv)
+        self.out.log.append(f"{self.name}: ComfyUI '{save.title or save.cls}' -> another Save Video ({path}) on the "
+                            f"pipeline of '{made_for.title or made_for.cls}' (the same sampler: generated once)")
 
     def _samplers(self, save: CNode, up: list[CNode]) -> tuple[CNode, Sampling, list[Sampling]] | None:
         """The output's first sampler (no other sampler upstream of it) and the later passes,
@@ -342,10 +392,11 @@ class _Builder:
         latent nodes' pass-through), sampling, size, length, frame rate."""
         wf, used = self.wf, self.used
         cond = main.inputs(wf)
-        pos, neg = _text(wf, wf.source(cond, "positive"), "positive", used), \
-            _text(wf, wf.source(cond, "negative"), "negative", used)
-        if pos is None and cond.cls == "CFGGuider":
-            pos = _text(wf, wf.source(cond, "conditioning"), "positive", used)
+        start = next((wf.source(cond, k) for k in ("positive", "conditioning", "cond1") if k in cond.links), None)
+        pos, neg = _text(wf, start, "positive", used, said), _text(wf, wf.source(cond, "negative"), "negative", used, said)
+        for line in said:
+            if " prompt " in line:
+                self.out.log.append(f"{self.name}: {line}")
         w = h = frames = None
         if latent is not None:
             w, h, frames = (wf.value(latent, k) for k in ("width", "height", "length"))

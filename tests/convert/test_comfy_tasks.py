@@ -91,3 +91,29 @@ def test_bypass_follows_the_input_of_the_same_type():
     assert wf.nodes["3"].links["model"] == ("1", 0)
     load = next(n for n in convert(doc).graph.nodes.values() if n.type_id == "video_models.load")
     assert load.params["model"] == "m.safetensors"
+
+
+def test_two_outputs_of_one_sampler_make_one_pipeline():
+    doc = _doc("video_wan_vace_14B_t2v")
+    for n in _all_nodes(doc):
+        if n["type"] == "SaveAnimatedWEBP":
+            n["mode"] = 0  # bypassed in the template: switched on, it saves the same frames again
+    conv = convert(doc)
+    g = conv.graph
+    gens = [n for n in g.nodes.values() if n.type_id == "video_models.wan_vace"]
+    saves = [n for n in g.nodes.values() if n.type_id == "io.save_video"]
+    assert conv.pipelines == 1 and len(gens) == 1 and len(saves) == 2
+    assert all(g.input_link(s.id, "video").src == gens[0].id for s in saves)
+    assert len({s.params["path"] for s in saves}) == 2  # neither overwrites the other
+    assert any("generated once" in line for line in conv.log)
+
+
+def test_a_prompt_through_basic_guider_and_one_written_by_another_node():
+    g = convert(_doc("hunyuan_video_text_to_video")).graph  # SamplerCustomAdvanced <- BasicGuider
+    gen = next(n for n in g.nodes.values() if n.type_id == "video_models.text_to_video")
+    assert gen.params["prompt"].startswith("anime style anime girl")
+    conv = convert(_doc("video_ltx2_3_t2v"), "ltx23")  # its prompt switched to TextGenerateLTX2Prompt
+    said = [line for line in conv.log if "prompt is written by" in line]
+    assert said and "TextGenerateLTX2Prompt" in said[0]
+    assert any("TextGenerateLTX2Prompt" in n["text"] and "prompt is written by" in n["text"]
+               for n in conv.graph.ui["notes"])
