@@ -19,12 +19,14 @@ from studio.core.shown import cut, number, rounded
 
 from .comfy_layout import lay_out
 from .comfy_read import MODES, CNode, Workflow, WorkflowError
+from .comfy_tasks import I2V, LATENT_NAMES, LTX2, T2V, TASKS, VACE, Task, family, is_ltx2, made_task, sentence, task_node
 from .comfy_sampling import SAMPLERS, Sampling, nearest_scheduler, read_sampling, studio_sampler
 
 OUTPUTS = ("SaveVideo", "SaveAnimatedWEBP", "SaveAnimatedPNG", "SaveWEBM", "VHS_VideoCombine")
-LATENTS = {"EmptyHunyuanLatentVideo": "t2v", "EmptyLTXVLatentVideo": "t2v", "EmptyMochiLatentVideo": "t2v",
-           "WanImageToVideo": "i2v", "WanFirstLastFrameToVideo": "flf", "WanVaceToVideo": "vace",
-           "Wan22ImageToVideoLatent": "ti2v", "LTXVImgToVideo": "i2v"}
+# ComfyUI's file loaders -> Studio's, and how a sentence names them
+LOADER_NODES = {"LoadImage": ("io.load_image", "image"), "LoadVideo": ("io.load_video", "video"),
+                "VHS_LoadVideo": ("io.load_video", "video"), "LoadAudio": ("io.load_audio", "audio"),
+                "VHS_LoadAudio": ("io.load_audio", "audio")}
 LOADERS = ("UNETLoader", "CheckpointLoaderSimple", "UnetLoaderGGUF", "LoaderGGUF")
 FILE_LOADERS = {"CLIPLoader": ("clip_name", "text encoder"), "DualCLIPLoader": ("clip_name1", "text encoder"),
                 "VAELoader": ("vae_name", "VAE"), "CLIPVisionLoader": ("clip_name", "image encoder (clip_vision)"),
@@ -37,10 +39,9 @@ FOLDED = ("PrimitiveInt", "PrimitiveFloat", "PrimitiveBoolean", "PrimitiveString
           "ConditioningZeroOut", "LTXVConcatAVLatent", "LTXVSeparateAVLatent", "LTXVEmptyLatentAudio",
           "LTXVAudioVAEDecode", "LTXVCropGuides", "TrimVideoLatent", "EmptyImage", "ImageScaleBy")
 TEXT_NOTES = ("MarkdownNote", "Note")
-GENERATORS = {"t2v": "video_models.text_to_video", "i2v": "video_models.image_to_video",
-              "vace": "video_models.wan_vace", "ltx2": "video_models.ltx2"}
 SEED_MAX = 2**31
 MAX_SAMPLERS = 32  # feeding one output (a first pass and its refinements: two to four in ComfyUI's own)
+MAX_ITEMS_WALKED = 100_000  # nodes one output's walk visits at most (a workflow holds fewer)
 MAX_LISTED = 200  # nodes not converted named one by one in their note (then how many more)
 SETTINGS_CHARS = 240  # of a node's settings in that note
 
@@ -51,6 +52,7 @@ class Conversion:
     log: list[str] = field(default_factory=list)  # what was made and what was not, for the Log / the CLI
     pipelines: int = 0
     notes: int = 0
+    tasks: list[dict] = field(default_factory=list)  # per pipeline: task, family, generator, inputs wired
 
 
 def _model_file(wf: Workflow, loader: CNode):
@@ -168,14 +170,50 @@ def _text(wf: Workflow, start: CNode | None, which: str, used: set, said: list[s
     return str(text or "")
 
 
-def _image(wf: Workflow, start: CNode | None, used: set) -> CNode | None:
-    """The first LoadImage / LoadVideo upstream of an image input."""
-    if start is None:
-        return None
-    for n in _upstream(wf, start):
-        if n.cls in ("LoadImage", "LoadVideo", "VHS_LoadVideo"):
+def _sampler_chain(wf: Workflow, save: CNode) -> list[CNode]:
+    """The samplers whose latents make an output: those reached from it, and from a sampler on
+    through latents only (a depth estimator's or another segment's sampler, whose images feed a
+    guide or a start frame, is not one of its passes)."""
+    found, seen, todo = [], {save.id}, [(save, False)]
+    while todo and len(seen) <= MAX_ITEMS_WALKED:
+        n, latent_only = todo.pop()
+        if n.cls in SAMPLERS:
+            found.append(n)
+            latent_only = True
+        for name, (src, _) in n.links.items():
+            if src in seen or src not in wf.nodes:
+                continue
+            kind = n.in_types.get(name)
+            if latent_only and not (kind == "LATENT" or kind is None and name in LATENT_NAMES or
+                                    n.cls in SAMPLERS and name in ("latent_image", "latent")):
+                continue
+            seen.add(src)
+            todo.append((wf.nodes[src], latent_only))
+    return found
+
+
+PASSING = ("Reroute", "ComfySwitchNode", "GetVideoComponents", "ImageResizeKJv2", "ImageScale", "ImageScaleBy",
+           "ResizeImageMaskNode", "ImageFromBatch", "Video Slice", "LTXVPreprocess", "VHS_LoadVideo", "CreateVideo")
+
+
+def _loader(wf: Workflow, node: CNode, port: str, used: set) -> tuple[CNode, int, set] | None:
+    """The Load Image / Load Video / Load Audio behind ``node``'s ``port``: the loader, the output
+    slot read from it and the ComfyUI steps on the way that change what it gives (a Canny, a
+    depth estimator...; resizes and slices are not counted); None when there is none."""
+    src, via, seen = node.links.get(port), set(), set()
+    while src is not None and src[0] in wf.nodes and src[0] not in seen and len(seen) < 64:
+        seen.add(src[0])
+        n = wf.nodes[src[0]]
+        if n.cls in LOADER_NODES:
             used.add(n.id)
-            return n
+            return n, src[1], via
+        if n.cls not in PASSING:
+            via.add(n.cls)
+        if n.cls == "ComfySwitchNode":
+            src = n.links.get("on_true" if wf.value(n, "switch") else "on_false")
+            continue
+        src = next((n.links[k] for k in ("image", "images", "video", "pixels", "audio", "input", "mask", "value",
+                                          "source") if k in n.links), next(iter(n.links.values()), None))
     return None
 
 
@@ -191,6 +229,11 @@ class _Builder:
         self.refused: list[str] = []  # values a node could not take
         self.skipped: dict[str, int] = {}  # ComfyUI node types not converted -> how many
         self.made: dict[frozenset, tuple] = {}  # a pipeline's samplers -> (generator, task, band, its output)
+        self.held: set[str] = set()  # task nodes of tasks Studio cannot do, whose inputs are held
+        self.loaded: dict[str, str] = {}  # a ComfyUI loader -> its Studio loader
+        self.first_notes: list[str] = []  # the sentences said first
+        self.keyframes: list[str] = []
+        self.keyframe_strength: float | None = None
 
     def spec_params(self, type_id: str) -> set[str]:
         return {p.name for p in self.g.registry.get(type_id).params}
@@ -250,22 +293,61 @@ class _Builder:
             self._another_output(save, *self.made[key])
             return False
         said: list[str] = []
-        mode = "normal"
+        self.keyframes, self.keyframe_strength = [], None
         loras, shifts, loaders = self._models(main, rest, said)
-        task, latent, images = self._task(first, up, said)
+        task, latent, inputs, spec = self._task(first, up, said)
+        fam = family(_model_file(self.wf, loaders[0]) if loaders else None, spec, up)
+        if spec is not None and spec.generator is None:
+            self._hold(save, spec, fam, latent, loaders, up)
+            return False
         made = len(self.g.nodes)
         params = self._params(main, rest, latent, loaders, shifts, up, said)
-        if task == "vace":
+        if task == VACE:
             params["conditioning_scale"] = self.wf.value(latent, "strength")
-        gen = self._make(save, first, task, params, loaders, loras, images, up, mode, said)
+        if self.keyframes:
+            params.update(keyframes=", ".join(self.keyframes), keyframe_strength=self.keyframe_strength)
+        if task == LTX2 and "audio" in inputs:
+            params["sound"] = "input"
+        gen = self._make(save, first, task, params, loaders, loras, inputs, up, said)
         self.used.add(save.id)
         self.bands.append(list(self.g.nodes)[made:])
         self.made[key] = (gen, task, len(self.bands) - 1, save)
+        wired = {i.name for i in self.g.registry.get(task).inputs if i.name != "model" and self.g.input_link(gen, i.name)}
+        self.out.tasks.append({"task": made_task(task, wired), "family": fam, "generator": task, "inputs": sorted(wired)})
         self._sampling_note(main, rest, shifts, loaders, said, first)
         held = self.g.nodes[gen].params  # as the node holds them: a value it could not take is said above
-        self.out.log.append(f"{self.name}: ComfyUI '{save.title or save.cls}' -> {GENERATORS[task]} "
+        self.out.log.append(f"{self.name}: ComfyUI '{save.title or save.cls}' -> {task} "
                             f"({', '.join(f'{k} {number(held[k])}' for k, v in params.items() if k not in ('prompt', 'negative_prompt') and v is not None and k in held)})")
         return True
+
+    def _hold(self, save: CNode | None, spec: Task, fam: str, node: CNode | None, loaders: list[CNode], up: list[CNode]) -> None:
+        """A task Studio cannot do: the model loader and the workflow's inputs, no generator, and one
+        sentence first in the Log and as the first note."""
+        if save is not None:
+            self.used.add(save.id)
+        if node is not None and node.id in self.held:
+            return
+        made, seen, names = len(self.g.nodes), set(), []
+        if loaders:
+            self.add("video_models.load", {"model": _model_file(self.wf, loaders[0])}, loaders[0])
+            self.used |= {n.id for n in loaders}
+        for n in sorted(_upstream(self.wf, node) if node is not None else up, key=lambda n: n.id):
+            if n.cls in LOADER_NODES and n.id not in seen:
+                seen.add(n.id)
+                self.used.add(n.id)
+                self._studio_loader(n)
+                names.append(f"{LOADER_NODES[n.cls][1]} '{self._file(n)}'")
+        self.bands.append(list(self.g.nodes)[made:])
+        if node is not None:
+            self.held.add(node.id)
+        if not any(line.startswith(f"This workflow makes {spec.what} with {fam};") for line in self.first_notes):
+            self.say_first(sentence(spec, fam, names))
+        self.out.tasks.append({"task": spec.what, "family": fam, "generator": None, "inputs": []})
+
+    def say_first(self, text: str) -> None:
+        """A sentence first in the Log and as the first canvas note."""
+        self.out.log.insert(sum(1 for line in self.out.log if line.startswith("This workflow makes")), text)
+        self.first_notes.append(text)
 
     def _another_output(self, save: CNode, gen: str, task: str, band: int, made_for: CNode) -> None:
         """A second output of the same sampler: a Save Video on the same generator (a path of its own,
@@ -277,7 +359,7 @@ class _Builder:
             path, k = f"{stem}_{k}.mp4", k + 1
         sv = self.add("io.save_video", {"path": path}, save)
         self.g.connect(gen, "video", sv, "video")
-        if task == "ltx2":
+        if task == LTX2:
             self.g.connect(gen, "audio", sv, "audio")
         self.used.add(save.id)
         self.bands[band].append(sv)
@@ -288,7 +370,7 @@ class _Builder:
         """The output's first sampler (no other sampler upstream of it) and the later passes,
         nearest first, read; None when no sampler feeds it (or, said, too many do)."""
         wf = self.wf
-        samplers = [n for n in up if n.cls in SAMPLERS]
+        samplers = _sampler_chain(wf, save)
         if not samplers:
             return None
         if len(samplers) > MAX_SAMPLERS:
@@ -355,36 +437,88 @@ class _Builder:
         loras.reverse()  # nearest the loader first
         return loras, shifts, loaders
 
-    def _task(self, first: CNode, up: list[CNode], said: list[str]) -> tuple[str, CNode | None, dict]:
-        """Which generator (t2v, i2v, vace, ltx2) from the first sampler's latent, that latent
-        node, and the images wired into it (by port)."""
+    def _task(self, first: CNode, up: list[CNode], said: list[str]) -> tuple[str, CNode | None, dict, Task | None]:
+        """The generator (a Studio type id) for the task the first sampler's latent and conditioning
+        nodes say (comfy_tasks.TASKS), that node, the intent inputs wired into it (the generator's
+        input -> (ComfyUI loader, its output slot)) and the task's declaration."""
         wf, used = self.wf, self.used
-        latent = _walk(wf, wf.source(first, "latent_image"),
-                       ("latent_image", "samples", "latent", "video_latent", "av_latent"),
-                       lambda x: x.cls in LATENTS or x.cls == "LTXVImgToVideoInplace", used)
-        inplace = None
-        if latent is not None and latent.cls == "LTXVImgToVideoInplace":
-            inplace = latent
-            used.add(latent.id)
-            latent = _walk(wf, wf.source(latent, "latent"), ("latent", "samples"), lambda x: x.cls in LATENTS, used)
-        task = LATENTS.get(latent.cls, "t2v") if latent is not None else "t2v"
-        if latent is not None:
-            used.add(latent.id)
-        ltx2 = any(n.cls.startswith("LTXAV") or n.cls in ("LTXVEmptyLatentAudio", "LTXVConcatAVLatent") for n in up)
-        images: dict[str, CNode | None] = {}
-        if latent is not None:
-            for port in ("start_image", "end_image", "reference_image", "control_video", "control_masks", "image"):
-                if port in latent.links:
-                    images[port] = _image(wf, wf.source(latent, port), used)
-        if inplace is not None:
-            images["start_image"] = _image(wf, wf.source(inplace, "image"), used)
-        if task == "ti2v":
-            task = "i2v" if images.get("start_image") else "t2v"
-        if task == "flf":
-            task = "i2v"
-            said.append("Studio has no first-and-last-frame generator yet: made as Image to Video from the start "
-                        f"image; the end image ({self._file(images.get('end_image'))}) is not used")
-        return ("ltx2" if ltx2 else task), latent, images
+        node, chain = task_node(wf, first, up)
+        spec = TASKS.get(node.cls) if node is not None else None
+        if node is not None:
+            used.add(node.id)
+        inputs: dict[str, tuple[CNode, int]] = {}
+        for port, into in spec.ports if spec is not None else ():
+            if port in node.links:
+                self._intent(node, port, into, inputs, said)
+        gen = spec.generator if spec is not None and spec.generator else T2V
+        if spec is not None and spec.needs and "image" not in inputs:
+            gen = T2V  # Wan 2.2 TI2V / HunyuanVideo 1.5 with no start image: text to video
+        if is_ltx2(up):
+            gen = LTX2
+        for n in chain:  # LTX's image, keyframes and control on the latent's way
+            used.add(n.id)
+            if n.cls == "LTXVImgToVideoInplace" and not wf.value(n, "bypass"):
+                self._intent(n, "image", "image", inputs, said)
+                gen = I2V if gen == T2V else gen
+            elif n.cls == "LTXVAddGuide":
+                self._guide(n, gen, inputs, said)
+        if gen == LTX2:
+            self._ltx2_audio(up, inputs, said)
+        if gen == I2V and "image" not in inputs:
+            said.append("the workflow's start image is made by ComfyUI nodes Studio does not convert: connect an image "
+                        "to Image to Video's 'image'")
+        return gen, node, inputs, spec
+
+    def _intent(self, node: CNode, port: str, into: str, inputs: dict, said: list[str]) -> None:
+        """The Load Image / Load Video / Load Audio behind ``node``'s ``port``, for the generator's
+        ``into``; what makes it otherwise is said."""
+        found = _loader(self.wf, node, port, self.used)
+        if found is None:
+            said.append(f"'{port}' of '{node.title or node.cls}' is made by ComfyUI nodes Studio does not convert (see "
+                        f"their note): connect one to the generator's '{into}'")
+            return
+        loader, slot, via = found
+        if via:
+            said.append(f"'{port}' of '{node.title or node.cls}' is {loader.cls}'s file through ComfyUI's "
+                        f"{', '.join(sorted(via))}: the file is wired as it is; add Studio's node for that step if it "
+                        "matters")
+        inputs[into] = (loader, slot)
+
+    def _guide(self, n: CNode, gen: str, inputs: dict, said: list[str]) -> None:
+        """An LTXVAddGuide: a still at its frame as a keyframe; a clip at frame 0 (an IC-LoRA's
+        control) as LTX-2's 'control'."""
+        wf = self.wf
+        found = _loader(wf, n, "image", self.used)
+        at, strength = wf.value(n, "frame_idx"), wf.value(n, "strength")
+        clip = found is not None and found[0].cls != "LoadImage"
+        if gen == LTX2 and (clip or found is None) and "control" not in inputs and (at in (0, None)):
+            if found is None:
+                said.append("the guide clip (an IC-LoRA's control) is made by ComfyUI nodes Studio does not convert: "
+                            "connect a clip to LTX-2's 'control'")
+                return
+            self._intent(n, "image", "control", inputs, said)
+            return
+        k = next((i for i in range(1, 5) if f"keyframe_{i}" not in inputs), None)
+        if found is None or k is None:
+            said.append(f"a guide at frame {_shown(at)} ({n.cls}, #{n.id}) is not taken: "
+                        + ("its image is made by nodes Studio does not convert" if found is None else "four keyframes at most"))
+            return
+        self._intent(n, "image", f"keyframe_{k}", inputs, said)
+        where = "last" if at == -1 else (str(int(at)) if isinstance(at, (int, float)) else "0")
+        self.keyframes.append(where)
+        if isinstance(strength, (int, float)):
+            self.keyframe_strength = float(strength)
+
+    def _ltx2_audio(self, up: list[CNode], inputs: dict, said: list[str]) -> None:
+        """LTX-2 with a sound track of the workflow's (LTXVAudioVAEEncode of a Load Audio): the
+        node's 'audio', 'sound' input; a voice reference (ID-LoRA) said."""
+        for n in up:
+            if n.cls == "LTXVAudioVAEEncode" and "audio" not in inputs:
+                self.used.add(n.id)
+                self._intent(n, "audio", "audio", inputs, said)
+            elif n.cls == "LTXVReferenceAudio":
+                said.append(f"LTX-2's voice reference ('{n.title or n.cls}', #{n.id}, an ID-LoRA) is not taken: Studio's "
+                            "LTX-2 node does not read a reference voice")
 
     def _params(self, main: Sampling, rest: list[Sampling], latent: CNode | None, loaders: list[CNode],
                 shifts: list, up: list[CNode], said: list[str]) -> dict[str, Any]:
@@ -418,38 +552,60 @@ class _Builder:
                 "fps": self._fps(up), "sampler": studio_sampler(main.sampler), "shift": shift}
 
     def _make(self, save: CNode, first: CNode, task: str, params: dict, loaders: list[CNode], loras: list,
-              images: dict, up: list[CNode], mode: str, said: list[str]) -> str:
+              inputs: dict, up: list[CNode], said: list[str]) -> str:
         """The Studio nodes of one output, wired; the generator's id."""
         files = [_model_file(self.wf, loaders[0])] if loaders else [None]
         lp = self.spec_params("video_models.load")
-        load = self.add("video_models.load", {"model": files[0]}, loaders[0] if loaders else None, mode=mode)
+        load = self.add("video_models.load", {"model": files[0]}, loaders[0] if loaders else None)
         if not files[0]:
             said.append("no model loader found: set Load Video Model's 'model'")
         self._loader_files(up, loaders, load, lp, said)
         model_out = (load, "model")
         for name, strength, at, expert in loras:
             lid = self.add("video_models.lora", {"lora": name, "strength": strength,
-                                                 **({"expert": expert} if expert != "auto" else {})}, at, mode=mode)
+                                                 **({"expert": expert} if expert != "auto" else {})}, at)
             self.g.connect(*model_out, lid, "model")
             model_out = (lid, "model")
-        gen = self.add(GENERATORS[task], params, first, mode=mode)
+        gen = self.add(task, params, first)
         self.g.connect(*model_out, gen, "model")
-        start = images.get("start_image") or images.get("image")
-        if start is not None and task in ("i2v", "ltx2"):
-            self.g.connect(self.add("io.load_image", {"path": self._file(start)}, start, mode=mode), "image", gen, "image")
-        if task == "vace":
-            self._vace(images, gen, mode, said)
-        sv = self.add("io.save_video", {"path": self._save_path(save)}, save, mode=mode)
+        ports = {i.name for i in self.g.registry.get(task).inputs}
+        for into, (loader, slot) in inputs.items():
+            if into not in ports:
+                said.append(f"{LOADER_NODES[loader.cls][1]} '{self._file(loader)}' for '{into}': "
+                            f"{self.g.registry.get(task).title} has no such input")
+                continue
+            nid, out = self._studio_loader(loader, slot)
+            want = next(i.type for i in self.g.registry.get(task).inputs if i.name == into)
+            if out == "video" and want == "Image":  # a frame of a clip (ComfyUI's GetVideoComponents / ImageFromBatch)
+                nid, out = self.add("edit.frame_hold", {"frame": 0}, loader), "image"
+                self.g.connect(self.loaded[loader.id], "video", nid, "video")
+                said.append(f"'{into}' is a frame of the clip '{self._file(loader)}': Frame Hold gives its first frame")
+            try:
+                self.g.connect(nid, out, gen, into)
+            except StudioError as e:  # a mask made from a clip by ComfyUI nodes, and the like
+                said.append(f"{LOADER_NODES[loader.cls][1]} '{self._file(loader)}' is not wired to '{into}' ({e}): "
+                            "connect what the workflow makes from it")
+        sv = self.add("io.save_video", {"path": self._save_path(save)}, save)
         self.g.connect(gen, "video", sv, "video")
-        if task == "ltx2":
+        if task == LTX2:
             self.g.connect(gen, "audio", sv, "audio")
         return gen
+
+    def _studio_loader(self, loader: CNode, slot: int = 0) -> tuple[str, str]:
+        """Studio's Load Image / Load Video / Load Audio for a ComfyUI loader (one each, however
+        often it is read), and the output for ``slot`` (a LoadImage's mask: its alpha)."""
+        kind, _ = LOADER_NODES[loader.cls]
+        if loader.id not in self.loaded:
+            self.loaded[loader.id] = self.add(kind, {"path": self._file(loader)}, loader)
+        out = {"io.load_image": ("image", "alpha"), "io.load_video": ("video", "video", "video", "audio"),
+               "io.load_audio": ("audio",)}[kind]
+        return self.loaded[loader.id], out[slot] if 0 <= slot < len(out) else out[0]
 
     def _file(self, node: CNode | None) -> str:
         if node is None:
             return ""
         v = self.wf.value(node, "image") if node.cls == "LoadImage" else (
-            self.wf.value(node, "file") or self.wf.value(node, "video"))
+            self.wf.value(node, "file") or self.wf.value(node, "video") or self.wf.value(node, "audio"))
         return _posix(str(v or ""))
 
     def _fps(self, up: list[CNode]) -> float | None:
@@ -508,19 +664,6 @@ class _Builder:
                                                          "; separate files are read for Wan, LTX-Video, LTX-2 and HunyuanVideo 1.5 "
                                                          "only"))
 
-    def _vace(self, images, gen, mode, said) -> None:
-        ref, ctrl, masks = images.get("reference_image"), images.get("control_video"), images.get("control_masks")
-        if ref is not None:
-            self.g.connect(self.add("io.load_image", {"path": self._file(ref)}, ref, mode=mode), "image", gen, "reference")
-        if ctrl is not None and ctrl.cls != "LoadImage":
-            self.g.connect(self.add("io.load_video", {"path": self._file(ctrl)}, ctrl, mode=mode), "video", gen, "video")
-        elif "control_video" in images:
-            said.append("the control video is made by ComfyUI nodes Studio does not convert (see their notes): "
-                        "connect a video to Wan VACE's 'video'")
-        if "control_masks" in images:
-            said.append(f"control masks{f' from {self._file(masks)}' if masks else ''}: connect a Mask to Wan VACE's "
-                        "'mask' (and choose its task)")
-
     def _sampling_note(self, main: Sampling, rest: list[Sampling], shifts, loaders, said, at: CNode) -> None:
         choice = studio_sampler(main.sampler)
         lines = [f"Converted from ComfyUI ({self.name}), sampler '{at.title or at.cls}' (#{at.id}):",
@@ -564,6 +707,10 @@ class _Builder:
         for s in saves:
             if self.pipeline(s):
                 self.out.pipelines += 1
+        for n in wf.nodes.values():  # a task Studio cannot do, with no sampler Studio reads (VOID, SeedVR2...)
+            spec = TASKS.get(n.cls)
+            if spec is not None and spec.generator is None and n.enabled and n.id not in self.held | self.used:
+                self._hold(None, spec, family(None, spec, []), n, [], [])
         dropped, texts = [], []
         for n in wf.nodes.values():
             if n.id in self.used or n.cls in FOLDED:
@@ -573,6 +720,12 @@ class _Builder:
                 continue
             self.skipped[n.cls] = self.skipped.get(n.cls, 0) + 1
             dropped.append(n)
+        for text in self.first_notes:
+            self.note(text)
+        self.notes = self.notes[-len(self.first_notes):] + self.notes[:-len(self.first_notes)] if self.first_notes \
+            else self.notes
+        self.note_bands = self.note_bands[-len(self.first_notes):] + self.note_bands[:-len(self.first_notes)] \
+            if self.first_notes else self.note_bands
         if dropped:
             self.note(self._dropped_note(dropped))
         for text in texts:  # the workflow's own notes, after Studio's

@@ -117,3 +117,76 @@ def test_a_prompt_through_basic_guider_and_one_written_by_another_node():
     assert said and "TextGenerateLTX2Prompt" in said[0]
     assert any("TextGenerateLTX2Prompt" in n["text"] and "prompt is written by" in n["text"]
                for n in conv.graph.ui["notes"])
+
+
+def _gen(g):
+    return next(n for n in g.nodes.values() if n.type_id.startswith("video_models.") and
+                n.type_id not in ("video_models.load", "video_models.lora"))
+
+
+def _src_type(g, node, port):
+    link = g.input_link(node.id, port)
+    return g.nodes[link.src].type_id if link else None
+
+
+def test_first_and_last_frame_is_image_to_video_with_its_last_image():
+    conv = convert(_doc("wan2.1_flf2v_720_f16"))
+    g, text = conv.graph, "\n".join(conv.log + [n["text"] for n in conv.graph.ui["notes"]])
+    gen = _gen(g)
+    assert gen.type_id == "video_models.image_to_video"
+    assert _src_type(g, gen, "image") == _src_type(g, gen, "last_image") == "io.load_image"
+    assert g.nodes[g.input_link(gen.id, "last_image").src].params["path"].endswith("end_image.png") or \
+        g.input_link(gen.id, "last_image").src != g.input_link(gen.id, "image").src
+    assert "no first-and-last-frame generator" not in text
+    assert conv.tasks == [{"task": "first-and-last-frame video", "family": "Wan 2.1",
+                           "generator": "video_models.image_to_video", "inputs": ["image", "last_image"]}]
+
+
+def test_ltx2_keyframes_audio_and_no_depth_estimator_as_its_model():
+    g = convert(_doc("video_ltx2_3_flf2v")).graph
+    gen = _gen(g)
+    assert gen.type_id == "video_models.ltx2" and sorted(gen.params["keyframes"].split(", ")) == ["0", "last"]
+    assert _src_type(g, gen, "keyframe_1") == _src_type(g, gen, "keyframe_2") == "io.load_image"
+    g = convert(_doc("video_ltx2_3_ia2v")).graph
+    gen = _gen(g)
+    assert gen.params["sound"] == "input" and _src_type(g, gen, "audio") == "io.load_audio"
+    conv = convert(_doc("video_ltx2_depth_to_video"))  # a Lotus depth pass makes its guide clip
+    load = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.load")
+    assert load.params["model"] == "ltx-2-19b-dev-fp8.safetensors" and load.params["model_2"] == ""
+    assert not any("lotus" in str(v).lower() for v in load.params.values())
+
+
+def test_hunyuan15_image_to_video_and_a_clip_frame_as_its_start():
+    g = convert(_doc("video_hunyuan_video_1.5_720p_i2v")).graph
+    gen = _gen(g)
+    assert gen.type_id == "video_models.image_to_video" and _src_type(g, gen, "image") == "io.load_image"
+    g = convert(_doc("video_capybara_v0_1_video_edit")).graph  # its start frame is a frame of a clip
+    gen = _gen(g)
+    assert g.validate() == [] and _src_type(g, gen, "image") == "edit.frame_hold"
+
+
+@pytest.mark.parametrize("name, what", [("video_wan2_2_14B_s2v", "speech-driven video (S2V) with Wan 2.2 S2V"),
+                                        ("video_wan2_1_infinitetalk", "InfiniteTalk"),
+                                        ("utility_void_video_inpainting", "object removal"),
+                                        ("utility_seedvr2_3b_int8_upscale_video", "with SeedVR2")])
+def test_a_task_studio_cannot_do_is_one_sentence_and_no_generator(name, what):
+    conv = convert(_doc(name), name)
+    g = conv.graph
+    assert g.validate() == []
+    assert not [n for n in g.nodes.values() if n.type_id.startswith("video_models.") and n.type_id not in (
+        "video_models.load", "video_models.lora")]
+    first = conv.log[0]
+    assert first.startswith("This workflow makes ") and what in first and "; Studio cannot " in first
+    assert "; the graph instead " in first and g.ui["notes"][0]["text"] == first
+    assert sum(line.startswith("This workflow makes") for line in conv.log) == 1
+    files = [n for n in g.nodes.values() if n.type_id in ("io.load_image", "io.load_video", "io.load_audio")]
+    assert files and all(n.params["path"] for n in files)
+
+
+def test_cli_convert_prints_the_sentence(tmp_path, capsys):
+    from studio.cli import main as cli_main
+    src = tmp_path / "s2v.json"
+    src.write_text(json.dumps(_doc("video_wan2_2_14B_s2v")), encoding="utf-8")
+    cli_main(["convert", str(src), "-o", str(tmp_path / "s2v.studio.json")])
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].startswith("This workflow makes speech-driven video (S2V) with Wan 2.2 S2V; Studio cannot")
