@@ -20,6 +20,7 @@ from studio.core.shown import cut, number, rounded
 from .comfy_layout import lay_out
 from .comfy_read import MODES, CNode, Workflow, WorkflowError
 from .comfy_tasks import I2V, LATENT_NAMES, LTX2, T2V, TASKS, VACE, Task, family, is_ltx2, made_task, sentence, task_node
+from .comfy_utility import ENDS, UTILITIES, make_utility, utility_path
 from .comfy_sampling import SAMPLERS, Sampling, nearest_scheduler, read_sampling, studio_sampler
 
 OUTPUTS = ("SaveVideo", "SaveAnimatedWEBP", "SaveAnimatedPNG", "SaveWEBM", "VHS_VideoCombine")
@@ -711,6 +712,11 @@ class _Builder:
             spec = TASKS.get(n.cls)
             if spec is not None and spec.generator is None and n.enabled and n.id not in self.held | self.used:
                 self._hold(None, spec, family(None, spec, []), n, [], [])
+        ends = sorted((n for n in wf.nodes.values() if n.cls in ENDS and n.enabled), key=lambda n: ENDS.index(n.cls))
+        for n in ends:  # SAM 3, Depth Anything, SDPose, FILM... as Studio's nodes (a save before a preview)
+            path = utility_path(wf, n) if n.id not in self.used else None
+            if path is not None and not any(x.id in self.used for x in path if x.cls in UTILITIES):
+                make_utility(self, n, path)
         dropped, texts = [], []
         for n in wf.nodes.values():
             if n.id in self.used or n.cls in FOLDED:
@@ -737,7 +743,7 @@ class _Builder:
         if self.notes:
             self.g.set_annotations("notes", self.notes)
         self.out.notes = len(self.notes)
-        if not self.out.pipelines:
+        if not self.out.pipelines and not self.out.tasks:
             self.out.log.append(f"{self.name}: no video output with a sampler found: only notes made")
         self.out.log.append(f"{self.name}: {self.out.pipelines} pipeline(s), {len(self.g.nodes)} Studio nodes, "
                             f"{self.out.notes} notes (ComfyUI nodes not converted, and what each generator "

@@ -190,3 +190,34 @@ def test_cli_convert_prints_the_sentence(tmp_path, capsys):
     cli_main(["convert", str(src), "-o", str(tmp_path / "s2v.studio.json")])
     out = capsys.readouterr().out
     assert out.splitlines()[0].startswith("This workflow makes speech-driven video (S2V) with Wan 2.2 S2V; Studio cannot")
+
+
+@pytest.mark.parametrize("name, chain", [
+    ("utility_video_segment_sam3", ["io.load_video", "preprocess.segment", "io.preview"]),
+    ("utility_depth_anything3_video_depth_estimation", ["io.load_video", "preprocess.depth", "io.save_video"]),
+    ("utility_sdpose_ood_video_to_pose_map", ["io.load_video", "preprocess.detect_people", "preprocess.pose_estimate",
+                                              "preprocess.draw_pose", "io.save_video"]),
+    ("utility_video_frame_interpolation", ["io.load_video", "motion.interpolate", "io.save_video"])])
+def test_video_utilities_become_studios_nodes(name, chain):
+    conv = convert(_doc(name), name)
+    g = conv.graph
+    assert g.validate() == []
+    made = [n.type_id for n in g.nodes.values() if n.type_id != "preprocess.load"]
+    assert made == chain  # one chain, in order, none doubled
+    end = next(n for n in g.nodes.values() if n.type_id == chain[-1])
+    at, seen = end.id, [chain[-1]]
+    while True:  # wired from the Load Video through each step
+        ports = ["people"] + [p.name for p in g.registry.get(g.nodes[at].type_id).inputs if p.name not in ("model", "like")]
+        link = next((g.input_link(at, p) for p in ports if g.input_link(at, p)), None)
+        if link is None:
+            break
+        at = link.src
+        seen.append(g.nodes[at].type_id)
+    assert seen[::-1] == chain
+    text = "\n".join(n["text"] for n in g.ui["notes"])
+    assert "not converted" not in text or "CheckpointLoaderSimple" not in text.split("not converted")[1][:400]
+    if name == "utility_video_segment_sam3":
+        assert next(n for n in g.nodes.values() if n.type_id == "preprocess.segment").params["phrase"] == "unicorn"
+        assert "sam3.1_multiplex_fp16.safetensors" in text
+    if name == "utility_video_frame_interpolation":
+        assert next(n for n in g.nodes.values() if n.type_id == "motion.interpolate").params["factor"] == 2.0
