@@ -19,15 +19,12 @@ from studio.core.shown import cut, number, rounded
 
 from .comfy_layout import lay_out
 from .comfy_read import MODES, CNode, Workflow, WorkflowError
-from .comfy_tasks import I2V, LATENT_NAMES, LTX2, T2V, TASKS, VACE, Task, family, is_ltx2, made_task, sentence, task_node
+from .comfy_intent import LOADER_NODES, IntentReading, model_file, sampler_chain, upstream
+from .comfy_tasks import LTX2, TASKS, VACE, family, made_task
 from .comfy_utility import ENDS, UTILITIES, make_utility, utility_path
-from .comfy_sampling import SAMPLERS, Sampling, nearest_scheduler, read_sampling, studio_sampler
+from .comfy_sampling import Sampling, nearest_scheduler, read_sampling, studio_sampler
 
 OUTPUTS = ("SaveVideo", "SaveAnimatedWEBP", "SaveAnimatedPNG", "SaveWEBM", "VHS_VideoCombine")
-# ComfyUI's file loaders -> Studio's, and how a sentence names them
-LOADER_NODES = {"LoadImage": ("io.load_image", "image"), "LoadVideo": ("io.load_video", "video"),
-                "VHS_LoadVideo": ("io.load_video", "video"), "LoadAudio": ("io.load_audio", "audio"),
-                "VHS_LoadAudio": ("io.load_audio", "audio")}
 LOADERS = ("UNETLoader", "CheckpointLoaderSimple", "UnetLoaderGGUF", "LoaderGGUF")
 FILE_LOADERS = {"CLIPLoader": ("clip_name", "text encoder"), "DualCLIPLoader": ("clip_name1", "text encoder"),
                 "VAELoader": ("vae_name", "VAE"), "CLIPVisionLoader": ("clip_name", "image encoder (clip_vision)"),
@@ -42,7 +39,6 @@ FOLDED = ("PrimitiveInt", "PrimitiveFloat", "PrimitiveBoolean", "PrimitiveString
 TEXT_NOTES = ("MarkdownNote", "Note")
 SEED_MAX = 2**31
 MAX_SAMPLERS = 32  # feeding one output (a first pass and its refinements: two to four in ComfyUI's own)
-MAX_ITEMS_WALKED = 100_000  # nodes one output's walk visits at most (a workflow holds fewer)
 MAX_LISTED = 200  # nodes not converted named one by one in their note (then how many more)
 SETTINGS_CHARS = 240  # of a node's settings in that note
 
@@ -54,12 +50,6 @@ class Conversion:
     pipelines: int = 0
     notes: int = 0
     tasks: list[dict] = field(default_factory=list)  # per pipeline: task, family, generator, inputs wired
-
-
-def _model_file(wf: Workflow, loader: CNode):
-    """The file a model loader reads (UNETLoader's and UnetLoaderGGUF's unet_name, a checkpoint's
-    ckpt_name, LoaderGGUF's gguf_name)."""
-    return wf.value(loader, "unet_name") or wf.value(loader, "ckpt_name") or wf.value(loader, "gguf_name")
 
 
 def _posix(name: str) -> str:
@@ -103,18 +93,6 @@ def fitted_value(p, v: Any) -> Any:
     if isinstance(v, str) and limit is not None and len(v) > limit:
         return v[:limit]
     return None
-
-
-def _upstream(wf: Workflow, start: CNode) -> list[CNode]:
-    seen, todo, out = {start.id}, [start], []
-    while todo:
-        n = todo.pop()
-        out.append(n)
-        for src, _ in n.links.values():
-            if src not in seen and src in wf.nodes:
-                seen.add(src)
-                todo.append(wf.nodes[src])
-    return out
 
 
 def _walk(wf: Workflow, node: CNode | None, names: tuple[str, ...], stop, used: set, limit: int = 64) -> CNode | None:
@@ -171,54 +149,7 @@ def _text(wf: Workflow, start: CNode | None, which: str, used: set, said: list[s
     return str(text or "")
 
 
-def _sampler_chain(wf: Workflow, save: CNode) -> list[CNode]:
-    """The samplers whose latents make an output: those reached from it, and from a sampler on
-    through latents only (a depth estimator's or another segment's sampler, whose images feed a
-    guide or a start frame, is not one of its passes)."""
-    found, seen, todo = [], {save.id}, [(save, False)]
-    while todo and len(seen) <= MAX_ITEMS_WALKED:
-        n, latent_only = todo.pop()
-        if n.cls in SAMPLERS:
-            found.append(n)
-            latent_only = True
-        for name, (src, _) in n.links.items():
-            if src in seen or src not in wf.nodes:
-                continue
-            kind = n.in_types.get(name)
-            if latent_only and not (kind == "LATENT" or kind is None and name in LATENT_NAMES or
-                                    n.cls in SAMPLERS and name in ("latent_image", "latent")):
-                continue
-            seen.add(src)
-            todo.append((wf.nodes[src], latent_only))
-    return found
-
-
-PASSING = ("Reroute", "ComfySwitchNode", "GetVideoComponents", "ImageResizeKJv2", "ImageScale", "ImageScaleBy",
-           "ResizeImageMaskNode", "ImageFromBatch", "Video Slice", "LTXVPreprocess", "VHS_LoadVideo", "CreateVideo")
-
-
-def _loader(wf: Workflow, node: CNode, port: str, used: set) -> tuple[CNode, int, set] | None:
-    """The Load Image / Load Video / Load Audio behind ``node``'s ``port``: the loader, the output
-    slot read from it and the ComfyUI steps on the way that change what it gives (a Canny, a
-    depth estimator...; resizes and slices are not counted); None when there is none."""
-    src, via, seen = node.links.get(port), set(), set()
-    while src is not None and src[0] in wf.nodes and src[0] not in seen and len(seen) < 64:
-        seen.add(src[0])
-        n = wf.nodes[src[0]]
-        if n.cls in LOADER_NODES:
-            used.add(n.id)
-            return n, src[1], via
-        if n.cls not in PASSING:
-            via.add(n.cls)
-        if n.cls == "ComfySwitchNode":
-            src = n.links.get("on_true" if wf.value(n, "switch") else "on_false")
-            continue
-        src = next((n.links[k] for k in ("image", "images", "video", "pixels", "audio", "input", "mask", "value",
-                                          "source") if k in n.links), next(iter(n.links.values()), None))
-    return None
-
-
-class _Builder:
+class _Builder(IntentReading):
     def __init__(self, wf: Workflow, name: str, registry=None):
         self.wf, self.name = wf, name
         self.g = Graph(registry)
@@ -284,7 +215,7 @@ class _Builder:
         (False when no sampler feeds it)."""
         if not save.enabled:  # ComfyUI does not run it: listed with its mode among the nodes not converted
             return False
-        up = _upstream(self.wf, save)
+        up = upstream(self.wf, save)
         found = self._samplers(save, up)
         if found is None:
             return False
@@ -297,7 +228,7 @@ class _Builder:
         self.keyframes, self.keyframe_strength = [], None
         loras, shifts, loaders = self._models(main, rest, said)
         task, latent, inputs, spec = self._task(first, up, said)
-        fam = family(_model_file(self.wf, loaders[0]) if loaders else None, spec, up)
+        fam = family(model_file(self.wf, loaders[0]) if loaders else None, spec, up)
         if spec is not None and spec.generator is None:
             self._hold(save, spec, fam, latent, loaders, up)
             return False
@@ -321,57 +252,11 @@ class _Builder:
                             f"({', '.join(f'{k} {number(held[k])}' for k, v in params.items() if k not in ('prompt', 'negative_prompt') and v is not None and k in held)})")
         return True
 
-    def _hold(self, save: CNode | None, spec: Task, fam: str, node: CNode | None, loaders: list[CNode], up: list[CNode]) -> None:
-        """A task Studio cannot do: the model loader and the workflow's inputs, no generator, and one
-        sentence first in the Log and as the first note."""
-        if save is not None:
-            self.used.add(save.id)
-        if node is not None and node.id in self.held:
-            return
-        made, seen, names = len(self.g.nodes), set(), []
-        if loaders:
-            self.add("video_models.load", {"model": _model_file(self.wf, loaders[0])}, loaders[0])
-            self.used |= {n.id for n in loaders}
-        for n in sorted(_upstream(self.wf, node) if node is not None else up, key=lambda n: n.id):
-            if n.cls in LOADER_NODES and n.id not in seen:
-                seen.add(n.id)
-                self.used.add(n.id)
-                self._studio_loader(n)
-                names.append(f"{LOADER_NODES[n.cls][1]} '{self._file(n)}'")
-        self.bands.append(list(self.g.nodes)[made:])
-        if node is not None:
-            self.held.add(node.id)
-        if not any(line.startswith(f"This workflow makes {spec.what} with {fam};") for line in self.first_notes):
-            self.say_first(sentence(spec, fam, names))
-        self.out.tasks.append({"task": spec.what, "family": fam, "generator": None, "inputs": []})
-
-    def say_first(self, text: str) -> None:
-        """A sentence first in the Log and as the first canvas note."""
-        self.out.log.insert(sum(1 for line in self.out.log if line.startswith("This workflow makes")), text)
-        self.first_notes.append(text)
-
-    def _another_output(self, save: CNode, gen: str, task: str, band: int, made_for: CNode) -> None:
-        """A second output of the same sampler: a Save Video on the same generator (a path of its own,
-        so neither overwrites the other), not the video generated twice."""
-        path, taken = self._save_path(save), {n.params.get("path") for n in self.g.nodes.values()
-                                              if n.type_id == "io.save_video"}
-        stem, k = path.removesuffix(".mp4"), 2
-        while path in taken:
-            path, k = f"{stem}_{k}.mp4", k + 1
-        sv = self.add("io.save_video", {"path": path}, save)
-        self.g.connect(gen, "video", sv, "video")
-        if task == LTX2:
-            self.g.connect(gen, "audio", sv, "audio")
-        self.used.add(save.id)
-        self.bands[band].append(sv)
-        self.out.log.append(f"{self.name}: ComfyUI '{save.title or save.cls}' -> another Save Video ({path}) on the "
-                            f"pipeline of '{made_for.title or made_for.cls}' (the same sampler: generated once)")
-
     def _samplers(self, save: CNode, up: list[CNode]) -> tuple[CNode, Sampling, list[Sampling]] | None:
         """The output's first sampler (no other sampler upstream of it) and the later passes,
         nearest first, read; None when no sampler feeds it (or, said, too many do)."""
         wf = self.wf
-        samplers = _sampler_chain(wf, save)
+        samplers = sampler_chain(wf, save)
         if not samplers:
             return None
         if len(samplers) > MAX_SAMPLERS:
@@ -379,7 +264,7 @@ class _Builder:
                                 f"{len(samplers):,} samplers; Studio converts outputs of up to {MAX_SAMPLERS}: "
                                 "kept as notes")
             return None
-        ids = {s.id: {u.id for u in _upstream(wf, s)} - {s.id} for s in samplers}
+        ids = {s.id: {u.id for u in upstream(wf, s)} - {s.id} for s in samplers}
         first = next((s for s in samplers if not any(o.id in ids[s.id] for o in samplers)), samplers[0])
         later = sorted((s for s in samplers if s is not first), key=lambda s: len(ids[s.id]))
         main = read_sampling(wf, first)
@@ -438,89 +323,6 @@ class _Builder:
         loras.reverse()  # nearest the loader first
         return loras, shifts, loaders
 
-    def _task(self, first: CNode, up: list[CNode], said: list[str]) -> tuple[str, CNode | None, dict, Task | None]:
-        """The generator (a Studio type id) for the task the first sampler's latent and conditioning
-        nodes say (comfy_tasks.TASKS), that node, the intent inputs wired into it (the generator's
-        input -> (ComfyUI loader, its output slot)) and the task's declaration."""
-        wf, used = self.wf, self.used
-        node, chain = task_node(wf, first, up)
-        spec = TASKS.get(node.cls) if node is not None else None
-        if node is not None:
-            used.add(node.id)
-        inputs: dict[str, tuple[CNode, int]] = {}
-        for port, into in spec.ports if spec is not None else ():
-            if port in node.links:
-                self._intent(node, port, into, inputs, said)
-        gen = spec.generator if spec is not None and spec.generator else T2V
-        if spec is not None and spec.needs and "image" not in inputs:
-            gen = T2V  # Wan 2.2 TI2V / HunyuanVideo 1.5 with no start image: text to video
-        if is_ltx2(up):
-            gen = LTX2
-        for n in chain:  # LTX's image, keyframes and control on the latent's way
-            used.add(n.id)
-            if n.cls == "LTXVImgToVideoInplace" and not wf.value(n, "bypass"):
-                self._intent(n, "image", "image", inputs, said)
-                gen = I2V if gen == T2V else gen
-            elif n.cls == "LTXVAddGuide":
-                self._guide(n, gen, inputs, said)
-        if gen == LTX2:
-            self._ltx2_audio(up, inputs, said)
-        if gen == I2V and "image" not in inputs:
-            said.append("the workflow's start image is made by ComfyUI nodes Studio does not convert: connect an image "
-                        "to Image to Video's 'image'")
-        return gen, node, inputs, spec
-
-    def _intent(self, node: CNode, port: str, into: str, inputs: dict, said: list[str]) -> None:
-        """The Load Image / Load Video / Load Audio behind ``node``'s ``port``, for the generator's
-        ``into``; what makes it otherwise is said."""
-        found = _loader(self.wf, node, port, self.used)
-        if found is None:
-            said.append(f"'{port}' of '{node.title or node.cls}' is made by ComfyUI nodes Studio does not convert (see "
-                        f"their note): connect one to the generator's '{into}'")
-            return
-        loader, slot, via = found
-        if via:
-            said.append(f"'{port}' of '{node.title or node.cls}' is {loader.cls}'s file through ComfyUI's "
-                        f"{', '.join(sorted(via))}: the file is wired as it is; add Studio's node for that step if it "
-                        "matters")
-        inputs[into] = (loader, slot)
-
-    def _guide(self, n: CNode, gen: str, inputs: dict, said: list[str]) -> None:
-        """An LTXVAddGuide: a still at its frame as a keyframe; a clip at frame 0 (an IC-LoRA's
-        control) as LTX-2's 'control'."""
-        wf = self.wf
-        found = _loader(wf, n, "image", self.used)
-        at, strength = wf.value(n, "frame_idx"), wf.value(n, "strength")
-        clip = found is not None and found[0].cls != "LoadImage"
-        if gen == LTX2 and (clip or found is None) and "control" not in inputs and (at in (0, None)):
-            if found is None:
-                said.append("the guide clip (an IC-LoRA's control) is made by ComfyUI nodes Studio does not convert: "
-                            "connect a clip to LTX-2's 'control'")
-                return
-            self._intent(n, "image", "control", inputs, said)
-            return
-        k = next((i for i in range(1, 5) if f"keyframe_{i}" not in inputs), None)
-        if found is None or k is None:
-            said.append(f"a guide at frame {_shown(at)} ({n.cls}, #{n.id}) is not taken: "
-                        + ("its image is made by nodes Studio does not convert" if found is None else "four keyframes at most"))
-            return
-        self._intent(n, "image", f"keyframe_{k}", inputs, said)
-        where = "last" if at == -1 else (str(int(at)) if isinstance(at, (int, float)) else "0")
-        self.keyframes.append(where)
-        if isinstance(strength, (int, float)):
-            self.keyframe_strength = float(strength)
-
-    def _ltx2_audio(self, up: list[CNode], inputs: dict, said: list[str]) -> None:
-        """LTX-2 with a sound track of the workflow's (LTXVAudioVAEEncode of a Load Audio): the
-        node's 'audio', 'sound' input; a voice reference (ID-LoRA) said."""
-        for n in up:
-            if n.cls == "LTXVAudioVAEEncode" and "audio" not in inputs:
-                self.used.add(n.id)
-                self._intent(n, "audio", "audio", inputs, said)
-            elif n.cls == "LTXVReferenceAudio":
-                said.append(f"LTX-2's voice reference ('{n.title or n.cls}', #{n.id}, an ID-LoRA) is not taken: Studio's "
-                            "LTX-2 node does not read a reference voice")
-
     def _params(self, main: Sampling, rest: list[Sampling], latent: CNode | None, loaders: list[CNode],
                 shifts: list, up: list[CNode], said: list[str]) -> dict[str, Any]:
         """The generator's settings: prompts (from the sampler's own conditioning, through the
@@ -555,7 +357,7 @@ class _Builder:
     def _make(self, save: CNode, first: CNode, task: str, params: dict, loaders: list[CNode], loras: list,
               inputs: dict, up: list[CNode], said: list[str]) -> str:
         """The Studio nodes of one output, wired; the generator's id."""
-        files = [_model_file(self.wf, loaders[0])] if loaders else [None]
+        files = [model_file(self.wf, loaders[0])] if loaders else [None]
         lp = self.spec_params("video_models.load")
         load = self.add("video_models.load", {"model": files[0]}, loaders[0] if loaders else None)
         if not files[0]:
@@ -572,7 +374,7 @@ class _Builder:
         ports = {i.name for i in self.g.registry.get(task).inputs}
         for into, (loader, slot) in inputs.items():
             if into not in ports:
-                said.append(f"{LOADER_NODES[loader.cls][1]} '{self._file(loader)}' for '{into}': "
+                said.append(f"{LOADER_NODES[loader.cls][1]} '{self.file_of(loader)}' for '{into}': "
                             f"{self.g.registry.get(task).title} has no such input")
                 continue
             nid, out = self._studio_loader(loader, slot)
@@ -580,29 +382,19 @@ class _Builder:
             if out == "video" and want == "Image":  # a frame of a clip (ComfyUI's GetVideoComponents / ImageFromBatch)
                 nid, out = self.add("edit.frame_hold", {"frame": 0}, loader), "image"
                 self.g.connect(self.loaded[loader.id], "video", nid, "video")
-                said.append(f"'{into}' is a frame of the clip '{self._file(loader)}': Frame Hold gives its first frame")
+                said.append(f"'{into}' is a frame of the clip '{self.file_of(loader)}': Frame Hold gives its first frame")
             try:
                 self.g.connect(nid, out, gen, into)
             except StudioError as e:  # a mask made from a clip by ComfyUI nodes, and the like
-                said.append(f"{LOADER_NODES[loader.cls][1]} '{self._file(loader)}' is not wired to '{into}' ({e}): "
+                said.append(f"{LOADER_NODES[loader.cls][1]} '{self.file_of(loader)}' is not wired to '{into}' ({e}): "
                             "connect what the workflow makes from it")
-        sv = self.add("io.save_video", {"path": self._save_path(save)}, save)
+        sv = self.add("io.save_video", {"path": self.save_path(save)}, save)
         self.g.connect(gen, "video", sv, "video")
         if task == LTX2:
             self.g.connect(gen, "audio", sv, "audio")
         return gen
 
-    def _studio_loader(self, loader: CNode, slot: int = 0) -> tuple[str, str]:
-        """Studio's Load Image / Load Video / Load Audio for a ComfyUI loader (one each, however
-        often it is read), and the output for ``slot`` (a LoadImage's mask: its alpha)."""
-        kind, _ = LOADER_NODES[loader.cls]
-        if loader.id not in self.loaded:
-            self.loaded[loader.id] = self.add(kind, {"path": self._file(loader)}, loader)
-        out = {"io.load_image": ("image", "alpha"), "io.load_video": ("video", "video", "video", "audio"),
-               "io.load_audio": ("audio",)}[kind]
-        return self.loaded[loader.id], out[slot] if 0 <= slot < len(out) else out[0]
-
-    def _file(self, node: CNode | None) -> str:
+    def file_of(self, node: CNode | None) -> str:
         if node is None:
             return ""
         v = self.wf.value(node, "image") if node.cls == "LoadImage" else (
@@ -617,7 +409,7 @@ class _Builder:
                     return _float(self.wf.value(n, k))
         return None
 
-    def _save_path(self, save: CNode) -> str:
+    def save_path(self, save: CNode) -> str:
         prefix = str(self.wf.value(save, "filename_prefix") or "ComfyUI").strip("/") or "ComfyUI"
         return f"out/{prefix}.mp4"
 
@@ -626,7 +418,7 @@ class _Builder:
         them, else said."""
         wf = self.wf
         if len(loaders) > 1:
-            second = _model_file(wf, loaders[1])
+            second = model_file(wf, loaders[1])
             if "model_2" in lp:
                 self.g.set_param(load, "model_2", second)
             else:
@@ -637,7 +429,7 @@ class _Builder:
         # (DualCLIPLoader, type 'hunyuan_video_15'); another family's come from 'base'
         separate = any(n.cls == "CLIPLoader" and wf.value(n, "type") in ("wan", "ltxv") or
                        n.cls == "LTXAVTextEncoderLoader" for n in up)  # LTX-2's Gemma file (+ its checkpoint)
-        model = _model_file(wf, loaders[0]) if loaders else None
+        model = model_file(wf, loaders[0]) if loaders else None
         dual = next((n for n in up if n.cls == "DualCLIPLoader" and wf.value(n, "type") == "hunyuan_video_15"), None)
         if dual is not None and "text_encoder_2" in lp:  # HunyuanVideo 1.5: Qwen2.5-VL and byT5 (ComfyUI's order)
             separate = True

@@ -52,7 +52,7 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
     wf, said = b.wf, []
     made = len(b.g.nodes)
     loader = path[-1]
-    cur, out = b.add("io.load_video", {"path": b._file(loader)}, loader), "video"
+    cur, out = b.add("io.load_video", {"path": b.file_of(loader)}, loader), "video"
     clip, steps = cur, []
     for n in reversed(path[:-1]):
         b.used.add(n.id)
@@ -88,7 +88,7 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
     if end.cls in ("MaskPreview", "PreviewImage", "SaveImage") or out in ("mask", "pose"):
         b.g.connect(cur, out, b.add("io.preview", {}, end), "value")
     else:
-        b.g.connect(cur, out, b.add("io.save_video", {"path": b._save_path(end)}, end), "video")
+        b.g.connect(cur, out, b.add("io.save_video", {"path": b.save_path(end)}, end), "video")
     b.used |= {end.id, loader.id}
     b.bands.append(list(b.g.nodes)[made:])
     b.note("\n".join([f"Converted from ComfyUI ({b.name}), output '{end.title or end.cls}' (#{end.id}): "

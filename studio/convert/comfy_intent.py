@@ -1,0 +1,225 @@
+"""The intent of a ComfyUI workflow's output wired into Studio's nodes (part of comfy_map's
+builder): the task read through comfy_tasks, the Load Image / Load Video / Load Audio behind each
+intent input, LTX's in-place image, guides and sound, a second output of one sampler, and a task
+Studio cannot do held with its sentence. Also the walks they share with comfy_map: an output's
+samplers (through latents only) and a port's file loader."""
+from __future__ import annotations
+
+from studio.core.shown import number
+
+from .comfy_read import CNode, Workflow
+from .comfy_sampling import SAMPLERS
+from .comfy_tasks import I2V, LATENT_NAMES, LTX2, T2V, TASKS, Task, is_ltx2, sentence, task_node
+
+MAX_ITEMS_WALKED = 100_000  # nodes one output's walk visits at most (a workflow holds fewer)
+# ComfyUI's file loaders -> Studio's, and how a sentence names them
+LOADER_NODES = {"LoadImage": ("io.load_image", "image"), "LoadVideo": ("io.load_video", "video"),
+                "VHS_LoadVideo": ("io.load_video", "video"), "LoadAudio": ("io.load_audio", "audio"),
+                "VHS_LoadAudio": ("io.load_audio", "audio")}
+
+def model_file(wf: Workflow, loader: CNode):
+    """The file a model loader reads (UNETLoader's and UnetLoaderGGUF's unet_name, a checkpoint's
+    ckpt_name, LoaderGGUF's gguf_name)."""
+    return wf.value(loader, "unet_name") or wf.value(loader, "ckpt_name") or wf.value(loader, "gguf_name")
+
+
+def upstream(wf: Workflow, start: CNode) -> list[CNode]:
+    seen, todo, out = {start.id}, [start], []
+    while todo:
+        n = todo.pop()
+        out.append(n)
+        for src, _ in n.links.values():
+            if src not in seen and src in wf.nodes:
+                seen.add(src)
+                todo.append(wf.nodes[src])
+    return out
+
+
+def sampler_chain(wf: Workflow, save: CNode) -> list[CNode]:
+    """The samplers whose latents make an output: those reached from it, and from a sampler on
+    through latents only (a depth estimator's or another segment's sampler, whose images feed a
+    guide or a start frame, is not one of its passes)."""
+    found, seen, todo = [], {save.id}, [(save, False)]
+    while todo and len(seen) <= MAX_ITEMS_WALKED:
+        n, latent_only = todo.pop()
+        if n.cls in SAMPLERS:
+            found.append(n)
+            latent_only = True
+        for name, (src, _) in n.links.items():
+            if src in seen or src not in wf.nodes:
+                continue
+            kind = n.in_types.get(name)
+            if latent_only and not (kind == "LATENT" or kind is None and name in LATENT_NAMES or
+                                    n.cls in SAMPLERS and name in ("latent_image", "latent")):
+                continue
+            seen.add(src)
+            todo.append((wf.nodes[src], latent_only))
+    return found
+
+
+PASSING = ("Reroute", "ComfySwitchNode", "GetVideoComponents", "ImageResizeKJv2", "ImageScale", "ImageScaleBy",
+           "ResizeImageMaskNode", "ImageFromBatch", "Video Slice", "LTXVPreprocess", "VHS_LoadVideo", "CreateVideo")
+
+
+def find_loader(wf: Workflow, node: CNode, port: str, used: set) -> tuple[CNode, int, set] | None:
+    """The Load Image / Load Video / Load Audio behind ``node``'s ``port``: the loader, the output
+    slot read from it and the ComfyUI steps on the way that change what it gives (a Canny, a
+    depth estimator...; resizes and slices are not counted); None when there is none."""
+    src, via, seen = node.links.get(port), set(), set()
+    while src is not None and src[0] in wf.nodes and src[0] not in seen and len(seen) < 64:
+        seen.add(src[0])
+        n = wf.nodes[src[0]]
+        if n.cls in LOADER_NODES:
+            used.add(n.id)
+            return n, src[1], via
+        if n.cls not in PASSING:
+            via.add(n.cls)
+        if n.cls == "ComfySwitchNode":
+            src = n.links.get("on_true" if wf.value(n, "switch") else "on_false")
+            continue
+        src = next((n.links[k] for k in ("image", "images", "video", "pixels", "audio", "input", "mask", "value",
+                                          "source") if k in n.links), next(iter(n.links.values()), None))
+    return None
+
+
+class IntentReading:
+    """comfy_map._Builder's reading of what each output makes (a mixin: the builder's own state)."""
+
+    def _hold(self, save: CNode | None, spec: Task, fam: str, node: CNode | None, loaders: list[CNode], up: list[CNode]) -> None:
+        """A task Studio cannot do: the model loader and the workflow's inputs, no generator, and one
+        sentence first in the Log and as the first note."""
+        if save is not None:
+            self.used.add(save.id)
+        if node is not None and node.id in self.held:
+            return
+        made, seen, names = len(self.g.nodes), set(), []
+        if loaders:
+            self.add("video_models.load", {"model": model_file(self.wf, loaders[0])}, loaders[0])
+            self.used |= {n.id for n in loaders}
+        for n in sorted(upstream(self.wf, node) if node is not None else up, key=lambda n: n.id):
+            if n.cls in LOADER_NODES and n.id not in seen:
+                seen.add(n.id)
+                self.used.add(n.id)
+                self._studio_loader(n)
+                names.append(f"{LOADER_NODES[n.cls][1]} '{self.file_of(n)}'")
+        self.bands.append(list(self.g.nodes)[made:])
+        if node is not None:
+            self.held.add(node.id)
+        if not any(line.startswith(f"This workflow makes {spec.what} with {fam};") for line in self.first_notes):
+            self.say_first(sentence(spec, fam, names))
+        self.out.tasks.append({"task": spec.what, "family": fam, "generator": None, "inputs": []})
+
+    def say_first(self, text: str) -> None:
+        """A sentence first in the Log and as the first canvas note."""
+        self.out.log.insert(sum(1 for line in self.out.log if line.startswith("This workflow makes")), text)
+        self.first_notes.append(text)
+
+    def _another_output(self, save: CNode, gen: str, task: str, band: int, made_for: CNode) -> None:
+        """A second output of the same sampler: a Save Video on the same generator (a path of its own,
+        so neither overwrites the other), not the video generated twice."""
+        path, taken = self.save_path(save), {n.params.get("path") for n in self.g.nodes.values()
+                                              if n.type_id == "io.save_video"}
+        stem, k = path.removesuffix(".mp4"), 2
+        while path in taken:
+            path, k = f"{stem}_{k}.mp4", k + 1
+        sv = self.add("io.save_video", {"path": path}, save)
+        self.g.connect(gen, "video", sv, "video")
+        if task == LTX2:
+            self.g.connect(gen, "audio", sv, "audio")
+        self.used.add(save.id)
+        self.bands[band].append(sv)
+        self.out.log.append(f"{self.name}: ComfyUI '{save.title or save.cls}' -> another Save Video ({path}) on the "
+                            f"pipeline of '{made_for.title or made_for.cls}' (the same sampler: generated once)")
+
+    def _task(self, first: CNode, up: list[CNode], said: list[str]) -> tuple[str, CNode | None, dict, Task | None]:
+        """The generator (a Studio type id) for the task the first sampler's latent and conditioning
+        nodes say (comfy_tasks.TASKS), that node, the intent inputs wired into it (the generator's
+        input -> (ComfyUI loader, its output slot)) and the task's declaration."""
+        wf, used = self.wf, self.used
+        node, chain = task_node(wf, first, up)
+        spec = TASKS.get(node.cls) if node is not None else None
+        if node is not None:
+            used.add(node.id)
+        inputs: dict[str, tuple[CNode, int]] = {}
+        for port, into in spec.ports if spec is not None else ():
+            if port in node.links:
+                self._intent(node, port, into, inputs, said)
+        gen = spec.generator if spec is not None and spec.generator else T2V
+        if spec is not None and spec.needs and "image" not in inputs:
+            gen = T2V  # Wan 2.2 TI2V / HunyuanVideo 1.5 with no start image: text to video
+        if is_ltx2(up):
+            gen = LTX2
+        for n in chain:  # LTX's image, keyframes and control on the latent's way
+            used.add(n.id)
+            if n.cls == "LTXVImgToVideoInplace" and not wf.value(n, "bypass"):
+                self._intent(n, "image", "image", inputs, said)
+                gen = I2V if gen == T2V else gen
+            elif n.cls == "LTXVAddGuide":
+                self._guide(n, gen, inputs, said)
+        if gen == LTX2:
+            self._ltx2_audio(up, inputs, said)
+        if gen == I2V and "image" not in inputs:
+            said.append("the workflow's start image is made by ComfyUI nodes Studio does not convert: connect an image "
+                        "to Image to Video's 'image'")
+        return gen, node, inputs, spec
+
+    def _intent(self, node: CNode, port: str, into: str, inputs: dict, said: list[str]) -> None:
+        """The Load Image / Load Video / Load Audio behind ``node``'s ``port``, for the generator's
+        ``into``; what makes it otherwise is said."""
+        found = find_loader(self.wf, node, port, self.used)
+        if found is None:
+            said.append(f"'{port}' of '{node.title or node.cls}' is made by ComfyUI nodes Studio does not convert (see "
+                        f"their note): connect one to the generator's '{into}'")
+            return
+        loader, slot, via = found
+        if via:
+            said.append(f"'{port}' of '{node.title or node.cls}' is {loader.cls}'s file through ComfyUI's "
+                        f"{', '.join(sorted(via))}: the file is wired as it is; add Studio's node for that step if it "
+                        "matters")
+        inputs[into] = (loader, slot)
+
+    def _guide(self, n: CNode, gen: str, inputs: dict, said: list[str]) -> None:
+        """An LTXVAddGuide: a still at its frame as a keyframe; a clip at frame 0 (an IC-LoRA's
+        control) as LTX-2's 'control'."""
+        wf = self.wf
+        found = find_loader(wf, n, "image", self.used)
+        at, strength = wf.value(n, "frame_idx"), wf.value(n, "strength")
+        clip = found is not None and found[0].cls != "LoadImage"
+        if gen == LTX2 and (clip or found is None) and "control" not in inputs and (at in (0, None)):
+            if found is None:
+                said.append("the guide clip (an IC-LoRA's control) is made by ComfyUI nodes Studio does not convert: "
+                            "connect a clip to LTX-2's 'control'")
+                return
+            self._intent(n, "image", "control", inputs, said)
+            return
+        k = next((i for i in range(1, 5) if f"keyframe_{i}" not in inputs), None)
+        if found is None or k is None:
+            said.append(f"a guide at frame {number(at)} ({n.cls}, #{n.id}) is not taken: "
+                        + ("its image is made by nodes Studio does not convert" if found is None else "four keyframes at most"))
+            return
+        self._intent(n, "image", f"keyframe_{k}", inputs, said)
+        where = "last" if at == -1 else (str(int(at)) if isinstance(at, (int, float)) else "0")
+        self.keyframes.append(where)
+        if isinstance(strength, (int, float)):
+            self.keyframe_strength = float(strength)
+
+    def _ltx2_audio(self, up: list[CNode], inputs: dict, said: list[str]) -> None:
+        """LTX-2 with a sound track of the workflow's (LTXVAudioVAEEncode of a Load Audio): the
+        node's 'audio', 'sound' input; a voice reference (ID-LoRA) said."""
+        for n in up:
+            if n.cls == "LTXVAudioVAEEncode" and "audio" not in inputs:
+                self.used.add(n.id)
+                self._intent(n, "audio", "audio", inputs, said)
+            elif n.cls == "LTXVReferenceAudio":
+                said.append(f"LTX-2's voice reference ('{n.title or n.cls}', #{n.id}, an ID-LoRA) is not taken: Studio's "
+                            "LTX-2 node does not read a reference voice")
+
+    def _studio_loader(self, loader: CNode, slot: int = 0) -> tuple[str, str]:
+        """Studio's Load Image / Load Video / Load Audio for a ComfyUI loader (one each, however
+        often it is read), and the output for ``slot`` (a LoadImage's mask: its alpha)."""
+        kind, _ = LOADER_NODES[loader.cls]
+        if loader.id not in self.loaded:
+            self.loaded[loader.id] = self.add(kind, {"path": self.file_of(loader)}, loader)
+        out = {"io.load_image": ("image", "alpha"), "io.load_video": ("video", "video", "video", "audio"),
+               "io.load_audio": ("audio",)}[kind]
+        return self.loaded[loader.id], out[slot] if 0 <= slot < len(out) else out[0]
