@@ -9,8 +9,12 @@ from studio.core.shown import number
 
 from .comfy_read import CNode, Workflow
 from .comfy_sampling import SAMPLERS
-from .comfy_tasks import I2V, LATENT_NAMES, LTX2, T2V, TASKS, Task, is_ltx2, sentence, task_node
+from .comfy_tasks import I2V, LATENT_NAMES, LTX2, T2V, TASKS, VACE, Task, is_ltx2, sentence, task_node
+from .comfy_utility import phrase_of
 
+# ComfyUI steps between a file and an intent input that Studio's nodes do (see IntentReading.step)
+STEPS = ("Canny", "SAM3_Detect", "SAM3_VideoTrack")
+STEP_OUT = {"Canny": "video", "SAM3_Detect": "mask", "SAM3_VideoTrack": "mask", "LotusConditioning": "depth"}
 MAX_ITEMS_WALKED = 100_000  # nodes one output's walk visits at most (a workflow holds fewer)
 # ComfyUI's file loaders -> Studio's, and how a sentence names them
 LOADER_NODES = {"LoadImage": ("io.load_image", "image"), "LoadVideo": ("io.load_video", "video"),
@@ -61,11 +65,11 @@ PASSING = ("Reroute", "ComfySwitchNode", "GetVideoComponents", "ImageResizeKJv2"
            "ResizeImageMaskNode", "ImageFromBatch", "Video Slice", "LTXVPreprocess", "VHS_LoadVideo", "CreateVideo")
 
 
-def find_loader(wf: Workflow, node: CNode, port: str, used: set) -> tuple[CNode, int, set] | None:
+def find_loader(wf: Workflow, node: CNode, port: str, used: set) -> tuple[CNode, int, list[CNode]] | None:
     """The Load Image / Load Video / Load Audio behind ``node``'s ``port``: the loader, the output
-    slot read from it and the ComfyUI steps on the way that change what it gives (a Canny, a
-    depth estimator...; resizes and slices are not counted); None when there is none."""
-    src, via, seen = node.links.get(port), set(), set()
+    slot read from it and the ComfyUI steps on the way that change what it gives, nearest the
+    port first (a Canny, SAM 3...; resizes and slices are not counted); None when there is none."""
+    src, via, seen = node.links.get(port), [], set()
     while src is not None and src[0] in wf.nodes and src[0] not in seen and len(seen) < 64:
         seen.add(src[0])
         n = wf.nodes[src[0]]
@@ -73,7 +77,7 @@ def find_loader(wf: Workflow, node: CNode, port: str, used: set) -> tuple[CNode,
             used.add(n.id)
             return n, src[1], via
         if n.cls not in PASSING:
-            via.add(n.cls)
+            via.append(n)
         if n.cls == "ComfySwitchNode":
             src = n.links.get("on_true" if wf.value(n, "switch") else "on_false")
             continue
@@ -145,6 +149,8 @@ class IntentReading:
             if port in node.links:
                 self._intent(node, port, into, inputs, said)
         gen = spec.generator if spec is not None and spec.generator else T2V
+        if gen == VACE:
+            self._vace_task(node, inputs, said)
         if spec is not None and spec.needs and "image" not in inputs:
             gen = T2V  # Wan 2.2 TI2V / HunyuanVideo 1.5 with no start image: text to video
         if is_ltx2(up):
@@ -172,11 +178,43 @@ class IntentReading:
                         f"their note): connect one to the generator's '{into}'")
             return
         loader, slot, via = found
-        if via:
+        steps = [n for n in via if n.cls in STEPS and (n.cls.startswith("SAM3") == (into == "mask"))]
+        if any(n.cls == "ImagePadForOutpaint" for n in via) and self.pad is None:
+            self.pad = next(n for n in via if n.cls == "ImagePadForOutpaint")
+        if self.pad is not None and into == "mask":
+            return  # Wan VACE draws the outpaint mask from its pads
+        other = sorted({n.cls for n in via if n not in steps and n.cls != "ImagePadForOutpaint"})
+        if other:
             said.append(f"'{port}' of '{node.title or node.cls}' is {loader.cls}'s file through ComfyUI's "
-                        f"{', '.join(sorted(via))}: the file is wired as it is; add Studio's node for that step if it "
-                        "matters")
-        inputs[into] = (loader, slot)
+                        f"{', '.join(other)}: the file is wired without "
+                        f"{'that step' if len(other) == 1 else 'those steps'}; add Studio's node for it if it matters")
+        self.used |= {n.id for n in steps}
+        inputs[into] = (loader, slot, tuple(reversed(steps)))
+
+    def _vace_task(self, node: CNode, inputs: dict, said: list[str]) -> None:
+        """Wan VACE's task from how ComfyUI made its control video and masks: padded
+        (ImagePadForOutpaint) -> outpaint, a mask by SAM 3 -> inpaint, two stills batched at the
+        ends of a grey clip (first-and-last-frame) -> keyframes at 0 and last."""
+        wf = self.wf
+        if self.pad is not None:
+            pads = [wf.value(self.pad, k) if k in self.pad.links or k in self.pad.widgets else None
+                    for k in ("left", "top", "right", "bottom")]
+            raw = self.pad.raw if isinstance(self.pad.raw, list) else []
+            pads = [p if p is not None else (raw[i] if i < len(raw) else None) for i, p in enumerate(pads)]
+            self.extra["task"] = "outpaint"
+            said.append(f"outpaint: ComfyUI pads the clip by {', '.join(f'{k} {number(v)}' for k, v in zip(('left', 'top', 'right', 'bottom'), pads))} px; "
+                        "Wan VACE's pad_* are fractions of the clip's width and height: set them for your clip")
+        elif "mask" in inputs and any(s.cls in ("SAM3_Detect", "SAM3_VideoTrack") for s in inputs["mask"][2]):
+            self.extra["task"] = "inpaint"
+        src = wf.source(node, "control_video")
+        if src is not None and src.cls == "BatchImagesNode":
+            ends = [find_loader(wf, src, k, self.used) for k in sorted(k for k in src.links if k.startswith("images."))]
+            if len(ends) >= 2 and ends[0] and ends[-1] and {e[0].cls for e in (ends[0], ends[-1])} == {"LoadImage"}:
+                inputs.pop("video", None)
+                inputs.pop("mask", None)
+                inputs["keyframe_1"], inputs["keyframe_2"] = ((ends[0][0], 0, ()), (ends[-1][0], 0, ()))
+                self.keyframes += ["0", "last"]
+                said[:] = [line for line in said if "'control_" not in line]
 
     def _guide(self, n: CNode, gen: str, inputs: dict, said: list[str]) -> None:
         """An LTXVAddGuide: a still at its frame as a keyframe; a clip at frame 0 (an IC-LoRA's
@@ -187,8 +225,7 @@ class IntentReading:
         clip = found is not None and found[0].cls != "LoadImage"
         if gen == LTX2 and (clip or found is None) and "control" not in inputs and (at in (0, None)):
             if found is None:
-                said.append("the guide clip (an IC-LoRA's control) is made by ComfyUI nodes Studio does not convert: "
-                            "connect a clip to LTX-2's 'control'")
+                self._depth_control(n, inputs, said)
                 return
             self._intent(n, "image", "control", inputs, said)
             return
@@ -202,6 +239,22 @@ class IntentReading:
         self.keyframes.append(where)
         if isinstance(strength, (int, float)):
             self.keyframe_strength = float(strength)
+
+    def _depth_control(self, n: CNode, inputs: dict, said: list[str]) -> None:
+        """A guide clip made by a depth estimator run as a diffusion model (Lotus) from a Load
+        Video: Studio's Depth on that clip (its own Depth Anything model); anything else said."""
+        up = upstream(self.wf, self.wf.source(n, "image")) if "image" in n.links else []
+        lotus = next((x for x in up if x.cls == "LotusConditioning"), None)
+        clip = next((x for x in up if x.cls in ("LoadVideo", "VHS_LoadVideo")), None)
+        if lotus is None or clip is None:
+            said.append("the guide clip (an IC-LoRA's control) is made by ComfyUI nodes Studio does not convert: "
+                        "connect a clip to LTX-2's 'control'")
+            return
+        self.used |= {x.id for x in up if x.cls in ("LotusConditioning", "VAEDecode") or x.id == clip.id}
+        inputs["control"] = (clip, 0, (lotus,))
+        said.append("the guide clip is the depth of "
+                    f"'{self.file_of(clip)}' estimated by Lotus (a diffusion model in ComfyUI): Studio's Depth makes it "
+                    "with its own model (Load Preprocessor, kind 'depth')")
 
     def _ltx2_audio(self, up: list[CNode], inputs: dict, said: list[str]) -> None:
         """LTX-2 with a sound track of the workflow's (LTXVAudioVAEEncode of a Load Audio): the
@@ -223,3 +276,36 @@ class IntentReading:
         out = {"io.load_image": ("image", "alpha"), "io.load_video": ("video", "video", "video", "audio"),
                "io.load_audio": ("audio",)}[kind]
         return self.loaded[loader.id], out[slot] if 0 <= slot < len(out) else out[0]
+
+    def step(self, n: CNode, src: tuple[str, str], at: str | None = None) -> tuple[str, str]:
+        """Studio's node for a ComfyUI step between a file and an intent input (Canny -> Edges with
+        its thresholds in grey levels; SAM 3 -> Segment with its phrase), wired from ``src``."""
+        wf, key = self.wf, f"{n.id}<{src[0]}.{src[1]}"
+        if key in self.loaded:  # one Studio node for a step read twice (SAM 3's mask for two inputs)
+            return self.loaded[key], STEP_OUT[n.cls]
+        self.loaded[key] = self._step(n, src)
+        return self.loaded[key], STEP_OUT[n.cls]
+
+    def _step(self, n: CNode, src: tuple[str, str]) -> str:
+        """Studio's node for one step (Lotus -> Depth, Canny -> Edges, SAM 3 -> Segment), wired."""
+        wf = self.wf
+        if n.cls == "LotusConditioning":
+            prep = self.add("preprocess.load", {"kind": "depth"}, n)
+            nid = self.add("preprocess.depth", {}, n)
+            self.g.connect(*src, nid, "video")
+            self.g.connect(prep, "model", nid, "model")
+            return nid
+        if n.cls == "Canny":
+            raw = n.raw if isinstance(n.raw, list) else []
+            lo, hi = (wf.value(n, k) if k in n.links else (raw[i] if i < len(raw) else None)
+                      for i, k in enumerate(("low_threshold", "high_threshold")))
+            params = {k: int(round(v * 255)) for k, v in (("low", lo), ("high", hi))
+                      if isinstance(v, (int, float)) and 0 <= v <= 1}
+            nid = self.add("control.edges", params, n)
+            self.g.connect(*src, nid, "video")
+            return nid
+        prep = self.add("preprocess.load", {"kind": "segment"}, n)
+        nid = self.add("preprocess.segment", {"phrase": phrase_of(wf, n, self.used)}, n)
+        self.g.connect(*src, nid, "video")
+        self.g.connect(prep, "model", nid, "model")
+        return nid

@@ -166,6 +166,8 @@ class _Builder(IntentReading):
         self.first_notes: list[str] = []  # the sentences said first
         self.keyframes: list[str] = []
         self.keyframe_strength: float | None = None
+        self.pad: CNode | None = None  # an outpaint's ImagePadForOutpaint
+        self.extra: dict = {}  # the generator's settings read from how its inputs are made
 
     def spec_params(self, type_id: str) -> set[str]:
         return {p.name for p in self.g.registry.get(type_id).params}
@@ -225,7 +227,7 @@ class _Builder(IntentReading):
             self._another_output(save, *self.made[key])
             return False
         said: list[str] = []
-        self.keyframes, self.keyframe_strength = [], None
+        self.keyframes, self.keyframe_strength, self.pad, self.extra = [], None, None, {}
         loras, shifts, loaders = self._models(main, rest, said)
         task, latent, inputs, spec = self._task(first, up, said)
         fam = family(model_file(self.wf, loaders[0]) if loaders else None, spec, up)
@@ -236,6 +238,7 @@ class _Builder(IntentReading):
         params = self._params(main, rest, latent, loaders, shifts, up, said)
         if task == VACE:
             params["conditioning_scale"] = self.wf.value(latent, "strength")
+        params.update(self.extra)
         if self.keyframes:
             params.update(keyframes=", ".join(self.keyframes), keyframe_strength=self.keyframe_strength)
         if task == LTX2 and "audio" in inputs:
@@ -372,12 +375,14 @@ class _Builder(IntentReading):
         gen = self.add(task, params, first)
         self.g.connect(*model_out, gen, "model")
         ports = {i.name for i in self.g.registry.get(task).inputs}
-        for into, (loader, slot) in inputs.items():
+        for into, (loader, slot, steps) in inputs.items():
             if into not in ports:
                 said.append(f"{LOADER_NODES[loader.cls][1]} '{self.file_of(loader)}' for '{into}': "
                             f"{self.g.registry.get(task).title} has no such input")
                 continue
             nid, out = self._studio_loader(loader, slot)
+            for step in steps:  # Canny -> Edges, SAM 3 -> Segment
+                nid, out = self.step(step, (nid, out))
             want = next(i.type for i in self.g.registry.get(task).inputs if i.name == into)
             if out == "video" and want == "Image":  # a frame of a clip (ComfyUI's GetVideoComponents / ImageFromBatch)
                 nid, out = self.add("edit.frame_hold", {"frame": 0}, loader), "image"

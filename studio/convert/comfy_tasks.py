@@ -135,8 +135,8 @@ def task_node(wf: Workflow, first: CNode, up: list[CNode]) -> tuple[CNode | None
 def made_task(generator: str, inputs: dict) -> str:
     """The task a converted pipeline does, in words, from its generator and the inputs wired."""
     if generator == VACE:
-        return "VACE video" + (f" ({', '.join(k for k in ('video', 'mask', 'reference') if k in inputs)})"
-                               if inputs else " (text only)")
+        parts = [k for k in ("video", "mask", "reference") if k in inputs] + (["keyframes"] if "keyframe_1" in inputs else [])
+        return "VACE video" + (f" ({', '.join(parts)})" if parts else " (text only)")
     if generator == ANIMATE:
         return "character animation"
     what = ("first-and-last-frame video" if "last_image" in inputs else "keyframe video" if "keyframe_2" in inputs

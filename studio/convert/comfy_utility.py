@@ -66,7 +66,7 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
             said.append(f"{what}: ComfyUI's model file '{model or '?'}' is its own format; choose Studio's model (a "
                         f"Hugging Face folder) on Load Preprocessor (kind '{kind}')")
         if kind == "segment":
-            phrase = _phrase(wf, n, b.used)
+            phrase = phrase_of(wf, n, b.used)
             cur, out = _node(b, "preprocess.segment", {"phrase": phrase}, n, (cur, out, "video"), (prep, "model")), "mask"
             if not phrase:
                 said.append("the phrase to segment is not written in the workflow: set Segment's 'phrase'")
@@ -117,7 +117,7 @@ def _model(wf: Workflow, n: CNode, used: set) -> str | None:
     return next((v for v in values if isinstance(v, str) and "." in v), None)
 
 
-def _phrase(wf: Workflow, n: CNode, used: set) -> str:
+def phrase_of(wf: Workflow, n: CNode, used: set) -> str:
     """SAM 3's phrase: the text of the CLIPTextEncode on its conditioning."""
     src = wf.source(n, "conditioning")
     if src is not None and src.cls == "CLIPTextEncode":

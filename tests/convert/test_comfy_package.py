@@ -59,7 +59,7 @@ TASKS = {
     "video_ltx2_5_i2v": ('image to video', 'LTX-2', 'ltx2', ('image',)),
     "video_ltx2_5_t2v": ('text to video', 'LTX-2', 'ltx2', ()),
     "video_ltx2_canny_to_video": ('image to video with a control clip (IC-LoRA)', 'LTX-2', 'ltx2', ('control', 'image')),
-    "video_ltx2_depth_to_video": ('image to video', 'LTX-2', 'ltx2', ('image',)),  # PARTIAL: the guide clip is Lotus depth (made by ComfyUI), not wired
+    "video_ltx2_depth_to_video": ('image to video with a control clip (IC-LoRA)', 'LTX-2', 'ltx2', ('control', 'image')),  # Lotus depth -> Studio's Depth
     "video_ltx2_i2v": ('image to video', 'LTX-2', 'ltx2', ('image',)),
     "video_ltx2_i2v_distilled": ('image to video', 'LTX-2', 'ltx2', ('image',)),
     "video_ltx2_t2v": ('text to video', 'LTX-2', 'ltx2', ()),
@@ -93,9 +93,9 @@ TASKS = {
     "video_wan_vace_14B_ref2v": ('VACE video (reference)', 'Wan VACE', 'wan_vace', ('reference',)),
     "video_wan_vace_14B_t2v": ('VACE video (text only)', 'Wan VACE', 'wan_vace', ()),
     "video_wan_vace_14B_v2v": ('VACE video (video, reference)', 'Wan VACE', 'wan_vace', ('reference', 'video')),
-    "video_wan_vace_flf2v": ('VACE video (video)', 'Wan VACE', 'wan_vace', ('video',)),  # PARTIAL: its control clip is built from two stills: the first still wired
-    "video_wan_vace_inpainting": ('VACE video (video, reference)', 'Wan VACE', 'wan_vace', ('reference', 'video')),  # PARTIAL: its mask comes from SAM 3: connect Segment
-    "video_wan_vace_outpainting": ('VACE video (video)', 'Wan VACE', 'wan_vace', ('video',)),  # PARTIAL: its mask and padding come from ImagePadForOutpaint
+    "video_wan_vace_flf2v": ('VACE video (keyframes)', 'Wan VACE', 'wan_vace', ('keyframe_1', 'keyframe_2')),  # its two stills at 0 and last
+    "video_wan_vace_inpainting": ('VACE video (video, mask, reference)', 'Wan VACE', 'wan_vace', ('mask', 'reference', 'video')),  # SAM 3 -> Segment; its GrowMask not taken
+    "video_wan_vace_outpainting": ('VACE video (video)', 'Wan VACE', 'wan_vace', ('video',)),  # task outpaint; its pixel pads said, not converted to fractions
     "video_wanmove_480p": ('video along tracks (Wan-Move)', 'Wan-Move', None, ()),
     "wan2.1_flf2v_720_f16": ('first-and-last-frame video', 'Wan 2.1', 'image_to_video', ('image', 'last_image')),
     "wan2.1_fun_control": ('control video (Fun Control)', 'Wan Fun Control', None, ()),

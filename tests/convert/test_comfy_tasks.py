@@ -221,3 +221,29 @@ def test_video_utilities_become_studios_nodes(name, chain):
         assert "sam3.1_multiplex_fp16.safetensors" in text
     if name == "utility_video_frame_interpolation":
         assert next(n for n in g.nodes.values() if n.type_id == "motion.interpolate").params["factor"] == 2.0
+
+
+def test_steps_between_a_file_and_an_input_become_studios_nodes():
+    """Canny -> Edges (thresholds in grey levels), SAM 3 -> Segment with its phrase (VACE inpaint),
+    Lotus depth -> Depth (LTX-2's control), padding -> VACE outpaint, two stills -> VACE keyframes."""
+    g = convert(_doc("video_ltx2_canny_to_video")).graph
+    gen = _gen(g)
+    edges = g.nodes[g.input_link(gen.id, "control").src]
+    assert edges.type_id == "control.edges" and (edges.params["low"], edges.params["high"]) == (102, 204)  # 0.4, 0.8
+    assert g.nodes[g.input_link(edges.id, "video").src].type_id == "io.load_video"
+    g = convert(_doc("video_ltx2_depth_to_video")).graph
+    assert _src_type(g, _gen(g), "control") == "preprocess.depth"
+    g = convert(_doc("video_wan_vace_inpainting")).graph
+    gen = _gen(g)
+    seg = g.nodes[g.input_link(gen.id, "mask").src]
+    assert seg.type_id == "preprocess.segment" and seg.params["phrase"] == "cat" and gen.params["task"] == "inpaint"
+    assert _src_type(g, gen, "video") == "io.load_video"
+    assert len([n for n in g.nodes.values() if n.type_id == "preprocess.segment"]) == 1
+    g = convert(_doc("video_wan_vace_outpainting")).graph
+    gen = _gen(g)
+    assert gen.params["task"] == "outpaint" and g.input_link(gen.id, "mask") is None
+    assert any("left 120, top 120, right 120, bottom 200 px" in n["text"] for n in g.ui["notes"])
+    g = convert(_doc("video_wan_vace_flf2v")).graph
+    gen = _gen(g)
+    assert gen.params["keyframes"] == "0, last" and g.input_link(gen.id, "video") is None
+    assert _src_type(g, gen, "keyframe_1") == _src_type(g, gen, "keyframe_2") == "io.load_image"
