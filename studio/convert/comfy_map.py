@@ -307,7 +307,10 @@ class _Builder(IntentReading):
         loras, shifts, loaders, others = [], [], [], []
         for s in [main] + rest:
             chain, loader = self._chain(s, None if s is main else {x[2].id for x in loras}, shifts, said)
-            if loader is not None and loader.cls in LOADERS and loader not in loaders:
+            if loader is not None and loader.cls in LOADERS:
+                self.used.add(loader.id)
+            if loader is not None and loader.cls in LOADERS and loader not in loaders and not any(
+                    model_file(self.wf, x) == model_file(self.wf, loader) for x in loaders):  # one file loaded twice: one model
                 self.used.add(loader.id)
                 loaders.append(loader)
                 dtype = self.wf.value(loader, "weight_dtype")

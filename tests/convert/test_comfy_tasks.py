@@ -247,3 +247,14 @@ def test_steps_between_a_file_and_an_input_become_studios_nodes():
     gen = _gen(g)
     assert gen.params["keyframes"] == "0, last" and g.input_link(gen.id, "video") is None
     assert _src_type(g, gen, "keyframe_1") == _src_type(g, gen, "keyframe_2") == "io.load_image"
+
+
+def test_a_second_expert_only_from_another_file_on_the_same_chain():
+    """templates-6-key-frames chains segments whose samplers load the same high-noise file more than
+    once: that file is one model, and the low-noise file on the chain is the second expert."""
+    g = convert(_doc("templates-6-key-frames")).graph
+    for load in (n for n in g.nodes.values() if n.type_id == "video_models.load"):
+        assert load.params["model_2"] != load.params["model"]
+    for name in ("video_wan2_2_5B_ti2v", "video_wan2.1_alpha_t2v_14B", "video_hunyuan_video_1.5_720p_t2v"):
+        load = next(n for n in convert(_doc(name)).graph.nodes.values() if n.type_id == "video_models.load")
+        assert load.params["model_2"] == "", name  # one model: no expert invented
