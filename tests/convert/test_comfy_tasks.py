@@ -258,3 +258,19 @@ def test_a_second_expert_only_from_another_file_on_the_same_chain():
     for name in ("video_wan2_2_5B_ti2v", "video_wan2.1_alpha_t2v_14B", "video_hunyuan_video_1.5_720p_t2v"):
         load = next(n for n in convert(_doc(name)).graph.nodes.values() if n.type_id == "video_models.load")
         assert load.params["model_2"] == "", name  # one model: no expert invented
+
+
+def test_file_open_says_the_sentence_first_in_the_log(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setenv("STUDIO_CONFIG_DIR", str(tmp_path / "config"))
+    from studio.ui.window.main_window import MainWindow
+    win = MainWindow()
+    win.files.ask_unsaved = lambda: "discard"
+    qtbot.addWidget(win)
+    src = tmp_path / "video_wan2_2_14B_s2v.json"
+    src.write_text(json.dumps(_doc("video_wan2_2_14B_s2v")), encoding="utf-8")
+    assert win.files.open_path(str(src), ask=False)
+    lines = [line for line in win.log_view.toPlainText().splitlines() if line.strip()]
+    at = next(i for i, line in enumerate(lines) if "This workflow makes speech-driven video (S2V)" in line)
+    assert not any("converted the ComfyUI workflow" in line for line in lines[:at])
+    assert win.doc.graph.ui["notes"][0]["text"].startswith("This workflow makes speech-driven video (S2V)")
+    assert win.close()
