@@ -223,6 +223,9 @@ class IntentReading:
         found = find_loader(wf, n, "image", self.used)
         at, strength = wf.value(n, "frame_idx"), wf.value(n, "strength")
         clip = found is not None and found[0].cls != "LoadImage"
+        if found is not None and not clip and "iclora_parameters" in n.links:
+            said.append(f"an IC-LoRA guide from the still '{self.file_of(found[0])}' (repeated into a clip in ComfyUI): "
+                        "LTX-2's 'control' takes a clip as long as the take, so the still is a keyframe here")
         if gen == LTX2 and (clip or found is None) and "control" not in inputs and (at in (0, None)):
             if found is None:
                 self._depth_control(n, inputs, said)

@@ -25,7 +25,7 @@ TASKS = {
     "ltxv_image_to_video": ('image to video', 'LTX-Video', 'image_to_video', ('image',)),
     "ltxv_text_to_video": ('text to video', 'LTX-Video', 'text_to_video', ()),
     "template_image_speech_to_video": ('image to video', 'LTX-2', 'ltx2', ('image',)),  # its LoadAudio is muted in the template
-    "template_ltx2_3_ic_lora_ingredients": ('image to video', 'LTX-2', 'ltx2', ('keyframe_1',)),  # PARTIAL: its ingredient guides beyond the first
+    "template_ltx2_3_ic_lora_ingredients": ('image to video', 'LTX-2', 'ltx2', ('keyframe_1',)),  # PARTIAL: its IC-LoRA reference still made a keyframe (said)
     "template_ltx2_3_style_transition": ('keyframe video', 'LTX-2', 'ltx2', ('keyframe_1', 'keyframe_2')),
     "text_to_video_wan": ('text to video', 'Wan 2.1', 'text_to_video', ()),
     "txt_to_image_to_video": ('text to video', 'an unrecognised model', 'text_to_video', ()),
