@@ -304,3 +304,39 @@ def test_wan_animate_api_workflow_wires_reference_pose_and_face():
     assert _src_type(g, gen, "reference") == "io.load_image"
     assert _src_type(g, gen, "pose") == _src_type(g, gen, "face") == "io.load_video"
     assert conv.tasks[0]["task"] == "character animation" and conv.tasks[0]["family"] == "Wan 2.2 Animate"
+
+
+@pytest.fixture(scope="module")
+def flf2v_dir(tmp_path_factory):
+    pytest.importorskip("diffusers")
+    from tests.video_models.tiny_i2v import build_wan_i2v
+    return build_wan_i2v(str(tmp_path_factory.mktemp("models") / "tiny-wan-flf2v"), flf2v=True)
+
+
+def test_a_converted_first_last_frame_workflow_renders_from_both_images(flf2v_dir, tmp_path, monkeypatch):
+    """wan2.1_flf2v_720_f16 as converted, on a tiny Wan FLF2V (its diffusers folder on Load Video
+    Model): its two images wired as image and last_image, the take renders."""
+    import numpy as np
+    from PIL import Image
+
+    from studio.engine.executor import Executor
+    from studio.engine.media import probe
+    monkeypatch.setenv("STUDIO_CONFIG_DIR", str(tmp_path / "config"))
+    g = convert(_doc("wan2.1_flf2v_720_f16")).graph
+    load, gen = next(n for n in g.nodes.values() if n.type_id == "video_models.load"), _gen(g)
+    for k in ("text_encoder", "vae", "clip_vision"):
+        g.set_param(load.id, k, "")
+    g.set_param(load.id, "model", flf2v_dir)
+    for i, n in enumerate(n for n in g.nodes.values() if n.type_id == "io.load_image"):
+        path = tmp_path / f"still{i}.png"
+        Image.fromarray((np.random.default_rng(i).random((16, 16, 3)) * 255).astype(np.uint8)).save(path)
+        g.set_param(n.id, "path", str(path))
+    for k, v in (("width", 16), ("height", 16), ("steps", 2), ("frames", 5), ("preview_size", "off")):
+        g.set_param(gen.id, k, v)
+    out = tmp_path / "out.mp4"
+    save = next(n for n in g.nodes.values() if n.type_id == "io.save_video")
+    g.set_param(save.id, "path", str(out))
+    assert g.validate() == [] and g.input_link(gen.id, "last_image") is not None
+    Executor(frame_caching=False).run(g, device="cpu")
+    info = probe(str(out))
+    assert (info["frames"], info["width"], info["height"]) == (5, 16, 16)
