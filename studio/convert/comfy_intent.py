@@ -5,6 +5,8 @@ Studio cannot do held with its sentence. Also the walks they share with comfy_ma
 samplers (through latents only) and a port's file loader."""
 from __future__ import annotations
 
+import math
+
 from studio.core.shown import number
 
 from .comfy_read import CNode, Workflow
@@ -238,9 +240,12 @@ class IntentReading:
                         + ("its image is made by nodes Studio does not convert" if found is None else "four keyframes at most"))
             return
         self._intent(n, "image", f"keyframe_{k}", inputs, said)
-        where = "last" if at == -1 else (str(int(at)) if isinstance(at, (int, float)) else "0")
+        whole = isinstance(at, (int, float)) and not isinstance(at, bool) and math.isfinite(at) and abs(at) < 10**9
+        where = "last" if at == -1 else (str(int(at)) if whole else "0")
+        if not whole and at is not None:
+            said.append(f"a guide's frame {number(at)} is not a frame number: frame 0 used")
         self.keyframes.append(where)
-        if isinstance(strength, (int, float)):
+        if isinstance(strength, (int, float)) and not isinstance(strength, bool) and math.isfinite(strength):
             self.keyframe_strength = float(strength)
 
     def _depth_control(self, n: CNode, inputs: dict, said: list[str]) -> None:

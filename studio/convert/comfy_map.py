@@ -427,8 +427,10 @@ class _Builder(IntentReading):
         wf = self.wf
         if len(loaders) > 1:
             second = model_file(wf, loaders[1])
-            if "model_2" in lp:
+            if "model_2" in lp and isinstance(second, str):
                 self.g.set_param(load, "model_2", second)
+            elif "model_2" in lp:
+                said.append(f"second expert {_shown(second)} is not a file name: set Load Video Model's 'model_2'")
             else:
                 said.append(f"second expert '{second}' (Wan 2.2 A14B's low-noise model): Load Video Model takes one "
                             "file; point 'model' at a Wan 2.2 A14B diffusers folder for both experts")

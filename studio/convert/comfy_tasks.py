@@ -11,6 +11,7 @@ Plain data and stdlib, as comfy_read: nothing of ComfyUI is imported or run."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from .comfy_read import CNode, Workflow
 
@@ -97,13 +98,13 @@ FAMILY_FILES = (("ltx-2", "LTX-2"), ("ltx2", "LTX-2"), ("ltxv", "LTX-Video"), ("
                 ("wan", "Wan"), ("mochi", "Mochi"), ("cosmos", "Cosmos"), ("kandinsky", "Kandinsky 5"))
 
 
-def family(model_file: str | None, task: Task | None, up: list[CNode]) -> str:
+def family(model_file: Any, task: Task | None, up: list[CNode]) -> str:
     """The family a pipeline uses: the task node's, else its model file's, else LTX-2 by its audio nodes."""
     if is_ltx2(up):
         return "LTX-2"
     if task is not None and task.family and task.generator is None:
         return task.family
-    name = (model_file or "").lower().replace(" ", "")
+    name = model_file.lower().replace(" ", "") if isinstance(model_file, str) else ""
     hit = next((f for k, f in FAMILY_FILES if k in name), None)
     if task is not None and task.family and task.family != "Wan":  # the node names it more closely
         return task.family

@@ -340,3 +340,25 @@ def test_a_converted_first_last_frame_workflow_renders_from_both_images(flf2v_di
     Executor(frame_caching=False).run(g, device="cpu")
     info = probe(str(out))
     assert (info["frames"], info["width"], info["height"]) == (5, 16, 16)
+
+
+def test_junk_in_the_new_readings_is_said_not_raised():
+    """Values the task reading meets, swapped for junk: a model file that is not a name, a guide's
+    frame that is not a number, a second expert that is not a file name (found by a fuzz over the
+    package: each raised before)."""
+    doc = _doc("template_ltx2_3_style_transition")
+    for n in _all_nodes(doc):
+        if n["type"] == "LTXVAddGuide":
+            n["widgets_values"] = [float("nan"), float("inf")]
+    conv = convert(doc)
+    assert conv.graph.validate() == []
+    assert any("is not a frame number" in n["text"] for n in conv.graph.ui["notes"])
+    doc = _doc("video_wan2_2_14B_t2v")
+    for n in _all_nodes(doc):
+        if n["type"] == "UNETLoader" and "low_noise" in str(n["widgets_values"][0]):
+            n["widgets_values"] = [["a", 0], "default"]
+    conv = convert(doc)
+    load = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.load")
+    assert load.params["model_2"] == "" and load.params["model"].startswith("wan2.2_t2v_high_noise")
+    assert any("is not a file name" in n["text"] for n in conv.graph.ui["notes"])
+    assert conv.tasks[0]["family"] == "Wan 2.2"
