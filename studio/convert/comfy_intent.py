@@ -112,7 +112,7 @@ class IntentReading:
         if node is not None:
             self.held.add(node.id)
         if not any(line.startswith(f"This workflow makes {spec.what} with {fam};") for line in self.first_notes):
-            self.say_first(sentence(spec, fam, names))
+            self.say_first(sentence(spec, fam, names, bool(loaders)))
         self.out.tasks.append({"task": spec.what, "family": fam, "generator": None, "inputs": []})
 
     def say_first(self, text: str) -> None:

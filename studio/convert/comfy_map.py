@@ -20,12 +20,12 @@ from studio.core.shown import cut, number, rounded
 from .comfy_layout import lay_out
 from .comfy_read import MODES, CNode, Workflow, WorkflowError
 from .comfy_intent import LOADER_NODES, IntentReading, model_file, sampler_chain, upstream
-from .comfy_tasks import LTX2, TASKS, VACE, family, made_task
+from .comfy_tasks import I2V, LTX2, TASKS, VACE, Task, family, made_task
 from .comfy_utility import ENDS, UTILITIES, make_utility, utility_path
 from .comfy_sampling import Sampling, nearest_scheduler, read_sampling, studio_sampler
 
 OUTPUTS = ("SaveVideo", "SaveAnimatedWEBP", "SaveAnimatedPNG", "SaveWEBM", "VHS_VideoCombine")
-LOADERS = ("UNETLoader", "CheckpointLoaderSimple", "UnetLoaderGGUF", "LoaderGGUF")
+LOADERS = ("UNETLoader", "CheckpointLoaderSimple", "UnetLoaderGGUF", "LoaderGGUF", "ImageOnlyCheckpointLoader")
 FILE_LOADERS = {"CLIPLoader": ("clip_name", "text encoder"), "DualCLIPLoader": ("clip_name1", "text encoder"),
                 "VAELoader": ("vae_name", "VAE"), "CLIPVisionLoader": ("clip_name", "image encoder (clip_vision)"),
                 "LTXAVTextEncoderLoader": ("text_encoder", "text encoder"),
@@ -234,6 +234,10 @@ class _Builder(IntentReading):
         if spec is not None and spec.generator is None:
             self._hold(save, spec, fam, latent, loaders, up)
             return False
+        if task == I2V and "image" not in inputs:  # its start image made by a pass Studio does not convert
+            self._hold(save, Task("image to video", None, family=fam, cannot="make the start image the workflow "
+                                  "generates first (with ComfyUI nodes it does not convert)"), fam, latent, loaders, up)
+            return False
         made = len(self.g.nodes)
         params = self._params(main, rest, latent, loaders, shifts, up, said)
         if task == VACE:
@@ -343,6 +347,7 @@ class _Builder(IntentReading):
         w = h = frames = None
         if latent is not None:
             w, h, frames = (wf.value(latent, k) for k in ("width", "height", "length"))
+            frames = frames if frames is not None else wf.value(latent, "video_frames")  # SVD's
         ups = sum(1 for n in up if n.cls == "LTXVLatentUpsampler")
         if ups and isinstance(w, int) and isinstance(h, int):
             said.append(f"ComfyUI samples at {w}x{h}, then upscales the latent x{2 ** ups} and refines it: "

@@ -41,6 +41,7 @@ WIDGETS: dict[str, tuple[str, ...]] = {
     "CLIPVisionLoader": ("clip_name",),
     "CLIPVisionEncode": ("crop",),
     "CheckpointLoaderSimple": ("ckpt_name",),
+    "ImageOnlyCheckpointLoader": ("ckpt_name",),  # SVD's
     "LTXAVTextEncoderLoader": ("text_encoder", "ckpt_name", "device"),
     "LTXVAudioVAELoader": ("ckpt_name",),
     "LoraLoaderModelOnly": ("lora_name", "strength_model"),
@@ -55,6 +56,7 @@ WIDGETS: dict[str, tuple[str, ...]] = {
     "LTXVImgToVideo": ("width", "height", "length", "batch_size", "strength"),
     "LTXVImgToVideoInplace": ("strength", "bypass"),
     "LTXVAddGuide": ("frame_idx", "strength"),
+    "SVD_img2vid_Conditioning": ("width", "height", "video_frames", "motion_bucket_id", "fps", "augmentation_level"),
     "HunyuanVideo15ImageToVideo": ("width", "height", "length", "batch_size"),
     "EmptyHunyuanVideo15Latent": ("width", "height", "length", "batch_size"),
     "WanAnimateToVideo": ("width", "height", "length", "batch_size", "continue_motion_max_frames",

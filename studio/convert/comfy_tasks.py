@@ -75,6 +75,9 @@ HUNYUAN15 = {
     "HunyuanVideo15ImageToVideo": Task("image to video", I2V, (("start_image", "image"),), "HunyuanVideo 1.5",
                                        needs="start_image"),
 }
+SVD = {
+    "SVD_img2vid_Conditioning": Task("image to video", I2V, (("init_image", "image"),), "Stable Video Diffusion"),
+}
 OTHERS = {  # families Studio does not run
     "Kandinsky5ImageToVideo": Task("video", None, family="Kandinsky 5", cannot="run Kandinsky 5"),
     "MiniMaxH3ImageToVideo": Task("video", None, family="MiniMax H3 (FastH3)", cannot="run MiniMax H3"),
@@ -86,7 +89,7 @@ OTHERS = {  # families Studio does not run
     "SeedVR2Conditioning": Task("a video upscale", None, family="SeedVR2", cannot="run SeedVR2"),
     "VOIDInpaintConditioning": Task("object removal (video inpainting)", None, family="VOID", cannot="run VOID"),
 }
-TASKS: dict[str, Task] = {**WAN, **LTX, **HUNYUAN15, **OTHERS}
+TASKS: dict[str, Task] = {**WAN, **LTX, **HUNYUAN15, **SVD, **OTHERS}
 EMPTY = ("EmptyHunyuanLatentVideo", "EmptyLTXVLatentVideo", "EmptyMochiLatentVideo")  # text to video
 LATENT_NAMES = ("latent_image", "samples", "latent", "video_latent", "av_latent")
 
@@ -147,9 +150,9 @@ def made_task(generator: str, inputs: dict) -> str:
     return what + (" with the workflow's sound" if "audio" in inputs else "")
 
 
-def sentence(task: Task, fam: str, held: list[str]) -> str:
+def sentence(task: Task, fam: str, held: list[str], loader: bool = True) -> str:
     """The one sentence said first where Studio cannot do a workflow's task."""
-    instead = ("holds its model loader and its inputs (" + ", ".join(held) + "), with no generator"
-               if held else "holds its model loader, with no generator")
+    what = ["its model loader"] * loader + [f"its inputs ({', '.join(held)})"] * bool(held)
+    instead = f"holds {' and '.join(what)}, with no generator" if what else "holds only its notes"
     return (f"This workflow makes {task.what} with {fam}; Studio cannot {task.cannot or 'do that task'}; "
             f"the graph instead {instead}.")

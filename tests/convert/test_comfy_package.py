@@ -28,7 +28,7 @@ TASKS = {
     "template_ltx2_3_ic_lora_ingredients": ('image to video', 'LTX-2', 'ltx2', ('keyframe_1',)),  # PARTIAL: its IC-LoRA reference still made a keyframe (said)
     "template_ltx2_3_style_transition": ('keyframe video', 'LTX-2', 'ltx2', ('keyframe_1', 'keyframe_2')),
     "text_to_video_wan": ('text to video', 'Wan 2.1', 'text_to_video', ()),
-    "txt_to_image_to_video": ('text to video', 'an unrecognised model', 'text_to_video', ()),
+    "txt_to_image_to_video": ('image to video', 'Stable Video Diffusion', None, ()),  # its start image is a text-to-image pass
     "utility_depth_anything3_video_depth_estimation": ('depth (Depth Anything 3)', 'utility', None, ('video',)),
     "utility_sdpose_multi_person_video": ('pose (SDPose) + draw the pose', 'utility', None, ('video',)),
     "utility_sdpose_ood_video_to_pose_map": ('pose (SDPose) + draw the pose', 'utility', None, ('video',)),
