@@ -12,6 +12,7 @@ from studio.core.shown import number
 from .comfy_read import CNode, Workflow
 from .comfy_sampling import SAMPLERS
 from .comfy_tasks import I2V, LATENT_NAMES, LTX2, T2V, TASKS, VACE, Task, is_ltx2, sentence, task_node
+from .comfy_motion import tracks_from
 from .comfy_utility import phrase_of
 
 # ComfyUI steps between a file and an intent input that Studio's nodes do (see IntentReading.step)
@@ -153,6 +154,11 @@ class IntentReading:
         gen = spec.generator if spec is not None and spec.generator else T2V
         if gen == VACE:
             self._vace_task(node, inputs, said)
+        if node is not None and node.cls == "WanMoveTrackToVideo":
+            self._move_tracks(node, said)
+        if node is not None and node.cls == "Wan22FunControlToVideo" and "image" in inputs:
+            said.append("Wan 2.2 Fun Control's ref_image is wired as Wan Fun Control's start image ('image'); a model "
+                        "that reads a separate reference (ref_conv) is refused by the node, in words")
         if spec is not None and spec.needs and "image" not in inputs:
             gen = T2V  # Wan 2.2 TI2V / HunyuanVideo 1.5 with no start image: text to video
         if is_ltx2(up):
@@ -192,6 +198,15 @@ class IntentReading:
                         f"{'that step' if len(other) == 1 else 'those steps'}; add Studio's node for it if it matters")
         self.used |= {n.id for n in steps}
         inputs[into] = (loader, slot, tuple(reversed(steps)))
+
+    def _move_tracks(self, node: CNode, said: list[str]) -> None:
+        """WanMove's tracks (GenerateTracks, WanMoveTracksFromCoords, WanMoveConcatTrack) as Path
+        Tracks / Tracks from Coordinates / Merge Tracks, for Image to Video's 'tracks' (comfy_motion)."""
+        strength = self.wf.value(node, "strength")
+        if isinstance(strength, (int, float)) and not isinstance(strength, bool) and strength != 1:
+            said.append(f"WanMove's track strength {number(strength)} is not taken: the tracks carry the features at "
+                        "full strength, as the released model was trained")
+        self.tracks = tracks_from(self, self.wf.source(node, "tracks"), "normal", said)
 
     def _vace_task(self, node: CNode, inputs: dict, said: list[str]) -> None:
         """Wan VACE's task from how ComfyUI made its control video and masks: padded

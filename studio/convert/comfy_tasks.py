@@ -17,6 +17,7 @@ from .comfy_read import CNode, Workflow
 
 T2V, I2V, VACE, ANIMATE, LTX2 = ("video_models.text_to_video", "video_models.image_to_video", "video_models.wan_vace",
                                  "video_models.wan_animate", "video_models.ltx2")
+FUN_CONTROL = "video_models.wan_fun_control"
 
 
 @dataclass(frozen=True)
@@ -55,12 +56,12 @@ WAN = {
                                   cannot="follow a camera path (Fun Camera control)"),
     "WanTrackToVideo": Task("video along drawn tracks (ATI)", None, family="Wan ATI",
                             cannot="steer a Wan video along ATI tracks"),
-    "WanMoveTrackToVideo": Task("video along tracks (Wan-Move)", None, family="Wan-Move",
-                                cannot="read ComfyUI's WanMove tracks in this converter yet"),
-    "WanFunControlToVideo": Task("control video (Fun Control)", None, family="Wan Fun Control",
-                                 cannot="convert a Fun Control workflow yet"),
-    "Wan22FunControlToVideo": Task("control video (Fun Control)", None, family="Wan 2.2 Fun Control",
-                                   cannot="convert a Fun Control workflow yet"),
+    "WanMoveTrackToVideo": Task("video along tracks (Wan-Move)", I2V, (("start_image", "image"),), "Wan-Move"),
+    "WanFunControlToVideo": Task("control video (Fun Control)", FUN_CONTROL,
+                                 (("control_video", "control"), ("start_image", "image")), "Wan Fun Control"),
+    "Wan22FunControlToVideo": Task("control video (Fun Control)", FUN_CONTROL,
+                                   (("control_video", "control"), ("ref_image", "image")),
+                                   "Wan 2.2 Fun Control"),
     "WanFunInpaintToVideo": Task("first-and-last-frame video (Fun InP)", None, family="Wan Fun InP",
                                  cannot="run Wan Fun InP models"),
     "WanSCAILToVideo": Task("character replacement (SCAIL)", None, family="Wan 2.1 SCAIL",
@@ -143,6 +144,10 @@ def made_task(generator: str, inputs: dict) -> str:
         return "VACE video" + (f" ({', '.join(parts)})" if parts else " (text only)")
     if generator == ANIMATE:
         return "character animation"
+    if generator == FUN_CONTROL:
+        return "control video (Fun Control)" + (" from a start image" if "image" in inputs else "")
+    if "tracks" in inputs:
+        return "image to video along tracks (Wan-Move)"
     what = ("first-and-last-frame video" if "last_image" in inputs else "keyframe video" if "keyframe_2" in inputs
             else "image to video" if "image" in inputs or "keyframe_1" in inputs else "text to video")
     if "control" in inputs:

@@ -78,12 +78,12 @@ TASKS = {
     "video_wan2_1_infinitetalk": ('a talking video from speech (InfiniteTalk)', 'Wan 2.1 InfiniteTalk', None, ()),
     "video_wan2_2_14B_flf2v": ('first-and-last-frame video', 'Wan 2.2', 'image_to_video', ('image', 'last_image')),
     "video_wan2_2_14B_fun_camera": ('camera-controlled video', 'Wan Fun Camera', None, ()),
-    "video_wan2_2_14B_fun_control": ('control video (Fun Control)', 'Wan 2.2 Fun Control', None, ()),
+    "video_wan2_2_14B_fun_control": ('control video (Fun Control) from a start image', 'Wan 2.2 Fun Control', 'wan_fun_control', ('control', 'image')),
     "video_wan2_2_14B_fun_inpaint": ('first-and-last-frame video (Fun InP)', 'Wan Fun InP', None, ()),
     "video_wan2_2_14B_i2v": ('image to video', 'Wan 2.2', 'image_to_video', ('image',)),
     "video_wan2_2_14B_s2v": ('speech-driven video (S2V)', 'Wan 2.2 S2V', None, ()),
     "video_wan2_2_14B_t2v": ('text to video', 'Wan 2.2', 'text_to_video', ()),
-    "video_wan2_2_5B_fun_control": ('control video (Fun Control)', 'Wan 2.2 Fun Control', None, ()),
+    "video_wan2_2_5B_fun_control": ('control video (Fun Control) from a start image', 'Wan 2.2 Fun Control', 'wan_fun_control', ('control', 'image')),
     "video_wan2_2_5B_fun_inpaint": ('first-and-last-frame video (Fun InP)', 'Wan Fun InP', None, ()),
     "video_wan2_2_5B_ti2v": ('text to video', 'Wan 2.2 TI2V 5B', 'text_to_video', ()),
     "video_wan_animate2": ('character animation from a pose video', 'Wan Animate 2', None, ()),
@@ -96,9 +96,9 @@ TASKS = {
     "video_wan_vace_flf2v": ('VACE video (keyframes)', 'Wan VACE', 'wan_vace', ('keyframe_1', 'keyframe_2')),  # its two stills at 0 and last
     "video_wan_vace_inpainting": ('VACE video (video, mask, reference)', 'Wan VACE', 'wan_vace', ('mask', 'reference', 'video')),  # SAM 3 -> Segment; its GrowMask not taken
     "video_wan_vace_outpainting": ('VACE video (video)', 'Wan VACE', 'wan_vace', ('video',)),  # task outpaint; its pixel pads said, not converted to fractions
-    "video_wanmove_480p": ('video along tracks (Wan-Move)', 'Wan-Move', None, ()),
+    "video_wanmove_480p": ('image to video along tracks (Wan-Move)', 'Wan-Move', 'image_to_video', ('image', 'tracks')),
     "wan2.1_flf2v_720_f16": ('first-and-last-frame video', 'Wan 2.1', 'image_to_video', ('image', 'last_image')),
-    "wan2.1_fun_control": ('control video (Fun Control)', 'Wan Fun Control', None, ()),
+    "wan2.1_fun_control": ('control video (Fun Control) from a start image', 'Wan Fun Control', 'wan_fun_control', ('control', 'image')),
     "wan2.1_fun_inp": ('first-and-last-frame video (Fun InP)', 'Wan Fun InP', None, ()),
 }
 NOTHING = {  # video templates that make nothing Studio can hold (said in the Log)
