@@ -521,7 +521,8 @@ class _Builder(IntentReading):
         for n in wf.nodes.values():  # a task Studio cannot do, with no sampler Studio reads (VOID, SeedVR2...)
             spec = TASKS.get(n.cls)
             if spec is not None and spec.generator is None and n.enabled and n.id not in self.held | self.used:
-                self._hold(None, spec, family(None, spec, []), n, [], [])
+                models = [x for x in wf.nodes.values() if x.enabled and x.cls in LOADERS and x.id not in self.used][:1]
+                self._hold(None, spec, family(None, spec, []), n, models, [])
         ends = sorted((n for n in wf.nodes.values() if n.cls in ENDS and n.enabled), key=lambda n: ENDS.index(n.cls))
         for n in ends:  # SAM 3, Depth Anything, SDPose, FILM... as Studio's nodes (a save before a preview)
             path = utility_path(wf, n) if n.id not in self.used else None
