@@ -18,6 +18,9 @@ Measured (CPU, 2 cores shared with other work, 4 steps, frames identical in ever
     64x64, 17 frames:    Wan-Move 203 / 195 ms = 1.038; Fun Control 217 / 205 ms = 1.063 (the node's fixed
                          8-12 ms a run, the engine's and the sampler's, over a 0.2 s call)
     tracks of 1,000 frames x 200 points with their latent cells: 2.3 MB, 4 ms
+  Two more runs at 128x128x33 while four other agents shared the 2 cores: Wan-Move 1.219 and 1.033, Fun
+  Control 1.008 and 0.955 (7 reps): the spread is the machine's; a quiet machine or a GPU is needed to
+  hold the 1.02 aim to its digit.
 """
 from __future__ import annotations
 
