@@ -24,27 +24,7 @@ from .comfy_sampling import SAMPLERS, Sampling, nearest_scheduler, read_sampling
 OUTPUTS = ("SaveVideo", "SaveAnimatedWEBP", "SaveAnimatedPNG", "SaveWEBM", "VHS_VideoCombine")
 LATENTS = {"EmptyHunyuanLatentVideo": "t2v", "EmptyLTXVLatentVideo": "t2v", "EmptyMochiLatentVideo": "t2v",
            "WanImageToVideo": "i2v", "WanFirstLastFrameToVideo": "flf", "WanVaceToVideo": "vace",
-           "Wan22ImageToVideoLatent": "ti2v", "LTXVImgToVideo": "i2v", "WanMoveTrackToVideo": "move",
-           "WanFunControlToVideo": "fun_control", "Wan22FunControlToVideo": "fun_control",
-           "WanFunInpaintToVideo": "flf"}
-# latent nodes of tasks Studio cannot do yet: (what the workflow makes, with which model, what Studio lacks)
-CANNOT = {
-    "WanTrackToVideo": ("motion along drawn trajectories", "Wan ATI",
-                        "run ATI's trajectory sampling (its tracks drive a Wan-Move model in Image to Video)"),
-    "WanCameraImageToVideo": ("a camera move from a start image", "Wan Fun Camera", "read a camera path"),
-    "WanSoundImageToVideo": ("a speaking or singing video from speech", "Wan 2.2 S2V", "run Wan S2V"),
-    "WanSoundImageToVideoExtend": ("a speaking or singing video from speech", "Wan 2.2 S2V", "run Wan S2V"),
-    "WanHuMoImageToVideo": ("a person from text, image and audio", "HuMo", "run HuMo"),
-    "WanInfiniteTalkToVideo": ("a talking video from speech", "InfiniteTalk", "run InfiniteTalk"),
-    "WanDancerVideo": ("dance to music", "Wan Dancer", "run Wan Dancer"),
-    "WanSCAILToVideo": ("a character replaced by pose", "Wan SCAIL 2", "run SCAIL"),
-    "WanAnimate2ToVideo": ("character animation", "Wan Animate 2", "read Wan Animate 2"),
-    "MiniMaxH3ImageToVideo": ("image to video", "MiniMax H3", "read MiniMax H3"),
-    "MiniMaxH3ReferenceToVideo": ("video from reference images", "MiniMax H3", "read MiniMax H3"),
-    "Kandinsky5ImageToVideo": ("image to video", "Kandinsky 5", "read Kandinsky 5 from ComfyUI's files yet"),
-    "HunyuanVideo15ImageToVideo": ("image to video", "HunyuanVideo 1.5", "convert HunyuanVideo 1.5's image-to-video "
-                                                                         "workflow yet"),
-}
+           "Wan22ImageToVideoLatent": "ti2v", "LTXVImgToVideo": "i2v"}
 LOADERS = ("UNETLoader", "CheckpointLoaderSimple", "UnetLoaderGGUF", "LoaderGGUF")
 FILE_LOADERS = {"CLIPLoader": ("clip_name", "text encoder"), "DualCLIPLoader": ("clip_name1", "text encoder"),
                 "VAELoader": ("vae_name", "VAE"), "CLIPVisionLoader": ("clip_name", "image encoder (clip_vision)"),
@@ -58,8 +38,7 @@ FOLDED = ("PrimitiveInt", "PrimitiveFloat", "PrimitiveBoolean", "PrimitiveString
           "LTXVAudioVAEDecode", "LTXVCropGuides", "TrimVideoLatent", "EmptyImage", "ImageScaleBy")
 TEXT_NOTES = ("MarkdownNote", "Note")
 GENERATORS = {"t2v": "video_models.text_to_video", "i2v": "video_models.image_to_video",
-              "vace": "video_models.wan_vace", "ltx2": "video_models.ltx2", "move": "video_models.image_to_video",
-              "fun_control": "video_models.wan_fun_control"}
+              "vace": "video_models.wan_vace", "ltx2": "video_models.ltx2"}
 SEED_MAX = 2**31
 MAX_SAMPLERS = 32  # feeding one output (a first pass and its refinements: two to four in ComfyUI's own)
 MAX_LISTED = 200  # nodes not converted named one by one in their note (then how many more)
@@ -72,7 +51,6 @@ class Conversion:
     log: list[str] = field(default_factory=list)  # what was made and what was not, for the Log / the CLI
     pipelines: int = 0
     notes: int = 0
-    cannot: list[str] = field(default_factory=list)  # one sentence per output Studio cannot make
 
 
 def _model_file(wf: Workflow, loader: CNode):
@@ -243,9 +221,6 @@ class _Builder:
             said.append(f"this output is {MODES.get(save.mode, 'off')} in ComfyUI: its nodes are muted here")
         loras, shifts, loaders = self._models(main, rest, said)
         task, latent, images = self._task(first, up, said)
-        if latent is not None and latent.cls in CANNOT:
-            sounds = {f"audio_{n.id}": n for n in up if n.cls in ("LoadAudio", "VHS_LoadAudio")}
-            return self._cannot(save, latent, loaders, {**images, **sounds}, mode, up)
         made = len(self.g.nodes)
         params = self._params(main, rest, latent, loaders, shifts, up, said)
         if task == "vace":
@@ -257,38 +232,6 @@ class _Builder:
         held = self.g.nodes[gen].params  # as the node holds them: a value it could not take is said above
         self.out.log.append(f"{self.name}: ComfyUI '{save.title or save.cls}' -> {GENERATORS[task]} "
                             f"({', '.join(f'{k} {number(held[k])}' for k, v in params.items() if k not in ('prompt', 'negative_prompt') and v is not None and k in held)})")
-        return True
-
-    def _cannot(self, save: CNode, latent: CNode, loaders: list[CNode], images: dict, mode: str,
-                up: list[CNode]) -> bool:
-        """A task Studio cannot do: never a generator of another task. The graph holds the model's
-        loader and the inputs, and one sentence says it, first in the Log and first on the canvas."""
-        task, family, lack = CANNOT[latent.cls]
-        made = len(self.g.nodes)
-        file = _model_file(self.wf, loaders[0]) if loaders else None
-        load = self.add("video_models.load", {"model": file}, loaders[0] if loaders else None, mode=mode)
-        self._loader_files(up, loaders, load, self.spec_params("video_models.load"), [])
-        kept = []
-        for port, node in images.items():
-            if node is None:
-                continue
-            kind = {"LoadVideo": "io.load_video", "VHS_LoadVideo": "io.load_video", "LoadAudio": "io.load_audio",
-                    "VHS_LoadAudio": "io.load_audio"}.get(node.cls, "io.load_image")
-            self.used.add(node.id)
-            self.add(kind, {"path": self.file_of(node)}, node, mode=mode)
-            kept.append(self.file_of(node))
-        self.used.add(save.id)
-        self.bands.append(list(self.g.nodes)[made:])
-        sentence = (f"This workflow makes {task} with {family}; Studio cannot {lack}; the graph instead holds its model"
-                    + (f" ({file})" if file else "") + (f" and inputs ({', '.join(kept)})" if kept else "")
-                    + ", with nothing generated.")
-        if any(c.startswith(f"This workflow makes {task} with {family};") for c in self.out.cannot):
-            self.out.log.append(f"{self.name}: another output: {sentence}")  # the first one said it already
-            return True
-        self.out.log.insert(0, f"{self.name}: {sentence}")
-        self.notes.insert(0, {"pos": [0.0, 0.0], "text": sentence})
-        self.note_bands.insert(0, len(self.bands) - 1)
-        self.out.cannot.append(sentence)
         return True
 
     def _samplers(self, save: CNode, up: list[CNode]) -> tuple[CNode, Sampling, list[Sampling]] | None:
@@ -368,7 +311,7 @@ class _Builder:
         wf, used = self.wf, self.used
         latent = _walk(wf, wf.source(first, "latent_image"),
                        ("latent_image", "samples", "latent", "video_latent", "av_latent"),
-                       lambda x: x.cls in LATENTS or x.cls in CANNOT or x.cls == "LTXVImgToVideoInplace", used)
+                       lambda x: x.cls in LATENTS or x.cls == "LTXVImgToVideoInplace", used)
         inplace = None
         if latent is not None and latent.cls == "LTXVImgToVideoInplace":
             inplace = latent
@@ -380,20 +323,17 @@ class _Builder:
         ltx2 = any(n.cls.startswith("LTXAV") or n.cls in ("LTXVEmptyLatentAudio", "LTXVConcatAVLatent") for n in up)
         images: dict[str, CNode | None] = {}
         if latent is not None:
-            for port in ("start_image", "end_image", "reference_image", "control_video", "control_masks", "image",
-                         "ref_image", "ref_image_2", "ref_images", "reference_images", "pose_video", "face_video",
-                         "ref_video", "control_camera_video"):
+            for port in ("start_image", "end_image", "reference_image", "control_video", "control_masks", "image"):
                 if port in latent.links:
                     images[port] = _image(wf, wf.source(latent, port), used)
         if inplace is not None:
             images["start_image"] = _image(wf, wf.source(inplace, "image"), used)
         if task == "ti2v":
             task = "i2v" if images.get("start_image") else "t2v"
-        if task == "flf":  # Image to Video's last_image (a Wan first-last-frame model uses it)
+        if task == "flf":
             task = "i2v"
-            if latent.cls == "WanFunInpaintToVideo":
-                said.append("Wan Fun InP: made by Image to Video from its first and last frames (diffusers' "
-                            "image-to-video pipeline gives the model the same mask and frames)")
+            said.append("Studio has no first-and-last-frame generator yet: made as Image to Video from the start "
+                        f"image; the end image ({self._file(images.get('end_image'))}) is not used")
         return ("ltx2" if ltx2 else task), latent, images
 
     def _params(self, main: Sampling, rest: list[Sampling], latent: CNode | None, loaders: list[CNode],
@@ -444,27 +384,21 @@ class _Builder:
         gen = self.add(GENERATORS[task], params, first, mode=mode)
         self.g.connect(*model_out, gen, "model")
         start = images.get("start_image") or images.get("image")
-        if start is not None and task in ("i2v", "ltx2", "move", "fun_control"):
-            self.g.connect(self.add("io.load_image", {"path": self.file_of(start)}, start, mode=mode), "image", gen, "image")
-        end = images.get("end_image")
-        if end is not None and task == "i2v":
-            self.g.connect(self.add("io.load_image", {"path": self.file_of(end)}, end, mode=mode), "image", gen,
-                           "last_image")
+        if start is not None and task in ("i2v", "ltx2"):
+            self.g.connect(self.add("io.load_image", {"path": self._file(start)}, start, mode=mode), "image", gen, "image")
         if task == "vace":
             self._vace(images, gen, mode, said)
-        if task in ("move", "fun_control"):
-            self._motion(first, task, images, gen, mode, said)
         sv = self.add("io.save_video", {"path": self._save_path(save)}, save, mode=mode)
         self.g.connect(gen, "video", sv, "video")
         if task == "ltx2":
             self.g.connect(gen, "audio", sv, "audio")
         return gen
 
-    def file_of(self, node: CNode | None) -> str:
+    def _file(self, node: CNode | None) -> str:
         if node is None:
             return ""
         v = self.wf.value(node, "image") if node.cls == "LoadImage" else (
-            self.wf.value(node, "file") or self.wf.value(node, "video") or self.wf.value(node, "audio"))
+            self.wf.value(node, "file") or self.wf.value(node, "video"))
         return _posix(str(v or ""))
 
     def _fps(self, up: list[CNode]) -> float | None:
@@ -523,42 +457,17 @@ class _Builder:
                                                          "; separate files are read for Wan, LTX-Video, LTX-2 and HunyuanVideo 1.5 "
                                                          "only"))
 
-    def _motion(self, first: CNode, task: str, images: dict, gen: str, mode: str, said: list[str]) -> None:
-        """WanMove's tracks into Image to Video's 'tracks'; a Fun control clip into Wan Fun Control's
-        'control' (comfy_motion.py)."""
-        from .comfy_motion import control_clip, tracks_from
-        wf = self.wf
-        latent = next((n for n in wf.nodes.values() if n.id in self.used and n.cls in LATENTS and LATENTS[n.cls] == task
-                       and n.id in {u.id for u in _upstream(wf, first)}), None)
-        if latent is None:
-            return
-        if task == "move":
-            strength = wf.value(latent, "strength")
-            if isinstance(strength, (int, float)) and strength != 1:
-                said.append(f"WanMove's track strength {_g(strength)} is not taken: the tracks carry the features at "
-                            "full strength, as the released model was trained")
-            out = tracks_from(self, wf.source(latent, "tracks"), mode, said)
-            if out is not None:
-                self.g.connect(*out, gen, "tracks")
-            return
-        if images.get("ref_image") is not None:
-            said.append(f"the reference image ({self.file_of(images['ref_image'])}): Wan Fun Control here takes the "
-                        "first frame and the control clip; connect it to 'image' to start from it")
-        clip = control_clip(self, wf.source(latent, "control_video"), images.get("control_video"), mode, said)
-        if clip is not None:
-            self.g.connect(*clip, gen, "control")
-
     def _vace(self, images, gen, mode, said) -> None:
         ref, ctrl, masks = images.get("reference_image"), images.get("control_video"), images.get("control_masks")
         if ref is not None:
-            self.g.connect(self.add("io.load_image", {"path": self.file_of(ref)}, ref, mode=mode), "image", gen, "reference")
+            self.g.connect(self.add("io.load_image", {"path": self._file(ref)}, ref, mode=mode), "image", gen, "reference")
         if ctrl is not None and ctrl.cls != "LoadImage":
-            self.g.connect(self.add("io.load_video", {"path": self.file_of(ctrl)}, ctrl, mode=mode), "video", gen, "video")
+            self.g.connect(self.add("io.load_video", {"path": self._file(ctrl)}, ctrl, mode=mode), "video", gen, "video")
         elif "control_video" in images:
             said.append("the control video is made by ComfyUI nodes Studio does not convert (see their notes): "
                         "connect a video to Wan VACE's 'video'")
         if "control_masks" in images:
-            said.append(f"control masks{f' from {self.file_of(masks)}' if masks else ''}: connect a Mask to Wan VACE's "
+            said.append(f"control masks{f' from {self._file(masks)}' if masks else ''}: connect a Mask to Wan VACE's "
                         "'mask' (and choose its task)")
 
     def _sampling_note(self, main: Sampling, rest: list[Sampling], shifts, loaders, said, at: CNode) -> None:
