@@ -94,6 +94,8 @@ class Sampler:
     make Stop work inside a step read a flag."""
 
     def __init__(self, ctx, ref: VideoModelRef, task: str):
+        from .draft import apply_draft
+        ref = apply_draft(ctx, ref, task)  # 'quality' draft: the family's distilled recipe (draft.py)
         self.ctx, self.ref, self.task = ctx, ref, task
         self.pipe = ref.pipeline(task)
         self.fam = ref.fam
