@@ -69,7 +69,7 @@ def calls(monkeypatch):
 
     def watched(pipe, call):
         seen.append({k: call.get(k) for k in ("num_inference_steps", "guidance_scale", "guidance_scale_2")}
-                    | {"scheduler": type(pipe.scheduler).__name__,
+                    | {"scheduler": type(pipe.scheduler).__name__, "seed": call["generator"].initial_seed(),
                        "adapters": {c: sorted(getattr(getattr(pipe, c, None), "peft_config", {}) or {})
                                     for c in ("transformer", "transformer_2")}})
         return real(pipe, call)
@@ -147,6 +147,24 @@ def test_wan21_draft_runs_the_lightx2v_lora_with_unipc(wan_dir, loras, calls):
     (c,) = calls
     assert (c["num_inference_steps"], c["guidance_scale"]) == (4, 1.0)
     assert c["scheduler"] == "UniPCMultistepScheduler" and len(c["adapters"]["transformer"]) == 1
+
+
+def test_draft_and_final_start_from_the_same_seed(wan_dir, loras, calls):
+    from diffusers import WanPipeline
+    wan_lora(loras / W21, WanPipeline.from_pretrained(wan_dir).transformer)
+    g = draft_graph(wan_dir)
+    run(g)
+    g.set_param("gen", "quality", "final")
+    run(g)
+    draft, final = calls
+    assert (draft["num_inference_steps"], final["num_inference_steps"]) == (4, 3)
+    assert draft["seed"] == final["seed"]
+
+
+def test_a_draft_runs_key_holds_the_lora_folders(loras):
+    from nodes.video_models.sampling.generators import TextToVideo
+    assert TextToVideo.signature_files({"quality": "draft"}) == [str(loras)]
+    assert TextToVideo.signature_files({"quality": "final"}) == []
 
 
 def test_a_distill_lora_of_another_family_is_refused_naming_both(wan_dir, loras):
