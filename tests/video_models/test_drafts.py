@@ -6,6 +6,7 @@ refused naming both. Tiny random models, LoRAs written in ComfyUI's names under 
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 import torch
@@ -63,16 +64,22 @@ def ltx2_like_lora(path) -> str:
 
 @pytest.fixture
 def calls(monkeypatch):
-    """What each pipeline call was given (the real adapted_call, watched)."""
+    """What each pipeline call was given (the real adapted_call, watched), and the sigmas it ran."""
+    from contextlib import contextmanager
+
     from nodes.video_models.sampling import call_adapters
     seen, real = [], call_adapters.adapted_call
 
+    @contextmanager
     def watched(pipe, call):
-        seen.append({k: call.get(k) for k in ("num_inference_steps", "guidance_scale", "guidance_scale_2")}
-                    | {"scheduler": type(pipe.scheduler).__name__, "seed": call["generator"].initial_seed(),
-                       "adapters": {c: sorted(getattr(getattr(pipe, c, None), "peft_config", {}) or {})
-                                    for c in ("transformer", "transformer_2")}})
-        return real(pipe, call)
+        got = {k: call.get(k) for k in ("num_inference_steps", "guidance_scale", "guidance_scale_2", "sigmas")}
+        got |= {"scheduler": type(pipe.scheduler).__name__, "seed": call["generator"].initial_seed(),
+                "adapters": {c: sorted(getattr(getattr(pipe, c, None), "peft_config", {}) or {})
+                             for c in ("transformer", "transformer_2")}}
+        seen.append(got)
+        with real(pipe, call) as fit:
+            yield fit
+        got["ran"] = [round(float(x), 6) for x in pipe.scheduler.sigmas]
     monkeypatch.setattr(call_adapters, "adapted_call", watched)
     return seen
 
@@ -186,19 +193,27 @@ def test_a_distill_lora_of_another_expert_is_refused_naming_both(tmp_path):
         check_lora(family("wan"), "Wan 2.1 14B", 1, "", path, "lightx2v cfg+step distill LoRA (Wan 2.1 T2V 14B)")
 
 
-def test_ltx2_draft_on_the_distilled_checkpoint_runs_its_steps_and_cfg(tmp_path_factory, loras, calls):
+def test_ltx2_draft_on_the_distilled_checkpoint_runs_the_templates_sigmas(tmp_path_factory, loras, calls):
     from .tiny_ltx2 import build_ltx2
     model = build_ltx2(str(tmp_path_factory.mktemp("models") / "ltx-2-19b-distilled"))
+    cfg = os.path.join(model, "scheduler", "scheduler_config.json")
+    with open(cfg) as f:
+        sched = json.load(f)
+    with open(cfg, "w") as f:  # as the released LTX-2's: a shift that follows the clip's size
+        json.dump(dict(sched, use_dynamic_shifting=True, base_shift=0.95, max_shift=2.05), f)
     g = tp.t2v_graph("a red fox", model=model)
-    g.set_param("gen", "quality", "draft")
-    g.set_param("gen", "frames", 9)
-    g.set_param("gen", "width", 32)
-    g.set_param("gen", "height", 32)
+    for k, v in (("quality", "draft"), ("frames", 9), ("width", 32), ("height", 32)):
+        g.set_param("gen", k, v)
     notes = run(g)
+    sigmas = [1.0, 0.99375, 0.9875, 0.98125, 0.975, 0.909375, 0.725, 0.421875]
     assert any(n.startswith("draft: LTX-2 distilled checkpoint ('ltx-2-19b-distilled' is the distilled model): "
-                            "8 steps, cfg 1.0 (ComfyUI template video_ltx2_t2v_distilled.json)") for n in notes), notes
+                            "8 steps, cfg 1.0, the template's sigmas 1, 0.99375") and
+               "(ComfyUI template video_ltx2_t2v_distilled.json)" in n for n in notes), notes
+    assert "draft: LTX-2 distilled checkpoint's sigmas as given (FlowMatchEulerDiscreteScheduler's shift off for " \
+           "this run)" in notes, notes
     (c,) = calls
-    assert (c["num_inference_steps"], c["guidance_scale"]) == (8, 1.0)
+    assert (c["num_inference_steps"], c["guidance_scale"], c["sigmas"]) == (8, 1.0, sigmas)
+    assert c["ran"] == sigmas + [0.0]  # as ComfyUI's ManualSigmas: not shifted
 
 
 def test_every_recipe_cites_a_template_that_is_there_and_names_its_files():

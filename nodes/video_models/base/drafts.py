@@ -21,6 +21,9 @@ class DraftRecipe:
     cfg: float
     shift: float = 0.0  # 0: the model's own
     sampler: str = "auto"  # a SAMPLER_CHOICES value (base/schedulers.py)
+    # the template's own sigmas (ComfyUI's ManualSigmas, without the terminal 0), run as given: the model's
+    # scheduler unshifted for the run and the pipeline given them, where it takes 'sigmas'; (): its own schedule
+    sigmas: tuple[float, ...] = ()
     # the distill LoRAs: (expert, name fragments that must all be in the file's name, lower case); expert
     # '' for a one-denoiser model, 'high noise' / 'low noise' for Wan 2.2 A14B's two
     loras: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -43,7 +46,8 @@ class DraftRecipe:
         """'4 steps, cfg 1.0, shift 5, sampler euler (ComfyUI template video_wan2_2_14B_t2v.json)'."""
         shift = f", shift {self.shift:g}" if self.shift else ""
         sampler = f", sampler {self.sampler}" if self.sampler != "auto" else ""
-        return f"{self.steps} steps, cfg {self.cfg:.1f}{shift}{sampler} (ComfyUI template {self.template})"
+        sigmas = f", the template's sigmas {', '.join(f'{x:g}' for x in self.sigmas)}" if self.sigmas else ""
+        return f"{self.steps} steps, cfg {self.cfg:.1f}{shift}{sampler}{sigmas} (ComfyUI template {self.template})"
 
     def looked_for(self) -> str:
         """The files it looks for, in words: 'a LoRA named *lightx2v*4steps*high_noise* (high noise)'."""

@@ -26,17 +26,18 @@ def draft_folders() -> list[str]:
 
 
 def apply_draft(ctx, ref, task: str):
-    """``ref`` with the draft recipe's LoRAs on, ``ctx.params`` set to its steps, cfg, shift and sampler;
-    ``ref`` as it is (said) when no recipe fits or none's files are found. Final: ``ref`` untouched."""
+    """(``ref`` with the draft recipe's LoRAs on, the recipe), ``ctx.params`` set to its steps, cfg, shift
+    and sampler; (``ref`` as it is, None), said, when no recipe fits or none's files are found. Final:
+    (``ref`` untouched, None)."""
     if not drafting(ctx.params):
-        return ref
+        return ref, None
     fam = ref.fam
     experts = 2 if getattr(ref.module, "transformer_2", None) is not None else 1
     model = ref.variant or fam.title
     fitting = [r for r in fam.draft_recipes if r.fits(task, experts, ref.variant or "")]
     if not fitting:
         ctx.info(f"draft: {model} has no distilled recipe for this node's task ({task}): the final settings run")
-        return ref
+        return ref, None
     missing = []
     for r in fitting:
         if r.checkpoint:
@@ -44,7 +45,7 @@ def apply_draft(ctx, ref, task: str):
             if all(f in name.lower() for f in r.checkpoint):
                 _set(ctx, r)
                 ctx.info(f"draft: {r.title} ('{name}' is the distilled model): {r.words()}")
-                return ref
+                return ref, r
             missing.append(f"a model named '*{'*'.join(r.checkpoint)}*' for {r.title} (this one is '{name}')")
             continue
         found = [_first(frags) for _, frags in r.loras]
@@ -57,10 +58,20 @@ def apply_draft(ctx, ref, task: str):
         _set(ctx, r)
         files = " and ".join(f"'{os.path.basename(p)}'" for p in found)
         ctx.info(f"draft: {r.title} ({files}, strength {r.strength:g}): {r.words()}")
-        return ref
+        return ref, r
     ctx.info(f"draft: no distilled file found for {model}: looked for {'; '.join(missing)} in the models folders' "
              "loras: the final settings run")
-    return ref
+    return ref, None
+
+
+def with_sigmas(pipe, recipe, kwargs: dict) -> dict:
+    """The call's arguments with the recipe's own sigmas, where it has some and the pipeline takes them."""
+    if recipe is None or not recipe.sigmas:
+        return kwargs
+    from ..base.calls import call_defaults
+    if "sigmas" not in call_defaults(pipe):
+        return kwargs
+    return dict(kwargs, sigmas=list(recipe.sigmas), num_inference_steps=len(recipe.sigmas))
 
 
 def _first(fragments: tuple[str, ...]) -> str | None:
