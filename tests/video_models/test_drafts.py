@@ -125,7 +125,8 @@ def test_wan22_draft_without_the_files_says_what_it_looked_for_and_runs_final(a1
     notes = run(draft_graph(a14b))
     assert any(n.startswith("draft: no distilled file found for Wan 2.2 A14B (two experts): looked for "
                             "'*wan2.2_t2v_lightx2v_4steps*high_noise*' (high noise expert) and "
-                            "'*wan2.2_t2v_lightx2v_4steps*low_noise*' (low noise expert)") for n in notes), notes
+                            "'*wan2.2_t2v_lightx2v_4steps*low_noise*' (low noise expert) in the models folders' loras "
+                            "for lightx2v 4-step LoRA (Wan 2.2 T2V): the final settings run") for n in notes), notes
     (c,) = calls
     assert (c["num_inference_steps"], c["guidance_scale"]) == (3, 2.0)  # the node's own settings
     assert c["adapters"] == {"transformer": [], "transformer_2": []}
@@ -216,6 +217,20 @@ def test_ltx2_draft_on_the_distilled_checkpoint_runs_the_templates_sigmas(tmp_pa
     assert c["ran"] == sigmas + [0.0]  # as ComfyUI's ManualSigmas: not shifted
 
 
+def test_hunyuan15_draft_on_a_cfg_distilled_checkpoint_runs_cfg_1_and_its_shift(tmp_path_factory, loras, calls):
+    from .tiny_hunyuan15 import build_hunyuan15
+    model = build_hunyuan15(str(tmp_path_factory.mktemp("models") / "HunyuanVideo-1.5-Diffusers-480p_t2v_distilled"))
+    g = tp.t2v_graph("a red fox", frames=5, size=32, model=model)
+    g.set_param("gen", "quality", "draft")
+    notes = run(g)
+    assert any(n.startswith("draft: HunyuanVideo 1.5 480p T2V cfg-distilled checkpoint") and
+               "20 steps, cfg 1.0, shift 5, sampler euler (ComfyUI template video_hunyuan_video_1.5_720p_t2v.json)" in n
+               for n in notes), notes
+    assert "sampling with FlowMatchEulerDiscreteScheduler, shift 5" in notes, notes
+    (c,) = calls
+    assert (c["num_inference_steps"], c["guidance_scale"]) == (20, 1.0)
+
+
 def test_every_recipe_cites_a_template_that_is_there_and_names_its_files():
     import os
 
@@ -223,7 +238,7 @@ def test_every_recipe_cites_a_template_that_is_there_and_names_its_files():
     from nodes.video_models.base.registry import all_families
     root = os.path.join(os.path.dirname(t.__file__), "templates")
     recipes = [r for f in all_families() for r in f.draft_recipes]
-    assert {f.key for f in all_families() if f.draft_recipes} >= {"wan", "ltx2"}
+    assert {f.key for f in all_families() if f.draft_recipes} >= {"wan", "ltx2", "hunyuan15"}
     for r in recipes:
         text = open(os.path.join(root, r.template), encoding="utf-8").read().lower()
         for _, frags in r.loras:

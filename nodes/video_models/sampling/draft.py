@@ -41,8 +41,8 @@ def apply_draft(ctx, ref, task: str):
     missing = []
     for r in fitting:
         if r.checkpoint:
-            name = os.path.basename(ref.path.rstrip(os.sep))
-            if all(f in name.lower() for f in r.checkpoint):
+            name = os.path.basename(ref.path.rstrip(os.sep))  # the whole path: a Hugging Face cache's is in its folder
+            if all(f in ref.path.lower() for f in r.checkpoint):
                 _set(ctx, r)
                 ctx.info(f"draft: {r.title} ('{name}' is the distilled model): {r.words()}")
                 return ref, r
@@ -50,7 +50,7 @@ def apply_draft(ctx, ref, task: str):
             continue
         found = [_first(frags) for _, frags in r.loras]
         if not all(found):
-            missing.append(f"{r.looked_for()} for {r.title}")
+            missing.append(f"{r.looked_for()} in the models folders' loras for {r.title}")
             continue
         for (expert, _), path in zip(r.loras, found):
             check_lora(fam, model, experts, expert, path, r.title)
@@ -59,8 +59,7 @@ def apply_draft(ctx, ref, task: str):
         files = " and ".join(f"'{os.path.basename(p)}'" for p in found)
         ctx.info(f"draft: {r.title} ({files}, strength {r.strength:g}): {r.words()}")
         return ref, r
-    ctx.info(f"draft: no distilled file found for {model}: looked for {'; '.join(missing)} in the models folders' "
-             "loras: the final settings run")
+    ctx.info(f"draft: no distilled file found for {model}: looked for {'; '.join(missing)}: the final settings run")
     return ref, None
 
 
