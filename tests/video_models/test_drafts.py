@@ -231,6 +231,20 @@ def test_hunyuan15_draft_on_a_cfg_distilled_checkpoint_runs_cfg_1_and_its_shift(
     assert (c["num_inference_steps"], c["guidance_scale"]) == (20, 1.0)
 
 
+def test_wan_animate_draft_runs_the_lightx2v_i2v_lora_at_its_templates_settings(animate_dir, loras, calls):
+    from diffusers import WanAnimatePipeline
+
+    from .test_wan_animate import animate_graph
+    name = "lightx2v_I2V_14B_480p_cfg_step_distill_rank64_bf16.safetensors"
+    wan_lora(loras / name, WanAnimatePipeline.from_pretrained(animate_dir).transformer)
+    g, gen = animate_graph(animate_dir, quality="draft")
+    notes = run(g, gen.id)
+    assert any(n.startswith(f"draft: lightx2v cfg+step distill LoRA (Wan 2.2 Animate) ('{name}', strength 1): "
+                            "6 steps, cfg 1.0, shift 5 (ComfyUI template video_wan_animate2.json)") for n in notes), notes
+    (c,) = calls
+    assert c["num_inference_steps"] == 6 and len(c["adapters"]["transformer"]) == 1
+
+
 def test_every_recipe_cites_a_template_that_is_there_and_names_its_files():
     import os
 

@@ -31,6 +31,11 @@ RECIPES = (
     DraftRecipe("lightx2v cfg+step distill LoRA (Wan 2.1 I2V 14B 480p)", "video_humo.json", steps=6, cfg=1.0,
                 shift=8.0, sampler="unipc", tasks=("i2v",), not_variants=NOT_WAN_14B,
                 loras=(("", ("lightx2v_i2v_14b_480p_cfg_step_distill",)),)),
+    # video_wan_animate2.json (Wan 2.2 Animate 14B): the same lightx2v I2V 480p LoRA, BasicScheduler simple 6 steps,
+    # ModelSamplingSD3 shift 5, SamplerCustom cfg 1; its sampler (lcm) has no Studio equivalent: the model's own
+    DraftRecipe("lightx2v cfg+step distill LoRA (Wan 2.2 Animate)", "video_wan_animate2.json", steps=6, cfg=1.0,
+                shift=5.0, tasks=("animate",), variants=("Wan 2.2 Animate",),
+                loras=(("", ("lightx2v_i2v_14b_480p_cfg_step_distill",)),)),
     # video_wan_vace_14B_t2v.json: LoraLoader Wan21_CausVid_14B_T2V_lora_rank32 at 0.7 (the note: "For CausVid
     # LoRA steps 2-4, cfg 1.0"), KSampler 4 steps, cfg 1, uni_pc, simple; ModelSamplingSD3 shift 8
     DraftRecipe("CausVid LoRA (Wan 2.1 VACE 14B)", "video_wan_vace_14B_t2v.json", steps=4, cfg=1.0, shift=8.0,
