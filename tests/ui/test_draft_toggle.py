@@ -36,3 +36,14 @@ def test_the_toolbar_toggle_sets_every_generator_and_undo_restores_it(qtbot, nod
     assert [doc.graph.nodes[g].params["quality"] for g in gens] == ["final"] * 4
     doc.remove_nodes(gens)
     assert not toggle.isEnabled()  # no generator left
+
+
+def test_the_toggle_follows_a_graph_opened_in_draft(qtbot, nodes_window):
+    from studio.core.graph import Graph
+    g = Graph()
+    for i in range(2):
+        g.add_node("video_models.text_to_video", {"quality": "draft"}, node_id=f"gen{i}")
+    nodes_window.doc.set_graph(g)
+    assert nodes_window.quality_toggle.isChecked() and nodes_window.quality_toggle.text() == "Draft"
+    nodes_window.doc.set_param("gen1", "quality", "final")  # one generator back to final: the toggle says final
+    assert not nodes_window.quality_toggle.isChecked()

@@ -245,6 +245,23 @@ def test_wan_animate_draft_runs_the_lightx2v_i2v_lora_at_its_templates_settings(
     assert c["num_inference_steps"] == 6 and len(c["adapters"]["transformer"]) == 1
 
 
+def test_each_wan_model_and_task_gets_its_own_recipe():
+    from nodes.video_models.base.registry import family
+    recipes = family("wan").draft_recipes
+
+    def pick(task, experts, variant):
+        return [r.title for r in recipes if r.fits(task, experts, variant)]
+    a14b = "Wan 2.2 A14B (two experts)"
+    assert pick("t2v", 2, a14b) == pick("v2v", 2, a14b) == ["lightx2v 4-step LoRA (Wan 2.2 T2V)"]
+    assert pick("i2v", 2, a14b) == ["lightx2v 4-step LoRA (Wan 2.2 I2V)"]
+    assert pick("t2v", 1, "Wan 2.1 14B") == ["lightx2v cfg+step distill LoRA (Wan 2.1 T2V 14B)"]
+    assert pick("i2v", 1, "Wan 2.1 14B") == ["lightx2v cfg+step distill LoRA (Wan 2.1 I2V 14B 480p)"]
+    assert pick("vace", 1, "Wan 2.1 14B") == ["CausVid LoRA (Wan 2.1 VACE 14B)"]
+    assert pick("vace", 1, "Wan 2.1 1.3B") == ["CausVid LoRA (Wan 2.1 VACE 1.3B)"]
+    assert pick("animate", 1, "Wan 2.2 Animate 14B") == ["lightx2v cfg+step distill LoRA (Wan 2.2 Animate)"]
+    assert pick("t2v", 1, "Wan 2.2 TI2V-5B") == pick("t2v", 1, "Wan 2.1 1.3B") == []  # no LoRA of that size
+
+
 def test_every_recipe_cites_a_template_that_is_there_and_names_its_files():
     import os
 
