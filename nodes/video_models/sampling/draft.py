@@ -41,10 +41,11 @@ def apply_draft(ctx, ref, task: str):
     missing = []
     for r in fitting:
         if r.checkpoint:
-            name = os.path.basename(ref.path.rstrip(os.sep))  # the whole path: a Hugging Face cache's is in its folder
-            if all(f in ref.path.lower() for f in r.checkpoint):
+            name = os.path.basename(ref.path.rstrip(os.sep))
+            if all(f in ref.path.lower() for f in r.checkpoint):  # the whole path (a Hugging Face cache: its folder)
                 _set(ctx, r)
-                ctx.info(f"draft: {r.title} ('{name}' is the distilled model): {r.words()}")
+                ctx.info(f"draft: {r.title} ('{name}' is the distilled model): {r.words()}; Final runs this same "
+                         "model at the node's settings (load the full model for it; the seed stays the same)")
                 return ref, r
             missing.append(f"a model named '*{'*'.join(r.checkpoint)}*' for {r.title} (this one is '{name}')")
             continue
