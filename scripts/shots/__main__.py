@@ -24,6 +24,7 @@ SHOTS = {
     "timeline": (["screenshot-timeline.png"], ["-m", "scripts.shots.preview", "--screenshot", "{out}"]),
     "encoders": (["screenshot-encoders.png"], ["-m", "scripts.shots.preview", "--encoders", "--screenshot", "{out}"]),
     "training": (["screenshot-training.png"], ["-m", "scripts.shots.training", "{out}"]),
+    "draft": (["screenshot-draft.png"], ["-m", "scripts.shots.draft", "{out}"]),
     "templates": (["screenshot-templates.png", "screenshot-running-template.png"],
                   ["-m", "scripts.shots.templates", "{dir}"]),
     "video-preview": (["screenshot-video-preview.png"],

@@ -233,3 +233,24 @@ def start_dir(kinds: str, roots: list[Root] | None = None) -> str | None:
             if kind and kind in want and os.path.isdir(os.path.join(r.path, name)):
                 return os.path.join(r.path, name)
     return next((r.path for r in roots if os.path.isdir(r.path)), None)
+
+
+def find_kind(kind: str, fragments: tuple[str, ...], dirs: list | None = None) -> list[FoundModel]:
+    """The files of ``kind`` (a ComfyUI kind folder's hint: 'lora', 'denoiser', ...) under the models
+    folders whose names hold every one of ``fragments`` (case-insensitive), in search order."""
+    want = [f.lower() for f in fragments]
+    return [m for m in scan(dirs) if m.kind == "file" and m.hint == kind
+            and all(f in os.path.basename(m.path).lower() for f in want)]
+
+
+def kind_folders(kind: str, dirs: list | None = None) -> list[str]:
+    """The folders of ``kind`` ('lora': every models folder's ``loras``, ComfyUI's kind folders of it)
+    that exist: their fingerprints tell a run when a file was added or removed there."""
+    from .comfy_paths import KIND_OF_FOLDER
+    out = []
+    for r in _as_roots(dirs if dirs is not None else model_roots()):
+        if r.hint == kind and os.path.isdir(r.path):
+            out.append(r.path)
+        out += [os.path.join(r.path, n) for n, k in KIND_OF_FOLDER.items()
+                if k == kind and os.path.isdir(os.path.join(r.path, n))]
+    return out

@@ -55,6 +55,9 @@ class Family:
     comfyui_lora: str = ""
     wan_lora_names: bool = False  # a LoRA with no prefix may be in Wan's original names (Wan, SkyReels-V2)
     single_file_refusal: str = ""  # why a single denoiser file of it is not read ('' : it is read)
+    # its distilled paths for a generator's 'quality' draft (base/drafts.py DraftRecipe), the first that
+    # fits the run and whose files are found wins (sampling/draft.py)
+    draft_recipes: tuple = field(default=(), compare=False)
 
     one_checkpoint = False  # (a class attribute) its "part files" are one all-in-one checkpoint (SVD's)
 

@@ -67,3 +67,21 @@ def scheduler_applied(ctx, pipe, params):
         yield
     finally:
         pipe.scheduler = old
+
+
+@contextmanager
+def sigmas_as_given(ctx, pipe, recipe):
+    """For a recipe with its own sigmas: the flow-matching scheduler without its shift (size-dependent or
+    fixed) for the run, so the sigmas run as the template gives them; the model's own after it."""
+    old = getattr(pipe, "scheduler", None)
+    if recipe is None or not recipe.sigmas or old is None or not type(old).__name__.startswith("FlowMatch"):
+        yield
+        return
+    cfg = dict(old.config)
+    if cfg.get("use_dynamic_shifting") or float(cfg.get("shift", 1.0) or 1.0) != 1.0 or cfg.get("shift_terminal"):
+        pipe.scheduler = type(old).from_config(cfg, use_dynamic_shifting=False, shift=1.0, shift_terminal=None)
+        ctx.info(f"draft: {recipe.title}'s sigmas as given ({type(old).__name__}'s shift off for this run)")
+    try:
+        yield
+    finally:
+        pipe.scheduler = old

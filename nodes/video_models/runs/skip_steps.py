@@ -32,26 +32,7 @@ def make_hook(layout: str, skip):
     return _Skip()
 
 
-class kept_steps_skipped:
-    """The hook on every denoiser of ``pipe`` inside the block, removed however it ends (a cached
-    model is left as it was)."""
-
-    def __init__(self, pipe, layout: str, skip):
-        self.pipe, self.layout, self.skip = pipe, layout, skip
-        self._mods: list = []
-
-    def __enter__(self):
-        from diffusers.hooks import HookRegistry
-        for name in ("transformer", "transformer_2"):
-            mod = getattr(self.pipe, name, None)
-            if mod is not None:
-                HookRegistry.check_if_exists_or_initialize(mod).register_hook(make_hook(self.layout, self.skip), HOOK)
-                self._mods.append(mod)
-        return self
-
-    def __exit__(self, *exc):
-        from diffusers.hooks import HookRegistry
-        for mod in self._mods:
-            HookRegistry.check_if_exists_or_initialize(mod).remove_hook(HOOK, recurse=False)
-        self._mods.clear()
-        return False
+def kept_steps_skipped(pipe, layout: str, skip):
+    """The hook on every denoiser of ``pipe`` inside the block (base.hooks: removed however it ends)."""
+    from ..base.hooks import denoiser_hooks
+    return denoiser_hooks(pipe, HOOK, lambda mod: make_hook(layout, skip))

@@ -18,6 +18,7 @@ from ..loading.inputs import video_model_input as _video_model  # one copy: inpu
 from ..loading.node import CATEGORY
 from ..takes.keyframes_at import KEY_INPUTS, KEY_PARAMS
 from ..takes.long_take import HOLD_CHOICES, HOLD_HELP, LONG_TAKE_HELP, LONG_TAKES, SCHEDULE_HELP, SCHEDULES
+from ..base.drafts import QUALITIES, QUALITY_HELP
 from ..base.schedulers import SAMPLER_CHOICES, SAMPLER_HELP, SHIFT_HELP
 from ..memory.speed import (ATTENTION_CHOICES, ATTENTION_HELP, CACHE_CHOICES, CACHE_HELP, COMPILE_CHOICES,
                             COMPILE_HELP)
@@ -89,6 +90,7 @@ COMMON = (Int("frames", 0, min=0, max=100000, special="default",
                    "made in overlapping windows"),
           Int("width", 0, min=0, max=4096, special="default", help="0 (default): the input's size, else the model's default"),
           Int("height", 0, min=0, max=4096, special="default", help="0 (default): the input's size, else the model's default"),
+          Choice("quality", "final", choices=QUALITIES, help=QUALITY_HELP),
           Int("steps", 25, min=1, max=500, help="denoising steps"),
           Float("guidance", 5.0, min=0.0, max=30.0, help="classifier-free guidance (SVD: the largest guidance)"),
           Float("guidance_2", 0.0, min=0.0, max=30.0, help="Wan 2.2 A14B: the low-noise expert's guidance "
@@ -132,6 +134,12 @@ class GeneratorNode(Node):
         keyframes it cannot take, a long take made otherwise than asked, source frames dropped."""
         from .advice import advise
         return advise(cls, params, inputs)
+
+    @classmethod
+    def signature_files(cls, params, base_dir=None):
+        """Draft: the models folders' LoRA folders (a distill LoRA added or removed re-runs it)."""
+        from .draft import draft_folders, drafting
+        return draft_folders() if drafting(params) else []
 
     @classmethod
     def preflight(cls, params, base_dir):

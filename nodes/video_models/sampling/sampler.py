@@ -94,6 +94,8 @@ class Sampler:
     make Stop work inside a step read a flag."""
 
     def __init__(self, ctx, ref: VideoModelRef, task: str):
+        from .draft import apply_draft
+        ref, self.draft = apply_draft(ctx, ref, task)  # 'quality' draft: the family's distilled recipe (draft.py)
         self.ctx, self.ref, self.task = ctx, ref, task
         self.pipe = ref.pipeline(task)
         self.fam = ref.fam
@@ -175,6 +177,8 @@ class Sampler:
         ctx, pipe = self.ctx, self.pipe
         from ..takes.forcing import call_kwargs
         kwargs = call_kwargs(self, kwargs)  # a diffusion-forcing pipeline's own arguments
+        from .draft import with_sigmas
+        kwargs = with_sigmas(pipe, self.draft, kwargs)  # a draft recipe's own sigmas (LTX-2's distilled)
         stream = (PreviewStream(self._previewer(kwargs.get("num_frames") or 1, kwargs["height"], kwargs["width"]))
                   if previews else None)
         t_call = time.perf_counter()

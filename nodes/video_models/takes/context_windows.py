@@ -34,6 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..base.errors import ModelError
+from ..base.hooks import denoiser_hooks
 from ..base.registry import all_families
 
 HOOK = "studio_context_windows"
@@ -244,7 +245,7 @@ def make_hook(plan: WindowPlan, layout: str, on_window=None, skip=None, cond_for
     return _Hook()
 
 
-class context_windows_applied:
+class context_windows_applied(denoiser_hooks):
     """The hook on every denoiser of ``pipe`` inside the block, removed after it however it ends (a
     cached model is left as it was). ``hooks``: the hooks, for the calls they made."""
 
@@ -252,33 +253,14 @@ class context_windows_applied:
         if not fam.window_layout:  # a family whose denoiser input has a frame axis this hook can cut says how it lies
             cut = sorted(f.key for f in all_families() if f.window_layout)
             raise ModelError(f"context windows are made for {', '.join(cut)} models, not {fam.key}")
-        self.pipe, self.layout, self.plan, self.on_window = pipe, fam.window_layout, plan, on_window
+        super().__init__(pipe, HOOK, lambda mod: make_hook(self.plan, self.layout, self.on_window, self.skip,
+                                                           self.cond_for))
+        self.layout, self.plan, self.on_window = fam.window_layout, plan, on_window
         self.skip = skip  # () -> True while the steps a stopped run made are passed over
         self.cond_for = cond_for  # latent frames -> prompt embeddings of the conditional call (Wan only)
         if cond_for is not None and self.layout != "BCTHW":
             raise ModelError("a prompt schedule inside one take needs a model that names its conditional call "
                              "apart (Wan); set 'long take' to separate shots")
-        self.hooks: list = []
-        self._mods: list = []
-
-    def __enter__(self):
-        from diffusers.hooks import HookRegistry
-        for name in ("transformer", "transformer_2"):
-            mod = getattr(self.pipe, name, None)
-            if mod is None:
-                continue
-            hook = make_hook(self.plan, self.layout, self.on_window, self.skip, self.cond_for)
-            HookRegistry.check_if_exists_or_initialize(mod).register_hook(hook, HOOK)
-            self.hooks.append(hook)
-            self._mods.append(mod)
-        return self
-
-    def __exit__(self, *exc):
-        from diffusers.hooks import HookRegistry
-        for mod in self._mods:
-            HookRegistry.check_if_exists_or_initialize(mod).remove_hook(HOOK, recurse=False)
-        self._mods.clear()
-        return False
 
     @property
     def calls(self) -> int:

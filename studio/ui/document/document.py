@@ -180,6 +180,21 @@ class Document(QObject):
         if inst.params.get(name) != v:
             self.push(SetParamCmd(self, node_id, name, v, inst.params.get(name)))
 
+    def set_param_everywhere(self, name: str, value: Any, text: str) -> int:
+        """``name`` set to ``value`` on every node of the graph that declares it (the toolbar's Draft /
+        Final on every generator), as one undo step; returns how many nodes changed."""
+        changes = []
+        for node_id, inst in self.graph.nodes.items():
+            p = inst.spec.param(name) if inst.spec else None
+            if p is not None and inst.params.get(name) != p.coerce(value):
+                changes.append((node_id, p.coerce(value), inst.params.get(name)))
+        if changes:
+            self.undo_stack.beginMacro(text)
+            for node_id, new, old in changes:
+                self.push(SetParamCmd(self, node_id, name, new, old))
+            self.undo_stack.endMacro()
+        return len(changes)
+
     def set_mode(self, ids, mode: str) -> None:
         ids = [i for i in ids if i in self.graph.nodes and self.graph.nodes[i].mode != mode]
         if ids:

@@ -184,6 +184,10 @@ def build_toolbar(win) -> None:
     reroll.setToolTip("re-roll the graph seed")
     reroll.clicked.connect(lambda: win.doc.change_setting("seed", random.randint(0, 2**31 - 1)))
     tb.addWidget(reroll)
+    tb.addSeparator()
+    from .quality import QualityToggle
+    win.quality_toggle = QualityToggle(win.doc, win)
+    tb.addWidget(win.quality_toggle)
     win.settings_to_toolbar(win.doc.graph.settings)
 
 

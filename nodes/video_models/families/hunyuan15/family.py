@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ...base.family import Family
-from . import recognise
+from . import drafts, recognise
 
 
 class Hunyuan15(Family):
@@ -22,6 +22,7 @@ FAMILY = Hunyuan15(
     i2v="HunyuanVideo15ImageToVideoPipeline", t2v="HunyuanVideo15Pipeline",
     frames=121, frame_multiple=(4, 1), size_multiple=16, fps=24.0, key_rank=2, recogniser=recognise.recognise,
     layouts=("diffusers", "original (Tencent, ComfyUI)"),
+    draft_recipes=drafts.RECIPES,
     part_titles=(("byT5", "byT5 (HunyuanVideo 1.5 glyphs)"), ("Qwen2.5-VL 7B", "Qwen2.5-VL 7B (HunyuanVideo 1.5)"),
                  ("SigLIP so400m/14 384", "SigLIP so400m/14 384 (HunyuanVideo 1.5 I2V)")),
     key_patterns=(("cond_type_embed", "context_embedder_2.", "transformer_blocks."),

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ...base.family import Family
-from . import recognise
+from . import drafts, recognise
 
 
 class LTX2(Family):
@@ -39,6 +39,7 @@ FAMILY = LTX2(
     latent_layout="packed",
     frames=121, frame_multiple=(8, 1), size_multiple=32, fps=24.0, scale_attr="latents_std", key_rank=5, recogniser=recognise.recognise,
     layouts=("diffusers", "original (Lightricks, all-in-one checkpoint)"),
+    draft_recipes=drafts.RECIPES,
     part_titles=(("Gemma 3 12B", "Gemma 3 12B (LTX-2)"),),
     key_patterns=(("audio_caption_projection.", "av_cross_attn_", "scale_shift_table"),  # before LTX-Video's
                   ("audio_adaln_single.", "av_ca_", "scale_shift_table")))  # original LTX-2 layout

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ...base.family import Family, config_width
-from . import recognise
+from . import drafts, recognise
 
 ANIMATE_DENOISER = "WanAnimateTransformer3DModel"  # a Wan Animate folder's transformer class
 
@@ -79,6 +79,7 @@ FAMILY = Wan(
     keyframes_instead=("Wan Image to Video takes a first frame ('image') and a last one ('last_image': first-last "
                        "frame); for frames kept at any position use the Wan VACE node with a Wan VACE model"),
     layouts=("diffusers", "original (Wan-Video, ComfyUI)"),
+    draft_recipes=drafts.RECIPES,
     part_titles=(("UMT5-XXL", "UMT5-XXL (Wan)"), ("CLIP ViT-H/14", "CLIP ViT-H/14 (Wan 2.1 I2V, FLF2V)")),
     key_patterns=(("condition_embedder.", "blocks."), ("text_embedding.", "time_projection.", "blocks.")),
     variants=(

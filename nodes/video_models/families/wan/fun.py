@@ -23,6 +23,7 @@ from studio.core.params import Text
 from studio.core.spec import In, Out
 
 from ...base.errors import ModelError
+from ...base.hooks import denoiser_hooks
 from ...loading.inputs import video_model_input
 from ...sampling.generators import COMMON, TAKE_PARAMS, GeneratorNode, output_size, preview_and_steps, prompt_of, \
     say_frame_rule
@@ -82,22 +83,16 @@ def _make_hook(cond, image_dim: int | None):
     return _Fun()
 
 
-class fun_applied:
-    """The Fun condition on the pipeline's denoiser inside the block, removed however it ends."""
+class fun_applied(denoiser_hooks):
+    """The Fun condition on the pipeline's denoisers inside the block (base.hooks), and its noise drawn
+    with the VAE's channels; both undone however it ends."""
 
     def __init__(self, pipe, cond):
-        self.pipe, self.cond = pipe, cond
-        self._mods: list = []
+        super().__init__(pipe, HOOK, lambda mod: _make_hook(cond, getattr(mod.config, "image_dim", None)))
+        self._own = None
 
     def __enter__(self):
-        from diffusers.hooks import HookRegistry
-        for name in ("transformer", "transformer_2"):
-            mod = getattr(self.pipe, name, None)
-            if mod is None:
-                continue
-            image_dim = getattr(mod.config, "image_dim", None)
-            HookRegistry.check_if_exists_or_initialize(mod).register_hook(_make_hook(self.cond, image_dim), HOOK)
-            self._mods.append(mod)
+        super().__enter__()
         # WanPipeline draws noise of the denoiser's in_channels (48 here); the reference draws the VAE's
         # latent channels (16): the pipeline's own draw, given the right channel count
         pipe, orig = self.pipe, self.pipe.prepare_latents
@@ -110,10 +105,7 @@ class fun_applied:
         return self
 
     def __exit__(self, *exc):
-        from diffusers.hooks import HookRegistry
-        for mod in self._mods:
-            HookRegistry.check_if_exists_or_initialize(mod).remove_hook(HOOK, recurse=False)
-        self._mods.clear()
+        super().__exit__(*exc)
         self.pipe.__dict__.pop("prepare_latents", None)  # the cached model as it was
         if self._own is not None:
             self.pipe.prepare_latents = self._own

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ...base.hooks import denoiser_hooks
+
 HOOK = "studio_wan_move"
 TEMPORAL, SPATIAL, MASK_CHANNELS = 4, 8, 4
 
@@ -136,33 +138,12 @@ def _make_hook(cells: np.ndarray, latent_channels: int):
     return _Move()
 
 
-class wan_move_applied:
-    """The Wan-Move hook on every denoiser of ``pipe`` inside the block, removed however it ends (a
-    cached model is left as it was). ``edited``: conditional calls that were given the tracks."""
+class wan_move_applied(denoiser_hooks):
+    """The Wan-Move hook on every denoiser of ``pipe`` inside the block (base.hooks: removed however it
+    ends, a cached model left as it was). ``edited``: conditional calls that were given the tracks."""
 
     def __init__(self, pipe, cells: np.ndarray):
-        self.pipe, self.cells = pipe, cells
-        self.hooks: list = []
-        self._mods: list = []
-
-    def __enter__(self):
-        from diffusers.hooks import HookRegistry
-        for name in ("transformer", "transformer_2"):
-            mod = getattr(self.pipe, name, None)
-            if mod is None:
-                continue
-            hook = _make_hook(self.cells, int(mod.config.out_channels))
-            HookRegistry.check_if_exists_or_initialize(mod).register_hook(hook, HOOK)
-            self.hooks.append(hook)
-            self._mods.append(mod)
-        return self
-
-    def __exit__(self, *exc):
-        from diffusers.hooks import HookRegistry
-        for mod in self._mods:
-            HookRegistry.check_if_exists_or_initialize(mod).remove_hook(HOOK, recurse=False)
-        self._mods.clear()
-        return False
+        super().__init__(pipe, HOOK, lambda mod: _make_hook(cells, int(mod.config.out_channels)))
 
     @property
     def edited(self) -> int:
