@@ -266,7 +266,8 @@ class IntentReading:
     def _depth_control(self, n: CNode, inputs: dict, said: list[str]) -> None:
         """A guide clip made by a depth estimator run as a diffusion model (Lotus) from a Load
         Video: Studio's Depth on that clip (its own Depth Anything model); anything else said."""
-        up = upstream(self.wf, self.wf.source(n, "image")) if "image" in n.links else []
+        src = self.wf.source(n, "image")
+        up = upstream(self.wf, src) if src is not None else []
         lotus = next((x for x in up if x.cls == "LotusConditioning"), None)
         clip = next((x for x in up if x.cls in ("LoadVideo", "VHS_LoadVideo")), None)
         if lotus is None or clip is None:

@@ -59,6 +59,9 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
         if n.cls not in UTILITIES:
             continue
         what, kind = UTILITIES[n.cls]
+        if (out == "pose") != (n.cls == "SDPoseDrawKeypoints") or out == "mask":  # not what its Studio node reads
+            said.append(f"{what}: not made (it reads a {out}, which Studio's node for it does not take)")
+            continue
         steps.append(what)
         model = _model(wf, n, b.used)
         if kind is not None:

@@ -362,3 +362,24 @@ def test_junk_in_the_new_readings_is_said_not_raised():
     assert load.params["model_2"] == "" and load.params["model"].startswith("wan2.2_t2v_high_noise")
     assert any("is not a file name" in n["text"] for n in conv.graph.ui["notes"])
     assert conv.tasks[0]["family"] == "Wan 2.2"
+
+
+def test_a_pose_drawing_fed_a_clip_is_said_not_raised():
+    """utility_sdpose_ood_video_to_pose_map with its drawing wired to the clip itself (no extractor
+    between): Draw Pose has no pose to read, so it is not made, and that is said (found by the fuzz:
+    it raised a type mismatch)."""
+    doc = _doc("utility_sdpose_ood_video_to_pose_map")
+    nodes = _all_nodes(doc)
+    clip = next(n for n in nodes if n["type"] == "GetVideoComponents")
+    draw = next(n for n in nodes if n["type"] == "SDPoseDrawKeypoints")
+    link = next(i["link"] for i in draw["inputs"] if i["name"] == "keypoints")
+    for sg in [doc] + list(doc.get("definitions", {}).get("subgraphs", [])):
+        for lk in sg.get("links") or []:
+            if isinstance(lk, dict) and lk.get("id") == link:
+                lk["origin_id"], lk["origin_slot"] = clip["id"], 0
+            elif isinstance(lk, list) and lk[0] == link:
+                lk[1], lk[2] = clip["id"], 0
+    conv = convert(doc)
+    assert conv.graph.validate() == []
+    assert "preprocess.draw_pose" not in _types(conv.graph)
+    assert any("draw the pose: not made" in n["text"] for n in conv.graph.ui["notes"])
