@@ -19,13 +19,13 @@ from studio.core.shown import cut, number, rounded
 
 from .comfy_layout import lay_out
 from .comfy_read import MODES, CNode, Workflow, WorkflowError
-from .comfy_sampling import SAMPLERS, Sampling, nearest_scheduler, read_sampling, studio_sampler
+from .comfy_intent import LOADER_NODES, IntentReading, model_file, sampler_chain, upstream
+from .comfy_tasks import I2V, LTX2, TASKS, VACE, Task, family, made_task
+from .comfy_utility import ENDS, UTILITIES, make_utility, utility_path
+from .comfy_sampling import Sampling, nearest_scheduler, read_sampling, studio_sampler
 
 OUTPUTS = ("SaveVideo", "SaveAnimatedWEBP", "SaveAnimatedPNG", "SaveWEBM", "VHS_VideoCombine")
-LATENTS = {"EmptyHunyuanLatentVideo": "t2v", "EmptyLTXVLatentVideo": "t2v", "EmptyMochiLatentVideo": "t2v",
-           "WanImageToVideo": "i2v", "WanFirstLastFrameToVideo": "flf", "WanVaceToVideo": "vace",
-           "Wan22ImageToVideoLatent": "ti2v", "LTXVImgToVideo": "i2v"}
-LOADERS = ("UNETLoader", "CheckpointLoaderSimple", "UnetLoaderGGUF", "LoaderGGUF")
+LOADERS = ("UNETLoader", "CheckpointLoaderSimple", "UnetLoaderGGUF", "LoaderGGUF", "ImageOnlyCheckpointLoader")
 FILE_LOADERS = {"CLIPLoader": ("clip_name", "text encoder"), "DualCLIPLoader": ("clip_name1", "text encoder"),
                 "VAELoader": ("vae_name", "VAE"), "CLIPVisionLoader": ("clip_name", "image encoder (clip_vision)"),
                 "LTXAVTextEncoderLoader": ("text_encoder", "text encoder"),
@@ -37,8 +37,6 @@ FOLDED = ("PrimitiveInt", "PrimitiveFloat", "PrimitiveBoolean", "PrimitiveString
           "ConditioningZeroOut", "LTXVConcatAVLatent", "LTXVSeparateAVLatent", "LTXVEmptyLatentAudio",
           "LTXVAudioVAEDecode", "LTXVCropGuides", "TrimVideoLatent", "EmptyImage", "ImageScaleBy")
 TEXT_NOTES = ("MarkdownNote", "Note")
-GENERATORS = {"t2v": "video_models.text_to_video", "i2v": "video_models.image_to_video",
-              "vace": "video_models.wan_vace", "ltx2": "video_models.ltx2"}
 SEED_MAX = 2**31
 MAX_SAMPLERS = 32  # feeding one output (a first pass and its refinements: two to four in ComfyUI's own)
 MAX_LISTED = 200  # nodes not converted named one by one in their note (then how many more)
@@ -51,12 +49,7 @@ class Conversion:
     log: list[str] = field(default_factory=list)  # what was made and what was not, for the Log / the CLI
     pipelines: int = 0
     notes: int = 0
-
-
-def _model_file(wf: Workflow, loader: CNode):
-    """The file a model loader reads (UNETLoader's and UnetLoaderGGUF's unet_name, a checkpoint's
-    ckpt_name, LoaderGGUF's gguf_name)."""
-    return wf.value(loader, "unet_name") or wf.value(loader, "ckpt_name") or wf.value(loader, "gguf_name")
+    tasks: list[dict] = field(default_factory=list)  # per pipeline: task, family, generator, inputs wired
 
 
 def _posix(name: str) -> str:
@@ -102,18 +95,6 @@ def fitted_value(p, v: Any) -> Any:
     return None
 
 
-def _upstream(wf: Workflow, start: CNode) -> list[CNode]:
-    seen, todo, out = {start.id}, [start], []
-    while todo:
-        n = todo.pop()
-        out.append(n)
-        for src, _ in n.links.values():
-            if src not in seen and src in wf.nodes:
-                seen.add(src)
-                todo.append(wf.nodes[src])
-    return out
-
-
 def _walk(wf: Workflow, node: CNode | None, names: tuple[str, ...], stop, used: set, limit: int = 64) -> CNode | None:
     """Follow the first of ``names`` wired on each node (a switch: its chosen side) until ``stop(node)``."""
     while node is not None and limit > 0:
@@ -132,27 +113,43 @@ def _walk(wf: Workflow, node: CNode | None, names: tuple[str, ...], stop, used: 
     return None
 
 
-def _text(wf: Workflow, start: CNode | None, which: str, used: set) -> str | None:
-    n = _walk(wf, start, (which, "conditioning", "conditioning_to", "cond"),
-              lambda x: x.cls in ("CLIPTextEncode", "ConditioningZeroOut"), used)
+ENCODERS = ("CLIPTextEncode", "ConditioningZeroOut")
+
+
+def _text(wf: Workflow, start: CNode | None, which: str, used: set, said: list[str] | None = None) -> str | None:
+    """The prompt of a conditioning input (through the nodes that pass conditioning on); None when
+    none is found. Where it cannot be read (a text written by another node, a conditioning made by
+    a node Studio does not read), that is said in ``said``."""
+    n = _walk(wf, start, (which, "conditioning", "conditioning_to", "cond", "cond1"), lambda x: x.cls in ENCODERS, used)
     if n is None:
+        end = _walk(wf, start, (which, "conditioning", "conditioning_to", "cond", "cond1"),
+                    lambda x: x.cls in ENCODERS or x.cls not in ("ComfySwitchNode", "Reroute") and not any(k in x.links for k in (
+                        which, "conditioning", "conditioning_to", "cond", "cond1")), set())
+        if end is not None and said is not None:
+            said.append(f"the {which} prompt comes from ComfyUI's '{end.title or end.cls}' ({end.cls}, #{end.id}), "
+                        "which Studio does not read: write it in the generator's prompt")
         return None
     used.add(n.id)
-    return "" if n.cls == "ConditioningZeroOut" else str(wf.value(n, "text") or "")
+    if n.cls == "ConditioningZeroOut":
+        return ""
+    text = wf.value(n, "text")
+    if text is None and "text" in n.links and said is not None:
+        src = wf.source(n, "text")
+        for _ in range(MAX_SAMPLERS):  # the node a switch or reroute chooses
+            if src is None or src.cls not in ("ComfySwitchNode", "Reroute"):
+                break
+            side = ("on_true" if wf.value(src, "switch") else "on_false") if src.cls == "ComfySwitchNode" else \
+                next(iter(src.links), None)
+            src = wf.source(src, side) if side else None
+        what = f"'{src.title or src.cls}' ({src.cls}, #{src.id})" if src is not None else "another node"
+        said.append(f"the {which} prompt is written by ComfyUI's {what} when the workflow runs; Studio does not run "
+                    "it: write the prompt in the generator's prompt"
+                    + (f" (the text as saved: {cut(str(n.widgets.get('text')), 80)!r})" if n.widgets.get("text") else ""))
+        return str(n.widgets.get("text") or "")
+    return str(text or "")
 
 
-def _image(wf: Workflow, start: CNode | None, used: set) -> CNode | None:
-    """The first LoadImage / LoadVideo upstream of an image input."""
-    if start is None:
-        return None
-    for n in _upstream(wf, start):
-        if n.cls in ("LoadImage", "LoadVideo", "VHS_LoadVideo"):
-            used.add(n.id)
-            return n
-    return None
-
-
-class _Builder:
+class _Builder(IntentReading):
     def __init__(self, wf: Workflow, name: str, registry=None):
         self.wf, self.name = wf, name
         self.g = Graph(registry)
@@ -163,6 +160,15 @@ class _Builder:
         self.bands: list[list[str]] = []  # each pipeline's Studio nodes, in the order made
         self.refused: list[str] = []  # values a node could not take
         self.skipped: dict[str, int] = {}  # ComfyUI node types not converted -> how many
+        self.made: dict[frozenset, tuple] = {}  # a pipeline's samplers -> (generator, task, band, its output)
+        self.held: set[str] = set()  # task nodes of tasks Studio cannot do, whose inputs are held
+        self.loaded: dict[str, str] = {}  # a ComfyUI loader -> its Studio loader
+        self.first_notes: list[str] = []  # the sentences said first
+        self.keyframes: list[str] = []
+        self.keyframe_strength: float | None = None
+        self.pad: CNode | None = None  # an outpaint's ImagePadForOutpaint
+        self.tracks: tuple[str, str] | None = None  # WanMove's tracks, as Studio's nodes
+        self.extra: dict = {}  # the generator's settings read from how its inputs are made
 
     def spec_params(self, type_id: str) -> set[str]:
         return {p.name for p in self.g.registry.get(type_id).params}
@@ -210,27 +216,47 @@ class _Builder:
     def pipeline(self, save: CNode) -> bool:
         """One video output made into Load Video Model -> Video LoRA... -> generator -> Save Video
         (False when no sampler feeds it)."""
-        up = _upstream(self.wf, save)
+        if not save.enabled:  # ComfyUI does not run it: listed with its mode among the nodes not converted
+            return False
+        up = upstream(self.wf, save)
         found = self._samplers(save, up)
         if found is None:
             return False
         first, main, rest = found
+        key = frozenset([main.node.id] + [r.node.id for r in rest])
+        if key in self.made:  # another output of a pipeline already made: one more Save Video on it
+            self._another_output(save, *self.made[key])
+            return False
         said: list[str] = []
-        mode = "normal" if save.enabled else "mute"
-        if not save.enabled:
-            said.append(f"this output is {MODES.get(save.mode, 'off')} in ComfyUI: its nodes are muted here")
+        self.keyframes, self.keyframe_strength, self.pad, self.extra, self.tracks = [], None, None, {}, None
         loras, shifts, loaders = self._models(main, rest, said)
-        task, latent, images = self._task(first, up, said)
+        task, latent, inputs, spec = self._task(first, up, said)
+        fam = family(model_file(self.wf, loaders[0]) if loaders else None, spec, up)
+        if spec is not None and spec.generator is None:
+            self._hold(save, spec, fam, latent, loaders, up)
+            return False
+        if task == I2V and "image" not in inputs:  # its start image made by a pass Studio does not convert
+            self._hold(save, Task("image to video", None, family=fam, cannot="make the start image the workflow "
+                                  "generates first (with ComfyUI nodes it does not convert)"), fam, latent, loaders, up)
+            return False
         made = len(self.g.nodes)
         params = self._params(main, rest, latent, loaders, shifts, up, said)
-        if task == "vace":
+        if task == VACE:
             params["conditioning_scale"] = self.wf.value(latent, "strength")
-        gen = self._make(save, first, task, params, loaders, loras, images, up, mode, said)
+        params.update(self.extra)
+        if self.keyframes:
+            params.update(keyframes=", ".join(self.keyframes), keyframe_strength=self.keyframe_strength)
+        if task == LTX2 and "audio" in inputs:
+            params["sound"] = "input"
+        gen = self._make(save, first, task, params, loaders, loras, inputs, up, said)
         self.used.add(save.id)
         self.bands.append(list(self.g.nodes)[made:])
+        self.made[key] = (gen, task, len(self.bands) - 1, save)
+        wired = {i.name for i in self.g.registry.get(task).inputs if i.name != "model" and self.g.input_link(gen, i.name)}
+        self.out.tasks.append({"task": made_task(task, wired), "family": fam, "generator": task, "inputs": sorted(wired)})
         self._sampling_note(main, rest, shifts, loaders, said, first)
         held = self.g.nodes[gen].params  # as the node holds them: a value it could not take is said above
-        self.out.log.append(f"{self.name}: ComfyUI '{save.title or save.cls}' -> {GENERATORS[task]} "
+        self.out.log.append(f"{self.name}: ComfyUI '{save.title or save.cls}' -> {task} "
                             f"({', '.join(f'{k} {number(held[k])}' for k, v in params.items() if k not in ('prompt', 'negative_prompt') and v is not None and k in held)})")
         return True
 
@@ -238,7 +264,7 @@ class _Builder:
         """The output's first sampler (no other sampler upstream of it) and the later passes,
         nearest first, read; None when no sampler feeds it (or, said, too many do)."""
         wf = self.wf
-        samplers = [n for n in up if n.cls in SAMPLERS]
+        samplers = sampler_chain(wf, save)
         if not samplers:
             return None
         if len(samplers) > MAX_SAMPLERS:
@@ -246,7 +272,7 @@ class _Builder:
                                 f"{len(samplers):,} samplers; Studio converts outputs of up to {MAX_SAMPLERS}: "
                                 "kept as notes")
             return None
-        ids = {s.id: {u.id for u in _upstream(wf, s)} - {s.id} for s in samplers}
+        ids = {s.id: {u.id for u in upstream(wf, s)} - {s.id} for s in samplers}
         first = next((s for s in samplers if not any(o.id in ids[s.id] for o in samplers)), samplers[0])
         later = sorted((s for s in samplers if s is not first), key=lambda s: len(ids[s.id]))
         main = read_sampling(wf, first)
@@ -286,7 +312,10 @@ class _Builder:
         loras, shifts, loaders, others = [], [], [], []
         for s in [main] + rest:
             chain, loader = self._chain(s, None if s is main else {x[2].id for x in loras}, shifts, said)
-            if loader is not None and loader.cls in LOADERS and loader not in loaders:
+            if loader is not None and loader.cls in LOADERS:
+                self.used.add(loader.id)
+            if loader is not None and loader.cls in LOADERS and loader not in loaders and not any(
+                    model_file(self.wf, x) == model_file(self.wf, loader) for x in loaders):  # one file loaded twice: one model
                 self.used.add(loader.id)
                 loaders.append(loader)
                 dtype = self.wf.value(loader, "weight_dtype")
@@ -305,50 +334,21 @@ class _Builder:
         loras.reverse()  # nearest the loader first
         return loras, shifts, loaders
 
-    def _task(self, first: CNode, up: list[CNode], said: list[str]) -> tuple[str, CNode | None, dict]:
-        """Which generator (t2v, i2v, vace, ltx2) from the first sampler's latent, that latent
-        node, and the images wired into it (by port)."""
-        wf, used = self.wf, self.used
-        latent = _walk(wf, wf.source(first, "latent_image"),
-                       ("latent_image", "samples", "latent", "video_latent", "av_latent"),
-                       lambda x: x.cls in LATENTS or x.cls == "LTXVImgToVideoInplace", used)
-        inplace = None
-        if latent is not None and latent.cls == "LTXVImgToVideoInplace":
-            inplace = latent
-            used.add(latent.id)
-            latent = _walk(wf, wf.source(latent, "latent"), ("latent", "samples"), lambda x: x.cls in LATENTS, used)
-        task = LATENTS.get(latent.cls, "t2v") if latent is not None else "t2v"
-        if latent is not None:
-            used.add(latent.id)
-        ltx2 = any(n.cls.startswith("LTXAV") or n.cls in ("LTXVEmptyLatentAudio", "LTXVConcatAVLatent") for n in up)
-        images: dict[str, CNode | None] = {}
-        if latent is not None:
-            for port in ("start_image", "end_image", "reference_image", "control_video", "control_masks", "image"):
-                if port in latent.links:
-                    images[port] = _image(wf, wf.source(latent, port), used)
-        if inplace is not None:
-            images["start_image"] = _image(wf, wf.source(inplace, "image"), used)
-        if task == "ti2v":
-            task = "i2v" if images.get("start_image") else "t2v"
-        if task == "flf":
-            task = "i2v"
-            said.append("Studio has no first-and-last-frame generator yet: made as Image to Video from the start "
-                        f"image; the end image ({self._file(images.get('end_image'))}) is not used")
-        return ("ltx2" if ltx2 else task), latent, images
-
     def _params(self, main: Sampling, rest: list[Sampling], latent: CNode | None, loaders: list[CNode],
                 shifts: list, up: list[CNode], said: list[str]) -> dict[str, Any]:
         """The generator's settings: prompts (from the sampler's own conditioning, through the
         latent nodes' pass-through), sampling, size, length, frame rate."""
         wf, used = self.wf, self.used
         cond = main.inputs(wf)
-        pos, neg = _text(wf, wf.source(cond, "positive"), "positive", used), \
-            _text(wf, wf.source(cond, "negative"), "negative", used)
-        if pos is None and cond.cls == "CFGGuider":
-            pos = _text(wf, wf.source(cond, "conditioning"), "positive", used)
+        start = next((wf.source(cond, k) for k in ("positive", "conditioning", "cond1") if k in cond.links), None)
+        pos, neg = _text(wf, start, "positive", used, said), _text(wf, wf.source(cond, "negative"), "negative", used, said)
+        for line in said:
+            if " prompt " in line:
+                self.out.log.append(f"{self.name}: {line}")
         w = h = frames = None
         if latent is not None:
             w, h, frames = (wf.value(latent, k) for k in ("width", "height", "length"))
+            frames = frames if frames is not None else wf.value(latent, "video_frames")  # SVD's
         ups = sum(1 for n in up if n.cls == "LTXVLatentUpsampler")
         if ups and isinstance(w, int) and isinstance(h, int):
             said.append(f"ComfyUI samples at {w}x{h}, then upscales the latent x{2 ** ups} and refines it: "
@@ -367,38 +367,54 @@ class _Builder:
                 "fps": self._fps(up), "sampler": studio_sampler(main.sampler), "shift": shift}
 
     def _make(self, save: CNode, first: CNode, task: str, params: dict, loaders: list[CNode], loras: list,
-              images: dict, up: list[CNode], mode: str, said: list[str]) -> str:
+              inputs: dict, up: list[CNode], said: list[str]) -> str:
         """The Studio nodes of one output, wired; the generator's id."""
-        files = [_model_file(self.wf, loaders[0])] if loaders else [None]
+        files = [model_file(self.wf, loaders[0])] if loaders else [None]
         lp = self.spec_params("video_models.load")
-        load = self.add("video_models.load", {"model": files[0]}, loaders[0] if loaders else None, mode=mode)
+        load = self.add("video_models.load", {"model": files[0]}, loaders[0] if loaders else None)
         if not files[0]:
             said.append("no model loader found: set Load Video Model's 'model'")
         self._loader_files(up, loaders, load, lp, said)
         model_out = (load, "model")
         for name, strength, at, expert in loras:
             lid = self.add("video_models.lora", {"lora": name, "strength": strength,
-                                                 **({"expert": expert} if expert != "auto" else {})}, at, mode=mode)
+                                                 **({"expert": expert} if expert != "auto" else {})}, at)
             self.g.connect(*model_out, lid, "model")
             model_out = (lid, "model")
-        gen = self.add(GENERATORS[task], params, first, mode=mode)
+        gen = self.add(task, params, first)
         self.g.connect(*model_out, gen, "model")
-        start = images.get("start_image") or images.get("image")
-        if start is not None and task in ("i2v", "ltx2"):
-            self.g.connect(self.add("io.load_image", {"path": self._file(start)}, start, mode=mode), "image", gen, "image")
-        if task == "vace":
-            self._vace(images, gen, mode, said)
-        sv = self.add("io.save_video", {"path": self._save_path(save)}, save, mode=mode)
+        ports = {i.name for i in self.g.registry.get(task).inputs}
+        for into, (loader, slot, steps) in inputs.items():
+            if into not in ports:
+                said.append(f"{LOADER_NODES[loader.cls][1]} '{self.file_of(loader)}' for '{into}': "
+                            f"{self.g.registry.get(task).title} has no such input")
+                continue
+            nid, out = self._studio_loader(loader, slot)
+            for step in steps:  # Canny -> Edges, SAM 3 -> Segment
+                nid, out = self.step(step, (nid, out))
+            want = next(i.type for i in self.g.registry.get(task).inputs if i.name == into)
+            if out == "video" and want == "Image":  # a frame of a clip (ComfyUI's GetVideoComponents / ImageFromBatch)
+                nid, out = self.add("edit.frame_hold", {"frame": 0}, loader), "image"
+                self.g.connect(self.loaded[loader.id], "video", nid, "video")
+                said.append(f"'{into}' is a frame of the clip '{self.file_of(loader)}': Frame Hold gives its first frame")
+            try:
+                self.g.connect(nid, out, gen, into)
+            except StudioError as e:  # a mask made from a clip by ComfyUI nodes, and the like
+                said.append(f"{LOADER_NODES[loader.cls][1]} '{self.file_of(loader)}' is not wired to '{into}' ({e}): "
+                            "connect what the workflow makes from it")
+        if self.tracks is not None:  # WanMove's tracks (comfy_motion)
+            self.g.connect(*self.tracks, gen, "tracks")
+        sv = self.add("io.save_video", {"path": self.save_path(save)}, save)
         self.g.connect(gen, "video", sv, "video")
-        if task == "ltx2":
+        if task == LTX2:
             self.g.connect(gen, "audio", sv, "audio")
         return gen
 
-    def _file(self, node: CNode | None) -> str:
+    def file_of(self, node: CNode | None) -> str:
         if node is None:
             return ""
         v = self.wf.value(node, "image") if node.cls == "LoadImage" else (
-            self.wf.value(node, "file") or self.wf.value(node, "video"))
+            self.wf.value(node, "file") or self.wf.value(node, "video") or self.wf.value(node, "audio"))
         return _posix(str(v or ""))
 
     def _fps(self, up: list[CNode]) -> float | None:
@@ -409,7 +425,7 @@ class _Builder:
                     return _float(self.wf.value(n, k))
         return None
 
-    def _save_path(self, save: CNode) -> str:
+    def save_path(self, save: CNode) -> str:
         prefix = str(self.wf.value(save, "filename_prefix") or "ComfyUI").strip("/") or "ComfyUI"
         return f"out/{prefix}.mp4"
 
@@ -418,9 +434,11 @@ class _Builder:
         them, else said."""
         wf = self.wf
         if len(loaders) > 1:
-            second = _model_file(wf, loaders[1])
-            if "model_2" in lp:
+            second = model_file(wf, loaders[1])
+            if "model_2" in lp and isinstance(second, str):
                 self.g.set_param(load, "model_2", second)
+            elif "model_2" in lp:
+                said.append(f"second expert {_shown(second)} is not a file name: set Load Video Model's 'model_2'")
             else:
                 said.append(f"second expert '{second}' (Wan 2.2 A14B's low-noise model): Load Video Model takes one "
                             "file; point 'model' at a Wan 2.2 A14B diffusers folder for both experts")
@@ -429,7 +447,7 @@ class _Builder:
         # (DualCLIPLoader, type 'hunyuan_video_15'); another family's come from 'base'
         separate = any(n.cls == "CLIPLoader" and wf.value(n, "type") in ("wan", "ltxv") or
                        n.cls == "LTXAVTextEncoderLoader" for n in up)  # LTX-2's Gemma file (+ its checkpoint)
-        model = _model_file(wf, loaders[0]) if loaders else None
+        model = model_file(wf, loaders[0]) if loaders else None
         dual = next((n for n in up if n.cls == "DualCLIPLoader" and wf.value(n, "type") == "hunyuan_video_15"), None)
         if dual is not None and "text_encoder_2" in lp:  # HunyuanVideo 1.5: Qwen2.5-VL and byT5 (ComfyUI's order)
             separate = True
@@ -456,19 +474,6 @@ class _Builder:
                                 "of the same family)" + ("" if separate or param not in lp else
                                                          "; separate files are read for Wan, LTX-Video, LTX-2 and HunyuanVideo 1.5 "
                                                          "only"))
-
-    def _vace(self, images, gen, mode, said) -> None:
-        ref, ctrl, masks = images.get("reference_image"), images.get("control_video"), images.get("control_masks")
-        if ref is not None:
-            self.g.connect(self.add("io.load_image", {"path": self._file(ref)}, ref, mode=mode), "image", gen, "reference")
-        if ctrl is not None and ctrl.cls != "LoadImage":
-            self.g.connect(self.add("io.load_video", {"path": self._file(ctrl)}, ctrl, mode=mode), "video", gen, "video")
-        elif "control_video" in images:
-            said.append("the control video is made by ComfyUI nodes Studio does not convert (see their notes): "
-                        "connect a video to Wan VACE's 'video'")
-        if "control_masks" in images:
-            said.append(f"control masks{f' from {self._file(masks)}' if masks else ''}: connect a Mask to Wan VACE's "
-                        "'mask' (and choose its task)")
 
     def _sampling_note(self, main: Sampling, rest: list[Sampling], shifts, loaders, said, at: CNode) -> None:
         choice = studio_sampler(main.sampler)
@@ -513,6 +518,16 @@ class _Builder:
         for s in saves:
             if self.pipeline(s):
                 self.out.pipelines += 1
+        for n in wf.nodes.values():  # a task Studio cannot do, with no sampler Studio reads (VOID, SeedVR2...)
+            spec = TASKS.get(n.cls)
+            if spec is not None and spec.generator is None and n.enabled and n.id not in self.held | self.used:
+                models = [x for x in wf.nodes.values() if x.enabled and x.cls in LOADERS and x.id not in self.used][:1]
+                self._hold(None, spec, family(None, spec, []), n, models, [])
+        ends = sorted((n for n in wf.nodes.values() if n.cls in ENDS and n.enabled), key=lambda n: ENDS.index(n.cls))
+        for n in ends:  # SAM 3, Depth Anything, SDPose, FILM... as Studio's nodes (a save before a preview)
+            path = utility_path(wf, n) if n.id not in self.used else None
+            if path is not None and not any(x.id in self.used for x in path if x.cls in UTILITIES):
+                make_utility(self, n, path)
         dropped, texts = [], []
         for n in wf.nodes.values():
             if n.id in self.used or n.cls in FOLDED:
@@ -522,6 +537,12 @@ class _Builder:
                 continue
             self.skipped[n.cls] = self.skipped.get(n.cls, 0) + 1
             dropped.append(n)
+        for text in self.first_notes:
+            self.note(text)
+        self.notes = self.notes[-len(self.first_notes):] + self.notes[:-len(self.first_notes)] if self.first_notes \
+            else self.notes
+        self.note_bands = self.note_bands[-len(self.first_notes):] + self.note_bands[:-len(self.first_notes)] \
+            if self.first_notes else self.note_bands
         if dropped:
             self.note(self._dropped_note(dropped))
         for text in texts:  # the workflow's own notes, after Studio's
@@ -533,7 +554,7 @@ class _Builder:
         if self.notes:
             self.g.set_annotations("notes", self.notes)
         self.out.notes = len(self.notes)
-        if not self.out.pipelines:
+        if not self.out.pipelines and not self.out.tasks:
             self.out.log.append(f"{self.name}: no video output with a sampler found: only notes made")
         self.out.log.append(f"{self.name}: {self.out.pipelines} pipeline(s), {len(self.g.nodes)} Studio nodes, "
                             f"{self.out.notes} notes (ComfyUI nodes not converted, and what each generator "

@@ -41,6 +41,7 @@ WIDGETS: dict[str, tuple[str, ...]] = {
     "CLIPVisionLoader": ("clip_name",),
     "CLIPVisionEncode": ("crop",),
     "CheckpointLoaderSimple": ("ckpt_name",),
+    "ImageOnlyCheckpointLoader": ("ckpt_name",),  # SVD's
     "LTXAVTextEncoderLoader": ("text_encoder", "ckpt_name", "device"),
     "LTXVAudioVAELoader": ("ckpt_name",),
     "LoraLoaderModelOnly": ("lora_name", "strength_model"),
@@ -54,6 +55,20 @@ WIDGETS: dict[str, tuple[str, ...]] = {
     "WanVaceToVideo": ("width", "height", "length", "batch_size", "strength"),
     "LTXVImgToVideo": ("width", "height", "length", "batch_size", "strength"),
     "LTXVImgToVideoInplace": ("strength", "bypass"),
+    "LTXVAddGuide": ("frame_idx", "strength"),
+    "WanMoveTrackToVideo": ("strength", "width", "height", "length", "batch_size"),
+    "WanFunControlToVideo": ("width", "height", "length", "batch_size"),
+    "Wan22FunControlToVideo": ("width", "height", "length", "batch_size"),
+    "GenerateTracks": ("width", "height", "start_x", "start_y", "end_x", "end_y", "num_frames", "num_tracks",
+                       "track_spread", "bezier", "mid_x", "mid_y", "interpolation"),
+    "WanMoveTracksFromCoords": ("track_coords",),
+    "Canny": ("low_threshold", "high_threshold"),
+    "SVD_img2vid_Conditioning": ("width", "height", "video_frames", "motion_bucket_id", "fps", "augmentation_level"),
+    "HunyuanVideo15ImageToVideo": ("width", "height", "length", "batch_size"),
+    "EmptyHunyuanVideo15Latent": ("width", "height", "length", "batch_size"),
+    "WanAnimateToVideo": ("width", "height", "length", "batch_size", "continue_motion_max_frames",
+                          "video_frame_offset"),
+    "LoadAudio": ("audio", "audioUI", "upload"),
     "LTXVConditioning": ("frame_rate",),
     "LTXVEmptyLatentAudio": ("frames_number", "frame_rate", "batch_size"),
     "TrimVideoLatent": ("trim_amount",),
@@ -80,6 +95,8 @@ WIDGETS: dict[str, tuple[str, ...]] = {
 PRIMITIVES = ("PrimitiveInt", "PrimitiveFloat", "PrimitiveBoolean", "PrimitiveString", "PrimitiveStringMultiline",
               "PrimitiveNode")
 MODES = {0: "normal", 1: "on event", 2: "muted", 3: "never", 4: "bypassed"}
+BYPASSED = 4  # ComfyUI runs a bypassed node as a wire: each output gives the input of its type
+
 MAX_DEPTH = 64  # of a value's chain through primitives, switches and reroutes; of nested subgraphs: 8
 MAX_ITEMS = MAX_NODES + MAX_LINKS  # nodes and links of a workflow, its subgraphs' counted once per use
 
@@ -98,6 +115,8 @@ class CNode:
     links: dict[str, tuple[str, int]] = field(default_factory=dict)  # input name -> (source id, output slot)
     pos: tuple[float, float] = (0.0, 0.0)
     raw: Any = None  # the UI's widgets_values as they were (a node Studio has no names for)
+    in_types: dict[str, str] = field(default_factory=dict)  # input name -> its type (UI JSON only)
+    out_types: list[str] = field(default_factory=list)  # each output's type (UI JSON only)
 
     @property
     def enabled(self) -> bool:
@@ -317,7 +336,7 @@ def _read_ui(doc: dict) -> dict[str, CNode]:
             raise WorkflowError(f"its nodes and links, with each subgraph counted once per use, pass {MAX_ITEMS:,} "
                                 "(subgraphs that hold copies of themselves?): Studio reads no workflow that large")
 
-    def add(gnodes, glinks, prefix: str, inst: str | None, sub: dict | None, depth: int):
+    def add(gnodes, glinks, prefix: str, inst: str | None, sub: dict | None, depth: int, outer_mode: int = 0):
         spend(gnodes)
         spend(glinks)
         by_id = {}
@@ -349,14 +368,17 @@ def _read_ui(doc: dict) -> dict[str, CNode]:
                 s = subs[n["type"]]
                 for name, src in links.items():
                     inst_in[(nid, name)] = src
-                add(s.get("nodes"), s.get("links"), nid + ":", nid, s, depth + 1)
+                add(s.get("nodes"), s.get("links"), nid + ":", nid, s, depth + 1, _mode(n) or outer_mode)
                 _proxy_values(nodes, nid, n)
                 continue
             pos = n.get("pos")
             pos = (float(pos[0]), float(pos[1])) if isinstance(pos, list) and len(pos) >= 2 else (
                 (float(pos.get("0", 0)), float(pos.get("1", 0))) if isinstance(pos, dict) else (0.0, 0.0))
-            nodes[nid] = CNode(nid, str(n["type"]), str(n.get("title") or ""), int(n.get("mode") or 0),
-                               _named(str(n["type"]), n.get("widgets_values")), links, pos, n.get("widgets_values"))
+            ins = {str(i.get("name")): str(i.get("type")) for i in n.get("inputs") or [] if isinstance(i, dict)}
+            outs = [str(o.get("type")) if isinstance(o, dict) else "" for o in n.get("outputs") or []]
+            nodes[nid] = CNode(nid, str(n["type"]), str(n.get("title") or ""), _mode(n) or outer_mode,
+                               _named(str(n["type"]), n.get("widgets_values")), links, pos, n.get("widgets_values"),
+                               ins, outs)
     add(doc.get("nodes"), doc.get("links"), "", None, None, 0)
 
     def resolve(src, depth=0):
@@ -374,7 +396,42 @@ def _read_ui(doc: dict) -> dict[str, CNode]:
         return None
     for n in nodes.values():
         n.links = {k: r for k, v in n.links.items() if (r := resolve(v)) is not None}
+    _run_modes(nodes)
     return nodes
+
+
+def _mode(n: dict) -> int:
+    m = n.get("mode")
+    return m if isinstance(m, int) and not isinstance(m, bool) and m in MODES else 0
+
+
+def _passed(nodes: dict[str, CNode], src: tuple[str, int]) -> tuple[str, int] | None:
+    """Where a link from ``src`` really reads, as ComfyUI runs the workflow: through a bypassed
+    node, the input of the output's type (the same slot's input first), unwired when it has none;
+    from a muted (or never-run) node, nothing."""
+    for _ in range(MAX_DEPTH):
+        n = nodes.get(src[0])
+        if n is None or n.mode in (0, 1):
+            return src
+        if n.mode != BYPASSED:
+            return None
+        kind = n.out_types[src[1]] if 0 <= src[1] < len(n.out_types) else None
+        names = list(n.in_types)
+        same = [k for k in names if n.in_types[k] == kind and k in n.links]
+        first = names[src[1]] if src[1] < len(names) and names[src[1]] in same else None
+        name = first or (same[0] if same else None)
+        if kind is None or name is None:
+            return None
+        src = n.links[name]
+    return None
+
+
+def _run_modes(nodes: dict[str, CNode]) -> None:
+    """Links rewired as ComfyUI runs the nodes' modes: a bypassed node is passed through, a muted
+    one gives nothing (the nodes themselves stay, to be listed with their mode)."""
+    for n in nodes.values():
+        if any(nodes[s[0]].mode not in (0, 1) for s in n.links.values() if s[0] in nodes):
+            n.links = {k: r for k, v in n.links.items() if (r := _passed(nodes, v)) is not None}
 
 
 def _proxy_values(nodes: dict[str, CNode], inst: str, n: dict) -> None:

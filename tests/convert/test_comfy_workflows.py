@@ -29,7 +29,7 @@ EXPECTED = {
     "video_wan2_2_14B_t2v": ("text_to_video", 20, 3.5, 923510416338945, 640, 640, 81, 16.0),  # length: floor(16*5)+1
     "video_wan2_2_14B_i2v": ("image_to_video", 20, 3.5, None, 640, 640, 81, 16.0),
     "video_wan2_2_14B_flf2v": ("image_to_video", 20, 4.0, 984937593540091, 640, 640, 81, 16.0),
-    "video_wan2_2_5B_ti2v": ("image_to_video", 20, 5.0, None, 1280, 704, 121, 24.0),
+    "video_wan2_2_5B_ti2v": ("text_to_video", 20, 5.0, None, 1280, 704, 121, 24.0),  # its LoadImage bypassed
     "video_wan_vace_14B_t2v": ("wan_vace", 4, 1.0, None, 1280, 720, 81, 16.0),
     "video_wan_vace_14B_ref2v": ("wan_vace", 4, 1.0, None, 768, 768, 81, 16.0),
     "video_wan_vace_14B_v2v": ("wan_vace", 4, 1.0, None, 720, 720, 81, 16.0),
@@ -46,6 +46,10 @@ EXPECTED = {
 def _doc(name):
     with open(os.path.join(TEMPLATES, name + ".json"), encoding="utf-8") as f:
         return json.load(f)
+
+
+def _all_nodes(doc):
+    return list(doc["nodes"]) + [n for sg in (doc.get("definitions") or {}).get("subgraphs") or [] for n in sg["nodes"]]
 
 
 def _gen(g):
@@ -287,7 +291,12 @@ def test_the_official_ltx2_workflow_renders_from_comfyuis_files_with_no_folder(t
     monkeypatch.setenv("STUDIO_MODELS", str(models))
     monkeypatch.setenv("STUDIO_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "no-hf-cache"))
-    g = convert(_doc("video_ltx2_t2v"), "video_ltx2_t2v").graph
+    doc = _doc("video_ltx2_t2v")
+    assert not [n for n in convert(doc).graph.nodes.values() if n.type_id == "video_models.lora"]  # bypassed
+    for n in _all_nodes(doc):  # the camera LoRA switched on, as the user would
+        if n["type"] == "LoraLoaderModelOnly":
+            n["mode"] = 0
+    g = convert(doc, "video_ltx2_t2v").graph
     load, gen = next(n for n in g.nodes.values() if n.type_id == "video_models.load"), _gen(g)
     assert (load.params["model"], load.params["text_encoder"], load.params["base"]) == (
         "ltx-2-19b-dev-fp8.safetensors", "gemma_3_12B_it_fp4_mixed.safetensors", "")

@@ -185,9 +185,13 @@ class FileActions:
         self._set_graph(conv.graph, None)
         self.not_on_disk = f"converted from the ComfyUI workflow {os.path.basename(path)}"
         self.update_title()
+        first = [line for line in conv.log if line.startswith("This workflow makes")]  # what Studio cannot keep
+        for line in first:
+            self.win.log(line, "warn")
         self.win.log(f"converted the ComfyUI workflow {path} into a new untitled graph (Save As to keep it)", "ok")
         for line in conv.log:
-            self.win.log(line)
+            if line not in first:
+                self.win.log(line)
         return True
 
     def _set_graph(self, g: Graph, path: str | None, template: str = "") -> None:

@@ -1,0 +1,163 @@
+"""What a ComfyUI video workflow makes, read from its conditioning and latent nodes: one declared
+table of ComfyUI node types -> the task, the Studio generator that does it (None where Studio has
+none) and which of the node's inputs carry the intent (the start image, last frame, control video,
+masks, reference, pose...), wired into which input of the generator.
+
+The table is here, not in nodes/video_models/families/<key>/: the import contract keeps nodes and
+studio.convert beside each other (the converters know Studio's nodes by their type ids only), so a
+family's ComfyUI node types are declared once, in this table, by family.
+
+Plain data and stdlib, as comfy_read: nothing of ComfyUI is imported or run."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .comfy_read import CNode, Workflow
+
+T2V, I2V, VACE, ANIMATE, LTX2 = ("video_models.text_to_video", "video_models.image_to_video", "video_models.wan_vace",
+                                 "video_models.wan_animate", "video_models.ltx2")
+FUN_CONTROL = "video_models.wan_fun_control"
+
+
+@dataclass(frozen=True)
+class Task:
+    what: str  # the task, as the sentence names it ("image to video")
+    generator: str | None = None  # the Studio node that makes it; None: Studio cannot
+    ports: tuple[tuple[str, str], ...] = ()  # ComfyUI input -> the generator's input
+    family: str | None = None  # where the node names the family
+    cannot: str = ""  # what Studio cannot do, for the sentence
+    needs: str | None = None  # the input without which it is text to video (Wan 2.2 TI2V, HunyuanVideo 1.5)
+
+
+# -- the families' ComfyUI node types -------------------------------------------------------------
+WAN = {
+    "WanImageToVideo": Task("image to video", I2V, (("start_image", "image"),), "Wan"),
+    "WanFirstLastFrameToVideo": Task("first-and-last-frame video", I2V,
+                                     (("start_image", "image"), ("end_image", "last_image")), "Wan"),
+    "Wan22ImageToVideoLatent": Task("image to video", I2V, (("start_image", "image"),), "Wan 2.2 TI2V 5B",
+                                    needs="start_image"),
+    "WanVaceToVideo": Task("VACE video (control, reference, masks)", VACE,
+                           (("control_video", "video"), ("control_masks", "mask"), ("reference_image", "reference")),
+                           "Wan VACE"),
+    "WanAnimateToVideo": Task("character animation", ANIMATE,
+                              (("reference_image", "reference"), ("pose_video", "pose"), ("face_video", "face"),
+                               ("background_video", "background"), ("character_mask", "mask")), "Wan 2.2 Animate"),
+    "WanAnimate2ToVideo": Task("character animation from a pose video", None, family="Wan Animate 2",
+                               cannot="run Wan Animate 2 (its Wan Animate node reads Wan 2.2 Animate's pose and face "
+                                      "clips)"),
+    "WanSoundImageToVideo": Task("speech-driven video (S2V)", None, family="Wan 2.2 S2V",
+                                 cannot="drive a Wan video from a voice"),
+    "WanInfiniteTalkToVideo": Task("a talking video from speech (InfiniteTalk)", None, family="Wan 2.1 InfiniteTalk",
+                                   cannot="lip-sync a video to speech with InfiniteTalk"),
+    "WanHuMoImageToVideo": Task("a human video from a reference and a voice (HuMo)", None, family="Wan HuMo",
+                                cannot="run HuMo's audio and reference conditioning"),
+    "WanCameraImageToVideo": Task("camera-controlled video", None, family="Wan Fun Camera",
+                                  cannot="follow a camera path (Fun Camera control)"),
+    "WanTrackToVideo": Task("video along drawn tracks (ATI)", None, family="Wan ATI",
+                            cannot="steer a Wan video along ATI tracks"),
+    "WanMoveTrackToVideo": Task("video along tracks (Wan-Move)", I2V, (("start_image", "image"),), "Wan-Move"),
+    "WanFunControlToVideo": Task("control video (Fun Control)", FUN_CONTROL,
+                                 (("control_video", "control"), ("start_image", "image")), "Wan Fun Control"),
+    "Wan22FunControlToVideo": Task("control video (Fun Control)", FUN_CONTROL,
+                                   (("control_video", "control"), ("ref_image", "image")),
+                                   "Wan 2.2 Fun Control"),
+    "WanFunInpaintToVideo": Task("first-and-last-frame video (Fun InP)", None, family="Wan Fun InP",
+                                 cannot="run Wan Fun InP models"),
+    "WanSCAILToVideo": Task("character replacement (SCAIL)", None, family="Wan 2.1 SCAIL",
+                            cannot="run SCAIL's character replacement"),
+    "WanDancerVideo": Task("a dance video from music", None, family="Wan Dancer", cannot="drive a video from music"),
+}
+LTX = {
+    "LTXVImgToVideo": Task("image to video", I2V, (("image", "image"),), "LTX-Video"),
+}
+HUNYUAN15 = {
+    "EmptyHunyuanVideo15Latent": Task("text to video", T2V, (), "HunyuanVideo 1.5"),
+    "HunyuanVideo15ImageToVideo": Task("image to video", I2V, (("start_image", "image"),), "HunyuanVideo 1.5",
+                                       needs="start_image"),
+}
+SVD = {
+    "SVD_img2vid_Conditioning": Task("image to video", I2V, (("init_image", "image"),), "Stable Video Diffusion"),
+}
+OTHERS = {  # families Studio does not run
+    "Kandinsky5ImageToVideo": Task("video", None, family="Kandinsky 5", cannot="run Kandinsky 5"),
+    "MiniMaxH3ImageToVideo": Task("video", None, family="MiniMax H3 (FastH3)", cannot="run MiniMax H3"),
+    "MiniMaxH3ReferenceToVideo": Task("reference to video", None, family="MiniMax H3 (FastH3)",
+                                      cannot="run MiniMax H3"),
+    "ARVideoI2V": Task("image to video by causal forcing", None, family="an autoregressive Wan",
+                       cannot="sample a video autoregressively (causal forcing)"),
+    "BerniniConditioning": Task("video editing", None, family="Bernini-R", cannot="run Bernini-R"),
+    "SeedVR2Conditioning": Task("a video upscale", None, family="SeedVR2", cannot="run SeedVR2"),
+    "VOIDInpaintConditioning": Task("object removal (video inpainting)", None, family="VOID", cannot="run VOID"),
+}
+TASKS: dict[str, Task] = {**WAN, **LTX, **HUNYUAN15, **SVD, **OTHERS}
+EMPTY = ("EmptyHunyuanLatentVideo", "EmptyLTXVLatentVideo", "EmptyMochiLatentVideo")  # text to video
+LATENT_NAMES = ("latent_image", "samples", "latent", "video_latent", "av_latent")
+
+# a family named by its model file (lower case, first match)
+FAMILY_FILES = (("ltx-2", "LTX-2"), ("ltx2", "LTX-2"), ("ltxv", "LTX-Video"), ("ltx-video", "LTX-Video"),
+                ("hunyuanvideo1.5", "HunyuanVideo 1.5"), ("hunyuanvideo15", "HunyuanVideo 1.5"),
+                ("hunyuan_video_1.5", "HunyuanVideo 1.5"), ("hunyuan_video", "HunyuanVideo"),
+                ("wan2.2", "Wan 2.2"), ("wan2_2", "Wan 2.2"), ("wan2.1", "Wan 2.1"), ("wan2_1", "Wan 2.1"),
+                ("wan", "Wan"), ("mochi", "Mochi"), ("cosmos", "Cosmos"), ("kandinsky", "Kandinsky 5"))
+
+
+def family(model_file: Any, task: Task | None, up: list[CNode]) -> str:
+    """The family a pipeline uses: the task node's, else its model file's, else LTX-2 by its audio nodes."""
+    if is_ltx2(up):
+        return "LTX-2"
+    if task is not None and task.family and task.generator is None:
+        return task.family
+    name = model_file.lower().replace(" ", "") if isinstance(model_file, str) else ""
+    hit = next((f for k, f in FAMILY_FILES if k in name), None)
+    if task is not None and task.family and task.family != "Wan":  # the node names it more closely
+        return task.family
+    return hit or (task.family if task is not None and task.family else "an unrecognised model")
+
+
+def is_ltx2(up: list[CNode]) -> bool:
+    """An LTX-2 pipeline (video and sound): its audio latent nodes are upstream of the output."""
+    return any(n.cls.startswith("LTXAV") or n.cls in ("LTXVEmptyLatentAudio", "LTXVConcatAVLatent") for n in up)
+
+
+def task_node(wf: Workflow, first: CNode, up: list[CNode]) -> tuple[CNode | None, list[CNode]]:
+    """The node that says the task: the first sampler's latent through the latent nodes (and those
+    nodes on the way: LTX's in-place image and guides), else a node of the table upstream of the
+    output."""
+    seen, chain, node = set(), [], wf.source(first, "latent_image")
+    while node is not None and node.id not in seen and len(seen) < 64:
+        seen.add(node.id)
+        if node.cls in TASKS or node.cls in EMPTY:
+            return node, chain
+        chain.append(node)
+        name = next((k for k in LATENT_NAMES if k in node.links), None)
+        if name is None and node.cls == "ComfySwitchNode":
+            name = "on_true" if wf.value(node, "switch") else "on_false"
+        node = wf.source(node, name) if name else None
+    return next((n for n in up if n.cls in TASKS), None), chain
+
+
+def made_task(generator: str, inputs: dict) -> str:
+    """The task a converted pipeline does, in words, from its generator and the inputs wired."""
+    if generator == VACE:
+        parts = [k for k in ("video", "mask", "reference") if k in inputs] + (["keyframes"] if "keyframe_1" in inputs else [])
+        return "VACE video" + (f" ({', '.join(parts)})" if parts else " (text only)")
+    if generator == ANIMATE:
+        return "character animation"
+    if generator == FUN_CONTROL:
+        return "control video (Fun Control)" + (" from a start image" if "image" in inputs else "")
+    if "tracks" in inputs:
+        return "image to video along tracks (Wan-Move)"
+    what = ("first-and-last-frame video" if "last_image" in inputs else "keyframe video" if "keyframe_2" in inputs
+            else "image to video" if "image" in inputs or "keyframe_1" in inputs else "text to video")
+    if "control" in inputs:
+        what += " with a control clip (IC-LoRA)"
+    return what + (" with the workflow's sound" if "audio" in inputs else "")
+
+
+def sentence(task: Task, fam: str, held: list[str], loader: bool = True) -> str:
+    """The one sentence said first where Studio cannot do a workflow's task."""
+    what = ["its model loader"] * loader + [f"its inputs ({', '.join(held)})"] * bool(held)
+    instead = f"holds {' and '.join(what)}, with no generator" if what else "holds only its notes"
+    return (f"This workflow makes {task.what} with {fam}; Studio cannot {task.cannot or 'do that task'}; "
+            f"the graph instead {instead}.")

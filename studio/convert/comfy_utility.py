@@ -1,0 +1,129 @@
+"""ComfyUI's video utilities as Studio's own nodes: an output fed from a Load Video through SAM 3
+(Segment by phrase), Depth Anything (Depth), SDPose / DWPose (Detect People + Pose Estimate + Draw
+Pose) or FILM / RIFE (Frame Interpolation) becomes Load Video -> those nodes -> Save Video (or a
+Preview for a mask). Each utility's model is chosen on Studio's Load Preprocessor (a Hugging Face
+folder): ComfyUI's single file is named in the note, not set (another format).
+
+Plain data: the builder (comfy_map._Builder) makes the nodes; nothing of ComfyUI is run."""
+from __future__ import annotations
+
+from .comfy_read import CNode, Workflow
+
+# ComfyUI node type -> (what it does, Studio's kind of preprocessor or None)
+UTILITIES = {
+    "SAM3_Detect": ("segment by phrase (SAM 3)", "segment"),
+    "SAM3_VideoTrack": ("segment by phrase (SAM 3)", "segment"),
+    "DA3Inference": ("depth (Depth Anything 3)", "depth"),
+    "DepthAnything_V2": ("depth (Depth Anything V2)", "depth"),
+    "DepthAnythingV2Preprocessor": ("depth (Depth Anything V2)", "depth"),
+    "DepthAnythingPreprocessor": ("depth (Depth Anything)", "depth"),
+    "SDPoseKeypointExtractor": ("pose (SDPose)", "pose"),
+    "DWPreprocessor": ("pose (DWPose)", "pose"),
+    "SDPoseDrawKeypoints": ("draw the pose", None),
+    "FrameInterpolate": ("frame interpolation", None),
+    "FILM VFI": ("frame interpolation (FILM)", None),
+    "RIFE VFI": ("frame interpolation (RIFE)", None),
+}
+ENDS = ("SaveVideo", "SaveAnimatedWEBP", "SaveAnimatedPNG", "SaveWEBM", "VHS_VideoCombine", "MaskPreview",
+        "PreviewImage", "SaveImage")
+FOLLOW = ("video", "images", "image2", "image", "input", "keypoints", "da3_geometry", "mask", "frames")
+VIDEO_FILES = ("LoadVideo", "VHS_LoadVideo")
+
+
+def utility_path(wf: Workflow, end: CNode) -> list[CNode] | None:
+    """The nodes from an output back to its Load Video (output first) when a utility is on the
+    way; None otherwise."""
+    path, node, seen = [end], end, {end.id}
+    while len(path) < 64:
+        name = next((k for k in FOLLOW if k in node.links), None)
+        node = wf.source(node, name) if name else None
+        if node is None or node.id in seen:
+            return None
+        seen.add(node.id)
+        path.append(node)
+        if node.cls in VIDEO_FILES:
+            return path if any(n.cls in UTILITIES for n in path) else None
+    return None
+
+
+def make_utility(b, end: CNode, path: list[CNode]) -> None:
+    """Studio's nodes for ``path`` (a Load Video, the utilities in order, the output), made by the
+    builder ``b``, with what differs said in the pipeline's note and the Log."""
+    wf, said = b.wf, []
+    made = len(b.g.nodes)
+    loader = path[-1]
+    cur, out = b.add("io.load_video", {"path": b.file_of(loader)}, loader), "video"
+    clip, steps = cur, []
+    for n in reversed(path[:-1]):
+        b.used.add(n.id)
+        if n.cls not in UTILITIES:
+            continue
+        what, kind = UTILITIES[n.cls]
+        if (out == "pose") != (n.cls == "SDPoseDrawKeypoints") or out == "mask":  # not what its Studio node reads
+            said.append(f"{what}: not made (it reads a {out}, which Studio's node for it does not take)")
+            continue
+        steps.append(what)
+        model = _model(wf, n, b.used)
+        if kind is not None:
+            prep = b.add("preprocess.load", {"kind": "people" if kind == "pose" else kind}, n)
+            said.append(f"{what}: ComfyUI's model file '{model or '?'}' is its own format; choose Studio's model (a "
+                        f"Hugging Face folder) on Load Preprocessor (kind '{kind}')")
+        if kind == "segment":
+            phrase = phrase_of(wf, n, b.used)
+            cur, out = _node(b, "preprocess.segment", {"phrase": phrase}, n, (cur, out, "video"), (prep, "model")), "mask"
+            if not phrase:
+                said.append("the phrase to segment is not written in the workflow: set Segment's 'phrase'")
+        elif kind == "depth":
+            cur, out = _node(b, "preprocess.depth", {}, n, (cur, out, "video"), (prep, "model")), "depth"
+        elif kind == "pose":
+            people = _node(b, "preprocess.detect_people", {}, n, (cur, out, "video"), (prep, "model"))
+            pose_model = b.add("preprocess.load", {"kind": "pose"}, n)
+            cur, out = _node(b, "preprocess.pose_estimate", {}, n, (clip, "video", "video"), (people, "people", "people"),
+                             (pose_model, "model")), "pose"
+        elif n.cls == "SDPoseDrawKeypoints":
+            cur, out = _node(b, "preprocess.draw_pose", {}, n, (cur, out, "pose"), (clip, "video", "like")), "video"
+        else:  # frame interpolation
+            factor = wf.value(n, "multiplier") or n.widgets.get("multiplier") or (n.raw[0] if isinstance(n.raw, list)
+                                                                                 and n.raw else 2)
+            cur, out = _node(b, "motion.interpolate", {"factor": factor}, n, (cur, out, "video")), "video"
+            said.append(f"{what}: Studio interpolates by optical flow, not with ComfyUI's network "
+                        f"('{_model(wf, n, b.used) or '?'}')")
+    if end.cls in ("MaskPreview", "PreviewImage", "SaveImage") or out in ("mask", "pose"):
+        b.g.connect(cur, out, b.add("io.preview", {}, end), "value")
+    else:
+        b.g.connect(cur, out, b.add("io.save_video", {"path": b.save_path(end)}, end), "video")
+    b.used |= {end.id, loader.id}
+    b.bands.append(list(b.g.nodes)[made:])
+    b.note("\n".join([f"Converted from ComfyUI ({b.name}), output '{end.title or end.cls}' (#{end.id}): "
+                      + " -> ".join(steps)] + [f"- {s}" for s in said]), len(b.bands) - 1)
+    b.out.tasks.append({"task": " + ".join(steps), "family": "utility", "generator": None,
+                        "inputs": ["video"]})
+    b.out.log.append(f"{b.name}: ComfyUI '{end.title or end.cls}' -> Load Video -> {' -> '.join(steps)}")
+
+
+def _node(b, type_id: str, params: dict, at: CNode, *wires) -> str:
+    nid = b.add(type_id, params, at)
+    for w in wires:
+        src, port, into = w if len(w) == 3 else (w[0], w[1], w[1])
+        b.g.connect(src, port, nid, into)
+    return nid
+
+
+def _model(wf: Workflow, n: CNode, used: set) -> str | None:
+    """The file of the model a utility reads (its loader's first text setting; the loader is
+    then converted: the file named in the note)."""
+    src = next((wf.source(n, k) for k in ("model", "da3_model", "interp_model", "pose_model") if k in n.links), None)
+    if src is None:
+        return None
+    used.add(src.id)
+    values = list(src.settings().values())
+    return next((v for v in values if isinstance(v, str) and "." in v), None)
+
+
+def phrase_of(wf: Workflow, n: CNode, used: set) -> str:
+    """SAM 3's phrase: the text of the CLIPTextEncode on its conditioning."""
+    src = wf.source(n, "conditioning")
+    if src is not None and src.cls == "CLIPTextEncode":
+        used.add(src.id)
+    text = wf.value(src, "text") if src is not None and src.cls == "CLIPTextEncode" else None
+    return str(text or "")

@@ -1,0 +1,63 @@
+"""ComfyUI's motion and first-last-frame workflows keep their task (issue 55, with issue 57's nodes):
+WanMove's tracks become Path Tracks merged into Image to Video's 'tracks', a Fun control clip made by
+Canny becomes Edges over the loaded video into Wan Fun Control, an end image is Image to Video's last
+image (the sentence for a task Studio cannot do: test_comfy_tasks). Ported from e8a72b9 onto the
+task table (comfy_tasks.py)."""
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from studio.convert.comfy_map import convert
+
+templates = pytest.importorskip("comfyui_workflow_templates_json")
+TEMPLATES = os.path.join(os.path.dirname(templates.__file__), "templates")
+
+
+def _doc(name):
+    with open(os.path.join(TEMPLATES, name + ".json"), encoding="utf-8") as f:
+        return json.load(f)
+
+
+def _into(g, node_id, port):
+    return next(((lk.src, lk.src_port) for lk in g.links if lk.dst == node_id and lk.dst_port == port), None)
+
+
+def test_wanmove_tracks_become_path_tracks_merged_into_image_to_videos_tracks():
+    c = convert(_doc("video_wanmove_480p"), "wanmove")
+    g = c.graph
+    gen = next(n for n in g.nodes.values() if n.type_id == "video_models.image_to_video")
+    assert _into(g, gen.id, "image") is not None
+    src = _into(g, gen.id, "tracks")
+    assert src is not None and g.nodes[src[0]].type_id == "motion.merge_tracks"
+    paths = sorted((n.params["start_x"], n.params["start_y"], n.params["end_x"], n.params["end_y"], n.params["tracks"],
+                    n.params["spread"], n.params["bezier"], n.params["frames"])
+                   for n in g.nodes.values() if n.type_id == "motion.path_tracks")
+    assert paths[0] == (0.12, 1.0, 0.55, 0.63, 5, 0.012, True, 81)  # GenerateTracks' own settings
+    assert len(paths) == 3
+    from studio.engine.executor import Executor
+    tracks = Executor().run(g, targets=[src[0]], device="cpu").value(src[0])
+    assert tracks.points.shape == (81, 5 + 7 + 5, 2)  # the three paths' tracks in one set
+
+
+def test_an_end_image_is_image_to_videos_last_image():
+    g = convert(_doc("video_wan2_2_14B_flf2v"), "flf").graph
+    gens = [n for n in g.nodes.values() if n.type_id == "video_models.image_to_video"]
+    assert gens and all(_into(g, n.id, "last_image") is not None and _into(g, n.id, "image") is not None for n in gens)
+    on = next(n for n in gens if n.mode == "normal")  # the template's switched-off copy swaps its two stills
+    assert g.nodes[_into(g, on.id, "last_image")[0]].params["path"] == "video_wan2_2_14B_flf2v_end_image.png"
+    assert g.nodes[_into(g, on.id, "image")[0]].params["path"] == "video_wan2_2_14B_flf2v_start_image.png"
+
+
+def test_a_fun_control_workflow_is_wan_fun_control_with_its_clip_and_start_image():
+    """video_wan2_2_14B_fun_control: its Canny is bypassed in the template, so the loaded clip itself
+    is the control (a Canny that runs becomes Edges: test_comfy_tasks, on the LTX-2 canny template)."""
+    c = convert(_doc("video_wan2_2_14B_fun_control"), "fun")
+    g = c.graph
+    gen = next(n for n in g.nodes.values() if n.type_id == "video_models.wan_fun_control" and n.mode == "normal")
+    video = g.nodes[_into(g, gen.id, "control")[0]]
+    assert video.type_id == "io.load_video" and video.params["path"].endswith("_control_video.mp4")
+    assert g.nodes[_into(g, gen.id, "image")[0]].type_id == "io.load_image"
+    assert g.validate() == [] and not [line for line in c.log if line.startswith("This workflow makes")]
