@@ -94,3 +94,17 @@ def test_found_in_upscale_models_and_missing_named(tmp_path):
     os.mkfifo(d / "fifo.safetensors")
     with pytest.raises(UpscalerFileError, match="fifo.safetensors"):
         find_upscaler("fifo.safetensors", None, [str(tmp_path / "models")])
+
+
+def test_families_list_spandrels_upscalers_without_importing_it():
+    import importlib.util
+    import sys
+
+    from nodes.finishing.upscale import UpscaleVideo
+    before = "spandrel" in sys.modules
+    (rec,) = UpscaleVideo.model_families()
+    assert ("spandrel" in sys.modules) == before  # listed from its package's folders, not imported
+    assert rec["kind"] == "upscaler" and rec["tasks"] == ["upscale"] and rec["inputs"] == {"upscale": ["video"]}
+    if importlib.util.find_spec("spandrel") is not None:
+        assert {"ESRGAN", "SwinIR", "SPAN", "Compact", "HAT", "DAT"} <= set(rec["variants"])
+        assert "LaMa" not in rec["variants"]  # an inpainter: it takes a mask
