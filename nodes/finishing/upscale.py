@@ -72,13 +72,14 @@ class UpscaleClip(Clip):
         self.tile, self.overlap, self.batch = p.tile, p.overlap, max(1, p.batch)
 
     def model_frames(self, frames: np.ndarray) -> np.ndarray:
-        """The model's output [B, H*s, W*s, 3] float32 of frames [B, H, W, 3] in [0, 1]."""
+        """The model's output [B, H*s, W*s, 3] float32 of frames [B, H, W, 3] in [0, 1]: spandrel's
+        descriptor called on the batch (it pads to the architecture's size requirements and clamps)."""
         import torch
         d = self.desc
         with torch.inference_mode():
             x = torch.from_numpy(np.array(frames[..., :3], np.float32)).permute(0, 3, 1, 2)  # a copy: frames are read-only
             x = x.to(device=d.device, dtype=self.dtype)
-            y = tiles.tiled(_call(d), x, d.scale, self.tile, self.overlap,
+            y = tiles.tiled(d, x, d.scale, self.tile, self.overlap,
                             self.ctx.check_cancelled)
             return y.clamp_(0, 1).permute(0, 2, 3, 1).float().cpu().numpy()
 
@@ -97,15 +98,6 @@ class UpscaleClip(Clip):
 
     def _frame(self, i: int) -> np.ndarray:
         return self._chunk(i, i + 1)[0]
-
-
-def _call(desc):
-    """The descriptor's own call per batch item: spandrel pads to its size requirements and clamps."""
-    import torch
-
-    def run(x):
-        return torch.cat([desc(x[k:k + 1]) for k in range(x.shape[0])]) if x.shape[0] > 1 else desc(x)
-    return run
 
 
 class UpscaleVideo(Node):

@@ -128,3 +128,12 @@ def test_scale_beyond_the_estimate_refused_before_allocation(files):
 def test_half_precision_on_cpu_refused(files):
     with pytest.raises(UpscaleError, match="fp16 runs on a GPU only"):
         run_node(UpscaleVideo, {"model": files["SPAN"], "precision": "fp16"}, video=_clip(1))
+
+
+def test_stop_during_the_tiles(files):
+    from studio.core.errors import Cancelled
+    rec = Recorder()
+    out = run_node(UpscaleVideo, {"model": files["SPAN"], "tile": 16}, rec, video=_clip(2, 50, 70))
+    rec.cancel.cancel()
+    with pytest.raises(Cancelled):
+        out.frame(0)
