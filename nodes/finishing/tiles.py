@@ -49,12 +49,13 @@ def tiled(fn, x, scale: int, tile: int, overlap: int, check=None):
 
 def estimate(width: int, height: int, scale: int, tile: int, overlap: int, batch: int, dtype_bytes: int) -> dict:
     """Bytes an upscale of ``batch`` frames of ``width`` x ``height`` by ``scale`` takes: on the
-    device (the output frames in the model's precision, one tile's activations at the output's
-    size) and on the host (the output frames as float32, twice: made and handed on)."""
+    device (the output frames in the model's precision and as float32, one tile's activations at
+    the output's size) and on the host (the output frames as float32, twice: made and handed on)."""
     th = min(height, tile + 2 * overlap) if tile > 0 else height
     tw = min(width, tile + 2 * overlap) if tile > 0 else width
     out_px = width * scale * height * scale
     tile_px = th * scale * tw * scale
-    device = batch * (out_px * 3 * dtype_bytes + tile_px * ACTIVATION_FEATURES * ACTIVATION_COPIES * dtype_bytes)
+    # the output in the model's precision, its float32 copy made before it leaves the device, one tile's work
+    device = batch * (out_px * 3 * (dtype_bytes + 4) + tile_px * ACTIVATION_FEATURES * ACTIVATION_COPIES * dtype_bytes)
     host = batch * out_px * 3 * 4 * 2
     return {"device": int(device), "host": int(host), "out_size": (width * scale, height * scale)}
