@@ -108,3 +108,19 @@ def test_families_list_spandrels_upscalers_without_importing_it():
     if importlib.util.find_spec("spandrel") is not None:
         assert {"ESRGAN", "SwinIR", "SPAN", "Compact", "HAT", "DAT"} <= set(rec["variants"])
         assert "LaMa" not in rec["variants"]  # an inpainter: it takes a mask
+
+
+def test_validate_names_a_missing_upscaler(tmp_path, monkeypatch, capfd):
+    from studio import cli
+    from studio.core.fileformat import save_graph
+    from studio.core.graph import Graph
+    monkeypatch.setenv("STUDIO_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("STUDIO_MODELS", str(tmp_path / "models"))
+    g = Graph()
+    src = g.add_node("source.shapes", {"frames": 2, "width": 16, "height": 16, "sound": False})
+    up = g.add_node("finishing.upscale", {"model": "nope.safetensors"})
+    g.connect(src.id, "video", up.id, "video")
+    save_graph(g, str(tmp_path / "g.json"))
+    rc = cli.main(["validate", str(tmp_path / "g.json")])
+    err = capfd.readouterr().err
+    assert rc != 0 and "Upscale Video" in err and "'nope.safetensors' not found" in err, err

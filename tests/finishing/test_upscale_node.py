@@ -137,3 +137,20 @@ def test_stop_during_the_tiles(files):
     rec.cancel.cancel()
     with pytest.raises(Cancelled):
         out.frame(0)
+
+
+def test_a_graph_renders_through_it_to_a_file(files, tmp_path):
+    from studio.core.graph import Graph
+    from studio.engine.executor import Executor
+    from studio.engine.media import VideoFileClip
+    g = Graph()
+    src = g.add_node("source.shapes", {"frames": 6, "width": 48, "height": 32, "sound": False, "count": 2})
+    up = g.add_node("finishing.upscale", {"model": files["RealESRGAN Compact"], "tile": 16, "overlap": 8})
+    out = str(tmp_path / "up.mp4")
+    save = g.add_node("io.save_video", {"path": out})
+    g.connect(src.id, "video", up.id, "video")
+    g.connect(up.id, "video", save.id, "video")
+    assert g.validate() == []
+    Executor(frame_caching=False).run(g)
+    v = VideoFileClip(out)
+    assert (len(v), v.width, v.height) == (6, 96, 64)
