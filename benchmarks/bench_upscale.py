@@ -1,9 +1,9 @@
 """Upscale Video against spandrel called directly (issue 59), and host growth streaming a long clip.
 
     .venv/bin/python benchmarks/bench_upscale.py [--arch compact|esrgan] [--frames 48] [--size 96x64]
-        [--long 1000] [--long-size 64x48] [--tile 0] [--repeats 3] [--device auto]
+        [--long 1000] [--long-size 64x48] [--scale 2] [--tile 0] [--repeats 3] [--device auto]
 
-Tiny random weights in one of spandrel's layouts (RealESRGAN Compact or ESRGAN's RRDBNet, x2),
+Tiny random weights in one of spandrel's layouts (RealESRGAN Compact or ESRGAN's RRDBNet, x2 or x4),
 built from spandrel's own classes and saved as safetensors, as the tests do.
 
 1. Time: the node's lazy clip pulled in chunks of 16 (as Save Video pulls it) against a plain
@@ -63,15 +63,15 @@ class NoiseClip(Clip):
         return np.random.default_rng(i).random((self.height, self.width, 3), dtype=np.float32)
 
 
-def build(arch: str, folder: str) -> str:
+def build(arch: str, folder: str, scale: int = 2) -> str:
     from safetensors.torch import save_file
     torch.manual_seed(0)
     if arch == "esrgan":
         from spandrel.architectures.ESRGAN import ESRGAN
-        m = ESRGAN(in_nc=3, out_nc=3, num_filters=16, num_blocks=2, scale=2)
+        m = ESRGAN(in_nc=3, out_nc=3, num_filters=16, num_blocks=2, scale=scale)
     else:
         from spandrel.architectures.Compact import Compact
-        m = Compact(num_in_ch=3, num_out_ch=3, num_feat=16, num_conv=4, upscale=2)
+        m = Compact(num_in_ch=3, num_out_ch=3, num_feat=16, num_conv=4, upscale=scale)
     path = os.path.join(folder, f"{arch}.safetensors")
     save_file({k: v.contiguous() for k, v in m.state_dict().items()}, path)
     return path
@@ -105,6 +105,7 @@ def main():
     ap.add_argument("--long", type=int, default=1000)
     ap.add_argument("--long-size", default="64x48")
     ap.add_argument("--tile", type=int, default=0)
+    ap.add_argument("--scale", type=int, default=2, choices=(2, 4))
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--device", default="auto")
     args = ap.parse_args()
@@ -113,7 +114,7 @@ def main():
     from studio.engine.device import resolve_device
     device = resolve_device(args.device)
     with tempfile.TemporaryDirectory() as tmp:
-        path = build(args.arch, tmp)
+        path = build(args.arch, tmp, args.scale)
         w, h = map(int, args.size.split("x"))
         clip = ArrayClip(np.random.default_rng(0).random((args.frames, h, w, 3), dtype=np.float32), 24.0)
         up = node_clip(path, clip, args, device)

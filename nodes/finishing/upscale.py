@@ -77,10 +77,9 @@ class UpscaleClip(Clip):
         import torch
         d = self.desc
         with torch.inference_mode():
-            x = torch.from_numpy(np.array(frames[..., :3], np.float32)).permute(0, 3, 1, 2)  # a copy: frames are read-only
-            x = x.to(device=d.device, dtype=self.dtype)
-            y = tiles.tiled(d, x, d.scale, self.tile, self.overlap,
-                            self.ctx.check_cancelled)
+            x = torch.from_numpy(np.array(frames[..., :3], np.float32))  # a copy: frames are read-only
+            x = x.permute(0, 3, 1, 2).to(device=d.device, dtype=self.dtype)
+            y = tiles.tiled(d, x, d.scale, self.tile, self.overlap, self.ctx.check_cancelled)
             return y.clamp_(0, 1).permute(0, 2, 3, 1).float().cpu().numpy()
 
     def _chunk(self, a: int, b: int) -> np.ndarray:
