@@ -145,6 +145,9 @@ def scan(dirs: list | None = None, max_depth: int = 4, notes: list[str] | None =
                 continue
             if depth == 0 and any(d in KIND_OF_FOLDER for d in subdirs):  # a ComfyUI models folder
                 other = sorted(d for d in subdirs if d in OTHER_FOLDERS)
+                if "upscale_models" in other and notes is not None:  # nodes/finishing reads them by name
+                    notes.append(f"{root}: ComfyUI's upscale_models not read here (Upscale Video takes its files by name)")
+                other = [d for d in other if d != "upscale_models"]
                 if other and notes is not None:
                     notes.append(f"{root}: ComfyUI's {', '.join(other)} not read (not models Studio loads)")
                 subdirs[:] = [d for d in subdirs if d not in OTHER_FOLDERS]

@@ -1,0 +1,206 @@
+"""Upscaler files (ComfyUI's ``upscale_models/``) found, checked and read as data only.
+
+A ``.safetensors`` file is read as it is: its header checked against the file's size (a truncated
+file is named before anything is read), then safetensors' loader. A ``.pth`` / ``.pt`` / ``.ckpt``
+is read only through ``torch.load(weights_only=True)`` after a header and size check: a pickle that
+needs code to load (any global outside tensors and plain containers) is refused, and a TorchScript
+archive is never opened as one. Nothing in a file is ever run. The state dict then goes to
+spandrel (``ModelLoader.load_from_state_dict``), which recognises the architecture from its keys
+and shapes; an unknown one is named by what was seen (its first tensors).
+
+spandrel is imported inside the functions that need it (start-up and ``main.py nodes`` never pay
+for it)."""
+from __future__ import annotations
+
+import json
+import os
+import struct
+
+from studio.core import models as model_paths
+from studio.core.errors import StudioError
+from studio.core.limits import regular_file_problem
+
+FOLDER = "upscale_models"  # ComfyUI's kind folder of upscalers
+SAFETENSORS_EXTS = (".safetensors", ".sft")
+PICKLE_EXTS = (".pth", ".pt", ".ckpt")
+MAX_HEADER = 100 * 1024 * 1024  # safetensors' own limit on a header
+MASKED = ("LaMa",)  # spandrel's inpainters: they take a mask as well (refused by load_descriptor)
+MIN_PICKLE = 64  # no real state dict is smaller than this
+
+
+class UpscalerFileError(StudioError):
+    pass
+
+
+def _inside(path: str, root: str) -> bool:
+    """Whether ``path`` stays in ``root`` once '..' is resolved (a name never escapes its folder)."""
+    r, p = os.path.normpath(os.path.abspath(root)), os.path.normpath(os.path.abspath(path))
+    return p == r or p.startswith(r.rstrip(os.sep) + os.sep)
+
+
+def find_upscaler(name: str, base_dir: str | None = None, dirs: list[str] | None = None) -> str:
+    """The file ``name`` resolves to: an absolute path, a path beside the graph, or a name in a
+    models folder or its ``upscale_models/`` (also ``models/upscale_models/`` of a ComfyUI folder)."""
+    if not name.strip():
+        raise UpscalerFileError("no upscaler chosen: set 'model' to a .safetensors (or .pth) file in a models "
+                                f"folder's {FOLDER}/, e.g. 4x-UltraSharp.safetensors")
+    path = model_paths.resolve(name, base_dir, dirs)
+    roots = dirs if dirs is not None else model_paths.model_dirs()
+    if path is None:
+        rel = os.path.expanduser(name.strip())
+        for root in roots:
+            for cand in (os.path.join(root, FOLDER, rel), os.path.join(root, "models", FOLDER, rel)):
+                if os.path.exists(cand) and _inside(cand, root):
+                    path = os.path.abspath(cand)
+                    break
+            if path:
+                break
+    if path is None:
+        raise UpscalerFileError(f"upscaler '{name}' not found: looked beside the graph and in "
+                                f"{', '.join(roots) or 'no models folder'} (and their {FOLDER}/). Studio never downloads.")
+    why = regular_file_problem(path)
+    if why:
+        raise UpscalerFileError(f"upscaler '{path}': {why}")
+    low = path.lower()
+    if not low.endswith(SAFETENSORS_EXTS + PICKLE_EXTS):
+        raise UpscalerFileError(f"upscaler '{path}': not a file Studio reads as an upscaler "
+                                f"(it reads {', '.join(SAFETENSORS_EXTS + PICKLE_EXTS)})")
+    return path
+
+
+def check_safetensors(path: str) -> dict:
+    """The safetensors header of ``path``, checked against the file's size: a truncated or
+    garbled file is named before its tensors are read."""
+    size = os.path.getsize(path)
+    with open(path, "rb") as f:
+        head = f.read(8)
+        if len(head) < 8:
+            raise UpscalerFileError(f"upscaler '{path}': {size} bytes, too short to be a safetensors file (truncated?)")
+        (n,) = struct.unpack("<Q", head)
+        if n > MAX_HEADER or 8 + n > size:
+            raise UpscalerFileError(f"upscaler '{path}': its header says {n:,} bytes of header but the file has "
+                                    f"{size:,} bytes: truncated or not a safetensors file")
+        try:
+            header = json.loads(f.read(n))
+        except (UnicodeDecodeError, ValueError) as e:
+            raise UpscalerFileError(f"upscaler '{path}': its safetensors header is not JSON ({e})") from None
+    if not isinstance(header, dict):
+        raise UpscalerFileError(f"upscaler '{path}': its safetensors header is not a table of tensors")
+    end = max((int(v["data_offsets"][1]) for k, v in header.items()
+               if k != "__metadata__" and isinstance(v, dict) and "data_offsets" in v), default=0)
+    if 8 + n + end > size:
+        raise UpscalerFileError(f"upscaler '{path}': truncated: its tensors need {8 + n + end:,} bytes, "
+                                f"the file has {size:,}")
+    return header
+
+
+def check_pickle(path: str) -> str:
+    """What kind of torch file ``path`` is ('zip' or 'legacy'), from its first bytes and size:
+    a file too short to hold a state dict, a zip whose end record is missing (truncated) or a file
+    that is neither is refused before torch opens it."""
+    size = os.path.getsize(path)
+    if size < MIN_PICKLE:
+        raise UpscalerFileError(f"upscaler '{path}': {size} bytes, too short to hold weights (truncated?)")
+    with open(path, "rb") as f:
+        head = f.read(4)
+        if head == b"PK\x03\x04":
+            f.seek(max(0, size - 65_557))
+            tail = f.read()
+            if b"PK\x05\x06" not in tail:  # the zip's end-of-central-directory record
+                raise UpscalerFileError(f"upscaler '{path}': a zip archive without its end record ({size:,} bytes): "
+                                        "truncated")
+            return "zip"
+    if head[:1] == b"\x80":  # a pickle protocol opcode: torch's legacy format
+        return "legacy"
+    raise UpscalerFileError(f"upscaler '{path}': neither a torch zip archive nor a pickle (first bytes {head!r})")
+
+
+def read_state_dict(path: str, notes: list[str] | None = None) -> dict:
+    """The tensors of an upscaler file, on the CPU, read as data only (see the module's docstring)."""
+    import torch
+    if path.lower().endswith(SAFETENSORS_EXTS):
+        check_safetensors(path)
+        from safetensors.torch import load_file
+        try:
+            return load_file(path, device="cpu")
+        except Exception as e:  # noqa: BLE001 - safetensors' own errors, said with the file
+            raise UpscalerFileError(f"upscaler '{path}': safetensors cannot read it ({e})") from None
+    kind = check_pickle(path)
+    if notes is not None:
+        notes.append(f"'{os.path.basename(path)}' is a pickle ({kind} format): read with torch's weights-only "
+                     "loader (tensors and plain containers only; nothing in it is run)")
+    try:
+        sd = torch.load(path, map_location="cpu", weights_only=True, mmap=False)
+    except Exception as e:  # noqa: BLE001 - said in words: code refused, or a broken archive
+        text = str(e)
+        if "Weights only load failed" in text or "Unsupported global" in text or "UnpicklingError" in type(e).__name__:
+            first = next((ln.strip() for ln in text.splitlines() if "GLOBAL" in ln or "global" in ln), text[:200])
+            raise UpscalerFileError(f"upscaler '{path}': refused: the pickle needs code to load ({first}); Studio "
+                                    "only reads tensors. Convert it to .safetensors where you trust it") from None
+        raise UpscalerFileError(f"upscaler '{path}': torch cannot read it ({type(e).__name__}: {text[:200]}): "
+                                "truncated or damaged?") from None
+    if not isinstance(sd, dict):
+        raise UpscalerFileError(f"upscaler '{path}': holds a {type(sd).__name__}, not a table of tensors")
+    return sd
+
+
+def import_spandrel():
+    """spandrel, or an error saying how to install it (it imports torchvision, whose build must match
+    torch's: a CUDA torchvision beside a CPU-only torch cannot be imported)."""
+    try:
+        import spandrel
+    except ImportError as e:
+        import torch
+        raise UpscalerFileError(f"Upscale Video needs spandrel 0.4.2 and the torchvision build that matches torch "
+                                f"{torch.__version__} (pip install -e \".[upscale]\"); importing it failed: "
+                                f"{type(e).__name__}: {e}") from None
+    except RuntimeError as e:  # torchvision's C ops built for another torch
+        raise UpscalerFileError(f"Upscale Video: spandrel imports torchvision, which fails beside this torch "
+                                f"({e}); install the torchvision build that matches torch") from None
+    return spandrel
+
+
+def seen_of(state_dict: dict, n: int = 4) -> str:
+    """The first tensors of a state dict, named with their shapes, for an error message."""
+    items = [(k, v) for k, v in state_dict.items() if hasattr(v, "shape")]
+    shown = ", ".join(f"{k} {tuple(v.shape)}" for k, v in items[:n])
+    return f"{len(items)} tensors; first: {shown or 'none'}" + (", ..." if len(items) > n else "")
+
+
+def load_descriptor(path: str, notes: list[str] | None = None):
+    """spandrel's ImageModelDescriptor of the upscaler file ``path`` (on the CPU, in eval mode)."""
+    sd = read_state_dict(path, notes)
+    spandrel = import_spandrel()
+    try:
+        desc = spandrel.ModelLoader(device="cpu").load_from_state_dict(sd)
+    except spandrel.UnsupportedModelError:
+        raise UpscalerFileError(f"upscaler '{path}': not an architecture spandrel {spandrel.__version__} knows "
+                                f"({seen_of(sd)})") from None
+    except Exception as e:  # noqa: BLE001 - an architecture recognised but its tensors did not fit it
+        raise UpscalerFileError(f"upscaler '{path}': looked like one of spandrel's architectures but did not load "
+                                f"({type(e).__name__}: {str(e)[:200]}; {seen_of(sd)})") from None
+    if not isinstance(desc, spandrel.ImageModelDescriptor):
+        raise UpscalerFileError(f"upscaler '{path}': a {desc.architecture.name} model ({desc.purpose}), which takes a "
+                                "mask as well as the image: not an upscaler")
+    if desc.input_channels != 3 or desc.output_channels != 3:
+        raise UpscalerFileError(f"upscaler '{path}': {desc.architecture.name} with {desc.input_channels} input and "
+                                f"{desc.output_channels} output channels; Upscale Video runs RGB (3 and 3) models")
+    return desc.eval()
+
+
+def architecture_names() -> list[str]:
+    """The architectures spandrel recognises, from its package's folders (nothing imported), or []
+    where spandrel is not installed."""
+    import importlib.util
+    try:
+        spec = importlib.util.find_spec("spandrel")
+    except (ImportError, ValueError):
+        return []
+    if spec is None or not spec.submodule_search_locations:
+        return []
+    folder = os.path.join(list(spec.submodule_search_locations)[0], "architectures")
+    try:
+        return sorted(d for d in os.listdir(folder) if not d.startswith("_") and d not in MASKED
+                      and os.path.isfile(os.path.join(folder, d, "__init__.py")))
+    except OSError:
+        return []
