@@ -194,9 +194,9 @@ def test_a_distill_lora_of_another_expert_is_refused_naming_both(tmp_path):
         check_lora(family("wan"), "Wan 2.1 14B", 1, "", path, "lightx2v cfg+step distill LoRA (Wan 2.1 T2V 14B)")
 
 
-def test_ltx2_draft_on_the_distilled_checkpoint_runs_the_templates_sigmas(tmp_path_factory, loras, calls):
-    from .tiny_ltx2 import build_ltx2
-    model = build_ltx2(str(tmp_path_factory.mktemp("models") / "ltx-2-19b-distilled"))
+def test_ltx2_draft_on_the_distilled_checkpoint_runs_the_templates_sigmas(tmp_path_factory, loras, calls, ltx2_dir):
+    import shutil
+    model = shutil.copytree(ltx2_dir, str(tmp_path_factory.mktemp("models") / "ltx-2-19b-distilled"))  # its name
     cfg = os.path.join(model, "scheduler", "scheduler_config.json")
     with open(cfg) as f:
         sched = json.load(f)
@@ -217,9 +217,10 @@ def test_ltx2_draft_on_the_distilled_checkpoint_runs_the_templates_sigmas(tmp_pa
     assert c["ran"] == sigmas + [0.0]  # as ComfyUI's ManualSigmas: not shifted
 
 
-def test_hunyuan15_draft_on_a_cfg_distilled_checkpoint_runs_cfg_1_and_its_shift(tmp_path_factory, loras, calls):
-    from .tiny_hunyuan15 import build_hunyuan15
-    model = build_hunyuan15(str(tmp_path_factory.mktemp("models") / "HunyuanVideo-1.5-Diffusers-480p_t2v_distilled"))
+def test_hunyuan15_draft_on_a_cfg_distilled_checkpoint_runs_cfg_1_and_its_shift(tmp_path_factory, loras, calls, hy15):
+    import shutil
+    model = shutil.copytree(hy15[0], str(tmp_path_factory.mktemp("models")
+                                         / "HunyuanVideo-1.5-Diffusers-480p_t2v_distilled"))  # the folder, named so
     g = tp.t2v_graph("a red fox", frames=5, size=32, model=model)
     g.set_param("gen", "quality", "draft")
     notes = run(g)
