@@ -134,6 +134,7 @@ class FileActions:
             os.path.splitext(os.path.basename(path))[0].replace("_", " ").capitalize()
         self._set_graph(g, None, template=title)
         self.win.log(f"new graph from the template '{title}' (untitled: Save As to keep it; F5 runs it)", "ok")
+        self.win.runs.show_cached()  # a template run before: its results on disk shown
         return True
 
     def open_dialog(self) -> None:
@@ -170,6 +171,7 @@ class FileActions:
         from studio.ui.dialogs.allow_folder import open_hints
         for hint in open_hints(g):  # a colleague's graph: missing inputs, writes outside its folder (issue 35)
             self.win.log(hint, "warn")
+        self.win.runs.show_cached()  # its results on disk shown, not made again (cached_results.py)
         return True
 
     def open_comfy(self, path: str) -> bool:
