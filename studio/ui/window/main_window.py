@@ -391,8 +391,13 @@ class MainWindow(QMainWindow):
             self.preview.clear()
             self._in_out_from_graph()
         self.files.update_title()
-        self.canvas.fit_all()
-        QTimer.singleShot(0, self.canvas.fit_all)
+        self.canvas.fit_all(readable=True)
+        QTimer.singleShot(0, self._fit_opened)
+
+    def _fit_opened(self) -> None:
+        """A graph just opened, at a zoom its titles read at (issue 61 item 6); F shows all of it."""
+        if self.canvas.fit_all(readable=True):
+            self.statusBar().showMessage("zoomed to read the titles: F (Fit Graph) shows the whole graph", 8000)
 
     def _in_out_to_graph(self, *_) -> None:
         """The timeline's in/out points are part of the graph (``ui.timeline``), saved with it:
