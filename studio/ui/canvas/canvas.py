@@ -421,7 +421,7 @@ class Canvas(QObject):
         graph in a small window is shown whole, small (issue 25: F must bring all of it in).
         ``readable`` (a graph or template just opened, issue 61 item 6: a template fitted into
         1024x700 had 5 px titles): never smaller than titles of READABLE_TITLE_PX on screen, the
-        graph's top left corner (where its pipeline starts) in view. True when the graph is cut."""
+        nodes' top left corner (where the pipeline starts) in view. True when the graph is cut."""
         rect = self.graph_rect()
         if rect.isNull():
             return False
@@ -434,6 +434,10 @@ class Canvas(QObject):
             self.set_zoom_scale(min(MAX_FIT_SCALE, scale), rect.center())
             return False
         w, h = vp.width() / floor, vp.height() / floor  # the scene the view shows at the floor
+        nodes = QRectF()  # from the nodes' corner: a template's long note above them is read on the node
+        for n in self.node_graph.all_nodes():
+            nodes = nodes.united(n.view.sceneBoundingRect())
+        rect = rect if nodes.isNull() else nodes
         cx = rect.center().x() if rect.width() + 2 * margin / floor <= w else rect.left() + w / 2 - margin / floor
         cy = rect.center().y() if rect.height() + 2 * margin / floor <= h else rect.top() + h / 2 - margin / floor
         self.set_zoom_scale(floor, QPointF(cx, cy))
