@@ -30,7 +30,7 @@ from studio.ui.dialogs.sizing import keep_on_screen, resize_fitted
 from studio.ui.window.engine_loader import EngineLoader
 from studio.ui.window.layout import LayoutKeeper, apply_dock_sizes, graph_trains, place_corners
 from studio.ui.window.run_feedback import RunFeedback, show_dock_beside
-from studio.ui.window.status_bar import StatusBar
+from studio.ui.window.status_bar import ElidedLabel, StatusBar
 from studio.ui.window.keyboard import Refocus, TransportKeys
 from studio.ui.window.menus import SHORTCUTS, build_menus, build_toolbar
 from studio.ui.worker import RunController
@@ -222,9 +222,11 @@ class MainWindow(QMainWindow):
         sb = self.statusBar()
         sb.addPermanentWidget(self.runs.run_label)  # the verdict stays while messages come and go
         sb.addPermanentWidget(self.runs.output_link)  # where the last run's files went (a click opens)
-        self.node_label = QLabel("", self)
+        # cut in their middle when the bar is full: after a run at 1024x700 the memory line ('2 model(s)
+        # in memory') and the output link widened the window to 1238 px, past the screen (issue 61)
+        self.node_label = ElidedLabel("", self)
         self.device_label = QLabel("", self)
-        self.mem_label = QLabel("", self)
+        self.mem_label = ElidedLabel("", self)
         sb.addPermanentWidget(self.node_label)
         sb.addPermanentWidget(self.device_label)
         sb.addPermanentWidget(self.mem_label)
@@ -271,7 +273,9 @@ class MainWindow(QMainWindow):
             size = sum(e.nbytes for e in models.entries())
             parts.append(f"{len(models)} model(s) in memory {size / 2**30:.1f} GiB")
         self.mem_label.setText(" " + " · ".join(parts) + " ")
+        self.mem_label.setToolTip(self.mem_label.text().strip())
         self.node_label.setText(self.runs.status_text())
+        self.node_label.setToolTip(self.node_label.text().strip())
 
     def settings_to_toolbar(self, settings: dict) -> None:
         from PySide6.QtCore import QSignalBlocker
