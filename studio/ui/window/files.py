@@ -7,6 +7,7 @@ from __future__ import annotations
 import glob
 import json
 import os
+import re
 import time
 from typing import TYPE_CHECKING
 
@@ -215,6 +216,9 @@ class FileActions:
     def save_as_start(self) -> str:
         """Where Save As opens: the graph's folder or the project folder, never the templates'."""
         name = os.path.basename(self.win.doc.path) if self.win.doc.path else "untitled.json"
+        if not self.win.doc.path and self.template_name:  # seen under Xvfb (issue 61): 'untitled.json'
+            slug = re.sub(r"[^a-z0-9]+", "_", self.template_name.lower()).strip("_")
+            name = f"{slug or 'untitled'}.json"
         return os.path.join(graph_folder(self.win.doc.graph, self.win.doc.path), name)
 
     def ask_save_path(self, start: str) -> str:
