@@ -38,6 +38,7 @@ def test_a_big_template_opens_readable_and_f_fits_it_whole(qtbot, open_window):
     for n in w.doc.graph.nodes:
         nodes = nodes.united(cv.view_node(n).view.sceneBoundingRect())
     assert seen.contains(nodes.topLeft())  # ...so it is shown from where its pipeline starts
+    assert abs(seen.top() - nodes.top()) < 60 / cv.zoom_scale()  # at the top: not the note above the nodes
     assert "F (Fit Graph) shows the whole graph" in w.statusBar().currentMessage()
     cv.fit_all()  # F: all of it, small (issue 25)
     assert cv.visible_scene_rect().contains(whole)

@@ -436,7 +436,8 @@ class Canvas(QObject):
         w, h = vp.width() / floor, vp.height() / floor  # the scene the view shows at the floor
         nodes = QRectF()  # from the nodes' corner: a template's long note above them is read on the node
         for n in self.node_graph.all_nodes():
-            nodes = nodes.united(n.view.sceneBoundingRect())
+            if not isinstance(n, AnnotationNode):  # notes and backdrops are NodeGraphQt nodes too
+                nodes = nodes.united(n.view.sceneBoundingRect())
         rect = rect if nodes.isNull() else nodes
         # the corner at the view's top left (not centred on a side that fits: the docks laid out
         # after the opening shrink the canvas from its right and bottom, seen under Xvfb)
