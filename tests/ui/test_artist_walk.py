@@ -75,7 +75,7 @@ def test_viewer_keeps_the_playhead_frame_when_another_node_is_selected(qtbot, de
     qtbot.waitUntil(lambda: pv.node_id == colour and pv.shown_frame == 66, timeout=10_000)
 
 
-# -- 3. templates open whole; Fit Graph fits them ------------------------------------------------------
+# -- 3. templates open whole or readable; Fit Graph fits them ------------------------------------------------------
 @pytest.mark.parametrize("size", [(1600, 1000), (1024, 700)])
 def test_templates_open_whole_and_fit_graph_fits_them(qtbot, open_window, size):
     w = open_window()
@@ -85,7 +85,10 @@ def test_templates_open_whole_and_fit_graph_fits_them(qtbot, open_window, size):
         assert w.files.open_template(str(TEMPLATES_DIR / f"{name}.json"))
         settle(200)
         seen = w.canvas.visible_scene_rect()
-        assert seen.contains(w.canvas.graph_rect()), (name, size, seen, w.canvas.graph_rect())
+        # whole, or (issue 61) at a zoom its titles read at from its top left corner (F: whole)
+        assert seen.contains(w.canvas.graph_rect()) or (
+            w.canvas.zoom_scale() >= w.canvas.readable_scale() - 1e-3
+            and seen.intersects(w.canvas.graph_rect())), (name, size, seen, w.canvas.graph_rect())
         # zoomed in and panned away, F brings all of it back
         w.canvas.set_zoom_scale(1.5, w.canvas.graph_rect().topLeft())
         assert not w.canvas.visible_scene_rect().contains(w.canvas.graph_rect())

@@ -47,3 +47,18 @@ def test_the_decode_is_said_on_the_node_and_in_the_status_bar_while_it_runs(qtbo
         pass
     log = win.log_view.toPlainText()
     assert log.count("decoding 121 frames with the VAE…") == 1 and "41 / 121" not in log
+
+
+def test_the_viewers_live_caption_says_the_decode_not_the_last_step(qtbot, open_window):
+    """Seen under Xvfb (issue 61): the viewer said 'live: step 8 / 8' all through the decode."""
+    from studio.engine import events as ev
+    win = open_window()
+    node = win.doc.add_node(_Decoding.id)
+    win.runs.state.begin([node])
+    win.runs.on_engine_event(ev.NodeProgress(node, 8, 8, preview=np.full((16, 16, 3), 0.5, np.float32)))
+    img = win.preview.stack.image
+    assert img.caption.startswith("live: ") and "8" in img.caption
+    win.runs.on_engine_event(ev.NodeNote(node, "decoding 13 / 25 frames", logged=False))
+    assert img.caption == "live: decoding 13 / 25 frames"
+    win.runs.on_engine_event(ev.NodeNote("other", "decoding 1 / 2 frames", logged=False))
+    assert img.caption == "live: decoding 13 / 25 frames"  # another node's note leaves it

@@ -318,7 +318,12 @@ def test_small_window_keeps_a_usable_canvas_and_readable_templates(qtbot, small_
     assert w.canvas.widget.height() >= 0.55 * w.height()
     assert w.files.open_template(str(TEMPLATES_DIR / "audio_image_to_video.json"))
     qtbot_wait(w)
-    # issue 25: the whole template is in view (a readable-zoom floor left half of it off the canvas)
+    # issue 25: the whole template is in view, or (issue 61) it is shown at a zoom its titles read
+    # at, from its top left corner, and F brings the whole of it in
+    if not w.canvas.visible_scene_rect().contains(w.canvas.graph_rect()):
+        assert w.canvas.zoom_scale() >= w.canvas.readable_scale() - 1e-3
+        assert w.canvas.visible_scene_rect().intersects(w.canvas.graph_rect())
+        w.canvas.fit_all()
     assert w.canvas.visible_scene_rect().contains(w.canvas.graph_rect())
     w.canvas.widget.grab()  # paint: NodeGraphQt picks proxy (blank) drawing per node while painting
     vis = [ng for ng in (w.canvas.view_node(n) for n in w.doc.graph.nodes)

@@ -75,3 +75,24 @@ def test_every_status_label_long_at_once_never_widens_the_window(qtbot, open_win
     settle()
     assert win.minimumSizeHint().width() <= 1024 and win.width() == 1024
     assert win.node_label.text().endswith("8 steps") and "…" in win.node_label.shown_text()
+
+
+def test_a_full_status_bar_after_a_run_keeps_1024_wide(qtbot, open_window, tmp_path):
+    """Seen under Xvfb (issue 61): after the inpaint template's run the verdict, 'wrote
+    inpaint_object.mp4 in /tmp/.../out' and 'RAM · cache · 2 model(s) in memory' asked for 912 px
+    of status bar, and the window grew to 1238 px, past a 1024-wide screen."""
+    from PySide6.QtCore import QEventLoop, QTimer
+    w = open_window()
+    w.resize(1024, 700)
+    w.runs.state.set_verdict("✓ run finished in 51.86 s: 9 ran, 0 cached", "ok")
+    deep = tmp_path / "a" / "rather" / "deep" / "project" / "folder" / "out"
+    w.runs.output_link.set_outputs([str(deep / "inpaint_object.mp4")])
+    w.mem_label.setText(" RAM 1.00 GiB · GPU 12.50 GiB · cache 91 MiB · 2 model(s) in memory 13.2 GiB ")
+    w.node_label.setText(" running: Object (click it) — decoding 41 / 121 frames with the VAE… ")
+    loop = QEventLoop()
+    QTimer.singleShot(200, loop.quit)
+    loop.exec()
+    assert w.statusBar().minimumSizeHint().width() < 1024
+    assert w.minimumSizeHint().width() <= 1024
+    assert w.width() == 1024
+    assert "inpaint_object.mp4" in w.runs.output_link.toolTip()  # the whole path said

@@ -23,7 +23,7 @@ from typing import Any
 
 from NodeGraphQt import BackdropNode
 from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QCursor
+from PySide6.QtGui import QCursor, QFont, QFontInfo
 from PySide6.QtWidgets import QInputDialog, QMenu
 
 from studio.core.errors import StudioError
@@ -35,7 +35,7 @@ from studio.ui.canvas.badges import RunBadges
 from studio.ui.canvas.clipboard import Clipboard
 from studio.ui.canvas.context_menu import ContextMenu
 from studio.ui.canvas.follow import ModelFollower
-from studio.ui.canvas.items import (CLIP_KEY, GROUP_COLOR, LIBRARY_PREFIX, MAX_FIT_SCALE, MIN_FIT_SCALE,  # noqa: F401
+from studio.ui.canvas.items import (CLIP_KEY, GROUP_COLOR, LIBRARY_PREFIX, MAX_FIT_SCALE, MIN_FIT_SCALE, READABLE_TITLE_PX,  # noqa: F401
                                     NODE_MIME, PROXY_PX, StatusItem,
                                     AnnotationNode, StudioNode)
 from studio.ui.canvas.search import NodeSearchPopup
@@ -416,19 +416,39 @@ class Canvas(QObject):
                 rect = rect.united(bd.view.sceneBoundingRect())
         return rect
 
-    def fit_all(self) -> None:
-        """Fit the whole graph in view (View > Fit Graph, F; a graph or template just opened):
-        every node, note and backdrop, with a margin, at up to 100 %. A big graph in a small
-        window is shown whole, small, and the user zooms in where they want to read (issue 25:
-        a readable-zoom floor left templates partly off the canvas and F could not bring them in)."""
+    def fit_all(self, readable: bool = False) -> bool:
+        """Fit the whole graph in view (View > Fit Graph, F), with a margin, at up to 100 %. A big
+        graph in a small window is shown whole, small (issue 25: F must bring all of it in).
+        ``readable`` (a graph or template just opened, issue 61 item 6: a template fitted into
+        1024x700 had 5 px titles): never smaller than titles of READABLE_TITLE_PX on screen, the
+        nodes' top left corner (where the pipeline starts) in view. True when the graph is cut."""
         rect = self.graph_rect()
         if rect.isNull():
-            return
+            return False
         vp = self.view.viewport().rect()
         margin = 24.0
         scale = min((vp.width() - 2 * margin) / max(1.0, rect.width()),
                     (vp.height() - 2 * margin) / max(1.0, rect.height()))
-        self.set_zoom_scale(max(MIN_FIT_SCALE, min(MAX_FIT_SCALE, scale)), rect.center())
+        floor = self.readable_scale() if readable else MIN_FIT_SCALE
+        if scale >= floor:
+            self.set_zoom_scale(min(MAX_FIT_SCALE, scale), rect.center())
+            return False
+        w, h = vp.width() / floor, vp.height() / floor  # the scene the view shows at the floor
+        nodes = QRectF()  # from the nodes' corner: a template's long note above them is read on the node
+        for n in self.node_graph.all_nodes():
+            if not isinstance(n, AnnotationNode):  # notes and backdrops are NodeGraphQt nodes too
+                nodes = nodes.united(n.view.sceneBoundingRect())
+        rect = rect if nodes.isNull() else nodes
+        # the corner at the view's top left (not centred on a side that fits: the docks laid out
+        # after the opening shrink the canvas from its right and bottom, seen under Xvfb)
+        cx, cy = rect.left() + w / 2 - margin / floor, rect.top() + h / 2 - margin / floor
+        self.set_zoom_scale(floor, QPointF(cx, cy))
+        return True
+
+    @staticmethod
+    def readable_scale() -> float:
+        """The zoom at which node titles (the application's font) are READABLE_TITLE_PX high."""
+        return min(MAX_FIT_SCALE, READABLE_TITLE_PX / max(1, QFontInfo(QFont()).pixelSize()))
 
     def visible_scene_rect(self) -> QRectF:
         """The part of the scene the view shows now."""

@@ -161,7 +161,7 @@ class ContextMenu:
         _act(menu, "Add Backdrop", lambda: self.canvas.annotations.add("backdrops", pos=list(pos)))
         _act(menu, "Add Note", lambda: self.canvas.annotations.add("notes", pos=list(pos)))
         menu.addSeparator()
-        _act(menu, "Fit Graph", self.canvas.fit_all)
+        _act(menu, "Fit Graph", lambda: self.canvas.fit_all())
 
     def rename_node(self, nid: str) -> bool:
         inst = self.canvas.doc.graph.nodes[nid]

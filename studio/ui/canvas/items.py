@@ -112,6 +112,7 @@ def note_height(text: str, width: float = NOTE_WIDTH) -> float:
 
 MIN_FIT_SCALE = 0.1  # Fit Graph shows all of the graph (issue 25: a floor of 0.65 left templates cut)
 MAX_FIT_SCALE = 1.0  # and never zooms a small graph past 100 %
+READABLE_TITLE_PX = 9  # a graph just opened is shown no smaller than titles of 9 px on screen (issue 61)
 PROXY_PX = 28        # NodeGraphQt draws a node narrower than this on screen as a blank box (its default: 70)
 STATUS_PX = 11      # status text under a node: readable at 100 % zoom (issue 15)
 STATUS_LINES = 2    # a skip reason or an error wraps to two lines, then elides (full text in the tooltip)

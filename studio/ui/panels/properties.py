@@ -190,7 +190,9 @@ class TextEditor(ParamEditor):
     def build(self):
         self.edit = QPlainTextEdit(self)
         self.edit.setTabChangesFocus(True)
-        self.edit.setMinimumHeight(70)
+        # three lines, not five: two prompts left Properties 3 rows for the rest at 1024x700 (issue 61)
+        self.edit.setMinimumHeight(3 * self.edit.fontMetrics().lineSpacing() + 10)
+        self.edit.setMaximumHeight(max(70, self.edit.minimumHeight()))
         self.lay.addWidget(self.edit)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -340,6 +342,16 @@ class _WheelToScroll(QObject):
         return False
 
 
+def _side_by_side(parent: QWidget, wide: QWidget, narrow: QWidget) -> QWidget:
+    row = QWidget(parent)
+    lay = QHBoxLayout(row)
+    lay.setContentsMargins(0, 0, 0, 0)
+    lay.setSpacing(4)
+    lay.addWidget(wide, 1)
+    lay.addWidget(narrow)
+    return row
+
+
 class PropertiesPanel(QWidget):
     """Shows the selected node's title, mode and parameters."""
     message = Signal(str)   # problems (the log shows them as warnings)
@@ -400,12 +412,13 @@ class PropertiesPanel(QWidget):
         self.title_edit = QLineEdit(inst.title or "", self.body)
         self.title_edit.setPlaceholderText(spec.title if spec else inst.type_id)
         self.title_edit.editingFinished.connect(lambda: self._set_title(node_id))
-        self.form.addRow("Title", self.title_edit)
         self.mode_combo = QComboBox(self.body)
         self.mode_combo.addItems(["normal", "mute", "bypass"])
         self.mode_combo.setCurrentText(inst.mode)
+        self.mode_combo.setToolTip("node mode: normal, mute (M: makes nothing) or bypass (B: passes its input on)")
         self.mode_combo.currentTextChanged.connect(lambda m: self.doc.set_mode([node_id], m))
-        self.form.addRow("Node mode", self.mode_combo)  # not "Mode": Composite and Blend have a blend "mode"
+        # one row for the title and the node's mode: a row more for the parameters at 700 px high (issue 61)
+        self.form.addRow("Title", _side_by_side(self.body, self.title_edit, self.mode_combo))
         self._build_presets(inst)
         if spec is not None:
             for p in spec.params:

@@ -57,6 +57,15 @@ class LiveView:
         tl.update()
         area.title_label.set_parts(area.title, f"stale — the run {word} before remaking it")
 
+    def on_note(self, nid: str, text: str) -> None:
+        """A passing note of the node previewed live ('decoding 13 / 25 frames'): the viewer's live
+        caption says it, not the last step's 'step 8 / 8' (seen under Xvfb, issue 61 item 2)."""
+        area, img = self.area, self.area.stack.image
+        if area.live_node != nid or not img.caption.startswith("live:") or area.player.playing:
+            return
+        img.caption = "live: " + text
+        img.update()
+
     def on_progress(self, event) -> None:
         """A NodeProgress from a run: live frames into the timeline, previews into the viewer."""
         area = self.area

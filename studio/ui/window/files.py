@@ -7,6 +7,7 @@ from __future__ import annotations
 import glob
 import json
 import os
+import re
 import time
 from typing import TYPE_CHECKING
 
@@ -134,6 +135,7 @@ class FileActions:
             os.path.splitext(os.path.basename(path))[0].replace("_", " ").capitalize()
         self._set_graph(g, None, template=title)
         self.win.log(f"new graph from the template '{title}' (untitled: Save As to keep it; F5 runs it)", "ok")
+        self.win.runs.show_cached()  # a template run before: its results on disk shown
         return True
 
     def open_dialog(self) -> None:
@@ -170,6 +172,7 @@ class FileActions:
         from studio.ui.dialogs.allow_folder import open_hints
         for hint in open_hints(g):  # a colleague's graph: missing inputs, writes outside its folder (issue 35)
             self.win.log(hint, "warn")
+        self.win.runs.show_cached()  # its results on disk shown, not made again (cached_results.py)
         return True
 
     def open_comfy(self, path: str) -> bool:
@@ -217,6 +220,9 @@ class FileActions:
     def save_as_start(self) -> str:
         """Where Save As opens: the graph's folder or the project folder, never the templates'."""
         name = os.path.basename(self.win.doc.path) if self.win.doc.path else "untitled.json"
+        if not self.win.doc.path and self.template_name:  # seen under Xvfb (issue 61): 'untitled.json'
+            slug = re.sub(r"[^a-z0-9]+", "_", self.template_name.lower()).strip("_")
+            name = f"{slug or 'untitled'}.json"
         return os.path.join(graph_folder(self.win.doc.graph, self.win.doc.path), name)
 
     def ask_save_path(self, start: str) -> str:

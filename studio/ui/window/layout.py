@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from studio.ui.window.api import WindowApi
 
 COMPACT_W, COMPACT_H = 1300, 850
+NARROW_W = 1100  # under this width the palette is narrower still
 CHROME_H = 110     # menu bar, toolbar, status bar and the dock titles over the right column
 VIEWER_CHROME = 50  # the viewer dock's title and its header row, over the picture
 PICTURE_SHARE = 1 / 3  # of the window's height, at least, for the viewer's picture
@@ -28,11 +29,14 @@ PICTURE_SHARE = 1 / 3  # of the window's height, at least, for the viewer's pict
 def dock_sizes(width: int, height: int) -> dict[str, int]:
     """Pixel sizes of the docks for a window of ``width`` x ``height``."""
     compact_w, compact_h = width < COMPACT_W, height < COMPACT_H
-    palette = 170 if compact_w else 200  # the longest names ("Keypoints to Skeleton") read whole at 170
+    # the longest names ("Keypoints to Skeleton") read whole at 170; under 1100 px wide the palette
+    # gives the canvas 30 px more (issue 61 item 6) and long names wrap
+    palette = 140 if width < NARROW_W else 170 if compact_w else 200
     right = int(min(520, max(320, width * 0.3)))
     timeline = 150 if compact_h else 200
     column = max(300, height - CHROME_H)  # the right column: the window's height under the toolbar
-    viewer = max(int(column * 0.5), int(height * PICTURE_SHARE) + VIEWER_CHROME)
+    # a short window gives Properties the column's rows beyond the picture's third (issue 61 item 6)
+    viewer = max(int(column * (0.45 if compact_h else 0.5)), int(height * PICTURE_SHARE) + VIEWER_CHROME)
     return {"palette": palette, "right": right, "timeline": timeline, "viewer": viewer,
             "properties": column - viewer, "training": max(380, width // 3)}
 

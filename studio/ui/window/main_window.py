@@ -223,7 +223,8 @@ class MainWindow(QMainWindow):
         sb.addPermanentWidget(self.runs.run_label)  # the verdict stays while messages come and go
         sb.addPermanentWidget(self.runs.output_link)  # where the last run's files went (a click opens)
         # cut in their middle when the bar is short of room: a long node message ("… decoding 45 frames
-        # with the VAE…") beside the verdict and the memory line widened a 1024-wide window to 1267 px
+        # with the VAE…"), the verdict, the output link and the memory line widened a 1024-wide window to
+        # 1238-1267 px (issue 61, seen twice under Xvfb)
         self.node_label = ElidedLabel("", self)
         self.device_label = QLabel("", self)
         self.mem_label = ElidedLabel("", self)
@@ -274,7 +275,9 @@ class MainWindow(QMainWindow):
             size = sum(e.nbytes for e in models.entries())
             parts.append(f"{len(models)} model(s) in memory {size / 2**30:.1f} GiB")
         self.mem_label.setText(" " + " · ".join(parts) + " ")
+        self.mem_label.setToolTip(self.mem_label.text().strip())
         self.node_label.setText(self.runs.status_text())
+        self.node_label.setToolTip(self.node_label.text().strip())
 
     def settings_to_toolbar(self, settings: dict) -> None:
         from PySide6.QtCore import QSignalBlocker
@@ -394,8 +397,13 @@ class MainWindow(QMainWindow):
             self.preview.clear()
             self._in_out_from_graph()
         self.files.update_title()
-        self.canvas.fit_all()
-        QTimer.singleShot(0, self.canvas.fit_all)
+        self.canvas.fit_all(readable=True)
+        QTimer.singleShot(0, self._fit_opened)
+
+    def _fit_opened(self) -> None:
+        """A graph just opened, at a zoom its titles read at (issue 61 item 6); F shows all of it."""
+        if self.canvas.fit_all(readable=True):
+            self.statusBar().showMessage("zoomed to read the titles: F (Fit Graph) shows the whole graph", 8000)
 
     def _in_out_to_graph(self, *_) -> None:
         """The timeline's in/out points are part of the graph (``ui.timeline``), saved with it:

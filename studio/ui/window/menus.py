@@ -129,7 +129,7 @@ def _group_items(win, e) -> None:
 def _view_menu(win, mb) -> None:
     """Fit, zoom, the docks shown and the layout reset."""
     v = mb.addMenu("&View")
-    add_action(win, "&Fit Graph", win.canvas.fit_all, "F", v, canvas_only=True)
+    add_action(win, "&Fit Graph", lambda: win.canvas.fit_all(), "F", v, canvas_only=True)
     add_action(win, "Reset &Zoom", lambda: win.canvas.node_graph.reset_zoom(), "Ctrl+0", v)
     v.addSeparator()
     for d in (win.palette_dock, win.properties_dock, win.viewer_dock, win.timeline_dock, win.log_dock,

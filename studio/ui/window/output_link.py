@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QLabel
 
 from studio.ui.text import escape_html, short_folder
@@ -42,6 +42,18 @@ class OutputLink(QLabel):
         self.setText(f"wrote {link.format(escape_html(os.path.basename(first) or first))}{more} in "
                      + link.format(escape_html(short_folder(folder))))
         self.setToolTip("click to open the folder (in the viewer when the desktop cannot)\n" + "\n".join(self.paths))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        """Room for 'wrote NAME' at least, not the whole line: a long folder is cut at the right
+        (whole in the tooltip) rather than widen the window past the screen (issue 61)."""
+        s = super().minimumSizeHint()
+        return QSize(min(s.width(), 140), s.height())
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        s = super().sizeHint()
+        win = self.window()
+        cap = int(win.width() * 0.3) if win is not None and win is not self else 300
+        return QSize(min(s.width(), max(140, cap)), s.height())
 
     def clear(self) -> None:
         self.paths = []

@@ -45,6 +45,8 @@ class RunFeedback:
         self.state = RunState(graph=lambda: win.doc.graph)
         self.ran = False  # a run was asked for, or events came (a run from elsewhere)
         self.pausing = False  # Pause asked: the models are unloaded when the run has ended
+        self.peeking: list[str] | None = None  # the disk cache's results being read back (cached_results.py)
+        self.pending: tuple | None = None  # F5 pressed meanwhile: (targets, show_after), run after it
         run_views.bind(self.state, self)
 
     @property
@@ -101,6 +103,9 @@ class RunFeedback:
         once, there (no compile on the GUI thread); a graph that cannot run says why when the
         engine reports it (``RunFinished`` with the error)."""
         win = self.win
+        if win.runner.running and self.peeking is not None:  # reading back the disk cache: then this run
+            self.pending = (targets, show_after)
+            return True
         if win.runner.running:
             win.log("a run is already going; Stop it first", "warn")
             return False
@@ -126,6 +131,22 @@ class RunFeedback:
         win.run_sel_action.setEnabled(False)
         win.stop_action.setEnabled(True)
         win.pause_action.setEnabled(True)
+        return True
+
+    def show_cached(self) -> bool:
+        """A graph just opened: the results its nodes have in the disk cache read back and shown,
+        with no re-run (cached_results.py); True when a look was started."""
+        from studio.ui.window.cached_results import job_for, may_have_cached
+        win = self.win
+        if win.runner.running or not may_have_cached(win.doc.graph):
+            return False
+        targets, side = self.default_targets()
+        self.peeking, self.pending = [], None
+        self.ran = True
+        self.state.begin(None)
+        if not win.runner.start_job(job_for(win.runner.executor, win.doc.graph.copy(), targets, side, self.peeking)):
+            self.peeking = None
+            return False
         return True
 
     def run_to(self, nid: str) -> bool:
@@ -176,6 +197,11 @@ class RunFeedback:
         want = None
         if s is not None:
             want, s.show_after = s.show_after, None
+        found, self.peeking = self.peeking, None
+        if found is not None and result is not None:
+            n = len(found)
+            win.log(f"read back from the disk cache: {n} node{'s' if n != 1 else ''} "
+                    "(nothing run again; F5 runs the graph)", "ok")
         self.state.end()
         if self.pausing:
             self._free_after_pause()
@@ -207,7 +233,11 @@ class RunFeedback:
             shown = self.run_label.text().strip().startswith("✗")  # the verdict says it already
             win.log(f"run failed: {type(error).__name__}: {error}", "error", status=not shown)
         win.update_status()
-        win.run_finished.emit(result, error)
+        if found is None:  # a look in the disk cache is no run: whoever waits for F5 waits on
+            win.run_finished.emit(result, error)
+        if self.pending is not None:  # F5 pressed while the disk cache was read back
+            (targets, show_after), self.pending = self.pending, None
+            self.run_graph(targets, show_after)
 
     def _allowed_now(self, error) -> bool:
         """A run refused for writing outside the allowed folders: ask about each folder (once per

@@ -76,6 +76,8 @@ def bind(state: RunState, feedback) -> None:
             panel.on_event(e)
         if isinstance(e, ev.RunFinished) and win.preview is not None:
             end_live(win.preview, state)
+        if isinstance(e, ev.NodeNote) and not e.logged and win.preview is not None:
+            win.preview.live.on_note(e.node_id, e.text)  # 'decoding 13 / 25 frames' over the last step
 
     state.node_changed.connect(badge)
     state.verdict_changed.connect(verdict)
