@@ -47,3 +47,18 @@ def test_the_toggle_follows_a_graph_opened_in_draft(qtbot, nodes_window):
     assert nodes_window.quality_toggle.isChecked() and nodes_window.quality_toggle.text() == "Draft"
     nodes_window.doc.set_param("gen1", "quality", "final")  # one generator back to final: the toggle says final
     assert not nodes_window.quality_toggle.isChecked()
+
+
+def test_a_node_whose_quality_means_something_else_is_left_alone(qtbot, nodes_window):
+    """Seen under Xvfb on the move-along-tracks template: Track Keypoints' 'quality' (a corner threshold)
+    was taken for a generator, the click raised 'expected a number, got draft' and nothing changed."""
+    win = nodes_window
+    doc = win.doc
+    track = doc.add_node("motion.track_keypoints", (0, 0))
+    gen = doc.add_node("video_models.image_to_video", (200, 0))
+    toggle = win.quality_toggle
+    toggle.sync()
+    assert [g.id for g in toggle.generators()] == [gen]
+    qtbot.mouseClick(toggle, Qt.LeftButton)
+    assert doc.graph.nodes[gen].params["quality"] == "draft" and toggle.text() == "Draft"
+    assert doc.graph.nodes[track].params["quality"] == 0.01  # its corner threshold as it was

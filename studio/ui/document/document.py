@@ -186,8 +186,14 @@ class Document(QObject):
         changes = []
         for node_id, inst in self.graph.nodes.items():
             p = inst.spec.param(name) if inst.spec else None
-            if p is not None and inst.params.get(name) != p.coerce(value):
-                changes.append((node_id, p.coerce(value), inst.params.get(name)))
+            if p is None:
+                continue
+            try:  # a node whose parameter of that name means something else (Track Keypoints' 'quality')
+                v = p.coerce(value)
+            except StudioError:
+                continue
+            if inst.params.get(name) != v:
+                changes.append((node_id, v, inst.params.get(name)))
         if changes:
             self.undo_stack.beginMacro(text)
             for node_id, new, old in changes:

@@ -24,7 +24,14 @@ class QualityToggle(QToolButton):
         self.sync()
 
     def generators(self) -> list:
-        return [inst for inst in self.doc.graph.nodes.values() if inst.spec is not None and inst.spec.param(PARAM)]
+        """The nodes whose 'quality' is the Draft / Final choice (Track Keypoints' 'quality' is a corner
+        threshold: not one of them)."""
+        out = []
+        for inst in self.doc.graph.nodes.values():
+            p = inst.spec.param(PARAM) if inst.spec is not None else None
+            if p is not None and "draft" in (getattr(p, "choices", None) or ()):
+                out.append(inst)
+        return out
 
     def choose(self, draft: bool) -> int:
         """Every generator set to draft (True) or final; how many changed."""
