@@ -19,6 +19,7 @@ from .animatediff import family as animatediff
 from .cogvideox import family as cogvideox
 from .hunyuan import family as hunyuan
 from .hunyuan15 import family as hunyuan15
+from .kandinsky5 import family as kandinsky5
 from .ltx import family as ltx
 from .ltx2 import family as ltx2
 from .skyreels import family as skyreels
@@ -34,3 +35,4 @@ register(animatediff.FAMILY)
 register(hunyuan15.FAMILY)
 register(hunyuan.FAMILY)
 register(skyreels.FAMILY, forcing=skyreels.FORCING)
+register(kandinsky5.FAMILY)
