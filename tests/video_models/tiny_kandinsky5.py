@@ -47,3 +47,32 @@ def build_kandinsky5(path: str, i2v: bool = False) -> str:
         tokenizer_2=tok, scheduler=FlowMatchEulerDiscreteScheduler(shift=5.0),
     ).save_pretrained(path, safe_serialization=True)
     return path
+
+
+# Kandinsky 5.0 Video Lite's DiT as released (transformer/config.json of the Diffusers folders, 2B)
+LITE = dict(in_visual_dim=16, out_visual_dim=16, in_text_dim=3584, in_text_dim2=768, time_dim=512, model_dim=1792,
+            ff_dim=7168, num_text_blocks=2, num_visual_blocks=32, axes_dims=(16, 24, 24), patch_size=(1, 2, 2),
+            visual_cond=True)
+
+
+def released_shapes(prefix: str = "", **cfg) -> dict:
+    """{name: shape} of the released Lite DiT (``cfg`` changes its config), built on the meta device:
+    nothing allocated; ``prefix``: ComfyUI's ('model.diffusion_model.')."""
+    import torch
+    from diffusers import Kandinsky5Transformer3DModel
+    with torch.device("meta"):
+        model = Kandinsky5Transformer3DModel(**{**LITE, **cfg})
+    return {prefix + k: tuple(v.shape) for k, v in model.state_dict().items()}
+
+
+def write_single_files(folder: str, out: str) -> dict[str, str]:
+    """The tiny folder's DiT as the release's file (diffusers' names, no prefix) and as ComfyUI saves it
+    (under 'model.diffusion_model.')."""
+    from safetensors.torch import load_file, save_file
+    os.makedirs(out, exist_ok=True)
+    sd = load_file(os.path.join(folder, "transformer", "diffusion_pytorch_model.safetensors"))
+    files = {"release": os.path.join(out, "kandinsky5lite_t2v_tiny.safetensors"),
+             "comfy": os.path.join(out, "kandinsky5lite_t2v_tiny_comfy.safetensors")}
+    save_file(sd, files["release"])
+    save_file({"model.diffusion_model." + k: v for k, v in sd.items()}, files["comfy"])
+    return files

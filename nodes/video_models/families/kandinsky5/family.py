@@ -13,6 +13,10 @@ I2V_MIN_FRAMES = 17  # 5 latent frames: normalize_first_frame's reference frames
 
 
 class Kandinsky5(Family):
+    def converters(self) -> dict:
+        from . import layouts
+        return layouts.CONVERTERS
+
     def refuse_call(self, task: str, frames: int, height: int, width: int) -> None:
         from ...base.errors import ModelError
         if task == "i2v" and frames < I2V_MIN_FRAMES:
@@ -33,7 +37,7 @@ FAMILY = Kandinsky5(
     "kandinsky5", "Kandinsky 5", ("Kandinsky5T2VPipeline", "Kandinsky5I2VPipeline"),
     i2v="Kandinsky5I2VPipeline", t2v="Kandinsky5T2VPipeline",
     latent_layout="BTHWC", frames=121, frame_multiple=(4, 1), size_multiple=16, fps=24.0, key_rank=3,
-    recogniser=recognise.recognise,
+    recogniser=recognise.recognise, layouts=("diffusers", "original (the release's, ComfyUI's)"),
     part_titles=(("Qwen2.5-VL 7B", "Qwen2.5-VL 7B (Kandinsky 5)"), ("CLIP-L", "CLIP ViT-L text (Kandinsky 5)")),
     key_patterns=(("visual_transformer_blocks.", "text_transformer_blocks.", "pooled_text_embeddings."),),
     variants=tuple((f"Kandinsky 5 {size}{task}", lambda idx, cfg, d=dim, t=task: (
