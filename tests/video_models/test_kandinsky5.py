@@ -131,3 +131,39 @@ def test_image_to_video_under_17_frames_is_refused_before_the_call(i2v_dir, monk
     with pytest.raises(StudioError, match=r"Kandinsky 5 image to video makes 17 frames or more a call .*9 asked"):
         _run(i2v_dir, node="video_models.image_to_video", frames=9)
     assert calls == []  # the pipeline would normalise against no frames (NaN frames)
+
+
+def _frames(ref):
+    import torch
+    return ref.pipeline("t2v")(prompt="a red fox running", height=32, width=32, num_frames=5, num_inference_steps=2,
+                               guidance_scale=5.0, generator=torch.Generator().manual_seed(0), output_type="np").frames
+
+
+def test_the_releases_and_comfyuis_single_files_load_with_a_kandinsky5_base(t2v_dir, tmp_path):
+    from nodes.video_models.loading.load import load_video_model
+
+    from .tiny_kandinsky5 import write_single_files
+    files = write_single_files(t2v_dir, str(tmp_path / "diffusion_models"))
+    want = _frames(load_video_model(t2v_dir, base=None, device="cpu"))
+    for name in ("release", "comfy"):  # diffusers' names; ComfyUI's prefix (removed by Studio's converter)
+        ref = load_video_model(files[name], base=t2v_dir, device="cpu")
+        assert (ref.fam.key, ref.variant) == ("kandinsky5", "Kandinsky 5 T2V")
+        assert np.array_equal(_frames(ref), want)
+
+
+def test_a_kandinsky5_file_elsewhere_or_of_another_size_is_refused_naming_the_family(t2v_dir, wan_dir, tmp_path):
+    from nodes.video_models.base.errors import ModelError
+    from nodes.video_models.loading.load import load_video_model
+
+    from . import layouts as L
+    from .tiny_kandinsky5 import released_shapes, write_single_files
+    comfy = write_single_files(t2v_dir, str(tmp_path / "diffusion_models"))["comfy"]
+    with pytest.raises(ModelError, match=r"is a Kandinsky 5 file but the base '.*' is a Wan model"):
+        load_video_model(comfy, base=wan_dir, device="cpu")
+    lite = L.write(str(tmp_path / "kandinsky5lite_i2v_5s.safetensors"), released_shapes())  # 4 GB, header only
+    with pytest.raises(ModelError, match=r"is a Kandinsky 5 file of another size than the base .* builds 1 of "
+                                         r"'text_transformer_blocks' \('num_text_blocks' is 1\) but the weights .* "
+                                         r"hold 2"):
+        load_video_model(lite, base=t2v_dir, device="cpu")
+    with pytest.raises(ModelError, match=r"single Kandinsky 5 transformer file: set 'base' to a diffusers Kandinsky 5"):
+        load_video_model(lite, base=None, device="cpu")
