@@ -167,3 +167,15 @@ def test_a_kandinsky5_file_elsewhere_or_of_another_size_is_refused_naming_the_fa
         load_video_model(lite, base=t2v_dir, device="cpu")
     with pytest.raises(ModelError, match=r"single Kandinsky 5 transformer file: set 'base' to a diffusers Kandinsky 5"):
         load_video_model(lite, base=None, device="cpu")
+
+
+def test_live_previews_read_its_channels_last_latents(t2v_dir):
+    from studio.engine.events import NodeProgress
+    g = Graph()
+    g.add_node("video_models.load", {"model": t2v_dir}, node_id="load")
+    g.add_node("video_models.text_to_video", dict(PARAMS, frames=5, width=64, height=32, previews=True), node_id="gen")
+    g.connect("load", "model", "gen", "model")
+    ev = []
+    Executor().run(g, targets=["gen"], device="cpu", use_cache=False, on_event=ev.append)
+    shapes = [e.preview.shape for e in ev if isinstance(e, NodeProgress) and e.preview is not None]
+    assert shapes and all(s[1] == 2 * s[0] and s[2] == 3 for s in shapes), shapes  # 8 x 4 latents [B, T, H, W, C]
