@@ -38,7 +38,7 @@ FAMILY = Kandinsky5(
     i2v="Kandinsky5I2VPipeline", t2v="Kandinsky5T2VPipeline",
     latent_layout="BTHWC", frames=121, frame_multiple=(4, 1), size_multiple=16, fps=24.0, key_rank=3,
     recogniser=recognise.recognise, layouts=("diffusers", "original (the release's, ComfyUI's)"),
-    part_titles=(("Qwen2.5-VL 7B", "Qwen2.5-VL 7B (Kandinsky 5)"), ("CLIP-L", "CLIP ViT-L text (Kandinsky 5)")),
+    part_titles=(("Qwen2.5-VL 7B", "Qwen2.5-VL 7B (Kandinsky 5)"), ("CLIP-L text", "CLIP-L text (Kandinsky 5)")),
     key_patterns=(("visual_transformer_blocks.", "text_transformer_blocks.", "pooled_text_embeddings."),),
     variants=tuple((f"Kandinsky 5 {size}{task}", lambda idx, cfg, d=dim, t=task: (
         config_int(cfg, "model_dim") == d and _task(idx) == t))
