@@ -20,7 +20,8 @@ def test_families_json_has_every_family_with_tasks_inputs_and_formats(capsys):
     assert video["svd"]["tasks"] == ["image"] and video["svd"]["inputs"]["image"] == ["start image", "prompt"]
     assert "animate" in video["wan"]["tasks"] and "pose video" in video["wan"]["inputs"]["animate"]
     assert "Wan 2.2 A14B (two experts)" in video["wan"]["variants"]
-    assert video["kandinsky5"]["tasks"] == ["text", "image"] and "Kandinsky 5 Lite I2V" in video["kandinsky5"]["variants"]
+    k5 = video["kandinsky5"]
+    assert k5["tasks"] == ["text", "image"] and "Kandinsky 5 Lite I2V" in k5["variants"]
     assert any("ComfyUI part files" in f for f in video["ltx2"]["formats"])
     assert not any("ComfyUI part files" in f for f in video["cogvideox"]["formats"])
     assert {r["family"] for r in records if r["kind"] == "preprocessor"} >= {"pose", "depth", "segment"}

@@ -194,6 +194,11 @@ def _converter(cls):
     return fn or _studio_converters().get(cls.__name__)
 
 
+def _diffusers_reads(cls) -> bool:
+    from diffusers.loaders.single_file_model import SINGLE_FILE_LOADABLE_CLASSES
+    return cls.__name__ in SINGLE_FILE_LOADABLE_CLASSES
+
+
 def _converter_owner(cls) -> str:
     return "Studio's" if cls.__name__ in _studio_converters() else "diffusers'"
 
@@ -325,15 +330,6 @@ def load_denoiser(diffusers, index: dict, base: str, fam: Family, wf: WeightFile
                                               wf.path, value_bytes):
         return lean_load(cls, cfg, converted, torch_dtype), fmt, \
             f"{describe(wf, detail=True)} in the original layout (renamed by {_converter_owner(cls)} converter), {how}"
-    if converted is not None and _converter_owner(cls) == "Studio's":  # renamed by a family's converter and
-        # diffusers has no single-file loader for the class: the file does not fit the base, said exactly
-        from ..base.config_check import check_against_weights
-        try:
-            check_against_weights(cfg_path, cfg, cls, {k: v.shape for k, v in converted.tensors.items()}, wf.path,
-                                  value_bytes, strict=True)
-        except ModelError as e:
-            raise ModelError(f"'{wf.path}' is a {fam.title} file of another size than the base '{base}' (a base "
-                             f"folder of the same {fam.title} model is needed): {e}") from None
     if wf.scales and not studio_converts(cls):
         raise ModelError(f"'{wf.path}' is scaled fp8 in a layout other than diffusers': diffusers' converter for the "
                          f"{cls_name} splits or joins tensors and does not carry ComfyUI's per-tensor scales with them, "
@@ -347,6 +343,15 @@ def load_denoiser(diffusers, index: dict, base: str, fam: Family, wf: WeightFile
         return converted_load(cls, cfg, wf, torch_dtype), fmt, \
             f"{describe(wf, detail=True)} in the original layout (converted by {_converter_owner(cls)} converter as " \
             f"read), {how}"
+    if converted is not None and not _diffusers_reads(cls):  # renamed by a family's converter, and diffusers
+        # has no single-file loader to fall back to: the file does not fit the base, said exactly
+        from ..base.config_check import check_against_weights
+        try:
+            check_against_weights(cfg_path, cfg, cls, {k: v.shape for k, v in converted.tensors.items()}, wf.path,
+                                  value_bytes, strict=True)
+        except ModelError as e:
+            raise ModelError(f"'{wf.path}' is a {fam.title} file of another size than the base '{base}' (a base "
+                             f"folder of the same {fam.title} model is needed): {e}") from None
     return _from_single_file(cls, wf.path, base, fam, torch_dtype), fmt, \
         f"{fmt}, converted from the original layout by diffusers, loaded as {compute}"
 
