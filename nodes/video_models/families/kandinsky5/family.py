@@ -29,10 +29,6 @@ def _task(idx: dict) -> str:
     return " I2V" if idx.get("_class_name") == "Kandinsky5I2VPipeline" else " T2V"
 
 
-def _sized(title: str, dim: int):
-    return (title, lambda idx, cfg: config_int(cfg, "model_dim") == dim)
-
-
 FAMILY = Kandinsky5(
     "kandinsky5", "Kandinsky 5", ("Kandinsky5T2VPipeline", "Kandinsky5I2VPipeline"),
     i2v="Kandinsky5I2VPipeline", t2v="Kandinsky5T2VPipeline",
