@@ -12,13 +12,16 @@ def test_families_json_has_every_family_with_tasks_inputs_and_formats(capsys):
     assert main(["families", "--json"]) == 0
     records = json.loads(capsys.readouterr().out)
     video = {r["family"]: r for r in records if r["kind"] == "video model"}
-    assert set(video) == {"svd", "wan", "ltx", "ltx2", "cogvideox", "animatediff", "hunyuan15", "hunyuan", "skyreels"}
+    assert set(video) == {"svd", "wan", "ltx", "ltx2", "cogvideox", "animatediff", "hunyuan15", "hunyuan", "skyreels",
+                          "kandinsky5"}
     for r in video.values():
         assert r["name"] and r["variants"] and r["tasks"] and r["formats"][0] == "diffusers folder"
         assert set(r["inputs"]) == set(r["tasks"])
     assert video["svd"]["tasks"] == ["image"] and video["svd"]["inputs"]["image"] == ["start image", "prompt"]
     assert "animate" in video["wan"]["tasks"] and "pose video" in video["wan"]["inputs"]["animate"]
     assert "Wan 2.2 A14B (two experts)" in video["wan"]["variants"]
+    k5 = video["kandinsky5"]
+    assert k5["tasks"] == ["text", "image"] and "Kandinsky 5 Lite I2V" in k5["variants"]
     assert any("ComfyUI part files" in f for f in video["ltx2"]["formats"])
     assert not any("ComfyUI part files" in f for f in video["cogvideox"]["formats"])
     assert {r["family"] for r in records if r["kind"] == "preprocessor"} >= {"pose", "depth", "segment"}
@@ -28,7 +31,7 @@ def test_families_plain_lists_each_family_and_its_tasks(capsys):
     assert main(["families"]) == 0
     out = capsys.readouterr().out
     assert "HunyuanVideo 1.5" in out and "animate: start image, pose video, face video, prompt" in out
-    assert out.count("video model") == 9 and "used by: Wan" in out
+    assert out.count("video model") == 10 and "used by: Wan" in out
 
 
 def test_families_imports_no_torch_or_diffusers():

@@ -53,10 +53,16 @@ def test_header_files_of_the_released_sizes(tmp_path):
     files["ltx2"] = L.write(str(tmp_path / "ltx-2-19b.safetensors"), L.ltx2())
     files["hunyuan15"] = L.write(str(tmp_path / "hunyuanvideo1.5.safetensors"), L.hunyuan15())
     files["ltx_checkpoint"] = L.write(str(tmp_path / "ltx-video-2b-v0.9.safetensors"), L.ltx(28, vae=True))
+    from .tiny_kandinsky5 import released_shapes
+    files["kandinsky5"] = L.write(str(tmp_path / "kandinsky5lite_i2v_5s.safetensors"), released_shapes())
+    files["kandinsky5_comfy"] = L.write(str(tmp_path / "kandinsky5lite_t2v_sft_5s.safetensors"),
+                                        released_shapes("model.diffusion_model.", visual_cond=False))
     got = _agree(files)
     assert got == {"wan21_t2v_1.3B": "wan", "wan21_i2v_14B_fp8": "wan", "ltx_2b": "ltx", "umt5": "text_encoder",
                    "t5": "text_encoder", "wan_vae": "vae", "clip_h": "clip_vision", "lora": "lora", "ltx2": "ltx2",
-                   "hunyuan15": "hunyuan15", "ltx_checkpoint": "ltx"}
+                   "hunyuan15": "hunyuan15", "ltx_checkpoint": "ltx", "kandinsky5": "kandinsky5",
+                   "kandinsky5_comfy": "kandinsky5"}
+    assert describe_file(files["kandinsky5"]).variant == "Kandinsky 5 Lite"
 
 
 def _denoiser_file(folder: str) -> str:
@@ -69,20 +75,25 @@ def _denoiser_file(folder: str) -> str:
 
 def test_tiny_models_denoiser_files(svd_dir, wan_dir, ltx_dir, cogvideox_dir, ltx2_dir, hy15, tmp_path):
     from .tiny_hunyuan import build_hunyuan
+    from .tiny_kandinsky5 import build_kandinsky5, write_single_files
     from .tiny_parts import write_parts
     hunyuan = build_hunyuan(str(tmp_path / "tiny-hunyuan"))
+    kandinsky5 = build_kandinsky5(str(tmp_path / "tiny-kandinsky5"))
     folders = {"svd": svd_dir, "wan": wan_dir, "ltx": ltx_dir, "cogvideox": cogvideox_dir, "ltx2": ltx2_dir,
-               "hunyuan15": hy15[0], "hunyuan": hunyuan}
+               "hunyuan15": hy15[0], "hunyuan": hunyuan, "kandinsky5": kandinsky5}
     files = {k: _denoiser_file(v) for k, v in folders.items()}
     wan_parts = write_parts(wan_dir, str(tmp_path / "wan_comfy"))  # Wan-Video's names, ComfyUI's files
     files.update({f"wan_{k}": v for k, v in wan_parts.items()})
     files.update({f"hunyuan15_{k}": v for k, v in hy15[1].items()})
+    files.update({f"kandinsky5_{k}": v for k, v in write_single_files(kandinsky5, str(tmp_path / "k5")).items()})
+    files["kandinsky5_vae"] = os.path.join(kandinsky5, "vae", "diffusion_pytorch_model.safetensors")
     got = _agree(files)
     assert got == {"svd": "svd", "wan": "wan", "ltx": "ltx", "cogvideox": "cogvideox", "ltx2": "ltx2",
                    "hunyuan15": "hunyuan15", "hunyuan": "hunyuan", "wan_denoiser": "wan",
                    "wan_text_encoder": "text_encoder", "wan_vae": "vae", "hunyuan15_denoiser": "hunyuan15",
                    "hunyuan15_vae": "vae", "hunyuan15_text_encoder": "text_encoder",
-                   "hunyuan15_text_encoder_2": "text_encoder"}
+                   "hunyuan15_text_encoder_2": "text_encoder", "kandinsky5": "kandinsky5",
+                   "kandinsky5_release": "kandinsky5", "kandinsky5_comfy": "kandinsky5", "kandinsky5_vae": "vae"}
 
 
 def _toy(t, filename: str = ""):

@@ -202,15 +202,16 @@ def _size_fields(cfg: dict, want: tuple, have: tuple) -> list[str]:
 
 
 def check_against_weights(cfg_path: str, cfg: dict, cls, shapes: dict, weights: str,
-                          value_bytes: int = 2) -> bool:
+                          value_bytes: int = 2, strict: bool = False) -> bool:
     """The meta-built model's tensors against the weights' (names and shapes). False when the
     weights are in another layout (the original repository's names: diffusers converts them, the
-    counts were checked); True when they match; else one ModelError naming the file and the field."""
+    counts were checked); True when they match; else one ModelError naming the file and the field.
+    ``strict``: the weights are in the model's names (renamed already): never another layout."""
     model = skeleton(cls, cfg, cfg_path)
     want = {k: tuple(v.shape) for k, v in model.state_dict().items()}
     del model
     have = {k: tuple(int(d) for d in v) for k, v in shapes.items()}
-    if len(set(want) & set(have)) < len(have) // 2:
+    if not strict and len(set(want) & set(have)) < len(have) // 2:
         return False
     need = sum(math.prod(s) for s in want.values())
     held = sum(math.prod(s) for s in have.values())

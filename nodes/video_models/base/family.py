@@ -19,7 +19,7 @@ class Family:
     cond: str | None = None  # frames given at frame indices (keyframes_at.py; a take continued: continuation.py)
     ic: str | None = None  # a control clip read in context by an IC-LoRA (LTX-2's LTX2InContextPipeline)
     denoiser: str = "transformer"  # component the single file replaces
-    latent_layout: str = "BCTHW"  # how the sampler's latents are laid out ("BTCHW", "BCTHW", "packed")
+    latent_layout: str = "BCTHW"  # how the sampler's latents are laid out ("BTCHW", "BCTHW", "BTHWC", "packed")
     frames: int = 16  # a good default clip length
     fixed_frames: int | None = None  # trained on exactly this many frames (sliding windows beyond)
     frame_multiple: tuple[int, int] = (1, 0)  # valid frame counts: k * a + b
@@ -150,6 +150,10 @@ class Family:
     def refuse_pipeline(self, task: str, components: dict, config: dict, path: str) -> None:
         """Refuse, in the family's words, a task pipeline its loaded folder cannot make (a text-to-video
         folder asked for image to video); nothing by default."""
+
+    def refuse_call(self, task: str, frames: int, height: int, width: int) -> None:
+        """Refuse, in the family's words and before the call, a window its ``task`` pipeline cannot
+        make (``frames`` a call at ``width`` x ``height``); nothing by default."""
 
     def one_denoiser(self, first: str, second: str | None) -> None:
         """A second denoiser file for a family with one denoiser is refused (not left unread)."""

@@ -8,10 +8,10 @@ in ``base.family.Family`` (its pipelines per task, frame and size rules, ``recog
 files are told from their headers, with ``key_patterns`` and ``key_rank`` for the looser names, the
 ``part_titles`` of the encoders it uses, and whatever it does differently: LoRA training
 (``lora_targets``, ``train_loss``), context windows (``window_layout``), a condition pipeline
-(``frames_condition``, ``keyframe_conditions``), a part reader, converters); register it below with
-one line; and add a tiny test builder (a tiny diffusers folder, as tests/video_models/tiny*.py build
-theirs) so tests/video_models/test_one_recogniser.py can check the picker and the loader agree on its
-files. Generic code learns of it from the registry alone: nothing outside its folder changes."""
+(``frames_condition``, ``keyframe_conditions``), a part reader, converters, what its pipelines cannot
+make (``refuse_call``)); register it below with one line; and add a tiny test builder (a tiny diffusers
+folder, as tests/video_models/tiny*.py build theirs) so tests/video_models/test_one_recogniser.py can
+check the picker and the loader agree on its files. Generic code learns of it from the registry alone: nothing outside its folder changes."""
 from __future__ import annotations
 
 from ..base.registry import register
@@ -19,6 +19,7 @@ from .animatediff import family as animatediff
 from .cogvideox import family as cogvideox
 from .hunyuan import family as hunyuan
 from .hunyuan15 import family as hunyuan15
+from .kandinsky5 import family as kandinsky5
 from .ltx import family as ltx
 from .ltx2 import family as ltx2
 from .skyreels import family as skyreels
@@ -34,3 +35,4 @@ register(animatediff.FAMILY)
 register(hunyuan15.FAMILY)
 register(hunyuan.FAMILY)
 register(skyreels.FAMILY, forcing=skyreels.FORCING)
+register(kandinsky5.FAMILY)

@@ -194,6 +194,11 @@ def _converter(cls):
     return fn or _studio_converters().get(cls.__name__)
 
 
+def _diffusers_reads(cls) -> bool:
+    from diffusers.loaders.single_file_model import SINGLE_FILE_LOADABLE_CLASSES
+    return cls.__name__ in SINGLE_FILE_LOADABLE_CLASSES
+
+
 def _converter_owner(cls) -> str:
     return "Studio's" if cls.__name__ in _studio_converters() else "diffusers'"
 
@@ -338,6 +343,15 @@ def load_denoiser(diffusers, index: dict, base: str, fam: Family, wf: WeightFile
         return converted_load(cls, cfg, wf, torch_dtype), fmt, \
             f"{describe(wf, detail=True)} in the original layout (converted by {_converter_owner(cls)} converter as " \
             f"read), {how}"
+    if converted is not None and not _diffusers_reads(cls):  # renamed by a family's converter, and diffusers
+        # has no single-file loader to fall back to: the file does not fit the base, said exactly
+        from ..base.config_check import check_against_weights
+        try:
+            check_against_weights(cfg_path, cfg, cls, {k: v.shape for k, v in converted.tensors.items()}, wf.path,
+                                  value_bytes, strict=True)
+        except ModelError as e:
+            raise ModelError(f"'{wf.path}' is a {fam.title} file of another size than the base '{base}' (a base "
+                             f"folder of the same {fam.title} model is needed): {e}") from None
     return _from_single_file(cls, wf.path, base, fam, torch_dtype), fmt, \
         f"{fmt}, converted from the original layout by diffusers, loaded as {compute}"
 

@@ -246,6 +246,7 @@ class ImageToVideo(GeneratorNode):
         p = ctx.params
         img = np.asarray(image.frame(0) if hasattr(image, "frame") else image, np.float32)
         w, h = output_size(ctx, s, p.width, p.height, (img.shape[1], img.shape[0]), self.preview)
+        s.fam.refuse_call(self.task, win, h, w)  # what its pipeline cannot make, in its words, before the call
         if keyed:  # LTXConditionPipeline: a size-dependent shift fixed for this size (continuation.py)
             from ..takes.continuation import shift_fixed
             shift_fixed(ctx, s, win, w, h)
@@ -313,6 +314,7 @@ class TextToVideo(GeneratorNode):
             raise StudioError("no prompt: type one, or connect a Text or Features input")
         neg = negative if isinstance(negative, str) else p.negative_prompt
         w, h = output_size(ctx, s, p.width, p.height, preview=self.preview)
+        s.fam.refuse_call(self.task, win, h, w)
         from ..takes.continuation import frames_condition, shift_fixed, still_frames
         from ..takes.long_take import CONTINUE
         continued = self.take == CONTINUE and n > win

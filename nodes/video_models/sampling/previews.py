@@ -74,6 +74,8 @@ def middle_frame(fam: Family, latents, shape: tuple[int, int, int] | None = None
     x = latents[0].detach()
     if fam.latent_layout == "BTCHW":
         return x[x.shape[0] // 2]
+    if fam.latent_layout == "BTHWC":  # channels last (Kandinsky 5)
+        return x[x.shape[0] // 2].permute(2, 0, 1)
     if fam.latent_layout == "packed":
         if shape is None:
             return None

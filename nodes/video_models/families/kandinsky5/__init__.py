@@ -1,0 +1,1 @@
+"""Kandinsky 5 (Lite, Pro): text and image to video."""

@@ -1,0 +1,42 @@
+"""Kandinsky 5 (Lite, Pro): text and image to video, diffusers' Kandinsky5T2VPipeline and
+Kandinsky5I2VPipeline on one folder's parts (a Kandinsky5Transformer3DModel, HunyuanVideo's VAE,
+Qwen2.5-VL and CLIP text encoders, a flow-matching scheduler). Frame and size rules are the pipelines'
+own checks (pipeline_kandinsky.py / pipeline_kandinsky_i2v.py in diffusers 0.42.1): frames 4k + 1,
+height and width multiples of 16; image to video normalises its first four latent frames against the
+frames after them, so it needs five latent frames (17 frames or more)."""
+from __future__ import annotations
+
+from ...base.family import Family, config_int
+from . import recognise
+
+I2V_MIN_FRAMES = 17  # 5 latent frames: normalize_first_frame's reference frames start at the fifth
+
+
+class Kandinsky5(Family):
+    def converters(self) -> dict:
+        from . import layouts
+        return layouts.CONVERTERS
+
+    def refuse_call(self, task: str, frames: int, height: int, width: int) -> None:
+        from ...base.errors import ModelError
+        if task == "i2v" and frames < I2V_MIN_FRAMES:
+            raise ModelError(f"Kandinsky 5 image to video makes {I2V_MIN_FRAMES} frames or more a call (its first "
+                             f"four latent frames are matched to the ones after them): {frames} asked; set frames "
+                             f"to {I2V_MIN_FRAMES} or more")
+
+
+def _task(idx: dict) -> str:
+    return " I2V" if idx.get("_class_name") == "Kandinsky5I2VPipeline" else " T2V"
+
+
+FAMILY = Kandinsky5(
+    "kandinsky5", "Kandinsky 5", ("Kandinsky5T2VPipeline", "Kandinsky5I2VPipeline"),
+    i2v="Kandinsky5I2VPipeline", t2v="Kandinsky5T2VPipeline",
+    latent_layout="BTHWC", frames=121, frame_multiple=(4, 1), size_multiple=16, fps=24.0, key_rank=3,
+    recogniser=recognise.recognise, layouts=("diffusers", "original (the release's, ComfyUI's)"),
+    part_titles=(("Qwen2.5-VL 7B", "Qwen2.5-VL 7B (Kandinsky 5)"), ("CLIP-L text", "CLIP-L text (Kandinsky 5)")),
+    key_patterns=(("visual_transformer_blocks.", "text_transformer_blocks.", "pooled_text_embeddings."),),
+    variants=tuple((f"Kandinsky 5 {size}{task}", lambda idx, cfg, d=dim, t=task: (
+        config_int(cfg, "model_dim") == d and _task(idx) == t))
+        for size, dim in (("Lite", recognise.LITE_WIDTH), ("Pro", recognise.PRO_WIDTH)) for task in (" T2V", " I2V"))
+    + (("Kandinsky 5 I2V", lambda idx, cfg: _task(idx) == " I2V"), ("Kandinsky 5 T2V", lambda idx, cfg: True)))

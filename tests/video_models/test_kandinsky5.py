@@ -1,0 +1,181 @@
+"""Kandinsky 5 as a Studio family (issue 56, item 3), added as one folder and one registry line (issue
+53): a diffusers Kandinsky 5 folder loads through Load Video Model and is listed with its family and
+variant; Text to Video and Image to Video make, frame for frame, what Kandinsky5T2VPipeline and
+Kandinsky5I2VPipeline called directly make with the same seed (tiny random models, CPU, fp32); what
+its pipelines cannot make is refused in its words before the call."""
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import pytest
+
+from studio.core.errors import StudioError
+from studio.core.graph import Graph
+from studio.core.registry import default_registry
+from studio.core.spec import SOURCE, Node, Out
+from studio.engine.executor import Executor
+
+pytest.importorskip("diffusers")
+
+PARAMS = {"width": 32, "height": 32, "steps": 2, "guidance": 5.0, "prompt": "a red fox running",
+          "negative_prompt": "static cartoon", "previews": False, "preview_size": "off", "seed": 5}
+
+
+@pytest.fixture(scope="module")
+def t2v_dir(tmp_path_factory):
+    from .tiny_kandinsky5 import build_kandinsky5
+    return build_kandinsky5(str(tmp_path_factory.mktemp("models") / "tiny-kandinsky5-t2v"))
+
+
+@pytest.fixture(scope="module")
+def i2v_dir(tmp_path_factory):
+    from .tiny_kandinsky5 import build_kandinsky5
+    return build_kandinsky5(str(tmp_path_factory.mktemp("models") / "tiny-kandinsky5-i2v"), i2v=True)
+
+
+def _still() -> np.ndarray:
+    """A 32 x 32 still whose values are whole bytes (so the node's PIL image is this one exactly)."""
+    return (np.random.RandomState(3).randint(0, 256, (32, 32, 3)) / 255.0).astype(np.float32)
+
+
+class Still(Node):
+    id = "test.kandinsky5_still"
+    timing = SOURCE
+    outputs = (Out("image", "Image"),)
+
+    def run(self, ctx):
+        return _still()
+
+
+def _spy(monkeypatch, cls):
+    calls, orig = [], cls.__call__
+
+    @functools.wraps(orig)
+    def call(this, *a, **k):
+        calls.append(dict(k))
+        return orig(this, *a, **k)
+    monkeypatch.setattr(cls, "__call__", call)
+    return calls, orig
+
+
+def _run(model_dir, node="video_models.text_to_video", **p):
+    g = Graph()
+    g.add_node("video_models.load", {"model": model_dir}, node_id="load")
+    g.add_node(node, dict(PARAMS, **p), node_id="gen")
+    g.connect("load", "model", "gen", "model")
+    if node == "video_models.image_to_video":
+        default_registry().register(Still)
+        g.add_node("test.kandinsky5_still", {}, node_id="still")
+        g.connect("still", "image", "gen", "image")
+    return Executor().run(g, targets=["gen"], device="cpu", use_cache=False).value("gen")
+
+
+def test_kandinsky5_folders_load_and_are_listed_with_their_family(t2v_dir, i2v_dir):
+    from nodes.video_models.catalog.listing import describe_folder
+    from nodes.video_models.loading.checks import check_folder
+    from nodes.video_models.loading.load import load_video_model
+    for path, variant, own in ((t2v_dir, "Kandinsky 5 T2V", "Kandinsky5T2VPipeline"),
+                               (i2v_dir, "Kandinsky 5 I2V", "Kandinsky5I2VPipeline")):
+        assert check_folder(path)[0].key == "kandinsky5"
+        e = describe_folder(path)
+        assert (e.kind, e.family, e.family_title, e.variant) == ("pipeline", "kandinsky5", "Kandinsky 5", variant)
+        ref = load_video_model(path, base=None, device="cpu")
+        fam = ref.fam
+        assert (fam.key, fam.t2v, fam.i2v, fam.frame_multiple, fam.size_multiple, fam.fps) == (
+            "kandinsky5", "Kandinsky5T2VPipeline", "Kandinsky5I2VPipeline", (4, 1), 16, 24.0)
+        assert type(ref.pipeline("t2v" if own.startswith("Kandinsky5T") else "i2v")).__name__ == own
+        assert type(ref.pipeline("i2v")).__name__ == "Kandinsky5I2VPipeline"  # the same parts
+        assert type(ref.pipeline("t2v")).__name__ == "Kandinsky5T2VPipeline"
+        with pytest.raises(StudioError, match="do not do"):
+            ref.pipeline("v2v")
+
+
+def test_text_to_video_is_the_t2v_pipeline_called_directly(t2v_dir, monkeypatch):
+    import torch
+    from diffusers import Kandinsky5T2VPipeline as T2V
+    calls, orig = _spy(monkeypatch, T2V)
+    clip = _run(t2v_dir, frames=5)
+    assert clip.n_frames == 5 and len(calls) == 1
+    kw = calls[0]
+    assert (kw["num_frames"], kw["height"], kw["width"], kw["guidance_scale"]) == (5, 32, 32, 5.0)
+    seed = kw["generator"].initial_seed()
+    out = orig(T2V.from_pretrained(t2v_dir), prompt="a red fox running", negative_prompt="static cartoon",
+               height=32, width=32, num_frames=5, num_inference_steps=2, guidance_scale=5.0,
+               generator=torch.Generator().manual_seed(seed), output_type="np").frames[0]
+    assert np.array_equal(clip.frames, out)
+    other = _run(t2v_dir, frames=5, prompt="a cat in the snow")
+    assert np.abs(other.frames - clip.frames).max() > 1e-3  # the prompt reaches the frames
+
+
+def test_image_to_video_is_the_i2v_pipeline_called_directly(i2v_dir, monkeypatch):
+    import torch
+    from diffusers import Kandinsky5I2VPipeline as I2V
+    from PIL import Image
+    calls, orig = _spy(monkeypatch, I2V)
+    clip = _run(i2v_dir, node="video_models.image_to_video", frames=17)
+    assert clip.n_frames == 17 and len(calls) == 1
+    kw = calls[0]
+    image = Image.fromarray(np.round(_still() * 255).astype(np.uint8))
+    assert np.array_equal(np.asarray(kw["image"]), np.asarray(image))
+    seed = kw["generator"].initial_seed()
+    out = orig(I2V.from_pretrained(i2v_dir), image=image, prompt="a red fox running", negative_prompt="static cartoon",
+               height=32, width=32, num_frames=17, num_inference_steps=2, guidance_scale=5.0,
+               generator=torch.Generator().manual_seed(seed), output_type="np").frames[0]
+    assert np.isfinite(out).all() and np.array_equal(clip.frames, out)
+
+
+def test_image_to_video_under_17_frames_is_refused_before_the_call(i2v_dir, monkeypatch):
+    from diffusers import Kandinsky5I2VPipeline as I2V
+    calls, _ = _spy(monkeypatch, I2V)
+    with pytest.raises(StudioError, match=r"Kandinsky 5 image to video makes 17 frames or more a call .*9 asked"):
+        _run(i2v_dir, node="video_models.image_to_video", frames=9)
+    assert calls == []  # the pipeline would normalise against no frames (NaN frames)
+
+
+def _frames(ref):
+    import torch
+    return ref.pipeline("t2v")(prompt="a red fox running", height=32, width=32, num_frames=5, num_inference_steps=2,
+                               guidance_scale=5.0, generator=torch.Generator().manual_seed(0), output_type="np").frames
+
+
+def test_the_releases_and_comfyuis_single_files_load_with_a_kandinsky5_base(t2v_dir, tmp_path):
+    from nodes.video_models.loading.load import load_video_model
+
+    from .tiny_kandinsky5 import write_single_files
+    files = write_single_files(t2v_dir, str(tmp_path / "diffusion_models"))
+    want = _frames(load_video_model(t2v_dir, base=None, device="cpu"))
+    for name in ("release", "comfy"):  # diffusers' names; ComfyUI's prefix (removed by Studio's converter)
+        ref = load_video_model(files[name], base=t2v_dir, device="cpu")
+        assert (ref.fam.key, ref.variant) == ("kandinsky5", "Kandinsky 5 T2V")
+        assert np.array_equal(_frames(ref), want)
+
+
+def test_a_kandinsky5_file_elsewhere_or_of_another_size_is_refused_naming_the_family(t2v_dir, wan_dir, tmp_path):
+    from nodes.video_models.base.errors import ModelError
+    from nodes.video_models.loading.load import load_video_model
+
+    from . import layouts as L
+    from .tiny_kandinsky5 import released_shapes, write_single_files
+    comfy = write_single_files(t2v_dir, str(tmp_path / "diffusion_models"))["comfy"]
+    with pytest.raises(ModelError, match=r"is a Kandinsky 5 file but the base '.*' is a Wan model"):
+        load_video_model(comfy, base=wan_dir, device="cpu")
+    lite = L.write(str(tmp_path / "kandinsky5lite_i2v_5s.safetensors"), released_shapes())  # 4 GB, header only
+    with pytest.raises(ModelError, match=r"is a Kandinsky 5 file of another size than the base .* builds 1 of "
+                                         r"'text_transformer_blocks' \('num_text_blocks' is 1\) but the weights .* "
+                                         r"hold 2"):
+        load_video_model(lite, base=t2v_dir, device="cpu")
+    with pytest.raises(ModelError, match=r"single Kandinsky 5 transformer file: set 'base' to a diffusers Kandinsky 5"):
+        load_video_model(lite, base=None, device="cpu")
+
+
+def test_live_previews_read_its_channels_last_latents(t2v_dir):
+    from studio.engine.events import NodeProgress
+    g = Graph()
+    g.add_node("video_models.load", {"model": t2v_dir}, node_id="load")
+    g.add_node("video_models.text_to_video", dict(PARAMS, frames=5, width=64, height=32, previews=True), node_id="gen")
+    g.connect("load", "model", "gen", "model")
+    ev = []
+    Executor().run(g, targets=["gen"], device="cpu", use_cache=False, on_event=ev.append)
+    shapes = [e.preview.shape for e in ev if isinstance(e, NodeProgress) and e.preview is not None]
+    assert shapes and all(s[1] == 2 * s[0] and s[2] == 3 for s in shapes), shapes  # 8 x 4 latents [B, T, H, W, C]
