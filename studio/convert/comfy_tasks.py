@@ -80,7 +80,8 @@ SVD = {
     "SVD_img2vid_Conditioning": Task("image to video", I2V, (("init_image", "image"),), "Stable Video Diffusion"),
 }
 OTHERS = {  # families Studio does not run
-    "Kandinsky5ImageToVideo": Task("video", None, family="Kandinsky 5", cannot="run Kandinsky 5"),
+    "Kandinsky5ImageToVideo": Task("video", None, family="Kandinsky 5",
+                                   cannot="read Kandinsky 5 from ComfyUI's part files yet (its diffusers folder is read)"),
     "MiniMaxH3ImageToVideo": Task("video", None, family="MiniMax H3 (FastH3)", cannot="run MiniMax H3"),
     "MiniMaxH3ReferenceToVideo": Task("reference to video", None, family="MiniMax H3 (FastH3)",
                                       cannot="run MiniMax H3"),
