@@ -195,7 +195,9 @@ class GeneratorNode(Node):
 
     def _text_kwargs(self, ctx, s, prompt, negative, features=None) -> dict:
         if features is None:
-            return {"prompt": prompt, "negative_prompt": negative or None}
+            from .prompt_cache import text_kwargs  # the prompt-embedding cache (issue 60)
+            cached = text_kwargs(ctx, s, prompt, negative, float(getattr(ctx.params, "guidance", 1.0) or 1.0) > 1.0)
+            return cached or {"prompt": prompt, "negative_prompt": negative or None}
         import torch
         x = features.data if isinstance(features, Features) else features
         x = torch.as_tensor(np.asarray(x) if not isinstance(x, torch.Tensor) else x).float()
