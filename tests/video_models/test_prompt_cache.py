@@ -15,7 +15,7 @@ from studio.engine.executor import Executor
 
 pytest.importorskip("diffusers")
 
-SAID = "prompt embeddings from the cache (text encoder not run)"
+SAID = "prompt embeddings from the cache (text encoder not loaded)"
 
 
 def _graph(wan_dir: str, seed: int, prompt: str = "a fox", guidance: float = 3.0) -> Graph:
@@ -43,6 +43,22 @@ def encodes(monkeypatch):
     return calls
 
 
+@pytest.fixture
+def loads(monkeypatch):
+    """The models read from disk, by class: transformers' and diffusers' own from_pretrained, counted."""
+    from diffusers import WanTransformer3DModel
+    from transformers import T5EncoderModel
+    got = []
+    for cls in (T5EncoderModel, WanTransformer3DModel):
+        real = cls.from_pretrained.__func__
+
+        def counted(klass, *a, _real=real, **k):
+            got.append(klass.__name__)
+            return _real(klass, *a, **k)
+        monkeypatch.setattr(cls, "from_pretrained", classmethod(counted))
+    return got
+
+
 def _render(wan_dir, seed, **kw):
     msgs = []
     r = Executor().run(_graph(wan_dir, seed, **kw), targets=["gen"],
@@ -62,18 +78,20 @@ def cache_env(tmp_path, monkeypatch):
     return str(tmp_path / "cache" / "prompt-embeddings")
 
 
-def test_second_render_runs_no_encoder_and_makes_the_uncached_frames(wan_dir, cache_env, monkeypatch, encodes):
-    monkeypatch.setenv("STUDIO_PROMPT_CACHE_GB", "0")  # off: the pipeline encodes the prompt itself
+def test_second_render_loads_no_encoder_and_makes_the_uncached_frames(wan_dir, cache_env, monkeypatch, encodes,
+                                                                      loads):
+    monkeypatch.setenv("STUDIO_PROMPT_CACHE_GB", "0")  # off: loaded at once, the pipeline encodes the prompt itself
     plain, _ = _render(wan_dir, 2)
-    assert encodes, "the uncached run encodes"
+    assert encodes and loads.count("T5EncoderModel") == 1
     monkeypatch.setenv("STUDIO_PROMPT_CACHE_GB", "1")
-    encodes.clear()
+    encodes.clear(), loads.clear()
     first, msgs1 = _render(wan_dir, 1)
     assert len(encodes) == 2 and SAID not in msgs1  # prompt and negative
-    assert len(_entries(cache_env)) == 1
-    encodes.clear()
+    assert loads.count("T5EncoderModel") == 1 and len(_entries(cache_env)) == 1
+    encodes.clear(), loads.clear()
     second, msgs2 = _render(wan_dir, 2)  # only the seed changed
     assert encodes == [] and SAID in msgs2
+    assert loads == ["WanTransformer3DModel"]  # the model was loaded again, all but its text encoder
     assert np.array_equal(second, plain)
     assert not np.array_equal(first, second)
 

@@ -149,10 +149,10 @@ class GeneratorNode(Node):
         from ..takes.keyframes_at import preflight_problems
         return preflight_problems(params) if "keyframes" in params else []
 
-    def _start(self, ctx, model):
+    def _start(self, ctx, model, text: bool = True):
         from .sampler import Sampler, frames_and_window
         ref = _video_model(model)
-        s = Sampler(ctx, ref, self.task)
+        s = Sampler(ctx, ref, self.task, text)
         p = ctx.params
         self.preview, self.steps = preview_and_steps(ctx, s.on_cpu)
         n, win = frames_and_window(s.fam, p.frames, p.window, s.native_frames())
@@ -196,7 +196,7 @@ class GeneratorNode(Node):
     def _text_kwargs(self, ctx, s, prompt, negative, features=None) -> dict:
         if features is None:
             from .prompt_cache import text_kwargs  # the prompt-embedding cache (issue 60)
-            cached = text_kwargs(ctx, s, prompt, negative, float(getattr(ctx.params, "guidance", 1.0) or 1.0) > 1.0)
+            cached = text_kwargs(ctx, s, prompt, negative)
             return cached or {"prompt": prompt, "negative_prompt": negative or None}
         import torch
         x = features.data if isinstance(features, Features) else features
@@ -306,14 +306,16 @@ class TextToVideo(GeneratorNode):
         KEY_PARAMS
 
     def run(self, ctx, model, prompt=None, features=None, negative=None, schedule=None, **keys):
-        s, n, win, fps = self._start(ctx, model)
-        keyed = self._keyframes(ctx, s, n, win, keys)
-        win = self._long_take(ctx, s, n, win, schedule is not None)
         p = ctx.params
         text = prompt_of(ctx, prompt)
         if features is None and schedule is None and not text.strip():
             raise StudioError("no prompt: type one, or connect a Text or Features input")
         neg = negative if isinstance(negative, str) else p.negative_prompt
+        from .prompt_cache import all_cached  # every prompt cached: the text encoder is not loaded
+        cached = features is None and schedule is None and all_cached(ctx, _video_model(model), self.task, text, neg)
+        s, n, win, fps = self._start(ctx, model, text=not cached)
+        keyed = self._keyframes(ctx, s, n, win, keys)
+        win = self._long_take(ctx, s, n, win, schedule is not None)
         w, h = output_size(ctx, s, p.width, p.height, preview=self.preview)
         from ..takes.continuation import frames_condition, shift_fixed, still_frames
         from ..takes.long_take import CONTINUE
