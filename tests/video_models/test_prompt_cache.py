@@ -134,3 +134,18 @@ def test_the_cache_is_bounded(tmp_path):
         n, why = cache.put(f"k{i}", {"prompt_embeds": torch.full((1, 512, 32), float(i))})
         assert n > 0 and why == ""
     assert cache.size() <= 150_000 and len(_entries(str(tmp_path / "pe"))) == 2
+
+
+def test_the_encoder_waits_on_disk_and_a_pipeline_that_needs_it_loads_it(wan_dir, cache_env, loads):
+    import torch
+
+    from nodes.video_models.loading.load import load_video_model
+    ref = load_video_model(wan_dir, base=None, device=torch.device("cpu"))
+    assert ref.module.text_encoder is None and "T5EncoderModel" not in loads
+    te_bytes = sum(os.path.getsize(os.path.join(wan_dir, "text_encoder", f))
+                   for f in os.listdir(os.path.join(wan_dir, "text_encoder")) if f.endswith(".safetensors"))
+    assert ref.shared.text_loader.nbytes == te_bytes  # the memory plan counts it as loaded
+    assert ref.pipeline("t2v", text=False).text_encoder is None
+    pipe = ref.pipeline("t2v")  # every other use: loaded, into the pipelines made before
+    assert loads.count("T5EncoderModel") == 1 and pipe.text_encoder is not None
+    assert ref.module.text_encoder is pipe.text_encoder and ref.shared.text_loader is None

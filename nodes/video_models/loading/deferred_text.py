@@ -21,7 +21,17 @@ def cache_gb() -> float:
         return DEFAULT_GB
 
 
-def defer(index: dict, path: str, parts: dict, torch_dtype, kwargs: dict) -> Callable[[], Any] | None:
+class Waiting:
+    """The text encoder's loader; ``nbytes``: its files' size (the memory plan counts it as loaded)."""
+
+    def __init__(self, load: Callable[[], Any], nbytes: int):
+        self.load, self.nbytes = load, nbytes
+
+    def __call__(self):
+        return self.load()
+
+
+def defer(index: dict, path: str, parts: dict, torch_dtype, kwargs: dict) -> Waiting | None:
     """When the text encoder of this folder can wait (a Wan pipeline, its text_encoder/ a
     transformers model of the folder, not a part file, the cache on): ``kwargs`` get
     ``text_encoder=None`` and the loader is returned; else None."""
@@ -39,4 +49,7 @@ def defer(index: dict, path: str, parts: dict, torch_dtype, kwargs: dict) -> Cal
         if cls is None:
             raise OSError(f"transformers has no {cls_name} (the folder's text encoder)")
         return cls.from_pretrained(os.path.join(path, "text_encoder"), torch_dtype=torch_dtype, local_files_only=True)
-    return load
+    folder = os.path.join(path, "text_encoder")
+    size = sum(os.path.getsize(os.path.join(folder, f)) for f in os.listdir(folder)
+               if f.endswith((".safetensors", ".bin")) and os.path.isfile(os.path.join(folder, f)))
+    return Waiting(load, size)

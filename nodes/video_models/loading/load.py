@@ -337,7 +337,8 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
     tiling, slicing = _vae_switches(pipe, tiling, slicing, warn)
     den = getattr(pipe, fam.denoiser, None)
     variant = variant_title(fam, index, dict(getattr(den, "config", None) or {}))
-    memory, why = settle_memory(pipe, fam, variant, memory, device, torch_dtype, warn, planned)
+    waiting = later.nbytes if later is not None else 0  # counted as loaded: it may be, at the first new prompt
+    memory, why = settle_memory(pipe, fam, variant, memory, device, torch_dtype, warn, planned, waiting)
     if later is not None and memory in EAGER_MEMORY:
         pipe.register_modules(text_encoder=later())
         later = None
@@ -412,14 +413,18 @@ def resident(pipe, denoiser: str, memory: str) -> bool:
 
 
 def settle_memory(pipe, fam: Family, title: str, memory: str, device, torch_dtype, warn,
-                  planned: bool = False) -> tuple[str, str]:
+                  planned: bool = False, waiting: int = 0) -> tuple[str, str]:
     """(mode, why): 'auto' chosen from the loaded weights' sizes and the card's free memory; an
     asked mode as is (fp8 without a bf16/fp16 model falls back to its bf16 twin, said). An asked
-    mode that will not fit is warned about here unless ``planned`` (the node said it before loading)."""
+    mode that will not fit is warned about here unless ``planned`` (the node said it before loading).
+    ``waiting``: the bytes of a text encoder not loaded yet (deferred_text.py), counted as a part."""
+    from dataclasses import replace
+
     from ..memory.modes import choose_memory, fp8_available, free_memory, pipeline_sizes, plan_note
     fp8_ok = fp8_available(torch_dtype)
     if memory == "auto":
         sizes = pipeline_sizes(pipe, fam.denoiser)
+        sizes = replace(sizes, others=tuple(sizes.others) + ((waiting,) if waiting else ()))
         mode, why = choose_memory(sizes, free_memory(device), fp8_ok)
         return mode, f"auto: {title}, {why}"
     if memory.startswith("fp8") and not fp8_ok:
@@ -427,7 +432,9 @@ def settle_memory(pipe, fam: Family, title: str, memory: str, device, torch_dtyp
         warn(f"fp8 weights need a bf16 or fp16 model (dtype {str(torch_dtype).replace('torch.', '')}): {alt} instead")
         return alt, "fp8 asked, not possible at this dtype"
     free = None if planned else free_memory(device)
-    note = plan_note(memory, pipeline_sizes(pipe, fam.denoiser), free, fp8_ok) if free is not None else None
+    sizes = pipeline_sizes(pipe, fam.denoiser)
+    sizes = replace(sizes, others=tuple(sizes.others) + ((waiting,) if waiting else ()))
+    note = plan_note(memory, sizes, free, fp8_ok) if free is not None else None
     if note:
         warn(note)
     return memory, "asked"
