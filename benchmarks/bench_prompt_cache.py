@@ -10,7 +10,7 @@ off (seed 2), the first with the cache on (seed 1: encodes, keeps), the second (
 the cache). Reports the ratio second / first (aim <= 0.5), whether the second said 'prompt
 embeddings from the cache (text encoder not loaded)' and whether its frames equal the reference's.
 
-    .venv/bin/python benchmarks/bench_prompt_cache.py [--width 1024] [--layers 24]
+    .venv/bin/python benchmarks/bench_prompt_cache.py [--width 1024] [--layers 40]
 
 JSON to benchmarks/results/prompt_cache/cpu.json (or --out).
 """
@@ -100,7 +100,7 @@ def run(model: str, seed: int, out: str, env: dict) -> dict:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--width", type=int, default=1024)
-    ap.add_argument("--layers", type=int, default=24)
+    ap.add_argument("--layers", type=int, default=40)
     ap.add_argument("--child", nargs=3)
     ap.add_argument("--out", default=os.path.join(ROOT, "benchmarks", "results", "prompt_cache", "cpu.json"))
     a = ap.parse_args()
