@@ -193,10 +193,10 @@ class GeneratorNode(Node):
             say()
         return clip
 
-    def _text_kwargs(self, ctx, s, prompt, negative, features=None) -> dict:
+    def _text_kwargs(self, ctx, s, prompt, negative, features=None, cache: bool = True) -> dict:
         if features is None:
             from .prompt_cache import text_kwargs  # the prompt-embedding cache (issue 60)
-            cached = text_kwargs(ctx, s, prompt, negative)
+            cached = text_kwargs(ctx, s, prompt, negative) if cache else None
             return cached or {"prompt": prompt, "negative_prompt": negative or None}
         import torch
         x = features.data if isinstance(features, Features) else features
@@ -325,7 +325,7 @@ class TextToVideo(GeneratorNode):
         from .sampler import filter_kwargs, to_pil
         base = filter_kwargs(s.pipe, {"height": h, "width": w, "num_frames": win, "num_inference_steps": self.steps,
                                       "guidance_scale": p.guidance, "guidance_scale_2": p.guidance_2 or None,
-                                      **self._text_kwargs(ctx, s, text, neg, features)}, ctx.warn)
+                                      **self._text_kwargs(ctx, s, text, neg, features, schedule is None)}, ctx.warn)
         conds = None
         if keyed:  # one call (keyframes_at.py)
             from ..takes.keyframes_at import ltx_conditions
