@@ -386,6 +386,8 @@ PRIVATE_ALLOWED = {
         "flag for gradient checkpointing (no public query)",
     ("nodes/video_models/sampling/generators.py", "_execution_device"): "diffusers: the device a pipeline runs on "
         "under CPU offload, the name every diffusers pipeline uses",
+    ("nodes/video_models/sampling/prompt_cache.py", "_execution_device"): "diffusers: the device a pipeline runs on "
+        "under CPU offload, where encode_prompt puts the embeddings",
     # issue 31, items 3 and 4: the training loop and the Plan (other branches of this round)
 }
 

@@ -111,9 +111,9 @@ def test_a_damaged_or_foreign_entry_is_never_rendered_as_this_graphs_result(wan_
         assert main(["render", path]) == 0
         return capsys.readouterr().err, _frames(str(tmp_path / out))
     _err, first = render(gp)
-    [entry] = _entries(str(tmp_path / "cache"))
+    [entry] = _entries(str(tmp_path / "cache" / "disk-cache"))  # not prompt-embeddings/ beside it
     _err, theirs = render(other, "other.mp4")
-    [their_entry] = _entries(str(tmp_path / "cache")) - {entry}
+    [their_entry] = _entries(str(tmp_path / "cache" / "disk-cache")) - {entry}
     assert not np.array_equal(first, theirs)  # what a copied entry would have rendered
     shutil.copyfile(their_entry, entry)
     err, again = render(gp)

@@ -15,6 +15,7 @@ from ..base.errors import ModelError
 from ..base.loaded import LoadedState
 from ..files.headers import safetensors_keys
 from .checks import check_folder
+from .deferred_text import EAGER_MEMORY
 from ..base.tasks import TASKS
 from ..base.family import Family
 from ..base.registry import family_of, variant_title
@@ -154,8 +155,28 @@ class VideoModelRef(ModelRef):
         from dataclasses import replace
         return replace(self, loras=self.loras + (LoRAUse(path, float(strength), expert),))
 
-    def pipeline(self, task: str):
-        """The diffusers pipeline for ``task`` ('i2v', 't2v', 'v2v'), sharing the loaded components."""
+    def load_text_encoder(self) -> bool:
+        """Load the text encoder that waited for a prompt not in the cache (deferred_text.py) into
+        every task pipeline; False when none waited."""
+        load, self.shared.text_loader = self.shared.text_loader, None
+        if load is None or self.shared.released:
+            return False
+        te = load()
+        if not self.offload and getattr(self.device, "type", str(self.device)) != "cpu":
+            te.to(self.device)
+        for p in {id(x): x for x in [self.module, *self.shared.pipes.values()]}.values():
+            p.register_modules(text_encoder=te)
+        hooked = self.shared.hooked
+        if self.offload and hooked in self.shared.pipes:  # hooked again, with the encoder, by pipeline()
+            self.shared.pipes[hooked].remove_all_hooks()
+            self.shared.hooked = None
+        return True
+
+    def pipeline(self, task: str, text: bool = True):
+        """The diffusers pipeline for ``task`` ('i2v', 't2v', 'v2v'), sharing the loaded components;
+        with its text encoder loaded unless ``text`` is False (every prompt of the run cached)."""
+        if text and self.shared.text_loader is not None:
+            self.load_text_encoder()
         fam = self.fam
         cls_name = getattr(fam, task)
         if cls_name is None:
@@ -303,19 +324,24 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
         warn("CPU offload only helps with a GPU: ignored on the CPU")
         memory = "gpu"
     diffusers = diffusers_offline()
+    later = None  # the text encoder's loader while it waits for a prompt not in the cache (deferred_text.py)
     if index is None:  # no folder: the denoiser file and its parts' files (ComfyUI's loaders)
         from .family_parts import build_pipeline
         pipe, weights, index, checked = build_pipeline(diffusers, fam, single, parts, torch_dtype, info,
                                                        second)
     else:
-        pipe, weights, checked = _from_folder(diffusers, path, index, files, fam, single, parts, torch_dtype, info,
-                                              second)
+        pipe, weights, checked, later = _from_folder(diffusers, path, index, files, fam, single, parts, torch_dtype,
+                                                     info, second)
     from ..files.parts import parts_words
     weights = "; ".join(w for w in (weights, parts_words(checked)) if w)
     tiling, slicing = _vae_switches(pipe, tiling, slicing, warn)
     den = getattr(pipe, fam.denoiser, None)
     variant = variant_title(fam, index, dict(getattr(den, "config", None) or {}))
-    memory, why = settle_memory(pipe, fam, variant, memory, device, torch_dtype, warn, planned)
+    waiting = later.nbytes if later is not None else 0  # counted as loaded: it may be, at the first new prompt
+    memory, why = settle_memory(pipe, fam, variant, memory, device, torch_dtype, warn, planned, waiting)
+    if later is not None and memory in EAGER_MEMORY:
+        pipe.register_modules(text_encoder=later())
+        later = None
     done: list[str] = []
     try:
         for note in apply_memory(pipe, memory, device, torch_dtype, fam.denoiser, offload_hooks=False, done=done):
@@ -332,6 +358,9 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
                         device=device, dtype=torch_dtype, dtype_asked=dtype_name, memory=memory, memory_why=why,
                         tiling=tiling,
                         slicing=slicing, held_on=str(device) if resident(pipe, fam.denoiser, memory) else None)
+    ref.shared.text_loader = later
+    if later is not None:
+        info("text encoder: loaded when a prompt is not in the prompt-embedding cache")
     return ref
 
 
@@ -365,12 +394,14 @@ def _from_folder(diffusers, path: str, index: dict, files: list[str], fam: Famil
     if checked:
         from ..files.parts import part_components
         kwargs.update(part_components(checked, path, torch_dtype, info))
+    from .deferred_text import defer
+    later = defer(index, path, parts, torch_dtype, kwargs)
     try:
         pipe = cls.from_pretrained(path, dtype=torch_dtype, use_safetensors=True, local_files_only=True,
                                    **kwargs)
     except (OSError, ValueError, EnvironmentError) as e:
         raise ModelError(f"model '{path}' could not be loaded: {str(e).splitlines()[0]}") from None
-    return pipe, weights, checked
+    return pipe, weights, checked, later
 
 
 def resident(pipe, denoiser: str, memory: str) -> bool:
@@ -382,14 +413,18 @@ def resident(pipe, denoiser: str, memory: str) -> bool:
 
 
 def settle_memory(pipe, fam: Family, title: str, memory: str, device, torch_dtype, warn,
-                  planned: bool = False) -> tuple[str, str]:
+                  planned: bool = False, waiting: int = 0) -> tuple[str, str]:
     """(mode, why): 'auto' chosen from the loaded weights' sizes and the card's free memory; an
     asked mode as is (fp8 without a bf16/fp16 model falls back to its bf16 twin, said). An asked
-    mode that will not fit is warned about here unless ``planned`` (the node said it before loading)."""
+    mode that will not fit is warned about here unless ``planned`` (the node said it before loading).
+    ``waiting``: the bytes of a text encoder not loaded yet (deferred_text.py), counted as a part."""
+    from dataclasses import replace
+
     from ..memory.modes import choose_memory, fp8_available, free_memory, pipeline_sizes, plan_note
     fp8_ok = fp8_available(torch_dtype)
     if memory == "auto":
         sizes = pipeline_sizes(pipe, fam.denoiser)
+        sizes = replace(sizes, others=tuple(sizes.others) + ((waiting,) if waiting else ()))
         mode, why = choose_memory(sizes, free_memory(device), fp8_ok)
         return mode, f"auto: {title}, {why}"
     if memory.startswith("fp8") and not fp8_ok:
@@ -397,7 +432,9 @@ def settle_memory(pipe, fam: Family, title: str, memory: str, device, torch_dtyp
         warn(f"fp8 weights need a bf16 or fp16 model (dtype {str(torch_dtype).replace('torch.', '')}): {alt} instead")
         return alt, "fp8 asked, not possible at this dtype"
     free = None if planned else free_memory(device)
-    note = plan_note(memory, pipeline_sizes(pipe, fam.denoiser), free, fp8_ok) if free is not None else None
+    sizes = pipeline_sizes(pipe, fam.denoiser)
+    sizes = replace(sizes, others=tuple(sizes.others) + ((waiting,) if waiting else ()))
+    note = plan_note(memory, sizes, free, fp8_ok) if free is not None else None
     if note:
         warn(note)
     return memory, "asked"

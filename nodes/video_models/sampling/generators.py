@@ -149,10 +149,10 @@ class GeneratorNode(Node):
         from ..takes.keyframes_at import preflight_problems
         return preflight_problems(params) if "keyframes" in params else []
 
-    def _start(self, ctx, model):
+    def _start(self, ctx, model, text: bool = True):
         from .sampler import Sampler, frames_and_window
         ref = _video_model(model)
-        s = Sampler(ctx, ref, self.task)
+        s = Sampler(ctx, ref, self.task, text)
         p = ctx.params
         self.preview, self.steps = preview_and_steps(ctx, s.on_cpu)
         n, win = frames_and_window(s.fam, p.frames, p.window, s.native_frames())
@@ -193,9 +193,11 @@ class GeneratorNode(Node):
             say()
         return clip
 
-    def _text_kwargs(self, ctx, s, prompt, negative, features=None) -> dict:
+    def _text_kwargs(self, ctx, s, prompt, negative, features=None, cache: bool = True) -> dict:
         if features is None:
-            return {"prompt": prompt, "negative_prompt": negative or None}
+            from .prompt_cache import text_kwargs  # the prompt-embedding cache (issue 60)
+            cached = text_kwargs(ctx, s, prompt, negative) if cache else None
+            return cached or {"prompt": prompt, "negative_prompt": negative or None}
         import torch
         x = features.data if isinstance(features, Features) else features
         x = torch.as_tensor(np.asarray(x) if not isinstance(x, torch.Tensor) else x).float()
@@ -305,14 +307,16 @@ class TextToVideo(GeneratorNode):
         KEY_PARAMS
 
     def run(self, ctx, model, prompt=None, features=None, negative=None, schedule=None, **keys):
-        s, n, win, fps = self._start(ctx, model)
-        keyed = self._keyframes(ctx, s, n, win, keys)
-        win = self._long_take(ctx, s, n, win, schedule is not None)
         p = ctx.params
         text = prompt_of(ctx, prompt)
         if features is None and schedule is None and not text.strip():
             raise StudioError("no prompt: type one, or connect a Text or Features input")
         neg = negative if isinstance(negative, str) else p.negative_prompt
+        from .prompt_cache import all_cached  # every prompt cached: the text encoder is not loaded
+        cached = features is None and schedule is None and all_cached(ctx, _video_model(model), self.task, text, neg)
+        s, n, win, fps = self._start(ctx, model, text=not cached)
+        keyed = self._keyframes(ctx, s, n, win, keys)
+        win = self._long_take(ctx, s, n, win, schedule is not None)
         w, h = output_size(ctx, s, p.width, p.height, preview=self.preview)
         s.fam.refuse_call(self.task, win, h, w)
         from ..takes.continuation import frames_condition, shift_fixed, still_frames
@@ -323,7 +327,7 @@ class TextToVideo(GeneratorNode):
         from .sampler import filter_kwargs, to_pil
         base = filter_kwargs(s.pipe, {"height": h, "width": w, "num_frames": win, "num_inference_steps": self.steps,
                                       "guidance_scale": p.guidance, "guidance_scale_2": p.guidance_2 or None,
-                                      **self._text_kwargs(ctx, s, text, neg, features)}, ctx.warn)
+                                      **self._text_kwargs(ctx, s, text, neg, features, schedule is None)}, ctx.warn)
         conds = None
         if keyed:  # one call (keyframes_at.py)
             from ..takes.keyframes_at import ltx_conditions

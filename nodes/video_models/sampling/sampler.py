@@ -93,11 +93,11 @@ class Sampler:
     sync (previews are copied without blocking), no copy of the latents; the block hooks that
     make Stop work inside a step read a flag."""
 
-    def __init__(self, ctx, ref: VideoModelRef, task: str):
+    def __init__(self, ctx, ref: VideoModelRef, task: str, text: bool = True):
         from .draft import apply_draft
         ref, self.draft = apply_draft(ctx, ref, task)  # 'quality' draft: the family's distilled recipe (draft.py)
         self.ctx, self.ref, self.task = ctx, ref, task
-        self.pipe = ref.pipeline(task)
+        self.pipe = ref.pipeline(task, text=text)  # text False: every prompt cached (prompt_cache.py)
         self.fam = ref.fam
         self.on_cpu = getattr(ref.device, "type", str(ref.device)) == "cpu"
         self.light_decode = False  # a decode of this run ran out of memory: later windows decode tiled at once

@@ -1,0 +1,55 @@
+"""The text encoder loaded only when a prompt needs it (issue 60 item 2): a Wan diffusers folder is
+loaded without its text encoder while the prompt-embedding cache is on
+(sampling/prompt_cache.py); the first prompt that is not in the cache loads it
+(VideoModelRef.load_text_encoder), so a run whose prompts are all cached never reads the
+encoder's file. Memory modes that rewrite the weights at load (block offload, fp8) load it at
+once."""
+from __future__ import annotations
+
+import os
+from typing import Any, Callable
+
+DEFAULT_GB = 2.0
+EAGER_MEMORY = ("block_offload", "fp8", "fp8+block_offload")  # they change every part's weights at load
+
+
+def cache_gb() -> float:
+    """The prompt-embedding cache's size: $STUDIO_PROMPT_CACHE_GB (0 turns it off), else 2 GB."""
+    try:
+        return max(0.0, float(os.environ.get("STUDIO_PROMPT_CACHE_GB", DEFAULT_GB)))
+    except ValueError:
+        return DEFAULT_GB
+
+
+class Waiting:
+    """The text encoder's loader; ``nbytes``: its files' size (the memory plan counts it as loaded)."""
+
+    def __init__(self, load: Callable[[], Any], nbytes: int):
+        self.load, self.nbytes = load, nbytes
+
+    def __call__(self):
+        return self.load()
+
+
+def defer(index: dict, path: str, parts: dict, torch_dtype, kwargs: dict) -> Waiting | None:
+    """When the text encoder of this folder can wait (a Wan pipeline, its text_encoder/ a
+    transformers model of the folder, not a part file, the cache on): ``kwargs`` get
+    ``text_encoder=None`` and the loader is returned; else None."""
+    entry = index.get("text_encoder")
+    if (cache_gb() <= 0 or not str(index.get("_class_name", "")).startswith("Wan") or parts.get("text_encoder")
+            or not (isinstance(entry, list) and len(entry) == 2 and entry[0] == "transformers")
+            or not os.path.isdir(os.path.join(path, "text_encoder"))):
+        return None
+    cls_name = str(entry[1])
+    kwargs["text_encoder"] = None
+
+    def load():
+        import transformers
+        cls = getattr(transformers, cls_name, None)
+        if cls is None:
+            raise OSError(f"transformers has no {cls_name} (the folder's text encoder)")
+        return cls.from_pretrained(os.path.join(path, "text_encoder"), torch_dtype=torch_dtype, local_files_only=True)
+    folder = os.path.join(path, "text_encoder")
+    size = sum(os.path.getsize(os.path.join(folder, f)) for f in os.listdir(folder)
+               if f.endswith((".safetensors", ".bin")) and os.path.isfile(os.path.join(folder, f)))
+    return Waiting(load, size)
