@@ -21,6 +21,9 @@ if "STUDIO_CACHE_DIR" not in os.environ:  # the node manifest cache: never the u
 # the disk cache of expensive nodes' outputs (studio.engine.disk_cache) is shared by every process
 # of a session: off in tests, so a test's run never reads another test's outputs (its tests turn it on)
 os.environ.setdefault("STUDIO_DISK_CACHE_GB", "0")
+# the prompt-embedding cache likewise (and with it a Wan folder's text encoder waiting on disk): its own
+# tests turn it on (tests/video_models/test_prompt_cache.py); a test loading a model gets it whole
+os.environ.setdefault("STUDIO_PROMPT_CACHE_GB", "0")
 if "STUDIO_ALLOWED_DIRS" not in os.environ:  # tests write into pytest's temporary folders (tmp_path)
     import tempfile
     os.environ["STUDIO_ALLOWED_DIRS"] = os.path.realpath(tempfile.gettempdir())
