@@ -16,7 +16,6 @@ import argparse
 import os
 import sys
 import tempfile
-import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -28,30 +27,7 @@ from studio.core.graph import Graph  # noqa: E402
 from studio.engine.executor import Executor  # noqa: E402
 from tests.preprocess.tiny_models import build_rtdetr, build_vitpose  # noqa: E402
 from tests.preprocess.tiny_sam2 import build_sam2_video  # noqa: E402
-
-PAGE = os.sysconf("SC_PAGE_SIZE")
-
-
-def rss() -> int:
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * PAGE
-
-
-class Peak:
-    """The highest RSS seen since ``reset`` (a thread samples every 50 ms)."""
-
-    def __init__(self):
-        self.peak, self.stop = rss(), False
-        threading.Thread(target=self._run, daemon=True).start()
-
-    def _run(self):
-        while not self.stop:
-            self.peak = max(self.peak, rss())
-            time.sleep(0.05)
-
-    def reset(self) -> int:
-        self.peak = now = rss()
-        return now
+from benchmarks.host_memory import Peak, rss  # noqa: E402
 
 
 def pose_graph(rt: str, vp: str, frames: int, size: int) -> tuple[Graph, str]:

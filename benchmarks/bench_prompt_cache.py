@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -27,6 +26,8 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
+
+from benchmarks.host_memory import peak_mb  # noqa: E402  (VmHWM: this process's own, not the parent's)
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 SAID = "prompt embeddings from the cache (text encoder not loaded)"
 
@@ -52,19 +53,6 @@ def build(path: str, width: int, layers: int) -> str:
     WanPipeline(tokenizer=tok, text_encoder=te, vae=vae, transformer=transformer,
                 scheduler=FlowMatchEulerDiscreteScheduler(shift=7.0)).save_pretrained(path, safe_serialization=True)
     return path
-
-
-def peak_mb() -> float:
-    """This process's peak resident memory: VmHWM (its own, from its exec: ru_maxrss would carry the
-    parent's peak across fork and exec, and the parent built the 2 GB encoder)."""
-    try:
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def child(model: str, seed: int, out: str) -> None:

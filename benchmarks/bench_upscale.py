@@ -20,7 +20,6 @@ import argparse
 import os
 import sys
 import tempfile
-import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -32,28 +31,7 @@ import torch  # noqa: E402
 from nodes.finishing.upscale import UpscaleVideo  # noqa: E402
 from studio.engine.clip import ArrayClip, Clip  # noqa: E402
 from studio.engine.context import Context, Runtime  # noqa: E402
-
-PAGE = os.sysconf("SC_PAGE_SIZE")
-
-
-def rss() -> int:
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * PAGE
-
-
-class Peak:
-    def __init__(self):
-        self.peak, self.stop = rss(), False
-        threading.Thread(target=self._run, daemon=True).start()
-
-    def _run(self):
-        while not self.stop:
-            self.peak = max(self.peak, rss())
-            time.sleep(0.02)
-
-    def reset(self) -> int:
-        self.peak = now = rss()
-        return now
+from benchmarks.host_memory import Peak, rss  # noqa: E402
 
 
 class NoiseClip(Clip):
@@ -141,7 +119,7 @@ def main():
 
         lw, lh = map(int, args.long_size.split("x"))
         long_up = node_clip(path, NoiseClip(args.long, 24.0, lw, lh), args, device)
-        peak = Peak()
+        peak = Peak(0.02)
         it = long_up.chunks(16)
         next(it)
         base = peak.reset()
