@@ -17,18 +17,13 @@ HOOK = "studio_kept_steps"
 def make_hook(layout: str, skip):
     from diffusers.hooks import ModelHook
 
+    from ..base.hooks import hidden_states_of, no_prediction
+
     class _Skip(ModelHook):
         def new_forward(self, module, *args, **kwargs):
             if not skip():
                 return self.fn_ref.original_forward(*args, **kwargs)
-            x = kwargs["hidden_states"] if "hidden_states" in kwargs else args[0]
-            shape = list(x.shape)
-            shape[-1 if layout == "packed" else 1] = int(module.config.out_channels)
-            zeros = x.new_zeros(shape)
-            if kwargs.get("return_dict", True):
-                from diffusers.models.modeling_outputs import Transformer2DModelOutput
-                return Transformer2DModelOutput(sample=zeros)
-            return (zeros,)
+            return no_prediction(module, hidden_states_of(args, kwargs), layout, kwargs.get("return_dict", True))
     return _Skip()
 
 

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..base.errors import ModelError
-from ..base.hooks import denoiser_hooks
+from ..base.hooks import call_name, call_tracker, denoiser_hooks, no_prediction, prediction_output
 from ..base.registry import all_families
 
 HOOK = "studio_context_windows"
@@ -130,10 +130,7 @@ class ContextWindowsHook:
 
     def _call_name(self) -> str | None:
         """The denoiser call under way as the pipeline names it (``cache_context``: 'cond', 'uncond')."""
-        try:
-            return self.where.context.name
-        except (AttributeError, ValueError):  # no context set: a pipeline that does not name its calls
-            return None
+        return call_name(self.where)
 
     def new_forward(self, module, *args, **kwargs):
         import torch
@@ -149,9 +146,7 @@ class ContextWindowsHook:
             n = x.shape[2]
         want_dict = a.get("return_dict", True)
         if self.skip is not None and self.skip():  # a step a stopped run made (kept_steps.py): its result is
-            shape = list(x.shape)                   # replaced at the step's end, so nothing is computed
-            shape[-1 if self.layout == "packed" else 1] = int(module.config.out_channels)
-            return self._output(x.new_zeros(shape), want_dict)
+            return no_prediction(module, x, self.layout, want_dict)  # replaced at the step's end: not computed
         plan_w, plan_i = self.plan.weights(n), self.plan.windows(n)
         cond = self.cond_for if self.cond_for is not None and self._call_name() == "cond" else None
         if len(plan_i) == 1 and cond is None:
@@ -180,14 +175,7 @@ class ContextWindowsHook:
                 acc = torch.zeros(shape, dtype=torch.float32, device=out.device)
             wt = torch.as_tensor(w / norm[idx], device=out.device)
             self._add(acc, out.float(), wt, idx, n)
-        return self._output(acc.to(out.dtype), want_dict)  # the transformer's own output dtype
-
-    @staticmethod
-    def _output(res, want_dict: bool):
-        if not want_dict:
-            return (res,)
-        from diffusers.models.modeling_outputs import Transformer2DModelOutput
-        return Transformer2DModelOutput(sample=res)
+        return prediction_output(acc.to(out.dtype), want_dict)  # the transformer's own output dtype
 
     def _axis(self) -> int:
         return 1 if self.layout == "packed" else 2
@@ -226,11 +214,6 @@ def _index(idx: np.ndarray, device):
 
 def make_hook(plan: WindowPlan, layout: str, on_window=None, skip=None, cond_for=None):
     from diffusers.hooks import ModelHook
-    from diffusers.hooks.hooks import BaseState, StateManager
-
-    class _NoState(BaseState):
-        def reset(self, *args, **kwargs) -> None:
-            pass
 
     class _Hook(ContextWindowsHook, ModelHook):
         _is_stateful = True  # so the pipeline's cache_context('cond' / 'uncond') reaches ``where``
@@ -238,7 +221,7 @@ def make_hook(plan: WindowPlan, layout: str, on_window=None, skip=None, cond_for
         def __init__(self):
             ModelHook.__init__(self)
             ContextWindowsHook.__init__(self, plan, layout, on_window, skip, cond_for)
-            self.where = StateManager(_NoState)
+            self.where = call_tracker()
 
         def reset_state(self, module):
             return module

@@ -64,17 +64,14 @@ def fun_condition(pipe, control: np.ndarray, start: np.ndarray | None):
 def _make_hook(cond, image_dim: int | None):
     from diffusers.hooks import ModelHook
 
+    from ...base.hooks import hidden_states_of, with_hidden_states
+
     class _Fun(ModelHook):
         def new_forward(self, module, *args, **kwargs):
             import torch
-            key = "hidden_states" if "hidden_states" in kwargs else None
-            x = kwargs[key] if key else args[0]
-            y = cond.to(x.device, x.dtype).expand(x.shape[0], -1, -1, -1, -1)
-            x = torch.cat([x, y], dim=1)
-            if key:
-                kwargs = dict(kwargs, hidden_states=x)
-            else:
-                args = (x,) + tuple(args[1:])
+            x = hidden_states_of(args, kwargs)
+            x = torch.cat([x, cond.to(x.device, x.dtype).expand(x.shape[0], -1, -1, -1, -1)], dim=1)
+            args, kwargs = with_hidden_states(args, kwargs, x)
             if image_dim and kwargs.get("encoder_hidden_states_image") is None:
                 ehs = kwargs.get("encoder_hidden_states")
                 kwargs["encoder_hidden_states_image"] = torch.zeros(x.shape[0], CLIP_TOKENS, image_dim, device=x.device,

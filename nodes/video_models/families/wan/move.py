@@ -101,38 +101,27 @@ def takes_tracks(pipe) -> bool:
 
 def _make_hook(cells: np.ndarray, latent_channels: int):
     from diffusers.hooks import ModelHook
-    from diffusers.hooks.hooks import BaseState, StateManager
 
-    class _NoState(BaseState):
-        def reset(self, *args, **kwargs) -> None:
-            pass
+    from ...base.hooks import call_name, call_tracker, hidden_states_of, with_hidden_states
 
     class _Move(ModelHook):
         _is_stateful = True  # so the pipeline's cache_context('cond' / 'uncond') reaches ``where``
 
         def __init__(self):
             super().__init__()
-            self.where = StateManager(_NoState)
+            self.where = call_tracker()
             self.edited = 0  # conditional calls given the carried features
 
         def reset_state(self, module):
             return module
 
         def new_forward(self, module, *args, **kwargs):
-            try:
-                name = self.where.context.name
-            except (AttributeError, ValueError):
-                name = None
-            if name == "cond":
+            if call_name(self.where) == "cond":
                 import torch
-                key = "hidden_states" if "hidden_states" in kwargs else None
-                x = kwargs[key] if key else args[0]
+                x = hidden_states_of(args, kwargs)
                 y0 = latent_channels + MASK_CHANNELS
-                x = torch.cat([x[:, :y0], carry_features(x[:, y0:], cells)], dim=1)
-                if key:
-                    kwargs = dict(kwargs, hidden_states=x)
-                else:
-                    args = (x,) + tuple(args[1:])
+                args, kwargs = with_hidden_states(args, kwargs,
+                                                  torch.cat([x[:, :y0], carry_features(x[:, y0:], cells)], dim=1))
                 self.edited += 1
             return self.fn_ref.original_forward(*args, **kwargs)
     return _Move()
