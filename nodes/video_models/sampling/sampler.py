@@ -89,9 +89,11 @@ class Sampler:
     above one (a take continued: continuation.py), the window's first ``lead`` frames as made by the
     window before ([lead, H, W, C]).
 
-    Inside the pipeline nothing is added per step that the direct call does not do: no host
-    sync (previews are copied without blocking), no copy of the latents; the block hooks that
-    make Stop work inside a step read a flag."""
+    Inside the pipeline little is added per step that the direct call does not do: no host sync
+    (previews are copied without blocking); one copy of the latents on the device and of the
+    scheduler's small tensors, kept for a Stop to resume from (runs/kept_steps.py; families that
+    declare a window layout, and context-window takes); the block hooks that make Stop work inside a
+    step read a flag."""
 
     def __init__(self, ctx, ref: VideoModelRef, task: str, text: bool = True):
         from .draft import apply_draft
