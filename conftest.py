@@ -57,6 +57,69 @@ def pytest_cmdline_main(config):
         o.dist = "loadfile"
 
 
+# A test that hangs must end the run's wait, never prolong it. pytest-timeout's thread cannot act while
+# a C call holds the GIL (a hang of that kind left CI waiting to its 90-minute limit with no word), and
+# under xdist what it prints goes nowhere; faulthandler's watchdog is a C thread that needs no GIL.
+# Each test is armed a few seconds before its pytest-timeout: the stacks of every thread go to the real
+# stderr and the process exits; xdist then reports the worker crashed and (--dist loadfile) gives the
+# rest of that file to a fresh worker. A test that crashes its worker is reported "rerun" the first time
+# and failed the second (:func:`pytest_handlecrashitem`): a hang that happens twice is a finding.
+HANG_MARGIN_S = 5
+_REAL_STDERR: list[int] = []  # a copy of fd 2, taken before any test captures it
+_CRASHED: set[str] = set()
+
+
+def _timeout_of(item) -> float:
+    """The item's pytest-timeout (its marker, else --timeout or the ini), 0 for none."""
+    try:
+        from pytest_timeout import _get_item_settings
+        return float(_get_item_settings(item).timeout or 0)
+    except Exception:  # noqa: BLE001 - pytest-timeout absent or changed: the ini value alone
+        try:
+            return float(item.config.getini("timeout") or 0)
+        except (ValueError, TypeError):
+            return 0.0
+
+
+def pytest_configure(config):
+    if not _REAL_STDERR:
+        _REAL_STDERR.append(os.dup(2))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    import faulthandler
+    limit = _timeout_of(item)
+    armed = bool(limit and _REAL_STDERR)
+    if armed:
+        os.write(_REAL_STDERR[0], b"")  # the fd is still open (a test could have closed it)
+        faulthandler.dump_traceback_later(max(limit - HANG_MARGIN_S, 1.0), exit=True, file=_REAL_STDERR[0])
+    try:
+        return (yield)
+    finally:
+        if armed:
+            faulthandler.cancel_dump_traceback_later()
+
+
+@pytest.hookimpl(optionalhook=True)  # xdist's: a worker died while running ``crashitem``
+def pytest_handlecrashitem(crashitem, report, sched):
+    if crashitem not in _CRASHED:
+        _CRASHED.add(crashitem)
+        report.outcome = "rerun"  # --dist loadfile gives the test back to a fresh worker: its second run counts
+        report.studio_rerun = True
+        return
+    # the second crash: a failure, and not run a third time (--dist loadfile put the whole file back)
+    for unit in getattr(sched, "workqueue", {}).values():
+        if crashitem in unit:
+            unit[crashitem] = True
+
+
+def pytest_report_teststatus(report, config):
+    if getattr(report, "studio_rerun", False):
+        return "rerun", "R", ("RERUN", {"yellow": True})
+    return None
+
+
 @pytest.hookimpl(optionalhook=True)  # a hook of xdist's: unknown under -p no:xdist
 def pytest_xdist_auto_num_workers(config):
     """``-n auto``: the cores this process may use (psutil's physical count reads 1 on some 2-vCPU
