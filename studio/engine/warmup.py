@@ -8,7 +8,9 @@ holds the GIL in its C parts, so two of them are made cheap for the GUI thread:
 - the dynamic loader maps and relocates torch's 100+ MB libraries while Python's import holds the
   GIL (a 150-450 ms stall of the GUI thread); :func:`preload_libraries` has libc's ``dlopen``
   load them first through a ctypes foreign call, which releases the GIL, so the import that
-  follows finds them loaded;
+  follows finds them loaded. PyAV's bundled FFmpeg (``av.libs``, 70 MB) likewise: its import on
+  this thread stalled the GUI thread 80-120 ms when a run began as the window opened
+  (benchmarks/bench_gui_stall_template.py --at-once);
 - the Python part of the import is bytecode: the GUI thread takes the GIL back every switch
   interval (``configure_gil``: 1 ms).
 
@@ -46,11 +48,27 @@ def _torch_libraries() -> list[str]:
     return out
 
 
-def preload_libraries(paths: list[str] | None = None) -> list[str]:
-    """``dlopen`` each library with the GIL released (ctypes releases it around a foreign call;
-    Python's own import of an extension does not). Returns those loaded. Linux and macOS; a
-    library that fails to load is left to the import, which will say why."""
-    if sys.platform not in ("linux", "darwin") or "torch" in sys.modules:
+def bundled_libraries(package: str) -> list[str]:
+    """The native libraries a wheel carries beside ``package`` (auditwheel's ``<package>.libs``
+    folder: PyAV's FFmpeg, say), without importing it; biggest first, so one ``dlopen`` maps a
+    library with the siblings it needs."""
+    try:
+        spec = importlib.util.find_spec(package)
+    except (ImportError, ValueError):
+        return []
+    if spec is None or not spec.submodule_search_locations:
+        return []
+    folder = os.path.join(os.path.dirname(list(spec.submodule_search_locations)[0]), package + ".libs")
+    found = glob.glob(os.path.join(folder, "*.so*")) + glob.glob(os.path.join(folder, "*.dylib"))
+    return sorted(found, key=lambda p: -os.path.getsize(p))
+
+
+def preload_libraries(paths: list[str] | None = None, package: str = "torch") -> list[str]:
+    """``dlopen`` each library (torch's by default) with the GIL released (ctypes releases it
+    around a foreign call; Python's own import of an extension does not), unless ``package`` is
+    imported already. Returns those loaded. Linux and macOS; a library that fails to load is
+    left to the import, which will say why."""
+    if sys.platform not in ("linux", "darwin") or package in sys.modules:
         return []
     import ctypes
     try:
@@ -79,6 +97,7 @@ def warm_up(type_ids=(), registry=None) -> float:
             preload_libraries()
             from .device import available_devices
             available_devices()  # imports torch with the thread policy chosen before
+            preload_libraries(bundled_libraries("av"), package="av")
             import av  # noqa: F401 - the decoders and encoders every video node uses
             _done.set()
         if registry is not None:
