@@ -3,7 +3,8 @@ the other, and prints one JSON line per case and verb to the real stdout.
 
     python fuzz_driver.py ROOT CASE_SECONDS FILE[:norender] ...
 
-Started by test_fuzz.py in a subprocess with a memory limit (RLIMIT_AS) and a time limit, so a
+Started by test_fuzz.py in a subprocess with a memory limit (RLIMIT_AS, set by this driver first
+thing) and a time limit, so a
 crash or a hang loses one batch, and the last line printed says which case it was on. Each case
 has its own alarm (SIGALRM), so a hang inside a batch is reported as a hang of that case."""
 from __future__ import annotations
@@ -26,7 +27,19 @@ def _alarm(signum, frame):
     raise Hang()
 
 
+def _limit_memory() -> None:
+    """The address-space limit the test asks for (STUDIO_FUZZ_AS_LIMIT bytes), set here before torch
+    maps anything: the test used to set it in subprocess's preexec_fn, which runs Python in a forked
+    child of a many-threaded worker before exec; a child stuck there keeps the worker's xdist pipes
+    open, and a worker killed by its timeout then left the whole run waiting."""
+    limit = int(os.environ.get("STUDIO_FUZZ_AS_LIMIT", "0"))
+    if limit > 0:
+        import resource
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
 def main() -> None:
+    _limit_memory()
     root, case_s, files = sys.argv[1], float(sys.argv[2]), sys.argv[3:]
     sys.path.insert(0, root)
     os.environ.setdefault("STUDIO_NO_AUDIO_DEVICE", "1")
