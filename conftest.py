@@ -81,9 +81,17 @@ def _timeout_of(item) -> float:
             return 0.0
 
 
+RUN_LIMIT_S = 3000  # a parallel run's controller gives up after 50 minutes (CI stops at 90), saying where
+
+
 def pytest_configure(config):
     if not _REAL_STDERR:
         _REAL_STDERR.append(os.dup(2))
+    if getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput"):
+        # the controller runs no test itself: one watchdog for the whole run, in case something keeps
+        # it waiting on a worker that will never answer (a dead worker's pipe held open by a child)
+        import faulthandler
+        faulthandler.dump_traceback_later(RUN_LIMIT_S, exit=True, file=_REAL_STDERR[0])
 
 
 @pytest.hookimpl(wrapper=True)
