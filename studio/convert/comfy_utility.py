@@ -1,8 +1,10 @@
 """ComfyUI's video utilities as Studio's own nodes: an output fed from a Load Video through SAM 3
 (Segment by phrase), Depth Anything (Depth), SDPose / DWPose (Detect People + Pose Estimate + Draw
-Pose) or FILM / RIFE (Frame Interpolation) becomes Load Video -> those nodes -> Save Video (or a
-Preview for a mask). Each utility's model is chosen on Studio's Load Preprocessor (a Hugging Face
-folder): ComfyUI's single file is named in the note, not set (another format).
+Pose), FILM / RIFE (Frame Interpolation) or an upscale model (Upscale Video) becomes Load Video ->
+those nodes -> Save Video (or a Preview for a mask). Each preprocessor's model is chosen on Studio's
+Load Preprocessor (a Hugging Face folder): ComfyUI's single file is named in the note, not set
+(another format). An upscaler file is the same file in both (ComfyUI's upscale_models/, read by
+spandrel): Upscale Video is given its name.
 
 Plain data: the builder (comfy_map._Builder) makes the nodes; nothing of ComfyUI is run."""
 from __future__ import annotations
@@ -23,6 +25,7 @@ UTILITIES = {
     "FrameInterpolate": ("frame interpolation", None),
     "FILM VFI": ("frame interpolation (FILM)", None),
     "RIFE VFI": ("frame interpolation (RIFE)", None),
+    "ImageUpscaleWithModel": ("upscale (learned upscaler)", None),
 }
 ENDS = ("SaveVideo", "SaveAnimatedWEBP", "SaveAnimatedPNG", "SaveWEBM", "VHS_VideoCombine", "MaskPreview",
         "PreviewImage", "SaveImage")
@@ -82,6 +85,10 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
                              (pose_model, "model")), "pose"
         elif n.cls == "SDPoseDrawKeypoints":
             cur, out = _node(b, "preprocess.draw_pose", {}, n, (cur, out, "pose"), (clip, "video", "like")), "video"
+        elif n.cls == "ImageUpscaleWithModel":
+            cur, out = _node(b, "finishing.upscale", {"model": model or ""}, n, (cur, out, "video")), "video"
+            if not model:
+                said.append(f"{what}: the workflow names no upscaler file: choose one on Upscale Video ('model')")
         else:  # frame interpolation
             factor = wf.value(n, "multiplier") or n.widgets.get("multiplier") or (n.raw[0] if isinstance(n.raw, list)
                                                                                  and n.raw else 2)
@@ -112,7 +119,8 @@ def _node(b, type_id: str, params: dict, at: CNode, *wires) -> str:
 def _model(wf: Workflow, n: CNode, used: set) -> str | None:
     """The file of the model a utility reads (its loader's first text setting; the loader is
     then converted: the file named in the note)."""
-    src = next((wf.source(n, k) for k in ("model", "da3_model", "interp_model", "pose_model") if k in n.links), None)
+    src = next((wf.source(n, k) for k in ("model", "da3_model", "interp_model", "pose_model", "upscale_model")
+                if k in n.links), None)
     if src is None:
         return None
     used.add(src.id)

@@ -29,6 +29,7 @@ TASKS = {
     "template_ltx2_3_style_transition": ('keyframe video', 'LTX-2', 'ltx2', ('keyframe_1', 'keyframe_2')),
     "text_to_video_wan": ('text to video', 'Wan 2.1', 'text_to_video', ()),
     "txt_to_image_to_video": ('image to video', 'Stable Video Diffusion', None, ()),  # its start image is a text-to-image pass
+    "utility-gan_upscaler": ('upscale (learned upscaler)', 'utility', None, ('video',)),  # the same upscaler file: named on Upscale Video
     "utility_depth_anything3_video_depth_estimation": ('depth (Depth Anything 3)', 'utility', None, ('video',)),
     "utility_sdpose_multi_person_video": ('pose (SDPose) + draw the pose', 'utility', None, ('video',)),
     "utility_sdpose_ood_video_to_pose_map": ('pose (SDPose) + draw the pose', 'utility', None, ('video',)),
@@ -107,6 +108,7 @@ NOTHING = {  # video templates that make nothing Studio can hold (said in the Lo
 }
 PREFIXES = ("video_", "wan2.1_", "text_to_video_wan", "image_to_video_wan", "ltxv_", "hunyuan_video_", "template_ltx2_",
             "template_image_speech_to_video", "txt_to_image_to_video", "utility_")
+VIDEO_UTILITIES = ("utility-gan_upscaler",)  # named with a dash, unlike the others
 
 
 def _names():
@@ -114,7 +116,9 @@ def _names():
     names = []
     for f in sorted(os.listdir(TEMPLATES)):
         name = f[:-5]
-        if f.endswith(".json") and name.startswith(PREFIXES) and not (
+        if name in VIDEO_UTILITIES:
+            names.append(name)
+        elif f.endswith(".json") and name.startswith(PREFIXES) and not (
                 name.startswith("utility") and ("image" in name or "video" not in name and "interpolation" not in name)):
             names.append(name)
     return names
@@ -147,6 +151,20 @@ def test_every_video_template_keeps_its_task_family_and_inputs():
     print(f"\n{len(names)} video templates converted in {elapsed:.2f} s: {kept} as Studio generators, "
           f"{utilities} as Studio utilities, {said} held with one sentence, {len(NOTHING)} nothing")
     assert not changed, "\n".join(changed)
+
+
+def test_the_gan_upscaler_becomes_load_upscale_save_with_its_file():
+    """ComfyUI's GAN upscaler (LoadVideo -> GetVideoComponents -> ImageUpscaleWithModel with an
+    UpscaleModelLoader -> CreateVideo -> SaveVideo): Studio's Upscale Video reads the same file from a
+    models folder's upscale_models/, so it is given the file's name; the clip's audio goes through."""
+    conv = _convert("utility-gan_upscaler")
+    types = {nid: n.type_id for nid, n in conv.graph.nodes.items()}
+    assert sorted(types.values()) == ["finishing.upscale", "io.load_video", "io.save_video"]
+    up = next(n for n in conv.graph.nodes.values() if n.type_id == "finishing.upscale")
+    assert up.params["model"] == "RealESRGAN_x4plus.safetensors"
+    wires = {(types[l.src], types[l.dst]) for l in conv.graph.links}
+    assert wires == {("io.load_video", "finishing.upscale"), ("finishing.upscale", "io.save_video")}
+    assert not any("UpscaleModelLoader" in line or "ImageUpscaleWithModel" in line for line in conv.log), conv.log
 
 
 def test_the_table_covers_the_package():
