@@ -149,3 +149,61 @@ def test_the_encoder_waits_on_disk_and_a_pipeline_that_needs_it_loads_it(wan_dir
     pipe = ref.pipeline("t2v")  # every other use: loaded, into the pipelines made before
     assert loads.count("T5EncoderModel") == 1 and pipe.text_encoder is not None
     assert ref.module.text_encoder is pipe.text_encoder and ref.shared.text_loader is None
+
+
+def _still_png(tmp_path) -> str:
+    import cv2
+    from .tiny import still
+    p = str(tmp_path / "still.png")
+    cv2.imwrite(p, (still(32, 32)[..., ::-1] * 255).astype(np.uint8))
+    return p
+
+
+def _other_graph(kind: str, model: str, seed: int, source: str) -> Graph:
+    """Image to Video on a tiny Wan I2V folder (a still from Load Image), or Video to Video on the
+    tiny Wan (a Shapes clip): the prompt, its negative and every setting but the seed fixed."""
+    g = Graph()
+    g.add_node("video_models.load", {"model": model}, node_id="load")
+    common = {"width": 16, "height": 16, "steps": 2, "guidance": 3.0, "prompt": "a fox", "negative_prompt": "blurry",
+              "seed": seed, "previews": False, "preview_size": "off"}
+    if kind == "i2v":
+        g.add_node("io.load_image", {"path": source}, node_id="src")
+        g.add_node("video_models.image_to_video", dict(common, frames=5), node_id="gen")
+        g.connect("src", "image", "gen", "image")
+    else:
+        g.add_node("source.shapes", {"frames": 5, "width": 16, "height": 16}, node_id="src")
+        g.add_node("video_models.video_to_video", dict(common, strength=0.5), node_id="gen")
+        g.connect("src", "video", "gen", "video")
+    g.connect("load", "model", "gen", "model")
+    g.settings["device"] = "cpu"
+    return g
+
+
+@pytest.mark.parametrize("kind", ["i2v", "v2v"])
+def test_image_and_video_to_video_load_no_encoder_for_a_cached_prompt(kind, wan_dir, cache_env, monkeypatch,
+                                                                     encodes, loads, tmp_path):
+    """Image to Video and Video to Video as Text to Video: a second render with only the seed changed
+    reads the prompt's embeddings from the cache and never loads the text encoder; its frames are
+    those of a render with the cache off."""
+    if kind == "i2v":
+        from .tiny_i2v import build_wan_i2v
+        model, source = build_wan_i2v(str(tmp_path / "wan_i2v")), _still_png(tmp_path)
+    else:
+        model, source = wan_dir, ""
+
+    def render(seed):
+        msgs = []
+        r = Executor().run(_other_graph(kind, model, seed, source), targets=["gen"],
+                           on_event=lambda e: msgs.append(e.text) if isinstance(e, NodeMessage) else None)
+        clip = r.value("gen")
+        return np.asarray(clip.chunk(0, clip.n_frames)), msgs
+    monkeypatch.setenv("STUDIO_PROMPT_CACHE_GB", "0")
+    plain, _ = render(2)
+    monkeypatch.setenv("STUDIO_PROMPT_CACHE_GB", "1")
+    encodes.clear(), loads.clear()
+    _first, msgs1 = render(1)
+    assert len(encodes) == 2 and SAID not in msgs1 and loads.count("T5EncoderModel") == 1
+    encodes.clear(), loads.clear()
+    second, msgs2 = render(2)
+    assert encodes == [] and SAID in msgs2 and "T5EncoderModel" not in loads
+    assert np.array_equal(second, plain)

@@ -199,7 +199,8 @@ class VideoModelRef(ModelRef):
             pipe = base
         else:
             fam.refuse_pipeline(task, base.components, base.config, self.path)  # in the family's words
-            missing = [n for n in _required_components(cls) if base.components.get(n) is None]
+            waiting = {"text_encoder"} if not text and self.shared.text_loader is not None else set()  # cached prompts
+            missing = [n for n in _required_components(cls) if base.components.get(n) is None and n not in waiting]
             if missing:
                 raise ModelError(f"model '{self.path}' has no {', '.join(missing)} component, which "
                                  f"{TASKS[task]} with {fam.title} ({cls_name}) needs")

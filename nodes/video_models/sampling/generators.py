@@ -193,6 +193,13 @@ class GeneratorNode(Node):
             say()
         return clip
 
+    def _prompts_cached(self, ctx, model, prompt: str) -> bool:
+        """Every prompt of this run (the prompt and the node's negative) in the prompt-embedding cache,
+        whole: the model's text encoder is then not loaded for it (prompt_cache.py)."""
+        from .prompt_cache import all_cached
+        return bool(prompt.strip()) and all_cached(ctx, _video_model(model), self.task, prompt,
+                                                   ctx.params.negative_prompt)
+
     def _text_kwargs(self, ctx, s, prompt, negative, features=None, cache: bool = True) -> dict:
         if features is None:
             from .prompt_cache import text_kwargs  # the prompt-embedding cache (issue 60)
@@ -240,7 +247,7 @@ class ImageToVideo(GeneratorNode):
 
     def run(self, ctx, model, image, prompt=None, last_image=None, tracks=None, **keys):
         from ..takes.keyframes import last_frame
-        s, n, win, fps = self._start(ctx, model)
+        s, n, win, fps = self._start(ctx, model, text=not self._prompts_cached(ctx, model, prompt_of(ctx, prompt)))
         window = win  # one pipeline call's frames, before a long take is planned
         keyed = self._keyframes(ctx, s, n, win, keys)
         last = last_frame(ctx, s, last_image)
@@ -367,7 +374,7 @@ class VideoToVideo(GeneratorNode):
 
     def run(self, ctx, model, video, prompt=None):
         from .sampler import filter_kwargs, to_pil
-        s, _, _, fps = self._start(ctx, model)
+        s, _, _, fps = self._start(ctx, model, text=not self._prompts_cached(ctx, model, prompt_of(ctx, prompt)))
         p = ctx.params
         n_in = len(video)
         n = min(n_in, p.frames) if p.frames else n_in
