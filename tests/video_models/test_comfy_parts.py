@@ -289,3 +289,39 @@ def test_a_gguf_denoiser_and_a_scaled_fp8_text_encoder(comfy, want, tmp_path):
     db = tf.psnr(want, _frames(one))
     print(f"GGUF Q8_0 denoiser + scaled fp8 UMT5: {db:.1f} dB against the fp32 folder's frames")
     assert db >= 40
+
+
+def test_the_text_encoder_file_is_not_read_for_a_cached_prompt(comfy, tmp_path, monkeypatch):
+    """Issue 60 item 2 with ComfyUI's files: while the prompt-embedding cache is on, the UMT5 part file
+    waits on disk; the first render reads it (its prompt is not cached), a second with only the seed
+    changed never does, and makes the frames of a render with the cache off."""
+    import numpy as np
+
+    from nodes.video_models.families.wan import parts as wan_parts
+    from nodes.video_models.files import parts as parts_mod
+    from studio.engine.executor import Executor
+    _folder, files = comfy
+    read = []
+    real = parts_mod.load_part
+    for mod in (parts_mod, wan_parts):  # each part file read: the loader's own and Wan's (its name imported)
+        monkeypatch.setattr(mod, "load_part", lambda part, dt: read.append(part.component) or real(part, dt))
+    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "cache"))
+
+    def render(seed):
+        g = tp.t2v_graph(PROMPT, model=files["denoiser"], text_encoder=files["text_encoder"], vae=files["vae"])
+        g.nodes["gen"].params["seed"] = seed
+        said = []
+        clip = Executor().run(g, targets=["gen"], device="cpu", use_cache=False, on_event=said.append).value("gen")
+        return np.asarray(clip.chunk(0, clip.n_frames)), " ".join(str(getattr(e, "text", "")) for e in said)
+    monkeypatch.setenv("STUDIO_PROMPT_CACHE_GB", "0")
+    plain, _ = render(2)
+    assert read.count("text_encoder") == 1
+    monkeypatch.setenv("STUDIO_PROMPT_CACHE_GB", "1")
+    read.clear()
+    render(1)
+    assert read.count("text_encoder") == 1  # read when its prompt was not cached
+    read.clear()
+    second, text = render(2)
+    assert "text_encoder" not in read and "text encoder not loaded" in text
+    assert "read when a prompt is not in the prompt cache" in text
+    assert np.array_equal(second, plain)

@@ -191,15 +191,21 @@ def parts_words(parts: dict[str, Part]) -> str:
     return "; ".join(f"{PART_TITLES[c]} {p.what}, {describe(p.wf)}" for c, p in parts.items())
 
 
-def part_components(parts: dict[str, Part], base: str, torch_dtype, info) -> dict:
+def part_components(parts: dict[str, Part], base: str, torch_dtype, info, waiting: tuple = ()) -> dict:
     """The parts (checked by check_parts) loaded to replace a base folder's components
-    (from_pretrained's keyword arguments); a text encoder with its tokenizer inside brings it."""
+    (from_pretrained's keyword arguments); a text encoder with its tokenizer inside brings it.
+    A component in ``waiting`` is left on disk (its tokenizer still comes): loading/deferred_text.py
+    loads it when a prompt is not in the prompt-embedding cache."""
     out = {}
     for c, part in parts.items():
         if c == "text_encoder":
             tok = tokenizer_for(part, base)
             if tok is not None:
                 out["tokenizer"] = tok
+        if c in waiting:
+            info(f"{PART_TITLES[c]}: {part.words} (instead of the base folder's; read when a prompt is not in "
+                 "the prompt cache)")
+            continue
         out[c] = load_part(part, torch_dtype)
         info(f"{PART_TITLES[c]}: {part.words} (instead of the base folder's)")
     return out

@@ -1,5 +1,6 @@
-"""The text encoder loaded only when a prompt needs it (issue 60 item 2): a Wan diffusers folder is
-loaded without its text encoder while the prompt-embedding cache is on
+"""The text encoder loaded only when a prompt needs it (issue 60 item 2): a Wan diffusers folder, or
+a Wan model given its text encoder as a part file (ComfyUI's umt5_xxl file), is loaded without its
+text encoder while the prompt-embedding cache is on
 (sampling/prompt_cache.py); the first prompt that is not in the cache loads it
 (VideoModelRef.load_text_encoder), so a run whose prompts are all cached never reads the
 encoder's file. Memory modes that rewrite the weights at load (block offload, fp8) load it at
@@ -31,12 +32,38 @@ class Waiting:
         return self.load()
 
 
+def can_wait(index: dict) -> bool:
+    """Whether this pipeline's text encoder may wait on disk: the cache on and a Wan pipeline (the
+    pipelines whose prompt embeddings sampling/prompt_cache.py keeps)."""
+    return cache_gb() > 0 and str(index.get("_class_name", "")).startswith("Wan")
+
+
+def wan_waits(fam, parts: dict) -> tuple:
+    """The components a Wan model given as ComfyUI's files leaves on disk: its text encoder file
+    while the cache is on (families/wan/parts.py builds the pipeline without it); () otherwise."""
+    wan = str(getattr(fam, "t2v", None) or getattr(fam, "i2v", None) or "").startswith("Wan")
+    return ("text_encoder",) if cache_gb() > 0 and wan and parts.get("text_encoder") else ()
+
+
+def defer_part(index: dict, part, torch_dtype, kwargs: dict) -> Waiting | None:
+    """The text encoder's part file (a checked files.parts.Part) left on disk when it can wait:
+    ``kwargs`` get ``text_encoder=None`` and its loader is returned; else None."""
+    if part is None or not can_wait(index):
+        return None
+    kwargs["text_encoder"] = None
+
+    def load():
+        from ..files.parts import load_part
+        return load_part(part, torch_dtype)
+    return Waiting(load, os.path.getsize(part.wf.path))
+
+
 def defer(index: dict, path: str, parts: dict, torch_dtype, kwargs: dict) -> Waiting | None:
     """When the text encoder of this folder can wait (a Wan pipeline, its text_encoder/ a
     transformers model of the folder, not a part file, the cache on): ``kwargs`` get
     ``text_encoder=None`` and the loader is returned; else None."""
     entry = index.get("text_encoder")
-    if (cache_gb() <= 0 or not str(index.get("_class_name", "")).startswith("Wan") or parts.get("text_encoder")
+    if (not can_wait(index) or parts.get("text_encoder")
             or not (isinstance(entry, list) and len(entry) == 2 and entry[0] == "transformers")
             or not os.path.isdir(os.path.join(path, "text_encoder"))):
         return None

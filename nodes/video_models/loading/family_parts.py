@@ -35,15 +35,18 @@ def denoiser_config(diffusers, fam, wf):
     return _reader(fam).denoiser_config(diffusers, fam, wf)
 
 
-def build_pipeline(diffusers, fam, wf, files: dict[str, str], torch_dtype, info, second: str | None = None):
+def build_pipeline(diffusers, fam, wf, files: dict[str, str], torch_dtype, info, second: str | None = None,
+                   waiting: tuple = ()):
     """(pipeline, weights in words, model_index-like dict, parts) from a denoiser file and its parts' files
-    (``second``: Wan 2.2 A14B's other expert; a second file for another family is refused, wan22.py)."""
+    (``second``: Wan 2.2 A14B's other expert; a second file for another family is refused, wan22.py;
+    ``waiting``: components left on disk, asked of Wan only: deferred_text.wan_waits)."""
     if _reader(fam) is None:
         denoiser_config(diffusers, fam, wf)  # refused, saying what to give
+    more = {"waiting": waiting} if waiting else {}
     if second:
         fam.one_denoiser(wf.path, second)  # refused unless the family has two experts
-        return _reader(fam).build_pipeline(diffusers, fam, wf, files, torch_dtype, info, second)
-    return _reader(fam).build_pipeline(diffusers, fam, wf, files, torch_dtype, info)
+        return _reader(fam).build_pipeline(diffusers, fam, wf, files, torch_dtype, info, second, **more)
+    return _reader(fam).build_pipeline(diffusers, fam, wf, files, torch_dtype, info, **more)
 
 
 def denoiser_tensors(fam, wf):

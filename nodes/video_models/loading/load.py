@@ -327,9 +327,16 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
     diffusers = diffusers_offline()
     later = None  # the text encoder's loader while it waits for a prompt not in the cache (deferred_text.py)
     if index is None:  # no folder: the denoiser file and its parts' files (ComfyUI's loaders)
+        from .deferred_text import defer_part, wan_waits
         from .family_parts import build_pipeline
+        waits = wan_waits(fam, parts)
         pipe, weights, index, checked = build_pipeline(diffusers, fam, single, parts, torch_dtype, info,
-                                                       second)
+                                                       second, waiting=waits)
+        if waits:
+            later = defer_part(index, checked["text_encoder"], torch_dtype, {})
+            if later is None:  # not a pipeline whose prompts are cached after all: loaded now
+                from ..files.parts import load_part
+                pipe.register_modules(text_encoder=load_part(checked["text_encoder"], torch_dtype))
     else:
         pipe, weights, checked, later = _from_folder(diffusers, path, index, files, fam, single, parts, torch_dtype,
                                                      info, second)
@@ -392,11 +399,12 @@ def _from_folder(diffusers, path: str, index: dict, files: list[str], fam: Famil
     if experts:
         kwargs.update(fam.folder_experts(diffusers, index, path, experts, torch_dtype, info))
         weights = f"{weights}; {experts.short}"
+    from .deferred_text import can_wait, defer, defer_part
+    te_part = checked.get("text_encoder") if can_wait(index) else None  # ComfyUI's umt5 file waits on disk too
     if checked:
         from ..files.parts import part_components
-        kwargs.update(part_components(checked, path, torch_dtype, info))
-    from .deferred_text import defer
-    later = defer(index, path, parts, torch_dtype, kwargs)
+        kwargs.update(part_components(checked, path, torch_dtype, info, waiting=("text_encoder",) if te_part else ()))
+    later = defer_part(index, te_part, torch_dtype, kwargs) or defer(index, path, parts, torch_dtype, kwargs)
     try:
         pipe = cls.from_pretrained(path, dtype=torch_dtype, use_safetensors=True, local_files_only=True,
                                    **kwargs)

@@ -83,10 +83,11 @@ def denoiser_config(diffusers, fam: Family, wf: WeightFile) -> tuple[str, dict, 
 
 
 def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str], torch_dtype, info,
-                   second: str | None = None):
+                   second: str | None = None, waiting: tuple = ()):
     """(pipeline, weights in words, model_index-like dict) from a denoiser file and its parts' files
     (``second``: Wan 2.2 A14B's other expert, wan22.py), with no folder: every part checked before
-    the first is loaded."""
+    the first is loaded. A component in ``waiting`` (the text encoder, while the prompt-embedding
+    cache is on) is left on disk: the loader reads it when a prompt is not cached."""
     missing = [PART_TITLES[c] for c in ("text_encoder", "vae") if c not in files]
     cls_name, cfg, named = denoiser_config(diffusers, fam, wf)
     experts = wan22.check_experts(diffusers, fam, wf, second, cfg)
@@ -114,8 +115,9 @@ def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str]
     comps = {"transformer": den, "tokenizer": tokenizer,
              "scheduler": getattr(diffusers, scheduler["_class_name"]).from_config(scheduler)}
     for c, part in parts.items():
-        comps[c] = load_part(part, torch_dtype)
-        info(f"{PART_TITLES[c]}: {part.words}" + (", tokenizer from the file" if c == "text_encoder" else ""))
+        comps[c] = None if c in waiting else load_part(part, torch_dtype)
+        info(f"{PART_TITLES[c]}: {part.words}" + (", tokenizer from the file" if c == "text_encoder" else "")
+             + ("; read when a prompt is not in the prompt cache" if c in waiting else ""))
     if cls_name == "WanVACETransformer3DModel":
         pipe_cls = "WanVACEPipeline"
     elif cfg["in_channels"] != cfg["out_channels"]:  # image to video: Wan 2.1's (CLIP vision) or Wan 2.2 A14B's
