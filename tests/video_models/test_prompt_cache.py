@@ -207,3 +207,39 @@ def test_image_and_video_to_video_load_no_encoder_for_a_cached_prompt(kind, wan_
     second, msgs2 = render(2)
     assert encodes == [] and SAID in msgs2 and "T5EncoderModel" not in loads
     assert np.array_equal(second, plain)
+
+
+@pytest.mark.parametrize("family", ["ltx", "cogvideox"])
+def test_ltx_and_cogvideox_prompts_are_cached_too(family, request, cache_env, monkeypatch, encodes):
+    """LTX-Video (its embeddings with their attention masks) and CogVideoX (Wan's shape) through the
+    same cache (base/prompt_recipes.py): the second render with only the seed changed runs no encoder,
+    loads none, and makes the frames of a render with the cache off."""
+    from transformers import T5EncoderModel
+    model = request.getfixturevalue(f"{family}_dir")
+    loaded = []
+    real = T5EncoderModel.from_pretrained.__func__
+    monkeypatch.setattr(T5EncoderModel, "from_pretrained",
+                        classmethod(lambda k, *a, **kw: loaded.append(1) or real(k, *a, **kw)))
+
+    def render(seed):
+        g = Graph()
+        g.add_node("video_models.load", {"model": model}, node_id="load")
+        g.add_node("video_models.text_to_video", {"frames": 9, "width": 32, "height": 32, "steps": 2, "guidance": 3.0,
+                                                  "prompt": "a fox", "negative_prompt": "blurry", "seed": seed,
+                                                  "previews": False, "preview_size": "off"}, node_id="gen")
+        g.connect("load", "model", "gen", "model")
+        g.settings["device"] = "cpu"
+        msgs = []
+        clip = Executor().run(g, targets=["gen"], on_event=lambda e: msgs.append(e.text)
+                              if isinstance(e, NodeMessage) else None).value("gen")
+        return np.asarray(clip.chunk(0, clip.n_frames)), msgs
+    monkeypatch.setenv("STUDIO_PROMPT_CACHE_GB", "0")
+    plain, _ = render(2)
+    monkeypatch.setenv("STUDIO_PROMPT_CACHE_GB", "1")
+    encodes.clear(), loaded.clear()
+    render(1)
+    assert len(encodes) == 2 and len(loaded) == 1 and len(_entries(cache_env)) == 1
+    encodes.clear(), loaded.clear()
+    second, msgs = render(2)
+    assert encodes == [] and loaded == [] and SAID in msgs
+    assert np.array_equal(second, plain)

@@ -1,5 +1,6 @@
-"""The text encoder loaded only when a prompt needs it (issue 60 item 2): a Wan diffusers folder, or
-a Wan model given its text encoder as a part file (ComfyUI's umt5_xxl file), is loaded without its
+"""The text encoder loaded only when a prompt needs it (issue 60 item 2): a diffusers folder of a
+pipeline whose prompts are cached (Wan, SkyReels-V2, CogVideoX, LTX-Video: base/prompt_recipes.py),
+or a Wan model given its text encoder as a part file (ComfyUI's umt5_xxl file), is loaded without its
 text encoder while the prompt-embedding cache is on
 (sampling/prompt_cache.py); the first prompt that is not in the cache loads it
 (VideoModelRef.load_text_encoder), so a run whose prompts are all cached never reads the
@@ -33,9 +34,10 @@ class Waiting:
 
 
 def can_wait(index: dict) -> bool:
-    """Whether this pipeline's text encoder may wait on disk: the cache on and a Wan pipeline (the
-    pipelines whose prompt embeddings sampling/prompt_cache.py keeps)."""
-    return cache_gb() > 0 and str(index.get("_class_name", "")).startswith("Wan")
+    """Whether this pipeline's text encoder may wait on disk: the cache on and a pipeline whose prompt
+    embeddings sampling/prompt_cache.py keeps (base/prompt_recipes.py)."""
+    from ..base.prompt_recipes import returns
+    return cache_gb() > 0 and returns(str(index.get("_class_name", ""))) is not None
 
 
 def wan_waits(fam, parts: dict) -> tuple:
@@ -59,7 +61,7 @@ def defer_part(index: dict, part, torch_dtype, kwargs: dict) -> Waiting | None:
 
 
 def defer(index: dict, path: str, parts: dict, torch_dtype, kwargs: dict) -> Waiting | None:
-    """When the text encoder of this folder can wait (a Wan pipeline, its text_encoder/ a
+    """When the text encoder of this folder can wait (a cached pipeline, its text_encoder/ a
     transformers model of the folder, not a part file, the cache on): ``kwargs`` get
     ``text_encoder=None`` and the loader is returned; else None."""
     entry = index.get("text_encoder")

@@ -12,9 +12,9 @@ a miss: removed, said once, and the prompt is encoded again. Never a wrong promp
 is on, Load Video Model leaves a Wan folder's text encoder on disk until a prompt needs it
 (loading/deferred_text.py): a run whose prompts are all cached never loads it.
 
-Today: the families whose pipeline's ``encode_prompt`` is Wan's (WanPipeline and its
-image-to-video / VACE siblings: ``(prompt_embeds, negative_prompt_embeds)`` from
-``prompt, negative_prompt, do_classifier_free_guidance, max_sequence_length``); others encode as
+The pipelines cached and the names of what their ``encode_prompt`` returns: base/prompt_recipes.py
+(Wan and its siblings, SkyReels-V2, CogVideoX: the prompt's and the negative's embeddings; LTX-Video:
+each with its attention mask), encoded at the call's own ``max_sequence_length``; others encode as
 before.
 """
 from __future__ import annotations
@@ -25,10 +25,10 @@ import os
 
 from studio.engine.disk_cache import DiskCache
 
+from ..base.prompt_recipes import max_length, returns
 from ..loading.deferred_text import cache_gb
 
 FOLDER = "prompt-embeddings"
-MAX_SEQUENCE = 512  # WanPipeline.__call__'s max_sequence_length (diffusers), the length the call encodes at
 NOT_LOADED = "prompt embeddings from the cache (text encoder not loaded)"
 NOT_RUN = "prompt embeddings from the cache (text encoder not run)"
 
@@ -71,35 +71,46 @@ def identity(files: list[str]) -> str:
     return "|".join(out)
 
 
+def _length(pipeline: str) -> int | None:
+    from ..loading.load import diffusers_offline
+    cls = getattr(diffusers_offline(), str(pipeline), None)
+    return max_length(cls) if cls is not None else None
+
+
 def prompt_key(ref, pipeline: str, prompt: str, negative: str, cfg: bool) -> str:
-    """The entry's key ('' : not cacheable: not a Wan pipeline, or the encoder's files unknown)."""
+    """The entry's key ('' : not cacheable: a pipeline base/prompt_recipes.py does not list, or the
+    encoder's files unknown)."""
     ident = identity(encoder_files(ref))
-    if not ident or not str(pipeline).startswith("Wan"):
+    if not ident or returns(pipeline) is None:
         return ""
     return json.dumps({"what": "prompt-embeddings", "encoder": ident, "family": getattr(ref, "family", ""),
                        "pipeline": pipeline, "prompt": prompt, "negative": negative if cfg else None,
-                       "cfg": bool(cfg), "max_length": MAX_SEQUENCE, "dtype": str(getattr(ref, "dtype", ""))},
+                       "cfg": bool(cfg), "max_length": _length(pipeline), "dtype": str(getattr(ref, "dtype", ""))},
                       sort_keys=True)
+
+
+def _wanted(pipeline: str, cfg: bool) -> tuple[str, ...]:
+    """The names an entry must hold: every returned tensor, the negative's only with guidance."""
+    return tuple(n for n in returns(pipeline) or () if cfg or not n.startswith("negative_"))
 
 
 def _cfg(ctx) -> bool:
     return float(getattr(ctx.params, "guidance", 1.0) or 1.0) > 1.0
 
 
-def cached_embeddings(cache, key: str, cfg: bool):
-    """(prompt_embeds, negative_prompt_embeds or None, why) from a whole entry, else (None, None,
-    why a damaged one was a miss, '' when there was none)."""
+def cached_embeddings(cache, key: str, wanted: tuple[str, ...]):
+    """({name: tensor} for every name in ``wanted``, why) from a whole entry, else (None, why a
+    damaged one was a miss, '' when there was none)."""
     if cache is None or not key:
-        return None, None, ""
+        return None, ""
     outs, why = cache.get(key)
     if outs is None:
-        return None, None, why.replace("the node runs again", "the prompt is encoded again")
+        return None, why.replace("the node runs again", "the prompt is encoded again")
     import torch
-    pe, ne = outs.get("prompt_embeds"), outs.get("negative_prompt_embeds")
-    if not isinstance(pe, torch.Tensor) or (cfg and not isinstance(ne, torch.Tensor)):
+    if not wanted or not all(isinstance(outs.get(n), torch.Tensor) for n in wanted):
         _drop(cache, key)
-        return None, None, "a prompt-embedding cache entry did not hold what its key asks: removed, encoded again"
-    return pe, ne, ""
+        return None, "a prompt-embedding cache entry did not hold what its key asks: removed, encoded again"
+    return {n: outs[n] for n in wanted}, ""
 
 
 def all_cached(ctx, ref, task: str, prompt: str, negative: str) -> bool:
@@ -108,10 +119,10 @@ def all_cached(ctx, ref, task: str, prompt: str, negative: str) -> bool:
     cache = cache_from_env()
     pipeline = getattr(ref.fam, task, None) if hasattr(ref, "fam") else None
     key = prompt_key(ref, pipeline or "", prompt, negative or "", _cfg(ctx)) if cache is not None else ""
-    pe, _ne, why = cached_embeddings(cache, key, _cfg(ctx))
+    got, why = cached_embeddings(cache, key, _wanted(pipeline or "", _cfg(ctx)))
     if why:
         ctx.warn(why)
-    return pe is not None
+    return got is not None
 
 
 def text_kwargs(ctx, s, prompt: str, negative: str) -> dict | None:
@@ -119,36 +130,30 @@ def text_kwargs(ctx, s, prompt: str, negative: str) -> dict | None:
     encodes them) and kept; None when this pipeline is not cached (the call encodes the prompt)."""
     pipe, ref, cfg = s.pipe, s.ref, _cfg(ctx)
     cache = cache_from_env()
-    key = prompt_key(ref, type(pipe).__name__, prompt, negative or "", cfg) if cache is not None else ""
+    name = type(pipe).__name__
+    key = prompt_key(ref, name, prompt, negative or "", cfg) if cache is not None else ""
     if not key or not hasattr(pipe, "encode_prompt"):
         return None
     import torch
     device = getattr(pipe, "_execution_device", None) or ref.device
-    pe, ne, why = cached_embeddings(cache, key, cfg)
+    wanted = _wanted(name, cfg)
+    got, why = cached_embeddings(cache, key, wanted)
     if why:
         ctx.warn(why)
-    if pe is not None:
+    if got is not None:
         ctx.info(NOT_LOADED if getattr(pipe, "text_encoder", None) is None else NOT_RUN)
-        out = {"prompt_embeds": pe.to(device)}
-        if cfg:
-            out["negative_prompt_embeds"] = ne.to(device)
-        return out
+        return {n: t.to(device) for n, t in got.items()}
     if getattr(pipe, "text_encoder", None) is None and hasattr(ref, "load_text_encoder"):
         ref.load_text_encoder()  # it waited (loading/deferred_text.py): this prompt needs it
         s.pipe = pipe = ref.pipeline(s.task)
         device = getattr(pipe, "_execution_device", None) or ref.device
     with torch.no_grad():  # as the pipeline's call encodes (its kernels: the same embeddings to the bit)
-        pe, ne = pipe.encode_prompt(prompt=prompt, negative_prompt=negative or None, do_classifier_free_guidance=cfg,
-                                    max_sequence_length=MAX_SEQUENCE, device=device)
-    outs = {"prompt_embeds": pe.detach().cpu()}
-    if cfg:
-        outs["negative_prompt_embeds"] = ne.detach().cpu()
-    _n, why_not = cache.put(key, outs, "prompt-embeddings")
+        made = pipe.encode_prompt(prompt=prompt, negative_prompt=negative or None, do_classifier_free_guidance=cfg,
+                                  max_sequence_length=_length(name), device=device)
+    out = {n: t for n, t in zip(returns(name), made) if n in wanted}
+    _n, why_not = cache.put(key, {n: t.detach().cpu() for n, t in out.items()}, "prompt-embeddings")
     if why_not:
         ctx.warn(f"prompt embeddings not kept in the cache: {why_not}")
-    out = {"prompt_embeds": pe}
-    if cfg:
-        out["negative_prompt_embeds"] = ne
     return out
 
 
