@@ -196,3 +196,32 @@ def test_image_to_video_and_family(ltx2_dir, monkeypatch):
     clip = r.value(gen.id, "video")
     assert (clip.width, clip.height) == (64, 32) and calls[0]["image"].size == (64, 32)
     assert r.value(gen.id, "audio").n_samples > 0
+
+
+def test_a_cached_prompt_runs_no_gemma_and_makes_the_same_picture_and_sound(ltx2_dir, tmp_path, monkeypatch):
+    """The prompt-embedding cache (issue 60) for LTX-2: its Gemma states (before the connectors, which
+    the call applies) kept at the node's own length; a second render with only the seed changed runs no
+    Gemma forward and makes the picture and sound of a render with the cache off. The call reads the
+    encoder's dtype and config even when given embeddings, so it is loaded (its run is what is saved)."""
+    from transformers import Gemma3ForConditionalGeneration
+    runs = []
+    real = Gemma3ForConditionalGeneration.forward
+    monkeypatch.setattr(Gemma3ForConditionalGeneration, "forward", lambda self, *a, **k: runs.append(1) or real(self, *a, **k))
+    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "cache"))
+
+    def render(seed):
+        msgs = []
+        r = Executor().run(ltx2_graph(ltx2_dir, seed=seed, guidance=3.0, negative_prompt="blurry")[0],
+                           targets=["ltx2"], device="cpu",
+                           on_event=lambda e: msgs.append(getattr(e, "text", "")))
+        return r.value("ltx2", "video").frames, r.value("ltx2", "audio").samples, msgs
+    monkeypatch.setenv("STUDIO_PROMPT_CACHE_GB", "0")
+    plain, plain_sound, _ = render(7)
+    monkeypatch.setenv("STUDIO_PROMPT_CACHE_GB", "1")
+    runs.clear()
+    render(6)
+    assert len(runs) == 2  # the prompt and the negative, kept
+    runs.clear()
+    frames, sound, msgs = render(7)
+    assert runs == [] and "prompt embeddings from the cache (text encoder not run)" in msgs
+    assert np.array_equal(frames, plain) and np.array_equal(sound, plain_sound)

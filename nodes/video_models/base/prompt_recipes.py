@@ -1,18 +1,26 @@
 """Which pipelines' prompt embeddings the prompt-embedding cache keeps (sampling/prompt_cache.py),
 and how: the names of what their ``encode_prompt`` returns, in order, which are also the names
 their call takes. Two shapes cover the families that encode with one text encoder and no template:
-Wan's (Wan 2.1 / 2.2 and its siblings, SkyReels-V2, CogVideoX: the prompt's and the negative's
-embeddings) and LTX-Video's (each with its attention mask). The length a prompt is encoded at is
-the call's own default (``max_sequence_length``), read from the pipeline class, so the cached
-embeddings are the ones the call would make. Others (HunyuanVideo's two encoders, Kandinsky 5's,
-LTX-2's node that sets its own length) are encoded by their call as before."""
+Wan's (Wan 2.1 / 2.2 and its siblings, CogVideoX: the prompt's and the negative's embeddings) and
+LTX-Video's and LTX-2's (each with its attention mask; LTX-2's Gemma states before its connectors,
+which the call applies). SkyReels-V2's diffusion-forcing call requires a prompt: not cached. The length a prompt is encoded at is the call's own default
+(``max_sequence_length``), read from the pipeline class, unless the node sets it (LTX-2's), so the
+cached embeddings are the ones the call would make. Others (HunyuanVideo's two encoders,
+Kandinsky 5's) are encoded by their call as before."""
 from __future__ import annotations
 
 import inspect
 
 PLAIN = ("prompt_embeds", "negative_prompt_embeds")
 MASKED = ("prompt_embeds", "prompt_attention_mask", "negative_prompt_embeds", "negative_prompt_attention_mask")
-BY_PREFIX = (("Wan", PLAIN), ("SkyReelsV2", PLAIN), ("CogVideoX", PLAIN), ("LTX2", None), ("LTX", MASKED))
+BY_PREFIX = (("Wan", PLAIN), ("CogVideoX", PLAIN), ("LTX", MASKED))
+# pipelines whose call reads the text encoder even when given embeddings (LTX-2's: its dtype, and its
+# config for the image's CRF): their encoder is loaded at once; only its run is saved
+KEEP_ENCODER = ("LTX2",)
+# the padding side a pipeline's encode_prompt sets on its tokenizer and its call reads back (LTX-2's
+# connectors: diffusers' pipeline_ltx2.py sets "left" while encoding): set the same when the
+# embeddings come from the cache, or a freshly loaded tokenizer's own side would be read
+TOKENIZER_SIDE = (("LTX2", "left"),)
 
 
 def returns(pipeline: str) -> tuple[str, ...] | None:
@@ -22,6 +30,15 @@ def returns(pipeline: str) -> tuple[str, ...] | None:
         if str(pipeline).startswith(prefix):
             return names
     return None
+
+
+def encoder_can_wait(pipeline: str) -> bool:
+    """Whether the text encoder of a pipeline whose prompts are cached may stay on disk."""
+    return returns(pipeline) is not None and not str(pipeline).startswith(KEEP_ENCODER)
+
+
+def tokenizer_side(pipeline: str) -> str | None:
+    return next((side for prefix, side in TOKENIZER_SIDE if str(pipeline).startswith(prefix)), None)
 
 
 def max_length(cls) -> int | None:

@@ -1,5 +1,6 @@
 """The text encoder loaded only when a prompt needs it (issue 60 item 2): a diffusers folder of a
-pipeline whose prompts are cached (Wan, SkyReels-V2, CogVideoX, LTX-Video: base/prompt_recipes.py),
+pipeline whose prompts are cached and whose call needs no encoder then (Wan, CogVideoX, LTX-Video:
+base/prompt_recipes.py),
 or a Wan model given its text encoder as a part file (ComfyUI's umt5_xxl file), is loaded without its
 text encoder while the prompt-embedding cache is on
 (sampling/prompt_cache.py); the first prompt that is not in the cache loads it
@@ -36,8 +37,8 @@ class Waiting:
 def can_wait(index: dict) -> bool:
     """Whether this pipeline's text encoder may wait on disk: the cache on and a pipeline whose prompt
     embeddings sampling/prompt_cache.py keeps (base/prompt_recipes.py)."""
-    from ..base.prompt_recipes import returns
-    return cache_gb() > 0 and returns(str(index.get("_class_name", ""))) is not None
+    from ..base.prompt_recipes import encoder_can_wait
+    return cache_gb() > 0 and encoder_can_wait(str(index.get("_class_name", "")))
 
 
 def wan_waits(fam, parts: dict) -> tuple:

@@ -25,7 +25,7 @@ import os
 
 from studio.engine.disk_cache import DiskCache
 
-from ..base.prompt_recipes import max_length, returns
+from ..base.prompt_recipes import max_length, returns, tokenizer_side
 from ..loading.deferred_text import cache_gb
 
 FOLDER = "prompt-embeddings"
@@ -77,15 +77,16 @@ def _length(pipeline: str) -> int | None:
     return max_length(cls) if cls is not None else None
 
 
-def prompt_key(ref, pipeline: str, prompt: str, negative: str, cfg: bool) -> str:
+def prompt_key(ref, pipeline: str, prompt: str, negative: str, cfg: bool, length: int | None = None) -> str:
     """The entry's key ('' : not cacheable: a pipeline base/prompt_recipes.py does not list, or the
-    encoder's files unknown)."""
+    encoder's files unknown); ``length``: the encoding length when the node sets it."""
     ident = identity(encoder_files(ref))
     if not ident or returns(pipeline) is None:
         return ""
     return json.dumps({"what": "prompt-embeddings", "encoder": ident, "family": getattr(ref, "family", ""),
                        "pipeline": pipeline, "prompt": prompt, "negative": negative if cfg else None,
-                       "cfg": bool(cfg), "max_length": _length(pipeline), "dtype": str(getattr(ref, "dtype", ""))},
+                       "cfg": bool(cfg), "max_length": length or _length(pipeline),
+                       "dtype": str(getattr(ref, "dtype", ""))},
                       sort_keys=True)
 
 
@@ -113,25 +114,27 @@ def cached_embeddings(cache, key: str, wanted: tuple[str, ...]):
     return {n: outs[n] for n in wanted}, ""
 
 
-def all_cached(ctx, ref, task: str, prompt: str, negative: str) -> bool:
+def all_cached(ctx, ref, task: str, prompt: str, negative: str, length: int | None = None) -> bool:
     """Whether this run's prompt (and negative) are in the cache, whole: then the text encoder is
-    not loaded. A damaged entry is said here, once, and removed."""
+    not loaded. A damaged entry is said here, once, and removed. ``length``: the node's own
+    max_sequence_length (LTX-2's), else the call's default."""
     cache = cache_from_env()
     pipeline = getattr(ref.fam, task, None) if hasattr(ref, "fam") else None
-    key = prompt_key(ref, pipeline or "", prompt, negative or "", _cfg(ctx)) if cache is not None else ""
+    key = prompt_key(ref, pipeline or "", prompt, negative or "", _cfg(ctx), length) if cache is not None else ""
     got, why = cached_embeddings(cache, key, _wanted(pipeline or "", _cfg(ctx)))
     if why:
         ctx.warn(why)
     return got is not None
 
 
-def text_kwargs(ctx, s, prompt: str, negative: str) -> dict | None:
+def text_kwargs(ctx, s, prompt: str, negative: str, length: int | None = None) -> dict | None:
     """The call's text arguments as embeddings, from the cache or encoded now (as the pipeline's call
-    encodes them) and kept; None when this pipeline is not cached (the call encodes the prompt)."""
+    encodes them) and kept; None when this pipeline is not cached (the call encodes the prompt).
+    ``length``: the max_sequence_length the node gives the call (LTX-2's), else the call's default."""
     pipe, ref, cfg = s.pipe, s.ref, _cfg(ctx)
     cache = cache_from_env()
     name = type(pipe).__name__
-    key = prompt_key(ref, name, prompt, negative or "", cfg) if cache is not None else ""
+    key = prompt_key(ref, name, prompt, negative or "", cfg, length) if cache is not None else ""
     if not key or not hasattr(pipe, "encode_prompt"):
         return None
     import torch
@@ -142,6 +145,9 @@ def text_kwargs(ctx, s, prompt: str, negative: str) -> dict | None:
         ctx.warn(why)
     if got is not None:
         ctx.info(NOT_LOADED if getattr(pipe, "text_encoder", None) is None else NOT_RUN)
+        side = tokenizer_side(name)  # what encoding would have left on the tokenizer (prompt_recipes.py)
+        if side and getattr(pipe, "tokenizer", None) is not None:
+            pipe.tokenizer.padding_side = side
         return {n: t.to(device) for n, t in got.items()}
     if getattr(pipe, "text_encoder", None) is None and hasattr(ref, "load_text_encoder"):
         ref.load_text_encoder()  # it waited (loading/deferred_text.py): this prompt needs it
@@ -149,7 +155,7 @@ def text_kwargs(ctx, s, prompt: str, negative: str) -> dict | None:
         device = getattr(pipe, "_execution_device", None) or ref.device
     with torch.no_grad():  # as the pipeline's call encodes (its kernels: the same embeddings to the bit)
         made = pipe.encode_prompt(prompt=prompt, negative_prompt=negative or None, do_classifier_free_guidance=cfg,
-                                  max_sequence_length=_length(name), device=device)
+                                  max_sequence_length=length or _length(name), device=device)
     out = {n: t for n, t in zip(returns(name), made) if n in wanted}
     _n, why_not = cache.put(key, {n: t.detach().cpu() for n, t in out.items()}, "prompt-embeddings")
     if why_not:

@@ -75,7 +75,11 @@ class LTX2Video(GeneratorNode):
         text = prompt_of(ctx, prompt)
         if not text.strip():
             raise StudioError("no prompt: type one, or connect a Text input")
-        s = Sampler(ctx, ref, "i2v" if image is not None else "t2v")
+        from ...sampling.prompt_cache import all_cached, text_kwargs
+        task = "i2v" if image is not None else "t2v"
+        tokens = min(MAX_TOKENS, int(getattr(ref.module.tokenizer, "model_max_length", MAX_TOKENS) or MAX_TOKENS))
+        cached = all_cached(ctx, ref, task, text, p.negative_prompt, tokens)  # then Gemma is not loaded
+        s = Sampler(ctx, ref, task, not cached)
         self.preview, self.steps = preview_and_steps(ctx, s.on_cpu)
         want = p.frames or s.fam.frames
         n = valid_frames(s.fam, want)
@@ -88,9 +92,9 @@ class LTX2Video(GeneratorNode):
             img = np.asarray(image.frame(0) if hasattr(image, "frame") else image, np.float32)
             like = (img.shape[1], img.shape[0])
         w, h = output_size(ctx, s, p.width, p.height, like, self.preview)
-        tokens = min(MAX_TOKENS, int(getattr(s.pipe.tokenizer, "model_max_length", MAX_TOKENS) or MAX_TOKENS))
-        base = filter_kwargs(s.pipe, {"prompt": text, "negative_prompt": p.negative_prompt or None, "height": h,
-                                      "width": w, "num_frames": n, "frame_rate": fps,
+        words = text_kwargs(ctx, s, text, p.negative_prompt, tokens) or {"prompt": text,
+                                                                          "negative_prompt": p.negative_prompt or None}
+        base = filter_kwargs(s.pipe, {**words, "height": h, "width": w, "num_frames": n, "frame_rate": fps,
                                       "num_inference_steps": self.steps, "guidance_scale": p.guidance,
                                       "max_sequence_length": tokens}, ctx.warn)
         if keyed:
