@@ -65,6 +65,7 @@ WIDGETS: dict[str, tuple[str, ...]] = {
     "Canny": ("low_threshold", "high_threshold"),
     "SVD_img2vid_Conditioning": ("width", "height", "video_frames", "motion_bucket_id", "fps", "augmentation_level"),
     "HunyuanVideo15ImageToVideo": ("width", "height", "length", "batch_size"),
+    "Kandinsky5ImageToVideo": ("width", "height", "length", "batch_size"),
     "EmptyHunyuanVideo15Latent": ("width", "height", "length", "batch_size"),
     "WanAnimateToVideo": ("width", "height", "length", "batch_size", "continue_motion_max_frames",
                           "video_frame_offset"),

@@ -79,9 +79,11 @@ HUNYUAN15 = {
 SVD = {
     "SVD_img2vid_Conditioning": Task("image to video", I2V, (("init_image", "image"),), "Stable Video Diffusion"),
 }
+KANDINSKY5 = {  # its DiT file with a diffusers Kandinsky 5 folder as 'base' (Qwen 2.5-VL, CLIP, VAE from there)
+    "Kandinsky5ImageToVideo": Task("image to video", I2V, (("start_image", "image"),), "Kandinsky 5",
+                                   needs="start_image"),
+}
 OTHERS = {  # families Studio does not run
-    "Kandinsky5ImageToVideo": Task("video", None, family="Kandinsky 5",
-                                   cannot="read Kandinsky 5 from ComfyUI's part files yet (its diffusers folder is read)"),
     "MiniMaxH3ImageToVideo": Task("video", None, family="MiniMax H3 (FastH3)", cannot="run MiniMax H3"),
     "MiniMaxH3ReferenceToVideo": Task("reference to video", None, family="MiniMax H3 (FastH3)",
                                       cannot="run MiniMax H3"),
@@ -91,7 +93,7 @@ OTHERS = {  # families Studio does not run
     "SeedVR2Conditioning": Task("a video upscale", None, family="SeedVR2", cannot="run SeedVR2"),
     "VOIDInpaintConditioning": Task("object removal (video inpainting)", None, family="VOID", cannot="run VOID"),
 }
-TASKS: dict[str, Task] = {**WAN, **LTX, **HUNYUAN15, **SVD, **OTHERS}
+TASKS: dict[str, Task] = {**WAN, **LTX, **HUNYUAN15, **SVD, **KANDINSKY5, **OTHERS}
 EMPTY = ("EmptyHunyuanLatentVideo", "EmptyLTXVLatentVideo", "EmptyMochiLatentVideo")  # text to video
 LATENT_NAMES = ("latent_image", "samples", "latent", "video_latent", "av_latent")
 
