@@ -1,0 +1,181 @@
+"""LTX-2 Latent Upscale (issue 59 item 4): a clip made twice as large by LTX-2's latent upsampler,
+through diffusers' ``LTX2LatentUpsamplePipeline``: the frames are encoded by the LTX-2 model's VAE,
+the latents upsampled, and decoded again. The upsampler comes from the user's models folder: a
+diffusers ``latent_upsampler/`` folder (config.json and weights), or the released single file
+(``ltx-2-spatial-upscaler-x2-1.0.safetensors``, ComfyUI's ``latent_upscale_models/``) whose
+configuration is in its safetensors metadata; nothing is downloaded and nothing in a file is run.
+
+Long clips go in windows of ``window`` frames (the VAE takes 8k+1 frames: a last window that is not
+is padded with its last frame, and the padding dropped), each window encoded and decoded on its
+own, so memory stays that of one window; windows meet without blending (said in the Log)."""
+from __future__ import annotations
+
+import json
+import os
+
+import numpy as np
+
+from studio.core import models as model_paths
+from studio.core.errors import StudioError
+from studio.core.limits import regular_file_problem
+from studio.core.params import Float, Int, Path
+from studio.core.spec import CLIP, In, Node, Out
+from studio.engine.clip import ArrayClip, as_clip
+
+from ...base.errors import ModelError
+from ...loading.inputs import video_model_input
+from ...loading.node import CATEGORY
+
+FOLDER = "latent_upscale_models"  # ComfyUI's folder of LTX latent upsamplers
+# the released file's metadata config -> diffusers' LTX2LatentUpsamplerModel arguments
+RELEASED_NAMES = {"in_channels": "in_channels", "mid_channels": "mid_channels",
+                  "num_blocks_per_stage": "num_blocks_per_stage", "dims": "dims",
+                  "spatial_upsample": "spatial_upsample", "temporal_upsample": "temporal_upsample",
+                  "spatial_scale": "rational_spatial_scale", "rational_resampler": "use_rational_resampler"}
+
+
+def find_upsampler(name: str, base_dir: str | None = None, dirs: list[str] | None = None) -> str:
+    """The folder or file ``name`` resolves to: an absolute path, a path beside the graph, or a name in
+    a models folder or its ``latent_upscale_models/``."""
+    if not name.strip():
+        raise StudioError("no latent upsampler chosen: set 'upsampler' to LTX-2's latent_upsampler folder or its "
+                          f".safetensors file (a models folder's {FOLDER}/)")
+    path = model_paths.resolve(name, base_dir, dirs)
+    if path is None:
+        rel = os.path.expanduser(name.strip())
+        for root in dirs if dirs is not None else model_paths.model_dirs():
+            for cand in (os.path.join(root, FOLDER, rel), os.path.join(root, "models", FOLDER, rel)):
+                if os.path.exists(cand):
+                    path = os.path.abspath(cand)
+                    break
+            if path:
+                break
+    if path is None:
+        raise StudioError(f"latent upsampler '{name}' not found beside the graph or in the models folders (and their "
+                          f"{FOLDER}/). Studio never downloads.")
+    if not os.path.isdir(path):
+        why = regular_file_problem(path)
+        if why or not path.lower().endswith((".safetensors", ".sft")):
+            raise StudioError(f"latent upsampler '{path}': {why or 'not a .safetensors file or a diffusers folder'}")
+    return path
+
+
+def released_config(path: str) -> dict:
+    """diffusers' arguments from a single file's safetensors metadata ('config', as the release
+    writes it); refused in words when it has none."""
+    from safetensors import safe_open
+    with safe_open(path, "pt") as f:
+        meta = f.metadata() or {}
+    try:
+        cfg = json.loads(meta.get("config") or "null")
+    except ValueError:
+        cfg = None
+    if not isinstance(cfg, dict):
+        raise ModelError(f"latent upsampler '{path}' carries no configuration in its metadata: give LTX-2's "
+                         "latent_upsampler folder (config.json and weights) instead")
+    return {ours: cfg[theirs] for theirs, ours in RELEASED_NAMES.items() if theirs in cfg}
+
+
+def load_upsampler(path: str, dtype):
+    """The LTX2LatentUpsamplerModel of a diffusers folder or a released single file."""
+    from diffusers.pipelines.ltx2.latent_upsampler import LTX2LatentUpsamplerModel
+    try:
+        if os.path.isdir(path):
+            return LTX2LatentUpsamplerModel.from_pretrained(path, torch_dtype=dtype, local_files_only=True,
+                                                            use_safetensors=True)
+        from safetensors.torch import load_file
+        model = LTX2LatentUpsamplerModel(**released_config(path))
+        missing, unexpected = model.load_state_dict(load_file(path), strict=False)
+    except (OSError, ValueError, TypeError, RuntimeError) as e:
+        raise ModelError(f"latent upsampler '{path}' could not be loaded: {str(e).splitlines()[0]}") from None
+    if missing or unexpected:
+        raise ModelError(f"latent upsampler '{path}' does not match LTX-2's: {len(missing)} weight(s) missing "
+                         f"(e.g. {', '.join(missing[:2]) or '-'}), {len(unexpected)} unexpected "
+                         f"(e.g. {', '.join(unexpected[:2]) or '-'})")
+    return model.to(dtype)
+
+
+def windows(n: int, window: int, temporal: int) -> list[tuple[int, int, int]]:
+    """(start, frames made, frames given to the VAE: 8k+1, padded) for each window of a clip of ``n``."""
+    out, start = [], 0
+    while start < n:
+        made = min(window, n - start)
+        given = made if (made - 1) % temporal == 0 else ((made - 1) // temporal + 1) * temporal + 1
+        out.append((start, made, given))
+        start += made
+    return out
+
+
+class LTX2LatentUpscale(Node):
+    """Make a clip twice as large with LTX-2's latent upsampler: each window of frames is encoded by
+    the LTX-2 model's VAE, upsampled in latent space and decoded (diffusers' LTX2LatentUpsamplePipeline).
+    The upsampler: LTX-2's latent_upsampler folder or its .safetensors file (latent_upscale_models/)."""
+    id = "video_models.ltx2_latent_upscale"
+    title = "LTX-2 Latent Upscale"
+    category = CATEGORY
+    keywords = ("upscale", "latent upsampler", "ltx-2", "spatial upscaler", "x2")
+    timing = CLIP
+    inputs = (In("model", "Video Model", help="an LTX-2 model: its VAE encodes and decodes the frames"),
+              In("video", "Video"))
+    outputs = (Out("video", "Video", help="the clip at twice the width and height"),)
+    params = (Path("upsampler", "", lookup=True, filters="Latent upsamplers (*.safetensors)",
+                   help=f"LTX-2's latent_upsampler folder or .safetensors file, or its name in a models folder's "
+                        f"{FOLDER}/"),
+              Int("window", 121, min=9, max=1025, help="frames encoded at once (memory); windows meet unblended"),
+              Float("adain", 0.0, min=0.0, max=10.0, help="blend toward the input latents' statistics (AdaIN); 0: off"),
+              Float("tone_map", 0.0, min=0.0, max=1.0, help="latent tone-mapping compression; 0: off"))
+
+    @classmethod
+    def model_families(cls) -> list[dict]:
+        """One record (`main.py families`, Help > Model families)."""
+        return [{"kind": "upscaler", "family": "ltx2", "name": "LTX-2 latent upsampler",
+                 "variants": ["spatial x2 (diffusers LTX2LatentUpsamplerModel)"], "tasks": ["upscale"],
+                 "inputs": {"upscale": ["video", "model (LTX-2: its VAE)"]},
+                 "formats": ["diffusers folder (latent_upsampler/)", ".safetensors with its config in the metadata"]}]
+
+    @classmethod
+    def preflight(cls, params, base_dir):
+        try:
+            find_upsampler(params.get("upsampler") or "", base_dir)
+        except StudioError as e:
+            return [str(e)]
+        return []
+
+    def run(self, ctx, model, video):
+        import torch
+        from diffusers import LTX2LatentUpsamplePipeline
+        ref = video_model_input(model)
+        if ref.fam.key != "ltx2":
+            raise ModelError(f"model '{ref.path}' is a {ref.fam.title} model: LTX-2 Latent Upscale needs an LTX-2 "
+                             "model (its VAE)")
+        p = ctx.params
+        clip = as_clip(video)
+        vae = ref.module.vae
+        space, time = vae.spatial_compression_ratio, vae.temporal_compression_ratio
+        if clip.width % space or clip.height % space:
+            raise StudioError(f"the clip is {clip.width}x{clip.height}: LTX-2's VAE takes sizes that are multiples of "
+                              f"{space}; resize it first (Resize)")
+        path = find_upsampler(p.upsampler, getattr(ctx.options.get("graph"), "base_dir", None))
+        pipe = LTX2LatentUpsamplePipeline(vae=vae, latent_upsampler=load_upsampler(path, vae.dtype).to(vae.device))
+        pipe.set_progress_bar_config(disable=True)
+        plan = windows(len(clip), p.window, time)
+        if len(plan) > 1:
+            ctx.info(f"{len(clip)} frames in {len(plan)} windows of up to {p.window}, each encoded on its own "
+                     "(they meet unblended)")
+        parts = []
+        for i, (start, made, given) in enumerate(plan):
+            ctx.check_cancelled()
+            frames = clip.chunk(start, start + made)
+            if given > made:  # padded with the last frame to the VAE's 8k+1, dropped after
+                frames = np.concatenate([frames, np.repeat(frames[-1:], given - made, 0)])
+            with torch.inference_mode():
+                out = pipe(video=[np.ascontiguousarray(f[..., :3]) for f in frames], height=clip.height,
+                           width=clip.width, adain_factor=p.adain, tone_map_compression_ratio=p.tone_map,
+                           generator=torch.Generator().manual_seed(0),  # the VAE's decode noise, if it has any
+                           output_type="np", return_dict=False)[0]
+            parts.append(np.asarray(out[0], np.float32)[:made])
+            ctx.progress(i + 1, len(plan))
+        frames = np.clip(np.concatenate(parts), 0, 1)
+        ctx.info(f"made {len(frames)} frames at {frames.shape[2]}x{frames.shape[1]} with "
+                 f"{os.path.basename(path.rstrip(os.sep))}")
+        return ArrayClip(frames, clip.fps, getattr(clip, "audio", None))
