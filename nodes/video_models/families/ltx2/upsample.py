@@ -162,7 +162,7 @@ class LTX2LatentUpscale(Node):
         if len(plan) > 1:
             ctx.info(f"{len(clip)} frames in {len(plan)} windows of up to {p.window}, each encoded on its own "
                      "(they meet unblended)")
-        parts = []
+        out_frames = None  # [n, 2h, 2w, 3], filled window by window (clipped in place: one pass)
         for i, (start, made, given) in enumerate(plan):
             ctx.check_cancelled()
             frames = clip.chunk(start, start + made)
@@ -173,9 +173,11 @@ class LTX2LatentUpscale(Node):
                            width=clip.width, adain_factor=p.adain, tone_map_compression_ratio=p.tone_map,
                            generator=torch.Generator().manual_seed(0),  # the VAE's decode noise, if it has any
                            output_type="np", return_dict=False)[0]
-            parts.append(np.asarray(out[0], np.float32)[:made])
+            part = np.asarray(out[0])[:made]
+            if out_frames is None:
+                out_frames = np.empty((len(clip),) + part.shape[1:], np.float32)
+            np.clip(part, 0, 1, out=out_frames[start:start + made])
             ctx.progress(i + 1, len(plan))
-        frames = np.clip(np.concatenate(parts), 0, 1)
-        ctx.info(f"made {len(frames)} frames at {frames.shape[2]}x{frames.shape[1]} with "
+        ctx.info(f"made {len(out_frames)} frames at {out_frames.shape[2]}x{out_frames.shape[1]} with "
                  f"{os.path.basename(path.rstrip(os.sep))}")
-        return ArrayClip(frames, clip.fps, getattr(clip, "audio", None))
+        return ArrayClip(out_frames, clip.fps, getattr(clip, "audio", None))
