@@ -225,3 +225,65 @@ def test_a_cached_prompt_runs_no_gemma_and_makes_the_same_picture_and_sound(ltx2
     frames, sound, msgs = render(7)
     assert runs == [] and "prompt embeddings from the cache (text encoder not run)" in msgs
     assert np.array_equal(frames, plain) and np.array_equal(sound, plain_sound)
+
+
+NEWER = {"LTX-2.3": {}, "LTX-2.5": {"use_prompt_adaln_single": False, "use_keyframes_abs_pos_embedding": True,
+                                    "ff_bias": False}}
+
+
+@pytest.fixture(scope="module", params=sorted(NEWER))
+def ltx23_dir(request, tmp_path_factory):
+    """(the generation, a tiny folder of it): diffusers' LTX-2.3 structure (gated attention, prompt
+    modulation of the cross-attention, per-modality text projections in the connectors, no caption
+    projection), and LTX-2.5's changes over it (cross-attention without the prompt AdaLN, a keyframe
+    position embedding, no feed-forward bias), in the tiny LTX-2's sizes (its Gemma 3: the text encoder
+    does not change the transformer's structure)."""
+    from diffusers import LTX2VideoTransformer3DModel
+    from diffusers.pipelines.ltx2 import LTX2TextConnectors
+
+    from .tiny_ltx2 import build_ltx2
+    real_t, real_c = LTX2VideoTransformer3DModel.__init__, LTX2TextConnectors.__init__
+
+    def t_init(self, *a, **k):
+        real_t(self, *a, **dict(k, gated_attn=True, cross_attn_mod=True, audio_gated_attn=True,
+                                audio_cross_attn_mod=True, use_prompt_embeddings=False, **NEWER[request.param]))
+
+    def c_init(self, *a, **k):
+        real_c(self, *a, **dict(k, video_gated_attn=True, audio_gated_attn=True, per_modality_projections=True,
+                                video_hidden_dim=16, audio_hidden_dim=8, video_connector_num_attention_heads=2,
+                                video_connector_attention_head_dim=8, audio_connector_num_attention_heads=2,
+                                audio_connector_attention_head_dim=4))
+    LTX2VideoTransformer3DModel.__init__, LTX2TextConnectors.__init__ = t_init, c_init
+    try:
+        return request.param, build_ltx2(str(tmp_path_factory.mktemp("ltx23") / "tiny"))
+    finally:
+        LTX2VideoTransformer3DModel.__init__, LTX2TextConnectors.__init__ = real_t, real_c
+
+
+def test_ltx23_and_ltx25_folders_are_named_and_render_as_the_pipeline_called_directly(ltx23_dir, ltx2_dir):
+    """Issue 56: a diffusers LTX-2.3 or LTX-2.5 folder loads with its generation said (the variant) and
+    its picture and sound are those of LTX2Pipeline called directly; the LTX-2 folder is named LTX-2."""
+    import torch
+    from diffusers import LTX2Pipeline
+    generation, ltx23_dir = ltx23_dir
+    seen, orig = {}, LTX2Pipeline.__call__
+
+    @functools.wraps(orig)
+    def spy(self, *a, **kw):
+        seen["seed"] = kw["generator"].initial_seed()
+        return orig(self, *a, **kw)
+    LTX2Pipeline.__call__ = spy
+    g, load, _ = ltx2_graph(ltx23_dir)
+    try:
+        r = Executor().run(g, targets=["ltx2", load.id], device="cpu")
+    finally:
+        LTX2Pipeline.__call__ = orig
+    assert r.value(load.id).variant == generation
+    out = LTX2Pipeline.from_pretrained(ltx23_dir)(
+        prompt=ARGS["prompt"], negative_prompt=None, height=32, width=32, num_frames=9, frame_rate=24.0,
+        num_inference_steps=2, guidance_scale=1.0, max_sequence_length=32,
+        generator=torch.Generator().manual_seed(seen["seed"]), output_type="np")
+    assert np.array_equal(r.value("ltx2", "video").frames, np.clip(np.asarray(out.frames[0], np.float32), 0, 1))
+    assert np.array_equal(r.value("ltx2", "audio").samples, np.clip(out.audio[0].float().numpy().T, -1, 1))
+    g, load, _ = ltx2_graph(ltx2_dir)
+    assert Executor().run(g, targets=[load.id], device="cpu").value(load.id).variant == "LTX-2"

@@ -41,5 +41,12 @@ FAMILY = LTX2(
     layouts=("diffusers", "original (Lightricks, all-in-one checkpoint)"),
     draft_recipes=drafts.RECIPES,
     part_titles=(("Gemma 3 12B", "Gemma 3 12B (LTX-2)"),),
+    # a diffusers folder's transformer config says the generation (diffusers' transformer_ltx2.py):
+    # LTX-2.5's cross-attention without the prompt AdaLN (KV-cacheable), LTX-2.3's gated attention and
+    # prompt modulation; LTX-2 (19B) otherwise
+    variants=(("LTX-2.5", lambda idx, cfg: cfg.get("use_prompt_adaln_single") is False
+               or bool(cfg.get("use_keyframes_abs_pos_embedding"))),
+              ("LTX-2.3", lambda idx, cfg: bool(cfg.get("gated_attn") or cfg.get("cross_attn_mod"))),
+              ("LTX-2", lambda idx, cfg: True)),
     key_patterns=(("audio_caption_projection.", "av_cross_attn_", "scale_shift_table"),  # before LTX-Video's
                   ("audio_adaln_single.", "av_ca_", "scale_shift_table")))  # original LTX-2 layout
