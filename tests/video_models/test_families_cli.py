@@ -13,7 +13,7 @@ def test_families_json_has_every_family_with_tasks_inputs_and_formats(capsys):
     records = json.loads(capsys.readouterr().out)
     video = {r["family"]: r for r in records if r["kind"] == "video model"}
     assert set(video) == {"svd", "wan", "ltx", "ltx2", "cogvideox", "animatediff", "hunyuan15", "hunyuan", "skyreels",
-                          "kandinsky5"}
+                          "kandinsky5", "lucy"}
     for r in video.values():
         assert r["name"] and r["variants"] and r["tasks"] and r["formats"][0] == "diffusers folder"
         assert set(r["inputs"]) == set(r["tasks"])
@@ -23,6 +23,8 @@ def test_families_json_has_every_family_with_tasks_inputs_and_formats(capsys):
     k5 = video["kandinsky5"]
     assert k5["tasks"] == ["text", "image"] and "Kandinsky 5 Lite I2V" in k5["variants"]
     assert any("ComfyUI part files" in f for f in video["ltx2"]["formats"])
+    assert video["lucy"]["tasks"] == ["video"] and video["lucy"]["variants"] == ["Lucy Edit"]
+    assert "LTX-2.3" in video["ltx2"]["variants"] and "LTX-2.5" in video["ltx2"]["variants"]
     assert not any("ComfyUI part files" in f for f in video["cogvideox"]["formats"])
     assert {r["family"] for r in records if r["kind"] == "preprocessor"} >= {"pose", "depth", "segment"}
 
@@ -31,7 +33,7 @@ def test_families_plain_lists_each_family_and_its_tasks(capsys):
     assert main(["families"]) == 0
     out = capsys.readouterr().out
     assert "HunyuanVideo 1.5" in out and "animate: start image, pose video, face video, prompt" in out
-    assert out.count("video model") == 10 and "used by: Wan" in out
+    assert out.count("video model") == 11 and "used by: Wan" in out
 
 
 def test_families_imports_no_torch_or_diffusers():
@@ -47,7 +49,7 @@ def test_families_list_the_text_image_and_audio_encoders_with_who_uses_them(caps
     assert main(["families", "--json"]) == 0
     records = json.loads(capsys.readouterr().out)
     by = {(r["kind"], r["family"]): r for r in records}
-    assert by[("text encoder", "umt5-xxl")]["used_by"] == ["Wan"]
+    assert by[("text encoder", "umt5-xxl")]["used_by"] == ["Wan", "Lucy Edit"]
     assert by[("text encoder", "gemma-3-12b")]["used_by"] == ["LTX-2 (picture and sound)"]
     assert by[("image encoder", "siglip-so400m-14-384")]["used_by"] == ["HunyuanVideo 1.5"]
     assert "clip_vision" in by[("image encoder", "clip-vit-h-14")]["formats"][0]

@@ -22,6 +22,7 @@ from .hunyuan15 import family as hunyuan15
 from .kandinsky5 import family as kandinsky5
 from .ltx import family as ltx
 from .ltx2 import family as ltx2
+from .lucy import family as lucy
 from .skyreels import family as skyreels
 from .svd import family as svd
 from .wan import family as wan
@@ -36,3 +37,4 @@ register(hunyuan15.FAMILY)
 register(hunyuan.FAMILY)
 register(skyreels.FAMILY, forcing=skyreels.FORCING)
 register(kandinsky5.FAMILY)
+register(lucy.FAMILY)
