@@ -1,7 +1,7 @@
 """Which pipelines' prompt embeddings the prompt-embedding cache keeps (sampling/prompt_cache.py),
 and how: the names of what their ``encode_prompt`` returns, in order, which are also the names
 their call takes. Two shapes cover the families that encode with one text encoder and no template:
-Wan's (Wan 2.1 / 2.2 and its siblings, CogVideoX: the prompt's and the negative's embeddings) and
+Wan's (Wan 2.1 / 2.2 and its siblings, Lucy Edit, CogVideoX: the prompt's and the negative's embeddings) and
 LTX-Video's and LTX-2's (each with its attention mask; LTX-2's Gemma states before its connectors,
 which the call applies). SkyReels-V2's diffusion-forcing call requires a prompt: not cached. The length a prompt is encoded at is the call's own default
 (``max_sequence_length``), read from the pipeline class, unless the node sets it (LTX-2's), so the
@@ -13,7 +13,7 @@ import inspect
 
 PLAIN = ("prompt_embeds", "negative_prompt_embeds")
 MASKED = ("prompt_embeds", "prompt_attention_mask", "negative_prompt_embeds", "negative_prompt_attention_mask")
-BY_PREFIX = (("Wan", PLAIN), ("CogVideoX", PLAIN), ("LTX", MASKED))
+BY_PREFIX = (("Wan", PLAIN), ("Lucy", PLAIN), ("CogVideoX", PLAIN), ("LTX", MASKED))
 # pipelines whose call reads the text encoder even when given embeddings (LTX-2's: its dtype, and its
 # config for the image's CRF): their encoder is loaded at once; only its run is saved
 KEEP_ENCODER = ("LTX2",)
