@@ -122,7 +122,8 @@ class LTX2LatentUpscale(Node):
                    help=f"LTX-2's latent_upsampler folder or .safetensors file, or its name in a models folder's "
                         f"{FOLDER}/"),
               Int("window", 121, min=9, max=1025, help="frames encoded at once (memory); windows meet unblended"),
-              Float("adain", 0.0, min=0.0, max=10.0, help="blend toward the input latents' statistics (AdaIN); 0: off"),
+              Float("adain", 0.0, min=0.0, max=10.0, label="AdaIN",
+                    help="blend toward the input latents' statistics (AdaIN); 0: off"),
               Float("tone_map", 0.0, min=0.0, max=1.0, help="latent tone-mapping compression; 0: off"))
 
     @classmethod
