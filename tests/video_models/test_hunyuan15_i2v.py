@@ -88,7 +88,12 @@ def test_a_siglip_of_another_width_is_named_before_loading(hy15_i2v, tmp_path, m
                                                 num_attention_heads=16, image_size=28, patch_size=14))
     f = str(tmp_path / "sigclip_48.safetensors")
     save_file({"vision_model." + k: v.contiguous() for k, v in wide.state_dict().items()}, f)
-    monkeypatch.setattr(single_file, "load_with_config", lambda *a, **k: pytest.fail("the denoiser was loaded"))
+    # HunyuanVideo 1.5's reader binds load_with_config when first imported: imported here first, so a
+    # first import under the patch cannot keep the failing stand-in for the worker's later tests
+    import importlib
+    hy_pipeline = importlib.import_module("nodes.video_models.families.hunyuan15.pipeline")
+    for mod in (single_file, hy_pipeline):
+        monkeypatch.setattr(mod, "load_with_config", lambda *a, **k: pytest.fail("the denoiser was loaded"))
     with pytest.raises(ModelError, match=r"the CLIP vision '.*sigclip_48.safetensors' \(SigLIP vision \(1 layers, 48 "
                                          r"wide\)\) gives image states 48 wide, but the denoiser "
                                          r"'hunyuanvideo1.5_480p_i2v_tiny_fp32.safetensors' reads 32"):

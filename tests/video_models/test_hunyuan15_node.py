@@ -102,3 +102,37 @@ def test_image_to_video_makes_the_nodes_size_from_hunyuan15s_buckets(tmp_path):
     assert not [e.text for e in said if isinstance(e, NodeMessage) and e.level == "warning"]
     assert load_video_model(folder, base=None, device=torch.device("cpu"), dtype_name="fp32") \
         .pipeline("i2v").target_size == 640  # the tiny model's own
+
+
+@pytest.mark.parametrize("guidance", [2.0, 1.0])
+def test_a_cached_prompt_loads_no_qwen_and_makes_the_same_frames(hy15, tmp_path, monkeypatch, guidance):
+    """The prompt-embedding cache (issue 60) for HunyuanVideo 1.5: both encoders' states and masks,
+    prompt and negative encoded one by one as its call does; the second render with only the seed
+    changed loads no Qwen2.5-VL and makes the frames of a render with the cache off, with guidance and
+    without (its guider decides whether the negative is used)."""
+    import numpy as np
+    from transformers import Qwen2_5_VLTextModel
+
+    from studio.engine.executor import Executor
+    loaded = []
+    real = Qwen2_5_VLTextModel.from_pretrained.__func__
+    monkeypatch.setattr(Qwen2_5_VLTextModel, "from_pretrained",
+                        classmethod(lambda k, *a, **kw: loaded.append(1) or real(k, *a, **kw)))
+    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "cache"))
+
+    def render(seed):
+        g = tp.t2v_graph("a red fox", frames=5, size=32, model=hy15[0])
+        g.set_param("gen", "guidance", guidance)
+        g.set_param("gen", "seed", seed)
+        said = []
+        clip = Executor().run(g, targets=["gen"], device="cpu", use_cache=False,
+                              on_event=lambda e: said.append(getattr(e, "text", ""))).value("gen")
+        return clip.frames, said
+    monkeypatch.setenv("STUDIO_PROMPT_CACHE_GB", "0")
+    plain, _ = render(4)
+    monkeypatch.setenv("STUDIO_PROMPT_CACHE_GB", "1")
+    render(5)
+    loaded.clear()
+    second, said = render(4)
+    assert loaded == [] and "prompt embeddings from the cache (text encoder not loaded)" in said
+    assert np.array_equal(second, plain)

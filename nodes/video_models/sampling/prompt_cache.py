@@ -25,7 +25,7 @@ import os
 
 from studio.engine.disk_cache import DiskCache
 
-from ..base.prompt_recipes import max_length, returns, tokenizer_side
+from ..base.prompt_recipes import encodes_each, max_length, returns, tokenizer_side
 from ..loading.deferred_text import cache_gb
 
 FOLDER = "prompt-embeddings"
@@ -84,15 +84,17 @@ def prompt_key(ref, pipeline: str, prompt: str, negative: str, cfg: bool, length
     if not ident or returns(pipeline) is None:
         return ""
     return json.dumps({"what": "prompt-embeddings", "encoder": ident, "family": getattr(ref, "family", ""),
-                       "pipeline": pipeline, "prompt": prompt, "negative": negative if cfg else None,
-                       "cfg": bool(cfg), "max_length": length or _length(pipeline),
+                       "pipeline": pipeline, "prompt": prompt,
+                       "negative": negative if cfg or encodes_each(pipeline) else None, "cfg": bool(cfg), "max_length": length or _length(pipeline),
                        "dtype": str(getattr(ref, "dtype", ""))},
                       sort_keys=True)
 
 
 def _wanted(pipeline: str, cfg: bool) -> tuple[str, ...]:
-    """The names an entry must hold: every returned tensor, the negative's only with guidance."""
-    return tuple(n for n in returns(pipeline) or () if cfg or not n.startswith("negative_"))
+    """The names an entry must hold: every returned tensor, the negative's only with guidance (always
+    for a pipeline that encodes prompt by prompt: its guider decides at the call)."""
+    return tuple(n for n in returns(pipeline) or ()
+                 if cfg or encodes_each(pipeline) or not n.startswith("negative_"))
 
 
 def _cfg(ctx) -> bool:
@@ -154,8 +156,13 @@ def text_kwargs(ctx, s, prompt: str, negative: str, length: int | None = None) -
         s.pipe = pipe = ref.pipeline(s.task)
         device = getattr(pipe, "_execution_device", None) or ref.device
     with torch.no_grad():  # as the pipeline's call encodes (its kernels: the same embeddings to the bit)
-        made = pipe.encode_prompt(prompt=prompt, negative_prompt=negative or None, do_classifier_free_guidance=cfg,
-                                  max_sequence_length=length or _length(name), device=device)
+        if encodes_each(name):  # prompt by prompt, in the transformer's dtype, as HunyuanVideo 1.5's call
+            dtype = pipe.transformer.dtype
+            made = (pipe.encode_prompt(prompt=prompt, device=device, dtype=dtype)
+                    + pipe.encode_prompt(prompt=negative or None, device=device, dtype=dtype))
+        else:
+            made = pipe.encode_prompt(prompt=prompt, negative_prompt=negative or None, do_classifier_free_guidance=cfg,
+                                      max_sequence_length=length or _length(name), device=device)
     out = {n: t for n, t in zip(returns(name), made) if n in wanted}
     _n, why_not = cache.put(key, {n: t.detach().cpu() for n, t in out.items()}, "prompt-embeddings")
     if why_not:
