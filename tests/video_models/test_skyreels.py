@@ -209,3 +209,30 @@ def test_the_long_take_each_skyreels_model_makes_by_default_and_instead():
     mode, why = choose_take(df, "t2v", CONTEXT, scheduled=True)
     assert mode == SHOTS and "making separate shots instead (one prompt a window)" in why
     assert choose_take(df, "t2v", SHOTS) == (SHOTS, None)
+
+
+@pytest.mark.parametrize("kind", ["df", "plain"])
+def test_a_cached_prompt_loads_no_text_encoder(kind, df_dir, plain_dir, tmp_path, monkeypatch):
+    """The prompt-embedding cache (issue 60) reads SkyReels-V2's prompts as Wan's; its diffusion-forcing
+    call, which requires a prompt argument, is given None beside the embeddings. The second render with
+    only the seed changed loads no T5 and makes the frames of a render with the cache off."""
+    import numpy as np
+    from transformers import T5EncoderModel
+    model = df_dir if kind == "df" else plain_dir
+    loaded = []
+    real = T5EncoderModel.from_pretrained.__func__
+    monkeypatch.setattr(T5EncoderModel, "from_pretrained",
+                        classmethod(lambda k, *a, **kw: loaded.append(1) or real(k, *a, **kw)))
+    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "cache"))
+
+    def render(seed):
+        clip, ev = _run(_graph(model, seed=seed, guidance=3.0, negative_prompt="blurry"))
+        return clip.frames, [getattr(e, "text", "") for e in ev]
+    monkeypatch.setenv("STUDIO_PROMPT_CACHE_GB", "0")
+    plain, _ = render(4)
+    monkeypatch.setenv("STUDIO_PROMPT_CACHE_GB", "1")
+    render(5)
+    loaded.clear()
+    second, said = render(4)
+    assert loaded == [] and "prompt embeddings from the cache (text encoder not loaded)" in said
+    assert np.array_equal(second, plain)

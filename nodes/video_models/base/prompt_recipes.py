@@ -5,8 +5,8 @@ Wan's (Wan 2.1 / 2.2 and its siblings, Lucy Edit, CogVideoX: the prompt's and th
 LTX-Video's and LTX-2's (each with its attention mask; LTX-2's Gemma states before its connectors,
 which the call applies). HunyuanVideo 1.5's is encoded prompt by prompt (its two encoders' states and
 masks, the negative's named ``negative_...``), as its call encodes them, the negative always kept
-(its guider decides at the call whether it is used). SkyReels-V2's diffusion-forcing call requires a
-prompt: not cached. The length a prompt is encoded at is the call's own default
+(its guider decides at the call whether it is used). SkyReels-V2's are Wan's (its diffusion-forcing
+call requires a prompt argument: it is given None beside the embeddings). The length a prompt is encoded at is the call's own default
 (``max_sequence_length``), read from the pipeline class, unless the node sets it (LTX-2's), so the
 cached embeddings are the ones the call would make. Others (HunyuanVideo's two encoders,
 Kandinsky 5's) are encoded by their call as before."""
@@ -18,7 +18,8 @@ PLAIN = ("prompt_embeds", "negative_prompt_embeds")
 MASKED = ("prompt_embeds", "prompt_attention_mask", "negative_prompt_embeds", "negative_prompt_attention_mask")
 EACH = ("prompt_embeds", "prompt_embeds_mask", "prompt_embeds_2", "prompt_embeds_mask_2")  # one prompt's
 EACH_BOTH = EACH + tuple("negative_" + n for n in EACH)
-BY_PREFIX = (("Wan", PLAIN), ("Lucy", PLAIN), ("CogVideoX", PLAIN), ("LTX", MASKED), ("HunyuanVideo15", EACH_BOTH))
+BY_PREFIX = (("Wan", PLAIN), ("Lucy", PLAIN), ("SkyReelsV2", PLAIN), ("CogVideoX", PLAIN), ("LTX", MASKED),
+             ("HunyuanVideo15", EACH_BOTH))
 # pipelines whose call reads the text encoder even when given embeddings (LTX-2's: its dtype, and its
 # config for the image's CRF): their encoder is loaded at once; only its run is saved
 KEEP_ENCODER = ("LTX2",)

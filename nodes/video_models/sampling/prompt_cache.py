@@ -150,7 +150,7 @@ def text_kwargs(ctx, s, prompt: str, negative: str, length: int | None = None) -
         side = tokenizer_side(name)  # what encoding would have left on the tokenizer (prompt_recipes.py)
         if side and getattr(pipe, "tokenizer", None) is not None:
             pipe.tokenizer.padding_side = side
-        return {n: t.to(device) for n, t in got.items()}
+        return _with_prompt_slot(pipe, {n: t.to(device) for n, t in got.items()})
     if getattr(pipe, "text_encoder", None) is None and hasattr(ref, "load_text_encoder"):
         ref.load_text_encoder()  # it waited (loading/deferred_text.py): this prompt needs it
         s.pipe = pipe = ref.pipeline(s.task)
@@ -167,7 +167,17 @@ def text_kwargs(ctx, s, prompt: str, negative: str, length: int | None = None) -
     _n, why_not = cache.put(key, {n: t.detach().cpu() for n, t in out.items()}, "prompt-embeddings")
     if why_not:
         ctx.warn(f"prompt embeddings not kept in the cache: {why_not}")
-    return out
+    return _with_prompt_slot(pipe, out)
+
+
+def _with_prompt_slot(pipe, kwargs: dict) -> dict:
+    """The embeddings, with ``prompt=None`` where the call requires a prompt argument (SkyReels-V2's
+    diffusion forcing): given the embeddings, the call takes no prompt text beside them."""
+    import inspect
+    p = inspect.signature(type(pipe).__call__).parameters.get("prompt")
+    if p is not None and p.default is inspect.Parameter.empty:
+        return {"prompt": None, **kwargs}
+    return kwargs
 
 
 def _drop(cache, key: str) -> None:
