@@ -32,30 +32,15 @@ class UpscalerFileError(StudioError):
     pass
 
 
-def _inside(path: str, root: str) -> bool:
-    """Whether ``path`` stays in ``root`` once '..' is resolved (a name never escapes its folder)."""
-    r, p = os.path.normpath(os.path.abspath(root)), os.path.normpath(os.path.abspath(path))
-    return p == r or p.startswith(r.rstrip(os.sep) + os.sep)
-
-
 def find_upscaler(name: str, base_dir: str | None = None, dirs: list[str] | None = None) -> str:
     """The file ``name`` resolves to: an absolute path, a path beside the graph, or a name in a
     models folder or its ``upscale_models/`` (also ``models/upscale_models/`` of a ComfyUI folder)."""
     if not name.strip():
         raise UpscalerFileError("no upscaler chosen: set 'model' to a .safetensors (or .pth) file in a models "
                                 f"folder's {FOLDER}/, e.g. 4x-UltraSharp.safetensors")
-    path = model_paths.resolve(name, base_dir, dirs)
-    roots = dirs if dirs is not None else model_paths.model_dirs()
+    path = model_paths.resolve(name, base_dir, dirs, folders=(FOLDER,))
     if path is None:
-        rel = os.path.expanduser(name.strip())
-        for root in roots:
-            for cand in (os.path.join(root, FOLDER, rel), os.path.join(root, "models", FOLDER, rel)):
-                if os.path.exists(cand) and _inside(cand, root):
-                    path = os.path.abspath(cand)
-                    break
-            if path:
-                break
-    if path is None:
+        roots = dirs if dirs is not None else model_paths.model_dirs()
         raise UpscalerFileError(f"upscaler '{name}' not found: looked beside the graph and in "
                                 f"{', '.join(roots) or 'no models folder'} (and their {FOLDER}/). Studio never downloads.")
     why = regular_file_problem(path)

@@ -190,11 +190,14 @@ def _within(path: str, root: str) -> bool:
     return norm == root_n or norm.startswith(root_n.rstrip(os.sep) + os.sep)
 
 
-def resolve(name: str, base_dir: str | None = None, dirs: list[str] | None = None) -> str | None:
+def resolve(name: str, base_dir: str | None = None, dirs: list[str] | None = None,
+            folders: tuple[str, ...] = ()) -> str | None:
     """A model's absolute path from what the user typed: an absolute path, a path relative to the
     graph's folder, a path relative to a model folder or to one of its ComfyUI kind folders (a
     workflow's 'ltx-2-19b-dev.safetensors' in checkpoints/), or 'org/name' of the Hugging Face cache
-    (its newest snapshot). None when it is nowhere."""
+    (its newest snapshot); then relative to ``folders``, ComfyUI folders of the node asking that the
+    scan passes over (``upscale_models``, ``latent_upscale_models``), in each models folder and its
+    ``models/``. None when it is nowhere."""
     name = os.path.expanduser(name.strip())
     if not name:
         return None
@@ -203,7 +206,8 @@ def resolve(name: str, base_dir: str | None = None, dirs: list[str] | None = Non
     if base_dir and os.path.exists(os.path.join(base_dir, name)) and _within(os.path.join(base_dir, name), base_dir):
         return os.path.abspath(os.path.join(base_dir, name))
     from .comfy_paths import KIND_OF_FOLDER
-    for root in (dirs if dirs is not None else model_dirs()):
+    roots = dirs if dirs is not None else model_dirs()
+    for root in roots:
         # as typed, or as a ComfyUI workflow names it: relative to its kind folder (checkpoints/, vae/...),
         # in a models folder or in a ComfyUI folder given as one (its models/)
         kinds = [os.path.join(root, up, k, name) for up in ("", "models") for k in KIND_OF_FOLDER]
@@ -216,9 +220,13 @@ def resolve(name: str, base_dir: str | None = None, dirs: list[str] | None = Non
             for r in revs:
                 if os.path.isfile(os.path.join(r, "model_index.json")):
                     return r
+    for root in roots:  # the asking node's own folders, after every place above
+        for cand in (os.path.join(root, up, f, name) for f in folders for up in ("", "models")):
+            if os.path.exists(cand) and _within(cand, root):
+                return os.path.abspath(cand)
     if "\\" in name and os.sep == "/":  # a name saved on Windows (a ComfyUI workflow's 'wan_video\\x.safetensors')
         posix = name.replace("\\", "/")  # looked up as a relative name only: '\\etc' is not '/etc', nor '~\\x' '~/x'
-        return None if os.path.isabs(posix) or posix.startswith("~") else resolve(posix, base_dir, dirs)
+        return None if os.path.isabs(posix) or posix.startswith("~") else resolve(posix, base_dir, dirs, folders)
     return None
 
 

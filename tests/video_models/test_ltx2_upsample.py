@@ -103,6 +103,15 @@ def test_found_by_name_in_latent_upscale_models(ltx2_real, upsampler, monkeypatc
     monkeypatch.setenv("STUDIO_MODELS", os.path.dirname(os.path.dirname(single)))
     from nodes.video_models.families.ltx2.upsample import find_upsampler
     assert find_upsampler(os.path.basename(single)) == single
+    # a name never leaves the models folder it is looked up in (studio.core.models.resolve's check)
+    root = os.path.dirname(os.path.dirname(single))
+    outside = os.path.join(os.path.dirname(root), "outside.safetensors")
+    open(outside, "wb").close()
+    inner, name = os.path.join(root, "inner"), "../../../outside.safetensors"
+    os.makedirs(os.path.join(inner, "latent_upscale_models"), exist_ok=True)
+    assert os.path.exists(os.path.join(inner, "latent_upscale_models", name))  # there, but outside 'inner'
+    with pytest.raises(Exception, match="not found"):
+        find_upsampler(name, dirs=[inner])
 
 
 def test_bad_upsamplers_sizes_and_models_are_refused_in_words(ltx2_real, upsampler, wan_dir, tmp_path):

@@ -40,16 +40,7 @@ def find_upsampler(name: str, base_dir: str | None = None, dirs: list[str] | Non
     if not name.strip():
         raise StudioError("no latent upsampler chosen: set 'upsampler' to LTX-2's latent_upsampler folder or its "
                           f".safetensors file (a models folder's {FOLDER}/)")
-    path = model_paths.resolve(name, base_dir, dirs)
-    if path is None:
-        rel = os.path.expanduser(name.strip())
-        for root in dirs if dirs is not None else model_paths.model_dirs():
-            for cand in (os.path.join(root, FOLDER, rel), os.path.join(root, "models", FOLDER, rel)):
-                if os.path.exists(cand):
-                    path = os.path.abspath(cand)
-                    break
-            if path:
-                break
+    path = model_paths.resolve(name, base_dir, dirs, folders=(FOLDER,))
     if path is None:
         raise StudioError(f"latent upsampler '{name}' not found beside the graph or in the models folders (and their "
                           f"{FOLDER}/). Studio never downloads.")
