@@ -114,11 +114,9 @@ def test_a_cached_prompt_loads_no_qwen_and_makes_the_same_frames(hy15, tmp_path,
     from transformers import Qwen2_5_VLTextModel
 
     from studio.engine.executor import Executor
-    loaded = []
-    real = Qwen2_5_VLTextModel.from_pretrained.__func__
-    monkeypatch.setattr(Qwen2_5_VLTextModel, "from_pretrained",
-                        classmethod(lambda k, *a, **kw: loaded.append(1) or real(k, *a, **kw)))
-    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "cache"))
+
+    from .prompt_cache_check import NOT_LOADED, counted_loads, off_then_cached
+    loaded = counted_loads(monkeypatch, Qwen2_5_VLTextModel)
 
     def render(seed):
         g = tp.t2v_graph("a red fox", frames=5, size=32, model=hy15[0])
@@ -128,11 +126,6 @@ def test_a_cached_prompt_loads_no_qwen_and_makes_the_same_frames(hy15, tmp_path,
         clip = Executor().run(g, targets=["gen"], device="cpu", use_cache=False,
                               on_event=lambda e: said.append(getattr(e, "text", ""))).value("gen")
         return clip.frames, said
-    monkeypatch.setenv("STUDIO_PROMPT_CACHE_GB", "0")
-    plain, _ = render(4)
-    monkeypatch.setenv("STUDIO_PROMPT_CACHE_GB", "1")
-    render(5)
-    loaded.clear()
-    second, said = render(4)
-    assert loaded == [] and "prompt embeddings from the cache (text encoder not loaded)" in said
+    plain, _first, (second, said) = off_then_cached(monkeypatch, tmp_path, render, (loaded,))
+    assert loaded == [] and NOT_LOADED in said
     assert np.array_equal(second, plain)

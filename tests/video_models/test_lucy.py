@@ -72,22 +72,15 @@ def test_a_cached_prompt_loads_no_text_encoder(lucy_dir, tmp_path, monkeypatch):
     """The prompt-embedding cache (issue 60) reads Lucy Edit's prompts as Wan's: the second render with
     only the seed changed loads no T5 and makes the frames of a render with the cache off."""
     from transformers import T5EncoderModel
-    loaded = []
-    real = T5EncoderModel.from_pretrained.__func__
-    monkeypatch.setattr(T5EncoderModel, "from_pretrained",
-                        classmethod(lambda k, *a, **kw: loaded.append(1) or real(k, *a, **kw)))
-    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "cache"))
+
+    from .prompt_cache_check import NOT_LOADED, counted_loads, off_then_cached
+    loaded = counted_loads(monkeypatch, T5EncoderModel)
 
     def render(seed):
         msgs = []
         clip = Executor().run(_graph(lucy_dir, seed=seed), targets=["gen"], device="cpu",
                               on_event=lambda e: msgs.append(e.text) if isinstance(e, NodeMessage) else None).value("gen")
         return clip.frames, msgs
-    monkeypatch.setenv("STUDIO_PROMPT_CACHE_GB", "0")
-    plain, _ = render(4)
-    monkeypatch.setenv("STUDIO_PROMPT_CACHE_GB", "1")
-    render(5)
-    loaded.clear()
-    second, msgs = render(4)
-    assert loaded == [] and "prompt embeddings from the cache (text encoder not loaded)" in msgs
+    plain, _first, (second, msgs) = off_then_cached(monkeypatch, tmp_path, render, (loaded,))
+    assert loaded == [] and NOT_LOADED in msgs
     assert np.array_equal(second, plain)

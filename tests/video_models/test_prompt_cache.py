@@ -15,7 +15,8 @@ from studio.engine.executor import Executor
 
 pytest.importorskip("diffusers")
 
-SAID = "prompt embeddings from the cache (text encoder not loaded)"
+from .prompt_cache_check import NOT_LOADED as SAID
+from .prompt_cache_check import counted_loads, off_then_cached
 
 
 def _graph(wan_dir: str, seed: int, prompt: str = "a fox", guidance: float = 3.0) -> Graph:
@@ -197,29 +198,21 @@ def test_image_and_video_to_video_load_no_encoder_for_a_cached_prompt(kind, wan_
                            on_event=lambda e: msgs.append(e.text) if isinstance(e, NodeMessage) else None)
         clip = r.value("gen")
         return np.asarray(clip.chunk(0, clip.n_frames)), msgs
-    monkeypatch.setenv("STUDIO_PROMPT_CACHE_GB", "0")
-    plain, _ = render(2)
-    monkeypatch.setenv("STUDIO_PROMPT_CACHE_GB", "1")
-    encodes.clear(), loads.clear()
-    _first, msgs1 = render(1)
-    assert len(encodes) == 2 and SAID not in msgs1 and loads.count("T5EncoderModel") == 1
-    encodes.clear(), loads.clear()
-    second, msgs2 = render(2)
+    plain, (_f, msgs1, (encoded, loaded)), (second, msgs2) = off_then_cached(monkeypatch, tmp_path, render,
+                                                                             (encodes, loads))
+    assert len(encoded) == 2 and SAID not in msgs1 and loaded.count("T5EncoderModel") == 1
     assert encodes == [] and SAID in msgs2 and "T5EncoderModel" not in loads
     assert np.array_equal(second, plain)
 
 
 @pytest.mark.parametrize("family", ["ltx", "cogvideox"])
-def test_ltx_and_cogvideox_prompts_are_cached_too(family, request, cache_env, monkeypatch, encodes):
+def test_ltx_and_cogvideox_prompts_are_cached_too(family, request, cache_env, monkeypatch, encodes, tmp_path):
     """LTX-Video (its embeddings with their attention masks) and CogVideoX (Wan's shape) through the
     same cache (base/prompt_recipes.py): the second render with only the seed changed runs no encoder,
     loads none, and makes the frames of a render with the cache off."""
     from transformers import T5EncoderModel
     model = request.getfixturevalue(f"{family}_dir")
-    loaded = []
-    real = T5EncoderModel.from_pretrained.__func__
-    monkeypatch.setattr(T5EncoderModel, "from_pretrained",
-                        classmethod(lambda k, *a, **kw: loaded.append(1) or real(k, *a, **kw)))
+    loaded = counted_loads(monkeypatch, T5EncoderModel)
 
     def render(seed):
         g = Graph()
@@ -233,13 +226,8 @@ def test_ltx_and_cogvideox_prompts_are_cached_too(family, request, cache_env, mo
         clip = Executor().run(g, targets=["gen"], on_event=lambda e: msgs.append(e.text)
                               if isinstance(e, NodeMessage) else None).value("gen")
         return np.asarray(clip.chunk(0, clip.n_frames)), msgs
-    monkeypatch.setenv("STUDIO_PROMPT_CACHE_GB", "0")
-    plain, _ = render(2)
-    monkeypatch.setenv("STUDIO_PROMPT_CACHE_GB", "1")
-    encodes.clear(), loaded.clear()
-    render(1)
-    assert len(encodes) == 2 and len(loaded) == 1 and len(_entries(cache_env)) == 1
-    encodes.clear(), loaded.clear()
-    second, msgs = render(2)
+    plain, (_f, _m, (encoded, loads)), (second, msgs) = off_then_cached(monkeypatch, tmp_path, render,
+                                                                         (encodes, loaded))
+    assert len(encoded) == 2 and len(loads) == 1 and len(_entries(cache_env)) == 1
     assert encodes == [] and loaded == [] and SAID in msgs
     assert np.array_equal(second, plain)

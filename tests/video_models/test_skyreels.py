@@ -218,21 +218,14 @@ def test_a_cached_prompt_loads_no_text_encoder(kind, df_dir, plain_dir, tmp_path
     only the seed changed loads no T5 and makes the frames of a render with the cache off."""
     import numpy as np
     from transformers import T5EncoderModel
+
+    from .prompt_cache_check import NOT_LOADED, counted_loads, off_then_cached
     model = df_dir if kind == "df" else plain_dir
-    loaded = []
-    real = T5EncoderModel.from_pretrained.__func__
-    monkeypatch.setattr(T5EncoderModel, "from_pretrained",
-                        classmethod(lambda k, *a, **kw: loaded.append(1) or real(k, *a, **kw)))
-    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "cache"))
+    loaded = counted_loads(monkeypatch, T5EncoderModel)
 
     def render(seed):
         clip, ev = _run(_graph(model, seed=seed, guidance=3.0, negative_prompt="blurry"))
         return clip.frames, [getattr(e, "text", "") for e in ev]
-    monkeypatch.setenv("STUDIO_PROMPT_CACHE_GB", "0")
-    plain, _ = render(4)
-    monkeypatch.setenv("STUDIO_PROMPT_CACHE_GB", "1")
-    render(5)
-    loaded.clear()
-    second, said = render(4)
-    assert loaded == [] and "prompt embeddings from the cache (text encoder not loaded)" in said
+    plain, _first, (second, said) = off_then_cached(monkeypatch, tmp_path, render, (loaded,))
+    assert loaded == [] and NOT_LOADED in said
     assert np.array_equal(second, plain)

@@ -64,10 +64,21 @@ def tiny_t5(tokenizer):
                                    eos_token_id=1, decoder_start_token_id=0))
 
 
+def tiny_wan_transformer(in_channels: int = 16, **more):
+    """The tiny Wan transformer of the tiny Wan pipelines (diffusers' test config): 16 latent channels
+    out, ``in_channels`` in (32 for Lucy Edit's clip beside the noise, 36 for image to video, 48 for Fun
+    Control), ``more`` its other settings (``image_dim``...). Seed torch before: its weights are random."""
+    from diffusers import WanTransformer3DModel
+    return WanTransformer3DModel(
+        patch_size=(1, 2, 2), num_attention_heads=2, attention_head_dim=12, in_channels=in_channels, out_channels=16,
+        text_dim=32, freq_dim=256, ffn_dim=32, num_layers=2, cross_attn_norm=True, qk_norm="rms_norm_across_heads",
+        rope_max_seq_len=32, **more)
+
+
 def build_wan(path: str) -> str:
     """A tiny Wan 2.1 text-to-video pipeline (diffusers' test config, a local T5 and tokenizer)."""
     import torch
-    from diffusers import AutoencoderKLWan, FlowMatchEulerDiscreteScheduler, WanPipeline, WanTransformer3DModel
+    from diffusers import AutoencoderKLWan, FlowMatchEulerDiscreteScheduler, WanPipeline
     torch.manual_seed(0)
     vae = AutoencoderKLWan(base_dim=3, z_dim=16, dim_mult=[1, 1, 1, 1], num_res_blocks=1,
                            temperal_downsample=[False, True, True])
@@ -77,10 +88,7 @@ def build_wan(path: str) -> str:
     tokenizer = build_tokenizer(tmp_tok)
     text_encoder = tiny_t5(tokenizer)
     torch.manual_seed(0)
-    transformer = WanTransformer3DModel(patch_size=(1, 2, 2), num_attention_heads=2, attention_head_dim=12,
-                                        in_channels=16, out_channels=16, text_dim=32, freq_dim=256, ffn_dim=32,
-                                        num_layers=2, cross_attn_norm=True, qk_norm="rms_norm_across_heads",
-                                        rope_max_seq_len=32)
+    transformer = tiny_wan_transformer()
     pipe = WanPipeline(tokenizer=tokenizer, text_encoder=text_encoder, vae=vae, transformer=transformer,
                        scheduler=scheduler)
     pipe.save_pretrained(path, safe_serialization=True)
@@ -215,15 +223,12 @@ def build_wan22(path: str) -> str:
     """A tiny Wan 2.2 A14B-shaped pipeline: two experts (transformer, transformer_2) switched at
     ``boundary_ratio``, as WanPipeline takes them."""
     import torch
-    from diffusers import FlowMatchEulerDiscreteScheduler, WanPipeline, WanTransformer3DModel
+    from diffusers import FlowMatchEulerDiscreteScheduler, WanPipeline
     vae, tokenizer, text_encoder, tmp_tok = wan_parts(path)
     experts = []
     for seed in (0, 1):
         torch.manual_seed(seed)
-        experts.append(WanTransformer3DModel(
-            patch_size=(1, 2, 2), num_attention_heads=2, attention_head_dim=12, in_channels=16, out_channels=16,
-            text_dim=32, freq_dim=256, ffn_dim=32, num_layers=2, cross_attn_norm=True,
-            qk_norm="rms_norm_across_heads", rope_max_seq_len=32))
+        experts.append(tiny_wan_transformer())
     pipe = WanPipeline(tokenizer=tokenizer, text_encoder=text_encoder, vae=vae, transformer=experts[0],
                        transformer_2=experts[1], scheduler=FlowMatchEulerDiscreteScheduler(shift=7.0),
                        boundary_ratio=0.875)

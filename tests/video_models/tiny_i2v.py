@@ -8,17 +8,14 @@ import shutil
 
 def build_wan_i2v(path: str, flf2v: bool = False) -> str:
     import torch
-    from diffusers import FlowMatchEulerDiscreteScheduler, WanImageToVideoPipeline, WanTransformer3DModel
+    from diffusers import FlowMatchEulerDiscreteScheduler, WanImageToVideoPipeline
     from transformers import CLIPImageProcessor, CLIPVisionConfig, CLIPVisionModelWithProjection
 
-    from .tiny import wan_parts
+    from .tiny import tiny_wan_transformer, wan_parts
     vae, tokenizer, text_encoder, tmp_tok = wan_parts(path)
     side = 8  # the image encoder's input: 8x8 patches of 1 pixel, 65 tokens with its class token
     torch.manual_seed(0)
-    transformer = WanTransformer3DModel(
-        patch_size=(1, 2, 2), num_attention_heads=2, attention_head_dim=12, in_channels=36, out_channels=16,
-        text_dim=32, freq_dim=256, ffn_dim=32, num_layers=2, cross_attn_norm=True, qk_norm="rms_norm_across_heads",
-        rope_max_seq_len=32, image_dim=4, pos_embed_seq_len=2 * (side * side + 1) if flf2v else None)
+    transformer = tiny_wan_transformer(36, image_dim=4, pos_embed_seq_len=2 * (side * side + 1) if flf2v else None)
     torch.manual_seed(0)
     enc = CLIPVisionModelWithProjection(CLIPVisionConfig(
         hidden_size=4, projection_dim=4, num_hidden_layers=2, num_attention_heads=2, image_size=side,

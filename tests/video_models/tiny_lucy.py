@@ -8,15 +8,12 @@ import shutil
 
 def build_lucy(path: str) -> str:
     import torch
-    from diffusers import FlowMatchEulerDiscreteScheduler, LucyEditPipeline, WanTransformer3DModel
+    from diffusers import FlowMatchEulerDiscreteScheduler, LucyEditPipeline
 
-    from .tiny import wan_parts
+    from .tiny import tiny_wan_transformer, wan_parts
     vae, tokenizer, text_encoder, tmp_tok = wan_parts(path)
     torch.manual_seed(0)
-    transformer = WanTransformer3DModel(
-        patch_size=(1, 2, 2), num_attention_heads=2, attention_head_dim=12, in_channels=32, out_channels=16,
-        text_dim=32, freq_dim=256, ffn_dim=32, num_layers=2, cross_attn_norm=True, qk_norm="rms_norm_across_heads",
-        rope_max_seq_len=32)
+    transformer = tiny_wan_transformer(32)
     pipe = LucyEditPipeline(tokenizer=tokenizer, text_encoder=text_encoder, vae=vae, transformer=transformer,
                             scheduler=FlowMatchEulerDiscreteScheduler(shift=5.0))
     pipe.save_pretrained(path, safe_serialization=True)
