@@ -90,7 +90,11 @@ def test_second_render_loads_no_encoder_and_makes_the_uncached_frames(wan_dir, c
     assert len(encodes) == 2 and SAID not in msgs1  # prompt and negative
     assert loads.count("T5EncoderModel") == 1 and len(_entries(cache_env)) == 1
     encodes.clear(), loads.clear()
+    from studio.engine.disk_cache import DiskCache
+    reads, real_get = [], DiskCache.get
+    monkeypatch.setattr(DiskCache, "get", lambda self, key: reads.append(self.folder) or real_get(self, key))
     second, msgs2 = _render(wan_dir, 2)  # only the seed changed
+    assert len([f for f in reads if "prompt-embeddings" in f]) == 1  # the check's read handed to the call
     assert encodes == [] and SAID in msgs2
     assert loads == ["WanTransformer3DModel"]  # the model was loaded again, all but its text encoder
     assert np.array_equal(second, plain)

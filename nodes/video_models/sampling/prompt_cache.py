@@ -9,13 +9,13 @@ touched). The key: the text encoder file's identity (path, size, modification ti
 files), the prompt, the negative prompt and the encoder settings (family, pipeline, max length,
 dtype, whether the negative is encoded). An entry that does not prove itself, or is another key's, is
 a miss: removed, said once, and the prompt is encoded again. Never a wrong prompt. While the cache
-is on, Load Video Model leaves a Wan folder's text encoder on disk until a prompt needs it
-(loading/deferred_text.py): a run whose prompts are all cached never loads it.
+is on, Load Video Model leaves the text encoder of a pipeline whose call needs none for cached prompts
+on disk until a prompt needs it (loading/deferred_text.py): a run whose prompts are all cached never
+loads it. The entry a run's check found whole (``all_cached``) is handed to its call (``text_kwargs``),
+not read and checked a second time.
 
-The pipelines cached and the names of what their ``encode_prompt`` returns: base/prompt_recipes.py
-(Wan and its siblings, SkyReels-V2, CogVideoX: the prompt's and the negative's embeddings; LTX-Video:
-each with its attention mask), encoded at the call's own ``max_sequence_length``; others encode as
-before.
+The pipelines cached, what their ``encode_prompt`` returns and how they encode: base/prompt_recipes.py;
+the length is the call's own ``max_sequence_length`` unless the node sets it; others encode as before.
 """
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ from ..loading.deferred_text import cache_gb
 FOLDER = "prompt-embeddings"
 NOT_LOADED = "prompt embeddings from the cache (text encoder not loaded)"
 NOT_RUN = "prompt embeddings from the cache (text encoder not run)"
+_FOUND: dict[str, dict] = {}  # the entry all_cached found whole, by key, until text_kwargs takes it (one)
 
 
 def default_folder() -> str:
@@ -85,16 +86,21 @@ def prompt_key(ref, pipeline: str, prompt: str, negative: str, cfg: bool, length
         return ""
     return json.dumps({"what": "prompt-embeddings", "encoder": ident, "family": getattr(ref, "family", ""),
                        "pipeline": pipeline, "prompt": prompt,
-                       "negative": negative if cfg or encodes_each(pipeline) else None, "cfg": bool(cfg), "max_length": length or _length(pipeline),
-                       "dtype": str(getattr(ref, "dtype", ""))},
+                       "negative": negative if _keeps_negative(pipeline, cfg) else None, "cfg": bool(cfg),
+                       "max_length": length or _length(pipeline), "dtype": str(getattr(ref, "dtype", ""))},
                       sort_keys=True)
 
 
+def _keeps_negative(pipeline: str, cfg: bool) -> bool:
+    """The negative is encoded and kept with guidance, and always for a pipeline that encodes prompt by
+    prompt (its guider decides at the call whether it is used)."""
+    return cfg or encodes_each(pipeline)
+
+
 def _wanted(pipeline: str, cfg: bool) -> tuple[str, ...]:
-    """The names an entry must hold: every returned tensor, the negative's only with guidance (always
-    for a pipeline that encodes prompt by prompt: its guider decides at the call)."""
-    return tuple(n for n in returns(pipeline) or ()
-                 if cfg or encodes_each(pipeline) or not n.startswith("negative_"))
+    """The names an entry must hold: every returned tensor, the negative's as _keeps_negative says."""
+    keep = _keeps_negative(pipeline, cfg)
+    return tuple(n for n in returns(pipeline) or () if keep or not n.startswith("negative_"))
 
 
 def _cfg(ctx) -> bool:
@@ -126,6 +132,9 @@ def all_cached(ctx, ref, task: str, prompt: str, negative: str, length: int | No
     got, why = cached_embeddings(cache, key, _wanted(pipeline or "", _cfg(ctx)))
     if why:
         ctx.warn(why)
+    _FOUND.clear()
+    if got is not None:
+        _FOUND[key] = got  # the call's text_kwargs takes it: the entry is read and checked once a run
     return got is not None
 
 
@@ -142,7 +151,9 @@ def text_kwargs(ctx, s, prompt: str, negative: str, length: int | None = None) -
     import torch
     device = getattr(pipe, "_execution_device", None) or ref.device
     wanted = _wanted(name, cfg)
-    got, why = cached_embeddings(cache, key, wanted)
+    got, why = _FOUND.pop(key, None), ""
+    if got is None:
+        got, why = cached_embeddings(cache, key, wanted)
     if why:
         ctx.warn(why)
     if got is not None:
