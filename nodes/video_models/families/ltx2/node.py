@@ -58,7 +58,10 @@ class LTX2Video(GeneratorNode):
               Choice("sound", "generated", choices=SOUNDS, help="generated: LTX-2's own sound; input: the track "
                                                                 "on the audio input"),
               Float("control_strength", 1.0, min=0.0, max=1.0, help="how clean the control clip looks to the model "
-                                                                   "(1: as given; 0: as noisy as the take)")) + \
+                                                                   "(1: as given; 0: as noisy as the take)"),
+              Float("audio_guidance", 0.0, min=0.0, max=20.0, help="how closely the sound follows the prompt; 0: "
+                    "the picture's guidance (one guidance for both, as ComfyUI's CFGGuider runs LTX-2); LTX-2's "
+                    "release guides its sound at 7")) + \
         tuple(q for q in COMMON if q.name not in ("window", "overlap") + TAKE_PARAMS) + KEY_PARAMS
 
     def run(self, ctx, model, image=None, prompt=None, audio=None, control=None, **keys):
@@ -96,6 +99,7 @@ class LTX2Video(GeneratorNode):
                                                                           "negative_prompt": p.negative_prompt or None}
         base = filter_kwargs(s.pipe, {**words, "height": h, "width": w, "num_frames": n, "frame_rate": fps,
                                       "num_inference_steps": self.steps, "guidance_scale": p.guidance,
+                                      "audio_guidance_scale": p.audio_guidance or p.guidance,
                                       "max_sequence_length": tokens}, ctx.warn)
         if keyed:
             from ...takes.keyframes_at import ltx_conditions
@@ -105,6 +109,8 @@ class LTX2Video(GeneratorNode):
         if control is not None:  # LTX2InContextPipeline: the clip read by an IC-LoRA (ic_control.py)
             from .ic_control import with_control
             base = with_control(ctx, s, base, control, n, (w, h), p.control_strength, None if keyed else img)
+        from .conditions import with_crf
+        base = with_crf(ref, s.pipe, base)  # Gemma waiting on disk: the call's CRF from its config
         clip = s.generate(n, n, 0, lambda start, still: dict(base), fps, previews=p.previews, steps=self.steps,
                           size=(w, h))
         made = sound_of(s.pipe, getattr(s, "audio", None))
