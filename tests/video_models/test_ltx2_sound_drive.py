@@ -19,6 +19,8 @@ from studio.core.values import Audio
 from studio.engine.events import NodeMessage
 from studio.engine.executor import Executor
 
+from .tiny import still
+
 pytest.importorskip("diffusers")
 
 ARGS = {"prompt": "a singer sings into the camera", "steps": 2, "width": 32, "height": 32, "frames": 9,
@@ -53,15 +55,28 @@ class _DriveTrack(Node):
         return track(ctx.params.kind)
 
 
-if _DriveTrack.id not in default_registry():
-    default_registry().register(_DriveTrack)
+class _Portrait(Node):
+    id = "test.ltx2_drive_portrait"
+    timing = SOURCE
+    outputs = (Out("image", "Image"),)
+
+    def run(self, ctx):
+        return still(32, 32)
 
 
-def run(model, kind="tone", ev=None, **params):
+for _n in (_DriveTrack, _Portrait):
+    if _n.id not in default_registry():
+        default_registry().register(_n)
+
+
+def run(model, kind="tone", ev=None, image=False, **params):
     g = Graph()
     load = g.add_node("video_models.load", {"model": model})
     gen = g.add_node("video_models.ltx2", dict(ARGS, **params), node_id="ltx2")
     g.connect(load.id, "model", gen.id, "model")
+    if image:
+        i = g.add_node("test.ltx2_drive_portrait")
+        g.connect(i.id, "image", gen.id, "image")
     if kind:
         t = g.add_node("test.ltx2_drive_track", {"kind": kind})
         g.connect(t.id, "audio", gen.id, "audio")
@@ -164,3 +179,29 @@ def test_bad_sounds_are_refused_or_said(ltx2_a2v_dir):
     assert ("info", "the sound on the audio input is silent: the picture is made to silence") in msgs
     _, msgs = said("tone")  # stereo at the encoder's rate: nothing to say but the cut
     assert not any("resampled" in t or "mono" in t or "silent" in t or "mixed" in t for _, t in msgs)
+
+
+def test_a_portrait_is_made_to_the_sound(ltx2_a2v_dir, spies, monkeypatch):
+    """Image + voice (the talking portrait): LTX2ImageToVideoPipeline, which gives the transformer an
+    audio timestep of its own, is held to the sound the same way."""
+    import functools
+
+    import torch
+    from diffusers import LTX2ImageToVideoPipeline
+    used = []
+    orig = LTX2ImageToVideoPipeline.__call__
+
+    @functools.wraps(orig)
+    def spy(self, *a, **kw):
+        used.append(kw)
+        return orig(self, *a, **kw)
+    monkeypatch.setattr(LTX2ImageToVideoPipeline, "__call__", spy)
+    clip, sound = run(ltx2_a2v_dir, "tone", image=True, steps=1)
+    assert len(used) == 1 and used[0]["audio_latents"].shape[2] == round(TAKE_S * 25)
+    want = expected_tokens(ltx2_a2v_dir, track("tone"))
+    assert spies["calls"]
+    for c in spies["calls"]:
+        got = c["audio_hidden_states"].float()
+        torch.testing.assert_close(got, want.expand_as(got), atol=2e-4, rtol=1e-4)
+        assert not c["audio_timestep"].any() and not c["audio_sigma"].any()
+    assert clip.audio is sound and sound.n_samples == int(TAKE_S * 16000)
