@@ -157,10 +157,21 @@ def test_the_given_sound_is_held_clean_and_drives_the_picture(ltx2_a2v_dir, spie
     assert np.abs(np.asarray(other.frames) - np.asarray(clip.frames)).max() > 1e-3
 
 
-def test_bad_sounds_are_refused_or_said(ltx2_a2v_dir):
+def test_bad_sounds_are_refused_or_said(ltx2_a2v_dir, monkeypatch):
+    from nodes.video_models.sampling.sampler import Sampler
+    made = []
+    init = Sampler.__init__
+
+    def counted(self, *a, **kw):
+        made.append(1)
+        init(self, *a, **kw)
+    monkeypatch.setattr(Sampler, "__init__", counted)
     with pytest.raises(NodeExecutionError, match=r"node 'LTX-2 Video \+ Sound' \(ltx2\) failed: the sound on the "
-                                                 r"audio input lasts 0\.20 s but the take lasts 0\.38 s"):
+                                                 r"audio input lasts 0\.20 s but the take lasts 0\.38 s \(9 frames "
+                                                 r"at 24 fps\): 'sound: drive' makes the picture to the sound, so "
+                                                 r"give a sound at least as long as the take$"):
         run(ltx2_a2v_dir, "short", steps=1)
+    assert made == []  # refused before the model is made ready
     with pytest.raises(NodeExecutionError, match="'sound' is 'drive' but nothing is connected to the audio input"):
         run(ltx2_a2v_dir, None, steps=1)
 
@@ -168,7 +179,8 @@ def test_bad_sounds_are_refused_or_said(ltx2_a2v_dir):
         ev = []
         _, sound = run(ltx2_a2v_dir, kind, ev, steps=1)
         return sound, [(e.level, e.text) for e in ev if isinstance(e, NodeMessage) and e.node_id == "ltx2"]
-    sound, msgs = said("mono8k")  # another rate, one channel: resampled and spread, both said
+    sound, msgs = said("mono8k")
+    assert made  # (the count above could fail: a run that is not refused makes its sampler)  # another rate, one channel: resampled and spread, both said
     assert ("info", "the sound is resampled from 8000 Hz to 16000 Hz (LTX-2's audio encoder)") in msgs
     assert ("info", "mono sound: given to each of the 2 channels of LTX-2's audio encoder") in msgs
     assert ("info", "the sound's first 0.38 s of 1.00 s drive the picture (the take's length)") in msgs

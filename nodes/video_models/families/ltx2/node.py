@@ -87,6 +87,9 @@ class LTX2Video(GeneratorNode):
         text = prompt_of(ctx, prompt)
         if not text.strip():
             raise StudioError("no prompt: type one, or connect a Text input")
+        if p.sound == "drive":  # a track shorter than the take refused before the model loads
+            from .sound_drive import check_length
+            check_length(audio, valid_frames(ref.fam, p.frames or ref.fam.frames), p.fps or ref.fam.fps)
         from ...sampling.prompt_cache import all_cached, text_kwargs
         task = "i2v" if image is not None else "t2v"
         tokens = min(MAX_TOKENS, int(getattr(ref.module.tokenizer, "model_max_length", MAX_TOKENS) or MAX_TOKENS))

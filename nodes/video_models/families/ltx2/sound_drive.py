@@ -43,17 +43,25 @@ def audio_latent_frames(pipe, seconds: float) -> int:
     return round(seconds * per_s)
 
 
+def check_length(audio, n: int, fps: float) -> int:
+    """The sound's samples a take of ``n`` frames at ``fps`` needs; a shorter sound is refused (before
+    the model is loaded: the node calls it first)."""
+    seconds = take_seconds(n, fps)
+    need = math.floor(seconds * audio.rate)
+    if audio.n_samples < need:
+        most = (int(audio.duration * fps) - 1) // 8 * 8 + 1  # LTX-2's frame counts: 8k + 1
+        shorter = f", or set frames to {most} or fewer" if most >= 9 else ""
+        raise StudioError(f"the sound on the audio input lasts {audio.duration:.2f} s but the take lasts "
+                          f"{seconds:.2f} s ({n} frames at {fps:g} fps): 'sound: drive' makes the picture to the "
+                          f"sound, so give a sound at least as long as the take{shorter}")
+    return need
+
+
 def fitted_waveform(ctx, audio, rate: int, channels: int, n: int, fps: float) -> np.ndarray:
     """The sound on the audio input as the encoder takes it: ``[channels, samples]`` at ``rate``, the
     take's length. A shorter sound is refused, a longer one cut (said), a silent one said."""
     seconds = take_seconds(n, fps)
-    need = math.floor(seconds * audio.rate)
-    if audio.n_samples < need:
-        most = int(audio.duration * fps)
-        raise StudioError(f"the sound on the audio input lasts {audio.duration:.2f} s but the take lasts "
-                          f"{seconds:.2f} s ({n} frames at {fps:g} fps): 'sound: drive' makes the picture to the "
-                          f"sound, so give a sound at least as long as the take, or make the take at most "
-                          f"{most} frames (LTX-2 makes 8k + 1)")
+    need = check_length(audio, n, fps)
     x = np.asarray(audio.samples, np.float32)
     if audio.n_samples > need:
         ctx.info(f"the sound's first {seconds:.2f} s of {audio.duration:.2f} s drive the picture (the take's length)")
