@@ -276,3 +276,29 @@ def test_every_recipe_cites_a_template_that_is_there_and_names_its_files():
         for _, frags in r.loras:
             assert all(f in text for f in frags), (r.title, frags)
         assert all(f in text for f in r.checkpoint), r.title
+
+
+def test_vace_draft_runs_the_causvid_lora_of_the_models_size(vace_dir, tmp_path_factory, loras, calls):
+    """Wan VACE's draft: the template's CausVid LoRA of the model's size (video_wan_vace_14B_t2v.json: the
+    1.3B branch's at strength 0.7, 4 steps, cfg 1, shift 8, UniPC) on a VACE as wide as Wan 2.1 1.3B; a
+    tiny VACE of no released width is told which sizes the recipes are for, and runs final."""
+    from diffusers import WanVACEPipeline
+
+    from .test_vace import vace_graph
+    from .tiny_control import build_wan_vace
+    wide = build_wan_vace(str(tmp_path_factory.mktemp("vace13") / "wan-vace-1.3b-wide"), heads=(12, 128), layers=1)
+    small = "Wan21_CausVid_bidirect2_T2V_1_3B_lora_rank32.safetensors"
+    wan_lora(loras / small, WanVACEPipeline.from_pretrained(wide).transformer)
+    g, _, gen = vace_graph(wide, quality="draft", steps=3)
+    notes = run(g, gen.id)
+    assert any(n.startswith(f"draft: CausVid LoRA (Wan 2.1 VACE 1.3B) ('{small}', strength 0.7): 4 steps, cfg 1.0, "
+                            "shift 8, sampler unipc (ComfyUI template video_wan_vace_14B_t2v.json)") for n in notes), notes
+    (c,) = calls
+    assert (c["num_inference_steps"], c["guidance_scale"]) == (4, 1.0)
+    assert c["scheduler"] == "UniPCMultistepScheduler" and len(c["adapters"]["transformer"]) == 1
+    calls.clear()
+    g, _, gen = vace_graph(vace_dir, quality="draft", steps=3)
+    notes = run(g, gen.id)
+    assert any(n.startswith("draft: Wan's distilled recipes for this node's task (vace) are for Wan 2.1 1.3B and "
+                            "Wan 2.1 14B models, not ") and n.endswith("the final settings run") for n in notes), notes
+    assert calls[0]["num_inference_steps"] == 3

@@ -36,7 +36,10 @@ def apply_draft(ctx, ref, task: str):
     model = ref.variant or fam.title
     fitting = [r for r in fam.draft_recipes if r.fits(task, experts, ref.variant or "")]
     if not fitting:
-        ctx.info(f"draft: {model} has no distilled recipe for this node's task ({task}): the final settings run")
+        sized = sorted({v for r in fam.draft_recipes if not r.tasks or task in r.tasks for v in r.variants})
+        why = (f"{fam.title}'s distilled recipes for this node's task ({task}) are for {' and '.join(sized)} models"
+               if sized else f"{fam.title} has no distilled recipe for this node's task ({task})")
+        ctx.info(f"draft: {why}, not {model}: the final settings run")
         return ref, None
     missing = []
     for r in fitting:
