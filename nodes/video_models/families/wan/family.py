@@ -80,6 +80,7 @@ FAMILY = Wan(
                        "frame); for frames kept at any position use the Wan VACE node with a Wan VACE model"),
     layouts=("diffusers", "original (Wan-Video, ComfyUI)"),
     draft_recipes=drafts.RECIPES,
+    own_modules=("control_adapter.",),  # Fun V1.1 camera models' adapter, read by Wan Fun Camera (camera.py)
     part_titles=(("UMT5-XXL", "UMT5-XXL (Wan)"), ("CLIP ViT-H/14", "CLIP ViT-H/14 (Wan 2.1 I2V, FLF2V)")),
     key_patterns=(("condition_embedder.", "blocks."), ("text_embedding.", "time_projection.", "blocks.")),
     variants=(
