@@ -105,7 +105,9 @@ def test_the_node_equals_wan_pipeline_with_the_start_channels_and_the_adapter_on
     from studio.core.values import CameraPath
     ex = Executor()
     g = _graph(cam_dir)
-    pipe = ex.run(g, targets=["load"], device="cpu").value("load").pipeline("t2v")
+    ref = ex.run(g, targets=["load"], device="cpu").value("load")
+    assert ref.variant == "Wan 2.1 Fun Camera"
+    pipe = ref.pipeline("t2v")
     seen = []
     orig_call = WanPipeline.__call__
 
