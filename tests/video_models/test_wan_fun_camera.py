@@ -165,3 +165,39 @@ def test_a_model_without_the_camera_adapter_and_a_short_path_are_refused_in_word
     plain = _built(str(tmp_path / "no-adapter"), 32)
     with pytest.raises(NodeExecutionError, match="has no camera adapter"):
         Executor().run(_graph(plain), targets=["gen"], device="cpu")
+
+
+def test_comfyuis_camera_file_with_its_clip_vision_makes_the_folders_frames_with_the_start_images_tokens(tmp_path):
+    """A Fun camera denoiser as ComfyUI's file (the original names under 'model.diffusion_model.', the
+    adapter among them) with its text encoder, VAE and CLIP vision files makes the frames of the same
+    model's diffusers folder; the start image's CLIP tokens are read (as WanImageToVideoPipeline reads
+    them), not zeros."""
+    from PIL import Image
+
+    from nodes.video_models.families.wan.camera import clip_tokens
+
+    from . import tiny_parts as tp
+    from .tiny_fun import add_adapter
+    folder = tp.build(str(tmp_path / "cam"), i2v=True, in_channels=32)
+    files = tp.write_parts(folder, str(tmp_path / "models"), prefix="model.diffusion_model.")
+    add_adapter(f"{folder}/transformer/diffusion_pytorch_model.safetensors", 256)
+    add_adapter(files["denoiser"], 256, prefix="model.diffusion_model.control_adapter.")
+
+    def frames(**load):
+        g = _graph("", path_frames=5, frames=5, width=16, height=16)
+        g.nodes["load"].params.update(load)
+        ev = []
+        out = Executor().run(g, targets=["gen"], device="cpu", use_cache=False, on_event=ev.append).value("gen").frames
+        return out, " ".join(e.text for e in ev if isinstance(e, NodeMessage))
+    one, said = frames(model=files["denoiser"], text_encoder=files["text_encoder"], vae=files["vae"],
+                       clip_vision=files["clip_vision"])
+    two, _ = frames(model=folder)
+    assert "image tokens are zeros" not in said and "read by the model's camera adapter" in said
+    assert one.shape == (5, 16, 16, 3) and np.abs(one - two).max() < 1e-4
+    ref = Executor().run(_graph(folder), targets=["load"], device="cpu").value("load")
+    pipe = ref.pipeline("i2v")
+    img = (_start()[:16, :16] * 255).round().astype(np.uint8)
+    with torch.inference_mode():
+        want = pipe.encode_image(Image.fromarray(img), "cpu")
+    got = clip_tokens(ref.module.components, img / 255.0)
+    assert got.shape == (1, 50, 32) and torch.allclose(got, want, atol=1e-5) and got.abs().sum() > 0

@@ -34,18 +34,22 @@ def build_wan_fun_camera(path: str) -> str:
     (``control_adapter.*``: PixelUnshuffle by 8 of 24 channels, a 2x2 convolution to the denoiser's
     width, one residual block) written into the transformer's file beside diffusers' tensors, as the
     released files hold it (diffusers' class has no such module: it is left out at load)."""
+    _built(path, 32)
+    add_adapter(os.path.join(path, "transformer", "diffusion_pytorch_model.safetensors"), 24)  # 2 heads of 12
+    return path
+
+
+def add_adapter(file: str, dim: int, prefix: str = "control_adapter.") -> None:
+    """A random camera adapter (seeded) for a denoiser ``dim`` wide, written into the safetensors ``file``
+    under ``prefix`` (ComfyUI's files: 'model.diffusion_model.control_adapter.')."""
     import torch
     from safetensors.torch import load_file, save_file
-    _built(path, 32)
-    dim = 24  # the tiny transformer's width: 2 heads of 12
     g = torch.Generator().manual_seed(1)
     adapter = {"conv.weight": torch.randn(dim, 24 * 64, 2, 2, generator=g) * 0.2,
                "conv.bias": torch.randn(dim, generator=g) * 0.2}
     for k in ("conv1", "conv2"):
         adapter[f"residual_blocks.0.{k}.weight"] = torch.randn(dim, dim, 3, 3, generator=g) * 0.2
         adapter[f"residual_blocks.0.{k}.bias"] = torch.randn(dim, generator=g) * 0.2
-    f = os.path.join(path, "transformer", "diffusion_pytorch_model.safetensors")
-    state = load_file(f)
-    state.update({"control_adapter." + k: v.contiguous() for k, v in adapter.items()})
-    save_file(state, f, metadata={"format": "pt"})
-    return path
+    state = load_file(file)
+    state.update({prefix + k: v.contiguous() for k, v in adapter.items()})
+    save_file(state, file, metadata={"format": "pt"})
