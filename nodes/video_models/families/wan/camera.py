@@ -218,7 +218,9 @@ class WanFunCamera(GeneratorNode):
         cfg = tr.config
         if int(cfg.in_channels) != 2 * int(cfg.out_channels):
             raise ModelError(f"model '{ref.path}' reads {cfg.in_channels} channels, not the {2 * int(cfg.out_channels)} "
-                             "of a Wan 2.1 Fun camera model (the noise and the start image)")
+                             "of a Wan 2.1 Fun camera model (the noise and the start image): give a Wan 2.1 Fun V1.1 "
+                             "camera model (Wan 2.2 Fun camera models, which read a mask beside the start image, are "
+                             "not run yet)")
         adapter = load_adapter(ref.path, int(tr.patch_embedding.out_channels), tuple(cfg.patch_size[1:]))
         if adapter is None:
             raise ModelError(f"model '{ref.path}' has no camera adapter (control_adapter): give a Wan 2.1 Fun V1.1 "

@@ -161,7 +161,9 @@ class WanFunControl(GeneratorNode):
         if not takes_control(tr):
             raise ModelError(f"model '{ref.path}' reads {tr.config.in_channels} channels, not the 48 of a Wan Fun "
                              "Control model (the noise, the control clip and the start image): give a Fun Control "
-                             "model, or use Wan VACE for this model")
+                             "model, or use Wan VACE for this model"
+                             + (" (a Fun camera model, with its camera adapter, runs in Wan Fun Camera)"
+                                if int(tr.config.in_channels) == 2 * int(tr.config.out_channels) else ""))
         extra = [n for n in ("ref_conv", "control_adapter") if hasattr(tr, n)]
         if extra:
             raise ModelError(f"model '{ref.path}' has {', '.join(extra)} (Fun V1.1's reference image or camera), which "
