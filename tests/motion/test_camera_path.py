@@ -102,3 +102,12 @@ def test_a_thousand_frames_in_one_vectorised_call_give_unit_directions():
     emb = plucker(CameraPath(preset_path("Orbit CW", 1.0, 1000)), 64, 48)
     assert emb.shape == (1000, 48, 64, 6) and torch.isfinite(emb).all()
     assert torch.allclose(emb[..., 3:].norm(dim=-1), torch.ones(1000, 48, 64))  # unit directions
+
+
+def test_the_viewer_says_a_camera_path_in_words():
+    from studio.ui.preview.values import classify, describe, summary
+    cam = _run(preset="Zoom In", frames=3)
+    assert classify(cam) == "text" and summary(cam) == "camera path (Zoom In, speed 1) over 3 frames"
+    text = describe(cam)
+    assert text.startswith("camera path: Zoom In, speed 1, 3 frames\nlens fx 0.5 fy 0.5 cx 0.5 cy 0.5")
+    assert "frame 2: position [0.0, 0.0, 2.0]" in text
