@@ -78,12 +78,12 @@ def test_the_embedding_packs_four_frames_a_latent_frame_as_the_reference_does():
     assert torch.equal(packed[0, 4 * 5 + 1, 2], emb[6, ..., 5])  # frame 4j + k - 3 at channel 4c + k
 
 
-def _adapter_add(path):
+def _adapter_add(path, sub="transformer"):
     """The adapter of the tiny model's file as VideoX-Fun's SimpleAdapter computes it, written here."""
     from safetensors.torch import load_file
     import torch.nn.functional as F
     st = {k[len("control_adapter."):]: v for k, v in
-          load_file(f"{path}/transformer/diffusion_pytorch_model.safetensors").items() if k.startswith("control_adapter.")}
+          load_file(f"{path}/{sub}/diffusion_pytorch_model.safetensors").items() if k.startswith("control_adapter.")}
 
     def run(x):  # [1, 24, F, H, W]
         b, c, f, h, w = x.shape
@@ -157,7 +157,7 @@ def test_zoom_in_and_static_make_different_frames_at_one_seed(cam_dir):
 
 
 def test_a_model_without_the_camera_adapter_and_a_short_path_are_refused_in_words(cam_dir, wan_dir, tmp_path):
-    with pytest.raises(NodeExecutionError, match="reads 16 channels, not the 32 of a Wan 2.1 Fun camera model"):
+    with pytest.raises(NodeExecutionError, match="reads 16 channels, not the 32 of a Wan 2.1 Fun V1.1 camera model .* nor the 36 of a Wan 2.2 Fun camera model"):
         Executor().run(_graph(wan_dir), targets=["gen"], device="cpu")
     with pytest.raises(NodeExecutionError, match="the camera path has 9 frames but 13 are made"):
         Executor().run(_graph(cam_dir, frames=13), targets=["gen"], device="cpu")
@@ -201,3 +201,51 @@ def test_comfyuis_camera_file_with_its_clip_vision_makes_the_folders_frames_with
         want = pipe.encode_image(Image.fromarray(img), "cpu")
     got = clip_tokens(ref.module.components, img / 255.0)
     assert got.shape == (1, 50, 32) and torch.allclose(got, want, atol=1e-5) and got.abs().sum() > 0
+
+
+def test_wan22_fun_camera_is_wan_image_to_video_with_each_experts_own_adapter(tmp_path, monkeypatch):
+    """Wan 2.2 Fun A14B camera (VideoX-Fun@804a425 pipeline_wan2_2_fun_control.py with control_camera_video
+    and the start image as its inpaint video): the denoisers read Wan's image-to-video condition (mask and
+    video latents: WanImageToVideoPipeline's), each expert adds its own adapter's output."""
+    from diffusers import WanImageToVideoPipeline
+    from nodes.motion.camera import plucker, preset_path
+    from nodes.video_models.base.calls import to_pil
+    from studio.core.values import CameraPath
+    from .tiny_fun import build_wan22_fun_camera
+    folder = build_wan22_fun_camera(str(tmp_path / "wan22-cam"))
+    ex = Executor()
+    g = _graph(folder, "Pan Left", steps=3)
+    pipe = ex.run(g, targets=["load"], device="cpu").value("load").pipeline("i2v")
+    seen = []
+    orig_call = WanImageToVideoPipeline.__call__
+
+    @functools.wraps(orig_call)
+    def spy(this, *a, **k):
+        seen.append(k["generator"].initial_seed())
+        return orig_call(this, *a, **k)
+    monkeypatch.setattr(WanImageToVideoPipeline, "__call__", spy)
+    ev = []
+    made = ex.run(g, targets=["gen"], device="cpu", use_cache=False, on_event=ev.append).value("gen").frames
+    said = " ".join(e.text for e in ev if isinstance(e, NodeMessage))
+    assert "read by the model's camera adapters, the start image as the image-to-video condition" in said
+    packed = _reference_pack(plucker(CameraPath(preset_path("Pan Left", 1.0, 9)), 32, 32))
+    with torch.inference_mode():
+        adds = {sub: _adapter_add(folder, sub)(packed) for sub in ("transformer", "transformer_2")}
+    assert not torch.allclose(adds["transformer"], adds["transformer_2"])  # each expert its own
+    calls = {"transformer": 0, "transformer_2": 0}
+
+    def hook(sub):
+        def add(m, a, out):
+            calls[sub] += 1
+            return out + adds[sub]
+        return add
+    handles = [getattr(pipe, sub).patch_embedding.register_forward_hook(hook(sub)) for sub in adds]
+    try:
+        direct = orig_call(pipe, image=to_pil(_start()), prompt="a red fox", height=32, width=32, num_frames=9,
+                           num_inference_steps=3, guidance_scale=1.0, output_type="pt",
+                           generator=torch.Generator().manual_seed(seen[0])).frames[0]
+    finally:
+        for h in handles:
+            h.remove()
+    assert calls["transformer"] and calls["transformer_2"]  # both experts ran
+    assert np.allclose(made, direct.permute(0, 2, 3, 1).numpy(), atol=1e-6)

@@ -39,12 +39,34 @@ def build_wan_fun_camera(path: str) -> str:
     return path
 
 
-def add_adapter(file: str, dim: int, prefix: str = "control_adapter.") -> None:
+def build_wan22_fun_camera(path: str) -> str:
+    """A tiny Wan 2.2 Fun A14B camera pipeline: WanImageToVideoPipeline with two experts (switched at
+    boundary_ratio) reading 36 channels (the noise, a mask and the start image's video latents) and no
+    CLIP vision, each expert's file holding its own camera adapter."""
+    import torch
+    from diffusers import FlowMatchEulerDiscreteScheduler, WanImageToVideoPipeline
+
+    from .tiny import tiny_wan_transformer, wan_parts
+    vae, tokenizer, text_encoder, tmp_tok = wan_parts(path)
+    experts = []
+    for seed in (0, 1):
+        torch.manual_seed(seed)
+        experts.append(tiny_wan_transformer(36))
+    WanImageToVideoPipeline(tokenizer=tokenizer, text_encoder=text_encoder, vae=vae, transformer=experts[0],
+                            transformer_2=experts[1], scheduler=FlowMatchEulerDiscreteScheduler(shift=7.0),
+                            boundary_ratio=0.875).save_pretrained(path, safe_serialization=True)
+    shutil.rmtree(tmp_tok, ignore_errors=True)
+    for seed, sub in ((1, "transformer"), (2, "transformer_2")):
+        add_adapter(os.path.join(path, sub, "diffusion_pytorch_model.safetensors"), 24, seed=seed)
+    return path
+
+
+def add_adapter(file: str, dim: int, prefix: str = "control_adapter.", seed: int = 1) -> None:
     """A random camera adapter (seeded) for a denoiser ``dim`` wide, written into the safetensors ``file``
     under ``prefix`` (ComfyUI's files: 'model.diffusion_model.control_adapter.')."""
     import torch
     from safetensors.torch import load_file, save_file
-    g = torch.Generator().manual_seed(1)
+    g = torch.Generator().manual_seed(seed)
     adapter = {"conv.weight": torch.randn(dim, 24 * 64, 2, 2, generator=g) * 0.2,
                "conv.bias": torch.randn(dim, generator=g) * 0.2}
     for k in ("conv1", "conv2"):

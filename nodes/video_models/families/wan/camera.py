@@ -1,23 +1,28 @@
-"""Wan Fun Camera: a camera path (Camera Path: a preset or keys) steers a Wan 2.1 Fun V1.1 camera model
-(1.3B / 14B) from a start image.
+"""Wan Fun Camera: a camera path (Camera Path: a preset or keys) steers a Wan Fun camera model from a start
+image: Wan 2.1 Fun V1.1 (1.3B / 14B) or Wan 2.2 Fun A14B (two experts).
 
 After the released code, aigc-apps/VideoX-Fun (Apache-2.0) at commit 804a425:
 ``videox_fun/models/wan_camera_adapter.py`` (``SimpleAdapter``: PixelUnshuffle by 8, a convolution
 with the patch's kernel and stride, residual blocks), ``videox_fun/models/wan_transformer3d.py``
-(``WanTransformer3DModel.forward``: the adapter's output added to the patch-embedded latents) and
-``videox_fun/pipeline/pipeline_wan_fun_control.py`` (``__call__`` with ``control_camera_video``): the
-path's Plücker embedding ([F, H, W, 6] at the take's size: nodes/motion/camera.py), its first frame
-repeated four times so the frames pack by the VAE's temporal stride into 24 channels a latent frame
-(value c of the group's k-th frame at channel ``4 c + k``), read by the adapter; the denoiser reads ``cat([latents, start])`` (32 = 2 x 16 channels: the start image's
-latent in the first latent frame of zeros) and the start image's CLIP tokens (zeros for a model
-loaded without its CLIP vision, as the reference's run without a clip image).
+(``WanTransformer3DModel.forward``: the adapter's output added to the patch-embedded latents),
+``videox_fun/pipeline/pipeline_wan_fun_control.py`` and ``pipeline_wan2_2_fun_control.py``
+(``__call__`` with ``control_camera_video``): the path's Plücker embedding ([F, H, W, 6] at the take's
+size: nodes/motion/camera.py), its first frame repeated four times so the frames pack by the VAE's
+temporal stride into 24 channels a latent frame (value c of the group's k-th frame at channel
+``4 c + k``), read by the adapter. Wan 2.1 Fun V1.1's denoiser reads ``cat([latents, start])`` (32 = 2 x
+16 channels: the start image's latent in the first latent frame of zeros) and the start image's CLIP
+tokens (zeros for a model loaded without its CLIP vision, as the reference's run without a clip
+image). Wan 2.2 Fun A14B's reads the inpaint condition of its start image (``video`` / ``mask_video``
+from ``get_image_to_video_latent``: 4 mask channels, 1 on the first frame, and the latents of the
+image followed by blank frames), which is what diffusers' ``WanImageToVideoPipeline`` concatenates.
 
 Why not diffusers alone: its ``WanTransformer3DModel`` (0.42) has no camera adapter, so loading a Fun
 camera file drops the ``control_adapter.*`` tensors as unexpected keys, and no diffusers pipeline
-takes a camera embedding. Studio reads those tensors from the model's file itself into its own small
-module (:class:`CameraAdapter`) and adds its output by a forward hook on the denoiser's
-``patch_embedding``, beside the Fun hook that adds the start image's channels (fun.py) to diffusers'
-``WanPipeline`` call; both are removed however the call ends, so the cached model is left as it was."""
+takes a camera embedding. Studio reads those tensors from the model's files itself (each expert's
+from its own) into its own small module (:class:`CameraAdapter`) and adds its output by a forward hook
+on the denoiser's ``patch_embedding``, around diffusers' ``WanPipeline`` call with the Fun hook that
+adds the start image's channels (fun.py) for Wan 2.1, around ``WanImageToVideoPipeline``'s call for
+Wan 2.2; all are removed however the call ends, so the cached model is left as it was."""
 from __future__ import annotations
 
 import glob
@@ -72,11 +77,28 @@ def _torch_module():
 
 def adapter_files(path: str) -> list[str]:
     """The safetensors files that hold a model's denoiser: the file itself, or a diffusers folder's
-    transformer files."""
+    transformer files (``path`` a component's folder: its files)."""
     if os.path.isfile(path):
         return [path]
     sub = os.path.join(path, "transformer")
     return sorted(glob.glob(os.path.join(sub if os.path.isdir(sub) else path, "*.safetensors")))
+
+
+def denoiser_paths(ref) -> dict[str, str]:
+    """Where each denoiser of the loaded model is stored: {'transformer': ..., 'transformer_2': ...}
+    (Wan 2.2 A14B's high- and low-noise experts: a folder's components, or the two files, told apart by
+    their names as the loader tells them, else by their slots)."""
+    from ...base.experts import role
+    if os.path.isdir(ref.path):
+        got = {a: os.path.join(ref.path, a) for a in ("transformer", "transformer_2")
+               if os.path.isdir(os.path.join(ref.path, a))}
+        return got or {"transformer": ref.path}
+    second = (ref.config.get("parts") or {}).get("transformer_2")
+    if not second:
+        return {"transformer": ref.path}
+    swap = role(ref.path) == "low" or role(second) == "high"
+    high, low = (second, ref.path) if swap else (ref.path, second)
+    return {"transformer": high, "transformer_2": low}
 
 
 def adapter_state(path: str) -> dict:
@@ -128,32 +150,35 @@ def pack_camera(emb):
 
 
 class camera_applied:
-    """The adapter's output added to the patch-embedded latents of each denoiser call (a forward hook
-    on ``patch_embedding`` of every denoiser) inside the block, removed however it ends."""
+    """Each denoiser's adapter output added to its patch-embedded latents in every call (a forward hook
+    on ``patch_embedding``; ``adapters``: denoiser attribute -> its adapter, Wan 2.2 A14B's experts
+    each their own) inside the block, removed however it ends."""
 
-    def __init__(self, pipe, adapter, packed):
-        self.pipe, self.adapter, self.packed = pipe, adapter, packed
+    def __init__(self, pipe, adapters: dict, packed):
+        self.pipe, self.adapters, self.packed = pipe, adapters, packed
         self._handles: list = []
         self._made: dict = {}
 
-    def _add(self, module, args, out):
-        import torch
-        key = (out.device, out.dtype)
-        if key not in self._made:  # once per call: the camera does not change between steps
-            with torch.no_grad():
-                a = self.adapter.to(out.device, torch.float32)
-                self._made = {key: a(self.packed.to(out.device, torch.float32)).to(out.dtype)}
-        add = self._made[key]
-        if add.shape[2:] != out.shape[2:]:
-            raise ModelError(f"the camera embedding makes a grid {tuple(add.shape[2:])} but the denoiser's latents are "
-                             f"{tuple(out.shape[2:])}")
-        return out + add.expand(out.shape[0], -1, -1, -1, -1)
+    def _hook(self, attr: str):
+        def add_camera(module, args, out):
+            import torch
+            key = (attr, out.device, out.dtype)
+            if key not in self._made:  # once per call and denoiser: the camera does not change between steps
+                with torch.no_grad():
+                    a = self.adapters[attr].to(out.device, torch.float32)
+                    self._made[key] = a(self.packed.to(out.device, torch.float32)).to(out.dtype)
+            add = self._made[key]
+            if add.shape[2:] != out.shape[2:]:
+                raise ModelError(f"the camera embedding makes a grid {tuple(add.shape[2:])} but the denoiser's latents "
+                                 f"are {tuple(out.shape[2:])}")
+            return out + add.expand(out.shape[0], -1, -1, -1, -1)
+        return add_camera
 
     def __enter__(self):
-        for attr in ("transformer", "transformer_2"):
+        for attr, adapter in self.adapters.items():
             mod = getattr(self.pipe, attr, None)
             if mod is not None:
-                self._handles.append(mod.patch_embedding.register_forward_hook(self._add))
+                self._handles.append(mod.patch_embedding.register_forward_hook(self._hook(attr)))
         return self
 
     def __exit__(self, *exc):
@@ -161,7 +186,8 @@ class camera_applied:
             h.remove()
         self._handles.clear()
         self._made = {}
-        self.adapter.to("cpu")
+        for a in self.adapters.values():
+            a.to("cpu")
         return False
 
 
@@ -193,15 +219,40 @@ def _fitted_image(img: np.ndarray, w: int, h: int) -> np.ndarray:
     return img if img.shape[:2] == (h, w) else cv2.resize(img, (w, h), interpolation=cv2.INTER_AREA)
 
 
+I2V_EXTRA = 4 + 16  # Wan's image-to-video condition: 4 mask channels and the start image's video latents
+
+
+def camera_kind(ref) -> str:
+    """How a Wan denoiser reads the start image: 'fun' (Wan 2.1 Fun V1.1: its latent beside the noise, 2 x 16
+    channels) or 'i2v' (Wan 2.2 Fun camera: the image-to-video condition, mask and video latents, 36);
+    refused in words otherwise."""
+    if ref.fam.key != "wan":
+        raise ModelError(f"model '{ref.path}' is a {ref.fam.title} model: Wan Fun Camera needs a Wan Fun camera model "
+                         "(Wan 2.1 Fun V1.1 or Wan 2.2 Fun A14B)")
+    if ref.module.config.get("expand_timesteps"):
+        raise ModelError(f"model '{ref.path}' is a Wan 2.2 TI2V 5B model: Wan Fun Camera runs Wan 2.1 Fun V1.1 and Wan "
+                         "2.2 Fun A14B camera models (the 5B Fun camera model is not run)")
+    cfg = ref.module.transformer.config
+    c_in, c_out = int(cfg.in_channels), int(cfg.out_channels)
+    if c_in == 2 * c_out:
+        return "fun"
+    if c_in == c_out + I2V_EXTRA:
+        return "i2v"
+    raise ModelError(f"model '{ref.path}' reads {c_in} channels, not the {2 * c_out} of a Wan 2.1 Fun V1.1 camera model "
+                     f"(the noise and the start image) nor the {c_out + I2V_EXTRA} of a Wan 2.2 Fun camera model (the "
+                     "noise, a mask and the start image): give a Wan Fun camera model")
+
+
 class WanFunCamera(GeneratorNode):
-    """Make a clip with a Wan 2.1 Fun V1.1 camera model from a start image, the camera moving along a path
-    (Camera Path: a preset such as Zoom In or Pan Left, or keys). One call makes the take."""
+    """Make a clip with a Wan Fun camera model (Wan 2.1 Fun V1.1, Wan 2.2 Fun A14B) from a start image, the
+    camera moving along a path (Camera Path: a preset such as Zoom In or Pan Left, or keys). One call
+    makes the take."""
     streams_output = False  # one call
     id = "video_models.wan_fun_camera"
     keywords = ("fun camera", "camera control", "videox-fun", "camera path", "wan camera", "dolly", "orbit")
     title = "Wan Fun Camera"
     task = "t2v"
-    inputs = (In("model", "Video Model", help="a Wan 2.1 Fun V1.1 camera model (its file holds control_adapter)"),
+    inputs = (In("model", "Video Model", help="a Wan Fun camera model (its file holds control_adapter)"),
               In("camera", "Camera", help="the camera's path (Camera Path)"),
               In("image", "Image", help="the first frame"),
               In("prompt", "Text", optional=True))
@@ -209,23 +260,22 @@ class WanFunCamera(GeneratorNode):
     params = (Text("prompt", "a quiet street at dusk, cinematic"), Text("negative_prompt", "")) + \
         tuple(q for q in COMMON if q.name not in ("window", "overlap") + TAKE_PARAMS)
 
-    def _checked(self, ref, s):
-        """The denoiser's camera adapter, refused in words when the model is not a Fun camera model."""
-        if ref.fam.key != "wan":
-            raise ModelError(f"model '{ref.path}' is a {ref.fam.title} model: Wan Fun Camera needs a Wan 2.1 Fun V1.1 "
-                             "camera model")
-        tr = s.pipe.transformer
-        cfg = tr.config
-        if int(cfg.in_channels) != 2 * int(cfg.out_channels):
-            raise ModelError(f"model '{ref.path}' reads {cfg.in_channels} channels, not the {2 * int(cfg.out_channels)} "
-                             "of a Wan 2.1 Fun camera model (the noise and the start image): give a Wan 2.1 Fun V1.1 "
-                             "camera model (Wan 2.2 Fun camera models, which read a mask beside the start image, are "
-                             "not run yet)")
-        adapter = load_adapter(ref.path, int(tr.patch_embedding.out_channels), tuple(cfg.patch_size[1:]))
-        if adapter is None:
-            raise ModelError(f"model '{ref.path}' has no camera adapter (control_adapter): give a Wan 2.1 Fun V1.1 "
-                             "camera model")
-        return adapter
+    @staticmethod
+    def _adapters(ref, pipe) -> dict:
+        """Each denoiser's camera adapter, read from its file; refused when one has none."""
+        paths = denoiser_paths(ref)
+        out = {}
+        for attr in ("transformer", "transformer_2"):
+            tr = getattr(pipe, attr, None)
+            if tr is None:
+                continue
+            where = paths.get(attr, ref.path)
+            adapter = load_adapter(where, int(tr.patch_embedding.out_channels), tuple(tr.config.patch_size[1:]))
+            if adapter is None:
+                raise ModelError(f"model '{where}' has no camera adapter (control_adapter): give a Wan Fun camera model "
+                                 "(Wan 2.1 Fun V1.1 Control-Camera, Wan 2.2 Fun A14B Control-Camera)")
+            out[attr] = adapter
+        return out
 
     def _frames(self, ctx, s, camera) -> int:
         from ...base.family import valid_frames
@@ -243,32 +293,51 @@ class WanFunCamera(GeneratorNode):
             ctx.info(f"the camera path's first {n} of {camera.n_frames} frames are used (the take's length)")
         return n
 
+    @staticmethod
+    def _start_image(ref, s, kind: str, start: np.ndarray, n: int, h: int, w: int):
+        """(the block that gives the denoiser the start image, the call's own arguments, words): Fun V1.1's
+        latent beside the noise and CLIP tokens (fun.py's hook), or Wan 2.2's image-to-video condition that
+        WanImageToVideoPipeline makes from the image."""
+        from contextlib import nullcontext
+
+        from ...base.calls import to_pil
+        if kind == "i2v":
+            return nullcontext(), {"image": to_pil(start)}, "the start image as the image-to-video condition"
+        import torch
+        with torch.inference_mode():
+            cond = start_condition(s.pipe, start, n, h, w)
+        reads = getattr(s.pipe.transformer.config, "image_dim", None)
+        tokens = clip_tokens(ref.module.components, start) if reads else None
+        words = "the start image beside the noise" + ("; no CLIP vision in this model: its image tokens are zeros"
+                                                      if reads and tokens is None else "")
+        return fun_applied(s.pipe, cond, tokens), {}, words
+
     def run(self, ctx, model, camera, image, prompt=None):
         from ...sampling.sampler import Sampler, filter_kwargs
         from ....motion.camera import plucker
         ref = video_model_input(model)
-        s = Sampler(ctx, ref, "t2v")
-        adapter = self._checked(ref, s)
+        kind = camera_kind(ref)
+        s = Sampler(ctx, ref, "i2v" if kind == "i2v" else "t2v")
+        adapters = self._adapters(ref, s.pipe)
         p = ctx.params
         self.preview, self.steps = preview_and_steps(ctx, s.on_cpu)
         n = self._frames(ctx, s, camera)
         img = np.asarray(image.frame(0) if hasattr(image, "frame") else image, np.float32)
         w, h = output_size(ctx, s, p.width, p.height, (img.shape[1], img.shape[0]), self.preview)
         start = _fitted_image(img, w, h)
-        import torch
-        with torch.inference_mode():
-            cond = start_condition(s.pipe, start, n, h, w)
         packed = pack_camera(plucker(camera, w, h, n))
-        tokens = clip_tokens(ref.module.components, start) if getattr(s.pipe.transformer.config, "image_dim", None) \
-            else None
-        fps = p.fps or s.fam.fps
+        reading, extra, words = self._start_image(ref, s, kind, start, n, h, w)
         base = filter_kwargs(s.pipe, {"prompt": prompt_of(ctx, prompt), "negative_prompt": p.negative_prompt or None,
                                       "height": h, "width": w, "num_frames": n, "num_inference_steps": self.steps,
-                                      "guidance_scale": p.guidance}, ctx.warn)
-        ctx.info(f"Wan Fun Camera: the camera path ({camera.label or 'given'}) read by the model's camera adapter, the "
-                 "start image beside the noise" + ("" if tokens is not None or not s.pipe.transformer.config.image_dim
-                                                    else "; no CLIP vision in this model: its image tokens are zeros"))
-        with fun_applied(s.pipe, cond, tokens), camera_applied(s.pipe, adapter, packed):
-            clip = s.generate(n, n, 0, lambda start_at, still: dict(base), fps, previews=p.previews, steps=self.steps,
-                              size=(w, h))
+                                      "guidance_scale": p.guidance, **extra}, ctx.warn)
+        if p.guidance_2 and getattr(s.pipe, "transformer_2", None) is not None:  # Wan 2.2 A14B's low-noise expert
+            base["guidance_scale_2"] = p.guidance_2
+        elif p.guidance_2:
+            ctx.warn("guidance_2 is the low-noise expert's guidance of Wan 2.2 A14B: this model has one denoiser, "
+                     "it is ignored")
+        ctx.info(f"Wan Fun Camera: the camera path ({camera.label or 'given'}) read by the model's camera "
+                 f"adapter{'s' if len(adapters) > 1 else ''}, {words}")
+        with reading, camera_applied(s.pipe, adapters, packed):
+            clip = s.generate(n, n, 0, lambda start_at, still: dict(base), p.fps or s.fam.fps, previews=p.previews,
+                              steps=self.steps, size=(w, h))
         return self._made(ctx, clip, w, h)
