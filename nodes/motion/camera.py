@@ -154,10 +154,16 @@ def plucker(path: CameraPath, width: int, height: int, frames: int | None = None
     v, u = torch.meshgrid(torch.arange(height, dtype=torch.float64) + 0.5,
                           torch.arange(width, dtype=torch.float64) + 0.5, indexing="ij")
     d = torch.stack([(u - cx) / fx, (v - cy) / fy, torch.ones_like(u)], -1)
-    d = d / d.norm(dim=-1, keepdim=True)  # [H, W, 3] in the camera's axes
-    dirs = torch.einsum("tij,hwj->thwi", c2w[:, :3, :3], d)  # [T, H, W, 3]
-    o = c2w[:, None, None, :3, 3].expand_as(dirs)
-    return torch.cat([torch.linalg.cross(o, dirs, dim=-1), dirs], -1).to(torch.float32)
+    d = (d / d.norm(dim=-1, keepdim=True)).to(torch.float32)  # [H, W, 3] in the camera's axes
+    c2w = c2w.to(torch.float32)  # the per-frame tensors in float32, as the reference's (81 x 480 x 832: 0.8 GB)
+    out = torch.empty(c2w.shape[0], height, width, 6)
+    out[..., 3:] = torch.einsum("tij,hwj->thwi", c2w[:, :3, :3], d)  # the directions [T, H, W, 3]
+    ox, oy, oz = (c2w[:, i, 3].view(-1, 1, 1) for i in range(3))
+    dx, dy, dz = out[..., 3], out[..., 4], out[..., 5]
+    out[..., 0] = oy * dz - oz * dy  # the moment o x d, a component at a time (linalg.cross over a broadcast
+    out[..., 1] = oz * dx - ox * dz  # origin is several times slower)
+    out[..., 2] = ox * dy - oy * dx
+    return out
 
 
 class CameraPathNode(Node):
