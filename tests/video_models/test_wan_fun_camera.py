@@ -121,6 +121,9 @@ def test_the_node_equals_wan_pipeline_with_the_start_channels_and_the_adapter_on
     said = [e.text for e in ev if isinstance(e, NodeMessage) and e.node_id == "gen"]
     assert any("the camera path (Zoom In, speed 1) read by the model's camera adapter" in t for t in said)
     assert any("image tokens are zeros" in t for t in said)  # a folder with no CLIP vision
+    kept = ref.shared.own_modules  # the adapter read once, kept with the loaded model, in its dtype
+    assert list(kept) == [("camera_adapter", f"{cam_dir}/transformer")]
+    assert next(iter(kept.values())).conv.weight.dtype == ref.dtype
     with torch.inference_mode():
         y = torch.zeros(1, 16, 3, 4, 4)
         y[:, :, :1] = encode_frames(pipe, _start()[None])

@@ -117,9 +117,10 @@ def adapter_state(path: str) -> dict:
     return state
 
 
-def load_adapter(path: str, dim: int, patch: tuple[int, int]):
-    """The camera adapter of the model at ``path``, its shape read from its tensors and checked against
-    the denoiser (``dim`` wide, ``patch`` its spatial patch); None when the file has none."""
+def load_adapter(path: str, dim: int, patch: tuple[int, int], dtype=None):
+    """The camera adapter of the model at ``path`` in ``dtype`` (the model's compute dtype; float32 when
+    None), its shape read from its tensors and checked against the denoiser (``dim`` wide, ``patch`` its
+    spatial patch); None when the file has none."""
     state = adapter_state(path)
     if not state:
         return None
@@ -134,8 +135,10 @@ def load_adapter(path: str, dim: int, patch: tuple[int, int]):
                          f"{in_dim} channels a latent frame into the denoiser's {dim} with its {patch} patches")
     blocks = len({k.split(".")[1] for k in state if k.startswith("residual_blocks.")})
     adapter = _torch_module()(in_dim, dim, tuple(patch), ds, blocks)
-    adapter.load_state_dict({k: v.float() for k, v in state.items()}, strict=True)
-    return adapter.eval().requires_grad_(False)
+    import torch
+    dtype = dtype or torch.float32
+    adapter.load_state_dict({k: v.to(dtype) for k, v in state.items()}, strict=True)
+    return adapter.to(dtype).eval().requires_grad_(False)
 
 
 def pack_camera(emb):
@@ -164,9 +167,9 @@ class camera_applied:
             import torch
             key = (attr, out.device, out.dtype)
             if key not in self._made:  # once per call and denoiser: the camera does not change between steps
-                with torch.no_grad():
-                    a = self.adapters[attr].to(out.device, torch.float32)
-                    self._made[key] = a(self.packed.to(out.device, torch.float32)).to(out.dtype)
+                with torch.no_grad():  # in the model's compute dtype, as the reference runs it inside its denoiser
+                    a = self.adapters[attr].to(out.device)
+                    self._made[key] = a(self.packed.to(out.device, a.conv.weight.dtype)).to(out.dtype)
             add = self._made[key]
             if add.shape[2:] != out.shape[2:]:
                 raise ModelError(f"the camera embedding makes a grid {tuple(add.shape[2:])} but the denoiser's latents "
@@ -262,15 +265,20 @@ class WanFunCamera(GeneratorNode):
 
     @staticmethod
     def _adapters(ref, pipe) -> dict:
-        """Each denoiser's camera adapter, read from its file; refused when one has none."""
+        """Each denoiser's camera adapter, read from its file once and kept with the loaded model (its
+        shared state); refused when one has none."""
         paths = denoiser_paths(ref)
+        kept = ref.shared.own_modules
         out = {}
         for attr in ("transformer", "transformer_2"):
             tr = getattr(pipe, attr, None)
             if tr is None:
                 continue
             where = paths.get(attr, ref.path)
-            adapter = load_adapter(where, int(tr.patch_embedding.out_channels), tuple(tr.config.patch_size[1:]))
+            if ("camera_adapter", where) not in kept:
+                kept[("camera_adapter", where)] = load_adapter(where, int(tr.patch_embedding.out_channels),
+                                                               tuple(tr.config.patch_size[1:]), ref.dtype)
+            adapter = kept[("camera_adapter", where)]
             if adapter is None:
                 raise ModelError(f"model '{where}' has no camera adapter (control_adapter): give a Wan Fun camera model "
                                  "(Wan 2.1 Fun V1.1 Control-Camera, Wan 2.2 Fun A14B Control-Camera)")
