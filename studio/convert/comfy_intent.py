@@ -12,7 +12,7 @@ from studio.core.shown import number
 from .comfy_read import CNode, Workflow
 from .comfy_sampling import SAMPLERS
 from .comfy_tasks import I2V, LATENT_NAMES, LTX2, T2V, TASKS, VACE, Task, is_ltx2, sentence, task_node
-from .comfy_motion import tracks_from
+from .comfy_motion import camera_from, tracks_from
 from .comfy_utility import phrase_of
 
 # ComfyUI steps between a file and an intent input that Studio's nodes do (see IntentReading.step)
@@ -156,6 +156,10 @@ class IntentReading:
             self._vace_task(node, inputs, said)
         if node is not None and node.cls == "WanMoveTrackToVideo":
             self._move_tracks(node, said)
+        if node is not None and node.cls == "WanCameraImageToVideo":
+            path = camera_from(self, wf.source(node, "camera_conditions"), said)
+            if path is not None:
+                self.motion["camera"] = path
         if node is not None and node.cls == "Wan22FunControlToVideo" and "image" in inputs:
             said.append("Wan 2.2 Fun Control's ref_image is wired as Wan Fun Control's start image ('image'); a model "
                         "that reads a separate reference (ref_conv) is refused by the node, in words")
@@ -206,7 +210,9 @@ class IntentReading:
         if isinstance(strength, (int, float)) and not isinstance(strength, bool) and strength != 1:
             said.append(f"WanMove's track strength {number(strength)} is not taken: the tracks carry the features at "
                         "full strength, as the released model was trained")
-        self.tracks = tracks_from(self, self.wf.source(node, "tracks"), "normal", said)
+        tracks = tracks_from(self, self.wf.source(node, "tracks"), "normal", said)
+        if tracks is not None:
+            self.motion["tracks"] = tracks
 
     def _vace_task(self, node: CNode, inputs: dict, said: list[str]) -> None:
         """Wan VACE's task from how ComfyUI made its control video and masks: padded

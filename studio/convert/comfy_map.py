@@ -167,7 +167,7 @@ class _Builder(IntentReading):
         self.keyframes: list[str] = []
         self.keyframe_strength: float | None = None
         self.pad: CNode | None = None  # an outpaint's ImagePadForOutpaint
-        self.tracks: tuple[str, str] | None = None  # WanMove's tracks, as Studio's nodes
+        self.motion: dict[str, tuple[str, str]] = {}  # generator input -> WanMove's tracks, a camera path (comfy_motion)
         self.extra: dict = {}  # the generator's settings read from how its inputs are made
 
     def spec_params(self, type_id: str) -> set[str]:
@@ -228,7 +228,7 @@ class _Builder(IntentReading):
             self._another_output(save, *self.made[key])
             return False
         said: list[str] = []
-        self.keyframes, self.keyframe_strength, self.pad, self.extra, self.tracks = [], None, None, {}, None
+        self.keyframes, self.keyframe_strength, self.pad, self.extra, self.motion = [], None, None, {}, {}
         loras, shifts, loaders = self._models(main, rest, said)
         task, latent, inputs, spec = self._task(first, up, said)
         fam = family(model_file(self.wf, loaders[0]) if loaders else None, spec, up)
@@ -402,8 +402,8 @@ class _Builder(IntentReading):
             except StudioError as e:  # a mask made from a clip by ComfyUI nodes, and the like
                 said.append(f"{LOADER_NODES[loader.cls][1]} '{self.file_of(loader)}' is not wired to '{into}' ({e}): "
                             "connect what the workflow makes from it")
-        if self.tracks is not None:  # WanMove's tracks (comfy_motion)
-            self.g.connect(*self.tracks, gen, "tracks")
+        for into, src in self.motion.items():  # WanMove's tracks, Fun Camera's path (comfy_motion)
+            self.g.connect(*src, gen, into)
         sv = self.add("io.save_video", {"path": self.save_path(save)}, save)
         self.g.connect(gen, "video", sv, "video")
         if task == LTX2:

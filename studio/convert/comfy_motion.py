@@ -1,6 +1,7 @@
 """What steers motion in a ComfyUI workflow, as Studio's nodes: WanMove's tracks (GenerateTracks,
-WanMoveTracksFromCoords, WanMoveConcatTrack -> Path Tracks, Tracks from Coordinates, Merge Tracks) and a
-Fun control clip made by a Canny node (-> Edges over the loaded video). Each function adds the nodes
+WanMoveTracksFromCoords, WanMoveConcatTrack -> Path Tracks, Tracks from Coordinates, Merge Tracks), a
+Fun camera's embedding (WanCameraEmbedding -> Camera Path) and a Fun control clip made by a Canny node
+(-> Edges over the loaded video). Each function adds the nodes
 to the converter's graph and returns the (node, port) a generator's input is wired from, or None with
 what it could not follow said."""
 from __future__ import annotations
@@ -57,6 +58,34 @@ def tracks_from(b, node: CNode | None, mode: str, said: list[str], depth: int = 
         b.g.connect(*other, m, "b")
         out = (m, "keypoints")
     return out
+
+
+# ComfyUI's WanCameraEmbedding poses -> Camera Path's presets (the same moves: nodes/motion/camera.py)
+CAMERA_PRESETS = {"Static": "Static", "Pan Up": "Pan Up", "Pan Down": "Pan Down", "Pan Left": "Pan Left",
+                  "Pan Right": "Pan Right", "Zoom In": "Zoom In", "Zoom Out": "Zoom Out",
+                  "Anti Clockwise (ACW)": "Orbit ACW", "ClockWise (CW)": "Orbit CW"}
+
+
+def camera_from(b, node: CNode | None, said: list[str]) -> tuple[str, str] | None:
+    """A Camera Path for the WanCameraEmbedding wired into a WanCameraImageToVideo: its pose, speed,
+    length and lens."""
+    wf = b.wf
+    if node is None or node.cls != "WanCameraEmbedding":
+        said.append("the camera embedding is " + ("not connected" if node is None else
+                                                  f"made by '{node.title or node.cls}' ({node.cls}), which Studio "
+                                                  "does not convert") + ": connect a Camera Path to Wan Fun Camera's "
+                    "'camera'")
+        return None
+    b.used.add(node.id)
+    pose = wf.value(node, "camera_pose")
+    preset = CAMERA_PRESETS.get(str(pose))
+    if preset is None:
+        said.append(f"'{node.title or node.cls}': its camera pose {pose!r} is not one Studio knows: Camera Path is "
+                    "Static; choose its preset")
+    params: dict[str, Any] = {"preset": preset or "Static", "speed": wf.value(node, "speed"),
+                              "frames": wf.value(node, "length")}
+    params.update({k: wf.value(node, k) for k in ("fx", "fy", "cx", "cy")})
+    return b.add("motion.camera_path", {k: v for k, v in params.items() if v is not None}, node), "camera"
 
 
 def _coords_text(wf, node: CNode) -> str:

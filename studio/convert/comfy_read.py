@@ -58,6 +58,8 @@ WIDGETS: dict[str, tuple[str, ...]] = {
     "LTXVAddGuide": ("frame_idx", "strength"),
     "WanMoveTrackToVideo": ("strength", "width", "height", "length", "batch_size"),
     "WanFunControlToVideo": ("width", "height", "length", "batch_size"),
+    "WanCameraImageToVideo": ("width", "height", "length", "batch_size"),
+    "WanCameraEmbedding": ("camera_pose", "width", "height", "length", "speed", "fx", "fy", "cx", "cy"),
     "Wan22FunControlToVideo": ("width", "height", "length", "batch_size"),
     "GenerateTracks": ("width", "height", "start_x", "start_y", "end_x", "end_y", "num_frames", "num_tracks",
                        "track_spread", "bezier", "mid_x", "mid_y", "interpolation"),
@@ -229,6 +231,8 @@ class Workflow:
                 return None if r is None or not math.isfinite(r) else (int(math.floor(r)) if slot == 1 else float(r))
             except (OverflowError, ValueError, TypeError):
                 return None
+        if c == "WanCameraEmbedding" and 1 <= slot <= 3:  # its width, height and length, passed on as given
+            return self.value(node, ("width", "height", "length")[slot - 1], depth)
         if c == "GetImageSize":
             size = self.image_size(self.source(node, "image"), depth)
             return size[slot] if size and slot < 2 else None

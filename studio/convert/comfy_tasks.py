@@ -17,7 +17,7 @@ from .comfy_read import CNode, Workflow
 
 T2V, I2V, VACE, ANIMATE, LTX2 = ("video_models.text_to_video", "video_models.image_to_video", "video_models.wan_vace",
                                  "video_models.wan_animate", "video_models.ltx2")
-FUN_CONTROL = "video_models.wan_fun_control"
+FUN_CONTROL, FUN_CAMERA = "video_models.wan_fun_control", "video_models.wan_fun_camera"
 
 
 @dataclass(frozen=True)
@@ -52,8 +52,8 @@ WAN = {
                                    cannot="lip-sync a video to speech with InfiniteTalk"),
     "WanHuMoImageToVideo": Task("a human video from a reference and a voice (HuMo)", None, family="Wan HuMo",
                                 cannot="run HuMo's audio and reference conditioning"),
-    "WanCameraImageToVideo": Task("camera-controlled video", None, family="Wan Fun Camera",
-                                  cannot="follow a camera path (Fun Camera control)"),
+    "WanCameraImageToVideo": Task("camera-controlled video", FUN_CAMERA, (("start_image", "image"),),
+                                  "Wan Fun Camera"),
     "WanTrackToVideo": Task("video along drawn tracks (ATI)", None, family="Wan ATI",
                             cannot="steer a Wan video along ATI tracks"),
     "WanMoveTrackToVideo": Task("video along tracks (Wan-Move)", I2V, (("start_image", "image"),), "Wan-Move"),
@@ -149,6 +149,8 @@ def made_task(generator: str, inputs: dict) -> str:
         return "character animation"
     if generator == FUN_CONTROL:
         return "control video (Fun Control)" + (" from a start image" if "image" in inputs else "")
+    if generator == FUN_CAMERA:
+        return "camera-controlled video (Fun Camera)" + (" from a start image" if "image" in inputs else "")
     if "tracks" in inputs:
         return "image to video along tracks (Wan-Move)"
     what = ("first-and-last-frame video" if "last_image" in inputs else "keyframe video" if "keyframe_2" in inputs

@@ -24,6 +24,8 @@ TEXT = DataType("Text", (200, 200, 200), "a prompt or caption")
 FEATURES = DataType("Features", (197, 134, 192), "a tensor per clip [D] or per frame [T, D]")
 FLOW = DataType("Flow", (240, 110, 90), "a lazy clip of 2-channel pixel displacements")
 KEYPOINTS = DataType("Keypoints", (250, 220, 70), "point tracks [T, N, 2] with visibility")
+# a camera's poses over a clip (Camera Path): what a camera-controlled generator follows (Wan Fun Camera)
+CAMERA = DataType("Camera", (120, 200, 230), "camera poses per frame [T, 4, 4] with the lens (Camera Path)")
 MASK = DataType("Mask", (150, 150, 150), "a lazy clip of 1-channel values in [0, 1]", ("Image",))
 LATENT = DataType("Latent", (255, 140, 200), "a latent tensor of a generator")
 MODEL = DataType("Model", (120, 120, 255), "a trained network with its config")
@@ -35,7 +37,7 @@ NUMBER = DataType("Number", (170, 220, 120), "an int or float")
 ANY = DataType("Any", (230, 230, 230), "anything (viewers, reroutes)")
 
 TYPES: dict[str, DataType] = {t.name: t for t in
-                              (VIDEO, IMAGE, AUDIO, TEXT, FEATURES, FLOW, KEYPOINTS, MASK, LATENT,
+                              (VIDEO, IMAGE, AUDIO, TEXT, FEATURES, FLOW, KEYPOINTS, CAMERA, MASK, LATENT,
                                MODEL, VIDEO_MODEL, DATASET, NUMBER, ANY)}
 
 

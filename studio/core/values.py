@@ -115,6 +115,24 @@ class Keypoints:
 
 
 @dataclass
+class CameraPath:
+    """A camera's poses over a clip: ``c2w`` [T, 4, 4] float64 camera-to-world matrices relative to
+    the first frame's camera (OpenCV axes: x right, y down, z forward; the first is the identity), and
+    the lens as fractions of the frame (``fx`` of its width, ``fy`` of its height; ``cx``, ``cy`` the
+    principal point). ``label`` says what made it ('Zoom In, speed 1', 'custom, 3 keys')."""
+    c2w: np.ndarray
+    fx: float = 0.5
+    fy: float = 0.5
+    cx: float = 0.5
+    cy: float = 0.5
+    label: str = ""
+
+    @property
+    def n_frames(self) -> int:
+        return int(self.c2w.shape[0])
+
+
+@dataclass
 class Latent:
     data: Any  # torch.Tensor
     info: dict[str, Any] = field(default_factory=dict)

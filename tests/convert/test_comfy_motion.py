@@ -61,3 +61,42 @@ def test_a_fun_control_workflow_is_wan_fun_control_with_its_clip_and_start_image
     assert video.type_id == "io.load_video" and video.params["path"].endswith("_control_video.mp4")
     assert g.nodes[_into(g, gen.id, "image")[0]].type_id == "io.load_image"
     assert g.validate() == [] and not [line for line in c.log if line.startswith("This workflow makes")]
+
+
+@pytest.mark.parametrize("name, preset, size", [
+    ("video_wan2.1_fun_camera_v1.1_1.3B", "Zoom In", 512),
+    ("video_wan2.1_fun_camera_v1.1_14B", "Zoom Out", 512),
+    ("video_wan2_2_14B_fun_camera", "Static", 720),
+])
+def test_a_fun_camera_workflow_is_camera_path_into_wan_fun_camera_with_its_pose_speed_and_length(name, preset, size):
+    """WanCameraEmbedding -> Camera Path (its pose, speed, length and lens); WanCameraImageToVideo -> Wan Fun
+    Camera with the start image, its size and length the embedding's (wired from it in the templates)."""
+    c = convert(_doc(name), "camera")
+    g = c.graph
+    gen = next(n for n in g.nodes.values() if n.type_id == "video_models.wan_fun_camera" and n.mode == "normal")
+    src = _into(g, gen.id, "camera")
+    path = g.nodes[src[0]]
+    assert path.type_id == "motion.camera_path" and src[1] == "camera"
+    assert {k: path.params[k] for k in ("preset", "speed", "frames", "fx", "fy", "cx", "cy")} == \
+        {"preset": preset, "speed": 1.0, "frames": 81, "fx": 0.5, "fy": 0.5, "cx": 0.5, "cy": 0.5}
+    assert (gen.params["width"], gen.params["height"], gen.params["frames"]) == (size, size, 81)
+    assert g.nodes[_into(g, gen.id, "image")[0]].type_id == "io.load_image"
+    assert g.validate() == [] and not [line for line in c.log if line.startswith("This workflow makes")]
+    from studio.engine.executor import Executor
+    cam = Executor().run(g, targets=[path.id], device="cpu").value(path.id)
+    assert cam.n_frames == 81 and cam.label == f"{preset}, speed 1"
+
+
+def test_comfyuis_orbit_names_are_camera_paths_orbits_and_an_unknown_pose_is_said():
+    from studio.convert.comfy_motion import CAMERA_PRESETS
+    from nodes.motion.camera import PRESETS
+    assert CAMERA_PRESETS["Anti Clockwise (ACW)"] == "Orbit ACW" and CAMERA_PRESETS["ClockWise (CW)"] == "Orbit CW"
+    assert set(CAMERA_PRESETS.values()) == set(PRESETS)  # every ComfyUI pose is a Camera Path preset, and back
+    doc = _doc("video_wan2.1_fun_camera_v1.1_1.3B")
+    emb = next(n for n in doc["nodes"] if n["type"] == "WanCameraEmbedding")
+    emb["widgets_values"][0] = "Spiral"
+    c = convert(doc, "camera")
+    path = next(n for n in c.graph.nodes.values() if n.type_id == "motion.camera_path")
+    assert path.params["preset"] == "Static"
+    text = "\n".join(c.log + [n["text"] for n in c.graph.ui["notes"]])
+    assert "its camera pose 'Spiral' is not one Studio knows: Camera Path is Static; choose its preset" in text

@@ -20,6 +20,9 @@ def test_families_json_has_every_family_with_tasks_inputs_and_formats(capsys):
     assert video["svd"]["tasks"] == ["image"] and video["svd"]["inputs"]["image"] == ["start image", "prompt"]
     assert "animate" in video["wan"]["tasks"] and "pose video" in video["wan"]["inputs"]["animate"]
     assert "Wan 2.2 A14B (two experts)" in video["wan"]["variants"]
+    assert "camera" in video["wan"]["tasks"] and video["wan"]["inputs"]["camera"] == ["start image", "camera path",
+                                                                                        "prompt"]
+    assert "Wan 2.1 Fun Camera" in video["wan"]["variants"]  # Wan Fun Camera (families/wan/camera.py)
     k5 = video["kandinsky5"]
     assert k5["tasks"] == ["text", "image"] and "Kandinsky 5 Lite I2V" in k5["variants"]
     assert any("ComfyUI part files" in f for f in video["ltx2"]["formats"])

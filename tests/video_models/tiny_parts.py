@@ -35,10 +35,10 @@ def tokenizer_of(data: bytes):
     return T5Tokenizer(vocab=[(p.piece, p.score) for p in m.pieces], extra_ids=0, model_max_length=512)
 
 
-def build(path: str, text_width: int = 32, i2v: bool = False) -> str:
+def build(path: str, text_width: int = 32, i2v: bool = False, in_channels: int = 36) -> str:
     """The tiny Wan 2.1 T2V diffusers folder (UMT5, sentencepiece tokenizer, Studio's scheduler);
-    ``i2v``: Wan 2.1 I2V's (a denoiser reading CLIP image tokens, a tiny CLIP vision tower at
-    224 pixels, Studio's image processor)."""
+    ``i2v``: Wan 2.1 I2V's (a denoiser reading CLIP image tokens and ``in_channels``, a tiny CLIP
+    vision tower at 224 pixels, Studio's image processor)."""
     import torch
     from diffusers import (AutoencoderKLWan, UniPCMultistepScheduler, WanImageToVideoPipeline, WanPipeline,
                            WanTransformer3DModel)
@@ -58,7 +58,7 @@ def build(path: str, text_width: int = 32, i2v: bool = False) -> str:
     vae = AutoencoderKLWan(base_dim=4, z_dim=16, dim_mult=[1, 2, 4, 4], num_res_blocks=2,
                            temperal_downsample=[False, True, True])
     torch.manual_seed(0)
-    extra = {"in_channels": 36, "image_dim": 32, "added_kv_proj_dim": 256} if i2v else {}
+    extra = {"in_channels": in_channels, "image_dim": 32, "added_kv_proj_dim": 256} if i2v else {}
     den = WanTransformer3DModel(**{**WIDE, "text_dim": text_width, "rope_max_seq_len": 1024, **extra})
     parts = dict(tokenizer=tok, text_encoder=te, vae=vae, transformer=den,
                  scheduler=UniPCMultistepScheduler.from_config(WAN_SCHEDULER))

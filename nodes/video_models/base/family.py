@@ -55,6 +55,9 @@ class Family:
     comfyui_lora: str = ""
     wan_lora_names: bool = False  # a LoRA with no prefix may be in Wan's original names (Wan, SkyReels-V2)
     single_file_refusal: str = ""  # why a single denoiser file of it is not read ('' : it is read)
+    # modules its denoiser files may hold that diffusers' class has not, read by a node of its own (the
+    # tensors' name prefixes: Wan's Fun camera adapter 'control_adapter.'); left out of the config checks
+    own_modules: tuple[str, ...] = ()
     # its distilled paths for a generator's 'quality' draft (base/drafts.py DraftRecipe), the first that
     # fits the run and whose files are found wins (sampling/draft.py)
     draft_recipes: tuple = field(default=(), compare=False)

@@ -70,5 +70,5 @@ def task_kinds(fam) -> list[TaskKind]:
     """The task kinds a family does (from its pipeline fields and the kinds it does by an input of its
     generators), in TASK_KINDS' order."""
     have = {k for f, kinds in FIELD_KINDS.items() if getattr(fam, f, None) for k in kinds}
-    have.update(fam.task_kinds_by_inputs)  # Wan: trajectories through Image to Video's tracks
+    have.update(fam.task_kinds_by_inputs)  # Wan: trajectories (Image to Video's tracks), camera (Wan Fun Camera)
     return [t for t in TASK_KINDS.values() if t.key in have]

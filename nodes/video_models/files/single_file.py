@@ -289,6 +289,15 @@ def load_with_config(diffusers, fam: Family, pipeline: str, cls_name: str, cfg: 
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def without_own(wf: WeightFile, own: tuple[str, ...]) -> WeightFile:
+    """The file without the tensors of modules a family's node reads itself (Family.own_modules: any
+    prefix before the name kept, ComfyUI's 'model.diffusion_model.'), so checks and loads see diffusers'."""
+    if not own or not any(o in k for k in wf.tensors for o in own):
+        return wf
+    import dataclasses
+    return dataclasses.replace(wf, tensors={k: v for k, v in wf.tensors.items() if not any(o in k for o in own)})
+
+
 def load_denoiser(diffusers, index: dict, base: str, fam: Family, wf: WeightFile, torch_dtype):
     """(the denoiser from one file, its format in words, how it was loaded). The base's denoiser config is checked
     against the file's header first; a file in the diffusers layout is loaded lean, another layout
@@ -298,6 +307,7 @@ def load_denoiser(diffusers, index: dict, base: str, fam: Family, wf: WeightFile
         raise ModelError(f"'{wf.path}': {fam.single_file_refusal}")
     _, cls_name = index[fam.denoiser]
     cls = getattr(diffusers, cls_name)
+    wf = without_own(wf, fam.own_modules)
     cfg_path = os.path.join(base, fam.denoiser, "config.json")
     cfg = read_json(cfg_path)
     shapes = {k: v.shape for k, v in wf.tensors.items()}

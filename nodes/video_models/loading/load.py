@@ -378,7 +378,8 @@ def _from_folder(diffusers, path: str, index: dict, files: list[str], fam: Famil
     the single file ``single`` (and ``second``: Wan 2.2 A14B's other expert) and its components by
     ``parts``' files (each checked before any load)."""
     from .checks import check_folder_configs
-    check_folder_configs(path, index, files, diffusers)
+    check_folder_configs(path, index, files, diffusers,  # the family's own modules in its denoisers' files
+                         {fam.denoiser: fam.own_modules, f"{fam.denoiser}_2": fam.own_modules})
     cls = getattr(diffusers, index["_class_name"])
     kwargs: dict[str, Any] = {}
     weights = ""

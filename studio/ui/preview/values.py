@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from studio.core.values import Audio, Features, Keypoints, Latent, ModelRef
+from studio.core.values import Audio, CameraPath, Features, Keypoints, Latent, ModelRef
 from studio.engine.clip import Clip
 from studio.ui.preview.pixels import similarity_of
 
@@ -71,6 +71,11 @@ def describe(value: Any) -> str:
                 f"min {float(t.min()):.4g}  max {float(t.max()):.4g}  mean {float(t.mean()):.4g}")
     if isinstance(value, (bool, int, float, np.integer, np.floating)):
         return f"{value}"
+    if isinstance(value, CameraPath):
+        at = [f"  frame {i}: position {np.round(value.c2w[i, :3, 3], 3).tolist()}"
+              for i in sorted({0, value.n_frames // 2, value.n_frames - 1})]
+        return "\n".join([f"camera path: {value.label or 'given'}, {value.n_frames} frames",
+                          f"lens fx {value.fx:g} fy {value.fy:g} cx {value.cx:g} cy {value.cy:g}", *at])
     if value is None:
         return "(nothing)"
     if isinstance(value, str):
@@ -92,4 +97,6 @@ def summary(value: Any) -> str:
         return f"features {tuple(value.data.shape)}" + (" per frame" if value.per_frame else "")
     if isinstance(value, Keypoints):
         return f"{value.n_points} points over {value.n_frames} frames"
+    if isinstance(value, CameraPath):
+        return f"camera path ({value.label or 'given'}) over {value.n_frames} frames"
     return type(value).__name__

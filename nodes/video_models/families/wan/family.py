@@ -75,11 +75,12 @@ FAMILY = Wan(
     i2v="WanImageToVideoPipeline", t2v="WanPipeline", v2v="WanVideoToVideoPipeline",
     vace="WanVACEPipeline", animate="WanAnimatePipeline", frames=33, frame_multiple=(4, 1), size_multiple=16,
     fps=16.0, scale_attr="latents_std", key_rank=4, recogniser=recognise.recognise, schedule_in_one_take=True,
-    window_layout="BCTHW", task_kinds_by_inputs=("first_last", "trajectories"), lora_targets=("to_q", "to_k", "to_v", "to_out.0"), train_loss="flow_matching", comfyui_lora="wan", wan_lora_names=True,
+    window_layout="BCTHW", task_kinds_by_inputs=("first_last", "trajectories", "camera"), lora_targets=("to_q", "to_k", "to_v", "to_out.0"), train_loss="flow_matching", comfyui_lora="wan", wan_lora_names=True,
     keyframes_instead=("Wan Image to Video takes a first frame ('image') and a last one ('last_image': first-last "
                        "frame); for frames kept at any position use the Wan VACE node with a Wan VACE model"),
     layouts=("diffusers", "original (Wan-Video, ComfyUI)"),
     draft_recipes=drafts.RECIPES,
+    own_modules=("control_adapter.",),  # Fun V1.1 camera models' adapter, read by Wan Fun Camera (camera.py)
     part_titles=(("UMT5-XXL", "UMT5-XXL (Wan)"), ("CLIP ViT-H/14", "CLIP ViT-H/14 (Wan 2.1 I2V, FLF2V)")),
     key_patterns=(("condition_embedder.", "blocks."), ("text_embedding.", "time_projection.", "blocks.")),
     variants=(
@@ -89,6 +90,8 @@ FAMILY = Wan(
         ("Wan 2.2 TI2V-5B", lambda idx, cfg: bool(idx.get("expand_timesteps")) or config_width(cfg) == 3072),
         ("Wan 2.1 Fun Control", lambda idx, cfg: bool(cfg.get("image_dim"))
          and cfg.get("in_channels") == 3 * cfg.get("out_channels", 16)),
+        ("Wan 2.1 Fun Camera", lambda idx, cfg: bool(cfg.get("image_dim"))
+         and cfg.get("in_channels") == 2 * cfg.get("out_channels", 16)),
         ("Wan 2.1 14B", lambda idx, cfg: config_width(cfg) == 5120),
         ("Wan 2.1 1.3B", lambda idx, cfg: config_width(cfg) == 1536),
     ))

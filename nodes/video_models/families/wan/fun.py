@@ -12,8 +12,9 @@ denoiser reads ``cat([latents, control, start])`` on its channels (48 = 3 x 16: 
 Studio calls diffusers' ``WanPipeline`` (the text half, the scheduler, the decode are the same; its
 noise drawn with the VAE's 16 latent channels, as the reference draws it, not the denoiser's 48) and a
 hook on the denoiser adds the two condition latents and the image tokens to each call. Fun V1.1's
-reference image (``ref_conv``) and camera adapter add modules diffusers' transformer has not: such a
-file is refused, naming them."""
+reference image (``ref_conv``) adds a module diffusers' transformer has not: such a file is refused,
+naming it. Fun V1.1's camera models read no control clip (32 channels): the Wan Fun Camera node
+(camera.py) runs them."""
 from __future__ import annotations
 
 import numpy as np
@@ -61,7 +62,7 @@ def fun_condition(pipe, control: np.ndarray, start: np.ndarray | None):
     return torch.cat([c, s], dim=1)
 
 
-def _make_hook(cond, image_dim: int | None):
+def _make_hook(cond, image_dim: int | None, image_embeds=None):
     from diffusers.hooks import ModelHook
 
     from ...base.hooks import hidden_states_of, with_hidden_states
@@ -72,7 +73,10 @@ def _make_hook(cond, image_dim: int | None):
             x = hidden_states_of(args, kwargs)
             x = torch.cat([x, cond.to(x.device, x.dtype).expand(x.shape[0], -1, -1, -1, -1)], dim=1)
             args, kwargs = with_hidden_states(args, kwargs, x)
-            if image_dim and kwargs.get("encoder_hidden_states_image") is None:
+            if image_dim and kwargs.get("encoder_hidden_states_image") is None and image_embeds is not None:
+                kwargs["encoder_hidden_states_image"] = image_embeds.to(x.device, kwargs["encoder_hidden_states"].dtype
+                                                                        ).expand(x.shape[0], -1, -1)
+            elif image_dim and kwargs.get("encoder_hidden_states_image") is None:
                 ehs = kwargs.get("encoder_hidden_states")
                 kwargs["encoder_hidden_states_image"] = torch.zeros(x.shape[0], CLIP_TOKENS, image_dim, device=x.device,
                                                                     dtype=ehs.dtype if ehs is not None else x.dtype)
@@ -82,10 +86,12 @@ def _make_hook(cond, image_dim: int | None):
 
 class fun_applied(denoiser_hooks):
     """The Fun condition on the pipeline's denoisers inside the block (base.hooks), and its noise drawn
-    with the VAE's channels; both undone however it ends."""
+    with the VAE's channels; both undone however it ends. ``image_embeds``: the CLIP image tokens
+    [1, 257, image_dim] for a denoiser that reads them (zeros when None)."""
 
-    def __init__(self, pipe, cond):
-        super().__init__(pipe, HOOK, lambda mod: _make_hook(cond, getattr(mod.config, "image_dim", None)))
+    def __init__(self, pipe, cond, image_embeds=None):
+        super().__init__(pipe, HOOK, lambda mod: _make_hook(cond, getattr(mod.config, "image_dim", None),
+                                                            image_embeds))
         self._own = None
 
     def __enter__(self):
@@ -155,7 +161,9 @@ class WanFunControl(GeneratorNode):
         if not takes_control(tr):
             raise ModelError(f"model '{ref.path}' reads {tr.config.in_channels} channels, not the 48 of a Wan Fun "
                              "Control model (the noise, the control clip and the start image): give a Fun Control "
-                             "model, or use Wan VACE for this model")
+                             "model, or use Wan VACE for this model"
+                             + (" (a Fun camera model, with its camera adapter, runs in Wan Fun Camera)"
+                                if int(tr.config.in_channels) == 2 * int(tr.config.out_channels) else ""))
         extra = [n for n in ("ref_conv", "control_adapter") if hasattr(tr, n)]
         if extra:
             raise ModelError(f"model '{ref.path}' has {', '.join(extra)} (Fun V1.1's reference image or camera), which "

@@ -1,0 +1,210 @@
+"""A camera path (Camera Path): ComfyUI's camera presets (Static, Pan Up / Down / Left / Right, Zoom
+In / Out, Orbit anticlockwise / clockwise) at a speed over a number of frames, or a path of keys
+(position and rotation at chosen frames, interpolated between them), and the Plücker embedding of
+its rays that a camera-controlled generator reads (Wan Fun Camera: families/wan/camera.py).
+
+The presets follow aigc-apps/VideoX-Fun (Apache-2.0) at commit 804a425, ``comfyui/camera_utils.py``
+(``CAMERA``, ``get_camera_motion``): at frame i of n the camera has moved ``(i / n) * speed`` of the
+way, 1.5 units of translation per unit of the table and pi/3 of rotation, its rotation ``Rz Ry Rx``.
+That table holds world-to-camera matrices; Studio keeps camera-to-world ones (the signs of its
+translations flip: ComfyUI's WanCameraEmbedding table, read for its meaning, has them so). The
+rays follow CameraCtrl's ``ray_condition`` (hehao13/CameraCtrl ``inference.py``, as VideoX-Fun's
+``videox_fun/data/utils.py`` carries it at 804a425): a ray through each pixel's centre, its direction
+``R K^-1 (u + 0.5, v + 0.5, 1)`` normalised, its origin the camera's centre, the embedding the
+moment ``o x d`` then ``d`` (6 values a pixel); poses are taken relative to the first frame's, and
+the lens's fractions are read for a 1280 x 720 recording stretched onto the frame's shape
+(``process_pose_file``)."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from studio.core import json_limits
+from studio.core.errors import StudioError
+from studio.core.params import Choice, Float, Int, Text
+from studio.core.spec import SOURCE, Node, Out
+from studio.core.values import CameraPath
+
+BASE_STEP, BASE_ANGLE = 1.5, math.pi / 3  # translation and rotation of one unit of the table at speed 1
+POSE_ASPECT = 1280 / 720  # the recordings the lens's fractions are given for (CameraCtrl's RealEstate10K)
+PRESETS: dict[str, tuple[tuple[float, float, float], tuple[float, float, float]]] = {
+    # name -> (rotation about x, y, z; translation x, y, z) at the end of the path, in camera-to-world terms
+    "Static": ((0, 0, 0), (0, 0, 0)),
+    "Pan Up": ((0, 0, 0), (0, -1, 0)),
+    "Pan Down": ((0, 0, 0), (0, 1, 0)),
+    "Pan Left": ((0, 0, 0), (-1, 0, 0)),
+    "Pan Right": ((0, 0, 0), (1, 0, 0)),
+    "Zoom In": ((0, 0, 0), (0, 0, 2)),
+    "Zoom Out": ((0, 0, 0), (0, 0, -2)),
+    "Orbit ACW": ((0, 0, -1), (0, 0, 0)),
+    "Orbit CW": ((0, 0, 1), (0, 0, 0)),
+}
+CUSTOM = "Custom"
+MAX_FRAMES = 100_000
+MAX_KEYS = 10_000
+KEYS_HELP = ('custom path: JSON, a list of keys {"frame": 0, "position": [x, y, z], "rotation": [tilt, pan, roll]} '
+             '(position in the presets\' units, x right, y down, z forward; rotation in degrees about x, y, z), '
+             'interpolated linearly between keys and held before the first and after the last')
+
+
+def rotations(angles: np.ndarray) -> np.ndarray:
+    """[N, 3, 3] rotations ``Rz Ry Rx`` of [N, 3] angles (radians about x, y, z)."""
+    a = np.asarray(angles, np.float64).reshape(-1, 3)
+    cx, cy, cz = np.cos(a).T
+    sx, sy, sz = np.sin(a).T
+    one, zero = np.ones_like(cx), np.zeros_like(cx)
+    rx = np.stack([one, zero, zero, zero, cx, -sx, zero, sx, cx], -1).reshape(-1, 3, 3)
+    ry = np.stack([cy, zero, sy, zero, one, zero, -sy, zero, cy], -1).reshape(-1, 3, 3)
+    rz = np.stack([cz, -sz, zero, sz, cz, zero, zero, zero, one], -1).reshape(-1, 3, 3)
+    return rz @ ry @ rx
+
+
+def poses(angles: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """[N, 4, 4] camera-to-world matrices from [N, 3] angles (radians) and [N, 3] positions."""
+    out = np.tile(np.eye(4), (len(positions), 1, 1))
+    out[:, :3, :3] = rotations(angles)
+    out[:, :3, 3] = positions
+    return out
+
+
+def relative(c2w: np.ndarray) -> np.ndarray:
+    """The poses relative to the first one's camera (CameraCtrl's get_relative_pose): the first is the
+    identity."""
+    return np.linalg.inv(c2w[0])[None] @ c2w
+
+
+def preset_path(preset: str, speed: float, frames: int) -> np.ndarray:
+    """[frames, 4, 4] camera-to-world poses of a preset: frame i has moved (i / frames) * speed of the way."""
+    angle, move = (np.asarray(v, np.float64) for v in PRESETS[preset])
+    s = np.arange(frames, dtype=np.float64)[:, None] / frames * speed
+    return poses(s * BASE_ANGLE * angle, s * BASE_STEP * move)
+
+
+def parse_keys(text: str) -> list[tuple[int, np.ndarray, np.ndarray]]:
+    """(frame, position [3], rotation in degrees [3]) of each key, by frame; refused in words when the
+    text is not a list of such keys."""
+    try:
+        data = json_limits.loads(text or "[]")
+    except ValueError as e:
+        raise StudioError(f"the camera keys are not JSON ({e}): give a list of keys like "
+                          '[{"frame": 0, "position": [0, 0, 0]}, {"frame": 80, "position": [0, 0, 2]}]') from None
+    if not isinstance(data, list) or len(data) > MAX_KEYS:
+        raise StudioError(f"the camera keys must be a JSON list of at most {MAX_KEYS} keys")
+    keys = []
+    for i, k in enumerate(data):
+        if not isinstance(k, dict) or not isinstance(k.get("frame"), (int, float)) or isinstance(k.get("frame"), bool):
+            raise StudioError(f"camera key {i + 1} is not {{\"frame\": n, \"position\": [x, y, z], \"rotation\": "
+                              "[tilt, pan, roll]}")
+        vec = []
+        for name in ("position", "rotation"):
+            v = k.get(name, [0, 0, 0])
+            if not (isinstance(v, list) and len(v) == 3 and all(isinstance(x, (int, float)) and not isinstance(x, bool)
+                                                               and math.isfinite(x) for x in v)):
+                raise StudioError(f"camera key {i + 1}: '{name}' must be three numbers")
+            vec.append(np.asarray(v, np.float64))
+        if not math.isfinite(k["frame"]) or k["frame"] < 0:
+            raise StudioError(f"camera key {i + 1}: its frame must be 0 or more")
+        keys.append((int(round(k["frame"])), vec[0], vec[1]))
+    return sorted(keys, key=lambda k: k[0])
+
+
+def keys_problem(keys) -> str | None:
+    """Why a custom path cannot be followed (no keys, all at one frame, or no motion), else None."""
+    if len(keys) < 2:
+        return "the custom camera path needs two keys or more (it has " + str(len(keys)) + ")"
+    if keys[0][0] == keys[-1][0]:
+        return f"the custom camera path has no length: every key is at frame {keys[0][0]}"
+    first = np.concatenate(keys[0][1:])
+    if all(np.array_equal(np.concatenate(k[1:]), first) for k in keys[1:]):
+        return "the custom camera path does not move: every key holds the same position and rotation"
+    return None
+
+
+def keyed_path(keys, frames: int) -> np.ndarray:
+    """[frames, 4, 4] poses through the keys: positions and angles interpolated linearly by frame,
+    held before the first key and after the last."""
+    at = np.array([k[0] for k in keys], np.float64)
+    pos = np.stack([k[1] for k in keys])
+    rot = np.radians(np.stack([k[2] for k in keys]))
+    t = np.arange(frames, dtype=np.float64)
+    p = np.stack([np.interp(t, at, pos[:, j]) for j in range(3)], -1)
+    r = np.stack([np.interp(t, at, rot[:, j]) for j in range(3)], -1)
+    return poses(r, p)
+
+
+def pixel_lens(path: CameraPath, width: int, height: int) -> tuple[float, float, float, float]:
+    """(fx, fy, cx, cy) in pixels of a ``width`` x ``height`` frame: the lens's fractions read for a
+    1280 x 720 recording, the side that the frame's shape crops stretched (CameraCtrl's process_pose_file)."""
+    fx, fy = path.fx, path.fy
+    if POSE_ASPECT > width / height:
+        fx = height * POSE_ASPECT * fx / width
+    else:
+        fy = width / POSE_ASPECT * fy / height
+    return fx * width, fy * height, path.cx * width, path.cy * height
+
+
+def plucker(path: CameraPath, width: int, height: int, frames: int | None = None):
+    """The Plücker embedding of the path's rays: torch float32 [T, H, W, 6], per pixel the moment
+    ``o x d`` then the unit direction ``d`` (world axes of the first frame's camera); the path's first
+    ``frames`` poses (all when None)."""
+    import torch
+    c2w = torch.as_tensor(relative(path.c2w[:frames] if frames else path.c2w), dtype=torch.float64)
+    fx, fy, cx, cy = pixel_lens(path, width, height)
+    v, u = torch.meshgrid(torch.arange(height, dtype=torch.float64) + 0.5,
+                          torch.arange(width, dtype=torch.float64) + 0.5, indexing="ij")
+    d = torch.stack([(u - cx) / fx, (v - cy) / fy, torch.ones_like(u)], -1)
+    d = (d / d.norm(dim=-1, keepdim=True)).to(torch.float32)  # [H, W, 3] in the camera's axes
+    c2w = c2w.to(torch.float32)  # the per-frame tensors in float32, as the reference's (81 x 480 x 832: 0.8 GB)
+    out = torch.empty(c2w.shape[0], height, width, 6)
+    out[..., 3:] = torch.einsum("tij,hwj->thwi", c2w[:, :3, :3], d)  # the directions [T, H, W, 3]
+    ox, oy, oz = (c2w[:, i, 3].view(-1, 1, 1) for i in range(3))
+    dx, dy, dz = out[..., 3], out[..., 4], out[..., 5]
+    out[..., 0] = oy * dz - oz * dy  # the moment o x d, a component at a time (linalg.cross over a broadcast
+    out[..., 1] = oz * dx - ox * dz  # origin is several times slower)
+    out[..., 2] = ox * dy - oy * dx
+    return out
+
+
+class CameraPathNode(Node):
+    """A camera move over a clip, for a camera-controlled generator (Wan Fun Camera): one of ComfyUI's
+    presets (Static, Pan Up / Down / Left / Right, Zoom In / Out, Orbit anticlockwise / clockwise) at a
+    speed, or 'Custom': keys of position and rotation at chosen frames, interpolated between them."""
+    id = "motion.camera_path"
+    keywords = ("camera", "camera control", "dolly", "zoom", "pan", "orbit", "camera trajectory", "plucker",
+                "wan camera embedding", "camera move")
+    title = "Camera Path"
+    category = "Motion"
+    timing = SOURCE
+    outputs = (Out("camera", "Camera"),)
+    params = (Choice("preset", "Static", choices=tuple(PRESETS) + (CUSTOM,),
+                     help="a preset move, or 'Custom' for the keyed poses below"),
+              Float("speed", 1.0, min=0.0, max=10.0, help="how far a preset moves over the path (1: ComfyUI's)"),
+              Int("frames", 81, min=1, max=MAX_FRAMES, help="the path's length (the take's frames)"),
+              Text("poses", "[]", help=KEYS_HELP),
+              Float("fx", 0.5, min=0.01, max=10.0, help="focal length, a fraction of a 1280-wide frame's width"),
+              Float("fy", 0.5, min=0.01, max=10.0, help="focal length, a fraction of a 720-high frame's height"),
+              Float("cx", 0.5, min=0.0, max=1.0, help="principal point, a fraction of the width"),
+              Float("cy", 0.5, min=0.0, max=1.0, help="principal point, a fraction of the height"))
+
+    @classmethod
+    def preflight(cls, params, base_dir):
+        if params.get("preset") != CUSTOM:
+            return []
+        try:
+            why = keys_problem(parse_keys(params.get("poses") or "[]"))
+        except StudioError as e:
+            return [str(e)]
+        return [why + ": give keys that move, or choose the Static preset"] if why else []
+
+    def run(self, ctx):
+        p = ctx.params
+        if p.preset == CUSTOM:
+            keys = parse_keys(p.poses)
+            why = keys_problem(keys)
+            if why:
+                raise StudioError(why + ": give keys that move, or choose the Static preset")
+            c2w, label = keyed_path(keys, p.frames), f"custom, {len(keys)} keys"
+        else:
+            c2w, label = preset_path(p.preset, p.speed, p.frames), f"{p.preset}, speed {p.speed:g}"
+        return CameraPath(relative(c2w), p.fx, p.fy, p.cx, p.cy, label)
