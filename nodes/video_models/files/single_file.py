@@ -284,7 +284,11 @@ def load_with_config(diffusers, fam: Family, pipeline: str, cls_name: str, cfg: 
         os.makedirs(os.path.join(tmp, fam.denoiser))
         with open(os.path.join(tmp, fam.denoiser, "config.json"), "w") as f:
             json.dump({"_class_name": cls_name, **cfg}, f)
-        return [load_denoiser(diffusers, index, tmp, fam, wf, torch_dtype) for wf in files], index
+        try:
+            return [load_denoiser(diffusers, index, tmp, fam, wf, torch_dtype) for wf in files], index
+        except ModelError as e:  # the temporary config is no file of the artist's: said as what it is
+            cfg_path = os.path.join(tmp, fam.denoiser, "config.json")
+            raise ModelError(str(e).replace(f"'{cfg_path}'", "the config read from its shapes")) from e
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

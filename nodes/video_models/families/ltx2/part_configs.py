@@ -44,6 +44,10 @@ SLIDING_PATTERN = 6  # every sixth layer attends globally
 ASSUMED = (f"LTX-2 19B's heads ({VIDEO_HEAD_DIM} values for the picture, {AUDIO_HEAD_DIM} for the sound, "
            f"{CONNECTOR_HEAD_DIM} in the text connectors), split rotary embeddings, sound at {SAMPLE_RATE} Hz mel "
            f"(hop {HOP}) and {OUTPUT_RATE} Hz out, and the releases' flow-match Euler scheduler")
+# LTX-2.3's gates say its heads; what its shapes do not say is diffusers' 2.3 presets'
+ASSUMED_23 = (f"LTX-2.3's heads as its attention gates count them, split rotary embeddings, sound at {SAMPLE_RATE} Hz "
+              f"mel (hop {HOP}) and {BWE_RATE} Hz out through its bandwidth extender (hop {BWE_HOP}), its VAE's "
+              "zero padding and plain up-sampling, and the LTX-2 releases' flow-match Euler scheduler")
 
 LICENCE = ("LTX-2's weights come under the LTX-2 Community License (Lightricks', not Studio's): its terms are on "
            "the model card")
@@ -71,14 +75,15 @@ def _attention(shapes: dict, gate: str, width: int, head: int, what: str, path: 
 def generation(names) -> str:
     """'LTX-2', 'LTX-2.3' or 'LTX-2.5' from a transformer's tensor names (diffusers' or Lightricks'):
     LTX-2.3 gates its attention (``to_gate_logits``) and modulates the prompt's cross-attention (a
-    per-block ``prompt_scale_shift_table`` and a global ``prompt_adaln``); LTX-2.5 keeps the table
-    without the global prompt AdaLN (KV-cacheable), may add ``keyframes_abs_pos_embedding`` and drops
-    the feed-forward biases (Lightricks' ltx_core/model/transformer/model_configurator.py, 400fd31)."""
+    per-block ``prompt_scale_shift_table`` and a global ``prompt_adaln``); LTX-2.5 drops the
+    feed-forward biases (and the global prompt AdaLN: KV-cacheable) and may add
+    ``keyframes_abs_pos_embedding`` (Lightricks' ltx_core/model/transformer/model_configurator.py,
+    400fd31). A file with LTX-2.3's biases but no prompt AdaLN is LTX-2.3's with tensors missing."""
     b = "transformer_blocks.0."
     table = b + "prompt_scale_shift_table" in names
     adaln = "prompt_adaln.linear.weight" in names or "prompt_adaln_single.linear.weight" in names
     no_ff_bias = b + "ff.net.0.proj.weight" in names and b + "ff.net.0.proj.bias" not in names
-    if "keyframes_abs_pos_embedding" in names or (table and not adaln) or no_ff_bias:
+    if "keyframes_abs_pos_embedding" in names or no_ff_bias:
         return "LTX-2.5"
     if table or adaln or b + "attn1.to_gate_logits.weight" in names:
         return "LTX-2.3"
@@ -128,7 +133,8 @@ def transformer(shapes: dict, path: str) -> tuple[str, dict]:
         "gated_attn": b + "attn1.to_gate_logits.weight" in shapes,
         "audio_gated_attn": b + "audio_attn1.to_gate_logits.weight" in shapes,
         "cross_attn_mod": mod, "audio_cross_attn_mod": audio_mod, "use_prompt_embeddings": caption,
-        "use_prompt_adaln_single": not (mod or audio_mod) or "prompt_adaln.linear.weight" in shapes,
+        # LTX-2.3's prompt AdaLN is its structure (a file without it is named by the tensors' check)
+        "use_prompt_adaln_single": not (mod or audio_mod) or generation(shapes) != "LTX-2.5",
         "use_keyframes_abs_pos_embedding": "keyframes_abs_pos_embedding" in shapes, **ROPE}
 
 

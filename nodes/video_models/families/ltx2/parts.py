@@ -289,6 +289,8 @@ def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str]
         raise ModelError(f"'{wf.path}' is an LTX-2 checkpoint: set the text encoder file ({GEMMA_FILES}), as "
                          "ComfyUI's LTXAV text-encoder loader takes it, or give a diffusers LTX-2 folder as 'model'")
     parts = check_parts(fam, cfg, wf.path, files, diffusers)
+    if not cfg["use_prompt_embeddings"]:  # LTX-2.3's text width is its text encoder's (its connectors project it)
+        cfg["caption_channels"] = parts["text_encoder"].cfg["hidden_size"]
     voc = _configured(inside.pop("vocoder"))
     mel_bins, rem = divmod(voc.cfg["in_channels"], max(1, int(_shapes(inside["audio_vae"].wf)
                                                               ["decoder.conv_out.conv.weight"][0])))
@@ -306,7 +308,7 @@ def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str]
     [(transformer, weights, how)], index = load_with_config(diffusers, fam, "LTX2Pipeline", cls_name, cfg,
                                                             [transformer_file(wf)], torch_dtype)
     sched = pc2.scheduler(wf.path)
-    info(f"weights: {how}; config from the file's shapes ({pc2.ASSUMED}"
+    info(f"weights: {how}; {gen}, config from the file's shapes ({pc2.ASSUMED if gen == 'LTX-2' else pc2.ASSUMED_23}"
          f"{'; distilled: sigmas as they are' if not sched['use_dynamic_shifting'] else ''}); {pc2.LICENCE}")
     comps = {"transformer": transformer, "tokenizer": tok,
              "scheduler": getattr(diffusers, sched["_class_name"]).from_config(sched)}
