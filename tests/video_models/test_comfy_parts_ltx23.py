@@ -183,3 +183,14 @@ def test_through_the_graph_a_mixed_checkpoint_is_refused_naming_the_node(ltx23, 
         Executor().run(g, targets=["load"], device="cpu")
     assert e.value.node_id == "load"
     assert "ltx-2.3-no-audio.safetensors' holds LTX-2.3's transformer but not the audio VAE (audio_vae.*)" in str(e.value)
+
+
+def test_an_ltx23_checkpoint_over_its_folder_reads_its_transformer(ltx23):
+    """Over a diffusers LTX-2.3 folder as 'base', the checkpoint's transformer is read (its prompt
+    AdaLN renamed, as diffusers' single-file converter does not) and the folder gives the rest."""
+    folder, files = ltx23
+    one = load_video_model(files["checkpoint"], base=folder, device=CPU, dtype_name="fp32")
+    ref = load_video_model(folder, base=None, device=CPU, dtype_name="fp32")
+    got, held = one.module.transformer.state_dict(), ref.module.transformer.state_dict()
+    assert one.variant == "LTX-2.3" and "prompt_adaln.linear.weight" in got
+    assert set(got) == set(held) and all(torch.equal(got[k], held[k]) for k in held)
