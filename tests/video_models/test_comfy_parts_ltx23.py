@@ -194,3 +194,24 @@ def test_an_ltx23_checkpoint_over_its_folder_reads_its_transformer(ltx23):
     got, held = one.module.transformer.state_dict(), ref.module.transformer.state_dict()
     assert one.variant == "LTX-2.3" and "prompt_adaln.linear.weight" in got
     assert set(got) == set(held) and all(torch.equal(got[k], held[k]) for k in held)
+
+
+def test_through_the_graph_the_ltx2_node_renders_the_checkpoint_as_the_folder_with_48khz_sound(ltx23):
+    from studio.core.graph import Graph
+    from studio.engine.executor import Executor
+    folder, files = ltx23
+
+    def run(**load):
+        g = Graph()
+        g.add_node("video_models.load", load, node_id="load")
+        g.add_node("video_models.ltx2", {"prompt": PROMPT, "steps": 2, "width": 64, "height": 64, "frames": 9,
+                                         "fps": 24.0, "guidance": 2.0, "seed": 3, "preview_size": "off"},
+                   node_id="ltx2")
+        g.connect("load", "model", "ltx2", "model")
+        r = Executor().run(g, targets=["ltx2", "load"], device="cpu", use_cache=False)
+        return r.value("ltx2", "video"), r.value("ltx2", "audio"), r.value("load").variant
+    (a, sa, va), (b, sb, vb) = run(model=files["checkpoint"], text_encoder=files["text_encoder"]), run(model=folder)
+    assert va == vb == "LTX-2.3" and a.frames.shape == b.frames.shape == (9, 64, 64, 3)
+    assert abs(a.frames.astype("float64") - b.frames.astype("float64")).max() < 1e-5  # the folder's memory-mapped
+    assert sa.rate == sb.rate == 48000 and sa.samples.shape == sb.samples.shape and sa.samples.shape[0] > 1000
+    assert abs(sa.samples.astype("float64") - sb.samples.astype("float64")).max() < 1e-5
