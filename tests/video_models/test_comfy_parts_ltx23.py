@@ -45,7 +45,7 @@ def _same(v):
 
 def _load(files, **kw):
     return load_video_model(files["checkpoint"], base=None, device=CPU, dtype_name="fp32",
-                            parts={"text_encoder": files["text_encoder"]}, **kw)
+                            parts=kw.pop("parts", {"text_encoder": files["text_encoder"]}), **kw)
 
 
 def test_an_ltx23_checkpoint_is_recognised_and_makes_the_folders_picture_and_sound_exactly(ltx23):
@@ -215,3 +215,23 @@ def test_through_the_graph_the_ltx2_node_renders_the_checkpoint_as_the_folder_wi
     assert abs(a.frames.astype("float64") - b.frames.astype("float64")).max() < 1e-5  # the folder's memory-mapped
     assert sa.rate == sb.rate == 48000 and sa.samples.shape == sb.samples.shape and sa.samples.shape[0] > 1000
     assert abs(sa.samples.astype("float64") - sb.samples.astype("float64")).max() < 1e-5
+
+
+def test_a_vae_or_vocoder_of_another_generation_is_refused_by_name(ltx23, tmp_path, no_loads):
+    """LTX-2's video VAE (three up blocks) given beside LTX-2.3's checkpoint, and LTX-2's vocoder inside
+    it: each is named with the generation it is, before anything is loaded."""
+    from safetensors.torch import save_file
+    folder, files = ltx23
+    old = tl.build(str(tmp_path / "ltx2-tiny"))
+    vae = str(tmp_path / "ltx-2-tiny_video_vae.safetensors")
+    save_file(tl.checkpoint_state(old, ("vae",)), vae)
+    with pytest.raises(ModelError, match=r"the VAE '.*ltx-2-tiny_video_vae\.safetensors' \(LTX-2 video VAE\) is "
+                                         r"LTX-2's \(three up blocks\), but the transformer 'ltx-2-tiny-dev\.safetensors' "
+                                         r"is LTX-2\.3's: they are not one LTX-2's parts"):
+        _load(files, parts={"text_encoder": files["text_encoder"], "vae": vae})
+    voc = str(tmp_path / "ltx-2.3-old-vocoder.safetensors")
+    save_file({**{k: v for k, v in tl.checkpoint_state(folder).items() if not k.startswith("vocoder.")},
+               **tl.checkpoint_state(old, ("vocoder",))}, voc)
+    _refused(voc, files["text_encoder"], r"the vocoder '.*ltx-2\.3-old-vocoder\.safetensors' \(LTX-2 vocoder \(in the "
+                                         r"checkpoint\)\) is LTX-2's \(no bandwidth extender\), but the transformer "
+                                         r"'ltx-2\.3-old-vocoder\.safetensors' is LTX-2\.3's")

@@ -205,6 +205,7 @@ def _fit(parts: dict[str, Part], den_cfg: dict, den: str) -> None:
     def no(c, what):
         raise ModelError(f"the {PART_TITLES[c]} '{parts[c].wf.path}' ({parts[c].what}) {what}: they are not one "
                          "LTX-2's parts")
+    _same_generation(parts, den_cfg, den, no)
     if "vae" in parts and parts["vae"].cfg["latent_channels"] != den_cfg["in_channels"]:
         no("vae", f"makes latents of {parts['vae'].cfg['latent_channels']} channels, but the transformer '{den}' "
                   f"takes {den_cfg['in_channels']}")
@@ -221,6 +222,26 @@ def _fit(parts: dict[str, Part], den_cfg: dict, den: str) -> None:
         raise ModelError(f"the text encoder '{te.wf.path}' ({te.what}) has {te.cfg['num_hidden_layers']} layers "
                          f"({te.cfg['num_hidden_layers'] + 1} states), but the checkpoint's text projection stacks "
                          f"{conn.cfg['text_proj_in_factor']}: give {GEMMA_FILES}")
+
+
+# what tells a part's generation: (LTX-2's, LTX-2.3's in words, whether a config is LTX-2.3's)
+PART_GENERATIONS = {
+    "connectors": ("one text projection", "a text projection a stream", lambda c: c.get("per_modality_projections")),
+    "vae": ("three up blocks", "four up blocks", lambda c: len(c["decoder_block_out_channels"]) > 3),
+    "vocoder": ("no bandwidth extender", "a bandwidth extender", lambda c: "bwe_in_channels" in c)}
+
+
+def _same_generation(parts: dict[str, Part], den_cfg: dict, den: str, no) -> None:
+    """LTX-2's parts with LTX-2's transformer, LTX-2.3's with LTX-2.3's (its VAE's latents, its
+    connectors' streams and its vocoder's rate are its own); LTX-2.5's parts are its folder's."""
+    gen = pc2.generation_of_config(den_cfg)
+    if gen == "LTX-2.5":
+        return
+    for c, (old, new, newer) in PART_GENERATIONS.items():
+        if c in parts and bool(newer(parts[c].cfg)) != (gen == "LTX-2.3"):
+            is_new = bool(newer(parts[c].cfg))
+            no(c, f"{'are' if c == 'connectors' else 'is'} LTX-2{'.3' if is_new else ''}'s ({new if is_new else old}), "
+                  f"but the transformer '{den}' is {gen}'s")
 
 
 def _fit_connectors(c: dict, den_cfg: dict, den: str, no) -> None:
