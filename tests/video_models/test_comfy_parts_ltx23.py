@@ -235,3 +235,70 @@ def test_a_vae_or_vocoder_of_another_generation_is_refused_by_name(ltx23, tmp_pa
     _refused(voc, files["text_encoder"], r"the vocoder '.*ltx-2\.3-old-vocoder\.safetensors' \(LTX-2 vocoder \(in the "
                                          r"checkpoint\)\) is LTX-2's \(no bandwidth extender\), but the transformer "
                                          r"'ltx-2\.3-old-vocoder\.safetensors' is LTX-2\.3's")
+
+
+# diffusers' LTX-2.3 presets (scripts/convert_ltx2_to_diffusers.py, version "2.3"); the classes' defaults elsewhere
+REAL_TRANSFORMER = dict(gated_attn=True, cross_attn_mod=True, audio_gated_attn=True, audio_cross_attn_mod=True,
+                        use_prompt_embeddings=False, rope_type="split")
+REAL_CONNECTORS = dict(video_connector_num_attention_heads=32, video_connector_num_layers=8, video_gated_attn=True,
+                       audio_connector_num_attention_heads=32, audio_connector_attention_head_dim=64,
+                       audio_connector_num_layers=8, audio_gated_attn=True, rope_type="split",
+                       per_modality_projections=True, video_hidden_dim=4096, audio_hidden_dim=2048, proj_bias=True)
+REAL_VAE = dict(tl.VAE_23, block_out_channels=(256, 512, 1024, 1024), decoder_block_out_channels=(256, 512, 512, 1024),
+                layers_per_block=(4, 6, 4, 2, 2), decoder_layers_per_block=(4, 6, 4, 2, 2), decoder_causal=False,
+                spatial_compression_ratio=32, temporal_compression_ratio=8)
+
+
+def test_real_sized_ltx23_passes_every_check_from_its_headers(ltx23, tmp_path, monkeypatch):
+    """ltx-2.3-22b-dev at its real sizes (headers over zeros, Lightricks' names) with gemma_3_12B_it:
+    every check passes before the first load (stopped there), and each config read from the shapes
+    is diffusers' LTX-2.3 preset (the transformer's and connectors' heads counted by their gates, the
+    vocoder's and its bandwidth extender's strides, the VAE's fourth up block)."""
+    import json
+    import shutil
+
+    import diffusers
+    from accelerate import init_empty_weights
+    from diffusers.pipelines.ltx2 import LTX2TextConnectors
+    from diffusers.pipelines.ltx2.vocoder import LTX2VocoderWithBWE
+    from transformers import Gemma3TextConfig, Gemma3TextModel
+
+    from nodes.video_models.families.ltx2 import parts as parts_ltx2
+    from nodes.video_models.files import single_file
+
+    from . import layouts
+    from .test_comfy_parts_ltx2 import GEMMA_12B
+    with init_empty_weights():
+        real = {"transformer": diffusers.LTX2VideoTransformer3DModel(**REAL_TRANSFORMER),
+                "connectors": LTX2TextConnectors(**REAL_CONNECTORS), "vae": diffusers.AutoencoderKLLTX2Video(**REAL_VAE),
+                "audio_vae": diffusers.AutoencoderKLLTX2Audio(), "vocoder": LTX2VocoderWithBWE()}
+        gemma = Gemma3TextModel(Gemma3TextConfig(**GEMMA_12B)).state_dict()
+    names = {"transformer": tl.dit_name, "connectors": tl.connector_name, "vae": tl.vae_name,
+             "audio_vae": tl.audio_vae_name, "vocoder": tl.vocoder_name}
+    shapes = {names[c](k): tuple(v.shape) for c, m in real.items() for k, v in m.state_dict().items()}
+    ckpt = layouts.write(str(tmp_path / "checkpoints" / "ltx-2.3-22b-dev.safetensors"), shapes)
+    te = layouts.write(str(tmp_path / "text_encoders" / "gemma_3_12B_it.safetensors"),
+                       {"model." + k: tuple(v.shape) for k, v in gemma.items()})
+    shutil.copytree(os.path.join(ltx23[0], "tokenizer"), str(tmp_path / "text_encoders" / "tokenizer"))
+    seen, checked = {}, parts_ltx2.check_shapes
+
+    def recording(part, diffusers):
+        seen[part.component] = part.cfg
+        return checked(part, diffusers)
+
+    class Checked(Exception):
+        pass
+
+    def stop(diffusers, index, tmp, fam, wf, dtype):
+        seen["transformer"] = json.load(open(os.path.join(tmp, "transformer", "config.json")))
+        raise Checked
+    monkeypatch.setattr(parts_ltx2, "check_shapes", recording)
+    monkeypatch.setattr(single_file, "load_denoiser", stop)
+    with pytest.raises(Checked):
+        load_video_model(ckpt, base=None, device=CPU, dtype_name="bf16", parts={"text_encoder": te})
+    for c, m in real.items():
+        cfg = dict(m.config)
+        assert {k: v for k, v in seen[c].items() if not k.startswith("_") and _same(v) != _same(cfg.get(k))} == {}, c
+    assert seen["transformer"]["num_attention_heads"] == 32 and seen["connectors"]["audio_connector_attention_head_dim"] == 64
+    from nodes.video_models.catalog.listing import describe_file
+    assert describe_file(ckpt).variant == "LTX-2.3 22B"
