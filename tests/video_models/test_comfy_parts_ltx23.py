@@ -302,3 +302,23 @@ def test_real_sized_ltx23_passes_every_check_from_its_headers(ltx23, tmp_path, m
     assert seen["transformer"]["num_attention_heads"] == 32 and seen["connectors"]["audio_connector_attention_head_dim"] == 64
     from nodes.video_models.catalog.listing import describe_file
     assert describe_file(ckpt).variant == "LTX-2.3 22B"
+
+
+def test_a_gguf_ltx23_transformer_over_its_folder(ltx23, tmp_path):
+    """An LTX-2.3 transformer as a GGUF file in Lightricks' names (unsloth's / city96's layout, no
+    prefix) over its diffusers folder: its prompt AdaLN renamed before diffusers' GGUF loader converts
+    the rest (its converter has LTX-2's names only); kept quantised; the PSNR of the frames is stated."""
+    from . import tiny_formats as tf
+    folder, _ = ltx23
+    state = {k.removeprefix("model.diffusion_model."): v for k, v in tl.checkpoint_state(folder, ("transformer",)).items()}
+    assert "prompt_adaln_single.linear.weight" in state
+    den = tf.write_gguf(state, str(tmp_path / "ltx-2.3-22b-dev-Q8_0.gguf"), "Q8_0")
+    said = []
+    one = load_video_model(den, base=folder, device=CPU, dtype_name="fp32", info=said.append)
+    assert one.variant == "LTX-2.3" and said[0].startswith("weights: GGUF Q8_0, dequantised on the fly to fp32")
+    assert getattr(one.module.transformer.transformer_blocks[0].attn1.to_q.weight, "quant_type", None) is not None
+    want = _made(tp.fresh(load_video_model(folder, base=None, device=CPU, dtype_name="fp32")))
+    frames, audio = _made(tp.fresh(one))
+    db = tf.psnr(want[0], frames)
+    print(f"LTX-2.3: GGUF Q8_0 transformer over its folder: {db:.1f} dB against the fp32 folder's frames")
+    assert db >= 40 and torch.isfinite(audio).all()

@@ -323,7 +323,8 @@ def load_denoiser(diffusers, index: dict, base: str, fam: Family, wf: WeightFile
         return _studio_gguf(cls, cfg, cfg_path, wf, torch_dtype, value_bytes, native), fmt, \
             f"{fmt}{layout}, dequantised on the fly to {compute}"
     if wf.kind == "gguf":
-        return _from_single_file(cls, wf.path, base, fam, torch_dtype, state=read_gguf_state(wf.path)), fmt, \
+        return _from_single_file(cls, wf.path, base, fam, torch_dtype,
+                                 state=fam.gguf_state(cls_name, read_gguf_state(wf.path))), fmt, \
             f"{fmt}, dequantised on the fly to {compute}"
     how = f"stored in 8 bits, computed in {compute}" if fmt.startswith("fp8") else \
         f"stored in 4 bits, dequantised per layer to {compute}" if fmt.startswith("NVFP4") else f"loaded as {compute}"

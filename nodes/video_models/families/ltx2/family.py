@@ -26,6 +26,11 @@ class LTX2(Family):
         from . import parts as parts_ltx2
         return parts_ltx2
 
+    def gguf_state(self, cls_name, state):
+        """LTX-2.3's prompt AdaLN renamed (diffusers' single-file converter has LTX-2's names only)."""
+        from . import parts as parts_ltx2
+        return parts_ltx2.renamed_state(state) if cls_name == "LTX2VideoTransformer3DModel" else state
+
     def denoiser_tensors(self, wf):
         """An all-in-one checkpoint's transformer (its connectors, VAEs and vocoder left to the folder's)."""
         from . import parts as parts_ltx2

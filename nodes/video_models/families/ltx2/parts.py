@@ -79,6 +79,11 @@ def _replaced(name: str, renames) -> str:
     return name
 
 
+def renamed_state(state: dict) -> dict:
+    """A transformer's tensors (a GGUF file's, as read) with LTX-2.3's names diffusers' converter lacks."""
+    return {_replaced(k, TRANSFORMER_BEFORE): v for k, v in state.items()}
+
+
 def _vae_after(named: WeightFile | None) -> WeightFile | None:
     """A video VAE renamed by diffusers' converter, LTX-2.3's names it leaves alone renamed too."""
     return None if named is None else _with(named, {k: _replaced(k, VAE_AFTER) for k in named.tensors})
