@@ -7,13 +7,18 @@ bf16, written by the benchmark) and a narrow text encoder; Load Video Model -> T
 5 frames at 16x16) run on the CPU. VmRSS before the run (torch and diffusers imported, the engine
 made), after it (the model in the model cache), and after unload_all.
 
-    .venv/bin/python benchmarks/pause_memory.py [--layers 8]
+    .venv/bin/python benchmarks/pause_memory.py [--layers 8] [--no-warm]
 
-Measured (CPU, 2 cores shared, 746 MB model folder in bf16):
-    cycle 1: before 452 MB, loaded 1275 MB, after Pause 509 MB: 1.127 of before (93.0 % of the rise given back;
-             the 57 MB kept are the modules the first run imported: diffusers' and transformers' classes)
-    cycle 2: before 509 MB, loaded 1293 MB, after Pause 510 MB: 1.002 (99.9 % given back)
-    cycle 3: before 509 MB, loaded 1292 MB, after Pause 510 MB: 1.002 (99.9 %)
+A first run leaves state in any process that no Pause can give back (the pipeline's imported modules,
+the thread pools, the allocator's arenas): it is measured first on the same model with one layer
+(a warm-up), then the cycles on the 8-layer model (``--no-warm``: the first cycle in a fresh process).
+
+Measured (CPU, 2 cores shared, 746 MB model folder in bf16), 2026-11-25:
+    warm-up: VmRSS 474 MB before, 526 MB after its Pause (52 MB: what a first run leaves in a process)
+    cycle 1: before 526 MB, loaded 1308 MB, after Pause 539 MB: 1.025 of before (98.3 % of the rise given back)
+    cycle 2: before 539 MB, loaded 1312 MB, after Pause 527 MB: 0.978 (101.5 %)
+    cycle 3: before 527 MB, loaded 1304 MB, after Pause 527 MB: 1.001 (99.9 %)
+Before the warm-up (2026-11-24, --no-warm): cycle 1 1.127 (the same 57 MB of first-run state), then 1.002.
 """
 from __future__ import annotations
 
@@ -50,6 +55,7 @@ def build(path: str, layers: int) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--layers", type=int, default=8)
+    ap.add_argument("--no-warm", action="store_true", help="measure the first cycle in a fresh process")
     args = ap.parse_args()
     os.environ.setdefault("STUDIO_DISK_CACHE_GB", "0")
     work = tempfile.mkdtemp(prefix="pause-bench-")
@@ -60,15 +66,31 @@ def main() -> None:
         from studio.core.graph import Graph
         from studio.engine.executor import Executor
         from studio.engine.memory import give_back
-        g = Graph()
-        g.add_node("video_models.load", {"model": path, "dtype": "bf16"}, node_id="load")
-        g.add_node("video_models.text_to_video", {"frames": 5, "width": 16, "height": 16, "steps": 2,
-                                                  "previews": False, "preview_size": "off"}, node_id="gen")
-        g.connect("load", "model", "gen", "model")
+
+        def graph(model: str):
+            g = Graph()
+            g.add_node("video_models.load", {"model": model, "dtype": "bf16"}, node_id="load")
+            g.add_node("video_models.text_to_video", {"frames": 5, "width": 16, "height": 16, "steps": 2,
+                                                      "previews": False, "preview_size": "off"}, node_id="gen")
+            g.connect("load", "model", "gen", "model")
+            return g
+        g = graph(path)
         ex = Executor()
         mb = 1 / 2 ** 20
         print(f"model folder {size * mb:.0f} MB")
-        for cycle in (1, 2, 3):  # the first also imports the pipeline's modules (diffusers', transformers')
+        if not args.no_warm:  # what any first run leaves in a process, measured on a one-layer twin
+            small = os.path.join(work, "wan-1")
+            build(small, 1)
+            gc.collect()
+            give_back()
+            before = rss()
+            ex.run(graph(small), targets=["gen"], device="cpu", use_cache=False)
+            ex.models.unload_all()
+            gc.collect()
+            print(f"warm-up (the same blocks, one layer): VmRSS {before * mb:.0f} MB before, {rss() * mb:.0f} MB "
+                  "after its Pause: what a first run leaves in any process (imported modules, thread pools, "
+                  "allocator arenas), not the model's")
+        for cycle in (1, 2, 3):
             gc.collect()
             give_back()
             before = rss()

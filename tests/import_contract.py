@@ -332,6 +332,11 @@ PRIVATE_ALLOWED = {
         "its token latent (output_type='latent') to [B, C, F, H, W], as its decode does it (no public twin)",
     ("nodes/video_models/takes/time_tiles.py", "_denormalize_latents"): "diffusers: LTXPipeline's own "
         "denormalising before its decode (as _unpack_latents)",
+    ("nodes/video_models/families/ltx2/sound_drive.py", "_pack_audio_latents"): "diffusers: LTX2Pipeline's own "
+        "packing of audio latents, as its prepare_audio_latents packs the audio_latents it is given (no public "
+        "twin): the tokens 'sound: drive' holds clean are the pipeline's own",
+    ("nodes/video_models/families/ltx2/sound_drive.py", "_normalize_audio_latents"): "diffusers: LTX2Pipeline's "
+        "own normalising of audio latents (as _pack_audio_latents)",
     ("nodes/video_models/memory/speed.py", "_compiled_call_impl"): "torch: what nn.Module.compile() sets; the "
         "only way to tell a compiled module and to undo compile in place",
     ("nodes/video_models/base/guard.py", "_compiled_call_impl"): "torch: as in speed.py (Stop hooks are not "

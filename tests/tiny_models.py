@@ -34,8 +34,9 @@ BUILDERS = {
     "wan-flf2v": ("tests.video_models.tiny_i2v", "build_wan_i2v", {"flf2v": True}),
     "wan-i2v": ("tests.video_models.tiny_i2v", "build_wan_i2v", {}),
     "wan-animate": ("tests.video_models.tiny_animate", "build_wan_animate", {}),
-    # LTX-2's own compression (32x, 8x): at the template's preview size a step is 640 tokens, not 51,200
-    "ltx2": ("tests.video_models.tiny_ltx2", "build_ltx2", {"real_compression": True}),
+    # LTX-2's own compression (32x, 8x): at the template's preview size a step is 640 tokens, not 51,200;
+    # an audio VAE that encodes a voice to the pipeline's audio latents (talking_portrait's 'sound: drive')
+    "ltx2": ("tests.video_models.tiny_ltx2", "build_ltx2", {"real_compression": True, "audio_encoder": True}),
     "rtdetr": ("tests.preprocess.tiny_models", "build_rtdetr", {}),
     "vitpose-17": ("tests.preprocess.tiny_models", "build_vitpose", {}),
     "vitpose-133": ("tests.preprocess.tiny_models", "build_vitpose", {"keypoints": 133}),

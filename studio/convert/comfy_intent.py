@@ -282,14 +282,31 @@ class IntentReading:
 
     def _ltx2_audio(self, up: list[CNode], inputs: dict, said: list[str]) -> None:
         """LTX-2 with a sound track of the workflow's (LTXVAudioVAEEncode of a Load Audio): the
-        node's 'audio', 'sound' input; a voice reference (ID-LoRA) said."""
+        node's 'audio' input, with 'sound: drive' when the encoded sound is held clean (a noise mask
+        of 0 on it, as video_ltx2_3_ia2v does: the picture made to the sound), else 'sound: input'
+        (the map's default); a voice reference (ID-LoRA) said."""
         for n in up:
             if n.cls == "LTXVAudioVAEEncode" and "audio" not in inputs:
                 self.used.add(n.id)
                 self._intent(n, "audio", "audio", inputs, said)
+                if self._held_clean(n, up):
+                    self.extra["sound"] = "drive"
             elif n.cls == "LTXVReferenceAudio":
-                said.append(f"LTX-2's voice reference ('{n.title or n.cls}', #{n.id}, an ID-LoRA) is not taken: Studio's "
-                            "LTX-2 node does not read a reference voice")
+                said.append(f"LTX-2's voice reference ('{n.title or n.cls}', #{n.id}, an ID-LoRA) is not taken: the "
+                            "ID-LoRA makes new speech in the voice of a reference clip the transformer reads beside "
+                            "the take, and Studio's LTX-2 node has no reference-voice input ('sound: drive' makes the "
+                            "picture to a given track, another thing), so the sound is LTX-2's own")
+
+    def _held_clean(self, enc: CNode, up: list[CNode]) -> bool:
+        """An encoded sound given a noise mask of 0 (SetLatentNoiseMask of a SolidMask 0): kept, not denoised."""
+        wf = self.wf
+        for n in up:
+            if n.cls == "SetLatentNoiseMask" and wf.source(n, "samples") is enc:
+                mask = wf.source(n, "mask")
+                if mask is not None and mask.cls == "SolidMask" and wf.value(mask, "value") == 0:
+                    self.used.update((n.id, mask.id))
+                    return True
+        return False
 
     def _studio_loader(self, loader: CNode, slot: int = 0) -> tuple[str, str]:
         """Studio's Load Image / Load Video / Load Audio for a ComfyUI loader (one each, however

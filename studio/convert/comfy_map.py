@@ -247,7 +247,7 @@ class _Builder(IntentReading):
         if self.keyframes:
             params.update(keyframes=", ".join(self.keyframes), keyframe_strength=self.keyframe_strength)
         if task == LTX2 and "audio" in inputs:
-            params["sound"] = "input"
+            params.setdefault("sound", "input")  # 'drive' when the workflow holds its sound clean (comfy_intent)
         gen = self._make(save, first, task, params, loaders, loras, inputs, up, said)
         self.used.add(save.id)
         self.bands.append(list(self.g.nodes)[made:])

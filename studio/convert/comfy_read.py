@@ -72,6 +72,7 @@ WIDGETS: dict[str, tuple[str, ...]] = {
     "LoadAudio": ("audio", "audioUI", "upload"),
     "LTXVConditioning": ("frame_rate",),
     "LTXVEmptyLatentAudio": ("frames_number", "frame_rate", "batch_size"),
+    "SolidMask": ("value", "width", "height"),
     "TrimVideoLatent": ("trim_amount",),
     "LoadImage": ("image", "upload"),
     "LoadVideo": ("file", "upload"),

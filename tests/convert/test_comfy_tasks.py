@@ -147,9 +147,20 @@ def test_ltx2_keyframes_audio_and_no_depth_estimator_as_its_model():
     gen = _gen(g)
     assert gen.type_id == "video_models.ltx2" and sorted(gen.params["keyframes"].split(", ")) == ["0", "last"]
     assert _src_type(g, gen, "keyframe_1") == _src_type(g, gen, "keyframe_2") == "io.load_image"
-    g = convert(_doc("video_ltx2_3_ia2v")).graph
-    gen = _gen(g)
-    assert gen.params["sound"] == "input" and _src_type(g, gen, "audio") == "io.load_audio"
+    g = convert(_doc("video_ltx2_3_ia2v")).graph  # its sound encoded and held clean (a noise mask of 0):
+    gen = _gen(g)  # the picture made to the Load Audio's track
+    assert gen.params["sound"] == "drive" and _src_type(g, gen, "audio") == "io.load_audio"
+    assert _src_type(g, gen, "image") == "io.load_image"
+    conv = convert(_doc("video_ltx2_3_id_lora"))  # a reference voice for an ID-LoRA: not a track to keep
+    gen = _gen(conv.graph)
+    assert gen.params["sound"] == "generated" and conv.graph.input_link(gen.id, "audio") is None
+    notes = "\n".join(n["text"] for n in conv.graph.ui["notes"])
+    assert "voice reference" in notes and "has no reference-voice input" in notes and "LTX-2's own" in notes
+    doc = _doc("video_ltx2_3_ia2v")  # the same workflow with the mask at 1 (the sound denoised): 'input'
+    for n in _all_nodes(doc):
+        if n["type"] == "SolidMask":
+            n["widgets_values"][0] = 1.0
+    assert _gen(convert(doc).graph).params["sound"] == "input"
     conv = convert(_doc("video_ltx2_depth_to_video"))  # a Lotus depth pass makes its guide clip
     load = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.load")
     assert load.params["model"] == "ltx-2-19b-dev-fp8.safetensors" and load.params["model_2"] == ""

@@ -93,3 +93,9 @@ def hy15(tmp_path_factory):  # read only: (the tiny HunyuanVideo 1.5 T2V folder,
     root = tmp_path_factory.mktemp("hy15")
     folder = th.build_hunyuan15(str(root / "hunyuanvideo15-tiny"))
     return folder, th.write_comfy_files(folder, str(root / "models"))
+
+
+@pytest.fixture(scope="session")
+def ltx2_a2v_dir(tmp_path_factory):  # read only: a tiny LTX-2 whose audio VAE encodes as LTX-2's (4x)
+    from .tiny_ltx2 import build_ltx2
+    return build_ltx2(str(tmp_path_factory.mktemp("models") / "tiny-ltx2-a2v"), audio_encoder=True)

@@ -34,7 +34,7 @@ def ltx2(tmp_path_factory):
 
 def _made(ref):
     out = ref.pipeline("t2v")(prompt=PROMPT, negative_prompt="blue", height=64, width=64, num_frames=9,
-                              frame_rate=24.0, num_inference_steps=2, guidance_scale=2.0, max_sequence_length=32,
+                              frame_rate=24.0, num_inference_steps=2, guidance_scale=2.0, audio_guidance_scale=2.0, max_sequence_length=32,
                               generator=torch.Generator().manual_seed(0), output_type="pt")
     return out.frames, out.audio
 

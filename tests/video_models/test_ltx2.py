@@ -57,6 +57,23 @@ def ltx2_graph(model, track=False, save=None, **params):
     return g, load, gen
 
 
+class _Still(Node):
+    id = "test.ltx2_still"
+    timing = SOURCE
+    outputs = (Out("image", "Image"),)
+
+    def run(self, ctx):
+        return still(32, 64)
+
+
+def with_still(g, gen) -> None:
+    """A 64x32 still on the generator's image input."""
+    if _Still.id not in default_registry():
+        default_registry().register(_Still)
+    s = g.add_node(_Still.id)
+    g.connect(s.id, "image", gen.id, "image")
+
+
 @pytest.fixture(scope="module")
 def made(ltx2_dir):
     """One run of the node (the tests below read it), with the seed the pipeline was given."""
@@ -86,7 +103,7 @@ def test_frames_and_sound_equal_the_pipeline_called_directly(ltx2_dir, made):
     assert [e.step for e in prog] == [1, 2] and any(e.preview is not None for e in prog)
     pipe = LTX2Pipeline.from_pretrained(ltx2_dir)
     out = pipe(prompt=ARGS["prompt"], negative_prompt=None, height=32, width=32, num_frames=9, frame_rate=24.0,
-               num_inference_steps=2, guidance_scale=1.0, max_sequence_length=32,
+               num_inference_steps=2, guidance_scale=1.0, audio_guidance_scale=1.0, max_sequence_length=32,
                generator=torch.Generator().manual_seed(seed), output_type="np")
     assert np.array_equal(clip.frames, np.clip(np.asarray(out.frames[0], np.float32), 0, 1))
     samples = out.audio[0].float().numpy().T
@@ -180,33 +197,26 @@ def test_image_to_video_and_family(ltx2_dir, monkeypatch):
         return orig(self, *a, **kw)
     monkeypatch.setattr(LTX2ImageToVideoPipeline, "__call__", spy)
 
-    class _Still(Node):
-        id = "test.ltx2_still"
-        timing = SOURCE
-        outputs = (Out("image", "Image"),)
-
-        def run(self, ctx):
-            return still(32, 64)
-    if _Still.id not in default_registry():
-        default_registry().register(_Still)
     g, _, gen = ltx2_graph(ltx2_dir, steps=1, width=0, height=0)
-    s = g.add_node("test.ltx2_still")
-    g.connect(s.id, "image", gen.id, "image")
+    with_still(g, gen)
     r = Executor().run(g, targets=[gen.id], device="cpu")
     clip = r.value(gen.id, "video")
     assert (clip.width, clip.height) == (64, 32) and calls[0]["image"].size == (64, 32)
     assert r.value(gen.id, "audio").n_samples > 0
 
 
-def test_a_cached_prompt_runs_no_gemma_and_makes_the_same_picture_and_sound(ltx2_dir, tmp_path, monkeypatch):
+def test_a_cached_prompt_loads_no_gemma_and_makes_the_same_picture_and_sound(ltx2_dir, tmp_path, monkeypatch):
     """The prompt-embedding cache (issue 60) for LTX-2: its Gemma states (before the connectors, which
-    the call applies) kept at the node's own length; a second render with only the seed changed runs no
-    Gemma forward and makes the picture and sound of a render with the cache off. The call reads the
-    encoder's dtype and config even when given embeddings, so it is loaded (its run is what is saved)."""
+    the call applies) kept at the node's own length; a second render with only the seed changed loads
+    no Gemma (it waits on disk: the call's image CRF, which diffusers reads from the encoder, is given
+    by the node from its config) and makes the picture and sound of a render with the cache off."""
     from transformers import Gemma3ForConditionalGeneration
+
+    from .prompt_cache_check import NOT_LOADED, counted_loads
     runs = []
     real = Gemma3ForConditionalGeneration.forward
     monkeypatch.setattr(Gemma3ForConditionalGeneration, "forward", lambda self, *a, **k: runs.append(1) or real(self, *a, **k))
+    loads = counted_loads(monkeypatch, Gemma3ForConditionalGeneration)
     monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "cache"))
 
     def render(seed):
@@ -219,12 +229,71 @@ def test_a_cached_prompt_runs_no_gemma_and_makes_the_same_picture_and_sound(ltx2
     plain, plain_sound, _ = render(7)
     monkeypatch.setenv("STUDIO_PROMPT_CACHE_GB", "1")
     runs.clear()
+    loads.clear()
     render(6)
-    assert len(runs) == 2  # the prompt and the negative, kept
+    assert len(runs) == 2 and loads == ["Gemma3ForConditionalGeneration"]  # loaded for the new prompts, kept
     runs.clear()
+    loads.clear()
     frames, sound, msgs = render(7)
-    assert runs == [] and "prompt embeddings from the cache (text encoder not run)" in msgs
+    assert runs == [] and loads == [] and NOT_LOADED in msgs
     assert np.array_equal(frames, plain) and np.array_equal(sound, plain_sound)
+
+
+def test_a_cached_image_to_video_gets_the_crf_gemma_would_give(ltx2_dir, tmp_path, monkeypatch):
+    """LTX-2's image to video re-compresses its image at a CRF diffusers reads from the text encoder's
+    model type; with every prompt cached Gemma waits on disk and the node gives the CRF from its config:
+    the frames of a render with the cache off, the call given image_crf 33 (a Gemma 3)."""
+    from diffusers import LTX2ImageToVideoPipeline
+    from transformers import Gemma3ForConditionalGeneration
+
+    from .prompt_cache_check import NOT_LOADED, counted_loads
+    loads = counted_loads(monkeypatch, Gemma3ForConditionalGeneration)
+    calls = []
+    orig = LTX2ImageToVideoPipeline.__call__
+
+    @functools.wraps(orig)
+    def spy(self, *a, **kw):
+        calls.append(dict(kw, encoder=self.text_encoder))
+        return orig(self, *a, **kw)
+    monkeypatch.setattr(LTX2ImageToVideoPipeline, "__call__", spy)
+    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "cache"))
+
+    def render(seed):
+        msgs = []
+        g, _, gen = ltx2_graph(ltx2_dir, seed=seed, steps=1, width=0, height=0)
+        with_still(g, gen)
+        r = Executor().run(g, targets=[gen.id], device="cpu", on_event=lambda e: msgs.append(getattr(e, "text", "")))
+        return r.value(gen.id, "video").frames, msgs
+    monkeypatch.setenv("STUDIO_PROMPT_CACHE_GB", "0")
+    plain, _ = render(3)
+    monkeypatch.setenv("STUDIO_PROMPT_CACHE_GB", "1")
+    render(2)
+    calls.clear()
+    loads.clear()
+    frames, msgs = render(3)
+    assert loads == [] and NOT_LOADED in msgs and calls[0]["encoder"] is None and calls[0]["image_crf"] == 33
+    assert np.array_equal(frames, plain)
+
+
+def test_the_crf_of_a_waiting_encoder_is_read_from_its_config():
+    """diffusers gives LTX-2.5's Gemma 4 encoder CRF 18 and Gemma 3 CRF 33: with the encoder waiting on
+    disk the node reads its model type from the config (conditions get it too); with it loaded, the
+    call resolves it itself (nothing added)."""
+    from types import SimpleNamespace
+
+    from diffusers.pipelines.ltx2.pipeline_ltx2_condition import LTX2VideoCondition
+
+    from nodes.video_models.families.ltx2.conditions import with_crf
+    from nodes.video_models.loading.deferred_text import Waiting
+
+    def ref(model_type):
+        w = Waiting(lambda: None, 0, SimpleNamespace(model_type=model_type))
+        return SimpleNamespace(shared=SimpleNamespace(text_loader=w))
+    cond = LTX2VideoCondition(frames=[np.zeros((8, 8, 3), np.uint8)], index=0)
+    out = with_crf(ref("gemma4_unified"), SimpleNamespace(text_encoder=None), {"image": 1, "conditions": [cond]})
+    assert out["image_crf"] == 18 and cond.crf == 18
+    assert with_crf(ref("gemma3_text"), SimpleNamespace(text_encoder=None), {"image": 1})["image_crf"] == 33
+    assert with_crf(ref("gemma4"), SimpleNamespace(text_encoder=object()), {"image": 1}) == {"image": 1}
 
 
 NEWER = {"LTX-2.3": {}, "LTX-2.5": {"use_prompt_adaln_single": False, "use_keyframes_abs_pos_embedding": True,
@@ -281,7 +350,7 @@ def test_ltx23_and_ltx25_folders_are_named_and_render_as_the_pipeline_called_dir
     assert r.value(load.id).variant == generation
     out = LTX2Pipeline.from_pretrained(ltx23_dir)(
         prompt=ARGS["prompt"], negative_prompt=None, height=32, width=32, num_frames=9, frame_rate=24.0,
-        num_inference_steps=2, guidance_scale=1.0, max_sequence_length=32,
+        num_inference_steps=2, guidance_scale=1.0, audio_guidance_scale=1.0, max_sequence_length=32,
         generator=torch.Generator().manual_seed(seen["seed"]), output_type="np")
     assert np.array_equal(r.value("ltx2", "video").frames, np.clip(np.asarray(out.frames[0], np.float32), 0, 1))
     assert np.array_equal(r.value("ltx2", "audio").samples, np.clip(out.audio[0].float().numpy().T, -1, 1))

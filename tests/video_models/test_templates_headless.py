@@ -125,3 +125,21 @@ def test_talking_clip_at_preview_size_keeps_its_121_frames(models_dir, tmp_path,
     assert info["frames"] == 121 and (info["width"], info["height"]) == (256, 160)
     assert info.get("audio_codec") == "aac" and _warnings(err) == []
     assert "8k+1" not in err and "more than" not in err
+
+
+def test_talking_portrait_is_made_to_its_voice_and_keeps_it(models_dir, tmp_path, tiny_models, capfd,  # noqa: F811
+                                                             monkeypatch):
+    """The portrait and the voice as shipped, LTX-2 with 'sound: drive' at preview size: 121 frames
+    from the portrait, the voice (16 kHz mono, 6 s) cut to the take's 5.04 s and written as AAC."""
+    from nodes.video_models.sampling import generators as nodes
+
+    monkeypatch.setattr(nodes, "PREVIEW_STEPS", 1)
+    place(models_dir, tiny_models, "Lightricks/LTX-2")
+    out = tmp_path / "talking_portrait.mp4"
+    err = _render(capfd, "talking_portrait", out, "--preview")
+    info = probe(str(out))
+    assert info["frames"] == 121 and (info["width"], info["height"]) == (256, 256)
+    assert info.get("audio_codec") == "aac" and _warnings(err) == []
+    assert "the sound's first 5.04 s of 6.00 s drive the picture" in err
+    assert "mono sound: given to each of the 2 channels" in err
+    assert "the given 5.04 s at 16000 Hz drove the picture and is kept" in err

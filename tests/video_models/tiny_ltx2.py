@@ -21,12 +21,15 @@ def tiny_gemma3(vocab_size: int, **text):
     return Gemma3ForConditionalGeneration(cfg)
 
 
-def build_ltx2(path: str, real_compression: bool = False) -> str:
+def build_ltx2(path: str, real_compression: bool = False, audio_encoder: bool = False) -> str:
     """A tiny LTX-2 text/image-to-video-and-audio pipeline saved to ``path``. Its VAE compresses
     2x in space and time; ``real_compression``: 32x and 8x as LTX-2's own (a 4x4 patch, three
     spatio-temporal downsamplings), so a clip of a real size and length gives the transformer as
     few tokens as the real model's (issue 48: at 256x160x9 the 2x VAE gives 51,200 tokens, LTX-2's
-    own 80, and one step of the tiny model took minutes on the CPU)."""
+    own 80, and one step of the tiny model took minutes on the CPU). ``audio_encoder``: an audio VAE that
+    compresses the mel spectrogram 4x in time and mels as LTX-2's own (two downsamplings), so a
+    waveform it encodes has the pipeline's audio latent shape ('sound: drive'); else one level, as
+    diffusers' tests build it (its decoder alone is used)."""
     import torch
     from diffusers import (AutoencoderKLLTX2Audio, AutoencoderKLLTX2Video, FlowMatchEulerDiscreteScheduler,
                            LTX2Pipeline, LTX2VideoTransformer3DModel)
@@ -69,7 +72,7 @@ def build_ltx2(path: str, real_compression: bool = False) -> str:
         patch_size_t=1, encoder_causal=True, decoder_causal=False)
     torch.manual_seed(0)
     audio_vae = AutoencoderKLLTX2Audio(
-        base_channels=4, output_channels=2, ch_mult=(1,), num_res_blocks=1, attn_resolutions=None, in_channels=2,
+        base_channels=4, output_channels=2, ch_mult=(1, 2, 4) if audio_encoder else (1,), num_res_blocks=1, attn_resolutions=None, in_channels=2,
         resolution=32, latent_channels=2, norm_type="pixel", causality_axis="height", dropout=0.0,
         mid_block_add_attention=False, sample_rate=16000, mel_hop_length=160, is_causal=True, mel_bins=8)
     torch.manual_seed(0)

@@ -3,7 +3,7 @@ and how: the names of what their ``encode_prompt`` returns, in order, which are 
 their call takes. Two shapes cover the families that encode with one text encoder and no template:
 Wan's (Wan 2.1 / 2.2 and its siblings, Lucy Edit, CogVideoX: the prompt's and the negative's embeddings) and
 LTX-Video's and LTX-2's (each with its attention mask; LTX-2's Gemma states before its connectors,
-which the call applies). HunyuanVideo 1.5's is encoded prompt by prompt (its two encoders' states and
+which the call applies; its image CRF, which the call reads from Gemma's config, is given by the node). HunyuanVideo 1.5's is encoded prompt by prompt (its two encoders' states and
 masks, the negative's named ``negative_...``), as its call encodes them, the negative always kept
 (its guider decides at the call whether it is used). SkyReels-V2's are Wan's (its diffusion-forcing
 call requires a prompt argument: it is given None beside the embeddings). The length a prompt is encoded at is the call's own default
@@ -20,9 +20,9 @@ EACH = ("prompt_embeds", "prompt_embeds_mask", "prompt_embeds_2", "prompt_embeds
 EACH_BOTH = EACH + tuple("negative_" + n for n in EACH)
 BY_PREFIX = (("Wan", PLAIN), ("Lucy", PLAIN), ("SkyReelsV2", PLAIN), ("CogVideoX", PLAIN), ("LTX", MASKED),
              ("HunyuanVideo15", EACH_BOTH))
-# pipelines whose call reads the text encoder even when given embeddings (LTX-2's: its dtype, and its
-# config for the image's CRF): their encoder is loaded at once; only its run is saved
-KEEP_ENCODER = ("LTX2",)
+# LTX-2's call reads its text encoder's model type for the image's CRF even when given embeddings: the
+# LTX-2 node gives the CRF itself (families/ltx2/conditions.py), so Gemma too waits on disk
+KEEP_ENCODER: tuple[str, ...] = ()
 # the padding side a pipeline's encode_prompt sets on its tokenizer and its call reads back (LTX-2's
 # connectors: diffusers' pipeline_ltx2.py sets "left" while encoding): set the same when the
 # embeddings come from the cache, or a freshly loaded tokenizer's own side would be read

@@ -26,6 +26,7 @@ PART_TITLES = {"text_encoder": "text encoder", "text_encoder_2": "second text en
                "image_encoder": "CLIP vision", "connectors": "text connectors", "audio_vae": "audio VAE",
                "vocoder": "vocoder"}  # the last three: inside an LTX-2 checkpoint (parts_ltx2.py)
 DIFFUSERS_PARTS = ("vae", "connectors", "audio_vae", "vocoder")  # components built by diffusers' classes
+WAITS = "; read when a prompt is not in the prompt cache"  # said of a part left on disk (loading/deferred_text.py)
 
 
 @dataclass
@@ -94,12 +95,18 @@ def _skeleton(part: Part, diffusers=None):
             return cls, part.cfg, cls.from_config(part.cfg)
     import transformers
     cls = getattr(transformers, part.cls_name)
-    conf = getattr(transformers, {"UMT5EncoderModel": "UMT5Config", "T5EncoderModel": "T5Config",
+    conf = part_config(part)
+    with init_empty_weights():
+        return cls, conf, cls(conf)
+
+
+def part_config(part: Part):
+    """The config object of a transformers part (its text encoder's, CLIP vision's): no weights read."""
+    import transformers
+    return getattr(transformers, {"UMT5EncoderModel": "UMT5Config", "T5EncoderModel": "T5Config",
                                   "Qwen2_5_VLTextModel": "Qwen2_5_VLTextConfig", "Gemma3TextModel": "Gemma3TextConfig",
                                   "SiglipVisionModel": "SiglipVisionConfig"}
                    .get(part.cls_name, "CLIPVisionConfig"))(**part.cfg)
-    with init_empty_weights():
-        return cls, conf, cls(conf)
 
 
 def check_shapes(part: Part, diffusers) -> None:

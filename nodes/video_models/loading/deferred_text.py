@@ -24,10 +24,12 @@ def cache_gb() -> float:
 
 
 class Waiting:
-    """The text encoder's loader; ``nbytes``: its files' size (the memory plan counts it as loaded)."""
+    """The text encoder's loader; ``nbytes``: its files' size (the memory plan counts it as loaded);
+    ``config``: its config, read without its weights (LTX-2's call reads the encoder's model type for
+    its image CRF: families/ltx2/conditions.py)."""
 
-    def __init__(self, load: Callable[[], Any], nbytes: int):
-        self.load, self.nbytes = load, nbytes
+    def __init__(self, load: Callable[[], Any], nbytes: int, config: Any = None):
+        self.load, self.nbytes, self.config = load, nbytes, config
 
     def __call__(self):
         return self.load()
@@ -40,11 +42,13 @@ def can_wait(index: dict) -> bool:
     return cache_gb() > 0 and encoder_can_wait(str(index.get("_class_name", "")))
 
 
-def wan_waits(fam, parts: dict) -> tuple:
-    """The components a Wan model given as ComfyUI's files leaves on disk: its text encoder file
-    while the cache is on (families/wan/parts.py builds the pipeline without it); () otherwise."""
-    wan = str(getattr(fam, "t2v", None) or getattr(fam, "i2v", None) or "").startswith("Wan")
-    return ("text_encoder",) if cache_gb() > 0 and wan and parts.get("text_encoder") else ()
+def part_waits(fam, parts: dict) -> tuple:
+    """The components a model given as ComfyUI's files (no folder) leaves on disk: its text encoder
+    file while the cache is on and the family's prompts are cached (its part reader builds the
+    pipeline without it: Wan's, LTX-Video's, LTX-2's, HunyuanVideo 1.5's); () otherwise."""
+    from ..base.prompt_recipes import encoder_can_wait
+    pipeline = str(getattr(fam, "t2v", None) or getattr(fam, "i2v", None) or "")
+    return ("text_encoder",) if cache_gb() > 0 and encoder_can_wait(pipeline) and parts.get("text_encoder") else ()
 
 
 def defer_part(index: dict, part, torch_dtype, kwargs: dict) -> Waiting | None:
@@ -57,7 +61,8 @@ def defer_part(index: dict, part, torch_dtype, kwargs: dict) -> Waiting | None:
     def load():
         from ..files.parts import load_part
         return load_part(part, torch_dtype)
-    return Waiting(load, os.path.getsize(part.wf.path))
+    from ..files.parts import part_config
+    return Waiting(load, os.path.getsize(part.wf.path), part_config(part))
 
 
 def defer(index: dict, path: str, parts: dict, torch_dtype, kwargs: dict) -> Waiting | None:
@@ -81,4 +86,16 @@ def defer(index: dict, path: str, parts: dict, torch_dtype, kwargs: dict) -> Wai
     folder = os.path.join(path, "text_encoder")
     size = sum(os.path.getsize(os.path.join(folder, f)) for f in os.listdir(folder)
                if f.endswith((".safetensors", ".bin")) and os.path.isfile(os.path.join(folder, f)))
-    return Waiting(load, size)
+    return Waiting(load, size, _folder_config(folder))
+
+
+def _folder_config(folder: str):
+    """The text encoder's config.json as attributes (``model_type`` and the rest), its weights unread."""
+    from types import SimpleNamespace
+
+    from ..base.errors import ModelError
+    from ..files.headers import read_json
+    try:
+        return SimpleNamespace(**read_json(os.path.join(folder, "config.json")))
+    except (ModelError, TypeError):  # from_pretrained says what is wrong with it when it loads
+        return None

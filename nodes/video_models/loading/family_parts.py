@@ -39,7 +39,8 @@ def build_pipeline(diffusers, fam, wf, files: dict[str, str], torch_dtype, info,
                    waiting: tuple = ()):
     """(pipeline, weights in words, model_index-like dict, parts) from a denoiser file and its parts' files
     (``second``: Wan 2.2 A14B's other expert; a second file for another family is refused, wan22.py;
-    ``waiting``: components left on disk, asked of Wan only: deferred_text.wan_waits)."""
+    ``waiting``: components left on disk, the text encoder while the prompt
+    cache is on: deferred_text.part_waits)."""
     if _reader(fam) is None:
         denoiser_config(diffusers, fam, wf)  # refused, saying what to give
     more = {"waiting": waiting} if waiting else {}

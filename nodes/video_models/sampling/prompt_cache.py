@@ -104,7 +104,9 @@ def _wanted(pipeline: str, cfg: bool) -> tuple[str, ...]:
 
 
 def _cfg(ctx) -> bool:
-    return float(getattr(ctx.params, "guidance", 1.0) or 1.0) > 1.0
+    """Whether the call guides by a negative: its guidance, or LTX-2's sound guidance, above 1."""
+    p = ctx.params
+    return max(float(getattr(p, "guidance", 1.0) or 1.0), float(getattr(p, "audio_guidance", 0.0) or 0.0)) > 1.0
 
 
 def cached_embeddings(cache, key: str, wanted: tuple[str, ...]):

@@ -17,7 +17,7 @@ from __future__ import annotations
 from ...base.errors import ModelError
 from ...base.family import Family
 from . import parts as ph
-from ...files.parts import PART_TITLES, Part, check_shapes, load_part, read_part, tokenizer_for
+from ...files.parts import PART_TITLES, WAITS, Part, check_shapes, load_part, read_part, tokenizer_for
 from ...files.gguf_load import check_quantisations
 from ...files.single_file import converted_shapes, load_with_config
 from ...files.weight_formats import WeightFile
@@ -48,8 +48,10 @@ def denoiser_config(diffusers, fam: Family, wf: WeightFile) -> tuple[str, dict, 
     return DENOISER, ph.transformer_config(shapes, wf.path), wf
 
 
-def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str], torch_dtype, info):
-    """(pipeline, weights in words, model_index-like dict, checked parts), as parts.build_pipeline."""
+def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str], torch_dtype, info,
+                   waiting: tuple = ()):
+    """(pipeline, weights in words, model_index-like dict, checked parts), as parts.build_pipeline;
+    a component in ``waiting`` (Qwen2.5-VL, while the prompt-embedding cache is on) left on disk."""
     missing = [PART_TITLES[c] for c in ("text_encoder", "text_encoder_2", "vae") if c not in files]
     if missing:
         raise ModelError(f"'{wf.path}' is a single HunyuanVideo 1.5 denoiser: set the {', the '.join(missing)} "
@@ -73,8 +75,9 @@ def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str]
              "scheduler": diffusers.FlowMatchEulerDiscreteScheduler(shift=shift),
              "guider": diffusers.ClassifierFreeGuidance(guidance_scale=guidance)}
     for c, part in parts.items():
-        comps[c] = load_part(part, torch_dtype)
-        info(f"{PART_TITLES[c]}: {part.words}" + (", tokenizer from beside the file" if c == "text_encoder" else ""))
+        comps[c] = None if c in waiting else load_part(part, torch_dtype)
+        info(f"{PART_TITLES[c]}: {part.words}" + (", tokenizer from beside the file" if c == "text_encoder" else "")
+             + (WAITS if c in waiting else ""))
     pipe_cls = "HunyuanVideo15ImageToVideoPipeline" if task == "i2v" else "HunyuanVideo15Pipeline"
     if task == "i2v":
         from transformers import SiglipImageProcessor

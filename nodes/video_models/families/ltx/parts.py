@@ -17,7 +17,7 @@ from ...base.registry import FAMILIES
 from ...base.family import Family
 from ...files import part_configs as pc
 from . import part_configs as pcl
-from ...files.parts import PART_TITLES, SPIECE, Part, check_shapes, fitting_tokenizer, load_part, read_part, strip_prefix
+from ...files.parts import PART_TITLES, WAITS, SPIECE, Part, check_shapes, fitting_tokenizer, load_part, read_part, strip_prefix
 from ...files.single_file import load_with_config, renamed
 from ...files.weight_formats import WeightFile
 
@@ -143,10 +143,12 @@ def tokenizer(part: Part, base: str | None):
         "folder), or set 'base' to a diffusers LTX-Video folder"))
 
 
-def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str], torch_dtype, info):
+def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str], torch_dtype, info,
+                   waiting: tuple = ()):
     """(pipeline, weights in words, model_index-like dict, parts) from an LTX-Video checkpoint or
     transformer file and its parts' files, with no folder: every part checked before the first is
-    loaded; a checkpoint's own VAE used when no VAE file is given."""
+    loaded; a checkpoint's own VAE used when no VAE file is given. A component in ``waiting`` (the
+    text encoder, while the prompt-embedding cache is on) is left on disk (loading/deferred_text.py)."""
     cls_name, cfg, _ = denoiser_config(diffusers, fam, wf)
     inside = checkpoint_vae(wf) if "vae" not in files else None
     missing = [PART_TITLES[c] for c in ("text_encoder", "vae") if c not in files and not (c == "vae" and inside)]
@@ -170,6 +172,6 @@ def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str]
             f", tokenizer from '{beside}'",
             "vae": " (instead of the checkpoint's own)" if "vae" in files and checkpoint_vae(wf) else ""}
     for c, part in parts.items():
-        comps[c] = load_part(part, torch_dtype)
-        info(f"{PART_TITLES[c]}: {part.words}{said[c]}")
+        comps[c] = None if c in waiting else load_part(part, torch_dtype)
+        info(f"{PART_TITLES[c]}: {part.words}{said[c]}{WAITS if c in waiting else ''}")
     return diffusers.LTXPipeline(**comps), weights, index, parts

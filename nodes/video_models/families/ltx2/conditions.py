@@ -23,3 +23,25 @@ def keyframe_conditions(ctx, pipe, keys: list, strength: float) -> list:
         out.append(LTX2VideoCondition(frames=to_pil(k.image), index=idx,
                                       strength=1.0 if k.port == "image" else strength))
     return out
+
+
+def with_crf(ref, pipe, call: dict) -> dict:
+    """The image CRF LTX-2's call would read from its text encoder's model type (diffusers'
+    ``resolve_default_image_crf``: Gemma 4, LTX-2.5's, 18; else 33), given in the call's arguments
+    (``image_crf``, and every condition's unset ``crf``) when the text encoder waits on disk because
+    every prompt of the run is in the prompt-embedding cache (loading/deferred_text.py): read from
+    its config, the call never touches the encoder. With the encoder loaded the call as it is."""
+    if getattr(pipe, "text_encoder", None) is not None:
+        return call
+    from types import SimpleNamespace
+
+    from diffusers.pipelines.ltx2.utils import resolve_default_image_crf
+    crf = resolve_default_image_crf(SimpleNamespace(config=getattr(ref.shared.text_loader, "config", None)))
+    out = dict(call)
+    if "image" in out:
+        out["image_crf"] = crf
+    for name in ("conditions", "reference_conditions"):
+        for c in out.get(name) or ():
+            if getattr(c, "crf", 0) is None:
+                c.crf = crf
+    return out

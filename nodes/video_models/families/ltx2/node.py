@@ -3,10 +3,13 @@ whose AutoencoderKLLTX2Audio and vocoder turn the audio latents into a waveform)
 
 The sound leaves on an Audio port and rides on the clip (``clip.audio``), so Save Video muxes it
 and the timeline plays it like a loaded video's; 'sound: input' keeps the track on the audio
-input instead. Progress, previews, Stop inside a step, LoRAs and the model cache are the
+input instead; 'sound: drive' makes the picture to that track (encoded by LTX-2's audio VAE and held
+clean while the video is denoised: sound_drive.py) and keeps it. Progress, previews, Stop inside a step, LoRAs and the model cache are the
 other video-model nodes' (sampling.Sampler). The picture and its sound are made in one call:
 LTX-2 is not run in windows (the sound of separate windows would not join)."""
 from __future__ import annotations
+
+from contextlib import nullcontext
 
 import numpy as np
 
@@ -22,7 +25,7 @@ from ...loading.inputs import video_model_input
 from ...sampling.generators import COMMON, TAKE_PARAMS, GeneratorNode, output_size, preview_and_steps, prompt_of, say_frame_rule
 from ...takes.keyframes_at import KEY_INPUTS, KEY_PARAMS
 
-SOUNDS = ("generated", "input")
+SOUNDS = ("generated", "input", "drive")
 MAX_TOKENS = 1024  # LTX2Pipeline's own max_sequence_length
 
 
@@ -40,7 +43,9 @@ def sound_of(pipe, audio) -> Audio | None:
 class LTX2Video(GeneratorNode):
     """Make a clip and its sound from a prompt (and an optional first image) with LTX-2. The sound
     comes out on the audio port and with the clip (Save Video writes it, the timeline plays it);
-    'sound: input' keeps the track on the audio input instead. The whole clip is made in one call."""
+    'sound: input' keeps the track on the audio input instead; 'sound: drive' makes the picture to that
+    track (a talking or singing portrait: the mouth and motion follow the given voice) and keeps it.
+    The whole clip is made in one call."""
     streams_output = False  # one window with its sound: nothing to stream
     id = "video_models.ltx2"
     title = "LTX-2 Video + Sound"
@@ -48,7 +53,8 @@ class LTX2Video(GeneratorNode):
     inputs = (In("model", "Video Model", help="an LTX-2 model (LTX2Pipeline)"),
               In("image", "Image", optional=True, help="the first frame: image to video"),
               In("prompt", "Text", optional=True),
-              In("audio", "Audio", optional=True, help="a track to keep instead of the made sound ('sound: input')"),
+              In("audio", "Audio", optional=True, help="a track to keep instead of the made sound ('sound: input') or to "
+                                                         "make the picture to ('sound: drive')"),
               In("control", "Video", optional=True, help="a control clip (Edges, Depth, Pose...) the take follows, "
                                                          "read by an IC-LoRA wired through Video LoRA")
               ) + KEY_INPUTS
@@ -56,9 +62,17 @@ class LTX2Video(GeneratorNode):
     params = (Text("prompt", "a singer on a stage sings into the camera, close up, cinematic"),
               Text("negative_prompt", ""),
               Choice("sound", "generated", choices=SOUNDS, help="generated: LTX-2's own sound; input: the track "
-                                                                "on the audio input"),
+                                                                "on the audio input replaces the made sound "
+                                                                "afterwards (the picture is not made to it); "
+                                                                "drive: the picture is made to the track on the "
+                                                                "audio input, held clean while the video is "
+                                                                "denoised, and the track is kept (cut to the "
+                                                                "take; a shorter track is refused)"),
               Float("control_strength", 1.0, min=0.0, max=1.0, help="how clean the control clip looks to the model "
-                                                                   "(1: as given; 0: as noisy as the take)")) + \
+                                                                   "(1: as given; 0: as noisy as the take)"),
+              Float("audio_guidance", 0.0, min=0.0, max=20.0, help="how closely the sound follows the prompt; 0: "
+                    "the picture's guidance (one guidance for both, as ComfyUI's CFGGuider runs LTX-2); LTX-2's "
+                    "release guides its sound at 7")) + \
         tuple(q for q in COMMON if q.name not in ("window", "overlap") + TAKE_PARAMS) + KEY_PARAMS
 
     def run(self, ctx, model, image=None, prompt=None, audio=None, control=None, **keys):
@@ -68,13 +82,17 @@ class LTX2Video(GeneratorNode):
         if ref.fam.key != "ltx2":
             raise ModelError(f"model '{ref.path}' is a {ref.fam.title} model: LTX-2 Video + Sound needs an LTX-2 "
                              "model (LTX2Pipeline)")
-        if p.sound == "input" and audio is None:
-            raise StudioError("'sound' is 'input' but nothing is connected to the audio input")
+        if p.sound != "generated" and audio is None:
+            raise StudioError(f"'sound' is '{p.sound}' but nothing is connected to the audio input")
         if p.sound == "generated" and audio is not None:
-            ctx.warn("the audio input is not used: set 'sound' to 'input' to keep it")
+            ctx.warn("the audio input is not used: set 'sound' to 'input' to keep it or 'drive' to make the "
+                     "picture to it")
         text = prompt_of(ctx, prompt)
         if not text.strip():
             raise StudioError("no prompt: type one, or connect a Text input")
+        if p.sound == "drive":  # a track shorter than the take refused before the model loads
+            from .sound_drive import check_length
+            check_length(audio, valid_frames(ref.fam, p.frames or ref.fam.frames), p.fps or ref.fam.fps)
         from ...sampling.prompt_cache import all_cached, text_kwargs
         task = "i2v" if image is not None else "t2v"
         tokens = min(MAX_TOKENS, int(getattr(ref.module.tokenizer, "model_max_length", MAX_TOKENS) or MAX_TOKENS))
@@ -96,6 +114,7 @@ class LTX2Video(GeneratorNode):
                                                                           "negative_prompt": p.negative_prompt or None}
         base = filter_kwargs(s.pipe, {**words, "height": h, "width": w, "num_frames": n, "frame_rate": fps,
                                       "num_inference_steps": self.steps, "guidance_scale": p.guidance,
+                                      "audio_guidance_scale": p.audio_guidance or p.guidance,
                                       "max_sequence_length": tokens}, ctx.warn)
         if keyed:
             from ...takes.keyframes_at import ltx_conditions
@@ -105,13 +124,23 @@ class LTX2Video(GeneratorNode):
         if control is not None:  # LTX2InContextPipeline: the clip read by an IC-LoRA (ic_control.py)
             from .ic_control import with_control
             base = with_control(ctx, s, base, control, n, (w, h), p.control_strength, None if keyed else img)
-        clip = s.generate(n, n, 0, lambda start, still: dict(base), fps, previews=p.previews, steps=self.steps,
-                          size=(w, h))
+        from .conditions import with_crf
+        base = with_crf(ref, s.pipe, base)  # Gemma waiting on disk: the call's CRF from its config
+        held = nullcontext()
+        if p.sound == "drive":  # the picture made to the given sound, held clean (sound_drive.py)
+            from .sound_drive import encoded_sound, sound_held, take_of
+            base["audio_latents"] = encoded_sound(ctx, s.pipe, audio, n, fps)
+            held = sound_held(s.pipe, base["audio_latents"])
+        with held:
+            clip = s.generate(n, n, 0, lambda start, still: dict(base), fps, previews=p.previews, steps=self.steps,
+                              size=(w, h))
         made = sound_of(s.pipe, getattr(s, "audio", None))
         if made is None and p.sound == "generated":
             raise ModelError(f"{type(s.pipe).__name__} made no sound")
-        sound = audio if p.sound == "input" else made
+        sound = audio if p.sound == "input" else take_of(audio, n, fps) if p.sound == "drive" else made
         out = self._made(ctx, ArrayClip(clip.frames, fps, sound), w, h)
-        if made is not None:
+        if p.sound == "drive":
+            ctx.info(f"sound: the given {sound.duration:.2f} s at {sound.rate} Hz drove the picture and is kept")
+        elif made is not None:
             ctx.info(f"sound: {made.duration:.2f} s at {made.rate} Hz ({p.sound} kept)")
         return {"video": out, "audio": sound}

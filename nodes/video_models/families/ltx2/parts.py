@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import os
 
-from ...files.parts import PART_TITLES, Part, check_shapes, fitting_tokenizer, load_part, read_part
+from ...files.parts import PART_TITLES, WAITS, Part, check_shapes, fitting_tokenizer, load_part, read_part
 from ...files.spiece_tokenizers import SPIECE
 from ...files.single_file import load_with_config, renamed
 from ...files.weight_formats import WeightFile
@@ -293,10 +293,12 @@ def tokenizer(part: Part, base: str | None):
         "diffusers LTX-2 folder's tokenizer/ folder), or give that folder as 'model'"))
 
 
-def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str], torch_dtype, info):
+def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str], torch_dtype, info,
+                   waiting: tuple = ()):
     """(LTX2Pipeline, weights in words, model_index-like dict, parts) from an LTX-2 all-in-one
     checkpoint and a Gemma 3 text-encoder file (and perhaps a VAE file), with no folder: every part
-    checked before the first is loaded."""
+    checked before the first is loaded. A component in ``waiting`` (Gemma, while the prompt-embedding
+    cache is on) is left on disk (loading/deferred_text.py)."""
     den = os.path.basename(wf.path)
     cls_name, cfg, _ = denoiser_config(diffusers, fam, wf)
     gen = pc2.generation_of_config(cfg)
@@ -340,9 +342,9 @@ def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str]
              "scheduler": getattr(diffusers, sched["_class_name"]).from_config(sched)}
     beside = os.path.join(os.path.dirname(parts["text_encoder"].wf.path), "tokenizer")
     for c in ("text_encoder", "connectors", "vae", "audio_vae", "vocoder"):
-        comps[c] = load_part(allp[c], torch_dtype)
+        comps[c] = None if c in waiting else load_part(allp[c], torch_dtype)
         said = (", tokenizer from the file" if SPIECE in allp[c].wf.tensors else f", tokenizer from '{beside}'") \
             if c == "text_encoder" else \
             " (instead of the checkpoint's own)" if c == "vae" and c in files and _under(wf, "vae.") else ""
-        info(f"{PART_TITLES[c]}: {allp[c].words}{said}")
+        info(f"{PART_TITLES[c]}: {allp[c].words}{said}{WAITS if c in waiting else ''}")
     return diffusers.LTX2Pipeline(**comps), weights, index, parts

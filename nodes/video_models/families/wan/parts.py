@@ -10,7 +10,7 @@ from ...base.errors import ModelError
 from ...base.family import Family
 from ...base.registry import FAMILIES
 from ...files import part_configs as pc
-from ...files.parts import PART_TITLES, Part, check_shapes, load_part, looks, read_part, shapes_of, strip_prefix, tokenizer_for
+from ...files.parts import PART_TITLES, WAITS, Part, check_shapes, load_part, looks, read_part, shapes_of, strip_prefix, tokenizer_for
 from ...files.weight_formats import WeightFile
 from . import wan22
 
@@ -117,7 +117,7 @@ def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str]
     for c, part in parts.items():
         comps[c] = None if c in waiting else load_part(part, torch_dtype)
         info(f"{PART_TITLES[c]}: {part.words}" + (", tokenizer from the file" if c == "text_encoder" else "")
-             + ("; read when a prompt is not in the prompt cache" if c in waiting else ""))
+             + (WAITS if c in waiting else ""))
     if cls_name == "WanVACETransformer3DModel":
         pipe_cls = "WanVACEPipeline"
     elif cfg["in_channels"] != cfg["out_channels"]:  # image to video: Wan 2.1's (CLIP vision) or Wan 2.2 A14B's
