@@ -7,7 +7,12 @@ the transformer under ``model.diffusion_model.`` (with the text connectors
 video VAE under ``vae.``, the audio VAE under ``audio_vae.`` and the vocoder under ``vocoder.``;
 with the Gemma 3 12B text-encoder file (``text_encoders/gemma_3_12B_it*.safetensors``: the language
 model under ``model.``, perhaps a vision tower, perhaps its tokenizer as ``spiece_model``). A VAE
-file (ComfyUI's VAELoader) may replace the checkpoint's video VAE.
+file (ComfyUI's VAELoader) may replace the checkpoint's video VAE. LTX-2.3's checkpoint
+(``ltx-2.3-22b-dev``) is read the same way: its per-stream text projections
+(``text_embedding_projection.video_aggregate_embed`` / ``audio_aggregate_embed``), its VAE's fourth up
+block and its vocoder with bandwidth extension (``vocoder.vocoder.`` / ``vocoder.bwe_generator.`` /
+``vocoder.mel_stft.``) renamed with diffusers' conversion script's 2.3 tables; every part must be of the
+transformer's generation. LTX-2.5's is refused alone (its text encoder is Gemma 4's).
 
 The transformer, video VAE and audio VAE are renamed by diffusers' single-file converters (run on
 shapes: nothing is read). diffusers 0.42.1 has no single-file converter for ``LTX2TextConnectors``
