@@ -14,8 +14,48 @@ TEXT = dict(hidden_size=128, intermediate_size=64, num_hidden_layers=2, num_atte
             head_dim=32, query_pre_attn_scalar=32)
 
 
-def build(path: str) -> str:
-    """The tiny LTX-2 diffusers folder (Studio's scheduler, Gemma 3 with a vision tower, a word tokenizer)."""
+# LTX-2.3's structure (diffusers' 2.3 presets, scripts/convert_ltx2_to_diffusers.py) and LTX-2.5's changes over it
+NEWER = {"LTX-2.3": dict(gated_attn=True, cross_attn_mod=True, audio_gated_attn=True, audio_cross_attn_mod=True,
+                         use_prompt_embeddings=False),
+         "LTX-2.5": dict(gated_attn=True, cross_attn_mod=True, audio_gated_attn=True, audio_cross_attn_mod=True,
+                         use_prompt_embeddings=False, use_prompt_adaln_single=False,
+                         use_keyframes_abs_pos_embedding=True, ff_bias=False)}
+VAE_23 = dict(block_out_channels=(16, 32, 64, 64), decoder_block_out_channels=(16, 32, 32, 64),
+              layers_per_block=(1,) * 5, decoder_layers_per_block=(1,) * 5, spatio_temporal_scaling=(True,) * 4,
+              decoder_spatio_temporal_scaling=(True,) * 4, decoder_inject_noise=(False,) * 5,
+              downsample_type=("spatial", "temporal", "spatiotemporal", "spatiotemporal"),
+              upsample_type=("spatiotemporal", "spatiotemporal", "temporal", "spatial"), upsample_residual=(False,) * 4,
+              upsample_factor=(2, 2, 1, 2), decoder_spatial_padding_mode="zeros")
+
+
+def _parts_23(rope: dict, layers: int):
+    """LTX-2.3's connectors (a gated connector a stream, its own text projection each), video VAE
+    (four up blocks) and vocoder with bandwidth extension, at tiny widths with its kernels."""
+    import torch
+    from diffusers import AutoencoderKLLTX2Video
+    from diffusers.pipelines.ltx2 import LTX2TextConnectors
+    from diffusers.pipelines.ltx2.vocoder import LTX2VocoderWithBWE
+    torch.manual_seed(0)
+    connectors = LTX2TextConnectors(
+        caption_channels=128, text_proj_in_factor=layers + 1, video_connector_num_attention_heads=1,
+        video_connector_attention_head_dim=128, video_connector_num_layers=1, video_connector_num_learnable_registers=8,
+        video_gated_attn=True, audio_connector_num_attention_heads=2, audio_connector_attention_head_dim=32,
+        audio_connector_num_layers=1, audio_connector_num_learnable_registers=8, audio_gated_attn=True,
+        per_modality_projections=True, video_hidden_dim=128, audio_hidden_dim=64, proj_bias=True,
+        connector_rope_base_seq_len=4096, **rope)
+    torch.manual_seed(0)
+    vae = AutoencoderKLLTX2Video(latent_channels=8, decoder_causal=False, spatial_compression_ratio=32,
+                                 temporal_compression_ratio=8, **VAE_23)
+    torch.manual_seed(0)
+    vocoder = LTX2VocoderWithBWE(in_channels=16, hidden_channels=64, bwe_in_channels=16, bwe_hidden_channels=32,
+                                 resnet_kernel_sizes=[3], resnet_dilations=[[1, 3, 5]], bwe_resnet_kernel_sizes=[3],
+                                 bwe_resnet_dilations=[[1, 3, 5]], num_mel_channels=8)
+    return connectors, vae, vocoder
+
+
+def build(path: str, generation: str = "LTX-2") -> str:
+    """The tiny LTX-2 diffusers folder (Studio's scheduler, Gemma 3 with a vision tower, a word
+    tokenizer); ``generation``: LTX-2.3's or LTX-2.5's structure (the 2.3 connectors, VAE and vocoder)."""
     import torch
     from diffusers import (AutoencoderKLLTX2Audio, AutoencoderKLLTX2Video, FlowMatchEulerDiscreteScheduler,
                            LTX2Pipeline, LTX2VideoTransformer3DModel)
@@ -36,7 +76,7 @@ def build(path: str) -> str:
     transformer = LTX2VideoTransformer3DModel(
         in_channels=8, out_channels=8, num_attention_heads=1, attention_head_dim=128, cross_attention_dim=128,
         audio_in_channels=4, audio_out_channels=4, audio_num_attention_heads=1, audio_attention_head_dim=64,
-        audio_cross_attention_dim=64, num_layers=2, caption_channels=128, **rope)
+        audio_cross_attention_dim=64, num_layers=2, caption_channels=128, **rope, **NEWER.get(generation, {}))
     torch.manual_seed(0)
     connectors = LTX2TextConnectors(
         caption_channels=128, text_proj_in_factor=layers + 1, video_connector_num_attention_heads=1,
@@ -53,6 +93,8 @@ def build(path: str) -> str:
                                        latent_channels=2, mel_bins=8)
     torch.manual_seed(0)
     vocoder = LTX2Vocoder(in_channels=16, hidden_channels=32, resnet_kernel_sizes=[3], resnet_dilations=[[1, 3, 5]])
+    if generation != "LTX-2":
+        connectors, vae, vocoder = _parts_23(rope, layers)
     with torch.no_grad():  # statistics that are not the identity, so a lost or swapped buffer shows
         for m in (vae, audio_vae):
             m.latents_mean.copy_(torch.randn_like(m.latents_mean) * 0.1)
@@ -81,6 +123,8 @@ _DIT = (("audio_proj_in", "audio_patchify_proj"), ("proj_in", "patchify_proj"),
 
 
 def dit_name(k: str) -> str:
+    if k.startswith(("prompt_adaln.", "audio_prompt_adaln.")):  # LTX-2.3's
+        k = k.replace("prompt_adaln.", "prompt_adaln_single.")
     if k.startswith("audio_time_embed."):
         k = "audio_adaln_single." + k[len("audio_time_embed."):]
     elif k.startswith("time_embed."):
@@ -94,6 +138,9 @@ def dit_name(k: str) -> str:
 def connector_name(k: str) -> str:
     if k.startswith("text_proj_in."):
         return "text_embedding_projection.aggregate_embed." + k[len("text_proj_in."):]
+    for m in ("video", "audio"):  # LTX-2.3's per-stream projections
+        if k.startswith(f"{m}_text_proj_in."):
+            return f"model.diffusion_model.text_embedding_projection.{m}_aggregate_embed." + k[len(f"{m}_text_proj_in."):]
     k = k.replace("video_connector.", "video_embeddings_connector.").replace("audio_connector.", "audio_embeddings_connector.")
     k = k.replace(".transformer_blocks.", ".transformer_1d_blocks.").replace("norm_q", "q_norm").replace("norm_k", "k_norm")
     return "model.diffusion_model." + k
@@ -124,6 +171,10 @@ def audio_vae_name(k: str) -> str:
 
 
 def vocoder_name(k: str) -> str:
+    if k.startswith(("vocoder.", "bwe_generator.", "mel_stft.")):  # LTX-2.3's, with its bandwidth extender
+        k = k.replace(".upsamplers.", ".ups.").replace("resnets.", "resblocks.").replace("conv_in.", "conv_pre.")
+        k = k.replace("conv_out.", "conv_post.").replace("act_out.", "act_post.")
+        return "vocoder." + k.replace(".downsample.filter", ".downsample.lowpass.filter")
     k = re.sub(r"^upsamplers\.", "ups.", k).replace("resnets.", "resblocks.")
     return "vocoder." + k.replace("conv_in.", "conv_pre.").replace("conv_out.", "conv_post.")
 

@@ -150,6 +150,11 @@ class Family:
         """The family's own step on a single file's tensors before diffusers' converter for ``cls_name``."""
         return state
 
+    def gguf_state(self, cls_name: str, state: dict) -> dict:
+        """A GGUF file's tensors renamed where diffusers' converter for ``cls_name`` lacks a name (names
+        only: the quantised data is handed on as read); as read by default."""
+        return state
+
     def refuse_pipeline(self, task: str, components: dict, config: dict, path: str) -> None:
         """Refuse, in the family's words, a task pipeline its loaded folder cannot make (a text-to-video
         folder asked for image to video); nothing by default."""

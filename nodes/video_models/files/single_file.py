@@ -284,7 +284,11 @@ def load_with_config(diffusers, fam: Family, pipeline: str, cls_name: str, cfg: 
         os.makedirs(os.path.join(tmp, fam.denoiser))
         with open(os.path.join(tmp, fam.denoiser, "config.json"), "w") as f:
             json.dump({"_class_name": cls_name, **cfg}, f)
-        return [load_denoiser(diffusers, index, tmp, fam, wf, torch_dtype) for wf in files], index
+        try:
+            return [load_denoiser(diffusers, index, tmp, fam, wf, torch_dtype) for wf in files], index
+        except ModelError as e:  # the temporary config is no file of the artist's: said as what it is
+            cfg_path = os.path.join(tmp, fam.denoiser, "config.json")
+            raise ModelError(str(e).replace(f"'{cfg_path}'", "the config read from its shapes")) from e
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -329,7 +333,8 @@ def load_denoiser(diffusers, index: dict, base: str, fam: Family, wf: WeightFile
         return _studio_gguf(cls, cfg, cfg_path, wf, torch_dtype, value_bytes, native), fmt, \
             f"{fmt}{layout}, dequantised on the fly to {compute}"
     if wf.kind == "gguf":
-        return _from_single_file(cls, wf.path, base, fam, torch_dtype, state=read_gguf_state(wf.path)), fmt, \
+        return _from_single_file(cls, wf.path, base, fam, torch_dtype,
+                                 state=fam.gguf_state(cls_name, read_gguf_state(wf.path))), fmt, \
             f"{fmt}, dequantised on the fly to {compute}"
     how = f"stored in 8 bits, computed in {compute}" if fmt.startswith("fp8") else \
         f"stored in 4 bits, dequantised per layer to {compute}" if fmt.startswith("NVFP4") else f"loaded as {compute}"

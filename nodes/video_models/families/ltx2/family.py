@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ...base.family import Family
-from . import drafts, recognise
+from . import drafts, part_configs, recognise
 
 
 class LTX2(Family):
@@ -26,6 +26,11 @@ class LTX2(Family):
         from . import parts as parts_ltx2
         return parts_ltx2
 
+    def gguf_state(self, cls_name, state):
+        """LTX-2.3's prompt AdaLN renamed (diffusers' single-file converter has LTX-2's names only)."""
+        from . import parts as parts_ltx2
+        return parts_ltx2.renamed_state(state) if cls_name == "LTX2VideoTransformer3DModel" else state
+
     def denoiser_tensors(self, wf):
         """An all-in-one checkpoint's transformer (its connectors, VAEs and vocoder left to the folder's)."""
         from . import parts as parts_ltx2
@@ -41,12 +46,9 @@ FAMILY = LTX2(
     layouts=("diffusers", "original (Lightricks, all-in-one checkpoint)"),
     draft_recipes=drafts.RECIPES,
     part_titles=(("Gemma 3 12B", "Gemma 3 12B (LTX-2)"),),
-    # a diffusers folder's transformer config says the generation (diffusers' transformer_ltx2.py):
-    # LTX-2.5's cross-attention without the prompt AdaLN (KV-cacheable), LTX-2.3's gated attention and
-    # prompt modulation; LTX-2 (19B) otherwise
-    variants=(("LTX-2.5", lambda idx, cfg: cfg.get("use_prompt_adaln_single") is False
-               or bool(cfg.get("use_keyframes_abs_pos_embedding"))),
-              ("LTX-2.3", lambda idx, cfg: bool(cfg.get("gated_attn") or cfg.get("cross_attn_mod"))),
-              ("LTX-2", lambda idx, cfg: True)),
+    # a diffusers folder's transformer config (or one read from a file's shapes) says the generation
+    # (diffusers' transformer_ltx2.py): part_configs.generation_of_config
+    variants=tuple((g, lambda idx, cfg, g=g: part_configs.generation_of_config(cfg) == g)
+                   for g in ("LTX-2.5", "LTX-2.3", "LTX-2")),
     key_patterns=(("audio_caption_projection.", "av_cross_attn_", "scale_shift_table"),  # before LTX-Video's
                   ("audio_adaln_single.", "av_ca_", "scale_shift_table")))  # original LTX-2 layout

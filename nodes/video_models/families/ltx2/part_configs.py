@@ -17,7 +17,11 @@ GEMMA_WIDTH = 3840  # Gemma 3 12B's text states: what LTX-2's connectors read
 MEL_COMPRESSION = 4  # AutoencoderKLLTX2Audio's LATENT_DOWNSAMPLE_FACTOR (mel bins per latent bin)
 SAMPLE_RATE, HOP = 16000, 160  # the audio VAE's mel spectrogram (LTX-2 19B)
 OUTPUT_RATE = 24000  # LTX-2 19B's vocoder
-VOCODER_STRIDES = {(16, 15, 8, 4, 4): [6, 5, 2, 2, 2]}  # upsampling kernels -> strides (LTX-2 19B's HiFi-GAN)
+# upsampling kernels -> strides: LTX-2 19B's HiFi-GAN, LTX-2.3's and its bandwidth extender's (diffusers'
+# scripts/convert_ltx2_to_diffusers.py, 2.3 presets)
+VOCODER_STRIDES = {(16, 15, 8, 4, 4): [6, 5, 2, 2, 2], (11, 4, 4, 4, 4, 4): [5, 2, 2, 2, 2, 2],
+                   (12, 11, 4, 4, 4): [6, 5, 2, 2, 2]}
+BWE_HOP, BWE_RATE = 80, 48000  # LTX-2.3's bandwidth extender: the mel hop it reads, the rate it makes
 ROPE = {"rope_type": "split", "rope_double_precision": True, "rope_theta": 10000.0}
 
 # The scheduler of the LTX-2 releases (diffusers' conversion script): dynamic shifting, sigmas
@@ -40,6 +44,10 @@ SLIDING_PATTERN = 6  # every sixth layer attends globally
 ASSUMED = (f"LTX-2 19B's heads ({VIDEO_HEAD_DIM} values for the picture, {AUDIO_HEAD_DIM} for the sound, "
            f"{CONNECTOR_HEAD_DIM} in the text connectors), split rotary embeddings, sound at {SAMPLE_RATE} Hz mel "
            f"(hop {HOP}) and {OUTPUT_RATE} Hz out, and the releases' flow-match Euler scheduler")
+# LTX-2.3's gates say its heads; what its shapes do not say is diffusers' 2.3 presets'
+ASSUMED_23 = (f"LTX-2.3's heads as its attention gates count them, split rotary embeddings, sound at {SAMPLE_RATE} Hz "
+              f"mel (hop {HOP}) and {BWE_RATE} Hz out through its bandwidth extender (hop {BWE_HOP}), its VAE's "
+              "zero padding and plain up-sampling, and the LTX-2 releases' flow-match Euler scheduler")
 
 LICENCE = ("LTX-2's weights come under the LTX-2 Community License (Lightricks', not Studio's): its terms are on "
            "the model card")
@@ -53,66 +61,122 @@ def _heads(width: int, head: int, what: str, path: str) -> int:
     return width // head
 
 
-def _newer(shapes: dict, path: str) -> None:
-    """LTX-2.3's structure (gated attention, per-modality text projections) is refused by name."""
-    if any(".to_gate_logits." in k or k.startswith(("video_text_proj_in", "prompt_adaln")) for k in shapes):
-        raise ModelError(f"'{path}' has gated attention or per-modality text projections (LTX-2.3's structure): "
-                         "Studio reads LTX-2 (19B) checkpoints so far; give its diffusers folder as 'model'")
+def _attention(shapes: dict, gate: str, width: int, head: int, what: str, path: str) -> tuple[int, int]:
+    """(heads, head width) of a stream: gated attention says its heads (a gate a head); else heads of
+    ``head`` values are assumed (LTX-2 19B's)."""
+    if gate not in shapes:
+        return _heads(width, head, what, path), head
+    heads = _dim(shapes, gate, 0, f"{what} gates", path)
+    if width % heads:
+        raise ModelError(f"'{path}': the {what} is {width} wide with {heads} attention gates, which is not whole heads")
+    return heads, width // heads
+
+
+def generation(names) -> str:
+    """'LTX-2', 'LTX-2.3' or 'LTX-2.5' from a transformer's tensor names (diffusers' or Lightricks'):
+    LTX-2.3 gates its attention (``to_gate_logits``) and modulates the prompt's cross-attention (a
+    per-block ``prompt_scale_shift_table`` and a global ``prompt_adaln``); LTX-2.5 drops the
+    feed-forward biases (and the global prompt AdaLN: KV-cacheable) and may add
+    ``keyframes_abs_pos_embedding`` (Lightricks' ltx_core/model/transformer/model_configurator.py,
+    400fd31). A file with LTX-2.3's biases but no prompt AdaLN is LTX-2.3's with tensors missing."""
+    b = "transformer_blocks.0."
+    table = b + "prompt_scale_shift_table" in names
+    adaln = "prompt_adaln.linear.weight" in names or "prompt_adaln_single.linear.weight" in names
+    no_ff_bias = b + "ff.net.0.proj.weight" in names and b + "ff.net.0.proj.bias" not in names
+    if "keyframes_abs_pos_embedding" in names or no_ff_bias:
+        return "LTX-2.5"
+    if table or adaln or b + "attn1.to_gate_logits.weight" in names:
+        return "LTX-2.3"
+    return "LTX-2"
+
+
+def generation_of_config(cfg: dict) -> str:
+    """The generation a diffusers transformer config says (its folder's, or one read from a file's
+    shapes): LTX-2.5's cross-attention without the prompt AdaLN (KV-cacheable), its keyframe embedding
+    or its feed-forward without biases; LTX-2.3's gated attention and prompt modulation; else LTX-2."""
+    if cfg.get("use_prompt_adaln_single") is False or cfg.get("use_keyframes_abs_pos_embedding") \
+            or cfg.get("ff_bias") is False:
+        return "LTX-2.5"
+    return "LTX-2.3" if cfg.get("gated_attn") or cfg.get("cross_attn_mod") else "LTX-2"
 
 
 def transformer(shapes: dict, path: str) -> tuple[str, dict]:
-    """(class name, config) of an LTX-2 transformer in diffusers' names."""
-    _newer(shapes, path)
+    """(class name, config) of an LTX-2, LTX-2.3 or LTX-2.5 transformer in diffusers' names (the
+    generation's structure read from its tensors: gated attention, prompt modulation, the caption
+    projection LTX-2.3 moved into the connectors, the feed-forward biases)."""
     inner, audio = (_dim(shapes, n, 0, "width", path) for n in ("proj_in.weight", "audio_proj_in.weight"))
     b = "transformer_blocks.0."
+    caption = "caption_projection.linear_1.weight" in shapes
+    mod, audio_mod = (_dim(shapes, b + n, 0, "modulation rows", path) == 9
+                      for n in ("scale_shift_table", "audio_scale_shift_table"))
+    (vh, vd), (ah, ad) = (_attention(shapes, b + g, w, d, what, path) for g, w, d, what in (
+        ("attn1.to_gate_logits.weight", inner, VIDEO_HEAD_DIM, "picture stream"),
+        ("audio_attn1.to_gate_logits.weight", audio, AUDIO_HEAD_DIM, "sound stream")))
     return "LTX2VideoTransformer3DModel", {
         "in_channels": _dim(shapes, "proj_in.weight", 1, "latent channels", path),
         "out_channels": _dim(shapes, "proj_out.weight", 0, "output channels", path), "patch_size": 1,
-        "patch_size_t": 1, "num_attention_heads": _heads(inner, VIDEO_HEAD_DIM, "picture stream", path),
-        "attention_head_dim": VIDEO_HEAD_DIM,
+        "patch_size_t": 1, "num_attention_heads": vh, "attention_head_dim": vd,
         "cross_attention_dim": _dim(shapes, b + "attn2.to_k.weight", 1, "cross-attention width", path),
         "audio_in_channels": _dim(shapes, "audio_proj_in.weight", 1, "audio latent channels", path),
         "audio_out_channels": _dim(shapes, "audio_proj_out.weight", 0, "audio output channels", path),
-        "audio_num_attention_heads": _heads(audio, AUDIO_HEAD_DIM, "sound stream", path),
-        "audio_attention_head_dim": AUDIO_HEAD_DIM,
+        "audio_num_attention_heads": ah, "audio_attention_head_dim": ad,
         "audio_cross_attention_dim": _dim(shapes, b + "audio_attn2.to_k.weight", 1, "audio cross-attention width",
                                           path),
         "audio_sampling_rate": SAMPLE_RATE, "audio_hop_length": HOP,
         "num_layers": count(shapes, "transformer_blocks."), "activation_fn": "gelu-approximate",
         "qk_norm": "rms_norm_across_heads", "norm_elementwise_affine": False, "norm_eps": 1e-6,
-        "caption_channels": _dim(shapes, "caption_projection.linear_1.weight", 1, "text width", path),
+        # LTX-2.3 and later project the text in the connectors: the transformer reads no caption width
+        "caption_channels": _dim(shapes, "caption_projection.linear_1.weight", 1, "text width", path) if caption
+        else GEMMA_WIDTH,
         "attention_bias": b + "attn1.to_q.bias" in shapes, "attention_out_bias": b + "attn1.to_out.0.bias" in shapes,
         "ff_bias": b + "ff.net.0.proj.bias" in shapes, "audio_ff_bias": b + "audio_ff.net.0.proj.bias" in shapes,
-        "gated_attn": False, "audio_gated_attn": False, "cross_attn_mod": False, "audio_cross_attn_mod": False,
-        "use_prompt_embeddings": True, **ROPE}
+        "gated_attn": b + "attn1.to_gate_logits.weight" in shapes,
+        "audio_gated_attn": b + "audio_attn1.to_gate_logits.weight" in shapes,
+        "cross_attn_mod": mod, "audio_cross_attn_mod": audio_mod, "use_prompt_embeddings": caption,
+        # LTX-2.3's prompt AdaLN is its structure (a file without it is named by the tensors' check)
+        "use_prompt_adaln_single": not (mod or audio_mod) or generation(shapes) != "LTX-2.5",
+        "use_keyframes_abs_pos_embedding": "keyframes_abs_pos_embedding" in shapes, **ROPE}
 
 
-def _stream(shapes: dict, name: str, path: str) -> tuple[int, int, int | None]:
-    """(heads, layers, learnable registers) of one text connector."""
-    width = _dim(shapes, f"{name}.transformer_blocks.0.attn1.to_q.weight", 0, "connector width", path)
+def _stream(shapes: dict, name: str, path: str, head: int) -> tuple[int, int, int, int | None, bool]:
+    """(heads, head width, layers, learnable registers, gated) of one text connector: a gated one
+    says its heads (a gate a head); else heads of ``head`` values are assumed."""
+    b = f"{name}.transformer_blocks.0.attn1."
+    width = _dim(shapes, b + "to_q.weight", 0, "connector width", path)
+    gated = b + "to_gate_logits.weight" in shapes
+    heads = _dim(shapes, b + "to_gate_logits.weight", 0, "connector gates", path) if gated else \
+        _heads(width, head, "text connector", path)
+    if width % heads:
+        raise ModelError(f"'{path}': the {name} is {width} wide with {heads} gates, which is not whole heads")
     regs = shapes.get(f"{name}.learnable_registers")
-    return (_heads(width, CONNECTOR_HEAD_DIM, "text connector", path), count(shapes, f"{name}.transformer_blocks."),
-            int(regs[0]) if regs else None)
+    return heads, width // heads, count(shapes, f"{name}.transformer_blocks."), int(regs[0]) if regs else None, gated
 
 
-def connectors(shapes: dict, path: str) -> tuple[str, dict]:
+def connectors(shapes: dict, path: str, text_width: int = 0) -> tuple[str, dict]:
     """(class name, config) of LTX-2's text connectors (the text projection and the picture's and
-    the sound's connector transformers) in diffusers' names."""
-    _newer(shapes, path)
-    width = _dim(shapes, "text_proj_in.weight", 0, "text width", path)
-    folded = _dim(shapes, "text_proj_in.weight", 1, "stacked text width", path)
+    the sound's connector transformers) in diffusers' names. LTX-2.3's projects the stacked text
+    states once a stream (``video_text_proj_in`` / ``audio_text_proj_in``), which says the stacked
+    width but not the text model's: ``text_width`` (the text encoder's hidden size) then tells it."""
+    per = "video_text_proj_in.weight" in shapes
+    proj = "video_text_proj_in" if per else "text_proj_in"
+    folded = _dim(shapes, proj + ".weight", 1, "stacked text width", path)
+    width = (text_width or GEMMA_WIDTH) if per else _dim(shapes, "text_proj_in.weight", 0, "text width", path)
     if folded % width:
         raise ModelError(f"'{path}': the text projection reads {folded} values, which is not whole layers of "
                          f"{width}-wide text states")
-    (vh, vl, vr), (ah, al, ar) = _stream(shapes, "video_connector", path), _stream(shapes, "audio_connector", path)
+    (vh, vd, vl, vr, vg), (ah, ad, al, ar, ag) = (_stream(shapes, f"{m}_connector", path, CONNECTOR_HEAD_DIM)
+                                                  for m in ("video", "audio"))
+    more = {"per_modality_projections": True,
+            "video_hidden_dim": _dim(shapes, "video_text_proj_in.weight", 0, "picture text width", path),
+            "audio_hidden_dim": _dim(shapes, "audio_text_proj_in.weight", 0, "sound text width", path)} if per else {}
     return "LTX2TextConnectors", {
         "caption_channels": width, "text_proj_in_factor": folded // width,
-        "video_connector_num_attention_heads": vh, "video_connector_attention_head_dim": CONNECTOR_HEAD_DIM,
-        "video_connector_num_layers": vl, "video_connector_num_learnable_registers": vr,
-        "audio_connector_num_attention_heads": ah, "audio_connector_attention_head_dim": CONNECTOR_HEAD_DIM,
-        "audio_connector_num_layers": al, "audio_connector_num_learnable_registers": ar,
+        "video_connector_num_attention_heads": vh, "video_connector_attention_head_dim": vd,
+        "video_connector_num_layers": vl, "video_connector_num_learnable_registers": vr, "video_gated_attn": vg,
+        "audio_connector_num_attention_heads": ah, "audio_connector_attention_head_dim": ad,
+        "audio_connector_num_layers": al, "audio_connector_num_learnable_registers": ar, "audio_gated_attn": ag,
         "connector_rope_base_seq_len": 4096, "causal_temporal_positioning": False,
-        "proj_bias": "text_proj_in.bias" in shapes, **ROPE}
+        "proj_bias": proj + ".bias" in shapes, **more, **ROPE}
 
 
 def _folds(out: int, into: int, what: str, path: str) -> str:
@@ -124,7 +188,8 @@ def _folds(out: int, into: int, what: str, path: str) -> str:
 
 def video_vae(shapes: dict, path: str) -> tuple[str, dict]:
     """(class name, config) of LTX-2's video VAE in diffusers' names: four down blocks and three up
-    blocks (the structure diffusers' converter renames), their widths, depths and foldings read."""
+    blocks (LTX-2.3's: four), their widths, depths and foldings read; what shapes cannot say (the
+    residual up-sampling, the decoder's padding) is the generation's, told by the up blocks' count."""
     n, m = count(shapes, "encoder.down_blocks."), count(shapes, "decoder.up_blocks.")
     if not n or not m:
         raise ModelError(f"'{path}': the LTX-2 video VAE holds no encoder.down_blocks or decoder.up_blocks")
@@ -151,6 +216,7 @@ def video_vae(shapes: dict, path: str) -> tuple[str, dict]:
     spatial = temporal = 1
     for t, on in zip(types, down):
         spatial, temporal = spatial * fold[t][0] ** on, temporal * fold[t][1] ** on
+    newer = m > 3  # LTX-2.3's VAE: a fourth up block, no residual up-sampling, zero padding (diffusers' 2.3 preset)
     layers = [count(shapes, "decoder.mid_block.resnets.")] + [count(shapes, f"decoder.up_blocks.{i}.resnets.")
                                                                for i in range(m)]
     return "AutoencoderKLLTX2Video", {
@@ -161,9 +227,11 @@ def video_vae(shapes: dict, path: str) -> tuple[str, dict]:
         "spatio_temporal_scaling": down, "decoder_spatio_temporal_scaling": ups[::-1],
         "decoder_inject_noise": [f"decoder.{b}.resnets.0.per_channel_scale1" in shapes
                                  for b in ["mid_block"] + [f"up_blocks.{i}" for i in range(m)]][::-1],
-        "downsample_type": types, "upsample_type": up_types[::-1], "upsample_residual": [f > 1 for f in factors[::-1]],
+        "downsample_type": types, "upsample_type": up_types,  # the decoder's order (diffusers reverses the others)
+        "upsample_residual": [f > 1 and not newer for f in factors[::-1]],
         "upsample_factor": factors[::-1], "patch_size": patch, "patch_size_t": 1, "resnet_norm_eps": 1e-6,
         "timestep_conditioning": "decoder.time_embedder.timestep_embedder.linear_1.weight" in shapes,
+        "decoder_spatial_padding_mode": "zeros" if newer else "reflect",
         "encoder_causal": True, "decoder_causal": False, "spatial_compression_ratio": patch * spatial,
         "temporal_compression_ratio": temporal}
 
@@ -188,25 +256,46 @@ def audio_vae(shapes: dict, mel_bins: int, path: str) -> tuple[str, dict]:
         "double_z": _dim(shapes, "encoder.conv_out.conv.weight", 0, "latent width", path) == 2 * latent}
 
 
-def vocoder(shapes: dict, path: str) -> tuple[str, dict]:
-    """(class name, config) of LTX-2's vocoder (HiFi-GAN) in diffusers' names."""
-    n = count(shapes, "upsamplers.")
-    kernels = [_dim(shapes, f"upsamplers.{i}.weight", 2, "upsampling kernel", path) for i in range(n)]
+def _generator(shapes: dict, p: str, path: str) -> dict:
+    """One HiFi-GAN generator's settings (under the prefix ``p``) in LTX2Vocoder's names: LTX-2's
+    leaky-ReLU one, or LTX-2.3's anti-aliased SnakeBeta one (its filters' length says the ratio:
+    diffusers' UpSample1d makes them 6 x ratio long)."""
+    n = count(shapes, p + "upsamplers.")
+    kernels = [_dim(shapes, f"{p}upsamplers.{i}.weight", 2, "upsampling kernel", path) for i in range(n)]
     strides = VOCODER_STRIDES.get(tuple(kernels))
     if strides is None:
-        raise ModelError(f"'{path}': a vocoder upsampling with kernels {kernels}, not LTX-2 19B's "
-                         f"{list(next(iter(VOCODER_STRIDES)))}: its strides cannot be read from its shapes; give its "
-                         "diffusers folder as 'model'")
-    per = count(shapes, "resnets.") // max(1, n)
-    return "LTX2Vocoder", {
-        "in_channels": _dim(shapes, "conv_in.weight", 1, "mel channels", path),
-        "hidden_channels": _dim(shapes, "conv_in.weight", 0, "width", path),
-        "out_channels": _dim(shapes, "conv_out.weight", 0, "audio channels", path),
-        "upsample_kernel_sizes": kernels, "upsample_factors": strides,
-        "resnet_kernel_sizes": [_dim(shapes, f"resnets.{j}.convs1.0.weight", 2, "kernel", path) for j in range(per)],
-        "resnet_dilations": [[1, 3, 5]] * per, "act_fn": "leaky_relu", "leaky_relu_negative_slope": 0.1,
-        "antialias": False, "final_act_fn": "tanh", "final_bias": "conv_out.bias" in shapes,
-        "output_sampling_rate": OUTPUT_RATE}
+        raise ModelError(f"'{path}': a vocoder upsampling with kernels {kernels}, not LTX-2's or LTX-2.3's "
+                         f"({' or '.join(str(list(k)) for k in VOCODER_STRIDES)}): its strides cannot be read from its "
+                         "shapes; give its diffusers folder as 'model'")
+    per = count(shapes, p + "resnets.") // max(1, n)
+    snake = f"{p}resnets.0.acts1.0.act.beta" in shapes
+    filt = _dim(shapes, f"{p}resnets.0.acts1.0.upsample.filter", 2, "anti-aliasing filter", path) \
+        if f"{p}resnets.0.acts1.0.upsample.filter" in shapes else 0
+    return {"in_channels": _dim(shapes, p + "conv_in.weight", 1, "mel channels", path),
+            "hidden_channels": _dim(shapes, p + "conv_in.weight", 0, "width", path),
+            "out_channels": _dim(shapes, p + "conv_out.weight", 0, "audio channels", path),
+            "upsample_kernel_sizes": kernels, "upsample_factors": strides,
+            "resnet_kernel_sizes": [_dim(shapes, f"{p}resnets.{j}.convs1.0.weight", 2, "kernel", path)
+                                    for j in range(per)],
+            "resnet_dilations": [[1, 3, 5]] * per, "act_fn": "snakebeta" if snake else "leaky_relu",
+            "leaky_relu_negative_slope": 0.1, "antialias": bool(filt),
+            **({"antialias_ratio": filt // 6, "antialias_kernel_size": filt} if filt else {}),
+            "final_act_fn": None if snake else "tanh", "final_bias": p + "conv_out.bias" in shapes}
+
+
+def vocoder(shapes: dict, path: str) -> tuple[str, dict]:
+    """(class name, config) of LTX-2's vocoder (HiFi-GAN) in diffusers' names; LTX-2.3's with its
+    bandwidth extension (``LTX2VocoderWithBWE``: a second generator on the first's mel spectrogram,
+    16 kHz to 48 kHz; its mel transform's sizes read from its buffers, its hop LTX-2.3's)."""
+    if "bwe_generator.conv_in.weight" not in shapes:
+        return "LTX2Vocoder", {**_generator(shapes, "", path), "output_sampling_rate": OUTPUT_RATE}
+    first, bwe = _generator(shapes, "vocoder.", path), _generator(shapes, "bwe_generator.", path)
+    return "LTX2VocoderWithBWE", {
+        **first, **{"bwe_" + k: v for k, v in bwe.items()},
+        "filter_length": _dim(shapes, "mel_stft.stft_fn.forward_basis", 2, "STFT length", path),
+        "window_length": _dim(shapes, "mel_stft.stft_fn.forward_basis", 2, "STFT length", path),
+        "hop_length": BWE_HOP, "num_mel_channels": _dim(shapes, "mel_stft.mel_basis", 0, "mel bins", path),
+        "input_sampling_rate": SAMPLE_RATE, "output_sampling_rate": BWE_RATE}
 
 
 def gemma3_text(shapes: dict, path: str) -> tuple[str, dict]:

@@ -7,7 +7,12 @@ the transformer under ``model.diffusion_model.`` (with the text connectors
 video VAE under ``vae.``, the audio VAE under ``audio_vae.`` and the vocoder under ``vocoder.``;
 with the Gemma 3 12B text-encoder file (``text_encoders/gemma_3_12B_it*.safetensors``: the language
 model under ``model.``, perhaps a vision tower, perhaps its tokenizer as ``spiece_model``). A VAE
-file (ComfyUI's VAELoader) may replace the checkpoint's video VAE.
+file (ComfyUI's VAELoader) may replace the checkpoint's video VAE. LTX-2.3's checkpoint
+(``ltx-2.3-22b-dev``) is read the same way: its per-stream text projections
+(``text_embedding_projection.video_aggregate_embed`` / ``audio_aggregate_embed``), its VAE's fourth up
+block and its vocoder with bandwidth extension (``vocoder.vocoder.`` / ``vocoder.bwe_generator.`` /
+``vocoder.mel_stft.``) renamed with diffusers' conversion script's 2.3 tables; every part must be of the
+transformer's generation. LTX-2.5's is refused alone (its text encoder is Gemma 4's).
 
 The transformer, video VAE and audio VAE are renamed by diffusers' single-file converters (run on
 shapes: nothing is read). diffusers 0.42.1 has no single-file converter for ``LTX2TextConnectors``
@@ -46,8 +51,21 @@ GEMMA_FILES = "gemma_3_12B_it (or its fp8 / fp4_mixed version: ComfyUI's text_en
 CONNECTOR_RENAMES = (("connectors.", ""), ("video_embeddings_connector", "video_connector"),
                      ("audio_embeddings_connector", "audio_connector"), ("transformer_1d_blocks", "transformer_blocks"),
                      ("text_embedding_projection.aggregate_embed", "text_proj_in"), ("q_norm", "norm_q"),
-                     ("k_norm", "norm_k"))
+                     ("k_norm", "norm_k"),  # LTX-2.3's per-stream projections (LTX_2_3_CONNECTORS_KEYS_RENAME_DICT)
+                     ("text_embedding_projection.video_aggregate_embed", "video_text_proj_in"),
+                     ("text_embedding_projection.audio_aggregate_embed", "audio_text_proj_in"))
 VOCODER_RENAMES = (("ups", "upsamplers"), ("resblocks", "resnets"), ("conv_pre", "conv_in"), ("conv_post", "conv_out"))
+# LTX-2.3's vocoder with its bandwidth extender (LTX_2_3_VOCODER_RENAME_DICT and its '.ups.' remap: 'ups'
+# alone would hit the anti-aliasing 'upsample' filters)
+VOCODER_RENAMES_23 = ((".ups.", ".upsamplers."), ("resblocks", "resnets"), ("conv_pre", "conv_in"),
+                      ("conv_post", "conv_out"), ("act_post", "act_out"), ("downsample.lowpass", "downsample"))
+# What diffusers 0.42.1's single-file converters lack for LTX-2.3 (its conversion script's 2.3 tables,
+# LTX_2_3_TRANSFORMER_KEYS_RENAME_DICT and LTX_2_3_VIDEO_VAE_RENAME_DICT): the prompt AdaLN, renamed
+# before diffusers' transformer converter (which leaves it alone), and the VAE's fourth up block and
+# last-layer names, renamed after diffusers' VAE converter (which leaves them alone)
+TRANSFORMER_BEFORE = (("audio_prompt_adaln_single.", "audio_prompt_adaln."), ("prompt_adaln_single.", "prompt_adaln."))
+VAE_AFTER = (("up_blocks.7", "up_blocks.3.upsamplers.0"), ("up_blocks.8", "up_blocks.3"),
+             ("last_time_embedder", "time_embedder"), ("last_scale_shift_table", "scale_shift_table"))
 
 
 def _shapes(wf: WeightFile) -> dict:
@@ -66,6 +84,16 @@ def _replaced(name: str, renames) -> str:
     return name
 
 
+def renamed_state(state: dict) -> dict:
+    """A transformer's tensors (a GGUF file's, as read) with LTX-2.3's names diffusers' converter lacks."""
+    return {_replaced(k, TRANSFORMER_BEFORE): v for k, v in state.items()}
+
+
+def _vae_after(named: WeightFile | None) -> WeightFile | None:
+    """A video VAE renamed by diffusers' converter, LTX-2.3's names it leaves alone renamed too."""
+    return None if named is None else _with(named, {k: _replaced(k, VAE_AFTER) for k in named.tensors})
+
+
 def _under(wf: WeightFile, prefix: str) -> dict[str, str]:
     return {k: k for k in wf.tensors if k.startswith(prefix)}
 
@@ -78,7 +106,7 @@ def transformer_file(wf: WeightFile) -> WeightFile:
         keep = [k for k in wf.tensors if k.startswith(DIT) and not k[len(DIT):].startswith(text)]
     else:  # a transformer file without the checkpoint's prefix
         keep = [k for k in wf.tensors if not k.startswith(text + ("vae.", "audio_vae.", "vocoder."))]
-    return _with(wf, {k: k for k in keep})
+    return _with(wf, {k: _replaced(k, TRANSFORMER_BEFORE) for k in keep})
 
 
 def denoiser_config(diffusers, fam: Family, wf: WeightFile) -> tuple[str, dict, WeightFile]:
@@ -107,7 +135,7 @@ def _inside(diffusers, wf: WeightFile, files: dict[str, str]) -> tuple[dict[str,
     VAE file replaces it), and the titles of those it lacks."""
     parts, missing = {}, []
     conn = _connectors(wf)
-    if conn is None or "text_proj_in.weight" not in conn.wf.tensors:
+    if conn is None or not {"text_proj_in.weight", "video_text_proj_in.weight"} & set(conn.wf.tensors):
         missing.append("the text connectors (model.diffusion_model.video_embeddings_connector.*, "
                        "text_embedding_projection.*)")
     else:
@@ -117,12 +145,13 @@ def _inside(diffusers, wf: WeightFile, files: dict[str, str]) -> tuple[dict[str,
         if c == "vae" and "vae" in files:
             continue
         mine = _under(wf, prefix)
-        named = renamed(cls, {}, _with(wf, mine)) if mine else None
+        named = _vae_after(renamed(cls, {}, _with(wf, mine))) if mine else None
         if named is None:
             missing.append(f"the {PART_TITLES[c]} ({prefix}*)")
         else:
             parts[c] = Part(c, named, f"LTX-2 {'video VAE' if c == 'vae' else 'audio VAE'} (in the checkpoint)")
-    voc = {k: _replaced(k[len("vocoder."):], VOCODER_RENAMES) for k in wf.tensors if k.startswith("vocoder.")}
+    table = VOCODER_RENAMES_23 if any(k.startswith("vocoder.bwe_generator.") for k in wf.tensors) else VOCODER_RENAMES
+    voc = {k: _replaced(k[len("vocoder."):], table) for k in wf.tensors if k.startswith("vocoder.")}
     if voc:
         parts["vocoder"] = Part("vocoder", _with(wf, voc), "LTX-2 vocoder (in the checkpoint)")
     else:
@@ -150,7 +179,7 @@ def _gemma(wf: WeightFile, variant: str, family: str, path: str, den_cfg: dict, 
            for k in wf.tensors):  # said, not read: LTX-2 reads the text states only
         variant = f"{variant}, its language model (the vision tower beside it not read)"
     cls_name, cfg = pc2.gemma3_text(_shapes(named), path)
-    if cfg["hidden_size"] != den_cfg["caption_channels"]:
+    if den_cfg.get("use_prompt_embeddings", True) and cfg["hidden_size"] != den_cfg["caption_channels"]:
         raise ModelError(f"the text encoder '{path}' ({variant}) gives text states {cfg['hidden_size']} wide, but the "
                          f"transformer '{den}' reads {den_cfg['caption_channels']} (Gemma 3 12B's): they do not fit; "
                          f"give {GEMMA_FILES}")
@@ -166,15 +195,15 @@ def _vae_file(diffusers, wf: WeightFile, variant: str, family: str, path: str, d
         prefixed = wf if all(k.startswith("vae.") for k in wf.tensors) else WeightFile(
             wf.path, wf.kind, {"vae." + k: v for k, v in wf.tensors.items()},
             {"vae." + w: s for w, s in wf.scales.items()}, wf.data_start, wf.aside)
-        named = renamed(diffusers.AutoencoderKLLTX2Video, {}, prefixed)
+        named = _vae_after(renamed(diffusers.AutoencoderKLLTX2Video, {}, prefixed))
     if named is None:
         raise ModelError(f"'{path}' is not an LTX-2 video VAE in a layout diffusers' converter renames")
     return Part("vae", named, "LTX-2 video VAE")
 
 
-def _configured(part: Part, mel_bins: int = 0) -> Part:
+def _configured(part: Part, mel_bins: int = 0, text_width: int = 0) -> Part:
     shapes, path = _shapes(part.wf), part.wf.path
-    part.cls_name, part.cfg = {"connectors": lambda: pc2.connectors(shapes, path),
+    part.cls_name, part.cfg = {"connectors": lambda: pc2.connectors(shapes, path, text_width),
                                "vae": lambda: pc2.video_vae(shapes, path),
                                "audio_vae": lambda: pc2.audio_vae(shapes, mel_bins, path),
                                "vocoder": lambda: pc2.vocoder(shapes, path)}[part.component]()
@@ -186,13 +215,13 @@ def _fit(parts: dict[str, Part], den_cfg: dict, den: str) -> None:
     def no(c, what):
         raise ModelError(f"the {PART_TITLES[c]} '{parts[c].wf.path}' ({parts[c].what}) {what}: they are not one "
                          "LTX-2's parts")
+    _same_generation(parts, den_cfg, den, no)
     if "vae" in parts and parts["vae"].cfg["latent_channels"] != den_cfg["in_channels"]:
         no("vae", f"makes latents of {parts['vae'].cfg['latent_channels']} channels, but the transformer '{den}' "
                   f"takes {den_cfg['in_channels']}")
     conn = parts.get("connectors")
-    if conn is not None and conn.cfg["caption_channels"] != den_cfg["caption_channels"]:
-        no("connectors", f"make text states {conn.cfg['caption_channels']} wide, but the transformer '{den}' reads "
-                         f"{den_cfg['caption_channels']}")
+    if conn is not None:
+        _fit_connectors(conn.cfg, den_cfg, den, no)
     if "audio_vae" in parts:
         a = parts["audio_vae"].cfg
         if a["latent_channels"] * (a["mel_bins"] // pc2.MEL_COMPRESSION) != den_cfg["audio_in_channels"]:
@@ -203,6 +232,43 @@ def _fit(parts: dict[str, Part], den_cfg: dict, den: str) -> None:
         raise ModelError(f"the text encoder '{te.wf.path}' ({te.what}) has {te.cfg['num_hidden_layers']} layers "
                          f"({te.cfg['num_hidden_layers'] + 1} states), but the checkpoint's text projection stacks "
                          f"{conn.cfg['text_proj_in_factor']}: give {GEMMA_FILES}")
+
+
+# what tells a part's generation: (LTX-2's, LTX-2.3's in words, whether a config is LTX-2.3's)
+PART_GENERATIONS = {
+    "connectors": ("one text projection", "a text projection a stream", lambda c: c.get("per_modality_projections")),
+    "vae": ("three up blocks", "four up blocks", lambda c: len(c["decoder_block_out_channels"]) > 3),
+    "vocoder": ("no bandwidth extender", "a bandwidth extender", lambda c: "bwe_in_channels" in c)}
+
+
+def _same_generation(parts: dict[str, Part], den_cfg: dict, den: str, no) -> None:
+    """LTX-2's parts with LTX-2's transformer, LTX-2.3's with LTX-2.3's (its VAE's latents, its
+    connectors' streams and its vocoder's rate are its own); LTX-2.5's parts are its folder's."""
+    gen = pc2.generation_of_config(den_cfg)
+    if gen == "LTX-2.5":
+        return
+    for c, (old, new, newer) in PART_GENERATIONS.items():
+        if c in parts and bool(newer(parts[c].cfg)) != (gen == "LTX-2.3"):
+            is_new = bool(newer(parts[c].cfg))
+            no(c, f"{'are' if c == 'connectors' else 'is'} LTX-2{'.3' if is_new else ''}'s ({new if is_new else old}), "
+                  f"but the transformer '{den}' is {gen}'s")
+
+
+def _fit_connectors(c: dict, den_cfg: dict, den: str, no) -> None:
+    """The text connectors against the transformer: LTX-2's one projection for its caption projection,
+    LTX-2.3's per-stream projections as wide as its cross-attention reads."""
+    per, projects = c.get("per_modality_projections", False), den_cfg.get("use_prompt_embeddings", True)
+    if per == projects:
+        no("connectors", f"are LTX-2{'.3' if per else ''}'s (" + ("a text projection a stream" if per else
+                         "one text projection") + f"), but the transformer '{den}' is "
+                         f"{pc2.generation_of_config(den_cfg)}'s")
+    if not per and c["caption_channels"] != den_cfg["caption_channels"]:
+        no("connectors", f"make text states {c['caption_channels']} wide, but the transformer '{den}' reads "
+                         f"{den_cfg['caption_channels']}")
+    for m, k in (("video", "cross_attention_dim"), ("audio", "audio_cross_attention_dim")):
+        if per and c[f"{m}_hidden_dim"] != den_cfg[k]:
+            no("connectors", f"make {'picture' if m == 'video' else 'sound'} text states {c[f'{m}_hidden_dim']} wide, "
+                             f"but the transformer '{den}' attends to {den_cfg[k]}")
 
 
 def check_parts(fam: Family, den_cfg: dict, den_path: str, files: dict[str, str], diffusers) -> dict[str, Part]:
@@ -240,15 +306,24 @@ def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str]
     cache is on) is left on disk (loading/deferred_text.py)."""
     den = os.path.basename(wf.path)
     cls_name, cfg, _ = denoiser_config(diffusers, fam, wf)
+    gen = pc2.generation_of_config(cfg)
+    if gen == "LTX-2.5":
+        raise ModelError(f"'{wf.path}' is an LTX-2.5 transformer: LTX-2.5 reads its prompts with Gemma 4 and the text "
+                         "projection in its text-encoder file (gemma4-12b-with-proj-ltx-2.5), which Studio does not read "
+                         "from single files yet; give a diffusers LTX-2.5 folder as 'base' (this file's transformer is "
+                         "used with it) or as 'model'")
     inside, missing = _inside(diffusers, wf, files)
     if missing:
-        raise ModelError(f"'{wf.path}' holds LTX-2's transformer but not {', '.join(missing)}: Studio reads LTX-2 "
-                         "from its all-in-one checkpoint (ltx-2-19b-dev or -distilled, ComfyUI's checkpoints folder) "
-                         "with the Gemma 3 12B text-encoder file; or give a diffusers LTX-2 folder as 'model'")
+        raise ModelError(f"'{wf.path}' holds {gen}'s transformer but not {', '.join(missing)}: Studio reads {gen} "
+                         "from its all-in-one checkpoint (ltx-2-19b-dev, ltx-2.3-22b-dev or -distilled, ComfyUI's "
+                         "checkpoints folder) with the Gemma 3 12B text-encoder file; or give a diffusers "
+                         f"{gen} folder as 'model'")
     if "text_encoder" not in files:
         raise ModelError(f"'{wf.path}' is an LTX-2 checkpoint: set the text encoder file ({GEMMA_FILES}), as "
                          "ComfyUI's LTXAV text-encoder loader takes it, or give a diffusers LTX-2 folder as 'model'")
     parts = check_parts(fam, cfg, wf.path, files, diffusers)
+    if not cfg["use_prompt_embeddings"]:  # LTX-2.3's text width is its text encoder's (its connectors project it)
+        cfg["caption_channels"] = parts["text_encoder"].cfg["hidden_size"]
     voc = _configured(inside.pop("vocoder"))
     mel_bins, rem = divmod(voc.cfg["in_channels"], max(1, int(_shapes(inside["audio_vae"].wf)
                                                               ["decoder.conv_out.conv.weight"][0])))
@@ -256,7 +331,7 @@ def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str]
         raise ModelError(f"'{wf.path}': the vocoder reads {voc.cfg['in_channels']} mel values a step, which is not "
                          "whole mel bins of the audio VAE's channels")
     for c, part in inside.items():
-        _configured(part, mel_bins)
+        _configured(part, mel_bins, parts["text_encoder"].cfg["hidden_size"])
     allp = {**inside, "vocoder": voc, **parts}
     _fit(allp, cfg, den)
     for c in inside:
@@ -266,7 +341,7 @@ def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str]
     [(transformer, weights, how)], index = load_with_config(diffusers, fam, "LTX2Pipeline", cls_name, cfg,
                                                             [transformer_file(wf)], torch_dtype)
     sched = pc2.scheduler(wf.path)
-    info(f"weights: {how}; config from the file's shapes ({pc2.ASSUMED}"
+    info(f"weights: {how}; {gen}, config from the file's shapes ({pc2.ASSUMED if gen == 'LTX-2' else pc2.ASSUMED_23}"
          f"{'; distilled: sigmas as they are' if not sched['use_dynamic_shifting'] else ''}); {pc2.LICENCE}")
     comps = {"transformer": transformer, "tokenizer": tok,
              "scheduler": getattr(diffusers, sched["_class_name"]).from_config(sched)}

@@ -1,14 +1,17 @@
 """How an LTX-2 file is told: its transformer (its audio blocks), alone or in ComfyUI's all-in-one
-checkpoint."""
+checkpoint; its generation (LTX-2, LTX-2.3, LTX-2.5) by the tensors each added (part_configs.generation)."""
 from __future__ import annotations
 
 from ...base.recognise import Recognised
+from .part_configs import generation
+
+SIZES = {"LTX-2": " 19B", "LTX-2.3": " 22B", "LTX-2.5": ""}  # the releases' sizes at 48 blocks
 
 
 def recognise(t, filename: str = "") -> Recognised | None:
     if "audio_adaln_single" in t.tops or "audio_caption_projection" in t.tops or "av_ca_a2v_gate_adaln_single" in t.tops:
-        n = t.blocks("transformer_blocks")
-        return Recognised("denoiser", "ltx2", "LTX-2" + (f" ({n} blocks)" if n != 48 else " 19B"))
+        n, gen = t.blocks("transformer_blocks"), generation(t.shapes)
+        return Recognised("denoiser", "ltx2", gen + (f" ({n} blocks)" if n != 48 else SIZES[gen]))
     return None
 
 
