@@ -407,3 +407,20 @@ def test_real_sized_checkpoints_and_t5xxl_pass_every_check_from_their_headers(lt
         {k: v for k, v in default.items() if not k.startswith("_")}
     assert (seen["text_encoder"]["d_model"], seen["text_encoder"]["num_layers"], seen["text_encoder"]["d_kv"]) == \
         (4096, 24, 64)
+
+
+def test_one_step_under_the_schedulers_terminal_stretch_makes_frames_not_nan(ltx):
+    """LTX-Video's scheduler stretches its sigmas to 0.1 (shift_terminal): diffusers' stretch of a single
+    sigma divides 0 by 0, and a one-step run's frames were NaN. That run steps without it, said."""
+    import numpy as np
+
+    from studio.engine.executor import Executor
+    _folder, files, _split = ltx
+    g = tp.t2v_graph(PROMPT, frames=9, size=32, model=files["denoiser"], text_encoder=files["text_encoder"])
+    g.set_param("gen", "steps", 1)
+    said = []
+    clip = Executor().run(g, targets=["gen"], device="cpu", use_cache=False, on_event=said.append).value("gen")
+    frames = np.asarray(clip.chunk(0, clip.n_frames))
+    assert np.isfinite(frames).all() and frames.std() > 0
+    assert any(str(getattr(e, "text", "")).startswith("one step: the schedule's stretch to its last sigma (0.1)")
+               for e in said)

@@ -85,3 +85,23 @@ def sigmas_as_given(ctx, pipe, recipe):
         yield
     finally:
         pipe.scheduler = old
+
+
+@contextmanager
+def one_step_unstretched(ctx, pipe, steps: int):
+    """A one-step run on a flow-matching scheduler that stretches its sigmas to a terminal value
+    (LTX-Video's and LTX-2's ``shift_terminal`` 0.1): diffusers' stretch divides by 1 - the last
+    sigma, which is 0 when 1.0 is the only one, and every frame came out NaN. For that run the
+    scheduler without the stretch (one step from 1 to 0), said; the model's own after it."""
+    old = getattr(pipe, "scheduler", None)
+    cfg = dict(getattr(old, "config", None) or {})
+    if steps != 1 or not cfg.get("shift_terminal") or not type(old).__name__.startswith("FlowMatch"):
+        yield
+        return
+    pipe.scheduler = type(old).from_config(cfg, shift_terminal=None)
+    ctx.info(f"one step: the schedule's stretch to its last sigma ({cfg['shift_terminal']:g}) needs two steps or "
+             "more; this step goes from noise to the picture without it")
+    try:
+        yield
+    finally:
+        pipe.scheduler = old

@@ -66,7 +66,7 @@ class ClipMaking:
         from ..base.guard import RunGuard
         from ..loading.loras import loras_applied
         from ..memory.speed import speed_applied
-        from ..base.schedulers import scheduler_applied, sigmas_as_given
+        from ..base.schedulers import one_step_unstretched, scheduler_applied, sigmas_as_given
         s = self.s
         self.clock.say_prediction()
         stack = contextlib.ExitStack()
@@ -74,6 +74,7 @@ class ClipMaking:
             stack.enter_context(loras_applied(s.ref, s.pipe, self.ctx.warn, self.ctx.info))
             stack.enter_context(scheduler_applied(self.ctx, s.pipe, self.ctx.params))
             stack.enter_context(sigmas_as_given(self.ctx, s.pipe, getattr(s, "draft", None)))
+            stack.enter_context(one_step_unstretched(self.ctx, s.pipe, self.steps))
             self._speed = stack.enter_context(speed_applied(self.ctx, s.ref, s.pipe, self.ctx.params))
             self._guard = stack.enter_context(RunGuard(self.ctx, s.pipe, s.fam.denoiser,
                                                        self.steps * len(self.starts), s.on_cpu,
