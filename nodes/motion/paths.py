@@ -113,14 +113,28 @@ class TracksFromCoordinates(Node):
     params = (Text("coordinates", "[]", help="JSON: a list of tracks, each a list of points (one "
                                                               "a frame) as {\"x\": .., \"y\": ..} or [x, y]"),
               Int("width", 832, min=16, max=16384), Int("height", 480, min=16, max=16384),
-              Bool("fractions", False, help="the values are fractions of the frame (0..1), not pixels"))
+              Bool("fractions", False, help="the values are fractions of the frame (0..1), not pixels"),
+              Float("points_per_frame", 1.0, min=0.1, max=100.0,
+                    help="points drawn per frame of the clip: 1 one a frame; 1.5 ATI's editor (24-fps points on "
+                         "the 16-fps model; the nearest point each frame, as ATI's process_tracks)"))
 
     def run(self, ctx):
         p = ctx.params
-        tracks = parse_coordinates(p.coordinates)
+        tracks = retimed(parse_coordinates(p.coordinates), p.points_per_frame)
         pts = tracks * (np.array([p.width, p.height], np.float32) if p.fractions else 1)
         vis = np.isfinite(pts).all(-1)
         return Keypoints(np.nan_to_num(pts).astype(np.float32), vis, p.width, p.height)
+
+
+def retimed(tracks: np.ndarray, per_frame: float) -> np.ndarray:
+    """``tracks`` [P, N, 2] drawn ``per_frame`` points a frame, one a frame: frame 0 keeps point 0 and
+    frame j >= 1 takes point 1 + floor(per_frame (j - 1) + 1/2). At 1.5 that is bytedance/ATI@168b443
+    wan/utils/motion.py process_tracks (``repeat_interleave(points[1:], 2)[1::3]``)."""
+    if per_frame == 1 or len(tracks) < 2:
+        return tracks
+    j = np.arange(1, int(np.ceil(len(tracks) / per_frame)) + 2)
+    idx = 1 + np.floor(per_frame * (j - 1) + 0.5).astype(np.int64)
+    return tracks[np.concatenate([[0], idx[idx < len(tracks)]])]
 
 
 def parse_coordinates(text: str) -> np.ndarray:

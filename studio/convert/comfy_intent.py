@@ -12,7 +12,7 @@ from studio.core.shown import number
 from .comfy_read import CNode, Workflow
 from .comfy_sampling import SAMPLERS
 from .comfy_tasks import I2V, LATENT_NAMES, LTX2, T2V, TASKS, VACE, Task, is_ltx2, sentence, task_node
-from .comfy_motion import camera_from, tracks_from
+from .comfy_motion import ati_tracks, camera_from, tracks_from
 from .comfy_utility import phrase_of
 
 # ComfyUI steps between a file and an intent input that Studio's nodes do (see IntentReading.step)
@@ -160,6 +160,10 @@ class IntentReading:
             path = camera_from(self, wf.source(node, "camera_conditions"), said)
             if path is not None:
                 self.motion["camera"] = path
+        if node is not None and node.cls == "WanTrackToVideo":
+            tracks = ati_tracks(self, node, "normal", said)
+            if tracks is not None:
+                self.motion["tracks"] = tracks
         if node is not None and node.cls == "Wan22FunControlToVideo" and "image" in inputs:
             said.append("Wan 2.2 Fun Control's ref_image is wired as Wan Fun Control's start image ('image'); a model "
                         "that reads a separate reference (ref_conv) is refused by the node, in words")

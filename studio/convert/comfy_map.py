@@ -167,7 +167,7 @@ class _Builder(IntentReading):
         self.keyframes: list[str] = []
         self.keyframe_strength: float | None = None
         self.pad: CNode | None = None  # an outpaint's ImagePadForOutpaint
-        self.motion: dict[str, tuple[str, str]] = {}  # generator input -> WanMove's tracks, a camera path (comfy_motion)
+        self.motion: dict[str, tuple[str, str]] = {}  # generator input -> WanMove's or ATI's tracks, a camera path (comfy_motion)
         self.extra: dict = {}  # the generator's settings read from how its inputs are made
 
     def spec_params(self, type_id: str) -> set[str]:
@@ -253,7 +253,7 @@ class _Builder(IntentReading):
         self.bands.append(list(self.g.nodes)[made:])
         self.made[key] = (gen, task, len(self.bands) - 1, save)
         wired = {i.name for i in self.g.registry.get(task).inputs if i.name != "model" and self.g.input_link(gen, i.name)}
-        self.out.tasks.append({"task": made_task(task, wired), "family": fam, "generator": task, "inputs": sorted(wired)})
+        self.out.tasks.append({"task": made_task(task, wired, params), "family": fam, "generator": task, "inputs": sorted(wired)})
         self._sampling_note(main, rest, shifts, loaders, said, first)
         held = self.g.nodes[gen].params  # as the node holds them: a value it could not take is said above
         self.out.log.append(f"{self.name}: ComfyUI '{save.title or save.cls}' -> {task} "
@@ -402,7 +402,7 @@ class _Builder(IntentReading):
             except StudioError as e:  # a mask made from a clip by ComfyUI nodes, and the like
                 said.append(f"{LOADER_NODES[loader.cls][1]} '{self.file_of(loader)}' is not wired to '{into}' ({e}): "
                             "connect what the workflow makes from it")
-        for into, src in self.motion.items():  # WanMove's tracks, Fun Camera's path (comfy_motion)
+        for into, src in self.motion.items():  # WanMove's or ATI's tracks, Fun Camera's path (comfy_motion)
             self.g.connect(*src, gen, into)
         sv = self.add("io.save_video", {"path": self.save_path(save)}, save)
         self.g.connect(gen, "video", sv, "video")

@@ -1,5 +1,6 @@
 """What steers motion in a ComfyUI workflow, as Studio's nodes: WanMove's tracks (GenerateTracks,
-WanMoveTracksFromCoords, WanMoveConcatTrack -> Path Tracks, Tracks from Coordinates, Merge Tracks), a
+WanMoveTracksFromCoords, WanMoveConcatTrack -> Path Tracks, Tracks from Coordinates, Merge Tracks), ATI's
+drawn tracks (WanTrackToVideo's JSON -> Tracks from Coordinates, Image to Video's tracks_as 'ati'), a
 Fun camera's embedding (WanCameraEmbedding -> Camera Path) and a Fun control clip made by a Canny node
 (-> Edges over the loaded video). Each function adds the nodes
 to the converter's graph and returns the (node, port) a generator's input is wired from, or None with
@@ -88,15 +89,37 @@ def camera_from(b, node: CNode | None, said: list[str]) -> tuple[str, str] | Non
     return b.add("motion.camera_path", {k: v for k, v in params.items() if v is not None}, node), "camera"
 
 
-def _coords_text(wf, node: CNode) -> str:
+def ati_tracks(b, node: CNode, mode: str, said: list[str]) -> tuple[str, str] | None:
+    """WanTrackToVideo's drawn tracks (JSON, pixels of its width x height, ATI's editor drawing 24-fps
+    points: ComfyUI spreads the first 121 over the clip) as Tracks from Coordinates, and its
+    temperature / top-k as Image to Video's ATI settings (into ``b.extra``)."""
+    wf = b.wf
+    length, temp, topk = (wf.value(node, k) for k in ("length", "temperature", "topk"))
+    b.extra["tracks_as"] = "ati"
+    b.extra.update({k: v for k, v in (("ati_temperature", temp), ("ati_topk", topk))
+                    if isinstance(v, (int, float)) and not isinstance(v, bool)})
+    text = _coords_text(wf, node, "tracks")
+    if text.strip() in ("", "[]"):
+        said.append(f"'{node.title or node.cls}' has no drawn tracks: connect Keypoints to Image to Video's 'tracks'")
+        return None
+    for n in (wf.source(node, "tracks"),):
+        if n is not None:
+            b.used.add(n.id)
+    per_frame = 120 / (length - 1) if isinstance(length, int) and length > 1 else 1.5
+    params = {"coordinates": text, "points_per_frame": round(per_frame, 6)}
+    params.update({k: wf.value(node, k) for k in ("width", "height") if isinstance(wf.value(node, k), int)})
+    return b.add("motion.tracks_from_coordinates", params, node, mode=mode), "keypoints"
+
+
+def _coords_text(wf, node: CNode, port: str = "track_coords") -> str:
     """The coordinates' JSON text: the node's own widget, or the text node wired into it."""
-    src = wf.source(node, "track_coords")
+    src = wf.source(node, port)
     if src is not None:
         for key in ("value", "text", "string"):
             v = wf.value(src, key)
             if isinstance(v, str):
                 return v
-    v = wf.value(node, "track_coords")
+    v = wf.value(node, port)
     return v if isinstance(v, str) else "[]"
 
 

@@ -64,6 +64,7 @@ WIDGETS: dict[str, tuple[str, ...]] = {
     "GenerateTracks": ("width", "height", "start_x", "start_y", "end_x", "end_y", "num_frames", "num_tracks",
                        "track_spread", "bezier", "mid_x", "mid_y", "interpolation"),
     "WanMoveTracksFromCoords": ("track_coords",),
+    "WanTrackToVideo": ("tracks", "width", "height", "length", "batch_size", "temperature", "topk"),
     "Canny": ("low_threshold", "high_threshold"),
     "SVD_img2vid_Conditioning": ("width", "height", "video_frames", "motion_bucket_id", "fps", "augmentation_level"),
     "HunyuanVideo15ImageToVideo": ("width", "height", "length", "batch_size"),

@@ -54,8 +54,7 @@ WAN = {
                                 cannot="run HuMo's audio and reference conditioning"),
     "WanCameraImageToVideo": Task("camera-controlled video", FUN_CAMERA, (("start_image", "image"),),
                                   "Wan Fun Camera"),
-    "WanTrackToVideo": Task("video along drawn tracks (ATI)", None, family="Wan ATI",
-                            cannot="steer a Wan video along ATI tracks"),
+    "WanTrackToVideo": Task("video along drawn tracks (ATI)", I2V, (("start_image", "image"),), "Wan ATI"),
     "WanMoveTrackToVideo": Task("video along tracks (Wan-Move)", I2V, (("start_image", "image"),), "Wan-Move"),
     "WanFunControlToVideo": Task("control video (Fun Control)", FUN_CONTROL,
                                  (("control_video", "control"), ("start_image", "image")), "Wan Fun Control"),
@@ -140,8 +139,8 @@ def task_node(wf: Workflow, first: CNode, up: list[CNode]) -> tuple[CNode | None
     return next((n for n in up if n.cls in TASKS), None), chain
 
 
-def made_task(generator: str, inputs: dict) -> str:
-    """The task a converted pipeline does, in words, from its generator and the inputs wired."""
+def made_task(generator: str, inputs: dict, params: dict | None = None) -> str:
+    """The task a converted pipeline does, in words, from its generator, the inputs wired and its settings."""
     if generator == VACE:
         parts = [k for k in ("video", "mask", "reference") if k in inputs] + (["keyframes"] if "keyframe_1" in inputs else [])
         return "VACE video" + (f" ({', '.join(parts)})" if parts else " (text only)")
@@ -152,7 +151,7 @@ def made_task(generator: str, inputs: dict) -> str:
     if generator == FUN_CAMERA:
         return "camera-controlled video (Fun Camera)" + (" from a start image" if "image" in inputs else "")
     if "tracks" in inputs:
-        return "image to video along tracks (Wan-Move)"
+        return f"image to video along tracks ({'ATI' if (params or {}).get('tracks_as') == 'ati' else 'Wan-Move'})"
     what = ("first-and-last-frame video" if "last_image" in inputs else "keyframe video" if "keyframe_2" in inputs
             else "image to video" if "image" in inputs or "keyframe_1" in inputs else "text to video")
     if "control" in inputs:

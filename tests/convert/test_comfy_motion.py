@@ -100,3 +100,33 @@ def test_comfyuis_orbit_names_are_camera_paths_orbits_and_an_unknown_pose_is_sai
     assert path.params["preset"] == "Static"
     text = "\n".join(c.log + [n["text"] for n in c.graph.ui["notes"]])
     assert "its camera pose 'Spiral' is not one Studio knows: Camera Path is Static; choose its preset" in text
+
+
+def test_atis_drawn_tracks_become_tracks_from_coordinates_into_image_to_video_with_ati_chosen():
+    doc = _doc("video_wan_ati")
+    c = convert(doc, "ati")
+    g = c.graph
+    gen = next(n for n in g.nodes.values() if n.type_id == "video_models.image_to_video")
+    assert (gen.params["tracks_as"], gen.params["ati_temperature"], gen.params["ati_topk"]) == ("ati", 220.0, 10)
+    assert (gen.params["frames"], gen.params["width"], gen.params["height"]) == (81, 720, 480)
+    assert g.nodes[_into(g, gen.id, "image")[0]].params["path"] == "video_wan_ati_input_image.jpg"
+    src = g.nodes[_into(g, gen.id, "tracks")[0]]
+    assert src.type_id == "motion.tracks_from_coordinates"
+    assert (src.params["width"], src.params["height"], src.params["points_per_frame"]) == (720, 480, 1.5)
+    assert g.validate() == [] and c.tasks[0]["task"] == "image to video along tracks (ATI)"
+    drawn = json.loads(next(n for n in doc["nodes"] if n["type"] == "PrimitiveStringMultiline")["widgets_values"][0])
+    from studio.engine.executor import Executor
+    k = Executor().run(g, targets=[src.id], device="cpu").value(src.id)
+    # ComfyUI spreads the editor's first 121 points over the 81 frames: frame 80 is point 120
+    assert k.points[80, 0].tolist() == [drawn[0][120]["x"], drawn[0][120]["y"]]
+    assert k.points[1, 0].tolist() == [drawn[0][1]["x"], drawn[0][1]["y"]]
+
+
+def test_an_ati_workflow_with_no_drawn_tracks_says_so():
+    doc = _doc("video_wan_ati")
+    next(n for n in doc["nodes"] if n["type"] == "PrimitiveStringMultiline")["widgets_values"][0] = "[]"
+    c = convert(doc, "ati")
+    gen = next(n for n in c.graph.nodes.values() if n.type_id == "video_models.image_to_video")
+    assert _into(c.graph, gen.id, "tracks") is None and gen.params["tracks_as"] == "ati"
+    notes = [n["text"] for n in c.graph.ui.get("notes", [])]
+    assert any("has no drawn tracks: connect Keypoints to Image to Video's 'tracks'" in t for t in notes)

@@ -89,7 +89,7 @@ TASKS = {
     "video_wan2_2_5B_ti2v": ('text to video', 'Wan 2.2 TI2V 5B', 'text_to_video', ()),
     "video_wan_animate2": ('character animation from a pose video', 'Wan Animate 2', None, ()),
     "video_wan_animate2_distilled": ('character animation from a pose video', 'Wan Animate 2', None, ()),
-    "video_wan_ati": ('video along drawn tracks (ATI)', 'Wan ATI', None, ()),
+    "video_wan_ati": ('image to video along tracks (ATI)', 'Wan ATI', 'image_to_video', ('image', 'tracks')),  # the drawn JSON -> Tracks from Coordinates
     "video_wan_dancer": ('a dance video from music', 'Wan Dancer', None, ()),
     "video_wan_vace_14B_ref2v": ('VACE video (reference)', 'Wan VACE', 'wan_vace', ('reference',)),
     "video_wan_vace_14B_t2v": ('VACE video (text only)', 'Wan VACE', 'wan_vace', ()),

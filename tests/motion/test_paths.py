@@ -57,6 +57,20 @@ def test_coordinates_in_either_format_with_tracks_of_different_lengths():
     assert k.visible.tolist() == [[True, True], [True, False]]  # the short track hidden past its end
 
 
+def test_points_drawn_at_24_fps_are_picked_as_atis_process_tracks_picks_them():
+    import torch
+    from nodes.motion.paths import retimed
+    pts = np.arange(121 * 2, dtype=np.float32).reshape(121, 1, 2)
+    # bytedance/ATI@168b443 wan/utils/motion.py process_tracks: 121 points -> 81 frames
+    ref = torch.cat([torch.as_tensor(pts[:1]), torch.repeat_interleave(torch.as_tensor(pts[1:]), 2, dim=0)[1::3]])
+    got = retimed(pts, 1.5)
+    assert got.shape == (81, 1, 2) and np.array_equal(got, ref.numpy())
+    assert retimed(pts, 1.0) is pts and len(retimed(pts[:7], 2.0)) == 4  # points 0, 1, 3, 5
+    text = "[" + ", ".join(f'{{"x": {i}, "y": 0}}' for i in range(10)) + "]"
+    k = _run("motion.tracks_from_coordinates", coordinates=text, points_per_frame=1.5)
+    assert k.points[:, 0, 0].tolist() == [0, 1, 3, 4, 6, 7, 9]
+
+
 @pytest.mark.parametrize("text, words", [
     ("not json", "not JSON"), ("{}", "not a list of tracks"), ('[["a", "b"]]', "track 1, point 1 is not a point"),
     ("[[[1, true]]]", "is not a point"), ("[" * 200 + "]" * 200, "not JSON")])

@@ -100,12 +100,13 @@ class Family:
         from .errors import ModelError
         raise ModelError(f"{self.title} has no condition pipeline: it takes no keyframes at any frame")
 
-    def tracks_applied(self, ctx, pipe, tracks, out_size: tuple[int, int], n_frames: int):
-        """A context manager inside which its pipeline's calls follow point ``tracks`` (a Keypoints:
-        Wan-Move's latent trajectory guidance in Wan's folder); refused for a family that takes none."""
+    def tracks_applied(self, ctx, pipe, tracks, out_size: tuple[int, int], n_frames: int, how: str = "wan-move",
+                       temperature: float = 220.0, topk: int = 2):
+        """A context manager inside which its pipeline's calls follow point ``tracks`` (a Keypoints), ``how``
+        'wan-move' or 'ati' (Wan's folder: move.py, ati.py); refused for a family that takes none."""
         from .errors import ModelError
-        raise ModelError(f"{self.title} takes no point tracks: tracks steer a Wan-Move model (Wan 2.1 image to "
-                         "video); leave 'tracks' unconnected")
+        raise ModelError(f"{self.title} takes no point tracks: tracks steer a Wan-Move or ATI model (Wan 2.1 "
+                         "image to video); leave 'tracks' unconnected")
 
     def matches_keys(self, keys: list[str]) -> bool:
         """Whether a single file's tensor names are this family's (every fragment of one pattern)."""

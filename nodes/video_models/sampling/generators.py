@@ -223,6 +223,12 @@ class GeneratorNode(Node):
                 "negative_prompt": negative or None}
 
 
+TRACKS_AS = ("wan-move", "ati")
+TRACKS_AS_HELP = ("what the model was trained on, which the file does not say: 'wan-move' (Wan-Move: the start "
+                  "image's latent feature copied along each track, conditional call only) or 'ati' (ATI: the feature "
+                  "splatted around each track with Gaussian weights, both calls)")
+
+
 class ImageToVideo(GeneratorNode):
     """Animate a still with a pretrained model (SVD, Wan I2V, LTX-Video, CogVideoX I2V, HunyuanVideo I2V,
     SkyReels-V2 I2V / DF). Progress per step, latent previews, cancel at the next step; longer clips as
@@ -236,14 +242,20 @@ class ImageToVideo(GeneratorNode):
               In("prompt", "Text", optional=True, help="families that take a prompt (not SVD)"),
               In("last_image", "Image", optional=True, help="Wan: the clip's last frame (first-last frame; a clip's "
                                                            "last frame when a Video is connected)"),
-              In("tracks", "Keypoints", optional=True, help="Wan-Move: point tracks the motion follows (Track "
-                                                            "Keypoints, Pose Estimate...), over the take's frames")) \
+              In("tracks", "Keypoints", optional=True, help="Wan-Move or ATI: point tracks the motion follows "
+                                                            "(Track Keypoints, Pose Estimate, Tracks from "
+                                                            "Coordinates...), over the take's frames ('tracks_as')")) \
         + KEY_INPUTS
     outputs = (Out("video", "Video"),)
     params = (Text("prompt", "", help="families that take a prompt (not SVD)"),
               Text("negative_prompt", ""),) + COMMON + (
               Int("motion", 127, min=1, max=255, help="SVD: motion bucket (more = more motion)"),
-              Float("noise_aug", 0.02, min=0.0, max=1.0, help="SVD: noise added to the still (more = freer)")) + KEY_PARAMS
+              Float("noise_aug", 0.02, min=0.0, max=1.0, help="SVD: noise added to the still (more = freer)"),
+              Choice("tracks_as", "wan-move", choices=TRACKS_AS, help=TRACKS_AS_HELP),
+              Float("ati_temperature", 220.0, min=0.0, max=100000.0, help="ATI: how sharply a track's feature falls "
+                                                                         "off around it (the reference's 220)"),
+              Int("ati_topk", 2, min=1, max=64, help="ATI: the tracks each latent cell mixes (the reference's 2)")) \
+        + KEY_PARAMS
 
     def run(self, ctx, model, image, prompt=None, last_image=None, tracks=None, **keys):
         from ..takes.keyframes import last_frame
@@ -279,14 +291,15 @@ class ImageToVideo(GeneratorNode):
             if last is not None and start + win >= n:  # the window that ends the clip
                 return dict(base, image=to_pil(still), last_image=to_pil(last))
             return dict(base, image=to_pil(still))
-        with self._tracks(ctx, s, tracks, (w, h), n, window):
+        with self._tracks(ctx, s, tracks, (w, h), n, window, p):
             clip = s.generate(n, win, self.overlap, make, fps, image=img, previews=p.previews, size=(w, h),
                               steps=self.steps, blend=self.blend, hold=self.hold)
         return self._made(ctx, clip, w, h)
 
     @staticmethod
-    def _tracks(ctx, s, tracks, size, n: int, win: int):
-        """The family's guidance by point tracks over the take (Wan-Move), or nothing when none are wired."""
+    def _tracks(ctx, s, tracks, size, n: int, win: int, p):
+        """The family's guidance by point tracks over the take (Wan-Move or ATI, ``p.tracks_as``), or nothing
+        when none are wired."""
         if tracks is None:
             return nullcontext()
         if not isinstance(tracks, Keypoints):
@@ -294,7 +307,7 @@ class ImageToVideo(GeneratorNode):
         if n > win or s.one_take:
             raise StudioError(f"point tracks steer one window: {n} frames are made as a long take; set frames to "
                               f"{win} or fewer")
-        return s.fam.tracks_applied(ctx, s.pipe, tracks, size, n)
+        return s.fam.tracks_applied(ctx, s.pipe, tracks, size, n, p.tracks_as, p.ati_temperature, p.ati_topk)
 
 
 class TextToVideo(GeneratorNode):

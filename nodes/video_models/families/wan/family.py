@@ -39,14 +39,16 @@ class Wan(Family):
         from . import parts
         return parts
 
-    def tracks_applied(self, ctx, pipe, tracks, out_size, n_frames):
-        """Wan-Move's latent trajectory guidance (move.py), said on the node."""
+    def tracks_applied(self, ctx, pipe, tracks, out_size, n_frames, how="wan-move", temperature=220.0, topk=2):
+        """Wan-Move's (move.py) or ATI's (ati.py) latent trajectory guidance, said on the node."""
         from ...base.errors import ModelError
         from . import move
         if not move.takes_tracks(pipe):
-            raise ModelError("point tracks steer a Wan-Move model (Wan 2.1 image to video: its denoiser reads the "
-                             "start image's latent beside the noise); this Wan model reads none: give Wan-Move "
-                             "or another Wan I2V model, or leave 'tracks' unconnected")
+            raise ModelError("point tracks steer a Wan-Move or ATI model (Wan 2.1 image to video: its denoiser reads "
+                             "the start image's latent beside the noise); this Wan model reads none: give Wan-Move, "
+                             "ATI or another Wan I2V model, or leave 'tracks' unconnected")
+        if how == "ati":
+            return _ati_applied(ctx, pipe, tracks, out_size, n_frames, temperature, topk)
         got = move.track_cells(tracks.points, tracks.visible, (tracks.width, tracks.height), out_size, n_frames)
         n = got.cells.shape[0]
         ctx.info(f"Wan-Move: {n} track{'s' if n != 1 else ''} carry the start image's latent features over "
@@ -67,6 +69,27 @@ class Wan(Family):
     def folder_experts(self, diffusers, index, path, experts, torch_dtype, info):
         from .wan22 import folder_experts
         return folder_experts(diffusers, index, path, self, experts, torch_dtype, info)
+
+
+def _ati_applied(ctx, pipe, tracks, out_size, n_frames, temperature, topk):
+    """ATI's guidance (ati.py) with what it set aside said on the node."""
+    from . import ati
+    from .move import TEMPORAL
+    got = ati.ati_tracks(tracks.points, tracks.visible, (tracks.width, tracks.height), out_size, n_frames)
+    n = got.pos.shape[1]
+    ctx.info(f"ATI: {n} track{'s' if n != 1 else ''} splat the start image's latent features over "
+             f"{(len(got.pos) - 1) // TEMPORAL + 1} latent frames (temperature {temperature:g}, top {topk})")
+    if got.no_start:
+        ctx.info(f"{got.no_start} track(s) not visible in the first frame carry nothing")
+    if got.past_end:
+        ctx.info(f"the tracks end {tracks.n_frames} frames in: the last {got.past_end} frame(s) of the "
+                 f"{n_frames}-frame take follow no track")
+    if got.not_numbers:
+        ctx.info(f"{got.not_numbers} track position(s) that are not numbers were taken as hidden")
+    if got.outside:
+        ctx.info(f"{got.outside} track position(s) outside the frame weigh only the cells near its edge (as ATI's "
+                 "reference)")
+    return ati.ati_applied(pipe, got, temperature, topk)
 
 
 FAMILY = Wan(

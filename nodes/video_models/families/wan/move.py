@@ -99,41 +99,51 @@ def takes_tracks(pipe) -> bool:
     return int(cfg.in_channels) == 2 * int(cfg.out_channels) + MASK_CHANNELS
 
 
-def _make_hook(cells: np.ndarray, latent_channels: int):
+def _make_hook(edit, latent_channels: int, only: str | None):
     from diffusers.hooks import ModelHook
 
     from ...base.hooks import call_name, call_tracker, hidden_states_of, with_hidden_states
 
-    class _Move(ModelHook):
+    class _Condition(ModelHook):
         _is_stateful = True  # so the pipeline's cache_context('cond' / 'uncond') reaches ``where``
 
         def __init__(self):
             super().__init__()
             self.where = call_tracker()
-            self.edited = 0  # conditional calls given the carried features
+            self.edited = 0  # calls given the edited condition
 
         def reset_state(self, module):
             return module
 
         def new_forward(self, module, *args, **kwargs):
-            if call_name(self.where) == "cond":
+            if only is None or call_name(self.where) == only:
                 import torch
                 x = hidden_states_of(args, kwargs)
-                y0 = latent_channels + MASK_CHANNELS
                 args, kwargs = with_hidden_states(args, kwargs,
-                                                  torch.cat([x[:, :y0], carry_features(x[:, y0:], cells)], dim=1))
+                                                  torch.cat([x[:, :latent_channels], edit(x[:, latent_channels:])], 1))
                 self.edited += 1
             return self.fn_ref.original_forward(*args, **kwargs)
-    return _Move()
+    return _Condition()
 
 
-class wan_move_applied(denoiser_hooks):
-    """The Wan-Move hook on every denoiser of ``pipe`` inside the block (base.hooks: removed however it
-    ends, a cached model left as it was). ``edited``: conditional calls that were given the tracks."""
+class condition_edited(denoiser_hooks):
+    """A hook on every denoiser of ``pipe`` inside the block (base.hooks: removed however it ends, a
+    cached model left as it was) giving the denoiser ``edit(condition)`` in place of the image condition
+    it reads after the latents ([4 mask channels, image latent], Wan I2V's layout); on the calls named
+    ``only`` ('cond') or on every call (None). ``edited``: the calls that were given it."""
 
-    def __init__(self, pipe, cells: np.ndarray):
-        super().__init__(pipe, HOOK, lambda mod: _make_hook(cells, int(mod.config.out_channels)))
+    def __init__(self, pipe, name: str, edit, only: str | None):
+        super().__init__(pipe, name, lambda mod: _make_hook(edit, int(mod.config.out_channels), only))
 
     @property
     def edited(self) -> int:
         return sum(h.edited for h in self.hooks)
+
+
+class wan_move_applied(condition_edited):
+    """The Wan-Move edit on the conditional calls: the image latent's features carried along ``cells``."""
+
+    def __init__(self, pipe, cells: np.ndarray):
+        import torch
+        super().__init__(pipe, HOOK, lambda c: torch.cat([c[:, :MASK_CHANNELS], carry_features(c[:, MASK_CHANNELS:],
+                                                                                            cells)], 1), "cond")
