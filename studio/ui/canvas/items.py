@@ -116,6 +116,7 @@ READABLE_TITLE_PX = 9  # a graph just opened is shown no smaller than titles of 
 PROXY_PX = 28        # NodeGraphQt draws a node narrower than this on screen as a blank box (its default: 70)
 STATUS_PX = 11      # status text under a node: readable at 100 % zoom (issue 15)
 STATUS_LINES = 2    # a skip reason or an error wraps to two lines, then elides (full text in the tooltip)
+STATUS_MAX_W = 270.0  # the status text's widest: within the column a converted workflow's layout gives a node
 WARN_COLOR = QColor(230, 180, 80)
 NOT_RUN_COLOR = QColor(150, 150, 150)
 
@@ -140,7 +141,7 @@ class StatusItem(QGraphicsItem):
         return f
 
     def text_width(self) -> float:
-        return max(180.0, self.parentItem().boundingRect().width() * 1.5)
+        return max(180.0, min(STATUS_MAX_W, self.parentItem().boundingRect().width() * 1.5))
 
     def boundingRect(self):  # noqa: N802 - Qt's name
         w = max(60.0, self.parentItem().boundingRect().width(), self.text_width())
