@@ -10,8 +10,9 @@ import numpy as np
 from studio.core.errors import StudioError
 from studio.core.frame_keys import TrackKey, parse_track_keys
 from studio.core.params import Int, Text
-from studio.core.spec import SOURCE, Node, Out
+from studio.core.spec import CLIP, In, Node, Out
 from studio.core.values import Keypoints
+from studio.engine.clip import as_clip
 
 from .paths import MAX_FRAMES, MAX_POINTS, MAX_TRACKS
 
@@ -56,18 +57,21 @@ class DrawnTracks(Node):
     """Tracks drawn on the frame in the viewer: with this node selected, click on empty ground to add
     a track at the playhead's frame, drag a track's point to key it there, Delete removes that key,
     H hides or shows the track from this frame on. Between keys each point moves in a line. The
-    motion steered by Wan-Move, or paths for Draw Tracks."""
+    motion steered by Wan-Move, or paths for Draw Tracks. Wire the start image into 'plate' to draw
+    on it (and take its size); 'frames' is the tracks' length (the generator's)."""
     id = "motion.drawn_tracks"
     keywords = ("draw path", "click points", "trajectory", "motion path", "spline", "hand drawn tracks")
     title = "Drawn Tracks"
     category = "Motion"
-    timing = SOURCE
+    timing = CLIP
+    inputs = (In("plate", "Video", optional=True, help="the picture (or clip) the tracks are drawn on in the viewer: "
+                                                       "its size is the tracks' frame, over 'width' and 'height'"),)
     outputs = (Out("keypoints", "Keypoints"),)
     params = (Text("tracks", "", help="drawn in the viewer: 'frame: x y, frame: x y' per track (fractions of the "
                                       "frame; 'hidden' after a point hides the track from that key), ';' between "
                                       "tracks, linear between keys"),
               Int("frames", 81, min=1, max=MAX_FRAMES),
-              Int("width", 832, min=16, max=16384, help="the frame the tracks are drawn in (pixels)"),
+              Int("width", 832, min=16, max=16384, help="the frame the tracks are drawn in (pixels), without a plate"),
               Int("height", 480, min=16, max=16384))
 
     @classmethod
@@ -78,8 +82,12 @@ class DrawnTracks(Node):
             return [str(e)]
         return []
 
-    def run(self, ctx):
+    def run(self, ctx, plate=None):
         p = ctx.params
+        w, h, fps = p.width, p.height, 24.0
+        if plate is not None:
+            clip = as_clip(plate)
+            w, h, fps = clip.width, clip.height, clip.fps
         pts, vis = tracks_array(read_tracks(p.tracks, p.frames), p.frames)
-        px = (pts * np.array([p.width, p.height])).astype(np.float32)
-        return Keypoints(px, vis, p.width, p.height)
+        px = (pts * np.array([w, h])).astype(np.float32)
+        return Keypoints(px, vis, w, h, fps)

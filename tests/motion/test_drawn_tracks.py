@@ -82,3 +82,14 @@ def test_the_nodes_text_is_refused_at_validation_naming_the_node(params, words):
     g.add_node("motion.drawn_tracks", params, node_id="drawn")
     with pytest.raises(GraphError, match="drawn.*" + words.replace("(", r"\(")):
         compile_plan(g, targets=None)
+
+
+def test_a_plate_wired_in_gives_the_tracks_its_frame():
+    g = Graph()
+    g.add_node("procedural.noise", {"width": 64, "height": 32, "frames": 2, "fps": 12.0}, node_id="plate")
+    g.add_node("motion.drawn_tracks", {"tracks": "0: 0.5 0.25, 3: 1 1", "frames": 4, "width": 999, "height": 999},
+               node_id="n")
+    g.connect("plate", "video", "n", "plate")
+    k = Executor(frame_caching=False).run(g, targets=["n"], device="cpu").value("n")
+    assert (k.width, k.height, k.fps) == (64, 32, 12.0) and k.points.shape == (4, 1, 2)  # 'frames', not the plate's 2
+    assert np.allclose(k.points[:, 0], [[32, 8], [42.6667, 16], [53.3333, 24], [64, 32]], atol=1e-3)

@@ -163,3 +163,22 @@ def test_a_click_outside_the_frame_adds_nothing(area, qtbot):
     p = _at(view, 1.2, 0.5)
     QTest.mouseClick(view, Qt.LeftButton, Qt.NoModifier, p)
     assert _text(doc, nid) == "" and "outside the frame" in said[-1]
+
+
+def test_in_the_window_the_node_shows_its_plate_and_a_click_on_it_adds_a_track(qtbot, open_window):
+    import os
+    walker = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                          "assets", "media", "walker.mp4")
+    win = open_window()
+    load = win.doc.add_node("io.load_video", (0, 0), {"path": walker})
+    drawn = win.doc.add_node("motion.drawn_tracks", (300, 0), {"frames": 8})
+    win.doc.connect(load, "video", drawn, "plate")
+    win.canvas.select([drawn])
+    area = win.preview
+    qtbot.waitUntil(lambda: area.node_id == drawn and area.stack.image.image is not None, timeout=10000)
+    view = area.stack.image
+    assert view.image_size() == (256, 256) and area.title == "Drawn Tracks · plate: Load Video"
+    QTest.mouseClick(view, Qt.LeftButton, Qt.NoModifier, _at(view, 0.5, 0.4))
+    assert _text(win.doc, drawn) == "0: 0.5 0.4"
+    win.undo_action.trigger()
+    assert win.doc.graph.nodes[drawn].params["tracks"] == ""
