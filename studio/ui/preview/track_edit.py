@@ -50,6 +50,10 @@ class TrackEdit:
         if self.tracks() is None and self.ed.params().get("tracks", "").strip():
             self.ed.message.emit("the tracks replace 'tracks', which could not be read (Undo brings it back)")
         self.ed.set_param("tracks", format_track_keys(tracks), what)
+        frames, frame = self.ed.params().get("frames"), self.ed.current_frame()
+        if isinstance(frames, int) and frame >= frames and "remove" not in what:
+            self.ed.message.emit(f"frame {frame} is past the node's {frames} 'frames' (0 to {frames - 1}): set "
+                                 "'frames' higher, or the run refuses this key")
 
     def _points(self, tracks) -> list[tuple[float, float, bool]]:
         """Every track at the playhead's frame (the dragged one where the drag has it)."""
@@ -128,8 +132,8 @@ class TrackEdit:
         if k < 0:
             tracks.append([(frame, x, y, True)])
             self.selected = len(tracks) - 1
-            self._write(tracks, f"add track {len(tracks)} at frame {frame}")
             self.ed.message.emit(f"track {len(tracks)} added at frame {frame}: {HOW}")
+            self._write(tracks, f"add track {len(tracks)} at frame {frame}")
             return
         if (x, y) == (round(orig[0], 4), round(orig[1], 4)) or k >= len(tracks):
             self.ed.view.update()  # a click on the point: it is selected, nothing moved
