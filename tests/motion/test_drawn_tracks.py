@@ -93,3 +93,17 @@ def test_a_plate_wired_in_gives_the_tracks_its_frame():
     k = Executor(frame_caching=False).run(g, targets=["n"], device="cpu").value("n")
     assert (k.width, k.height, k.fps) == (64, 32, 12.0) and k.points.shape == (4, 1, 2)  # 'frames', not the plate's 2
     assert np.allclose(k.points[:, 0], [[32, 8], [42.6667, 16], [53.3333, 24], [64, 32]], atol=1e-3)
+
+
+def test_draw_tracks_takes_them_and_leaves_a_hidden_track_out():
+    g = Graph()
+    g.add_node("procedural.noise", {"width": 64, "height": 32, "frames": 3, "color_a": "#000000",
+                                    "color_b": "#000000"}, node_id="plate")
+    g.add_node("motion.drawn_tracks", {"tracks": "0: 0.25 0.5; 0: 0.75 0.5 hidden", "frames": 3}, node_id="n")
+    g.add_node("motion.draw_tracks", {"trail": 0}, node_id="draw")
+    g.connect("plate", "video", "n", "plate")
+    g.connect("plate", "video", "draw", "video")
+    g.connect("n", "keypoints", "draw", "keypoints")
+    out = Executor(frame_caching=False).run(g, targets=["draw"], device="cpu").value("draw").frame(1)
+    assert out[16, 16].max() > 0.2  # the shown track's dot at (16, 16) on the black plate
+    assert out[12:21, 44:53].max() == 0  # the hidden one: nothing at (48, 16)
