@@ -182,3 +182,66 @@ def polygon_at(keys: list[tuple[int, Polygon]], i: int) -> Polygon:
     """The polygon at frame ``i``: each point linear between keys, held before the first and after the last."""
     flat = shape_at([(f, tuple(c for xy in pts for c in xy)) for f, pts in keys], i)
     return tuple(zip(flat[0::2], flat[1::2]))
+
+
+TrackKey = tuple[int, float, float, bool]  # frame, x, y (fractions of the frame), visible
+HIDDEN = "hidden"
+
+
+def parse_track_keys(text: str, max_tracks: int | None = None) -> list[list[TrackKey]]:
+    """Drawn Tracks' keys: '0: 0.2 0.3, 24: 0.6 0.3; 0: 0.5 0.5, 12: 0.5 0.7 hidden' -> one list of
+    keys (frame, x, y, visible) per track, each sorted by frame. Tracks are separated by ';' (or a
+    new line), a track's keys by ','; 'hidden' after a key's point hides the track from that key to
+    the next. Points are fractions of the frame from -SHAPE_RANGE to SHAPE_RANGE (nan and inf
+    refused); a frame 0 or more, once a track; at most ``max_tracks`` tracks. Empty text: none."""
+    tracks: list[list[TrackKey]] = []
+    for part in text.replace("\n", ";").split(";"):
+        if not part.strip():
+            continue
+        n = len(tracks) + 1
+        if max_tracks is not None and n > max_tracks:
+            raise StudioError(f"more than {max_tracks} tracks: at most {max_tracks}")
+        keys: dict[int, TrackKey] = {}
+        for item in part.split(","):
+            if not item.strip():
+                continue
+            f, sep, rest = item.partition(":")
+            vals = rest.split()
+            hidden = bool(vals) and vals[-1].lower() == HIDDEN
+            vals = vals[:-1] if hidden else vals
+            try:
+                if not sep or len(vals) != 2:
+                    raise ValueError
+                frame, x, y = int(f), float(vals[0]), float(vals[1])
+            except ValueError:
+                raise StudioError(f"track {n}, key '{item.strip()}' is not 'frame: x y' or 'frame: x y hidden' "
+                                  "(the point as fractions of the frame, e.g. 0: 0.5 0.4)") from None
+            if frame < 0:
+                raise StudioError(f"track {n}, key '{item.strip()}': the frame must be 0 or more")
+            if not all(abs(c) <= SHAPE_RANGE for c in (x, y)):
+                raise StudioError(f"track {n}, key at frame {frame}: the point must be from {-SHAPE_RANGE:g} to "
+                                  f"{SHAPE_RANGE:g} (fractions of the frame; not nan or inf)")
+            if frame in keys:
+                raise StudioError(f"track {n} has two keys at frame {frame}: one key a frame")
+            keys[frame] = (frame, x, y, not hidden)
+        if not keys:
+            raise StudioError(f"track {n} has no keys: give 'frame: x y' (separate tracks with ';', keys with ',')")
+        tracks.append(sorted(keys.values()))
+    return tracks
+
+
+def format_track_keys(tracks: list[list[TrackKey]]) -> str:
+    return "; ".join(", ".join(f"{f}: {x:.4g} {y:.4g}" + ("" if vis else f" {HIDDEN}") for f, x, y, vis in sorted(t))
+                     for t in tracks if t)
+
+
+def track_at(keys: list[TrackKey], i: int) -> tuple[float, float, bool]:
+    """A track at frame ``i``: its point linear between keys, held before the first and after the
+    last; visible as its last key at or before ``i`` says (before the first key: as the first)."""
+    x, y = shape_at([(f, (kx, ky)) for f, kx, ky, _ in keys], i)
+    vis = keys[0][3]
+    for f, _, _, v in keys:
+        if f > i:
+            break
+        vis = v
+    return x, y, vis

@@ -4,7 +4,8 @@ With a Segment node selected, a click on the frame adds a click at the frame und
 (left: keep; Shift+left or right: leave out); clicking a dot again removes it. With Control Mask
 selected (rectangle or ellipse), a drag on empty ground draws the shape at this frame, a drag
 inside the shape moves it; either sets the key of this frame; a polygon is clicked point by point
-and its points dragged (polygon_edit.py). The dots and the shape are drawn over the frame. Each
+and its points dragged (polygon_edit.py). With Drawn Tracks selected, tracks are clicked and
+dragged on the frame (track_edit.py). The dots and the shape are drawn over the frame. Each
 gesture is one edit of the node's parameter through the window's document (one undo step, saved
 with the graph): the preview never imports the document, it is handed it."""
 from __future__ import annotations
@@ -19,8 +20,9 @@ from studio.core.frame_keys import (FramePrompt, format_prompts, format_shape_ke
                                     parse_shape_keys, shape_at)
 
 from .polygon_edit import PolygonEdit
+from .track_edit import TrackEdit
 
-SEGMENT, CONTROL_MASK = "preprocess.segment", "control.mask"
+SEGMENT, CONTROL_MASK, DRAWN_TRACKS = "preprocess.segment", "control.mask", "motion.drawn_tracks"
 NEAR = 8.0  # widget pixels: a click this close to a dot removes it
 
 
@@ -36,6 +38,7 @@ class MaskEditor(QObject):
         self._drag: tuple[str, QPointF, tuple] | None = None  # (create|move, start, shape at start)
         self._live: tuple[float, float, float, float] | None = None  # the shape while dragging
         self.polygon = PolygonEdit(self)  # Control Mask's polygon
+        self.tracks = TrackEdit(self)  # Drawn Tracks' tracks
         view.installEventFilter(self)
         view.overlays.append(self.paint)
 
@@ -49,9 +52,10 @@ class MaskEditor(QObject):
         if doc is not None and self.doc is not doc:
             doc.events.param_changed.connect(self._changed)
         self.doc = doc
-        self.node_id, self.kind = (node_id, kind) if kind in (SEGMENT, CONTROL_MASK) else (None, "")
+        self.node_id, self.kind = (node_id, kind) if kind in (SEGMENT, CONTROL_MASK, DRAWN_TRACKS) else (None, "")
         self._drag = self._live = None
         self.polygon.reset()
+        self.tracks.reset()
         self.view.update()
 
     def _changed(self, *_):
@@ -66,7 +70,9 @@ class MaskEditor(QObject):
     def active(self) -> bool:
         if self.node_id is None or self.view.image is None:
             return False
-        return self.kind == SEGMENT or self.params().get("source") in ("rectangle", "ellipse", "polygon")
+        if self.kind in (SEGMENT, DRAWN_TRACKS):
+            return True
+        return self.params().get("source") in ("rectangle", "ellipse", "polygon")
 
     @property
     def on_polygon(self) -> bool:
@@ -102,6 +108,9 @@ class MaskEditor(QObject):
     # -- gestures -----------------------------------------------------------------------------
     def eventFilter(self, obj, ev):  # noqa: N802 - Qt's name
         t = ev.type()
+        if obj is self.view and self.kind == DRAWN_TRACKS and self.active:
+            middle = t in (QEvent.MouseButtonPress, QEvent.MouseButtonDblClick) and ev.button() == Qt.MiddleButton
+            return not middle and self.tracks.event(ev)  # the middle button still pans
         if obj is not self.view or t not in (QEvent.MouseButtonPress, QEvent.MouseMove, QEvent.MouseButtonRelease,
                                              QEvent.MouseButtonDblClick, QEvent.KeyPress) or not self.active:
             return False
@@ -200,6 +209,9 @@ class MaskEditor(QObject):
             return
         if self.on_polygon:
             self.polygon.paint(p)
+            return
+        if self.kind == DRAWN_TRACKS:
+            self.tracks.paint(p)
             return
         s = self.shape()
         if s is None:
