@@ -170,3 +170,23 @@ def test_lite_variant_recognised_with_its_scales(tmp_path):
     save_file({"module." + k: v.contiguous() for k, v in sd.items()}, str(p))  # raw names with a prefix
     net, name, _ = read_rife(str(p))
     assert name == "4.25 lite" and net.scales == (32.0, 16.0, 8.0, 4.0, 1.0) and net.align() == 128
+
+
+def test_a_graph_renders_through_it_to_a_file(rife_file, tmp_path):
+    """Shapes -> Interpolate Frames (RIFE) x2 -> Save Video, run by the executor: twice the frame
+    rate, 2n-1 frames of the source's size (48x32 padded to 64x64 inside and cropped back)."""
+    from studio.core.graph import Graph
+    from studio.engine.executor import Executor
+    from studio.engine.media import VideoFileClip
+    g = Graph()
+    src = g.add_node("source.shapes", {"frames": 4, "width": 48, "height": 32, "sound": False, "count": 2, "fps": 12.0})
+    node = g.add_node("motion.interpolate_rife", {"model": rife_file, "multiplier": 2})
+    out = str(tmp_path / "x2.mp4")
+    save = g.add_node("io.save_video", {"path": out})
+    g.connect(src.id, "video", node.id, "video")
+    g.connect(node.id, "video", save.id, "video")
+    assert g.validate() == []
+    Executor(frame_caching=False).run(g)
+    v = VideoFileClip(out)
+    assert (len(v), v.width, v.height) == (7, 48, 32)
+    assert abs(v.fps - 24.0) < 1e-6
