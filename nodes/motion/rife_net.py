@@ -183,7 +183,7 @@ def variant_of(sd: dict, path: str = "") -> tuple[str, tuple, tuple]:
                             f"'blocks.0..4'; {_seen(sd)}). FILM and older RIFE files are not read yet")
     if head.shape[1] != HEAD_CH or widths not in VARIANTS:
         known = "; ".join(f"{v[0]}: {k}" for k, v in VARIANTS.items())
-        raise RifeFileError(f"{where}: a RIFE IFNet with a {head.shape[1]}-channel head and block widths {widths}, "
+        raise RifeFileError(f"{where}: a RIFE IFNet whose head gives {head.shape[1]} channels, block widths {widths}, "
                             f"not a variant Studio knows (a 4-channel head and {known})")
     name, scales = VARIANTS[widths]
     return name, widths, scales

@@ -190,3 +190,16 @@ def test_a_graph_renders_through_it_to_a_file(rife_file, tmp_path):
     v = VideoFileClip(out)
     assert (len(v), v.width, v.height) == (7, 48, 32)
     assert abs(v.fps - 24.0) < 1e-6
+
+
+def test_heavy_variant_recognised_and_fp16_on_the_cpu_refused(rife_file):
+    from nodes.motion.rife_net import variant_of
+    sd = {"encode.cnn3.weight": torch.zeros(16, 4, 4, 4)}
+    for i, c in enumerate((384, 256, 192, 128, 64)):
+        sd[f"block{i}.conv0.1.0.weight"] = torch.zeros(c, 1, 1, 1)  # only the widths are read to tell the variant
+    assert variant_of(sd)[0] == "4.25 / 4.26 heavy"
+    sd["encode.cnn3.weight"] = torch.zeros(16, 8, 4, 4)  # 4.22's 8-channel head
+    with pytest.raises(RifeFileError, match=r"a RIFE IFNet whose head gives 8 channels"):
+        variant_of(sd)
+    with pytest.raises(RifeFileError, match=r"Interpolate Frames \(RIFE\): precision fp16 runs on a GPU only"):
+        run_node(InterpolateFramesRife, {"model": rife_file, "precision": "fp16"}, video=_smooth_clip(2))
