@@ -28,7 +28,8 @@ KIND_OF_FOLDER = {
 # ComfyUI's other folders of models: none of them is a model Studio loads (skipped, with a note)
 OTHER_FOLDERS = ("upscale_models", "embeddings", "controlnet", "t2i_adapter", "style_models", "gligen",
                  "hypernetworks", "photomaker", "vae_approx", "configs", "audio_encoders", "model_patches",
-                 "classifiers", "latent_upscale_models", "sams", "ultralytics", "insightface", "facerestore_models")
+                 "classifiers", "latent_upscale_models", "sams", "ultralytics", "insightface", "facerestore_models",
+                 "frame_interpolation")
 
 
 @dataclass(frozen=True)

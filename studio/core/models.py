@@ -120,6 +120,9 @@ def _as_roots(dirs) -> list[Root]:
     return [d if isinstance(d, Root) else Root(os.path.abspath(d)) for d in dirs]
 
 
+BY_NAME = (("upscale_models", "Upscale Video"), ("frame_interpolation", "Interpolate Frames (RIFE)"))
+
+
 def scan(dirs: list | None = None, max_depth: int = 4, notes: list[str] | None = None) -> list[FoundModel]:
     """Diffusers folders and single .safetensors/.gguf files under the model folders (``dirs``:
     folders or :class:`Root` s; not inside a diffusers folder's components). Missing folders are
@@ -145,9 +148,10 @@ def scan(dirs: list | None = None, max_depth: int = 4, notes: list[str] | None =
                 continue
             if depth == 0 and any(d in KIND_OF_FOLDER for d in subdirs):  # a ComfyUI models folder
                 other = sorted(d for d in subdirs if d in OTHER_FOLDERS)
-                if "upscale_models" in other and notes is not None:  # nodes/finishing reads them by name
-                    notes.append(f"{root}: ComfyUI's upscale_models not read here (Upscale Video takes its files by name)")
-                other = [d for d in other if d != "upscale_models"]
+                for d, node in BY_NAME:  # folders whose files a node reads by name
+                    if d in other and notes is not None:
+                        notes.append(f"{root}: ComfyUI's {d} not read here ({node} takes its files by name)")
+                other = [d for d in other if d not in dict(BY_NAME)]
                 if other and notes is not None:
                     notes.append(f"{root}: ComfyUI's {', '.join(other)} not read (not models Studio loads)")
                 subdirs[:] = [d for d in subdirs if d not in OTHER_FOLDERS]

@@ -167,6 +167,29 @@ def test_the_gan_upscaler_becomes_load_upscale_save_with_its_file():
     assert not any("UpscaleModelLoader" in line or "ImageUpscaleWithModel" in line for line in conv.log), conv.log
 
 
+def test_frame_interpolation_with_a_rife_file_keeps_its_file_and_multiplier():
+    """ComfyUI's frame interpolation template (FrameInterpolationModelLoader + FrameInterpolate in a
+    subgraph) with a RIFE file chosen: Load Video -> Interpolate Frames (RIFE) with that file and the
+    multiplier -> Save Video; nothing said about FILM."""
+    with open(os.path.join(TEMPLATES, "utility_video_frame_interpolation.json"), encoding="utf-8") as f:
+        doc = json.load(f)
+    for sg in doc["definitions"]["subgraphs"]:
+        for n in sg["nodes"]:
+            if n["type"] == "FrameInterpolationModelLoader":
+                n["widgets_values"] = ["rife_v4.25_lite.safetensors"]
+            if n["type"] == "PrimitiveInt":
+                n["widgets_values"] = [4, "fixed"]
+    conv = convert(doc, "utility_video_frame_interpolation")
+    assert conv.graph.validate() == []
+    types = {nid: n.type_id for nid, n in conv.graph.nodes.items()}
+    assert sorted(types.values()) == ["io.load_video", "io.save_video", "motion.interpolate_rife"]
+    rife = next(n for n in conv.graph.nodes.values() if n.type_id == "motion.interpolate_rife")
+    assert (rife.params["model"], rife.params["multiplier"]) == ("rife_v4.25_lite.safetensors", 4)
+    wires = {(types[l.src], types[l.dst]) for l in conv.graph.links}
+    assert wires == {("io.load_video", "motion.interpolate_rife"), ("motion.interpolate_rife", "io.save_video")}
+    assert "FILM" not in "\n".join(n["text"] for n in conv.graph.ui["notes"][:1])
+
+
 def test_the_table_covers_the_package():
     """A template added to the package (or renamed) is named here, to be given its row."""
     missing = [n for n in _names() if n not in TASKS and n not in NOTHING]

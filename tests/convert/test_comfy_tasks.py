@@ -208,7 +208,7 @@ def test_cli_convert_prints_the_sentence(tmp_path, capsys):
     ("utility_depth_anything3_video_depth_estimation", ["io.load_video", "preprocess.depth", "io.save_video"]),
     ("utility_sdpose_ood_video_to_pose_map", ["io.load_video", "preprocess.detect_people", "preprocess.pose_estimate",
                                               "preprocess.draw_pose", "io.save_video"]),
-    ("utility_video_frame_interpolation", ["io.load_video", "motion.interpolate", "io.save_video"])])
+    ("utility_video_frame_interpolation", ["io.load_video", "motion.interpolate_rife", "io.save_video"])])
 def test_video_utilities_become_studios_nodes(name, chain):
     conv = convert(_doc(name), name)
     g = conv.graph
@@ -231,7 +231,9 @@ def test_video_utilities_become_studios_nodes(name, chain):
         assert next(n for n in g.nodes.values() if n.type_id == "preprocess.segment").params["phrase"] == "unicorn"
         assert "sam3.1_multiplex_fp16.safetensors" in text
     if name == "utility_video_frame_interpolation":
-        assert next(n for n in g.nodes.values() if n.type_id == "motion.interpolate").params["factor"] == 2.0
+        rife = next(n for n in g.nodes.values() if n.type_id == "motion.interpolate_rife")
+        assert (rife.params["multiplier"], rife.params["model"]) == (2, "rife_v4.26.safetensors")
+        assert "FILM ('film_net_fp16.safetensors') is not read yet" in text  # the template's FILM, said
 
 
 def test_steps_between_a_file_and_an_input_become_studios_nodes():

@@ -43,6 +43,7 @@ def test_comfyui_folder_listed_by_family_variant_kind_and_dtype(comfy):
     (m / "diffusion_models" / "old.ckpt").write_text("pickle")
     L.write(str(m / "loras" / "odd.safetensors"), {"foo.bar": (3, 4), "baz": (1,)})
     L.write(str(m / "upscale_models" / "4x.safetensors"), {"conv.weight": (3, 3)})  # not a model Studio loads
+    L.write(str(m / "frame_interpolation" / "rife_v4.26.safetensors"), {"encode.cnn0.weight": (16, 3, 3, 3)})
     notes: list[str] = []
     got = by_name(catalog.list_models(m=H100, notes=notes))
     want = {  # file: (kind, family, variant, dtype)
@@ -68,6 +69,8 @@ def test_comfyui_folder_listed_by_family_variant_kind_and_dtype(comfy):
     assert any("stuck.safetensors" in n and "not a regular file" in n for n in notes)
     assert any("old.ckpt" in n and "pickle" in n for n in notes)
     assert "4x.safetensors" not in got and any("upscale_models not read" in n for n in notes)
+    assert "rife_v4.26.safetensors" not in got and any("frame_interpolation not read here (Interpolate Frames (RIFE)"
+                                                       in n for n in notes)
 
 
 @pytest.mark.parametrize("shapes,name,variant", [
