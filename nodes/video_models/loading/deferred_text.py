@@ -1,6 +1,6 @@
 """The text encoder loaded only when a prompt needs it (issue 60 item 2): a diffusers folder of a
-pipeline whose prompts are cached and whose call needs no encoder then (base/prompt_recipes.py), its
-text encoder given as a part file beside a base folder, or a Wan model given as ComfyUI's files (the
+pipeline whose prompts are cached and whose call needs no encoder then (base/prompt_recipes.py; its
+second text encoder too, HunyuanVideo's and Kandinsky 5's CLIP), its text encoder given as a part file beside a base folder, or a Wan model given as ComfyUI's files (the
 umt5_xxl file), is loaded without its text encoder while the prompt-embedding cache is on
 (sampling/prompt_cache.py); the first prompt that is not in the cache loads it
 (VideoModelRef.load_text_encoder), so a run whose prompts are all cached never reads the
@@ -12,6 +12,7 @@ import os
 from typing import Any, Callable
 
 DEFAULT_GB = 2.0
+ENCODERS = ("text_encoder", "text_encoder_2")  # the components a cached prompt needs none of
 EAGER_MEMORY = ("block_offload", "fp8", "fp8+block_offload")  # they change every part's weights at load
 
 
@@ -24,13 +25,20 @@ def cache_gb() -> float:
 
 
 class Waiting:
-    """The text encoder's loader; ``nbytes``: its files' size (the memory plan counts it as loaded)."""
+    """The text encoders' loaders by component name ('text_encoder', and 'text_encoder_2' for a
+    pipeline with two: HunyuanVideo, Kandinsky 5); ``nbytes``: their files' size (the memory plan
+    counts them as loaded)."""
 
-    def __init__(self, load: Callable[[], Any], nbytes: int):
-        self.load, self.nbytes = load, nbytes
+    def __init__(self, loaders: dict[str, Callable[[], Any]], nbytes: int):
+        self.loaders, self.nbytes = dict(loaders), nbytes
 
-    def __call__(self):
-        return self.load()
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(self.loaders)
+
+    def components(self) -> dict[str, Any]:
+        """Each waiting encoder, loaded now."""
+        return {n: load() for n, load in self.loaders.items()}
 
 
 def can_wait(index: dict) -> bool:
@@ -57,28 +65,39 @@ def defer_part(index: dict, part, torch_dtype, kwargs: dict) -> Waiting | None:
     def load():
         from ..files.parts import load_part
         return load_part(part, torch_dtype)
-    return Waiting(load, os.path.getsize(part.wf.path))
+    return Waiting({"text_encoder": load}, os.path.getsize(part.wf.path))
 
 
 def defer(index: dict, path: str, parts: dict, torch_dtype, kwargs: dict) -> Waiting | None:
-    """When the text encoder of this folder can wait (a cached pipeline, its text_encoder/ a
-    transformers model of the folder, not a part file, the cache on): ``kwargs`` get
-    ``text_encoder=None`` and the loader is returned; else None."""
-    entry = index.get("text_encoder")
-    if (not can_wait(index) or parts.get("text_encoder")
-            or not (isinstance(entry, list) and len(entry) == 2 and entry[0] == "transformers")
-            or not os.path.isdir(os.path.join(path, "text_encoder"))):
+    """When the text encoders of this folder can wait (a cached pipeline, the cache on): each of
+    text_encoder/ and text_encoder_2/ that is a transformers model of the folder, not a part file,
+    gets ``None`` in ``kwargs`` and a loader in the returned Waiting; None when text_encoder cannot
+    wait (then none does)."""
+    if not can_wait(index) or parts.get("text_encoder") or not _of_folder(index, path, "text_encoder"):
         return None
-    cls_name = str(entry[1])
-    kwargs["text_encoder"] = None
+    names = [n for n in ENCODERS if not parts.get(n) and _of_folder(index, path, n)]
+    loaders, size = {}, 0
+    for name in names:
+        kwargs[name] = None
+        loaders[name] = _folder_loader(os.path.join(path, name), str(index[name][1]), torch_dtype)
+        folder = os.path.join(path, name)
+        size += sum(os.path.getsize(os.path.join(folder, f)) for f in os.listdir(folder)
+                    if f.endswith((".safetensors", ".bin")) and os.path.isfile(os.path.join(folder, f)))
+    return Waiting(loaders, size)
 
+
+def _of_folder(index: dict, path: str, name: str) -> bool:
+    """The folder's ``name`` component is a transformers model in its own subfolder."""
+    entry = index.get(name)
+    return (isinstance(entry, list) and len(entry) == 2 and entry[0] == "transformers"
+            and os.path.isdir(os.path.join(path, name)))
+
+
+def _folder_loader(folder: str, cls_name: str, torch_dtype) -> Callable[[], Any]:
     def load():
         import transformers
         cls = getattr(transformers, cls_name, None)
         if cls is None:
-            raise OSError(f"transformers has no {cls_name} (the folder's text encoder)")
-        return cls.from_pretrained(os.path.join(path, "text_encoder"), torch_dtype=torch_dtype, local_files_only=True)
-    folder = os.path.join(path, "text_encoder")
-    size = sum(os.path.getsize(os.path.join(folder, f)) for f in os.listdir(folder)
-               if f.endswith((".safetensors", ".bin")) and os.path.isfile(os.path.join(folder, f)))
-    return Waiting(load, size)
+            raise OSError(f"transformers has no {cls_name} (the folder's {os.path.basename(folder)})")
+        return cls.from_pretrained(folder, torch_dtype=torch_dtype, local_files_only=True)
+    return load

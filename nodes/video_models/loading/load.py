@@ -156,16 +156,17 @@ class VideoModelRef(ModelRef):
         return replace(self, loras=self.loras + (LoRAUse(path, float(strength), expert),))
 
     def load_text_encoder(self) -> bool:
-        """Load the text encoder that waited for a prompt not in the cache (deferred_text.py) into
+        """Load the text encoder(s) that waited for a prompt not in the cache (deferred_text.py) into
         every task pipeline; False when none waited."""
         load, self.shared.text_loader = self.shared.text_loader, None
         if load is None or self.shared.released:
             return False
-        te = load()
+        encoders = load.components()  # the text encoder, and a second one that waited with it
         if not self.offload and getattr(self.device, "type", str(self.device)) != "cpu":
-            te.to(self.device)
+            for te in encoders.values():
+                te.to(self.device)
         for p in {id(x): x for x in [self.module, *self.shared.pipes.values()]}.values():
-            p.register_modules(text_encoder=te)
+            p.register_modules(**encoders)
         hooked = self.shared.hooked
         if self.offload and hooked in self.shared.pipes:  # hooked again, with the encoder, by pipeline()
             self.shared.pipes[hooked].remove_all_hooks()
@@ -199,7 +200,8 @@ class VideoModelRef(ModelRef):
             pipe = base
         else:
             fam.refuse_pipeline(task, base.components, base.config, self.path)  # in the family's words
-            waiting = {"text_encoder"} if not text and self.shared.text_loader is not None else set()  # cached prompts
+            later = self.shared.text_loader
+            waiting = set(later.names) if not text and later is not None else set()  # cached prompts
             missing = [n for n in _required_components(cls) if base.components.get(n) is None and n not in waiting]
             if missing:
                 raise ModelError(f"model '{self.path}' has no {', '.join(missing)} component, which "
@@ -348,7 +350,7 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
     waiting = later.nbytes if later is not None else 0  # counted as loaded: it may be, at the first new prompt
     memory, why = settle_memory(pipe, fam, variant, memory, device, torch_dtype, warn, planned, waiting)
     if later is not None and memory in EAGER_MEMORY:
-        pipe.register_modules(text_encoder=later())
+        pipe.register_modules(**later.components())
         later = None
     done: list[str] = []
     try:
