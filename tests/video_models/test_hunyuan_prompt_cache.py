@@ -68,3 +68,38 @@ def test_its_entry_holds_the_prompts_states_mask_and_pooled_output_and_no_negati
     assert not [n for n in names if n.startswith("negative_")]
     assert shapes["prompt_embeds"][:2] == (1, 256) and shapes["prompt_attention_mask"] == (1, 256)
     assert shapes["pooled_prompt_embeds"] == (1, 8)  # the tiny CLIP's width
+
+
+def test_another_clip_file_or_a_damaged_entry_is_a_miss_encoded_again(hunyuan_dir, tmp_path, monkeypatch):
+    """The entry's key holds both encoders' files (CLIP's pooled output is in it): CLIP's file changed
+    is a miss; a damaged entry is a miss, said, removed and encoded again into the same frames."""
+    import glob
+    import os
+    import shutil
+
+    from transformers import LlamaModel
+
+    from .prompt_cache_check import NOT_LOADED, counted_loads
+    folder = str(tmp_path / "hunyuan")
+    shutil.copytree(hunyuan_dir, folder)
+    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("STUDIO_PROMPT_CACHE_GB", "1")
+    loaded = counted_loads(monkeypatch, LlamaModel)
+    render = _render(folder, guidance=6.0)
+    first, _ = render(3)
+    clip = [f for f in glob.glob(os.path.join(folder, "text_encoder_2", "*")) if f.endswith(".safetensors")][0]
+    os.utime(clip, ns=(1, 1))  # another file: its identity differs
+    loaded.clear()
+    again, said = render(3)
+    assert loaded == ["LlamaModel"] and NOT_LOADED not in said and np.array_equal(again, first)
+    entries = sorted(glob.glob(str(tmp_path / "cache" / "**" / "*.safetensors"), recursive=True), key=os.path.getmtime)
+    assert len(entries) == 2
+    with open(entries[-1], "r+b") as f:  # the newest: this file's
+        f.seek(os.path.getsize(entries[-1]) - 5)
+        f.write(b"\x00\x01\x02\x03\x04")
+    loaded.clear()
+    again, said = render(3)
+    assert loaded == ["LlamaModel"] and any("encoded again" in m for m in said) and np.array_equal(again, first)
+    loaded.clear()
+    again, said = render(3)  # rewritten, whole again
+    assert loaded == [] and NOT_LOADED in said and np.array_equal(again, first)
