@@ -39,6 +39,8 @@ def test_the_denoiser_vae_and_text_encoder_files_sample_the_folders_frames_exact
     one = load_video_model(files["denoiser"], base=folder, device=CPU, dtype_name="fp32", info=said.append,
                            parts={"vae": files["vae"], "text_encoder": files["text_encoder"]})
     ref = load_video_model(folder, base=None, device=CPU, dtype_name="fp32")
+    for r in (one, ref):  # the encoders that wait on disk while the prompt cache is on
+        r.load_text_encoder()
     for name in ("transformer", "vae", "text_encoder"):
         got, held = getattr(one.module, name).state_dict(), getattr(ref.module, name).state_dict()
         assert set(got) == set(held) and all(torch.equal(got[k], held[k]) for k in held), name
@@ -130,6 +132,8 @@ def test_comfyuis_four_files_alone_sample_the_folders_frames_exactly(hy15, tmp_p
     one = load_video_model(files["denoiser"], base=None, device=CPU, dtype_name="fp32", info=said.append,
                            parts=_parts(files, text_encoder=str(te / "qwen_2.5_vl_7b_tiny.safetensors")))
     ref = load_video_model(folder, base=None, device=CPU, dtype_name="fp32")
+    for r in (one, ref):  # the encoders that wait on disk while the prompt cache is on
+        r.load_text_encoder()
     for name in ("transformer", "vae", "text_encoder", "text_encoder_2"):
         got, held = getattr(one.module, name).state_dict(), getattr(ref.module, name).state_dict()
         assert set(got) == set(held) and all(torch.equal(got[k], held[k]) for k in held), name
@@ -186,6 +190,7 @@ def test_comfyuis_scaled_fp8_qwen_file_is_read_in_8_bits(hy15, tmp_path):
     said = []
     one = load_video_model(files["denoiser"], base=folder, device=CPU, dtype_name="fp32", info=said.append,
                            parts={"text_encoder": f})
+    one.load_text_encoder()  # the encoders that wait on disk while the prompt cache is on
     assert any("qwen_2.5_vl_tiny_fp8_scaled.safetensors: Qwen2.5" in s and "fp8 e4m3 (scaled)" in s for s in said), said
     assert one.module.text_encoder.layers[0].self_attn.q_proj.weight.dtype == torch.float8_e4m3fn
     ref = load_video_model(folder, base=None, device=CPU, dtype_name="fp32")

@@ -5,12 +5,12 @@ prompt (only the seed changed) never runs the text encoder.
 One entry per key, written and checked by studio.engine.disk_cache / disk_entry (no second format:
 a safetensors file carrying its salted key, the CRC-32 of its header and of each array, regular files
 only, bounded by bytes with the least recently used entries evicted, only the cache's own files
-touched). The key: the text encoder file's identity (path, size, modification time of each of its
-files), the prompt, the negative prompt and the encoder settings (family, pipeline, max length,
+touched). The key: the text encoders' files (path, size, modification time of each; a second
+text encoder's too), the prompt, the negative prompt and the encoder settings (family, pipeline, max length,
 dtype, whether the negative is encoded). An entry that does not prove itself, or is another key's, is
 a miss: removed, said once, and the prompt is encoded again. Never a wrong prompt. While the cache
-is on, Load Video Model leaves the text encoder of a pipeline whose call needs none for cached prompts
-on disk until a prompt needs it (loading/deferred_text.py): a run whose prompts are all cached never
+is on, Load Video Model leaves the text encoder(s) of a pipeline whose call needs none for cached
+prompts on disk until a prompt needs them (loading/deferred_text.py): a run whose prompts are all cached never
 loads it. The entry a run's check found whole (``all_cached``) is handed to its call (``text_kwargs``),
 not read and checked a second time.
 
