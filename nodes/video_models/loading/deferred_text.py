@@ -61,29 +61,38 @@ def defer_part(index: dict, part, torch_dtype, kwargs: dict) -> Waiting | None:
     if part is None or not can_wait(index):
         return None
     kwargs["text_encoder"] = None
+    return Waiting({"text_encoder": _part_loader(part, torch_dtype)}, os.path.getsize(part.wf.path))
 
+
+def defer(index: dict, path: str, checked: dict, torch_dtype, kwargs: dict) -> Waiting | None:
+    """When the text encoders of this folder can wait (a cached pipeline, the cache on): each of
+    text_encoder and text_encoder_2, given as a part file (``checked``: files.parts.Part by component)
+    or else a transformers model in the folder's own subfolder, gets ``None`` in ``kwargs`` and a loader
+    in the returned Waiting; None when the text encoder is neither (then none waits)."""
+    if not can_wait(index):
+        return None
+    loaders, size = {}, 0
+    for name in ENCODERS:
+        part = checked.get(name)
+        if part is not None:
+            loaders[name] = _part_loader(part, torch_dtype)
+            size += os.path.getsize(part.wf.path)
+        elif _of_folder(index, path, name):
+            folder = os.path.join(path, name)
+            loaders[name] = _folder_loader(folder, str(index[name][1]), torch_dtype)
+            size += sum(os.path.getsize(os.path.join(folder, f)) for f in os.listdir(folder)
+                        if f.endswith((".safetensors", ".bin")) and os.path.isfile(os.path.join(folder, f)))
+        elif name == "text_encoder":
+            return None
+    kwargs.update({name: None for name in loaders})
+    return Waiting(loaders, size)
+
+
+def _part_loader(part, torch_dtype) -> Callable[[], Any]:
     def load():
         from ..files.parts import load_part
         return load_part(part, torch_dtype)
-    return Waiting({"text_encoder": load}, os.path.getsize(part.wf.path))
-
-
-def defer(index: dict, path: str, parts: dict, torch_dtype, kwargs: dict) -> Waiting | None:
-    """When the text encoders of this folder can wait (a cached pipeline, the cache on): each of
-    text_encoder/ and text_encoder_2/ that is a transformers model of the folder, not a part file,
-    gets ``None`` in ``kwargs`` and a loader in the returned Waiting; None when text_encoder cannot
-    wait (then none does)."""
-    if not can_wait(index) or parts.get("text_encoder") or not _of_folder(index, path, "text_encoder"):
-        return None
-    names = [n for n in ENCODERS if not parts.get(n) and _of_folder(index, path, n)]
-    loaders, size = {}, 0
-    for name in names:
-        kwargs[name] = None
-        loaders[name] = _folder_loader(os.path.join(path, name), str(index[name][1]), torch_dtype)
-        folder = os.path.join(path, name)
-        size += sum(os.path.getsize(os.path.join(folder, f)) for f in os.listdir(folder)
-                    if f.endswith((".safetensors", ".bin")) and os.path.isfile(os.path.join(folder, f)))
-    return Waiting(loaders, size)
+    return load
 
 
 def _of_folder(index: dict, path: str, name: str) -> bool:

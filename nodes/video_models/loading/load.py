@@ -401,12 +401,11 @@ def _from_folder(diffusers, path: str, index: dict, files: list[str], fam: Famil
     if experts:
         kwargs.update(fam.folder_experts(diffusers, index, path, experts, torch_dtype, info))
         weights = f"{weights}; {experts.short}"
-    from .deferred_text import can_wait, defer, defer_part
-    te_part = checked.get("text_encoder") if can_wait(index) else None  # ComfyUI's umt5 file waits on disk too
+    from .deferred_text import defer
+    later = defer(index, path, checked, torch_dtype, kwargs)  # text encoders, a part file or the folder's, wait
     if checked:
         from ..files.parts import part_components
-        kwargs.update(part_components(checked, path, torch_dtype, info, waiting=("text_encoder",) if te_part else ()))
-    later = defer_part(index, te_part, torch_dtype, kwargs) or defer(index, path, parts, torch_dtype, kwargs)
+        kwargs.update(part_components(checked, path, torch_dtype, info, waiting=later.names if later else ()))
     try:
         pipe = cls.from_pretrained(path, dtype=torch_dtype, use_safetensors=True, local_files_only=True,
                                    **kwargs)
