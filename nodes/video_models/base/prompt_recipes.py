@@ -78,11 +78,6 @@ def each(pipeline: str) -> Each | None:
     return next((e for prefix, e in EACH_BY_PREFIX if str(pipeline).startswith(prefix)), None)
 
 
-def encodes_each(pipeline: str) -> bool:
-    """Its encode_prompt takes one prompt at a time: the negative encoded apart."""
-    return each(pipeline) is not None
-
-
 def encoder_can_wait(pipeline: str) -> bool:
     """Whether the text encoder of a pipeline whose prompts are cached may stay on disk."""
     return returns(pipeline) is not None and not str(pipeline).startswith(KEEP_ENCODER)

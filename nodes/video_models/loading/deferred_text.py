@@ -1,6 +1,7 @@
 """The text encoder loaded only when a prompt needs it (issue 60 item 2): a diffusers folder of a
 pipeline whose prompts are cached and whose call needs no encoder then (base/prompt_recipes.py; its
-second text encoder too, HunyuanVideo's and Kandinsky 5's CLIP), its text encoder given as a part file beside a base folder, or a Wan model given as ComfyUI's files (the
+second text encoder too, HunyuanVideo's and Kandinsky 5's CLIP, HunyuanVideo 1.5's byT5), each given
+as a part file beside a base folder or the folder's own, or a Wan model given as ComfyUI's files (the
 umt5_xxl file), is loaded without its text encoder while the prompt-embedding cache is on
 (sampling/prompt_cache.py); the first prompt that is not in the cache loads it
 (VideoModelRef.load_text_encoder), so a run whose prompts are all cached never reads the
