@@ -108,15 +108,16 @@ def test_image_to_video_makes_the_nodes_size_from_hunyuan15s_buckets(tmp_path):
 def test_a_cached_prompt_loads_no_qwen_and_makes_the_same_frames(hy15, tmp_path, monkeypatch, guidance):
     """The prompt-embedding cache (issue 60) for HunyuanVideo 1.5: both encoders' states and masks,
     prompt and negative encoded one by one as its call does; the second render with only the seed
-    changed loads no Qwen2.5-VL and makes the frames of a render with the cache off, with guidance and
-    without (its guider decides whether the negative is used)."""
+    changed loads no Qwen2.5-VL and no byT5 (both waited on disk) and makes the frames of a render with
+    the cache off, with guidance and without (its guider decides whether the negative is used)."""
     import numpy as np
-    from transformers import Qwen2_5_VLTextModel
+    from transformers import Qwen2_5_VLTextModel, T5EncoderModel
 
     from studio.engine.executor import Executor
 
     from .prompt_cache_check import NOT_LOADED, counted_loads, off_then_cached
     loaded = counted_loads(monkeypatch, Qwen2_5_VLTextModel)
+    loaded_2 = counted_loads(monkeypatch, T5EncoderModel)
 
     def render(seed):
         g = tp.t2v_graph("a red fox", frames=5, size=32, model=hy15[0])
@@ -126,6 +127,7 @@ def test_a_cached_prompt_loads_no_qwen_and_makes_the_same_frames(hy15, tmp_path,
         clip = Executor().run(g, targets=["gen"], device="cpu", use_cache=False,
                               on_event=lambda e: said.append(getattr(e, "text", ""))).value("gen")
         return clip.frames, said
-    plain, _first, (second, said) = off_then_cached(monkeypatch, tmp_path, render, (loaded,))
-    assert loaded == [] and NOT_LOADED in said
+    plain, first, (second, said) = off_then_cached(monkeypatch, tmp_path, render, (loaded, loaded_2))
+    assert first[-1] == (["Qwen2_5_VLTextModel"], ["T5EncoderModel"])  # encoded with the cache on: both loaded
+    assert loaded == [] and loaded_2 == [] and NOT_LOADED in said
     assert np.array_equal(second, plain)

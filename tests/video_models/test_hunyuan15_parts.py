@@ -39,6 +39,8 @@ def test_the_denoiser_vae_and_text_encoder_files_sample_the_folders_frames_exact
     one = load_video_model(files["denoiser"], base=folder, device=CPU, dtype_name="fp32", info=said.append,
                            parts={"vae": files["vae"], "text_encoder": files["text_encoder"]})
     ref = load_video_model(folder, base=None, device=CPU, dtype_name="fp32")
+    for r in (one, ref):  # the encoders that wait on disk while the prompt cache is on
+        r.load_text_encoder()
     for name in ("transformer", "vae", "text_encoder"):
         got, held = getattr(one.module, name).state_dict(), getattr(ref.module, name).state_dict()
         assert set(got) == set(held) and all(torch.equal(got[k], held[k]) for k in held), name
@@ -130,6 +132,8 @@ def test_comfyuis_four_files_alone_sample_the_folders_frames_exactly(hy15, tmp_p
     one = load_video_model(files["denoiser"], base=None, device=CPU, dtype_name="fp32", info=said.append,
                            parts=_parts(files, text_encoder=str(te / "qwen_2.5_vl_7b_tiny.safetensors")))
     ref = load_video_model(folder, base=None, device=CPU, dtype_name="fp32")
+    for r in (one, ref):  # the encoders that wait on disk while the prompt cache is on
+        r.load_text_encoder()
     for name in ("transformer", "vae", "text_encoder", "text_encoder_2"):
         got, held = getattr(one.module, name).state_dict(), getattr(ref.module, name).state_dict()
         assert set(got) == set(held) and all(torch.equal(got[k], held[k]) for k in held), name
@@ -186,6 +190,7 @@ def test_comfyuis_scaled_fp8_qwen_file_is_read_in_8_bits(hy15, tmp_path):
     said = []
     one = load_video_model(files["denoiser"], base=folder, device=CPU, dtype_name="fp32", info=said.append,
                            parts={"text_encoder": f})
+    one.load_text_encoder()  # the encoders that wait on disk while the prompt cache is on
     assert any("qwen_2.5_vl_tiny_fp8_scaled.safetensors: Qwen2.5" in s and "fp8 e4m3 (scaled)" in s for s in said), said
     assert one.module.text_encoder.layers[0].self_attn.q_proj.weight.dtype == torch.float8_e4m3fn
     ref = load_video_model(folder, base=None, device=CPU, dtype_name="fp32")
@@ -217,3 +222,23 @@ def test_an_fp8_denoiser_in_tencents_names_is_kept_in_8_bits(hy15, tmp_path):
     db = tf.psnr(want, got)
     print(f"fp8 e4m3 HunyuanVideo 1.5 denoiser: {db:.1f} dB against the fp32 folder's frames")
     assert not torch.equal(want, got) and db >= 40
+
+
+@pytest.mark.parametrize("given", [("text_encoder",), ("text_encoder", "text_encoder_2")])
+def test_with_the_prompt_cache_on_both_text_encoders_wait_given_as_files_or_the_folders(hy15, monkeypatch, given):
+    """Issue 60: a cached prompt loads no text encoder, whether Qwen and byT5 come as ComfyUI's files or
+    from the base folder: both wait on disk, and load, when a prompt needs them, the weights the folder
+    holds."""
+    folder, files = hy15
+    monkeypatch.setenv("STUDIO_PROMPT_CACHE_GB", "1")
+    one = load_video_model(files["denoiser"], base=folder, device=CPU, dtype_name="fp32",
+                           parts={c: files[c] for c in given})
+    assert one.shared.text_loader.names == ("text_encoder", "text_encoder_2")
+    assert one.module.text_encoder is None and one.module.text_encoder_2 is None
+    assert one.module.tokenizer is not None and one.module.tokenizer_2 is not None
+    assert one.load_text_encoder() and one.shared.text_loader is None
+    monkeypatch.setenv("STUDIO_PROMPT_CACHE_GB", "0")
+    ref = load_video_model(folder, base=None, device=CPU, dtype_name="fp32")
+    for name in ("text_encoder", "text_encoder_2"):
+        got, held = getattr(one.module, name).state_dict(), getattr(ref.module, name).state_dict()
+        assert set(got) == set(held) and all(torch.equal(got[k], held[k]) for k in held), name

@@ -59,7 +59,7 @@ def _spy(monkeypatch, cls):
     return calls, orig
 
 
-def _run(model_dir, node="video_models.text_to_video", **p):
+def _graph(model_dir, node="video_models.text_to_video", **p) -> Graph:
     g = Graph()
     g.add_node("video_models.load", {"model": model_dir}, node_id="load")
     g.add_node(node, dict(PARAMS, **p), node_id="gen")
@@ -68,7 +68,11 @@ def _run(model_dir, node="video_models.text_to_video", **p):
         default_registry().register(Still)
         g.add_node("test.kandinsky5_still", {}, node_id="still")
         g.connect("still", "image", "gen", "image")
-    return Executor().run(g, targets=["gen"], device="cpu", use_cache=False).value("gen")
+    return g
+
+
+def _run(model_dir, node="video_models.text_to_video", **p):
+    return Executor().run(_graph(model_dir, node, **p), targets=["gen"], device="cpu", use_cache=False).value("gen")
 
 
 def test_kandinsky5_folders_load_and_are_listed_with_their_family(t2v_dir, i2v_dir):
@@ -209,3 +213,50 @@ def test_comfyuis_kandinsky5_template_converts_to_a_graph_that_renders_with_its_
     load.params.update(model=t2v_dir, base="")  # the same graph on the folder itself
     want = Executor().run(g, targets=[gen.id], device="cpu", use_cache=False).value(gen.id)
     assert clip.n_frames == 5 and np.array_equal(clip.frames, want.frames)
+
+
+def _said_run(model_dir, node="video_models.text_to_video", **p):
+    """_run's frames and what the run said."""
+    said = []
+    g = _graph(model_dir, node, **p)
+    clip = Executor().run(g, targets=["gen"], device="cpu", use_cache=False,
+                          on_event=lambda e: said.append(getattr(e, "text", ""))).value("gen")
+    return clip.frames, said
+
+
+@pytest.mark.parametrize("task,negative,guidance", [("t2v", "static cartoon", 5.0), ("t2v", "", 5.0),
+                                                    ("t2v", "static cartoon", 1.0), ("i2v", "static cartoon", 5.0)])
+def test_a_cached_prompt_loads_neither_text_encoder_and_makes_the_same_frames(t2v_dir, i2v_dir, tmp_path,
+                                                                              monkeypatch, task, negative, guidance):
+    """The prompt-embedding cache (issue 60) for Kandinsky 5: Qwen2.5-VL's states and their cumulative
+    lengths and CLIP's pooled output, prompt and negative encoded one by one in the transformer's dtype
+    as its call does (the negative with guidance above 1; none given: the pipeline's own default). The
+    second render with only the seed changed loads neither text encoder and makes the frames of a
+    render with the cache off."""
+    from transformers import CLIPTextModel, Qwen2_5_VLTextModel
+
+    from .prompt_cache_check import NOT_LOADED, counted_loads, off_then_cached
+    loaded = counted_loads(monkeypatch, Qwen2_5_VLTextModel)
+    loaded_2 = counted_loads(monkeypatch, CLIPTextModel)
+    folder, node, frames = ((t2v_dir, "video_models.text_to_video", 5) if task == "t2v" else
+                            (i2v_dir, "video_models.image_to_video", 17))
+
+    def render(seed):
+        return _said_run(folder, node, frames=frames, seed=seed, negative_prompt=negative, guidance=guidance)
+    plain, first, (second, said) = off_then_cached(monkeypatch, tmp_path, render, (loaded, loaded_2))
+    assert first[-1] == (["Qwen2_5_VLTextModel"], ["CLIPTextModel"])  # the first render with the cache on encoded
+    assert loaded == [] and loaded_2 == [] and NOT_LOADED in said
+    assert np.array_equal(second, plain) and not np.array_equal(first[0], plain)
+
+
+def test_the_default_negative_cached_is_the_one_its_call_encodes():
+    """A Kandinsky 5 run with guidance and no negative encodes the pipeline's own default negative: the
+    recipe's copy must be the text of diffusers' call (a diffusers that changes it fails here)."""
+    import inspect
+
+    from diffusers import Kandinsky5I2VPipeline, Kandinsky5T2VPipeline
+
+    from nodes.video_models.base.prompt_recipes import KANDINSKY5_NEGATIVE, each
+    for cls in (Kandinsky5T2VPipeline, Kandinsky5I2VPipeline):
+        assert f'negative_prompt = "{KANDINSKY5_NEGATIVE}"' in inspect.getsource(cls.__call__)
+        assert each(cls.__name__).default_negative == KANDINSKY5_NEGATIVE

@@ -287,7 +287,7 @@ def test_the_crf_of_a_waiting_encoder_is_read_from_its_config():
     from nodes.video_models.loading.deferred_text import Waiting
 
     def ref(model_type):
-        w = Waiting(lambda: None, 0, SimpleNamespace(model_type=model_type))
+        w = Waiting({"text_encoder": lambda: None}, 0, {"text_encoder": SimpleNamespace(model_type=model_type)})
         return SimpleNamespace(shared=SimpleNamespace(text_loader=w))
     cond = LTX2VideoCondition(frames=[np.zeros((8, 8, 3), np.uint8)], index=0)
     out = with_crf(ref("gemma4_unified"), SimpleNamespace(text_encoder=None), {"image": 1, "conditions": [cond]})

@@ -227,3 +227,23 @@ def test_a_long_extend_says_what_it_will_make_before_sampling(vace_dir, monkeypa
     said = [e.text for e in ev if getattr(e, "node_id", None) == gen.id and hasattr(e, "level")]
     assert clip.n_frames == 17 and len(calls) == 3
     assert "17 frames (the video's 5, then 12 new) in 3 calls of 9 frames, 1 step each" in said, said
+
+
+def test_a_cached_prompt_loads_no_t5_and_makes_the_same_frames(vace_dir, tmp_path, monkeypatch):
+    """The prompt-embedding cache (issue 60) read and filled by Wan VACE as by the plain Wan
+    generators: the second render with only the seed changed loads no T5 and makes the frames of a
+    render with the cache off."""
+    from transformers import T5EncoderModel
+
+    from .prompt_cache_check import NOT_LOADED, counted_loads, off_then_cached
+    loaded = counted_loads(monkeypatch, T5EncoderModel)
+
+    def render(seed):
+        g, _, gen = vace_graph(vace_dir, seed=seed, negative_prompt="blurry", previews=False)
+        ev = []
+        clip = Executor().run(g, targets=[gen.id], device="cpu", use_cache=False, on_event=ev.append).value(gen.id)
+        return clip.frames, [getattr(e, "text", "") for e in ev]
+    plain, first, (second, said) = off_then_cached(monkeypatch, tmp_path, render, (loaded,))
+    assert first[-1] == (["T5EncoderModel"],)  # the first render with the cache on encoded
+    assert loaded == [] and NOT_LOADED in said
+    assert np.array_equal(second, plain) and not np.array_equal(first[0], plain)

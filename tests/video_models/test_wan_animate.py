@@ -185,3 +185,23 @@ def test_a_single_wan_animate_file_is_recognised_in_both_layouts(animate_dir):
     original = {"head.modulation": (1, 2, 5120), "pose_patch_embedding.weight": (5120, 16, 1, 2, 2),
                 "patch_embedding.weight": (5120, 36, 1, 2, 2), "img_emb.proj.0.bias": (1280,)}
     assert recognise(original).variant == "Wan 2.2 Animate 14B"
+
+
+def test_a_cached_prompt_loads_no_t5_and_makes_the_same_frames(animate_dir, tmp_path, monkeypatch):
+    """The prompt-embedding cache (issue 60) read and filled by Wan Animate as by the plain Wan
+    generators: the second render with only the seed changed loads no T5 and makes the frames of a
+    render with the cache off."""
+    from transformers import T5EncoderModel
+
+    from .prompt_cache_check import NOT_LOADED, counted_loads, off_then_cached
+    loaded = counted_loads(monkeypatch, T5EncoderModel)
+
+    def render(seed):
+        g, gen = animate_graph(animate_dir, seed=seed, negative_prompt="blurry", previews=False)
+        ev = []
+        clip = Executor().run(g, targets=[gen.id], device="cpu", use_cache=False, on_event=ev.append).value(gen.id)
+        return clip.frames, [getattr(e, "text", "") for e in ev]
+    plain, first, (second, said) = off_then_cached(monkeypatch, tmp_path, render, (loaded,))
+    assert first[-1] == (["T5EncoderModel"],)  # the first render with the cache on encoded
+    assert loaded == [] and NOT_LOADED in said
+    assert np.array_equal(second, plain) and not np.array_equal(first[0], plain)

@@ -137,3 +137,23 @@ def test_a_model_that_reads_no_control_and_a_short_clip_are_refused_in_words(fun
         Executor().run(_graph(wan_dir), targets=["gen"], device="cpu")
     with pytest.raises(NodeExecutionError, match="the control clip has 9 frames but 13 are made"):
         Executor().run(_graph(fun_dir, clip_frames=9, frames=13), targets=["gen"], device="cpu")
+
+
+def test_a_cached_prompt_loads_no_t5_and_makes_the_same_frames(fun_dir, tmp_path, monkeypatch):
+    """The prompt-embedding cache (issue 60) read and filled by Wan Fun Control as by the plain Wan
+    generators (with guidance: the negative kept too): the second render with only the seed changed
+    loads no T5 and makes the frames of a render with the cache off."""
+    from transformers import T5EncoderModel
+
+    from .prompt_cache_check import NOT_LOADED, counted_loads, off_then_cached
+    loaded = counted_loads(monkeypatch, T5EncoderModel)
+
+    def render(seed):
+        ev = []
+        clip = Executor().run(_graph(fun_dir, seed=seed, guidance=3.0, negative_prompt="blurry"), targets=["gen"],
+                              device="cpu", use_cache=False, on_event=ev.append).value("gen")
+        return clip.frames, [getattr(e, "text", "") for e in ev]
+    plain, first, (second, said) = off_then_cached(monkeypatch, tmp_path, render, (loaded,))
+    assert first[-1] == (["T5EncoderModel"],)  # the first render with the cache on encoded
+    assert loaded == [] and NOT_LOADED in said
+    assert np.array_equal(second, plain) and not np.array_equal(first[0], plain)

@@ -19,7 +19,7 @@ class LoadedState:
     compiled: bool = False  # torch.compile is on (memory/speed.py)
     compile_failed: str = ""  # why torch.compile failed on this model ('' : it has not)
     compile_warn: Callable[[str], None] | None = None  # the running node's warn, while a compile may fail
-    text_loader: Callable[[], Any] | None = None  # the text encoder's loader while it waits (loading/deferred_text.py)
+    text_loader: Any = None  # the text encoders' loaders while they wait (a loading/deferred_text.Waiting)
     # modules a node reads from the model's files itself, kept with the model: (name, file) -> module
     # (Wan Fun Camera's camera adapters, which diffusers' class drops: families/wan/camera.py)
     own_modules: dict = field(default_factory=dict)

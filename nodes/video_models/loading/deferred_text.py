@@ -1,6 +1,7 @@
 """The text encoder loaded only when a prompt needs it (issue 60 item 2): a diffusers folder of a
-pipeline whose prompts are cached and whose call needs no encoder then (base/prompt_recipes.py), its
-text encoder given as a part file beside a base folder, or a Wan model given as ComfyUI's files (the
+pipeline whose prompts are cached and whose call needs no encoder then (base/prompt_recipes.py; its
+second text encoder too, HunyuanVideo's and Kandinsky 5's CLIP, HunyuanVideo 1.5's byT5), each given
+as a part file beside a base folder or the folder's own, or a Wan model given as ComfyUI's files (the
 umt5_xxl file), is loaded without its text encoder while the prompt-embedding cache is on
 (sampling/prompt_cache.py); the first prompt that is not in the cache loads it
 (VideoModelRef.load_text_encoder), so a run whose prompts are all cached never reads the
@@ -12,6 +13,7 @@ import os
 from typing import Any, Callable
 
 DEFAULT_GB = 2.0
+ENCODERS = ("text_encoder", "text_encoder_2")  # the components a cached prompt needs none of
 EAGER_MEMORY = ("block_offload", "fp8", "fp8+block_offload")  # they change every part's weights at load
 
 
@@ -24,15 +26,21 @@ def cache_gb() -> float:
 
 
 class Waiting:
-    """The text encoder's loader; ``nbytes``: its files' size (the memory plan counts it as loaded);
-    ``config``: its config, read without its weights (LTX-2's call reads the encoder's model type for
-    its image CRF: families/ltx2/conditions.py)."""
+    """The text encoders' loaders by component name ('text_encoder', and 'text_encoder_2' for a
+    pipeline with two: HunyuanVideo, Kandinsky 5); ``nbytes``: their files' size (the memory plan
+    counts them as loaded); ``configs``: their configs by name, read without their weights (LTX-2's
+    call reads its encoder's model type for the image CRF: families/ltx2/conditions.py)."""
 
-    def __init__(self, load: Callable[[], Any], nbytes: int, config: Any = None):
-        self.load, self.nbytes, self.config = load, nbytes, config
+    def __init__(self, loaders: dict[str, Callable[[], Any]], nbytes: int, configs: dict[str, Any] | None = None):
+        self.loaders, self.nbytes, self.configs = dict(loaders), nbytes, dict(configs or {})
 
-    def __call__(self):
-        return self.load()
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(self.loaders)
+
+    def components(self) -> dict[str, Any]:
+        """Each waiting encoder, loaded now."""
+        return {n: load() for n, load in self.loaders.items()}
 
 
 def can_wait(index: dict) -> bool:
@@ -57,40 +65,71 @@ def defer_part(index: dict, part, torch_dtype, kwargs: dict) -> Waiting | None:
     if part is None or not can_wait(index):
         return None
     kwargs["text_encoder"] = None
+    return Waiting({"text_encoder": _part_loader(part, torch_dtype)}, os.path.getsize(part.wf.path),
+                   {"text_encoder": _part_config(part)})
 
+
+def defer(index: dict, path: str, checked: dict, torch_dtype, kwargs: dict) -> Waiting | None:
+    """When the text encoders of this folder can wait (a cached pipeline, the cache on): each of
+    text_encoder and text_encoder_2, given as a part file (``checked``: files.parts.Part by component)
+    or else a transformers model in the folder's own subfolder, gets ``None`` in ``kwargs`` and a loader
+    in the returned Waiting; None when the text encoder is neither (then none waits)."""
+    if not can_wait(index):
+        return None
+    loaders, size, configs = {}, 0, {}
+    for name in ENCODERS:
+        part = checked.get(name)
+        if part is not None:
+            loaders[name] = _part_loader(part, torch_dtype)
+            configs[name] = _part_config(part)
+            size += os.path.getsize(part.wf.path)
+        elif _of_folder(index, path, name):
+            folder = os.path.join(path, name)
+            loaders[name] = _folder_loader(folder, str(index[name][1]), torch_dtype)
+            configs[name] = _folder_config(folder)
+            size += sum(os.path.getsize(os.path.join(folder, f)) for f in os.listdir(folder)
+                        if f.endswith((".safetensors", ".bin")) and os.path.isfile(os.path.join(folder, f)))
+        elif name == "text_encoder":
+            return None
+    kwargs.update({name: None for name in loaders})
+    return Waiting(loaders, size, configs)
+
+
+def _part_loader(part, torch_dtype) -> Callable[[], Any]:
     def load():
         from ..files.parts import load_part
         return load_part(part, torch_dtype)
-    from ..files.parts import part_config
-    return Waiting(load, os.path.getsize(part.wf.path), part_config(part))
+    return load
 
 
-def defer(index: dict, path: str, parts: dict, torch_dtype, kwargs: dict) -> Waiting | None:
-    """When the text encoder of this folder can wait (a cached pipeline, its text_encoder/ a
-    transformers model of the folder, not a part file, the cache on): ``kwargs`` get
-    ``text_encoder=None`` and the loader is returned; else None."""
-    entry = index.get("text_encoder")
-    if (not can_wait(index) or parts.get("text_encoder")
-            or not (isinstance(entry, list) and len(entry) == 2 and entry[0] == "transformers")
-            or not os.path.isdir(os.path.join(path, "text_encoder"))):
-        return None
-    cls_name = str(entry[1])
-    kwargs["text_encoder"] = None
+def _of_folder(index: dict, path: str, name: str) -> bool:
+    """The folder's ``name`` component is a transformers model in its own subfolder."""
+    entry = index.get(name)
+    return (isinstance(entry, list) and len(entry) == 2 and entry[0] == "transformers"
+            and os.path.isdir(os.path.join(path, name)))
 
+
+def _folder_loader(folder: str, cls_name: str, torch_dtype) -> Callable[[], Any]:
     def load():
         import transformers
         cls = getattr(transformers, cls_name, None)
         if cls is None:
-            raise OSError(f"transformers has no {cls_name} (the folder's text encoder)")
-        return cls.from_pretrained(os.path.join(path, "text_encoder"), torch_dtype=torch_dtype, local_files_only=True)
-    folder = os.path.join(path, "text_encoder")
-    size = sum(os.path.getsize(os.path.join(folder, f)) for f in os.listdir(folder)
-               if f.endswith((".safetensors", ".bin")) and os.path.isfile(os.path.join(folder, f)))
-    return Waiting(load, size, _folder_config(folder))
+            raise OSError(f"transformers has no {cls_name} (the folder's {os.path.basename(folder)})")
+        return cls.from_pretrained(folder, torch_dtype=torch_dtype, local_files_only=True)
+    return load
+
+
+def _part_config(part):
+    """A part file's config object (files.parts.part_config), None where it has none to give."""
+    from ..files.parts import part_config
+    try:
+        return part_config(part)
+    except (AttributeError, TypeError, ValueError):
+        return None
 
 
 def _folder_config(folder: str):
-    """The text encoder's config.json as attributes (``model_type`` and the rest), its weights unread."""
+    """A text encoder's config.json as attributes (``model_type`` and the rest), its weights unread."""
     from types import SimpleNamespace
 
     from ..base.errors import ModelError

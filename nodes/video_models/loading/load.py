@@ -156,16 +156,17 @@ class VideoModelRef(ModelRef):
         return replace(self, loras=self.loras + (LoRAUse(path, float(strength), expert),))
 
     def load_text_encoder(self) -> bool:
-        """Load the text encoder that waited for a prompt not in the cache (deferred_text.py) into
+        """Load the text encoder(s) that waited for a prompt not in the cache (deferred_text.py) into
         every task pipeline; False when none waited."""
         load, self.shared.text_loader = self.shared.text_loader, None
         if load is None or self.shared.released:
             return False
-        te = load()
+        encoders = load.components()  # the text encoder, and a second one that waited with it
         if not self.offload and getattr(self.device, "type", str(self.device)) != "cpu":
-            te.to(self.device)
+            for te in encoders.values():
+                te.to(self.device)
         for p in {id(x): x for x in [self.module, *self.shared.pipes.values()]}.values():
-            p.register_modules(text_encoder=te)
+            p.register_modules(**encoders)
         hooked = self.shared.hooked
         if self.offload and hooked in self.shared.pipes:  # hooked again, with the encoder, by pipeline()
             self.shared.pipes[hooked].remove_all_hooks()
@@ -199,7 +200,8 @@ class VideoModelRef(ModelRef):
             pipe = base
         else:
             fam.refuse_pipeline(task, base.components, base.config, self.path)  # in the family's words
-            waiting = {"text_encoder"} if not text and self.shared.text_loader is not None else set()  # cached prompts
+            later = self.shared.text_loader
+            waiting = set(later.names) if not text and later is not None else set()  # cached prompts
             missing = [n for n in _required_components(cls) if base.components.get(n) is None and n not in waiting]
             if missing:
                 raise ModelError(f"model '{self.path}' has no {', '.join(missing)} component, which "
@@ -348,7 +350,7 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
     waiting = later.nbytes if later is not None else 0  # counted as loaded: it may be, at the first new prompt
     memory, why = settle_memory(pipe, fam, variant, memory, device, torch_dtype, warn, planned, waiting)
     if later is not None and memory in EAGER_MEMORY:
-        pipe.register_modules(text_encoder=later())
+        pipe.register_modules(**later.components())
         later = None
     done: list[str] = []
     try:
@@ -400,12 +402,11 @@ def _from_folder(diffusers, path: str, index: dict, files: list[str], fam: Famil
     if experts:
         kwargs.update(fam.folder_experts(diffusers, index, path, experts, torch_dtype, info))
         weights = f"{weights}; {experts.short}"
-    from .deferred_text import can_wait, defer, defer_part
-    te_part = checked.get("text_encoder") if can_wait(index) else None  # ComfyUI's umt5 file waits on disk too
+    from .deferred_text import defer
+    later = defer(index, path, checked, torch_dtype, kwargs)  # text encoders, a part file or the folder's, wait
     if checked:
         from ..files.parts import part_components
-        kwargs.update(part_components(checked, path, torch_dtype, info, waiting=("text_encoder",) if te_part else ()))
-    later = defer_part(index, te_part, torch_dtype, kwargs) or defer(index, path, parts, torch_dtype, kwargs)
+        kwargs.update(part_components(checked, path, torch_dtype, info, waiting=later.names if later else ()))
     try:
         pipe = cls.from_pretrained(path, dtype=torch_dtype, use_safetensors=True, local_files_only=True,
                                    **kwargs)

@@ -5,12 +5,12 @@ prompt (only the seed changed) never runs the text encoder.
 One entry per key, written and checked by studio.engine.disk_cache / disk_entry (no second format:
 a safetensors file carrying its salted key, the CRC-32 of its header and of each array, regular files
 only, bounded by bytes with the least recently used entries evicted, only the cache's own files
-touched). The key: the text encoder file's identity (path, size, modification time of each of its
-files), the prompt, the negative prompt and the encoder settings (family, pipeline, max length,
+touched). The key: the text encoders' files (path, size, modification time of each; a second
+text encoder's too), the prompt, the negative prompt and the encoder settings (family, pipeline, max length,
 dtype, whether the negative is encoded). An entry that does not prove itself, or is another key's, is
 a miss: removed, said once, and the prompt is encoded again. Never a wrong prompt. While the cache
-is on, Load Video Model leaves the text encoder of a pipeline whose call needs none for cached prompts
-on disk until a prompt needs it (loading/deferred_text.py): a run whose prompts are all cached never
+is on, Load Video Model leaves the text encoder(s) of a pipeline whose call needs none for cached
+prompts on disk until a prompt needs them (loading/deferred_text.py): a run whose prompts are all cached never
 loads it. The entry a run's check found whole (``all_cached``) is handed to its call (``text_kwargs``),
 not read and checked a second time.
 
@@ -25,8 +25,8 @@ import os
 
 from studio.engine.disk_cache import DiskCache
 
-from ..base.prompt_recipes import encodes_each, max_length, returns, tokenizer_side
-from ..loading.deferred_text import cache_gb
+from ..base.prompt_recipes import each, max_length, returns, tokenizer_side
+from ..loading.deferred_text import ENCODERS, cache_gb
 
 FOLDER = "prompt-embeddings"
 NOT_LOADED = "prompt embeddings from the cache (text encoder not loaded)"
@@ -47,17 +47,25 @@ def cache_from_env() -> "DiskCache | None":
 
 
 def encoder_files(ref) -> list[str]:
-    """The text encoder's files: the part file given to Load Video Model, else the diffusers
-    folder's text_encoder/ files (of ``base`` when the denoiser is a single file)."""
+    """The text encoders' files: of text_encoder, then text_encoder_2 where the model has one (a
+    prompt's embeddings are both's: HunyuanVideo's, Kandinsky 5's CLIP), each the part file given to
+    Load Video Model, else the diffusers folder's own files (of ``base`` when the denoiser is a single
+    file). [] when the text encoder's are unknown (no caching)."""
     cfg = getattr(ref, "config", None) or {}
     parts = cfg.get("parts") or {}
-    if parts.get("text_encoder"):
-        return [os.path.abspath(parts["text_encoder"])]
-    for folder in (cfg.get("base"), getattr(ref, "path", None)):
-        if folder and os.path.isdir(os.path.join(folder, "text_encoder")):
-            got = sorted(glob.glob(os.path.join(folder, "text_encoder", "*")))
-            return [os.path.abspath(f) for f in got if os.path.isfile(f)]
-    return []
+    out = []
+    for name in ENCODERS:
+        if parts.get(name):
+            out.append(os.path.abspath(parts[name]))
+            continue
+        for folder in (cfg.get("base"), getattr(ref, "path", None)):
+            if folder and os.path.isdir(os.path.join(folder, name)):
+                got = sorted(glob.glob(os.path.join(folder, name, "*")))
+                out += [os.path.abspath(f) for f in got if os.path.isfile(f)]
+                break
+        if not out:
+            return []
+    return out
 
 
 def identity(files: list[str]) -> str:
@@ -86,15 +94,23 @@ def prompt_key(ref, pipeline: str, prompt: str, negative: str, cfg: bool, length
         return ""
     return json.dumps({"what": "prompt-embeddings", "encoder": ident, "family": getattr(ref, "family", ""),
                        "pipeline": pipeline, "prompt": prompt,
-                       "negative": negative if _keeps_negative(pipeline, cfg) else None, "cfg": bool(cfg),
+                       "negative": _negative(pipeline, negative) if _keeps_negative(pipeline, cfg) else None,
+                       "cfg": bool(cfg),
                        "max_length": length or _length(pipeline), "dtype": str(getattr(ref, "dtype", ""))},
                       sort_keys=True)
 
 
 def _keeps_negative(pipeline: str, cfg: bool) -> bool:
-    """The negative is encoded and kept with guidance, and always for a pipeline that encodes prompt by
-    prompt (its guider decides at the call whether it is used)."""
-    return cfg or encodes_each(pipeline)
+    """The negative is encoded and kept with guidance, and always for a pipeline whose recipe says so
+    (HunyuanVideo 1.5's: its guider decides at the call whether it is used)."""
+    e = each(pipeline)
+    return cfg or (e is not None and e.negative == "always")
+
+
+def _negative(pipeline: str, negative: str) -> str:
+    """The negative the call encodes: the node's, else the pipeline's own default (Kandinsky 5's)."""
+    e = each(pipeline)
+    return negative or (e.default_negative if e is not None else "")
 
 
 def _wanted(pipeline: str, cfg: bool) -> tuple[str, ...]:
@@ -103,9 +119,14 @@ def _wanted(pipeline: str, cfg: bool) -> tuple[str, ...]:
     return tuple(n for n in returns(pipeline) or () if keep or not n.startswith("negative_"))
 
 
-def _cfg(ctx) -> bool:
-    """Whether the call guides by a negative: its guidance, or LTX-2's sound guidance, above 1."""
+def _cfg(ctx, pipeline: str, negative: str) -> bool:
+    """Whether the call guides with the negative: guidance (or LTX-2's sound guidance) above 1; for a
+    pipeline guided by true CFG (HunyuanVideo's: 'guidance' is its embedded guidance), true_cfg_scale
+    above 1 with a negative."""
+    e = each(pipeline)
     p = ctx.params
+    if e is not None and e.negative == "true_cfg":
+        return float(getattr(p, "true_cfg_scale", 1.0) or 1.0) > 1.0 and bool(negative)
     return max(float(getattr(p, "guidance", 1.0) or 1.0), float(getattr(p, "audio_guidance", 0.0) or 0.0)) > 1.0
 
 
@@ -130,8 +151,9 @@ def all_cached(ctx, ref, task: str, prompt: str, negative: str, length: int | No
     max_sequence_length (LTX-2's), else the call's default."""
     cache = cache_from_env()
     pipeline = getattr(ref.fam, task, None) if hasattr(ref, "fam") else None
-    key = prompt_key(ref, pipeline or "", prompt, negative or "", _cfg(ctx), length) if cache is not None else ""
-    got, why = cached_embeddings(cache, key, _wanted(pipeline or "", _cfg(ctx)))
+    cfg = _cfg(ctx, pipeline or "", negative or "")
+    key = prompt_key(ref, pipeline or "", prompt, negative or "", cfg, length) if cache is not None else ""
+    got, why = cached_embeddings(cache, key, _wanted(pipeline or "", cfg))
     if why:
         ctx.warn(why)
     _FOUND.clear()
@@ -144,13 +166,13 @@ def text_kwargs(ctx, s, prompt: str, negative: str, length: int | None = None) -
     """The call's text arguments as embeddings, from the cache or encoded now (as the pipeline's call
     encodes them) and kept; None when this pipeline is not cached (the call encodes the prompt).
     ``length``: the max_sequence_length the node gives the call (LTX-2's), else the call's default."""
-    pipe, ref, cfg = s.pipe, s.ref, _cfg(ctx)
+    pipe, ref = s.pipe, s.ref
     cache = cache_from_env()
     name = type(pipe).__name__
+    cfg = _cfg(ctx, name, negative or "")
     key = prompt_key(ref, name, prompt, negative or "", cfg, length) if cache is not None else ""
     if not key or not hasattr(pipe, "encode_prompt"):
         return None
-    import torch
     device = getattr(pipe, "_execution_device", None) or ref.device
     wanted = _wanted(name, cfg)
     got, why = _FOUND.pop(key, None), ""
@@ -168,19 +190,33 @@ def text_kwargs(ctx, s, prompt: str, negative: str, length: int | None = None) -
         ref.load_text_encoder()  # it waited (loading/deferred_text.py): this prompt needs it
         s.pipe = pipe = ref.pipeline(s.task)
         device = getattr(pipe, "_execution_device", None) or ref.device
-    with torch.no_grad():  # as the pipeline's call encodes (its kernels: the same embeddings to the bit)
-        if encodes_each(name):  # prompt by prompt, in the transformer's dtype, as HunyuanVideo 1.5's call
-            dtype = pipe.transformer.dtype
-            made = (pipe.encode_prompt(prompt=prompt, device=device, dtype=dtype)
-                    + pipe.encode_prompt(prompt=negative or None, device=device, dtype=dtype))
-        else:
-            made = pipe.encode_prompt(prompt=prompt, negative_prompt=negative or None, do_classifier_free_guidance=cfg,
-                                      max_sequence_length=length or _length(name), device=device)
+    made = _encoded(pipe, name, prompt, negative or "", cfg, length or _length(name), device)
     out = {n: t for n, t in zip(returns(name), made) if n in wanted}
     _n, why_not = cache.put(key, {n: t.detach().cpu() for n, t in out.items()}, "prompt-embeddings")
     if why_not:
         ctx.warn(f"prompt embeddings not kept in the cache: {why_not}")
     return _with_prompt_slot(pipe, out)
+
+
+def _encoded(pipe, name: str, prompt: str, negative: str, cfg: bool, length: int | None, device) -> tuple:
+    """What ``encode_prompt`` returns, called as the pipeline's call calls it (its kernels, dtype and
+    length: the same embeddings to the bit): prompt by prompt for an Each recipe (the negative's
+    after the prompt's, when kept), else the prompt and negative in one call."""
+    import torch
+    e = each(name)
+    with torch.no_grad():
+        if e is None:
+            return pipe.encode_prompt(prompt=prompt, negative_prompt=negative or None, do_classifier_free_guidance=cfg,
+                                      max_sequence_length=length, device=device)
+        kw = {"device": device}
+        if e.dtype:
+            kw["dtype"] = pipe.transformer.dtype
+        if e.length:
+            kw["max_sequence_length"] = length
+        made = tuple(pipe.encode_prompt(prompt=prompt, **kw))
+        if _keeps_negative(name, cfg):
+            made += tuple(pipe.encode_prompt(prompt=_negative(name, negative) or None, **kw))
+        return made
 
 
 def _with_prompt_slot(pipe, kwargs: dict) -> dict:

@@ -36,7 +36,8 @@ def with_crf(ref, pipe, call: dict) -> dict:
     from types import SimpleNamespace
 
     from diffusers.pipelines.ltx2.utils import resolve_default_image_crf
-    crf = resolve_default_image_crf(SimpleNamespace(config=getattr(ref.shared.text_loader, "config", None)))
+    waiting = getattr(ref.shared.text_loader, "configs", None) or {}
+    crf = resolve_default_image_crf(SimpleNamespace(config=waiting.get("text_encoder")))
     out = dict(call)
     if "image" in out:
         out["image_crf"] = crf

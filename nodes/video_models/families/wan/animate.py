@@ -87,7 +87,8 @@ class WanAnimate(GeneratorNode):
         bg = as_clip(background) if background is not None else None
         msk = as_clip(mask) if mask is not None else None
         n, overlap = self._frames(ctx, pose, face, bg, msk), int(p.overlap)
-        s = Sampler(ctx, ref, self.task)
+        text = prompt_of(ctx, prompt)
+        s = Sampler(ctx, ref, self.task, text=not self._prompts_cached(ctx, model, text))  # cached: T5 stays on disk
         self.preview, self.steps = preview_and_steps(ctx, s.on_cpu)
         win = segment_length(s.fam, n, p.window, overlap)
         if win <= overlap:
@@ -120,7 +121,7 @@ class WanAnimate(GeneratorNode):
         base = filter_kwargs(s.pipe, {"height": h, "width": w, "num_inference_steps": self.steps,
                                       "guidance_scale": p.guidance, "mode": p.mode, "segment_frame_length": win,
                                       "prev_segment_conditioning_frames": overlap,
-                                      "prompt": prompt_of(ctx, prompt), "negative_prompt": p.negative_prompt or None},
+                                      **self._text_kwargs(ctx, s, text, p.negative_prompt)},  # the prompt cache's
                              ctx.warn)
 
         def make(start, _still):

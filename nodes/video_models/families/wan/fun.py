@@ -156,7 +156,8 @@ class WanFunControl(GeneratorNode):
         if ref.fam.key != "wan":
             raise ModelError(f"model '{ref.path}' is a {ref.fam.title} model: Wan Fun Control needs a Wan Fun Control "
                              "model")
-        s = Sampler(ctx, ref, "t2v")
+        text = prompt_of(ctx, prompt)
+        s = Sampler(ctx, ref, "t2v", text=not self._prompts_cached(ctx, model, text))  # cached: T5 stays on disk
         tr = s.pipe.transformer
         if not takes_control(tr):
             raise ModelError(f"model '{ref.path}' reads {tr.config.in_channels} channels, not the 48 of a Wan Fun "
@@ -188,7 +189,7 @@ class WanFunControl(GeneratorNode):
         with torch.inference_mode():
             cond = fun_condition(s.pipe, frames, start)
         fps = p.fps or s.fam.fps
-        base = filter_kwargs(s.pipe, {"prompt": prompt_of(ctx, prompt), "negative_prompt": p.negative_prompt or None,
+        base = filter_kwargs(s.pipe, {**self._text_kwargs(ctx, s, text, p.negative_prompt),  # the prompt cache's
                                       "height": h, "width": w, "num_frames": n, "num_inference_steps": self.steps,
                                       "guidance_scale": p.guidance}, ctx.warn)
         ctx.info("Wan Fun Control: the control clip" + (" and the start image" if start is not None else "")

@@ -165,7 +165,9 @@ class WanVACE(GeneratorNode):
         from ...sampling.schedule import ScheduledPrompts
         ref = video_model_input(model)
         p = ctx.params
-        s = Sampler(ctx, ref, self.task)
+        text = prompt_of(ctx, prompt)
+        cached = schedule is None and self._prompts_cached(ctx, model, text)  # then T5 stays on disk
+        s = Sampler(ctx, ref, self.task, text=not cached)
         src, msk = _checked_inputs(s, ref, p.task, video, mask)
         self.preview, self.steps = preview_and_steps(ctx, s.on_cpu)
         native = (len(src) + (p.extend if p.task == "extend" else 0)) if src is not None else s.fam.frames
@@ -202,15 +204,15 @@ class WanVACE(GeneratorNode):
         kept = vace_keyed(keyed, w, h)  # frame i's (keyframe, mask 0), or None (keyframes_at.py)
         grey, made = np.full((h, w, 3), GREY, np.float32), np.ones((h, w, 1), np.float32)
         base = self._call_base(ctx, s, w, h, win, (reference, reference_2))
-        text = prompt_of(ctx, prompt)
         prompts = ScheduledPrompts(ctx, s, schedule, text, p.negative_prompt, n, win, self.overlap, starts=starts)
+        words = self._text_kwargs(ctx, s, text, p.negative_prompt) if schedule is None else None  # the prompt cache's
         base = filter_kwargs(s.pipe, base, ctx.warn)
         from ...takes.long_take import CONTINUE
         continued = self.take == CONTINUE and n > win
 
         def make(start, still):
             idx = [min(i, n - 1) for i in range(start, start + win)]  # the last window is padded with the end
-            kw = dict(base, **prompts.window(start))
+            kw = dict(base, **(words if words is not None else prompts.window(start)))
             at = [kept(i) for i in idx]  # keyframes at their positions (keyframes_at.py)
             video = ([k[0] if k else cond.video(i) if cond.has_video else grey for i, k in zip(idx, at)]
                      if cond.has_video or keyed else None)
