@@ -319,6 +319,9 @@ class TextToVideo(GeneratorNode):
         if features is None and schedule is None and not text.strip():
             raise StudioError("no prompt: type one, or connect a Text or Features input")
         neg = negative if isinstance(negative, str) else p.negative_prompt
+        if _video_model(model).fam.modular:  # MiniMax H3: one call of its modular pipeline (modular_run.py)
+            from .modular_run import text_to_video
+            return text_to_video(self, ctx, _video_model(model), text, neg, features, schedule, keys)
         from .prompt_cache import all_cached  # every prompt cached: the text encoder is not loaded
         cached = features is None and schedule is None and all_cached(ctx, _video_model(model), self.task, text, neg)
         s, n, win, fps = self._start(ctx, model, text=not cached)
