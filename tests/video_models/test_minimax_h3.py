@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from studio.core.graph import Graph
+from studio.core.spec import SOURCE, Node, Out
 from studio.engine.events import NodeMessage
 from studio.engine.executor import Executor
 
@@ -63,3 +64,55 @@ def test_text_to_video_runs_minimax_h3_as_the_modular_pipeline_called_directly(m
     want = pipe(prompt="a robot dancing", generator=torch.Generator().manual_seed(seen["seed"]),
                 num_inference_steps=2, height=32, width=32, num_frames=124, output_type="np").get("videos")[0]
     assert np.array_equal(clip.frames, np.clip(np.asarray(want, np.float32), 0, 1))
+
+
+def _copy(src: str, dst: str) -> str:
+    shutil.copytree(src, dst)
+    return dst
+
+
+def test_a_folder_missing_a_component_is_refused_naming_it_before_loading(minimax_dir, tmp_path):
+    bad = _copy(minimax_dir, str(tmp_path / "no-audio-vae"))
+    shutil.rmtree(os.path.join(bad, "audio_vae"))
+    with pytest.raises(Exception, match=r"component 'audio_vae' is missing: MiniMax H3's text to video needs a "
+                                        r"folder 'audio_vae/'") as e:
+        Executor().run(_graph(bad), targets=["gen"], device="cpu")
+    assert "load" in str(e.value)
+
+
+def test_another_modular_pipeline_folder_is_refused_in_words(minimax_dir, tmp_path):
+    import json
+    bad = _copy(minimax_dir, str(tmp_path / "other"))
+    path = os.path.join(bad, "modular_model_index.json")
+    with open(path) as f:
+        index = json.load(f)
+    index["_class_name"] = "WanModularPipeline"
+    with open(path, "w") as f:
+        json.dump(index, f)
+    with pytest.raises(Exception, match=r"holds a modular 'WanModularPipeline', not a video model Studio opens as a "
+                                        r"modular pipeline \(MiniMax H3\)"):
+        Executor().run(_graph(bad), targets=["gen"], device="cpu")
+
+
+def test_a_clip_shorter_than_five_seconds_is_refused_before_the_call(minimax_dir):
+    with pytest.raises(Exception, match=r"MiniMax H3 makes 5 to 15 seconds at 24 fps: 120 to 360 frames"):
+        Executor().run(_graph(minimax_dir, frames=40), targets=["gen"], device="cpu")
+
+
+class Still(Node):
+    id = "test.minimax_h3_still"
+    timing = SOURCE
+    outputs = (Out("image", "Image"),)
+
+    def run(self, ctx):
+        return np.full((32, 32, 3), 0.5, np.float32)
+
+
+def test_image_to_video_refuses_minimax_h3_in_words(minimax_dir):
+    from studio.core.registry import default_registry
+    default_registry().register(Still)
+    g = _graph(minimax_dir, node="video_models.image_to_video")
+    g.add_node("test.minimax_h3_still", {}, node_id="src")
+    g.connect("src", "image", "gen", "image")
+    with pytest.raises(Exception, match=r"MiniMax H3 .*text to video"):
+        Executor().run(g, targets=["gen"], device="cpu")

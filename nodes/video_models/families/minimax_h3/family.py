@@ -34,6 +34,9 @@ class MiniMaxH3Family(Family):
                  "(text to video reads only its token types)")
         return text_processor(folder)
 
+    def formats(self) -> list[str]:
+        return ["diffusers folder", "modular pipeline (modular_model_index.json)", "diffusers layout"]
+
     def refuse_call(self, task: str, frames: int, height: int, width: int) -> None:
         from ...base.errors import ModelError
         if not SHORTEST * FPS <= frames <= LONGEST * FPS:
