@@ -313,6 +313,19 @@ class TextToVideo(GeneratorNode):
     params = (Text("prompt", "a red fox running through snow, cinematic"), Text("negative_prompt", "")) + COMMON + \
         KEY_PARAMS
 
+    def _modular(self, ctx, ref, text: str, neg: str, features, schedule, keys: dict):
+        """The clip of a modular pipeline (MiniMax H3's), made in one call (modular_run.py)."""
+        from ..base.registry import valid_frames
+        from .modular_run import text_to_video
+        fam = ref.fam
+        preview, self.steps = preview_and_steps(ctx, getattr(ref.device, "type", str(ref.device)) == "cpu")
+        asked = ctx.params.frames or fam.frames
+        n = valid_frames(fam, asked)
+        say_frame_rule(ctx, fam, asked, n)
+        clip, w, h = text_to_video(ctx, ref, text, neg, features, schedule, keys, n, self.steps,
+                                   PREVIEW_SIDE if preview else 0)
+        return self._made(ctx, clip, w, h)
+
     def run(self, ctx, model, prompt=None, features=None, negative=None, schedule=None, **keys):
         p = ctx.params
         text = prompt_of(ctx, prompt)
@@ -320,8 +333,7 @@ class TextToVideo(GeneratorNode):
             raise StudioError("no prompt: type one, or connect a Text or Features input")
         neg = negative if isinstance(negative, str) else p.negative_prompt
         if _video_model(model).fam.modular:  # MiniMax H3: one call of its modular pipeline (modular_run.py)
-            from .modular_run import text_to_video
-            return text_to_video(self, ctx, _video_model(model), text, neg, features, schedule, keys)
+            return self._modular(ctx, _video_model(model), text, neg, features, schedule, keys)
         from .prompt_cache import all_cached  # every prompt cached: the text encoder is not loaded
         cached = features is None and schedule is None and all_cached(ctx, _video_model(model), self.task, text, neg)
         s, n, win, fps = self._start(ctx, model, text=not cached)

@@ -19,16 +19,15 @@ def _refuse_inputs(fam, features, schedule, keys: dict, keyframes: str) -> None:
         raise StudioError(f"{fam.title} takes no keyframes at any frame in Studio's Text to Video")
 
 
-def _size(ctx, fam, pipe, preview: bool) -> tuple[int, int]:
-    """(width, height): asked (rounded down to 32, said), else the model's 16:9 canvas; shrunk at
-    preview size."""
-    from .generators import PREVIEW_SIDE
+def _size(ctx, fam, pipe, side: int) -> tuple[int, int]:
+    """(width, height): asked (rounded down to 32, said), else the model's 16:9 canvas; shrunk to
+    ``side`` on the longest side at preview size (0: not)."""
     p, m = ctx.params, fam.size_multiple
     short = int(pipe.config.get("canvas_short_edge", 768)) if hasattr(pipe, "config") else 768
     w = p.width or round(short * 16 / 9 / m) * m
     h = p.height or short
-    if preview and max(w, h) > PREVIEW_SIDE:
-        k = PREVIEW_SIDE / max(w, h)
+    if side and max(w, h) > side:
+        k = side / max(w, h)
         pw, ph = max(m, int(w * k) // m * m), max(m, int(h * k) // m * m)
         ctx.info(f"preview size: {pw}x{ph} instead of {w}x{h} (set 'preview size' to off for the full size)")
         return pw, ph
@@ -38,25 +37,18 @@ def _size(ctx, fam, pipe, preview: bool) -> tuple[int, int]:
     return w2, h2
 
 
-def text_to_video(node, ctx, ref, text: str, negative: str, features, schedule, keys: dict):
-    """The clip of ``text`` made by ``ref``'s modular pipeline in one call."""
+def text_to_video(ctx, ref, text: str, negative: str, features, schedule, keys: dict, n: int, steps: int,
+                  preview_side: int):
+    """(the clip of ``text`` made by ``ref``'s modular pipeline in one call, width, height): ``n``
+    frames, ``steps`` steps, at most ``preview_side`` pixels on the longest side (0: the size asked)."""
     from studio.engine.clip import ArrayClip
-
-    from ..base.registry import valid_frames
-    from .generators import preview_and_steps, say_frame_rule
     p, fam, pipe = ctx.params, ref.fam, ref.module
     _refuse_inputs(fam, features, schedule, keys, getattr(p, "keyframes", ""))
     if negative.strip():
         ctx.warn(f"{fam.title} is guidance-distilled: it takes no negative prompt (not used)")
     if p.guidance != 5.0 or p.guidance_2:
         ctx.warn(f"{fam.title} is guidance-distilled: 'guidance' is not used (one pass a step)")
-    on_cpu = getattr(ref.device, "type", str(ref.device)) == "cpu"
-    preview, steps = preview_and_steps(ctx, on_cpu)
-    node.steps = steps
-    asked = p.frames or fam.frames
-    n = valid_frames(fam, asked)
-    say_frame_rule(ctx, fam, asked, n)
-    w, h = _size(ctx, fam, pipe, preview)
+    w, h = _size(ctx, fam, pipe, preview_side)
     fam.refuse_call("t2v", n, h, w)
     gen = ctx.torch_generator(device="cpu", salt=0)
     state = pipe(prompt=text, generator=gen, num_inference_steps=steps, height=h, width=w, num_frames=n,
@@ -65,4 +57,4 @@ def text_to_video(node, ctx, ref, text: str, negative: str, features, schedule, 
     rate = state.get("sampling_rate")
     ctx.info(f"{fam.title} also made a soundtrack ({rate} Hz stereo) beside the video: Text to Video's output "
              "is the video, the sound is not kept")
-    return node._made(ctx, ArrayClip(frames, p.fps or fam.fps), w, h)
+    return ArrayClip(frames, p.fps or fam.fps), w, h
