@@ -99,20 +99,51 @@ def test_a_clip_shorter_than_five_seconds_is_refused_before_the_call(minimax_dir
         Executor().run(_graph(minimax_dir, frames=40), targets=["gen"], device="cpu")
 
 
+def _still() -> np.ndarray:
+    """A 48 x 80 still whose values are whole bytes (so the node's PIL image is this one exactly)."""
+    return (np.random.RandomState(3).randint(0, 256, (48, 80, 3)) / 255.0).astype(np.float32)
+
+
 class Still(Node):
     id = "test.minimax_h3_still"
     timing = SOURCE
     outputs = (Out("image", "Image"),)
 
     def run(self, ctx):
-        return np.full((32, 32, 3), 0.5, np.float32)
+        return _still()
 
 
-def test_image_to_video_refuses_minimax_h3_in_words(minimax_dir):
+def test_image_to_video_runs_minimax_h3_from_a_first_frame_as_the_modular_pipeline(minimax_dir):
+    """Image to Video: diffusers' 'fl2va' workflow, the still stretched onto the canvas asked; the
+    frames equal the modular pipeline called directly with the same image, prompt and seed."""
+    import torch
+    from diffusers import ModularPipeline
+    from diffusers.modular_pipelines import MiniMaxH3ModularPipeline
+    from PIL import Image
     from studio.core.registry import default_registry
     default_registry().register(Still)
     g = _graph(minimax_dir, node="video_models.image_to_video")
     g.add_node("test.minimax_h3_still", {}, node_id="src")
     g.connect("src", "image", "gen", "image")
-    with pytest.raises(Exception, match=r"MiniMax H3 .*text to video"):
-        Executor().run(g, targets=["gen"], device="cpu")
+    seen, orig = {}, MiniMaxH3ModularPipeline.__call__
+
+    @functools.wraps(orig)
+    def spy(self, *a, **kw):
+        seen.update(kw, seed=kw["generator"].initial_seed())
+        return orig(self, *a, **kw)
+    MiniMaxH3ModularPipeline.__call__ = spy
+    try:
+        clip = Executor().run(g, targets=["gen"], device="cpu").value("gen")
+    finally:
+        MiniMaxH3ModularPipeline.__call__ = orig
+    assert (clip.n_frames, clip.width, clip.height) == (124, 32, 32)
+    still = Image.fromarray((_still() * 255).round().astype(np.uint8))
+    assert np.array_equal(np.asarray(seen["image"]), np.asarray(still)) and "last_image" not in seen
+    from .tiny_minimax_h3 import tiny_parts
+    pipe = ModularPipeline.from_pretrained(minimax_dir)
+    pipe.update_components(**tiny_parts(minimax_dir + ".direct"))
+    shutil.rmtree(minimax_dir + ".direct", ignore_errors=True)
+    state = pipe(prompt="a robot dancing", image=still, generator=torch.Generator().manual_seed(seen["seed"]),
+                 num_inference_steps=2, height=32, width=32, num_frames=124, output_type="np")
+    assert state.get("num_condition_video_rows") == 1  # the still is one conditioning row, as a keyframe
+    assert np.array_equal(clip.frames, np.clip(np.asarray(state.get("videos")[0], np.float32), 0, 1))

@@ -180,6 +180,20 @@ class GeneratorNode(Node):
         use_conditions(ctx, s, self.title, n, win)
         return keyframes_of(ctx, n, inputs)
 
+    def _modular(self, ctx, ref, text: str, neg: str, features, schedule, keys: dict, **frames):
+        """The clip of a modular pipeline (MiniMax H3's), made in one call (modular_run.py); from
+        ``frames``' image and last_image when given."""
+        from ..base.registry import valid_frames
+        from .modular_run import modular_video
+        fam = ref.fam
+        preview, self.steps = preview_and_steps(ctx, getattr(ref.device, "type", str(ref.device)) == "cpu")
+        asked = ctx.params.frames or fam.frames
+        n = valid_frames(fam, asked)
+        say_frame_rule(ctx, fam, asked, n)
+        clip, w, h = modular_video(ctx, ref, text, neg, features, schedule, keys, n, self.steps,
+                                   PREVIEW_SIDE if preview else 0, **frames)
+        return self._made(ctx, clip, w, h)
+
     def _made(self, ctx, clip, w: int, h: int):
         """Say what was made (the node's label and the log show the frames made, as asked): once it
         is, for a clip streamed to its outputs as it is made (windows.py)."""
@@ -247,6 +261,13 @@ class ImageToVideo(GeneratorNode):
 
     def run(self, ctx, model, image, prompt=None, last_image=None, tracks=None, **keys):
         from ..takes.keyframes import last_frame
+        if _video_model(model).fam.modular:  # MiniMax H3: its first-and-last-frame workflow in one call
+            if tracks is not None:
+                raise StudioError(f"{_video_model(model).fam.title} takes no point tracks: leave 'tracks' unconnected")
+            first = image.frame(0) if hasattr(image, "frame") else image
+            last = last_image.frame(last_image.n_frames - 1) if hasattr(last_image, "frame") else last_image
+            return self._modular(ctx, _video_model(model), prompt_of(ctx, prompt), ctx.params.negative_prompt, None,
+                                 None, keys, image=first, last_image=last)
         s, n, win, fps = self._start(ctx, model, text=not self._prompts_cached(ctx, model, prompt_of(ctx, prompt)))
         window = win  # one pipeline call's frames, before a long take is planned
         keyed = self._keyframes(ctx, s, n, win, keys)
@@ -312,19 +333,6 @@ class TextToVideo(GeneratorNode):
     outputs = (Out("video", "Video"),)
     params = (Text("prompt", "a red fox running through snow, cinematic"), Text("negative_prompt", "")) + COMMON + \
         KEY_PARAMS
-
-    def _modular(self, ctx, ref, text: str, neg: str, features, schedule, keys: dict):
-        """The clip of a modular pipeline (MiniMax H3's), made in one call (modular_run.py)."""
-        from ..base.registry import valid_frames
-        from .modular_run import text_to_video
-        fam = ref.fam
-        preview, self.steps = preview_and_steps(ctx, getattr(ref.device, "type", str(ref.device)) == "cpu")
-        asked = ctx.params.frames or fam.frames
-        n = valid_frames(fam, asked)
-        say_frame_rule(ctx, fam, asked, n)
-        clip, w, h = text_to_video(ctx, ref, text, neg, features, schedule, keys, n, self.steps,
-                                   PREVIEW_SIDE if preview else 0)
-        return self._made(ctx, clip, w, h)
 
     def run(self, ctx, model, prompt=None, features=None, negative=None, schedule=None, **keys):
         p = ctx.params

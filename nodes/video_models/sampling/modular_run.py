@@ -19,13 +19,16 @@ def _refuse_inputs(fam, features, schedule, keys: dict, keyframes: str) -> None:
         raise StudioError(f"{fam.title} takes no keyframes at any frame in Studio's Text to Video")
 
 
-def _size(ctx, fam, pipe, side: int) -> tuple[int, int]:
-    """(width, height): asked (rounded down to 32, said), else the model's 16:9 canvas; shrunk to
-    ``side`` on the longest side at preview size (0: not)."""
+def _size(ctx, fam, pipe, side: int, like: tuple[int, int] | None) -> tuple[int, int]:
+    """(width, height): asked (rounded down to 32, said), else the model's canvas for ``like``'s
+    aspect (the start image's: diffusers' resolve_canvas_size) or 16:9; shrunk to ``side`` on the
+    longest side at preview size (0: not)."""
+    from diffusers.modular_pipelines.minimax_h3.modular_pipeline import resolve_canvas_size
     p, m = ctx.params, fam.size_multiple
-    short = int(pipe.config.get("canvas_short_edge", 768)) if hasattr(pipe, "config") else 768
-    w = p.width or round(short * 16 / 9 / m) * m
-    h = p.height or short
+    cfg = dict(getattr(pipe, "config", None) or {})
+    ch, cw = resolve_canvas_size(*(like or (16, 9)), pipe.canvas_multiple, int(cfg.get("canvas_short_edge", 768)),
+                                 int(cfg.get("canvas_max_pixels", 768 * 1344)))
+    w, h = p.width or cw, p.height or ch
     if side and max(w, h) > side:
         k = side / max(w, h)
         pw, ph = max(m, int(w * k) // m * m), max(m, int(h * k) // m * m)
@@ -37,24 +40,31 @@ def _size(ctx, fam, pipe, side: int) -> tuple[int, int]:
     return w2, h2
 
 
-def text_to_video(ctx, ref, text: str, negative: str, features, schedule, keys: dict, n: int, steps: int,
-                  preview_side: int):
+def modular_video(ctx, ref, text: str, negative: str, features, schedule, keys: dict, n: int, steps: int,
+                  preview_side: int, image=None, last_image=None):
     """(the clip of ``text`` made by ``ref``'s modular pipeline in one call, width, height): ``n``
-    frames, ``steps`` steps, at most ``preview_side`` pixels on the longest side (0: the size asked)."""
+    frames, ``steps`` steps, at most ``preview_side`` pixels on the longest side (0: the size asked);
+    from a first (``image``) and / or last frame (``last_image``, float RGB arrays) when given: its
+    'fl2va' workflow, the frames stretched onto the canvas (diffusers' MiniMaxH3ResizeStep)."""
     from studio.engine.clip import ArrayClip
+
+    from .sampler import to_pil
     p, fam, pipe = ctx.params, ref.fam, ref.module
     _refuse_inputs(fam, features, schedule, keys, getattr(p, "keyframes", ""))
     if negative.strip():
         ctx.warn(f"{fam.title} is guidance-distilled: it takes no negative prompt (not used)")
     if p.guidance != 5.0 or p.guidance_2:
         ctx.warn(f"{fam.title} is guidance-distilled: 'guidance' is not used (one pass a step)")
-    w, h = _size(ctx, fam, pipe, preview_side)
-    fam.refuse_call("t2v", n, h, w)
+    first = next((np.asarray(x, np.float32) for x in (image, last_image) if x is not None), None)
+    w, h = _size(ctx, fam, pipe, preview_side, None if first is None else (first.shape[1], first.shape[0]))
+    fam.refuse_call("i2v" if first is not None else "t2v", n, h, w)
+    frames_in = {k: to_pil(np.asarray(x, np.float32)) for k, x in (("image", image), ("last_image", last_image))
+                 if x is not None}
     gen = ctx.torch_generator(device="cpu", salt=0)
     state = pipe(prompt=text, generator=gen, num_inference_steps=steps, height=h, width=w, num_frames=n,
-                 output_type="np")
+                 output_type="np", **frames_in)
     frames = np.clip(np.asarray(state.get("videos")[0], np.float32), 0, 1)
     rate = state.get("sampling_rate")
-    ctx.info(f"{fam.title} also made a soundtrack ({rate} Hz stereo) beside the video: Text to Video's output "
-             "is the video, the sound is not kept")
+    ctx.info(f"{fam.title} also made a soundtrack ({rate} Hz stereo) beside the video: the node's output is the "
+             "video, the sound is not kept")
     return ArrayClip(frames, p.fps or fam.fps), w, h

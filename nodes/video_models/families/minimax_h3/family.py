@@ -4,7 +4,8 @@ DiffusionPipeline). A folder is read by its modular_model_index.json: a 'MiniMax
 whose components (transformer, vae, audio_vae, Qwen3-VL text_encoder, tokenizer, processor, two
 MiniMaxH3Schedulers) sit in their folders. Guidance-distilled (no negative prompt, no guidance), 24 fps,
 17k + 5 frames between 5 and 15 seconds, sizes in multiples of 32. Studio runs its text-to-video
-workflow ('t2va'); the soundtrack it makes beside the video is said and not kept."""
+workflow ('t2va', Text to Video) and its first-and-last-frame one ('fl2va', Image to Video: the start
+image and / or the last image); the soundtrack it makes beside the video is said and not kept."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -46,7 +47,7 @@ class MiniMaxH3Family(Family):
 
 
 FAMILY = MiniMaxH3Family(
-    "minimax_h3", "MiniMax H3", ("MiniMaxH3ModularPipeline",), t2v="MiniMaxH3ModularPipeline", frames=124,
-    frame_multiple=(17, 5), size_multiple=32, fps=FPS, key_rank=200,
+    "minimax_h3", "MiniMax H3", ("MiniMaxH3ModularPipeline",), t2v="MiniMaxH3ModularPipeline",
+    i2v="MiniMaxH3ModularPipeline", frames=124, frame_multiple=(17, 5), size_multiple=32, fps=FPS, key_rank=200,
     single_file_refusal="MiniMax H3 is read as a diffusers folder (modular_model_index.json)",
     variants=(("MiniMax H3", lambda idx, cfg: True),))
