@@ -84,10 +84,8 @@ KANDINSKY5 = {  # its DiT file with a diffusers Kandinsky 5 folder as 'base' (Qw
                                    needs="start_image"),
 }
 MINIMAX_H3 = {  # read from a diffusers folder only (modular_model_index.json): its ComfyUI files are not (said)
-    "MiniMaxH3ImageToVideo": Task("video from a first or last frame", None,
-                                  (("first_frame", "image"), ("last_frame", "last_image")), "MiniMax H3",
-                                  cannot="run MiniMax H3 from a first or last frame (it runs its text to video)",
-                                  needs="first_frame"),
+    "MiniMaxH3ImageToVideo": Task("image to video", I2V, (("first_frame", "image"), ("last_frame", "last_image")),
+                                  "MiniMax H3", needs="first_frame"),
     "MiniMaxH3ReferenceToVideo": Task("reference to video", None, family="MiniMax H3",
                                       cannot="run MiniMax H3's references (it runs its text to video)"),
 }

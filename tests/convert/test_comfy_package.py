@@ -43,7 +43,7 @@ TASKS = {
     "video_capybara_v0_1_video_edit": ('image to video', 'HunyuanVideo 1.5', 'image_to_video', ('image',)),
     "video_causal_forcing_i2v": ('image to video by causal forcing', 'an autoregressive Wan', None, ()),
     "video_fasth3_ominiref_r2v": ('reference to video', 'MiniMax H3', None, ()),
-    "video_fastvideo_fasth3_i2v": ('video from a first or last frame', 'MiniMax H3', None, ()),
+    "video_fastvideo_fasth3_i2v": ('image to video', 'MiniMax H3', 'image_to_video', ('image',)),  # its ComfyUI files not read: a diffusers folder as 'model' (said)
     "video_fastvideo_fasth3_t2v": ('text to video', 'MiniMax H3', 'text_to_video', ()),  # its ComfyUI files not read: a diffusers folder as 'model' (said)
     "video_humo": ('a human video from a reference and a voice (HuMo)', 'Wan HuMo', None, ()),
     "video_hunyuan_video_1.5_720p_i2v": ('image to video', 'HunyuanVideo 1.5', 'image_to_video', ('image',)),
@@ -66,8 +66,8 @@ TASKS = {
     "video_ltx2_t2v": ('text to video', 'LTX-2', 'ltx2', ()),
     "video_ltx2_t2v_distilled": ('text to video', 'LTX-2', 'ltx2', ()),
     "video_minimax_h3_fun_controlnet_union": ('reference to video', 'MiniMax H3', None, ()),
-    "video_minimax_h3_i2v": ('video from a first or last frame', 'MiniMax H3', None, ()),
-    "video_minimax_h3_i2v_continuation": ('video from a first or last frame', 'MiniMax H3', None, ()),
+    "video_minimax_h3_i2v": ('image to video', 'MiniMax H3', 'image_to_video', ('image',)),  # its ComfyUI files not read: a diffusers folder as 'model' (said)
+    "video_minimax_h3_i2v_continuation": ('image to video', 'MiniMax H3', 'image_to_video', ('image',)),  # the frame it continues from as the start image
     "video_minimax_h3_multiframe_reference": ('reference to video', 'MiniMax H3', None, ()),
     "video_minimax_h3_r2v": ('reference to video', 'MiniMax H3', None, ()),
     "video_minimax_h3_t2v": ('text to video', 'MiniMax H3', 'text_to_video', ()),  # its ComfyUI files not read: a diffusers folder as 'model' (said)
