@@ -77,7 +77,7 @@ def load_modular(fam: Family, path: str, found: dict, torch_dtype, device, info)
         if cls is None:
             raise ModelError(f"model '{path}': component '{name}' is a {lib} '{cls_name}', which this {lib} has not")
         kw = {}
-        if hasattr(cls, "parameters") or "Model" in cls_name or "Autoencoder" in cls_name:
+        if hasattr(cls, "parameters"):  # a torch module (its float32 parts kept so: _keep_in_fp32_modules)
             kw = {"torch_dtype": torch_dtype} if lib == "diffusers" else {"dtype": torch_dtype}
         try:
             parts[name] = cls.from_pretrained(folder, local_files_only=True, **kw)

@@ -26,13 +26,14 @@ class MiniMaxH3Family(Family):
 
     def modular_part(self, name: str, folder: str, info):
         """Its own reading of a component (None: the component's class's from_pretrained): Qwen3-VL's
-        processor, made without its video processor where torchvision is not installed (said)."""
+        processor, made without its video processor where torchvision is not installed (said; a video
+        reference, which Studio does not pass, would need it)."""
         if name != "processor":
             return None
         from .processor import text_processor, torchvision_missing
         if torchvision_missing():
             info("torchvision is not installed: Qwen3-VL's processor is made without its video processor "
-                 "(text to video reads only its token types)")
+                 "(text and image to video read only its token types and its image processor)")
         return text_processor(folder)
 
     def formats(self) -> list[str]:

@@ -1,8 +1,9 @@
 """Qwen3-VL's processor for MiniMax H3 where torchvision is not installed: transformers' video
 processor needs torchvision, and without it transformers 5.23 cannot make a Qwen3VLProcessor at all
-(its class check looks the video processor's base class up and fails). Text to video needs only the
-processor's token types (text, image pads, video pads: diffusers' get_qwen3vl_prompt_embeds), so the
-processor is made without its video processor; a video reference would need it (refused then)."""
+(its class check looks the video processor's base class up and fails). Text and image to video need
+only the processor's token types (text, image pads, video pads: diffusers' get_qwen3vl_prompt_embeds)
+and its image processor (PIL's where torchvision is missing), so the processor is made without its
+video processor; a video reference (MiniMax H3's 'ref2va', which Studio does not run) would need it."""
 from __future__ import annotations
 
 
