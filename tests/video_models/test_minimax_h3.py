@@ -150,3 +150,21 @@ def test_image_to_video_runs_minimax_h3_from_a_first_frame_as_the_modular_pipeli
                  num_inference_steps=2, height=32, width=32, num_frames=124, output_type="np")
     assert state.get("num_condition_video_rows") == 1  # the still is one conditioning row, as a keyframe
     assert np.array_equal(clip.frames, np.clip(np.asarray(state.get("videos")[0], np.float32), 0, 1))
+
+
+def test_a_lora_is_refused_and_settings_not_applied_are_said(minimax_dir):
+    g = _graph(minimax_dir, shift=7.0, negative_prompt="blurry")
+    msgs = []
+    Executor().run(g, targets=["gen"], device="cpu",
+                   on_event=lambda e: msgs.append(e.text) if isinstance(e, NodeMessage) else None)
+    assert "MiniMax H3 is run in one call of diffusers' modular pipeline: 'shift' is not applied" in msgs
+    assert "MiniMax H3 is guidance-distilled: it takes no negative prompt (not used)" in msgs
+    assert not any("'sampler' is not applied" in m for m in msgs)  # left at its default: nothing said
+    g = _graph(minimax_dir)
+    g.add_node("video_models.lora", {"lora": os.path.join(minimax_dir, "transformer",
+                                                          "diffusion_pytorch_model.safetensors")}, node_id="lora")
+    g.disconnect("gen", "model")
+    g.connect("load", "model", "lora", "model")
+    g.connect("lora", "model", "gen", "model")
+    with pytest.raises(Exception, match=r"MiniMax H3 takes no LoRA in Studio"):
+        Executor().run(g, targets=["gen"], device="cpu")

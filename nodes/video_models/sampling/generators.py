@@ -184,8 +184,9 @@ class GeneratorNode(Node):
         """The clip of a modular pipeline (MiniMax H3's), made in one call (modular_run.py); from
         ``frames``' image and last_image when given."""
         from ..base.registry import valid_frames
-        from .modular_run import modular_video
+        from .modular_run import modular_video, refuse_and_say
         fam = ref.fam
+        refuse_and_say(ctx, ref, self.params)
         preview, self.steps = preview_and_steps(ctx, getattr(ref.device, "type", str(ref.device)) == "cpu")
         asked = ctx.params.frames or fam.frames
         n = valid_frames(fam, asked)

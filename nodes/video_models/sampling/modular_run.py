@@ -19,6 +19,24 @@ def _refuse_inputs(fam, features, schedule, keys: dict, keyframes: str) -> None:
         raise StudioError(f"{fam.title} takes no keyframes at any frame in Studio's Text to Video")
 
 
+# the generator's settings a modular pipeline's one call does not take (said when set)
+NOT_APPLIED = ("window", "long_take", "context_schedule", "hold_colour", "sampler", "shift", "compile", "attention",
+               "step_cache", "quality", "motion", "noise_aug")
+
+
+def refuse_and_say(ctx, ref, params) -> None:
+    """Refuse what a modular pipeline's call cannot take (LoRAs), and say the settings it does not
+    apply (``params``: the node's declared parameters, whose defaults are not said)."""
+    fam = ref.fam
+    if ref.loras:
+        raise StudioError(f"{fam.title} takes no LoRA in Studio (its modular pipeline is run as diffusers has it): "
+                          f"remove the {len(ref.loras)} Load LoRA node(s) before the generator")
+    p = ctx.params
+    for prm in params:
+        if prm.name in NOT_APPLIED and getattr(p, prm.name, prm.default) != prm.default:
+            ctx.warn(f"{fam.title} is run in one call of diffusers' modular pipeline: '{prm.name}' is not applied")
+
+
 def _size(ctx, fam, pipe, side: int, like: tuple[int, int] | None) -> tuple[int, int]:
     """(width, height): asked (rounded down to 32, said), else the model's canvas for ``like``'s
     aspect (the start image's: diffusers' resolve_canvas_size) or 16:9; shrunk to ``side`` on the
