@@ -168,3 +168,16 @@ def test_a_lora_is_refused_and_settings_not_applied_are_said(minimax_dir):
     g.connect("lora", "model", "gen", "model")
     with pytest.raises(Exception, match=r"MiniMax H3 takes no LoRA in Studio"):
         Executor().run(g, targets=["gen"], device="cpu")
+
+
+def test_the_models_folder_lists_a_minimax_h3_folder_by_its_modular_index(minimax_dir, tmp_path):
+    from nodes.video_models.catalog.listing import describe_folder
+    from studio.core.models import resolve, scan
+    root = tmp_path / "models"
+    _copy(minimax_dir, str(root / "MiniMax-H3"))
+    found = scan([str(root)])
+    assert [(f.name, f.kind) for f in found] == [("MiniMax-H3", "folder")]
+    e = describe_folder(found[0].path)
+    assert (e.family, e.family_title, e.variant) == ("minimax_h3", "MiniMax H3", "MiniMax H3")
+    assert e.params > e.denoiser_params > 0 and not e.note
+    assert resolve("MiniMax-H3", dirs=[str(root)]) == str(root / "MiniMax-H3")
