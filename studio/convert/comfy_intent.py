@@ -169,6 +169,10 @@ class IntentReading:
                         "that reads a separate reference (ref_conv) is refused by the node, in words")
         if spec is not None and spec.needs and "image" not in inputs:
             gen = T2V  # Wan 2.2 TI2V / HunyuanVideo 1.5 with no start image: text to video
+            if node is not None and node.cls == "MiniMaxH3ImageToVideo":  # no first frame: its text to video
+                spec = Task("text to video", T2V, (), spec.family) if "last_image" not in inputs else Task(
+                    "video up to a last frame", None, family=spec.family, cannot="make a MiniMax H3 video up to a "
+                    "last frame without a first one (Image to Video takes a start image)")
         if is_ltx2(up):
             gen = LTX2
         for n in chain:  # LTX's image, keyframes and control on the latent's way

@@ -20,7 +20,7 @@ from studio.core.shown import cut, number, rounded
 from .comfy_layout import lay_out
 from .comfy_read import MODES, CNode, Workflow, WorkflowError
 from .comfy_intent import LOADER_NODES, IntentReading, model_file, sampler_chain, upstream
-from .comfy_tasks import I2V, LTX2, TASKS, VACE, Task, family, made_task
+from .comfy_tasks import FOLDER_ONLY, I2V, LTX2, TASKS, VACE, Task, family, folder_only_params, made_task
 from .comfy_utility import ENDS, UTILITIES, make_utility, utility_path
 from .comfy_sampling import Sampling, nearest_scheduler, read_sampling, studio_sampler
 
@@ -113,7 +113,7 @@ def _walk(wf: Workflow, node: CNode | None, names: tuple[str, ...], stop, used: 
     return None
 
 
-ENCODERS = ("CLIPTextEncode", "ConditioningZeroOut")
+ENCODERS = ("CLIPTextEncode", "ConditioningZeroOut", "MiniMaxH3ImageToVideo")  # MiniMax H3's: its own 'prompt'
 
 
 def _text(wf: Workflow, start: CNode | None, which: str, used: set, said: list[str] | None = None) -> str | None:
@@ -132,7 +132,7 @@ def _text(wf: Workflow, start: CNode | None, which: str, used: set, said: list[s
     used.add(n.id)
     if n.cls == "ConditioningZeroOut":
         return ""
-    text = wf.value(n, "text")
+    text = wf.value(n, "text" if n.cls != "MiniMaxH3ImageToVideo" else "prompt")
     if text is None and "text" in n.links and said is not None:
         src = wf.source(n, "text")
         for _ in range(MAX_SAMPLERS):  # the node a switch or reroute chooses
@@ -240,7 +240,9 @@ class _Builder(IntentReading):
                                   "generates first (with ComfyUI nodes it does not convert)"), fam, latent, loaders, up)
             return False
         made = len(self.g.nodes)
+        self.family_now = fam
         params = self._params(main, rest, latent, loaders, shifts, up, said)
+        folder_only_params(fam, params, said)
         if task == VACE:
             params["conditioning_scale"] = self.wf.value(latent, "strength")
         params.update(self.extra)
@@ -433,6 +435,12 @@ class _Builder(IntentReading):
         """Text encoder, VAE, image encoder and a second expert: set where Load Video Model takes
         them, else said."""
         wf = self.wf
+        if getattr(self, "family_now", None) in FOLDER_ONLY:  # MiniMax H3: its files in one sentence
+            files = [str(model_file(wf, n)) for n in loaders] + [str(wf.value(n, FILE_LOADERS[n.cls][0])) for n in up
+                                                                 if n.cls in FILE_LOADERS]
+            self.used.update(n.id for n in up if n.cls in FILE_LOADERS)
+            said.append(FOLDER_ONLY[self.family_now].format(files=", ".join(dict.fromkeys(files))))
+            return
         if len(loaders) > 1:
             second = model_file(wf, loaders[1])
             if "model_2" in lp and isinstance(second, str):

@@ -69,6 +69,7 @@ WIDGETS: dict[str, tuple[str, ...]] = {
     "SVD_img2vid_Conditioning": ("width", "height", "video_frames", "motion_bucket_id", "fps", "augmentation_level"),
     "HunyuanVideo15ImageToVideo": ("width", "height", "length", "batch_size"),
     "Kandinsky5ImageToVideo": ("width", "height", "length", "batch_size"),
+    "MiniMaxH3ImageToVideo": ("prompt", "width", "height", "length"),
     "EmptyHunyuanVideo15Latent": ("width", "height", "length", "batch_size"),
     "WanAnimateToVideo": ("width", "height", "length", "batch_size", "continue_motion_max_frames",
                           "video_frame_offset"),

@@ -82,17 +82,36 @@ KANDINSKY5 = {  # its DiT file with a diffusers Kandinsky 5 folder as 'base' (Qw
     "Kandinsky5ImageToVideo": Task("image to video", I2V, (("start_image", "image"),), "Kandinsky 5",
                                    needs="start_image"),
 }
+MINIMAX_H3 = {  # read from a diffusers folder only (modular_model_index.json): its ComfyUI files are not (said)
+    "MiniMaxH3ImageToVideo": Task("image to video", I2V, (("first_frame", "image"), ("last_frame", "last_image")),
+                                  "MiniMax H3", needs="first_frame"),
+    "MiniMaxH3ReferenceToVideo": Task("reference to video", None, family="MiniMax H3",
+                                      cannot="run MiniMax H3's references (it runs its text to video)"),
+}
+# families read from a diffusers folder only: their ComfyUI part files in one sentence
+FOLDER_ONLY = {"MiniMax H3": "MiniMax H3's ComfyUI files ({files}) cannot be read: Studio reads MiniMax H3 from its "
+                             "diffusers folder (modular_model_index.json); set Load Video Model's 'model' to it"}
+SHORTEST = {"MiniMax H3": (120, 124)}  # frames it makes at least (diffusers: 5 s at 24 fps) -> the shortest it makes
+
+
+def folder_only_params(fam: str, params: dict, said: list[str]) -> None:
+    """A clip shorter than the family makes, made as its shortest (said)."""
+    least = SHORTEST.get(fam)
+    frames = params.get("frames")
+    if least and isinstance(frames, int) and frames < least[0]:
+        said.append(f"{fam} makes 5 to 15 seconds in diffusers: the workflow's {frames} frames are made as {least[1]} "
+                    f"(the shortest)")
+        params["frames"] = least[1]
+
+
 OTHERS = {  # families Studio does not run
-    "MiniMaxH3ImageToVideo": Task("video", None, family="MiniMax H3 (FastH3)", cannot="run MiniMax H3"),
-    "MiniMaxH3ReferenceToVideo": Task("reference to video", None, family="MiniMax H3 (FastH3)",
-                                      cannot="run MiniMax H3"),
     "ARVideoI2V": Task("image to video by causal forcing", None, family="an autoregressive Wan",
                        cannot="sample a video autoregressively (causal forcing)"),
     "BerniniConditioning": Task("video editing", None, family="Bernini-R", cannot="run Bernini-R"),
     "SeedVR2Conditioning": Task("a video upscale", None, family="SeedVR2", cannot="run SeedVR2"),
     "VOIDInpaintConditioning": Task("object removal (video inpainting)", None, family="VOID", cannot="run VOID"),
 }
-TASKS: dict[str, Task] = {**WAN, **LTX, **HUNYUAN15, **SVD, **KANDINSKY5, **OTHERS}
+TASKS: dict[str, Task] = {**WAN, **LTX, **HUNYUAN15, **SVD, **KANDINSKY5, **MINIMAX_H3, **OTHERS}
 EMPTY = ("EmptyHunyuanLatentVideo", "EmptyLTXVLatentVideo", "EmptyMochiLatentVideo")  # text to video
 LATENT_NAMES = ("latent_image", "samples", "latent", "video_latent", "av_latent")
 
@@ -101,7 +120,8 @@ FAMILY_FILES = (("ltx-2", "LTX-2"), ("ltx2", "LTX-2"), ("ltxv", "LTX-Video"), ("
                 ("hunyuanvideo1.5", "HunyuanVideo 1.5"), ("hunyuanvideo15", "HunyuanVideo 1.5"),
                 ("hunyuan_video_1.5", "HunyuanVideo 1.5"), ("hunyuan_video", "HunyuanVideo"),
                 ("wan2.2", "Wan 2.2"), ("wan2_2", "Wan 2.2"), ("wan2.1", "Wan 2.1"), ("wan2_1", "Wan 2.1"),
-                ("wan", "Wan"), ("mochi", "Mochi"), ("cosmos", "Cosmos"), ("kandinsky", "Kandinsky 5"))
+                ("wan", "Wan"), ("mochi", "Mochi"), ("cosmos", "Cosmos"), ("kandinsky", "Kandinsky 5"),
+                ("minimax_h3", "MiniMax H3"))
 
 
 def family(model_file: Any, task: Task | None, up: list[CNode]) -> str:

@@ -138,7 +138,7 @@ def scan(dirs: list | None = None, max_depth: int = 4, notes: list[str] | None =
         base_depth = root.rstrip(os.sep).count(os.sep)
         for cur, subdirs, files in os.walk(root, followlinks=True):
             depth = cur.rstrip(os.sep).count(os.sep) - base_depth
-            if "model_index.json" in files:
+            if "model_index.json" in files or "modular_model_index.json" in files:  # (modular: MiniMax H3's)
                 real = os.path.realpath(cur)
                 if real not in seen:
                     seen.add(real)
@@ -222,7 +222,7 @@ def resolve(name: str, base_dir: str | None = None, dirs: list[str] | None = Non
         if os.path.isdir(snaps):
             revs = sorted((os.path.join(snaps, r) for r in os.listdir(snaps)), key=os.path.getmtime, reverse=True)
             for r in revs:
-                if os.path.isfile(os.path.join(r, "model_index.json")):
+                if any(os.path.isfile(os.path.join(r, i)) for i in ("model_index.json", "modular_model_index.json")):
                     return r
     for root in roots:  # the asking node's own folders, after every place above
         for cand in (os.path.join(root, up, f, name) for f in folders for up in ("", "models")):

@@ -42,9 +42,9 @@ TASKS = {
     "video_capybara_v0_1_image_to_video": ('image to video', 'HunyuanVideo 1.5', 'image_to_video', ('image',)),
     "video_capybara_v0_1_video_edit": ('image to video', 'HunyuanVideo 1.5', 'image_to_video', ('image',)),
     "video_causal_forcing_i2v": ('image to video by causal forcing', 'an autoregressive Wan', None, ()),
-    "video_fasth3_ominiref_r2v": ('reference to video', 'MiniMax H3 (FastH3)', None, ()),
-    "video_fastvideo_fasth3_i2v": ('video', 'MiniMax H3 (FastH3)', None, ()),
-    "video_fastvideo_fasth3_t2v": ('video', 'MiniMax H3 (FastH3)', None, ()),
+    "video_fasth3_ominiref_r2v": ('reference to video', 'MiniMax H3', None, ()),
+    "video_fastvideo_fasth3_i2v": ('image to video', 'MiniMax H3', 'image_to_video', ('image',)),  # its ComfyUI files not read: a diffusers folder as 'model' (said)
+    "video_fastvideo_fasth3_t2v": ('text to video', 'MiniMax H3', 'text_to_video', ()),  # its ComfyUI files not read: a diffusers folder as 'model' (said)
     "video_humo": ('a human video from a reference and a voice (HuMo)', 'Wan HuMo', None, ()),
     "video_hunyuan_video_1.5_720p_i2v": ('image to video', 'HunyuanVideo 1.5', 'image_to_video', ('image',)),
     "video_hunyuan_video_1.5_720p_t2v": ('text to video', 'HunyuanVideo 1.5', 'text_to_video', ()),
@@ -65,12 +65,12 @@ TASKS = {
     "video_ltx2_i2v_distilled": ('image to video', 'LTX-2', 'ltx2', ('image',)),
     "video_ltx2_t2v": ('text to video', 'LTX-2', 'ltx2', ()),
     "video_ltx2_t2v_distilled": ('text to video', 'LTX-2', 'ltx2', ()),
-    "video_minimax_h3_fun_controlnet_union": ('reference to video', 'MiniMax H3 (FastH3)', None, ()),
-    "video_minimax_h3_i2v": ('video', 'MiniMax H3 (FastH3)', None, ()),
-    "video_minimax_h3_i2v_continuation": ('video', 'MiniMax H3 (FastH3)', None, ()),
-    "video_minimax_h3_multiframe_reference": ('reference to video', 'MiniMax H3 (FastH3)', None, ()),
-    "video_minimax_h3_r2v": ('reference to video', 'MiniMax H3 (FastH3)', None, ()),
-    "video_minimax_h3_t2v": ('video', 'MiniMax H3 (FastH3)', None, ()),
+    "video_minimax_h3_fun_controlnet_union": ('reference to video', 'MiniMax H3', None, ()),
+    "video_minimax_h3_i2v": ('image to video', 'MiniMax H3', 'image_to_video', ('image',)),  # its ComfyUI files not read: a diffusers folder as 'model' (said)
+    "video_minimax_h3_i2v_continuation": ('image to video', 'MiniMax H3', 'image_to_video', ('image',)),  # the frame it continues from as the start image
+    "video_minimax_h3_multiframe_reference": ('reference to video', 'MiniMax H3', None, ()),
+    "video_minimax_h3_r2v": ('reference to video', 'MiniMax H3', None, ()),
+    "video_minimax_h3_t2v": ('text to video', 'MiniMax H3', 'text_to_video', ()),  # its ComfyUI files not read: a diffusers folder as 'model' (said)
     "video_wan2.1_alpha_t2v_14B": ('text to video', 'Wan 2.1', 'text_to_video', ()),
     "video_wan2.1_fun_camera_v1.1_1.3B": ('camera-controlled video (Fun Camera) from a start image', 'Wan Fun Camera', 'wan_fun_camera', ('camera', 'image')),
     "video_wan2.1_fun_camera_v1.1_14B": ('camera-controlled video (Fun Camera) from a start image', 'Wan Fun Camera', 'wan_fun_camera', ('camera', 'image')),
@@ -194,3 +194,18 @@ def test_the_table_covers_the_package():
     """A template added to the package (or renamed) is named here, to be given its row."""
     missing = [n for n in _names() if n not in TASKS and n not in NOTHING]
     assert not missing, missing
+
+
+def test_minimax_h3_text_to_video_reads_its_prompt_and_says_its_files_are_not_read():
+    """MiniMax H3's ComfyUI text to video (its MiniMaxH3ImageToVideo with no frame): Text to Video with
+    the node's own prompt; its 2 s clip made as diffusers' shortest (124 frames, said); its DiT, Qwen3-VL
+    and VAE files named in one sentence: Studio reads MiniMax H3 from a diffusers folder."""
+    conv = _convert("video_minimax_h3_t2v")
+    gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.text_to_video")
+    assert gen.params["prompt"].startswith("Vaporwave title sequence look") and gen.params["frames"] == 124
+    notes = "\n".join(n["text"] for n in conv.graph.ui["notes"])
+    assert "the workflow's 56 frames are made as 124 (the shortest)" in notes
+    assert ("MiniMax H3's ComfyUI files (minimax_h3_fl2va_pruned_int8_convrot.safetensors, "
+            "minimax_h3_audio_vae_fp32.safetensors, minimax_h3_video_vae_int8_convrot.safetensors, "
+            "qwen3vl_32b_minimax_h3_nvfp4_awq.safetensors) cannot be read: Studio reads MiniMax H3 from its diffusers "
+            "folder (modular_model_index.json)") in notes

@@ -13,7 +13,7 @@ def test_families_json_has_every_family_with_tasks_inputs_and_formats(capsys):
     records = json.loads(capsys.readouterr().out)
     video = {r["family"]: r for r in records if r["kind"] == "video model"}
     assert set(video) == {"svd", "wan", "ltx", "ltx2", "cogvideox", "animatediff", "hunyuan15", "hunyuan", "skyreels",
-                          "kandinsky5", "lucy"}
+                          "kandinsky5", "lucy", "minimax_h3"}
     for r in video.values():
         assert r["name"] and r["variants"] and r["tasks"] and r["formats"][0] == "diffusers folder"
         assert set(r["inputs"]) == set(r["tasks"])
@@ -27,6 +27,9 @@ def test_families_json_has_every_family_with_tasks_inputs_and_formats(capsys):
     assert k5["tasks"] == ["text", "image"] and "Kandinsky 5 Lite I2V" in k5["variants"]
     assert any("ComfyUI part files" in f for f in video["ltx2"]["formats"])
     assert video["lucy"]["tasks"] == ["video"] and video["lucy"]["variants"] == ["Lucy Edit"]
+    mm = video["minimax_h3"]
+    assert (mm["name"], mm["tasks"], mm["variants"]) == ("MiniMax H3", ["text", "image"], ["MiniMax H3"])
+    assert "modular pipeline (modular_model_index.json)" in mm["formats"] and (mm["frames"], mm["fps"]) == (124, 24.0)
     assert "LTX-2.3" in video["ltx2"]["variants"] and "LTX-2.5" in video["ltx2"]["variants"]
     assert not any("ComfyUI part files" in f for f in video["cogvideox"]["formats"])
     assert {r["family"] for r in records if r["kind"] == "preprocessor"} >= {"pose", "depth", "segment"}
@@ -36,7 +39,7 @@ def test_families_plain_lists_each_family_and_its_tasks(capsys):
     assert main(["families"]) == 0
     out = capsys.readouterr().out
     assert "HunyuanVideo 1.5" in out and "animate: start image, pose video, face video, prompt" in out
-    assert out.count("video model") == 11 and "used by: Wan" in out
+    assert out.count("video model") == 12 and "used by: Wan" in out
 
 
 def test_families_imports_no_torch_or_diffusers():

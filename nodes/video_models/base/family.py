@@ -63,6 +63,7 @@ class Family:
     draft_recipes: tuple = field(default=(), compare=False)
 
     one_checkpoint = False  # (a class attribute) its "part files" are one all-in-one checkpoint (SVD's)
+    modular = False  # (a class attribute) a diffusers modular pipeline folder (loading/modular.py), run in one call
 
     def recognise(self, tensors, filename: str = ""):
         """What a file is, if it is this family's denoiser, checkpoint or VAE (a ``Recognised``, from

@@ -152,6 +152,8 @@ def _folder_signature(path: str) -> list:
 
 def _task(index: dict, cfg: dict, fam) -> str:
     cls = str(index.get("_class_name", ""))
+    if fam.modular:  # one modular pipeline for all its tasks (MiniMax H3: text and image to video)
+        return ""
     if "VACE" in cls:
         return "VACE"
     if "Animate" in cls:
@@ -168,15 +170,16 @@ def _task(index: dict, cfg: dict, fam) -> str:
 
 
 def describe_folder(path: str) -> ModelEntry:
-    index = _read_json(os.path.join(path, "model_index.json"))
+    modular = not os.path.isfile(os.path.join(path, "model_index.json"))  # modular_model_index.json (MiniMax H3's)
+    index = _read_json(os.path.join(path, "modular_model_index.json" if modular else "model_index.json"))
     fam = family_from_index(index)
     e = ModelEntry("", path, "pipeline", fam.key if fam else "", fam.title if fam else "")
     den_cfg: dict = {}
     den_dtype = ""
     for comp, spec in index.items():
-        if comp.startswith("_") or not isinstance(spec, list) or len(spec) != 2 or spec[0] is None:
+        if comp.startswith("_") or not isinstance(spec, list) or len(spec) != 2 + modular or spec[0] is None:
             continue
-        d = os.path.join(path, comp)
+        d = os.path.join(path, spec[2].get("subfolder") or comp if modular and isinstance(spec[2], dict) else comp)
         files = _component_files(d)
         n = 0
         for f in files:

@@ -23,6 +23,7 @@ from .kandinsky5 import family as kandinsky5
 from .ltx import family as ltx
 from .ltx2 import family as ltx2
 from .lucy import family as lucy
+from .minimax_h3 import family as minimax_h3
 from .skyreels import family as skyreels
 from .svd import family as svd
 from .wan import family as wan
@@ -38,3 +39,4 @@ register(hunyuan.FAMILY)
 register(skyreels.FAMILY, forcing=skyreels.FORCING)
 register(kandinsky5.FAMILY)
 register(lucy.FAMILY)
+register(minimax_h3.FAMILY)

@@ -314,6 +314,11 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
     info = info or (lambda s: None)
     memory = memory or ("model_offload" if offload else "gpu")
     given = {k: v for k, v in (parts or {}).items() if v}  # with 'transformer_2': Wan 2.2 A14B's second expert
+    from .modular import INDEX, modular_folder
+    if os.path.isfile(path) and os.path.basename(path) == INDEX:
+        path = os.path.dirname(path)
+    if modular_folder(path):  # MiniMax H3's: a modular pipeline (modular.py)
+        return _modular_ref(path, given, device, dtype_name, memory, warn, info)
     parts = {k: v for k, v in given.items() if k != "transformer_2"}
     second = given.get("transformer_2")
     fam, index, files, single, path = _checked_source(path, base, given)
@@ -372,6 +377,29 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
     if later is not None:
         info("text encoder: loaded when a prompt is not in the prompt-embedding cache")
     return ref
+
+
+def _modular_ref(path: str, given: dict, device, dtype_name: str, memory: str, warn, info) -> VideoModelRef:
+    """A modular pipeline folder, checked then loaded whole on ``device`` (no memory modes: said)."""
+    from .modular import check_modular_folder, load_modular
+    if given:
+        raise ModelError(f"'{path}' is a diffusers folder, which has its own text encoder, VAE and denoiser: "
+                         "part files go with a single denoiser file")
+    fam, index, found = check_modular_folder(path)
+    torch_dtype, why = pick_dtype(dtype_name, device)
+    if why:
+        warn(why)
+    if memory not in ("gpu", "auto"):
+        warn(f"{fam.title} (a modular pipeline) is loaded whole on {device}: memory '{memory}' is not applied")
+    diffusers_offline()
+    pipe = load_modular(fam, path, found, torch_dtype, device, info)
+    den = getattr(pipe, fam.denoiser, None)
+    variant = variant_title(fam, index, dict(getattr(den, "config", None) or {}))
+    info(f"memory: gpu ({fam.title} is a modular pipeline: loaded whole)")
+    return VideoModelRef(module=pipe, config={"family": fam.key, "path": path, "base": None, "parts": {}},
+                         kind=f"video:{fam.key}", family=fam.key, path=path, variant=variant, device=device,
+                         dtype=torch_dtype, dtype_asked=dtype_name, memory="gpu",
+                         memory_why="a modular pipeline: loaded whole")
 
 
 def _from_folder(diffusers, path: str, index: dict, files: list[str], fam: Family, single, parts: dict,

@@ -19,7 +19,7 @@ from ..memory.modes import MEMORY_HELP, MEMORY_MODES
 
 
 CATEGORY = "Pretrained Video"
-FILTERS = "Video models (model_index.json *.safetensors *.gguf)"
+FILTERS = "Video models (model_index.json modular_model_index.json *.safetensors *.gguf)"
 PART_FILTERS = "Model parts (*.safetensors)"
 PARTS = {"text_encoder": "text_encoder", "text_encoder_2": "text_encoder_2", "vae": "vae",
          "clip_vision": "image_encoder"}  # param -> pipeline component
@@ -120,13 +120,15 @@ def _memory_param(params) -> str:
 
 
 class LoadVideoModel(Node):
-    """Open a pretrained video model from your disk: a diffusers folder (with model_index.json) or
+    """Open a pretrained video model from your disk: a diffusers folder (with model_index.json; MiniMax H3's
+    modular folder with modular_model_index.json) or
     a single denoiser file, .safetensors (bf16, fp16, fp32, fp8, scaled fp8) or .gguf (then 'base'
     gives the rest of the pipeline; the file's format is said). For Wan, LTX-Video and HunyuanVideo 1.5, the text encoder(s),
     VAE and CLIP vision may be ComfyUI's separate files (each recognised from its tensors, checked against
     the denoiser; the tokenizer inside the text-encoder file or in a tokenizer/ folder beside it), and Wan 2.2
     A14B's two experts two denoiser files ('model' and 'model_2'). The family
-    (SVD, Wan, LTX-Video, CogVideoX, AnimateDiff, HunyuanVideo, SkyReels-V2) is detected and shown. Never downloads."""
+    (SVD, Wan, LTX-Video, CogVideoX, AnimateDiff, HunyuanVideo, SkyReels-V2, MiniMax H3...) is detected and
+    shown. Never downloads."""
     id = "video_models.load"
     title = "Load Video Model"
     category = CATEGORY
@@ -200,8 +202,9 @@ class LoadVideoModel(Node):
                 n = safetensors_numel(f) if f.endswith(".safetensors") else gguf_numel(f)
                 if stored_quantised(f):  # kept in 8 or 4 bits (or GGUF's): its bytes, as weights of ``size``
                     n = min(n, -(-os.path.getsize(f) // size))
-                if os.path.basename(os.path.dirname(f)) in DENOISER_DIRS or not os.path.isfile(
-                        os.path.join(os.path.dirname(os.path.dirname(f)), "model_index.json")):
+                top = os.path.dirname(os.path.dirname(f))
+                if os.path.basename(os.path.dirname(f)) in DENOISER_DIRS or not any(
+                        os.path.isfile(os.path.join(top, i)) for i in ("model_index.json", "modular_model_index.json")):
                     den += n  # a denoiser folder of a diffusers model, or a single file
                 else:
                     other += n

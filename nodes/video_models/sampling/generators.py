@@ -180,6 +180,21 @@ class GeneratorNode(Node):
         use_conditions(ctx, s, self.title, n, win)
         return keyframes_of(ctx, n, inputs)
 
+    def _modular(self, ctx, ref, text: str, neg: str, features, schedule, keys: dict, **frames):
+        """The clip of a modular pipeline (MiniMax H3's), made in one call (modular_run.py); from
+        ``frames``' image and last_image when given."""
+        from ..base.registry import valid_frames
+        from .modular_run import modular_video, refuse_and_say
+        fam = ref.fam
+        refuse_and_say(ctx, ref, self.params)
+        preview, self.steps = preview_and_steps(ctx, getattr(ref.device, "type", str(ref.device)) == "cpu")
+        asked = ctx.params.frames or fam.frames
+        n = valid_frames(fam, asked)
+        say_frame_rule(ctx, fam, asked, n)
+        clip, w, h = modular_video(ctx, ref, text, neg, features, schedule, keys, n, self.steps,
+                                   PREVIEW_SIDE if preview else 0, **frames)
+        return self._made(ctx, clip, w, h)
+
     def _made(self, ctx, clip, w: int, h: int):
         """Say what was made (the node's label and the log show the frames made, as asked): once it
         is, for a clip streamed to its outputs as it is made (windows.py)."""
@@ -259,6 +274,13 @@ class ImageToVideo(GeneratorNode):
 
     def run(self, ctx, model, image, prompt=None, last_image=None, tracks=None, **keys):
         from ..takes.keyframes import last_frame
+        if _video_model(model).fam.modular:  # MiniMax H3: its first-and-last-frame workflow in one call
+            if tracks is not None:
+                raise StudioError(f"{_video_model(model).fam.title} takes no point tracks: leave 'tracks' unconnected")
+            first = image.frame(0) if hasattr(image, "frame") else image
+            last = last_image.frame(last_image.n_frames - 1) if hasattr(last_image, "frame") else last_image
+            return self._modular(ctx, _video_model(model), prompt_of(ctx, prompt), ctx.params.negative_prompt, None,
+                                 None, keys, image=first, last_image=last)
         s, n, win, fps = self._start(ctx, model, text=not self._prompts_cached(ctx, model, prompt_of(ctx, prompt)))
         window = win  # one pipeline call's frames, before a long take is planned
         keyed = self._keyframes(ctx, s, n, win, keys)
@@ -332,6 +354,8 @@ class TextToVideo(GeneratorNode):
         if features is None and schedule is None and not text.strip():
             raise StudioError("no prompt: type one, or connect a Text or Features input")
         neg = negative if isinstance(negative, str) else p.negative_prompt
+        if _video_model(model).fam.modular:  # MiniMax H3: one call of its modular pipeline (modular_run.py)
+            return self._modular(ctx, _video_model(model), text, neg, features, schedule, keys)
         from .prompt_cache import all_cached  # every prompt cached: the text encoder is not loaded
         cached = features is None and schedule is None and all_cached(ctx, _video_model(model), self.task, text, neg)
         s, n, win, fps = self._start(ctx, model, text=not cached)

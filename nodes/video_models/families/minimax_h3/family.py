@@ -1,0 +1,54 @@
+"""MiniMax H3 (MiniMax): joint video and sound from one packed sequence, diffusers' modular
+``MiniMaxH3ModularPipeline`` (modular_pipelines/minimax_h3/ in diffusers 0.42.1; modular only: no
+DiffusionPipeline). A folder is read by its modular_model_index.json: a 'MiniMaxH3Blocks' pipeline
+whose components (transformer, vae, audio_vae, Qwen3-VL text_encoder, tokenizer, processor, two
+MiniMaxH3Schedulers) sit in their folders. Guidance-distilled (no negative prompt, no guidance), 24 fps,
+17k + 5 frames between 5 and 15 seconds, sizes in multiples of 32. Studio runs its text-to-video
+workflow ('t2va', Text to Video) and its first-and-last-frame one ('fl2va', Image to Video: the start
+image and / or the last image); the soundtrack it makes beside the video is said and not kept."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ...base.family import Family
+
+FPS = 24.0
+SHORTEST, LONGEST = 5.0, 15.0  # seconds (MiniMaxH3ModularPipeline.min_duration / max_duration)
+# every component the text-to-video workflow reads, as the folder names them
+T2V_COMPONENTS = ("transformer", "vae", "audio_vae", "text_encoder", "tokenizer", "processor", "scheduler",
+                  "audio_scheduler")
+
+
+@dataclass(frozen=True)
+class MiniMaxH3Family(Family):
+    modular = True  # (a class attribute) a modular pipeline folder (modular_model_index.json), run as one call
+    modular_components = T2V_COMPONENTS  # (a class attribute) the components its folder must hold
+
+    def modular_part(self, name: str, folder: str, info):
+        """Its own reading of a component (None: the component's class's from_pretrained): Qwen3-VL's
+        processor, made without its video processor where torchvision is not installed (said; a video
+        reference, which Studio does not pass, would need it)."""
+        if name != "processor":
+            return None
+        from .processor import text_processor, torchvision_missing
+        if torchvision_missing():
+            info("torchvision is not installed: Qwen3-VL's processor is made without its video processor "
+                 "(text and image to video read only its token types and its image processor)")
+        return text_processor(folder)
+
+    def formats(self) -> list[str]:
+        return ["diffusers folder", "modular pipeline (modular_model_index.json)", "diffusers layout"]
+
+    def refuse_call(self, task: str, frames: int, height: int, width: int) -> None:
+        from ...base.errors import ModelError
+        if not SHORTEST * FPS <= frames <= LONGEST * FPS:
+            raise ModelError(f"MiniMax H3 makes {SHORTEST:g} to {LONGEST:g} seconds at {FPS:g} fps: "
+                             f"{int(SHORTEST * FPS)} to {int(LONGEST * FPS)} frames (17k + 5: 124 to 345), "
+                             f"not {frames}")
+
+
+FAMILY = MiniMaxH3Family(
+    "minimax_h3", "MiniMax H3", ("MiniMaxH3ModularPipeline",), t2v="MiniMaxH3ModularPipeline",
+    i2v="MiniMaxH3ModularPipeline", frames=124, frame_multiple=(17, 5), size_multiple=32, fps=FPS, key_rank=200,
+    single_file_refusal="MiniMax H3 is read as a diffusers folder (modular_model_index.json)",
+    variants=(("MiniMax H3", lambda idx, cfg: True),))

@@ -1,0 +1,91 @@
+"""A diffusers modular pipeline folder (modular_model_index.json: MiniMax H3's): checked, then loaded
+component by component from its own folders (the index's loading specs may name a Hub repository or
+another machine's path: Studio reads the folder it was given, offline), into diffusers'
+ModularPipeline made from that index (``ModularPipeline.from_pretrained``, then
+``update_components``: diffusers' documented way to set components)."""
+from __future__ import annotations
+
+import os
+
+from ..base.errors import ModelError
+from ..base.registry import FAMILIES, Family, family_from_index
+from ..files.headers import read_json
+
+INDEX = "modular_model_index.json"
+
+
+def modular_folder(path: str) -> bool:
+    """A folder with a modular_model_index.json and no model_index.json."""
+    return os.path.isdir(path) and os.path.isfile(os.path.join(path, INDEX)) and \
+        not os.path.lexists(os.path.join(path, "model_index.json"))
+
+
+def _spec(index: dict, name: str) -> tuple[str, str, str] | None:
+    """(library, class, subfolder) of a component the index names, None when it names none."""
+    entry = index.get(name)
+    if not isinstance(entry, list) or len(entry) != 3 or not isinstance(entry[2], dict):
+        return None
+    lib, cls = entry[0], entry[1]
+    if lib is None:  # saved without a loading spec: its type hint says what it is
+        lib, cls = (list(entry[2].get("type_hint") or []) + [None, None])[:2]
+    if lib is None or cls is None:
+        return None
+    return str(lib), str(cls), str(entry[2].get("subfolder") or name)
+
+
+def check_modular_folder(path: str) -> tuple[Family, dict, dict]:
+    """(family, index, {component: (library, class, folder)}) of a modular folder, or one ModelError
+    naming the folder and the component missing, before anything is loaded."""
+    index = read_json(os.path.join(path, INDEX))
+    fam = family_from_index(index)
+    if fam is None or not getattr(fam, "modular", False):
+        known = ", ".join(f.title for f in FAMILIES.values() if getattr(f, "modular", False))
+        raise ModelError(f"'{path}' holds a modular '{index.get('_class_name', '?')}', not a video model Studio "
+                         f"opens as a modular pipeline ({known})")
+    found = {}
+    for name in fam.modular_components:
+        spec = _spec(index, name)
+        folder = os.path.join(path, spec[2] if spec else name)
+        config = ("tokenizer_config.json", "tokenizer.json", "vocab.json") if name in ("tokenizer", "processor") \
+            else ("scheduler_config.json",) if "scheduler" in name else ("config.json",)
+        if spec is None or not os.path.isdir(folder) or not any(os.path.isfile(os.path.join(folder, c))
+                                                                 for c in config):
+            raise ModelError(f"model '{path}': component '{name}' is missing: {fam.title}'s text to video needs a "
+                             f"folder '{name}/' with {' or '.join(config)}" + ("" if spec else f" (and '{name}' in "
+                                                                               f"{INDEX})"))
+        if spec[0] in ("diffusers", "transformers") and name not in ("tokenizer", "processor") and \
+                "scheduler" not in name and not any(f.endswith(".safetensors") or f.endswith(".safetensors.index.json")
+                                                    for f in os.listdir(folder)):
+            raise ModelError(f"model '{path}': component '{name}' ({spec[1]}) has no .safetensors weights in "
+                             f"'{folder}'")
+        found[name] = (spec[0], spec[1], folder)
+    return fam, index, found
+
+
+def load_modular(fam: Family, path: str, found: dict, torch_dtype, device, info):
+    """The modular pipeline of ``path`` with every component of ``found`` loaded from its folder."""
+    import diffusers
+    import transformers
+    from diffusers import ModularPipeline
+    parts = {}
+    for name, (lib, cls_name, folder) in found.items():
+        own = fam.modular_part(name, folder, info)
+        if own is not None:  # the family's own reading of it (MiniMax H3's processor without torchvision)
+            parts[name] = own
+            continue
+        cls = getattr(diffusers if lib == "diffusers" else transformers, cls_name, None)
+        if cls is None:
+            raise ModelError(f"model '{path}': component '{name}' is a {lib} '{cls_name}', which this {lib} has not")
+        kw = {}
+        if hasattr(cls, "parameters"):  # a torch module (its float32 parts kept so: _keep_in_fp32_modules)
+            kw = {"torch_dtype": torch_dtype} if lib == "diffusers" else {"dtype": torch_dtype}
+        try:
+            parts[name] = cls.from_pretrained(folder, local_files_only=True, **kw)
+        except (OSError, ValueError) as e:
+            raise ModelError(f"model '{path}': component '{name}' could not be loaded: {str(e).splitlines()[0]}") \
+                from None
+        if hasattr(parts[name], "eval") and hasattr(parts[name], "to"):
+            parts[name] = parts[name].eval().to(device)
+    pipe = ModularPipeline.from_pretrained(path, local_files_only=True)
+    pipe.update_components(**parts)
+    return pipe

@@ -1,0 +1,88 @@
+"""Text to Video with a modular pipeline (MiniMax H3: diffusers' MiniMaxH3ModularPipeline), called as
+diffusers documents it: ``pipe(prompt=..., generator=..., num_inference_steps=..., height=..., width=...,
+num_frames=..., output_type='np')``, its ``videos`` the clip. One call makes the whole clip (no windows,
+no previews); what the node asks that the model does not take is refused or said, before the call."""
+from __future__ import annotations
+
+import numpy as np
+
+from studio.core.errors import StudioError
+
+
+def _refuse_inputs(fam, features, schedule, keys: dict, keyframes: str) -> None:
+    if features is not None:
+        raise StudioError(f"{fam.title} reads a prompt's text (its Qwen3-VL's hidden state 50): Features cannot "
+                          "stand in for it; connect a Text or type the prompt")
+    if schedule is not None:
+        raise StudioError(f"{fam.title} makes a clip in one call: a prompt schedule cannot change its prompt")
+    if any(v is not None for v in keys.values()) or keyframes.strip():
+        raise StudioError(f"{fam.title} takes no keyframes at any frame in Studio's Text to Video")
+
+
+# the generator's settings a modular pipeline's one call does not take (said when set)
+NOT_APPLIED = ("window", "long_take", "context_schedule", "hold_colour", "sampler", "shift", "compile", "attention",
+               "step_cache", "quality", "motion", "noise_aug")
+
+
+def refuse_and_say(ctx, ref, params) -> None:
+    """Refuse what a modular pipeline's call cannot take (LoRAs), and say the settings it does not
+    apply (``params``: the node's declared parameters, whose defaults are not said)."""
+    fam = ref.fam
+    if ref.loras:
+        raise StudioError(f"{fam.title} takes no LoRA in Studio (its modular pipeline is run as diffusers has it): "
+                          f"remove the {len(ref.loras)} Load LoRA node(s) before the generator")
+    p = ctx.params
+    for prm in params:
+        if prm.name in NOT_APPLIED and getattr(p, prm.name, prm.default) != prm.default:
+            ctx.warn(f"{fam.title} is run in one call of diffusers' modular pipeline: '{prm.name}' is not applied")
+
+
+def _size(ctx, fam, pipe, side: int, like: tuple[int, int] | None) -> tuple[int, int]:
+    """(width, height): asked (rounded down to 32, said), else the model's canvas for ``like``'s
+    aspect (the start image's: diffusers' resolve_canvas_size) or 16:9; shrunk to ``side`` on the
+    longest side at preview size (0: not)."""
+    from diffusers.modular_pipelines.minimax_h3.modular_pipeline import resolve_canvas_size
+    p, m = ctx.params, fam.size_multiple
+    cfg = dict(getattr(pipe, "config", None) or {})
+    ch, cw = resolve_canvas_size(*(like or (16, 9)), pipe.canvas_multiple, int(cfg.get("canvas_short_edge", 768)),
+                                 int(cfg.get("canvas_max_pixels", 768 * 1344)))
+    w, h = p.width or cw, p.height or ch
+    if side and max(w, h) > side:
+        k = side / max(w, h)
+        pw, ph = max(m, int(w * k) // m * m), max(m, int(h * k) // m * m)
+        ctx.info(f"preview size: {pw}x{ph} instead of {w}x{h} (set 'preview size' to off for the full size)")
+        return pw, ph
+    w2, h2 = max(m, w // m * m), max(m, h // m * m)
+    if (w2, h2) != (w, h):
+        ctx.warn(f"{fam.title} needs sizes in multiples of {m}: {w}x{h} asked, making {w2}x{h2}")
+    return w2, h2
+
+
+def modular_video(ctx, ref, text: str, negative: str, features, schedule, keys: dict, n: int, steps: int,
+                  preview_side: int, image=None, last_image=None):
+    """(the clip of ``text`` made by ``ref``'s modular pipeline in one call, width, height): ``n``
+    frames, ``steps`` steps, at most ``preview_side`` pixels on the longest side (0: the size asked);
+    from a first (``image``) and / or last frame (``last_image``, float RGB arrays) when given: its
+    'fl2va' workflow, the frames stretched onto the canvas (diffusers' MiniMaxH3ResizeStep)."""
+    from studio.engine.clip import ArrayClip
+
+    from .sampler import to_pil
+    p, fam, pipe = ctx.params, ref.fam, ref.module
+    _refuse_inputs(fam, features, schedule, keys, getattr(p, "keyframes", ""))
+    if negative.strip():
+        ctx.warn(f"{fam.title} is guidance-distilled: it takes no negative prompt (not used)")
+    if p.guidance != 5.0 or p.guidance_2:
+        ctx.warn(f"{fam.title} is guidance-distilled: 'guidance' is not used (one pass a step)")
+    first = next((np.asarray(x, np.float32) for x in (image, last_image) if x is not None), None)
+    w, h = _size(ctx, fam, pipe, preview_side, None if first is None else (first.shape[1], first.shape[0]))
+    fam.refuse_call("i2v" if first is not None else "t2v", n, h, w)
+    frames_in = {k: to_pil(np.asarray(x, np.float32)) for k, x in (("image", image), ("last_image", last_image))
+                 if x is not None}
+    gen = ctx.torch_generator(device="cpu", salt=0)
+    state = pipe(prompt=text, generator=gen, num_inference_steps=steps, height=h, width=w, num_frames=n,
+                 output_type="np", **frames_in)
+    frames = np.clip(np.asarray(state.get("videos")[0], np.float32), 0, 1)
+    rate = state.get("sampling_rate")
+    ctx.info(f"{fam.title} also made a soundtrack ({rate} Hz stereo) beside the video: the node's output is the "
+             "video, the sound is not kept")
+    return ArrayClip(frames, p.fps or fam.fps), w, h
