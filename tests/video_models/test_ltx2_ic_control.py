@@ -81,7 +81,7 @@ def test_the_node_equals_the_in_context_pipeline_called_directly(ltx2_dir):
     pipe = ex.run(g, targets=[load], device="cpu").value(load).pipeline("ic")  # diffusers' class, the model cached
     ref = LTX2ReferenceCondition(frames=[to_pil(f) for f in _control(13)[:9]], strength=1.0)
     out = pipe(prompt=ARGS["prompt"], negative_prompt=None, reference_conditions=[ref], reference_downscale_factor=1,
-               height=32, width=32, num_frames=9, frame_rate=24.0, num_inference_steps=2, guidance_scale=1.0,
+               height=32, width=32, num_frames=9, frame_rate=24.0, num_inference_steps=2, guidance_scale=1.0, audio_guidance_scale=1.0,
                max_sequence_length=32, generator=torch.Generator().manual_seed(seen["seed"]), output_type="np")
     assert np.array_equal(clip.frames, np.clip(np.asarray(out.frames[0], np.float32), 0, 1))
 
