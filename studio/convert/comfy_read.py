@@ -52,6 +52,7 @@ WIDGETS: dict[str, tuple[str, ...]] = {
     "Wan22ImageToVideoLatent": ("width", "height", "length", "batch_size"),
     "WanImageToVideo": ("width", "height", "length", "batch_size"),
     "WanFirstLastFrameToVideo": ("width", "height", "length", "batch_size"),
+    "WanFunInpaintToVideo": ("width", "height", "length", "batch_size"),
     "WanVaceToVideo": ("width", "height", "length", "batch_size", "strength"),
     "LTXVImgToVideo": ("width", "height", "length", "batch_size", "strength"),
     "LTXVImgToVideoInplace": ("strength", "bypass"),

@@ -61,8 +61,10 @@ WAN = {
     "Wan22FunControlToVideo": Task("control video (Fun Control)", FUN_CONTROL,
                                    (("control_video", "control"), ("ref_image", "image")),
                                    "Wan 2.2 Fun Control"),
-    "WanFunInpaintToVideo": Task("first-and-last-frame video (Fun InP)", None, family="Wan Fun InP",
-                                 cannot="run Wan Fun InP models"),
+    # Fun InP models are Wan image-to-video models (36 input channels: the noise, the mask, the first and
+    # last frames' latents), conditioned as Wan's first-and-last-frame call conditions them
+    "WanFunInpaintToVideo": Task("first-and-last-frame video (Fun InP)", I2V,
+                                 (("start_image", "image"), ("end_image", "last_image")), "Wan Fun InP"),
     "WanSCAILToVideo": Task("character replacement (SCAIL)", None, family="Wan 2.1 SCAIL",
                             cannot="run SCAIL's character replacement"),
     "WanDancerVideo": Task("a dance video from music", None, family="Wan Dancer", cannot="drive a video from music"),

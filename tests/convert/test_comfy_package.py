@@ -80,12 +80,12 @@ TASKS = {
     "video_wan2_2_14B_flf2v": ('first-and-last-frame video', 'Wan 2.2', 'image_to_video', ('image', 'last_image')),
     "video_wan2_2_14B_fun_camera": ('camera-controlled video (Fun Camera) from a start image', 'Wan Fun Camera', 'wan_fun_camera', ('camera', 'image')),
     "video_wan2_2_14B_fun_control": ('control video (Fun Control) from a start image', 'Wan 2.2 Fun Control', 'wan_fun_control', ('control', 'image')),
-    "video_wan2_2_14B_fun_inpaint": ('first-and-last-frame video (Fun InP)', 'Wan Fun InP', None, ()),
+    "video_wan2_2_14B_fun_inpaint": ('first-and-last-frame video', 'Wan Fun InP', 'image_to_video', ('image', 'last_image')),
     "video_wan2_2_14B_i2v": ('image to video', 'Wan 2.2', 'image_to_video', ('image',)),
     "video_wan2_2_14B_s2v": ('speech-driven video (S2V)', 'Wan 2.2 S2V', None, ()),
     "video_wan2_2_14B_t2v": ('text to video', 'Wan 2.2', 'text_to_video', ()),
     "video_wan2_2_5B_fun_control": ('control video (Fun Control) from a start image', 'Wan 2.2 Fun Control', 'wan_fun_control', ('control', 'image')),
-    "video_wan2_2_5B_fun_inpaint": ('first-and-last-frame video (Fun InP)', 'Wan Fun InP', None, ()),
+    "video_wan2_2_5B_fun_inpaint": ('first-and-last-frame video', 'Wan Fun InP', 'image_to_video', ('image', 'last_image')),
     "video_wan2_2_5B_ti2v": ('text to video', 'Wan 2.2 TI2V 5B', 'text_to_video', ()),
     "video_wan_animate2": ('character animation from a pose video', 'Wan Animate 2', None, ()),
     "video_wan_animate2_distilled": ('character animation from a pose video', 'Wan Animate 2', None, ()),
@@ -100,7 +100,7 @@ TASKS = {
     "video_wanmove_480p": ('image to video along tracks (Wan-Move)', 'Wan-Move', 'image_to_video', ('image', 'tracks')),
     "wan2.1_flf2v_720_f16": ('first-and-last-frame video', 'Wan 2.1', 'image_to_video', ('image', 'last_image')),
     "wan2.1_fun_control": ('control video (Fun Control) from a start image', 'Wan Fun Control', 'wan_fun_control', ('control', 'image')),
-    "wan2.1_fun_inp": ('first-and-last-frame video (Fun InP)', 'Wan Fun InP', None, ()),
+    "wan2.1_fun_inp": ('first-and-last-frame video', 'Wan Fun InP', 'image_to_video', ('image', 'last_image')),
 }
 NOTHING = {  # video templates that make nothing Studio can hold (said in the Log)
     "video_ltx2_i2v_lora": "its subgraph's output link (265) is missing from the file",
