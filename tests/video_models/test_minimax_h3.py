@@ -183,3 +183,27 @@ def test_the_models_folder_lists_a_minimax_h3_folder_by_its_modular_index(minima
     assert (e.family, e.family_title, e.variant) == ("minimax_h3", "MiniMax H3", "MiniMax H3")
     assert e.params > e.denoiser_params > 0 and not e.note
     assert resolve("MiniMax-H3", dirs=[str(root)]) == str(root / "MiniMax-H3")
+
+
+def test_draft_on_the_fasth3_checkpoint_runs_its_eight_steps(minimax_dir, tmp_path):
+    """Draft on a MiniMax H3 folder named as FastH3 (ComfyUI's fastvideo_fasth3_8step checkpoint): the
+    template's 8 steps, said; Final runs the node's steps on the same folder."""
+    from diffusers.modular_pipelines import MiniMaxH3ModularPipeline
+    fast = _copy(minimax_dir, str(tmp_path / "tiny-fasth3-8step"))
+    seen, orig = [], MiniMaxH3ModularPipeline.__call__
+
+    @functools.wraps(orig)
+    def spy(self, *a, **kw):
+        seen.append(kw["num_inference_steps"])
+        return orig(self, *a, **kw)
+    MiniMaxH3ModularPipeline.__call__ = spy
+    msgs = []
+    try:
+        for quality in ("draft", "final"):
+            Executor().run(_graph(fast, quality=quality), targets=["gen"], device="cpu", use_cache=False,
+                           on_event=lambda e: msgs.append(e.text) if isinstance(e, NodeMessage) else None)
+    finally:
+        MiniMaxH3ModularPipeline.__call__ = orig
+    assert seen == [8, 2]
+    assert any(m.startswith("draft: FastH3 8-step checkpoint ('tiny-fasth3-8step' is the distilled model): 8 steps, "
+                            "cfg 1.0 (ComfyUI template video_fastvideo_fasth3_t2v.json)") for m in msgs), msgs

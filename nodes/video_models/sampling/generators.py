@@ -187,6 +187,8 @@ class GeneratorNode(Node):
         from .modular_run import modular_video, refuse_and_say
         fam = ref.fam
         refuse_and_say(ctx, ref, self.params)
+        from .draft import apply_draft
+        ref, _ = apply_draft(ctx, ref, self.task)  # 'quality' draft: FastH3's steps (families/minimax_h3/drafts.py)
         preview, self.steps = preview_and_steps(ctx, getattr(ref.device, "type", str(ref.device)) == "cpu")
         asked = ctx.params.frames or fam.frames
         n = valid_frames(fam, asked)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ...base.family import Family
+from . import drafts
 
 FPS = 24.0
 SHORTEST, LONGEST = 5.0, 15.0  # seconds (MiniMaxH3ModularPipeline.min_duration / max_duration)
@@ -51,4 +52,5 @@ FAMILY = MiniMaxH3Family(
     "minimax_h3", "MiniMax H3", ("MiniMaxH3ModularPipeline",), t2v="MiniMaxH3ModularPipeline",
     i2v="MiniMaxH3ModularPipeline", frames=124, frame_multiple=(17, 5), size_multiple=32, fps=FPS, key_rank=200,
     single_file_refusal="MiniMax H3 is read as a diffusers folder (modular_model_index.json)",
+    draft_recipes=drafts.RECIPES,
     variants=(("MiniMax H3", lambda idx, cfg: True),))
