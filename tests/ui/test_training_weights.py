@@ -51,7 +51,7 @@ def test_the_dock_shows_steps_and_samples_per_second_and_the_batch_rule(panel, q
 
 def test_batch_auto_is_a_word_in_the_cli_and_the_properties_panel(qtbot):
     from studio.core.registry import default_registry
-    from studio.ui.panels.properties import IntEditor
+    from studio.ui.panels.param_editors import IntEditor
     p = next(x for x in default_registry().get("gen.train").params if x.name == "batch")
     assert p.coerce("auto") == 0 and p.coerce("64") == 64 and p.coerce(0) == 0
     ed = IntEditor(p, lambda v: None)
