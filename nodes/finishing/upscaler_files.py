@@ -18,7 +18,6 @@ import struct
 
 from studio.core import models as model_paths
 from studio.core.errors import StudioError
-from studio.core.limits import regular_file_problem
 
 FOLDER = "upscale_models"  # ComfyUI's kind folder of upscalers
 SAFETENSORS_EXTS = (".safetensors", ".sft")
@@ -35,17 +34,8 @@ class UpscalerFileError(StudioError):
 def find_upscaler(name: str, base_dir: str | None = None, dirs: list[str] | None = None) -> str:
     """The file ``name`` resolves to: an absolute path, a path beside the graph, or a name in a
     models folder or its ``upscale_models/`` (also ``models/upscale_models/`` of a ComfyUI folder)."""
-    if not name.strip():
-        raise UpscalerFileError("no upscaler chosen: set 'model' to a .safetensors (or .pth) file in a models "
-                                f"folder's {FOLDER}/, e.g. 4x-UltraSharp.safetensors")
-    path = model_paths.resolve(name, base_dir, dirs, folders=(FOLDER,))
-    if path is None:
-        roots = dirs if dirs is not None else model_paths.model_dirs()
-        raise UpscalerFileError(f"upscaler '{name}' not found: looked beside the graph and in "
-                                f"{', '.join(roots) or 'no models folder'} (and their {FOLDER}/). Studio never downloads.")
-    why = regular_file_problem(path)
-    if why:
-        raise UpscalerFileError(f"upscaler '{path}': {why}")
+    path = model_paths.model_file(name, base_dir, dirs, FOLDER, UpscalerFileError, "upscaler",
+                                  ".safetensors (or .pth) file", "4x-UltraSharp.safetensors")
     low = path.lower()
     if not low.endswith(SAFETENSORS_EXTS + PICKLE_EXTS):
         raise UpscalerFileError(f"upscaler '{path}': not a file Studio reads as an upscaler "

@@ -24,7 +24,6 @@ import cv2
 import numpy as np
 
 from studio.core import models as model_paths
-from studio.core.limits import regular_file_problem
 from studio.core.params import Choice, Float, Int, Path
 from studio.core.spec import CLIP, In, Node, Out
 from studio.engine.clip import Clip, as_clip
@@ -38,17 +37,8 @@ HEADROOM = 0.8
 def find_rife(name: str, base_dir: str | None = None, dirs: list[str] | None = None) -> str:
     """The file ``name`` resolves to: a path, a path beside the graph, or a name in a models folder
     or its ``frame_interpolation/`` (also ``models/frame_interpolation/`` of a ComfyUI folder)."""
-    if not name.strip():
-        raise RifeFileError(f"{NODE}: no model chosen: set 'model' to a RIFE 4.25 / 4.26 .safetensors in a "
-                            f"models folder's {FOLDER}/, e.g. rife_v4.26.safetensors")
-    path = model_paths.resolve(name, base_dir, dirs, folders=(FOLDER,))
-    if path is None:
-        roots = dirs if dirs is not None else model_paths.model_dirs()
-        raise RifeFileError(f"{NODE}: model '{name}' not found: looked beside the graph and in "
-                            f"{', '.join(roots) or 'no models folder'} (and their {FOLDER}/). Studio never downloads.")
-    why = regular_file_problem(path)
-    if why:
-        raise RifeFileError(f"{NODE}: model '{path}': {why}")
+    path = model_paths.model_file(name, base_dir, dirs, FOLDER, RifeFileError, "model", "RIFE 4.25 / 4.26 .safetensors",
+                                  "rife_v4.26.safetensors", prefix=f"{NODE}: ")
     if not path.lower().endswith((".safetensors", ".sft")):
         raise RifeFileError(f"{NODE}: '{os.path.basename(path)}' is not a .safetensors file; Studio reads RIFE "
                             "only from .safetensors (a .pkl / .pth pickle is never opened)")

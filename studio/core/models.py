@@ -234,6 +234,28 @@ def resolve(name: str, base_dir: str | None = None, dirs: list[str] | None = Non
     return None
 
 
+
+def model_file(name: str, base_dir: str | None, dirs: list[str] | None, folder: str, error: type[Exception],
+               noun: str, wanted: str, example: str, prefix: str = "") -> str:
+    """The regular file a node's 'model' names, found as :func:`resolve` finds it (also in the models
+    folders' ComfyUI kind folder ``folder``); else ``error`` (prefixed by ``prefix``: the node) saying
+    what to set ('no <noun> chosen: set 'model' to a <wanted> ..., e.g. <example>'), where it looked,
+    or what is wrong with the file (not a regular file, too large...)."""
+    if not name.strip():
+        raise error(f"{prefix}no {noun} chosen: set 'model' to a {wanted} in a models folder's {folder}/, "
+                    f"e.g. {example}")
+    path = resolve(name, base_dir, dirs, folders=(folder,))
+    if path is None:
+        roots = dirs if dirs is not None else model_dirs()
+        raise error(f"{prefix}{noun} '{name}' not found: looked beside the graph and in "
+                    f"{', '.join(roots) or 'no models folder'} (and their {folder}/). Studio never downloads.")
+    from .limits import regular_file_problem
+    why = regular_file_problem(path)
+    if why:
+        raise error(f"{prefix}{noun} '{path}': {why}")
+    return path
+
+
 def start_dir(kinds: str, roots: list[Root] | None = None) -> str | None:
     """Where a file dialog for a model of ``kinds`` ('lora', 'pipeline denoiser', ...) opens: the
     first models folder whose ComfyUI kind matches (a root of that kind, or such a kind folder in
