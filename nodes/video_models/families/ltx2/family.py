@@ -45,6 +45,7 @@ FAMILY = LTX2(
     frames=121, frame_multiple=(8, 1), size_multiple=32, fps=24.0, scale_attr="latents_std", key_rank=5, recogniser=recognise.recognise,
     layouts=("diffusers", "original (Lightricks, all-in-one checkpoint)"),
     draft_recipes=drafts.RECIPES,
+    task_kinds_by_inputs=("audio",),  # the LTX-2 node's 'sound: drive': the picture made to a given sound
     part_titles=(("Gemma 3 12B", "Gemma 3 12B (LTX-2)"),),
     # a diffusers folder's transformer config (or one read from a file's shapes) says the generation
     # (diffusers' transformer_ltx2.py): part_configs.generation_of_config
