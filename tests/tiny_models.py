@@ -34,6 +34,8 @@ BUILDERS = {
     "wan-flf2v": ("tests.video_models.tiny_i2v", "build_wan_i2v", {"flf2v": True}),
     "wan-i2v": ("tests.video_models.tiny_i2v", "build_wan_i2v", {}),
     "wan-animate": ("tests.video_models.tiny_animate", "build_wan_animate", {}),
+    "wan-fun": ("tests.video_models.tiny_fun", "build_wan_fun", {}),
+    "wan-fun-camera": ("tests.video_models.tiny_fun", "build_wan_fun_camera", {}),
     # LTX-2's own compression (32x, 8x): at the template's preview size a step is 640 tokens, not 51,200;
     # an audio VAE that encodes a voice to the pipeline's audio latents (talking_portrait's 'sound: drive')
     "ltx2": ("tests.video_models.tiny_ltx2", "build_ltx2", {"real_compression": True, "audio_encoder": True}),
@@ -51,6 +53,8 @@ NAMES = {
     "Wan-AI/Wan2.1-FLF2V-14B-720P-diffusers": "wan-flf2v",
     "Wan-AI/Wan2.1-I2V-14B-480P-Diffusers": "wan-i2v",
     "Wan-AI/Wan2.2-Animate-14B-Diffusers": "wan-animate",
+    "Wan2.1-Fun-V1.1-1.3B-Control-Camera-Diffusers": "wan-fun-camera",
+    "Wan2.1-Fun-1.3B-Control-Diffusers": "wan-fun",
     "Lightricks/LTX-2": "ltx2",
     "PekingU/rtdetr_r50vd_coco_o365": "rtdetr",
     "usyd-community/vitpose-base-simple": "vitpose-17",

@@ -143,3 +143,38 @@ def test_talking_portrait_is_made_to_its_voice_and_keeps_it(models_dir, tmp_path
     assert "the sound's first 5.04 s of 6.00 s drive the picture" in err
     assert "mono sound: given to each of the 2 channels" in err
     assert "the given 5.04 s at 16000 Hz drove the picture and is kept" in err
+
+
+def test_camera_move_makes_its_49_frames_from_the_still(models_dir, tmp_path, tiny_models, small_preview,  # noqa: F811
+                                                        capfd):
+    """As shipped (the still, Camera Path's Zoom In over 49 frames -> Wan Fun Camera) on a tiny Wan 2.1 Fun
+    V1.1 camera model under the name it asks for: every frame at preview size, the adapter read, no
+    warning line."""
+    place(models_dir, tiny_models, "Wan2.1-Fun-V1.1-1.3B-Control-Camera-Diffusers")
+    out = tmp_path / "camera_move.mp4"
+    err = _render(capfd, "camera_move", out, "--preview")
+    info = probe(str(out))
+    assert info["frames"] == 49 and (info["width"], info["height"]) == (32, 32), err
+    assert _warnings(err) == [], err
+    assert "preview size: 1 steps instead of 30" in err and "every frame kept" in err
+    assert "Wan 2.1 Fun Camera (Wan2.1-Fun-V1.1-1.3B-Control-Camera-Diffusers)" in err  # the variant told
+    assert "the camera path (Zoom In, speed 1) read by the model's camera adapter" in err
+
+
+def test_pose_to_video_fun_keeps_every_frame_from_its_start_image(models_dir, tmp_path, tiny_models,  # noqa: F811
+                                                                  small_preview, capfd):
+    """As shipped (Detect People -> Pose Estimate -> Draw Pose -> Wan Fun Control, the clip's first frame as
+    the start image) on tiny models under the names it asks for; the detector's threshold lowered (random
+    weights find nobody): the 33 frames asked, no warning line."""
+    place(models_dir, tiny_models, "Wan2.1-Fun-1.3B-Control-Diffusers", "PekingU/rtdetr_r50vd_coco_o365",
+          "usyd-community/vitpose-base-simple")
+    out = tmp_path / "pose_to_video_fun.mp4"
+    det = _node_of("pose_to_video_fun", "preprocess.detect_people")
+    err = _render(capfd, "pose_to_video_fun", out, "--preview", "--set", f"{det}.threshold=0.0")
+    info = probe(str(out))
+    assert info["frames"] == 33 and (info["width"], info["height"]) == (32, 32), err
+    assert _warnings(err) == [], err
+    assert "preview size: 1 steps instead of 30" in err and "every frame kept" in err
+    assert "Wan 2.1 Fun Control (Wan2.1-Fun-1.3B-Control-Diffusers)" in err  # the variant told
+    assert "the control clip and the start image read beside the noise" in err
+    assert "the control clip's first 33 of 48 frames are used" in err  # said, not silent
