@@ -44,6 +44,11 @@ class LoadVideo(Node):
             clip.close()
 
     @classmethod
+    def open_clip(cls, params, base_dir):
+        """The file opened, its frames decoded as they are pulled (a plate scrubbed before a run)."""
+        return VideoFileClip(params["path"]) if params.get("path") else None
+
+    @classmethod
     def foresee(cls, params, base_dir, inputs):
         """The frames its container declares (validation tells a generator's frames against them)."""
         from studio.engine.media import declared_frames
@@ -152,6 +157,11 @@ class LoadImage(Node):
     @classmethod
     def first_frame(cls, params, base_dir):
         return read_image(params["path"]) if params.get("path") else None
+
+    @classmethod
+    def open_clip(cls, params, base_dir):
+        """The image: all there is to scrub."""
+        return cls.first_frame(params, base_dir)
 
     def run(self, ctx, **_):
         rgb, alpha = read_image_alpha(ctx.params.path)

@@ -251,6 +251,14 @@ class Node:
         return None
 
     @classmethod
+    def open_clip(cls, params: dict[str, Any], base_dir: str | None) -> Any:
+        """The clip a loader would make, opened lazily (frames decoded as they are pulled), for the
+        viewer before any run: a plate scrubbed under a mask or tracks being drawn. None (the
+        default): it cannot be had without a run, and the viewer shows :meth:`first_frame`. Called
+        off the GUI thread with ``params``' paths resolved; bad input raises a run's StudioError."""
+        return None
+
+    @classmethod
     def model_footprint(cls, params: dict[str, Any], device: Any, base_dir: str | None = None) -> tuple[str, int]:
         """A loader (``keeps_model``): (the device its model will live on, the bytes it will take there),
         from headers, nothing loaded; the engine's model cache makes that much room before the load

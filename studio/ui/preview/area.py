@@ -247,9 +247,11 @@ class PreviewArea(QObject):
         """A NodeProgress from a run: live frames into the timeline, previews into the viewer."""
         self.live.on_progress(event)
 
-    def show_first_frame(self, node_id: str, title: str, key: str, read: Callable[[], Any]) -> None:
-        """A loader's first frame before any run, read off this thread (first_frame.py)."""
-        self.first_frame.request(node_id, title, key, read)
+    def show_first_frame(self, node_id: str, title: str, key: str, read: Callable[[], Any],
+                         plate: bool = False) -> None:
+        """A loader's first frame before any run, or a node's plate (its clip opened lazily), read
+        off this thread (first_frame.py)."""
+        self.first_frame.request(node_id, title, key, read, plate)
 
     def mark_stale(self) -> None:
         """A run started that makes the shown node again: its clip is marked the last run's."""

@@ -9,6 +9,7 @@ import json
 from typing import TYPE_CHECKING
 
 from studio.engine.plan import resolve_paths
+from studio.ui.window import plates
 
 if TYPE_CHECKING:
     from studio.ui.window.api import WindowApi
@@ -28,8 +29,14 @@ def show_first_frame(win: WindowApi, nid: str) -> bool:
 
 
 def bind(win: WindowApi) -> None:
-    """A loader's parameters changed while it is selected: its (new) first frame is shown."""
+    """A loader's parameters changed while it is selected: its (new) first frame is shown. Drawn
+    Tracks' 'frames' changed while it is selected, not run: its plate spans the new length."""
     def changed(e) -> None:
-        if win.canvas.selected_ids() == [e.node_id]:
-            show_first_frame(win, e.node_id)
+        if win.canvas.selected_ids() != [e.node_id]:
+            return
+        if e.name == "frames" and not win.runs.outputs.get(e.node_id) and plates.own_frames(
+                win.doc.graph.nodes[e.node_id]) is not None:
+            plates.show_plate(win, e.node_id)
+            return
+        show_first_frame(win, e.node_id)
     win.doc.events.param_changed.connect(changed)
