@@ -152,6 +152,22 @@ def test_first_and_last_frame_gives_the_frames_of_the_pipeline_called_directly(f
         ex.run(_i2v_graph(flf2v_dir, frames=5), targets=["gen"], device="cpu", use_cache=False)
 
 
+def test_a_fun_inp_model_takes_the_last_frame_with_the_start_images_tokens(i2v_dir, tmp_path):
+    """Wan Fun InP (wan2.1_fun_inp_*): Wan 2.1 I2V's shapes, trained on a first and a last frame with the
+    start image's CLIP tokens. diffusers' call given a last image encodes both images' tokens, which
+    only FLF2V's embedder takes (on this model the call failed on a batch mismatch); the node keeps the
+    start image's and uses the last frame, said, and the last frame changes the take."""
+    import shutil
+    inp = str(shutil.copytree(i2v_dir, tmp_path / "wan2.1-fun-inp-tiny"))
+    ev = []
+    with_last = Executor().run(_i2v_graph(inp, last=True, frames=5), targets=["gen"], device="cpu", use_cache=False,
+                               on_event=ev.append).value("gen")
+    assert not any("last image is not used" in t for t in _said(ev, "warning"))
+    assert any("reads one image's CLIP tokens" in t for t in _said(ev))
+    without = Executor().run(_i2v_graph(inp, frames=5), targets=["gen"], device="cpu", use_cache=False).value("gen")
+    assert with_last.n_frames == without.n_frames == 5 and not np.allclose(with_last.frames, without.frames)
+
+
 def test_a_last_frame_a_model_cannot_take_is_said_and_not_used(i2v_dir):
     ev = []
     Executor().run(_i2v_graph(i2v_dir, last=True, frames=5), targets=["gen"], device="cpu", use_cache=False,

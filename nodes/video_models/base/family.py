@@ -90,6 +90,11 @@ class Family:
         are not the generic ones (a prompt, guidance): None by default."""
         return None
 
+    def last_image_args(self, ctx, pipe, image) -> dict:
+        """Arguments its image-to-video call needs beside a first (``image``, PIL) and a last frame:
+        none by default (Wan's: families/wan/first_last.py)."""
+        return {}
+
     def frames_condition(self, clip: list) -> dict:
         """Its condition pipeline's arguments for a window starting from ``clip`` (PIL frames): one video
         condition at frame 0, at full strength (a take continued; families with a condition pipeline)."""

@@ -62,6 +62,10 @@ class Wan(Family):
             ctx.info(f"{got.outside} track position(s) outside the frame, hidden or not numbers were left out")
         return move.wan_move_applied(pipe, got.cells)
 
+    def last_image_args(self, ctx, pipe, image) -> dict:
+        from .first_last import one_image_tokens
+        return one_image_tokens(ctx, pipe)
+
     def check_experts(self, diffusers, first, second, cfg=None):
         from .wan22 import check_experts
         return check_experts(diffusers, self, first, second, cfg)
