@@ -43,6 +43,8 @@ def test_scail_files_are_told_and_refused_with_the_reason(tmp_path, mask, varian
 
 def test_scail_is_not_taken_for_wan_i2v_nor_wan_animate():
     assert family_from_keys(_scail(True, "")) is None
+    bundled = {**_scail(True, ""), "vae.decoder.conv1.weight": (4, 16, 3, 3, 3)}  # with a VAE: still told, no family
+    assert (recognise(bundled).kind, recognise(bundled).variant) == ("denoiser", "Wan 2.1 SCAIL-2 14B")
     plain = {"model.diffusion_model." + k: v for k, v in L.wan(5120, 36, 2, i2v=True).items()}
     r = recognise(plain, filename="wan2.1_i2v_480p_14B_fp16.safetensors")
     assert (r.family, r.variant) == ("wan", "Wan 2.1 14B I2V")  # the plain I2V file still is one
