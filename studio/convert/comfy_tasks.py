@@ -65,8 +65,13 @@ WAN = {
     # last frames' latents), conditioned as Wan's first-and-last-frame call conditions them
     "WanFunInpaintToVideo": Task("first-and-last-frame video (Fun InP)", I2V,
                                  (("start_image", "image"), ("end_image", "last_image")), "Wan Fun InP"),
+    # Zhipu's SCAIL / SCAIL-2 (zai-org/SCAIL; SCAIL2Model: minghaop/scail2_exp@0c38e80 wan/modules/model_scail2.py);
+    # its files are told and refused by name in nodes/video_models/families/wan/recognise.py
     "WanSCAILToVideo": Task("character replacement (SCAIL)", None, family="Wan 2.1 SCAIL",
-                            cannot="run SCAIL's character replacement"),
+                            cannot="run SCAIL: its denoiser embeds the pose video (at half size) and SCAIL-2's "
+                                   "28-channel colored identity masks through patch embeddings of its own and attends "
+                                   "over reference, video and pose tokens as one sequence, with rotary positions "
+                                   "shifted per part, which diffusers' WanTransformer3DModel cannot hold"),
     "WanDancerVideo": Task("a dance video from music", None, family="Wan Dancer", cannot="drive a video from music"),
 }
 LTX = {

@@ -263,7 +263,7 @@ def recognise(shapes: dict[str, tuple[int, ...]], hint: str = "", filename: str 
         return Recognised("unknown", note="it holds no tensors")
     t = Tensors(shapes)
     r = _lora(t) or _encoder(t) or _other_model(t) or _family_part(t, filename)
-    if r is not None and r.kind == "denoiser" and "vae" in t.tops:
+    if r is not None and r.kind == "denoiser" and r.family and "vae" in t.tops:
         inside = family(r.family).checkpoint_words(t)
         return Recognised("checkpoint", r.family, r.variant, inside + (f"; {r.note}" if r.note else ""))
     if r is not None:

@@ -116,12 +116,16 @@ def refuse_pickle(path: str) -> None:
 
 
 def unknown_architecture(path: str, shapes: dict, n: int = 6) -> str:
-    """The message for a weight file no family's key names match: what it looks like (its first
-    tensors' names and shapes)."""
+    """The message for a weight file no family's key names match: where it goes (another part of a
+    model), what it is and why Studio cannot run it (a denoiser told with no family: SCAIL), or what it
+    looks like (its first tensors' names and shapes)."""
     from ..base.recognise import not_a_denoiser, recognise
-    other = not_a_denoiser(recognise(shapes, "", os.path.basename(path)), os.path.basename(path))
+    r = recognise(shapes, "", os.path.basename(path))
+    other = not_a_denoiser(r, os.path.basename(path))
     if other:  # another part of a model, as the part pickers tell it
         return other
+    if r.kind == "denoiser" and not r.family and r.variant:  # a video model's denoiser Studio tells but cannot run
+        return f"'{path}' is the denoiser of {r.variant}; {r.note}"
     items = sorted(shapes.items())[:n]
     looks = ", ".join(f"{k} {list(v)}" for k, v in items) + (f", … ({len(shapes)} tensors)" if len(shapes) > n else "")
     return (f"'{path}' does not look like the denoiser of a video model Studio opens "

@@ -5,6 +5,20 @@ from __future__ import annotations
 
 from ...base.recognise import Recognised, dim
 
+# Zhipu's SCAIL / SCAIL-2 (zai-org/SCAIL; SCAIL-2's SCAIL2Model as in minghaop/scail2_exp@0c38e80
+# wan/modules/model_scail2.py): Wan 2.1 14B I2V's blocks, and what Studio's Wan cannot hold
+SCAIL_REASON = ("Studio cannot run it: it embeds the half-size pose video and SCAIL-2's 28-channel identity masks "
+                "through patch embeddings of its own and attends over reference, video and pose tokens as one "
+                "sequence with rotary positions shifted per part, which diffusers' WanTransformer3DModel (one patch "
+                "embedding, one rotary grid) cannot hold")
+
+
+def _scail(t, width: int) -> Recognised:
+    """SCAIL (pose) or SCAIL-2 (pose and masks): told, never loaded as a Wan I2V model (family '')."""
+    name = "SCAIL-2" if t.has("patch_embedding_mask.weight") else "SCAIL"
+    size = "14B" if width == 5120 else f"(width {width}, {t.blocks('blocks')} blocks)"
+    return Recognised("denoiser", "", f"Wan 2.1 {name} {size}", SCAIL_REASON)
+
 
 def _denoiser(t, filename: str) -> Recognised | None:
     if t.has("head.modulation"):  # the original layout (Wan-Video/Wan2.1, ComfyUI, city96's GGUF)
@@ -23,6 +37,8 @@ def _denoiser(t, filename: str) -> Recognised | None:
     expert = " (high-noise expert)" if "high.noise" in name else " (low-noise expert)" if "low.noise" in name else ""
     task = "VACE" if vace else "FLF2V" if flf else "I2V" if clip or in_dim == 36 else "T2V"
     note = ""
+    if t.has("patch_embedding_pose.weight"):  # SCAIL's pose embedding (Wan Animate's is pose_patch_embedding)
+        return _scail(t, width)
     if t.has("pose_patch_embedding.weight"):  # Wan Animate, in both layouts (its pose video's own embedding)
         if width == 5120:
             return Recognised("denoiser", "wan", "Wan 2.2 Animate 14B")
