@@ -10,6 +10,8 @@
 - walker.mp4: 48 frames 256x256 of a jointed figure walking across a room (the Walking Figure node,
   nodes/walker.py, whose second output is its true joints): the person the pose, depth and animate
   templates find.
+- take16.mp4: 32 frames 192x192 of the walking figure at 16 fps, as a Wan take comes out (finish_a_clip
+  upscales it and brings it to 24 fps).
 - shapes.mp4: 24 frames 320x240 of moving shapes with their sound (for slow motion).
 - plate/plate.1001-1008.exr: an 8-frame 192x108 half-float EXR plate (a slow pan over hills, a
   sun brighter than 1.0) for the plate clean-up template; grade.cube: a 9x9x9 warm grade LUT.
@@ -101,12 +103,12 @@ def driving(n=48, size=256):
     write_video(os.path.join(OUT, "driving.mp4"), ArrayClip(frames, 24), crf=20, preset="slow")
 
 
-def walker():
+def walker(name="walker.mp4", frames=48, size=256, fps=24.0):
     from studio.core.graph import Graph
     from studio.engine.executor import Executor
     g = Graph()
-    s = g.add_node("source.walker", {"frames": 48, "width": 256, "height": 256})
-    o = g.add_node("io.save_video", {"path": os.path.join(OUT, "walker.mp4"), "crf": 18, "embed_graph": False})
+    s = g.add_node("source.walker", {"frames": frames, "width": size, "height": size, "fps": fps})
+    o = g.add_node("io.save_video", {"path": os.path.join(OUT, name), "crf": 18, "embed_graph": False})
     g.connect(s.id, "video", o.id, "video")
     Executor(frame_caching=False).run(g)
 
@@ -156,7 +158,8 @@ def grade(size=9):
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     os.environ.setdefault("STUDIO_ALLOWED_DIRS", OUT)  # the graphs above write their clips here
-    makers = {"music": music, "still": still, "still_dusk": lambda: still(dusk=True), "driving": driving, "walker": walker, "shapes": shapes, "plate": plate, "grade": grade}
+    makers = {"music": music, "still": still, "still_dusk": lambda: still(dusk=True), "driving": driving, "walker": walker,
+              "take16": lambda: walker("take16.mp4", 32, 192, 16.0), "shapes": shapes, "plate": plate, "grade": grade}
     for name in (sys.argv[1:] or list(makers)):
         makers[name]()
     for f in sorted(os.listdir(OUT)):

@@ -44,6 +44,9 @@ BUILDERS = {
     "vitpose-133": ("tests.preprocess.tiny_models", "build_vitpose", {"keypoints": 133}),
     "depth-anything": ("tests.preprocess.tiny_models", "build_depth_anything", {}),
     "sam2": ("tests.preprocess.tiny_sam2", "build_sam2_video", {}),
+    # finish_a_clip's files: an ESRGAN x2 (RealESRGAN_x2plus's layout) and RIFE 4.26 (tests/finishing/tiny_files.py)
+    "esrgan-x2plus": ("tests.finishing.tiny_files", "build_esrgan_x2plus", {}),
+    "rife-4.26": ("tests.finishing.tiny_files", "build_rife_426", {}),
 }
 # the name a template gives -> the builder that makes a tiny model of it
 NAMES = {
@@ -61,6 +64,8 @@ NAMES = {
     "vitpose-wholebody": "vitpose-133",
     "depth-anything/Depth-Anything-V2-Small-hf": "depth-anything",
     "facebook/sam2.1-hiera-tiny": "sam2",
+    "RealESRGAN_x2plus.pth": "esrgan-x2plus",
+    "rife_v4.26.safetensors": "rife-4.26",
 }
 
 

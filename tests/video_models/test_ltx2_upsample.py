@@ -3,7 +3,9 @@ LTX2LatentUpsamplePipeline with the LTX-2 model's VAE and a latent upsampler fro
 (a diffusers folder, or the released single file whose config is in its metadata). Frames equal the
 pipeline called directly; a long clip goes in windows (the last padded to the VAE's 8k+1 and cut
 back); bad upsamplers and sizes are refused in words. Tiny random LTX-2 with LTX-2's real
-compression (tests/video_models/tiny_ltx2.py) and a tiny upsampler built from its config."""
+compression (tests/video_models/tiny_ltx2.py) and a tiny upsampler built from its config.
+The refine pass (the two-pass recipe's second pass) equals diffusers' two-stage example called by hand
+with the same latents, sigmas and seed; refine off is the plain decode; the clip's sound is kept."""
 from __future__ import annotations
 
 import json
@@ -39,7 +41,7 @@ if _Clip.id not in default_registry():
 @pytest.fixture(scope="module")
 def ltx2_real(tmp_path_factory):
     from .tiny_ltx2 import build_ltx2
-    return build_ltx2(str(tmp_path_factory.mktemp("ltx2") / "ltx2"), real_compression=True)
+    return build_ltx2(str(tmp_path_factory.mktemp("ltx2") / "ltx2"), real_compression=True, audio_encoder=True)
 
 
 @pytest.fixture(scope="module")
@@ -135,3 +137,92 @@ def test_bad_upsamplers_sizes_and_models_are_refused_in_words(ltx2_real, upsampl
     assert "not found" in error(_graph(ltx2_real, "nowhere.safetensors"))
     assert "LTX-2 Latent Upscale needs an LTX-2 model" in error(_graph(wan_dir, folder))
     assert windows(12, 9, 8) == [(0, 9, 9), (9, 3, 9)] and windows(17, 121, 8) == [(0, 17, 17)]
+
+
+# --- the refine pass (issue 59: LTX-2's two-pass recipe) ---------------------------------------------
+class _ClipWithSound(Node):
+    id = "test.ltx2_up_clip_sound"
+    timing = SOURCE
+    outputs = (Out("video", "Video"),)
+
+    def run(self, ctx):
+        from studio.core.values import Audio
+        rng = np.random.default_rng(3)
+        frames = rng.random((N_FRAMES, 64, 64, 3), dtype=np.float32)
+        return ArrayClip(frames, 12.0, Audio(rng.uniform(-0.5, 0.5, (16000, 2)).astype(np.float32), 16000))
+
+
+if _ClipWithSound.id not in default_registry():
+    default_registry().register(_ClipWithSound)
+PROMPT = "a red ball rolls across a table"
+SIGMAS = [0.85, 0.725, 0.4219]  # ComfyUI's video_ltx2_3_t2v second pass, its trailing 0 left to diffusers
+
+
+def _direct_refined(model_dir, upsampler_dir, frames, seed):
+    """diffusers' two-stage example (docs/source/en/api/pipelines/ltx2.md) called by hand: the upsampled
+    latents, the scheduler without dynamic shift, noise_scale the first sigma, no guidance."""
+    import torch
+    from diffusers import FlowMatchEulerDiscreteScheduler, LTX2LatentUpsamplePipeline, LTX2Pipeline
+    from diffusers.pipelines.ltx2.latent_upsampler import LTX2LatentUpsamplerModel
+    pipe = LTX2Pipeline.from_pretrained(model_dir)
+    up = LTX2LatentUpsamplePipeline(vae=pipe.vae, latent_upsampler=LTX2LatentUpsamplerModel.from_pretrained(upsampler_dir))
+    latents = up(video=list(frames), height=64, width=64, generator=torch.Generator().manual_seed(0),
+                 output_type="latent", return_dict=False)[0]
+    pipe.scheduler = FlowMatchEulerDiscreteScheduler.from_config(pipe.scheduler.config, use_dynamic_shifting=False,
+                                                                 shift_terminal=None)
+    video = pipe(latents=latents, prompt=PROMPT, height=128, width=128, num_frames=len(frames), frame_rate=12.0,
+                 num_inference_steps=3, sigmas=SIGMAS, noise_scale=SIGMAS[0], guidance_scale=1.0,
+                 audio_guidance_scale=1.0, stg_scale=0.0, audio_stg_scale=0.0, modality_scale=1.0,
+                 audio_modality_scale=1.0, generator=torch.Generator().manual_seed(seed), output_type="np",
+                 return_dict=False)[0]
+    return np.asarray(video[0], np.float32)
+
+
+def test_refine_pass_equals_the_ltx2_pipeline_called_directly(ltx2_real, upsampler):
+    folder, _single = upsampler
+    said = []
+    g = _graph(ltx2_real, folder, refine=True, prompt=PROMPT, sigmas="0.85, 0.7250, 0.4219, 0.0", seed=7)
+    clip = Executor().run(g, targets=["up"], device="cpu",
+                          on_event=lambda e: said.append(getattr(e, "text", ""))).value("up")
+    assert (clip.n_frames, clip.width, clip.height) == (N_FRAMES, 128, 128)
+    src = np.random.default_rng(3).random((N_FRAMES, 64, 64, 3), dtype=np.float32)
+    first = _direct_refined(ltx2_real, folder, src[:9], 7)
+    last = _direct_refined(ltx2_real, folder, np.concatenate([src[9:], np.repeat(src[-1:], 6, 0)]), 7)[:3]
+    assert np.array_equal(clip.frames, np.clip(np.concatenate([first, last]), 0, 1))
+    assert any("refined in 3 steps" in s for s in said)
+    # refine off: today's output, the upsampler's decode
+    plain = Executor().run(_graph(ltx2_real, folder, refine=False, prompt=PROMPT), targets=["up"],
+                           device="cpu").value("up")
+    assert np.array_equal(plain.frames, np.clip(np.concatenate([_direct(ltx2_real, folder, src[:9]),
+                                                                _direct(ltx2_real, folder, np.concatenate(
+                                                                    [src[9:], np.repeat(src[-1:], 6, 0)]))[:3]]), 0, 1))
+    assert not np.array_equal(plain.frames, clip.frames)
+
+
+def test_refine_keeps_the_takes_sound_held_clean(ltx2_real, upsampler):
+    folder, _single = upsampler
+    g = _graph(ltx2_real, folder, refine=True, prompt=PROMPT, seed=7)
+    g.add_node("test.ltx2_up_clip_sound", {}, node_id="snd")
+    g.connect("snd", "video", "up", "video")
+    clip = Executor().run(g, targets=["up"], device="cpu").value("up")
+    silent = Executor().run(_graph(ltx2_real, folder, refine=True, prompt=PROMPT, seed=7), targets=["up"],
+                            device="cpu").value("up")
+    sound = np.random.default_rng(3)
+    sound.random((N_FRAMES, 64, 64, 3), dtype=np.float32)
+    assert clip.audio is not None and np.array_equal(clip.audio.samples,
+                                                     sound.uniform(-0.5, 0.5, (16000, 2)).astype(np.float32))
+    assert np.isfinite(clip.frames).all() and not np.array_equal(clip.frames, silent.frames)  # the sound was heard
+
+
+def test_refine_is_refused_in_words_without_a_prompt_or_with_bad_sigmas(ltx2_real, upsampler):
+    from nodes.video_models.families.ltx2.refine import parse_sigmas
+    folder, _single = upsampler
+    with pytest.raises(Exception, match="no prompt"):
+        Executor().run(_graph(ltx2_real, folder, refine=True), targets=["up"], device="cpu")
+    with pytest.raises(Exception, match="falling numbers"):
+        Executor().run(_graph(ltx2_real, folder, refine=True, prompt=PROMPT, sigmas="0.4, 0.9"), targets=["up"],
+                       device="cpu")
+    assert parse_sigmas("0.85, 0.7250, 0.4219, 0.0") == SIGMAS and parse_sigmas("0.5") == [0.5]
+    for bad in ("", "0", "abc", "1.5, 0.2"):
+        with pytest.raises(Exception, match="falling numbers"):
+            parse_sigmas(bad)

@@ -178,3 +178,23 @@ def test_pose_to_video_fun_keeps_every_frame_from_its_start_image(models_dir, tm
     assert "Wan 2.1 Fun Control (Wan2.1-Fun-1.3B-Control-Diffusers)" in err  # the variant told
     assert "the control clip and the start image read beside the noise" in err
     assert "the control clip's first 33 of 48 frames are used" in err  # said, not silent
+
+
+def test_finish_a_clip_upscales_to_24_fps_as_prores(models_dir, tmp_path, tiny_models, capfd):  # noqa: F811
+    """As shipped (the 16 fps take -> Upscale Video x2 -> RIFE to 24 fps -> ProRes 422 HQ) on a tiny ESRGAN
+    in RealESRGAN_x2plus's layout and a random RIFE 4.26 under the names it asks for: 32 frames at 16 fps
+    become 47 at 24 fps (its first 6 rendered: RIFE at the real widths takes about a second a frame on a
+    CPU), twice the size, in ProRes; no warning line. Skipped without spandrel (an optional extra), as
+    tests/finishing/test_upscale_node.py is."""
+    try:
+        import spandrel  # noqa: F401
+    except (ImportError, RuntimeError) as e:  # not installed, or a torchvision built for another torch
+        pytest.skip(f"spandrel cannot be imported here ({e})")
+    place(models_dir, tiny_models, "RealESRGAN_x2plus.pth", "rife_v4.26.safetensors")
+    out = tmp_path / "finish_a_clip.mov"
+    err = _render(capfd, "finish_a_clip", out, "--frames", "0-5")
+    info = probe(str(out))
+    assert (info["frames"], info["width"], info["height"], info["fps"]) == (6, 384, 384, 24.0), err
+    assert info["codec"] == "prores", info
+    assert _warnings(err) == [], err
+    assert "32 frames at 16 fps -> 47 at 24 fps" in err

@@ -7,7 +7,12 @@ configuration is in its safetensors metadata; nothing is downloaded and nothing 
 
 Long clips go in windows of ``window`` frames (the VAE takes 8k+1 frames: a last window that is not
 is padded with its last frame, and the padding dropped), each window encoded and decoded on its
-own, so memory stays that of one window; windows meet without blending (said in the Log)."""
+own, so memory stays that of one window; windows meet without blending (said in the Log).
+
+'refine' runs the second pass of LTX-2's two-pass recipe (ComfyUI's LTX-2 templates: the take at half
+size, LTXVLatentUpsampler, a short denoise at full size with the distilled LoRA): each window's
+upsampled latents are renoised to the first refine sigma and denoised by the LTX-2 model before the
+decode, the clip's sound kept (refine.py)."""
 from __future__ import annotations
 
 import json
@@ -18,13 +23,14 @@ import numpy as np
 from studio.core import models as model_paths
 from studio.core.errors import StudioError
 from studio.core.limits import regular_file_problem
-from studio.core.params import Float, Int, Path
+from studio.core.params import Bool, Float, Int, Path, String, Text
 from studio.core.spec import CLIP, In, Node, Out
 from studio.engine.clip import ArrayClip, as_clip
 
 from ...base.errors import ModelError
 from ...loading.inputs import video_model_input
 from ...loading.node import CATEGORY
+from .refine import TEMPLATE_SEED, TEMPLATE_SIGMAS
 
 FOLDER = "latent_upscale_models"  # ComfyUI's folder of LTX latent upsamplers
 # the released file's metadata config -> diffusers' LTX2LatentUpsamplerModel arguments
@@ -107,7 +113,8 @@ class LTX2LatentUpscale(Node):
     keywords = ("upscale", "latent upsampler", "ltx-2", "spatial upscaler", "x2")
     timing = CLIP
     inputs = (In("model", "Video Model", help="an LTX-2 model: its VAE encodes and decodes the frames"),
-              In("video", "Video"))
+              In("video", "Video"),
+              In("prompt", "Text", optional=True, help="the take's prompt, for the refine pass"))
     outputs = (Out("video", "Video", help="the clip at twice the width and height"),)
     params = (Path("upsampler", "", lookup=True, filters="Latent upsamplers (*.safetensors)",
                    help=f"LTX-2's latent_upsampler folder or .safetensors file, or its name in a models folder's "
@@ -115,7 +122,14 @@ class LTX2LatentUpscale(Node):
               Int("window", 121, min=9, max=1025, help="frames encoded at once (memory); windows meet unblended"),
               Float("adain", 0.0, min=0.0, max=10.0, label="AdaIN",
                     help="blend toward the input latents' statistics (AdaIN); 0: off"),
-              Float("tone_map", 0.0, min=0.0, max=1.0, help="latent tone-mapping compression; 0: off"))
+              Float("tone_map", 0.0, min=0.0, max=1.0, help="latent tone-mapping compression; 0: off"),
+              Bool("refine", False, help="the two-pass recipe's second pass: the upsampled latents renoised to the "
+                                         "first sigma and denoised at the full size by the LTX-2 model (wire the "
+                                         "distilled LoRA in with Video LoRA), the clip's sound kept"),
+              Text("prompt", "", help="the take's prompt (refine); a wired prompt wins"),
+              String("sigmas", TEMPLATE_SIGMAS, help="the refine pass's schedule (ComfyUI's ManualSigmas of the "
+                                                     "LTX-2.3 template); its first is the renoise level"),
+              Int("seed", TEMPLATE_SEED, min=0, max=2**31 - 1, help="the refine pass's noise"))
 
     @classmethod
     def model_families(cls) -> list[dict]:
@@ -133,7 +147,7 @@ class LTX2LatentUpscale(Node):
             return [str(e)]
         return []
 
-    def run(self, ctx, model, video):
+    def run(self, ctx, model, video, prompt=None):
         import torch
         from diffusers import LTX2LatentUpsamplePipeline
         ref = video_model_input(model)
@@ -147,6 +161,7 @@ class LTX2LatentUpscale(Node):
         if clip.width % space or clip.height % space:
             raise StudioError(f"the clip is {clip.width}x{clip.height}: LTX-2's VAE takes sizes that are multiples of "
                               f"{space}; resize it first (Resize)")
+        second = self._second_pass(ctx, ref, prompt) if p.refine else None
         path = find_upsampler(p.upsampler, getattr(ctx.options.get("graph"), "base_dir", None))
         pipe = LTX2LatentUpsamplePipeline(vae=vae, latent_upsampler=load_upsampler(path, vae.dtype).to(vae.device))
         pipe.set_progress_bar_config(disable=True)
@@ -164,12 +179,38 @@ class LTX2LatentUpscale(Node):
                 out = pipe(video=[np.ascontiguousarray(f[..., :3]) for f in frames], height=clip.height,
                            width=clip.width, adain_factor=p.adain, tone_map_compression_ratio=p.tone_map,
                            generator=torch.Generator().manual_seed(0),  # the VAE's decode noise, if it has any
-                           output_type="np", return_dict=False)[0]
+                           output_type="latent" if second else "np", return_dict=False)[0]
+            if second:
+                out = self._refined(ctx, second, out, clip, start, given)
             part = np.asarray(out[0])[:made]
             if out_frames is None:
                 out_frames = np.empty((len(clip),) + part.shape[1:], np.float32)
             np.clip(part, 0, 1, out=out_frames[start:start + made])
             ctx.progress(i + 1, len(plan))
         ctx.info(f"made {len(out_frames)} frames at {out_frames.shape[2]}x{out_frames.shape[1]} with "
-                 f"{os.path.basename(path.rstrip(os.sep))}")
+                 f"{os.path.basename(path.rstrip(os.sep))}" + (f", refined in {len(second[1])} steps" if second else ""))
         return ArrayClip(out_frames, clip.fps, getattr(clip, "audio", None))
+
+    @staticmethod
+    def _second_pass(ctx, ref, prompt) -> tuple:
+        """(the LTX-2 pipeline, its sigmas, the prompt) of the refine pass, checked before anything loads."""
+        from .refine import parse_sigmas
+        sigmas = parse_sigmas(ctx.params.sigmas)
+        text = prompt if isinstance(prompt, str) and prompt.strip() else ctx.params.prompt
+        if not text.strip():
+            raise StudioError("'refine' is on but there is no prompt: type the take's prompt, or connect its Text")
+        pipe = ref.pipeline("t2v")
+        pipe.set_progress_bar_config(disable=True)
+        return pipe, sigmas, text
+
+    @staticmethod
+    def _refined(ctx, second, latents, clip, start: int, given: int) -> np.ndarray:
+        """One window's upsampled latents denoised by the refine pass: frames [1, given, 2h, 2w, 3]."""
+        from .refine import refine, refine_kwargs, window_sound
+        pipe, sigmas, text = second
+        size = (latents.shape[-1] * pipe.vae_spatial_compression_ratio,
+                latents.shape[-2] * pipe.vae_spatial_compression_ratio)
+        kwargs = refine_kwargs(latents, text, sigmas, ctx.params.seed, size, given, float(clip.fps))
+        audio = getattr(clip, "audio", None)
+        sound = window_sound(audio, start, given, float(clip.fps)) if audio is not None else None
+        return refine(ctx, pipe, kwargs, sound)[None]
