@@ -1,6 +1,6 @@
 """ComfyUI's video utilities as Studio's own nodes: an output fed from a Load Video through SAM 3
 (Segment by phrase), Depth Anything (Depth), SDPose / DWPose (Detect People + Pose Estimate + Draw
-Pose), RIFE (Interpolate Frames (RIFE): the same .safetensors, ComfyUI's frame_interpolation/; FILM not
+Pose), RIFE (Interpolate Frames: the same .safetensors, ComfyUI's frame_interpolation/; FILM not
 read yet, said) or another pack's VFI (Frame Interpolation) or an upscale model (Upscale Video) becomes Load Video ->
 those nodes -> Save Video (or a Preview for a mask). Each preprocessor's model is chosen on Studio's
 Load Preprocessor (a Hugging Face folder): ComfyUI's single file is named in the note, not set
@@ -121,7 +121,7 @@ def _interpolation(b, n: CNode, what: str, model: str | None, said: list[str], w
         return _node(b, "motion.interpolate", {"factor": factor}, n, wire)
     mult = max(2, min(16, int(round(float(factor)))))
     if "film" in low or not low.endswith(".safetensors"):
-        said.append(f"{what}: FILM ('{name or '?'}') is not read yet, so Interpolate Frames (RIFE) is set to "
+        said.append(f"{what}: FILM ('{name or '?'}') is not read yet, so Interpolate Frames is set to "
                     f"{RIFE_DEFAULT} (one of the files ComfyUI's frame_interpolation/ takes): put it in a models "
                     "folder's frame_interpolation/, or use Frame Interpolation (optical flow)")
         name = RIFE_DEFAULT

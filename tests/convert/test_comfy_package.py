@@ -169,7 +169,7 @@ def test_the_gan_upscaler_becomes_load_upscale_save_with_its_file():
 
 def test_frame_interpolation_with_a_rife_file_keeps_its_file_and_multiplier():
     """ComfyUI's frame interpolation template (FrameInterpolationModelLoader + FrameInterpolate in a
-    subgraph) with a RIFE file chosen: Load Video -> Interpolate Frames (RIFE) with that file and the
+    subgraph) with a RIFE file chosen: Load Video -> Interpolate Frames with that file and the
     multiplier -> Save Video; nothing said about FILM."""
     with open(os.path.join(TEMPLATES, "utility_video_frame_interpolation.json"), encoding="utf-8") as f:
         doc = json.load(f)
