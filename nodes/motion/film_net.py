@@ -29,7 +29,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .rife_net import NODE, RifeFileError, _seen, warp
+from .rife_net import NODE, RifeFileError, seen, warp
 
 FILM_MARKER = "extract.extract_sublevels.convs.0.0.conv.weight"
 ALIGN = 64  # 2 ** (pyramid levels - 1)
@@ -228,8 +228,8 @@ def load_film(sd: dict, path: str = "") -> FILMNet:
     except RuntimeError as e:  # a tensor of another shape
         raise RifeFileError(f"{NODE}: '{base}' looks like FILM but a tensor's shape differs "
                             f"({str(e).splitlines()[-1].strip()[:200]}); Studio reads film_net (Style) "
-                            f"at 64 filters; {_seen(sd)}") from None
+                            f"at 64 filters; {seen(sd)}") from None
     if missing or unexpected:
         raise RifeFileError(f"{NODE}: '{base}' looks like FILM but its tensors do not fit film_net (Style): missing "
-                            f"{missing[:4]}, unexpected {unexpected[:4]} ({_seen(sd)})")
+                            f"{missing[:4]}, unexpected {unexpected[:4]} ({seen(sd)})")
     return net.eval()

@@ -165,7 +165,7 @@ def canonical(sd: dict) -> tuple[dict, list[str]]:
     return out, dropped
 
 
-def _seen(sd: dict, n: int = 4) -> str:
+def seen(sd: dict, n: int = 4) -> str:
     items = [(k, tuple(v.shape)) for k, v in sd.items() if hasattr(v, "shape")]
     shown = ", ".join(f"{k} {s}" for k, s in items[:n])
     return f"{len(items)} tensors; first: {shown or 'none'}" + (", ..." if len(items) > n else "")
@@ -180,7 +180,7 @@ def variant_of(sd: dict, path: str = "") -> tuple[str, tuple, tuple]:
                    if f"block{i}.conv0.1.0.weight" in sd)
     if head is None or len(widths) != 5 or "block5.conv0.1.0.weight" in sd:
         raise RifeFileError(f"{where} is not a RIFE 4.25 / 4.26 IFNet (no head 'encode.cnn3' with five blocks "
-                            f"'blocks.0..4'; {_seen(sd)}). Older RIFE files are not read; a FILM file is told "
+                            f"'blocks.0..4'; {seen(sd)}). Older RIFE files are not read; a FILM file is told "
                             "by its 'extract.extract_sublevels.' tensors")
     if head.shape[1] != HEAD_CH or widths not in VARIANTS:
         known = "; ".join(f"{v[0]}: {k}" for k, v in VARIANTS.items())
