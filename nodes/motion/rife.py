@@ -32,8 +32,8 @@ from .film_net import is_film, load_film
 from .rife_net import FOLDER, NODE, VARIANTS, RifeFileError, load_safetensors, read_rife
 
 BYTES_PER_PIXEL = 300  # activations of one call per padded pixel in fp32, measured order (ComfyUI says 300)
-FILM_BYTES_PER_PIXEL = 2400  # FILM's: both frames' pyramids (~160 full-size channels each), the aligned
-# pyramid (~300) and the decoder's; an estimate from the channel counts
+FILM_BYTES_PER_PIXEL = 4800  # FILM's, fp32: one call's peak with both frames' pyramids held, measured as
+# the peak RSS rise on the CPU at 256x256 and 512x512 (4665 and 4714 bytes a pixel)
 HEADROOM = 0.8
 
 

@@ -139,3 +139,11 @@ def test_unknown_and_misshapen_files_refused(tmp_path):
 def test_rife_only_settings_refused_with_film(film_file):
     with pytest.raises(RifeFileError, match=r"Interpolate Frames: 'scale' 0.5 is RIFE's; FILM works at full size"):
         run_node(InterpolateFramesRife, {"model": film_file, "scale": "0.5"}, video=_clip(2))
+
+
+def test_memory_refused_before_allocation_at_films_rate():
+    from nodes.motion.rife import BYTES_PER_PIXEL, FILM_BYTES_PER_PIXEL, check_memory
+    assert check_memory(56, 40, 64, 1, 4, "cpu", FILM_BYTES_PER_PIXEL) == FILM_BYTES_PER_PIXEL * 64 * 64
+    assert FILM_BYTES_PER_PIXEL > 10 * BYTES_PER_PIXEL  # FILM's pyramids: far more than RIFE per pixel
+    with pytest.raises(RifeFileError, match=r"Interpolate Frames: 16384x16384 .* needs about 1200.00 GB on cpu"):
+        check_memory(16384, 16384, 64, 1, 4, "cpu", FILM_BYTES_PER_PIXEL)
