@@ -1,4 +1,4 @@
-"""Interpolate Frames (RIFE): learned in-between frames with RIFE 4.25 / 4.26 (rife_net.py) from the
+"""Interpolate Frames: learned in-between frames with RIFE 4.25 / 4.26 (rife_net.py) or FILM (film_net.py) from the
 user's models folder (ComfyUI's ``frame_interpolation/``), beside the flow-based Frame Interpolation.
 
 A separate node, not a 'method' of Frame Interpolation: it reads a model file (preflight, the run's
@@ -28,21 +28,33 @@ from studio.core.params import Choice, Float, Int, Path
 from studio.core.spec import CLIP, In, Node, Out
 from studio.engine.clip import Clip, as_clip
 
-from .rife_net import FOLDER, NODE, VARIANTS, RifeFileError, read_rife
+from .film_net import is_film, load_film
+from .rife_net import FOLDER, NODE, VARIANTS, RifeFileError, load_safetensors, read_rife
 
 BYTES_PER_PIXEL = 300  # activations of one call per padded pixel in fp32, measured order (ComfyUI says 300)
+FILM_BYTES_PER_PIXEL = 4800  # FILM's, fp32: one call's peak with both frames' pyramids held, measured as
+# the peak RSS rise on the CPU at 256x256 and 512x512 (4665 and 4714 bytes a pixel)
 HEADROOM = 0.8
 
 
 def find_rife(name: str, base_dir: str | None = None, dirs: list[str] | None = None) -> str:
     """The file ``name`` resolves to: a path, a path beside the graph, or a name in a models folder
     or its ``frame_interpolation/`` (also ``models/frame_interpolation/`` of a ComfyUI folder)."""
-    path = model_paths.model_file(name, base_dir, dirs, FOLDER, RifeFileError, "model", "RIFE 4.25 / 4.26 .safetensors",
+    path = model_paths.model_file(name, base_dir, dirs, FOLDER, RifeFileError, "model", "RIFE 4.25 / 4.26 or FILM .safetensors",
                                   "rife_v4.26.safetensors", prefix=f"{NODE}: ")
     if not path.lower().endswith((".safetensors", ".sft")):
         raise RifeFileError(f"{NODE}: '{os.path.basename(path)}' is not a .safetensors file; Studio reads RIFE "
-                            "only from .safetensors (a .pkl / .pth pickle is never opened)")
+                            "and FILM only from .safetensors (a .pkl / .pth pickle is never opened)")
     return path
+
+
+def read_model(path: str) -> tuple:
+    """(the network, its name, notes) of a RIFE or FILM .safetensors, told from its tensors' names."""
+    raw = load_safetensors(path)
+    if is_film(raw):
+        return load_film(raw, path), "FILM", []
+    net, name, notes = read_rife(path, raw)
+    return net, f"RIFE {name}", notes
 
 
 def ssim_small(a: np.ndarray, b: np.ndarray, size: int = 32) -> float:
@@ -100,11 +112,14 @@ class RifeClip(Clip):
 
     def between(self, i0: int, ts: list[float]) -> np.ndarray:
         """The frames at times ``ts`` between source frames i0 and i0+1 [len(ts), H, W, 3]."""
-        import torch
         f0, f1 = self.src.frame(i0), self.src.frame(i0 + 1)
         if self.cut > 0 and ssim_small(f0, f1) < self.cut:  # a cut: hold the earlier frame
             self.cuts.add(i0)
             return np.repeat(np.asarray(f0[..., :3], np.float32)[None], len(ts), 0)
+        return self._net_frames(i0, f0, f1, ts)
+
+    def _net_frames(self, i0: int, f0, f1, ts: list[float]) -> np.ndarray:
+        import torch
         out = np.empty((len(ts), self.height, self.width, 3), np.float32)
         with self._lock, torch.inference_mode():
             x0, x1, (e0, e1) = self._pair_of(i0, f0, f1)
@@ -139,50 +154,102 @@ class RifeClip(Clip):
         return self._chunk(i, i + 1)[0]
 
 
-def check_memory(width: int, height: int, align: int, batch: int, dtype_bytes: int, device) -> int:
+class FilmClip(RifeClip):
+    """FILM's clip: the in-betweens of a pair made by the reference's recursion (dajes/frame-
+    interpolation-pytorch inference.py at 33bf477e): among the times still to make, the one nearest
+    the middle of the two made frames around it is made from them at its relative time, then
+    added to the made frames; x2, x4, x8... are thus made at t = 0.5 only, as film_net was trained.
+    All the times of a pair are made together (the last pair's frames kept), so a frame does not
+    depend on which others were asked for."""
+
+    def __init__(self, *a, **k):
+        super().__init__(*a, **k)
+        self._made: tuple | None = None  # (i0, {time key: frame}) of the last pair
+
+    def pair_times(self, i0: int) -> list[float]:
+        if self.mult:
+            return [k / self.mult for k in range(1, self.mult)]
+        j0, j1 = int(math.floor(i0 * self.factor)), min(len(self), int(math.ceil((i0 + 1) * self.factor)) + 1)
+        return [t for i, t in map(self.where, range(j0, j1)) if i == i0 and t >= 1e-6]
+
+    def _net_frames(self, i0: int, f0, f1, ts: list[float]) -> np.ndarray:
+        import torch
+        with self._lock, torch.inference_mode():
+            if self._made is None or self._made[0] != i0:
+                self._made = (i0, self._recurse(i0, f0, f1, self.pair_times(i0)))
+            made = self._made[1]
+        return np.stack([made[round(t, 9)] for t in ts])
+
+    def _recurse(self, i0: int, f0, f1, times: list[float]) -> dict:
+        x0, x1, (e0, e1) = self._pair_of(i0, f0, f1)
+        known, left, out = [(0.0, x0, e0), (1.0, x1, e1)], sorted(set(times)), {}
+        while left:
+            self.ctx.check_cancelled()
+            best = None
+            for r in left:
+                k = next(i for i, m in enumerate(known) if m[0] > r)
+                d = abs((r - known[k - 1][0]) / (known[k][0] - known[k - 1][0]) - 0.5)
+                if best is None or d < best[0] - 1e-12:
+                    best = (d, r, k)
+            _, r, k = best
+            (ta, xa, ea), (tb, xb, eb) = known[k - 1], known[k]
+            feats = (ea if ea is not None else self.net.encode(xa), eb if eb is not None else self.net.encode(xb))
+            y = self.net(xa, xb, (r - ta) / (tb - ta), feats=feats).clamp_(0, 1)
+            known.insert(k, (r, y, None))
+            out[round(r, 9)] = y[0, :, :self.height, :self.width].permute(1, 2, 0).float().cpu().numpy()
+            left.remove(r)
+        return out
+
+
+def check_memory(width: int, height: int, align: int, batch: int, dtype_bytes: int, device,
+                 per_pixel: int = BYTES_PER_PIXEL) -> int:
     """Bytes one call takes (estimate); refused before anything is allocated where it would not fit."""
     from studio.engine.model_cache import device_free, host_available
     ph, pw = height + (-height % align), width + (-width % align)
-    need = BYTES_PER_PIXEL * ph * pw * batch * dtype_bytes // 4
+    need = per_pixel * ph * pw * batch * dtype_bytes // 4
     gpu = str(device).split(":")[0] != "cpu"
     free = device_free(str(device)) if gpu else host_available()
     if need > HEADROOM * free:
         raise RifeFileError(f"{NODE}: {width}x{height} (padded to {pw}x{ph}) with a batch of {batch} needs about "
                             f"{need / 2**30:.2f} GB on {device}, over {HEADROOM:.0%} of the {free / 2**30:.2f} GB free; "
-                            "lower 'batch' or 'scale'. Nothing was allocated")
+                            "lower 'batch' or 'scale' (RIFE), or the clip's size. Nothing was allocated")
     return need
 
 
 class InterpolateFramesRife(Node):
-    """Make in-between frames with RIFE 4.25 / 4.26 (a learned network) from your models folder's
-    frame_interpolation/: x2, x4... or to a target frame rate. Each new frame is made at its own
-    time between its two neighbours; the original frames are kept exactly; at a scene cut the
-    earlier frame is held, nothing blended across it. Streams pair by pair on the graph's device.
-    Reads .safetensors only (rife_v4.26.safetensors, rife_v4.25_lite.safetensors, ...)."""
+    """Make in-between frames with a learned network from your models folder's frame_interpolation/:
+    RIFE 4.25 / 4.26 or FILM (film_net), the network told from the file: x2, x4... or to a target
+    frame rate. RIFE makes each new frame at its own time between its two neighbours; FILM makes
+    the middle frame and recurses (x4: the middle, then the middles of both halves), as its
+    reference does. The original frames are kept exactly; at a scene cut the earlier frame is held,
+    nothing blended across it. Streams pair by pair on the graph's device. Reads .safetensors only
+    (rife_v4.26.safetensors, rife_v4.25_lite.safetensors, film_net_fp16.safetensors, ...)."""
     id = "motion.interpolate_rife"
     title = NODE
     category = "Motion"
-    keywords = ("rife", "frame interpolation", "vfi", "slow motion", "frame rate", "retime", "in-between", "fps")
+    keywords = ("rife", "film", "frame interpolation", "vfi", "slow motion", "frame rate", "retime", "in-between", "fps")
     timing = CLIP
     inputs = (In("video", "Video"),)
     outputs = (Out("video", "Video", help="the clip with in-between frames"),)
-    params = (Path("model", "rife_v4.26.safetensors", lookup=True, filters="RIFE (*.safetensors *.sft)",
-                   help=f"a RIFE 4.25 / 4.26 .safetensors file, or its name in a models folder's {FOLDER}/"),
+    params = (Path("model", "rife_v4.26.safetensors", lookup=True, filters="RIFE / FILM (*.safetensors *.sft)",
+                   help=f"a RIFE 4.25 / 4.26 or FILM .safetensors file, or its name in a models folder's {FOLDER}/"),
               Int("multiplier", 2, min=2, max=16, help="output frames per input frame (2: x2, 4: x4)"),
               Float("target_fps", 0.0, min=0.0, max=480.0, help="a frame rate to reach instead of the "
                                                                 "multiplier (0: use the multiplier)"),
               Float("cut_threshold", 0.2, min=0.0, max=1.0, help="a pair whose small copies' SSIM is below "
                                                                  "this is a scene cut (0: never)"),
-              Choice("scale", "1", choices=("0.5", "1", "2"), help="the flow's working scale: 0.5 for 4K "
-                                                                   "(coarser flow, less memory)"),
-              Int("batch", 4, min=1, max=16, help="in-between frames per network call"),
+              Choice("scale", "1", choices=("0.5", "1", "2"), help="RIFE's flow working scale: 0.5 for 4K "
+                                                                   "(coarser flow, less memory); FILM: 1 only"),
+              Int("batch", 4, min=1, max=16, help="RIFE's in-between frames per network call (FILM: one a call)"),
               Choice("precision", "auto", choices=("auto", "fp16", "fp32"), help="auto: fp16 on a GPU, fp32 on the CPU"))
 
     @classmethod
     def model_families(cls) -> list[dict]:
         return [{"kind": "frame interpolation", "family": "rife", "name": "RIFE 4.25 / 4.26",
                  "variants": [v[0] for v in VARIANTS.values()], "tasks": ["interpolate"],
-                 "inputs": {"interpolate": ["video"]}, "formats": [".safetensors"]}]
+                 "inputs": {"interpolate": ["video"]}, "formats": [".safetensors"]},
+                {"kind": "frame interpolation", "family": "film", "name": "FILM (film_net)", "variants": ["Style"],
+                 "tasks": ["interpolate"], "inputs": {"interpolate": ["video"]}, "formats": [".safetensors"]}]
 
     @classmethod
     def preflight(cls, params, base_dir):
@@ -204,7 +271,10 @@ class InterpolateFramesRife(Node):
         p = ctx.params
         clip = as_clip(video)
         path = find_rife(p.model, getattr(ctx.options.get("graph"), "base_dir", None))
-        net, name, notes = read_rife(path)
+        net, name, notes = read_model(path)
+        film = name == "FILM"
+        if film and p.scale != "1":
+            raise RifeFileError(f"{NODE}: 'scale' {p.scale} is RIFE's; FILM works at full size: set 'scale' to 1")
         for n in notes:
             ctx.info(n)
         device = ctx.device
@@ -217,10 +287,10 @@ class InterpolateFramesRife(Node):
             fps = p.target_fps
         else:
             factor, mult, fps = float(p.multiplier), int(p.multiplier), clip.fps * p.multiplier
-        need = check_memory(clip.width, clip.height, net.align(float(p.scale)), max(1, p.batch),
-                            2 if dtype == torch.float16 else 4, device)
-        out = RifeClip(clip, net.to(device=device, dtype=dtype), dtype, device, factor, mult, fps, p, ctx)
-        ctx.info(f"RIFE {name} '{os.path.basename(path)}' on {device} in {str(dtype).split('.')[-1]}: {len(clip)} "
+        need = check_memory(clip.width, clip.height, net.align(float(p.scale)), 1 if film else max(1, p.batch),
+                            2 if dtype == torch.float16 else 4, device, FILM_BYTES_PER_PIXEL if film else BYTES_PER_PIXEL)
+        out = (FilmClip if film else RifeClip)(clip, net.to(device=device, dtype=dtype), dtype, device, factor, mult, fps, p, ctx)
+        ctx.info(f"{name} '{os.path.basename(path)}' on {device} in {str(dtype).split('.')[-1]}: {len(clip)} "
                  f"frames at {clip.fps:g} fps -> {len(out)} at {fps:g} fps (x{factor:g}); padded to a multiple of "
                  f"{out.align}; about {need / 2**20:.0f} MB per call")
         return out

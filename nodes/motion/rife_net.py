@@ -26,7 +26,7 @@ from torch import nn
 
 from studio.core.errors import StudioError
 
-NODE = "Interpolate Frames (RIFE)"
+NODE = "Interpolate Frames"
 FOLDER = "frame_interpolation"  # ComfyUI's folder of frame interpolation models
 # the blocks' widths (conv0's second conv out channels) -> (variant, the blocks' scales at scale 1)
 VARIANTS = {
@@ -165,7 +165,7 @@ def canonical(sd: dict) -> tuple[dict, list[str]]:
     return out, dropped
 
 
-def _seen(sd: dict, n: int = 4) -> str:
+def seen(sd: dict, n: int = 4) -> str:
     items = [(k, tuple(v.shape)) for k, v in sd.items() if hasattr(v, "shape")]
     shown = ", ".join(f"{k} {s}" for k, s in items[:n])
     return f"{len(items)} tensors; first: {shown or 'none'}" + (", ..." if len(items) > n else "")
@@ -180,7 +180,8 @@ def variant_of(sd: dict, path: str = "") -> tuple[str, tuple, tuple]:
                    if f"block{i}.conv0.1.0.weight" in sd)
     if head is None or len(widths) != 5 or "block5.conv0.1.0.weight" in sd:
         raise RifeFileError(f"{where} is not a RIFE 4.25 / 4.26 IFNet (no head 'encode.cnn3' with five blocks "
-                            f"'blocks.0..4'; {_seen(sd)}). FILM and older RIFE files are not read yet")
+                            f"'blocks.0..4'; {seen(sd)}). Older RIFE files are not read; a FILM file is told "
+                            "by its 'extract.extract_sublevels.' tensors")
     if head.shape[1] != HEAD_CH or widths not in VARIANTS:
         known = "; ".join(f"{v[0]}: {k}" for k, v in VARIANTS.items())
         raise RifeFileError(f"{where}: a RIFE IFNet whose head gives {head.shape[1]} channels, block widths {widths}, "
@@ -189,12 +190,11 @@ def variant_of(sd: dict, path: str = "") -> tuple[str, tuple, tuple]:
     return name, widths, scales
 
 
-def read_rife(path: str) -> tuple[IFNet, str, list[str]]:
-    """The IFNet of a .safetensors file on the CPU in eval mode, its variant's name, and notes.
-    Anything but .safetensors is refused before it is opened."""
+def load_safetensors(path: str) -> dict:
+    """The tensors of a .safetensors file on the CPU; anything else refused before it is opened."""
     base = os.path.basename(path)
     if not path.lower().endswith((".safetensors", ".sft")):
-        raise RifeFileError(f"{NODE}: '{base}' is not a .safetensors file; Studio reads RIFE only from "
+        raise RifeFileError(f"{NODE}: '{base}' is not a .safetensors file; Studio reads RIFE and FILM only from "
                             ".safetensors (a .pkl / .pth pickle is never opened: convert it where you trust it)")
     from nodes.finishing.upscaler_files import UpscalerFileError, check_safetensors
     try:
@@ -203,9 +203,16 @@ def read_rife(path: str) -> tuple[IFNet, str, list[str]]:
         raise RifeFileError(f"{NODE}: {str(e).replace('upscaler ', '', 1)}") from None
     from safetensors.torch import load_file
     try:
-        raw = load_file(path, device="cpu")
+        return load_file(path, device="cpu")
     except Exception as e:  # noqa: BLE001 - safetensors' own error, said with the file
         raise RifeFileError(f"{NODE}: '{base}': safetensors cannot read it ({e})") from None
+
+
+def read_rife(path: str, raw: dict | None = None) -> tuple[IFNet, str, list[str]]:
+    """The IFNet of a .safetensors file (or of its tensors ``raw``) on the CPU in eval mode, its
+    variant's name, and notes. Anything but .safetensors is refused before it is opened."""
+    base = os.path.basename(path)
+    raw = load_safetensors(path) if raw is None else raw
     sd, dropped = canonical(raw)
     name, widths, scales = variant_of(sd, path)
     net = IFNet(widths, scales)

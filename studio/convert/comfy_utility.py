@@ -1,7 +1,7 @@
 """ComfyUI's video utilities as Studio's own nodes: an output fed from a Load Video through SAM 3
 (Segment by phrase), Depth Anything (Depth), SDPose / DWPose (Detect People + Pose Estimate + Draw
-Pose), RIFE (Interpolate Frames (RIFE): the same .safetensors, ComfyUI's frame_interpolation/; FILM not
-read yet, said) or another pack's VFI (Frame Interpolation) or an upscale model (Upscale Video) becomes Load Video ->
+Pose), RIFE or FILM (Interpolate Frames: the same .safetensors, ComfyUI's frame_interpolation/) or
+another pack's VFI (Frame Interpolation) or an upscale model (Upscale Video) becomes Load Video ->
 those nodes -> Save Video (or a Preview for a mask). Each preprocessor's model is chosen on Studio's
 Load Preprocessor (a Hugging Face folder): ComfyUI's single file is named in the note, not set
 (another format). An upscaler file is the same file in both (ComfyUI's upscale_models/, read by
@@ -32,7 +32,8 @@ ENDS = ("SaveVideo", "SaveAnimatedWEBP", "SaveAnimatedPNG", "SaveWEBM", "VHS_Vid
         "PreviewImage", "SaveImage")
 FOLLOW = ("video", "images", "image2", "image", "input", "keypoints", "da3_geometry", "mask", "frames")
 VIDEO_FILES = ("LoadVideo", "VHS_LoadVideo")
-RIFE_DEFAULT = "rife_v4.26.safetensors"  # set where a workflow's interpolation model is FILM
+RIFE_DEFAULT = "rife_v4.26.safetensors"  # set where a workflow's interpolation file is not a .safetensors
+FILM_DEFAULT = "film_net_fp16.safetensors"  # the same, where its name says FILM
 
 
 def utility_path(wf: Workflow, end: CNode) -> list[CNode] | None:
@@ -108,9 +109,9 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
 
 def _interpolation(b, n: CNode, what: str, model: str | None, said: list[str], wire) -> str:
     """ComfyUI's FrameInterpolate (its file from FrameInterpolationModelLoader) -> Interpolate Frames
-    (RIFE) with that file and multiplier: a RIFE 4.25 / 4.26 .safetensors is the same file in both
-    (frame_interpolation/); FILM is not read yet (said; RIFE 4.26 named instead). Another pack's VFI
-    node (its .pth files) -> the flow-based Frame Interpolation."""
+    with that file and multiplier: a RIFE 4.25 / 4.26 or FILM .safetensors is the same file in both
+    (frame_interpolation/; the node tells the network from the file). Another pack's VFI node (its
+    .pth files) -> the flow-based Frame Interpolation."""
     wf = b.wf
     factor = wf.value(n, "multiplier") or n.widgets.get("multiplier") or (n.raw[0] if isinstance(n.raw, list)
                                                                          and n.raw else 2)
@@ -120,11 +121,11 @@ def _interpolation(b, n: CNode, what: str, model: str | None, said: list[str], w
         said.append(f"{what}: Studio interpolates by optical flow, not with ComfyUI's network ('{name or '?'}')")
         return _node(b, "motion.interpolate", {"factor": factor}, n, wire)
     mult = max(2, min(16, int(round(float(factor)))))
-    if "film" in low or not low.endswith(".safetensors"):
-        said.append(f"{what}: FILM ('{name or '?'}') is not read yet, so Interpolate Frames (RIFE) is set to "
-                    f"{RIFE_DEFAULT} (one of the files ComfyUI's frame_interpolation/ takes): put it in a models "
+    if not low.endswith(".safetensors"):
+        name = FILM_DEFAULT if "film" in low else RIFE_DEFAULT
+        said.append(f"{what}: '{n.widgets.get('ckpt_name') or model or '?'}' is not a .safetensors (Studio never "
+                    f"opens a pickle), so Interpolate Frames is set to {name}: put it in a models "
                     "folder's frame_interpolation/, or use Frame Interpolation (optical flow)")
-        name = RIFE_DEFAULT
     return _node(b, "motion.interpolate_rife", {"model": name, "multiplier": mult}, n, wire)
 
 

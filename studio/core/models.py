@@ -120,7 +120,7 @@ def _as_roots(dirs) -> list[Root]:
     return [d if isinstance(d, Root) else Root(os.path.abspath(d)) for d in dirs]
 
 
-BY_NAME = (("upscale_models", "Upscale Video"), ("frame_interpolation", "Interpolate Frames (RIFE)"))
+BY_NAME = (("upscale_models", "Upscale Video"), ("frame_interpolation", "Interpolate Frames"))
 
 
 def scan(dirs: list | None = None, max_depth: int = 4, notes: list[str] | None = None) -> list[FoundModel]:

@@ -169,7 +169,7 @@ def test_the_gan_upscaler_becomes_load_upscale_save_with_its_file():
 
 def test_frame_interpolation_with_a_rife_file_keeps_its_file_and_multiplier():
     """ComfyUI's frame interpolation template (FrameInterpolationModelLoader + FrameInterpolate in a
-    subgraph) with a RIFE file chosen: Load Video -> Interpolate Frames (RIFE) with that file and the
+    subgraph) with a RIFE file chosen: Load Video -> Interpolate Frames with that file and the
     multiplier -> Save Video; nothing said about FILM."""
     with open(os.path.join(TEMPLATES, "utility_video_frame_interpolation.json"), encoding="utf-8") as f:
         doc = json.load(f)
@@ -209,3 +209,22 @@ def test_minimax_h3_text_to_video_reads_its_prompt_and_says_its_files_are_not_re
             "minimax_h3_audio_vae_fp32.safetensors, minimax_h3_video_vae_int8_convrot.safetensors, "
             "qwen3vl_32b_minimax_h3_nvfp4_awq.safetensors) cannot be read: Studio reads MiniMax H3 from its diffusers "
             "folder (modular_model_index.json)") in notes
+
+
+def test_frame_interpolation_with_a_pickle_names_a_safetensors_and_says_so():
+    """A FrameInterpolationModelLoader file that is not a .safetensors (a FILM .pt): Interpolate
+    Frames is set to film_net_fp16.safetensors (a RIFE .pth: rife_v4.26), and the note says why."""
+    with open(os.path.join(TEMPLATES, "utility_video_frame_interpolation.json"), encoding="utf-8") as f:
+        text = f.read()
+    for chosen, want in (("film_net_fp32.pt", "film_net_fp16.safetensors"), ("rife47.pth", "rife_v4.26.safetensors")):
+        doc = json.loads(text)
+        for sg in doc["definitions"]["subgraphs"]:
+            for n in sg["nodes"]:
+                if n["type"] == "FrameInterpolationModelLoader":
+                    n["widgets_values"] = [chosen]
+        conv = convert(doc, "utility_video_frame_interpolation")
+        node = next(n for n in conv.graph.nodes.values() if n.type_id == "motion.interpolate_rife")
+        assert node.params["model"] == want
+        notes = "\n".join(n["text"] for n in conv.graph.ui["notes"])
+        assert f"'{chosen}' is not a .safetensors (Studio never opens a pickle), so Interpolate Frames is set to {want}" \
+            in notes

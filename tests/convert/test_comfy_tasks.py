@@ -232,8 +232,8 @@ def test_video_utilities_become_studios_nodes(name, chain):
         assert "sam3.1_multiplex_fp16.safetensors" in text
     if name == "utility_video_frame_interpolation":
         rife = next(n for n in g.nodes.values() if n.type_id == "motion.interpolate_rife")
-        assert (rife.params["multiplier"], rife.params["model"]) == (2, "rife_v4.26.safetensors")
-        assert "FILM ('film_net_fp16.safetensors') is not read yet" in text  # the template's FILM, said
+        assert (rife.params["multiplier"], rife.params["model"]) == (2, "film_net_fp16.safetensors")  # FILM kept
+        assert "not read yet" not in text and "Interpolate Frames is set to" not in text  # nothing replaced
 
 
 def test_steps_between_a_file_and_an_input_become_studios_nodes():

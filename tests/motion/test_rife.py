@@ -1,4 +1,4 @@
-"""Interpolate Frames (RIFE): RIFE 4.25's IFNet at its real widths with random weights, written as a
+"""Interpolate Frames: RIFE 4.25's IFNet at its real widths with random weights, written as a
 .safetensors in ComfyUI's key layout (``blocks.N.``). One block equals a short re-statement of the
 reference's IFBlock forward (hzwer/Practical-RIFE train_log/IFNet_HDv3.py, 4.25); the node's frames
 equal the module called directly on the same padded pair; frame counts for x2, x4 and a target
@@ -139,13 +139,13 @@ def test_a_scene_cut_is_not_blended(rife_file):
 def test_files_refused_with_the_nodes_name(rife_file, tmp_path):
     pkl = tmp_path / "flownet.pkl"
     torch.save({"block0.conv0.0.0.weight": torch.zeros(1)}, str(pkl))
-    with pytest.raises(RifeFileError, match=r"Interpolate Frames \(RIFE\): 'flownet.pkl' is not a .safetensors"):
+    with pytest.raises(RifeFileError, match=r"Interpolate Frames: 'flownet.pkl' is not a .safetensors"):
         find_rife(str(pkl))
-    with pytest.raises(RifeFileError, match=r"Interpolate Frames \(RIFE\): 'flownet.pkl' is not a .safetensors"):
+    with pytest.raises(RifeFileError, match=r"Interpolate Frames: 'flownet.pkl' is not a .safetensors"):
         read_rife(str(pkl))
     odd = tmp_path / "film_net_fp16.safetensors"
     save_file({"extract.extract_sublevels.convs.0.0.conv.weight": torch.zeros(32, 3, 3, 3)}, str(odd))
-    with pytest.raises(RifeFileError, match=r"Interpolate Frames \(RIFE\): 'film_net_fp16.safetensors' is not a RIFE "
+    with pytest.raises(RifeFileError, match=r"Interpolate Frames: 'film_net_fp16.safetensors' is not a RIFE "
                                             r".*extract\.extract_sublevels\.convs\.0\.0\.conv\.weight \(32, 3, 3, 3\)"):
         read_rife(str(odd))
     wide = tmp_path / "rife_other.safetensors"
@@ -154,7 +154,7 @@ def test_files_refused_with_the_nodes_name(rife_file, tmp_path):
     with pytest.raises(RifeFileError, match=r"block widths \(96, 64, 48, 32, 16\), not a variant Studio knows"):
         read_rife(str(wide))
     errs = InterpolateFramesRife.preflight({"model": "nowhere_rife.safetensors"}, str(tmp_path))
-    assert len(errs) == 1 and errs[0].startswith("Interpolate Frames (RIFE): model 'nowhere_rife.safetensors' not found")
+    assert len(errs) == 1 and errs[0].startswith("Interpolate Frames: model 'nowhere_rife.safetensors' not found")
 
 
 def test_found_by_name_in_frame_interpolation_folder(rife_file):
@@ -173,7 +173,7 @@ def test_lite_variant_recognised_with_its_scales(tmp_path):
 
 
 def test_a_graph_renders_through_it_to_a_file(rife_file, tmp_path):
-    """Shapes -> Interpolate Frames (RIFE) x2 -> Save Video, run by the executor: twice the frame
+    """Shapes -> Interpolate Frames x2 -> Save Video, run by the executor: twice the frame
     rate, 2n-1 frames of the source's size (48x32 padded to 64x64 inside and cropped back)."""
     from studio.core.graph import Graph
     from studio.engine.executor import Executor
@@ -201,5 +201,5 @@ def test_heavy_variant_recognised_and_fp16_on_the_cpu_refused(rife_file):
     sd["encode.cnn3.weight"] = torch.zeros(16, 8, 4, 4)  # 4.22's 8-channel head
     with pytest.raises(RifeFileError, match=r"a RIFE IFNet whose head gives 8 channels"):
         variant_of(sd)
-    with pytest.raises(RifeFileError, match=r"Interpolate Frames \(RIFE\): precision fp16 runs on a GPU only"):
+    with pytest.raises(RifeFileError, match=r"Interpolate Frames: precision fp16 runs on a GPU only"):
         run_node(InterpolateFramesRife, {"model": rife_file, "precision": "fp16"}, video=_smooth_clip(2))

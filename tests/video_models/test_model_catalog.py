@@ -69,7 +69,7 @@ def test_comfyui_folder_listed_by_family_variant_kind_and_dtype(comfy):
     assert any("stuck.safetensors" in n and "not a regular file" in n for n in notes)
     assert any("old.ckpt" in n and "pickle" in n for n in notes)
     assert "4x.safetensors" not in got and any("upscale_models not read" in n for n in notes)
-    assert "rife_v4.26.safetensors" not in got and any("frame_interpolation not read here (Interpolate Frames (RIFE)"
+    assert "rife_v4.26.safetensors" not in got and any("frame_interpolation not read here (Interpolate Frames"
                                                        in n for n in notes)
 
 
