@@ -177,7 +177,7 @@ class CameraPathNode(Node):
     category = "Motion"
     timing = SOURCE
     outputs = (Out("camera", "Camera"),)
-    params = (Choice("preset", "Static", choices=tuple(PRESETS) + (CUSTOM,),
+    params = (Choice("preset", "Static", choices=tuple(PRESETS) + (CUSTOM,), label="Camera move",
                      help="a preset move, or 'Custom' for the keyed poses below"),
               Float("speed", 1.0, min=0.0, max=10.0, help="how far a preset moves over the path (1: ComfyUI's)"),
               Int("frames", 81, min=1, max=MAX_FRAMES, help="the path's length (the take's frames)"),

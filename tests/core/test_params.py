@@ -52,3 +52,13 @@ def test_bool_choice_string_path_color_seed():
     with pytest.raises(ParamRangeError):
         Seed("s").coerce(-1)
     assert Seed("s").kind == "seed" and Int("i").kind == "int"
+
+
+def test_no_parameter_is_titled_as_a_row_the_properties_panel_adds():
+    """The panel shows 'Title' and 'Preset' rows of its own above a node's parameters: a parameter
+    shown as 'Preset' (Camera Path's move was, under the panel's saved-presets row) reads as the same
+    control twice."""
+    from studio.core.registry import default_registry
+    reg = default_registry()
+    clash = [(s.type_id, p.name) for s in reg.specs() for p in s.params if p.title in ("Title", "Preset")]
+    assert clash == []
