@@ -226,3 +226,33 @@ def test_refine_is_refused_in_words_without_a_prompt_or_with_bad_sigmas(ltx2_rea
     for bad in ("", "0", "abc", "1.5, 0.2"):
         with pytest.raises(Exception, match="falling numbers"):
             parse_sigmas(bad)
+
+
+def test_refine_runs_with_the_lora_wired_on_the_model_and_leaves_it_off(ltx2_real, upsampler, tmp_path):
+    """The refine pass's model takes the LoRAs wired through Video LoRA (the templates' distilled LoRA):
+    on for the call (the frames change), off after it (the cached model is left as it was)."""
+    import torch
+    from diffusers import LTX2Pipeline
+    from safetensors.torch import save_file
+    folder, _single = upsampler
+    t, gen = LTX2Pipeline.from_pretrained(ltx2_real).transformer, torch.Generator().manual_seed(1)
+    sd = {}
+    for i in range(len(t.transformer_blocks)):
+        m = t.get_submodule(f"transformer_blocks.{i}.attn1.to_q")
+        sd[f"diffusion_model.transformer_blocks.{i}.attn1.to_q.lora_A.weight"] = torch.randn(4, m.in_features, generator=gen)
+        sd[f"diffusion_model.transformer_blocks.{i}.attn1.to_q.lora_B.weight"] = torch.randn(m.out_features, 4,
+                                                                                           generator=gen)
+    lora = str(tmp_path / "ltx2-distilled-lora-tiny.safetensors")
+    save_file(sd, lora)
+    plain_g = _graph(ltx2_real, folder, refine=True, prompt=PROMPT, seed=7)
+    g = _graph(ltx2_real, folder, refine=True, prompt=PROMPT, seed=7)
+    g.add_node("video_models.lora", {"lora": lora}, node_id="lora")
+    g.disconnect("up", "model")
+    g.connect("load", "model", "lora", "model")
+    g.connect("lora", "model", "up", "model")
+    ex = Executor()
+    with_lora = ex.run(g, targets=["up", "load"], device="cpu", use_cache=False)
+    plain = ex.run(plain_g, targets=["up"], device="cpu", use_cache=False).value("up")
+    assert not np.allclose(with_lora.value("up").frames, plain.frames)
+    pipe = with_lora.value("load").pipeline("t2v")
+    assert not getattr(pipe.transformer, "peft_config", None)  # unloaded after the call

@@ -81,15 +81,19 @@ def refine_kwargs(latents, text: str, sigmas: list[float], seed: int, size: tupl
                 generator=torch.Generator().manual_seed(seed), output_type="np", return_dict=False)
 
 
-def refine(ctx, pipe, kwargs: dict, sound=None) -> np.ndarray:
+def refine(ctx, pipe, kwargs: dict, sound=None, ref=None) -> np.ndarray:
     """The refined frames ``[frames, H, W, 3]`` of one window's upsampled latents; ``sound`` (the
-    window's part of the clip's track) held clean while the picture is denoised."""
+    window's part of the clip's track) held clean while the picture is denoised; the LoRAs wired on
+    the model (``ref``: the distilled LoRA through Video LoRA) on for the call, off after it."""
     import torch
+
+    from ...loading.loras import loras_applied
     held = nullcontext()
     if sound is not None:
         from .sound_drive import encoded_sound, sound_held
         kwargs = dict(kwargs, audio_latents=encoded_sound(ctx, pipe, sound, kwargs["num_frames"], kwargs["frame_rate"]))
         held = sound_held(pipe, kwargs["audio_latents"])
-    with held, sigmas_as_given(pipe), torch.inference_mode():
+    loras = loras_applied(ref, pipe, ctx.warn, ctx.info) if ref is not None else nullcontext()
+    with loras, held, sigmas_as_given(pipe), torch.inference_mode():
         video = pipe(**kwargs)[0]
     return np.asarray(video[0], np.float32)

@@ -201,16 +201,16 @@ class LTX2LatentUpscale(Node):
             raise StudioError("'refine' is on but there is no prompt: type the take's prompt, or connect its Text")
         pipe = ref.pipeline("t2v")
         pipe.set_progress_bar_config(disable=True)
-        return pipe, sigmas, text
+        return pipe, sigmas, text, ref
 
     @staticmethod
     def _refined(ctx, second, latents, clip, start: int, given: int) -> np.ndarray:
         """One window's upsampled latents denoised by the refine pass: frames [1, given, 2h, 2w, 3]."""
         from .refine import refine, refine_kwargs, window_sound
-        pipe, sigmas, text = second
+        pipe, sigmas, text, ref = second
         size = (latents.shape[-1] * pipe.vae_spatial_compression_ratio,
                 latents.shape[-2] * pipe.vae_spatial_compression_ratio)
         kwargs = refine_kwargs(latents, text, sigmas, ctx.params.seed, size, given, float(clip.fps))
         audio = getattr(clip, "audio", None)
         sound = window_sound(audio, start, given, float(clip.fps)) if audio is not None else None
-        return refine(ctx, pipe, kwargs, sound)[None]
+        return refine(ctx, pipe, kwargs, sound, ref)[None]
