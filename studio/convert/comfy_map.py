@@ -23,6 +23,7 @@ from .comfy_intent import LOADER_NODES, IntentReading, model_file, sampler_chain
 from .comfy_tasks import FOLDER_ONLY, I2V, LTX2, TASKS, VACE, Task, family, folder_only_params, made_task
 from .comfy_utility import ENDS, UTILITIES, make_utility, utility_path
 from .comfy_sampling import Sampling, nearest_scheduler, read_sampling, studio_sampler
+from .comfy_stages import second_stage, two_stage_line, upscale_stage
 
 OUTPUTS = ("SaveVideo", "SaveAnimatedWEBP", "SaveAnimatedPNG", "SaveWEBM", "VHS_VideoCombine")
 LOADERS = ("UNETLoader", "CheckpointLoaderSimple", "UnetLoaderGGUF", "LoaderGGUF", "ImageOnlyCheckpointLoader")
@@ -169,6 +170,7 @@ class _Builder(IntentReading):
         self.pad: CNode | None = None  # an outpaint's ImagePadForOutpaint
         self.motion: dict[str, tuple[str, str]] = {}  # generator input -> WanMove's or ATI's tracks, a camera path (comfy_motion)
         self.extra: dict = {}  # the generator's settings read from how its inputs are made
+        self.stage2: dict | None = None  # LTX-2's second stage (upsampler and refine), when the workflow has one
 
     def spec_params(self, type_id: str) -> set[str]:
         return {p.name for p in self.g.registry.get(type_id).params}
@@ -241,6 +243,7 @@ class _Builder(IntentReading):
             return False
         made = len(self.g.nodes)
         self.family_now = fam
+        self.stage2 = second_stage(self, up, rest, said) if task == LTX2 else None
         params = self._params(main, rest, latent, loaders, shifts, up, said)
         folder_only_params(fam, params, said)
         if task == VACE:
@@ -352,7 +355,9 @@ class _Builder(IntentReading):
             w, h, frames = (wf.value(latent, k) for k in ("width", "height", "length"))
             frames = frames if frames is not None else wf.value(latent, "video_frames")  # SVD's
         ups = sum(1 for n in up if n.cls == "LTXVLatentUpsampler")
-        if ups and isinstance(w, int) and isinstance(h, int):
+        if self.stage2 is not None:
+            said.insert(0, two_stage_line({**self.stage2, "prompt": pos}, w, h))
+        elif ups and isinstance(w, int) and isinstance(h, int):
             said.append(f"ComfyUI samples at {w}x{h}, then upscales the latent x{2 ** ups} and refines it: "
                         f"Studio makes {w * 2 ** ups}x{h * 2 ** ups} directly")
             w, h = w * 2 ** ups, h * 2 ** ups
@@ -407,7 +412,7 @@ class _Builder(IntentReading):
         for into, src in self.motion.items():  # WanMove's or ATI's tracks, Fun Camera's path (comfy_motion)
             self.g.connect(*src, gen, into)
         sv = self.add("io.save_video", {"path": self.save_path(save)}, save)
-        self.g.connect(gen, "video", sv, "video")
+        self.g.connect(*(upscale_stage(self, gen, model_out, params) if self.stage2 else (gen, "video")), sv, "video")
         if task == LTX2:
             self.g.connect(gen, "audio", sv, "audio")
         return gen

@@ -37,10 +37,11 @@ EXPECTED = {
     "video_wan_vace_outpainting": ("wan_vace", 3, 1.0, None, 960, 960, 81, 16.0),
     "ltxv_text_to_video": ("text_to_video", 30, 3.0, None, 768, 512, 97, 24.0),
     "ltxv_image_to_video": ("image_to_video", 30, 3.0, 712395695050634, 768, 512, 97, 24.0),
-    "video_ltx2_t2v": ("ltx2", 20, 4.0, 10, 1280, 720, 121, 24.0),  # 640x360 sampled, x2 latent upscale
+    "video_ltx2_t2v": ("ltx2", 20, 4.0, 10, 640, 360, 121, 24.0),  # sampled at 640x360, then LTX-2 Latent Upscale x2
     "video_ltx2_i2v": ("ltx2", 20, 4.0, 10, 0, 0, 121, 25.0),  # size from the image: the input's
-    "video_ltx2_t2v_distilled": ("ltx2", 8, 1.0, 45, 1280, 720, 121, 24.0),
+    "video_ltx2_t2v_distilled": ("ltx2", 8, 1.0, 45, 640, 360, 121, 24.0),
 }
+TWO_STAGES = ("video_ltx2_t2v", "video_ltx2_i2v", "video_ltx2_t2v_distilled")  # LTX-2 -> LTX-2 Latent Upscale -> Save
 
 
 def _doc(name):
@@ -75,17 +76,20 @@ def test_official_workflow_converts_with_its_numbers(name):
     assert load.params["model"].endswith(".safetensors")
     assert g.input_link(gen.id, "model") is not None
     save = next(n for n in g.nodes.values() if n.type_id == "io.save_video" and n.mode == "normal")
-    assert g.input_link(save.id, "video").src == gen.id
+    src = g.input_link(save.id, "video").src
+    if name in TWO_STAGES:  # the take upscaled x2 and refined before it is saved
+        assert g.nodes[src].type_id == "video_models.ltx2_latent_upscale" and g.nodes[src].params["refine"]
+        src = g.input_link(src, "video").src
+    assert src == gen.id
     notes = g.ui.get("notes") or []
     assert any("nearest diffusers scheduler" in n["text"] for n in notes)
 
 
-UNCONVERTED = {"Canny", "GetVideoComponents", "PreviewImage", "SolidMask", "ImagePadForOutpaint", "LatentUpscaleModelLoader",
-               "LTXVLatentUpsampler", "ManualSigmas", "RepeatImageBatch"}
+UNCONVERTED = {"Canny", "GetVideoComponents", "PreviewImage", "SolidMask", "ImagePadForOutpaint", "ManualSigmas",
+               "RepeatImageBatch"}  # LTX-2's LTXVLatentUpsampler and its loader: LTX-2 Latent Upscale
 
 
-@pytest.mark.parametrize("name", ["video_wan_vace_14B_v2v", "video_wan_vace_outpainting", "video_ltx2_t2v",
-                                  "video_wan_vace_14B_ref2v"])
+@pytest.mark.parametrize("name", ["video_wan_vace_14B_v2v", "video_wan_vace_outpainting", "video_wan_vace_14B_ref2v"])
 def test_every_node_not_converted_is_a_note_with_its_settings(name):
     wf = Workflow.read(_doc(name))
     g = convert(_doc(name), name).graph
@@ -316,13 +320,37 @@ def test_the_official_ltx2_workflow_renders_from_comfyuis_files_with_no_folder(t
     _tiny_ltx2_lora(files["checkpoint"], str(models / "loras" / lora.params["lora"]))  # in loras/, as ComfyUI has it
     for k, v in (("width", 64), ("height", 64), ("steps", 2), ("frames", 9), ("preview_size", "off")):
         g.set_param(gen.id, k, v)
+    up = next(n for n in g.nodes.values() if n.type_id == "video_models.ltx2_latent_upscale")
+    assert (up.params["upsampler"], up.params["sigmas"]) == ("ltx-2-spatial-upscaler-x2-1.0.safetensors",
+                                                             "0.909375, 0.725, 0.421875")
+    _tiny_upsampler(str(models / "latent_upscale_models" / up.params["upsampler"]))  # where ComfyUI has it
+    assert up.params["refine"] is True
+    # the refine pass is checked against diffusers in tests/video_models/test_ltx2_upsample.py; these tiny part
+    # files' audio VAE keeps 4 latent statistics for 8 packed audio features (a real one: 128 for 128), which the
+    # refine's held sound cannot normalise, so here the upsampler alone runs
+    g.set_param(up.id, "refine", False)
     assert g.validate() == [] and LoRA.preflight(lora.params, None) == []
     out = tmp_path / "out.mp4"
     save = next(n for n in g.nodes.values() if n.type_id == "io.save_video")
     g.set_param(save.id, "path", str(out))
     Executor(frame_caching=False).run(g, device="cpu")
     info = probe(str(out))
-    assert (info["frames"], info["width"], info["height"]) == (9, 64, 64) and info.get("audio_codec")  # and sound
+    # the take at 64x64, upscaled x2: 128x128, with LTX-2's sound
+    assert (info["frames"], info["width"], info["height"]) == (9, 128, 128) and info.get("audio_codec")
+
+
+def _tiny_upsampler(out: str) -> None:
+    """A released-style latent upsampler file (its config in the metadata) for the tiny LTX-2's 8 latent channels."""
+    import torch
+    from diffusers.pipelines.ltx2.latent_upsampler import LTX2LatentUpsamplerModel
+    from safetensors.torch import save_file
+    torch.manual_seed(0)
+    cfg = {"in_channels": 8, "mid_channels": 32, "num_blocks_per_stage": 1, "dims": 3, "spatial_upsample": True,
+           "temporal_upsample": False}
+    model = LTX2LatentUpsamplerModel(**cfg, use_rational_resampler=False)
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    save_file(model.state_dict(), out, metadata={"config": json.dumps(dict(cfg, spatial_scale=2.0,
+                                                                             rational_resampler=False))})
 
 
 def _tiny_ltx2_lora(checkpoint: str, out: str) -> None:
