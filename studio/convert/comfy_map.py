@@ -171,6 +171,7 @@ class _Builder(IntentReading):
         self.motion: dict[str, tuple[str, str]] = {}  # generator input -> WanMove's or ATI's tracks, a camera path (comfy_motion)
         self.extra: dict = {}  # the generator's settings read from how its inputs are made
         self.stage2: dict | None = None  # LTX-2's second stage (upsampler and refine), when the workflow has one
+        self.pass_loras: dict[str, tuple[list, list[str]]] = {}  # a later sampler -> its own LoRAs, what was said
 
     def spec_params(self, type_id: str) -> set[str]:
         return {p.name for p in self.g.registry.get(type_id).params}
@@ -287,7 +288,7 @@ class _Builder(IntentReading):
             self.used |= s.used
         return first, main, rest
 
-    def _chain(self, s: Sampling, taken: set | None, shifts: list, said: list[str]) -> tuple[list, CNode | None]:
+    def lora_chain(self, s: Sampling, taken: set | None, shifts: list, said: list[str]) -> tuple[list, CNode | None]:
         """One sampler's LoRAs (name, strength, node), nearest the sampler first, but those in
         ``taken`` (the first sampler's), and its model loader; a ModelSamplingSD3 on the way adds
         its shift. A chain wired in a circle ends where it comes round again."""
@@ -314,9 +315,9 @@ class _Builder(IntentReading):
     def _models(self, main: Sampling, rest: list[Sampling], said: list[str]) -> tuple[list, list, list[CNode]]:
         """The LoRAs (name, strength, node, expert; nearest the loader first), the shifts and the
         model loaders of the samplers (a LoRA on Wan 2.2 A14B's low-noise model: expert low noise)."""
-        loras, shifts, loaders, others = [], [], [], []
+        loras, shifts, loaders, others, self.pass_loras = [], [], [], [], {}
         for s in [main] + rest:
-            chain, loader = self._chain(s, None if s is main else {x[2].id for x in loras}, shifts, said)
+            chain, loader = self.lora_chain(s, None if s is main else {x[2].id for x in loras}, shifts, said)
             if loader is not None and loader.cls in LOADERS:
                 self.used.add(loader.id)
             if loader is not None and loader.cls in LOADERS and loader not in loaders and not any(
@@ -332,8 +333,10 @@ class _Builder(IntentReading):
             elif len(loaders) > 1 and loader is loaders[1]:  # the second expert's chain
                 others += [(n, v, at, "low noise") for n, v, at in chain]
             else:
-                said += [f"LoRA '{n}' (strength {v}) on '{s.node.title or s.node.cls}' (#{s.node.id}) only: not "
-                         "applied (Studio's LoRAs go on the whole model)" for n, v, _ in chain]
+                self.pass_loras[s.node.id] = (chain, [f"LoRA '{n}' (strength {v}) on '{s.node.title or s.node.cls}' "
+                                                      f"(#{s.node.id}) only: not applied (Studio's LoRAs go on the "
+                                                      "whole model)" for n, v, _ in chain])
+                said += self.pass_loras[s.node.id][1]  # LTX-2's second stage takes them (comfy_stages)
         if others:  # two experts: each LoRA on its own expert, whatever its file name says
             loras = others + [(n, v, at, "high noise") for n, v, at, _ in loras]
         loras.reverse()  # nearest the loader first
@@ -412,7 +415,7 @@ class _Builder(IntentReading):
         for into, src in self.motion.items():  # WanMove's or ATI's tracks, Fun Camera's path (comfy_motion)
             self.g.connect(*src, gen, into)
         sv = self.add("io.save_video", {"path": self.save_path(save)}, save)
-        self.g.connect(*(upscale_stage(self, gen, model_out, params) if self.stage2 else (gen, "video")), sv, "video")
+        self.g.connect(*(upscale_stage(self, gen, load, model_out, params) if self.stage2 else (gen, "video")), sv, "video")
         if task == LTX2:
             self.g.connect(gen, "audio", sv, "audio")
         return gen

@@ -1,7 +1,8 @@
 """LTX-2's two stages in a ComfyUI workflow (its LTX-2 templates): the take sampled at half size,
 LTXVLatentUpsampler (its file from LatentUpscaleModelLoader), then a second sampler pass at full size
 from ManualSigmas -> LTX-2 at the first stage's size -> LTX-2 Latent Upscale (the upsampler's file,
-'refine' on, the second pass's sigmas, seed and the prompt) -> Save Video. Functions on a builder
+'refine' on, the second pass's sigmas, seed and the prompt; a LoRA on that pass only, LTX-2's
+distilled LoRA: that pass's LoRA chain as Video LoRAs on its model) -> Save Video. Functions on a builder
 ``b`` of comfy_map (as comfy_motion's); what is not taken is said in the pipeline's note."""
 from __future__ import annotations
 
@@ -48,9 +49,13 @@ def second_stage(b, up: list[CNode], rest: list[Sampling], said: list[str]) -> d
         said.append(f"the second pass's sigmas ({_shown(second.extra.get('sigmas') or 'its scheduler')}) are not a "
                     "ManualSigmas list Studio reads: LTX-2 Latent Upscale's own schedule is used")
     _second_image(b, second, node, said)
+    own, lines = b.pass_loras.get(second.node.id, ([], []))
+    said[:] = [line for line in said if line not in lines]  # the second pass's own LoRAs: on the upscale's model
+    # a pass with LoRAs of its own: its whole chain from the loader (those it shares with the first pass too)
+    chain = b.lora_chain(second, None, [], [])[0] if own else []
     seed = second.seed % SEED_MAX if isinstance(second.seed, int) else None
     return {"upsampler": file.replace("\\", "/") if file and not file.startswith(("\\", "~")) else file,
-            "sigmas": sigmas, "seed": seed, "cfg": second.cfg, "at": node}
+            "sigmas": sigmas, "seed": seed, "cfg": second.cfg, "at": node, "loras": list(reversed(chain))}
 
 
 def _second_image(b, second: Sampling, upsampler: CNode, said: list[str]) -> None:
@@ -70,9 +75,16 @@ def _second_image(b, second: Sampling, upsampler: CNode, said: list[str]) -> Non
         node = latent_source(wf, node)
 
 
-def upscale_stage(b, gen: str, model_out: tuple[str, str], params: dict) -> tuple[str, str]:
-    """LTX-2 Latent Upscale after the generator, on the generator's model: its video output."""
+def upscale_stage(b, gen: str, load: str, model_out: tuple[str, str], params: dict) -> tuple[str, str]:
+    """LTX-2 Latent Upscale after the generator, on the generator's model, or on the loader's through
+    the second pass's own LoRA chain when it has one: its video output."""
     st = b.stage2
+    if st["loras"]:
+        model_out = (load, "model")
+    for name, strength, at in st["loras"]:  # the second pass's own (LTX-2's distilled LoRA), nearest the loader first
+        lid = b.add("video_models.lora", {"lora": name, "strength": strength}, at)
+        b.g.connect(*model_out, lid, "model")
+        model_out = (lid, "model")
     nid = b.add(UPSCALE, {"upsampler": st["upsampler"], "refine": True, "prompt": params.get("prompt") or None,
                           "sigmas": st["sigmas"], "seed": st["seed"]}, st["at"])
     b.g.connect(*model_out, nid, "model")
@@ -110,6 +122,8 @@ def two_stage_line(st: dict, w: Any, h: Any) -> str:
             f"{f' ({w * 2}x{h * 2})' if known else ''} with '{st['upsampler'] or '(not named)'}' and refines it with "
             f"sigmas {st['sigmas'] or '(its own)'} (seed {_shown(st['seed'])}), as ComfyUI's LTXVLatentUpsampler and "
             "second sampler pass do"
+            + (f"; LTX-2 Latent Upscale's model is the second pass's own: Load Video Model through "
+               f"{', '.join(f'{n!r} ({_shown(v)})' for n, v, _ in st['loras'])}" if st.get("loras") else "")
             + ("" if st["cfg"] in (None, 1) else f"; the second pass's cfg {_shown(st['cfg'])} is not taken (the "
                                                    "refine runs at cfg 1)")
             + ("" if st.get("prompt") else "; write the take's prompt in LTX-2 Latent Upscale's 'prompt' too (its "

@@ -296,7 +296,8 @@ def test_the_official_ltx2_workflow_renders_from_comfyuis_files_with_no_folder(t
     monkeypatch.setenv("STUDIO_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "no-hf-cache"))
     doc = _doc("video_ltx2_t2v")
-    assert not [n for n in convert(doc).graph.nodes.values() if n.type_id == "video_models.lora"]  # bypassed
+    loras = [n.params["lora"] for n in convert(doc).graph.nodes.values() if n.type_id == "video_models.lora"]
+    assert loras == ["ltx-2-19b-distilled-lora-384.safetensors"]  # the camera LoRA bypassed; the second stage's own
     for n in _all_nodes(doc):  # the camera LoRA switched on, as the user would
         if n["type"] == "LoraLoaderModelOnly":
             n["mode"] = 0
@@ -313,14 +314,21 @@ def test_the_official_ltx2_workflow_renders_from_comfyuis_files_with_no_folder(t
     os.rename(models / "text_encoders" / os.path.basename(files["text_encoder"]),
               models / "text_encoders" / load.params["text_encoder"])
     os.remove(models / "text_encoders" / os.path.basename(files["checkpoint"]))
-    lora = next(n for n in g.nodes.values() if n.type_id == "video_models.lora")
+    lora = g.nodes[g.input_link(gen.id, "model").src]
+    second = g.nodes[g.input_link(up_of(g).id, "model").src]  # the second pass's own chain: camera <- distilled <- load
+    distilled = g.nodes[g.input_link(second.id, "model").src]
+    assert (lora.params["lora"], second.params["lora"], distilled.params["lora"]) == (
+        "ltx-2-19b-lora-camera-control-dolly-left.safetensors", "ltx-2-19b-lora-camera-control-dolly-left.safetensors",
+        "ltx-2-19b-distilled-lora-384.safetensors")
+    assert g.input_link(distilled.id, "model").src == g.input_link(lora.id, "model").src == load.id
     from nodes.video_models.loading.node import LoRA
     assert "LoRA file 'ltx-2-19b-lora-camera-control-dolly-left.safetensors' not found" in \
         LoRA.preflight(lora.params, None)[0]  # said before the run, naming where Studio looked
-    _tiny_ltx2_lora(files["checkpoint"], str(models / "loras" / lora.params["lora"]))  # in loras/, as ComfyUI has it
+    for n in (lora, distilled):  # in loras/, as ComfyUI has them
+        _tiny_ltx2_lora(files["checkpoint"], str(models / "loras" / n.params["lora"]))
     for k, v in (("width", 64), ("height", 64), ("steps", 2), ("frames", 9), ("preview_size", "off")):
         g.set_param(gen.id, k, v)
-    up = next(n for n in g.nodes.values() if n.type_id == "video_models.ltx2_latent_upscale")
+    up = up_of(g)
     assert (up.params["upsampler"], up.params["sigmas"]) == ("ltx-2-spatial-upscaler-x2-1.0.safetensors",
                                                              "0.909375, 0.725, 0.421875")
     _tiny_upsampler(str(models / "latent_upscale_models" / up.params["upsampler"]))  # where ComfyUI has it
@@ -329,7 +337,7 @@ def test_the_official_ltx2_workflow_renders_from_comfyuis_files_with_no_folder(t
     # files' audio VAE keeps 4 latent statistics for 8 packed audio features (a real one: 128 for 128), which the
     # refine's held sound cannot normalise, so here the upsampler alone runs
     g.set_param(up.id, "refine", False)
-    assert g.validate() == [] and LoRA.preflight(lora.params, None) == []
+    assert g.validate() == [] and LoRA.preflight(lora.params, None) == LoRA.preflight(distilled.params, None) == []
     out = tmp_path / "out.mp4"
     save = next(n for n in g.nodes.values() if n.type_id == "io.save_video")
     g.set_param(save.id, "path", str(out))
@@ -337,6 +345,10 @@ def test_the_official_ltx2_workflow_renders_from_comfyuis_files_with_no_folder(t
     info = probe(str(out))
     # the take at 64x64, upscaled x2: 128x128, with LTX-2's sound
     assert (info["frames"], info["width"], info["height"]) == (9, 128, 128) and info.get("audio_codec")
+
+
+def up_of(g):
+    return next(n for n in g.nodes.values() if n.type_id == "video_models.ltx2_latent_upscale")
 
 
 def _tiny_upsampler(out: str) -> None:
