@@ -23,6 +23,7 @@ from .comfy_intent import LOADER_NODES, IntentReading, model_file, sampler_chain
 from .comfy_tasks import FOLDER_ONLY, I2V, LTX2, TASKS, VACE, Task, family, folder_only_params, made_task
 from .comfy_utility import ENDS, UTILITIES, make_utility, utility_path
 from .comfy_sampling import Sampling, nearest_scheduler, read_sampling, studio_sampler
+from .comfy_stages import second_stage, two_stage_line, upscale_stage
 
 OUTPUTS = ("SaveVideo", "SaveAnimatedWEBP", "SaveAnimatedPNG", "SaveWEBM", "VHS_VideoCombine")
 LOADERS = ("UNETLoader", "CheckpointLoaderSimple", "UnetLoaderGGUF", "LoaderGGUF", "ImageOnlyCheckpointLoader")
@@ -169,6 +170,8 @@ class _Builder(IntentReading):
         self.pad: CNode | None = None  # an outpaint's ImagePadForOutpaint
         self.motion: dict[str, tuple[str, str]] = {}  # generator input -> WanMove's or ATI's tracks, a camera path (comfy_motion)
         self.extra: dict = {}  # the generator's settings read from how its inputs are made
+        self.stage2: dict | None = None  # LTX-2's second stage (upsampler and refine), when the workflow has one
+        self.pass_loras: dict[str, tuple[list, list[str]]] = {}  # a later sampler -> its own LoRAs, what was said
 
     def spec_params(self, type_id: str) -> set[str]:
         return {p.name for p in self.g.registry.get(type_id).params}
@@ -241,6 +244,7 @@ class _Builder(IntentReading):
             return False
         made = len(self.g.nodes)
         self.family_now = fam
+        self.stage2 = second_stage(self, up, rest, said) if task == LTX2 else None
         params = self._params(main, rest, latent, loaders, shifts, up, said)
         folder_only_params(fam, params, said)
         if task == VACE:
@@ -284,7 +288,7 @@ class _Builder(IntentReading):
             self.used |= s.used
         return first, main, rest
 
-    def _chain(self, s: Sampling, taken: set | None, shifts: list, said: list[str]) -> tuple[list, CNode | None]:
+    def lora_chain(self, s: Sampling, taken: set | None, shifts: list, said: list[str]) -> tuple[list, CNode | None]:
         """One sampler's LoRAs (name, strength, node), nearest the sampler first, but those in
         ``taken`` (the first sampler's), and its model loader; a ModelSamplingSD3 on the way adds
         its shift. A chain wired in a circle ends where it comes round again."""
@@ -311,9 +315,9 @@ class _Builder(IntentReading):
     def _models(self, main: Sampling, rest: list[Sampling], said: list[str]) -> tuple[list, list, list[CNode]]:
         """The LoRAs (name, strength, node, expert; nearest the loader first), the shifts and the
         model loaders of the samplers (a LoRA on Wan 2.2 A14B's low-noise model: expert low noise)."""
-        loras, shifts, loaders, others = [], [], [], []
+        loras, shifts, loaders, others, self.pass_loras = [], [], [], [], {}
         for s in [main] + rest:
-            chain, loader = self._chain(s, None if s is main else {x[2].id for x in loras}, shifts, said)
+            chain, loader = self.lora_chain(s, None if s is main else {x[2].id for x in loras}, shifts, said)
             if loader is not None and loader.cls in LOADERS:
                 self.used.add(loader.id)
             if loader is not None and loader.cls in LOADERS and loader not in loaders and not any(
@@ -329,8 +333,10 @@ class _Builder(IntentReading):
             elif len(loaders) > 1 and loader is loaders[1]:  # the second expert's chain
                 others += [(n, v, at, "low noise") for n, v, at in chain]
             else:
-                said += [f"LoRA '{n}' (strength {v}) on '{s.node.title or s.node.cls}' (#{s.node.id}) only: not "
-                         "applied (Studio's LoRAs go on the whole model)" for n, v, _ in chain]
+                self.pass_loras[s.node.id] = (chain, [f"LoRA '{n}' (strength {v}) on '{s.node.title or s.node.cls}' "
+                                                      f"(#{s.node.id}) only: not applied (Studio's LoRAs go on the "
+                                                      "whole model)" for n, v, _ in chain])
+                said += self.pass_loras[s.node.id][1]  # LTX-2's second stage takes them (comfy_stages)
         if others:  # two experts: each LoRA on its own expert, whatever its file name says
             loras = others + [(n, v, at, "high noise") for n, v, at, _ in loras]
         loras.reverse()  # nearest the loader first
@@ -352,7 +358,9 @@ class _Builder(IntentReading):
             w, h, frames = (wf.value(latent, k) for k in ("width", "height", "length"))
             frames = frames if frames is not None else wf.value(latent, "video_frames")  # SVD's
         ups = sum(1 for n in up if n.cls == "LTXVLatentUpsampler")
-        if ups and isinstance(w, int) and isinstance(h, int):
+        if self.stage2 is not None:
+            said.insert(0, two_stage_line({**self.stage2, "prompt": pos}, w, h))
+        elif ups and isinstance(w, int) and isinstance(h, int):
             said.append(f"ComfyUI samples at {w}x{h}, then upscales the latent x{2 ** ups} and refines it: "
                         f"Studio makes {w * 2 ** ups}x{h * 2 ** ups} directly")
             w, h = w * 2 ** ups, h * 2 ** ups
@@ -407,7 +415,7 @@ class _Builder(IntentReading):
         for into, src in self.motion.items():  # WanMove's or ATI's tracks, Fun Camera's path (comfy_motion)
             self.g.connect(*src, gen, into)
         sv = self.add("io.save_video", {"path": self.save_path(save)}, save)
-        self.g.connect(gen, "video", sv, "video")
+        self.g.connect(*(upscale_stage(self, gen, load, model_out, params) if self.stage2 else (gen, "video")), sv, "video")
         if task == LTX2:
             self.g.connect(gen, "audio", sv, "audio")
         return gen

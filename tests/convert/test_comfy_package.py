@@ -228,3 +228,33 @@ def test_frame_interpolation_with_a_pickle_names_a_safetensors_and_says_so():
         notes = "\n".join(n["text"] for n in conv.graph.ui["notes"])
         assert f"'{chosen}' is not a .safetensors (Studio never opens a pickle), so Interpolate Frames is set to {want}" \
             in notes
+
+
+def test_ltx2_3_two_stages_become_ltx2_then_latent_upscale_with_its_refine():
+    """ComfyUI's LTX-2.3 text to video samples at half size (640x360), upscales the latent x2 with
+    LTXVLatentUpsampler and refines it with a second sampler pass from ManualSigmas: LTX-2 at the first
+    stage's size -> LTX-2 Latent Upscale (its upsampler file, refine on, the second pass's sigmas without
+    the trailing 0, its seed) -> Save Video with LTX-2's sound; said in the pipeline's note."""
+    conv = _convert("video_ltx2_3_t2v")
+    g = conv.graph
+    assert g.validate() == []
+    types = {nid: n.type_id for nid, n in g.nodes.items()}
+    by = {t: nid for nid, t in types.items()}
+    gen, up = g.nodes[by["video_models.ltx2"]], g.nodes[by["video_models.ltx2_latent_upscale"]]
+    assert (gen.params["width"], gen.params["height"]) == (640, 360)
+    assert up.params["upsampler"] == "ltx-2.3-spatial-upscaler-x2-1.1.safetensors"
+    assert up.params["refine"] is True
+    assert up.params["sigmas"] == "0.85, 0.7250, 0.4219"
+    assert up.params["seed"] == 42
+    assert up.params["prompt"] == gen.params["prompt"]
+    wires = {(types[l.src], l.src_port, types[l.dst], l.dst_port) for l in g.links}
+    assert ("video_models.ltx2", "video", "video_models.ltx2_latent_upscale", "video") in wires
+    assert ("video_models.ltx2_latent_upscale", "video", "io.save_video", "video") in wires
+    assert ("video_models.ltx2", "audio", "io.save_video", "audio") in wires
+    assert ("video_models.lora", "model", "video_models.ltx2_latent_upscale", "model") in wires
+    assert not any(t == "video_models.ltx2" and d == "io.save_video" and dp == "video" for t, _, d, dp in wires)
+    note = next(n["text"] for n in g.ui["notes"] if n["text"].startswith("Converted from ComfyUI"))
+    assert "two stages: LTX-2 makes the take at 640x360" in note and "x2 (1280x720)" in note
+    assert "sigmas 0.85, 0.7250, 0.4219 (seed 42)" in note
+    assert not any("LTXVLatentUpsampler" in line or "LatentUpscaleModelLoader" in line
+                   for line in conv.log if "not converted" in line), conv.log

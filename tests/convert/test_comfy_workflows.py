@@ -37,10 +37,11 @@ EXPECTED = {
     "video_wan_vace_outpainting": ("wan_vace", 3, 1.0, None, 960, 960, 81, 16.0),
     "ltxv_text_to_video": ("text_to_video", 30, 3.0, None, 768, 512, 97, 24.0),
     "ltxv_image_to_video": ("image_to_video", 30, 3.0, 712395695050634, 768, 512, 97, 24.0),
-    "video_ltx2_t2v": ("ltx2", 20, 4.0, 10, 1280, 720, 121, 24.0),  # 640x360 sampled, x2 latent upscale
+    "video_ltx2_t2v": ("ltx2", 20, 4.0, 10, 640, 360, 121, 24.0),  # sampled at 640x360, then LTX-2 Latent Upscale x2
     "video_ltx2_i2v": ("ltx2", 20, 4.0, 10, 0, 0, 121, 25.0),  # size from the image: the input's
-    "video_ltx2_t2v_distilled": ("ltx2", 8, 1.0, 45, 1280, 720, 121, 24.0),
+    "video_ltx2_t2v_distilled": ("ltx2", 8, 1.0, 45, 640, 360, 121, 24.0),
 }
+TWO_STAGES = ("video_ltx2_t2v", "video_ltx2_i2v", "video_ltx2_t2v_distilled")  # LTX-2 -> LTX-2 Latent Upscale -> Save
 
 
 def _doc(name):
@@ -75,17 +76,20 @@ def test_official_workflow_converts_with_its_numbers(name):
     assert load.params["model"].endswith(".safetensors")
     assert g.input_link(gen.id, "model") is not None
     save = next(n for n in g.nodes.values() if n.type_id == "io.save_video" and n.mode == "normal")
-    assert g.input_link(save.id, "video").src == gen.id
+    src = g.input_link(save.id, "video").src
+    if name in TWO_STAGES:  # the take upscaled x2 and refined before it is saved
+        assert g.nodes[src].type_id == "video_models.ltx2_latent_upscale" and g.nodes[src].params["refine"]
+        src = g.input_link(src, "video").src
+    assert src == gen.id
     notes = g.ui.get("notes") or []
     assert any("nearest diffusers scheduler" in n["text"] for n in notes)
 
 
-UNCONVERTED = {"Canny", "GetVideoComponents", "PreviewImage", "SolidMask", "ImagePadForOutpaint", "LatentUpscaleModelLoader",
-               "LTXVLatentUpsampler", "ManualSigmas", "RepeatImageBatch"}
+UNCONVERTED = {"Canny", "GetVideoComponents", "PreviewImage", "SolidMask", "ImagePadForOutpaint", "ManualSigmas",
+               "RepeatImageBatch"}  # LTX-2's LTXVLatentUpsampler and its loader: LTX-2 Latent Upscale
 
 
-@pytest.mark.parametrize("name", ["video_wan_vace_14B_v2v", "video_wan_vace_outpainting", "video_ltx2_t2v",
-                                  "video_wan_vace_14B_ref2v"])
+@pytest.mark.parametrize("name", ["video_wan_vace_14B_v2v", "video_wan_vace_outpainting", "video_wan_vace_14B_ref2v"])
 def test_every_node_not_converted_is_a_note_with_its_settings(name):
     wf = Workflow.read(_doc(name))
     g = convert(_doc(name), name).graph
@@ -292,7 +296,8 @@ def test_the_official_ltx2_workflow_renders_from_comfyuis_files_with_no_folder(t
     monkeypatch.setenv("STUDIO_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "no-hf-cache"))
     doc = _doc("video_ltx2_t2v")
-    assert not [n for n in convert(doc).graph.nodes.values() if n.type_id == "video_models.lora"]  # bypassed
+    loras = [n.params["lora"] for n in convert(doc).graph.nodes.values() if n.type_id == "video_models.lora"]
+    assert loras == ["ltx-2-19b-distilled-lora-384.safetensors"]  # the camera LoRA bypassed; the second stage's own
     for n in _all_nodes(doc):  # the camera LoRA switched on, as the user would
         if n["type"] == "LoraLoaderModelOnly":
             n["mode"] = 0
@@ -309,20 +314,55 @@ def test_the_official_ltx2_workflow_renders_from_comfyuis_files_with_no_folder(t
     os.rename(models / "text_encoders" / os.path.basename(files["text_encoder"]),
               models / "text_encoders" / load.params["text_encoder"])
     os.remove(models / "text_encoders" / os.path.basename(files["checkpoint"]))
-    lora = next(n for n in g.nodes.values() if n.type_id == "video_models.lora")
+    lora = g.nodes[g.input_link(gen.id, "model").src]
+    second = g.nodes[g.input_link(up_of(g).id, "model").src]  # the second pass's own chain: camera <- distilled <- load
+    distilled = g.nodes[g.input_link(second.id, "model").src]
+    assert (lora.params["lora"], second.params["lora"], distilled.params["lora"]) == (
+        "ltx-2-19b-lora-camera-control-dolly-left.safetensors", "ltx-2-19b-lora-camera-control-dolly-left.safetensors",
+        "ltx-2-19b-distilled-lora-384.safetensors")
+    assert g.input_link(distilled.id, "model").src == g.input_link(lora.id, "model").src == load.id
     from nodes.video_models.loading.node import LoRA
     assert "LoRA file 'ltx-2-19b-lora-camera-control-dolly-left.safetensors' not found" in \
         LoRA.preflight(lora.params, None)[0]  # said before the run, naming where Studio looked
-    _tiny_ltx2_lora(files["checkpoint"], str(models / "loras" / lora.params["lora"]))  # in loras/, as ComfyUI has it
+    for n in (lora, distilled):  # in loras/, as ComfyUI has them
+        _tiny_ltx2_lora(files["checkpoint"], str(models / "loras" / n.params["lora"]))
     for k, v in (("width", 64), ("height", 64), ("steps", 2), ("frames", 9), ("preview_size", "off")):
         g.set_param(gen.id, k, v)
-    assert g.validate() == [] and LoRA.preflight(lora.params, None) == []
+    up = up_of(g)
+    assert (up.params["upsampler"], up.params["sigmas"]) == ("ltx-2-spatial-upscaler-x2-1.0.safetensors",
+                                                             "0.909375, 0.725, 0.421875")
+    _tiny_upsampler(str(models / "latent_upscale_models" / up.params["upsampler"]))  # where ComfyUI has it
+    assert up.params["refine"] is True
+    # the refine pass is checked against diffusers in tests/video_models/test_ltx2_upsample.py; these tiny part
+    # files' audio VAE keeps 4 latent statistics for 8 packed audio features (a real one: 128 for 128), which the
+    # refine's held sound cannot normalise, so here the upsampler alone runs
+    g.set_param(up.id, "refine", False)
+    assert g.validate() == [] and LoRA.preflight(lora.params, None) == LoRA.preflight(distilled.params, None) == []
     out = tmp_path / "out.mp4"
     save = next(n for n in g.nodes.values() if n.type_id == "io.save_video")
     g.set_param(save.id, "path", str(out))
     Executor(frame_caching=False).run(g, device="cpu")
     info = probe(str(out))
-    assert (info["frames"], info["width"], info["height"]) == (9, 64, 64) and info.get("audio_codec")  # and sound
+    # the take at 64x64, upscaled x2: 128x128, with LTX-2's sound
+    assert (info["frames"], info["width"], info["height"]) == (9, 128, 128) and info.get("audio_codec")
+
+
+def up_of(g):
+    return next(n for n in g.nodes.values() if n.type_id == "video_models.ltx2_latent_upscale")
+
+
+def _tiny_upsampler(out: str) -> None:
+    """A released-style latent upsampler file (its config in the metadata) for the tiny LTX-2's 8 latent channels."""
+    import torch
+    from diffusers.pipelines.ltx2.latent_upsampler import LTX2LatentUpsamplerModel
+    from safetensors.torch import save_file
+    torch.manual_seed(0)
+    cfg = {"in_channels": 8, "mid_channels": 32, "num_blocks_per_stage": 1, "dims": 3, "spatial_upsample": True,
+           "temporal_upsample": False}
+    model = LTX2LatentUpsamplerModel(**cfg, use_rational_resampler=False)
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    save_file(model.state_dict(), out, metadata={"config": json.dumps(dict(cfg, spatial_scale=2.0,
+                                                                             rational_resampler=False))})
 
 
 def _tiny_ltx2_lora(checkpoint: str, out: str) -> None:

@@ -1,0 +1,130 @@
+"""LTX-2's two stages in a ComfyUI workflow (its LTX-2 templates): the take sampled at half size,
+LTXVLatentUpsampler (its file from LatentUpscaleModelLoader), then a second sampler pass at full size
+from ManualSigmas -> LTX-2 at the first stage's size -> LTX-2 Latent Upscale (the upsampler's file,
+'refine' on, the second pass's sigmas, seed and the prompt; a LoRA on that pass only, LTX-2's
+distilled LoRA: that pass's LoRA chain as Video LoRAs on its model) -> Save Video. Functions on a builder
+``b`` of comfy_map (as comfy_motion's); what is not taken is said in the pipeline's note."""
+from __future__ import annotations
+
+from typing import Any
+
+from studio.core.shown import cut, number
+
+from .comfy_intent import upstream
+from .comfy_read import CNode, Workflow
+from .comfy_sampling import Sampling
+from .comfy_tasks import LATENT_NAMES
+
+UPSCALE = "video_models.ltx2_latent_upscale"
+SEED_MAX = 2**31
+MAX_WALK = 64  # latent nodes walked between the second sampler and the upsampler
+
+
+def _shown(v: Any) -> str:
+    return cut(repr(v) if isinstance(v, str) else number(v), 64)
+
+
+def second_stage(b, up: list[CNode], rest: list[Sampling], said: list[str]) -> dict | None:
+    """One LTXVLatentUpsampler upstream of the output and the later sampler pass that refines its
+    latents -> what LTX-2 Latent Upscale takes; None when the workflow has not these two stages."""
+    wf = b.wf
+    ups = [n for n in up if n.cls == "LTXVLatentUpsampler"]
+    if len(ups) != 1:
+        return None
+    node = ups[0]
+    second = next((r for r in rest if node.id in {u.id for u in upstream(wf, r.node)}), None)
+    if second is None:
+        return None
+    b.used.add(node.id)
+    loader, file = wf.source(node, "upscale_model"), None
+    if loader is not None:
+        raw = loader.raw if isinstance(loader.raw, list) else []
+        file = wf.value(loader, "model_name") or (raw[0] if raw and isinstance(raw[0], str) else None)
+        b.used.add(loader.id)
+    if not isinstance(file, str) or not file.strip():
+        file = None
+        said.append("the latent upsampler's file is not named in the workflow: set LTX-2 Latent Upscale's 'upsampler'")
+    sigmas = refine_sigmas(second.extra.get("sigmas"))
+    if sigmas is None:
+        said.append(f"the second pass's sigmas ({_shown(second.extra.get('sigmas') or 'its scheduler')}) are not a "
+                    "ManualSigmas list Studio reads: LTX-2 Latent Upscale's own schedule is used")
+    _second_image(b, second, node, said)
+    own, lines = b.pass_loras.get(second.node.id, ([], []))
+    said[:] = [line for line in said if line not in lines]  # the second pass's own LoRAs: on the upscale's model
+    # a pass with LoRAs of its own: its whole chain from the loader (those it shares with the first pass too)
+    chain = b.lora_chain(second, None, [], [])[0] if own else []
+    seed = second.seed % SEED_MAX if isinstance(second.seed, int) else None
+    return {"upsampler": file.replace("\\", "/") if file and not file.startswith(("\\", "~")) else file,
+            "sigmas": sigmas, "seed": seed, "cfg": second.cfg, "at": node, "loras": list(reversed(chain))}
+
+
+def _second_image(b, second: Sampling, upsampler: CNode, said: list[str]) -> None:
+    """The second pass's in-place image (an LTXVImgToVideoInplace between the upsampler and its
+    sampler): nothing to say when bypassed; else said (the refine starts from the upsampled take)."""
+    wf = b.wf
+    node = latent_source(wf, second.node)
+    for _ in range(MAX_WALK):
+        if node is None or node is upsampler:
+            return
+        if node.cls == "LTXVImgToVideoInplace":
+            b.used.add(node.id)
+            if not wf.value(node, "bypass"):
+                said.append(f"the second pass puts the start image in place again (LTXVImgToVideoInplace, strength "
+                            f"{_shown(wf.value(node, 'strength'))}): LTX-2 Latent Upscale's refine starts from the "
+                            "upsampled take only")
+        node = latent_source(wf, node)
+
+
+def upscale_stage(b, gen: str, load: str, model_out: tuple[str, str], params: dict) -> tuple[str, str]:
+    """LTX-2 Latent Upscale after the generator, on the generator's model, or on the loader's through
+    the second pass's own LoRA chain when it has one: its video output."""
+    st = b.stage2
+    if st["loras"]:
+        model_out = (load, "model")
+    for name, strength, at in st["loras"]:  # the second pass's own (LTX-2's distilled LoRA), nearest the loader first
+        lid = b.add("video_models.lora", {"lora": name, "strength": strength}, at)
+        b.g.connect(*model_out, lid, "model")
+        model_out = (lid, "model")
+    nid = b.add(UPSCALE, {"upsampler": st["upsampler"], "refine": True, "prompt": params.get("prompt") or None,
+                          "sigmas": st["sigmas"], "seed": st["seed"]}, st["at"])
+    b.g.connect(*model_out, nid, "model")
+    b.g.connect(gen, "video", nid, "video")
+    return nid, "video"
+
+
+def refine_sigmas(text: Any) -> str | None:
+    """ComfyUI's ManualSigmas text as LTX-2 Latent Upscale's 'sigmas': falling numbers in (0, 1] as
+    written, the trailing 0 dropped; None when it is not such a list."""
+    parts = [x.strip() for x in str(text or "").replace(";", ",").split(",") if x.strip()]
+    try:
+        vals = [float(x) for x in parts]
+    except ValueError:
+        return None
+    if vals and vals[-1] == 0.0:
+        parts, vals = parts[:-1], vals[:-1]
+    if not vals or any(not 0.0 < v <= 1.0 for v in vals) or any(y >= x for x, y in zip(vals, vals[1:])):
+        return None
+    return ", ".join(parts)
+
+
+def latent_source(wf: Workflow, node: CNode) -> CNode | None:
+    """The node feeding ``node``'s latent (a sampler's latent_image, else its first latent input)."""
+    name = next((k for k in LATENT_NAMES if k in node.links), None)
+    return wf.source(node, name) if name else None
+
+
+def two_stage_line(st: dict, w: Any, h: Any) -> str:
+    """The pipeline note's line for the two stages."""
+    known = isinstance(w, int) and isinstance(h, int)
+    size = f"{w}x{h}" if known else "LTX-2's own size (the workflow's first-stage size is not read: set it to half " \
+                                    "the final size)"
+    return (f"two stages: LTX-2 makes the take at {size}, LTX-2 Latent Upscale upscales it x2"
+            f"{f' ({w * 2}x{h * 2})' if known else ''} with '{st['upsampler'] or '(not named)'}' and refines it with "
+            f"sigmas {st['sigmas'] or '(its own)'} (seed {_shown(st['seed'])}), as ComfyUI's LTXVLatentUpsampler and "
+            "second sampler pass do"
+            + (f"; LTX-2 Latent Upscale's model is the second pass's own: Load Video Model through "
+               f"{', '.join(f'{n!r} ({_shown(v)})' for n, v, _ in st['loras'])}" if st.get("loras") else "")
+            + ("" if st["cfg"] in (None, 1) else f"; the second pass's cfg {_shown(st['cfg'])} is not taken (the "
+                                                   "refine runs at cfg 1)")
+            + ("" if st.get("prompt") else "; write the take's prompt in LTX-2 Latent Upscale's 'prompt' too (its "
+                                           "refine needs it)"))
