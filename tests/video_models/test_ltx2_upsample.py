@@ -256,3 +256,23 @@ def test_refine_runs_with_the_lora_wired_on_the_model_and_leaves_it_off(ltx2_rea
     assert not np.allclose(with_lora.value("up").frames, plain.frames)
     pipe = with_lora.value("load").pipeline("t2v")
     assert not getattr(pipe.transformer, "peft_config", None)  # unloaded after the call
+
+
+def test_a_cached_refine_prompt_loads_no_gemma(ltx2_real, upsampler, tmp_path, monkeypatch):
+    """The refine pass's prompt goes through the prompt-embedding cache (issue 60) as the generators' do:
+    with it cached, Gemma stays on disk and the refined frames are those of the cache off."""
+    from transformers import Gemma3ForConditionalGeneration
+
+    from .prompt_cache_check import NOT_LOADED, counted_loads, off_then_cached
+    folder, _single = upsampler
+    loads = counted_loads(monkeypatch, Gemma3ForConditionalGeneration)
+
+    def render(seed):
+        said = []
+        clip = Executor().run(_graph(ltx2_real, folder, refine=True, prompt=PROMPT, seed=seed), targets=["up"],
+                              device="cpu", use_cache=False,
+                              on_event=lambda e: said.append(getattr(e, "text", ""))).value("up")
+        return clip.frames, said
+    plain, (_f, _s, (first_loads,)), (again, said) = off_then_cached(monkeypatch, tmp_path, render, (loads,))
+    assert first_loads == ["Gemma3ForConditionalGeneration"]  # the new prompt: encoded and kept
+    assert loads == [] and NOT_LOADED in said and np.array_equal(again, plain)

@@ -69,12 +69,13 @@ def window_sound(audio, start: int, given: int, fps: float):
     return Audio(x, audio.rate)
 
 
-def refine_kwargs(latents, text: str, sigmas: list[float], seed: int, size: tuple[int, int],
+def refine_kwargs(latents, words: dict, sigmas: list[float], seed: int, size: tuple[int, int],
                   frames: int, fps: float) -> dict:
-    """The LTX2Pipeline call of the second pass (diffusers' two-stage example, the template's guidance)."""
+    """The LTX2Pipeline call of the second pass (diffusers' two-stage example, the template's guidance);
+    ``words``: the prompt, or its embeddings from the prompt-embedding cache."""
     import torch
     w, h = size
-    return dict(latents=latents, prompt=text, height=h, width=w,
+    return dict(latents=latents, **words, height=h, width=w,
                 num_frames=frames, frame_rate=fps, num_inference_steps=len(sigmas), sigmas=sigmas,
                 noise_scale=sigmas[0], guidance_scale=1.0, audio_guidance_scale=1.0, stg_scale=0.0,
                 audio_stg_scale=0.0, modality_scale=1.0, audio_modality_scale=1.0,

@@ -199,18 +199,24 @@ class LTX2LatentUpscale(Node):
         text = prompt if isinstance(prompt, str) and prompt.strip() else ctx.params.prompt
         if not text.strip():
             raise StudioError("'refine' is on but there is no prompt: type the take's prompt, or connect its Text")
-        pipe = ref.pipeline("t2v")
+        from types import SimpleNamespace
+
+        from ...sampling.prompt_cache import all_cached, text_kwargs
+        cached = all_cached(ctx, ref, "t2v", text, "")  # then Gemma stays on disk (loading/deferred_text.py)
+        pipe = ref.pipeline("t2v", text=not cached)
         pipe.set_progress_bar_config(disable=True)
-        return pipe, sigmas, text, ref
+        held = SimpleNamespace(pipe=pipe, ref=ref, task="t2v")  # text_kwargs' sampler: it may load the encoder
+        words = text_kwargs(ctx, held, text, "") or {"prompt": text}
+        return held.pipe, sigmas, words, ref
 
     @staticmethod
     def _refined(ctx, second, latents, clip, start: int, given: int) -> np.ndarray:
         """One window's upsampled latents denoised by the refine pass: frames [1, given, 2h, 2w, 3]."""
         from .refine import refine, refine_kwargs, window_sound
-        pipe, sigmas, text, ref = second
+        pipe, sigmas, words, ref = second
         size = (latents.shape[-1] * pipe.vae_spatial_compression_ratio,
                 latents.shape[-2] * pipe.vae_spatial_compression_ratio)
-        kwargs = refine_kwargs(latents, text, sigmas, ctx.params.seed, size, given, float(clip.fps))
+        kwargs = refine_kwargs(latents, words, sigmas, ctx.params.seed, size, given, float(clip.fps))
         audio = getattr(clip, "audio", None)
         sound = window_sound(audio, start, given, float(clip.fps)) if audio is not None else None
         return refine(ctx, pipe, kwargs, sound, ref)[None]
