@@ -276,3 +276,33 @@ def test_a_cached_refine_prompt_loads_no_gemma(ltx2_real, upsampler, tmp_path, m
     plain, (_f, _s, (first_loads,)), (again, said) = off_then_cached(monkeypatch, tmp_path, render, (loads,))
     assert first_loads == ["Gemma3ForConditionalGeneration"]  # the new prompt: encoded and kept
     assert loads == [] and NOT_LOADED in said and np.array_equal(again, plain)
+
+
+def test_replacing_the_upsampler_found_by_name_or_its_folder_changes_the_cache_key(upsampler, monkeypatch, tmp_path):
+    """The output cache's key holds the upsampler's files: a name looked up in latent_upscale_models/
+    (the converter writes ComfyUI's names) and a diffusers folder; the parameter's own fingerprint
+    sees neither the file a name finds nor a file replaced inside a folder, so a replaced upsampler
+    would have served the frames the old one made."""
+    import shutil
+    from types import SimpleNamespace
+
+    from nodes.video_models.families.ltx2.upsample import LTX2LatentUpscale
+    from studio.engine.signatures import read_files
+    folder, single = upsampler
+    root = tmp_path / "models"
+    shutil.copytree(os.path.dirname(single), root / "latent_upscale_models")
+    shutil.copytree(folder, tmp_path / "latent_upsampler")
+    monkeypatch.setenv("STUDIO_MODELS", str(root))
+    name = os.path.basename(single)
+
+    def key(value):
+        node = SimpleNamespace(id="up", label="up", spec=LTX2LatentUpscale.spec())
+        return read_files(SimpleNamespace(node=node, params={"upsampler": value}, seed=0, device="cpu", inputs={},
+                                          signature=""), None)
+    for value, replaced in ((name, root / "latent_upscale_models" / name),
+                            (str(tmp_path / "latent_upsampler"),
+                             tmp_path / "latent_upsampler" / "diffusion_pytorch_model.safetensors")):
+        before = key(value)
+        replaced.write_bytes(replaced.read_bytes() + b" ")
+        os.utime(replaced, (1, 1))
+        assert key(value) != before, value

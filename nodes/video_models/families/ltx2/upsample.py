@@ -147,6 +147,16 @@ class LTX2LatentUpscale(Node):
             return [str(e)]
         return []
 
+    @classmethod
+    def signature_files(cls, params, base_dir=None) -> list[str]:
+        """The upsampler's weights and config (a name found in a models folder, or a folder): replacing
+        them re-runs the node; the 'upsampler' parameter's own fingerprint sees neither."""
+        from ...loading.checks import model_files
+        try:
+            return model_files(find_upsampler(params.get("upsampler") or "", base_dir))
+        except StudioError:
+            return []
+
     def run(self, ctx, model, video, prompt=None):
         import torch
         from diffusers import LTX2LatentUpsamplePipeline
