@@ -62,6 +62,15 @@ def scheduler_applied(ctx, pipe, params):
                           "and shift to 0")
     new = scheduler_for(old, sampler, shift)
     ctx.info(f"sampling with {type(new).__name__}, shift {own_shift(new):g}")
+    with swapped(pipe, new):
+        yield
+
+
+@contextmanager
+def swapped(pipe, new):
+    """``pipe.scheduler`` is ``new`` inside the block; the model's own is put back however it ends (the
+    cached pipeline is never left changed)."""
+    old = pipe.scheduler
     pipe.scheduler = new
     try:
         yield
@@ -78,13 +87,12 @@ def sigmas_as_given(ctx, pipe, recipe):
         yield
         return
     cfg = dict(old.config)
-    if cfg.get("use_dynamic_shifting") or float(cfg.get("shift", 1.0) or 1.0) != 1.0 or cfg.get("shift_terminal"):
-        pipe.scheduler = type(old).from_config(cfg, use_dynamic_shifting=False, shift=1.0, shift_terminal=None)
-        ctx.info(f"draft: {recipe.title}'s sigmas as given ({type(old).__name__}'s shift off for this run)")
-    try:
+    if not (cfg.get("use_dynamic_shifting") or float(cfg.get("shift", 1.0) or 1.0) != 1.0 or cfg.get("shift_terminal")):
         yield
-    finally:
-        pipe.scheduler = old
+        return
+    ctx.info(f"draft: {recipe.title}'s sigmas as given ({type(old).__name__}'s shift off for this run)")
+    with swapped(pipe, type(old).from_config(cfg, use_dynamic_shifting=False, shift=1.0, shift_terminal=None)):
+        yield
 
 
 @contextmanager
@@ -98,10 +106,7 @@ def one_step_unstretched(ctx, pipe, steps: int):
     if steps != 1 or not cfg.get("shift_terminal") or not type(old).__name__.startswith("FlowMatch"):
         yield
         return
-    pipe.scheduler = type(old).from_config(cfg, shift_terminal=None)
     ctx.info(f"one step: the schedule's stretch to its last sigma ({cfg['shift_terminal']:g}) needs two steps or "
              "more; this step goes from noise to the picture without it")
-    try:
+    with swapped(pipe, type(old).from_config(cfg, shift_terminal=None)):
         yield
-    finally:
-        pipe.scheduler = old

@@ -19,7 +19,7 @@ with the pipeline's own audio latents, whose sound is dropped."""
 from __future__ import annotations
 
 import math
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 
 import numpy as np
 
@@ -44,18 +44,14 @@ def parse_sigmas(text: str) -> list[float]:
     return vals
 
 
-@contextmanager
 def sigmas_as_given(pipe):
     """The pipeline's scheduler for one call rebuilt without dynamic shifting or terminal stretch
     (diffusers' two-stage example), the model's own put back however the call ends."""
     from diffusers import FlowMatchEulerDiscreteScheduler
-    own = pipe.scheduler
-    pipe.scheduler = FlowMatchEulerDiscreteScheduler.from_config(own.config, use_dynamic_shifting=False,
-                                                                 shift_terminal=None)
-    try:
-        yield
-    finally:
-        pipe.scheduler = own
+
+    from ...base.schedulers import swapped
+    return swapped(pipe, FlowMatchEulerDiscreteScheduler.from_config(pipe.scheduler.config, use_dynamic_shifting=False,
+                                                                      shift_terminal=None))
 
 
 def window_sound(audio, start: int, given: int, fps: float):
