@@ -90,10 +90,9 @@ class Family:
         are not the generic ones (a prompt, guidance): None by default."""
         return None
 
-    def last_image_args(self, ctx, pipe, image) -> dict:
-        """Arguments its image-to-video call needs beside a first (``image``, PIL) and a last frame:
-        none by default (Wan's: families/wan/first_last.py)."""
-        return {}
+    def ready_for_last_image(self, ctx, pipe) -> None:
+        """Ready its image-to-video pipeline for a call given a first and a last frame: nothing by
+        default (Wan's: families/wan/first_last.py)."""
 
     def frames_condition(self, clip: list) -> dict:
         """Its condition pipeline's arguments for a window starting from ``clip`` (PIL frames): one video

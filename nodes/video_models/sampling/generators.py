@@ -313,8 +313,8 @@ class ImageToVideo(GeneratorNode):
                 from ..takes.keyframes_at import ltx_conditions
                 return dict(base, conditions=ltx_conditions(ctx, s, keyed, p.keyframe_strength, first=still))
             if last is not None and start + win >= n:  # the window that ends the clip
-                first = to_pil(still)
-                return dict(base, image=first, last_image=to_pil(last), **s.fam.last_image_args(ctx, s.pipe, first))
+                s.fam.ready_for_last_image(ctx, s.pipe)
+                return dict(base, image=to_pil(still), last_image=to_pil(last))
             return dict(base, image=to_pil(still))
         with self._tracks(ctx, s, tracks, (w, h), n, window, p):
             clip = s.generate(n, win, self.overlap, make, fps, image=img, previews=p.previews, size=(w, h),

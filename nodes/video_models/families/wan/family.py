@@ -62,9 +62,9 @@ class Wan(Family):
             ctx.info(f"{got.outside} track position(s) outside the frame, hidden or not numbers were left out")
         return move.wan_move_applied(pipe, got.cells)
 
-    def last_image_args(self, ctx, pipe, image) -> dict:
+    def ready_for_last_image(self, ctx, pipe) -> None:
         from .first_last import one_image_tokens
-        return one_image_tokens(ctx, pipe)
+        one_image_tokens(ctx, pipe)
 
     def check_experts(self, diffusers, first, second, cfg=None):
         from .wan22 import check_experts

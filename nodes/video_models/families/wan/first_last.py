@@ -18,11 +18,11 @@ def reads_one_image(pipe) -> bool:
         and not getattr(cfg, "pos_embed_seq_len", None) and hasattr(pipe, "encode_image")
 
 
-def one_image_tokens(ctx, pipe) -> dict:
+def one_image_tokens(ctx, pipe) -> None:
     """Where the model reads one image's tokens, its pipeline's ``encode_image`` keeps the first of a
-    first and a last image (once per pipeline object), said; nothing to add to the call's arguments."""
+    first and a last image (once per pipeline object), said."""
     if not reads_one_image(pipe):
-        return {}
+        return
     if not getattr(pipe, MARK, False):
         encode = pipe.encode_image  # the bound method of its class
 
@@ -32,4 +32,3 @@ def one_image_tokens(ctx, pipe) -> dict:
         setattr(pipe, MARK, True)
     ctx.info("this Wan 2.1 model reads one image's CLIP tokens (not first-and-last-frame's two): the start "
              "image's, as ComfyUI conditions Fun InP; the last frame enters through the latent condition")
-    return {}
