@@ -56,13 +56,11 @@ def sigmas_as_given(pipe):
 
 def window_sound(audio, start: int, given: int, fps: float):
     """The clip's sound under frames [start, start + given), silence where it runs out."""
+    from nodes.edit.audio import fit_length
     from studio.core.values import Audio
     first = math.floor(start / fps * audio.rate)
     need = math.floor(given / fps * audio.rate)
-    x = np.asarray(audio.samples, np.float32)[first:first + need]
-    if len(x) < need:
-        x = np.concatenate([x, np.zeros((need - len(x),) + x.shape[1:], np.float32)])
-    return Audio(x, audio.rate)
+    return Audio(fit_length(np.asarray(audio.samples, np.float32)[first:], need), audio.rate)
 
 
 def refine_kwargs(latents, words: dict, sigmas: list[float], seed: int, size: tuple[int, int],
