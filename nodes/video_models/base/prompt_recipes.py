@@ -56,9 +56,6 @@ EACH_BY_PREFIX = (
                         negative="guidance", default_negative=KANDINSKY5_NEGATIVE)))
 BY_PREFIX = (("Wan", PLAIN), ("Lucy", PLAIN), ("SkyReelsV2", PLAIN), ("CogVideoX", PLAIN), ("LTX", MASKED)) \
     + tuple((prefix, e.both) for prefix, e in EACH_BY_PREFIX)
-# LTX-2's call reads its text encoder's model type for the image's CRF even when given embeddings: the
-# LTX-2 node gives the CRF itself (families/ltx2/conditions.py), so Gemma too waits on disk
-KEEP_ENCODER: tuple[str, ...] = ()
 # the padding side a pipeline's encode_prompt sets on its tokenizer and its call reads back (LTX-2's
 # connectors: diffusers' pipeline_ltx2.py sets "left" while encoding): set the same when the
 # embeddings come from the cache, or a freshly loaded tokenizer's own side would be read
@@ -80,8 +77,10 @@ def each(pipeline: str) -> Each | None:
 
 
 def encoder_can_wait(pipeline: str) -> bool:
-    """Whether the text encoder of a pipeline whose prompts are cached may stay on disk."""
-    return returns(pipeline) is not None and not str(pipeline).startswith(KEEP_ENCODER)
+    """Whether the text encoder of a pipeline may stay on disk: every pipeline whose prompts are cached
+    (LTX-2's call reads its encoder's model type for the image CRF even when given embeddings; the LTX-2
+    node gives the CRF itself, families/ltx2/conditions.py)."""
+    return returns(pipeline) is not None
 
 
 def tokenizer_side(pipeline: str) -> str | None:
