@@ -11,7 +11,7 @@ from studio.core.shown import number
 
 from .comfy_read import CNode, Workflow
 from .comfy_sampling import SAMPLERS
-from .comfy_tasks import I2V, LATENT_NAMES, LTX2, T2V, TASKS, VACE, Task, is_ltx2, sentence, task_node
+from .comfy_tasks import I2V, LATENT_NAMES, LTX2, T2V, V2V, VACE, Task, is_ltx2, sentence, task_node, task_of
 from .comfy_motion import ati_tracks, camera_from, tracks_from
 from .comfy_utility import phrase_of
 
@@ -40,6 +40,22 @@ def upstream(wf: Workflow, start: CNode) -> list[CNode]:
                 seen.add(src)
                 todo.append(wf.nodes[src])
     return out
+
+
+def sampler_denoise(wf: Workflow, s: CNode) -> float | None:
+    """How far a sampler denoises its latent, 0 to 1 (KSampler's denoise, KSamplerAdvanced's first
+    step of its steps, a BasicScheduler's denoise); None when not a number."""
+    def num(v):
+        return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+    if s.cls == "KSampler":
+        return num(wf.value(s, "denoise"))
+    if s.cls == "KSamplerAdvanced":
+        if num(s.widgets.get("denoise")) is not None:  # a WanVideoSampler's, kept as it was (comfy_wrappers)
+            return num(s.widgets["denoise"])
+        steps, start = num(wf.value(s, "steps")), num(wf.value(s, "start_at_step"))
+        return None if not steps or start is None else max(0.0, 1.0 - start / steps)
+    sig = wf.source(s, "sigmas")
+    return num(wf.value(sig, "denoise")) if sig is not None and sig.cls == "BasicScheduler" else None
 
 
 def sampler_chain(wf: Workflow, save: CNode) -> list[CNode]:
@@ -144,9 +160,11 @@ class IntentReading:
         input -> (ComfyUI loader, its output slot)) and the task's declaration."""
         wf, used = self.wf, self.used
         node, chain = task_node(wf, first, up)
-        spec = TASKS.get(node.cls) if node is not None else None
+        spec = task_of(node)
         if node is not None:
             used.add(node.id)
+        if spec is not None and spec.generator == V2V:
+            spec = self._encoded(first, node, spec, said)
         inputs: dict[str, tuple[CNode, int]] = {}
         for port, into in spec.ports if spec is not None else ():
             if port in node.links:
@@ -188,6 +206,23 @@ class IntentReading:
             said.append("the workflow's start image is made by ComfyUI nodes Studio does not convert: connect an image "
                         "to Image to Video's 'image'")
         return gen, node, inputs, spec
+
+    def _encoded(self, first: CNode, node: CNode, spec: Task, said: list[str]) -> Task | None:
+        """A sampler's latent encoded from a clip (VAEEncode): video to video when the sampler
+        denoises it part way (its strength the denoise), else text to video (said): the clip, noised
+        whole, is lost in ComfyUI too."""
+        d = sampler_denoise(self.wf, first)
+        found = find_loader(self.wf, node, "pixels", set())
+        if d is None or d >= 1:
+            said.append(f"'{first.title or first.cls}' denoises its encoded latent whole (denoise 1): the clip encoded "
+                        "is noised away, as in ComfyUI, and the video is made from the prompt alone")
+            return None
+        if found is None or LOADER_NODES.get(found[0].cls, ("", ""))[1] != "video":
+            return Task("video to video from an encoded image", None, family=None,
+                        cannot="restyle a latent encoded from a still image or from nodes it does not convert (Video "
+                               "to Video takes a clip)")
+        self.extra["strength"] = round(float(d), 4)
+        return spec
 
     def _intent(self, node: CNode, port: str, into: str, inputs: dict, said: list[str]) -> None:
         """The Load Image / Load Video / Load Audio behind ``node``'s ``port``, for the generator's

@@ -20,6 +20,7 @@ from studio.core.shown import cut, number, rounded
 from .comfy_layout import lay_out
 from .comfy_read import MODES, CNode, Workflow, WorkflowError
 from .comfy_intent import LOADER_NODES, IntentReading, model_file, sampler_chain, upstream
+from .comfy_wrappers import translate
 from .comfy_tasks import FOLDER_ONLY, I2V, LTX2, TASKS, VACE, Task, family, folder_only_params, made_task
 from .comfy_utility import ENDS, UTILITIES, make_utility, utility_path
 from .comfy_sampling import Sampling, nearest_scheduler, read_sampling, studio_sampler
@@ -155,7 +156,7 @@ class _Builder(IntentReading):
         self.wf, self.name = wf, name
         self.g = Graph(registry)
         self.out = Conversion(self.g)
-        self.used: set[str] = set()
+        self.used: set[str] = set(wf.taken)
         self.notes: list[dict] = []
         self.note_bands: list[int | None] = []  # the pipeline each note is about (None: the workflow)
         self.bands: list[list[str]] = []  # each pipeline's Studio nodes, in the order made
@@ -250,6 +251,7 @@ class _Builder(IntentReading):
         if task == VACE:
             params["conditioning_scale"] = self.wf.value(latent, "strength")
         params.update(self.extra)
+        params.update(self.wf.carried.get(main.node.id, {}))
         if self.keyframes:
             params.update(keyframes=", ".join(self.keyframes), keyframe_strength=self.keyframe_strength)
         if task == LTX2 and "audio" in inputs:
@@ -595,6 +597,12 @@ def convert(doc: Any, name: str = "workflow", registry=None) -> Conversion:
         raise WorkflowError(f"'{name}' looks like a ComfyUI workflow but could not be read "
                             f"({type(e).__name__}: {str(e)[:200]})") from None
     try:
-        return _Builder(wf, name, registry).build()
+        said = translate(wf)
+        b = _Builder(wf, name, registry)
+        for line in said:
+            b.out.log.append(f"{name}: {line}")
+        if said:
+            b.note("\n".join(said))
+        return b.build()
     except RecursionError:  # every walk is bounded; this is the last word if one is not
         raise WorkflowError(f"'{name}': its nodes are chained too deeply to convert") from None

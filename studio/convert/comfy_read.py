@@ -177,6 +177,10 @@ class Workflow:
         # the outputs being worked out (one wired into itself, or into a node it reads, gives None)
         self._known: dict[tuple[str, int], Any] = {}
         self._asking: set[tuple[str, int]] = set()
+        # generator settings a sampler carries that ComfyUI's core keeps nowhere (a WanVideoSampler's
+        # context windows, comfy_wrappers): sampler id -> Studio parameter -> value
+        self.carried: dict[str, dict[str, Any]] = {}
+        self.taken: set[str] = set()  # the nodes whose settings were carried so (read: not listed as dropped)
 
     # -- reading ------------------------------------------------------------------------------
     @classmethod
