@@ -80,7 +80,8 @@ def sampler_chain(wf: Workflow, save: CNode) -> list[CNode]:
     return found
 
 
-PASSING = ("Reroute", "ComfySwitchNode", "GetVideoComponents", "ImageResizeKJv2", "ImageScale", "ImageScaleBy",
+PASSING = ("Reroute", "ComfySwitchNode", "GetVideoComponents", "ImageResizeKJv2", "ImageResizeKJ", "GetImageSizeAndCount",
+           "ImageScale", "ImageScaleBy", "ImageScaleToTotalPixels",
            "ResizeImageMaskNode", "ImageFromBatch", "Video Slice", "LTXVPreprocess", "VHS_LoadVideo", "CreateVideo")
 
 
