@@ -22,7 +22,9 @@ MAX_ITEMS_WALKED = 100_000  # nodes one output's walk visits at most (a workflow
 # ComfyUI's file loaders -> Studio's, and how a sentence names them
 LOADER_NODES = {"LoadImage": ("io.load_image", "image"), "LoadVideo": ("io.load_video", "video"),
                 "VHS_LoadVideo": ("io.load_video", "video"), "LoadAudio": ("io.load_audio", "audio"),
-                "VHS_LoadAudio": ("io.load_audio", "audio")}
+                "VHS_LoadAudio": ("io.load_audio", "audio"),  # VideoHelperSuite's, by path or upload:
+                "VHS_LoadVideoPath": ("io.load_video", "video"), "VHS_LoadAudioUpload": ("io.load_audio", "audio"),
+                "VHS_LoadImagePath": ("io.load_image", "image")}
 
 def model_file(wf: Workflow, loader: CNode):
     """The file a model loader reads (UNETLoader's and UnetLoaderGGUF's unet_name, a checkpoint's
@@ -82,7 +84,7 @@ def sampler_chain(wf: Workflow, save: CNode) -> list[CNode]:
 
 PASSING = ("Reroute", "ComfySwitchNode", "GetVideoComponents", "ImageResizeKJv2", "ImageResizeKJ", "GetImageSizeAndCount",
            "ImageScale", "ImageScaleBy", "ImageScaleToTotalPixels",
-           "ResizeImageMaskNode", "ImageFromBatch", "Video Slice", "LTXVPreprocess", "VHS_LoadVideo", "CreateVideo")
+           "ResizeImageMaskNode", "ImageFromBatch", "Video Slice", "LTXVPreprocess", "VHS_LoadVideo", "VHS_LoadVideoPath", "CreateVideo")
 
 
 def find_loader(wf: Workflow, node: CNode, port: str, used: set) -> tuple[CNode, int, list[CNode]] | None:

@@ -425,8 +425,9 @@ class _Builder(IntentReading):
     def file_of(self, node: CNode | None) -> str:
         if node is None:
             return ""
-        v = self.wf.value(node, "image") if node.cls == "LoadImage" else (
-            self.wf.value(node, "file") or self.wf.value(node, "video") or self.wf.value(node, "audio"))
+        v = self.wf.value(node, "image") if node.cls in ("LoadImage", "VHS_LoadImagePath") else (
+            self.wf.value(node, "file") or self.wf.value(node, "video") or self.wf.value(node, "audio")
+            or self.wf.value(node, "audio_file"))
         return _posix(str(v or ""))
 
     def _fps(self, up: list[CNode]) -> float | None:

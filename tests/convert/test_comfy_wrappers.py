@@ -193,14 +193,14 @@ def test_an_api_workflow_of_the_wrapper_reads_its_named_settings():
     assert (gen["width"], gen["height"], gen["frames"], gen["prompt"]) == (480, 272, 33, PROMPT)
 
 
-def _core_v2v(denoise: float) -> dict:
+def _core_v2v(denoise: float, loader: str = "VHS_LoadVideo") -> dict:
     w = UI()
     unet = w.add("UNETLoader", ["wan2.1_t2v_1.3B_bf16.safetensors", "default"])
     clip = w.add("CLIPLoader", ["umt5_xxl_fp8_e4m3fn_scaled.safetensors", "wan", "default"])
     pos = w.add("CLIPTextEncode", [PROMPT], clip=(clip, 0))
     neg = w.add("CLIPTextEncode", [NEGATIVE], clip=(clip, 0))
     vae = w.add("VAELoader", ["wan_2.1_vae.safetensors"])
-    video = w.add("VHS_LoadVideo", {"video": "walk.mp4"})
+    video = w.add(loader, {"video": "clips/walk.mp4"})
     enc = w.add("VAEEncode", [], pixels=(video, 0), vae=(vae, 0))
     s = w.add("KSampler", [3, "fixed", 20, 5.0, "uni_pc", "simple", denoise], model=(unet, 0), positive=(pos, 0),
               negative=(neg, 0), latent_image=(enc, 0))
@@ -218,3 +218,10 @@ def test_core_video_to_video_from_a_partial_denoise_and_text_to_video_from_a_who
     assert whole.tasks[0]["generator"] == "video_models.text_to_video"
     assert any("denoises its encoded latent whole" in line for line in "\n".join(
         n["text"] for n in whole.graph.ui.get("notes", [])).split("\n"))
+
+
+def test_videohelpersuite_load_by_path_is_the_clip_of_video_to_video():
+    conv = convert(_core_v2v(0.4, loader="VHS_LoadVideoPath"), "vhs_path")
+    assert conv.graph.validate() == []
+    assert conv.tasks[0]["inputs"] == ["video"]
+    assert [n.params["path"] for n in _nodes(conv, "io.load_video")] == ["clips/walk.mp4"]
