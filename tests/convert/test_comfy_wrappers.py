@@ -225,3 +225,47 @@ def test_videohelpersuite_load_by_path_is_the_clip_of_video_to_video():
     assert conv.graph.validate() == []
     assert conv.tasks[0]["inputs"] == ["video"]
     assert [n.params["path"] for n in _nodes(conv, "io.load_video")] == ["clips/walk.mp4"]
+
+
+def _render(g, base, models, tmp_path, frames=5):
+    """The converted graph run on a tiny Wan: its model file (the workflow's name, Windows '\\'
+    included) found in the models folder, text encoder and VAE from the tiny folder."""
+    import os
+    import shutil
+
+    from studio.engine.executor import Executor
+    from studio.engine.media import probe
+    load = next(n for n in g.nodes.values() if n.type_id == "video_models.load")
+    dest = os.path.join(models, *load.params["model"].replace("\\", "/").split("/"))
+    os.makedirs(os.path.dirname(dest), exist_ok=True)
+    shutil.copy(os.path.join(base, "transformer", "diffusion_pytorch_model.safetensors"), dest)
+    g.set_param(load.id, "base", base)
+    for k in ("text_encoder", "vae"):  # the tiny model's T5 and VAE come from 'base'
+        g.set_param(load.id, k, "")
+    gen = next(n for n in g.nodes.values() if n.type_id.startswith("video_models.") and "to_video" in n.type_id)
+    for k, v in (("width", 32), ("height", 32), ("steps", 2), ("frames", frames), ("preview_size", "off")):
+        g.set_param(gen.id, k, v)
+    save = next(n for n in g.nodes.values() if n.type_id == "io.save_video")
+    g.set_param(save.id, "path", str(tmp_path / "out.mp4"))
+    Executor(frame_caching=False).run(g, device="cpu")
+    return probe(str(tmp_path / "out.mp4"))
+
+
+def test_converted_wrapper_and_video_to_video_workflows_render_on_a_tiny_wan(tmp_path, monkeypatch, wan_dir):
+    """Per task, a converted workflow renders: the wrapper's text to video, and core video to video
+    of a clip on disk (its frames restyled at the workflow's denoise)."""
+    import os
+    models = tmp_path / "models"
+    monkeypatch.setenv("STUDIO_MODELS", str(models))
+    monkeypatch.setenv("STUDIO_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "no-hf-cache"))
+    w = UI()
+    model, text, vae = _common(w)
+    _save(w, _sampler(w, model, text, w.add("WanVideoEmptyEmbeds", [832, 480, 81])), vae)
+    info = _render(convert(w.doc(), "wrapper_t2v").graph, wan_dir, str(models), tmp_path)
+    assert (info["frames"], info["width"]) == (5, 32)
+    g = convert(_core_v2v(0.5), "core_v2v").graph
+    clip = os.path.join(os.path.dirname(__file__), "..", "..", "assets", "media", "shapes.mp4")
+    g.set_param(next(n.id for n in g.nodes.values() if n.type_id == "io.load_video"), "path", os.path.abspath(clip))
+    info = _render(g, wan_dir, str(models), tmp_path)
+    assert (info["frames"], info["width"], info["height"]) == (5, 32, 32)
