@@ -4,7 +4,8 @@ whose AutoencoderKLLTX2Audio and vocoder turn the audio latents into a waveform)
 The sound leaves on an Audio port and rides on the clip (``clip.audio``), so Save Video muxes it
 and the timeline plays it like a loaded video's; 'sound: input' keeps the track on the audio
 input instead; 'sound: drive' makes the picture to that track (encoded by LTX-2's audio VAE and held
-clean while the video is denoised: sound_drive.py) and keeps it. Progress, previews, Stop inside a step, LoRAs and the model cache are the
+clean while the video is denoised: sound_drive.py) and keeps it; a reference voice on 'voice' (LTX-2.3 with an ID-LoRA) makes
+the take's speech in that voice (ref_voice.py). Progress, previews, Stop inside a step, LoRAs and the model cache are the
 other video-model nodes' (sampling.Sampler). The picture and its sound are made in one call:
 LTX-2 is not run in windows (the sound of separate windows would not join)."""
 from __future__ import annotations
@@ -45,7 +46,8 @@ class LTX2Video(GeneratorNode):
     comes out on the audio port and with the clip (Save Video writes it, the timeline plays it);
     'sound: input' keeps the track on the audio input instead; 'sound: drive' makes the picture to that
     track (a talking or singing portrait: the mouth and motion follow the given voice) and keeps it.
-    The whole clip is made in one call."""
+    A reference voice (with LTX-2.3's ID-LoRA) makes the take's speech in that voice. The whole clip
+    is made in one call."""
     streams_output = False  # one window with its sound: nothing to stream
     id = "video_models.ltx2"
     title = "LTX-2 Video + Sound"
