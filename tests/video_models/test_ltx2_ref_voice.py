@@ -22,6 +22,8 @@ from studio.core.values import Audio
 from studio.engine.events import NodeMessage
 from studio.engine.executor import Executor
 
+from .tiny import still
+
 pytest.importorskip("diffusers")
 
 ARGS = {"prompt": "a singer speaks into the camera", "steps": 2, "width": 32, "height": 32, "frames": 9,
@@ -55,15 +57,28 @@ class _Voice(Node):
         return voice(ctx.params.kind)
 
 
-if _Voice.id not in default_registry():
-    default_registry().register(_Voice)
+class _Portrait(Node):
+    id = "test.ltx2_voice_portrait"
+    timing = SOURCE
+    outputs = (Out("image", "Image"),)
+
+    def run(self, ctx):
+        return still(32, 32)
 
 
-def run(model, kind="speech", ev=None, **params):
+for _n in (_Voice, _Portrait):
+    if _n.id not in default_registry():
+        default_registry().register(_n)
+
+
+def run(model, kind="speech", ev=None, image=False, **params):
     g = Graph()
     load = g.add_node("video_models.load", {"model": model})
     gen = g.add_node("video_models.ltx2", dict(ARGS, **params), node_id="ltx2")
     g.connect(load.id, "model", gen.id, "model")
+    if image:
+        i = g.add_node("test.ltx2_voice_portrait")
+        g.connect(i.id, "image", gen.id, "image")
     if kind:
         v = g.add_node("test.ltx2_ref_voice", {"kind": kind})
         g.connect(v.id, "audio", gen.id, "voice")
@@ -160,6 +175,24 @@ def test_identity_guidance_is_scale_times_with_minus_without_once_a_step(pipe):
     torch.testing.assert_close(first, plain_with + delta, atol=1e-5, rtol=1e-5)
     torch.testing.assert_close(second, plain_second + delta, atol=1e-5, rtol=1e-5)
     torch.testing.assert_close(outside, late, atol=0, rtol=0)
+    # under CFG (batch 2: the negative's row, then the prompt's) the difference is the prompt row's, added
+    # to both rows, so the pipeline's (g - 1) * (prompt - negative) is unchanged and the result moves by it once
+    pipe._guidance_scale = 2.0
+    neg = torch.randn(1, 5, tr.config.caption_channels, generator=g)
+    both = torch.cat([neg, text])
+
+    def cfg(x, a, t):
+        return dict(call(x, a, t), hidden_states=torch.cat([x, x]), audio_hidden_states=torch.cat([a, a]),
+                    encoder_hidden_states=both, audio_encoder_hidden_states=both, timestep=torch.tensor([t, t]),
+                    sigma=torch.tensor([t, t]))
+    with torch.no_grad():
+        plain_with = tr(**with_reference(tr, cfg(x, a, 800.0), ref))[1][:, 3:]
+        with denoiser_hooks(pipe, "t", lambda m: make_hook(pipe, ref, 2.5, 0.0, 1.0)) as h:
+            got = tr(**cfg(x, a, 800.0))[1]
+            assert h.hooks[0].extra_calls == 1
+    delta = 2.5 * (plain_with[1:] - plain_without)  # the prompt's row, without: as computed above
+    torch.testing.assert_close(got, plain_with + delta.expand(2, -1, -1), atol=1e-5, rtol=1e-5)
+    assert float((plain_with[0] - plain_with[1]).abs().max()) > 1e-4  # the rows differ: the right one was taken
 
 
 @pytest.fixture
@@ -214,6 +247,13 @@ def test_the_voice_is_read_before_the_take_and_the_sound_keeps_the_takes_length(
     assert np.array_equal(again.samples, off.samples)
     _, other = run(ltx2_a2v_dir, "other", identity_guidance=0.0)  # another voice: another sound
     assert np.abs(other.samples - off.samples).max() > 1e-5
+    # image to video (LTX2ImageToVideoPipeline gives the transformer an audio timestep of its own), CFG on
+    spies.clear()
+    clip, sound = run(ltx2_a2v_dir, "speech", steps=1, guidance=2.0, image=True)
+    assert sound.n_samples == plain_sound.n_samples and clip.n_frames == 9
+    assert [c["audio_hidden_states"].shape[:2] for c in spies] == [(2, n + take), (1, take), (1, n + take),
+                                                                   (1, n + take)]  # CFG's, without, STG, modality
+    assert not spies[0]["audio_timestep"][:, :n].any() and float(spies[0]["audio_timestep"][:, n:].min()) > 0
 
 
 def test_without_a_voice_the_node_is_the_pipeline_called_directly(ltx2_a2v_dir, pipe, monkeypatch):

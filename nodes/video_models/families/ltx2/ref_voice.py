@@ -149,19 +149,20 @@ def make_hook(pipe, tokens, scale: float, start: float, end: float):
             if sigma != self.sigma:  # a step's first call: the prompt's (and the negative's, under CFG)
                 self.sigma = sigma
                 on = scale > 0 and 1.0 - end <= sigma <= 1.0 - start
-                self.delta = self._identity(args, kwargs, audio) if on else None
+                self.delta = self._identity(module, args, kwargs, audio) if on else None
             if self.delta is not None:
                 audio = audio + self.delta.to(audio.dtype).repeat(audio.shape[0] // self.delta.shape[0], 1, 1)
             return _with_audio(out, audio)
 
-        def _identity(self, args, kwargs, audio):
+        def _identity(self, module, args, kwargs, audio):
             """``scale * (with - without)`` of the prompt's rows (the second half under CFG)."""
             b = audio.shape[0]
             half = b // 2 if pipe.do_classifier_free_guidance and b % 2 == 0 else 0
             cond = {k: v[half:] if hasattr(v, "ndim") and v.ndim and v.shape[0] == b else v
                     for k, v in kwargs.items()}
             self.extra_calls += 1
-            without = _audio(self.fn_ref.original_forward(*args, **cond))
+            with module.cache_context("reference_voice_without"):  # its own state for diffusers' step caches
+                without = _audio(self.fn_ref.original_forward(*args, **cond))
             return scale * (audio[half:].float() - without.float())
     return _ReferenceVoice()
 
