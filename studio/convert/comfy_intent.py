@@ -336,18 +336,22 @@ class IntentReading:
         """LTX-2 with a sound track of the workflow's (LTXVAudioVAEEncode of a Load Audio): the
         node's 'audio' input, with 'sound: drive' when the encoded sound is held clean (a noise mask
         of 0 on it, as video_ltx2_3_ia2v does: the picture made to the sound), else 'sound: input'
-        (the map's default); a voice reference (ID-LoRA) said."""
+        (the map's default); an LTXVReferenceAudio's clip (an ID-LoRA's reference voice) as the node's
+        'voice', with its identity guidance and the part of the schedule it runs in."""
         for n in up:
             if n.cls == "LTXVAudioVAEEncode" and "audio" not in inputs:
                 self.used.add(n.id)
                 self._intent(n, "audio", "audio", inputs, said)
                 if self._held_clean(n, up):
                     self.extra["sound"] = "drive"
-            elif n.cls == "LTXVReferenceAudio":
-                said.append(f"LTX-2's voice reference ('{n.title or n.cls}', #{n.id}, an ID-LoRA) is not taken: the "
-                            "ID-LoRA makes new speech in the voice of a reference clip the transformer reads beside "
-                            "the take, and Studio's LTX-2 node has no reference-voice input ('sound: drive' makes the "
-                            "picture to a given track, another thing), so the sound is LTX-2's own")
+            elif n.cls == "LTXVReferenceAudio" and "voice" not in inputs:
+                self.used.add(n.id)
+                self._intent(n, "reference_audio", "voice", inputs, said)
+                for key, into in (("identity_guidance_scale", "identity_guidance"), ("start_percent", "identity_start"),
+                                  ("end_percent", "identity_end")):
+                    v = self.wf.value(n, key)
+                    if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v):
+                        self.extra[into] = float(v)
 
     def _held_clean(self, enc: CNode, up: list[CNode]) -> bool:
         """An encoded sound given a noise mask of 0 (SetLatentNoiseMask of a SolidMask 0): kept, not denoised."""

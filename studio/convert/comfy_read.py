@@ -77,6 +77,7 @@ WIDGETS: dict[str, tuple[str, ...]] = {
     "LoadAudio": ("audio", "audioUI", "upload"),
     "LTXVConditioning": ("frame_rate",),
     "LTXVEmptyLatentAudio": ("frames_number", "frame_rate", "batch_size"),
+    "LTXVReferenceAudio": ("identity_guidance_scale", "start_percent", "end_percent"),
     "SolidMask": ("value", "width", "height"),
     "TrimVideoLatent": ("trim_amount",),
     "LoadImage": ("image", "upload"),
