@@ -23,7 +23,7 @@ from .comfy_values import as_float, fitted_value, g4, posix_name, shown
 from .comfy_read import MODES, CNode, Workflow, WorkflowError
 from .comfy_intent import LOADER_NODES, IntentReading, model_file, sampler_chain, upstream
 from .comfy_wrappers import translate
-from .comfy_tasks import FOLDER_ONLY, I2V, LTX2, TASKS, VACE, Task, family, folder_only_params, made_task
+from .comfy_tasks import DUAL_TYPES, FOLDER_ONLY, I2V, LTX2, TASKS, VACE, Task, family, folder_only_params, made_task
 from .comfy_utility import ENDS, UTILITIES, make_utility, utility_path
 from .comfy_sampling import Sampling, nearest_scheduler, read_sampling, studio_sampler
 from .comfy_stages import second_stage, two_stage_line, upscale_stage
@@ -367,13 +367,13 @@ class _Builder(IntentReading):
                 said.append(f"second expert '{second}' (Wan 2.2 A14B's low-noise model): Load Video Model takes one "
                             "file; point 'model' at a Wan 2.2 A14B diffusers folder for both experts")
         # Load Video Model reads Wan's and LTX-Video's text encoder, VAE and CLIP vision as separate files
-        # (ComfyUI's CLIPLoader says the family in its 'type'), and HunyuanVideo 1.5's two text encoders
-        # (DualCLIPLoader, type 'hunyuan_video_15'); another family's come from 'base'
+        # (ComfyUI's CLIPLoader says the family in its 'type'), and the two text encoders of HunyuanVideo 1.5
+        # and Kandinsky 5 (DualCLIPLoader, type 'hunyuan_video_15' / 'kandinsky5'); another family's come from 'base'
         separate = any(n.cls == "CLIPLoader" and wf.value(n, "type") in ("wan", "ltxv") or
                        n.cls == "LTXAVTextEncoderLoader" for n in up)  # LTX-2's Gemma file (+ its checkpoint)
         model = model_file(wf, loaders[0]) if loaders else None
-        dual = next((n for n in up if n.cls == "DualCLIPLoader" and wf.value(n, "type") == "hunyuan_video_15"), None)
-        if dual is not None and "text_encoder_2" in lp:  # HunyuanVideo 1.5: Qwen2.5-VL and byT5 (ComfyUI's order)
+        dual = next((n for n in up if n.cls == "DualCLIPLoader" and wf.value(n, "type") in DUAL_TYPES), None)
+        if dual is not None and "text_encoder_2" in lp:  # Qwen2.5-VL, then byT5 / CLIP-L (ComfyUI's order)
             separate = True
             self.used.add(dual.id)
             for key, param in (("clip_name1", "text_encoder"), ("clip_name2", "text_encoder_2")):
@@ -396,8 +396,8 @@ class _Builder(IntentReading):
                 else:
                     said.append(f"{what} '{value}': Load Video Model takes it from 'base' (a diffusers folder "
                                 "of the same family)" + ("" if separate or param not in lp else
-                                                         "; separate files are read for Wan, LTX-Video, LTX-2 and HunyuanVideo 1.5 "
-                                                         "only"))
+                                                         "; separate files are read for Wan, LTX-Video, LTX-2, HunyuanVideo 1.5 "
+                                                         "and Kandinsky 5 only"))
 
     def _sampling_note(self, main: Sampling, rest: list[Sampling], shifts, loaders, said, at: CNode) -> None:
         choice = studio_sampler(main.sampler)

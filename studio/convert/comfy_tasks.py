@@ -86,7 +86,7 @@ HUNYUAN15 = {
 SVD = {
     "SVD_img2vid_Conditioning": Task("image to video", I2V, (("init_image", "image"),), "Stable Video Diffusion"),
 }
-KANDINSKY5 = {  # its DiT file with a diffusers Kandinsky 5 folder as 'base' (Qwen 2.5-VL, CLIP, VAE from there)
+KANDINSKY5 = {  # its DiT, Qwen2.5-VL, CLIP-L and VAE files set on Load Video Model (no 'base')
     "Kandinsky5ImageToVideo": Task("image to video", I2V, (("start_image", "image"),), "Kandinsky 5",
                                    needs="start_image"),
 }
@@ -96,6 +96,8 @@ MINIMAX_H3 = {  # read from a diffusers folder only (modular_model_index.json): 
     "MiniMaxH3ReferenceToVideo": Task("reference to video", None, family="MiniMax H3",
                                       cannot="run MiniMax H3's references (it runs its text to video)"),
 }
+# DualCLIPLoader types whose two files Load Video Model reads (text_encoder, text_encoder_2)
+DUAL_TYPES = ("hunyuan_video_15", "kandinsky5")
 # families read from a diffusers folder only: their ComfyUI part files in one sentence
 FOLDER_ONLY = {"MiniMax H3": "MiniMax H3's ComfyUI files ({files}) cannot be read: Studio reads MiniMax H3 from its "
                              "diffusers folder (modular_model_index.json); set Load Video Model's 'model' to it"}

@@ -48,8 +48,8 @@ TASKS = {
     "video_humo": ('a human video from a reference and a voice (HuMo)', 'Wan HuMo', None, ()),
     "video_hunyuan_video_1.5_720p_i2v": ('image to video', 'HunyuanVideo 1.5', 'image_to_video', ('image',)),
     "video_hunyuan_video_1.5_720p_t2v": ('text to video', 'HunyuanVideo 1.5', 'text_to_video', ()),
-    "video_kandinsky5_i2v": ('image to video', 'Kandinsky 5', 'image_to_video', ('image',)),  # its DiT file; Qwen, CLIP, VAE from 'base' (said)
-    "video_kandinsky5_t2v": ('text to video', 'Kandinsky 5', 'text_to_video', ()),
+    "video_kandinsky5_i2v": ('image to video', 'Kandinsky 5', 'image_to_video', ('image',)),  # its DiT, Qwen, CLIP-L and VAE files set (no 'base')
+    "video_kandinsky5_t2v": ('text to video', 'Kandinsky 5', 'text_to_video', ()),  # its DiT, Qwen, CLIP-L and VAE files set (no 'base')
     "video_ltx2_3_flf2v": ('keyframe video', 'LTX-2', 'ltx2', ('keyframe_1', 'keyframe_2')),
     "video_ltx2_3_i2v": ('image to video', 'LTX-2', 'ltx2', ('image',)),
     "video_ltx2_3_ia2v": ("image to video with the workflow's sound", 'LTX-2', 'ltx2', ('audio', 'image')),

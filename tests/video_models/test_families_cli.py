@@ -25,6 +25,8 @@ def test_families_json_has_every_family_with_tasks_inputs_and_formats(capsys):
     assert "Wan 2.1 Fun Camera" in video["wan"]["variants"]  # Wan Fun Camera (families/wan/camera.py)
     k5 = video["kandinsky5"]
     assert k5["tasks"] == ["text", "image"] and "Kandinsky 5 Lite I2V" in k5["variants"]
+    assert "ComfyUI part files (DiT, Qwen2.5-VL and CLIP-L text encoders, HunyuanVideo VAE; no diffusers folder " \
+           "needed)" in k5["formats"]  # its reader: families/kandinsky5/pipeline.py
     assert any("ComfyUI part files" in f for f in video["ltx2"]["formats"])
     assert video["lucy"]["tasks"] == ["video"] and video["lucy"]["variants"] == ["Lucy Edit"]
     mm = video["minimax_h3"]

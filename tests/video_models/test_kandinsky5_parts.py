@@ -194,3 +194,47 @@ def test_each_tokenizer_is_asked_for_where_studio_looked(k5, tmp_path):
     with pytest.raises(ModelError, match=f"Studio looked in the file, in '{te / 'tokenizer_2'}', and in 'base' "
                                          r"\(empty\)\. Put CLIP ViT-L/14's tokenizer files"):
         _load(files, parts=moved)
+
+
+@pytest.mark.parametrize("name,gen,dit", [("video_kandinsky5_t2v", "text_to_video", "kandinsky5lite_t2v_sft_5s"),
+                                          ("video_kandinsky5_i2v", "image_to_video", "kandinsky5lite_i2v_5s")])
+def test_comfyuis_templates_convert_with_their_part_files_set_and_no_base(name, gen, dit):
+    """The DualCLIPLoader's two files (type 'kandinsky5') and the VAELoader's file are set on Load Video
+    Model; nothing is left to 'base' (no sentence says so) and the graph validates."""
+    import json
+
+    templates = pytest.importorskip("comfyui_workflow_templates_json")
+    from studio.convert.comfy_map import convert
+    path = os.path.join(os.path.dirname(templates.__file__), "templates", f"{name}.json")
+    with open(path, encoding="utf-8") as f:
+        conv = convert(json.load(f), name)
+    load = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.load")
+    assert {k: load.params[k] for k in ("model", "base", "text_encoder", "text_encoder_2", "vae", "clip_vision")} == {
+        "model": f"{dit}.safetensors", "base": "", "text_encoder": "qwen_2.5_vl_7b_fp8_scaled.safetensors",
+        "text_encoder_2": "clip_l.safetensors", "vae": "hunyuan_video_vae_bf16.safetensors", "clip_vision": ""}
+    assert any(n.type_id == f"video_models.{gen}" for n in conv.graph.nodes.values())
+    said = json.dumps(conv.graph.ui) + " ".join(conv.log)
+    assert "'base'" not in said and "DualCLIPLoader" not in said, said
+    assert conv.graph.validate() == []
+
+
+def test_the_converted_t2v_template_renders_from_comfyuis_files_as_the_folder_does(k5):
+    """The converted template's graph with its four files found (the tiny ones) and no 'base' renders
+    the frames of the same graph on the diffusers folder holding the same weights."""
+    import json
+
+    templates = pytest.importorskip("comfyui_workflow_templates_json")
+    from studio.convert.comfy_map import convert
+    from studio.engine.executor import Executor
+    folder, files = k5
+    path = os.path.join(os.path.dirname(templates.__file__), "templates", "video_kandinsky5_t2v.json")
+    with open(path, encoding="utf-8") as f:
+        g = convert(json.load(f), "video_kandinsky5_t2v").graph
+    load = next(n for n in g.nodes.values() if n.type_id == "video_models.load")
+    gen = next(n for n in g.nodes.values() if n.type_id == "video_models.text_to_video")
+    load.params.update(model=files["denoiser"], **{c: files[c] for c in PARTS})
+    gen.params.update(width=32, height=32, frames=5, steps=2, previews=False, preview_size="off")
+    clip = Executor().run(g, targets=[gen.id], device="cpu", use_cache=False).value(gen.id)
+    load.params.update(model=folder, text_encoder="", text_encoder_2="", vae="")
+    want = Executor().run(g, targets=[gen.id], device="cpu", use_cache=False).value(gen.id)
+    assert clip.n_frames == 5 and np.array_equal(clip.frames, want.frames)

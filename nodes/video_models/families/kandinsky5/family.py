@@ -13,6 +13,8 @@ I2V_MIN_FRAMES = 17  # 5 latent frames: normalize_first_frame's reference frames
 
 
 class Kandinsky5(Family):
+    part_files = "DiT, Qwen2.5-VL and CLIP-L text encoders, HunyuanVideo VAE; no diffusers folder needed"
+
     def part_reader(self):
         from . import pipeline as kandinsky5_pipeline
         return kandinsky5_pipeline
