@@ -238,3 +238,45 @@ def test_the_converted_t2v_template_renders_from_comfyuis_files_as_the_folder_do
     load.params.update(model=folder, text_encoder="", text_encoder_2="", vae="")
     want = Executor().run(g, targets=[gen.id], device="cpu", use_cache=False).value(gen.id)
     assert clip.n_frames == 5 and np.array_equal(clip.frames, want.frames)
+
+
+def test_with_a_base_folder_the_part_files_replace_its_components(k5):
+    """A diffusers folder as 'base' and some of ComfyUI's files: those replace the folder's (its
+    tokenizers kept where no folder lies beside a file), the frames are the folder's own."""
+    folder, files = k5
+    one = load_video_model(files["denoiser"], base=folder, device=CPU, dtype_name="fp32",
+                           parts={c: files[c] for c in ("text_encoder_2", "vae")})
+    ref = load_video_model(folder, base=None, device=CPU, dtype_name="fp32")
+    _same_weights(one, ref)
+    assert "second text encoder CLIP text, fp32; VAE HunyuanVideo VAE, fp32" in one.summary()
+    assert np.array_equal(_frames(one), _frames(ref))
+
+
+def test_comfyuis_scaled_fp8_qwen_file_is_read_in_8_bits(k5, tmp_path):
+    """qwen_2.5_vl_7b_fp8_scaled, the templates' file: the layers' 2-D weights in fp8 e4m3fn with
+    per-tensor scales, kept in 8 bits and computed in fp32; the frames stay close to the fp32 files'."""
+    from safetensors.torch import load_file, save_file
+
+    from . import tiny_formats as tf
+    folder, files = k5
+    top = torch.finfo(torch.float8_e4m3fn).max
+    out = {}
+    for k, v in load_file(files["text_encoder"]).items():
+        if k.startswith("model.layers.") and v.dim() == 2:
+            s = (v.abs().max() / top).clamp(min=1e-12).float()
+            out[k] = (v.float() / s).to(torch.float8_e4m3fn).contiguous()
+            out[k[: -len(".weight")] + ".scale_weight"] = s.reshape(())
+        else:
+            out[k] = v
+    out["scaled_fp8"] = torch.empty(0, dtype=torch.float8_e4m3fn)
+    f = os.path.join(os.path.dirname(files["text_encoder"]), "qwen_2.5_vl_tiny_fp8_scaled.safetensors")
+    save_file(out, f)
+    said = []
+    one = _load(files, info=said.append, parts={"text_encoder": f})
+    one.load_text_encoder()
+    assert any("qwen_2.5_vl_tiny_fp8_scaled.safetensors: Qwen2.5" in s and "fp8 e4m3 (scaled)" in s for s in said), said
+    assert one.module.text_encoder.layers[0].self_attn.q_proj.weight.dtype == torch.float8_e4m3fn
+    want, got = _frames(_load(files)), _frames(one)
+    db = tf.psnr(torch.from_numpy(want), torch.from_numpy(got))
+    print(f"scaled fp8 Qwen2.5-VL for Kandinsky 5: {db:.1f} dB against the fp32 files' frames")
+    assert not np.array_equal(want, got) and db >= 40
