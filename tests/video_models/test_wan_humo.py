@@ -263,3 +263,44 @@ def test_a_wan_model_without_humos_layers_is_refused(wan_dir):
     with pytest.raises(NodeExecutionError) as e:
         Executor().run(_graph(wan_dir), targets=["gen"], device="cpu", use_cache=False)
     assert "Wan HuMo: " in str(e.value) and "is not a HuMo model" in str(e.value)
+
+
+def test_comfyuis_humo_file_with_its_parts_loads_and_runs_through_the_node(tmp_path):
+    """ComfyUI's layout: the denoiser in Wan's original names with HuMo's audio tensors (prefixed
+    'model.diffusion_model.'), ComfyUI's UMT5 and Wan VAE files; the audio layers are set aside by the
+    loader, read by the node from the file, and the denoiser's Wan weights are the file's."""
+    from diffusers import WanTransformer3DModel
+    from safetensors.torch import save_file
+
+    from nodes.video_models.families.wan.humo import HumoAudio
+    from nodes.video_models.loading.load import load_video_model
+
+    from . import tiny_parts as tp
+    from .tiny_formats import WIDE, wan_original_names
+    files = tp.write_parts(tp.build(str(tmp_path / "wan")), str(tmp_path / "models"))
+    torch.manual_seed(0)
+    den = WanTransformer3DModel(**{**WIDE, "text_dim": 32, "rope_max_seq_len": 1024, "in_channels": 36})
+    torch.manual_seed(2)
+    audio = HumoAudio(256, 2, 1, CHANNELS, hidden=16, audio_dim=32)
+    state = {**wan_original_names(den.state_dict()), **release_names(audio.state_dict())}
+    path = str(tmp_path / "models" / "humo_17B_tiny_fp32.safetensors")
+    save_file({"model.diffusion_model." + k: v.contiguous() for k, v in state.items()}, path)
+    parts = {"text_encoder": files["text_encoder"], "vae": files["vae"]}
+    ref = load_video_model(path, base=None, device=torch.device("cpu"), dtype_name="fp32", parts=parts)
+    got = ref.module.transformer.state_dict()
+    assert all(torch.equal(got[k], v) for k, v in den.state_dict().items())
+    _register()
+    g = Graph()
+    g.add_node("video_models.load", {"model": path, **parts}, node_id="load")
+    g.add_node("test.humo_sources", {}, node_id="src")
+    g.add_node("video_models.wan_humo", {"steps": 1, "previews": False, "preview_size": "off", "width": 16,
+                                         "height": 16, "guidance_mode": "off"}, node_id="gen")
+    g.connect("load", "model", "gen", "model")
+    g.connect("src", "features", "gen", "features")
+    g.connect("src", "image", "gen", "reference")
+    ex = Executor()
+    made = ex.run(g, targets=["gen"], device="cpu", use_cache=False).value("gen")
+    assert made.n_frames == T
+    loaded = ex.run(g, targets=["load"], device="cpu").value("load")
+    kept = loaded.shared.own_modules[("humo_audio", path)].state_dict()
+    assert all(torch.equal(kept[k].float(), v) for k, v in audio.state_dict().items())
