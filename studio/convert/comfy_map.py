@@ -20,7 +20,7 @@ from studio.core.shown import cut, number, rounded
 from .comfy_layout import lay_out
 from .comfy_read import MODES, CNode, Workflow, WorkflowError
 from .comfy_intent import LOADER_NODES, IntentReading, model_file, sampler_chain, upstream
-from .comfy_tasks import FOLDER_ONLY, I2V, LTX2, TASKS, VACE, Task, family, folder_only_params, made_task
+from .comfy_tasks import FOLDER_ONLY, HUMO, I2V, LTX2, TASKS, VACE, Task, family, folder_only_params, made_task
 from .comfy_utility import ENDS, UTILITIES, make_utility, utility_path
 from .comfy_sampling import Sampling, nearest_scheduler, read_sampling, studio_sampler
 from .comfy_stages import second_stage, two_stage_line, upscale_stage
@@ -254,6 +254,8 @@ class _Builder(IntentReading):
             params.update(keyframes=", ".join(self.keyframes), keyframe_strength=self.keyframe_strength)
         if task == LTX2 and "audio" in inputs:
             params.setdefault("sound", "input")  # 'drive' when the workflow holds its sound clean (comfy_intent)
+        if task == HUMO:
+            humo_params(params, said)
         gen = self._make(save, first, task, params, loaders, loras, inputs, up, said)
         self.used.add(save.id)
         self.bands.append(list(self.g.nodes)[made:])
@@ -418,6 +420,8 @@ class _Builder(IntentReading):
         self.g.connect(*(upscale_stage(self, gen, load, model_out, params) if self.stage2 else (gen, "video")), sv, "video")
         if task == LTX2:
             self.g.connect(gen, "audio", sv, "audio")
+        if task == HUMO and "features" in inputs:  # the voice the take is made to, in the file with it
+            self.g.connect(*self._studio_loader(*inputs["features"][:2]), sv, "audio")
         return gen
 
     def file_of(self, node: CNode | None) -> str:
@@ -598,3 +602,15 @@ def convert(doc: Any, name: str = "workflow", registry=None) -> Conversion:
         return _Builder(wf, name, registry).build()
     except RecursionError:  # every walk is bounded; this is the last word if one is not
         raise WorkflowError(f"'{name}': its nodes are chained too deeply to convert") from None
+
+
+def humo_params(params: dict, said: list[str]) -> None:
+    """HuMo's guidance from the sampler's cfg: 1 (a distilled LoRA's, as ComfyUI's template) -> one model call a
+    step ('off'); above -> the release's text and audio guidance (ComfyUI's plain cfg is not HuMo's: said)."""
+    cfg = params.get("guidance")
+    if isinstance(cfg, (int, float)) and not isinstance(cfg, bool) and cfg <= 1:
+        params["guidance_mode"] = "off"
+    elif cfg is not None:
+        params["guidance_mode"] = "release"
+        said.append(f"ComfyUI's cfg {cfg} is plain classifier-free guidance; Wan HuMo guides as the release does "
+                    "(text 5.0, audio 5.5): set its scales to taste")

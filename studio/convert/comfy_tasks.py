@@ -18,6 +18,7 @@ from .comfy_read import CNode, Workflow
 T2V, I2V, VACE, ANIMATE, LTX2 = ("video_models.text_to_video", "video_models.image_to_video", "video_models.wan_vace",
                                  "video_models.wan_animate", "video_models.ltx2")
 FUN_CONTROL, FUN_CAMERA = "video_models.wan_fun_control", "video_models.wan_fun_camera"
+HUMO = "video_models.wan_humo"
 
 
 @dataclass(frozen=True)
@@ -50,8 +51,9 @@ WAN = {
                                  cannot="drive a Wan video from a voice"),
     "WanInfiniteTalkToVideo": Task("a talking video from speech (InfiniteTalk)", None, family="Wan 2.1 InfiniteTalk",
                                    cannot="lip-sync a video to speech with InfiniteTalk"),
-    "WanHuMoImageToVideo": Task("a human video from a reference and a voice (HuMo)", None, family="Wan HuMo",
-                                cannot="run HuMo's audio and reference conditioning"),
+    # the voice (AudioEncoderEncode of a Load Audio) as Speech Features (Whisper, every hidden state: comfy_intent)
+    "WanHuMoImageToVideo": Task("a human video from a reference and a voice (HuMo)", HUMO,
+                                (("ref_image", "reference"), ("audio_encoder_output", "features")), "Wan HuMo"),
     "WanCameraImageToVideo": Task("camera-controlled video", FUN_CAMERA, (("start_image", "image"),),
                                   "Wan Fun Camera"),
     "WanTrackToVideo": Task("video along drawn tracks (ATI)", I2V, (("start_image", "image"),), "Wan ATI"),
@@ -175,6 +177,9 @@ def made_task(generator: str, inputs: dict, params: dict | None = None) -> str:
         return "character animation"
     if generator == FUN_CONTROL:
         return "control video (Fun Control)" + (" from a start image" if "image" in inputs else "")
+    if generator == HUMO:
+        return "a human video from " + " and ".join(w for k, w in (("reference", "a reference"), ("features", "a voice"))
+                                                    if k in inputs) if inputs else "a human video from a prompt"
     if generator == FUN_CAMERA:
         return "camera-controlled video (Fun Camera)" + (" from a start image" if "image" in inputs else "")
     if "tracks" in inputs:

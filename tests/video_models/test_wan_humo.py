@@ -304,3 +304,27 @@ def test_comfyuis_humo_file_with_its_parts_loads_and_runs_through_the_node(tmp_p
     loaded = ex.run(g, targets=["load"], device="cpu").value("load")
     kept = loaded.shared.own_modules[("humo_audio", path)].state_dict()
     assert all(torch.equal(kept[k].float(), v) for k, v in audio.state_dict().items())
+
+
+def test_comfyuis_humo_template_converts_to_the_node_with_image_voice_and_prompt():
+    import json
+    import os
+    templates = pytest.importorskip("comfyui_workflow_templates_json")
+    from studio.convert.comfy_map import convert
+    with open(os.path.join(os.path.dirname(templates.__file__), "templates", "video_humo.json"), encoding="utf-8") as f:
+        conv = convert(json.load(f), "video_humo")
+    g = conv.graph
+    assert g.validate() == []
+    by = {n.type_id: n for n in g.nodes.values()}
+    gen, speech, save = by["video_models.wan_humo"], by["encode.speech"], by["io.save_video"]
+    assert gen.params["prompt"].startswith("A young boy in sci-fi style clothing is talking")
+    assert (gen.params["frames"], gen.params["width"], gen.params["steps"], gen.params["guidance_mode"]) == \
+        (97, 640, 6, "off")  # cfg 1 with the lightx2v LoRA: one model call a step
+    assert speech.params["layers"] == "all" and by["preprocess.load"].params["kind"] == "speech"
+    links = {(lk.src, lk.src_port, lk.dst, lk.dst_port) for lk in g.links}
+    wired = {(g.nodes[a].type_id, b, g.nodes[c].type_id, d) for a, b, c, d in links}
+    assert ("io.load_image", "image", "video_models.wan_humo", "reference") in wired
+    assert ("encode.speech", "features", "video_models.wan_humo", "features") in wired
+    assert ("io.load_audio", "audio", "encode.speech", "audio") in wired
+    assert ("io.load_audio", "audio", "io.save_video", "audio") in wired  # the voice in the file with the take
+    assert any("Whisper" in line and "Hugging Face folder" in line for line in conv.log)
