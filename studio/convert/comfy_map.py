@@ -20,7 +20,8 @@ from studio.core.shown import cut, number, rounded
 from .comfy_layout import lay_out
 from .comfy_read import MODES, CNode, Workflow, WorkflowError
 from .comfy_intent import LOADER_NODES, IntentReading, model_file, sampler_chain, upstream
-from .comfy_tasks import FOLDER_ONLY, HUMO, I2V, LTX2, TASKS, VACE, Task, family, folder_only_params, made_task
+from .comfy_tasks import (FOLDER_ONLY, HUMO, I2V, LTX2, TASKS, VACE, Task, family, folder_only_params, humo_params,
+                          made_task)
 from .comfy_utility import ENDS, UTILITIES, make_utility, utility_path
 from .comfy_sampling import Sampling, nearest_scheduler, read_sampling, studio_sampler
 from .comfy_stages import second_stage, two_stage_line, upscale_stage
@@ -603,14 +604,3 @@ def convert(doc: Any, name: str = "workflow", registry=None) -> Conversion:
     except RecursionError:  # every walk is bounded; this is the last word if one is not
         raise WorkflowError(f"'{name}': its nodes are chained too deeply to convert") from None
 
-
-def humo_params(params: dict, said: list[str]) -> None:
-    """HuMo's guidance from the sampler's cfg: 1 (a distilled LoRA's, as ComfyUI's template) -> one model call a
-    step ('off'); above -> the release's text and audio guidance (ComfyUI's plain cfg is not HuMo's: said)."""
-    cfg = params.get("guidance")
-    if isinstance(cfg, (int, float)) and not isinstance(cfg, bool) and cfg <= 1:
-        params["guidance_mode"] = "off"
-    elif cfg is not None:
-        params["guidance_mode"] = "release"
-        said.append(f"ComfyUI's cfg {cfg} is plain classifier-free guidance; Wan HuMo guides as the release does "
-                    "(text 5.0, audio 5.5): set its scales to taste")

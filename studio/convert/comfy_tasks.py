@@ -197,3 +197,15 @@ def sentence(task: Task, fam: str, held: list[str], loader: bool = True) -> str:
     instead = f"holds {' and '.join(what)}, with no generator" if what else "holds only its notes"
     return (f"This workflow makes {task.what} with {fam}; Studio cannot {task.cannot or 'do that task'}; "
             f"the graph instead {instead}.")
+
+
+def humo_params(params: dict, said: list[str]) -> None:
+    """HuMo's guidance from the sampler's cfg: 1 (a distilled LoRA's, as ComfyUI's template) -> one model call a
+    step ('off'); above -> the release's text and audio guidance (ComfyUI's plain cfg is not HuMo's: said)."""
+    cfg = params.get("guidance")
+    if isinstance(cfg, (int, float)) and not isinstance(cfg, bool) and cfg <= 1:
+        params["guidance_mode"] = "off"
+    elif cfg is not None:
+        params["guidance_mode"] = "release"
+        said.append(f"ComfyUI's cfg {cfg} is plain classifier-free guidance; Wan HuMo guides as the release does "
+                    "(text 5.0, audio 5.5): set its scales to taste")

@@ -12,7 +12,9 @@ conditioning and guidance (Phantom-video/HuMo@17094e9 ``humo/generate.py``, ``Ge
 - per step, the predictions humo.passes names, combined by humo.guided (text scale 5.0, audio 5.5, step
   change at timestep 980: the release's generate.yaml); 'off': one prediction with text, image and audio
   (for distilled LoRAs run at cfg 1, as ComfyUI's HuMo template runs them);
-- the last latent frame (the reference's) dropped before the decode."""
+- the last latent frame (the reference's) dropped before the decode.
+
+The release's negative prompt (humo_node.NEGATIVE) is the node's default; the pipeline takes what it is given."""
 from __future__ import annotations
 
 import numpy as np
@@ -22,7 +24,6 @@ from diffusers.pipelines.wan.pipeline_output import WanPipelineOutput
 from PIL import Image, ImageOps
 
 from . import humo
-from .humo_node import NEGATIVE  # the release's negative prompt, used when none is given
 
 GUIDANCE = ("release", "off")
 
@@ -82,7 +83,6 @@ class HumoPipeline(WanPipeline):
         dtype = tr.dtype
         self._guidance_scale = 1.0 if guidance == "off" else scale_t
         self._interrupt, self._attention_kwargs, self._current_timestep = False, None, None
-        negative_prompt = negative_prompt or (None if negative_prompt_embeds is not None else NEGATIVE)
         pos, neg = self.encode_prompt(prompt, negative_prompt, guidance != "off", 1, prompt_embeds,
                                       negative_prompt_embeds, max_sequence_length, device)
         pos = pos.to(dtype)
