@@ -17,8 +17,8 @@ After the released code at commit 17094e9 (github.com/Phantom-video/HuMo):
 diffusers' ``WanTransformer3DModel`` is the rest of the denoiser, unchanged: the audio step is added
 by hooks on each block's text cross-attention (its input captured before ``norm2``, the audio
 attention's output added to ``attn2``'s, so the block's residual is ``x + attn2 + audio``), for one
-call (:class:`audio_applied`), so a cached Wan model is left as it was; :class:`HumoWanTransformer3DModel`
-is the same as a class of its own (built from a config: the tests' tiny models).
+call (:class:`audio_applied`), so a cached Wan model is left as it was; :func:`humo_transformer_class`
+gives the same as a class of its own (HumoWanTransformer3DModel, built from a config: the tests' tiny models).
 
 Key names: ComfyUI's ``humo_17B_*.safetensors`` and the release keep the original's
 (``blocks.N.audio_cross_attn_wrapper.audio_cross_attn.q``, ``.norm1_audio``,
@@ -27,13 +27,11 @@ Key names: ComfyUI's ``humo_17B_*.safetensors`` and the release keep the origina
 (ComfyUI's ``model.diffusion_model.``)."""
 from __future__ import annotations
 
+import functools
 import re
 
 import torch
 import torch.nn.functional as F
-from diffusers import WanTransformer3DModel
-from diffusers.configuration_utils import register_to_config
-from diffusers.models.normalization import FP32LayerNorm
 from torch import nn
 
 from ...base.errors import ModelError
@@ -87,6 +85,15 @@ class AudioAttention(nn.Module):
         v = v.reshape(b * frames, -1, n, d).transpose(1, 2)
         out = F.scaled_dot_product_attention(q, k, v)
         return self.to_out(out.transpose(1, 2).reshape(b, -1, n * d))
+
+
+class FP32LayerNorm(nn.LayerNorm):
+    """A LayerNorm computed in float32 (the release's WanLayerNorm, diffusers' FP32LayerNorm)."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        w = self.weight.float() if self.weight is not None else None
+        b = self.bias.float() if self.bias is not None else None
+        return F.layer_norm(x.float(), self.normalized_shape, w, b, self.eps).to(x.dtype)
 
 
 class AudioBlock(nn.Module):
@@ -220,28 +227,34 @@ class audio_applied:
         return False
 
 
-class HumoWanTransformer3DModel(WanTransformer3DModel):
-    """diffusers' WanTransformer3DModel with HuMo's audio projection and attention (``audio``);
-    ``forward(..., audio_embeds=[B, F, 8, 5, C])``."""
+@functools.cache
+def humo_transformer_class():
+    """HumoWanTransformer3DModel: diffusers' WanTransformer3DModel with HuMo's audio projection and
+    attention (``audio``), ``forward(..., audio_embeds=[B, F, 8, 5, C])``. Made on first use: diffusers is
+    imported only when a model runs (node discovery imports this module)."""
+    from diffusers import WanTransformer3DModel
+    from diffusers.configuration_utils import register_to_config
 
-    @register_to_config
-    def __init__(self, patch_size=(1, 2, 2), num_attention_heads=40, attention_head_dim=128, in_channels=36,
-                 out_channels=16, text_dim=4096, freq_dim=256, ffn_dim=13824, num_layers=40, cross_attn_norm=True,
-                 qk_norm="rms_norm_across_heads", eps=1e-6, image_dim=None, added_kv_proj_dim=None,
-                 rope_max_seq_len=1024, pos_embed_seq_len=None, audio_channels: int = 1280, audio_hidden: int = HIDDEN,
-                 audio_dim: int = AUDIO_DIM):
-        super().__init__(patch_size, num_attention_heads, attention_head_dim, in_channels, out_channels, text_dim,
-                         freq_dim, ffn_dim, num_layers, cross_attn_norm, qk_norm, eps, image_dim, added_kv_proj_dim,
-                         rope_max_seq_len, pos_embed_seq_len)
-        self.audio = HumoAudio(num_attention_heads * attention_head_dim, num_attention_heads, num_layers,
-                               audio_channels, eps, audio_hidden, audio_dim)
+    class HumoWanTransformer3DModel(WanTransformer3DModel):
+        @register_to_config
+        def __init__(self, patch_size=(1, 2, 2), num_attention_heads=40, attention_head_dim=128, in_channels=36,
+                     out_channels=16, text_dim=4096, freq_dim=256, ffn_dim=13824, num_layers=40, cross_attn_norm=True,
+                     qk_norm="rms_norm_across_heads", eps=1e-6, image_dim=None, added_kv_proj_dim=None,
+                     rope_max_seq_len=1024, pos_embed_seq_len=None, audio_channels: int = 1280,
+                     audio_hidden: int = HIDDEN, audio_dim: int = AUDIO_DIM):
+            super().__init__(patch_size, num_attention_heads, attention_head_dim, in_channels, out_channels,
+                             text_dim, freq_dim, ffn_dim, num_layers, cross_attn_norm, qk_norm, eps, image_dim,
+                             added_kv_proj_dim, rope_max_seq_len, pos_embed_seq_len)
+            self.audio = HumoAudio(num_attention_heads * attention_head_dim, num_attention_heads, num_layers,
+                                   audio_channels, eps, audio_hidden, audio_dim)
 
-    def forward(self, hidden_states, timestep, encoder_hidden_states, encoder_hidden_states_image=None,
-                return_dict=True, attention_kwargs=None, audio_embeds=None):
-        with audio_applied(self, self.audio) as applied:
-            applied.set(audio_embeds)
-            return super().forward(hidden_states, timestep, encoder_hidden_states, encoder_hidden_states_image,
-                                   return_dict, attention_kwargs)
+        def forward(self, hidden_states, timestep, encoder_hidden_states, encoder_hidden_states_image=None,
+                    return_dict=True, attention_kwargs=None, audio_embeds=None):
+            with audio_applied(self, self.audio) as applied:
+                applied.set(audio_embeds)
+                return super().forward(hidden_states, timestep, encoder_hidden_states, encoder_hidden_states_image,
+                                       return_dict, attention_kwargs)
+    return HumoWanTransformer3DModel
 
 
 # -- conditioning, as the release computes it ------------------------------------------------------

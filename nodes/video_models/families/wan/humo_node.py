@@ -144,7 +144,7 @@ class WanHuMo(GeneratorNode):
             img = np.asarray(reference.frame(0) if hasattr(reference, "frame") else reference, np.float32)
         w, h = output_size(ctx, s, p.width, p.height, (img.shape[1], img.shape[0]) if img is not None else None,
                            self.preview)
-        s.pipe = HumoPipeline(**{k: v for k, v in s.pipe.components.items() if k != "transformer_2"})
+        s.pipe = HumoPipeline(s.pipe)  # the loaded Wan pipeline, sampled as HuMo samples
         base = filter_kwargs(s.pipe, {"prompt": prompt_of(ctx, prompt), "negative_prompt": p.negative_prompt or None,
                                       "image": img, "audio_embeds": grouped, "humo_audio": audio, "height": h,
                                       "width": w, "num_frames": n, "num_inference_steps": self.steps,

@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-from diffusers import WanPipeline
-from diffusers.pipelines.wan.pipeline_output import WanPipelineOutput
 from PIL import Image, ImageOps
 
 from . import humo
@@ -43,8 +41,18 @@ def fitted(image, width: int, height: int) -> np.ndarray:
     return np.asarray(img, np.float32) / 255.0
 
 
-class HumoPipeline(WanPipeline):
-    """WanPipeline's components sampled as HuMo samples (see the module's docstring)."""
+class HumoPipeline:
+    """A WanPipeline (``pipe``: its components, prompt encoding, latents, LoRA loading, offload hooks: every
+    attribute not here is the pipeline's) sampled as HuMo samples (see the module's docstring). Not a subclass:
+    diffusers is imported only when a model runs (node discovery imports this module)."""
+
+    def __init__(self, pipe):
+        self.pipe = pipe
+
+    def __getattr__(self, name):
+        if name == "pipe":
+            raise AttributeError(name)
+        return getattr(self.pipe, name)
 
     def _encoded(self, video: torch.Tensor, device) -> torch.Tensor:
         """[1, 3, T, H, W] in [-1, 1] -> the VAE's normalised latents (the mean, as the release's encode)."""
@@ -81,8 +89,9 @@ class HumoPipeline(WanPipeline):
         device = self._execution_device
         tr = self.transformer
         dtype = tr.dtype
-        self._guidance_scale = 1.0 if guidance == "off" else scale_t
-        self._interrupt, self._attention_kwargs, self._current_timestep = False, None, None
+        # what WanPipeline's properties say during a call (the sampler's step callback reads num_timesteps)
+        self.guidance_scale = 1.0 if guidance == "off" else scale_t
+        self.interrupt, self.attention_kwargs, self.current_timestep = False, None, None
         pos, neg = self.encode_prompt(prompt, negative_prompt, guidance != "off", 1, prompt_embeds,
                                       negative_prompt_embeds, max_sequence_length, device)
         pos = pos.to(dtype)
@@ -94,11 +103,11 @@ class HumoPipeline(WanPipeline):
                                        generator, latents)
         self.scheduler.set_timesteps(num_inference_steps, device=device)
         timesteps = self.scheduler.timesteps
-        self._num_timesteps = len(timesteps)
+        self.num_timesteps = len(timesteps)
         self.scheduler.set_begin_index(0)
         with humo.audio_applied(tr, humo_audio) as applied:
             for i, t in enumerate(timesteps):
-                self._current_timestep = t
+                self.current_timestep = t
                 x = latents.to(dtype)
                 names = passes(image is not None, float(t), step_change, guidance)
                 out = {}
@@ -113,7 +122,7 @@ class HumoPipeline(WanPipeline):
                     got = callback_on_step_end(self, i, t, {"latents": latents[:, :, :-1]})
                     if got.get("latents") is not None:
                         latents = torch.cat([got["latents"], latents[:, :, -1:]], dim=2)
-        self._current_timestep = None
+        self.current_timestep = None
         latents = latents[:, :, :-1]
         if output_type == "latent":
             video = latents
@@ -124,7 +133,8 @@ class HumoPipeline(WanPipeline):
             std = torch.tensor(vae.config.latents_std).view(1, -1, 1, 1, 1).to(z)
             video = self.video_processor.postprocess_video(vae.decode(z * std + mean, return_dict=False)[0],
                                                            output_type=output_type)
-        self.maybe_free_model_hooks()
+        self.pipe.maybe_free_model_hooks()
+        from diffusers.pipelines.wan.pipeline_output import WanPipelineOutput
         return WanPipelineOutput(frames=video) if return_dict else (video,)
 
 
