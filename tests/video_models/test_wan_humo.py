@@ -328,3 +328,62 @@ def test_comfyuis_humo_template_converts_to_the_node_with_image_voice_and_prompt
     assert ("io.load_audio", "audio", "encode.speech", "audio") in wired
     assert ("io.load_audio", "audio", "io.save_video", "audio") in wired  # the voice in the file with the take
     assert any("Whisper" in line and "Hugging Face folder" in line for line in conv.log)
+
+
+def _whisper33(path):
+    """A tiny Whisper with large-v3's 32 encoder layers (33 hidden states), CHANNELS wide."""
+    from transformers import WhisperConfig, WhisperFeatureExtractor, WhisperModel
+    torch.manual_seed(0)
+    cfg = WhisperConfig(d_model=CHANNELS, encoder_layers=32, decoder_layers=1, encoder_attention_heads=2,
+                        decoder_attention_heads=2, encoder_ffn_dim=8, decoder_ffn_dim=8, num_mel_bins=16,
+                        max_source_positions=1500, max_target_positions=32, vocab_size=64,
+                        pad_token_id=1, bos_token_id=2, eos_token_id=3, decoder_start_token_id=2)
+    WhisperModel(cfg).eval().save_pretrained(path, safe_serialization=True)
+    WhisperFeatureExtractor(feature_size=16, sampling_rate=16000).save_pretrained(path)
+    return str(path)
+
+
+_VOICE: dict = {}
+
+
+def _voice_graph(model_dir, whisper):
+    from studio.core.values import Audio
+    if "test.humo_voice" not in default_registry():
+        class Voice(Node):
+            id = "test.humo_voice"
+            timing = SOURCE
+            outputs = (Out("audio", "Audio"),)
+
+            def run(self, ctx):
+                return {"audio": Audio(_VOICE["samples"], _VOICE["rate"])}
+        default_registry().register(Voice)
+    g = _graph(model_dir, frames=9)
+    g.add_node("test.humo_voice", {}, node_id="voice")
+    g.add_node("preprocess.load", {"kind": "speech", "model": whisper, "device": "cpu"}, node_id="whisper")
+    g.add_node("encode.speech", {"layers": "all", "fps": 25.0}, node_id="speech")
+    g.connect("voice", "audio", "speech", "audio")
+    g.connect("whisper", "model", "speech", "model")
+    g.disconnect("gen", "features")  # the test source's features replaced by the voice's
+    g.connect("speech", "features", "gen", "features")
+    return g
+
+
+def test_a_voice_at_another_rate_through_speech_features_drives_the_node_and_bad_voices_are_said(humo_dir, tmp_path,
+                                                                                                monkeypatch):
+    """Speech Features (Whisper, every hidden state) of a 22.05 kHz stereo voice, resampled to Whisper's 16 kHz,
+    into the node; a voice shorter than the take and a silent one are refused in words naming the node."""
+    whisper = _whisper33(tmp_path / "whisper")
+    t = np.arange(int(0.4 * 22050)) / 22050
+    tone = (0.3 * np.sin(2 * np.pi * 220 * t)).astype(np.float32)
+    monkeypatch.setitem(_VOICE, "samples", np.stack([tone, 0.5 * tone], 1))
+    monkeypatch.setitem(_VOICE, "rate", 22050)
+    made = Executor().run(_voice_graph(humo_dir, whisper), targets=["gen"], device="cpu", use_cache=False).value("gen")
+    assert made.n_frames == 9
+    monkeypatch.setitem(_VOICE, "samples", np.stack([tone[:4410], tone[:4410]], 1))  # 0.2 s: 5 frames
+    with pytest.raises(NodeExecutionError) as e:
+        Executor().run(_voice_graph(humo_dir, whisper), targets=["gen"], device="cpu", use_cache=False)
+    assert "Wan HuMo: the voice covers 5 frames (0.20 s) but the take is 9" in str(e.value)
+    monkeypatch.setitem(_VOICE, "samples", np.zeros((len(tone), 1), np.float32))
+    with pytest.raises(NodeExecutionError) as e:
+        Executor().run(_voice_graph(humo_dir, whisper), targets=["gen"], device="cpu", use_cache=False)
+    assert "Wan HuMo: the voice is silent" in str(e.value)

@@ -114,8 +114,10 @@ class HumoPipeline:
                 for name in names:
                     applied.set(audio if "a" in name else silent)
                     y = y_c if "i" in name and y_c is not None else y_null
-                    out[name] = tr(hidden_states=torch.cat([x, y.to(dtype)], dim=1), timestep=t.expand(1),
-                                   encoder_hidden_states=pos if "t" in name else neg, return_dict=False)[0]
+                    with tr.cache_context(name, step_index=i, sigma=float(self.scheduler.sigmas[i]),
+                                          num_inference_steps=len(timesteps)):  # a step cache's calls, as Wan's
+                        out[name] = tr(hidden_states=torch.cat([x, y.to(dtype)], dim=1), timestep=t.expand(1),
+                                       encoder_hidden_states=pos if "t" in name else neg, return_dict=False)[0]
                 noise = out[names[0]] if guidance == "off" else humo.guided(out, scale_t, scale_a, float(t), step_change)
                 latents = self.scheduler.step(noise, t, latents, return_dict=False)[0]
                 if callback_on_step_end is not None:  # the take's frames (the reference's frame kept apart)
