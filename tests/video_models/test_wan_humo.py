@@ -387,3 +387,22 @@ def test_a_voice_at_another_rate_through_speech_features_drives_the_node_and_bad
     with pytest.raises(NodeExecutionError) as e:
         Executor().run(_voice_graph(humo_dir, whisper), targets=["gen"], device="cpu", use_cache=False)
     assert "Wan HuMo: the voice is silent" in str(e.value)
+
+
+def test_scaled_fp8_audio_layers_are_read_with_their_scales():
+    """ComfyUI's scaled fp8 layout: each linear's weight in fp8 beside its per-tensor scale_weight."""
+    from nodes.video_models.families.wan.humo import load_audio
+    full = release_names(tiny_audio().state_dict())
+    st = {}
+    for k, v in full.items():
+        if k.endswith(".weight") and v.ndim == 2:
+            scale = v.abs().max() / 448
+            st[k] = (v / scale).to(torch.float8_e4m3fn)
+            st[k[: -len("weight")] + "scale_weight"] = scale.reshape(())
+        else:
+            st[k] = v
+    got = load_audio(st, 24, 2, 2, "tiny").state_dict()
+    want = load_audio(full, 24, 2, 2, "tiny").state_dict()
+    w = "blocks.1.attn.to_k.weight"
+    assert not torch.equal(got[w], st["blocks.1.audio_cross_attn_wrapper.audio_cross_attn.k.weight"].float())
+    assert torch.allclose(got[w], want[w], rtol=0.07, atol=1e-3)  # fp8's 3 mantissa bits
