@@ -175,10 +175,10 @@ def wan_dir(tmp_path_factory):
     return build_humo(str(tmp_path_factory.mktemp("models") / "tiny-wan-36"), audio=False)
 
 
-def _states(silent=False, voice_frames=T, layers=STATES):
+def _states(silent=False, voice_frames=T, layers=STATES, width=CHANNELS):
     g = np.random.default_rng(3)
-    return g.standard_normal((T, layers * CHANNELS)).astype(np.float32), dict(
-        encoder="WhisperModel", layers=layers, width=CHANNELS, voice_frames=voice_frames, silent=silent)
+    return g.standard_normal((T, layers * width)).astype(np.float32), dict(
+        encoder="WhisperModel", layers=layers, width=width, voice_frames=voice_frames, silent=silent)
 
 
 def _register():
@@ -251,6 +251,7 @@ def test_the_node_equals_humo_pipeline_called_directly(humo_dir, monkeypatch):
     ({"silent": True}, "the voice is silent"),
     ({"voice_frames": 5}, "the voice covers 5 frames (0.20 s) but the take is 9"),
     ({"layers": 5}, "HuMo reads Whisper large-v3's 33 hidden states"),
+    ({"width": 5}, "the voice's features are 5 wide; this HuMo model reads Whisper features 4 wide"),
 ])
 def test_bad_voices_are_refused_naming_the_node(humo_dir, monkeypatch, extra, words):
     monkeypatch.setattr(__import__(__name__, fromlist=["_EXTRA"]), "_EXTRA", extra)
@@ -406,3 +407,15 @@ def test_scaled_fp8_audio_layers_are_read_with_their_scales():
     w = "blocks.1.attn.to_k.weight"
     assert not torch.equal(got[w], st["blocks.1.audio_cross_attn_wrapper.audio_cross_attn.k.weight"].float())
     assert torch.allclose(got[w], want[w], rtol=0.07, atol=1e-3)  # fp8's 3 mantissa bits
+
+
+def test_the_reference_is_fitted_as_the_release_fits_it():
+    """load_image_latent_ref_id: scaled to fit (aspect kept), centred on white."""
+    from nodes.video_models.families.wan.humo_pipeline import fitted
+    wide = np.full((20, 40, 3), 0.2, np.float32)  # twice as wide as high, into a square
+    out = fitted(wide, 32, 32)
+    assert out.shape == (32, 32, 3)
+    assert (out[:8] == 1).all() and (out[24:] == 1).all()  # 32 x 16 placed in the middle: 8 white rows each side
+    assert np.allclose(out[8:24], 0.2, atol=1 / 255)
+    tall = fitted(np.zeros((40, 10, 3), np.float32), 32, 16)  # into 32 wide, 16 high: 4 x 16, 14 white columns left
+    assert (tall[:, :14] == 1).all() and (tall[:, 14:18] == 0).all() and (tall[:, 18:] == 1).all()

@@ -135,6 +135,9 @@ class WanHuMo(GeneratorNode):
         s = Sampler(ctx, ref, self.task)
         tr = s.pipe.transformer
         audio = read_audio(ref, tr)
+        if grouped.shape[-1] != audio.channels:
+            raise _say(f"the voice's features are {grouped.shape[-1]} wide; this HuMo model reads Whisper features "
+                       f"{audio.channels} wide (Whisper large-v3's)")
         if tr.config.in_channels != 36:
             raise _say(f"model '{ref.path}' reads {tr.config.in_channels} channels, not HuMo 17B's 36 (the noise, a "
                        "mask, the reference's latents)")
