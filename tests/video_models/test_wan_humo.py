@@ -148,8 +148,9 @@ def test_the_humo_denoiser_is_wans_plus_the_audio_step():
 
 # -- files ------------------------------------------------------------------------------------------------
 
-def test_a_comfyui_humo_file_is_told_from_its_tensors():
+def test_a_comfyui_humo_file_is_told_from_its_tensors(tmp_path):
     from nodes.video_models.base.recognise import recognise
+    from nodes.video_models.catalog.listing import describe_file
     s = L.wan(5120, 36, 2, i2v=True)
     s = {k: v for k, v in s.items() if not k.startswith("img_emb.")}
     s.update({f"blocks.{i}.audio_cross_attn_wrapper.norm1_audio.weight": (5120,) for i in range(2)})
@@ -157,6 +158,9 @@ def test_a_comfyui_humo_file_is_told_from_its_tensors():
               (24576, 512)})
     r = recognise({"model.diffusion_model." + k: v for k, v in s.items()}, filename="humo_17B_fp8_e4m3fn.safetensors")
     assert (r.kind, r.family, r.variant) == ("denoiser", "wan", "Wan 2.1 HuMo 17B")
+    e = describe_file(L.write(str(tmp_path / "humo_17B_fp8_e4m3fn.safetensors"),
+                              {"model.diffusion_model." + k: v for k, v in s.items()}))
+    assert (e.kind, e.family, e.variant) == ("denoiser", "wan", "Wan 2.1 HuMo 17B")  # the models picker's line
     plain = {k: v for k, v in s.items() if "audio" not in k}
     assert "HuMo" not in recognise(plain, filename="humo_17B.safetensors").variant
 
