@@ -23,7 +23,8 @@ from ...base.errors import ModelError
 from ...loading.inputs import video_model_input
 from ...sampling.generators import COMMON, TAKE_PARAMS, GeneratorNode, output_size, preview_and_steps, prompt_of
 
-STATES, FPS = 33, 25.0  # Whisper large-v3's hidden states (embeddings + 32 layers); HuMo's frame rate
+STATES, FPS, TRAINED = 33, 25.0, 97  # Whisper large-v3's hidden states (embeddings + 32 layers); HuMo's frame
+# rate and take length (the release's generate.yaml)
 NEGATIVE = ("色调艳丽，过曝，静态，细节模糊不清，字幕，风格，作品，画作，画面，静止，整体发灰，最差质量，低质量，JPEG压缩残留，丑陋的，残缺的，"
             "多余的手指，画得不好的手部，画得不好的脸部，畸形的，毁容的，形态畸形的肢体，手指融合，静止不动的画面，杂乱的背景，三条腿，背景人很多，"
             "倒着走")  # the release's generate.yaml sample_neg_prompt (also humo_pipeline.NEGATIVE)
@@ -130,6 +131,9 @@ class WanHuMo(GeneratorNode):
             raise _say(f"model '{ref.path}' is a {ref.fam.title} model: HuMo runs a HuMo 17B file")
         grouped, n = voice(features, p.frames)
         fps = p.fps or features.fps or FPS
+        if n > TRAINED:
+            ctx.info(f"{n} frames in one take: HuMo was trained on takes of {TRAINED} ({TRAINED / FPS:.2f} s at "
+                     f"{FPS:g} fps, the release's generate.yaml); longer takes drift more")
         if abs(fps - FPS) > 1e-6:
             ctx.info(f"the take is at {fps:g} fps: HuMo was trained at {FPS:g}")
         s = Sampler(ctx, ref, self.task)
