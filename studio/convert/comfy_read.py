@@ -79,6 +79,7 @@ WIDGETS: dict[str, tuple[str, ...]] = {
     "LoadAudio": ("audio", "audioUI", "upload"),
     "LTXVConditioning": ("frame_rate",),
     "LTXVEmptyLatentAudio": ("frames_number", "frame_rate", "batch_size"),
+    "LTXVReferenceAudio": ("identity_guidance_scale", "start_percent", "end_percent"),
     "SolidMask": ("value", "width", "height"),
     "TrimVideoLatent": ("trim_amount",),
     "LoadImage": ("image", "upload"),
@@ -179,6 +180,10 @@ class Workflow:
         # the outputs being worked out (one wired into itself, or into a node it reads, gives None)
         self._known: dict[tuple[str, int], Any] = {}
         self._asking: set[tuple[str, int]] = set()
+        # generator settings a sampler carries that ComfyUI's core keeps nowhere (a WanVideoSampler's
+        # context windows, comfy_wrappers): sampler id -> Studio parameter -> value
+        self.carried: dict[str, dict[str, Any]] = {}
+        self.taken: set[str] = set()  # the nodes whose settings were carried so (read: not listed as dropped)
 
     # -- reading ------------------------------------------------------------------------------
     @classmethod

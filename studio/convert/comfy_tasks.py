@@ -19,6 +19,7 @@ T2V, I2V, VACE, ANIMATE, LTX2 = ("video_models.text_to_video", "video_models.ima
                                  "video_models.wan_animate", "video_models.ltx2")
 FUN_CONTROL, FUN_CAMERA = "video_models.wan_fun_control", "video_models.wan_fun_camera"
 HUMO = "video_models.wan_humo"
+V2V = "video_models.video_to_video"
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,11 @@ OTHERS = {  # families Studio does not run
     "SeedVR2Conditioning": Task("a video upscale", None, family="SeedVR2", cannot="run SeedVR2"),
     "VOIDInpaintConditioning": Task("object removal (video inpainting)", None, family="VOID", cannot="run VOID"),
 }
-TASKS: dict[str, Task] = {**WAN, **LTX, **HUNYUAN15, **SVD, **KANDINSKY5, **MINIMAX_H3, **OTHERS}
+# a sampler's latent encoded from a clip (VAEEncode), denoised part way: video to video, its strength
+# the sampler's denoise (comfy_intent reads it; denoised whole, the clip is lost: text to video)
+ENCODED = {"VAEEncode": Task("video to video", V2V, (("pixels", "video"),))}
+TASKS: dict[str, Task] = {**WAN, **LTX, **HUNYUAN15, **SVD, **KANDINSKY5, **MINIMAX_H3, **OTHERS, **ENCODED}
+WRAPPER = ("WanVideo", "LoadWanVideo")  # kijai's ComfyUI-WanVideoWrapper (comfy_wrappers reads what it can)
 EMPTY = ("EmptyHunyuanLatentVideo", "EmptyLTXVLatentVideo", "EmptyMochiLatentVideo")  # text to video
 LATENT_NAMES = ("latent_image", "samples", "latent", "video_latent", "av_latent")
 
@@ -158,7 +163,7 @@ def task_node(wf: Workflow, first: CNode, up: list[CNode]) -> tuple[CNode | None
     seen, chain, node = set(), [], wf.source(first, "latent_image")
     while node is not None and node.id not in seen and len(seen) < 64:
         seen.add(node.id)
-        if node.cls in TASKS or node.cls in EMPTY:
+        if node.cls in TASKS or node.cls in EMPTY or node.cls.startswith(WRAPPER):
             return node, chain
         chain.append(node)
         name = next((k for k in LATENT_NAMES if k in node.links), None)
@@ -166,6 +171,19 @@ def task_node(wf: Workflow, first: CNode, up: list[CNode]) -> tuple[CNode | None
             name = "on_true" if wf.value(node, "switch") else "on_false"
         node = wf.source(node, name) if name else None
     return next((n for n in up if n.cls in TASKS), None), chain
+
+
+def task_of(node: CNode | None) -> Task | None:
+    """The task ``node`` says (TASKS); a WanVideoWrapper node that comfy_wrappers could not read as
+    a core node: a task Studio cannot keep, in words."""
+    if node is None:
+        return None
+    spec = TASKS.get(node.cls)
+    if spec is None and node.cls.startswith(WRAPPER):
+        return Task(f"a Wan video made with the wrapper's {node.cls}", None, family="Wan (WanVideoWrapper)",
+                    cannot=f"read ComfyUI-WanVideoWrapper's {node.cls}, which has no ComfyUI core counterpart Studio "
+                           "converts")
+    return spec
 
 
 def made_task(generator: str, inputs: dict, params: dict | None = None) -> str:
@@ -182,12 +200,16 @@ def made_task(generator: str, inputs: dict, params: dict | None = None) -> str:
                                                     if k in inputs) if inputs else "a human video from a prompt"
     if generator == FUN_CAMERA:
         return "camera-controlled video (Fun Camera)" + (" from a start image" if "image" in inputs else "")
+    if generator == V2V:
+        return "video to video"
     if "tracks" in inputs:
         return f"image to video along tracks ({'ATI' if (params or {}).get('tracks_as') == 'ati' else 'Wan-Move'})"
     what = ("first-and-last-frame video" if "last_image" in inputs else "keyframe video" if "keyframe_2" in inputs
             else "image to video" if "image" in inputs or "keyframe_1" in inputs else "text to video")
     if "control" in inputs:
         what += " with a control clip (IC-LoRA)"
+    if "voice" in inputs:
+        what += " speaking in a reference voice (ID-LoRA)"
     return what + (" with the workflow's sound" if "audio" in inputs else "")
 
 
