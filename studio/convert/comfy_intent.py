@@ -16,8 +16,10 @@ from .comfy_motion import ati_tracks, camera_from, tracks_from
 from .comfy_utility import phrase_of
 
 # ComfyUI steps between a file and an intent input that Studio's nodes do (see IntentReading.step)
-STEPS = ("Canny", "SAM3_Detect", "SAM3_VideoTrack")
-STEP_OUT = {"Canny": "video", "SAM3_Detect": "mask", "SAM3_VideoTrack": "mask", "LotusConditioning": "depth"}
+STEPS = ("Canny", "SAM3_Detect", "SAM3_VideoTrack", "AudioEncoderEncode")
+STEP_OUT = {"Canny": "video", "SAM3_Detect": "mask", "SAM3_VideoTrack": "mask", "LotusConditioning": "depth",
+            "AudioEncoderEncode": "features"}
+WHISPER = "openai/whisper-large-v3"  # HuMo's speech encoder, read by Speech Features from a Hugging Face folder
 MAX_ITEMS_WALKED = 100_000  # nodes one output's walk visits at most (a workflow holds fewer)
 # ComfyUI's file loaders -> Studio's, and how a sentence names them
 LOADER_NODES = {"LoadImage": ("io.load_image", "image"), "LoadVideo": ("io.load_video", "video"),
@@ -384,8 +386,23 @@ class IntentReading:
         return self.loaded[key], STEP_OUT[n.cls]
 
     def _step(self, n: CNode, src: tuple[str, str]) -> str:
-        """Studio's node for one step (Lotus -> Depth, Canny -> Edges, SAM 3 -> Segment), wired."""
+        """Studio's node for one step (Lotus -> Depth, Canny -> Edges, SAM 3 -> Segment, an audio encoder's
+        encode -> Speech Features with every hidden state, as HuMo reads Whisper's), wired."""
         wf = self.wf
+        if n.cls == "AudioEncoderEncode":
+            enc = wf.source(n, "audio_encoder")
+            name = enc is not None and wf.value(enc, "audio_encoder_name")
+            prep = self.add("preprocess.load", {"kind": "speech", "model": WHISPER}, enc or n)
+            nid = self.add("encode.speech", {"layers": "all", "fps": 25.0}, n)
+            self.g.connect(*src, nid, "audio")
+            self.g.connect(prep, "model", nid, "model")
+            if enc is not None:
+                self.used.add(enc.id)
+            self.out.log.append(f"{self.name}: the voice's features: Speech Features (every hidden state) with "
+                                f"Load Preprocessor's '{WHISPER}', a Hugging Face folder"
+                                + (f" (ComfyUI's '{name}' is not read: Speech Features runs transformers' Whisper "
+                                   "from its folder)" if isinstance(name, str) else ""))
+            return nid
         if n.cls == "LotusConditioning":
             prep = self.add("preprocess.load", {"kind": "depth"}, n)
             nid = self.add("preprocess.depth", {}, n)

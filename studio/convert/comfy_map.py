@@ -23,7 +23,8 @@ from .comfy_values import as_float, fitted_value, g4, posix_name, shown
 from .comfy_read import MODES, CNode, Workflow, WorkflowError
 from .comfy_intent import LOADER_NODES, IntentReading, model_file, sampler_chain, upstream
 from .comfy_wrappers import translate
-from .comfy_tasks import DUAL_TYPES, FOLDER_ONLY, I2V, LTX2, TASKS, VACE, Task, family, folder_only_params, made_task
+from .comfy_tasks import (DUAL_TYPES, FOLDER_ONLY, HUMO, I2V, LTX2, TASKS, VACE, Task, family, folder_only_params,
+                          humo_params, made_task)
 from .comfy_utility import ENDS, UTILITIES, make_utility, utility_path
 from .comfy_sampling import Sampling, nearest_scheduler, read_sampling, studio_sampler
 from .comfy_stages import second_stage, two_stage_line, upscale_stage
@@ -160,6 +161,8 @@ class _Builder(IntentReading):
             params.update(keyframes=", ".join(self.keyframes), keyframe_strength=self.keyframe_strength)
         if task == LTX2 and "audio" in inputs:
             params.setdefault("sound", "input")  # 'drive' when the workflow holds its sound clean (comfy_intent)
+        if task == HUMO:
+            humo_params(params, said)
         gen = self._make(save, first, task, params, loaders, loras, inputs, up, said)
         self.used.add(save.id)
         self.bands.append(list(self.g.nodes)[made:])
@@ -325,6 +328,8 @@ class _Builder(IntentReading):
         self.g.connect(*(upscale_stage(self, gen, load, model_out, params) if self.stage2 else (gen, "video")), sv, "video")
         if task == LTX2:
             self.g.connect(gen, "audio", sv, "audio")
+        if task == HUMO and "features" in inputs:  # the voice the take is made to, in the file with it
+            self.g.connect(*self._studio_loader(*inputs["features"][:2]), sv, "audio")
         return gen
 
     def file_of(self, node: CNode | None) -> str:
@@ -512,3 +517,4 @@ def convert(doc: Any, name: str = "workflow", registry=None) -> Conversion:
         return b.build()
     except RecursionError:  # every walk is bounded; this is the last word if one is not
         raise WorkflowError(f"'{name}': its nodes are chained too deeply to convert") from None
+

@@ -72,6 +72,8 @@ WIDGETS: dict[str, tuple[str, ...]] = {
     "Kandinsky5ImageToVideo": ("width", "height", "length", "batch_size"),
     "MiniMaxH3ImageToVideo": ("prompt", "width", "height", "length"),
     "EmptyHunyuanVideo15Latent": ("width", "height", "length", "batch_size"),
+    "WanHuMoImageToVideo": ("width", "height", "length", "batch_size"),
+    "AudioEncoderLoader": ("audio_encoder_name",),
     "WanAnimateToVideo": ("width", "height", "length", "batch_size", "continue_motion_max_frames",
                           "video_frame_offset"),
     "LoadAudio": ("audio", "audioUI", "upload"),

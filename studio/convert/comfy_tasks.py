@@ -18,6 +18,7 @@ from .comfy_read import CNode, Workflow
 T2V, I2V, VACE, ANIMATE, LTX2 = ("video_models.text_to_video", "video_models.image_to_video", "video_models.wan_vace",
                                  "video_models.wan_animate", "video_models.ltx2")
 FUN_CONTROL, FUN_CAMERA = "video_models.wan_fun_control", "video_models.wan_fun_camera"
+HUMO = "video_models.wan_humo"
 V2V = "video_models.video_to_video"
 
 
@@ -51,8 +52,9 @@ WAN = {
                                  cannot="drive a Wan video from a voice"),
     "WanInfiniteTalkToVideo": Task("a talking video from speech (InfiniteTalk)", None, family="Wan 2.1 InfiniteTalk",
                                    cannot="lip-sync a video to speech with InfiniteTalk"),
-    "WanHuMoImageToVideo": Task("a human video from a reference and a voice (HuMo)", None, family="Wan HuMo",
-                                cannot="run HuMo's audio and reference conditioning"),
+    # the voice (AudioEncoderEncode of a Load Audio) as Speech Features (Whisper, every hidden state: comfy_intent)
+    "WanHuMoImageToVideo": Task("a human video from a reference and a voice (HuMo)", HUMO,
+                                (("ref_image", "reference"), ("audio_encoder_output", "features")), "Wan HuMo"),
     "WanCameraImageToVideo": Task("camera-controlled video", FUN_CAMERA, (("start_image", "image"),),
                                   "Wan Fun Camera"),
     "WanTrackToVideo": Task("video along drawn tracks (ATI)", I2V, (("start_image", "image"),), "Wan ATI"),
@@ -195,6 +197,9 @@ def made_task(generator: str, inputs: dict, params: dict | None = None) -> str:
         return "character animation"
     if generator == FUN_CONTROL:
         return "control video (Fun Control)" + (" from a start image" if "image" in inputs else "")
+    if generator == HUMO:
+        return "a human video from " + " and ".join(w for k, w in (("reference", "a reference"), ("features", "a voice"))
+                                                    if k in inputs) if inputs else "a human video from a prompt"
     if generator == FUN_CAMERA:
         return "camera-controlled video (Fun Camera)" + (" from a start image" if "image" in inputs else "")
     if generator == V2V:
@@ -216,3 +221,15 @@ def sentence(task: Task, fam: str, held: list[str], loader: bool = True) -> str:
     instead = f"holds {' and '.join(what)}, with no generator" if what else "holds only its notes"
     return (f"This workflow makes {task.what} with {fam}; Studio cannot {task.cannot or 'do that task'}; "
             f"the graph instead {instead}.")
+
+
+def humo_params(params: dict, said: list[str]) -> None:
+    """HuMo's guidance from the sampler's cfg: 1 (a distilled LoRA's, as ComfyUI's template) -> one model call a
+    step ('off'); above -> the release's text and audio guidance (ComfyUI's plain cfg is not HuMo's: said)."""
+    cfg = params.get("guidance")
+    if isinstance(cfg, (int, float)) and not isinstance(cfg, bool) and cfg <= 1:
+        params["guidance_mode"] = "off"
+    elif cfg is not None:
+        params["guidance_mode"] = "release"
+        said.append(f"ComfyUI's cfg {cfg} is plain classifier-free guidance; Wan HuMo guides as the release does "
+                    "(text 5.0, audio 5.5): set its scales to taste")
