@@ -127,6 +127,12 @@ class CNode:
     raw: Any = None  # the UI's widgets_values as they were (a node Studio has no names for)
     in_types: dict[str, str] = field(default_factory=dict)  # input name -> its type (UI JSON only)
     out_types: list[str] = field(default_factory=list)  # each output's type (UI JSON only)
+    origin: str = ""  # the node type in the file, where it is read as another (comfy_wrappers)
+
+    @property
+    def shown_cls(self) -> str:
+        """The node's type as the workflow names it."""
+        return self.origin or self.cls
 
     @property
     def enabled(self) -> bool:

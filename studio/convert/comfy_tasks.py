@@ -182,7 +182,7 @@ def task_of(node: CNode | None) -> Task | None:
         return None
     spec = TASKS.get(node.cls)
     if spec is None and node.cls.startswith(WRAPPER):
-        return Task(f"a Wan video made with the wrapper's {node.cls}", None, family="Wan (WanVideoWrapper)",
+        return Task(f"a video from {node.cls}", None, family="Wan (ComfyUI-WanVideoWrapper)",
                     cannot=f"read ComfyUI-WanVideoWrapper's {node.cls}, which has no ComfyUI core counterpart Studio "
                            "converts")
     return spec
