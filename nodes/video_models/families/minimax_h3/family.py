@@ -4,8 +4,10 @@ DiffusionPipeline). A folder is read by its modular_model_index.json: a 'MiniMax
 whose components (transformer, vae, audio_vae, Qwen3-VL text_encoder, tokenizer, processor, two
 MiniMaxH3Schedulers) sit in their folders. Guidance-distilled (no negative prompt, no guidance), 24 fps,
 17k + 5 frames between 5 and 15 seconds, sizes in multiples of 32. Studio runs its text-to-video
-workflow ('t2va', Text to Video) and its first-and-last-frame one ('fl2va', Image to Video: the start
-image and / or the last image); the soundtrack it makes beside the video is said and not kept."""
+workflow ('t2va', Text to Video), its first-and-last-frame one ('fl2va', Image to Video: the start
+image and / or the last image) and its reference one ('ref2va', MiniMax H3 Reference to Video:
+reference.py, on the folder's transformer_ref/, read on its first run); the soundtrack it makes
+beside the video is said and not kept."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -34,7 +36,8 @@ class MiniMaxH3Family(Family):
         from .processor import text_processor, torchvision_missing
         if torchvision_missing():
             info("torchvision is not installed: Qwen3-VL's processor is made without its video processor "
-                 "(text and image to video read only its token types and its image processor)")
+                 "(text and image to video and reference images read only its token types and its image processor; "
+                 "a reference video needs it)")
         return text_processor(folder)
 
     def formats(self) -> list[str]:
@@ -52,5 +55,5 @@ FAMILY = MiniMaxH3Family(
     "minimax_h3", "MiniMax H3", ("MiniMaxH3ModularPipeline",), t2v="MiniMaxH3ModularPipeline",
     i2v="MiniMaxH3ModularPipeline", frames=124, frame_multiple=(17, 5), size_multiple=32, fps=FPS, key_rank=200,
     single_file_refusal="MiniMax H3 is read as a diffusers folder (modular_model_index.json)",
-    draft_recipes=drafts.RECIPES,
+    draft_recipes=drafts.RECIPES, task_kinds_by_inputs=("reference",),  # MiniMax H3 Reference to Video (reference.py)
     variants=(("MiniMax H3", lambda idx, cfg: True),))
