@@ -114,7 +114,8 @@ def _walk(wf: Workflow, node: CNode | None, names: tuple[str, ...], stop, used: 
     return None
 
 
-ENCODERS = ("CLIPTextEncode", "ConditioningZeroOut", "MiniMaxH3ImageToVideo")  # MiniMax H3's: its own 'prompt'
+# MiniMax H3's two nodes encode their own 'prompt'
+ENCODERS = ("CLIPTextEncode", "ConditioningZeroOut", "MiniMaxH3ImageToVideo", "MiniMaxH3ReferenceToVideo")
 
 
 def _text(wf: Workflow, start: CNode | None, which: str, used: set, said: list[str] | None = None) -> str | None:
@@ -133,7 +134,7 @@ def _text(wf: Workflow, start: CNode | None, which: str, used: set, said: list[s
     used.add(n.id)
     if n.cls == "ConditioningZeroOut":
         return ""
-    text = wf.value(n, "text" if n.cls != "MiniMaxH3ImageToVideo" else "prompt")
+    text = wf.value(n, "prompt" if n.cls.startswith("MiniMaxH3") else "text")
     if text is None and "text" in n.links and said is not None:
         src = wf.source(n, "text")
         for _ in range(MAX_SAMPLERS):  # the node a switch or reroute chooses
