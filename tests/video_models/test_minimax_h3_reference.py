@@ -193,3 +193,31 @@ def test_a_folder_without_transformer_ref_is_refused_naming_it(noref_dir):
         Executor().run(_graph(bad, {"image_1": ("test.minimax_ref_still", {})}), targets=["gen"], device="cpu")
     clip = Executor().run(_graph(bad, {}, prompt="a robot"), targets=["load"], device="cpu").value("load")
     assert clip.fam.key == "minimax_h3"  # text and image to video still load from it
+
+
+def test_advice_before_the_run_names_a_model_of_another_family():
+    """A Wan model foreseen on 'model' is an error before the run; a MiniMax H3 one says nothing."""
+    from nodes.video_models.families.minimax_h3.reference import MiniMaxH3ReferenceToVideo as Ref
+    said = Ref.advise({}, None, {"model": {"family": "wan", "title": "Wan 2.1", "pipeline": "WanPipeline"}})
+    assert said == [("error", "this model (Wan 2.1) is not a MiniMax H3: MiniMax H3 Reference to Video needs a "
+                              "MiniMax H3 folder (modular_model_index.json)")]
+    assert Ref.advise({}, None, {"model": {"family": "minimax_h3", "title": "MiniMax H3"}}) == []
+
+
+def test_comfyuis_minimax_h3_dit_file_is_told_and_refused_in_words(tmp_path):
+    """A MiniMax H3 DiT single file (ComfyUI's layout, by diffusers' own detection key; pruned: its
+    adaln_t_table): the picker names it, Load Video Model refuses it saying why, before any load."""
+    import torch
+    from safetensors.torch import save_file
+
+    from nodes.video_models.catalog.listing import describe_file
+    path = str(tmp_path / "minimax_h3_ref2va_pruned.safetensors")
+    save_file({"token_refiner.blocks.0.attn.qkv_proj.weight": torch.zeros(96, 32),
+               "adaln_t_table": torch.zeros(10, 6, 32)}, path)
+    e = describe_file(path)
+    assert (e.kind, e.family, e.variant) == ("denoiser", "minimax_h3", "MiniMax H3 (pruned)")
+    g = Graph()
+    g.add_node("video_models.load", {"model": path}, node_id="load")
+    with pytest.raises(Exception, match=r"a MiniMax H3 DiT single file \(ComfyUI's\) is not read: Studio reads "
+                                        r"MiniMax H3 from its diffusers folder"):
+        Executor().run(g, targets=["load"], device="cpu")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ...base.family import Family
-from . import drafts
+from . import drafts, recognise
 
 FPS = 24.0
 SHORTEST, LONGEST = 5.0, 15.0  # seconds (MiniMaxH3ModularPipeline.min_duration / max_duration)
@@ -54,6 +54,8 @@ class MiniMaxH3Family(Family):
 FAMILY = MiniMaxH3Family(
     "minimax_h3", "MiniMax H3", ("MiniMaxH3ModularPipeline",), t2v="MiniMaxH3ModularPipeline",
     i2v="MiniMaxH3ModularPipeline", frames=124, frame_multiple=(17, 5), size_multiple=32, fps=FPS, key_rank=200,
-    single_file_refusal="MiniMax H3 is read as a diffusers folder (modular_model_index.json)",
+    single_file_refusal="a MiniMax H3 DiT single file (ComfyUI's) is not read: Studio reads MiniMax H3 from its "
+                        "diffusers folder (modular_model_index.json); the templates' files are pruned int8 "
+                        "'convrot' ones, and diffusers 0.42.1 reads no pruned MiniMax H3", recogniser=recognise.recognise,
     draft_recipes=drafts.RECIPES, task_kinds_by_inputs=("reference",),  # MiniMax H3 Reference to Video (reference.py)
     variants=(("MiniMax H3", lambda idx, cfg: True),))

@@ -163,6 +163,17 @@ class MiniMaxH3ReferenceToVideo(GeneratorNode):
               Choice("reference_size", "match", choices=SIZES, help=SIZE_HELP)) + \
         tuple(q for q in COMMON if q.name in _KEPT)
 
+    @classmethod
+    def advise(cls, params, base_dir, inputs):
+        """Before the run: a model of another family foreseen on 'model' (the generators' own advice
+        knows the tasks of pipeline fields, which this node's is not)."""
+        from ...sampling.advice import family_wired
+        fam, title = family_wired(inputs)
+        if fam is not None and fam.key != "minimax_h3":
+            return [("error", f"this model ({title}) is not a MiniMax H3: {cls.title} needs a MiniMax H3 folder "
+                              "(modular_model_index.json)")]
+        return []
+
     def run(self, ctx, model, prompt=None, **refs):
         ref = video_model_input(model)
         if ref.fam.key != "minimax_h3":
