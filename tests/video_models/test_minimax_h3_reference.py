@@ -146,6 +146,10 @@ def test_references_run_as_the_modular_pipeline_called_directly(minimax_dir):
     want = np.clip(np.asarray(state.get("videos")[0], np.float32), 0, 1)
     assert clip.frames.std() > 0.01
     assert np.array_equal(clip.frames, want)
+    sound = state.get("audio")[0].numpy().T  # the soundtrack made with the video goes with the clip
+    assert clip.audio.rate == 160 and clip.audio.samples.shape == sound.shape and np.array_equal(clip.audio.samples,
+                                                                                                  sound)
+    assert any(m.startswith("MiniMax H3 made a soundtrack with the video (160 Hz stereo") for m in msgs), msgs
     no_sound = pipe(prompt="<Picture 2> hands <Picture 1> a guitar and sings <Audio 1>", references=refs[:2],
                     generator=torch.Generator().manual_seed(seen["seed"]), num_inference_steps=2, height=32,
                     width=32, num_frames=124, output_type="np").get("videos")[0]

@@ -75,14 +75,16 @@ def _configured(pipe, values: dict):
 
 
 def modular_video(ctx, ref, text: str, negative: str, features, schedule, keys: dict, n: int, steps: int,
-                  preview_side: int, image=None, last_image=None, references=None, configs=None):
+                  preview_side: int, image=None, last_image=None, references=None, configs=None,
+                  keep_sound: bool = False):
     """(the clip of ``text`` made by ``ref``'s modular pipeline in one call, width, height): ``n``
     frames, ``steps`` steps, at most ``preview_side`` pixels on the longest side (0: the size asked);
     from a first (``image``) and / or last frame (``last_image``, float RGB arrays) when given: its
     'fl2va' workflow, the frames stretched onto the canvas (diffusers' MiniMaxH3ResizeStep); from
     ``references`` (the pipeline's reference objects, in order) when given: its 'ref2va' workflow.
     ``configs(width, height)``: the pipeline's config values for this call (set for the call, put
-    back after it: the pipeline is the cached model's)."""
+    back after it: the pipeline is the cached model's). ``keep_sound``: the soundtrack it makes goes
+    with the clip (else said and dropped)."""
     from studio.engine.clip import ArrayClip
 
     from .sampler import to_pil
@@ -105,6 +107,12 @@ def modular_video(ctx, ref, text: str, negative: str, features, schedule, keys: 
                      output_type="np", **frames_in)
     frames = np.clip(np.asarray(state.get("videos")[0], np.float32), 0, 1)
     rate = state.get("sampling_rate")
+    if keep_sound and state.get("audio") is not None:
+        from studio.core.values import Audio
+        sound = Audio(np.asarray(state.get("audio")[0].float().cpu().numpy(), np.float32).T, int(rate))
+        ctx.info(f"{fam.title} made a soundtrack with the video ({rate} Hz stereo, {sound.duration:.2f} s): it goes "
+                 "with the clip (Save Video writes it)")
+        return ArrayClip(frames, p.fps or fam.fps, audio=sound), w, h
     ctx.info(f"{fam.title} also made a soundtrack ({rate} Hz stereo) beside the video: the node's output is the "
              "video, the sound is not kept")
     return ArrayClip(frames, p.fps or fam.fps), w, h

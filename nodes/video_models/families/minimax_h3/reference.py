@@ -141,7 +141,8 @@ class MiniMaxH3ReferenceToVideo(GeneratorNode):
     """MiniMax H3 from references: up to 9 images (a face, a character, a style, a place), 3 clips (a
     motion or a camera move, with their own sound) and 3 sounds (a voice, music), at most 12 in all,
     woven into one clip with the prompt, which names them '<Picture 1>', '<Video 1>', '<Audio 1>' in
-    the order connected. Diffusers' 'ref2va' workflow in one call (the folder's transformer_ref)."""
+    the order connected. Diffusers' 'ref2va' workflow in one call (the folder's transformer_ref); the
+    soundtrack it makes with the video (a voice, sound, music) goes with the clip."""
     id = "video_models.minimax_h3_reference"
     title = "MiniMax H3 Reference to Video"
     task = "r2v"
@@ -158,7 +159,7 @@ class MiniMaxH3ReferenceToVideo(GeneratorNode):
               + tuple(In(k, "Audio", optional=True, help=f"reference sound {i} (a voice, music): never the only "
                                                           "reference")
                       for i, k in enumerate(SOUND_INPUTS, start=1)))
-    outputs = (Out("video", "Video"),)
+    outputs = (Out("video", "Video", help="the clip, with the soundtrack the model made"),)
     params = (Text("prompt", "<Picture 1> walks through the rain, looks up and smiles"),
               Choice("reference_size", "match", choices=SIZES, help=SIZE_HELP)) + \
         tuple(q for q in COMMON if q.name in _KEPT)
@@ -192,4 +193,4 @@ class MiniMaxH3ReferenceToVideo(GeneratorNode):
             ctx.info(f"reference images at the video's short edge ({min(w, h)} px: reference size 'match')")
             return {"reference_image_short_edge": min(w, h)}
         return self._modular(ctx, ref, prompt_of(ctx, prompt), "", None, None, {}, references=references,
-                             configs=configs)
+                             configs=configs, keep_sound=True)
