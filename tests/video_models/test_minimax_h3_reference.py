@@ -37,10 +37,10 @@ class Still(Node):
     id = "test.minimax_ref_still"
     timing = SOURCE
     outputs = (Out("image", "Image"),)
-    params = (Int("seed", 3),)
+    params = (Int("seed", 3), Bool("wide", False))
 
     def run(self, ctx):
-        return _still(ctx.params.seed)
+        return _still(ctx.params.seed)[:16] if ctx.params.wide else _still(ctx.params.seed)  # wide: 80x16, 5:1
 
 
 class Sound(Node):
@@ -169,6 +169,8 @@ def test_reference_size_max_keeps_the_folders_short_edge(minimax_dir):
     ({"image_1": ("test.minimax_ref_still", {}), "audio_2": ("test.minimax_ref_sound", {"silent": True})},
      r"'audio_2' holds no sound \(800 samples, all silent\)"),
     ({"video_1": ("test.minimax_ref_still", {})}, r"'video_1' is a still \(one frame\): connect it on an image input"),
+    ({"image_3": ("test.minimax_ref_still", {"wide": True})},
+     r"'image_3' is 80x16: MiniMax H3 takes reference images between 1:4 and 4:1"),
     (dict({f"image_{i}": ("test.minimax_ref_still", {}) for i in range(1, 10)},
           **{f"video_{i}": ("test.minimax_ref_take", {}) for i in range(1, 4)}, audio_1=("test.minimax_ref_sound", {})),
      r"13 references are connected \(9 images, 3 videos, 1 sound\): MiniMax H3 takes at most 12"),

@@ -65,10 +65,8 @@ def _waveform(ctx, name: str, audio, rate_to: int):
     return torch.from_numpy(np.ascontiguousarray(audio.samples.T)), audio.rate
 
 
-def _clip_frames(name: str, clip, n: int) -> tuple[np.ndarray, float]:
+def _clip_frames(clip, n: int) -> tuple[np.ndarray, float]:
     """The frames of a reference clip the pipeline reads (at most the ``n`` frames made, at its 24 fps)."""
-    if clip.n_frames < 2:
-        raise StudioError(f"'{name}' is a still (one frame): connect it on an image input, or a clip here")
     need = min(clip.n_frames, int(np.ceil(n * clip.fps / 24.0)) + 1)
     return np.stack([np.asarray(clip.frame(i), np.float32) for i in range(need)]), float(clip.fps)
 
@@ -92,26 +90,29 @@ def gather_references(ctx, pipe, refs: dict, n: int) -> list:
                                                                                  (sounds, "sound")))
         raise StudioError(f"{len(images) + len(videos) + len(sounds)} references are connected ({said}): MiniMax H3 "
                           f"takes at most {TOTAL} ({IMAGES} images, {VIDEOS} videos, {SOUNDS} sounds)")
-    rate = int(pipe.audio_vae.config.sampling_rate)
-    out = [MiniMaxH3ImageReference(image=to_pil(_still(k, refs[k]))) for k in images]
     for k in videos:
-        if not hasattr(refs[k], "frame"):
+        if getattr(refs[k], "n_frames", 1) < 2:
             raise StudioError(f"'{k}' is a still (one frame): connect it on an image input, or a clip here")
-        frames, fps = _clip_frames(k, refs[k], n)
-        sound = getattr(refs[k], "audio", None)
-        wave, wave_rate = _waveform(ctx, f"{k}'s sound", sound, rate) if sound is not None else (None, None)
-        if sound is None:
-            ctx.info(f"'{k}' has no sound: it is a reference for motion and camera only")
-        out.append(MiniMaxH3VideoReference(frames=(frames * 255).round().clip(0, 255).astype(np.uint8), fps=fps,
-                                           audio=wave, sample_rate=wave_rate))
-    for k in sounds:
-        wave, wave_rate = _waveform(ctx, k, refs[k], rate)
-        out.append(MiniMaxH3AudioReference(audio=wave, sample_rate=wave_rate))
     if videos:
         from .processor import torchvision_missing
         if torchvision_missing() or getattr(pipe.processor, "video_processor", None) is None:
             raise StudioError(f"'{videos[0]}': MiniMax H3 reads a reference video through Qwen3-VL's video processor, "
                               "which needs torchvision (not installed here): install torchvision, or give stills")
+    rate = int(pipe.audio_vae.config.sampling_rate)
+    out = [MiniMaxH3ImageReference(image=to_pil(_still(k, refs[k]))) for k in images]
+    for k in videos:
+        frames, fps = _clip_frames(refs[k], n)
+        sound = getattr(refs[k], "audio", None)
+        if sound is None or sound.n_samples == 0 or not np.any(sound.samples):
+            ctx.info(f"'{k}' has no sound (or a silent one): it is a reference for motion and camera only")
+            wave, wave_rate = None, None
+        else:
+            wave, wave_rate = _waveform(ctx, f"{k}'s sound", sound, rate)
+        out.append(MiniMaxH3VideoReference(frames=(frames * 255).round().clip(0, 255).astype(np.uint8), fps=fps,
+                                           audio=wave, sample_rate=wave_rate))
+    for k in sounds:
+        wave, wave_rate = _waveform(ctx, k, refs[k], rate)
+        out.append(MiniMaxH3AudioReference(audio=wave, sample_rate=wave_rate))
     return out
 
 
