@@ -132,7 +132,9 @@ def test_references_run_as_the_modular_pipeline_called_directly(minimax_dir):
     assert [type(x).__name__ for x in seen["references"]] == ["MiniMaxH3ImageReference", "MiniMaxH3ImageReference",
                                                               "MiniMaxH3AudioReference"]
     assert seen["short_edge"] == 32 and r.value("load").module.config["reference_image_short_edge"] == 64
-    assert any(m.startswith("MiniMax H3's reference transformer (transformer_ref/) loaded") for m in msgs), msgs
+    assert "MiniMax H3's transformer_ref/ (reference to video) read from the folder" in msgs, msgs
+    assert any(m.startswith("MiniMax H3's transformer/ (text and image to video) set aside") for m in msgs), msgs
+    assert r.value("load").module.transformer is None  # one of the two 33B transformers in memory at a time
     from .tiny_minimax_h3 import tiny_parts
     pipe = ModularPipeline.from_pretrained(minimax_dir)
     pipe.update_components(**tiny_parts(minimax_dir + ".direct"), reference_image_short_edge=32)
@@ -227,3 +229,29 @@ def test_comfyuis_minimax_h3_dit_file_is_told_and_refused_in_words(tmp_path):
     with pytest.raises(Exception, match=r"a MiniMax H3 DiT single file \(ComfyUI's\) is not read: Studio reads "
                                         r"MiniMax H3 from its diffusers folder"):
         Executor().run(g, targets=["load"], device="cpu")
+
+
+def test_text_to_video_after_references_reads_its_transformer_again(minimax_dir):
+    """The two transformers swap on one loaded model: a reference run sets transformer/ aside; readied
+    for text to video after it (what modular_run does before a call), transformer/ is read again with
+    the folder's weights and transformer_ref/ set aside, both said."""
+    import types
+
+    import torch
+
+    from nodes.video_models.families.minimax_h3.partitions import use_partition
+    from .tiny_minimax_h3 import tiny_parts
+    r = Executor().run(_graph(minimax_dir, {"image_1": ("test.minimax_ref_still", {})}), targets=["gen", "load"],
+                       device="cpu", use_cache=False)
+    ref = r.value("load")
+    assert ref.module.transformer is None and ref.module.transformer_ref is not None
+    said = []
+    use_partition(types.SimpleNamespace(info=said.append), ref, "t2v")
+    assert said == ["MiniMax H3's transformer_ref/ (reference to video) set aside: one of its two transformers is in "
+                    "memory at a time; it is read again when that task runs",
+                    "MiniMax H3's transformer/ (text and image to video) read from the folder"]
+    assert ref.module.transformer_ref is None
+    want = tiny_parts(minimax_dir + ".weights")["transformer"].state_dict()
+    shutil.rmtree(minimax_dir + ".weights", ignore_errors=True)
+    got = ref.module.transformer.state_dict()
+    assert got.keys() == want.keys() and all(torch.equal(got[k], want[k]) for k in want)

@@ -96,7 +96,9 @@ def modular_video(ctx, ref, text: str, negative: str, features, schedule, keys: 
         ctx.warn(f"{fam.title} is guidance-distilled: 'guidance' is not used (one pass a step)")
     first = next((np.asarray(x, np.float32) for x in (image, last_image) if x is not None), None)
     w, h = _size(ctx, fam, pipe, preview_side, None if first is None else (first.shape[1], first.shape[0]))
-    fam.refuse_call("r2v" if references else "i2v" if first is not None else "t2v", n, h, w)
+    task = "r2v" if references else "i2v" if first is not None else "t2v"
+    fam.refuse_call(task, n, h, w)
+    fam.modular_ready(ctx, ref, task)  # MiniMax H3: the transformer the task runs on, read when it is not
     frames_in = {k: to_pil(np.asarray(x, np.float32)) for k, x in (("image", image), ("last_image", last_image))
                  if x is not None}
     if references:

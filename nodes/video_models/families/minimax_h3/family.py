@@ -6,8 +6,9 @@ MiniMaxH3Schedulers) sit in their folders. Guidance-distilled (no negative promp
 17k + 5 frames between 5 and 15 seconds, sizes in multiples of 32. Studio runs its text-to-video
 workflow ('t2va', Text to Video), its first-and-last-frame one ('fl2va', Image to Video: the start
 image and / or the last image) and its reference one ('ref2va', MiniMax H3 Reference to Video:
-reference.py, on the folder's transformer_ref/, read on its first run); the soundtrack it makes
-beside the video is said and not kept."""
+reference.py, on the folder's transformer_ref/: one of its two transformers in memory at a time,
+partitions.py); the soundtrack text and image to video make beside the video is said and not kept
+(reference to video keeps it on its clip)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -39,6 +40,10 @@ class MiniMaxH3Family(Family):
                  "(text and image to video and reference images read only its token types and its image processor; "
                  "a reference video needs it)")
         return text_processor(folder)
+
+    def modular_ready(self, ctx, ref, task: str) -> None:
+        from .partitions import use_partition
+        use_partition(ctx, ref, task)
 
     def formats(self) -> list[str]:
         return ["diffusers folder", "modular pipeline (modular_model_index.json)", "diffusers layout"]

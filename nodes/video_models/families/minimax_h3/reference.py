@@ -9,10 +9,8 @@ The references are given to the pipeline in the order ComfyUI presents them: the
 image_2 ... as connected), then the videos, then the sounds; the prompt names them '<Picture 1>',
 '<Video 1>', '<Audio 1>' in that order. What the pipeline would refuse (too many, a sound alone,
 an image beyond 1:4) is refused here first, naming the input, before the reference transformer is
-read from the folder (it is loaded on the first reference run, beside the text-to-video one)."""
+read from the folder (on the first reference run, the text-to-video one set aside: partitions.py)."""
 from __future__ import annotations
-
-import os
 
 import numpy as np
 
@@ -20,7 +18,6 @@ from studio.core.errors import StudioError
 from studio.core.params import Choice, Text
 from studio.core.spec import In, Out
 
-from ...base.errors import ModelError
 from ...loading.inputs import video_model_input
 from ...sampling.generators import COMMON, GeneratorNode, prompt_of
 
@@ -116,28 +113,6 @@ def gather_references(ctx, pipe, refs: dict, n: int) -> list:
     return out
 
 
-def load_reference_transformer(ctx, ref) -> None:
-    """The folder's 'transformer_ref' (the ref2va partition) on the pipeline, read on the first
-    reference run (said), or one ModelError naming the folder when it has none."""
-    pipe = ref.module
-    if getattr(pipe, "transformer_ref", None) is not None:
-        return
-    from ...files.headers import read_json
-    from ...loading.modular import INDEX, component_spec
-    spec = component_spec(read_json(os.path.join(ref.path, INDEX)), "transformer_ref")
-    folder = os.path.join(ref.path, spec[2] if spec else "transformer_ref")
-    if not os.path.isfile(os.path.join(folder, "config.json")) or not any(
-            f.endswith((".safetensors", ".safetensors.index.json")) for f in os.listdir(folder)):
-        raise ModelError(f"model '{ref.path}' has no 'transformer_ref/' with config.json and .safetensors weights: "
-                         "MiniMax H3's reference to video runs its own transformer (the ref2va partition; ComfyUI's "
-                         "minimax_h3_ref2va_* file), which this folder lacks")
-    from diffusers import MiniMaxH3Transformer3DModel
-    den = MiniMaxH3Transformer3DModel.from_pretrained(folder, torch_dtype=ref.dtype, local_files_only=True)
-    pipe.update_components(transformer_ref=den.eval().to(ref.device))
-    ctx.info("MiniMax H3's reference transformer (transformer_ref/) loaded beside its text-to-video one: both stay "
-             "in memory while the model is")
-
-
 class MiniMaxH3ReferenceToVideo(GeneratorNode):
     """MiniMax H3 from references: up to 9 images (a face, a character, a style, a place), 3 clips (a
     motion or a camera move, with their own sound) and 3 sounds (a voice, music), at most 12 in all,
@@ -185,7 +160,8 @@ class MiniMaxH3ReferenceToVideo(GeneratorNode):
         n = valid_frames(ref.fam, ctx.params.frames or ref.fam.frames)
         ref.fam.refuse_call(self.task, n, 0, 0)  # 5 to 15 seconds, before anything is read
         references = gather_references(ctx, ref.module, refs, n)  # every refusal before the transformer is read
-        load_reference_transformer(ctx, ref)
+        from .partitions import partition_folder
+        partition_folder(ref, "transformer_ref")  # a folder without it refused before anything runs
         size = ctx.params.reference_size
 
         def configs(w: int, h: int) -> dict:
