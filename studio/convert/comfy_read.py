@@ -71,6 +71,8 @@ WIDGETS: dict[str, tuple[str, ...]] = {
     "HunyuanVideo15ImageToVideo": ("width", "height", "length", "batch_size"),
     "Kandinsky5ImageToVideo": ("width", "height", "length", "batch_size"),
     "MiniMaxH3ImageToVideo": ("prompt", "width", "height", "length"),
+    "MiniMaxH3ReferenceToVideo": ("prompt", "width", "height", "length", "ref_image_size"),
+    "MiniMaxH3AddGuide": ("frame_idx",),
     "EmptyHunyuanVideo15Latent": ("width", "height", "length", "batch_size"),
     "WanHuMoImageToVideo": ("width", "height", "length", "batch_size"),
     "AudioEncoderLoader": ("audio_encoder_name",),
