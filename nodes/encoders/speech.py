@@ -119,6 +119,7 @@ class SpeechFeatures(Node):
         if not np.isfinite(x).all():
             raise SpeechFeaturesError(f"{self.title}: the sound holds NaN or infinite samples")
         take_s = frames / fps
+        voice_s = len(x) / rate  # before any cut or silence added
         if audio.duration + 0.5 / fps < take_s:
             ctx.info(f"the voice lasts {audio.duration:.2f} s, the take {take_s:.2f} s: the frames past the voice "
                      "are given silence")
@@ -127,7 +128,8 @@ class SpeechFeatures(Node):
             ctx.info(f"the voice lasts {audio.duration:.2f} s, the take {take_s:.2f} s: the first {take_s:.2f} s "
                      "are encoded")
             x = x[:int(round(take_s * rate))]
-        if float(np.abs(x).max(initial=0.0)) < 1e-4:
+        peak = float(np.abs(x).max(initial=0.0))  # of what is encoded
+        if peak < 1e-4:
             ctx.info("the voice is silent (no sample above -80 dBFS): the model is driven by silence")
         win = int(WINDOW_S * rate)
         parts = []
@@ -140,7 +142,8 @@ class SpeechFeatures(Node):
         per_frame = data.reshape(frames, -1)
         names = [f"h{i}" for i in range(per_frame.shape[1])]
         extras = {"encoder": type(ref.module).__name__, "layers": int(data.shape[1]) if data.ndim == 3 else 1,
-                  "width": int(data.shape[-1]), "encoder_frames": int(h.shape[0])}
+                  "width": int(data.shape[-1]), "encoder_frames": int(h.shape[0]),
+                  "voice_s": voice_s, "peak": peak}  # what a generator refuses on: a voice shorter than its take, silence
         ctx.info(f"{extras['encoder']}: {h.shape[0]} encoder frames ({len(x) / rate:.2f} s) to {frames} video "
                  f"frames at {fps:g} fps" + (f", {extras['layers']} hidden states" if p.layers == "all" else ""))
         return {"features": Features(per_frame, per_frame=True, fps=fps, names=names, extras=extras)}

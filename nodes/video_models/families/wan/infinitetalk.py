@@ -1,0 +1,312 @@
+"""InfiniteTalk's audio modules on diffusers' Wan 2.1 I2V denoiser: a voice drives a face (issue 58).
+
+After the released code, MeiGen-AI/InfiniteTalk (Apache-2.0) at commit 0107cd9:
+``wan/modules/multitalk_model.py`` (``AudioProjModel``; ``WanAttentionBlock.forward``: after the text
+cross-attention ``x = x + audio_cross_attn(norm_x(x), audio_embedding)``, then the feed-forward;
+``WanModel.forward``: the per-latent-frame audio windows), ``wan/modules/attention.py``
+(``SingleStreamAttention``: each latent frame's tokens attend to that frame's 32 audio tokens, no
+q/k norm) and ``wan/multitalk.py`` (``generate_infinitetalk``: the audio window of 5 video frames
+centred on each frame, clamped at the ends; the first latent frame replaced by the start image's
+clean latent before every model call and after every step; the unconditional call given the audio
+features zeroed). The audio features are wav2vec2's hidden states after its embeddings (12 layers of
+768 for the chinese-wav2vec2-base the model was trained on), one a video frame at 25 fps
+(``generate_infinitetalk.py``, ``get_embedding``).
+
+The patch file (ComfyUI's ``model_patches/wan2.1_infiniteTalk_*.safetensors``, the release's
+``infinitetalk.safetensors``) holds ``audio_proj.*`` (proj1, proj1_vf, proj2, proj3, norm) and, per
+block, ``blocks.N.audio_cross_attn.{q_linear,kv_linear,proj}`` and ``blocks.N.norm_x``; the module
+names here are the file's, so it loads with ``load_state_dict(strict=True)``. diffusers'
+``WanTransformer3DModel`` has no audio attention: Studio adds it around a call by hooks (the
+residual before the text cross-attention taken at ``norm2``, the audio term added to ``attn2``'s
+output, which the block then adds to the residual: the reference's two sums), all removed after.
+
+Single speaker only: the reference's second speaker (its face regions steering a 1-D rotary
+position of the queries by the self-attention's map) is not built."""
+from __future__ import annotations
+
+import os
+
+from studio.core import models as model_paths
+from studio.core.errors import StudioError
+from studio.core.limits import regular_file_problem
+
+from ...base.errors import ModelError
+
+FOLDER = "model_patches"  # ComfyUI's folder of model patches
+AUDIO_WINDOW, VAE_SCALE, CONTEXT_TOKENS = 5, 4, 32  # the reference's audio_window, vae_scale, context_tokens
+FPS = 25.0  # the frame rate the audio features were made at (get_embedding: 'Assume the video fps is 25')
+PREFIXES = ("model.diffusion_model.", "diffusion_model.", "model.")
+RENAMES = (("multitalk_audio_proj.", "audio_proj."),)  # WanVideoWrapper's name of the projection
+HOOK = "studio_infinitetalk"
+
+
+class TalkError(StudioError):
+    pass
+
+
+def find_patch(name: str, base_dir: str | None, node: str = "InfiniteTalk") -> str:
+    """The patch file ``name`` resolves to: an absolute path, beside the graph, or a name in a models
+    folder or its ``model_patches/``."""
+    if not (name or "").strip():
+        raise TalkError(f"{node}: no InfiniteTalk patch chosen: set 'patch' to its .safetensors file "
+                        f"(ComfyUI's {FOLDER}/wan2.1_infiniteTalk_single_fp16.safetensors)")
+    path = model_paths.resolve(name, base_dir, folders=(FOLDER,))
+    if path is None:
+        raise TalkError(f"{node}: InfiniteTalk patch '{name}' not found beside the graph or in the models folders "
+                        f"(and their {FOLDER}/). Studio never downloads.")
+    why = regular_file_problem(path) if not os.path.isdir(path) else "a folder"
+    if why or not path.lower().endswith((".safetensors", ".sft")):
+        raise TalkError(f"{node}: InfiniteTalk patch '{path}': {why or 'not a .safetensors file'}")
+    return path
+
+
+def _key(k: str) -> str:
+    for p in PREFIXES:
+        if k.startswith(p):
+            k = k[len(p):]
+            break
+    for a, b in RENAMES:
+        if k.startswith(a):
+            k = b + k[len(a):]
+    return k
+
+
+def is_patch(keys) -> bool:
+    """The file's tensor names say InfiniteTalk (or MultiTalk): its audio projection and the blocks'
+    audio cross-attention."""
+    names = {_key(k) for k in keys}
+    return "audio_proj.proj1.weight" in names and "blocks.0.audio_cross_attn.q_linear.weight" in names
+
+
+def read_patch(path: str, node: str = "InfiniteTalk") -> dict:
+    """The patch's tensors under the reference's names; a file that is not one refused in words."""
+    from safetensors import safe_open
+    try:
+        with safe_open(path, "pt") as f:
+            keys = list(f.keys())
+            if not is_patch(keys):
+                raise TalkError(f"{node}: '{os.path.basename(path)}' is not an InfiniteTalk patch: it has no "
+                                "audio_proj.proj1 and blocks.N.audio_cross_attn tensors (give ComfyUI's "
+                                f"{FOLDER}/wan2.1_infiniteTalk_single_fp16.safetensors or the release's "
+                                "infinitetalk.safetensors)")
+            return {_key(k): f.get_tensor(k) for k in keys if _key(k).startswith("audio_proj.")
+                    or ".audio_cross_attn." in k or ".norm_x." in k}
+    except (OSError, ValueError, RuntimeError) as e:  # safetensors' own errors on a broken header
+        if isinstance(e, StudioError):
+            raise
+        raise TalkError(f"{node}: '{path}' cannot be read as safetensors: {str(e).splitlines()[0]}") from None
+
+
+def _modules():
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+
+    class AudioProj(nn.Module):
+        """The reference's AudioProjModel: the first latent frame's window (5 frames) and each later
+        latent frame's (8) flattened, projected to 32 tokens of ``out_dim`` each."""
+
+        def __init__(self, per_frame, inter, out_dim, tokens, window, window_vf):
+            super().__init__()
+            self.tokens, self.out_dim = tokens, out_dim
+            self.proj1 = nn.Linear(window * per_frame, inter)
+            self.proj1_vf = nn.Linear(window_vf * per_frame, inter)
+            self.proj2 = nn.Linear(inter, inter)
+            self.proj3 = nn.Linear(inter, tokens * out_dim)
+            self.norm = nn.LayerNorm(out_dim)
+
+        def forward(self, first, later):
+            """``first`` [B, 1, 5, L, D], ``later`` [B, n, 8, L, D] -> [B, 1 + n, tokens, out_dim]."""
+            b = first.shape[0]
+            a = torch.relu(self.proj1(first.reshape(b * first.shape[1], -1))).reshape(b, first.shape[1], -1)
+            v = torch.relu(self.proj1_vf(later.reshape(b * later.shape[1], -1))).reshape(b, later.shape[1], -1)
+            c = torch.cat([a, v], 1)
+            n = c.shape[1]
+            c = torch.relu(self.proj2(c.reshape(b * n, -1)))
+            t = self.proj3(c).reshape(b * n, self.tokens, self.out_dim)
+            return self.norm(t.float()).to(t.dtype).reshape(b, n, self.tokens, self.out_dim)
+
+    class AudioCrossAttention(nn.Module):
+        """The reference's SingleStreamAttention (qk_norm off, qkv_bias on): latent frame f's tokens
+        attend to frame f's audio tokens."""
+
+        def __init__(self, dim, audio_dim, heads):
+            super().__init__()
+            self.heads = heads
+            self.q_linear = nn.Linear(dim, dim)
+            self.kv_linear = nn.Linear(audio_dim, dim * 2)
+            self.proj = nn.Linear(dim, dim)
+
+        def forward(self, x, audio, frames: int):
+            """``x`` [B, frames x S, C], ``audio`` [B x frames, M, audio_dim] -> [B, frames x S, C]."""
+            b, n, c = x.shape
+            s, h = n // frames, self.heads
+            q = self.q_linear(x.reshape(b * frames, s, c)).view(b * frames, s, h, c // h).transpose(1, 2)
+            kv = self.kv_linear(audio).view(audio.shape[0], audio.shape[1], 2, h, c // h)
+            k, v = kv[:, :, 0].transpose(1, 2), kv[:, :, 1].transpose(1, 2)
+            o = F.scaled_dot_product_attention(q, k, v).transpose(1, 2).reshape(b * frames, s, c)
+            return self.proj(o).reshape(b, n, c)
+
+    class AudioBlock(nn.Module):
+        def __init__(self, dim, audio_dim, heads, eps):
+            super().__init__()
+            self.eps = eps
+            self.audio_cross_attn = AudioCrossAttention(dim, audio_dim, heads)
+            self.norm_x = nn.LayerNorm(dim, eps=eps)
+
+        def forward(self, x, audio, frames: int):
+            nx = F.layer_norm(x.float(), self.norm_x.normalized_shape, self.norm_x.weight.float(),
+                              self.norm_x.bias.float(), self.eps).to(x.dtype)  # WanLayerNorm: in float
+            return self.audio_cross_attn(nx, audio, frames)
+
+    class TalkPatch(nn.Module):
+        def __init__(self, per_frame, inter, out_dim, dim, heads, layers, eps):
+            super().__init__()
+            self.audio_proj = AudioProj(per_frame, inter, out_dim, CONTEXT_TOKENS, AUDIO_WINDOW,
+                                        AUDIO_WINDOW + VAE_SCALE - 1)
+            self.blocks = nn.ModuleList([AudioBlock(dim, out_dim, heads, eps) for _ in range(layers)])
+    return TalkPatch
+
+
+def build_patch(state: dict, dim: int, heads: int, layers: int, eps: float = 1e-6, node: str = "InfiniteTalk"):
+    """The patch module from its tensors, its sizes read from their shapes and checked against the
+    denoiser (``dim`` wide, ``heads`` heads, ``layers`` blocks)."""
+    p1, p3, nw = (state.get(k) for k in ("audio_proj.proj1.weight", "audio_proj.proj3.weight", "audio_proj.norm.weight"))
+    if p1 is None or p3 is None or nw is None or p1.ndim != 2:
+        raise TalkError(f"{node}: the patch lacks audio_proj.proj1 / proj3 / norm: not an InfiniteTalk patch")
+    inter, flat = int(p1.shape[0]), int(p1.shape[1])
+    out_dim = int(nw.shape[0])
+    blocks = len({k.split(".")[1] for k in state if k.startswith("blocks.")})
+    q = state.get("blocks.0.audio_cross_attn.q_linear.weight")
+    if flat % AUDIO_WINDOW or p3.shape[0] != CONTEXT_TOKENS * out_dim:
+        raise TalkError(f"{node}: the patch's audio projection is {tuple(p1.shape)} -> {tuple(p3.shape)}: not "
+                        f"InfiniteTalk's windows of {AUDIO_WINDOW} frames into {CONTEXT_TOKENS} tokens")
+    if blocks != layers or q is None or int(q.shape[0]) != dim:
+        raise TalkError(f"{node}: the patch is for a denoiser of {blocks} blocks {0 if q is None else q.shape[0]} wide; "
+                        f"this model's has {layers} blocks {dim} wide (InfiniteTalk patches Wan 2.1 I2V 14B)")
+    mod = _modules()(flat // AUDIO_WINDOW, inter, out_dim, dim, heads, layers, eps)
+    try:
+        mod.load_state_dict(state, strict=True)
+    except RuntimeError as e:
+        raise TalkError(f"{node}: the patch's tensors do not fit InfiniteTalk's modules: "
+                        f"{str(e).splitlines()[0][:300]}") from None
+    return mod.eval().requires_grad_(False)
+
+
+# -- the audio conditioning ---------------------------------------------------------------------
+def audio_windows(feats, start: int, n: int):
+    """[1, n, 5, F]: for video frames start .. start + n - 1, the features of frames t - 2 .. t + 2,
+    clamped to the features' ends (generate_infinitetalk's center_indices)."""
+    import torch
+    idx = torch.arange(start, start + n)[:, None] + (torch.arange(AUDIO_WINDOW) - AUDIO_WINDOW // 2)[None]
+    return feats[idx.clamp(0, feats.shape[0] - 1)][None]
+
+
+def latent_windows(emb):
+    """The reference's split of [B, n, 5, ...] frame windows (n = 4k + 1) into the first latent
+    frame's [B, 1, 5, ...] and each later latent frame's [B, k, 8, ...]: of its four frames, the
+    first's window up to its centre, the middle two's centres, the last's from its centre on."""
+    import torch
+    b, n, w = emb.shape[:3]
+    mid = w // 2
+    later = emb[:, 1:].reshape(b, (n - 1) // VAE_SCALE, VAE_SCALE, w, *emb.shape[3:])
+    parts = [later[:, :, 0, :mid + 1], later[:, :, 1:-1, mid], later[:, :, -1, mid:]]
+    return emb[:, :1], torch.cat(parts, 2)
+
+
+def audio_tokens(patch, feats, start: int, n: int):
+    """[1, (n - 1) / 4 + 1, 32, out_dim]: the audio tokens of each latent frame of the take."""
+    first, later = latent_windows(audio_windows(feats, start, n))
+    w = patch.audio_proj.proj1.weight
+    return patch.audio_proj(first.to(w.device, w.dtype), later.to(w.device, w.dtype))
+
+
+class talk_applied:
+    """The audio attention in every block of ``pipe.transformer`` for a call, the first latent frame
+    held at the start image's clean latent (model input and every step), the unconditional call
+    given silence's tokens; all removed however it ends. ``cond`` / ``uncond``: audio_tokens."""
+
+    def __init__(self, pipe, patch, cond, uncond, scale: float = 1.0):
+        self.pipe, self.patch, self.scale = pipe, patch, float(scale)
+        self.tokens = {"cond": cond, "uncond": uncond}
+        self._handles: list = []
+        self._stepped: list = []
+        self.state: dict = {}
+
+    def _before(self, module, args, kwargs):
+        import torch
+        hs = kwargs.get("hidden_states", args[0] if args else None)
+        ehs = kwargs.get("encoder_hidden_states")
+        c = int(module.config.out_channels)
+        if hs.shape[1] != c + 4 + c:
+            raise ModelError(f"InfiniteTalk: the denoiser reads {hs.shape[1]} channels, not Wan 2.1 I2V's {2 * c + 4}")
+        pt, ph, pw = module.config.patch_size
+        frames = hs.shape[2] // pt
+        if "cond_ehs" not in self.state:
+            self.state["cond_ehs"] = ehs
+        which = "cond" if ehs is self.state["cond_ehs"] else "uncond"
+        tok = self.tokens[which]
+        if tok.shape[1] != frames:
+            raise ModelError(f"InfiniteTalk: {tok.shape[1]} latent frames of audio for {frames} of video")
+        tok = tok.to(hs.device, hs.dtype)
+        self.state.update(frames=frames, audio=tok[0].repeat(hs.shape[0], 1, 1))  # [(B N_t), M, D]
+        clean = hs[:, c + 4:2 * c + 4, :1]
+        self.state["clean"] = clean
+        self._hold_steps()
+        pinned = hs.clone()
+        pinned[:, :c, :1] = clean
+        if "hidden_states" in kwargs:
+            return args, {**kwargs, "hidden_states": pinned}
+        return (pinned,) + tuple(args[1:]), kwargs
+
+    def _hold_steps(self):
+        """The scheduler of this call (swapped in by the run, maybe) puts the clean latent back after each step."""
+        sch = self.pipe.scheduler
+        if any(s is sch for s, _ in self._stepped):
+            return
+        own, had = sch.step, "step" in vars(sch)
+
+        def step(*a, **k):
+            out = own(*a, **k)
+            prev = out[0] if isinstance(out, tuple) else out.prev_sample
+            clean = self.state.get("clean")
+            if clean is not None:
+                prev[:, :, :1] = clean.to(prev.dtype)
+            return out
+        sch.step = step
+        self._stepped.append((sch, had))
+
+    def _residual(self, i):
+        def keep(module, args):
+            self.state[("h", i)] = args[0]
+        return keep
+
+    def _audio(self, i):
+        def add(module, args, out):
+            h = self.state.pop(("h", i))
+            x = h.to(out.dtype) + out  # the block's residual after the text cross-attention
+            a = self.patch.blocks[i](x, self.state["audio"].to(x.dtype), self.state["frames"])
+            return out + a * self.scale if self.scale != 1.0 else out + a
+        return add
+
+    def __enter__(self):
+        tr = self.pipe.transformer
+        dev = next(tr.parameters()).device
+        self.patch.to(dev)
+        self._handles.append(tr.register_forward_pre_hook(self._before, with_kwargs=True))
+        for i, block in enumerate(tr.blocks):
+            self._handles.append(block.norm2.register_forward_pre_hook(self._residual(i)))
+            self._handles.append(block.attn2.register_forward_hook(self._audio(i)))
+        return self
+
+    def __exit__(self, *exc):
+        for h in self._handles:
+            h.remove()
+        self._handles.clear()
+        for sch, had in self._stepped:
+            if not had:
+                del sch.step
+        self._stepped.clear()
+        self.state.clear()
+        self.patch.to("cpu")
+        return False

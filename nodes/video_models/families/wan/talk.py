@@ -1,0 +1,190 @@
+"""The InfiniteTalk node: a start image, a prompt and a voice's speech features make a talking clip
+with Wan 2.1 I2V 14B and InfiniteTalk's patch (infinitetalk.py, after MeiGen-AI/InfiniteTalk@0107cd9
+``wan/multitalk.py`` ``generate_infinitetalk``): one speaker, one window of up to 81 frames at 25 fps,
+through diffusers' ``WanImageToVideoPipeline`` with the audio attention hooked in.
+
+Guidance as the reference's vanilla CFG with its text and audio scales equal: the conditional call
+has the prompt and the voice, the unconditional the negative prompt and silence (the features
+zeroed), ``uncond + g (cond - uncond)``. Not built: the reference's third call (text and audio
+scales apart), its second speaker, and long takes by continuation (its later windows start from the
+last frames made)."""
+from __future__ import annotations
+
+import numpy as np
+
+from studio.core.params import Float, Int, Path, Text
+from studio.core.spec import In, Out
+
+from ...base.errors import ModelError
+from ...loading.inputs import video_model_input
+from ...sampling.generators import COMMON, TAKE_PARAMS, GeneratorNode, output_size, preview_and_steps, prompt_of
+from .infinitetalk import FOLDER, FPS, VAE_SCALE, TalkError, audio_tokens, build_patch, find_patch, read_patch, \
+    talk_applied
+
+TRAINED_FRAMES = 81  # the reference's frame_num: one window
+SILENT = 1e-4  # a voice whose loudest sample is below this (-80 dBFS) is silence
+LEFT_OUT = ("frames", "fps", "window", "overlap", "guidance_2") + TAKE_PARAMS
+
+
+def fitted(img: np.ndarray, w: int, h: int) -> np.ndarray:
+    """The image scaled to cover w x h and centre-cropped (the reference's resize_and_centercrop)."""
+    import cv2
+    img = np.atleast_3d(np.asarray(img, np.float32))
+    img = np.repeat(img[..., :1], 3, -1) if img.shape[2] < 3 else img[..., :3]
+    ih, iw = img.shape[:2]
+    k = max(w / iw, h / ih)
+    sw, sh = max(w, int(np.ceil(iw * k))), max(h, int(np.ceil(ih * k)))
+    big = img if (sw, sh) == (iw, ih) else cv2.resize(img, (sw, sh), interpolation=cv2.INTER_AREA)
+    top, left = (sh - h) // 2, (sw - w) // 2
+    return np.ascontiguousarray(big[top:top + h, left:left + w])
+
+
+def speech_of(features, per_frame: int, title: str):
+    """The features as [T, per_frame] float32 (wav2vec2's layers after its embeddings); refused in words."""
+    import torch
+    x = torch.as_tensor(np.asarray(features.data) if not isinstance(features.data, torch.Tensor) else features.data)
+    x = x.float().reshape(x.shape[0], -1) if x.ndim >= 2 else x.float()
+    width = int((features.extras or {}).get("width") or 0)
+    if x.ndim != 2 or not features.per_frame:
+        raise TalkError(f"{title}: 'speech' is not per-frame features: connect Speech Features")
+    if x.shape[1] == per_frame + width and width:  # Speech Features' 'all' starts with the embeddings' output
+        x = x[:, width:]
+    if x.shape[1] != per_frame:
+        raise TalkError(f"{title}: the speech features are {x.shape[1]} values a frame but the patch reads {per_frame} "
+                        "(wav2vec2's 12 layers of 768 after its embeddings): encode the voice with the wav2vec2 "
+                        "InfiniteTalk was trained on (chinese-wav2vec2-base) and Speech Features' layers 'all'")
+    if not torch.isfinite(x).all():
+        raise TalkError(f"{title}: the speech features hold NaN or infinite values")
+    return x
+
+
+class InfiniteTalk(GeneratorNode):
+    """Make a talking clip from a start image and a voice with InfiniteTalk (Wan 2.1 I2V 14B and its
+    InfiniteTalk patch file): the lips and face move with the speech. Connect Speech Features
+    (wav2vec2, layers 'all', 25 fps) of the voice. One speaker, one window (up to 81 frames)."""
+    streams_output = False  # one call
+    id = "video_models.infinitetalk"
+    title = "InfiniteTalk"
+    keywords = ("infinitetalk", "multitalk", "talking head", "talking portrait", "lip sync", "speech", "voice",
+                "audio driven", "dubbing")
+    task = "i2v"
+    inputs = (In("model", "Video Model", help="Wan 2.1 I2V 14B (480p): InfiniteTalk's base model"),
+              In("image", "Image", help="the speaker: the first frame"),
+              In("speech", "Features", help="Speech Features of the voice (wav2vec2, layers 'all', fps 25)"),
+              In("prompt", "Text", optional=True))
+    outputs = (Out("video", "Video"),)
+    params = (Path("patch", "", lookup=True, filters="InfiniteTalk patch (*.safetensors)",
+                   help=f"InfiniteTalk's patch file, or its name in a models folder's {FOLDER}/ "
+                        "(wan2.1_infiniteTalk_single_fp16.safetensors)"),
+              Text("prompt", "a person talking to the camera"), Text("negative_prompt", ""),
+              Int("frames", 0, min=0, max=TRAINED_FRAMES, special="the voice's length",
+                  help=f"frames made (4k+1, at most {TRAINED_FRAMES}: one window); 0: the voice's length up to "
+                       f"{TRAINED_FRAMES}"),
+              Float("fps", FPS, min=1.0, max=120.0, help="the clip's frame rate; the speech features' must be the "
+                                                       "same (InfiniteTalk was trained at 25)"),
+              Float("audio_scale", 1.0, min=0.0, max=10.0, help="the audio attention's strength (1: as trained)")) + \
+        tuple(q for q in COMMON if q.name not in LEFT_OUT)
+
+    @classmethod
+    def model_families(cls) -> list[dict]:
+        return [{"kind": "video", "family": "wan", "name": "InfiniteTalk (Wan 2.1 I2V 14B + audio patch)",
+                 "variants": ["single speaker"], "tasks": ["speech to video"],
+                 "inputs": {"speech to video": ["image", "speech (Speech Features: wav2vec2, layers 'all')", "prompt"]},
+                 "formats": ["ComfyUI model_patches/wan2.1_infiniteTalk_*.safetensors", "infinitetalk.safetensors"]}]
+
+    @classmethod
+    def preflight(cls, params, base_dir):
+        try:
+            find_patch(params.get("patch") or "", base_dir, cls.title)
+        except TalkError as e:
+            return [str(e)]
+        return []
+
+    @classmethod
+    def signature_files(cls, params, base_dir=None) -> list[str]:
+        try:
+            return [find_patch(params.get("patch") or "", base_dir, cls.title)]
+        except TalkError:
+            return []
+
+    def _patch(self, ctx, ref, tr):
+        """The patch module, read once per file and kept with the loaded model."""
+        import os
+        path = find_patch(ctx.params.patch, getattr(ctx.options.get("graph"), "base_dir", None), self.title)
+        key = ("infinitetalk", path, os.stat(path).st_mtime_ns)
+        kept = ref.shared.own_modules
+        if key not in kept:
+            cfg = tr.config
+            mod = build_patch(read_patch(path, self.title), int(cfg.num_attention_heads * cfg.attention_head_dim),
+                              int(cfg.num_attention_heads), int(cfg.num_layers), float(cfg.eps), self.title)
+            kept[key] = mod.to(ref.dtype) if ref.dtype is not None else mod
+        return kept[key]
+
+    def _check_model(self, ref):
+        if ref.fam.key != "wan":
+            raise ModelError(f"{self.title}: model '{ref.path}' is a {ref.fam.title} model: InfiniteTalk patches Wan 2.1 "
+                             "I2V 14B")
+        cfg = ref.module.transformer.config
+        if int(cfg.in_channels) != 2 * int(cfg.out_channels) + 4 or cfg.get("image_dim") is None or \
+                ref.module.config.get("expand_timesteps"):
+            raise ModelError(f"{self.title}: model '{ref.path}' is not Wan 2.1 I2V (it reads {cfg.in_channels} channels"
+                             f"{'' if cfg.get('image_dim') else ', no CLIP image'}): InfiniteTalk patches Wan 2.1 I2V 14B")
+
+    def _frames(self, ctx, speech, voice_frames: int) -> int:
+        p = ctx.params
+        want = p.frames or min(TRAINED_FRAMES, voice_frames)
+        n = (want - 1) // VAE_SCALE * VAE_SCALE + 1
+        if n < 1 + VAE_SCALE:
+            raise TalkError(f"{self.title}: {want} frames: InfiniteTalk makes 4k+1 frames, at least 5 (the voice "
+                            f"covers {voice_frames})")
+        if n != want:
+            ctx.info(f"InfiniteTalk makes 4k+1 frames: {want} asked, making {n}")
+        if n > voice_frames:
+            raise TalkError(f"{self.title}: the voice lasts {voice_frames} frames ({voice_frames / p.fps:.2f} s) but the "
+                            f"take is {n}: give a longer voice or set frames to {max(5, (voice_frames - 1) // 4 * 4 + 1)} "
+                            "or fewer")
+        return n
+
+    def _voice(self, ctx, speech) -> int:
+        """Frames of voice the features hold (before any silence Speech Features padded them with);
+        silence and another frame rate refused."""
+        p, ex = ctx.params, speech.extras or {}
+        if speech.fps and abs(float(speech.fps) - p.fps) > 1e-6:
+            raise TalkError(f"{self.title}: the speech features are at {speech.fps:g} fps, the clip at {p.fps:g}: set "
+                            f"Speech Features' fps to {p.fps:g} (InfiniteTalk was trained at 25)")
+        if "peak" in ex and float(ex["peak"]) < SILENT:
+            raise TalkError(f"{self.title}: the voice is silent (no sample above -80 dBFS): there is no speech to "
+                            "lip-sync")
+        have = len(speech)
+        if "voice_s" in ex:
+            have = min(have, int(np.floor(float(ex["voice_s"]) * p.fps + 0.5)))
+        return have
+
+    def run(self, ctx, model, image, speech, prompt=None):
+        import torch
+        from ...base.calls import to_pil
+        from ...sampling.sampler import Sampler, filter_kwargs
+        ref = video_model_input(model)
+        self._check_model(ref)
+        n = self._frames(ctx, speech, self._voice(ctx, speech))
+        s = Sampler(ctx, ref, "i2v")
+        patch = self._patch(ctx, ref, s.pipe.transformer)
+        feats = speech_of(speech, patch.audio_proj.proj1.in_features // 5, self.title)
+        p = ctx.params
+        self.preview, self.steps = preview_and_steps(ctx, s.on_cpu)
+        img = np.asarray(image.frame(0) if hasattr(image, "frame") else image, np.float32)
+        w, h = output_size(ctx, s, p.width, p.height, (img.shape[1], img.shape[0]), self.preview)
+        start = fitted(img, w, h)
+        with torch.inference_mode():
+            cond = audio_tokens(patch, feats, 0, n)
+            uncond = audio_tokens(patch, torch.zeros_like(feats), 0, n) if p.guidance > 1 else cond
+        base = filter_kwargs(s.pipe, {"prompt": prompt_of(ctx, prompt), "negative_prompt": p.negative_prompt or None,
+                                      "image": to_pil(start), "height": h, "width": w, "num_frames": n,
+                                      "num_inference_steps": self.steps, "guidance_scale": p.guidance}, ctx.warn)
+        ctx.info(f"InfiniteTalk: {n} frames ({n / p.fps:.2f} s) lip-synced to the voice's first {n} frames, "
+                 f"{cond.shape[1]} latent frames of {cond.shape[2]} audio tokens"
+                 + ("; the unconditional call hears silence" if p.guidance > 1 else ""))
+        with talk_applied(s.pipe, patch, cond, uncond, p.audio_scale):
+            clip = s.generate(n, n, 0, lambda start_at, still: dict(base), p.fps, previews=p.previews,
+                              steps=self.steps, size=(w, h))
+        return self._made(ctx, clip, w, h)
