@@ -13,11 +13,13 @@ from .comfy_read import CNode, Workflow
 from .comfy_sampling import SAMPLERS
 from .comfy_tasks import I2V, LATENT_NAMES, LTX2, T2V, TASKS, VACE, Task, is_ltx2, sentence, task_node
 from .comfy_motion import ati_tracks, camera_from, tracks_from
+from .comfy_talk import speech_step, talk_settings
 from .comfy_utility import phrase_of
 
 # ComfyUI steps between a file and an intent input that Studio's nodes do (see IntentReading.step)
-STEPS = ("Canny", "SAM3_Detect", "SAM3_VideoTrack")
-STEP_OUT = {"Canny": "video", "SAM3_Detect": "mask", "SAM3_VideoTrack": "mask", "LotusConditioning": "depth"}
+STEPS = ("Canny", "SAM3_Detect", "SAM3_VideoTrack", "AudioEncoderEncode")
+STEP_OUT = {"Canny": "video", "SAM3_Detect": "mask", "SAM3_VideoTrack": "mask", "LotusConditioning": "depth",
+            "AudioEncoderEncode": "features"}
 MAX_ITEMS_WALKED = 100_000  # nodes one output's walk visits at most (a workflow holds fewer)
 # ComfyUI's file loaders -> Studio's, and how a sentence names them
 LOADER_NODES = {"LoadImage": ("io.load_image", "image"), "LoadVideo": ("io.load_video", "video"),
@@ -160,6 +162,8 @@ class IntentReading:
             path = camera_from(self, wf.source(node, "camera_conditions"), said)
             if path is not None:
                 self.motion["camera"] = path
+        if node is not None and node.cls == "WanInfiniteTalkToVideo":
+            talk_settings(self, node, said)
         if node is not None and node.cls == "WanTrackToVideo":
             tracks = ati_tracks(self, node, "normal", said)
             if tracks is not None:
@@ -344,6 +348,8 @@ class IntentReading:
     def _step(self, n: CNode, src: tuple[str, str]) -> str:
         """Studio's node for one step (Lotus -> Depth, Canny -> Edges, SAM 3 -> Segment), wired."""
         wf = self.wf
+        if n.cls == "AudioEncoderEncode":  # a voice's wav2vec2 features (InfiniteTalk)
+            return speech_step(self, n, src)
         if n.cls == "LotusConditioning":
             prep = self.add("preprocess.load", {"kind": "depth"}, n)
             nid = self.add("preprocess.depth", {}, n)

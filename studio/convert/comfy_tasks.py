@@ -18,6 +18,7 @@ from .comfy_read import CNode, Workflow
 T2V, I2V, VACE, ANIMATE, LTX2 = ("video_models.text_to_video", "video_models.image_to_video", "video_models.wan_vace",
                                  "video_models.wan_animate", "video_models.ltx2")
 FUN_CONTROL, FUN_CAMERA = "video_models.wan_fun_control", "video_models.wan_fun_camera"
+TALK = "video_models.infinitetalk"
 
 
 @dataclass(frozen=True)
@@ -48,8 +49,10 @@ WAN = {
                                       "clips)"),
     "WanSoundImageToVideo": Task("speech-driven video (S2V)", None, family="Wan 2.2 S2V",
                                  cannot="drive a Wan video from a voice"),
-    "WanInfiniteTalkToVideo": Task("a talking video from speech (InfiniteTalk)", None, family="Wan 2.1 InfiniteTalk",
-                                   cannot="lip-sync a video to speech with InfiniteTalk"),
+    # the first voice through AudioEncoderEncode -> Speech Features; patch, second speaker: comfy_talk
+    "WanInfiniteTalkToVideo": Task("a talking video from speech (InfiniteTalk)", TALK,
+                                   (("start_image", "image"), ("audio_encoder_output_1", "speech")),
+                                   "Wan 2.1 InfiniteTalk"),
     "WanHuMoImageToVideo": Task("a human video from a reference and a voice (HuMo)", None, family="Wan HuMo",
                                 cannot="run HuMo's audio and reference conditioning"),
     "WanCameraImageToVideo": Task("camera-controlled video", FUN_CAMERA, (("start_image", "image"),),
@@ -175,6 +178,8 @@ def made_task(generator: str, inputs: dict, params: dict | None = None) -> str:
         return "character animation"
     if generator == FUN_CONTROL:
         return "control video (Fun Control)" + (" from a start image" if "image" in inputs else "")
+    if generator == TALK:
+        return "a talking video from speech (InfiniteTalk)"
     if generator == FUN_CAMERA:
         return "camera-controlled video (Fun Camera)" + (" from a start image" if "image" in inputs else "")
     if "tracks" in inputs:

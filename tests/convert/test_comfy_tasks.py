@@ -177,7 +177,7 @@ def test_hunyuan15_image_to_video_and_a_clip_frame_as_its_start():
 
 
 @pytest.mark.parametrize("name, what", [("video_wan2_2_14B_s2v", "speech-driven video (S2V) with Wan 2.2 S2V"),
-                                        ("video_wan2_1_infinitetalk", "InfiniteTalk"),
+                                        ("video_humo", "(HuMo) with Wan HuMo"),
                                         ("utility_void_video_inpainting", "object removal"),
                                         ("utility_seedvr2_3b_int8_upscale_video", "with SeedVR2")])
 def test_a_task_studio_cannot_do_is_one_sentence_and_no_generator(name, what):
@@ -192,6 +192,30 @@ def test_a_task_studio_cannot_do_is_one_sentence_and_no_generator(name, what):
     assert sum(line.startswith("This workflow makes") for line in conv.log) == 1
     files = [n for n in g.nodes.values() if n.type_id in ("io.load_image", "io.load_video", "io.load_audio")]
     assert files and all(n.params["path"] for n in files)
+
+
+def test_infinitetalk_is_its_node_with_the_image_the_first_voice_the_patch_and_what_it_drops_said():
+    """ComfyUI's InfiniteTalk template (two speakers, an extension group): InfiniteTalk with the start image,
+    the first voice through Load Preprocessor (speech, the encoder's file) -> Speech Features (layers 'all',
+    25 fps), the ModelPatchLoader's file as 'patch', 81 frames at 832x480; the second speaker, the
+    extension and the single-file encoder said in the pipeline's note."""
+    conv = convert(_doc("video_wan2_1_infinitetalk"), "video_wan2_1_infinitetalk")
+    g = conv.graph
+    assert g.validate() == []
+    gen = next(n for n in g.nodes.values() if n.type_id == "video_models.infinitetalk")
+    assert gen.params["patch"] == "wan2.1_infiniteTalk_multi_fp16.safetensors"
+    assert (gen.params["frames"], gen.params["width"], gen.params["height"], gen.params["fps"]) == (81, 832, 480, 25.0)
+    assert _src_type(g, gen, "image") == "io.load_image" and _src_type(g, gen, "speech") == "encode.speech"
+    speech = g.nodes[next(l.src for l in g.links if l.dst == gen.id and l.dst_port == "speech")]
+    assert (speech.params["layers"], speech.params["fps"]) == ("all", 25.0)
+    ups = {l.dst_port: g.nodes[l.src] for l in g.links if l.dst == speech.id}
+    assert ups["audio"].params["path"] == "audio_speaker1_woman.mp3"
+    assert ups["model"].params["kind"] == "speech"
+    assert ups["model"].params["model"] == "wav2vec2-chinese-base_fp16.safetensors"
+    notes = "\n".join(n["text"] for n in g.ui["notes"])
+    assert "second speaker (its second voice and the two face masks) is not taken" in notes
+    assert "extend the clip from its last frames (previous_frames)" in notes
+    assert "is ComfyUI's single file: Load Preprocessor reads the encoder as a Hugging Face folder" in notes
 
 
 def test_cli_convert_prints_the_sentence(tmp_path, capsys):

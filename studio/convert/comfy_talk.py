@@ -1,0 +1,69 @@
+"""ComfyUI's InfiniteTalk (WanInfiniteTalkToVideo) as Studio's InfiniteTalk node (part of comfy_map's
+builder): the patch file of its ModelPatchLoader and its audio scale as the node's settings, each
+voice's AudioEncoderEncode (with its AudioEncoderLoader) as Load Preprocessor (kind 'speech') ->
+Speech Features (layers 'all') from the Load Audio, and what Studio's node does not take said: a
+second speaker with its mask, the previous frames of an extension, the motion frames.
+
+ComfyUI is read for its node meanings only (comfy_extras/nodes_wan.py WanInfiniteTalkToVideo,
+nodes_model_patch.py ModelPatchLoader, nodes_audio_encoder.py); nothing of it is imported or run."""
+from __future__ import annotations
+
+from .comfy_read import CNode
+
+SPEECH_FPS = 25.0  # InfiniteTalk's frame rate: the features are made at it
+
+
+def talk_settings(b, node: CNode, said: list[str]) -> None:
+    """The InfiniteTalk node's settings from WanInfiniteTalkToVideo (into ``b.extra``), and what is not
+    taken, said."""
+    wf = b.wf
+    loader = wf.source(node, "model_patch")
+    name = wf.value(loader, "name") if loader is not None else None
+    if loader is not None:
+        b.used.add(loader.id)
+    if isinstance(name, str) and name.strip():
+        b.extra["patch"] = name.replace("\\", "/")
+    else:
+        said.append("the InfiniteTalk patch file is not given by a ModelPatchLoader: set InfiniteTalk's 'patch' "
+                    "(model_patches/wan2.1_infiniteTalk_single_fp16.safetensors)")
+    scale = wf.value(node, "audio_scale")
+    if isinstance(scale, (int, float)) and not isinstance(scale, bool):
+        b.extra["audio_scale"] = float(scale)
+    b.extra["fps"] = SPEECH_FPS
+    mode = wf.value(node, "mode")
+    if mode == "two_speakers" or "mode.audio_encoder_output_2" in node.links:
+        said.append("the workflow's second speaker (its second voice and the two face masks) is not taken: Studio's "
+                    "InfiniteTalk drives one speaker, the first voice (audio_encoder_output_1), over the whole image")
+    if "previous_frames" in node.links:
+        said.append(f"'{node.title or node.cls}' (#{node.id}) extends earlier frames (previous_frames): Studio's "
+                    "InfiniteTalk makes one window from the start image, not a continuation")
+    later = [n for n in wf.nodes.values() if n.cls == node.cls and n.id != node.id and n.enabled
+             and "previous_frames" in n.links]
+    if later:  # the template's 'Video Extend' groups
+        said.append(f"{len(later)} later {node.cls} ({', '.join(f'#{n.id}' for n in later)}) extend the clip from its "
+                    "last frames (previous_frames): Studio's InfiniteTalk makes one window, so the extension is not "
+                    "made")
+
+
+def speech_step(b, n: CNode, src: tuple[str, str]) -> str:
+    """Load Preprocessor (kind 'speech') -> Speech Features (layers 'all', 25 fps) for an
+    AudioEncoderEncode, wired from the Load Audio ``src``; the encoder's file named on the loader."""
+    wf = b.wf
+    enc = wf.source(n, "audio_encoder")
+    name = wf.value(enc, "audio_encoder_name") if enc is not None else None
+    if enc is not None:
+        b.used.add(enc.id)
+    params = {"kind": "speech"}
+    if isinstance(name, str) and name.strip():
+        params["model"] = name.replace("\\", "/")
+    prep = b.add("preprocess.load", params, enc or n)
+    nid = b.add("encode.speech", {"layers": "all", "fps": SPEECH_FPS}, n)
+    b.g.connect(*src, nid, "audio")
+    b.g.connect(prep, "model", nid, "model")
+    if isinstance(name, str) and name.lower().endswith((".safetensors", ".sft", ".pt", ".bin")):
+        line = (f"the audio encoder '{name}' is ComfyUI's single file: Load Preprocessor reads the encoder as a Hugging "
+                "Face folder (config.json, model.safetensors, preprocessor_config.json; InfiniteTalk's is "
+                "TencentGameMate/chinese-wav2vec2-base): set its 'model' to that folder")
+        if line not in b.refused:  # said in the pipeline's note
+            b.refused.append(line)
+    return nid
