@@ -291,3 +291,67 @@ def test_features_of_another_encoder_width_are_refused(models):
     VOICES["wide"] = (torch.randn(11, 3 * 16), {"width": 16, "layers": 3, "voice_s": 0.44, "peak": 0.3})
     with pytest.raises(StudioError, match="the speech features are 48 values a frame but the patch reads 16"):
         Executor().run(_graph(model_dir, patch_path, voice="wide"), targets=["gen"], device="cpu", use_cache=False)
+
+
+# -- long takes: windows continued from their last frames ------------------------------------------------
+def _reference_starts(n, frame_num=81, motion=9):
+    """generate_infinitetalk's loop (multitalk.py), its window starts only."""
+    starts, start, last = [], 0, False
+    while True:
+        starts.append(start)
+        if last or n <= frame_num:
+            break
+        start += frame_num - motion
+        if start + frame_num >= n:
+            last = True
+    return starts
+
+
+def test_window_starts_and_the_reversed_tail_follow_the_reference():
+    from nodes.video_models.families.wan.infinitetalk import padded_for, window_starts
+    for n in (5, 81, 82, 153, 154, 1000, 1500):
+        assert window_starts(n, 81, 9) == _reference_starts(n), n
+    assert window_starts(100, 81, 9) == [0, 72]
+    feats = torch.arange(10.0)[:, None]
+    assert padded_for(feats, 9) is feats  # ends inside: untouched
+    assert padded_for(feats, 10)[:, 0].tolist() == list(range(10)) + [9, 8, 7]  # 10 - 10 + 3 reversed
+    assert padded_for(feats, 12)[10:, 0].tolist() == [9, 8, 7, 6, 5]
+
+
+def test_a_long_take_is_windows_each_continued_from_the_last_frames_of_the_one_before(models, monkeypatch):
+    from nodes.video_models.base.calls import to_pil
+    from nodes.video_models.families.wan import talk
+    from nodes.video_models.families.wan.fun import encode_frames
+    from nodes.video_models.families.wan.infinitetalk import padded_for
+    monkeypatch.setattr(talk, "TRAINED_FRAMES", 9)  # windows of 9 frames keep the test fast
+    model_dir, patch_path = models
+    VOICES["long"] = _features(5, frames=17)
+    ex = Executor()
+    g = _graph(model_dir, patch_path, voice="long", motion_frames=5, guidance=1.0)  # frames: the voice's 17
+    pipe = ex.run(g, targets=["load"], device="cpu").value("load").pipeline("i2v")
+    calls = []
+    cls = type(pipe)
+    orig_call = cls.__call__
+
+    @functools.wraps(orig_call)
+    def spy(this, *a, **k):
+        calls.append((k["generator"].initial_seed(), k.get("latents")))
+        return orig_call(this, *a, **k)
+    monkeypatch.setattr(cls, "__call__", spy)
+    made = ex.run(g, targets=["gen"], device="cpu", use_cache=False).value("gen").frames
+    assert made.shape == (17, 32, 32, 3) and len(calls) == 3  # windows at 0, 4, 8
+    patch = build_patch(read_patch(patch_path), DIM, HEADS, LAYERS)
+    feats = VOICES["long"][0][:, 8:]
+    want, held = [], None
+    for k, at in enumerate((0, 4, 8)):
+        f = padded_for(feats, at + 9) if k == 2 else feats  # the last window reaches the voice's end
+        cond = audio_tokens(patch, f, at, 9)
+        with talk_applied(pipe, patch, cond, cond, held=held):
+            out = orig_call(pipe, image=to_pil(_still()), prompt="a face", height=32, width=32, num_frames=9,
+                            num_inference_steps=2, guidance_scale=1.0, output_type="pt", latents=calls[k][1],
+                            generator=torch.Generator().manual_seed(calls[k][0])).frames[0].permute(0, 2, 3, 1).numpy()
+        want.append(out if k == 0 else out[5:])
+        with torch.inference_mode():
+            held = encode_frames(pipe, out[-5:])
+    assert calls[0][1] is None and calls[1][1] is not None and not torch.equal(calls[1][1], calls[2][1])
+    assert np.allclose(made, np.concatenate(want)[:17], atol=1e-5)

@@ -20,8 +20,10 @@ names here are the file's, so it loads with ``load_state_dict(strict=True)``. di
 residual before the text cross-attention taken at ``norm2``, the audio term added to ``attn2``'s
 output, which the block then adds to the residual: the reference's two sums), all removed after.
 
-Single speaker only: the reference's second speaker (its face regions steering a 1-D rotary
-position of the queries by the self-attention's map) is not built."""
+Long takes as the reference makes them: windows of 81 frames, each later one starting 9 frames
+before the last ended, those 9 frames' latents held clean at its start and its audio windows from
+there (``window_starts``, ``padded_for``). Single speaker only: the reference's second speaker (its
+face regions steering a 1-D rotary position of the queries by the self-attention's map) is not built."""
 from __future__ import annotations
 
 import os
@@ -221,13 +223,34 @@ def audio_tokens(patch, feats, start: int, n: int):
     return patch.audio_proj(first.to(w.device, w.dtype), later.to(w.device, w.dtype))
 
 
-class talk_applied:
-    """The audio attention in every block of ``pipe.transformer`` for a call, the first latent frame
-    held at the start image's clean latent (model input and every step), the unconditional call
-    given silence's tokens; all removed however it ends. ``cond`` / ``uncond``: audio_tokens."""
+def window_starts(n: int, window: int, motion: int) -> list[int]:
+    """The first video frame of each window of a take of ``n`` frames (generate_infinitetalk's loop):
+    each later window starts ``motion`` frames before the last one ends; the last is the first
+    that reaches the take's end."""
+    starts = [0]
+    while n > window and starts[-1] + window < n:
+        starts.append(starts[-1] + window - motion)
+    return starts
 
-    def __init__(self, pipe, patch, cond, uncond, scale: float = 1.0):
-        self.pipe, self.patch, self.scale = pipe, patch, float(scale)
+
+def padded_for(feats, end: int):
+    """The features with the reference's tail for a last window ending at ``end``: when it reaches
+    their end, their last ``end - T + 3`` frames appended reversed."""
+    import torch
+    if end < feats.shape[0]:
+        return feats
+    miss = end - feats.shape[0] + 3
+    return torch.cat([feats, torch.flip(feats[-miss:], dims=[0])], 0)
+
+
+class talk_applied:
+    """The audio attention in every block of ``pipe.transformer`` for a call, the first latent frames
+    held clean (model input and every step): the start image's latent, or ``held`` (a continued
+    window's motion frames' latents, [1, C, T_m, h, w]); the unconditional call given silence's
+    tokens; all removed however it ends. ``cond`` / ``uncond``: audio_tokens."""
+
+    def __init__(self, pipe, patch, cond, uncond, scale: float = 1.0, held=None):
+        self.pipe, self.patch, self.scale, self.held = pipe, patch, float(scale), held
         self.tokens = {"cond": cond, "uncond": uncond}
         self._handles: list = []
         self._stepped: list = []
@@ -250,11 +273,12 @@ class talk_applied:
             raise ModelError(f"InfiniteTalk: {tok.shape[1]} latent frames of audio for {frames} of video")
         tok = tok.to(hs.device, hs.dtype)
         self.state.update(frames=frames, audio=tok[0].repeat(hs.shape[0], 1, 1))  # [(B N_t), M, D]
-        clean = hs[:, c + 4:2 * c + 4, :1]
+        clean = hs[:, c + 4:2 * c + 4, :1] if self.held is None else \
+            self.held.to(hs.device, hs.dtype).expand(hs.shape[0], -1, -1, -1, -1)
         self.state["clean"] = clean
         self._hold_steps()
         pinned = hs.clone()
-        pinned[:, :c, :1] = clean
+        pinned[:, :c, :clean.shape[2]] = clean
         if "hidden_states" in kwargs:
             return args, {**kwargs, "hidden_states": pinned}
         return (pinned,) + tuple(args[1:]), kwargs
@@ -271,7 +295,7 @@ class talk_applied:
             prev = out[0] if isinstance(out, tuple) else out.prev_sample
             clean = self.state.get("clean")
             if clean is not None:
-                prev[:, :, :1] = clean.to(prev.dtype)
+                prev[:, :, :clean.shape[2]] = clean.to(prev.dtype)
             return out
         sch.step = step
         self._stepped.append((sch, had))

@@ -1,13 +1,14 @@
 """The InfiniteTalk node: a start image, a prompt and a voice's speech features make a talking clip
 with Wan 2.1 I2V 14B and InfiniteTalk's patch (infinitetalk.py, after MeiGen-AI/InfiniteTalk@0107cd9
-``wan/multitalk.py`` ``generate_infinitetalk``): one speaker, one window of up to 81 frames at 25 fps,
-through diffusers' ``WanImageToVideoPipeline`` with the audio attention hooked in.
+``wan/multitalk.py`` ``generate_infinitetalk``): one speaker, windows of up to 81 frames at 25 fps
+(a longer take continued window by window from the last 9 frames made, as the reference's streaming
+mode), each through diffusers' ``WanImageToVideoPipeline`` with the audio attention hooked in.
 
 Guidance as the reference's vanilla CFG with its text and audio scales equal: the conditional call
 has the prompt and the voice, the unconditional the negative prompt and silence (the features
 zeroed), ``uncond + g (cond - uncond)``. Not built: the reference's third call (text and audio
-scales apart), its second speaker, and long takes by continuation (its later windows start from the
-last frames made)."""
+scales apart) and its second speaker. Each window draws its own noise (seeded by the window), where
+the reference's global generator runs on."""
 from __future__ import annotations
 
 import numpy as np
@@ -18,10 +19,11 @@ from studio.core.spec import In, Out
 from ...base.errors import ModelError
 from ...loading.inputs import video_model_input
 from ...sampling.generators import COMMON, TAKE_PARAMS, GeneratorNode, output_size, preview_and_steps, prompt_of
-from .infinitetalk import FOLDER, FPS, VAE_SCALE, TalkError, audio_tokens, build_patch, find_patch, read_patch, \
-    talk_applied
+from .infinitetalk import FOLDER, FPS, VAE_SCALE, TalkError, audio_tokens, build_patch, find_patch, padded_for, \
+    read_patch, talk_applied, window_starts
 
 TRAINED_FRAMES = 81  # the reference's frame_num: one window
+MAX_FRAMES = 90_000  # an hour at 25 fps (Speech Features encodes at most an hour)
 SILENT = 1e-4  # a voice whose loudest sample is below this (-80 dBFS) is silence
 LEFT_OUT = ("frames", "fps", "window", "overlap", "guidance_2") + TAKE_PARAMS
 
@@ -61,7 +63,8 @@ def speech_of(features, per_frame: int, title: str):
 class InfiniteTalk(GeneratorNode):
     """Make a talking clip from a start image and a voice with InfiniteTalk (Wan 2.1 I2V 14B and its
     InfiniteTalk patch file): the lips and face move with the speech. Connect Speech Features
-    (wav2vec2, layers 'all', 25 fps) of the voice. One speaker, one window (up to 81 frames)."""
+    (wav2vec2, layers 'all', 25 fps) of the voice. One speaker; a take longer than 81 frames is made in
+    windows, each continued from the last frames of the one before."""
     streams_output = False  # one call
     id = "video_models.infinitetalk"
     title = "InfiniteTalk"
@@ -77,9 +80,11 @@ class InfiniteTalk(GeneratorNode):
                    help=f"InfiniteTalk's patch file, or its name in a models folder's {FOLDER}/ "
                         "(wan2.1_infiniteTalk_single_fp16.safetensors)"),
               Text("prompt", "a person talking to the camera"), Text("negative_prompt", ""),
-              Int("frames", 0, min=0, max=TRAINED_FRAMES, special="the voice's length",
-                  help=f"frames made (4k+1, at most {TRAINED_FRAMES}: one window); 0: the voice's length up to "
-                       f"{TRAINED_FRAMES}"),
+              Int("frames", 0, min=0, max=MAX_FRAMES, special="the voice's length",
+                  help=f"frames made; 0: the voice's length. Up to {TRAINED_FRAMES} (4k+1) in one window; longer "
+                       f"takes in windows of {TRAINED_FRAMES}, each continued from the last frames of the one before"),
+              Int("motion_frames", 9, min=1, max=TRAINED_FRAMES - 8,
+                  help="frames of a window carried into the next (the reference's motion_frame)"),
               Float("fps", FPS, min=1.0, max=120.0, help="the clip's frame rate; the speech features' must be the "
                                                        "same (InfiniteTalk was trained at 25)"),
               Float("audio_scale", 1.0, min=0.0, max=10.0, help="the audio attention's strength (1: as trained)")) + \
@@ -132,13 +137,13 @@ class InfiniteTalk(GeneratorNode):
 
     def _frames(self, ctx, speech, voice_frames: int) -> int:
         p = ctx.params
-        want = p.frames or min(TRAINED_FRAMES, voice_frames)
-        n = (want - 1) // VAE_SCALE * VAE_SCALE + 1
+        want = p.frames or voice_frames
+        n = want if want > TRAINED_FRAMES else (want - 1) // VAE_SCALE * VAE_SCALE + 1  # longer: windows, cut
         if n < 1 + VAE_SCALE:
             raise TalkError(f"{self.title}: {want} frames: InfiniteTalk makes 4k+1 frames, at least 5 (the voice "
                             f"covers {voice_frames})")
         if n != want:
-            ctx.info(f"InfiniteTalk makes 4k+1 frames: {want} asked, making {n}")
+            ctx.info(f"InfiniteTalk makes 4k+1 frames in one window: {want} asked, making {n}")
         if n > voice_frames:
             raise TalkError(f"{self.title}: the voice lasts {voice_frames} frames ({voice_frames / p.fps:.2f} s) but the "
                             f"take is {n}: give a longer voice or set frames to {max(5, (voice_frames - 1) // 4 * 4 + 1)} "
@@ -174,17 +179,48 @@ class InfiniteTalk(GeneratorNode):
         self.preview, self.steps = preview_and_steps(ctx, s.on_cpu)
         img = np.asarray(image.frame(0) if hasattr(image, "frame") else image, np.float32)
         w, h = output_size(ctx, s, p.width, p.height, (img.shape[1], img.shape[0]), self.preview)
-        start = fitted(img, w, h)
-        with torch.inference_mode():
-            cond = audio_tokens(patch, feats, 0, n)
-            uncond = audio_tokens(patch, torch.zeros_like(feats), 0, n) if p.guidance > 1 else cond
+        win = min(n, TRAINED_FRAMES)
         base = filter_kwargs(s.pipe, {"prompt": prompt_of(ctx, prompt), "negative_prompt": p.negative_prompt or None,
-                                      "image": to_pil(start), "height": h, "width": w, "num_frames": n,
+                                      "image": to_pil(fitted(img, w, h)), "height": h, "width": w, "num_frames": win,
                                       "num_inference_steps": self.steps, "guidance_scale": p.guidance}, ctx.warn)
-        ctx.info(f"InfiniteTalk: {n} frames ({n / p.fps:.2f} s) lip-synced to the voice's first {n} frames, "
-                 f"{cond.shape[1]} latent frames of {cond.shape[2]} audio tokens"
-                 + ("; the unconditional call hears silence" if p.guidance > 1 else ""))
-        with talk_applied(s.pipe, patch, cond, uncond, p.audio_scale):
-            clip = s.generate(n, n, 0, lambda start_at, still: dict(base), p.fps, previews=p.previews,
-                              steps=self.steps, size=(w, h))
-        return self._made(ctx, clip, w, h)
+        starts = window_starts(n, win, p.motion_frames)
+        ctx.info(f"InfiniteTalk: {n} frames ({n / p.fps:.2f} s) lip-synced to the voice"
+                 + (f", in {len(starts)} windows of {win} continued from their last {p.motion_frames} frames"
+                    if len(starts) > 1 else "") + ("; the unconditional call hears silence" if p.guidance > 1 else ""))
+        from studio.engine.clip import ArrayClip, frames_buffer
+        out, where = frames_buffer((n, h, w, 3))
+        if where:
+            ctx.info(where)
+        held = None
+        for k, at in enumerate(starts):
+            ctx.check_cancelled()
+            frames = self._window(ctx, s, patch, feats, base, at, win, k, held, last=k == len(starts) - 1 and k > 0)
+            keep = 0 if k == 0 else p.motion_frames
+            out[at + keep:min(n, at + win)] = frames[keep:min(win, n - at)]
+            if k + 1 < len(starts):
+                from .fun import encode_frames
+                with torch.inference_mode():
+                    held = encode_frames(s.pipe, np.array(frames[-p.motion_frames:]))  # a writable copy
+        return self._made(ctx, ArrayClip(out, p.fps), w, h)
+
+    def _window(self, ctx, s, patch, feats, base: dict, at: int, win: int, k: int, held, last: bool) -> np.ndarray:
+        """One window's frames [win, h, w, 3]: its audio from frame ``at``, its first latent frames
+        ``held`` (the previous window's last frames; None: the start image's), its own noise."""
+        import torch
+        p = ctx.params
+        if last:  # the reference's reversed tail where the last window runs past the voice's features
+            feats = padded_for(feats, at + win)
+        with torch.inference_mode():
+            cond = audio_tokens(patch, feats, at, win)
+            uncond = audio_tokens(patch, torch.zeros_like(feats), at, win) if p.guidance > 1 else cond
+        kwargs = dict(base)
+        if k:  # the reference's noise goes on from window to window: each window its own here
+            vae = s.pipe.vae
+            f = s.pipe.vae_scale_factor_spatial
+            shape = (1, int(vae.config.z_dim), (win - 1) // VAE_SCALE + 1, base["height"] // f, base["width"] // f)
+            kwargs["latents"] = torch.randn(shape, generator=ctx.torch_generator(device="cpu", salt=k))
+            ctx.info(f"window {k + 1}: frames {at}-{at + win - 1}, its first {p.motion_frames} held from the last")
+        with talk_applied(s.pipe, patch, cond, uncond, p.audio_scale, held):
+            clip = s.generate(win, win, 0, lambda start_at, still: dict(kwargs), p.fps, previews=p.previews,
+                              steps=self.steps, size=(base["width"], base["height"]))
+        return np.asarray(clip.frames if hasattr(clip, "frames") else clip.chunk(0, win), np.float32)
