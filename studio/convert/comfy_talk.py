@@ -1,7 +1,7 @@
 """ComfyUI's InfiniteTalk (WanInfiniteTalkToVideo) as Studio's InfiniteTalk node (part of comfy_map's
 builder): the patch file of its ModelPatchLoader and its audio scale as the node's settings, each
 voice's AudioEncoderEncode (with its AudioEncoderLoader) as Load Preprocessor (kind 'speech') ->
-Speech Features (layers 'all') from the Load Audio, and what Studio's node does not take said: a
+Speech Features (layers 'all', align 'encoder input') from the Load Audio, and what Studio's node does not take said: a
 second speaker with its mask, the previous frames of an extension, the motion frames.
 
 ComfyUI is read for its node meanings only (comfy_extras/nodes_wan.py WanInfiniteTalkToVideo,
@@ -57,7 +57,7 @@ def speech_step(b, n: CNode, src: tuple[str, str]) -> str:
     if isinstance(name, str) and name.strip():
         params["model"] = name.replace("\\", "/")
     prep = b.add("preprocess.load", params, enc or n)
-    nid = b.add("encode.speech", {"layers": "all", "fps": SPEECH_FPS}, n)
+    nid = b.add("encode.speech", {"layers": "all", "fps": SPEECH_FPS, "align": "encoder input"}, n)
     b.g.connect(*src, nid, "audio")
     b.g.connect(prep, "model", nid, "model")
     if isinstance(name, str) and name.lower().endswith((".safetensors", ".sft", ".pt", ".bin")):

@@ -207,7 +207,7 @@ def test_infinitetalk_is_its_node_with_the_image_the_first_voice_the_patch_and_w
     assert (gen.params["frames"], gen.params["width"], gen.params["height"], gen.params["fps"]) == (81, 832, 480, 25.0)
     assert _src_type(g, gen, "image") == "io.load_image" and _src_type(g, gen, "speech") == "encode.speech"
     speech = g.nodes[next(l.src for l in g.links if l.dst == gen.id and l.dst_port == "speech")]
-    assert (speech.params["layers"], speech.params["fps"]) == ("all", 25.0)
+    assert (speech.params["layers"], speech.params["fps"], speech.params["align"]) == ("all", 25.0, "encoder input")
     ups = {l.dst_port: g.nodes[l.src] for l in g.links if l.dst == speech.id}
     assert ups["audio"].params["path"] == "audio_speaker1_woman.mp3"
     assert ups["model"].params["kind"] == "speech"

@@ -63,7 +63,7 @@ def speech_of(features, per_frame: int, title: str):
 class InfiniteTalk(GeneratorNode):
     """Make a talking clip from a start image and a voice with InfiniteTalk (Wan 2.1 I2V 14B and its
     InfiniteTalk patch file): the lips and face move with the speech. Connect Speech Features
-    (wav2vec2, layers 'all', 25 fps) of the voice. One speaker; a take longer than 81 frames is made in
+    (wav2vec2, layers 'all', align 'encoder input', 25 fps) of the voice. One speaker; a take longer than 81 frames is made in
     windows, each continued from the last frames of the one before."""
     streams_output = False  # one call
     id = "video_models.infinitetalk"
@@ -160,6 +160,9 @@ class InfiniteTalk(GeneratorNode):
         if "peak" in ex and float(ex["peak"]) < SILENT:
             raise TalkError(f"{self.title}: the voice is silent (no sample above -80 dBFS): there is no speech to "
                             "lip-sync")
+        if ex.get("align", "encoder input") != "encoder input":
+            ctx.info("the speech features were interpolated after wav2vec2's layers; InfiniteTalk was trained on "
+                     "features interpolated before them (Speech Features' align 'encoder input')")
         have = len(speech)
         if "voice_s" in ex:
             have = min(have, int(np.floor(float(ex["voice_s"]) * p.fps + 0.5)))
