@@ -355,3 +355,232 @@ def test_a_long_take_is_windows_each_continued_from_the_last_frames_of_the_one_b
             held = encode_frames(pipe, out[-5:])
     assert calls[0][1] is None and calls[1][1] is not None and not torch.equal(calls[1][1], calls[2][1])
     assert np.allclose(made, np.concatenate(want)[:17], atol=1e-5)
+
+
+# -- two speakers ------------------------------------------------------------------------------------------
+def _ref_rope(x, pos):
+    """multitalk_utils.py RotaryPositionalEmbedding1D.forward and rotate_half, as released."""
+    d = x.shape[-1]
+    freqs = 1.0 / (10000 ** (torch.arange(0, d, 2)[: (d // 2)].float() / d))
+    freqs = einops.repeat(torch.einsum("..., f -> ... f", pos.float(), freqs), "... n -> ... (n r)", r=2)
+    cos, sin = einops.rearrange(freqs.cos(), "n d -> 1 1 n d"), einops.rearrange(freqs.sin(), "n d -> 1 1 n d")
+    x1, x2 = einops.rearrange(x.float(), "... (d r) -> ... d r", r=2).unbind(dim=-1)
+    rot = einops.rearrange(torch.stack((-x2, x1), dim=-1), "... d r -> ... (d r)")
+    return (x.float() * cos + rot * sin).type_as(x)
+
+
+def _ref_map(visual_q, ref_k, shape, masks, split_num=2):
+    """multitalk_utils.py get_attn_map_with_target and calculate_x_ref_attn_map, as released."""
+    n_t, n_h, n_w = shape
+    ref_k = ref_k[:, :n_h * n_w]
+    _, seq, heads, _ = visual_q.shape
+    out = torch.zeros(masks.shape[0], seq)
+    chunk = heads // split_num
+    for i in range(split_num):
+        q, k = visual_q[:, :, i * chunk:(i + 1) * chunk], ref_k[:, :, i * chunk:(i + 1) * chunk]
+        attn = ((q * q.shape[-1] ** -0.5).transpose(1, 2) @ k.transpose(1, 2).transpose(-2, -1)).softmax(-1)
+        maps = []
+        for m in masks:
+            m = m[None, None, None]
+            maps.append(((attn * m).sum(-1) / m.sum()).permute(0, 2, 1).mean(-1))
+        out += torch.cat(maps, 0)
+    return out / split_num
+
+
+def test_the_speaker_map_positions_and_rotary_equal_the_reference(monkeypatch):
+    from nodes.video_models.families.wan import infinitetalk as it
+    g = torch.Generator().manual_seed(4)
+    q, k = torch.randn(1, 3 * 16, 4, 6, generator=g), torch.randn(1, 3 * 16, 4, 6, generator=g)
+    masks = (torch.rand(3, 16, generator=g) > 0.5).float()
+    want = _ref_map(q, k, (3, 4, 4), masks)
+    assert torch.allclose(it.ref_attention_map(q, k, masks, 16), want, atol=1e-6)
+    monkeypatch.setattr(it, "QUERY_CHUNK", 7)  # queries a few at a time: the same map
+    assert torch.allclose(it.ref_attention_map(q, k, masks, 16), want, atol=1e-6)
+    empty = masks.clone()
+    empty[2] = 0  # faces over the whole frame: no background (the reference divides by zero there)
+    got = it.ref_attention_map(q, k, empty, 16)
+    assert torch.isfinite(got).all() and got[2].abs().max() == 0 and torch.allclose(got[:2], want[:2], atol=1e-6)
+    x, pos = torch.randn(2, 4, 48, 6, generator=g), torch.rand(48, generator=g) * 24
+    assert torch.allclose(it.rope_1d(x, pos), _ref_rope(x, pos), atol=1e-6)
+    # the positions: speaker 1's map into 0..4, speaker 2's into 20..24, the background 12, by the largest
+    m = torch.tensor([[0.1, 0.9, 0.2, 0.0], [0.3, 0.0, 0.7, 0.1], [0.2, 0.1, 0.1, 0.5]])
+    pos = it.speaker_positions(m)
+    # token 0 looks most at speaker 2 (0.3 of its 0..0.7), token 1 at speaker 1 (its most), 2 at speaker 2, 3 elsewhere
+    assert torch.allclose(pos, torch.tensor([20 + 0.3 / 0.7 * 4, 4.0, 24.0, 12.0]), atol=1e-5)
+
+
+def _ref_two(att, x, audio, frames, ref_map):
+    """SingleStreamMutiAttention.forward with two speakers (attention.py), its steps as released."""
+    F = torch.nn.functional
+    x = einops.rearrange(x, "B (N_t S) C -> (B N_t) S C", N_t=frames)
+    B, N, C = x.shape
+    q = att.q_linear(x).view(B, N, HEADS, C // HEADS).permute((0, 2, 1, 3))
+    maxs, mins = ref_map.max(1).values[:, None, None], ref_map.min(1).values[:, None, None]
+    mm = torch.cat([maxs, mins], dim=2)
+    h1 = (ref_map[0] - mm[0, :, 1].min()) / (mm[0, :, 0].max() - mm[0, :, 1].min() + 1e-8) * 4 + 0
+    h2 = (ref_map[1] - mm[1, :, 1].min()) / (mm[1, :, 0].max() - mm[1, :, 1].min() + 1e-8) * 4 + 20
+    back = torch.full((ref_map.size(1),), 12, dtype=h1.dtype)
+    pos = torch.stack([h1, h2, back], dim=1)[range(ref_map.size(1)), ref_map.argmax(dim=0)]
+    q = einops.rearrange(q, "(B N_t) H S C -> B H (N_t S) C", N_t=frames)
+    q = einops.rearrange(_ref_rope(q, pos), "B H (N_t S) C -> (B N_t) H S C", N_t=frames)
+    n_a = audio.shape[1]
+    kv = att.kv_linear(audio).view(B, n_a, 2, HEADS, C // HEADS).permute((2, 0, 3, 1, 4))
+    k, v = kv.unbind(0)
+    per = torch.zeros(n_a)
+    per[:n_a // 2], per[n_a // 2:] = 2, 22
+    k = einops.rearrange(k, "(B N_t) H S C -> B H (N_t S) C", N_t=frames)
+    k = einops.rearrange(_ref_rope(k, torch.cat([per] * frames)), "B H (N_t S) C -> (B N_t) H S C", N_t=frames)
+    o = F.scaled_dot_product_attention(q, k, v).transpose(1, 2).reshape(B, N, C)
+    return einops.rearrange(att.proj(o), "(B N_t) S C -> B (N_t S) C", N_t=frames)
+
+
+def test_two_speakers_attention_equals_the_reference():
+    from nodes.video_models.families.wan.infinitetalk import two_speakers
+    patch = _patch(5)
+    g = torch.Generator().manual_seed(5)
+    x, audio = torch.randn(1, 3 * 16, DIM, generator=g), torch.randn(3, 64, OUT, generator=g)
+    ref_map = torch.rand(3, 3 * 16, generator=g)
+    att = patch.blocks[0].audio_cross_attn
+    assert torch.allclose(two_speakers(att, x, audio, 3, ref_map), _ref_two(att, x, audio, 3, ref_map), atol=1e-5)
+
+
+def test_token_masks_are_the_faces_and_the_background_on_the_token_grid():
+    from nodes.video_models.families.wan.infinitetalk import token_masks
+    a, b = np.zeros((32, 64), bool), np.zeros((32, 64), bool)
+    a[:, :16], b[:, 48:] = True, True  # the left quarter and the right quarter
+    m = token_masks([a, b], 32, 64).reshape(3, 2, 4)  # 32x64 -> latent 4x8 -> tokens 2x4
+    assert m[0].tolist() == [[1, 0, 0, 0]] * 2 and m[1].tolist() == [[0, 0, 0, 1]] * 2
+    assert m[2].tolist() == [[0, 1, 1, 0]] * 2
+
+
+def test_two_speakers_on_the_denoiser_equal_the_reference_blocks(monkeypatch):
+    from nodes.video_models.families.wan.infinitetalk import ref_attention_map, token_masks, two_speakers
+    from .tiny import tiny_wan_transformer
+    torch.manual_seed(0)
+    tr = tiny_wan_transformer(36, image_dim=4).eval()
+    patch = _patch(6)
+    f1, f2 = torch.randn(9, PER_FRAME), torch.randn(9, PER_FRAME)
+    cond = torch.cat([audio_tokens(patch, f1, 0, 9), audio_tokens(patch, f2, 0, 9)], 2)
+    a, b = np.zeros((64, 64), bool), np.zeros((64, 64), bool)
+    a[:, :32], b[:, 32:48] = True, True
+    masks = token_masks([a, b], 64, 64)
+    hs, ehs, img = torch.randn(1, 36, 3, 8, 8), torch.randn(1, 5, 32), torch.randn(1, 4, 4)
+    call = dict(timestep=torch.tensor([500.0]), encoder_hidden_states=ehs, encoder_hidden_states_image=img,
+                return_dict=False)
+    with torch.no_grad(), talk_applied(_Pipe(tr), patch, cond, cond, masks=masks):
+        got = tr(hidden_states=hs, **call)[0]
+    one = audio_tokens(patch, f1, 0, 9)
+    with torch.no_grad(), talk_applied(_Pipe(tr), patch, one, one):
+        single = tr(hidden_states=hs, **call)[0]
+    assert not torch.allclose(got, single, atol=1e-3)
+    F = torch.nn.functional
+
+    def reference(block, audio_block):  # the block with the map from its own self-attention's q and k
+        def forward(hidden_states, encoder_hidden_states, temb, rotary_emb):
+            shift, scale, gate, c_shift, c_scale, c_gate = (block.scale_shift_table + temb.float()).chunk(6, dim=1)
+            x = (block.norm1(hidden_states.float()) * (1 + scale) + shift).type_as(hidden_states)
+            at = block.attn1
+            q = at.norm_q(at.to_q(x)).unflatten(2, (at.heads, -1))
+            k = at.norm_k(at.to_k(x)).unflatten(2, (at.heads, -1))
+            cos, sin = rotary_emb
+            q, k = (torch.view_as_real(torch.view_as_complex(t.double().unflatten(-1, (-1, 2))) * torch.complex(
+                cos[..., 0::2].double(), sin[..., 1::2].double())).flatten(-2).float() for t in (q, k))
+            ref_map = _ref_map(q, k, (3, 4, 4), masks)
+            hidden_states = (hidden_states.float() + at(x, None, None, rotary_emb) * gate).type_as(hidden_states)
+            x = block.norm2(hidden_states.float()).type_as(hidden_states)
+            hidden_states = hidden_states + block.attn2(x, encoder_hidden_states, None, None)
+            nx = F.layer_norm(hidden_states, (DIM,), audio_block.norm_x.weight, audio_block.norm_x.bias, 1e-6)
+            hidden_states = hidden_states + _ref_two(audio_block.audio_cross_attn, nx, cond[0], 3, ref_map)
+            x = (block.norm3(hidden_states.float()) * (1 + c_scale) + c_shift).type_as(hidden_states)
+            return (hidden_states.float() + block.ffn(x).float() * c_gate).type_as(hidden_states)
+        return forward
+    pinned = hs.clone()
+    pinned[:, :16, :1] = hs[:, 20:, :1]
+    for i, block in enumerate(tr.blocks):
+        monkeypatch.setattr(block, "forward", reference(block, patch.blocks[i]))
+    with torch.no_grad():
+        want = tr(hidden_states=pinned, **call)[0]
+    assert torch.allclose(got, want, atol=1e-5)
+    assert ref_attention_map is not None and two_speakers is not None
+
+
+def _mask_node():
+    from studio.core.params import Int as IntParam
+    from studio.core.registry import default_registry
+    from studio.core.spec import SOURCE, Node, Out
+    if "test.talk_face" in default_registry():
+        return
+
+    class Face(Node):
+        id = "test.talk_face"
+        timing = SOURCE
+        params = (IntParam("side", 0, min=0, max=2),)
+        outputs = (Out("mask", "Mask"),)
+
+        def run(self, ctx):
+            m = np.zeros((32, 32, 1), np.float32)
+            if ctx.params.side == 0:
+                m[:, :8] = 1  # the left quarter
+            elif ctx.params.side == 1:
+                m[:, 24:] = 1  # the right quarter
+            return m
+    default_registry().register(Face)
+
+
+def _dialogue(model_dir, patch_path, masks=(0, 1), **p):
+    _mask_node()
+    g = _graph(model_dir, patch_path, **p)
+    g.set_param("gen", "width", 64)  # a 4x4 token grid: faces at its sides, background between
+    g.set_param("gen", "height", 64)
+    g.add_node("test.talk_voice", {"name": "b"}, node_id="voice2")
+    g.connect("voice2", "features", "gen", "speech_2")
+    for i, side in enumerate(masks):
+        g.add_node("test.talk_face", {"side": side}, node_id=f"face{i + 1}")
+        g.connect(f"face{i + 1}", "mask", "gen", f"mask_{i + 1}")
+    return g
+
+
+def test_a_dialogue_equals_the_pipeline_with_both_voices_and_faces(models, monkeypatch):
+    from nodes.video_models.base.calls import to_pil
+    from nodes.video_models.families.wan.infinitetalk import token_masks
+    model_dir, patch_path = models
+    VOICES.update(a=_features(0), b=_features(1))
+    ex = Executor()
+    g = _dialogue(model_dir, patch_path, guidance=3.0)
+    pipe = ex.run(g, targets=["load"], device="cpu").value("load").pipeline("i2v")
+    seeds = []
+    cls = type(pipe)
+    orig_call = cls.__call__
+
+    @functools.wraps(orig_call)
+    def spy(this, *a, **k):
+        seeds.append(k["generator"].initial_seed())
+        return orig_call(this, *a, **k)
+    monkeypatch.setattr(cls, "__call__", spy)
+    made = ex.run(g, targets=["gen"], device="cpu", use_cache=False).value("gen").frames
+    swapped = ex.run(_dialogue(model_dir, patch_path, masks=(1, 0), guidance=3.0), targets=["gen"], device="cpu",
+                     use_cache=False).value("gen").frames
+    assert not np.allclose(made, swapped, atol=1e-4)  # the voices on the other faces
+    patch = build_patch(read_patch(patch_path), DIM, HEADS, LAYERS)
+    f1, f2 = VOICES["a"][0][:, 8:], VOICES["b"][0][:, 8:]
+    cond = torch.cat([audio_tokens(patch, f1, 0, 9), audio_tokens(patch, f2, 0, 9)], 2)
+    uncond = audio_tokens(patch, torch.zeros_like(f2), 0, 9)
+    left, right = np.zeros((64, 64), bool), np.zeros((64, 64), bool)
+    left[:, :16], right[:, 48:] = True, True
+    from nodes.video_models.families.wan.talk import fitted
+    with talk_applied(pipe, patch, cond, uncond, masks=token_masks([left, right], 64, 64)):
+        direct = orig_call(pipe, image=to_pil(fitted(_still(), 64, 64)), prompt="a face", height=64, width=64,
+                           num_frames=9,
+                           num_inference_steps=2, guidance_scale=3.0, output_type="pt",
+                           generator=torch.Generator().manual_seed(seeds[0])).frames[0]
+    assert np.allclose(made, direct.permute(0, 2, 3, 1).numpy(), atol=1e-5)
+
+
+def test_two_speakers_with_one_face_region_or_an_empty_one_are_refused(models):
+    model_dir, patch_path = models
+    VOICES.update(a=_features(0), b=_features(1))
+    with pytest.raises(StudioError, match="InfiniteTalk: two speakers need a face region each: connect mask_1 and "
+                                          r"mask_2 \(one face region given\)"):
+        Executor().run(_dialogue(model_dir, patch_path, masks=(0,)), targets=["gen"], device="cpu", use_cache=False)
+    with pytest.raises(StudioError, match="InfiniteTalk: mask_2 marks no face"):
+        Executor().run(_dialogue(model_dir, patch_path, masks=(0, 2)), targets=["gen"], device="cpu", use_cache=False)

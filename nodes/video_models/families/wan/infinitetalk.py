@@ -22,11 +22,16 @@ output, which the block then adds to the residual: the reference's two sums), al
 
 Long takes as the reference makes them: windows of 81 frames, each later one starting 9 frames
 before the last ended, those 9 frames' latents held clean at its start and its audio windows from
-there (``window_starts``, ``padded_for``). Single speaker only: the reference's second speaker (its
-face regions steering a 1-D rotary position of the queries by the self-attention's map) is not built."""
+there (``window_starts``, ``padded_for``). Two speakers as ``SingleStreamMutiAttention`` (same file):
+each token's share of attention to each speaker's face region in the first frame (the self-attention's
+queries and keys, recomputed from its input) sets a 1-D rotary position of its audio query; each
+speaker's 32 audio tokens turned to their own position (``wan/utils/multitalk_utils.py``
+``get_attn_map_with_target``, ``RotaryPositionalEmbedding1D``)."""
 from __future__ import annotations
 
 import os
+
+import numpy as np
 
 from studio.core import models as model_paths
 from studio.core.errors import StudioError
@@ -156,10 +161,12 @@ def _modules():
             self.audio_cross_attn = AudioCrossAttention(dim, audio_dim, heads)
             self.norm_x = nn.LayerNorm(dim, eps=eps)
 
-        def forward(self, x, audio, frames: int):
+        def forward(self, x, audio, frames: int, ref_map=None):
             nx = F.layer_norm(x.float(), self.norm_x.normalized_shape, self.norm_x.weight.float(),
                               self.norm_x.bias.float(), self.eps).to(x.dtype)  # WanLayerNorm: in float
-            return self.audio_cross_attn(nx, audio, frames)
+            if ref_map is None:
+                return self.audio_cross_attn(nx, audio, frames)
+            return two_speakers(self.audio_cross_attn, nx, audio, frames, ref_map)
 
     class TalkPatch(nn.Module):
         def __init__(self, per_frame, inter, out_dim, dim, heads, layers, eps):
@@ -168,6 +175,86 @@ def _modules():
                                         AUDIO_WINDOW + VAE_SCALE - 1)
             self.blocks = nn.ModuleList([AudioBlock(dim, out_dim, heads, eps) for _ in range(layers)])
     return TalkPatch
+
+
+# -- two speakers (SingleStreamMutiAttention; multitalk_utils.py get_attn_map_with_target) -------------
+CLASS_RANGE, CLASS_INTERVAL = 24, 4  # the reference's class_range, class_interval
+QUERY_CHUNK = 4096  # queries of the reference map at once (its attention to the first frame is S x S_ref x H)
+
+
+def rope_1d(x, pos):
+    """The reference's RotaryPositionalEmbedding1D: ``x`` [..., n, d] turned by positions ``pos`` [n]
+    (frequencies repeated per pair, pairs (a, b) -> (-b, a)), in float32, back in x's dtype."""
+    import torch
+    d = x.shape[-1]
+    freqs = 1.0 / (10000 ** (torch.arange(0, d, 2, device=x.device)[:d // 2].float() / d))
+    f = (pos.float()[:, None] * freqs[None]).repeat_interleave(2, -1)
+    xf = x.float()
+    turned = torch.stack((-xf[..., 1::2], xf[..., 0::2]), -1).flatten(-2)
+    return (xf * f.cos() + turned * f.sin()).type_as(x)
+
+
+def ref_attention_map(q, k, masks, frame_tokens: int):
+    """[C, S]: for each of the C token masks of the first latent frame ([C, frame_tokens]), how much each
+    of the S query tokens attends to that region of the first frame (softmax over the first frame's
+    keys, the mask's share over its size, the mean over heads). ``q``, ``k``: [1, S, H, D] after rotary.
+    An empty region (faces covering the whole frame: no background) gives zeros where the reference
+    divides by zero."""
+    import torch
+    scale = q.shape[-1] ** -0.5
+    ref = k[:, :frame_tokens].transpose(1, 2).float()  # [1, H, r, D]
+    m = masks.float()
+    parts = []
+    for a in range(0, q.shape[1], QUERY_CHUNK):
+        att = ((q[:, a:a + QUERY_CHUNK].transpose(1, 2).float() * scale) @ ref.transpose(-1, -2)).softmax(-1)
+        parts.append(torch.einsum("bhsr,cr->cbhs", att, m).mean(2)[:, 0] / m.sum(-1, keepdim=True).clamp_min(1))
+    return torch.cat(parts, 1).to(q.dtype)
+
+
+def speaker_positions(ref_map):
+    """[S]: each token's 1-D position: speaker 1's map scaled into 0..4, speaker 2's into 20..24, the
+    background 12, by which of the three it attends to most (SingleStreamMutiAttention.forward)."""
+    import torch
+    lo1, hi1 = ref_map[0].min(), ref_map[0].max()
+    lo2, hi2 = ref_map[1].min(), ref_map[1].max()
+    h1 = (ref_map[0] - lo1) / (hi1 - lo1 + 1e-8) * CLASS_INTERVAL
+    h2 = (ref_map[1] - lo2) / (hi2 - lo2 + 1e-8) * CLASS_INTERVAL + (CLASS_RANGE - CLASS_INTERVAL)
+    back = torch.full_like(h1, CLASS_RANGE // 2)
+    table = torch.stack([h1, h2, back], 1)
+    return table[torch.arange(table.shape[0], device=table.device), ref_map.argmax(0)]
+
+
+def two_speakers(att, x, audio, frames: int, ref_map):
+    """SingleStreamMutiAttention with two speakers: the queries turned by their speaker positions, the
+    keys of speaker 1's tokens (the first half of ``audio``'s) by 2, speaker 2's by 22."""
+    import torch
+    import torch.nn.functional as F
+    b, n, c = x.shape
+    s, h = n // frames, att.heads
+    q = att.q_linear(x).view(b, n, h, c // h).transpose(1, 2)  # [B, H, N_t S, d]
+    q = rope_1d(q, speaker_positions(ref_map)).reshape(b, h, frames, s, c // h).transpose(1, 2)
+    q = q.reshape(b * frames, h, s, c // h)
+    kv = att.kv_linear(audio).view(audio.shape[0], audio.shape[1], 2, h, c // h)
+    k, v = kv[:, :, 0].transpose(1, 2), kv[:, :, 1].transpose(1, 2)  # [B N_t, H, M, d]
+    m = audio.shape[1]
+    per = torch.full((m,), (CLASS_RANGE - CLASS_INTERVAL + CLASS_RANGE) / 2, device=x.device)
+    per[:m // 2] = CLASS_INTERVAL / 2
+    k = rope_1d(k, per)
+    o = F.scaled_dot_product_attention(q, k, v).transpose(1, 2).reshape(b * frames, s, c)
+    return att.proj(o).reshape(b, n, c)
+
+
+def token_masks(masks, h: int, w: int, patch: tuple[int, int] = (2, 2), stride: int = 8):
+    """[3, tokens] of the first latent frame: the two speakers' regions and the background (where
+    neither is), from masks at the take's size [h, w] (resized nearest to the latent grid, then to
+    the token grid, as the reference does)."""
+    import torch
+    import torch.nn.functional as F
+    m = torch.stack([torch.as_tensor(np.asarray(a, np.float32)) for a in masks])  # [2, h, w]
+    m = torch.cat([m, (m.sum(0, keepdim=True) <= 0).float()])
+    lat = F.interpolate(m[None], size=(h // stride, w // stride), mode="nearest") > 0
+    tok = F.interpolate(lat.float(), size=(h // stride // patch[0], w // stride // patch[1]), mode="nearest") > 0
+    return tok[0].reshape(3, -1).float()
 
 
 def build_patch(state: dict, dim: int, heads: int, layers: int, eps: float = 1e-6, node: str = "InfiniteTalk"):
@@ -243,14 +330,26 @@ def padded_for(feats, end: int):
     return torch.cat([feats, torch.flip(feats[-miss:], dims=[0])], 0)
 
 
+def _rotary(x, cos, sin):
+    """diffusers' WanAttnProcessor rotary (apply_rotary_emb), on [B, S, H, D]."""
+    import torch
+    x1, x2 = x.unflatten(-1, (-1, 2)).unbind(-1)
+    c, s = cos[..., 0::2], sin[..., 1::2]
+    out = torch.empty_like(x)
+    out[..., 0::2] = x1 * c - x2 * s
+    out[..., 1::2] = x1 * s + x2 * c
+    return out.type_as(x)
+
+
 class talk_applied:
     """The audio attention in every block of ``pipe.transformer`` for a call, the first latent frames
     held clean (model input and every step): the start image's latent, or ``held`` (a continued
     window's motion frames' latents, [1, C, T_m, h, w]); the unconditional call given silence's
     tokens; all removed however it ends. ``cond`` / ``uncond``: audio_tokens."""
 
-    def __init__(self, pipe, patch, cond, uncond, scale: float = 1.0, held=None):
+    def __init__(self, pipe, patch, cond, uncond, scale: float = 1.0, held=None, masks=None):
         self.pipe, self.patch, self.scale, self.held = pipe, patch, float(scale), held
+        self.masks = masks  # two speakers: token_masks (their tokens are cond's 64, the first 32 speaker 1's)
         self.tokens = {"cond": cond, "uncond": uncond}
         self._handles: list = []
         self._stepped: list = []
@@ -272,7 +371,11 @@ class talk_applied:
         if tok.shape[1] != frames:
             raise ModelError(f"InfiniteTalk: {tok.shape[1]} latent frames of audio for {frames} of video")
         tok = tok.to(hs.device, hs.dtype)
-        self.state.update(frames=frames, audio=tok[0].repeat(hs.shape[0], 1, 1))  # [(B N_t), M, D]
+        two = self.masks is not None and tok.shape[2] == 2 * CONTEXT_TOKENS
+        if two and hs.shape[0] != 1:
+            raise ModelError("InfiniteTalk: two speakers are made one video a call")
+        self.state.update(frames=frames, audio=tok[0].repeat(hs.shape[0], 1, 1),  # [(B N_t), M, D]
+                          two=two, frame_tokens=(hs.shape[3] // ph) * (hs.shape[4] // pw))
         clean = hs[:, c + 4:2 * c + 4, :1] if self.held is None else \
             self.held.to(hs.device, hs.dtype).expand(hs.shape[0], -1, -1, -1, -1)
         self.state["clean"] = clean
@@ -305,11 +408,26 @@ class talk_applied:
             self.state[("h", i)] = args[0]
         return keep
 
+    def _ref_map(self, i):
+        """Two speakers: the self-attention's queries and keys (after rotary), recomputed from its input,
+        give the map of where each token looks in the first frame (get_attn_map_with_target)."""
+        def keep(attn, args):
+            if not self.state.get("two"):
+                return
+            x, rotary = args[0], args[3] if len(args) > 3 else None
+            q = attn.norm_q(attn.to_q(x)).unflatten(2, (attn.heads, -1))
+            k = attn.norm_k(attn.to_k(x)).unflatten(2, (attn.heads, -1))
+            if rotary is not None:
+                q, k = _rotary(q, *rotary), _rotary(k, *rotary)
+            self.state[("map", i)] = ref_attention_map(q, k, self.masks.to(x.device), self.state["frame_tokens"])
+        return keep
+
     def _audio(self, i):
         def add(module, args, out):
             h = self.state.pop(("h", i))
             x = h.to(out.dtype) + out  # the block's residual after the text cross-attention
-            a = self.patch.blocks[i](x, self.state["audio"].to(x.dtype), self.state["frames"])
+            a = self.patch.blocks[i](x, self.state["audio"].to(x.dtype), self.state["frames"],
+                                     self.state.pop(("map", i), None))
             return out + a * self.scale if self.scale != 1.0 else out + a
         return add
 
@@ -321,6 +439,8 @@ class talk_applied:
         for i, block in enumerate(tr.blocks):
             self._handles.append(block.norm2.register_forward_pre_hook(self._residual(i)))
             self._handles.append(block.attn2.register_forward_hook(self._audio(i)))
+            if self.masks is not None:
+                self._handles.append(block.attn1.register_forward_pre_hook(self._ref_map(i)))
         return self
 
     def __exit__(self, *exc):

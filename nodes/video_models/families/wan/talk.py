@@ -4,10 +4,11 @@ with Wan 2.1 I2V 14B and InfiniteTalk's patch (infinitetalk.py, after MeiGen-AI/
 (a longer take continued window by window from the last 9 frames made, as the reference's streaming
 mode), each through diffusers' ``WanImageToVideoPipeline`` with the audio attention hooked in.
 
-Guidance as the reference's vanilla CFG with its text and audio scales equal: the conditional call
+Two speakers as the reference's: each voice's tokens side by side, each face region (mask_1, mask_2)
+steering which tokens hear which voice. Guidance as the reference's vanilla CFG with its text and audio scales equal: the conditional call
 has the prompt and the voice, the unconditional the negative prompt and silence (the features
 zeroed), ``uncond + g (cond - uncond)``. Not built: the reference's third call (text and audio
-scales apart) and its second speaker. Each window draws its own noise (seeded by the window), where
+scales apart). Each window draws its own noise (seeded by the window), where
 the reference's global generator runs on."""
 from __future__ import annotations
 
@@ -63,8 +64,9 @@ def speech_of(features, per_frame: int, title: str):
 class InfiniteTalk(GeneratorNode):
     """Make a talking clip from a start image and a voice with InfiniteTalk (Wan 2.1 I2V 14B and its
     InfiniteTalk patch file): the lips and face move with the speech. Connect Speech Features
-    (wav2vec2, layers 'all', align 'encoder input', 25 fps) of the voice. One speaker; a take longer than 81 frames is made in
-    windows, each continued from the last frames of the one before."""
+    (wav2vec2, layers 'all', align 'encoder input', 25 fps) of the voice; for a dialogue a second
+    speaker's on speech_2 and each speaker's face region on mask_1 / mask_2. A take longer than 81
+    frames is made in windows, each continued from the last frames of the one before."""
     streams_output = False  # one call
     id = "video_models.infinitetalk"
     title = "InfiniteTalk"
@@ -74,7 +76,10 @@ class InfiniteTalk(GeneratorNode):
     inputs = (In("model", "Video Model", help="Wan 2.1 I2V 14B (480p): InfiniteTalk's base model"),
               In("image", "Image", help="the speaker: the first frame"),
               In("speech", "Features", help="Speech Features of the voice (wav2vec2, layers 'all', fps 25)"),
-              In("prompt", "Text", optional=True))
+              In("prompt", "Text", optional=True),
+              In("speech_2", "Features", optional=True, help="a second speaker's voice (then mask_1 and mask_2)"),
+              In("mask_1", "Mask", optional=True, help="two speakers: white on the first speaker's face region"),
+              In("mask_2", "Mask", optional=True, help="two speakers: white on the second speaker's face region"))
     outputs = (Out("video", "Video"),)
     params = (Path("patch", "", lookup=True, filters="InfiniteTalk patch (*.safetensors)",
                    help=f"InfiniteTalk's patch file, or its name in a models folder's {FOLDER}/ "
@@ -168,26 +173,56 @@ class InfiniteTalk(GeneratorNode):
             have = min(have, int(np.floor(float(ex["voice_s"]) * p.fps + 0.5)))
         return have
 
-    def run(self, ctx, model, image, speech, prompt=None):
+    def _speakers(self, ctx, speech, speech_2, mask_1, mask_2) -> int:
+        """Frames of voice every speaker has; a second speaker without a face region each refused."""
+        if speech_2 is None:
+            if mask_1 is not None or mask_2 is not None:
+                ctx.warn("mask_1 / mask_2 mark two speakers' faces; with one voice they are not used")
+            return self._voice(ctx, speech)
+        if mask_1 is None or mask_2 is None:
+            raise TalkError(f"{self.title}: two speakers need a face region each: connect mask_1 and mask_2 "
+                            f"({'one face region' if (mask_1 is None) != (mask_2 is None) else 'none'} given)")
+        return min(self._voice(ctx, speech), self._voice(ctx, speech_2))
+
+    def _masks(self, s, masks, img, w: int, h: int):
+        """The two face regions (at the start image's size, fitted as it is) as token_masks."""
+        from .infinitetalk import token_masks
+        got = []
+        for i, m in enumerate(masks):
+            a = np.asarray(m.frame(0) if hasattr(m, "frame") else m, np.float32)
+            a = a if a.ndim == 2 else a[..., 0]
+            if a.shape != img.shape[:2]:
+                import cv2
+                a = cv2.resize(a, (img.shape[1], img.shape[0]), interpolation=cv2.INTER_NEAREST)
+            got.append(fitted(a[..., None], w, h)[..., 0] > 0.5)
+            if not got[-1].any():
+                raise TalkError(f"{self.title}: mask_{i + 1} marks no face (all black at the take's size)")
+        cfg = s.pipe.transformer.config
+        return token_masks(got, h, w, tuple(cfg.patch_size[1:]), int(s.pipe.vae_scale_factor_spatial))
+
+    def run(self, ctx, model, image, speech, prompt=None, speech_2=None, mask_1=None, mask_2=None):
         import torch
         from ...base.calls import to_pil
         from ...sampling.sampler import Sampler, filter_kwargs
         ref = video_model_input(model)
         self._check_model(ref)
-        n = self._frames(ctx, speech, self._voice(ctx, speech))
+        n = self._frames(ctx, speech, self._speakers(ctx, speech, speech_2, mask_1, mask_2))
         s = Sampler(ctx, ref, "i2v")
         patch = self._patch(ctx, ref, s.pipe.transformer)
-        feats = speech_of(speech, patch.audio_proj.proj1.in_features // 5, self.title)
+        feats = [speech_of(v, patch.audio_proj.proj1.in_features // 5, self.title)
+                 for v in (speech, speech_2) if v is not None]
         p = ctx.params
         self.preview, self.steps = preview_and_steps(ctx, s.on_cpu)
         img = np.asarray(image.frame(0) if hasattr(image, "frame") else image, np.float32)
         w, h = output_size(ctx, s, p.width, p.height, (img.shape[1], img.shape[0]), self.preview)
+        self.masks = self._masks(s, (mask_1, mask_2), img, w, h) if speech_2 is not None else None
         win = min(n, TRAINED_FRAMES)
         base = filter_kwargs(s.pipe, {"prompt": prompt_of(ctx, prompt), "negative_prompt": p.negative_prompt or None,
                                       "image": to_pil(fitted(img, w, h)), "height": h, "width": w, "num_frames": win,
                                       "num_inference_steps": self.steps, "guidance_scale": p.guidance}, ctx.warn)
         starts = window_starts(n, win, p.motion_frames)
-        ctx.info(f"InfiniteTalk: {n} frames ({n / p.fps:.2f} s) lip-synced to the voice"
+        ctx.info(f"InfiniteTalk: {n} frames ({n / p.fps:.2f} s) lip-synced to "
+                 + ("the two voices, each on its face region" if len(feats) > 1 else "the voice")
                  + (f", in {len(starts)} windows of {win} continued from their last {p.motion_frames} frames"
                     if len(starts) > 1 else "") + ("; the unconditional call hears silence" if p.guidance > 1 else ""))
         from studio.engine.clip import ArrayClip, frames_buffer
@@ -212,10 +247,10 @@ class InfiniteTalk(GeneratorNode):
         import torch
         p = ctx.params
         if last:  # the reference's reversed tail where the last window runs past the voice's features
-            feats = padded_for(feats, at + win)
-        with torch.inference_mode():
-            cond = audio_tokens(patch, feats, at, win)
-            uncond = audio_tokens(patch, torch.zeros_like(feats), at, win) if p.guidance > 1 else cond
+            feats = [padded_for(f, at + win) for f in feats]
+        with torch.inference_mode():  # two speakers: their tokens side by side; silence is one speaker's
+            cond = torch.cat([audio_tokens(patch, f, at, win) for f in feats], 2)
+            uncond = audio_tokens(patch, torch.zeros_like(feats[-1]), at, win) if p.guidance > 1 else cond
         kwargs = dict(base)
         if k:  # the reference's noise goes on from window to window: each window its own here
             vae = s.pipe.vae
@@ -223,7 +258,7 @@ class InfiniteTalk(GeneratorNode):
             shape = (1, int(vae.config.z_dim), (win - 1) // VAE_SCALE + 1, base["height"] // f, base["width"] // f)
             kwargs["latents"] = torch.randn(shape, generator=ctx.torch_generator(device="cpu", salt=k))
             ctx.info(f"window {k + 1}: frames {at}-{at + win - 1}, its first {p.motion_frames} held from the last")
-        with talk_applied(s.pipe, patch, cond, uncond, p.audio_scale, held):
+        with talk_applied(s.pipe, patch, cond, uncond, p.audio_scale, held, self.masks):
             clip = s.generate(win, win, 0, lambda start_at, still: dict(kwargs), p.fps, previews=p.previews,
                               steps=self.steps, size=(base["width"], base["height"]))
         return np.asarray(clip.frames if hasattr(clip, "frames") else clip.chunk(0, win), np.float32)
