@@ -1,8 +1,9 @@
 """ComfyUI's InfiniteTalk (WanInfiniteTalkToVideo) as Studio's InfiniteTalk node (part of comfy_map's
 builder): the patch file of its ModelPatchLoader and its audio scale as the node's settings, each
 voice's AudioEncoderEncode (with its AudioEncoderLoader) as Load Preprocessor (kind 'speech') ->
-Speech Features (layers 'all', align 'encoder input') from the Load Audio, and what Studio's node does not take said: a
-second speaker with its mask, the previous frames of an extension, the motion frames.
+Speech Features (layers 'all', align 'encoder input') from the Load Audio; a second speaker's voice and
+face masks when they come from files; what Studio's node does not take said: masks drawn by ComfyUI
+nodes, the previous frames of an extension.
 
 ComfyUI is read for its node meanings only (comfy_extras/nodes_wan.py WanInfiniteTalkToVideo,
 nodes_model_patch.py ModelPatchLoader, nodes_audio_encoder.py); nothing of it is imported or run."""
@@ -13,9 +14,10 @@ from .comfy_read import CNode
 SPEECH_FPS = 25.0  # InfiniteTalk's frame rate: the features are made at it
 
 
-def talk_settings(b, node: CNode, said: list[str]) -> None:
-    """The InfiniteTalk node's settings from WanInfiniteTalkToVideo (into ``b.extra``), and what is not
-    taken, said."""
+def talk_settings(b, node: CNode, said: list[str], find_loader) -> list[tuple[str, str]]:
+    """The InfiniteTalk node's settings from WanInfiniteTalkToVideo (into ``b.extra``), what is not
+    taken said, and the second speaker's ports to wire (ComfyUI port, the node's input) when its voice
+    and both face masks come from files (``find_loader``: comfy_intent's)."""
     wf = b.wf
     loader = wf.source(node, "model_patch")
     name = wf.value(loader, "name") if loader is not None else None
@@ -30,10 +32,17 @@ def talk_settings(b, node: CNode, said: list[str]) -> None:
     if isinstance(scale, (int, float)) and not isinstance(scale, bool):
         b.extra["audio_scale"] = float(scale)
     b.extra["fps"] = SPEECH_FPS
-    mode = wf.value(node, "mode")
-    if mode == "two_speakers" or "mode.audio_encoder_output_2" in node.links:
-        said.append("the workflow's second speaker (its second voice and the two face masks) is not taken: Studio's "
-                    "InfiniteTalk drives one speaker, the first voice (audio_encoder_output_1), over the whole image")
+    ports: list[tuple[str, str]] = []
+    if wf.value(node, "mode") == "two_speakers" or "mode.audio_encoder_output_2" in node.links:
+        masks = [find_loader(wf, node, f"mode.mask_{i}", set()) for i in (1, 2)]
+        if "mode.audio_encoder_output_2" in node.links and all(m is not None and not m[2] for m in masks):
+            ports = [("mode.audio_encoder_output_2", "speech_2"), ("mode.mask_1", "mask_1"), ("mode.mask_2", "mask_2")]
+        else:
+            how = sorted({n.cls for m in masks if m is not None for n in m[2]}) or ["nodes Studio does not convert"]
+            said.append("the workflow's second speaker is not taken: its face masks are made by ComfyUI's "
+                        f"{', '.join(how)}, so InfiniteTalk makes the first voice (audio_encoder_output_1) over "
+                        "the whole image; for the dialogue, connect the second voice's Speech Features to its "
+                        "speech_2 and each face's mask (Segment, or a drawn mask) to mask_1 and mask_2")
     if "previous_frames" in node.links:
         said.append(f"'{node.title or node.cls}' (#{node.id}) extends earlier frames (previous_frames): Studio's "
                     "InfiniteTalk makes one window from the start image, not a continuation")
@@ -43,6 +52,7 @@ def talk_settings(b, node: CNode, said: list[str]) -> None:
         said.append(f"{len(later)} later {node.cls} ({', '.join(f'#{n.id}' for n in later)}) extend the clip from its "
                     "last frames (previous_frames): Studio's InfiniteTalk makes one window, so the extension is not "
                     "made")
+    return ports
 
 
 def speech_step(b, n: CNode, src: tuple[str, str]) -> str:

@@ -213,9 +213,35 @@ def test_infinitetalk_is_its_node_with_the_image_the_first_voice_the_patch_and_w
     assert ups["model"].params["kind"] == "speech"
     assert ups["model"].params["model"] == "wav2vec2-chinese-base_fp16.safetensors"
     notes = "\n".join(n["text"] for n in g.ui["notes"])
-    assert "second speaker (its second voice and the two face masks) is not taken" in notes
+    assert ("the workflow's second speaker is not taken: its face masks are made by ComfyUI's Painter, so InfiniteTalk "
+            "makes the first voice") in notes
     assert "extend the clip from its last frames (previous_frames)" in notes
     assert "is ComfyUI's single file: Load Preprocessor reads the encoder as a Hugging Face folder" in notes
+
+
+def test_infinitetalk_with_face_masks_from_files_is_a_dialogue():
+    """The template with each Painter replaced by a Load Image's mask: both voices (two Speech Features)
+    and both masks wired into InfiniteTalk's speech_2, mask_1, mask_2."""
+    doc = _doc("video_wan2_1_infinitetalk")
+    for n in doc["nodes"]:
+        if n["type"] == "Painter":
+            n["type"], n["widgets_values"] = "LoadImage", [f"face{n['id']}.png", "image"]
+            n["inputs"] = []
+            n["outputs"] = [{"name": "IMAGE", "type": "IMAGE", "links": []},
+                            {"name": "MASK", "type": "MASK", "links": [l[0] for l in doc["links"] if l[1] == n["id"]]}]
+    doc["links"] = [l for l in doc["links"] if l[3] not in (174, 175)]
+    conv = convert(doc, "infinitetalk_files")
+    g = conv.graph
+    assert g.validate() == []
+    gen = next(n for n in g.nodes.values() if n.type_id == "video_models.infinitetalk")
+    assert _src_type(g, gen, "speech_2") == "encode.speech"
+    assert _src_type(g, gen, "mask_1") == _src_type(g, gen, "mask_2") == "io.load_image"
+    paths = {g.nodes[g.input_link(gen.id, m).src].params["path"] for m in ("mask_1", "mask_2")}
+    assert paths == {"face174.png", "face175.png"}
+    second = g.nodes[g.input_link(gen.id, "speech_2").src]
+    assert g.nodes[g.input_link(second.id, "audio").src].params["path"] == "audio_speaker2_man.mp3"
+    notes = "\n".join(n["text"] for n in g.ui["notes"])
+    assert "second speaker is not taken" not in notes
 
 
 def test_cli_convert_prints_the_sentence(tmp_path, capsys):
