@@ -584,3 +584,64 @@ def test_two_speakers_with_one_face_region_or_an_empty_one_are_refused(models):
         Executor().run(_dialogue(model_dir, patch_path, masks=(0,)), targets=["gen"], device="cpu", use_cache=False)
     with pytest.raises(StudioError, match="InfiniteTalk: mask_2 marks no face"):
         Executor().run(_dialogue(model_dir, patch_path, masks=(0, 2)), targets=["gen"], device="cpu", use_cache=False)
+
+
+# -- ComfyUI's template, converted, renders ------------------------------------------------------------------
+def test_the_converted_comfyui_template_renders_with_its_patch_found_by_name(models, tmp_path, monkeypatch):
+    """video_wan2_1_infinitetalk as converted: Load Image + Load Audio -> Speech Features (a tiny wav2vec2
+    folder on Load Preprocessor) -> InfiniteTalk, whose patch is found by its ComfyUI name in a models
+    folder's model_patches/; the take renders to a file with the voice's frames."""
+    import json
+    import os
+    import wave
+
+    from PIL import Image
+    from transformers import Wav2Vec2Config, Wav2Vec2FeatureExtractor, Wav2Vec2Model
+
+    from studio.convert.comfy_map import convert
+    from studio.engine.media import probe
+    templates = pytest.importorskip("comfyui_workflow_templates_json")
+    model_dir, patch_path = models
+    root = tmp_path / "models"
+    (root / "model_patches").mkdir(parents=True)
+    os.symlink(patch_path, root / "model_patches" / "wan2.1_infiniteTalk_multi_fp16.safetensors")
+    torch.manual_seed(0)
+    w2v = root / "tiny-wav2vec2"
+    Wav2Vec2Model(Wav2Vec2Config(hidden_size=8, num_hidden_layers=2, num_attention_heads=2, intermediate_size=16,
+                                 conv_dim=(8,) * 7, num_conv_pos_embeddings=8, num_conv_pos_embedding_groups=2,
+                                 vocab_size=12)).save_pretrained(str(w2v), safe_serialization=True)
+    Wav2Vec2FeatureExtractor(sampling_rate=16000).save_pretrained(str(w2v))
+    monkeypatch.setenv("STUDIO_MODELS", str(root))
+    monkeypatch.setenv("STUDIO_CONFIG_DIR", str(tmp_path / "config"))
+    with open(os.path.join(os.path.dirname(templates.__file__), "templates", "video_wan2_1_infinitetalk.json")) as f:
+        g = convert(json.load(f), "video_wan2_1_infinitetalk").graph
+    gen = next(n for n in g.nodes.values() if n.type_id == "video_models.infinitetalk")
+    load = g.nodes[g.input_link(g.input_link(gen.id, "model").src, "model").src]  # Load -> LoRA -> gen
+    g.remove_node(g.input_link(gen.id, "model").src)  # the distill LoRA (not in this models folder)
+    g.connect(load.id, "model", gen.id, "model")
+    for k in ("text_encoder", "vae", "clip_vision"):
+        g.set_param(load.id, k, "")
+    g.set_param(load.id, "model", model_dir)
+    img = tmp_path / "face.png"
+    Image.fromarray((np.random.default_rng(0).random((48, 40, 3)) * 255).astype(np.uint8)).save(img)
+    voice = tmp_path / "voice.wav"
+    t = np.arange(16000) / 16000
+    with wave.open(str(voice), "wb") as wf:
+        wf.setnchannels(1), wf.setsampwidth(2), wf.setframerate(16000)
+        wf.writeframes((0.3 * np.sin(2 * np.pi * 220 * t) * 32767).astype(np.int16).tobytes())
+    for n in g.nodes.values():
+        if n.type_id == "io.load_image":
+            g.set_param(n.id, "path", str(img))
+        elif n.type_id == "io.load_audio":
+            g.set_param(n.id, "path", str(voice))
+        elif n.type_id == "preprocess.load":
+            g.set_param(n.id, "model", str(w2v))
+    for k, v in (("width", 32), ("height", 32), ("steps", 2), ("frames", 0), ("preview_size", "off")):
+        g.set_param(gen.id, k, v)
+    out = tmp_path / "out.mp4"
+    save = next(n for n in g.nodes.values() if n.type_id == "io.save_video" and g.input_link(n.id, "video").src == gen.id)
+    g.set_param(save.id, "path", str(out))
+    assert g.validate() == []
+    Executor(frame_caching=False).run(g, targets=[save.id], device="cpu")
+    info = probe(str(out))
+    assert (info["frames"], info["width"], info["height"]) == (25, 32, 32)  # 1 s of voice at 25 fps: 25 frames
