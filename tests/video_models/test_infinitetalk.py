@@ -22,29 +22,14 @@ from nodes.video_models.families.wan.infinitetalk import (audio_tokens, audio_wi
                                                           latent_windows, read_patch, talk_applied)
 
 from .test_wan_move import _register, _still  # noqa: E402
+from .tiny_talk import talk_patch_state  # noqa: E402
 
 DIM, HEADS, LAYERS = 24, 2, 2  # tests/video_models/tiny.py's Wan transformer
 PER_FRAME, INTER, OUT = 2 * 8, 16, 8  # 2 'layers' of 8 a frame; the projection's widths
 
 
 def _patch_state(seed=0, per_frame=PER_FRAME, layers=LAYERS):
-    g = torch.Generator().manual_seed(seed)
-
-    def r(*s):
-        return torch.randn(*s, generator=g) * 0.2
-    st = {"audio_proj.proj1.weight": r(INTER, 5 * per_frame), "audio_proj.proj1.bias": r(INTER),
-          "audio_proj.proj1_vf.weight": r(INTER, 8 * per_frame), "audio_proj.proj1_vf.bias": r(INTER),
-          "audio_proj.proj2.weight": r(INTER, INTER), "audio_proj.proj2.bias": r(INTER),
-          "audio_proj.proj3.weight": r(32 * OUT, INTER), "audio_proj.proj3.bias": r(32 * OUT),
-          "audio_proj.norm.weight": 1 + r(OUT), "audio_proj.norm.bias": r(OUT)}
-    for i in range(layers):
-        b = f"blocks.{i}."
-        st.update({b + "audio_cross_attn.q_linear.weight": r(DIM, DIM), b + "audio_cross_attn.q_linear.bias": r(DIM),
-                   b + "audio_cross_attn.kv_linear.weight": r(2 * DIM, OUT),
-                   b + "audio_cross_attn.kv_linear.bias": r(2 * DIM),
-                   b + "audio_cross_attn.proj.weight": r(DIM, DIM), b + "audio_cross_attn.proj.bias": r(DIM),
-                   b + "norm_x.weight": 1 + r(DIM), b + "norm_x.bias": r(DIM)})
-    return st
+    return talk_patch_state(seed, DIM, layers, per_frame, INTER, OUT)
 
 
 def _patch(seed=0):
