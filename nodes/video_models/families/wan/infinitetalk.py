@@ -426,15 +426,22 @@ class talk_applied:
         def add(module, args, out):
             h = self.state.pop(("h", i))
             x = h.to(out.dtype) + out  # the block's residual after the text cross-attention
-            a = self.patch.blocks[i](x, self.state["audio"].to(x.dtype), self.state["frames"],
-                                     self.state.pop(("map", i), None))
+            blk = self.patch.blocks[i]
+            away = blk.norm_x.weight.device != out.device  # the denoiser's blocks offloaded: this one visits
+            if away:
+                blk.to(out.device)
+            a = blk(x, self.state["audio"].to(x.device, x.dtype), self.state["frames"],
+                    self.state.pop(("map", i), None))
+            if away:
+                blk.to("cpu")
             return out + a * self.scale if self.scale != 1.0 else out + a
         return add
 
     def __enter__(self):
         tr = self.pipe.transformer
         dev = next(tr.parameters()).device
-        self.patch.to(dev)
+        if dev.type != "cpu":  # resident on the card: the patch too (offloaded: each block visits, hook by hook)
+            self.patch.to(dev)
         self._handles.append(tr.register_forward_pre_hook(self._before, with_kwargs=True))
         for i, block in enumerate(tr.blocks):
             self._handles.append(block.norm2.register_forward_pre_hook(self._residual(i)))
