@@ -98,8 +98,10 @@ class InfiniteTalk(GeneratorNode):
     @classmethod
     def model_families(cls) -> list[dict]:
         return [{"kind": "video", "family": "wan", "name": "InfiniteTalk (Wan 2.1 I2V 14B + audio patch)",
-                 "variants": ["single speaker"], "tasks": ["speech to video"],
-                 "inputs": {"speech to video": ["image", "speech (Speech Features: wav2vec2, layers 'all')", "prompt"]},
+                 "variants": ["one speaker", "two speakers (a face region each)", "long takes in windows"],
+                 "tasks": ["speech to video"],
+                 "inputs": {"speech to video": ["image", "speech (Speech Features: wav2vec2, layers 'all', align "
+                                                "'encoder input')", "prompt", "speech_2 + mask_1 + mask_2"]},
                  "formats": ["ComfyUI model_patches/wan2.1_infiniteTalk_*.safetensors", "infinitetalk.safetensors"]}]
 
     @classmethod
