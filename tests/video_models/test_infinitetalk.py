@@ -439,7 +439,7 @@ def test_token_masks_are_the_faces_and_the_background_on_the_token_grid():
 
 
 def test_two_speakers_on_the_denoiser_equal_the_reference_blocks(monkeypatch):
-    from nodes.video_models.families.wan.infinitetalk import ref_attention_map, token_masks, two_speakers
+    from nodes.video_models.families.wan.infinitetalk import token_masks
     from .tiny import tiny_wan_transformer
     torch.manual_seed(0)
     tr = tiny_wan_transformer(36, image_dim=4).eval()
@@ -486,7 +486,6 @@ def test_two_speakers_on_the_denoiser_equal_the_reference_blocks(monkeypatch):
     with torch.no_grad():
         want = tr(hidden_states=pinned, **call)[0]
     assert torch.allclose(got, want, atol=1e-5)
-    assert ref_attention_map is not None and two_speakers is not None
 
 
 def _mask_node():
@@ -630,3 +629,63 @@ def test_the_converted_comfyui_template_renders_with_its_patch_found_by_name(mod
     Executor(frame_caching=False).run(g, targets=[save.id], device="cpu")
     info = probe(str(out))
     assert (info["frames"], info["width"], info["height"]) == (25, 32, 32)  # 1 s of voice at 25 fps: 25 frames
+
+
+def test_text_and_audio_guidance_apart_give_the_references_three_call_formula():
+    """multitalk.py's vanilla CFG: uncond + t (cond - drop_text) + a (drop_text - uncond), and at t = 1
+    drop_audio + a (cond - drop_audio), given through the pipeline's two calls (u' + t (c - u'))."""
+    from .tiny import tiny_wan_transformer
+    torch.manual_seed(0)
+    tr = tiny_wan_transformer(36, image_dim=4).eval()
+    patch = _patch(7)
+    f = torch.randn(9, PER_FRAME)
+    voice, silence = audio_tokens(patch, f, 0, 9), audio_tokens(patch, torch.zeros_like(f), 0, 9)
+    hs, img = torch.randn(1, 36, 3, 8, 8), torch.randn(1, 4, 4)
+    text, neg = torch.randn(1, 5, 32), torch.randn(1, 5, 32)
+
+    def run(tokens_cond, tokens_uncond, ehs_list, guidance=None):
+        outs = []
+        with torch.no_grad(), talk_applied(_Pipe(tr), patch, tokens_cond, tokens_uncond, guidance=guidance):
+            for ehs in ehs_list:
+                outs.append(tr(hidden_states=hs, timestep=torch.tensor([500.0]), encoder_hidden_states=ehs,
+                               encoder_hidden_states_image=img, return_dict=False)[0])
+        return outs
+    c, drop_text = run(voice, voice, [text, neg])
+    u, = run(silence, silence, [neg])
+    drop_audio, = run(silence, silence, [text])
+    t, a = 5.0, 2.0
+    c2, u2 = run(voice, silence, [text, neg], guidance=(t, a))
+    assert torch.allclose(c2, c)  # the conditional call as it was
+    assert torch.allclose(u2 + t * (c2 - u2), u + t * (c - drop_text) + a * (drop_text - u), atol=1e-4)
+    one, = run(voice, silence, [text], guidance=(1.0, a))
+    assert torch.allclose(one, drop_audio + a * (c - drop_audio), atol=1e-5)
+    assert not torch.allclose(one, c, atol=1e-3)
+
+
+def test_the_node_with_audio_guidance_apart_equals_the_pipeline_so_guided(models, monkeypatch):
+    from nodes.video_models.base.calls import to_pil
+    model_dir, patch_path = models
+    VOICES.update(a=_features(0))
+    ex = Executor()
+    g = _graph(model_dir, patch_path, guidance=3.0, audio_guidance=2.0)
+    pipe = ex.run(g, targets=["load"], device="cpu").value("load").pipeline("i2v")
+    seeds, calls = [], []
+    cls = type(pipe)
+    orig_call, orig_forward = cls.__call__, type(pipe.transformer).forward
+
+    @functools.wraps(orig_call)
+    def spy(this, *a, **k):
+        seeds.append(k["generator"].initial_seed())
+        return orig_call(this, *a, **k)
+    monkeypatch.setattr(cls, "__call__", spy)
+    monkeypatch.setattr(type(pipe.transformer), "forward", lambda this, *a, **k: calls.append(1) or orig_forward(this, *a, **k))
+    made = ex.run(g, targets=["gen"], device="cpu", use_cache=False).value("gen").frames
+    assert len(calls) == 2 * 3  # 2 steps: the conditional call, the unconditional and one more
+    patch = build_patch(read_patch(patch_path), DIM, HEADS, LAYERS)
+    feats = VOICES["a"][0][:, 8:]
+    cond, uncond = audio_tokens(patch, feats, 0, 9), audio_tokens(patch, torch.zeros_like(feats), 0, 9)
+    with talk_applied(pipe, patch, cond, uncond, guidance=(3.0, 2.0)):
+        direct = orig_call(pipe, image=to_pil(_still()), prompt="a face", height=32, width=32, num_frames=9,
+                           num_inference_steps=2, guidance_scale=3.0, output_type="pt",
+                           generator=torch.Generator().manual_seed(seeds[0])).frames[0]
+    assert np.allclose(made, direct.permute(0, 2, 3, 1).numpy(), atol=1e-5)

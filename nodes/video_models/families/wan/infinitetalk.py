@@ -347,8 +347,10 @@ class talk_applied:
     window's motion frames' latents, [1, C, T_m, h, w]); the unconditional call given silence's
     tokens; all removed however it ends. ``cond`` / ``uncond``: audio_tokens."""
 
-    def __init__(self, pipe, patch, cond, uncond, scale: float = 1.0, held=None, masks=None):
+    def __init__(self, pipe, patch, cond, uncond, scale: float = 1.0, held=None, masks=None,
+                 guidance: tuple[float, float] | None = None):
         self.pipe, self.patch, self.scale, self.held = pipe, patch, float(scale), held
+        self.guidance = guidance  # (text, audio) scales apart: _guided; None: the pipeline's own CFG
         self.masks = masks  # two speakers: token_masks (their tokens are cond's 64, the first 32 speaker 1's)
         self.tokens = {"cond": cond, "uncond": uncond}
         self._handles: list = []
@@ -366,7 +368,8 @@ class talk_applied:
         frames = hs.shape[2] // pt
         if "cond_ehs" not in self.state:
             self.state["cond_ehs"] = ehs
-        which = "cond" if ehs is self.state["cond_ehs"] else "uncond"
+        which = self.state.get("force") or ("cond" if ehs is self.state["cond_ehs"] else "uncond")
+        self.state["which"] = which
         tok = self.tokens[which]
         if tok.shape[1] != frames:
             raise ModelError(f"InfiniteTalk: {tok.shape[1]} latent frames of audio for {frames} of video")
@@ -402,6 +405,35 @@ class talk_applied:
             return out
         sch.step = step
         self._stepped.append((sch, had))
+
+    def _guided(self, module, args, kwargs, output):
+        """The reference's guidance with text and audio scales apart (multitalk.py, vanilla CFG), given
+        through the pipeline's two-call CFG: with text scale t > 1 the unconditional call returns
+        u' = (want - t c) / (1 - t), so that u' + t (c - u') = u + t (c - d) + a (d - u) (d: the negative
+        prompt with the voice, one more call); with t = 1 the call returns d + a (c - d) (d: the prompt
+        with silence)."""
+        if self.guidance is None or self.state.get("force"):
+            return None
+        t, a = self.guidance
+        out = output[0] if isinstance(output, tuple) else output.sample
+        which = self.state["which"]
+        if t > 1 and which == "cond":
+            self.state["c"] = out.float()
+            return None
+        self.state["force"] = "uncond" if which == "cond" else "cond"  # the one more call's voice
+        try:
+            other = module(*args, **kwargs)
+        finally:
+            self.state.pop("force", None)
+        d = (other[0] if isinstance(other, tuple) else other.sample).float()
+        if which == "cond":  # t = 1: d has the prompt and silence
+            new = d + a * (out.float() - d)
+        else:  # d: the negative prompt with the voice; out: with silence
+            c = self.state.pop("c")
+            want = out.float() + t * (c - d) + a * (d - out.float())
+            new = (want - t * c) / (1 - t)
+        new = new.to(out.dtype)
+        return (new,) + tuple(output[1:]) if isinstance(output, tuple) else type(output)(sample=new)
 
     def _residual(self, i):
         def keep(module, args):
@@ -443,6 +475,8 @@ class talk_applied:
         if dev.type != "cpu":  # resident on the card: the patch too (offloaded: each block visits, hook by hook)
             self.patch.to(dev)
         self._handles.append(tr.register_forward_pre_hook(self._before, with_kwargs=True))
+        if self.guidance is not None:
+            self._handles.append(tr.register_forward_hook(self._guided, with_kwargs=True))
         for i, block in enumerate(tr.blocks):
             self._handles.append(block.norm2.register_forward_pre_hook(self._residual(i)))
             self._handles.append(block.attn2.register_forward_hook(self._audio(i)))

@@ -7,8 +7,9 @@ mode), each through diffusers' ``WanImageToVideoPipeline`` with the audio attent
 Two speakers as the reference's: each voice's tokens side by side, each face region (mask_1, mask_2)
 steering which tokens hear which voice. Guidance as the reference's vanilla CFG with its text and audio scales equal: the conditional call
 has the prompt and the voice, the unconditional the negative prompt and silence (the features
-zeroed), ``uncond + g (cond - uncond)``. Not built: the reference's third call (text and audio
-scales apart). Each window draws its own noise (seeded by the window), where
+zeroed), ``uncond + g (cond - uncond)``; with 'audio_guidance' set apart, the reference's three
+calls (``uncond + t (cond - drop_text) + a (drop_text - uncond)``, or at guidance 1 ``drop_audio +
+a (cond - drop_audio)``), given through the pipeline's two (talk_applied._guided). Each window draws its own noise (seeded by the window), where
 the reference's global generator runs on."""
 from __future__ import annotations
 
@@ -92,7 +93,11 @@ class InfiniteTalk(GeneratorNode):
                   help="frames of a window carried into the next (the reference's motion_frame)"),
               Float("fps", FPS, min=1.0, max=120.0, help="the clip's frame rate; the speech features' must be the "
                                                        "same (InfiniteTalk was trained at 25)"),
-              Float("audio_scale", 1.0, min=0.0, max=10.0, help="the audio attention's strength (1: as trained)")) + \
+              Float("audio_scale", 1.0, min=0.0, max=10.0, help="the audio attention's strength (1: as trained)"),
+              Float("audio_guidance", 0.0, min=0.0, max=30.0,
+                    help="the voice's guidance apart from the prompt's (the reference's audio_guide_scale: 4 with "
+                         "guidance 5; with a distill LoRA at guidance 1, about 2): one more model call a step; "
+                         "0: the same as guidance")) + \
         tuple(q for q in COMMON if q.name not in LEFT_OUT)
 
     @classmethod
@@ -226,7 +231,9 @@ class InfiniteTalk(GeneratorNode):
         ctx.info(f"InfiniteTalk: {n} frames ({n / p.fps:.2f} s) lip-synced to "
                  + ("the two voices, each on its face region" if len(feats) > 1 else "the voice")
                  + (f", in {len(starts)} windows of {win} continued from their last {p.motion_frames} frames"
-                    if len(starts) > 1 else "") + ("; the unconditional call hears silence" if p.guidance > 1 else ""))
+                    if len(starts) > 1 else "") + ("; the unconditional call hears silence" if p.guidance > 1 else "")
+                 + (f"; the voice guided at {p.audio_guidance:g} apart from the prompt's {p.guidance:g} (one more call a "
+                    "step)" if self._apart(p) else ""))
         from studio.engine.clip import ArrayClip, frames_buffer
         out, where = frames_buffer((n, h, w, 3))
         if where:
@@ -243,6 +250,12 @@ class InfiniteTalk(GeneratorNode):
                     held = encode_frames(s.pipe, np.array(frames[-p.motion_frames:]))  # a writable copy
         return self._made(ctx, ArrayClip(out, p.fps), w, h)
 
+    @staticmethod
+    def _apart(p) -> tuple[float, float] | None:
+        """(text, audio) guidance when the voice's is set apart from the prompt's, else None."""
+        a = float(p.audio_guidance)
+        return (max(1.0, float(p.guidance)), a) if a and a != max(1.0, float(p.guidance)) else None
+
     def _window(self, ctx, s, patch, feats, base: dict, at: int, win: int, k: int, held, last: bool) -> np.ndarray:
         """One window's frames [win, h, w, 3]: its audio from frame ``at``, its first latent frames
         ``held`` (the previous window's last frames; None: the start image's), its own noise."""
@@ -252,7 +265,8 @@ class InfiniteTalk(GeneratorNode):
             feats = [padded_for(f, at + win) for f in feats]
         with torch.inference_mode():  # two speakers: their tokens side by side; silence is one speaker's
             cond = torch.cat([audio_tokens(patch, f, at, win) for f in feats], 2)
-            uncond = audio_tokens(patch, torch.zeros_like(feats[-1]), at, win) if p.guidance > 1 else cond
+            apart = self._apart(p)
+            uncond = audio_tokens(patch, torch.zeros_like(feats[-1]), at, win) if p.guidance > 1 or apart else cond
         kwargs = dict(base)
         if k:  # the reference's noise goes on from window to window: each window its own here
             vae = s.pipe.vae
@@ -260,7 +274,7 @@ class InfiniteTalk(GeneratorNode):
             shape = (1, int(vae.config.z_dim), (win - 1) // VAE_SCALE + 1, base["height"] // f, base["width"] // f)
             kwargs["latents"] = torch.randn(shape, generator=ctx.torch_generator(device="cpu", salt=k))
             ctx.info(f"window {k + 1}: frames {at}-{at + win - 1}, its first {p.motion_frames} held from the last")
-        with talk_applied(s.pipe, patch, cond, uncond, p.audio_scale, held, self.masks):
+        with talk_applied(s.pipe, patch, cond, uncond, p.audio_scale, held, self.masks, apart):
             clip = s.generate(win, win, 0, lambda start_at, still: dict(kwargs), p.fps, previews=p.previews,
                               steps=self.steps, size=(base["width"], base["height"]))
         return np.asarray(clip.frames if hasattr(clip, "frames") else clip.chunk(0, win), np.float32)
