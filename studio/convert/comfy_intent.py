@@ -163,7 +163,7 @@ class IntentReading:
             if path is not None:
                 self.motion["camera"] = path
         if node is not None and node.cls == "WanInfiniteTalkToVideo":
-            for port, into in talk_settings(self, node, said, find_loader):  # a second speaker's voice and faces
+            for port, into in talk_settings(self, node, said, find_loader, up):  # a second speaker's voice and faces
                 self._intent(node, port, into, inputs, said)
         if node is not None and node.cls == "WanTrackToVideo":
             tracks = ati_tracks(self, node, "normal", said)

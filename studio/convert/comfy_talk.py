@@ -2,8 +2,9 @@
 builder): the patch file of its ModelPatchLoader and its audio scale as the node's settings, each
 voice's AudioEncoderEncode (with its AudioEncoderLoader) as Load Preprocessor (kind 'speech') ->
 Speech Features (layers 'all', align 'encoder input') from the Load Audio; a second speaker's voice and
-face masks when they come from files; what Studio's node does not take said: masks drawn by ComfyUI
-nodes, the previous frames of an extension.
+face masks when they come from files; 'Video Extend' groups (later WanInfiniteTalkToVideo fed
+previous_frames) as one continued take of their frames; what Studio's node does not take said: masks
+drawn by ComfyUI nodes.
 
 ComfyUI is read for its node meanings only (comfy_extras/nodes_wan.py WanInfiniteTalkToVideo,
 nodes_model_patch.py ModelPatchLoader, nodes_audio_encoder.py); nothing of it is imported or run."""
@@ -14,10 +15,11 @@ from .comfy_read import CNode
 SPEECH_FPS = 25.0  # InfiniteTalk's frame rate: the features are made at it
 
 
-def talk_settings(b, node: CNode, said: list[str], find_loader) -> list[tuple[str, str]]:
+def talk_settings(b, node: CNode, said: list[str], find_loader, up: list[CNode]) -> list[tuple[str, str]]:
     """The InfiniteTalk node's settings from WanInfiniteTalkToVideo (into ``b.extra``), what is not
     taken said, and the second speaker's ports to wire (ComfyUI port, the node's input) when its voice
-    and both face masks come from files (``find_loader``: comfy_intent's)."""
+    and both face masks come from files (``find_loader``: comfy_intent's). The extension groups on the
+    output (``up``: the nodes it is made from) make one continued take."""
     wf = b.wf
     loader = wf.source(node, "model_patch")
     name = wf.value(loader, "name") if loader is not None else None
@@ -44,14 +46,18 @@ def talk_settings(b, node: CNode, said: list[str], find_loader) -> list[tuple[st
                         "the whole image; for the dialogue, connect the second voice's Speech Features to its "
                         "speech_2 and each face's mask (Segment, or a drawn mask) to mask_1 and mask_2")
     if "previous_frames" in node.links:
-        said.append(f"'{node.title or node.cls}' (#{node.id}) extends earlier frames (previous_frames): Studio's "
-                    "InfiniteTalk makes one window from the start image, not a continuation")
-    later = [n for n in wf.nodes.values() if n.cls == node.cls and n.id != node.id and n.enabled
-             and "previous_frames" in n.links]
-    if later:  # the template's 'Video Extend' groups
+        said.append(f"'{node.title or node.cls}' (#{node.id}) starts from earlier frames (previous_frames): Studio's "
+                    "InfiniteTalk starts from the start image")
+    later = [n for n in up if n.cls == node.cls and n.id != node.id and n.enabled and "previous_frames" in n.links]
+    length = wf.value(node, "length")
+    if later and isinstance(length, int) and length > 1:  # the template's 'Video Extend' groups on this output
+        motion = wf.value(later[0], "motion_frame_count")
+        motion = motion if isinstance(motion, int) and 0 < motion < length else 9
+        total = length + len(later) * (length - motion)
+        b.extra.update(frames=total, motion_frames=motion)
         said.append(f"{len(later)} later {node.cls} ({', '.join(f'#{n.id}' for n in later)}) extend the clip from its "
-                    "last frames (previous_frames): Studio's InfiniteTalk makes one window, so the extension is not "
-                    "made")
+                    f"last {motion} frames: one continued take of {total} frames ({total / SPEECH_FPS:g} s) in "
+                    f"windows of {length}; the voice must last that long (set frames to 0 for the voice's length)")
     return ports
 
 

@@ -204,7 +204,11 @@ def test_infinitetalk_is_its_node_with_the_image_the_first_voice_the_patch_and_w
     assert g.validate() == []
     gen = next(n for n in g.nodes.values() if n.type_id == "video_models.infinitetalk")
     assert gen.params["patch"] == "wan2.1_infiniteTalk_multi_fp16.safetensors"
-    assert (gen.params["frames"], gen.params["width"], gen.params["height"], gen.params["fps"]) == (81, 832, 480, 25.0)
+    # the output with the template's Video Extend group: one continued take of 81 + 72 frames
+    assert (gen.params["frames"], gen.params["motion_frames"]) == (153, 9)
+    assert (gen.params["width"], gen.params["height"], gen.params["fps"]) == (832, 480, 25.0)
+    first_pass = [n for n in g.nodes.values() if n.type_id == "video_models.infinitetalk" and n.id != gen.id]
+    assert [n.params["frames"] for n in first_pass] == [81]  # 'Save Video (Preview First Pass)': the first window
     assert _src_type(g, gen, "image") == "io.load_image" and _src_type(g, gen, "speech") == "encode.speech"
     speech = g.nodes[next(l.src for l in g.links if l.dst == gen.id and l.dst_port == "speech")]
     assert (speech.params["layers"], speech.params["fps"], speech.params["align"]) == ("all", 25.0, "encoder input")
@@ -215,7 +219,7 @@ def test_infinitetalk_is_its_node_with_the_image_the_first_voice_the_patch_and_w
     notes = "\n".join(n["text"] for n in g.ui["notes"])
     assert ("the workflow's second speaker is not taken: its face masks are made by ComfyUI's Painter, so InfiniteTalk "
             "makes the first voice") in notes
-    assert "extend the clip from its last frames (previous_frames)" in notes
+    assert "extend the clip from its last 9 frames: one continued take of 153 frames (6.12 s) in windows of 81" in notes
     assert "is ComfyUI's single file: Load Preprocessor reads the encoder as a Hugging Face folder" in notes
 
 
