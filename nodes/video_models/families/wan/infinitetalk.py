@@ -314,9 +314,9 @@ def window_starts(n: int, window: int, motion: int) -> list[int]:
     """The first video frame of each window of a take of ``n`` frames (generate_infinitetalk's loop):
     each later window starts ``motion`` frames before the last one ends; the last is the first
     that reaches the take's end."""
-    starts = [0]
+    starts, step = [0], max(1, window - motion)
     while n > window and starts[-1] + window < n:
-        starts.append(starts[-1] + window - motion)
+        starts.append(starts[-1] + step)
     return starts
 
 
