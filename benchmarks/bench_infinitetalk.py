@@ -44,8 +44,8 @@ def _register():
 
         def run(self, ctx):
             data = VOICE["data"]
-            return Features(data, per_frame=True, fps=25.0, extras={"width": 8, "layers": 3, "peak": 0.3,
-                                                                    "voice_s": len(data) / 25.0,
+            return Features(data, per_frame=True, fps=25.0, extras={"width": 8, "layers": 3, "silent": False,
+                                                                    "voice_frames": len(data),
                                                                     "align": "encoder input"})
 
     class Still(Node):

@@ -138,7 +138,7 @@ class SpeechFeatures(Node):
         if not np.isfinite(x).all():
             raise SpeechFeaturesError(f"{self.title}: the sound holds NaN or infinite samples")
         take_s = frames / fps
-        voice_s = len(x) / rate  # before any cut or silence added
+        voice_frames = min(frames, int(round(audio.duration * fps)))  # frames the voice covers (half a frame kept)
         if audio.duration + 0.5 / fps < take_s:
             ctx.info(f"the voice lasts {audio.duration:.2f} s, the take {take_s:.2f} s: the frames past the voice "
                      "are given silence")
@@ -147,8 +147,8 @@ class SpeechFeatures(Node):
             ctx.info(f"the voice lasts {audio.duration:.2f} s, the take {take_s:.2f} s: the first {take_s:.2f} s "
                      "are encoded")
             x = x[:int(round(take_s * rate))]
-        peak = float(np.abs(x).max(initial=0.0))  # of what is encoded
-        if peak < 1e-4:
+        silent = float(np.abs(x).max(initial=0.0)) < 1e-4
+        if silent:
             ctx.info("the voice is silent (no sample above -80 dBFS): the model is driven by silence")
         before = p.align == "encoder input"
         if before and type(ref.module).__name__.startswith("Whisper"):
@@ -169,9 +169,8 @@ class SpeechFeatures(Node):
         per_frame = data.reshape(frames, -1)
         names = [f"h{i}" for i in range(per_frame.shape[1])]
         extras = {"encoder": type(ref.module).__name__, "layers": int(data.shape[1]) if data.ndim == 3 else 1,
-                  "align": p.align,
-                  "width": int(data.shape[-1]), "encoder_frames": int(h.shape[0]),
-                  "voice_s": voice_s, "peak": peak}  # what a generator refuses on: a voice shorter than its take, silence
+                  "align": p.align, "width": int(data.shape[-1]), "encoder_frames": int(h.shape[0]),
+                  "voice_frames": voice_frames, "silent": silent}  # read by the voice-driven nodes (HuMo, InfiniteTalk)
         ctx.info(f"{extras['encoder']}: " + (f"its convolution features at the {frames} video frames before its layers"
                                              if before else f"{h.shape[0]} encoder frames to {frames} video frames")
                  + f" ({len(x) / rate:.2f} s at {fps:g} fps)"

@@ -75,11 +75,14 @@ WIDGETS: dict[str, tuple[str, ...]] = {
     "Kandinsky5ImageToVideo": ("width", "height", "length", "batch_size"),
     "MiniMaxH3ImageToVideo": ("prompt", "width", "height", "length"),
     "EmptyHunyuanVideo15Latent": ("width", "height", "length", "batch_size"),
+    "WanHuMoImageToVideo": ("width", "height", "length", "batch_size"),
+    "AudioEncoderLoader": ("audio_encoder_name",),
     "WanAnimateToVideo": ("width", "height", "length", "batch_size", "continue_motion_max_frames",
                           "video_frame_offset"),
     "LoadAudio": ("audio", "audioUI", "upload"),
     "LTXVConditioning": ("frame_rate",),
     "LTXVEmptyLatentAudio": ("frames_number", "frame_rate", "batch_size"),
+    "LTXVReferenceAudio": ("identity_guidance_scale", "start_percent", "end_percent"),
     "SolidMask": ("value", "width", "height"),
     "TrimVideoLatent": ("trim_amount",),
     "LoadImage": ("image", "upload"),
@@ -180,6 +183,10 @@ class Workflow:
         # the outputs being worked out (one wired into itself, or into a node it reads, gives None)
         self._known: dict[tuple[str, int], Any] = {}
         self._asking: set[tuple[str, int]] = set()
+        # generator settings a sampler carries that ComfyUI's core keeps nowhere (a WanVideoSampler's
+        # context windows, comfy_wrappers): sampler id -> Studio parameter -> value
+        self.carried: dict[str, dict[str, Any]] = {}
+        self.taken: set[str] = set()  # the nodes whose settings were carried so (read: not listed as dropped)
 
     # -- reading ------------------------------------------------------------------------------
     @classmethod

@@ -13,6 +13,7 @@ from __future__ import annotations
 from .comfy_read import CNode
 
 SPEECH_FPS = 25.0  # InfiniteTalk's frame rate: the features are made at it
+WAV2VEC2 = "TencentGameMate/chinese-wav2vec2-base"  # InfiniteTalk's speech encoder (its README's wav2vec_dir)
 
 
 def talk_settings(b, node: CNode, said: list[str], find_loader, up: list[CNode]) -> list[tuple[str, str]]:
@@ -62,24 +63,23 @@ def talk_settings(b, node: CNode, said: list[str], find_loader, up: list[CNode])
 
 
 def speech_step(b, n: CNode, src: tuple[str, str]) -> str:
-    """Load Preprocessor (kind 'speech') -> Speech Features (layers 'all', 25 fps) for an
-    AudioEncoderEncode, wired from the Load Audio ``src``; the encoder's file named on the loader."""
+    """Load Preprocessor (kind 'speech', InfiniteTalk's wav2vec2 as a Hugging Face folder) -> Speech
+    Features (layers 'all', align 'encoder input', 25 fps) for an AudioEncoderEncode of a wav2vec2 file,
+    wired from the Load Audio ``src``; ComfyUI's single file said (Speech Features reads a folder)."""
     wf = b.wf
     enc = wf.source(n, "audio_encoder")
     name = wf.value(enc, "audio_encoder_name") if enc is not None else None
     if enc is not None:
         b.used.add(enc.id)
-    params = {"kind": "speech"}
-    if isinstance(name, str) and name.strip():
-        params["model"] = name.replace("\\", "/")
-    prep = b.add("preprocess.load", params, enc or n)
+    prep = b.add("preprocess.load", {"kind": "speech", "model": WAV2VEC2}, enc or n)
     nid = b.add("encode.speech", {"layers": "all", "fps": SPEECH_FPS, "align": "encoder input"}, n)
     b.g.connect(*src, nid, "audio")
     b.g.connect(prep, "model", nid, "model")
-    if isinstance(name, str) and name.lower().endswith((".safetensors", ".sft", ".pt", ".bin")):
-        line = (f"the audio encoder '{name}' is ComfyUI's single file: Load Preprocessor reads the encoder as a Hugging "
-                "Face folder (config.json, model.safetensors, preprocessor_config.json; InfiniteTalk's is "
-                "TencentGameMate/chinese-wav2vec2-base): set its 'model' to that folder")
-        if line not in b.refused:  # said in the pipeline's note
-            b.refused.append(line)
+    line = (f"the voice's features: Speech Features (every layer, aligned before the encoder's layers) with Load "
+            f"Preprocessor's '{WAV2VEC2}', a Hugging Face folder (InfiniteTalk's wav2vec2)"
+            + (f"; ComfyUI's '{name}' is not read: Speech Features runs transformers' wav2vec2 from its folder"
+               if isinstance(name, str) else ""))
+    if line not in b.refused:  # said in the pipeline's note
+        b.refused.append(line)
+        b.out.log.append(f"{b.name}: {line}")
     return nid

@@ -152,10 +152,22 @@ def test_ltx2_keyframes_audio_and_no_depth_estimator_as_its_model():
     assert gen.params["sound"] == "drive" and _src_type(g, gen, "audio") == "io.load_audio"
     assert _src_type(g, gen, "image") == "io.load_image"
     conv = convert(_doc("video_ltx2_3_id_lora"))  # a reference voice for an ID-LoRA: not a track to keep
-    gen = _gen(conv.graph)
-    assert gen.params["sound"] == "generated" and conv.graph.input_link(gen.id, "audio") is None
-    notes = "\n".join(n["text"] for n in conv.graph.ui["notes"])
-    assert "voice reference" in notes and "has no reference-voice input" in notes and "LTX-2's own" in notes
+    g = conv.graph
+    gen = _gen(g)
+    assert gen.params["sound"] == "generated" and g.input_link(gen.id, "audio") is None
+    voice = g.nodes[g.input_link(gen.id, "voice")[0]]  # its LTXVReferenceAudio's LoadAudio, and its settings
+    assert voice.type_id == "io.load_audio" and voice.params["path"] == "ltx23_reference_audio.mp3"
+    assert (gen.params["identity_guidance"], gen.params["identity_start"], gen.params["identity_end"]) == (3, 0, 1)
+    loras = [n.params["lora"] for n in g.nodes.values() if n.type_id == "video_models.lora"]
+    assert "ltx-2.3-id-lora-talkvid-3k.safetensors" in loras  # the ID-LoRA, through Video LoRA
+    notes = "\n".join(n["text"] for n in g.ui["notes"])
+    assert "voice reference" not in notes and "LTXVReferenceAudio" not in notes
+    doc = _doc("video_ltx2_3_id_lora")  # its settings as the workflow gives them
+    for n in _all_nodes(doc):
+        if n["type"] == "LTXVReferenceAudio":
+            n["widgets_values"] = [1.5, 0.1, 0.7]
+    gen = _gen(convert(doc).graph)
+    assert (gen.params["identity_guidance"], gen.params["identity_start"], gen.params["identity_end"]) == (1.5, 0.1, 0.7)
     doc = _doc("video_ltx2_3_ia2v")  # the same workflow with the mask at 1 (the sound denoised): 'input'
     for n in _all_nodes(doc):
         if n["type"] == "SolidMask":
@@ -177,7 +189,6 @@ def test_hunyuan15_image_to_video_and_a_clip_frame_as_its_start():
 
 
 @pytest.mark.parametrize("name, what", [("video_wan2_2_14B_s2v", "speech-driven video (S2V) with Wan 2.2 S2V"),
-                                        ("video_humo", "(HuMo) with Wan HuMo"),
                                         ("utility_void_video_inpainting", "object removal"),
                                         ("utility_seedvr2_3b_int8_upscale_video", "with SeedVR2")])
 def test_a_task_studio_cannot_do_is_one_sentence_and_no_generator(name, what):
@@ -215,12 +226,13 @@ def test_infinitetalk_is_its_node_with_the_image_the_first_voice_the_patch_and_w
     ups = {l.dst_port: g.nodes[l.src] for l in g.links if l.dst == speech.id}
     assert ups["audio"].params["path"] == "audio_speaker1_woman.mp3"
     assert ups["model"].params["kind"] == "speech"
-    assert ups["model"].params["model"] == "wav2vec2-chinese-base_fp16.safetensors"
+    assert ups["model"].params["model"] == "TencentGameMate/chinese-wav2vec2-base"
     notes = "\n".join(n["text"] for n in g.ui["notes"])
     assert ("the workflow's second speaker is not taken: its face masks are made by ComfyUI's Painter, so InfiniteTalk "
             "makes the first voice") in notes
     assert "extend the clip from its last 9 frames: one continued take of 153 frames (6.12 s) in windows of 81" in notes
-    assert "is ComfyUI's single file: Load Preprocessor reads the encoder as a Hugging Face folder" in notes
+    assert "ComfyUI's 'wav2vec2-chinese-base_fp16.safetensors' is not read: Speech Features runs transformers' " \
+        "wav2vec2 from its folder" in notes
 
 
 def test_infinitetalk_with_face_masks_from_files_is_a_dialogue():

@@ -209,7 +209,7 @@ def _graph(model_dir, patch, voice="a", **p):
 
 def _features(seed, frames=11, silent=False):
     data = torch.randn(frames, 3 * 8, generator=torch.Generator().manual_seed(seed))  # embeddings + 2 layers of 8
-    return data, {"width": 8, "layers": 3, "voice_s": frames / 25.0, "peak": 0.0 if silent else 0.3}
+    return data, {"width": 8, "layers": 3, "voice_frames": frames, "silent": silent}
 
 
 def test_the_node_equals_the_pipeline_called_with_the_same_audio_conditioning(models, monkeypatch):
@@ -273,7 +273,7 @@ def test_bad_input_is_said_naming_the_node(models, voice, params, words):
 
 def test_features_of_another_encoder_width_are_refused(models):
     model_dir, patch_path = models
-    VOICES["wide"] = (torch.randn(11, 3 * 16), {"width": 16, "layers": 3, "voice_s": 0.44, "peak": 0.3})
+    VOICES["wide"] = (torch.randn(11, 3 * 16), {"width": 16, "layers": 3, "voice_frames": 11, "silent": False})
     with pytest.raises(StudioError, match="the speech features are 48 values a frame but the patch reads 16"):
         Executor().run(_graph(model_dir, patch_path, voice="wide"), targets=["gen"], device="cpu", use_cache=False)
 

@@ -1,6 +1,6 @@
 """Which family's code reads ComfyUI's separate part files (a denoiser file + text-encoder, VAE and
 CLIP-vision files): the family says (``Family.part_reader``: Wan's, LTX-Video's, LTX-2's, HunyuanVideo
-1.5's; SVD's one checkpoint). Another family's denoiser with part files is refused here, saying what to
+1.5's, Kandinsky 5's; SVD's one checkpoint). Another family's denoiser with part files is refused here, saying what to
 give instead (a diffusers folder as 'base')."""
 from __future__ import annotations
 

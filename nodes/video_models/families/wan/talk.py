@@ -26,7 +26,6 @@ from .infinitetalk import FOLDER, FPS, VAE_SCALE, TalkError, audio_tokens, build
 
 TRAINED_FRAMES = 81  # the reference's frame_num: one window
 MAX_FRAMES = 90_000  # an hour at 25 fps (Speech Features encodes at most an hour)
-SILENT = 1e-4  # a voice whose loudest sample is below this (-80 dBFS) is silence
 LEFT_OUT = ("frames", "fps", "window", "overlap", "guidance_2") + TAKE_PARAMS
 
 
@@ -169,15 +168,15 @@ class InfiniteTalk(GeneratorNode):
         if speech.fps and abs(float(speech.fps) - p.fps) > 1e-6:
             raise TalkError(f"{self.title}: the speech features are at {speech.fps:g} fps, the clip at {p.fps:g}: set "
                             f"Speech Features' fps to {p.fps:g} (InfiniteTalk was trained at 25)")
-        if "peak" in ex and float(ex["peak"]) < SILENT:
+        if ex.get("silent"):  # Speech Features: no sample above -80 dBFS
             raise TalkError(f"{self.title}: the voice is silent (no sample above -80 dBFS): there is no speech to "
                             "lip-sync")
         if ex.get("align", "encoder input") != "encoder input":
             ctx.info("the speech features were interpolated after wav2vec2's layers; InfiniteTalk was trained on "
                      "features interpolated before them (Speech Features' align 'encoder input')")
         have = len(speech)
-        if "voice_s" in ex:
-            have = min(have, int(np.floor(float(ex["voice_s"]) * p.fps + 0.5)))
+        if "voice_frames" in ex:  # the frames past the voice are Speech Features' silence
+            have = min(have, int(ex["voice_frames"]))
         return have
 
     def _speakers(self, ctx, speech, speech_2, mask_1, mask_2) -> int:
