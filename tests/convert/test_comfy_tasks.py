@@ -226,6 +226,8 @@ def test_infinitetalk_is_its_node_with_the_image_the_first_voice_the_patch_and_w
     ups = {l.dst_port: g.nodes[l.src] for l in g.links if l.dst == speech.id}
     assert ups["audio"].params["path"] == "audio_speaker1_woman.mp3"
     assert ups["model"].params["kind"] == "speech"
+    save = g.nodes[next(l.dst for l in g.links if l.src == gen.id and l.src_port == "video")]
+    assert g.input_link(save.id, "audio").src == ups["audio"].id  # the voice in the file with the take
     assert ups["model"].params["model"] == "TencentGameMate/chinese-wav2vec2-base"
     notes = "\n".join(n["text"] for n in g.ui["notes"])
     assert ("the workflow's second speaker is not taken: its face masks are made by ComfyUI's Painter, so InfiniteTalk "
@@ -258,6 +260,11 @@ def test_infinitetalk_with_face_masks_from_files_is_a_dialogue():
     assert g.nodes[g.input_link(second.id, "audio").src].params["path"] == "audio_speaker2_man.mp3"
     notes = "\n".join(n["text"] for n in g.ui["notes"])
     assert "second speaker is not taken" not in notes
+    save = g.nodes[next(l.dst for l in g.links if l.src == gen.id and l.src_port == "video")]
+    mix = g.nodes[g.input_link(save.id, "audio").src]  # both voices, as the model hears them
+    assert mix.type_id == "edit.audio_mix"
+    assert {g.nodes[g.input_link(mix.id, p).src].params["path"] for p in ("a", "b")} == {
+        "audio_speaker1_woman.mp3", "audio_speaker2_man.mp3"}
 
 
 def test_cli_convert_prints_the_sentence(tmp_path, capsys):

@@ -629,6 +629,11 @@ def test_the_converted_comfyui_template_renders_with_its_patch_found_by_name(mod
     Executor(frame_caching=False).run(g, targets=[save.id], device="cpu")
     info = probe(str(out))
     assert (info["frames"], info["width"], info["height"]) == (25, 32, 32)  # 1 s of voice at 25 fps: 25 frames
+    import av
+    with av.open(str(out)) as c:  # the voice in the file with the take, as long as it within a frame
+        stream = c.streams.audio[0]
+        heard = sum(f.samples for f in c.decode(stream)) / stream.codec_context.sample_rate
+    assert abs(heard - 25 / 25.0) <= 1 / 25.0, heard
 
 
 def test_text_and_audio_guidance_apart_give_the_references_three_call_formula():
