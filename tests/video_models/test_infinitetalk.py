@@ -22,7 +22,7 @@ from nodes.video_models.families.wan.infinitetalk import (audio_tokens, audio_wi
                                                           latent_windows, read_patch, talk_applied)
 
 from .test_wan_move import _register, _still  # noqa: E402
-from .tiny_talk import talk_patch_state  # noqa: E402
+from .tiny_talk import build_wav2vec2, talk_patch_state  # noqa: E402
 
 DIM, HEADS, LAYERS = 24, 2, 2  # tests/video_models/tiny.py's Wan transformer
 PER_FRAME, INTER, OUT = 2 * 8, 16, 8  # 2 'layers' of 8 a frame; the projection's widths
@@ -580,7 +580,6 @@ def test_the_converted_comfyui_template_renders_with_its_patch_found_by_name(mod
     import wave
 
     from PIL import Image
-    from transformers import Wav2Vec2Config, Wav2Vec2FeatureExtractor, Wav2Vec2Model
 
     from studio.convert.comfy_map import convert
     from studio.engine.media import probe
@@ -589,12 +588,7 @@ def test_the_converted_comfyui_template_renders_with_its_patch_found_by_name(mod
     root = tmp_path / "models"
     (root / "model_patches").mkdir(parents=True)
     os.symlink(patch_path, root / "model_patches" / "wan2.1_infiniteTalk_multi_fp16.safetensors")
-    torch.manual_seed(0)
-    w2v = root / "tiny-wav2vec2"
-    Wav2Vec2Model(Wav2Vec2Config(hidden_size=8, num_hidden_layers=2, num_attention_heads=2, intermediate_size=16,
-                                 conv_dim=(8,) * 7, num_conv_pos_embeddings=8, num_conv_pos_embedding_groups=2,
-                                 vocab_size=12)).save_pretrained(str(w2v), safe_serialization=True)
-    Wav2Vec2FeatureExtractor(sampling_rate=16000).save_pretrained(str(w2v))
+    w2v = build_wav2vec2(str(root / "tiny-wav2vec2"))
     monkeypatch.setenv("STUDIO_MODELS", str(root))
     monkeypatch.setenv("STUDIO_CONFIG_DIR", str(tmp_path / "config"))
     with open(os.path.join(os.path.dirname(templates.__file__), "templates", "video_wan2_1_infinitetalk.json")) as f:
@@ -619,7 +613,7 @@ def test_the_converted_comfyui_template_renders_with_its_patch_found_by_name(mod
         elif n.type_id == "io.load_audio":
             g.set_param(n.id, "path", str(voice))
         elif n.type_id == "preprocess.load":
-            g.set_param(n.id, "model", str(w2v))
+            g.set_param(n.id, "model", w2v)
     for k, v in (("width", 32), ("height", 32), ("steps", 2), ("frames", 0), ("preview_size", "off")):
         g.set_param(gen.id, k, v)
     out = tmp_path / "out.mp4"
@@ -694,3 +688,33 @@ def test_the_node_with_audio_guidance_apart_equals_the_pipeline_so_guided(models
                            num_inference_steps=2, guidance_scale=3.0, output_type="pt",
                            generator=torch.Generator().manual_seed(seeds[0])).frames[0]
     assert np.allclose(made, direct.permute(0, 2, 3, 1).numpy(), atol=1e-5)
+
+
+def test_the_talking_portrait_template_renders_on_tiny_models(models, tmp_path, monkeypatch):
+    """assets/graphs/talking_portrait_infinitetalk.json with its model names pointed at tiny models (the
+    patch by its name in model_patches/): its portrait and voice make a take with the voice in the file."""
+    import os
+
+
+    from studio.core.fileformat import load_graph
+    from studio.engine.media import probe
+    model_dir, patch_path = models
+    root = tmp_path / "models"
+    (root / "model_patches").mkdir(parents=True)
+    os.symlink(patch_path, root / "model_patches" / "wan2.1_infiniteTalk_single_fp16.safetensors")
+    w2v = build_wav2vec2(str(root / "tiny-wav2vec2"))
+    monkeypatch.setenv("STUDIO_MODELS", str(root))
+    monkeypatch.setenv("STUDIO_CONFIG_DIR", str(tmp_path / "config"))
+    here = os.path.dirname(os.path.abspath(__file__))
+    g = load_graph(os.path.join(here, "..", "..", "assets", "graphs", "talking_portrait_infinitetalk.json"))
+    assert g.validate() == []
+    g.set_param("n5", "model", model_dir)
+    g.set_param("n3", "model", w2v)
+    for k, v in (("width", 32), ("height", 32), ("steps", 2), ("frames", 9), ("preview_size", "off"),
+                 ("previews", False)):
+        g.set_param("n6", k, v)
+    out = tmp_path / "portrait.mp4"
+    g.set_param("n7", "path", str(out))
+    Executor(frame_caching=False).run(g, device="cpu")
+    info = probe(str(out))
+    assert (info["frames"], info["width"], info["height"]) == (9, 32, 32) and info.get("audio_codec")

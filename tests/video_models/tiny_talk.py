@@ -24,3 +24,27 @@ def talk_patch_state(seed: int = 0, dim: int = 24, layers: int = 2, per_frame: i
                    b + "audio_cross_attn.proj.weight": r(dim, dim), b + "audio_cross_attn.proj.bias": r(dim),
                    b + "norm_x.weight": 1 + r(dim), b + "norm_x.bias": r(dim)})
     return st
+
+
+def build_talk_patch(path: str) -> str:
+    """The tiny patch as a file (the templates' wan2.1_infiniteTalk_single_fp16.safetensors), for the tiny
+    Wan I2V (tests/video_models/tiny_i2v.py) and the tiny wav2vec2 below (2 layers of 8 a frame)."""
+    import os
+
+    from safetensors.torch import save_file
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    save_file(talk_patch_state(2), path)
+    return path
+
+
+def build_wav2vec2(path: str) -> str:
+    """A tiny random wav2vec2 folder (hidden 8, 2 layers: the tiny patch's 16 values a frame), with its
+    feature extractor, as TencentGameMate/chinese-wav2vec2-base is laid out."""
+    import torch
+    from transformers import Wav2Vec2Config, Wav2Vec2FeatureExtractor, Wav2Vec2Model
+    torch.manual_seed(0)
+    Wav2Vec2Model(Wav2Vec2Config(hidden_size=8, num_hidden_layers=2, num_attention_heads=2, intermediate_size=16,
+                                 conv_dim=(8,) * 7, num_conv_pos_embeddings=8, num_conv_pos_embedding_groups=2,
+                                 vocab_size=12)).save_pretrained(path, safe_serialization=True)
+    Wav2Vec2FeatureExtractor(sampling_rate=16000).save_pretrained(path)
+    return path
