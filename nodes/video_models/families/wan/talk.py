@@ -1,15 +1,16 @@
 """The InfiniteTalk node: a start image, a prompt and a voice's speech features make a talking clip
 with Wan 2.1 I2V 14B and InfiniteTalk's patch (infinitetalk.py, after MeiGen-AI/InfiniteTalk@0107cd9
-``wan/multitalk.py`` ``generate_infinitetalk``): one speaker, windows of up to 81 frames at 25 fps
-(a longer take continued window by window from the last 9 frames made, as the reference's streaming
-mode), each through diffusers' ``WanImageToVideoPipeline`` with the audio attention hooked in.
+``wan/multitalk.py`` ``generate_infinitetalk``): windows of up to 81 frames at 25 fps (a longer take
+continued window by window from the last 9 frames made, as the reference's streaming mode), each
+through diffusers' ``WanImageToVideoPipeline`` with the audio attention hooked in.
 
 Two speakers as the reference's: each voice's tokens side by side, each face region (mask_1, mask_2)
-steering which tokens hear which voice. Guidance as the reference's vanilla CFG with its text and audio scales equal: the conditional call
-has the prompt and the voice, the unconditional the negative prompt and silence (the features
-zeroed), ``uncond + g (cond - uncond)``; with 'audio_guidance' set apart, the reference's three
-calls (``uncond + t (cond - drop_text) + a (drop_text - uncond)``, or at guidance 1 ``drop_audio +
-a (cond - drop_audio)``), given through the pipeline's two (talk_applied._guided). Each window draws its own noise (seeded by the window), where
+steering which tokens hear which voice. Guidance as the reference's vanilla CFG with its text and
+audio scales equal: the conditional call has the prompt and the voice, the unconditional the
+negative prompt and silence (the features zeroed), ``uncond + g (cond - uncond)``; with
+'audio_guidance' set apart, the reference's three calls (``uncond + t (cond - drop_text) + a
+(drop_text - uncond)``, or at guidance 1 ``drop_audio + a (cond - drop_audio)``), given through the
+pipeline's two (talk_applied._guided). Each window draws its own noise (seeded by the window), where
 the reference's global generator runs on."""
 from __future__ import annotations
 
@@ -67,7 +68,7 @@ class InfiniteTalk(GeneratorNode):
     (wav2vec2, layers 'all', align 'encoder input', 25 fps) of the voice; for a dialogue a second
     speaker's on speech_2 and each speaker's face region on mask_1 / mask_2. A take longer than 81
     frames is made in windows, each continued from the last frames of the one before."""
-    streams_output = False  # one call
+    streams_output = False  # made whole (its windows continue each other: none is final before the next)
     id = "video_models.infinitetalk"
     title = "InfiniteTalk"
     keywords = ("infinitetalk", "multitalk", "talking head", "talking portrait", "lip sync", "speech", "voice",
