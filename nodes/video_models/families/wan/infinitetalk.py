@@ -15,14 +15,15 @@ features zeroed). The audio features are wav2vec2's hidden states after its embe
 The patch file (ComfyUI's ``model_patches/wan2.1_infiniteTalk_*.safetensors``, the release's
 ``infinitetalk.safetensors``) holds ``audio_proj.*`` (proj1, proj1_vf, proj2, proj3, norm) and, per
 block, ``blocks.N.audio_cross_attn.{q_linear,kv_linear,proj}`` and ``blocks.N.norm_x``; the module
-names here are the file's, so it loads with ``load_state_dict(strict=True)``. diffusers'
+names here are the file's, so it loads with ``load_state_dict(strict=True)`` (ComfyUI's
+``comfy_extras/nodes_model_patch.py`` tells the file by the same names: read for them, not copied). diffusers'
 ``WanTransformer3DModel`` has no audio attention: Studio adds it around a call by hooks (the
 residual before the text cross-attention taken at ``norm2``, the audio term added to ``attn2``'s
 output, which the block then adds to the residual: the reference's two sums), all removed after.
 
 Long takes as the reference makes them: windows of 81 frames, each later one starting 9 frames
 before the last ended, those 9 frames' latents held clean at its start and its audio windows from
-there (``window_starts``, ``padded_for``). Two speakers as ``SingleStreamMutiAttention`` (same file):
+there (``window_starts``, ``padded_for``). Two speakers as ``SingleStreamMutiAttention`` (attention.py):
 each token's share of attention to each speaker's face region in the first frame (the self-attention's
 queries and keys, recomputed from its input) sets a 1-D rotary position of its audio query; each
 speaker's 32 audio tokens turned to their own position (``wan/utils/multitalk_utils.py``
