@@ -23,6 +23,7 @@ from nodes.video_models.families.wan.infinitetalk import (audio_tokens, audio_wi
 
 from .test_wan_move import _register, _still  # noqa: E402
 from .tiny_talk import build_wav2vec2, talk_patch_state  # noqa: E402
+from nodes.video_models.families.wan.talk import NEGATIVE  # noqa: E402
 
 DIM, HEADS, LAYERS = 24, 2, 2  # tests/video_models/tiny.py's Wan transformer
 PER_FRAME, INTER, OUT = 2 * 8, 16, 8  # 2 'layers' of 8 a frame; the projection's widths
@@ -238,7 +239,7 @@ def test_the_node_equals_the_pipeline_called_with_the_same_audio_conditioning(mo
     feats = VOICES["a"][0][:, 8:]  # wav2vec2's layers after its embeddings
     cond, uncond = audio_tokens(patch, feats, 0, 9), audio_tokens(patch, torch.zeros_like(feats), 0, 9)
     with talk_applied(pipe, patch, cond, uncond):
-        direct = orig_call(pipe, image=to_pil(_still()), prompt="a face", height=32, width=32, num_frames=9,
+        direct = orig_call(pipe, image=to_pil(_still()), prompt="a face", negative_prompt=NEGATIVE, height=32, width=32, num_frames=9,
                            num_inference_steps=2, guidance_scale=3.0, output_type="pt",
                            generator=torch.Generator().manual_seed(seeds[0])).frames[0]
     assert np.allclose(frames, direct.permute(0, 2, 3, 1).numpy(), atol=1e-5)
@@ -251,7 +252,7 @@ def test_the_node_equals_the_pipeline_called_with_the_same_audio_conditioning(mo
         return out
     monkeypatch.setattr(pipe, "prepare_latents", kept)
     with talk_applied(pipe, patch, cond, uncond):
-        lat = orig_call(pipe, image=to_pil(_still()), prompt="a face", height=32, width=32, num_frames=9,
+        lat = orig_call(pipe, image=to_pil(_still()), prompt="a face", negative_prompt=NEGATIVE, height=32, width=32, num_frames=9,
                         num_inference_steps=2, guidance_scale=3.0, output_type="latent",
                         generator=torch.Generator().manual_seed(seeds[0])).frames
     assert torch.equal(lat[:, :, :1], conds[0][:, 4:, :1])  # the first latent frame ends as the image's clean latent
@@ -332,7 +333,7 @@ def test_a_long_take_is_windows_each_continued_from_the_last_frames_of_the_one_b
         f = padded_for(feats, at + 9) if k == 2 else feats  # the last window reaches the voice's end
         cond = audio_tokens(patch, f, at, 9)
         with talk_applied(pipe, patch, cond, cond, held=held):
-            out = orig_call(pipe, image=to_pil(_still()), prompt="a face", height=32, width=32, num_frames=9,
+            out = orig_call(pipe, image=to_pil(_still()), prompt="a face", negative_prompt=NEGATIVE, height=32, width=32, num_frames=9,
                             num_inference_steps=2, guidance_scale=1.0, output_type="pt", latents=calls[k][1],
                             generator=torch.Generator().manual_seed(calls[k][0])).frames[0].permute(0, 2, 3, 1).numpy()
         want.append(out if k == 0 else out[5:])
@@ -553,7 +554,7 @@ def test_a_dialogue_equals_the_pipeline_with_both_voices_and_faces(models, monke
     left[:, :16], right[:, 48:] = True, True
     from nodes.video_models.families.wan.talk import fitted
     with talk_applied(pipe, patch, cond, uncond, masks=token_masks([left, right], 64, 64)):
-        direct = orig_call(pipe, image=to_pil(fitted(_still(), 64, 64)), prompt="a face", height=64, width=64,
+        direct = orig_call(pipe, image=to_pil(fitted(_still(), 64, 64)), prompt="a face", negative_prompt=NEGATIVE, height=64, width=64,
                            num_frames=9,
                            num_inference_steps=2, guidance_scale=3.0, output_type="pt",
                            generator=torch.Generator().manual_seed(seeds[0])).frames[0]
@@ -684,7 +685,7 @@ def test_the_node_with_audio_guidance_apart_equals_the_pipeline_so_guided(models
     feats = VOICES["a"][0][:, 8:]
     cond, uncond = audio_tokens(patch, feats, 0, 9), audio_tokens(patch, torch.zeros_like(feats), 0, 9)
     with talk_applied(pipe, patch, cond, uncond, guidance=(3.0, 2.0)):
-        direct = orig_call(pipe, image=to_pil(_still()), prompt="a face", height=32, width=32, num_frames=9,
+        direct = orig_call(pipe, image=to_pil(_still()), prompt="a face", negative_prompt=NEGATIVE, height=32, width=32, num_frames=9,
                            num_inference_steps=2, guidance_scale=3.0, output_type="pt",
                            generator=torch.Generator().manual_seed(seeds[0])).frames[0]
     assert np.allclose(made, direct.permute(0, 2, 3, 1).numpy(), atol=1e-5)

@@ -26,6 +26,11 @@ from .infinitetalk import FOLDER, FPS, VAE_SCALE, TalkError, audio_tokens, build
     read_patch, talk_applied, window_starts
 
 TRAINED_FRAMES = 81  # the reference's frame_num: one window
+# the release's negative prompt (wan/configs/wan_multitalk_14B.py sample_neg_prompt, used when none is given)
+NEGATIVE = ("bright tones, overexposed, static, blurred details, subtitles, style, works, paintings, images, static, "
+            "overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, "
+            "poorly drawn hands, poorly drawn faces, deformed, disfigured, misshapen limbs, fused fingers, still "
+            "picture, messy background, three legs, many people in the background, walking backwards")
 MAX_FRAMES = 90_000  # an hour at 25 fps (Speech Features encodes at most an hour)
 LEFT_OUT = ("frames", "fps", "window", "overlap", "guidance_2") + TAKE_PARAMS
 
@@ -85,7 +90,8 @@ class InfiniteTalk(GeneratorNode):
     params = (Path("patch", "", lookup=True, filters="InfiniteTalk patch (*.safetensors)",
                    help=f"InfiniteTalk's patch file, or its name in a models folder's {FOLDER}/ "
                         "(wan2.1_infiniteTalk_single_fp16.safetensors)"),
-              Text("prompt", "a person talking to the camera"), Text("negative_prompt", ""),
+              Text("prompt", "a person talking to the camera"),
+              Text("negative_prompt", NEGATIVE, help="the release's by default"),
               Int("frames", 0, min=0, max=MAX_FRAMES, special="the voice's length",
                   help=f"frames made; 0: the voice's length. Up to {TRAINED_FRAMES} (4k+1) in one window; longer "
                        f"takes in windows of {TRAINED_FRAMES}, each continued from the last frames of the one before"),
