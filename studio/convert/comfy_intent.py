@@ -11,7 +11,8 @@ from studio.core.shown import number
 
 from .comfy_read import CNode, Workflow
 from .comfy_sampling import SAMPLERS
-from .comfy_tasks import I2V, LATENT_NAMES, LTX2, T2V, V2V, VACE, Task, is_ltx2, sentence, task_node, task_of
+from .comfy_tasks import (I2V, LATENT_NAMES, LTX2, MINIMAX_CONTROL, T2V, V2V, VACE, Task, is_ltx2, sentence,
+                          task_node, task_of)
 from .comfy_motion import ati_tracks, camera_from, tracks_from
 from .comfy_talk import speech_step, talk_settings
 from .comfy_utility import phrase_of
@@ -175,6 +176,8 @@ class IntentReading:
         for port, into in spec.ports if spec is not None else ():
             if port in node.links:
                 self._intent(node, port, into, inputs, said)
+        if node is not None and node.cls == "MiniMaxH3ReferenceToVideo":
+            spec = self._minimax_reference(node, up, spec, said)
         gen = spec.generator if spec is not None and spec.generator else T2V
         if gen == VACE:
             self._vace_task(node, inputs, said)
@@ -215,6 +218,28 @@ class IntentReading:
             said.append("the workflow's start image is made by ComfyUI nodes Studio does not convert: connect an image "
                         "to Image to Video's 'image'")
         return gen, node, inputs, spec
+
+    def _minimax_reference(self, node: CNode, up: list[CNode], spec: Task, said: list[str]) -> Task:
+        """MiniMax H3's MiniMaxH3ReferenceToVideo: its ref_image_size as 'reference_size'; a sound wired
+        beside a reference video and its MiniMaxH3AddGuide stills pinned in time said; held in one
+        sentence when a Fun ControlNet patches the model (MINIMAX_CONTROL)."""
+        if any(n.cls == "MiniMaxH3FunControlNetApply" for n in up):
+            return MINIMAX_CONTROL
+        size = self.wf.value(node, "ref_image_size")
+        if size in ("match", "max"):
+            self.extra["reference_size"] = size
+        for i in range(3):
+            if f"ref_video_audios.ref_video_audio_{i}" in node.links:
+                said.append(f"ComfyUI's ref_video_audio_{i} (a sound given beside reference video {i + 1}) is not "
+                            "wired: MiniMax H3 Reference to Video takes a reference clip's own sound, from its file")
+        guides = sorted((n for n in up if n.cls == "MiniMaxH3AddGuide"), key=lambda n: n.id)
+        if guides:
+            found = [find_loader(self.wf, g, "image", set()) for g in guides]
+            files = ", ".join(f"'{self.file_of(f[0])}'" for f in found if f is not None)
+            said.append(f"its {len(guides)} MiniMaxH3AddGuide stills ({files or 'made by other nodes'}) pinned at "
+                        "frames of the clip are not converted: diffusers' ref2va takes references, not frames in time "
+                        "(connect them to MiniMax H3 Reference to Video's image inputs to name them in the prompt)")
+        return spec
 
     def _encoded(self, first: CNode, node: CNode, spec: Task, said: list[str]) -> Task | None:
         """A sampler's latent encoded from a clip (VAEEncode): video to video when the sampler

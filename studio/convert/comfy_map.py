@@ -242,7 +242,7 @@ class _Builder(IntentReading):
             elif len(loaders) > 1 and loader is loaders[1]:  # the second expert's chain
                 others += [(n, v, at, "low noise") for n, v, at in chain]
             else:
-                self.pass_loras[s.node.id] = (chain, [f"LoRA '{n}' (strength {v}) on '{s.node.title or s.node.cls}' "
+                self.pass_loras[s.node.id] = (chain, [f"LoRA '{n}' (strength {v}) on '{s.node.title or s.node.shown_cls}' "
                                                       f"(#{s.node.id}) only: not applied (Studio's LoRAs go on the "
                                                       "whole model)" for n, v, _ in chain])
                 said += self.pass_loras[s.node.id][1]  # LTX-2's second stage takes them (comfy_stages)
@@ -414,7 +414,7 @@ class _Builder(IntentReading):
 
     def _sampling_note(self, main: Sampling, rest: list[Sampling], shifts, loaders, said, at: CNode) -> None:
         choice = studio_sampler(main.sampler)
-        lines = [f"Converted from ComfyUI ({self.name}), sampler '{at.title or at.cls}' (#{at.id}):",
+        lines = [f"Converted from ComfyUI ({self.name}), sampler '{at.title or at.shown_cls}' (#{at.id}):",
                  f"- sampler '{main.sampler}', scheduler '{main.scheduler}': nearest diffusers scheduler "
                  f"{nearest_scheduler(main.sampler, main.scheduler)}; "
                  + (f"the generator's sampler is '{choice}'" if choice != "auto" else
@@ -429,7 +429,7 @@ class _Builder(IntentReading):
                          "(ModelSamplingSD3): the generator's shift")
         for r in rest:
             what = "the low-noise expert" if len(loaders) > 1 else "a second pass"
-            lines.append(f"- {what}: '{r.node.title or r.node.cls}' (#{r.node.id}), steps {shown(r.steps)}, cfg {shown(r.cfg)}"
+            lines.append(f"- {what}: '{r.node.title or r.node.shown_cls}' (#{r.node.id}), steps {shown(r.steps)}, cfg {shown(r.cfg)}"
                          + (f", steps {shown(r.start)}-{shown(r.end)}" if r.start is not None else "")
                          + (" (diffusers switches experts at the model's boundary_ratio)" if len(loaders) > 1 else ""))
         if main.start is not None and main.end is not None:
@@ -472,7 +472,7 @@ class _Builder(IntentReading):
             if n.cls in TEXT_NOTES:
                 texts.append(str(n.widgets.get("text") or ""))
                 continue
-            self.skipped[n.cls] = self.skipped.get(n.cls, 0) + 1
+            self.skipped[n.shown_cls] = self.skipped.get(n.shown_cls, 0) + 1
             dropped.append(n)
         for text in self.first_notes:
             self.note(text)
@@ -502,7 +502,8 @@ class _Builder(IntentReading):
 def _dropped_line(n: CNode) -> str:
     off = "" if n.enabled else f" ({MODES.get(n.mode, 'off')} in ComfyUI)"
     settings = cut(json.dumps(rounded(n.settings()), ensure_ascii=False, default=str), SETTINGS_CHARS)
-    return f"- '{n.title or n.cls}' ({n.cls}, #{n.id}){off}: {settings}"
+    read_as = f", read as {n.cls}" if n.origin else ""
+    return f"- '{n.title or n.shown_cls}' ({n.shown_cls}{read_as}, #{n.id}){off}: {settings}"
 
 
 def convert(doc: Any, name: str = "workflow", registry=None) -> Conversion:

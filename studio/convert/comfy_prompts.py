@@ -28,7 +28,8 @@ def walk(wf: Workflow, node: CNode | None, names: tuple[str, ...], stop, used: s
     return None
 
 
-ENCODERS = ("CLIPTextEncode", "ConditioningZeroOut", "MiniMaxH3ImageToVideo")  # MiniMax H3's: its own 'prompt'
+# MiniMax H3's two nodes encode their own 'prompt'
+ENCODERS = ("CLIPTextEncode", "ConditioningZeroOut", "MiniMaxH3ImageToVideo", "MiniMaxH3ReferenceToVideo")
 
 
 def prompt_text(wf: Workflow, start: CNode | None, which: str, used: set, said: list[str] | None = None) -> str | None:
@@ -47,7 +48,7 @@ def prompt_text(wf: Workflow, start: CNode | None, which: str, used: set, said: 
     used.add(n.id)
     if n.cls == "ConditioningZeroOut":
         return ""
-    text = wf.value(n, "text" if n.cls != "MiniMaxH3ImageToVideo" else "prompt")
+    text = wf.value(n, "prompt" if n.cls.startswith("MiniMaxH3") else "text")
     if text is None and "text" in n.links and said is not None:
         src = wf.source(n, "text")
         for _ in range(MAX_SAMPLERS):  # the node a switch or reroute chooses

@@ -74,6 +74,8 @@ WIDGETS: dict[str, tuple[str, ...]] = {
     "HunyuanVideo15ImageToVideo": ("width", "height", "length", "batch_size"),
     "Kandinsky5ImageToVideo": ("width", "height", "length", "batch_size"),
     "MiniMaxH3ImageToVideo": ("prompt", "width", "height", "length"),
+    "MiniMaxH3ReferenceToVideo": ("prompt", "width", "height", "length", "ref_image_size"),
+    "MiniMaxH3AddGuide": ("frame_idx",),
     "EmptyHunyuanVideo15Latent": ("width", "height", "length", "batch_size"),
     "WanHuMoImageToVideo": ("width", "height", "length", "batch_size"),
     "AudioEncoderLoader": ("audio_encoder_name",),
@@ -130,6 +132,12 @@ class CNode:
     raw: Any = None  # the UI's widgets_values as they were (a node Studio has no names for)
     in_types: dict[str, str] = field(default_factory=dict)  # input name -> its type (UI JSON only)
     out_types: list[str] = field(default_factory=list)  # each output's type (UI JSON only)
+    origin: str = ""  # the node type in the file, where it is read as another (comfy_wrappers)
+
+    @property
+    def shown_cls(self) -> str:
+        """The node's type as the workflow names it."""
+        return self.origin or self.cls
 
     @property
     def enabled(self) -> bool:

@@ -19,6 +19,7 @@ T2V, I2V, VACE, ANIMATE, LTX2 = ("video_models.text_to_video", "video_models.ima
                                  "video_models.wan_animate", "video_models.ltx2")
 FUN_CONTROL, FUN_CAMERA = "video_models.wan_fun_control", "video_models.wan_fun_camera"
 TALK = "video_models.infinitetalk"
+MINIMAX_REF = "video_models.minimax_h3_reference"
 HUMO = "video_models.wan_humo"
 V2V = "video_models.video_to_video"
 
@@ -98,9 +99,19 @@ KANDINSKY5 = {  # its DiT, Qwen2.5-VL, CLIP-L and VAE files set on Load Video Mo
 MINIMAX_H3 = {  # read from a diffusers folder only (modular_model_index.json): its ComfyUI files are not (said)
     "MiniMaxH3ImageToVideo": Task("image to video", I2V, (("first_frame", "image"), ("last_frame", "last_image")),
                                   "MiniMax H3", needs="first_frame"),
-    "MiniMaxH3ReferenceToVideo": Task("reference to video", None, family="MiniMax H3",
-                                      cannot="run MiniMax H3's references (it runs its text to video)"),
+    # its autogrow inputs (ref_images.ref_image_0 ...) -> MiniMax H3 Reference to Video's image_1 ...; a
+    # ref_video_audio_N is the clip's own sound in Studio (said where one is wired: comfy_intent)
+    "MiniMaxH3ReferenceToVideo": Task("reference to video", MINIMAX_REF,
+                                      tuple((f"ref_images.ref_image_{i}", f"image_{i + 1}") for i in range(9))
+                                      + tuple((f"ref_videos.ref_video_{i}", f"video_{i + 1}") for i in range(3))
+                                      + tuple((f"ref_audios.ref_audio_{i}", f"audio_{i + 1}") for i in range(3)),
+                                      "MiniMax H3"),
 }
+# MiniMaxH3FunControlNetApply (a model patch on the model the sampler uses): held with this sentence
+MINIMAX_CONTROL = Task("control video (Fun ControlNet-Union)", None, family="MiniMax H3",
+                       cannot="run MiniMax H3's Fun ControlNet-Union: diffusers 0.42.1 has no model class for its "
+                              "control branch (alibaba-pai/MiniMax-H3-Fun-Controlnet-Union, a VideoX-Fun checkpoint "
+                              "loaded by ComfyUI's ModelPatchLoader)")
 # DualCLIPLoader types whose two files Load Video Model reads (text_encoder, text_encoder_2)
 DUAL_TYPES = ("hunyuan_video_15", "kandinsky5")
 # families read from a diffusers folder only: their ComfyUI part files in one sentence
@@ -185,7 +196,7 @@ def task_of(node: CNode | None) -> Task | None:
         return None
     spec = TASKS.get(node.cls)
     if spec is None and node.cls.startswith(WRAPPER):
-        return Task(f"a Wan video made with the wrapper's {node.cls}", None, family="Wan (WanVideoWrapper)",
+        return Task(f"a video from {node.cls}", None, family="Wan (ComfyUI-WanVideoWrapper)",
                     cannot=f"read ComfyUI-WanVideoWrapper's {node.cls}, which has no ComfyUI core counterpart Studio "
                            "converts")
     return spec
@@ -198,6 +209,8 @@ def made_task(generator: str, inputs: dict, params: dict | None = None) -> str:
         return "VACE video" + (f" ({', '.join(parts)})" if parts else " (text only)")
     if generator == ANIMATE:
         return "character animation"
+    if generator == MINIMAX_REF:
+        return "reference to video"
     if generator == FUN_CONTROL:
         return "control video (Fun Control)" + (" from a start image" if "image" in inputs else "")
     if generator == TALK:

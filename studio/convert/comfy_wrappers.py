@@ -82,7 +82,8 @@ class _Translation:
 
     def core(self, n: CNode, cls: str, widgets: dict, links: dict, nid: str | None = None) -> CNode:
         """A core node made for wrapper node ``n`` (in its place, or beside it as ``nid``)."""
-        c = CNode(nid or n.id, cls, n.title, n.mode, {k: v for k, v in widgets.items() if v is not None}, links, n.pos)
+        c = CNode(nid or n.id, cls, n.title, n.mode, {k: v for k, v in widgets.items() if v is not None}, links, n.pos,
+                  origin=n.cls)
         self.wf.nodes[c.id] = c
         if nid is None:
             self.made.setdefault(n.cls, cls)
@@ -164,9 +165,14 @@ class _Translation:
             old = n.cls == "WanVideoImageClipEncode"
             image = self.link(n, "image" if old else "start_image")
             end = None if old else self.link(n, "end_image")
+            vision = self.link(n, "clip_embeds")
+            if old and self.link(n, "clip") and image:  # the old node encodes the image itself: a CLIPVisionEncode
+                enc = self.core(n, "CLIPVisionEncode", {"crop": "center"}, {"clip_vision": self.link(n, "clip"),
+                                                                             "image": image}, nid=f"{n.id}:vision")
+                vision = (enc.id, 0)
             links = {k: v for k, v in (("positive", pos), ("negative", neg), ("vae", self.link(n, "vae")),
                                        ("start_image", image), ("end_image", end),
-                                       ("clip_vision_output", self.link(n, "clip_embeds"))) if v is not None}
+                                       ("clip_vision_output", vision)) if v is not None}
             size = {"width": w.get("generation_width" if old else "width"),
                     "height": w.get("generation_height" if old else "height"),
                     "length": w.get("num_frames"), "batch_size": 1}
@@ -218,8 +224,8 @@ class _Translation:
         self.core(n, "KSamplerAdvanced", {
             "add_noise": "enable", "noise_seed": w.get("seed"), "steps": steps, "cfg": w.get("cfg"),
             "sampler_name": name, "scheduler": "beta" if sched.endswith("/beta") else "simple",
-            "start_at_step": start if _num(start) else 0,
-            "end_at_step": end if _num(end) and end >= 0 else 10000,
+            "start_at_step": start if _num(start) and start > 0 else None,  # absent: the whole schedule
+            "end_at_step": end if _num(end) and end >= 0 else None,
             "denoise": denoise if samples is not None and _num(denoise) else None}, links)
 
     def context(self, n: CNode) -> None:

@@ -167,8 +167,10 @@ def test_a_wrapper_embeds_node_studio_cannot_read_is_said_never_text_to_video():
     assert conv.graph.validate() == []
     assert [t["generator"] for t in conv.tasks] == [None]
     assert not _nodes(conv, "video_models.text_to_video")
-    assert conv.log[0].startswith("This workflow makes a Wan video made with the wrapper's WanVideoVACEEncode")
+    assert conv.log[0].startswith("This workflow makes a video from WanVideoVACEEncode with Wan (ComfyUI-WanVideoWrapper)")
     assert "cannot read ComfyUI-WanVideoWrapper's WanVideoVACEEncode" in conv.log[0]
+    dropped = next(line for line in conv.log if "not converted" in line)  # the nodes as the workflow names them
+    assert "WanVideoTextEncode x2" in dropped and "LoadWanVideoT5TextEncoder" in dropped and "CLIP" not in dropped
 
 
 def test_an_api_workflow_of_the_wrapper_reads_its_named_settings():

@@ -30,7 +30,7 @@ def test_families_json_has_every_family_with_tasks_inputs_and_formats(capsys):
     assert any("ComfyUI part files" in f for f in video["ltx2"]["formats"])
     assert video["lucy"]["tasks"] == ["video"] and video["lucy"]["variants"] == ["Lucy Edit"]
     mm = video["minimax_h3"]
-    assert (mm["name"], mm["tasks"], mm["variants"]) == ("MiniMax H3", ["text", "image"], ["MiniMax H3"])
+    assert (mm["name"], mm["tasks"], mm["variants"]) == ("MiniMax H3", ["text", "image", "reference"], ["MiniMax H3"])
     assert "modular pipeline (modular_model_index.json)" in mm["formats"] and (mm["frames"], mm["fps"]) == (124, 24.0)
     assert "LTX-2.3" in video["ltx2"]["variants"] and "LTX-2.5" in video["ltx2"]["variants"]
     assert "audio" in video["ltx2"]["tasks"]  # 'sound: drive': the picture made to a given sound

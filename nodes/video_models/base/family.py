@@ -167,6 +167,10 @@ class Family:
         """Refuse, in the family's words, a task pipeline its loaded folder cannot make (a text-to-video
         folder asked for image to video); nothing by default."""
 
+    def modular_ready(self, ctx, ref, task: str) -> None:
+        """Ready a modular pipeline for a ``task`` call (MiniMax H3: the transformer the task runs on,
+        read from the folder: families/minimax_h3/partitions.py); nothing by default."""
+
     def refuse_call(self, task: str, frames: int, height: int, width: int) -> None:
         """Refuse, in the family's words and before the call, a window its ``task`` pipeline cannot
         make (``frames`` a call at ``width`` x ``height``); nothing by default."""
