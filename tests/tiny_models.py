@@ -47,6 +47,9 @@ BUILDERS = {
     # finish_a_clip's files: an ESRGAN x2 (RealESRGAN_x2plus's layout) and RIFE 4.26 (tests/finishing/tiny_files.py)
     "esrgan-x2plus": ("tests.finishing.tiny_files", "build_esrgan_x2plus", {}),
     "rife-4.26": ("tests.finishing.tiny_files", "build_rife_426", {}),
+    # talking_portrait_infinitetalk's: InfiniteTalk's patch file and wav2vec2 (tests/video_models/tiny_talk.py)
+    "infinitetalk-patch": ("tests.video_models.tiny_talk", "build_talk_patch", {}),
+    "wav2vec2": ("tests.video_models.tiny_talk", "build_wav2vec2", {}),
 }
 # the name a template gives -> the builder that makes a tiny model of it
 NAMES = {
@@ -66,6 +69,8 @@ NAMES = {
     "facebook/sam2.1-hiera-tiny": "sam2",
     "RealESRGAN_x2plus.pth": "esrgan-x2plus",
     "rife_v4.26.safetensors": "rife-4.26",
+    "wan2.1_infiniteTalk_single_fp16.safetensors": "infinitetalk-patch",
+    "TencentGameMate/chinese-wav2vec2-base": "wav2vec2",
 }
 
 

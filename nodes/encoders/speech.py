@@ -8,11 +8,13 @@ extractors, so the features are the library's, bit for bit, for the same samples
 
 The sound is mixed to mono and resampled to the extractor's rate (16 kHz), encoded in windows of
 at most 30 s (Whisper's own window; wav2vec2 the same, so memory stays bounded on long takes),
-and the encoder's frames (50 a second for both) are linearly interpolated to the video's frames,
-as MultiTalk's reference does it (MeiGen-AI/MultiTalk, ``src/audio_analysis/wav2vec2.py``,
-``linear_interpolation``: ``F.interpolate(features.transpose(1, 2), size=seq_len,
-align_corners=True, mode='linear')``; seq_len = seconds x fps). ``layers='all'`` stacks every
-hidden state (the embeddings' output and each layer's), as InfiniteTalk and S2V read them.
+and the encoder's frames (50 a second for both) are linearly interpolated to the video's frames
+(``linear_interpolation`` of MeiGen-AI/MultiTalk's ``src/audio_analysis/wav2vec2.py``:
+``F.interpolate(features.transpose(1, 2), size=seq_len, align_corners=True, mode='linear')``; seq_len =
+seconds x fps). MultiTalk and InfiniteTalk apply it to wav2vec2's convolution features, before its
+transformer layers: ``align='encoder input'`` does that (wav2vec2 only); the default interpolates the
+hidden states. ``layers='all'`` stacks every hidden state (the embeddings' output and each layer's),
+as InfiniteTalk and S2V read them.
 """
 from __future__ import annotations
 
@@ -33,6 +35,7 @@ from ..preprocess.hf import model_input
 WINDOW_S = 30.0  # Whisper's window; wav2vec2 is encoded in windows as long
 ENCODER_HZ = 50  # hidden states a second: wav2vec2's conv stack (stride 320 at 16 kHz), Whisper's encoder
 MAX_SECONDS = 3600.0
+ALIGNS = ("hidden states", "encoder input")
 
 
 class SpeechFeaturesError(StudioError):
@@ -46,9 +49,20 @@ def mono_at(audio: Audio, rate: int) -> np.ndarray:
     return (x.mean(axis=1) if x.shape[1] > 1 else x[:, 0]).astype(np.float32, copy=False)
 
 
-def encode_window(model, extractor, samples: np.ndarray, layers: str) -> torch.Tensor:
+def encode_window(model, extractor, samples: np.ndarray, layers: str, frames: int | None = None) -> torch.Tensor:
     """One window's hidden states, [n, D] (``layers='last'``) or [n, L+1, D] (``'all'``), as
-    transformers' model called on the extractor's output gives them."""
+    transformers' model called on the extractor's output gives them. ``frames`` (wav2vec2 only): its
+    convolution features interpolated to that many frames before its transformer layers (a forward
+    hook on ``feature_extractor``), as InfiniteTalk's and MultiTalk's wav2vec2 runs (MeiGen-AI/
+    InfiniteTalk@0107cd9 ``src/audio_analysis/wav2vec2.py``: ``linear_interpolation`` of
+    ``extract_features`` to ``seq_len``); n is then ``frames``."""
+    if frames is not None:
+        hook = model.feature_extractor.register_forward_hook(
+            lambda m, a, out: F.interpolate(out, size=frames, mode="linear", align_corners=True))
+        try:
+            return encode_window(model, extractor, samples, layers)
+        finally:
+            hook.remove()
     dev = next(model.parameters()).device
     dtype = next(model.parameters()).dtype
     rate = extractor.sampling_rate
@@ -96,7 +110,12 @@ class SpeechFeatures(Node):
                           "(InfiniteTalk and Wan S2V read all of wav2vec2's)"),
               Float("fps", 25.0, min=1.0, max=240.0, help="frames per second when no video is connected"),
               Int("frames", 0, min=0, max=10_000_000, special="the audio's length",
-                  help="frame count when no video is connected; 0: the audio's length"))
+                  help="frame count when no video is connected; 0: the audio's length"),
+              Choice("align", "hidden states", choices=ALIGNS,
+                     help="hidden states: the encoder runs at its own 50 frames a second and its states are "
+                          "interpolated to the video's frames; encoder input (wav2vec2): its convolution features "
+                          "are interpolated to the video's frames before its transformer layers, as InfiniteTalk "
+                          "and MultiTalk were trained"))
 
     def run(self, ctx, model=None, audio=None, video=None):
         p = ctx.params
@@ -131,19 +150,29 @@ class SpeechFeatures(Node):
         silent = float(np.abs(x).max(initial=0.0)) < 1e-4
         if silent:
             ctx.info("the voice is silent (no sample above -80 dBFS): the model is driven by silence")
+        before = p.align == "encoder input"
+        if before and type(ref.module).__name__.startswith("Whisper"):
+            raise SpeechFeaturesError(f"{self.title}: align 'encoder input' is wav2vec2's (its convolution features "
+                                      "at the video's frames); Whisper's encoder reads 30 s of mel frames: use "
+                                      "'hidden states'")
         win = int(WINDOW_S * rate)
         parts = []
         for i, a in enumerate(range(0, len(x), win)):
             ctx.check_cancelled()  # Stop ends the node (nothing half-encoded is given on)
-            parts.append(encode_window(ref.module, extractor, x[a:a + win], p.layers))
+            at = (int(round(a / rate * fps)), min(frames, int(round(min(a + win, len(x)) / rate * fps))))
+            at = (at[0], frames) if a + win >= len(x) else at  # the last window ends at the take's end
+            parts.append(encode_window(ref.module, extractor, x[a:a + win], p.layers,
+                                       max(1, at[1] - at[0]) if before else None))
             ctx.progress(i + 1, -(-len(x) // win))
         h = torch.cat(parts, dim=0)
-        data = to_frames(h, len(x) / rate, fps, frames)
+        data = h[:frames] if before else to_frames(h, len(x) / rate, fps, frames)
         per_frame = data.reshape(frames, -1)
         names = [f"h{i}" for i in range(per_frame.shape[1])]
         extras = {"encoder": type(ref.module).__name__, "layers": int(data.shape[1]) if data.ndim == 3 else 1,
-                  "width": int(data.shape[-1]), "encoder_frames": int(h.shape[0]),
-                  "voice_frames": voice_frames, "silent": silent}  # read by the voice-driven nodes (HuMo)
-        ctx.info(f"{extras['encoder']}: {h.shape[0]} encoder frames ({len(x) / rate:.2f} s) to {frames} video "
-                 f"frames at {fps:g} fps" + (f", {extras['layers']} hidden states" if p.layers == "all" else ""))
+                  "align": p.align, "width": int(data.shape[-1]), "encoder_frames": int(h.shape[0]),
+                  "voice_frames": voice_frames, "silent": silent}  # read by the voice-driven nodes (HuMo, InfiniteTalk)
+        ctx.info(f"{extras['encoder']}: " + (f"its convolution features at the {frames} video frames before its layers"
+                                             if before else f"{h.shape[0]} encoder frames to {frames} video frames")
+                 + f" ({len(x) / rate:.2f} s at {fps:g} fps)"
+                 + (f", {extras['layers']} hidden states" if p.layers == "all" else ""))
         return {"features": Features(per_frame, per_frame=True, fps=fps, names=names, extras=extras)}

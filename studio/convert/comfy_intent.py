@@ -14,6 +14,7 @@ from .comfy_sampling import SAMPLERS
 from .comfy_tasks import (I2V, LATENT_NAMES, LTX2, MINIMAX_CONTROL, T2V, V2V, VACE, Task, is_ltx2, sentence,
                           task_node, task_of)
 from .comfy_motion import ati_tracks, camera_from, tracks_from
+from .comfy_talk import speech_step, talk_settings
 from .comfy_utility import phrase_of
 
 # ComfyUI steps between a file and an intent input that Studio's nodes do (see IntentReading.step)
@@ -186,6 +187,9 @@ class IntentReading:
             path = camera_from(self, wf.source(node, "camera_conditions"), said)
             if path is not None:
                 self.motion["camera"] = path
+        if node is not None and node.cls == "WanInfiniteTalkToVideo":
+            for port, into in talk_settings(self, node, said, find_loader, up):  # a second speaker's voice and faces
+                self._intent(node, port, into, inputs, said)
         if node is not None and node.cls == "WanTrackToVideo":
             tracks = ati_tracks(self, node, "normal", said)
             if tracks is not None:
@@ -417,6 +421,8 @@ class IntentReading:
         if n.cls == "AudioEncoderEncode":
             enc = wf.source(n, "audio_encoder")
             name = enc is not None and wf.value(enc, "audio_encoder_name")
+            if isinstance(name, str) and "wav2vec" in name.lower():  # InfiniteTalk's (comfy_talk)
+                return speech_step(self, n, src)
             prep = self.add("preprocess.load", {"kind": "speech", "model": WHISPER}, enc or n)
             nid = self.add("encode.speech", {"layers": "all", "fps": 25.0}, n)
             self.g.connect(*src, nid, "audio")

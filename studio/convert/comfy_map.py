@@ -23,8 +23,8 @@ from .comfy_values import as_float, fitted_value, g4, posix_name, shown
 from .comfy_read import MODES, CNode, Workflow, WorkflowError
 from .comfy_intent import LOADER_NODES, IntentReading, model_file, sampler_chain, upstream
 from .comfy_wrappers import translate
-from .comfy_tasks import (DUAL_TYPES, FOLDER_ONLY, HUMO, I2V, LTX2, TASKS, VACE, Task, family, folder_only_params,
-                          humo_params, made_task)
+from .comfy_tasks import (DUAL_TYPES, FOLDER_ONLY, HUMO, I2V, LTX2, TALK, TASKS, VACE, Task, family,
+                          folder_only_params, humo_params, made_task)
 from .comfy_utility import ENDS, UTILITIES, make_utility, utility_path
 from .comfy_sampling import Sampling, nearest_scheduler, read_sampling, studio_sampler
 from .comfy_stages import second_stage, two_stage_line, upscale_stage
@@ -330,6 +330,14 @@ class _Builder(IntentReading):
             self.g.connect(gen, "audio", sv, "audio")
         if task == HUMO and "features" in inputs:  # the voice the take is made to, in the file with it
             self.g.connect(*self._studio_loader(*inputs["features"][:2]), sv, "audio")
+        if task == TALK and "speech" in inputs:  # the voice (a dialogue's two, mixed as the model hears them)
+            voice = self._studio_loader(*inputs["speech"][:2])
+            if "speech_2" in inputs:
+                mix = self.add("edit.audio_mix", {}, save)
+                self.g.connect(*voice, mix, "a")
+                self.g.connect(*self._studio_loader(*inputs["speech_2"][:2]), mix, "b")
+                voice = (mix, "audio")
+            self.g.connect(*voice, sv, "audio")
         return gen
 
     def file_of(self, node: CNode | None) -> str:

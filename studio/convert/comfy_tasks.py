@@ -18,6 +18,7 @@ from .comfy_read import CNode, Workflow
 T2V, I2V, VACE, ANIMATE, LTX2 = ("video_models.text_to_video", "video_models.image_to_video", "video_models.wan_vace",
                                  "video_models.wan_animate", "video_models.ltx2")
 FUN_CONTROL, FUN_CAMERA = "video_models.wan_fun_control", "video_models.wan_fun_camera"
+TALK = "video_models.infinitetalk"
 MINIMAX_REF = "video_models.minimax_h3_reference"
 HUMO = "video_models.wan_humo"
 V2V = "video_models.video_to_video"
@@ -51,8 +52,10 @@ WAN = {
                                       "clips)"),
     "WanSoundImageToVideo": Task("speech-driven video (S2V)", None, family="Wan 2.2 S2V",
                                  cannot="drive a Wan video from a voice"),
-    "WanInfiniteTalkToVideo": Task("a talking video from speech (InfiniteTalk)", None, family="Wan 2.1 InfiniteTalk",
-                                   cannot="lip-sync a video to speech with InfiniteTalk"),
+    # the first voice through AudioEncoderEncode -> Speech Features (wav2vec2); patch, second speaker: comfy_talk
+    "WanInfiniteTalkToVideo": Task("a talking video from speech (InfiniteTalk)", TALK,
+                                   (("start_image", "image"), ("audio_encoder_output_1", "speech")),
+                                   "Wan 2.1 InfiniteTalk"),
     # the voice (AudioEncoderEncode of a Load Audio) as Speech Features (Whisper, every hidden state: comfy_intent)
     "WanHuMoImageToVideo": Task("a human video from a reference and a voice (HuMo)", HUMO,
                                 (("ref_image", "reference"), ("audio_encoder_output", "features")), "Wan HuMo"),
@@ -210,6 +213,8 @@ def made_task(generator: str, inputs: dict, params: dict | None = None) -> str:
         return "reference to video"
     if generator == FUN_CONTROL:
         return "control video (Fun Control)" + (" from a start image" if "image" in inputs else "")
+    if generator == TALK:
+        return "a talking video from speech (InfiniteTalk)"
     if generator == HUMO:
         return "a human video from " + " and ".join(w for k, w in (("reference", "a reference"), ("features", "a voice"))
                                                     if k in inputs) if inputs else "a human video from a prompt"

@@ -76,7 +76,7 @@ TASKS = {
     "video_wan2.1_fun_camera_v1.1_14B": ('camera-controlled video (Fun Camera) from a start image', 'Wan Fun Camera', 'wan_fun_camera', ('camera', 'image')),
     "video_wan21_scail2_character_replacement": ('character replacement (SCAIL)', 'Wan 2.1 SCAIL', None, ()),
     "video_wan21_scail2_character_replacement_int8": ('character replacement (SCAIL)', 'Wan 2.1 SCAIL', None, ()),
-    "video_wan2_1_infinitetalk": ('a talking video from speech (InfiniteTalk)', 'Wan 2.1 InfiniteTalk', None, ()),
+    "video_wan2_1_infinitetalk": ('a talking video from speech (InfiniteTalk)', 'Wan 2.1 InfiniteTalk', 'infinitetalk', ('image', 'speech')),  # PARTIAL: one speaker, one window (its second voice, masks and extension said)
     "video_wan2_2_14B_flf2v": ('first-and-last-frame video', 'Wan 2.2', 'image_to_video', ('image', 'last_image')),
     "video_wan2_2_14B_fun_camera": ('camera-controlled video (Fun Camera) from a start image', 'Wan Fun Camera', 'wan_fun_camera', ('camera', 'image')),
     "video_wan2_2_14B_fun_control": ('control video (Fun Control) from a start image', 'Wan 2.2 Fun Control', 'wan_fun_control', ('control', 'image')),

@@ -189,7 +189,6 @@ def test_hunyuan15_image_to_video_and_a_clip_frame_as_its_start():
 
 
 @pytest.mark.parametrize("name, what", [("video_wan2_2_14B_s2v", "speech-driven video (S2V) with Wan 2.2 S2V"),
-                                        ("video_wan2_1_infinitetalk", "InfiniteTalk"),
                                         ("utility_void_video_inpainting", "object removal"),
                                         ("utility_seedvr2_3b_int8_upscale_video", "with SeedVR2")])
 def test_a_task_studio_cannot_do_is_one_sentence_and_no_generator(name, what):
@@ -204,6 +203,68 @@ def test_a_task_studio_cannot_do_is_one_sentence_and_no_generator(name, what):
     assert sum(line.startswith("This workflow makes") for line in conv.log) == 1
     files = [n for n in g.nodes.values() if n.type_id in ("io.load_image", "io.load_video", "io.load_audio")]
     assert files and all(n.params["path"] for n in files)
+
+
+def test_infinitetalk_is_its_node_with_the_image_the_first_voice_the_patch_and_what_it_drops_said():
+    """ComfyUI's InfiniteTalk template (two speakers, an extension group): InfiniteTalk with the start image,
+    the first voice through Load Preprocessor (speech, the encoder's file) -> Speech Features (layers 'all',
+    25 fps), the ModelPatchLoader's file as 'patch', 81 frames at 832x480; the second speaker, the
+    extension and the single-file encoder said in the pipeline's note."""
+    conv = convert(_doc("video_wan2_1_infinitetalk"), "video_wan2_1_infinitetalk")
+    g = conv.graph
+    assert g.validate() == []
+    gen = next(n for n in g.nodes.values() if n.type_id == "video_models.infinitetalk")
+    assert gen.params["patch"] == "wan2.1_infiniteTalk_multi_fp16.safetensors"
+    # the output with the template's Video Extend group: one continued take of 81 + 72 frames
+    assert (gen.params["frames"], gen.params["motion_frames"]) == (153, 9)
+    assert (gen.params["width"], gen.params["height"], gen.params["fps"]) == (832, 480, 25.0)
+    first_pass = [n for n in g.nodes.values() if n.type_id == "video_models.infinitetalk" and n.id != gen.id]
+    assert [n.params["frames"] for n in first_pass] == [81]  # 'Save Video (Preview First Pass)': the first window
+    assert _src_type(g, gen, "image") == "io.load_image" and _src_type(g, gen, "speech") == "encode.speech"
+    speech = g.nodes[next(l.src for l in g.links if l.dst == gen.id and l.dst_port == "speech")]
+    assert (speech.params["layers"], speech.params["fps"], speech.params["align"]) == ("all", 25.0, "encoder input")
+    ups = {l.dst_port: g.nodes[l.src] for l in g.links if l.dst == speech.id}
+    assert ups["audio"].params["path"] == "audio_speaker1_woman.mp3"
+    assert ups["model"].params["kind"] == "speech"
+    save = g.nodes[next(l.dst for l in g.links if l.src == gen.id and l.src_port == "video")]
+    assert g.input_link(save.id, "audio").src == ups["audio"].id  # the voice in the file with the take
+    assert ups["model"].params["model"] == "TencentGameMate/chinese-wav2vec2-base"
+    notes = "\n".join(n["text"] for n in g.ui["notes"])
+    assert ("the workflow's second speaker is not taken: its face masks are made by ComfyUI's Painter, so InfiniteTalk "
+            "makes the first voice") in notes
+    assert "extend the clip from its last 9 frames: one continued take of 153 frames (6.12 s) in windows of 81" in notes
+    assert "ComfyUI's 'wav2vec2-chinese-base_fp16.safetensors' is not read: Speech Features runs transformers' " \
+        "wav2vec2 from its folder" in notes
+
+
+def test_infinitetalk_with_face_masks_from_files_is_a_dialogue():
+    """The template with each Painter replaced by a Load Image's mask: both voices (two Speech Features)
+    and both masks wired into InfiniteTalk's speech_2, mask_1, mask_2."""
+    doc = _doc("video_wan2_1_infinitetalk")
+    for n in doc["nodes"]:
+        if n["type"] == "Painter":
+            n["type"], n["widgets_values"] = "LoadImage", [f"face{n['id']}.png", "image"]
+            n["inputs"] = []
+            n["outputs"] = [{"name": "IMAGE", "type": "IMAGE", "links": []},
+                            {"name": "MASK", "type": "MASK", "links": [l[0] for l in doc["links"] if l[1] == n["id"]]}]
+    doc["links"] = [l for l in doc["links"] if l[3] not in (174, 175)]
+    conv = convert(doc, "infinitetalk_files")
+    g = conv.graph
+    assert g.validate() == []
+    gen = next(n for n in g.nodes.values() if n.type_id == "video_models.infinitetalk")
+    assert _src_type(g, gen, "speech_2") == "encode.speech"
+    assert _src_type(g, gen, "mask_1") == _src_type(g, gen, "mask_2") == "io.load_image"
+    paths = {g.nodes[g.input_link(gen.id, m).src].params["path"] for m in ("mask_1", "mask_2")}
+    assert paths == {"face174.png", "face175.png"}
+    second = g.nodes[g.input_link(gen.id, "speech_2").src]
+    assert g.nodes[g.input_link(second.id, "audio").src].params["path"] == "audio_speaker2_man.mp3"
+    notes = "\n".join(n["text"] for n in g.ui["notes"])
+    assert "second speaker is not taken" not in notes
+    save = g.nodes[next(l.dst for l in g.links if l.src == gen.id and l.src_port == "video")]
+    mix = g.nodes[g.input_link(save.id, "audio").src]  # both voices, as the model hears them
+    assert mix.type_id == "edit.audio_mix"
+    assert {g.nodes[g.input_link(mix.id, p).src].params["path"] for p in ("a", "b")} == {
+        "audio_speaker1_woman.mp3", "audio_speaker2_man.mp3"}
 
 
 def test_cli_convert_prints_the_sentence(tmp_path, capsys):

@@ -75,6 +75,37 @@ def test_all_layers_are_every_hidden_state_stacked(encoders):
     out = run_node(SpeechFeatures, {"fps": 25.0, "frames": 25, "layers": "all"}, model=ref, audio=_voice(1.0))
     f = out["features"]
     assert f.data.shape == (25, 3 * 32) and f.extras["layers"] == 3  # embeddings + 2 layers
+    assert f.extras["voice_frames"] == 25 and f.extras["silent"] is False  # what the voice-driven nodes check
+
+
+def test_encoder_input_alignment_equals_infinitetalks_wav2vec2_forward(encoders):
+    """align 'encoder input': MeiGen-AI/InfiniteTalk@0107cd9 src/audio_analysis/wav2vec2.py's forward, its
+    steps written out: the conv features interpolated to the video's frames (linear, corners aligned),
+    then feature_projection and the encoder."""
+    from transformers import Wav2Vec2FeatureExtractor, Wav2Vec2Model
+    from nodes.encoders.speech import mono_at
+    ref = load(encoders["wav2vec2"], "speech", torch.device("cpu"))
+    voice = _voice(1.0)
+    last = run_node(SpeechFeatures, {"fps": 25.0, "frames": 25, "layers": "last", "align": "encoder input"},
+                    model=ref, audio=voice)["features"]
+    every = run_node(SpeechFeatures, {"fps": 25.0, "frames": 25, "layers": "all", "align": "encoder input"},
+                     model=ref, audio=voice)["features"]
+    fe = Wav2Vec2FeatureExtractor.from_pretrained(encoders["wav2vec2"])
+    m = Wav2Vec2Model.from_pretrained(encoders["wav2vec2"]).eval()
+    with torch.no_grad():
+        iv = fe(mono_at(voice, 16000), sampling_rate=16000, return_tensors="pt").input_values
+        extract_features = m.feature_extractor(iv).transpose(1, 2)
+        extract_features = torch.nn.functional.interpolate(extract_features.transpose(1, 2), size=25,
+                                                           align_corners=True, mode="linear").transpose(1, 2)
+        hidden_states, _ = m.feature_projection(extract_features)
+        want = m.encoder(hidden_states).last_hidden_state[0]
+    assert last.data.shape == (25, 32) and torch.allclose(last.data, want, atol=1e-5)
+    assert every.data.shape == (25, 96) and torch.allclose(every.data[:, -32:], want, atol=1e-5)
+    hidden = run_node(SpeechFeatures, {"fps": 25.0, "frames": 25, "layers": "last"}, model=ref, audio=voice)["features"]
+    assert not torch.allclose(hidden.data, want, atol=1e-3)  # the default interpolates after the layers
+    whisper = load(encoders["whisper"], "speech", torch.device("cpu"))
+    with pytest.raises(SpeechFeaturesError, match="align 'encoder input' is wav2vec2's"):
+        run_node(SpeechFeatures, {"fps": 25.0, "frames": 25, "align": "encoder input"}, model=whisper, audio=voice)
 
 
 def test_whisper_encoder_features_equal_transformers_called_directly(encoders):

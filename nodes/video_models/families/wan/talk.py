@@ -1,0 +1,286 @@
+"""The InfiniteTalk node: a start image, a prompt and a voice's speech features make a talking clip
+with Wan 2.1 I2V 14B and InfiniteTalk's patch (infinitetalk.py, after MeiGen-AI/InfiniteTalk@0107cd9
+``wan/multitalk.py`` ``generate_infinitetalk``): windows of up to 81 frames at 25 fps (a longer take
+continued window by window from the last 9 frames made, as the reference's streaming mode), each
+through diffusers' ``WanImageToVideoPipeline`` with the audio attention hooked in.
+
+Two speakers as the reference's: each voice's tokens side by side, each face region (mask_1, mask_2)
+steering which tokens hear which voice. Guidance as the reference's vanilla CFG with its text and
+audio scales equal: the conditional call has the prompt and the voice, the unconditional the
+negative prompt and silence (the features zeroed), ``uncond + g (cond - uncond)``; with
+'audio_guidance' set apart, the reference's three calls (``uncond + t (cond - drop_text) + a
+(drop_text - uncond)``, or at guidance 1 ``drop_audio + a (cond - drop_audio)``), given through the
+pipeline's two (talk_applied._guided). Each window draws its own noise (seeded by the window), where
+the reference's global generator runs on."""
+from __future__ import annotations
+
+import numpy as np
+
+from studio.core.params import Float, Int, Path, Text
+from studio.core.spec import In, Out
+
+from ...base.errors import ModelError
+from ...loading.inputs import video_model_input
+from ...sampling.generators import COMMON, TAKE_PARAMS, GeneratorNode, output_size, preview_and_steps, prompt_of
+from .infinitetalk import FOLDER, FPS, VAE_SCALE, TalkError, audio_tokens, build_patch, find_patch, padded_for, \
+    read_patch, talk_applied, window_starts
+
+TRAINED_FRAMES = 81  # the reference's frame_num: one window
+# the release's negative prompt (wan/configs/wan_multitalk_14B.py sample_neg_prompt, used when none is given)
+NEGATIVE = ("bright tones, overexposed, static, blurred details, subtitles, style, works, paintings, images, static, "
+            "overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, "
+            "poorly drawn hands, poorly drawn faces, deformed, disfigured, misshapen limbs, fused fingers, still "
+            "picture, messy background, three legs, many people in the background, walking backwards")
+MAX_FRAMES = 90_000  # an hour at 25 fps (Speech Features encodes at most an hour)
+LEFT_OUT = ("frames", "fps", "window", "overlap", "guidance_2") + TAKE_PARAMS
+
+
+def fitted(img: np.ndarray, w: int, h: int) -> np.ndarray:
+    """The image scaled to cover w x h and centre-cropped (the reference's resize_and_centercrop)."""
+    import cv2
+    img = np.atleast_3d(np.asarray(img, np.float32))
+    img = np.repeat(img[..., :1], 3, -1) if img.shape[2] < 3 else img[..., :3]
+    ih, iw = img.shape[:2]
+    k = max(w / iw, h / ih)
+    sw, sh = max(w, int(np.ceil(iw * k))), max(h, int(np.ceil(ih * k)))
+    big = img if (sw, sh) == (iw, ih) else cv2.resize(img, (sw, sh), interpolation=cv2.INTER_AREA)
+    top, left = (sh - h) // 2, (sw - w) // 2
+    return np.ascontiguousarray(big[top:top + h, left:left + w])
+
+
+def speech_of(features, per_frame: int, title: str):
+    """The features as [T, per_frame] float32 (wav2vec2's layers after its embeddings); refused in words."""
+    import torch
+    x = torch.as_tensor(np.asarray(features.data) if not isinstance(features.data, torch.Tensor) else features.data)
+    x = x.float().reshape(x.shape[0], -1) if x.ndim >= 2 else x.float()
+    width = int((features.extras or {}).get("width") or 0)
+    if x.ndim != 2 or not features.per_frame:
+        raise TalkError(f"{title}: 'speech' is not per-frame features: connect Speech Features")
+    if x.shape[1] == per_frame + width and width:  # Speech Features' 'all' starts with the embeddings' output
+        x = x[:, width:]
+    if x.shape[1] != per_frame:
+        raise TalkError(f"{title}: the speech features are {x.shape[1]} values a frame but the patch reads {per_frame} "
+                        "(wav2vec2's 12 layers of 768 after its embeddings): encode the voice with the wav2vec2 "
+                        "InfiniteTalk was trained on (chinese-wav2vec2-base) and Speech Features' layers 'all'")
+    if not torch.isfinite(x).all():
+        raise TalkError(f"{title}: the speech features hold NaN or infinite values")
+    return x
+
+
+class InfiniteTalk(GeneratorNode):
+    """Make a talking clip from a start image and a voice with InfiniteTalk (Wan 2.1 I2V 14B and its
+    InfiniteTalk patch file): the lips and face move with the speech. Connect Speech Features
+    (wav2vec2, layers 'all', align 'encoder input', 25 fps) of the voice; for a dialogue a second
+    speaker's on speech_2 and each speaker's face region on mask_1 / mask_2. A take longer than 81
+    frames is made in windows, each continued from the last frames of the one before."""
+    streams_output = False  # made whole (its windows continue each other: none is final before the next)
+    id = "video_models.infinitetalk"
+    title = "InfiniteTalk"
+    keywords = ("infinitetalk", "multitalk", "talking head", "talking portrait", "lip sync", "speech", "voice",
+                "audio driven", "dubbing")
+    task = "i2v"
+    inputs = (In("model", "Video Model", help="Wan 2.1 I2V 14B (480p): InfiniteTalk's base model"),
+              In("image", "Image", help="the speaker: the first frame"),
+              In("speech", "Features", help="Speech Features of the voice (wav2vec2, layers 'all', fps 25)"),
+              In("prompt", "Text", optional=True),
+              In("speech_2", "Features", optional=True, help="a second speaker's voice (then mask_1 and mask_2)"),
+              In("mask_1", "Mask", optional=True, help="two speakers: white on the first speaker's face region"),
+              In("mask_2", "Mask", optional=True, help="two speakers: white on the second speaker's face region"))
+    outputs = (Out("video", "Video"),)
+    params = (Path("patch", "", lookup=True, filters="InfiniteTalk patch (*.safetensors)",
+                   help=f"InfiniteTalk's patch file, or its name in a models folder's {FOLDER}/ "
+                        "(wan2.1_infiniteTalk_single_fp16.safetensors)"),
+              Text("prompt", "a person talking to the camera"),
+              Text("negative_prompt", NEGATIVE, help="the release's by default"),
+              Int("frames", 0, min=0, max=MAX_FRAMES, special="the voice's length",
+                  help=f"frames made; 0: the voice's length. Up to {TRAINED_FRAMES} (4k+1) in one window; longer "
+                       f"takes in windows of {TRAINED_FRAMES}, each continued from the last frames of the one before"),
+              Int("motion_frames", 9, min=1, max=TRAINED_FRAMES - 8,
+                  help="frames of a window carried into the next (the reference's motion_frame)"),
+              Float("fps", FPS, min=1.0, max=120.0, help="the clip's frame rate; the speech features' must be the "
+                                                       "same (InfiniteTalk was trained at 25)"),
+              Float("audio_scale", 1.0, min=0.0, max=10.0, help="the audio attention's strength (1: as trained)"),
+              Float("audio_guidance", 0.0, min=0.0, max=30.0,
+                    help="the voice's guidance apart from the prompt's (the reference's audio_guide_scale: 4 with "
+                         "guidance 5; with a distill LoRA at guidance 1, about 2): one more model call a step; "
+                         "0: the same as guidance")) + \
+        tuple(q for q in COMMON if q.name not in LEFT_OUT)
+
+    @classmethod
+    def model_families(cls) -> list[dict]:
+        return [{"kind": "video", "family": "wan", "name": "InfiniteTalk (Wan 2.1 I2V 14B + audio patch)",
+                 "variants": ["one speaker", "two speakers (a face region each)", "long takes in windows"],
+                 "tasks": ["speech to video"],
+                 "inputs": {"speech to video": ["image", "speech (Speech Features: wav2vec2, layers 'all', align "
+                                                "'encoder input')", "prompt", "speech_2 + mask_1 + mask_2"]},
+                 "formats": ["ComfyUI model_patches/wan2.1_infiniteTalk_*.safetensors", "infinitetalk.safetensors"]}]
+
+    @classmethod
+    def preflight(cls, params, base_dir):
+        try:
+            find_patch(params.get("patch") or "", base_dir, cls.title)
+        except TalkError as e:
+            return [str(e)]
+        return []
+
+    @classmethod
+    def signature_files(cls, params, base_dir=None) -> list[str]:
+        try:
+            return [find_patch(params.get("patch") or "", base_dir, cls.title)]
+        except TalkError:
+            return []
+
+    def _patch(self, ctx, ref, tr):
+        """The patch module, read once per file and kept with the loaded model."""
+        import os
+        path = find_patch(ctx.params.patch, getattr(ctx.options.get("graph"), "base_dir", None), self.title)
+        key = ("infinitetalk", path, os.stat(path).st_mtime_ns)
+        kept = ref.shared.own_modules
+        if key not in kept:
+            cfg = tr.config
+            mod = build_patch(read_patch(path, self.title), int(cfg.num_attention_heads * cfg.attention_head_dim),
+                              int(cfg.num_attention_heads), int(cfg.num_layers), float(cfg.eps), self.title)
+            kept[key] = mod.to(ref.dtype) if ref.dtype is not None else mod
+        return kept[key]
+
+    def _check_model(self, ref):
+        if ref.fam.key != "wan":
+            raise ModelError(f"{self.title}: model '{ref.path}' is a {ref.fam.title} model: InfiniteTalk patches Wan 2.1 "
+                             "I2V 14B")
+        cfg = ref.module.transformer.config
+        if int(cfg.in_channels) != 2 * int(cfg.out_channels) + 4 or cfg.get("image_dim") is None or \
+                ref.module.config.get("expand_timesteps"):
+            raise ModelError(f"{self.title}: model '{ref.path}' is not Wan 2.1 I2V (it reads {cfg.in_channels} channels"
+                             f"{'' if cfg.get('image_dim') else ', no CLIP image'}): InfiniteTalk patches Wan 2.1 I2V 14B")
+
+    def _frames(self, ctx, speech, voice_frames: int) -> int:
+        p = ctx.params
+        want = p.frames or voice_frames
+        n = want if want > TRAINED_FRAMES else (want - 1) // VAE_SCALE * VAE_SCALE + 1  # longer: windows, cut
+        if n < 1 + VAE_SCALE:
+            raise TalkError(f"{self.title}: {want} frames: InfiniteTalk makes 4k+1 frames, at least 5 (the voice "
+                            f"covers {voice_frames})")
+        if n != want:
+            ctx.info(f"InfiniteTalk makes 4k+1 frames in one window: {want} asked, making {n}")
+        if n > voice_frames:
+            raise TalkError(f"{self.title}: the voice lasts {voice_frames} frames ({voice_frames / p.fps:.2f} s) but the "
+                            f"take is {n}: give a longer voice or set frames to {max(5, (voice_frames - 1) // 4 * 4 + 1)} "
+                            "or fewer")
+        return n
+
+    def _voice(self, ctx, speech) -> int:
+        """Frames of voice the features hold (before any silence Speech Features padded them with);
+        silence and another frame rate refused."""
+        p, ex = ctx.params, speech.extras or {}
+        if speech.fps and abs(float(speech.fps) - p.fps) > 1e-6:
+            raise TalkError(f"{self.title}: the speech features are at {speech.fps:g} fps, the clip at {p.fps:g}: set "
+                            f"Speech Features' fps to {p.fps:g} (InfiniteTalk was trained at 25)")
+        if ex.get("silent"):  # Speech Features: no sample above -80 dBFS
+            raise TalkError(f"{self.title}: the voice is silent (no sample above -80 dBFS): there is no speech to "
+                            "lip-sync")
+        if ex.get("align", "encoder input") != "encoder input":
+            ctx.info("the speech features were interpolated after wav2vec2's layers; InfiniteTalk was trained on "
+                     "features interpolated before them (Speech Features' align 'encoder input')")
+        have = len(speech)
+        if "voice_frames" in ex:  # the frames past the voice are Speech Features' silence
+            have = min(have, int(ex["voice_frames"]))
+        return have
+
+    def _speakers(self, ctx, speech, speech_2, mask_1, mask_2) -> int:
+        """Frames of voice every speaker has; a second speaker without a face region each refused."""
+        if speech_2 is None:
+            if mask_1 is not None or mask_2 is not None:
+                ctx.warn("mask_1 / mask_2 mark two speakers' faces; with one voice they are not used")
+            return self._voice(ctx, speech)
+        if mask_1 is None or mask_2 is None:
+            raise TalkError(f"{self.title}: two speakers need a face region each: connect mask_1 and mask_2 "
+                            f"({'one face region' if (mask_1 is None) != (mask_2 is None) else 'none'} given)")
+        return min(self._voice(ctx, speech), self._voice(ctx, speech_2))
+
+    def _masks(self, s, masks, img, w: int, h: int):
+        """The two face regions (at the start image's size, fitted as it is) as token_masks."""
+        from .infinitetalk import token_masks
+        got = []
+        for i, m in enumerate(masks):
+            a = np.asarray(m.frame(0) if hasattr(m, "frame") else m, np.float32)
+            a = a if a.ndim == 2 else a[..., 0]
+            if a.shape != img.shape[:2]:
+                import cv2
+                a = cv2.resize(a, (img.shape[1], img.shape[0]), interpolation=cv2.INTER_NEAREST)
+            got.append(fitted(a[..., None], w, h)[..., 0] > 0.5)
+            if not got[-1].any():
+                raise TalkError(f"{self.title}: mask_{i + 1} marks no face (all black at the take's size)")
+        cfg = s.pipe.transformer.config
+        return token_masks(got, h, w, tuple(cfg.patch_size[1:]), int(s.pipe.vae_scale_factor_spatial))
+
+    def run(self, ctx, model, image, speech, prompt=None, speech_2=None, mask_1=None, mask_2=None):
+        import torch
+        from ...base.calls import to_pil
+        from ...sampling.sampler import Sampler, filter_kwargs
+        ref = video_model_input(model)
+        self._check_model(ref)
+        n = self._frames(ctx, speech, self._speakers(ctx, speech, speech_2, mask_1, mask_2))
+        s = Sampler(ctx, ref, "i2v")
+        patch = self._patch(ctx, ref, s.pipe.transformer)
+        feats = [speech_of(v, patch.audio_proj.proj1.in_features // 5, self.title)
+                 for v in (speech, speech_2) if v is not None]
+        p = ctx.params
+        self.preview, self.steps = preview_and_steps(ctx, s.on_cpu)
+        img = np.asarray(image.frame(0) if hasattr(image, "frame") else image, np.float32)
+        w, h = output_size(ctx, s, p.width, p.height, (img.shape[1], img.shape[0]), self.preview)
+        self.masks = self._masks(s, (mask_1, mask_2), img, w, h) if speech_2 is not None else None
+        win = min(n, TRAINED_FRAMES)
+        base = filter_kwargs(s.pipe, {"prompt": prompt_of(ctx, prompt), "negative_prompt": p.negative_prompt or None,
+                                      "image": to_pil(fitted(img, w, h)), "height": h, "width": w, "num_frames": win,
+                                      "num_inference_steps": self.steps, "guidance_scale": p.guidance}, ctx.warn)
+        starts = window_starts(n, win, p.motion_frames)
+        ctx.info(f"InfiniteTalk: {n} frames ({n / p.fps:.2f} s) lip-synced to "
+                 + ("the two voices, each on its face region" if len(feats) > 1 else "the voice")
+                 + (f", in {len(starts)} windows of {win} continued from their last {p.motion_frames} frames"
+                    if len(starts) > 1 else "") + ("; the unconditional call hears silence" if p.guidance > 1 else "")
+                 + (f"; the voice guided at {p.audio_guidance:g} apart from the prompt's {p.guidance:g} (one more call a "
+                    "step)" if self._apart(p) else ""))
+        from studio.engine.clip import ArrayClip, frames_buffer
+        out, where = frames_buffer((n, h, w, 3))
+        if where:
+            ctx.info(where)
+        held = None
+        for k, at in enumerate(starts):
+            ctx.check_cancelled()
+            frames = self._window(ctx, s, patch, feats, base, at, win, k, held, last=k == len(starts) - 1 and k > 0)
+            keep = 0 if k == 0 else p.motion_frames
+            out[at + keep:min(n, at + win)] = frames[keep:min(win, n - at)]
+            if k + 1 < len(starts):
+                from .fun import encode_frames
+                with torch.inference_mode():
+                    held = encode_frames(s.pipe, np.array(frames[-p.motion_frames:]))  # a writable copy
+        return self._made(ctx, ArrayClip(out, p.fps), w, h)
+
+    @staticmethod
+    def _apart(p) -> tuple[float, float] | None:
+        """(text, audio) guidance when the voice's is set apart from the prompt's, else None."""
+        a = float(p.audio_guidance)
+        return (max(1.0, float(p.guidance)), a) if a and a != max(1.0, float(p.guidance)) else None
+
+    def _window(self, ctx, s, patch, feats, base: dict, at: int, win: int, k: int, held, last: bool) -> np.ndarray:
+        """One window's frames [win, h, w, 3]: its audio from frame ``at``, its first latent frames
+        ``held`` (the previous window's last frames; None: the start image's), its own noise."""
+        import torch
+        p = ctx.params
+        if last:  # the reference's reversed tail where the last window runs past the voice's features
+            feats = [padded_for(f, at + win) for f in feats]
+        with torch.inference_mode():  # two speakers: their tokens side by side; silence is one speaker's
+            cond = torch.cat([audio_tokens(patch, f, at, win) for f in feats], 2)
+            apart = self._apart(p)
+            uncond = audio_tokens(patch, torch.zeros_like(feats[-1]), at, win) if p.guidance > 1 or apart else cond
+        kwargs = dict(base)
+        if k:  # the reference's noise goes on from window to window: each window its own here
+            vae = s.pipe.vae
+            f = s.pipe.vae_scale_factor_spatial
+            shape = (1, int(vae.config.z_dim), (win - 1) // VAE_SCALE + 1, base["height"] // f, base["width"] // f)
+            kwargs["latents"] = torch.randn(shape, generator=ctx.torch_generator(device="cpu", salt=k))
+            ctx.info(f"window {k + 1}: frames {at}-{at + win - 1}, its first {p.motion_frames} held from the last")
+        with talk_applied(s.pipe, patch, cond, uncond, p.audio_scale, held, self.masks, apart):
+            clip = s.generate(win, win, 0, lambda start_at, still: dict(kwargs), p.fps, previews=p.previews,
+                              steps=self.steps, size=(base["width"], base["height"]))
+        return np.asarray(clip.frames if hasattr(clip, "frames") else clip.chunk(0, win), np.float32)

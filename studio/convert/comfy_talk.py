@@ -1,0 +1,85 @@
+"""ComfyUI's InfiniteTalk (WanInfiniteTalkToVideo) as Studio's InfiniteTalk node (part of comfy_map's
+builder): the patch file of its ModelPatchLoader and its audio scale as the node's settings, each
+voice's AudioEncoderEncode (with its AudioEncoderLoader) as Load Preprocessor (kind 'speech') ->
+Speech Features (layers 'all', align 'encoder input') from the Load Audio; a second speaker's voice and
+face masks when they come from files; 'Video Extend' groups (later WanInfiniteTalkToVideo fed
+previous_frames) as one continued take of their frames; what Studio's node does not take said: masks
+drawn by ComfyUI nodes.
+
+ComfyUI is read for its node meanings only (comfy_extras/nodes_wan.py WanInfiniteTalkToVideo,
+nodes_model_patch.py ModelPatchLoader, nodes_audio_encoder.py); nothing of it is imported or run."""
+from __future__ import annotations
+
+from .comfy_read import CNode
+
+SPEECH_FPS = 25.0  # InfiniteTalk's frame rate: the features are made at it
+WAV2VEC2 = "TencentGameMate/chinese-wav2vec2-base"  # InfiniteTalk's speech encoder (its README's wav2vec_dir)
+
+
+def talk_settings(b, node: CNode, said: list[str], find_loader, up: list[CNode]) -> list[tuple[str, str]]:
+    """The InfiniteTalk node's settings from WanInfiniteTalkToVideo (into ``b.extra``), what is not
+    taken said, and the second speaker's ports to wire (ComfyUI port, the node's input) when its voice
+    and both face masks come from files (``find_loader``: comfy_intent's). The extension groups on the
+    output (``up``: the nodes it is made from) make one continued take."""
+    wf = b.wf
+    loader = wf.source(node, "model_patch")
+    name = wf.value(loader, "name") if loader is not None else None
+    if loader is not None:
+        b.used.add(loader.id)
+    if isinstance(name, str) and name.strip():
+        b.extra["patch"] = name.replace("\\", "/")
+    else:
+        said.append("the InfiniteTalk patch file is not given by a ModelPatchLoader: set InfiniteTalk's 'patch' "
+                    "(model_patches/wan2.1_infiniteTalk_single_fp16.safetensors)")
+    scale = wf.value(node, "audio_scale")
+    if isinstance(scale, (int, float)) and not isinstance(scale, bool):
+        b.extra["audio_scale"] = float(scale)
+    b.extra["fps"] = SPEECH_FPS
+    ports: list[tuple[str, str]] = []
+    if wf.value(node, "mode") == "two_speakers" or "mode.audio_encoder_output_2" in node.links:
+        masks = [find_loader(wf, node, f"mode.mask_{i}", set()) for i in (1, 2)]
+        if "mode.audio_encoder_output_2" in node.links and all(m is not None and not m[2] for m in masks):
+            ports = [("mode.audio_encoder_output_2", "speech_2"), ("mode.mask_1", "mask_1"), ("mode.mask_2", "mask_2")]
+        else:
+            how = sorted({n.cls for m in masks if m is not None for n in m[2]}) or ["nodes Studio does not convert"]
+            said.append("the workflow's second speaker is not taken: its face masks are made by ComfyUI's "
+                        f"{', '.join(how)}, so InfiniteTalk makes the first voice (audio_encoder_output_1) over "
+                        "the whole image; for the dialogue, connect the second voice's Speech Features to its "
+                        "speech_2 and each face's mask (Segment, or a drawn mask) to mask_1 and mask_2")
+    if "previous_frames" in node.links:
+        said.append(f"'{node.title or node.cls}' (#{node.id}) starts from earlier frames (previous_frames): Studio's "
+                    "InfiniteTalk starts from the start image")
+    later = [n for n in up if n.cls == node.cls and n.id != node.id and n.enabled and "previous_frames" in n.links]
+    length = wf.value(node, "length")
+    if later and isinstance(length, int) and length > 1:  # the template's 'Video Extend' groups on this output
+        motion = wf.value(later[0], "motion_frame_count")
+        motion = motion if isinstance(motion, int) and 0 < motion < length else 9
+        total = length + len(later) * (length - motion)
+        b.extra.update(frames=total, motion_frames=motion)
+        said.append(f"{len(later)} later {node.cls} ({', '.join(f'#{n.id}' for n in later)}) extend the clip from its "
+                    f"last {motion} frames: one continued take of {total} frames ({total / SPEECH_FPS:g} s) in "
+                    f"windows of {length}; the voice must last that long (set frames to 0 for the voice's length)")
+    return ports
+
+
+def speech_step(b, n: CNode, src: tuple[str, str]) -> str:
+    """Load Preprocessor (kind 'speech', InfiniteTalk's wav2vec2 as a Hugging Face folder) -> Speech
+    Features (layers 'all', align 'encoder input', 25 fps) for an AudioEncoderEncode of a wav2vec2 file,
+    wired from the Load Audio ``src``; ComfyUI's single file said (Speech Features reads a folder)."""
+    wf = b.wf
+    enc = wf.source(n, "audio_encoder")
+    name = wf.value(enc, "audio_encoder_name") if enc is not None else None
+    if enc is not None:
+        b.used.add(enc.id)
+    prep = b.add("preprocess.load", {"kind": "speech", "model": WAV2VEC2}, enc or n)
+    nid = b.add("encode.speech", {"layers": "all", "fps": SPEECH_FPS, "align": "encoder input"}, n)
+    b.g.connect(*src, nid, "audio")
+    b.g.connect(prep, "model", nid, "model")
+    line = (f"the voice's features: Speech Features (every layer, aligned before the encoder's layers) with Load "
+            f"Preprocessor's '{WAV2VEC2}', a Hugging Face folder (InfiniteTalk's wav2vec2)"
+            + (f"; ComfyUI's '{name}' is not read: Speech Features runs transformers' wav2vec2 from its folder"
+               if isinstance(name, str) else ""))
+    if line not in b.refused:  # said in the pipeline's note
+        b.refused.append(line)
+        b.out.log.append(f"{b.name}: {line}")
+    return nid
