@@ -1,0 +1,233 @@
+"""Wan 2.2 S2V (issue 58, item 2): the denoiser as diffusers' Wan blocks plus S2V's audio, reference,
+motion and pose inputs (families/wan_s2v/), read from a file in the original layout (ComfyUI's names),
+driven by Speech Features' wav2vec2 states through the Speech to Video (S2V) node. The release's
+formulas (Wan-Video/Wan2.2 42bf4cf) are checked on hand-computed cases; the node's frames equal
+the pipeline's fed the same conditioning; bad input is said naming the node."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from nodes.video_models.base.errors import ModelError
+from nodes.video_models.families.wan_s2v import convert
+from nodes.video_models.families.wan_s2v.model import CausalConv1d, FramePackMotioner, grid_positions
+from nodes.video_models.families.wan_s2v.node import S2VError, SpeechToVideo
+from nodes.video_models.families.wan_s2v.pipeline import audio_buckets, sample_indices, take_plan
+from nodes.video_models.loading.load import load_video_model
+from studio.core.values import Audio, Features
+from tests.node_run import Recorder, run_node
+
+from .tiny_wan_s2v import S2V, build_wan_s2v, tiny_s2v
+
+CPU = torch.device("cpu")
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    return build_wan_s2v(str(tmp_path_factory.mktemp("s2v")))
+
+
+@pytest.fixture(scope="module")
+def model(files):
+    return load_video_model(files["denoiser"], base=None, device=CPU, dtype_name="fp32",
+                            parts={"text_encoder": files["text_encoder"], "vae": files["vae"]})
+
+
+def _speech(frames=12, fps=16.0, seed=0, peak=0.3):
+    g = torch.Generator().manual_seed(seed)
+    data = torch.randn(frames, 3 * 32, generator=g)
+    return Features(data, per_frame=True, fps=fps, extras={"layers": 3, "width": 32, "peak": peak})
+
+
+def _image(h=80, w=64):
+    rng = np.random.default_rng(0)
+    return rng.random((h, w, 3), dtype=np.float32)
+
+
+# the release's formulas, by hand
+
+
+def test_causal_conv_pads_by_repeating_the_first_sample():
+    conv = CausalConv1d(1, 1, 3)
+    with torch.no_grad():
+        conv.conv.weight.copy_(torch.tensor([[[1.0, 2.0, 3.0]]]))
+        conv.conv.bias.zero_()
+    # padded [1, 1, 1, 2, 3]: 1+2+3, 1+2+6, 1+4+9
+    assert conv(torch.tensor([[[1.0, 2.0, 3.0]]])).flatten().tolist() == [6.0, 9.0, 14.0]
+
+
+def test_rotary_positions_of_reference_and_packed_motion_tokens():
+    ref = grid_positions((30, 0, 0), (31, 2, 2), (1, 2, 2))
+    assert ref.tolist() == [[30, 0, 0], [30, 0, 1], [30, 1, 0], [30, 1, 1]]
+    pos = FramePackMotioner(16, 8).positions(16, 16)  # latents 16 x 16: 8 x 8, 4 x 4 and 2 x 2 tokens a frame
+    near, mid, far = pos[:64], pos[64:80], pos[80:]
+    assert set(near[:, 0].tolist()) == {-1} and sorted(set(near[:, 1].tolist())) == list(range(8))
+    assert set(mid[:, 0].tolist()) == {-3} and sorted(set(mid[:, 1].tolist())) == [0, 2, 4, 7]  # linspace(0, 7, 4)
+    assert sorted(set(far[:, 0].tolist())) == [-19, -14, -9, -4] and sorted(set(far[:, 1].tolist())) == [0, 7]
+    assert len(far) == 4 * 2 * 2
+
+
+def test_audio_buckets_sample_features_at_sixteen_fps_as_the_release():
+    # frame i reads feature round(i / 16 * 30): 0, 1.875, 3.75, 5.625, 7.5 -> 0, 2, 4, 6, 8
+    assert sample_indices(5, 30.0).tolist() == [0, 2, 4, 6, 8]
+    feats = torch.arange(9, dtype=torch.float32)[:, None, None].expand(9, 2, 3)
+    got = audio_buckets(feats, 30.0, 6)  # the 6th frame reads feature 9: past the end, zero
+    assert got.shape == (2, 3, 6) and got[0, 0].tolist() == [0, 2, 4, 6, 8, 0]
+
+
+def test_windows_of_a_take_first_gives_three_fewer():
+    assert take_plan(77, 80) == (1, 77) and take_plan(78, 80) == (2, 157)
+    assert take_plan(157, 80) == (2, 157) and take_plan(158, 80) == (3, 237)
+
+
+def test_audio_layers_are_averaged_and_the_encoder_is_causal():
+    m = tiny_s2v()
+    enc = m.casual_audio_encoder
+    with torch.no_grad():
+        enc.weights.fill_(0.5)  # equal weights: the layers' mean
+        a = torch.randn(1, 3, 32, 8)
+        same = a.mean(dim=1, keepdim=True).expand_as(a)
+        assert torch.allclose(enc(a)[1], enc(same)[1], atol=1e-5)
+        glo, loc = m.audio_tokens(a)  # 8 frames (2 latent frames) behind 73 copies of the first
+        assert loc.shape == (1, 2, S2V["num_audio_token"] + 1, 128 * 2) and glo.shape == (1, 2, 1, 256)
+        b = a.clone()
+        b[..., 4:] = torch.randn(1, 3, 32, 4)  # the second latent frame's sound changed
+        assert torch.equal(m.audio_tokens(b)[1][:, 0], loc[:, 0]) and not torch.equal(m.audio_tokens(b)[1][:, 1], loc[:, 1])
+
+
+def test_reference_and_motion_tokens_are_modulated_by_timestep_zero():
+    """zero_timestep: the reference's tokens do not see the step's timestep; the noisy tokens do."""
+    m = tiny_s2v()
+    x = torch.randn(1, 16, 1, 16, 16)
+    kw = dict(encoder_hidden_states=torch.randn(1, 4, 32), ref_latents=torch.randn(1, 16, 1, 16, 16),
+              motion_latents=torch.randn(1, 16, 19, 16, 16), cond_states=torch.zeros(1, 16, 1, 16, 16),
+              audio_input=torch.randn(1, 3, 32, 4))
+    seen = {}
+
+    def keep(mod, args, out):
+        seen.setdefault(0, args[2])
+    m.blocks[0].register_forward_hook(keep)
+    with torch.no_grad():
+        m(x, torch.tensor([700.0]), **kw)
+    temb = seen[0]  # [1, tokens, 6, D]: 64 noisy, 64 reference, 64 + 16 + 16 packed motion tokens
+    assert temb.shape[1] == 64 + 64 + 96
+    assert torch.equal(temb[0, 64], temb[0, -1]) and not torch.equal(temb[0, 0], temb[0, 64])
+    with torch.no_grad():
+        _, proj, _, _ = m.condition_embedder(torch.tensor([0.0]), kw["encoder_hidden_states"])
+    assert torch.allclose(temb[0, 64], proj.unflatten(1, (6, -1))[0], atol=1e-6)
+
+
+# the file
+
+
+def test_renames_are_diffusers_wan_converters_for_the_wan_blocks():
+    from diffusers.loaders.single_file_utils import convert_wan_transformer_to_diffusers
+    state = convert.original_state(tiny_s2v())
+    base = {k: v for k, v in state.items() if k.startswith(("blocks.", "patch_embedding", "text_embedding",
+                                                            "time_embedding", "time_projection", "head."))}
+    theirs = set(convert_wan_transformer_to_diffusers(dict(base)))
+    assert theirs == {convert.rename(k) for k in base}
+
+
+def test_the_original_layout_file_is_recognised_and_loads_every_weight(files):
+    from nodes.video_models.base.recognise import recognise
+    from nodes.video_models.files.weight_formats import check_single_file, read_weight_file
+    from nodes.video_models.catalog.listing import describe_file
+    fam, _ = check_single_file(files["denoiser"])
+    assert fam.key == "wan_s2v" and describe_file(files["denoiser"]).family == "wan_s2v"
+    wf = read_weight_file(files["denoiser"])
+    assert recognise({k: v.shape for k, v in wf.tensors.items()}).variant.startswith("Wan S2V (width 256, 2 blocks)")
+    got, cfg = convert.load_s2v(files["denoiser"], torch.float32)
+    want = tiny_s2v().state_dict()
+    assert cfg["audio_inject_layers"] == [0, 1] and cfg["audio_dim"] == 32 and cfg["audio_layers"] == 3
+    assert all(torch.equal(got.state_dict()[k], v) for k, v in want.items())
+
+
+def test_a_wan_file_is_not_taken_for_s2v(tmp_path):
+    from safetensors.torch import save_file
+    state = {k: v for k, v in convert.original_state(tiny_s2v()).items()
+             if not k.startswith(("casual_audio_encoder", "audio_injector", "frame_packer", "cond_encoder",
+                                  "trainable_cond_mask"))}
+    p = str(tmp_path / "wan2.1_t2v.safetensors")
+    save_file(state, p)
+    with pytest.raises(ModelError, match="not a Wan S2V denoiser"):
+        convert.load_s2v(p, torch.float32)
+
+
+# the node
+
+
+def test_node_frames_equal_the_pipeline_fed_the_same_conditioning(model):
+    from nodes.video_models.families.wan_s2v.node import covered
+    speech = _speech(frames=12)
+    voice = Audio(np.full((16000, 1), 0.1, np.float32), 16000)
+    params = {"prompt": "a red fox", "frames": 5, "window": 8, "steps": 2, "guidance": 2.0, "width": 64,
+              "height": 64, "seed": 3}
+    rec = Recorder()
+    out = run_node(SpeechToVideo, params, runtime=rec, model=model, image=_image(), speech=speech, audio=voice)["video"]
+    assert (out.n_frames, out.width, out.height, out.fps) == (5, 64, 64, 16.0)
+    assert out.audio.n_samples == 5000  # the voice cut to the take: 5 frames at 16 fps
+    ref = torch.from_numpy(covered(_image(), 64, 64)).permute(2, 0, 1)[None] * 2 - 1
+    from studio.engine.context import Context
+    gen = Context("n1", "t", {}, 1234, CPU, Recorder()).torch_generator(device="cpu")
+    want = model.module(ref, audio_buckets(speech.data.reshape(12, 3, 32), 16.0, 5), prompt="a red fox",
+                        num_frames=5, window=8, num_inference_steps=2, guidance_scale=2.0, generator=gen)
+    want = ((want[0].permute(1, 2, 3, 0).numpy() + 1) / 2).clip(0, 1)
+    assert np.array_equal(out.frames, want.astype(np.float32))
+    assert any("5 frames at 64x64 in 1 window of 8" in t for t in rec.messages())
+
+
+def test_a_long_take_continues_from_its_own_motion_frames():
+    """Two windows (a tiny pipeline with 5 motion frames, so the CPU test stays short): the second window
+    reads the first's last frames, so its frames change when the first window's speech does."""
+    from nodes.video_models.families.wan_s2v.pipeline import WanS2VPipeline
+    from .tiny import wan_parts
+    import tempfile
+    from diffusers import FlowMatchEulerDiscreteScheduler
+    with tempfile.TemporaryDirectory() as d:
+        vae, tok, te, _ = wan_parts(d)
+    tr = tiny_s2v()
+    tr.register_to_config(motion_frames=5)
+    pipe = WanS2VPipeline(tokenizer=tok, text_encoder=te, vae=vae, scheduler=FlowMatchEulerDiscreteScheduler(shift=3.0),
+                          transformer=tr)
+    img = torch.rand(1, 3, 64, 64) * 2 - 1
+    a = torch.randn(3, 32, 13)
+    seen = []
+    kw = dict(num_frames=9, window=4, num_inference_steps=1, guidance_scale=1.0, prompt="a fox", max_sequence_length=8)
+    v1 = pipe(img, a, generator=torch.Generator().manual_seed(0), on_window=lambda r, f: seen.append(f.shape[2]), **kw)
+    assert v1.shape[2] == 9 and seen == [1, 4, 4]  # 4 - 3, then 4 and 4: 9 frames
+    b = a.clone()
+    b[..., :1] = torch.randn(3, 32, 1)  # only the first window's sound
+    v2 = pipe(img, b, generator=torch.Generator().manual_seed(0), **kw)
+    assert not torch.equal(v1[:, :, 1:5], v2[:, :, 1:5])  # the second window saw other motion frames
+
+
+def test_bad_input_is_said_naming_the_node(model):
+    base = dict(model=model, image=_image())
+    p = {"frames": 5, "window": 8, "steps": 1, "width": 64, "height": 64}
+    with pytest.raises(S2VError, match=r"Speech to Video \(S2V\): the voice is silent"):
+        run_node(SpeechToVideo, p, **base, speech=_speech(peak=0.0))
+    with pytest.raises(S2VError, match=r"Speech to Video \(S2V\): the speech lasts 0.19 s \(3 frames"):
+        run_node(SpeechToVideo, p, **base, speech=_speech(frames=3))
+    with pytest.raises(S2VError, match="reads 3 of 32"):
+        bad = Features(torch.randn(12, 32), per_frame=True, fps=16.0, extras={"layers": 1, "width": 32})
+        run_node(SpeechToVideo, p, **base, speech=bad)
+    from tests.node_run import ramp_clip
+    with pytest.raises(S2VError, match="the pose clip has 3 frames, the take 5"):
+        run_node(SpeechToVideo, p, **base, speech=_speech(), pose=ramp_clip(3, 64, 64, fps=16.0))
+    with pytest.raises(S2VError, match="not Wan S2V"):
+        from .tiny import build_wan
+        import tempfile
+        with tempfile.TemporaryDirectory() as d:
+            wan = load_video_model(build_wan(d), base=None, device=CPU, dtype_name="fp32")
+            run_node(SpeechToVideo, p, model=wan, image=_image(), speech=_speech())
+
+
+def test_a_pose_clip_moves_the_take(model):
+    from tests.node_run import ramp_clip
+    p = {"frames": 5, "window": 8, "steps": 1, "guidance": 1.0, "width": 64, "height": 64}
+    plain = run_node(SpeechToVideo, p, model=model, image=_image(), speech=_speech())["video"]
+    posed = run_node(SpeechToVideo, p, model=model, image=_image(), speech=_speech(),
+                     pose=ramp_clip(6, 64, 64, fps=16.0))["video"]
+    assert posed.n_frames == 5 and not np.array_equal(plain.frames, posed.frames)
