@@ -30,7 +30,12 @@ def build_wan_s2v(path: str) -> dict[str, str]:
     from nodes.video_models.families.wan_s2v.convert import original_state
 
     from . import tiny_parts as tp
+    import torch
+    from diffusers import AutoencoderKLWan
     folder = tp.build(os.path.join(path, "wan-tiny"))
+    torch.manual_seed(0)  # a lighter Wan VAE (one block a level) whose config its shapes tell: S2V decodes every window
+    AutoencoderKLWan(base_dim=4, z_dim=16, dim_mult=[1, 2, 4, 4], num_res_blocks=1,
+                     temperal_downsample=[False, True, True]).save_pretrained(os.path.join(folder, "vae"))
     files = tp.write_parts(folder, os.path.join(path, "models"))
     os.remove(files["denoiser"])
     files["denoiser"] = os.path.join(path, "models", "wan2.2_s2v_tiny_fp32.safetensors")

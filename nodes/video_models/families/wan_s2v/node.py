@@ -102,7 +102,7 @@ class SpeechToVideo(Node):
         text = prompt if isinstance(prompt, str) and prompt.strip() else p.prompt
         steps = int(p.steps)
         from .pipeline import take_plan
-        windows, made = take_plan(n, int(p.window))
+        windows, _ = take_plan(n, int(p.window))
         ctx.info(f"{n} frames at {w}x{h} in {windows} window{'s' if windows > 1 else ''} of {p.window}"
                  + (", each after the first continuing from the model's last 73 frames" if windows > 1 else ""))
 
@@ -110,7 +110,7 @@ class SpeechToVideo(Node):
             ctx.check_cancelled()
             ctx.progress(i + 1, windows * steps)
             return kw
-        video = pipe(ref, audio_buckets(feats, float(speech.fps), made), prompt=text,
+        video = pipe(ref, audio_buckets(feats, float(speech.fps), windows * int(p.window)), prompt=text,
                      negative_prompt=p.negative_prompt or None, pose=pose_t, num_frames=n, window=int(p.window),
                      num_inference_steps=steps, guidance_scale=float(p.guidance),
                      generator=ctx.torch_generator(device="cpu"), callback_on_step_end=on_step)

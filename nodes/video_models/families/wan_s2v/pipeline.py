@@ -11,7 +11,9 @@ After Wan-Video/Wan2.2 at 42bf4cfaa384bc21833865abc2f9e6c0e67233dc, ``wan/speech
   encoded as its motion latents, and is decoded after them;
 - the speech features (wav2vec2's stacked hidden states, one vector a frame at ``fps``) are
   sampled at the video's 16 frames a second as the release's buckets do (frame i reads feature
-  round(i / 16 * fps)) and zero past the sound's end; window r reads frames [r*window, (r+1)*window);
+  round(i / 16 * fps)) and zero past the sound's end; window r reads frames [r*window, (r+1)*window)
+  (so the first window's 3 cut frames are the sound's first 3: the take's frame j was made with the
+  sound's frame j + 3, and the release puts the sound on the take from its start all the same);
 - the pose clip ([-1, 1] frames, the take's length; none: -1 everywhere, whose latents the release
   multiplies by 0) is encoded per window behind a copy of its first frame, that latent dropped;
 - guidance: the unconditional pass has the negative prompt and zero audio."""
@@ -106,11 +108,12 @@ class WanS2VPipeline(DiffusionPipeline):
         device = self._execution_device
         if window % 4:
             raise ValueError(f"window must be a multiple of 4 (the release's 80), not {window}")
-        windows, made = take_plan(num_frames, window)
-        if audio.shape[-1] < made:
-            audio = torch.cat([audio, audio.new_zeros(*audio.shape[:-1], made - audio.shape[-1])], dim=-1)
-        if pose is not None and pose.shape[2] < made:
-            pose = torch.cat([pose, -pose.new_ones(*pose.shape[:2], made - pose.shape[2], *pose.shape[3:])], dim=2)
+        windows, _ = take_plan(num_frames, window)
+        need = windows * window  # window r reads frames [r * window, (r + 1) * window): zero sound, -1 pose past the end
+        if audio.shape[-1] < need:
+            audio = torch.cat([audio, audio.new_zeros(*audio.shape[:-1], need - audio.shape[-1])], dim=-1)
+        if pose is not None and pose.shape[2] < need:
+            pose = torch.cat([pose, -pose.new_ones(*pose.shape[:2], need - pose.shape[2], *pose.shape[3:])], dim=2)
         do_cfg = guidance_scale > 1.0
         cond, uncond = self.encode_prompt(prompt, negative_prompt, do_classifier_free_guidance=do_cfg,
                                           prompt_embeds=prompt_embeds, negative_prompt_embeds=negative_prompt_embeds,
