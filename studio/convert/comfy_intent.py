@@ -11,13 +11,19 @@ from studio.core.shown import number
 
 from .comfy_read import CNode, Workflow
 from .comfy_sampling import SAMPLERS
-from .comfy_tasks import I2V, LATENT_NAMES, LTX2, T2V, TASKS, VACE, Task, is_ltx2, sentence, task_node
+from .comfy_tasks import I2V, LATENT_NAMES, LTX2, S2V, T2V, TASKS, VACE, Task, is_ltx2, sentence, task_node
 from .comfy_motion import ati_tracks, camera_from, tracks_from
 from .comfy_utility import phrase_of
 
 # ComfyUI steps between a file and an intent input that Studio's nodes do (see IntentReading.step)
-STEPS = ("Canny", "SAM3_Detect", "SAM3_VideoTrack")
-STEP_OUT = {"Canny": "video", "SAM3_Detect": "mask", "SAM3_VideoTrack": "mask", "LotusConditioning": "depth"}
+STEPS = ("Canny", "SAM3_Detect", "SAM3_VideoTrack", "AudioEncoderEncode")
+STEP_OUT = {"Canny": "video", "SAM3_Detect": "mask", "SAM3_VideoTrack": "mask", "LotusConditioning": "depth",
+            "AudioEncoderEncode": "features"}
+# the wav2vec2 Wan S2V was trained on (the release's wav2vec2-large-xlsr-53-english folder; ComfyUI repackages it
+# as one file, which Load Preprocessor, reading Hugging Face folders, does not take), read at the release's 30 fps
+S2V_WAV2VEC2, S2V_FEATURE_FPS = "wav2vec2-large-xlsr-53-english", 30.0
+# how ComfyUI's S2V template joins its chunks and drops the doubled first frame: one take in Studio's S2V node
+CHUNK_PLUMBING = ("LatentConcat", "LatentCut", "ImageFromBatch")
 MAX_ITEMS_WALKED = 100_000  # nodes one output's walk visits at most (a workflow holds fewer)
 # ComfyUI's file loaders -> Studio's, and how a sentence names them
 LOADER_NODES = {"LoadImage": ("io.load_image", "image"), "LoadVideo": ("io.load_video", "video"),
@@ -184,6 +190,8 @@ class IntentReading:
                 self._guide(n, gen, inputs, said)
         if gen == LTX2:
             self._ltx2_audio(up, inputs, said)
+        if gen == S2V:
+            self._s2v_take(node, up, inputs, said)
         if gen == I2V and "image" not in inputs:
             said.append("the workflow's start image is made by ComfyUI nodes Studio does not convert: connect an image "
                         "to Image to Video's 'image'")
@@ -350,6 +358,8 @@ class IntentReading:
             self.g.connect(*src, nid, "video")
             self.g.connect(prep, "model", nid, "model")
             return nid
+        if n.cls == "AudioEncoderEncode":
+            return self._speech_step(n, src)
         if n.cls == "Canny":
             raw = n.raw if isinstance(n.raw, list) else []
             lo, hi = (wf.value(n, k) if k in n.links else (raw[i] if i < len(raw) else None)
@@ -363,4 +373,38 @@ class IntentReading:
         nid = self.add("preprocess.segment", {"phrase": phrase_of(wf, n, self.used)}, n)
         self.g.connect(*src, nid, "video")
         self.g.connect(prep, "model", nid, "model")
+        return nid
+
+    def _s2v_take(self, node: CNode, up: list[CNode], inputs: dict, said: list[str]) -> None:
+        """Wan S2V: the voice its features read also heard on the take (the node's 'audio'), and the take's
+        length: the first chunk's and each WanSoundImageToVideoExtend's (ComfyUI's Video S2V Extend
+        subgraphs, each continuing from the last frames made), one take of the S2V node, continued by
+        its own motion frames window by window."""
+        if "speech" in inputs:
+            inputs["audio"] = (inputs["speech"][0], inputs["speech"][1], ())
+        extends = [n for n in up if n.cls == "WanSoundImageToVideoExtend"]
+        first = self.wf.value(node, "length")
+        lengths = [first] + [self.wf.value(n, "length") for n in extends]
+        self.used |= {n.id for n in up if n.cls in CHUNK_PLUMBING}  # the chunks' joins: one take here
+        if extends and all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in lengths):
+            self.used |= {n.id for n in extends}
+            self.extra["frames"] = sum(lengths)
+            said.append(f"ComfyUI makes {len(lengths)} chunks ({' + '.join(map(str, lengths))} frames), each extending "
+                        f"the one before: Studio's Speech to Video (S2V) makes the {sum(lengths)} frames as one take "
+                        "in windows of 80, each continuing from the model's own last 73 frames (the release's way)")
+
+    def _speech_step(self, n: CNode, src: tuple[str, str]) -> str:
+        """ComfyUI's AudioEncoderEncode (wav2vec2 from AudioEncoderLoader) -> Load Preprocessor (speech) +
+        Speech Features (every hidden state, 30 fps as the release's AudioEncoder), wired from ``src``."""
+        loader = self.wf.source(n, "audio_encoder")
+        name = (self.wf.value(loader, "audio_encoder_name") if loader is not None else None) or ""
+        if loader is not None:
+            self.used.add(loader.id)
+        prep = self.add("preprocess.load", {"kind": "speech", "model": S2V_WAV2VEC2}, loader or n)
+        nid = self.add("encode.speech", {"layers": "all", "fps": S2V_FEATURE_FPS}, n)
+        self.g.connect(*src, nid, "audio")
+        self.g.connect(prep, "model", nid, "model")
+        self.out.log.append(f"{self.name}: ComfyUI's audio encoder file '{name}' is not read: Load Preprocessor "
+                            f"(speech) takes the wav2vec2 folder the release ships ('{S2V_WAV2VEC2}', from "
+                            "Wan-AI/Wan2.2-S2V-14B), the same model")
         return nid

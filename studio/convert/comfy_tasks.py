@@ -18,6 +18,7 @@ from .comfy_read import CNode, Workflow
 T2V, I2V, VACE, ANIMATE, LTX2 = ("video_models.text_to_video", "video_models.image_to_video", "video_models.wan_vace",
                                  "video_models.wan_animate", "video_models.ltx2")
 FUN_CONTROL, FUN_CAMERA = "video_models.wan_fun_control", "video_models.wan_fun_camera"
+S2V = "video_models.wan_s2v"  # Speech to Video (S2V): nodes/video_models/families/wan_s2v/node.py
 
 
 @dataclass(frozen=True)
@@ -46,8 +47,9 @@ WAN = {
     "WanAnimate2ToVideo": Task("character animation from a pose video", None, family="Wan Animate 2",
                                cannot="run Wan Animate 2 (its Wan Animate node reads Wan 2.2 Animate's pose and face "
                                       "clips)"),
-    "WanSoundImageToVideo": Task("speech-driven video (S2V)", None, family="Wan 2.2 S2V",
-                                 cannot="drive a Wan video from a voice"),
+    "WanSoundImageToVideo": Task("speech-driven video (S2V)", S2V,
+                                 (("ref_image", "image"), ("audio_encoder_output", "speech"),
+                                  ("control_video", "pose")), "Wan 2.2 S2V"),
     "WanInfiniteTalkToVideo": Task("a talking video from speech (InfiniteTalk)", None, family="Wan 2.1 InfiniteTalk",
                                    cannot="lip-sync a video to speech with InfiniteTalk"),
     "WanHuMoImageToVideo": Task("a human video from a reference and a voice (HuMo)", None, family="Wan HuMo",
@@ -173,6 +175,8 @@ def made_task(generator: str, inputs: dict, params: dict | None = None) -> str:
         return "VACE video" + (f" ({', '.join(parts)})" if parts else " (text only)")
     if generator == ANIMATE:
         return "character animation"
+    if generator == S2V:
+        return "speech-driven video (S2V)" + (" moved by a pose clip" if "pose" in inputs else "")
     if generator == FUN_CONTROL:
         return "control video (Fun Control)" + (" from a start image" if "image" in inputs else "")
     if generator == FUN_CAMERA:

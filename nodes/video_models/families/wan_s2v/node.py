@@ -82,6 +82,9 @@ class SpeechToVideo(Node):
         from .pipeline import S2V_FPS, audio_buckets
         p = ctx.params
         pipe = self._pipeline(model)
+        if getattr(model, "loras", ()):
+            ctx.warn(f"{len(model.loras)} LoRA(s) on the model are not applied: Speech to Video (S2V) runs the S2V "
+                     "model's own weights (LoRAs for Wan S2V are not read yet)")
         tr = pipe.transformer
         feats = self._features(speech, tr.config)
         have = int(len(feats) / float(speech.fps) * S2V_FPS + 1e-6)
