@@ -231,3 +231,40 @@ def test_a_pose_clip_moves_the_take(model):
     posed = run_node(SpeechToVideo, p, model=model, image=_image(), speech=_speech(),
                      pose=ramp_clip(6, 64, 64, fps=16.0))["video"]
     assert posed.n_frames == 5 and not np.array_equal(plain.frames, posed.frames)
+
+
+def test_comfyuis_scaled_fp8_file_is_read_in_eight_bits_and_scaled(tmp_path):
+    """As ComfyUI's wan2.2_s2v_14B_fp8_scaled: the blocks' and the audio injector's linear weights stored in fp8
+    e4m3 with a per-tensor scale_weight (and the scaled_fp8 marker); read, each layer's output is its scaled
+    weight's: the denoiser's output is the model with those weights (and biases, which the fp8 layers store in 8
+    bits too) dequantised by hand."""
+    from safetensors.torch import save_file
+    m = tiny_s2v()
+    state = convert.original_state(m, "model.diffusion_model.")
+    deq = {}
+    for k in list(state):
+        if k.endswith(".weight") and state[k].ndim == 2 and (".blocks." in k or ".audio_injector." in k):
+            scale = state[k].abs().max() / 448.0
+            q = (state[k] / scale).to(torch.float8_e4m3fn)
+            state[k] = q
+            state[k[:-len("weight")] + "scale_weight"] = scale.reshape(1)
+            deq[k] = q.float() * scale
+            b = k[:-len("weight")] + "bias"  # Studio's fp8 layers (layerwise casting) store the bias in 8 bits too
+            deq[b] = state[b].to(torch.float8_e4m3fn).float()
+    state["scaled_fp8"] = torch.zeros(2, dtype=torch.float8_e4m3fn)
+    p = str(tmp_path / "wan2.2_s2v_tiny_fp8_scaled.safetensors")
+    save_file(state, p)
+    got, _ = convert.load_s2v(p, torch.float32)
+    assert got.blocks[0].attn1.to_q.weight.dtype == torch.float8_e4m3fn  # kept in 8 bits
+    want = tiny_s2v()
+    own = want.state_dict()
+    for k, v in deq.items():
+        own[convert.rename(convert.strip(k))].copy_(v)
+    x = torch.randn(1, 16, 1, 16, 16)
+    kw = dict(encoder_hidden_states=torch.randn(1, 4, 32), ref_latents=torch.randn(1, 16, 1, 16, 16),
+              motion_latents=torch.randn(1, 16, 19, 16, 16), cond_states=torch.zeros(1, 16, 1, 16, 16),
+              audio_input=torch.randn(1, 3, 32, 4))
+    with torch.no_grad():
+        a = got(x, torch.tensor([500.0]), **kw).sample
+        b = want(x, torch.tensor([500.0]), **kw).sample
+    assert torch.allclose(a, b, atol=1e-4) and not torch.allclose(b, m(x, torch.tensor([500.0]), **kw).sample, atol=1e-4)

@@ -102,41 +102,39 @@ RELEASED = (0, 4, 8, 12, 16, 20, 24, 27, 30, 33, 36, 39)
 
 
 def load_s2v(path: str, torch_dtype, wf=None):
-    """(WanS2VTransformer3DModel, config) from an original-layout S2V file, built on the meta device and
-    filled tensor by tensor (no second copy of the weights); refused before any allocation when the
-    file is not an S2V denoiser, is GGUF or scaled fp8, or its tensors do not fill the model."""
-    import torch
-    from accelerate import init_empty_weights
-    from safetensors import safe_open
+    """(WanS2VTransformer3DModel, config) from an original-layout S2V file, the tensors renamed in the
+    file's header and read by Studio's lean loader (files/single_file.lean_load: built on the meta device,
+    each tensor read into it once; bf16 / fp16 / fp32 cast to the load dtype, fp8 and ComfyUI's scaled fp8
+    kept in 8 bits and cast per layer as it runs). Refused before any allocation when the file is not an
+    S2V denoiser, is GGUF, or its tensors do not fill the model its shapes describe."""
+    import dataclasses
 
+    from accelerate import init_empty_weights
+
+    from ...files.single_file import lean_load
     from ...files.weight_formats import read_weight_file
     from .model import WanS2VTransformer3DModel
     wf = wf or read_weight_file(path)
-    if wf.kind != "safetensors" or wf.scales:
-        raise ModelError(f"'{path}' is {wf.fmt}: Studio reads Wan S2V files stored in bf16, fp16 or fp32 (ComfyUI's "
-                         "wan2.2_s2v_14B_bf16.safetensors) so far, not scaled fp8 or GGUF")
+    if wf.kind != "safetensors":
+        raise ModelError(f"'{path}' is {wf.fmt}: Studio reads Wan S2V's .safetensors files (ComfyUI's "
+                         "wan2.2_s2v_14B_bf16 or _fp8_scaled), not GGUF, so far")
     names = {strip(k): k for k in wf.tensors}
     if S2V_MARK not in names:
         raise ModelError(f"'{path}' is not a Wan S2V denoiser (it has no causal audio encoder)")
-    shapes = {k: wf.tensors[v].shape for k, v in names.items()}
-    cfg = config_from_shapes(shapes, path)
+    cfg = config_from_shapes({k: wf.tensors[v].shape for k, v in names.items()}, path)
     with init_empty_weights():
-        model = WanS2VTransformer3DModel(**cfg)
-    want = dict(model.state_dict())
+        want = {k: tuple(v.shape) for k, v in WanS2VTransformer3DModel(**cfg).state_dict().items()}
     mapping = {new: old for k, old in names.items() if (new := rename(k)) is not None}
     missing = sorted(set(want) - set(mapping))
     extra = sorted(set(mapping) - set(want))
-    bad = [k for k in want if k in mapping and tuple(want[k].shape) != tuple(wf.tensors[mapping[k]].shape)]
+    bad = [k for k in want if k in mapping and want[k] != tuple(wf.tensors[mapping[k]].shape)]
     if missing or extra or bad:
         what = (f"{len(missing)} missing (first '{missing[0]}')" if missing else
                 f"{len(extra)} not in the model (first '{extra[0]}')" if extra else f"'{bad[0]}' of another shape")
         raise ModelError(f"'{path}' does not fill a Wan S2V denoiser of its own shapes: {what}")
-    state = {}
-    with safe_open(path, framework="pt", device="cpu") as f:
-        for new, old in mapping.items():
-            state[new] = f.get_tensor(old).to(torch_dtype)
-    model.load_state_dict(state, strict=True, assign=True)
-    return model.eval(), cfg
+    named = dataclasses.replace(wf, tensors={new: wf.tensors[old] for new, old in mapping.items()},
+                                scales={new: wf.scales[old] for new, old in mapping.items() if old in wf.scales})
+    return lean_load(WanS2VTransformer3DModel, cfg, named, torch_dtype), cfg
 
 
 def original_name(k: str) -> str:
