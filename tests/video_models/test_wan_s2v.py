@@ -268,3 +268,28 @@ def test_comfyuis_scaled_fp8_file_is_read_in_eight_bits_and_scaled(tmp_path):
         a = got(x, torch.tensor([500.0]), **kw).sample
         b = want(x, torch.tensor([500.0]), **kw).sample
     assert torch.allclose(a, b, atol=1e-4) and not torch.allclose(b, m(x, torch.tensor([500.0]), **kw).sample, atol=1e-4)
+
+
+def test_the_released_14b_file_is_told_and_its_config_is_the_releases(tmp_path):
+    """A header-only file of the released S2V 14B's tensors (ComfyUI's names, sparse zeros): told as Wan 2.2 S2V
+    14B by the picker and the loader (not as a Wan 2.2 A14B expert), its config read from the shapes is
+    wan/configs/wan_s2v_14B.py's, and the model it describes has every tensor the file holds."""
+    from accelerate import init_empty_weights
+
+    from nodes.video_models.base.recognise import recognise
+    from nodes.video_models.families.wan_s2v.model import RELEASED_INJECT, WanS2VTransformer3DModel
+    from nodes.video_models.files.weight_formats import check_single_file, read_weight_file
+    from . import layouts as L
+    with init_empty_weights():
+        full = WanS2VTransformer3DModel()  # the defaults are the release's configuration
+    shapes = {"model.diffusion_model." + convert.original_name(k): tuple(v.shape) for k, v in full.state_dict().items()}
+    path = L.write(str(tmp_path / "wan2.2_s2v_14B_bf16.safetensors"), shapes)
+    assert check_single_file(path)[0].key == "wan_s2v"
+    wf = read_weight_file(path)
+    assert recognise({k: v.shape for k, v in wf.tensors.items()}).variant == "Wan 2.2 S2V 14B"
+    cfg = convert.config_from_shapes({convert.strip(k): v.shape for k, v in wf.tensors.items()}, path)
+    assert (cfg["num_attention_heads"], cfg["num_layers"], cfg["ffn_dim"], cfg["audio_dim"], cfg["audio_layers"],
+            cfg["cond_dim"], cfg["enable_adain"]) == (40, 40, 13824, 1024, 25, 16, True)
+    assert tuple(cfg["audio_inject_layers"]) == RELEASED_INJECT and cfg["num_audio_token"] == 4
+    n = sum(v.numel() for v in full.parameters())  # 16.3B: in bf16 the 30.35 GiB of ComfyUI's wan2.2_s2v_14B_bf16
+    assert round(n * 2 / 2 ** 30, 2) == 30.35
