@@ -293,3 +293,61 @@ def test_the_released_14b_file_is_told_and_its_config_is_the_releases(tmp_path):
     assert tuple(cfg["audio_inject_layers"]) == RELEASED_INJECT and cfg["num_audio_token"] == 4
     n = sum(v.numel() for v in full.parameters())  # 16.3B: in bf16 the 30.35 GiB of ComfyUI's wan2.2_s2v_14B_bf16
     assert round(n * 2 / 2 ** 30, 2) == 30.35
+
+
+def _wav(path, seconds=0.5, rate=16000, amp=0.3):
+    import wave
+    t = np.arange(int(seconds * rate)) / rate
+    x = (amp * np.sin(2 * np.pi * 220 * t) * 32767).astype("<i2")
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(x.tobytes())
+    return str(path)
+
+
+def test_through_the_graph_a_voice_makes_a_take_with_its_sound(files, tmp_path):
+    """The converted template's chain on tiny models: Load Video Model (the S2V file, UMT5, VAE), Load Image,
+    Load Audio -> Load Preprocessor (speech, a tiny wav2vec2 of 3 hidden states 32 wide) -> Speech Features
+    (every hidden state, 30 fps) -> Speech to Video (S2V): a take with the voice on it, as long."""
+    from PIL import Image
+
+    from studio.core.graph import Graph
+    from studio.engine.executor import Executor
+    from tests.encoders.test_speech import _wav2vec2
+    img = str(tmp_path / "face.png")
+    Image.fromarray((_image() * 255).astype(np.uint8)).save(img)
+    g = Graph()
+    g.add_node("video_models.load", {"model": files["denoiser"], "text_encoder": files["text_encoder"],
+                                     "vae": files["vae"]}, node_id="load")
+    g.add_node("io.load_image", {"path": img}, node_id="img")
+    g.add_node("io.load_audio", {"path": _wav(tmp_path / "voice.wav")}, node_id="voice")
+    g.add_node("preprocess.load", {"kind": "speech", "model": _wav2vec2(tmp_path / "w2v")}, node_id="w2v")
+    g.add_node("encode.speech", {"layers": "all", "fps": 30.0}, node_id="speech")
+    g.add_node("video_models.wan_s2v", {"prompt": "a red fox", "window": 8, "steps": 1, "guidance": 1.0, "width": 64,
+                                        "height": 64}, node_id="s2v")
+    for a, b, c, d in (("load", "model", "s2v", "model"), ("img", "image", "s2v", "image"),
+                       ("voice", "audio", "speech", "audio"), ("w2v", "model", "speech", "model"),
+                       ("speech", "features", "s2v", "speech"), ("voice", "audio", "s2v", "audio")):
+        g.connect(a, b, c, d)
+    assert g.validate() == []
+    said = []
+    clip = Executor().run(g, targets=["s2v"], device="cpu", use_cache=False, on_event=said.append).value("s2v")
+    assert clip.n_frames == 8 and clip.fps == 16.0  # 0.5 s of voice: 8 frames at 16 fps
+    assert clip.audio.n_samples == 8000 and clip.audio.rate == 16000  # the picture's duration exactly
+    text = " ".join(str(getattr(e, "text", "")) for e in said)
+    assert "8 frames at 64x64 in 2 windows of 8" in text
+
+
+def test_a_silent_voice_through_speech_features_is_refused_by_s2v(model, tmp_path):
+    from nodes.encoders.speech import SpeechFeatures
+    from nodes.preprocess.hf import load
+    from tests.encoders.test_speech import _wav2vec2
+    enc = load(_wav2vec2(tmp_path / "w2v"), "speech", CPU)
+    silent = Audio(np.zeros((8000, 1), np.float32), 16000)
+    feats = run_node(SpeechFeatures, {"layers": "all", "fps": 30.0}, model=enc, audio=silent)["features"]
+    assert feats.extras["peak"] == 0.0 and feats.extras["layers"] == 3
+    with pytest.raises(S2VError, match=r"^Speech to Video \(S2V\): the voice is silent"):
+        run_node(SpeechToVideo, {"window": 8, "steps": 1, "width": 64, "height": 64}, model=model, image=_image(),
+                 speech=feats)
