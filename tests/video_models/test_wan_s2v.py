@@ -322,7 +322,7 @@ def test_through_the_graph_a_voice_makes_a_take_with_its_sound(files, tmp_path):
     g.add_node("video_models.load", {"model": files["denoiser"], "text_encoder": files["text_encoder"],
                                      "vae": files["vae"]}, node_id="load")
     g.add_node("io.load_image", {"path": img}, node_id="img")
-    g.add_node("io.load_audio", {"path": _wav(tmp_path / "voice.wav")}, node_id="voice")
+    g.add_node("io.load_audio", {"path": _wav(tmp_path / "voice.wav", seconds=0.3)}, node_id="voice")
     g.add_node("preprocess.load", {"kind": "speech", "model": _wav2vec2(tmp_path / "w2v")}, node_id="w2v")
     g.add_node("encode.speech", {"layers": "all", "fps": 30.0}, node_id="speech")
     g.add_node("video_models.wan_s2v", {"prompt": "a red fox", "window": 8, "steps": 1, "guidance": 1.0, "width": 64,
@@ -334,10 +334,10 @@ def test_through_the_graph_a_voice_makes_a_take_with_its_sound(files, tmp_path):
     assert g.validate() == []
     said = []
     clip = Executor().run(g, targets=["s2v"], device="cpu", use_cache=False, on_event=said.append).value("s2v")
-    assert clip.n_frames == 8 and clip.fps == 16.0  # 0.5 s of voice: 8 frames at 16 fps
-    assert clip.audio.n_samples == 8000 and clip.audio.rate == 16000  # the picture's duration exactly
+    assert clip.n_frames == 4 and clip.fps == 16.0  # 0.3 s of voice: 9 features at 30 fps, 4 whole frames at 16
+    assert clip.audio.n_samples == 4000 and clip.audio.rate == 16000  # the picture's duration exactly
     text = " ".join(str(getattr(e, "text", "")) for e in said)
-    assert "8 frames at 64x64 in 2 windows of 8" in text
+    assert "4 frames at 64x64 in 1 window of 8" in text
 
 
 def test_a_silent_voice_through_speech_features_is_refused_by_s2v(model, tmp_path):
