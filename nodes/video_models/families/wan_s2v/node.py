@@ -59,7 +59,8 @@ class SpeechToVideo(Node):
     keywords = ("s2v", "talking", "lip sync", "speech", "wan", "portrait", "audio driven")
     inputs = (In("model", "Video Model", help="a Wan S2V model (wan2.2_s2v_14B with its text encoder and VAE)"),
               In("image", "Image", help="the person: the take's reference (a clip's first frame)"),
-              In("speech", "Features", help="Speech Features (wav2vec2, layers 'all') of the voice"),
+              In("speech", "Features", help="Speech Features (wav2vec2-large, layers 'all') of the voice; at 30 fps "
+                                            "they are the release's own (sampled to the take's 16 fps here)"),
               In("audio", "Audio", optional=True, help="the voice, put on the take (cut or padded to its length)"),
               In("pose", "Video", optional=True, help="a pose clip (Draw Pose) of the take's length"),
               In("prompt", "Text", optional=True))
