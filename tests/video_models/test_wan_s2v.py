@@ -189,14 +189,17 @@ def test_a_long_take_continues_from_its_own_motion_frames():
         vae, tok, te, _ = wan_parts(d)
     tr = tiny_s2v()
     tr.register_to_config(motion_frames=5)
-    pipe = WanS2VPipeline(tokenizer=tok, text_encoder=te, vae=vae, scheduler=FlowMatchEulerDiscreteScheduler(shift=3.0),
+    pipe = WanS2VPipeline(tokenizer=tok, text_encoder=te.eval(), vae=vae.eval(),
+                          scheduler=FlowMatchEulerDiscreteScheduler(shift=3.0),
                           transformer=tr)
     img = torch.rand(1, 3, 64, 64) * 2 - 1
     a = torch.randn(3, 32, 8)
     seen = []
     kw = dict(num_frames=5, window=4, num_inference_steps=1, guidance_scale=1.0, prompt="a fox", max_sequence_length=8)
-    v1 = pipe(img, a, generator=torch.Generator().manual_seed(0), on_window=lambda r, f: seen.append(f.shape[2]), **kw)
-    assert v1.shape[2] == 5 and seen == [1, 4]  # 4 - 3, then 4: 5 frames
+    v1 = pipe(img, a, generator=torch.Generator().manual_seed(0), **kw)
+    handed = pipe(img, a, generator=torch.Generator().manual_seed(0), on_window=lambda r, f: seen.append(f), **kw)
+    assert v1.shape[2] == 5 and [f.shape[2] for f in seen] == [1, 4]  # 4 - 3, then 4: 5 frames
+    assert handed is None and torch.equal(torch.cat(seen, dim=2), v1)  # handed on window by window, not kept
     b = a.clone()
     b[..., :1] = torch.randn(3, 32, 1)  # only the first window's sound
     v2 = pipe(img, b, generator=torch.Generator().manual_seed(0), **kw)

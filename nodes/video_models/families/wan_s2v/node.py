@@ -114,12 +114,31 @@ class SpeechToVideo(Node):
             ctx.check_cancelled()
             ctx.progress(i + 1, windows * steps)
             return kw
-        video = pipe(ref, audio_buckets(feats, float(speech.fps), windows * int(p.window)), prompt=text,
-                     negative_prompt=p.negative_prompt or None, pose=pose_t, num_frames=n, window=int(p.window),
-                     num_inference_steps=steps, guidance_scale=float(p.guidance),
-                     generator=ctx.torch_generator(device="cpu"), callback_on_step_end=on_step)
-        frames = ((video[0].permute(1, 2, 3, 0).numpy() + 1.0) / 2.0).clip(0.0, 1.0).astype(np.float32)
-        return {"video": self._clip(frames, audio)}
+        out = self._buffer(ctx, (n, h, w, 3))
+        at = [0]
+
+        def keep(_r, frames):  # each window into the take's buffer as it is made ([-1, 1] -> [0, 1])
+            k = min(frames.shape[2], n - at[0])
+            if k > 0:
+                out[at[0]:at[0] + k] = ((frames[0, :, :k].permute(1, 2, 3, 0).numpy() + 1.0) / 2.0).clip(0.0, 1.0)
+                at[0] += k
+        pipe(ref, audio_buckets(feats, float(speech.fps), windows * int(p.window)), prompt=text,
+             negative_prompt=p.negative_prompt or None, pose=pose_t, num_frames=n, window=int(p.window),
+             num_inference_steps=steps, guidance_scale=float(p.guidance), generator=ctx.torch_generator(device="cpu"),
+             callback_on_step_end=on_step, on_window=keep)
+        return {"video": self._clip(out, audio)}
+
+    def _buffer(self, ctx, shape) -> np.ndarray:
+        """The take's frames: in memory, or past 1 GB a file in the cache (clip.frames_buffer), said."""
+        from studio.engine.clip import frames_buffer
+        out, where = frames_buffer(shape)
+        if where is not None:
+            what = f"the take's {shape[0]} frames ({out.nbytes / 2 ** 30:.1f} GiB)"
+            if isinstance(out, np.memmap):
+                ctx.info(f"{what} are kept in a file in {where} while they are made, not in memory")
+            else:
+                ctx.warn(f"{what} are held {where}")
+        return out
 
     def _pipeline(self, model):
         from ...loading.inputs import video_model_input

@@ -103,7 +103,8 @@ class WanS2VPipeline(DiffusionPipeline):
                  callback_on_step_end_tensor_inputs=("latents",), on_window=None):
         """``image`` [1, 3, H, W] in [-1, 1] (the reference, at the take's size); ``audio`` [layers, C, n]
         features per video frame at 16 fps (``audio_buckets``), n >= the frames made; ``pose`` [1, 3, n, H,
-        W] in [-1, 1] or None. Returns the frames [1, 3, num_frames, H, W] in [-1, 1] (output_type 'pt')."""
+        W] in [-1, 1] or None. Returns the frames [1, 3, num_frames, H, W] in [-1, 1]; with ``on_window(r,
+        frames)`` each window's frames go to it as they are made and None is returned."""
         tr = self.transformer
         device = self._execution_device
         if window % 4:
@@ -158,9 +159,9 @@ class WanS2VPipeline(DiffusionPipeline):
             k = min(m, frames.shape[2])
             history = torch.cat([history[:, :, k:], frames[:, :, -k:].to(history.dtype)], dim=2)
             frames = frames.float().cpu()
-            if on_window is not None:
+            if on_window is not None:  # handed on, not kept: a long take's frames need not fit in memory
                 on_window(r, frames)
-            out.append(frames)
-        video = torch.cat(out, dim=2)[:, :, :num_frames]
+            else:
+                out.append(frames)
         self.maybe_free_model_hooks()
-        return video
+        return torch.cat(out, dim=2)[:, :, :num_frames] if out else None
