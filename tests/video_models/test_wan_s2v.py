@@ -354,3 +354,14 @@ def test_a_silent_voice_through_speech_features_is_refused_by_s2v(model, tmp_pat
     with pytest.raises(S2VError, match=r"^Speech to Video \(S2V\): the voice is silent"):
         run_node(SpeechToVideo, {"window": 8, "steps": 1, "width": 64, "height": 64}, model=model, image=_image(),
                  speech=feats)
+
+
+def test_the_take_size_from_the_image_is_the_releases():
+    """get_size_less_than_area at 832*480, divisor 64, by hand: a 1920x1080 image scales by sqrt(832*480/(1920*1080))
+    = 0.4389 (842x473, padded to 896x512: too big) down the scan (steps of 0.0017) until, at 0.4147, 796x447
+    pads to 832x448 (372,736 <= 399,360 pixels); an image already smaller is not enlarged (600x400 padded to
+    640x448); a 1024 square is 576x576."""
+    from nodes.video_models.families.wan_s2v.node import fit_size
+    assert fit_size(1920, 1080) == (832, 448)
+    assert fit_size(600, 400) == (640, 448)
+    assert fit_size(1024, 1024) == (576, 576)

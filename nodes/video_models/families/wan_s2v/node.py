@@ -19,17 +19,35 @@ from ...loading.node import CATEGORY
 from .family import PIPELINE
 
 SILENT_PEAK = 1e-4  # -80 dBFS: Speech Features' own word for silence
-AREA = 832 * 480  # the release's 480p area (get_size_less_than_area at max_area 480*832)
+AREA = 832 * 480  # the release's 480p S2V area (its generate.py defaults to 1280*720, --size 832*480 here)
 
 
 class S2VError(StudioError):
     pass
 
 
-def fit_size(w: int, h: int, area: int = AREA, multiple: int = 16) -> tuple[int, int]:
-    """The image's aspect at no more than ``area`` pixels, each side a multiple of 16 and at least 64."""
-    s = min(1.0, math.sqrt(area / float(w * h)))
-    return (max(64, int(w * s) // multiple * multiple), max(64, int(h * s) // multiple * multiple))
+def fit_size(w: int, h: int, area: int = AREA) -> tuple[int, int]:
+    """The take's (width, height) for an image of w x h, as the release's get_size_less_than_area
+    (speech2video.py, divisor 64): the largest of 100 scales from the one that fills ``area`` down to the
+    one that leaves room for padding (an image already smaller is not enlarged) whose sides, each rounded
+    up to a multiple of 64, fit in ``area``; else the aspect at ``area`` in multiples of 64."""
+    if h * w <= area:
+        lo, hi = 0.1, 1.0
+    else:
+        d = 63
+        b, a, c = d * (h + w), h * w, d * d - area
+        lo, hi = (-b + math.sqrt(b * b - 2 * a * c)) / (2 * a), math.sqrt(area / (h * w))
+    for i in range(100):
+        s = hi - (hi - lo) * i / 100
+        nh, nw = int(h * s), int(w * s)
+        ph, pw = nh + (64 - nh % 64) % 64, nw + (64 - nw % 64) % 64
+        if ph * pw <= area:
+            return max(64, pw), max(64, ph)
+    aspect = w / h
+    tw, th = int((area * aspect) ** 0.5 // 64 * 64), int((area / aspect) ** 0.5 // 64 * 64)
+    if tw >= w or th >= h:
+        tw, th = w // 64 * 64, h // 64 * 64
+    return max(64, tw), max(64, th)
 
 
 def covered(img: np.ndarray, w: int, h: int) -> np.ndarray:
@@ -73,7 +91,8 @@ class SpeechToVideo(Node):
                                                       "the first gives 3 fewer"),
               Int("steps", 40, min=1, max=500, help="denoising steps per window (the release's 40)"),
               Float("guidance", 4.5, min=0.0, max=30.0, help="classifier-free guidance (the release's 4.5)"),
-              Int("width", 0, min=0, max=4096, special="from the image", help="0: the image's aspect at 480p"),
+              Int("width", 0, min=0, max=4096, special="from the image",
+                  help="0: the image's aspect in the release's 832x480 area, sides multiples of 64"),
               Int("height", 0, min=0, max=4096, special="from the image"),
               Seed("seed", 0))
 
