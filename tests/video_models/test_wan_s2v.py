@@ -365,3 +365,13 @@ def test_the_take_size_from_the_image_is_the_releases():
     assert fit_size(1920, 1080) == (832, 448)
     assert fit_size(600, 400) == (640, 448)
     assert fit_size(1024, 1024) == (576, 576)
+
+
+def test_the_reference_is_framed_as_the_release_shorter_side_then_centre_crop_with_black_padding():
+    """Resize(min(h, w)) then CenterCrop((h, w)) by hand: a 2x8 (w x h) grey image into an 8x4 take: the shorter
+    side (2) becomes 4, so 4x16; 4 of its 16 rows kept (from row 6), and 2 black columns padded on each side."""
+    from nodes.video_models.families.wan_s2v.node import covered
+    out = covered(np.full((8, 2, 3), 0.5, np.float32), 8, 4)
+    assert out.shape == (4, 8, 3)
+    assert (out[:, :2] == 0).all() and (out[:, 6:] == 0).all()
+    assert np.allclose(out[:, 2:6], 128 / 255)  # 0.5 as 8 bits, bilinear on a flat image keeps it

@@ -51,16 +51,20 @@ def fit_size(w: int, h: int, area: int = AREA) -> tuple[int, int]:
 
 
 def covered(img: np.ndarray, w: int, h: int) -> np.ndarray:
-    """[h, w, 3] float32 in [0, 1]: ``img`` scaled (bilinear, PIL's) to cover w x h and centre-cropped, as
-    the release's Resize + CenterCrop for an image of the output's aspect."""
+    """[h, w, 3] float32 in [0, 1] as the release frames its reference and pose frames (speech2video.py:
+    torchvision's Resize(min(h, w)), the shorter side to the take's shorter side (PIL bilinear), then
+    CenterCrop((h, w)), which pads with black where the image is narrower than the take)."""
     from PIL import Image
     ih, iw = img.shape[:2]
-    s = max(w / iw, h / ih)
-    nw, nh = max(w, round(iw * s)), max(h, round(ih * s))
+    s = min(w, h)
+    nw, nh = (s, int(s * ih / iw)) if iw <= ih else (int(s * iw / ih), s)
     pil = Image.fromarray((np.clip(img[..., :3], 0, 1) * 255 + 0.5).astype(np.uint8))
-    out = np.asarray(pil.resize((nw, nh), Image.BILINEAR), dtype=np.float32) / 255.0
-    x, y = (nw - w) // 2, (nh - h) // 2
-    return out[y:y + h, x:x + w]
+    x = np.asarray(pil.resize((nw, nh), Image.BILINEAR), dtype=np.float32) / 255.0
+    if nw < w or nh < h:  # torchvision's center_crop pads first: (left, top) the floor of half the shortfall
+        pw, ph = max(0, w - nw), max(0, h - nh)
+        x = np.pad(x, ((ph // 2, ph - ph // 2), (pw // 2, pw - pw // 2), (0, 0)))
+    top, left = int(round((x.shape[0] - h) / 2.0)), int(round((x.shape[1] - w) / 2.0))
+    return x[top:top + h, left:left + w]
 
 
 class SpeechToVideo(Node):
