@@ -19,17 +19,18 @@ audio tokens), the reference latent's tokens (rotary frame 30), the frame-packed
 
 Tensor names are the release's (``casual_audio_encoder``, ``audio_injector``, ``frame_packer``,
 ``trainable_cond_mask``, ``cond_encoder``), so a file in the original layout maps onto it by the
-renames in ``convert.py``."""
+renames in ``convert.py``.
+
+diffusers is imported when the class is first asked for (``WanS2VTransformer3DModel``, made by
+``s2v_class`` from ``S2VDenoiser``'s methods and diffusers' class), not when Studio finds its nodes."""
 from __future__ import annotations
+
+import functools
 
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from diffusers.configuration_utils import register_to_config
-from diffusers.models.modeling_outputs import Transformer2DModelOutput
-from diffusers.models.normalization import AdaLayerNorm
-from diffusers.models.transformers.transformer_wan import WanAttention, WanAttnProcessor, WanTransformer3DModel
 
 REF_FRAME = 30  # the reference latent's rotary frame (model_s2v.py: ref_grid_sizes [30, 0, 0] .. [31, h, w])
 RELEASED_INJECT = (0, 4, 8, 12, 16, 20, 24, 27, 30, 33, 36, 39)  # wan_s2v_14B.py audio_inject_layers
@@ -106,6 +107,8 @@ class AudioInjector(nn.Module):
     video tokens and a cross-attention from them to the frame's audio tokens (diffusers' classes)."""
 
     def __init__(self, dim: int, heads: int, count: int, adain: bool):
+        from diffusers.models.normalization import AdaLayerNorm
+        from diffusers.models.transformers.transformer_wan import WanAttention, WanAttnProcessor
         super().__init__()
         self.injector = nn.ModuleList([
             WanAttention(dim=dim, heads=heads, dim_head=dim // heads, eps=1e-6, cross_attention_dim_head=dim // heads,
@@ -168,31 +171,51 @@ def grid_positions(start, end, span) -> torch.Tensor:
     return g.reshape(-1, 3)
 
 
-class WanS2VTransformer3DModel(WanTransformer3DModel):
-    """Wan S2V's denoiser: diffusers' Wan blocks with S2V's audio, reference, motion and pose inputs."""
+def _init(self, patch_size=(1, 2, 2), num_attention_heads: int = 40, attention_head_dim: int = 128,
+          in_channels: int = 16, out_channels: int = 16, text_dim: int = 4096, freq_dim: int = 256,
+          ffn_dim: int = 13824, num_layers: int = 40, cross_attn_norm: bool = True,
+          qk_norm: str | None = "rms_norm_across_heads", eps: float = 1e-6, rope_max_seq_len: int = 1024,
+          audio_dim: int = 1024, audio_layers: int = 25, num_audio_token: int = 4,
+          audio_inject_layers=RELEASED_INJECT, enable_adain: bool = True, cond_dim: int = 16,
+          zero_timestep: bool = True, framepack_buckets=(1, 2, 16), motion_frames: int = 73):
+    """WanS2VTransformer3DModel.__init__ (the defaults are the release's wan_s2v_14B.py): diffusers' Wan
+    with S2V's modules beside its blocks."""
+    from diffusers.models.transformers.transformer_wan import WanTransformer3DModel
+    WanTransformer3DModel.__init__(
+        self, patch_size=patch_size, num_attention_heads=num_attention_heads, attention_head_dim=attention_head_dim,
+        in_channels=in_channels, out_channels=out_channels, text_dim=text_dim, freq_dim=freq_dim, ffn_dim=ffn_dim,
+        num_layers=num_layers, cross_attn_norm=cross_attn_norm, qk_norm=qk_norm, eps=eps,
+        rope_max_seq_len=rope_max_seq_len)
+    dim = num_attention_heads * attention_head_dim
+    if cond_dim:
+        self.cond_encoder = nn.Conv3d(cond_dim, dim, kernel_size=patch_size, stride=patch_size)
+    self.casual_audio_encoder = CausalAudioEncoder(audio_dim, audio_layers, dim, num_audio_token, enable_adain)
+    self.audio_injector = AudioInjector(dim, num_attention_heads, len(audio_inject_layers), enable_adain)
+    self.trainable_cond_mask = nn.Embedding(3, dim)
+    self.frame_packer = FramePackMotioner(in_channels, dim, framepack_buckets)
+    self._inject_at = {int(b): i for i, b in enumerate(audio_inject_layers)}
 
-    _no_split_modules = ["WanTransformerBlock"]
 
-    @register_to_config
-    def __init__(self, patch_size=(1, 2, 2), num_attention_heads: int = 40, attention_head_dim: int = 128,
-                 in_channels: int = 16, out_channels: int = 16, text_dim: int = 4096, freq_dim: int = 256,
-                 ffn_dim: int = 13824, num_layers: int = 40, cross_attn_norm: bool = True,
-                 qk_norm: str | None = "rms_norm_across_heads", eps: float = 1e-6, rope_max_seq_len: int = 1024,
-                 audio_dim: int = 1024, audio_layers: int = 25, num_audio_token: int = 4,
-                 audio_inject_layers=RELEASED_INJECT, enable_adain: bool = True, cond_dim: int = 16,
-                 zero_timestep: bool = True, framepack_buckets=(1, 2, 16), motion_frames: int = 73):
-        super().__init__(patch_size=patch_size, num_attention_heads=num_attention_heads,
-                         attention_head_dim=attention_head_dim, in_channels=in_channels, out_channels=out_channels,
-                         text_dim=text_dim, freq_dim=freq_dim, ffn_dim=ffn_dim, num_layers=num_layers,
-                         cross_attn_norm=cross_attn_norm, qk_norm=qk_norm, eps=eps, rope_max_seq_len=rope_max_seq_len)
-        dim = num_attention_heads * attention_head_dim
-        if cond_dim:
-            self.cond_encoder = nn.Conv3d(cond_dim, dim, kernel_size=patch_size, stride=patch_size)
-        self.casual_audio_encoder = CausalAudioEncoder(audio_dim, audio_layers, dim, num_audio_token, enable_adain)
-        self.audio_injector = AudioInjector(dim, num_attention_heads, len(audio_inject_layers), enable_adain)
-        self.trainable_cond_mask = nn.Embedding(3, dim)
-        self.frame_packer = FramePackMotioner(in_channels, dim, framepack_buckets)
-        self._inject_at = {int(b): i for i, b in enumerate(audio_inject_layers)}
+@functools.cache
+def s2v_class():
+    """WanS2VTransformer3DModel: ``S2VDenoiser``'s methods on diffusers' WanTransformer3DModel, its
+    ``__init__`` registered as its config (diffusers imported here, once)."""
+    from diffusers.configuration_utils import register_to_config
+    from diffusers.models.transformers.transformer_wan import WanTransformer3DModel
+    return type("WanS2VTransformer3DModel", (S2VDenoiser, WanTransformer3DModel),
+                {"__init__": register_to_config(_init), "__module__": __name__, "__doc__": S2VDenoiser.__doc__,
+                 "_no_split_modules": ["WanTransformerBlock"]})
+
+
+def __getattr__(name: str):
+    if name == "WanS2VTransformer3DModel":
+        return s2v_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+class S2VDenoiser:
+    """Wan S2V's denoiser: diffusers' Wan blocks with S2V's audio, reference, motion and pose inputs
+    (the methods of WanS2VTransformer3DModel, s2v_class)."""
 
     @property
     def lat_motion_frames(self) -> int:
@@ -287,4 +310,7 @@ class WanS2VTransformer3DModel(WanTransformer3DModel):
         x = self.proj_out(x)
         x = x.reshape(b, frames // p_t, height // p_h, width // p_w, p_t, p_h, p_w, -1)
         out = x.permute(0, 7, 1, 4, 2, 5, 3, 6).flatten(6, 7).flatten(4, 5).flatten(2, 3)
-        return Transformer2DModelOutput(sample=out) if return_dict else (out,)
+        if not return_dict:
+            return (out,)
+        from diffusers.models.modeling_outputs import Transformer2DModelOutput
+        return Transformer2DModelOutput(sample=out)

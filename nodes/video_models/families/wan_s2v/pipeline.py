@@ -19,12 +19,11 @@ After Wan-Video/Wan2.2 at 42bf4cfaa384bc21833865abc2f9e6c0e67233dc, ``wan/speech
 - guidance: the unconditional pass has the negative prompt and zero audio."""
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
 import torch
-from diffusers import DiffusionPipeline, WanPipeline
-from diffusers.pipelines.wan.pipeline_wan_i2v import retrieve_latents
 
 S2V_FPS = 16  # wan/configs/shared_config.py sample_fps
 FIRST_CUT = 3  # the first window's frames cut after decoding (speech2video.py: image[:, :, 3:])
@@ -55,18 +54,34 @@ def take_plan(frames: int, window: int) -> tuple[int, int]:
     return n, n * window - FIRST_CUT
 
 
-class WanS2VPipeline(DiffusionPipeline):
-    """Speech (+ reference image, + optional pose clip) to video with Wan 2.2 S2V."""
+def _init(self, tokenizer, text_encoder, vae, scheduler, transformer):
+    from diffusers import DiffusionPipeline
+    DiffusionPipeline.__init__(self)
+    self.register_modules(tokenizer=tokenizer, text_encoder=text_encoder, vae=vae, scheduler=scheduler,
+                          transformer=transformer)
 
-    model_cpu_offload_seq = "text_encoder->transformer->vae"
-    _callback_tensor_inputs = ["latents"]
-    encode_prompt = WanPipeline.encode_prompt
-    _get_t5_prompt_embeds = WanPipeline._get_t5_prompt_embeds
 
-    def __init__(self, tokenizer, text_encoder, vae, scheduler, transformer):
-        super().__init__()
-        self.register_modules(tokenizer=tokenizer, text_encoder=text_encoder, vae=vae, scheduler=scheduler,
-                              transformer=transformer)
+@functools.cache
+def pipeline_class():
+    """WanS2VPipeline: ``S2VSampling``'s methods on diffusers' DiffusionPipeline, its prompts encoded by
+    WanPipeline's own encode_prompt (diffusers imported here, once, not when Studio finds its nodes)."""
+    from diffusers import DiffusionPipeline, WanPipeline
+    return type("WanS2VPipeline", (S2VSampling, DiffusionPipeline),
+                {"__init__": _init, "__module__": __name__, "__doc__": S2VSampling.__doc__,
+                 "model_cpu_offload_seq": "text_encoder->transformer->vae", "_callback_tensor_inputs": ["latents"],
+                 "encode_prompt": WanPipeline.encode_prompt,
+                 "_get_t5_prompt_embeds": vars(WanPipeline)["_get_t5_prompt_embeds"]})
+
+
+def __getattr__(name: str):
+    if name == "WanS2VPipeline":
+        return pipeline_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+class S2VSampling:
+    """Speech (+ reference image, + optional pose clip) to video with Wan 2.2 S2V (the methods of
+    WanS2VPipeline, pipeline_class)."""
 
     def _stats(self, like):
         c = self.vae.config
@@ -76,6 +91,7 @@ class WanS2VPipeline(DiffusionPipeline):
 
     def encode(self, pixels: torch.Tensor) -> torch.Tensor:
         """[B, 3, T, H, W] in [-1, 1] -> normalised latents (the release's VAE gives the mean, normalised)."""
+        from diffusers.pipelines.wan.pipeline_wan_i2v import retrieve_latents
         x = pixels.to(self.vae.device, self.vae.dtype)
         z = retrieve_latents(self.vae.encode(x), sample_mode="argmax")
         mean, std = self._stats(z)
