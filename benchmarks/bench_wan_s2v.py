@@ -41,7 +41,7 @@ def main() -> int:
                            parts={"text_encoder": files["text_encoder"], "vae": files["vae"]})
     n_feat = args.frames + args.window
     speech = Features(torch.randn(n_feat, 96, generator=torch.Generator().manual_seed(0)), per_frame=True, fps=16.0,
-                      extras={"layers": 3, "width": 32, "peak": 0.3})
+                      extras={"layers": 3, "width": 32, "silent": False})
     image = np.random.default_rng(0).random((64, 64, 3), dtype=np.float32)
     params = {"prompt": "a red fox", "frames": args.frames, "window": args.window, "steps": args.steps,
               "guidance": 2.0, "width": 64, "height": 64}

@@ -42,7 +42,7 @@ def main() -> int:
                            parts={"text_encoder": files["text_encoder"], "vae": files["vae"]})
     n30 = int(args.seconds * 30)  # Speech Features at the release's 30 fps
     speech = Features(torch.randn(n30, 96, generator=torch.Generator().manual_seed(0)), per_frame=True, fps=30.0,
-                      extras={"layers": 3, "width": 32, "peak": 0.3})
+                      extras={"layers": 3, "width": 32, "silent": False})
     rate = 16000
     voice = Audio((0.3 * np.sin(np.arange(int(args.seconds * rate)) / rate * 2 * np.pi * 220)).astype(np.float32), rate)
     image = np.random.default_rng(0).random((args.size, args.size, 3), dtype=np.float32)

@@ -13,6 +13,7 @@ from studio.core.spec import CLIP, SOURCE, In, Node, Out
 from studio.core.fileformat import graph_to_json
 from studio.engine.clip import Clip
 from studio.engine.media import VideoFileClip, load_audio, write_video
+from studio.engine.video_encode import aac_rate
 
 VIDEO_FILTER = "Video (*.mp4 *.mov *.mkv *.avi *.webm *.m4v *.gif)"
 IMAGE_FILTER = "Image (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp *.exr)"
@@ -230,6 +231,10 @@ class SaveVideo(Node):
         def on_chunk(done, total):
             ctx.progress(done, total, frame=rng.start + done - 1)
 
+        sound = audio if audio is not None else video.audio
+        if sound is not None and sound.n_samples and aac_rate(sound.rate) != sound.rate:
+            ctx.info(f"the sound ({sound.rate} Hz) is written at {aac_rate(sound.rate)} Hz, the next rate an AAC "
+                     "track holds")
         write_video(p.path, video, rng, audio=audio if audio is not None else video.audio, graph_json=gj,
                     crf=p.crf, preset=p.preset, on_chunk=on_chunk, check=ctx.check_cancelled,
                     producer=producer)

@@ -279,6 +279,10 @@ def cmd_families(args) -> int:
         print(f"{'':<12} variants: {', '.join(r['variants'])}")
         for t in r["tasks"]:
             print(f"{'':<12} {t}: {', '.join(r['inputs'][t])}")
+        if r.get("why"):
+            print(f"{'':<12} does: {r['does']}")
+            print(f"{'':<12} not read: {r['why']}")
+            continue
         print(f"{'':<12} reads: {'; '.join(r['formats'])}")
         if r.get("used_by"):
             print(f"{'':<12} used by: {', '.join(r['used_by'])}")

@@ -85,7 +85,7 @@ class SpeechFeatures(Node):
     title = "Speech Features"
     category = "Encode"
     timing = CLIP
-    code_version = 2  # 2: extras['peak'], the encoded sound's peak (Wan S2V refuses a silent voice)
+    code_version = 1
     keywords = ("voice", "wav2vec2", "whisper", "lip sync", "talking")
     inputs = (In("model", "Model", help="a speech encoder from Load Preprocessor (kind 'speech')"),
               In("audio", "Audio", optional=True, help="the voice; default: the video's own sound"),
@@ -119,6 +119,7 @@ class SpeechFeatures(Node):
         if not np.isfinite(x).all():
             raise SpeechFeaturesError(f"{self.title}: the sound holds NaN or infinite samples")
         take_s = frames / fps
+        voice_frames = min(frames, int(round(audio.duration * fps)))  # frames the voice covers (half a frame kept)
         if audio.duration + 0.5 / fps < take_s:
             ctx.info(f"the voice lasts {audio.duration:.2f} s, the take {take_s:.2f} s: the frames past the voice "
                      "are given silence")
@@ -127,8 +128,8 @@ class SpeechFeatures(Node):
             ctx.info(f"the voice lasts {audio.duration:.2f} s, the take {take_s:.2f} s: the first {take_s:.2f} s "
                      "are encoded")
             x = x[:int(round(take_s * rate))]
-        peak = float(np.abs(x).max(initial=0.0))
-        if peak < 1e-4:
+        silent = float(np.abs(x).max(initial=0.0)) < 1e-4
+        if silent:
             ctx.info("the voice is silent (no sample above -80 dBFS): the model is driven by silence")
         win = int(WINDOW_S * rate)
         parts = []
@@ -141,7 +142,8 @@ class SpeechFeatures(Node):
         per_frame = data.reshape(frames, -1)
         names = [f"h{i}" for i in range(per_frame.shape[1])]
         extras = {"encoder": type(ref.module).__name__, "layers": int(data.shape[1]) if data.ndim == 3 else 1,
-                  "width": int(data.shape[-1]), "encoder_frames": int(h.shape[0]), "peak": peak}
+                  "width": int(data.shape[-1]), "encoder_frames": int(h.shape[0]),
+                  "voice_frames": voice_frames, "silent": silent}  # read by the voice-driven nodes (HuMo)
         ctx.info(f"{extras['encoder']}: {h.shape[0]} encoder frames ({len(x) / rate:.2f} s) to {frames} video "
                  f"frames at {fps:g} fps" + (f", {extras['layers']} hidden states" if p.layers == "all" else ""))
         return {"features": Features(per_frame, per_frame=True, fps=fps, names=names, extras=extras)}

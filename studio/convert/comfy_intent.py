@@ -11,7 +11,8 @@ from studio.core.shown import number
 
 from .comfy_read import CNode, Workflow
 from .comfy_sampling import SAMPLERS
-from .comfy_tasks import I2V, LATENT_NAMES, LTX2, S2V, T2V, TASKS, VACE, Task, is_ltx2, sentence, task_node
+from .comfy_tasks import (I2V, LATENT_NAMES, LTX2, MINIMAX_CONTROL, S2V, T2V, V2V, VACE, Task, is_ltx2,
+                          sentence, task_node, task_of)
 from .comfy_motion import ati_tracks, camera_from, tracks_from
 from .comfy_utility import phrase_of
 
@@ -24,11 +25,14 @@ STEP_OUT = {"Canny": "video", "SAM3_Detect": "mask", "SAM3_VideoTrack": "mask", 
 S2V_WAV2VEC2, S2V_FEATURE_FPS = "wav2vec2-large-xlsr-53-english", 30.0
 # how ComfyUI's S2V template joins its chunks and drops the doubled first frame: one take in Studio's S2V node
 CHUNK_PLUMBING = ("LatentConcat", "LatentCut", "ImageFromBatch")
+WHISPER = "openai/whisper-large-v3"  # HuMo's speech encoder, read by Speech Features from a Hugging Face folder
 MAX_ITEMS_WALKED = 100_000  # nodes one output's walk visits at most (a workflow holds fewer)
 # ComfyUI's file loaders -> Studio's, and how a sentence names them
 LOADER_NODES = {"LoadImage": ("io.load_image", "image"), "LoadVideo": ("io.load_video", "video"),
                 "VHS_LoadVideo": ("io.load_video", "video"), "LoadAudio": ("io.load_audio", "audio"),
-                "VHS_LoadAudio": ("io.load_audio", "audio")}
+                "VHS_LoadAudio": ("io.load_audio", "audio"),  # VideoHelperSuite's, by path or upload:
+                "VHS_LoadVideoPath": ("io.load_video", "video"), "VHS_LoadAudioUpload": ("io.load_audio", "audio"),
+                "VHS_LoadImagePath": ("io.load_image", "image")}
 
 def model_file(wf: Workflow, loader: CNode):
     """The file a model loader reads (UNETLoader's and UnetLoaderGGUF's unet_name, a checkpoint's
@@ -46,6 +50,22 @@ def upstream(wf: Workflow, start: CNode) -> list[CNode]:
                 seen.add(src)
                 todo.append(wf.nodes[src])
     return out
+
+
+def sampler_denoise(wf: Workflow, s: CNode) -> float | None:
+    """How far a sampler denoises its latent, 0 to 1 (KSampler's denoise, KSamplerAdvanced's first
+    step of its steps, a BasicScheduler's denoise); None when not a number."""
+    def num(v):
+        return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+    if s.cls == "KSampler":
+        return num(wf.value(s, "denoise"))
+    if s.cls == "KSamplerAdvanced":
+        if num(s.widgets.get("denoise")) is not None:  # a WanVideoSampler's, kept as it was (comfy_wrappers)
+            return num(s.widgets["denoise"])
+        steps, start = num(wf.value(s, "steps")), num(wf.value(s, "start_at_step"))
+        return None if not steps or start is None else max(0.0, 1.0 - start / steps)
+    sig = wf.source(s, "sigmas")
+    return num(wf.value(sig, "denoise")) if sig is not None and sig.cls == "BasicScheduler" else None
 
 
 def sampler_chain(wf: Workflow, save: CNode) -> list[CNode]:
@@ -70,8 +90,9 @@ def sampler_chain(wf: Workflow, save: CNode) -> list[CNode]:
     return found
 
 
-PASSING = ("Reroute", "ComfySwitchNode", "GetVideoComponents", "ImageResizeKJv2", "ImageScale", "ImageScaleBy",
-           "ResizeImageMaskNode", "ImageFromBatch", "Video Slice", "LTXVPreprocess", "VHS_LoadVideo", "CreateVideo")
+PASSING = ("Reroute", "ComfySwitchNode", "GetVideoComponents", "ImageResizeKJv2", "ImageResizeKJ", "GetImageSizeAndCount",
+           "ImageScale", "ImageScaleBy", "ImageScaleToTotalPixels",
+           "ResizeImageMaskNode", "ImageFromBatch", "Video Slice", "LTXVPreprocess", "VHS_LoadVideo", "VHS_LoadVideoPath", "CreateVideo")
 
 
 def find_loader(wf: Workflow, node: CNode, port: str, used: set) -> tuple[CNode, int, list[CNode]] | None:
@@ -150,13 +171,17 @@ class IntentReading:
         input -> (ComfyUI loader, its output slot)) and the task's declaration."""
         wf, used = self.wf, self.used
         node, chain = task_node(wf, first, up)
-        spec = TASKS.get(node.cls) if node is not None else None
+        spec = task_of(node)
         if node is not None:
             used.add(node.id)
+        if spec is not None and spec.generator == V2V:
+            spec = self._encoded(first, node, spec, said)
         inputs: dict[str, tuple[CNode, int]] = {}
         for port, into in spec.ports if spec is not None else ():
             if port in node.links:
                 self._intent(node, port, into, inputs, said)
+        if node is not None and node.cls == "MiniMaxH3ReferenceToVideo":
+            spec = self._minimax_reference(node, up, spec, said)
         gen = spec.generator if spec is not None and spec.generator else T2V
         if gen == VACE:
             self._vace_task(node, inputs, said)
@@ -196,6 +221,45 @@ class IntentReading:
             said.append("the workflow's start image is made by ComfyUI nodes Studio does not convert: connect an image "
                         "to Image to Video's 'image'")
         return gen, node, inputs, spec
+
+    def _minimax_reference(self, node: CNode, up: list[CNode], spec: Task, said: list[str]) -> Task:
+        """MiniMax H3's MiniMaxH3ReferenceToVideo: its ref_image_size as 'reference_size'; a sound wired
+        beside a reference video and its MiniMaxH3AddGuide stills pinned in time said; held in one
+        sentence when a Fun ControlNet patches the model (MINIMAX_CONTROL)."""
+        if any(n.cls == "MiniMaxH3FunControlNetApply" for n in up):
+            return MINIMAX_CONTROL
+        size = self.wf.value(node, "ref_image_size")
+        if size in ("match", "max"):
+            self.extra["reference_size"] = size
+        for i in range(3):
+            if f"ref_video_audios.ref_video_audio_{i}" in node.links:
+                said.append(f"ComfyUI's ref_video_audio_{i} (a sound given beside reference video {i + 1}) is not "
+                            "wired: MiniMax H3 Reference to Video takes a reference clip's own sound, from its file")
+        guides = sorted((n for n in up if n.cls == "MiniMaxH3AddGuide"), key=lambda n: n.id)
+        if guides:
+            found = [find_loader(self.wf, g, "image", set()) for g in guides]
+            files = ", ".join(f"'{self.file_of(f[0])}'" for f in found if f is not None)
+            said.append(f"its {len(guides)} MiniMaxH3AddGuide stills ({files or 'made by other nodes'}) pinned at "
+                        "frames of the clip are not converted: diffusers' ref2va takes references, not frames in time "
+                        "(connect them to MiniMax H3 Reference to Video's image inputs to name them in the prompt)")
+        return spec
+
+    def _encoded(self, first: CNode, node: CNode, spec: Task, said: list[str]) -> Task | None:
+        """A sampler's latent encoded from a clip (VAEEncode): video to video when the sampler
+        denoises it part way (its strength the denoise), else text to video (said): the clip, noised
+        whole, is lost in ComfyUI too."""
+        d = sampler_denoise(self.wf, first)
+        found = find_loader(self.wf, node, "pixels", set())
+        if d is None or d >= 1:
+            said.append(f"'{first.title or first.cls}' denoises its encoded latent whole (denoise 1): the clip encoded "
+                        "is noised away, as in ComfyUI, and the video is made from the prompt alone")
+            return None
+        if found is None or LOADER_NODES.get(found[0].cls, ("", ""))[1] != "video":
+            return Task("video to video from an encoded image", None, family=None,
+                        cannot="restyle a latent encoded from a still image or from nodes it does not convert (Video "
+                               "to Video takes a clip)")
+        self.extra["strength"] = round(float(d), 4)
+        return spec
 
     def _intent(self, node: CNode, port: str, into: str, inputs: dict, said: list[str]) -> None:
         """The Load Image / Load Video / Load Audio behind ``node``'s ``port``, for the generator's
@@ -306,18 +370,22 @@ class IntentReading:
         """LTX-2 with a sound track of the workflow's (LTXVAudioVAEEncode of a Load Audio): the
         node's 'audio' input, with 'sound: drive' when the encoded sound is held clean (a noise mask
         of 0 on it, as video_ltx2_3_ia2v does: the picture made to the sound), else 'sound: input'
-        (the map's default); a voice reference (ID-LoRA) said."""
+        (the map's default); an LTXVReferenceAudio's clip (an ID-LoRA's reference voice) as the node's
+        'voice', with its identity guidance and the part of the schedule it runs in."""
         for n in up:
             if n.cls == "LTXVAudioVAEEncode" and "audio" not in inputs:
                 self.used.add(n.id)
                 self._intent(n, "audio", "audio", inputs, said)
                 if self._held_clean(n, up):
                     self.extra["sound"] = "drive"
-            elif n.cls == "LTXVReferenceAudio":
-                said.append(f"LTX-2's voice reference ('{n.title or n.cls}', #{n.id}, an ID-LoRA) is not taken: the "
-                            "ID-LoRA makes new speech in the voice of a reference clip the transformer reads beside "
-                            "the take, and Studio's LTX-2 node has no reference-voice input ('sound: drive' makes the "
-                            "picture to a given track, another thing), so the sound is LTX-2's own")
+            elif n.cls == "LTXVReferenceAudio" and "voice" not in inputs:
+                self.used.add(n.id)
+                self._intent(n, "reference_audio", "voice", inputs, said)
+                for key, into in (("identity_guidance_scale", "identity_guidance"), ("start_percent", "identity_start"),
+                                  ("end_percent", "identity_end")):
+                    v = self.wf.value(n, key)
+                    if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v):
+                        self.extra[into] = float(v)
 
     def _held_clean(self, enc: CNode, up: list[CNode]) -> bool:
         """An encoded sound given a noise mask of 0 (SetLatentNoiseMask of a SolidMask 0): kept, not denoised."""
@@ -350,16 +418,21 @@ class IntentReading:
         return self.loaded[key], STEP_OUT[n.cls]
 
     def _step(self, n: CNode, src: tuple[str, str]) -> str:
-        """Studio's node for one step (Lotus -> Depth, Canny -> Edges, SAM 3 -> Segment), wired."""
+        """Studio's node for one step (Lotus -> Depth, Canny -> Edges, SAM 3 -> Segment, an audio encoder's
+        encode -> Speech Features with every hidden state, as HuMo reads Whisper's), wired."""
         wf = self.wf
+        if n.cls == "AudioEncoderEncode":  # wav2vec2 (Wan S2V's) or Whisper (HuMo's), told by the encoder's file
+            enc = wf.source(n, "audio_encoder")
+            name = enc is not None and wf.value(enc, "audio_encoder_name")
+            if isinstance(name, str) and "wav2vec2" in name.lower():
+                return self._speech_step(n, src)
+            return self._whisper_step(n, src, enc, name)
         if n.cls == "LotusConditioning":
             prep = self.add("preprocess.load", {"kind": "depth"}, n)
             nid = self.add("preprocess.depth", {}, n)
             self.g.connect(*src, nid, "video")
             self.g.connect(prep, "model", nid, "model")
             return nid
-        if n.cls == "AudioEncoderEncode":
-            return self._speech_step(n, src)
         if n.cls == "Canny":
             raw = n.raw if isinstance(n.raw, list) else []
             lo, hi = (wf.value(n, k) if k in n.links else (raw[i] if i < len(raw) else None)
@@ -396,6 +469,20 @@ class IntentReading:
             said.append(f"ComfyUI makes {len(lengths)} chunks ({' + '.join(map(str, lengths))} frames), each extending "
                         f"the one before: Studio's Speech to Video (S2V) makes the {sum(lengths)} frames as one take "
                         "in windows of 80, each continuing from the model's own last 73 frames (the release's way)")
+
+    def _whisper_step(self, n: CNode, src: tuple[str, str], enc: CNode | None, name) -> str:
+        """HuMo's voice: Load Preprocessor (speech, Whisper's folder) + Speech Features (every hidden state)."""
+        prep = self.add("preprocess.load", {"kind": "speech", "model": WHISPER}, enc or n)
+        nid = self.add("encode.speech", {"layers": "all", "fps": 25.0}, n)
+        self.g.connect(*src, nid, "audio")
+        self.g.connect(prep, "model", nid, "model")
+        if enc is not None:
+            self.used.add(enc.id)
+        self.out.log.append(f"{self.name}: the voice's features: Speech Features (every hidden state) with "
+                            f"Load Preprocessor's '{WHISPER}', a Hugging Face folder"
+                            + (f" (ComfyUI's '{name}' is not read: Speech Features runs transformers' Whisper "
+                               "from its folder)" if isinstance(name, str) else ""))
+        return nid
 
     def _speech_step(self, n: CNode, src: tuple[str, str]) -> str:
         """ComfyUI's AudioEncoderEncode (wav2vec2 from AudioEncoderLoader) -> Load Preprocessor (speech) +

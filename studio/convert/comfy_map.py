@@ -5,11 +5,11 @@ Video / Wan VACE / LTX-2 -> Save Video, with Load Image / Load Video feeding it.
 settings (steps, cfg, seed), size, length and frame rate are the workflow's; what Studio does not
 take (the sampler and scheduler, mapped to the nearest diffusers scheduler; the shift; a second
 expert; a text encoder or VAE file) is said in a note beside the pipeline. Every other node is
-listed, with its class and settings, in one note; comfy_layout places the nodes and the notes."""
+listed, with its class and settings, in one note; comfy_layout places the nodes and the notes; the
+prompts are read by comfy_prompts, values shown and fitted by comfy_values."""
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,9 +18,13 @@ from studio.core.graph import Graph
 from studio.core.shown import cut, number, rounded
 
 from .comfy_layout import lay_out
+from .comfy_prompts import MAX_SAMPLERS, prompt_text, walk
+from .comfy_values import as_float, fitted_value, g4, posix_name, shown
 from .comfy_read import MODES, CNode, Workflow, WorkflowError
 from .comfy_intent import LOADER_NODES, IntentReading, model_file, sampler_chain, upstream
-from .comfy_tasks import FOLDER_ONLY, I2V, LTX2, TASKS, VACE, Task, family, folder_only_params, made_task
+from .comfy_wrappers import translate
+from .comfy_tasks import (DUAL_TYPES, FOLDER_ONLY, HUMO, I2V, LTX2, TASKS, VACE, Task, family, folder_only_params,
+                          humo_params, made_task)
 from .comfy_utility import ENDS, UTILITIES, make_utility, utility_path
 from .comfy_sampling import Sampling, nearest_scheduler, read_sampling, studio_sampler
 from .comfy_stages import second_stage, two_stage_line, upscale_stage
@@ -39,7 +43,6 @@ FOLDED = ("PrimitiveInt", "PrimitiveFloat", "PrimitiveBoolean", "PrimitiveString
           "LTXVAudioVAEDecode", "LTXVCropGuides", "TrimVideoLatent", "EmptyImage", "ImageScaleBy")
 TEXT_NOTES = ("MarkdownNote", "Note")
 SEED_MAX = 2**31
-MAX_SAMPLERS = 32  # feeding one output (a first pass and its refinements: two to four in ComfyUI's own)
 MAX_LISTED = 200  # nodes not converted named one by one in their note (then how many more)
 SETTINGS_CHARS = 240  # of a node's settings in that note
 
@@ -53,109 +56,12 @@ class Conversion:
     tasks: list[dict] = field(default_factory=list)  # per pipeline: task, family, generator, inputs wired
 
 
-def _posix(name: str) -> str:
-    """A relative file name saved on Windows ('inputs\\fox.png') with '/' ('inputs/fox.png'); one
-    that would then be absolute or start at the home folder ('\\etc\\x', '~\\x') as written."""
-    posix = name.replace("\\", "/")
-    return name if posix.startswith(("/", "~")) else posix
-
-
-def _float(v: Any) -> Any:
-    """``float(v)``, or ``v`` itself when it is too large for a float (the node then says it)."""
-    try:
-        return float(v)
-    except OverflowError:
-        return v
-
-
-def _g(v: Any) -> str:
-    """A number as the note shows it (4 significant digits; one too large for a float, shortened)."""
-    f = _float(v)
-    return f"{f:.4g}" if isinstance(f, float) else _shown(v)
-
-
-def _shown(v: Any) -> str:
-    """A value as the Log shows it: a float to a few significant digits; at most 64 characters,
-    and how many more there were when cut."""
-    return cut(repr(v) if isinstance(v, str) else number(v), 64)
-
-
-def fitted_value(p, v: Any) -> Any:
-    """The nearest value of the parameter ``p`` to ``v``: a finite number clamped into
-    [min, max] (whole for an integer), a text cut to ``max_length``; None when there is none."""
-    if p.kind in ("int", "float", "seed") and isinstance(v, (int, float)) and not isinstance(v, bool):
-        if isinstance(v, float) and not math.isfinite(v):
-            return None
-        lo, hi = getattr(p, "min", None), getattr(p, "max", None)
-        v = v if lo is None or v >= lo else lo
-        v = v if hi is None or v <= hi else hi
-        return int(v) if p.kind != "float" else float(v)
-    limit = getattr(p, "max_length", None)
-    if isinstance(v, str) and limit is not None and len(v) > limit:
-        return v[:limit]
-    return None
-
-
-def _walk(wf: Workflow, node: CNode | None, names: tuple[str, ...], stop, used: set, limit: int = 64) -> CNode | None:
-    """Follow the first of ``names`` wired on each node (a switch: its chosen side) until ``stop(node)``."""
-    while node is not None and limit > 0:
-        limit -= 1
-        if stop(node):
-            return node
-        used.add(node.id)
-        if node.cls == "ComfySwitchNode":
-            on = wf.value(node, "switch")
-            node = wf.source(node, "on_true" if on else "on_false")
-            continue
-        name = next((k for k in names if k in node.links), None)
-        if name is None and node.cls == "Reroute" and node.links:
-            name = next(iter(node.links))
-        node = wf.source(node, name) if name else None
-    return None
-
-
-ENCODERS = ("CLIPTextEncode", "ConditioningZeroOut", "MiniMaxH3ImageToVideo")  # MiniMax H3's: its own 'prompt'
-
-
-def _text(wf: Workflow, start: CNode | None, which: str, used: set, said: list[str] | None = None) -> str | None:
-    """The prompt of a conditioning input (through the nodes that pass conditioning on); None when
-    none is found. Where it cannot be read (a text written by another node, a conditioning made by
-    a node Studio does not read), that is said in ``said``."""
-    n = _walk(wf, start, (which, "conditioning", "conditioning_to", "cond", "cond1"), lambda x: x.cls in ENCODERS, used)
-    if n is None:
-        end = _walk(wf, start, (which, "conditioning", "conditioning_to", "cond", "cond1"),
-                    lambda x: x.cls in ENCODERS or x.cls not in ("ComfySwitchNode", "Reroute") and not any(k in x.links for k in (
-                        which, "conditioning", "conditioning_to", "cond", "cond1")), set())
-        if end is not None and said is not None:
-            said.append(f"the {which} prompt comes from ComfyUI's '{end.title or end.cls}' ({end.cls}, #{end.id}), "
-                        "which Studio does not read: write it in the generator's prompt")
-        return None
-    used.add(n.id)
-    if n.cls == "ConditioningZeroOut":
-        return ""
-    text = wf.value(n, "text" if n.cls != "MiniMaxH3ImageToVideo" else "prompt")
-    if text is None and "text" in n.links and said is not None:
-        src = wf.source(n, "text")
-        for _ in range(MAX_SAMPLERS):  # the node a switch or reroute chooses
-            if src is None or src.cls not in ("ComfySwitchNode", "Reroute"):
-                break
-            side = ("on_true" if wf.value(src, "switch") else "on_false") if src.cls == "ComfySwitchNode" else \
-                next(iter(src.links), None)
-            src = wf.source(src, side) if side else None
-        what = f"'{src.title or src.cls}' ({src.cls}, #{src.id})" if src is not None else "another node"
-        said.append(f"the {which} prompt is written by ComfyUI's {what} when the workflow runs; Studio does not run "
-                    "it: write the prompt in the generator's prompt"
-                    + (f" (the text as saved: {cut(str(n.widgets.get('text')), 80)!r})" if n.widgets.get("text") else ""))
-        return str(n.widgets.get("text") or "")
-    return str(text or "")
-
-
 class _Builder(IntentReading):
     def __init__(self, wf: Workflow, name: str, registry=None):
         self.wf, self.name = wf, name
         self.g = Graph(registry)
         self.out = Conversion(self.g)
-        self.used: set[str] = set()
+        self.used: set[str] = set(wf.taken)
         self.notes: list[dict] = []
         self.note_bands: list[int | None] = []  # the pipeline each note is about (None: the workflow)
         self.bands: list[list[str]] = []  # each pipeline's Studio nodes, in the order made
@@ -202,8 +108,8 @@ class _Builder(IntentReading):
                 spec.coerce_params({name: fit})
             except StudioError:
                 fit = None
-        used = f"{_shown(fit)} used instead" if fit is not None else f"its default {_shown(p.default)} used"
-        line = f"{spec.title} '{name}' {_shown(value)} not taken ({why}): {used}"
+        used = f"{shown(fit)} used instead" if fit is not None else f"its default {shown(p.default)} used"
+        line = f"{spec.title} '{name}' {shown(value)} not taken ({why}): {used}"
         self.refused.append(line)
         self.out.log.append(f"{self.name}: {line}")
         return {name: fit} if fit is not None else {}
@@ -250,10 +156,13 @@ class _Builder(IntentReading):
         if task == VACE:
             params["conditioning_scale"] = self.wf.value(latent, "strength")
         params.update(self.extra)
+        params.update(self.wf.carried.get(main.node.id, {}))
         if self.keyframes:
             params.update(keyframes=", ".join(self.keyframes), keyframe_strength=self.keyframe_strength)
         if task == LTX2 and "audio" in inputs:
             params.setdefault("sound", "input")  # 'drive' when the workflow holds its sound clean (comfy_intent)
+        if task == HUMO:
+            humo_params(params, said)
         gen = self._make(save, first, task, params, loaders, loras, inputs, up, said)
         self.used.add(save.id)
         self.bands.append(list(self.g.nodes)[made:])
@@ -297,7 +206,7 @@ class _Builder(IntentReading):
         def stop(x: CNode) -> bool:
             return x.cls in LOADERS or x.cls == "ModelSamplingSD3" or x.cls.startswith("LoraLoader")
         chain, walked = [], set()
-        loader = _walk(wf, s.inputs(wf), ("model",), stop, used)
+        loader = walk(wf, s.inputs(wf), ("model",), stop, used)
         while loader is not None and loader.cls not in LOADERS and loader.id not in walked:
             walked.add(loader.id)
             used.add(loader.id)
@@ -309,7 +218,7 @@ class _Builder(IntentReading):
                 if isinstance(clip, (int, float)) and clip:
                     said.append(f"LoRA '{wf.value(loader, 'lora_name')}': its text-encoder strength {clip} is "
                                 "not applied (Video LoRA puts it on the denoiser)")
-            loader = _walk(wf, wf.source(loader, "model"), ("model",), stop, used)
+            loader = walk(wf, wf.source(loader, "model"), ("model",), stop, used)
         return chain, loader
 
     def _models(self, main: Sampling, rest: list[Sampling], said: list[str]) -> tuple[list, list, list[CNode]]:
@@ -333,7 +242,7 @@ class _Builder(IntentReading):
             elif len(loaders) > 1 and loader is loaders[1]:  # the second expert's chain
                 others += [(n, v, at, "low noise") for n, v, at in chain]
             else:
-                self.pass_loras[s.node.id] = (chain, [f"LoRA '{n}' (strength {v}) on '{s.node.title or s.node.cls}' "
+                self.pass_loras[s.node.id] = (chain, [f"LoRA '{n}' (strength {v}) on '{s.node.title or s.node.shown_cls}' "
                                                       f"(#{s.node.id}) only: not applied (Studio's LoRAs go on the "
                                                       "whole model)" for n, v, _ in chain])
                 said += self.pass_loras[s.node.id][1]  # LTX-2's second stage takes them (comfy_stages)
@@ -349,7 +258,8 @@ class _Builder(IntentReading):
         wf, used = self.wf, self.used
         cond = main.inputs(wf)
         start = next((wf.source(cond, k) for k in ("positive", "conditioning", "cond1") if k in cond.links), None)
-        pos, neg = _text(wf, start, "positive", used, said), _text(wf, wf.source(cond, "negative"), "negative", used, said)
+        pos = prompt_text(wf, start, "positive", used, said)
+        neg = prompt_text(wf, wf.source(cond, "negative"), "negative", used, said)
         for line in said:
             if " prompt " in line:
                 self.out.log.append(f"{self.name}: {line}")
@@ -366,12 +276,12 @@ class _Builder(IntentReading):
             w, h = w * 2 ** ups, h * 2 ** ups
         seed = main.seed
         if isinstance(seed, int) and not 0 <= seed < SEED_MAX:
-            said.append(f"seed {_shown(seed)} is past Studio's range: {seed % SEED_MAX} used (ComfyUI's noise differs "
+            said.append(f"seed {shown(seed)} is past Studio's range: {seed % SEED_MAX} used (ComfyUI's noise differs "
                         "from diffusers' anyway)")
             self.out.log.append(f"{self.name}: {said[-1]}")
             seed %= SEED_MAX
         guidance_2 = rest[0].cfg if rest and len(loaders) > 1 else None
-        shift = next((_float(x) for x in shifts if isinstance(x, (int, float)) and not isinstance(x, bool)), None)
+        shift = next((as_float(x) for x in shifts if isinstance(x, (int, float)) and not isinstance(x, bool)), None)
         return {"prompt": pos, "negative_prompt": neg, "steps": main.steps, "guidance": main.cfg,
                 "guidance_2": guidance_2, "seed": seed, "width": w, "height": h, "frames": frames,
                 "fps": self._fps(up), "sampler": studio_sampler(main.sampler), "shift": shift}
@@ -418,21 +328,24 @@ class _Builder(IntentReading):
         self.g.connect(*(upscale_stage(self, gen, load, model_out, params) if self.stage2 else (gen, "video")), sv, "video")
         if task == LTX2:
             self.g.connect(gen, "audio", sv, "audio")
+        if task == HUMO and "features" in inputs:  # the voice the take is made to, in the file with it
+            self.g.connect(*self._studio_loader(*inputs["features"][:2]), sv, "audio")
         return gen
 
     def file_of(self, node: CNode | None) -> str:
         if node is None:
             return ""
-        v = self.wf.value(node, "image") if node.cls == "LoadImage" else (
-            self.wf.value(node, "file") or self.wf.value(node, "video") or self.wf.value(node, "audio"))
-        return _posix(str(v or ""))
+        v = self.wf.value(node, "image") if node.cls in ("LoadImage", "VHS_LoadImagePath") else (
+            self.wf.value(node, "file") or self.wf.value(node, "video") or self.wf.value(node, "audio")
+            or self.wf.value(node, "audio_file"))
+        return posix_name(str(v or ""))
 
     def _fps(self, up: list[CNode]) -> float | None:
         for n in up:
             for k in ("fps", "frame_rate"):
                 if n.cls in ("CreateVideo", "SaveAnimatedWEBP", "SaveAnimatedPNG", "SaveWEBM", "VHS_VideoCombine",
                              "LTXVConditioning") and isinstance(self.wf.value(n, k), (int, float)):
-                    return _float(self.wf.value(n, k))
+                    return as_float(self.wf.value(n, k))
         return None
 
     def save_path(self, save: CNode) -> str:
@@ -454,18 +367,18 @@ class _Builder(IntentReading):
             if "model_2" in lp and isinstance(second, str):
                 self.g.set_param(load, "model_2", second)
             elif "model_2" in lp:
-                said.append(f"second expert {_shown(second)} is not a file name: set Load Video Model's 'model_2'")
+                said.append(f"second expert {shown(second)} is not a file name: set Load Video Model's 'model_2'")
             else:
                 said.append(f"second expert '{second}' (Wan 2.2 A14B's low-noise model): Load Video Model takes one "
                             "file; point 'model' at a Wan 2.2 A14B diffusers folder for both experts")
         # Load Video Model reads Wan's and LTX-Video's text encoder, VAE and CLIP vision as separate files
-        # (ComfyUI's CLIPLoader says the family in its 'type'), and HunyuanVideo 1.5's two text encoders
-        # (DualCLIPLoader, type 'hunyuan_video_15'); another family's come from 'base'
+        # (ComfyUI's CLIPLoader says the family in its 'type'), and the two text encoders of HunyuanVideo 1.5
+        # and Kandinsky 5 (DualCLIPLoader, type 'hunyuan_video_15' / 'kandinsky5'); another family's come from 'base'
         separate = any(n.cls == "CLIPLoader" and wf.value(n, "type") in ("wan", "ltxv") or
                        n.cls == "LTXAVTextEncoderLoader" for n in up)  # LTX-2's Gemma file (+ its checkpoint)
         model = model_file(wf, loaders[0]) if loaders else None
-        dual = next((n for n in up if n.cls == "DualCLIPLoader" and wf.value(n, "type") == "hunyuan_video_15"), None)
-        if dual is not None and "text_encoder_2" in lp:  # HunyuanVideo 1.5: Qwen2.5-VL and byT5 (ComfyUI's order)
+        dual = next((n for n in up if n.cls == "DualCLIPLoader" and wf.value(n, "type") in DUAL_TYPES), None)
+        if dual is not None and "text_encoder_2" in lp:  # Qwen2.5-VL, then byT5 / CLIP-L (ComfyUI's order)
             separate = True
             self.used.add(dual.id)
             for key, param in (("clip_name1", "text_encoder"), ("clip_name2", "text_encoder_2")):
@@ -488,12 +401,12 @@ class _Builder(IntentReading):
                 else:
                     said.append(f"{what} '{value}': Load Video Model takes it from 'base' (a diffusers folder "
                                 "of the same family)" + ("" if separate or param not in lp else
-                                                         "; separate files are read for Wan, LTX-Video, LTX-2 and HunyuanVideo 1.5 "
-                                                         "only"))
+                                                         "; separate files are read for Wan, LTX-Video, LTX-2, HunyuanVideo 1.5 "
+                                                         "and Kandinsky 5 only"))
 
     def _sampling_note(self, main: Sampling, rest: list[Sampling], shifts, loaders, said, at: CNode) -> None:
         choice = studio_sampler(main.sampler)
-        lines = [f"Converted from ComfyUI ({self.name}), sampler '{at.title or at.cls}' (#{at.id}):",
+        lines = [f"Converted from ComfyUI ({self.name}), sampler '{at.title or at.shown_cls}' (#{at.id}):",
                  f"- sampler '{main.sampler}', scheduler '{main.scheduler}': nearest diffusers scheduler "
                  f"{nearest_scheduler(main.sampler, main.scheduler)}; "
                  + (f"the generator's sampler is '{choice}'" if choice != "auto" else
@@ -504,15 +417,15 @@ class _Builder(IntentReading):
             lines.append(f"- sigmas: {', '.join(f'{k} {v}' for k, v in main.extra.items())} (the model's own used)")
         shifts = [s for s in shifts if isinstance(s, (int, float)) and not isinstance(s, bool)]
         if shifts:
-            lines.append(f"- shift {', '.join(_g(s) for s in dict.fromkeys(shifts))} "
+            lines.append(f"- shift {', '.join(g4(s) for s in dict.fromkeys(shifts))} "
                          "(ModelSamplingSD3): the generator's shift")
         for r in rest:
             what = "the low-noise expert" if len(loaders) > 1 else "a second pass"
-            lines.append(f"- {what}: '{r.node.title or r.node.cls}' (#{r.node.id}), steps {_shown(r.steps)}, cfg {_shown(r.cfg)}"
-                         + (f", steps {_shown(r.start)}-{_shown(r.end)}" if r.start is not None else "")
+            lines.append(f"- {what}: '{r.node.title or r.node.shown_cls}' (#{r.node.id}), steps {shown(r.steps)}, cfg {shown(r.cfg)}"
+                         + (f", steps {shown(r.start)}-{shown(r.end)}" if r.start is not None else "")
                          + (" (diffusers switches experts at the model's boundary_ratio)" if len(loaders) > 1 else ""))
         if main.start is not None and main.end is not None:
-            lines.append(f"- first sampler runs steps {_shown(main.start)}-{_shown(main.end)} of {_shown(main.steps)}")
+            lines.append(f"- first sampler runs steps {shown(main.start)}-{shown(main.end)} of {shown(main.steps)}")
         lines += [f"- {s}" for s in said + self.refused]
         self.refused = []
         self.note("\n".join(lines), len(self.bands) - 1)
@@ -551,7 +464,7 @@ class _Builder(IntentReading):
             if n.cls in TEXT_NOTES:
                 texts.append(str(n.widgets.get("text") or ""))
                 continue
-            self.skipped[n.cls] = self.skipped.get(n.cls, 0) + 1
+            self.skipped[n.shown_cls] = self.skipped.get(n.shown_cls, 0) + 1
             dropped.append(n)
         for text in self.first_notes:
             self.note(text)
@@ -581,7 +494,8 @@ class _Builder(IntentReading):
 def _dropped_line(n: CNode) -> str:
     off = "" if n.enabled else f" ({MODES.get(n.mode, 'off')} in ComfyUI)"
     settings = cut(json.dumps(rounded(n.settings()), ensure_ascii=False, default=str), SETTINGS_CHARS)
-    return f"- '{n.title or n.cls}' ({n.cls}, #{n.id}){off}: {settings}"
+    read_as = f", read as {n.cls}" if n.origin else ""
+    return f"- '{n.title or n.shown_cls}' ({n.shown_cls}{read_as}, #{n.id}){off}: {settings}"
 
 
 def convert(doc: Any, name: str = "workflow", registry=None) -> Conversion:
@@ -595,6 +509,13 @@ def convert(doc: Any, name: str = "workflow", registry=None) -> Conversion:
         raise WorkflowError(f"'{name}' looks like a ComfyUI workflow but could not be read "
                             f"({type(e).__name__}: {str(e)[:200]})") from None
     try:
-        return _Builder(wf, name, registry).build()
+        said = translate(wf)
+        b = _Builder(wf, name, registry)
+        for line in said:
+            b.out.log.append(f"{name}: {line}")
+        if said:
+            b.note("\n".join(said))
+        return b.build()
     except RecursionError:  # every walk is bounded; this is the last word if one is not
         raise WorkflowError(f"'{name}': its nodes are chained too deeply to convert") from None
+

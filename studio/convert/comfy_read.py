@@ -71,7 +71,11 @@ WIDGETS: dict[str, tuple[str, ...]] = {
     "HunyuanVideo15ImageToVideo": ("width", "height", "length", "batch_size"),
     "Kandinsky5ImageToVideo": ("width", "height", "length", "batch_size"),
     "MiniMaxH3ImageToVideo": ("prompt", "width", "height", "length"),
+    "MiniMaxH3ReferenceToVideo": ("prompt", "width", "height", "length", "ref_image_size"),
+    "MiniMaxH3AddGuide": ("frame_idx",),
     "EmptyHunyuanVideo15Latent": ("width", "height", "length", "batch_size"),
+    "WanHuMoImageToVideo": ("width", "height", "length", "batch_size"),
+    "AudioEncoderLoader": ("audio_encoder_name",),
     "WanAnimateToVideo": ("width", "height", "length", "batch_size", "continue_motion_max_frames",
                           "video_frame_offset"),
     "LoadAudio": ("audio", "audioUI", "upload"),
@@ -80,6 +84,7 @@ WIDGETS: dict[str, tuple[str, ...]] = {
     "WanSoundImageToVideoExtend": ("length",),
     "LTXVConditioning": ("frame_rate",),
     "LTXVEmptyLatentAudio": ("frames_number", "frame_rate", "batch_size"),
+    "LTXVReferenceAudio": ("identity_guidance_scale", "start_percent", "end_percent"),
     "SolidMask": ("value", "width", "height"),
     "TrimVideoLatent": ("trim_amount",),
     "LoadImage": ("image", "upload"),
@@ -127,6 +132,12 @@ class CNode:
     raw: Any = None  # the UI's widgets_values as they were (a node Studio has no names for)
     in_types: dict[str, str] = field(default_factory=dict)  # input name -> its type (UI JSON only)
     out_types: list[str] = field(default_factory=list)  # each output's type (UI JSON only)
+    origin: str = ""  # the node type in the file, where it is read as another (comfy_wrappers)
+
+    @property
+    def shown_cls(self) -> str:
+        """The node's type as the workflow names it."""
+        return self.origin or self.cls
 
     @property
     def enabled(self) -> bool:
@@ -180,6 +191,10 @@ class Workflow:
         # the outputs being worked out (one wired into itself, or into a node it reads, gives None)
         self._known: dict[tuple[str, int], Any] = {}
         self._asking: set[tuple[str, int]] = set()
+        # generator settings a sampler carries that ComfyUI's core keeps nowhere (a WanVideoSampler's
+        # context windows, comfy_wrappers): sampler id -> Studio parameter -> value
+        self.carried: dict[str, dict[str, Any]] = {}
+        self.taken: set[str] = set()  # the nodes whose settings were carried so (read: not listed as dropped)
 
     # -- reading ------------------------------------------------------------------------------
     @classmethod

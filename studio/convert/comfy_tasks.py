@@ -19,6 +19,9 @@ T2V, I2V, VACE, ANIMATE, LTX2 = ("video_models.text_to_video", "video_models.ima
                                  "video_models.wan_animate", "video_models.ltx2")
 FUN_CONTROL, FUN_CAMERA = "video_models.wan_fun_control", "video_models.wan_fun_camera"
 S2V = "video_models.wan_s2v"  # Speech to Video (S2V): nodes/video_models/families/wan_s2v/node.py
+MINIMAX_REF = "video_models.minimax_h3_reference"
+HUMO = "video_models.wan_humo"
+V2V = "video_models.video_to_video"
 
 
 @dataclass(frozen=True)
@@ -52,8 +55,9 @@ WAN = {
                                   ("control_video", "pose")), "Wan 2.2 S2V"),
     "WanInfiniteTalkToVideo": Task("a talking video from speech (InfiniteTalk)", None, family="Wan 2.1 InfiniteTalk",
                                    cannot="lip-sync a video to speech with InfiniteTalk"),
-    "WanHuMoImageToVideo": Task("a human video from a reference and a voice (HuMo)", None, family="Wan HuMo",
-                                cannot="run HuMo's audio and reference conditioning"),
+    # the voice (AudioEncoderEncode of a Load Audio) as Speech Features (Whisper, every hidden state: comfy_intent)
+    "WanHuMoImageToVideo": Task("a human video from a reference and a voice (HuMo)", HUMO,
+                                (("ref_image", "reference"), ("audio_encoder_output", "features")), "Wan HuMo"),
     "WanCameraImageToVideo": Task("camera-controlled video", FUN_CAMERA, (("start_image", "image"),),
                                   "Wan Fun Camera"),
     "WanTrackToVideo": Task("video along drawn tracks (ATI)", I2V, (("start_image", "image"),), "Wan ATI"),
@@ -87,16 +91,28 @@ HUNYUAN15 = {
 SVD = {
     "SVD_img2vid_Conditioning": Task("image to video", I2V, (("init_image", "image"),), "Stable Video Diffusion"),
 }
-KANDINSKY5 = {  # its DiT file with a diffusers Kandinsky 5 folder as 'base' (Qwen 2.5-VL, CLIP, VAE from there)
+KANDINSKY5 = {  # its DiT, Qwen2.5-VL, CLIP-L and VAE files set on Load Video Model (no 'base')
     "Kandinsky5ImageToVideo": Task("image to video", I2V, (("start_image", "image"),), "Kandinsky 5",
                                    needs="start_image"),
 }
 MINIMAX_H3 = {  # read from a diffusers folder only (modular_model_index.json): its ComfyUI files are not (said)
     "MiniMaxH3ImageToVideo": Task("image to video", I2V, (("first_frame", "image"), ("last_frame", "last_image")),
                                   "MiniMax H3", needs="first_frame"),
-    "MiniMaxH3ReferenceToVideo": Task("reference to video", None, family="MiniMax H3",
-                                      cannot="run MiniMax H3's references (it runs its text to video)"),
+    # its autogrow inputs (ref_images.ref_image_0 ...) -> MiniMax H3 Reference to Video's image_1 ...; a
+    # ref_video_audio_N is the clip's own sound in Studio (said where one is wired: comfy_intent)
+    "MiniMaxH3ReferenceToVideo": Task("reference to video", MINIMAX_REF,
+                                      tuple((f"ref_images.ref_image_{i}", f"image_{i + 1}") for i in range(9))
+                                      + tuple((f"ref_videos.ref_video_{i}", f"video_{i + 1}") for i in range(3))
+                                      + tuple((f"ref_audios.ref_audio_{i}", f"audio_{i + 1}") for i in range(3)),
+                                      "MiniMax H3"),
 }
+# MiniMaxH3FunControlNetApply (a model patch on the model the sampler uses): held with this sentence
+MINIMAX_CONTROL = Task("control video (Fun ControlNet-Union)", None, family="MiniMax H3",
+                       cannot="run MiniMax H3's Fun ControlNet-Union: diffusers 0.42.1 has no model class for its "
+                              "control branch (alibaba-pai/MiniMax-H3-Fun-Controlnet-Union, a VideoX-Fun checkpoint "
+                              "loaded by ComfyUI's ModelPatchLoader)")
+# DualCLIPLoader types whose two files Load Video Model reads (text_encoder, text_encoder_2)
+DUAL_TYPES = ("hunyuan_video_15", "kandinsky5")
 # families read from a diffusers folder only: their ComfyUI part files in one sentence
 FOLDER_ONLY = {"MiniMax H3": "MiniMax H3's ComfyUI files ({files}) cannot be read: Studio reads MiniMax H3 from its "
                              "diffusers folder (modular_model_index.json); set Load Video Model's 'model' to it"}
@@ -120,7 +136,11 @@ OTHERS = {  # families Studio does not run
     "SeedVR2Conditioning": Task("a video upscale", None, family="SeedVR2", cannot="run SeedVR2"),
     "VOIDInpaintConditioning": Task("object removal (video inpainting)", None, family="VOID", cannot="run VOID"),
 }
-TASKS: dict[str, Task] = {**WAN, **LTX, **HUNYUAN15, **SVD, **KANDINSKY5, **MINIMAX_H3, **OTHERS}
+# a sampler's latent encoded from a clip (VAEEncode), denoised part way: video to video, its strength
+# the sampler's denoise (comfy_intent reads it; denoised whole, the clip is lost: text to video)
+ENCODED = {"VAEEncode": Task("video to video", V2V, (("pixels", "video"),))}
+TASKS: dict[str, Task] = {**WAN, **LTX, **HUNYUAN15, **SVD, **KANDINSKY5, **MINIMAX_H3, **OTHERS, **ENCODED}
+WRAPPER = ("WanVideo", "LoadWanVideo")  # kijai's ComfyUI-WanVideoWrapper (comfy_wrappers reads what it can)
 EMPTY = ("EmptyHunyuanLatentVideo", "EmptyLTXVLatentVideo", "EmptyMochiLatentVideo")  # text to video
 LATENT_NAMES = ("latent_image", "samples", "latent", "video_latent", "av_latent")
 
@@ -158,7 +178,7 @@ def task_node(wf: Workflow, first: CNode, up: list[CNode]) -> tuple[CNode | None
     seen, chain, node = set(), [], wf.source(first, "latent_image")
     while node is not None and node.id not in seen and len(seen) < 64:
         seen.add(node.id)
-        if node.cls in TASKS or node.cls in EMPTY:
+        if node.cls in TASKS or node.cls in EMPTY or node.cls.startswith(WRAPPER):
             return node, chain
         chain.append(node)
         name = next((k for k in LATENT_NAMES if k in node.links), None)
@@ -166,6 +186,19 @@ def task_node(wf: Workflow, first: CNode, up: list[CNode]) -> tuple[CNode | None
             name = "on_true" if wf.value(node, "switch") else "on_false"
         node = wf.source(node, name) if name else None
     return next((n for n in up if n.cls in TASKS), None), chain
+
+
+def task_of(node: CNode | None) -> Task | None:
+    """The task ``node`` says (TASKS); a WanVideoWrapper node that comfy_wrappers could not read as
+    a core node: a task Studio cannot keep, in words."""
+    if node is None:
+        return None
+    spec = TASKS.get(node.cls)
+    if spec is None and node.cls.startswith(WRAPPER):
+        return Task(f"a video from {node.cls}", None, family="Wan (ComfyUI-WanVideoWrapper)",
+                    cannot=f"read ComfyUI-WanVideoWrapper's {node.cls}, which has no ComfyUI core counterpart Studio "
+                           "converts")
+    return spec
 
 
 def made_task(generator: str, inputs: dict, params: dict | None = None) -> str:
@@ -177,16 +210,25 @@ def made_task(generator: str, inputs: dict, params: dict | None = None) -> str:
         return "character animation"
     if generator == S2V:
         return "speech-driven video (S2V)" + (" moved by a pose clip" if "pose" in inputs else "")
+    if generator == MINIMAX_REF:
+        return "reference to video"
     if generator == FUN_CONTROL:
         return "control video (Fun Control)" + (" from a start image" if "image" in inputs else "")
+    if generator == HUMO:
+        return "a human video from " + " and ".join(w for k, w in (("reference", "a reference"), ("features", "a voice"))
+                                                    if k in inputs) if inputs else "a human video from a prompt"
     if generator == FUN_CAMERA:
         return "camera-controlled video (Fun Camera)" + (" from a start image" if "image" in inputs else "")
+    if generator == V2V:
+        return "video to video"
     if "tracks" in inputs:
         return f"image to video along tracks ({'ATI' if (params or {}).get('tracks_as') == 'ati' else 'Wan-Move'})"
     what = ("first-and-last-frame video" if "last_image" in inputs else "keyframe video" if "keyframe_2" in inputs
             else "image to video" if "image" in inputs or "keyframe_1" in inputs else "text to video")
     if "control" in inputs:
         what += " with a control clip (IC-LoRA)"
+    if "voice" in inputs:
+        what += " speaking in a reference voice (ID-LoRA)"
     return what + (" with the workflow's sound" if "audio" in inputs else "")
 
 
@@ -196,3 +238,15 @@ def sentence(task: Task, fam: str, held: list[str], loader: bool = True) -> str:
     instead = f"holds {' and '.join(what)}, with no generator" if what else "holds only its notes"
     return (f"This workflow makes {task.what} with {fam}; Studio cannot {task.cannot or 'do that task'}; "
             f"the graph instead {instead}.")
+
+
+def humo_params(params: dict, said: list[str]) -> None:
+    """HuMo's guidance from the sampler's cfg: 1 (a distilled LoRA's, as ComfyUI's template) -> one model call a
+    step ('off'); above -> the release's text and audio guidance (ComfyUI's plain cfg is not HuMo's: said)."""
+    cfg = params.get("guidance")
+    if isinstance(cfg, (int, float)) and not isinstance(cfg, bool) and cfg <= 1:
+        params["guidance_mode"] = "off"
+    elif cfg is not None:
+        params["guidance_mode"] = "release"
+        said.append(f"ComfyUI's cfg {cfg} is plain classifier-free guidance; Wan HuMo guides as the release does "
+                    "(text 5.0, audio 5.5): set its scales to taste")

@@ -31,7 +31,7 @@ UTILITIES = {
 ENDS = ("SaveVideo", "SaveAnimatedWEBP", "SaveAnimatedPNG", "SaveWEBM", "VHS_VideoCombine", "MaskPreview",
         "PreviewImage", "SaveImage")
 FOLLOW = ("video", "images", "image2", "image", "input", "keypoints", "da3_geometry", "mask", "frames")
-VIDEO_FILES = ("LoadVideo", "VHS_LoadVideo")
+VIDEO_FILES = ("LoadVideo", "VHS_LoadVideo", "VHS_LoadVideoPath")
 RIFE_DEFAULT = "rife_v4.26.safetensors"  # set where a workflow's interpolation file is not a .safetensors
 FILM_DEFAULT = "film_net_fp16.safetensors"  # the same, where its name says FILM
 

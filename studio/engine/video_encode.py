@@ -108,6 +108,16 @@ def add_video_stream(c, vf, spec, encoder: str, fmt: str, fps: Fraction, size: t
     return vs
 
 
+# the sample rates an AAC track holds (MPEG-4's table); a sound at another rate is resampled to the
+# next one up (aac_rate) as it is written
+AAC_RATES = (7350, 8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000, 64000, 88200, 96000)
+
+
+def aac_rate(rate: int) -> int:
+    """The rate a sound of ``rate`` Hz is written at in an AAC track: its own, else the next AAC rate up."""
+    return rate if rate in AAC_RATES else next((r for r in AAC_RATES if r > rate), AAC_RATES[-1])
+
+
 class SoundFeed:
     """The sound under the frames written, pulled a second at a time (a lazy track is computed
     only where it is written). ``stream`` is None when there is no sound to write; ``n`` is the
@@ -119,10 +129,14 @@ class SoundFeed:
         self.n = 0  # samples to write
         self.done = 0  # samples encoded so far
         self._s0 = self._nch = self.rate = 0
+        self._resampler, self._out = None, 0  # a sound at a rate AAC does not hold: resampled as written
         if audio is not None and audio.n_samples > 0:
             self.rate = audio.rate
-            self.stream = c.add_stream("aac", rate=audio.rate)
+            self.stream = c.add_stream("aac", rate=aac_rate(audio.rate))
             self.stream.layout = "stereo" if audio.channels >= 2 else "mono"
+            if aac_rate(audio.rate) != audio.rate:
+                self._resampler = av.AudioResampler(format="fltp", layout=self.stream.layout.name,
+                                                    rate=aac_rate(audio.rate))
             self._s0 = max(0, int(round(a0 / clip_fps * audio.rate)))
             self.n = max(0, min(audio.n_samples, int(round(a1 / clip_fps * audio.rate))) - self._s0)
             self._nch = 2 if self.stream.layout.name == "stereo" else 1
@@ -140,14 +154,26 @@ class SoundFeed:
             fr = self._av.AudioFrame.from_ndarray(planar, format="fltp", layout=as_.layout.name)
             fr.sample_rate = aud.rate
             fr.pts = self.done
-            for p in as_.encode(fr):
-                self._c.mux(p)
+            self._encode(fr)
             self.done = k1
+
+    def _encode(self, fr) -> None:
+        """One block of sound into the track (through the resampler where there is one; None: its rest)."""
+        frames = [fr] if self._resampler is None else self._resampler.resample(fr)
+        for f in frames:
+            if f is None:
+                continue
+            if self._resampler is not None:
+                f.pts, self._out = self._out, self._out + f.samples
+            for p in self.stream.encode(f):
+                self._c.mux(p)
 
     def finish(self) -> None:
         """The rest of the sound, then the encoder's last packets."""
         if self.stream is not None:
             self.encode_until(self.n)
+            if self._resampler is not None:
+                self._encode(None)
             for p in self.stream.encode(None):
                 self._c.mux(p)
 

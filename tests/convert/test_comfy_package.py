@@ -42,19 +42,19 @@ TASKS = {
     "video_capybara_v0_1_image_to_video": ('image to video', 'HunyuanVideo 1.5', 'image_to_video', ('image',)),
     "video_capybara_v0_1_video_edit": ('image to video', 'HunyuanVideo 1.5', 'image_to_video', ('image',)),
     "video_causal_forcing_i2v": ('image to video by causal forcing', 'an autoregressive Wan', None, ()),
-    "video_fasth3_ominiref_r2v": ('reference to video', 'MiniMax H3', None, ()),
+    "video_fasth3_ominiref_r2v": ('reference to video', 'MiniMax H3', 'minimax_h3_reference', ('image_1',)),  # its ComfyUI files not read: a diffusers folder as 'model' (said)
     "video_fastvideo_fasth3_i2v": ('image to video', 'MiniMax H3', 'image_to_video', ('image',)),  # its ComfyUI files not read: a diffusers folder as 'model' (said)
     "video_fastvideo_fasth3_t2v": ('text to video', 'MiniMax H3', 'text_to_video', ()),  # its ComfyUI files not read: a diffusers folder as 'model' (said)
-    "video_humo": ('a human video from a reference and a voice (HuMo)', 'Wan HuMo', None, ()),
+    "video_humo": ('a human video from a reference and a voice', 'Wan HuMo', 'wan_humo', ('features', 'reference')),  # Whisper from a Hugging Face folder (said)
     "video_hunyuan_video_1.5_720p_i2v": ('image to video', 'HunyuanVideo 1.5', 'image_to_video', ('image',)),
     "video_hunyuan_video_1.5_720p_t2v": ('text to video', 'HunyuanVideo 1.5', 'text_to_video', ()),
-    "video_kandinsky5_i2v": ('image to video', 'Kandinsky 5', 'image_to_video', ('image',)),  # its DiT file; Qwen, CLIP, VAE from 'base' (said)
-    "video_kandinsky5_t2v": ('text to video', 'Kandinsky 5', 'text_to_video', ()),
+    "video_kandinsky5_i2v": ('image to video', 'Kandinsky 5', 'image_to_video', ('image',)),  # its DiT, Qwen, CLIP-L and VAE files set (no 'base')
+    "video_kandinsky5_t2v": ('text to video', 'Kandinsky 5', 'text_to_video', ()),  # its DiT, Qwen, CLIP-L and VAE files set (no 'base')
     "video_ltx2_3_flf2v": ('keyframe video', 'LTX-2', 'ltx2', ('keyframe_1', 'keyframe_2')),
     "video_ltx2_3_i2v": ('image to video', 'LTX-2', 'ltx2', ('image',)),
     "video_ltx2_3_ia2v": ("image to video with the workflow's sound", 'LTX-2', 'ltx2', ('audio', 'image')),
     "video_ltx2_3_ic_lora": ('image to video with a control clip (IC-LoRA)', 'LTX-2', 'ltx2', ('control', 'image')),
-    "video_ltx2_3_id_lora": ('image to video', 'LTX-2', 'ltx2', ('image',)),  # PARTIAL: its reference voice (ID-LoRA) is not taken
+    "video_ltx2_3_id_lora": ('image to video speaking in a reference voice (ID-LoRA)', 'LTX-2', 'ltx2', ('image', 'voice')),
     "video_ltx2_3_t2v": ('text to video', 'LTX-2', 'ltx2', ()),
     "video_ltx2_5_flf2v": ('keyframe video', 'LTX-2', 'ltx2', ('keyframe_1', 'keyframe_2')),
     "video_ltx2_5_i2v": ('image to video', 'LTX-2', 'ltx2', ('image',)),
@@ -65,11 +65,11 @@ TASKS = {
     "video_ltx2_i2v_distilled": ('image to video', 'LTX-2', 'ltx2', ('image',)),
     "video_ltx2_t2v": ('text to video', 'LTX-2', 'ltx2', ()),
     "video_ltx2_t2v_distilled": ('text to video', 'LTX-2', 'ltx2', ()),
-    "video_minimax_h3_fun_controlnet_union": ('reference to video', 'MiniMax H3', None, ()),
+    "video_minimax_h3_fun_controlnet_union": ('control video (Fun ControlNet-Union)', 'MiniMax H3', None, ()),  # diffusers has no model class for its control branch
     "video_minimax_h3_i2v": ('image to video', 'MiniMax H3', 'image_to_video', ('image',)),  # its ComfyUI files not read: a diffusers folder as 'model' (said)
     "video_minimax_h3_i2v_continuation": ('image to video', 'MiniMax H3', 'image_to_video', ('image',)),  # the frame it continues from as the start image
-    "video_minimax_h3_multiframe_reference": ('reference to video', 'MiniMax H3', None, ()),
-    "video_minimax_h3_r2v": ('reference to video', 'MiniMax H3', None, ()),
+    "video_minimax_h3_multiframe_reference": ('reference to video', 'MiniMax H3', 'minimax_h3_reference', ('image_1',)),  # PARTIAL: its 3 Add Guide stills pinned in time said (ref2va takes no frames in time)
+    "video_minimax_h3_r2v": ('reference to video', 'MiniMax H3', 'minimax_h3_reference', ('image_1', 'image_2')),  # its ComfyUI files not read: a diffusers folder as 'model' (said)
     "video_minimax_h3_t2v": ('text to video', 'MiniMax H3', 'text_to_video', ()),  # its ComfyUI files not read: a diffusers folder as 'model' (said)
     "video_wan2.1_alpha_t2v_14B": ('text to video', 'Wan 2.1', 'text_to_video', ()),
     "video_wan2.1_fun_camera_v1.1_1.3B": ('camera-controlled video (Fun Camera) from a start image', 'Wan Fun Camera', 'wan_fun_camera', ('camera', 'image')),

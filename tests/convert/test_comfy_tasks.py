@@ -152,10 +152,22 @@ def test_ltx2_keyframes_audio_and_no_depth_estimator_as_its_model():
     assert gen.params["sound"] == "drive" and _src_type(g, gen, "audio") == "io.load_audio"
     assert _src_type(g, gen, "image") == "io.load_image"
     conv = convert(_doc("video_ltx2_3_id_lora"))  # a reference voice for an ID-LoRA: not a track to keep
-    gen = _gen(conv.graph)
-    assert gen.params["sound"] == "generated" and conv.graph.input_link(gen.id, "audio") is None
-    notes = "\n".join(n["text"] for n in conv.graph.ui["notes"])
-    assert "voice reference" in notes and "has no reference-voice input" in notes and "LTX-2's own" in notes
+    g = conv.graph
+    gen = _gen(g)
+    assert gen.params["sound"] == "generated" and g.input_link(gen.id, "audio") is None
+    voice = g.nodes[g.input_link(gen.id, "voice")[0]]  # its LTXVReferenceAudio's LoadAudio, and its settings
+    assert voice.type_id == "io.load_audio" and voice.params["path"] == "ltx23_reference_audio.mp3"
+    assert (gen.params["identity_guidance"], gen.params["identity_start"], gen.params["identity_end"]) == (3, 0, 1)
+    loras = [n.params["lora"] for n in g.nodes.values() if n.type_id == "video_models.lora"]
+    assert "ltx-2.3-id-lora-talkvid-3k.safetensors" in loras  # the ID-LoRA, through Video LoRA
+    notes = "\n".join(n["text"] for n in g.ui["notes"])
+    assert "voice reference" not in notes and "LTXVReferenceAudio" not in notes
+    doc = _doc("video_ltx2_3_id_lora")  # its settings as the workflow gives them
+    for n in _all_nodes(doc):
+        if n["type"] == "LTXVReferenceAudio":
+            n["widgets_values"] = [1.5, 0.1, 0.7]
+    gen = _gen(convert(doc).graph)
+    assert (gen.params["identity_guidance"], gen.params["identity_start"], gen.params["identity_end"]) == (1.5, 0.1, 0.7)
     doc = _doc("video_ltx2_3_ia2v")  # the same workflow with the mask at 1 (the sound denoised): 'input'
     for n in _all_nodes(doc):
         if n["type"] == "SolidMask":
@@ -176,7 +188,7 @@ def test_hunyuan15_image_to_video_and_a_clip_frame_as_its_start():
     assert g.validate() == [] and _src_type(g, gen, "image") == "edit.frame_hold"
 
 
-@pytest.mark.parametrize("name, what", [("video_humo", "HuMo"),
+@pytest.mark.parametrize("name, what", [("video_wan_dancer", "Wan Dancer"),
                                         ("video_wan2_1_infinitetalk", "InfiniteTalk"),
                                         ("utility_void_video_inpainting", "object removal"),
                                         ("utility_seedvr2_3b_int8_upscale_video", "with SeedVR2")])

@@ -119,3 +119,21 @@ def test_random_access_across_keyframes_returns_the_right_frame(tmp_path):
         f = v.frame(i)
         got = (float(f[4:12, 4:12].mean()), float(f[4:12, 20:28].mean()))
         assert abs(got[0] - lo[i]) < 0.015 and abs(got[1] - hi[i]) < 0.015, (i, got, lo[i], hi[i])
+
+
+@pytest.mark.parametrize("sr", [160, 30000, 200000])
+def test_a_sound_at_a_rate_aac_does_not_hold_is_written_resampled_in_sync(tmp_path, sr):
+    """A sound at 160 Hz (a tiny model's vocoder), 30 kHz or 200 kHz: AAC holds none of these; the
+    track is written at the next AAC rate up (96 kHz at most), as long as the picture, the tone kept."""
+    from studio.engine.video_encode import aac_rate
+    clip = _ramp_clip()
+    n = int(round(sr * 20 / 12))
+    tone = (0.3 * np.sin(np.arange(n) / sr * 2 * np.pi * min(40, sr / 8))).astype(np.float32)
+    p = str(tmp_path / "v.mp4")
+    write_video(p, clip, audio=Audio(np.stack([tone, tone], 1), sr))
+    with av.open(p) as c:
+        a = c.streams.audio[0]
+        assert a.rate == aac_rate(sr) == {160: 7350, 30000: 32000, 200000: 96000}[sr]
+    got = VideoFileClip(p).audio
+    assert abs(got.duration - 20 / 12) < 0.05  # in sync with the picture (within a frame)
+    assert got.samples.std() > 0.1  # the tone, not silence

@@ -28,10 +28,12 @@ def test_families_json_has_every_family_with_tasks_inputs_and_formats(capsys):
     assert "Wan 2.1 Fun Camera" in video["wan"]["variants"]  # Wan Fun Camera (families/wan/camera.py)
     k5 = video["kandinsky5"]
     assert k5["tasks"] == ["text", "image"] and "Kandinsky 5 Lite I2V" in k5["variants"]
+    assert "ComfyUI part files (DiT, Qwen2.5-VL and CLIP-L text encoders, HunyuanVideo VAE; no diffusers folder " \
+           "needed)" in k5["formats"]  # its reader: families/kandinsky5/pipeline.py
     assert any("ComfyUI part files" in f for f in video["ltx2"]["formats"])
     assert video["lucy"]["tasks"] == ["video"] and video["lucy"]["variants"] == ["Lucy Edit"]
     mm = video["minimax_h3"]
-    assert (mm["name"], mm["tasks"], mm["variants"]) == ("MiniMax H3", ["text", "image"], ["MiniMax H3"])
+    assert (mm["name"], mm["tasks"], mm["variants"]) == ("MiniMax H3", ["text", "image", "reference"], ["MiniMax H3"])
     assert "modular pipeline (modular_model_index.json)" in mm["formats"] and (mm["frames"], mm["fps"]) == (124, 24.0)
     assert "LTX-2.3" in video["ltx2"]["variants"] and "LTX-2.5" in video["ltx2"]["variants"]
     assert "audio" in video["ltx2"]["tasks"]  # 'sound: drive': the picture made to a given sound
@@ -85,3 +87,18 @@ def test_the_manifest_holds_the_records_so_a_reader_imports_no_node_module(tmp_p
                             cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
     assert second.returncode == 0, second.stderr
     assert json.loads(second.stdout) == [len(json.loads(first.stdout)), False, False]
+
+
+def test_families_name_the_template_families_studio_does_not_read_with_why(capsys):
+    """Issue 56: a family of ComfyUI's templates Studio does not read is listed with what it does and
+    why (never silently absent); the plain listing says it under 'not read'."""
+    assert main(["families", "--json"]) == 0
+    records = json.loads(capsys.readouterr().out)
+    named = {r["family"]: r for r in records if r["kind"] == "not read"}
+    assert {"seedvr2", "void", "bernini-r", "causal-forcing", "scail", "wan-dancer"} <= set(named)
+    for r in named.values():
+        assert r["does"] and r["why"] and r["tasks"] == [] and r["formats"] == []
+    assert "ByteDance-Seed/SeedVR" in named["seedvr2"]["why"]  # public code: work left, said so
+    assert main(["families"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("not read: ") == len(named) and "not read: its inpainting pipeline" in out

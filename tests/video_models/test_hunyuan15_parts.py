@@ -78,7 +78,7 @@ def test_a_vae_of_other_latent_channels_is_refused_before_loading(hy15, tmp_path
 def test_a_text_encoder_of_another_width_is_named(hy15, tmp_path):
     from transformers import Qwen2_5_VLTextConfig, Qwen2_5_VLTextModel
 
-    from nodes.video_models.families.hunyuan15.parts import QWEN_TEXT
+    from nodes.video_models.files.qwen_parts import QWEN_TEXT
     folder, files = hy15
     small = Qwen2_5_VLTextModel(Qwen2_5_VLTextConfig(**{**QWEN_TEXT, "vocab_size": 16, "hidden_size": 256,
                                                         "intermediate_size": 8, "num_hidden_layers": 1,

@@ -59,7 +59,7 @@ def test_the_released_text_encoders_are_recognised_and_read_at_their_sizes():
 
     from nodes.video_models.base.recognise import recognise
     from nodes.video_models.files import part_configs as pc
-    from nodes.video_models.families.hunyuan15.parts import QWEN_TEXT, _qwen_config, _qwen_names
+    from nodes.video_models.files.qwen_parts import QWEN_TEXT, qwen_config, qwen_names
     qwen7b = dict(vocab_size=152064, hidden_size=3584, intermediate_size=18944, num_hidden_layers=28,
                   num_attention_heads=28, num_key_value_heads=4)
     state = _meta_state(lambda: Qwen2_5_VLTextModel(Qwen2_5_VLTextConfig(**{**QWEN_TEXT, **qwen7b})))
@@ -67,8 +67,9 @@ def test_the_released_text_encoders_are_recognised_and_read_at_their_sizes():
     comfy["visual.blocks.0.attn.qkv.weight"] = comfy["lm_head.weight"] = state["embed_tokens.weight"]
     r = recognise(_shapes(comfy))
     assert (r.kind, r.family, r.variant) == ("text_encoder", "hunyuan15", "Qwen2.5-VL 7B (HunyuanVideo 1.5)")
-    names = _qwen_names(list(comfy))
-    cfg = _qwen_config({names[k]: tuple(v.shape) for k, v in comfy.items() if k in names}, "qwen_2.5_vl_7b.safetensors")
+    names = qwen_names(list(comfy))
+    cfg = qwen_config({names[k]: tuple(v.shape) for k, v in comfy.items() if k in names}, "qwen_2.5_vl_7b.safetensors",
+                      "HunyuanVideo 1.5")
     assert {k: cfg[k] for k in qwen7b} == qwen7b
 
     byt5 = _meta_state(lambda: T5EncoderModel(T5Config(vocab_size=1510, d_model=1472, d_kv=64, d_ff=3584,

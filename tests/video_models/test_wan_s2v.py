@@ -34,10 +34,10 @@ def model(files):
                             parts={"text_encoder": files["text_encoder"], "vae": files["vae"]})
 
 
-def _speech(frames=12, fps=16.0, seed=0, peak=0.3):
+def _speech(frames=12, fps=16.0, seed=0, silent=False):
     g = torch.Generator().manual_seed(seed)
     data = torch.randn(frames, 3 * 32, generator=g)
-    return Features(data, per_frame=True, fps=fps, extras={"layers": 3, "width": 32, "peak": peak})
+    return Features(data, per_frame=True, fps=fps, extras={"layers": 3, "width": 32, "silent": silent})
 
 
 def _image(h=80, w=64):
@@ -210,7 +210,7 @@ def test_bad_input_is_said_naming_the_node(model):
     base = dict(model=model, image=_image())
     p = {"frames": 5, "window": 8, "steps": 1, "width": 64, "height": 64}
     with pytest.raises(S2VError, match=r"Speech to Video \(S2V\): the voice is silent"):
-        run_node(SpeechToVideo, p, **base, speech=_speech(peak=0.0))
+        run_node(SpeechToVideo, p, **base, speech=_speech(silent=True))
     with pytest.raises(S2VError, match=r"Speech to Video \(S2V\): the speech lasts 0.19 s \(3 frames"):
         run_node(SpeechToVideo, p, **base, speech=_speech(frames=3))
     with pytest.raises(S2VError, match="reads 3 of 32"):
@@ -350,7 +350,7 @@ def test_a_silent_voice_through_speech_features_is_refused_by_s2v(model, tmp_pat
     enc = load(_wav2vec2(tmp_path / "w2v"), "speech", CPU)
     silent = Audio(np.zeros((8000, 1), np.float32), 16000)
     feats = run_node(SpeechFeatures, {"layers": "all", "fps": 30.0}, model=enc, audio=silent)["features"]
-    assert feats.extras["peak"] == 0.0 and feats.extras["layers"] == 3
+    assert feats.extras["silent"] is True and feats.extras["layers"] == 3
     with pytest.raises(S2VError, match=r"^Speech to Video \(S2V\): the voice is silent"):
         run_node(SpeechToVideo, {"window": 8, "steps": 1, "width": 64, "height": 64}, model=model, image=_image(),
                  speech=feats)

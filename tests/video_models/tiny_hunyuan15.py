@@ -32,7 +32,7 @@ def build_hunyuan15(path: str, i2v: bool = False) -> str:
     from transformers import (ByT5Tokenizer, Qwen2_5_VLTextConfig, Qwen2_5_VLTextModel, SiglipImageProcessor,
                               SiglipVisionConfig, SiglipVisionModel, T5Config, T5EncoderModel)
 
-    from nodes.video_models.families.hunyuan15.parts import QWEN_TEXT
+    from nodes.video_models.files.qwen_parts import QWEN_TEXT
 
     from .tiny import build_tokenizer
     tmp = os.path.join(path, "_tok")

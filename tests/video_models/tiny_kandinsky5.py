@@ -76,3 +76,81 @@ def write_single_files(folder: str, out: str) -> dict[str, str]:
     save_file(sd, files["release"])
     save_file({"model.diffusion_model." + k: v for k, v in sd.items()}, files["comfy"])
     return files
+
+
+def build_kandinsky5_released_kind(path: str, i2v: bool = False) -> str:
+    """A tiny Kandinsky 5 folder whose parts have the released models' settings that their shapes do
+    not tell, written out here independently of Studio's data: a DiT with heads of 64 split 16, 24, 24
+    and the visual condition (every released DiT has it), a Qwen2.5-VL text model with heads of 128 and
+    Qwen2.5-VL-7B's rotary settings, a CLIP text tower with heads of 64 and CLIP-L's quick GELU and token
+    ids, HunyuanVideo's VAE with 32 norm groups at 8 x / 4 x compression, the scheduler at shift 5.
+    The tokenizers are the word-level one of tiny.py (the pipelines take any tokenizer)."""
+    import torch
+    from diffusers import (AutoencoderKLHunyuanVideo, FlowMatchEulerDiscreteScheduler, Kandinsky5I2VPipeline,
+                           Kandinsky5T2VPipeline, Kandinsky5Transformer3DModel)
+    from transformers import CLIPTextConfig, CLIPTextModel, Qwen2_5_VLTextConfig, Qwen2_5_VLTextModel
+
+    from .tiny import build_tokenizer
+    tmp = os.path.join(path, "_tok")
+    tok = build_tokenizer(tmp, "a red fox running in the snow cinematic static cartoon cat".split())
+    shutil.rmtree(tmp, ignore_errors=True)
+    torch.manual_seed(0)
+    text_encoder = Qwen2_5_VLTextModel(Qwen2_5_VLTextConfig(
+        vocab_size=len(tok), hidden_size=128, intermediate_size=37, num_hidden_layers=2, num_attention_heads=1,
+        num_key_value_heads=1, max_window_layers=2, hidden_act="silu", rms_norm_eps=1e-6,
+        max_position_embeddings=128000, rope_theta=1000000.0, use_sliding_window=False,
+        rope_scaling={"type": "default", "rope_type": "default", "mrope_section": [16, 24, 24]}))
+    torch.manual_seed(0)
+    text_encoder_2 = CLIPTextModel(CLIPTextConfig(
+        vocab_size=len(tok), hidden_size=64, intermediate_size=37, num_hidden_layers=2, num_attention_heads=1,
+        max_position_embeddings=77, hidden_act="quick_gelu", layer_norm_eps=1e-5, bos_token_id=0, eos_token_id=2,
+        pad_token_id=1, projection_dim=768))
+    torch.manual_seed(0)
+    transformer = Kandinsky5Transformer3DModel(
+        in_visual_dim=4, out_visual_dim=4, in_text_dim=128, in_text_dim2=64, time_dim=16, model_dim=64, ff_dim=37,
+        num_text_blocks=1, num_visual_blocks=2, axes_dims=(16, 24, 24), patch_size=(1, 2, 2), visual_cond=True)
+    torch.manual_seed(0)
+    vae = AutoencoderKLHunyuanVideo(
+        in_channels=3, out_channels=3, latent_channels=4, down_block_types=("HunyuanVideoDownBlock3D",) * 4,
+        up_block_types=("HunyuanVideoUpBlock3D",) * 4, block_out_channels=(32, 32, 32, 32), layers_per_block=1,
+        act_fn="silu", norm_num_groups=32, scaling_factor=0.476986, spatial_compression_ratio=8,
+        temporal_compression_ratio=4, mid_block_add_attention=True)
+    with torch.no_grad():
+        for p in transformer.parameters():
+            p.add_(torch.randn_like(p) * 0.02)  # zero-initialised layers made to matter
+    (Kandinsky5I2VPipeline if i2v else Kandinsky5T2VPipeline)(
+        transformer=transformer, vae=vae, text_encoder=text_encoder, tokenizer=tok, text_encoder_2=text_encoder_2,
+        tokenizer_2=tok, scheduler=FlowMatchEulerDiscreteScheduler(shift=5.0),
+    ).save_pretrained(path, safe_serialization=True)
+    return path
+
+
+def write_comfy_files(folder: str, out: str, task: str = "t2v") -> dict[str, str]:
+    """The folder's parts as ComfyUI's folders hold them (name -> path): the DiT under
+    'model.diffusion_model.' named as ComfyUI's (its task in the name), Qwen2.5-VL's language model under
+    'model.' beside a vision tower and an LM head, CLIP-L's text tower under 'text_model.' with a
+    text_projection beside, the VAE in diffusers' names (HunyuanVideo's release's); each tokenizer in the
+    folder beside its text encoder's file (tokenizer/: Qwen's, tokenizer_2/: CLIP's)."""
+    import torch
+    from safetensors.torch import load_file, save_file
+
+    from .tiny_hunyuan15 import qwen_comfy_names
+    sub = {n: os.path.join(out, n) for n in ("diffusion_models", "text_encoders", "vae")}
+    for d in sub.values():
+        os.makedirs(d, exist_ok=True)
+    files = {"denoiser": os.path.join(sub["diffusion_models"], f"kandinsky5lite_{task}_tiny_5s.safetensors"),
+             "text_encoder": os.path.join(sub["text_encoders"], "qwen_2.5_vl_tiny.safetensors"),
+             "text_encoder_2": os.path.join(sub["text_encoders"], "clip_l_tiny.safetensors"),
+             "vae": os.path.join(sub["vae"], "hunyuan_video_vae_tiny.safetensors")}
+    read = (lambda name, f: load_file(os.path.join(folder, name, f)))
+    den = read("transformer", "diffusion_pytorch_model.safetensors")
+    save_file({"model.diffusion_model." + k: v.contiguous() for k, v in den.items()}, files["denoiser"])
+    qwen = read("text_encoder", "model.safetensors")
+    save_file({k: v.contiguous() for k, v in qwen_comfy_names(qwen, 128).items()}, files["text_encoder"])
+    clip = {"text_model." + k: v.contiguous() for k, v in read("text_encoder_2", "model.safetensors").items()}
+    clip["text_projection.weight"] = torch.zeros(768, 64)
+    save_file(clip, files["text_encoder_2"])
+    save_file({k: v.contiguous() for k, v in read("vae", "diffusion_pytorch_model.safetensors").items()}, files["vae"])
+    for src, dst in (("tokenizer", "tokenizer"), ("tokenizer_2", "tokenizer_2")):
+        shutil.copytree(os.path.join(folder, src), os.path.join(sub["text_encoders"], dst), dirs_exist_ok=True)
+    return files

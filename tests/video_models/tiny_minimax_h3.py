@@ -1,8 +1,9 @@
 """A tiny MiniMax H3 (diffusers' modular MiniMaxH3ModularPipeline, modular_pipelines/minimax_h3/ in
-diffusers 0.42.1) built from configs: its transformer, video and audio VAEs and two MiniMaxH3Schedulers
-at tiny sizes, a Qwen3-VL conditioner 51 text layers deep (MiniMax H3 reads hidden_states[50]) but
-8 wide, and a byte-level BPE tokenizer with Qwen's vision tokens. Saved with the pipeline's own
-save_pretrained: a folder with modular_model_index.json, as the released MiniMaxAI/MiniMax-H3."""
+diffusers 0.42.1) built from configs: its two transformers (text/image to video, and 'transformer_ref'
+for reference to video), video and audio VAEs and two MiniMaxH3Schedulers at tiny sizes, a Qwen3-VL
+conditioner 51 text layers deep (MiniMax H3 reads hidden_states[50]) but 8 wide, and a byte-level BPE
+tokenizer with Qwen's vision tokens. Saved with the pipeline's own save_pretrained: a folder with
+modular_model_index.json, as the released MiniMaxAI/MiniMax-H3."""
 from __future__ import annotations
 
 import json
@@ -57,10 +58,10 @@ def tiny_parts(tmp: str) -> dict:
     tok.save_pretrained(proc_dir)
     Qwen2VLImageProcessorPil(patch_size=16, merge_size=2, temporal_patch_size=2).save_pretrained(proc_dir)
     processor = text_processor(proc_dir)
-    transformer = MiniMaxH3Transformer3DModel(
-        num_attention_heads=2, attention_head_dim=16, hidden_size=32, num_layers=2, num_refiner_layers=1,
-        ffn_dim=64, in_channels=4, audio_in_channels=4, text_dim=TEXT_DIM, freq_dim=32, time_embed_hidden_dim=32,
-        time_embed_dim=16, rope_freq_dim=2)
+    dit = dict(num_attention_heads=2, attention_head_dim=16, hidden_size=32, num_layers=2, num_refiner_layers=1,
+               ffn_dim=64, in_channels=4, audio_in_channels=4, text_dim=TEXT_DIM, freq_dim=32, time_embed_hidden_dim=32,
+               time_embed_dim=16, rope_freq_dim=2)
+    transformer = MiniMaxH3Transformer3DModel(**dit)
     vae = AutoencoderKLMiniMaxH3(
         latent_channels=4, block_out_channels=(8, 8, 8, 8, 8, 8), layers_per_block=1, norm_num_groups=4,
         decoder_num_layers=1, decoder_num_attention_heads=2, decoder_attention_head_dim=8,
@@ -70,20 +71,28 @@ def tiny_parts(tmp: str) -> dict:
         decoder_dim=8, decoder_rates=(2, 2), decoder_kernel_sizes=(4, 4), resblock_kernel_sizes=(3,),
         resblock_dilation_sizes=((1,),), sampling_rate=160, latents_mean=[0.0] * 4,
         latents_std=[1.0] * 4)
-    return dict(transformer=transformer, vae=vae, audio_vae=audio_vae, text_encoder=te, tokenizer=tok,
+    transformer_ref = MiniMaxH3Transformer3DModel(**dit)  # the 'ref2va' partition: weights of its own
+    return dict(transformer=transformer, transformer_ref=transformer_ref, vae=vae, audio_vae=audio_vae,
+                text_encoder=te, tokenizer=tok,
                 processor=processor, scheduler=MiniMaxH3Scheduler(shift=12.0),
                 audio_scheduler=MiniMaxH3Scheduler(shift=3.0))
 
 
-def build_minimax_h3(path: str) -> str:
-    """A tiny MiniMax H3 folder at ``path`` (modular_model_index.json and one folder per component)."""
+REFERENCE_SHORT_EDGE = 64  # the folder's reference_image_short_edge (the released 2048: 'max' reference size)
+
+
+def build_minimax_h3(path: str, with_ref: bool = True) -> str:
+    """A tiny MiniMax H3 folder at ``path`` (modular_model_index.json and one folder per component:
+    the reference-to-video transformer ``transformer_ref/`` too unless ``with_ref`` is False)."""
     import shutil
 
     from diffusers.modular_pipelines import MiniMaxH3Blocks
     parts = tiny_parts(path + ".tmp")
     pipe = MiniMaxH3Blocks().init_pipeline()
     processor = parts.pop("processor")
-    pipe.update_components(**parts)
+    if not with_ref:
+        parts.pop("transformer_ref")
+    pipe.update_components(**parts, reference_image_short_edge=REFERENCE_SHORT_EDGE)
     pipe.save_pretrained(path, overwrite_modular_index=True)
     processor.tokenizer.save_pretrained(os.path.join(path, "processor"))
     processor.image_processor.save_pretrained(os.path.join(path, "processor"))

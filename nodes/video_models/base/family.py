@@ -130,6 +130,8 @@ class Family:
         Studio reads none for it (a diffusers folder as 'base' is asked for instead)."""
         return None
 
+    part_files = "text encoder, VAE, CLIP vision"  # (a class attribute) the part files it reads, in words
+
     @property
     def reads_parts(self) -> bool:
         """Whether Studio reads this family's separate part files (without importing their reader)."""
@@ -141,7 +143,7 @@ class Family:
         if self.key_patterns:
             out.append("single denoiser file (.safetensors bf16/fp16, fp8, NVFP4; .gguf)")
         if self.reads_parts:
-            out.append("ComfyUI part files (text encoder, VAE, CLIP vision)")
+            out.append(f"ComfyUI part files ({self.part_files})")
         return out + [f"{lay} layout" for lay in self.layouts]
 
     two_experts = False  # (a class attribute) a model may come as two denoisers (Wan 2.2 A14B's experts)
@@ -164,6 +166,10 @@ class Family:
     def refuse_pipeline(self, task: str, components: dict, config: dict, path: str) -> None:
         """Refuse, in the family's words, a task pipeline its loaded folder cannot make (a text-to-video
         folder asked for image to video); nothing by default."""
+
+    def modular_ready(self, ctx, ref, task: str) -> None:
+        """Ready a modular pipeline for a ``task`` call (MiniMax H3: the transformer the task runs on,
+        read from the folder: families/minimax_h3/partitions.py); nothing by default."""
 
     def refuse_call(self, task: str, frames: int, height: int, width: int) -> None:
         """Refuse, in the family's words and before the call, a window its ``task`` pipeline cannot

@@ -44,5 +44,8 @@ def encoder_records(families) -> list[dict]:
 
 
 def family_records() -> list[dict]:
+    """The families read, the encoders they read as parts, then the families named but not read
+    (not_read.py: what each does and why)."""
+    from .not_read import not_read_records
     fams = all_families()
-    return [family_record(f) for f in fams] + encoder_records(fams)
+    return [family_record(f) for f in fams] + encoder_records(fams) + not_read_records()

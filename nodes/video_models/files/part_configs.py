@@ -189,3 +189,63 @@ def clip_vision(shapes: dict, path: str) -> tuple[str, dict]:
         "num_hidden_layers": count(shapes, "vision_model.encoder.layers."), "num_attention_heads": CLIP_VISION_HEADS,
         "patch_size": patch, "image_size": side * patch, "hidden_act": "gelu", "layer_norm_eps": 1e-5,
         "projection_dim": int((shapes.get("visual_projection.weight") or (hidden,))[0])}
+
+
+CLIP_TEXT_HEAD_DIM = 64  # CLIP ViT-L/14's text tower (768 wide, 12 heads), as ComfyUI's clip_l is read
+# openai/clip-vit-large-patch14's text_config (the Kandinsky 5 diffusers folders' text_encoder_2/config.json):
+# quick GELU; eos_token_id 2, its legacy value, pools at the highest token id (CLIP's end token)
+CLIP_L_TEXT = {"hidden_act": "quick_gelu", "layer_norm_eps": 1e-5, "bos_token_id": 0, "eos_token_id": 2,
+               "pad_token_id": 1, "projection_dim": 768}
+
+
+def clip_text_names(names) -> dict[str, str]:
+    """A CLIP text tower's names under transformers 5's CLIPTextModel (no 'text_model.'): ComfyUI's
+    clip_l (transformers' CLIPTextModel names, a text_projection and logit_scale beside: not read)."""
+    for pre in ("text_encoders.clip_l.transformer.text_model.", "clip_l.transformer.text_model.",
+                "transformer.text_model.", "text_model."):
+        if any(k.startswith(pre) for k in names):
+            return {k: k[len(pre):] for k in names if k.startswith(pre)}
+    return {k: k for k in names if k.startswith(("embeddings.", "encoder.", "final_layer_norm."))}
+
+
+def clip_text(shapes: dict, path: str) -> tuple[str, dict]:
+    """(transformers class, config) of a CLIP text tower in CLIPTextModel's names: its sizes from the
+    shapes, heads of 64 values and CLIP-L's settings (CLIP_L_TEXT)."""
+    vocab, hidden = (shape_dim(shapes, "embeddings.token_embedding.weight", i, "vocabulary", path) for i in (0, 1))
+    if hidden % CLIP_TEXT_HEAD_DIM:
+        raise ModelError(f"'{path}': a CLIP text tower {hidden} wide is not a whole number of "
+                         f"{CLIP_TEXT_HEAD_DIM}-value heads as CLIP-L's")
+    return "CLIPTextModel", {
+        **CLIP_L_TEXT, "vocab_size": vocab, "hidden_size": hidden,
+        "intermediate_size": shape_dim(shapes, "encoder.layers.0.mlp.fc1.weight", 0, "feed-forward width", path),
+        "num_hidden_layers": count(shapes, "encoder.layers."), "num_attention_heads": hidden // CLIP_TEXT_HEAD_DIM,
+        "max_position_embeddings": shape_dim(shapes, "embeddings.position_embedding.weight", 0, "positions", path)}
+
+
+# HunyuanVideo's VAE as released (hunyuanvideo-community/HunyuanVideo vae/config.json; Kandinsky 5's folders
+# carry the same): what its shapes do not tell. Its spatial and temporal downsamplers have the same shapes (the
+# stride differs), so 8 x and 4 x are the released ratios, read for a VAE of three downsamplers only.
+HUNYUAN_VAE = {"act_fn": "silu", "norm_num_groups": 32, "scaling_factor": 0.476986, "spatial_compression_ratio": 8,
+               "temporal_compression_ratio": 4}
+HUNYUAN_VAE_ASSUMED = "HunyuanVideo VAE: 32 norm groups, 8 x spatial and 4 x temporal compression, scaling 0.476986"
+
+
+def hunyuan_video_vae(shapes: dict, path: str) -> tuple[str, dict]:
+    """(diffusers class, config) of HunyuanVideo's VAE in diffusers' names (its release's, which
+    the diffusers conversion script keeps: VAE_KEYS_RENAME_DICT is empty)."""
+    widths, i = [], 0
+    while f"encoder.down_blocks.{i}.resnets.0.conv1.conv.weight" in shapes:
+        widths.append(int(shapes[f"encoder.down_blocks.{i}.resnets.0.conv1.conv.weight"][0]))
+        i += 1
+    downs = sum(1 for k in shapes if k.startswith("encoder.down_blocks.") and k.endswith("downsamplers.0.conv.conv.weight"))
+    if not widths or downs != 3:
+        raise ModelError(f"'{path}': {len(widths)} encoder levels with {downs} downsamplers: not HunyuanVideo's VAE "
+                         "(4 levels, 3 downsamplers: 8 x spatial, 4 x temporal)")
+    return "AutoencoderKLHunyuanVideo", {
+        **HUNYUAN_VAE, "in_channels": shape_dim(shapes, "encoder.conv_in.conv.weight", 1, "input channels", path),
+        "out_channels": shape_dim(shapes, "decoder.conv_out.conv.weight", 0, "output channels", path),
+        "latent_channels": shape_dim(shapes, "decoder.conv_in.conv.weight", 1, "latent channels", path),
+        "down_block_types": ["HunyuanVideoDownBlock3D"] * len(widths),
+        "up_block_types": ["HunyuanVideoUpBlock3D"] * len(widths), "block_out_channels": widths,
+        "layers_per_block": count(shapes, "encoder.down_blocks.0.resnets."),
+        "mid_block_add_attention": "encoder.mid_block.attentions.0.to_q.weight" in shapes}

@@ -105,7 +105,7 @@ def part_config(part: Part):
     import transformers
     return getattr(transformers, {"UMT5EncoderModel": "UMT5Config", "T5EncoderModel": "T5Config",
                                   "Qwen2_5_VLTextModel": "Qwen2_5_VLTextConfig", "Gemma3TextModel": "Gemma3TextConfig",
-                                  "SiglipVisionModel": "SiglipVisionConfig"}
+                                  "SiglipVisionModel": "SiglipVisionConfig", "CLIPTextModel": "CLIPTextConfig"}
                    .get(part.cls_name, "CLIPVisionConfig"))(**part.cfg)
 
 
@@ -135,13 +135,14 @@ def _without(wf: WeightFile, prefix: str) -> WeightFile:
                                                   for w, n in wf.scales.items()}, wf.data_start, wf.aside)
 
 
-def tokenizer_for(part: Part, base: str | None):
+def tokenizer_for(part: Part, base: str | None, folder: str = "tokenizer"):
     """The tokenizer of a text encoder: from the file's ``spiece_model`` (a T5 tokenizer built from
-    the sentencepiece model's pieces: nothing is downloaded), else a tokenizer/ folder beside the
-    file, else None when ``base`` gives one; else refused, saying where Studio looked."""
+    the sentencepiece model's pieces: nothing is downloaded), else a ``folder`` beside the file
+    (tokenizer/; a second text encoder's: tokenizer_2/, as in a diffusers folder), else None when
+    ``base`` gives one; else refused, saying where Studio looked."""
     if SPIECE in part.wf.tensors:  # Gemma's (LTX-2) is BPE, T5's and UMT5's unigram
         return gemma_from_spiece(part) if part.cls_name == "Gemma3TextModel" else t5_from_spiece(part)
-    beside = os.path.join(os.path.dirname(part.wf.path), "tokenizer")
+    beside = os.path.join(os.path.dirname(part.wf.path), folder)
     if os.path.isdir(beside):
         from transformers import AutoTokenizer
         tok = AutoTokenizer.from_pretrained(beside, local_files_only=True)
@@ -167,14 +168,14 @@ def qwen_no_tokenizer(path: str, beside: str) -> ModelError:
                       "template) in that folder, or set 'base' to a diffusers HunyuanVideo 1.5 folder")
 
 
-def fitting_tokenizer(part: Part, base: str | None, nowhere):
+def fitting_tokenizer(part: Part, base: str | None, nowhere, folder: str = "tokenizer"):
     """``tokenizer_for``'s tokenizer (None: 'base''s), refused when it holds more tokens than the
     encoder has embeddings (another model's), or with ``nowhere(beside)``, the family's words, when
-    there is none to look for (no ``spiece_model``, no tokenizer/ beside the file, no 'base')."""
-    beside = os.path.join(os.path.dirname(part.wf.path), "tokenizer")
+    there is none to look for (no ``spiece_model``, no ``folder`` beside the file, no 'base')."""
+    beside = os.path.join(os.path.dirname(part.wf.path), folder)
     if not (SPIECE in part.wf.tensors or os.path.isdir(beside) or base):
         raise ModelError(nowhere(beside))
-    tok = tokenizer_for(part, base)
+    tok = tokenizer_for(part, base, folder)
     if tok is not None and len(tok) > part.cfg["vocab_size"]:
         raise ModelError(f"the tokenizer of the text encoder '{part.wf.path}' holds {len(tok)} tokens, but the "
                          f"encoder's embedding has {part.cfg['vocab_size']} rows: they are not one model's")

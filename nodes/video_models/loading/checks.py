@@ -124,7 +124,8 @@ def check_folder_configs(path: str, index: dict, weights: list[str], diffusers, 
     """Every component of a diffusers folder with a config and weights: diffusers models checked
     fully (types, counts, meta-built shapes against the weights), transformers models for their
     numbers and layer counts, before from_pretrained builds anything. ``own``: component -> the name
-    prefixes of tensors a node of the family reads itself (Family.own_modules), left out of the check."""
+    parts of tensors a node of the family reads itself (Family.own_modules: anywhere in the name, as
+    single_file.without_own takes them: HuMo's are inside its blocks), left out of the check."""
     from ..base.config_check import check_config, check_transformers_shapes, check_transformers_types
     from ..files.weight_formats import SAFETENSORS_DTYPES
     for comp, spec in sorted(index.items()):
@@ -140,7 +141,7 @@ def check_folder_configs(path: str, index: dict, weights: list[str], diffusers, 
         shapes, value_bytes = {}, 2
         for w in files:
             for k, v in safetensors_header(w).items():
-                if k != "__metadata__" and isinstance(v, dict) and not k.startswith(tuple((own or {}).get(comp, ()))):
+                if k != "__metadata__" and isinstance(v, dict) and not any(o in k for o in (own or {}).get(comp, ())):
                     shapes[k] = tuple(v.get("shape", ()))
                     value_bytes = max(value_bytes, SAFETENSORS_DTYPES.get(v.get("dtype"), ("", 2))[1])
         where = files[0] if len(files) == 1 else f"{d}{os.sep}*.safetensors"

@@ -1,6 +1,6 @@
 """Which family's code reads ComfyUI's separate part files (a denoiser file + text-encoder, VAE and
 CLIP-vision files): the family says (``Family.part_reader``: Wan's, LTX-Video's, LTX-2's, HunyuanVideo
-1.5's; SVD's one checkpoint). Another family's denoiser with part files is refused here, saying what to
+1.5's, Kandinsky 5's; SVD's one checkpoint). Another family's denoiser with part files is refused here, saying what to
 give instead (a diffusers folder as 'base')."""
 from __future__ import annotations
 
@@ -28,6 +28,8 @@ def check_parts(fam, den_cfg: dict, den_path: str, files: dict[str, str], diffus
 
 def denoiser_config(diffusers, fam, wf):
     """(class name, config, the file under diffusers' names) of a denoiser file with no folder."""
+    if _reader(fam) is None and fam.single_file_refusal:  # a family whose single files are not read at all
+        raise ModelError(f"'{wf.path}': {fam.single_file_refusal}")
     if _reader(fam) is None:
         raise ModelError(f"'{wf.path}' is a single {fam.title} {fam.denoiser} file: set 'base' to a diffusers "
                          f"{fam.title} folder (its VAE, text encoder and scheduler are used with this file); "

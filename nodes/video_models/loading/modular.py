@@ -20,7 +20,7 @@ def modular_folder(path: str) -> bool:
         not os.path.lexists(os.path.join(path, "model_index.json"))
 
 
-def _spec(index: dict, name: str) -> tuple[str, str, str] | None:
+def component_spec(index: dict, name: str) -> tuple[str, str, str] | None:
     """(library, class, subfolder) of a component the index names, None when it names none."""
     entry = index.get(name)
     if not isinstance(entry, list) or len(entry) != 3 or not isinstance(entry[2], dict):
@@ -44,7 +44,7 @@ def check_modular_folder(path: str) -> tuple[Family, dict, dict]:
                          f"opens as a modular pipeline ({known})")
     found = {}
     for name in fam.modular_components:
-        spec = _spec(index, name)
+        spec = component_spec(index, name)
         folder = os.path.join(path, spec[2] if spec else name)
         config = ("tokenizer_config.json", "tokenizer.json", "vocab.json") if name in ("tokenizer", "processor") \
             else ("scheduler_config.json",) if "scheduler" in name else ("config.json",)

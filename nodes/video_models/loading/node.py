@@ -145,13 +145,16 @@ class LoadVideoModel(Node):
               Path("base", "", mode="dir", lookup=True, models="pipeline", help="single file only: a diffusers folder of the same family that "
                                                 "gives the VAE, text encoder and scheduler"),
               Path("text_encoder", "", mode="open", filters=PART_FILTERS, lookup=True, models="text_encoder",
-                   help="single Wan / LTX-Video / HunyuanVideo 1.5 file only: the text-encoder file (ComfyUI's "
-                        "text_encoders/umt5_xxl_*, t5xxl_* for LTX-Video, qwen_2.5_vl_7b* for HunyuanVideo 1.5), instead of base's"),
+                   help="single Wan / LTX-Video / HunyuanVideo 1.5 / Kandinsky 5 file only: the text-encoder file (ComfyUI's "
+                        "text_encoders/umt5_xxl_*, t5xxl_* for LTX-Video, qwen_2.5_vl_7b* for HunyuanVideo 1.5 and "
+                        "Kandinsky 5), instead of base's"),
               Path("text_encoder_2", "", mode="open", filters=PART_FILTERS, lookup=True, models="text_encoder",
-                   help="single HunyuanVideo 1.5 file only: the byT5 glyph encoder (ComfyUI's "
-                        "text_encoders/byt5_small_glyphxl_fp16.safetensors), instead of base's"),
+                   help="single HunyuanVideo 1.5 / Kandinsky 5 file only: the second text encoder (ComfyUI's "
+                        "text_encoders/byt5_small_glyphxl_fp16.safetensors, the byT5 glyph encoder, for HunyuanVideo "
+                        "1.5; clip_l.safetensors for Kandinsky 5), instead of base's"),
               Path("vae", "", mode="open", filters=PART_FILTERS, lookup=True, models="vae",
-                   help="single Wan / LTX-Video / HunyuanVideo 1.5 file only: the VAE file (ComfyUI's vae/), instead of base's or the checkpoint's"),
+                   help="single Wan / LTX-Video / HunyuanVideo 1.5 / Kandinsky 5 file only: the VAE file (ComfyUI's vae/; "
+                        "hunyuan_video_vae_bf16 for Kandinsky 5), instead of base's or the checkpoint's"),
               Path("clip_vision", "", mode="open", filters=PART_FILTERS, lookup=True, models="clip_vision",
                    help="single Wan 2.1 I2V / FLF2V file only: the CLIP-vision file (ComfyUI's "
                         "clip_vision/clip_vision_h.safetensors)"),

@@ -4,6 +4,8 @@ num_frames=..., output_type='np')``, its ``videos`` the clip. One call makes the
 no previews); what the node asks that the model does not take is refused or said, before the call."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import numpy as np
 
 from studio.core.errors import StudioError
@@ -58,12 +60,31 @@ def _size(ctx, fam, pipe, side: int, like: tuple[int, int] | None) -> tuple[int,
     return w2, h2
 
 
+@contextmanager
+def _configured(pipe, values: dict):
+    """The modular pipeline with ``values`` as its config for the block, its own put back after
+    (diffusers' update_components sets config values too)."""
+    before = {k: dict(pipe.config).get(k) for k in values}
+    if values:
+        pipe.update_components(**values)
+    try:
+        yield pipe
+    finally:
+        if values:
+            pipe.update_components(**before)
+
+
 def modular_video(ctx, ref, text: str, negative: str, features, schedule, keys: dict, n: int, steps: int,
-                  preview_side: int, image=None, last_image=None):
+                  preview_side: int, image=None, last_image=None, references=None, configs=None,
+                  keep_sound: bool = False):
     """(the clip of ``text`` made by ``ref``'s modular pipeline in one call, width, height): ``n``
     frames, ``steps`` steps, at most ``preview_side`` pixels on the longest side (0: the size asked);
     from a first (``image``) and / or last frame (``last_image``, float RGB arrays) when given: its
-    'fl2va' workflow, the frames stretched onto the canvas (diffusers' MiniMaxH3ResizeStep)."""
+    'fl2va' workflow, the frames stretched onto the canvas (diffusers' MiniMaxH3ResizeStep); from
+    ``references`` (the pipeline's reference objects, in order) when given: its 'ref2va' workflow.
+    ``configs(width, height)``: the pipeline's config values for this call (set for the call, put
+    back after it: the pipeline is the cached model's). ``keep_sound``: the soundtrack it makes goes
+    with the clip (else said and dropped)."""
     from studio.engine.clip import ArrayClip
 
     from .sampler import to_pil
@@ -71,18 +92,29 @@ def modular_video(ctx, ref, text: str, negative: str, features, schedule, keys: 
     _refuse_inputs(fam, features, schedule, keys, getattr(p, "keyframes", ""))
     if negative.strip():
         ctx.warn(f"{fam.title} is guidance-distilled: it takes no negative prompt (not used)")
-    if p.guidance != 5.0 or p.guidance_2:
+    if getattr(p, "guidance", 5.0) != 5.0 or getattr(p, "guidance_2", 0.0):
         ctx.warn(f"{fam.title} is guidance-distilled: 'guidance' is not used (one pass a step)")
     first = next((np.asarray(x, np.float32) for x in (image, last_image) if x is not None), None)
     w, h = _size(ctx, fam, pipe, preview_side, None if first is None else (first.shape[1], first.shape[0]))
-    fam.refuse_call("i2v" if first is not None else "t2v", n, h, w)
+    task = "r2v" if references else "i2v" if first is not None else "t2v"
+    fam.refuse_call(task, n, h, w)
+    fam.modular_ready(ctx, ref, task)  # MiniMax H3: the transformer the task runs on, read when it is not
     frames_in = {k: to_pil(np.asarray(x, np.float32)) for k, x in (("image", image), ("last_image", last_image))
                  if x is not None}
+    if references:
+        frames_in["references"] = list(references)
     gen = ctx.torch_generator(device="cpu", salt=0)
-    state = pipe(prompt=text, generator=gen, num_inference_steps=steps, height=h, width=w, num_frames=n,
-                 output_type="np", **frames_in)
+    with _configured(pipe, configs(w, h) if configs else {}):
+        state = pipe(prompt=text, generator=gen, num_inference_steps=steps, height=h, width=w, num_frames=n,
+                     output_type="np", **frames_in)
     frames = np.clip(np.asarray(state.get("videos")[0], np.float32), 0, 1)
     rate = state.get("sampling_rate")
+    if keep_sound and state.get("audio") is not None:
+        from studio.core.values import Audio
+        sound = Audio(np.asarray(state.get("audio")[0].float().cpu().numpy(), np.float32).T, int(rate))
+        ctx.info(f"{fam.title} made a soundtrack with the video ({rate} Hz stereo, {sound.duration:.2f} s): it goes "
+                 "with the clip (Save Video writes it)")
+        return ArrayClip(frames, p.fps or fam.fps, audio=sound), w, h
     ctx.info(f"{fam.title} also made a soundtrack ({rate} Hz stereo) beside the video: the node's output is the "
              "video, the sound is not kept")
     return ArrayClip(frames, p.fps or fam.fps), w, h

@@ -11,11 +11,14 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QTre
 from .tree_filter import filter_grouped
 
 COLUMNS = ("Family", "Variants", "Tasks (inputs)", "Reads")
+GROUPS = {"not read": "Named, not read (why: in the last column)"}
 
 
 def _tasks(r: dict) -> str:
     """The tasks with their inputs; for a model's part (a text encoder), the families it serves."""
     said = "; ".join(f"{t} ({', '.join(r.get('inputs', {}).get(t, []))})" for t in r.get("tasks", []))
+    if r.get("why"):  # a family named but not read: what it does, and why not (in the tooltip)
+        return f"not read: {r['does']}"
     return said or ("part of " + ", ".join(r["used_by"]) if r.get("used_by") else "")
 
 
@@ -60,18 +63,19 @@ class FamiliesDialog(QDialog):
         for r in self.records:
             kind = str(r.get("kind") or "other")
             if kind not in groups:
-                g = groups[kind] = QTreeWidgetItem(self.tree, [kind.capitalize() + "s"])
+                g = groups[kind] = QTreeWidgetItem(self.tree, [GROUPS.get(kind, kind.capitalize() + "s")])
                 f = QFont(g.font(0))
                 f.setBold(True)
                 g.setFont(0, f)
                 g.setFirstColumnSpanned(True)
             row = QTreeWidgetItem(groups[kind], [f"{r.get('name', '')} ({r.get('family', '')})",
                                                  ", ".join(r.get("variants", [])), _tasks(r),
-                                                 "; ".join(r.get("formats", []))])
+                                                 "; ".join(r.get("formats", [])) or r.get("why", "")])
             tip = "\n".join([f"{r.get('name')} — family '{r.get('family')}'",
                              "variants: " + ", ".join(r.get("variants", [])),
                              *[f"{t}: {', '.join(r.get('inputs', {}).get(t, []))}" for t in r.get("tasks", [])],
-                             "reads: " + "; ".join(r.get("formats", [])),
+                             "reads: " + "; ".join(r.get("formats", [])) if not r.get("why") else
+                             f"not read: {r['why']}",
                              *(["used by: " + ", ".join(r["used_by"])] if r.get("used_by") else [])])
             for c in range(len(COLUMNS)):
                 row.setToolTip(c, tip)

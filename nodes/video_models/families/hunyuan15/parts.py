@@ -20,16 +20,10 @@ import os
 from ...base.errors import ModelError
 from ...base.registry import FAMILIES
 from ..hunyuan.layouts import vae_names
+from ...files.qwen_parts import qwen_part
+from ...files.qwen_parts import renamed as _renamed
 from ...files.weight_formats import WeightFile
 
-QWEN_HEAD_DIM = 128  # Qwen2.5-VL 3B / 7B / 72B
-# The released Qwen2.5-VL-7B-Instruct's text settings that its shapes do not tell
-QWEN_TEXT = {"hidden_act": "silu", "rms_norm_eps": 1e-6, "max_position_embeddings": 128000, "rope_theta": 1000000.0,
-             "rope_scaling": {"type": "default", "rope_type": "default", "mrope_section": [16, 24, 24]},
-             "use_sliding_window": False, "bos_token_id": 151643, "eos_token_id": 151645}
-ASSUMED = (f"Qwen2.5-VL attention heads of {QWEN_HEAD_DIM} values each and its rotary settings "
-           "(mrope sections 16, 24, 24; theta 1e6)")
-_QWEN_TOPS = ("embed_tokens.", "layers.", "norm.")
 HY15_HEAD_DIM = 128  # every released HunyuanVideo 1.5 transformer (16 heads of 128)
 HY15_ROPE = {"rope_theta": 256.0, "rope_axes_dim": [16, 56, 56]}  # its rotary split of the 128 values
 # The diffusers conversion script's scheduler shift and guidance per released variant (480p / 720p, T2V / I2V)
@@ -46,13 +40,6 @@ SIGLIP_IMAGE_PROCESSOR = {"do_convert_rgb": None, "do_normalize": True, "do_resc
 SIGLIP_SIZES = {(14, 27): 384}
 HY15_ASSUMED = (f"attention heads of {HY15_HEAD_DIM} values each, rotary axes 16, 56, 56, the 480p or 720p "
                 "variant's scheduler shift and guidance from the file's name")
-
-
-def _renamed(wf: WeightFile, names: dict[str, str]) -> WeightFile:
-    """``wf`` under new names (``names``: old -> new; others dropped); nothing read."""
-    return WeightFile(wf.path, wf.kind, {names[k]: v for k, v in wf.tensors.items() if k in names},
-                      {names[w]: names.get(s, s) for w, s in wf.scales.items() if w in names}, wf.data_start,
-                      {names.get(k, k): v for k, v in (wf.aside or {}).items()})
 
 
 def _vae_config(shapes: dict, path: str) -> dict:
@@ -91,20 +78,6 @@ def _vae_config(shapes: dict, path: str) -> dict:
                      f"1 … {2 ** downs} builds its shapes")
 
 
-def _qwen_config(shapes: dict, path: str) -> dict:
-    hidden = int(shapes["embed_tokens.weight"][1])
-    kv = int(shapes["layers.0.self_attn.k_proj.weight"][0])
-    if hidden % QWEN_HEAD_DIM or kv % QWEN_HEAD_DIM:
-        raise ModelError(f"'{path}': a Qwen2.5-VL {hidden} wide with keys {kv} wide is not a whole number of "
-                         f"{QWEN_HEAD_DIM}-value heads as in the released models: give a diffusers HunyuanVideo 1.5 "
-                         "folder as 'base' and leave the text encoder empty")
-    layers = 1 + max(int(k.split(".")[1]) for k in shapes if k.startswith("layers."))
-    return {**QWEN_TEXT, "vocab_size": int(shapes["embed_tokens.weight"][0]), "hidden_size": hidden,
-            "intermediate_size": int(shapes["layers.0.mlp.gate_proj.weight"][0]), "num_hidden_layers": layers,
-            "num_attention_heads": hidden // QWEN_HEAD_DIM, "num_key_value_heads": kv // QWEN_HEAD_DIM,
-            "max_window_layers": layers}
-
-
 def _siglip_names(names) -> dict[str, str]:
     """A SigLIP vision tower's names under SiglipVisionModel's (transformers 5: no 'vision_model.');
     a text tower beside it is left out."""
@@ -139,18 +112,6 @@ def _t5_names(names) -> dict[str, str]:
     pre = next((p for p in ("text_encoders.byt5_small.transformer.", "byt5_small.transformer.", "transformer.")
                 if names and all(k.startswith(p) for k in names)), "")
     return {k: k[len(pre):] for k in names if k[len(pre):].startswith(("shared.", "encoder."))}
-
-
-def _qwen_names(names) -> dict[str, str]:
-    """The language model's names under Qwen2_5_VLTextModel's (the vision tower and the LM head
-    are left out: the pipeline reads the text states only)."""
-    out = {}
-    for k in names:
-        for pre in ("model.language_model.", "language_model.model.", "model.", ""):
-            if k.startswith(pre) and k[len(pre):].startswith(_QWEN_TOPS):
-                out[k] = k[len(pre):]
-                break
-    return out
 
 
 def variant_of(path: str) -> tuple[str, str, bool]:
@@ -213,15 +174,7 @@ def part_spec(component: str, wf: WeightFile, r, den_cfg: dict, den_path: str) -
                              f"denoiser '{den}' makes {den_cfg.get('out_channels')}")
         return named, r.variant, "AutoencoderKLHunyuanVideo15", cfg
     if component == "text_encoder":
-        if "layers.0.self_attn.k_proj.bias" not in _qwen_names(wf.tensors).values():
-            raise ModelError(f"the text encoder '{wf.path}' is {r.variant}, but HunyuanVideo 1.5 reads Qwen2.5-VL's "
-                             "text states: give qwen_2.5_vl_7b")
-        named = _renamed(wf, _qwen_names(list(wf.tensors)))
-        cfg = _qwen_config({k: tuple(v.shape) for k, v in named.tensors.items()}, wf.path)
-        if cfg["hidden_size"] != den_cfg.get("text_embed_dim"):
-            raise ModelError(f"the text encoder '{wf.path}' ({r.variant}) gives text states {cfg['hidden_size']} "
-                             f"wide, but the denoiser '{den}' reads {den_cfg.get('text_embed_dim')}: they do not fit")
-        return named, r.variant, "Qwen2_5_VLTextModel", cfg
+        return qwen_part(wf, r.variant, den_cfg.get("text_embed_dim"), den_path, "HunyuanVideo 1.5")
     if component == "text_encoder_2":
         from ...files import part_configs as pc
         named = _renamed(wf, _t5_names(list(wf.tensors)))

@@ -1,6 +1,6 @@
 """Kandinsky 5 (Lite, Pro): text and image to video, diffusers' Kandinsky5T2VPipeline and
 Kandinsky5I2VPipeline on one folder's parts (a Kandinsky5Transformer3DModel, HunyuanVideo's VAE,
-Qwen2.5-VL and CLIP text encoders, a flow-matching scheduler). Frame and size rules are the pipelines'
+Qwen2.5-VL and CLIP text encoders, a flow-matching scheduler) or on ComfyUI's part files (pipeline.py). Frame and size rules are the pipelines'
 own checks (pipeline_kandinsky.py / pipeline_kandinsky_i2v.py in diffusers 0.42.1): frames 4k + 1,
 height and width multiples of 16; image to video normalises its first four latent frames against the
 frames after them, so it needs five latent frames (17 frames or more)."""
@@ -13,6 +13,12 @@ I2V_MIN_FRAMES = 17  # 5 latent frames: normalize_first_frame's reference frames
 
 
 class Kandinsky5(Family):
+    part_files = "DiT, Qwen2.5-VL and CLIP-L text encoders, HunyuanVideo VAE; no diffusers folder needed"
+
+    def part_reader(self):
+        from . import pipeline as kandinsky5_pipeline
+        return kandinsky5_pipeline
+
     def converters(self) -> dict:
         from . import layouts
         return layouts.CONVERTERS

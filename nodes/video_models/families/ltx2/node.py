@@ -4,7 +4,8 @@ whose AutoencoderKLLTX2Audio and vocoder turn the audio latents into a waveform)
 The sound leaves on an Audio port and rides on the clip (``clip.audio``), so Save Video muxes it
 and the timeline plays it like a loaded video's; 'sound: input' keeps the track on the audio
 input instead; 'sound: drive' makes the picture to that track (encoded by LTX-2's audio VAE and held
-clean while the video is denoised: sound_drive.py) and keeps it. Progress, previews, Stop inside a step, LoRAs and the model cache are the
+clean while the video is denoised: sound_drive.py) and keeps it; a reference voice on 'voice' (LTX-2.3 with an ID-LoRA) makes
+the take's speech in that voice (ref_voice.py). Progress, previews, Stop inside a step, LoRAs and the model cache are the
 other video-model nodes' (sampling.Sampler). The picture and its sound are made in one call:
 LTX-2 is not run in windows (the sound of separate windows would not join)."""
 from __future__ import annotations
@@ -45,7 +46,8 @@ class LTX2Video(GeneratorNode):
     comes out on the audio port and with the clip (Save Video writes it, the timeline plays it);
     'sound: input' keeps the track on the audio input instead; 'sound: drive' makes the picture to that
     track (a talking or singing portrait: the mouth and motion follow the given voice) and keeps it.
-    The whole clip is made in one call."""
+    A reference voice (with LTX-2.3's ID-LoRA) makes the take's speech in that voice. The whole clip
+    is made in one call."""
     streams_output = False  # one window with its sound: nothing to stream
     id = "video_models.ltx2"
     title = "LTX-2 Video + Sound"
@@ -56,7 +58,10 @@ class LTX2Video(GeneratorNode):
               In("audio", "Audio", optional=True, help="a track to keep instead of the made sound ('sound: input') or to "
                                                          "make the picture to ('sound: drive')"),
               In("control", "Video", optional=True, help="a control clip (Edges, Depth, Pose...) the take follows, "
-                                                         "read by an IC-LoRA wired through Video LoRA")
+                                                         "read by an IC-LoRA wired through Video LoRA"),
+              In("voice", "Audio", optional=True, label="reference voice",
+                 help="a few seconds of a voice the take's speech is made in (LTX-2.3 with an ID-LoRA wired "
+                      "through Video LoRA; about 5 s of clean speech, as it was trained)")
               ) + KEY_INPUTS
     outputs = (Out("video", "Video", help="the picture, with the sound"), Out("audio", "Audio"))
     params = (Text("prompt", "a singer on a stage sings into the camera, close up, cinematic"),
@@ -72,16 +77,26 @@ class LTX2Video(GeneratorNode):
                                                                    "(1: as given; 0: as noisy as the take)"),
               Float("audio_guidance", 0.0, min=0.0, max=20.0, help="how closely the sound follows the prompt; 0: "
                     "the picture's guidance (one guidance for both, as ComfyUI's CFGGuider runs LTX-2); LTX-2's "
-                    "release guides its sound at 7")) + \
+                    "release guides its sound at 7"),
+              Float("identity_guidance", 3.0, min=0.0, max=100.0, help="with a reference voice: how strongly the "
+                    "sound is pushed toward that voice (one more model call a step: the sound with the reference "
+                    "minus without it, times this; 0: no extra call, the voice is still read)"),
+              Float("identity_start", 0.0, min=0.0, max=1.0, help="identity guidance from this part of the schedule "
+                    "(0: the first, noisiest step; the step's noise level at most 1 - this)"),
+              Float("identity_end", 1.0, min=0.0, max=1.0, help="identity guidance up to this part of the schedule "
+                    "(1: the last step; the step's noise level at least 1 - this)")) + \
         tuple(q for q in COMMON if q.name not in ("window", "overlap") + TAKE_PARAMS) + KEY_PARAMS
 
-    def run(self, ctx, model, image=None, prompt=None, audio=None, control=None, **keys):
+    def run(self, ctx, model, image=None, prompt=None, audio=None, control=None, voice=None, **keys):
         from ...sampling.sampler import Sampler, filter_kwargs, to_pil
         ref = video_model_input(model)
         p = ctx.params
         if ref.fam.key != "ltx2":
             raise ModelError(f"model '{ref.path}' is a {ref.fam.title} model: LTX-2 Video + Sound needs an LTX-2 "
                              "model (LTX2Pipeline)")
+        if voice is not None:  # refused before the model is made ready (ref_voice.py)
+            from .ref_voice import check_voice
+            check_voice(ctx, ref, voice, p)
         if p.sound != "generated" and audio is None:
             raise StudioError(f"'sound' is '{p.sound}' but nothing is connected to the audio input")
         if p.sound == "generated" and audio is not None:
@@ -131,6 +146,9 @@ class LTX2Video(GeneratorNode):
             from .sound_drive import encoded_sound, sound_held, take_of
             base["audio_latents"] = encoded_sound(ctx, s.pipe, audio, n, fps)
             held = sound_held(s.pipe, base["audio_latents"])
+        elif voice is not None:  # the take's speech in the reference voice (ID-LoRA: ref_voice.py)
+            from .ref_voice import voice_held
+            held = voice_held(ctx, s, voice, p.identity_guidance, p.identity_start, p.identity_end)
         with held:
             clip = s.generate(n, n, 0, lambda start, still: dict(base), fps, previews=p.previews, steps=self.steps,
                               size=(w, h))

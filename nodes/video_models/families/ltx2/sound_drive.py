@@ -68,23 +68,30 @@ def fitted_waveform(ctx, audio, rate: int, channels: int, n: int, fps: float) ->
     x = x[:need]
     if float(np.abs(x).max(initial=0.0)) < SILENT:
         ctx.info("the sound on the audio input is silent: the picture is made to silence")
-    if x.shape[1] != channels:
-        if x.shape[1] == 1:
-            ctx.info(f"mono sound: given to each of the {channels} channels of LTX-2's audio encoder")
-            x = np.repeat(x, channels, axis=1)
-        else:
-            ctx.warn(f"the sound has {x.shape[1]} channels and LTX-2's audio encoder takes {channels}: "
-                     "they are mixed down")
-            x = np.repeat(x.mean(axis=1, keepdims=True), channels, axis=1)
-    if audio.rate != rate:
-        ctx.info(f"the sound is resampled from {audio.rate} Hz to {rate} Hz (LTX-2's audio encoder)")
-        from scipy.signal import resample_poly  # scipy only when a sound of another rate drives a take
-        g = math.gcd(int(rate), int(audio.rate))
-        x = resample_poly(x, rate // g, audio.rate // g, axis=0).astype(np.float32)
+    x = to_encoder(ctx, x, audio.rate, rate, channels)
     want = math.ceil(seconds * rate)
     if len(x) < want:  # the last sample lost to rounding the two rates: the edge repeated
         x = np.concatenate([x, np.repeat(x[-1:], want - len(x), axis=0)])
     return np.ascontiguousarray(x[:want].T)
+
+
+def to_encoder(ctx, x: np.ndarray, src_rate: int, rate: int, channels: int, noun: str = "sound") -> np.ndarray:
+    """``x`` ([samples, channels] at ``src_rate``) with the encoder's channels (mono given to each, more
+    mixed down) at its ``rate``; each change said."""
+    if x.shape[1] != channels:
+        if x.shape[1] == 1:
+            ctx.info(f"mono {noun}: given to each of the {channels} channels of LTX-2's audio encoder")
+            x = np.repeat(x, channels, axis=1)
+        else:
+            ctx.warn(f"the {noun} has {x.shape[1]} channels and LTX-2's audio encoder takes {channels}: "
+                     "they are mixed down")
+            x = np.repeat(x.mean(axis=1, keepdims=True), channels, axis=1)
+    if src_rate != rate:
+        ctx.info(f"the {noun} is resampled from {src_rate} Hz to {rate} Hz (LTX-2's audio encoder)")
+        from scipy.signal import resample_poly  # scipy only when a sound of another rate drives a take
+        g = math.gcd(int(rate), int(src_rate))
+        x = resample_poly(x, rate // g, src_rate // g, axis=0).astype(np.float32)
+    return x
 
 
 def log_mel(wave: np.ndarray, rate: int, hop: int, mel_bins: int):

@@ -4,14 +4,17 @@ DiffusionPipeline). A folder is read by its modular_model_index.json: a 'MiniMax
 whose components (transformer, vae, audio_vae, Qwen3-VL text_encoder, tokenizer, processor, two
 MiniMaxH3Schedulers) sit in their folders. Guidance-distilled (no negative prompt, no guidance), 24 fps,
 17k + 5 frames between 5 and 15 seconds, sizes in multiples of 32. Studio runs its text-to-video
-workflow ('t2va', Text to Video) and its first-and-last-frame one ('fl2va', Image to Video: the start
-image and / or the last image); the soundtrack it makes beside the video is said and not kept."""
+workflow ('t2va', Text to Video), its first-and-last-frame one ('fl2va', Image to Video: the start
+image and / or the last image) and its reference one ('ref2va', MiniMax H3 Reference to Video:
+reference.py, on the folder's transformer_ref/: one of its two transformers in memory at a time,
+partitions.py); the soundtrack text and image to video make beside the video is said and not kept
+(reference to video keeps it on its clip)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from ...base.family import Family
-from . import drafts
+from . import drafts, recognise
 
 FPS = 24.0
 SHORTEST, LONGEST = 5.0, 15.0  # seconds (MiniMaxH3ModularPipeline.min_duration / max_duration)
@@ -34,8 +37,13 @@ class MiniMaxH3Family(Family):
         from .processor import text_processor, torchvision_missing
         if torchvision_missing():
             info("torchvision is not installed: Qwen3-VL's processor is made without its video processor "
-                 "(text and image to video read only its token types and its image processor)")
+                 "(text and image to video and reference images read only its token types and its image processor; "
+                 "a reference video needs it)")
         return text_processor(folder)
+
+    def modular_ready(self, ctx, ref, task: str) -> None:
+        from .partitions import use_partition
+        use_partition(ctx, ref, task)
 
     def formats(self) -> list[str]:
         return ["diffusers folder", "modular pipeline (modular_model_index.json)", "diffusers layout"]
@@ -51,6 +59,8 @@ class MiniMaxH3Family(Family):
 FAMILY = MiniMaxH3Family(
     "minimax_h3", "MiniMax H3", ("MiniMaxH3ModularPipeline",), t2v="MiniMaxH3ModularPipeline",
     i2v="MiniMaxH3ModularPipeline", frames=124, frame_multiple=(17, 5), size_multiple=32, fps=FPS, key_rank=200,
-    single_file_refusal="MiniMax H3 is read as a diffusers folder (modular_model_index.json)",
-    draft_recipes=drafts.RECIPES,
+    single_file_refusal="a MiniMax H3 DiT single file (ComfyUI's) is not read: Studio reads MiniMax H3 from its "
+                        "diffusers folder (modular_model_index.json); the templates' files are pruned int8 "
+                        "'convrot' ones, and diffusers 0.42.1 reads no pruned MiniMax H3", recogniser=recognise.recognise,
+    draft_recipes=drafts.RECIPES, task_kinds_by_inputs=("reference",),  # MiniMax H3 Reference to Video (reference.py)
     variants=(("MiniMax H3", lambda idx, cfg: True),))

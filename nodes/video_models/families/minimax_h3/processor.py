@@ -3,7 +3,8 @@ processor needs torchvision, and without it transformers 5.23 cannot make a Qwen
 (its class check looks the video processor's base class up and fails). Text and image to video need
 only the processor's token types (text, image pads, video pads: diffusers' get_qwen3vl_prompt_embeds)
 and its image processor (PIL's where torchvision is missing), so the processor is made without its
-video processor; a video reference (MiniMax H3's 'ref2va', which Studio does not run) would need it."""
+video processor; a reference video (MiniMax H3 Reference to Video's 'video_*' inputs, reference.py)
+needs it, and is refused in words where it is missing (reference images and sounds do not)."""
 from __future__ import annotations
 
 

@@ -1,4 +1,4 @@
-"""Wan (2.1, 2.2 A14B with two experts, 2.2 TI2V-5B, VACE, Animate)."""
+"""Wan (2.1, 2.2 A14B with two experts, 2.2 TI2V-5B, VACE, Animate, HuMo)."""
 from __future__ import annotations
 
 from ...base.family import Family, config_width
@@ -107,7 +107,8 @@ FAMILY = Wan(
                        "frame); for frames kept at any position use the Wan VACE node with a Wan VACE model"),
     layouts=("diffusers", "original (Wan-Video, ComfyUI)"),
     draft_recipes=drafts.RECIPES,
-    own_modules=("control_adapter.",),  # Fun V1.1 camera models' adapter, read by Wan Fun Camera (camera.py)
+    # Fun V1.1 camera models' adapter, read by Wan Fun Camera (camera.py); HuMo's audio layers, by Wan HuMo (humo.py)
+    own_modules=("control_adapter.", "audio_proj.", "audio_cross_attn_wrapper."),
     part_titles=(("UMT5-XXL", "UMT5-XXL (Wan)"), ("CLIP ViT-H/14", "CLIP ViT-H/14 (Wan 2.1 I2V, FLF2V)")),
     key_patterns=(("condition_embedder.", "blocks."), ("text_embedding.", "time_projection.", "blocks.")),
     variants=(

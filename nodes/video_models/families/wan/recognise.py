@@ -1,6 +1,6 @@
 """How a Wan file is told from its tensors' names and shapes: the denoiser in the original layout
 (Wan-Video, ComfyUI, city96's GGUF) and diffusers', its task and size (2.1 1.3B / 14B, 2.2 A14B's
-experts, TI2V-5B, VACE, Animate), and Wan's VAEs."""
+experts, TI2V-5B, VACE, Animate, HuMo), and Wan's VAEs."""
 from __future__ import annotations
 
 from ...base.recognise import Recognised, dim
@@ -18,6 +18,11 @@ def _scail(t, width: int) -> Recognised:
     name = "SCAIL-2" if t.has("patch_embedding_mask.weight") else "SCAIL"
     size = "14B" if width == 5120 else f"(width {width}, {t.blocks('blocks')} blocks)"
     return Recognised("denoiser", "", f"Wan 2.1 {name} {size}", SCAIL_REASON)
+
+
+def _humo(t) -> bool:
+    """HuMo's audio projection and audio cross-attention (Phantom-video/HuMo model_humo.py's names)."""
+    return t.has("audio_proj.audio_proj_glob_1.layer.weight", "blocks.0.audio_cross_attn_wrapper.norm1_audio.weight")
 
 
 def _denoiser(t, filename: str) -> Recognised | None:
@@ -39,6 +44,12 @@ def _denoiser(t, filename: str) -> Recognised | None:
     note = ""
     if t.has("patch_embedding_pose.weight"):  # SCAIL's pose embedding (Wan Animate's is pose_patch_embedding)
         return _scail(t, width)
+    if _humo(t):  # HuMo (Phantom-video/HuMo): Wan 2.1 14B I2V's shapes (36 channels, no CLIP) and audio layers
+        size = "17B" if width == 5120 else "1.7B" if width == 1536 else f"(width {width}, {t.blocks('blocks')} blocks)"
+        note = "" if in_dim == 36 else ("Studio runs HuMo 17B (36 channels in: the reference in the latents); this "
+                                        "one reads the reference as tokens (HuMo 1.7B), which the Wan HuMo node does "
+                                        "not run")
+        return Recognised("denoiser", "wan", f"Wan 2.1 HuMo {size}", note)
     if t.has("pose_patch_embedding.weight"):  # Wan Animate, in both layouts (its pose video's own embedding)
         if width == 5120:
             return Recognised("denoiser", "wan", "Wan 2.2 Animate 14B")

@@ -83,9 +83,12 @@ def check_experts(diffusers, fam, first: WeightFile, second: str | None, cfg: di
     checked on their headers before anything is allocated: both Wan, one architecture (every
     tensor's shape under diffusers' names), not the same file; which is which from their names,
     else by the slot. ``cfg`` (the first's config when no folder gives one): a lone Wan 2.2 I2V
-    expert is refused (it samples only with its partner). None without a second file."""
+    expert is refused (it samples only with its partner; a HuMo file, of the same shapes, is one model).
+    None without a second file."""
     if not second:
-        if cfg is not None and cfg.get("in_channels") != cfg.get("out_channels") and "image_dim" not in cfg:
+        humo = any("audio_cross_attn_wrapper." in k for k in first.tensors)  # HuMo 17B: I2V's shapes, one file
+        if cfg is not None and cfg.get("in_channels") != cfg.get("out_channels") and "image_dim" not in cfg \
+                and not humo:
             raise ModelError(f"'{first.path}' is a Wan 2.2 A14B image-to-video expert: it samples with its partner. "
                              "Set 'model_2' to the other expert's file (ComfyUI's ..._high_noise_... and "
                              "..._low_noise_... files)")

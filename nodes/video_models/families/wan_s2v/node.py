@@ -18,7 +18,6 @@ from studio.core.spec import CLIP, In, Node, Out
 from ...loading.node import CATEGORY
 from .family import PIPELINE
 
-SILENT_PEAK = 1e-4  # -80 dBFS: Speech Features' own word for silence
 AREA = 832 * 480  # the release's 480p S2V area (its generate.py defaults to 1280*720, --size 832*480 here)
 
 
@@ -183,7 +182,7 @@ class SpeechToVideo(Node):
             raise S2VError(f"{self.title}: the speech features are {layers} hidden state{'s' if layers != 1 else ''} "
                            f"of {width} values; this model's audio encoder reads {cfg.audio_layers} of {cfg.audio_dim} "
                            "(wav2vec2-large: set Speech Features' layers to 'all' with a wav2vec2 large model)")
-        if ex.get("peak") is not None and float(ex["peak"]) < SILENT_PEAK:
+        if ex.get("silent"):  # Speech Features: no sample above -80 dBFS
             raise S2VError(f"{self.title}: the voice is silent (no sample above -80 dBFS): S2V would be driven by "
                            "silence; give a voice")
         data = torch.as_tensor(np.asarray(speech.data, dtype=np.float32))

@@ -1,0 +1,34 @@
+"""The video model families of ComfyUI's template library that Studio names but does not read, one
+record each with what the family does and why Studio does not read it (``main.py families``, the
+Families dialog): listed so that an artist looking for one finds the reason, not a silence. The
+converter says the same of their workflows (studio/convert/comfy_tasks.py). Plain data."""
+from __future__ import annotations
+
+# (key, name, what it does, why Studio does not read it). Where the released code is public, it is
+# said: that family is work left, not a block.
+NOT_READ = (
+    ("wan-dancer", "Wan Dancer", "a dance video from music, a start image and a dance style (Wan 2.2 14B, a global "
+     "and a local model)", "its pipeline is in no library Studio uses (diffusers has none) and Studio has not written "
+     "one: its music encoding and two-model keyframe sampling are not built"),
+    ("scail", "SCAIL / SCAIL-2", "character replacement driven by a pose video (Wan 2.1 14B)",
+     "its denoiser embeds the half-size pose video and SCAIL-2's identity masks, which Studio's Wan cannot hold; its "
+     "code is public (zai-org/SCAIL), a transformer class Studio has not written; its files are told and refused by "
+     "name"),
+    ("seedvr2", "SeedVR2", "one-step video super-resolution (3B / 7B)",
+     "its code is public (ByteDance-Seed/SeedVR: a 3B/7B DiT with windowed attention and a VAE of its own), a "
+     "pipeline Studio has not written; Upscale Video (spandrel) and LTX-2 Latent Upscale are Studio's upscalers"),
+    ("causal-forcing", "Causal Forcing", "image to video sampled frame by frame (an autoregressive Wan 2.1 1.3B)",
+     "its autoregressive sampling with a key-value cache (thu-ml/Causal-Forcing) is in no library Studio uses; its "
+     "file has Wan's tensor names, so it cannot be told from a Wan 2.1 text-to-video file by its header: do not load "
+     "it as Wan"),
+    ("bernini-r", "Bernini-R", "video editing by an instruction (a Wan 2.1 based model)",
+     "its editing pipeline (bytedance/Bernini) is in no library Studio uses; Lucy Edit is Studio's instruction editor"),
+    ("void", "VOID", "object removal from a video (Netflix/void-model), with a SAM 3.1 mask",
+     "its inpainting pipeline is in no library Studio uses; Wan VACE's inpaint task with Segment's mask is Studio's "
+     "object removal"),
+)
+
+
+def not_read_records() -> list[dict]:
+    return [{"kind": "not read", "family": key, "name": name, "variants": [name], "tasks": [], "inputs": {},
+             "formats": [], "does": does, "why": why} for key, name, does, why in NOT_READ]

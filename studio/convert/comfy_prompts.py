@@ -1,0 +1,65 @@
+"""The prompts of a ComfyUI sampler's conditioning, followed through the nodes that pass
+conditioning on (guiders, switches, reroutes) to the text encoder; a prompt Studio cannot read (written
+by another node when the workflow runs, made by a node it does not convert) is said. Plain stdlib."""
+from __future__ import annotations
+
+from studio.core.shown import cut
+
+from .comfy_read import CNode, Workflow
+
+MAX_SAMPLERS = 32  # feeding one output (a first pass and its refinements: two to four in ComfyUI's own)
+
+
+def walk(wf: Workflow, node: CNode | None, names: tuple[str, ...], stop, used: set, limit: int = 64) -> CNode | None:
+    """Follow the first of ``names`` wired on each node (a switch: its chosen side) until ``stop(node)``."""
+    while node is not None and limit > 0:
+        limit -= 1
+        if stop(node):
+            return node
+        used.add(node.id)
+        if node.cls == "ComfySwitchNode":
+            on = wf.value(node, "switch")
+            node = wf.source(node, "on_true" if on else "on_false")
+            continue
+        name = next((k for k in names if k in node.links), None)
+        if name is None and node.cls == "Reroute" and node.links:
+            name = next(iter(node.links))
+        node = wf.source(node, name) if name else None
+    return None
+
+
+# MiniMax H3's two nodes encode their own 'prompt'
+ENCODERS = ("CLIPTextEncode", "ConditioningZeroOut", "MiniMaxH3ImageToVideo", "MiniMaxH3ReferenceToVideo")
+
+
+def prompt_text(wf: Workflow, start: CNode | None, which: str, used: set, said: list[str] | None = None) -> str | None:
+    """The prompt of a conditioning input (through the nodes that pass conditioning on); None when
+    none is found. Where it cannot be read (a text written by another node, a conditioning made by
+    a node Studio does not read), that is said in ``said``."""
+    n = walk(wf, start, (which, "conditioning", "conditioning_to", "cond", "cond1"), lambda x: x.cls in ENCODERS, used)
+    if n is None:
+        end = walk(wf, start, (which, "conditioning", "conditioning_to", "cond", "cond1"),
+                    lambda x: x.cls in ENCODERS or x.cls not in ("ComfySwitchNode", "Reroute") and not any(k in x.links for k in (
+                        which, "conditioning", "conditioning_to", "cond", "cond1")), set())
+        if end is not None and said is not None:
+            said.append(f"the {which} prompt comes from ComfyUI's '{end.title or end.cls}' ({end.cls}, #{end.id}), "
+                        "which Studio does not read: write it in the generator's prompt")
+        return None
+    used.add(n.id)
+    if n.cls == "ConditioningZeroOut":
+        return ""
+    text = wf.value(n, "prompt" if n.cls.startswith("MiniMaxH3") else "text")
+    if text is None and "text" in n.links and said is not None:
+        src = wf.source(n, "text")
+        for _ in range(MAX_SAMPLERS):  # the node a switch or reroute chooses
+            if src is None or src.cls not in ("ComfySwitchNode", "Reroute"):
+                break
+            side = ("on_true" if wf.value(src, "switch") else "on_false") if src.cls == "ComfySwitchNode" else \
+                next(iter(src.links), None)
+            src = wf.source(src, side) if side else None
+        what = f"'{src.title or src.cls}' ({src.cls}, #{src.id})" if src is not None else "another node"
+        said.append(f"the {which} prompt is written by ComfyUI's {what} when the workflow runs; Studio does not run "
+                    "it: write the prompt in the generator's prompt"
+                    + (f" (the text as saved: {cut(str(n.widgets.get('text')), 80)!r})" if n.widgets.get("text") else ""))
+        return str(n.widgets.get("text") or "")
+    return str(text or "")

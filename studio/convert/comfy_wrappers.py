@@ -1,0 +1,287 @@
+"""Workflows made with kijai's ComfyUI-WanVideoWrapper read as ComfyUI's own nodes (issue 55, item 6).
+
+The wrapper runs Wan with nodes of its own (WanVideoModelLoader, WanVideoTextEncode, WanVideoSampler,
+WanVideoDecode ...) that mean what ComfyUI's core nodes mean, wired differently: one text node gives
+both prompts, the sampler takes the shift, the size and length come from an 'embeds' node, LoRAs
+hang off the model loader. ``translate`` rewrites those nodes, in place, into the core nodes that
+mean the same (UNETLoader, LoraLoaderModelOnly, ModelSamplingSD3, CLIPTextEncode, WanImageToVideo,
+EmptyHunyuanLatentVideo, KSamplerAdvanced, VAEDecode ...), so the converter reads a wrapper workflow
+as it reads a core one; what it made of each wrapper node is said. The wrapper's speed and memory
+settings (block swap, compile, TeaCache, Enhance-A-Video...) have Studio's own memory and speed
+settings as their counterpart and are said as not taken; a wrapper 'embeds' node Studio has no
+counterpart for (VACE, Uni3C, MultiTalk ...) is kept as it is, and the converter says the task
+cannot be kept (comfy_tasks.wrapper_task).
+
+The settings' names and order are those of the wrapper's nodes.py (INPUT_TYPES, read for meaning;
+github kijai/ComfyUI-WanVideoWrapper, 721cd65 and later: the later versions add settings at the end,
+so the first ones keep their places). Plain data and stdlib: nothing of the wrapper is imported or run.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from .comfy_read import CONTROL, CNode, Workflow
+
+# each wrapper node's settings in the order a UI file saves them (API files name them)
+WIDGETS: dict[str, tuple[str, ...]] = {
+    "WanVideoModelLoader": ("model", "base_precision", "quantization", "load_device", "attention_mode"),
+    "WanVideoVAELoader": ("model_name", "precision"),
+    "LoadWanVideoT5TextEncoder": ("model_name", "precision", "load_device", "quantization"),
+    "LoadWanVideoClipTextEncoder": ("model_name", "precision", "load_device"),
+    "WanVideoTextEncode": ("positive_prompt", "negative_prompt", "force_offload"),
+    "WanVideoTextEncodeSingle": ("prompt", "force_offload"),
+    "WanVideoEmptyEmbeds": ("width", "height", "num_frames"),
+    "WanVideoImageClipEncode": ("generation_width", "generation_height", "num_frames", "force_offload",
+                                "noise_aug_strength", "latent_strength", "clip_embed_strength", "adjust_resolution"),
+    "WanVideoImageToVideoEncode": ("width", "height", "num_frames", "noise_aug_strength", "start_latent_strength",
+                                   "end_latent_strength", "force_offload"),
+    "WanVideoClipVisionEncode": ("strength_1", "strength_2", "crop", "combine_embeds", "force_offload"),
+    "WanVideoSampler": ("steps", "cfg", "shift", "seed", CONTROL, "force_offload", "scheduler", "riflex_freq_index",
+                        "denoise_strength", "batched_cfg", "rope_function", "start_step", "end_step",
+                        "add_noise_to_samples"),
+    "WanVideoDecode": ("enable_vae_tiling", "tile_x", "tile_y", "tile_stride_x", "tile_stride_y"),
+    "WanVideoEncode": ("enable_vae_tiling", "tile_x", "tile_y", "tile_stride_x", "tile_stride_y",
+                       "noise_aug_strength", "latent_strength"),
+    "WanVideoLoraSelect": ("lora", "strength", "low_mem_load"),
+}
+# settings nodes whose counterpart is Studio's own memory / speed setting: said, not taken
+SETTINGS_ONLY = ("WanVideoBlockSwap", "WanVideoTorchCompileSettings", "WanVideoTeaCache", "WanVideoMagCache",
+                 "WanVideoEasyCache", "WanVideoEnhanceAVideo", "WanVideoVRAMManagement", "WanVideoSLG",
+                 "WanVideoExperimentalArgs", "WanVideoSetBlockSwap")
+# WanVideoContextOptions: one take sampled on overlapping windows, as Studio's 'context windows' long take
+CONTEXT = ("context_schedule", "context_frames", "context_stride", "context_overlap", "freenoise")
+CONTEXT_SCHEDULES = {"uniform_standard": "uniform", "uniform_looped": "looped"}
+# the wrapper's scheduler names (their start) -> ComfyUI's sampler names (comfy_sampling reads those)
+SCHEDULERS = (("unipc", "uni_pc"), ("dpm++_sde", "dpmpp_sde"), ("dpm++", "dpmpp_2m"), ("euler", "euler"),
+              ("lcm", "lcm"), ("deis", "deis"), ("res_multistep", "res_multistep"))
+PREFIXES = ("WanVideo", "LoadWanVideo")
+
+
+def is_wrapper(n: CNode) -> bool:
+    return n.cls.startswith(PREFIXES)
+
+
+def _named(n: CNode) -> dict[str, Any]:
+    """The node's settings by name: as the file names them (API JSON), else by their places."""
+    if n.widgets:
+        return dict(n.widgets)
+    names = WIDGETS.get(n.cls, ())
+    return dict(zip(names, n.raw)) if isinstance(n.raw, list) else {}
+
+
+def _num(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+class _Translation:
+    def __init__(self, wf: Workflow):
+        self.wf = wf
+        self.said: list[str] = []
+        self.made: dict[str, str] = {}  # wrapper type -> what it was read as
+        self.latents: dict[str, tuple] = {}  # an embeds node -> (its latent, positive, negative) as made
+
+    def core(self, n: CNode, cls: str, widgets: dict, links: dict, nid: str | None = None) -> CNode:
+        """A core node made for wrapper node ``n`` (in its place, or beside it as ``nid``)."""
+        c = CNode(nid or n.id, cls, n.title, n.mode, {k: v for k, v in widgets.items() if v is not None}, links, n.pos,
+                  origin=n.cls)
+        self.wf.nodes[c.id] = c
+        if nid is None:
+            self.made.setdefault(n.cls, cls)
+        return c
+
+    def link(self, n: CNode, name: str) -> tuple[str, int] | None:
+        return n.links.get(name)
+
+    def rewire(self, old: tuple[str, int], new: tuple[str, int], skip: set[str]) -> None:
+        """Every input fed by ``old`` fed by ``new`` instead (but the nodes in ``skip``)."""
+        for m in self.wf.nodes.values():
+            if m.id in skip:
+                continue
+            for k, v in list(m.links.items()):
+                if tuple(v[:2]) == old:
+                    m.links[k] = new
+
+    # -- the nodes ---------------------------------------------------------------------------
+    def loaders(self) -> None:
+        for n in list(self.wf.nodes.values()):
+            w = _named(n)
+            if n.cls == "WanVideoModelLoader":
+                self.model_loader(n, w)
+            elif n.cls == "WanVideoVAELoader":
+                self.core(n, "VAELoader", {"vae_name": w.get("model_name")}, {})
+            elif n.cls == "LoadWanVideoT5TextEncoder":
+                self.core(n, "CLIPLoader", {"clip_name": w.get("model_name"), "type": "wan"}, {})
+            elif n.cls == "LoadWanVideoClipTextEncoder":
+                self.core(n, "CLIPVisionLoader", {"clip_name": w.get("model_name")}, {})
+
+    def model_loader(self, n: CNode, w: dict) -> None:
+        """UNETLoader, and the LoRAs hung off it (its 'lora' input, each WanVideoLoraSelect's
+        'prev_lora' before it) as a LoraLoaderModelOnly chain between it and what it feeds."""
+        loras, src, seen = [], self.link(n, "lora"), set()
+        while src is not None and src[0] in self.wf.nodes and src[0] not in seen:
+            seen.add(src[0])
+            sel = self.wf.nodes[src[0]]
+            if sel.cls != "WanVideoLoraSelect":
+                self.said.append(f"the LoRAs of '{sel.title or sel.cls}' ({sel.cls}, #{sel.id}) are not read: add "
+                                 "them as Video LoRA nodes")
+                break
+            loras.append(sel)
+            src = self.link(sel, "prev_lora")
+        for k in n.links:
+            if k not in ("lora", "block_swap_args", "compile_args", "vram_management_args"):
+                self.said.append(f"WanVideoModelLoader's '{k}' input is not read (Studio loads the model file alone)")
+        self.core(n, "UNETLoader", {"unet_name": w.get("model")}, {})
+        top = (n.id, 0)
+        for sel in reversed(loras):  # the one nearest the loader first
+            sw = _named(sel)
+            lora = self.core(sel, "LoraLoaderModelOnly", {"lora_name": sw.get("lora"), "strength_model": sw.get("strength")},
+                             {"model": top}, nid=f"{sel.id}:lora")
+            self.made.setdefault(sel.cls, lora.cls)
+            top = (lora.id, 0)
+        if top != (n.id, 0):
+            self.rewire((n.id, 0), top, {f"{s.id}:lora" for s in loras})
+
+    def texts(self) -> None:
+        """WanVideoTextEncode: two CLIPTextEncode (the positive keeps its id; '<id>:neg' the negative)."""
+        for n in list(self.wf.nodes.values()):
+            w = _named(n)
+            t5 = self.link(n, "t5")
+            links = {"clip": t5} if t5 else {}
+            if n.cls == "WanVideoTextEncode":
+                self.core(n, "CLIPTextEncode", {"text": w.get("positive_prompt")}, dict(links))
+                self.core(n, "CLIPTextEncode", {"text": w.get("negative_prompt") or ""}, dict(links), nid=f"{n.id}:neg")
+            elif n.cls == "WanVideoTextEncodeSingle":
+                self.core(n, "CLIPTextEncode", {"text": w.get("prompt")}, links)
+
+    def embeds(self, n: CNode, pos, neg) -> tuple[str, int] | None:
+        """The latent a sampler's image_embeds stand for, made from the wrapper's embeds node (None:
+        a node Studio has no counterpart for, kept as it is)."""
+        w = _named(n)
+        if n.cls == "WanVideoEmptyEmbeds":
+            c = self.core(n, "EmptyHunyuanLatentVideo", {"width": w.get("width"), "height": w.get("height"),
+                                                          "length": w.get("num_frames"), "batch_size": 1}, {})
+            return (c.id, 0)
+        if n.cls in ("WanVideoImageClipEncode", "WanVideoImageToVideoEncode"):
+            old = n.cls == "WanVideoImageClipEncode"
+            image = self.link(n, "image" if old else "start_image")
+            end = None if old else self.link(n, "end_image")
+            vision = self.link(n, "clip_embeds")
+            if old and self.link(n, "clip") and image:  # the old node encodes the image itself: a CLIPVisionEncode
+                enc = self.core(n, "CLIPVisionEncode", {"crop": "center"}, {"clip_vision": self.link(n, "clip"),
+                                                                             "image": image}, nid=f"{n.id}:vision")
+                vision = (enc.id, 0)
+            links = {k: v for k, v in (("positive", pos), ("negative", neg), ("vae", self.link(n, "vae")),
+                                       ("start_image", image), ("end_image", end),
+                                       ("clip_vision_output", vision)) if v is not None}
+            size = {"width": w.get("generation_width" if old else "width"),
+                    "height": w.get("generation_height" if old else "height"),
+                    "length": w.get("num_frames"), "batch_size": 1}
+            c = self.core(n, "WanFirstLastFrameToVideo" if end else "WanImageToVideo", size, links)
+            return (c.id, 2)
+        return None
+
+    def samplers(self) -> None:
+        for n in list(self.wf.nodes.values()):
+            if n.cls == "WanVideoSampler":
+                self.sampler(n, _named(n))
+
+    def sampler(self, n: CNode, w: dict) -> None:
+        text = self.link(n, "text_embeds")
+        pos = (text[0], 0) if text else None
+        neg = (f"{text[0]}:neg", 0) if text and f"{text[0]}:neg" in self.wf.nodes else pos
+        src = self.link(n, "image_embeds")
+        samples = self.link(n, "samples")
+        emb = self.wf.nodes.get(src[0]) if src and samples is None else None
+        latent = src
+        if emb is not None and emb.id in self.latents:  # an embeds node two samplers share (two experts)
+            latent, pos, neg = self.latents[emb.id]
+        elif emb is not None and is_wrapper(emb):
+            i2v = emb.cls in ("WanVideoImageClipEncode", "WanVideoImageToVideoEncode")
+            latent = self.embeds(emb, pos, neg)
+            if i2v:
+                pos, neg = (emb.id, 0), (emb.id, 1)  # through WanImageToVideo, as the core workflow wires it
+            if latent is not None:
+                self.latents[emb.id] = (latent, pos, neg)
+            else:
+                latent = src
+        if samples is not None:  # a pass that continues another's latent (a second expert, video to video)
+            latent = samples
+        links = {k: v for k, v in (("positive", pos), ("negative", neg), ("latent_image", latent)) if v is not None}
+        model = self.link(n, "model")
+        shift = w.get("shift")
+        if model is not None and _num(shift):
+            s = self.core(n, "ModelSamplingSD3", {"shift": shift}, {"model": model}, nid=f"{n.id}:shift")
+            model = (s.id, 0)
+        if model is not None:
+            links["model"] = model
+        steps, start, end = w.get("steps"), w.get("start_step"), w.get("end_step")
+        denoise = w.get("denoise_strength")
+        if samples is not None and _num(denoise) and denoise < 1 and _num(steps) and not _num(start):
+            start = int(round(steps * (1 - denoise)))  # KSamplerAdvanced's way of a partial denoise
+        self.context(n)
+        sched = str(w.get("scheduler") or "")
+        name = next((c for k, c in SCHEDULERS if sched.startswith(k)), sched or None)
+        self.core(n, "KSamplerAdvanced", {
+            "add_noise": "enable", "noise_seed": w.get("seed"), "steps": steps, "cfg": w.get("cfg"),
+            "sampler_name": name, "scheduler": "beta" if sched.endswith("/beta") else "simple",
+            "start_at_step": start if _num(start) and start > 0 else None,  # absent: the whole schedule
+            "end_at_step": end if _num(end) and end >= 0 else None,
+            "denoise": denoise if samples is not None and _num(denoise) else None}, links)
+
+    def context(self, n: CNode) -> None:
+        """A sampler's WanVideoContextOptions as the generator's context-windows settings (carried)."""
+        src = self.link(n, "context_options")
+        opt = self.wf.nodes.get(src[0]) if src else None
+        if opt is None or opt.cls != "WanVideoContextOptions":
+            return
+        w = opt.widgets or dict(zip(CONTEXT, opt.raw if isinstance(opt.raw, list) else []))
+        carried = {"long_take": "context windows"}
+        if _num(w.get("context_frames")):
+            carried["window"] = int(w["context_frames"])
+        if _num(w.get("context_overlap")):
+            carried["overlap"] = int(w["context_overlap"])
+        sched = CONTEXT_SCHEDULES.get(str(w.get("context_schedule")))
+        if sched:
+            carried["context_schedule"] = sched
+        else:
+            self.said.append(f"its context schedule {w.get('context_schedule')!r} is made as Studio's 'uniform'")
+        self.wf.carried[n.id] = carried
+        self.wf.taken.add(opt.id)
+        self.made.setdefault(opt.cls, "the generator's context windows (long_take, window, overlap)")
+
+    def decoders(self) -> None:
+        for n in list(self.wf.nodes.values()):
+            if n.cls == "WanVideoDecode":
+                self.core(n, "VAEDecode", {}, {k: v for k, v in (("samples", self.link(n, "samples")),
+                                                                 ("vae", self.link(n, "vae"))) if v})
+            elif n.cls == "WanVideoEncode":
+                self.core(n, "VAEEncode", {}, {k: v for k, v in (("pixels", self.link(n, "image")),
+                                                                 ("vae", self.link(n, "vae"))) if v})
+            elif n.cls == "WanVideoClipVisionEncode":
+                self.core(n, "CLIPVisionEncode", {"crop": _named(n).get("crop")},
+                          {k: v for k, v in (("clip_vision", self.link(n, "clip_vision")),
+                                             ("image", self.link(n, "image_1"))) if v})
+
+    def settings_only(self) -> None:
+        found = sorted({n.cls for n in self.wf.nodes.values() if n.cls in SETTINGS_ONLY and n.enabled})
+        if found:
+            self.said.append(f"its {', '.join(found)} set{'s' if len(found) == 1 else ''} the wrapper's memory and speed: "
+                             "Studio's own (Load Video Model's memory, the generator's speed settings) are used instead")
+
+
+def translate(wf: Workflow) -> list[str]:
+    """Rewrites ``wf``'s WanVideoWrapper nodes into the core nodes that mean the same, in place;
+    the sentences that say what was read as what, and what was not taken (none when the workflow
+    has no wrapper node)."""
+    if not any(is_wrapper(n) for n in wf.nodes.values()):
+        return []
+    t = _Translation(wf)
+    t.loaders()
+    t.texts()
+    t.decoders()
+    t.samplers()
+    t.settings_only()
+    if not t.made:
+        return t.said
+    made = ", ".join(f"{k} as {v}" for k, v in sorted(t.made.items()))
+    return [f"WanVideoWrapper nodes read as ComfyUI's own: {made}"] + t.said

@@ -1,0 +1,273 @@
+"""Issue 55, item 6: workflows of kijai's ComfyUI-WanVideoWrapper (its loaders, text encoder, embeds,
+sampler, decode; VideoHelperSuite's load and combine) convert as the core workflows that mean the
+same do: the task, the inputs that carry it, the prompts, the sampler's settings, LoRAs, experts and
+context windows. A wrapper 'embeds' node Studio has no counterpart for is said in one sentence,
+never made into text to video. Also ComfyUI's core video to video (VAEEncode + a partial denoise).
+
+The workflows are written here in the layout the wrapper's UI files have (widgets in INPUT_TYPES
+order, unnamed), or its API files (named)."""
+from __future__ import annotations
+
+from studio.convert.comfy_map import convert
+
+PROMPT, NEGATIVE = "a red panda on a bamboo stem", "blurry, low quality"
+
+
+class UI:
+    """A ComfyUI UI workflow built node by node: ``add(type, widgets, **inputs)`` where each input
+    is (node id, output slot)."""
+
+    def __init__(self):
+        self.nodes, self.links = [], []
+
+    def add(self, cls: str, widgets=None, mode: int = 0, **inputs) -> int:
+        nid = len(self.nodes) + 1
+        ins = []
+        for name, (src, slot) in inputs.items():
+            lid = len(self.links) + 1
+            self.links.append([lid, src, slot, nid, len(ins), "*"])
+            ins.append({"name": name, "type": "*", "link": lid})
+        self.nodes.append({"id": nid, "type": cls, "mode": mode, "inputs": ins, "outputs": [],
+                           "widgets_values": widgets if widgets is not None else []})
+        return nid
+
+    def doc(self) -> dict:
+        return {"nodes": self.nodes, "links": self.links}
+
+
+def _common(w: UI, loras=()):
+    """Model (with its LoRAs), T5, prompts and VAE: the ids of the model loader, text and VAE."""
+    prev = None
+    for name, strength in loras:
+        prev = w.add("WanVideoLoraSelect", [name, strength, False], **({"prev_lora": (prev, 0)} if prev else {}))
+    model = w.add("WanVideoModelLoader", ["WanVideo\\Wan2_1-T2V-14B_fp8_e4m3fn.safetensors", "fp16", "fp8_e4m3fn",
+                                          "offload_device", "sdpa"], **({"lora": (prev, 0)} if prev else {}))
+    t5 = w.add("LoadWanVideoT5TextEncoder", ["umt5-xxl-enc-bf16.safetensors", "bf16", "offload_device", "disabled"])
+    text = w.add("WanVideoTextEncode", [PROMPT, NEGATIVE, True], t5=(t5, 0))
+    vae = w.add("WanVideoVAELoader", ["wanvideo\\Wan2_1_VAE_bf16.safetensors", "bf16"])
+    return model, text, vae
+
+
+def _sampler(w: UI, model, text, embeds, widgets=(20, 6.0, 5.0, 123, "fixed", True, "unipc", 0, 1.0), **more):
+    return w.add("WanVideoSampler", list(widgets), model=(model, 0), text_embeds=(text, 0), image_embeds=(embeds, 0),
+                 **more)
+
+
+def _save(w: UI, sampler, vae):
+    dec = w.add("WanVideoDecode", [True, 272, 272, 144, 128], vae=(vae, 0), samples=(sampler, 0))
+    w.add("VHS_VideoCombine", {"frame_rate": 16, "filename_prefix": "wan", "format": "video/h264-mp4"},
+          images=(dec, 0))
+
+
+def _nodes(conv, type_id):
+    return [n for n in conv.graph.nodes.values() if n.type_id == type_id]
+
+
+def test_wrapper_text_to_video_with_loras_keeps_prompts_settings_and_loras():
+    w = UI()
+    model, text, vae = _common(w, loras=[("wan_style.safetensors", 0.8), ("wan_detail.safetensors", 0.5)])
+    emb = w.add("WanVideoEmptyEmbeds", [640, 352, 49])
+    w.add("WanVideoBlockSwap", [20, False, False])
+    _save(w, _sampler(w, model, text, emb), vae)
+    conv = convert(w.doc(), "wrapper_t2v")
+    assert conv.graph.validate() == []
+    assert [t["generator"] for t in conv.tasks] == ["video_models.text_to_video"]
+    gen = _nodes(conv, "video_models.text_to_video")[0].params
+    assert (gen["prompt"], gen["negative_prompt"]) == (PROMPT, NEGATIVE)
+    assert (gen["steps"], gen["guidance"], gen["shift"], gen["seed"]) == (20, 6.0, 5.0, 123)
+    assert (gen["width"], gen["height"], gen["frames"], gen["sampler"]) == (640, 352, 49, "unipc")
+    load = _nodes(conv, "video_models.load")[0].params
+    assert load["model"] == "WanVideo\\Wan2_1-T2V-14B_fp8_e4m3fn.safetensors"  # as saved: the lookup reads "\\" as "/"
+    loras = sorted((n.params["lora"], n.params["strength"]) for n in conv.graph.nodes.values() if "lora" in n.type_id)
+    assert loras == [("wan_detail.safetensors", 0.5), ("wan_style.safetensors", 0.8)]
+    said = "\n".join(conv.log)
+    assert "WanVideoSampler as KSamplerAdvanced" in said and "WanVideoBlockSwap" in said
+
+
+def test_wrapper_image_to_video_wires_the_start_and_end_images():
+    w = UI()
+    model, text, vae = _common(w)
+    clip = w.add("LoadWanVideoClipTextEncoder", ["open-clip-xlm-roberta-large-vit-huge-14_fp16.safetensors", "fp16",
+                                                 "offload_device"])
+    first, last = w.add("LoadImage", ["first.png", "image"]), w.add("LoadImage", ["last.png", "image"])
+    vis = w.add("WanVideoClipVisionEncode", [1.0, 1.0, "center", "average", True], clip_vision=(clip, 0),
+                image_1=(first, 0))
+    emb = w.add("WanVideoImageToVideoEncode", [832, 480, 81, 0.0, 1.0, 1.0, True], vae=(vae, 0), clip_embeds=(vis, 0),
+                start_image=(first, 0), end_image=(last, 0))
+    _save(w, _sampler(w, model, text, emb), vae)
+    conv = convert(w.doc(), "wrapper_flf2v")
+    assert conv.graph.validate() == []
+    assert conv.tasks[0]["task"] == "first-and-last-frame video"
+    assert conv.tasks[0]["inputs"] == ["image", "last_image"]
+    gen = _nodes(conv, "video_models.image_to_video")[0]
+    assert (gen.params["width"], gen.params["height"], gen.params["frames"]) == (832, 480, 81)
+    files = {n.params["path"] for n in _nodes(conv, "io.load_image")}
+    assert files == {"first.png", "last.png"}
+
+
+def test_wrapper_video_to_video_takes_the_clip_and_the_denoise_as_strength():
+    w = UI()
+    model, text, vae = _common(w)
+    clip = w.add("VHS_LoadVideo", {"video": "dance.mp4", "force_rate": 0, "frame_load_cap": 0})
+    enc = w.add("WanVideoEncode", [True, 272, 272, 144, 128, 0.0, 1.0], vae=(vae, 0), image=(clip, 0))
+    emb = w.add("WanVideoEmptyEmbeds", [832, 480, 81])
+    s = _sampler(w, model, text, emb, widgets=(30, 6.0, 5.0, 7, "fixed", True, "unipc", 0, 0.6), samples=(enc, 0))
+    _save(w, s, vae)
+    conv = convert(w.doc(), "wrapper_v2v")
+    assert conv.graph.validate() == []
+    assert conv.tasks[0]["generator"] == "video_models.video_to_video" and conv.tasks[0]["inputs"] == ["video"]
+    gen = _nodes(conv, "video_models.video_to_video")[0].params
+    assert gen["strength"] == 0.6 and gen["steps"] == 30
+
+
+def test_wrapper_two_experts_become_one_wan22_generator_with_both_models():
+    w = UI()
+    high = w.add("WanVideoModelLoader", ["wan2.2_t2v_high_noise_14B_fp8_scaled.safetensors", "bf16", "disabled",
+                                         "offload_device", "sdpa"])
+    low = w.add("WanVideoModelLoader", ["wan2.2_t2v_low_noise_14B_fp8_scaled.safetensors", "bf16", "disabled",
+                                        "offload_device", "sdpa"])
+    t5 = w.add("LoadWanVideoT5TextEncoder", ["umt5-xxl-enc-bf16.safetensors", "bf16", "offload_device", "disabled"])
+    text = w.add("WanVideoTextEncode", [PROMPT, NEGATIVE, True], t5=(t5, 0))
+    vae = w.add("WanVideoVAELoader", ["wan_2.1_vae.safetensors", "bf16"])
+    emb = w.add("WanVideoEmptyEmbeds", [832, 480, 81])
+    s1 = _sampler(w, high, text, emb, widgets=(20, 3.5, 8.0, 5, "fixed", True, "euler", 0, 1.0, False, "comfy", 0, 10))
+    s2 = _sampler(w, low, text, emb, widgets=(20, 3.5, 8.0, 5, "fixed", True, "euler", 0, 1.0, False, "comfy", 10, -1),
+                  samples=(s1, 0))
+    _save(w, s2, vae)
+    conv = convert(w.doc(), "wrapper_wan22")
+    assert conv.graph.validate() == []
+    load = _nodes(conv, "video_models.load")[0].params
+    assert load["model"] == "wan2.2_t2v_high_noise_14B_fp8_scaled.safetensors"
+    assert load["model_2"] == "wan2.2_t2v_low_noise_14B_fp8_scaled.safetensors"
+    gen = _nodes(conv, "video_models.text_to_video")[0].params
+    assert (gen["steps"], gen["guidance"], gen["prompt"]) == (20, 3.5, PROMPT)
+
+
+def test_wrapper_context_options_become_a_context_windows_take():
+    w = UI()
+    model, text, vae = _common(w)
+    emb = w.add("WanVideoEmptyEmbeds", [832, 480, 257])
+    ctx = w.add("WanVideoContextOptions", ["uniform_looped", 81, 4, 16, True])
+    _save(w, _sampler(w, model, text, emb, context_options=(ctx, 0)), vae)
+    conv = convert(w.doc(), "wrapper_long")
+    assert conv.graph.validate() == []
+    gen = _nodes(conv, "video_models.text_to_video")[0].params
+    assert (gen["frames"], gen["long_take"], gen["window"], gen["overlap"], gen["context_schedule"]) == (
+        257, "context windows", 81, 16, "looped")
+    assert not any("WanVideoContextOptions" in line for line in conv.log if "not converted" in line)
+
+
+def test_a_wrapper_embeds_node_studio_cannot_read_is_said_never_text_to_video():
+    w = UI()
+    model, text, vae = _common(w)
+    clip = w.add("VHS_LoadVideo", {"video": "pose.mp4"})
+    emb = w.add("WanVideoVACEEncode", [832, 480, 81, 1.0, 0.0, 1.0], vae=(vae, 0), input_frames=(clip, 0))
+    _save(w, _sampler(w, model, text, emb), vae)
+    conv = convert(w.doc(), "wrapper_vace")
+    assert conv.graph.validate() == []
+    assert [t["generator"] for t in conv.tasks] == [None]
+    assert not _nodes(conv, "video_models.text_to_video")
+    assert conv.log[0].startswith("This workflow makes a video from WanVideoVACEEncode with Wan (ComfyUI-WanVideoWrapper)")
+    assert "cannot read ComfyUI-WanVideoWrapper's WanVideoVACEEncode" in conv.log[0]
+    dropped = next(line for line in conv.log if "not converted" in line)  # the nodes as the workflow names them
+    assert "WanVideoTextEncode x2" in dropped and "LoadWanVideoT5TextEncoder" in dropped and "CLIP" not in dropped
+
+
+def test_an_api_workflow_of_the_wrapper_reads_its_named_settings():
+    doc = {
+        "1": {"class_type": "WanVideoModelLoader", "inputs": {"model": "wan2.1_t2v_1.3B_bf16.safetensors",
+                                                              "base_precision": "bf16", "quantization": "disabled"}},
+        "2": {"class_type": "LoadWanVideoT5TextEncoder", "inputs": {"model_name": "umt5.safetensors", "precision": "bf16"}},
+        "3": {"class_type": "WanVideoTextEncode", "inputs": {"positive_prompt": PROMPT, "negative_prompt": NEGATIVE,
+                                                             "t5": ["2", 0]}},
+        "4": {"class_type": "WanVideoEmptyEmbeds", "inputs": {"width": 480, "height": 272, "num_frames": 33}},
+        "5": {"class_type": "WanVideoSampler", "inputs": {"model": ["1", 0], "text_embeds": ["3", 0],
+                                                          "image_embeds": ["4", 0], "steps": 12, "cfg": 5.0,
+                                                          "shift": 3.0, "seed": 9, "scheduler": "dpm++"}},
+        "6": {"class_type": "WanVideoVAELoader", "inputs": {"model_name": "wan_vae.safetensors"}},
+        "7": {"class_type": "WanVideoDecode", "inputs": {"vae": ["6", 0], "samples": ["5", 0]}},
+        "8": {"class_type": "SaveVideo", "inputs": {"video": ["7", 0], "filename_prefix": "x"}},
+    }
+    conv = convert(doc, "wrapper_api")
+    assert conv.graph.validate() == []
+    gen = _nodes(conv, "video_models.text_to_video")[0].params
+    assert (gen["steps"], gen["guidance"], gen["shift"], gen["seed"], gen["sampler"]) == (12, 5.0, 3.0, 9, "dpm++")
+    assert (gen["width"], gen["height"], gen["frames"], gen["prompt"]) == (480, 272, 33, PROMPT)
+
+
+def _core_v2v(denoise: float, loader: str = "VHS_LoadVideo") -> dict:
+    w = UI()
+    unet = w.add("UNETLoader", ["wan2.1_t2v_1.3B_bf16.safetensors", "default"])
+    clip = w.add("CLIPLoader", ["umt5_xxl_fp8_e4m3fn_scaled.safetensors", "wan", "default"])
+    pos = w.add("CLIPTextEncode", [PROMPT], clip=(clip, 0))
+    neg = w.add("CLIPTextEncode", [NEGATIVE], clip=(clip, 0))
+    vae = w.add("VAELoader", ["wan_2.1_vae.safetensors"])
+    video = w.add(loader, {"video": "clips/walk.mp4"})
+    enc = w.add("VAEEncode", [], pixels=(video, 0), vae=(vae, 0))
+    s = w.add("KSampler", [3, "fixed", 20, 5.0, "uni_pc", "simple", denoise], model=(unet, 0), positive=(pos, 0),
+              negative=(neg, 0), latent_image=(enc, 0))
+    dec = w.add("VAEDecode", [], samples=(s, 0), vae=(vae, 0))
+    w.add("VHS_VideoCombine", {"frame_rate": 16, "filename_prefix": "v2v"}, images=(dec, 0))
+    return w.doc()
+
+
+def test_core_video_to_video_from_a_partial_denoise_and_text_to_video_from_a_whole_one():
+    conv = convert(_core_v2v(0.55), "core_v2v")
+    assert conv.graph.validate() == []
+    assert (conv.tasks[0]["generator"], conv.tasks[0]["inputs"]) == ("video_models.video_to_video", ["video"])
+    assert _nodes(conv, "video_models.video_to_video")[0].params["strength"] == 0.55
+    whole = convert(_core_v2v(1.0), "core_t2v")
+    assert whole.tasks[0]["generator"] == "video_models.text_to_video"
+    assert any("denoises its encoded latent whole" in line for line in "\n".join(
+        n["text"] for n in whole.graph.ui.get("notes", [])).split("\n"))
+
+
+def test_videohelpersuite_load_by_path_is_the_clip_of_video_to_video():
+    conv = convert(_core_v2v(0.4, loader="VHS_LoadVideoPath"), "vhs_path")
+    assert conv.graph.validate() == []
+    assert conv.tasks[0]["inputs"] == ["video"]
+    assert [n.params["path"] for n in _nodes(conv, "io.load_video")] == ["clips/walk.mp4"]
+
+
+def _render(g, base, models, tmp_path, frames=5):
+    """The converted graph run on a tiny Wan: its model file (the workflow's name, Windows '\\'
+    included) found in the models folder, text encoder and VAE from the tiny folder."""
+    import os
+    import shutil
+
+    from studio.engine.executor import Executor
+    from studio.engine.media import probe
+    load = next(n for n in g.nodes.values() if n.type_id == "video_models.load")
+    dest = os.path.join(models, *load.params["model"].replace("\\", "/").split("/"))
+    os.makedirs(os.path.dirname(dest), exist_ok=True)
+    shutil.copy(os.path.join(base, "transformer", "diffusion_pytorch_model.safetensors"), dest)
+    g.set_param(load.id, "base", base)
+    for k in ("text_encoder", "vae"):  # the tiny model's T5 and VAE come from 'base'
+        g.set_param(load.id, k, "")
+    gen = next(n for n in g.nodes.values() if n.type_id.startswith("video_models.") and "to_video" in n.type_id)
+    for k, v in (("width", 32), ("height", 32), ("steps", 2), ("frames", frames), ("preview_size", "off")):
+        g.set_param(gen.id, k, v)
+    save = next(n for n in g.nodes.values() if n.type_id == "io.save_video")
+    g.set_param(save.id, "path", str(tmp_path / "out.mp4"))
+    Executor(frame_caching=False).run(g, device="cpu")
+    return probe(str(tmp_path / "out.mp4"))
+
+
+def test_converted_wrapper_and_video_to_video_workflows_render_on_a_tiny_wan(tmp_path, monkeypatch, wan_dir):
+    """Per task, a converted workflow renders: the wrapper's text to video, and core video to video
+    of a clip on disk (its frames restyled at the workflow's denoise)."""
+    import os
+    models = tmp_path / "models"
+    monkeypatch.setenv("STUDIO_MODELS", str(models))
+    monkeypatch.setenv("STUDIO_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "no-hf-cache"))
+    w = UI()
+    model, text, vae = _common(w)
+    _save(w, _sampler(w, model, text, w.add("WanVideoEmptyEmbeds", [832, 480, 81])), vae)
+    info = _render(convert(w.doc(), "wrapper_t2v").graph, wan_dir, str(models), tmp_path)
+    assert (info["frames"], info["width"]) == (5, 32)
+    g = convert(_core_v2v(0.5), "core_v2v").graph
+    clip = os.path.join(os.path.dirname(__file__), "..", "..", "assets", "media", "shapes.mp4")
+    g.set_param(next(n.id for n in g.nodes.values() if n.type_id == "io.load_video"), "path", os.path.abspath(clip))
+    info = _render(g, wan_dir, str(models), tmp_path)
+    assert (info["frames"], info["width"], info["height"]) == (5, 32, 32)
