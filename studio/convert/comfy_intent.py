@@ -11,8 +11,8 @@ from studio.core.shown import number
 
 from .comfy_read import CNode, Workflow
 from .comfy_sampling import SAMPLERS
-from .comfy_tasks import (I2V, LATENT_NAMES, LTX2, MINIMAX_CONTROL, T2V, V2V, VACE, Task, is_ltx2, sentence,
-                          task_node, task_of)
+from .comfy_tasks import (I2V, LATENT_NAMES, LTX2, MINIMAX_CONTROL, S2V, T2V, V2V, VACE, Task, feeds_s2v, is_ltx2,
+                          sentence, task_node, task_of)
 from .comfy_motion import ati_tracks, camera_from, tracks_from
 from .comfy_talk import speech_step, talk_settings
 from .comfy_utility import phrase_of
@@ -21,6 +21,11 @@ from .comfy_utility import phrase_of
 STEPS = ("Canny", "SAM3_Detect", "SAM3_VideoTrack", "AudioEncoderEncode")
 STEP_OUT = {"Canny": "video", "SAM3_Detect": "mask", "SAM3_VideoTrack": "mask", "LotusConditioning": "depth",
             "AudioEncoderEncode": "features"}
+# the wav2vec2 Wan S2V was trained on (the release's wav2vec2-large-xlsr-53-english folder; ComfyUI repackages it
+# as one file, which Load Preprocessor, reading Hugging Face folders, does not take), read at the release's 30 fps
+S2V_WAV2VEC2, S2V_FEATURE_FPS = "wav2vec2-large-xlsr-53-english", 30.0
+# how ComfyUI's S2V template joins its chunks and drops the doubled first frame: one take in Studio's S2V node
+CHUNK_PLUMBING = ("LatentConcat", "LatentCut", "ImageFromBatch")
 WHISPER = "openai/whisper-large-v3"  # HuMo's speech encoder, read by Speech Features from a Hugging Face folder
 MAX_ITEMS_WALKED = 100_000  # nodes one output's walk visits at most (a workflow holds fewer)
 # ComfyUI's file loaders -> Studio's, and how a sentence names them
@@ -214,6 +219,8 @@ class IntentReading:
                 self._guide(n, gen, inputs, said)
         if gen == LTX2:
             self._ltx2_audio(up, inputs, said)
+        if gen == S2V:
+            self._s2v_take(node, up, inputs, said)
         if gen == I2V and "image" not in inputs:
             said.append("the workflow's start image is made by ComfyUI nodes Studio does not convert: connect an image "
                         "to Image to Video's 'image'")
@@ -418,22 +425,12 @@ class IntentReading:
         """Studio's node for one step (Lotus -> Depth, Canny -> Edges, SAM 3 -> Segment, an audio encoder's
         encode -> Speech Features with every hidden state, as HuMo reads Whisper's), wired."""
         wf = self.wf
-        if n.cls == "AudioEncoderEncode":
+        if n.cls == "AudioEncoderEncode":  # wav2vec2 (Wan S2V's) or Whisper (HuMo's), told by the encoder's file
             enc = wf.source(n, "audio_encoder")
             name = enc is not None and wf.value(enc, "audio_encoder_name")
-            if isinstance(name, str) and "wav2vec" in name.lower():  # InfiniteTalk's (comfy_talk)
-                return speech_step(self, n, src)
-            prep = self.add("preprocess.load", {"kind": "speech", "model": WHISPER}, enc or n)
-            nid = self.add("encode.speech", {"layers": "all", "fps": 25.0}, n)
-            self.g.connect(*src, nid, "audio")
-            self.g.connect(prep, "model", nid, "model")
-            if enc is not None:
-                self.used.add(enc.id)
-            self.out.log.append(f"{self.name}: the voice's features: Speech Features (every hidden state) with "
-                                f"Load Preprocessor's '{WHISPER}', a Hugging Face folder"
-                                + (f" (ComfyUI's '{name}' is not read: Speech Features runs transformers' Whisper "
-                                   "from its folder)" if isinstance(name, str) else ""))
-            return nid
+            if isinstance(name, str) and "wav2vec" in name.lower():  # S2V's or InfiniteTalk's, told by its reader
+                return self._speech_step(n, src) if feeds_s2v(wf, n) else speech_step(self, n, src)
+            return self._whisper_step(n, src, enc, name)
         if n.cls == "LotusConditioning":
             prep = self.add("preprocess.load", {"kind": "depth"}, n)
             nid = self.add("preprocess.depth", {}, n)
@@ -453,4 +450,56 @@ class IntentReading:
         nid = self.add("preprocess.segment", {"phrase": phrase_of(wf, n, self.used)}, n)
         self.g.connect(*src, nid, "video")
         self.g.connect(prep, "model", nid, "model")
+        return nid
+
+    def _s2v_take(self, node: CNode, up: list[CNode], inputs: dict, said: list[str]) -> None:
+        """Wan S2V: the voice its features read also heard on the take (the node's 'audio'), and the take's
+        length: the first chunk's and each WanSoundImageToVideoExtend's (ComfyUI's Video S2V Extend
+        subgraphs, each continuing from the last frames made), one take of the S2V node, continued by
+        its own motion frames window by window."""
+        if "speech" in inputs:
+            inputs["audio"] = (inputs["speech"][0], inputs["speech"][1], ())
+        for n in (n for n in up if n.cls.startswith("LoraLoader")):
+            said.append(f"the LoRA '{self.wf.value(n, 'lora_name')}' is not applied: Speech to Video (S2V) reads no "
+                        "LoRAs yet (a distilled LoRA's few steps and guidance are kept as the workflow sets them; "
+                        "without it the release samples 40 steps at guidance 4.5)")
+        extends = [n for n in up if n.cls == "WanSoundImageToVideoExtend"]
+        first = self.wf.value(node, "length")
+        lengths = [first] + [self.wf.value(n, "length") for n in extends]
+        self.used |= {n.id for n in up if n.cls in CHUNK_PLUMBING}  # the chunks' joins: one take here
+        if extends and all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in lengths):
+            self.used |= {n.id for n in extends}
+            self.extra["frames"] = sum(lengths)
+            said.append(f"ComfyUI makes {len(lengths)} chunks ({' + '.join(map(str, lengths))} frames), each extending "
+                        f"the one before: Studio's Speech to Video (S2V) makes the {sum(lengths)} frames as one take "
+                        "in windows of 80, each continuing from the model's own last 73 frames (the release's way)")
+
+    def _whisper_step(self, n: CNode, src: tuple[str, str], enc: CNode | None, name) -> str:
+        """HuMo's voice: Load Preprocessor (speech, Whisper's folder) + Speech Features (every hidden state)."""
+        prep = self.add("preprocess.load", {"kind": "speech", "model": WHISPER}, enc or n)
+        nid = self.add("encode.speech", {"layers": "all", "fps": 25.0}, n)
+        self.g.connect(*src, nid, "audio")
+        self.g.connect(prep, "model", nid, "model")
+        if enc is not None:
+            self.used.add(enc.id)
+        self.out.log.append(f"{self.name}: the voice's features: Speech Features (every hidden state) with "
+                            f"Load Preprocessor's '{WHISPER}', a Hugging Face folder"
+                            + (f" (ComfyUI's '{name}' is not read: Speech Features runs transformers' Whisper "
+                               "from its folder)" if isinstance(name, str) else ""))
+        return nid
+
+    def _speech_step(self, n: CNode, src: tuple[str, str]) -> str:
+        """ComfyUI's AudioEncoderEncode (wav2vec2 from AudioEncoderLoader) -> Load Preprocessor (speech) +
+        Speech Features (every hidden state, 30 fps as the release's AudioEncoder), wired from ``src``."""
+        loader = self.wf.source(n, "audio_encoder")
+        name = (self.wf.value(loader, "audio_encoder_name") if loader is not None else None) or ""
+        if loader is not None:
+            self.used.add(loader.id)
+        prep = self.add("preprocess.load", {"kind": "speech", "model": S2V_WAV2VEC2}, loader or n)
+        nid = self.add("encode.speech", {"layers": "all", "fps": S2V_FEATURE_FPS}, n)
+        self.g.connect(*src, nid, "audio")
+        self.g.connect(prep, "model", nid, "model")
+        self.out.log.append(f"{self.name}: ComfyUI's audio encoder file '{name}' is not read: Load Preprocessor "
+                            f"(speech) takes the wav2vec2 folder the release ships ('{S2V_WAV2VEC2}', from "
+                            "Wan-AI/Wan2.2-S2V-14B), the same model")
         return nid

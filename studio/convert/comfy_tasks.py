@@ -19,6 +19,7 @@ T2V, I2V, VACE, ANIMATE, LTX2 = ("video_models.text_to_video", "video_models.ima
                                  "video_models.wan_animate", "video_models.ltx2")
 FUN_CONTROL, FUN_CAMERA = "video_models.wan_fun_control", "video_models.wan_fun_camera"
 TALK = "video_models.infinitetalk"
+S2V = "video_models.wan_s2v"  # Speech to Video (S2V): nodes/video_models/families/wan_s2v/node.py
 MINIMAX_REF = "video_models.minimax_h3_reference"
 HUMO = "video_models.wan_humo"
 V2V = "video_models.video_to_video"
@@ -50,8 +51,9 @@ WAN = {
     "WanAnimate2ToVideo": Task("character animation from a pose video", None, family="Wan Animate 2",
                                cannot="run Wan Animate 2 (its Wan Animate node reads Wan 2.2 Animate's pose and face "
                                       "clips)"),
-    "WanSoundImageToVideo": Task("speech-driven video (S2V)", None, family="Wan 2.2 S2V",
-                                 cannot="drive a Wan video from a voice"),
+    "WanSoundImageToVideo": Task("speech-driven video (S2V)", S2V,
+                                 (("ref_image", "image"), ("audio_encoder_output", "speech"),
+                                  ("control_video", "pose")), "Wan 2.2 S2V"),
     # the first voice through AudioEncoderEncode -> Speech Features (wav2vec2); patch, second speaker: comfy_talk
     "WanInfiniteTalkToVideo": Task("a talking video from speech (InfiniteTalk)", TALK,
                                    (("start_image", "image"), ("audio_encoder_output_1", "speech")),
@@ -189,6 +191,13 @@ def task_node(wf: Workflow, first: CNode, up: list[CNode]) -> tuple[CNode | None
     return next((n for n in up if n.cls in TASKS), None), chain
 
 
+def feeds_s2v(wf: Workflow, n: CNode) -> bool:
+    """Whether ``n`` (an AudioEncoderEncode) feeds Wan S2V's node (its wav2vec2 features are S2V's,
+    not InfiniteTalk's)."""
+    return any(m.cls.startswith("WanSoundImageToVideo") and any(src[0] == n.id for src in m.links.values())
+               for m in wf.nodes.values())
+
+
 def task_of(node: CNode | None) -> Task | None:
     """The task ``node`` says (TASKS); a WanVideoWrapper node that comfy_wrappers could not read as
     a core node: a task Studio cannot keep, in words."""
@@ -209,6 +218,8 @@ def made_task(generator: str, inputs: dict, params: dict | None = None) -> str:
         return "VACE video" + (f" ({', '.join(parts)})" if parts else " (text only)")
     if generator == ANIMATE:
         return "character animation"
+    if generator == S2V:
+        return "speech-driven video (S2V)" + (" moved by a pose clip" if "pose" in inputs else "")
     if generator == MINIMAX_REF:
         return "reference to video"
     if generator == FUN_CONTROL:

@@ -82,7 +82,7 @@ TASKS = {
     "video_wan2_2_14B_fun_control": ('control video (Fun Control) from a start image', 'Wan 2.2 Fun Control', 'wan_fun_control', ('control', 'image')),
     "video_wan2_2_14B_fun_inpaint": ('first-and-last-frame video', 'Wan Fun InP', 'image_to_video', ('image', 'last_image')),
     "video_wan2_2_14B_i2v": ('image to video', 'Wan 2.2', 'image_to_video', ('image',)),
-    "video_wan2_2_14B_s2v": ('speech-driven video (S2V)', 'Wan 2.2 S2V', None, ()),
+    "video_wan2_2_14B_s2v": ('speech-driven video (S2V)', 'Wan 2.2 S2V', 'wan_s2v', ('audio', 'image', 'speech')),
     "video_wan2_2_14B_t2v": ('text to video', 'Wan 2.2', 'text_to_video', ()),
     "video_wan2_2_5B_fun_control": ('control video (Fun Control) from a start image', 'Wan 2.2 Fun Control', 'wan_fun_control', ('control', 'image')),
     "video_wan2_2_5B_fun_inpaint": ('first-and-last-frame video', 'Wan Fun InP', 'image_to_video', ('image', 'last_image')),

@@ -188,7 +188,7 @@ def test_hunyuan15_image_to_video_and_a_clip_frame_as_its_start():
     assert g.validate() == [] and _src_type(g, gen, "image") == "edit.frame_hold"
 
 
-@pytest.mark.parametrize("name, what", [("video_wan2_2_14B_s2v", "speech-driven video (S2V) with Wan 2.2 S2V"),
+@pytest.mark.parametrize("name, what", [("video_wan_dancer", "Wan Dancer"),
                                         ("utility_void_video_inpainting", "object removal"),
                                         ("utility_seedvr2_3b_int8_upscale_video", "with SeedVR2")])
 def test_a_task_studio_cannot_do_is_one_sentence_and_no_generator(name, what):
@@ -269,11 +269,35 @@ def test_infinitetalk_with_face_masks_from_files_is_a_dialogue():
 
 def test_cli_convert_prints_the_sentence(tmp_path, capsys):
     from studio.cli import main as cli_main
-    src = tmp_path / "s2v.json"
-    src.write_text(json.dumps(_doc("video_wan2_2_14B_s2v")), encoding="utf-8")
-    cli_main(["convert", str(src), "-o", str(tmp_path / "s2v.studio.json")])
+    src = tmp_path / "infinitetalk.json"
+    src.write_text(json.dumps(_doc("video_wan2_1_infinitetalk")), encoding="utf-8")
+    cli_main(["convert", str(src), "-o", str(tmp_path / "infinitetalk.studio.json")])
     out = capsys.readouterr().out
-    assert out.splitlines()[0].startswith("This workflow makes speech-driven video (S2V) with Wan 2.2 S2V; Studio cannot")
+    assert out.splitlines()[0].startswith("This workflow makes a talking video from speech (InfiniteTalk) with Wan 2.1 "
+                                          "InfiniteTalk; Studio cannot")
+
+
+def test_wan_s2v_becomes_speech_to_video_with_its_voice_image_and_speech_features():
+    """video_wan2_2_14B_s2v: the S2V file with its UMT5 and VAE, the reference image, the voice through Load
+    Preprocessor (speech) + Speech Features (every hidden state, 30 fps as the release's encoder) and on the
+    take; the first chunk and the two active Video S2V Extend subgraphs (77 frames each) one take of 231."""
+    conv = convert(_doc("video_wan2_2_14B_s2v"), "video_wan2_2_14B_s2v")
+    g = conv.graph
+    assert g.validate() == []
+    gen = next(n for n in g.nodes.values() if n.type_id == "video_models.wan_s2v")
+    assert (gen.params["frames"], gen.params["width"], gen.params["height"]) == (231, 640, 640)
+    assert _src_type(g, gen, "image") == "io.load_image" and _src_type(g, gen, "audio") == "io.load_audio"
+    assert _src_type(g, gen, "speech") == "encode.speech"
+    speech = next(n for n in g.nodes.values() if n.type_id == "encode.speech")
+    assert speech.params["layers"] == "all" and speech.params["fps"] == 30.0
+    assert _src_type(g, speech, "audio") == "io.load_audio" and _src_type(g, speech, "model") == "preprocess.load"
+    load = next(n for n in g.nodes.values() if n.type_id == "video_models.load")
+    assert load.params["model"] == "wan2.2_s2v_14B_fp8_scaled.safetensors"
+    assert load.params["vae"] == "wan_2.1_vae.safetensors" and load.params["text_encoder"].startswith("umt5_xxl")
+    assert any("3 chunks (77 + 77 + 77 frames)" in line for line in conv.log + [n["text"] for n in g.ui["notes"]])
+    assert any("the LoRA 'wan2.2_t2v_lightx2v_4steps_lora_v1.1_high_noise.safetensors' is not applied" in n["text"]
+               for n in g.ui["notes"])
+    assert not any(line.startswith("This workflow makes") for line in conv.log)
 
 
 @pytest.mark.parametrize("name, chain", [
@@ -352,13 +376,13 @@ def test_file_open_says_the_sentence_first_in_the_log(qtbot, tmp_path, monkeypat
     win = MainWindow()
     win.files.ask_unsaved = lambda: "discard"
     qtbot.addWidget(win)
-    src = tmp_path / "video_wan2_2_14B_s2v.json"
-    src.write_text(json.dumps(_doc("video_wan2_2_14B_s2v")), encoding="utf-8")
+    src = tmp_path / "video_wan2_1_infinitetalk.json"
+    src.write_text(json.dumps(_doc("video_wan2_1_infinitetalk")), encoding="utf-8")
     assert win.files.open_path(str(src), ask=False)
     lines = [line for line in win.log_view.toPlainText().splitlines() if line.strip()]
-    at = next(i for i, line in enumerate(lines) if "This workflow makes speech-driven video (S2V)" in line)
+    at = next(i for i, line in enumerate(lines) if "This workflow makes a talking video from speech" in line)
     assert not any("converted the ComfyUI workflow" in line for line in lines[:at])
-    assert win.doc.graph.ui["notes"][0]["text"].startswith("This workflow makes speech-driven video (S2V)")
+    assert win.doc.graph.ui["notes"][0]["text"].startswith("This workflow makes a talking video from speech")
     assert win.close()
 
 

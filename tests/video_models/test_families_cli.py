@@ -12,8 +12,11 @@ def test_families_json_has_every_family_with_tasks_inputs_and_formats(capsys):
     assert main(["families", "--json"]) == 0
     records = json.loads(capsys.readouterr().out)
     video = {r["family"]: r for r in records if r["kind"] == "video model"}
-    assert set(video) == {"svd", "wan", "ltx", "ltx2", "cogvideox", "animatediff", "hunyuan15", "hunyuan", "skyreels",
-                          "kandinsky5", "lucy", "minimax_h3"}
+    assert set(video) == {"svd", "wan", "wan_s2v", "ltx", "ltx2", "cogvideox", "animatediff", "hunyuan15", "hunyuan",
+                          "skyreels", "kandinsky5", "lucy", "minimax_h3"}
+    s2v = video.pop("wan_s2v")  # no diffusers folder of it exists: ComfyUI's file with Wan's parts
+    assert s2v["tasks"] == ["audio"] and s2v["variants"] == ["Wan 2.2 S2V 14B"]
+    assert s2v["formats"][0].startswith("single denoiser file") and "diffusers folder" not in s2v["formats"]
     for r in video.values():
         assert r["name"] and r["variants"] and r["tasks"] and r["formats"][0] == "diffusers folder"
         assert set(r["inputs"]) == set(r["tasks"])
@@ -42,7 +45,7 @@ def test_families_plain_lists_each_family_and_its_tasks(capsys):
     assert main(["families"]) == 0
     out = capsys.readouterr().out
     assert "HunyuanVideo 1.5" in out and "animate: start image, pose video, face video, prompt" in out
-    assert out.count("video model") == 12 and "used by: Wan" in out
+    assert out.count("video model") == 13 and "used by: Wan" in out
 
 
 def test_families_imports_no_torch_or_diffusers():

@@ -27,9 +27,11 @@ from .minimax_h3 import family as minimax_h3
 from .skyreels import family as skyreels
 from .svd import family as svd
 from .wan import family as wan
+from .wan_s2v import family as wan_s2v
 
 register(svd.FAMILY)
 register(wan.FAMILY)
+register(wan_s2v.FAMILY)
 register(ltx.FAMILY)
 register(ltx2.FAMILY)
 register(cogvideox.FAMILY)

@@ -1,0 +1,27 @@
+"""Wan 2.2 S2V 14B (speech + reference image [+ pose clip] to video): its own node (node.py)."""
+from __future__ import annotations
+
+from ...base.family import Family
+from . import recognise
+
+PIPELINE = "WanS2VPipeline"  # pipeline.py: not a diffusers class, built by parts.py
+
+
+class WanS2V(Family):
+    lora_title = ""
+
+    def part_reader(self):
+        from . import parts
+        return parts
+
+    def formats(self) -> list[str]:
+        """No diffusers folder exists for it: ComfyUI's (or the release's) denoiser file with Wan's parts."""
+        return ["single denoiser file (.safetensors bf16/fp16/fp32, ComfyUI's scaled fp8), original layout",
+                "ComfyUI part files (UMT5-XXL text encoder, Wan 2.1 VAE)"]
+
+
+FAMILY = WanS2V(
+    "wan_s2v", "Wan S2V", (PIPELINE,), frames=77, frame_multiple=(1, 0), size_multiple=16, fps=16.0,
+    scale_attr="latents_std", key_rank=3, recogniser=recognise.recognise,
+    layouts=("original (Wan-Video, ComfyUI)",), task_kinds_by_inputs=("audio",),  # the Speech to Video (S2V) node
+    variants=(("Wan 2.2 S2V 14B", lambda idx, cfg: cfg.get("num_layers") == 40),))

@@ -1,0 +1,62 @@
+"""Wan S2V's files as ComfyUI's loaders take them: the S2V denoiser file (original layout), Wan's
+UMT5-XXL text-encoder file and Wan 2.1 VAE file (read and checked by Wan's own part reader,
+families/wan/parts.py), built into a ``WanS2VPipeline``. Every part is checked before the first
+is loaded."""
+from __future__ import annotations
+
+from ...base.errors import ModelError
+from ...base.family import Family
+from ...files.parts import PART_TITLES, load_part, tokenizer_for
+
+S2V_SHIFT = 3.0  # wan/configs/wan_s2v_14B.py sample_shift
+
+
+def _s2v_config(wf) -> dict:
+    from .convert import S2V_MARK, config_from_shapes, strip
+    shapes = {strip(k): v.shape for k, v in wf.tensors.items()}
+    if S2V_MARK not in shapes:
+        raise ModelError(f"'{wf.path}' is not a Wan S2V denoiser (it has no causal audio encoder)")
+    return config_from_shapes(shapes, wf.path)
+
+
+def denoiser_config(diffusers, fam: Family, wf):
+    """(class name, config in diffusers' names, the file) of an S2V denoiser with no folder."""
+    return "WanS2VTransformer3DModel", _s2v_config(wf), wf
+
+
+def check_parts(fam: Family, den_cfg: dict, den_path: str, files: dict[str, str], diffusers):
+    """Wan's check of the text-encoder and VAE files against the S2V denoiser (it reads no CLIP vision)."""
+    from ..wan import parts as wan_parts
+    from ..wan.family import FAMILY as WAN
+    if files.get("image_encoder"):
+        raise ModelError(f"a CLIP-vision file '{files['image_encoder']}' was given, but the Wan S2V denoiser reads no "
+                         "image tokens (its reference image is encoded by the VAE): leave it empty")
+    return wan_parts.check_parts(WAN, den_cfg, den_path, files, diffusers)
+
+
+def build_pipeline(diffusers, fam: Family, wf, files: dict[str, str], torch_dtype, info, second=None,
+                   waiting: tuple = ()):
+    """(WanS2VPipeline, weights in words, model_index-like dict, parts) from the S2V file and Wan's
+    text-encoder and VAE files."""
+    if second:
+        raise ModelError(f"'{second}' was given as a second expert, but Wan S2V has one denoiser")
+    missing = [PART_TITLES[c] for c in ("text_encoder", "vae") if c not in files]
+    if missing:
+        raise ModelError(f"'{wf.path}' is a single Wan S2V denoiser: set the {' and the '.join(missing)} file"
+                         f"{'s' if len(missing) > 1 else ''} (umt5_xxl and wan_2.1_vae, as ComfyUI's loaders take them)")
+    cfg = _s2v_config(wf)
+    parts = check_parts(fam, cfg, wf.path, files, diffusers)
+    from ...files import part_configs as pc
+    from .convert import load_s2v
+    from .pipeline import WanS2VPipeline
+    den, cfg = load_s2v(wf.path, torch_dtype, wf)
+    info(f"weights: {wf.fmt}, the original layout renamed; config from the file's shapes (attention heads of "
+         f"128 values, audio injected after blocks {', '.join(map(str, cfg['audio_inject_layers']))})")
+    comps = {"transformer": den, "tokenizer": tokenizer_for(parts["text_encoder"], None),
+             "scheduler": diffusers.UniPCMultistepScheduler.from_config({**pc.WAN_SCHEDULER, "flow_shift": S2V_SHIFT})}
+    for c, part in parts.items():
+        comps[c] = load_part(part, torch_dtype)
+        info(f"{PART_TITLES[c]}: {part.words}")
+    pipe = WanS2VPipeline(**comps)
+    index = {"_class_name": "WanS2VPipeline", "transformer": ["studio", "WanS2VTransformer3DModel"]}
+    return pipe, wf.fmt, index, parts
