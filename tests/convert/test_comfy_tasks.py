@@ -269,12 +269,11 @@ def test_infinitetalk_with_face_masks_from_files_is_a_dialogue():
 
 def test_cli_convert_prints_the_sentence(tmp_path, capsys):
     from studio.cli import main as cli_main
-    src = tmp_path / "infinitetalk.json"
-    src.write_text(json.dumps(_doc("video_wan2_1_infinitetalk")), encoding="utf-8")
-    cli_main(["convert", str(src), "-o", str(tmp_path / "infinitetalk.studio.json")])
+    src = tmp_path / "dancer.json"
+    src.write_text(json.dumps(_doc("video_wan_dancer")), encoding="utf-8")
+    cli_main(["convert", str(src), "-o", str(tmp_path / "dancer.studio.json")])
     out = capsys.readouterr().out
-    assert out.splitlines()[0].startswith("This workflow makes a talking video from speech (InfiniteTalk) with Wan 2.1 "
-                                          "InfiniteTalk; Studio cannot")
+    assert out.splitlines()[0].startswith("This workflow makes a dance video from music with Wan Dancer; Studio cannot")
 
 
 def test_wan_s2v_becomes_speech_to_video_with_its_voice_image_and_speech_features():
@@ -376,13 +375,13 @@ def test_file_open_says_the_sentence_first_in_the_log(qtbot, tmp_path, monkeypat
     win = MainWindow()
     win.files.ask_unsaved = lambda: "discard"
     qtbot.addWidget(win)
-    src = tmp_path / "video_wan2_1_infinitetalk.json"
-    src.write_text(json.dumps(_doc("video_wan2_1_infinitetalk")), encoding="utf-8")
+    src = tmp_path / "video_wan_dancer.json"
+    src.write_text(json.dumps(_doc("video_wan_dancer")), encoding="utf-8")
     assert win.files.open_path(str(src), ask=False)
     lines = [line for line in win.log_view.toPlainText().splitlines() if line.strip()]
-    at = next(i for i, line in enumerate(lines) if "This workflow makes a talking video from speech" in line)
+    at = next(i for i, line in enumerate(lines) if "This workflow makes a dance video from music" in line)
     assert not any("converted the ComfyUI workflow" in line for line in lines[:at])
-    assert win.doc.graph.ui["notes"][0]["text"].startswith("This workflow makes a talking video from speech")
+    assert win.doc.graph.ui["notes"][0]["text"].startswith("This workflow makes a dance video from music")
     assert win.close()
 
 
