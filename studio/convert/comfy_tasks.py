@@ -18,6 +18,10 @@ from .comfy_read import CNode, Workflow
 T2V, I2V, VACE, ANIMATE, LTX2 = ("video_models.text_to_video", "video_models.image_to_video", "video_models.wan_vace",
                                  "video_models.wan_animate", "video_models.ltx2")
 FUN_CONTROL, FUN_CAMERA = "video_models.wan_fun_control", "video_models.wan_fun_camera"
+ANIMATE2 = "video_models.wan_animate_2"
+# WanAnimate2ToVideo's settings diffusers' pipeline has no argument for, with the value that changes nothing
+ANIMATE2_UNTAKEN = (("pose_strength", 1.0), ("pose_start_percent", 0.0), ("pose_end_percent", 1.0),
+                    ("reference_image_strength", 1.0), ("video_frame_offset", 0))
 
 
 @dataclass(frozen=True)
@@ -43,9 +47,10 @@ WAN = {
     "WanAnimateToVideo": Task("character animation", ANIMATE,
                               (("reference_image", "reference"), ("pose_video", "pose"), ("face_video", "face"),
                                ("background_video", "background"), ("character_mask", "mask")), "Wan 2.2 Animate"),
-    "WanAnimate2ToVideo": Task("character animation from a pose video", None, family="Wan Animate 2",
-                               cannot="run Wan Animate 2 (its Wan Animate node reads Wan 2.2 Animate's pose and face "
-                                      "clips)"),
+    # Wan Animate 2: the reference character moved by a driving video (its 'pose_video': a plain video of a
+    # person moving), read from its diffusers folder only (its ComfyUI int8 convrot files: FOLDER_ONLY)
+    "WanAnimate2ToVideo": Task("character animation from a driving video", ANIMATE2,
+                               (("reference_image", "reference"), ("pose_video", "driving")), "Wan Animate 2"),
     "WanSoundImageToVideo": Task("speech-driven video (S2V)", None, family="Wan 2.2 S2V",
                                  cannot="drive a Wan video from a voice"),
     "WanInfiniteTalkToVideo": Task("a talking video from speech (InfiniteTalk)", None, family="Wan 2.1 InfiniteTalk",
@@ -97,7 +102,12 @@ MINIMAX_H3 = {  # read from a diffusers folder only (modular_model_index.json): 
 }
 # families read from a diffusers folder only: their ComfyUI part files in one sentence
 FOLDER_ONLY = {"MiniMax H3": "MiniMax H3's ComfyUI files ({files}) cannot be read: Studio reads MiniMax H3 from its "
-                             "diffusers folder (modular_model_index.json); set Load Video Model's 'model' to it"}
+                             "diffusers folder (modular_model_index.json); set Load Video Model's 'model' to it",
+               "Wan Animate 2": "Wan Animate 2's ComfyUI files ({files}) cannot be read: its int8 'convrot' weights "
+                                "cannot be read with diffusers' converters (they read the research checkpoint's bf16 "
+                                "names only), so Studio reads Wan Animate 2 from its diffusers folder "
+                                "(modular_model_index.json, e.g. Wan-AI/Wan2.2-Animate-2-14B-Diffusers); set Load "
+                                "Video Model's 'model' to it"}
 SHORTEST = {"MiniMax H3": (120, 124)}  # frames it makes at least (diffusers: 5 s at 24 fps) -> the shortest it makes
 
 
@@ -173,6 +183,8 @@ def made_task(generator: str, inputs: dict, params: dict | None = None) -> str:
         return "VACE video" + (f" ({', '.join(parts)})" if parts else " (text only)")
     if generator == ANIMATE:
         return "character animation"
+    if generator == ANIMATE2:
+        return "character animation from a driving video"
     if generator == FUN_CONTROL:
         return "control video (Fun Control)" + (" from a start image" if "image" in inputs else "")
     if generator == FUN_CAMERA:

@@ -27,6 +27,7 @@ from .minimax_h3 import family as minimax_h3
 from .skyreels import family as skyreels
 from .svd import family as svd
 from .wan import family as wan
+from .wan_animate2 import family as wan_animate2
 
 register(svd.FAMILY)
 register(wan.FAMILY)
@@ -40,3 +41,4 @@ register(skyreels.FAMILY, forcing=skyreels.FORCING)
 register(kandinsky5.FAMILY)
 register(lucy.FAMILY)
 register(minimax_h3.FAMILY)
+register(wan_animate2.FAMILY)
