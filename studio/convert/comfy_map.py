@@ -20,8 +20,8 @@ from studio.core.shown import cut, number, rounded
 from .comfy_layout import lay_out
 from .comfy_read import MODES, CNode, Workflow, WorkflowError
 from .comfy_intent import LOADER_NODES, IntentReading, model_file, sampler_chain, upstream
-from .comfy_tasks import (ANIMATE2, ANIMATE2_UNTAKEN, FOLDER_ONLY, I2V, LTX2, TASKS, VACE, Task, family,
-                          folder_only_params, made_task)
+from .comfy_animate2 import animate2_settings
+from .comfy_tasks import ANIMATE2, FOLDER_ONLY, I2V, LTX2, TASKS, VACE, Task, family, folder_only_params, made_task
 from .comfy_utility import ENDS, UTILITIES, make_utility, utility_path
 from .comfy_sampling import Sampling, nearest_scheduler, read_sampling, studio_sampler
 from .comfy_stages import second_stage, two_stage_line, upscale_stage
@@ -249,7 +249,7 @@ class _Builder(IntentReading):
         params = self._params(main, rest, latent, loaders, shifts, up, said)
         folder_only_params(fam, params, said)
         if task == ANIMATE2:
-            loras = self._animate2(latent, params, loras, said)
+            loras = animate2_settings(self, latent, params, loras, said, _text)
         if task == VACE:
             params["conditioning_scale"] = self.wf.value(latent, "strength")
         params.update(self.extra)
@@ -268,31 +268,6 @@ class _Builder(IntentReading):
         self.out.log.append(f"{self.name}: ComfyUI '{save.title or save.cls}' -> {task} "
                             f"({', '.join(f'{k} {number(held[k])}' for k, v in params.items() if k not in ('prompt', 'negative_prompt') and v is not None and k in held)})")
         return True
-
-    def _animate2(self, node: CNode, params: dict, loras: list, said: list[str]) -> list:
-        """Wan Animate 2 (WanAnimate2ToVideo): its motion prompt ('positive_pose') as 'prompt_ref', its length
-        as the segment ('window'), the whole driving video made (ComfyUI loops over it in segments); what
-        diffusers' pipeline has no argument for said, and its LoRAs said and left out (none applies to
-        diffusers' WanAnimate2Transformer3DModel), the model's own steps and guidance used instead of theirs."""
-        wf = self.wf
-        ref = _text(wf, wf.source(node, "positive_pose"), "positive", self.used, said)
-        if ref:
-            params["prompt_ref"] = ref
-        length = wf.value(node, "length")
-        params["window"] = length if isinstance(length, int) and not isinstance(length, bool) else None
-        params["frames"] = 0
-        for k, default in ANIMATE2_UNTAKEN:
-            v = wf.value(node, k)
-            if isinstance(v, (int, float)) and not isinstance(v, bool) and v != default:
-                said.append(f"WanAnimate2ToVideo's {k} {_shown(v)} is not applied: diffusers' Wan Animate 2 pipeline "
-                            "has no such setting")
-        if loras:
-            said.append(f"LoRA(s) {', '.join(repr(n) for n, *_ in loras)} not applied: Studio's Wan Animate 2 node takes "
-                        "no LoRA (diffusers' WanAnimate2Transformer3DModel names its layers otherwise); the model's own "
-                        "steps and guidance are used instead of the workflow's "
-                        f"{_shown(params.get('steps'))} steps, cfg {_shown(params.get('guidance'))}")
-            params.update(steps=0, guidance=0.0)
-        return []
 
     def _samplers(self, save: CNode, up: list[CNode]) -> tuple[CNode, Sampling, list[Sampling]] | None:
         """The output's first sampler (no other sampler upstream of it) and the later passes,

@@ -101,6 +101,9 @@ class WanAnimate2(GeneratorNode):
                              f"(its transformer is a {type(den).__name__}): load a Wan Animate 2 diffusers folder such "
                              f"as {MODEL}" + (" (a Wan 2.2 Animate model goes with the Wan Animate node)"
                                               if "Animate" in (ref.variant or "") else ""))
+        if ref.loras:
+            raise StudioError(f"{TITLE} takes no LoRA in Studio (diffusers' {TRANSFORMER} names its layers otherwise "
+                              f"than the Wan LoRAs): remove the {len(ref.loras)} Video LoRA node(s) before it")
         clip = as_clip(driving)
         n, window, overlap = self._frames(ctx, clip)
         still = reference.frame(0) if hasattr(reference, "frame") else reference
