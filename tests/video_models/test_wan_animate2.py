@@ -104,16 +104,19 @@ def _run(g, cls_name="WanAnimate2ModularPipeline"):
     return r, seen, events
 
 
-def _direct(folder: str, seen: dict, **kw):
+def _direct(folder: str, seen: dict, n: int = N, pipe=None, **kw):
+    """The modular pipeline called directly: made from the folder's index with the tiny parts built
+    again (``pipe``: the one Load Video Model loaded, called as diffusers documents it)."""
     import torch
     from diffusers import ModularPipeline
     from PIL import Image
 
     from .tiny_wan_animate2 import tiny_parts
-    pipe = ModularPipeline.from_pretrained(folder)
-    pipe.update_components(**tiny_parts(folder + ".direct"))
+    if pipe is None:
+        pipe = ModularPipeline.from_pretrained(folder)
+        pipe.update_components(**tiny_parts(folder + ".direct"))
     to8 = lambda a: Image.fromarray((a * 255).round().astype(np.uint8))  # noqa: E731
-    state = pipe(prompt="a red fox dancing", image=to8(_still()), driving_video=[to8(f) for f in _frames(N)],
+    state = pipe(prompt="a red fox dancing", image=to8(_still()), driving_video=[to8(f) for f in _frames(n)],
                  height=24, width=32, segment_frame_length=5, generator=torch.Generator().manual_seed(seen["seed"]),
                  output_type="np", **kw)
     return np.clip(np.asarray(state.get("videos")[0], np.float32), 0, 1)
@@ -142,12 +145,12 @@ def test_guidance_is_set_for_the_call_and_put_back(base_dir):
 
 
 def test_the_distilled_model_runs_its_own_few_steps_without_guidance(distilled_dir):
-    r, seen, events = _run(_graph(distilled_dir, steps=0), "WanAnimate2DistilledModularPipeline")
+    r, seen, events = _run(_graph(distilled_dir, steps=0, frames=5), "WanAnimate2DistilledModularPipeline")
     assert r.value("load").variant == "Wan Animate 2 distilled"
     assert seen["num_inference_steps"] == 10 and seen["guidance"] == 1.0
     calls = [e for e in events if isinstance(e, NodeProgress) and e.node_id == "animate" and e.total]
-    assert calls[-1].step == 2 * (1 + 10)  # one pass a step: no guidance
-    want = _direct(distilled_dir, seen, num_inference_steps=10)
+    assert calls[-1].step == 1 + 10  # one segment, one pass a step: no guidance
+    want = _direct(distilled_dir, seen, num_inference_steps=10, n=5, pipe=r.value("load").module)  # the loaded one
     assert np.array_equal(r.value("animate").frames, want)
 
 
@@ -206,3 +209,40 @@ def test_a_folder_with_a_model_index_beside_its_modular_index_is_read_as_modular
     assert modular_folder(both) and not modular_folder(str(tmp_path))
     from nodes.video_models.catalog.listing import describe_folder
     assert describe_folder(both).family == "wan_animate2"
+
+
+def test_the_converted_distilled_template_renders_on_the_tiny_distilled_folder(distilled_dir):
+    """ComfyUI's video_wan_animate2_distilled.json converted (issue 55), its model set to a Wan Animate 2
+    folder and its image and video to the project's own media: the Wan Animate 2 node makes the clip."""
+    templates = pytest.importorskip("comfyui_workflow_templates_json")
+    from studio.convert.comfy_map import convert
+    with open(os.path.join(os.path.dirname(templates.__file__), "templates", "video_wan_animate2_distilled.json"),
+              encoding="utf-8") as f:
+        g = convert(json.load(f), "video_wan_animate2_distilled").graph
+    media = os.path.join(os.path.dirname(__file__), "..", "..", "assets", "media")
+    by = {n.type_id: n for n in g.nodes.values()}
+    by["video_models.load"].params["model"] = distilled_dir
+    by["io.load_image"].params["path"] = os.path.abspath(os.path.join(media, "portrait.png"))
+    by["io.load_video"].params["path"] = os.path.abspath(os.path.join(media, "driving.mp4"))
+    gen = by["video_models.wan_animate_2"]
+    assert gen.params["steps"] == 10 and gen.params["prompt_ref"].startswith("A man doing energetic street dance")
+    gen.params.update(width=32, height=32, frames=5, window=5, steps=2)
+    clip = Executor().run(g, targets=[gen.id], device="cpu").value(gen.id)
+    assert (clip.n_frames, clip.width, clip.height) == (5, 32, 32) and clip.frames.std() > 0.01
+
+
+def test_the_wan_animate_node_sends_a_wan_animate_2_model_to_its_own_node(base_dir):
+    """Wan Animate (Wan 2.2 Animate's pose and face clips) given a Wan Animate 2 model: refused, naming the
+    node that takes it."""
+    g = Graph()
+    g.add_node("video_models.load", {"model": base_dir}, node_id="load")
+    g.add_node("test.animate2_driving", {}, node_id="drv")
+    g.add_node("test.animate2_ref", {}, node_id="ref")
+    g.add_node("video_models.wan_animate", {"steps": 1, "window": 5}, node_id="v1")
+    g.connect("load", "model", "v1", "model")
+    g.connect("ref", "image", "v1", "reference")
+    g.connect("drv", "video", "v1", "pose")
+    g.connect("drv", "video", "v1", "face")
+    with pytest.raises(NodeExecutionError, match=r"is not a Wan Animate model \(its transformer is a "
+                                                 r"WanAnimate2Transformer3DModel\).*goes with the Wan Animate 2 node"):
+        Executor().run(g, targets=["v1"], device="cpu")
