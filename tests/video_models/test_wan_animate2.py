@@ -246,3 +246,13 @@ def test_the_wan_animate_node_sends_a_wan_animate_2_model_to_its_own_node(base_d
     with pytest.raises(NodeExecutionError, match=r"is not a Wan Animate model \(its transformer is a "
                                                  r"WanAnimate2Transformer3DModel\).*goes with the Wan Animate 2 node"):
         Executor().run(g, targets=["v1"], device="cpu")
+
+
+def test_stop_inside_a_step_then_the_cached_model_runs_again(base_dir):
+    from .stopping import stop_inside_a_step
+    ex = Executor()
+    g = _graph(base_dir, frames=5)
+    ref = ex.run(g, targets=["load"], device="cpu").value("load")
+    stop_inside_a_step(ex, g, "animate", list(ref.module.transformer.blocks))
+    clip = ex.run(g, targets=["animate"], device="cpu").value("animate")  # no hook left behind
+    assert clip.n_frames == 5 and not any(b._forward_pre_hooks for b in ref.module.transformer.blocks)

@@ -130,7 +130,7 @@ class WanAnimate2(GeneratorNode):
         if p.fps and src_fps and abs(p.fps - src_fps) > 1e-6:  # resampled by the pipeline (nearest frames)
             kw.update(driving_video_fps=src_fps, fps=p.fps)
             ctx.info(f"the driving video's {src_fps:g} fps resampled to {p.fps:g} fps (nearest frames)")
-        frames = self._call(ctx, pipe, kw, distilled, segments * self._calls(steps, pipe, p.guidance, distilled))
+        frames = self._call(ctx, ref, kw, distilled, segments * self._calls(steps, pipe, p.guidance, distilled))
         self.steps = steps
         return self._made(ctx, ArrayClip(frames, fps), frames.shape[2], frames.shape[1])
 
@@ -179,11 +179,14 @@ class WanAnimate2(GeneratorNode):
         scale = guidance or float(getattr(getattr(pipe, "guider", None), "guidance_scale", 1.0) or 1.0)
         return 1 + steps * (2 if scale > 1.0 else 1)
 
-    def _call(self, ctx, pipe, kw: dict, distilled: bool, total: int):
+    def _call(self, ctx, ref, kw: dict, distilled: bool, total: int):
         """The pipeline called once (its guider set to 'guidance' for the call and put back after),
-        each denoiser call counted as progress and a Stop point."""
+        each denoiser call counted as progress; Stop checked inside each call (base/guard.py's RunGuard:
+        before every block, on the CPU inside large operations too)."""
         import numpy as np
-        p = ctx.params
+
+        from ...base.guard import RunGuard
+        p, pipe = ctx.params, ref.module
         old = getattr(pipe, "guider", None)
         if p.guidance:
             from diffusers import ClassifierFreeGuidance
@@ -198,7 +201,8 @@ class WanAnimate2(GeneratorNode):
             ctx.progress(done[0], total, unit="step")
         hook = pipe.transformer.register_forward_pre_hook(tick, with_kwargs=True)
         try:
-            state = pipe(generator=ctx.torch_generator(device="cpu", salt=0), **kw)
+            with RunGuard(ctx, pipe, "transformer", total, estimate=getattr(ref.device, "type", "") == "cpu"):
+                state = pipe(generator=ctx.torch_generator(device="cpu", salt=0), **kw)
         finally:
             hook.remove()
             if p.guidance and old is not None:
