@@ -256,3 +256,13 @@ def test_stop_inside_a_step_then_the_cached_model_runs_again(base_dir):
     stop_inside_a_step(ex, g, "animate", list(ref.module.transformer.blocks))
     clip = ex.run(g, targets=["animate"], device="cpu").value("animate")  # no hook left behind
     assert clip.n_frames == 5 and not any(b._forward_pre_hooks for b in ref.module.transformer.blocks)
+
+
+def test_a_folder_missing_its_image_encoder_is_refused_naming_it_before_loading(base_dir, tmp_path):
+    import shutil
+    bad = str(tmp_path / "no-image-encoder")
+    shutil.copytree(base_dir, bad)
+    shutil.rmtree(os.path.join(bad, "image_encoder"))
+    with pytest.raises(Exception, match=r"component 'image_encoder' is missing: Wan Animate 2's character animation "
+                                        r"needs a folder 'image_encoder/'"):
+        Executor().run(_graph(bad), targets=["animate"], device="cpu")

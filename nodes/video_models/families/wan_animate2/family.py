@@ -13,7 +13,13 @@ pipeline makes them. ComfyUI's files (wan_animate_2_int8_convrot.safetensors,
 wan_animate_2_distill_int8_convrot.safetensors) are told by name and refused in one sentence: they
 are int8 'convrot' quantised weights in Wan 2.1 I2V's names, which diffusers' converter
 (convert_wan_animate_2_transformer_to_diffusers reads the research checkpoint's bf16 names) and
-its loaders cannot read."""
+its loaders cannot read.
+
+The prompt-embedding cache (base/prompt_recipes.py) does not serve it: the cache gives a pipeline's
+call the embeddings ``encode_prompt`` made, and this modular pipeline has no encode_prompt and no
+call that takes them; its text encoder step (the prompt, the negative and the motion prompt) runs
+inside the one call, so serving it means running the pipeline's blocks apart, not a recipe. The
+folder is loaded whole, its UMT5 included."""
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -201,7 +201,10 @@ class WanAnimate2(GeneratorNode):
             ctx.progress(done[0], total, unit="step")
         hook = pipe.transformer.register_forward_pre_hook(tick, with_kwargs=True)
         try:
-            with RunGuard(ctx, pipe, "transformer", total, estimate=getattr(ref.device, "type", "") == "cpu"):
+            # Stop before every block; not the CPU's splitting of large operations (estimate=False): it runs
+            # each attention processor under a torch function mode, and this model's processors apply their
+            # rotary embeddings in Python loops of small operations, each of which it would then intercept
+            with RunGuard(ctx, pipe, "transformer", total, estimate=False):
                 state = pipe(generator=ctx.torch_generator(device="cpu", salt=0), **kw)
         finally:
             hook.remove()
