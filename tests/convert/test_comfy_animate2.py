@@ -52,6 +52,9 @@ def test_the_base_template_leaves_its_distill_lora_out_in_words_and_uses_the_mod
     assert g.validate() == []
     assert not any(n.type_id == "video_models.lora" for n in g.nodes.values())
     assert (gen.params["steps"], gen.params["guidance"]) == (0, 0.0)
+    # the subgraph node's own motion prompt (18 values, 10 setting inputs listed: read by the subgraph's
+    # inputs), not the inner CLIPTextEncode's saved ''
+    assert gen.params["prompt_ref"].startswith("A girl doing energetic street dance")
     note = _note(conv)
     assert ("LoRA(s) 'lightx2v_I2V_14B_480p_cfg_step_distill_rank64_bf16.safetensors' not applied: Studio's Wan "
             "Animate 2 node takes no LoRA") in note

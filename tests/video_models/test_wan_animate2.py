@@ -266,3 +266,15 @@ def test_a_folder_missing_its_image_encoder_is_refused_naming_it_before_loading(
     with pytest.raises(Exception, match=r"component 'image_encoder' is missing: Wan Animate 2's character animation "
                                         r"needs a folder 'image_encoder/'"):
         Executor().run(_graph(bad), targets=["animate"], device="cpu")
+
+
+def test_the_transformer_file_alone_is_told_as_wan_animate_2_not_wan_i2v(base_dir):
+    """The diffusers folder's transformer weights given alone: Wan's head, diffusers' attention names (no
+    Wan file has both); told by the picker's recogniser as Wan Animate 2, not as a Wan 2.1 I2V denoiser."""
+    from safetensors import safe_open
+
+    from nodes.video_models.base.recognise import recognise
+    with safe_open(os.path.join(base_dir, "transformer", "diffusion_pytorch_model.safetensors"), "pt") as f:
+        shapes = {k: tuple(f.get_slice(k).get_shape()) for k in f.keys()}
+    r = recognise(shapes, filename="diffusion_pytorch_model.safetensors")
+    assert (r.kind, r.family, r.variant) == ("denoiser", "wan_animate2", "Wan Animate 2 (width 32)")

@@ -44,13 +44,19 @@ def _named(filename: str) -> bool:
 
 def recognise(t, filename: str = "") -> Recognised | None:
     """A Wan Animate 2 denoiser: the research checkpoint's names (each block wrapped: 'blocks.N.block.'),
-    or a Wan 2.1 I2V-shaped file named for it (ComfyUI's int8 convrot files); never loaded from a
-    single file (``single_file_refusal``)."""
+    diffusers' (its transformer folder's file alone), or a Wan 2.1 I2V-shaped file named for it (ComfyUI's
+    int8 convrot files); never loaded from a single file (``single_file_refusal``)."""
     research = t.has("blocks.0.block.self_attn.q.weight")
-    if not research and not (_named(filename) and (t.has("head.modulation") or t.has("blocks.0.self_attn.q.weight"))):
+    ours = t.has("head.modulation", "blocks.0.self_attn.to_q.weight")  # diffusers' names, Wan's head (no other has both)
+    if not research and not ours and \
+            not (_named(filename) and (t.has("head.modulation") or t.has("blocks.0.self_attn.q.weight"))):
         return None
     width = t.shape("head.modulation", -1) or t.shape("blocks.0.block.self_attn.q.weight") or \
         t.shape("blocks.0.self_attn.q.weight")
+    if ours:
+        return Recognised("denoiser", "wan_animate2", f"Wan Animate 2 {'14B' if width == 5120 else f'(width {width})'}",
+                          "diffusers' WanAnimate2Transformer3DModel on its own: Studio reads Wan Animate 2 from its "
+                          "diffusers folder")
     distilled = "distil" in filename.lower()
     size = "14B" if width == 5120 else f"(width {width})"
     return Recognised("denoiser", "wan_animate2", f"Wan Animate 2 {size}{' distilled' if distilled else ''}",
