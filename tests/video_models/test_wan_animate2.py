@@ -232,8 +232,8 @@ def test_the_converted_distilled_template_renders_on_the_tiny_distilled_folder(d
 
 
 def test_the_wan_animate_node_sends_a_wan_animate_2_model_to_its_own_node(base_dir):
-    """Wan Animate (Wan 2.2 Animate's pose and face clips) given a Wan Animate 2 model: refused, naming the
-    node that takes it."""
+    """Wan Animate (Wan 2.2 Animate's pose and face clips) given a Wan Animate 2 model: refused before the
+    run (the folder's index foreseen: advice.py), naming the node that takes it."""
     g = Graph()
     g.add_node("video_models.load", {"model": base_dir}, node_id="load")
     g.add_node("test.animate2_driving", {}, node_id="drv")
@@ -243,8 +243,8 @@ def test_the_wan_animate_node_sends_a_wan_animate_2_model_to_its_own_node(base_d
     g.connect("ref", "image", "v1", "reference")
     g.connect("drv", "video", "v1", "pose")
     g.connect("drv", "video", "v1", "face")
-    with pytest.raises(NodeExecutionError, match=r"is not a Wan Animate model \(its transformer is a "
-                                                 r"WanAnimate2Transformer3DModel\).*goes with the Wan Animate 2 node"):
+    with pytest.raises(Exception, match=r"'Wan Animate' \(v1\): this model \(Wan Animate 2\) is run by its own node: "
+                                        r"use Wan Animate 2"):
         Executor().run(g, targets=["v1"], device="cpu")
 
 
@@ -278,3 +278,21 @@ def test_the_transformer_file_alone_is_told_as_wan_animate_2_not_wan_i2v(base_di
         shapes = {k: tuple(f.get_slice(k).get_shape()) for k in f.keys()}
     r = recognise(shapes, filename="diffusion_pytorch_model.safetensors")
     assert (r.kind, r.family, r.variant) == ("denoiser", "wan_animate2", "Wan Animate 2 (width 32)")
+
+
+def test_text_to_video_given_wan_animate_2_is_refused_before_the_model_loads(base_dir):
+    """Said at validation from the folder's index (advice.py), naming the node that runs it."""
+    g = Graph()
+    g.add_node("video_models.load", {"model": base_dir}, node_id="load")
+    g.add_node("video_models.text_to_video", {"steps": 1, "frames": 5, "width": 32, "height": 32}, node_id="t2v")
+    g.connect("load", "model", "t2v", "model")
+    loaded = []
+    import nodes.video_models.loading.modular as modular
+    orig = modular.load_modular
+    modular.load_modular = lambda *a, **k: loaded.append(1) or orig(*a, **k)
+    try:
+        with pytest.raises(Exception, match=r"this model \(Wan Animate 2\) is run by its own node: use Wan Animate 2"):
+            Executor().run(g, targets=["t2v"], device="cpu")
+    finally:
+        modular.load_modular = orig
+    assert loaded == []

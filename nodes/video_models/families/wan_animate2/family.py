@@ -76,6 +76,7 @@ class WanAnimate2Family(Family):
     modular = True  # (a class attribute) a modular pipeline folder (modular_model_index.json), run as one call
     modular_components = COMPONENTS  # (a class attribute) the components its folder must hold
     modular_task = "character animation"  # (a class attribute) what its folder's components are for, in words
+    own_node = "Wan Animate 2 (a reference image moved by a driving video)"  # (a class attribute) the node that runs it
 
     def modular_part(self, name: str, folder: str, info):
         return None  # every component by its class's own from_pretrained
