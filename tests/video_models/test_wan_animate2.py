@@ -296,3 +296,18 @@ def test_text_to_video_given_wan_animate_2_is_refused_before_the_model_loads(bas
     finally:
         modular.load_modular = orig
     assert loaded == []
+
+
+def test_text_to_video_given_the_loaded_model_says_which_node_runs_it(base_dir):
+    """When the model was not foreseen (the Model wire from an earlier run), the run says it in the
+    family's words before the pipeline is called (it failed in MiniMax H3's sizing)."""
+    ex = Executor()
+    g = _graph(base_dir)
+    ref = ex.run(g, targets=["load"], device="cpu").value("load")
+    from nodes.video_models.sampling.modular_run import modular_video
+
+    class _Ctx:  # the node's settings modular_video reads before the call (no run: the refusal comes first)
+        params = type("P", (), {"keyframes": "", "guidance": 5.0, "guidance_2": 0.0})()
+    with pytest.raises(Exception, match=r"Wan Animate 2 animates a reference character from a driving video: use the "
+                                        r"Wan Animate 2 node"):
+        modular_video(_Ctx(), ref, "a fox", "", None, None, {}, 5, 1, 0)
