@@ -97,5 +97,38 @@ def character_replace(finish, thumb) -> str:
     return path
 
 
+ANIMATE2_MODEL = "Wan-AI/Wan2.2-Animate-2-14B-Diffusers"
+
+
+def character_drive(finish, thumb) -> str:
+    """Wan Animate 2 (issue 56): the character still moved by the driving clip itself (no pose or face
+    preparation), as ComfyUI's video_wan_animate2 template does."""
+    g = Graph()
+    char = g.add_node("io.load_image", {"path": "../media/still.png"}, pos=(0, -120), title="Character")
+    drv = g.add_node("io.load_video", {"path": "../media/walker.mp4"}, pos=(0, 60), title="Driving clip")
+    load = g.add_node("video_models.load", {"model": ANIMATE2_MODEL}, pos=(0, 240), title="Wan Animate 2 14B")
+    anim = g.add_node("video_models.wan_animate_2", {
+        "prompt": "Character Description: the character of the still\nBackground description: a plain bright studio",
+        "prompt_ref": "a person walking", "width": 832, "height": 480, "window": 81, "overlap": 1}, pos=(300, 60))
+    out = g.add_node("io.save_video", {"path": "out/character_drive.mp4"}, pos=(600, 60))
+    g.connect(load.id, "model", anim.id, "model")
+    g.connect(char.id, "image", anim.id, "reference")
+    g.connect(drv.id, "video", anim.id, "driving")
+    g.connect(anim.id, "video", out.id, "video")
+    path = finish(g, "character_drive", "Character from a driving clip (Wan Animate 2)",
+                  "A still of a character moves as the person in a driving clip does, read from the clip itself.",
+                  f"Character from a driving clip: Wan Animate 2 moves the 'Character' still (put yours in its Load "
+                  f"Image) as the person in the 'Driving clip' moves (their body, hands and face), with no pose or "
+                  f"face preparation; the prompt says the character and the background, 'prompt_ref' the motion. "
+                  f"Model expected: the diffusers folder {ANIMATE2_MODEL} (or its distilled one, which samples in "
+                  f"10 steps without guidance); put it in your models folder or set STUDIO_MODELS.\nKnobs: prompt, "
+                  f"prompt_ref, width x height (the output's area: its aspect is the still's), window (frames per "
+                  f"segment, 4k + 1) and overlap, steps and guidance (0: the model's own). On the CPU, lower width x height and "
+                  f"'frames' (the clip is made whole, in one call of the pipeline).",
+                  note_pos=(0, -260))
+    thumb("character_drive", "Character drive", ((60, 30, 80), (90, 170, 210)))
+    return path
+
+
 def animate_templates(finish, thumb) -> list[str]:
-    return [character_animate(finish, thumb), character_replace(finish, thumb)]
+    return [character_animate(finish, thumb), character_replace(finish, thumb), character_drive(finish, thumb)]

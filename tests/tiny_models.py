@@ -34,6 +34,7 @@ BUILDERS = {
     "wan-flf2v": ("tests.video_models.tiny_i2v", "build_wan_i2v", {"flf2v": True}),
     "wan-i2v": ("tests.video_models.tiny_i2v", "build_wan_i2v", {}),
     "wan-animate": ("tests.video_models.tiny_animate", "build_wan_animate", {}),
+    "wan-animate-2": ("tests.video_models.tiny_wan_animate2", "build_wan_animate2", {}),
     "wan-fun": ("tests.video_models.tiny_fun", "build_wan_fun", {}),
     "wan-fun-camera": ("tests.video_models.tiny_fun", "build_wan_fun_camera", {}),
     # LTX-2's own compression (32x, 8x): at the template's preview size a step is 640 tokens, not 51,200;
@@ -59,6 +60,7 @@ NAMES = {
     "Wan-AI/Wan2.1-FLF2V-14B-720P-diffusers": "wan-flf2v",
     "Wan-AI/Wan2.1-I2V-14B-480P-Diffusers": "wan-i2v",
     "Wan-AI/Wan2.2-Animate-14B-Diffusers": "wan-animate",
+    "Wan-AI/Wan2.2-Animate-2-14B-Diffusers": "wan-animate-2",
     "Wan2.1-Fun-V1.1-1.3B-Control-Camera-Diffusers": "wan-fun-camera",
     "Wan2.1-Fun-1.3B-Control-Diffusers": "wan-fun",
     "Lightricks/LTX-2": "ltx2",

@@ -23,7 +23,8 @@ from .comfy_values import as_float, fitted_value, g4, posix_name, shown
 from .comfy_read import MODES, CNode, Workflow, WorkflowError
 from .comfy_intent import LOADER_NODES, IntentReading, model_file, sampler_chain, upstream
 from .comfy_wrappers import translate
-from .comfy_tasks import (DUAL_TYPES, FOLDER_ONLY, HUMO, I2V, LTX2, TALK, TASKS, VACE, Task, family,
+from .comfy_animate2 import animate2_settings
+from .comfy_tasks import (ANIMATE2, DUAL_TYPES, FOLDER_ONLY, HUMO, I2V, LTX2, TALK, TASKS, VACE, Task, family,
                           folder_only_params, humo_params, made_task)
 from .comfy_utility import ENDS, UTILITIES, make_utility, utility_path
 from .comfy_sampling import Sampling, nearest_scheduler, read_sampling, studio_sampler
@@ -153,6 +154,8 @@ class _Builder(IntentReading):
         self.stage2 = second_stage(self, up, rest, said) if task == LTX2 else None
         params = self._params(main, rest, latent, loaders, shifts, up, said)
         folder_only_params(fam, params, said)
+        if task == ANIMATE2:
+            loras = animate2_settings(self, latent, params, loras, said)
         if task == VACE:
             params["conditioning_scale"] = self.wf.value(latent, "strength")
         params.update(self.extra)
@@ -414,10 +417,12 @@ class _Builder(IntentReading):
 
     def _sampling_note(self, main: Sampling, rest: list[Sampling], shifts, loaders, said, at: CNode) -> None:
         choice = studio_sampler(main.sampler)
+        own = {"sampler", "shift"} & self.spec_params(self.made[max(self.made, key=lambda k: self.made[k][2])][1])
         lines = [f"Converted from ComfyUI ({self.name}), sampler '{at.title or at.shown_cls}' (#{at.id}):",
                  f"- sampler '{main.sampler}', scheduler '{main.scheduler}': nearest diffusers scheduler "
                  f"{nearest_scheduler(main.sampler, main.scheduler)}; "
-                 + (f"the generator's sampler is '{choice}'" if choice != "auto" else
+                 + ("the generator has no sampler setting: the model folder's own scheduler" if "sampler" not in own
+                    else f"the generator's sampler is '{choice}'" if choice != "auto" else
                     "none of the generator's samplers is close: 'auto' (the model's own scheduler)")
                  + ("" if main.scheduler in (None, "simple", "normal") else
                     f"; the '{main.scheduler}' sigma spacing is not taken (the scheduler's own)")]
@@ -425,8 +430,9 @@ class _Builder(IntentReading):
             lines.append(f"- sigmas: {', '.join(f'{k} {v}' for k, v in main.extra.items())} (the model's own used)")
         shifts = [s for s in shifts if isinstance(s, (int, float)) and not isinstance(s, bool)]
         if shifts:
-            lines.append(f"- shift {', '.join(g4(s) for s in dict.fromkeys(shifts))} "
-                         "(ModelSamplingSD3): the generator's shift")
+            lines.append(f"- shift {', '.join(g4(s) for s in dict.fromkeys(shifts))} (ModelSamplingSD3): "
+                         + ("the generator's shift" if "shift" in own else "not applied (the generator has no shift "
+                                                                            "setting: the model folder's scheduler's)"))
         for r in rest:
             what = "the low-noise expert" if len(loaders) > 1 else "a second pass"
             lines.append(f"- {what}: '{r.node.title or r.node.shown_cls}' (#{r.node.id}), steps {shown(r.steps)}, cfg {shown(r.cfg)}"

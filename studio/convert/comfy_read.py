@@ -399,7 +399,7 @@ def _read_ui(doc: dict) -> dict[str, CNode]:
                 for name, src in links.items():
                     inst_in[(nid, name)] = src
                 add(s.get("nodes"), s.get("links"), nid + ":", nid, s, depth + 1, _mode(n) or outer_mode)
-                _proxy_values(nodes, nid, n)
+                _proxy_values(nodes, nid, n, s)
                 continue
             pos = n.get("pos")
             pos = (float(pos[0]), float(pos[1])) if isinstance(pos, list) and len(pos) >= 2 else (
@@ -464,9 +464,11 @@ def _run_modes(nodes: dict[str, CNode]) -> None:
             n.links = {k: r for k, v in n.links.items() if (r := _passed(nodes, v)) is not None}
 
 
-def _proxy_values(nodes: dict[str, CNode], inst: str, n: dict) -> None:
+def _proxy_values(nodes: dict[str, CNode], inst: str, n: dict, sub: dict | None = None) -> None:
     """A subgraph node's own values for the inner settings it shows (``properties.proxyWidgets``):
-    written into those inner nodes. An empty list keeps the inner nodes' values."""
+    written into those inner nodes. An empty list keeps the inner nodes' values. Files whose node lists
+    fewer setting inputs than it holds values (ComfyUI's Wan Animate 2 template: 10 listed, 18 values)
+    are read by the subgraph's own inputs, those the node does not take as a wire, in order."""
     proxies = (n.get("properties") or {}).get("proxyWidgets") or []
     values = n.get("widgets_values")
     if not isinstance(values, list) or not values:
@@ -480,6 +482,9 @@ def _proxy_values(nodes: dict[str, CNode], inst: str, n: dict) -> None:
     # older files: the values of the node's inputs that are settings, in order, each written into
     # the inner settings that input feeds
     shown = [i.get("name") for i in n.get("inputs") or [] if isinstance(i, dict) and i.get("widget")]
+    if len(shown) != len(values) and isinstance(sub, dict):
+        wired = {i.get("name") for i in n.get("inputs") or [] if isinstance(i, dict) and not i.get("widget")}
+        shown = [x.get("name") for x in sub.get("inputs") or [] if isinstance(x, dict) and x.get("name") not in wired]
     if len(shown) != len(values):
         return
     for name, v in zip(shown, values):

@@ -23,6 +23,10 @@ S2V = "video_models.wan_s2v"  # Speech to Video (S2V): nodes/video_models/famili
 MINIMAX_REF = "video_models.minimax_h3_reference"
 HUMO = "video_models.wan_humo"
 V2V = "video_models.video_to_video"
+ANIMATE2 = "video_models.wan_animate_2"
+# WanAnimate2ToVideo's settings diffusers' pipeline has no argument for, with the value that changes nothing
+ANIMATE2_UNTAKEN = (("pose_strength", 1.0), ("pose_start_percent", 0.0), ("pose_end_percent", 1.0),
+                    ("reference_image_strength", 1.0), ("video_frame_offset", 0))
 
 
 @dataclass(frozen=True)
@@ -48,9 +52,10 @@ WAN = {
     "WanAnimateToVideo": Task("character animation", ANIMATE,
                               (("reference_image", "reference"), ("pose_video", "pose"), ("face_video", "face"),
                                ("background_video", "background"), ("character_mask", "mask")), "Wan 2.2 Animate"),
-    "WanAnimate2ToVideo": Task("character animation from a pose video", None, family="Wan Animate 2",
-                               cannot="run Wan Animate 2 (its Wan Animate node reads Wan 2.2 Animate's pose and face "
-                                      "clips)"),
+    # Wan Animate 2: the reference character moved by a driving video (its 'pose_video': a plain video of a
+    # person moving), read from its diffusers folder only (its ComfyUI int8 convrot files: FOLDER_ONLY)
+    "WanAnimate2ToVideo": Task("character animation from a driving video", ANIMATE2,
+                               (("reference_image", "reference"), ("pose_video", "driving")), "Wan Animate 2"),
     "WanSoundImageToVideo": Task("speech-driven video (S2V)", S2V,
                                  (("ref_image", "image"), ("audio_encoder_output", "speech"),
                                   ("control_video", "pose")), "Wan 2.2 S2V"),
@@ -118,7 +123,12 @@ MINIMAX_CONTROL = Task("control video (Fun ControlNet-Union)", None, family="Min
 DUAL_TYPES = ("hunyuan_video_15", "kandinsky5")
 # families read from a diffusers folder only: their ComfyUI part files in one sentence
 FOLDER_ONLY = {"MiniMax H3": "MiniMax H3's ComfyUI files ({files}) cannot be read: Studio reads MiniMax H3 from its "
-                             "diffusers folder (modular_model_index.json); set Load Video Model's 'model' to it"}
+                             "diffusers folder (modular_model_index.json); set Load Video Model's 'model' to it",
+               "Wan Animate 2": "Wan Animate 2's ComfyUI files ({files}) cannot be read: its int8 'convrot' weights "
+                                "cannot be read with diffusers' converters (they read the research checkpoint's bf16 "
+                                "names only), so Studio reads Wan Animate 2 from its diffusers folder "
+                                "(modular_model_index.json, e.g. Wan-AI/Wan2.2-Animate-2-14B-Diffusers); set Load "
+                                "Video Model's 'model' to it"}
 SHORTEST = {"MiniMax H3": (120, 124)}  # frames it makes at least (diffusers: 5 s at 24 fps) -> the shortest it makes
 
 
@@ -222,6 +232,8 @@ def made_task(generator: str, inputs: dict, params: dict | None = None) -> str:
         return "speech-driven video (S2V)" + (" moved by a pose clip" if "pose" in inputs else "")
     if generator == MINIMAX_REF:
         return "reference to video"
+    if generator == ANIMATE2:
+        return "character animation from a driving video"
     if generator == FUN_CONTROL:
         return "control video (Fun Control)" + (" from a start image" if "image" in inputs else "")
     if generator == TALK:

@@ -87,8 +87,8 @@ TASKS = {
     "video_wan2_2_5B_fun_control": ('control video (Fun Control) from a start image', 'Wan 2.2 Fun Control', 'wan_fun_control', ('control', 'image')),
     "video_wan2_2_5B_fun_inpaint": ('first-and-last-frame video', 'Wan Fun InP', 'image_to_video', ('image', 'last_image')),
     "video_wan2_2_5B_ti2v": ('text to video', 'Wan 2.2 TI2V 5B', 'text_to_video', ()),
-    "video_wan_animate2": ('character animation from a pose video', 'Wan Animate 2', None, ()),
-    "video_wan_animate2_distilled": ('character animation from a pose video', 'Wan Animate 2', None, ()),
+    "video_wan_animate2": ('character animation from a driving video', 'Wan Animate 2', 'wan_animate_2', ('driving', 'reference')),  # its ComfyUI files not read: a diffusers folder as 'model'; its lightx2v LoRA not applied (said)
+    "video_wan_animate2_distilled": ('character animation from a driving video', 'Wan Animate 2', 'wan_animate_2', ('driving', 'reference')),  # its ComfyUI files not read: a diffusers folder as 'model' (said)
     "video_wan_ati": ('image to video along tracks (ATI)', 'Wan ATI', 'image_to_video', ('image', 'tracks')),  # the drawn JSON -> Tracks from Coordinates
     "video_wan_dancer": ('a dance video from music', 'Wan Dancer', None, ()),
     "video_wan_vace_14B_ref2v": ('VACE video (reference)', 'Wan VACE', 'wan_vace', ('reference',)),
@@ -198,13 +198,16 @@ def test_the_table_covers_the_package():
 
 def test_minimax_h3_text_to_video_reads_its_prompt_and_says_its_files_are_not_read():
     """MiniMax H3's ComfyUI text to video (its MiniMaxH3ImageToVideo with no frame): Text to Video with
-    the node's own prompt; its 2 s clip made as diffusers' shortest (124 frames, said); its DiT, Qwen3-VL
-    and VAE files named in one sentence: Studio reads MiniMax H3 from a diffusers folder."""
+    the subgraph node's own prompt, duration (5 s: 124 frames, 17k + 5) and seed (its 13 values read by the
+    subgraph's unwired inputs; the inner nodes' saved defaults, a 2 s clip, are not what ComfyUI runs); its
+    DiT, Qwen3-VL and VAE files named in one sentence: Studio reads MiniMax H3 from a diffusers folder."""
     conv = _convert("video_minimax_h3_t2v")
     gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.text_to_video")
-    assert gen.params["prompt"].startswith("Vaporwave title sequence look") and gen.params["frames"] == 124
+    # the subgraph node's own prompt (its 13 values read by the subgraph's 13 unwired inputs), not the inner
+    # CLIPTextEncode's saved default ('Vaporwave title sequence look...'), which ComfyUI does not run
+    assert gen.params["prompt"].startswith("Realistic live-action cinematic look") and gen.params["frames"] == 124
+    assert gen.params["seed"] == 757358688076805 % 2**31  # the subgraph node's seed, past Studio's range (said)
     notes = "\n".join(n["text"] for n in conv.graph.ui["notes"])
-    assert "the workflow's 56 frames are made as 124 (the shortest)" in notes
     assert ("MiniMax H3's ComfyUI files (minimax_h3_fl2va_pruned_int8_convrot.safetensors, "
             "minimax_h3_audio_vae_fp32.safetensors, minimax_h3_video_vae_int8_convrot.safetensors, "
             "qwen3vl_32b_minimax_h3_nvfp4_awq.safetensors) cannot be read: Studio reads MiniMax H3 from its diffusers "

@@ -64,3 +64,18 @@ def test_without_models_the_template_names_folders_and_files(models_dir, tmp_pat
     pose = next(m for m in said if "vitpose-wholebody" in m)
     assert "'vitpose-wholebody' not found" in pose
     assert "config.json, model.safetensors, preprocessor_config.json" in pose
+
+
+def test_character_drive_renders_on_a_tiny_wan_animate_2(models_dir, tiny_models, tmp_path):  # noqa: F811
+    """Wan Animate 2's template (issue 56): the still moved by the driving clip itself, on a tiny random
+    Wan Animate 2 folder standing in under the name the template asks for."""
+    place(models_dir, tiny_models, "Wan-AI/Wan2.2-Animate-2-14B-Diffusers")
+    out = tmp_path / "character_drive.mp4"
+    g = _template("character_drive", out, [("video_models.wan_animate_2", "steps", 1),
+                                           ("video_models.wan_animate_2", "window", 5),
+                                           ("video_models.wan_animate_2", "frames", 5),
+                                           ("video_models.wan_animate_2", "width", 32),
+                                           ("video_models.wan_animate_2", "height", 32)])
+    r = Executor(frame_caching=False).run(g, device="cpu")
+    assert probe(str(out))["frames"] == 5
+    assert np.isfinite(r.value(_nodes(g)["video_models.wan_animate_2"]).frames).all()

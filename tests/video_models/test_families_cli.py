@@ -13,7 +13,7 @@ def test_families_json_has_every_family_with_tasks_inputs_and_formats(capsys):
     records = json.loads(capsys.readouterr().out)
     video = {r["family"]: r for r in records if r["kind"] == "video model"}
     assert set(video) == {"svd", "wan", "wan_s2v", "ltx", "ltx2", "cogvideox", "animatediff", "hunyuan15", "hunyuan",
-                          "skyreels", "kandinsky5", "lucy", "minimax_h3"}
+                          "skyreels", "kandinsky5", "lucy", "minimax_h3", "wan_animate2"}
     s2v = video.pop("wan_s2v")  # no diffusers folder of it exists: ComfyUI's file with Wan's parts
     assert s2v["tasks"] == ["audio"] and s2v["variants"] == ["Wan 2.2 S2V 14B"]
     assert s2v["formats"][0].startswith("single denoiser file") and "diffusers folder" not in s2v["formats"]
@@ -35,6 +35,10 @@ def test_families_json_has_every_family_with_tasks_inputs_and_formats(capsys):
     mm = video["minimax_h3"]
     assert (mm["name"], mm["tasks"], mm["variants"]) == ("MiniMax H3", ["text", "image", "reference"], ["MiniMax H3"])
     assert "modular pipeline (modular_model_index.json)" in mm["formats"] and (mm["frames"], mm["fps"]) == (124, 24.0)
+    wa2 = video["wan_animate2"]  # issue 56: its own node (Wan Animate 2), a reference moved by a driving video
+    assert (wa2["name"], wa2["tasks"], wa2["inputs"]["drive"]) == ("Wan Animate 2", ["drive"],
+                                                                   ["start image", "driving video", "prompt"])
+    assert "Wan Animate 2 14B distilled" in wa2["variants"] and (wa2["frames"], wa2["fps"]) == (81, 24.0)
     assert "LTX-2.3" in video["ltx2"]["variants"] and "LTX-2.5" in video["ltx2"]["variants"]
     assert "audio" in video["ltx2"]["tasks"]  # 'sound: drive': the picture made to a given sound
     assert not any("ComfyUI part files" in f for f in video["cogvideox"]["formats"])
@@ -45,7 +49,7 @@ def test_families_plain_lists_each_family_and_its_tasks(capsys):
     assert main(["families"]) == 0
     out = capsys.readouterr().out
     assert "HunyuanVideo 1.5" in out and "animate: start image, pose video, face video, prompt" in out
-    assert out.count("video model") == 13 and "used by: Wan" in out
+    assert out.count("video model") == 14 and "used by: Wan" in out
 
 
 def test_families_imports_no_torch_or_diffusers():

@@ -17,7 +17,8 @@ GENERIC = ("base", "files", "loading", "catalog", "sampling", "takes", "runs", "
 
 def test_every_family_registered_once_in_the_pickers_order():
     assert [f.key for f in all_families()] == ["svd", "wan", "wan_s2v", "ltx", "ltx2", "cogvideox", "animatediff", "hunyuan15",
-                                              "hunyuan", "skyreels", "kandinsky5", "lucy", "minimax_h3"]
+                                              "hunyuan", "skyreels", "kandinsky5", "lucy", "minimax_h3",
+                                              "wan_animate2"]
     assert family("wan") is FAMILIES["wan"]
     with pytest.raises(ValueError, match="registered twice"):
         register(FAMILIES["wan"])

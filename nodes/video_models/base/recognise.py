@@ -273,12 +273,13 @@ def recognise(shapes: dict[str, tuple[int, ...]], hint: str = "", filename: str 
                       f"not a model Studio recognises ({what})")
 
 
-def family_from_keys(keys):
+def family_from_keys(keys, filename: str = ""):
     """The family of a single denoiser file (or all-in-one checkpoint) from its tensor names, or
-    names and shapes (no tensor is read): the picker's answer, so the two never disagree; None when
-    the file is not a family's denoiser."""
+    names and shapes (no tensor is read), and its file name where a family is told by it (ComfyUI's
+    Wan Animate 2 files): the picker's answer, so the two never disagree; None when the file is not
+    a family's denoiser."""
     shapes = dict(keys) if isinstance(keys, dict) else {k: () for k in keys}
-    r = recognise(shapes)
+    r = recognise(shapes, filename=filename)
     return family(r.family) if r.kind in ("denoiser", "checkpoint") and r.family else None
 
 

@@ -32,6 +32,7 @@ INPUTS: dict[str, InputKind] = {i.key: i for i in (
     InputKind("audio", "audio", "AUDIO"),
     InputKind("pose_video", "pose video", "VIDEO"),
     InputKind("face_video", "face video", "VIDEO"),
+    InputKind("driving_video", "driving video", "VIDEO"),
     InputKind("keyframes", "keyframes at frame indices", "IMAGE"),
     InputKind("instruction", "edit instruction", "TEXT"),
 )}
@@ -56,6 +57,7 @@ TASK_KINDS: dict[str, TaskKind] = {t.key: t for t in (
     TaskKind("audio", "audio to video", ("audio", "image", "prompt"), 1),
     TaskKind("reference", "subject from reference images", ("reference", "prompt"), 1),
     TaskKind("animate", "character animation", ("image", "pose_video", "face_video", "prompt"), 3),
+    TaskKind("drive", "character animation from a driving video", ("image", "driving_video", "prompt"), 2),
     TaskKind("edit", "video edit", ("video", "instruction"), 2),
     TaskKind("upscale", "video upscale", ("video", "prompt"), 1),
     TaskKind("inbetween", "in-between frames", ("keyframes", "prompt"), 1),

@@ -170,8 +170,10 @@ def _task(index: dict, cfg: dict, fam) -> str:
 
 
 def describe_folder(path: str) -> ModelEntry:
-    modular = not os.path.isfile(os.path.join(path, "model_index.json"))  # modular_model_index.json (MiniMax H3's)
-    index = _read_json(os.path.join(path, "modular_model_index.json" if modular else "model_index.json"))
+    index = _read_json(os.path.join(path, "model_index.json"))  # {} when there is none
+    modular = os.path.isfile(os.path.join(path, "modular_model_index.json")) and family_from_index(index) is None
+    if modular:  # modular_model_index.json (MiniMax H3's; Wan Animate 2's beside a model_index.json)
+        index = _read_json(os.path.join(path, "modular_model_index.json"))
     fam = family_from_index(index)
     e = ModelEntry("", path, "pipeline", fam.key if fam else "", fam.title if fam else "")
     den_cfg: dict = {}

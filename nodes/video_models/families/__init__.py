@@ -28,6 +28,7 @@ from .skyreels import family as skyreels
 from .svd import family as svd
 from .wan import family as wan
 from .wan_s2v import family as wan_s2v
+from .wan_animate2 import family as wan_animate2
 
 register(svd.FAMILY)
 register(wan.FAMILY)
@@ -42,3 +43,4 @@ register(skyreels.FAMILY, forcing=skyreels.FORCING)
 register(kandinsky5.FAMILY)
 register(lucy.FAMILY)
 register(minimax_h3.FAMILY)
+register(wan_animate2.FAMILY)

@@ -258,7 +258,7 @@ def check_single_file(path: str) -> tuple[Family, WeightFile]:
         raise ModelError(f"'{path}' is neither a diffusers folder nor a .safetensors or .gguf file")
     wf = read_weight_file(path)
     shapes = {k: v.shape for k, v in wf.tensors.items()}
-    fam = family_from_keys(shapes)
+    fam = family_from_keys(shapes, os.path.basename(path))
     if fam is None:
         raise ModelError(unknown_architecture(path, shapes))
     return fam, wf

@@ -102,7 +102,7 @@ def check_file(path: str) -> tuple[Family, list[str]]:
     header = safetensors_header(path)
     keys = [k for k in header if k != "__metadata__"]
     shapes = {k: header[k].get("shape", ()) for k in keys if isinstance(header[k], dict)}
-    fam = family_from_keys(shapes)
+    fam = family_from_keys(shapes, os.path.basename(path))
     if fam is None:
         raise ModelError(unknown_architecture(path, shapes))
     return fam, keys

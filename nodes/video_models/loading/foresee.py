@@ -25,6 +25,12 @@ def model_facts(path: str, base: str | None) -> dict:
     """{'family': key, 'title': the model in words, 'pipeline': its folder's pipeline class ('' : not
     known)} of the model at ``path`` (``base``: the diffusers folder a single file is read against);
     {} when the headers do not tell (the run says why)."""
+    from .modular import INDEX, modular_folder
+    if os.path.isdir(path) and modular_folder(path):  # a modular pipeline's folder (MiniMax H3's, Wan Animate 2's)
+        from ..files.headers import read_json
+        index = read_json(os.path.join(path, INDEX))
+        fam = family_from_index(index)
+        return {} if fam is None else {"family": fam.key, "title": fam.title, "pipeline": str(index.get("_class_name"))}
     folder = _folder_of(path)
     if folder is not None:
         from ..files.headers import read_json

@@ -276,15 +276,24 @@ def _checked_source(path: str, base: str | None, given: dict):
         single = None
     elif not base:
         fam, single = check_single_file(path)
+        _refused_file(fam, path)
         index = None
     else:
         fam, wf = check_single_file(path)
+        _refused_file(fam, path)
         bfam, index, files = check_folder(base)
         if bfam.key != fam.key:
             raise ModelError(f"'{path}' is a {fam.title} file but the base '{base}' is a {bfam.title} model")
         from .family_parts import denoiser_tensors
         single, path = denoiser_tensors(fam, wf), base  # an LTX-2 checkpoint: its transformer's tensors only
     return fam, index, files, single, path
+
+
+def _refused_file(fam: Family, path: str) -> None:
+    """A single file of a family read from its folder only (Family.single_file_refusal), refused in its
+    words before the part files or a base are asked for."""
+    if fam.single_file_refusal:
+        raise ModelError(f"'{path}': {fam.single_file_refusal}")
 
 
 def _vae_switches(pipe, tiling: bool, slicing: bool, warn) -> tuple[bool, bool]:

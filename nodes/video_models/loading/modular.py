@@ -15,9 +15,19 @@ INDEX = "modular_model_index.json"
 
 
 def modular_folder(path: str) -> bool:
-    """A folder with a modular_model_index.json and no model_index.json."""
-    return os.path.isdir(path) and os.path.isfile(os.path.join(path, INDEX)) and \
-        not os.path.lexists(os.path.join(path, "model_index.json"))
+    """A folder with a modular_model_index.json and no model_index.json, or a model_index.json that
+    names no family Studio reads beside a modular index that does (Wan-AI/Wan2.2-Animate-2-14B-Diffusers
+    holds both: its modular index is the one diffusers loads it by)."""
+    if not (os.path.isdir(path) and os.path.isfile(os.path.join(path, INDEX))):
+        return False
+    plain = os.path.join(path, "model_index.json")
+    if not os.path.lexists(plain):
+        return True
+    try:
+        return family_from_index(read_json(plain)) is None and \
+            getattr(family_from_index(read_json(os.path.join(path, INDEX))), "modular", False)
+    except Exception:  # noqa: BLE001  an unreadable index: the folder's checks say so, as a plain folder
+        return False
 
 
 def component_spec(index: dict, name: str) -> tuple[str, str, str] | None:
@@ -50,7 +60,8 @@ def check_modular_folder(path: str) -> tuple[Family, dict, dict]:
             else ("scheduler_config.json",) if "scheduler" in name else ("config.json",)
         if spec is None or not os.path.isdir(folder) or not any(os.path.isfile(os.path.join(folder, c))
                                                                  for c in config):
-            raise ModelError(f"model '{path}': component '{name}' is missing: {fam.title}'s text to video needs a "
+            raise ModelError(f"model '{path}': component '{name}' is missing: {fam.title}'s "
+                             f"{getattr(fam, 'modular_task', 'text to video')} needs a "
                              f"folder '{name}/' with {' or '.join(config)}" + ("" if spec else f" (and '{name}' in "
                                                                                f"{INDEX})"))
         if spec[0] in ("diffusers", "transformers") and name not in ("tokenizer", "processor") and \

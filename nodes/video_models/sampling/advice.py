@@ -29,8 +29,9 @@ def task_problem(fam, title: str, task: str) -> str | None:
     if not task or getattr(fam, task, None):
         return None
     does = [f for f in NODES if getattr(fam, f, None)]
-    if not does:
-        return None
+    if not does:  # a family run by a node of its own only (Wan Animate 2)
+        own = getattr(fam, "own_node", "")
+        return f"this model ({title}) is run by its own node: use {own}" if own else None
     made = " and ".join(TASKS[f] for f in does)
     use = " or ".join(NODES[f] for f in does)
     return f"this model ({title}) makes {made}, not {TASKS[task]}: use {use}, or load a model that makes {TASKS[task]}"

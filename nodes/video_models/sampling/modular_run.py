@@ -89,6 +89,8 @@ def modular_video(ctx, ref, text: str, negative: str, features, schedule, keys: 
 
     from .sampler import to_pil
     p, fam, pipe = ctx.params, ref.fam, ref.module
+    if fam.t2v is None and fam.i2v is None:  # a family run by its own node (Wan Animate 2): refused in its words
+        fam.refuse_call("i2v" if image is not None or last_image is not None else "t2v", n, 0, 0)
     _refuse_inputs(fam, features, schedule, keys, getattr(p, "keyframes", ""))
     if negative.strip():
         ctx.warn(f"{fam.title} is guidance-distilled: it takes no negative prompt (not used)")

@@ -82,7 +82,9 @@ class WanAnimate(GeneratorNode):
         den = getattr(ref.module, "transformer", None)
         if type(den).__name__ != ANIMATE_DENOISER:
             raise ModelError(f"model '{ref.path}' is not a Wan Animate model (its transformer is a "
-                             f"{type(den).__name__}): load a Wan 2.2 Animate folder such as {MODEL}")
+                             f"{type(den).__name__}): load a Wan 2.2 Animate folder such as {MODEL}"
+                             + (" (a Wan Animate 2 model goes with the Wan Animate 2 node: a driving video, no pose "
+                                "or face clips)" if type(den).__name__ == "WanAnimate2Transformer3DModel" else ""))
         pose, face = as_clip(pose), as_clip(face)
         bg = as_clip(background) if background is not None else None
         msk = as_clip(mask) if mask is not None else None

@@ -1,0 +1,125 @@
+"""Wan Animate 2 through Studio's Wan Animate 2 node against diffusers' WanAnimate2ModularPipeline called
+directly (issue 56's aim: node time / direct time <= 1.02), in the same run, interleaved, median of
+``--reps``; the node's frames are checked equal to the direct call's first. The direct pipeline is made
+as diffusers documents it (``ModularPipeline.from_pretrained`` + ``load_components``) from a tiny random
+folder built from configs (tests/video_models/tiny_wan_animate2.py; ``--wide`` widens its transformer so
+the denoising, not the node's own work, takes the time).
+
+    .venv/bin/python benchmarks/bench_wan_animate2.py [--size 64x64x9] [--window 5] [--steps 4] [--reps 5]
+        [--device cpu|cuda] [--wide 256] [--distilled]
+"""
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import os
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+
+def _build(path: str, distilled: bool, wide: int) -> str:
+    from tests.video_models.tiny_wan_animate2 import build_wan_animate2
+    build_wan_animate2(path, distilled=distilled)
+    if wide:  # the same folder with a wider transformer (its config and random weights replaced)
+        import torch
+        from diffusers import WanAnimate2Transformer3DModel
+        cfg = dict(WanAnimate2Transformer3DModel.load_config(os.path.join(path, "transformer")))
+        cfg.update(dim=wide, ffn_dim=wide * 2, num_heads=max(1, wide // 64), num_layers=4)
+        cfg = {k: v for k, v in cfg.items() if not k.startswith("_")}
+        torch.manual_seed(0)
+        WanAnimate2Transformer3DModel(**cfg).save_pretrained(os.path.join(path, "transformer"))
+    return path
+
+
+def _graph(folder: str, w: int, h: int, t: int, window: int, steps: int):
+    from studio.core.graph import Graph
+    from studio.core.registry import default_registry
+    from tests.video_models.test_wan_animate2 import _Driving, _Ref
+    for c in (_Driving, _Ref):
+        if c.id not in default_registry():
+            default_registry().register(c)
+    g = Graph()
+    g.add_node("video_models.load", {"model": folder, "dtype": "fp32"}, node_id="load")
+    g.add_node("test.animate2_driving", {"frames": t}, node_id="drv")
+    g.add_node("test.animate2_ref", {}, node_id="ref")
+    g.add_node("video_models.wan_animate_2", {"prompt": "a red fox dancing", "steps": steps, "seed": 1,
+                                              "window": window, "width": w, "height": h}, node_id="gen")
+    g.connect("load", "model", "gen", "model")
+    g.connect("ref", "image", "gen", "reference")
+    g.connect("drv", "video", "gen", "driving")
+    return g
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--size", default="64x64x9", help="WxHxT (the area and the driving frames)")
+    ap.add_argument("--window", type=int, default=5)
+    ap.add_argument("--steps", type=int, default=4)
+    ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--device", default="cpu")
+    ap.add_argument("--wide", type=int, default=0, help="the transformer's dim (0: the test builder's 32)")
+    ap.add_argument("--distilled", action="store_true")
+    args = ap.parse_args()
+    import numpy as np
+    import torch
+    import diffusers.modular_pipelines as mp
+    from diffusers import ModularPipeline
+    from studio.engine.executor import Executor
+    w, h, t = (int(v) for v in args.size.split("x"))
+    folder = _build(os.path.join(tempfile.mkdtemp(), "tiny-wan-animate-2"), args.distilled, args.wide)
+    cls = mp.WanAnimate2DistilledModularPipeline if args.distilled else mp.WanAnimate2ModularPipeline
+    g = _graph(folder, w, h, t, args.window, args.steps)
+    calls, orig = [], cls.__call__
+
+    @functools.wraps(orig)
+    def spy(this, *a, **k):
+        calls.append(dict(k))
+        return orig(this, *a, **k)
+    cls.__call__ = spy
+    ex = Executor()
+    sync = torch.cuda.synchronize if args.device == "cuda" else (lambda: None)
+
+    def node():
+        sync()
+        t0 = time.perf_counter()
+        clip = ex.run(g, targets=["gen"], device=args.device, use_cache=False).value("gen")
+        sync()
+        return time.perf_counter() - t0, clip.frames
+    _, frames = node()  # warm: the model loads
+    kw = dict(calls[0])
+    seed = kw.pop("generator").initial_seed()
+    cls.__call__ = orig
+    pipe = ModularPipeline.from_pretrained(folder)
+    pipe.load_components(torch_dtype=torch.float32)
+    pipe.to(args.device)
+
+    def direct():
+        sync()
+        t0 = time.perf_counter()
+        state = pipe(**dict(kw, generator=torch.Generator("cpu").manual_seed(seed)))
+        out = np.clip(np.asarray(state.get("videos")[0], np.float32), 0, 1)
+        sync()
+        return time.perf_counter() - t0, out
+    _, want = direct()
+    same = bool(np.array_equal(frames, want))
+    node_t, direct_t = [], []
+    for _ in range(args.reps):
+        node_t.append(node()[0])
+        direct_t.append(direct()[0])
+    med = lambda x: sorted(x)[len(x) // 2]  # noqa: E731
+    out = {"size": args.size, "window": args.window, "steps": args.steps, "device": args.device, "wide": args.wide,
+           "distilled": args.distilled, "frames_equal": same, "node_s": round(med(node_t), 4),
+           "direct_s": round(med(direct_t), 4), "node_over_direct": round(med(node_t) / med(direct_t), 3),
+           "reps": args.reps, "node_each": [round(v, 3) for v in node_t],
+           "direct_each": [round(v, 3) for v in direct_t]}
+    print(json.dumps(out))
+    return 0 if same else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,99 @@
+"""Wan Animate 2 (Wan-Video / Alibaba, "Wan-Animate-2"): a reference character image animated by a
+driving video (a person moving: no pose drawing, no face crops), with diffusers' modular
+``WanAnimate2ModularPipeline`` and its few-step ``WanAnimate2DistilledModularPipeline``
+(modular_pipelines/wan_animate_2/ in diffusers 0.42.1; modular only: no DiffusionPipeline). A folder
+is read by its modular_model_index.json ('WanAnimate2Blocks' / 'WanAnimate2DistilledBlocks'): a
+WanAnimate2Transformer3DModel (Wan 2.1 I2V 14B's shapes, an in-context reference K/V cache), Wan's
+VAE, UMT5, CLIP ViT-H vision and a flow scheduler in their folders. The released
+Wan-AI/Wan2.2-Animate-2-14B-Diffusers holds a model_index.json beside it: its modular index is read.
+
+Studio runs it with its own node (families/wan_animate2/node.py, 'Wan Animate 2'): the driving video
+in segments of 4k + 1 frames, each continuing from the last frame(s) the one before made, as the
+pipeline makes them. ComfyUI's files (wan_animate_2_int8_convrot.safetensors,
+wan_animate_2_distill_int8_convrot.safetensors) are told by name and refused in one sentence: they
+are int8 'convrot' quantised weights in Wan 2.1 I2V's names, which diffusers' converter
+(convert_wan_animate_2_transformer_to_diffusers reads the research checkpoint's bf16 names) and
+its loaders cannot read.
+
+The prompt-embedding cache (base/prompt_recipes.py) does not serve it: the cache gives a pipeline's
+call the embeddings ``encode_prompt`` made, and this modular pipeline has no encode_prompt and no
+call that takes them; its text encoder step (the prompt, the negative and the motion prompt) runs
+inside the one call, so serving it means running the pipeline's blocks apart, not a recipe. The
+folder is loaded whole, its UMT5 included."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ...base.family import Family, config_int
+from ...base.recognise import Recognised
+
+TRANSFORMER = "WanAnimate2Transformer3DModel"
+PIPELINE, DISTILLED = "WanAnimate2ModularPipeline", "WanAnimate2DistilledModularPipeline"
+COMPONENTS = ("transformer", "vae", "text_encoder", "tokenizer", "image_encoder", "scheduler")
+FPS = 24.0  # the frame rate the model generates at (the pipeline's 'fps' default)
+COMFY_REFUSAL = ("ComfyUI's Wan Animate 2 files (int8 'convrot' weights in Wan 2.1 I2V's names) cannot be read with "
+                 "diffusers' converters, which read the research checkpoint's bf16 names only: Studio reads Wan Animate "
+                 "2 from its diffusers folder (modular_model_index.json, e.g. Wan-AI/Wan2.2-Animate-2-14B-Diffusers); "
+                 "set Load Video Model's 'model' to it")
+
+
+def _named(filename: str) -> bool:
+    name = filename.lower().replace("-", "_").replace(".", "_")
+    return "animate_2" in name or "animate2" in name
+
+
+def recognise(t, filename: str = "") -> Recognised | None:
+    """A Wan Animate 2 denoiser: the research checkpoint's names (each block wrapped: 'blocks.N.block.'),
+    diffusers' (its transformer folder's file alone), or a Wan 2.1 I2V-shaped file named for it (ComfyUI's
+    int8 convrot files); never loaded from a single file (``single_file_refusal``)."""
+    research = t.has("blocks.0.block.self_attn.q.weight")
+    ours = t.has("head.modulation", "blocks.0.self_attn.to_q.weight")  # diffusers' names, Wan's head (no other has both)
+    if not research and not ours and \
+            not (_named(filename) and (t.has("head.modulation") or t.has("blocks.0.self_attn.q.weight"))):
+        return None
+    width = t.shape("head.modulation", -1) or t.shape("blocks.0.block.self_attn.q.weight") or \
+        t.shape("blocks.0.self_attn.q.weight")
+    if ours:
+        return Recognised("denoiser", "wan_animate2", f"Wan Animate 2 {'14B' if width == 5120 else f'(width {width})'}",
+                          "diffusers' WanAnimate2Transformer3DModel on its own: Studio reads Wan Animate 2 from its "
+                          "diffusers folder")
+    distilled = "distil" in filename.lower()
+    size = "14B" if width == 5120 else f"(width {width})"
+    return Recognised("denoiser", "wan_animate2", f"Wan Animate 2 {size}{' distilled' if distilled else ''}",
+                      COMFY_REFUSAL if not research else "the research checkpoint: Studio reads Wan Animate 2 from "
+                                                         "its diffusers folder")
+
+
+def _variant(distilled: bool):
+    def test(idx: dict, cfg: dict) -> bool:
+        return (DISTILLED in str(idx.get("_class_name", "")) or "Distilled" in str(idx.get("_blocks_class_name", ""))) \
+            == distilled and config_int(cfg, "dim") == 5120
+    return test
+
+
+@dataclass(frozen=True)
+class WanAnimate2Family(Family):
+    modular = True  # (a class attribute) a modular pipeline folder (modular_model_index.json), run as one call
+    modular_components = COMPONENTS  # (a class attribute) the components its folder must hold
+    modular_task = "character animation"  # (a class attribute) what its folder's components are for, in words
+    own_node = "Wan Animate 2 (a reference image moved by a driving video)"  # (a class attribute) the node that runs it
+
+    def modular_part(self, name: str, folder: str, info):
+        return None  # every component by its class's own from_pretrained
+
+    def formats(self) -> list[str]:
+        return ["diffusers folder", "modular pipeline (modular_model_index.json)", "diffusers layout"]
+
+    def refuse_call(self, task: str, frames: int, height: int, width: int) -> None:
+        from ...base.errors import ModelError
+        raise ModelError("Wan Animate 2 animates a reference character from a driving video: use the Wan Animate 2 "
+                         "node (it makes no text or image to video)")
+
+
+FAMILY = WanAnimate2Family(
+    "wan_animate2", "Wan Animate 2", (PIPELINE, DISTILLED), frames=81, frame_multiple=(4, 1), size_multiple=16,
+    fps=FPS, scale_attr="latents_std", key_rank=3, recogniser=recognise, task_kinds_by_inputs=("drive",),
+    single_file_refusal=COMFY_REFUSAL,
+    variants=(("Wan Animate 2 14B distilled", _variant(True)), ("Wan Animate 2 14B", _variant(False)),
+              ("Wan Animate 2 distilled", lambda idx, cfg: DISTILLED in str(idx.get("_class_name", ""))),
+              ("Wan Animate 2", lambda idx, cfg: True)))

@@ -1,0 +1,61 @@
+"""Issue 55: ComfyUI's two Wan Animate 2 templates convert to Studio's Wan Animate 2 node with the
+reference image and the driving video wired, the motion prompt read, and what Studio does not take said
+in the pipeline's note: the ComfyUI files (int8 convrot) in one sentence, the lightx2v LoRA (not applied:
+the model's own steps and guidance used instead), the sampler and shift (the folder's scheduler's)."""
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from studio.convert.comfy_map import convert
+
+templates = pytest.importorskip("comfyui_workflow_templates_json")
+TEMPLATES = os.path.join(os.path.dirname(templates.__file__), "templates")
+
+
+def _convert(name):
+    with open(os.path.join(TEMPLATES, name + ".json"), encoding="utf-8") as f:
+        return convert(json.load(f), name)
+
+
+def _gen(conv):
+    g = conv.graph
+    gen = next(n for n in g.nodes.values() if n.type_id == "video_models.wan_animate_2")
+    return g, gen
+
+
+def _note(conv) -> str:
+    return next(n["text"] for n in conv.graph.ui["notes"] if n["text"].startswith("Converted from ComfyUI"))
+
+
+def test_the_distilled_template_keeps_its_steps_guidance_and_motion_prompt():
+    conv = _convert("video_wan_animate2_distilled")
+    g, gen = _gen(conv)
+    assert g.validate() == []
+    p = gen.params
+    assert (p["steps"], p["guidance"], p["frames"], p["window"]) == (10, 1.0, 0, 81)
+    assert p["prompt_ref"].startswith("A man doing energetic street dance")
+    assert p["prompt"].startswith("Character appearance description: A realistic premium collectible action figure")
+    assert {g.nodes[g.input_link(gen.id, k)[0]].type_id for k in ("reference", "driving")} == {"io.load_image",
+                                                                                             "io.load_video"}
+    note = _note(conv)
+    assert "Wan Animate 2's ComfyUI files (wan_animate_2_distill_int8_convrot.safetensors" in note
+    assert "cannot be read with diffusers' converters" in note
+    assert "shift 5 (ModelSamplingSD3): not applied" in note and "no sampler setting" in note
+
+
+def test_the_base_template_leaves_its_distill_lora_out_in_words_and_uses_the_models_own_steps():
+    conv = _convert("video_wan_animate2")
+    g, gen = _gen(conv)
+    assert g.validate() == []
+    assert not any(n.type_id == "video_models.lora" for n in g.nodes.values())
+    assert (gen.params["steps"], gen.params["guidance"]) == (0, 0.0)
+    # the subgraph node's own motion prompt (18 values, 10 setting inputs listed: read by the subgraph's
+    # inputs), not the inner CLIPTextEncode's saved ''
+    assert gen.params["prompt_ref"].startswith("A girl doing energetic street dance")
+    note = _note(conv)
+    assert ("LoRA(s) 'lightx2v_I2V_14B_480p_cfg_step_distill_rank64_bf16.safetensors' not applied: Studio's Wan "
+            "Animate 2 node takes no LoRA") in note
+    assert "instead of the workflow's 6 steps, cfg 1" in note

@@ -1,0 +1,313 @@
+"""Wan Animate 2 (issue 56) on tiny random modular pipelines (tests/video_models/tiny_wan_animate2.py): the
+Wan Animate 2 node's frames equal diffusers' WanAnimate2ModularPipeline called directly with the same
+reference, driving video, prompts and seed, over several segments; the distilled folder runs its
+own few steps without guidance; Load Video Model names both variants; bad input (no driving video,
+another model, a segment no longer than its overlap, ComfyUI's int8 convrot file) is one message
+naming the node or the file, before anything large is allocated."""
+from __future__ import annotations
+
+import functools
+import json
+import os
+
+import numpy as np
+import pytest
+
+from studio.core.errors import NodeExecutionError
+from studio.core.graph import Graph
+from studio.core.params import Int
+from studio.core.registry import default_registry
+from studio.core.spec import SOURCE, Node, Out
+from studio.engine.clip import ArrayClip
+from studio.engine.events import NodeMessage, NodeProgress
+from studio.engine.executor import Executor
+
+pytest.importorskip("diffusers")
+N, H, W = 7, 24, 32  # the driving clip's frames and size; the reference's size
+
+
+def _frames(n: int) -> np.ndarray:
+    """Whole-byte values (so the node's 8-bit images are these exactly)."""
+    return (np.random.default_rng(1).integers(0, 256, (n, H, W, 3)) / 255.0).astype(np.float32)
+
+
+def _still() -> np.ndarray:
+    return (np.random.default_rng(2).integers(0, 256, (H, W, 3)) / 255.0).astype(np.float32)
+
+
+class _Driving(Node):
+    id = "test.animate2_driving"
+    timing = SOURCE
+    outputs = (Out("video", "Video"),)
+    params = (Int("frames", N, min=1, max=100),)
+
+    def run(self, ctx):
+        return ArrayClip(_frames(ctx.params.frames), 16.0)
+
+
+class _Ref(Node):
+    id = "test.animate2_ref"
+    timing = SOURCE
+    outputs = (Out("image", "Image"),)
+
+    def run(self, ctx):
+        return _still()
+
+
+for _c in (_Driving, _Ref):
+    if _c.id not in default_registry():
+        default_registry().register(_c)
+
+
+@pytest.fixture(scope="module")
+def base_dir(tmp_path_factory):
+    from .tiny_wan_animate2 import build_wan_animate2
+    return build_wan_animate2(str(tmp_path_factory.mktemp("wa2") / "tiny-wan-animate-2"))
+
+
+@pytest.fixture(scope="module")
+def distilled_dir(tmp_path_factory):
+    from .tiny_wan_animate2 import build_wan_animate2
+    return build_wan_animate2(str(tmp_path_factory.mktemp("wa2d") / "tiny-wan-animate-2-distilled"), distilled=True)
+
+
+def _graph(model, wire=("reference", "driving"), frames=N, **params):
+    g = Graph()
+    g.add_node("video_models.load", {"model": model}, node_id="load")
+    g.add_node("test.animate2_driving", {"frames": frames}, node_id="drv")
+    g.add_node("test.animate2_ref", {}, node_id="ref")
+    p = {"prompt": "a red fox dancing", "steps": 2, "seed": 3, "window": 5, "width": 32, "height": 24}
+    p.update(params)
+    g.add_node("video_models.wan_animate_2", p, node_id="animate")
+    g.connect("load", "model", "animate", "model")
+    for name in wire:
+        g.connect("ref", "image", "animate", "reference") if name == "reference" else \
+            g.connect("drv", "video", "animate", "driving")
+    return g
+
+
+def _run(g, cls_name="WanAnimate2ModularPipeline"):
+    """(the result, the pipeline's keyword arguments as the node called it, the node's events)."""
+    import diffusers.modular_pipelines as mp
+    cls = getattr(mp, cls_name)
+    seen, orig, events = {}, cls.__call__, []
+
+    @functools.wraps(orig)
+    def spy(self, *a, **kw):
+        seen.update(kw, seed=kw["generator"].initial_seed(), guidance=self.guider.guidance_scale)
+        return orig(self, *a, **kw)
+    cls.__call__ = spy
+    try:
+        r = Executor().run(g, targets=["animate", "load"], device="cpu", on_event=events.append)
+    finally:
+        cls.__call__ = orig
+    return r, seen, events
+
+
+def _direct(folder: str, seen: dict, n: int = N, pipe=None, **kw):
+    """The modular pipeline called directly: made from the folder's index with the tiny parts built
+    again (``pipe``: the one Load Video Model loaded, called as diffusers documents it)."""
+    import torch
+    from diffusers import ModularPipeline
+    from PIL import Image
+
+    from .tiny_wan_animate2 import tiny_parts
+    if pipe is None:
+        pipe = ModularPipeline.from_pretrained(folder)
+        pipe.update_components(**tiny_parts(folder + ".direct"))
+    to8 = lambda a: Image.fromarray((a * 255).round().astype(np.uint8))  # noqa: E731
+    state = pipe(prompt="a red fox dancing", image=to8(_still()), driving_video=[to8(f) for f in _frames(n)],
+                 height=24, width=32, segment_frame_length=5, generator=torch.Generator().manual_seed(seen["seed"]),
+                 output_type="np", **kw)
+    return np.clip(np.asarray(state.get("videos")[0], np.float32), 0, 1)
+
+
+def test_wan_animate_2_frames_equal_the_modular_pipeline_called_directly(base_dir):
+    r, seen, events = _run(_graph(base_dir))
+    assert (r.value("load").fam.key, r.value("load").variant) == ("wan_animate2", "Wan Animate 2")
+    clip = r.value("animate")
+    assert clip.n_frames == N  # 7 driving frames: two segments of 5 (the tail reflected, then cut off)
+    assert seen["segment_frame_length"] == 5 and seen["prev_segment_conditioning_frames"] == 1
+    assert seen["num_inference_steps"] == 2 and seen["guidance"] == 3.0  # the base model's own guider
+    assert seen["prompt_ref"] == "人物动作的参考视频"
+    calls = [e for e in events if isinstance(e, NodeProgress) and e.node_id == "animate" and e.total]
+    assert calls and calls[-1].step == calls[-1].total == 2 * (1 + 2 * 2)  # 2 segments: reference pass + 2 x 2
+    assert any(isinstance(e, NodeMessage) and "7 frames in 2 segments of 5" in e.text for e in events)
+    want = _direct(base_dir, seen, num_inference_steps=2)
+    assert clip.frames.std() > 0.01
+    assert np.array_equal(clip.frames, want)
+
+
+def test_guidance_is_set_for_the_call_and_put_back(base_dir):
+    r, seen, _ = _run(_graph(base_dir, guidance=1.0))
+    assert seen["guidance"] == 1.0
+    assert r.value("load").module.guider.guidance_scale == 3.0  # the cached model's own guider again
+
+
+def test_the_distilled_model_runs_its_own_few_steps_without_guidance(distilled_dir):
+    r, seen, events = _run(_graph(distilled_dir, steps=0, frames=5), "WanAnimate2DistilledModularPipeline")
+    assert r.value("load").variant == "Wan Animate 2 distilled"
+    assert seen["num_inference_steps"] == 10 and seen["guidance"] == 1.0
+    calls = [e for e in events if isinstance(e, NodeProgress) and e.node_id == "animate" and e.total]
+    assert calls[-1].step == 1 + 10  # one segment, one pass a step: no guidance
+    want = _direct(distilled_dir, seen, num_inference_steps=10, n=5, pipe=r.value("load").module)  # the loaded one
+    assert np.array_equal(r.value("animate").frames, want)
+
+
+def test_no_driving_video_is_refused_naming_the_node(base_dir):
+    with pytest.raises(Exception, match=r"(?s)animate.*driving"):
+        Executor().run(_graph(base_dir, wire=("reference",)), targets=["animate"], device="cpu")
+
+
+def test_a_segment_no_longer_than_its_overlap_is_refused_before_the_call(base_dir):
+    with pytest.raises(Exception, match=r"'Wan Animate 2' \(animate\): overlap \(5\) must be smaller than the "
+                                        r"window \(5 frames\)"):
+        _run(_graph(base_dir, overlap=5))
+    with pytest.raises(NodeExecutionError, match=r"Wan Animate 2: 'overlap' 5 must be fewer than the 5 frames of a "
+                                                 r"segment"):  # a window of 7 made 4k + 1: 5
+        _run(_graph(base_dir, window=7, overlap=5))
+
+
+def test_another_model_is_refused_naming_the_node(tmp_path_factory):
+    from .tiny_animate import build_wan_animate
+    v1 = build_wan_animate(str(tmp_path_factory.mktemp("wa1") / "tiny-wan-animate"))
+    with pytest.raises(NodeExecutionError, match=r"Wan Animate 2: model .* is Wan 2.2 Animate.*not a Wan Animate 2 "
+                                                 r"model .*WanAnimateTransformer3DModel.*goes with the Wan Animate node"):
+        Executor().run(_graph(v1), targets=["animate"], device="cpu")
+
+
+def test_comfyuis_int8_convrot_file_is_told_and_refused_in_one_sentence(tmp_path):
+    """ComfyUI's wan_animate_2_int8_convrot.safetensors: Wan 2.1 I2V's names, int8 weights; told by its
+    name (the picker's family), refused before any weight is read."""
+    import torch
+    from safetensors.torch import save_file
+
+    from nodes.video_models.base.recognise import recognise
+    f = tmp_path / "diffusion_models" / "wan_animate_2_int8_convrot.safetensors"
+    f.parent.mkdir()
+    tensors = {"head.modulation": torch.zeros(1, 2, 64), "blocks.0.self_attn.q.weight": torch.zeros(64, 64,
+                                                                                                    dtype=torch.int8),
+               "patch_embedding.weight": torch.zeros(64, 36, 1, 2, 2), "img_emb.proj.0.bias": torch.zeros(1280)}
+    save_file(tensors, str(f))
+    r = recognise({k: tuple(v.shape) for k, v in tensors.items()}, filename=f.name)
+    assert (r.kind, r.family, r.variant) == ("denoiser", "wan_animate2", "Wan Animate 2 (width 64)")
+    with pytest.raises(Exception, match=r"ComfyUI's Wan Animate 2 files \(int8 'convrot' weights .*\) cannot be read "
+                                        r"with diffusers' converters"):
+        Executor().run(_graph(str(f)), targets=["animate"], device="cpu")
+
+
+def test_a_folder_with_a_model_index_beside_its_modular_index_is_read_as_modular(base_dir, tmp_path):
+    """Wan-AI/Wan2.2-Animate-2-14B-Diffusers holds a model_index.json (a class diffusers has no pipeline
+    of) beside modular_model_index.json: the modular index is read."""
+    import shutil
+
+    from nodes.video_models.loading.modular import modular_folder
+    both = str(tmp_path / "both")
+    shutil.copytree(base_dir, both)
+    with open(os.path.join(both, "model_index.json"), "w") as fh:
+        json.dump({"_class_name": "WanAnimate2Pipeline", "_diffusers_version": "0.42.1"}, fh)
+    assert modular_folder(both) and not modular_folder(str(tmp_path))
+    from nodes.video_models.catalog.listing import describe_folder
+    assert describe_folder(both).family == "wan_animate2"
+
+
+def test_the_converted_distilled_template_renders_on_the_tiny_distilled_folder(distilled_dir):
+    """ComfyUI's video_wan_animate2_distilled.json converted (issue 55), its model set to a Wan Animate 2
+    folder and its image and video to the project's own media: the Wan Animate 2 node makes the clip."""
+    templates = pytest.importorskip("comfyui_workflow_templates_json")
+    from studio.convert.comfy_map import convert
+    with open(os.path.join(os.path.dirname(templates.__file__), "templates", "video_wan_animate2_distilled.json"),
+              encoding="utf-8") as f:
+        g = convert(json.load(f), "video_wan_animate2_distilled").graph
+    media = os.path.join(os.path.dirname(__file__), "..", "..", "assets", "media")
+    by = {n.type_id: n for n in g.nodes.values()}
+    by["video_models.load"].params["model"] = distilled_dir
+    by["io.load_image"].params["path"] = os.path.abspath(os.path.join(media, "portrait.png"))
+    by["io.load_video"].params["path"] = os.path.abspath(os.path.join(media, "driving.mp4"))
+    gen = by["video_models.wan_animate_2"]
+    assert gen.params["steps"] == 10 and gen.params["prompt_ref"].startswith("A man doing energetic street dance")
+    gen.params.update(width=32, height=32, frames=5, window=5, steps=2)
+    clip = Executor().run(g, targets=[gen.id], device="cpu").value(gen.id)
+    assert (clip.n_frames, clip.width, clip.height) == (5, 32, 32) and clip.frames.std() > 0.01
+
+
+def test_the_wan_animate_node_sends_a_wan_animate_2_model_to_its_own_node(base_dir):
+    """Wan Animate (Wan 2.2 Animate's pose and face clips) given a Wan Animate 2 model: refused before the
+    run (the folder's index foreseen: advice.py), naming the node that takes it."""
+    g = Graph()
+    g.add_node("video_models.load", {"model": base_dir}, node_id="load")
+    g.add_node("test.animate2_driving", {}, node_id="drv")
+    g.add_node("test.animate2_ref", {}, node_id="ref")
+    g.add_node("video_models.wan_animate", {"steps": 1, "window": 5}, node_id="v1")
+    g.connect("load", "model", "v1", "model")
+    g.connect("ref", "image", "v1", "reference")
+    g.connect("drv", "video", "v1", "pose")
+    g.connect("drv", "video", "v1", "face")
+    with pytest.raises(Exception, match=r"'Wan Animate' \(v1\): this model \(Wan Animate 2\) is run by its own node: "
+                                        r"use Wan Animate 2"):
+        Executor().run(g, targets=["v1"], device="cpu")
+
+
+def test_stop_inside_a_step_then_the_cached_model_runs_again(base_dir):
+    from .stopping import stop_inside_a_step
+    ex = Executor()
+    g = _graph(base_dir, frames=5)
+    ref = ex.run(g, targets=["load"], device="cpu").value("load")
+    stop_inside_a_step(ex, g, "animate", list(ref.module.transformer.blocks))
+    clip = ex.run(g, targets=["animate"], device="cpu").value("animate")  # no hook left behind
+    assert clip.n_frames == 5 and not any(b._forward_pre_hooks for b in ref.module.transformer.blocks)
+
+
+def test_a_folder_missing_its_image_encoder_is_refused_naming_it_before_loading(base_dir, tmp_path):
+    import shutil
+    bad = str(tmp_path / "no-image-encoder")
+    shutil.copytree(base_dir, bad)
+    shutil.rmtree(os.path.join(bad, "image_encoder"))
+    with pytest.raises(Exception, match=r"component 'image_encoder' is missing: Wan Animate 2's character animation "
+                                        r"needs a folder 'image_encoder/'"):
+        Executor().run(_graph(bad), targets=["animate"], device="cpu")
+
+
+def test_the_transformer_file_alone_is_told_as_wan_animate_2_not_wan_i2v(base_dir):
+    """The diffusers folder's transformer weights given alone: Wan's head, diffusers' attention names (no
+    Wan file has both); told by the picker's recogniser as Wan Animate 2, not as a Wan 2.1 I2V denoiser."""
+    from safetensors import safe_open
+
+    from nodes.video_models.base.recognise import recognise
+    with safe_open(os.path.join(base_dir, "transformer", "diffusion_pytorch_model.safetensors"), "pt") as f:
+        shapes = {k: tuple(f.get_slice(k).get_shape()) for k in f.keys()}
+    r = recognise(shapes, filename="diffusion_pytorch_model.safetensors")
+    assert (r.kind, r.family, r.variant) == ("denoiser", "wan_animate2", "Wan Animate 2 (width 32)")
+
+
+def test_text_to_video_given_wan_animate_2_is_refused_before_the_model_loads(base_dir):
+    """Said at validation from the folder's index (advice.py), naming the node that runs it."""
+    g = Graph()
+    g.add_node("video_models.load", {"model": base_dir}, node_id="load")
+    g.add_node("video_models.text_to_video", {"steps": 1, "frames": 5, "width": 32, "height": 32}, node_id="t2v")
+    g.connect("load", "model", "t2v", "model")
+    loaded = []
+    import nodes.video_models.loading.modular as modular
+    orig = modular.load_modular
+    modular.load_modular = lambda *a, **k: loaded.append(1) or orig(*a, **k)
+    try:
+        with pytest.raises(Exception, match=r"this model \(Wan Animate 2\) is run by its own node: use Wan Animate 2"):
+            Executor().run(g, targets=["t2v"], device="cpu")
+    finally:
+        modular.load_modular = orig
+    assert loaded == []
+
+
+def test_text_to_video_given_the_loaded_model_says_which_node_runs_it(base_dir):
+    """When the model was not foreseen (the Model wire from an earlier run), the run says it in the
+    family's words before the pipeline is called (it failed in MiniMax H3's sizing)."""
+    ex = Executor()
+    g = _graph(base_dir)
+    ref = ex.run(g, targets=["load"], device="cpu").value("load")
+    from nodes.video_models.sampling.modular_run import modular_video
+
+    class _Ctx:  # the node's settings modular_video reads before the call (no run: the refusal comes first)
+        params = type("P", (), {"keyframes": "", "guidance": 5.0, "guidance_2": 0.0})()
+    with pytest.raises(Exception, match=r"Wan Animate 2 animates a reference character from a driving video: use the "
+                                        r"Wan Animate 2 node"):
+        modular_video(_Ctx(), ref, "a fox", "", None, None, {}, 5, 1, 0)
