@@ -74,14 +74,16 @@ def can_tile(pipe) -> bool:
     return hasattr(vae, "decoder") and hasattr(getattr(pipe, "video_processor", None), "postprocess_video")
 
 
-def _buffer(ctx, shape):
+def take_buffer(ctx, shape, how: str = "decoded a time tile at a time"):
+    """A take's frames buffer (studio.engine.clip.frames_buffer): in memory, or past its limit a file
+    in the cache, said on the node (``how``: how the frames are made into it)."""
     from studio.engine.clip import frames_buffer
     out, where = frames_buffer(shape)
     if where is not None and ctx is not None:
         from ..memory.sizes import fmt_gb
         what = f"the take's {shape[0]} frames ({fmt_gb(out.nbytes)})"
         if isinstance(out, np.memmap):
-            ctx.info(f"{what} are decoded a time tile at a time into a file in {where}, not held in memory")
+            ctx.info(f"{what} are {how} into a file in {where}, not held in memory")
         else:
             ctx.warn(f"{what} are held {where}")
     return out
@@ -118,7 +120,7 @@ def decode_take(ctx, pipe, latents, call=None, tile: int = TILE) -> np.ndarray:
             frames = pipe.video_processor.postprocess_video(part, output_type="pt")[0]  # [T, 3, H, W] in [0, 1]
             host = frames.permute(0, 2, 3, 1).float().contiguous().cpu().numpy()
             if out is None:
-                out = _buffer(ctx, (most,) + host.shape[1:])
+                out = take_buffer(ctx, (most,) + host.shape[1:])
             out[done:done + len(host)] = host
             done += len(host)
             if ctx is not None:
@@ -136,7 +138,7 @@ def to_host(ctx, frames, tile: int = 16) -> np.ndarray:
         return np.asarray(frames, np.float32)
     if frames.ndim == 3:
         frames = frames[None]
-    out = _buffer(ctx, (frames.shape[0], frames.shape[2], frames.shape[3], frames.shape[1]))
+    out = take_buffer(ctx, (frames.shape[0], frames.shape[2], frames.shape[3], frames.shape[1]))
     for a in range(0, frames.shape[0], tile):
         out[a:a + tile] = frames[a:a + tile].permute(0, 2, 3, 1).float().contiguous().cpu().numpy()
     return out

@@ -16,6 +16,7 @@ from studio.core.params import Float, Int, Seed, Text
 from studio.core.spec import CLIP, In, Node, Out
 
 from ...loading.node import CATEGORY
+from ...takes.time_tiles import take_buffer
 from .family import PIPELINE
 
 AREA = 832 * 480  # the release's 480p S2V area (its generate.py defaults to 1280*720, --size 832*480 here)
@@ -136,7 +137,7 @@ class SpeechToVideo(Node):
             ctx.check_cancelled()
             ctx.progress(i + 1, windows * steps)
             return kw
-        out = self._buffer(ctx, (n, h, w, 3))
+        out = take_buffer(ctx, (n, h, w, 3), how="written window by window")
         at = [0]
 
         def keep(_r, frames):  # each window into the take's buffer as it is made ([-1, 1] -> [0, 1])
@@ -149,18 +150,6 @@ class SpeechToVideo(Node):
              num_inference_steps=steps, guidance_scale=float(p.guidance), generator=ctx.torch_generator(device="cpu"),
              callback_on_step_end=on_step, on_window=keep)
         return {"video": self._clip(out, audio)}
-
-    def _buffer(self, ctx, shape) -> np.ndarray:
-        """The take's frames: in memory, or past 1 GB a file in the cache (clip.frames_buffer), said."""
-        from studio.engine.clip import frames_buffer
-        out, where = frames_buffer(shape)
-        if where is not None:
-            what = f"the take's {shape[0]} frames ({out.nbytes / 2 ** 30:.1f} GiB)"
-            if isinstance(out, np.memmap):
-                ctx.info(f"{what} are kept in a file in {where} while they are made, not in memory")
-            else:
-                ctx.warn(f"{what} are held {where}")
-        return out
 
     def _pipeline(self, model):
         from ...loading.inputs import video_model_input
