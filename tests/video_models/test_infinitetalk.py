@@ -16,7 +16,7 @@ from studio.engine.executor import Executor
 
 torch = pytest.importorskip("torch")
 pytest.importorskip("diffusers")
-einops = pytest.importorskip("einops")
+import einops  # noqa: E402 - a test dependency (pyproject: test extra), the release's notation
 
 from nodes.video_models.families.wan.infinitetalk import (audio_tokens, audio_windows, build_patch,  # noqa: E402
                                                           latent_windows, read_patch, talk_applied)
