@@ -18,6 +18,7 @@ so the first ones keep their places). Plain data and stdlib: nothing of the wrap
 """
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from .comfy_read import CONTROL, CNode, Workflow
@@ -70,7 +71,8 @@ def _named(n: CNode) -> dict[str, Any]:
 
 
 def _num(v: Any) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
+    """A finite number (a hostile file's infinity or NaN is passed on as it is: the node says it)."""
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
 
 class _Translation:

@@ -271,3 +271,18 @@ def test_converted_wrapper_and_video_to_video_workflows_render_on_a_tiny_wan(tmp
     g.set_param(next(n.id for n in g.nodes.values() if n.type_id == "io.load_video"), "path", os.path.abspath(clip))
     info = _render(g, wan_dir, str(models), tmp_path)
     assert (info["frames"], info["width"], info["height"]) == (5, 32, 32)
+
+
+def test_hostile_wrapper_settings_convert_or_are_refused_in_words_never_crash():
+    """Infinities, NaN, huge and wrong-typed settings in the wrapper's sampler, context options and
+    embeds: the workflow converts (what a node cannot take said) and the graph validates."""
+    for bad in (float("inf"), float("nan"), 2 ** 70, "x", None, -1):
+        w = UI()
+        model, text, vae = _common(w)
+        emb = w.add("WanVideoEmptyEmbeds", [bad, 352, bad])
+        ctx = w.add("WanVideoContextOptions", ["uniform_standard", bad, 4, bad, True])
+        s = _sampler(w, model, text, emb, widgets=(bad, bad, bad, bad, "fixed", True, bad, 0, bad), context_options=(ctx, 0))
+        _save(w, s, vae)
+        conv = convert(w.doc(), "hostile")
+        assert conv.graph.validate() == [], bad
+        assert [t["generator"] for t in conv.tasks] == ["video_models.text_to_video"], bad
