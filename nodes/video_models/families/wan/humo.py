@@ -35,6 +35,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ...base.errors import ModelError
+from .cross_hooks import after_text_attention
 
 TOKENS, WINDOW, GROUPS = 16, 8, 5  # audio tokens a latent frame; Whisper frames a window; layer groups
 AUDIO_DIM, HIDDEN = 1536, 512  # the tokens' width; the projection's hidden width
@@ -193,7 +194,6 @@ class audio_applied:
     def __init__(self, transformer, audio: HumoAudio):
         self.tr, self.audio = transformer, audio
         self._handles: list = []
-        self._seen: list = [None] * len(audio.blocks)
         self._tokens: torch.Tensor | None = None
         self._made: dict = {}
 
@@ -207,34 +207,29 @@ class audio_applied:
                 self._made[key] = (embeds, self.audio.tokens(embeds))  # the windows kept: their id stays theirs
         self._tokens = self._made[key][1]
 
-    def _hooks(self, i: int, block):
-        def seen(_mod, args):
-            self._seen[i] = args[0]
-
-        def add_audio(_mod, _args, out):
-            if self._tokens is None:
-                return out
-            x = self._seen[i].to(out.dtype) + out  # the block's hidden states after its text cross-attention
-            frames = self._tokens.shape[1] // TOKENS
-            if x.shape[1] % frames:
-                raise ModelError(f"HuMo: {self._tokens.shape[1] // TOKENS} latent frames of audio for "
-                                 f"{x.shape[1]} video tokens")
-            a = self.audio.blocks[i]
-            a.to(out.device)
-            tok = self._tokens.to(out.device, a.attn.to_k.weight.dtype)
-            return out + a(x.to(a.attn.to_q.weight.dtype), tok, frames).to(out.dtype)
-        return block.norm2.register_forward_pre_hook(seen), block.attn2.register_forward_hook(add_audio)
+    def _add_audio(self, i: int, x, out):
+        """``out`` of block ``i``'s text cross-attention with HuMo's audio attention added (``x``: the
+        block's hidden states after that cross-attention)."""
+        if self._tokens is None:
+            return out
+        frames = self._tokens.shape[1] // TOKENS
+        if x.shape[1] % frames:
+            raise ModelError(f"HuMo: {self._tokens.shape[1] // TOKENS} latent frames of audio for "
+                             f"{x.shape[1]} video tokens")
+        a = self.audio.blocks[i]
+        a.to(out.device)
+        tok = self._tokens.to(out.device, a.attn.to_k.weight.dtype)
+        return out + a(x.to(a.attn.to_q.weight.dtype), tok, frames).to(out.dtype)
 
     def __enter__(self):
         for i, block in enumerate(self.tr.blocks):
-            self._handles.extend(self._hooks(i, block))
+            self._handles.extend(after_text_attention(i, block, self._add_audio))
         return self
 
     def __exit__(self, *exc):
         for h in self._handles:
             h.remove()
         self._handles.clear()
-        self._seen = [None] * len(self.audio.blocks)
         self._made.clear()
         self._tokens = None
         return False

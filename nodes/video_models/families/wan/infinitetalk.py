@@ -39,6 +39,7 @@ from studio.core.errors import StudioError
 from studio.core.limits import regular_file_problem
 
 from ...base.errors import ModelError
+from .cross_hooks import after_text_attention
 
 FOLDER = "model_patches"  # ComfyUI's folder of model patches
 AUDIO_WINDOW, VAE_SCALE, CONTEXT_TOKENS = 5, 4, 32  # the reference's audio_window, vae_scale, context_tokens
@@ -359,7 +360,6 @@ class talk_applied:
         self.state: dict = {}
 
     def _before(self, module, args, kwargs):
-        import torch
         hs = kwargs.get("hidden_states", args[0] if args else None)
         ehs = kwargs.get("encoder_hidden_states")
         c = int(module.config.out_channels)
@@ -436,11 +436,6 @@ class talk_applied:
         new = new.to(out.dtype)
         return (new,) + tuple(output[1:]) if isinstance(output, tuple) else type(output)(sample=new)
 
-    def _residual(self, i):
-        def keep(module, args):
-            self.state[("h", i)] = args[0]
-        return keep
-
     def _ref_map(self, i):
         """Two speakers: the self-attention's queries and keys (after rotary), recomputed from its input,
         give the map of where each token looks in the first frame (get_attn_map_with_target)."""
@@ -455,20 +450,18 @@ class talk_applied:
             self.state[("map", i)] = ref_attention_map(q, k, self.masks.to(x.device), self.state["frame_tokens"])
         return keep
 
-    def _audio(self, i):
-        def add(module, args, out):
-            h = self.state.pop(("h", i))
-            x = h.to(out.dtype) + out  # the block's residual after the text cross-attention
-            blk = self.patch.blocks[i]
-            away = blk.norm_x.weight.device != out.device  # the denoiser's blocks offloaded: this one visits
-            if away:
-                blk.to(out.device)
-            a = blk(x, self.state["audio"].to(x.device, x.dtype), self.state["frames"],
-                    self.state.pop(("map", i), None))
-            if away:
-                blk.to("cpu")
-            return out + a * self.scale if self.scale != 1.0 else out + a
-        return add
+    def _audio(self, i: int, x, out):
+        """``out`` of block ``i``'s text cross-attention with the patch's audio attention added (``x``:
+        the block's residual after that cross-attention)."""
+        blk = self.patch.blocks[i]
+        away = blk.norm_x.weight.device != out.device  # the denoiser's blocks offloaded: this one visits
+        if away:
+            blk.to(out.device)
+        a = blk(x, self.state["audio"].to(x.device, x.dtype), self.state["frames"],
+                self.state.pop(("map", i), None))
+        if away:
+            blk.to("cpu")
+        return out + a * self.scale if self.scale != 1.0 else out + a
 
     def __enter__(self):
         tr = self.pipe.transformer
@@ -479,8 +472,7 @@ class talk_applied:
         if self.guidance is not None:
             self._handles.append(tr.register_forward_hook(self._guided, with_kwargs=True))
         for i, block in enumerate(tr.blocks):
-            self._handles.append(block.norm2.register_forward_pre_hook(self._residual(i)))
-            self._handles.append(block.attn2.register_forward_hook(self._audio(i)))
+            self._handles.extend(after_text_attention(i, block, self._audio))
             if self.masks is not None:
                 self._handles.append(block.attn1.register_forward_pre_hook(self._ref_map(i)))
         return self
