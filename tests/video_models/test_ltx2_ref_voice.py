@@ -22,7 +22,7 @@ from studio.core.values import Audio
 from studio.engine.events import NodeMessage
 from studio.engine.executor import Executor
 
-from .tiny import still
+from .test_ltx2_sound_drive import run_with
 
 pytest.importorskip("diffusers")
 
@@ -57,33 +57,12 @@ class _Voice(Node):
         return voice(ctx.params.kind)
 
 
-class _Portrait(Node):
-    id = "test.ltx2_voice_portrait"
-    timing = SOURCE
-    outputs = (Out("image", "Image"),)
-
-    def run(self, ctx):
-        return still(32, 32)
-
-
-for _n in (_Voice, _Portrait):
-    if _n.id not in default_registry():
-        default_registry().register(_n)
+if _Voice.id not in default_registry():
+    default_registry().register(_Voice)
 
 
 def run(model, kind="speech", ev=None, image=False, **params):
-    g = Graph()
-    load = g.add_node("video_models.load", {"model": model})
-    gen = g.add_node("video_models.ltx2", dict(ARGS, **params), node_id="ltx2")
-    g.connect(load.id, "model", gen.id, "model")
-    if image:
-        i = g.add_node("test.ltx2_voice_portrait")
-        g.connect(i.id, "image", gen.id, "image")
-    if kind:
-        v = g.add_node("test.ltx2_ref_voice", {"kind": kind})
-        g.connect(v.id, "audio", gen.id, "voice")
-    r = Executor().run(g, targets=["ltx2"], device="cpu", on_event=(ev.append if ev is not None else None))
-    return r.value("ltx2", "video"), r.value("ltx2", "audio")
+    return run_with(model, dict(ARGS, **params), ("test.ltx2_ref_voice", kind, "voice") if kind else None, ev, image)
 
 
 @pytest.fixture(scope="module")

@@ -69,19 +69,26 @@ for _n in (_DriveTrack, _Portrait):
         default_registry().register(_n)
 
 
-def run(model, kind="tone", ev=None, image=False, **params):
+def run_with(model, args: dict, sound: tuple | None, ev=None, image=False):
+    """LTX-2 run on ``model`` with ``args``, a 32x32 still as its image when ``image``, and ``sound``
+    (a test source's type id, its kind, the LTX-2 input it feeds) or none: (video, audio)."""
     g = Graph()
     load = g.add_node("video_models.load", {"model": model})
-    gen = g.add_node("video_models.ltx2", dict(ARGS, **params), node_id="ltx2")
+    gen = g.add_node("video_models.ltx2", args, node_id="ltx2")
     g.connect(load.id, "model", gen.id, "model")
     if image:
         i = g.add_node("test.ltx2_drive_portrait")
         g.connect(i.id, "image", gen.id, "image")
-    if kind:
-        t = g.add_node("test.ltx2_drive_track", {"kind": kind})
-        g.connect(t.id, "audio", gen.id, "audio")
+    if sound:
+        source, kind, port = sound
+        t = g.add_node(source, {"kind": kind})
+        g.connect(t.id, "audio", gen.id, port)
     r = Executor().run(g, targets=["ltx2"], device="cpu", on_event=(ev.append if ev is not None else None))
     return r.value("ltx2", "video"), r.value("ltx2", "audio")
+
+
+def run(model, kind="tone", ev=None, image=False, **params):
+    return run_with(model, dict(ARGS, **params), ("test.ltx2_drive_track", kind, "audio") if kind else None, ev, image)
 
 
 def expected_tokens(model, audio: Audio):
