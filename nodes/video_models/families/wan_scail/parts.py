@@ -46,15 +46,12 @@ def denoiser_config(diffusers, fam: Family, wf):
     return "WanSCAIL2Transformer3DModel", config_from_shapes(shapes_of(named), wf.path), named
 
 
-def load_scail(diffusers, wf, torch_dtype):
-    """(WanSCAIL2Transformer3DModel, config) from an original-layout SCAIL-2 file, read by Studio's lean
-    loader (fp8 and ComfyUI's scaled fp8 kept in 8 bits); refused before any allocation when its tensors
-    do not fill the model its shapes describe."""
+def check_fills(cfg: dict, named, path: str) -> None:
+    """Refused unless the file's tensors (under diffusers' names) fill the model ``cfg`` describes, each of
+    its shape: the model built on the meta device (nothing allocated)."""
     from accelerate import init_empty_weights
 
-    from ...files.single_file import lean_load
     from .model import WanSCAIL2Transformer3DModel
-    _, cfg, named = denoiser_config(diffusers, None, wf)
     with init_empty_weights():
         want = {k: tuple(v.shape) for k, v in WanSCAIL2Transformer3DModel(**cfg).state_dict().items()}
     have = {k: tuple(v.shape) for k, v in named.tensors.items()}
@@ -63,7 +60,17 @@ def load_scail(diffusers, wf, torch_dtype):
     if missing or extra or bad:
         what = (f"{len(missing)} missing (first '{missing[0]}')" if missing else
                 f"{len(extra)} not in the model (first '{extra[0]}')" if extra else f"'{bad[0]}' of another shape")
-        raise ModelError(f"'{wf.path}' does not fill a SCAIL-2 denoiser of its own shapes: {what}")
+        raise ModelError(f"'{path}' does not fill a SCAIL-2 denoiser of its own shapes: {what}")
+
+
+def load_scail(diffusers, wf, torch_dtype):
+    """(WanSCAIL2Transformer3DModel, config) from an original-layout SCAIL-2 file, read by Studio's lean
+    loader (fp8 and ComfyUI's scaled fp8 kept in 8 bits); refused before any allocation when its tensors
+    do not fill the model its shapes describe."""
+    from ...files.single_file import lean_load
+    from .model import WanSCAIL2Transformer3DModel
+    _, cfg, named = denoiser_config(diffusers, None, wf)
+    check_fills(cfg, named, wf.path)
     return lean_load(WanSCAIL2Transformer3DModel, cfg, named, torch_dtype), cfg
 
 

@@ -67,6 +67,12 @@ def _padded(x: torch.Tensor, n: int, dim: int) -> torch.Tensor:
     return torch.cat([x, last.expand(*[short if d == dim else s for d, s in enumerate(x.shape)])], dim=dim)
 
 
+def _take(x, start: int, count: int, dim: int) -> torch.Tensor:
+    """Frames [start, start + count) of a tensor (along ``dim``), or of a reader ``x(start, count)``: a long
+    take's driving video need not be held whole."""
+    return x(start, count) if callable(x) else x.narrow(dim, start, count)
+
+
 class SCAIL2Sampling:
     """A reference character moved (animate mode) or put in the place of the driving video's person
     (replace mode) by SCAIL-2 (the methods of SCAIL2Pipeline, pipeline_class)."""
@@ -107,12 +113,12 @@ class SCAIL2Sampling:
         """(pose latents, driving masks or None, reference masks or None, latent frames) of one segment:
         the driving video's frames [start, start + count) made 4k + 1 by repeating its last."""
         n = padded_length(count)
-        seg = _padded(driving[:, :, start:start + count], n, 2)  # [1, 3, n, H, W]
+        seg = _padded(_take(driving, start, count, 2), n, 2)  # [1, 3, n, H, W]
         pose = self.encode(half_size(seg[0].transpose(0, 1)).transpose(0, 1)[None]).to(device, dtype)
         frames = pose.shape[2]
         dm = None
         if driving_mask is not None:
-            m = _padded(driving_mask[start:start + count], n, 0)
+            m = _padded(_take(driving_mask, start, count, 0), n, 0)
             dm = mask_latent(half_size(m))[None].to(device, dtype)
         rm = reference_mask_latent(reference_mask, frames)[None].to(device, dtype) if reference_mask is not None \
             else None
@@ -124,10 +130,12 @@ class SCAIL2Sampling:
                  negative_prompt: str | None = None, window: int = WINDOW, overlap: int = OVERLAP,
                  num_inference_steps: int = 6, guidance_scale: float = 1.0, generator: torch.Generator | None = None,
                  prompt_embeds=None, negative_prompt_embeds=None, max_sequence_length: int = 512,
-                 callback_on_step_end=None, callback_on_step_end_tensor_inputs=("latents",), on_segment=None):
+                 callback_on_step_end=None, callback_on_step_end_tensor_inputs=("latents",), on_segment=None,
+                 num_frames: int | None = None):
         """``reference`` [1, 3, H, W] and ``driving`` [1, 3, N, H, W] in [-1, 1] (H, W multiples of 32);
         ``driving_mask`` [N, 3, H, W] and ``reference_mask`` [1, 3, H, W] colour masks in [0, 1] (conditioning.py
-        ``paint``). Returns the frames [1, 3, N, H, W] in [-1, 1]; with ``on_segment(r, frames)`` each
+        ``paint``); ``driving`` and ``driving_mask`` may be readers ``f(start, count)`` of those frames, with
+        ``num_frames`` N. Returns the frames [1, 3, N, H, W] in [-1, 1]; with ``on_segment(r, frames)`` each
         segment's new frames go to it as they are made and None is returned."""
         tr = self.transformer
         device = self._execution_device
@@ -139,7 +147,7 @@ class SCAIL2Sampling:
         cond, uncond = cond.to(dtype), (uncond.to(dtype) if uncond is not None else None)
         ref, clip = self.conditioning(reference, reference_mask, replace, device, dtype)
         h, w = ref.shape[-2:]
-        plan = segments(driving.shape[2], window, overlap)
+        plan = segments(num_frames if callable(driving) else driving.shape[2], window, overlap)
         prev, out = None, []
         for r, (start, count) in enumerate(plan):
             pose, dm, rm, frames = self.segment_inputs(driving, driving_mask, reference_mask, start, count, device,
