@@ -89,8 +89,8 @@ class SCAIL2Character(Node):
               Int("steps", 6, min=1, max=500, help="denoising steps per segment (ComfyUI's template: 6, with the "
                                                    "lightx2v and DPO LoRAs)"),
               Float("guidance", 1.0, min=0.0, max=30.0, help="classifier-free guidance (1: none, as the template)"),
-              Int("width", 512, min=64, max=4096, help="a multiple of 32 (ComfyUI's template: 512)"),
-              Int("height", 896, min=64, max=4096, help="a multiple of 32 (ComfyUI's template: 896)"),
+              Int("width", 512, min=32, max=4096, help="a multiple of 32 (ComfyUI's template: 512)"),
+              Int("height", 896, min=32, max=4096, help="a multiple of 32 (ComfyUI's template: 896)"),
               Seed("seed", 0))
 
     def run(self, ctx, model, reference, driving, driving_mask=None, reference_mask=None, prompt=None):
