@@ -93,7 +93,8 @@ def sampler_chain(wf: Workflow, save: CNode) -> list[CNode]:
 
 PASSING = ("Reroute", "ComfySwitchNode", "GetVideoComponents", "ImageResizeKJv2", "ImageResizeKJ", "GetImageSizeAndCount",
            "ImageScale", "ImageScaleBy", "ImageScaleToTotalPixels",
-           "ResizeImageMaskNode", "ImageFromBatch", "Video Slice", "LTXVPreprocess", "VHS_LoadVideo", "VHS_LoadVideoPath", "CreateVideo")
+           "ResizeImageMaskNode", "ImageFromBatch", "Video Slice", "LTXVPreprocess", "VHS_LoadVideo", "VHS_LoadVideoPath", "CreateVideo",
+           "SCAIL2ColoredMask")  # SCAIL-2's painting of SAM 3's tracks: Studio's SCAIL-2 node paints a mask itself
 
 
 def find_loader(wf: Workflow, node: CNode, port: str, used: set) -> tuple[CNode, int, list[CNode]] | None:
@@ -111,6 +112,9 @@ def find_loader(wf: Workflow, node: CNode, port: str, used: set) -> tuple[CNode,
             via.append(n)
         if n.cls == "ComfySwitchNode":
             src = n.links.get("on_true" if wf.value(n, "switch") else "on_false")
+            continue
+        if n.cls == "SCAIL2ColoredMask":  # its outputs: the driving video's mask (0), the reference's (1)
+            src = n.links.get("ref_track_data" if src[1] == 1 else "driving_track_data")
             continue
         src = next((n.links[k] for k in ("image", "images", "video", "pixels", "audio", "input", "mask", "value",
                                           "source") if k in n.links), next(iter(n.links.values()), None))
@@ -274,7 +278,7 @@ class IntentReading:
                         f"their note): connect one to the generator's '{into}'")
             return
         loader, slot, via = found
-        steps = [n for n in via if n.cls in STEPS and (n.cls.startswith("SAM3") == (into == "mask"))]
+        steps = [n for n in via if n.cls in STEPS and (n.cls.startswith("SAM3") == into.endswith("mask"))]
         if any(n.cls == "ImagePadForOutpaint" for n in via) and self.pad is None:
             self.pad = next(n for n in via if n.cls == "ImagePadForOutpaint")
         if self.pad is not None and into == "mask":

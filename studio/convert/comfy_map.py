@@ -24,7 +24,8 @@ from .comfy_read import MODES, CNode, Workflow, WorkflowError
 from .comfy_intent import LOADER_NODES, IntentReading, model_file, sampler_chain, upstream
 from .comfy_wrappers import translate
 from .comfy_animate2 import animate2_settings
-from .comfy_tasks import (ANIMATE2, DUAL_TYPES, FOLDER_ONLY, HUMO, I2V, LTX2, TALK, TASKS, VACE, Task, family,
+from .comfy_scail import scail2_settings
+from .comfy_tasks import (ANIMATE2, DUAL_TYPES, FOLDER_ONLY, HUMO, I2V, LTX2, SCAIL2, TALK, TASKS, VACE, Task, family,
                           folder_only_params, humo_params, made_task)
 from .comfy_utility import ENDS, UTILITIES, make_utility, utility_path
 from .comfy_sampling import Sampling, nearest_scheduler, read_sampling, studio_sampler
@@ -156,6 +157,8 @@ class _Builder(IntentReading):
         folder_only_params(fam, params, said)
         if task == ANIMATE2:
             loras = animate2_settings(self, latent, params, loras, said)
+        if task == SCAIL2:
+            loras = scail2_settings(self, latent, params, loras, said, continued=bool(rest))
         if task == VACE:
             params["conditioning_scale"] = self.wf.value(latent, "strength")
         params.update(self.extra)

@@ -24,6 +24,7 @@ MINIMAX_REF = "video_models.minimax_h3_reference"
 HUMO = "video_models.wan_humo"
 V2V = "video_models.video_to_video"
 ANIMATE2 = "video_models.wan_animate_2"
+SCAIL2 = "video_models.scail2"  # SCAIL-2 Character: nodes/video_models/families/wan_scail/node.py
 # WanAnimate2ToVideo's settings diffusers' pipeline has no argument for, with the value that changes nothing
 ANIMATE2_UNTAKEN = (("pose_strength", 1.0), ("pose_start_percent", 0.0), ("pose_end_percent", 1.0),
                     ("reference_image_strength", 1.0), ("video_frame_offset", 0))
@@ -79,13 +80,13 @@ WAN = {
     # last frames' latents), conditioned as Wan's first-and-last-frame call conditions them
     "WanFunInpaintToVideo": Task("first-and-last-frame video (Fun InP)", I2V,
                                  (("start_image", "image"), ("end_image", "last_image")), "Wan Fun InP"),
-    # Zhipu's SCAIL / SCAIL-2 (zai-org/SCAIL; SCAIL2Model: minghaop/scail2_exp@0c38e80 wan/modules/model_scail2.py);
-    # its files are told and refused by name in nodes/video_models/families/wan/recognise.py
-    "WanSCAILToVideo": Task("character replacement (SCAIL)", None, family="Wan 2.1 SCAIL",
-                            cannot="run SCAIL: its denoiser embeds the pose video (at half size) and SCAIL-2's "
-                                   "28-channel colored identity masks through patch embeddings of its own and attends "
-                                   "over reference, video and pose tokens as one sequence, with rotary positions "
-                                   "shifted per part, which diffusers' WanTransformer3DModel cannot hold"),
+    # Zhipu's SCAIL-2 (zai-org/SCAIL-2): the reference, the driving video ('pose_video') and the identity masks
+    # (SCAIL2ColoredMask of SAM 3's tracks: Studio's Segment, painted by the node); replace/animate, window and
+    # overlap read by comfy_scail. SCAIL (SCAIL-Preview, no masks) is refused by its file (families/wan/recognise.py)
+    "WanSCAILToVideo": Task("character replacement (SCAIL-2)", SCAIL2,
+                            (("reference_image", "reference"), ("pose_video", "driving"),
+                             ("pose_video_mask", "driving_mask"), ("reference_image_mask", "reference_mask")),
+                            "SCAIL-2"),
     "WanDancerVideo": Task("a dance video from music", None, family="Wan Dancer", cannot="drive a video from music"),
 }
 LTX = {
@@ -234,6 +235,8 @@ def made_task(generator: str, inputs: dict, params: dict | None = None) -> str:
         return "reference to video"
     if generator == ANIMATE2:
         return "character animation from a driving video"
+    if generator == SCAIL2:
+        return f"character {'animation' if (params or {}).get('mode') == 'animate' else 'replacement'} (SCAIL-2)"
     if generator == FUN_CONTROL:
         return "control video (Fun Control)" + (" from a start image" if "image" in inputs else "")
     if generator == TALK:

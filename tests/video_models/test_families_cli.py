@@ -12,11 +12,14 @@ def test_families_json_has_every_family_with_tasks_inputs_and_formats(capsys):
     assert main(["families", "--json"]) == 0
     records = json.loads(capsys.readouterr().out)
     video = {r["family"]: r for r in records if r["kind"] == "video model"}
-    assert set(video) == {"svd", "wan", "wan_s2v", "ltx", "ltx2", "cogvideox", "animatediff", "hunyuan15", "hunyuan",
+    assert set(video) == {"svd", "wan", "wan_s2v", "wan_scail", "ltx", "ltx2", "cogvideox", "animatediff", "hunyuan15", "hunyuan",
                           "skyreels", "kandinsky5", "lucy", "minimax_h3", "wan_animate2"}
     s2v = video.pop("wan_s2v")  # no diffusers folder of it exists: ComfyUI's file with Wan's parts
     assert s2v["tasks"] == ["audio"] and s2v["variants"] == ["Wan 2.2 S2V 14B"]
     assert s2v["formats"][0].startswith("single denoiser file") and "diffusers folder" not in s2v["formats"]
+    sc = video.pop("wan_scail")  # issue 57: ComfyUI's SCAIL-2 file with Wan's parts, its own node (SCAIL-2 Character)
+    assert (sc["name"], sc["tasks"], sc["variants"]) == ("SCAIL-2", ["drive"], ["Wan 2.1 SCAIL-2 14B"])
+    assert sc["formats"][0].startswith("single denoiser file") and "diffusers folder" not in sc["formats"]
     for r in video.values():
         assert r["name"] and r["variants"] and r["tasks"] and r["formats"][0] == "diffusers folder"
         assert set(r["inputs"]) == set(r["tasks"])

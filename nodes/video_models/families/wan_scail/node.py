@@ -86,9 +86,10 @@ class SCAIL2Character(Node):
               Int("window", WINDOW, min=5, max=401, help="frames per segment (4k + 1; the release's 81)"),
               Int("overlap", OVERLAP, min=1, max=64, help="frames each segment carries from the one before (the "
                                                         "release's 5)"),
-              Int("steps", 6, min=1, max=500, help="denoising steps per segment (ComfyUI's template: 6, with the "
+              Int("steps", 50, min=1, max=500, help="denoising steps per segment (the release's 50; ComfyUI's template: 6, with the "
                                                    "lightx2v and DPO LoRAs)"),
-              Float("guidance", 1.0, min=0.0, max=30.0, help="classifier-free guidance (1: none, as the template)"),
+              Float("guidance", 4.0, min=0.0, max=30.0, help="classifier-free guidance (the release's 4; 1: none, as the "
+                                                              "template with its LoRAs)"),
               Int("width", 512, min=32, max=4096, help="a multiple of 32 (ComfyUI's template: 512)"),
               Int("height", 896, min=32, max=4096, help="a multiple of 32 (ComfyUI's template: 896)"),
               Seed("seed", 0))
