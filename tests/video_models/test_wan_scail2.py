@@ -272,3 +272,22 @@ def test_the_tiny_file_is_read_as_scail2(model, files):
     got = tr.state_dict()
     assert all(torch.equal(got[k], want[k]) for k in want)
     assert math.isclose(model.module.scheduler.config.shift, 5.0)
+
+
+def test_comfys_int8_convrot_file_is_refused_in_one_sentence(files, tmp_path):
+    """ComfyUI's wan2.1_14B_SCAIL_2_int8_convrot: int8 weights marked 'int8_tensorwise', which Studio's reader does
+    not read yet (refused before anything is allocated, the file and the layer named)."""
+    from safetensors.torch import load_file, save_file
+
+    from .test_comfy_mixed_quant import mark
+    state = load_file(files["denoiser"])
+    layer = "model.diffusion_model.blocks.0.self_attn.q"
+    state[layer + ".weight"] = torch.zeros_like(state[layer + ".weight"], dtype=torch.int8)
+    state[layer + ".weight_scale"] = torch.ones(1)
+    state[layer + ".comfy_quant"] = mark("int8_tensorwise")
+    path = str(tmp_path / "wan2.1_14B_SCAIL_2_int8_convrot.safetensors")
+    save_file(state, path)
+    with pytest.raises(ModelError, match="int8_tensorwise', which Studio cannot read"):
+        load_video_model(path, base=None, device=CPU, dtype_name="fp32",
+                         parts={"text_encoder": files["text_encoder"], "vae": files["vae"],
+                                "image_encoder": files["clip_vision"]})
