@@ -255,6 +255,12 @@ def test_bad_input_is_said_naming_the_node(model):
             run_node(SCAIL2Character, {**base, **extra}, model=model, reference=ref_img, driving=_clip(), **inputs)
 
 
+def test_the_size_and_the_segments_are_refused_at_validation():
+    assert SCAIL2Character.preflight({"width": 512, "height": 896, "window": 81, "overlap": 5}, ".") == []
+    said = SCAIL2Character.preflight({"width": 500, "height": 896, "window": 80, "overlap": 5}, ".")
+    assert len(said) == 2 and "multiples of 32" in said[0] and "4k + 1" in said[1]
+
+
 def test_a_wan_model_is_refused_by_name(tmp_path):
     from . import tiny_parts as tp
     folder = tp.build(str(tmp_path / "wan"))

@@ -94,6 +94,20 @@ class SCAIL2Character(Node):
               Int("height", 896, min=32, max=4096, help="a multiple of 32 (ComfyUI's template: 896)"),
               Seed("seed", 0))
 
+    @classmethod
+    def preflight(cls, params, base_dir):
+        """The size and the segments, refused at validation (before a run)."""
+        out = []
+        w, h = int(params.get("width", 512)), int(params.get("height", 896))
+        if w % 32 or h % 32:
+            out.append(f"the size {w}x{h} must be multiples of 32 (SCAIL-2 reads the driving video at half size, in "
+                       "2x2 patches)")
+        window, overlap = int(params.get("window", WINDOW)), int(params.get("overlap", OVERLAP))
+        if (window - 1) % 4 or overlap >= window:
+            out.append(f"'window' is {window} and 'overlap' {overlap}: the window must be 4k + 1 (the release's 81) "
+                       "and longer than the overlap (its 5)")
+        return out
+
     def run(self, ctx, model, reference, driving, driving_mask=None, reference_mask=None, prompt=None):
         import torch
 
