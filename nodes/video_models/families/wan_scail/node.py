@@ -123,6 +123,9 @@ class SCAIL2Character(Node):
         if dmask is not None and len(dmask) < n:
             raise SCAILError(f"{TITLE}: the driving mask has {len(dmask)} frames, the take {n}: give a mask of the "
                              "driving video's length")
+        if (dmask is None) != (reference_mask is None):
+            ctx.warn(f"only the {'driving' if dmask is not None else 'reference'} mask is given: SCAIL-2 binds the "
+                     "driving video's identity to the reference's by their masks' colours; give both")
         bg = 1.0 if replace else 0.0
         still = reference.frame(0) if hasattr(reference, "frame") else np.asarray(reference)
         ref = torch.from_numpy(cover(still[..., :3], w, h)).permute(2, 0, 1)[None] * 2 - 1
