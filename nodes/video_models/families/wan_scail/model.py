@@ -23,6 +23,10 @@ written here after the reference:
   full-size cells it covers (``rope_apply_pose``'s 2x2 average of real and imaginary parts);
 - the output read from the video tokens alone.
 
+Where ComfyUI differs from the release it is the release that is followed: ComfyUI rotates a pose token
+by the angle at its cell's centre (positions 2i + 0.5: a rotation of length 1), the release by the mean
+of the four rotations (shorter than 1 where they differ); the trained model saw the release's.
+
 Tensor names are the release's (``patch_embedding_pose``, ``patch_embedding_mask``), so a file in the
 original layout (ComfyUI's wan2.1_14B_SCAIL_2_*.safetensors) maps onto it by diffusers' Wan renames.
 
