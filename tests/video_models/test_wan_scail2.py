@@ -164,6 +164,30 @@ def test_masks_enter_through_their_embedding_and_only_the_video_is_read():
         m(x, t, text, img, ref_latents=ref, pose_latents=torch.randn(1, 16, 2, 8, 8))
 
 
+def test_the_sequence_is_reference_then_video_then_pose_tokens():
+    """model_scail2.py forward: cat([ref + ones mask, x + history mask], time) patch-embedded plus the ref masks'
+    embedding, then the pose (+ ones mask) embedding plus the driving masks'; the blocks see them in that order."""
+    m = tiny_scail()
+    g = torch.Generator().manual_seed(1)
+    x, ref, pose = torch.randn(1, 16, 2, 8, 8, generator=g), torch.randn(1, 16, 1, 8, 8, generator=g), \
+        torch.randn(1, 16, 2, 4, 4, generator=g)
+    rm, dm = torch.rand(1, 28, 3, 8, 8, generator=g), torch.rand(1, 28, 2, 4, 4, generator=g)
+    hist = torch.zeros(1, 4, 2, 8, 8)
+    hist[:, :, :1] = 1.0
+    seen = []
+    m.blocks[0].register_forward_pre_hook(lambda mod, args: seen.append(args[0]))
+    with torch.no_grad():
+        m(x, torch.tensor([10.0]), torch.randn(1, 512, 32), torch.randn(1, 257, 32), ref_latents=ref,
+          pose_latents=pose, history_mask=hist, ref_masks=rm, driving_masks=dm)
+        ones = torch.ones(1, 4, 1, 8, 8)
+        main = m.patch_embedding(torch.cat([torch.cat([ref, ones], 1), torch.cat([x, hist], 1)], 2)) + \
+            m.patch_embedding_mask(rm)
+        side = m.patch_embedding_pose(torch.cat([pose, torch.ones(1, 4, 2, 4, 4)], 1)) + m.patch_embedding_mask(dm)
+    want = torch.cat([main.flatten(2).transpose(1, 2), side.flatten(2).transpose(1, 2)], 1)
+    assert seen[0].shape == (1, 16 + 2 * 16 + 2 * 4, 256)  # 16 reference, 32 video, 8 pose tokens
+    assert torch.allclose(seen[0], want, atol=1e-5)
+
+
 # the released file, header only
 
 
