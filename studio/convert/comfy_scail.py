@@ -4,14 +4,11 @@ settings: 'replacement_mode' as 'mode', 'length' as the segment ('window'), 'pre
 'overlap'. ComfyUI's templates make a first segment (Base) and continue it (Extend, fed the frames made
 before): Studio's node makes the whole driving video as one take, segment by segment, so the first
 segment's output keeps its length and the continued one takes the whole clip. Its LoRAs (lightx2v,
-DPO) are said and left out (Studio's node reads SCAIL-2's own weights only), and the release's 50 steps
-and guidance 4 are used instead of the LoRAs' 6 steps without guidance. Plain data and stdlib."""
+DPO) stay on the model (Video LoRA nodes: the SCAIL-2 pipeline loads Wan's LoRAs), with the workflow's
+6 steps and no guidance. Plain data and stdlib."""
 from __future__ import annotations
 
 from .comfy_read import CNode
-
-RELEASE_STEPS, RELEASE_GUIDANCE = 50, 4.0  # zai-org/SCAIL-2 configs/video_model: RFSampler num_steps 50, CFG 4
-
 
 def _int(v) -> int | None:
     return v if isinstance(v, int) and not isinstance(v, bool) else None
@@ -19,7 +16,7 @@ def _int(v) -> int | None:
 
 def scail2_settings(b, node: CNode, params: dict, loras: list, said: list[str], continued: bool = False) -> list:
     """Fill ``params`` from WanSCAILToVideo ``node`` (``b``: the converter, for its workflow; ``continued``: later
-    passes continue the output, ComfyUI's Extend); the LoRAs the Studio graph keeps (none)."""
+    passes continue the output, ComfyUI's Extend); the LoRAs the Studio graph keeps (all of them)."""
     wf = b.wf
     params["mode"] = "replace" if wf.value(node, "replacement_mode") is True else "animate"
     length, overlap = _int(wf.value(node, "length")), _int(wf.value(node, "previous_frame_count"))
@@ -48,9 +45,4 @@ def scail2_settings(b, node: CNode, params: dict, loras: list, said: list[str], 
         v = wf.value(node, k)
         if isinstance(v, (int, float)) and not isinstance(v, bool) and v != default:
             said.append(f"WanSCAILToVideo's {k} {v:g} is not applied: the release scales no pose latent")
-    if loras:
-        said.append(f"LoRA(s) {', '.join(repr(n) for n, *_ in loras)} not applied: Studio's SCAIL-2 node reads "
-                    f"SCAIL-2's own weights only; the release's {RELEASE_STEPS} steps and guidance {RELEASE_GUIDANCE:g} "
-                    f"are used instead of the workflow's {params.get('steps')} steps, cfg {params.get('guidance')}")
-        params.update(steps=RELEASE_STEPS, guidance=RELEASE_GUIDANCE)
-    return []
+    return loras

@@ -74,7 +74,7 @@ TASKS = {
     "video_wan2.1_alpha_t2v_14B": ('text to video', 'Wan 2.1', 'text_to_video', ()),
     "video_wan2.1_fun_camera_v1.1_1.3B": ('camera-controlled video (Fun Camera) from a start image', 'Wan Fun Camera', 'wan_fun_camera', ('camera', 'image')),
     "video_wan2.1_fun_camera_v1.1_14B": ('camera-controlled video (Fun Camera) from a start image', 'Wan Fun Camera', 'wan_fun_camera', ('camera', 'image')),
-    "video_wan21_scail2_character_replacement": ('character replacement (SCAIL-2)', 'SCAIL-2', 'scail2', ('driving', 'driving_mask', 'reference', 'reference_mask')),  # SAM 3 -> Segment (painted by the node); the Extend output: one take of the whole clip; LoRAs not applied (said)
+    "video_wan21_scail2_character_replacement": ('character replacement (SCAIL-2)', 'SCAIL-2', 'scail2', ('driving', 'driving_mask', 'reference', 'reference_mask')),  # SAM 3 -> Segment (painted by the node); the Extend output: one take of the whole clip; its LoRAs kept
     "video_wan21_scail2_character_replacement_int8": ('character replacement (SCAIL-2)', 'SCAIL-2', 'scail2', ('driving', 'driving_mask', 'reference', 'reference_mask')),  # its int8 convrot file is refused by Studio's reader when loaded (said there)
     "video_wan2_1_infinitetalk": ('a talking video from speech (InfiniteTalk)', 'Wan 2.1 InfiniteTalk', 'infinitetalk', ('image', 'speech')),  # PARTIAL: one speaker, one window (its second voice, masks and extension said)
     "video_wan2_2_14B_flf2v": ('first-and-last-frame video', 'Wan 2.2', 'image_to_video', ('image', 'last_image')),

@@ -63,8 +63,10 @@ def test_the_scail2_templates_convert_to_the_scail2_node():
             conv = convert(json.load(f), name)
         scail = [n for n in conv.graph.nodes.values() if n.type_id == "video_models.scail2"]
         assert [(n.params["mode"], n.params["frames"]) for n in scail] == [("replace", 81), ("replace", 0)], name
-        assert all((n.params["steps"], n.params["guidance"]) == (50, 4.0) for n in scail)  # the release's, LoRAs said
+        assert all((n.params["steps"], n.params["guidance"]) == (6, 1.0) for n in scail)  # with the LoRAs, kept
+        loras = sorted(n.params["lora"] for n in conv.graph.nodes.values() if n.type_id == "video_models.lora")
+        assert loras == sorted(["lightx2v_I2V_14B_480p_cfg_step_distill_rank64_bf16.safetensors",
+                                "wan2.1_SCAIL_2_DPO_lora_bf16.safetensors"] * 2), name
         notes = "\n".join(n["text"] for n in conv.graph.ui.get("notes", []))
-        assert "not applied: Studio's SCAIL-2 node reads SCAIL-2's own weights only" in notes, name
         assert "makes the whole driving video as one take, in segments of 81" in notes, name
         assert conv.graph.validate() == [], name

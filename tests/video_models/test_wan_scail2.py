@@ -321,3 +321,37 @@ def test_comfys_int8_convrot_file_is_refused_in_one_sentence(files, tmp_path):
         load_video_model(path, base=None, device=CPU, dtype_name="fp32",
                          parts={"text_encoder": files["text_encoder"], "vae": files["vae"],
                                 "image_encoder": files["clip_vision"]})
+
+
+def test_comfyui_wan_loras_go_on_its_blocks_for_the_run_only(model, tmp_path):
+    """ComfyUI's Wan LoRAs (the template's lightx2v and DPO: 'diffusion_model.' names, lora_down / lora_up /
+    alpha) are loaded by diffusers' Wan LoRA loader onto SCAIL-2's blocks for the run, and taken off after it."""
+    import dataclasses
+
+    from safetensors.torch import save_file
+
+    from nodes.video_models.loading.load import LoRAUse
+    g = torch.Generator().manual_seed(0)
+    sd = {}
+    for i in range(SCAIL["num_layers"]):
+        for a in ("self_attn.q", "cross_attn.o", "ffn.0"):
+            out_f, in_f = (SCAIL["ffn_dim"], 256) if a == "ffn.0" else (256, 256)
+            k = f"diffusion_model.blocks.{i}.{a}"
+            sd[f"{k}.lora_down.weight"] = torch.randn(4, in_f, generator=g) * 0.5
+            sd[f"{k}.lora_up.weight"] = torch.randn(out_f, 4, generator=g) * 0.5
+            sd[f"{k}.alpha"] = torch.tensor(4.0)
+    path = str(tmp_path / "lightx2v_tiny_lora.safetensors")
+    save_file(sd, path)
+    clip, ref_img = _clip(n=5, h=32, w=32), np.random.default_rng(5).random((32, 32, 3), dtype=np.float32)
+    params = {"frames": 5, "window": 9, "overlap": 5, "steps": 1, "guidance": 1.0, "width": 32, "height": 32,
+              "mode": "animate", "seed": 1}
+    before = {k: v.clone() for k, v in model.module.transformer.state_dict().items()}
+
+    def run(ref):
+        return np.asarray(run_node(SCAIL2Character, params, model=ref, reference=ref_img, driving=clip)["video"].frames)
+    plain = run(model)
+    with_lora = run(dataclasses.replace(model, loras=(LoRAUse(path, 1.0),)))
+    assert not np.allclose(plain, with_lora, atol=1e-4)
+    after = model.module.transformer.state_dict()
+    assert set(after) == set(before) and all(torch.equal(after[k], before[k]) for k in before)  # taken off
+    assert np.array_equal(run(model), plain)

@@ -87,7 +87,7 @@ class SCAIL2Character(Node):
               Int("overlap", OVERLAP, min=1, max=64, help="frames each segment carries from the one before (the "
                                                         "release's 5)"),
               Int("steps", 50, min=1, max=500, help="denoising steps per segment (the release's 50; ComfyUI's template: 6, with the "
-                                                   "lightx2v and DPO LoRAs)"),
+                                                   "lightx2v and DPO LoRAs on the model)"),
               Float("guidance", 4.0, min=0.0, max=30.0, help="classifier-free guidance (the release's 4; 1: none, as the "
                                                               "template with its LoRAs)"),
               Int("width", 512, min=32, max=4096, help="a multiple of 32 (ComfyUI's template: 512)"),
@@ -114,9 +114,6 @@ class SCAIL2Character(Node):
         from studio.engine.clip import as_clip
         p = ctx.params
         pipe = self._pipeline(model)
-        if getattr(model, "loras", ()):
-            ctx.warn(f"{len(model.loras)} LoRA(s) on the model are not applied: {TITLE} runs SCAIL-2's own weights "
-                     "(LoRAs for it are not read yet)")
         clip = as_clip(driving)
         n, w, h, replace = self._checked(p, clip, driving_mask)
         dmask = as_clip(driving_mask) if driving_mask is not None else None
@@ -160,10 +157,14 @@ class SCAIL2Character(Node):
             out[at[0]:at[0] + k] = ((frames[0, :, :k].permute(1, 2, 3, 0).numpy() + 1.0) / 2.0).clip(0.0, 1.0)
             at[0] += k
         text = prompt if isinstance(prompt, str) and prompt.strip() else p.prompt
-        pipe(ref, frames_of, masks_of if dmask is not None else None, rmask, replace=replace, prompt=text,
-             negative_prompt=p.negative_prompt or None, window=int(p.window), overlap=int(p.overlap),
-             num_inference_steps=steps, guidance_scale=float(p.guidance), generator=ctx.torch_generator(device="cpu"),
-             callback_on_step_end=on_step, on_segment=keep, num_frames=n)
+        from ...loading.inputs import video_model_input
+        from ...loading.loras import loras_applied
+        with loras_applied(video_model_input(model), pipe, ctx.warn, ctx.info):  # the lightx2v / DPO LoRAs
+            pipe(ref, frames_of, masks_of if dmask is not None else None, rmask, replace=replace, prompt=text,
+                 negative_prompt=p.negative_prompt or None, window=int(p.window), overlap=int(p.overlap),
+                 num_inference_steps=steps, guidance_scale=float(p.guidance),
+                 generator=ctx.torch_generator(device="cpu"), callback_on_step_end=on_step, on_segment=keep,
+                 num_frames=n)
         from studio.engine.clip import ArrayClip
         return {"video": ArrayClip(out, clip.fps if clip.fps > 0 else 16.0)}
 

@@ -36,9 +36,11 @@ def _init(self, tokenizer, text_encoder, vae, scheduler, transformer, image_enco
 @functools.cache
 def pipeline_class():
     """SCAIL2Pipeline: ``SCAIL2Sampling``'s methods on diffusers' DiffusionPipeline, its prompts encoded by
-    WanPipeline's encode_prompt and its reference by WanImageToVideoPipeline's encode_image."""
+    WanPipeline's encode_prompt and its reference by WanImageToVideoPipeline's encode_image; Wan's LoRAs
+    (ComfyUI's lightx2v and DPO files) loaded by diffusers' WanLoraLoaderMixin onto its Wan blocks."""
     from diffusers import DiffusionPipeline, WanImageToVideoPipeline, WanPipeline
-    return type("SCAIL2Pipeline", (SCAIL2Sampling, DiffusionPipeline),
+    from diffusers.loaders import WanLoraLoaderMixin
+    return type("SCAIL2Pipeline", (SCAIL2Sampling, DiffusionPipeline, WanLoraLoaderMixin),
                 {"__init__": _init, "__module__": __name__, "__doc__": SCAIL2Sampling.__doc__,
                  "model_cpu_offload_seq": "text_encoder->image_encoder->transformer->vae",
                  "_callback_tensor_inputs": ["latents"], "_optional_components": ["image_encoder", "image_processor"],
