@@ -325,14 +325,16 @@ def test_comfyuis_humo_template_converts_to_the_node_with_image_voice_and_prompt
     assert gen.params["prompt"].startswith("A young boy in sci-fi style clothing is talking")
     assert (gen.params["frames"], gen.params["width"], gen.params["steps"], gen.params["guidance_mode"]) == \
         (97, 640, 6, "off")  # cfg 1 with the lightx2v LoRA: one model call a step
-    assert speech.params["layers"] == "all" and by["preprocess.load"].params["kind"] == "speech"
+    assert speech.params["layers"] == "all" and "preprocess.load" not in by
+    assert speech.params["encoder"] == "whisper_large_v3_fp16.safetensors"  # ComfyUI's file, read by Speech Features
     links = {(lk.src, lk.src_port, lk.dst, lk.dst_port) for lk in g.links}
     wired = {(g.nodes[a].type_id, b, g.nodes[c].type_id, d) for a, b, c, d in links}
     assert ("io.load_image", "image", "video_models.wan_humo", "reference") in wired
     assert ("encode.speech", "features", "video_models.wan_humo", "features") in wired
     assert ("io.load_audio", "audio", "encode.speech", "audio") in wired
     assert ("io.load_audio", "audio", "io.save_video", "audio") in wired  # the voice in the file with the take
-    assert any("Whisper" in line and "Hugging Face folder" in line for line in conv.log)
+    assert any("reads ComfyUI's 'whisper_large_v3_fp16.safetensors' (audio_encoders/) into transformers' Whisper"
+               in line for line in conv.log)
 
 
 def _whisper33(path):
