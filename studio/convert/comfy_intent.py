@@ -459,10 +459,6 @@ class IntentReading:
         its own motion frames window by window."""
         if "speech" in inputs:
             inputs["audio"] = (inputs["speech"][0], inputs["speech"][1], ())
-        for n in (n for n in up if n.cls.startswith("LoraLoader")):
-            said.append(f"the LoRA '{self.wf.value(n, 'lora_name')}' is not applied: Speech to Video (S2V) reads no "
-                        "LoRAs yet (a distilled LoRA's few steps and guidance are kept as the workflow sets them; "
-                        "without it the release samples 40 steps at guidance 4.5)")
         extends = [n for n in up if n.cls == "WanSoundImageToVideoExtend"]
         first = self.wf.value(node, "length")
         lengths = [first] + [self.wf.value(n, "length") for n in extends]

@@ -295,8 +295,10 @@ def test_wan_s2v_becomes_speech_to_video_with_its_voice_image_and_speech_feature
     assert load.params["model"] == "wan2.2_s2v_14B_fp8_scaled.safetensors"
     assert load.params["vae"] == "wan_2.1_vae.safetensors" and load.params["text_encoder"].startswith("umt5_xxl")
     assert any("3 chunks (77 + 77 + 77 frames)" in line for line in conv.log + [n["text"] for n in g.ui["notes"]])
-    assert any("the LoRA 'wan2.2_t2v_lightx2v_4steps_lora_v1.1_high_noise.safetensors' is not applied" in n["text"]
-               for n in g.ui["notes"])
+    lora = g.nodes[g.input_link(gen.id, "model").src]  # the template's lightx2v LoRA, applied by S2V (Load LoRA)
+    assert lora.type_id == "video_models.lora" and g.input_link(lora.id, "model").src == load.id
+    assert lora.params["lora"] == "wan2.2_t2v_lightx2v_4steps_lora_v1.1_high_noise.safetensors"
+    assert not any("is not applied" in n["text"] for n in g.ui["notes"])
     assert not any(line.startswith("This workflow makes") for line in conv.log)
 
 

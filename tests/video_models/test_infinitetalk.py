@@ -260,7 +260,7 @@ def test_the_node_equals_the_pipeline_called_with_the_same_audio_conditioning(mo
 
 @pytest.mark.parametrize("voice, params, words", [
     ("silent", {}, "InfiniteTalk: the voice is silent"),
-    ("short", {"frames": 13}, r"InfiniteTalk: the voice lasts 11 frames \(0.44 s\) but the take is 13"),
+    ("short", {"frames": 13}, r"InfiniteTalk: the voice covers 11 frames \(0.44 s at 25 fps\) but the take is 13: set \'frames\' to 9"),
     ("a", {"fps": 16.0}, "InfiniteTalk: the speech features are at 25 fps, the clip at 16"),
     ("a", {"patch": "nowhere.safetensors"}, "InfiniteTalk: InfiniteTalk patch 'nowhere.safetensors' not found"),
 ])

@@ -253,15 +253,24 @@ def test_the_node_equals_humo_pipeline_called_directly(humo_dir, monkeypatch):
 
 @pytest.mark.parametrize("extra,words", [
     ({"silent": True}, "the voice is silent"),
-    ({"voice_frames": 5}, "the voice covers 5 frames (0.20 s) but the take is 9"),
+    ({"voice_frames": 5}, "the voice covers 5 frames (0.20 s at 25 fps) but the take is 9"),
     ({"layers": 5}, "HuMo reads Whisper large-v3's 33 hidden states"),
     ({"width": 5}, "the voice's features are 5 wide; this HuMo model reads Whisper features 4 wide"),
 ])
 def test_bad_voices_are_refused_naming_the_node(humo_dir, monkeypatch, extra, words):
     monkeypatch.setattr(__import__(__name__, fromlist=["_EXTRA"]), "_EXTRA", extra)
     with pytest.raises(NodeExecutionError) as e:
-        Executor().run(_graph(humo_dir), targets=["gen"], device="cpu", use_cache=False)
+        Executor().run(_graph(humo_dir, frames=T), targets=["gen"], device="cpu", use_cache=False)
     assert "Wan HuMo: " in str(e.value) and words in str(e.value)
+
+
+def test_frames_0_is_the_voices_length_not_the_silence_speech_features_padded(humo_dir, monkeypatch):
+    """Speech Features pads a take longer than the voice with silence (voice_frames says where the voice
+    ends): 'frames' 0 makes the voice's 5 frames, not the features' 9 (base/voice.py, shared with S2V and
+    InfiniteTalk)."""
+    monkeypatch.setattr(__import__(__name__, fromlist=["_EXTRA"]), "_EXTRA", {"voice_frames": 5})
+    clip = Executor().run(_graph(humo_dir), targets=["gen"], device="cpu", use_cache=False).value("gen")
+    assert len(clip) == 5
 
 
 def test_a_wan_model_without_humos_layers_is_refused(wan_dir):
@@ -389,7 +398,7 @@ def test_a_voice_at_another_rate_through_speech_features_drives_the_node_and_bad
     monkeypatch.setitem(_VOICE, "samples", np.stack([tone[:4410], tone[:4410]], 1))  # 0.2 s: 5 frames
     with pytest.raises(NodeExecutionError) as e:
         Executor().run(_voice_graph(humo_dir, whisper), targets=["gen"], device="cpu", use_cache=False)
-    assert "Wan HuMo: the voice covers 5 frames (0.20 s) but the take is 9" in str(e.value)
+    assert "Wan HuMo: the voice covers 5 frames (0.20 s at 25 fps) but the take is 9" in str(e.value)
     monkeypatch.setitem(_VOICE, "samples", np.zeros((len(tone), 1), np.float32))
     with pytest.raises(NodeExecutionError) as e:
         Executor().run(_voice_graph(humo_dir, whisper), targets=["gen"], device="cpu", use_cache=False)
