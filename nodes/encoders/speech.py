@@ -2,7 +2,8 @@
 
 The talking-portrait models condition on a speech encoder's hidden states, one vector per video
 frame: InfiniteTalk / MultiTalk and Wan S2V on wav2vec2's, HuMo on Whisper's encoder. Both come
-from the user's models folder as a Hugging Face folder (Load Preprocessor, kind 'speech') and run
+from the user's models folder as a Hugging Face folder (Load Preprocessor, kind 'speech') or as ComfyUI's
+single file in audio_encoders/ ('encoder': speech_file.py infers its config) and run
 through transformers' own classes (``Wav2Vec2Model``, ``WhisperModel``'s encoder) and feature
 extractors, so the features are the library's, bit for bit, for the same samples.
 
@@ -94,9 +95,9 @@ def to_frames(h: torch.Tensor, seconds: float, fps: float, frames: int) -> torch
 
 class SpeechFeatures(Node):
     """A voice as the talking-portrait models read it: a speech encoder's hidden states (wav2vec2 or
-    Whisper, from Load Preprocessor's 'speech' kind) for each video frame. Connect a Load Audio (its
-    in/out range is what is encoded) and a video (or set fps and frames). Two speakers: one node per
-    voice."""
+    Whisper, from Load Preprocessor's 'speech' kind, or ComfyUI's single file in audio_encoders/ set as
+    'encoder') for each video frame. Connect a Load Audio (its in/out range is what is encoded) and a
+    video (or set fps and frames). Two speakers: one node per voice."""
     id = "encode.speech"
     title = "Speech Features"
     category = "Encode"

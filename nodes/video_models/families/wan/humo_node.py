@@ -101,6 +101,7 @@ class WanHuMo(GeneratorNode):
     'off' one call a step (distilled LoRAs such as lightx2v's, as ComfyUI's HuMo template runs them)."""
     id = "video_models.wan_humo"
     title = "Wan HuMo"
+    code_version = 1  # 1: frames 0 is the voice's length (voice_frames), not the padded features'
     task = "t2v"
     streams_output = False  # one call makes the take
     keywords = ("humo", "talking", "lip sync", "voice", "speech", "audio driven", "reference")

@@ -79,7 +79,7 @@ class SpeechToVideo(Node):
     title = "Speech to Video (S2V)"
     category = CATEGORY
     timing = CLIP
-    code_version = 1
+    code_version = 2  # 2: frames 0 is the voice's length (voice_frames), zeros past the voice; LoRAs applied
     keywords = ("s2v", "talking", "lip sync", "speech", "wan", "portrait", "audio driven")
     inputs = (In("model", "Video Model", help="a Wan S2V model (wan2.2_s2v_14B with its text encoder and VAE)"),
               In("image", "Image", help="the person: the take's reference (a clip's first frame)"),
