@@ -45,7 +45,7 @@ TASKS = {
     "video_fasth3_ominiref_r2v": ('reference to video', 'MiniMax H3', 'minimax_h3_reference', ('image_1',)),  # its ComfyUI files not read: a diffusers folder as 'model' (said)
     "video_fastvideo_fasth3_i2v": ('image to video', 'MiniMax H3', 'image_to_video', ('image',)),  # its ComfyUI files not read: a diffusers folder as 'model' (said)
     "video_fastvideo_fasth3_t2v": ('text to video', 'MiniMax H3', 'text_to_video', ()),  # its ComfyUI files not read: a diffusers folder as 'model' (said)
-    "video_humo": ('a human video from a reference and a voice', 'Wan HuMo', 'wan_humo', ('features', 'reference')),  # Whisper from a Hugging Face folder (said)
+    "video_humo": ('a human video from a reference and a voice', 'Wan HuMo', 'wan_humo', ('features', 'reference')),  # Whisper from ComfyUI's audio_encoders/ file
     "video_hunyuan_video_1.5_720p_i2v": ('image to video', 'HunyuanVideo 1.5', 'image_to_video', ('image',)),
     "video_hunyuan_video_1.5_720p_t2v": ('text to video', 'HunyuanVideo 1.5', 'text_to_video', ()),
     "video_kandinsky5_i2v": ('image to video', 'Kandinsky 5', 'image_to_video', ('image',)),  # its DiT, Qwen, CLIP-L and VAE files set (no 'base')
