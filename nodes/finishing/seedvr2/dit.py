@@ -211,7 +211,7 @@ class MLP(nn.Module):
 
 
 class TimeEmbedding(nn.Module):
-    """embedding.py TimeEmbedding: diffusers' sinusoidal embedding (sin first, 256) and three linears."""
+    """embedding.py TimeEmbedding: diffusers' get_timestep_embedding (256, sin first) and three linears."""
 
     def __init__(self, hidden: int, out: int):
         super().__init__()
@@ -220,8 +220,10 @@ class TimeEmbedding(nn.Module):
         self.proj_out = nn.Linear(hidden, out)
 
     def forward(self, t: torch.Tensor, dtype):
-        from diffusers.models.embeddings import get_timestep_embedding
-        e = get_timestep_embedding(t, 256, flip_sin_to_cos=False, downscale_freq_shift=0).to(dtype)
+        half = 128  # get_timestep_embedding(t, 256, flip_sin_to_cos=False, downscale_freq_shift=0)
+        freqs = torch.exp(-math.log(10000) * torch.arange(half, dtype=torch.float32, device=t.device) / half)
+        a = t.float()[:, None] * freqs[None]
+        e = torch.cat([torch.sin(a), torch.cos(a)], dim=-1).to(dtype)
         return self.proj_out(F.silu(self.proj_hid(F.silu(self.proj_in(e)))))
 
 
