@@ -13,6 +13,7 @@ it is read from the DiT file when it holds it (``positive_conditioning``), else 
 the node says what is missing."""
 from __future__ import annotations
 
+import math
 import os
 
 import numpy as np
@@ -59,19 +60,15 @@ def check_params(p) -> None:
         raise SeedVR2Error(f"SeedVR2 Upscale: 'overlap' ({p.overlap}) must be less than 'window' ({p.window})")
 
 
-def estimate_bytes(config: dict, size, window: int, dtype_bytes: int) -> int:
+def estimate_bytes(config: dict, n_weights: int, size, window: int, dtype_bytes: int) -> int:
     """Device memory for one window: the DiT's weights plus its activations (tokens x width x 16:
     qkv, the MLP's hidden and the residuals) plus the VAE's decode of the window (about 40 bytes per
     output pixel and frame in its slices)."""
-    import torch
-
-    from .seedvr2.dit import SeedVR2DiT
-    with torch.device("meta"):
-        n = sum(t.numel() for t in SeedVR2DiT(config).parameters())
     _, _, cw, ch = size
     lat_t = (window - 1) // 4 + 1
     tokens = lat_t * (ch // 16) * (cw // 16)
-    return n * dtype_bytes + tokens * config["vid_dim"] * dtype_bytes * 16 + cw * ch * min(window, 5) * 40 * dtype_bytes
+    return (n_weights * dtype_bytes + tokens * config["vid_dim"] * dtype_bytes * 16
+            + cw * ch * min(window, 5) * 40 * dtype_bytes)
 
 
 def text_embedding(path_param: str, dit_text: dict, dit_path: str, base_dir):
@@ -236,7 +233,8 @@ class SeedVR2Upscale(Node):
             raise SeedVR2Error(f"SeedVR2 Upscale: {ow}x{oh} is too small (at least 16x16 after the crop to 16s)")
         window = min(p.window, len(clip)) if p.window > 1 else 1
         window = window if window == 1 or (window - 1) % 4 == 0 else window - (window - 1) % 4
-        need = estimate_bytes(config, size, window, 4 if dtype == torch.float32 else 2)
+        n_weights = sum(math.prod(v) for v in shapes.values())
+        need = estimate_bytes(config, n_weights, size, window, 4 if dtype == torch.float32 else 2)
         free = device_free(str(device)) if gpu else host_available()
         if need > HEADROOM * free:
             raise SeedVR2Error(f"SeedVR2 Upscale: a window of {window} frames at {size[2]}x{size[3]} with the "

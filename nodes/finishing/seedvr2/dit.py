@@ -91,9 +91,10 @@ def window_slices(method: str, size, num_windows):
 # ------------------------------------------------------------------ rotary (rope.py, rotary-embedding-torch 0.5.3)
 def rope_base_freqs(dim: int, kind: str) -> torch.Tensor:
     """RotaryEmbedding(dim).freqs: 'lang' 1 / 10000^(2i/dim); 'pixel' linspace(1, 256/2, dim/2) * pi."""
+    cpu = torch.device("cpu")  # made on the CPU even while the model is built on the meta device
     if kind == "lang":
-        return 1.0 / (10000 ** (torch.arange(0, dim, 2)[: dim // 2].float() / dim))
-    return torch.linspace(1.0, 256 / 2, dim // 2) * math.pi
+        return 1.0 / (10000 ** (torch.arange(0, dim, 2, device=cpu)[: dim // 2].float() / dim))
+    return torch.linspace(1.0, 256 / 2, dim // 2, device=cpu) * math.pi
 
 
 def axis_angles(pos: torch.Tensor, freqs: torch.Tensor) -> torch.Tensor:
