@@ -113,12 +113,13 @@ class SeedVR2VAE(torch.nn.Module):
         """The scaled latent of ``video`` ([-1, 1]), in the video's dtype and on its device.
         ``sample``: a draw from the posterior, as infer.py (``use_sample`` defaults to True);
         False gives its mean (deterministic)."""
-        mean, logvar = self.moments(video).float().chunk(2, dim=1)
+        h = self.moments(video)
+        mean, logvar = h.to(torch.promote_types(h.dtype, torch.float32)).chunk(2, dim=1)
         z = mean
         if sample:
             std = torch.exp(0.5 * logvar.clamp(-30.0, 20.0))
             dev = generator.device if generator is not None else mean.device
-            z = mean + std * torch.randn(mean.shape, generator=generator, device=dev).to(mean.device)
+            z = mean + std * torch.randn(mean.shape, generator=generator, device=dev).to(mean)
         shift, scale = self.config["shifting_factor"], self.config["scaling_factor"]
         return ((z - shift) * scale).to(video.dtype)
 
@@ -127,7 +128,7 @@ class SeedVR2VAE(torch.nn.Module):
         """The video ([-1, 1], not clamped) of a scaled ``latent``, in its dtype and on its device."""
         self._check(latent, self.config["latent_channels"], 1, 1, "the latent")
         p = self._param()
-        z = latent.float() / self.config["scaling_factor"] + self.config["shifting_factor"]
+        z = latent.to(torch.promote_types(latent.dtype, torch.float32)) / self.config["scaling_factor"] + self.config["shifting_factor"]
         out = []
         try:
             for x, memory in self._slices(z, self.slice_frames // self.temporal_factor):
