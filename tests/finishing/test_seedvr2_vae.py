@@ -18,7 +18,7 @@ from safetensors.torch import save_file
 from nodes.finishing.seedvr2.vae import SeedVR2VAE, config_from_state_dict, expected_shapes, load_vae
 from nodes.finishing.seedvr2.vae_config import FULL_CONFIG, numel
 from nodes.finishing.seedvr2.vae_layers import CausalConv3d, Downsample3D, Memory, Upsample3D
-from nodes.video_models.base.errors import ModelError
+from studio.core.errors import ModelError
 from studio.core.errors import StudioError
 
 TINY = {"block_out_channels": [32, 32, 32, 32], "layers_per_block": 1}

@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import torch
 
-from nodes.video_models.base.errors import ModelError
-from studio.core.errors import StudioError
+from studio.core.errors import ModelError, StudioError
 
 from .vae_blocks import Decoder3D, Encoder3D
 from .vae_config import FULL_CONFIG, WHAT, check_shapes, factors, rename
@@ -151,7 +150,7 @@ def expected_shapes(config: dict) -> dict[str, tuple[int, ...]]:
 def read_checked(path: str) -> tuple[dict, dict]:
     """(config, {file name: module name}) of a .safetensors file after its header is checked: a
     SeedVR2 VAE's names, shapes and float dtypes, else one ModelError. Nothing is allocated."""
-    from nodes.video_models.files.headers import read_safetensors_header, refuse_pickle
+    from studio.core.safetensors_header import read_safetensors_header, refuse_pickle
     try:
         refuse_pickle(path)
         header = read_safetensors_header(path)[0]
