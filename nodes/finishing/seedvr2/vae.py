@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import torch
 
-from nodes.video_models.base.errors import ModelError
-from studio.core.errors import StudioError
+from studio.core.errors import ModelError, StudioError
 
 from .vae_blocks import Decoder3D, Encoder3D
 from .vae_config import FULL_CONFIG, WHAT, check_shapes, factors, rename
@@ -113,12 +112,13 @@ class SeedVR2VAE(torch.nn.Module):
         """The scaled latent of ``video`` ([-1, 1]), in the video's dtype and on its device.
         ``sample``: a draw from the posterior, as infer.py (``use_sample`` defaults to True);
         False gives its mean (deterministic)."""
-        mean, logvar = self.moments(video).float().chunk(2, dim=1)
+        h = self.moments(video)
+        mean, logvar = h.to(torch.promote_types(h.dtype, torch.float32)).chunk(2, dim=1)
         z = mean
         if sample:
             std = torch.exp(0.5 * logvar.clamp(-30.0, 20.0))
             dev = generator.device if generator is not None else mean.device
-            z = mean + std * torch.randn(mean.shape, generator=generator, device=dev).to(mean.device)
+            z = mean + std * torch.randn(mean.shape, generator=generator, device=dev).to(mean)
         shift, scale = self.config["shifting_factor"], self.config["scaling_factor"]
         return ((z - shift) * scale).to(video.dtype)
 
@@ -127,7 +127,7 @@ class SeedVR2VAE(torch.nn.Module):
         """The video ([-1, 1], not clamped) of a scaled ``latent``, in its dtype and on its device."""
         self._check(latent, self.config["latent_channels"], 1, 1, "the latent")
         p = self._param()
-        z = latent.float() / self.config["scaling_factor"] + self.config["shifting_factor"]
+        z = latent.to(torch.promote_types(latent.dtype, torch.float32)) / self.config["scaling_factor"] + self.config["shifting_factor"]
         out = []
         try:
             for x, memory in self._slices(z, self.slice_frames // self.temporal_factor):
@@ -150,7 +150,7 @@ def expected_shapes(config: dict) -> dict[str, tuple[int, ...]]:
 def read_checked(path: str) -> tuple[dict, dict]:
     """(config, {file name: module name}) of a .safetensors file after its header is checked: a
     SeedVR2 VAE's names, shapes and float dtypes, else one ModelError. Nothing is allocated."""
-    from nodes.video_models.files.headers import read_safetensors_header, refuse_pickle
+    from studio.core.safetensors_header import read_safetensors_header, refuse_pickle
     try:
         refuse_pickle(path)
         header = read_safetensors_header(path)[0]

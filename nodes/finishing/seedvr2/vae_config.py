@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 
-from nodes.video_models.base.errors import ModelError
+from studio.core.errors import ModelError
 
 WHAT = "SeedVR2 VAE"
 FULL_CONFIG = {
