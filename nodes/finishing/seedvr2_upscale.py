@@ -83,7 +83,7 @@ def text_embedding(path_param: str, dit_text: dict, dit_path: str, base_dir):
             "with a trusted tool), or use a DiT file that holds it")
     from safetensors import safe_open
 
-    from nodes.video_models.files.headers import read_safetensors_header
+    from studio.core.safetensors_header import read_safetensors_header
     path = find_file(path_param, base_dir, DIT_FOLDER, "text embeddings", "seedvr2_text_embeddings.safetensors")
     header = read_safetensors_header(path)[0]
     key = next((k for k in ("positive_conditioning", "positive", "pos_emb") if k in header), None)
@@ -204,7 +204,7 @@ class SeedVR2Upscale(Node):
     def run(self, ctx, video):
         import torch
 
-        from nodes.video_models.base.errors import ModelError
+        from studio.core.errors import ModelError
         from studio.engine.device import resolve_device
         from studio.engine.model_cache import device_free, host_available
 

@@ -11,7 +11,7 @@ import torch
 
 from nodes.finishing.seedvr2 import dit as D
 from nodes.finishing.seedvr2 import dit_files
-from nodes.video_models.base.errors import ModelError
+from studio.core.errors import ModelError
 from tests.finishing import seedvr2_reference as R
 
 TINY_3B = dict(D.CONFIG_3B, vid_dim=48, heads=2, head_dim=24, num_layers=4, mm_layers=2, txt_in_dim=20, rope_dim=24)

@@ -13,8 +13,8 @@ from __future__ import annotations
 import os
 import re
 
-from nodes.video_models.base.errors import ModelError
-from nodes.video_models.files.headers import read_safetensors_header, refuse_pickle
+from studio.core.errors import ModelError
+from studio.core.safetensors_header import read_safetensors_header, refuse_pickle
 
 from .dit import CONFIG_3B, CONFIG_7B
 
