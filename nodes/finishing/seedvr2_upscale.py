@@ -65,7 +65,7 @@ def estimate_bytes(config: dict, n_weights: int, size, window: int, dtype_bytes:
     qkv, the MLP's hidden and the residuals) plus the VAE's decode of the window (about 40 bytes per
     output pixel and frame in its slices)."""
     _, _, cw, ch = size
-    lat_t = (window - 1) // 4 + 1
+    lat_t = -(-(window - 1) // 4) + 1  # the window padded to 4k + 1 frames
     tokens = lat_t * (ch // 16) * (cw // 16)
     return (n_weights * dtype_bytes + tokens * config["vid_dim"] * dtype_bytes * 16
             + cw * ch * min(window, 5) * 40 * dtype_bytes)
@@ -231,8 +231,7 @@ class SeedVR2Upscale(Node):
         size = pipeline.work_size(clip.width, clip.height, ow, oh)
         if size[2] < 16 or size[3] < 16:
             raise SeedVR2Error(f"SeedVR2 Upscale: {ow}x{oh} is too small (at least 16x16 after the crop to 16s)")
-        window = min(p.window, len(clip)) if p.window > 1 else 1
-        window = window if window == 1 or (window - 1) % 4 == 0 else window - (window - 1) % 4
+        window = min(p.window, len(clip))  # a shorter clip (or last window) is padded to 4k + 1 in the pipeline
         n_weights = sum(math.prod(v) for v in shapes.values())
         need = estimate_bytes(config, n_weights, size, window, 4 if dtype == torch.float32 else 2)
         free = device_free(str(device)) if gpu else host_available()
@@ -246,7 +245,7 @@ class SeedVR2Upscale(Node):
             vae = load_vae(vae_path, dtype, device)
         except ModelError as e:
             raise SeedVR2Error(f"SeedVR2 Upscale: {e}") from None
-        windows = pipeline.chunks(len(clip), window, min(p.overlap, max(0, window - 1)))
+        windows = pipeline.chunks(len(clip), p.window, min(p.overlap, max(0, p.window - 1)))
         ctx.info(f"SeedVR2 {dit_files.variant(config)} '{os.path.basename(dit_path)}' on {device} in {prec}: "
                  f"{len(clip)} frames {clip.width}x{clip.height} -> {ow}x{oh} (restored at {size[2]}x{size[3]}), "
                  f"{len(windows)} window(s) of {window} frames, text embedding {where}, colour fix {p.color_fix}")

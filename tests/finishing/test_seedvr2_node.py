@@ -123,7 +123,18 @@ def test_node_equals_pipeline_windows_crossfaded(files):
     want = np.concatenate([w[0][:3], np.stack(blend), w[1][2:]])
     assert np.allclose(got, want, atol=1e-5)
     assert got.min() >= 0 and got.max() <= 1 and got.std() > 0.01
+    assert sorted(out.kept) == [0, 1]  # bounded: the window being read and the one before it
     assert any("SeedVR2 3B" in m and "2 window(s)" in m for m in rec.messages())
+
+
+def test_long_clip_streams_with_two_windows_kept(files):
+    out = run_node(SeedVR2Upscale, _params(files, color_fix="adain"), video=_clip(n=11))
+    seen = []
+    for i in range(11):
+        out.chunk(i, i + 1)
+        seen.append(sorted(out.kept))
+    assert out.windows == [(0, 5), (3, 8), (6, 11)]
+    assert max(len(k) for k in seen) == 2 and seen[-1] == [1, 2]
 
 
 def test_bad_input_refused_in_words(files):
