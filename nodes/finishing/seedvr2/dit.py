@@ -12,6 +12,12 @@ Follows ByteDance-Seed/SeedVR (Apache-2.0) at commit 673b563:
   'pixel' frequencies on the video only); ``configs_7b/main.yaml``.
 The rotary maths is rotary-embedding-torch 0.5.3's (the release's pin), written here.
 
+Checked once against the release's own NaDiT code (673b563, flash attention replaced by an SDPA loop
+per segment, apex norms by 'rms', its bf16 casts made no-ops, rotary-embedding-torch 0.5.3): tiny 3B
+and 7B configs on grids up to 5x24x40 agree to 4e-7 (3B) and 8e-7 (7B) of the output's magnitude, and
+the real configs built on meta hold the same 603 / 1092 names and shapes (the reference's extra
+``attn.rope.rope.freqs`` buffers aside). The tests compare against a transcription (no flash_attn here).
+
 The model takes one sample: ``vid`` [T, H, W, 33] (noise, condition latent, mask channel), ``txt``
 [L, 5120], a timestep; it returns [T, H, W, 16]. Attention runs per window (the reference's varlen
 flash attention per window); windows of the same shape are batched into one SDPA call.
