@@ -79,14 +79,15 @@ def text_embedding(path_param: str, dit_text: dict, dit_path: str, base_dir):
         raise SeedVR2Error(
             f"SeedVR2 Upscale: '{os.path.basename(dit_path)}' holds no text embedding (ComfyUI's converted SeedVR2 "
             "files hold it as 'positive_conditioning' [58, 5120]); the release's pos_emb.pt is a pickle Studio never "
-            "opens. Set 'text embeddings' to a .safetensors holding 'positive_conditioning' (convert pos_emb.pt once "
-            "with a trusted tool), or use a DiT file that holds it")
+            "opens. Set 'text embeddings' to a .safetensors holding 'positive_conditioning' (ComfyUI's "
+            "seedvr2_3b_int8_convrot.safetensors holds it; or convert pos_emb.pt once with a trusted tool)")
     from safetensors import safe_open
 
     from studio.core.safetensors_header import read_safetensors_header
     path = find_file(path_param, base_dir, DIT_FOLDER, "text embeddings", "seedvr2_text_embeddings.safetensors")
     header = read_safetensors_header(path)[0]
-    key = next((k for k in ("positive_conditioning", "positive", "pos_emb") if k in header), None)
+    key = next((k for k in header if k in ("positive", "pos_emb") or k.split(".")[-1] == "positive_conditioning"),
+               None)
     if key is None or len(header[key].get("shape", ())) != 2:
         raise SeedVR2Error(f"SeedVR2 Upscale: '{path}' holds no 'positive_conditioning' [L, 5120] tensor "
                            f"(it holds {', '.join(k for k in list(header)[:4] if k != '__metadata__')})")
@@ -155,7 +156,8 @@ class SeedVR2Upscale(Node):
               Path("vae", "", lookup=True, filters="SeedVR2 VAE (*.safetensors)",
                    help=f"the SeedVR2 VAE (seedvr2_ema_vae_fp16.safetensors), or its name in {VAE_FOLDER}/"),
               Path("text_embeddings", "", lookup=True, filters="Text embeddings (*.safetensors)",
-                   help="a .safetensors holding 'positive_conditioning'; empty: the DiT file's own"),
+                   help="a .safetensors holding 'positive_conditioning' (ComfyUI's SeedVR2 DiT files do); "
+                        "empty: the DiT file's own"),
               Float("scale", 2.0, min=0.25, max=8.0, help="output size as a factor of the input (when width "
                                                           "and height are 0)"),
               Int("width", 0, min=0, max=8192, help="output width; 0: from scale (or from height, aspect kept)"),

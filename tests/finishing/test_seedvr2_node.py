@@ -87,8 +87,8 @@ def files(tmp_path_factory):
     save_file(dict(sd, positive_conditioning=torch.randn(5, 20), negative_conditioning=torch.randn(6, 20)),
               str(d / "dit.safetensors"))
     save_file(sd, str(d / "dit_no_text.safetensors"))
-    save_file({k: v.to(torch.int8) if k.endswith("proj_qkv.vid.weight") else v for k, v in sd.items()},
-              str(d / "seedvr2_3b_int8_convrot.safetensors"))
+    save_file(dict({k: v.to(torch.int8) if k.endswith("proj_qkv.vid.weight") else v for k, v in sd.items()},
+                   positive_conditioning=torch.randn(5, 20)), str(d / "seedvr2_3b_int8_convrot.safetensors"))
     vae = SeedVR2VAE(TINY_VAE)
     save_file({k: v.contiguous() for k, v in vae.state_dict().items()}, str(d / "vae.safetensors"))
     return d
@@ -145,6 +145,11 @@ def test_bad_input_refused_in_words(files):
         run_node(SeedVR2Upscale, _params(files, vae=""), video=clip)
     with pytest.raises(SeedVR2Error, match="holds no text embedding.*pickle Studio never opens"):
         run_node(SeedVR2Upscale, _params(files, model=str(files / "dit_no_text.safetensors")), video=clip)
+    # the embedding taken from another file (ComfyUI's int8 DiT holds it): the int8 file is never loaded as a DiT
+    out = run_node(SeedVR2Upscale, _params(files, model=str(files / "dit_no_text.safetensors"), window=9,
+                                          text_embeddings=str(files / "seedvr2_3b_int8_convrot.safetensors")),
+                   video=_clip(n=1))
+    assert out.chunk(0, 1).shape == (1, 16, 16, 3)
     with pytest.raises(SeedVR2Error, match="int8 'convrot' variant"):
         run_node(SeedVR2Upscale, _params(files, model=str(files / "seedvr2_3b_int8_convrot.safetensors")), video=clip)
     with pytest.raises(SeedVR2Error, match="not a SeedVR2 DiT file"):

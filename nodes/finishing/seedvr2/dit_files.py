@@ -118,8 +118,8 @@ def load_dit(path: str, dtype, device="cpu"):
             name = key[len(p):] if p and key.startswith(p) else key
             if name in wanted:
                 state[name] = f.get_tensor(key).to(device=device, dtype=dtype)
-            elif name in TEXT_KEYS:
-                text[name.split("_")[0]] = f.get_tensor(key).float()
+            elif name.split(".")[-1] in TEXT_KEYS:
+                text[name.split(".")[-1].split("_")[0]] = f.get_tensor(key).float()
     model.load_state_dict(state, strict=True, assign=True)
     for m in model.modules():  # the non-persistent rotary frequencies, made again off the meta device
         if hasattr(m, "rope_freqs"):
