@@ -267,7 +267,17 @@ class SwinAttention(nn.Module):
         self.register_buffer("rope_freqs", rope_base_freqs(c["rope_dim"] // 3, "lang" if self.mm_rope else "pixel"),
                              persistent=False)
 
-    def vid_angles(self, shape, txt_len: int) -> torch.Tensor:
+    def vid_angles(self, shape, txt_len: int, device) -> torch.Tensor:
+        """The rotary angles of a window of ``shape`` [f*h*w, 1, n], kept per shape and device."""
+        key = (shape, txt_len, str(device))
+        cache = self.__dict__.setdefault("_angles", {})
+        if key not in cache:
+            if len(cache) > 64:
+                cache.clear()
+            cache[key] = self.make_vid_angles(shape, txt_len).to(device)
+        return cache[key]
+
+    def make_vid_angles(self, shape, txt_len: int) -> torch.Tensor:
         f, h, w = shape
         if self.mm_rope:  # get_axial_freqs(1024, 128, 128)[l:l + f, :h, :w]
             a = axial_angles((txt_len + f, h, w), self.rope_freqs.float().cpu(), "lang")[txt_len:]
@@ -295,7 +305,7 @@ class SwinAttention(nn.Module):
         count = 0
         for shape, slices in groups.items():
             n, m = len(slices), shape[0] * shape[1] * shape[2]
-            ang = self.vid_angles(shape, L).to(vid.device)
+            ang = self.vid_angles(shape, L, vid.device)
             q = torch.stack([apply_rotary(ang, vq[s].reshape(m, heads, hd)) for s in slices])
             k = torch.stack([apply_rotary(ang, vk[s].reshape(m, heads, hd)) for s in slices])
             v = torch.stack([vv[s].reshape(m, heads, hd) for s in slices])
