@@ -276,3 +276,30 @@ def test_the_released_config_on_the_meta_device():
         video = vae.decode(latent)
     assert latent.shape == (1, 16, 3, 90, 160) and video.shape == (1, 3, 9, 720, 1280)
     assert np.prod(latent.shape) and latent.is_meta
+
+
+# --- spatial tiles ---
+
+def test_tiles_cover_and_cross_fade_to_the_whole_result():
+    from nodes.finishing.seedvr2.vae_tiles import blended, ramps, tile_spans
+    assert tile_spans(48, 0, 8) == [(0, 48)] and tile_spans(48, 64, 8) == [(0, 48)]
+    assert tile_spans(64, 32, 16) == [(0, 32), (16, 48), (32, 64)]
+    assert tile_spans(40, 32, 8) == [(0, 32), (8, 40)]  # the last tile ends at the edge
+    w = ramps(tile_spans(64, 32, 16), 1, 1)
+    assert torch.allclose(w[0][16:] + w[1][:16], torch.ones(16)) and w[0][:16].eq(1).all() and (w[1] > 0).all()
+    x = torch.randn(1, 2, 3, 40, 56)
+    up = lambda t: (t * 3).repeat_interleave(8, -1).repeat_interleave(8, -2)  # noqa: E731 - pixel-local, x8
+    assert torch.allclose(blended(up, x, 16, 8, 8, 1), up(x), atol=1e-6)
+    down = lambda t: F.avg_pool3d(t, (1, 8, 8))  # noqa: E731 - pixel-local, /8
+    assert torch.allclose(blended(down, x, 16, 8, 1, 8), down(x), atol=1e-6)
+
+
+def test_the_vae_in_tiles(tiny):
+    x = torch.rand(1, 3, 5, 24, 40) * 2 - 1
+    z = tiny.encode(x, sample=False)
+    assert torch.allclose(tiny.encode(x, sample=False, tile=48, overlap=8), z, atol=1e-6)  # one tile: untiled
+    assert tiny.encode(x, sample=False, tile=16, overlap=8).shape == z.shape
+    tiled = tiny.decode(z, tile=16, overlap=8)
+    assert tiled.shape == x.shape and torch.isfinite(tiled).all()
+    with pytest.raises(StudioError, match="multiples of 8 and the overlap less than the tile"):
+        tiny.decode(z, tile=20, overlap=8)
