@@ -303,3 +303,14 @@ def test_the_vae_in_tiles(tiny):
     assert tiled.shape == x.shape and torch.isfinite(tiled).all()
     with pytest.raises(StudioError, match="multiples of 8 and the overlap less than the tile"):
         tiny.decode(z, tile=20, overlap=8)
+
+
+def test_a_config_is_read_back_from_its_shapes():
+    variant = dict(FULL_CONFIG, block_out_channels=[32, 64, 64], layers_per_block=1, temporal_scale_num=1,
+                   time_receptive_field="half", attention=False, use_quant_conv=True, use_post_quant_conv=True)
+    shapes = expected_shapes(variant)
+    assert "quant_conv.weight" in shapes and not any("attentions" in k for k in shapes)
+    assert shapes["encoder.down_blocks.0.resnets.0.conv1.weight"][2] == 1  # half: a one-frame kernel
+    assert config_from_state_dict(shapes) == variant
+    with torch.device("meta"):
+        assert SeedVR2VAE(variant).encode(torch.empty(1, 3, 5, 16, 16), sample=False).shape == (1, 16, 3, 4, 4)

@@ -7,6 +7,12 @@ Follows ByteDance-Seed/SeedVR (Apache-2.0) at commit 673b563:
 (scaling_factor 0.9152, slicing split_size 4) and ``projects/video_diffusion_sr/infer.py``
 (vae_encode / vae_decode: ``(latent - shift) * scale`` and its inverse).
 
+Checked against the reference code itself (673b563 run here with its distributed helpers stubbed,
+its slicing and 0.5 GiB conv memory limit on, float64, tiny random weights): the encoder's moments
+agree to 2e-15 and the decoded video to 1.3e-14 (widths 32-64, 17 frames; also with a 'half'
+receptive field, no attention, quant convs and one temporal level); the released config built on
+the meta device has the reference's 250 tensor names and shapes.
+
 Interface (agreed with the DiT / pipeline side):
 - ``config_from_state_dict(sd_or_header_shapes) -> dict``
 - ``SeedVR2VAE(config)``: ``encode(video) -> latent``, ``decode(latent) -> video``
