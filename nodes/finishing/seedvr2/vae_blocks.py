@@ -115,7 +115,7 @@ class Encoder3D(nn.Module):
         for block in self.down_blocks:
             x = block(x, memory)
         x = self.mid_block(x, memory)
-        return self.conv_out(F.silu(frame_norm(self.conv_norm_out, x)), memory)
+        return self.conv_out(F.silu(frame_norm(self.conv_norm_out, x), inplace=True), memory)
 
 
 class Decoder3D(nn.Module):
@@ -136,4 +136,4 @@ class Decoder3D(nn.Module):
         x = self.mid_block(self.conv_in(z, memory), memory)
         for block in self.up_blocks:
             x = block(x, memory)
-        return self.conv_out(F.silu(frame_norm(self.conv_norm_out, x)), memory)
+        return self.conv_out(F.silu(frame_norm(self.conv_norm_out, x), inplace=True), memory)
