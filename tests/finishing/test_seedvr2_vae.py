@@ -314,3 +314,20 @@ def test_a_config_is_read_back_from_its_shapes():
     assert config_from_state_dict(shapes) == variant
     with torch.device("meta"):
         assert SeedVR2VAE(variant).encode(torch.empty(1, 3, 5, 16, 16), sample=False).shape == (1, 16, 3, 4, 4)
+
+
+def test_attention_in_query_chunks_is_diffusers_attention(monkeypatch):
+    from diffusers.models.attention_processor import Attention
+
+    from nodes.finishing.seedvr2 import vae_blocks
+    ours = randomise(vae_blocks.FrameAttention(32, 32), 5).double()
+    theirs = Attention(32, heads=1, dim_head=32, rescale_output_factor=1.0, eps=1e-6, norm_num_groups=32,
+                       residual_connection=True, bias=True, upcast_softmax=True, _from_deprecated_attn_block=True)
+    theirs.load_state_dict(ours.state_dict())
+    x = torch.randn(2, 32, 3, 5, 7, dtype=torch.float64)
+    ref = rearrange(theirs.double()(rearrange(x, "b c f h w -> (b f) c h w")), "(b f) c h w -> b c f h w", f=3)
+    monkeypatch.setattr(vae_blocks, "SCORES", 1)  # 256 queries a chunk: all 35 in one
+    assert torch.allclose(ours(x), ref, atol=1e-12)
+    x = torch.randn(1, 32, 1, 20, 30, dtype=torch.float64)  # 600 queries: 3 chunks
+    ref = rearrange(theirs(rearrange(x, "b c f h w -> (b f) c h w")), "(b f) c h w -> b c f h w", f=1)
+    assert torch.allclose(ours(x), ref, atol=1e-12)
