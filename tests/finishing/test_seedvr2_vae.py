@@ -276,3 +276,58 @@ def test_the_released_config_on_the_meta_device():
         video = vae.decode(latent)
     assert latent.shape == (1, 16, 3, 90, 160) and video.shape == (1, 3, 9, 720, 1280)
     assert np.prod(latent.shape) and latent.is_meta
+
+
+# --- spatial tiles ---
+
+def test_tiles_cover_and_cross_fade_to_the_whole_result():
+    from nodes.finishing.seedvr2.vae_tiles import blended, ramps, tile_spans
+    assert tile_spans(48, 0, 8) == [(0, 48)] and tile_spans(48, 64, 8) == [(0, 48)]
+    assert tile_spans(64, 32, 16) == [(0, 32), (16, 48), (32, 64)]
+    assert tile_spans(40, 32, 8) == [(0, 32), (8, 40)]  # the last tile ends at the edge
+    w = ramps(tile_spans(64, 32, 16), 1, 1)
+    assert torch.allclose(w[0][16:] + w[1][:16], torch.ones(16)) and w[0][:16].eq(1).all() and (w[1] > 0).all()
+    x = torch.randn(1, 2, 3, 40, 56)
+    up = lambda t: (t * 3).repeat_interleave(8, -1).repeat_interleave(8, -2)  # noqa: E731 - pixel-local, x8
+    assert torch.allclose(blended(up, x, 16, 8, 8, 1), up(x), atol=1e-6)
+    down = lambda t: F.avg_pool3d(t, (1, 8, 8))  # noqa: E731 - pixel-local, /8
+    assert torch.allclose(blended(down, x, 16, 8, 1, 8), down(x), atol=1e-6)
+
+
+def test_the_vae_in_tiles(tiny):
+    x = torch.rand(1, 3, 5, 24, 40) * 2 - 1
+    z = tiny.encode(x, sample=False)
+    assert torch.allclose(tiny.encode(x, sample=False, tile=48, overlap=8), z, atol=1e-6)  # one tile: untiled
+    assert tiny.encode(x, sample=False, tile=16, overlap=8).shape == z.shape
+    tiled = tiny.decode(z, tile=16, overlap=8)
+    assert tiled.shape == x.shape and torch.isfinite(tiled).all()
+    with pytest.raises(StudioError, match="multiples of 8 and the overlap less than the tile"):
+        tiny.decode(z, tile=20, overlap=8)
+
+
+def test_a_config_is_read_back_from_its_shapes():
+    variant = dict(FULL_CONFIG, block_out_channels=[32, 64, 64], layers_per_block=1, temporal_scale_num=1,
+                   time_receptive_field="half", attention=False, use_quant_conv=True, use_post_quant_conv=True)
+    shapes = expected_shapes(variant)
+    assert "quant_conv.weight" in shapes and not any("attentions" in k for k in shapes)
+    assert shapes["encoder.down_blocks.0.resnets.0.conv1.weight"][2] == 1  # half: a one-frame kernel
+    assert config_from_state_dict(shapes) == variant
+    with torch.device("meta"):
+        assert SeedVR2VAE(variant).encode(torch.empty(1, 3, 5, 16, 16), sample=False).shape == (1, 16, 3, 4, 4)
+
+
+def test_attention_in_query_chunks_is_diffusers_attention(monkeypatch):
+    from diffusers.models.attention_processor import Attention
+
+    from nodes.finishing.seedvr2 import vae_blocks
+    ours = randomise(vae_blocks.FrameAttention(32, 32), 5).double()
+    theirs = Attention(32, heads=1, dim_head=32, rescale_output_factor=1.0, eps=1e-6, norm_num_groups=32,
+                       residual_connection=True, bias=True, upcast_softmax=True, _from_deprecated_attn_block=True)
+    theirs.load_state_dict(ours.state_dict())
+    x = torch.randn(2, 32, 3, 5, 7, dtype=torch.float64)
+    ref = rearrange(theirs.double()(rearrange(x, "b c f h w -> (b f) c h w")), "(b f) c h w -> b c f h w", f=3)
+    monkeypatch.setattr(vae_blocks, "SCORES", 1)  # 256 queries a chunk: all 35 in one
+    assert torch.allclose(ours(x), ref, atol=1e-12)
+    x = torch.randn(1, 32, 1, 20, 30, dtype=torch.float64)  # 600 queries: 3 chunks
+    ref = rearrange(theirs(rearrange(x, "b c f h w -> (b f) c h w")), "(b f) c h w -> b c f h w", f=1)
+    assert torch.allclose(ours(x), ref, atol=1e-12)

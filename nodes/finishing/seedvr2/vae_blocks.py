@@ -16,6 +16,8 @@ from torch import nn
 
 from .vae_layers import CausalConv3d, Downsample3D, Memory, ResnetBlock3D, Upsample3D, frame_norm
 
+SCORES = 2**28  # attention scores computed at once, at most (512 MB in fp16)
+
 
 class DownEncoderBlock3D(nn.Module):
     def __init__(self, in_channels: int, out_channels: int, cfg: dict, add_downsample: bool,
@@ -72,11 +74,17 @@ class FrameAttention(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         b, c, t, h, w = x.shape
         y = frame_norm(self.group_norm, x).permute(0, 2, 3, 4, 1).reshape(b * t, 1, h * w, c)
-        # one frame at a time: a frame's (h w)^2 scores are the largest tensor the VAE makes
-        y = torch.cat([F.scaled_dot_product_attention(self.to_q(f), self.to_k(f), self.to_v(f))
-                       for f in y.split(1)])
+        y = torch.cat([self._frame(f) for f in y.split(1)])
         y = self.to_out[0](y.reshape(b, t, h, w, c)).permute(0, 4, 1, 2, 3)
         return x + y
+
+    def _frame(self, f: torch.Tensor) -> torch.Tensor:
+        """One frame's attention, its queries in chunks: a frame's (h w)^2 scores are the largest
+        tensor the VAE would make (33 GB in fp16 for a 4K frame where SDPA falls back to its math
+        path); each query's softmax is over all keys, so chunking the queries changes nothing."""
+        k, v = self.to_k(f), self.to_v(f)
+        step = max(256, SCORES // f.shape[2])
+        return torch.cat([F.scaled_dot_product_attention(self.to_q(q), k, v) for q in f.split(step, dim=2)], dim=2)
 
 
 class UNetMidBlock3D(nn.Module):
@@ -115,7 +123,7 @@ class Encoder3D(nn.Module):
         for block in self.down_blocks:
             x = block(x, memory)
         x = self.mid_block(x, memory)
-        return self.conv_out(F.silu(frame_norm(self.conv_norm_out, x)), memory)
+        return self.conv_out(F.silu(frame_norm(self.conv_norm_out, x), inplace=True), memory)
 
 
 class Decoder3D(nn.Module):
@@ -136,4 +144,4 @@ class Decoder3D(nn.Module):
         x = self.mid_block(self.conv_in(z, memory), memory)
         for block in self.up_blocks:
             x = block(x, memory)
-        return self.conv_out(F.silu(frame_norm(self.conv_norm_out, x)), memory)
+        return self.conv_out(F.silu(frame_norm(self.conv_norm_out, x), inplace=True), memory)

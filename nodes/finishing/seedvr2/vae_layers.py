@@ -104,8 +104,8 @@ class ResnetBlock3D(nn.Module):
                               if in_channels != out_channels else None)
 
     def forward(self, x: torch.Tensor, memory: Memory = Memory.DISABLED) -> torch.Tensor:
-        h = self.conv1(F.silu(frame_norm(self.norm1, x)), memory)
-        h = self.conv2(F.silu(frame_norm(self.norm2, h)), memory)
+        h = self.conv1(F.silu(frame_norm(self.norm1, x), inplace=True), memory)
+        h = self.conv2(F.silu(frame_norm(self.norm2, h), inplace=True), memory)
         if self.conv_shortcut is not None:
             x = self.conv_shortcut(x, memory)
         return x + h
