@@ -56,6 +56,9 @@ def check_params(p) -> None:
     if p.window < 1 or (p.window > 1 and (p.window - 1) % 4):
         raise SeedVR2Error(f"SeedVR2 Upscale: 'window' is {p.window} frames; it must be 1 or 4k + 1 (5, 9, 13, "
                            "... 33, 45): the VAE packs 4 frames a latent after the first")
+    if p.vae_tile and (p.vae_tile % 8 or p.vae_overlap % 8 or p.vae_overlap >= p.vae_tile):
+        raise SeedVR2Error(f"SeedVR2 Upscale: VAE tiles of {p.vae_tile} px overlapping {p.vae_overlap} px: both must "
+                           "be multiples of 8 and the overlap less than the tile (0: whole frames)")
     if p.overlap >= p.window and p.window > 1:
         raise SeedVR2Error(f"SeedVR2 Upscale: 'overlap' ({p.overlap}) must be less than 'window' ({p.window})")
 
@@ -167,6 +170,9 @@ class SeedVR2Upscale(Node):
                      help="the release's colour fix against the input: wavelet (its default), adain or none"),
               Int("window", 21, min=1, max=401, help="frames per temporal window (1 or 4k + 1)"),
               Int("overlap", 4, min=0, max=200, help="frames shared by neighbouring windows (cross-faded)"),
+              Int("vae_tile", 512, min=0, max=4096, help="the VAE's spatial tiles in output pixels (multiple of 8); "
+                                                          "0: whole frames"),
+              Int("vae_overlap", 128, min=0, max=2048, help="pixels shared by neighbouring VAE tiles (cross-faded)"),
               Choice("precision", "auto", choices=("auto", "fp16", "bf16", "fp32"),
                      help="auto: bf16 on a GPU, fp32 on the CPU"),
               Choice("device", "auto", choices=("auto", "cuda", "mps", "cpu"), help="auto: the graph's device"))
@@ -250,9 +256,11 @@ class SeedVR2Upscale(Node):
         windows = pipeline.chunks(len(clip), p.window, min(p.overlap, max(0, p.window - 1)))
         ctx.info(f"SeedVR2 {dit_files.variant(config)} '{os.path.basename(dit_path)}' on {device} in {prec}: "
                  f"{len(clip)} frames {clip.width}x{clip.height} -> {ow}x{oh} (restored at {size[2]}x{size[3]}), "
-                 f"{len(windows)} window(s) of {window} frames, text embedding {where}, colour fix {p.color_fix}")
+                 f"{len(windows)} window(s) of {window} frames, text embedding {where}, colour fix {p.color_fix}, "
+                 + (f"VAE tiles of {p.vae_tile} px" if p.vae_tile else "VAE on whole frames"))
 
         def run_window(k: int, frames: np.ndarray) -> np.ndarray:
             g = ctx.torch_generator(device="cpu", salt=k)
-            return pipeline.restore(dit, vae, frames, size, txt, g, p.color_fix, device, dtype, ctx.check_cancelled)
+            return pipeline.restore(dit, vae, frames, size, txt, g, p.color_fix, device, dtype, ctx.check_cancelled,
+                                    p.vae_tile, p.vae_overlap)
         return SeedVR2Clip(clip, run_window, windows, size, ow, oh, ctx)

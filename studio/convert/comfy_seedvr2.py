@@ -67,6 +67,11 @@ def params_of(wf: Workflow, up: list[CNode], said: list[str]) -> dict:
     mult = (wf.value(resize, "multiplier") or wf.value(resize, "scale_by") or _raw(resize, 1)) if resize else None
     if isinstance(mult, (int, float)) and not isinstance(mult, bool) and mult > 0:
         p["scale"] = float(mult)
+    enc = _first(up, "VAEEncodeTiled")
+    tile = (wf.value(enc, "tile_size") or _raw(enc, 0)) if enc else None
+    over = (wf.value(enc, "overlap") or _raw(enc, 1)) if enc else None
+    if isinstance(tile, int) and isinstance(over, int) and tile > 0:
+        p["vae_tile"], p["vae_overlap"] = tile - tile % 8, min(over - over % 8, tile - tile % 8 - 8)
     seed = wf.value(ks, "seed") if ks else None
     if isinstance(seed, int) and not isinstance(seed, bool):
         p["seed"] = seed % (2 ** 31)

@@ -32,6 +32,7 @@ def test_seedvr2_template_becomes_load_seedvr2_save(name, load, save, scale, dit
     assert up.params["model"] == dit + ".safetensors"
     assert up.params["vae"] == "seedvr2_ema_vae_fp16.safetensors"
     assert (up.params["scale"], up.params["color_fix"], up.params["seed"]) == (scale, "none", 959948902156062 % 2**31)
+    assert (up.params["vae_tile"], up.params["vae_overlap"]) == (512, 128)  # VAEEncodeTiled's
     assert conv.tasks[0]["generator"] == "finishing.seedvr2"
     note = "\n".join(n["text"] for n in g.ui["notes"])
     assert "int8 'convrot' variant, which Studio does not read" in note

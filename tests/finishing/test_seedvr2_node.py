@@ -127,6 +127,21 @@ def test_node_equals_pipeline_windows_crossfaded(files):
     assert any("SeedVR2 3B" in m and "2 window(s)" in m for m in rec.messages())
 
 
+def test_vae_tiles_reach_the_vae(files):
+    from nodes.finishing.seedvr2 import dit_files
+    from studio.engine.context import Context
+    clip, rec = _clip(n=1, h=16, w=32), Recorder()
+    got = run_node(SeedVR2Upscale, _params(files, vae_tile=16, vae_overlap=8), runtime=rec, video=clip).chunk(0, 1)
+    dit, text = dit_files.load_dit(str(files / "dit.safetensors"), torch.float32)
+    vae = load_vae(str(files / "vae.safetensors"), torch.float32)
+    g = lambda: Context("n1", "t", {}, 1234, torch.device("cpu"), rec).torch_generator("cpu", salt=0)
+    args = (dit, vae, clip.chunk(0, 1), pipeline.work_size(32, 16, 32, 16), text["positive"])
+    tiled = pipeline.restore(*args, g(), "wavelet", "cpu", torch.float32, tile=16, overlap=8)
+    whole = pipeline.restore(*args, g(), "wavelet", "cpu", torch.float32)
+    assert np.allclose(got, tiled, atol=1e-6) and not np.allclose(got, whole, atol=1e-4)
+    assert any("VAE tiles of 16 px" in m for m in rec.messages())
+
+
 def test_long_clip_streams_with_two_windows_kept(files):
     out = run_node(SeedVR2Upscale, _params(files, color_fix="adain"), video=_clip(n=11))
     seen = []
@@ -141,6 +156,8 @@ def test_bad_input_refused_in_words(files):
     clip = _clip()
     with pytest.raises(SeedVR2Error, match="'window' is 6 frames"):
         run_node(SeedVR2Upscale, _params(files, window=6), video=clip)
+    with pytest.raises(SeedVR2Error, match="VAE tiles of 100 px"):
+        run_node(SeedVR2Upscale, _params(files, vae_tile=100), video=clip)
     with pytest.raises(SeedVR2Error, match="no SeedVR2 VAE chosen"):
         run_node(SeedVR2Upscale, _params(files, vae=""), video=clip)
     with pytest.raises(SeedVR2Error, match="holds no text embedding.*pickle Studio never opens"):

@@ -95,18 +95,19 @@ def pad_4k1(video: torch.Tensor) -> torch.Tensor:
 
 
 def restore(dit, vae, frames: np.ndarray, size, txt: torch.Tensor, generator: torch.Generator,
-            fix: str, device, dtype, check=lambda: None) -> np.ndarray:
-    """One chunk: frames [N, H, W, 3] in [0, 1] -> [N, ch, cw, 3] float32 in [0, 1]."""
+            fix: str, device, dtype, check=lambda: None, tile: int = 0, overlap: int = 64) -> np.ndarray:
+    """One chunk: frames [N, H, W, 3] in [0, 1] -> [N, ch, cw, 3] float32 in [0, 1]. ``tile`` /
+    ``overlap``: the VAE's spatial tiles in pixels (0: whole frames)."""
     with torch.inference_mode():
         x = prepare(frames, size, device, dtype)
         n = x.shape[1]
-        latent = vae.encode(pad_4k1(x)[None], generator=generator)[0]  # [16, t, h, w], scaled
+        latent = vae.encode(pad_4k1(x)[None], generator=generator, tile=tile, overlap=overlap)[0]  # scaled
         check()
         latent = latent.permute(1, 2, 3, 0).to(dtype)
         noise = torch.randn(latent.shape, generator=generator, dtype=torch.float32).to(device, dtype)
         x0 = one_step(dit, noise, latent, txt.to(device, dtype))
         check()
-        sample = vae.decode(x0.permute(3, 0, 1, 2)[None])[0][:, :n]  # [3, n, ch, cw]
+        sample = vae.decode(x0.permute(3, 0, 1, 2)[None], tile=tile, overlap=overlap)[0][:, :n]  # [3, n, ch, cw]
         sample = sample.permute(1, 0, 2, 3).float()
         sample = color_fix.apply(fix, sample, x.permute(1, 0, 2, 3).float())
         out = sample.clamp(-1, 1).mul(0.5).add(0.5)
