@@ -193,10 +193,20 @@ class SeedVR2Upscale(Node):
 
     @classmethod
     def preflight(cls, params, base_dir):
+        """The files found, and the DiT's header read: a file of another kind or the int8 variant is
+        said before a run (nothing is loaded)."""
+        from studio.core.errors import ModelError
+
+        from .seedvr2 import dit_files
         try:
-            cls._paths(params, base_dir)
+            dit_path, _ = cls._paths(params, base_dir)
+            shapes, dtypes = dit_files.header_shapes(dit_path)
+            dit_files.refuse_int8(dit_path, shapes, dtypes)
+            dit_files.config_from_shapes(shapes, dit_path)
         except SeedVR2Error as e:
             return [str(e)]
+        except ModelError as e:
+            return [f"SeedVR2 Upscale: {e}"]
         return []
 
     @classmethod

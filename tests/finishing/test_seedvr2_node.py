@@ -173,6 +173,13 @@ def test_bad_input_refused_in_words(files):
         run_node(SeedVR2Upscale, _params(files, model=str(files / "vae.safetensors")), video=clip)
 
 
+def test_preflight_reads_the_header_only(files):
+    assert SeedVR2Upscale.preflight(_params(files), None) == []
+    why = SeedVR2Upscale.preflight(_params(files, model=str(files / "seedvr2_3b_int8_convrot.safetensors")), None)
+    assert len(why) == 1 and "int8 'convrot' variant" in why[0]
+    assert "no SeedVR2 DiT chosen" in SeedVR2Upscale.preflight(_params(files, model=""), None)[0]
+
+
 def test_families_record():
     rec = SeedVR2Upscale.model_families()[0]
     assert rec["kind"] == "upscaler" and rec["family"] == "seedvr2" and rec["tasks"] == ["upscale"]
