@@ -23,6 +23,11 @@ def _cap(message: str) -> str:
     return cut(message, MAX_MESSAGE_CHARS)
 
 
+class ModelError(StudioError):
+    """A model on disk that Studio cannot open, and why (every room of ``nodes/`` raises this one;
+    ``nodes/video_models/base/errors.py`` re-exports it)."""
+
+
 class GraphError(StudioError):
     """The graph's structure is wrong."""
 

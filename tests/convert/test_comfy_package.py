@@ -33,7 +33,7 @@ TASKS = {
     "utility_depth_anything3_video_depth_estimation": ('depth (Depth Anything 3)', 'utility', None, ('video',)),
     "utility_sdpose_multi_person_video": ('pose (SDPose) + draw the pose', 'utility', None, ('video',)),
     "utility_sdpose_ood_video_to_pose_map": ('pose (SDPose) + draw the pose', 'utility', None, ('video',)),
-    "utility_seedvr2_3b_int8_upscale_video": ('a video upscale', 'SeedVR2', None, ()),
+    "utility_seedvr2_3b_int8_upscale_video": ('upscale (SeedVR2)', 'SeedVR2', 'finishing.seedvr2', ('video',)),  # its int8 DiT named, not read (said)
     "utility_video_frame_interpolation": ('frame interpolation', 'utility', None, ('video',)),
     "utility_video_segment_sam3": ('segment by phrase (SAM 3)', 'utility', None, ('video',)),
     "utility_void_video_inpainting": ('object removal (video inpainting)', 'VOID', None, ()),

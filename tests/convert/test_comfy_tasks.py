@@ -189,8 +189,7 @@ def test_hunyuan15_image_to_video_and_a_clip_frame_as_its_start():
 
 
 @pytest.mark.parametrize("name, what", [("video_wan_dancer", "Wan Dancer"),
-                                        ("utility_void_video_inpainting", "object removal"),
-                                        ("utility_seedvr2_3b_int8_upscale_video", "with SeedVR2")])
+                                        ("utility_void_video_inpainting", "object removal")])
 def test_a_task_studio_cannot_do_is_one_sentence_and_no_generator(name, what):
     conv = convert(_doc(name), name)
     g = conv.graph

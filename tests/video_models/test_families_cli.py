@@ -59,8 +59,11 @@ def test_families_imports_no_torch_or_diffusers():
     code = ("import sys, io, contextlib; from studio.cli import main\n"
             "with contextlib.redirect_stdout(io.StringIO()): main(['families', '--json'])\n"
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('torch', 'diffusers', 'transformers')))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, out.stderr
+    # the first run may have to import the node modules to write the node manifest (a fresh config
+    # folder, as when this test runs alone); the listing itself must import none of the three
+    for _ in range(2):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
 
 
@@ -102,10 +105,13 @@ def test_families_name_the_template_families_studio_does_not_read_with_why(capsy
     assert main(["families", "--json"]) == 0
     records = json.loads(capsys.readouterr().out)
     named = {r["family"]: r for r in records if r["kind"] == "not read"}
-    assert {"seedvr2", "void", "bernini-r", "causal-forcing", "scail", "wan-dancer"} <= set(named)
+    assert {"void", "bernini-r", "causal-forcing", "scail", "wan-dancer"} <= set(named)
+    assert "seedvr2" not in named  # read since issue 59: an upscaler record (SeedVR2 Upscale)
+    seedvr2 = next(r for r in records if r["family"] == "seedvr2")
+    assert seedvr2["kind"] == "upscaler" and seedvr2["tasks"] == ["upscale"]
     for r in named.values():
         assert r["does"] and r["why"] and r["tasks"] == [] and r["formats"] == []
-    assert "ByteDance-Seed/SeedVR" in named["seedvr2"]["why"]  # public code: work left, said so
+    assert "zai-org/SCAIL" in named["scail"]["why"]  # public code: work left, said so
     assert main(["families"]) == 0
     out = capsys.readouterr().out
     assert out.count("not read: ") == len(named) and "not read: its inpainting pipeline" in out

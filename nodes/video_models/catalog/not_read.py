@@ -14,9 +14,6 @@ NOT_READ = (
      "its denoiser (zai-org/SCAIL, the pose embedding without SCAIL-2's identity masks) is not built: Studio runs "
      "SCAIL-2 (families/wan_scail, the SCAIL-2 Character node), whose release gives its rotary positions; SCAIL's "
      "files are told and refused by name"),
-    ("seedvr2", "SeedVR2", "one-step video super-resolution (3B / 7B)",
-     "its code is public (ByteDance-Seed/SeedVR: a 3B/7B DiT with windowed attention and a VAE of its own), a "
-     "pipeline Studio has not written; Upscale Video (spandrel) and LTX-2 Latent Upscale are Studio's upscalers"),
     ("causal-forcing", "Causal Forcing", "image to video sampled frame by frame (an autoregressive Wan 2.1 1.3B)",
      "its autoregressive sampling with a key-value cache (thu-ml/Causal-Forcing) is in no library Studio uses; its "
      "file has Wan's tensor names, so it cannot be told from a Wan 2.1 text-to-video file by its header: do not load "
