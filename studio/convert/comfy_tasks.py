@@ -125,7 +125,9 @@ DUAL_TYPES = ("hunyuan_video_15", "kandinsky5")
 # families read from a diffusers folder (Wan Animate 2: or its denoiser file with one as 'base'): their ComfyUI
 # part files in one sentence
 FOLDER_ONLY = {"MiniMax H3": "MiniMax H3's ComfyUI files ({files}) cannot be read: Studio reads MiniMax H3 from its "
-                             "diffusers folder (modular_model_index.json); set Load Video Model's 'model' to it",
+                             "diffusers folder (modular_model_index.json); set Load Video Model's 'model' to it (the "
+                             "DiT files are 'pruned': their time embedder and AdaLN projections replaced by a rank-8 "
+                             "curve, adaln_t_table, which diffusers' MiniMax H3 transformer has no form of)",
                "Wan Animate 2": "of Wan Animate 2's ComfyUI files ({files}) Studio reads the denoiser (its int8 "
                                 "'convrot' layers kept in int8) with a Wan Animate 2 diffusers folder as Load Video "
                                 "Model's 'base' (modular_model_index.json, e.g. Wan-AI/Wan2.2-Animate-2-14B-Diffusers): "
