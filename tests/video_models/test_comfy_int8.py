@@ -123,11 +123,13 @@ def test_an_int8_linear_computes_what_a_plain_linear_does():
     assert isinstance(layer, comfy_int8.Int8Linear) and layer.weight.dtype == torch.int8
     model.to(torch.bfloat16)  # a model-wide cast leaves the int8 weight and its fp32 scales as they were
     assert layer.weight.dtype == torch.int8 and torch.equal(layer.weight_scale.view(torch.float32), w8.scale.float())
-    x = torch.randn(3, 7, 256)
-    plain = torch.nn.functional.linear(x, comfy_int8.dequantise(w8, torch.float32), bias.bfloat16().float())
-    assert torch.allclose(model.float()(x), plain, atol=1e-5)
-    out16 = model(x.to(torch.bfloat16))
-    assert out16.dtype == torch.bfloat16 and torch.allclose(out16.float(), plain, atol=0.1)
+    for tokens in (7, 50, 100):  # 21 rows of x: fewer than the weight's 40 (the input rotated, the output scaled);
+        # 150: more (the weight rotated back, the output scaled); 300: more than its 256 inputs (the weight scaled)
+        x = torch.randn(3, tokens, 256)
+        plain = torch.nn.functional.linear(x, comfy_int8.dequantise(w8, torch.float32), bias.bfloat16().float())
+        assert torch.allclose(model.float()(x), plain, atol=1e-5)
+        out16 = model.bfloat16()(x.to(torch.bfloat16))
+        assert out16.dtype == torch.bfloat16 and torch.allclose(out16.float(), plain, atol=0.1)
 
 
 def test_quantise_follows_the_documented_formula():

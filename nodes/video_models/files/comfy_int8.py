@@ -85,13 +85,21 @@ def _rotate(w: torch.Tensor, group: int) -> torch.Tensor:
     return (w.reshape(rows, cols // group, group) @ h.T).reshape(rows, cols)
 
 
-def dequantise(w: Int8, dtype) -> torch.Tensor:
-    """The weight [R, C] in ``dtype``: the int8 values rotated back (exact: int8 and H's entries
-    are exact in any float dtype; the product rounded once) and multiplied by their row's scale."""
+def _values(w: Int8, dtype) -> torch.Tensor:
+    """The int8 values in ``dtype``, rotated back (exact: int8 and H's entries are exact in any float
+    dtype; the product rounded once), not yet scaled."""
     q = w.data.to(dtype)
-    if w.group:
-        q = _rotate(q, w.group)
-    return q * w.scale.to(device=q.device, dtype=dtype).reshape(-1, 1)
+    return _rotate(q, w.group) if w.group else q
+
+
+def _row_scales(w: Int8, dtype, device) -> torch.Tensor:
+    return w.scale.to(device=device, dtype=dtype).reshape(-1)
+
+
+def dequantise(w: Int8, dtype) -> torch.Tensor:
+    """The weight [R, C] in ``dtype``: the int8 values rotated back and multiplied by their row's scale."""
+    q = _values(w, dtype)
+    return q * _row_scales(w, dtype, q.device).reshape(-1, 1)
 
 
 def quantise(weight: torch.Tensor, group: int = 256) -> Int8:
@@ -123,7 +131,8 @@ def layer_conf(raw) -> dict:
 
 
 class Int8Linear(torch.nn.Module):
-    """A Linear whose weight stays int8 and is dequantised in the input's dtype at each call. ``weight``
+    """A Linear whose weight stays int8 and is dequantised in the input's dtype at each call (rotated
+    back, or, when the call has fewer rows than the weight, its input rotated instead). ``weight``
     is the int8 parameter (a model-wide ``.to(dtype)`` leaves integers alone), ``weight_scale`` a
     buffer of the float32 scales' bytes seen as int32 (so such a cast cannot narrow them); the names
     stay the model's; ``group`` the convrot group (0: none)."""
@@ -140,8 +149,17 @@ class Int8Linear(torch.nn.Module):
         return Int8(self.weight, self.weight_scale.view(torch.float32), self.group)
 
     def forward(self, x):
-        w = dequantise(self.int8(), x.dtype)
-        return torch.nn.functional.linear(x, w, None if self.bias is None else self.bias.to(x.dtype))
+        w, rows = self.int8(), x.numel() // x.shape[-1]
+        bias = None if self.bias is None else self.bias.to(x.dtype)
+        if w.group and rows < self.out_features:  # fewer rows of x than of the weight: rotating the
+            # activations costs less (x·Wᵀ = (x·H)·W_rotᵀ per group, as ComfyUI computes it)
+            shape = x.shape
+            x = _rotate(x.reshape(-1, shape[-1]), w.group).reshape(shape)  # H is symmetric: ·Hᵀ = ·H
+            w = w._replace(group=0)
+        if rows < self.in_features:  # scaling the output's columns costs less than scaling the weight
+            y = torch.nn.functional.linear(x, _values(w, x.dtype)) * _row_scales(w, x.dtype, x.device)
+            return y if bias is None else y + bias
+        return torch.nn.functional.linear(x, dequantise(w, x.dtype), bias)
 
     def extra_repr(self) -> str:
         rot = f", convrot {self.group}" if self.group else ""
