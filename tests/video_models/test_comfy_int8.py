@@ -154,6 +154,19 @@ def test_a_whole_state_dict_is_made_plain(tmp_path):
     assert (wf.tensors["a.weight"].group, wf.tensors["b.weight"].group) == (256, 0)  # 48 wide: not rotated
 
 
+def test_the_headers_quantization_metadata_says_the_same_as_markers(tmp_path):
+    """No comfy_quant tensors: the layers' confs in the header's _quantization_metadata."""
+    torch.manual_seed(4)
+    w = torch.randn(16, 64)
+    q, s, held = int8_convrot(w, 64)
+    f = str(tmp_path / "meta.safetensors")
+    layers = {"l": {"format": "int8_tensorwise", "convrot": True, "convrot_groupsize": 64}}
+    save_file({"l.weight": q, "l.weight_scale": s}, f, metadata={"_quantization_metadata": json.dumps({"layers": layers})})
+    wf = read_weight_file(f)
+    assert (wf.tensors["l.weight"].dtype, wf.tensors["l.weight"].group) == ("INT8", 64)
+    assert torch.allclose(comfy_int8.load_dequantised(f, torch.float32)["l.weight"].double(), held, atol=1e-5)
+
+
 # ---- hostile files -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("case,words", [
