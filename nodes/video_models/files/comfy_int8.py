@@ -155,7 +155,7 @@ class Int8Linear(torch.nn.Module):
             # activations costs less (x·Wᵀ = (x·H)·W_rotᵀ per group, as ComfyUI computes it)
             shape = x.shape
             x = _rotate(x.reshape(-1, shape[-1]), w.group).reshape(shape)  # H is symmetric: ·Hᵀ = ·H
-            w = w._replace(group=0)
+            w = Int8(w.data, w.scale, 0)
         if rows < self.in_features:  # scaling the output's columns costs less than scaling the weight
             y = torch.nn.functional.linear(x, _values(w, x.dtype)) * _row_scales(w, x.dtype, x.device)
             return y if bias is None else y + bias
