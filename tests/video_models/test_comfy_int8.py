@@ -132,6 +132,23 @@ def test_an_int8_linear_computes_what_a_plain_linear_does():
         assert out16.dtype == torch.bfloat16 and torch.allclose(out16.float(), plain, atol=0.1)
 
 
+def test_a_lora_goes_around_an_int8_linear_as_around_any_linear():
+    """peft (diffusers' LoRA loader) wraps the int8 layer: its output is the int8 layer's plus B·A·x."""
+    from peft import LoraConfig, inject_adapter_in_model
+    torch.manual_seed(5)
+    model = torch.nn.Sequential(torch.nn.Linear(64, 32))
+    comfy_int8.install(model, "0.weight", comfy_int8.quantise(model[0].weight.detach(), 16), "test")
+    base = model[0]
+    x = torch.randn(5, 64)
+    want = base(x)
+    inject_adapter_in_model(LoraConfig(r=4, lora_alpha=4, target_modules=["0"]), model)
+    lora = model[0]
+    assert lora.base_layer is base and base.weight.dtype == torch.int8
+    torch.nn.init.normal_(lora.lora_B["default"].weight)
+    delta = lora.lora_B["default"](lora.lora_A["default"](x))
+    assert delta.abs().max() > 0.1 and torch.allclose(model(x), want + delta, atol=1e-5)
+
+
 def test_quantise_follows_the_documented_formula():
     torch.manual_seed(2)
     w = torch.randn(8, 64)

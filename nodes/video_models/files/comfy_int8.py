@@ -130,15 +130,17 @@ def layer_conf(raw) -> dict:
     return conf
 
 
-class Int8Linear(torch.nn.Module):
+class Int8Linear(torch.nn.Linear):
     """A Linear whose weight stays int8 and is dequantised in the input's dtype at each call (rotated
     back, or, when the call has fewer rows than the weight, its input rotated instead). ``weight``
-    is the int8 parameter (a model-wide ``.to(dtype)`` leaves integers alone), ``weight_scale`` a
-    buffer of the float32 scales' bytes seen as int32 (so such a cast cannot narrow them); the names
-    stay the model's; ``group`` the convrot group (0: none)."""
+    is the int8 parameter (a model-wide ``.to(dtype)`` leaves integers alone, and so does diffusers'
+    layerwise casting), ``weight_scale`` a buffer of the float32 scales' bytes seen as int32 (so such
+    a cast cannot narrow them); the names stay the model's; ``group`` the convrot group (0: none).
+    A torch.nn.Linear to other code (nn.Linear's own weights never made): peft puts its LoRA layers
+    around it as around any Linear, the adapter beside the int8 weight (LoRAs on an int8 model)."""
 
     def __init__(self, in_features: int, out_features: int, w: Int8, bias):
-        super().__init__()
+        torch.nn.Module.__init__(self)  # not nn.Linear's: it would allocate a float weight
         self.in_features, self.out_features, self.group = in_features, out_features, int(w.group)
         self.weight = torch.nn.Parameter(w.data, requires_grad=False)
         scale = w.scale.float().reshape(-1, 1) if w.scale.numel() > 1 else w.scale.float().reshape(1, 1)
