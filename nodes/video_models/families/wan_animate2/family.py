@@ -81,7 +81,8 @@ class WanAnimate2Family(Family):
         return None  # every component by its class's own from_pretrained
 
     def formats(self) -> list[str]:
-        return ["diffusers folder", "modular pipeline (modular_model_index.json)", "diffusers layout"]
+        return ["diffusers folder", "modular pipeline (modular_model_index.json)", "diffusers layout",
+                "single denoiser file with the folder as its base (ComfyUI's int8 convrot, the research checkpoint)"]
 
     def refuse_call(self, task: str, frames: int, height: int, width: int) -> None:
         from ...base.errors import ModelError
