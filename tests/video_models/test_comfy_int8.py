@@ -184,6 +184,28 @@ def test_the_headers_quantization_metadata_says_the_same_as_markers(tmp_path):
     assert torch.allclose(comfy_int8.load_dequantised(f, torch.float32)["l.weight"].double(), held, atol=1e-5)
 
 
+def test_plain_weights_of_a_file_mixing_int8_fp8_and_nvfp4(tmp_path):
+    """dequantise_state_dict makes every ComfyUI format plain: fp8 times its scale, NVFP4 as Studio's
+    NVFP4 reader computes it (test_comfy_mixed_quant checks that reader against its own quantiser)."""
+    from .test_comfy_mixed_quant import fp8_scaled, mark as fmt_mark, nvfp4
+    torch.manual_seed(6)
+    a, b, c = torch.randn(16, 64), torch.randn(32, 32), torch.randn(16, 32)
+    qa, sa, held_a = int8_convrot(a, 64)
+    fb, sb = fp8_scaled(b)
+    pc, bc, gc, held_c = nvfp4(c)
+    f = str(tmp_path / "mixed.safetensors")
+    save_file({"a.weight": qa, "a.weight_scale": sa, "a.comfy_quant": mark(64),
+               "b.weight": fb, "b.weight_scale": sb.reshape(()), "b.comfy_quant": fmt_mark("float8_e4m3fn"),
+               "c.weight": pc, "c.weight_scale": bc, "c.weight_scale_2": gc, "c.comfy_quant": fmt_mark("nvfp4"),
+               "d.weight": torch.ones(3)}, f)
+    plain = comfy_int8.load_dequantised(f, torch.float32)
+    assert set(plain) == {"a.weight", "b.weight", "c.weight", "d.weight"}
+    assert torch.allclose(plain["a.weight"].double(), held_a, atol=1e-5)
+    assert torch.equal(plain["b.weight"], fb.float() * sb)
+    assert torch.allclose(plain["c.weight"], held_c, atol=1e-6)
+    assert torch.equal(plain["d.weight"], torch.ones(3))
+
+
 # ---- hostile files -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("case,words", [
