@@ -196,11 +196,12 @@ def load_safetensors(path: str) -> dict:
     if not path.lower().endswith((".safetensors", ".sft")):
         raise RifeFileError(f"{NODE}: '{base}' is not a .safetensors file; Studio reads RIFE and FILM only from "
                             ".safetensors (a .pkl / .pth pickle is never opened: convert it where you trust it)")
-    from nodes.finishing.upscaler_files import UpscalerFileError, check_safetensors
+    from studio.core.errors import ModelError
+    from studio.core.safetensors_header import read_safetensors_header
     try:
-        check_safetensors(path)
-    except UpscalerFileError as e:
-        raise RifeFileError(f"{NODE}: {str(e).replace('upscaler ', '', 1)}") from None
+        read_safetensors_header(path)  # a truncated or garbled file named before its tensors are read
+    except ModelError as e:
+        raise RifeFileError(f"{NODE}: {e}") from None
     from safetensors.torch import load_file
     try:
         return load_file(path, device="cpu")
