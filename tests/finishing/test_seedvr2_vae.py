@@ -349,3 +349,14 @@ def test_the_vae_with_its_convolutions_in_bands(tiny, monkeypatch):
     whole = tiny.decode(z)
     monkeypatch.setattr(CausalConv3d, "memory_limit", 64 * 1024)  # most convolutions in bands
     assert torch.allclose(tiny.decode(z), whole, atol=1e-5)
+
+
+def test_frame_norm_is_the_references_causal_norm_wrapper(monkeypatch):
+    from nodes.finishing.seedvr2 import vae_layers
+    norm = randomise(torch.nn.GroupNorm(4, 8, eps=1e-6), 7).double()
+    x = torch.randn(2, 8, 5, 3, 4, dtype=torch.float64)
+    ref = rearrange(norm(rearrange(x, "b c t h w -> (b t) c h w")), "(b t) c h w -> b c t h w", t=5)
+    assert torch.allclose(vae_layers.frame_norm(norm, x), ref, atol=1e-12)
+    monkeypatch.setattr(vae_layers, "NORM_ELEMENTS", 200)  # one frame a call
+    y = vae_layers.frame_norm(norm, x)
+    assert torch.allclose(y, ref, atol=1e-12) and y.is_contiguous()

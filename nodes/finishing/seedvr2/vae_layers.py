@@ -104,11 +104,22 @@ class CausalConv3d(nn.Conv3d):
         super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
 
+NORM_ELEMENTS = 2**28  # numbers a group norm call takes at once, at most (a frame more if one is larger)
+
+
 def frame_norm(norm: nn.GroupNorm, x: torch.Tensor) -> torch.Tensor:
-    """causal_norm_wrapper for a GroupNorm: each frame normalised on its own (no temporal mixing)."""
+    """causal_norm_wrapper for a GroupNorm: each frame normalised on its own (no temporal mixing),
+    a few frames at a time into one output in the input's layout, so only a few frames are ever
+    copied to [frames, C, H, W] (the reference chunks a norm over 0.5 GiB for the same reason)."""
     b, c, t, h, w = x.shape
-    y = norm(x.transpose(1, 2).reshape(b * t, c, h, w))
-    return y.reshape(b, t, c, h, w).transpose(1, 2).to(x.dtype)
+    out = torch.empty_like(x, memory_format=torch.contiguous_format)
+    step = max(1, NORM_ELEMENTS // (b * c * h * w))
+    for t0 in range(0, t, step):
+        part = x[:, :, t0:t0 + step]
+        n = part.shape[2]
+        y = norm(part.transpose(1, 2).reshape(b * n, c, h, w))
+        out[:, :, t0:t0 + n] = y.reshape(b, n, c, h, w).transpose(1, 2)
+    return out
 
 
 class ResnetBlock3D(nn.Module):
