@@ -13,6 +13,10 @@
 - take16.mp4: 32 frames 192x192 of the walking figure at 16 fps, as a Wan take comes out (finish_a_clip
   upscales it and brings it to 24 fps).
 - shapes.mp4: 24 frames 320x240 of moving shapes with their sound (for slow motion).
+- two_people.png: 512x256, the talking portrait (portrait.png) twice side by side, the right one mirrored
+  and in a blue top: the two faces of the two_person_dialogue template; dialogue_a.wav / dialogue_b.wav:
+  6 s at 16 kHz, the first speaker's lines (voice.wav's first 3 s, then silence) and the second's (silence,
+  then voice.wav's first 3 s a fifth lower), so the two take turns.
 - plate/plate.1001-1008.exr: an 8-frame 192x108 half-float EXR plate (a slow pan over hills, a
   sun brighter than 1.0) for the plate clean-up template; grade.cube: a 9x9x9 warm grade LUT.
 
@@ -155,11 +159,42 @@ def grade(size=9):
     write_cube(os.path.join(OUT, "grade.cube"), np.clip(warm, 0, 1), "Studio warm grade")
 
 
+def two_people():
+    """two_people.png from portrait.png (see the module's note)."""
+    face = cv2.imread(os.path.join(OUT, "portrait.png"))
+    other = face[:, ::-1].copy()
+    bgr = other.astype(np.int16)
+    top = (bgr[..., 2] - bgr[..., 1] > 50) & (bgr[..., 2] - bgr[..., 0] > 50) & \
+        (np.arange(face.shape[0])[:, None] > face.shape[0] * 0.7)  # the red top, not the skin (green in it)
+    other[top] = other[top][:, ::-1]  # red top -> blue top (BGR swapped where the top is red)
+    cv2.imwrite(os.path.join(OUT, "two_people.png"), np.concatenate([face, other], axis=1))
+
+
+def dialogue(rate=16000, seconds=6.0):
+    """dialogue_a.wav and dialogue_b.wav from voice.wav (see the module's note)."""
+    with wave.open(os.path.join(OUT, "voice.wav"), "rb") as w:
+        assert w.getframerate() == rate and w.getnchannels() == 1 and w.getsampwidth() == 2
+        x = np.frombuffer(w.readframes(w.getnframes()), np.int16)
+    n, half = int(seconds * rate), int(seconds * rate) // 2
+    a = np.zeros(n, np.int16)
+    a[:half] = x[:half]
+    lower = np.interp(np.arange(half) / 1.5, np.arange(len(x)), x.astype(np.float32))  # a fifth lower, as long
+    b = np.zeros(n, np.int16)
+    b[half:] = np.clip(lower, -32768, 32767).astype(np.int16)
+    for name, y in (("dialogue_a.wav", a), ("dialogue_b.wav", b)):
+        with wave.open(os.path.join(OUT, name), "wb") as w:
+            w.setnchannels(1)
+            w.setsampwidth(2)
+            w.setframerate(rate)
+            w.writeframes(y.tobytes())
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     os.environ.setdefault("STUDIO_ALLOWED_DIRS", OUT)  # the graphs above write their clips here
     makers = {"music": music, "still": still, "still_dusk": lambda: still(dusk=True), "driving": driving, "walker": walker,
-              "take16": lambda: walker("take16.mp4", 32, 192, 16.0), "shapes": shapes, "plate": plate, "grade": grade}
+              "take16": lambda: walker("take16.mp4", 32, 192, 16.0), "shapes": shapes, "plate": plate, "grade": grade,
+              "two_people": two_people, "dialogue": dialogue}
     for name in (sys.argv[1:] or list(makers)):
         makers[name]()
     for f in sorted(os.listdir(OUT)):

@@ -13,7 +13,7 @@ memory before it (the load's own peak), and its ratio to the file's size:
   list its keys, the file read with safetensors' load_file, loaded into it and cast to bf16.
 
     .venv/bin/python -m benchmarks.lean_load [--dir DIR] [--old] [--gguf Q8_0|Q4_0|Q5_0] [--wan14b] [--small]
-                                             [--parts TE_LAYERS] [--nvfp4]
+                                             [--parts TE_LAYERS] [--nvfp4] [--int8]
 
 --gguf also writes the model as GGUF (the blocks' weights quantised, the rest F32) and measures its
 lean load (the tensors read as diffusers' GGUF loader makes them, without touching a memory map).
@@ -27,7 +27,9 @@ quantise Q4_K): 9.31 GB = 1.05x (39 s), well inside 24 GB. ComfyUI's three files
 (--parts 4: the 1.3B denoiser, a UMT5-XXL-wide text encoder of 4 blocks, Wan 2.1's VAE; 6.74 GB):
 7.11 GB = 1.06x (15.4 s; T5's 'wo' layers are kept in fp32, as transformers keeps them: 0.34 GB
 of the 0.37 GB over). ComfyUI's NVFP4 mixed file of the 1.3B (--nvfp4: the blocks' matrices
-packed, 0.84 GB): 0.87 GB = 1.04x (3.6 s; kept packed, dequantised per layer as it runs)."""
+packed, 0.84 GB): 0.87 GB = 1.04x (3.6 s; kept packed, dequantised per layer as it runs). ComfyUI's
+int8 convrot file of the 1.3B (--int8: the blocks' matrices int8 with a scale per row, 1.45 GB; the
+same run's bf16 file 2.86 GB = 1.01x, 15.0 s): 1.47 GB = 1.01x (12.2 s; kept in int8)."""
 from __future__ import annotations
 
 import argparse
@@ -137,6 +139,51 @@ def write_nvfp4(cfg: dict, path: str) -> int:
     header, off = {}, 0
     for k, dt, s, _ in tensors:
         n = {"U8": 1, "F8_E4M3": 1, "F32": 4, "BF16": 2}[dt]
+        for d in s:
+            n *= d
+        header[k] = {"dtype": dt, "shape": s, "data_offsets": [off, off + n]}
+        off += n
+    raw = json.dumps(header).encode()
+    raw += b" " * (-len(raw) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(raw)) + raw)
+        for _, _, _, make in tensors:
+            f.write(make().reshape(-1).view(torch.uint8).numpy().tobytes())
+    return os.path.getsize(path)
+
+
+def write_int8(cfg: dict, path: str) -> int:
+    """The same model as ComfyUI's int8 convrot file: the blocks' 2-D weights int8 (random values)
+    with a float32 scale per row and a ``comfy_quant`` marker each (convrot, group 256), the rest
+    bf16; streamed; returns its size."""
+    import torch
+    from diffusers import WanTransformer3DModel
+
+    from nodes.video_models.files.comfy_int8 import marker
+    with torch.device("meta"):
+        shapes = {k: tuple(v.shape) for k, v in WanTransformer3DModel.from_config(cfg).state_dict().items()}
+    mark = marker(256)
+    g = torch.Generator().manual_seed(0)
+    tensors = []  # (name, dtype, shape, a maker of its bytes)
+    for k, s in shapes.items():
+        if len(s) == 2 and k.startswith("blocks.") and s[1] % 256 == 0:
+            r, c = s
+            layer = k[: -len(".weight")]
+            tensors += [(k, "I8", [r, c], lambda r=r, c=c: torch.randint(-127, 128, (r, c), generator=g,
+                                                                         dtype=torch.int8)),
+                        (layer + ".weight_scale", "F32", [r, 1], lambda r=r: torch.full((r, 1), 0.02 / 127)),
+                        (layer + ".comfy_quant", "U8", [len(mark)], lambda: mark)]
+        else:
+            tensors.append((k, "BF16", list(s), lambda s=s: (torch.randn(s, generator=g) * 0.02).to(torch.bfloat16)))
+    return _write_tensors(tensors, path)
+
+
+def _write_tensors(tensors: list, path: str) -> int:
+    """(name, safetensors dtype, shape, a maker of its tensor) written as a safetensors file, streamed."""
+    import torch
+    header, off = {}, 0
+    for k, dt, s, _ in tensors:
+        n = {"U8": 1, "I8": 1, "F8_E4M3": 1, "F32": 4, "BF16": 2}[dt]
         for d in s:
             n *= d
         header[k] = {"dtype": dt, "shape": s, "data_offsets": [off, off + n]}
@@ -265,6 +312,7 @@ def main(argv=None) -> None:
     ap.add_argument("--keep", action="store_true", help="keep the written file")
     ap.add_argument("--gguf", choices=("Q8_0", "Q4_0", "Q5_0"), help="also a GGUF file of the same model")
     ap.add_argument("--nvfp4", action="store_true", help="also ComfyUI's NVFP4 mixed file of the same model")
+    ap.add_argument("--int8", action="store_true", help="also ComfyUI's int8 convrot file of the same model")
     ap.add_argument("--parts", type=int, metavar="TE_LAYERS", help="also ComfyUI's three files (the denoiser, a "
                     "UMT5-XXL-wide text encoder of TE_LAYERS blocks, Wan 2.1's VAE), loaded with no folder")
     ap.add_argument("--wan14b", action="store_true", help="the Wan 2.1 14B config (with --gguf Q4_0: about 8 GB; "
@@ -287,6 +335,8 @@ def main(argv=None) -> None:
         cases.append(("lean", os.path.join(d, f"{name}_{a.gguf}.gguf"), lambda c, p: write_gguf(c, p, a.gguf)))
     if a.nvfp4:
         cases.append(("lean", os.path.join(d, f"{name}_nvfp4_mixed.safetensors"), write_nvfp4))
+    if a.int8:
+        cases.append(("lean", os.path.join(d, f"{name}_int8_convrot.safetensors"), write_int8))
     try:
         if a.parts is not None:
             parts = write_parts(d, a.parts)

@@ -51,6 +51,9 @@ BUILDERS = {
     # talking_portrait_infinitetalk's: InfiniteTalk's patch file and wav2vec2 (tests/video_models/tiny_talk.py)
     "infinitetalk-patch": ("tests.video_models.tiny_talk", "build_talk_patch", {}),
     "wav2vec2": ("tests.video_models.tiny_talk", "build_wav2vec2", {}),
+    # two_person_dialogue's: the multi patch and ComfyUI's single wav2vec2 file (64 wide: 128 values a frame)
+    "infinitetalk-patch-128": ("tests.video_models.tiny_talk", "build_talk_patch", {"per_frame": 128}),
+    "wav2vec2-file": ("tests.video_models.tiny_talk", "build_wav2vec2_file", {}),
 }
 # the name a template gives -> the builder that makes a tiny model of it
 NAMES = {
@@ -73,6 +76,8 @@ NAMES = {
     "rife_v4.26.safetensors": "rife-4.26",
     "wan2.1_infiniteTalk_single_fp16.safetensors": "infinitetalk-patch",
     "TencentGameMate/chinese-wav2vec2-base": "wav2vec2",
+    "wan2.1_infiniteTalk_multi_fp16.safetensors": "infinitetalk-patch-128",
+    "wav2vec2-chinese-base_fp16.safetensors": "wav2vec2-file",
 }
 
 

@@ -2,7 +2,8 @@
 
 The talking-portrait models condition on a speech encoder's hidden states, one vector per video
 frame: InfiniteTalk / MultiTalk and Wan S2V on wav2vec2's, HuMo on Whisper's encoder. Both come
-from the user's models folder as a Hugging Face folder (Load Preprocessor, kind 'speech') and run
+from the user's models folder as a Hugging Face folder (Load Preprocessor, kind 'speech') or as ComfyUI's
+single file in audio_encoders/ ('encoder': speech_file.py infers its config) and run
 through transformers' own classes (``Wav2Vec2Model``, ``WhisperModel``'s encoder) and feature
 extractors, so the features are the library's, bit for bit, for the same samples.
 
@@ -19,18 +20,20 @@ as InfiniteTalk and S2V read them.
 from __future__ import annotations
 
 import math
+import os
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
 from studio.core.errors import StudioError
-from studio.core.params import Choice, Float, Int
+from studio.core.params import Choice, Float, Int, Path
 from studio.core.spec import CLIP, In, Node, Out
 from studio.core.values import Audio, Features
 
 from ..edit.audio import resample
 from ..preprocess.hf import model_input
+from .speech_file import FOLDER, SpeechFileError, find_encoder, read_encoder
 
 WINDOW_S = 30.0  # Whisper's window; wav2vec2 is encoded in windows as long
 ENCODER_HZ = 50  # hidden states a second: wav2vec2's conv stack (stride 320 at 16 kHz), Whisper's encoder
@@ -92,20 +95,26 @@ def to_frames(h: torch.Tensor, seconds: float, fps: float, frames: int) -> torch
 
 class SpeechFeatures(Node):
     """A voice as the talking-portrait models read it: a speech encoder's hidden states (wav2vec2 or
-    Whisper, from Load Preprocessor's 'speech' kind) for each video frame. Connect a Load Audio (its
-    in/out range is what is encoded) and a video (or set fps and frames). Two speakers: one node per
-    voice."""
+    Whisper, from Load Preprocessor's 'speech' kind, or ComfyUI's single file in audio_encoders/ set as
+    'encoder') for each video frame. Connect a Load Audio (its in/out range is what is encoded) and a
+    video (or set fps and frames). Two speakers: one node per voice."""
     id = "encode.speech"
     title = "Speech Features"
     category = "Encode"
     timing = CLIP
     code_version = 1
     keywords = ("voice", "wav2vec2", "whisper", "lip sync", "talking")
-    inputs = (In("model", "Model", help="a speech encoder from Load Preprocessor (kind 'speech')"),
+    inputs = (In("model", "Model", optional=True,
+                 help="a speech encoder from Load Preprocessor (kind 'speech'); or set 'encoder' to a file"),
               In("audio", "Audio", optional=True, help="the voice; default: the video's own sound"),
               In("video", "Video", optional=True, help="gives the frame count and fps to align to"))
     outputs = (Out("features", "Features", help="[T, D] per video frame (layers 'all': [T, (L+1) x D])"),)
-    params = (Choice("layers", "last", choices=("last", "all"),
+    params = (Path("encoder", "", lookup=True, filters="Audio encoder (*.safetensors)",
+                   help=f"without a model input: ComfyUI's single-file audio encoder, or its name in a models "
+                        f"folder's {FOLDER}/ (wav2vec2_large_english_fp16.safetensors for Wan S2V, "
+                        "wav2vec2-chinese-base_fp16.safetensors for InfiniteTalk, whisper_large_v3_fp16.safetensors "
+                        "for HuMo)"),
+              Choice("layers", "last", choices=("last", "all"),
                      help="last: the encoder's last hidden state; all: every hidden state stacked "
                           "(InfiniteTalk and Wan S2V read all of wav2vec2's)"),
               Float("fps", 25.0, min=1.0, max=240.0, help="frames per second when no video is connected"),
@@ -117,9 +126,41 @@ class SpeechFeatures(Node):
                           "are interpolated to the video's frames before its transformer layers, as InfiniteTalk "
                           "and MultiTalk were trained"))
 
+    @classmethod
+    def preflight(cls, params, base_dir):
+        if not (params.get("encoder") or "").strip():
+            return []
+        try:
+            find_encoder(params["encoder"], base_dir, cls.title)
+        except SpeechFileError as e:
+            return [str(e)]
+        return []
+
+    @classmethod
+    def signature_files(cls, params, base_dir=None) -> list[str]:
+        try:
+            return [find_encoder(params["encoder"], base_dir, cls.title)] if (params.get("encoder") or "").strip() else []
+        except SpeechFileError:
+            return []
+
+    def _encoder(self, ctx, model):
+        """The speech encoder: the model input (Load Preprocessor), or the 'encoder' file read here."""
+        name = (ctx.params.encoder or "").strip()
+        if model is not None and name:
+            raise SpeechFeaturesError(f"{self.title}: both a model input and the 'encoder' file '{name}' are given: "
+                                      "disconnect the model or clear 'encoder'")
+        if model is not None or not name:
+            if model is None:
+                raise SpeechFeaturesError(f"{self.title}: no speech encoder: connect a Load Preprocessor (kind "
+                                          f"'speech') or set 'encoder' to an audio encoder file ({FOLDER}/)")
+            return model_input(model, "speech", self.title)
+        path = find_encoder(name, getattr(ctx.options.get("graph"), "base_dir", None), self.title)
+        ref = read_encoder(path, ctx.device, self.title)
+        ctx.info(f"'{os.path.basename(path)}' read as transformers' {type(ref.module).__name__}")
+        return ref
+
     def run(self, ctx, model=None, audio=None, video=None):
         p = ctx.params
-        ref = model_input(model, "speech", self.title)
         if audio is None and video is not None:
             audio = video.audio
         if audio is None:
@@ -129,6 +170,7 @@ class SpeechFeatures(Node):
         if audio.duration > MAX_SECONDS:
             raise SpeechFeaturesError(f"{self.title}: the sound lasts {audio.duration:.0f} s; at most "
                                       f"{MAX_SECONDS:.0f} s are encoded in one take")
+        ref = self._encoder(ctx, model)
         fps = float(video.fps) if video is not None else float(p.fps)
         frames = int(video.n_frames) if video is not None else (
             int(p.frames) or max(1, int(math.ceil(audio.duration * fps - 1e-9))))

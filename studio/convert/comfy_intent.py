@@ -14,19 +14,19 @@ from .comfy_sampling import SAMPLERS
 from .comfy_tasks import (I2V, LATENT_NAMES, LTX2, MINIMAX_CONTROL, S2V, T2V, V2V, VACE, Task, feeds_s2v, is_ltx2,
                           sentence, task_node, task_of)
 from .comfy_motion import ati_tracks, camera_from, tracks_from
-from .comfy_talk import speech_step, talk_settings
+from .comfy_talk import encoder_step, speech_step, talk_settings
 from .comfy_utility import phrase_of
 
 # ComfyUI steps between a file and an intent input that Studio's nodes do (see IntentReading.step)
 STEPS = ("Canny", "SAM3_Detect", "SAM3_VideoTrack", "AudioEncoderEncode")
 STEP_OUT = {"Canny": "video", "SAM3_Detect": "mask", "SAM3_VideoTrack": "mask", "LotusConditioning": "depth",
             "AudioEncoderEncode": "features"}
-# the wav2vec2 Wan S2V was trained on (the release's wav2vec2-large-xlsr-53-english folder; ComfyUI repackages it
-# as one file, which Load Preprocessor, reading Hugging Face folders, does not take), read at the release's 30 fps
+# the wav2vec2 Wan S2V was trained on (the release's wav2vec2-large-xlsr-53-english folder, taken when the workflow
+# names no file; ComfyUI's one-file repackaging is read by Speech Features' 'encoder'), read at the release's 30 fps
 S2V_WAV2VEC2, S2V_FEATURE_FPS = "wav2vec2-large-xlsr-53-english", 30.0
 # how ComfyUI's S2V template joins its chunks and drops the doubled first frame: one take in Studio's S2V node
 CHUNK_PLUMBING = ("LatentConcat", "LatentCut", "ImageFromBatch")
-WHISPER = "openai/whisper-large-v3"  # HuMo's speech encoder, read by Speech Features from a Hugging Face folder
+WHISPER = "openai/whisper-large-v3"  # HuMo's speech encoder as a Hugging Face folder (when no file is named)
 MAX_ITEMS_WALKED = 100_000  # nodes one output's walk visits at most (a workflow holds fewer)
 # ComfyUI's file loaders -> Studio's, and how a sentence names them
 LOADER_NODES = {"LoadImage": ("io.load_image", "image"), "LoadVideo": ("io.load_video", "video"),
@@ -93,7 +93,8 @@ def sampler_chain(wf: Workflow, save: CNode) -> list[CNode]:
 
 PASSING = ("Reroute", "ComfySwitchNode", "GetVideoComponents", "ImageResizeKJv2", "ImageResizeKJ", "GetImageSizeAndCount",
            "ImageScale", "ImageScaleBy", "ImageScaleToTotalPixels",
-           "ResizeImageMaskNode", "ImageFromBatch", "Video Slice", "LTXVPreprocess", "VHS_LoadVideo", "VHS_LoadVideoPath", "CreateVideo")
+           "ResizeImageMaskNode", "ImageFromBatch", "Video Slice", "LTXVPreprocess", "VHS_LoadVideo", "VHS_LoadVideoPath", "CreateVideo",
+           "SCAIL2ColoredMask")  # SCAIL-2's painting of SAM 3's tracks: Studio's SCAIL-2 node paints a mask itself
 
 
 def find_loader(wf: Workflow, node: CNode, port: str, used: set) -> tuple[CNode, int, list[CNode]] | None:
@@ -111,6 +112,9 @@ def find_loader(wf: Workflow, node: CNode, port: str, used: set) -> tuple[CNode,
             via.append(n)
         if n.cls == "ComfySwitchNode":
             src = n.links.get("on_true" if wf.value(n, "switch") else "on_false")
+            continue
+        if n.cls == "SCAIL2ColoredMask":  # its outputs: the driving video's mask (0), the reference's (1)
+            src = n.links.get("ref_track_data" if src[1] == 1 else "driving_track_data")
             continue
         src = next((n.links[k] for k in ("image", "images", "video", "pixels", "audio", "input", "mask", "value",
                                           "source") if k in n.links), next(iter(n.links.values()), None))
@@ -274,7 +278,7 @@ class IntentReading:
                         f"their note): connect one to the generator's '{into}'")
             return
         loader, slot, via = found
-        steps = [n for n in via if n.cls in STEPS and (n.cls.startswith("SAM3") == (into == "mask"))]
+        steps = [n for n in via if n.cls in STEPS and (n.cls.startswith("SAM3") == into.endswith("mask"))]
         if any(n.cls == "ImagePadForOutpaint" for n in via) and self.pad is None:
             self.pad = next(n for n in via if n.cls == "ImagePadForOutpaint")
         if self.pad is not None and into == "mask":
@@ -430,7 +434,7 @@ class IntentReading:
             name = enc is not None and wf.value(enc, "audio_encoder_name")
             if isinstance(name, str) and "wav2vec" in name.lower():  # S2V's or InfiniteTalk's, told by its reader
                 return self._speech_step(n, src) if feeds_s2v(wf, n) else speech_step(self, n, src)
-            return self._whisper_step(n, src, enc, name)
+            return self._whisper_step(n, src)
         if n.cls == "LotusConditioning":
             prep = self.add("preprocess.load", {"kind": "depth"}, n)
             nid = self.add("preprocess.depth", {}, n)
@@ -459,10 +463,6 @@ class IntentReading:
         its own motion frames window by window."""
         if "speech" in inputs:
             inputs["audio"] = (inputs["speech"][0], inputs["speech"][1], ())
-        for n in (n for n in up if n.cls.startswith("LoraLoader")):
-            said.append(f"the LoRA '{self.wf.value(n, 'lora_name')}' is not applied: Speech to Video (S2V) reads no "
-                        "LoRAs yet (a distilled LoRA's few steps and guidance are kept as the workflow sets them; "
-                        "without it the release samples 40 steps at guidance 4.5)")
         extends = [n for n in up if n.cls == "WanSoundImageToVideoExtend"]
         first = self.wf.value(node, "length")
         lengths = [first] + [self.wf.value(n, "length") for n in extends]
@@ -474,32 +474,13 @@ class IntentReading:
                         f"the one before: Studio's Speech to Video (S2V) makes the {sum(lengths)} frames as one take "
                         "in windows of 80, each continuing from the model's own last 73 frames (the release's way)")
 
-    def _whisper_step(self, n: CNode, src: tuple[str, str], enc: CNode | None, name) -> str:
-        """HuMo's voice: Load Preprocessor (speech, Whisper's folder) + Speech Features (every hidden state)."""
-        prep = self.add("preprocess.load", {"kind": "speech", "model": WHISPER}, enc or n)
-        nid = self.add("encode.speech", {"layers": "all", "fps": 25.0}, n)
-        self.g.connect(*src, nid, "audio")
-        self.g.connect(prep, "model", nid, "model")
-        if enc is not None:
-            self.used.add(enc.id)
-        self.out.log.append(f"{self.name}: the voice's features: Speech Features (every hidden state) with "
-                            f"Load Preprocessor's '{WHISPER}', a Hugging Face folder"
-                            + (f" (ComfyUI's '{name}' is not read: Speech Features runs transformers' Whisper "
-                               "from its folder)" if isinstance(name, str) else ""))
-        return nid
+    def _whisper_step(self, n: CNode, src: tuple[str, str]) -> str:
+        """HuMo's voice: Speech Features (every hidden state) of its Whisper encoder."""
+        return encoder_step(self, n, src, {"layers": "all", "fps": 25.0}, WHISPER,
+                            "Whisper encoder (HuMo's), every hidden state")
 
     def _speech_step(self, n: CNode, src: tuple[str, str]) -> str:
-        """ComfyUI's AudioEncoderEncode (wav2vec2 from AudioEncoderLoader) -> Load Preprocessor (speech) +
-        Speech Features (every hidden state, 30 fps as the release's AudioEncoder), wired from ``src``."""
-        loader = self.wf.source(n, "audio_encoder")
-        name = (self.wf.value(loader, "audio_encoder_name") if loader is not None else None) or ""
-        if loader is not None:
-            self.used.add(loader.id)
-        prep = self.add("preprocess.load", {"kind": "speech", "model": S2V_WAV2VEC2}, loader or n)
-        nid = self.add("encode.speech", {"layers": "all", "fps": S2V_FEATURE_FPS}, n)
-        self.g.connect(*src, nid, "audio")
-        self.g.connect(prep, "model", nid, "model")
-        self.out.log.append(f"{self.name}: ComfyUI's audio encoder file '{name}' is not read: Load Preprocessor "
-                            f"(speech) takes the wav2vec2 folder the release ships ('{S2V_WAV2VEC2}', from "
-                            "Wan-AI/Wan2.2-S2V-14B), the same model")
-        return nid
+        """Wan S2V's voice: Speech Features (every hidden state, 30 fps as the release's AudioEncoder) of its
+        wav2vec2."""
+        return encoder_step(self, n, src, {"layers": "all", "fps": S2V_FEATURE_FPS}, S2V_WAV2VEC2,
+                            "wav2vec2 (Wan S2V's), every hidden state at 30 fps")

@@ -24,8 +24,10 @@ from .comfy_read import MODES, CNode, Workflow, WorkflowError
 from .comfy_intent import LOADER_NODES, IntentReading, model_file, sampler_chain, upstream
 from .comfy_wrappers import translate
 from .comfy_animate2 import animate2_settings
-from .comfy_tasks import (ANIMATE2, DUAL_TYPES, FOLDER_ONLY, HUMO, I2V, LTX2, TALK, TASKS, VACE, Task, family,
+from .comfy_scail import scail2_settings
+from .comfy_tasks import (ANIMATE2, DUAL_TYPES, FOLDER_ONLY, HUMO, I2V, LTX2, SCAIL2, TALK, TASKS, VACE, Task, family,
                           folder_only_params, humo_params, made_task)
+from .comfy_seedvr2 import make_seedvr2, seedvr2_chain
 from .comfy_utility import ENDS, UTILITIES, make_utility, utility_path
 from .comfy_sampling import Sampling, nearest_scheduler, read_sampling, studio_sampler
 from .comfy_stages import second_stage, two_stage_line, upscale_stage
@@ -156,6 +158,8 @@ class _Builder(IntentReading):
         folder_only_params(fam, params, said)
         if task == ANIMATE2:
             loras = animate2_settings(self, latent, params, loras, said)
+        if task == SCAIL2:
+            loras = scail2_settings(self, latent, params, loras, said, continued=bool(rest))
         if task == VACE:
             params["conditioning_scale"] = self.wf.value(latent, "strength")
         params.update(self.extra)
@@ -458,10 +462,16 @@ class _Builder(IntentReading):
         wf = self.wf
         saves = [n for n in wf.nodes.values() if n.cls in OUTPUTS]
         saves.sort(key=lambda n: (not n.enabled, n.id))
+        for n in wf.nodes.values():  # ComfyUI's SeedVR2 upscale: Studio's SeedVR2 Upscale node
+            chain = seedvr2_chain(wf, n) if n.id not in self.used else None
+            if chain is not None:
+                make_seedvr2(self, n, *chain)
         for s in saves:
+            if s.id in self.used:
+                continue
             if self.pipeline(s):
                 self.out.pipelines += 1
-        for n in wf.nodes.values():  # a task Studio cannot do, with no sampler Studio reads (VOID, SeedVR2...)
+        for n in wf.nodes.values():  # a task Studio cannot do, with no sampler Studio reads (VOID...)
             spec = TASKS.get(n.cls)
             if spec is not None and spec.generator is None and n.enabled and n.id not in self.held | self.used:
                 models = [x for x in wf.nodes.values() if x.enabled and x.cls in LOADERS and x.id not in self.used][:1]

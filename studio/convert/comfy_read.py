@@ -84,6 +84,8 @@ WIDGETS: dict[str, tuple[str, ...]] = {
     "LoadAudio": ("audio", "audioUI", "upload"),
     "AudioEncoderLoader": ("audio_encoder_name",),
     "WanSoundImageToVideo": ("width", "height", "length", "batch_size"),
+    "WanSCAILToVideo": ("width", "height", "length", "batch_size", "pose_strength", "pose_start", "pose_end",
+                        "video_frame_offset", "previous_frame_count", "replacement_mode"),
     "WanSoundImageToVideoExtend": ("length",),
     "LTXVConditioning": ("frame_rate",),
     "LTXVEmptyLatentAudio": ("frames_number", "frame_rate", "batch_size"),

@@ -1,7 +1,8 @@
 """ComfyUI's InfiniteTalk (WanInfiniteTalkToVideo) as Studio's InfiniteTalk node (part of comfy_map's
 builder): the patch file of its ModelPatchLoader and its audio scale as the node's settings, each
-voice's AudioEncoderEncode (with its AudioEncoderLoader) as Load Preprocessor (kind 'speech') ->
-Speech Features (layers 'all', align 'encoder input') from the Load Audio; a second speaker's voice and
+voice's AudioEncoderEncode (with its AudioEncoderLoader) as Speech Features (layers 'all', align
+'encoder input') from the Load Audio, reading the loader's audio_encoders/ file (encoder_step, shared
+with S2V's and HuMo's voices); a second speaker's voice and
 face masks when they come from files; 'Video Extend' groups (later WanInfiniteTalkToVideo fed
 previous_frames) as one continued take of their frames; what Studio's node does not take said: masks
 drawn by ComfyUI nodes.
@@ -62,24 +63,34 @@ def talk_settings(b, node: CNode, said: list[str], find_loader, up: list[CNode])
     return ports
 
 
-def speech_step(b, n: CNode, src: tuple[str, str]) -> str:
-    """Load Preprocessor (kind 'speech', InfiniteTalk's wav2vec2 as a Hugging Face folder) -> Speech
-    Features (layers 'all', align 'encoder input', 25 fps) for an AudioEncoderEncode of a wav2vec2 file,
-    wired from the Load Audio ``src``; ComfyUI's single file said (Speech Features reads a folder)."""
+def encoder_step(b, n: CNode, src: tuple[str, str], params: dict, folder: str, what: str) -> str:
+    """Speech Features (``params``) for an AudioEncoderEncode, wired from the Load Audio ``src``: reading
+    ComfyUI's single file of its AudioEncoderLoader (models/audio_encoders/, read into transformers' class
+    by Speech Features' 'encoder'); with no file named, Load Preprocessor (kind 'speech') on the release's
+    Hugging Face ``folder``. ``what``: the encoder in words (said in the pipeline's note)."""
     wf = b.wf
     enc = wf.source(n, "audio_encoder")
     name = wf.value(enc, "audio_encoder_name") if enc is not None else None
     if enc is not None:
         b.used.add(enc.id)
-    prep = b.add("preprocess.load", {"kind": "speech", "model": WAV2VEC2}, enc or n)
-    nid = b.add("encode.speech", {"layers": "all", "fps": SPEECH_FPS, "align": "encoder input"}, n)
+    named = isinstance(name, str) and name.strip() != ""
+    nid = b.add("encode.speech", dict(params, encoder=name.replace("\\", "/")) if named else dict(params), n)
     b.g.connect(*src, nid, "audio")
-    b.g.connect(prep, "model", nid, "model")
-    line = (f"the voice's features: Speech Features (every layer, aligned before the encoder's layers) with Load "
-            f"Preprocessor's '{WAV2VEC2}', a Hugging Face folder (InfiniteTalk's wav2vec2)"
-            + (f"; ComfyUI's '{name}' is not read: Speech Features runs transformers' wav2vec2 from its folder"
-               if isinstance(name, str) else ""))
+    if named:
+        line = (f"the voice's features: Speech Features reads ComfyUI's '{name}' (audio_encoders/) into transformers' "
+                f"{what}")
+    else:
+        prep = b.add("preprocess.load", {"kind": "speech", "model": folder}, enc or n)
+        b.g.connect(prep, "model", nid, "model")
+        line = (f"the voice's features: no audio encoder file is named, so Speech Features takes Load Preprocessor's "
+                f"'{folder}', a Hugging Face folder ({what})")
     if line not in b.refused:  # said in the pipeline's note
         b.refused.append(line)
         b.out.log.append(f"{b.name}: {line}")
     return nid
+
+
+def speech_step(b, n: CNode, src: tuple[str, str]) -> str:
+    """InfiniteTalk's voice: Speech Features (layers 'all', align 'encoder input', 25 fps) of its wav2vec2."""
+    return encoder_step(b, n, src, {"layers": "all", "fps": SPEECH_FPS, "align": "encoder input"}, WAV2VEC2,
+                        "wav2vec2 (InfiniteTalk's), every layer, aligned before the encoder's layers")

@@ -24,6 +24,7 @@ MINIMAX_REF = "video_models.minimax_h3_reference"
 HUMO = "video_models.wan_humo"
 V2V = "video_models.video_to_video"
 ANIMATE2 = "video_models.wan_animate_2"
+SCAIL2 = "video_models.scail2"  # SCAIL-2 Character: nodes/video_models/families/wan_scail/node.py
 # WanAnimate2ToVideo's settings diffusers' pipeline has no argument for, with the value that changes nothing
 ANIMATE2_UNTAKEN = (("pose_strength", 1.0), ("pose_start_percent", 0.0), ("pose_end_percent", 1.0),
                     ("reference_image_strength", 1.0), ("video_frame_offset", 0))
@@ -53,7 +54,8 @@ WAN = {
                               (("reference_image", "reference"), ("pose_video", "pose"), ("face_video", "face"),
                                ("background_video", "background"), ("character_mask", "mask")), "Wan 2.2 Animate"),
     # Wan Animate 2: the reference character moved by a driving video (its 'pose_video': a plain video of a
-    # person moving), read from its diffusers folder only (its ComfyUI int8 convrot files: FOLDER_ONLY)
+    # person moving), read from its diffusers folder, or its ComfyUI int8 convrot denoiser with that folder as 'base'
+    # (FOLDER_ONLY says so)
     "WanAnimate2ToVideo": Task("character animation from a driving video", ANIMATE2,
                                (("reference_image", "reference"), ("pose_video", "driving")), "Wan Animate 2"),
     "WanSoundImageToVideo": Task("speech-driven video (S2V)", S2V,
@@ -79,13 +81,13 @@ WAN = {
     # last frames' latents), conditioned as Wan's first-and-last-frame call conditions them
     "WanFunInpaintToVideo": Task("first-and-last-frame video (Fun InP)", I2V,
                                  (("start_image", "image"), ("end_image", "last_image")), "Wan Fun InP"),
-    # Zhipu's SCAIL / SCAIL-2 (zai-org/SCAIL; SCAIL2Model: minghaop/scail2_exp@0c38e80 wan/modules/model_scail2.py);
-    # its files are told and refused by name in nodes/video_models/families/wan/recognise.py
-    "WanSCAILToVideo": Task("character replacement (SCAIL)", None, family="Wan 2.1 SCAIL",
-                            cannot="run SCAIL: its denoiser embeds the pose video (at half size) and SCAIL-2's "
-                                   "28-channel colored identity masks through patch embeddings of its own and attends "
-                                   "over reference, video and pose tokens as one sequence, with rotary positions "
-                                   "shifted per part, which diffusers' WanTransformer3DModel cannot hold"),
+    # Zhipu's SCAIL-2 (zai-org/SCAIL-2): the reference, the driving video ('pose_video') and the identity masks
+    # (SCAIL2ColoredMask of SAM 3's tracks: Studio's Segment, painted by the node); replace/animate, window and
+    # overlap read by comfy_scail. SCAIL (SCAIL-Preview, no masks) is refused by its file (families/wan/recognise.py)
+    "WanSCAILToVideo": Task("character replacement (SCAIL-2)", SCAIL2,
+                            (("reference_image", "reference"), ("pose_video", "driving"),
+                             ("pose_video_mask", "driving_mask"), ("reference_image_mask", "reference_mask")),
+                            "SCAIL-2"),
     "WanDancerVideo": Task("a dance video from music", None, family="Wan Dancer", cannot="drive a video from music"),
 }
 LTX = {
@@ -121,14 +123,17 @@ MINIMAX_CONTROL = Task("control video (Fun ControlNet-Union)", None, family="Min
                               "loaded by ComfyUI's ModelPatchLoader)")
 # DualCLIPLoader types whose two files Load Video Model reads (text_encoder, text_encoder_2)
 DUAL_TYPES = ("hunyuan_video_15", "kandinsky5")
-# families read from a diffusers folder only: their ComfyUI part files in one sentence
+# families read from a diffusers folder (Wan Animate 2: or its denoiser file with one as 'base'): their ComfyUI
+# part files in one sentence
 FOLDER_ONLY = {"MiniMax H3": "MiniMax H3's ComfyUI files ({files}) cannot be read: Studio reads MiniMax H3 from its "
-                             "diffusers folder (modular_model_index.json); set Load Video Model's 'model' to it",
-               "Wan Animate 2": "Wan Animate 2's ComfyUI files ({files}) cannot be read: its int8 'convrot' weights "
-                                "cannot be read with diffusers' converters (they read the research checkpoint's bf16 "
-                                "names only), so Studio reads Wan Animate 2 from its diffusers folder "
-                                "(modular_model_index.json, e.g. Wan-AI/Wan2.2-Animate-2-14B-Diffusers); set Load "
-                                "Video Model's 'model' to it"}
+                             "diffusers folder (modular_model_index.json); set Load Video Model's 'model' to it (the "
+                             "DiT files are 'pruned': their time embedder and AdaLN projections replaced by a rank-8 "
+                             "curve, adaln_t_table, which diffusers' MiniMax H3 transformer has no form of)",
+               "Wan Animate 2": "of Wan Animate 2's ComfyUI files ({files}) Studio reads the denoiser (its int8 "
+                                "'convrot' layers kept in int8) with a Wan Animate 2 diffusers folder as Load Video "
+                                "Model's 'base' (modular_model_index.json, e.g. Wan-AI/Wan2.2-Animate-2-14B-Diffusers): "
+                                "set 'base'; the separate text encoder, VAE and CLIP vision files are not read for this "
+                                "modular pipeline (the folder's are used)"}
 SHORTEST = {"MiniMax H3": (120, 124)}  # frames it makes at least (diffusers: 5 s at 24 fps) -> the shortest it makes
 
 
@@ -234,6 +239,8 @@ def made_task(generator: str, inputs: dict, params: dict | None = None) -> str:
         return "reference to video"
     if generator == ANIMATE2:
         return "character animation from a driving video"
+    if generator == SCAIL2:
+        return f"character {'animation' if (params or {}).get('mode') == 'animate' else 'replacement'} (SCAIL-2)"
     if generator == FUN_CONTROL:
         return "control video (Fun Control)" + (" from a start image" if "image" in inputs else "")
     if generator == TALK:

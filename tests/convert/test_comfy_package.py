@@ -33,7 +33,7 @@ TASKS = {
     "utility_depth_anything3_video_depth_estimation": ('depth (Depth Anything 3)', 'utility', None, ('video',)),
     "utility_sdpose_multi_person_video": ('pose (SDPose) + draw the pose', 'utility', None, ('video',)),
     "utility_sdpose_ood_video_to_pose_map": ('pose (SDPose) + draw the pose', 'utility', None, ('video',)),
-    "utility_seedvr2_3b_int8_upscale_video": ('a video upscale', 'SeedVR2', None, ()),
+    "utility_seedvr2_3b_int8_upscale_video": ('upscale (SeedVR2)', 'SeedVR2', 'finishing.seedvr2', ('video',)),  # its int8 DiT named, not read (said)
     "utility_video_frame_interpolation": ('frame interpolation', 'utility', None, ('video',)),
     "utility_video_segment_sam3": ('segment by phrase (SAM 3)', 'utility', None, ('video',)),
     "utility_void_video_inpainting": ('object removal (video inpainting)', 'VOID', None, ()),
@@ -45,7 +45,7 @@ TASKS = {
     "video_fasth3_ominiref_r2v": ('reference to video', 'MiniMax H3', 'minimax_h3_reference', ('image_1',)),  # its ComfyUI files not read: a diffusers folder as 'model' (said)
     "video_fastvideo_fasth3_i2v": ('image to video', 'MiniMax H3', 'image_to_video', ('image',)),  # its ComfyUI files not read: a diffusers folder as 'model' (said)
     "video_fastvideo_fasth3_t2v": ('text to video', 'MiniMax H3', 'text_to_video', ()),  # its ComfyUI files not read: a diffusers folder as 'model' (said)
-    "video_humo": ('a human video from a reference and a voice', 'Wan HuMo', 'wan_humo', ('features', 'reference')),  # Whisper from a Hugging Face folder (said)
+    "video_humo": ('a human video from a reference and a voice', 'Wan HuMo', 'wan_humo', ('features', 'reference')),  # Whisper from ComfyUI's audio_encoders/ file
     "video_hunyuan_video_1.5_720p_i2v": ('image to video', 'HunyuanVideo 1.5', 'image_to_video', ('image',)),
     "video_hunyuan_video_1.5_720p_t2v": ('text to video', 'HunyuanVideo 1.5', 'text_to_video', ()),
     "video_kandinsky5_i2v": ('image to video', 'Kandinsky 5', 'image_to_video', ('image',)),  # its DiT, Qwen, CLIP-L and VAE files set (no 'base')
@@ -74,8 +74,8 @@ TASKS = {
     "video_wan2.1_alpha_t2v_14B": ('text to video', 'Wan 2.1', 'text_to_video', ()),
     "video_wan2.1_fun_camera_v1.1_1.3B": ('camera-controlled video (Fun Camera) from a start image', 'Wan Fun Camera', 'wan_fun_camera', ('camera', 'image')),
     "video_wan2.1_fun_camera_v1.1_14B": ('camera-controlled video (Fun Camera) from a start image', 'Wan Fun Camera', 'wan_fun_camera', ('camera', 'image')),
-    "video_wan21_scail2_character_replacement": ('character replacement (SCAIL)', 'Wan 2.1 SCAIL', None, ()),
-    "video_wan21_scail2_character_replacement_int8": ('character replacement (SCAIL)', 'Wan 2.1 SCAIL', None, ()),
+    "video_wan21_scail2_character_replacement": ('character replacement (SCAIL-2)', 'SCAIL-2', 'scail2', ('driving', 'driving_mask', 'reference', 'reference_mask')),  # SAM 3 -> Segment (painted by the node); the Extend output: one take of the whole clip; its LoRAs kept
+    "video_wan21_scail2_character_replacement_int8": ('character replacement (SCAIL-2)', 'SCAIL-2', 'scail2', ('driving', 'driving_mask', 'reference', 'reference_mask')),  # its int8 convrot file is refused by Studio's reader when loaded (said there)
     "video_wan2_1_infinitetalk": ('a talking video from speech (InfiniteTalk)', 'Wan 2.1 InfiniteTalk', 'infinitetalk', ('image', 'speech')),  # PARTIAL: one speaker, one window (its second voice, masks and extension said)
     "video_wan2_2_14B_flf2v": ('first-and-last-frame video', 'Wan 2.2', 'image_to_video', ('image', 'last_image')),
     "video_wan2_2_14B_fun_camera": ('camera-controlled video (Fun Camera) from a start image', 'Wan Fun Camera', 'wan_fun_camera', ('camera', 'image')),
@@ -87,8 +87,8 @@ TASKS = {
     "video_wan2_2_5B_fun_control": ('control video (Fun Control) from a start image', 'Wan 2.2 Fun Control', 'wan_fun_control', ('control', 'image')),
     "video_wan2_2_5B_fun_inpaint": ('first-and-last-frame video', 'Wan Fun InP', 'image_to_video', ('image', 'last_image')),
     "video_wan2_2_5B_ti2v": ('text to video', 'Wan 2.2 TI2V 5B', 'text_to_video', ()),
-    "video_wan_animate2": ('character animation from a driving video', 'Wan Animate 2', 'wan_animate_2', ('driving', 'reference')),  # its ComfyUI files not read: a diffusers folder as 'model'; its lightx2v LoRA not applied (said)
-    "video_wan_animate2_distilled": ('character animation from a driving video', 'Wan Animate 2', 'wan_animate_2', ('driving', 'reference')),  # its ComfyUI files not read: a diffusers folder as 'model' (said)
+    "video_wan_animate2": ('character animation from a driving video', 'Wan Animate 2', 'wan_animate_2', ('driving', 'reference')),  # its ComfyUI int8 convrot denoiser read with a diffusers folder as 'base'; its lightx2v LoRA not applied (said)
+    "video_wan_animate2_distilled": ('character animation from a driving video', 'Wan Animate 2', 'wan_animate_2', ('driving', 'reference')),  # its ComfyUI int8 convrot denoiser read with a diffusers folder as 'base' (said)
     "video_wan_ati": ('image to video along tracks (ATI)', 'Wan ATI', 'image_to_video', ('image', 'tracks')),  # the drawn JSON -> Tracks from Coordinates
     "video_wan_dancer": ('a dance video from music', 'Wan Dancer', None, ()),
     "video_wan_vace_14B_ref2v": ('VACE video (reference)', 'Wan VACE', 'wan_vace', ('reference',)),

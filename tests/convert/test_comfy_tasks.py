@@ -189,8 +189,7 @@ def test_hunyuan15_image_to_video_and_a_clip_frame_as_its_start():
 
 
 @pytest.mark.parametrize("name, what", [("video_wan_dancer", "Wan Dancer"),
-                                        ("utility_void_video_inpainting", "object removal"),
-                                        ("utility_seedvr2_3b_int8_upscale_video", "with SeedVR2")])
+                                        ("utility_void_video_inpainting", "object removal")])
 def test_a_task_studio_cannot_do_is_one_sentence_and_no_generator(name, what):
     conv = convert(_doc(name), name)
     g = conv.graph
@@ -225,16 +224,16 @@ def test_infinitetalk_is_its_node_with_the_image_the_first_voice_the_patch_and_w
     assert (speech.params["layers"], speech.params["fps"], speech.params["align"]) == ("all", 25.0, "encoder input")
     ups = {l.dst_port: g.nodes[l.src] for l in g.links if l.dst == speech.id}
     assert ups["audio"].params["path"] == "audio_speaker1_woman.mp3"
-    assert ups["model"].params["kind"] == "speech"
+    assert "model" not in ups  # ComfyUI's file, read by Speech Features itself
+    assert speech.params["encoder"] == "wav2vec2-chinese-base_fp16.safetensors"
     save = g.nodes[next(l.dst for l in g.links if l.src == gen.id and l.src_port == "video")]
     assert g.input_link(save.id, "audio").src == ups["audio"].id  # the voice in the file with the take
-    assert ups["model"].params["model"] == "TencentGameMate/chinese-wav2vec2-base"
     notes = "\n".join(n["text"] for n in g.ui["notes"])
     assert ("the workflow's second speaker is not taken: its face masks are made by ComfyUI's Painter, so InfiniteTalk "
             "makes the first voice") in notes
     assert "extend the clip from its last 9 frames: one continued take of 153 frames (6.12 s) in windows of 81" in notes
-    assert "ComfyUI's 'wav2vec2-chinese-base_fp16.safetensors' is not read: Speech Features runs transformers' " \
-        "wav2vec2 from its folder" in notes
+    assert "Speech Features reads ComfyUI's 'wav2vec2-chinese-base_fp16.safetensors' (audio_encoders/) into " \
+        "transformers' wav2vec2 (InfiniteTalk's)" in notes
 
 
 def test_infinitetalk_with_face_masks_from_files_is_a_dialogue():
@@ -289,13 +288,16 @@ def test_wan_s2v_becomes_speech_to_video_with_its_voice_image_and_speech_feature
     assert _src_type(g, gen, "speech") == "encode.speech"
     speech = next(n for n in g.nodes.values() if n.type_id == "encode.speech")
     assert speech.params["layers"] == "all" and speech.params["fps"] == 30.0
-    assert _src_type(g, speech, "audio") == "io.load_audio" and _src_type(g, speech, "model") == "preprocess.load"
+    assert _src_type(g, speech, "audio") == "io.load_audio" and g.input_link(speech.id, "model") is None
+    assert speech.params["encoder"] == "wav2vec2_large_english_fp16.safetensors"  # read by Speech Features
     load = next(n for n in g.nodes.values() if n.type_id == "video_models.load")
     assert load.params["model"] == "wan2.2_s2v_14B_fp8_scaled.safetensors"
     assert load.params["vae"] == "wan_2.1_vae.safetensors" and load.params["text_encoder"].startswith("umt5_xxl")
     assert any("3 chunks (77 + 77 + 77 frames)" in line for line in conv.log + [n["text"] for n in g.ui["notes"]])
-    assert any("the LoRA 'wan2.2_t2v_lightx2v_4steps_lora_v1.1_high_noise.safetensors' is not applied" in n["text"]
-               for n in g.ui["notes"])
+    lora = g.nodes[g.input_link(gen.id, "model").src]  # the template's lightx2v LoRA, applied by S2V (Load LoRA)
+    assert lora.type_id == "video_models.lora" and g.input_link(lora.id, "model").src == load.id
+    assert lora.params["lora"] == "wan2.2_t2v_lightx2v_4steps_lora_v1.1_high_noise.safetensors"
+    assert not any("is not applied" in n["text"] for n in g.ui["notes"])
     assert not any(line.startswith("This workflow makes") for line in conv.log)
 
 

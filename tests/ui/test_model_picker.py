@@ -177,10 +177,10 @@ def test_the_families_studio_reads_from_the_picker_and_help(qtbot, comfy_win):
         cli_main(["families", "--json"])
     dlg.filter.clear()
     assert dlg.rows() == [f"{r['kind']}/{r['family']}" for r in json.loads(out.getvalue())]  # the same list
-    qtbot.keyClicks(dlg.filter, "seedvr2")  # a family named but not read: its group, what it does and why
-    assert dlg.rows() == ["not read/seedvr2"]
+    qtbot.keyClicks(dlg.filter, "forcing")  # a family named but not read: its group, what it does and why
+    assert dlg.rows() == ["not read/causal-forcing"]
     group = next(dlg.tree.topLevelItem(i) for i in range(dlg.tree.topLevelItemCount())
                  if dlg.tree.topLevelItem(i).text(0).startswith("Named, not read"))
-    row = next(group.child(j) for j in range(group.childCount()) if "(seedvr2)" in group.child(j).text(0))
-    assert row.text(2).startswith("not read: one-step video super-resolution") and "SeedVR" in row.text(3)
+    row = next(group.child(j) for j in range(group.childCount()) if "(causal-forcing)" in group.child(j).text(0))
+    assert row.text(2).startswith("not read: image to video sampled") and "thu-ml/Causal-Forcing" in row.text(3)
     dlg.reject()

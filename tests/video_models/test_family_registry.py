@@ -16,7 +16,7 @@ GENERIC = ("base", "files", "loading", "catalog", "sampling", "takes", "runs", "
 
 
 def test_every_family_registered_once_in_the_pickers_order():
-    assert [f.key for f in all_families()] == ["svd", "wan", "wan_s2v", "ltx", "ltx2", "cogvideox", "animatediff", "hunyuan15",
+    assert [f.key for f in all_families()] == ["svd", "wan", "wan_s2v", "wan_scail", "ltx", "ltx2", "cogvideox", "animatediff", "hunyuan15",
                                               "hunyuan", "skyreels", "kandinsky5", "lucy", "minimax_h3",
                                               "wan_animate2"]
     assert family("wan") is FAMILIES["wan"]

@@ -260,7 +260,7 @@ def test_the_node_equals_the_pipeline_called_with_the_same_audio_conditioning(mo
 
 @pytest.mark.parametrize("voice, params, words", [
     ("silent", {}, "InfiniteTalk: the voice is silent"),
-    ("short", {"frames": 13}, r"InfiniteTalk: the voice lasts 11 frames \(0.44 s\) but the take is 13"),
+    ("short", {"frames": 13}, r"InfiniteTalk: the voice covers 11 frames \(0.44 s at 25 fps\) but the take is 13: set \'frames\' to 9"),
     ("a", {"fps": 16.0}, "InfiniteTalk: the speech features are at 25 fps, the clip at 16"),
     ("a", {"patch": "nowhere.safetensors"}, "InfiniteTalk: InfiniteTalk patch 'nowhere.safetensors' not found"),
 ])
@@ -573,9 +573,9 @@ def test_two_speakers_with_one_face_region_or_an_empty_one_are_refused(models):
 
 # -- ComfyUI's template, converted, renders ------------------------------------------------------------------
 def test_the_converted_comfyui_template_renders_with_its_patch_found_by_name(models, tmp_path, monkeypatch):
-    """video_wan2_1_infinitetalk as converted: Load Image + Load Audio -> Speech Features (a tiny wav2vec2
-    folder on Load Preprocessor) -> InfiniteTalk, whose patch is found by its ComfyUI name in a models
-    folder's model_patches/; the take renders to a file with the voice's frames."""
+    """video_wan2_1_infinitetalk as converted: Load Image + Load Audio -> Speech Features (reading a tiny
+    wav2vec2 by its ComfyUI name in a models folder's audio_encoders/) -> InfiniteTalk, whose patch is found
+    by its ComfyUI name in model_patches/; the take renders to a file with the voice's frames."""
     import json
     import os
     import wave
@@ -585,11 +585,11 @@ def test_the_converted_comfyui_template_renders_with_its_patch_found_by_name(mod
     from studio.convert.comfy_map import convert
     from studio.engine.media import probe
     templates = pytest.importorskip("comfyui_workflow_templates_json")
-    model_dir, patch_path = models
+    model_dir, _ = models
     root = tmp_path / "models"
-    (root / "model_patches").mkdir(parents=True)
-    os.symlink(patch_path, root / "model_patches" / "wan2.1_infiniteTalk_multi_fp16.safetensors")
-    w2v = build_wav2vec2(str(root / "tiny-wav2vec2"))
+    from .tiny_talk import build_talk_patch, build_wav2vec2_file
+    build_talk_patch(str(root / "model_patches" / "wan2.1_infiniteTalk_multi_fp16.safetensors"), per_frame=128)
+    build_wav2vec2_file(str(root / "audio_encoders" / "wav2vec2-chinese-base_fp16.safetensors"))  # ComfyUI's file
     monkeypatch.setenv("STUDIO_MODELS", str(root))
     monkeypatch.setenv("STUDIO_CONFIG_DIR", str(tmp_path / "config"))
     with open(os.path.join(os.path.dirname(templates.__file__), "templates", "video_wan2_1_infinitetalk.json")) as f:
@@ -613,8 +613,6 @@ def test_the_converted_comfyui_template_renders_with_its_patch_found_by_name(mod
             g.set_param(n.id, "path", str(img))
         elif n.type_id == "io.load_audio":
             g.set_param(n.id, "path", str(voice))
-        elif n.type_id == "preprocess.load":
-            g.set_param(n.id, "model", w2v)
     for k, v in (("width", 32), ("height", 32), ("steps", 2), ("frames", 0), ("preview_size", "off")):
         g.set_param(gen.id, k, v)
     out = tmp_path / "out.mp4"
@@ -719,3 +717,42 @@ def test_the_talking_portrait_template_renders_on_tiny_models(models, tmp_path, 
     Executor(frame_caching=False).run(g, device="cpu")
     info = probe(str(out))
     assert (info["frames"], info["width"], info["height"]) == (9, 32, 32) and info.get("audio_codec")
+
+
+def test_the_two_person_dialogue_template_renders_on_tiny_models(models, tmp_path, monkeypatch):
+    """assets/graphs/two_person_dialogue.json with its model names pointed at tiny models found by name (the
+    multi patch in model_patches/, ComfyUI's single wav2vec2 file in audio_encoders/): two voices, each on its
+    face's box, make a take with both voices in the file; without the second face's box it is refused in words."""
+    import os
+
+    from studio.core.fileformat import load_graph
+    from studio.engine.media import probe
+    from .tiny_talk import build_talk_patch, build_wav2vec2_file
+    model_dir, _ = models
+    root = tmp_path / "models"
+    build_talk_patch(str(root / "model_patches" / "wan2.1_infiniteTalk_multi_fp16.safetensors"), per_frame=128)
+    build_wav2vec2_file(str(root / "audio_encoders" / "wav2vec2-chinese-base_fp16.safetensors"))
+    monkeypatch.setenv("STUDIO_MODELS", str(root))
+    monkeypatch.setenv("STUDIO_CONFIG_DIR", str(tmp_path / "config"))
+    here = os.path.dirname(os.path.abspath(__file__))
+    path = os.path.join(here, "..", "..", "assets", "graphs", "two_person_dialogue.json")
+    g = load_graph(path)
+    assert g.validate() == []
+    g.set_param("n8", "model", model_dir)
+    for k, v in (("width", 64), ("height", 32), ("steps", 2), ("frames", 9), ("preview_size", "off"),
+                 ("previews", False)):
+        g.set_param("n9", k, v)
+    out = tmp_path / "dialogue.mp4"
+    g.set_param("n11", "path", str(out))
+    said = []
+    Executor(frame_caching=False).run(g, device="cpu", on_event=said.append)
+    info = probe(str(out))
+    assert (info["frames"], info["width"], info["height"]) == (9, 64, 32) and info.get("audio_codec")
+    text = " ".join(str(getattr(e, "text", "")) for e in said)
+    assert "read as transformers' Wav2Vec2Model" in text  # ComfyUI's file, by its name
+    g = load_graph(path)
+    g.set_param("n8", "model", model_dir)
+    g.disconnect("n9", "mask_2")
+    with pytest.raises(StudioError, match="InfiniteTalk: two speakers need a face region each: connect mask_1 and "
+                                          r"mask_2 \(one face region given\)"):
+        Executor(frame_caching=False).run(g, device="cpu")

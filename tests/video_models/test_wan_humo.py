@@ -253,15 +253,24 @@ def test_the_node_equals_humo_pipeline_called_directly(humo_dir, monkeypatch):
 
 @pytest.mark.parametrize("extra,words", [
     ({"silent": True}, "the voice is silent"),
-    ({"voice_frames": 5}, "the voice covers 5 frames (0.20 s) but the take is 9"),
+    ({"voice_frames": 5}, "the voice covers 5 frames (0.20 s at 25 fps) but the take is 9"),
     ({"layers": 5}, "HuMo reads Whisper large-v3's 33 hidden states"),
     ({"width": 5}, "the voice's features are 5 wide; this HuMo model reads Whisper features 4 wide"),
 ])
 def test_bad_voices_are_refused_naming_the_node(humo_dir, monkeypatch, extra, words):
     monkeypatch.setattr(__import__(__name__, fromlist=["_EXTRA"]), "_EXTRA", extra)
     with pytest.raises(NodeExecutionError) as e:
-        Executor().run(_graph(humo_dir), targets=["gen"], device="cpu", use_cache=False)
+        Executor().run(_graph(humo_dir, frames=T), targets=["gen"], device="cpu", use_cache=False)
     assert "Wan HuMo: " in str(e.value) and words in str(e.value)
+
+
+def test_frames_0_is_the_voices_length_not_the_silence_speech_features_padded(humo_dir, monkeypatch):
+    """Speech Features pads a take longer than the voice with silence (voice_frames says where the voice
+    ends): 'frames' 0 makes the voice's 5 frames, not the features' 9 (base/voice.py, shared with S2V and
+    InfiniteTalk)."""
+    monkeypatch.setattr(__import__(__name__, fromlist=["_EXTRA"]), "_EXTRA", {"voice_frames": 5})
+    clip = Executor().run(_graph(humo_dir), targets=["gen"], device="cpu", use_cache=False).value("gen")
+    assert len(clip) == 5
 
 
 def test_a_wan_model_without_humos_layers_is_refused(wan_dir):
@@ -325,14 +334,16 @@ def test_comfyuis_humo_template_converts_to_the_node_with_image_voice_and_prompt
     assert gen.params["prompt"].startswith("A young boy in sci-fi style clothing is talking")
     assert (gen.params["frames"], gen.params["width"], gen.params["steps"], gen.params["guidance_mode"]) == \
         (97, 640, 6, "off")  # cfg 1 with the lightx2v LoRA: one model call a step
-    assert speech.params["layers"] == "all" and by["preprocess.load"].params["kind"] == "speech"
+    assert speech.params["layers"] == "all" and "preprocess.load" not in by
+    assert speech.params["encoder"] == "whisper_large_v3_fp16.safetensors"  # ComfyUI's file, read by Speech Features
     links = {(lk.src, lk.src_port, lk.dst, lk.dst_port) for lk in g.links}
     wired = {(g.nodes[a].type_id, b, g.nodes[c].type_id, d) for a, b, c, d in links}
     assert ("io.load_image", "image", "video_models.wan_humo", "reference") in wired
     assert ("encode.speech", "features", "video_models.wan_humo", "features") in wired
     assert ("io.load_audio", "audio", "encode.speech", "audio") in wired
     assert ("io.load_audio", "audio", "io.save_video", "audio") in wired  # the voice in the file with the take
-    assert any("Whisper" in line and "Hugging Face folder" in line for line in conv.log)
+    assert any("reads ComfyUI's 'whisper_large_v3_fp16.safetensors' (audio_encoders/) into transformers' Whisper"
+               in line for line in conv.log)
 
 
 def _whisper33(path):
@@ -387,7 +398,7 @@ def test_a_voice_at_another_rate_through_speech_features_drives_the_node_and_bad
     monkeypatch.setitem(_VOICE, "samples", np.stack([tone[:4410], tone[:4410]], 1))  # 0.2 s: 5 frames
     with pytest.raises(NodeExecutionError) as e:
         Executor().run(_voice_graph(humo_dir, whisper), targets=["gen"], device="cpu", use_cache=False)
-    assert "Wan HuMo: the voice covers 5 frames (0.20 s) but the take is 9" in str(e.value)
+    assert "Wan HuMo: the voice covers 5 frames (0.20 s at 25 fps) but the take is 9" in str(e.value)
     monkeypatch.setitem(_VOICE, "samples", np.zeros((len(tone), 1), np.float32))
     with pytest.raises(NodeExecutionError) as e:
         Executor().run(_voice_graph(humo_dir, whisper), targets=["gen"], device="cpu", use_cache=False)

@@ -211,7 +211,7 @@ def test_bad_input_is_said_naming_the_node(model):
     p = {"frames": 5, "window": 8, "steps": 1, "width": 64, "height": 64}
     with pytest.raises(S2VError, match=r"Speech to Video \(S2V\): the voice is silent"):
         run_node(SpeechToVideo, p, **base, speech=_speech(silent=True))
-    with pytest.raises(S2VError, match=r"Speech to Video \(S2V\): the speech lasts 0.19 s \(3 frames"):
+    with pytest.raises(S2VError, match=r"Speech to Video \(S2V\): the voice covers 3 frames \(0.19 s at 16 fps\) but the take is 5"):
         run_node(SpeechToVideo, p, **base, speech=_speech(frames=3))
     with pytest.raises(S2VError, match="reads 3 of 32"):
         bad = Features(torch.randn(12, 32), per_frame=True, fps=16.0, extras={"layers": 1, "width": 32})
@@ -375,3 +375,69 @@ def test_the_reference_is_framed_as_the_release_shorter_side_then_centre_crop_wi
     assert out.shape == (4, 8, 3)
     assert (out[:, :2] == 0).all() and (out[:, 6:] == 0).all()
     assert np.allclose(out[:, 2:6], 128 / 255)  # 0.5 as 8 bits, bilinear on a flat image keeps it
+
+
+def _s2v_lora(path, den, seed=7) -> dict:
+    """A ComfyUI-format Wan LoRA (``diffusion_model.blocks.N.self_attn.q.lora_A``, as Wan 2.2's lightx2v LoRAs
+    the S2V template loads) on the S2V denoiser's attention; {diffusers module: (A, B)} for merging by hand."""
+    from safetensors.torch import save_file
+    g = torch.Generator().manual_seed(seed)
+    sd, pairs = {}, {}
+    for i, _ in enumerate(den.blocks):
+        for ours, theirs in (("attn1", "self_attn"), ("attn2", "cross_attn")):
+            for p, q in (("to_q", "q"), ("to_v", "v")):
+                out_f, in_f = den.get_submodule(f"blocks.{i}.{ours}.{p}").weight.shape
+                a, b = torch.randn(4, in_f, generator=g) * 0.5, torch.randn(out_f, 4, generator=g) * 0.5
+                sd[f"diffusion_model.blocks.{i}.{theirs}.{q}.lora_A.weight"] = a
+                sd[f"diffusion_model.blocks.{i}.{theirs}.{q}.lora_B.weight"] = b
+                pairs[f"blocks.{i}.{ours}.{p}"] = (a, b)
+    save_file(sd, path)
+    return pairs
+
+
+def test_a_lora_changes_the_take_as_the_same_lora_merged_by_hand(model, tmp_path):
+    """Load LoRA before S2V: its frames equal S2V's with W + B A written into the weights by hand (diffusers'
+    adapter computes x W^T + (x A^T) B^T: equal within float rounding), differ from the plain take, and the
+    shared model is left without the adapter."""
+    path = str(tmp_path / "wan2.2_s2v_style.safetensors")
+    tr = model.module.transformer
+    pairs = _s2v_lora(path, tr)
+    p = {"prompt": "a red fox", "frames": 5, "window": 8, "steps": 2, "guidance": 2.0, "width": 64, "height": 64,
+         "seed": 3}
+    args = dict(image=_image(), speech=_speech(frames=12))
+    plain = run_node(SpeechToVideo, p, model=model, **args)["video"].frames
+    rec = Recorder()
+    with_lora = run_node(SpeechToVideo, p, runtime=rec, model=model.with_lora(path, 1.0), **args)["video"].frames
+    assert not getattr(tr, "peft_config", {})  # taken off after the take
+    kept = {k: tr.get_submodule(k).weight.detach().clone() for k in pairs}
+    try:
+        with torch.no_grad():
+            for k, (a, b) in pairs.items():
+                tr.get_submodule(k).weight += b @ a
+        merged = run_node(SpeechToVideo, p, model=model, **args)["video"].frames
+    finally:
+        with torch.no_grad():
+            for k, w in kept.items():
+                tr.get_submodule(k).weight.copy_(w)
+    assert np.abs(with_lora - plain).max() > 1e-2  # the LoRA changes the take
+    assert np.abs(with_lora - merged).max() < 1e-4
+    assert np.array_equal(run_node(SpeechToVideo, p, model=model, **args)["video"].frames, plain)  # model untouched
+
+
+def test_the_take_counts_only_the_voice_not_the_silence_speech_features_padded(model):
+    """Speech Features pads a take longer than the voice with silence and says how many frames are the voice
+    (voice_frames): S2V's take is the voice's length (frames 0) and its window reads zeros past the voice, as
+    the release's buckets past the sound, so what lies in the padded frames changes nothing."""
+    p = {"prompt": "a red fox", "frames": 0, "window": 8, "steps": 1, "guidance": 1.0, "width": 64, "height": 64}
+    a = _speech(frames=12)
+    b = _speech(frames=12)
+    b.data[5:] = torch.randn(7, 96)  # other 'silence' past the voice
+    for f in (a, b):
+        f.extras.update(voice_frames=5)
+    out_a = run_node(SpeechToVideo, p, model=model, image=_image(), speech=a)["video"]
+    out_b = run_node(SpeechToVideo, p, model=model, image=_image(), speech=b)["video"]
+    assert out_a.n_frames == 5  # the voice's 5 frames, not the 12 Speech Features gave
+    assert np.array_equal(out_a.frames, out_b.frames)
+    with pytest.raises(S2VError, match=r"the voice covers 5 frames \(0.31 s at 16 fps\) but the take is 6: set "
+                                       r"'frames' to 5 or fewer"):
+        run_node(SpeechToVideo, dict(p, frames=6), model=model, image=_image(), speech=a)

@@ -1,9 +1,8 @@
 """Zhipu's SCAIL and SCAIL-2 denoisers (issue 57): Wan 2.1 14B I2V's blocks plus patch embeddings of
-their own (pose; SCAIL-2 also a 28-channel mask), attended as one sequence of reference, video and pose
-tokens, which diffusers' WanTransformer3DModel cannot hold. Their files (header-only, the released
-shapes in ComfyUI's layout) are told by name, listed with the reason, and refused by both loader entries
-with it, never loaded as a Wan 2.1 14B I2V model (which their names and shapes otherwise pass for); the
-ComfyUI templates that run SCAIL-2 say the same reason first."""
+their own (pose; SCAIL-2 also a 28-channel mask). SCAIL-2 is read by its own family (families/wan_scail,
+test_wan_scail2.py); SCAIL (SCAIL-Preview, no mask embedding) is told by name, listed with the reason,
+and refused by both loader entries with it, never loaded as a Wan 2.1 14B I2V model (which its names
+and shapes otherwise pass for); the ComfyUI templates that run SCAIL-2 convert to the SCAIL-2 node."""
 from __future__ import annotations
 
 import json
@@ -28,23 +27,26 @@ def _scail(mask: bool, prefix: str = "model.diffusion_model.") -> dict:
     return {prefix + k: v for k, v in s.items()}
 
 
-@pytest.mark.parametrize("mask,variant", [(True, "Wan 2.1 SCAIL-2 14B"), (False, "Wan 2.1 SCAIL 14B")])
-def test_scail_files_are_told_and_refused_with_the_reason(tmp_path, mask, variant):
-    path = L.write(str(tmp_path / "wan2.1_14B_SCAIL_2_fp16.safetensors"), _scail(mask))
+def test_scail_preview_files_are_told_and_refused_with_the_reason(tmp_path):
+    path = L.write(str(tmp_path / "wan2.1_14B_SCAIL_preview_fp16.safetensors"), _scail(False))
     e = describe_file(path)
-    assert (e.kind, e.family, e.variant) == ("denoiser", "", variant)
-    assert "WanTransformer3DModel" in e.note and "patch embeddings of its own" in e.note
+    assert (e.kind, e.family, e.variant) == ("denoiser", "", "Wan 2.1 SCAIL 14B")
+    assert "SCAIL (SCAIL-Preview)" in e.note and "Studio runs SCAIL-2" in e.note
     for entry in (check_single_file, check_file):
         with pytest.raises(ModelError) as err:
             entry(path)
-        assert f"is the denoiser of {variant}; Studio cannot run it" in str(err.value)
-        assert "one rotary grid" in str(err.value)
+        assert "is the denoiser of Wan 2.1 SCAIL 14B; Studio cannot run it" in str(err.value)
+
+
+def test_scail2_files_are_its_own_family():
+    r = recognise(_scail(True))
+    assert (r.kind, r.family) == ("denoiser", "wan_scail")
 
 
 def test_scail_is_not_taken_for_wan_i2v_nor_wan_animate():
-    assert family_from_keys(_scail(True, "")) is None
-    bundled = {**_scail(True, ""), "vae.decoder.conv1.weight": (4, 16, 3, 3, 3)}  # with a VAE: still told, no family
-    assert (recognise(bundled).kind, recognise(bundled).variant) == ("denoiser", "Wan 2.1 SCAIL-2 14B")
+    assert family_from_keys(_scail(False, "")) is None
+    bundled = {**_scail(False, ""), "vae.decoder.conv1.weight": (4, 16, 3, 3, 3)}  # with a VAE: still told, no family
+    assert (recognise(bundled).kind, recognise(bundled).variant) == ("denoiser", "Wan 2.1 SCAIL 14B")
     plain = {"model.diffusion_model." + k: v for k, v in L.wan(5120, 36, 2, i2v=True).items()}
     r = recognise(plain, filename="wan2.1_i2v_480p_14B_fp16.safetensors")
     assert (r.family, r.variant) == ("wan", "Wan 2.1 14B I2V")  # the plain I2V file still is one
@@ -52,14 +54,19 @@ def test_scail_is_not_taken_for_wan_i2v_nor_wan_animate():
     assert recognise(animate).variant == "Wan 2.2 Animate 14B"
 
 
-def test_the_scail2_templates_say_the_reason_first():
+def test_the_scail2_templates_convert_to_the_scail2_node():
     templates = pytest.importorskip("comfyui_workflow_templates_json")
     from studio.convert.comfy_map import convert
     folder = os.path.join(os.path.dirname(templates.__file__), "templates")
     for name in ("video_wan21_scail2_character_replacement", "video_wan21_scail2_character_replacement_int8"):
         with open(os.path.join(folder, name + ".json"), encoding="utf-8") as f:
             conv = convert(json.load(f), name)
-        first = conv.log[0]
-        assert first.startswith("This workflow makes character replacement (SCAIL) with Wan 2.1 SCAIL; Studio cannot "
-                                "run SCAIL: its denoiser embeds the pose video"), name
-        assert "WanTransformer3DModel cannot hold; the graph instead holds its model loader" in first, name
+        scail = [n for n in conv.graph.nodes.values() if n.type_id == "video_models.scail2"]
+        assert [(n.params["mode"], n.params["frames"]) for n in scail] == [("replace", 81), ("replace", 0)], name
+        assert all((n.params["steps"], n.params["guidance"]) == (6, 1.0) for n in scail)  # with the LoRAs, kept
+        loras = sorted(n.params["lora"] for n in conv.graph.nodes.values() if n.type_id == "video_models.lora")
+        assert loras == sorted(["lightx2v_I2V_14B_480p_cfg_step_distill_rank64_bf16.safetensors",
+                                "wan2.1_SCAIL_2_DPO_lora_bf16.safetensors"] * 2), name
+        notes = "\n".join(n["text"] for n in conv.graph.ui.get("notes", []))
+        assert "makes the whole driving video as one take, in segments of 81" in notes, name
+        assert conv.graph.validate() == [], name

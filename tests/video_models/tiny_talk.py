@@ -26,14 +26,33 @@ def talk_patch_state(seed: int = 0, dim: int = 24, layers: int = 2, per_frame: i
     return st
 
 
-def build_talk_patch(path: str) -> str:
+def build_talk_patch(path: str, per_frame: int = 16) -> str:
     """The tiny patch as a file (the templates' wan2.1_infiniteTalk_single_fp16.safetensors), for the tiny
-    Wan I2V (tests/video_models/tiny_i2v.py) and the tiny wav2vec2 below (2 layers of 8 a frame)."""
+    Wan I2V (tests/video_models/tiny_i2v.py) and the tiny wav2vec2 below (2 layers of 8 a frame; 128: the
+    single-file wav2vec2's 2 layers of 64, two_person_dialogue's multi patch)."""
     import os
 
     from safetensors.torch import save_file
     os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    save_file(talk_patch_state(2), path)
+    save_file(talk_patch_state(2, per_frame=per_frame), path)
+    return path
+
+
+def build_wav2vec2_file(path: str) -> str:
+    """A tiny random wav2vec2 as ComfyUI's single audio-encoder file (audio_encoders/wav2vec2-chinese-base_
+    fp16.safetensors: the base layout, group norm, post-norm) under transformers' names; 64 wide (the width
+    Speech Features reads a file's 64-wide heads from), 2 layers: 128 values a frame after the embeddings."""
+    import os
+
+    import torch
+    from safetensors.torch import save_file
+    from transformers import Wav2Vec2Config, Wav2Vec2Model
+    torch.manual_seed(0)
+    m = Wav2Vec2Model(Wav2Vec2Config(hidden_size=64, num_hidden_layers=2, num_attention_heads=1, intermediate_size=96,
+                                     conv_dim=(16,) * 7, num_conv_pos_embeddings=8, num_conv_pos_embedding_groups=4,
+                                     conv_bias=False))
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    save_file({k: v.detach().contiguous().half() for k, v in m.state_dict().items()}, path)
     return path
 
 

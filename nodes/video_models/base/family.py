@@ -141,7 +141,7 @@ class Family:
         """The file formats and key layouts Studio reads for this family, in words."""
         out = ["diffusers folder"]
         if self.key_patterns:
-            out.append("single denoiser file (.safetensors bf16/fp16, fp8, NVFP4; .gguf)")
+            out.append("single denoiser file (.safetensors bf16/fp16, fp8, NVFP4, int8; .gguf)")
         if self.reads_parts:
             out.append(f"ComfyUI part files ({self.part_files})")
         return out + [f"{lay} layout" for lay in self.layouts]

@@ -10,13 +10,10 @@ NOT_READ = (
     ("wan-dancer", "Wan Dancer", "a dance video from music, a start image and a dance style (Wan 2.2 14B, a global "
      "and a local model)", "its pipeline is in no library Studio uses (diffusers has none) and Studio has not written "
      "one: its music encoding and two-model keyframe sampling are not built"),
-    ("scail", "SCAIL / SCAIL-2", "character replacement driven by a pose video (Wan 2.1 14B)",
-     "its denoiser embeds the half-size pose video and SCAIL-2's identity masks, which Studio's Wan cannot hold; its "
-     "code is public (zai-org/SCAIL), a transformer class Studio has not written; its files are told and refused by "
-     "name"),
-    ("seedvr2", "SeedVR2", "one-step video super-resolution (3B / 7B)",
-     "its code is public (ByteDance-Seed/SeedVR: a 3B/7B DiT with windowed attention and a VAE of its own), a "
-     "pipeline Studio has not written; Upscale Video (spandrel) and LTX-2 Latent Upscale are Studio's upscalers"),
+    ("scail", "SCAIL (SCAIL-Preview)", "character animation driven by a pose drawing (Wan 2.1 14B)",
+     "its denoiser (zai-org/SCAIL, the pose embedding without SCAIL-2's identity masks) is not built: Studio runs "
+     "SCAIL-2 (families/wan_scail, the SCAIL-2 Character node), whose release gives its rotary positions; SCAIL's "
+     "files are told and refused by name"),
     ("causal-forcing", "Causal Forcing", "image to video sampled frame by frame (an autoregressive Wan 2.1 1.3B)",
      "its autoregressive sampling with a key-value cache (thu-ml/Causal-Forcing) is in no library Studio uses; its "
      "file has Wan's tensor names, so it cannot be told from a Wan 2.1 text-to-video file by its header: do not load "

@@ -29,10 +29,12 @@ from .svd import family as svd
 from .wan import family as wan
 from .wan_s2v import family as wan_s2v
 from .wan_animate2 import family as wan_animate2
+from .wan_scail import family as wan_scail
 
 register(svd.FAMILY)
 register(wan.FAMILY)
 register(wan_s2v.FAMILY)
+register(wan_scail.FAMILY)
 register(ltx.FAMILY)
 register(ltx2.FAMILY)
 register(cogvideox.FAMILY)

@@ -20,6 +20,7 @@ from studio.core.values import Features
 from studio.engine.clip import ArrayClip
 
 from ...base.errors import ModelError
+from ...base.voice import check_voice
 from ...loading.inputs import video_model_input
 from ...sampling.generators import COMMON, TAKE_PARAMS, GeneratorNode, output_size, preview_and_steps, prompt_of
 
@@ -84,15 +85,9 @@ def voice(features, frames: int) -> tuple["np.ndarray", int]:
     if not str(ex.get("encoder", "Whisper")).startswith("Whisper") or layers != STATES:
         raise _say(f"HuMo reads Whisper large-v3's {STATES} hidden states; the features are {ex.get('encoder', '?')}'s "
                    f"{layers}: set Speech Features' model to Whisper large-v3 and its layers to 'all'")
-    if ex.get("silent"):
-        raise _say("the voice is silent (no sample above -80 dBFS): HuMo moves the face to speech; connect the "
-                   "voice's audio")
     data = torch.as_tensor(np.asarray(features.data, np.float32))
-    n = len(features) if not frames else frames
-    have = int(ex.get("voice_frames", len(features)))
-    if n > have:
-        raise _say(f"the voice covers {have} frames ({have / (features.fps or FPS):.2f} s) but the take is {n}: set "
-                   f"'frames' to {have} or fewer, or give a longer voice")
+    have = check_voice(features, "Wan HuMo", frames, features.fps or FPS, HumoError, lambda h: 4 * ((h - 1) // 4) + 1)
+    n = frames or have  # 0: the voice's frames, not the silence Speech Features padded past it
     n = 4 * ((n - 1) // 4) + 1  # the release's frame rule
     if n < 1 or data.shape[0] < n:
         raise _say(f"the features hold {data.shape[0]} frames, fewer than the {n} of the take")
@@ -106,6 +101,7 @@ class WanHuMo(GeneratorNode):
     'off' one call a step (distilled LoRAs such as lightx2v's, as ComfyUI's HuMo template runs them)."""
     id = "video_models.wan_humo"
     title = "Wan HuMo"
+    code_version = 1  # 1: frames 0 is the voice's length (voice_frames), not the padded features'
     task = "t2v"
     streams_output = False  # one call makes the take
     keywords = ("humo", "talking", "lip sync", "voice", "speech", "audio driven", "reference")

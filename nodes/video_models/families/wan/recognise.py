@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from ...base.recognise import Recognised, dim
 
-# Zhipu's SCAIL / SCAIL-2 (zai-org/SCAIL; SCAIL-2's SCAIL2Model as in minghaop/scail2_exp@0c38e80
-# wan/modules/model_scail2.py): Wan 2.1 14B I2V's blocks, and what Studio's Wan cannot hold
-SCAIL_REASON = ("Studio cannot run it: it embeds the half-size pose video and SCAIL-2's 28-channel identity masks "
-                "through patch embeddings of its own and attends over reference, video and pose tokens as one "
-                "sequence with rotary positions shifted per part, which diffusers' WanTransformer3DModel (one patch "
-                "embedding, one rotary grid) cannot hold")
+# Zhipu's SCAIL (zai-org/SCAIL, SCAIL-Preview): Wan 2.1 14B I2V's blocks and a pose embedding, no identity
+# masks. SCAIL-2 (its mask embedding too) is told first by families/wan_scail and run by its own node.
+SCAIL_REASON = ("Studio cannot run it: SCAIL (SCAIL-Preview) embeds a half-size pose drawing through a patch embedding "
+                "of its own and attends over reference, video and pose tokens as one sequence; Studio runs SCAIL-2 "
+                "(its identity-mask embedding too: the SCAIL-2 Character node), not SCAIL")
 
 
 def _scail(t, width: int) -> Recognised:
-    """SCAIL (pose) or SCAIL-2 (pose and masks): told, never loaded as a Wan I2V model (family '')."""
+    """SCAIL (pose): told, never loaded as a Wan I2V model (family ''); SCAIL-2 (pose and masks) is
+    told by families/wan_scail first (a bundle whose extra parts it does not recognise ends here)."""
     name = "SCAIL-2" if t.has("patch_embedding_mask.weight") else "SCAIL"
     size = "14B" if width == 5120 else f"(width {width}, {t.blocks('blocks')} blocks)"
     return Recognised("denoiser", "", f"Wan 2.1 {name} {size}", SCAIL_REASON)

@@ -20,6 +20,7 @@ from studio.core.params import Float, Int, Path, Text
 from studio.core.spec import In, Out
 
 from ...base.errors import ModelError
+from ...base.voice import check_voice, too_short
 from ...loading.inputs import video_model_input
 from ...sampling.generators import COMMON, TAKE_PARAMS, GeneratorNode, output_size, preview_and_steps, prompt_of
 from .infinitetalk import FOLDER, FPS, VAE_SCALE, TalkError, audio_tokens, build_patch, find_patch, padded_for, \
@@ -162,10 +163,8 @@ class InfiniteTalk(GeneratorNode):
                             f"covers {voice_frames})")
         if n != want:
             ctx.info(f"InfiniteTalk makes 4k+1 frames in one window: {want} asked, making {n}")
-        if n > voice_frames:
-            raise TalkError(f"{self.title}: the voice lasts {voice_frames} frames ({voice_frames / p.fps:.2f} s) but the "
-                            f"take is {n}: give a longer voice or set frames to {max(5, (voice_frames - 1) // 4 * 4 + 1)} "
-                            "or fewer")
+        too_short(self.title, voice_frames, n, p.fps, TalkError,
+                  lambda h: h if h > TRAINED_FRAMES else (h - 1) // VAE_SCALE * VAE_SCALE + 1)
         return n
 
     def _voice(self, ctx, speech) -> int:
@@ -175,16 +174,10 @@ class InfiniteTalk(GeneratorNode):
         if speech.fps and abs(float(speech.fps) - p.fps) > 1e-6:
             raise TalkError(f"{self.title}: the speech features are at {speech.fps:g} fps, the clip at {p.fps:g}: set "
                             f"Speech Features' fps to {p.fps:g} (InfiniteTalk was trained at 25)")
-        if ex.get("silent"):  # Speech Features: no sample above -80 dBFS
-            raise TalkError(f"{self.title}: the voice is silent (no sample above -80 dBFS): there is no speech to "
-                            "lip-sync")
         if ex.get("align", "encoder input") != "encoder input":
             ctx.info("the speech features were interpolated after wav2vec2's layers; InfiniteTalk was trained on "
                      "features interpolated before them (Speech Features' align 'encoder input')")
-        have = len(speech)
-        if "voice_frames" in ex:  # the frames past the voice are Speech Features' silence
-            have = min(have, int(ex["voice_frames"]))
-        return have
+        return check_voice(speech, self.title, 0, error=TalkError)  # silent refused; the voice's frames only
 
     def _speakers(self, ctx, speech, speech_2, mask_1, mask_2) -> int:
         """Frames of voice every speaker has; a second speaker without a face region each refused."""

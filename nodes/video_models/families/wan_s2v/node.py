@@ -4,7 +4,8 @@ is continued by the model's own motion frames (pipeline.py, after the release's 
 
 Everything the node is given is checked before the model allocates anything: the model (a Wan S2V
 file), the speech features (wav2vec2's stacked hidden states of the width and depth the model's
-audio encoder reads, not silent, as long as the take), the pose clip (the take's length), the size."""
+audio encoder reads; not silent and as long as the take by base/voice.py's check, shared with
+InfiniteTalk and HuMo), the pose clip (the take's length), the size."""
 from __future__ import annotations
 
 import math
@@ -15,6 +16,7 @@ from studio.core.errors import StudioError
 from studio.core.params import Float, Int, Seed, Text
 from studio.core.spec import CLIP, In, Node, Out
 
+from ...base.voice import check_voice, voice_frames
 from ...loading.node import CATEGORY
 from ...takes.time_tiles import take_buffer
 from .family import PIPELINE
@@ -71,13 +73,13 @@ class SpeechToVideo(Node):
     """Make a talking (or singing) person from one image and a voice with Wan 2.2 S2V 14B: connect Load
     Video Model (the S2V file with umt5_xxl and wan_2.1_vae), the image, Speech Features (a wav2vec2
     model, layers 'all') and the voice on 'audio' to hear it in the take. A pose clip (Draw Pose) moves
-    the body. Takes longer than 'window' frames continue window by window from the model's own last
-    frames."""
+    the body. Load LoRA nodes before it put their LoRAs on S2V's Wan blocks for the take. Takes longer
+    than 'window' frames continue window by window from the model's own last frames."""
     id = "video_models.wan_s2v"
     title = "Speech to Video (S2V)"
     category = CATEGORY
     timing = CLIP
-    code_version = 1
+    code_version = 2  # 2: frames 0 is the voice's length (voice_frames), zeros past the voice; LoRAs applied
     keywords = ("s2v", "talking", "lip sync", "speech", "wan", "portrait", "audio driven")
     inputs = (In("model", "Video Model", help="a Wan S2V model (wan2.2_s2v_14B with its text encoder and VAE)"),
               In("image", "Image", help="the person: the take's reference (a clip's first frame)"),
@@ -106,17 +108,12 @@ class SpeechToVideo(Node):
         from .pipeline import S2V_FPS, audio_buckets
         p = ctx.params
         pipe = self._pipeline(model)
-        if getattr(model, "loras", ()):
-            ctx.warn(f"{len(model.loras)} LoRA(s) on the model are not applied: Speech to Video (S2V) runs the S2V "
-                     "model's own weights (LoRAs for Wan S2V are not read yet)")
         tr = pipe.transformer
         feats = self._features(speech, tr.config)
-        have = int(len(feats) / float(speech.fps) * S2V_FPS + 1e-6)
-        n = int(p.frames) or have
-        if n > have:
-            raise S2VError(f"{self.title}: the speech lasts {len(feats) / speech.fps:.2f} s ({have} frames at "
-                           f"{S2V_FPS} fps), shorter than the take's {n} frames: give a longer voice or set "
-                           f"'frames' to {have} or fewer")
+        # the voice's frames only: past it the release's buckets read zeros, not Speech Features' padded silence
+        n = int(p.frames) or check_voice(speech, self.title, 0, S2V_FPS, S2VError)
+        check_voice(speech, self.title, n, S2V_FPS, S2VError)
+        feats = feats[:voice_frames(speech)]
         if p.window % 4:
             raise S2VError(f"{self.title}: 'window' is {p.window}: it must be a multiple of 4 (the release's 80)")
         still = image.frame(0) if hasattr(image, "frame") else np.asarray(image)
@@ -145,10 +142,12 @@ class SpeechToVideo(Node):
             if k > 0:
                 out[at[0]:at[0] + k] = ((frames[0, :, :k].permute(1, 2, 3, 0).numpy() + 1.0) / 2.0).clip(0.0, 1.0)
                 at[0] += k
-        pipe(ref, audio_buckets(feats, float(speech.fps), windows * int(p.window)), prompt=text,
-             negative_prompt=p.negative_prompt or None, pose=pose_t, num_frames=n, window=int(p.window),
-             num_inference_steps=steps, guidance_scale=float(p.guidance), generator=ctx.torch_generator(device="cpu"),
-             callback_on_step_end=on_step, on_window=keep)
+        from ...loading.loras import loras_applied
+        with loras_applied(model, pipe, ctx.warn, ctx.info):  # the Load LoRA stack, taken off after the take
+            pipe(ref, audio_buckets(feats, float(speech.fps), windows * int(p.window)), prompt=text,
+                 negative_prompt=p.negative_prompt or None, pose=pose_t, num_frames=n, window=int(p.window),
+                 num_inference_steps=steps, guidance_scale=float(p.guidance),
+                 generator=ctx.torch_generator(device="cpu"), callback_on_step_end=on_step, on_window=keep)
         return {"video": self._clip(out, audio)}
 
     def _pipeline(self, model):
@@ -171,9 +170,6 @@ class SpeechToVideo(Node):
             raise S2VError(f"{self.title}: the speech features are {layers} hidden state{'s' if layers != 1 else ''} "
                            f"of {width} values; this model's audio encoder reads {cfg.audio_layers} of {cfg.audio_dim} "
                            "(wav2vec2-large: set Speech Features' layers to 'all' with a wav2vec2 large model)")
-        if ex.get("silent"):  # Speech Features: no sample above -80 dBFS
-            raise S2VError(f"{self.title}: the voice is silent (no sample above -80 dBFS): S2V would be driven by "
-                           "silence; give a voice")
         data = torch.as_tensor(np.asarray(speech.data, dtype=np.float32))
         if not torch.isfinite(data).all():
             raise S2VError(f"{self.title}: the speech features hold NaN or infinite values")

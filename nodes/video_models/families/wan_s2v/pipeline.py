@@ -64,9 +64,13 @@ def _init(self, tokenizer, text_encoder, vae, scheduler, transformer):
 @functools.cache
 def pipeline_class():
     """WanS2VPipeline: ``S2VSampling``'s methods on diffusers' DiffusionPipeline, its prompts encoded by
-    WanPipeline's own encode_prompt (diffusers imported here, once, not when Studio finds its nodes)."""
+    WanPipeline's own encode_prompt, its LoRAs loaded by diffusers' WanLoraLoaderMixin (ComfyUI's,
+    kohya's and musubi's Wan layouts converted to diffusers' and put on the transformer's Wan blocks, as
+    ComfyUI applies a Wan LoRA to S2V's blocks) (diffusers imported here, once, not when Studio finds its
+    nodes)."""
     from diffusers import DiffusionPipeline, WanPipeline
-    return type("WanS2VPipeline", (S2VSampling, DiffusionPipeline),
+    from diffusers.loaders import WanLoraLoaderMixin
+    return type("WanS2VPipeline", (S2VSampling, WanLoraLoaderMixin, DiffusionPipeline),
                 {"__init__": _init, "__module__": __name__, "__doc__": S2VSampling.__doc__,
                  "model_cpu_offload_seq": "text_encoder->transformer->vae", "_callback_tensor_inputs": ["latents"],
                  "encode_prompt": WanPipeline.encode_prompt,

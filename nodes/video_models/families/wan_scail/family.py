@@ -1,0 +1,27 @@
+"""SCAIL-2 (Zhipu, zai-org/SCAIL-2): its own node (node.py, 'SCAIL-2 Character')."""
+from __future__ import annotations
+
+from ...base.family import Family
+from . import recognise
+
+PIPELINE = "SCAIL2Pipeline"  # pipeline.py: not a diffusers class, built by parts.py
+
+
+class WanSCAIL(Family):
+    lora_title = ""
+
+    def part_reader(self):
+        from . import parts
+        return parts
+
+    def formats(self) -> list[str]:
+        """No diffusers folder exists for it: ComfyUI's (or the release's) denoiser file with Wan's parts."""
+        return ["single denoiser file (.safetensors bf16/fp16/fp32, ComfyUI's scaled fp8), original layout",
+                "ComfyUI part files (UMT5-XXL text encoder, Wan 2.1 VAE, CLIP vision H)"]
+
+
+FAMILY = WanSCAIL(
+    "wan_scail", "SCAIL-2", (PIPELINE,), frames=81, frame_multiple=(4, 1), size_multiple=32, fps=16.0,
+    scale_attr="latents_std", key_rank=3, recogniser=recognise.recognise,
+    layouts=("original (zai-org, ComfyUI)",), task_kinds_by_inputs=("drive",),  # the SCAIL-2 Character node
+    variants=(("Wan 2.1 SCAIL-2 14B", lambda idx, cfg: cfg.get("num_layers") == 40),))

@@ -1,0 +1,188 @@
+"""SCAIL2Pipeline: SCAIL-2's sampling as a diffusers pipeline of diffusers' components (UMT5 text encoder,
+AutoencoderKLWan, CLIP ViT-H vision, a flow scheduler) and ``WanSCAIL2Transformer3DModel``.
+
+After zai-org/SCAIL-2 at 3dee8c4, ``sample_video.py`` (one reference, the driving video at half size,
+the driving and reference identity masks, segments of 81 frames every 76 with the 5 last frames of the
+segment before as history) and ComfyUI's scheduling of the history (comfy/model_base.py WAN21_SCAIL2,
+Comfy-Org/ComfyUI@de974be: the history latents held clean at every step; GPL: read, not copied):
+
+- the reference image is VAE-encoded alone (1 latent frame); in replace mode, with a reference mask, it is
+  first kept only where the mask has a colour (black elsewhere); CLIP vision reads it as given;
+- per segment, the driving video's frames are made half size (bilinear, as the release), VAE-encoded
+  (its pose latents) and its colour masks turned into 28 channels at that size; the reference's colour
+  mask into 28 channels at full size, then zeros over the segment's latent frames;
+- a later segment's first 2 latent frames are the 5 last frames of the one before, encoded, written over
+  the noisy latents before every step and after the last; its 5 first frames are cut after decoding.
+
+Guidance: the unconditional pass has the negative prompt and the same conditioning (the release's uc)."""
+from __future__ import annotations
+
+import functools
+
+import torch
+import torch.nn.functional as F
+
+from .conditioning import (HISTORY_LATENTS, OVERLAP, WINDOW, composite_reference, history_mask, mask_latent,
+                           padded_length, reference_mask_latent, segments)
+
+
+def _init(self, tokenizer, text_encoder, vae, scheduler, transformer, image_encoder=None, image_processor=None):
+    from diffusers import DiffusionPipeline
+    DiffusionPipeline.__init__(self)
+    self.register_modules(tokenizer=tokenizer, text_encoder=text_encoder, vae=vae, scheduler=scheduler,
+                          transformer=transformer, image_encoder=image_encoder, image_processor=image_processor)
+
+
+@functools.cache
+def pipeline_class():
+    """SCAIL2Pipeline: ``SCAIL2Sampling``'s methods on diffusers' DiffusionPipeline, its prompts encoded by
+    WanPipeline's encode_prompt and its reference by WanImageToVideoPipeline's encode_image; Wan's LoRAs
+    (ComfyUI's lightx2v and DPO files) loaded by diffusers' WanLoraLoaderMixin onto its Wan blocks."""
+    from diffusers import DiffusionPipeline, WanImageToVideoPipeline, WanPipeline
+    from diffusers.loaders import WanLoraLoaderMixin
+    return type("SCAIL2Pipeline", (SCAIL2Sampling, DiffusionPipeline, WanLoraLoaderMixin),
+                {"__init__": _init, "__module__": __name__, "__doc__": SCAIL2Sampling.__doc__,
+                 "model_cpu_offload_seq": "text_encoder->image_encoder->transformer->vae",
+                 "_callback_tensor_inputs": ["latents"], "_optional_components": ["image_encoder", "image_processor"],
+                 "encode_prompt": WanPipeline.encode_prompt,
+                 "_get_t5_prompt_embeds": vars(WanPipeline)["_get_t5_prompt_embeds"],
+                 "encode_image": WanImageToVideoPipeline.encode_image})
+
+
+def __getattr__(name: str):
+    if name == "SCAIL2Pipeline":
+        return pipeline_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def half_size(frames: torch.Tensor) -> torch.Tensor:
+    """[T, C, H, W] -> [T, C, H/2, W/2] (sample_video.py: F.interpolate scale 0.5, bilinear)."""
+    return F.interpolate(frames.float(), scale_factor=0.5, mode="bilinear", align_corners=False)
+
+
+def _padded(x: torch.Tensor, n: int, dim: int) -> torch.Tensor:
+    """``x`` with its last entry along ``dim`` repeated up to ``n``."""
+    short = n - x.shape[dim]
+    if short <= 0:
+        return x
+    last = x.narrow(dim, x.shape[dim] - 1, 1)
+    return torch.cat([x, last.expand(*[short if d == dim else s for d, s in enumerate(x.shape)])], dim=dim)
+
+
+def _take(x, start: int, count: int, dim: int) -> torch.Tensor:
+    """Frames [start, start + count) of a tensor (along ``dim``), or of a reader ``x(start, count)``: a long
+    take's driving video need not be held whole."""
+    return x(start, count) if callable(x) else x.narrow(dim, start, count)
+
+
+class SCAIL2Sampling:
+    """A reference character moved (animate mode) or put in the place of the driving video's person
+    (replace mode) by SCAIL-2 (the methods of SCAIL2Pipeline, pipeline_class)."""
+
+    def _stats(self, like):
+        c = self.vae.config
+        mean = torch.tensor(c.latents_mean).view(1, -1, 1, 1, 1).to(like.device, like.dtype)
+        std = torch.tensor(c.latents_std).view(1, -1, 1, 1, 1).to(like.device, like.dtype)
+        return mean, std
+
+    def encode(self, pixels: torch.Tensor) -> torch.Tensor:
+        """[B, 3, T, H, W] in [-1, 1] -> normalised latents (the VAE's mean)."""
+        from diffusers.pipelines.wan.pipeline_wan_i2v import retrieve_latents
+        z = retrieve_latents(self.vae.encode(pixels.to(self.vae.device, self.vae.dtype)), sample_mode="argmax")
+        mean, std = self._stats(z)
+        return (z - mean) / std
+
+    def decode(self, latents: torch.Tensor) -> torch.Tensor:
+        mean, std = self._stats(latents)
+        return self.vae.decode(latents.to(self.vae.dtype) * std.to(self.vae.dtype) + mean.to(self.vae.dtype),
+                               return_dict=False)[0]
+
+    def conditioning(self, reference, reference_mask, replace: bool, device, dtype):
+        """(reference latents [1, 16, 1, h, w], CLIP image states or None) of the reference [1, 3, H, W] in
+        [-1, 1] (composited in replace mode when it has a mask)."""
+        image = reference
+        if replace and reference_mask is not None:
+            image = composite_reference(reference, reference_mask.to(reference))
+        ref = self.encode(image[:, :, None]).to(device, dtype)
+        clip = None
+        if self.image_encoder is not None:
+            from PIL import Image
+            arr = ((reference[0].permute(1, 2, 0).float().cpu().numpy() + 1) * 127.5).clip(0, 255).round()
+            clip = self.encode_image(Image.fromarray(arr.astype("uint8")), device).to(dtype)
+        return ref, clip
+
+    def segment_inputs(self, driving, driving_mask, reference_mask, start: int, count: int, device, dtype):
+        """(pose latents, driving masks or None, reference masks or None, latent frames) of one segment:
+        the driving video's frames [start, start + count) made 4k + 1 by repeating its last."""
+        n = padded_length(count)
+        seg = _padded(_take(driving, start, count, 2), n, 2)  # [1, 3, n, H, W]
+        pose = self.encode(half_size(seg[0].transpose(0, 1)).transpose(0, 1)[None]).to(device, dtype)
+        frames = pose.shape[2]
+        dm = None
+        if driving_mask is not None:
+            m = _padded(_take(driving_mask, start, count, 0), n, 0)
+            dm = mask_latent(half_size(m))[None].to(device, dtype)
+        rm = reference_mask_latent(reference_mask, frames)[None].to(device, dtype) if reference_mask is not None \
+            else None
+        return pose, dm, rm, frames
+
+    @torch.no_grad()
+    def __call__(self, reference: torch.Tensor, driving: torch.Tensor, driving_mask: torch.Tensor | None = None,
+                 reference_mask: torch.Tensor | None = None, replace: bool = True, prompt: str | None = None,
+                 negative_prompt: str | None = None, window: int = WINDOW, overlap: int = OVERLAP,
+                 num_inference_steps: int = 6, guidance_scale: float = 1.0, generator: torch.Generator | None = None,
+                 prompt_embeds=None, negative_prompt_embeds=None, max_sequence_length: int = 512,
+                 callback_on_step_end=None, callback_on_step_end_tensor_inputs=("latents",), on_segment=None,
+                 num_frames: int | None = None):
+        """``reference`` [1, 3, H, W] and ``driving`` [1, 3, N, H, W] in [-1, 1] (H, W multiples of 32);
+        ``driving_mask`` [N, 3, H, W] and ``reference_mask`` [1, 3, H, W] colour masks in [0, 1] (conditioning.py
+        ``paint``); ``driving`` and ``driving_mask`` may be readers ``f(start, count)`` of those frames, with
+        ``num_frames`` N. Returns the frames [1, 3, N, H, W] in [-1, 1]; with ``on_segment(r, frames)`` each
+        segment's new frames go to it as they are made and None is returned."""
+        tr = self.transformer
+        device = self._execution_device
+        do_cfg = guidance_scale > 1.0
+        cond, uncond = self.encode_prompt(prompt, negative_prompt, do_classifier_free_guidance=do_cfg,
+                                          prompt_embeds=prompt_embeds, negative_prompt_embeds=negative_prompt_embeds,
+                                          max_sequence_length=max_sequence_length, device=device)
+        dtype = tr.dtype
+        cond, uncond = cond.to(dtype), (uncond.to(dtype) if uncond is not None else None)
+        ref, clip = self.conditioning(reference, reference_mask, replace, device, dtype)
+        h, w = ref.shape[-2:]
+        plan = segments(num_frames if callable(driving) else driving.shape[2], window, overlap)
+        prev, out = None, []
+        for r, (start, count) in enumerate(plan):
+            pose, dm, rm, frames = self.segment_inputs(driving, driving_mask, reference_mask, start, count, device,
+                                                       dtype)
+            latents = torch.randn((1, tr.config.out_channels, frames, h, w), generator=generator,
+                                  device=torch.device("cpu"), dtype=torch.float32).to(device, dtype)
+            hist = hm = None
+            if prev is not None:
+                hist = self.encode(prev).to(device, dtype)[:, :, :HISTORY_LATENTS]
+                hm = history_mask(frames, h, w, hist.shape[2])[None].to(device, dtype)
+            args = dict(encoder_hidden_states_image=clip, ref_latents=ref, pose_latents=pose, history_mask=hm,
+                        ref_masks=rm, driving_masks=dm, replace=replace, return_dict=False)
+            self.scheduler.set_timesteps(num_inference_steps, device=device)
+            for i, t in enumerate(self.scheduler.timesteps):
+                if hist is not None:
+                    latents[:, :, :hist.shape[2]] = hist
+                ts = t.expand(1).to(device)
+                pred = tr(latents, ts, cond, **args)[0]
+                if do_cfg:
+                    pred_u = tr(latents, ts, uncond, **args)[0]
+                    pred = pred_u + guidance_scale * (pred - pred_u)
+                latents = self.scheduler.step(pred, t, latents, return_dict=False)[0]
+                if callback_on_step_end is not None:
+                    got = callback_on_step_end(self, r * num_inference_steps + i, t, {"latents": latents})
+                    latents = got.pop("latents", latents)
+            if hist is not None:
+                latents[:, :, :hist.shape[2]] = hist
+            made = self.decode(latents)[:, :, :count]
+            prev = made[:, :, -overlap:]
+            new = (made if r == 0 else made[:, :, overlap:]).float().cpu()
+            if on_segment is not None:  # handed on, not kept: a long take's frames need not fit in memory
+                on_segment(r, new)
+            else:
+                out.append(new)
+        self.maybe_free_model_hooks()
+        return torch.cat(out, dim=2) if out else None
