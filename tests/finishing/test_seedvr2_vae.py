@@ -331,3 +331,32 @@ def test_attention_in_query_chunks_is_diffusers_attention(monkeypatch):
     x = torch.randn(1, 32, 1, 20, 30, dtype=torch.float64)  # 600 queries: 3 chunks
     ref = rearrange(theirs(rearrange(x, "b c f h w -> (b f) c h w")), "(b f) c h w -> b c f h w", f=1)
     assert torch.allclose(ours(x), ref, atol=1e-12)
+
+
+@pytest.mark.parametrize("kernel,stride,pad", [(3, 1, 1), ((3, 3, 3), (2, 2, 2), (1, 0, 0)), ((1, 3, 3), 1, (0, 1, 1))])
+def test_a_large_input_is_convolved_in_bands_exactly(kernel, stride, pad, monkeypatch):
+    conv = randomise(CausalConv3d(3, 4, kernel, stride=stride, padding=pad), 6).double()
+    x = torch.randn(1, 3, 5, 23, 9, dtype=torch.float64)
+    whole = conv(x)
+    monkeypatch.setattr(conv, "memory_limit", 2000)  # bytes: bands of a few rows
+    assert torch.allclose(conv(x), whole, atol=1e-12)
+    monkeypatch.setattr(conv, "memory_limit", 1)  # one output row a band
+    assert torch.allclose(conv(x), whole, atol=1e-12)
+
+
+def test_the_vae_with_its_convolutions_in_bands(tiny, monkeypatch):
+    z = torch.randn(1, 16, 2, 2, 3)
+    whole = tiny.decode(z)
+    monkeypatch.setattr(CausalConv3d, "memory_limit", 64 * 1024)  # most convolutions in bands
+    assert torch.allclose(tiny.decode(z), whole, atol=1e-5)
+
+
+def test_frame_norm_is_the_references_causal_norm_wrapper(monkeypatch):
+    from nodes.finishing.seedvr2 import vae_layers
+    norm = randomise(torch.nn.GroupNorm(4, 8, eps=1e-6), 7).double()
+    x = torch.randn(2, 8, 5, 3, 4, dtype=torch.float64)
+    ref = rearrange(norm(rearrange(x, "b c t h w -> (b t) c h w")), "(b t) c h w -> b c t h w", t=5)
+    assert torch.allclose(vae_layers.frame_norm(norm, x), ref, atol=1e-12)
+    monkeypatch.setattr(vae_layers, "NORM_ELEMENTS", 200)  # one frame a call
+    y = vae_layers.frame_norm(norm, x)
+    assert torch.allclose(y, ref, atol=1e-12) and y.is_contiguous()

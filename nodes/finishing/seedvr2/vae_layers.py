@@ -55,7 +55,11 @@ def inflate_weight(weight_2d: torch.Tensor, depth: int, mode: str) -> torch.Tens
 class CausalConv3d(nn.Conv3d):
     """InflatedCausalConv3d: a Conv3d whose temporal padding is all at the head (the first frame
     repeated), and which, between temporal slices of one clip, keeps the last ``kernel - stride``
-    frames of its padded input as the next slice's head, so slicing gives the whole clip's result."""
+    frames of its padded input as the next slice's head, so slicing gives the whole clip's result.
+    An input over ``memory_limit`` bytes (the reference's conv_max_mem, 0.5 GiB in configs_3b) is
+    convolved in bands of rows."""
+
+    memory_limit = 0.5 * 2**30
 
     def __init__(self, *args, inflation_mode: str = "tail", **kwargs):
         super().__init__(*args, **kwargs)
@@ -71,7 +75,27 @@ class CausalConv3d(nn.Conv3d):
             x = extend_head(x, self.temporal_padding * 2)
         keep = self.kernel_size[0] - self.stride[0]
         self.memory = x[:, :, x.size(2) - keep:].detach() if keep > 0 and memory != Memory.DISABLED else None
-        return super().forward(x)
+        if x.numel() * x.element_size() <= self.memory_limit:
+            return super().forward(x)
+        return self._in_bands(x)
+
+    def _in_bands(self, x: torch.Tensor) -> torch.Tensor:
+        """The convolution of a large input in bands of output rows, each read with the input
+        rows its kernel needs and zero-padded where the frame ends: the whole result exactly, with
+        no input copy larger than ``memory_limit`` (memory_limit_conv's split, which also keeps
+        cuDNN within 32-bit indexing on a 4K frame)."""
+        kh, sh, ph, pw = self.kernel_size[1], self.stride[1], self.padding[1], self.padding[2]
+        h = x.shape[3]
+        rows = (h + 2 * ph - kh) // sh + 1
+        bands = -(-x.numel() * x.element_size() // int(self.memory_limit))
+        step = -(-rows // bands)
+        out = []
+        for o0 in range(0, rows, step):
+            o1 = min(rows, o0 + step)
+            a, b = o0 * sh - ph, (o1 - 1) * sh - ph + kh
+            band = F.pad(x[:, :, :, max(a, 0):min(b, h)], (pw, pw, max(0, -a), max(0, b - h)))
+            out.append(F.conv3d(band, self.weight, self.bias, self.stride, 0, self.dilation, self.groups))
+        return torch.cat(out, dim=3)
 
     def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
         weight = state_dict.get(prefix + "weight")
@@ -80,11 +104,22 @@ class CausalConv3d(nn.Conv3d):
         super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
 
+NORM_ELEMENTS = 2**28  # numbers a group norm call takes at once, at most (a frame more if one is larger)
+
+
 def frame_norm(norm: nn.GroupNorm, x: torch.Tensor) -> torch.Tensor:
-    """causal_norm_wrapper for a GroupNorm: each frame normalised on its own (no temporal mixing)."""
+    """causal_norm_wrapper for a GroupNorm: each frame normalised on its own (no temporal mixing),
+    a few frames at a time into one output in the input's layout, so only a few frames are ever
+    copied to [frames, C, H, W] (the reference chunks a norm over 0.5 GiB for the same reason)."""
     b, c, t, h, w = x.shape
-    y = norm(x.transpose(1, 2).reshape(b * t, c, h, w))
-    return y.reshape(b, t, c, h, w).transpose(1, 2).to(x.dtype)
+    out = torch.empty_like(x, memory_format=torch.contiguous_format)
+    step = max(1, NORM_ELEMENTS // (b * c * h * w))
+    for t0 in range(0, t, step):
+        part = x[:, :, t0:t0 + step]
+        n = part.shape[2]
+        y = norm(part.transpose(1, 2).reshape(b * n, c, h, w))
+        out[:, :, t0:t0 + n] = y.reshape(b, n, c, h, w).transpose(1, 2)
+    return out
 
 
 class ResnetBlock3D(nn.Module):
