@@ -287,3 +287,67 @@ def global_rope(rope, hidden_states: torch.Tensor, fps: float):
                           ww[:w].view(1, 1, w, -1).expand(f, h, w, -1)], dim=-1)
         out.append(grid.reshape(1, f * h * w, 1, -1))
     return tuple(out)
+
+
+# -- the file's tensors -------------------------------------------------------------------------------------
+
+def parts_state(tensors: dict) -> dict:
+    """The Wan Dancer tensors of a file (``name -> tensor``; others ignored) under :class:`DancerParts`' names:
+    any prefix before them dropped (ComfyUI's ``model.diffusion_model.``); a music attention stored as
+    separate ``q_proj`` / ``k_proj`` / ``v_proj`` (ComfyUI's module names) put together as the release's
+    ``in_proj``."""
+    out = {}
+    for name, t in tensors.items():
+        for m in MARKERS:
+            at = name.find(m)
+            if at == 0 or (at > 0 and name[at - 1] == "."):
+                out[name[at:]] = t
+                break
+    for i in range(MUSIC_LAYERS):
+        p = f"music_encoder.{i}.self_attn."
+        for leaf in ("weight", "bias"):
+            split = [out.pop(f"{p}{x}_proj.{leaf}", None) for x in "qkv"]
+            if all(s is not None for s in split):
+                out[f"{p}in_proj_{leaf}"] = torch.cat(split)
+    return out
+
+
+def injected_layers(count: int, blocks: int) -> tuple[tuple[int, ...], int]:
+    """(the blocks the music is injected after, the block the global negative call skips): the release's
+    (blocks 0, 4, ... 27; block 9) for its 8 injections in 40 blocks; a model of another size (the tests'
+    tiny ones) the first ``count`` blocks and its last block; () when they do not fit."""
+    if count == len(INJECT_LAYERS) and blocks > max(INJECT_LAYERS):
+        return INJECT_LAYERS, SKIP_BLOCK
+    if 0 < count <= blocks < 10:
+        return tuple(range(count)), blocks - 1
+    return (), SKIP_BLOCK
+
+
+def load_parts(tensors: dict, transformer, where: str, dtype=None) -> DancerParts:
+    """:class:`DancerParts` from a file's tensors (:func:`parts_state`), checked against the denoiser
+    (diffusers' WanTransformer3DModel), in ``dtype`` on the denoiser's device."""
+    from .humo import _scales_applied
+    got = _scales_applied(parts_state(tensors))
+    c = transformer.config
+    dim, heads = c.num_attention_heads * c.attention_head_dim, c.num_attention_heads
+    q = got.get("music_injector.injector.0.q.weight")
+    if q is None or "music_projection.weight" not in got:
+        raise ModelError(f"model '{where}' is not a Wan Dancer model: its file holds no music encoder and injector "
+                         "(music_projection, music_injector)")
+    if tuple(q.shape) != (dim, dim):
+        raise ModelError(f"model '{where}': its music injector is {q.shape[0]} wide, its Wan denoiser {dim}")
+    count = len({k.split(".")[2] for k in got if k.startswith("music_injector.injector.")})
+    layers, skip = injected_layers(count, c.num_layers)
+    if not layers:
+        raise ModelError(f"model '{where}': {count} music injections do not fit its {c.num_layers} Wan blocks")
+    clip_dim = got["img_emb_refimage.proj.1.weight"].shape[0] if "img_emb_refimage.proj.1.weight" in got else 1280
+    parts = DancerParts(dim, heads, c.in_channels, c.out_channels, tuple(c.patch_size), layers, clip_dim, c.eps,
+                        skip)
+    dtype = dtype or torch.float32
+    try:
+        parts.load_state_dict({k: v.to(dtype) for k, v in got.items()}, strict=True)
+    except RuntimeError as e:
+        raise ModelError(f"model '{where}': its Wan Dancer tensors are not the released ones: "
+                         f"{str(e).splitlines()[0]}") from None
+    dev = next(transformer.parameters()).device
+    return parts.to(dev, dtype).eval().requires_grad_(False)
