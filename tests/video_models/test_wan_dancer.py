@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 
 import numpy as np
 import pytest
@@ -312,3 +313,138 @@ def test_parts_load_from_comfyui_names_and_refuse_a_plain_wan():
     assert all(torch.equal(a, b) for a, b in zip(got.state_dict().values(), src.state_dict().values()))
     with pytest.raises(dancer.ModelError, match="not a Wan Dancer model"):
         dancer.load_parts({"blocks.0.self_attn.q.weight": torch.zeros(2, 2)}, tr, "plain.safetensors")
+
+
+# -- the node ----------------------------------------------------------------------------------------------------
+
+SEG = 9  # the tiny take's segment (the release's 149 frames: dancer_node.SEGMENT)
+
+
+@pytest.fixture(scope="module")
+def dancer_dir(tmp_path_factory):
+    from .tiny_dancer import build_dancer
+    return build_dancer(str(tmp_path_factory.mktemp("models") / "tiny-dancer"))
+
+
+def _still():
+    y, x = np.mgrid[0:24, 0:40].astype(np.float32)
+    return np.stack([x / 40, y / 24, 0 * x + 0.4], -1)
+
+
+def _register(audio):
+    from studio.core.registry import default_registry
+    from studio.core.spec import SOURCE, Node, Out
+    _SRC["audio"] = audio
+    if "test.dancer_sources" in default_registry():
+        return
+
+    class Sources(Node):
+        id = "test.dancer_sources"
+        timing = SOURCE
+        outputs = (Out("image", "Image"), Out("audio", "Audio"))
+
+        def run(self, ctx):
+            return {"image": _still(), "audio": _SRC["audio"]}
+    default_registry().register(Sources)
+
+
+_SRC: dict = {}
+
+
+def _music(seconds=0.7, rate=22050, silent=False):
+    from studio.core.values import Audio
+    y = _clicks(rate, seconds, 240.0, stereo=True).T
+    return Audio(y * 0 if silent else y, rate)
+
+
+def _graph(model_dir, audio, **p):
+    from studio.core.graph import Graph
+    _register(audio)
+    g = Graph()
+    g.add_node("video_models.load", {"model": model_dir}, node_id="load")
+    g.add_node("test.dancer_sources", {}, node_id="src")
+    g.add_node("video_models.wan_dancer", {"steps": 2, "steps_global": 2, "previews": False, "preview_size": "off",
+                                           "width": 64, "height": 32, "seed": 3, "guidance": 2.0, **p},
+               node_id="gen")
+    g.connect("load", "model", "gen", "global_model")
+    g.connect("load", "model", "gen", "local_model")
+    g.connect("src", "image", "gen", "image")
+    g.connect("src", "audio", "gen", "audio")
+    return g
+
+
+def test_the_node_equals_the_pipeline_fed_the_same_conditioning(dancer_dir, monkeypatch):
+    from studio.engine.executor import Executor
+
+    from nodes.video_models.families.wan import dancer_node
+    from nodes.video_models.families.wan.dancer_pipeline import DancerPipeline, segment_slots
+    monkeypatch.setattr(dancer_node, "SEGMENT", SEG)
+    ex = Executor()
+    audio = _music()
+    g = _graph(dancer_dir, audio)
+    ref = ex.run(g, targets=["load"], device="cpu").value("load")
+    seeds = []
+    orig = DancerPipeline.__call__
+
+    @functools.wraps(orig)
+    def spy(this, *a, **k):
+        seeds.append(k["generator"].initial_seed())
+        return orig(this, *a, **k)
+    monkeypatch.setattr(DancerPipeline, "__call__", spy)
+    made = ex.run(g, targets=["gen"], device="cpu", use_cache=False).value("gen")
+    assert made.frames.shape == (2 * SEG, 32, 64, 3) and len(seeds) == 3  # 0.7 s: two 0.3 s segments; 1 + 2 calls
+    assert made.audio is not None and abs(made.audio.duration - 2 * SEG / 30) < 1e-3  # the music, cut to the take
+    pipe, parts = DancerPipeline(ref.pipeline("i2v")), ref.shared.own_modules[("dancer_parts", ref.path)]
+    wave = audio.samples[:int(round(2 * SEG / 30 * audio.rate))].T
+    feats = dancer.music_features(wave, audio.rate)
+    fps = dancer.frame_rate(len(feats), SEG)
+    assert fps == 15.0  # 0.6 s of music: 18 rows for 9 frames
+    keys = np.zeros((SEG, 24, 40, 3), np.float32)
+    keys[0] = _still()
+    common = dict(negative_prompt=dancer_node.NEGATIVE, reference=_still(), dancer_parts=parts, height=32, width=64,
+                  num_frames=SEG, num_inference_steps=2, guidance_scale=2.0, output_type="np")
+    glob = orig(pipe, prompt=dancer.prompt_for("Latin Dance", fps), keyframes=keys, keyframes_mask=[1] + [0] * 8,
+                music=feats, fps=fps, framewise=True, generator=torch.Generator().manual_seed(seeds[0]),
+                **common).frames[0]
+    assert glob.shape == (3, 32, 64, 3)
+    per = int(round(SEG / 30 * audio.rate))
+    out = []
+    for k, slots in enumerate(segment_slots(3, SEG, 2)):
+        frames, mask = np.zeros((SEG, 32, 64, 3), np.float32), [0] * SEG
+        for pos, i in slots:
+            frames[pos], mask[pos] = glob[i], 1
+        f = dancer.music_features(wave[:, k * per:(k + 1) * per], audio.rate)
+        out.append(orig(pipe, prompt=dancer.prompt_for("Latin Dance", dancer.frame_rate(len(f), SEG), "medium"),
+                        keyframes=frames, keyframes_mask=mask, music=f, fps=30.0,
+                        generator=torch.Generator().manual_seed(seeds[1 + k]), **common).frames[0])
+    direct = np.concatenate(out)
+    assert np.abs(made.frames - direct).max() < 1e-4
+
+
+@pytest.mark.parametrize("audio,p,words", [
+    (lambda: _music(silent=True), {}, "the music is silent"),
+    (lambda: _music(0.2), {}, "shorter than one segment"),
+    (lambda: _music(0.7), {"segments": 3}, "shorter than the take's 0.90 s"),
+    (lambda: _music(0.7), {"width": 48}, "must be multiples of 16 with"),
+])
+def test_bad_input_is_refused_naming_the_node(dancer_dir, monkeypatch, audio, p, words):
+    from studio.core.errors import NodeExecutionError
+    from studio.engine.executor import Executor
+
+    from nodes.video_models.families.wan import dancer_node
+    monkeypatch.setattr(dancer_node, "SEGMENT", SEG)
+    with pytest.raises(NodeExecutionError, match="Wan Dancer: .*" + re.escape(words)):
+        Executor().run(_graph(dancer_dir, audio(), **p), targets=["gen"], device="cpu", use_cache=False)
+
+
+def test_a_plain_wan_i2v_is_refused_naming_the_node(tmp_path, monkeypatch):
+    from studio.core.errors import NodeExecutionError
+    from studio.engine.executor import Executor
+
+    from nodes.video_models.families.wan import dancer_node
+
+    from .tiny_dancer import build_dancer
+    monkeypatch.setattr(dancer_node, "SEGMENT", SEG)
+    plain = build_dancer(str(tmp_path / "plain"), parts=False)
+    with pytest.raises(NodeExecutionError, match="Wan Dancer: the global model: model .* is not a Wan Dancer model"):
+        Executor().run(_graph(plain, _music()), targets=["gen"], device="cpu", use_cache=False)

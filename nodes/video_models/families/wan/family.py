@@ -107,8 +107,10 @@ FAMILY = Wan(
                        "frame); for frames kept at any position use the Wan VACE node with a Wan VACE model"),
     layouts=("diffusers", "original (Wan-Video, ComfyUI)"),
     draft_recipes=drafts.RECIPES,
-    # Fun V1.1 camera models' adapter, read by Wan Fun Camera (camera.py); HuMo's audio layers, by Wan HuMo (humo.py)
-    own_modules=("control_adapter.", "audio_proj.", "audio_cross_attn_wrapper."),
+    # Fun V1.1 camera models' adapter, read by Wan Fun Camera (camera.py); HuMo's audio layers, by Wan HuMo (humo.py);
+    # Wan Dancer's music encoder and injector, reference MLP, global patch embedding and head, by Wan Dancer (dancer.py)
+    own_modules=("control_adapter.", "audio_proj.", "audio_cross_attn_wrapper.", "music_projection.", "music_encoder.",
+                 "music_injector.", "img_emb_refimage.", "patch_embedding_global.", "head_global."),
     part_titles=(("UMT5-XXL", "UMT5-XXL (Wan)"), ("CLIP ViT-H/14", "CLIP ViT-H/14 (Wan 2.1 I2V, FLF2V)")),
     key_patterns=(("condition_embedder.", "blocks."), ("text_embedding.", "time_projection.", "blocks.")),
     variants=(
