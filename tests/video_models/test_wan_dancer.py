@@ -448,3 +448,41 @@ def test_a_plain_wan_i2v_is_refused_naming_the_node(tmp_path, monkeypatch):
     plain = build_dancer(str(tmp_path / "plain"), parts=False)
     with pytest.raises(NodeExecutionError, match="Wan Dancer: the global model: model .* is not a Wan Dancer model"):
         Executor().run(_graph(plain, _music()), targets=["gen"], device="cpu", use_cache=False)
+
+
+def test_comfyuis_dancer_file_is_told_loads_and_its_parts_are_read(tmp_path):
+    """ComfyUI's layout: the denoiser in Wan's original names with Dancer's tensors and the release's unused
+    ``ref_conv`` (prefixed 'model.diffusion_model.'), ComfyUI's UMT5, VAE and CLIP-vision files: told by name,
+    loaded as a Wan I2V model with Dancer's tensors and ref_conv set aside, the parts read by the node's reader;
+    a Wan Fun V1.1 file's ref_conv is still not set aside."""
+    from safetensors.torch import load_file, save_file
+
+    from nodes.video_models.catalog.listing import describe_file
+    from nodes.video_models.families.wan import dancer_node
+    from nodes.video_models.families.wan.family import FAMILY
+    from nodes.video_models.loading.load import load_video_model
+
+    from . import tiny_parts as tp
+    files = tp.write_parts(tp.build(str(tmp_path / "wan"), i2v=True), str(tmp_path / "models"),
+                           prefix="model.diffusion_model.")
+    st = load_file(files["denoiser"])
+    dim = st["model.diffusion_model.blocks.0.self_attn.q.weight"].shape[0]
+    torch.manual_seed(4)
+    src = dancer.DancerParts(dim, 2, 36, 16, inject_layers=(0,), clip_dim=st["model.diffusion_model.img_emb.proj.1."
+                                                                               "weight"].shape[0], skip_block=0)
+    st.update({"model.diffusion_model." + k: v.contiguous() for k, v in src.state_dict().items()})
+    st.update({"model.diffusion_model.ref_conv.weight": torch.zeros(dim, 16, 2, 2),
+               "model.diffusion_model.ref_conv.bias": torch.zeros(dim)})
+    path = str(tmp_path / "models" / "wan2.2_dancer_14b_global_tiny.safetensors")
+    save_file(st, path)
+    e = describe_file(path)
+    assert (e.kind, e.family) == ("denoiser", "wan") and e.variant.startswith("Wan Dancer") and "(global)" in e.variant
+    ref = load_video_model(path, base=None, device=torch.device("cpu"), dtype_name="fp32",
+                           parts={"text_encoder": files["text_encoder"], "vae": files["vae"],
+                                  "image_encoder": files["clip_vision"]})
+    assert type(ref.module).__name__ == "WanImageToVideoPipeline"
+    got = dancer_node.read_parts(ref, ref.module.transformer, "global")
+    assert got.inject_layers == (0,)
+    assert all(torch.equal(a, b) for a, b in zip(got.state_dict().values(), src.state_dict().values()))
+    names = ["blocks.0.self_attn.q.weight", "ref_conv.weight"]
+    assert "ref_conv." not in FAMILY.own_in(names) and "ref_conv." in FAMILY.own_in(names + ["music_injector.x"])

@@ -19,6 +19,14 @@ class Wan(Family):
     two_experts = True  # Wan 2.2 A14B: a high-noise and a low-noise expert (wan22.py)
     lora_title = "Wan"
 
+    def own_in(self, names) -> tuple[str, ...]:
+        """Wan Dancer's files also hold ``ref_conv`` (a reference-image convolution its release builds and never
+        runs: dancer.py): set aside with its own tensors in a file that holds them, never in another (Wan Fun
+        V1.1's ref_conv is its reference image, refused by name)."""
+        if any("music_injector." in n for n in names):
+            return self.own_modules + ("ref_conv.",)
+        return self.own_modules
+
     def lora_names(self, names):
         return recognise.lora_names(names)
 
