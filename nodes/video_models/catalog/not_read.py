@@ -7,9 +7,6 @@ from __future__ import annotations
 # (key, name, what it does, why Studio does not read it). Where the released code is public, it is
 # said: that family is work left, not a block.
 NOT_READ = (
-    ("wan-dancer", "Wan Dancer", "a dance video from music, a start image and a dance style (Wan 2.2 14B, a global "
-     "and a local model)", "its pipeline is in no library Studio uses (diffusers has none) and Studio has not written "
-     "one: its music encoding and two-model keyframe sampling are not built"),
     ("scail", "SCAIL / SCAIL-2", "character replacement driven by a pose video (Wan 2.1 14B)",
      "its denoiser embeds the half-size pose video and SCAIL-2's identity masks, which Studio's Wan cannot hold; its "
      "code is public (zai-org/SCAIL), a transformer class Studio has not written; its files are told and refused by "

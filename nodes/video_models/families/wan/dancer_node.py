@@ -125,6 +125,16 @@ class WanDancer(GeneratorNode):
               Int("steps", 24, min=1, max=500, help="the local model's steps per segment (the release's 24)"),
               Text("negative_prompt", NEGATIVE)) + tuple(q for q in COMMON if q.name not in _OWN)
 
+    @classmethod
+    def model_families(cls) -> list[dict]:
+        return [{"kind": "video", "family": "wan-dancer", "name": "Wan Dancer (Wan 2.1 I2V 14B: a global and a local model)",
+                 "variants": ["global (keyframes over the take)", "local (30 fps segments of 149 frames)",
+                              "long takes in segments"],
+                 "tasks": ["music to dance video"],
+                 "inputs": {"music to dance video": ["start image", "music (Load Audio)", "dance style", "amplitude"]},
+                 "formats": ["ComfyUI diffusion_models/wan2.2_dancer_14b_{global,local}*.safetensors",
+                             "the release's global_model.safetensors / local_model.safetensors"]}]
+
     def run(self, ctx, global_model, local_model, image, audio, prompt=None):
         p = ctx.params
         refs = [video_model_input(m) for m in (global_model, local_model)]
