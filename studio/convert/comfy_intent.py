@@ -93,7 +93,8 @@ def sampler_chain(wf: Workflow, save: CNode) -> list[CNode]:
 
 PASSING = ("Reroute", "ComfySwitchNode", "GetVideoComponents", "ImageResizeKJv2", "ImageResizeKJ", "GetImageSizeAndCount",
            "ImageScale", "ImageScaleBy", "ImageScaleToTotalPixels",
-           "ResizeImageMaskNode", "ImageFromBatch", "Video Slice", "LTXVPreprocess", "VHS_LoadVideo", "VHS_LoadVideoPath", "CreateVideo")
+           "ResizeImageMaskNode", "ImageFromBatch", "Video Slice", "LTXVPreprocess", "VHS_LoadVideo", "VHS_LoadVideoPath", "CreateVideo",
+           "WanDancerEncodeAudio")  # Wan Dancer's music encoding: the Wan Dancer node's own (comfy_dancer)
 
 
 def find_loader(wf: Workflow, node: CNode, port: str, used: set) -> tuple[CNode, int, list[CNode]] | None:

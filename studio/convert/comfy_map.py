@@ -24,6 +24,7 @@ from .comfy_read import MODES, CNode, Workflow, WorkflowError
 from .comfy_intent import LOADER_NODES, IntentReading, model_file, sampler_chain, upstream
 from .comfy_wrappers import translate
 from .comfy_animate2 import animate2_settings
+from .comfy_dancer import DANCER, dancer_output
 from .comfy_tasks import (ANIMATE2, DUAL_TYPES, FOLDER_ONLY, HUMO, I2V, LTX2, TALK, TASKS, VACE, Task, family,
                           folder_only_params, humo_params, made_task)
 from .comfy_utility import ENDS, UTILITIES, make_utility, utility_path
@@ -149,6 +150,8 @@ class _Builder(IntentReading):
             self._hold(save, Task("image to video", None, family=fam, cannot="make the start image the workflow "
                                   "generates first (with ComfyUI nodes it does not convert)"), fam, latent, loaders, up)
             return False
+        if task == DANCER:  # its two passes, one Studio node (comfy_dancer)
+            return dancer_output(self, save, first, up, fam, said)
         made = len(self.g.nodes)
         self.family_now = fam
         self.stage2 = second_stage(self, up, rest, said) if task == LTX2 else None

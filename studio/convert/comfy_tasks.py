@@ -22,6 +22,7 @@ TALK = "video_models.infinitetalk"
 S2V = "video_models.wan_s2v"  # Speech to Video (S2V): nodes/video_models/families/wan_s2v/node.py
 MINIMAX_REF = "video_models.minimax_h3_reference"
 HUMO = "video_models.wan_humo"
+DANCER = "video_models.wan_dancer"  # Wan Dancer: nodes/video_models/families/wan/dancer_node.py
 V2V = "video_models.video_to_video"
 ANIMATE2 = "video_models.wan_animate_2"
 # WanAnimate2ToVideo's settings diffusers' pipeline has no argument for, with the value that changes nothing
@@ -86,7 +87,10 @@ WAN = {
                                    "28-channel colored identity masks through patch embeddings of its own and attends "
                                    "over reference, video and pose tokens as one sequence, with rotary positions "
                                    "shifted per part, which diffusers' WanTransformer3DModel cannot hold"),
-    "WanDancerVideo": Task("a dance video from music", None, family="Wan Dancer", cannot="drive a video from music"),
+    # the global pass's and the local pass's WanDancerVideo: one Wan Dancer node (comfy_dancer); the start image from
+    # the global pass's start_image, the music behind WanDancerEncodeAudio
+    "WanDancerVideo": Task("a dance video from music", DANCER,
+                           (("start_image", "image"), ("audio_encoder_output", "audio")), "Wan Dancer"),
 }
 LTX = {
     "LTXVImgToVideo": Task("image to video", I2V, (("image", "image"),), "LTX-Video"),
