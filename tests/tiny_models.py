@@ -51,6 +51,8 @@ BUILDERS = {
     # talking_portrait_infinitetalk's: InfiniteTalk's patch file and wav2vec2 (tests/video_models/tiny_talk.py)
     "infinitetalk-patch": ("tests.video_models.tiny_talk", "build_talk_patch", {}),
     "wav2vec2": ("tests.video_models.tiny_talk", "build_wav2vec2", {}),
+    # dance_to_music's: Wan Dancer's global and local files for the tiny Wan I2V base (tests/video_models/tiny_dancer.py)
+    "wan-dancer-file": ("tests.video_models.tiny_dancer", "build_dancer_file", {}),
 }
 # the name a template gives -> the builder that makes a tiny model of it
 NAMES = {
@@ -73,6 +75,8 @@ NAMES = {
     "rife_v4.26.safetensors": "rife-4.26",
     "wan2.1_infiniteTalk_single_fp16.safetensors": "infinitetalk-patch",
     "TencentGameMate/chinese-wav2vec2-base": "wav2vec2",
+    "wan2.2_dancer_14b_global_fp8_scaled.safetensors": "wan-dancer-file",
+    "wan2.2_dancer_14b_local_fp8_scaled.safetensors": "wan-dancer-file",
 }
 
 

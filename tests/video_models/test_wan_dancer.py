@@ -486,3 +486,39 @@ def test_comfyuis_dancer_file_is_told_loads_and_its_parts_are_read(tmp_path):
     assert all(torch.equal(a, b) for a, b in zip(got.state_dict().values(), src.state_dict().values()))
     names = ["blocks.0.self_attn.q.weight", "ref_conv.weight"]
     assert "ref_conv." not in FAMILY.own_in(names) and "ref_conv." in FAMILY.own_in(names + ["music_injector.x"])
+
+
+def test_the_dance_to_music_template_renders_on_tiny_models(tmp_path, monkeypatch):
+    """assets/graphs/dance_to_music.json with the models folder holding the tiny Wan I2V base and the tiny Dancer
+    files under the template's names (tests/tiny_models.py): its still and music make a take, the music in the
+    file."""
+    import os
+
+    from studio.core.fileformat import load_graph
+    from studio.engine.executor import Executor
+    from studio.engine.media import probe
+
+    from nodes.video_models.families.wan import dancer_node
+    from tests.tiny_models import build
+    root = tmp_path / "models"
+    needs = {"Wan-AI/Wan2.1-I2V-14B-480P-Diffusers": ["dance_to_music"],
+             "wan2.2_dancer_14b_global_fp8_scaled.safetensors": ["dance_to_music"],
+             "wan2.2_dancer_14b_local_fp8_scaled.safetensors": ["dance_to_music"]}
+    _, missing = build(str(root), needs)
+    assert not missing
+    monkeypatch.setenv("STUDIO_MODELS", str(root))
+    monkeypatch.setenv("STUDIO_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setattr(dancer_node, "SEGMENT", SEG)
+    here = os.path.dirname(os.path.abspath(__file__))
+    g = load_graph(os.path.join(here, "..", "..", "assets", "graphs", "dance_to_music.json"))
+    assert g.validate() == []
+    gen = next(n for n in g.nodes.values() if n.type_id == "video_models.wan_dancer").id
+    for k, v in (("width", 64), ("height", 32), ("steps", 1), ("steps_global", 1), ("segments", 2),
+                 ("preview_size", "off"), ("previews", False)):
+        g.set_param(gen, k, v)
+    out = tmp_path / "dance.mp4"
+    save = next(n for n in g.nodes.values() if n.type_id == "io.save_video").id
+    g.set_param(save, "path", str(out))
+    Executor(frame_caching=False).run(g, device="cpu")
+    info = probe(str(out))
+    assert (info["frames"], info["width"], info["height"]) == (2 * SEG, 64, 32) and info.get("audio_codec")

@@ -53,3 +53,19 @@ def build_dancer(path: str, parts: bool = True, prefix: str = "") -> str:
         state.update({prefix + k: v.contiguous() for k, v in tiny_parts().state_dict().items()})
         save_file(state, file, metadata={"format": "pt"})
     return path
+
+
+def build_dancer_file(path: str) -> str:
+    """A tiny Wan Dancer denoiser file (the dance_to_music template's wan2.2_dancer_14b_*.safetensors) for the
+    tiny Wan 2.1 I2V folder its template names as 'base' (tests/video_models/tiny_i2v.py: the same transformer
+    config, diffusers' names) with Dancer's tensors under the release's names."""
+    import torch
+    from safetensors.torch import save_file
+
+    from .tiny import tiny_wan_transformer
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    torch.manual_seed(0)
+    state = dict(tiny_wan_transformer(36, image_dim=CLIP).state_dict())
+    state.update(tiny_parts().state_dict())
+    save_file({k: v.contiguous() for k, v in state.items()}, path)
+    return path
