@@ -84,7 +84,7 @@ def dancer_output(b, save: CNode, first: CNode, up: list[CNode], fam: str, said:
     if gnode is not None:  # the start image and the music as the global pass reads them
         b.used |= {gs.id, gnode.id}
         for port, into in (("start_image", "image"), ("audio_encoder_output", "audio")):
-            b._intent(gnode, port, into, inputs, said)
+            b.intent(gnode, port, into, inputs, said)
     else:
         said.append("the global pass is not found: connect the start image and the music to Wan Dancer")
     main, local = read_sampling(wf, gs) if gs is not None else None, read_sampling(wf, ls)
@@ -102,7 +102,7 @@ def dancer_output(b, save: CNode, first: CNode, up: list[CNode], fam: str, said:
             said.append(f"no model loader found for the {which} pass: set its Load Video Model's 'model'")
         else:
             b.used.add(loader.id)
-        b._loader_files([n for n in up if n is not loader], [loader] if loader is not None else [], load,
+        b.loader_files([n for n in up if n is not loader], [loader] if loader is not None else [], load,
                         b.spec_params("video_models.load"), said)
         out = (load, "model")
         for name, strength, at in reversed(chain):  # nearest the loader first
@@ -116,11 +116,11 @@ def dancer_output(b, save: CNode, first: CNode, up: list[CNode], fam: str, said:
         said.append(f"shift {shift} (ModelSamplingSD3 on the global pass) is Wan Dancer's shift, for both passes (the "
                     "release samples both at 5)")
     for into, (loader, slot, _steps) in inputs.items():
-        b.g.connect(*b._studio_loader(loader, slot), gen, into)
+        b.g.connect(*b.studio_loader(loader, slot), gen, into)
     sv = b.add("io.save_video", {"path": b.save_path(save)}, save)
     b.g.connect(gen, "video", sv, "video")
     if "audio" in inputs:
-        b.g.connect(*b._studio_loader(*inputs["audio"][:2]), sv, "audio")
+        b.g.connect(*b.studio_loader(*inputs["audio"][:2]), sv, "audio")
     b.bands.append(list(b.g.nodes)[made:])
     b.made[frozenset([ls.id] + ([gs.id] if gs is not None else []))] = (gen, DANCER, len(b.bands) - 1, save)
     wired = sorted(i.name for i in b.g.registry.get(DANCER).inputs if b.g.input_link(gen, i.name))

@@ -326,8 +326,8 @@ def injected_layers(count: int, blocks: int) -> tuple[tuple[int, ...], int]:
 def load_parts(tensors: dict, transformer, where: str, dtype=None) -> DancerParts:
     """:class:`DancerParts` from a file's tensors (:func:`parts_state`), checked against the denoiser
     (diffusers' WanTransformer3DModel), in ``dtype`` on the denoiser's device."""
-    from .humo import _scales_applied
-    got = _scales_applied(parts_state(tensors))
+    from .humo import scales_applied
+    got = scales_applied(parts_state(tensors))
     c = transformer.config
     dim, heads = c.num_attention_heads * c.attention_head_dim, c.num_attention_heads
     q = got.get("music_injector.injector.0.q.weight")

@@ -22,20 +22,18 @@ class SplitImageProcessor:
         self.n = n
 
     def __call__(self, attn, hidden_states, encoder_hidden_states=None, attention_mask=None, rotary_emb=None):
-        from diffusers.models.transformers.transformer_wan import _get_added_kv_projections, _get_qkv_projections
-        has_image = attn.add_k_proj is not None or getattr(attn, "to_added_kv", None) is not None
+        has_image = attn.add_k_proj is not None
         img, ctx = (encoder_hidden_states[:, :self.n], encoder_hidden_states[:, self.n:]) if has_image \
             else (None, encoder_hidden_states)
         h = attn.heads
 
         def heads(t):
             return t.unflatten(2, (h, -1)).transpose(1, 2)
-        q, k, v = _get_qkv_projections(attn, hidden_states, ctx)
-        q = heads(attn.norm_q(q))
-        out = F.scaled_dot_product_attention(q, heads(attn.norm_k(k)), heads(v))
+        q = heads(attn.norm_q(attn.to_q(hidden_states)))
+        out = F.scaled_dot_product_attention(q, heads(attn.norm_k(attn.to_k(ctx))), heads(attn.to_v(ctx)))
         if img is not None:
-            k_img, v_img = _get_added_kv_projections(attn, img)
-            out = out + F.scaled_dot_product_attention(q, heads(attn.norm_added_k(k_img)), heads(v_img))
+            out = out + F.scaled_dot_product_attention(q, heads(attn.norm_added_k(attn.add_k_proj(img))),
+                                                       heads(attn.add_v_proj(img)))
         out = out.transpose(1, 2).flatten(2).type_as(hidden_states)
         return attn.to_out[1](attn.to_out[0](out))
 
