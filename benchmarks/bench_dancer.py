@@ -8,6 +8,11 @@ Identical frames first, then REPS interleaved warm runs of each (the model kept,
 median time ratio node / direct; aim <= 1.02.
 
     .venv/bin/python benchmarks/bench_dancer.py [--steps 2] [--reps 3]
+
+Measured (CPU, 2 cores shared with other agents, load average about 9): 64x32, two 9-frame segments, 2 steps a
+pass, guidance 2: frames identical (max |node - direct| 0.0); node 14388 ms / direct 16728 ms = 0.860 (median
+of 3). The spread is the machine's (most of each run is the music's librosa features and the VAE, the same work
+on both sides); a quiet machine or a GPU is needed to hold the 1.02 aim to its digit.
 """
 from __future__ import annotations
 
