@@ -271,8 +271,11 @@ def test_pipeline_samples_the_global_and_local_passes():
                 generator=torch.Generator().manual_seed(0)).frames
     local = pipe(**common, keyframes_mask=[1] + [0] * 7 + [1], fps=30.0,
                  generator=torch.Generator().manual_seed(0)).frames
+    other = pipe(**dict(common, music=np.zeros((40, 35), np.float32)), keyframes_mask=[1] + [0] * 7 + [1], fps=30.0,
+                 generator=torch.Generator().manual_seed(0)).frames
     assert glob.shape == (1, 3, 32, 64, 3)  # framewise: one picture a latent frame (the keyframes)
     assert local.shape == (1, 9, 32, 64, 3) and np.isfinite(local).all()
+    assert np.abs(local - other).max() > 1e-3  # the music moves the frames
     assert len(pipe.transformer.blocks) == 2 and pipe.transformer.blocks[0].attn2.processor.__class__.__name__ \
         == "WanAttnProcessor"
 
