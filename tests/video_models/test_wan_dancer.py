@@ -525,3 +525,19 @@ def test_the_dance_to_music_template_renders_on_tiny_models(tmp_path, monkeypatc
     Executor(frame_caching=False).run(g, device="cpu")
     info = probe(str(out))
     assert (info["frames"], info["width"], info["height"]) == (2 * SEG, 64, 32) and info.get("audio_codec")
+
+
+def test_a_take_past_the_global_models_rotary_reach_is_refused_before_sampling(dancer_dir, monkeypatch):
+    """The tiny model's rotary table holds 32 positions: 2 segments of 9 frames put its 3 keyframes 15 fps apart
+    (reach 4), 12 segments 2.5 fps apart (reach 38): refused, naming the segments that fit, before any step."""
+    from studio.core.errors import NodeExecutionError
+    from studio.engine.executor import Executor
+
+    from nodes.video_models.families.wan import dancer_node
+    from nodes.video_models.families.wan.dancer_pipeline import DancerPipeline
+    monkeypatch.setattr(dancer_node, "SEGMENT", SEG)
+    calls = []
+    monkeypatch.setattr(DancerPipeline, "__call__", lambda *a, **k: calls.append(1))
+    with pytest.raises(NodeExecutionError, match=r"Wan Dancer: .* past its 32: set 'segments' to 10 or fewer"):
+        Executor().run(_graph(dancer_dir, _music(3.7), segments=12), targets=["gen"], device="cpu", use_cache=False)
+    assert calls == []

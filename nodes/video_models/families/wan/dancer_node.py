@@ -187,6 +187,18 @@ class WanDancer(GeneratorNode):
         keys = np.zeros((SEGMENT,) + still.shape, np.float32)
         keys[0] = still
         n_keys = (SEGMENT - 1) // 4 + 1
+        if not fps:
+            raise _say(f"the music gives {len(feats)} feature rows for {SEGMENT} frames: too short to draw keyframes")
+        reach = max(dancer.time_positions(n_keys, fps)[0]) + 2
+        limit = int(s.pipe.transformer.config.rope_max_seq_len)
+        if reach > limit:
+            most = (limit - 2) // n_keys  # segments: the keyframes are about 'segments' positions apart
+            raise _say(f"a {len(feats) / dancer.BASE_FPS:.1f} s take spreads the global model's keyframes over {reach} "
+                       f"rotary positions, past its {limit}: set 'segments' to {most} or fewer "
+                       f"({most * SEGMENT / dancer.BASE_FPS:.0f} s)")
+        if abs(fps - 7.5) > 1e-6:
+            ctx.info(f"the global model draws its keyframes at {fps:g} fps: it was trained at 7.5 (a take of 4 segments,"
+                     " 19.9 s)")
         _, self.steps = preview_and_steps(ctx, s.on_cpu)
         steps = int(ctx.params.steps_global)
         kw = {"prompt": dancer.prompt_for(style, fps), "negative_prompt": ctx.params.negative_prompt or None,
