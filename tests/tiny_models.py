@@ -54,6 +54,8 @@ BUILDERS = {
     # two_person_dialogue's: the multi patch and ComfyUI's single wav2vec2 file (64 wide: 128 values a frame)
     "infinitetalk-patch-128": ("tests.video_models.tiny_talk", "build_talk_patch", {"per_frame": 128}),
     "wav2vec2-file": ("tests.video_models.tiny_talk", "build_wav2vec2_file", {}),
+    # dance_to_music's: Wan Dancer's global and local files for the tiny Wan I2V base (tests/video_models/tiny_dancer.py)
+    "wan-dancer-file": ("tests.video_models.tiny_dancer", "build_dancer_file", {}),
 }
 # the name a template gives -> the builder that makes a tiny model of it
 NAMES = {
@@ -78,6 +80,8 @@ NAMES = {
     "TencentGameMate/chinese-wav2vec2-base": "wav2vec2",
     "wan2.1_infiniteTalk_multi_fp16.safetensors": "infinitetalk-patch-128",
     "wav2vec2-chinese-base_fp16.safetensors": "wav2vec2-file",
+    "wan2.2_dancer_14b_global_fp8_scaled.safetensors": "wan-dancer-file",
+    "wan2.2_dancer_14b_local_fp8_scaled.safetensors": "wan-dancer-file",
 }
 
 

@@ -94,7 +94,8 @@ def sampler_chain(wf: Workflow, save: CNode) -> list[CNode]:
 PASSING = ("Reroute", "ComfySwitchNode", "GetVideoComponents", "ImageResizeKJv2", "ImageResizeKJ", "GetImageSizeAndCount",
            "ImageScale", "ImageScaleBy", "ImageScaleToTotalPixels",
            "ResizeImageMaskNode", "ImageFromBatch", "Video Slice", "LTXVPreprocess", "VHS_LoadVideo", "VHS_LoadVideoPath", "CreateVideo",
-           "SCAIL2ColoredMask")  # SCAIL-2's painting of SAM 3's tracks: Studio's SCAIL-2 node paints a mask itself
+           "SCAIL2ColoredMask",  # SCAIL-2's painting of SAM 3's tracks: Studio's SCAIL-2 node paints a mask itself
+           "WanDancerEncodeAudio")  # Wan Dancer's music encoding: the Wan Dancer node's own (comfy_dancer)
 
 
 def find_loader(wf: Workflow, node: CNode, port: str, used: set) -> tuple[CNode, int, list[CNode]] | None:
@@ -139,7 +140,7 @@ class IntentReading:
             if n.cls in LOADER_NODES and n.id not in seen:
                 seen.add(n.id)
                 self.used.add(n.id)
-                self._studio_loader(n)
+                self.studio_loader(n)
                 names.append(f"{LOADER_NODES[n.cls][1]} '{self.file_of(n)}'")
         self.bands.append(list(self.g.nodes)[made:])
         if node is not None:
@@ -184,7 +185,7 @@ class IntentReading:
         inputs: dict[str, tuple[CNode, int]] = {}
         for port, into in spec.ports if spec is not None else ():
             if port in node.links:
-                self._intent(node, port, into, inputs, said)
+                self.intent(node, port, into, inputs, said)
         if node is not None and node.cls == "MiniMaxH3ReferenceToVideo":
             spec = self._minimax_reference(node, up, spec, said)
         gen = spec.generator if spec is not None and spec.generator else T2V
@@ -198,7 +199,7 @@ class IntentReading:
                 self.motion["camera"] = path
         if node is not None and node.cls == "WanInfiniteTalkToVideo":
             for port, into in talk_settings(self, node, said, find_loader, up):  # a second speaker's voice and faces
-                self._intent(node, port, into, inputs, said)
+                self.intent(node, port, into, inputs, said)
         if node is not None and node.cls == "WanTrackToVideo":
             tracks = ati_tracks(self, node, "normal", said)
             if tracks is not None:
@@ -217,7 +218,7 @@ class IntentReading:
         for n in chain:  # LTX's image, keyframes and control on the latent's way
             used.add(n.id)
             if n.cls == "LTXVImgToVideoInplace" and not wf.value(n, "bypass"):
-                self._intent(n, "image", "image", inputs, said)
+                self.intent(n, "image", "image", inputs, said)
                 gen = I2V if gen == T2V else gen
             elif n.cls == "LTXVAddGuide":
                 self._guide(n, gen, inputs, said)
@@ -269,7 +270,7 @@ class IntentReading:
         self.extra["strength"] = round(float(d), 4)
         return spec
 
-    def _intent(self, node: CNode, port: str, into: str, inputs: dict, said: list[str]) -> None:
+    def intent(self, node: CNode, port: str, into: str, inputs: dict, said: list[str]) -> None:
         """The Load Image / Load Video / Load Audio behind ``node``'s ``port``, for the generator's
         ``into``; what makes it otherwise is said."""
         found = find_loader(self.wf, node, port, self.used)
@@ -341,14 +342,14 @@ class IntentReading:
             if found is None:
                 self._depth_control(n, inputs, said)
                 return
-            self._intent(n, "image", "control", inputs, said)
+            self.intent(n, "image", "control", inputs, said)
             return
         k = next((i for i in range(1, 5) if f"keyframe_{i}" not in inputs), None)
         if found is None or k is None:
             said.append(f"a guide at frame {number(at)} ({n.cls}, #{n.id}) is not taken: "
                         + ("its image is made by nodes Studio does not convert" if found is None else "four keyframes at most"))
             return
-        self._intent(n, "image", f"keyframe_{k}", inputs, said)
+        self.intent(n, "image", f"keyframe_{k}", inputs, said)
         whole = isinstance(at, (int, float)) and not isinstance(at, bool) and math.isfinite(at) and abs(at) < 10**9
         where = "last" if at == -1 else (str(int(at)) if whole else "0")
         if not whole and at is not None:
@@ -383,12 +384,12 @@ class IntentReading:
         for n in up:
             if n.cls == "LTXVAudioVAEEncode" and "audio" not in inputs:
                 self.used.add(n.id)
-                self._intent(n, "audio", "audio", inputs, said)
+                self.intent(n, "audio", "audio", inputs, said)
                 if self._held_clean(n, up):
                     self.extra["sound"] = "drive"
             elif n.cls == "LTXVReferenceAudio" and "voice" not in inputs:
                 self.used.add(n.id)
-                self._intent(n, "reference_audio", "voice", inputs, said)
+                self.intent(n, "reference_audio", "voice", inputs, said)
                 for key, into in (("identity_guidance_scale", "identity_guidance"), ("start_percent", "identity_start"),
                                   ("end_percent", "identity_end")):
                     v = self.wf.value(n, key)
@@ -406,7 +407,7 @@ class IntentReading:
                     return True
         return False
 
-    def _studio_loader(self, loader: CNode, slot: int = 0) -> tuple[str, str]:
+    def studio_loader(self, loader: CNode, slot: int = 0) -> tuple[str, str]:
         """Studio's Load Image / Load Video / Load Audio for a ComfyUI loader (one each, however
         often it is read), and the output for ``slot`` (a LoadImage's mask: its alpha)."""
         kind, _ = LOADER_NODES[loader.cls]

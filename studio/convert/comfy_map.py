@@ -24,6 +24,7 @@ from .comfy_read import MODES, CNode, Workflow, WorkflowError
 from .comfy_intent import LOADER_NODES, IntentReading, model_file, sampler_chain, upstream
 from .comfy_wrappers import translate
 from .comfy_animate2 import animate2_settings
+from .comfy_dancer import DANCER, dancer_output
 from .comfy_scail import scail2_settings
 from .comfy_tasks import (ANIMATE2, DUAL_TYPES, FOLDER_ONLY, HUMO, I2V, LTX2, SCAIL2, TALK, TASKS, VACE, Task, family,
                           folder_only_params, humo_params, made_task)
@@ -151,6 +152,8 @@ class _Builder(IntentReading):
             self._hold(save, Task("image to video", None, family=fam, cannot="make the start image the workflow "
                                   "generates first (with ComfyUI nodes it does not convert)"), fam, latent, loaders, up)
             return False
+        if task == DANCER:  # its two passes, one Studio node (comfy_dancer)
+            return dancer_output(self, save, first, up, fam, said)
         made = len(self.g.nodes)
         self.family_now = fam
         self.stage2 = second_stage(self, up, rest, said) if task == LTX2 else None
@@ -301,7 +304,7 @@ class _Builder(IntentReading):
         load = self.add("video_models.load", {"model": files[0]}, loaders[0] if loaders else None)
         if not files[0]:
             said.append("no model loader found: set Load Video Model's 'model'")
-        self._loader_files(up, loaders, load, lp, said)
+        self.loader_files(up, loaders, load, lp, said)
         model_out = (load, "model")
         for name, strength, at, expert in loras:
             lid = self.add("video_models.lora", {"lora": name, "strength": strength,
@@ -316,7 +319,7 @@ class _Builder(IntentReading):
                 said.append(f"{LOADER_NODES[loader.cls][1]} '{self.file_of(loader)}' for '{into}': "
                             f"{self.g.registry.get(task).title} has no such input")
                 continue
-            nid, out = self._studio_loader(loader, slot)
+            nid, out = self.studio_loader(loader, slot)
             for step in steps:  # Canny -> Edges, SAM 3 -> Segment
                 nid, out = self.step(step, (nid, out))
             want = next(i.type for i in self.g.registry.get(task).inputs if i.name == into)
@@ -336,13 +339,13 @@ class _Builder(IntentReading):
         if task == LTX2:
             self.g.connect(gen, "audio", sv, "audio")
         if task == HUMO and "features" in inputs:  # the voice the take is made to, in the file with it
-            self.g.connect(*self._studio_loader(*inputs["features"][:2]), sv, "audio")
+            self.g.connect(*self.studio_loader(*inputs["features"][:2]), sv, "audio")
         if task == TALK and "speech" in inputs:  # the voice (a dialogue's two, mixed as the model hears them)
-            voice = self._studio_loader(*inputs["speech"][:2])
+            voice = self.studio_loader(*inputs["speech"][:2])
             if "speech_2" in inputs:
                 mix = self.add("edit.audio_mix", {}, save)
                 self.g.connect(*voice, mix, "a")
-                self.g.connect(*self._studio_loader(*inputs["speech_2"][:2]), mix, "b")
+                self.g.connect(*self.studio_loader(*inputs["speech_2"][:2]), mix, "b")
                 voice = (mix, "audio")
             self.g.connect(*voice, sv, "audio")
         return gen
@@ -367,7 +370,7 @@ class _Builder(IntentReading):
         prefix = str(self.wf.value(save, "filename_prefix") or "ComfyUI").strip("/") or "ComfyUI"
         return f"out/{prefix}.mp4"
 
-    def _loader_files(self, up, loaders, load, lp, said) -> None:
+    def loader_files(self, up, loaders, load, lp, said) -> None:
         """Text encoder, VAE, image encoder and a second expert: set where Load Video Model takes
         them, else said."""
         wf = self.wf

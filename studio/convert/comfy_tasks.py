@@ -22,6 +22,7 @@ TALK = "video_models.infinitetalk"
 S2V = "video_models.wan_s2v"  # Speech to Video (S2V): nodes/video_models/families/wan_s2v/node.py
 MINIMAX_REF = "video_models.minimax_h3_reference"
 HUMO = "video_models.wan_humo"
+DANCER = "video_models.wan_dancer"  # Wan Dancer: nodes/video_models/families/wan/dancer_node.py
 V2V = "video_models.video_to_video"
 ANIMATE2 = "video_models.wan_animate_2"
 SCAIL2 = "video_models.scail2"  # SCAIL-2 Character: nodes/video_models/families/wan_scail/node.py
@@ -88,7 +89,10 @@ WAN = {
                             (("reference_image", "reference"), ("pose_video", "driving"),
                              ("pose_video_mask", "driving_mask"), ("reference_image_mask", "reference_mask")),
                             "SCAIL-2"),
-    "WanDancerVideo": Task("a dance video from music", None, family="Wan Dancer", cannot="drive a video from music"),
+    # the global pass's and the local pass's WanDancerVideo: one Wan Dancer node (comfy_dancer); the start image from
+    # the global pass's start_image, the music behind WanDancerEncodeAudio
+    "WanDancerVideo": Task("a dance video from music", DANCER,
+                           (("start_image", "image"), ("audio_encoder_output", "audio")), "Wan Dancer"),
 }
 LTX = {
     "LTXVImgToVideo": Task("image to video", I2V, (("image", "image"),), "LTX-Video"),

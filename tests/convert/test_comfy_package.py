@@ -90,7 +90,7 @@ TASKS = {
     "video_wan_animate2": ('character animation from a driving video', 'Wan Animate 2', 'wan_animate_2', ('driving', 'reference')),  # its ComfyUI int8 convrot denoiser read with a diffusers folder as 'base'; its lightx2v LoRA not applied (said)
     "video_wan_animate2_distilled": ('character animation from a driving video', 'Wan Animate 2', 'wan_animate_2', ('driving', 'reference')),  # its ComfyUI int8 convrot denoiser read with a diffusers folder as 'base' (said)
     "video_wan_ati": ('image to video along tracks (ATI)', 'Wan ATI', 'image_to_video', ('image', 'tracks')),  # the drawn JSON -> Tracks from Coordinates
-    "video_wan_dancer": ('a dance video from music', 'Wan Dancer', None, ()),
+    "video_wan_dancer": ('a dance video from music', 'Wan Dancer', 'wan_dancer', ('audio', 'global_model', 'image', 'local_model')),
     "video_wan_vace_14B_ref2v": ('VACE video (reference)', 'Wan VACE', 'wan_vace', ('reference',)),
     "video_wan_vace_14B_t2v": ('VACE video (text only)', 'Wan VACE', 'wan_vace', ()),
     "video_wan_vace_14B_v2v": ('VACE video (video, reference)', 'Wan VACE', 'wan_vace', ('reference', 'video')),

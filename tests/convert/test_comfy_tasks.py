@@ -188,8 +188,7 @@ def test_hunyuan15_image_to_video_and_a_clip_frame_as_its_start():
     assert g.validate() == [] and _src_type(g, gen, "image") == "edit.frame_hold"
 
 
-@pytest.mark.parametrize("name, what", [("video_wan_dancer", "Wan Dancer"),
-                                        ("utility_void_video_inpainting", "object removal")])
+@pytest.mark.parametrize("name, what", [("utility_void_video_inpainting", "object removal")])
 def test_a_task_studio_cannot_do_is_one_sentence_and_no_generator(name, what):
     conv = convert(_doc(name), name)
     g = conv.graph
@@ -268,11 +267,12 @@ def test_infinitetalk_with_face_masks_from_files_is_a_dialogue():
 
 def test_cli_convert_prints_the_sentence(tmp_path, capsys):
     from studio.cli import main as cli_main
-    src = tmp_path / "dancer.json"
-    src.write_text(json.dumps(_doc("video_wan_dancer")), encoding="utf-8")
-    cli_main(["convert", str(src), "-o", str(tmp_path / "dancer.studio.json")])
+    src = tmp_path / "void.json"
+    src.write_text(json.dumps(_doc("utility_void_video_inpainting")), encoding="utf-8")
+    cli_main(["convert", str(src), "-o", str(tmp_path / "void.studio.json")])
     out = capsys.readouterr().out
-    assert out.splitlines()[0].startswith("This workflow makes a dance video from music with Wan Dancer; Studio cannot")
+    assert out.splitlines()[0].startswith("This workflow makes object removal (video inpainting) with VOID; "
+                                          "Studio cannot")
 
 
 def test_wan_s2v_becomes_speech_to_video_with_its_voice_image_and_speech_features():
@@ -377,13 +377,13 @@ def test_file_open_says_the_sentence_first_in_the_log(qtbot, tmp_path, monkeypat
     win = MainWindow()
     win.files.ask_unsaved = lambda: "discard"
     qtbot.addWidget(win)
-    src = tmp_path / "video_wan_dancer.json"
-    src.write_text(json.dumps(_doc("video_wan_dancer")), encoding="utf-8")
+    src = tmp_path / "utility_void_video_inpainting.json"
+    src.write_text(json.dumps(_doc("utility_void_video_inpainting")), encoding="utf-8")
     assert win.files.open_path(str(src), ask=False)
     lines = [line for line in win.log_view.toPlainText().splitlines() if line.strip()]
-    at = next(i for i, line in enumerate(lines) if "This workflow makes a dance video from music" in line)
+    at = next(i for i, line in enumerate(lines) if "This workflow makes object removal (video inpainting)" in line)
     assert not any("converted the ComfyUI workflow" in line for line in lines[:at])
-    assert win.doc.graph.ui["notes"][0]["text"].startswith("This workflow makes a dance video from music")
+    assert win.doc.graph.ui["notes"][0]["text"].startswith("This workflow makes object removal (video inpainting)")
     assert win.close()
 
 
@@ -494,3 +494,33 @@ def test_a_pose_drawing_fed_a_clip_is_said_not_raised():
     assert conv.graph.validate() == []
     assert "preprocess.draw_pose" not in _types(conv.graph)
     assert any("draw the pose: not made" in n["text"] for n in conv.graph.ui["notes"])
+
+
+def test_wan_dancer_becomes_one_node_with_both_models_their_loras_the_image_and_the_music():
+    """video_wan_dancer (issue 58): the global pass (SamplerCustomAdvanced on the global model's WanDancerVideo) and
+    the local pass (SamplerCustom per segment) are one Wan Dancer node: each model file on its own Load Video Model
+    with its lightx2v LoRA at its own strength (3 and 1.03) and the Wan 2.1 UMT5, VAE and CLIP files; the start
+    image and the music (behind WanDancerEncodeAudio) from their loaders; the template's choices (Latin Dance,
+    low, 5 s: one segment), steps 6 each, guidance 1, shift 5; the music on the take; the keyframe preview said."""
+    conv = convert(_doc("video_wan_dancer"), "video_wan_dancer")
+    g = conv.graph
+    assert g.validate() == []
+    gen = _gen(g)
+    assert gen.type_id == "video_models.wan_dancer"
+    p = gen.params
+    assert (p["style"], p["amplitude"], p["segments"], p["steps_global"], p["steps"], p["guidance"], p["shift"]) == (
+        "Latin Dance", "low", 1, 6, 6, 1.0, 5.0)
+    for port, model, strength in (("global_model", "wan2.2_dancer_14b_global_fp8_scaled.safetensors", 3.0),
+                                  ("local_model", "wan2.2_dancer_14b_local_fp8_scaled.safetensors", 1.03)):
+        lora = g.nodes[g.input_link(gen.id, port).src]
+        assert lora.type_id == "video_models.lora" and lora.params["strength"] == strength
+        load = g.nodes[g.input_link(lora.id, "model").src]
+        assert (load.params["model"], load.params["text_encoder"], load.params["clip_vision"]) == (
+            model, "umt5_xxl_fp16.safetensors", "clip_vision_h.safetensors")
+    assert g.nodes[g.input_link(gen.id, "image").src].params["path"] == "blue_dancer.png"
+    music = g.nodes[g.input_link(gen.id, "audio").src]
+    assert music.params["path"] == "wan_dancer_reference_audio.mp3"
+    save = next(n for n in g.nodes.values() if n.type_id == "io.save_video")
+    assert g.input_link(save.id, "audio").src == music.id
+    assert any("#698" in line and "keyframes" in line for line in conv.log)
+    assert not any(line.startswith("This workflow makes") for line in conv.log)  # converted, not held

@@ -65,6 +65,11 @@ class Family:
     one_checkpoint = False  # (a class attribute) its "part files" are one all-in-one checkpoint (SVD's)
     modular = False  # (a class attribute) a diffusers modular pipeline folder (loading/modular.py), run in one call
 
+    def own_in(self, names) -> tuple[str, ...]:
+        """The name parts set aside in a denoiser file of these tensor names: own_modules (a family may add
+        parts that are its node's only beside others: Wan Dancer's unused ``ref_conv``)."""
+        return self.own_modules
+
     def recognise(self, tensors, filename: str = ""):
         """What a file is, if it is this family's denoiser, checkpoint or VAE (a ``Recognised``, from
         ``tensors``: a base.recognise.Tensors); None when it is not."""

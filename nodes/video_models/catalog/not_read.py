@@ -7,9 +7,6 @@ from __future__ import annotations
 # (key, name, what it does, why Studio does not read it). Where the released code is public, it is
 # said: that family is work left, not a block.
 NOT_READ = (
-    ("wan-dancer", "Wan Dancer", "a dance video from music, a start image and a dance style (Wan 2.2 14B, a global "
-     "and a local model)", "its pipeline is in no library Studio uses (diffusers has none) and Studio has not written "
-     "one: its music encoding and two-model keyframe sampling are not built"),
     ("scail", "SCAIL (SCAIL-Preview)", "character animation driven by a pose drawing (Wan 2.1 14B)",
      "its denoiser (zai-org/SCAIL, the pose embedding without SCAIL-2's identity masks) is not built: Studio runs "
      "SCAIL-2 (families/wan_scail, the SCAIL-2 Character node), whose release gives its rotary positions; SCAIL's "

@@ -322,7 +322,7 @@ def load_denoiser(diffusers, index: dict, base: str, fam: Family, wf: WeightFile
         raise ModelError(f"'{wf.path}': {fam.single_file_refusal}")
     _, cls_name = index[fam.denoiser]
     cls = getattr(diffusers, cls_name)
-    wf = without_own(wf, fam.own_modules)
+    wf = without_own(wf, fam.own_in(wf.tensors))
     cfg_path = os.path.join(base, fam.denoiser, "config.json")
     cfg = read_json(cfg_path)
     shapes = {k: v.shape for k, v in wf.tensors.items()}

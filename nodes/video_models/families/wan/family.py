@@ -19,6 +19,14 @@ class Wan(Family):
     two_experts = True  # Wan 2.2 A14B: a high-noise and a low-noise expert (wan22.py)
     lora_title = "Wan"
 
+    def own_in(self, names) -> tuple[str, ...]:
+        """Wan Dancer's files also hold ``ref_conv`` (a reference-image convolution its release builds and never
+        runs: dancer.py): set aside with its own tensors in a file that holds them, never in another (Wan Fun
+        V1.1's ref_conv is its reference image, refused by name)."""
+        if any("music_injector." in n for n in names):
+            return self.own_modules + ("ref_conv.",)
+        return self.own_modules
+
     def lora_names(self, names):
         return recognise.lora_names(names)
 
@@ -107,8 +115,10 @@ FAMILY = Wan(
                        "frame); for frames kept at any position use the Wan VACE node with a Wan VACE model"),
     layouts=("diffusers", "original (Wan-Video, ComfyUI)"),
     draft_recipes=drafts.RECIPES,
-    # Fun V1.1 camera models' adapter, read by Wan Fun Camera (camera.py); HuMo's audio layers, by Wan HuMo (humo.py)
-    own_modules=("control_adapter.", "audio_proj.", "audio_cross_attn_wrapper."),
+    # Fun V1.1 camera models' adapter, read by Wan Fun Camera (camera.py); HuMo's audio layers, by Wan HuMo (humo.py);
+    # Wan Dancer's music encoder and injector, reference MLP, global patch embedding and head, by Wan Dancer (dancer.py)
+    own_modules=("control_adapter.", "audio_proj.", "audio_cross_attn_wrapper.", "music_projection.", "music_encoder.",
+                 "music_injector.", "img_emb_refimage.", "patch_embedding_global.", "head_global."),
     part_titles=(("UMT5-XXL", "UMT5-XXL (Wan)"), ("CLIP ViT-H/14", "CLIP ViT-H/14 (Wan 2.1 I2V, FLF2V)")),
     key_patterns=(("condition_embedder.", "blocks."), ("text_embedding.", "time_projection.", "blocks.")),
     variants=(

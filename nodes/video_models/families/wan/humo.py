@@ -151,7 +151,7 @@ def audio_state(tensors: dict) -> dict:
     return out
 
 
-def _scales_applied(got: dict) -> dict:
+def scales_applied(got: dict) -> dict:
     """ComfyUI's scaled fp8 (``scale_weight``) and mixed-precision (``weight_scale``) layers: each weight times
     its per-tensor scale, in float32; their input scales dropped (the layers run unquantised here)."""
     for k in [k for k in got if k.endswith((".scale_weight", ".weight_scale"))]:
@@ -166,7 +166,7 @@ def _scales_applied(got: dict) -> dict:
 
 def load_audio(state: dict, dim: int, heads: int, layers: int, where: str, dtype=None) -> HumoAudio:
     """:class:`HumoAudio` from a file's tensors (:func:`audio_state`), checked against the denoiser."""
-    got = _scales_applied(audio_state(state))
+    got = scales_applied(audio_state(state))
     w = got.get("proj.linear_1.weight")
     if w is None:
         raise ModelError(f"model '{where}' is not a HuMo model: its file holds no audio projection (audio_proj)")

@@ -1,6 +1,6 @@
 """How a Wan file is told from its tensors' names and shapes: the denoiser in the original layout
 (Wan-Video, ComfyUI, city96's GGUF) and diffusers', its task and size (2.1 1.3B / 14B, 2.2 A14B's
-experts, TI2V-5B, VACE, Animate, HuMo), and Wan's VAEs."""
+experts, TI2V-5B, VACE, Animate, HuMo, Wan Dancer), and Wan's VAEs."""
 from __future__ import annotations
 
 from ...base.recognise import Recognised, dim
@@ -44,6 +44,12 @@ def _denoiser(t, filename: str) -> Recognised | None:
     note = ""
     if t.has("patch_embedding_pose.weight"):  # SCAIL's pose embedding (Wan Animate's is pose_patch_embedding)
         return _scail(t, width)
+    if t.has("music_injector.injector.0.q.weight", "music_projection.weight"):  # Wan Dancer (dancer.py)
+        size = "14B" if width == 5120 else f"(width {width}, {t.blocks('blocks')} blocks)"
+        which = " (global)" if "global" in name else " (local)" if "local" in name else ""
+        return Recognised("denoiser", "wan", f"Wan Dancer {size}{which}",
+                          "one of Wan Dancer's two models (global: keyframes; local: the 30 fps segments), run by "
+                          "the Wan Dancer node; as a plain Wan I2V model it would ignore the music")
     if _humo(t):  # HuMo (Phantom-video/HuMo): Wan 2.1 14B I2V's shapes (36 channels, no CLIP) and audio layers
         size = "17B" if width == 5120 else "1.7B" if width == 1536 else f"(width {width}, {t.blocks('blocks')} blocks)"
         note = "" if in_dim == 36 else ("Studio runs HuMo 17B (36 channels in: the reference in the latents); this "
