@@ -182,7 +182,7 @@ class SeedVR2Upscale(Node):
         """One record (`main.py families`): SeedVR2's 3B and 7B DiTs with their VAE."""
         return [{"kind": "upscaler", "family": "seedvr2", "name": "SeedVR2 (one-step video super-resolution)",
                  "variants": ["SeedVR2 3B", "SeedVR2 7B"], "tasks": ["upscale"], "inputs": {"upscale": ["video"]},
-                 "formats": [".safetensors (fp16 / bf16 / fp32; ComfyUI's int8 convrot not read)"]}]
+                 "formats": [".safetensors (fp16 / bf16 / fp32; ComfyUI's int8 convrot, made plain layer by layer)"]}]
 
     @classmethod
     def _paths(cls, params, base_dir) -> list[str]:
@@ -193,7 +193,7 @@ class SeedVR2Upscale(Node):
 
     @classmethod
     def preflight(cls, params, base_dir):
-        """The files found, and the DiT's header read: a file of another kind or the int8 variant is
+        """The files found, and the DiT's header read: a file of another kind or a misformed int8 file is
         said before a run (nothing is loaded)."""
         from studio.core.errors import ModelError
 
@@ -201,7 +201,7 @@ class SeedVR2Upscale(Node):
         try:
             dit_path, _ = cls._paths(params, base_dir)
             shapes, dtypes = dit_files.header_shapes(dit_path)
-            dit_files.refuse_int8(dit_path, shapes, dtypes)
+            dit_files.check_quantised(dit_path, shapes, dtypes)
             dit_files.config_from_shapes(shapes, dit_path)
         except SeedVR2Error as e:
             return [str(e)]
@@ -241,7 +241,7 @@ class SeedVR2Upscale(Node):
         dtype = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}[prec]
         try:
             shapes, dtypes = dit_files.header_shapes(dit_path)
-            dit_files.refuse_int8(dit_path, shapes, dtypes)
+            dit_files.check_quantised(dit_path, shapes, dtypes)
             config = dit_files.config_from_shapes(shapes, os.path.basename(dit_path))
         except ModelError as e:
             raise SeedVR2Error(f"SeedVR2 Upscale: {e}") from None

@@ -59,9 +59,6 @@ def params_of(wf: Workflow, up: list[CNode], said: list[str]) -> dict:
     model = str(wf.value(unet, "unet_name") or "") if unet else ""
     if model:
         p["model"] = model
-        if "int8" in model.lower() or "convrot" in model.lower():
-            said.append(f"its DiT '{model}' is ComfyUI's int8 'convrot' variant, which Studio does not read yet: "
-                        "choose seedvr2_ema_3b_fp16.safetensors (or the 7B) on SeedVR2 Upscale ('model')")
     if vae:
         p["vae"] = str(wf.value(vae, "vae_name") or "")
     mult = (wf.value(resize, "multiplier") or wf.value(resize, "scale_by") or _raw(resize, 1)) if resize else None

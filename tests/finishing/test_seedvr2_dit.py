@@ -144,9 +144,3 @@ def test_config_from_shapes_refuses_another_file():
     with pytest.raises(ModelError, match="not a SeedVR2 DiT file.*lacks"):
         dit_files.config_from_shapes({"encoder.conv_in.weight": (128, 3, 3, 3, 3)}, "vae.safetensors")
 
-
-def test_int8_convrot_refused_in_words():
-    with pytest.raises(ModelError, match="int8 'convrot' variant"):
-        dit_files.refuse_int8("seedvr2_3b_int8_convrot.safetensors",
-                              {"blocks.0.attn.proj_qkv.vid.weight": (7680, 2560)},
-                              {"blocks.0.attn.proj_qkv.vid.weight": "I8"})

@@ -84,14 +84,33 @@ def files(tmp_path_factory):
     for prm in dit.parameters():
         torch.nn.init.normal_(prm, std=0.05)
     sd = {k: v.contiguous() for k, v in dit.state_dict().items()}
-    save_file(dict(sd, positive_conditioning=torch.randn(5, 20), negative_conditioning=torch.randn(6, 20)),
-              str(d / "dit.safetensors"))
+    text = dict(positive_conditioning=torch.randn(5, 20), negative_conditioning=torch.randn(6, 20))
+    save_file(dict(sd, **text), str(d / "dit.safetensors"))
     save_file(sd, str(d / "dit_no_text.safetensors"))
     save_file(dict({k: v.to(torch.int8) if k.endswith("proj_qkv.vid.weight") else v for k, v in sd.items()},
-                   positive_conditioning=torch.randn(5, 20)), str(d / "seedvr2_3b_int8_convrot.safetensors"))
+                   positive_conditioning=torch.randn(5, 20)), str(d / "dit_int8_unmarked.safetensors"))
+    save_file(_int8_convrot(sd, text=text),
+              str(d / "seedvr2_3b_int8_convrot.safetensors"))
     vae = SeedVR2VAE(TINY_VAE)
     save_file({k: v.contiguous() for k, v in vae.state_dict().items()}, str(d / "vae.safetensors"))
     return d
+
+
+def _int8_convrot(sd: dict, text: dict) -> dict:
+    """``sd`` as ComfyUI writes its int8 DiT: every 2-D weight int8 with a float scale per row and its
+    comfy_quant marker, rotated by groups of 16 input channels where they divide (the tiny model's
+    widths; the real file's groups are 256), the rest (norms, biases) as they are."""
+    from nodes.video_models.files.comfy_int8 import marker, quantise
+    out = dict(text)
+    for k, v in sd.items():
+        if k.endswith(".weight") and v.dim() == 2 and v.shape[1] >= 16:
+            group = 16 if v.shape[1] % 16 == 0 else 0
+            q = quantise(v, group)
+            layer = k[: -len(".weight")]
+            out.update({k: q.data, layer + ".weight_scale": q.scale.float(), layer + ".comfy_quant": marker(group)})
+        else:
+            out[k] = v
+    return out
 
 
 def _clip(n=7, h=16, w=16):
@@ -162,24 +181,43 @@ def test_bad_input_refused_in_words(files):
         run_node(SeedVR2Upscale, _params(files, vae=""), video=clip)
     with pytest.raises(SeedVR2Error, match="holds no text embedding.*pickle Studio never opens"):
         run_node(SeedVR2Upscale, _params(files, model=str(files / "dit_no_text.safetensors")), video=clip)
-    # the embedding taken from another file (ComfyUI's int8 DiT holds it): the int8 file is never loaded as a DiT
+    # the embedding taken from another file (ComfyUI's int8 DiT holds it): read there as data only
     out = run_node(SeedVR2Upscale, _params(files, model=str(files / "dit_no_text.safetensors"), window=9,
                                           text_embeddings=str(files / "seedvr2_3b_int8_convrot.safetensors")),
                    video=_clip(n=1))
     assert out.chunk(0, 1).shape == (1, 16, 16, 3)
-    with pytest.raises(SeedVR2Error, match="int8 'convrot' variant"):
-        run_node(SeedVR2Upscale, _params(files, model=str(files / "seedvr2_3b_int8_convrot.safetensors")), video=clip)
+    with pytest.raises(SeedVR2Error, match="int8 weights with no comfy_quant marker"):
+        run_node(SeedVR2Upscale, _params(files, model=str(files / "dit_int8_unmarked.safetensors")), video=clip)
     with pytest.raises(SeedVR2Error, match="not a SeedVR2 DiT file"):
         run_node(SeedVR2Upscale, _params(files, model=str(files / "vae.safetensors")), video=clip)
 
 
 def test_preflight_reads_the_header_only(files):
     assert SeedVR2Upscale.preflight(_params(files), None) == []
-    why = SeedVR2Upscale.preflight(_params(files, model=str(files / "seedvr2_3b_int8_convrot.safetensors")), None)
-    assert len(why) == 1 and "int8 'convrot' variant" in why[0]
+    assert SeedVR2Upscale.preflight(_params(files, model=str(files / "seedvr2_3b_int8_convrot.safetensors")), None) == []
+    why = SeedVR2Upscale.preflight(_params(files, model=str(files / "dit_int8_unmarked.safetensors")), None)
+    assert len(why) == 1 and "int8 weights with no comfy_quant marker" in why[0]
     assert "no SeedVR2 DiT chosen" in SeedVR2Upscale.preflight(_params(files, model=""), None)[0]
 
 
 def test_families_record():
     rec = SeedVR2Upscale.model_families()[0]
     assert rec["kind"] == "upscaler" and rec["family"] == "seedvr2" and rec["tasks"] == ["upscale"]
+
+
+def test_comfyuis_int8_convrot_dit_reads_as_the_plain_one(files):
+    """ComfyUI's int8 'convrot' DiT (seedvr2_3b_int8_convrot's layout) is read, each layer made plain as
+    it is read: its weights equal the plain file's within int8 rounding, its frames close to them."""
+    from nodes.finishing.seedvr2 import dit_files
+    plain, _ = dit_files.load_dit(str(files / "dit.safetensors"), torch.float32)
+    int8, text = dit_files.load_dit(str(files / "seedvr2_3b_int8_convrot.safetensors"), torch.float32)
+    assert set(text) == {"positive", "negative"}
+    ps, qs = plain.state_dict(), int8.state_dict()
+    assert ps.keys() == qs.keys()
+    worst = max(float((qs[k] - ps[k]).abs().max() / ps[k].abs().max().clamp(min=1e-8)) for k in ps)
+    assert 0 < worst < 0.02  # rounded to int8 (so not equal), within a step of each row's scale
+    clip = _clip(n=1)
+    a = run_node(SeedVR2Upscale, _params(files, window=9), video=clip).chunk(0, 1)
+    b = run_node(SeedVR2Upscale, _params(files, model=str(files / "seedvr2_3b_int8_convrot.safetensors"), window=9),
+                 video=clip).chunk(0, 1)
+    assert np.abs(a - b).max() < 0.05

@@ -6,8 +6,10 @@ Files read: numz/SeedVR2_comfyUI's ``seedvr2_ema_3b_fp16.safetensors`` / ``seedv
 ``model.diffusion_model.``, with the release's text embeddings as two more tensors,
 ``positive_conditioning`` [58, 5120] and ``negative_conditioning`` [64, 5120]: the names ComfyUI's
 comfy/ldm/seedvr/model.py registers them under, read here as data). The per-block
-``attn.rope.rope.freqs`` buffers are computed, not read. ComfyUI's int8 'convrot' files are refused
-in words until Studio reads that format."""
+``attn.rope.rope.freqs`` buffers are computed, not read. ComfyUI's int8 'convrot' files
+(``seedvr2_3b_int8_convrot.safetensors``) are read through the video models' int8 reader
+(nodes/video_models/files/comfy_int8.py): each quantised layer is made plain in the run's dtype as it
+is read, one layer at a time, so the load holds the int8 file's bytes and the plain model, no more."""
 from __future__ import annotations
 
 import os
@@ -52,13 +54,51 @@ def header_shapes(path: str) -> tuple[dict, dict]:
     return shapes, dtypes
 
 
-def refuse_int8(path: str, shapes: dict, dtypes: dict) -> None:
-    quant = [k for k in shapes if k.endswith((".comfy_quant", ".weight_scale"))]
-    int8 = [k for k, d in dtypes.items() if d == "I8"]
-    if int8 or quant:
-        raise ModelError(f"SeedVR2 DiT '{os.path.basename(path)}' is ComfyUI's int8 'convrot' variant "
-                         f"({len(int8)} int8 tensors), which Studio does not read yet: use "
-                         "seedvr2_ema_3b_fp16.safetensors or seedvr2_ema_7b_fp16.safetensors")
+def quantised(shapes: dict, dtypes: dict) -> bool:
+    """Whether the file is one of ComfyUI's quantised ones (int8 weights or comfy_quant markers)."""
+    return any(k.endswith(".comfy_quant") for k in shapes) or any(d == "I8" for d in dtypes.values())
+
+
+def check_quantised(path: str, shapes: dict, dtypes: dict) -> None:
+    """A quantised file's layers (their markers, scales, rotation groups) checked from its header
+    before anything is loaded, by the reader that reads them; nothing for a plain file."""
+    if not quantised(shapes, dtypes):
+        return
+    from nodes.video_models.files.weight_formats import read_weight_file
+    header = read_safetensors_header(path)[0]
+    p = strip_prefix(k for k in header if k != "__metadata__")
+    marked = {k[len(p):] if p and k.startswith(p) else k for k in _quant_meta(header.get("__metadata__") or {})}
+    bare = [k for k, d in dtypes.items() if d == "I8" and k.endswith(".weight")
+            and k[: -len(".weight")] + ".comfy_quant" not in shapes and k[: -len(".weight")] not in marked]
+    if bare:
+        raise ModelError(f"SeedVR2 DiT '{os.path.basename(path)}' holds int8 weights with no comfy_quant marker "
+                         f"({len(bare)}, e.g. '{bare[0]}'): Studio cannot tell their scales or rotation, so it reads "
+                         "only the int8 files ComfyUI writes (seedvr2_3b_int8_convrot.safetensors)")
+    read_weight_file(path)
+
+
+def _quant_meta(metadata: dict) -> dict:
+    """layer -> its conf from the header's ``_quantization_metadata`` (ComfyUI's other way to mark)."""
+    import json
+    try:
+        layers = json.loads((metadata or {}).get("_quantization_metadata") or "{}").get("layers", {})
+    except (ValueError, AttributeError):
+        raise ModelError("SeedVR2 DiT: the header's _quantization_metadata is not the JSON ComfyUI writes") from None
+    return layers if isinstance(layers, dict) else {}
+
+
+def _plain_weight(f, key: str, keys: set, meta: dict, dtype, path: str):
+    """The tensor ``key`` of the open file, made plain when it is a quantised layer's weight."""
+    import json
+
+    from nodes.video_models.files.comfy_int8 import dequantise_state_dict
+    layer = key[: -len(".weight")] if key.endswith(".weight") else None
+    if layer is None or not (layer + ".comfy_quant" in keys or layer in meta):
+        return f.get_tensor(key)
+    small = {k: f.get_tensor(k) for k in (key, layer + ".weight_scale", layer + ".weight_scale_2",
+                                           layer + ".comfy_quant") if k in keys}
+    md = {"_quantization_metadata": json.dumps({"layers": {layer: meta[layer]}})} if layer in meta else None
+    return dequantise_state_dict(small, dtype, md, os.path.basename(path))[key]
 
 
 def config_from_shapes(shapes: dict, path: str = "the file") -> dict:
@@ -100,7 +140,6 @@ def load_dit(path: str, dtype, device="cpu"):
 
     from .dit import SeedVR2DiT
     shapes, dtypes = header_shapes(path)
-    refuse_int8(path, shapes, dtypes)
     config = config_from_shapes(shapes, os.path.basename(path))
     with torch.device("meta"):
         model = SeedVR2DiT(config)
@@ -113,11 +152,13 @@ def load_dit(path: str, dtype, device="cpu"):
                          + (f"{len(wrong)} of another shape (e.g. {wrong[0]})" if wrong else ""))
     state, text = {}, {}
     with safe_open(path, framework="pt", device="cpu") as f:
-        p = strip_prefix(f.keys())
+        keys = set(f.keys())
+        p = strip_prefix(keys)
+        meta = _quant_meta(f.metadata()) if quantised(shapes, dtypes) else {}
         for key in f.keys():
             name = key[len(p):] if p and key.startswith(p) else key
             if name in wanted:
-                state[name] = f.get_tensor(key).to(device=device, dtype=dtype)
+                state[name] = _plain_weight(f, key, keys, meta, dtype, path).to(device=device, dtype=dtype)
             elif name.split(".")[-1] in TEXT_KEYS:
                 text[name.split(".")[-1].split("_")[0]] = f.get_tensor(key).float()
     model.load_state_dict(state, strict=True, assign=True)
