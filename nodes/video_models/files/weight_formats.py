@@ -161,6 +161,9 @@ def _mixed(path: str, tensors: dict[str, TensorInfo], scales: dict[str, str], as
     for layer, fmt in sorted(formats.items()):
         wname = layer + ".weight"
         w = tensors.get(wname)
+        if fmt.startswith("int8"):  # ComfyUI's int8 ('convrot': LTX-2.5's, MiniMax H3's, Wan Animate 2's files)
+            no(f"layer '{layer}' is quantised as '{fmt}' (ComfyUI's int8 layout), which Studio does not read yet: "
+               "give the release's bf16 or fp8 file of this model")
         if fmt not in FP8_FORMATS and fmt != "nvfp4":
             no(f"layer '{layer}' is quantised as '{fmt}', which Studio cannot read (it reads float8_e4m3fn, "
                "float8_e5m2 and nvfp4)")

@@ -12,7 +12,8 @@ file (ComfyUI's VAELoader) may replace the checkpoint's video VAE. LTX-2.3's che
 (``text_embedding_projection.video_aggregate_embed`` / ``audio_aggregate_embed``), its VAE's fourth up
 block and its vocoder with bandwidth extension (``vocoder.vocoder.`` / ``vocoder.bwe_generator.`` /
 ``vocoder.mel_stft.``) renamed with diffusers' conversion script's 2.3 tables; every part must be of the
-transformer's generation. LTX-2.5's is refused alone (its text encoder is Gemma 4's).
+transformer's generation. LTX-2.5's split files (its transformer, Gemma 4 text encoder with the
+text projection, video and audio VAE files) are read by split25.py.
 
 The transformer, video VAE and audio VAE are renamed by diffusers' single-file converters (run on
 shapes: nothing is read). diffusers 0.42.1 has no single-file converter for ``LTX2TextConnectors``
@@ -168,6 +169,11 @@ def _gemma(wf: WeightFile, variant: str, family: str, path: str, den_cfg: dict, 
         elif k == SPIECE:
             names[k] = k
     named = _with(wf, names)
+    if any(k.endswith("layers.0.layer_scalar") for k in wf.tensors):  # Gemma 4: gemma4_file.py, with split25.py
+        raise ModelError(f"the text encoder '{path}' is Gemma 4 (LTX-2.5's), but the transformer '{den}' is "
+                         f"{pc2.generation_of_config(den_cfg)}'s, which reads Gemma 3 12B's text states; or "
+                         f"LTX-2.5's encoder was given over a diffusers folder: give {GEMMA_FILES}, or LTX-2.5's "
+                         "transformer file with no folder")
     if "layers.0.self_attn.q_norm.weight" not in named.tensors or "layers.0.pre_feedforward_layernorm.weight" not in \
             named.tensors:
         raise ModelError(f"the text encoder '{path}' is {variant}, but LTX-2's transformer reads Gemma 3 12B's text "
@@ -275,6 +281,11 @@ def check_parts(fam: Family, den_cfg: dict, den_path: str, files: dict[str, str]
     """Each part's file (the Gemma 3 text encoder, a video VAE) recognised and checked against the
     transformer (its config ``den_cfg``, in diffusers' names). Headers only: nothing is allocated."""
     den = os.path.basename(den_path)
+    if pc2.generation_of_config(den_cfg) == "LTX-2.5" and "text_encoder" in files and os.path.isfile(den_path):
+        from . import split25
+        from ...files.weight_formats import read_weight_file
+        got, _, _ = split25.checked(diffusers, read_weight_file(den_path), files, dict(den_cfg))
+        return {c: got[c] for c in files}
     parts: dict[str, Part] = {}
     for component, path in files.items():
         if component not in ("text_encoder", "vae"):
@@ -307,11 +318,9 @@ def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str]
     den = os.path.basename(wf.path)
     cls_name, cfg, _ = denoiser_config(diffusers, fam, wf)
     gen = pc2.generation_of_config(cfg)
-    if gen == "LTX-2.5":
-        raise ModelError(f"'{wf.path}' is an LTX-2.5 transformer: LTX-2.5 reads its prompts with Gemma 4 and the text "
-                         "projection in its text-encoder file (gemma4-12b-with-proj-ltx-2.5), which Studio does not read "
-                         "from single files yet; give a diffusers LTX-2.5 folder as 'base' (this file's transformer is "
-                         "used with it) or as 'model'")
+    if gen == "LTX-2.5":  # split files: the transformer, Gemma 4 with the projection, two VAE files
+        from . import split25
+        return split25.build_pipeline(diffusers, fam, wf, files, torch_dtype, info, waiting, cls_name, cfg)
     inside, missing = _inside(diffusers, wf, files)
     if missing:
         raise ModelError(f"'{wf.path}' holds {gen}'s transformer but not {', '.join(missing)}: Studio reads {gen} "
