@@ -169,3 +169,72 @@ def test_an_int8_layer_is_refused_naming_its_format(ltx25, tmp_path):
                                          r"layer '.*attn1\.to_q' is quantised as 'int8_convrot' \(ComfyUI's int8 "
                                          r"layout\), which Studio does not read yet"):
         _load({**files, "transformer": den})
+
+
+def test_real_sized_ltx25_passes_every_check_from_its_headers(tmp_path, monkeypatch):
+    """LTX-2.5 at its transformer's real sizes (LTX-2.3 22B's, diffusers' 2.3 presets, with 2.5's changes:
+    no prompt AdaLN, no feed-forward biases, the keyframe embedding), its connectors, the 2.3 VAE and the
+    audio VAE with its vocoder, written as headers over zeros in the release's split layout: every check
+    passes and each config read from the shapes is the preset's, nothing loaded (stopped after the
+    checks). The text encoder is a Gemma 4 unified at transformers' default sizes (Gemma 4 12B's own
+    config is not public here: Studio reads it from the file's metadata), its projections as wide as
+    the transformer attends."""
+    import json
+
+    import diffusers
+    from accelerate import init_empty_weights
+    from diffusers.pipelines.ltx2 import LTX2TextConnectors
+    from diffusers.pipelines.ltx2.vocoder import LTX2VocoderWithBWE
+    from transformers import Gemma4UnifiedConfig, Gemma4UnifiedForConditionalGeneration
+
+    from nodes.video_models.families.ltx2 import split25
+
+    from . import layouts
+    from . import tiny_ltx2_parts as tl
+    from .test_comfy_parts_ltx23 import REAL_CONNECTORS, REAL_TRANSFORMER, REAL_VAE, _same
+    gemma = Gemma4UnifiedConfig(vision_config=None, audio_config=None)
+    states = gemma.text_config.num_hidden_layers + 1
+    conn = dict(REAL_CONNECTORS, caption_channels=gemma.text_config.hidden_size, text_proj_in_factor=states)
+    with init_empty_weights():
+        real = {"transformer": diffusers.LTX2VideoTransformer3DModel(
+                    **REAL_TRANSFORMER, use_prompt_adaln_single=False, ff_bias=False, audio_ff_bias=False,
+                    use_keyframes_abs_pos_embedding=True),
+                "connectors": LTX2TextConnectors(**conn), "vae": diffusers.AutoencoderKLLTX2Video(**REAL_VAE),
+                "audio_vae": diffusers.AutoencoderKLLTX2Audio(), "vocoder": LTX2VocoderWithBWE()}
+        te = Gemma4UnifiedForConditionalGeneration(gemma).state_dict()
+    shapes = {c: {k: tuple(v.shape) for k, v in m.state_dict().items()} for c, m in real.items()}
+    den = {tl.dit_name(k): s for k, s in shapes["transformer"].items()}
+    den.update({tl.connector_name(k): s for k, s in shapes["connectors"].items() if "_text_proj_in." not in k})
+    text = {"model." + k[len("model.language_model."):]: tuple(v.shape) for k, v in te.items()
+            if k.startswith("model.language_model.")}
+    text.update({f"text_embedding_projection.{m}_aggregate_embed." + k[len(f"{m}_text_proj_in."):]: s
+                 for k, s in shapes["connectors"].items() for m in ("video", "audio") if k.startswith(f"{m}_text_proj_in.")})
+    meta = {"gemma_config": json.dumps(gemma.to_dict())}
+    files = {"transformer": layouts.write(str(tmp_path / "ltx-2.5-22b-dev-transformer-bf16.safetensors"), den),
+             "text_encoder": layouts.write(str(tmp_path / "gemma4-12b-with-proj-ltx-2.5-bf16.safetensors"), text,
+                                           metadata=meta),
+             "vae": layouts.write(str(tmp_path / "ltx-2.5-video-vae-conv-bf16.safetensors"),
+                                  {tl.vae_name(k): s for k, s in shapes["vae"].items()})}
+    layouts.write(str(tmp_path / "ltx-2.5-audio-vae-bf16.safetensors"),
+                  {**{tl.audio_vae_name(k): s for k, s in shapes["audio_vae"].items()},
+                   **{tl.vocoder_name(k): s for k, s in shapes["vocoder"].items()}})
+    seen, checked = {}, split25.checked
+
+    class Checked(Exception):
+        pass
+
+    def stop(diffusers, wf, files, cfg):
+        got = checked(diffusers, wf, files, cfg)
+        seen.update({c: p.cfg for c, p in got[0].items()}, transformer=cfg)
+        raise Checked
+    monkeypatch.setattr(split25, "checked", stop)
+    with pytest.raises(Checked):
+        _load(files)
+    for c, m in real.items():
+        cfg = dict(m.config)
+        diff = {k: v for k, v in seen[c].items() if not k.startswith("_") and _same(v) != _same(cfg.get(k))}
+        assert diff in ({}, {"caption_channels": 3840}), (c, diff)  # read by nothing in LTX-2.5's transformer
+    assert seen["transformer"]["num_attention_heads"] == 32 and seen["transformer"]["ff_bias"] is False
+    assert seen["text_encoder"]["text_config"]["num_hidden_layers"] == gemma.text_config.num_hidden_layers
+    from nodes.video_models.catalog.listing import describe_file
+    assert describe_file(files["transformer"]).variant == "LTX-2.5"
