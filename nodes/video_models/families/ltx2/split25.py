@@ -23,7 +23,7 @@ import glob
 import os
 
 from ...base.errors import ModelError
-from ...files.parts import PART_TITLES, WAITS, Part, check_shapes, load_part, read_part
+from ...files.parts import PART_TITLES, WAITS, Part, check_shapes, load_part, read_part, shapes_of
 from ...files.single_file import lean_load, load_with_config
 from ...files.weight_formats import WeightFile, read_weight_file
 from . import gemma4_file as g4
@@ -63,7 +63,7 @@ def _vae(diffusers, path: str, den: str) -> Part:
         raise ModelError(f"the VAE '{path}' decodes with LTX-2.5's diffusion decoder (NADiffusionDecoder: a small "
                          "diffusion model of its own), which Studio does not read; give the convolutional decoder's "
                          f"file, {VAE_FILES}")
-    return p2._configured(p2._vae_file(diffusers, wf, r.variant, r.family, path, den))
+    return p2.configured(p2.vae_file(diffusers, wf, r.variant, r.family, path, den))
 
 
 def audio_file(vae: str, den: str) -> str:
@@ -83,7 +83,7 @@ def audio_file(vae: str, den: str) -> str:
 
 def _audio(diffusers, path: str) -> dict[str, Part]:
     wf = read_weight_file(path)
-    parts, missing = p2._inside(diffusers, wf, {"vae": "given"})
+    parts, missing = p2.checkpoint_parts(diffusers, wf, {"vae": "given"})
     missing = [m for m in missing if "connectors" not in m]
     if missing:
         raise ModelError(f"'{path}' was taken as LTX-2.5's audio VAE but holds not {', '.join(missing)}: give "
@@ -93,12 +93,12 @@ def _audio(diffusers, path: str) -> dict[str, Part]:
 
 def _connectors(wf: WeightFile, te_wf: WeightFile, width: int) -> tuple[Part, WeightFile]:
     """(the connectors with the projections' shapes, for the checks; the transformer file's own tensors)."""
-    own = p2._connectors(wf)
+    own = p2.connectors_part(wf)
     if own is None or not any(k.startswith("video_connector.") for k in own.wf.tensors):
         raise ModelError(f"'{wf.path}' is LTX-2.5's transformer without its text connectors "
                          "(model.diffusion_model.video_embeddings_connector.*): give the release's transformer file")
     both = WeightFile(wf.path, wf.kind, {**own.wf.tensors, **g4.projection(te_wf)}, {}, wf.data_start, wf.aside)
-    part = p2._configured(Part("connectors", both, "LTX-2.5 text connectors (in the transformer, their projections "
+    part = p2.configured(Part("connectors", both, "LTX-2.5 text connectors (in the transformer, their projections "
                                                    "in the text encoder)"), text_width=width)
     return part, own.wf
 
@@ -117,15 +117,15 @@ def checked(diffusers, wf: WeightFile, files: dict[str, str], cfg: dict) -> tupl
         raise ModelError(f"the text encoder '{te_wf.path}' ({te.what}) has {layers} layers ({layers + 1} states), but "
                          f"its text projection stacks {conn.cfg['text_proj_in_factor']}: its file is not one model's")
     audio = _audio(diffusers, audio_file(files["vae"], wf.path))
-    voc = p2._configured(audio["vocoder"])
-    mel_bins, rem = divmod(voc.cfg["in_channels"], max(1, int(p2._shapes(audio["audio_vae"].wf)
+    voc = p2.configured(audio["vocoder"])
+    mel_bins, rem = divmod(voc.cfg["in_channels"], max(1, int(shapes_of(audio["audio_vae"].wf)
                                                                   ["decoder.conv_out.conv.weight"][0])))
     if rem:
         raise ModelError(f"'{voc.wf.path}': the vocoder reads {voc.cfg['in_channels']} mel values a step, which is "
                          "not whole mel bins of the audio VAE's channels")
     parts = {"connectors": conn, "vae": _vae(diffusers, files["vae"], den),
-             "audio_vae": p2._configured(audio["audio_vae"], mel_bins), "vocoder": voc}
-    p2._fit(parts, cfg, den)
+             "audio_vae": p2.configured(audio["audio_vae"], mel_bins), "vocoder": voc}
+    p2.fit_parts(parts, cfg, den)
     for part in parts.values():
         check_shapes(part, diffusers)
     return {"text_encoder": te, **parts}, conn_wf, te_wf
