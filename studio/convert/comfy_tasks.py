@@ -53,7 +53,8 @@ WAN = {
                               (("reference_image", "reference"), ("pose_video", "pose"), ("face_video", "face"),
                                ("background_video", "background"), ("character_mask", "mask")), "Wan 2.2 Animate"),
     # Wan Animate 2: the reference character moved by a driving video (its 'pose_video': a plain video of a
-    # person moving), read from its diffusers folder only (its ComfyUI int8 convrot files: FOLDER_ONLY)
+    # person moving), read from its diffusers folder, or its ComfyUI int8 convrot denoiser with that folder as 'base'
+    # (FOLDER_ONLY says so)
     "WanAnimate2ToVideo": Task("character animation from a driving video", ANIMATE2,
                                (("reference_image", "reference"), ("pose_video", "driving")), "Wan Animate 2"),
     "WanSoundImageToVideo": Task("speech-driven video (S2V)", S2V,
@@ -121,14 +122,17 @@ MINIMAX_CONTROL = Task("control video (Fun ControlNet-Union)", None, family="Min
                               "loaded by ComfyUI's ModelPatchLoader)")
 # DualCLIPLoader types whose two files Load Video Model reads (text_encoder, text_encoder_2)
 DUAL_TYPES = ("hunyuan_video_15", "kandinsky5")
-# families read from a diffusers folder only: their ComfyUI part files in one sentence
+# families read from a diffusers folder (Wan Animate 2: or its denoiser file with one as 'base'): their ComfyUI
+# part files in one sentence
 FOLDER_ONLY = {"MiniMax H3": "MiniMax H3's ComfyUI files ({files}) cannot be read: Studio reads MiniMax H3 from its "
-                             "diffusers folder (modular_model_index.json); set Load Video Model's 'model' to it",
-               "Wan Animate 2": "Wan Animate 2's ComfyUI files ({files}) cannot be read: its int8 'convrot' weights "
-                                "cannot be read with diffusers' converters (they read the research checkpoint's bf16 "
-                                "names only), so Studio reads Wan Animate 2 from its diffusers folder "
-                                "(modular_model_index.json, e.g. Wan-AI/Wan2.2-Animate-2-14B-Diffusers); set Load "
-                                "Video Model's 'model' to it"}
+                             "diffusers folder (modular_model_index.json); set Load Video Model's 'model' to it (the "
+                             "DiT files are 'pruned': their time embedder and AdaLN projections replaced by a rank-8 "
+                             "curve, adaln_t_table, which diffusers' MiniMax H3 transformer has no form of)",
+               "Wan Animate 2": "of Wan Animate 2's ComfyUI files ({files}) Studio reads the denoiser (its int8 "
+                                "'convrot' layers kept in int8) with a Wan Animate 2 diffusers folder as Load Video "
+                                "Model's 'base' (modular_model_index.json, e.g. Wan-AI/Wan2.2-Animate-2-14B-Diffusers): "
+                                "set 'base'; the separate text encoder, VAE and CLIP vision files are not read for this "
+                                "modular pipeline (the folder's are used)"}
 SHORTEST = {"MiniMax H3": (120, 124)}  # frames it makes at least (diffusers: 5 s at 24 fps) -> the shortest it makes
 
 

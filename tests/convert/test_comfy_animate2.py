@@ -1,6 +1,7 @@
 """Issue 55: ComfyUI's two Wan Animate 2 templates convert to Studio's Wan Animate 2 node with the
 reference image and the driving video wired, the motion prompt read, and what Studio does not take said
-in the pipeline's note: the ComfyUI files (int8 convrot) in one sentence, the lightx2v LoRA (not applied:
+in the pipeline's note: the ComfyUI files in one sentence (the int8 convrot denoiser read with a diffusers folder
+as 'base'), the lightx2v LoRA (not applied:
 the model's own steps and guidance used instead), the sampler and shift (the folder's scheduler's)."""
 from __future__ import annotations
 
@@ -41,8 +42,10 @@ def test_the_distilled_template_keeps_its_steps_guidance_and_motion_prompt():
     assert {g.nodes[g.input_link(gen.id, k)[0]].type_id for k in ("reference", "driving")} == {"io.load_image",
                                                                                              "io.load_video"}
     note = _note(conv)
-    assert "Wan Animate 2's ComfyUI files (wan_animate_2_distill_int8_convrot.safetensors" in note
-    assert "cannot be read with diffusers' converters" in note
+    assert "of Wan Animate 2's ComfyUI files (wan_animate_2_distill_int8_convrot.safetensors" in note
+    assert "Studio reads the denoiser (its int8 'convrot' layers kept in int8) with a Wan Animate 2 diffusers folder " \
+           "as Load Video Model's 'base'" in note
+    assert g.nodes[g.input_link(gen.id, "model")[0]].params["model"] == "wan_animate_2_distill_int8_convrot.safetensors"
     assert "shift 5 (ModelSamplingSD3): not applied" in note and "no sampler setting" in note
 
 

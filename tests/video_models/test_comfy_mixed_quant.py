@@ -242,9 +242,12 @@ def _bad(state, tmp_path, edit) -> str:
 @pytest.mark.parametrize("edit,match", [
     (lambda s: s.update({"blocks.0.attn1.to_q.weight": s["blocks.0.attn1.to_q.weight"].to(torch.int8),
                          "blocks.0.attn1.to_q.weight_scale": torch.ones(256),
+                         "blocks.0.attn1.to_q.comfy_quant": mark("convrot_w4a4")}),
+     r"layer 'blocks.0.attn1.to_q' is quantised as 'convrot_w4a4', which Studio cannot read"),
+    (lambda s: s.update({"blocks.0.attn1.to_q.weight": s["blocks.0.attn1.to_q.weight"].to(torch.int8),
+                         "blocks.0.attn1.to_q.weight_scale": torch.ones(7),
                          "blocks.0.attn1.to_q.comfy_quant": mark("int8_tensorwise")}),
-     r"layer 'blocks.0.attn1.to_q' is quantised as 'int8_tensorwise' \(ComfyUI's int8 layout\), which Studio "
-     r"does not read yet: give the release's bf16 or fp8 file"),
+     r"'blocks.0.attn1.to_q.weight_scale' is F32 \[7\]: the scales of a"),
     (lambda s: s.update({"blocks.0.attn1.to_q.weight": s["blocks.0.attn1.to_q.weight"].to(FP8),
                          "blocks.0.attn1.to_q.weight_scale": torch.ones(256),
                          "blocks.0.attn1.to_q.comfy_quant": mark("float8_e4m3fn")}),

@@ -2,8 +2,9 @@
 Wan Animate 2 node's frames equal diffusers' WanAnimate2ModularPipeline called directly with the same
 reference, driving video, prompts and seed, over several segments; the distilled folder runs its
 own few steps without guidance; Load Video Model names both variants; bad input (no driving video,
-another model, a segment no longer than its overlap, ComfyUI's int8 convrot file) is one message
-naming the node or the file, before anything large is allocated."""
+another model, a segment no longer than its overlap, a single file with no base) is one message
+naming the node or the file, before anything large is allocated. ComfyUI's int8 convrot file, with the
+folder as its base, renders frames close to the folder's."""
 from __future__ import annotations
 
 import functools
@@ -11,6 +12,7 @@ import json
 import os
 
 import numpy as np
+import torch
 import pytest
 
 from studio.core.errors import NodeExecutionError
@@ -71,9 +73,9 @@ def distilled_dir(tmp_path_factory):
     return build_wan_animate2(str(tmp_path_factory.mktemp("wa2d") / "tiny-wan-animate-2-distilled"), distilled=True)
 
 
-def _graph(model, wire=("reference", "driving"), frames=N, **params):
+def _graph(model, wire=("reference", "driving"), frames=N, base="", **params):
     g = Graph()
-    g.add_node("video_models.load", {"model": model}, node_id="load")
+    g.add_node("video_models.load", {"model": model, **({"base": base} if base else {})}, node_id="load")
     g.add_node("test.animate2_driving", {"frames": frames}, node_id="drv")
     g.add_node("test.animate2_ref", {}, node_id="ref")
     p = {"prompt": "a red fox dancing", "steps": 2, "seed": 3, "window": 5, "width": 32, "height": 24}
@@ -176,23 +178,76 @@ def test_another_model_is_refused_naming_the_node(tmp_path_factory):
         Executor().run(_graph(v1), targets=["animate"], device="cpu")
 
 
-def test_comfyuis_int8_convrot_file_is_told_and_refused_in_one_sentence(tmp_path):
-    """ComfyUI's wan_animate_2_int8_convrot.safetensors: Wan 2.1 I2V's names, int8 weights; told by its
-    name (the picker's family), refused before any weight is read."""
-    import torch
-    from safetensors.torch import save_file
+# ComfyUI's names of the diffusers ones (Wan 2.1 I2V's, diffusers' converter renames them back)
+COMFY_NAMES = ((".to_q.", ".q."), (".to_k.", ".k."), (".to_v.", ".v."), (".to_out.0.", ".o."),
+               (".add_k_proj.", ".k_img."), (".add_v_proj.", ".v_img."), (".norm_added_k.", ".norm_k_img."))
 
+
+def _comfy_int8_file(base_dir: str, path: str) -> None:
+    """The base folder's transformer written as ComfyUI's wan_animate_2_int8_convrot.safetensors: Wan 2.1
+    I2V's names under 'model.diffusion_model.', the blocks' Linear weights int8 convrot (group 16: the
+    tiny layers are 32 wide; ComfyUI's are 256, the group is read from each marker) by the test's own
+    quantiser (test_comfy_int8.int8_convrot), the rest bf16."""
+    from safetensors.torch import load_file, save_file
+
+    from .test_comfy_int8 import int8_convrot, mark
+    out = {}
+    for k, v in load_file(os.path.join(base_dir, "transformer", "diffusion_pytorch_model.safetensors")).items():
+        name = k
+        for new, old in COMFY_NAMES:
+            name = name.replace(new, old) if (".self_attn." in name or ".cross_attn." in name) else name
+        name = "model.diffusion_model." + name
+        if k.startswith("blocks.") and k.endswith(".weight") and v.dim() == 2:
+            layer = name[: -len(".weight")]
+            out[name], out[layer + ".weight_scale"], _ = int8_convrot(v.float(), 16)
+            out[layer + ".comfy_quant"] = mark(16)
+        else:
+            out[name] = v.to(torch.bfloat16).contiguous()
+    save_file(out, path)
+
+
+def test_comfyuis_int8_convrot_file_loads_and_its_frames_are_close_to_the_folders(base_dir, tmp_path):
+    """ComfyUI's wan_animate_2_int8_convrot.safetensors with the diffusers folder as its base: told by
+    its name, read through diffusers' converter (a renaming) with its Linear layers kept in int8, and
+    the Wan Animate 2 node's frames close to the folder's (within the int8 rounding's effect)."""
     from nodes.video_models.base.recognise import recognise
+    from nodes.video_models.files.comfy_int8 import Int8Linear
+    from nodes.video_models.files.weight_formats import read_weight_file
     f = tmp_path / "diffusion_models" / "wan_animate_2_int8_convrot.safetensors"
     f.parent.mkdir()
-    tensors = {"head.modulation": torch.zeros(1, 2, 64), "blocks.0.self_attn.q.weight": torch.zeros(64, 64,
-                                                                                                    dtype=torch.int8),
-               "patch_embedding.weight": torch.zeros(64, 36, 1, 2, 2), "img_emb.proj.0.bias": torch.zeros(1280)}
-    save_file(tensors, str(f))
-    r = recognise({k: tuple(v.shape) for k, v in tensors.items()}, filename=f.name)
-    assert (r.kind, r.family, r.variant) == ("denoiser", "wan_animate2", "Wan Animate 2 (width 64)")
-    with pytest.raises(Exception, match=r"ComfyUI's Wan Animate 2 files \(int8 'convrot' weights .*\) cannot be read "
-                                        r"with diffusers' converters"):
+    _comfy_int8_file(base_dir, str(f))
+    wf = read_weight_file(str(f))
+    r = recognise({k: v.shape for k, v in wf.tensors.items()}, filename=f.name)
+    assert (r.kind, r.family, r.variant) == ("denoiser", "wan_animate2", "Wan Animate 2 (width 32)")
+    assert wf.fmt == "int8 convrot mixed (bf16 elsewhere)"
+    res, seen, _ = _run(_graph(str(f), base=base_dir, frames=5))
+    ref = res.value("load")
+    assert ref.path == str(f) and "int8 convrot mixed" in ref.weights and "dequantised per layer" in ref.weights
+    den = ref.module.transformer
+    int8 = [m for m in den.modules() if isinstance(m, Int8Linear)]
+    assert len(int8) == 2 * 12 and all(m.group == 16 for m in int8)  # 2 blocks x (4 self, 6 cross, 2 ffn)
+    from diffusers import WanAnimate2Transformer3DModel
+
+    from nodes.video_models.files.comfy_int8 import dequantise
+    folder = dict(WanAnimate2Transformer3DModel.from_pretrained(os.path.join(base_dir, "transformer")).named_modules())
+    for name, m in den.named_modules():  # each int8 layer is its folder layer's weight, within int8 rounding
+        if isinstance(m, Int8Linear):
+            w = folder[name].weight.detach()
+            err = float((dequantise(m.int8(), torch.float32) - w).abs().max() / w.abs().max())
+            assert 0 < err < 0.05, name
+    clip = res.value("animate").frames
+    want = _run(_graph(base_dir, frames=5))[0].value("animate").frames
+    diff = np.abs(clip - want)
+    print(f"int8 convrot vs folder: mean |diff| {diff.mean():.2e}, max {diff.max():.2e}, std of frames {want.std():.3f}")
+    assert diff.mean() < 0.02 and diff.max() < 0.25
+    assert not np.array_equal(clip, want)  # the int8 weights were used, not the folder's
+
+
+def test_a_single_file_without_its_base_is_refused_in_words(base_dir, tmp_path):
+    f = tmp_path / "wan_animate_2_int8_convrot.safetensors"
+    _comfy_int8_file(base_dir, str(f))
+    with pytest.raises(Exception, match=r"single Wan Animate 2 transformer file: set 'base' to a diffusers Wan "
+                                        r"Animate 2 folder"):
         Executor().run(_graph(str(f)), targets=["animate"], device="cpu")
 
 

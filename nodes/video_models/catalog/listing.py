@@ -246,7 +246,7 @@ def _described(f) -> ModelEntry:
 
 
 # -- the memory plan -----------------------------------------------------------------------------
-STORED = ("GGUF", "fp8", "nvfp4")  # files whose weights stay as the file stores them when loaded
+STORED = ("GGUF", "fp8", "nvfp4", "int8")  # files whose weights stay as the file stores them when loaded
 
 
 def weight_bytes(e: ModelEntry, m: Machine) -> tuple[int, int]:

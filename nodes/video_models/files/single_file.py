@@ -8,7 +8,8 @@ as the fp8 memory mode does); ComfyUI's scaled fp8 (the per-tensor ``scale_weigh
 each layer's output, the weights still stored in 8 bits); GGUF (diffusers' GGUFQuantizationConfig:
 dequantised on the fly; gguf_load.py for a class Studio converts itself); ComfyUI's newer
 mixed-precision files: the per-tensor ``weight_scale`` of their fp8 layers as scaled fp8's, their
-NVFP4 layers kept packed and dequantised per layer as they run (comfy_quant.py). The original
+NVFP4 layers kept packed and dequantised per layer as they run (comfy_quant.py), their int8 ones
+('int8_tensorwise', convrot or not) kept in int8 the same way (comfy_int8.py). The original
 repositories' layouts go through diffusers' single-file converters, or Studio's for the classes
 diffusers has none for (HunyuanVideo 1.5's, hunyuan_layouts.py: scaled fp8 scales and GGUF rows
 carried through its splits). The reads themselves: tensor_reads.py. Pickles are refused before
@@ -24,7 +25,7 @@ from ..base.family import Family
 from ..base.registry import all_families
 from .gguf_load import check_quantisations, quantised_load, whole_rows
 from .tensor_reads import all_read, read_gguf_state, read_tensor, torch_dtype_of
-from .weight_formats import NVFP4, SAFETENSORS_DTYPES, WeightFile, describe
+from .weight_formats import INT8, NVFP4, SAFETENSORS_DTYPES, WeightFile, describe
 
 
 def _casting_leaf(model, key: str):
@@ -71,7 +72,9 @@ def _file_tensors(wf: WeightFile, keep=None):
 
 
 def _has_nvfp4(wf: WeightFile) -> bool:
-    return any(t.dtype == NVFP4 for t in wf.tensors.values())
+    """Whether ``wf`` holds ComfyUI's packed layers (NVFP4 or int8: their scales travel inside their
+    TensorInfo, so a converter may rename them but not split or join them)."""
+    return any(t.dtype in (NVFP4, INT8) for t in wf.tensors.values())
 
 
 def _state_tensors(state: dict, scales: dict):
@@ -86,7 +89,8 @@ def lean_load(cls, cfg, wf: WeightFile, torch_dtype, state: dict | None = None, 
     as they are (assign): floating tensors in ``torch_dtype`` (fp32 for the class's
     _keep_in_fp32_modules, as diffusers loads them), fp8 weights of Linear / Conv layers kept in 8
     bits under layerwise casting (computed in ``torch_dtype``), scaled-fp8 scales applied, NVFP4
-    weights (ComfyUI's) kept packed in comfy_quant.NVFP4Linear layers. ``cfg``: a diffusers config
+    weights (ComfyUI's) kept packed in comfy_quant.NVFP4Linear layers, int8 ones in
+    comfy_int8.Int8Linear layers (another kind of layer's int8 weight dequantised now). ``cfg``: a diffusers config
     dict, or a transformers config object (its model's tied weights
     are tied after the load). ``state``: tensors read and converted already (diffusers' converter
     run on them), used instead of reading ``wf``, with ``scales`` (weight name -> its fp8 scale).
@@ -96,6 +100,7 @@ def lean_load(cls, cfg, wf: WeightFile, torch_dtype, state: dict | None = None, 
     from accelerate import init_empty_weights
     from diffusers.hooks.layerwise_casting import apply_layerwise_casting
 
+    from . import comfy_int8
     from .comfy_quant import Packed, dequantise, install
     with init_empty_weights():
         model = cls.from_config(cfg) if isinstance(cfg, dict) else cls(cfg)
@@ -116,6 +121,12 @@ def lean_load(cls, cfg, wf: WeightFile, torch_dtype, state: dict | None = None, 
                 continue
             rows, cols = model.get_parameter(name).shape
             t = dequantise(t, torch.float32)[:rows, :cols]
+        if isinstance(t, comfy_int8.Int8):  # int8: kept in a Linear; a fp32 module's or another layer's now
+            kept = any(m in name.split(".") for m in keep)
+            if not kept and isinstance(model.get_submodule(name.rpartition(".")[0]), torch.nn.Linear):
+                packed[name] = t
+                continue
+            t = comfy_int8.dequantise(t, torch.float32 if kept else torch_dtype)
         if not t.is_floating_point():
             loaded[name] = t
             continue
@@ -135,7 +146,7 @@ def lean_load(cls, cfg, wf: WeightFile, torch_dtype, state: dict | None = None, 
     if not isinstance(cfg, dict) and hasattr(model, "tie_weights"):
         model.tie_weights()  # a transformers encoder's input embedding is its 'shared' table
     for name, p in packed.items():
-        install(model, name, p, wf.path)
+        (comfy_int8.install if isinstance(p, comfy_int8.Int8) else install)(model, name, p, wf.path)
     for _, (leaf, storage, scale) in fp8_leaves.items():
         apply_layerwise_casting(leaf, storage_dtype=storage, compute_dtype=torch_dtype, skip_modules_pattern=None)
         if scale is not None and scale != 1.0:
@@ -337,7 +348,8 @@ def load_denoiser(diffusers, index: dict, base: str, fam: Family, wf: WeightFile
                                  state=fam.gguf_state(cls_name, read_gguf_state(wf.path))), fmt, \
             f"{fmt}, dequantised on the fly to {compute}"
     how = f"stored in 8 bits, computed in {compute}" if fmt.startswith("fp8") else \
-        f"stored in 4 bits, dequantised per layer to {compute}" if fmt.startswith("NVFP4") else f"loaded as {compute}"
+        f"stored in 4 bits, dequantised per layer to {compute}" if fmt.startswith("NVFP4") else \
+        f"stored in 8 bits, dequantised per layer to {compute}" if fmt.startswith("int8") else f"loaded as {compute}"
     if native:
         return lean_load(cls, cfg, wf, torch_dtype), fmt, f"{describe(wf, detail=True)}, {how}"
     converted = renamed(cls, cfg, wf)
@@ -351,8 +363,8 @@ def load_denoiser(diffusers, index: dict, base: str, fam: Family, wf: WeightFile
                          f"so Studio reads scaled fp8 {cls_name} files in diffusers' tensor names only")
     if _has_nvfp4(wf):
         raise ModelError(f"'{wf.path}' is {fmt} in a layout other than diffusers' that diffusers' converter does more "
-                         f"than rename: Studio reads NVFP4 {cls_name} files in diffusers' tensor names, or names its "
-                         "converter only renames")
+                         f"than rename: Studio reads NVFP4 and int8 {cls_name} files in diffusers' tensor names, or "
+                         "names its converter only renames")
     shapes = converted_shapes(cls, cfg, wf)
     if shapes is not None and check_config(cfg_path, cfg, cls, shapes, wf.path, value_bytes):
         return converted_load(cls, cfg, wf, torch_dtype), fmt, \

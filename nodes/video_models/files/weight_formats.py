@@ -9,7 +9,10 @@ per layer in the header's ``_quantization_metadata``); both become ``WeightFile.
 its per-tensor scale). NVFP4 layers ({"format": "nvfp4"}: ``weight`` uint8, two e2m1 values a
 byte; ``weight_scale`` fp8 e4m3 block scales in cuBLAS's swizzled layout; ``weight_scale_2`` the
 fp32 per-tensor scale) are one TensorInfo of storage "NVFP4" carrying its two scales' places;
-comfy_quant.py reads and computes them. The layout as read in ComfyUI's comfy/ops.py
+comfy_quant.py reads and computes them. int8 layers ({"format": "int8_tensorwise"}, perhaps with
+"convrot": true: ``weight`` int8, ``weight_scale`` float per output row) are one TensorInfo of
+storage "INT8" carrying their scales' place and rotation group; comfy_int8.py reads and computes
+them. The layout as read in ComfyUI's comfy/ops.py
 (mixed_precision_ops, _load_from_state_dict, commit 003124c1f6ca) and comfy-kitchen's
 tensor/nvfp4.py (commit 7d86acf).
 
@@ -38,6 +41,7 @@ SCALE_SUFFIXES = (".scale_weight", ".scale_input")  # ComfyUI's scaled fp8: per-
 SCALED_MARK = "scaled_fp8"  # ComfyUI's marker tensor of a scaled-fp8 file
 WEIGHT_EXTS = (".safetensors", ".gguf")
 NVFP4 = "NVFP4"  # the storage Studio names a ComfyUI NVFP4 weight (not a safetensors dtype: its U8 bytes)
+INT8 = "INT8"  # the storage Studio names a ComfyUI int8_tensorwise weight (its I8 bytes, with their scales)
 FP8_FORMATS = {"float8_e4m3fn": "F8_E4M3", "float8_e5m2": "F8_E5M2"}  # comfy_quant format -> weight storage
 MIXED_SUFFIXES = (".comfy_quant", ".weight_scale", ".weight_scale_2", ".input_scale")  # ComfyUI's mixed layout
 
@@ -48,8 +52,9 @@ class TensorInfo:
     dtype: str  # safetensors dtype name ('BF16', 'F8_E4M3'...) or GGUF type name ('Q8_0', 'F32'...)
     start: int = 0  # safetensors: byte range of the data, from the end of the header
     end: int = 0
-    block: TensorInfo | None = None  # NVFP4: its block scales (fp8 e4m3, swizzled) and per-tensor scale
-    glob: TensorInfo | None = None
+    block: TensorInfo | None = None  # NVFP4: its block scales (fp8 e4m3, swizzled) and per-tensor scale;
+    glob: TensorInfo | None = None  # INT8: its scales (block) and convrot group (0: not rotated)
+    group: int = 0
 
     @property
     def numel(self) -> int:
@@ -111,15 +116,16 @@ def read_weight_file(path: str) -> WeightFile:
     return WeightFile(path, "safetensors", tensors, scales, 8 + n, aside)
 
 
-def _formats(path: str, header: dict, tensors: dict[str, TensorInfo], data_start: int) -> dict[str, str]:
-    """layer -> its ComfyUI quantisation format, from the ``comfy_quant`` tensors (their few bytes of
-    JSON read) and the header's ``_quantization_metadata``."""
-    out: dict[str, str] = {}
+def _formats(path: str, header: dict, tensors: dict[str, TensorInfo], data_start: int) -> dict[str, dict]:
+    """layer -> its ComfyUI quantisation conf ({"format": ..., int8's "convrot" ...}), from the
+    ``comfy_quant`` tensors (their few bytes of JSON read) and the header's ``_quantization_metadata``."""
+    out: dict[str, dict] = {}
     meta = (header.get("__metadata__") or {}).get("_quantization_metadata")
     if meta:
         try:
             layers = json_limits.loads(meta).get("layers", {})
-            out.update({k: (v if isinstance(v, str) else v["format"]) for k, v in layers.items()})
+            out.update({k: ({"format": v} if isinstance(v, str) else {**v, "format": str(v["format"])})
+                        for k, v in layers.items()})
         except (ValueError, AttributeError, KeyError, TypeError):
             raise ModelError(f"'{path}': its header's _quantization_metadata is not the JSON ComfyUI writes "
                              "({\"layers\": {layer: {\"format\": ...}}})") from None
@@ -133,17 +139,18 @@ def _formats(path: str, header: dict, tensors: dict[str, TensorInfo], data_start
                 f.seek(data_start + info.start)
                 try:
                     conf = json_limits.loads(f.read(info.end - info.start).decode("utf-8"))
-                    out[k[: -len(".comfy_quant")]] = str(conf["format"])
+                    out[k[: -len(".comfy_quant")]] = {**conf, "format": str(conf["format"])}
                 except (ValueError, KeyError, TypeError):
                     raise ModelError(f"'{path}': '{k}' is not ComfyUI's JSON of a layer's format") from None
     return out
 
 
 def _mixed(path: str, tensors: dict[str, TensorInfo], scales: dict[str, str], aside: dict[str, TensorInfo],
-           formats: dict[str, str]) -> None:
+           confs: dict[str, dict]) -> None:
     """ComfyUI's mixed-precision layers set aside from ``tensors``: fp8 ones' per-tensor scales into
-    ``scales``, NVFP4 ones' weights made one TensorInfo with their scales; every misfit refused by
-    name (an unknown format, a scale of the wrong size, a weight of the wrong storage)."""
+    ``scales``, NVFP4 and int8 ones' weights made one TensorInfo with their scales; every misfit
+    refused by name (an unknown format, a scale of the wrong size, a weight of the wrong storage)."""
+    formats = {k: v["format"] for k, v in confs.items()}
     def no(why: str):
         raise ModelError(f"'{path}' (ComfyUI's mixed-precision layout): {why}")
     for name in [k for k in tensors if k.endswith(MIXED_SUFFIXES)]:
@@ -152,6 +159,9 @@ def _mixed(path: str, tensors: dict[str, TensorInfo], scales: dict[str, str], as
         w = tensors.get(layer + ".weight")  # a scale with no format: told by the weight's storage
         if w is not None and w.dtype in FP8:
             formats[layer] = "float8_e4m3fn" if w.dtype == "F8_E4M3" else "float8_e5m2"
+        elif w is not None and w.dtype == "I8" and layer + ".weight_scale" in aside:
+            no(f"'{layer}.weight' is int8 with scales but not marked (no comfy_quant): Studio cannot tell whether "
+               "its input channels were rotated (ComfyUI's 'convrot'), so it reads int8 layers ComfyUI marks only")
         elif w is not None and w.dtype == "U8" and layer + ".weight_scale" in aside:
             no(f"'{layer}.weight' is 4-bit with scales but not marked ComfyUI's (no comfy_quant): NVFP4 of another "
                "tool (NVIDIA ModelOpt's orders the nibbles and block scales otherwise); Studio reads ComfyUI's")
@@ -161,15 +171,17 @@ def _mixed(path: str, tensors: dict[str, TensorInfo], scales: dict[str, str], as
     for layer, fmt in sorted(formats.items()):
         wname = layer + ".weight"
         w = tensors.get(wname)
-        if fmt.startswith("int8"):  # ComfyUI's int8 ('convrot': LTX-2.5's, MiniMax H3's, Wan Animate 2's files)
-            no(f"layer '{layer}' is quantised as '{fmt}' (ComfyUI's int8 layout), which Studio does not read yet: "
-               "give the release's bf16 or fp8 file of this model")
-        if fmt not in FP8_FORMATS and fmt != "nvfp4":
+        if fmt not in FP8_FORMATS and fmt not in ("nvfp4", "int8_tensorwise"):
             no(f"layer '{layer}' is quantised as '{fmt}', which Studio cannot read (it reads float8_e4m3fn, "
-               "float8_e5m2 and nvfp4)")
+               "float8_e5m2, nvfp4 and int8_tensorwise)")
         if w is None:
             no(f"layer '{layer}' is marked {fmt} but has no '{wname}'")
         s = aside.get(layer + ".weight_scale")
+        if fmt == "int8_tensorwise":
+            group = check_int8(path, layer, w.shape, w.dtype, None if s is None else s.shape, None if s is None else s.dtype,
+                          confs[layer])
+            tensors[wname] = TensorInfo(w.shape, INT8, w.start, w.end, s, None, group)
+            continue
         if fmt in FP8_FORMATS:
             if w.dtype != FP8_FORMATS[fmt]:
                 no(f"'{wname}' is marked {fmt} but stored as {w.dtype}")
@@ -190,6 +202,45 @@ def _mixed(path: str, tensors: dict[str, TensorInfo], scales: dict[str, str], as
             no(f"'{layer}.weight_scale_2' " + ("is missing" if g is None else f"is {g.dtype} {list(g.shape)}")
                + ": an NVFP4 layer has one float per-tensor scale")
         tensors[wname] = TensorInfo((rows, cols), NVFP4, w.start, w.end, s, g)
+
+
+def int8_group(conf: dict) -> int:
+    """The convrot group of an int8 layer's conf (0: not rotated), flat or in a nested ``params`` as
+    ComfyUI's loader reads it (comfy_int8.py describes the layout)."""
+    params = conf.get("params") if isinstance(conf.get("params"), dict) else {}
+    if not conf.get("convrot", params.get("convrot", False)):
+        return 0
+    return int(conf.get("convrot_groupsize", params.get("convrot_groupsize", 256)))
+
+
+def check_int8(path: str, layer: str, wshape, wdtype: str, sshape, sdtype: str | None, conf: dict) -> int:
+    """One ComfyUI int8 layer's header entries (safetensors dtype names) checked: a 2-D int8 weight,
+    float scales of one value or one per output row, a power-of-4 convrot group dividing the input
+    width; refused in words before any read. Returns the group (0: not rotated)."""
+    def no(why: str):
+        raise ModelError(f"'{path}' (ComfyUI's int8 layout): {why}")
+    if wdtype != "I8" or len(wshape) != 2:
+        no(f"'{layer}.weight' is marked int8_tensorwise but stored as {wdtype} {list(wshape)} (an int8 layer's "
+           "weight is 2-D int8)")
+    rows, cols = wshape
+    if sshape is None:
+        no(f"'{layer}.weight_scale' is missing: an int8 layer has one float scale per output row (or one in all)")
+    n = 1
+    for d in sshape:
+        n *= int(d)
+    if sdtype not in ("F32", "F16", "BF16") or (n != 1 and tuple(sshape) not in ((rows, 1), (rows,))):
+        no(f"'{layer}.weight_scale' is {sdtype} {list(sshape)}: the scales of a {rows}x{cols} int8 weight are float "
+           f"[{rows}, 1] (one per output row) or a single value")
+    try:
+        group = int8_group(conf)
+    except (TypeError, ValueError):
+        group = -1
+    if group and (group < 4 or group & (group - 1) or (group.bit_length() - 1) % 2):
+        no(f"layer '{layer}' says convrot_groupsize {conf.get('convrot_groupsize')!r}: a convrot group is a power "
+           "of 4 (ComfyUI's files use 256)")
+    if group and cols % group:
+        no(f"'{layer}.weight' has {cols} input channels, not a multiple of its convrot group {group}")
+    return group
 
 
 def _gguf_file(path: str) -> WeightFile:
@@ -218,7 +269,7 @@ def dtype_bytes(wf: WeightFile) -> Counter:
 def describe(wf: WeightFile, detail: bool = False) -> str:
     """The file's format in words, from the storage of most of its weights: 'bf16', 'fp16 + fp32',
     'fp8 e4m3', 'fp8 e4m3 (scaled)', 'fp8 e4m3 (per-tensor scales, ComfyUI mixed)', 'NVFP4 mixed
-    (bf16 elsewhere)', 'GGUF Q8_0', 'GGUF Q4_K (+ Q6_K)'; ``detail``: with how much
+    (bf16 elsewhere)', 'int8 convrot mixed (bf16 + fp32 elsewhere)', 'GGUF Q8_0', 'GGUF Q4_K (+ Q6_K)'; ``detail``: with how much
     of an fp8 file is fp8 and what the rest is."""
     c = dtype_bytes(wf)
     if wf.kind == "gguf":
@@ -234,6 +285,11 @@ def describe(wf: WeightFile, detail: bool = False) -> str:
     fp8 = [k for k, _ in top if k in FP8]
     rest = [SAFETENSORS_DTYPES[k][0] for k, v in top if k in ("BF16", "F16", "F32")]
     mixed = any(n.endswith(".weight_scale") for n in wf.scales.values())
+    if INT8 in c:  # ComfyUI's int8 layers (convrot: rotated by groups of input channels), the rest wider
+        share = c[INT8] * 100 // max(1, total)
+        rot = " convrot" if any(t.group for t in wf.tensors.values() if t.dtype == INT8) else ""
+        return f"int8{rot} mixed (" + (f"{' + '.join(rest)} elsewhere" if rest else "nothing else") + (
+            f"; {share} % of the bytes in int8" if detail else "") + ")"
     if NVFP4 in c:  # ComfyUI's mixed NVFP4: the blocks' matrices in 4 bits, the rest wider
         share = c[NVFP4] * 100 // max(1, total)
         return "NVFP4 mixed (" + "".join(f"{SAFETENSORS_DTYPES[k][0]}, " for k in fp8) + (

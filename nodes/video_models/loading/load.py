@@ -328,6 +328,8 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
         path = os.path.dirname(path)
     if modular_folder(path):  # MiniMax H3's: a modular pipeline (modular.py)
         return _modular_ref(path, given, device, dtype_name, memory, warn, info)
+    if os.path.isfile(path) and base and modular_folder(base):  # a denoiser file read into a modular folder
+        return _modular_ref(base, given, device, dtype_name, memory, warn, info, single=path)
     parts = {k: v for k, v in given.items() if k != "transformer_2"}
     second = given.get("transformer_2")
     fam, index, files, single, path = _checked_source(path, base, given)
@@ -388,26 +390,30 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
     return ref
 
 
-def _modular_ref(path: str, given: dict, device, dtype_name: str, memory: str, warn, info) -> VideoModelRef:
-    """A modular pipeline folder, checked then loaded whole on ``device`` (no memory modes: said)."""
-    from .modular import check_modular_folder, load_modular
+def _modular_ref(path: str, given: dict, device, dtype_name: str, memory: str, warn, info,
+                 single: str | None = None) -> VideoModelRef:
+    """A modular pipeline folder, checked then loaded whole on ``device`` (no memory modes: said);
+    ``single``: a denoiser file of the same family read in place of the folder's (modular.py)."""
+    from .modular import check_modular_folder, load_modular, single_denoiser
     if given:
         raise ModelError(f"'{path}' is a diffusers folder, which has its own text encoder, VAE and denoiser: "
                          "part files go with a single denoiser file")
     fam, index, found = check_modular_folder(path)
+    own = single_denoiser(fam, found, single) if single else None  # checked before any load
     torch_dtype, why = pick_dtype(dtype_name, device)
     if why:
         warn(why)
     if memory not in ("gpu", "auto"):
         warn(f"{fam.title} (a modular pipeline) is loaded whole on {device}: memory '{memory}' is not applied")
     diffusers_offline()
-    pipe = load_modular(fam, path, found, torch_dtype, device, info)
+    pipe, weights = load_modular(fam, path, found, torch_dtype, device, info, own)
     den = getattr(pipe, fam.denoiser, None)
     variant = variant_title(fam, index, dict(getattr(den, "config", None) or {}))
     info(f"memory: gpu ({fam.title} is a modular pipeline: loaded whole)")
-    return VideoModelRef(module=pipe, config={"family": fam.key, "path": path, "base": None, "parts": {}},
-                         kind=f"video:{fam.key}", family=fam.key, path=path, variant=variant, device=device,
-                         dtype=torch_dtype, dtype_asked=dtype_name, memory="gpu",
+    return VideoModelRef(module=pipe, config={"family": fam.key, "path": single or path, "base": path if single else None,
+                                              "parts": {}},
+                         kind=f"video:{fam.key}", family=fam.key, path=single or path, variant=variant, weights=weights,
+                         device=device, dtype=torch_dtype, dtype_asked=dtype_name, memory="gpu",
                          memory_why="a modular pipeline: loaded whole")
 
 

@@ -2,7 +2,9 @@
 component by component from its own folders (the index's loading specs may name a Hub repository or
 another machine's path: Studio reads the folder it was given, offline), into diffusers'
 ModularPipeline made from that index (``ModularPipeline.from_pretrained``, then
-``update_components``: diffusers' documented way to set components)."""
+``update_components``: diffusers' documented way to set components). A single denoiser file of the
+same family (Wan Animate 2's ComfyUI int8 convrot file) with such a folder as its base is read in
+place of the folder's denoiser, against the folder's config (files/single_file.load_denoiser)."""
 from __future__ import annotations
 
 import os
@@ -73,13 +75,41 @@ def check_modular_folder(path: str) -> tuple[Family, dict, dict]:
     return fam, index, found
 
 
-def load_modular(fam: Family, path: str, found: dict, torch_dtype, device, info):
-    """The modular pipeline of ``path`` with every component of ``found`` loaded from its folder."""
+def single_denoiser(fam: Family, found: dict, single: str):
+    """(the file's tensors, its folder's config base) of a denoiser file read into a modular folder in
+    place of the folder's (Wan Animate 2's ComfyUI file): its family the folder's, checked from its
+    header before anything is loaded."""
+    from ..files.weight_formats import check_single_file
+    sfam, wf = check_single_file(single)
+    if sfam.key != fam.key:
+        raise ModelError(f"'{single}' is a {sfam.title} file but the base '{os.path.dirname(found[fam.denoiser][2])}' "
+                         f"is a {fam.title} model")
+    if sfam.single_file_refusal:
+        raise ModelError(f"'{single}': {sfam.single_file_refusal}")
+    folder = found[fam.denoiser][2]
+    if os.path.basename(os.path.normpath(folder)) != fam.denoiser:
+        raise ModelError(f"'{single}': the base's {fam.denoiser} is read from '{folder}', not a '{fam.denoiser}/' "
+                         "folder beside the index: Studio reads a single file against a base's own folder")
+    return wf, os.path.dirname(os.path.normpath(folder))
+
+
+def load_modular(fam: Family, path: str, found: dict, torch_dtype, device, info, single=None):
+    """(the modular pipeline of ``path`` with every component of ``found`` loaded from its folder, the
+    single file's weights in words or ''); ``single``: single_denoiser's (file, base) read in place of
+    the folder's denoiser (files/single_file.py: its int8, fp8 or NVFP4 layers kept so)."""
     import diffusers
     import transformers
     from diffusers import ModularPipeline
-    parts = {}
+    parts, weights = {}, ""
+    if single is not None:
+        from ..files.single_file import load_denoiser
+        wf, base = single
+        den, _, weights = load_denoiser(diffusers, {fam.denoiser: found[fam.denoiser][:2]}, base, fam, wf, torch_dtype)
+        parts[fam.denoiser] = den.eval().to(device)
+        info(f"{fam.denoiser}: {weights}")
     for name, (lib, cls_name, folder) in found.items():
+        if name in parts:
+            continue
         own = fam.modular_part(name, folder, info)
         if own is not None:  # the family's own reading of it (MiniMax H3's processor without torchvision)
             parts[name] = own
@@ -99,4 +129,4 @@ def load_modular(fam: Family, path: str, found: dict, torch_dtype, device, info)
             parts[name] = parts[name].eval().to(device)
     pipe = ModularPipeline.from_pretrained(path, local_files_only=True)
     pipe.update_components(**parts)
-    return pipe
+    return pipe, weights

@@ -28,13 +28,13 @@ FILES = {"model_2": "transformer_2", **PARTS}  # and Wan 2.2 A14B's second exper
 
 def stored_quantised(path: str) -> bool:
     """A weight file whose weights stay as it stores them when loaded: fp8 (scaled or not), ComfyUI's
-    NVFP4, GGUF (from its header; a file that cannot be read counts as not)."""
+    NVFP4 or int8, GGUF (from its header; a file that cannot be read counts as not)."""
     from ..files.weight_formats import read_weight_file
     try:
         fmt = read_weight_file(path).fmt
     except (ModelError, OSError, ValueError):
         return False
-    return fmt.startswith(("fp8", "NVFP4", "GGUF"))
+    return fmt.startswith(("fp8", "NVFP4", "int8", "GGUF"))
 
 
 def find_model(name: str, base_dir: str | None) -> str:

@@ -60,7 +60,9 @@ FAMILY = MiniMaxH3Family(
     "minimax_h3", "MiniMax H3", ("MiniMaxH3ModularPipeline",), t2v="MiniMaxH3ModularPipeline",
     i2v="MiniMaxH3ModularPipeline", frames=124, frame_multiple=(17, 5), size_multiple=32, fps=FPS, key_rank=200,
     single_file_refusal="a MiniMax H3 DiT single file (ComfyUI's) is not read: Studio reads MiniMax H3 from its "
-                        "diffusers folder (modular_model_index.json); the templates' files are pruned int8 "
-                        "'convrot' ones, and diffusers 0.42.1 reads no pruned MiniMax H3", recogniser=recognise.recognise,
+                        "diffusers folder (modular_model_index.json), and the templates' files are 'pruned', their "
+                        "time embedder and every AdaLN projection replaced by a rank-8 curve (an adaln_t_table "
+                        "[1025, 8] and AdaLN weights 8 wide) that diffusers 0.42.1's MiniMaxH3Transformer3DModel has "
+                        "no form of (their int8 'convrot' layers alone Studio reads)", recogniser=recognise.recognise,
     draft_recipes=drafts.RECIPES, task_kinds_by_inputs=("reference",),  # MiniMax H3 Reference to Video (reference.py)
     variants=(("MiniMax H3", lambda idx, cfg: True),))

@@ -1,9 +1,15 @@
 """How a MiniMax H3 DiT single file is told (ComfyUI's ``diffusion_models`` files, as the templates name
 them: minimax_h3_fl2va / ref2va _pruned_int8_convrot.safetensors): by the key diffusers 0.42.1's
 single-file loader tells it by (loaders/single_file_utils.py CHECKPOINT_KEY_NAMES['minimax-h3']:
-``token_refiner.blocks.0.attn.qkv_proj.weight``); a pruned one by its ``adaln_t_table`` (in place of
-the time embedder: diffusers' converter refuses it). Told, so the picker and the loader name it; not
-read (the family's single_file_refusal says why)."""
+``token_refiner.blocks.0.attn.qkv_proj.weight``); a pruned one by its ``adaln_t_table``. 'Pruned' is
+ComfyUI's "curve form": no layer of the blocks is removed; the time embedder and the 51 AdaLN projections
+(50 blocks' 96768 x 2688, the final layer's 10752 x 2688) are replaced by a rank-8 basis of the same
+function: ``adaln_t_table`` [1025, 8] (the SiLU'd time embedding sampled on t in [0, 1], projected on its
+8 leading singular vectors), each ``adaln_proj.linear.weight`` [out, 8] (W times those vectors, bias
+kept), evaluated as lerp(table, t) then the linear, no SiLU (ComfyUI's comfy/ldm/minimax/model.py, as
+read in public notes of it: ComfyUI's newer sources are not in the stored copies). diffusers' converter
+refuses it. Told, so the picker and the loader name it; not read (the family's single_file_refusal
+says why)."""
 from __future__ import annotations
 
 from ...base.recognise import Recognised

@@ -10,10 +10,12 @@ Wan-AI/Wan2.2-Animate-2-14B-Diffusers holds a model_index.json beside it: its mo
 Studio runs it with its own node (families/wan_animate2/node.py, 'Wan Animate 2'): the driving video
 in segments of 4k + 1 frames, each continuing from the last frame(s) the one before made, as the
 pipeline makes them. ComfyUI's files (wan_animate_2_int8_convrot.safetensors,
-wan_animate_2_distill_int8_convrot.safetensors) are told by name and refused in one sentence: they
-are int8 'convrot' quantised weights in Wan 2.1 I2V's names, which diffusers' converter
-(convert_wan_animate_2_transformer_to_diffusers reads the research checkpoint's bf16 names) and
-its loaders cannot read.
+wan_animate_2_distill_int8_convrot.safetensors: Wan 2.1 I2V's names, the blocks' Linear layers in
+int8 'convrot', files/comfy_int8.py) and the research checkpoint are read as single denoiser files
+with a diffusers folder as their 'base' (its VAE, UMT5, CLIP vision and scheduler): diffusers'
+convert_wan_animate_2_transformer_to_diffusers only renames (the 'model.diffusion_model.' prefix,
+the research checkpoint's 'blocks.N.block.' wrapper, q/k/v/o to to_q/...), so the int8 layers are
+renamed with their scales and kept in int8 (loading/modular.py single_denoiser).
 
 The prompt-embedding cache (base/prompt_recipes.py) does not serve it: the cache gives a pipeline's
 call the embeddings ``encode_prompt`` made, and this modular pipeline has no encode_prompt and no
@@ -31,10 +33,9 @@ TRANSFORMER = "WanAnimate2Transformer3DModel"
 PIPELINE, DISTILLED = "WanAnimate2ModularPipeline", "WanAnimate2DistilledModularPipeline"
 COMPONENTS = ("transformer", "vae", "text_encoder", "tokenizer", "image_encoder", "scheduler")
 FPS = 24.0  # the frame rate the model generates at (the pipeline's 'fps' default)
-COMFY_REFUSAL = ("ComfyUI's Wan Animate 2 files (int8 'convrot' weights in Wan 2.1 I2V's names) cannot be read with "
-                 "diffusers' converters, which read the research checkpoint's bf16 names only: Studio reads Wan Animate "
-                 "2 from its diffusers folder (modular_model_index.json, e.g. Wan-AI/Wan2.2-Animate-2-14B-Diffusers); "
-                 "set Load Video Model's 'model' to it")
+BASE_NEEDED = ("read with a base: set Load Video Model's 'base' to a Wan Animate 2 diffusers folder "
+               "(modular_model_index.json, e.g. Wan-AI/Wan2.2-Animate-2-14B-Diffusers), whose VAE, UMT5, CLIP vision and "
+               "scheduler go with this file")
 
 
 def _named(filename: str) -> bool:
@@ -45,7 +46,7 @@ def _named(filename: str) -> bool:
 def recognise(t, filename: str = "") -> Recognised | None:
     """A Wan Animate 2 denoiser: the research checkpoint's names (each block wrapped: 'blocks.N.block.'),
     diffusers' (its transformer folder's file alone), or a Wan 2.1 I2V-shaped file named for it (ComfyUI's
-    int8 convrot files); never loaded from a single file (``single_file_refusal``)."""
+    int8 convrot files); each read with a diffusers folder as its base."""
     research = t.has("blocks.0.block.self_attn.q.weight")
     ours = t.has("head.modulation", "blocks.0.self_attn.to_q.weight")  # diffusers' names, Wan's head (no other has both)
     if not research and not ours and \
@@ -55,13 +56,11 @@ def recognise(t, filename: str = "") -> Recognised | None:
         t.shape("blocks.0.self_attn.q.weight")
     if ours:
         return Recognised("denoiser", "wan_animate2", f"Wan Animate 2 {'14B' if width == 5120 else f'(width {width})'}",
-                          "diffusers' WanAnimate2Transformer3DModel on its own: Studio reads Wan Animate 2 from its "
-                          "diffusers folder")
+                          "diffusers' WanAnimate2Transformer3DModel on its own: " + BASE_NEEDED)
     distilled = "distil" in filename.lower()
     size = "14B" if width == 5120 else f"(width {width})"
     return Recognised("denoiser", "wan_animate2", f"Wan Animate 2 {size}{' distilled' if distilled else ''}",
-                      COMFY_REFUSAL if not research else "the research checkpoint: Studio reads Wan Animate 2 from "
-                                                         "its diffusers folder")
+                      ("ComfyUI's file" if not research else "the research checkpoint") + ": " + BASE_NEEDED)
 
 
 def _variant(distilled: bool):
@@ -93,7 +92,6 @@ class WanAnimate2Family(Family):
 FAMILY = WanAnimate2Family(
     "wan_animate2", "Wan Animate 2", (PIPELINE, DISTILLED), frames=81, frame_multiple=(4, 1), size_multiple=16,
     fps=FPS, scale_attr="latents_std", key_rank=3, recogniser=recognise, task_kinds_by_inputs=("drive",),
-    single_file_refusal=COMFY_REFUSAL,
     variants=(("Wan Animate 2 14B distilled", _variant(True)), ("Wan Animate 2 14B", _variant(False)),
               ("Wan Animate 2 distilled", lambda idx, cfg: DISTILLED in str(idx.get("_class_name", ""))),
               ("Wan Animate 2", lambda idx, cfg: True)))
