@@ -3,8 +3,8 @@ its text encoder (Gemma 4 unified) and written as its release lays it out (the t
 text connectors, Gemma 4 with the text projections, tokenizer and config in one file, the video VAE,
 the audio VAE with its vocoder: tiny_ltx25_files) makes the picture and the sound of its diffusers
 folder exactly; the real sizes pass every check from headers alone; a part Studio cannot read (the
-diffusion video decoder, int8 layers, Gemma 3 or Google's Gemma 4, a file without its config, no audio
-VAE beside the VAE) is refused by name before anything is loaded."""
+diffusion video decoder, Gemma 3 or Google's Gemma 4, a file without its config, no audio VAE beside the
+VAE) is refused by name before anything is loaded; the templates' int8 convrot files load in int8."""
 from __future__ import annotations
 
 import os
@@ -150,25 +150,48 @@ def test_parts_studio_cannot_read_are_refused_by_name_before_loading(ltx25, tmp_
         _load(files, parts={"text_encoder": files["text_encoder"]})
 
 
-def test_an_int8_layer_is_refused_naming_its_format(ltx25, tmp_path):
-    """ComfyUI's int8 layers (the templates' '-comfy-int8-convrot' files; the format's name here is an
-    example: any int8 one is refused the same way) are named before anything is read."""
-    import json
+def _int8(state: dict, pick) -> dict:
+    """``state`` with the 2-D weights ``pick`` names in ComfyUI's int8 convrot layout (group 16, the tiny
+    widths' largest power of 4; the templates' files use 256), the rest as they are."""
+    from .test_comfy_int8 import int8_convrot, mark
+    out = {}
+    for k, v in state.items():
+        if pick(k) and k.endswith(".weight") and v.dim() == 2 and v.shape[1] % 16 == 0:
+            layer = k[: -len(".weight")]
+            out[k], out[layer + ".weight_scale"], _ = int8_convrot(v, 16)
+            out[layer + ".comfy_quant"] = mark(16)
+        else:
+            out[k] = v
+    return {k: v.contiguous() for k, v in out.items()}
 
+
+def test_int8_convrot_transformer_and_text_encoder_stay_int8_near_the_folders_picture(ltx25, tmp_path, monkeypatch):
+    """The templates' files are ComfyUI's int8 convrot ('-comfy-int8-convrot'): the transformer's blocks
+    and Gemma 4's layers written so load as int8 Linear layers (comfy_int8.py, merged from the quant
+    branch), computed in fp32; the PSNR of the picture and the sound against the folder's is stated."""
     from safetensors.torch import load_file, save_file
+
+    from nodes.video_models.files.comfy_int8 import Int8Linear
+
+    from . import tiny_formats as tf
+    monkeypatch.setenv("STUDIO_PROMPT_CACHE_GB", "0")
     folder, files = ltx25
-    state = load_file(files["transformer"])
-    layer = "model.diffusion_model.transformer_blocks.0.attn1.to_q"
-    state[layer + ".weight"] = state[layer + ".weight"].to(torch.int8)
-    state[layer + ".weight_scale"] = torch.ones(1)
-    state[layer + ".comfy_quant"] = torch.frombuffer(bytearray(json.dumps({"format": "int8_convrot"}).encode()),
-                                                     dtype=torch.uint8)
-    den = str(tmp_path / "ltx-2.5-22b-distilled-transformer-comfy-int8-convrot.safetensors")
-    save_file(state, den)
-    with pytest.raises(ModelError, match=r"comfy-int8-convrot\.safetensors' \(ComfyUI's mixed-precision layout\): "
-                                         r"layer '.*attn1\.to_q' is quantised as 'int8_convrot' \(ComfyUI's int8 "
-                                         r"layout\), which Studio does not read yet"):
-        _load({**files, "transformer": den})
+    te, meta = t5.text_encoder_state(folder)
+    got = _copy(files, str(tmp_path / "int8"), transformer=(
+        _int8(load_file(files["transformer"]), lambda k: ".transformer_blocks." in k), None),
+        text_encoder=(_int8(te, lambda k: k.startswith("model.layers.")), meta))
+    want = _made(tp.fresh(load_video_model(folder, base=None, device=CPU, dtype_name="fp32")))
+    said = []
+    one = _load(got, info=said.append)
+    den, enc = one.module.transformer, one.module.text_encoder
+    assert isinstance(den.transformer_blocks[0].attn1.to_q, Int8Linear)
+    assert isinstance(enc.model.language_model.layers[1].mlp.down_proj, Int8Linear)
+    assert "int8" in said[0]
+    frames, audio = _made(one)
+    pic, snd = tf.psnr(want[0], frames), tf.psnr(want[1], audio)
+    print(f"LTX-2.5: int8 convrot transformer and Gemma 4: picture {pic:.1f} dB, sound {snd:.1f} dB against the "
+          "fp32 folder's")
+    assert pic >= 30 and torch.isfinite(audio).all()
 
 
 def test_real_sized_ltx25_passes_every_check_from_its_headers(tmp_path, monkeypatch):
