@@ -261,3 +261,55 @@ def test_real_sized_ltx25_passes_every_check_from_its_headers(tmp_path, monkeypa
     assert seen["text_encoder"]["text_config"]["num_hidden_layers"] == gemma.text_config.num_hidden_layers
     from nodes.video_models.catalog.listing import describe_file
     assert describe_file(files["transformer"]).variant == "LTX-2.5"
+
+
+@pytest.mark.parametrize("name", ["video_ltx2_5_t2v", "video_ltx2_5_i2v", "video_ltx2_5_flf2v"])
+def test_each_ltx25_template_renders_from_comfyuis_files(ltx25, tmp_path, monkeypatch, name):
+    """Each LTX-2.5 template converted and rendered from a ComfyUI models folder holding the tiny LTX-2.5's
+    files under the template's names (its transformer and Gemma 4 in int8 convrot, as the template's are;
+    the convolutional VAE the converter sets; the audio VAE beside it; the latent upscaler where the
+    template upscales): picture and sound, no diffusers folder."""
+    import numpy as np
+    from safetensors.torch import load_file, save_file
+
+    from studio.convert.comfy_map import convert
+    from studio.engine.executor import Executor
+    from studio.engine.media import probe
+    from tests.convert.test_comfy_workflows import _doc, _gen, _tiny_upsampler
+    from nodes.video_models.loading.node import LoadVideoModel
+    folder, files = ltx25
+    models = tmp_path / "ComfyUI" / "models"
+    monkeypatch.setenv("STUDIO_MODELS", str(models))
+    monkeypatch.setenv("STUDIO_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "no-hf-cache"))
+    g = convert(_doc(name), name).graph
+    load, gen = next(n for n in g.nodes.values() if n.type_id == "video_models.load"), _gen(g)
+    te, meta = t5.text_encoder_state(folder)
+    for sub, param, state, md in (
+            ("diffusion_models", "model", _int8(load_file(files["transformer"]), lambda k: ".transformer_blocks." in k),
+             None),
+            ("text_encoders", "text_encoder", _int8(te, lambda k: k.startswith("model.layers.")), meta)):
+        os.makedirs(models / sub, exist_ok=True)
+        save_file(state, str(models / sub / load.params[param]), metadata=md)
+    os.makedirs(models / "vae")
+    shutil.copy(files["vae"], models / "vae" / load.params["vae"])
+    shutil.copy(files["audio_vae"], models / "vae" / "ltx-2.5-audio-vae-bf16.safetensors")
+    for n in g.nodes.values():
+        if n.type_id == "video_models.ltx2_latent_upscale":
+            _tiny_upsampler(str(models / "latent_upscale_models" / n.params["upsampler"]))
+            g.set_param(n.id, "refine", False)  # the tiny audio VAE's statistics (test_comfy_workflows says why)
+        if n.type_id == "io.load_image":  # a still of its own shade each
+            from PIL import Image
+            path = str(tmp_path / f"{n.id}.png")
+            Image.fromarray(np.full((64, 64, 3), 40 + 30 * len(os.listdir(tmp_path)), dtype=np.uint8)).save(path)
+            g.set_param(n.id, "path", path)
+    for k, v in (("width", 64), ("height", 64), ("steps", 2), ("frames", 9), ("preview_size", "off")):
+        g.set_param(gen.id, k, v)
+    assert g.validate() == [] and LoadVideoModel.preflight(load.params, None) == []
+    out = tmp_path / "out.mp4"
+    save = next(n for n in g.nodes.values() if n.type_id == "io.save_video")
+    g.set_param(save.id, "path", str(out))
+    Executor(frame_caching=False).run(g, device="cpu")
+    info = probe(str(out))
+    size = 128 if any(n.type_id == "video_models.ltx2_latent_upscale" for n in g.nodes.values()) else 64
+    assert (info["frames"], info["width"], info["height"]) == (9, size, size) and info.get("audio_codec")
