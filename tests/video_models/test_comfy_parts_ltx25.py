@@ -50,6 +50,8 @@ def test_ltx25_split_files_make_the_folders_picture_and_sound_exactly(ltx25, mon
     folder, files = ltx25
     assert describe_file(files["transformer"]).variant == "LTX-2.5 (2 blocks)"
     assert describe_file(files["text_encoder"]).variant == "Gemma 4 with LTX-2.5's text projection"
+    audio = describe_file(files["audio_vae"])
+    assert (audio.kind, audio.family, audio.variant) == ("vae", "ltx2", "LTX-2 audio VAE and vocoder")
     ref = load_video_model(folder, base=None, device=CPU, dtype_name="fp32")
     want = _made(tp.fresh(ref))
     said = []
@@ -138,6 +140,8 @@ def test_parts_studio_cannot_read_are_refused_by_name_before_loading(ltx25, tmp_
         ({"text_encoder": (tl.gemma_state(tl.build(str(tmp_path / "ltx2"))), None)},
          r"is Gemma 3, but the transformer 'ltx-2\.5-tiny-dev-transformer-bf16\.safetensors' is LTX-2\.5's, which "
          r"reads its prompts with Gemma 4"),
+        ({"vae": (load_file(files["audio_vae"]), None)},
+         r"the VAE '.*' is LTX-2 audio VAE and vocoder, but 'vae' takes LTX-2\.5's video VAE"),
         ({"audio_vae": None},
          r"LTX-2\.5 makes its sound with an audio VAE and vocoder \(ltx-2\.5-audio-vae-bf16.*found none: put it there"),
     ]

@@ -59,6 +59,9 @@ def _text(path: str, den: str) -> tuple[Part, WeightFile]:
 
 def _vae(diffusers, path: str, den: str) -> Part:
     wf, r = read_part("vae", path)
+    if r.family == "ltx2":  # the audio VAE file (recognise.py) given in the picture's VAE slot
+        raise ModelError(f"the VAE '{path}' is {r.variant}, but 'vae' takes LTX-2.5's video VAE ({VAE_FILES}); "
+                         "the audio VAE is read from beside it")
     if any(m in k for k in wf.tensors if "decoder." in k for m in DIFFUSION_DECODER):
         raise ModelError(f"the VAE '{path}' decodes with LTX-2.5's diffusion decoder (NADiffusionDecoder: a small "
                          "diffusion model of its own), which Studio does not read; give the convolutional decoder's "
