@@ -173,7 +173,7 @@ def test_int8_convrot_transformer_and_text_encoder_stay_int8_near_the_folders_pi
     """The templates' files are ComfyUI's int8 convrot ('-comfy-int8-convrot'): the transformer's blocks
     and Gemma 4's layers written so load as int8 Linear layers (comfy_int8.py, merged from the quant
     branch), computed in fp32; the PSNR of the picture and the sound against the folder's is stated."""
-    from safetensors.torch import load_file, save_file
+    from safetensors.torch import load_file
 
     from nodes.video_models.files.comfy_int8 import Int8Linear
 

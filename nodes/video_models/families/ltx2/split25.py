@@ -161,7 +161,7 @@ def build_pipeline(diffusers, fam, wf: WeightFile, files: dict[str, str], torch_
         else:
             comps[c] = load_part(part, torch_dtype)
         said = ", tokenizer from the file" if c == "text_encoder" else \
-            f" (found beside the VAE)" if c == "audio_vae" else ""
+            " (found beside the VAE)" if c == "audio_vae" else ""
         info(f"{PART_TITLES[c]}: {part.words}{said}{WAITS if c in waiting else ''}")
     return diffusers.LTX2Pipeline(**comps), weights, index, {"text_encoder": allp["text_encoder"],
                                                              "vae": allp["vae"]}
