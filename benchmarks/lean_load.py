@@ -202,11 +202,11 @@ UMT5_XXL = dict(vocab_size=256384, d_model=4096, d_kv=64, d_ff=10240, num_layers
                 relative_attention_num_buckets=32, feed_forward_proj="gated-gelu")  # Wan's text encoder
 
 
-def write_shapes(shapes: dict, path: str, extra: dict | None = None) -> int:
+def write_shapes(shapes: dict, path: str, extra: dict | None = None, metadata: dict | None = None) -> int:
     """A bf16 safetensors file of ``shapes``, random weights (std 0.02), streamed; ``extra``: name ->
-    bytes written as a U8 tensor (ComfyUI's spiece_model)."""
+    bytes written as a U8 tensor (ComfyUI's spiece_model); ``metadata``: the header's strings."""
     import torch
-    header, off = {}, 0
+    header, off = ({"__metadata__": metadata} if metadata else {}), 0
     for k, s in shapes.items():
         n = 2
         for d in s:

@@ -51,6 +51,25 @@ MAX_LISTED = 200  # nodes not converted named one by one in their note (then how
 SETTINGS_CHARS = 240  # of a node's settings in that note
 
 
+# LTX-2.5's templates load two more files than Studio's Load Video Model sets: Gemma 4 E2B for
+# TextGenerateLTX2Prompt (the optional prompt enhancer) and the audio VAE through a second VAELoader
+LTX25_ROLES = ((("TextGenerateLTX2Prompt",), "prompt enhancer '{value}' (TextGenerateLTX2Prompt, off in the "
+                "template): Studio does not rewrite prompts; the prompt is used as written"),
+               (("LTXVAudioVAEDecode", "LTXVEmptyLatentAudio", "LTXVAudioVAEEncode"), "audio VAE '{value}': Load "
+                "Video Model reads LTX-2.5's from the *audio*vae* file beside its VAE file: keep it there"))
+
+LTX25_DIFFUSION_VAE, LTX25_CONV_VAE = "ltx-2.5-video-vae", "ltx-2.5-video-vae-conv-bf16.safetensors"
+
+
+def _ltx25_role(n: CNode, up: list[CNode]) -> str:
+    """The words for a loader whose every consumer is LTX-2.5's prompt enhancer or audio VAE node ('' else)."""
+    users = {u.cls for u in up if any(src == n.id for src, _ in u.links.values())}
+    for classes, words in LTX25_ROLES:
+        if users and users <= set(classes):
+            return words
+    return ""
+
+
 @dataclass
 class Conversion:
     graph: Graph
@@ -414,6 +433,15 @@ class _Builder(IntentReading):
                          "image encoder (clip_vision)": "clip_vision"}.get(what)
                 if what == "audio VAE" and value == model:
                     continue  # LTX-2's audio VAE inside the checkpoint Load Video Model reads
+                role = _ltx25_role(n, up)
+                if role:
+                    said.append(role.format(value=value))
+                    continue
+                if param == "vae" and isinstance(value, str) and value.startswith(LTX25_DIFFUSION_VAE) and \
+                        "-conv" not in value:
+                    said.append(f"VAE '{value}' decodes with LTX-2.5's diffusion decoder, which Studio does not read: "
+                                f"'vae' is set to {LTX25_CONV_VAE} (the release's convolutional decoder)")
+                    value = LTX25_CONV_VAE
                 if separate and param in lp and isinstance(value, str) and value.strip():
                     self.g.set_param(load, param, value)
                 else:

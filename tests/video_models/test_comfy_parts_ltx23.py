@@ -96,8 +96,8 @@ def ltx25(tmp_path_factory):
 
 def test_an_ltx25_transformer_file_over_its_folder_makes_the_folders_picture_and_sound(ltx25):
     """LTX-2.5's transformer in Lightricks' names (no prompt AdaLN, no feed-forward biases, a keyframe
-    embedding) read over its diffusers folder; its all-in-one checkpoint alone is refused by name
-    (LTX-2.5 reads its prompts with Gemma 4, which Studio does not read from single files)."""
+    embedding) read over its diffusers folder; with no folder and a Gemma 3 file it is refused by name
+    (LTX-2.5 ships as split files and reads its prompts with Gemma 4: test_comfy_parts_ltx25.py)."""
     from safetensors.torch import save_file
 
     from nodes.video_models.catalog.listing import describe_file
@@ -114,9 +114,12 @@ def test_an_ltx25_transformer_file_over_its_folder_makes_the_folders_picture_and
     want = _made(tp.fresh(ref))
     assert torch.equal(frames, want[0]) and torch.equal(audio, want[1])
     files = tl.write_files(folder, str(root / "models"))
-    with pytest.raises(ModelError, match=r"ltx-2-tiny-dev\.safetensors' is an LTX-2\.5 transformer: LTX-2\.5 reads "
-                                         r"its prompts with Gemma 4 .* give a diffusers LTX-2\.5 folder as 'base'"):
+    with pytest.raises(ModelError, match=r"ltx-2-tiny-dev\.safetensors' is LTX-2\.5's transformer, which its release "
+                                         r"ships as split files: set the VAE \(ltx-2\.5-video-vae-conv-bf16"):
         _load(files)
+    with pytest.raises(ModelError, match=r"is Gemma 3, but the transformer 'ltx-2-tiny-dev\.safetensors' is LTX-2\.5's, "
+                                         r"which reads its prompts with Gemma 4"):
+        _load(files, parts={"text_encoder": files["text_encoder"], "vae": den})
 
 
 @pytest.fixture

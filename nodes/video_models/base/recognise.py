@@ -150,6 +150,9 @@ def _decoder_lm(s: dict) -> tuple[str, str] | None:
         if f"{pre}layers.0.post_feedforward_layernorm.weight" in s:
             width = dim(s, f"{pre}embed_tokens.weight", -1) or dim(s, f"{pre}norm.weight", -1)
             gemma3 = f"{pre}layers.0.self_attn.q_norm.weight" in s
+            if f"{pre}layers.0.layer_scalar" in s:  # Gemma 4's layers (LTX-2.5's encoder: with its projection)
+                proj = "text_embedding_projection.video_aggregate_embed.weight" in s
+                return "text_encoder", "Gemma 4 with LTX-2.5's text projection" if proj else "Gemma 4"
             size = {3840: " 12B", 2560: " 4B", 5376: " 27B", 2304: " 2B"}.get(width, "")
             return "text_encoder", f"Gemma {'3' if gemma3 else '2'}{size}"
         if f"{pre}layers.0.self_attn.k_proj.bias" in s:

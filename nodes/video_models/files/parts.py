@@ -105,7 +105,8 @@ def part_config(part: Part):
     import transformers
     return getattr(transformers, {"UMT5EncoderModel": "UMT5Config", "T5EncoderModel": "T5Config",
                                   "Qwen2_5_VLTextModel": "Qwen2_5_VLTextConfig", "Gemma3TextModel": "Gemma3TextConfig",
-                                  "SiglipVisionModel": "SiglipVisionConfig", "CLIPTextModel": "CLIPTextConfig"}
+                                  "SiglipVisionModel": "SiglipVisionConfig", "CLIPTextModel": "CLIPTextConfig",
+                                  "Gemma4UnifiedForConditionalGeneration": "Gemma4UnifiedConfig"}
                    .get(part.cls_name, "CLIPVisionConfig"))(**part.cfg)
 
 
@@ -118,7 +119,8 @@ def check_shapes(part: Part, diffusers) -> None:
     if part.cls_name == "CLIPVisionModel" and not any(k.startswith("vision_model.") for k in own):
         part.wf = _without(part.wf, "vision_model.")  # transformers 5 names CLIP's tower without it
     have = {k: tuple(v.shape) for k, v in part.wf.tensors.items() if k != SPIECE}
-    tied = {"encoder.embed_tokens.weight"}  # a T5's input embedding is its 'shared' table
+    tied = {"encoder.embed_tokens.weight", "lm_head.weight"}  # a T5's input embedding is its 'shared' table;
+    # Gemma 4's LM head is its input embedding (tied after the load)
     bad = [k for k in own if k in have and own[k] != have[k]]
     missing = [k for k in own if k not in have and k not in tied]
     if bad or missing:

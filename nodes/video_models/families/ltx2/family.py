@@ -23,8 +23,8 @@ class LTX2(Family):
         return conditions.keyframe_conditions(ctx, pipe, keys, strength)
 
     def part_reader(self):
-        from . import parts as parts_ltx2
-        return parts_ltx2
+        from . import reader
+        return reader
 
     def gguf_state(self, cls_name, state):
         """LTX-2.3's prompt AdaLN renamed (diffusers' single-file converter has LTX-2's names only)."""

@@ -12,7 +12,8 @@ file (ComfyUI's VAELoader) may replace the checkpoint's video VAE. LTX-2.3's che
 (``text_embedding_projection.video_aggregate_embed`` / ``audio_aggregate_embed``), its VAE's fourth up
 block and its vocoder with bandwidth extension (``vocoder.vocoder.`` / ``vocoder.bwe_generator.`` /
 ``vocoder.mel_stft.``) renamed with diffusers' conversion script's 2.3 tables; every part must be of the
-transformer's generation. LTX-2.5's is refused alone (its text encoder is Gemma 4's).
+transformer's generation. LTX-2.5's split files (its transformer, Gemma 4 text encoder with the
+text projection, video and audio VAE files) are read by split25.py.
 
 The transformer, video VAE and audio VAE are renamed by diffusers' single-file converters (run on
 shapes: nothing is read). diffusers 0.42.1 has no single-file converter for ``LTX2TextConnectors``
@@ -31,7 +32,8 @@ from __future__ import annotations
 
 import os
 
-from ...files.parts import PART_TITLES, WAITS, Part, check_shapes, fitting_tokenizer, load_part, read_part
+from ...files.parts import (PART_TITLES, WAITS, Part, check_shapes, fitting_tokenizer, load_part, read_part,
+                            shapes_of)
 from ...files.spiece_tokenizers import SPIECE
 from ...files.single_file import load_with_config, renamed
 from ...files.weight_formats import WeightFile
@@ -66,10 +68,6 @@ VOCODER_RENAMES_23 = ((".ups.", ".upsamplers."), ("resblocks", "resnets"), ("con
 TRANSFORMER_BEFORE = (("audio_prompt_adaln_single.", "audio_prompt_adaln."), ("prompt_adaln_single.", "prompt_adaln."))
 VAE_AFTER = (("up_blocks.7", "up_blocks.3.upsamplers.0"), ("up_blocks.8", "up_blocks.3"),
              ("last_time_embedder", "time_embedder"), ("last_scale_shift_table", "scale_shift_table"))
-
-
-def _shapes(wf: WeightFile) -> dict:
-    return {k: tuple(v.shape) for k, v in wf.tensors.items()}
 
 
 def _with(wf: WeightFile, names: dict[str, str]) -> WeightFile:
@@ -118,11 +116,11 @@ def denoiser_config(diffusers, fam: Family, wf: WeightFile) -> tuple[str, dict, 
     if named is None:
         raise ModelError(f"'{wf.path}' is an LTX-2 transformer in a layout diffusers' converter does more than rename: "
                          "give its diffusers folder as 'model'")
-    cls_name, cfg = pc2.transformer(_shapes(named), wf.path)
+    cls_name, cfg = pc2.transformer(shapes_of(named), wf.path)
     return cls_name, cfg, named
 
 
-def _connectors(wf: WeightFile) -> Part | None:
+def connectors_part(wf: WeightFile) -> Part | None:
     """The text connectors (a checkpoint's ``…_embeddings_connector.`` tensors and the text
     projection) under diffusers' names."""
     names = {k: _replaced(k[len(DIT):] if k.startswith(DIT) else k, CONNECTOR_RENAMES) for k in wf.tensors
@@ -130,11 +128,11 @@ def _connectors(wf: WeightFile) -> Part | None:
     return Part("connectors", _with(wf, names), "LTX-2 text connectors (in the checkpoint)") if names else None
 
 
-def _inside(diffusers, wf: WeightFile, files: dict[str, str]) -> tuple[dict[str, Part], list[str]]:
+def checkpoint_parts(diffusers, wf: WeightFile, files: dict[str, str]) -> tuple[dict[str, Part], list[str]]:
     """The parts an all-in-one checkpoint holds under diffusers' names (the video VAE only when no
     VAE file replaces it), and the titles of those it lacks."""
     parts, missing = {}, []
-    conn = _connectors(wf)
+    conn = connectors_part(wf)
     if conn is None or not {"text_proj_in.weight", "video_text_proj_in.weight"} & set(conn.wf.tensors):
         missing.append("the text connectors (model.diffusion_model.video_embeddings_connector.*, "
                        "text_embedding_projection.*)")
@@ -168,6 +166,11 @@ def _gemma(wf: WeightFile, variant: str, family: str, path: str, den_cfg: dict, 
         elif k == SPIECE:
             names[k] = k
     named = _with(wf, names)
+    if any(k.endswith("layers.0.layer_scalar") for k in wf.tensors):  # Gemma 4: gemma4_file.py, with split25.py
+        raise ModelError(f"the text encoder '{path}' is Gemma 4 (LTX-2.5's), but the transformer '{den}' is "
+                         f"{pc2.generation_of_config(den_cfg)}'s, which reads Gemma 3 12B's text states; or "
+                         f"LTX-2.5's encoder was given over a diffusers folder: give {GEMMA_FILES}, or LTX-2.5's "
+                         "transformer file with no folder")
     if "layers.0.self_attn.q_norm.weight" not in named.tensors or "layers.0.pre_feedforward_layernorm.weight" not in \
             named.tensors:
         raise ModelError(f"the text encoder '{path}' is {variant}, but LTX-2's transformer reads Gemma 3 12B's text "
@@ -178,7 +181,7 @@ def _gemma(wf: WeightFile, variant: str, family: str, path: str, den_cfg: dict, 
     if any(k.startswith(("vision_model.", "vision_tower.", "multi_modal_projector.", "model.vision_tower."))
            for k in wf.tensors):  # said, not read: LTX-2 reads the text states only
         variant = f"{variant}, its language model (the vision tower beside it not read)"
-    cls_name, cfg = pc2.gemma3_text(_shapes(named), path)
+    cls_name, cfg = pc2.gemma3_text(shapes_of(named), path)
     if den_cfg.get("use_prompt_embeddings", True) and cfg["hidden_size"] != den_cfg["caption_channels"]:
         raise ModelError(f"the text encoder '{path}' ({variant}) gives text states {cfg['hidden_size']} wide, but the "
                          f"transformer '{den}' reads {den_cfg['caption_channels']} (Gemma 3 12B's): they do not fit; "
@@ -186,7 +189,7 @@ def _gemma(wf: WeightFile, variant: str, family: str, path: str, den_cfg: dict, 
     return Part("text_encoder", named, variant, cls_name, cfg)
 
 
-def _vae_file(diffusers, wf: WeightFile, variant: str, family: str, path: str, den: str) -> Part:
+def vae_file(diffusers, wf: WeightFile, variant: str, family: str, path: str, den: str) -> Part:
     if family not in ("", "ltx", "ltx2"):  # LTX-2's video VAE has LTX-Video's names: told apart by its shapes
         raise ModelError(f"the VAE '{path}' is {variant}, made for {FAMILIES[family].title}, but the transformer "
                          f"'{den}' is LTX-2's")
@@ -201,8 +204,8 @@ def _vae_file(diffusers, wf: WeightFile, variant: str, family: str, path: str, d
     return Part("vae", named, "LTX-2 video VAE")
 
 
-def _configured(part: Part, mel_bins: int = 0, text_width: int = 0) -> Part:
-    shapes, path = _shapes(part.wf), part.wf.path
+def configured(part: Part, mel_bins: int = 0, text_width: int = 0) -> Part:
+    shapes, path = shapes_of(part.wf), part.wf.path
     part.cls_name, part.cfg = {"connectors": lambda: pc2.connectors(shapes, path, text_width),
                                "vae": lambda: pc2.video_vae(shapes, path),
                                "audio_vae": lambda: pc2.audio_vae(shapes, mel_bins, path),
@@ -210,7 +213,7 @@ def _configured(part: Part, mel_bins: int = 0, text_width: int = 0) -> Part:
     return part
 
 
-def _fit(parts: dict[str, Part], den_cfg: dict, den: str) -> None:
+def fit_parts(parts: dict[str, Part], den_cfg: dict, den: str) -> None:
     """The parts against the transformer and each other: widths, channels, mel bins, Gemma's layers."""
     def no(c, what):
         raise ModelError(f"the {PART_TITLES[c]} '{parts[c].wf.path}' ({parts[c].what}) {what}: they are not one "
@@ -282,8 +285,8 @@ def check_parts(fam: Family, den_cfg: dict, den_path: str, files: dict[str, str]
                              "text encoder, Gemma 3 12B, and its images go through its VAE): leave it empty")
         wf, r = read_part(component, path)
         parts[component] = (_gemma(wf, r.variant, r.family, path, den_cfg, den) if component == "text_encoder" else
-                            _configured(_vae_file(diffusers, wf, r.variant, r.family, path, den)))
-    _fit(parts, den_cfg, den)
+                            configured(vae_file(diffusers, wf, r.variant, r.family, path, den)))
+    fit_parts(parts, den_cfg, den)
     for part in parts.values():
         check_shapes(part, diffusers)
     return parts
@@ -307,12 +310,7 @@ def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str]
     den = os.path.basename(wf.path)
     cls_name, cfg, _ = denoiser_config(diffusers, fam, wf)
     gen = pc2.generation_of_config(cfg)
-    if gen == "LTX-2.5":
-        raise ModelError(f"'{wf.path}' is an LTX-2.5 transformer: LTX-2.5 reads its prompts with Gemma 4 and the text "
-                         "projection in its text-encoder file (gemma4-12b-with-proj-ltx-2.5), which Studio does not read "
-                         "from single files yet; give a diffusers LTX-2.5 folder as 'base' (this file's transformer is "
-                         "used with it) or as 'model'")
-    inside, missing = _inside(diffusers, wf, files)
+    inside, missing = checkpoint_parts(diffusers, wf, files)
     if missing:
         raise ModelError(f"'{wf.path}' holds {gen}'s transformer but not {', '.join(missing)}: Studio reads {gen} "
                          "from its all-in-one checkpoint (ltx-2-19b-dev, ltx-2.3-22b-dev or -distilled, ComfyUI's "
@@ -324,16 +322,16 @@ def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str]
     parts = check_parts(fam, cfg, wf.path, files, diffusers)
     if not cfg["use_prompt_embeddings"]:  # LTX-2.3's text width is its text encoder's (its connectors project it)
         cfg["caption_channels"] = parts["text_encoder"].cfg["hidden_size"]
-    voc = _configured(inside.pop("vocoder"))
-    mel_bins, rem = divmod(voc.cfg["in_channels"], max(1, int(_shapes(inside["audio_vae"].wf)
+    voc = configured(inside.pop("vocoder"))
+    mel_bins, rem = divmod(voc.cfg["in_channels"], max(1, int(shapes_of(inside["audio_vae"].wf)
                                                               ["decoder.conv_out.conv.weight"][0])))
     if rem:
         raise ModelError(f"'{wf.path}': the vocoder reads {voc.cfg['in_channels']} mel values a step, which is not "
                          "whole mel bins of the audio VAE's channels")
     for c, part in inside.items():
-        _configured(part, mel_bins, parts["text_encoder"].cfg["hidden_size"])
+        configured(part, mel_bins, parts["text_encoder"].cfg["hidden_size"])
     allp = {**inside, "vocoder": voc, **parts}
-    _fit(allp, cfg, den)
+    fit_parts(allp, cfg, den)
     for c in inside:
         check_shapes(allp[c], diffusers)
     check_shapes(voc, diffusers)

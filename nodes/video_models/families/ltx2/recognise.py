@@ -9,6 +9,9 @@ SIZES = {"LTX-2": " 19B", "LTX-2.3": " 22B", "LTX-2.5": ""}  # the releases' siz
 
 
 def recognise(t, filename: str = "") -> Recognised | None:
+    if t.tops and set(t.tops) <= {"audio_vae", "vocoder"} and "audio_vae" in t.tops:  # LTX-2.5's audio VAE file
+        return Recognised("vae", "ltx2", "LTX-2 audio VAE" + (" and vocoder" if "vocoder" in t.tops else ""),
+                          "LTX-2.5's sound: read from beside its video VAE file")
     if "audio_adaln_single" in t.tops or "audio_caption_projection" in t.tops or "av_ca_a2v_gate_adaln_single" in t.tops:
         n, gen = t.blocks("transformer_blocks"), generation(t.shapes)
         return Recognised("denoiser", "ltx2", gen + (f" ({n} blocks)" if n != 48 else SIZES[gen]))
