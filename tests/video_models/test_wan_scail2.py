@@ -304,23 +304,38 @@ def test_the_tiny_file_is_read_as_scail2(model, files):
     assert math.isclose(model.module.scheduler.config.shift, 5.0)
 
 
-def test_comfys_int8_convrot_file_is_refused_in_one_sentence(files, tmp_path):
-    """ComfyUI's wan2.1_14B_SCAIL_2_int8_convrot: int8 weights marked 'int8_tensorwise', which Studio's reader does
-    not read yet (refused before anything is allocated, the file and the layer named)."""
+def test_comfys_int8_convrot_file_is_read_its_layers_kept_int8(files, model, tmp_path):
+    """ComfyUI's wan2.1_14B_SCAIL_2_int8_convrot: the blocks' linear layers int8 'int8_tensorwise' with convrot
+    (groups of 16 here, 256 in the real file) are read through the int8 reader: kept int8, each layer's output
+    within int8 rounding of the plain file's same layer."""
+    import re
+
     from safetensors.torch import load_file, save_file
 
-    from .test_comfy_mixed_quant import mark
+    from nodes.video_models.files.comfy_int8 import Int8Linear, marker, quantise
     state = load_file(files["denoiser"])
-    layer = "model.diffusion_model.blocks.0.self_attn.q"
-    state[layer + ".weight"] = torch.zeros_like(state[layer + ".weight"], dtype=torch.int8)
-    state[layer + ".weight_scale"] = torch.ones(1)
-    state[layer + ".comfy_quant"] = mark("int8_tensorwise")
+    quantised = [k for k, v in state.items() if re.search(r"blocks\.\d+\.(self_attn|cross_attn)\.[qkvo]\.weight$", k)
+                 and v.dim() == 2 and v.shape[1] % 16 == 0]
+    assert quantised
+    for k in quantised:
+        q = quantise(state[k], 16)
+        layer = k[: -len(".weight")]
+        state.update({k: q.data, layer + ".weight_scale": q.scale.float(), layer + ".comfy_quant": marker(16)})
     path = str(tmp_path / "wan2.1_14B_SCAIL_2_int8_convrot.safetensors")
     save_file(state, path)
-    with pytest.raises(ModelError, match="int8_tensorwise', which Studio cannot read"):
-        load_video_model(path, base=None, device=CPU, dtype_name="fp32",
-                         parts={"text_encoder": files["text_encoder"], "vae": files["vae"],
-                                "image_encoder": files["clip_vision"]})
+    int8 = load_video_model(path, base=None, device=CPU, dtype_name="fp32",
+                            parts={"text_encoder": files["text_encoder"], "vae": files["vae"],
+                                   "image_encoder": files["clip_vision"]})
+    got = dict(int8.module.transformer.named_modules())
+    plain = dict(model.module.transformer.named_modules())
+    int8s = [n for n, m in got.items() if isinstance(m, Int8Linear)]
+    assert len(int8s) == len(quantised)
+    for n in int8s:
+        x = torch.randn(3, got[n].in_features, generator=torch.Generator().manual_seed(0))
+        with torch.no_grad():
+            want, have = plain[n](x), got[n](x)
+        assert not torch.equal(want, have)  # rounded to int8
+        assert float((have - want).abs().max()) < 0.05 * float(want.abs().max()) + 1e-4
 
 
 def test_comfyui_wan_loras_go_on_its_blocks_for_the_run_only(model, tmp_path):
