@@ -394,3 +394,37 @@ def test_a_lora_of_another_family_is_refused_naming_it(base_dir, tmp_path):
     with pytest.raises(NodeExecutionError, match=r"no key of the LoRA 'ltx.safetensors' names a layer of Wan Animate "
                                                  r"2's transformer"):
         _run(g)
+
+
+def test_a_lightx2v_style_lora_maps_onto_the_released_14b_transformer_with_nothing_allocated():
+    """The lightx2v step-distill LoRA's layout (Wan 2.1 I2V 14B: attention q/k/v/o and the image keys,
+    the feed-forward, with alphas and diff_b; norms' .diff) on WanAnimate2Transformer3DModel at the released
+    config's shapes, built on the meta device: every low-rank pair finds its layer; the norms' offsets are
+    said."""
+    import torch
+    from diffusers import WanAnimate2Transformer3DModel
+
+    from nodes.video_models.families.wan_animate2.lora import adapter_dict
+    with torch.device("meta"):
+        den = WanAnimate2Transformer3DModel(num_layers=40, dim=5120, ffn_dim=13824, num_heads=40)
+    sd, pairs = {}, 0
+    for i in range(40):
+        for a, ps in (("self_attn", "qkvo"), ("cross_attn", ("q", "k", "v", "o", "k_img", "v_img"))):
+            for p in ps:
+                k = f"diffusion_model.blocks.{i}.{a}.{p}"
+                sd.update({f"{k}.lora_down.weight": torch.zeros(64, 5120, device="meta"),
+                           f"{k}.lora_up.weight": torch.zeros(5120, 64, device="meta"),
+                           f"{k}.alpha": torch.tensor(64.0), f"{k}.diff_b": torch.zeros(5120, device="meta")})
+                pairs += 1
+        for f, (o, n) in (("ffn.0", (13824, 5120)), ("ffn.2", (5120, 13824))):
+            k = f"diffusion_model.blocks.{i}.{f}"
+            sd.update({f"{k}.lora_down.weight": torch.zeros(64, n, device="meta"),
+                       f"{k}.lora_up.weight": torch.zeros(o, 64, device="meta"), f"{k}.alpha": torch.tensor(64.0)})
+            pairs += 1
+        sd[f"diffusion_model.blocks.{i}.norm3.diff"] = torch.zeros(5120, device="meta")
+    out, said = adapter_dict(sd, den, "lightx2v_I2V_14B_480p_cfg_step_distill_rank64_bf16.safetensors")
+    assert len([k for k in out if k.endswith("lora_A.weight")]) == pairs == 40 * 12
+    assert out["blocks.3.cross_attn.add_k_proj.lora_B.weight"].shape == (5120, 64)
+    assert "blocks.3.self_attn.to_out.0.lora_B.bias" in out
+    assert said == ["LoRA 'lightx2v_I2V_14B_480p_cfg_step_distill_rank64_bf16.safetensors': 40 whole-weight offsets "
+                    "('.diff': norms, modulations) are not applied (an adapter holds low-rank pairs only)"]
