@@ -64,12 +64,16 @@ def main() -> int:
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--wide", type=int, default=0, help="the transformer's dim (0: the test builder's 32)")
     ap.add_argument("--distilled", action="store_true")
+    ap.add_argument("--threads", type=int, default=0, help="torch's threads (0: as it starts); 1 makes the CPU-time "
+                                                           "ratio a measure of the work alone on a loaded machine")
     args = ap.parse_args()
     import numpy as np
     import torch
     import diffusers.modular_pipelines as mp
     from diffusers import ModularPipeline
     from studio.engine.executor import Executor
+    if args.threads:
+        torch.set_num_threads(args.threads)
     w, h, t = (int(v) for v in args.size.split("x"))
     folder = _build(os.path.join(tempfile.mkdtemp(), "tiny-wan-animate-2"), args.distilled, args.wide)
     cls = mp.WanAnimate2DistilledModularPipeline if args.distilled else mp.WanAnimate2ModularPipeline
@@ -86,11 +90,11 @@ def main() -> int:
 
     def node():
         sync()
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         clip = ex.run(g, targets=["gen"], device=args.device, use_cache=False).value("gen")
         sync()
-        return time.perf_counter() - t0, clip.frames
-    _, frames = node()  # warm: the model loads
+        return time.perf_counter() - t0, clip.frames, time.process_time() - c0
+    _, frames, _ = node()  # warm: the model loads
     kw = dict(calls[0])
     seed = kw.pop("generator").initial_seed()
     cls.__call__ = orig
@@ -100,21 +104,27 @@ def main() -> int:
 
     def direct():
         sync()
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         state = pipe(**dict(kw, generator=torch.Generator("cpu").manual_seed(seed)))
         out = np.clip(np.asarray(state.get("videos")[0], np.float32), 0, 1)
         sync()
-        return time.perf_counter() - t0, out
-    _, want = direct()
+        return time.perf_counter() - t0, out, time.process_time() - c0
+    _, want, _ = direct()
     same = bool(np.array_equal(frames, want))
-    node_t, direct_t = [], []
+    node_t, direct_t, node_c, direct_c = [], [], [], []
     for _ in range(args.reps):
-        node_t.append(node()[0])
-        direct_t.append(direct()[0])
+        a, _, ac = node()
+        b, _, bc = direct()
+        node_t.append(a)
+        direct_t.append(b)
+        node_c.append(ac)
+        direct_c.append(bc)
     med = lambda x: sorted(x)[len(x) // 2]  # noqa: E731
     out = {"size": args.size, "window": args.window, "steps": args.steps, "device": args.device, "wide": args.wide,
            "distilled": args.distilled, "frames_equal": same, "node_s": round(med(node_t), 4),
            "direct_s": round(med(direct_t), 4), "node_over_direct": round(med(node_t) / med(direct_t), 3),
+           "cpu_node_s": round(med(node_c), 4), "cpu_direct_s": round(med(direct_c), 4),
+           "cpu_node_over_direct": round(med(node_c) / med(direct_c), 3), "threads": torch.get_num_threads(),
            "reps": args.reps, "node_each": [round(v, 3) for v in node_t],
            "direct_each": [round(v, 3) for v in direct_t]}
     print(json.dumps(out))

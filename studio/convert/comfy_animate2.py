@@ -2,9 +2,10 @@
 Comfy-Org/ComfyUI@679f171, read for its inputs' meaning) made into the Wan Animate 2 node's settings:
 its motion prompt ('positive_pose') as 'prompt_ref', its length as the segment ('window'), the whole
 driving video made (ComfyUI's templates loop over it in segments of that length); what diffusers'
-pipeline has no argument for is said, and its LoRAs are said and left out (none applies to diffusers'
-WanAnimate2Transformer3DModel: Studio's node refuses them), the model's own steps and guidance used
-instead of the LoRA's. Plain data and stdlib, as the other converters."""
+pipeline has no argument for is said. Its LoRAs (the base template's lightx2v step-distill LoRA, in Wan's
+names) are kept as Video LoRA nodes: Studio's node puts them on diffusers' WanAnimate2Transformer3DModel
+(families/wan_animate2/lora.py), with the workflow's own steps and cfg. Plain data and stdlib, as the
+other converters."""
 from __future__ import annotations
 
 from typing import Any
@@ -20,7 +21,7 @@ def _number(v: Any) -> bool:
 
 def animate2_settings(b, node: CNode, params: dict, loras: list, said: list[str]) -> list:
     """Fill ``params`` from WanAnimate2ToVideo ``node`` (``b``: the converter, for its workflow and the
-    nodes it used); the LoRAs the Studio graph keeps (none)."""
+    nodes it used); the LoRAs the Studio graph keeps (all of them)."""
     wf = b.wf
     ref = prompt_text(wf, wf.source(node, "positive_pose"), "positive", b.used, said)
     if ref:
@@ -33,10 +34,4 @@ def animate2_settings(b, node: CNode, params: dict, loras: list, said: list[str]
         if _number(v) and v != default:
             said.append(f"WanAnimate2ToVideo's {k} {v:g} is not applied: diffusers' Wan Animate 2 pipeline has no such "
                         "setting")
-    if loras:
-        said.append(f"LoRA(s) {', '.join(repr(n) for n, *_ in loras)} not applied: Studio's Wan Animate 2 node takes no "
-                    "LoRA (diffusers' WanAnimate2Transformer3DModel names its layers otherwise than the Wan LoRAs); the "
-                    f"model's own steps and guidance are used instead of the workflow's {params.get('steps')} steps, "
-                    f"cfg {params.get('guidance')}")
-        params.update(steps=0, guidance=0.0)
-    return []
+    return loras

@@ -1,8 +1,8 @@
 """Issue 55: ComfyUI's two Wan Animate 2 templates convert to Studio's Wan Animate 2 node with the
 reference image and the driving video wired, the motion prompt read, and what Studio does not take said
 in the pipeline's note: the ComfyUI files in one sentence (the int8 convrot denoiser read with a diffusers folder
-as 'base'), the lightx2v LoRA (not applied:
-the model's own steps and guidance used instead), the sampler and shift (the folder's scheduler's)."""
+as 'base'), the sampler and shift (the folder's scheduler's); the base template's lightx2v LoRA kept as a Video
+LoRA node with the workflow's 6 steps, cfg 1."""
 from __future__ import annotations
 
 import json
@@ -49,16 +49,16 @@ def test_the_distilled_template_keeps_its_steps_guidance_and_motion_prompt():
     assert "shift 5 (ModelSamplingSD3): not applied" in note and "no sampler setting" in note
 
 
-def test_the_base_template_leaves_its_distill_lora_out_in_words_and_uses_the_models_own_steps():
+def test_the_base_template_keeps_its_distill_lora_and_its_steps():
     conv = _convert("video_wan_animate2")
     g, gen = _gen(conv)
     assert g.validate() == []
-    assert not any(n.type_id == "video_models.lora" for n in g.nodes.values())
-    assert (gen.params["steps"], gen.params["guidance"]) == (0, 0.0)
+    lora = [n for n in g.nodes.values() if n.type_id == "video_models.lora"]
+    assert [(n.params["lora"], n.params["strength"]) for n in lora] == [
+        ("lightx2v_I2V_14B_480p_cfg_step_distill_rank64_bf16.safetensors", 1.0)]
+    assert g.input_link(gen.id, "model")[0] == lora[0].id  # the LoRA on the generator's Model wire
+    assert (gen.params["steps"], gen.params["guidance"]) == (6, 1.0)  # the workflow's, for its distill LoRA
     # the subgraph node's own motion prompt (18 values, 10 setting inputs listed: read by the subgraph's
     # inputs), not the inner CLIPTextEncode's saved ''
     assert gen.params["prompt_ref"].startswith("A girl doing energetic street dance")
-    note = _note(conv)
-    assert ("LoRA(s) 'lightx2v_I2V_14B_480p_cfg_step_distill_rank64_bf16.safetensors' not applied: Studio's Wan "
-            "Animate 2 node takes no LoRA") in note
-    assert "instead of the workflow's 6 steps, cfg 1" in note
+    assert "not applied: Studio's Wan Animate 2 node takes no LoRA" not in _note(conv)

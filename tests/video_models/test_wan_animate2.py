@@ -366,3 +366,120 @@ def test_text_to_video_given_the_loaded_model_says_which_node_runs_it(base_dir):
     with pytest.raises(Exception, match=r"Wan Animate 2 animates a reference character from a driving video: use the "
                                         r"Wan Animate 2 node"):
         modular_video(_Ctx(), ref, "a fox", "", None, None, {}, 5, 1, 0)
+
+
+def _comfy_lora(path, den, seed: int = 4) -> tuple[str, dict]:
+    """A LoRA in ComfyUI's Wan names on ``den`` (diffusers' names), in the forms ComfyUI's Wan LoRAs come in:
+    lora_down/lora_up with an alpha (self-attention q and o, the image keys), lora_A/lora_B (the feed-forward),
+    kohya's (cross-attention v), a bias offset (diff_b) and a norm's whole-weight offset (.diff, not applied).
+    Returns (the file, {diffusers' module: (down, up, alpha / rank, bias offset)})."""
+    import torch
+    from safetensors.torch import save_file
+    g = torch.Generator().manual_seed(seed)
+    sd, want = {}, {}
+    forms = (("self_attn.to_q", "self_attn.q", "down", 8.0), ("self_attn.to_out.0", "self_attn.o", "down", 2.0),
+             ("cross_attn.add_k_proj", "cross_attn.k_img", "down", 4.0), ("ffn.0", "ffn.0", "A", None),
+             ("cross_attn.to_v", "cross_attn.v", "kohya", 4.0))
+    for i, _ in enumerate(den.blocks):
+        for ours, theirs, form, alpha in forms:
+            out_f, in_f = den.get_submodule(f"blocks.{i}.{ours}").weight.shape
+            a, b = torch.randn(4, in_f, generator=g) * 0.3, torch.randn(out_f, 4, generator=g) * 0.3
+            k = f"diffusion_model.blocks.{i}.{theirs}" if form != "kohya" else \
+                f"lora_unet_blocks_{i}_{theirs.replace('.', '_')}"
+            lo, up = ("lora_A", "lora_B") if form == "A" else ("lora_down", "lora_up")
+            sd[f"{k}.{lo}.weight"], sd[f"{k}.{up}.weight"] = a, b
+            if alpha is not None:
+                sd[f"{k}.alpha"] = torch.tensor(alpha)
+            bias = torch.randn(out_f, generator=g) * 0.1 if ours == "ffn.0" else None
+            if bias is not None:
+                sd[f"{k}.diff_b"] = bias
+            want[f"blocks.{i}.{ours}"] = (a, b, (alpha or 4.0) / 4, bias)
+    sd["diffusion_model.blocks.0.norm3.diff"] = torch.ones(den.blocks[0].norm3.weight.shape)
+    save_file(sd, str(path))
+    return str(path), want
+
+
+def test_a_comfyui_lora_changes_the_frames_as_the_same_lora_merged_by_hand(base_dir, tmp_path):
+    """The node with a Video LoRA (ComfyUI's names, strength 0.7) gives the frames of the pipeline called
+    directly on a transformer with the same LoRA merged into its weights by hand (W + 0.7 * alpha / rank *
+    up @ down, bias + 0.7 * diff_b); the '.diff' offset is said, not applied; the cached model is left
+    without adapters."""
+    import torch
+
+    from .tiny_wan_animate2 import tiny_parts
+    parts = tiny_parts(str(tmp_path / "parts"))
+    path, want = _comfy_lora(tmp_path / "wan_animate_2_lora.safetensors", parts["transformer"])
+    g = _graph(base_dir)
+    g.add_node("video_models.lora", {"lora": path, "strength": 0.7}, node_id="lora")
+    g.disconnect("animate", "model")
+    g.connect("load", "model", "lora", "model")
+    g.connect("lora", "model", "animate", "model")
+    r, seen, events = _run(g)
+    said = [e.text for e in events if isinstance(e, NodeMessage)]
+    assert any("1 whole-weight offsets ('.diff'" in t for t in said)
+    den = r.value("load").module.transformer
+    assert not getattr(den, "peft_config", None) and type(den.blocks[0].self_attn.to_q) is torch.nn.Linear
+    with torch.no_grad():
+        for name, (a, b, scale, bias) in want.items():
+            lin = parts["transformer"].get_submodule(name)
+            lin.weight += 0.7 * scale * (b @ a)
+            if bias is not None:
+                lin.bias += 0.7 * bias
+    from diffusers import ModularPipeline
+    pipe = ModularPipeline.from_pretrained(base_dir)
+    pipe.update_components(**parts)
+    merged = _direct(base_dir, seen, num_inference_steps=2, pipe=pipe)
+    plain = _direct(base_dir, seen, num_inference_steps=2)
+    frames = r.value("animate").frames
+    assert np.abs(frames - plain).max() > 0.01  # the LoRA changes the frames
+    np.testing.assert_allclose(frames, merged, atol=2e-4)
+
+
+def test_a_lora_of_another_family_is_refused_naming_it(base_dir, tmp_path):
+    import torch
+    from safetensors.torch import save_file
+    path = str(tmp_path / "ltx.safetensors")
+    save_file({"diffusion_model.transformer_blocks.0.attn1.to_q.lora_A.weight": torch.zeros(4, 8),
+               "diffusion_model.transformer_blocks.0.attn1.to_q.lora_B.weight": torch.zeros(8, 4)}, path)
+    g = _graph(base_dir)
+    g.add_node("video_models.lora", {"lora": path}, node_id="lora")
+    g.disconnect("animate", "model")
+    g.connect("load", "model", "lora", "model")
+    g.connect("lora", "model", "animate", "model")
+    with pytest.raises(NodeExecutionError, match=r"no key of the LoRA 'ltx.safetensors' names a layer of Wan Animate "
+                                                 r"2's transformer"):
+        _run(g)
+
+
+def test_a_lightx2v_style_lora_maps_onto_the_released_14b_transformer_with_nothing_allocated():
+    """The lightx2v step-distill LoRA's layout (Wan 2.1 I2V 14B: attention q/k/v/o and the image keys,
+    the feed-forward, with alphas and diff_b; norms' .diff) on WanAnimate2Transformer3DModel at the released
+    config's shapes, built on the meta device: every low-rank pair finds its layer; the norms' offsets are
+    said."""
+    import torch
+    from diffusers import WanAnimate2Transformer3DModel
+
+    from nodes.video_models.families.wan_animate2.lora import adapter_dict
+    with torch.device("meta"):
+        den = WanAnimate2Transformer3DModel(num_layers=40, dim=5120, ffn_dim=13824, num_heads=40)
+    sd, pairs = {}, 0
+    for i in range(40):
+        for a, ps in (("self_attn", "qkvo"), ("cross_attn", ("q", "k", "v", "o", "k_img", "v_img"))):
+            for p in ps:
+                k = f"diffusion_model.blocks.{i}.{a}.{p}"
+                sd.update({f"{k}.lora_down.weight": torch.zeros(64, 5120, device="meta"),
+                           f"{k}.lora_up.weight": torch.zeros(5120, 64, device="meta"),
+                           f"{k}.alpha": torch.tensor(64.0), f"{k}.diff_b": torch.zeros(5120, device="meta")})
+                pairs += 1
+        for f, (o, n) in (("ffn.0", (13824, 5120)), ("ffn.2", (5120, 13824))):
+            k = f"diffusion_model.blocks.{i}.{f}"
+            sd.update({f"{k}.lora_down.weight": torch.zeros(64, n, device="meta"),
+                       f"{k}.lora_up.weight": torch.zeros(o, 64, device="meta"), f"{k}.alpha": torch.tensor(64.0)})
+            pairs += 1
+        sd[f"diffusion_model.blocks.{i}.norm3.diff"] = torch.zeros(5120, device="meta")
+    out, said = adapter_dict(sd, den, "lightx2v_I2V_14B_480p_cfg_step_distill_rank64_bf16.safetensors")
+    assert len([k for k in out if k.endswith("lora_A.weight")]) == pairs == 40 * 12
+    assert out["blocks.3.cross_attn.add_k_proj.lora_B.weight"].shape == (5120, 64)
+    assert "blocks.3.self_attn.to_out.0.lora_B.bias" in out
+    assert said == ["LoRA 'lightx2v_I2V_14B_480p_cfg_step_distill_rank64_bf16.safetensors': 40 whole-weight offsets "
+                    "('.diff': norms, modulations) are not applied (an adapter holds low-rank pairs only)"]

@@ -59,7 +59,7 @@ class WanAnimate2(GeneratorNode):
     output has the reference image's aspect ('width' x 'height' is its area); a clip longer than
     'window' is made in segments, each continuing from the last 'overlap' frames of the one before.
     Load the Wan Animate 2 diffusers folder (or its distilled one, which samples in a few steps
-    without guidance)."""
+    without guidance); Video LoRA nodes before it put ComfyUI's Wan LoRAs on its transformer for the run."""
     id = "video_models.wan_animate_2"
     title = TITLE
     task = ""  # not a field of the Family: 'drive' (character animation from a driving video), its own node
@@ -101,9 +101,6 @@ class WanAnimate2(GeneratorNode):
                              f"(its transformer is a {type(den).__name__}): load a Wan Animate 2 diffusers folder such "
                              f"as {MODEL}" + (" (a Wan 2.2 Animate model goes with the Wan Animate node)"
                                               if "Animate" in (ref.variant or "") else ""))
-        if ref.loras:
-            raise StudioError(f"{TITLE} takes no LoRA in Studio (diffusers' {TRANSFORMER} names its layers otherwise "
-                              f"than the Wan LoRAs): remove the {len(ref.loras)} Video LoRA node(s) before it")
         clip = as_clip(driving)
         n, window, overlap = self._frames(ctx, clip)
         still = reference.frame(0) if hasattr(reference, "frame") else reference
@@ -186,6 +183,7 @@ class WanAnimate2(GeneratorNode):
         import numpy as np
 
         from ...base.guard import RunGuard
+        from .lora import animate2_loras
         p, pipe = ctx.params, ref.module
         old = getattr(pipe, "guider", None)
         if p.guidance:
@@ -204,7 +202,8 @@ class WanAnimate2(GeneratorNode):
             # Stop before every block; not the CPU's splitting of large operations (estimate=False): it runs
             # each attention processor under a torch function mode, and this model's processors apply their
             # rotary embeddings in Python loops of small operations, each of which it would then intercept
-            with RunGuard(ctx, pipe, "transformer", total, estimate=False):
+            with animate2_loras(ref, pipe.transformer, ctx.warn), \
+                    RunGuard(ctx, pipe, "transformer", total, estimate=False):
                 state = pipe(generator=ctx.torch_generator(device="cpu", salt=0), **kw)
         finally:
             hook.remove()
