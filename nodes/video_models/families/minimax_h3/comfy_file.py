@@ -1,0 +1,133 @@
+"""A MiniMax H3 DiT single file in ComfyUI's layout (the templates' minimax_h3_fl2va / ref2va
+_pruned_int8_convrot, fastvideo_fasth3_*_pruned_int8_convrot) read as Studio's curve-form transformer
+(curve.py): its config told from the tensors' shapes, its names converted to diffusers', its int8
+'convrot' layers (ComfyUI's 200 block linears, comfy_int8.py) kept int8.
+
+Names: each tensor is renamed by diffusers 0.42.1's own converter (loaders/single_file_utils.py
+``convert_minimax_h3_transformer_checkpoint_to_diffusers``, run on a shape-only stand-in one tensor at a
+time, so the rename table is diffusers', not a copy), with the converter's two row operations done here
+on int8 data and per-row scales alike: ``attn.qkv_proj`` split in three row blocks [q; k; v] (the
+'stacked' layout of every published single file) and ``mlp.fc1`` [gate; value] swapped to [value; gate].
+``adaln_t_table`` (which the converter refuses) becomes ``time_embedder.table``. ComfyUI's
+``rope.inv_freq`` is the rope's (rope_freq_dim = its length, rope_theta from its values) and the VSA gate
+``attn.to_gate_compress`` of FastH3's files is unused by the dense forward (ComfyUI's
+comfy/ldm/minimax/model.py, Comfy-Org/ComfyUI 01a56b76bba3: "unused by the dense forward"), so dropped,
+said. A file with a PDD head bank (``final_layer.video_out`` a multiple of the patch width: several
+output heads blended by the sampler's step) is refused, as is a full (unpruned) file: Studio reads
+those from the diffusers folder."""
+from __future__ import annotations
+
+import re
+
+from ...base.errors import ModelError
+
+TABLE = "adaln_t_table"
+DROPPED = (".attn.to_gate_compress.",)  # FastH3's VSA gate: not used by the dense forward
+
+
+def _count(shapes: dict, pattern: str) -> int:
+    found = {int(m.group(1)) for k in shapes if (m := re.match(pattern, k))}
+    return max(found) + 1 if found else 0
+
+
+def config_from_shapes(shapes: dict, path: str, inv_freq=None) -> dict:
+    """The curve-form config (curve.MiniMaxH3CurveTransformer's arguments) of a ComfyUI MiniMax H3 file,
+    from its tensors' shapes (``inv_freq``: the rope's values, for its theta); refused in words when a
+    part is missing or another kind."""
+    def need(name: str) -> tuple:
+        if name not in shapes:
+            raise ModelError(f"'{path}' is no MiniMax H3 DiT file in ComfyUI's layout: it has no '{name}'")
+        return tuple(shapes[name])
+    if TABLE not in shapes:
+        raise ModelError(f"'{path}' is a full (unpruned) MiniMax H3 file: Studio reads that model from its diffusers "
+                         "folder (modular_model_index.json); ComfyUI's single files it reads are the pruned ones "
+                         "(adaln_t_table)")
+    hidden, patch_dim = need("video_patch_proj.weight")
+    grid, rank = need(TABLE)
+    head_dim = need("blocks.0.attn.q_norm.weight")[0]
+    out_rows = need("final_layer.video_out.weight")[0]
+    if out_rows != patch_dim:
+        raise ModelError(f"'{path}': its final layer holds {out_rows // patch_dim} video output heads (ComfyUI's PDD "
+                         "head bank, blended by the sampler's step), which diffusers' MiniMax H3 transformer has no form "
+                         "of: Studio reads MiniMax H3 files with one output head")
+    rope = need("rope.inv_freq")[0] if "rope.inv_freq" in shapes else 16
+    theta = 10000.0 if inv_freq is None or rope < 2 else round(float(inv_freq[1]) ** (-rope), 3)
+    return dict(num_attention_heads=need("blocks.0.attn.qkv_proj.weight")[0] // 3 // head_dim,
+                attention_head_dim=head_dim, hidden_size=hidden, num_layers=_count(shapes, r"blocks\.(\d+)\."),
+                num_refiner_layers=_count(shapes, r"token_refiner\.blocks\.(\d+)\."),
+                ffn_dim=need("blocks.0.mlp.fc2.weight")[1], in_channels=patch_dim // 4,
+                audio_in_channels=need("audio_patch_proj.weight")[1], patch_size=(1, 2, 2),
+                text_dim=need("condition_proj.weight")[1], time_embed_dim=rank, rope_freq_dim=rope, rope_theta=theta,
+                adaln_curve_grid=grid)
+
+
+def _rows(t, pieces):
+    """``t`` (a tensor, or comfy_int8.Int8: its data and per-row scales alike) cut into ``pieces`` row blocks."""
+    from ...files.comfy_int8 import Int8
+    if isinstance(t, Int8):
+        scales = t.scale.chunk(pieces) if t.scale.dim() and t.scale.shape[0] > 1 else (t.scale,) * pieces
+        return [Int8(d, s, t.group) for d, s in zip(t.data.chunk(pieces), scales)]
+    return list(t.chunk(pieces))
+
+
+def _joined(parts):
+    import torch
+
+    from ...files.comfy_int8 import Int8
+    if isinstance(parts[0], Int8):
+        scale = torch.cat([p.scale for p in parts]) if parts[0].scale.dim() and parts[0].scale.shape[0] > 1 \
+            else parts[0].scale
+        return Int8(torch.cat([p.data for p in parts]), scale, parts[0].group)
+    return torch.cat(parts)
+
+
+def diffusers_names(name: str, shape, cfg: dict) -> list[str]:
+    """The diffusers name(s) of ComfyUI's tensor ``name``, by diffusers' converter run on a stand-in."""
+    import torch
+    from diffusers.loaders.single_file_utils import convert_minimax_h3_transformer_checkpoint_to_diffusers as convert
+    return list(convert({name: torch.empty(tuple(shape), device="meta")}, config=cfg))
+
+
+def convert(state: dict, cfg: dict) -> tuple[dict, list[str]]:
+    """ComfyUI's tensors under the curve transformer's names (data converted with its per-row scales),
+    and the names dropped."""
+    out, dropped = {}, []
+    for name in list(state):
+        t = state.pop(name)
+        if name == TABLE:
+            out["time_embedder.table"] = t
+            continue
+        if name == "rope.inv_freq" or any(d in name for d in DROPPED):
+            dropped.append(name)
+            continue
+        shape = t.data.shape if hasattr(t, "group") else t.shape
+        new = diffusers_names(name, shape, cfg)
+        if name.endswith(".attn.qkv_proj.weight"):
+            out.update(zip(new, _rows(t, 3)))  # diffusers' order: to_q, to_k, to_v
+        elif name.endswith(".mlp.fc1.weight"):
+            gate, value = _rows(t, 2)
+            out[new[0]] = _joined([value, gate])
+        else:
+            out[new[0]] = t
+    return out, dropped
+
+
+def load(path: str, torch_dtype, info=print):
+    """The curve-form transformer of ComfyUI's file at ``path``: checked from its header (config from
+    shapes) before anything is read, then read, converted and assigned lean (int8 layers kept int8)."""
+    from ...files.single_file import _file_tensors, lean_load
+    from ...files.tensor_reads import read_tensor
+    from ...files.weight_formats import read_weight_file
+    from .curve import MiniMaxH3CurveTransformer
+    wf = read_weight_file(path)
+    shapes = {k: tuple(v.shape) for k, v in wf.tensors.items()}
+    inv_freq = None
+    if "rope.inv_freq" in wf.tensors:
+        with open(path, "rb", buffering=0) as f:
+            inv_freq = read_tensor(f, wf, "rope.inv_freq").float()
+    cfg = config_from_shapes(shapes, path, inv_freq)
+    state, dropped = convert({name: t for name, t, _ in _file_tensors(wf)}, cfg)
+    if dropped and any(d in n for n in dropped for d in DROPPED):
+        info(f"'{path}': FastH3's attention gates (to_gate_compress, for sparse attention) are not used by the "
+             "dense forward: not read")
+    return lean_load(MiniMaxH3CurveTransformer, cfg, wf, torch_dtype, state=state)
