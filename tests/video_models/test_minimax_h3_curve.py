@@ -6,6 +6,8 @@ adaln_t_table) reads back to the same weights and outputs, and its int8 convrot 
 linears int8 within int8 rounding."""
 from __future__ import annotations
 
+import os
+
 import pytest
 import torch
 
@@ -194,3 +196,59 @@ def test_the_int8_convrot_file_keeps_its_block_linears_int8(pair, tmp_path):
         a, b = curve(**x)[0], got(**x)[0]
     assert not torch.equal(a, b)
     assert float((a - b).abs().max()) < 0.05 * float(a.abs().max())
+
+
+@pytest.fixture(scope="module")
+def comfy_files(tmp_path_factory):
+    """A tiny MiniMax H3 folder, and beside it a diffusion_models folder with ComfyUI's two pruned int8 files of
+    its size (fl2va and ref2va: different weights, same tensors), as the templates name them."""
+    from safetensors.torch import save_file
+
+    from nodes.video_models.families.minimax_h3.curve import MiniMaxH3CurveTransformer
+    from nodes.video_models.files.comfy_int8 import marker, quantise
+    from .tiny_minimax_h3 import build_minimax_h3
+    root = tmp_path_factory.mktemp("minimax_comfy")
+    folder = build_minimax_h3(str(root / "tiny-minimax-h3"))
+    os.makedirs(root / "diffusion_models")
+    out = {}
+    for seed, part in ((1, "fl2va"), (2, "ref2va")):
+        torch.manual_seed(seed)
+        model = MiniMaxH3CurveTransformer(**dict(DIT, time_embed_dim=8), adaln_curve_grid=GRID)
+        model.time_embedder.table.data.normal_()  # made zero: the file's to fill
+        layout = _comfy_layout(model)
+        for k in [k for k in layout if k.startswith("blocks.") and k.endswith(("qkv_proj.weight", "fc2.weight"))]:
+            q = quantise(layout[k], 16)
+            layout.update({k: q.data, k[:-7] + ".weight_scale": q.scale.float(), k[:-7] + ".comfy_quant": marker(16)})
+        out[part] = str(root / "diffusion_models" / f"minimax_h3_{part}_pruned_int8_convrot.safetensors")
+        save_file(layout, out[part])
+    return folder, out
+
+
+def test_comfyuis_files_are_the_familys_two_transformers(comfy_files):
+    """The fl2va file with the MiniMax H3 folder as its base is the pipeline's transformer (curve form, int8
+    layers kept), the folder's transformer/ not read; readied for reference to video, the ref2va file beside
+    it is read as transformer_ref (the fl2va one set aside), both said; a ref2va file loaded first fills
+    transformer_ref."""
+    import types
+
+    from nodes.video_models.families.minimax_h3.curve import MiniMaxH3CurveTransformer
+    from nodes.video_models.families.minimax_h3.partitions import use_partition
+    from nodes.video_models.files.comfy_int8 import Int8Linear
+    from nodes.video_models.loading.load import load_video_model
+    folder, files = comfy_files
+    said = []
+    ref = load_video_model(files["fl2va"], base=folder, device="cpu", dtype_name="fp32", info=said.append)
+    den = ref.module.transformer
+    assert isinstance(den, MiniMaxH3CurveTransformer) and den.config.time_embed_dim == 8
+    assert sum(isinstance(m, Int8Linear) for m in den.modules()) == 2 * 4  # to_q, to_k, to_v, ff.net.2 per block
+    assert any(m.startswith("transformer: ") and "curve form (adaln_t_table [33, 8])" in m for m in said), said
+    assert getattr(ref.module, "transformer_ref", None) is None
+    said.clear()
+    use_partition(types.SimpleNamespace(info=said.append), ref, "r2v")
+    assert said[0].startswith("MiniMax H3's transformer/ (text and image to video) set aside")
+    assert said[-1] == f"MiniMax H3's transformer_ref (reference to video) read from ComfyUI's file '{files['ref2va']}'"
+    assert ref.module.transformer is None and isinstance(ref.module.transformer_ref, MiniMaxH3CurveTransformer)
+    table = ref.module.transformer_ref.time_embedder.table
+    assert not torch.equal(table, den.time_embedder.table)  # the ref2va file's own weights
+    ref2 = load_video_model(files["ref2va"], base=folder, device="cpu", dtype_name="fp32")
+    assert ref2.module.transformer is None and torch.equal(ref2.module.transformer_ref.time_embedder.table, table)

@@ -112,14 +112,36 @@ def convert(state: dict, cfg: dict) -> tuple[dict, list[str]]:
     return out, dropped
 
 
+def part_of(path: str) -> str:
+    """The transformer a file is, by its name as ComfyUI's templates give it (the fl2va and ref2va files
+    hold the same tensors: only their names tell them): 'transformer_ref' for a ref2va (reference to
+    video) file, else 'transformer' (text and image to video)."""
+    import os
+    return "transformer_ref" if "ref2v" in os.path.basename(path).lower() else "transformer"
+
+
+def reader(wf, torch_dtype, device, info):
+    """Family.single_file_reader's function: (the part the file fills, the model, its weights in words)."""
+    from ...files.weight_formats import describe
+    model = read(wf, torch_dtype, info)
+    return part_of(wf.path), model, f"{describe(wf, detail=True)}, ComfyUI's curve form (adaln_t_table " \
+        f"{list(wf.tensors[TABLE].shape)}) read into diffusers' MiniMax H3 transformer with its time path swapped " \
+        f"(int8 layers kept in 8 bits, dequantised per layer to {str(torch_dtype).replace('torch.', '')})"
+
+
 def load(path: str, torch_dtype, info=print):
-    """The curve-form transformer of ComfyUI's file at ``path``: checked from its header (config from
-    shapes) before anything is read, then read, converted and assigned lean (int8 layers kept int8)."""
+    """The curve-form transformer of ComfyUI's file at ``path`` (read)."""
+    from ...files.weight_formats import read_weight_file
+    return read(read_weight_file(path), torch_dtype, info)
+
+
+def read(wf, torch_dtype, info=print):
+    """The curve-form transformer of ComfyUI's file ``wf`` (its header read): checked from its shapes
+    (config) before anything is read, then read, converted and assigned lean (int8 layers kept int8)."""
     from ...files.single_file import _file_tensors, lean_load
     from ...files.tensor_reads import read_tensor
-    from ...files.weight_formats import read_weight_file
     from .curve import MiniMaxH3CurveTransformer
-    wf = read_weight_file(path)
+    path = wf.path
     shapes = {k: tuple(v.shape) for k, v in wf.tensors.items()}
     inv_freq = None
     if "rope.inv_freq" in wf.tensors:

@@ -41,6 +41,12 @@ class MiniMaxH3Family(Family):
                  "a reference video needs it)")
         return text_processor(folder)
 
+    def single_file_reader(self, wf):
+        """ComfyUI's pruned (curve-form) DiT file read by comfy_file.py into the part its name says
+        (fl2va: transformer, ref2va: transformer_ref); a full one goes to diffusers' converter's refusal."""
+        from .comfy_file import TABLE, reader
+        return reader if TABLE in wf.tensors else None
+
     def modular_ready(self, ctx, ref, task: str) -> None:
         from .partitions import use_partition
         use_partition(ctx, ref, task)
@@ -59,10 +65,12 @@ class MiniMaxH3Family(Family):
 FAMILY = MiniMaxH3Family(
     "minimax_h3", "MiniMax H3", ("MiniMaxH3ModularPipeline",), t2v="MiniMaxH3ModularPipeline",
     i2v="MiniMaxH3ModularPipeline", frames=124, frame_multiple=(17, 5), size_multiple=32, fps=FPS, key_rank=200,
-    single_file_refusal="a MiniMax H3 DiT single file (ComfyUI's) is not read: Studio reads MiniMax H3 from its "
-                        "diffusers folder (modular_model_index.json), and the templates' files are 'pruned', their "
-                        "time embedder and every AdaLN projection replaced by a rank-8 curve (an adaln_t_table "
-                        "[1025, 8] and AdaLN weights 8 wide) that diffusers 0.42.1's MiniMaxH3Transformer3DModel has "
-                        "no form of (their int8 'convrot' layers alone Studio reads)", recogniser=recognise.recognise,
+    single_file_refusal="a MiniMax H3 DiT single file (ComfyUI's) is read with a MiniMax H3 diffusers folder as its "
+                        "base (Load Video Model's 'base': modular_model_index.json, for its VAEs, Qwen3-VL text encoder, "
+                        "processor and schedulers): alone it is not a whole model. ComfyUI's other MiniMax H3 files "
+                        "(minimax_h3_video_vae_int8_convrot, minimax_h3_audio_vae_fp32, "
+                        "qwen3vl_32b_minimax_h3_nvfp4_awq) are not read: Studio reads those parts from the folder; "
+                        "a full (unpruned) single file neither (diffusers' folder holds the same model)",
+    recogniser=recognise.recognise,
     draft_recipes=drafts.RECIPES, task_kinds_by_inputs=("reference",),  # MiniMax H3 Reference to Video (reference.py)
     variants=(("MiniMax H3", lambda idx, cfg: True),))
