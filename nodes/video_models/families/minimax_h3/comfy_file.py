@@ -138,7 +138,7 @@ def load(path: str, torch_dtype, info=print):
 def read(wf, torch_dtype, info=print):
     """The curve-form transformer of ComfyUI's file ``wf`` (its header read): checked from its shapes
     (config) before anything is read, then read, converted and assigned lean (int8 layers kept int8)."""
-    from ...files.single_file import _file_tensors, lean_load
+    from ...files.single_file import lean_load
     from ...files.tensor_reads import read_tensor
     from .curve import MiniMaxH3CurveTransformer
     path = wf.path
@@ -148,7 +148,14 @@ def read(wf, torch_dtype, info=print):
         with open(path, "rb", buffering=0) as f:
             inv_freq = read_tensor(f, wf, "rope.inv_freq").float()
     cfg = config_from_shapes(shapes, path, inv_freq)
-    state, dropped = convert({name: t for name, t, _ in _file_tensors(wf)}, cfg)
+    from ...files.weight_formats import NVFP4
+    odd = next(iter(wf.scales), None) or next((k for k, v in wf.tensors.items() if v.dtype == NVFP4), None)
+    if odd:
+        raise ModelError(f"'{path}' holds {'NVFP4' if odd not in wf.scales else 'scaled fp8'} layers ('{odd}'): Studio "
+                         "reads ComfyUI's pruned MiniMax H3 files in bf16 / fp16 / fp32 with int8 ('convrot') layers")
+    with open(path, "rb", buffering=0) as f:
+        state = {name: read_tensor(f, wf, name) for name in wf.tensors}
+    state, dropped = convert(state, cfg)
     if dropped and any(d in n for n in dropped for d in DROPPED):
         info(f"'{path}': FastH3's attention gates (to_gate_compress, for sparse attention) are not used by the "
              "dense forward: not read")

@@ -8,7 +8,8 @@ workflow ('t2va', Text to Video), its first-and-last-frame one ('fl2va', Image t
 image and / or the last image) and its reference one ('ref2va', MiniMax H3 Reference to Video:
 reference.py, on the folder's transformer_ref/: one of its two transformers in memory at a time,
 partitions.py); the soundtrack text and image to video make beside the video is said and not kept
-(reference to video keeps it on its clip)."""
+(reference to video keeps it on its clip). ComfyUI's pruned DiT files (curve form: curve.py, comfy_file.py)
+are read with such a folder as 'base': an fl2va file as transformer, a ref2va file as transformer_ref."""
 from __future__ import annotations
 
 from dataclasses import dataclass
