@@ -296,3 +296,29 @@ def test_text_to_video_on_comfyuis_fl2va_file_equals_the_pipeline_called_directl
                 height=32, width=32, num_frames=124, output_type="np").get("videos")[0]
     assert clip.frames.std() > 0.01
     assert np.array_equal(clip.frames, np.clip(np.asarray(want, np.float32), 0, 1))
+
+
+def test_the_released_files_shapes_pass_every_check_with_nothing_allocated():
+    """ComfyUI's minimax_h3_fl2va_pruned_int8_convrot at the released size (diffusers' default MiniMax H3
+    config, 8-wide curve on 1025 rows), its layout made on the meta device: 532 tensors, 932 with the 200 int8
+    layers' scales and markers (the count public audits of the file give); its config is read from the shapes
+    and every converted tensor fits the curve model; a tensor of another shape is refused naming it."""
+    from accelerate import init_empty_weights
+
+    from nodes.video_models.base.errors import ModelError
+    from nodes.video_models.families.minimax_h3 import comfy_file
+    from nodes.video_models.families.minimax_h3.curve import MiniMaxH3CurveTransformer
+    with init_empty_weights(include_buffers=True):
+        released = MiniMaxH3CurveTransformer()
+    shapes = {k: tuple(v.shape) for k, v in _comfy_layout(released).items()}
+    int8 = [k for k in shapes if k.startswith("blocks.") and k.endswith(
+        ("qkv_proj.weight", "out_proj.weight", "fc1.weight", "fc2.weight"))]
+    assert (len(shapes), len(int8), len(shapes) + 2 * len(int8)) == (532, 200, 932)
+    assert shapes["adaln_t_table"] == (1025, 8) and shapes["blocks.0.adaln_proj.linear.weight"] == (96768, 8)
+    cfg = comfy_file.config_from_shapes(shapes, "released.safetensors")
+    assert (cfg["num_layers"], cfg["num_attention_heads"], cfg["hidden_size"], cfg["ffn_dim"], cfg["text_dim"]) == \
+        (50, 56, 5376, 14336, 5120)
+    comfy_file.check(shapes, cfg, "released.safetensors")
+    shapes["blocks.7.mlp.fc2.weight"] = (5376, 14335)
+    with pytest.raises(ModelError, match=r"tensor 'blocks.7.mlp.fc2.weight' is \[5376, 14335\] where"):
+        comfy_file.check(shapes, cfg, "released.safetensors")

@@ -88,6 +88,35 @@ def diffusers_names(name: str, shape, cfg: dict) -> list[str]:
     return list(convert({name: torch.empty(tuple(shape), device="meta")}, config=cfg))
 
 
+def check(shapes: dict, cfg: dict, path: str) -> None:
+    """Every tensor of the file, under its converted name and shape, against the curve model of ``cfg``
+    built on the meta device (nothing allocated): a tensor of no place or another shape, or a part the
+    file lacks, refused naming it."""
+    from accelerate import init_empty_weights
+
+    from .curve import MiniMaxH3CurveTransformer
+    with init_empty_weights(include_buffers=True):
+        model = MiniMaxH3CurveTransformer.from_config(cfg)
+    want = {k: tuple(v.shape) for k, v in model.state_dict().items()}
+    got = {}
+    for name, shape in shapes.items():
+        if name == TABLE:
+            got["time_embedder.table"] = (name, tuple(shape))
+        elif name != "rope.inv_freq" and not any(d in name for d in DROPPED):
+            rows = shape[0] // 3 if name.endswith(".attn.qkv_proj.weight") else shape[0]
+            got.update({new: (name, (rows, *shape[1:])) for new in diffusers_names(name, shape, cfg)})
+    for new, (name, shape) in got.items():
+        if new not in want:
+            raise ModelError(f"'{path}': tensor '{name}' has no place in MiniMax H3's transformer (as '{new}')")
+        if want[new] != shape:
+            raise ModelError(f"'{path}': tensor '{name}' is {list(shape)} where MiniMax H3's transformer of this file's "
+                             f"size holds {list(want[new])} ('{new}')")
+    lacking = sorted(set(want) - set(got))
+    if lacking:
+        raise ModelError(f"'{path}' lacks {len(lacking)} of MiniMax H3's transformer's tensors (as diffusers names "
+                         f"them: {', '.join(lacking[:3])}{', …' if len(lacking) > 3 else ''})")
+
+
 def convert(state: dict, cfg: dict) -> tuple[dict, list[str]]:
     """ComfyUI's tensors under the curve transformer's names (data converted with its per-row scales),
     and the names dropped."""
@@ -148,6 +177,7 @@ def read(wf, torch_dtype, info=print):
         with open(path, "rb", buffering=0) as f:
             inv_freq = read_tensor(f, wf, "rope.inv_freq").float()
     cfg = config_from_shapes(shapes, path, inv_freq)
+    check(shapes, cfg, path)
     from ...files.weight_formats import NVFP4
     odd = next(iter(wf.scales), None) or next((k for k, v in wf.tensors.items() if v.dtype == NVFP4), None)
     if odd:
