@@ -53,7 +53,8 @@ class MiniMaxH3Family(Family):
         use_partition(ctx, ref, task)
 
     def formats(self) -> list[str]:
-        return ["diffusers folder", "modular pipeline (modular_model_index.json)", "diffusers layout"]
+        return ["diffusers folder", "modular pipeline (modular_model_index.json)", "diffusers layout",
+                "ComfyUI's pruned DiT file (curve form, int8 convrot) with a folder as base"]
 
     def refuse_call(self, task: str, frames: int, height: int, width: int) -> None:
         from ...base.errors import ModelError
