@@ -70,15 +70,18 @@ def _rows(t, pieces):
     return list(t.chunk(pieces))
 
 
-def _joined(parts):
-    import torch
-
+def _swapped(t):
+    """``t``'s two row halves swapped in place ([gate; value] -> [value; gate]; comfy_int8.Int8: its data and
+    per-row scales alike), half of it copied at a time, not the whole."""
     from ...files.comfy_int8 import Int8
-    if isinstance(parts[0], Int8):
-        scale = torch.cat([p.scale for p in parts]) if parts[0].scale.dim() and parts[0].scale.shape[0] > 1 \
-            else parts[0].scale
-        return Int8(torch.cat([p.data for p in parts]), scale, parts[0].group)
-    return torch.cat(parts)
+    for x in ((t.data, t.scale) if isinstance(t, Int8) else (t,)):
+        if x.dim() and x.shape[0] > 1:
+            half = x.shape[0] // 2
+            first = x[:half].clone()
+            x[:half] = x[half:]
+            x[half:] = first
+            del first
+    return t
 
 
 def diffusers_names(name: str, shape, cfg: dict) -> list[str]:
@@ -134,8 +137,7 @@ def convert(state: dict, cfg: dict) -> tuple[dict, list[str]]:
         if name.endswith(".attn.qkv_proj.weight"):
             out.update(zip(new, _rows(t, 3)))  # diffusers' order: to_q, to_k, to_v
         elif name.endswith(".mlp.fc1.weight"):
-            gate, value = _rows(t, 2)
-            out[new[0]] = _joined([value, gate])
+            out[new[0]] = _swapped(t)
         else:
             out[new[0]] = t
     return out, dropped
