@@ -40,9 +40,9 @@ def write_file(path: str, blocks: int) -> int:
 
     from nodes.video_models.families.minimax_h3.curve import MiniMaxH3CurveTransformer
     from nodes.video_models.files.comfy_int8 import marker
-    from tests.video_models.test_minimax_h3_curve import _comfy_layout
+    from tests.video_models.test_minimax_h3_curve import comfy_layout
     with init_empty_weights(include_buffers=True):
-        shapes = {k: tuple(v.shape) for k, v in _comfy_layout(MiniMaxH3CurveTransformer(num_layers=blocks)).items()}
+        shapes = {k: tuple(v.shape) for k, v in comfy_layout(MiniMaxH3CurveTransformer(num_layers=blocks)).items()}
     mark, g, tensors = marker(256), torch.Generator().manual_seed(0), []
     for k, s in shapes.items():
         if k.startswith("blocks.") and k.endswith(INT8):

@@ -95,7 +95,7 @@ def test_the_curve_model_equals_the_full_one_on_the_tables_grid(pair):
         assert not torch.allclose(full(**off)[0], curve(**off)[0], atol=1e-6)
 
 
-def _comfy_layout(curve) -> dict:
+def comfy_layout(curve) -> dict:
     """The curve model's weights in ComfyUI's pruned file layout, written by hand from ComfyUI's module names
     (comfy/ldm/minimax/model.py): blocks / token_refiner.blocks, attn.qkv_proj [q; k; v], q_norm / k_norm,
     out_proj, mlp.fc1 [gate; value] / fc2, adaln_proj.linear, video_patch_proj / audio_patch_proj /
@@ -133,7 +133,7 @@ def test_comfyuis_pruned_file_reads_as_the_curve_model(pair, tmp_path):
     from nodes.video_models.families.minimax_h3 import comfy_file
     _, curve = pair
     path = str(tmp_path / "minimax_h3_fl2va_pruned.safetensors")
-    save_file(_comfy_layout(curve), path)
+    save_file(comfy_layout(curve), path)
     got = comfy_file.load(path, torch.float32).eval()
     assert got.config.adaln_curve_grid == GRID and got.config.time_embed_dim == 16
     assert got.config.num_attention_heads == 2 and got.config.num_layers == 2 and got.config.rope_theta == 10000.0
@@ -151,7 +151,7 @@ def test_a_full_file_or_a_head_bank_is_refused_in_words(pair, tmp_path):
     from nodes.video_models.base.errors import ModelError
     from nodes.video_models.families.minimax_h3 import comfy_file
     _, curve = pair
-    layout = _comfy_layout(curve)
+    layout = comfy_layout(curve)
     shapes = {k: tuple(v.shape) for k, v in layout.items()}
     with pytest.raises(ModelError, match="full \\(unpruned\\)"):
         comfy_file.config_from_shapes({k: v for k, v in shapes.items() if k != "adaln_t_table"}, "f.safetensors")
@@ -172,7 +172,7 @@ def test_the_int8_convrot_file_keeps_its_block_linears_int8(pair, tmp_path):
     from nodes.video_models.families.minimax_h3 import comfy_file
     from nodes.video_models.files.comfy_int8 import Int8Linear, dequantise, marker, quantise
     _, curve = pair
-    layout = _comfy_layout(curve)
+    layout = comfy_layout(curve)
     layers = [k[: -len(".weight")] for k in layout
               if k.startswith("blocks.") and k.endswith(("qkv_proj.weight", "out_proj.weight", "fc1.weight", "fc2.weight"))]
     assert len(layers) == 8
@@ -215,7 +215,7 @@ def comfy_files(tmp_path_factory):
         torch.manual_seed(seed)
         model = MiniMaxH3CurveTransformer(**dict(DIT, time_embed_dim=8), adaln_curve_grid=GRID)
         model.time_embedder.table.data.normal_()  # made zero: the file's to fill
-        layout = _comfy_layout(model)
+        layout = comfy_layout(model)
         for k in [k for k in layout if k.startswith("blocks.") and k.endswith(("qkv_proj.weight", "fc2.weight"))]:
             q = quantise(layout[k], 16)
             layout.update({k: q.data, k[:-7] + ".weight_scale": q.scale.float(), k[:-7] + ".comfy_quant": marker(16)})
@@ -310,7 +310,7 @@ def test_the_released_files_shapes_pass_every_check_with_nothing_allocated():
     from nodes.video_models.families.minimax_h3.curve import MiniMaxH3CurveTransformer
     with init_empty_weights(include_buffers=True):
         released = MiniMaxH3CurveTransformer()
-    shapes = {k: tuple(v.shape) for k, v in _comfy_layout(released).items()}
+    shapes = {k: tuple(v.shape) for k, v in comfy_layout(released).items()}
     int8 = [k for k in shapes if k.startswith("blocks.") and k.endswith(
         ("qkv_proj.weight", "out_proj.weight", "fc1.weight", "fc2.weight"))]
     assert (len(shapes), len(int8), len(shapes) + 2 * len(int8)) == (532, 200, 932)
