@@ -322,3 +322,11 @@ def test_the_released_files_shapes_pass_every_check_with_nothing_allocated():
     shapes["blocks.7.mlp.fc2.weight"] = (5376, 14335)
     with pytest.raises(ModelError, match=r"tensor 'blocks.7.mlp.fc2.weight' is \[5376, 14335\] where"):
         comfy_file.check(shapes, cfg, "released.safetensors")
+
+
+def test_the_files_name_says_which_transformer_it_is():
+    """The templates' names (the fl2va and ref2va files hold the same tensors)."""
+    from nodes.video_models.families.minimax_h3.comfy_file import part_of
+    assert [part_of(f"/m/{n}_pruned_int8_convrot.safetensors") for n in (
+        "minimax_h3_fl2va", "fastvideo_fasth3_8step_v2", "minimax_h3_ref2va", "fasth3_omniref_8step")] == \
+        ["transformer", "transformer", "transformer_ref", "transformer_ref"]

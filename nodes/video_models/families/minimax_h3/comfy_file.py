@@ -145,10 +145,12 @@ def convert(state: dict, cfg: dict) -> tuple[dict, list[str]]:
 
 def part_of(path: str) -> str:
     """The transformer a file is, by its name as ComfyUI's templates give it (the fl2va and ref2va files
-    hold the same tensors: only their names tell them): 'transformer_ref' for a ref2va (reference to
-    video) file, else 'transformer' (text and image to video)."""
+    hold the same tensors: only their names tell them): 'transformer_ref' for a reference to video file
+    (minimax_h3_ref2va_*, FastH3's fasth3_omniref_*), else 'transformer' (text and image to video:
+    minimax_h3_fl2va_*, fastvideo_fasth3_8step_*)."""
     import os
-    return "transformer_ref" if "ref2v" in os.path.basename(path).lower() else "transformer"
+    name = os.path.basename(path).lower()
+    return "transformer_ref" if "ref2v" in name or "omniref" in name else "transformer"
 
 
 def reader(wf, torch_dtype, device, info):
