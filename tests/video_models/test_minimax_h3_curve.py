@@ -330,3 +330,18 @@ def test_the_files_name_says_which_transformer_it_is():
     assert [part_of(f"/m/{n}_pruned_int8_convrot.safetensors") for n in (
         "minimax_h3_fl2va", "fastvideo_fasth3_8step_v2", "minimax_h3_ref2va", "fasth3_omniref_8step")] == \
         ["transformer", "transformer", "transformer_ref", "transformer_ref"]
+
+
+def test_comfyuis_part_files_beside_the_dit_file_are_refused_naming_what(comfy_files, tmp_path):
+    """ComfyUI's VAE and Qwen3-VL files given with the DiT file and its base: refused before any load, naming
+    each part and why (ComfyUI's VAE names have no converter; the NVFP4-AWQ Qwen3-VL no reader)."""
+    from nodes.video_models.base.errors import ModelError
+    from nodes.video_models.loading.load import load_video_model
+    folder, files = comfy_files
+    vae = str(tmp_path / "minimax_h3_video_vae_int8_convrot.safetensors")
+    open(vae, "wb").close()
+    with pytest.raises(ModelError, match=r"vae: not read with a MiniMax H3 denoiser file \(its base's own are used\); "
+                                         r"ComfyUI's video VAE file has ComfyUI's own names .* nothing converts to "
+                                         r"diffusers' AutoencoderKLMiniMaxH3, and its Qwen3-VL 32B NVFP4-AWQ file has no "
+                                         r"Studio reader$"):
+        load_video_model(files["fl2va"], base=folder, device="cpu", dtype_name="fp32", parts={"vae": vae})

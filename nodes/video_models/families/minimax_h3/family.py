@@ -28,6 +28,11 @@ T2V_COMPONENTS = ("transformer", "vae", "audio_vae", "text_encoder", "tokenizer"
 class MiniMaxH3Family(Family):
     modular = True  # (a class attribute) a modular pipeline folder (modular_model_index.json), run as one call
     modular_components = T2V_COMPONENTS  # (a class attribute) the components its folder must hold
+    # (a class attribute) why ComfyUI's MiniMax H3 part files are not read (diffusers 0.42.1 and Studio have no
+    # reading of them): said when one is given beside a DiT file and its base
+    parts_refusal = ("ComfyUI's video VAE file has ComfyUI's own names (encoder.down.N.block.M, fused per-head "
+                     "to_qkv) that nothing converts to diffusers' AutoencoderKLMiniMaxH3, and its Qwen3-VL 32B "
+                     "NVFP4-AWQ file has no Studio reader")
 
     def modular_part(self, name: str, folder: str, info):
         """Its own reading of a component (None: the component's class's from_pretrained): Qwen3-VL's
