@@ -109,7 +109,7 @@ KANDINSKY5 = {  # its DiT, Qwen2.5-VL, CLIP-L and VAE files set on Load Video Mo
     "Kandinsky5ImageToVideo": Task("image to video", I2V, (("start_image", "image"),), "Kandinsky 5",
                                    needs="start_image"),
 }
-MINIMAX_H3 = {  # read from a diffusers folder only (modular_model_index.json): its ComfyUI files are not (said)
+MINIMAX_H3 = {  # its ComfyUI DiT file read with a diffusers folder as 'base' (modular_model_index.json); said
     "MiniMaxH3ImageToVideo": Task("image to video", I2V, (("first_frame", "image"), ("last_frame", "last_image")),
                                   "MiniMax H3", needs="first_frame"),
     # its autogrow inputs (ref_images.ref_image_0 ...) -> MiniMax H3 Reference to Video's image_1 ...; a
@@ -129,10 +129,12 @@ MINIMAX_CONTROL = Task("control video (Fun ControlNet-Union)", None, family="Min
 DUAL_TYPES = ("hunyuan_video_15", "kandinsky5")
 # families read from a diffusers folder (Wan Animate 2: or its denoiser file with one as 'base'): their ComfyUI
 # part files in one sentence
-FOLDER_ONLY = {"MiniMax H3": "MiniMax H3's ComfyUI files ({files}) cannot be read: Studio reads MiniMax H3 from its "
-                             "diffusers folder (modular_model_index.json); set Load Video Model's 'model' to it (the "
-                             "DiT files are 'pruned': their time embedder and AdaLN projections replaced by a rank-8 "
-                             "curve, adaln_t_table, which diffusers' MiniMax H3 transformer has no form of)",
+FOLDER_ONLY = {"MiniMax H3": "of MiniMax H3's ComfyUI files ({files}) Studio reads the DiT file (ComfyUI's 'pruned' "
+                             "curve form: its adaln_t_table and rank-8 AdaLN read into diffusers' MiniMax H3 "
+                             "transformer, its int8 'convrot' layers kept in int8; an fl2va file as the text and image "
+                             "to video transformer, a ref2va file as the reference one) with a MiniMax H3 diffusers "
+                             "folder as Load Video Model's 'base' (modular_model_index.json): set 'base'; the VAE and "
+                             "Qwen3-VL text encoder files are not read (the folder's are used)",
                "Wan Animate 2": "of Wan Animate 2's ComfyUI files ({files}) Studio reads the denoiser (its int8 "
                                 "'convrot' layers kept in int8) with a Wan Animate 2 diffusers folder as Load Video "
                                 "Model's 'base' (modular_model_index.json, e.g. Wan-AI/Wan2.2-Animate-2-14B-Diffusers): "

@@ -36,7 +36,8 @@ def test_the_r2v_template_wires_its_two_pictures_in_comfyuis_order():
         gen.params["prompt"]
     assert (gen.params["reference_size"], gen.params["steps"], gen.params["frames"]) == ("match", 20, 124)
     notes = "\n".join(n["text"] for n in g.ui["notes"])
-    assert "MiniMax H3's ComfyUI files (minimax_h3_ref2va_pruned_int8_convrot.safetensors" in notes
+    assert "of MiniMax H3's ComfyUI files (minimax_h3_ref2va_pruned_int8_convrot.safetensors" in notes
+    assert "a ref2va file as the reference one) with a MiniMax H3 diffusers folder as Load Video Model's 'base'" in notes
     assert g.validate() == []
 
 

@@ -196,6 +196,12 @@ class Family:
         """from_pretrained's keyword arguments for a folder loaded with two expert files."""
         return {}
 
+    def single_file_reader(self, wf):
+        """The family's own reader of a single denoiser file read into its modular folder (a layout
+        diffusers' class has no form of: MiniMax H3's curve form), a function (wf, torch_dtype, device,
+        info) -> (component name, module, weights in words); None: files/single_file.load_denoiser."""
+        return None
+
     def denoiser_tensors(self, wf):
         """The denoiser's own tensors of a single file read against a base folder (the file as it is
         unless the family's all-in-one checkpoint holds more)."""

@@ -395,10 +395,13 @@ def _modular_ref(path: str, given: dict, device, dtype_name: str, memory: str, w
     """A modular pipeline folder, checked then loaded whole on ``device`` (no memory modes: said);
     ``single``: a denoiser file of the same family read in place of the folder's (modular.py)."""
     from .modular import check_modular_folder, load_modular, single_denoiser
-    if given:
+    if given and not single:
         raise ModelError(f"'{path}' is a diffusers folder, which has its own text encoder, VAE and denoiser: "
                          "part files go with a single denoiser file")
     fam, index, found = check_modular_folder(path)
+    if given:  # a denoiser file into a modular folder: the folder's parts are the ones read
+        raise ModelError(f"{', '.join(given)}: not read with a {fam.title} denoiser file (its base's own are used)"
+                         + (f"; {fam.parts_refusal}" if getattr(fam, "parts_refusal", "") else ""))
     own = single_denoiser(fam, found, single) if single else None  # checked before any load
     torch_dtype, why = pick_dtype(dtype_name, device)
     if why:

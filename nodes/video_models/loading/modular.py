@@ -84,7 +84,7 @@ def single_denoiser(fam: Family, found: dict, single: str):
     if sfam.key != fam.key:
         raise ModelError(f"'{single}' is a {sfam.title} file but the base '{os.path.dirname(found[fam.denoiser][2])}' "
                          f"is a {fam.title} model")
-    if sfam.single_file_refusal:
+    if sfam.single_file_refusal and sfam.single_file_reader(wf) is None:
         raise ModelError(f"'{single}': {sfam.single_file_refusal}")
     folder = found[fam.denoiser][2]
     if os.path.basename(os.path.normpath(folder)) != fam.denoiser:
@@ -100,15 +100,22 @@ def load_modular(fam: Family, path: str, found: dict, torch_dtype, device, info,
     import diffusers
     import transformers
     from diffusers import ModularPipeline
-    parts, weights = {}, ""
+    parts, weights, skip = {}, "", set()
     if single is not None:
         from ..files.single_file import load_denoiser
         wf, base = single
-        den, _, weights = load_denoiser(diffusers, {fam.denoiser: found[fam.denoiser][:2]}, base, fam, wf, torch_dtype)
-        parts[fam.denoiser] = den.eval().to(device)
-        info(f"{fam.denoiser}: {weights}")
+        reader = fam.single_file_reader(wf)
+        if reader is not None:  # the family's own (MiniMax H3's curve form: the file names the part it fills)
+            name, den, weights = reader(wf, torch_dtype, device, info)
+            skip.add(fam.denoiser)  # one transformer in memory (the other read when its task runs)
+        else:
+            name = fam.denoiser
+            den, _, weights = load_denoiser(diffusers, {fam.denoiser: found[fam.denoiser][:2]}, base, fam, wf,
+                                            torch_dtype)
+        parts[name] = den.eval().to(device)
+        info(f"{name}: {weights}")
     for name, (lib, cls_name, folder) in found.items():
-        if name in parts:
+        if name in parts or name in skip:
             continue
         own = fam.modular_part(name, folder, info)
         if own is not None:  # the family's own reading of it (MiniMax H3's processor without torchvision)

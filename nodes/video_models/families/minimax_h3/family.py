@@ -8,7 +8,8 @@ workflow ('t2va', Text to Video), its first-and-last-frame one ('fl2va', Image t
 image and / or the last image) and its reference one ('ref2va', MiniMax H3 Reference to Video:
 reference.py, on the folder's transformer_ref/: one of its two transformers in memory at a time,
 partitions.py); the soundtrack text and image to video make beside the video is said and not kept
-(reference to video keeps it on its clip)."""
+(reference to video keeps it on its clip). ComfyUI's pruned DiT files (curve form: curve.py, comfy_file.py)
+are read with such a folder as 'base': an fl2va file as transformer, a ref2va file as transformer_ref."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -27,6 +28,11 @@ T2V_COMPONENTS = ("transformer", "vae", "audio_vae", "text_encoder", "tokenizer"
 class MiniMaxH3Family(Family):
     modular = True  # (a class attribute) a modular pipeline folder (modular_model_index.json), run as one call
     modular_components = T2V_COMPONENTS  # (a class attribute) the components its folder must hold
+    # (a class attribute) why ComfyUI's MiniMax H3 part files are not read (diffusers 0.42.1 and Studio have no
+    # reading of them): said when one is given beside a DiT file and its base
+    parts_refusal = ("ComfyUI's video VAE file has ComfyUI's own names (encoder.down.N.block.M, fused per-head "
+                     "to_qkv) that nothing converts to diffusers' AutoencoderKLMiniMaxH3, and its Qwen3-VL 32B "
+                     "NVFP4-AWQ file has no Studio reader")
 
     def modular_part(self, name: str, folder: str, info):
         """Its own reading of a component (None: the component's class's from_pretrained): Qwen3-VL's
@@ -41,12 +47,19 @@ class MiniMaxH3Family(Family):
                  "a reference video needs it)")
         return text_processor(folder)
 
+    def single_file_reader(self, wf):
+        """ComfyUI's pruned (curve-form) DiT file read by comfy_file.py into the part its name says
+        (fl2va: transformer, ref2va: transformer_ref); a full one goes to diffusers' converter's refusal."""
+        from .comfy_file import TABLE, reader
+        return reader if TABLE in wf.tensors else None
+
     def modular_ready(self, ctx, ref, task: str) -> None:
         from .partitions import use_partition
         use_partition(ctx, ref, task)
 
     def formats(self) -> list[str]:
-        return ["diffusers folder", "modular pipeline (modular_model_index.json)", "diffusers layout"]
+        return ["diffusers folder", "modular pipeline (modular_model_index.json)", "diffusers layout",
+                "ComfyUI's pruned DiT file (curve form, int8 convrot) with a folder as base"]
 
     def refuse_call(self, task: str, frames: int, height: int, width: int) -> None:
         from ...base.errors import ModelError
@@ -59,10 +72,12 @@ class MiniMaxH3Family(Family):
 FAMILY = MiniMaxH3Family(
     "minimax_h3", "MiniMax H3", ("MiniMaxH3ModularPipeline",), t2v="MiniMaxH3ModularPipeline",
     i2v="MiniMaxH3ModularPipeline", frames=124, frame_multiple=(17, 5), size_multiple=32, fps=FPS, key_rank=200,
-    single_file_refusal="a MiniMax H3 DiT single file (ComfyUI's) is not read: Studio reads MiniMax H3 from its "
-                        "diffusers folder (modular_model_index.json), and the templates' files are 'pruned', their "
-                        "time embedder and every AdaLN projection replaced by a rank-8 curve (an adaln_t_table "
-                        "[1025, 8] and AdaLN weights 8 wide) that diffusers 0.42.1's MiniMaxH3Transformer3DModel has "
-                        "no form of (their int8 'convrot' layers alone Studio reads)", recogniser=recognise.recognise,
+    single_file_refusal="a MiniMax H3 DiT single file (ComfyUI's) is read with a MiniMax H3 diffusers folder as its "
+                        "base (Load Video Model's 'base': modular_model_index.json, for its VAEs, Qwen3-VL text encoder, "
+                        "processor and schedulers): alone it is not a whole model. ComfyUI's other MiniMax H3 files "
+                        "(minimax_h3_video_vae_int8_convrot, minimax_h3_audio_vae_fp32, "
+                        "qwen3vl_32b_minimax_h3_nvfp4_awq) are not read: Studio reads those parts from the folder; "
+                        "a full (unpruned) single file neither (diffusers' folder holds the same model)",
+    recogniser=recognise.recognise,
     draft_recipes=drafts.RECIPES, task_kinds_by_inputs=("reference",),  # MiniMax H3 Reference to Video (reference.py)
     variants=(("MiniMax H3", lambda idx, cfg: True),))

@@ -6,10 +6,10 @@ ComfyUI's "curve form": no layer of the blocks is removed; the time embedder and
 (50 blocks' 96768 x 2688, the final layer's 10752 x 2688) are replaced by a rank-8 basis of the same
 function: ``adaln_t_table`` [1025, 8] (the SiLU'd time embedding sampled on t in [0, 1], projected on its
 8 leading singular vectors), each ``adaln_proj.linear.weight`` [out, 8] (W times those vectors, bias
-kept), evaluated as lerp(table, t) then the linear, no SiLU (ComfyUI's comfy/ldm/minimax/model.py, as
-read in public notes of it: ComfyUI's newer sources are not in the stored copies). diffusers' converter
-refuses it. Told, so the picker and the loader name it; not read (the family's single_file_refusal
-says why)."""
+kept), evaluated as lerp(table, t) then the linear, no SiLU (ComfyUI's comfy/ldm/minimax/model.py,
+Comfy-Org/ComfyUI commit 01a56b76bba3: curve.py). diffusers' converter
+refuses it; Studio reads a pruned one (curve.py, comfy_file.py) with a MiniMax H3 folder as its base, and
+refuses a full one (the family's single_file_refusal says why)."""
 from __future__ import annotations
 
 from ...base.recognise import Recognised
@@ -23,5 +23,6 @@ def recognise(t, filename: str = "") -> Recognised | None:
         return None
     pruned = PRUNED in t.shapes
     return Recognised("denoiser", "minimax_h3", "MiniMax H3" + (" (pruned)" if pruned else ""),
-                      note="ComfyUI's single file" + (" (pruned: adaln_t_table)" if pruned else "")
-                      + ": Studio reads MiniMax H3 from its diffusers folder")
+                      note="ComfyUI's single file (pruned: adaln_t_table): read with a MiniMax H3 diffusers folder "
+                           "as its base" if pruned else
+                      "ComfyUI's single file: Studio reads the full MiniMax H3 from its diffusers folder")
