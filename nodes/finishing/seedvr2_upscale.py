@@ -264,7 +264,8 @@ class SeedVR2Upscale(Node):
         except ModelError as e:
             raise SeedVR2Error(f"SeedVR2 Upscale: {e}") from None
         windows = pipeline.chunks(len(clip), p.window, min(p.overlap, max(0, p.window - 1)))
-        ctx.info(f"SeedVR2 {dit_files.variant(config)} '{os.path.basename(dit_path)}' on {device} in {prec}: "
+        int8 = " (ComfyUI's int8 'convrot' layers made plain as read)" if dit_files.quantised(shapes, dtypes) else ""
+        ctx.info(f"SeedVR2 {dit_files.variant(config)} '{os.path.basename(dit_path)}'{int8} on {device} in {prec}: "
                  f"{len(clip)} frames {clip.width}x{clip.height} -> {ow}x{oh} (restored at {size[2]}x{size[3]}), "
                  f"{len(windows)} window(s) of {window} frames, text embedding {where}, colour fix {p.color_fix}, "
                  + (f"VAE tiles of {p.vae_tile} px" if p.vae_tile else "VAE on whole frames"))

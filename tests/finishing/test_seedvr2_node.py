@@ -218,6 +218,8 @@ def test_comfyuis_int8_convrot_dit_reads_as_the_plain_one(files):
     assert 0 < worst < 0.02  # rounded to int8 (so not equal), within a step of each row's scale
     clip = _clip(n=1)
     a = run_node(SeedVR2Upscale, _params(files, window=9), video=clip).chunk(0, 1)
+    rec = Recorder()
     b = run_node(SeedVR2Upscale, _params(files, model=str(files / "seedvr2_3b_int8_convrot.safetensors"), window=9),
-                 video=clip).chunk(0, 1)
+                 video=clip, runtime=rec).chunk(0, 1)
+    assert any("int8 'convrot' layers made plain" in m for m in rec.messages())
     assert np.abs(a - b).max() < 0.05
