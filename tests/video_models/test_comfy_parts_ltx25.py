@@ -131,8 +131,7 @@ def test_parts_studio_cannot_read_are_refused_by_name_before_loading(ltx25, tmp_
     vae = load_file(files["vae"])
     cases = [  # (what is replaced, the refusal)
         ({"vae": ({**vae, "decoder.blocks.0.attn.qkv.weight": torch.zeros(4, 4)}, None)},
-         r"the VAE '.*' decodes with LTX-2\.5's diffusion decoder \(NADiffusionDecoder.*\), which Studio does not "
-         r"read; give the convolutional decoder's file, ltx-2\.5-video-vae-conv-bf16"),
+         r"'.*': LTX-2\.5's diffusion decoder holds 0 stages and 0 up-samplers; they go in pairs"),
         ({"text_encoder": ({k: v for k, v in te.items() if not k.startswith("text_embedding_projection.")}, meta)},
          r"is Gemma 4 without LTX-2\.5's text projection .* Google's Gemma 4 is not LTX-2\.5's fine-tuned encoder"),
         ({"text_encoder": (te, {"format": "pt"})},
@@ -152,6 +151,48 @@ def test_parts_studio_cannot_read_are_refused_by_name_before_loading(ltx25, tmp_
     with pytest.raises(ModelError, match=r"is LTX-2\.5's transformer, which its release ships as split files: set "
                                          r"the VAE \(ltx-2\.5-video-vae-conv-bf16"):
         _load(files, parts={"text_encoder": files["text_encoder"]})
+
+
+def _diffusion_vae(files, out) -> dict:
+    """The files with the VAE replaced by the templates' own: the tiny VAE's encoder and latent statistics
+    with a tiny diffusion decoder in Lightricks' layout (its config in the header), as
+    ltx-2.5-video-vae-bf16; (the files, the decoder built in diffusers' class)."""
+    from safetensors.torch import load_file
+    dd = t5.diffusion_decoder()
+    vae = load_file(files["vae"])
+    with torch.no_grad():
+        dd.latents_mean.copy_(vae["per_channel_statistics.mean-of-means"])
+        dd.latents_std.copy_(vae["per_channel_statistics.std-of-means"])
+    state = {k: v for k, v in vae.items() if not k.startswith("decoder.")}
+    state.update({k: v for k, v in t5.diffusion_decoder_state(dd).items() if k.startswith("decoder.")})
+    got = _copy(files, out, vae=(state, t5.diffusion_decoder_meta()))
+    os.rename(got["vae"], os.path.join(out, "ltx-2.5-video-vae-bf16.safetensors"))
+    return dict(got, vae=os.path.join(out, "ltx-2.5-video-vae-bf16.safetensors")), dd
+
+
+def test_the_templates_diffusion_decoder_vae_renders_as_diffusers_decodes_it(ltx25, tmp_path):
+    """LTX2Pipeline to latents, then diffusers' LTX2VideoDiffusionDecodePipeline (seed 0, the latents
+    denormalised already): the split files with the diffusion-decoder VAE make those frames."""
+    from diffusers import LTX2VideoDiffusionDecodePipeline
+    folder, files = ltx25
+    got, dd = _diffusion_vae(files, str(tmp_path / "dd"))
+    said = []
+    one = _load(got, info=said.append)
+    vae = one.module.vae
+    assert type(vae).__name__ == "DiffusionDecodedLTX2Video" and vae.decoder is None
+    assert type(vae.diffusion_decoder).__name__ == "LTX2VideoDiffusionDecoderModel"
+    assert any(s.startswith("VAE: ltx-2.5-video-vae-bf16.safetensors: LTX-2.5 video VAE, diffusion decoder") and
+               "the file's config: kernels" in s for s in said)
+    frames, audio = _made(one)
+    ref = load_video_model(folder, base=None, device=CPU, dtype_name="fp32")
+    out = ref.pipeline("t2v")(prompt=PROMPT, negative_prompt="blue", height=64, width=64, num_frames=9,
+                              frame_rate=24.0, num_inference_steps=2, guidance_scale=2.0, max_sequence_length=32,
+                              generator=torch.Generator().manual_seed(0), output_type="latent")
+    dec = LTX2VideoDiffusionDecodePipeline(diffusion_decoder=dd, scheduler=ref.module.scheduler)
+    want = dec(out.frames, generator=torch.Generator().manual_seed(0), output_type="pt", denormalize=False).frames
+    assert frames.shape == want.shape == (1, 9, 3, 64, 64)
+    torch.testing.assert_close(frames, want, rtol=1e-4, atol=1e-4)
+    assert frames.std() > 0.01 and audio.shape[-1] > 1000
 
 
 def _int8(state: dict, pick) -> dict:

@@ -211,3 +211,106 @@ def load(wf, torch_dtype, meta: dict | None = None):
     shapes = {k: tuple(v.shape) for k, v in wf.tensors.items()}
     cfg, said = config(diffusers_shapes(shapes), wf.path, meta)
     return lean_load(LTX2VideoDiffusionDecoderModel, cfg, wf, torch_dtype, state=read(wf.path, wf.tensors)), said
+
+
+def _vae_class():
+    """diffusers' LTX-2 video VAE with its convolutional decoder left out and LTX-2.5's diffusion decoder
+    decoding (built once, on first use: diffusers is imported late)."""
+    global _VAE
+    if _VAE is not None:
+        return _VAE
+    from diffusers import AutoencoderKLLTX2Video
+    from diffusers.models.autoencoders.vae import DecoderOutput
+
+    class DiffusionDecodedLTX2Video(AutoencoderKLLTX2Video):
+        """Encodes as diffusers' AutoencoderKLLTX2Video; decodes (denormalised latents, as the pipeline hands
+        them) with ``diffusion_decoder`` as diffusers' LTX2VideoDiffusionDecodePipeline does: its own noise
+        drawn from a generator seeded with ``decode_seed`` at each decode (so a render repeats), its
+        configured steps. ``temb`` is unused: the config says no timestep conditioning."""
+
+        decode_seed = 0
+
+        @classmethod
+        def from_config(cls, config=None, **kwargs):
+            model = super().from_config(config, **kwargs)  # the stand-in decoder: built (on meta) and dropped
+            model.decoder = None
+            model.diffusion_decoder = None
+            return model
+
+        def decode(self, z, temb=None, causal=None, return_dict: bool = True):
+            import torch
+            dd = self.diffusion_decoder
+            gen = torch.Generator(z.device).manual_seed(self.decode_seed)
+            video = dd.decode(z.to(dd.dtype), generator=gen, return_dict=False)[0]
+            return DecoderOutput(sample=video) if return_dict else (video,)
+
+    _VAE = DiffusionDecodedLTX2Video
+    return _VAE
+
+
+_VAE = None
+
+
+def encoder_config(shapes: dict, path: str) -> dict:
+    """AutoencoderKLLTX2Video's config from the encoder's shapes (diffusers' names), with a one-block
+    stand-in for the convolutional decoder the class builds (left out: the diffusion decoder decodes)."""
+    from . import part_configs as pc2
+    # LTX's encoder puts out the latent's means and one log-variance
+    latent = int(shapes["encoder.conv_out.conv.weight"][0]) - 1 if "encoder.conv_out.conv.weight" in shapes else 0
+    if not latent:
+        raise ModelError(f"'{path}': LTX-2.5's video VAE with the diffusion decoder holds no encoder "
+                         "(encoder.conv_out): its pipeline encodes pictures with it")
+    stand_in = {"decoder.conv_in.conv.weight": (32, latent, 3, 3, 3),
+                "decoder.mid_block.resnets.0.conv1.conv.weight": (32, 32, 3, 3, 3),
+                "decoder.up_blocks.0.resnets.0.conv1.conv.weight": (32, 32, 3, 3, 3)}
+    _, cfg = pc2.video_vae({**shapes, **stand_in}, path)
+    cfg["latent_channels"] = latent
+    cfg["timestep_conditioning"] = False
+    return cfg
+
+
+def vae_part(diffusers, wf, path: str):
+    """The VAE part of a file with the diffusion decoder: its encoder (renamed by diffusers' converter,
+    as the convolutional file's) configured, the decoder's config read and every tensor checked, headers
+    only; ``part.diffusion``: (the file, the decoder's config, words on it)."""
+    from accelerate import init_empty_weights
+
+    from ...files.headers import safetensors_header
+    from ...files.parts import Part
+    from ...files.weight_formats import WeightFile
+    from . import parts as p2
+    enc = WeightFile(wf.path, wf.kind, {k: v for k, v in wf.tensors.items() if _bare(k) is None}, {}, wf.data_start,
+                     wf.aside)
+    named = p2.vae_file(diffusers, enc, "LTX-2.5 video VAE", "ltx2", path, "").wf if \
+        any("encoder." in k for k in enc.tensors) else enc
+    shapes = {k: tuple(v.shape) for k, v in named.tensors.items()}
+    cfg = encoder_config(shapes, path)
+    meta = safetensors_header(path).get("__metadata__") if wf.kind == "safetensors" else None
+    dcfg, said = config(diffusers_shapes({k: tuple(v.shape) for k, v in wf.tensors.items()}), path, meta)
+    if dcfg["latent_channels"] != cfg["latent_channels"]:
+        raise ModelError(f"'{path}': LTX-2.5's diffusion decoder reads latents of {dcfg['latent_channels']} channels, "
+                         f"but the file's encoder makes {cfg['latent_channels']}: its file is not one model's")
+    with init_empty_weights():
+        own = {k: tuple(v.shape) for k, v in _vae_class().from_config(cfg).state_dict().items()}
+    bad = [k for k in own if shapes.get(k, own[k]) != own[k] or (k not in shapes and k.startswith("encoder."))]
+    if bad:
+        raise ModelError(f"'{path}': LTX-2.5's video VAE encoder does not make one AutoencoderKLLTX2Video encoder: "
+                         f"'{bad[0]}' is {list(shapes.get(bad[0], ()))} there, its other tensors make it "
+                         f"{list(own[bad[0]])}")
+    part = Part("vae", named, "LTX-2.5 video VAE, diffusion decoder (diffusers' LTX2VideoDiffusionDecoderModel)",
+                "DiffusionDecodedLTX2Video", cfg)
+    part.diffusion = (wf, dcfg, said)
+    return part
+
+
+def load_vae(part, torch_dtype):
+    """The part checked by vae_part, lean: the encoder, then the diffusion decoder with its tensors
+    converted (QKV split, gates folded)."""
+    from diffusers import LTX2VideoDiffusionDecoderModel
+
+    from ...files.single_file import lean_load
+    wf, dcfg, _ = part.diffusion
+    vae = lean_load(_vae_class(), part.cfg, part.wf, torch_dtype)
+    vae.diffusion_decoder = lean_load(LTX2VideoDiffusionDecoderModel, dcfg, wf, torch_dtype,
+                                      state=read(wf.path, wf.tensors))
+    return vae
