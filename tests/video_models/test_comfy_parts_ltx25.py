@@ -312,8 +312,8 @@ def test_real_sized_ltx25_passes_every_check_from_its_headers(tmp_path, monkeypa
 def test_each_ltx25_template_renders_from_comfyuis_files(ltx25, tmp_path, monkeypatch, name):
     """Each LTX-2.5 template converted and rendered from a ComfyUI models folder holding the tiny LTX-2.5's
     files under the template's names (its transformer and Gemma 4 in int8 convrot, as the template's are;
-    the convolutional VAE the converter sets; the audio VAE beside it; the latent upscaler where the
-    template upscales): picture and sound, no diffusers folder."""
+    its own video VAE, the diffusion decoder's, ltx-2.5-video-vae-bf16; the audio VAE beside it; the
+    latent upscaler where the template upscales): picture and sound, no diffusers folder."""
     import numpy as np
     from safetensors.torch import load_file, save_file
 
@@ -337,7 +337,8 @@ def test_each_ltx25_template_renders_from_comfyuis_files(ltx25, tmp_path, monkey
         os.makedirs(models / sub, exist_ok=True)
         save_file(state, str(models / sub / load.params[param]), metadata=md)
     os.makedirs(models / "vae")
-    shutil.copy(files["vae"], models / "vae" / load.params["vae"])
+    assert load.params["vae"] == "ltx-2.5-video-vae-bf16.safetensors"
+    shutil.copy(_diffusion_vae(files, str(tmp_path / "dd"))[0]["vae"], models / "vae" / load.params["vae"])
     shutil.copy(files["audio_vae"], models / "vae" / "ltx-2.5-audio-vae-bf16.safetensors")
     for n in g.nodes.values():
         if n.type_id == "video_models.ltx2_latent_upscale":
