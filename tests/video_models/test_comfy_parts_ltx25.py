@@ -2,9 +2,11 @@
 its text encoder (Gemma 4 unified) and written as its release lays it out (the transformer with its
 text connectors, Gemma 4 with the text projections, tokenizer and config in one file, the video VAE,
 the audio VAE with its vocoder: tiny_ltx25_files) makes the picture and the sound of its diffusers
-folder exactly; the real sizes pass every check from headers alone; a part Studio cannot read (the
-diffusion video decoder, Gemma 3 or Google's Gemma 4, a file without its config, no audio VAE beside the
-VAE) is refused by name before anything is loaded; the templates' int8 convrot files load in int8."""
+folder exactly; the templates' own video VAE (its decoder LTX-2.5's diffusion decoder) renders as
+diffusers' LTX2VideoDiffusionDecodePipeline decodes; the real sizes pass every check from headers alone;
+a part Studio cannot read (a broken diffusion decoder, Gemma 3 or Google's Gemma 4, a file without its
+config, no audio VAE beside the VAE) is refused by name before anything is loaded; the templates' int8
+convrot files load in int8."""
 from __future__ import annotations
 
 import os
@@ -149,7 +151,7 @@ def test_parts_studio_cannot_read_are_refused_by_name_before_loading(ltx25, tmp_
         with pytest.raises(ModelError, match=match):
             _load(got)
     with pytest.raises(ModelError, match=r"is LTX-2\.5's transformer, which its release ships as split files: set "
-                                         r"the VAE \(ltx-2\.5-video-vae-conv-bf16"):
+                                         r"the VAE \(ltx-2\.5-video-vae-bf16 or its convolutional ltx-2\.5-video-vae-conv-bf16"):
         _load(files, parts={"text_encoder": files["text_encoder"]})
 
 
@@ -306,6 +308,21 @@ def test_real_sized_ltx25_passes_every_check_from_its_headers(tmp_path, monkeypa
     assert seen["text_encoder"]["text_config"]["num_hidden_layers"] == gemma.text_config.num_hidden_layers
     from nodes.video_models.catalog.listing import describe_file
     assert describe_file(files["transformer"]).variant == "LTX-2.5"
+    # the templates' own VAE: the same encoder, LTX-2.5's diffusion decoder at the release's sizes
+    from .test_ltx25_diffusion_vae import _release_shapes
+    enc = {tl.vae_name(k): s for k, s in shapes["vae"].items() if not k.startswith("decoder.")}
+    files["vae"] = layouts.write(str(tmp_path / "ltx-2.5-video-vae-bf16.safetensors"), {**enc, **_release_shapes()})
+    parts = {}
+
+    def keep(diffusers, wf, files, cfg):
+        parts.update(checked(diffusers, wf, files, cfg)[0])
+        raise Checked
+    monkeypatch.setattr(split25, "checked", keep)
+    with pytest.raises(Checked):
+        _load(files)
+    vae = parts["vae"]
+    assert vae.cfg["latent_channels"] == 128 and vae.cfg["block_out_channels"] == seen["vae"]["block_out_channels"]
+    assert vae.diffusion[1]["decoder_stage_channels"] == (2048, 1024, 512, 512, 256)
 
 
 @pytest.mark.parametrize("name", ["video_ltx2_5_t2v", "video_ltx2_5_i2v", "video_ltx2_5_flf2v"])

@@ -142,12 +142,11 @@ def _check(shapes: dict, cfg: dict, path: str) -> None:
 
     from accelerate import init_empty_weights
     from diffusers import LTX2VideoDiffusionDecoderModel
-    from diffusers.models.autoencoders.ltx2_diffusion_decoder import _swiglu_hidden_dim
     w0 = cfg["decoder_stage_channels"][0]
-    up = shapes.get("decoder.det_stages.0.0.mlp.w_up.weight")
-    if up is not None and int(up[0]) != _swiglu_hidden_dim(w0, 4.0):
+    up, hidden = shapes.get("decoder.det_stages.0.0.mlp.w_up.weight"), (w0 * 4 + 15) // 16 * 16  # blocks.py's 4x
+    if up is not None and int(up[0]) != hidden:
         raise ModelError(f"'{path}': LTX-2.5's diffusion decoder's MLP is {int(up[0])} wide on {w0}; diffusers' "
-                         f"{CLASS} makes it {_swiglu_hidden_dim(w0, 4.0)} (4x), so it cannot hold this file")
+                         f"{CLASS} makes it {hidden} (4x), so it cannot hold this file")
     strides = cfg.get("decoder_upsample_strides") or inspect.signature(
         LTX2VideoDiffusionDecoderModel.__init__).parameters["decoder_upsample_strides"].default
     if len(strides) != len(cfg["decoder_upsample_channel_reductions"]):

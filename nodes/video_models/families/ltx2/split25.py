@@ -32,7 +32,7 @@ from . import gemma4_file as g4
 from . import part_configs as pc2
 from . import parts as p2
 
-VAE_FILES = "ltx-2.5-video-vae-conv-bf16 (ComfyUI's vae folder)"
+VAE_FILES = "ltx-2.5-video-vae-bf16 or its convolutional ltx-2.5-video-vae-conv-bf16 (ComfyUI's vae folder)"
 AUDIO_FILES = "ltx-2.5-audio-vae-bf16"
 
 
