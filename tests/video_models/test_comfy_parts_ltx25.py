@@ -183,6 +183,7 @@ def test_the_templates_diffusion_decoder_vae_renders_as_diffusers_decodes_it(ltx
     vae = one.module.vae
     assert type(vae).__name__ == "DiffusionDecodedLTX2Video" and vae.decoder is None
     assert type(vae.diffusion_decoder).__name__ == "LTX2VideoDiffusionDecoderModel"
+    assert type(vae.diffusion_decoder.decoder.diff_blocks[0].attn.processor).__name__ == "WindowedNeighborhoodAttention"
     assert any(s.startswith("VAE: ltx-2.5-video-vae-bf16.safetensors: LTX-2.5 video VAE, diffusion decoder") and
                "the file's config: kernels" in s for s in said)
     frames, audio = _made(one)

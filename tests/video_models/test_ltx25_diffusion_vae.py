@@ -101,3 +101,16 @@ def test_release_sizes_pass_from_the_header_with_nothing_allocated():
     del shapes["decoder.det_stages.1.0.attn.qkv.bias"]
     with pytest.raises(ModelError, match="missing decoder.det_stages.1.0.attn.to_q.bias"):
         dv.config(dv.diffusers_shapes(shapes), "x.safetensors")
+
+
+@pytest.mark.parametrize("tile", [(1, 2, 3), (2, 5, 4), (64, 64, 64)])
+def test_windowed_attention_equals_diffusers_flex_neighbourhood(tile):
+    """Studio's windowed neighbourhood attention (no block mask) decodes as diffusers' FlexAttention
+    processor, whatever the tile (windows shifted inward at the borders included)."""
+    ref = t5.diffusion_decoder()
+    z = torch.randn(1, 8, 2, 2, 2, generator=torch.Generator().manual_seed(5))
+    with torch.no_grad():
+        want = _decode(ref, z)
+        got = _decode(dv.windowed(t5.diffusion_decoder(), tile), z)
+    assert type(t5.diffusion_decoder().decoder.diff_blocks[0].attn.processor).__name__ != "WindowedNeighborhoodAttention"
+    torch.testing.assert_close(got, want, rtol=1e-5, atol=1e-5)

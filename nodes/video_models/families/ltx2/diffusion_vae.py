@@ -15,7 +15,9 @@ The config comes from the shapes (widths, depths, head width, patch, timestep wi
 shapes cannot say (kernels, up-sampling strides, timestep scale, output type, steps), from the file's
 ``config`` metadata where it has one, else diffusers' defaults (its port of the LTX-2.5 release).
 What diffusers' class cannot hold is refused in words before anything is read: a stage-5 width other
-than the context's, an MLP other than 4x, a RoPE split other than the default."""
+than the context's, an MLP other than 4x, a RoPE split other than the default. Its neighbourhood
+attention runs windowed, tile by tile (WindowedNeighborhoodAttention), not through diffusers' default
+FlexAttention block mask (a mask over every query-key pair: unusable at the release's sizes)."""
 from __future__ import annotations
 
 import json
@@ -304,12 +306,71 @@ def vae_part(diffusers, wf, path: str):
 
 def load_vae(part, torch_dtype):
     """The part checked by vae_part, lean: the encoder, then the diffusion decoder with its tensors
-    converted (QKV split, gates folded)."""
+    converted (QKV split, gates folded), its neighbourhood attention windowed (no block mask)."""
     from diffusers import LTX2VideoDiffusionDecoderModel
 
     from ...files.single_file import lean_load
     wf, dcfg, _ = part.diffusion
     vae = lean_load(_vae_class(), part.cfg, part.wf, torch_dtype)
-    vae.diffusion_decoder = lean_load(LTX2VideoDiffusionDecoderModel, dcfg, wf, torch_dtype,
-                                      state=read(wf.path, wf.tensors))
+    vae.diffusion_decoder = windowed(lean_load(LTX2VideoDiffusionDecoderModel, dcfg, wf, torch_dtype,
+                                               state=read(wf.path, wf.tensors)))
     return vae
+
+
+class WindowedNeighborhoodAttention:
+    """Diffusers' neighborhood attention for LTX-2.5's diffusion decoder (its window: ``kernel_size``
+    positions about each query, shifted inward at the grid's borders, as NATTEN's na3d and diffusers'
+    ``_neighborhood_block_mask``) computed tile by tile with no block mask: each tile of queries
+    attends, through torch's scaled_dot_product_attention, to the slab of keys its windows cover,
+    masked to each query's own window. Diffusers' default (FlexAttention) builds a mask over every
+    query-key pair (its own note: 167 GiB at a 69x64x96 stage) and, uncompiled, the full score matrix;
+    its NATTEN processor fetches kernels from the Hub. Here memory is bounded by the tile."""
+
+    def __init__(self, tile: tuple[int, int, int] = (4, 16, 16)):
+        self.tile = tile
+
+    @staticmethod
+    def _axis(q0: int, q1: int, n: int, k: int):
+        """(the key slab [s0, s1), the window matrix (queries q0..q1-1 x slab keys)) along one axis."""
+        import torch
+        starts = (torch.arange(q0, q1) - k // 2).clamp(0, n - k)
+        s0, s1 = int(starts[0]), int(starts[-1]) + k
+        keys = torch.arange(s0, s1)
+        return s0, s1, (keys[None, :] >= starts[:, None]) & (keys[None, :] < starts[:, None] + k)
+
+    def __call__(self, attn, hidden_states, block_mask=None):
+        import torch
+        import torch.nn.functional as F
+        b, n_t, n_h, n_w, c = hidden_states.shape
+        query, key, value = attn.project_qkv(hidden_states)  # (B, T, H, W, heads, head_dim), query scaled
+        kt, kh, kw = (min(k, n) for k, n in zip(attn.kernel_size, (n_t, n_h, n_w)))
+        out = torch.empty_like(query)
+        for t0 in range(0, n_t, self.tile[0]):
+            at = self._axis(t0, min(t0 + self.tile[0], n_t), n_t, kt)
+            for h0 in range(0, n_h, self.tile[1]):
+                ah = self._axis(h0, min(h0 + self.tile[1], n_h), n_h, kh)
+                for w0 in range(0, n_w, self.tile[2]):
+                    aw = self._axis(w0, min(w0 + self.tile[2], n_w), n_w, kw)
+                    t1, h1, w1 = t0 + at[2].shape[0], h0 + ah[2].shape[0], w0 + aw[2].shape[0]
+                    mask = (at[2][:, None, None, :, None, None] & ah[2][None, :, None, None, :, None]
+                            & aw[2][None, None, :, None, None, :])
+                    mask = mask.reshape(mask.shape[0] * mask.shape[1] * mask.shape[2], -1).to(query.device)
+
+                    def flat(x, lo_t, hi_t, lo_h, hi_h, lo_w, hi_w):
+                        x = x[:, lo_t:hi_t, lo_h:hi_h, lo_w:hi_w]
+                        return x.reshape(b, -1, attn.heads, attn.head_dim).transpose(1, 2)
+                    o = F.scaled_dot_product_attention(
+                        flat(query, t0, t1, h0, h1, w0, w1), flat(key, at[0], at[1], ah[0], ah[1], aw[0], aw[1]),
+                        flat(value, at[0], at[1], ah[0], ah[1], aw[0], aw[1]), attn_mask=mask, scale=1.0)
+                    out[:, t0:t1, h0:h1, w0:w1] = o.transpose(1, 2).reshape(b, t1 - t0, h1 - h0, w1 - w0,
+                                                                             attn.heads, attn.head_dim)
+        return attn.to_out[0](out.reshape(b, n_t, n_h, n_w, c))
+
+
+def windowed(model, tile: tuple[int, int, int] = (4, 16, 16)):
+    """``model`` (an LTX2VideoDiffusionDecoderModel) with every neighborhood attention windowed."""
+    from diffusers.models.autoencoders.ltx2_diffusion_decoder import LTX2VideoVaeNeighborhoodAttention
+    for m in model.modules():
+        if isinstance(m, LTX2VideoVaeNeighborhoodAttention):
+            m.processor = WindowedNeighborhoodAttention(tile)
+    return model
