@@ -114,3 +114,35 @@ def test_windowed_attention_equals_diffusers_flex_neighbourhood(tile):
         got = _decode(dv.windowed(t5.diffusion_decoder(), tile), z)
     assert type(t5.diffusion_decoder().decoder.diff_blocks[0].attn.processor).__name__ != "WindowedNeighborhoodAttention"
     torch.testing.assert_close(got, want, rtol=1e-5, atol=1e-5)
+
+
+def test_a_latent_too_small_for_the_windows_is_edge_padded_and_cropped_as_lightricks_does():
+    """A 9-frame clip gives stage 5 nine frames, fewer than an 11-frame window: diffusers' class raises;
+    Studio's decode repeats the last latent frame (and row, column where short), decodes, and crops the
+    pixels back: the padded latent's decode, cut to the clip."""
+    ref = t5.diffusion_decoder()
+    dd = t5.diffusion_decoder()
+    dd.register_to_config(decoder_stage5_kernel=(11, 3, 3))
+    for block in dd.decoder.diff_blocks:
+        block.attn.kernel_size = (11, 3, 3)
+    z = torch.randn(1, 8, 2, 2, 2, generator=torch.Generator().manual_seed(5))
+    with torch.no_grad(), pytest.raises(ValueError, match="at least its kernel size"):
+        _decode(dd, z)
+    with torch.no_grad():
+        got = dv.decode_fitted(dd, z, torch.Generator().manual_seed(3))
+        padded = torch.cat([z, z[:, :, -1:]], dim=2)
+        want = _decode(dd, padded)[:, :, :9]
+    assert got.shape == (1, 3, 9, 64, 64) and want.shape == got.shape
+    torch.testing.assert_close(got, want, rtol=0, atol=0)
+    with torch.no_grad():  # a latent that fits is decoded as it is
+        torch.testing.assert_close(dv.decode_fitted(ref, z, torch.Generator().manual_seed(3)), _decode(ref, z))
+
+
+def test_release_windows_need_three_latent_frames_and_seven_rows_and_columns():
+    """At the release's windows (diffusers' defaults) a latent of 2 frames (9-frame clip) or under 7 rows
+    (224 pixels) is too small and is padded; 3 frames and 7 rows fit."""
+    from accelerate import init_empty_weights
+    from diffusers import LTX2VideoDiffusionDecoderModel
+    with init_empty_weights():
+        cfg = LTX2VideoDiffusionDecoderModel().config
+    assert [min(n for n in range(1, 40) if dv.fits(cfg, axis, n)) for axis in range(3)] == [3, 7, 7]

@@ -241,8 +241,7 @@ def _vae_class():
         def decode(self, z, temb=None, causal=None, return_dict: bool = True):
             import torch
             dd = self.diffusion_decoder
-            gen = torch.Generator(z.device).manual_seed(self.decode_seed)
-            video = dd.decode(z.to(dd.dtype), generator=gen, return_dict=False)[0]
+            video = decode_fitted(dd, z.to(dd.dtype), torch.Generator(z.device).manual_seed(self.decode_seed))
             return DecoderOutput(sample=video) if return_dict else (video,)
 
     _VAE = DiffusionDecodedLTX2Video
@@ -250,6 +249,38 @@ def _vae_class():
 
 
 _VAE = None
+
+
+def fits(cfg, axis: int, n: int) -> bool:
+    """Whether a latent ``n`` long on ``axis`` (0 time, 1 height, 2 width) gives every stage of the
+    decoder a grid at least its window (diffusers' class raises otherwise)."""
+    kernels, strides = cfg["decoder_stage_kernels"], cfg["decoder_upsample_strides"]
+    pad = (kernels[0][0] // 2) * 2 if axis == 0 else 0  # the decoder's trailing ghost frames
+    n += pad
+    for k, s in zip(kernels, strides):
+        if n < k[axis]:
+            return False
+        n = n * s[axis] - (1 if axis == 0 and s[axis] == 2 else 0)  # the causal first frame dropped
+    return n - pad * cfg["temporal_compression_ratio"] >= cfg["decoder_stage5_kernel"][axis]
+
+
+def decode_fitted(dd, z, generator):
+    """``dd.decode(z)``, a latent too small for the decoder's windows first edge-padded (its last frame,
+    row and column repeated) and the pixels of the padding cropped after, as Lightricks' decoder does
+    (LTX-2 400fd31 diffusion_video_decoder.py: latents below ``stage_min_tile_sizes`` edge-padded, the
+    pad cropped from the final pixels)."""
+    import torch.nn.functional as F
+    cfg = dd.config
+    size = list(z.shape[2:])
+    fit = list(size)
+    for axis in range(3):
+        while not fits(cfg, axis, fit[axis]):
+            fit[axis] += 1
+    if fit != size:
+        z = F.pad(z, (0, fit[2] - size[2], 0, fit[1] - size[1], 0, fit[0] - size[0]), mode="replicate")
+    video = dd.decode(z, generator=generator, return_dict=False)[0]
+    ratio_t, ratio_s = cfg["temporal_compression_ratio"], cfg["spatial_compression_ratio"]
+    return video[:, :, :(size[0] - 1) * ratio_t + 1, :size[1] * ratio_s, :size[2] * ratio_s]
 
 
 def encoder_config(shapes: dict, path: str) -> dict:
