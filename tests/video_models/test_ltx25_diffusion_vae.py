@@ -57,6 +57,13 @@ def test_metadata_config_is_read_and_a_foreign_rope_split_refused(tmp_path):
     assert "kernels" in said and model.config["decoder_stage_kernels"][1] == (3, 1, 1)
     assert model.config["decoder_num_inference_steps"] == 2 and model.config["decoder_model_output_type"] == "v"
     assert model.decoder.timestep_scale_multiplier == 1.0
+    shapes = dv.diffusers_shapes({k: v.shape for k, v in wf.tensors.items()})
+    only = {"config": json.dumps({"vae": {"decoder": {"stage_kernels": dec["stage_kernels"],
+                                                      "stage5_kernel": [1, 3, 3]}}})}
+    cfg, said = dv.config(shapes, path, only)  # what the config leaves out: Lightricks' defaults, as its loader
+    assert (cfg["decoder_num_inference_steps"], cfg["decoder_model_output_type"],
+            cfg["decoder_timestep_scale_multiplier"]) == (2, "v", 1.0) and "stage5_kernel" in said
+    assert dv.config(shapes, path, {})[0].get("decoder_num_inference_steps") is None  # no config: diffusers'
     dec["rope_dim_split"] = [8, 4, 4]
     with pytest.raises(ModelError, match=r"splits its RoPE \(8, 4, 4\), which diffusers' LTX2VideoDiffusionDecoderModel"):
         dv.config(dv.diffusers_shapes({k: v.shape for k, v in wf.tensors.items()}), path,

@@ -147,12 +147,14 @@ def diffusion_decoder_state(model, prefix: str = "decoder.", seed: int = 1) -> d
 
 
 def diffusion_decoder_meta(cfg: dict = DIFFUSION_DECODER) -> dict:
-    """The file's ``config`` metadata as Lightricks' loader reads it (``config.vae.decoder``): kernels,
-    up-samplers as (stride, reduction), stage-5 kernel; the rest diffusers' (the release's) defaults."""
+    """The file's ``config`` metadata as Lightricks' loader reads it (``config.vae.decoder``; the output
+    type beside it): kernels, up-samplers as (stride, reduction), stage-5 kernel, and the timestep scale,
+    steps and output type of diffusers' defaults (its LTX-2.5: x0 in one step, timesteps x1000)."""
     from diffusers import LTX2VideoDiffusionDecoderModel
     d = dict(cfg)
     strides = d.get("decoder_upsample_strides", ((1, 2, 2), (2, 1, 1), (2, 2, 2), (2, 2, 2)))
     dec = {"stage_kernels": [list(k) for k in d["decoder_stage_kernels"]] + [[3, 3, 3]],
            "upsamples": [[list(s), r] for s, r in zip(strides, d.get("decoder_upsample_channel_reductions", (2, 2, 1, 2)))],
-           "stage5_kernel": list(d["decoder_stage5_kernel"])}
-    return {"config": json.dumps({"vae": {"decoder": dec}})}
+           "stage5_kernel": list(d["decoder_stage5_kernel"]), "timestep_scale_multiplier": 1000.0,
+           "default_num_inference_steps": 1}
+    return {"config": json.dumps({"vae": {"decoder": dec, "model_output_type": "x0"}})}

@@ -13,8 +13,8 @@ into ``attn.proj`` / ``mlp.w_down`` / ``context_proj`` as W <- g*W, b <- g*b, th
 
 The config comes from the shapes (widths, depths, head width, patch, timestep width) and, for what
 shapes cannot say (kernels, up-sampling strides, timestep scale, output type, steps), from the file's
-``config`` metadata where it has one, else diffusers' defaults (its port of the LTX-2.5 release).
-What diffusers' class cannot hold is refused in words before anything is read: a stage-5 width other
+``config`` metadata where it has one (what it leaves out at Lightricks' class defaults, as its loader
+does), else diffusers' defaults (its port of the LTX-2.5 release, said in the Log). What diffusers' class cannot hold is refused in words before anything is read: a stage-5 width other
 than the context's, an MLP other than 4x, a RoPE split other than the default. Its neighbourhood
 attention runs windowed, tile by tile (WindowedNeighborhoodAttention), not through diffusers' default
 FlexAttention block mask (a mask over every query-key pair: unusable at the release's sizes)."""
@@ -69,30 +69,50 @@ def _count(shapes: dict, prefix: str) -> int:
     return len({k[len(prefix):].split(".")[0] for k in shapes if k.startswith(prefix)})
 
 
-def _meta_config(meta: dict | None) -> dict:
+# Lightricks' DiffusionVideoDecoder defaults (LTX-2 400fd31 diffusion_video_decoder.py), which its loader
+# (model_configurator.py's _build_diffusion_video_decoder) keeps for what a file's config leaves out
+LIGHTRICKS_DEFAULTS = {"decoder_stage_kernels": ((3, 7, 7), (3, 7, 7), (3, 5, 5), (3, 5, 5)),
+                       "decoder_upsample_strides": ((1, 2, 2), (2, 1, 1), (2, 2, 2), (2, 2, 2)),
+                       "decoder_stage5_kernel": (3, 7, 7), "decoder_num_inference_steps": 2,
+                       "decoder_timestep_scale_multiplier": 1.0, "decoder_model_output_type": "v"}
+
+
+def _meta_config(meta: dict | None) -> tuple[dict, dict]:
+    """(the file's ``config.vae``, its ``decoder``) as Lightricks' loader reads them; ({}, {}) if none."""
     try:
         cfg = json.loads((meta or {}).get("config") or "{}")
     except ValueError:
-        return {}
+        return {}, {}
     vae = cfg.get("vae", cfg) if isinstance(cfg, dict) else {}
-    return vae.get("decoder", vae) if isinstance(vae, dict) else {}
+    if not isinstance(vae, dict):
+        return {}, {}
+    dec = vae.get("decoder", vae)
+    return vae, dec if isinstance(dec, dict) else {}
 
 
-def _from_meta(dec: dict, cfg: dict, path: str) -> list[str]:
-    """Kernels, strides, timestep scale, output type and steps from Lightricks' metadata config."""
+def _from_meta(meta: dict | None, cfg: dict, path: str) -> list[str]:
+    """Kernels, strides, timestep scale, output type and steps from Lightricks' metadata config: what it
+    leaves out at Lightricks' class defaults, as its loader builds it (no config: diffusers' defaults)."""
+    vae, dec = _meta_config(meta)
+    if not dec:
+        return []
+    cfg.update(LIGHTRICKS_DEFAULTS)
     got = []
     if "stage_kernels" in dec:
-        ks = [tuple(k) for k in dec["stage_kernels"]]
-        cfg["decoder_stage_kernels"] = tuple(ks[:len(cfg["decoder_stage_depths"]) - 1])
+        cfg["decoder_stage_kernels"] = tuple(tuple(k) for k in dec["stage_kernels"])
         got.append("kernels")
+    cfg["decoder_stage_kernels"] = tuple(cfg["decoder_stage_kernels"][:len(cfg["decoder_stage_depths"]) - 1])
     if "upsamples" in dec:
         cfg["decoder_upsample_strides"] = tuple(tuple(s) for s, _ in dec["upsamples"])
         got.append("strides")
-    for src, dst in (("stage5_kernel", "decoder_stage5_kernel"), ("timestep_scale_multiplier",
-                     "decoder_timestep_scale_multiplier"), ("model_output_type", "decoder_model_output_type"),
-                     ("default_num_inference_steps", "decoder_num_inference_steps"), ("out_channels", "out_channels")):
-        if src in dec:
-            cfg[dst] = tuple(dec[src]) if isinstance(dec[src], list) else dec[src]
+    kind = vae.get("model_output_type", dec.get("model_output_type"))  # Lightricks reads it beside 'decoder'
+    for src, dst, v in (("stage5_kernel", "decoder_stage5_kernel", dec.get("stage5_kernel")),
+                        ("timestep_scale_multiplier", "decoder_timestep_scale_multiplier",
+                         dec.get("timestep_scale_multiplier")), ("model_output_type", "decoder_model_output_type", kind),
+                        ("default_num_inference_steps", "decoder_num_inference_steps",
+                         dec.get("default_num_inference_steps"))):
+        if v is not None:
+            cfg[dst] = tuple(v) if isinstance(v, list) else v
             got.append(src)
     split, head = dec.get("rope_dim_split"), cfg["decoder_head_dim"]
     if split is not None:
@@ -100,7 +120,7 @@ def _from_meta(dec: dict, cfg: dict, path: str) -> list[str]:
         if tuple(split) != LTX2VideoVaeRotaryPosEmbed3D(head).rope_dim_split:
             raise ModelError(f"'{path}': LTX-2.5's diffusion decoder splits its RoPE {tuple(split)}, which diffusers' "
                              f"{CLASS} cannot hold (it splits head width {head} its own way)")
-    return got
+    return got or ["none of its own (Lightricks' defaults)"]
 
 
 def config(shapes: dict, path: str, meta: dict | None = None) -> tuple[dict, str]:
@@ -132,7 +152,7 @@ def config(shapes: dict, path: str, meta: dict | None = None) -> tuple[dict, str
     if 3 * patch * patch != pixels:
         raise ModelError(f"'{path}': LTX-2.5's diffusion decoder puts out {pixels} values a patch, not 3 colours "
                          "of a square patch")
-    got = _from_meta(_meta_config(meta), cfg, path)
+    got = _from_meta(meta, cfg, path)
     _check(shapes, cfg, path)
     return cfg, ("the file's config: " + ", ".join(got)) if got else \
         "kernels, strides and steps: diffusers' LTX-2.5 defaults (the file has no config)"
