@@ -381,12 +381,13 @@ class WindowedNeighborhoodAttention:
         self.tile = tile
 
     @staticmethod
-    def _axis(q0: int, q1: int, n: int, k: int):
-        """(the key slab [s0, s1), the window matrix (queries q0..q1-1 x slab keys)) along one axis."""
+    def _axis(q0: int, q1: int, n: int, k: int, device=None):
+        """(the key slab [s0, s1), the window matrix (queries q0..q1-1 x slab keys)) along one axis,
+        made on ``device`` (the slab's bounds worked out in Python: no device round trip)."""
         import torch
-        starts = (torch.arange(q0, q1) - k // 2).clamp(0, n - k)
-        s0, s1 = int(starts[0]), int(starts[-1]) + k
-        keys = torch.arange(s0, s1)
+        s0, s1 = min(max(q0 - k // 2, 0), n - k), min(max(q1 - 1 - k // 2, 0), n - k) + k
+        starts = (torch.arange(q0, q1, device=device) - k // 2).clamp(0, n - k)
+        keys = torch.arange(s0, s1, device=device)
         return s0, s1, (keys[None, :] >= starts[:, None]) & (keys[None, :] < starts[:, None] + k)
 
     def __call__(self, attn, hidden_states, block_mask=None):
@@ -397,15 +398,15 @@ class WindowedNeighborhoodAttention:
         kt, kh, kw = (min(k, n) for k, n in zip(attn.kernel_size, (n_t, n_h, n_w)))
         out = torch.empty_like(query)
         for t0 in range(0, n_t, self.tile[0]):
-            at = self._axis(t0, min(t0 + self.tile[0], n_t), n_t, kt)
+            at = self._axis(t0, min(t0 + self.tile[0], n_t), n_t, kt, query.device)
             for h0 in range(0, n_h, self.tile[1]):
-                ah = self._axis(h0, min(h0 + self.tile[1], n_h), n_h, kh)
+                ah = self._axis(h0, min(h0 + self.tile[1], n_h), n_h, kh, query.device)
                 for w0 in range(0, n_w, self.tile[2]):
-                    aw = self._axis(w0, min(w0 + self.tile[2], n_w), n_w, kw)
+                    aw = self._axis(w0, min(w0 + self.tile[2], n_w), n_w, kw, query.device)
                     t1, h1, w1 = t0 + at[2].shape[0], h0 + ah[2].shape[0], w0 + aw[2].shape[0]
                     mask = (at[2][:, None, None, :, None, None] & ah[2][None, :, None, None, :, None]
                             & aw[2][None, None, :, None, None, :])
-                    mask = mask.reshape(mask.shape[0] * mask.shape[1] * mask.shape[2], -1).to(query.device)
+                    mask = mask.reshape(mask.shape[0] * mask.shape[1] * mask.shape[2], -1)
 
                     def flat(x, lo_t, hi_t, lo_h, hi_h, lo_w, hi_w):
                         x = x[:, lo_t:hi_t, lo_h:hi_h, lo_w:hi_w]
