@@ -12,11 +12,14 @@ loads them (benchmarks/lean_load.py's child, case 'parts', the prompt cache off 
 every header checked, then each part built on the meta device and its tensors read into it. The load's
 own peak resident memory is reported with its ratio to the four files' size. The aim: <= 1.15x.
 
-    .venv/bin/python -m benchmarks.lean_load_ltx25 [--blocks N] [--gemma-layers N] [--dir DIR]
+    .venv/bin/python -m benchmarks.lean_load_ltx25 [--blocks N] [--gemma-layers N] [--diffusion-vae] [--dir DIR]
 
 Measured (this machine, CPU, 24 GB, 2 shared cores, 2026-11-25), the defaults: 2 of 48 blocks (with the
 connectors' 8 layers a stream) and Gemma 4 with 2 layers, files 9.75 GB (transformer 6.30, Gemma 4 1.63,
-video VAE 1.45, audio VAE and vocoder 0.36): load peak 9.79 GB = 1.00x the files (32.2 s)."""
+video VAE 1.45, audio VAE and vocoder 0.36): load peak 9.79 GB = 1.00x the files (32.2 s). With
+``--diffusion-vae`` (the templates' ltx-2.5-video-vae-bf16: the encoder and LTX-2.5's diffusion decoder,
+417M parameters, in Lightricks' names; its QKV split and gates folded as it loads), files 9.77 GB (video
+VAE 1.47): load peak 9.01 GB = 0.92x the files (8.8 s)."""
 from __future__ import annotations
 
 import argparse
@@ -34,8 +37,10 @@ def _meta(make) -> dict:
         return {k: tuple(v.shape) for k, v in make().state_dict().items()}
 
 
-def write_files(d: str, blocks: int, gemma_layers: int) -> dict:
-    """The four files (component -> path; 'denoiser' the transformer)."""
+def write_files(d: str, blocks: int, gemma_layers: int, diffusion_vae: bool = False) -> dict:
+    """The four files (component -> path; 'denoiser' the transformer); ``diffusion_vae``: the video VAE
+    as the templates' ltx-2.5-video-vae-bf16 (the same encoder, LTX-2.5's diffusion decoder at the
+    release's sizes in Lightricks' names: fused QKV, static gates)."""
     import diffusers
     from diffusers.pipelines.ltx2 import LTX2TextConnectors
     from diffusers.pipelines.ltx2.vocoder import LTX2VocoderWithBWE
@@ -67,8 +72,13 @@ def write_files(d: str, blocks: int, gemma_layers: int) -> dict:
              "audio_vae": os.path.join(d, "vae", "ltx-2.5-audio-vae-bf16.safetensors")}
     write_shapes(den, files["denoiser"])
     write_shapes(text, files["text_encoder"], extra, {"gemma_config": json.dumps(gemma.to_dict())})
-    write_shapes({tl.vae_name(k): s for k, s in _meta(lambda: diffusers.AutoencoderKLLTX2Video(**REAL_VAE)).items()},
-                 files["vae"])
+    vae = {tl.vae_name(k): s for k, s in _meta(lambda: diffusers.AutoencoderKLLTX2Video(**REAL_VAE)).items()
+           if not (diffusion_vae and k.startswith("decoder."))}
+    if diffusion_vae:
+        from tests.video_models.test_ltx25_diffusion_vae import _release_shapes
+        files["vae"] = os.path.join(d, "vae", "ltx-2.5-video-vae-bf16.safetensors")
+        vae.update(_release_shapes())
+    write_shapes(vae, files["vae"])
     write_shapes({**{tl.audio_vae_name(k): s for k, s in _meta(diffusers.AutoencoderKLLTX2Audio).items()},
                   **{tl.vocoder_name(k): s for k, s in _meta(LTX2VocoderWithBWE).items()}}, files["audio_vae"])
     shutil.rmtree(os.path.join(d, "_tok"))
@@ -79,11 +89,13 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--blocks", type=int, default=2, help="transformer blocks of its 48 (default 2)")
     ap.add_argument("--gemma-layers", type=int, default=2, help="Gemma 4 layers (default 2)")
+    ap.add_argument("--diffusion-vae", action="store_true", help="the video VAE with LTX-2.5's diffusion decoder "
+                    "(the templates' ltx-2.5-video-vae-bf16) instead of the convolutional one")
     ap.add_argument("--dir", help="where to write the files (default: a temporary folder, removed after)")
     args = ap.parse_args(argv)
     d = args.dir or tempfile.mkdtemp(prefix="lean-ltx25-")
     try:
-        files = write_files(d, args.blocks, args.gemma_layers)
+        files = write_files(d, args.blocks, args.gemma_layers, args.diffusion_vae)
         size = sum(os.path.getsize(f) for f in files.values())
         os.environ["STUDIO_PROMPT_CACHE_GB"] = "0"  # Gemma loaded with the rest, not left waiting on disk
         r = measure("parts", files["denoiser"], json.dumps({"text_encoder": files["text_encoder"],

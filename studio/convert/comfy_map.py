@@ -58,7 +58,6 @@ LTX25_ROLES = ((("TextGenerateLTX2Prompt",), "prompt enhancer '{value}' (TextGen
                (("LTXVAudioVAEDecode", "LTXVEmptyLatentAudio", "LTXVAudioVAEEncode"), "audio VAE '{value}': Load "
                 "Video Model reads LTX-2.5's from the *audio*vae* file beside its VAE file: keep it there"))
 
-LTX25_DIFFUSION_VAE, LTX25_CONV_VAE = "ltx-2.5-video-vae", "ltx-2.5-video-vae-conv-bf16.safetensors"
 
 
 def _ltx25_role(n: CNode, up: list[CNode]) -> str:
@@ -437,11 +436,6 @@ class _Builder(IntentReading):
                 if role:
                     said.append(role.format(value=value))
                     continue
-                if param == "vae" and isinstance(value, str) and value.startswith(LTX25_DIFFUSION_VAE) and \
-                        "-conv" not in value:
-                    said.append(f"VAE '{value}' decodes with LTX-2.5's diffusion decoder, which Studio does not read: "
-                                f"'vae' is set to {LTX25_CONV_VAE} (the release's convolutional decoder)")
-                    value = LTX25_CONV_VAE
                 if separate and param in lp and isinstance(value, str) and value.strip():
                     self.g.set_param(load, param, value)
                 else:

@@ -270,18 +270,17 @@ def test_ltx2_3_two_stages_become_ltx2_then_latent_upscale_with_its_refine():
 def test_ltx2_5_sets_gemma4_with_its_projection_and_says_the_enhancer_and_audio_vae():
     """LTX-2.5's templates load two Gemma 4 files (the 12B with LTX-2.5's projection for CLIPTextEncode,
     E2B for the optional TextGenerateLTX2Prompt) and two VAEs (the picture's, the sound's): Load Video
-    Model gets the transformer, the 12B and the convolutional video VAE (the templates' decodes by diffusion,
-    which Studio does not read); the enhancer, the audio VAE and the VAE's change are said in the note."""
+    Model gets the transformer, the 12B and the templates' own video VAE (its decoder LTX-2.5's diffusion
+    decoder, read since issue 56); the enhancer and the audio VAE are said in the note."""
     for name in ("video_ltx2_5_t2v", "video_ltx2_5_i2v", "video_ltx2_5_flf2v"):
         g = _convert(name).graph
         assert g.validate() == [], name
         load = next(n for n in g.nodes.values() if n.type_id == "video_models.load")
         assert load.params["model"] == "ltx-2.5-22b-distilled-transformer-comfy-int8-convrot.safetensors"
         assert load.params["text_encoder"] == "gemma4-12b-with-proj-ltx-2.5-comfy-int8-convrot.safetensors", name
-        assert load.params["vae"] == "ltx-2.5-video-vae-conv-bf16.safetensors"
+        assert load.params["vae"] == "ltx-2.5-video-vae-bf16.safetensors"
         notes = "\n".join(n["text"] for n in g.ui["notes"])
-        assert "VAE 'ltx-2.5-video-vae-bf16.safetensors' decodes with LTX-2.5's diffusion decoder, which Studio " \
-               "does not read: 'vae' is set to ltx-2.5-video-vae-conv-bf16.safetensors" in notes, name
+        assert "diffusion decoder" not in notes and "-conv-" not in notes, name
         assert "prompt enhancer 'gemma4_e2b_it_int8_convrot.safetensors' (TextGenerateLTX2Prompt" in notes, name
         assert "audio VAE 'ltx-2.5-audio-vae-bf16.safetensors': Load Video Model reads LTX-2.5's from the " \
                "*audio*vae* file beside its VAE file" in notes, name

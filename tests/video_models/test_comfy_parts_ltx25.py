@@ -2,9 +2,11 @@
 its text encoder (Gemma 4 unified) and written as its release lays it out (the transformer with its
 text connectors, Gemma 4 with the text projections, tokenizer and config in one file, the video VAE,
 the audio VAE with its vocoder: tiny_ltx25_files) makes the picture and the sound of its diffusers
-folder exactly; the real sizes pass every check from headers alone; a part Studio cannot read (the
-diffusion video decoder, Gemma 3 or Google's Gemma 4, a file without its config, no audio VAE beside the
-VAE) is refused by name before anything is loaded; the templates' int8 convrot files load in int8."""
+folder exactly; the templates' own video VAE (its decoder LTX-2.5's diffusion decoder) renders as
+diffusers' LTX2VideoDiffusionDecodePipeline decodes; the real sizes pass every check from headers alone;
+a part Studio cannot read (a broken diffusion decoder, Gemma 3 or Google's Gemma 4, a file without its
+config, no audio VAE beside the VAE) is refused by name before anything is loaded; the templates' int8
+convrot files load in int8."""
 from __future__ import annotations
 
 import os
@@ -131,8 +133,7 @@ def test_parts_studio_cannot_read_are_refused_by_name_before_loading(ltx25, tmp_
     vae = load_file(files["vae"])
     cases = [  # (what is replaced, the refusal)
         ({"vae": ({**vae, "decoder.blocks.0.attn.qkv.weight": torch.zeros(4, 4)}, None)},
-         r"the VAE '.*' decodes with LTX-2\.5's diffusion decoder \(NADiffusionDecoder.*\), which Studio does not "
-         r"read; give the convolutional decoder's file, ltx-2\.5-video-vae-conv-bf16"),
+         r"'.*': LTX-2\.5's diffusion decoder holds 0 stages and 0 up-samplers; they go in pairs"),
         ({"text_encoder": ({k: v for k, v in te.items() if not k.startswith("text_embedding_projection.")}, meta)},
          r"is Gemma 4 without LTX-2\.5's text projection .* Google's Gemma 4 is not LTX-2\.5's fine-tuned encoder"),
         ({"text_encoder": (te, {"format": "pt"})},
@@ -150,8 +151,51 @@ def test_parts_studio_cannot_read_are_refused_by_name_before_loading(ltx25, tmp_
         with pytest.raises(ModelError, match=match):
             _load(got)
     with pytest.raises(ModelError, match=r"is LTX-2\.5's transformer, which its release ships as split files: set "
-                                         r"the VAE \(ltx-2\.5-video-vae-conv-bf16"):
+                                         r"the VAE \(ltx-2\.5-video-vae-bf16 or its convolutional ltx-2\.5-video-vae-conv-bf16"):
         _load(files, parts={"text_encoder": files["text_encoder"]})
+
+
+def _diffusion_vae(files, out) -> dict:
+    """The files with the VAE replaced by the templates' own: the tiny VAE's encoder and latent statistics
+    with a tiny diffusion decoder in Lightricks' layout (its config in the header), as
+    ltx-2.5-video-vae-bf16; (the files, the decoder built in diffusers' class)."""
+    from safetensors.torch import load_file
+    dd = t5.diffusion_decoder()
+    vae = load_file(files["vae"])
+    with torch.no_grad():
+        dd.latents_mean.copy_(vae["per_channel_statistics.mean-of-means"])
+        dd.latents_std.copy_(vae["per_channel_statistics.std-of-means"])
+    state = {k: v for k, v in vae.items() if not k.startswith("decoder.")}
+    state.update({k: v for k, v in t5.diffusion_decoder_state(dd).items() if k.startswith("decoder.")})
+    got = _copy(files, out, vae=(state, t5.diffusion_decoder_meta()))
+    os.rename(got["vae"], os.path.join(out, "ltx-2.5-video-vae-bf16.safetensors"))
+    return dict(got, vae=os.path.join(out, "ltx-2.5-video-vae-bf16.safetensors")), dd
+
+
+def test_the_templates_diffusion_decoder_vae_renders_as_diffusers_decodes_it(ltx25, tmp_path):
+    """LTX2Pipeline to latents, then diffusers' LTX2VideoDiffusionDecodePipeline (seed 0, the latents
+    denormalised already): the split files with the diffusion-decoder VAE make those frames."""
+    from diffusers import LTX2VideoDiffusionDecodePipeline
+    folder, files = ltx25
+    got, dd = _diffusion_vae(files, str(tmp_path / "dd"))
+    said = []
+    one = _load(got, info=said.append)
+    vae = one.module.vae
+    assert type(vae).__name__ == "DiffusionDecodedLTX2Video" and vae.decoder is None
+    assert type(vae.diffusion_decoder).__name__ == "LTX2VideoDiffusionDecoderModel"
+    assert type(vae.diffusion_decoder.decoder.diff_blocks[0].attn.processor).__name__ == "WindowedNeighborhoodAttention"
+    assert any(s.startswith("VAE: ltx-2.5-video-vae-bf16.safetensors: LTX-2.5 video VAE, diffusion decoder") and
+               "the file's config: kernels" in s for s in said)
+    frames, audio = _made(one)
+    ref = load_video_model(folder, base=None, device=CPU, dtype_name="fp32")
+    out = ref.pipeline("t2v")(prompt=PROMPT, negative_prompt="blue", height=64, width=64, num_frames=9,
+                              frame_rate=24.0, num_inference_steps=2, guidance_scale=2.0, max_sequence_length=32,
+                              generator=torch.Generator().manual_seed(0), output_type="latent")
+    dec = LTX2VideoDiffusionDecodePipeline(diffusion_decoder=dd, scheduler=ref.module.scheduler)
+    want = dec(out.frames, generator=torch.Generator().manual_seed(0), output_type="pt", denormalize=False).frames
+    assert frames.shape == want.shape == (1, 9, 3, 64, 64)
+    torch.testing.assert_close(frames, want, rtol=1e-4, atol=1e-4)
+    assert frames.std() > 0.01 and audio.shape[-1] > 1000
 
 
 def _int8(state: dict, pick) -> dict:
@@ -265,14 +309,29 @@ def test_real_sized_ltx25_passes_every_check_from_its_headers(tmp_path, monkeypa
     assert seen["text_encoder"]["text_config"]["num_hidden_layers"] == gemma.text_config.num_hidden_layers
     from nodes.video_models.catalog.listing import describe_file
     assert describe_file(files["transformer"]).variant == "LTX-2.5"
+    # the templates' own VAE: the same encoder, LTX-2.5's diffusion decoder at the release's sizes
+    from .test_ltx25_diffusion_vae import _release_shapes
+    enc = {tl.vae_name(k): s for k, s in shapes["vae"].items() if not k.startswith("decoder.")}
+    files["vae"] = layouts.write(str(tmp_path / "ltx-2.5-video-vae-bf16.safetensors"), {**enc, **_release_shapes()})
+    parts = {}
+
+    def keep(diffusers, wf, files, cfg):
+        parts.update(checked(diffusers, wf, files, cfg)[0])
+        raise Checked
+    monkeypatch.setattr(split25, "checked", keep)
+    with pytest.raises(Checked):
+        _load(files)
+    vae = parts["vae"]
+    assert vae.cfg["latent_channels"] == 128 and vae.cfg["block_out_channels"] == seen["vae"]["block_out_channels"]
+    assert vae.diffusion[1]["decoder_stage_channels"] == (2048, 1024, 512, 512, 256)
 
 
 @pytest.mark.parametrize("name", ["video_ltx2_5_t2v", "video_ltx2_5_i2v", "video_ltx2_5_flf2v"])
 def test_each_ltx25_template_renders_from_comfyuis_files(ltx25, tmp_path, monkeypatch, name):
     """Each LTX-2.5 template converted and rendered from a ComfyUI models folder holding the tiny LTX-2.5's
     files under the template's names (its transformer and Gemma 4 in int8 convrot, as the template's are;
-    the convolutional VAE the converter sets; the audio VAE beside it; the latent upscaler where the
-    template upscales): picture and sound, no diffusers folder."""
+    its own video VAE, the diffusion decoder's, ltx-2.5-video-vae-bf16; the audio VAE beside it; the
+    latent upscaler where the template upscales): picture and sound, no diffusers folder."""
     import numpy as np
     from safetensors.torch import load_file, save_file
 
@@ -296,7 +355,8 @@ def test_each_ltx25_template_renders_from_comfyuis_files(ltx25, tmp_path, monkey
         os.makedirs(models / sub, exist_ok=True)
         save_file(state, str(models / sub / load.params[param]), metadata=md)
     os.makedirs(models / "vae")
-    shutil.copy(files["vae"], models / "vae" / load.params["vae"])
+    assert load.params["vae"] == "ltx-2.5-video-vae-bf16.safetensors"
+    shutil.copy(_diffusion_vae(files, str(tmp_path / "dd"))[0]["vae"], models / "vae" / load.params["vae"])
     shutil.copy(files["audio_vae"], models / "vae" / "ltx-2.5-audio-vae-bf16.safetensors")
     for n in g.nodes.values():
         if n.type_id == "video_models.ltx2_latent_upscale":

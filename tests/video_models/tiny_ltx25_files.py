@@ -86,3 +86,75 @@ def write_files(folder: str, out: str, drop: tuple = ()) -> dict[str, str]:
                          ("audio_vae", tl.checkpoint_state(folder, ("audio_vae", "vocoder")), None)):
         save_file({k: v.contiguous() for k, v in state.items() if k not in drop}, files[c], metadata=md)
     return files
+
+
+# a tiny LTX-2.5 diffusion video decoder (diffusers' LTX2VideoDiffusionDecoderModel config): the
+# release's four up-samplers (its strides, 32x spatial and 8x temporal as the tiny VAE's latents),
+# 16-value heads, windows a 64x64 picture's grids can hold
+DIFFUSION_DECODER = dict(latent_channels=8, patch_size=4, decoder_head_dim=16, decoder_stage_channels=(128, 64, 32, 32, 16),
+                         decoder_stage_depths=(1, 1, 1, 1, 2),
+                         decoder_stage_kernels=((3, 1, 1), (3, 3, 3), (3, 3, 3), (3, 3, 3)),
+                         decoder_stage5_kernel=(3, 3, 3), decoder_t_emb_dim=32)
+
+
+def diffusion_decoder(seed: int = 0):
+    """The tiny diffusion decoder with random weights (every one, the zero-initialised included)."""
+    import torch
+    from diffusers import LTX2VideoDiffusionDecoderModel
+    torch.manual_seed(seed)
+    model = LTX2VideoDiffusionDecoderModel(**DIFFUSION_DECODER).eval()
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            p.copy_(torch.randn_like(p) * (0.2 if "norm" not in name else 0.05) + (1.0 if "norm" in name else 0.0))
+        model.latents_mean.copy_(torch.randn_like(model.latents_mean) * 0.1)
+        model.latents_std.copy_(torch.rand_like(model.latents_std) + 0.5)
+    return model
+
+
+def diffusion_decoder_state(model, prefix: str = "decoder.", seed: int = 1) -> dict:
+    """The decoder in Lightricks' layout (LTX-2 400fd31 video_vae/transformer/*.py, model_configurator.py's
+    DIFFUSION_VAE_DECODER_COMFY_KEYS_FILTER read backwards): the QKV fused, ``q_norm`` / ``k_norm``,
+    ``attn.proj``, ``t_embedder.mlp.0/2``, legacy static gates (``gate_msa`` / ``gate_mlp`` / ``gate_ctx``)
+    with the weights they scale divided by them, a ``coarse_`` head, ``per_channel_statistics``."""
+    import torch
+    gen = torch.Generator().manual_seed(seed)
+    sd = {k[len("decoder."):]: v.clone() for k, v in model.state_dict().items() if k.startswith("decoder.")}
+    out = {}
+    for k in list(sd):
+        if ".attn.to_q." in k:
+            leaf = k.split(".attn.to_q.")
+            out[leaf[0] + ".attn.qkv." + leaf[1]] = torch.cat([sd.pop(k), sd.pop(k.replace("to_q", "to_k")),
+                                                               sd.pop(k.replace("to_q", "to_v"))])
+    for k, v in sd.items():
+        if k in out or ".attn.to_k." in k or ".attn.to_v." in k:
+            continue
+        n = (k.replace(".attn.to_out.0.", ".attn.proj.").replace(".attn.norm_q.", ".attn.q_norm.")
+             .replace(".attn.norm_k.", ".attn.k_norm.").replace("t_embedder.timestep_embedder.linear_1.", "t_embedder.mlp.0.")
+             .replace("t_embedder.timestep_embedder.linear_2.", "t_embedder.mlp.2."))
+        out[n] = v
+    for b in range(len(model.decoder.diff_blocks)):
+        for leaf, gate in ((".attn.proj.", "gate_msa"), (".mlp.w_down.", "gate_mlp"), (".context_proj.", "gate_ctx")):
+            dim = model.decoder.diff_blocks[b].context_proj.weight.shape[0]
+            g = torch.rand(dim, generator=gen) + 0.5
+            out[f"diff_blocks.{b}.{gate}"] = g
+            for k in [k for k in out if k.startswith(f"diff_blocks.{b}{leaf}")]:
+                out[k] = out[k] / (g[:, None] if out[k].ndim == 2 else g)
+    out["coarse_head.weight"] = torch.randn(3, 4, generator=gen)
+    state = {prefix + k: v.contiguous() for k, v in out.items()}
+    state["per_channel_statistics.mean-of-means"] = model.latents_mean.clone()
+    state["per_channel_statistics.std-of-means"] = model.latents_std.clone()
+    return state
+
+
+def diffusion_decoder_meta(cfg: dict = DIFFUSION_DECODER) -> dict:
+    """The file's ``config`` metadata as Lightricks' loader reads it (``config.vae.decoder``; the output
+    type beside it): kernels, up-samplers as (stride, reduction), stage-5 kernel, and the timestep scale,
+    steps and output type of diffusers' defaults (its LTX-2.5: x0 in one step, timesteps x1000)."""
+    from diffusers import LTX2VideoDiffusionDecoderModel
+    d = dict(cfg)
+    strides = d.get("decoder_upsample_strides", ((1, 2, 2), (2, 1, 1), (2, 2, 2), (2, 2, 2)))
+    dec = {"stage_kernels": [list(k) for k in d["decoder_stage_kernels"]] + [[3, 3, 3]],
+           "upsamples": [[list(s), r] for s, r in zip(strides, d.get("decoder_upsample_channel_reductions", (2, 2, 1, 2)))],
+           "stage5_kernel": list(d["decoder_stage5_kernel"]), "timestep_scale_multiplier": 1000.0,
+           "default_num_inference_steps": 1}
+    return {"config": json.dumps({"vae": {"decoder": dec, "model_output_type": "x0"}})}

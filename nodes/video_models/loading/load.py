@@ -206,7 +206,7 @@ class VideoModelRef(ModelRef):
             if missing:
                 raise ModelError(f"model '{self.path}' has no {', '.join(missing)} component, which "
                                  f"{TASKS[task]} with {fam.title} ({cls_name}) needs")
-            pipe = cls.from_pipe(base)
+            pipe = cls.from_pipe(base, **own_parts(base, cls))
         if hasattr(pipe, "set_progress_bar_config"):
             pipe.set_progress_bar_config(disable=True)
         pipes[task] = pipe
@@ -505,3 +505,13 @@ def lora_check(path: str) -> None:
     if not path.lower().endswith(".safetensors"):
         raise ModelError(f"'{path}' is not a .safetensors LoRA")
     safetensors_keys(path)
+
+
+def own_parts(pipe, cls) -> dict:
+    """``pipe``'s components that are Studio's subclasses of diffusers' models (LTX-2.5's VAE decoding
+    with its diffusion decoder), which diffusers' from_pipe would drop (it keeps exact types only),
+    for ``cls`` (a pipeline class) to be handed by name."""
+    import inspect
+    takes = inspect.signature(cls.__init__).parameters
+    return {k: v for k, v in pipe.components.items() if k in takes and v is not None
+            and type(v).__module__.startswith(("nodes.", "studio."))}

@@ -112,7 +112,9 @@ def shift_fixed(ctx, sampler, frames: int, width: int, height: int) -> None:
                          cfg.get("base_shift", 0.5), cfg.get("max_shift", 1.15))
     shift = math.exp(mu)
     sched = type(pipe.scheduler).from_config(cfg, use_dynamic_shifting=False, shift=shift)
-    sampler.pipe = type(pipe).from_pipe(pipe, scheduler=sched)
+    own = {k: v for k, v in pipe.components.items()  # Studio's model subclasses, which from_pipe drops
+           if v is not None and type(v).__module__.startswith(("nodes.", "studio."))}  # (loading/load.py own_parts)
+    sampler.pipe = type(pipe).from_pipe(pipe, **own, scheduler=sched)
     if hasattr(sampler.pipe, "set_progress_bar_config"):
         sampler.pipe.set_progress_bar_config(disable=True)
     ctx.info(f"{type(pipe).__name__} takes no size-dependent shift: its windows are sampled at shift {shift:.3g}, "

@@ -7,8 +7,9 @@ Lightricks' release (LTX-2 400fd31, README and ``ltx_pipelines/utils/blocks.py``
 - the text encoder (``text_encoders/gemma4-12b-with-proj-ltx-2.5-*``, CLIPLoader of type ltxv): Gemma 4
   with the text projections, its tokenizer and its config (gemma4_file.py);
 - the video VAE (``vae/ltx-2.5-video-vae-conv-*``: ``vae.encoder.*`` / ``vae.decoder.*`` or the same
-  bare, Lightricks' ``VAE_*_COMFY_KEYS_FILTER``). The release's default ``ltx-2.5-video-vae-bf16`` decodes
-  with a diffusion decoder (``NADiffusionDecoder``), which Studio does not read: refused by name;
+  bare, Lightricks' ``VAE_*_COMFY_KEYS_FILTER``), or the release's default ``ltx-2.5-video-vae-bf16``, whose
+  decoder is a diffusion decoder (``NADiffusionDecoder``), read into diffusers' LTX2VideoDiffusionDecoderModel
+  (diffusion_vae.py);
 - the audio VAE with its vocoder (``vae/ltx-2.5-audio-vae-*``: ``audio_vae.*`` and ``vocoder.*``), the
   second VAE of ComfyUI's templates: Studio's load node has one VAE slot (the picture's), so this file
   is the one ``*audio*vae*.safetensors`` beside the video VAE (or the transformer), said in the log.
@@ -26,14 +27,13 @@ from ...base.errors import ModelError
 from ...files.parts import PART_TITLES, WAITS, Part, check_shapes, load_part, read_part, shapes_of
 from ...files.single_file import lean_load, load_with_config
 from ...files.weight_formats import WeightFile, read_weight_file
+from . import diffusion_vae as dv
 from . import gemma4_file as g4
 from . import part_configs as pc2
 from . import parts as p2
 
-VAE_FILES = "ltx-2.5-video-vae-conv-bf16 (ComfyUI's vae folder)"
+VAE_FILES = "ltx-2.5-video-vae-bf16 or its convolutional ltx-2.5-video-vae-conv-bf16 (ComfyUI's vae folder)"
 AUDIO_FILES = "ltx-2.5-audio-vae-bf16"
-# a diffusion decoder's tensors (Lightricks' DIFFUSION_VAE_DECODER_COMFY_KEYS_FILTER renames these)
-DIFFUSION_DECODER = ("t_embedder.", ".qkv.", ".context_proj.", ".gate_msa")
 
 
 def _need(wf: WeightFile, files: dict[str, str]) -> None:
@@ -62,10 +62,8 @@ def _vae(diffusers, path: str, den: str) -> Part:
     if r.family == "ltx2":  # the audio VAE file (recognise.py) given in the picture's VAE slot
         raise ModelError(f"the VAE '{path}' is {r.variant}, but 'vae' takes LTX-2.5's video VAE ({VAE_FILES}); "
                          "the audio VAE is read from beside it")
-    if any(m in k for k in wf.tensors if "decoder." in k for m in DIFFUSION_DECODER):
-        raise ModelError(f"the VAE '{path}' decodes with LTX-2.5's diffusion decoder (NADiffusionDecoder: a small "
-                         "diffusion model of its own), which Studio does not read; give the convolutional decoder's "
-                         f"file, {VAE_FILES}")
+    if dv.is_diffusion_decoder(wf.tensors):
+        return dv.vae_part(diffusers, wf, path)
     return p2.configured(p2.vae_file(diffusers, wf, r.variant, r.family, path, den))
 
 
@@ -130,7 +128,8 @@ def checked(diffusers, wf: WeightFile, files: dict[str, str], cfg: dict) -> tupl
              "audio_vae": p2.configured(audio["audio_vae"], mel_bins), "vocoder": voc}
     p2.fit_parts(parts, cfg, den)
     for part in parts.values():
-        check_shapes(part, diffusers)
+        if not hasattr(part, "diffusion"):  # the diffusion decoder's VAE: checked by diffusion_vae.vae_part
+            check_shapes(part, diffusers)
     return {"text_encoder": te, **parts}, conn_wf, te_wf
 
 
@@ -158,10 +157,13 @@ def build_pipeline(diffusers, fam, wf: WeightFile, files: dict[str, str], torch_
             import diffusers.pipelines.ltx2 as ltx2
             comps[c] = lean_load(getattr(ltx2, part.cls_name), part.cfg, conn_wf, torch_dtype,
                                  extra=g4.read_projection(te_wf))
+        elif hasattr(part, "diffusion"):
+            comps[c] = dv.load_vae(part, torch_dtype)
         else:
             comps[c] = load_part(part, torch_dtype)
         said = ", tokenizer from the file" if c == "text_encoder" else \
-            " (found beside the VAE)" if c == "audio_vae" else ""
+            " (found beside the VAE)" if c == "audio_vae" else \
+            f"; the decoder's {part.diffusion[2]}" if hasattr(part, "diffusion") else ""
         info(f"{PART_TITLES[c]}: {part.words}{said}{WAITS if c in waiting else ''}")
     return diffusers.LTX2Pipeline(**comps), weights, index, {"text_encoder": allp["text_encoder"],
                                                              "vae": allp["vae"]}
