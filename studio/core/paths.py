@@ -134,9 +134,10 @@ def atomic_path(path: str, prefix: str = ".tmp-", durable: bool = True) -> Itera
             pass
 
 
-def write_atomic(path: str, data: bytes | str) -> None:
-    """Write ``data`` (text as UTF-8) to ``path`` atomically (see atomic_path)."""
-    with atomic_path(path) as tmp, open(tmp, "wb") as f:
+def write_atomic(path: str, data: bytes | str, durable: bool = True) -> None:
+    """Write ``data`` (text as UTF-8) to ``path`` atomically (see atomic_path; ``durable=False``: no
+    fsync, for caches a crash may lose but never half-write)."""
+    with atomic_path(path, durable=durable) as tmp, open(tmp, "wb") as f:
         f.write(data.encode("utf-8") if isinstance(data, str) else data)
 
 
