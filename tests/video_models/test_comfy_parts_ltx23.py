@@ -115,7 +115,8 @@ def test_an_ltx25_transformer_file_over_its_folder_makes_the_folders_picture_and
     assert torch.equal(frames, want[0]) and torch.equal(audio, want[1])
     files = tl.write_files(folder, str(root / "models"))
     with pytest.raises(ModelError, match=r"ltx-2-tiny-dev\.safetensors' is LTX-2\.5's transformer, which its release "
-                                         r"ships as split files: set the VAE \(ltx-2\.5-video-vae-conv-bf16"):
+                                         r"ships as split files: set the VAE \(ltx-2\.5-video-vae-bf16 or its convolutional "
+                                         r"ltx-2\.5-video-vae-conv-bf16"):
         _load(files)
     with pytest.raises(ModelError, match=r"is Gemma 3, but the transformer 'ltx-2-tiny-dev\.safetensors' is LTX-2\.5's, "
                                          r"which reads its prompts with Gemma 4"):
