@@ -24,6 +24,7 @@ import torch
 
 from . import dancer
 from .dancer_hooks import dancer_applied, skipping
+from .latents import denormalised, normalised
 
 
 def keyframe_mask(mask, height: int, width: int) -> torch.Tensor:
@@ -71,12 +72,6 @@ class DancerPipeline:
             raise AttributeError(name)
         return getattr(self.pipe, name)
 
-    def _scale(self, z: torch.Tensor):
-        vae = self.vae
-        mean = torch.tensor(vae.config.latents_mean).view(1, -1, 1, 1, 1).to(z)
-        std = torch.tensor(vae.config.latents_std).view(1, -1, 1, 1, 1).to(z)
-        return mean, std
-
     def condition(self, keyframes: np.ndarray, mask, height: int, width: int, device) -> torch.Tensor:
         """[1, 20, f, H/8, W/8]: the mask channels and the keyframes' video's latents (the VAE's mean)."""
         from diffusers.pipelines.wan.pipeline_wan_i2v import retrieve_latents
@@ -84,14 +79,11 @@ class DancerPipeline:
         frames = [np.asarray(_pil(k, width, height), np.float32) / 255.0 for k in keyframes]
         video = torch.from_numpy(np.stack(frames)).permute(3, 0, 1, 2)[None] * 2 - 1
         z = retrieve_latents(vae.encode(video.to(device, vae.dtype)), sample_mode="argmax").float()
-        mean, std = self._scale(z)
-        return torch.cat([keyframe_mask(mask, height, width)[None].to(z), (z - mean) / std], dim=1)
+        return torch.cat([keyframe_mask(mask, height, width)[None].to(z), normalised(vae, z)], dim=1)
 
     def decode(self, latents: torch.Tensor, framewise: bool) -> torch.Tensor:
         vae = self.vae
-        z = latents.to(vae.dtype)
-        mean, std = self._scale(z)
-        z = z * std + mean
+        z = denormalised(vae, latents)
         if not framewise:
             return vae.decode(z, return_dict=False)[0]
         return torch.cat([vae.decode(z[:, :, i:i + 1], return_dict=False)[0] for i in range(z.shape[2])], dim=2)

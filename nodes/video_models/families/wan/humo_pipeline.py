@@ -22,6 +22,7 @@ import torch
 from PIL import Image, ImageOps
 
 from . import humo
+from .latents import denormalised, normalised
 
 GUIDANCE = ("release", "off")
 
@@ -58,10 +59,7 @@ class HumoPipeline:
         """[1, 3, T, H, W] in [-1, 1] -> the VAE's normalised latents (the mean, as the release's encode)."""
         from diffusers.pipelines.wan.pipeline_wan_i2v import retrieve_latents
         vae = self.vae
-        z = retrieve_latents(vae.encode(video.to(device, vae.dtype)), sample_mode="argmax").float()
-        mean = torch.tensor(vae.config.latents_mean).view(1, -1, 1, 1, 1).to(z)
-        std = torch.tensor(vae.config.latents_std).view(1, -1, 1, 1, 1).to(z)
-        return (z - mean) / std
+        return normalised(vae, retrieve_latents(vae.encode(video.to(device, vae.dtype)), sample_mode="argmax").float())
 
     def conditions(self, image, height: int, width: int, num_frames: int, device):
         """(y_c or None, y_null): the condition channels with and without the reference image."""
@@ -130,10 +128,7 @@ class HumoPipeline:
             video = latents
         else:
             vae = self.vae
-            z = latents.to(vae.dtype)
-            mean = torch.tensor(vae.config.latents_mean).view(1, -1, 1, 1, 1).to(z)
-            std = torch.tensor(vae.config.latents_std).view(1, -1, 1, 1, 1).to(z)
-            video = self.video_processor.postprocess_video(vae.decode(z * std + mean, return_dict=False)[0],
+            video = self.video_processor.postprocess_video(vae.decode(denormalised(vae, latents), return_dict=False)[0],
                                                            output_type=output_type)
         self.pipe.maybe_free_model_hooks()
         from diffusers.pipelines.wan.pipeline_output import WanPipelineOutput

@@ -25,6 +25,8 @@ import math
 import numpy as np
 import torch
 
+from ..wan.latents import denormalised, normalised
+
 S2V_FPS = 16  # wan/configs/shared_config.py sample_fps
 FIRST_CUT = 3  # the first window's frames cut after decoding (speech2video.py: image[:, :, 3:])
 
@@ -87,24 +89,14 @@ class S2VSampling:
     """Speech (+ reference image, + optional pose clip) to video with Wan 2.2 S2V (the methods of
     WanS2VPipeline, pipeline_class)."""
 
-    def _stats(self, like):
-        c = self.vae.config
-        mean = torch.tensor(c.latents_mean).view(1, -1, 1, 1, 1).to(like.device, like.dtype)
-        std = torch.tensor(c.latents_std).view(1, -1, 1, 1, 1).to(like.device, like.dtype)
-        return mean, std
-
     def encode(self, pixels: torch.Tensor) -> torch.Tensor:
         """[B, 3, T, H, W] in [-1, 1] -> normalised latents (the release's VAE gives the mean, normalised)."""
         from diffusers.pipelines.wan.pipeline_wan_i2v import retrieve_latents
         x = pixels.to(self.vae.device, self.vae.dtype)
-        z = retrieve_latents(self.vae.encode(x), sample_mode="argmax")
-        mean, std = self._stats(z)
-        return (z - mean) / std
+        return normalised(self.vae, retrieve_latents(self.vae.encode(x), sample_mode="argmax"))
 
     def decode(self, latents: torch.Tensor) -> torch.Tensor:
-        mean, std = self._stats(latents)
-        z = (latents.to(self.vae.dtype) * std.to(self.vae.dtype) + mean.to(self.vae.dtype))
-        return self.vae.decode(z, return_dict=False)[0]
+        return self.vae.decode(denormalised(self.vae, latents), return_dict=False)[0]
 
     def pose_latents(self, pose: torch.Tensor | None, window: int, shape, device, dtype):
         """A window's pose latents: [1, 3, window, H, W] in [-1, 1] behind its first frame, encoded, the

@@ -22,6 +22,7 @@ import functools
 import torch
 import torch.nn.functional as F
 
+from ..wan.latents import denormalised, normalised
 from .conditioning import (HISTORY_LATENTS, OVERLAP, WINDOW, composite_reference, history_mask, mask_latent,
                            padded_length, reference_mask_latent, segments)
 
@@ -79,23 +80,14 @@ class SCAIL2Sampling:
     """A reference character moved (animate mode) or put in the place of the driving video's person
     (replace mode) by SCAIL-2 (the methods of SCAIL2Pipeline, pipeline_class)."""
 
-    def _stats(self, like):
-        c = self.vae.config
-        mean = torch.tensor(c.latents_mean).view(1, -1, 1, 1, 1).to(like.device, like.dtype)
-        std = torch.tensor(c.latents_std).view(1, -1, 1, 1, 1).to(like.device, like.dtype)
-        return mean, std
-
     def encode(self, pixels: torch.Tensor) -> torch.Tensor:
         """[B, 3, T, H, W] in [-1, 1] -> normalised latents (the VAE's mean)."""
         from diffusers.pipelines.wan.pipeline_wan_i2v import retrieve_latents
         z = retrieve_latents(self.vae.encode(pixels.to(self.vae.device, self.vae.dtype)), sample_mode="argmax")
-        mean, std = self._stats(z)
-        return (z - mean) / std
+        return normalised(self.vae, z)
 
     def decode(self, latents: torch.Tensor) -> torch.Tensor:
-        mean, std = self._stats(latents)
-        return self.vae.decode(latents.to(self.vae.dtype) * std.to(self.vae.dtype) + mean.to(self.vae.dtype),
-                               return_dict=False)[0]
+        return self.vae.decode(denormalised(self.vae, latents), return_dict=False)[0]
 
     def conditioning(self, reference, reference_mask, replace: bool, device, dtype):
         """(reference latents [1, 16, 1, h, w], CLIP image states or None) of the reference [1, 3, H, W] in

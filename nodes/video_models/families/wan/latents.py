@@ -1,0 +1,27 @@
+"""Wan's latent normalisation, as WanPipeline does it: the VAE's ``latents_mean`` / ``latents_std``
+([1, C, 1, 1, 1]) subtracted and divided after an encode, multiplied and added before a decode. One
+place for the families that encode and decode Wan latents themselves (S2V, SCAIL-2, HuMo, Wan Dancer)."""
+from __future__ import annotations
+
+import torch
+
+
+def latent_stats(vae, like: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """(mean, std) of ``vae``'s latents on ``like``'s device and in its dtype."""
+    c = vae.config
+    mean = torch.tensor(c.latents_mean).view(1, -1, 1, 1, 1).to(like.device, like.dtype)
+    std = torch.tensor(c.latents_std).view(1, -1, 1, 1, 1).to(like.device, like.dtype)
+    return mean, std
+
+
+def normalised(vae, z: torch.Tensor) -> torch.Tensor:
+    """The VAE's latents ``z`` (as encoded) as the denoiser's, in ``z``'s dtype."""
+    mean, std = latent_stats(vae, z)
+    return (z - mean) / std
+
+
+def denormalised(vae, latents: torch.Tensor) -> torch.Tensor:
+    """The denoiser's ``latents`` as the VAE decodes them, in the VAE's dtype."""
+    z = latents.to(vae.dtype)
+    mean, std = latent_stats(vae, z)
+    return z * std + mean
