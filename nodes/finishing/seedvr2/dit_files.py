@@ -65,16 +65,12 @@ def check_quantised(path: str, shapes: dict, dtypes: dict) -> None:
     if not quantised(shapes, dtypes):
         return
     from nodes.video_models.files.weight_formats import read_weight_file
-    header = read_safetensors_header(path)[0]
-    p = strip_prefix(k for k in header if k != "__metadata__")
-    marked = {k[len(p):] if p and k.startswith(p) else k for k in _quant_meta(header.get("__metadata__") or {})}
-    bare = [k for k, d in dtypes.items() if d == "I8" and k.endswith(".weight")
-            and k[: -len(".weight")] + ".comfy_quant" not in shapes and k[: -len(".weight")] not in marked]
+    wf = read_weight_file(path)  # each marked layer's marker, scales and group checked (one INT8 entry each)
+    bare = [k for k, t in wf.tensors.items() if t.dtype == "I8" and k.endswith(".weight")]
     if bare:
         raise ModelError(f"SeedVR2 DiT '{os.path.basename(path)}' holds int8 weights with no comfy_quant marker "
                          f"({len(bare)}, e.g. '{bare[0]}'): Studio cannot tell their scales or rotation, so it reads "
                          "only the int8 files ComfyUI writes (seedvr2_3b_int8_convrot.safetensors)")
-    read_weight_file(path)
 
 
 def _quant_meta(metadata: dict) -> dict:
