@@ -14,6 +14,8 @@
   Stop between the pieces (each piece ~2 GFLOP). Calls below the threshold go straight through,
   so small runs compute exactly what diffusers computes. On a GPU nothing of this is installed:
   kernels are queued, and the block hooks stop it.
+* **A short run is guarded as on a GPU.** A CPU run that earlier runs of the model predict to take less
+  than SHORT_RUN_S in all gets the outermost block hooks only: none of its blocks can take long.
 * **Say how long a CPU run will take.** On the CPU the first denoising step is timed: when it
   ends, the run's time is said on the node and in the status bar ("about 40 min on the CPU: lower
   width/height/frames or use a GPU"); while it has not ended after 5 s, 10 s, 20 s..., a lower
@@ -32,6 +34,11 @@ from studio.core.errors import Cancelled
 
 EARLY_ESTIMATE_S = 5.0  # the first step has not ended after this long: say "at least", then at 2x, 4x...
 LONG_RUN_S = 120.0  # a CPU run longer than this is a warning of the run
+# a CPU run predicted (from earlier runs of the model: run_times) to take less than this in all is guarded as a
+# GPU run is: Stop before each outermost block, no splitting of large operations. None of its blocks can take
+# long, while a hook at every depth and the splitting wrappers cost 5-7 % of a tiny model's VAE encode and
+# decode (measured: benchmarks/bench_infinitetalk.py, bench_humo.py)
+SHORT_RUN_S = 5.0
 
 
 def fmt_duration(s: float) -> str:
@@ -105,27 +112,61 @@ def split_sdpa(token, func, *args, tick=None, **kwargs):
 
 
 def _split_mode(token, tick=None):
-    """A TorchFunctionMode (thread-local) that splits large attention calls; made on first use."""
+    """A TorchFunctionMode (thread-local) that splits large attention calls; made on first use. An
+    instance keeps ``largest``: the most FLOPs one attention call under it asked for."""
     import torch
     from torch.overrides import TorchFunctionMode
 
     sdpa = torch.nn.functional.scaled_dot_product_attention
 
     class SplitAttention(TorchFunctionMode):
+        largest = 0.0
+
         def __torch_function__(self, func, types, args=(), kwargs=None):
             kwargs = kwargs or {}
             if func is sdpa:
+                q = args[0] if args else kwargs.get("query")
+                k = args[1] if len(args) > 1 else kwargs.get("key")
+                self.largest = max(self.largest, 4.0 * q.numel() * k.shape[-2])
                 return split_sdpa(token, func, *args, tick=tick, **kwargs)
             return func(*args, **kwargs)
     return SplitAttention
 
 
+_UNKNOWN = object()
+
+
+def _shape_key(value, depth: int = 0):
+    """What decides the sizes of the attention calls a processor makes from these arguments: tensors by
+    shape, plain values by value, tuples / lists / dicts by their items (three levels deep); _UNKNOWN for
+    anything else (such a call is never taken as known)."""
+    import torch
+    if isinstance(value, torch.Tensor):
+        return ("T", tuple(value.shape))
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if depth < 3 and isinstance(value, (tuple, list)):
+        items = tuple(_shape_key(v, depth + 1) for v in value)
+        return _UNKNOWN if any(v is _UNKNOWN for v in items) else items
+    if depth < 3 and isinstance(value, dict):
+        items = tuple((k, _shape_key(v, depth + 1)) for k, v in value.items())
+        return _UNKNOWN if any(v is _UNKNOWN for _, v in items) else items
+    return _UNKNOWN
+
+
 class _StopProcessor:
     """An attention processor run under the splitting mode; its ``__call__`` shows the wrapped
-    processor's signature (diffusers reads it to pass only the arguments it takes)."""
+    processor's signature (diffusers reads it to pass only the arguments it takes).
+
+    The mode sees every torch call inside the processor (a few microseconds of Python each: a fifth of
+    a tiny Wan's forward on the CPU), so it stays only where it may matter: a call whose arguments have
+    the shapes of an earlier call in which no attention was large enough to split runs plain (the same
+    shapes make the same attention sizes, which ``split_sdpa`` would pass straight through). Stop is
+    still checked by the block hooks around it."""
 
     def __init__(self, inner, mode_cls):
         self.inner, self.mode_cls = inner, mode_cls
+        self.plain: dict = {}  # the arguments' shapes -> True: no attention call made from them is split
         call = inner.__call__
 
         @functools.wraps(call)
@@ -134,8 +175,14 @@ class _StopProcessor:
         self.__dict__["__call__"] = shown  # what inspect.signature(processor.__call__) sees
 
     def __call__(self, *a, **k):
-        with self.mode_cls():
+        key = _shape_key((a[1:], k))  # a[0]: the attention module itself
+        if key is not _UNKNOWN and self.plain.get(key):
             return self.inner(*a, **k)
+        with self.mode_cls() as mode:
+            out = self.inner(*a, **k)
+        if key is not _UNKNOWN:
+            self.plain[key] = mode.largest <= SPLIT_FLOPS
+        return out
 
     def __getattr__(self, name):
         return getattr(self.inner, name)
@@ -196,6 +243,8 @@ class RunGuard:
         self.said: float | None = predicted  # the estimate said, in seconds
         self.started = started if started is not None else time.perf_counter()  # the node's start
         self.next_early = EARLY_ESTIMATE_S  # when the first step has run this long, say "at least"
+        # Stop checked at every depth and inside large operations: a CPU run not predicted to be short
+        self.deep = estimate and not (predicted is not None and predicted < SHORT_RUN_S)
 
     # -- hooks --------------------------------------------------------------------------------
     def __enter__(self) -> "RunGuard":
@@ -216,7 +265,7 @@ class RunGuard:
                 # a GPU: Stop checked before each outermost block (a hook costs the host time on every
                 # call, and small layers are called thousands of times a run); the CPU, whose blocks take
                 # seconds: before every block at every depth
-                blocks = blocks_of(comp) if self.estimate else top_blocks(comp)
+                blocks = blocks_of(comp) if self.deep else top_blocks(comp)
                 if comp is den and self.estimate:
                     self.handles.append(comp.register_forward_pre_hook(self._forward_start))
                     self.handles.append(comp.register_forward_hook(self._forward_end))
@@ -232,7 +281,7 @@ class RunGuard:
                 for b in blocks:
                     if id(b) not in inside:
                         self.handles.append(b.register_forward_pre_hook(hook))
-                if self.estimate:  # the CPU: Stop inside one large operation too
+                if self.deep:  # the CPU: Stop inside one large operation too
                     self._split_large_ops(comp, token, inside)
         except BaseException:
             self.__exit__(None, None, None)

@@ -51,9 +51,31 @@ def _path() -> str:
     return os.path.join(cache_dir(), FILE_NAME)
 
 
+_READ: dict = {}  # the file's (path, mtime_ns, size, inode) -> its records as last read or written here
+
+
+def _signature(path: str):
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (path, st.st_mtime_ns, st.st_size, st.st_ino)
+
+
 def load() -> dict:
+    """The records, read again only when the file changed since this process last read or wrote it (a
+    run reads them twice: its prediction, then its record). The dict is shared: only :func:`keep`
+    changes it, and writes it at once."""
     from studio.core.paths import read_json_dict
-    return read_json_dict(_path())
+    path = _path()
+    sig = _signature(path)
+    if sig is None or _READ.get("sig") != sig:
+        _READ.clear()
+        data = read_json_dict(path)
+        if sig is not None:
+            _READ.update(sig=sig, data=data)
+        return data
+    return _READ["data"]
 
 
 def keep(key: str, pixels: int, steps: int, seconds_per_window: float, memory: dict | None = None,
@@ -73,8 +95,12 @@ def keep(key: str, pixels: int, steps: int, seconds_per_window: float, memory: d
     try:
         os.makedirs(os.path.dirname(_path()), exist_ok=True)
         # no fsync: a courtesy cache, written after every run (two fsyncs cost 8 ms a run here, 2-3 % of a
-        # tiny model's run); the rename still never leaves half a file
-        write_atomic(_path(), json.dumps(data, indent=0), durable=False)
+        # tiny model's run); the rename still never leaves half a file. Compact: json's C encoder (an
+        # indent takes the Python one: 3.3 ms against 0.4 for 200 keys' records)
+        write_atomic(_path(), json.dumps(data, separators=(",", ":")), durable=False)
+        sig = _signature(_path())
+        if sig is not None:
+            _READ.update(sig=sig, data=data)
     except OSError:
         pass  # a prediction is a courtesy: a read-only cache folder must not fail the run
 
