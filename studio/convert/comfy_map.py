@@ -25,6 +25,7 @@ from .comfy_intent import LOADER_NODES, IntentReading, model_file, sampler_chain
 from .comfy_wrappers import translate
 from .comfy_animate2 import animate2_settings
 from .comfy_dancer import DANCER, dancer_output
+from .comfy_enhance import enhance_stage, read_enhancer
 from .comfy_scail import scail2_settings
 from .comfy_tasks import (ANIMATE2, DUAL_TYPES, FOLDER_ONLY, HUMO, I2V, LTX2, SCAIL2, TALK, TASKS, VACE, Task, family,
                           folder_only_params, humo_params, made_task)
@@ -100,6 +101,7 @@ class _Builder(IntentReading):
         self.extra: dict = {}  # the generator's settings read from how its inputs are made
         self.stage2: dict | None = None  # LTX-2's second stage (upsampler and refine), when the workflow has one
         self.pass_loras: dict[str, tuple[list, list[str]]] = {}  # a later sampler -> its own LoRAs, what was said
+        self.enhancer = None  # LTX-2's prompt enhancer of the pipeline being made (comfy_enhance)
 
     def spec_params(self, type_id: str) -> set[str]:
         return {p.name for p in self.g.registry.get(type_id).params}
@@ -287,6 +289,7 @@ class _Builder(IntentReading):
         cond = main.inputs(wf)
         start = next((wf.source(cond, k) for k in ("positive", "conditioning", "cond1") if k in cond.links), None)
         pos = prompt_text(wf, start, "positive", used, said)
+        pos = read_enhancer(self, start, pos, said)  # LTX-2's prompt enhancer (comfy_enhance)
         neg = prompt_text(wf, wf.source(cond, "negative"), "negative", used, said)
         for line in said:
             if " prompt " in line:
@@ -356,6 +359,7 @@ class _Builder(IntentReading):
         self.g.connect(*(upscale_stage(self, gen, load, model_out, params) if self.stage2 else (gen, "video")), sv, "video")
         if task == LTX2:
             self.g.connect(gen, "audio", sv, "audio")
+            enhance_stage(self, gen, load, params)
         if task == HUMO and "features" in inputs:  # the voice the take is made to, in the file with it
             self.g.connect(*self.studio_loader(*inputs["features"][:2]), sv, "audio")
         if task == TALK and "speech" in inputs:  # the voice (a dialogue's two, mixed as the model hears them)
