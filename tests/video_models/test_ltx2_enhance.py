@@ -155,3 +155,32 @@ def test_an_image_is_read_by_a_gemma_with_a_vision_tower_and_said_by_one_without
     text_only, _, said = _run(files["checkpoint"], files["text_encoder"], image=img)
     assert text_only == _run(files["checkpoint"], files["text_encoder"])[0]
     assert any("the image is not read: this Gemma 3 has no vision tower" in s for s in said)
+
+
+def test_a_missing_lora_is_said_by_validate_and_its_file_is_in_the_signature(ltx23, tmp_path):
+    from nodes.video_models.families.ltx2.enhance import EnhancePrompt
+    folder, _ = ltx23
+    said = EnhancePrompt.preflight({"lora": "no-such-gemma-lora.safetensors"}, str(tmp_path))
+    assert len(said) == 1 and "LoRA file 'no-such-gemma-lora.safetensors' not found" in said[0]
+    path = _lora(folder, str(tmp_path / "gemma-lora.safetensors"), "comfy")
+    assert EnhancePrompt.preflight({"lora": "gemma-lora.safetensors"}, str(tmp_path)) == []
+    assert EnhancePrompt.signature_files({"lora": "gemma-lora.safetensors"}, str(tmp_path)) == [path]
+    assert EnhancePrompt.signature_files({"lora": ""}, str(tmp_path)) == []
+
+
+def test_an_8_bit_embedding_and_a_lora_of_other_widths_are_refused_by_name():
+    from transformers import Gemma3TextConfig, Gemma3TextModel
+
+    from nodes.video_models.base.errors import ModelError
+    from nodes.video_models.families.ltx2.enhance_lm import causal_lm, lora_layers
+    tm = Gemma3TextModel(Gemma3TextConfig(vocab_size=24, hidden_size=32, intermediate_size=37, num_hidden_layers=1,
+                                          num_attention_heads=2, num_key_value_heads=1, head_dim=8))
+    lm, sees = causal_lm(tm)
+    assert lm.lm_head.weight is tm.embed_tokens.weight and not sees  # tied: the embedding itself
+    wrong = {"text_encoders.gemma3_12b.transformer.model.layers.0.self_attn.q_proj.lora_A.weight": torch.zeros(4, 33),
+             "text_encoders.gemma3_12b.transformer.model.layers.0.self_attn.q_proj.lora_B.weight": torch.zeros(16, 4)}
+    with pytest.raises(ModelError, match="the LoRA 'wide.safetensors' does not fit this Gemma: .* maps 32 values to 16"):
+        lora_layers(wrong, tm, "wide.safetensors")
+    tm.embed_tokens.weight.data = tm.embed_tokens.weight.data.to(torch.float8_e4m3fn)
+    with pytest.raises(ModelError, match="word embedding is stored as torch.float8_e4m3fn"):
+        causal_lm(tm)

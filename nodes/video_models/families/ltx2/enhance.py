@@ -127,6 +127,7 @@ class EnhancePrompt(Node):
     category = CATEGORY
     keywords = ("prompt enhancer", "enhance", "gemma", "ltx-2", "llm", "rewrite prompt", "TextGenerateLTX2Prompt")
     timing = CLIP
+    disk_cache = True  # a 12B model writing up to thousands of tokens: the text is kept between runs and processes
     inputs = (In("model", "Video Model", help="an LTX-2 model: its Gemma 3 text encoder writes the prompt"),
               In("prompt", "Text", optional=True, help="the short prompt (a wired one wins over the parameter)"),
               In("image", "Image", optional=True, help="the start image, described first (a Gemma with a vision "
@@ -145,6 +146,28 @@ class EnhancePrompt(Node):
               Path("lora", "", mode="open", filters="LoRA (*.safetensors)", models="lora", lookup=True,
                    help="a LoRA for the text encoder (ComfyUI's LoraLoader on the CLIP), used for this call only"),
               Float("lora_strength", 1.0, min=-4.0, max=4.0, help="its strength (ComfyUI's strength_clip)"))
+
+    @classmethod
+    def preflight(cls, params, base_dir):
+        """The LoRA is found where the run would look (validate says so, not the run)."""
+        name = params.get("lora") or ""
+        if not name.strip():
+            return []
+        from ...loading.node import find_part
+        try:
+            find_part("lora", name, base_dir)
+        except ModelError as e:
+            return [str(e)]
+        return []
+
+    @classmethod
+    def signature_files(cls, params, base_dir=None) -> list[str]:
+        """The LoRA's file as a name finds it in a models folder: replacing it re-runs the node."""
+        from ...loading.node import find_part
+        try:
+            return [find_part("lora", params.get("lora") or "", base_dir)] if (params.get("lora") or "").strip() else []
+        except ModelError:
+            return []
 
     def run(self, ctx, model, prompt=None, image=None):
         ref = video_model_input(model)

@@ -45,10 +45,10 @@ def causal_lm(te):
         return te, getattr(te.config, "vision_config", None) is not None and hasattr(te, "get_image_features")
     tm = text_model(te)
     emb = tm.embed_tokens.weight
-    if not emb.is_floating_point():
+    if not emb.is_floating_point() or emb.element_size() < 2:  # int8 / fp8: no plain matrix to score words with
         raise ModelError(f"Enhance Prompt: the text encoder's word embedding is stored as {emb.dtype}, so it cannot "
-                         "be Gemma 3's LM head: give a Gemma 3 file whose embedding is in bf16 or fp16 (ComfyUI's "
-                         "gemma_3_12B_it, its fp8 and fp4_mixed files keep it so)")
+                         "serve as Gemma 3's LM head (its tied output layer): give a Gemma 3 file whose word "
+                         "embedding is stored in bf16, fp16 or fp32")
     from transformers import Gemma3ForCausalLM
     with torch.device("meta"):
         lm = Gemma3ForCausalLM(tm.config)
