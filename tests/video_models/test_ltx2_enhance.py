@@ -7,6 +7,8 @@ the model exactly as it was; an image is read by a Gemma with a vision tower (th
 and said, not read, by the file's text-only one."""
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pytest
 import torch
@@ -17,6 +19,7 @@ from studio.engine.executor import Executor
 from . import tiny_ltx2_parts as tl
 
 pytest.importorskip("diffusers")
+SHARED = []  # one executor for the module: each model loaded once (its model cache), the runs uncached
 SETTINGS = dict(do_sample=True, temperature=0.7, top_k=64, top_p=0.95, min_p=0.05, repetition_penalty=1.05)
 
 
@@ -37,19 +40,28 @@ def _run(model, te=None, image=None, ex=None, **p):
         g.add_node("io.load_image", {"path": image}, node_id="img")
         g.connect("img", "image", "en", "image")
     said = []
-    r = (ex or Executor()).run(g, targets=["en", "load"], device="cpu", use_cache=False,
+    if ex is None:
+        SHARED[:] = SHARED or [Executor()]
+        ex = SHARED[0]
+    r = ex.run(g, targets=["en", "load"], device="cpu", use_cache=False,
                        on_event=lambda e: said.append(getattr(e, "text", "") or ""))
     return r.value("en"), r.value("load"), said
 
 
-def _direct(folder, seed, max_new_tokens=12):
-    """transformers' Gemma3ForCausalLM with the folder's language model, its generate() called as is."""
+@functools.lru_cache(maxsize=1)
+def _reference(folder):
+    """transformers' Gemma3ForCausalLM with the folder's language model (its head tied), and the tokenizer."""
     from transformers import AutoTokenizer, Gemma3ForCausalLM, Gemma3ForConditionalGeneration
     full = Gemma3ForConditionalGeneration.from_pretrained(f"{folder}/text_encoder")
     lm = Gemma3ForCausalLM(full.config.text_config).eval()
     lm.model.load_state_dict(full.model.language_model.state_dict())
     lm.lm_head.weight = lm.model.embed_tokens.weight
-    tok = AutoTokenizer.from_pretrained(f"{folder}/tokenizer")
+    return lm, AutoTokenizer.from_pretrained(f"{folder}/tokenizer")
+
+
+def _direct(folder, seed, max_new_tokens=12):
+    """generate() called as is on the reference model with the enhancer's turns written out here."""
+    lm, tok = _reference(folder)
     from nodes.video_models.families.ltx2.enhance import T2V_SYSTEM
     text = (f"<start_of_turn>system\n{T2V_SYSTEM}<end_of_turn>\n<start_of_turn>user\n\n"
             "User Raw Input Prompt: a red fox.<end_of_turn>\n<start_of_turn>model\n")
@@ -184,3 +196,30 @@ def test_an_8_bit_embedding_and_a_lora_of_other_widths_are_refused_by_name():
     tm.embed_tokens.weight.data = tm.embed_tokens.weight.data.to(torch.float8_e4m3fn)
     with pytest.raises(ModelError, match="word embedding is stored as torch.float8_e4m3fn"):
         causal_lm(tm)
+
+
+def test_the_written_prompt_drives_the_take(ltx23):
+    """Load -> Enhance Prompt -> LTX-2 Video + Sound: the take is the one made with the written text typed
+    in as the generator's prompt."""
+    _, files = ltx23
+    take = dict(width=64, height=64, frames=9, steps=2, guidance=1.0, seed=5)
+
+    def graph(prompt_wired, text=""):
+        g = Graph()
+        g.add_node("video_models.load", {"model": files["checkpoint"], "text_encoder": files["text_encoder"]},
+                   node_id="load")
+        g.add_node("video_models.ltx2", dict(take, prompt=text or "a red fox"), node_id="gen")
+        g.connect("load", "model", "gen", "model")
+        if prompt_wired:
+            g.add_node("video_models.ltx2_enhance_prompt", {"prompt": "a red fox", "max_new_tokens": 12, "seed": 3},
+                       node_id="en")
+            g.connect("load", "model", "en", "model")
+            g.connect("en", "text", "gen", "prompt")
+        return g
+    ex = Executor()
+    r = ex.run(graph(True), targets=["gen", "en"], device="cpu", use_cache=False)
+    written = r.value("en")
+    typed = ex.run(graph(False, written), targets=["gen"], device="cpu", use_cache=False).value("gen")
+    plain = ex.run(graph(False), targets=["gen"], device="cpu", use_cache=False).value("gen")
+    assert written != "a red fox" and np.array_equal(r.value("gen").frames, typed.frames)
+    assert not np.array_equal(typed.frames, plain.frames)
