@@ -77,17 +77,17 @@ def sampling_kwargs(p, tok) -> dict:
 
 
 def image_inputs(lm, tok, image, text_before: str, text_after: str, device, dtype) -> dict:
-    """input_ids with the image's tokens spliced in, and its pixels (Gemma 3's: the vision tower's
-    square size, scaled to [-1, 1], as its image processor does)."""
+    """input_ids with the image's tokens spliced in, and its pixels from transformers' Gemma 3 image
+    processor (the vision tower's square size, bilinear, scaled to [-1, 1]; its PIL backend)."""
     import torch
-    from PIL import Image as PILImage
+    from transformers import Gemma3ImageProcessorPil
 
     from ...base.calls import to_pil
     cfg = lm.config
     size = int(cfg.vision_config.image_size)
     pil = to_pil(np.asarray(image.frame(0) if hasattr(image, "frame") else image, np.float32))
-    px = np.asarray(pil.resize((size, size), PILImage.BICUBIC), np.float32) / 255.0
-    pixels = torch.from_numpy((px - 0.5) / 0.5).permute(2, 0, 1)[None].to(device, dtype)
+    pixels = Gemma3ImageProcessorPil(size={"height": size, "width": size})(images=pil, return_tensors="pt")
+    pixels = pixels["pixel_values"].to(device, dtype)
     n = int(cfg.mm_tokens_per_image)
     ids = (tok(text_before, add_special_tokens=True)["input_ids"] + [cfg.boi_token_index] +
            [cfg.image_token_index] * n + [cfg.eoi_token_index] + tok(text_after, add_special_tokens=False)["input_ids"])
@@ -183,7 +183,7 @@ class EnhancePrompt(Node):
         te, tok = ref.module.text_encoder, ref.module.tokenizer
         if te is None or tok is None:
             raise ModelError(f"Enhance Prompt: the model '{ref.path}' has no text encoder or tokenizer loaded")
-        from .enhance_lm import causal_lm, lora_on, text_model
+        from .enhance_lm import causal_lm, lora_on, on_device, text_model, torch_device
         lm, sees = causal_lm(te)
         if image is not None and not sees:
             ctx.warn("Enhance Prompt: the image is not read: this Gemma 3 has no vision tower (Studio reads "
@@ -191,9 +191,9 @@ class EnhancePrompt(Node):
             image = None
         system = p.system_prompt.strip() or (I2V_SYSTEM if image is not None else T2V_SYSTEM)
         emb = text_model(te).embed_tokens.weight
-        device = ref.device if ref.offload or emb.device.type == "meta" else emb.device
+        device = torch_device(ref.device)
         inputs = model_inputs(lm, tok, system, text, image, device, emb.dtype)
-        with lora_on(text_model(te), layers, p.lora_strength):
+        with on_device(te, device), lora_on(text_model(te), layers, p.lora_strength):
             out, n = generate(lm, tok, inputs, sampling_kwargs(p, tok), p.seed)
         ctx.info(f"Enhance Prompt: {n} tokens written (seed {p.seed}"
                  f"{', with the image' if image is not None else ''}{f', LoRA {name}' if name else ''})")

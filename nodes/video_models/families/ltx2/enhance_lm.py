@@ -136,3 +136,24 @@ def lora_on(tm, layers: dict, strength: float):
     finally:
         for h in handles:
             h.remove()
+
+
+def torch_device(device):
+    import torch
+    return device if isinstance(device, torch.device) else torch.device(str(device))
+
+
+@contextmanager
+def on_device(module, device):
+    """``module`` on ``device`` while inside, back where it was after: a text encoder kept in RAM between
+    runs (model offload: accelerate's hooks move it only when a pipeline calls it) runs on the GPU."""
+    first = next(module.parameters(), None)
+    before = first.device if first is not None else device
+    moved = before != device and before.type != "meta"
+    if moved:
+        module.to(device)
+    try:
+        yield
+    finally:
+        if moved:
+            module.to(before)
