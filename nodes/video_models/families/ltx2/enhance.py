@@ -184,7 +184,11 @@ class EnhancePrompt(Node):
         if te is None or tok is None:
             raise ModelError(f"Enhance Prompt: the model '{ref.path}' has no text encoder or tokenizer loaded")
         from .enhance_lm import causal_lm, lora_on, on_device, text_model, torch_device
-        lm, sees = causal_lm(te)
+        key = ("enhance_lm", id(te))  # the wrapper made once per loaded text encoder, kept with the model
+        lm, sees = ref.shared.own_modules.get(key) or (None, False)
+        if lm is None or not (lm is te or lm.model is te):
+            lm, sees = causal_lm(te)
+            ref.shared.own_modules[key] = (lm, sees)
         if image is not None and not sees:
             ctx.warn("Enhance Prompt: the image is not read: this Gemma 3 has no vision tower (Studio reads "
                      "ComfyUI's Gemma file as its language model only); the prompt is written from the text alone")
