@@ -105,9 +105,10 @@ def enhance_stage(b, gen: str, load: str, params: dict) -> str | None:
     if e is None:
         return None
     wf = b.wf
-    p = {k: wf.value(e.node, k) for k in ("max_length", "temperature", "top_k", "top_p", "min_p",
-                                           "repetition_penalty", "seed")}
     mode = wf.value(e.node, "sampling_mode")
+    # 'off' (greedy) saves no sampling values: the widgets after it are others (thinking...), not read
+    p = {k: wf.value(e.node, k) for k in ("max_length",) + (() if mode == "off" else (
+        "temperature", "top_k", "top_p", "min_p", "repetition_penalty", "seed"))}
     name, strength = (e.loras[-1][0], e.loras[-1][1]) if e.loras else ("", None)
     nid = b.add(ENHANCE, {"prompt": e.prompt if e.prompt is not None else params.get("prompt"),
                           "max_new_tokens": p.pop("max_length"), "sampling": mode != "off" if mode else None,

@@ -74,3 +74,17 @@ def test_ia2v_and_ic_lora_take_it_and_ltx25_does_not():
         assert g.validate() == [] and _one(g, ENHANCE).mode == mode, name
     g = _convert("video_ltx2_5_i2v").graph
     assert not any(n.type_id == ENHANCE for n in g.nodes.values())
+
+
+def test_greedy_sampling_reads_no_sampling_values():
+    """ComfyUI's sampling_mode 'off' saves no temperature, top-k...: the values after it (thinking,
+    use_default_template) are not read as them; Enhance Prompt samples greedily."""
+    with open(os.path.join(TEMPLATES, "video_ltx2_3_t2v.json"), encoding="utf-8") as f:
+        doc = json.load(f)
+    for sg in doc["definitions"]["subgraphs"]:
+        for n in sg["nodes"]:
+            if n["type"] == "TextGenerateLTX2Prompt":
+                n["widgets_values"] = ["", 300, "off", False, True]
+    en = _one(convert(doc).graph, ENHANCE)
+    assert en.params["sampling"] is False and en.params["max_new_tokens"] == 300
+    assert en.params["temperature"] == 0.7 and en.params["top_k"] == 64  # the node's defaults, unused greedy
