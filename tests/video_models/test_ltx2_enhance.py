@@ -223,3 +223,29 @@ def test_the_written_prompt_drives_the_take(ltx23):
     plain = ex.run(graph(False), targets=["gen"], device="cpu", use_cache=False).value("gen")
     assert written != "a red fox" and np.array_equal(r.value("gen").frames, typed.frames)
     assert not np.array_equal(typed.frames, plain.frames)
+
+
+def test_stop_ends_the_writing_between_tokens_and_takes_the_lora_off(ltx23, tmp_path):
+    from studio.core.errors import Cancelled
+    from studio.engine.context import CancelToken
+    from studio.engine.events import NodeProgress
+    folder, files = ltx23
+    lora = _lora(folder, str(tmp_path / "gemma-lora.safetensors"), "comfy")
+    g = Graph()
+    g.add_node("video_models.load", {"model": files["checkpoint"], "text_encoder": files["text_encoder"]},
+               node_id="load")
+    g.add_node("video_models.ltx2_enhance_prompt", {"prompt": "a red fox", "max_new_tokens": 64, "seed": 3,
+                                                     "lora": lora}, node_id="en")
+    g.connect("load", "model", "en", "model")
+    stop, steps = CancelToken(), []
+
+    def seen(e):
+        if isinstance(e, NodeProgress) and e.node_id == "en":
+            steps.append((e.step, e.total, e.unit))
+            stop.cancel()  # Stop pressed as the first token is reported
+    ex = Executor()
+    with pytest.raises(Cancelled):
+        ex.run(g, targets=["en"], device="cpu", use_cache=False, cancel=stop, on_event=seen)
+    assert steps == [(1, 64, "token")]
+    te = ex.run(g, targets=["load"], device="cpu", use_cache=False).value("load").module.text_encoder
+    assert not any(m._forward_hooks for m in te.modules())

@@ -106,16 +106,31 @@ def model_inputs(lm, tok, system: str, prompt: str, image, device, dtype) -> dic
     return {"input_ids": enc["input_ids"].to(device), "attention_mask": enc["attention_mask"].to(device)}
 
 
-def generate(lm, tok, inputs: dict, kw: dict, seed: int) -> tuple[str, int]:
+def generate(lm, tok, inputs: dict, kw: dict, seed: int, ctx=None) -> tuple[str, int]:
     """(the new text, its token count) of one seeded generate() call (torch's global generators put
-    back after)."""
+    back after); with ``ctx``: progress a token, and Stop ends it between tokens (Cancelled)."""
     import torch
     dev = inputs["input_ids"].device
+    if ctx is not None:
+        kw = dict(kw, stopping_criteria=_steps(ctx, inputs["input_ids"].shape[1], kw["max_new_tokens"]))
     with torch.random.fork_rng(devices=[dev] if dev.type == "cuda" else []), torch.no_grad():
         torch.manual_seed(int(seed))
         out = lm.generate(**inputs, **kw)
     new = out[0, inputs["input_ids"].shape[1]:]
     return tok.decode(new, skip_special_tokens=True).strip(), int(new.shape[0])
+
+
+def _steps(ctx, start: int, total: int):
+    """A stopping criterion that never stops the text itself: it reports each token and raises
+    Cancelled when Stop was pressed."""
+    from transformers import StoppingCriteria, StoppingCriteriaList
+
+    class Steps(StoppingCriteria):
+        def __call__(self, input_ids, scores, **kwargs):
+            import torch
+            ctx.progress(int(input_ids.shape[1]) - start, total, unit="token")  # checks Stop first
+            return torch.zeros(input_ids.shape[0], dtype=torch.bool, device=input_ids.device)
+    return StoppingCriteriaList([Steps()])
 
 
 class EnhancePrompt(Node):
@@ -198,7 +213,7 @@ class EnhancePrompt(Node):
         device = torch_device(ref.device)
         inputs = model_inputs(lm, tok, system, text, image, device, emb.dtype)
         with on_device(te, device), lora_on(text_model(te), layers, p.lora_strength):
-            out, n = generate(lm, tok, inputs, sampling_kwargs(p, tok), p.seed)
+            out, n = generate(lm, tok, inputs, sampling_kwargs(p, tok), p.seed, ctx)
         ctx.info(f"Enhance Prompt: {n} tokens written (seed {p.seed}"
                  f"{', with the image' if image is not None else ''}{f', LoRA {name}' if name else ''})")
         return {"text": out}
