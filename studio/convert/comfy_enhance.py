@@ -80,6 +80,7 @@ def read_enhancer(b, start: CNode | None, pos: str | None, said: list[str]) -> s
     e = find_enhancer(wf, start)
     b.enhancer = e
     if e is None:
+        _unused(b, said)
         return pos
     b.used.update({e.node.id} | {x[2].id for x in e.loras})
     said[:] = [s for s in said if not (ENHANCER in s and "prompt is written by" in s)]
@@ -96,6 +97,24 @@ def read_enhancer(b, start: CNode | None, pos: str | None, said: list[str]) -> s
         said.append(f"Enhance Prompt takes one LoRA: '{e.loras[-1][0]}' kept, "
                     f"{', '.join(repr(x[0]) for x in e.loras[:-1])} on its Gemma not applied")
     return short if e.on else pos
+
+
+def _unused(b, said: list[str]) -> None:
+    """An LTX-2 Gemma 3 enhancer whose text the take does not read (LTX-2.3's ingredients template: a
+    preview of it only): said, not made, and no longer listed as a node Studio has nothing for."""
+    wf = b.wf
+    for n in wf.nodes.values():
+        if n.cls != ENHANCER or not n.enabled or n.id in b.used:
+            continue
+        loras, loader = _clip_loras(wf, n)
+        if loader is None or loader.cls != "LTXAVTextEncoderLoader":
+            continue
+        to = sorted({f"{u.cls} #{u.id}" for u in wf.nodes.values() for src, _ in u.links.values() if src == n.id})
+        b.used.update({n.id} | {x[2].id for x in loras})
+        lora = f" (with the LoRA '{loras[-1][0]}' on its Gemma)" if loras else ""
+        said.append(f"ComfyUI's {ENHANCER} (#{n.id}){lora} writes a text the take does not read (it goes to "
+                    f"{', '.join(to) or 'nothing'}): not made; Studio's Enhance Prompt does what it does (wire its "
+                    "text into the generator's prompt to use one)")
 
 
 def enhance_stage(b, gen: str, load: str, params: dict) -> str | None:

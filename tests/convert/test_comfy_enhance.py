@@ -88,3 +88,16 @@ def test_greedy_sampling_reads_no_sampling_values():
     en = _one(convert(doc).graph, ENHANCE)
     assert en.params["sampling"] is False and en.params["max_new_tokens"] == 300
     assert en.params["temperature"] == 0.7 and en.params["top_k"] == 64  # the node's defaults, unused greedy
+
+
+def test_an_enhancer_the_take_does_not_read_is_said_not_listed():
+    """LTX-2.3's ingredients template previews its enhancer's text (a switch, off, to PreviewAny): the
+    take's prompt is its own; the enhancer and its Gemma LoRA are said, not listed as nodes Studio lacks."""
+    conv = _convert("template_ltx2_3_ic_lora_ingredients")
+    g = conv.graph
+    assert not any(n.type_id == ENHANCE for n in g.nodes.values())
+    notes = "\n".join(n["text"] for n in g.ui["notes"])
+    assert "ComfyUI's TextGenerateLTX2Prompt (#129:209) (with the LoRA 'gemma-3-12b-it-abliterated" in notes
+    assert "writes a text the take does not read (it goes to ComfySwitchNode #129:211)" in notes
+    listed = [line for line in conv.log if "not converted" in line]
+    assert not any("TextGenerateLTX2Prompt" in line or "LoraLoader" in line for line in listed), listed
