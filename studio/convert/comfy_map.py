@@ -55,7 +55,8 @@ SETTINGS_CHARS = 240  # of a node's settings in that note
 # LTX-2.5's templates load two more files than Studio's Load Video Model sets: Gemma 4 E2B for
 # TextGenerateLTX2Prompt (the optional prompt enhancer) and the audio VAE through a second VAELoader
 LTX25_ROLES = ((("TextGenerateLTX2Prompt",), "prompt enhancer '{value}' (TextGenerateLTX2Prompt, off in the "
-                "template): Studio does not rewrite prompts; the prompt is used as written"),
+                "template): the prompt is used as written (Studio's Enhance Prompt runs the LTX-2 model's own "
+                "Gemma, not this file: LTX-2's and LTX-2.3's Gemma 3)"),
                (("LTXVAudioVAEDecode", "LTXVEmptyLatentAudio", "LTXVAudioVAEEncode"), "audio VAE '{value}': Load "
                 "Video Model reads LTX-2.5's from the *audio*vae* file beside its VAE file: keep it there"))
 
