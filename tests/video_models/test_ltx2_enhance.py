@@ -249,3 +249,14 @@ def test_stop_ends_the_writing_between_tokens_and_takes_the_lora_off(ltx23, tmp_
     assert steps == [(1, 64, "token")]
     te = ex.run(g, targets=["load"], device="cpu", use_cache=False).value("load").module.text_encoder
     assert not any(m._forward_hooks for m in te.modules())
+
+
+def test_a_text_encoder_not_gemma3_is_refused_from_its_config():
+    from transformers import Gemma3Config, Gemma3TextConfig, T5Config
+
+    from nodes.video_models.base.errors import ModelError
+    from nodes.video_models.families.ltx2.enhance_lm import check_gemma3
+    check_gemma3(Gemma3TextConfig(), "ltx-2.3.safetensors")  # ComfyUI's file, read as the text model
+    check_gemma3(Gemma3Config(), "ltx-2.3")  # a diffusers folder's, with its vision tower
+    with pytest.raises(ModelError, match="the text encoder of 'wan' is t5, not Gemma 3"):
+        check_gemma3(T5Config(), "wan")

@@ -193,6 +193,10 @@ class EnhancePrompt(Node):
         text = prompt if isinstance(prompt, str) and prompt.strip() else p.prompt
         if not text.strip():
             raise StudioError("Enhance Prompt: no prompt: type one, or connect a Text input")
+        from .enhance_lm import check_gemma3
+        waiting = ref.shared.text_loader
+        check_gemma3(waiting.configs.get("text_encoder") if waiting is not None else
+                     getattr(ref.module.text_encoder, "config", None), ref.path)
         layers, name = self._lora(ctx, ref)
         ref.load_text_encoder()  # one that waited on disk for a prompt (deferred_text.py)
         te, tok = ref.module.text_encoder, ref.module.tokenizer

@@ -38,6 +38,15 @@ def text_model(te):
     return inner
 
 
+def check_gemma3(cfg, path: str) -> None:
+    """A text encoder's config (read without its weights while it waits on disk) that is not Gemma 3's
+    is refused before it is loaded (LTX-2.5's Gemma 4: ComfyUI's enhancer runs another file for it)."""
+    kind = str(getattr(cfg, "model_type", "") or "")
+    if kind and not kind.startswith("gemma3"):
+        raise ModelError(f"Enhance Prompt: the text encoder of '{path}' is {kind}, not Gemma 3: Enhance Prompt runs "
+                         "LTX-2's and LTX-2.3's Gemma 3 (LTX-2.5's Gemma 4 is not read as a writer)")
+
+
 def causal_lm(te):
     """(a model with ``generate()``, whether it sees images) for the loaded text encoder."""
     import torch
