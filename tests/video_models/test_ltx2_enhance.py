@@ -260,3 +260,22 @@ def test_a_text_encoder_not_gemma3_is_refused_from_its_config():
     check_gemma3(Gemma3Config(), "ltx-2.3")  # a diffusers folder's, with its vision tower
     with pytest.raises(ModelError, match="the text encoder of 'wan' is t5, not Gemma 3"):
         check_gemma3(T5Config(), "wan")
+
+
+def test_sampling_off_is_plain_greedy_generate(ltx23):
+    """sampling off: generate()'s greedy search with none of the sampling settings (a repetition penalty
+    set on the node is not applied, as ComfyUI's 'off' applies none), whatever the seed; a system prompt
+    of the node's own is used as given."""
+    folder, files = ltx23
+    system = "cinematic close up of a dog"  # words of the tiny vocabulary: a greedy text that is not empty
+    text, _, _ = _run(files["checkpoint"], files["text_encoder"], sampling=False, repetition_penalty=2.0, seed=9,
+                      system_prompt=system)
+    lm, tok = _reference(folder)
+    from nodes.video_models.families.ltx2.enhance import chat
+    enc = tok(chat(system, "a red fox"), return_tensors="pt")
+    with torch.no_grad():
+        out = lm.generate(**enc, max_new_tokens=12, do_sample=False, eos_token_id=[tok.eos_token_id],
+                          pad_token_id=tok.pad_token_id)
+    assert text and text == tok.decode(out[0, enc["input_ids"].shape[1]:], skip_special_tokens=True).strip()
+    assert _run(files["checkpoint"], files["text_encoder"], sampling=False, seed=10, system_prompt=system)[0] == text
+    assert _run(files["checkpoint"], files["text_encoder"], sampling=False, system_prompt="a")[0] != text

@@ -72,7 +72,7 @@ def sampling_kwargs(p, tok) -> dict:
         kw.update(temperature=float(p.temperature), top_k=int(p.top_k), top_p=float(p.top_p),
                   min_p=float(p.min_p) or None, repetition_penalty=float(p.repetition_penalty))
     else:
-        kw.update(temperature=None, top_k=None, top_p=None, repetition_penalty=float(p.repetition_penalty))
+        kw.update(temperature=None, top_k=None, top_p=None, min_p=None, repetition_penalty=None)  # plain greedy
     return kw
 
 
@@ -150,7 +150,8 @@ class EnhancePrompt(Node):
     outputs = (Out("text", "Text", help="the written prompt"),)
     params = (Text("prompt", "a fox in the snow"),
               Int("max_new_tokens", 512, min=1, max=8192, help="the most tokens written (ComfyUI's max_length)"),
-              Bool("sampling", True, help="sample with the settings below (off: the most likely word each time)"),
+              Bool("sampling", True, help="sample with the settings below (off: the most likely word each time, "
+                                          "none of them applied, as ComfyUI's sampling 'off')"),
               Float("temperature", 0.7, min=0.01, max=4.0),
               Int("top_k", 64, min=0, max=100000),
               Float("top_p", 0.95, min=0.0, max=1.0),
