@@ -224,7 +224,8 @@ class EnhancePrompt(Node):
         return {"text": out}
 
     def _lora(self, ctx, ref) -> tuple[dict, str]:
-        """The LoRA's layers, read and checked before the text encoder is touched ({} when none)."""
+        """The LoRA's layers ({} when none), read and checked against the text encoder's layers (a waiting
+        one loaded for it) before anything is put on them."""
         if not ctx.params.lora.strip():
             return {}, ""
         import os
