@@ -29,7 +29,6 @@ from ...base.family import Family
 from ...files import part_configs as pc
 from ...files.parts import PART_TITLES, Part, load_part, shapes_of, tokenizer_for
 from ...files.weight_formats import WeightFile
-from .family import DISTILLED, PIPELINE
 
 CLIP_WIDTH = 1280  # WanAnimate2Transformer3DModel's image projection: MLPProj(1280, dim), CLIP ViT-H's width
 SCHEDULER = {"_class_name": "FlowMatchEulerDiscreteScheduler", "num_train_timesteps": 1000, "shift": 5.0}
@@ -110,7 +109,7 @@ def build_modular(diffusers, fam: Family, wf: WeightFile, files: dict[str, str],
     tokenizer = tokenizer_for(parts["text_encoder"], None)
     distilled = "distil" in os.path.basename(wf.path).lower()  # the denoiser file's name says it (recognise)
     from ...files.single_file import load_with_config
-    pipe_cls = DISTILLED if distilled else PIPELINE
+    pipe_cls = fam.index_classes[1 if distilled else 0]  # WanAnimate2(Distilled)ModularPipeline (family.py)
     loaded, _ = load_with_config(diffusers, fam, pipe_cls, cls_name, cfg, [wf], torch_dtype)
     den, weights, how = loaded[0]
     info(f"transformer: {how}; config from the file's shapes (attention heads of {pc.WAN_HEAD_DIM} values each)")
