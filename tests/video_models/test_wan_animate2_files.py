@@ -174,3 +174,47 @@ def test_the_converted_templates_set_the_part_files_and_render_from_them(made):
     gen.params.update(width=32, height=32, frames=5, window=5, steps=2)
     clip = Executor().run(g, targets=[gen.id], device="cpu").value(gen.id)
     assert (clip.n_frames, clip.width, clip.height) == (5, 32, 32) and clip.frames.std() > 0.01
+
+
+def test_comfyuis_int8_convrot_file_with_the_part_files_renders_close_to_the_folder(made, tmp_path):
+    """The denoiser as ComfyUI ships it (its blocks' Linear layers int8 'convrot', the rest bf16), no folder:
+    its int8 layers kept in int8, the config still read from the shapes, frames close to the folder's."""
+    from nodes.video_models.files.comfy_int8 import Int8Linear
+
+    from .test_wan_animate2 import _comfy_int8_file
+    folder, files = made
+    f = str(tmp_path / "wan_animate_2_int8_convrot.safetensors")
+    _comfy_int8_file(folder, f)
+    res = Executor().run(_files_graph({**files, "denoiser": f}), targets=["animate", "load"], device="cpu")
+    ref = res.value("load")
+    assert "int8 convrot mixed" in ref.weights and ref.variant == "Wan Animate 2"
+    int8 = [m for m in ref.module.transformer.modules() if isinstance(m, Int8Linear)]
+    assert len(int8) == 2 * 12  # 2 blocks x (4 self, 6 cross, 2 ffn)
+    want = Executor().run(_graph(folder, frames=5), targets=["animate"], device="cpu").value("animate").frames
+    diff = np.abs(res.value("animate").frames - want)
+    print(f"int8 convrot files vs folder: mean |diff| {diff.mean():.2e}, max {diff.max():.2e}")
+    assert 0 < diff.mean() < 0.02 and diff.max() < 0.25
+
+
+def test_the_released_14b_shapes_give_the_released_config_with_nothing_allocated():
+    """A header with the 14B model's shapes in ComfyUI's names (diffusers' defaults are the released
+    model's: 5120 wide, 40 blocks, 40 heads of 128): its config read back, on shapes alone."""
+    from accelerate import init_empty_weights
+    from diffusers import WanAnimate2Transformer3DModel
+
+    from nodes.video_models.families.wan_animate2 import parts
+    from nodes.video_models.base.registry import FAMILIES
+    from nodes.video_models.files.weight_formats import TensorInfo, WeightFile
+
+    from .tiny_wan_animate2 import comfy_denoiser_state
+    import diffusers
+    with init_empty_weights():
+        real = WanAnimate2Transformer3DModel()
+    shapes = {k: TensorInfo(tuple(v.shape), "BF16") for k, v in comfy_denoiser_state(real.state_dict()).items()}
+    wf = WeightFile("wan_animate_2_int8_convrot.safetensors", "safetensors", shapes, {})
+    cls_name, cfg, named = parts.denoiser_config(diffusers, FAMILIES["wan_animate2"], wf)
+    want = {k: v for k, v in real.config.items() if k in cfg}
+    assert cls_name == "WanAnimate2Transformer3DModel" and {**cfg, "patch_size": tuple(cfg["patch_size"])} == \
+        {**want, "patch_size": tuple(want["patch_size"])}
+    assert (cfg["dim"], cfg["num_layers"], cfg["num_heads"], cfg["ffn_dim"]) == (5120, 40, 40, 13824)
+    assert set(named.tensors) == set(real.state_dict())  # every name renamed back to diffusers'
