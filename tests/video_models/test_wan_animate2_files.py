@@ -33,6 +33,12 @@ def made(tmp_path_factory):
     return folder, write_comfy_files(folder, str(root / "models"))
 
 
+@pytest.fixture(scope="module")
+def want(made):
+    """The Wan Animate 2 node's frames from the diffusers folder (5 driving frames, 2 steps, seed 3)."""
+    return Executor().run(_graph(made[0], frames=5), targets=["animate"], device="cpu").value("animate").frames
+
+
 def _load(files, **skip):
     """Load Video Model's parameters for the files (``skip``: a part left empty)."""
     p = {"text_encoder": files["text_encoder"], "vae": files["vae"], "clip_vision": files["clip_vision"]}
@@ -45,8 +51,8 @@ def _files_graph(files, frames=5, **skip):
     return g
 
 
-def test_the_four_files_render_the_folders_frames_exactly(made):
-    folder, files = made
+def test_the_four_files_render_the_folders_frames_exactly(made, want):
+    _, files = made
     ex = Executor()
     res = ex.run(_files_graph(files), targets=["animate", "load"], device="cpu")
     ref = res.value("load")
@@ -59,7 +65,6 @@ def test_the_four_files_render_the_folders_frames_exactly(made):
     assert pipe.guider.guidance_scale == 3.0  # the base blocks' own guider
     assert type(pipe.tokenizer).__name__.startswith("T5Tokenizer")  # from the file's spiece_model
     got = res.value("animate").frames
-    want = Executor().run(_graph(folder, frames=5), targets=["animate"], device="cpu").value("animate").frames
     assert got.shape == want.shape == (5, 16, 32, 3) and want.std() > 0.01  # the reference's aspect
     assert np.array_equal(got, want)
 
@@ -176,7 +181,7 @@ def test_the_converted_templates_set_the_part_files_and_render_from_them(made):
     assert (clip.n_frames, clip.width, clip.height) == (5, 32, 32) and clip.frames.std() > 0.01
 
 
-def test_comfyuis_int8_convrot_file_with_the_part_files_renders_close_to_the_folder(made, tmp_path):
+def test_comfyuis_int8_convrot_file_with_the_part_files_renders_close_to_the_folder(made, want, tmp_path):
     """The denoiser as ComfyUI ships it (its blocks' Linear layers int8 'convrot', the rest bf16), no folder:
     its int8 layers kept in int8, the config still read from the shapes, frames close to the folder's."""
     from nodes.video_models.files.comfy_int8 import Int8Linear
@@ -190,7 +195,6 @@ def test_comfyuis_int8_convrot_file_with_the_part_files_renders_close_to_the_fol
     assert "int8 convrot mixed" in ref.weights and ref.variant == "Wan Animate 2"
     int8 = [m for m in ref.module.transformer.modules() if isinstance(m, Int8Linear)]
     assert len(int8) == 2 * 12  # 2 blocks x (4 self, 6 cross, 2 ffn)
-    want = Executor().run(_graph(folder, frames=5), targets=["animate"], device="cpu").value("animate").frames
     diff = np.abs(res.value("animate").frames - want)
     print(f"int8 convrot files vs folder: mean |diff| {diff.mean():.2e}, max {diff.max():.2e}")
     assert 0 < diff.mean() < 0.02 and diff.max() < 0.25
