@@ -12,12 +12,14 @@ from its blocks (``WanAnimate2Blocks().init_pipeline()``, or the distilled block
 The denoiser's config is read from its shapes (diffusers' names, after diffusers' converter renames
 ComfyUI's): every size but the heads, which are 128 values each as in every released Wan model
 (files/part_configs.WAN_HEAD_DIM, as ComfyUI assumes). The scheduler is Studio's data, ``SCHEDULER``:
-the modular blocks give none (their ComponentSpec('scheduler', SchedulerMixin) has no default config);
-the released Distilled-Diffusers folder's index names FlowMatchEulerDiscreteScheduler, and ComfyUI's
-two templates sample both files with flow-matching sigmas shifted by 5 (ModelSamplingSD3 shift 5,
-'simple' spacing), which is that scheduler with shift 5. (The base Diffusers folder's index names
-DPMSolverMultistepScheduler, whose settings Studio does not know: a base denoiser file is sampled as
-ComfyUI samples it, said when it loads.)
+the modular blocks give none (their ComponentSpec('scheduler', SchedulerMixin) has no default config,
+diffusers 0.42.1 modular_pipelines/wan_animate_2/denoise.py), and ComfyUI's two templates sample both
+files with flow-matching sigmas shifted by 5 (ModelSamplingSD3 shift 5, BasicScheduler 'simple'), which
+is FlowMatchEulerDiscreteScheduler with shift 5. The released folders' indexes name
+FlowMatchEulerDiscreteScheduler (Wan-AI/Wan2.2-Animate-2-14B-Distilled-Diffusers@59e4141) and
+DPMSolverMultistepScheduler (Wan-AI/Wan2.2-Animate-2-14B-Diffusers@7d48412), as recorded by a public
+ModularDiffusers loader's tests pinning those revisions; their scheduler_config.json files were not
+readable here, so a base denoiser file is sampled as ComfyUI samples it (said when it loads).
 
 diffusers and transformers are imported inside functions."""
 from __future__ import annotations
