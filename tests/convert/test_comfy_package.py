@@ -87,8 +87,8 @@ TASKS = {
     "video_wan2_2_5B_fun_control": ('control video (Fun Control) from a start image', 'Wan 2.2 Fun Control', 'wan_fun_control', ('control', 'image')),
     "video_wan2_2_5B_fun_inpaint": ('first-and-last-frame video', 'Wan Fun InP', 'image_to_video', ('image', 'last_image')),
     "video_wan2_2_5B_ti2v": ('text to video', 'Wan 2.2 TI2V 5B', 'text_to_video', ()),
-    "video_wan_animate2": ('character animation from a driving video', 'Wan Animate 2', 'wan_animate_2', ('driving', 'reference')),  # its ComfyUI int8 convrot denoiser read with a diffusers folder as 'base'; its lightx2v LoRA kept (Video LoRA node)
-    "video_wan_animate2_distilled": ('character animation from a driving video', 'Wan Animate 2', 'wan_animate_2', ('driving', 'reference')),  # its ComfyUI int8 convrot denoiser read with a diffusers folder as 'base' (said)
+    "video_wan_animate2": ('character animation from a driving video', 'Wan Animate 2', 'wan_animate_2', ('driving', 'reference')),  # its ComfyUI int8 convrot denoiser with its umt5_xxl, Wan 2.1 VAE and clip_vision_h files (no 'base'); its lightx2v LoRA kept (Video LoRA node)
+    "video_wan_animate2_distilled": ('character animation from a driving video', 'Wan Animate 2', 'wan_animate_2', ('driving', 'reference')),  # its ComfyUI int8 convrot denoiser with its umt5_xxl, Wan 2.1 VAE and clip_vision_h files (no 'base')
     "video_wan_ati": ('image to video along tracks (ATI)', 'Wan ATI', 'image_to_video', ('image', 'tracks')),  # the drawn JSON -> Tracks from Coordinates
     "video_wan_dancer": ('a dance video from music', 'Wan Dancer', 'wan_dancer', ('audio', 'global_model', 'image', 'local_model')),
     "video_wan_vace_14B_ref2v": ('VACE video (reference)', 'Wan VACE', 'wan_vace', ('reference',)),
