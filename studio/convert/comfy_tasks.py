@@ -135,6 +135,9 @@ FOLDER_ONLY = {"MiniMax H3": "of MiniMax H3's ComfyUI files ({files}) Studio rea
                              "to video transformer, a ref2va file as the reference one) with a MiniMax H3 diffusers "
                              "folder as Load Video Model's 'base' (modular_model_index.json): set 'base'; the VAE and "
                              "Qwen3-VL text encoder files are not read (the folder's are used)"}
+# generators whose model, read from ComfyUI's files, gets a scheduler of Studio's with this shift (no shift setting):
+# Wan Animate 2's FlowMatchEuler shift 5 (families/wan_animate2/parts.py SCHEDULER, as ComfyUI's templates sample it)
+FILES_SHIFT = {ANIMATE2: 5.0}
 SHORTEST = {"MiniMax H3": (120, 124)}  # frames it makes at least (diffusers: 5 s at 24 fps) -> the shortest it makes
 
 

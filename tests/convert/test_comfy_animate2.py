@@ -47,7 +47,8 @@ def test_the_distilled_template_keeps_its_steps_guidance_and_motion_prompt():
     assert (load["model"], load["text_encoder"], load["vae"], load["clip_vision"], load.get("base", "")) == (
         "wan_animate_2_distill_int8_convrot.safetensors", "umt5_xxl_fp8_e4m3fn_scaled.safetensors",
         "Wan2_1_VAE_bf16.safetensors", "clip_vision_h.safetensors", "")
-    assert "shift 5 (ModelSamplingSD3): not applied" in note and "no sampler setting" in note
+    assert "shift 5 (ModelSamplingSD3): the same as the shift 5 of the scheduler Studio gives" in note \
+        and "no sampler setting" in note
 
 
 def test_the_base_template_keeps_its_distill_lora_and_its_steps():
