@@ -5,6 +5,7 @@ words before anything is read; the released sizes pass every header check on the
 from __future__ import annotations
 
 import copy
+import os
 
 import pytest
 import torch
@@ -87,14 +88,14 @@ def vaes(tmp_path_factory):
         audio.decoder.conv_post.weight_g.mul_(0.02)
         audio.decode(torch.zeros(1, 4, 1))
     root = tmp_path_factory.mktemp("minimax_vae")
-    files = {"video": str(root / "minimax_h3_video_vae_fp16.safetensors"),
-             "audio": str(root / "minimax_h3_audio_vae_fp32.safetensors")}
-    save_file(video_layout(video), files["video"])
-    save_file(audio_layout(audio), files["audio"])
-    int8_dir = root / "int8"
-    int8_dir.mkdir()
-    files["int8"] = str(int8_dir / "minimax_h3_video_vae_int8_convrot.safetensors")
-    save_file(int8_layout(video_layout(video)), files["int8"])
+    files = {}
+    for sub, name, layout in (("vae", "minimax_h3_video_vae_fp16", video_layout(video)),
+                              ("int8", "minimax_h3_video_vae_int8_convrot", int8_layout(video_layout(video)))):
+        (root / sub).mkdir()
+        files["video" if sub == "vae" else sub] = str(root / sub / f"{name}.safetensors")
+        save_file(layout, files["video" if sub == "vae" else sub])
+        save_file(audio_layout(audio), str(root / sub / "minimax_h3_audio_vae_fp32.safetensors"))
+    files["audio"] = str(root / "vae" / "minimax_h3_audio_vae_fp32.safetensors")
     return video, audio, files
 
 
@@ -227,3 +228,76 @@ def test_the_released_shapes_pass_every_check_with_nothing_allocated():
         assert tuple(acfg[k]) == tuple(audio.config[k]) if isinstance(acfg[k], (list, tuple)) else acfg[k] == audio.config[k]
     comfy_vae.check(comfy_vae.FoldedAudioVAE, {k: (k, s) for k, s in folded.items()}, acfg, "audio.safetensors",
                     "audio VAE")
+
+
+@pytest.fixture(scope="module")
+def dit_and_base(tmp_path_factory):
+    """A tiny MiniMax H3 folder without its vae/ and audio_vae/ folders, and ComfyUI's pruned fl2va DiT file
+    of its size (its latents 4 video and 4 audio channels, as the tiny VAEs')."""
+    import shutil
+
+    from safetensors.torch import save_file
+
+    from nodes.video_models.families.minimax_h3.curve import MiniMaxH3CurveTransformer
+    from .test_minimax_h3_curve import DIT, GRID, comfy_layout
+    from .tiny_minimax_h3 import build_minimax_h3
+    root = tmp_path_factory.mktemp("minimax_base")
+    folder = build_minimax_h3(str(root / "tiny-minimax-h3"), with_ref=False)
+    for sub in ("vae", "audio_vae"):
+        shutil.rmtree(os.path.join(folder, sub))
+    torch.manual_seed(3)
+    model = MiniMaxH3CurveTransformer(**dict(DIT, time_embed_dim=8), adaln_curve_grid=GRID)
+    dit = str(root / "minimax_h3_fl2va_pruned_int8_convrot.safetensors")
+    save_file(comfy_layout(model), dit)
+    return dit, folder
+
+
+def test_load_video_model_reads_the_vae_files_in_place_of_the_bases(vaes, dit_and_base):
+    """Load Video Model with the DiT file, the int8 video VAE file as 'vae' (the audio VAE beside it) and a base
+    folder holding no VAEs: the pipeline's vae and audio_vae are the files' (int8 decoder linears kept),
+    each said; the folder's text encoder is used."""
+    from nodes.video_models.families.minimax_h3 import comfy_vae
+    from nodes.video_models.files.comfy_int8 import Int8Linear
+    from nodes.video_models.loading.load import load_video_model
+    _, _, files = vaes
+    dit, folder = dit_and_base
+    said = []
+    ref = load_video_model(dit, base=folder, device="cpu", dtype_name="fp32", info=said.append,
+                           parts={"vae": files["int8"]})
+    pipe = ref.module
+    assert type(pipe.vae).__name__ == "AutoencoderKLMiniMaxH3"
+    assert sum(isinstance(m, Int8Linear) for m in pipe.vae.modules()) == 6
+    assert isinstance(pipe.audio_vae, comfy_vae.FoldedAudioVAE) and pipe.text_encoder is not None
+    assert any(m.startswith("vae: minimax_h3_video_vae_int8_convrot.safetensors: ComfyUI's MiniMax H3 video VAE, int8")
+               and m.endswith("(its int8 decoder linears kept in 8 bits)") for m in said), said
+    assert any(m.startswith("audio_vae: minimax_h3_audio_vae_fp32.safetensors: ComfyUI's MiniMax H3 audio VAE") and
+               "(found beside the VAE)" in m for m in said), said
+
+
+def test_what_is_missing_is_named(vaes, dit_and_base, tmp_path):
+    """No base: the DiT and VAE files alone are refused naming the text encoder (and its processor and
+    schedulers) as what 'base' must give; ComfyUI's Qwen3-VL file refused naming why; no audio VAE beside
+    the video VAE and none in the base: refused naming where Studio looked."""
+    import shutil
+
+    from nodes.video_models.base.errors import ModelError
+    from nodes.video_models.loading.load import load_video_model
+    _, _, files = vaes
+    dit, folder = dit_and_base
+    with pytest.raises(ModelError, match=r"DiT file and ComfyUI's VAE files are read, but its Qwen3-VL text encoder "
+                                         r"is not: Studio has no reader of ComfyUI's Qwen3-VL 32B text encoder file "
+                                         r".*Set 'base' to a MiniMax H3 diffusers folder .* for its text_encoder/, "
+                                         r"tokenizer/, processor/ and two schedulers"):
+        load_video_model(dit, base=None, device="cpu", dtype_name="fp32", parts={"vae": files["video"]})
+    te = str(tmp_path / "qwen3vl_32b_minimax_h3_nvfp4_awq.safetensors")
+    with pytest.raises(ModelError, match=r"'text_encoder': Studio has no reader of ComfyUI's Qwen3-VL 32B text "
+                                         r"encoder file \(qwen3vl_32b_minimax_h3_nvfp4_awq.*leave it empty"):
+        load_video_model(dit, base=folder, device="cpu", dtype_name="fp32", parts={"vae": files["video"],
+                                                                                   "text_encoder": te})
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    shutil.copy(files["video"], alone / "minimax_h3_video_vae_fp16.safetensors")
+    with pytest.raises(ModelError, match=r"MiniMax H3 makes its sound with an audio VAE \(minimax_h3_audio_vae_fp32"
+                                         r".* and found neither: put it beside the VAE"):
+        load_video_model(dit, base=folder, device="cpu", dtype_name="fp32",
+                         parts={"vae": str(alone / "minimax_h3_video_vae_fp16.safetensors")})

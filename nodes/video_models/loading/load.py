@@ -276,7 +276,7 @@ def _checked_source(path: str, base: str | None, given: dict):
         single = None
     elif not base:
         fam, single = check_single_file(path)
-        _refused_file(fam, path)
+        _refused_file(fam, path, given)
         index = None
     else:
         fam, wf = check_single_file(path)
@@ -289,11 +289,11 @@ def _checked_source(path: str, base: str | None, given: dict):
     return fam, index, files, single, path
 
 
-def _refused_file(fam: Family, path: str) -> None:
+def _refused_file(fam: Family, path: str, given: dict | None = None) -> None:
     """A single file of a family read from its folder only (Family.single_file_refusal), refused in its
-    words before the part files or a base are asked for."""
+    words (with the part files ``given`` beside it) before the part files or a base are asked for."""
     if fam.single_file_refusal:
-        raise ModelError(f"'{path}': {fam.single_file_refusal}")
+        raise ModelError(f"'{path}': {fam.single_file_refusal_with(given or {})}")
 
 
 def _vae_switches(pipe, tiling: bool, slicing: bool, warn) -> tuple[bool, bool]:
@@ -394,14 +394,13 @@ def _modular_ref(path: str, given: dict, device, dtype_name: str, memory: str, w
                  single: str | None = None) -> VideoModelRef:
     """A modular pipeline folder, checked then loaded whole on ``device`` (no memory modes: said);
     ``single``: a denoiser file of the same family read in place of the folder's (modular.py)."""
-    from .modular import check_modular_folder, load_modular, single_denoiser
+    from .modular import check_modular_folder, load_modular, modular_family, single_denoiser
     if given and not single:
         raise ModelError(f"'{path}' is a diffusers folder, which has its own text encoder, VAE and denoiser: "
                          "part files go with a single denoiser file")
-    fam, index, found = check_modular_folder(path)
-    if given:  # a denoiser file into a modular folder: the folder's parts are the ones read
-        raise ModelError(f"{', '.join(given)}: not read with a {fam.title} denoiser file (its base's own are used)"
-                         + (f"; {fam.parts_refusal}" if getattr(fam, "parts_refusal", "") else ""))
+    bfam = modular_family(path) if given else None  # a denoiser file's part files, read as its family says
+    files = bfam.modular_files(given, path) if bfam is not None else {}  # (MiniMax H3's VAEs), headers checked
+    fam, index, found = check_modular_folder(path, supplied=tuple(files))
     own = single_denoiser(fam, found, single) if single else None  # checked before any load
     torch_dtype, why = pick_dtype(dtype_name, device)
     if why:
@@ -409,7 +408,7 @@ def _modular_ref(path: str, given: dict, device, dtype_name: str, memory: str, w
     if memory not in ("gpu", "auto"):
         warn(f"{fam.title} (a modular pipeline) is loaded whole on {device}: memory '{memory}' is not applied")
     diffusers_offline()
-    pipe, weights = load_modular(fam, path, found, torch_dtype, device, info, own)
+    pipe, weights = load_modular(fam, path, found, torch_dtype, device, info, own, files)
     den = getattr(pipe, fam.denoiser, None)
     variant = variant_title(fam, index, dict(getattr(den, "config", None) or {}))
     info(f"memory: gpu ({fam.title} is a modular pipeline: loaded whole)")

@@ -324,3 +324,48 @@ def audio_beside(vae: str) -> str | None:
         raise ModelError(f"MiniMax H3's audio VAE: {len(found)} files beside the VAE '{vae}' could be it "
                          f"({', '.join(os.path.basename(p) for p in found)}): keep one there")
     return found[0] if found else None
+
+
+TEXT_FILE = "qwen3vl_32b_minimax_h3_nvfp4_awq"
+NO_TEXT = (f"Studio has no reader of ComfyUI's Qwen3-VL 32B text encoder file ({TEXT_FILE}: NVFP4 with AWQ scales, "
+           "which no Studio or transformers class reads)")
+
+
+def part_files(given: dict, base: str) -> dict:
+    """Family.modular_files for MiniMax H3: the video VAE file 'vae' and the audio VAE beside it, checked from
+    their headers, as {component: (words, load(torch_dtype))}; the audio VAE is the base's audio_vae/ when no
+    file is beside (said). Any other part file is refused naming why."""
+    from ...files.weight_formats import describe
+    other = [c for c in given if c != "vae"]
+    if other:
+        why = "; ".join(f"'{c}': " + (f"{NO_TEXT}: leave it empty, the base's text_encoder/ is read"
+                                      if c == "text_encoder" else "MiniMax H3 has no such part") for c in other)
+        raise ModelError(f"MiniMax H3 reads its ComfyUI DiT and VAE files with a diffusers folder as 'base': {why}")
+    vae = given["vae"]
+    wf, cfg = checked(vae, "video")
+    out = {"vae": (f"{os.path.basename(vae)}: ComfyUI's MiniMax H3 video VAE, {describe(wf)}, read into diffusers' "
+                   "AutoencoderKLMiniMaxH3" + (" (its int8 decoder linears kept in 8 bits)"
+                                               if describe(wf).startswith("int8") else ""),
+                   lambda dtype: read(wf, cfg, "video", dtype))}
+    audio = audio_beside(vae)
+    if audio is None:
+        if not os.path.isdir(os.path.join(base, "audio_vae")):
+            raise ModelError(f"MiniMax H3 makes its sound with an audio VAE ({AUDIO_FILES}, the templates' second "
+                             f"VAELoader), which Studio looks for beside the VAE '{vae}' (a file named *audio*vae*."
+                             f"safetensors) and in the base '{base}' (audio_vae/), and found neither: put it beside "
+                             "the VAE")
+        return out
+    awf, acfg = checked(audio, "audio")
+    out["audio_vae"] = (f"{os.path.basename(audio)}: ComfyUI's MiniMax H3 audio VAE, {describe(awf)} (found beside the "
+                        "VAE), read into diffusers' AutoencoderKLMiniMaxH3Audio", lambda dtype: read(awf, acfg, "audio", dtype))
+    return out
+
+
+def refusal_with(given: dict) -> str:
+    """Family.single_file_refusal_with for MiniMax H3: what a DiT file still needs, with the part files given."""
+    if "vae" in given:
+        return ("MiniMax H3's DiT file and ComfyUI's VAE files are read, but its Qwen3-VL text encoder is not: "
+                f"{NO_TEXT}. Set 'base' to a MiniMax H3 diffusers folder (modular_model_index.json) for its "
+                "text_encoder/, tokenizer/, processor/ and two schedulers (its transformer and VAE folders are not "
+                "read, and need not be there)")
+    return ""
