@@ -276,9 +276,12 @@ def test_load_video_model_reads_the_vae_files_in_place_of_the_bases(vaes, dit_an
 
 def test_what_is_missing_is_named(vaes, dit_and_base, tmp_path):
     """No base: the DiT and VAE files alone are refused naming the text encoder (and its processor and
-    schedulers) as what 'base' must give; ComfyUI's Qwen3-VL file refused naming why; no audio VAE beside
-    the video VAE and none in the base: refused naming where Studio looked."""
+    schedulers) as what 'base' must give; ComfyUI's Qwen3-VL file refused naming why; a DiT file of other
+    latents refused naming both; no audio VAE beside the video VAE and none in the base: refused naming where
+    Studio looked."""
     import shutil
+
+    from safetensors.torch import load_file, save_file
 
     from nodes.video_models.base.errors import ModelError
     from nodes.video_models.loading.load import load_video_model
@@ -294,6 +297,13 @@ def test_what_is_missing_is_named(vaes, dit_and_base, tmp_path):
                                          r"encoder file \(qwen3vl_32b_minimax_h3_nvfp4_awq.*leave it empty"):
         load_video_model(dit, base=folder, device="cpu", dtype_name="fp32", parts={"vae": files["video"],
                                                                                    "text_encoder": te})
+    wide = load_file(dit)
+    wide["video_patch_proj.weight"] = torch.zeros(wide["video_patch_proj.weight"].shape[0], 32)
+    other = str(tmp_path / "minimax_h3_fl2va_pruned_8ch.safetensors")
+    save_file(wide, other)
+    with pytest.raises(ModelError, match=r"the video VAE '.*minimax_h3_video_vae_fp16.safetensors' makes 4-channel "
+                                         r"latents, but the DiT file '.*' takes 8-channel video latents"):
+        load_video_model(other, base=folder, device="cpu", dtype_name="fp32", parts={"vae": files["video"]})
     alone = tmp_path / "alone"
     alone.mkdir()
     shutil.copy(files["video"], alone / "minimax_h3_video_vae_fp16.safetensors")

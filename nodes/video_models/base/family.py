@@ -202,10 +202,10 @@ class Family:
         info) -> (component name, module, weights in words); None: files/single_file.load_denoiser."""
         return None
 
-    def modular_files(self, given: dict, base: str) -> dict:
+    def modular_files(self, given: dict, base: str, single: str | None = None) -> dict:
         """The part files ``given`` ({component: path}) read into its modular folder ``base`` in place of the
-        folder's components, checked from their headers: {component: (words, load(torch_dtype))}; by default
-        none is read: refused, naming them."""
+        folder's components, checked from their headers (against the denoiser file ``single``):
+        {component: (words, load(torch_dtype))}; by default none is read: refused, naming them."""
         from .errors import ModelError
         raise ModelError(f"{', '.join(given)}: not read with a {self.title} denoiser file (its base's own are used)")
 

@@ -399,7 +399,7 @@ def _modular_ref(path: str, given: dict, device, dtype_name: str, memory: str, w
         raise ModelError(f"'{path}' is a diffusers folder, which has its own text encoder, VAE and denoiser: "
                          "part files go with a single denoiser file")
     bfam = modular_family(path) if given else None  # a denoiser file's part files, read as its family says
-    files = bfam.modular_files(given, path) if bfam is not None else {}  # (MiniMax H3's VAEs), headers checked
+    files = bfam.modular_files(given, path, single) if bfam is not None else {}  # (MiniMax H3's VAEs), headers checked
     fam, index, found = check_modular_folder(path, supplied=tuple(files))
     own = single_denoiser(fam, found, single) if single else None  # checked before any load
     torch_dtype, why = pick_dtype(dtype_name, device)

@@ -331,10 +331,26 @@ NO_TEXT = (f"Studio has no reader of ComfyUI's Qwen3-VL 32B text encoder file ({
            "which no Studio or transformers class reads)")
 
 
-def part_files(given: dict, base: str) -> dict:
+def fits_dit(single: str | None, which: str, path: str, latent: int) -> None:
+    """A VAE file's latent channels against the DiT file's (its video_patch_proj takes 2x2 patches of the
+    video latents, its audio_patch_proj the audio latents), from the headers; refused naming both."""
+    if not single:
+        return
+    from ...files.weight_formats import read_weight_file
+    t = read_weight_file(single).tensors
+    key = "video_patch_proj.weight" if which == "video" else "audio_patch_proj.weight"
+    if key not in t:
+        return  # not ComfyUI's layout: the DiT file's own checks say so
+    want = t[key].shape[1] // (4 if which == "video" else 1)
+    if want != latent:
+        raise ModelError(f"the {which} VAE '{path}' makes {latent}-channel latents, but the DiT file '{single}' takes "
+                         f"{want}-channel {which} latents: they are not one MiniMax H3's")
+
+
+def part_files(given: dict, base: str, single: str | None = None) -> dict:
     """Family.modular_files for MiniMax H3: the video VAE file 'vae' and the audio VAE beside it, checked from
-    their headers, as {component: (words, load(torch_dtype))}; the audio VAE is the base's audio_vae/ when no
-    file is beside (said). Any other part file is refused naming why."""
+    their headers (their latents against the DiT file ``single``'s), as {component: (words, load(torch_dtype))};
+    the audio VAE is the base's audio_vae/ when no file is beside. Any other part file is refused naming why."""
     from ...files.weight_formats import describe
     other = [c for c in given if c != "vae"]
     if other:
@@ -343,6 +359,7 @@ def part_files(given: dict, base: str) -> dict:
         raise ModelError(f"MiniMax H3 reads its ComfyUI DiT and VAE files with a diffusers folder as 'base': {why}")
     vae = given["vae"]
     wf, cfg = checked(vae, "video")
+    fits_dit(single, "video", vae, cfg["latent_channels"])
     out = {"vae": (f"{os.path.basename(vae)}: ComfyUI's MiniMax H3 video VAE, {describe(wf)}, read into diffusers' "
                    "AutoencoderKLMiniMaxH3" + (" (its int8 decoder linears kept in 8 bits)"
                                                if describe(wf).startswith("int8") else ""),
@@ -356,6 +373,7 @@ def part_files(given: dict, base: str) -> dict:
                              "the VAE")
         return out
     awf, acfg = checked(audio, "audio")
+    fits_dit(single, "audio", audio, acfg["latent_channels"])
     out["audio_vae"] = (f"{os.path.basename(audio)}: ComfyUI's MiniMax H3 audio VAE, {describe(awf)} (found beside the "
                         "VAE), read into diffusers' AutoencoderKLMiniMaxH3Audio", lambda dtype: read(awf, acfg, "audio", dtype))
     return out

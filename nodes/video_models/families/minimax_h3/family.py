@@ -44,11 +44,11 @@ class MiniMaxH3Family(Family):
                  "a reference video needs it)")
         return text_processor(folder)
 
-    def modular_files(self, given: dict, base: str) -> dict:
+    def modular_files(self, given: dict, base: str, single: str | None = None) -> dict:
         """ComfyUI's video VAE file ('vae') and the audio VAE beside it, read in place of the base's
-        (comfy_vae.py); its Qwen3-VL file refused (no reader)."""
+        (comfy_vae.py), their latents checked against the DiT file's; its Qwen3-VL file refused (no reader)."""
         from .comfy_vae import part_files
-        return part_files(given, base)
+        return part_files(given, base, single)
 
     def single_file_refusal_with(self, given: dict) -> str:
         from .comfy_vae import refusal_with
