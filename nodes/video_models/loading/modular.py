@@ -127,6 +127,7 @@ def load_modular(fam: Family, path: str, found: dict, torch_dtype, device, info,
     for name, (words, read) in (files or {}).items():
         parts[name] = read(torch_dtype).eval().to(device)
         info(f"{name}: {words}")
+        weights = "; ".join(w for w in (weights, f"{name} {words}") if w)  # the node's note names the files
     for name, (lib, cls_name, folder) in found.items():
         if name in parts or name in skip:
             continue
