@@ -26,8 +26,8 @@ from .comfy_wrappers import translate
 from .comfy_animate2 import animate2_settings
 from .comfy_dancer import DANCER, dancer_output
 from .comfy_scail import scail2_settings
-from .comfy_tasks import (ANIMATE2, DUAL_TYPES, FILES_SHIFT, FOLDER_ONLY, HUMO, I2V, LTX2, SCAIL2, TALK, TASKS, VACE, Task, family,
-                          folder_only_params, humo_params, made_task)
+from .comfy_tasks import (ANIMATE2, DUAL_TYPES, FILES_SHIFT, FOLDER_ONLY, HUMO, I2V, LTX2, SCAIL2, TALK, TASKS, VACE,
+                          VAE_FILES_READ, Task, family, folder_only_params, humo_params, made_task)
 from .comfy_seedvr2 import make_seedvr2, seedvr2_chain
 from .comfy_utility import ENDS, UTILITIES, make_utility, utility_path
 from .comfy_sampling import Sampling, nearest_scheduler, read_sampling, studio_sampler
@@ -397,6 +397,10 @@ class _Builder(IntentReading):
                                                                  if n.cls in FILE_LOADERS]
             self.used.update(n.id for n in up if n.cls in FILE_LOADERS)
             said.append(FOLDER_ONLY[self.family_now].format(files=", ".join(dict.fromkeys(files))))
+            vae = next((v for n in up if n.cls == "VAELoader" and isinstance(v := wf.value(n, "vae_name"), str)
+                        and v.strip() and "audio" not in v.lower()), None)
+            if self.family_now in VAE_FILES_READ and vae and "vae" in lp:  # its video VAE (the audio one beside it)
+                self.g.set_param(load, "vae", vae)
             return
         if len(loaders) > 1:
             second = model_file(wf, loaders[1])

@@ -202,6 +202,19 @@ class Family:
         info) -> (component name, module, weights in words); None: files/single_file.load_denoiser."""
         return None
 
+    def modular_files(self, given: dict, base: str, single: str | None = None) -> dict:
+        """The part files ``given`` ({component: path}) read into its modular folder ``base`` in place of the
+        folder's components, checked from their headers (against the denoiser file ``single``):
+        {component: (words, load(torch_dtype))}; by default none is read: refused, naming them."""
+        from .errors import ModelError
+        raise ModelError(f"{', '.join(given)}: not read with a {self.title} denoiser file (its base's own are used)"
+                         + (f"; {self.parts_refusal}" if getattr(self, "parts_refusal", "") else "")
+                         + ("; with 'base' empty they are read" if self.reads_parts else ""))
+
+    def single_file_refusal_with(self, given: dict) -> str:
+        """Why a single file of it is not read alone, with the part files ``given`` beside it."""
+        return self.single_file_refusal
+
     def denoiser_tensors(self, wf):
         """The denoiser's own tensors of a single file read against a base folder (the file as it is
         unless the family's all-in-one checkpoint holds more)."""
