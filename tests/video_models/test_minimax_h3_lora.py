@@ -1,0 +1,214 @@
+"""MiniMax H3 LoRAs in ComfyUI's names (families/minimax_h3/lora.py) on a tiny curve-form transformer: a
+synthetic LoRA with pairs on the fused qkv_proj, on mlp.fc1 ([gate; value]) and on a plain layer, a diff_b,
+and a pruned LoRA's full values (adaln_t_table, one block's adaln_proj weight and another's bias) gives the
+outputs of the same changes merged by hand into a copy of the weights, at strength 1 and 0.5 (set values as
+ComfyUI's pruned_lora.merge_adaln_patches: base + strength * (new - base); the model's table kept); the
+model's state dict is the original's after the run; int8 layers take their pairs; the legacy DoRA form,
+keys of no layer and shapes that do not fit are refused in words naming the file, before anything changes."""
+from __future__ import annotations
+
+import copy
+
+import pytest
+import torch
+
+from .test_minimax_h3_curve import DIT, GRID, _inputs, comfy_layout
+
+R = 4  # the LoRA's rank
+ALPHA = 2.0
+
+
+def _model():
+    from nodes.video_models.families.minimax_h3.curve import MiniMaxH3CurveTransformer
+    torch.manual_seed(0)
+    model = MiniMaxH3CurveTransformer(**dict(DIT, time_embed_dim=8), adaln_curve_grid=GRID).eval()
+    with torch.no_grad():
+        for p in model.parameters():
+            p.add_(0.05 * torch.randn_like(p))
+        model.time_embedder.table.normal_()
+    return model
+
+
+def _lora(model) -> dict:
+    """A LoRA in ComfyUI's names for ``model`` (seeded)."""
+    g = torch.Generator().manual_seed(5)
+
+    def rnd(*shape, k=0.2):
+        return k * torch.randn(*shape, generator=g)
+    blk = model.transformer_blocks
+    return {
+        "diffusion_model.blocks.0.attn.qkv_proj.lora_A.weight": rnd(R, 32),
+        "diffusion_model.blocks.0.attn.qkv_proj.lora_B.weight": rnd(96, R),
+        "diffusion_model.blocks.0.attn.qkv_proj.alpha": torch.tensor(ALPHA),
+        "diffusion_model.blocks.1.mlp.fc1.lora_down.weight": rnd(R, 32),
+        "diffusion_model.blocks.1.mlp.fc1.lora_up.weight": rnd(128, R),
+        "diffusion_model.blocks.1.attn.out_proj.lora_A.weight": rnd(R, 32),
+        "diffusion_model.blocks.1.attn.out_proj.lora_B.weight": rnd(32, R),
+        "diffusion_model.final_layer.video_out.diff_b": rnd(16),
+        "diffusion_model.adaln_t_table": model.time_embedder.table.detach() + 0.5,  # another table: the model's kept
+        "diffusion_model.blocks.0.adaln_proj.linear.weight": blk[0].adaln_proj.linear.weight.detach() + rnd(576, 8),
+        "diffusion_model.blocks.1.adaln_proj.linear.bias.set_weight": blk[1].adaln_proj.linear.bias.detach() + rnd(576),
+    }
+
+
+def _merged(model, lora: dict, s: float):
+    """A copy of ``model`` with ``lora``'s changes at strength ``s`` written into its weights by hand."""
+    m = copy.deepcopy(model)
+    d = "diffusion_model."
+    with torch.no_grad():
+        b0, b1 = m.transformer_blocks
+        a = lora[d + "blocks.0.attn.qkv_proj.lora_A.weight"]
+        bq, bk, bv = lora[d + "blocks.0.attn.qkv_proj.lora_B.weight"].chunk(3)
+        for lin, b in ((b0.attn.to_q, bq), (b0.attn.to_k, bk), (b0.attn.to_v, bv)):
+            lin.weight += s * ALPHA / R * (b @ a)
+        gate, value = (lora[d + "blocks.1.mlp.fc1.lora_up.weight"] @ lora[d + "blocks.1.mlp.fc1.lora_down.weight"]).chunk(2)
+        b1.ff.net[0].proj.weight += s * torch.cat([value, gate])  # diffusers' fc1 is [value; gate]
+        b1.attn.to_out[0].weight += s * lora[d + "blocks.1.attn.out_proj.lora_B.weight"] @ \
+            lora[d + "blocks.1.attn.out_proj.lora_A.weight"]
+        m.proj_out.bias += s * lora[d + "final_layer.video_out.diff_b"]
+        w = b0.adaln_proj.linear.weight
+        w.copy_(w + s * (lora[d + "blocks.0.adaln_proj.linear.weight"] - w))
+        bias = b1.adaln_proj.linear.bias
+        bias.copy_(bias + s * (lora[d + "blocks.1.adaln_proj.linear.bias.set_weight"] - bias))
+    return m
+
+
+def _save(tmp_path, sd: dict, name: str = "minimax_h3_fl2v_turbo_8step_test.safetensors") -> str:
+    from safetensors.torch import save_file
+    path = str(tmp_path / name)
+    save_file({k: v.contiguous() for k, v in sd.items()}, path)
+    return path
+
+
+@pytest.mark.parametrize("strength", [1.0, 0.5])
+def test_a_comfyui_lora_equals_its_changes_merged_by_hand_and_leaves_the_model_as_it_was(tmp_path, strength):
+    from nodes.video_models.families.minimax_h3.lora import minimax_loras
+    from nodes.video_models.loading.load import LoRAUse
+    model = _model()
+    lora = _lora(model)
+    path = _save(tmp_path, lora)
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    x = _inputs(0.3, 0.71)
+    with torch.no_grad():
+        plain = model(**x)[0]
+        want = _merged(model, lora, strength)(**x)[0]
+        said = []
+        with minimax_loras((LoRAUse(path, strength),), model, said.append):
+            got = model(**x)[0]
+            assert torch.equal(model.time_embedder.table, before["time_embedder.table"])  # the model's table kept
+        after = model(**x)[0]
+    assert float((want - plain).abs().max()) > 0.05  # the LoRA changes the output
+    assert torch.allclose(got, want, atol=1e-5), float((got - want).abs().max())
+    assert torch.equal(after, plain)
+    state = model.state_dict()
+    assert state.keys() == before.keys() and all(torch.equal(state[k], before[k]) for k in before)
+    assert len(said) == 1 and "adaln_t_table differs from the model's; the model's table is kept" in said[0]
+
+
+def test_two_stacked_loras_add_their_changes(tmp_path):
+    """Two pruned LoRAs: each set value's change from the base added (ComfyUI's stacking rule)."""
+    from nodes.video_models.families.minimax_h3.lora import minimax_loras
+    from nodes.video_models.loading.load import LoRAUse
+    model = _model()
+    w0 = model.transformer_blocks[0].adaln_proj.linear.weight.detach().clone()
+    d1, d2 = torch.full_like(w0, 0.1), torch.full_like(w0, -0.3)
+    key = "blocks.0.adaln_proj.linear.weight"
+    p1 = _save(tmp_path, {key: w0 + d1}, "a.safetensors")
+    p2 = _save(tmp_path, {"diffusion_model." + key: w0 + d2}, "b.safetensors")
+    with minimax_loras((LoRAUse(p1, 1.0), LoRAUse(p2, 0.5)), model):
+        assert torch.allclose(model.transformer_blocks[0].adaln_proj.linear.weight, w0 + d1 + 0.5 * d2, atol=1e-6)
+    assert torch.equal(model.transformer_blocks[0].adaln_proj.linear.weight, w0)
+
+
+def test_int8_layers_take_the_lora(tmp_path):
+    """ComfyUI's int8 convrot file read by comfy_file: the pair on qkv_proj goes on the Int8Linear to_q / to_k /
+    to_v (their weights stay int8) and a diff on the int8 fc2 is added to its output; equal to a float copy
+    with the int8 weights dequantised and the changes merged by hand; the int8 weights unchanged after."""
+    from safetensors.torch import save_file
+
+    from nodes.video_models.families.minimax_h3 import comfy_file
+    from nodes.video_models.families.minimax_h3.lora import minimax_loras
+    from nodes.video_models.files.comfy_int8 import Int8Linear, dequantise, marker, quantise
+    from nodes.video_models.loading.load import LoRAUse
+    layout = comfy_layout(_model())
+    for k in [k for k in layout if k.startswith("blocks.") and k.endswith(("qkv_proj.weight", "fc2.weight"))]:
+        q = quantise(layout[k], 16)
+        layout.update({k: q.data, k[:-7] + ".weight_scale": q.scale.float(), k[:-7] + ".comfy_quant": marker(16)})
+    file = str(tmp_path / "minimax_h3_fl2va_pruned_int8_convrot.safetensors")
+    save_file(layout, file)
+    model = comfy_file.load(file, torch.float32).eval()
+    b0 = model.transformer_blocks[0]
+    assert isinstance(b0.attn.to_q, Int8Linear) and isinstance(b0.ff.net[2], Int8Linear)
+    g = torch.Generator().manual_seed(9)
+    a, b, diff = 0.2 * torch.randn(R, 32, generator=g), 0.2 * torch.randn(96, R, generator=g), \
+        0.1 * torch.randn(32, 64, generator=g)
+    path = _save(tmp_path, {"blocks.0.attn.qkv_proj.lora_A.weight": a, "blocks.0.attn.qkv_proj.lora_B.weight": b,
+                            "blocks.0.mlp.fc2.diff": diff})
+    ref = copy.deepcopy(model)
+    with torch.no_grad():
+        for name, m in list(ref.named_modules()):
+            if isinstance(m, Int8Linear):
+                lin = torch.nn.Linear(m.in_features, m.out_features, bias=False)
+                lin.weight.copy_(dequantise(m.int8(), torch.float32))
+                ref.set_submodule(name, lin)
+        rb = ref.transformer_blocks[0]
+        for lin, piece in zip((rb.attn.to_q, rb.attn.to_k, rb.attn.to_v), b.chunk(3)):
+            lin.weight += piece @ a
+        rb.ff.net[2].weight += diff
+    kept = b0.attn.to_q.weight.clone()
+    x = _inputs(0.3, 0.71)
+    with torch.no_grad():
+        want = ref(**x)[0]
+        with minimax_loras((LoRAUse(path, 1.0),), model):
+            got = model(**x)[0]
+            assert model.transformer_blocks[0].attn.to_q.base_layer.weight.dtype == torch.int8
+    assert torch.allclose(got, want, atol=1e-4), float((got - want).abs().max())
+    assert isinstance(model.transformer_blocks[0].attn.to_q, Int8Linear)
+    assert torch.equal(model.transformer_blocks[0].attn.to_q.weight, kept)
+    assert not model.transformer_blocks[0].ff.net[2]._forward_hooks
+
+
+def test_the_legacy_dora_form_is_refused_naming_the_file(tmp_path):
+    from nodes.video_models.base.errors import ModelError
+    from nodes.video_models.families.minimax_h3.lora import minimax_loras
+    from nodes.video_models.loading.load import LoRAUse
+    model = _model()
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    for sd in ({"blocks.0.attn.qkv_proj.lora_A.weight": torch.zeros(R, 32),
+                "blocks.0.attn.qkv_proj.lora_B.weight": torch.zeros(96, R),
+                "blocks.0.attn.qkv_proj.diff_b": torch.zeros(96)},
+               {"blocks.0.attn.qkv_proj.diff_b": torch.zeros(96, 1)}):
+        path = _save(tmp_path, dict(sd, **{"blocks.0.adaln_proj.linear.weight": torch.ones(576, 8)}),
+                     "old_dora.safetensors")
+        with pytest.raises(ModelError, match=r"'old_dora\.safetensors' is in the legacy DoRA form"):
+            with minimax_loras((LoRAUse(path, 1.0),), model):
+                pass
+    assert all(torch.equal(model.state_dict()[k], before[k]) for k in before)
+
+
+def test_keys_of_no_layer_and_shapes_that_do_not_fit_are_refused_in_words(tmp_path):
+    from nodes.video_models.base.errors import ModelError
+    from nodes.video_models.families.minimax_h3.lora import minimax_loras
+    from nodes.video_models.loading.load import LoRAUse
+    model = _model()
+    kept = model.transformer_blocks[1].adaln_proj.linear.bias.detach().clone()
+    good = _save(tmp_path, {"blocks.1.adaln_proj.linear.bias": torch.ones(576)}, "good.safetensors")
+    wan = _save(tmp_path, {f"diffusion_model.blocks.{i}.self_attn.q.lora_A.weight": torch.zeros(R, 32)
+                           for i in range(6)}, "wan.safetensors")
+    with pytest.raises(ModelError, match=r"'wan\.safetensors'.*6 of its 6 keys name no layer of MiniMax H3's "
+                                         r"transformer \(diffusion_model\.blocks\.0\.self_attn\.q.* and 2 more\)"):
+        with minimax_loras((LoRAUse(good, 1.0), LoRAUse(wan, 1.0)), model):
+            pass
+    assert torch.equal(model.transformer_blocks[1].adaln_proj.linear.bias, kept)  # the good one not applied either
+    wide = _save(tmp_path, {"blocks.0.attn.qkv_proj.lora_A.weight": torch.zeros(R, 48),
+                            "blocks.0.attn.qkv_proj.lora_B.weight": torch.zeros(144, R)}, "wide.safetensors")
+    with pytest.raises(ModelError, match=r"'wide\.safetensors' does not fit.*'blocks\.0\.attn\.qkv_proj' is 144x48 "
+                                         r"in the LoRA .* where the layer is 96x32"):
+        with minimax_loras((LoRAUse(wide, 1.0),), model):
+            pass
+    bias = _save(tmp_path, {"blocks.0.adaln_proj.linear.bias": torch.ones(100)}, "bias.safetensors")
+    with pytest.raises(ModelError, match=r"'blocks\.0\.adaln_proj\.linear\.bias' is \[100\] where the model holds "
+                                         r"\[576\]"):
+        with minimax_loras((LoRAUse(bias, 1.0),), model):
+            pass
+    assert not getattr(model, "peft_config", None)
