@@ -12,7 +12,7 @@ import copy
 import pytest
 import torch
 
-from .test_minimax_h3_curve import DIT, GRID, _inputs, comfy_layout
+from .test_minimax_h3_curve import DIT, GRID, _inputs, comfy_files, comfy_layout  # noqa: F401 (a fixture)
 
 R = 4  # the LoRA's rank
 ALPHA = 2.0
@@ -212,3 +212,66 @@ def test_keys_of_no_layer_and_shapes_that_do_not_fit_are_refused_in_words(tmp_pa
         with minimax_loras((LoRAUse(bias, 1.0),), model):
             pass
     assert not getattr(model, "peft_config", None)
+
+
+def test_text_to_video_with_a_video_lora_on_comfyuis_file(comfy_files, tmp_path):
+    """Load Video Model (ComfyUI's int8 fl2va file, the folder as base) -> Video LoRA -> Text to Video: the
+    frames equal diffusers' modular pipeline called directly with the LoRA put on the same transformer,
+    differ from the run without it, what the LoRA does is said, and the cached transformer is the file's
+    again after the run."""
+    import functools
+
+    import numpy as np
+    from diffusers.modular_pipelines import MiniMaxH3ModularPipeline
+
+    from nodes.video_models.families.minimax_h3.lora import minimax_loras
+    from nodes.video_models.loading.load import LoRAUse
+    from studio.core.graph import Graph
+    from studio.engine.executor import Executor
+    folder, files = comfy_files
+    g = torch.Generator().manual_seed(3)
+    block = {k: v for k, v in __import__("safetensors.torch", fromlist=["load_file"]).load_file(files["fl2va"]).items()
+             if k == "blocks.1.adaln_proj.linear.weight"}
+    lora = _save(tmp_path, {"diffusion_model.blocks.0.attn.qkv_proj.lora_A.weight": 0.3 * torch.randn(R, 32, generator=g),
+                            "diffusion_model.blocks.0.attn.qkv_proj.lora_B.weight": 0.3 * torch.randn(96, R, generator=g),
+                            "diffusion_model.blocks.1.adaln_proj.linear.weight":
+                                block["blocks.1.adaln_proj.linear.weight"].float() + 0.3})
+
+    def run(with_lora: bool):
+        gr = Graph()
+        gr.add_node("video_models.load", {"model": files["fl2va"], "base": folder}, node_id="load")
+        gr.add_node("video_models.text_to_video", {"width": 32, "height": 32, "frames": 124, "steps": 2, "seed": 3,
+                                                   "prompt": "a robot dancing", "previews": False,
+                                                   "preview_size": "off"}, node_id="gen")
+        if with_lora:
+            gr.add_node("video_models.lora", {"lora": lora, "strength": 0.8}, node_id="lora")
+            gr.connect("load", "model", "lora", "model")
+            gr.connect("lora", "model", "gen", "model")
+        else:
+            gr.connect("load", "model", "gen", "model")
+        said = []
+        clip = Executor().run(gr, targets=["gen"], device="cpu", use_cache=False, on_event=said.append).value("gen")
+        return clip, [str(getattr(e, "text", "")) for e in said]
+    seen, orig = {}, MiniMaxH3ModularPipeline.__call__
+
+    @functools.wraps(orig)
+    def spy(self, *a, **kw):
+        seen.update(pipe=self, transformer=self.transformer, kw=dict(kw))
+        return orig(self, *a, **kw)
+    MiniMaxH3ModularPipeline.__call__ = spy
+    try:
+        clip, said = run(True)
+        pipe, den, kw = seen["pipe"], seen["transformer"], seen["kw"]
+        before = {k: v.clone() for k, v in den.state_dict().items()}
+        with minimax_loras((LoRAUse(lora, 0.8),), den):
+            want = orig(pipe, **dict(kw, generator=torch.Generator().manual_seed(kw["generator"].initial_seed())))
+        plain = run(False)[0]
+    finally:
+        MiniMaxH3ModularPipeline.__call__ = orig
+    assert "LoRA 'minimax_h3_fl2v_turbo_8step_test.safetensors' on MiniMax H3's transformer at strength 0.8: 1 " \
+        "low-rank layers, 1 set values, 0 offsets" in said, said
+    frames = np.clip(np.asarray(want.get("videos")[0], np.float32), 0, 1)
+    assert np.array_equal(clip.frames, frames)
+    assert not np.array_equal(clip.frames, plain.frames)
+    state = den.state_dict()
+    assert state.keys() == before.keys() and all(torch.equal(state[k], before[k]) for k in before)

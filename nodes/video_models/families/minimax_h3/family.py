@@ -57,6 +57,19 @@ class MiniMaxH3Family(Family):
         from .partitions import use_partition
         use_partition(ctx, ref, task)
 
+    def check_modular_loras(self, ref) -> bool:
+        """Its LoRAs in ComfyUI's names (lora.py), each file's header checked against the transformer in memory
+        (both partitions have the same layers)."""
+        from .lora import check_loras
+        pipe = ref.module
+        check_loras(ref.loras, getattr(pipe, "transformer", None) or getattr(pipe, "transformer_ref"))
+        return True
+
+    def modular_loras(self, ref, task: str, say=None, info=None):
+        from .lora import minimax_loras
+        from .partitions import TASK_PARTITION
+        return minimax_loras(ref.loras, getattr(ref.module, TASK_PARTITION.get(task, "transformer")), say, info)
+
     def formats(self) -> list[str]:
         return ["diffusers folder", "modular pipeline (modular_model_index.json)", "diffusers layout",
                 "ComfyUI's pruned DiT file (curve form, int8 convrot) with a folder as base"]

@@ -288,20 +288,33 @@ def _table_said(p: Plan, sd: dict, transformer) -> str:
             "(as ComfyUI does) and the LoRA's AdaLN projections are applied on it, so its effect is approximate")
 
 
+def check_loras(loras, transformer) -> list[Plan]:
+    """Every LoRA of ``loras`` (LoRAUse) checked against ``transformer`` from its header (nothing read)."""
+    return [plan(header_shapes(use.path), transformer, use.path) for use in loras]
+
+
+def _words(p: Plan, strength: float) -> str:
+    sets = sum(kind == "set" for _, kind, _, _ in p.patches) + bool(p.table)
+    offsets = len(p.patches) + bool(p.table) - sets
+    return (f"LoRA '{os.path.basename(p.path)}' on MiniMax H3's transformer at strength {strength:g}: "
+            f"{len(p.pairs)} low-rank layers, {sets} set values, {offsets} offsets")
+
+
 @contextmanager
-def minimax_loras(loras, transformer, say=None):
+def minimax_loras(loras, transformer, say=None, info=None):
     """``loras`` (LoRAUse: path, strength) on ``transformer`` inside the block, none after it. Every file is
-    checked (header) before any is read or applied."""
+    checked (header) before any is read or applied; what each does said through ``info``, what is
+    approximate through ``say``."""
     if not loras:
         yield
         return
-    say = say or (lambda _m: None)
-    for use in loras:  # every file checked before any is applied
-        plan(header_shapes(use.path), transformer, use.path)
+    say, info = say or (lambda _m: None), info or (lambda _m: None)
+    check_loras(loras, transformer)  # every file checked before any is applied
     names, weights, patcher = [], [], Patcher(transformer)
     try:
         for use in loras:
             p, sd = read(use.path, transformer)
+            info(_words(p, use.strength))
             line = _table_said(p, sd, transformer)
             if line:
                 say(line)
