@@ -275,3 +275,58 @@ def test_text_to_video_with_a_video_lora_on_comfyuis_file(comfy_files, tmp_path)
     assert not np.array_equal(clip.frames, plain.frames)
     state = den.state_dict()
     assert state.keys() == before.keys() and all(torch.equal(state[k], before[k]) for k in before)
+
+
+def test_a_released_size_lora_header_is_checked_with_nothing_allocated():
+    """The released transformer's sizes (curve form, hidden 5376, 56 heads of 128, 50 blocks) on the meta device,
+    and a turbo-like LoRA header (rank 64 pairs on every block's qkv_proj, out_proj, fc1, fc2 and the pruned
+    AdaLN values): every key placed (qkv on to_q / to_k / to_v), nothing read; a header of the wrong width is
+    refused naming the layer."""
+    from accelerate import init_empty_weights
+
+    from nodes.video_models.base.errors import ModelError
+    from nodes.video_models.families.minimax_h3.curve import MiniMaxH3CurveTransformer
+    from nodes.video_models.families.minimax_h3.lora import plan
+    with init_empty_weights(include_buffers=True):
+        model = MiniMaxH3CurveTransformer()
+    c = dict(model.config)
+    h, d, f = c["hidden_size"], c["num_attention_heads"] * c["attention_head_dim"], c["ffn_dim"]
+    shapes = {"diffusion_model.adaln_t_table": (1025, 8)}
+    for i in range(c["num_layers"]):
+        p = f"diffusion_model.blocks.{i}."
+        for layer, out, inn in (("attn.qkv_proj", 3 * d, h), ("attn.out_proj", h, d), ("mlp.fc1", 2 * f, h),
+                                ("mlp.fc2", h, f)):
+            shapes.update({p + layer + ".lora_A.weight": (64, inn), p + layer + ".lora_B.weight": (out, 64),
+                           p + layer + ".alpha": ()})
+        shapes.update({p + "adaln_proj.linear.weight": (18 * h, 8), p + "adaln_proj.linear.bias": (18 * h,)})
+    got = plan(shapes, model, "turbo.safetensors")
+    assert len(got.pairs) == 200 and len(got.patches) == 100 and got.table == "diffusion_model.adaln_t_table"
+    assert got.pairs["blocks.7.attn.qkv_proj"] == ([f"transformer_blocks.7.attn.to_{x}" for x in "qkv"], "split")
+    assert got.pairs["blocks.7.mlp.fc1"] == (["transformer_blocks.7.ff.net.0.proj"], "swap")
+    assert all(p.device.type == "meta" for p in model.parameters())
+    shapes["diffusion_model.blocks.3.mlp.fc2.lora_A.weight"] = (64, 5120)
+    with pytest.raises(ModelError, match=r"'blocks\.3\.mlp\.fc2' is 5376x5120 in the LoRA .* where the layer is "
+                                         r"5376x14336"):
+        plan(shapes, model, "turbo.safetensors")
+
+
+def test_reference_to_video_puts_the_loras_on_its_own_transformer(comfy_files, tmp_path):
+    """MiniMax H3's family hook: a reference-to-video call's LoRAs go on transformer_ref (read from ComfyUI's ref2va
+    file), checked first from the header against the transformer in memory."""
+    import types
+
+    from nodes.video_models.families.minimax_h3.partitions import use_partition
+    from nodes.video_models.loading.load import load_video_model
+    folder, files = comfy_files
+    ref = load_video_model(files["fl2va"], base=folder, device="cpu", dtype_name="fp32")
+    den = ref.module.transformer
+    w = den.transformer_blocks[0].adaln_proj.linear.weight.detach().clone()
+    path = _save(tmp_path, {"blocks.0.adaln_proj.linear.weight": w + 1.0}, "ref_turbo.safetensors")
+    ref = ref.with_lora(path, 0.5)
+    assert ref.fam.check_modular_loras(ref)
+    use_partition(types.SimpleNamespace(info=lambda _m: None), ref, "r2v")
+    target = ref.module.transformer_ref
+    base = target.transformer_blocks[0].adaln_proj.linear.weight.detach().clone()
+    with ref.fam.modular_loras(ref, "r2v"):
+        assert torch.allclose(target.transformer_blocks[0].adaln_proj.linear.weight, base + 0.5 * (w + 1.0 - base))
+    assert torch.equal(target.transformer_blocks[0].adaln_proj.linear.weight, base)
