@@ -195,8 +195,8 @@ def test_keys_of_no_layer_and_shapes_that_do_not_fit_are_refused_in_words(tmp_pa
     good = _save(tmp_path, {"blocks.1.adaln_proj.linear.bias": torch.ones(576)}, "good.safetensors")
     wan = _save(tmp_path, {f"diffusion_model.blocks.{i}.self_attn.q.lora_A.weight": torch.zeros(R, 32)
                            for i in range(6)}, "wan.safetensors")
-    with pytest.raises(ModelError, match=r"'wan\.safetensors'.*6 of its 6 keys name no layer of MiniMax H3's "
-                                         r"transformer \(diffusion_model\.blocks\.0\.self_attn\.q.* and 2 more\)"):
+    with pytest.raises(ModelError, match=r"'wan\.safetensors'.*6 of its 6 keys are no LoRA key .* of a layer of "
+                                         r"MiniMax H3's transformer \(diffusion_model\.blocks\.0\.self_attn\.q.* and 2 more\)"):
         with minimax_loras((LoRAUse(good, 1.0), LoRAUse(wan, 1.0)), model):
             pass
     assert torch.equal(model.transformer_blocks[1].adaln_proj.linear.bias, kept)  # the good one not applied either

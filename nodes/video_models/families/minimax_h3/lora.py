@@ -176,8 +176,9 @@ def plan(shapes: dict, transformer, path: str) -> Plan:
                           f"{want_out}x{want_in} ({', '.join(layers)})")
         out.pairs[layer] = (layers, op)
     if unknown:
-        _refuse(path, f"{len(unknown)} of its {len(shapes)} keys name no layer of MiniMax H3's transformer "
-                      f"({_listed(unknown)}). Is it a LoRA of another family or size?")
+        _refuse(path, f"{len(unknown)} of its {len(shapes)} keys are no LoRA key (lora_A / lora_B, lora_down / "
+                      "lora_up, alpha, diff, diff_b, set_weight, a pruned LoRA's AdaLN values) of a layer of MiniMax "
+                      f"H3's transformer ({_listed(unknown)}). Is it a LoRA of another family or size?")
     return out
 
 
