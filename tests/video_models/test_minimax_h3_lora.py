@@ -92,8 +92,8 @@ def test_a_comfyui_lora_equals_its_changes_merged_by_hand_and_leaves_the_model_a
     with torch.no_grad():
         plain = model(**x)[0]
         want = _merged(model, lora, strength)(**x)[0]
-        said = []
-        with minimax_loras((LoRAUse(path, strength),), model, said.append):
+        said, told = [], []
+        with minimax_loras((LoRAUse(path, strength),), model, said.append, told.append):
             got = model(**x)[0]
             assert torch.equal(model.time_embedder.table, before["time_embedder.table"])  # the model's table kept
         after = model(**x)[0]
@@ -103,6 +103,9 @@ def test_a_comfyui_lora_equals_its_changes_merged_by_hand_and_leaves_the_model_a
     state = model.state_dict()
     assert state.keys() == before.keys() and all(torch.equal(state[k], before[k]) for k in before)
     assert len(said) == 1 and "adaln_t_table differs from the model's; the model's table is kept" in said[0]
+    assert told == [f"LoRA 'minimax_h3_fl2v_turbo_8step_test.safetensors' on MiniMax H3's transformer at strength "
+                    f"{strength:g}: 3 low-rank layers, 2 set values, 1 offsets (its adaln_t_table not applied: the "
+                    "model's is kept, as ComfyUI does)"]
 
 
 def test_two_stacked_loras_add_their_changes(tmp_path):

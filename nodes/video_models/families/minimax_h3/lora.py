@@ -295,10 +295,10 @@ def check_loras(loras, transformer) -> list[Plan]:
 
 
 def _words(p: Plan, strength: float) -> str:
-    sets = sum(kind == "set" for _, kind, _, _ in p.patches) + bool(p.table)
-    offsets = len(p.patches) + bool(p.table) - sets
+    sets = sum(kind == "set" for _, kind, _, _ in p.patches)
     return (f"LoRA '{os.path.basename(p.path)}' on MiniMax H3's transformer at strength {strength:g}: "
-            f"{len(p.pairs)} low-rank layers, {sets} set values, {offsets} offsets")
+            f"{len(p.pairs)} low-rank layers, {sets} set values, {len(p.patches) - sets} offsets"
+            + (" (its adaln_t_table not applied: the model's is kept, as ComfyUI does)" if p.table else ""))
 
 
 @contextmanager
