@@ -333,3 +333,54 @@ def test_reference_to_video_puts_the_loras_on_its_own_transformer(comfy_files, t
     with ref.fam.modular_loras(ref, "r2v"):
         assert torch.allclose(target.transformer_blocks[0].adaln_proj.linear.weight, base + 0.5 * (w + 1.0 - base))
     assert torch.equal(target.transformer_blocks[0].adaln_proj.linear.weight, base)
+
+
+def test_draft_runs_the_templates_turbo_lora_found_in_the_loras_folder(comfy_files, tmp_path, monkeypatch):
+    """Text to Video at quality 'draft' on a MiniMax H3 folder, ComfyUI's 8-step turbo LoRA in the models folder's
+    loras: the LoRA goes on the transformer for the call (said) at the template's 8 steps; the transformer is as
+    it was after."""
+    import functools
+    import json
+
+    from diffusers.modular_pipelines import MiniMaxH3ModularPipeline
+
+    from studio.core.graph import Graph
+    from studio.engine.events import NodeMessage
+    from studio.engine.executor import Executor
+    folder, _ = comfy_files
+    models, config = tmp_path / "models", tmp_path / "config"
+    (models / "loras").mkdir(parents=True)
+    config.mkdir()
+    (config / "models.json").write_text(json.dumps({"models_dir": str(models), "use_hf_cache": False}))
+    monkeypatch.setenv("STUDIO_CONFIG_DIR", str(config))
+    monkeypatch.delenv("STUDIO_MODELS", raising=False)
+    g = torch.Generator().manual_seed(4)
+    name = "minimax_h3_fl2v_turbo_8step_v1.0_comfyui_bf16.safetensors"
+    _save(models / "loras", {"diffusion_model.blocks.1.attn.qkv_proj.lora_A.weight": torch.randn(R, 32, generator=g),
+                             "diffusion_model.blocks.1.attn.qkv_proj.lora_B.weight": torch.randn(96, R, generator=g)},
+          name)
+    gr = Graph()
+    gr.add_node("video_models.load", {"model": folder}, node_id="load")
+    gr.add_node("video_models.text_to_video", {"width": 32, "height": 32, "frames": 124, "steps": 2, "seed": 3,
+                                               "prompt": "a robot dancing", "previews": False, "preview_size": "off",
+                                               "quality": "draft"}, node_id="gen")
+    gr.connect("load", "model", "gen", "model")
+    seen, orig = {}, MiniMaxH3ModularPipeline.__call__
+
+    @functools.wraps(orig)
+    def spy(self, *a, **kw):
+        q = self.transformer.transformer_blocks[1].attn.to_q
+        seen.update(steps=kw["num_inference_steps"], lora=hasattr(q, "lora_A"), den=self.transformer)
+        return orig(self, *a, **kw)
+    MiniMaxH3ModularPipeline.__call__ = spy
+    msgs = []
+    try:
+        Executor().run(gr, targets=["gen"], device="cpu", use_cache=False,
+                       on_event=lambda e: msgs.append(e.text) if isinstance(e, NodeMessage) else None)
+    finally:
+        MiniMaxH3ModularPipeline.__call__ = orig
+    assert seen["steps"] == 8 and seen["lora"]
+    assert f"draft: MiniMax H3 turbo 8-step LoRA ('{name}', strength 1): 8 steps, cfg 1.0 (ComfyUI template " \
+           "video_minimax_h3_t2v.json)" in msgs, msgs
+    assert f"LoRA '{name}' on MiniMax H3's transformer at strength 1: 1 low-rank layers, 0 set values, 0 offsets" in msgs
+    assert not hasattr(seen["den"].transformer_blocks[1].attn.to_q, "lora_A")  # taken off after the call
