@@ -62,7 +62,8 @@ class MiniMaxH3Family(Family):
         (both partitions have the same layers)."""
         from .lora import check_loras
         pipe = ref.module
-        check_loras(ref.loras, getattr(pipe, "transformer", None) or getattr(pipe, "transformer_ref"))
+        den = getattr(pipe, "transformer", None)
+        check_loras(ref.loras, den if den is not None else pipe.transformer_ref)
         return True
 
     def modular_loras(self, ref, task: str, say=None, info=None):

@@ -88,8 +88,8 @@ def _rows(t, op: str, pieces: int):
 @dataclass
 class Plan:
     """One LoRA file checked against the transformer (its header's shapes): what goes where, in diffusers'
-    names. pairs: ComfyUI layer -> (diffusers layers, op); patches: (ComfyUI key, kind 'diff' / 'set',
-    diffusers parameters, op); int8: the diffusers weights that are int8."""
+    names. pairs: ComfyUI layer -> (diffusers layers, op); patches: (the file's key, kind 'diff' / 'set',
+    diffusers parameters, op); table: the key of its adaln_t_table ('' : none), kept from the model."""
     path: str
     pairs: dict = field(default_factory=dict)
     patches: list = field(default_factory=list)
@@ -219,13 +219,15 @@ def read(path: str, transformer) -> tuple[Plan, dict]:
 def adapter_dict(p: Plan, sd: dict) -> dict:
     """The plan's pairs in PEFT's names on diffusers' layers (alpha / rank folded into lora_B; B's rows
     cut or swapped as the layer's weight is)."""
-    out = {}
+    out, parts = {}, {}
+    for k, t in sd.items():
+        layer, what = split_key(k)
+        if what in ("A", "B", "alpha"):
+            parts.setdefault(layer, {})[what] = t
     for layer, (names, op) in p.pairs.items():
-        key = next(k for k in sd if split_key(k)[0] == layer and split_key(k)[1] == "A")
-        a = sd[key].float()
-        b = sd[next(k for k in sd if split_key(k)[0] == layer and split_key(k)[1] == "B")].float()
-        alpha_key = next((k for k in sd if split_key(k) == (layer, "alpha")), None)
-        b = b * (float(sd[alpha_key]) / a.shape[0] if alpha_key else 1.0)
+        a, b = parts[layer]["A"].float(), parts[layer]["B"].float()
+        if "alpha" in parts[layer]:
+            b = b * (float(parts[layer]["alpha"]) / a.shape[0])
         for name, piece in zip(names, _rows(b, op, len(names))):
             out[f"{name}.lora_A.weight"] = a
             out[f"{name}.lora_B.weight"] = piece.contiguous()
