@@ -384,3 +384,15 @@ def test_draft_runs_the_templates_turbo_lora_found_in_the_loras_folder(comfy_fil
            "video_minimax_h3_t2v.json)" in msgs, msgs
     assert f"LoRA '{name}' on MiniMax H3's transformer at strength 1: 1 low-rank layers, 0 set values, 0 offsets" in msgs
     assert not hasattr(seen["den"].transformer_blocks[1].attn.to_q, "lora_A")  # taken off after the call
+
+
+def test_a_comfyui_minimax_lora_is_recognised_as_minimax_h3s(tmp_path):
+    """The model picker's recognition: a LoRA in ComfyUI's MiniMax H3 names is told as MiniMax H3's, with its
+    rank; a Wan LoRA stays Wan's."""
+    from nodes.video_models.base.recognise import recognise
+    shapes = {k: tuple(v.shape) for k, v in _lora(_model()).items()}
+    got = recognise(shapes, "lora", "minimax_h3_fl2v_turbo_8step_v1.0_comfyui_bf16.safetensors")
+    assert (got.kind, got.family, got.variant) == ("lora", "minimax_h3", "LoRA for MiniMax H3, rank 4")
+    wan = recognise({"diffusion_model.blocks.0.self_attn.q.lora_A.weight": (4, 32),
+                     "diffusion_model.blocks.0.self_attn.q.lora_B.weight": (32, 4)}, "lora", "wan.safetensors")
+    assert wan.family == "wan"

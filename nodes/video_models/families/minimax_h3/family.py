@@ -34,6 +34,11 @@ class MiniMaxH3Family(Family):
                      "to_qkv) that nothing converts to diffusers' AutoencoderKLMiniMaxH3, and its Qwen3-VL 32B "
                      "NVFP4-AWQ file has no Studio reader")
 
+    lora_title = "MiniMax H3"  # (a class attribute) its LoRAs in ComfyUI's names (lora.py)
+
+    def lora_names(self, names):
+        return recognise.lora_names(names)
+
     def modular_part(self, name: str, folder: str, info):
         """Its own reading of a component (None: the component's class's from_pretrained): Qwen3-VL's
         processor, made without its video processor where torchvision is not installed (said; a video
