@@ -396,3 +396,20 @@ def test_a_comfyui_minimax_lora_is_recognised_as_minimax_h3s(tmp_path):
     wan = recognise({"diffusion_model.blocks.0.self_attn.q.lora_A.weight": (4, 32),
                      "diffusion_model.blocks.0.self_attn.q.lora_B.weight": (32, 4)}, "lora", "wan.safetensors")
     assert wan.family == "wan"
+
+
+def test_a_pruned_lora_on_the_full_model_is_refused_in_words(tmp_path):
+    """A pruned LoRA (its adaln_t_table, rank-8 AdaLN values) on the full transformer (a diffusers folder's): told
+    to load ComfyUI's pruned file with the folder as base, before anything changes."""
+    from diffusers import MiniMaxH3Transformer3DModel
+
+    from nodes.video_models.base.errors import ModelError
+    from nodes.video_models.families.minimax_h3.lora import minimax_loras
+    from nodes.video_models.loading.load import LoRAUse
+    full = MiniMaxH3Transformer3DModel(**DIT)
+    path = _save(tmp_path, {"adaln_t_table": torch.zeros(GRID, 8), "blocks.0.adaln_proj.linear.weight": torch.zeros(576, 8)},
+                 "pruned_turbo.safetensors")
+    with pytest.raises(ModelError, match=r"'pruned_turbo\.safetensors' is for ComfyUI's pruned MiniMax H3 \(its "
+                                         r"adaln_t_table and rank-8 AdaLN values\), but this model is the full one"):
+        with minimax_loras((LoRAUse(path, 1.0),), full):
+            pass
