@@ -18,7 +18,7 @@ from studio.core.graph import Graph
 from studio.core.shown import cut, number, rounded
 
 from .comfy_layout import lay_out
-from .comfy_prompts import MAX_SAMPLERS, prompt_text, walk
+from .comfy_prompts import MAX_SAMPLERS, prompt_text, switched_off_loras, walk
 from .comfy_values import as_float, fitted_value, g4, posix_name, shown
 from .comfy_read import MODES, CNode, Workflow, WorkflowError
 from .comfy_intent import LOADER_NODES, IntentReading, model_file, sampler_chain, upstream
@@ -277,6 +277,7 @@ class _Builder(IntentReading):
         if others:  # two experts: each LoRA on its own expert, whatever its file name says
             loras = others + [(n, v, at, "high noise") for n, v, at, _ in loras]
         loras.reverse()  # nearest the loader first
+        said += switched_off_loras(self.wf, self.used)  # a turbo LoRA behind a switch shipped off (MiniMax H3's)
         return loras, shifts, loaders
 
     def _params(self, main: Sampling, rest: list[Sampling], latent: CNode | None, loaders: list[CNode],

@@ -222,6 +222,43 @@ def test_minimax_h3_text_to_video_reads_its_prompt_and_its_dit_file_with_a_base(
     assert load.params["vae"] == "minimax_h3_video_vae_int8_convrot.safetensors" and not load.params.get("text_encoder")
 
 
+def test_minimax_h3_turbo_lora_path_is_said_when_off_and_converted_when_on():
+    """MiniMax H3's templates ship their turbo LoRA behind an 'If/Else Switch (Model)' switched off (the base
+    model at 20 steps, which is converted): the note says the LoRA path is off and not converted, with the
+    steps its side would run; switched on (the subgraph's boolean), the LoRA becomes a Video LoRA between
+    Load Video Model and the generator, and the steps are the turbo side's (8 for text to video, 4 for
+    reference to video)."""
+    for name, lora, gen_id, off_steps, on_steps in (
+            ("video_minimax_h3_t2v", "minimax_h3_fl2v_turbo_8step_v1.0_comfyui_bf16.safetensors", "text_to_video", 20, 8),
+            ("video_minimax_h3_r2v", "minimax_h3_ref2v_turbo_4step_v0.1_comfyui_bf16.safetensors", "minimax_h3_reference",
+             20, 4)):
+        with open(os.path.join(TEMPLATES, name + ".json"), encoding="utf-8") as f:
+            doc = json.load(f)
+        conv = convert(json.loads(json.dumps(doc)), name)
+        notes = "\n".join(n["text"] for n in conv.graph.ui["notes"])
+        assert (f"is switched off in the template and not converted: '{lora}' (strength 1) (ComfyUI runs the model "
+                f"without it, as Studio does); to run it, put a Video LoRA with that file between Load Video Model "
+                f"and the generator and set steps to {on_steps}") in notes, name
+        assert "(LoraLoaderModelOnly," not in notes  # not among the nodes Studio has no node for
+        assert not any(n.type_id == "video_models.lora" for n in conv.graph.nodes.values())
+        gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models." + gen_id)
+        assert gen.params["steps"] == off_steps
+        for n in doc["nodes"] + [m for sg in doc.get("definitions", {}).get("subgraphs", []) for m in sg["nodes"]]:
+            wv = n.get("widgets_values")
+            if isinstance(wv, list) and False in wv and (n["type"] == "PrimitiveBoolean" or lora in wv):  # the switch: on
+                wv[wv.index(False)] = True
+        conv = convert(doc, name)
+        assert conv.graph.validate() == [], name
+        lora_node = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.lora")
+        gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models." + gen_id)
+        assert lora_node.params["lora"] == lora and lora_node.params["strength"] == 1.0
+        assert gen.params["steps"] == on_steps
+        wires = {(e.src, e.dst) for e in conv.graph.links}
+        load = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.load")
+        assert (load.id, lora_node.id) in wires and (lora_node.id, gen.id) in wires
+        assert "switched off" not in "\n".join(n["text"] for n in conv.graph.ui["notes"])
+
+
 def test_frame_interpolation_with_a_pickle_names_a_safetensors_and_says_so():
     """A FrameInterpolationModelLoader file that is not a .safetensors (a FILM .pt): Interpolate
     Frames is set to film_net_fp16.safetensors (a RIFE .pth: rife_v4.26), and the note says why."""

@@ -176,6 +176,17 @@ class Family:
         """Ready a modular pipeline for a ``task`` call (MiniMax H3: the transformer the task runs on,
         read from the folder: families/minimax_h3/partitions.py); nothing by default."""
 
+    def check_modular_loras(self, ref) -> bool:
+        """Whether its modular pipeline takes ``ref.loras`` (each checked, refused in words when it does not
+        fit, before anything is read); False by default (Studio runs the modular pipeline as diffusers has it)."""
+        return False
+
+    def modular_loras(self, ref, task: str, say=None, info=None):
+        """A context manager putting ``ref.loras`` on its modular pipeline for a ``task`` call and taking
+        them off after it (MiniMax H3: families/minimax_h3/lora.py); none by default."""
+        from contextlib import nullcontext
+        return nullcontext()
+
     def refuse_call(self, task: str, frames: int, height: int, width: int) -> None:
         """Refuse, in the family's words and before the call, a window its ``task`` pipeline cannot
         make (``frames`` a call at ``width`` x ``height``); nothing by default."""

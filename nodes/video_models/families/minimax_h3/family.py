@@ -31,6 +31,11 @@ class MiniMaxH3Family(Family):
     modular = True  # (a class attribute) a modular pipeline folder (modular_model_index.json), run as one call
     modular_components = T2V_COMPONENTS  # (a class attribute) the components its folder must hold
 
+    lora_title = "MiniMax H3"  # (a class attribute) its LoRAs in ComfyUI's names (lora.py)
+
+    def lora_names(self, names):
+        return recognise.lora_names(names)
+
     def modular_part(self, name: str, folder: str, info):
         """Its own reading of a component (None: the component's class's from_pretrained): Qwen3-VL's
         processor, made without its video processor where torchvision is not installed (said; a video
@@ -63,6 +68,20 @@ class MiniMaxH3Family(Family):
     def modular_ready(self, ctx, ref, task: str) -> None:
         from .partitions import use_partition
         use_partition(ctx, ref, task)
+
+    def check_modular_loras(self, ref) -> bool:
+        """Its LoRAs in ComfyUI's names (lora.py), each file's header checked against the transformer in memory
+        (both partitions have the same layers)."""
+        from .lora import check_loras
+        pipe = ref.module
+        den = getattr(pipe, "transformer", None)
+        check_loras(ref.loras, den if den is not None else pipe.transformer_ref)
+        return True
+
+    def modular_loras(self, ref, task: str, say=None, info=None):
+        from .lora import minimax_loras
+        from .partitions import TASK_PARTITION
+        return minimax_loras(ref.loras, getattr(ref.module, TASK_PARTITION.get(task, "transformer")), say, info)
 
     def formats(self) -> list[str]:
         return ["diffusers folder", "modular pipeline (modular_model_index.json)", "diffusers layout",
