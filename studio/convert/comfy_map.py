@@ -18,7 +18,7 @@ from studio.core.graph import Graph
 from studio.core.shown import cut, number, rounded
 
 from .comfy_layout import lay_out
-from .comfy_prompts import MAX_SAMPLERS, prompt_text, walk
+from .comfy_prompts import MAX_SAMPLERS, prompt_text, switched_off_loras, walk
 from .comfy_values import as_float, fitted_value, g4, posix_name, shown
 from .comfy_read import MODES, CNode, Workflow, WorkflowError
 from .comfy_intent import LOADER_NODES, IntentReading, model_file, sampler_chain, upstream
@@ -27,8 +27,8 @@ from .comfy_animate2 import animate2_settings
 from .comfy_dancer import DANCER, dancer_output
 from .comfy_enhance import enhance_stage, read_enhancer
 from .comfy_scail import scail2_settings
-from .comfy_tasks import (ANIMATE2, DUAL_TYPES, FOLDER_ONLY, HUMO, I2V, LTX2, SCAIL2, TALK, TASKS, VACE, Task, family,
-                          folder_only_params, humo_params, made_task)
+from .comfy_tasks import (ANIMATE2, DUAL_TYPES, FILES_SHIFT, FOLDER_ONLY, HUMO, I2V, LTX2, SCAIL2, TALK, TASKS, VACE,
+                          VAE_FILES_READ, Task, family, folder_only_params, humo_params, made_task)
 from .comfy_seedvr2 import make_seedvr2, seedvr2_chain
 from .comfy_utility import ENDS, UTILITIES, make_utility, utility_path
 from .comfy_sampling import Sampling, nearest_scheduler, read_sampling, studio_sampler
@@ -280,6 +280,7 @@ class _Builder(IntentReading):
         if others:  # two experts: each LoRA on its own expert, whatever its file name says
             loras = others + [(n, v, at, "high noise") for n, v, at, _ in loras]
         loras.reverse()  # nearest the loader first
+        said += switched_off_loras(self.wf, self.used)  # a turbo LoRA behind a switch shipped off (MiniMax H3's)
         return loras, shifts, loaders
 
     def _params(self, main: Sampling, rest: list[Sampling], latent: CNode | None, loaders: list[CNode],
@@ -402,6 +403,10 @@ class _Builder(IntentReading):
                                                                  if n.cls in FILE_LOADERS]
             self.used.update(n.id for n in up if n.cls in FILE_LOADERS)
             said.append(FOLDER_ONLY[self.family_now].format(files=", ".join(dict.fromkeys(files))))
+            vae = next((v for n in up if n.cls == "VAELoader" and isinstance(v := wf.value(n, "vae_name"), str)
+                        and v.strip() and "audio" not in v.lower()), None)
+            if self.family_now in VAE_FILES_READ and vae and "vae" in lp:  # its video VAE (the audio one beside it)
+                self.g.set_param(load, "vae", vae)
             return
         if len(loaders) > 1:
             second = model_file(wf, loaders[1])
@@ -449,9 +454,19 @@ class _Builder(IntentReading):
                                                          "; separate files are read for Wan, LTX-Video, LTX-2, HunyuanVideo 1.5 "
                                                          "and Kandinsky 5 only"))
 
+    def _fixed_shift(self, task: str, shifts: list) -> str:
+        """What becomes of the workflow's shift for a generator with no shift setting."""
+        fixed = FILES_SHIFT.get(task)
+        if fixed is None:
+            return "not applied (the generator has no shift setting: the model folder's scheduler's)"
+        same = all(abs(float(s) - fixed) < 1e-6 for s in shifts)
+        return (f"{'the same as' if same else 'not applied: the generator has no shift setting;'} the shift {g4(fixed)} "
+                "of the scheduler Studio gives this model's ComfyUI files (a model folder: the folder's scheduler)")
+
     def _sampling_note(self, main: Sampling, rest: list[Sampling], shifts, loaders, said, at: CNode) -> None:
         choice = studio_sampler(main.sampler)
-        own = {"sampler", "shift"} & self.spec_params(self.made[max(self.made, key=lambda k: self.made[k][2])][1])
+        task = self.made[max(self.made, key=lambda k: self.made[k][2])][1]
+        own = {"sampler", "shift"} & self.spec_params(task)
         lines = [f"Converted from ComfyUI ({self.name}), sampler '{at.title or at.shown_cls}' (#{at.id}):",
                  f"- sampler '{main.sampler}', scheduler '{main.scheduler}': nearest diffusers scheduler "
                  f"{nearest_scheduler(main.sampler, main.scheduler)}; "
@@ -465,8 +480,7 @@ class _Builder(IntentReading):
         shifts = [s for s in shifts if isinstance(s, (int, float)) and not isinstance(s, bool)]
         if shifts:
             lines.append(f"- shift {', '.join(g4(s) for s in dict.fromkeys(shifts))} (ModelSamplingSD3): "
-                         + ("the generator's shift" if "shift" in own else "not applied (the generator has no shift "
-                                                                            "setting: the model folder's scheduler's)"))
+                         + ("the generator's shift" if "shift" in own else self._fixed_shift(task, shifts)))
         for r in rest:
             what = "the low-noise expert" if len(loaders) > 1 else "a second pass"
             lines.append(f"- {what}: '{r.node.title or r.node.shown_cls}' (#{r.node.id}), steps {shown(r.steps)}, cfg {shown(r.cfg)}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from studio.core.shown import cut
 
 from .comfy_read import CNode, Workflow
+from .comfy_values import shown
 
 MAX_SAMPLERS = 32  # feeding one output (a first pass and its refinements: two to four in ComfyUI's own)
 
@@ -63,3 +64,37 @@ def prompt_text(wf: Workflow, start: CNode | None, which: str, used: set, said: 
                     + (f" (the text as saved: {cut(str(n.widgets.get('text')), 80)!r})" if n.widgets.get("text") else ""))
         return str(n.widgets.get("text") or "")
     return str(text or "")
+
+
+def switched_off_loras(wf: Workflow, used: set) -> list[str]:
+    """The LoRA chains on a taken ComfySwitchNode's other side (the MiniMax H3 templates' turbo LoRA, behind
+    an 'If/Else Switch (Model)' shipped off), said in one sentence each with the steps a switch of the same
+    boolean would give that side, and marked used (not listed among the nodes Studio has no node for)."""
+    out = []
+    for sw in [n for n in wf.nodes.values() if n.cls == "ComfySwitchNode" and n.id in used]:
+        on = wf.value(sw, "switch")
+        if on is None:
+            continue
+        side = "on_false" if on else "on_true"
+        node, off = wf.source(sw, side), []
+        while node is not None and node.cls.startswith("LoraLoader") and node.id not in used and len(off) < 16:
+            off.append(node)
+            node = wf.source(node, "model")
+        if not off:
+            continue
+        used.update(x.id for x in off)
+        key = wf.source(sw, "switch")
+        steps = next((wf.value(x, side) for x in wf.nodes.values() if x.cls == "ComfySwitchNode" and x is not sw
+                      and key is not None and getattr(wf.source(x, "switch"), "id", None) == key.id
+                      and _feeds_steps(wf, x) and isinstance(wf.value(x, side), int)), None)
+        names = ", ".join(f"'{wf.value(x, 'lora_name')}' (strength {shown(wf.value(x, 'strength_model'))})" for x in off)
+        out.append(f"the template's LoRA path behind '{sw.title or sw.shown_cls}' (#{sw.id}) is switched off in the "
+                   f"template and not converted: {names} (ComfyUI runs the model without it, as Studio does); to run "
+                   "it, put a Video LoRA with that file between Load Video Model and the generator"
+                   + (f" and set steps to {steps}" if steps is not None else ""))
+    return out
+
+
+def _feeds_steps(wf: Workflow, node: CNode) -> bool:
+    """Whether ``node``'s output is a sampler's or a scheduler's 'steps' (not a split point's step)."""
+    return any(k == "steps" and src[0] == node.id for m in wf.nodes.values() for k, src in m.links.items())

@@ -55,8 +55,8 @@ WAN = {
                               (("reference_image", "reference"), ("pose_video", "pose"), ("face_video", "face"),
                                ("background_video", "background"), ("character_mask", "mask")), "Wan 2.2 Animate"),
     # Wan Animate 2: the reference character moved by a driving video (its 'pose_video': a plain video of a
-    # person moving), read from its diffusers folder, or its ComfyUI int8 convrot denoiser with that folder as 'base'
-    # (FOLDER_ONLY says so)
+    # person moving), read from its ComfyUI int8 convrot denoiser with the umt5_xxl, Wan 2.1 VAE and clip_vision_h
+    # files its templates load (Load Video Model's text_encoder, vae, clip_vision, as plain Wan's), or its folder
     "WanAnimate2ToVideo": Task("character animation from a driving video", ANIMATE2,
                                (("reference_image", "reference"), ("pose_video", "driving")), "Wan Animate 2"),
     "WanSoundImageToVideo": Task("speech-driven video (S2V)", S2V,
@@ -127,19 +127,21 @@ MINIMAX_CONTROL = Task("control video (Fun ControlNet-Union)", None, family="Min
                               "loaded by ComfyUI's ModelPatchLoader)")
 # DualCLIPLoader types whose two files Load Video Model reads (text_encoder, text_encoder_2)
 DUAL_TYPES = ("hunyuan_video_15", "kandinsky5")
-# families read from a diffusers folder (Wan Animate 2: or its denoiser file with one as 'base'): their ComfyUI
-# part files in one sentence
+# families read from a diffusers folder (or their denoiser file with one as 'base'): their ComfyUI part files in
+# one sentence
 FOLDER_ONLY = {"MiniMax H3": "of MiniMax H3's ComfyUI files ({files}) Studio reads the DiT file (ComfyUI's 'pruned' "
                              "curve form: its adaln_t_table and rank-8 AdaLN read into diffusers' MiniMax H3 "
                              "transformer, its int8 'convrot' layers kept in int8; an fl2va file as the text and image "
-                             "to video transformer, a ref2va file as the reference one) with a MiniMax H3 diffusers "
-                             "folder as Load Video Model's 'base' (modular_model_index.json): set 'base'; the VAE and "
-                             "Qwen3-VL text encoder files are not read (the folder's are used)",
-               "Wan Animate 2": "of Wan Animate 2's ComfyUI files ({files}) Studio reads the denoiser (its int8 "
-                                "'convrot' layers kept in int8) with a Wan Animate 2 diffusers folder as Load Video "
-                                "Model's 'base' (modular_model_index.json, e.g. Wan-AI/Wan2.2-Animate-2-14B-Diffusers): "
-                                "set 'base'; the separate text encoder, VAE and CLIP vision files are not read for this "
-                                "modular pipeline (the folder's are used)"}
+                             "to video transformer, a ref2va file as the reference one) and the VAE files (the video VAE "
+                             "set as Load Video Model's 'vae', its int8 'convrot' decoder layers kept in int8; the audio "
+                             "VAE read from beside it: keep both in one folder) with a MiniMax H3 diffusers "
+                             "folder as Load Video Model's 'base' (modular_model_index.json) for the Qwen3-VL text "
+                             "encoder, its processor and the schedulers: set 'base'; the Qwen3-VL file is not read "
+                             "(Studio has no reader of its NVFP4-AWQ weights)"}
+VAE_FILES_READ = ("MiniMax H3",)  # of those, the families whose ComfyUI VAE files Load Video Model reads ('vae')
+# generators whose model, read from ComfyUI's files, gets a scheduler of Studio's with this shift (no shift setting):
+# Wan Animate 2's FlowMatchEuler shift 5 (families/wan_animate2/parts.py SCHEDULER, as ComfyUI's templates sample it)
+FILES_SHIFT = {ANIMATE2: 5.0}
 SHORTEST = {"MiniMax H3": (120, 124)}  # frames it makes at least (diffusers: 5 s at 24 fps) -> the shortest it makes
 
 

@@ -1,8 +1,8 @@
 """Issue 55: ComfyUI's two Wan Animate 2 templates convert to Studio's Wan Animate 2 node with the
 reference image and the driving video wired, the motion prompt read, and what Studio does not take said
-in the pipeline's note: the ComfyUI files in one sentence (the int8 convrot denoiser read with a diffusers folder
-as 'base'), the sampler and shift (the folder's scheduler's); the base template's lightx2v LoRA kept as a Video
-LoRA node with the workflow's 6 steps, cfg 1."""
+in the pipeline's note: the sampler and shift; ComfyUI's files set on Load Video Model (the int8 convrot denoiser,
+umt5_xxl, the Wan 2.1 VAE, clip_vision_h: read with no diffusers folder, issue 56); the base template's lightx2v
+LoRA kept as a Video LoRA node with the workflow's 6 steps, cfg 1."""
 from __future__ import annotations
 
 import json
@@ -42,11 +42,13 @@ def test_the_distilled_template_keeps_its_steps_guidance_and_motion_prompt():
     assert {g.nodes[g.input_link(gen.id, k)[0]].type_id for k in ("reference", "driving")} == {"io.load_image",
                                                                                              "io.load_video"}
     note = _note(conv)
-    assert "of Wan Animate 2's ComfyUI files (wan_animate_2_distill_int8_convrot.safetensors" in note
-    assert "Studio reads the denoiser (its int8 'convrot' layers kept in int8) with a Wan Animate 2 diffusers folder " \
-           "as Load Video Model's 'base'" in note
-    assert g.nodes[g.input_link(gen.id, "model")[0]].params["model"] == "wan_animate_2_distill_int8_convrot.safetensors"
-    assert "shift 5 (ModelSamplingSD3): not applied" in note and "no sampler setting" in note
+    assert "Wan Animate 2's ComfyUI files" not in note and "'base'" not in note  # no folder asked for
+    load = g.nodes[g.input_link(gen.id, "model")[0]].params
+    assert (load["model"], load["text_encoder"], load["vae"], load["clip_vision"], load.get("base", "")) == (
+        "wan_animate_2_distill_int8_convrot.safetensors", "umt5_xxl_fp8_e4m3fn_scaled.safetensors",
+        "Wan2_1_VAE_bf16.safetensors", "clip_vision_h.safetensors", "")
+    assert "shift 5 (ModelSamplingSD3): the same as the shift 5 of the scheduler Studio gives" in note \
+        and "no sampler setting" in note
 
 
 def test_the_base_template_keeps_its_distill_lora_and_its_steps():

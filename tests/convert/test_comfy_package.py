@@ -42,9 +42,9 @@ TASKS = {
     "video_capybara_v0_1_image_to_video": ('image to video', 'HunyuanVideo 1.5', 'image_to_video', ('image',)),
     "video_capybara_v0_1_video_edit": ('image to video', 'HunyuanVideo 1.5', 'image_to_video', ('image',)),
     "video_causal_forcing_i2v": ('image to video by causal forcing', 'an autoregressive Wan', None, ()),
-    "video_fasth3_ominiref_r2v": ('reference to video', 'MiniMax H3', 'minimax_h3_reference', ('image_1',)),  # its ComfyUI DiT file read with a MiniMax H3 folder as 'base' (said)
-    "video_fastvideo_fasth3_i2v": ('image to video', 'MiniMax H3', 'image_to_video', ('image',)),  # its ComfyUI DiT file read with a MiniMax H3 folder as 'base' (said)
-    "video_fastvideo_fasth3_t2v": ('text to video', 'MiniMax H3', 'text_to_video', ()),  # its ComfyUI DiT file read with a MiniMax H3 folder as 'base' (said)
+    "video_fasth3_ominiref_r2v": ('reference to video', 'MiniMax H3', 'minimax_h3_reference', ('image_1',)),  # its ComfyUI DiT and VAE files read with a MiniMax H3 folder as 'base' (said)
+    "video_fastvideo_fasth3_i2v": ('image to video', 'MiniMax H3', 'image_to_video', ('image',)),  # its ComfyUI DiT and VAE files read with a MiniMax H3 folder as 'base' (said)
+    "video_fastvideo_fasth3_t2v": ('text to video', 'MiniMax H3', 'text_to_video', ()),  # its ComfyUI DiT and VAE files read with a MiniMax H3 folder as 'base' (said)
     "video_humo": ('a human video from a reference and a voice', 'Wan HuMo', 'wan_humo', ('features', 'reference')),  # Whisper from ComfyUI's audio_encoders/ file
     "video_hunyuan_video_1.5_720p_i2v": ('image to video', 'HunyuanVideo 1.5', 'image_to_video', ('image',)),
     "video_hunyuan_video_1.5_720p_t2v": ('text to video', 'HunyuanVideo 1.5', 'text_to_video', ()),
@@ -66,11 +66,11 @@ TASKS = {
     "video_ltx2_t2v": ('text to video', 'LTX-2', 'ltx2', ()),
     "video_ltx2_t2v_distilled": ('text to video', 'LTX-2', 'ltx2', ()),
     "video_minimax_h3_fun_controlnet_union": ('control video (Fun ControlNet-Union)', 'MiniMax H3', None, ()),  # diffusers has no model class for its control branch
-    "video_minimax_h3_i2v": ('image to video', 'MiniMax H3', 'image_to_video', ('image',)),  # its ComfyUI DiT file read with a MiniMax H3 folder as 'base' (said)
+    "video_minimax_h3_i2v": ('image to video', 'MiniMax H3', 'image_to_video', ('image',)),  # its ComfyUI DiT and VAE files read with a MiniMax H3 folder as 'base' (said)
     "video_minimax_h3_i2v_continuation": ('image to video', 'MiniMax H3', 'image_to_video', ('image',)),  # the frame it continues from as the start image
     "video_minimax_h3_multiframe_reference": ('reference to video', 'MiniMax H3', 'minimax_h3_reference', ('image_1',)),  # PARTIAL: its 3 Add Guide stills pinned in time said (ref2va takes no frames in time)
-    "video_minimax_h3_r2v": ('reference to video', 'MiniMax H3', 'minimax_h3_reference', ('image_1', 'image_2')),  # its ComfyUI DiT file read with a MiniMax H3 folder as 'base' (said)
-    "video_minimax_h3_t2v": ('text to video', 'MiniMax H3', 'text_to_video', ()),  # its ComfyUI DiT file read with a MiniMax H3 folder as 'base' (said)
+    "video_minimax_h3_r2v": ('reference to video', 'MiniMax H3', 'minimax_h3_reference', ('image_1', 'image_2')),  # its ComfyUI DiT and VAE files read with a MiniMax H3 folder as 'base' (said)
+    "video_minimax_h3_t2v": ('text to video', 'MiniMax H3', 'text_to_video', ()),  # its ComfyUI DiT and VAE files read with a MiniMax H3 folder as 'base' (said)
     "video_wan2.1_alpha_t2v_14B": ('text to video', 'Wan 2.1', 'text_to_video', ()),
     "video_wan2.1_fun_camera_v1.1_1.3B": ('camera-controlled video (Fun Camera) from a start image', 'Wan Fun Camera', 'wan_fun_camera', ('camera', 'image')),
     "video_wan2.1_fun_camera_v1.1_14B": ('camera-controlled video (Fun Camera) from a start image', 'Wan Fun Camera', 'wan_fun_camera', ('camera', 'image')),
@@ -87,8 +87,8 @@ TASKS = {
     "video_wan2_2_5B_fun_control": ('control video (Fun Control) from a start image', 'Wan 2.2 Fun Control', 'wan_fun_control', ('control', 'image')),
     "video_wan2_2_5B_fun_inpaint": ('first-and-last-frame video', 'Wan Fun InP', 'image_to_video', ('image', 'last_image')),
     "video_wan2_2_5B_ti2v": ('text to video', 'Wan 2.2 TI2V 5B', 'text_to_video', ()),
-    "video_wan_animate2": ('character animation from a driving video', 'Wan Animate 2', 'wan_animate_2', ('driving', 'reference')),  # its ComfyUI int8 convrot denoiser read with a diffusers folder as 'base'; its lightx2v LoRA kept (Video LoRA node)
-    "video_wan_animate2_distilled": ('character animation from a driving video', 'Wan Animate 2', 'wan_animate_2', ('driving', 'reference')),  # its ComfyUI int8 convrot denoiser read with a diffusers folder as 'base' (said)
+    "video_wan_animate2": ('character animation from a driving video', 'Wan Animate 2', 'wan_animate_2', ('driving', 'reference')),  # its ComfyUI int8 convrot denoiser with its umt5_xxl, Wan 2.1 VAE and clip_vision_h files (no 'base'); its lightx2v LoRA kept (Video LoRA node)
+    "video_wan_animate2_distilled": ('character animation from a driving video', 'Wan Animate 2', 'wan_animate_2', ('driving', 'reference')),  # its ComfyUI int8 convrot denoiser with its umt5_xxl, Wan 2.1 VAE and clip_vision_h files (no 'base')
     "video_wan_ati": ('image to video along tracks (ATI)', 'Wan ATI', 'image_to_video', ('image', 'tracks')),  # the drawn JSON -> Tracks from Coordinates
     "video_wan_dancer": ('a dance video from music', 'Wan Dancer', 'wan_dancer', ('audio', 'global_model', 'image', 'local_model')),
     "video_wan_vace_14B_ref2v": ('VACE video (reference)', 'Wan VACE', 'wan_vace', ('reference',)),
@@ -200,8 +200,9 @@ def test_minimax_h3_text_to_video_reads_its_prompt_and_its_dit_file_with_a_base(
     """MiniMax H3's ComfyUI text to video (its MiniMaxH3ImageToVideo with no frame): Text to Video with
     the subgraph node's own prompt, duration (5 s: 124 frames, 17k + 5) and seed (its 13 values read by the
     subgraph's unwired inputs; the inner nodes' saved defaults, a 2 s clip, are not what ComfyUI runs); its
-    DiT file on Load Video Model's 'model', read with a MiniMax H3 folder as 'base' (its Qwen3-VL and VAE files
-    not read), said in one sentence."""
+    DiT file on Load Video Model's 'model' and its video VAE file on 'vae' (the audio VAE read from beside it),
+    read with a MiniMax H3 folder as 'base' for the text encoder (its Qwen3-VL file not read), said in one
+    sentence."""
     conv = _convert("video_minimax_h3_t2v")
     gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.text_to_video")
     # the subgraph node's own prompt (its 13 values read by the subgraph's 13 unwired inputs), not the inner
@@ -213,9 +214,49 @@ def test_minimax_h3_text_to_video_reads_its_prompt_and_its_dit_file_with_a_base(
             "minimax_h3_audio_vae_fp32.safetensors, minimax_h3_video_vae_int8_convrot.safetensors, "
             "qwen3vl_32b_minimax_h3_nvfp4_awq.safetensors) Studio reads the DiT file (ComfyUI's 'pruned' curve form") \
         in notes
-    assert "with a MiniMax H3 diffusers folder as Load Video Model's 'base'" in notes
+    assert "with a MiniMax H3 diffusers folder as Load Video Model's 'base' (modular_model_index.json) for the " \
+        "Qwen3-VL text encoder, its processor and the schedulers" in notes
+    assert "the audio VAE read from beside it" in notes and "the Qwen3-VL file is not read" in notes
     load = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.load")
     assert load.params["model"] == "minimax_h3_fl2va_pruned_int8_convrot.safetensors"
+    assert load.params["vae"] == "minimax_h3_video_vae_int8_convrot.safetensors" and not load.params.get("text_encoder")
+
+
+def test_minimax_h3_turbo_lora_path_is_said_when_off_and_converted_when_on():
+    """MiniMax H3's templates ship their turbo LoRA behind an 'If/Else Switch (Model)' switched off (the base
+    model at 20 steps, which is converted): the note says the LoRA path is off and not converted, with the
+    steps its side would run; switched on (the subgraph's boolean), the LoRA becomes a Video LoRA between
+    Load Video Model and the generator, and the steps are the turbo side's (8 for text to video, 4 for
+    reference to video)."""
+    for name, lora, gen_id, off_steps, on_steps in (
+            ("video_minimax_h3_t2v", "minimax_h3_fl2v_turbo_8step_v1.0_comfyui_bf16.safetensors", "text_to_video", 20, 8),
+            ("video_minimax_h3_r2v", "minimax_h3_ref2v_turbo_4step_v0.1_comfyui_bf16.safetensors", "minimax_h3_reference",
+             20, 4)):
+        with open(os.path.join(TEMPLATES, name + ".json"), encoding="utf-8") as f:
+            doc = json.load(f)
+        conv = convert(json.loads(json.dumps(doc)), name)
+        notes = "\n".join(n["text"] for n in conv.graph.ui["notes"])
+        assert (f"is switched off in the template and not converted: '{lora}' (strength 1) (ComfyUI runs the model "
+                f"without it, as Studio does); to run it, put a Video LoRA with that file between Load Video Model "
+                f"and the generator and set steps to {on_steps}") in notes, name
+        assert "(LoraLoaderModelOnly," not in notes  # not among the nodes Studio has no node for
+        assert not any(n.type_id == "video_models.lora" for n in conv.graph.nodes.values())
+        gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models." + gen_id)
+        assert gen.params["steps"] == off_steps
+        for n in doc["nodes"] + [m for sg in doc.get("definitions", {}).get("subgraphs", []) for m in sg["nodes"]]:
+            wv = n.get("widgets_values")
+            if isinstance(wv, list) and False in wv and (n["type"] == "PrimitiveBoolean" or lora in wv):  # the switch: on
+                wv[wv.index(False)] = True
+        conv = convert(doc, name)
+        assert conv.graph.validate() == [], name
+        lora_node = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.lora")
+        gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models." + gen_id)
+        assert lora_node.params["lora"] == lora and lora_node.params["strength"] == 1.0
+        assert gen.params["steps"] == on_steps
+        wires = {(e.src, e.dst) for e in conv.graph.links}
+        load = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.load")
+        assert (load.id, lora_node.id) in wires and (lora_node.id, gen.id) in wires
+        assert "switched off" not in "\n".join(n["text"] for n in conv.graph.ui["notes"])
 
 
 def test_frame_interpolation_with_a_pickle_names_a_safetensors_and_says_so():

@@ -2,7 +2,7 @@
 Wan Animate 2 node's frames equal diffusers' WanAnimate2ModularPipeline called directly with the same
 reference, driving video, prompts and seed, over several segments; the distilled folder runs its
 own few steps without guidance; Load Video Model names both variants; bad input (no driving video,
-another model, a segment no longer than its overlap, a single file with no base) is one message
+another model, a segment no longer than its overlap, a single file with no base nor part files) is one message
 naming the node or the file, before anything large is allocated. ComfyUI's int8 convrot file, with the
 folder as its base, renders frames close to the folder's."""
 from __future__ import annotations
@@ -243,11 +243,13 @@ def test_comfyuis_int8_convrot_file_loads_and_its_frames_are_close_to_the_folder
     assert not np.array_equal(clip, want)  # the int8 weights were used, not the folder's
 
 
-def test_a_single_file_without_its_base_is_refused_in_words(base_dir, tmp_path):
+def test_a_single_file_without_its_base_or_part_files_is_refused_in_words(base_dir, tmp_path):
     f = tmp_path / "wan_animate_2_int8_convrot.safetensors"
     _comfy_int8_file(base_dir, str(f))
-    with pytest.raises(Exception, match=r"single Wan Animate 2 transformer file: set 'base' to a diffusers Wan "
-                                        r"Animate 2 folder"):
+    with pytest.raises(Exception, match=r"is a single Wan Animate 2 denoiser: set Load Video Model's text_encoder "
+                                        r"\(umt5_xxl\) and vae \(the Wan 2.1 VAE\) and clip_vision \(clip_vision_h\) "
+                                        r"files \(as ComfyUI's Wan Animate 2 templates load them\), or 'base' to a Wan "
+                                        r"Animate 2 diffusers folder"):
         Executor().run(_graph(str(f)), targets=["animate"], device="cpu")
 
 
@@ -268,7 +270,8 @@ def test_a_folder_with_a_model_index_beside_its_modular_index_is_read_as_modular
 
 def test_the_converted_distilled_template_renders_on_the_tiny_distilled_folder(distilled_dir):
     """ComfyUI's video_wan_animate2_distilled.json converted (issue 55), its model set to a Wan Animate 2
-    folder and its image and video to the project's own media: the Wan Animate 2 node makes the clip."""
+    folder (its part files, which the converter set, emptied: the folder has its own) and its image and video to
+    the project's own media: the Wan Animate 2 node makes the clip."""
     templates = pytest.importorskip("comfyui_workflow_templates_json")
     from studio.convert.comfy_map import convert
     with open(os.path.join(os.path.dirname(templates.__file__), "templates", "video_wan_animate2_distilled.json"),
@@ -276,7 +279,7 @@ def test_the_converted_distilled_template_renders_on_the_tiny_distilled_folder(d
         g = convert(json.load(f), "video_wan_animate2_distilled").graph
     media = os.path.join(os.path.dirname(__file__), "..", "..", "assets", "media")
     by = {n.type_id: n for n in g.nodes.values()}
-    by["video_models.load"].params["model"] = distilled_dir
+    by["video_models.load"].params.update(model=distilled_dir, text_encoder="", vae="", clip_vision="")
     by["io.load_image"].params["path"] = os.path.abspath(os.path.join(media, "portrait.png"))
     by["io.load_video"].params["path"] = os.path.abspath(os.path.join(media, "driving.mp4"))
     gen = by["video_models.wan_animate_2"]

@@ -280,6 +280,26 @@ def test_pipeline_samples_the_global_and_local_passes():
         == "WanAttnProcessor"
 
 
+def test_clip_tokens_squash_the_whole_frame_as_the_release_does():
+    """DiffSynth-Studio@fed7b18 WanImageEncoder.encode_image, transcribed: [-1, 1] pixels, bicubic to the
+    encoder's square (no crop), x 0.5 + 0.5, CLIP's normalisation, the tokens before the last layer."""
+    import torch.nn.functional as F
+
+    from nodes.video_models.families.wan.dancer_pipeline import CLIP_MEAN, CLIP_STD, clip_tokens
+    pipe = tiny_pipeline()
+    img = np.zeros((16, 48, 3), np.uint8)
+    img[:, :12] = 250  # a bright band at the left edge: a centre crop of the short side's square drops it
+    img[:, 12:] = (np.arange(36)[None, :, None] * 7 % 200).astype(np.uint8)
+    got = clip_tokens(pipe, img, "cpu")
+    x = torch.from_numpy(img.astype(np.float32) / 127.5 - 1.0).permute(2, 0, 1)[None]
+    x = F.interpolate(x, size=(8, 8), mode="bicubic", align_corners=False).mul_(0.5).add_(0.5)
+    x = (x - torch.tensor(CLIP_MEAN).view(1, 3, 1, 1)) / torch.tensor(CLIP_STD).view(1, 3, 1, 1)
+    want = pipe.image_encoder(pixel_values=x, output_hidden_states=True).hidden_states[-2]
+    assert torch.allclose(got, want, atol=1e-5)
+    cropped = pipe.encode_image(img, "cpu")  # diffusers' Wan: the processor's centre crop
+    assert got.shape == cropped.shape and not torch.allclose(got, cropped, atol=1e-3)
+
+
 # -- the released sizes, nothing allocated ---------------------------------------------------------------------
 
 def test_released_14b_parts_have_the_releases_names_and_shapes():

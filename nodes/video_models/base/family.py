@@ -176,6 +176,17 @@ class Family:
         """Ready a modular pipeline for a ``task`` call (MiniMax H3: the transformer the task runs on,
         read from the folder: families/minimax_h3/partitions.py); nothing by default."""
 
+    def check_modular_loras(self, ref) -> bool:
+        """Whether its modular pipeline takes ``ref.loras`` (each checked, refused in words when it does not
+        fit, before anything is read); False by default (Studio runs the modular pipeline as diffusers has it)."""
+        return False
+
+    def modular_loras(self, ref, task: str, say=None, info=None):
+        """A context manager putting ``ref.loras`` on its modular pipeline for a ``task`` call and taking
+        them off after it (MiniMax H3: families/minimax_h3/lora.py); none by default."""
+        from contextlib import nullcontext
+        return nullcontext()
+
     def refuse_call(self, task: str, frames: int, height: int, width: int) -> None:
         """Refuse, in the family's words and before the call, a window its ``task`` pipeline cannot
         make (``frames`` a call at ``width`` x ``height``); nothing by default."""
@@ -201,6 +212,19 @@ class Family:
         diffusers' class has no form of: MiniMax H3's curve form), a function (wf, torch_dtype, device,
         info) -> (component name, module, weights in words); None: files/single_file.load_denoiser."""
         return None
+
+    def modular_files(self, given: dict, base: str, single: str | None = None) -> dict:
+        """The part files ``given`` ({component: path}) read into its modular folder ``base`` in place of the
+        folder's components, checked from their headers (against the denoiser file ``single``):
+        {component: (words, load(torch_dtype))}; by default none is read: refused, naming them."""
+        from .errors import ModelError
+        raise ModelError(f"{', '.join(given)}: not read with a {self.title} denoiser file (its base's own are used)"
+                         + (f"; {self.parts_refusal}" if getattr(self, "parts_refusal", "") else "")
+                         + ("; with 'base' empty they are read" if self.reads_parts else ""))
+
+    def single_file_refusal_with(self, given: dict) -> str:
+        """Why a single file of it is not read alone, with the part files ``given`` beside it."""
+        return self.single_file_refusal
 
     def denoiser_tensors(self, wf):
         """The denoiser's own tensors of a single file read against a base folder (the file as it is

@@ -276,7 +276,7 @@ def _checked_source(path: str, base: str | None, given: dict):
         single = None
     elif not base:
         fam, single = check_single_file(path)
-        _refused_file(fam, path)
+        _refused_file(fam, path, given)
         index = None
     else:
         fam, wf = check_single_file(path)
@@ -289,11 +289,11 @@ def _checked_source(path: str, base: str | None, given: dict):
     return fam, index, files, single, path
 
 
-def _refused_file(fam: Family, path: str) -> None:
+def _refused_file(fam: Family, path: str, given: dict | None = None) -> None:
     """A single file of a family read from its folder only (Family.single_file_refusal), refused in its
-    words before the part files or a base are asked for."""
+    words (with the part files ``given`` beside it) before the part files or a base are asked for."""
     if fam.single_file_refusal:
-        raise ModelError(f"'{path}': {fam.single_file_refusal}")
+        raise ModelError(f"'{path}': {fam.single_file_refusal_with(given or {})}")
 
 
 def _vae_switches(pipe, tiling: bool, slicing: bool, warn) -> tuple[bool, bool]:
@@ -335,6 +335,8 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
     fam, index, files, single, path = _checked_source(path, base, given)
     if second:
         fam.one_denoiser(single.path, second)
+    if index is None and fam.modular and fam.reads_parts:  # Wan Animate 2 from ComfyUI's files: a modular pipeline
+        return _modular_ref("", parts, device, dtype_name, memory, warn, info, single=single, fam=fam)
     torch_dtype, why = pick_dtype(dtype_name, device)
     if why:
         warn(why)
@@ -391,31 +393,51 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
 
 
 def _modular_ref(path: str, given: dict, device, dtype_name: str, memory: str, warn, info,
-                 single: str | None = None) -> VideoModelRef:
+                 single=None, fam: Family | None = None) -> VideoModelRef:
     """A modular pipeline folder, checked then loaded whole on ``device`` (no memory modes: said);
-    ``single``: a denoiser file of the same family read in place of the folder's (modular.py)."""
-    from .modular import check_modular_folder, load_modular, single_denoiser
+    ``single``: a denoiser file of the same family read in place of the folder's (modular.py), with the
+    part files in ``given`` its family reads into the folder (Family.modular_files: MiniMax H3's VAEs); with
+    no folder (``path`` ''), ``single`` is the header of a denoiser file of ``fam`` read with ``given``'s
+    part files (Wan Animate 2 from ComfyUI's files: the family's part reader's build_modular)."""
+    from .modular import check_modular_folder, load_modular, modular_family, single_denoiser
+    if not path:
+        from ..files.parts import parts_words
+        torch_dtype = _modular_dtype(fam, dtype_name, device, memory, warn)
+        pipe, weights, index, checked = fam.part_reader().build_modular(diffusers_offline(), fam, single, given,
+                                                                        torch_dtype, device, info)
+        weights = "; ".join(w for w in (weights, parts_words(checked)) if w)
+        return _modular_model_ref(fam, pipe, index, weights, single.path, None, given, device, torch_dtype,
+                                  dtype_name, info)
     if given and not single:
         raise ModelError(f"'{path}' is a diffusers folder, which has its own text encoder, VAE and denoiser: "
                          "part files go with a single denoiser file")
-    fam, index, found = check_modular_folder(path)
-    if given:  # a denoiser file into a modular folder: the folder's parts are the ones read
-        raise ModelError(f"{', '.join(given)}: not read with a {fam.title} denoiser file (its base's own are used)"
-                         + (f"; {fam.parts_refusal}" if getattr(fam, "parts_refusal", "") else ""))
+    bfam = modular_family(path) if given else None  # a denoiser file's part files, read as its family says
+    files = bfam.modular_files(given, path, single) if bfam is not None else {}  # (MiniMax H3's VAEs), headers checked
+    fam, index, found = check_modular_folder(path, supplied=tuple(files))
     own = single_denoiser(fam, found, single) if single else None  # checked before any load
+    torch_dtype = _modular_dtype(fam, dtype_name, device, memory, warn)
+    diffusers_offline()
+    pipe, weights = load_modular(fam, path, found, torch_dtype, device, info, own, files)
+    return _modular_model_ref(fam, pipe, index, weights, single or path, path if single else None, {}, device,
+                              torch_dtype, dtype_name, info)
+
+
+def _modular_dtype(fam: Family, dtype_name: str, device, memory: str, warn):
     torch_dtype, why = pick_dtype(dtype_name, device)
     if why:
         warn(why)
     if memory not in ("gpu", "auto"):
         warn(f"{fam.title} (a modular pipeline) is loaded whole on {device}: memory '{memory}' is not applied")
-    diffusers_offline()
-    pipe, weights = load_modular(fam, path, found, torch_dtype, device, info, own)
+    return torch_dtype
+
+
+def _modular_model_ref(fam: Family, pipe, index: dict, weights: str, file: str, base: str | None, parts: dict,
+                       device, torch_dtype, dtype_name: str, info) -> VideoModelRef:
     den = getattr(pipe, fam.denoiser, None)
     variant = variant_title(fam, index, dict(getattr(den, "config", None) or {}))
     info(f"memory: gpu ({fam.title} is a modular pipeline: loaded whole)")
-    return VideoModelRef(module=pipe, config={"family": fam.key, "path": single or path, "base": path if single else None,
-                                              "parts": {}},
-                         kind=f"video:{fam.key}", family=fam.key, path=single or path, variant=variant, weights=weights,
+    return VideoModelRef(module=pipe, config={"family": fam.key, "path": file, "base": base, "parts": parts},
+                         kind=f"video:{fam.key}", family=fam.key, path=file, variant=variant, weights=weights,
                          device=device, dtype=torch_dtype, dtype_asked=dtype_name, memory="gpu",
                          memory_why="a modular pipeline: loaded whole")
 

@@ -45,9 +45,16 @@ def component_spec(index: dict, name: str) -> tuple[str, str, str] | None:
     return str(lib), str(cls), str(entry[2].get("subfolder") or name)
 
 
-def check_modular_folder(path: str) -> tuple[Family, dict, dict]:
+def modular_family(path: str) -> Family | None:
+    """The family a modular folder's index names (None: none Studio opens so)."""
+    fam = family_from_index(read_json(os.path.join(path, INDEX)))
+    return fam if getattr(fam, "modular", False) else None
+
+
+def check_modular_folder(path: str, supplied: tuple = ()) -> tuple[Family, dict, dict]:
     """(family, index, {component: (library, class, folder)}) of a modular folder, or one ModelError
-    naming the folder and the component missing, before anything is loaded."""
+    naming the folder and the component missing, before anything is loaded; the components ``supplied``
+    (read from part files instead: Family.modular_files) are not looked for."""
     index = read_json(os.path.join(path, INDEX))
     fam = family_from_index(index)
     if fam is None or not getattr(fam, "modular", False):
@@ -56,6 +63,8 @@ def check_modular_folder(path: str) -> tuple[Family, dict, dict]:
                          f"opens as a modular pipeline ({known})")
     found = {}
     for name in fam.modular_components:
+        if name in supplied:
+            continue
         spec = component_spec(index, name)
         folder = os.path.join(path, spec[2] if spec else name)
         config = ("tokenizer_config.json", "tokenizer.json", "vocab.json") if name in ("tokenizer", "processor") \
@@ -93,10 +102,11 @@ def single_denoiser(fam: Family, found: dict, single: str):
     return wf, os.path.dirname(os.path.normpath(folder))
 
 
-def load_modular(fam: Family, path: str, found: dict, torch_dtype, device, info, single=None):
+def load_modular(fam: Family, path: str, found: dict, torch_dtype, device, info, single=None, files=None):
     """(the modular pipeline of ``path`` with every component of ``found`` loaded from its folder, the
     single file's weights in words or ''); ``single``: single_denoiser's (file, base) read in place of
-    the folder's denoiser (files/single_file.py: its int8, fp8 or NVFP4 layers kept so)."""
+    the folder's denoiser (files/single_file.py: its int8, fp8 or NVFP4 layers kept so); ``files``:
+    Family.modular_files' part files, read in place of the folder's components."""
     import diffusers
     import transformers
     from diffusers import ModularPipeline
@@ -114,6 +124,10 @@ def load_modular(fam: Family, path: str, found: dict, torch_dtype, device, info,
                                             torch_dtype)
         parts[name] = den.eval().to(device)
         info(f"{name}: {weights}")
+    for name, (words, read) in (files or {}).items():
+        parts[name] = read(torch_dtype).eval().to(device)
+        info(f"{name}: {words}")
+        weights = "; ".join(w for w in (weights, f"{name} {words}") if w)  # the node's note names the files
     for name, (lib, cls_name, folder) in found.items():
         if name in parts or name in skip:
             continue

@@ -153,8 +153,9 @@ class LoadVideoModel(Node):
                         "text_encoders/byt5_small_glyphxl_fp16.safetensors, the byT5 glyph encoder, for HunyuanVideo "
                         "1.5; clip_l.safetensors for Kandinsky 5), instead of base's"),
               Path("vae", "", mode="open", filters=PART_FILTERS, lookup=True, models="vae",
-                   help="single Wan / LTX-Video / HunyuanVideo 1.5 / Kandinsky 5 file only: the VAE file (ComfyUI's vae/; "
-                        "hunyuan_video_vae_bf16 for Kandinsky 5), instead of base's or the checkpoint's"),
+                   help="single Wan / LTX-Video / HunyuanVideo 1.5 / Kandinsky 5 / MiniMax H3 file only: the VAE file "
+                        "(ComfyUI's vae/; hunyuan_video_vae_bf16 for Kandinsky 5; MiniMax H3's video VAE, its audio VAE "
+                        "read from beside it), instead of base's or the checkpoint's"),
               Path("clip_vision", "", mode="open", filters=PART_FILTERS, lookup=True, models="clip_vision",
                    help="single Wan 2.1 I2V / FLF2V file only: the CLIP-vision file (ComfyUI's "
                         "clip_vision/clip_vision_h.safetensors)"),

@@ -27,10 +27,11 @@ NOT_APPLIED = ("window", "long_take", "context_schedule", "hold_colour", "sample
 
 
 def refuse_and_say(ctx, ref, params) -> None:
-    """Refuse what a modular pipeline's call cannot take (LoRAs), and say the settings it does not
-    apply (``params``: the node's declared parameters, whose defaults are not said)."""
+    """Refuse what a modular pipeline's call cannot take (LoRAs, where the family has no reader of them;
+    MiniMax H3's are checked here from their headers), and say the settings it does not apply (``params``:
+    the node's declared parameters, whose defaults are not said)."""
     fam = ref.fam
-    if ref.loras:
+    if ref.loras and not fam.check_modular_loras(ref):
         raise StudioError(f"{fam.title} takes no LoRA in Studio (its modular pipeline is run as diffusers has it): "
                           f"remove the {len(ref.loras)} Load LoRA node(s) before the generator")
     p = ctx.params
@@ -106,7 +107,7 @@ def modular_video(ctx, ref, text: str, negative: str, features, schedule, keys: 
     if references:
         frames_in["references"] = list(references)
     gen = ctx.torch_generator(device="cpu", salt=0)
-    with _configured(pipe, configs(w, h) if configs else {}):
+    with _configured(pipe, configs(w, h) if configs else {}), fam.modular_loras(ref, task, ctx.warn, ctx.info):
         state = pipe(prompt=text, generator=gen, num_inference_steps=steps, height=h, width=w, num_frames=n,
                      output_type="np", **frames_in)
     frames = np.clip(np.asarray(state.get("videos")[0], np.float32), 0, 1)

@@ -9,7 +9,9 @@ image and / or the last image) and its reference one ('ref2va', MiniMax H3 Refer
 reference.py, on the folder's transformer_ref/: one of its two transformers in memory at a time,
 partitions.py); the soundtrack text and image to video make beside the video is said and not kept
 (reference to video keeps it on its clip). ComfyUI's pruned DiT files (curve form: curve.py, comfy_file.py)
-are read with such a folder as 'base': an fl2va file as transformer, a ref2va file as transformer_ref."""
+are read with such a folder as 'base': an fl2va file as transformer, a ref2va file as transformer_ref; with
+ComfyUI's VAE files ('vae': the video VAE, the audio VAE beside it: comfy_vae.py) in place of the folder's
+VAEs, so that the folder gives only the Qwen3-VL text encoder, its processor and the schedulers."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -28,11 +30,11 @@ T2V_COMPONENTS = ("transformer", "vae", "audio_vae", "text_encoder", "tokenizer"
 class MiniMaxH3Family(Family):
     modular = True  # (a class attribute) a modular pipeline folder (modular_model_index.json), run as one call
     modular_components = T2V_COMPONENTS  # (a class attribute) the components its folder must hold
-    # (a class attribute) why ComfyUI's MiniMax H3 part files are not read (diffusers 0.42.1 and Studio have no
-    # reading of them): said when one is given beside a DiT file and its base
-    parts_refusal = ("ComfyUI's video VAE file has ComfyUI's own names (encoder.down.N.block.M, fused per-head "
-                     "to_qkv) that nothing converts to diffusers' AutoencoderKLMiniMaxH3, and its Qwen3-VL 32B "
-                     "NVFP4-AWQ file has no Studio reader")
+
+    lora_title = "MiniMax H3"  # (a class attribute) its LoRAs in ComfyUI's names (lora.py)
+
+    def lora_names(self, names):
+        return recognise.lora_names(names)
 
     def modular_part(self, name: str, folder: str, info):
         """Its own reading of a component (None: the component's class's from_pretrained): Qwen3-VL's
@@ -47,6 +49,16 @@ class MiniMaxH3Family(Family):
                  "a reference video needs it)")
         return text_processor(folder)
 
+    def modular_files(self, given: dict, base: str, single: str | None = None) -> dict:
+        """ComfyUI's video VAE file ('vae') and the audio VAE beside it, read in place of the base's
+        (comfy_vae.py), their latents checked against the DiT file's; its Qwen3-VL file refused (no reader)."""
+        from .comfy_vae import part_files
+        return part_files(given, base, single)
+
+    def single_file_refusal_with(self, given: dict) -> str:
+        from .comfy_vae import refusal_with
+        return refusal_with(given) or self.single_file_refusal
+
     def single_file_reader(self, wf):
         """ComfyUI's pruned (curve-form) DiT file read by comfy_file.py into the part its name says
         (fl2va: transformer, ref2va: transformer_ref); a full one goes to diffusers' converter's refusal."""
@@ -57,9 +69,24 @@ class MiniMaxH3Family(Family):
         from .partitions import use_partition
         use_partition(ctx, ref, task)
 
+    def check_modular_loras(self, ref) -> bool:
+        """Its LoRAs in ComfyUI's names (lora.py), each file's header checked against the transformer in memory
+        (both partitions have the same layers)."""
+        from .lora import check_loras
+        pipe = ref.module
+        den = getattr(pipe, "transformer", None)
+        check_loras(ref.loras, den if den is not None else pipe.transformer_ref)
+        return True
+
+    def modular_loras(self, ref, task: str, say=None, info=None):
+        from .lora import minimax_loras
+        from .partitions import TASK_PARTITION
+        return minimax_loras(ref.loras, getattr(ref.module, TASK_PARTITION.get(task, "transformer")), say, info)
+
     def formats(self) -> list[str]:
         return ["diffusers folder", "modular pipeline (modular_model_index.json)", "diffusers layout",
-                "ComfyUI's pruned DiT file (curve form, int8 convrot) with a folder as base"]
+                "ComfyUI's pruned DiT file (curve form, int8 convrot) with a folder as base",
+                "ComfyUI's video VAE (int8 convrot or fp16) and audio VAE files with it"]
 
     def refuse_call(self, task: str, frames: int, height: int, width: int) -> None:
         from ...base.errors import ModelError
@@ -74,9 +101,9 @@ FAMILY = MiniMaxH3Family(
     i2v="MiniMaxH3ModularPipeline", frames=124, frame_multiple=(17, 5), size_multiple=32, fps=FPS, key_rank=200,
     single_file_refusal="a MiniMax H3 DiT single file (ComfyUI's) is read with a MiniMax H3 diffusers folder as its "
                         "base (Load Video Model's 'base': modular_model_index.json, for its VAEs, Qwen3-VL text encoder, "
-                        "processor and schedulers): alone it is not a whole model. ComfyUI's other MiniMax H3 files "
-                        "(minimax_h3_video_vae_int8_convrot, minimax_h3_audio_vae_fp32, "
-                        "qwen3vl_32b_minimax_h3_nvfp4_awq) are not read: Studio reads those parts from the folder; "
+                        "processor and schedulers): alone it is not a whole model. ComfyUI's VAE files "
+                        "(minimax_h3_video_vae_int8_convrot as 'vae', minimax_h3_audio_vae_fp32 beside it) may "
+                        "replace the folder's VAEs; its Qwen3-VL file (qwen3vl_32b_minimax_h3_nvfp4_awq) is not read; "
                         "a full (unpruned) single file neither (diffusers' folder holds the same model)",
     recogniser=recognise.recognise,
     draft_recipes=drafts.RECIPES, task_kinds_by_inputs=("reference",),  # MiniMax H3 Reference to Video (reference.py)

@@ -26,3 +26,10 @@ def recognise(t, filename: str = "") -> Recognised | None:
                       note="ComfyUI's single file (pruned: adaln_t_table): read with a MiniMax H3 diffusers folder "
                            "as its base" if pruned else
                       "ComfyUI's single file: Studio reads the full MiniMax H3 from its diffusers folder")
+
+
+def lora_names(names: list[str]) -> bool:
+    """A MiniMax H3 LoRA in ComfyUI's names (lora.py): its blocks' fused ``attn.qkv_proj`` or their AdaLN
+    projections (a pruned LoRA's ``adaln_proj.linear`` values), or the pruned ``adaln_t_table``."""
+    return any(k.startswith(PRUNED) or k.startswith("blocks.") and (".attn.qkv_proj." in k or ".adaln_proj.linear" in k)
+               for k in names)

@@ -104,6 +104,7 @@ class WanDancer(GeneratorNode):
     with a step-distilled LoRA (lightx2v's, as ComfyUI's template) set guidance 1 and a few steps."""
     id = "video_models.wan_dancer"
     title = "Wan Dancer"
+    code_version = 1  # 1: CLIP sees the whole frame squashed to its square, as the release (was diffusers' centre crop)
     task = "i2v"
     streams_output = False  # the keyframes first, then the segments
     keywords = ("dance", "dancer", "music", "beat", "wan", "audio driven", "wantodance")

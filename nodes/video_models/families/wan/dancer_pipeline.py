@@ -6,7 +6,8 @@ conditioning (modelscope/DiffSynth-Studio@fed7b18 ``diffsynth/pipelines/wan_vide
 - the keyframes as one video (black, -1 after scaling, where no keyframe is) encoded by the VAE, beside
   four mask channels: 1 at the keyframes' frames, the first frame's repeated four times, four frames a
   latent frame (:func:`keyframe_mask`); the first keyframe's CLIP tokens with the text, the reference
-  image's CLIP tokens (both images resized to the take's size first) as the image tokens;
+  image's CLIP tokens (both images resized to the take's size first, then squashed to CLIP's square as the
+  release does: :func:`clip_tokens`) as the image tokens;
 - the music's features (dancer.music_features) through the model's music encoder into each step
   (dancer_hooks.dancer_applied), the same for both calls; guidance ``uncond + g (cond - uncond)``
   (cfg_scale), the negative call of the global model (a frame rate other than 30) without block 9;
@@ -38,6 +39,29 @@ def _pil(img: np.ndarray, width: int, height: int):
     from PIL import Image
     a = (np.clip(np.asarray(img, np.float32)[..., :3], 0, 1) * 255).round().astype(np.uint8)
     return Image.fromarray(a).resize((width, height), Image.Resampling.BICUBIC)
+
+
+def clip_tokens(pipe, img, device) -> torch.Tensor:
+    """The image's CLIP ViT-H tokens as the release makes them (DiffSynth-Studio@fed7b18
+    ``diffsynth/models/wan_video_image_encoder.py`` ``WanImageEncoder.encode_image``): the whole frame
+    squashed to the encoder's square by bicubic interpolation (no crop: diffusers' CLIPImageProcessor
+    crops the short side's square), CLIP's mean and std, the tokens before the last layer (its
+    ``use_31_block``: transformers' ``hidden_states[-2]``, as diffusers' Wan ``encode_image``)."""
+    import torch.nn.functional as F
+    enc = pipe.image_encoder
+    side = int(enc.config.image_size)
+    x = torch.from_numpy(np.asarray(img, np.float32) / 255.0).permute(2, 0, 1)[None]
+    # bicubic weights sum to 1: squashing [0, 1] pixels equals squashing the release's [-1, 1] then x 0.5 + 0.5
+    x = F.interpolate(x, size=(side, side), mode="bicubic", align_corners=False)
+    proc = getattr(pipe, "image_processor", None)
+    mean = torch.tensor(getattr(proc, "image_mean", None) or CLIP_MEAN).view(1, 3, 1, 1)
+    std = torch.tensor(getattr(proc, "image_std", None) or CLIP_STD).view(1, 3, 1, 1)
+    x = ((x - mean) / std).to(device, enc.dtype)
+    return enc(pixel_values=x, output_hidden_states=True).hidden_states[-2]
+
+
+CLIP_MEAN = (0.48145466, 0.4578275, 0.40821073)  # OpenAI CLIP's (the release's transforms)
+CLIP_STD = (0.26862954, 0.26130258, 0.27577711)
 
 
 def segment_slots(n_keys: int, seg_len: int, n_segments: int) -> list[list[tuple[int, int]]]:
@@ -105,8 +129,8 @@ class DancerPipeline:
         pos, neg = self.encode_prompt(prompt, negative_prompt, cfg, 1, prompt_embeds, negative_prompt_embeds,
                                       max_sequence_length, device)
         pos, neg = pos.to(dtype), (neg.to(dtype) if neg is not None else None)
-        clip_first = self.encode_image(_pil(keyframes[0], width, height), device).to(dtype)
-        clip_ref = self.encode_image(_pil(reference, width, height), device).to(dtype)
+        clip_first = clip_tokens(self, _pil(keyframes[0], width, height), device).to(dtype)
+        clip_ref = clip_tokens(self, _pil(reference, width, height), device).to(dtype)
         y = self.condition(keyframes, keyframes_mask, height, width, device).to(dtype)
         f = (num_frames - 1) // 4 + 1
         shape = (1, self.vae.config.z_dim, f, height // 8, width // 8)

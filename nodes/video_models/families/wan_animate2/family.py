@@ -11,11 +11,13 @@ Studio runs it with its own node (families/wan_animate2/node.py, 'Wan Animate 2'
 in segments of 4k + 1 frames, each continuing from the last frame(s) the one before made, as the
 pipeline makes them. ComfyUI's files (wan_animate_2_int8_convrot.safetensors,
 wan_animate_2_distill_int8_convrot.safetensors: Wan 2.1 I2V's names, the blocks' Linear layers in
-int8 'convrot', files/comfy_int8.py) and the research checkpoint are read as single denoiser files
-with a diffusers folder as their 'base' (its VAE, UMT5, CLIP vision and scheduler): diffusers'
-convert_wan_animate_2_transformer_to_diffusers only renames (the 'model.diffusion_model.' prefix,
-the research checkpoint's 'blocks.N.block.' wrapper, q/k/v/o to to_q/...), so the int8 layers are
-renamed with their scales and kept in int8 (loading/modular.py single_denoiser).
+int8 'convrot', files/comfy_int8.py) and the research checkpoint are read as single denoiser files:
+diffusers' convert_wan_animate_2_transformer_to_diffusers only renames (the 'model.diffusion_model.'
+prefix, the research checkpoint's 'blocks.N.block.' wrapper, q/k/v/o to to_q/...), so the int8 layers
+are renamed with their scales and kept in int8. With ComfyUI's other files set on Load Video Model as
+plain Wan's (umt5_xxl, the Wan 2.1 VAE, clip_vision_h: what its templates load) the modular pipeline is
+made from them alone (parts.py); or a diffusers folder as 'base' gives them (loading/modular.py
+single_denoiser).
 
 The prompt-embedding cache (base/prompt_recipes.py) does not serve it: the cache gives a pipeline's
 call the embeddings ``encode_prompt`` made, and this modular pipeline has no encode_prompt and no
@@ -33,9 +35,9 @@ TRANSFORMER = "WanAnimate2Transformer3DModel"
 PIPELINE, DISTILLED = "WanAnimate2ModularPipeline", "WanAnimate2DistilledModularPipeline"
 COMPONENTS = ("transformer", "vae", "text_encoder", "tokenizer", "image_encoder", "scheduler")
 FPS = 24.0  # the frame rate the model generates at (the pipeline's 'fps' default)
-BASE_NEEDED = ("read with a base: set Load Video Model's 'base' to a Wan Animate 2 diffusers folder "
-               "(modular_model_index.json, e.g. Wan-AI/Wan2.2-Animate-2-14B-Diffusers), whose VAE, UMT5, CLIP vision and "
-               "scheduler go with this file")
+BASE_NEEDED = ("read with ComfyUI's umt5_xxl, Wan 2.1 VAE and clip_vision_h files set on Load Video Model, or with a "
+               "Wan Animate 2 diffusers folder as its 'base' (modular_model_index.json, e.g. "
+               "Wan-AI/Wan2.2-Animate-2-14B-Diffusers)")
 
 
 def _named(filename: str) -> bool:
@@ -46,7 +48,7 @@ def _named(filename: str) -> bool:
 def recognise(t, filename: str = "") -> Recognised | None:
     """A Wan Animate 2 denoiser: the research checkpoint's names (each block wrapped: 'blocks.N.block.'),
     diffusers' (its transformer folder's file alone), or a Wan 2.1 I2V-shaped file named for it (ComfyUI's
-    int8 convrot files); each read with a diffusers folder as its base."""
+    int8 convrot files); each read with ComfyUI's part files or a diffusers folder as its base."""
     research = t.has("blocks.0.block.self_attn.q.weight")
     ours = t.has("head.modulation", "blocks.0.self_attn.to_q.weight")  # diffusers' names, Wan's head (no other has both)
     if not research and not ours and \
@@ -77,12 +79,19 @@ class WanAnimate2Family(Family):
     modular_task = "character animation"  # (a class attribute) what its folder's components are for, in words
     own_node = "Wan Animate 2 (a reference image moved by a driving video)"  # (a class attribute) the node that runs it
 
+    part_files = "text encoder (umt5_xxl), VAE (Wan 2.1), CLIP vision (clip_vision_h)"  # (a class attribute)
+
+    def part_reader(self):
+        from . import parts
+        return parts
+
     def modular_part(self, name: str, folder: str, info):
         return None  # every component by its class's own from_pretrained
 
     def formats(self) -> list[str]:
         return ["diffusers folder", "modular pipeline (modular_model_index.json)", "diffusers layout",
-                "single denoiser file with the folder as its base (ComfyUI's int8 convrot, the research checkpoint)"]
+                "single denoiser file (ComfyUI's int8 convrot, the research checkpoint) with ComfyUI's part files "
+                f"({self.part_files}) or the folder as its base"]
 
     def refuse_call(self, task: str, frames: int, height: int, width: int) -> None:
         from ...base.errors import ModelError

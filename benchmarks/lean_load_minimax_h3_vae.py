@@ -1,0 +1,113 @@
+"""Peak host memory of reading ComfyUI's MiniMax H3 video VAE file (minimax_h3_video_vae_int8_convrot:
+families/minimax_h3/comfy_vae.py) against the file's size (issue 56: lean loads <= 1.15x the file).
+
+The file has the released sizes (diffusers' default AutoencoderKLMiniMaxH3: a causal CNN encoder 128 to 1024
+channels over 6 levels, a ViT decoder 2048 wide, 32 heads of 64, ffn x4) with ``--blocks`` of its 36 decoder
+blocks, in ComfyUI's layout (encoder.down.N.block.M, fused per-head to_qkv, w1 [gate; value]): each decoder
+block's to_qkv, to_out, w1 and w2 int8 (random values) with a float32 scale per row and a ``comfy_quant``
+marker (convrot, group 256), the rest 16-bit (bf16 here: the size of the fp16 ComfyUI keeps); streamed. In a
+fresh subprocess it is read as Load Video Model reads it (comfy_vae.load, bf16): header checked against the
+class built on meta, tensors read, to_qkv split and w1 swapped on the int8 rows and scales, assigned. The
+encoder, quant_conv and the decoder's norms and residual scales are fp32 in memory (diffusers'
+_keep_in_fp32_modules: the reference runs them in fp32), twice their 16-bit bytes. The load's own peak
+resident memory (VmHWM reset after the imports) is reported with its ratio to the file's size.
+
+    .venv/bin/python -m benchmarks.lean_load_minimax_h3_vae [--blocks N] [--dir DIR]
+
+Measured (this machine, CPU, 24 GB, 2 shared cores, 2026-11-25): all 36 decoder blocks (216 int8 layers kept),
+file 2.80 GB: the model holds 3.16 GB, load peak 3.23 GB = 1.16x the file, 1.02x what the model holds (16.3 s);
+4 of 36 blocks: file 0.64 GB, holds 1.00 GB, peak 1.07 GB = 1.67x the file (the fp32 encoder dominates). The
+excess over the file is the encoder kept in fp32 as diffusers keeps it (0.37 GB of 16-bit weights held as
+0.74 GB), not the read."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+from .lean_load import _write_tensors
+
+INT8 = (".attn.to_qkv.weight", ".attn.to_out.weight", ".ff.w1.weight", ".ff.w2.weight")
+
+
+def write_file(path: str, blocks: int) -> int:
+    """The file (ComfyUI's names and layout, made from diffusers' class on the meta device); its size."""
+    import torch
+    from accelerate import init_empty_weights
+    from diffusers import AutoencoderKLMiniMaxH3
+
+    from nodes.video_models.families.minimax_h3.comfy_vae import LATENTS_MEAN, LATENTS_STD
+    from nodes.video_models.files.comfy_int8 import marker
+    from tests.video_models.test_minimax_h3_vae_files import video_layout
+    with init_empty_weights(include_buffers=True):
+        vae = AutoencoderKLMiniMaxH3(decoder_num_layers=blocks, latents_mean=LATENTS_MEAN, latents_std=LATENTS_STD)
+    shapes = {k: tuple(v.shape) for k, v in video_layout(vae).items() if k not in ("latents_mean", "latents_std")}
+    mark, g = marker(256), torch.Generator().manual_seed(0)
+    tensors = [(k, "F32", [24], lambda v=v: torch.tensor(v)) for k, v in (("latents_mean", LATENTS_MEAN),
+                                                                         ("latents_std", LATENTS_STD))]
+    for k, s in shapes.items():
+        if k.endswith(INT8):
+            r, c = s
+            layer = k[: -len(".weight")]
+            tensors += [(k, "I8", [r, c], lambda r=r, c=c: torch.randint(-127, 128, (r, c), generator=g,
+                                                                         dtype=torch.int8)),
+                        (layer + ".weight_scale", "F32", [r, 1], lambda r=r: torch.full((r, 1), 0.02 / 127)),
+                        (layer + ".comfy_quant", "U8", [len(mark)], lambda: mark)]
+        else:
+            tensors.append((k, "BF16", list(s), lambda s=s: (torch.randn(s, generator=g) * 0.02).to(torch.bfloat16)))
+    return _write_tensors(tensors, path)
+
+
+CHILD = r"""
+import json, sys, time
+import torch
+from nodes.video_models.families.minimax_h3 import comfy_vae
+from nodes.video_models.files.comfy_int8 import Int8Linear
+def status(key):
+    with open("/proc/self/status") as f:
+        return next(int(l.split()[1]) * 1024 for l in f if l.startswith(key + ":"))
+with open("/proc/self/clear_refs", "w") as f:
+    f.write("5")
+base = status("VmRSS")
+t = time.perf_counter()
+model = comfy_vae.load(sys.argv[1], "video", torch.bfloat16)
+secs = time.perf_counter() - t
+peak = status("VmHWM")
+int8 = sum(isinstance(m, Int8Linear) for m in model.modules())
+held = sum(p.numel() * p.element_size() for p in model.parameters()) + sum(
+    b.numel() * b.element_size() for b in model.buffers())
+print(json.dumps({"baseline": base, "peak": peak, "seconds": secs, "int8_layers": int8, "held": held}))
+"""
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--blocks", type=int, default=36, help="decoder blocks of the released 36 (default 36)")
+    ap.add_argument("--dir", help="where to write the file (default: a temporary folder, removed after)")
+    args = ap.parse_args(argv)
+    d = args.dir or tempfile.mkdtemp(prefix="lean-mmh3-vae-")
+    try:
+        path = os.path.join(d, "minimax_h3_video_vae_int8_convrot.safetensors")
+        size = write_file(path, args.blocks)
+        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        out = subprocess.run([sys.executable, "-c", CHILD, path], capture_output=True, text=True, cwd=root,
+                             env=dict(os.environ, HF_HUB_OFFLINE="1", PYTHONPATH=root), timeout=1200)
+        if out.returncode:
+            raise SystemExit(out.stderr[-3000:])
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+        used = r["peak"] - r["baseline"]
+        print(f"MiniMax H3 video VAE int8 convrot ({args.blocks} of 36 decoder blocks, {r['int8_layers']} int8 layers "
+              f"kept), file {size / 1e9:.2f} GB: model holds {r['held'] / 1e9:.2f} GB (fp32 encoder), load peak "
+              f"{used / 1e9:.2f} GB = {used / size:.2f}x the file, {used / r['held']:.2f}x what it holds "
+              f"({r['seconds']:.1f} s)")
+    finally:
+        if not args.dir:
+            shutil.rmtree(d, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
