@@ -25,6 +25,7 @@ from .comfy_intent import LOADER_NODES, IntentReading, model_file, sampler_chain
 from .comfy_wrappers import translate
 from .comfy_animate2 import animate2_settings
 from .comfy_dancer import DANCER, dancer_output
+from .comfy_enhance import enhance_stage, read_enhancer
 from .comfy_scail import scail2_settings
 from .comfy_tasks import (ANIMATE2, DUAL_TYPES, FILES_SHIFT, FOLDER_ONLY, HUMO, I2V, LTX2, SCAIL2, TALK, TASKS, VACE,
                           VAE_FILES_READ, Task, family, folder_only_params, humo_params, made_task)
@@ -54,7 +55,8 @@ SETTINGS_CHARS = 240  # of a node's settings in that note
 # LTX-2.5's templates load two more files than Studio's Load Video Model sets: Gemma 4 E2B for
 # TextGenerateLTX2Prompt (the optional prompt enhancer) and the audio VAE through a second VAELoader
 LTX25_ROLES = ((("TextGenerateLTX2Prompt",), "prompt enhancer '{value}' (TextGenerateLTX2Prompt, off in the "
-                "template): Studio does not rewrite prompts; the prompt is used as written"),
+                "template): the prompt is used as written (Studio's Enhance Prompt runs the LTX-2 model's own "
+                "Gemma, not this file: LTX-2's and LTX-2.3's Gemma 3)"),
                (("LTXVAudioVAEDecode", "LTXVEmptyLatentAudio", "LTXVAudioVAEEncode"), "audio VAE '{value}': Load "
                 "Video Model reads LTX-2.5's from the *audio*vae* file beside its VAE file: keep it there"))
 
@@ -100,6 +102,7 @@ class _Builder(IntentReading):
         self.extra: dict = {}  # the generator's settings read from how its inputs are made
         self.stage2: dict | None = None  # LTX-2's second stage (upsampler and refine), when the workflow has one
         self.pass_loras: dict[str, tuple[list, list[str]]] = {}  # a later sampler -> its own LoRAs, what was said
+        self.enhancer = None  # LTX-2's prompt enhancer of the pipeline being made (comfy_enhance)
 
     def spec_params(self, type_id: str) -> set[str]:
         return {p.name for p in self.g.registry.get(type_id).params}
@@ -288,6 +291,7 @@ class _Builder(IntentReading):
         cond = main.inputs(wf)
         start = next((wf.source(cond, k) for k in ("positive", "conditioning", "cond1") if k in cond.links), None)
         pos = prompt_text(wf, start, "positive", used, said)
+        pos = read_enhancer(self, start, pos, said)  # LTX-2's prompt enhancer (comfy_enhance)
         neg = prompt_text(wf, wf.source(cond, "negative"), "negative", used, said)
         for line in said:
             if " prompt " in line:
@@ -357,6 +361,7 @@ class _Builder(IntentReading):
         self.g.connect(*(upscale_stage(self, gen, load, model_out, params) if self.stage2 else (gen, "video")), sv, "video")
         if task == LTX2:
             self.g.connect(gen, "audio", sv, "audio")
+            enhance_stage(self, gen, load, params)
         if task == HUMO and "features" in inputs:  # the voice the take is made to, in the file with it
             self.g.connect(*self.studio_loader(*inputs["features"][:2]), sv, "audio")
         if task == TALK and "speech" in inputs:  # the voice (a dialogue's two, mixed as the model hears them)

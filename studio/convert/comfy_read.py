@@ -47,6 +47,9 @@ WIDGETS: dict[str, tuple[str, ...]] = {
     "LoraLoaderModelOnly": ("lora_name", "strength_model"),
     "LoraLoader": ("lora_name", "strength_model", "strength_clip"),
     "CLIPTextEncode": ("text",),
+    # comfy_extras/nodes_textgen.py's TextGenerate inputs (its 'on' sampling options after sampling_mode)
+    "TextGenerateLTX2Prompt": ("prompt", "max_length", "sampling_mode", "temperature", "top_k", "top_p", "min_p",
+                               "repetition_penalty", "seed", "presence_penalty", "thinking", "use_default_template"),
     "EmptyHunyuanLatentVideo": ("width", "height", "length", "batch_size"),
     "EmptyLTXVLatentVideo": ("width", "height", "length", "batch_size"),
     "Wan22ImageToVideoLatent": ("width", "height", "length", "batch_size"),

@@ -1,0 +1,145 @@
+"""LTX-2's prompt enhancer in ComfyUI's LTX-2.3 templates (``TextGenerateLTX2Prompt`` on the LTX-2
+Gemma 3 CLIP, through a ``LoraLoader`` of the abliterated Gemma LoRA, chosen by a switch before the
+positive CLIPTextEncode's text) made into Studio's Enhance Prompt, wired into the generator's prompt
+(and LTX-2 Latent Upscale's): on when the template's switch picks it, bypassed when it does not (a
+bypassed Enhance Prompt passes nothing, so the generator's own prompt, the one the template uses
+then, is used; switch it on to let Gemma write the prompt). LTX-2.5's enhancer runs another file
+(Gemma 4 E2B through a CLIPLoader): not this node, said as before (comfy_map.LTX25_ROLES). Plain stdlib."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from studio.core.shown import cut
+
+from .comfy_prompts import ENCODERS, walk
+from .comfy_read import CNode, Workflow
+
+ENHANCE = "video_models.ltx2_enhance_prompt"
+ENHANCER = "TextGenerateLTX2Prompt"
+PASSING = ("ComfySwitchNode", "Reroute")
+CONDS = ("positive", "conditioning", "conditioning_to", "cond", "cond1")
+MAX_LORAS = 16
+
+
+@dataclass
+class Enhancer:
+    node: CNode
+    on: bool  # the template's switch picks it
+    prompt: str | None  # the short prompt it is given
+    loras: list  # (name, strength_clip, node) on its CLIP, nearest the loader first
+
+
+def _clip_loras(wf: Workflow, node: CNode) -> tuple[list, CNode | None]:
+    """The LoraLoaders on the enhancer's CLIP (nearest the loader first) and the CLIP's loader."""
+    loras, src = [], wf.source(node, "clip")
+    for _ in range(MAX_LORAS):
+        if src is None or not src.cls.startswith("LoraLoader") or "clip" not in src.links:
+            break
+        loras.append((wf.value(src, "lora_name"), wf.value(src, "strength_clip"), src))
+        src = wf.source(src, "clip")
+    loras.reverse()
+    return loras, src
+
+
+def find_enhancer(wf: Workflow, start: CNode | None) -> Enhancer | None:
+    """The LTX-2 Gemma 3 enhancer writing the positive encoder's text (directly or on a switch's side)."""
+    enc = walk(wf, start, CONDS, lambda x: x.cls in ENCODERS, set())
+    if enc is None or "text" not in enc.links:
+        return None
+    src, on = wf.source(enc, "text"), True
+    while src is not None and src.cls == "Reroute" and src.links:
+        src = wf.source(src, next(iter(src.links)))
+    if src is not None and src.cls == "ComfySwitchNode":
+        chosen = "on_true" if wf.value(src, "switch") else "on_false"
+        sides = {k: _first_real(wf, wf.source(src, k)) for k in ("on_true", "on_false") if k in src.links}
+        side = next((k for k, n in sides.items() if n is not None and n.cls == ENHANCER), None)
+        if side is None:
+            return None
+        on, src = side == chosen, sides[side]
+    if src is None or src.cls != ENHANCER:
+        return None
+    loras, loader = _clip_loras(wf, src)
+    if loader is None or loader.cls != "LTXAVTextEncoderLoader":  # LTX-2.5's Gemma 4 E2B: another model
+        return None
+    prompt = wf.value(src, "prompt")
+    return Enhancer(src, on, prompt if isinstance(prompt, str) else None, loras)
+
+
+def _first_real(wf: Workflow, n: CNode | None) -> CNode | None:
+    for _ in range(16):
+        if n is None or n.cls != "Reroute" or not n.links:
+            return n
+        n = wf.source(n, next(iter(n.links)))
+    return n
+
+
+def read_enhancer(b, start: CNode | None, pos: str | None, said: list[str]) -> str | None:
+    """The enhancer of the positive prompt kept on ``b`` (``b.enhancer``) and said; the generator's
+    prompt returned (the short prompt the enhancer is given, when it is on)."""
+    wf = b.wf
+    e = find_enhancer(wf, start)
+    b.enhancer = e
+    if e is None:
+        _unused(b, said)
+        return pos
+    b.used.update({e.node.id} | {x[2].id for x in e.loras})
+    said[:] = [s for s in said if not (ENHANCER in s and "prompt is written by" in s)]
+    short = e.prompt if e.prompt is not None else pos
+    lora = f", with the LoRA '{e.loras[-1][0]}' on its Gemma" if e.loras else ""
+    if e.on:
+        said.append(f"the positive prompt is written by Enhance Prompt (ComfyUI's {ENHANCER}, #{e.node.id}, on in the "
+                    f"template) from {cut(str(short or ''), 80)!r}: LTX-2's Gemma 3 writes it when the graph runs"
+                    f"{lora} (Studio's own system prompt; Lightricks' is under their licence)")
+    else:
+        said.append(f"the prompt enhancer (ComfyUI's {ENHANCER}, #{e.node.id}) is off in the template: Enhance Prompt "
+                    f"is bypassed before the generator's prompt{lora} (switch it on to let Gemma write the prompt)")
+    if len(e.loras) > 1:
+        said.append(f"Enhance Prompt takes one LoRA: '{e.loras[-1][0]}' kept, "
+                    f"{', '.join(repr(x[0]) for x in e.loras[:-1])} on its Gemma not applied")
+    return short if e.on else pos
+
+
+def _unused(b, said: list[str]) -> None:
+    """An LTX-2 Gemma 3 enhancer whose text the take does not read (LTX-2.3's ingredients template: a
+    preview of it only): said, not made, and no longer listed as a node Studio has nothing for."""
+    wf = b.wf
+    for n in wf.nodes.values():
+        if n.cls != ENHANCER or not n.enabled or n.id in b.used:
+            continue
+        loras, loader = _clip_loras(wf, n)
+        if loader is None or loader.cls != "LTXAVTextEncoderLoader":
+            continue
+        to = sorted({f"{u.cls} #{u.id}" for u in wf.nodes.values() for src, _ in u.links.values() if src == n.id})
+        b.used.update({n.id} | {x[2].id for x in loras})
+        lora = f" (with the LoRA '{loras[-1][0]}' on its Gemma)" if loras else ""
+        said.append(f"ComfyUI's {ENHANCER} (#{n.id}){lora} writes a text the take does not read (it goes to "
+                    f"{', '.join(to) or 'nothing'}): not made; Studio's Enhance Prompt does what it does (wire its "
+                    "text into the generator's prompt to use one)")
+
+
+def enhance_stage(b, gen: str, load: str, params: dict) -> str | None:
+    """Enhance Prompt on the loader's model, wired into the generator's prompt and the latent
+    upscale's after it (the same start image as the generator's where the enhancer reads one)."""
+    e = getattr(b, "enhancer", None)
+    if e is None:
+        return None
+    wf = b.wf
+    mode = wf.value(e.node, "sampling_mode")
+    # 'off' (greedy) saves no sampling values: the widgets after it are others (thinking...), not read
+    p = {k: wf.value(e.node, k) for k in ("max_length",) + (() if mode == "off" else (
+        "temperature", "top_k", "top_p", "min_p", "repetition_penalty", "seed"))}
+    name, strength = (e.loras[-1][0], e.loras[-1][1]) if e.loras else ("", None)
+    nid = b.add(ENHANCE, {"prompt": e.prompt if e.prompt is not None else params.get("prompt"),
+                          "max_new_tokens": p.pop("max_length"), "sampling": mode != "off" if mode else None,
+                          "lora": name or None, "lora_strength": strength, **p}, e.node,
+                mode="normal" if e.on else "bypass")
+    b.g.connect(load, "model", nid, "model")
+    img = b.g.input_link(gen, "image")
+    if img is not None and "image" in e.node.links:
+        b.g.connect(img.src, img.src_port, nid, "image")
+    b.g.connect(nid, "text", gen, "prompt")
+    for n in list(b.g.nodes.values()):
+        link = b.g.input_link(n.id, "video") if n.type_id == "video_models.ltx2_latent_upscale" else None
+        if link is not None and link.src == gen:
+            b.g.connect(nid, "text", n.id, "prompt")
+    return nid

@@ -1,0 +1,103 @@
+"""Issue 56: ComfyUI's TextGenerateLTX2Prompt in the LTX-2.3 templates becomes Enhance Prompt on the
+loaded LTX-2 model, wired into the generator's prompt and the latent upscale's, with the template's
+sampling settings and the LoraLoader on its CLIP as its LoRA: on where the template's switch picks it,
+bypassed (the generator's own prompt used, as ComfyUI uses it then) where it does not; neither node is
+listed as not converted. LTX-2.5's enhancer (another file, Gemma 4 E2B) is not made into it."""
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from studio.convert.comfy_map import convert
+from studio.engine.plan import resolve_source
+
+templates = pytest.importorskip("comfyui_workflow_templates_json")
+TEMPLATES = os.path.join(os.path.dirname(templates.__file__), "templates")
+ENHANCE = "video_models.ltx2_enhance_prompt"
+GEMMA_LORA = "gemma-3-12b-it-abliterated_lora_rank64_bf16.safetensors"
+
+
+def _convert(name):
+    with open(os.path.join(TEMPLATES, name + ".json"), encoding="utf-8") as f:
+        return convert(json.load(f), name)
+
+
+def _one(g, type_id):
+    [n] = [n for n in g.nodes.values() if n.type_id == type_id]
+    return n
+
+
+def _src(g, node, port):
+    link = g.input_link(node.id, port)
+    return (g.nodes[link.src].type_id, link.src_port) if link else None
+
+
+def test_the_t2v_templates_enhancer_writes_the_prompt_of_both_passes():
+    conv = _convert("video_ltx2_3_t2v")
+    g = conv.graph
+    assert g.validate() == []
+    en, gen, up = _one(g, ENHANCE), _one(g, "video_models.ltx2"), _one(g, "video_models.ltx2_latent_upscale")
+    assert en.mode == "normal"
+    assert {k: en.params[k] for k in ("max_new_tokens", "sampling", "temperature", "top_k", "top_p", "min_p",
+                                      "repetition_penalty", "seed", "lora", "lora_strength")} == {
+        "max_new_tokens": 2048, "sampling": True, "temperature": 0.7, "top_k": 64, "top_p": 0.95, "min_p": 0.05,
+        "repetition_penalty": 1.05, "seed": 0, "lora": GEMMA_LORA, "lora_strength": 1.0}
+    assert en.params["prompt"].startswith("Dynamic cinematic close-up of high-tech modular machinery")
+    assert gen.params["prompt"] == en.params["prompt"]  # the short prompt, where the enhancer is switched off
+    assert _src(g, en, "model") == ("video_models.load", "model")
+    assert _src(g, gen, "prompt") == _src(g, up, "prompt") == (ENHANCE, "text")
+    text = "\n".join(conv.log + [n["text"] for n in g.ui["notes"]])
+    assert "the positive prompt is written by Enhance Prompt (ComfyUI's TextGenerateLTX2Prompt" in text
+    not_converted = [line for line in conv.log if "not converted" in line]
+    assert not any("TextGenerateLTX2Prompt" in line or "LoraLoader" in line for line in not_converted), not_converted
+
+
+def test_the_i2v_templates_enhancer_is_bypassed_with_the_start_image_wired():
+    conv = _convert("video_ltx2_3_i2v")
+    g = conv.graph
+    assert g.validate() == []
+    en, gen = _one(g, ENHANCE), _one(g, "video_models.ltx2")
+    assert en.mode == "bypass" and en.params["lora"] == GEMMA_LORA
+    assert g.input_link(en.id, "image").src == g.input_link(gen.id, "image").src
+    assert _src(g, gen, "prompt") == (ENHANCE, "text")
+    # bypassed with no Text wired in, it passes nothing: the generator's own prompt is the take's
+    assert resolve_source(g, g.input_index(), en.id, "text") is None
+    assert gen.params["prompt"].startswith("Egyptian royal in blue-and-gold headdress")
+    assert any("is off in the template: Enhance Prompt is bypassed" in line for line in conv.log)
+
+
+def test_ia2v_and_ic_lora_take_it_and_ltx25_does_not():
+    for name, mode in (("video_ltx2_3_ia2v", "normal"), ("video_ltx2_3_ic_lora", "bypass")):
+        g = _convert(name).graph
+        assert g.validate() == [] and _one(g, ENHANCE).mode == mode, name
+    g = _convert("video_ltx2_5_i2v").graph
+    assert not any(n.type_id == ENHANCE for n in g.nodes.values())
+
+
+def test_greedy_sampling_reads_no_sampling_values():
+    """ComfyUI's sampling_mode 'off' saves no temperature, top-k...: the values after it (thinking,
+    use_default_template) are not read as them; Enhance Prompt samples greedily."""
+    with open(os.path.join(TEMPLATES, "video_ltx2_3_t2v.json"), encoding="utf-8") as f:
+        doc = json.load(f)
+    for sg in doc["definitions"]["subgraphs"]:
+        for n in sg["nodes"]:
+            if n["type"] == "TextGenerateLTX2Prompt":
+                n["widgets_values"] = ["", 300, "off", False, True]
+    en = _one(convert(doc).graph, ENHANCE)
+    assert en.params["sampling"] is False and en.params["max_new_tokens"] == 300
+    assert en.params["temperature"] == 0.7 and en.params["top_k"] == 64  # the node's defaults, unused greedy
+
+
+def test_an_enhancer_the_take_does_not_read_is_said_not_listed():
+    """LTX-2.3's ingredients template previews its enhancer's text (a switch, off, to PreviewAny): the
+    take's prompt is its own; the enhancer and its Gemma LoRA are said, not listed as nodes Studio lacks."""
+    conv = _convert("template_ltx2_3_ic_lora_ingredients")
+    g = conv.graph
+    assert not any(n.type_id == ENHANCE for n in g.nodes.values())
+    notes = "\n".join(n["text"] for n in g.ui["notes"])
+    assert "ComfyUI's TextGenerateLTX2Prompt (#129:209) (with the LoRA 'gemma-3-12b-it-abliterated" in notes
+    assert "writes a text the take does not read (it goes to ComfySwitchNode #129:211)" in notes
+    listed = [line for line in conv.log if "not converted" in line]
+    assert not any("TextGenerateLTX2Prompt" in line or "LoraLoader" in line for line in listed), listed
