@@ -325,3 +325,19 @@ def test_the_text_encoder_file_is_not_read_for_a_cached_prompt(comfy, tmp_path, 
     assert "text_encoder" not in read and "text encoder not loaded" in text
     assert "read when a prompt is not in the prompt cache" in text
     assert np.array_equal(second, plain)
+
+
+def test_an_audio_vae_read_from_beside_a_file_is_in_the_loads_signature(tmp_path):
+    """LTX-2.5's and MiniMax H3's audio VAE is the *audio*vae* file beside the video VAE (or the model file), not a
+    parameter: replacing it must re-run the load as replacing a named file does (a kept model is not served)."""
+    from nodes.video_models.loading.node import LoadVideoModel
+    (tmp_path / "vae").mkdir()
+    (tmp_path / "dit").mkdir()
+    video = tmp_path / "vae" / "minimax_h3_video_vae.safetensors"
+    audio = tmp_path / "vae" / "minimax_h3_audio_vae_fp32.safetensors"
+    dit, other = tmp_path / "dit" / "dit.safetensors", tmp_path / "dit" / "ltx-2.5-audio-vae.safetensors"
+    for f in (video, audio, dit, other):
+        f.write_bytes(b"x")
+    got = LoadVideoModel.signature_files({"model": str(dit), "vae": str(video)})
+    assert set(got) == {str(dit), str(other), str(video), str(audio)} and len(got) == len(set(got))
+    assert set(LoadVideoModel.signature_files({"model": str(video)})) == {str(video), str(audio)}

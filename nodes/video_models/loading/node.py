@@ -274,13 +274,18 @@ class LoadVideoModel(Node):
     @classmethod
     def signature_files(cls, params, base_dir=None) -> list[str]:
         """Every weight and config file: replacing a model's files re-runs what uses it."""
+        import glob
         out = []
         for key in ("model", "base", *FILES):
             v = params.get(key) or ""
             p = model_paths.resolve(v, base_dir) if v.strip() else None
             if p:
                 out += model_files(os.path.dirname(p) if p.endswith("model_index.json") else p)
-        return out
+                if key in ("model", "vae") and os.path.isfile(p):  # an audio VAE read from beside the file
+                    # (LTX-2.5's and MiniMax H3's ComfyUI files: the one *audio*vae* file in that folder)
+                    out += sorted(f for f in glob.glob(os.path.join(glob.escape(os.path.dirname(p)),
+                                                                    "*audio*vae*.safetensors")) if f != p)
+        return list(dict.fromkeys(out))
 
     def run(self, ctx):
         from studio.engine.device import resolve_device, setting_problem
