@@ -155,8 +155,8 @@ def dequantise_state_dict(state: dict, dtype=torch.bfloat16, metadata: dict | No
     """``state`` with every NVFP4 layer (AWQ scale folded in) and every other ComfyUI-quantised layer
     (comfy_int8.dequantise_state_dict: int8, fp8) made plain in ``dtype``, markers and scales dropped.
     An AWQ scale beside a layer that is not NVFP4 is refused by name."""
-    from .comfy_int8 import _confs, dequantise_state_dict as plain
-    confs = _confs(state, metadata, path)
+    from .comfy_int8 import layer_confs, dequantise_state_dict as plain
+    confs = layer_confs(state, metadata, path)
     nv = {layer for layer, conf in confs.items() if conf.get("format") == "nvfp4"}
     for k in [k for k in state if k.endswith(PRE)]:
         if k[: -len(PRE)] not in nv:
