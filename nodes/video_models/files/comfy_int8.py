@@ -36,6 +36,7 @@ API:
 - ``check(path, layer, weight_shape, weight_dtype, scale_shape, scale_dtype, conf)``: the shapes and
   storage of one layer checked from a header, refused in words (ModelError) before any read.
 - ``Int8Linear`` / ``install(model, name, w, path)``: a Linear kept in int8.
+- ``layer_confs(state, metadata, path)``: layer -> its comfy_quant conf (markers and header metadata).
 - ``dequantise_state_dict(state, dtype, metadata=None, path=...)``: a state dict with ComfyUI's
   int8 (and fp8 / NVFP4) layers made plain weights in ``dtype``, markers and scales dropped.
 - ``load_dequantised(path, dtype)``: a whole .safetensors file read and dequantised so."""
@@ -184,7 +185,7 @@ def install(model, name: str, w: Int8, path: str) -> None:
             Int8Linear(old.in_features, old.out_features, w, old.bias))
 
 
-def _confs(state: dict, metadata: dict | None, path: str) -> dict:
+def layer_confs(state: dict, metadata: dict | None, path: str) -> dict:
     """layer -> its conf, from the ``comfy_quant`` tensors and the header's ``_quantization_metadata``."""
     out = {}
     meta = (metadata or {}).get("_quantization_metadata")
@@ -231,7 +232,7 @@ def dequantise_state_dict(state: dict, dtype=torch.bfloat16, metadata: dict | No
     """``state`` (tensors as read from a ComfyUI file; ``metadata`` its header's) with every quantised
     layer's weight made plain in ``dtype`` and its markers and scales dropped; the other tensors as
     they are. A scale with no marker, or a marker of a format Studio cannot read, is refused by name."""
-    confs = _confs(state, metadata, path)
+    confs = layer_confs(state, metadata, path)
     aside = (".comfy_quant", ".weight_scale", ".weight_scale_2", ".input_scale")
     for k in [k for k in state if k.endswith(".weight_scale")]:
         layer = k[: -len(".weight_scale")]
