@@ -173,3 +173,17 @@ def test_the_header_recognises_the_awq_layer(tmp_path):
     save_file(bad, f)
     with pytest.raises(ModelError, match=r"pre_quant_scale' is F32 \[31\]: an AWQ pre-quant scale is 32 floats"):
         nv.awq_scales(read_weight_file(f))
+
+
+def test_the_general_loader_refuses_awq_scales_it_would_not_apply(tmp_path):
+    """lean_load (every family's single-file load) does not apply AWQ input scales: a file holding them is refused
+    in words, not loaded with the scales dropped."""
+    from safetensors.torch import save_file
+
+    from nodes.video_models.base.errors import ModelError
+    from nodes.video_models.files.single_file import lean_load
+    from nodes.video_models.files.weight_formats import read_weight_file
+    path = str(tmp_path / "awq.safetensors")
+    save_file({"0.weight": torch.ones(4, 4), "0.bias": torch.zeros(4), "0.pre_quant_scale": torch.ones(4)}, path)
+    with pytest.raises(ModelError, match="AWQ input scales"):
+        lean_load(torch.nn.Sequential, None, read_weight_file(path), torch.float32)

@@ -84,7 +84,7 @@ def _state_tensors(state: dict, scales: dict):
 
 
 def lean_load(cls, cfg, wf: WeightFile, torch_dtype, state: dict | None = None, scales: dict | None = None,
-              extra: dict | None = None):
+              extra: dict | None = None, awq_applied: bool = False):
     """``cls`` built from ``cfg`` with empty (meta) parameters, and the file's tensors read into it
     as they are (assign): floating tensors in ``torch_dtype`` (fp32 for the class's
     _keep_in_fp32_modules, as diffusers loads them), fp8 weights of Linear / Conv layers kept in 8
@@ -95,13 +95,19 @@ def lean_load(cls, cfg, wf: WeightFile, torch_dtype, state: dict | None = None, 
     are tied after the load). ``state``: tensors read and converted already (diffusers' converter
     run on them), used instead of reading ``wf``, with ``scales`` (weight name -> its fp8 scale).
     ``extra``: tensors the caller made, loaded beside the file's (SVD's: its VAE's identity
-    quant_conv, OpenCLIP's projection turned; svd/)."""
+    quant_conv, OpenCLIP's projection turned; svd/). ``awq_applied``: the caller puts the file's AWQ input
+    scales (``.pre_quant_scale``) on its layers itself (minimax_h3/text_file.py); otherwise such a file is refused."""
     import torch
     from accelerate import init_empty_weights
     from diffusers.hooks.layerwise_casting import apply_layerwise_casting
 
     from . import comfy_int8
     from .comfy_quant import Packed, dequantise, install
+    awq = [] if awq_applied else [k for k in (wf.tensors if state is None else state) if k.endswith(".pre_quant_scale")]
+    if awq:  # NVFP4-AWQ: its input scales change every output; dropping them would be silent and wrong
+        raise ModelError(f"'{wf.path}' holds AWQ input scales ('{awq[0]}' and {len(awq) - 1} more): this loader does "
+                         "not apply them (Studio reads NVFP4-AWQ for MiniMax H3's Qwen3-VL text file only, "
+                         "families/minimax_h3/text_file.py)")
     with init_empty_weights():
         model = cls.from_config(cfg) if isinstance(cfg, dict) else cls(cfg)
     keep = list(getattr(cls, "_keep_in_fp32_modules", None) or [])

@@ -79,7 +79,7 @@ def load_text_model(path: str, torch_dtype=torch.bfloat16):
     from ...files.single_file import lean_load
     from ...files.tensor_reads import read_tensor
     named, cfg, awq = text_file(path)
-    model = lean_load(Qwen3VLTextModel, cfg, named, torch_dtype)
+    model = lean_load(Qwen3VLTextModel, cfg, named, torch_dtype, awq_applied=True)  # put on just below
     wf = read_weight_file(path)
     with open(path, "rb", buffering=0) as f:
         for name, module in list(model.named_modules()):
