@@ -66,6 +66,18 @@ def _no_loop(name: str, base_dir: str | None, what: str) -> None:
         raise ModelError(f"{what} '{name}': '{loop}' is a symbolic link loop (it leads back to itself), not a file")
 
 
+def part_problems(key: str, name: str, base_dir: str | None) -> list[str]:
+    """What validate says of a file parameter (a LoRA's): nothing when it is empty or found where the
+    run would look (beside the graph, or in the models folders), else why not (the run is not needed)."""
+    if not (name or "").strip():
+        return []
+    try:
+        find_part(key, name, base_dir)
+    except ModelError as e:
+        return [str(e)]
+    return []
+
+
 def find_part(key: str, name: str, base_dir: str | None) -> str:
     """A text-encoder, VAE or CLIP-vision file's path, from what the artist typed or picked."""
     path = model_paths.resolve(name, base_dir)
@@ -369,14 +381,7 @@ class LoRA(Node):
     def preflight(cls, params, base_dir):
         """The LoRA file is found where the run would look (beside the graph, or in the models
         folders' loras/ as a ComfyUI workflow names it): validate says so, not the run."""
-        name = params.get("lora") or ""
-        if not name.strip():
-            return []
-        try:
-            find_part("lora", name, base_dir)
-        except ModelError as e:
-            return [str(e)]
-        return []
+        return part_problems("lora", params.get("lora") or "", base_dir)
 
     @classmethod
     def foresee(cls, params, base_dir, inputs):

@@ -166,15 +166,8 @@ class EnhancePrompt(Node):
     @classmethod
     def preflight(cls, params, base_dir):
         """The LoRA is found where the run would look (validate says so, not the run)."""
-        name = params.get("lora") or ""
-        if not name.strip():
-            return []
-        from ...loading.node import find_part
-        try:
-            find_part("lora", name, base_dir)
-        except ModelError as e:
-            return [str(e)]
-        return []
+        from ...loading.node import part_problems
+        return part_problems("lora", params.get("lora") or "", base_dir)
 
     @classmethod
     def signature_files(cls, params, base_dir=None) -> list[str]:
