@@ -108,15 +108,22 @@ def check(shapes: dict, cfg: dict, path: str) -> None:
         elif name != "rope.inv_freq" and not any(d in name for d in DROPPED):
             rows = shape[0] // 3 if name.endswith(".attn.qkv_proj.weight") else shape[0]
             got.update({new: (name, (rows, *shape[1:])) for new in diffusers_names(name, shape, cfg)})
+    refuse_misfits(got, want, path, "transformer")
+
+
+def refuse_misfits(got: dict, want: dict, path: str, title: str) -> None:
+    """A file's tensors (``got``: diffusers name -> (the file's name, shape)) against a model's (``want``:
+    diffusers name -> shape): a tensor of no place or another shape, or one the file lacks, refused naming it
+    (MiniMax H3's ``title``: its transformer, video VAE, audio VAE)."""
     for new, (name, shape) in got.items():
         if new not in want:
-            raise ModelError(f"'{path}': tensor '{name}' has no place in MiniMax H3's transformer (as '{new}')")
+            raise ModelError(f"'{path}': tensor '{name}' has no place in MiniMax H3's {title} (as '{new}')")
         if want[new] != shape:
-            raise ModelError(f"'{path}': tensor '{name}' is {list(shape)} where MiniMax H3's transformer of this file's "
+            raise ModelError(f"'{path}': tensor '{name}' is {list(shape)} where MiniMax H3's {title} of this file's "
                              f"size holds {list(want[new])} ('{new}')")
     lacking = sorted(set(want) - set(got))
     if lacking:
-        raise ModelError(f"'{path}' lacks {len(lacking)} of MiniMax H3's transformer's tensors (as diffusers names "
+        raise ModelError(f"'{path}' lacks {len(lacking)} of MiniMax H3's {title}'s tensors (as diffusers names "
                          f"them: {', '.join(lacking[:3])}{', …' if len(lacking) > 3 else ''})")
 
 

@@ -202,17 +202,8 @@ def check(cls, got: dict, cfg: dict, path: str, title: str) -> None:
     """Every tensor of the file (``got``: diffusers name -> (file's name, shape)) against ``cls`` of ``cfg``
     built on the meta device (nothing allocated): a tensor of no place or another shape, or one the file
     lacks, refused naming it."""
-    want = _skeleton_shapes(cls, cfg)
-    for new, (name, shape) in got.items():
-        if new not in want:
-            raise ModelError(f"'{path}': tensor '{name}' has no place in MiniMax H3's {title} (as '{new}')")
-        if want[new] != shape:
-            raise ModelError(f"'{path}': tensor '{name}' is {list(shape)} where MiniMax H3's {title} of this file's "
-                             f"size holds {list(want[new])} ('{new}')")
-    lacking = sorted(set(want) - set(got))
-    if lacking:
-        raise ModelError(f"'{path}' lacks {len(lacking)} of MiniMax H3's {title}'s tensors (as diffusers names them: "
-                         f"{', '.join(lacking[:3])}{', …' if len(lacking) > 3 else ''})")
+    from .comfy_file import refuse_misfits
+    refuse_misfits(got, _skeleton_shapes(cls, cfg), path, title)
 
 
 def _rows(t, index):
