@@ -45,3 +45,21 @@ def test_file_open_of_a_workflow_with_a_lora_loader_linked_to_itself_converts(qt
     assert "converted the ComfyUI workflow" in log and "selfloop.json" in log and "Traceback" not in log
     assert any(n.type_id == "video_models.lora" and n.params["lora"] == "loop.safetensors"
                for n in win.doc.graph.nodes.values())
+
+
+def test_file_open_of_a_graph_named_otherwise_opens_it(qtbot, open_window, tmp_path):
+    """A graph written under another name ('main.py convert wf.json -o wf.studio', seen under Xvfb: "carries no
+    Studio graph") opens as the graph it is; a media file still goes to the rendered-clip reader."""
+    from studio.core.fileformat import save_graph
+    from studio.core.graph import Graph
+    g = Graph()
+    g.add_node("io.load_video", {"path": "clip.mp4"}, node_id="src")
+    p = tmp_path / "wf.studio"
+    save_graph(g, str(p))
+    win = open_window()
+    assert win.files.open_path(str(p), ask=False) is True
+    assert list(win.doc.graph.nodes) == ["src"]
+    media = tmp_path / "clip.mp4"
+    media.write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64)
+    assert win.files.open_path(str(media), ask=False) is False
+    assert "clip.mp4" in win.log_view.toPlainText()

@@ -31,7 +31,7 @@ def read_graph_file(path: str, registry=None) -> Graph:
     """A graph from a graph file, or from the metadata of a clip Studio rendered."""
     if not os.path.exists(path):
         raise StudioError(f"file not found: {path}")
-    if path.lower().endswith(".json"):
+    if path.lower().endswith(".json") or _json_text(path):  # a graph saved under another name ('x.studio')
         return load_graph(path, registry) if registry is not None else load_graph(path)
     from studio.engine.media import read_graph_json
     text = read_graph_json(path)
@@ -39,6 +39,17 @@ def read_graph_file(path: str, registry=None) -> Graph:
         raise StudioError(f"'{os.path.basename(path)}' carries no Studio graph (only clips rendered by "
                           "Studio with 'embed graph' on do)")
     return parse_graph_text(text, registry, source=path)
+
+
+def _json_text(path: str) -> bool:
+    """The file is JSON text (a graph or workflow named otherwise: 'main.py convert -o x.studio'), not media:
+    its first bytes, past a BOM and white space, open an object."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(256)
+    except OSError:
+        return False
+    return head.lstrip(b"\xef\xbb\xbf").lstrip().startswith(b"{")
 
 
 def rebase_paths(graph: Graph, new_dir: str) -> int:
