@@ -1,4 +1,4 @@
-"""Time: offset, speed (nearest, frame blend or optical-flow interpolation), reverse, hold, loop."""
+"""Time: offset, speed (nearest, frame blend or optical-flow interpolation), reverse, hold, loop, trim."""
 from __future__ import annotations
 
 import math
@@ -67,6 +67,10 @@ def _audio_for(audio: Audio | None, fps: float, times: np.ndarray, mode: str, n_
         return Audio(np.tile(one, (reps, 1))[:n_out], r)
     if mode == "hold":
         return Audio(np.zeros((n_out, x.shape[1]), np.float32), r)
+    if mode == "trim":  # the sound under the frames kept (silence past the source's end)
+        a = int(round(float(times[0]) * per_frame)) if len(times) else 0
+        part = x[a:a + n_out]
+        return Audio(np.ascontiguousarray(np.pad(part, ((0, n_out - len(part)), (0, 0)))), r)
     # offset and speed: the source sample under each output sample
     if mode == "offset":
         t_src = np.arange(n_out, dtype=np.float64) - offset * per_frame
@@ -89,22 +93,27 @@ class Time(Node):
     nearest frame, a blend of the two neighbours, or optical-flow interpolation. The sound is
     resampled with it (its pitch changes).
     reverse: plays backwards, sound too. hold: one frame for `length` frames, silent.
-    loop: plays `loops` times, sound too."""
+    loop: plays `loops` times, sound too.
+    trim: the frames from `start` on, `length` of them (0: to the clip's end), sound too (Resolve's trim,
+    Nuke's FrameRange)."""
     id = "edit.time"
-    keywords = ("retime", "speed", "speed ramp", "timewarp", "freeze frame", "hold", "offset", "loop")
+    keywords = ("retime", "speed", "speed ramp", "timewarp", "freeze frame", "hold", "offset", "loop", "trim",
+                "frame range", "cut")
     title = "Time"
     category = "Edit"
     timing = CLIP
     inputs = (In("video", "Video"),)
     outputs = (Out("video", "Video"),)
-    params = (Choice("mode", "speed", choices=("offset", "speed", "reverse", "hold", "loop")),
+    params = (Choice("mode", "speed", choices=("offset", "speed", "reverse", "hold", "loop", "trim")),
               Int("offset", 0, min=-1_000_000, max=1_000_000, help="offset: frames later (negative: earlier)"),
               Float("speed", 1.0, min=0.01, max=100.0, help="speed: 2 = twice as fast"),
               Choice("method", "blend", choices=("nearest", "blend", "flow"),
                      help="speed: how in-between frames are made"),
               Int("hold_frame", 0, min=0, max=10_000_000, help="hold: the frame shown"),
-              Int("length", 0, min=0, max=10_000_000, help="hold: frames; 0 = the clip's length"),
-              Int("loops", 2, min=1, max=10_000, help="loop: how many times it plays"))
+              Int("length", 0, min=0, max=10_000_000,
+                  help="hold: frames; 0 = the clip's length. trim: frames kept; 0 = to the clip's end"),
+              Int("loops", 2, min=1, max=10_000, help="loop: how many times it plays"),
+              Int("start", 0, min=0, max=10_000_000, help="trim: the first frame kept (0 = the clip's first)"))
 
     def run(self, ctx, video):
         p = ctx.params
@@ -122,6 +131,14 @@ class Time(Node):
             if p.hold_frame >= n:
                 raise ValueError(f"hold frame {p.hold_frame} is outside the clip (0..{n - 1})")
             times = np.full(p.length or n, float(p.hold_frame))
+        elif p.mode == "trim":
+            if p.start >= n:
+                raise ValueError(f"trim start {p.start} is past the clip's end ({n} frames: 0 to {n - 1})")
+            end = n if not p.length else p.start + p.length
+            if end > n:
+                raise ValueError(f"trim of {p.length} frames from frame {p.start} runs past the clip's end ({n} frames): "
+                                 "lower 'length' (0 keeps the frames to the end)")
+            times = np.arange(p.start, end, dtype=np.float64)
         else:
             times = np.tile(np.arange(n, dtype=np.float64), p.loops)
         clip = _IndexClip(video, times, method)

@@ -26,7 +26,7 @@ from .comfy_wrappers import translate
 from .comfy_animate2 import animate2_settings
 from .comfy_dancer import DANCER, dancer_output
 from .comfy_enhance import enhance_stage, read_enhancer
-from .comfy_scail import scail2_settings
+from .comfy_scail import first_segment_shared, scail2_settings
 from .comfy_tasks import (ANIMATE2, DUAL_TYPES, FILES_SHIFT, FOLDER_ONLY, HUMO, I2V, LTX2, SCAIL2, TALK, TASKS, VACE,
                           VAE_FILES_READ, Task, family, folder_only_params, humo_params, made_task)
 from .comfy_seedvr2 import make_seedvr2, seedvr2_chain
@@ -198,6 +198,7 @@ class _Builder(IntentReading):
         self.used.add(save.id)
         self.bands.append(list(self.g.nodes)[made:])
         self.made[key] = (gen, task, len(self.bands) - 1, save)
+        first_segment_shared(self, key)  # SCAIL-2's first segment: the first frames of its continued take
         wired = {i.name for i in self.g.registry.get(task).inputs if i.name != "model" and self.g.input_link(gen, i.name)}
         self.out.tasks.append({"task": made_task(task, wired, params), "family": fam, "generator": task, "inputs": sorted(wired)})
         self._sampling_note(main, rest, shifts, loaders, said, first)

@@ -2,8 +2,10 @@
 comfyanonymous/ComfyUI@1320142, read for its inputs' meaning) made into the SCAIL-2 Character node's
 settings: 'replacement_mode' as 'mode', 'length' as the segment ('window'), 'previous_frame_count' as
 'overlap'. ComfyUI's templates make a first segment (Base) and continue it (Extend, fed the frames made
-before): Studio's node makes the whole driving video as one take, segment by segment, so the first
-segment's output keeps its length and the continued one takes the whole clip. Its LoRAs (lightx2v,
+before): Studio's node makes the whole driving video as one take, segment by segment, so the continued
+output takes the whole clip and the first segment's output is its first frames, cut by a Time node (trim):
+made once, and the same frames as the take's beginning, as ComfyUI's Extend continues them
+(:func:`first_segment_shared`). Its LoRAs (lightx2v,
 DPO) stay on the model (Video LoRA nodes: the SCAIL-2 pipeline loads Wan's LoRAs), with the workflow's
 6 steps and no guidance. Plain data and stdlib."""
 from __future__ import annotations
@@ -46,3 +48,47 @@ def scail2_settings(b, node: CNode, params: dict, loras: list, said: list[str], 
         if isinstance(v, (int, float)) and not isinstance(v, bool) and v != default:
             said.append(f"WanSCAILToVideo's {k} {v:g} is not applied: the release scales no pose latent")
     return loras
+
+
+def first_segment_shared(b, key: frozenset) -> None:
+    """After the pipeline of samplers ``key`` is made (``b``: the converter): when it and another SCAIL-2 pipeline
+    are the first segment and its continuation (one's samplers a part of the other's: ComfyUI's Base pass, which
+    its Extend pass continues), the first segment's output becomes the first frames of the whole take through a
+    Time node (trim), and the generator made for it, with the nodes made only for it, is removed."""
+    from .comfy_tasks import SCAIL2
+    if b.made[key][1] != SCAIL2:
+        return
+    for other, (_g, task, _band, _save) in list(b.made.items()):
+        if other == key or task != SCAIL2 or not (other < key or key < other):
+            continue
+        first, whole = (other, key) if other < key else (key, other)
+        _trim_from_whole(b, first, whole)
+        return
+
+
+def _trim_from_whole(b, first: frozenset, whole: frozenset) -> None:
+    g = b.g
+    gen0, _task, band0, save0 = b.made[first]
+    gen = b.made[whole][0]
+    frames = int(g.nodes[gen0].params.get("frames") or 0)
+    saves = [n for n in b.bands[band0] if g.nodes[n].type_id == "io.save_video" and
+             (g.input_link(n, "video") or None) is not None and g.input_link(n, "video").src == gen0]
+    if not frames or not saves:
+        return
+    g.remove_node(gen0)
+    gone = True
+    while gone:  # what was made for the first segment alone: its nodes nothing reads any more (shared ones stay)
+        gone = [n for n in b.bands[band0] if n in g.nodes and n not in saves and not any(l.src == n for l in g.links)]
+        for n in gone:
+            g.remove_node(n)
+    tm = b.add("edit.time", {"mode": "trim", "start": 0, "length": frames}, save0, title="First segment")
+    g.connect(gen, "video", tm, "video")
+    for sv in saves:
+        g.connect(tm, "video", sv, "video")
+    b.bands[band0] = [n for n in b.bands[band0] if n in g.nodes] + [tm]
+    b.made[first] = (tm, "edit.time", band0, save0)
+    b.note(f"'{save0.title or save0.cls}': the first {frames} frames of the SCAIL-2 take, cut by a Time node (trim): "
+           "ComfyUI's Extend pass continues its first segment, so that segment is the take's beginning; Studio makes "
+           "it once", band0)
+    b.out.log.append(f"{b.name}: ComfyUI '{save0.title or save0.cls}' -> the first {frames} frames of the SCAIL-2 "
+                     "take (Time: trim), made once")

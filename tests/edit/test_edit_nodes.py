@@ -134,6 +134,20 @@ def test_time_speed_reverse_loop_hold_and_sound():
     assert len(flow) == 3 and flow.frame(1).shape == (48, 64, 3)
 
 
+def test_time_trim_keeps_the_frames_and_their_sound():
+    """trim: frames start..start+length-1 (length 0: to the end), the sound under them; past the end refused in words."""
+    frames = np.arange(10, dtype=np.float32)[:, None, None, None] * np.ones((1, 4, 4, 3), np.float32) / 10
+    v = _with_sound(ArrayClip(frames, 10.0))
+    t = run_node(TM.Time, {"mode": "trim", "start": 3, "length": 4}, video=v)
+    assert len(t) == 4 and [round(float(t.frame(i)[0, 0, 0]) * 10) for i in range(4)] == [3, 4, 5, 6]
+    assert np.array_equal(t.audio.samples, v.audio.samples[2400:5600])  # 800 samples a frame at 10 fps, 8 kHz
+    rest = run_node(TM.Time, {"mode": "trim", "start": 8}, video=v)
+    assert len(rest) == 2 and np.array_equal(rest.frame(1), v.frame(9)) and rest.audio.duration == pytest.approx(0.2)
+    for bad in ({"start": 7, "length": 4}, {"start": 10}):
+        with pytest.raises(ValueError, match="past the clip's end"):
+            run_node(TM.Time, dict(bad, mode="trim"), video=v)
+
+
 def test_burn_in_writes_timecode_and_rejects_unknown_tokens():
     assert T.timecode(24 * 3600 + 24 * 61 + 5, 24.0) == "01:01:01:05"
     v = ArrayClip(np.zeros((2, 120, 200, 3), np.float32), 25)

@@ -61,12 +61,21 @@ def test_the_scail2_templates_convert_to_the_scail2_node():
     for name in ("video_wan21_scail2_character_replacement", "video_wan21_scail2_character_replacement_int8"):
         with open(os.path.join(folder, name + ".json"), encoding="utf-8") as f:
             conv = convert(json.load(f), name)
-        scail = [n for n in conv.graph.nodes.values() if n.type_id == "video_models.scail2"]
-        assert [(n.params["mode"], n.params["frames"]) for n in scail] == [("replace", 81), ("replace", 0)], name
+        g = conv.graph
+        scail = [n for n in g.nodes.values() if n.type_id == "video_models.scail2"]
+        # one take of the whole driving video; the first segment's output is its first 81 frames (made once)
+        assert [(n.params["mode"], n.params["frames"]) for n in scail] == [("replace", 0)], name
         assert all((n.params["steps"], n.params["guidance"]) == (6, 1.0) for n in scail)  # with the LoRAs, kept
-        loras = sorted(n.params["lora"] for n in conv.graph.nodes.values() if n.type_id == "video_models.lora")
+        trim = [n for n in g.nodes.values() if n.type_id == "edit.time"]
+        assert [(n.params["mode"], n.params["start"], n.params["length"]) for n in trim] == [("trim", 0, 81)], name
+        assert g.input_link(trim[0].id, "video").src == scail[0].id
+        saves = {g.input_link(n.id, "video").src for n in g.nodes.values() if n.type_id == "io.save_video"}
+        assert saves == {scail[0].id, trim[0].id}, name
+        assert len([n for n in g.nodes.values() if n.type_id == "video_models.load"]) == 1, name
+        loras = sorted(n.params["lora"] for n in g.nodes.values() if n.type_id == "video_models.lora")
         assert loras == sorted(["lightx2v_I2V_14B_480p_cfg_step_distill_rank64_bf16.safetensors",
-                                "wan2.1_SCAIL_2_DPO_lora_bf16.safetensors"] * 2), name
-        notes = "\n".join(n["text"] for n in conv.graph.ui.get("notes", []))
+                                "wan2.1_SCAIL_2_DPO_lora_bf16.safetensors"]), name
+        notes = "\n".join(n["text"] for n in g.ui.get("notes", []))
         assert "makes the whole driving video as one take, in segments of 81" in notes, name
+        assert "the first 81 frames of the SCAIL-2 take, cut by a Time node (trim)" in notes, name
         assert conv.graph.validate() == [], name
