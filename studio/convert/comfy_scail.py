@@ -85,10 +85,12 @@ def _trim_from_whole(b, first: frozenset, whole: frozenset) -> None:
     g.connect(gen, "video", tm, "video")
     for sv in saves:
         g.connect(tm, "video", sv, "video")
-    b.bands[band0] = [n for n in b.bands[band0] if n in g.nodes] + [tm]
-    b.made[first] = (tm, "edit.time", band0, save0)
+    b.bands[band0] = [n for n in b.bands[band0] if n in g.nodes and n not in saves]
+    band = b.made[whole][2]
+    b.bands[band] += [tm, *saves]  # laid out after the take's generator, beside its own Save Video
+    b.made[first] = (tm, "edit.time", band, save0)
     b.note(f"'{save0.title or save0.cls}': the first {frames} frames of the SCAIL-2 take, cut by a Time node (trim): "
            "ComfyUI's Extend pass continues its first segment, so that segment is the take's beginning; Studio makes "
-           "it once", band0)
+           "it once", band)
     b.out.log.append(f"{b.name}: ComfyUI '{save0.title or save0.cls}' -> the first {frames} frames of the SCAIL-2 "
                      "take (Time: trim), made once")
