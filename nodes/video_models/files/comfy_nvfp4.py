@@ -1,8 +1,9 @@
 """ComfyUI's NVFP4 layers with AWQ pre-scales (the 'nvfp4' comfy_quant format, as in MiniMax H3's
 ``qwen3vl_32b_minimax_h3_nvfp4_awq.safetensors``): each weight stays packed (4 bits a weight) and is
 dequantised in the compute dtype at each call, its input first multiplied by the AWQ scale; or a
-whole state dict made plain. comfy_quant.py reads the packing itself; this module adds the AWQ
-per-input-channel scale, a Linear that peft can wrap, and the checks that refuse a malformed layer.
+whole state dict made plain. comfy_quant.py reads the packing and holds the layer (NVFP4Linear, a
+Linear peft can wrap, its AWQ scale optional); this module adds reading the AWQ per-input-channel
+scale and the checks that refuse a malformed layer.
 
 The layout of one layer ``L`` (numerics: comfy-kitchen, Apache-2.0, commit 7d86acf60c88:
 tensor/nvfp4.py, backends/eager/quantization.py ``dequantize_nvfp4``, float_utils.py
@@ -25,14 +26,14 @@ packed weight; ComfyUI's comfy/ops.py ``mixed_precision_ops`` reads the same nam
 
 API: ``check(path, layer, weight, block, glob, pre)`` (each a (dtype name, shape) pair or None: from a
 header or from tensors) refuses a malformed layer in words (ModelError) before anything is read;
-``NVFP4Linear`` / ``install``; ``dequantise(packed, dtype, pre)``; ``dequantise_state_dict``;
+``NVFP4Linear`` (comfy_quant's) / ``install``; ``dequantise(packed, dtype, pre)``; ``dequantise_state_dict``;
 ``awq_scales(wf)`` the AWQ scales of a read_weight_file result, checked against their layers."""
 from __future__ import annotations
 
 import torch
 
 from ..base.errors import ModelError
-from .comfy_quant import BLOCK, Packed, dequantise as _dequantise, unswizzle
+from .comfy_quant import BLOCK, NVFP4Linear, Packed, dequantise as _dequantise, install as _install, unswizzle  # noqa: F401
 
 PRE = ".pre_quant_scale"
 FLOATS = ("F32", "BF16", "F16")
@@ -91,56 +92,15 @@ def dequantise(p: Packed, dtype, pre: torch.Tensor | None = None) -> torch.Tenso
     return w if pre is None else w * pre.to(device=w.device, dtype=dtype).reshape(1, -1)
 
 
-class NVFP4Linear(torch.nn.Linear):
-    """A Linear whose weight stays packed (uint8 codes ``weight``, fp8 block scales ``weight_scale``
-    kept as their bytes so a model-wide ``.to(dtype)`` cannot cast them, the global scale a Python
-    float) and is dequantised in the input's dtype at each call; ``pre_quant_scale`` (AWQ, fp32
-    [in], or None) multiplies the input first. A torch.nn.Linear to other code (nn.Linear's own float
-    weight never made), so peft wraps it with LoRA layers as any Linear."""
-
-    def __init__(self, in_features: int, out_features: int, packed: Packed, bias, pre=None):
-        torch.nn.Module.__init__(self)  # not nn.Linear's: it would allocate a float weight
-        self.in_features, self.out_features = in_features, out_features
-        self.weight = torch.nn.Parameter(packed.data, requires_grad=False)
-        self.weight.nvfp4 = True  # counted as two weights a byte (loading.load.weight_count)
-        self.register_buffer("weight_scale", packed.block.contiguous().view(torch.uint8))
-        self.scale_2 = float(packed.glob)
-        self.register_buffer("pre_quant_scale", None if pre is None else
-                             pre.float().reshape(-1).contiguous().view(torch.int32))
-        self.bias = bias
-
-    def packed(self) -> Packed:
-        return Packed(self.weight, self.weight_scale.view(torch.float8_e4m3fn), torch.tensor(self.scale_2))
-
-    def forward(self, x):
-        w = _dequantise(self.packed(), x.dtype)[: self.out_features, : self.in_features]  # R, C padded
-        if self.pre_quant_scale is not None:
-            x = x * self.pre_quant_scale.view(torch.float32).to(x.dtype)
-        return torch.nn.functional.linear(x, w, None if self.bias is None else self.bias.to(x.dtype))
-
-    def extra_repr(self) -> str:
-        awq = ", AWQ" if self.pre_quant_scale is not None else ""
-        return f"in_features={self.in_features}, out_features={self.out_features}, NVFP4{awq}"
-
-
 def install(model, name: str, packed: Packed, path: str, pre: torch.Tensor | None = None) -> None:
-    """The Linear whose weight is ``name`` replaced by an NVFP4Linear holding ``packed`` (and the AWQ
-    scale ``pre``), its bias kept; another kind of layer, or a size that does not fit, refused by name."""
-    layer = name[: -len(".weight")]
-    parent, _, child = layer.rpartition(".")
-    old = model.get_submodule(layer)
-    if not isinstance(old, torch.nn.Linear):
-        raise ModelError(f"'{path}': '{name}' is NVFP4, but it is the weight of a {type(old).__name__}: Studio "
-                         "computes NVFP4 for Linear layers only")
+    """comfy_quant.install (an NVFP4Linear with the AWQ scale ``pre`` in place of the Linear of ``name``),
+    with weights padded past the layer by a whole block or more refused too (ComfyUI pads to 16)."""
     rows, cols = packed.data.shape[0], packed.data.shape[1] * 2
-    if rows < old.out_features or cols < old.in_features or rows - old.out_features >= 16 or cols - old.in_features >= 16:
+    old = model.get_submodule(name[: -len(".weight")])
+    if isinstance(old, torch.nn.Linear) and (rows - old.out_features >= 16 or cols - old.in_features >= 16):
         raise ModelError(f"'{path}': '{name}' holds {rows}x{cols} NVFP4 weights, but the layer is "
                          f"{old.out_features}x{old.in_features}")
-    if pre is not None and pre.numel() != old.in_features:
-        raise ModelError(f"'{path}': '{layer}{PRE}' holds {pre.numel()} values, but the layer has "
-                         f"{old.in_features} input channels")
-    setattr(model.get_submodule(parent) if parent else model, child,
-            NVFP4Linear(old.in_features, old.out_features, packed, old.bias, pre))
+    _install(model, name, packed, path, pre)
 
 
 def packed_of(state: dict, layer: str, path: str) -> tuple[Packed, torch.Tensor | None]:

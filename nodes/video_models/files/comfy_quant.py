@@ -79,36 +79,49 @@ def read_packed(read, info, name: str) -> Packed:
     return Packed(data, block, read(info.glob, name + "_scale_2").float().reshape(()))
 
 
-class NVFP4Linear(torch.nn.Module):
+class NVFP4Linear(torch.nn.Linear):
     """A Linear whose weight stays packed and is dequantised in the input's dtype at each call.
     ``weight`` is the packed codes (a uint8 parameter marked ``nvfp4``: counted as two weights a
     byte, loading.load.weight_count), ``weight_scale`` a buffer of the fp8 block scales' bytes (as
     uint8: a model-wide ``.to(dtype)`` casts floating tensors, and would widen them); the names
-    stay the model's; the per-tensor scale is a Python float (moved with nothing, cast by nothing)."""
+    stay the model's; the per-tensor scale is a Python float (moved with nothing, cast by nothing).
+    ``pre_quant_scale`` (AWQ, fp32 [in] kept as its bytes, or None) multiplies the input first
+    (comfy_nvfp4.py). A torch.nn.Linear to other code (nn.Linear's own float weight never made), so
+    peft wraps it with LoRA layers as any Linear."""
 
-    def __init__(self, in_features: int, out_features: int, packed: Packed, bias):
-        super().__init__()
+    def __init__(self, in_features: int, out_features: int, packed: Packed, bias, pre=None):
+        torch.nn.Module.__init__(self)  # not nn.Linear's: it would allocate a float weight
         self.in_features, self.out_features = in_features, out_features
         self.weight = torch.nn.Parameter(packed.data, requires_grad=False)
         self.weight.nvfp4 = True
-        self.register_buffer("weight_scale", packed.block.view(torch.uint8))
+        self.register_buffer("weight_scale", packed.block.contiguous().view(torch.uint8))
         self.scale_2 = float(packed.glob)
+        self.register_buffer("pre_quant_scale", None)
         self.bias = bias
+        if pre is not None:
+            self.awq(pre)
+
+    def awq(self, pre: torch.Tensor) -> None:
+        """The AWQ input scale [in] (fp32, kept as its bytes: no model-wide cast changes it)."""
+        self.pre_quant_scale = pre.float().reshape(-1).contiguous().view(torch.int32)
 
     def packed(self) -> Packed:
         return Packed(self.weight, self.weight_scale.view(torch.float8_e4m3fn), torch.tensor(self.scale_2))
 
     def forward(self, x):
         w = dequantise(self.packed(), x.dtype)[: self.out_features, : self.in_features]  # R, C padded to 16
+        if self.pre_quant_scale is not None:
+            x = x * self.pre_quant_scale.view(torch.float32).to(x.dtype)
         return torch.nn.functional.linear(x, w, None if self.bias is None else self.bias.to(x.dtype))
 
     def extra_repr(self) -> str:
-        return f"in_features={self.in_features}, out_features={self.out_features}, NVFP4"
+        awq = ", AWQ" if self.pre_quant_scale is not None else ""
+        return f"in_features={self.in_features}, out_features={self.out_features}, NVFP4{awq}"
 
 
-def install(model, name: str, packed: Packed, path: str) -> None:
-    """The Linear whose weight is ``name`` replaced by an NVFP4Linear holding ``packed`` (its bias
-    kept); a weight of another kind of layer is refused by name."""
+def install(model, name: str, packed: Packed, path: str, pre: torch.Tensor | None = None) -> None:
+    """The Linear whose weight is ``name`` replaced by an NVFP4Linear holding ``packed`` (and the AWQ
+    scale ``pre``), its bias kept; a weight of another kind of layer, or one it does not fit, refused by name."""
     layer = name[: -len(".weight")]
     parent, _, child = layer.rpartition(".")
     old = model.get_submodule(layer)
@@ -119,5 +132,8 @@ def install(model, name: str, packed: Packed, path: str) -> None:
     if rows < old.out_features or cols < old.in_features:
         raise ModelError(f"'{path}': '{name}' holds {rows}x{cols} NVFP4 weights, but the layer is "
                          f"{old.out_features}x{old.in_features}")
-    new = NVFP4Linear(old.in_features, old.out_features, packed, old.bias)
-    setattr(model.get_submodule(parent) if parent else model, child, new)
+    if pre is not None and pre.numel() != old.in_features:
+        raise ModelError(f"'{path}': '{layer}.pre_quant_scale' holds {pre.numel()} values, but the layer has "
+                         f"{old.in_features} input channels")
+    setattr(model.get_submodule(parent) if parent else model, child,
+            NVFP4Linear(old.in_features, old.out_features, packed, old.bias, pre))

@@ -4,7 +4,7 @@ comfy_nvfp4.py) read as transformers' ``Qwen3VLTextModel``: the language model's
 names (``model.`` or ``model.language_model.`` in the file; the vision tower ``visual.`` and any LM
 head left out), a config from their shapes (heads' width from ``q_norm``; the rotary settings and
 norm epsilon the released Qwen3-VL-32B-Instruct's, QWEN3VL_TEXT), the NVFP4 layers kept packed
-(comfy_nvfp4.NVFP4Linear, AWQ scale applied to their input). MiniMax H3 conditions on the hidden
+(comfy_quant's NVFP4Linear, AWQ scale applied to their input). MiniMax H3 conditions on the hidden
 state after decoder layer 50 (diffusers' modular_pipelines/minimax_h3/encoders.py,
 ``get_qwen3vl_prompt_embeds``), which this model's ``hidden_states[50]`` gives.
 
@@ -81,15 +81,13 @@ def load_text_model(path: str, torch_dtype=torch.bfloat16):
     named, cfg, awq = text_file(path)
     model = lean_load(Qwen3VLTextModel, cfg, named, torch_dtype, awq_applied=True)  # put on just below
     wf = read_weight_file(path)
+    layers = {n: m for n, m in model.named_modules() if n in awq}
+    plain = sorted(n for n, m in layers.items() if not isinstance(m, comfy_nvfp4.NVFP4Linear))
+    if plain:  # lean_load dequantised it (a module the class keeps in fp32): its AWQ scale would be lost
+        raise ModelError(f"'{path}': '{plain[0]}' has an AWQ scale but was not kept as an NVFP4 layer")
     with open(path, "rb", buffering=0) as f:
-        for name, module in list(model.named_modules()):
-            if not hasattr(module, "packed") or isinstance(module, comfy_nvfp4.NVFP4Linear):
-                continue  # comfy_quant's packed layer: made the Linear that carries the AWQ scale
-            pre = read_tensor(f, wf, awq[name]).float() if name in awq else None
-            bias = module.bias
-            parent, _, child = name.rpartition(".")
-            setattr(model.get_submodule(parent) if parent else model, child,
-                    comfy_nvfp4.NVFP4Linear(module.in_features, module.out_features, module.packed(), bias, pre))
+        for name, module in layers.items():  # lean_load's packed layers take their AWQ input scale
+            module.awq(read_tensor(f, wf, awq[name]).float())
     return model
 
 
