@@ -106,3 +106,40 @@ def _set_adapters(pipe, names: list[str], weights: list[float], where: dict) -> 
         on = [(n, w) for n, w in zip(names, weights) if comp in where[n]]
         if on:
             getattr(pipe, comp).set_adapters([n for n, _ in on], [w for _, w in on])
+
+
+class TransformerAdapters:
+    """LoRAs as PEFT adapters on one transformer for a run, for families whose pipeline has no LoRA loader
+    of its own (Wan Animate 2, MiniMax H3: their readers make the adapters' tensors): one adapter a file,
+    named by its path, size and time, a file given twice one adapter at the summed strength; :meth:`off`
+    takes every adapter off, a failed load's too."""
+
+    def __init__(self, transformer, tag: str, title: str):
+        self.transformer, self.tag, self.title = transformer, tag, title
+        self.names: list[str] = []
+        self.weights: list[float] = []
+
+    def add(self, path: str, strength: float, tensors, shown: str | None = None) -> None:
+        """The LoRA at ``path`` at ``strength``; ``tensors()`` its adapter's tensors in PEFT's names (called
+        once a file); a load that fails is refused naming the file as ``shown`` (default: its path)."""
+        st = os.stat(path)
+        name = f"{self.tag}_" + hashlib.sha256(f"{path}:{st.st_size}:{st.st_mtime_ns}".encode()).hexdigest()[:10]
+        if name in self.names:
+            self.weights[self.names.index(name)] += strength
+            return
+        try:
+            self.transformer.load_lora_adapter(tensors(), adapter_name=name, prefix=None)
+        except (ValueError, KeyError, RuntimeError) as e:
+            raise ModelError(f"the LoRA '{shown or path}' does not fit this {self.title} model: "
+                             f"{str(e).splitlines()[0]}") from None
+        self.names.append(name)
+        self.weights.append(strength)
+
+    def on(self) -> None:
+        """The adapters active at their strengths."""
+        if self.names:
+            self.transformer.set_adapters(self.names, self.weights)
+
+    def off(self) -> None:
+        if getattr(self.transformer, "peft_config", None):  # a failed load's too: the plain layers back
+            self.transformer.unload_lora()

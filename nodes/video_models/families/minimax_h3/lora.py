@@ -32,7 +32,6 @@ its int8 weight); offsets and replacements written into the parameters, their va
 after; an offset on an int8 weight added to the layer's output instead (its weight stays int8)."""
 from __future__ import annotations
 
-import hashlib
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -214,14 +213,6 @@ def header_shapes(path: str) -> dict:
         return {k: tuple(f.get_slice(k).get_shape()) for k in f.keys()}
 
 
-def read(path: str, transformer) -> tuple[Plan, dict]:
-    """(the plan of the LoRA at ``path`` on ``transformer``, its tensors): the header checked before any
-    tensor is read."""
-    from safetensors.torch import load_file
-    p = plan(header_shapes(path), transformer, path)
-    return p, load_file(path)
-
-
 def adapter_dict(p: Plan, sd: dict) -> dict:
     """The plan's pairs in PEFT's names on diffusers' layers (alpha / rank folded into lora_B; B's rows
     cut or swapped as the layer's weight is)."""
@@ -317,35 +308,25 @@ def minimax_loras(loras, transformer, say=None, info=None):
     if not loras:
         yield
         return
+    from safetensors.torch import load_file
+
+    from ...loading.loras import TransformerAdapters
     say, info = say or (lambda _m: None), info or (lambda _m: None)
-    check_loras(loras, transformer)  # every file checked before any is applied
-    names, weights, patcher = [], [], Patcher(transformer)
+    plans = check_loras(loras, transformer)  # every file checked before any is applied
+    adapters, patcher = TransformerAdapters(transformer, "mmh3", "MiniMax H3"), Patcher(transformer)
     try:
-        for use in loras:
-            p, sd = read(use.path, transformer)
+        for use, p in zip(loras, plans):
+            sd = load_file(use.path)
             info(_words(p, use.strength))
             line = _table_said(p, sd, transformer)
             if line:
                 say(line)
             patcher.apply(p, sd, use.strength)
-            if not p.pairs:
-                continue
-            st = os.stat(use.path)
-            name = "mmh3_" + hashlib.sha256(f"{use.path}:{st.st_size}:{st.st_mtime_ns}".encode()).hexdigest()[:10]
-            if name in names:
-                weights[names.index(name)] += use.strength
-                continue
-            try:
-                transformer.load_lora_adapter(adapter_dict(p, sd), adapter_name=name, prefix=None)
-            except (ValueError, KeyError, RuntimeError) as e:
-                _refuse(use.path, str(e).splitlines()[0])
-            names.append(name)
-            weights.append(use.strength)
-        if names:
-            transformer.set_adapters(names, weights)
+            if p.pairs:
+                adapters.add(use.path, use.strength, lambda p=p, sd=sd: adapter_dict(p, sd),
+                             shown=os.path.basename(use.path))
+        adapters.on()
         yield
     finally:
-        if getattr(transformer, "peft_config", None):  # a failed load's too: the plain layers back
-            transformer.unload_lora()
+        adapters.off()
         patcher.restore()
-

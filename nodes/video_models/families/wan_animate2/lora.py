@@ -15,7 +15,6 @@ however it ends: the cached model is never left changed. ``.diff`` keys (whole-w
 modulations) have no adapter form: they are said, not applied."""
 from __future__ import annotations
 
-import hashlib
 import os
 from contextlib import contextmanager
 
@@ -107,28 +106,20 @@ def animate2_loras(ref, transformer, say=None):
     from safetensors.torch import load_file
 
     from ...loading.load import lora_check
+    from ...loading.loras import TransformerAdapters
     say = say or (lambda _m: None)
-    names, weights = [], []
+    adapters = TransformerAdapters(transformer, "wa2", "Wan Animate 2")
+
+    def tensors(path: str) -> dict:
+        lora_check(path)
+        sd, said = adapter_dict(load_file(path), transformer, os.path.basename(path))
+        for line in said:
+            say(line)
+        return sd
     try:
         for use in ref.loras:
-            st = os.stat(use.path)
-            name = "wa2_" + hashlib.sha256(f"{use.path}:{st.st_size}:{st.st_mtime_ns}".encode()).hexdigest()[:10]
-            if name in names:
-                weights[names.index(name)] += use.strength
-                continue
-            lora_check(use.path)
-            sd, said = adapter_dict(load_file(use.path), transformer, os.path.basename(use.path))
-            for line in said:
-                say(line)
-            try:
-                transformer.load_lora_adapter(sd, adapter_name=name, prefix=None)
-            except (ValueError, KeyError, RuntimeError) as e:
-                raise ModelError(f"the LoRA '{use.path}' does not fit this Wan Animate 2 model: "
-                                 f"{str(e).splitlines()[0]}") from None
-            names.append(name)
-            weights.append(use.strength)
-        transformer.set_adapters(names, weights)
+            adapters.add(use.path, use.strength, lambda path=use.path: tensors(path))
+        adapters.on()
         yield
     finally:
-        if getattr(transformer, "peft_config", None):  # a failed load's too: the plain Linear layers back
-            transformer.unload_lora()
+        adapters.off()
