@@ -40,9 +40,10 @@ def module_of(key: str, prefix: str) -> str:
     return name
 
 
-def _listed(keys: list[str]) -> str:
-    more = f" and {len(keys) - SHOWN} more" if len(keys) > SHOWN else ""
-    return ", ".join(keys[:SHOWN]) + more
+def listed(keys: list[str], most: int = SHOWN) -> str:
+    """The first ``most`` of ``keys`` and how many more (a refusal names a few, not thousands)."""
+    more = f" and {len(keys) - most} more" if len(keys) > most else ""
+    return ", ".join(keys[:most]) + more
 
 
 def lora_for(pipe, fam, sd: dict, path: str) -> tuple[dict, list[str]]:
@@ -56,7 +57,7 @@ def lora_for(pipe, fam, sd: dict, path: str) -> tuple[dict, list[str]]:
         try:
             out = convert(dict(sd))
         except (ValueError, KeyError, IndexError, RuntimeError) as e:
-            first = _listed(sorted(sd)[:SHOWN])
+            first = listed(sorted(sd)[:SHOWN])
             raise ModelError(f"the LoRA '{name}' is in a layout diffusers cannot convert for {fam.title} "
                              f"({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}); its first keys: "
                              f"{first}") from None
@@ -71,11 +72,11 @@ def lora_for(pipe, fam, sd: dict, path: str) -> tuple[dict, list[str]]:
     said = []
     if not applies:
         raise ModelError(f"no key of the LoRA '{name}' applies to this {fam.title} model's {fam.denoiser} (after "
-                         f"conversion): {_listed(sorted(sd))}. Is it a LoRA of another family or size?")
+                         f"conversion): {listed(sorted(sd))}. Is it a LoRA of another family or size?")
     if missing:
         said.append(f"LoRA '{name}': {len(missing)} of {len(missing) + len(applies)} keys name no module of this "
-                    f"{fam.title} model and are not applied: {_listed(missing)}")
+                    f"{fam.title} model and are not applied: {listed(missing)}")
     if others:
-        said.append(f"LoRA '{name}': {len(others)} keys for other parts ({_listed(sorted(others))}): "
+        said.append(f"LoRA '{name}': {len(others)} keys for other parts ({listed(sorted(others))}): "
                     "applied by diffusers where the pipeline has that part")
     return sd, said

@@ -100,8 +100,8 @@ def _refuse(path: str, what: str):
 
 
 def _listed(keys) -> str:
-    keys = sorted(keys)
-    return ", ".join(keys[:SHOWN]) + (f" and {len(keys) - SHOWN} more" if len(keys) > SHOWN else "")
+    from ...files.lora_formats import listed
+    return listed(sorted(keys), SHOWN)
 
 
 def legacy_dora(shapes: dict) -> str:
