@@ -95,12 +95,8 @@ def check(shapes: dict, cfg: dict, path: str) -> None:
     """Every tensor of the file, under its converted name and shape, against the curve model of ``cfg``
     built on the meta device (nothing allocated): a tensor of no place or another shape, or a part the
     file lacks, refused naming it."""
-    from accelerate import init_empty_weights
-
     from .curve import MiniMaxH3CurveTransformer
-    with init_empty_weights(include_buffers=True):
-        model = MiniMaxH3CurveTransformer.from_config(cfg)
-    want = {k: tuple(v.shape) for k, v in model.state_dict().items()}
+    want = skeleton_shapes(MiniMaxH3CurveTransformer, cfg)
     got = {}
     for name, shape in shapes.items():
         if name == TABLE:
@@ -109,6 +105,14 @@ def check(shapes: dict, cfg: dict, path: str) -> None:
             rows = shape[0] // 3 if name.endswith(".attn.qkv_proj.weight") else shape[0]
             got.update({new: (name, (rows, *shape[1:])) for new in diffusers_names(name, shape, cfg)})
     refuse_misfits(got, want, path, "transformer")
+
+
+def skeleton_shapes(cls, cfg: dict) -> dict:
+    """{name: shape} of ``cls`` built from ``cfg`` on the meta device (nothing allocated)."""
+    from accelerate import init_empty_weights
+    with init_empty_weights(include_buffers=True):
+        model = cls.from_config(cfg)
+    return {k: tuple(v.shape) for k, v in model.state_dict().items()}
 
 
 def refuse_misfits(got: dict, want: dict, path: str, title: str) -> None:

@@ -176,13 +176,6 @@ def audio_config(shapes: dict, path: str, values: dict) -> dict:
                 latents_mean=list(values["latents_mean"]), latents_std=list(values["latents_std"]))
 
 
-def _skeleton_shapes(cls, cfg: dict) -> dict:
-    from accelerate import init_empty_weights
-    with init_empty_weights(include_buffers=True):
-        model = cls.from_config(cfg)
-    return {k: tuple(v.shape) for k, v in model.state_dict().items()}
-
-
 def video_shapes(shapes: dict) -> dict:
     """{diffusers name: (ComfyUI's name, shape)} of a video VAE file's tensors (to_qkv as its three)."""
     got = {}
@@ -202,8 +195,8 @@ def check(cls, got: dict, cfg: dict, path: str, title: str) -> None:
     """Every tensor of the file (``got``: diffusers name -> (file's name, shape)) against ``cls`` of ``cfg``
     built on the meta device (nothing allocated): a tensor of no place or another shape, or one the file
     lacks, refused naming it."""
-    from .comfy_file import refuse_misfits
-    refuse_misfits(got, _skeleton_shapes(cls, cfg), path, title)
+    from .comfy_file import refuse_misfits, skeleton_shapes
+    refuse_misfits(got, skeleton_shapes(cls, cfg), path, title)
 
 
 def _rows(t, index):
