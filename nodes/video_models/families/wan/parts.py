@@ -15,9 +15,11 @@ from ...files.weight_formats import WeightFile
 from . import wan22
 
 
-def check_parts(fam: Family, den_cfg: dict, den_path: str, files: dict[str, str], diffusers) -> dict[str, Part]:
+def check_parts(fam: Family, den_cfg: dict, den_path: str, files: dict[str, str], diffusers,
+                reads: tuple[str, ...] = (), hints: dict | None = None) -> dict[str, Part]:
     """Each part's file of a Wan denoiser (loading/family_parts.py asks each family for its own reader) recognised and checked against the denoiser (its config ``den_cfg``, in diffusers' names): the family, the text states' width, the latent channels, the image tokens'
-    width. Headers only: nothing is allocated."""
+    width. Headers only: nothing is allocated. ``reads``: other families whose parts ``fam``'s denoiser reads
+    (Wan Animate 2: Wan's), ``hints``: component -> the file to give there, said with a part of another family."""
     if "text_encoder_2" in files:
         raise ModelError(f"a second text-encoder file '{files['text_encoder_2']}' was given, but a {fam.title} denoiser "
                          "reads one text encoder (HunyuanVideo 1.5 takes its byT5 glyph encoder there): leave it empty")
@@ -25,9 +27,11 @@ def check_parts(fam: Family, den_cfg: dict, den_path: str, files: dict[str, str]
     for component, path in files.items():
         wf, r = read_part(component, path)
         title = PART_TITLES[component]
-        if r.family and r.family != fam.key:
+        if r.family and r.family != fam.key and r.family not in reads:
             raise ModelError(f"the {title} '{path}' is {r.variant}, made for {FAMILIES[r.family].title}, but the "
-                             f"denoiser '{os.path.basename(den_path)}' is {fam.title}'s")
+                             f"denoiser '{os.path.basename(den_path)}' is {fam.title}'s"
+                             + (f" (it reads {FAMILIES[reads[0]].title}'s: {hints[component]})"
+                                if reads and hints and component in hints else ""))
         if component == "text_encoder":
             wf = strip_prefix(wf, ("text_encoders.umt5xxl.transformer.", "umt5xxl.transformer.", "transformer."))
             cls_name, cfg, umt5 = pc.t5_encoder(shapes_of(wf), path)

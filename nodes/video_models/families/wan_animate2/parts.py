@@ -74,18 +74,11 @@ def _wan_names(cfg: dict) -> dict:
 
 
 def check_parts(fam: Family, den_cfg: dict, den_path: str, files: dict[str, str], diffusers) -> dict[str, Part]:
-    """Each part's file checked against the denoiser (plain Wan's checks: UMT5's width, the VAE's latent
-    channels, CLIP vision's width); headers only. ``den_cfg`` in WanAnimate2Transformer3DModel's names."""
-    from ...base.registry import FAMILIES
-    from ...files.parts import read_part
+    """Each part's file checked against the denoiser by plain Wan's checks (UMT5's width, the VAE's latent
+    channels, CLIP vision's width; Wan's parts are this family's); headers only. ``den_cfg`` in
+    WanAnimate2Transformer3DModel's names."""
     from ..wan import parts as wan_parts
-    for component, path in files.items():  # plain Wan's parts are this family's (its checks then name Wan)
-        r = read_part(component, path)[1] if component in NEEDED else None
-        if r is not None and r.family and r.family not in ("wan", fam.key):
-            raise ModelError(f"the {PART_TITLES[component]} '{path}' is {r.variant}, made for "
-                             f"{FAMILIES[r.family].title}, but the denoiser '{os.path.basename(den_path)}' is "
-                             f"{fam.title}'s (it reads Wan's: {FILES[component]})")
-    return wan_parts.check_parts(FAMILIES["wan"], _wan_names(den_cfg), den_path, files, diffusers)
+    return wan_parts.check_parts(fam, _wan_names(den_cfg), den_path, files, diffusers, reads=("wan",), hints=FILES)
 
 
 def missing_parts(wf: WeightFile, files: dict[str, str]) -> None:
