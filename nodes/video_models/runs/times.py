@@ -51,7 +51,7 @@ def _path() -> str:
     return os.path.join(cache_dir(), FILE_NAME)
 
 
-_READ: dict = {}  # the file's (path, mtime_ns, size, inode) -> its records as last read or written here
+_READ: dict = {}  # 'sig': the file's (path, mtime_ns, size, inode) as last read or written here; 'data': its records
 
 
 def _signature(path: str):
@@ -96,7 +96,7 @@ def keep(key: str, pixels: int, steps: int, seconds_per_window: float, memory: d
         os.makedirs(os.path.dirname(_path()), exist_ok=True)
         # no fsync: a courtesy cache, written after every run (two fsyncs cost 8 ms a run here, 2-3 % of a
         # tiny model's run); the rename still never leaves half a file. Compact: json's C encoder (an
-        # indent takes the Python one: 3.3 ms against 0.4 for 200 keys' records)
+        # indent takes the Python one: 3.3 ms against 1.7 for 104 keys' records, measured)
         write_atomic(_path(), json.dumps(data, separators=(",", ":")), durable=False)
         sig = _signature(_path())
         if sig is not None:
