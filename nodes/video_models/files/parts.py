@@ -29,6 +29,16 @@ DIFFUSERS_PARTS = ("vae", "connectors", "audio_vae", "vocoder")  # components bu
 WAITS = "; read when a prompt is not in the prompt cache"  # said of a part left on disk (loading/deferred_text.py)
 
 
+def audio_vaes_beside(path: str) -> list[str]:
+    """The ``.safetensors`` files beside ``path`` whose names say audio and VAE (LTX-2.5's and MiniMax H3's
+    audio VAE, which ComfyUI keeps in the vae folder beside the video VAE), ``path`` itself left out; sorted."""
+    import glob
+    where = os.path.dirname(os.path.abspath(path))
+    return sorted(p for p in glob.glob(os.path.join(glob.escape(where), "*.safetensors"))
+                  if "audio" in os.path.basename(p).lower() and "vae" in os.path.basename(p).lower()
+                  and os.path.abspath(p) != os.path.abspath(path))
+
+
 @dataclass
 class Part:
     component: str  # 'text_encoder', 'vae', 'image_encoder'

@@ -286,7 +286,7 @@ class LoadVideoModel(Node):
     @classmethod
     def signature_files(cls, params, base_dir=None) -> list[str]:
         """Every weight and config file: replacing a model's files re-runs what uses it."""
-        import glob
+        from ..files.parts import audio_vaes_beside
         out = []
         for key in ("model", "base", *FILES):
             v = params.get(key) or ""
@@ -294,9 +294,7 @@ class LoadVideoModel(Node):
             if p:
                 out += model_files(os.path.dirname(p) if p.endswith("model_index.json") else p)
                 if key in ("model", "vae") and os.path.isfile(p):  # an audio VAE read from beside the file
-                    # (LTX-2.5's and MiniMax H3's ComfyUI files: the one *audio*vae* file in that folder)
-                    out += sorted(f for f in glob.glob(os.path.join(glob.escape(os.path.dirname(p)),
-                                                                    "*audio*vae*.safetensors")) if f != p)
+                    out += audio_vaes_beside(p)  # (LTX-2.5's and MiniMax H3's ComfyUI files)
         return list(dict.fromkeys(out))
 
     def run(self, ctx):

@@ -20,7 +20,6 @@ them. Files quantised as Studio cannot read (int8 'convrot', the templates' own)
 where their header is read (weight_formats.py)."""
 from __future__ import annotations
 
-import glob
 import os
 
 from ...base.errors import ModelError
@@ -69,9 +68,9 @@ def _vae(diffusers, path: str, den: str) -> Part:
 
 def audio_file(vae: str, den: str) -> str:
     """The one ``*audio*vae*.safetensors`` beside the video VAE (else beside the transformer)."""
-    for where in dict.fromkeys((os.path.dirname(os.path.abspath(vae)), os.path.dirname(os.path.abspath(den)))):
-        found = sorted(p for p in glob.glob(os.path.join(glob.escape(where), "*.safetensors"))
-                       if "audio" in os.path.basename(p).lower() and "vae" in os.path.basename(p).lower())
+    from ...files.parts import audio_vaes_beside
+    for beside in dict.fromkeys((vae, den)):
+        found = audio_vaes_beside(beside)
         if len(found) > 1:
             raise ModelError(f"LTX-2.5's audio VAE: {len(found)} files beside the VAE '{vae}' could be it "
                              f"({', '.join(os.path.basename(p) for p in found)}): keep one there")

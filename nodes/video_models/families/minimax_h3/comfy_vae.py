@@ -27,7 +27,6 @@ audio_vae.py at 877b5b886214, and comfy/sd.py's detection, read for names and me
   ``latents_mean`` / ``latents_std`` (32 each) are the config's."""
 from __future__ import annotations
 
-import glob
 import math
 import os
 import re
@@ -300,10 +299,8 @@ def load(path: str, want: str, torch_dtype=torch.float32):
 def audio_beside(vae: str) -> str | None:
     """The one ``*audio*vae*.safetensors`` beside the video VAE file (ComfyUI keeps both in its vae folder);
     None when there is none; refused when several could be it."""
-    where = os.path.dirname(os.path.abspath(vae))
-    found = sorted(p for p in glob.glob(os.path.join(glob.escape(where), "*.safetensors"))
-                   if "audio" in os.path.basename(p).lower() and "vae" in os.path.basename(p).lower()
-                   and os.path.abspath(p) != os.path.abspath(vae))
+    from ...files.parts import audio_vaes_beside
+    found = audio_vaes_beside(vae)
     if len(found) > 1:
         raise ModelError(f"MiniMax H3's audio VAE: {len(found)} files beside the VAE '{vae}' could be it "
                          f"({', '.join(os.path.basename(p) for p in found)}): keep one there")
