@@ -158,24 +158,36 @@ def write_int8(cfg: dict, path: str) -> int:
     bf16; streamed; returns its size."""
     import torch
     from diffusers import WanTransformer3DModel
-
-    from nodes.video_models.files.comfy_int8 import marker
     with torch.device("meta"):
         shapes = {k: tuple(v.shape) for k, v in WanTransformer3DModel.from_config(cfg).state_dict().items()}
+    int8 = lambda k, s: len(s) == 2 and k.startswith("blocks.") and s[1] % 256 == 0  # noqa: E731
+    return _write_tensors(comfy_int8_tensors(shapes, int8), path)
+
+
+def comfy_int8_tensors(shapes: dict, int8, fp32=lambda k: False) -> list:
+    """(name, safetensors dtype, shape, a maker of its tensor) of ComfyUI's int8 convrot layout for a model of
+    ``shapes``: each 2-D weight ``int8(name, shape)`` picks int8 (random values) with a float32 scale per row
+    and a ``comfy_quant`` marker (convrot, group 256), those ``fp32(name)`` picks float32, the rest bf16
+    (random, small); one seeded generator."""
+    import torch
+
+    from nodes.video_models.files.comfy_int8 import marker
     mark = marker(256)
     g = torch.Generator().manual_seed(0)
-    tensors = []  # (name, dtype, shape, a maker of its bytes)
+    tensors = []
     for k, s in shapes.items():
-        if len(s) == 2 and k.startswith("blocks.") and s[1] % 256 == 0:
+        if int8(k, s):
             r, c = s
             layer = k[: -len(".weight")]
             tensors += [(k, "I8", [r, c], lambda r=r, c=c: torch.randint(-127, 128, (r, c), generator=g,
                                                                          dtype=torch.int8)),
                         (layer + ".weight_scale", "F32", [r, 1], lambda r=r: torch.full((r, 1), 0.02 / 127)),
                         (layer + ".comfy_quant", "U8", [len(mark)], lambda: mark)]
+        elif fp32(k):
+            tensors.append((k, "F32", list(s), lambda s=s: torch.randn(s, generator=g) * 0.02))
         else:
             tensors.append((k, "BF16", list(s), lambda s=s: (torch.randn(s, generator=g) * 0.02).to(torch.bfloat16)))
-    return _write_tensors(tensors, path)
+    return tensors
 
 
 def _write_tensors(tensors: list, path: str) -> int:

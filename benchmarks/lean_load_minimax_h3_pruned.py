@@ -26,7 +26,7 @@ import subprocess
 import sys
 import tempfile
 
-from .lean_load import _write_tensors
+from .lean_load import _write_tensors, comfy_int8_tensors
 
 INT8 = ("qkv_proj.weight", "out_proj.weight", "fc1.weight", "fc2.weight")
 FP32 = ("video_patch_proj.", "audio_patch_proj.", "final_layer.video_out.", "final_layer.audio_out.", "adaln_t_table",
@@ -35,28 +35,14 @@ FP32 = ("video_patch_proj.", "audio_patch_proj.", "final_layer.video_out.", "fin
 
 def write_file(path: str, blocks: int) -> int:
     """The file (ComfyUI's names and layout, made from the curve model's on the meta device); its size."""
-    import torch
     from accelerate import init_empty_weights
 
     from nodes.video_models.families.minimax_h3.curve import MiniMaxH3CurveTransformer
-    from nodes.video_models.files.comfy_int8 import marker
     from tests.video_models.test_minimax_h3_curve import comfy_layout
     with init_empty_weights(include_buffers=True):
         shapes = {k: tuple(v.shape) for k, v in comfy_layout(MiniMaxH3CurveTransformer(num_layers=blocks)).items()}
-    mark, g, tensors = marker(256), torch.Generator().manual_seed(0), []
-    for k, s in shapes.items():
-        if k.startswith("blocks.") and k.endswith(INT8):
-            r, c = s
-            layer = k[: -len(".weight")]
-            tensors += [(k, "I8", [r, c], lambda r=r, c=c: torch.randint(-127, 128, (r, c), generator=g,
-                                                                         dtype=torch.int8)),
-                        (layer + ".weight_scale", "F32", [r, 1], lambda r=r: torch.full((r, 1), 0.02 / 127)),
-                        (layer + ".comfy_quant", "U8", [len(mark)], lambda: mark)]
-        elif k.startswith(FP32):
-            tensors.append((k, "F32", list(s), lambda s=s: torch.randn(s, generator=g) * 0.02))
-        else:
-            tensors.append((k, "BF16", list(s), lambda s=s: (torch.randn(s, generator=g) * 0.02).to(torch.bfloat16)))
-    return _write_tensors(tensors, path)
+    return _write_tensors(comfy_int8_tensors(shapes, lambda k, s: k.startswith("blocks.") and k.endswith(INT8),
+                                             lambda k: k.startswith(FP32)), path)
 
 
 CHILD = r"""

@@ -29,7 +29,7 @@ import subprocess
 import sys
 import tempfile
 
-from .lean_load import _write_tensors
+from .lean_load import _write_tensors, comfy_int8_tensors
 
 INT8 = (".attn.to_qkv.weight", ".attn.to_out.weight", ".ff.w1.weight", ".ff.w2.weight")
 
@@ -41,25 +41,13 @@ def write_file(path: str, blocks: int) -> int:
     from diffusers import AutoencoderKLMiniMaxH3
 
     from nodes.video_models.families.minimax_h3.comfy_vae import LATENTS_MEAN, LATENTS_STD
-    from nodes.video_models.files.comfy_int8 import marker
     from tests.video_models.test_minimax_h3_vae_files import video_layout
     with init_empty_weights(include_buffers=True):
         vae = AutoencoderKLMiniMaxH3(decoder_num_layers=blocks, latents_mean=LATENTS_MEAN, latents_std=LATENTS_STD)
     shapes = {k: tuple(v.shape) for k, v in video_layout(vae).items() if k not in ("latents_mean", "latents_std")}
-    mark, g = marker(256), torch.Generator().manual_seed(0)
     tensors = [(k, "F32", [24], lambda v=v: torch.tensor(v)) for k, v in (("latents_mean", LATENTS_MEAN),
                                                                          ("latents_std", LATENTS_STD))]
-    for k, s in shapes.items():
-        if k.endswith(INT8):
-            r, c = s
-            layer = k[: -len(".weight")]
-            tensors += [(k, "I8", [r, c], lambda r=r, c=c: torch.randint(-127, 128, (r, c), generator=g,
-                                                                         dtype=torch.int8)),
-                        (layer + ".weight_scale", "F32", [r, 1], lambda r=r: torch.full((r, 1), 0.02 / 127)),
-                        (layer + ".comfy_quant", "U8", [len(mark)], lambda: mark)]
-        else:
-            tensors.append((k, "BF16", list(s), lambda s=s: (torch.randn(s, generator=g) * 0.02).to(torch.bfloat16)))
-    return _write_tensors(tensors, path)
+    return _write_tensors(tensors + comfy_int8_tensors(shapes, lambda k, s: k.endswith(INT8)), path)
 
 
 CHILD = r"""
