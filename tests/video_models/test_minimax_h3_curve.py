@@ -257,43 +257,14 @@ def test_comfyuis_files_are_the_familys_two_transformers(comfy_files):
 def test_text_to_video_on_comfyuis_fl2va_file_equals_the_pipeline_called_directly(comfy_files):
     """Load Video Model with the fl2va file as 'model' and the folder as 'base', then Text to Video: the frames
     equal diffusers' modular pipeline called directly with the curve transformer read from the same file."""
-    import functools
-    import shutil
-
     import numpy as np
-    from diffusers import ModularPipeline
-    from diffusers.modular_pipelines import MiniMaxH3ModularPipeline
 
     from nodes.video_models.families.minimax_h3 import comfy_file
-    from studio.core.graph import Graph
-    from studio.engine.executor import Executor
-    from .tiny_minimax_h3 import tiny_parts
+    from .tiny_minimax_h3 import direct_t2v, run_t2v
     folder, files = comfy_files
-    g = Graph()
-    g.add_node("video_models.load", {"model": files["fl2va"], "base": folder}, node_id="load")
-    g.add_node("video_models.text_to_video", {"width": 32, "height": 32, "frames": 124, "steps": 2, "seed": 3,
-                                              "prompt": "a robot dancing", "previews": False, "preview_size": "off"},
-               node_id="gen")
-    g.connect("load", "model", "gen", "model")
-    seen, orig = {}, MiniMaxH3ModularPipeline.__call__
-
-    @functools.wraps(orig)
-    def spy(self, *a, **kw):
-        seen.update(seed=kw["generator"].initial_seed())
-        return orig(self, *a, **kw)
-    MiniMaxH3ModularPipeline.__call__ = spy
-    try:
-        clip = Executor().run(g, targets=["gen"], device="cpu").value("gen")
-    finally:
-        MiniMaxH3ModularPipeline.__call__ = orig
+    clip, seed = run_t2v({"model": files["fl2va"], "base": folder})
     assert (clip.n_frames, clip.width, clip.height) == (124, 32, 32)
-    pipe = ModularPipeline.from_pretrained(folder)
-    parts = tiny_parts(folder + ".direct")
-    shutil.rmtree(folder + ".direct", ignore_errors=True)
-    parts["transformer"] = comfy_file.load(files["fl2va"], torch.float32).eval()
-    pipe.update_components(**{k: v for k, v in parts.items() if k != "transformer_ref"})
-    want = pipe(prompt="a robot dancing", generator=torch.Generator().manual_seed(seen["seed"]), num_inference_steps=2,
-                height=32, width=32, num_frames=124, output_type="np").get("videos")[0]
+    want = direct_t2v(folder, seed, transformer=comfy_file.load(files["fl2va"], torch.float32).eval())
     assert clip.frames.std() > 0.01
     assert np.array_equal(clip.frames, np.clip(np.asarray(want, np.float32), 0, 1))
 

@@ -319,43 +319,14 @@ def test_text_to_video_on_the_dit_and_vae_files_equals_the_pipeline_with_diffuse
     """Load Video Model with the DiT file, the video VAE file (its audio VAE beside) and a base without VAEs,
     then Text to Video: the frames equal diffusers' modular pipeline called directly with the tiny diffusers
     VAEs the files were written from (fp32)."""
-    import functools
-    import shutil
-
     import numpy as np
-    from diffusers import ModularPipeline
-    from diffusers.modular_pipelines import MiniMaxH3ModularPipeline
 
     from nodes.video_models.families.minimax_h3 import comfy_file
-    from studio.core.graph import Graph
-    from studio.engine.executor import Executor
-    from .tiny_minimax_h3 import tiny_parts
+    from .tiny_minimax_h3 import direct_t2v, run_t2v
     video, audio, files = vaes
     dit, folder = dit_and_base
-    g = Graph()
-    g.add_node("video_models.load", {"model": dit, "base": folder, "vae": files["video"]}, node_id="load")
-    g.add_node("video_models.text_to_video", {"width": 32, "height": 32, "frames": 124, "steps": 2, "seed": 3,
-                                              "prompt": "a robot dancing", "previews": False, "preview_size": "off"},
-               node_id="gen")
-    g.connect("load", "model", "gen", "model")
-    seen, orig = {}, MiniMaxH3ModularPipeline.__call__
-
-    @functools.wraps(orig)
-    def spy(self, *a, **kw):
-        seen.update(seed=kw["generator"].initial_seed())
-        return orig(self, *a, **kw)
-    MiniMaxH3ModularPipeline.__call__ = spy
-    try:
-        clip = Executor().run(g, targets=["gen"], device="cpu").value("gen")
-    finally:
-        MiniMaxH3ModularPipeline.__call__ = orig
+    clip, seed = run_t2v({"model": dit, "base": folder, "vae": files["video"]})
     assert (clip.n_frames, clip.width, clip.height) == (124, 32, 32)
-    pipe = ModularPipeline.from_pretrained(folder)
-    parts = tiny_parts(folder + ".direct")
-    shutil.rmtree(folder + ".direct", ignore_errors=True)
-    parts.update(transformer=comfy_file.load(dit, torch.float32).eval(), vae=video, audio_vae=audio)
-    pipe.update_components(**{k: v for k, v in parts.items() if k != "transformer_ref"})
-    want = pipe(prompt="a robot dancing", generator=torch.Generator().manual_seed(seen["seed"]), num_inference_steps=2,
-                height=32, width=32, num_frames=124, output_type="np").get("videos")[0]
+    want = direct_t2v(folder, seed, transformer=comfy_file.load(dit, torch.float32).eval(), vae=video, audio_vae=audio)
     assert clip.frames.std() > 0.01
     np.testing.assert_allclose(clip.frames, np.clip(np.asarray(want, np.float32), 0, 1), atol=1e-4)

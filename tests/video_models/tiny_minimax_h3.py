@@ -104,3 +104,52 @@ def build_minimax_h3(path: str, with_ref: bool = True) -> str:
         json.dump(index, f, indent=2)
     shutil.rmtree(path + ".tmp", ignore_errors=True)
     return path
+
+
+T2V = {"width": 32, "height": 32, "frames": 124, "steps": 2, "seed": 3, "prompt": "a robot dancing", "previews": False,
+       "preview_size": "off"}  # the Text to Video the file tests run through the node and directly
+
+
+def run_t2v(load: dict):
+    """Load Video Model (``load``: its params) -> Text to Video (T2V) run by the executor: (the clip, the seed
+    the pipeline call drew its noise with)."""
+    import functools
+
+    from diffusers.modular_pipelines import MiniMaxH3ModularPipeline
+
+    from studio.core.graph import Graph
+    from studio.engine.executor import Executor
+    g = Graph()
+    g.add_node("video_models.load", load, node_id="load")
+    g.add_node("video_models.text_to_video", dict(T2V), node_id="gen")
+    g.connect("load", "model", "gen", "model")
+    seen, orig = {}, MiniMaxH3ModularPipeline.__call__
+
+    @functools.wraps(orig)
+    def spy(self, *a, **kw):
+        seen.update(seed=kw["generator"].initial_seed())
+        return orig(self, *a, **kw)
+    MiniMaxH3ModularPipeline.__call__ = spy
+    try:
+        clip = Executor().run(g, targets=["gen"], device="cpu").value("gen")
+    finally:
+        MiniMaxH3ModularPipeline.__call__ = orig
+    return clip, seen["seed"]
+
+
+def direct_t2v(folder: str, seed: int, **parts):
+    """The same Text to Video by diffusers' modular pipeline of ``folder`` called directly, with the tiny
+    components of the folder but those in ``parts``: its frames [T, H, W, 3] as the pipeline gives them."""
+    import shutil
+
+    import numpy as np
+    import torch
+    from diffusers import ModularPipeline
+    pipe = ModularPipeline.from_pretrained(folder)
+    comps = tiny_parts(folder + ".direct")
+    shutil.rmtree(folder + ".direct", ignore_errors=True)
+    comps.update(parts)
+    pipe.update_components(**{k: v for k, v in comps.items() if k != "transformer_ref"})
+    out = pipe(prompt=T2V["prompt"], generator=torch.Generator().manual_seed(seed), num_inference_steps=T2V["steps"],
+               height=T2V["height"], width=T2V["width"], num_frames=T2V["frames"], output_type="np")
+    return np.asarray(out.get("videos")[0], np.float32)
