@@ -307,12 +307,17 @@ print(json.dumps({"case": case, "baseline": base_rss, "peak": peak, "seconds": s
 
 
 def measure(case: str, file: str, base: str) -> dict:
+    return run_child(CHILD, case, file, base, what=case)
+
+
+def run_child(child: str, *args: str, timeout: int = 1200, what: str = "") -> dict:
+    """``child`` (a Python script's text: the load measured alone, its imports before the memory baseline) run
+    in a fresh interpreter from the repository root, offline, with ``args``; the JSON of its last line."""
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    env = dict(os.environ, HF_HUB_OFFLINE="1", PYTHONPATH=root)
-    out = subprocess.run([sys.executable, "-c", CHILD, case, file, base], capture_output=True, text=True, env=env,
-                         cwd=root, timeout=1200)
+    out = subprocess.run([sys.executable, "-c", child, *args], capture_output=True, text=True, cwd=root,
+                         env=dict(os.environ, HF_HUB_OFFLINE="1", PYTHONPATH=root), timeout=timeout)
     if out.returncode:
-        raise SystemExit(f"{case} failed:\n{out.stderr[-3000:]}")
+        raise SystemExit((f"{what} failed:\n" if what else "") + out.stderr[-3000:])
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 

@@ -19,14 +19,11 @@ concatenated copy of each fc1): 3.68 GB = 1.17x (19.4 s)."""
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 
-from .lean_load import _write_tensors, comfy_int8_tensors
+from .lean_load import _write_tensors, comfy_int8_tensors, run_child
 
 INT8 = ("qkv_proj.weight", "out_proj.weight", "fc1.weight", "fc2.weight")
 FP32 = ("video_patch_proj.", "audio_patch_proj.", "final_layer.video_out.", "final_layer.audio_out.", "adaln_t_table",
@@ -74,12 +71,7 @@ def main(argv=None) -> None:
     try:
         path = os.path.join(d, "minimax_h3_fl2va_pruned_int8_convrot.safetensors")
         size = write_file(path, args.blocks)
-        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-        out = subprocess.run([sys.executable, "-c", CHILD, path], capture_output=True, text=True, cwd=root,
-                             env=dict(os.environ, HF_HUB_OFFLINE="1", PYTHONPATH=root), timeout=1200)
-        if out.returncode:
-            raise SystemExit(out.stderr[-3000:])
-        r = json.loads(out.stdout.strip().splitlines()[-1])
+        r = run_child(CHILD, path)
         used = r["peak"] - r["baseline"]
         print(f"MiniMax H3 pruned int8 convrot ({args.blocks} of 50 blocks, {r['int8_layers']} int8 layers kept), "
               f"file {size / 1e9:.2f} GB: load peak {used / 1e9:.2f} GB = {used / size:.2f}x the file "

@@ -22,14 +22,11 @@ excess over the file is the encoder kept in fp32 as diffusers keeps it (0.37 GB 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 
-from .lean_load import _write_tensors, comfy_int8_tensors
+from .lean_load import _write_tensors, comfy_int8_tensors, run_child
 
 INT8 = (".attn.to_qkv.weight", ".attn.to_out.weight", ".ff.w1.weight", ".ff.w2.weight")
 
@@ -81,12 +78,7 @@ def main(argv=None) -> None:
     try:
         path = os.path.join(d, "minimax_h3_video_vae_int8_convrot.safetensors")
         size = write_file(path, args.blocks)
-        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-        out = subprocess.run([sys.executable, "-c", CHILD, path], capture_output=True, text=True, cwd=root,
-                             env=dict(os.environ, HF_HUB_OFFLINE="1", PYTHONPATH=root), timeout=1200)
-        if out.returncode:
-            raise SystemExit(out.stderr[-3000:])
-        r = json.loads(out.stdout.strip().splitlines()[-1])
+        r = run_child(CHILD, path)
         used = r["peak"] - r["baseline"]
         print(f"MiniMax H3 video VAE int8 convrot ({args.blocks} of 36 decoder blocks, {r['int8_layers']} int8 layers "
               f"kept), file {size / 1e9:.2f} GB: model holds {r['held'] / 1e9:.2f} GB (fp32 encoder), load peak "

@@ -18,14 +18,11 @@ Measured (this machine, CPU, 24 GB, 2 shared cores): a 4.51 GB file of 2.25 B we
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 
-from .lean_load import write_shapes
+from .lean_load import run_child, write_shapes
 
 CHILD = r"""
 import json, sys, time
@@ -57,12 +54,7 @@ def main(argv=None) -> None:
     try:
         file = os.path.join(d, "svd_xt.safetensors")
         size = write_shapes(_real_shapes(), file)
-        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-        out = subprocess.run([sys.executable, "-c", CHILD, file], capture_output=True, text=True, cwd=root,
-                             env=dict(os.environ, HF_HUB_OFFLINE="1", PYTHONPATH=root), timeout=1800)
-        if out.returncode:
-            raise SystemExit(out.stderr[-3000:])
-        r = json.loads(out.stdout.strip().splitlines()[-1])
+        r = run_child(CHILD, file, timeout=1800)
         used = r["peak"] - r["baseline"]
         print(f"SVD-XT checkpoint (released configs, Stability's names, bf16): file {size / 1e9:.2f} GB, "
               f"{r['params'] / 1e9:.2f} B weights; load with no folder: peak {used / 1e9:.2f} GB = {used / size:.2f}x "
