@@ -12,6 +12,7 @@ import copy
 import pytest
 import torch
 
+from .test_drafts import loras  # noqa: F401 (a fixture: a models folder whose loras/ is searched)
 from .test_minimax_h3_curve import DIT, GRID, _inputs, comfy_files, comfy_layout  # noqa: F401 (a fixture)
 
 R = 4  # the LoRA's rank
@@ -335,12 +336,11 @@ def test_reference_to_video_puts_the_loras_on_its_own_transformer(comfy_files, t
     assert torch.equal(target.transformer_blocks[0].adaln_proj.linear.weight, base)
 
 
-def test_draft_runs_the_templates_turbo_lora_found_in_the_loras_folder(comfy_files, tmp_path, monkeypatch):
+def test_draft_runs_the_templates_turbo_lora_found_in_the_loras_folder(comfy_files, loras):
     """Text to Video at quality 'draft' on a MiniMax H3 folder, ComfyUI's 8-step turbo LoRA in the models folder's
     loras: the LoRA goes on the transformer for the call (said) at the template's 8 steps; the transformer is as
     it was after."""
     import functools
-    import json
 
     from diffusers.modular_pipelines import MiniMaxH3ModularPipeline
 
@@ -348,15 +348,9 @@ def test_draft_runs_the_templates_turbo_lora_found_in_the_loras_folder(comfy_fil
     from studio.engine.events import NodeMessage
     from studio.engine.executor import Executor
     folder, _ = comfy_files
-    models, config = tmp_path / "models", tmp_path / "config"
-    (models / "loras").mkdir(parents=True)
-    config.mkdir()
-    (config / "models.json").write_text(json.dumps({"models_dir": str(models), "use_hf_cache": False}))
-    monkeypatch.setenv("STUDIO_CONFIG_DIR", str(config))
-    monkeypatch.delenv("STUDIO_MODELS", raising=False)
     g = torch.Generator().manual_seed(4)
     name = "minimax_h3_fl2v_turbo_8step_v1.0_comfyui_bf16.safetensors"
-    _save(models / "loras", {"diffusion_model.blocks.1.attn.qkv_proj.lora_A.weight": torch.randn(R, 32, generator=g),
+    _save(loras, {"diffusion_model.blocks.1.attn.qkv_proj.lora_A.weight": torch.randn(R, 32, generator=g),
                              "diffusion_model.blocks.1.attn.qkv_proj.lora_B.weight": torch.randn(96, R, generator=g)},
           name)
     gr = Graph()

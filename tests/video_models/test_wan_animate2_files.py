@@ -18,6 +18,7 @@ from nodes.video_models.base.errors import ModelError
 from nodes.video_models.loading.load import load_video_model
 from studio.engine.executor import Executor
 
+from .test_comfy_parts import no_loads  # noqa: F401 (a fixture: any weight load fails)
 from .test_wan_animate2 import _graph  # noqa: F401  (registers the test's driving and reference nodes too)
 
 pytest.importorskip("diffusers")
@@ -102,17 +103,6 @@ def test_a_distilled_file_makes_the_distilled_pipeline(made, tmp_path):
     assert (type(ref.module).__name__, ref.variant) == ("WanAnimate2DistilledModularPipeline",
                                                         "Wan Animate 2 distilled")
     assert ref.module.guider.guidance_scale == 1.0
-
-
-@pytest.fixture
-def no_loads(monkeypatch):
-    """Any weight load fails: a message raised with it in place came before anything was allocated."""
-    from nodes.video_models.files import single_file
-
-    def refuse(*a, **k):
-        raise AssertionError("a model was built before the parts were checked")
-    monkeypatch.setattr(single_file, "lean_load", refuse)
-    monkeypatch.setattr(single_file, "load_denoiser", refuse)
 
 
 @pytest.mark.parametrize("skip, words", [
