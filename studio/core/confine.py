@@ -82,7 +82,8 @@ def allowed_dirs(base_dir: str | None, settings: dict | None = None) -> list[str
     if settings is None:
         from .settings import load_settings
         settings = load_settings()
-    dirs = [base_dir or project_dir(), project_dir(), *settings.get("allowed_dirs", [])]
+    project = project_dir()
+    dirs = [base_dir or project, project, *settings.get("allowed_dirs", [])]
     dirs += [d for d in os.environ.get(ENV_ALLOWED, "").split(os.pathsep) if d.strip()]
     out: list[str] = []
     for d in [*dirs, *session_dirs()]:

@@ -44,9 +44,28 @@ def settings_path() -> str:
     return os.path.join(config_dir(), SETTINGS_FILE)
 
 
+_READ: dict = {}  # 'sig': the settings file's (path, mtime_ns, size, inode) when last read; 'data': what it held
+
+
 def _read_raw() -> dict:
+    """What the settings file holds: read again only when the file changed (a run asks for the settings
+    several times: its folders, the paths it may write to), a copy each time."""
+    import copy
+
     from .paths import read_json_dict
-    return read_json_dict(settings_path())
+    path = settings_path()
+    try:
+        st = os.stat(path)
+        sig = (path, st.st_mtime_ns, st.st_size, st.st_ino)
+    except OSError:
+        sig = None
+    if sig is None or _READ.get("sig") != sig:
+        data = read_json_dict(path)
+        _READ.clear()
+        if sig is not None:
+            _READ.update(sig=sig, data=data)
+        return copy.deepcopy(data)
+    return copy.deepcopy(_READ["data"])
 
 
 def _str_list(v) -> list[str]:

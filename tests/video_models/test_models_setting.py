@@ -76,6 +76,22 @@ def test_settings_round_trip_and_search_order(settings_env, monkeypatch):
     assert models.load_settings()["extra_dirs"] == []
 
 
+def test_settings_are_read_again_only_when_the_file_changes(settings_env):
+    """A run asks for the settings several times (its folders, where it may write): the file is read once per
+    change of it, each caller given its own copy; a file written by another process is seen."""
+    from studio.core import settings as core_settings
+    path = models.save_settings({"extra_dirs": [str(settings_env / "a")]})
+    first = models.load_settings()
+    first["extra_dirs"].append("changed by a caller")  # a caller's change stays its own
+    assert models.load_settings()["extra_dirs"] == [str(settings_env / "a")]
+    assert core_settings._READ["sig"][0] == path
+    with open(path, "w") as f:  # another process's write: a new size (and time) on the same file
+        json.dump({"extra_dirs": [str(settings_env / "b"), str(settings_env / "c")]}, f)
+    assert models.load_settings()["extra_dirs"] == [str(settings_env / "b"), str(settings_env / "c")]
+    os.remove(path)
+    assert models.load_settings()["extra_dirs"] == []
+
+
 def test_scan_finds_folders_files_and_the_hf_cache(settings_env, monkeypatch):
     t = settings_env
     main = t / "main"
@@ -185,12 +201,15 @@ def test_family_from_keys_and_frame_rules():
     assert plan_windows(40, 14, 4) == [0, 10, 20, 26]  # the last window ends at the clip's end
 
 
-def test_listing_nodes_does_not_import_diffusers():
+def test_listing_nodes_does_not_import_diffusers(tmp_path):
+    """A first start (no node manifest in the cache yet: every module of ``nodes`` imported to list them)
+    imports none of the heavy libraries: a fresh cache folder, so an earlier test's manifest is not read."""
     code = ("import sys; from studio.core.registry import default_registry; r = default_registry(); "
             "assert 'video_models.load' in r; "
             "bad = [m for m in ('diffusers', 'transformers', 'peft', 'accelerate') if m in sys.modules]; "
             "print(bad); sys.exit(1 if bad else 0)")
-    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    env = dict(os.environ, STUDIO_CACHE_DIR=str(tmp_path))
+    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)
     assert r.returncode == 0, r.stdout + r.stderr
 
 

@@ -80,3 +80,33 @@ def test_models_the_settings_do_not_fit_say_so():
             pass
     with scheduler_applied(ctx, ltx, {"sampler": "euler"}):  # its own kind: fine
         assert ltx.scheduler.config.use_dynamic_shifting
+
+
+def test_a_value_the_pipeline_does_not_take_is_said_whatever_its_kind():
+    """filter_kwargs: a set value the pipeline has no argument for is said and dropped; an array or tensor
+    (an image, audio features) is a set value too (comparing it with 0 would raise)."""
+    import torch
+
+    from nodes.video_models.sampling.sampler import filter_kwargs
+
+    class Pipe:
+        def __call__(self, prompt=None, num_frames=9):
+            pass
+    said = []
+    out = filter_kwargs(Pipe(), {"prompt": "a fox", "image": np.zeros((4, 4, 3), np.float32),
+                                 "audio_embeds": torch.ones(2, 3), "negative_prompt": "", "strength": 0,
+                                 "mask": None}, said.append)
+    assert out == {"prompt": "a fox"}
+    assert said == ["Pipe has no 'image': ignored", "Pipe has no 'audio_embeds': ignored"]
+
+
+def test_the_execution_device_of_a_model_held_on_its_device_is_diffusers_answer(wan_dir):
+    """VideoModelRef.execution_device: diffusers' ``_execution_device`` (which walks every module of every
+    component) is not asked when every weight is on the model's device; the answer is the same."""
+    from studio.engine.executor import Executor
+    g, _gen = t2v_graph(wan_dir, seed=3)
+    load = next(n for n in g.nodes.values() if n.type_id == "video_models.load")
+    ref = Executor().run(g, targets=[load.id], device="cpu").value(load.id)
+    pipe = ref.pipeline("t2v")
+    assert ref.model_device == str(ref.device) == "cpu"
+    assert ref.execution_device(pipe) == pipe._execution_device

@@ -122,6 +122,15 @@ class VideoModelRef(ModelRef):
         on_host = self.offload or self.memory in ("block_offload", "fp8+block_offload")
         return "cpu" if on_host else str(self.device)
 
+    def execution_device(self, pipe):
+        """Where ``pipe``'s models compute: this model's device when every weight lives there (no offload),
+        without asking diffusers' ``_execution_device``, which walks every module of every component for
+        offload hooks on each call (1.5 ms on a tiny Wan, asked several times a run); under offload,
+        diffusers' answer (the GPU the hooks move each part to)."""
+        if self.model_device == str(self.device):
+            return self.device
+        return getattr(pipe, "_execution_device", None) or self.device
+
     def release(self) -> None:
         """Free the weights for good (the model cache unloads this model to make room): every
         tensor moves to the ``meta`` device, so a reference kept elsewhere holds no memory."""

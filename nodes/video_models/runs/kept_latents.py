@@ -237,7 +237,7 @@ class DecodeRescue:
 
     def __init__(self, ctx, ref, pipe, kwargs: dict, seed: int, light: bool = False):
         self.ctx, self.pipe, self.light = ctx, pipe, light
-        self.device = getattr(pipe, "_execution_device", None) or ref.device
+        self.device = ref.execution_device(pipe)
         name = type(pipe).__name__
         self.keeps = name in KEEPS
         self.drop_frames = KEEPS.get(name, 0) if kwargs.get("image_condition_type", "latent_concat") == \

@@ -235,7 +235,7 @@ class GeneratorNode(Node):
                               f"{dim}-d token embeddings: connect features of width {dim} (e.g. a projection), "
                               "or a prompt")
         dtype = getattr(te, "dtype", torch.float32)
-        device = getattr(s.pipe, "_execution_device", None) or s.ref.device  # the GPU under CPU offload too
+        device = s.ref.execution_device(s.pipe)  # the GPU under CPU offload too
         return {"prompt_embeds": x[None].to(device, dtype),
                 "negative_prompt": negative or None}
 

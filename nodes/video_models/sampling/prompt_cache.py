@@ -173,7 +173,7 @@ def text_kwargs(ctx, s, prompt: str, negative: str, length: int | None = None) -
     key = prompt_key(ref, name, prompt, negative or "", cfg, length) if cache is not None else ""
     if not key or not hasattr(pipe, "encode_prompt"):
         return None
-    device = getattr(pipe, "_execution_device", None) or ref.device
+    device = ref.execution_device(pipe)
     wanted = _wanted(name, cfg)
     got, why = _FOUND.pop(key, None), ""
     if got is None:
@@ -189,7 +189,7 @@ def text_kwargs(ctx, s, prompt: str, negative: str, length: int | None = None) -
     if getattr(pipe, "text_encoder", None) is None and hasattr(ref, "load_text_encoder"):
         ref.load_text_encoder()  # it waited (loading/deferred_text.py): this prompt needs it
         s.pipe = pipe = ref.pipeline(s.task)
-        device = getattr(pipe, "_execution_device", None) or ref.device
+        device = ref.execution_device(pipe)
     made = _encoded(pipe, name, prompt, negative or "", cfg, length or _length(name), device)
     out = {n: t for n, t in zip(returns(name), made) if n in wanted}
     _n, why_not = cache.put(key, {n: t.detach().cpu() for n, t in out.items()}, "prompt-embeddings")

@@ -31,9 +31,19 @@ def filter_kwargs(pipe, kwargs: dict[str, Any], warn: Callable[[str], None]) -> 
         if k in accepted or (k == "guidance_scale" and guided_by_guider(pipe)) or \
                 (k in ("height", "width") and sized_by_buckets(pipe)):
             out[k] = v
-        elif v not in (None, "", 0, 0.0):
+        elif _is_set(v):
             warn(f"{type(pipe).__name__} has no '{k}': ignored")
     return out
+
+
+def _is_set(v) -> bool:
+    """A value given (not None, '', 0): an array or tensor is one, whatever it holds (``v in (0, ...)``
+    would compare it element-wise and raise)."""
+    if v is None:
+        return False
+    if isinstance(v, (str, int, float)):
+        return v not in ("", 0, 0.0)
+    return True
 
 
 def plan_windows(n: int, window: int, overlap: int) -> list[int]:

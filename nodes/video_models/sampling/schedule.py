@@ -238,7 +238,7 @@ class ScheduledPrompts:
         import inspect
 
         import torch
-        device = getattr(pipe, "_execution_device", None) or sampler.ref.device
+        device = sampler.ref.execution_device(pipe)
         takes_mask = "prompt_attention_mask" in inspect.signature(type(pipe).__call__).parameters
         out, masks = [], []
         with torch.inference_mode():

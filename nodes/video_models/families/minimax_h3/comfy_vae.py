@@ -27,12 +27,10 @@ audio_vae.py at 877b5b886214, and comfy/sd.py's detection, read for names and me
   ``latents_mean`` / ``latents_std`` (32 each) are the config's."""
 from __future__ import annotations
 
+import functools
 import math
 import os
 import re
-
-import torch
-from diffusers import AutoencoderKLMiniMaxH3, AutoencoderKLMiniMaxH3Audio
 
 from ...base.errors import ModelError
 
@@ -71,18 +69,32 @@ _RENAMES = ((r"^encoder\.down\.(\d+)\.block\.(\d+)\.nin_shortcut\.", r"encoder.d
             (r"\.ff\.w2\.", ".ff.net.2."))
 
 
-class FoldedAudioVAE(AutoencoderKLMiniMaxH3Audio):
-    """diffusers' MiniMax H3 audio VAE with its weight norms removed (each convolution's ``weight`` the
-    product diffusers computes from ``weight_g`` and ``weight_v`` at every call): ComfyUI's file holds
-    those products."""
+def __getattr__(name: str):
+    """``FoldedAudioVAE``, made on first use: it subclasses diffusers' (whose import takes seconds), and
+    listing Studio's nodes imports every module of ``nodes`` without needing it."""
+    if name == "FoldedAudioVAE":
+        return _folded_audio_vae()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-    @classmethod
-    def from_config(cls, config=None, **kwargs):
-        model = super().from_config(config, **kwargs)
-        for m in model.modules():
-            if isinstance(getattr(m, "weight_g", None), torch.nn.Parameter):
-                torch.nn.utils.remove_weight_norm(m)
-        return model
+
+@functools.cache
+def _folded_audio_vae():
+    import torch
+    from diffusers import AutoencoderKLMiniMaxH3Audio
+
+    class FoldedAudioVAE(AutoencoderKLMiniMaxH3Audio):
+        """diffusers' MiniMax H3 audio VAE with its weight norms removed (each convolution's ``weight`` the
+        product diffusers computes from ``weight_g`` and ``weight_v`` at every call): ComfyUI's file holds
+        those products."""
+
+        @classmethod
+        def from_config(cls, config=None, **kwargs):
+            model = super().from_config(config, **kwargs)
+            for m in model.modules():
+                if isinstance(getattr(m, "weight_g", None), torch.nn.Parameter):
+                    torch.nn.utils.remove_weight_norm(m)
+            return model
+    return FoldedAudioVAE
 
 
 def kind_of(names) -> str:
@@ -210,6 +222,7 @@ def _rows(t, index):
 def convert_video(state: dict, heads: int) -> dict:
     """ComfyUI's video VAE tensors (``state``, emptied) under diffusers' names: to_qkv split per head,
     w1's halves swapped (int8 data with their per-row scales)."""
+    import torch
     out = {}
     for name in list(state):
         t = state.pop(name)
@@ -270,11 +283,12 @@ def checked(path: str, want: str):
     with open(path, "rb", buffering=0) as f:
         values = _values(f, wf)
     if want == "video":
+        from diffusers import AutoencoderKLMiniMaxH3
         cfg = video_config(shapes, path, values)
         check(AutoencoderKLMiniMaxH3, video_shapes(shapes), cfg, path, "video VAE")
     else:
         cfg = audio_config(shapes, path, values)
-        check(FoldedAudioVAE, {k: (k, s) for k, s in shapes.items() if k not in DROPPED}, cfg, path, "audio VAE")
+        check(_folded_audio_vae(), {k: (k, s) for k, s in shapes.items() if k not in DROPPED}, cfg, path, "audio VAE")
     return wf, cfg
 
 
@@ -285,13 +299,18 @@ def read(wf, cfg: dict, want: str, torch_dtype):
     with open(wf.path, "rb", buffering=0) as f:
         state = {name: read_tensor(f, wf, name) for name in wf.tensors if name not in DROPPED}
     if want == "video":
+        from diffusers import AutoencoderKLMiniMaxH3
         state = convert_video(state, cfg["decoder_num_attention_heads"])
         return lean_load(AutoencoderKLMiniMaxH3, cfg, wf, torch_dtype, state=state)
-    return lean_load(FoldedAudioVAE, cfg, wf, torch_dtype, state=state)
+    return lean_load(_folded_audio_vae(), cfg, wf, torch_dtype, state=state)
 
 
-def load(path: str, want: str, torch_dtype=torch.float32):
-    """MiniMax H3's ``want`` ('video' / 'audio') VAE from ComfyUI's file at ``path`` (checked, then read)."""
+def load(path: str, want: str, torch_dtype=None):
+    """MiniMax H3's ``want`` ('video' / 'audio') VAE from ComfyUI's file at ``path`` (checked, then read;
+    ``torch_dtype`` None: float32)."""
+    if torch_dtype is None:
+        import torch
+        torch_dtype = torch.float32
     wf, cfg = checked(path, want)
     return read(wf, cfg, want, torch_dtype)
 
