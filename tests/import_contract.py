@@ -343,10 +343,8 @@ PRIVATE_ALLOWED = {
         "put on compiled blocks: they would be traced into the graph)",
     ("nodes/video_models/memory/speed.py", "_check_attention_backend_requirements"): "diffusers: whether an "
         "attention backend is installed and usable here, before set_attention_backend fails mid-run",
-    ("nodes/video_models/sampling/schedule.py", "_execution_device"): "diffusers: the device a pipeline runs on "
-        "under CPU offload, the name every diffusers pipeline uses",
-    ("nodes/video_models/runs/kept_latents.py", "_execution_device"): "diffusers: the device a pipeline runs on "
-        "under CPU offload, where kept latents go back for their decode",
+    ("nodes/video_models/loading/load.py", "_execution_device"): "diffusers: the device a pipeline runs on "
+        "under CPU offload (VideoModelRef.execution_device, the one place Studio asks it)",
     ("studio/distributed/local.py", "_exit"): "os._exit: a worker leaves without running its "
         "parent's atexit handlers (Python's documented way; there is no public twin)",
     ("scripts/shots/walk.py", "_exit"): "os._exit: the screenshot walk ends the process without "
@@ -389,10 +387,6 @@ PRIVATE_ALLOWED = {
         "adapter is loaded into a model (no public query)",
     ("nodes/video_models/lora/session.py", "_supports_gradient_checkpointing"): "diffusers' per-class "
         "flag for gradient checkpointing (no public query)",
-    ("nodes/video_models/sampling/generators.py", "_execution_device"): "diffusers: the device a pipeline runs on "
-        "under CPU offload, the name every diffusers pipeline uses",
-    ("nodes/video_models/sampling/prompt_cache.py", "_execution_device"): "diffusers: the device a pipeline runs on "
-        "under CPU offload, where encode_prompt puts the embeddings",
     # issue 31, items 3 and 4: the training loop and the Plan (other branches of this round)
 }
 
