@@ -292,6 +292,28 @@ def test_a_gpu_run_hooks_only_the_outermost_blocks(wan_dir):
     assert not any(m._forward_pre_hooks for m in tr.blocks[1:]) and not tr._forward_pre_hooks
 
 
+def test_the_outermost_blocks_are_the_lists_children_not_what_they_hold():
+    """top_blocks: the children of every ModuleList not inside another such child, in the model's order; a
+    list inside a block (attention's to_out), a list of lists' inner lists and a block listed twice are not
+    blocks again; the model itself may be the list."""
+    from torch import nn
+
+    from nodes.video_models.base.guard import top_blocks
+
+    def block():
+        return nn.Sequential(nn.Linear(2, 2), nn.ModuleList([nn.Linear(2, 2), nn.Linear(2, 2)]))
+    shared = block()
+    m = nn.Module()
+    m.embed = nn.Linear(2, 2)
+    m.down = nn.ModuleList([block(), shared])
+    m.mid = nn.Sequential(nn.ModuleList([block()]))
+    m.up = nn.ModuleList([nn.ModuleList([block(), block()]), shared])
+    got = top_blocks(m)
+    assert [id(b) for b in got] == [id(m.down[0]), id(shared), id(m.mid[0][0]), id(m.up[0])]
+    lists = nn.ModuleList([block(), block()])
+    assert [id(b) for b in top_blocks(lists)] == [id(lists[0]), id(lists[1])]
+
+
 def test_compile_attention_and_cache_in_plain_words_per_device():
     from nodes.video_models.memory.speed import speed_words
     assert speed_words("auto", "native", "off", "cpu") == "no compile (auto: CPU), SDPA attention, step cache off"

@@ -67,12 +67,17 @@ def top_blocks(module) -> list:
     in lists of its own (attention's ``to_out``): LTX-Video's transformer has 28 of these against
     224 from :func:`blocks_of`."""
     import torch
-    out, inside = [], []
-    for name, m in module.named_modules():
-        if isinstance(m, torch.nn.ModuleList) and not any(name.startswith(b + ".") for b in inside):
-            for k, child in m.named_children():
-                out.append(child)
-                inside.append(f"{name}.{k}" if name else k)
+    out, seen = [], set()
+
+    def walk(m) -> None:  # depth first, as named_modules goes; not into a block once it is one
+        if isinstance(m, torch.nn.ModuleList):
+            out.extend(c for c in m.children() if id(c) not in seen and not seen.add(id(c)))
+            return
+        for c in m.children():
+            if id(c) not in seen:
+                seen.add(id(c))
+                walk(c)
+    walk(module)
     return out
 
 
