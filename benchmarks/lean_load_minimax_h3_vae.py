@@ -8,17 +8,17 @@ block's to_qkv, to_out, w1 and w2 int8 (random values) with a float32 scale per 
 marker (convrot, group 256), the rest 16-bit (bf16 here: the size of the fp16 ComfyUI keeps); streamed. In a
 fresh subprocess it is read as Load Video Model reads it (comfy_vae.load, bf16): header checked against the
 class built on meta, tensors read, to_qkv split and w1 swapped on the int8 rows and scales, assigned. The
-encoder, quant_conv and the decoder's norms and residual scales are fp32 in memory (diffusers'
-_keep_in_fp32_modules: the reference runs them in fp32), twice their 16-bit bytes. The load's own peak
+encoder and quant_conv are fp32 modules in diffusers (_keep_in_fp32_modules: the reference runs them in fp32);
+Studio keeps their convolutions in the file's 16 bits, cast up to fp32 as each runs (the same outputs:
+single_file.lean_load's hold_16bit), the decoder's norms and residual scales in fp32. The load's own peak
 resident memory (VmHWM reset after the imports) is reported with its ratio to the file's size.
 
     .venv/bin/python -m benchmarks.lean_load_minimax_h3_vae [--blocks N] [--dir DIR]
 
-Measured (this machine, CPU, 24 GB, 2 shared cores, 2026-11-25): all 36 decoder blocks (216 int8 layers kept),
-file 2.80 GB: the model holds 3.16 GB, load peak 3.23 GB = 1.16x the file, 1.02x what the model holds (16.3 s);
-4 of 36 blocks: file 0.64 GB, holds 1.00 GB, peak 1.07 GB = 1.67x the file (the fp32 encoder dominates). The
-excess over the file is the encoder kept in fp32 as diffusers keeps it (0.37 GB of 16-bit weights held as
-0.74 GB), not the read."""
+Measured (this machine, CPU, 24 GB, 2 shared cores, 2026-11-26, the machine loaded by other work): all 36
+decoder blocks (216 int8 layers kept), file 2.80 GB: the model holds 2.80 GB, load peak 3.08 GB = 1.10x the file
+(23.2 s). Before the encoder was held in 16 bits (2026-11-25): the model held 3.16 GB, peak 3.23 GB = 1.16x the
+file (the 0.37 GB of 16-bit encoder weights held as 0.74 GB in fp32)."""
 from __future__ import annotations
 
 import argparse
@@ -81,7 +81,7 @@ def main(argv=None) -> None:
         r = run_child(CHILD, path)
         used = r["peak"] - r["baseline"]
         print(f"MiniMax H3 video VAE int8 convrot ({args.blocks} of 36 decoder blocks, {r['int8_layers']} int8 layers "
-              f"kept), file {size / 1e9:.2f} GB: model holds {r['held'] / 1e9:.2f} GB (fp32 encoder), load peak "
+              f"kept), file {size / 1e9:.2f} GB: model holds {r['held'] / 1e9:.2f} GB (encoder in 16 bits), load peak "
               f"{used / 1e9:.2f} GB = {used / size:.2f}x the file, {used / r['held']:.2f}x what it holds "
               f"({r['seconds']:.1f} s)")
     finally:

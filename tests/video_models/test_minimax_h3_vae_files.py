@@ -151,6 +151,31 @@ def test_the_int8_convrot_video_vae_keeps_its_decoder_linears_int8(vaes):
     assert float((out - exact).abs().max()) < 0.05 * float(exact.abs().max())
 
 
+def test_a_16_bit_files_encoder_stays_in_16_bits_with_the_same_outputs(vaes, tmp_path):
+    """ComfyUI's video VAE in fp16 (as it ships): diffusers keeps the encoder in fp32, so it would hold twice the
+    file's bytes; Studio keeps its convolutions in the file's 16 bits, cast up to fp32 as each runs. Encode and
+    decode are exactly those of diffusers' model holding the same (fp16) values in fp32."""
+    from safetensors.torch import save_file
+
+    from nodes.video_models.families.minimax_h3 import comfy_vae
+    video, _, _ = vaes
+    layout = {k: (v.half() if k not in ("latents_mean", "latents_std") else v) for k, v in video_layout(video).items()}
+    path = str(tmp_path / "minimax_h3_video_vae_fp16.safetensors")
+    save_file(layout, path)
+    got = comfy_vae.load(path, "video")
+    assert got.encoder.conv_in.weight.dtype == torch.float16 and got.quant_conv.weight.dtype == torch.float16
+    same = copy.deepcopy(video)
+    with torch.no_grad():
+        for p in same.parameters():
+            p.copy_(p.half().float())  # the file's values, held in fp32 as diffusers holds them
+        x, z = _clip()
+        assert torch.equal(got.encode(x).latent_dist.mode(), same.encode(x).latent_dist.mode())
+        assert torch.equal(got.decode(z).sample, same.decode(z).sample)
+    held = sum(p.numel() * p.element_size() for p in got.encoder.parameters())
+    assert held < 0.6 * sum(p.numel() * 4 for p in got.encoder.parameters())  # its convolutions in 2 bytes, not 4
+    assert got.encoder.conv_in.weight.dtype == torch.float16  # back in 16 bits after the call
+
+
 def test_the_audio_vae_file_reads_as_diffusers_audio_vae(vaes):
     """ComfyUI's audio VAE file (weight norms folded) read as diffusers' class with its weight norms removed:
     config from the shapes (rates from the kernels), latents' statistics from the file; encode and decode

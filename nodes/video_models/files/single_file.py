@@ -83,8 +83,30 @@ def _state_tensors(state: dict, scales: dict):
         yield name, state.pop(name), scales.get(name)
 
 
+def _held_16bit(model, keep: list, dtypes: dict) -> dict:
+    """{tensor name: its Linear / Conv layer} of the layers in ``keep`` (fp32 modules) whose weight and bias
+    (when it has one) are 16-bit (``dtypes``: name -> torch dtype): each held in its 16 bits and cast up to
+    fp32 as it runs (layerwise casting). Exact: a 16-bit value cast up is the fp32 copy diffusers would hold."""
+    import torch
+    sixteen = (torch.float16, torch.bfloat16)
+    out = {}
+    for name, dt in dtypes.items():
+        if dt not in sixteen or not any(m in name.split(".") for m in keep):
+            continue
+        leaf = _casting_leaf(model, name)
+        if leaf is None:
+            continue
+        bias = name[: -len("weight")] + "bias"
+        if getattr(leaf, "bias", None) is not None and dtypes.get(bias) != dt:
+            continue  # an fp32 (or missing) bias would be rounded by the hook's cast: not exact
+        out[name] = leaf
+        if bias in dtypes:
+            out[bias] = leaf
+    return out
+
+
 def lean_load(cls, cfg, wf: WeightFile, torch_dtype, state: dict | None = None, scales: dict | None = None,
-              extra: dict | None = None, awq_applied: bool = False):
+              extra: dict | None = None, awq_applied: bool = False, hold_16bit: bool = False):
     """``cls`` built from ``cfg`` with empty (meta) parameters, and the file's tensors read into it
     as they are (assign): floating tensors in ``torch_dtype`` (fp32 for the class's
     _keep_in_fp32_modules, as diffusers loads them), fp8 weights of Linear / Conv layers kept in 8
@@ -96,7 +118,9 @@ def lean_load(cls, cfg, wf: WeightFile, torch_dtype, state: dict | None = None, 
     run on them), used instead of reading ``wf``, with ``scales`` (weight name -> its fp8 scale).
     ``extra``: tensors the caller made, loaded beside the file's (SVD's: its VAE's identity
     quant_conv, OpenCLIP's projection turned; svd/). ``awq_applied``: the caller puts the file's AWQ input
-    scales (``.pre_quant_scale``) on its layers itself (minimax_h3/text_file.py); otherwise such a file is refused."""
+    scales (``.pre_quant_scale``) on its layers itself (minimax_h3/text_file.py); otherwise such a file is refused.
+    ``hold_16bit``: an fp32 module's Linear / Conv layers stored in 16 bits stay in 16 bits, cast up to fp32 as
+    each runs (the same outputs, half their memory; :func:`_held_16bit`) (given with ``state``)."""
     import torch
     from accelerate import init_empty_weights
     from diffusers.hooks.layerwise_casting import apply_layerwise_casting
@@ -115,6 +139,8 @@ def lean_load(cls, cfg, wf: WeightFile, torch_dtype, state: dict | None = None, 
     fp8 = (torch.float8_e4m3fn, torch.float8_e5m2)
     known = set(model.state_dict())
     loaded = {}
+    held = _held_16bit(model, keep, {n: t.dtype for n, t in state.items() if isinstance(t, torch.Tensor)}) \
+        if hold_16bit and state is not None else {}
     from itertools import chain
     read = _file_tensors(wf, known) if state is None else _state_tensors(state, scales or {})
     packed = {}
@@ -136,6 +162,9 @@ def lean_load(cls, cfg, wf: WeightFile, torch_dtype, state: dict | None = None, 
         if not t.is_floating_point():
             loaded[name] = t
             continue
+        if name in held:
+            loaded[name] = t  # in its 16 bits: cast up to fp32 as its layer runs (after the load)
+            continue
         kept = any(m in name.split(".") for m in keep)  # fp32 modules are dequantised (T5's 'wo' casts its
         target = torch.float32 if kept else torch_dtype  # input to its weight's dtype: it cannot stay in fp8)
         leaf = _casting_leaf(model, name) if t.dtype in fp8 and not kept else None
@@ -153,6 +182,10 @@ def lean_load(cls, cfg, wf: WeightFile, torch_dtype, state: dict | None = None, 
         model.tie_weights()  # a transformers encoder's input embedding is its 'shared' table
     for name, p in packed.items():
         (comfy_int8.install if isinstance(p, comfy_int8.Int8) else install)(model, name, p, wf.path)
+    for name, leaf in held.items():
+        if name.endswith(".weight"):
+            apply_layerwise_casting(leaf, storage_dtype=leaf.weight.dtype, compute_dtype=torch.float32,
+                                    skip_modules_pattern=None)
     for _, (leaf, storage, scale) in fp8_leaves.items():
         apply_layerwise_casting(leaf, storage_dtype=storage, compute_dtype=torch_dtype, skip_modules_pattern=None)
         if scale is not None and scale != 1.0:
