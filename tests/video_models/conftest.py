@@ -8,6 +8,28 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _references_hold_their_weights_as_studio_does():
+    """A pipeline these tests call directly (``from_pretrained``) holds its weights as Load Video Model holds
+    them: safetensors 0.8's ``load_file`` hands out zero-copy views at the file's byte offsets, which Studio
+    copies into 64-byte aligned memory at the load (loading/own_memory.py: on an AVX-512 CPU the same weights
+    at another alignment sum in another order, 1e-6 apart). The values are the file's either way."""
+    try:
+        import safetensors.torch as st
+    except ImportError:
+        yield
+        return
+    from nodes.video_models.loading.own_memory import ALIGN
+    plain = st.load_file
+
+    def load_file(*a, **k):
+        return {n: (t.clone() if t.data_ptr() % ALIGN else t) for n, t in plain(*a, **k).items()}
+    load_file.plain = plain  # for a test of Studio's own copy (test_own_memory.py)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(st, "load_file", load_file)
+        yield
+
+
 @pytest.fixture(scope="module")
 def svd_dir(tmp_path_factory):
     from .tiny import build_svd

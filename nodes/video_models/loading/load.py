@@ -171,6 +171,8 @@ class VideoModelRef(ModelRef):
         if load is None or self.shared.released:
             return False
         encoders = load.components()  # the text encoder, and a second one that waited with it
+        from .own_memory import own_memory
+        own_memory(encoders.values())
         if not self.offload and getattr(self.device, "type", str(self.device)) != "cpu":
             for te in encoders.values():
                 te.to(self.device)
@@ -388,6 +390,8 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
     why = "; ".join([why] + done)
     info(f"memory: {memory} ({why})")
     pipe.set_progress_bar_config(disable=True)
+    from .own_memory import own_memory
+    own_memory(pipe.components.values())  # a folder's memory-mapped weights: the frames a file of them makes
     file = single.path if single is not None else path
     folder = path if single is not None and path != file else None
     ref = VideoModelRef(module=pipe, config={"family": fam.key, "path": file, "base": folder, "parts": given},
@@ -445,6 +449,8 @@ def _modular_model_ref(fam: Family, pipe, index: dict, weights: str, file: str, 
     den = getattr(pipe, fam.denoiser, None)
     variant = variant_title(fam, index, dict(getattr(den, "config", None) or {}))
     info(f"memory: gpu ({fam.title} is a modular pipeline: loaded whole)")
+    from .own_memory import own_memory
+    own_memory(pipe.components.values())  # a folder's memory-mapped weights: the frames a file of them makes
     return VideoModelRef(module=pipe, config={"family": fam.key, "path": file, "base": base, "parts": parts},
                          kind=f"video:{fam.key}", family=fam.key, path=file, variant=variant, weights=weights,
                          device=device, dtype=torch_dtype, dtype_asked=dtype_name, memory="gpu",

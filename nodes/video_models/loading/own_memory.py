@@ -1,0 +1,38 @@
+"""A folder's weights moved into memory of their own, as Studio's own readers hold theirs.
+
+safetensors 0.8 (which diffusers 0.42.1 and transformers 5.23 require) hands a folder's weights out as
+zero-copy views of the memory-mapped file, each at its byte offset in the file: 12 bytes past a 64-byte
+line, say. On a CPU with AVX-512 the matrix kernels sum a row that does not start on a 64-byte line in
+another order, so the same weights gave other frames: measured on an AMD EPYC with AVX-512, a tiny
+Kandinsky 5 T2V's frames 2.3e-6 apart between its folder and the same weights as one file, a tiny LTX-2.3's
+sound 4e-3 apart (its random vocoder amplifies the difference). Studio's readers of single files allocate
+(torch's CPU allocator: 64-byte aligned), so a folder's CPU-held weights are copied into such memory once,
+at the load: a model makes the same frames whichever layout it came in, and a render does not depend on
+where a tensor happened to start in its file. Weights on a GPU are not touched (a copy to the card is
+aligned); quantised tensor subclasses (GGUF) are left as they are. Importing this module costs nothing."""
+from __future__ import annotations
+
+ALIGN = 64  # bytes: the line AVX-512 loads
+
+
+def own_memory(modules) -> int:
+    """Every CPU parameter and buffer of ``modules`` that does not start on a 64-byte line copied into
+    memory of its own (in place: ``tensor.data``, so a module or a pipeline holding it sees the copy);
+    tensors sharing one memory (tied weights) get one copy between them. Returns how many were copied."""
+    import torch
+    copies: dict = {}
+    n = 0
+    for module in modules:
+        if not isinstance(module, torch.nn.Module):
+            continue
+        for m in module.modules():
+            for _, t in list(m.named_parameters(recurse=False)) + list(m.named_buffers(recurse=False)):
+                if t is None or t.device.type != "cpu" or type(t.data) is not torch.Tensor \
+                        or t.data_ptr() % ALIGN == 0:
+                    continue
+                key = (t.data_ptr(), tuple(t.shape), t.stride(), t.dtype)
+                if key not in copies:
+                    copies[key] = t.data.clone()
+                    n += 1
+                t.data = copies[key]
+    return n

@@ -1,0 +1,54 @@
+"""loading/own_memory.py: a folder's zero-copy weights (safetensors 0.8 hands them out at the file's byte
+offsets) copied into 64-byte aligned memory at the load, ties kept, values unchanged; a model loaded from a
+folder holds none that is not aligned."""
+from __future__ import annotations
+
+import pytest
+import torch
+
+from nodes.video_models.loading.own_memory import ALIGN, own_memory
+
+pytest.importorskip("diffusers")
+
+
+def _unaligned(t: torch.Tensor) -> torch.Tensor:
+    """``t``'s values in a view that starts 4 bytes past a 64-byte line."""
+    flat = torch.empty(t.numel() + 16, dtype=t.dtype)
+    skip = next(i for i in range(1, 16) if (flat.data_ptr() + i * t.element_size()) % ALIGN)
+    view = flat[skip:skip + t.numel()].view(t.shape)
+    view.copy_(t)
+    return view
+
+
+def test_unaligned_weights_are_copied_once_each_ties_kept_values_unchanged():
+    torch.manual_seed(0)
+    m = torch.nn.Sequential(torch.nn.Linear(8, 8), torch.nn.Linear(8, 8))
+    m.register_buffer("table", torch.randn(5))
+    shared = torch.nn.Parameter(_unaligned(torch.randn(8, 8)))
+    m[0].weight, m[1].weight = shared, shared  # tied: one Parameter in two layers
+    m[0].bias.data = _unaligned(m[0].bias.detach())
+    m.table = _unaligned(m.table)
+    want = {k: v.clone() for k, v in m.state_dict().items()}
+    assert m[0].weight.data_ptr() % ALIGN and m.table.data_ptr() % ALIGN
+    assert own_memory([m, "not a module"]) == 3  # the tied weight once, the bias, the buffer
+    assert all(t.data_ptr() % ALIGN == 0 for t in [*m.parameters(), *m.buffers()])
+    assert m[0].weight is m[1].weight and m[0].weight.data_ptr() == m[1].weight.data_ptr()
+    for k, v in m.state_dict().items():
+        assert torch.equal(v, want[k]), k
+    assert own_memory([m]) == 0  # nothing left to copy
+
+
+def test_a_folder_model_holds_its_weights_aligned(wan_dir, monkeypatch):
+    """Load Video Model from a diffusers folder (safetensors' own zero-copy load_file, not the tests' aligned
+    one): every CPU weight of every component starts on a 64-byte line."""
+    import safetensors.torch as st
+
+    from nodes.video_models.loading.load import load_video_model
+    monkeypatch.setattr(st, "load_file", getattr(st.load_file, "plain", st.load_file))
+    assert any(t.data_ptr() % ALIGN for t in st.load_file(
+        f"{wan_dir}/transformer/diffusion_pytorch_model.safetensors").values())  # what diffusers is handed
+    ref = load_video_model(wan_dir, base=None, device="cpu")
+    for name, comp in ref.module.components.items():
+        if isinstance(comp, torch.nn.Module):
+            bad = [n for n, t in [*comp.named_parameters(), *comp.named_buffers()] if t.data_ptr() % ALIGN]
+            assert not bad, (name, bad[:3])
