@@ -114,7 +114,8 @@ def lora_layers(sd: dict, tm, name: str) -> tuple[dict, list[str]]:
                 layers[target] = (down, up, float(alpha) if alpha is not None else float(down.shape[0]))
                 used.update((key, stem + b, stem + ".alpha"))
     if not layers:
-        raise ModelError(f"Enhance Prompt: no key of the LoRA '{name}' names a layer of the Gemma's language model "
+        gemma = "Gemma 4" if "Gemma4" in type(tm).__name__ else "Gemma 3"
+        raise ModelError(f"Enhance Prompt: no key of the LoRA '{name}' names a layer of {gemma}'s language model "
                          f"(first keys: {', '.join(sorted(sd)[:3])}): it is not a LoRA for the text encoder")
     return layers, sorted(k for k in sd if k not in used)
 
