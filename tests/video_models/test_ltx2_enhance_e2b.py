@@ -156,3 +156,39 @@ def test_validation_says_what_is_missing_before_the_run(files, tmp_path):
     assert EnhancePrompt.signature_files({"enhancer": files["plain"], "lora": ""}) == [files["plain"]]
     assert EnhancePrompt.advise({"enhancer": ""}, None, {}) and not EnhancePrompt.advise({"enhancer": "x"}, None, {})
     assert not EnhancePrompt.advise({"enhancer": ""}, None, {"model": {}})
+
+
+def test_a_lora_changes_the_text_for_the_call_only_and_an_image_is_said_not_read(files, tmp_path):
+    """A LoRA in ComfyUI's text-encoder key form goes on the file's Gemma 4 for the call (the text changes,
+    the kept model has no hooks after); a start image wired in is said, not read (the text is the one
+    written without it); a model wired in beside the file is said not used."""
+    import cv2
+    import numpy as np
+    from safetensors.torch import save_file
+
+    from nodes.video_models.families.ltx2.enhancer_file import kept
+    stem = "text_encoders.gemma4_e2b.transformer.model.layers.{}.self_attn.q_proj"
+    torch.manual_seed(0)
+    lora = {}
+    for i in range(6):
+        out = 16 if i % 3 != 2 else 32
+        lora[stem.format(i) + ".lora_A.weight"] = torch.randn(4, 64) * 0.5
+        lora[stem.format(i) + ".lora_B.weight"] = torch.randn(2 * out, 4) * 0.5
+    save_file(lora, str(tmp_path / "e2b-lora.safetensors"))
+    plain, _ = _run(files["plain"])
+    with_lora, said = _run(files["plain"], lora=str(tmp_path / "e2b-lora.safetensors"), lora_strength=4.0)
+    assert with_lora != plain and any("LoRA e2b-lora.safetensors" in s for s in said)
+    lm, _, _ = kept(files["plain"], torch.float32)
+    assert not any(m._forward_hooks for m in lm.modules())
+    image = str(tmp_path / "start.png")
+    cv2.imwrite(image, np.full((32, 32, 3), 128, np.uint8))
+    g = Graph()
+    g.add_node("io.load_image", {"path": image}, node_id="img")
+    g.add_node("video_models.ltx2_enhance_prompt", {"prompt": "a red fox", "max_new_tokens": 10, "seed": 3,
+                                                     "enhancer": files["plain"]}, node_id="en")
+    g.connect("img", "image", "en", "image")
+    said = []
+    r = EX[0].run(g, targets=["en"], device="cpu", use_cache=False,
+                  on_event=lambda e: said.append(getattr(e, "text", "") or ""))
+    assert r.value("en") == plain
+    assert any("the image is not read: Studio reads the enhancer file's language model only" in s for s in said)
