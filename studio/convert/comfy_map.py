@@ -53,12 +53,10 @@ SETTINGS_CHARS = 240  # of a node's settings in that note
 
 
 # LTX-2.5's templates load two more files than Studio's Load Video Model sets: Gemma 4 E2B for
-# TextGenerateLTX2Prompt (the optional prompt enhancer) and the audio VAE through a second VAELoader
-LTX25_ROLES = ((("TextGenerateLTX2Prompt",), "prompt enhancer '{value}' (TextGenerateLTX2Prompt, off in the "
-                "template): the prompt is used as written (Studio's Enhance Prompt runs the LTX-2 model's own "
-                "Gemma, not this file: LTX-2's and LTX-2.3's Gemma 3)"),
-               (("LTXVAudioVAEDecode", "LTXVEmptyLatentAudio", "LTXVAudioVAEEncode"), "audio VAE '{value}': Load "
-                "Video Model reads LTX-2.5's from the *audio*vae* file beside its VAE file: keep it there"))
+# TextGenerateLTX2Prompt (the optional prompt enhancer: Enhance Prompt's 'enhancer', comfy_enhance.py) and
+# the audio VAE through a second VAELoader
+LTX25_ROLES = ((("LTXVAudioVAEDecode", "LTXVEmptyLatentAudio", "LTXVAudioVAEEncode"), "audio VAE '{value}': Load "
+                "Video Model reads LTX-2.5's from the *audio*vae* file beside its VAE file: keep it there"),)
 
 
 
@@ -432,9 +430,10 @@ class _Builder(IntentReading):
                 value = wf.value(dual, key)
                 if isinstance(value, str) and value.strip():
                     self.g.set_param(load, param, value)
+        en = getattr(self, "enhancer", None)
         for n in up:
-            if n is dual:
-                continue
+            if n is dual or (en is not None and en.file and n is en.loader):
+                continue  # LTX-2.5's enhancer file: Enhance Prompt's 'enhancer' (comfy_enhance.py)
             if n.cls in FILE_LOADERS:
                 self.used.add(n.id)
                 key, what = FILE_LOADERS[n.cls]

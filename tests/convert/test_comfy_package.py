@@ -56,9 +56,9 @@ TASKS = {
     "video_ltx2_3_ic_lora": ('image to video with a control clip (IC-LoRA)', 'LTX-2', 'ltx2', ('control', 'image', 'prompt')),  # Enhance Prompt bypassed
     "video_ltx2_3_id_lora": ('image to video speaking in a reference voice (ID-LoRA)', 'LTX-2', 'ltx2', ('image', 'voice')),
     "video_ltx2_3_t2v": ('text to video', 'LTX-2', 'ltx2', ('prompt',)),  # Enhance Prompt writes it (with its Gemma LoRA)
-    "video_ltx2_5_flf2v": ('keyframe video', 'LTX-2', 'ltx2', ('keyframe_1', 'keyframe_2')),
-    "video_ltx2_5_i2v": ('image to video', 'LTX-2', 'ltx2', ('image',)),
-    "video_ltx2_5_t2v": ('text to video', 'LTX-2', 'ltx2', ()),
+    "video_ltx2_5_flf2v": ('keyframe video', 'LTX-2', 'ltx2', ('keyframe_1', 'keyframe_2', 'prompt')),  # Enhance
+    "video_ltx2_5_i2v": ('image to video', 'LTX-2', 'ltx2', ('image', 'prompt')),  # Prompt (bypassed) runs its
+    "video_ltx2_5_t2v": ('text to video', 'LTX-2', 'ltx2', ('prompt',)),  # Gemma 4 E2B file
     "video_ltx2_canny_to_video": ('image to video with a control clip (IC-LoRA)', 'LTX-2', 'ltx2', ('control', 'image')),
     "video_ltx2_depth_to_video": ('image to video with a control clip (IC-LoRA)', 'LTX-2', 'ltx2', ('control', 'image')),  # Lotus depth -> Studio's Depth
     "video_ltx2_i2v": ('image to video', 'LTX-2', 'ltx2', ('image',)),
@@ -308,11 +308,12 @@ def test_ltx2_3_two_stages_become_ltx2_then_latent_upscale_with_its_refine():
                    for line in conv.log if "not converted" in line), conv.log
 
 
-def test_ltx2_5_sets_gemma4_with_its_projection_and_says_the_enhancer_and_audio_vae():
+def test_ltx2_5_sets_gemma4_with_its_projection_and_the_enhancer_file_and_says_the_audio_vae():
     """LTX-2.5's templates load two Gemma 4 files (the 12B with LTX-2.5's projection for CLIPTextEncode,
     E2B for the optional TextGenerateLTX2Prompt) and two VAEs (the picture's, the sound's): Load Video
     Model gets the transformer, the 12B and the templates' own video VAE (its decoder LTX-2.5's diffusion
-    decoder, read since issue 56); the enhancer and the audio VAE are said in the note."""
+    decoder, read since issue 56); the E2B file is Enhance Prompt's 'enhancer' (tests/convert/
+    test_comfy_enhance.py), never Load Video Model's; the audio VAE is said in the note."""
     for name in ("video_ltx2_5_t2v", "video_ltx2_5_i2v", "video_ltx2_5_flf2v"):
         g = _convert(name).graph
         assert g.validate() == [], name
@@ -322,6 +323,8 @@ def test_ltx2_5_sets_gemma4_with_its_projection_and_says_the_enhancer_and_audio_
         assert load.params["vae"] == "ltx-2.5-video-vae-bf16.safetensors"
         notes = "\n".join(n["text"] for n in g.ui["notes"])
         assert "diffusion decoder" not in notes and "-conv-" not in notes, name
-        assert "prompt enhancer 'gemma4_e2b_it_int8_convrot.safetensors' (TextGenerateLTX2Prompt" in notes, name
+        en = next(n for n in g.nodes.values() if n.type_id == "video_models.ltx2_enhance_prompt")
+        assert en.params["enhancer"] == "gemma4_e2b_it_int8_convrot.safetensors", name
+        assert "gemma4_e2b" not in " ".join(str(v) for v in load.params.values()), name
         assert "audio VAE 'ltx-2.5-audio-vae-bf16.safetensors': Load Video Model reads LTX-2.5's from the " \
                "*audio*vae* file beside its VAE file" in notes, name
