@@ -171,6 +171,10 @@ class NoVision(torch.nn.Module):
     def forward(self, *a, **kw):
         raise ModelError(no_vision(self.path))
 
+    @property
+    def dtype(self):  # transformers reads the tower's dtype before it calls it with pixels
+        raise ModelError(no_vision(self.path))
+
 
 class NoHead(torch.nn.Module):
     """The LM head ComfyUI's file has not (MiniMax H3 reads a hidden state, never logits)."""
