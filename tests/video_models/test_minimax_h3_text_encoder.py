@@ -16,7 +16,7 @@ import torch
 
 from nodes.video_models.base.errors import ModelError
 
-from .test_minimax_h3_vae_files import vaes  # noqa: F401  (the tiny VAEs and ComfyUI's files of them)
+from .test_minimax_h3_vae_files import dit_and_base, vaes  # noqa: F401  (tiny VAEs, ComfyUI's files; a base)
 from .tiny_minimax_h3_text import tiny_conditioner, tokenizer_and_processor, write_text_encoder
 
 pytest.importorskip("transformers")
@@ -156,3 +156,22 @@ def test_what_is_missing_is_refused_in_words(made, vaes, tmp_path):  # noqa: F81
                                          r"after layer 50"):
         load_video_model(files["dit"], **load, parts={"vae": vae_files["video"],
                                                       "text_encoder": str(tmp_path / "short" / os.path.basename(files["plain"]))})
+
+
+def test_with_a_base_folder_the_file_replaces_its_text_encoder(made, vaes, dit_and_base):  # noqa: F811
+    """With a base folder (holding no VAEs: ComfyUI's VAE files are given too), the Qwen3-VL file set as
+    'text_encoder' is read in place of the folder's (its tokenizer and processor the folder's, as none is beside
+    it here), its tower included, said in the model's weights."""
+    from nodes.video_models.loading.load import load_video_model
+    model, tok, proc, files = made
+    dit, folder = dit_and_base
+    alone = os.path.join(os.path.dirname(files["bare"]), "qwen3vl_32b_minimax_h3_nvfp4_awq.safetensors")
+    said = []
+    ref = load_video_model(dit, base=folder, device="cpu", dtype_name="fp32", info=said.append,
+                           parts={"text_encoder": alone, "vae": vaes[2]["video"]})
+    te = ref.module.text_encoder
+    assert len(te.model.language_model.layers) == 50 and not isinstance(te.model.visual, torch.nn.Identity)
+    assert "text_encoder qwen3vl_32b_minimax_h3_nvfp4_awq.safetensors: ComfyUI's Qwen3-VL text encoder" in ref.weights
+    folder_tok = ref.module.tokenizer
+    assert te.config.image_token_id == folder_tok.convert_tokens_to_ids("<|image_pad|>")
+    torch.testing.assert_close(_embeds(te, tok, proc, True), _embeds(model, tok, proc, True), rtol=0, atol=0)
