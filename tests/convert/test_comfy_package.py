@@ -42,9 +42,9 @@ TASKS = {
     "video_capybara_v0_1_image_to_video": ('image to video', 'HunyuanVideo 1.5', 'image_to_video', ('image',)),
     "video_capybara_v0_1_video_edit": ('image to video', 'HunyuanVideo 1.5', 'image_to_video', ('image',)),
     "video_causal_forcing_i2v": ('image to video by causal forcing', 'an autoregressive Wan', None, ()),
-    "video_fasth3_ominiref_r2v": ('reference to video', 'MiniMax H3', 'minimax_h3_reference', ('image_1',)),  # its ComfyUI DiT and VAE files read with a MiniMax H3 folder as 'base' (said)
-    "video_fastvideo_fasth3_i2v": ('image to video', 'MiniMax H3', 'image_to_video', ('image',)),  # its ComfyUI DiT and VAE files read with a MiniMax H3 folder as 'base' (said)
-    "video_fastvideo_fasth3_t2v": ('text to video', 'MiniMax H3', 'text_to_video', ()),  # its ComfyUI DiT and VAE files read with a MiniMax H3 folder as 'base' (said)
+    "video_fasth3_ominiref_r2v": ('reference to video', 'MiniMax H3', 'minimax_h3_reference', ('image_1',)),  # its ComfyUI DiT, VAE and Qwen3-VL files read with no folder (said)
+    "video_fastvideo_fasth3_i2v": ('image to video', 'MiniMax H3', 'image_to_video', ('image',)),  # its ComfyUI DiT, VAE and Qwen3-VL files read with no folder (said)
+    "video_fastvideo_fasth3_t2v": ('text to video', 'MiniMax H3', 'text_to_video', ()),  # its ComfyUI DiT, VAE and Qwen3-VL files read with no folder (said)
     "video_humo": ('a human video from a reference and a voice', 'Wan HuMo', 'wan_humo', ('features', 'reference')),  # Whisper from ComfyUI's audio_encoders/ file
     "video_hunyuan_video_1.5_720p_i2v": ('image to video', 'HunyuanVideo 1.5', 'image_to_video', ('image',)),
     "video_hunyuan_video_1.5_720p_t2v": ('text to video', 'HunyuanVideo 1.5', 'text_to_video', ()),
@@ -66,11 +66,11 @@ TASKS = {
     "video_ltx2_t2v": ('text to video', 'LTX-2', 'ltx2', ()),
     "video_ltx2_t2v_distilled": ('text to video', 'LTX-2', 'ltx2', ()),
     "video_minimax_h3_fun_controlnet_union": ('control video (Fun ControlNet-Union)', 'MiniMax H3', None, ()),  # diffusers has no model class for its control branch
-    "video_minimax_h3_i2v": ('image to video', 'MiniMax H3', 'image_to_video', ('image',)),  # its ComfyUI DiT and VAE files read with a MiniMax H3 folder as 'base' (said)
+    "video_minimax_h3_i2v": ('image to video', 'MiniMax H3', 'image_to_video', ('image',)),  # its ComfyUI DiT, VAE and Qwen3-VL files read with no folder (said)
     "video_minimax_h3_i2v_continuation": ('image to video', 'MiniMax H3', 'image_to_video', ('image',)),  # the frame it continues from as the start image
     "video_minimax_h3_multiframe_reference": ('reference to video', 'MiniMax H3', 'minimax_h3_reference', ('image_1',)),  # PARTIAL: its 3 Add Guide stills pinned in time said (ref2va takes no frames in time)
-    "video_minimax_h3_r2v": ('reference to video', 'MiniMax H3', 'minimax_h3_reference', ('image_1', 'image_2')),  # its ComfyUI DiT and VAE files read with a MiniMax H3 folder as 'base' (said)
-    "video_minimax_h3_t2v": ('text to video', 'MiniMax H3', 'text_to_video', ()),  # its ComfyUI DiT and VAE files read with a MiniMax H3 folder as 'base' (said)
+    "video_minimax_h3_r2v": ('reference to video', 'MiniMax H3', 'minimax_h3_reference', ('image_1', 'image_2')),  # its ComfyUI DiT, VAE and Qwen3-VL files read with no folder (said)
+    "video_minimax_h3_t2v": ('text to video', 'MiniMax H3', 'text_to_video', ()),  # its ComfyUI DiT, VAE and Qwen3-VL files read with no folder (said)
     "video_wan2.1_alpha_t2v_14B": ('text to video', 'Wan 2.1', 'text_to_video', ()),
     "video_wan2.1_fun_camera_v1.1_1.3B": ('camera-controlled video (Fun Camera) from a start image', 'Wan Fun Camera', 'wan_fun_camera', ('camera', 'image')),
     "video_wan2.1_fun_camera_v1.1_14B": ('camera-controlled video (Fun Camera) from a start image', 'Wan Fun Camera', 'wan_fun_camera', ('camera', 'image')),
@@ -201,8 +201,8 @@ def test_minimax_h3_text_to_video_reads_its_prompt_and_its_dit_file_with_a_base(
     the subgraph node's own prompt, duration (5 s: 124 frames, 17k + 5) and seed (its 13 values read by the
     subgraph's unwired inputs; the inner nodes' saved defaults, a 2 s clip, are not what ComfyUI runs); its
     DiT file on Load Video Model's 'model' and its video VAE file on 'vae' (the audio VAE read from beside it),
-    read with a MiniMax H3 folder as 'base' for the text encoder (its Qwen3-VL file not read), said in one
-    sentence."""
+    and its Qwen3-VL file on 'text_encoder' (its tokenizer from beside it or a MiniMax H3 folder as 'base'), said
+    in one sentence."""
     conv = _convert("video_minimax_h3_t2v")
     gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.text_to_video")
     # the subgraph node's own prompt (its 13 values read by the subgraph's 13 unwired inputs), not the inner
@@ -214,12 +214,14 @@ def test_minimax_h3_text_to_video_reads_its_prompt_and_its_dit_file_with_a_base(
             "minimax_h3_audio_vae_fp32.safetensors, minimax_h3_video_vae_int8_convrot.safetensors, "
             "qwen3vl_32b_minimax_h3_nvfp4_awq.safetensors) Studio reads the DiT file (ComfyUI's 'pruned' curve form") \
         in notes
-    assert "with a MiniMax H3 diffusers folder as Load Video Model's 'base' (modular_model_index.json) for the " \
-        "Qwen3-VL text encoder, its processor and the schedulers" in notes
-    assert "the audio VAE read from beside it" in notes and "the Qwen3-VL file is not read" in notes
+    assert "and the Qwen3-VL file (set as 'text_encoder', its NVFP4 layers kept packed) with no diffusers folder: put " \
+        "Qwen3-VL's tokenizer files, which ComfyUI keeps in its code, in a tokenizer/ folder beside the Qwen3-VL " \
+        "file, or set Load Video Model's 'base' to a MiniMax H3 diffusers folder" in notes
+    assert "the audio VAE read from beside it" in notes
     load = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.load")
     assert load.params["model"] == "minimax_h3_fl2va_pruned_int8_convrot.safetensors"
-    assert load.params["vae"] == "minimax_h3_video_vae_int8_convrot.safetensors" and not load.params.get("text_encoder")
+    assert load.params["vae"] == "minimax_h3_video_vae_int8_convrot.safetensors"
+    assert load.params["text_encoder"] == "qwen3vl_32b_minimax_h3_nvfp4_awq.safetensors"
 
 
 def test_minimax_h3_turbo_lora_path_is_said_when_off_and_converted_when_on():
