@@ -3,8 +3,10 @@ Gemma 3 CLIP, through a ``LoraLoader`` of the abliterated Gemma LoRA, chosen by 
 positive CLIPTextEncode's text) made into Studio's Enhance Prompt, wired into the generator's prompt
 (and LTX-2 Latent Upscale's): on when the template's switch picks it, bypassed when it does not (a
 bypassed Enhance Prompt passes nothing, so the generator's own prompt, the one the template uses
-then, is used; switch it on to let Gemma write the prompt). LTX-2.5's enhancer runs another file
-(Gemma 4 E2B through a CLIPLoader): not this node, said as before (comfy_map.LTX25_ROLES). Plain stdlib."""
+then, is used; switch it on to let Gemma write the prompt). LTX-2.5's enhancer runs another file (Gemma 4
+E2B through ``CLIPLoader(clip_name, 'ltxv')``): Enhance Prompt with that file as its 'enhancer' (the name as
+the template gives it, found in the models folders like the other model files), not wired to the loaded
+model, on or bypassed by the same switch. Plain stdlib."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -27,6 +29,21 @@ class Enhancer:
     on: bool  # the template's switch picks it
     prompt: str | None  # the short prompt it is given
     loras: list  # (name, strength_clip, node) on its CLIP, nearest the loader first
+    file: str = ""  # LTX-2.5's: the Gemma 4 E2B file its CLIPLoader names ('' : the LTX-2 model's Gemma 3)
+    loader: CNode | None = None
+
+
+def _enhancer_file(wf: Workflow, loader: CNode | None) -> str | None:
+    """The enhancer's own file when its CLIP is LTX-2.5's Gemma 4 E2B (``CLIPLoader`` of type 'ltxv'),
+    '' for LTX-2.3's Gemma 3 (``LTXAVTextEncoderLoader``: the LTX-2 model's), None for another CLIP."""
+    if loader is None:
+        return None
+    if loader.cls == "LTXAVTextEncoderLoader":
+        return ""
+    name = wf.value(loader, "clip_name") if loader.cls == "CLIPLoader" else None
+    if wf.value(loader, "type") == "ltxv" and isinstance(name, str) and name.strip():
+        return name
+    return None
 
 
 def _clip_loras(wf: Workflow, node: CNode) -> tuple[list, CNode | None]:
@@ -59,10 +76,11 @@ def find_enhancer(wf: Workflow, start: CNode | None) -> Enhancer | None:
     if src is None or src.cls != ENHANCER:
         return None
     loras, loader = _clip_loras(wf, src)
-    if loader is None or loader.cls != "LTXAVTextEncoderLoader":  # LTX-2.5's Gemma 4 E2B: another model
+    file = _enhancer_file(wf, loader)
+    if file is None:
         return None
     prompt = wf.value(src, "prompt")
-    return Enhancer(src, on, prompt if isinstance(prompt, str) else None, loras)
+    return Enhancer(src, on, prompt if isinstance(prompt, str) else None, loras, file, loader)
 
 
 def _first_real(wf: Workflow, n: CNode | None) -> CNode | None:
@@ -82,17 +100,22 @@ def read_enhancer(b, start: CNode | None, pos: str | None, said: list[str]) -> s
     if e is None:
         _unused(b, said)
         return pos
-    b.used.update({e.node.id} | {x[2].id for x in e.loras})
+    b.used.update({e.node.id} | {x[2].id for x in e.loras} | ({e.loader.id} if e.file else set()))
     said[:] = [s for s in said if not (ENHANCER in s and "prompt is written by" in s)]
     short = e.prompt if e.prompt is not None else pos
     lora = f", with the LoRA '{e.loras[-1][0]}' on its Gemma" if e.loras else ""
+    who = f"the Gemma 4 E2B file '{e.file}' (Enhance Prompt's 'enhancer')" if e.file else "LTX-2's Gemma 3"
     if e.on:
         said.append(f"the positive prompt is written by Enhance Prompt (ComfyUI's {ENHANCER}, #{e.node.id}, on in the "
-                    f"template) from {cut(str(short or ''), 80)!r}: LTX-2's Gemma 3 writes it when the graph runs"
+                    f"template) from {cut(str(short or ''), 80)!r}: {who} writes it when the graph runs"
                     f"{lora} (Studio's own system prompt; Lightricks' is under their licence)")
     else:
-        said.append(f"the prompt enhancer (ComfyUI's {ENHANCER}, #{e.node.id}) is off in the template: Enhance Prompt "
-                    f"is bypassed before the generator's prompt{lora} (switch it on to let Gemma write the prompt)")
+        said.append(f"the prompt enhancer (ComfyUI's {ENHANCER}, #{e.node.id}{f', {who}' if e.file else ''}) is off "
+                    f"in the template: Enhance Prompt is bypassed before the generator's prompt{lora} (switch it on to "
+                    "let Gemma write the prompt)")
+    if e.file and "image" in e.node.links:
+        said.append(f"Enhance Prompt runs the Gemma 4 E2B file '{e.file}' as text only: the image the template "
+                    f"gives {ENHANCER} is not read")
     if len(e.loras) > 1:
         said.append(f"Enhance Prompt takes one LoRA: '{e.loras[-1][0]}' kept, "
                     f"{', '.join(repr(x[0]) for x in e.loras[:-1])} on its Gemma not applied")
@@ -107,10 +130,11 @@ def _unused(b, said: list[str]) -> None:
         if n.cls != ENHANCER or not n.enabled or n.id in b.used:
             continue
         loras, loader = _clip_loras(wf, n)
-        if loader is None or loader.cls != "LTXAVTextEncoderLoader":
+        file = _enhancer_file(wf, loader)
+        if file is None:
             continue
         to = sorted({f"{u.cls} #{u.id}" for u in wf.nodes.values() for src, _ in u.links.values() if src == n.id})
-        b.used.update({n.id} | {x[2].id for x in loras})
+        b.used.update({n.id} | {x[2].id for x in loras} | ({loader.id} if file else set()))
         lora = f" (with the LoRA '{loras[-1][0]}' on its Gemma)" if loras else ""
         said.append(f"ComfyUI's {ENHANCER} (#{n.id}){lora} writes a text the take does not read (it goes to "
                     f"{', '.join(to) or 'nothing'}): not made; Studio's Enhance Prompt does what it does (wire its "
@@ -131,9 +155,10 @@ def enhance_stage(b, gen: str, load: str, params: dict) -> str | None:
     name, strength = (e.loras[-1][0], e.loras[-1][1]) if e.loras else ("", None)
     nid = b.add(ENHANCE, {"prompt": e.prompt if e.prompt is not None else params.get("prompt"),
                           "max_new_tokens": p.pop("max_length"), "sampling": mode != "off" if mode else None,
-                          "lora": name or None, "lora_strength": strength, **p}, e.node,
+                          "lora": name or None, "lora_strength": strength, "enhancer": e.file or None, **p}, e.node,
                 mode="normal" if e.on else "bypass")
-    b.g.connect(load, "model", nid, "model")
+    if not e.file:  # LTX-2.5's enhancer is its own file: the loaded model is not its writer
+        b.g.connect(load, "model", nid, "model")
     img = b.g.input_link(gen, "image")
     if img is not None and "image" in e.node.links:
         b.g.connect(img.src, img.src_port, nid, "image")

@@ -28,7 +28,7 @@ from .comfy_dancer import DANCER, dancer_output
 from .comfy_enhance import enhance_stage, read_enhancer
 from .comfy_scail import first_segment_shared, scail2_settings
 from .comfy_tasks import (ANIMATE2, DUAL_TYPES, FILES_SHIFT, FOLDER_ONLY, HUMO, I2V, LTX2, SCAIL2, TALK, TASKS, VACE,
-                          VAE_FILES_READ, Task, family, folder_only_params, humo_params, made_task)
+                          TEXT_FILES_READ, VAE_FILES_READ, Task, family, folder_only_params, humo_params, made_task)
 from .comfy_seedvr2 import make_seedvr2, seedvr2_chain
 from .comfy_utility import ENDS, UTILITIES, make_utility, utility_path
 from .comfy_sampling import Sampling, nearest_scheduler, read_sampling, studio_sampler
@@ -53,12 +53,10 @@ SETTINGS_CHARS = 240  # of a node's settings in that note
 
 
 # LTX-2.5's templates load two more files than Studio's Load Video Model sets: Gemma 4 E2B for
-# TextGenerateLTX2Prompt (the optional prompt enhancer) and the audio VAE through a second VAELoader
-LTX25_ROLES = ((("TextGenerateLTX2Prompt",), "prompt enhancer '{value}' (TextGenerateLTX2Prompt, off in the "
-                "template): the prompt is used as written (Studio's Enhance Prompt runs the LTX-2 model's own "
-                "Gemma, not this file: LTX-2's and LTX-2.3's Gemma 3)"),
-               (("LTXVAudioVAEDecode", "LTXVEmptyLatentAudio", "LTXVAudioVAEEncode"), "audio VAE '{value}': Load "
-                "Video Model reads LTX-2.5's from the *audio*vae* file beside its VAE file: keep it there"))
+# TextGenerateLTX2Prompt (the optional prompt enhancer: Enhance Prompt's 'enhancer', comfy_enhance.py) and
+# the audio VAE through a second VAELoader
+LTX25_ROLES = ((("LTXVAudioVAEDecode", "LTXVEmptyLatentAudio", "LTXVAudioVAEEncode"), "audio VAE '{value}': Load "
+                "Video Model reads LTX-2.5's from the *audio*vae* file beside its VAE file: keep it there"),)
 
 
 
@@ -408,6 +406,10 @@ class _Builder(IntentReading):
                         and v.strip() and "audio" not in v.lower()), None)
             if self.family_now in VAE_FILES_READ and vae and "vae" in lp:  # its video VAE (the audio one beside it)
                 self.g.set_param(load, "vae", vae)
+            te = next((v for n in up if n.cls == "CLIPLoader" and wf.value(n, "type") == TEXT_FILES_READ.get(
+                self.family_now) and isinstance(v := wf.value(n, "clip_name"), str) and v.strip()), None)
+            if te and "text_encoder" in lp:  # its Qwen3-VL file (the tokenizer beside it, or 'base')
+                self.g.set_param(load, "text_encoder", te)
             return
         if len(loaders) > 1:
             second = model_file(wf, loaders[1])
@@ -432,9 +434,10 @@ class _Builder(IntentReading):
                 value = wf.value(dual, key)
                 if isinstance(value, str) and value.strip():
                     self.g.set_param(load, param, value)
+        en = getattr(self, "enhancer", None)
         for n in up:
-            if n is dual:
-                continue
+            if n is dual or (en is not None and en.file and n is en.loader):
+                continue  # LTX-2.5's enhancer file: Enhance Prompt's 'enhancer' (comfy_enhance.py)
             if n.cls in FILE_LOADERS:
                 self.used.add(n.id)
                 key, what = FILE_LOADERS[n.cls]

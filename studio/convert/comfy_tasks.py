@@ -132,13 +132,15 @@ DUAL_TYPES = ("hunyuan_video_15", "kandinsky5")
 FOLDER_ONLY = {"MiniMax H3": "of MiniMax H3's ComfyUI files ({files}) Studio reads the DiT file (ComfyUI's 'pruned' "
                              "curve form: its adaln_t_table and rank-8 AdaLN read into diffusers' MiniMax H3 "
                              "transformer, its int8 'convrot' layers kept in int8; an fl2va file as the text and image "
-                             "to video transformer, a ref2va file as the reference one) and the VAE files (the video VAE "
+                             "to video transformer, a ref2va file as the reference one), the VAE files (the video VAE "
                              "set as Load Video Model's 'vae', its int8 'convrot' decoder layers kept in int8; the audio "
-                             "VAE read from beside it: keep both in one folder) with a MiniMax H3 diffusers "
-                             "folder as Load Video Model's 'base' (modular_model_index.json) for the Qwen3-VL text "
-                             "encoder, its processor and the schedulers: set 'base'; the Qwen3-VL file is not read "
-                             "(Studio has no reader of its NVFP4-AWQ weights)"}
+                             "VAE read from beside it: keep both in one folder) and the Qwen3-VL file (set as "
+                             "'text_encoder', its NVFP4 layers kept packed) with no diffusers folder: put Qwen3-VL's "
+                             "tokenizer files, which ComfyUI keeps in its code, in a tokenizer/ folder beside the "
+                             "Qwen3-VL file, or set Load Video Model's 'base' to a MiniMax H3 diffusers folder "
+                             "(modular_model_index.json) for its tokenizer"}
 VAE_FILES_READ = ("MiniMax H3",)  # of those, the families whose ComfyUI VAE files Load Video Model reads ('vae')
+TEXT_FILES_READ = {"MiniMax H3": "minimax"}  # ... and whose text-encoder file (CLIPLoader of this type) it reads
 # generators whose model, read from ComfyUI's files, gets a scheduler of Studio's with this shift (no shift setting):
 # Wan Animate 2's FlowMatchEuler shift 5 (families/wan_animate2/parts.py SCHEDULER, as ComfyUI's templates sample it)
 FILES_SHIFT = {ANIMATE2: 5.0}

@@ -2,7 +2,8 @@
 loaded LTX-2 model, wired into the generator's prompt and the latent upscale's, with the template's
 sampling settings and the LoraLoader on its CLIP as its LoRA: on where the template's switch picks it,
 bypassed (the generator's own prompt used, as ComfyUI uses it then) where it does not; neither node is
-listed as not converted. LTX-2.5's enhancer (another file, Gemma 4 E2B) is not made into it."""
+listed as not converted. LTX-2.5's enhancer (another file, Gemma 4 E2B, through a CLIPLoader) becomes
+Enhance Prompt with that file as its 'enhancer', not wired to the loaded model."""
 from __future__ import annotations
 
 import json
@@ -68,12 +69,59 @@ def test_the_i2v_templates_enhancer_is_bypassed_with_the_start_image_wired():
     assert any("is off in the template: Enhance Prompt is bypassed" in line for line in conv.log)
 
 
-def test_ia2v_and_ic_lora_take_it_and_ltx25_does_not():
+def test_ia2v_and_ic_lora_take_it():
     for name, mode in (("video_ltx2_3_ia2v", "normal"), ("video_ltx2_3_ic_lora", "bypass")):
         g = _convert(name).graph
         assert g.validate() == [] and _one(g, ENHANCE).mode == mode, name
-    g = _convert("video_ltx2_5_i2v").graph
-    assert not any(n.type_id == ENHANCE for n in g.nodes.values())
+        assert not _one(g, ENHANCE).params.get("enhancer"), name  # LTX-2.3's: the loaded model's Gemma 3
+
+
+E2B = "gemma4_e2b_it_int8_convrot.safetensors"
+
+
+@pytest.mark.parametrize("name", ["video_ltx2_5_t2v", "video_ltx2_5_i2v", "video_ltx2_5_flf2v"])
+def test_ltx25s_enhancer_runs_its_gemma4_e2b_file_bypassed_as_the_switch_is(name):
+    """LTX-2.5's TextGenerateLTX2Prompt on CLIPLoader('gemma4_e2b_it_int8_convrot.safetensors', 'ltxv'):
+    Enhance Prompt with that file (named as the template names it), its sampling widgets, no model input,
+    bypassed as the template's switch (off) leaves it, writing the generator's prompt; neither it nor the
+    loader is listed as not converted, and the E2B file is not Load Video Model's."""
+    conv = _convert(name)
+    g = conv.graph
+    assert g.validate() == []
+    en, gen, load = _one(g, ENHANCE), _one(g, "video_models.ltx2"), _one(g, "video_models.load")
+    assert en.mode == "bypass" and en.params["enhancer"] == E2B
+    assert {k: en.params[k] for k in ("max_new_tokens", "sampling", "temperature", "top_k", "top_p", "min_p",
+                                      "repetition_penalty", "seed")} == {
+        "max_new_tokens": 600, "sampling": True, "temperature": 0.7, "top_k": 64, "top_p": 0.95, "min_p": 0.05,
+        "repetition_penalty": 1.15, "seed": 0}
+    assert not en.params.get("lora")
+    assert g.input_link(en.id, "model") is None and _src(g, gen, "prompt") == (ENHANCE, "text")
+    assert en.params["prompt"] == gen.params["prompt"] and en.params["prompt"]
+    assert load.params["text_encoder"] != E2B
+    text = "\n".join(conv.log + [n["text"] for n in g.ui["notes"]])
+    assert f"the Gemma 4 E2B file '{E2B}' (Enhance Prompt's 'enhancer')) is off in the template" in text
+    assert "prompt enhancer '" not in text  # the old sentence: the enhancer not made
+    not_converted = [line for line in conv.log if "not converted" in line]
+    assert not any("TextGenerateLTX2Prompt" in line or "CLIPLoader" in line for line in not_converted), not_converted
+    if name == "video_ltx2_5_i2v":  # its start image goes in as the generator's does, said not read
+        assert g.input_link(en.id, "image").src == g.input_link(gen.id, "image").src
+        assert "as text only: the image the template gives TextGenerateLTX2Prompt is not read" in text
+
+
+def test_ltx25s_enhancer_switched_on_writes_the_prompt():
+    """The template's prompt_enhance on (the subgraph's second widget, its switch's value): Enhance Prompt on,
+    the generator's prompt its text."""
+    with open(os.path.join(TEMPLATES, "video_ltx2_5_t2v.json"), encoding="utf-8") as f:
+        doc = json.load(f)
+    [node] = [n for n in doc["nodes"] if n["type"] not in ("SaveVideo", "MarkdownNote", "ResolutionSelector")]
+    assert node["widgets_values"][1] is False
+    node["widgets_values"][1] = True
+    conv = convert(doc, "on")
+    g = conv.graph
+    en = _one(g, ENHANCE)
+    assert en.mode == "normal" and en.params["enhancer"] == E2B and g.validate() == []
+    assert _src(g, _one(g, "video_models.ltx2"), "prompt") == (ENHANCE, "text")
+    assert any(f"the Gemma 4 E2B file '{E2B}' (Enhance Prompt's 'enhancer') writes it" in line for line in conv.log)
 
 
 def test_greedy_sampling_reads_no_sampling_values():

@@ -37,10 +37,11 @@ def test_the_r2v_template_wires_its_two_pictures_in_comfyuis_order():
     assert (gen.params["reference_size"], gen.params["steps"], gen.params["frames"]) == ("match", 20, 124)
     notes = "\n".join(n["text"] for n in g.ui["notes"])
     assert "of MiniMax H3's ComfyUI files (minimax_h3_ref2va_pruned_int8_convrot.safetensors" in notes
-    assert "a ref2va file as the reference one) and the VAE files (the video VAE set as Load Video Model's 'vae'" in notes
-    assert "with a MiniMax H3 diffusers folder as Load Video Model's 'base'" in notes
+    assert "a ref2va file as the reference one), the VAE files (the video VAE set as Load Video Model's 'vae'" in notes
+    assert "or set Load Video Model's 'base' to a MiniMax H3 diffusers folder" in notes
     load = next(n for n in g.nodes.values() if n.type_id == "video_models.load")
     assert load.params["vae"] == "minimax_h3_video_vae_int8_convrot.safetensors"  # the audio VAE read beside it
+    assert load.params["text_encoder"] == "qwen3vl_32b_minimax_h3_nvfp4_awq.safetensors"  # its tokenizer beside it
     assert g.validate() == []
 
 
@@ -103,6 +104,7 @@ def test_the_converted_r2v_template_renders_on_a_tiny_minimax_h3(minimax_dir, tm
     load, gen = (next(n for n in g.nodes.values() if n.type_id == t) for t in ("video_models.load", GEN))
     g.set_param(load.id, "model", minimax_dir)
     g.set_param(load.id, "vae", "")  # the template's VAE file goes with its DiT file; a whole folder has its own
+    g.set_param(load.id, "text_encoder", "")  # so does its Qwen3-VL file
     for i, n in enumerate(n for n in g.nodes.values() if n.type_id == "io.load_image"):
         path = tmp_path / f"still{i}.png"
         Image.fromarray((np.random.default_rng(i).random((40, 56, 3)) * 255).astype(np.uint8)).save(path)

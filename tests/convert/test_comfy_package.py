@@ -42,9 +42,9 @@ TASKS = {
     "video_capybara_v0_1_image_to_video": ('image to video', 'HunyuanVideo 1.5', 'image_to_video', ('image',)),
     "video_capybara_v0_1_video_edit": ('image to video', 'HunyuanVideo 1.5', 'image_to_video', ('image',)),
     "video_causal_forcing_i2v": ('image to video by causal forcing', 'an autoregressive Wan', None, ()),
-    "video_fasth3_ominiref_r2v": ('reference to video', 'MiniMax H3', 'minimax_h3_reference', ('image_1',)),  # its ComfyUI DiT and VAE files read with a MiniMax H3 folder as 'base' (said)
-    "video_fastvideo_fasth3_i2v": ('image to video', 'MiniMax H3', 'image_to_video', ('image',)),  # its ComfyUI DiT and VAE files read with a MiniMax H3 folder as 'base' (said)
-    "video_fastvideo_fasth3_t2v": ('text to video', 'MiniMax H3', 'text_to_video', ()),  # its ComfyUI DiT and VAE files read with a MiniMax H3 folder as 'base' (said)
+    "video_fasth3_ominiref_r2v": ('reference to video', 'MiniMax H3', 'minimax_h3_reference', ('image_1',)),  # its ComfyUI DiT, VAE and Qwen3-VL files read with no folder (said)
+    "video_fastvideo_fasth3_i2v": ('image to video', 'MiniMax H3', 'image_to_video', ('image',)),  # its ComfyUI DiT, VAE and Qwen3-VL files read with no folder (said)
+    "video_fastvideo_fasth3_t2v": ('text to video', 'MiniMax H3', 'text_to_video', ()),  # its ComfyUI DiT, VAE and Qwen3-VL files read with no folder (said)
     "video_humo": ('a human video from a reference and a voice', 'Wan HuMo', 'wan_humo', ('features', 'reference')),  # Whisper from ComfyUI's audio_encoders/ file
     "video_hunyuan_video_1.5_720p_i2v": ('image to video', 'HunyuanVideo 1.5', 'image_to_video', ('image',)),
     "video_hunyuan_video_1.5_720p_t2v": ('text to video', 'HunyuanVideo 1.5', 'text_to_video', ()),
@@ -56,9 +56,9 @@ TASKS = {
     "video_ltx2_3_ic_lora": ('image to video with a control clip (IC-LoRA)', 'LTX-2', 'ltx2', ('control', 'image', 'prompt')),  # Enhance Prompt bypassed
     "video_ltx2_3_id_lora": ('image to video speaking in a reference voice (ID-LoRA)', 'LTX-2', 'ltx2', ('image', 'voice')),
     "video_ltx2_3_t2v": ('text to video', 'LTX-2', 'ltx2', ('prompt',)),  # Enhance Prompt writes it (with its Gemma LoRA)
-    "video_ltx2_5_flf2v": ('keyframe video', 'LTX-2', 'ltx2', ('keyframe_1', 'keyframe_2')),
-    "video_ltx2_5_i2v": ('image to video', 'LTX-2', 'ltx2', ('image',)),
-    "video_ltx2_5_t2v": ('text to video', 'LTX-2', 'ltx2', ()),
+    "video_ltx2_5_flf2v": ('keyframe video', 'LTX-2', 'ltx2', ('keyframe_1', 'keyframe_2', 'prompt')),  # Enhance
+    "video_ltx2_5_i2v": ('image to video', 'LTX-2', 'ltx2', ('image', 'prompt')),  # Prompt (bypassed) runs its
+    "video_ltx2_5_t2v": ('text to video', 'LTX-2', 'ltx2', ('prompt',)),  # Gemma 4 E2B file
     "video_ltx2_canny_to_video": ('image to video with a control clip (IC-LoRA)', 'LTX-2', 'ltx2', ('control', 'image')),
     "video_ltx2_depth_to_video": ('image to video with a control clip (IC-LoRA)', 'LTX-2', 'ltx2', ('control', 'image')),  # Lotus depth -> Studio's Depth
     "video_ltx2_i2v": ('image to video', 'LTX-2', 'ltx2', ('image',)),
@@ -66,11 +66,11 @@ TASKS = {
     "video_ltx2_t2v": ('text to video', 'LTX-2', 'ltx2', ()),
     "video_ltx2_t2v_distilled": ('text to video', 'LTX-2', 'ltx2', ()),
     "video_minimax_h3_fun_controlnet_union": ('control video (Fun ControlNet-Union)', 'MiniMax H3', None, ()),  # diffusers has no model class for its control branch
-    "video_minimax_h3_i2v": ('image to video', 'MiniMax H3', 'image_to_video', ('image',)),  # its ComfyUI DiT and VAE files read with a MiniMax H3 folder as 'base' (said)
+    "video_minimax_h3_i2v": ('image to video', 'MiniMax H3', 'image_to_video', ('image',)),  # its ComfyUI DiT, VAE and Qwen3-VL files read with no folder (said)
     "video_minimax_h3_i2v_continuation": ('image to video', 'MiniMax H3', 'image_to_video', ('image',)),  # the frame it continues from as the start image
     "video_minimax_h3_multiframe_reference": ('reference to video', 'MiniMax H3', 'minimax_h3_reference', ('image_1',)),  # PARTIAL: its 3 Add Guide stills pinned in time said (ref2va takes no frames in time)
-    "video_minimax_h3_r2v": ('reference to video', 'MiniMax H3', 'minimax_h3_reference', ('image_1', 'image_2')),  # its ComfyUI DiT and VAE files read with a MiniMax H3 folder as 'base' (said)
-    "video_minimax_h3_t2v": ('text to video', 'MiniMax H3', 'text_to_video', ()),  # its ComfyUI DiT and VAE files read with a MiniMax H3 folder as 'base' (said)
+    "video_minimax_h3_r2v": ('reference to video', 'MiniMax H3', 'minimax_h3_reference', ('image_1', 'image_2')),  # its ComfyUI DiT, VAE and Qwen3-VL files read with no folder (said)
+    "video_minimax_h3_t2v": ('text to video', 'MiniMax H3', 'text_to_video', ()),  # its ComfyUI DiT, VAE and Qwen3-VL files read with no folder (said)
     "video_wan2.1_alpha_t2v_14B": ('text to video', 'Wan 2.1', 'text_to_video', ()),
     "video_wan2.1_fun_camera_v1.1_1.3B": ('camera-controlled video (Fun Camera) from a start image', 'Wan Fun Camera', 'wan_fun_camera', ('camera', 'image')),
     "video_wan2.1_fun_camera_v1.1_14B": ('camera-controlled video (Fun Camera) from a start image', 'Wan Fun Camera', 'wan_fun_camera', ('camera', 'image')),
@@ -201,8 +201,8 @@ def test_minimax_h3_text_to_video_reads_its_prompt_and_its_dit_file_with_a_base(
     the subgraph node's own prompt, duration (5 s: 124 frames, 17k + 5) and seed (its 13 values read by the
     subgraph's unwired inputs; the inner nodes' saved defaults, a 2 s clip, are not what ComfyUI runs); its
     DiT file on Load Video Model's 'model' and its video VAE file on 'vae' (the audio VAE read from beside it),
-    read with a MiniMax H3 folder as 'base' for the text encoder (its Qwen3-VL file not read), said in one
-    sentence."""
+    and its Qwen3-VL file on 'text_encoder' (its tokenizer from beside it or a MiniMax H3 folder as 'base'), said
+    in one sentence."""
     conv = _convert("video_minimax_h3_t2v")
     gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.text_to_video")
     # the subgraph node's own prompt (its 13 values read by the subgraph's 13 unwired inputs), not the inner
@@ -214,12 +214,14 @@ def test_minimax_h3_text_to_video_reads_its_prompt_and_its_dit_file_with_a_base(
             "minimax_h3_audio_vae_fp32.safetensors, minimax_h3_video_vae_int8_convrot.safetensors, "
             "qwen3vl_32b_minimax_h3_nvfp4_awq.safetensors) Studio reads the DiT file (ComfyUI's 'pruned' curve form") \
         in notes
-    assert "with a MiniMax H3 diffusers folder as Load Video Model's 'base' (modular_model_index.json) for the " \
-        "Qwen3-VL text encoder, its processor and the schedulers" in notes
-    assert "the audio VAE read from beside it" in notes and "the Qwen3-VL file is not read" in notes
+    assert "and the Qwen3-VL file (set as 'text_encoder', its NVFP4 layers kept packed) with no diffusers folder: put " \
+        "Qwen3-VL's tokenizer files, which ComfyUI keeps in its code, in a tokenizer/ folder beside the Qwen3-VL " \
+        "file, or set Load Video Model's 'base' to a MiniMax H3 diffusers folder" in notes
+    assert "the audio VAE read from beside it" in notes
     load = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.load")
     assert load.params["model"] == "minimax_h3_fl2va_pruned_int8_convrot.safetensors"
-    assert load.params["vae"] == "minimax_h3_video_vae_int8_convrot.safetensors" and not load.params.get("text_encoder")
+    assert load.params["vae"] == "minimax_h3_video_vae_int8_convrot.safetensors"
+    assert load.params["text_encoder"] == "qwen3vl_32b_minimax_h3_nvfp4_awq.safetensors"
 
 
 def test_minimax_h3_turbo_lora_path_is_said_when_off_and_converted_when_on():
@@ -308,11 +310,12 @@ def test_ltx2_3_two_stages_become_ltx2_then_latent_upscale_with_its_refine():
                    for line in conv.log if "not converted" in line), conv.log
 
 
-def test_ltx2_5_sets_gemma4_with_its_projection_and_says_the_enhancer_and_audio_vae():
+def test_ltx2_5_sets_gemma4_with_its_projection_and_the_enhancer_file_and_says_the_audio_vae():
     """LTX-2.5's templates load two Gemma 4 files (the 12B with LTX-2.5's projection for CLIPTextEncode,
     E2B for the optional TextGenerateLTX2Prompt) and two VAEs (the picture's, the sound's): Load Video
     Model gets the transformer, the 12B and the templates' own video VAE (its decoder LTX-2.5's diffusion
-    decoder, read since issue 56); the enhancer and the audio VAE are said in the note."""
+    decoder, read since issue 56); the E2B file is Enhance Prompt's 'enhancer' (tests/convert/
+    test_comfy_enhance.py), never Load Video Model's; the audio VAE is said in the note."""
     for name in ("video_ltx2_5_t2v", "video_ltx2_5_i2v", "video_ltx2_5_flf2v"):
         g = _convert(name).graph
         assert g.validate() == [], name
@@ -322,6 +325,8 @@ def test_ltx2_5_sets_gemma4_with_its_projection_and_says_the_enhancer_and_audio_
         assert load.params["vae"] == "ltx-2.5-video-vae-bf16.safetensors"
         notes = "\n".join(n["text"] for n in g.ui["notes"])
         assert "diffusion decoder" not in notes and "-conv-" not in notes, name
-        assert "prompt enhancer 'gemma4_e2b_it_int8_convrot.safetensors' (TextGenerateLTX2Prompt" in notes, name
+        en = next(n for n in g.nodes.values() if n.type_id == "video_models.ltx2_enhance_prompt")
+        assert en.params["enhancer"] == "gemma4_e2b_it_int8_convrot.safetensors", name
+        assert "gemma4_e2b" not in " ".join(str(v) for v in load.params.values()), name
         assert "audio VAE 'ltx-2.5-audio-vae-bf16.safetensors': Load Video Model reads LTX-2.5's from the " \
                "*audio*vae* file beside its VAE file" in notes, name

@@ -214,8 +214,8 @@ def test_advice_before_the_run_names_a_model_of_another_family():
 
 def test_comfyuis_minimax_h3_dit_file_is_told_and_refused_in_words(tmp_path):
     """A MiniMax H3 DiT single file (ComfyUI's layout, by diffusers' own detection key; pruned: its
-    adaln_t_table): the picker names it; alone (no MiniMax H3 folder as its base) Load Video Model refuses it
-    saying what it needs, before any load."""
+    adaln_t_table): the picker names it; alone (no MiniMax H3 folder as its base, none of ComfyUI's VAE and
+    Qwen3-VL files) Load Video Model refuses it saying what it needs, before any load."""
     import torch
     from safetensors.torch import save_file
 
@@ -227,8 +227,8 @@ def test_comfyuis_minimax_h3_dit_file_is_told_and_refused_in_words(tmp_path):
     assert (e.kind, e.family, e.variant) == ("denoiser", "minimax_h3", "MiniMax H3 (pruned)")
     g = Graph()
     g.add_node("video_models.load", {"model": path}, node_id="load")
-    with pytest.raises(Exception, match=r"a MiniMax H3 DiT single file \(ComfyUI's\) is read with a MiniMax H3 "
-                                        r"diffusers folder as its base .*alone it is not a whole model"):
+    with pytest.raises(Exception, match=r"(?s)a MiniMax H3 DiT file \(ComfyUI's\) is read with its Qwen3-VL text "
+                                        r"encoder \('text_encoder'.* and its VAEs \('vae'.* set on Load Video Model"):
         Executor().run(g, targets=["load"], device="cpu")
 
 

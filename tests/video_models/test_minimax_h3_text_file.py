@@ -101,5 +101,5 @@ def test_malformed_files_are_refused(tmp_path):
 def test_the_tokenizer_is_looked_for_beside_the_file_then_base(tmp_path):
     f = str(tmp_path / "te.safetensors")
     assert text_file.text_tokenizer(f, "/some/base") is None
-    with pytest.raises(ModelError, match=f"looked in '{os.path.join(str(tmp_path), 'tokenizer')}'"):
+    with pytest.raises(ModelError, match=f"looked in the file, in '{os.path.join(str(tmp_path), 'tokenizer')}'"):
         text_file.text_tokenizer(f, None)

@@ -302,10 +302,10 @@ def test_load_video_model_reads_the_vae_files_in_place_of_the_bases(vaes, dit_an
 
 
 def test_what_is_missing_is_named(vaes, dit_and_base, tmp_path):
-    """No base: the DiT and VAE files alone are refused naming the text encoder (and its processor and
-    schedulers) as what 'base' must give; ComfyUI's Qwen3-VL file refused naming why; a DiT file of other
-    latents refused naming both; no audio VAE beside the video VAE and none in the base: refused naming where
-    Studio looked."""
+    """No base: the DiT and VAE files alone are refused naming the text encoder (ComfyUI's Qwen3-VL file, its
+    tokenizer beside it) as what to set; a file that is no Qwen3-VL given as the text encoder refused naming why; a
+    DiT file of other latents refused naming both; no audio VAE beside the video VAE and none in the base: refused
+    naming where Studio looked."""
     import shutil
 
     from safetensors.torch import load_file, save_file
@@ -314,16 +314,14 @@ def test_what_is_missing_is_named(vaes, dit_and_base, tmp_path):
     from nodes.video_models.loading.load import load_video_model
     _, _, files = vaes
     dit, folder = dit_and_base
-    with pytest.raises(ModelError, match=r"DiT file and ComfyUI's VAE files are read, but its Qwen3-VL text encoder "
-                                         r"is not: Studio has no reader of ComfyUI's Qwen3-VL 32B text encoder file "
-                                         r".*Set 'base' to a MiniMax H3 diffusers folder .* for its text_encoder/, "
-                                         r"tokenizer/, processor/ and two schedulers"):
+    with pytest.raises(ModelError, match=r"a MiniMax H3 DiT file \(ComfyUI's\) is read with its Qwen3-VL text encoder "
+                                         r"\('text_encoder': qwen3vl_32b_minimax_h3_nvfp4_awq, with Qwen3-VL's tokenizer "
+                                         r"in a tokenizer/ folder beside it\) set on Load Video Model.* or with a MiniMax "
+                                         r"H3 diffusers folder as 'base'"):
         load_video_model(dit, base=None, device="cpu", dtype_name="fp32", parts={"vae": files["video"]})
-    te = str(tmp_path / "qwen3vl_32b_minimax_h3_nvfp4_awq.safetensors")
-    with pytest.raises(ModelError, match=r"'text_encoder': Studio has no reader of ComfyUI's Qwen3-VL 32B text "
-                                         r"encoder file \(qwen3vl_32b_minimax_h3_nvfp4_awq.*leave it empty"):
+    with pytest.raises(ModelError, match=r"not a Qwen3-VL language model as MiniMax H3's text encoder is"):
         load_video_model(dit, base=folder, device="cpu", dtype_name="fp32", parts={"vae": files["video"],
-                                                                                   "text_encoder": te})
+                                                                                   "text_encoder": files["audio"]})
     wide = load_file(dit)
     wide["video_patch_proj.weight"] = torch.zeros(wide["video_patch_proj.weight"].shape[0], 32)
     other = str(tmp_path / "minimax_h3_fl2va_pruned_8ch.safetensors")

@@ -303,8 +303,9 @@ def _checked_source(path: str, base: str | None, given: dict):
 def _refused_file(fam: Family, path: str, given: dict | None = None) -> None:
     """A single file of a family read from its folder only (Family.single_file_refusal), refused in its
     words (with the part files ``given`` beside it) before the part files or a base are asked for."""
-    if fam.single_file_refusal:
-        raise ModelError(f"'{path}': {fam.single_file_refusal_with(given or {})}")
+    why = fam.single_file_refusal_with(given or {}) if fam.single_file_refusal else ""
+    if why:  # '' : the part files given make it whole (MiniMax H3's DiT, VAE and Qwen3-VL files)
+        raise ModelError(f"'{path}': {why}")
 
 
 def _vae_switches(pipe, tiling: bool, slicing: bool, warn) -> tuple[bool, bool]:

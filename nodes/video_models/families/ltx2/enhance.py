@@ -13,8 +13,15 @@ with any copy) Studio's code cannot carry: Studio's own, written here to the sam
 'system_prompt' takes another (paste Lightricks' text there to run their enhancer as released).
 
 Text only when the loaded Gemma has no vision tower (ComfyUI's Gemma file is read as its language model
-alone: families/ltx2/parts.py): an image given then is said and not read."""
+alone: families/ltx2/parts.py): an image given then is said and not read.
+
+LTX-2.5's templates run their enhancer from another file, Gemma 4 E2B (``CLIPLoader('gemma4_e2b_it_int8_
+convrot.safetensors', 'ltxv')``): set 'enhancer' to it and that model writes the prompt (enhancer_file.py:
+read into transformers' Gemma4ForCausalLM, text only, in Gemma 4's turns); the model input is then not
+needed, and not used when wired."""
 from __future__ import annotations
+
+import os
 
 import numpy as np
 
@@ -25,6 +32,9 @@ from studio.core.spec import CLIP, In, Node, Out
 from ...base.errors import ModelError
 from ...loading.inputs import graph_base_dir, video_model_input
 from ...loading.node import CATEGORY
+
+NEITHER = ("Enhance Prompt: nothing to write the prompt with: connect an LTX-2 model to its 'model' input "
+           "(its Gemma 3 writes it), or set 'enhancer' to a Gemma 4 E2B file")
 
 T2V_SYSTEM = """You turn a short idea for a video into the full prompt a text-to-video model with sound reads.
 Write one paragraph of plain prose, in English, describing what is seen and heard as it happens:
@@ -60,10 +70,11 @@ def chat(system: str, prompt: str, image_tokens: str = "") -> str:
             f"<start_of_turn>model\n")
 
 
-def sampling_kwargs(p, tok) -> dict:
-    """generate()'s settings from the node's parameters (greedy when 'sampling' is off)."""
+def sampling_kwargs(p, tok, turn_end: str = "<end_of_turn>") -> dict:
+    """generate()'s settings from the node's parameters (greedy when 'sampling' is off); it stops at
+    <eos> and at the end of the model's turn (Gemma 3's <end_of_turn>, Gemma 4's <turn|>)."""
     stop = [tok.eos_token_id] if tok.eos_token_id is not None else []
-    turn = tok.convert_tokens_to_ids("<end_of_turn>")
+    turn = tok.convert_tokens_to_ids(turn_end)
     if isinstance(turn, int) and turn != tok.unk_token_id and turn not in stop:
         stop.append(turn)
     kw = {"max_new_tokens": int(p.max_new_tokens), "do_sample": bool(p.sampling), "eos_token_id": stop or None,
@@ -136,14 +147,16 @@ def _steps(ctx, start: int, total: int):
 class EnhancePrompt(Node):
     """Write the take's prompt from a short one with the LTX-2 model's own Gemma 3 text encoder (and the
     start image, where that Gemma has a vision tower), as LTX-2.3's ComfyUI templates do with their prompt
-    enhancer. The same seed gives the same text. A LoRA on the text encoder is used for this call only."""
+    enhancer; or, with 'enhancer' set, with that Gemma 4 E2B file (LTX-2.5's templates' enhancer: no
+    model input needed). The same seed gives the same text. A LoRA on the Gemma is used for this call only."""
     id = "video_models.ltx2_enhance_prompt"
     title = "Enhance Prompt"
     category = CATEGORY
     keywords = ("prompt enhancer", "enhance", "gemma", "ltx-2", "llm", "rewrite prompt", "TextGenerateLTX2Prompt")
     timing = CLIP
     disk_cache = True  # a 12B model writing up to thousands of tokens: the text is kept between runs and processes
-    inputs = (In("model", "Video Model", help="an LTX-2 model: its Gemma 3 text encoder writes the prompt"),
+    inputs = (In("model", "Video Model", optional=True,
+                 help="an LTX-2 model: its Gemma 3 text encoder writes the prompt (not needed with 'enhancer')"),
               In("prompt", "Text", optional=True, help="the short prompt (a wired one wins over the parameter)"),
               In("image", "Image", optional=True, help="the start image, described first (a Gemma with a vision "
                                                        "tower only: ComfyUI's Gemma file is read as text only)"))
@@ -159,28 +172,55 @@ class EnhancePrompt(Node):
               Float("repetition_penalty", 1.05, min=0.5, max=3.0),
               Int("seed", 0, min=0, max=2**53, help="the same seed gives the same text"),
               Text("system_prompt", "", help="empty: Studio's own (text, or image with a start image); else this"),
+              Path("enhancer", "", mode="open", filters="Gemma 4 (*.safetensors)", models="text_encoder", lookup=True,
+                   help="a Gemma 4 E2B file that writes the prompt instead of the model's Gemma (LTX-2.5's templates' "
+                        "gemma4_e2b_it_int8_convrot.safetensors; int8 convrot, bf16 or fp16); then no model input is "
+                        "needed. A relative path is next to the graph file or in a models folder"),
               Path("lora", "", mode="open", filters="LoRA (*.safetensors)", models="lora", lookup=True,
                    help="a LoRA for the text encoder (ComfyUI's LoraLoader on the CLIP), used for this call only"),
               Float("lora_strength", 1.0, min=-4.0, max=4.0, help="its strength (ComfyUI's strength_clip)"))
 
     @classmethod
     def preflight(cls, params, base_dir):
-        """The LoRA is found where the run would look (validate says so, not the run)."""
-        from ...loading.node import part_problems
-        return part_problems("lora", params.get("lora") or "", base_dir)
+        """The LoRA and the enhancer file are found where the run would look, and the enhancer file's
+        header is one Gemma 4 Enhance Prompt runs, with its tokenizer (validate says so, not the run)."""
+        from ...loading.node import find_part, part_problems
+        problems = part_problems("lora", params.get("lora") or "", base_dir)
+        if (params.get("enhancer") or "").strip():
+            from .enhancer_file import inspect
+            try:
+                inspect(find_part("enhancer", params["enhancer"], base_dir))
+            except ModelError as e:
+                problems.append(str(e))
+        return problems
+
+    @classmethod
+    def advise(cls, params, base_dir, inputs):
+        """Neither a model wired in nor an enhancer file set: nothing to write the prompt with."""
+        if "model" not in inputs and not (params.get("enhancer") or "").strip():
+            return [("error", NEITHER)]
+        return []
 
     @classmethod
     def signature_files(cls, params, base_dir=None) -> list[str]:
-        """The LoRA's file as a name finds it in a models folder: replacing it re-runs the node."""
+        """The LoRA's and the enhancer's files as a name finds them in a models folder: replacing one
+        re-runs the node."""
         from ...loading.node import find_part
-        try:
-            return [find_part("lora", params.get("lora") or "", base_dir)] if (params.get("lora") or "").strip() else []
-        except ModelError:
-            return []
+        out = []
+        for key in ("lora", "enhancer"):
+            try:
+                out += [find_part(key, params.get(key) or "", base_dir)] if (params.get(key) or "").strip() else []
+            except ModelError:
+                pass
+        return out
 
-    def run(self, ctx, model, prompt=None, image=None):
-        ref = video_model_input(model)
+    def run(self, ctx, model=None, prompt=None, image=None):
         p = ctx.params
+        if p.enhancer.strip():
+            return self._run_file(ctx, model, prompt, image)
+        if model is None:
+            raise StudioError(NEITHER)
+        ref = video_model_input(model)
         if ref.fam.key != "ltx2":
             raise ModelError(f"Enhance Prompt: model '{ref.path}' is a {ref.fam.title} model; it needs an LTX-2 "
                              "model (its Gemma 3 writes the prompt)")
@@ -216,13 +256,57 @@ class EnhancePrompt(Node):
                  f"{', with the image' if image is not None else ''}{f', LoRA {name}' if name else ''})")
         return {"text": out}
 
+    def _run_file(self, ctx, model, prompt, image):
+        """The prompt written by the Gemma 4 file in 'enhancer' (enhancer_file.py), text only."""
+        import torch
+
+        from ...loading.node import find_part
+        from .enhance_lm import lora_on, on_device, torch_device
+        from .enhancer_file import TURN_END, kept, model_inputs
+        p = ctx.params
+        text = prompt if isinstance(prompt, str) and prompt.strip() else p.prompt
+        if not text.strip():
+            raise StudioError("Enhance Prompt: no prompt: type one, or connect a Text input")
+        path = find_part("enhancer", p.enhancer, graph_base_dir(ctx))
+        device = torch_device(ctx.device)
+        dtype = torch.float32 if device.type == "cpu" else torch.bfloat16
+        lm, tok, what = kept(path, dtype)
+        layers, name = self._lora_on_file(ctx, lm)
+        if model is not None:
+            ctx.info("Enhance Prompt: the enhancer file writes the prompt; the model input's Gemma is not used")
+        if image is not None:
+            ctx.warn("Enhance Prompt: the image is not read: Studio reads the enhancer file's language model only "
+                     "(its vision part is not loaded); the prompt is written from the text alone")
+            image = None
+        system = p.system_prompt.strip() or T2V_SYSTEM
+        inputs = model_inputs(tok, system, text, device)
+        with on_device(lm, device), lora_on(lm.model, layers, p.lora_strength):
+            out, n = generate(lm, tok, inputs, sampling_kwargs(p, tok, TURN_END), p.seed, ctx)
+        ctx.info(f"Enhance Prompt: {n} tokens written by '{os.path.basename(path)}', {what} (seed {p.seed}"
+                 f"{f', LoRA {name}' if name else ''})")
+        return {"text": out}
+
+    def _lora_on_file(self, ctx, lm) -> tuple[dict, str]:
+        """The LoRA's layers on the enhancer file's Gemma 4 ({} when none)."""
+        if not ctx.params.lora.strip():
+            return {}, ""
+        from safetensors.torch import load_file
+
+        from ...loading.node import find_part
+        from .enhance_lm import lora_layers
+        path = find_part("lora", ctx.params.lora, graph_base_dir(ctx))
+        name = os.path.basename(path)
+        layers, left = lora_layers(load_file(path), lm.model, name)
+        if left:
+            ctx.warn(f"Enhance Prompt: {len(left)} key(s) of the LoRA '{name}' name no layer of the enhancer's "
+                     f"language model and are not used (e.g. {', '.join(left[:3])})")
+        return layers, name
+
     def _lora(self, ctx, ref) -> tuple[dict, str]:
         """The LoRA's layers ({} when none), read and checked against the text encoder's layers (a waiting
         one loaded for it) before anything is put on them."""
         if not ctx.params.lora.strip():
             return {}, ""
-        import os
-
         from safetensors.torch import load_file
 
         from ...loading.node import find_part

@@ -40,11 +40,12 @@ def text_model(te):
 
 def check_gemma3(cfg, path: str) -> None:
     """A text encoder's config (read without its weights while it waits on disk) that is not Gemma 3's
-    is refused before it is loaded (LTX-2.5's Gemma 4: ComfyUI's enhancer runs another file for it)."""
+    is refused before it is loaded (LTX-2.5's Gemma 4: its enhancer is another file, the node's 'enhancer')."""
     kind = str(getattr(cfg, "model_type", "") or "")
     if kind and not kind.startswith("gemma3"):
         raise ModelError(f"Enhance Prompt: the text encoder of '{path}' is {kind}, not Gemma 3: Enhance Prompt runs "
-                         "LTX-2's and LTX-2.3's Gemma 3 (LTX-2.5's Gemma 4 is not read as a writer)")
+                         "LTX-2's and LTX-2.3's Gemma 3 from the model input; for LTX-2.5 set 'enhancer' to its "
+                         "Gemma 4 E2B file (gemma4_e2b_it_int8_convrot.safetensors)")
 
 
 def causal_lm(te):
@@ -114,7 +115,8 @@ def lora_layers(sd: dict, tm, name: str) -> tuple[dict, list[str]]:
                 layers[target] = (down, up, float(alpha) if alpha is not None else float(down.shape[0]))
                 used.update((key, stem + b, stem + ".alpha"))
     if not layers:
-        raise ModelError(f"Enhance Prompt: no key of the LoRA '{name}' names a layer of Gemma 3's language model "
+        gemma = "Gemma 4" if "Gemma4" in type(tm).__name__ else "Gemma 3"
+        raise ModelError(f"Enhance Prompt: no key of the LoRA '{name}' names a layer of {gemma}'s language model "
                          f"(first keys: {', '.join(sorted(sd)[:3])}): it is not a LoRA for the text encoder")
     return layers, sorted(k for k in sd if k not in used)
 

@@ -329,8 +329,6 @@ def audio_beside(vae: str) -> str | None:
 
 
 TEXT_FILE = "qwen3vl_32b_minimax_h3_nvfp4_awq"
-NO_TEXT = (f"Studio has no reader of ComfyUI's Qwen3-VL 32B text encoder file ({TEXT_FILE}: NVFP4 with AWQ scales, "
-           "which no Studio or transformers class reads)")
 
 
 def fits_dit(single: str | None, which: str, path: str, latent: int) -> None:
@@ -349,16 +347,11 @@ def fits_dit(single: str | None, which: str, path: str, latent: int) -> None:
                          f"{want}-channel {which} latents: they are not one MiniMax H3's")
 
 
-def part_files(given: dict, base: str, single: str | None = None) -> dict:
-    """Family.modular_files for MiniMax H3: the video VAE file 'vae' and the audio VAE beside it, checked from
-    their headers (their latents against the DiT file ``single``'s), as {component: (words, load(torch_dtype))};
-    the audio VAE is the base's audio_vae/ when no file is beside. Any other part file is refused naming why."""
+def part_files(given: dict, base: str | None, single: str | None = None) -> dict:
+    """The video VAE file 'vae' and the audio VAE beside it, checked from their headers (their latents against
+    the DiT file ``single``'s), as {component: (words, load(torch_dtype))}; the audio VAE is the base's
+    audio_vae/ when no file is beside (``base`` None: no folder, refused). parts.modular_files asks it."""
     from ...files.weight_formats import describe
-    other = [c for c in given if c != "vae"]
-    if other:
-        why = "; ".join(f"'{c}': " + (f"{NO_TEXT}: leave it empty, the base's text_encoder/ is read"
-                                      if c == "text_encoder" else "MiniMax H3 has no such part") for c in other)
-        raise ModelError(f"MiniMax H3 reads its ComfyUI DiT and VAE files with a diffusers folder as 'base': {why}")
     vae = given["vae"]
     wf, cfg = checked(vae, "video")
     fits_dit(single, "video", vae, cfg["latent_channels"])
@@ -368,10 +361,10 @@ def part_files(given: dict, base: str, single: str | None = None) -> dict:
                    lambda dtype: read(wf, cfg, "video", dtype))}
     audio = audio_beside(vae)
     if audio is None:
-        if not os.path.isdir(os.path.join(base, "audio_vae")):
+        if not base or not os.path.isdir(os.path.join(base, "audio_vae")):
             raise ModelError(f"MiniMax H3 makes its sound with an audio VAE ({AUDIO_FILES}, the templates' second "
                              f"VAELoader), which Studio looks for beside the VAE '{vae}' (a file named *audio*vae*."
-                             f"safetensors) and in the base '{base}' (audio_vae/), and found neither: put it beside "
+                             f"safetensors)" + (f" and in the base '{base}' (audio_vae/)" if base else " ('base' is empty)") + ", and found neither: put it beside "
                              "the VAE")
         return out
     awf, acfg = checked(audio, "audio")
@@ -382,10 +375,12 @@ def part_files(given: dict, base: str, single: str | None = None) -> dict:
 
 
 def refusal_with(given: dict) -> str:
-    """Family.single_file_refusal_with for MiniMax H3: what a DiT file still needs, with the part files given."""
-    if "vae" in given:
-        return ("MiniMax H3's DiT file and ComfyUI's VAE files are read, but its Qwen3-VL text encoder is not: "
-                f"{NO_TEXT}. Set 'base' to a MiniMax H3 diffusers folder (modular_model_index.json) for its "
-                "text_encoder/, tokenizer/, processor/ and two schedulers (its transformer and VAE folders are not "
-                "read, and need not be there)")
-    return ""
+    """Family.single_file_refusal_with for MiniMax H3: what a DiT file still needs with the part files given
+    and no base ('' : nothing, parts.build_modular reads them)."""
+    if "vae" in given and "text_encoder" in given:
+        return ""
+    missing = [w for c, w in (("text_encoder", f"its Qwen3-VL text encoder ('text_encoder': {TEXT_FILE}, with "
+                                               "Qwen3-VL's tokenizer in a tokenizer/ folder beside it)"),
+                              ("vae", f"its VAEs ('vae': {VIDEO_FILES}, {AUDIO_FILES} beside it)")) if c not in given]
+    return (f"a MiniMax H3 DiT file (ComfyUI's) is read with {' and '.join(missing)} set on Load Video Model, as "
+            "ComfyUI's templates load them, or with a MiniMax H3 diffusers folder as 'base' (modular_model_index.json)")

@@ -11,7 +11,10 @@ partitions.py); the soundtrack text and image to video make beside the video is 
 (reference to video keeps it on its clip). ComfyUI's pruned DiT files (curve form: curve.py, comfy_file.py)
 are read with such a folder as 'base': an fl2va file as transformer, a ref2va file as transformer_ref; with
 ComfyUI's VAE files ('vae': the video VAE, the audio VAE beside it: comfy_vae.py) in place of the folder's
-VAEs, so that the folder gives only the Qwen3-VL text encoder, its processor and the schedulers."""
+VAEs, and ComfyUI's Qwen3-VL file ('text_encoder': text_file.py) in place of its text encoder. With no
+folder at all the DiT, VAE and Qwen3-VL files are read alone (parts.py: the tokenizer from a tokenizer/ folder
+beside the Qwen3-VL file, the two schedulers Studio's data); a Qwen3-VL file without its vision tower runs
+text to video only (image and reference to video refused in words)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -49,15 +52,23 @@ class MiniMaxH3Family(Family):
                  "a reference video needs it)")
         return text_processor(folder)
 
+    part_files = "text encoder (qwen3vl_32b_minimax_h3_nvfp4_awq), VAE (video; audio beside it)"  # (a class attribute)
+
+    def part_reader(self):
+        """ComfyUI's DiT, VAE and Qwen3-VL files read with no folder (parts.build_modular)."""
+        from . import parts
+        return parts
+
     def modular_files(self, given: dict, base: str, single: str | None = None) -> dict:
-        """ComfyUI's video VAE file ('vae') and the audio VAE beside it, read in place of the base's
-        (comfy_vae.py), their latents checked against the DiT file's; its Qwen3-VL file refused (no reader)."""
-        from .comfy_vae import part_files
-        return part_files(given, base, single)
+        """ComfyUI's video VAE file ('vae') and the audio VAE beside it (comfy_vae.py), and its Qwen3-VL file
+        ('text_encoder', text_file.py), read in place of the base's, checked from their headers first."""
+        from .parts import modular_files
+        return modular_files(given, base, single)
 
     def single_file_refusal_with(self, given: dict) -> str:
+        """What a DiT file alone still needs ('' : its VAE and Qwen3-VL files are given: read with no folder)."""
         from .comfy_vae import refusal_with
-        return refusal_with(given) or self.single_file_refusal
+        return refusal_with(given)
 
     def single_file_reader(self, wf):
         """ComfyUI's pruned (curve-form) DiT file read by comfy_file.py into the part its name says
@@ -66,7 +77,9 @@ class MiniMaxH3Family(Family):
         return reader if TABLE in wf.tensors else None
 
     def modular_ready(self, ctx, ref, task: str) -> None:
+        from .parts import refuse_without_vision
         from .partitions import use_partition
+        refuse_without_vision(ref, task)  # a Qwen3-VL file with no vision tower: text to video only
         use_partition(ctx, ref, task)
 
     def check_modular_loras(self, ref) -> bool:
@@ -86,7 +99,9 @@ class MiniMaxH3Family(Family):
     def formats(self) -> list[str]:
         return ["diffusers folder", "modular pipeline (modular_model_index.json)", "diffusers layout",
                 "ComfyUI's pruned DiT file (curve form, int8 convrot) with a folder as base",
-                "ComfyUI's video VAE (int8 convrot or fp16) and audio VAE files with it"]
+                "ComfyUI's video VAE (int8 convrot or fp16) and audio VAE files with it",
+                "ComfyUI's Qwen3-VL 32B NVFP4-AWQ text encoder with them (no folder needed: its tokenizer in a "
+                "tokenizer/ folder beside it)"]
 
     def refuse_call(self, task: str, frames: int, height: int, width: int) -> None:
         from ...base.errors import ModelError
@@ -99,12 +114,12 @@ class MiniMaxH3Family(Family):
 FAMILY = MiniMaxH3Family(
     "minimax_h3", "MiniMax H3", ("MiniMaxH3ModularPipeline",), t2v="MiniMaxH3ModularPipeline",
     i2v="MiniMaxH3ModularPipeline", frames=124, frame_multiple=(17, 5), size_multiple=32, fps=FPS, key_rank=200,
-    single_file_refusal="a MiniMax H3 DiT single file (ComfyUI's) is read with a MiniMax H3 diffusers folder as its "
-                        "base (Load Video Model's 'base': modular_model_index.json, for its VAEs, Qwen3-VL text encoder, "
-                        "processor and schedulers): alone it is not a whole model. ComfyUI's VAE files "
-                        "(minimax_h3_video_vae_int8_convrot as 'vae', minimax_h3_audio_vae_fp32 beside it) may "
-                        "replace the folder's VAEs; its Qwen3-VL file (qwen3vl_32b_minimax_h3_nvfp4_awq) is not read; "
-                        "a full (unpruned) single file neither (diffusers' folder holds the same model)",
+    single_file_refusal="a MiniMax H3 DiT single file (ComfyUI's) is not a whole model: it is read with ComfyUI's "
+                        "VAE files (minimax_h3_video_vae_int8_convrot as 'vae', minimax_h3_audio_vae_fp32 beside it) "
+                        "and its Qwen3-VL file (qwen3vl_32b_minimax_h3_nvfp4_awq as 'text_encoder', Qwen3-VL's "
+                        "tokenizer in a tokenizer/ folder beside it), or with a MiniMax H3 diffusers folder as "
+                        "'base' (modular_model_index.json); a full (unpruned) single file is not read (diffusers' "
+                        "folder holds the same model)",
     recogniser=recognise.recognise,
     draft_recipes=drafts.RECIPES, task_kinds_by_inputs=("reference",),  # MiniMax H3 Reference to Video (reference.py)
     variants=(("MiniMax H3", lambda idx, cfg: True),))

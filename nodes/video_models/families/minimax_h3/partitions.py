@@ -7,7 +7,7 @@ reads that one again. The folder is checked before anything is set aside. Loaded
 file with the folder as its base (comfy_file.py: the fl2va file is 'transformer', the ref2va one
 'transformer_ref'), the other partition is read from ComfyUI's file of it beside that file (the
 templates' two sit in one diffusion_models folder; the name most like the loaded one's), else from the
-folder."""
+folder; with no folder (ComfyUI's files alone, parts.py) from that file only, refused in words when it is not there."""
 from __future__ import annotations
 
 import os
@@ -21,8 +21,8 @@ WHAT = {"transformer": "text and image to video", "transformer_ref": "reference 
 def partition_file(ref, name: str) -> str | None:
     """ComfyUI's pruned file of partition ``name`` beside the single file ``ref`` was loaded from (headers
     read only), the one whose name shares the longest start with it; None: none, or not loaded so."""
-    if not (ref.config or {}).get("base"):
-        return None
+    if not ((ref.config or {}).get("base") or (ref.config or {}).get("parts")):
+        return None  # a folder loaded as it is
     from ...files.headers import read_safetensors_header
     from .comfy_file import TABLE, part_of
     from .recognise import KEY
@@ -45,6 +45,11 @@ def partition_folder(ref, name: str) -> str:
     from ...files.headers import read_json
     from ...loading.modular import INDEX, component_spec
     base = (ref.config or {}).get("base") or ref.path
+    if not os.path.isdir(base):  # ComfyUI's files with no folder: the other partition's file is not beside
+        raise ModelError(f"MiniMax H3's {WHAT[name]} runs its own transformer ({name}: ComfyUI's "
+                         f"minimax_h3_{'ref2va' if name == 'transformer_ref' else 'fl2va'}_* file), which Studio looks "
+                         f"for beside '{ref.path}' and did not find: put it there, or set 'base' to a MiniMax H3 "
+                         "diffusers folder")
     spec = component_spec(read_json(os.path.join(base, INDEX)), name)
     folder = os.path.join(base, spec[2] if spec else name)
     if not os.path.isfile(os.path.join(folder, "config.json")) or not any(

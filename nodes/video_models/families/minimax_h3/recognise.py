@@ -23,8 +23,9 @@ def recognise(t, filename: str = "") -> Recognised | None:
         return None
     pruned = PRUNED in t.shapes
     return Recognised("denoiser", "minimax_h3", "MiniMax H3" + (" (pruned)" if pruned else ""),
-                      note="ComfyUI's single file (pruned: adaln_t_table): read with a MiniMax H3 diffusers folder "
-                           "as its base" if pruned else
+                      note="ComfyUI's single file (pruned: adaln_t_table): read with ComfyUI's VAE and Qwen3-VL files "
+                           "(Load Video Model's 'vae' and 'text_encoder') or a MiniMax H3 diffusers folder as its base"
+                      if pruned else
                       "ComfyUI's single file: Studio reads the full MiniMax H3 from its diffusers folder")
 
 
