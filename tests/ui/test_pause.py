@@ -34,7 +34,15 @@ def test_pause_unloads_the_models_and_run_resumes_from_the_kept_steps(qtbot, ope
     monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "cache"))
     win = open_window()
     load, gen = _build(win.doc, wan_dir)
-    whole = Executor().run(win.doc.graph, targets=[gen], device="cpu", use_cache=False).value(gen).frames
+    import os
+
+    import torch
+    threads = torch.get_num_threads()  # an earlier test may have left fewer: on an AVX-512 CPU the count changes
+    torch.set_num_threads(os.cpu_count() or 1)  # the sums; the window runs a pretrained model on every core
+    try:  # (device.threads_for_run), so the uninterrupted run here does too
+        whole = Executor().run(win.doc.graph, targets=[gen], device="cpu", use_cache=False).value(gen).frames
+    finally:
+        torch.set_num_threads(threads)
     tr = Executor().run(win.doc.graph, targets=[load], device="cpu").value(load)  # the class's forward is slowed
     cls = type(tr.pipeline("t2v").transformer)
     orig = cls.forward

@@ -12,14 +12,14 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 def _references_hold_their_weights_as_studio_does():
     """A pipeline these tests call directly (``from_pretrained``) holds its weights as Load Video Model holds
     them: safetensors 0.8's ``load_file`` hands out zero-copy views at the file's byte offsets, which Studio
-    copies into 64-byte aligned memory at the load (loading/own_memory.py: on an AVX-512 CPU the same weights
+    copies into 64-byte aligned memory at the load (base/own_memory.py: on an AVX-512 CPU the same weights
     at another alignment sum in another order, 1e-6 apart). The values are the file's either way."""
     try:
         import safetensors.torch as st
     except ImportError:
         yield
         return
-    from nodes.video_models.loading.own_memory import ALIGN
+    from nodes.video_models.base.own_memory import ALIGN
     plain = st.load_file
 
     def load_file(*a, **k):

@@ -1,4 +1,4 @@
-"""loading/own_memory.py: a folder's zero-copy weights (safetensors 0.8 hands them out at the file's byte
+"""base/own_memory.py: a folder's zero-copy weights (safetensors 0.8 hands them out at the file's byte
 offsets) copied into 64-byte aligned memory at the load, ties kept, values unchanged; a model loaded from a
 folder holds none that is not aligned."""
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from nodes.video_models.loading.own_memory import ALIGN, own_memory
+from nodes.video_models.base.own_memory import ALIGN, own_memory
 
 pytest.importorskip("diffusers")
 

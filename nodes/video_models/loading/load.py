@@ -171,7 +171,7 @@ class VideoModelRef(ModelRef):
         if load is None or self.shared.released:
             return False
         encoders = load.components()  # the text encoder, and a second one that waited with it
-        from .own_memory import own_memory
+        from ..base.own_memory import own_memory
         own_memory(encoders.values())
         if not self.offload and getattr(self.device, "type", str(self.device)) != "cpu":
             for te in encoders.values():
@@ -391,7 +391,7 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
     why = "; ".join([why] + done)
     info(f"memory: {memory} ({why})")
     pipe.set_progress_bar_config(disable=True)
-    from .own_memory import own_memory
+    from ..base.own_memory import own_memory
     own_memory(pipe.components.values())  # a folder's memory-mapped weights: the frames a file of them makes
     file = single.path if single is not None else path
     folder = path if single is not None and path != file else None
@@ -450,7 +450,7 @@ def _modular_model_ref(fam: Family, pipe, index: dict, weights: str, file: str, 
     den = getattr(pipe, fam.denoiser, None)
     variant = variant_title(fam, index, dict(getattr(den, "config", None) or {}))
     info(f"memory: gpu ({fam.title} is a modular pipeline: loaded whole)")
-    from .own_memory import own_memory
+    from ..base.own_memory import own_memory
     own_memory(pipe.components.values())  # a folder's memory-mapped weights: the frames a file of them makes
     return VideoModelRef(module=pipe, config={"family": fam.key, "path": file, "base": base, "parts": parts},
                          kind=f"video:{fam.key}", family=fam.key, path=file, variant=variant, weights=weights,

@@ -179,9 +179,11 @@ def save_inputs(path: str, args: dict, meta: dict) -> None:
 def load_inputs(path: str, device) -> tuple[dict, dict]:
     """(the decode's arguments, with tensors on ``device``; the file's metadata)."""
     from safetensors import safe_open
+
+    from ..base.own_memory import owned
     with safe_open(path, "pt", device="cpu") as f:
         meta = json_limits.loads((f.metadata() or {})["studio_kept"])
-        args = {k: f.get_tensor(k).to(device) for k in f.keys()}
+        args = {k: owned(f.get_tensor(k)).to(device) for k in f.keys()}  # aligned as the run's were
     if meta.get("format") != FORMAT:
         raise ValueError(f"format {meta.get('format')}, not {FORMAT}")
     args.update(meta["args"])

@@ -65,10 +65,12 @@ class StepKeeper:
 
     def _load(self) -> None:
         from safetensors import safe_open
+
+        from ..base.own_memory import owned
         try:
             with safe_open(self.path, "pt", device="cpu") as f:
                 info = json_limits.loads((f.metadata() or {})["studio_steps"])
-                tensors = {k: f.get_tensor(k) for k in f.keys()}
+                tensors = {k: owned(f.get_tensor(k)) for k in f.keys()}  # aligned as the stopped run's were
         except Exception as e:  # noqa: BLE001 - a damaged file: sampled again, and said
             self.ctx.warn(f"the kept steps of an earlier run could not be read ({type(e).__name__}): sampling again")
             _drop(self.path)

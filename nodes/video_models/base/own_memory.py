@@ -15,6 +15,12 @@ from __future__ import annotations
 ALIGN = 64  # bytes: the line AVX-512 loads
 
 
+def owned(t):
+    """``t`` (a tensor read from a safetensors file: a run's kept latents or steps) in memory of its own when it
+    does not start on a 64-byte line: a resumed run computes on it as the run that kept it did."""
+    return t.clone() if t.data_ptr() % ALIGN else t
+
+
 def own_memory(modules) -> int:
     """Every CPU parameter and buffer of ``modules`` that does not start on a 64-byte line copied into
     memory of its own (in place: ``tensor.data``, so a module or a pipeline holding it sees the copy);
