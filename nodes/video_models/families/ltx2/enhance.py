@@ -262,7 +262,7 @@ class EnhancePrompt(Node):
 
         from ...loading.node import find_part
         from .enhance_lm import lora_on, on_device, torch_device
-        from .enhancer_file import TURN_END, kept, model_inputs
+        from .enhancer_file import TURN_END, load, model_inputs
         p = ctx.params
         text = prompt if isinstance(prompt, str) and prompt.strip() else p.prompt
         if not text.strip():
@@ -270,7 +270,9 @@ class EnhancePrompt(Node):
         path = find_part("enhancer", p.enhancer, graph_base_dir(ctx))
         device = torch_device(ctx.device)
         dtype = torch.float32 if device.type == "cpu" else torch.bfloat16
-        lm, tok, what = kept(path, dtype)
+        # read for this run and let go after it, as SeedVR2's and RIFE's files are: a model held here, outside the
+        # engine's model cache, would be neither budgeted nor unloaded by Run > Pause (the text is disk-cached)
+        lm, tok, what = load(path, dtype)
         layers, name = self._lora_on_file(ctx, lm)
         if model is not None:
             ctx.info("Enhance Prompt: the enhancer file writes the prompt; the model input's Gemma is not used")

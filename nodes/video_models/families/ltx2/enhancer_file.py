@@ -246,18 +246,3 @@ def model_inputs(tok, system: str, prompt: str, device) -> dict:
     bos = tok.bos_token_id if tok.bos_token_id is not None else BOS
     ids = torch.tensor([[bos] + tok(chat(system, prompt), add_special_tokens=False)["input_ids"]], device=device)
     return {"input_ids": ids, "attention_mask": torch.ones_like(ids)}
-
-
-_KEPT: dict = {}  # the last enhancer loaded: (path, size, mtime, dtype) -> (lm, tok, what), in host RAM
-
-
-def kept(path: str, dtype):
-    """``load``'s result, kept in host memory for the next run with the same file and dtype (one at a
-    time: another file or dtype replaces it). Enhance Prompt moves it to the run's device for its
-    call and back after, so nothing of it stays on a GPU between runs."""
-    st = os.stat(path)
-    key = (os.path.realpath(path), st.st_size, st.st_mtime_ns, str(dtype))
-    if key not in _KEPT:
-        _KEPT.clear()
-        _KEPT[key] = load(path, dtype)
-    return _KEPT[key]
