@@ -55,9 +55,13 @@ def main():
     ap.add_argument("--steps", type=int, default=4)
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--guidance", default="release", choices=("release", "off"))
+    ap.add_argument("--threads", type=int, default=0, help="torch's threads (0: as it starts); 1 makes the CPU-time "
+                                                           "ratio a measure of the work alone on a shared machine")
     args = ap.parse_args()
     import numpy as np
     import torch
+    if args.threads:
+        torch.set_num_threads(args.threads)
 
     from nodes.video_models.families.wan.humo import whisper_groups
     from nodes.video_models.families.wan.humo_node import NEGATIVE
@@ -95,18 +99,22 @@ def main():
             return pipe(**kw, generator=torch.Generator().manual_seed(seeds[0])).frames[0]
     same = float(np.abs(made - direct()).max())
     times = {"node": [], "direct": []}
+    cpu = {"node": [], "direct": []}  # process time: with --threads 1, the work alone (a neighbour's load does not count)
     for _ in range(args.reps):
         for name, fn in (("node", node), ("direct", direct)):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             fn()
             times[name].append(time.perf_counter() - t0)
+            cpu[name].append(time.process_time() - c0)
     med = {k: statistics.median(v) for k, v in times.items()}
     # each rep's node / direct, run back to back: the machine's drift between reps cancels in a pair
     pair = statistics.median(a / b for a, b in zip(times["node"], times["direct"]))
+    cpu_pair = statistics.median(a / b for a, b in zip(cpu["node"], cpu["direct"]))
     print(json.dumps({"size": args.size, "frames": args.frames, "steps": args.steps, "guidance": args.guidance,
                       "max_abs_diff": same, "node_ms": round(med["node"] * 1000, 1),
                       "direct_ms": round(med["direct"] * 1000, 1), "ratio": round(med["node"] / med["direct"], 3),
-                      "pair_ratio": round(pair, 3)}))
+                      "pair_ratio": round(pair, 3), "cpu_pair_ratio": round(cpu_pair, 3),
+                      "threads": torch.get_num_threads()}))
 
 
 if __name__ == "__main__":
