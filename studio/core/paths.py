@@ -141,6 +141,30 @@ def write_atomic(path: str, data: bytes | str, durable: bool = True) -> None:
         f.write(data.encode("utf-8") if isinstance(data, str) else data)
 
 
+def file_signature(path: str) -> tuple | None:
+    """(path, mtime_ns, size, inode) of ``path``, None when it cannot be read: what changes when the file
+    is written again (an atomic write renames a new inode over it)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (path, st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+def read_json_dict_kept(path: str, memo: dict) -> dict:
+    """:func:`read_json_dict`, read again only when the file changed since it was last read into ``memo``
+    ('sig': its file_signature, 'data': what it held; a writer that keeps ``memo`` in step puts both there).
+    The dict returned is the one ``memo`` holds: a caller that changes it gives a copy to others."""
+    sig = file_signature(path)
+    if sig is None or memo.get("sig") != sig:
+        memo.clear()
+        data = read_json_dict(path)
+        if sig is not None:
+            memo.update(sig=sig, data=data)
+        return data
+    return memo["data"]
+
+
 def read_json_dict(path: str) -> dict:
     """The JSON object in ``path``, or {} when it is missing, unreadable or not an object (a
     settings or cache file started again)."""

@@ -52,20 +52,8 @@ def _read_raw() -> dict:
     several times: its folders, the paths it may write to), a copy each time."""
     import copy
 
-    from .paths import read_json_dict
-    path = settings_path()
-    try:
-        st = os.stat(path)
-        sig = (path, st.st_mtime_ns, st.st_size, st.st_ino)
-    except OSError:
-        sig = None
-    if sig is None or _READ.get("sig") != sig:
-        data = read_json_dict(path)
-        _READ.clear()
-        if sig is not None:
-            _READ.update(sig=sig, data=data)
-        return copy.deepcopy(data)
-    return copy.deepcopy(_READ["data"])
+    from .paths import read_json_dict_kept
+    return copy.deepcopy(read_json_dict_kept(settings_path(), _READ))
 
 
 def _str_list(v) -> list[str]:

@@ -54,28 +54,12 @@ def _path() -> str:
 _READ: dict = {}  # 'sig': the file's (path, mtime_ns, size, inode) as last read or written here; 'data': its records
 
 
-def _signature(path: str):
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (path, st.st_mtime_ns, st.st_size, st.st_ino)
-
-
 def load() -> dict:
     """The records, read again only when the file changed since this process last read or wrote it (a
     run reads them twice: its prediction, then its record). The dict is shared: only :func:`keep`
     changes it, and writes it at once."""
-    from studio.core.paths import read_json_dict
-    path = _path()
-    sig = _signature(path)
-    if sig is None or _READ.get("sig") != sig:
-        _READ.clear()
-        data = read_json_dict(path)
-        if sig is not None:
-            _READ.update(sig=sig, data=data)
-        return data
-    return _READ["data"]
+    from studio.core.paths import read_json_dict_kept
+    return read_json_dict_kept(_path(), _READ)
 
 
 def keep(key: str, pixels: int, steps: int, seconds_per_window: float, memory: dict | None = None,
@@ -83,7 +67,7 @@ def keep(key: str, pixels: int, steps: int, seconds_per_window: float, memory: d
     """Keep one finished run's time, its phases (``before``, ``encode``, ``step``, ``decode``,
     ``other``: phases.py) and its memory (``base``, ``peak``: peaks.py) when measured
     (the newest KEEP per key; the newest MAX_KEYS keys)."""
-    from studio.core.paths import write_atomic
+    from studio.core.paths import file_signature, write_atomic
     data = load()
     recs = [r for r in data.pop(key, []) if isinstance(r, dict)]
     recs.append({"pixels": int(pixels), "steps": int(steps), "seconds": float(seconds_per_window),
@@ -98,7 +82,7 @@ def keep(key: str, pixels: int, steps: int, seconds_per_window: float, memory: d
         # tiny model's run); the rename still never leaves half a file. Compact: json's C encoder (an
         # indent takes the Python one: 3.3 ms against 1.7 for 104 keys' records, measured)
         write_atomic(_path(), json.dumps(data, separators=(",", ":")), durable=False)
-        sig = _signature(_path())
+        sig = file_signature(_path())
         if sig is not None:
             _READ.update(sig=sig, data=data)
     except OSError:
