@@ -262,7 +262,7 @@ def write_parts(d: str, te_layers: int) -> dict:
 
 
 CHILD = r"""
-import json, resource, sys, time
+import json, sys, time
 import torch, diffusers
 from diffusers import WanTransformer3DModel
 from nodes.video_models.files.headers import read_json
@@ -270,16 +270,7 @@ from nodes.video_models.files.single_file import load_denoiser
 from nodes.video_models.files.weight_formats import check_single_file
 from safetensors.torch import load_file
 case, file, base = sys.argv[1:4]
-def status(key):
-    with open("/proc/self/status") as f:
-        return next(int(l.split()[1]) * 1024 for l in f if l.startswith(key + ":"))
-try:  # the peak RSS (VmHWM) reset to the current RSS, so the imports' own peak does not hide the load's
-    with open("/proc/self/clear_refs", "w") as f:
-        f.write("5")
-    hwm = True
-except OSError:
-    hwm = False
-base_rss = status("VmRSS") if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+base_rss = reset_peak()
 t = time.perf_counter()
 if case == "parts":  # ComfyUI's three files, no folder: the whole pipeline
     from nodes.video_models.loading.load import load_video_model
@@ -299,7 +290,7 @@ else:  # the loader before issue 45: an fp32 build to list the keys, load_file, 
     model = model.to(torch.bfloat16)
     how = "fp32 build + load_file + cast"
 secs = time.perf_counter() - t
-peak = status("VmHWM") if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+peak = peak_rss()
 from nodes.video_models.loading.load import weight_count
 n = sum(weight_count(p) for p in model.parameters())
 print(json.dumps({"case": case, "baseline": base_rss, "peak": peak, "seconds": secs, "params": n, "how": how}))
@@ -310,11 +301,34 @@ def measure(case: str, file: str, base: str) -> dict:
     return run_child(CHILD, case, file, base, what=case)
 
 
+# what every child measures with, put before its text: reset_peak() after its imports (the peak resident memory,
+# VmHWM, reset to the current: the imports' own peak does not hide the load's; returns the baseline), then
+# peak_rss() after the load; where /proc/self/clear_refs cannot be written, the process's peak (ru_maxrss)
+MEASURE = r"""
+import resource as _resource
+_HWM = []
+def status(key):
+    with open("/proc/self/status") as f:
+        return next(int(l.split()[1]) * 1024 for l in f if l.startswith(key + ":"))
+def reset_peak():
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        _HWM.append(True)
+        return status("VmRSS")
+    except OSError:
+        return _resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss * 1024
+def peak_rss():
+    return status("VmHWM") if _HWM else _resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss * 1024
+"""
+
+
 def run_child(child: str, *args: str, timeout: int = 1200, what: str = "") -> dict:
-    """``child`` (a Python script's text: the load measured alone, its imports before the memory baseline) run
-    in a fresh interpreter from the repository root, offline, with ``args``; the JSON of its last line."""
+    """``child`` (a Python script's text: the load measured alone, its imports before the memory baseline,
+    with MEASURE's functions) run in a fresh interpreter from the repository root, offline, with ``args``; the
+    JSON of its last line."""
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    out = subprocess.run([sys.executable, "-c", child, *args], capture_output=True, text=True, cwd=root,
+    out = subprocess.run([sys.executable, "-c", MEASURE + child, *args], capture_output=True, text=True, cwd=root,
                          env=dict(os.environ, HF_HUB_OFFLINE="1", PYTHONPATH=root), timeout=timeout)
     if out.returncode:
         raise SystemExit((f"{what} failed:\n" if what else "") + out.stderr[-3000:])

@@ -52,16 +52,11 @@ import json, sys, time
 import torch
 from nodes.video_models.families.minimax_h3 import comfy_vae
 from nodes.video_models.files.comfy_int8 import Int8Linear
-def status(key):
-    with open("/proc/self/status") as f:
-        return next(int(l.split()[1]) * 1024 for l in f if l.startswith(key + ":"))
-with open("/proc/self/clear_refs", "w") as f:
-    f.write("5")
-base = status("VmRSS")
+base = reset_peak()
 t = time.perf_counter()
 model = comfy_vae.load(sys.argv[1], "video", torch.bfloat16)
 secs = time.perf_counter() - t
-peak = status("VmHWM")
+peak = peak_rss()
 int8 = sum(isinstance(m, Int8Linear) for m in model.modules())
 held = sum(p.numel() * p.element_size() for p in model.parameters()) + sum(
     b.numel() * b.element_size() for b in model.buffers())

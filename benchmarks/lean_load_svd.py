@@ -27,19 +27,14 @@ from .lean_load import run_child, write_shapes
 CHILD = r"""
 import json, sys, time
 import torch
-def status(key):
-    with open("/proc/self/status") as f:
-        return next(int(l.split()[1]) * 1024 for l in f if l.startswith(key + ":"))
 from nodes.video_models.loading.load import load_video_model, weight_count
 import diffusers, transformers  # imported before the reset: their own memory is not the load's
-with open("/proc/self/clear_refs", "w") as f:
-    f.write("5")
-base = status("VmRSS")
+base = reset_peak()
 t = time.perf_counter()
 said = []
 ref = load_video_model(sys.argv[1], base=None, device=torch.device("cpu"), dtype_name="bf16", info=said.append)
 secs = time.perf_counter() - t
-peak = status("VmHWM")
+peak = peak_rss()
 n = sum(weight_count(p) for c in ("unet", "vae", "image_encoder") for p in getattr(ref.module, c).parameters())
 print(json.dumps({"baseline": base, "peak": peak, "seconds": secs, "params": n, "how": said[0]}))
 """
