@@ -5,7 +5,6 @@ is refused naming it before anything loads. Tiny random MiniMax H3 built from co
 (tests/video_models/tiny_minimax_h3.py)."""
 from __future__ import annotations
 
-import functools
 import os
 import shutil
 
@@ -16,6 +15,8 @@ from studio.core.graph import Graph
 from studio.core.spec import SOURCE, Node, Out
 from studio.engine.events import NodeMessage
 from studio.engine.executor import Executor
+
+from .tiny_minimax_h3 import pipeline_calls
 
 pytest.importorskip("diffusers")
 
@@ -39,20 +40,11 @@ def _graph(model, node="video_models.text_to_video", **p):
 def test_text_to_video_runs_minimax_h3_as_the_modular_pipeline_called_directly(minimax_dir):
     import torch
     from diffusers import ModularPipeline
-    from diffusers.modular_pipelines import MiniMaxH3ModularPipeline
-    seen, orig = {}, MiniMaxH3ModularPipeline.__call__
-
-    @functools.wraps(orig)
-    def spy(self, *a, **kw):
-        seen.update(kw, seed=kw["generator"].initial_seed())
-        return orig(self, *a, **kw)
-    MiniMaxH3ModularPipeline.__call__ = spy
     msgs = []
-    try:
+    with pipeline_calls() as calls:
         r = Executor().run(_graph(minimax_dir), targets=["gen", "load"], device="cpu",
                            on_event=lambda e: msgs.append(e.text) if isinstance(e, NodeMessage) else None)
-    finally:
-        MiniMaxH3ModularPipeline.__call__ = orig
+    seen, = calls
     assert (r.value("load").fam.key, r.value("load").variant) == ("minimax_h3", "MiniMax H3")
     clip = r.value("gen")
     assert (clip.n_frames, clip.width, clip.height) == (124, 32, 32)
@@ -122,24 +114,15 @@ def test_image_to_video_runs_minimax_h3_from_a_first_frame_as_the_modular_pipeli
     frames equal the modular pipeline called directly with the same image, prompt and seed."""
     import torch
     from diffusers import ModularPipeline
-    from diffusers.modular_pipelines import MiniMaxH3ModularPipeline
     from PIL import Image
     from studio.core.registry import default_registry
     default_registry().register(Still)
     g = _graph(minimax_dir, node="video_models.image_to_video")
     g.add_node("test.minimax_h3_still", {}, node_id="src")
     g.connect("src", "image", "gen", "image")
-    seen, orig = {}, MiniMaxH3ModularPipeline.__call__
-
-    @functools.wraps(orig)
-    def spy(self, *a, **kw):
-        seen.update(kw, seed=kw["generator"].initial_seed())
-        return orig(self, *a, **kw)
-    MiniMaxH3ModularPipeline.__call__ = spy
-    try:
+    with pipeline_calls() as calls:
         clip = Executor().run(g, targets=["gen"], device="cpu").value("gen")
-    finally:
-        MiniMaxH3ModularPipeline.__call__ = orig
+    seen, = calls
     assert (clip.n_frames, clip.width, clip.height) == (124, 32, 32)
     still = Image.fromarray((_still() * 255).round().astype(np.uint8))
     assert np.array_equal(np.asarray(seen["image"]), np.asarray(still)) and "last_image" not in seen
@@ -191,22 +174,13 @@ def test_the_models_folder_lists_a_minimax_h3_folder_by_its_modular_index(minima
 def test_draft_on_the_fasth3_checkpoint_runs_its_eight_steps(minimax_dir, tmp_path):
     """Draft on a MiniMax H3 folder named as FastH3 (ComfyUI's fastvideo_fasth3_8step checkpoint): the
     template's 8 steps, said; Final runs the node's steps on the same folder."""
-    from diffusers.modular_pipelines import MiniMaxH3ModularPipeline
     fast = _copy(minimax_dir, str(tmp_path / "tiny-fasth3-8step"))
-    seen, orig = [], MiniMaxH3ModularPipeline.__call__
-
-    @functools.wraps(orig)
-    def spy(self, *a, **kw):
-        seen.append(kw["num_inference_steps"])
-        return orig(self, *a, **kw)
-    MiniMaxH3ModularPipeline.__call__ = spy
     msgs = []
-    try:
+    with pipeline_calls() as calls:
         for quality in ("draft", "final"):
             Executor().run(_graph(fast, quality=quality), targets=["gen"], device="cpu", use_cache=False,
                            on_event=lambda e: msgs.append(e.text) if isinstance(e, NodeMessage) else None)
-    finally:
-        MiniMaxH3ModularPipeline.__call__ = orig
+    seen = [c["num_inference_steps"] for c in calls]
     assert seen == [8, 2]
     assert any(m.startswith("draft: FastH3 8-step checkpoint ('tiny-fasth3-8step' is the distilled model): 8 steps, "
                             "cfg 1.0 (ComfyUI template video_fastvideo_fasth3_t2v.json)") for m in msgs), msgs

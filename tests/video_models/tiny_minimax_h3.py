@@ -6,6 +6,7 @@ tokenizer with Qwen's vision tokens. Saved with the pipeline's own save_pretrain
 modular_model_index.json, as the released MiniMaxAI/MiniMax-H3."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 
@@ -110,31 +111,38 @@ T2V = {"width": 32, "height": 32, "frames": 124, "steps": 2, "seed": 3, "prompt"
        "preview_size": "off"}  # the Text to Video the file tests run through the node and directly
 
 
-def run_t2v(load: dict):
-    """Load Video Model (``load``: its params) -> Text to Video (T2V) run by the executor: (the clip, the seed
-    the pipeline call drew its noise with)."""
+@contextlib.contextmanager
+def pipeline_calls():
+    """Inside the block, each MiniMaxH3ModularPipeline call's keyword arguments (with its generator's seed as
+    'seed') appended to the list yielded; the class's own __call__ put back after."""
     import functools
 
     from diffusers.modular_pipelines import MiniMaxH3ModularPipeline
+    calls, orig = [], MiniMaxH3ModularPipeline.__call__
 
+    @functools.wraps(orig)
+    def spy(self, *a, **kw):
+        calls.append(dict(kw, seed=kw["generator"].initial_seed()))
+        return orig(self, *a, **kw)
+    MiniMaxH3ModularPipeline.__call__ = spy
+    try:
+        yield calls
+    finally:
+        MiniMaxH3ModularPipeline.__call__ = orig
+
+
+def run_t2v(load: dict):
+    """Load Video Model (``load``: its params) -> Text to Video (T2V) run by the executor: (the clip, the seed
+    the pipeline call drew its noise with)."""
     from studio.core.graph import Graph
     from studio.engine.executor import Executor
     g = Graph()
     g.add_node("video_models.load", load, node_id="load")
     g.add_node("video_models.text_to_video", dict(T2V), node_id="gen")
     g.connect("load", "model", "gen", "model")
-    seen, orig = {}, MiniMaxH3ModularPipeline.__call__
-
-    @functools.wraps(orig)
-    def spy(self, *a, **kw):
-        seen.update(seed=kw["generator"].initial_seed())
-        return orig(self, *a, **kw)
-    MiniMaxH3ModularPipeline.__call__ = spy
-    try:
+    with pipeline_calls() as calls:
         clip = Executor().run(g, targets=["gen"], device="cpu").value("gen")
-    finally:
-        MiniMaxH3ModularPipeline.__call__ = orig
-    return clip, seen["seed"]
+    return clip, calls[0]["seed"]
 
 
 def direct_t2v(folder: str, seed: int, **parts):
