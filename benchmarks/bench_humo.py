@@ -6,6 +6,11 @@ Identical frames first, then REPS interleaved warm runs of each (the model kept,
 median time ratio node / direct; aim <= 1.02.
 
     .venv/bin/python benchmarks/bench_humo.py [--size 64] [--frames 17] [--steps 4] [--reps 5] [--guidance release]
+        [--threads 1] [--fixed 50]
+
+``--fixed N`` adds the node's own work alone (the executor, the plan, the run's records and keys, Stop's hooks:
+the pipeline call answered from its result), the best of five batches of N runs: the part of the ratio that is
+Studio's, which this machine's spread between whole runs hides at tiny sizes.
 
 Measured (CPU, 2 cores shared with four other agents, load average 6-7; frames identical, max |diff| 0.0, in
 every run): 64x64, 17 frames, 4 steps, 5 reps: guidance 'release' node 9171 ms / direct 9063 ms = 1.012 (an
@@ -55,6 +60,8 @@ def main():
     ap.add_argument("--steps", type=int, default=4)
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--guidance", default="release", choices=("release", "off"))
+    ap.add_argument("--fixed", type=int, default=0, help="also time the node's own work alone over N runs a batch "
+                                                         "(its pipeline call answered from its result)")
     ap.add_argument("--threads", type=int, default=0, help="torch's threads (0: as it starts); 1 makes the CPU-time "
                                                            "ratio a measure of the work alone on a shared machine")
     args = ap.parse_args()
@@ -110,11 +117,33 @@ def main():
     # each rep's node / direct, run back to back: the machine's drift between reps cancels in a pair
     pair = statistics.median(a / b for a, b in zip(times["node"], times["direct"]))
     cpu_pair = statistics.median(a / b for a, b in zip(cpu["node"], cpu["direct"]))
-    print(json.dumps({"size": args.size, "frames": args.frames, "steps": args.steps, "guidance": args.guidance,
-                      "max_abs_diff": same, "node_ms": round(med["node"] * 1000, 1),
-                      "direct_ms": round(med["direct"] * 1000, 1), "ratio": round(med["node"] / med["direct"], 3),
-                      "pair_ratio": round(pair, 3), "cpu_pair_ratio": round(cpu_pair, 3),
-                      "threads": torch.get_num_threads()}))
+    out = {"size": args.size, "frames": args.frames, "steps": args.steps, "guidance": args.guidance,
+           "max_abs_diff": same, "node_ms": round(med["node"] * 1000, 1),
+           "direct_ms": round(med["direct"] * 1000, 1), "ratio": round(med["node"] / med["direct"], 3),
+           "pair_ratio": round(pair, 3), "cpu_pair_ratio": round(cpu_pair, 3), "threads": torch.get_num_threads()}
+    if args.fixed:
+        # the node's own work alone: its pipeline call answered from the result it returned (no denoising, no
+        # VAE), best of five batches; what the node adds to a call, told apart from the machine's spread
+        made_once = []
+
+        @functools.wraps(orig)
+        def answered(this, *a, **k):
+            if not made_once:
+                made_once.append(orig(this, *a, **k))
+            return made_once[0]
+        HumoPipeline.__call__ = answered
+        node()
+        best = min(_batch(node, args.fixed) for _ in range(5))
+        HumoPipeline.__call__ = orig
+        out.update(fixed_ms=round(best * 1000, 2), fixed_over_direct=round(best / med["direct"], 4))
+    print(json.dumps(out))
+
+
+def _batch(fn, n: int) -> float:
+    t0 = time.perf_counter()
+    for _ in range(n):
+        fn()
+    return (time.perf_counter() - t0) / n
 
 
 if __name__ == "__main__":

@@ -87,6 +87,8 @@ def main() -> int:
     seed = kw.pop("generator").initial_seed()
     cls.__call__ = orig
     pipe = cls.from_pretrained(folder).to(args.device)
+    from nodes.video_models.base.own_memory import own_memory  # its weights in aligned memory, as Load Video Model
+    own_memory(pipe.components.values())  # holds them (safetensors 0.8's unaligned views sum otherwise on AVX-512)
     pipe.set_progress_bar_config(disable=True)
     if i2v:
         from PIL import Image

@@ -82,6 +82,8 @@ def main() -> int:
     from nodes.video_models.families.minimax_h3.processor import text_processor  # (transformers' own without
     pipe.update_components(processor=text_processor(os.path.join(folder, "processor")))  # torchvision: none)
     pipe.to(args.device)
+    from nodes.video_models.base.own_memory import own_memory  # its weights in aligned memory, as Load Video Model
+    own_memory(pipe.components.values())  # holds them (safetensors 0.8's unaligned views sum otherwise on AVX-512)
     pipe.update_components(reference_image_short_edge=kw["short_edge"])
     refs = [MiniMaxH3ImageReference(image=Image.fromarray(np.round(_still(s) * 255).astype(np.uint8))) for s in (3, 4)]
     refs.append(MiniMaxH3AudioReference(audio=torch.from_numpy(_sound().T.copy()), sample_rate=160))

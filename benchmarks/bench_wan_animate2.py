@@ -101,6 +101,8 @@ def main() -> int:
     pipe = ModularPipeline.from_pretrained(folder)
     pipe.load_components(torch_dtype=torch.float32)
     pipe.to(args.device)
+    from nodes.video_models.base.own_memory import own_memory  # its weights in aligned memory, as Load Video Model
+    own_memory(pipe.components.values())  # holds them (safetensors 0.8's unaligned views sum otherwise on AVX-512)
 
     def direct():
         sync()

@@ -43,8 +43,8 @@ def cache_dir() -> str:
     env = os.environ.get("STUDIO_CACHE_DIR")
     if env:
         return os.path.abspath(os.path.expanduser(env))
-    from platformdirs import user_cache_dir
-    return user_cache_dir("Studio")
+    from .paths import user_dir
+    return user_dir("cache", "Studio")
 
 
 def package_roots(package: str) -> list[str] | None:

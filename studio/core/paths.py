@@ -22,6 +22,23 @@ def umask() -> int:
     return m
 
 
+_DIR_ENV = ("HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_DOCUMENTS_DIR", "USERPROFILE",
+            "APPDATA", "LOCALAPPDATA")
+_USER_DIRS: dict = {}
+
+
+def user_dir(kind: str, *app: str) -> str:
+    """platformdirs' user folder of ``kind`` ('cache', 'config', 'data', 'documents') for ``app`` (its name
+    and author), asked once per environment: platformdirs builds it anew on each call (the documents folder
+    reads ~/.config/user-dirs.dirs), and a run asks for its folders several times."""
+    key = (kind, app, tuple(os.environ.get(v) for v in _DIR_ENV))
+    d = _USER_DIRS.get(key)
+    if d is None:
+        import platformdirs
+        d = _USER_DIRS[key] = getattr(platformdirs, f"user_{kind}_dir")(*app)
+    return d
+
+
 def pid_alive(pid: int) -> bool:
     """Whether a process with this id runs on this machine."""
     if pid <= 0:

@@ -22,8 +22,8 @@ def project_dir() -> str:
 def default_project_dir() -> str:
     """The project folder when none is chosen: the user's documents folder / "Studio"."""
     try:
-        from platformdirs import user_documents_dir
-        docs = user_documents_dir()
+        from .paths import user_dir
+        docs = user_dir("documents")
     except Exception:  # noqa: BLE001 - no documents folder known: the home folder
         docs = os.path.expanduser("~")
     return os.path.join(docs, "Studio")

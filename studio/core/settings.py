@@ -31,13 +31,13 @@ def config_dir() -> str:
     d = os.environ.get("STUDIO_CONFIG_DIR")
     if d:
         return d
-    import platformdirs
-    return platformdirs.user_config_dir("Studio", "Studio")
+    from .paths import user_dir
+    return user_dir("config", "Studio", "Studio")
 
 
 def default_models_dir() -> str:
-    import platformdirs
-    return os.path.join(platformdirs.user_data_dir("Studio", "Studio"), "models")
+    from .paths import user_dir
+    return os.path.join(user_dir("data", "Studio", "Studio"), "models")
 
 
 def settings_path() -> str:

@@ -37,6 +37,7 @@ class Step:
     seed: int = 0
     params: dict[str, Any] = field(default_factory=dict)  # relative input paths resolved
     stable: bool = False  # its signature means the same in another process (signatures.signed)
+    files: list[str] | None = None  # fingerprints of the files its node's signature_files names, once read
 
 
 @dataclass

@@ -35,7 +35,9 @@ def _digest(payload: list) -> str:
 
 def read_files(st, base_dir: str | None) -> list[str]:
     """The fingerprints of the files step ``st`` (a studio.engine.plan.Step) reads or writes:
-    its path parameters, and the files its node's ``signature_files`` names (a model's weights)."""
+    its path parameters (read each time: an output's key is made again once it has written its file), and
+    the files its node's ``signature_files`` names (a model's weights), read once per compiled step (its
+    signature and a loader's model key both need them: a walk of the model's folder)."""
     spec = st.node.spec
     files = []
     for p in spec.params:
@@ -48,12 +50,16 @@ def read_files(st, base_dir: str | None) -> list[str]:
             files.append(f"{os.path.abspath(v)}:{os.path.exists(v)}")  # a deleted render is redone
         else:
             files.append(os.path.abspath(v))  # a file it writes for itself (a checkpoint)
-    extra = spec.cls.signature_files  # files a node reads that are not path parameters (a model's weights)
-    try:
-        files += [file_fingerprint(f) for f in extra(st.params, base_dir)]
-    except Exception:  # noqa: BLE001 - a bad path fails when the node runs, with its message
-        files.append("signature_files:failed")
-    return files
+    named = getattr(st, "files", None)
+    if named is None:
+        extra = spec.cls.signature_files  # files a node reads that are not path parameters (a model's weights)
+        try:
+            named = [file_fingerprint(f) for f in extra(st.params, base_dir)]
+        except Exception:  # noqa: BLE001 - a bad path fails when the node runs, with its message
+            named = ["signature_files:failed"]
+        if hasattr(st, "files"):
+            st.files = named
+    return files + named
 
 
 def signature(st, by_id: dict[str, Any], base_dir: str | None) -> str:

@@ -74,6 +74,24 @@ def test_signature_files_and_code_version_join_the_keys(tmp_path):
     os.utime(weights, (1, 1))
     assert read_files(_step(Reads), None) != before  # replacing the weights changes the key
 
+    # a compiled step names its files once: its signature and a loader's model key share them (a model
+    # folder's walk), and a later compile reads them again
+    named: list[str] = []
+
+    class Counted(Reads):
+        id = "test.hook_counted"
+
+        @classmethod
+        def signature_files(cls, params, base_dir=None):
+            named.append("read")
+            return [str(weights)]
+    from studio.engine.plan import Step
+    st = Step(node=SimpleNamespace(id="n", label="Counted", spec=Counted.spec()), inputs={}, device="cpu")
+    assert read_files(st, None) == read_files(st, None) and model_key(st, None) and named == ["read"]
+    st2 = Step(node=st.node, inputs={}, device="cpu")
+    weights.write_bytes(b"123456")
+    assert read_files(st2, None) != read_files(st, None) and named == ["read", "read"]
+
     class Newer(Wrap):
         id = "test.hook_wrap"  # the same node, its code bumped
         code_version = 4

@@ -238,7 +238,6 @@ def test_the_prediction_is_the_tapered_mean_of_the_transformer_on_each_window(sc
 
 def test_a_one_take_run_is_recorded_under_its_own_key_and_predicts_the_next(wan_dir, tmp_path, monkeypatch):
     # issue 48: one take (the default for Wan) was never recorded, so no later run was predicted
-    import json
     import os
 
     from studio.engine.events import NodeNote
@@ -248,7 +247,7 @@ def test_a_one_take_run_is_recorded_under_its_own_key_and_predicts_the_next(wan_
     ev: list = []
     ex.run(_graph(wan_dir), targets=["gen"], device="cpu", use_cache=False, on_event=ev.append)
     assert any(t.startswith("no time prediction yet") for t in _said(ev))
-    (key, recs), = json.load(open(os.path.join(tmp_path, run_times.FILE_NAME))).items()
+    (key, recs), = run_times.read(os.path.join(tmp_path, run_times.FILE_NAME)).items()
     assert key.endswith("|take=context 2/1 uniform") and recs[0]["pixels"] == 16 * 16 * 13
     ev.clear()
     ex.run(_graph(wan_dir), targets=["gen"], device="cpu", use_cache=False, on_event=ev.append)

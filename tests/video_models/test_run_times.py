@@ -2,7 +2,6 @@
 (nodes/video_models/runs/times.py): the scaling, the records, and what the node says."""
 from __future__ import annotations
 
-import json
 import os
 
 import pytest
@@ -36,8 +35,46 @@ def test_records_are_kept_few_and_a_bad_file_is_started_again(tmp_path, monkeypa
     assert run_times.load() == {}
     for k in range(run_times.KEEP + 3):
         run_times.keep("m|card", 1000, 10, 1.0 + k)
-    recs = json.load(open(path))["m|card"]
+    recs = run_times.read(path)["m|card"]
     assert len(recs) == run_times.KEEP and recs[-1]["seconds"] == run_times.KEEP + 3
+
+
+def test_a_run_appends_one_line_and_the_file_is_written_again_only_when_it_doubled(tmp_path, monkeypatch):
+    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path))
+    path = os.path.join(tmp_path, run_times.FILE_NAME)
+    for k in range(3):
+        run_times.keep(f"m{k}|card", 1000, 10, 1.0)
+    inode, lines = os.stat(path).st_ino, open(path).read().count("\n")
+    run_times.keep("m0|card", 1000, 10, 2.0)
+    assert os.stat(path).st_ino == inode and open(path).read().count("\n") == lines + 1  # appended, not rewritten
+    for k in range(60):  # one key: 6 records kept, so the file is written again, pruned, past 2 x 8 + 16 lines
+        run_times.keep("m0|card", 1000, 10, 3.0 + k)
+    text = open(path).read()
+    assert text.count("\n") <= 2 * (run_times.KEEP + 2) + 16
+    assert [r["seconds"] for r in run_times.read(path)["m0|card"]] == [57.0 + k for k in range(6)]
+    assert run_times.read(path) == run_times.load()
+
+
+def test_a_line_cut_short_is_skipped_and_the_next_record_is_kept_whole(tmp_path, monkeypatch):
+    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path))
+    path = os.path.join(tmp_path, run_times.FILE_NAME)
+    run_times.keep("a|card", 1000, 10, 1.0)
+    with open(path, "a") as f:
+        f.write('{"key":"a|card","pixels":"many","steps":1,"seconds":1}\n["a list"]\n')  # not records
+        f.write('{"key":"a|card","pix')  # another process stopped mid-write
+    run_times.keep("b|card", 1000, 10, 2.0)
+    got = run_times.read(path)
+    assert [r["seconds"] for r in got["a|card"]] == [1.0] and [r["seconds"] for r in got["b|card"]] == [2.0]
+
+
+def test_the_records_of_the_earlier_single_object_file_go_on(tmp_path, monkeypatch):
+    import json
+    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path))
+    with open(os.path.join(tmp_path, run_times.OLD_FILE_NAME), "w") as f:
+        json.dump({"old|card": [{"pixels": 10, "steps": 2, "seconds": 5.0}]}, f)
+    assert run_times.load()["old|card"][0]["seconds"] == 5.0
+    run_times.keep("new|card", 1000, 10, 1.0)
+    assert set(run_times.read(os.path.join(tmp_path, run_times.FILE_NAME))) == {"old|card", "new|card"}
 
 
 def _graph(wan_dir, steps):
@@ -56,7 +93,7 @@ def test_the_node_predicts_from_an_earlier_run_and_says_how_it_went(wan_dir, tmp
     ex.run(_graph(wan_dir, 2), targets=["gen"], device="cpu", on_event=ev.append, use_cache=False)
     logs = [e.text for e in ev if isinstance(e, NodeMessage) and e.node_id == "gen"]
     assert any(t.startswith("no time prediction yet for this model on cpu x") for t in logs), logs
-    data = json.load(open(os.path.join(tmp_path, run_times.FILE_NAME)))
+    data = run_times.read(os.path.join(tmp_path, run_times.FILE_NAME))
     (key, recs), = data.items()
     assert recs[0]["pixels"] == 16 * 16 * 5 and recs[0]["steps"] == 2 and "tiny-wan" in key
     ev.clear()
@@ -67,7 +104,7 @@ def test_the_node_predicts_from_an_earlier_run_and_says_how_it_went(wan_dir, tmp
     said = next(t for t in logs if t.startswith("the prediction comes from an earlier run on cpu x"))
     assert ": 2 steps of 1,280 pixels a window in " in said, said
     assert any(t.startswith("took ") and "(predicted about " in t for t in logs), logs
-    assert len(json.load(open(os.path.join(tmp_path, run_times.FILE_NAME)))[key]) == 2
+    assert len(run_times.read(os.path.join(tmp_path, run_times.FILE_NAME))[key]) == 2
 
 
 def test_a_step_under_a_second_is_said_in_milliseconds():
@@ -115,7 +152,7 @@ def test_the_node_predicts_its_peak_from_an_earlier_run_and_warns_before_one_tha
     logs = [e.text for e in ev if isinstance(e, NodeMessage) and e.node_id == "gen"]
     assert "peak 3.0 GB of GPU memory" in logs and card.resets == 1, logs
     assert any(t.startswith("no time or peak memory prediction yet for this model on ") for t in logs), logs
-    (rec,), = json.load(open(os.path.join(tmp_path, run_times.FILE_NAME))).values()
+    (rec,), = run_times.read(os.path.join(tmp_path, run_times.FILE_NAME)).values()
     assert rec["base"] == 1 * GB and rec["peak"] == 3 * GB
 
     ev.clear()

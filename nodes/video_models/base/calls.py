@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import inspect
-from typing import Any
+import weakref
+from typing import Any, Mapping
 
 import numpy as np
 
@@ -17,5 +18,26 @@ def to_pil(img: np.ndarray):
     return Image.fromarray((np.clip(a[..., :3], 0, 1) * 255 + 0.5).astype(np.uint8))
 
 
+_PARAMS = weakref.WeakKeyDictionary()  # a __call__ function -> its parameters (inspect.signature reads them
+# anew each time: 0.1 ms); weak: a function replaced (a test's spy, and what it holds) is let go
+
+
+def call_params(pipe) -> Mapping[str, inspect.Parameter]:
+    """The parameters of ``pipe.__call__``, read once per function (a class's ``__call__``, or one set on
+    the instance): a run asks for them several times (its kwargs, its adapters, the pipeline's defaults)."""
+    fn = pipe.__call__
+    key = getattr(fn, "__func__", fn)
+    try:
+        return _PARAMS[key]
+    except (KeyError, TypeError):  # TypeError: a callable that cannot be weakly referenced, read each time
+        pass
+    params = inspect.signature(fn).parameters
+    try:
+        _PARAMS[key] = params
+    except TypeError:
+        pass
+    return params
+
+
 def call_defaults(pipe) -> dict[str, Any]:
-    return {n: p.default for n, p in inspect.signature(pipe.__call__).parameters.items()}
+    return {n: p.default for n, p in call_params(pipe).items()}

@@ -10,8 +10,8 @@ fitted from two records of different sizes, else 1). The first run of a model on
 prediction and says so; a run that compiles is not recorded (its time is the compile's). On a CUDA
 GPU the same records hold the run's memory, and its peak is predicted beside its time (peaks.py).
 
-Kept in Studio's cache folder (``video_model_times.json``: a few records per key, the newest
-keys kept); an unreadable file is started again. Importing this module costs nothing."""
+Kept in Studio's cache folder (``video_model_times.jsonl``: a record a line, a few per key, the
+newest keys kept); a line that cannot be read is skipped. Importing this module costs nothing."""
 from __future__ import annotations
 
 import json
@@ -21,7 +21,8 @@ import time
 
 from .records import nearest_and_far
 
-FILE_NAME = "video_model_times.json"
+FILE_NAME = "video_model_times.jsonl"  # a record a line
+OLD_FILE_NAME = "video_model_times.json"  # before: one JSON object, written whole each run
 KEEP = 6  # records per key
 MAX_KEYS = 200
 
@@ -51,40 +52,103 @@ def _path() -> str:
     return os.path.join(cache_dir(), FILE_NAME)
 
 
-_READ: dict = {}  # 'sig': the file's (path, mtime_ns, size, inode) as last read or written here; 'data': its records
+_READ: dict = {}  # 'sig': the file's (path, mtime_ns, size, inode) as last read or written here; 'data': its
+# records by key; 'lines': the file's count of lines
+
+
+def _parse(text: str) -> tuple[dict, int]:
+    """The records in the file's lines (a record a line, with its ``key``; a line that is not one, a write
+    cut short say, is skipped): the newest KEEP per key, the newest MAX_KEYS keys; and the count of lines."""
+    data: dict = {}
+    lines = text.splitlines()
+    for line in lines:
+        try:
+            rec = json.loads(line)
+        except ValueError:
+            continue
+        if not isinstance(rec, dict) or not isinstance(rec.get("key"), str) or not all(
+                type(rec.get(k)) in (int, float) for k in ("pixels", "steps", "seconds")):
+            continue  # not a record this module wrote (predict compares these as numbers)
+        key = rec.pop("key")
+        recs = data.pop(key, [])  # re-inserted: the newest key last
+        recs.append(rec)
+        data[key] = recs[-KEEP:]
+    while len(data) > MAX_KEYS:
+        data.pop(next(iter(data)))
+    return data, len(lines)
+
+
+def read(path: str) -> dict:
+    """The records the file at ``path`` holds, read from the disk (not this process's copy)."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return _parse(f.read())[0]
+    except OSError:
+        return {}
 
 
 def load() -> dict:
     """The records, read again only when the file changed since this process last read or wrote it (a
     run reads them twice: its prediction, then its record). The dict is shared: only :func:`keep`
     changes it, and writes it at once."""
-    from studio.core.paths import read_json_dict_kept
-    return read_json_dict_kept(_path(), _READ)
+    from studio.core.paths import file_signature
+    path = _path()
+    sig = file_signature(path)
+    if sig is not None and _READ.get("sig") == sig:
+        return _READ["data"]
+    _READ.clear()
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            text = f.read()
+    except OSError:  # none yet: the records of Studio's earlier file (one JSON object), if any, go on
+        from studio.core.paths import read_json_dict
+        return {k: v[-KEEP:] for k, v in read_json_dict(os.path.join(os.path.dirname(path), OLD_FILE_NAME)).items()
+                if isinstance(v, list)}
+    data, lines = _parse(text)
+    if sig is not None:  # 'torn': the last line was cut short (a write that stopped): the next starts afresh
+        _READ.update(sig=sig, data=data, lines=lines, torn=bool(text) and not text.endswith("\n"))
+    return data
+
+
+def _line(key: str, rec: dict) -> str:
+    return json.dumps({"key": key, **rec}, separators=(",", ":")) + "\n"
 
 
 def keep(key: str, pixels: int, steps: int, seconds_per_window: float, memory: dict | None = None,
          phases: dict | None = None) -> None:
     """Keep one finished run's time, its phases (``before``, ``encode``, ``step``, ``decode``,
     ``other``: phases.py) and its memory (``base``, ``peak``: peaks.py) when measured
-    (the newest KEEP per key; the newest MAX_KEYS keys)."""
+    (the newest KEEP per key; the newest MAX_KEYS keys).
+
+    The record is one line appended to the file: a run's cost does not grow with the records kept (the
+    whole file written again each run cost 1.5 ms at 38 keys, and grew with them). The file is written
+    again, atomically, with only what is kept when it holds twice that (and when it is new)."""
     from studio.core.paths import file_signature, write_atomic
     data = load()
+    lines = _READ.get("lines", 0) if _READ.get("data") is data else 0
     recs = [r for r in data.pop(key, []) if isinstance(r, dict)]
-    recs.append({"pixels": int(pixels), "steps": int(steps), "seconds": float(seconds_per_window),
-                 "at": time.time(), **{k: int(v) for k, v in (memory or {}).items()},
-                 **{k: (v if isinstance(v, bool) else round(float(v), 6)) for k, v in (phases or {}).items()}})
+    rec = {"pixels": int(pixels), "steps": int(steps), "seconds": float(seconds_per_window),
+           "at": time.time(), **{k: int(v) for k, v in (memory or {}).items()},
+           **{k: (v if isinstance(v, bool) else round(float(v), 6)) for k, v in (phases or {}).items()}}
+    recs.append(rec)
     data[key] = recs[-KEEP:]  # re-inserted: the newest key last
     while len(data) > MAX_KEYS:
         data.pop(next(iter(data)))
+    path = _path()
+    kept = sum(len(r) for r in data.values())
     try:
-        os.makedirs(os.path.dirname(_path()), exist_ok=True)
-        # no fsync: a courtesy cache, written after every run (two fsyncs cost 8 ms a run here, 2-3 % of a
-        # tiny model's run); the rename still never leaves half a file. Compact: json's C encoder (an
-        # indent takes the Python one: 3.3 ms against 1.7 for 104 keys' records, measured)
-        write_atomic(_path(), json.dumps(data, separators=(",", ":")), durable=False)
-        sig = file_signature(_path())
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        if lines == 0 or lines + 1 > 2 * kept + 16:
+            # no fsync: a courtesy cache; the rename still never leaves half a file
+            write_atomic(path, "".join(_line(k, r) for k, rs in data.items() for r in rs), durable=False)
+            lines = kept
+        else:
+            with open(path, "a", encoding="utf-8") as f:  # one write of one line, at the end (O_APPEND)
+                f.write(("\n" if _READ.get("torn") else "") + _line(key, rec))
+            lines += 1
+        sig = file_signature(path)
         if sig is not None:
-            _READ.update(sig=sig, data=data)
+            _READ.update(sig=sig, data=data, lines=lines, torn=False)
     except OSError:
         pass  # a prediction is a courtesy: a read-only cache folder must not fail the run
 

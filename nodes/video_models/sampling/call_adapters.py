@@ -8,11 +8,11 @@ node's size and the target set to that size's area, so the bucket is the node's 
 is put back after the call."""
 from __future__ import annotations
 
-import inspect
 import math
 from contextlib import ExitStack, contextmanager
 from typing import Any, Callable
 
+from ..base.calls import call_params
 from ..base.errors import ModelError
 
 STEP_CALLBACK = "callback_on_step_end"
@@ -22,13 +22,13 @@ def guided_by_guider(pipe) -> bool:
     """The pipeline's guidance scale is its guider's, not a call argument."""
     guider = getattr(pipe, "guider", None)
     return (guider is not None and "guidance_scale" in getattr(guider, "config", {})
-            and "guidance_scale" not in inspect.signature(pipe.__call__).parameters)
+            and "guidance_scale" not in call_params(pipe))
 
 
 def sized_by_buckets(pipe) -> bool:
     """The pipeline makes the size of its bucket nearest the image (HunyuanVideo 1.5 I2V), not a
     height and width it is given."""
-    params = inspect.signature(pipe.__call__).parameters
+    params = call_params(pipe)
     return ("height" not in params and hasattr(pipe, "target_size")
             and hasattr(getattr(pipe, "video_processor", None), "calculate_default_height_width"))
 
@@ -36,7 +36,7 @@ def sized_by_buckets(pipe) -> bool:
 @contextmanager
 def adapted_call(pipe, call: dict[str, Any]):
     """``call`` less what the pipeline does not take, with what it stood for applied for the call."""
-    params = inspect.signature(pipe.__call__).parameters
+    params = call_params(pipe)
     call = dict(call)
     with ExitStack() as stack:
         if STEP_CALLBACK in call and STEP_CALLBACK not in params:

@@ -223,7 +223,9 @@ def _with_prompt_slot(pipe, kwargs: dict) -> dict:
     """The embeddings, with ``prompt=None`` where the call requires a prompt argument (SkyReels-V2's
     diffusion forcing): given the embeddings, the call takes no prompt text beside them."""
     import inspect
-    p = inspect.signature(type(pipe).__call__).parameters.get("prompt")
+
+    from ..base.calls import call_params
+    p = call_params(pipe).get("prompt")
     if p is not None and p.default is inspect.Parameter.empty:
         return {"prompt": None, **kwargs}
     return kwargs

@@ -219,6 +219,7 @@ class Sampler:
         # an earlier run kept under this run's key are decoded without sampling (kept_latents.py)
         rescue = DecodeRescue(ctx, self.ref, pipe, kwargs, gen.initial_seed(), light=self.light_decode)
         import torch
+        returned = False  # the pipeline's call ran to its end, where it frees its own offload hooks
         try:
             with torch.inference_mode():
                 frames = rescue.decode_kept() if rescue.kept else None
@@ -227,13 +228,18 @@ class Sampler:
                             (decoding or nullcontext()):
                         timer.call()
                         out = pipe(**fit)
+                        returned = True
                     frames = out.frames if timed else out.frames[0] if hasattr(out, "frames") else out[0][0]
         except Cancelled:
             if keeper is not None:
                 keeper.stopped()
             raise
         finally:
-            if hasattr(pipe, "maybe_free_model_hooks"):
+            # a call that stopped or failed part-way (or the kept latents decoded without one) leaves a CPU-
+            # offloaded model on the device and a step cache's state set: freed here, as the call's end would
+            # (done again after a finished call, it cost 0.45 ms a run: components read by signature, every
+            # module's hooks walked)
+            if not returned and hasattr(pipe, "maybe_free_model_hooks"):
                 pipe.maybe_free_model_hooks()
             if tiled:
                 pipe.vae.disable_tiling()  # on for this run only: the cached model is left as it was
