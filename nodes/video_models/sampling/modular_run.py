@@ -9,6 +9,7 @@ from contextlib import contextmanager
 import numpy as np
 
 from studio.core.errors import StudioError
+from studio.engine.stack import fresh_stack
 
 
 def _refuse_inputs(fam, features, schedule, keys: dict, keyframes: str) -> None:
@@ -108,8 +109,8 @@ def modular_video(ctx, ref, text: str, negative: str, features, schedule, keys: 
         frames_in["references"] = list(references)
     gen = ctx.torch_generator(device="cpu", salt=0)
     with _configured(pipe, configs(w, h) if configs else {}), fam.modular_loras(ref, task, ctx.warn, ctx.info):
-        state = pipe(prompt=text, generator=gen, num_inference_steps=steps, height=h, width=w, num_frames=n,
-                     output_type="np", **frames_in)
+        state = fresh_stack(pipe, prompt=text, generator=gen, num_inference_steps=steps, height=h, width=w,
+                            num_frames=n, output_type="np", **frames_in)  # studio/engine/stack.py
     frames = np.clip(np.asarray(state.get("videos")[0], np.float32), 0, 1)
     rate = state.get("sampling_rate")
     if keep_sound and state.get("audio") is not None:

@@ -11,6 +11,7 @@ import numpy as np
 
 from studio.core.errors import Cancelled, StudioError
 from studio.engine.clip import ArrayClip
+from studio.engine.stack import fresh_stack
 
 from ..base.family import valid_frames
 from ..loading.load import VideoModelRef
@@ -227,7 +228,7 @@ class Sampler:
                     with rescue, self._windows(keeper, gen.initial_seed()), adapted_call(pipe, call) as fit, \
                             (decoding or nullcontext()):
                         timer.call()
-                        out = pipe(**fit)
+                        out = fresh_stack(pipe, **fit)  # a loop of calls across a stack chunk's edge: stack.py
                         returned = True
                     frames = out.frames if timed else out.frames[0] if hasattr(out, "frames") else out[0][0]
         except Cancelled:

@@ -24,6 +24,7 @@ from contextlib import nullcontext
 import numpy as np
 
 from studio.core.errors import StudioError
+from studio.engine.stack import fresh_stack
 
 TEMPLATE_SIGMAS = "0.85, 0.725, 0.4219, 0.0"  # video_ltx2_3_t2v.json, the second pass's ManualSigmas
 TEMPLATE_SEED = 42  # its RandomNoise, fixed
@@ -90,5 +91,5 @@ def refine(ctx, pipe, kwargs: dict, sound=None, ref=None) -> np.ndarray:
         held = sound_held(pipe, kwargs["audio_latents"])
     loras = loras_applied(ref, pipe, ctx.warn, ctx.info) if ref is not None else nullcontext()
     with loras, held, sigmas_as_given(pipe), torch.inference_mode():
-        video = pipe(**kwargs)[0]
+        video = fresh_stack(pipe, **kwargs)[0]  # its frames in a stack chunk of their own: studio/engine/stack.py
     return np.asarray(video[0], np.float32)

@@ -26,6 +26,7 @@ from studio.core.limits import regular_file_problem
 from studio.core.params import Bool, Float, Int, Path, String, Text
 from studio.core.spec import CLIP, In, Node, Out
 from studio.engine.clip import ArrayClip, as_clip
+from studio.engine.stack import fresh_stack
 
 from ...base.errors import ModelError
 from ...loading.inputs import video_model_input
@@ -186,10 +187,11 @@ class LTX2LatentUpscale(Node):
             if given > made:  # padded with the last frame to the VAE's 8k+1, dropped after
                 frames = np.concatenate([frames, np.repeat(frames[-1:], given - made, 0)])
             with torch.inference_mode():
-                out = pipe(video=[np.ascontiguousarray(f[..., :3]) for f in frames], height=clip.height,
-                           width=clip.width, adain_factor=p.adain, tone_map_compression_ratio=p.tone_map,
-                           generator=torch.Generator().manual_seed(0),  # the VAE's decode noise, if it has any
-                           output_type="latent" if second else "np", return_dict=False)[0]
+                out = fresh_stack(  # its frames in a stack chunk of their own: studio/engine/stack.py
+                    pipe, video=[np.ascontiguousarray(f[..., :3]) for f in frames], height=clip.height,
+                    width=clip.width, adain_factor=p.adain, tone_map_compression_ratio=p.tone_map,
+                    generator=torch.Generator().manual_seed(0),  # the VAE's decode noise, if it has any
+                    output_type="latent" if second else "np", return_dict=False)[0]
             if second:
                 out = self._refined(ctx, second, out, clip, start, given)
             part = np.asarray(out[0])[:made]
