@@ -284,6 +284,8 @@ def cmd_families(args) -> int:
             print(f"{'':<12} not read: {r['why']}")
             continue
         print(f"{'':<12} reads: {'; '.join(r['formats'])}")
+        for nb in r.get("not_built", []):
+            print(f"{'':<12} not made: {nb['task']}: {nb['why']}")
         if r.get("used_by"):
             print(f"{'':<12} used by: {', '.join(r['used_by'])}")
     return 0

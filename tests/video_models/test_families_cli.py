@@ -119,3 +119,15 @@ def test_families_name_the_template_families_studio_does_not_read_with_why(capsy
     assert main(["families"]) == 0
     out = capsys.readouterr().out
     assert out.count("not read: ") == len(named) and "not read: its inpainting pipeline" in out
+
+
+def test_a_task_a_family_is_known_for_and_studio_does_not_make_is_said_with_why(capsys):
+    """Wan Animate 2's 'replace' (no public code, in neither diffusers nor ComfyUI): named with why, in the JSON
+    record and the plain listing, never a silence; the other families say none."""
+    assert main(["families", "--json"]) == 0
+    records = {r["family"]: r for r in json.loads(capsys.readouterr().out)}
+    (nb,) = records["wan_animate2"]["not_built"]
+    assert nb["task"] == "replace" and "no reference code" in nb["why"] and "Wan Animate node" in nb["why"]
+    assert "replace" not in records["wan_animate2"]["tasks"] and "not_built" not in records["ltx2"]
+    assert main(["families"]) == 0
+    assert "not made: replace: the character put into the driving video's own scene" in capsys.readouterr().out

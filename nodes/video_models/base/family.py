@@ -61,6 +61,8 @@ class Family:
     # its distilled paths for a generator's 'quality' draft (base/drafts.py DraftRecipe), the first that
     # fits the run and whose files are found wins (sampling/draft.py)
     draft_recipes: tuple = field(default=(), compare=False)
+    # (task, why) of what its release is known for that Studio does not make: said by ``main.py families``
+    not_built: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     one_checkpoint = False  # (a class attribute) its "part files" are one all-in-one checkpoint (SVD's)
     modular = False  # (a class attribute) a diffusers modular pipeline folder (loading/modular.py), run in one call

@@ -18,7 +18,8 @@ def family_record(fam) -> dict:
             "tasks": [t.key for t in kinds],
             "inputs": {t.key: [INPUTS[i].title for i in t.inputs] for t in kinds},
             "formats": fam.formats(),
-            "frames": fam.frames, "fps": fam.fps}
+            "frames": fam.frames, "fps": fam.fps,
+            **({"not_built": [{"task": t, "why": why} for t, why in fam.not_built]} if fam.not_built else {})}
 
 
 ENCODER_FORMATS = {"text_encoder": ("a single file in the models folder's text_encoders (or clip) folder, as "

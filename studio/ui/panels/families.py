@@ -76,6 +76,7 @@ class FamiliesDialog(QDialog):
                              *[f"{t}: {', '.join(r.get('inputs', {}).get(t, []))}" for t in r.get("tasks", [])],
                              "reads: " + "; ".join(r.get("formats", [])) if not r.get("why") else
                              f"not read: {r['why']}",
+                             *[f"not made: {nb['task']}: {nb['why']}" for nb in r.get("not_built", [])],
                              *(["used by: " + ", ".join(r["used_by"])] if r.get("used_by") else [])])
             for c in range(len(COLUMNS)):
                 row.setToolTip(c, tip)

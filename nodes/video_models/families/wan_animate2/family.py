@@ -104,4 +104,8 @@ FAMILY = WanAnimate2Family(
     fps=FPS, scale_attr="latents_std", key_rank=3, recogniser=recognise, task_kinds_by_inputs=("drive",),
     variants=(("Wan Animate 2 14B distilled", _variant(True)), ("Wan Animate 2 14B", _variant(False)),
               ("Wan Animate 2 distilled", lambda idx, cfg: DISTILLED in str(idx.get("_class_name", ""))),
-              ("Wan Animate 2", lambda idx, cfg: True)))
+              ("Wan Animate 2", lambda idx, cfg: True)),
+    not_built=(("replace", "the character put into the driving video's own scene (Wan 2.2 Animate's 'replace' mode): "
+                "neither diffusers' Wan Animate 2 pipelines (0.42.1) nor ComfyUI's WanAnimate2ToVideo has it, and no "
+                "reference code for it is public; the Wan Animate node makes it with Wan 2.2 Animate (the 'Character "
+                "replacement' template)"),))
