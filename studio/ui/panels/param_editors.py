@@ -40,6 +40,11 @@ class ParamEditor(QWidget):
     def set_value(self, value: Any) -> None:  # pragma: no cover - overridden
         pass
 
+    def flush(self) -> None:
+        """Commit what the field shows and has not committed yet (a number typed without Enter, text
+        typed without leaving the field, a prompt inside its pause): a run or a save takes what is on
+        screen. An unchanged value changes nothing (the document compares)."""
+
     def _number_field(self, field):
         """The spin box of a number editor: its range in the tooltip; a typed value out of range
         refused in place (number_field.py), the range shown beside it until the next edit."""
@@ -84,6 +89,10 @@ class IntEditor(ParamEditor):
 
     def _from_slider(self, v):
         self._safe_commit(int(v))
+
+    def flush(self):
+        if self.spin.check_typed():  # out of range: refused in place, as Enter would
+            self.spin.interpretText()  # valueChanged: committed
 
     def set_value(self, value):
         with QSignalBlocker(self.spin):
@@ -134,6 +143,10 @@ class FloatEditor(ParamEditor):
         v = round(p.min + (p.max - p.min) * k / SLIDER_STEPS, p.decimals)
         self._safe_commit(min(p.max, max(p.min, v)))
 
+    def flush(self):
+        if self.spin.check_typed():
+            self.spin.interpretText()
+
     def set_value(self, value):
         with QSignalBlocker(self.spin):
             self.spin.setValue(float(value))
@@ -171,6 +184,9 @@ class StringEditor(ParamEditor):
         self.edit = QLineEdit(self)
         self.lay.addWidget(self.edit)
         self.edit.editingFinished.connect(lambda: self._safe_commit(self.edit.text()))
+
+    def flush(self):
+        self._safe_commit(self.edit.text())
 
     def set_value(self, value):
         if self.edit.text() != value:

@@ -245,6 +245,16 @@ class PropertiesPanel(QWidget):
         self.info.emit(f"saved preset '{name}' for {self.doc.graph.nodes[self.node_id].spec.title}")
         return name
 
+    def flush_edits(self) -> None:
+        """Every edit the panel shows committed (a run or a save takes what is on screen: a prompt typed
+        just before F5 was left out, its 400 ms pause not yet over, and the node then marked stale)."""
+        if self.node_id is None:
+            return
+        for ed in list(self.editors.values()):
+            ed.flush()
+        if self.node_id in self.doc.graph.nodes:
+            self._set_title(self.node_id)
+
     def _set_title(self, node_id: str) -> None:
         try:
             self.doc.set_title(node_id, self.title_edit.text().strip() or None)

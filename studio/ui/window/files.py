@@ -246,6 +246,7 @@ class FileActions:
         return path
 
     def save_to(self, path: str) -> bool:
+        self.win.properties.flush_edits()  # what Properties shows is what is saved
         if in_templates(path):
             self.win.log(f"cannot save '{os.path.basename(path)}' in the shipped templates folder "
                      f"({os.path.dirname(os.path.abspath(path))}): templates stay as shipped; "
