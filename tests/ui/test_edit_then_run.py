@@ -83,3 +83,19 @@ def test_a_prompt_typed_just_before_save_is_saved(qtbot, open_window, tmp_path):
     saved = json.loads((tmp_path / "g.json").read_text())
     node = next(n for n in saved["nodes"] if n["id"] == prompt)
     assert node["params"]["text"] == "a green triangle "
+
+
+def test_a_prompt_typed_just_before_another_node_is_chosen_stays_with_its_node(qtbot, open_window):
+    w = open_window()
+    a = w.doc.add_node("io.text", (0, 0), {"text": "first"})
+    b = w.doc.add_node("io.text", (0, 200), {"text": "second"})
+    w.canvas.select([a])
+    ed = w.properties.editors["text"]
+    ed.edit.setFocus()
+    ed.edit.selectAll()
+    qtbot.keyClicks(ed.edit, "typed for a")
+    w.canvas.select([b])  # inside the field's pause: the panel shows b now
+    qtbot.wait(600)  # past the pause: nothing arrives late, at b
+    assert w.doc.graph.nodes[a].params["text"] == "typed for a"
+    assert w.doc.graph.nodes[b].params["text"] == "second"
+    assert w.properties.editors["text"].edit.toPlainText() == "second"

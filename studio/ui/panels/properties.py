@@ -77,6 +77,7 @@ class PropertiesPanel(QWidget):
     def show_node(self, node_id: str | None) -> None:
         if node_id is not None and node_id not in self.doc.graph.nodes:
             node_id = None
+        self.flush_edits()  # a prompt typed just before another node is chosen goes to its own node
         if self.node_id is not None:  # where the user had scrolled this node's parameters to
             self._scroll_at[self.node_id] = self.scroll.verticalScrollBar().value()
         self.node_id = node_id
@@ -248,12 +249,11 @@ class PropertiesPanel(QWidget):
     def flush_edits(self) -> None:
         """Every edit the panel shows committed (a run or a save takes what is on screen: a prompt typed
         just before F5 was left out, its 400 ms pause not yet over, and the node then marked stale)."""
-        if self.node_id is None:
+        if self.node_id is None or self.node_id not in self.doc.graph.nodes:  # none shown, or it was deleted
             return
         for ed in list(self.editors.values()):
             ed.flush()
-        if self.node_id in self.doc.graph.nodes:
-            self._set_title(self.node_id)
+        self._set_title(self.node_id)
 
     def _set_title(self, node_id: str) -> None:
         try:
