@@ -99,3 +99,23 @@ def test_a_prompt_typed_just_before_another_node_is_chosen_stays_with_its_node(q
     assert w.doc.graph.nodes[a].params["text"] == "typed for a"
     assert w.doc.graph.nodes[b].params["text"] == "second"
     assert w.properties.editors["text"].edit.toPlainText() == "second"
+
+
+def test_an_edit_in_a_field_counts_as_unsaved_and_never_lands_in_the_next_graph(qtbot, open_window, monkeypatch):
+    from studio.core.graph import Graph
+    w = open_window()
+    a = w.doc.add_node("io.text", (0, 0), {"text": "first"})
+    w.doc.undo_stack.setClean()
+    w.canvas.select([a])
+    ed = w.properties.editors["text"]
+    ed.edit.setFocus()
+    ed.edit.selectAll()
+    qtbot.keyClicks(ed.edit, "typed")  # inside the pause: not in the document yet
+    asked: list = []
+    monkeypatch.setattr(w.files, "ask_unsaved", lambda: (asked.append(1), "discard")[1])
+    assert w.files.maybe_save() is True and asked  # the typed prompt counts as an unsaved change
+    other = Graph(w.registry)
+    other.add_node("io.text", {"text": "the other graph's"}, node_id=a)  # the same id, another node
+    w.doc.set_graph(other, None)
+    qtbot.wait(600)
+    assert w.doc.graph.nodes[a].params["text"] == "the other graph's"

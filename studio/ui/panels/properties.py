@@ -51,6 +51,7 @@ class PropertiesPanel(QWidget):
         self.doc = doc
         self.node_id: str | None = None
         self.editors: dict[str, ParamEditor] = {}
+        self._graph = doc.graph  # the graph the editors were made for (show_node)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(4, 4, 4, 4)
         self.header = QLabel("Select a node to edit its parameters.", self)
@@ -81,6 +82,7 @@ class PropertiesPanel(QWidget):
         if self.node_id is not None:  # where the user had scrolled this node's parameters to
             self._scroll_at[self.node_id] = self.scroll.verticalScrollBar().value()
         self.node_id = node_id
+        self._graph = self.doc.graph  # the graph the editors were made for
         self.editors = {}
         self.body = QWidget()
         self.form = QFormLayout(self.body)
@@ -249,8 +251,8 @@ class PropertiesPanel(QWidget):
     def flush_edits(self) -> None:
         """Every edit the panel shows committed (a run or a save takes what is on screen: a prompt typed
         just before F5 was left out, its 400 ms pause not yet over, and the node then marked stale)."""
-        if self.node_id is None or self.node_id not in self.doc.graph.nodes:  # none shown, or it was deleted
-            return
+        if self.node_id is None or self.doc.graph is not self._graph or self.node_id not in self.doc.graph.nodes:
+            return  # none shown; another graph now (its node of the same id is another node); or it was deleted
         for ed in list(self.editors.values()):
             ed.flush()
         self._set_title(self.node_id)

@@ -105,7 +105,8 @@ class FileActions:
         return {QMessageBox.Save: "save", QMessageBox.Discard: "discard"}.get(b, "cancel")
 
     def maybe_save(self) -> bool:
-        """True when it is safe to drop the current graph."""
+        """True when it is safe to drop the current graph (an edit still in a field counts: committed first)."""
+        self.win.properties.flush_edits()
         if not self.unsaved():
             return True
         ans = self.ask_unsaved()
