@@ -20,6 +20,16 @@ def _graph_at_start(w, monkeypatch) -> list:
     return seen
 
 
+def _type_prompt(qtbot, w, nid: str, text: str):
+    """``text`` typed over the prompt of node ``nid`` in Properties (its field's pause not yet over)."""
+    w.canvas.select([nid])
+    ed = w.properties.editors["text"]
+    ed.edit.setFocus()
+    ed.edit.selectAll()
+    qtbot.keyClicks(ed.edit, text)
+    return ed
+
+
 def test_a_prompt_text_and_a_number_typed_just_before_run_are_what_runs(qtbot, open_window, monkeypatch):
     w = open_window()
     prompt = w.doc.add_node("io.text", (0, 0), {"text": "a red circle"})
@@ -28,11 +38,7 @@ def test_a_prompt_text_and_a_number_typed_just_before_run_are_what_runs(qtbot, o
     w.doc.connect(src, "video", burn, "video")
     seen = _graph_at_start(w, monkeypatch)
 
-    w.canvas.select([prompt])
-    ed = w.properties.editors["text"]
-    ed.edit.setFocus()
-    ed.edit.selectAll()
-    qtbot.keyClicks(ed.edit, "a blue square")  # and Run at once: the field's pause is not over
+    ed = _type_prompt(qtbot, w, prompt, "a blue square")  # and Run at once: the field's pause is not over
     assert ed.timer.isActive()
     with qtbot.waitSignal(w.run_finished, timeout=60_000):
         assert w.runs.run_graph([prompt])
@@ -73,11 +79,7 @@ def test_a_number_typed_out_of_range_is_refused_not_run(qtbot, open_window, monk
 def test_a_prompt_typed_just_before_save_is_saved(qtbot, open_window, tmp_path):
     w = open_window()
     prompt = w.doc.add_node("io.text", (0, 0), {"text": "a red circle"})
-    w.canvas.select([prompt])
-    ed = w.properties.editors["text"]
-    ed.edit.setFocus()
-    ed.edit.selectAll()
-    qtbot.keyClicks(ed.edit, "a green triangle")
+    ed = _type_prompt(qtbot, w, prompt, "a green triangle")
     qtbot.keyClick(ed.edit, Qt.Key_Space)
     assert w.files.save_to(str(tmp_path / "g.json"))
     saved = json.loads((tmp_path / "g.json").read_text())
@@ -89,11 +91,7 @@ def test_a_prompt_typed_just_before_another_node_is_chosen_stays_with_its_node(q
     w = open_window()
     a = w.doc.add_node("io.text", (0, 0), {"text": "first"})
     b = w.doc.add_node("io.text", (0, 200), {"text": "second"})
-    w.canvas.select([a])
-    ed = w.properties.editors["text"]
-    ed.edit.setFocus()
-    ed.edit.selectAll()
-    qtbot.keyClicks(ed.edit, "typed for a")
+    _type_prompt(qtbot, w, a, "typed for a")
     w.canvas.select([b])  # inside the field's pause: the panel shows b now
     qtbot.wait(600)  # past the pause: nothing arrives late, at b
     assert w.doc.graph.nodes[a].params["text"] == "typed for a"
@@ -106,11 +104,7 @@ def test_an_edit_in_a_field_counts_as_unsaved_and_never_lands_in_the_next_graph(
     w = open_window()
     a = w.doc.add_node("io.text", (0, 0), {"text": "first"})
     w.doc.undo_stack.setClean()
-    w.canvas.select([a])
-    ed = w.properties.editors["text"]
-    ed.edit.setFocus()
-    ed.edit.selectAll()
-    qtbot.keyClicks(ed.edit, "typed")  # inside the pause: not in the document yet
+    _type_prompt(qtbot, w, a, "typed")  # inside the pause: not in the document yet
     asked: list = []
     monkeypatch.setattr(w.files, "ask_unsaved", lambda: (asked.append(1), "discard")[1])
     assert w.files.maybe_save() is True and asked  # the typed prompt counts as an unsaved change
