@@ -28,9 +28,9 @@ FILES = {"text_encoder": "text_encoder (qwen3vl_32b_minimax_h3_nvfp4_awq)",
          "vae": "vae (minimax_h3_video_vae_int8_convrot, minimax_h3_audio_vae_fp32 beside it)"}
 
 
-def text_words(path: str, vision: bool) -> str:
-    from ...files.weight_formats import describe, read_weight_file
-    return (f"{os.path.basename(path)}: ComfyUI's Qwen3-VL text encoder, {describe(read_weight_file(path))}, read into "
+def text_words(path: str, vision: bool, wf) -> str:
+    from ...files.weight_formats import describe
+    return (f"{os.path.basename(path)}: ComfyUI's Qwen3-VL text encoder, {describe(wf)}, read into "
             "transformers' Qwen3VLForConditionalGeneration (NVFP4 layers kept packed)"
             + ("" if vision else "; no vision tower in the file: text to video only"))
 
@@ -44,10 +44,12 @@ def text_part(path: str, base: str | None) -> tuple[str, object, object, object]
     if not path.endswith(".safetensors") or not os.path.isfile(path):
         raise ModelError(f"the text encoder '{path}' is not a .safetensors file: MiniMax H3's is ComfyUI's "
                          "qwen3vl_32b_minimax_h3_nvfp4_awq.safetensors")
-    _, vision = text_file.check_conditioner(path)
+    from ...files.weight_formats import read_weight_file
+    wf = read_weight_file(path)  # its header, read once for the checks and the words
+    _, vision = text_file.check_conditioner(path, wf)
     tok = text_file.text_tokenizer(path, base)
     proc = text_file.text_processor_beside(path, tok) if tok is not None else None
-    return text_words(path, vision is not None), vision is not None, tok, proc
+    return text_words(path, vision is not None, wf), vision is not None, tok, proc
 
 
 def modular_files(given: dict, base: str, single: str | None = None) -> dict:

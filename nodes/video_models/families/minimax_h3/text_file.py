@@ -74,10 +74,11 @@ def text_config(shapes: dict, path: str):
                              head_dim=head, rope_parameters=rope(head))
 
 
-def text_file(path: str) -> tuple[WeightFile, object, dict]:
+def text_file(path: str, wf: WeightFile | None = None) -> tuple[WeightFile, object, dict]:
     """(the file under Qwen3VLTextModel's names, its config, layer -> its AWQ scale's name in the
-    file); headers only, every NVFP4 layer and AWQ scale checked (comfy_nvfp4)."""
-    wf = read_weight_file(path)
+    file); headers only (``wf``: the file's, when the caller has read it), every NVFP4 layer and AWQ scale
+    checked (comfy_nvfp4)."""
+    wf = wf if wf is not None else read_weight_file(path)
     scales = comfy_nvfp4.awq_scales(wf)
     names = qwen_names(list(wf.tensors))
     named = renamed(wf, names)
@@ -93,7 +94,6 @@ TAP = 50  # the hidden state MiniMax H3 conditions on (diffusers' MiniMaxH3Modul
 # mergers after blocks 8, 16, 24 of 27 (Qwen3-VL 4B's: 5, 11, 17 of 24)
 VISION_HEAD = 72
 DEEPSTACK = {(27, 3): [8, 16, 24], (24, 3): [5, 11, 17]}
-VISION_KEY = "visual.deepstack_merger_list.0.norm.weight"  # ComfyUI's sd.py tells the H3 file by it
 
 
 def vision_shapes(wf: WeightFile) -> dict:
@@ -136,21 +136,22 @@ def vision_config(shapes: dict, path: str, out_width: int):
                                deepstack_visual_indexes=DEEPSTACK[(depth, stacks)])
 
 
-def load_text_model(path: str, torch_dtype=torch.bfloat16):
+def load_text_model(path: str, torch_dtype=torch.bfloat16, wf: WeightFile | None = None):
     """The file's language model as a Qwen3VLTextModel, lean (on the meta device, then the file's
     tensors read into it), its NVFP4 layers kept packed with their AWQ scales. A file with no final norm
-    (ComfyUI's, truncated after layer 50) gets an identity one: its last hidden state is layer 50's raw output."""
+    (ComfyUI's, truncated after layer 50) gets an identity one: its last hidden state is layer 50's raw output.
+    ``wf``: the file's header, when the caller has read it."""
     from transformers import Qwen3VLTextModel
 
     from ...files.single_file import lean_load
     from ...files.tensor_reads import read_tensor
-    named, cfg, awq = text_file(path)
+    wf = wf if wf is not None else read_weight_file(path)
+    named, cfg, awq = text_file(path, wf)
     no_norm = "norm.weight" not in named.tensors
     extra = {"norm.weight": torch.ones(cfg.hidden_size)} if no_norm else None
     model = lean_load(Qwen3VLTextModel, cfg, named, torch_dtype, awq_applied=True, extra=extra)  # put on below
     if no_norm:
         model.norm = torch.nn.Identity()
-    wf = read_weight_file(path)
     layers = {n: m for n, m in model.named_modules() if n in awq}
     plain = sorted(n for n, m in layers.items() if not isinstance(m, comfy_nvfp4.NVFP4Linear))
     if plain:  # lean_load dequantised it (a module the class keeps in fp32): its AWQ scale would be lost
@@ -191,16 +192,13 @@ def no_vision(path: str) -> str:
             "and leave text_encoder empty")
 
 
-def has_vision(path: str) -> bool:
-    return bool(vision_shapes(read_weight_file(path)))
-
-
-def check_conditioner(path: str) -> tuple[object, object | None]:
-    """(text config, vision config or None) of the file, from its header alone: refused in words where it
-    cannot give MiniMax H3's hidden_states[50] (fewer than 50 layers, or 50 with a final norm: post-norm)."""
-    _, cfg, _ = text_file(path)
-    named = qwen_names(list(read_weight_file(path).tensors))
-    norm = "norm.weight" in named.values()
+def check_conditioner(path: str, wf: WeightFile | None = None) -> tuple[object, object | None]:
+    """(text config, vision config or None) of the file, from its header alone (``wf``: the file's, when the
+    caller has read it): refused in words where it cannot give MiniMax H3's hidden_states[50] (fewer than 50
+    layers, or 50 with a final norm: post-norm)."""
+    wf = wf if wf is not None else read_weight_file(path)
+    named, cfg, _ = text_file(path, wf)
+    norm = "norm.weight" in named.tensors
     if cfg.num_hidden_layers < TAP or (cfg.num_hidden_layers == TAP and norm):
         raise ModelError(f"'{path}' holds {cfg.num_hidden_layers} language layers" + (" and a final norm" if norm else "")
                          + f": MiniMax H3 conditions on the raw hidden state after layer {TAP} of Qwen3-VL 32B "
@@ -208,7 +206,7 @@ def check_conditioner(path: str) -> tuple[object, object | None]:
     if not norm and cfg.num_hidden_layers != TAP:
         raise ModelError(f"'{path}' holds {cfg.num_hidden_layers} language layers and no final norm: Studio reads a "
                          f"norm-free Qwen3-VL only truncated at MiniMax H3's layer {TAP} (ComfyUI's file)")
-    shapes = vision_shapes(read_weight_file(path))
+    shapes = vision_shapes(wf)
     return cfg, vision_config(shapes, path, cfg.hidden_size) if shapes else None
 
 
@@ -222,8 +220,9 @@ def load_conditioner(path: str, tokenizer, torch_dtype=torch.bfloat16):
     from transformers.models.qwen3_vl.modeling_qwen3_vl import Qwen3VLVisionModel
 
     from ...files.single_file import lean_load
-    text_cfg, vis_cfg = check_conditioner(path)
-    language = load_text_model(path, torch_dtype)
+    wf = read_weight_file(path)  # its header, read once for every check and read below
+    text_cfg, vis_cfg = check_conditioner(path, wf)
+    language = load_text_model(path, torch_dtype, wf)
     ids = {k: tokenizer.convert_tokens_to_ids(t) for k, t in (
         ("image_token_id", "<|image_pad|>"), ("video_token_id", "<|video_pad|>"),
         ("vision_start_token_id", "<|vision_start|>"), ("vision_end_token_id", "<|vision_end|>"))}
@@ -237,7 +236,6 @@ def load_conditioner(path: str, tokenizer, torch_dtype=torch.bfloat16):
         model = Qwen3VLForConditionalGeneration(cfg)
     model.model.language_model = language
     if vis_cfg is not None:
-        wf = read_weight_file(path)
         pre = "model.visual." if any(k.startswith("model.visual.") for k in wf.tensors) else "visual."
         tower = renamed(wf, {k: k[len(pre):] for k in wf.tensors if k.startswith(pre)})
         model.model.visual = lean_load(Qwen3VLVisionModel, vis_cfg, tower, torch_dtype)
