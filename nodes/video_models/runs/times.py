@@ -78,13 +78,18 @@ def _parse(text: str) -> tuple[dict, int]:
     return data, len(lines)
 
 
-def read(path: str) -> dict:
-    """The records the file at ``path`` holds, read from the disk (not this process's copy)."""
+def _text(path: str) -> str | None:
+    """The file's text, None when it cannot be read (none yet)."""
     try:
         with open(path, encoding="utf-8", errors="replace") as f:
-            return _parse(f.read())[0]
+            return f.read()
     except OSError:
-        return {}
+        return None
+
+
+def read(path: str) -> dict:
+    """The records the file at ``path`` holds, read from the disk (not this process's copy)."""
+    return _parse(_text(path) or "")[0]
 
 
 def load() -> dict:
@@ -97,10 +102,8 @@ def load() -> dict:
     if sig is not None and _READ.get("sig") == sig:
         return _READ["data"]
     _READ.clear()
-    try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            text = f.read()
-    except OSError:  # none yet: the records of Studio's earlier file (one JSON object), if any, go on
+    text = _text(path)
+    if text is None:  # none yet: the records of Studio's earlier file (one JSON object), if any, go on
         from studio.core.paths import read_json_dict
         return {k: v[-KEEP:] for k, v in read_json_dict(os.path.join(os.path.dirname(path), OLD_FILE_NAME)).items()
                 if isinstance(v, list)}

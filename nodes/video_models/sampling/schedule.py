@@ -235,11 +235,11 @@ class ScheduledPrompts:
         pipe = sampler.pipe
         if not hasattr(pipe, "encode_prompt"):
             raise StudioError(f"{type(pipe).__name__} cannot follow a Prompt Schedule (no encode_prompt)")
-        import inspect
-
         import torch
+
+        from ..base.calls import call_params
         device = sampler.ref.execution_device(pipe)
-        takes_mask = "prompt_attention_mask" in inspect.signature(type(pipe).__call__).parameters
+        takes_mask = "prompt_attention_mask" in call_params(pipe)
         out, masks = [], []
         with torch.inference_mode():
             for q in prompts:

@@ -64,7 +64,15 @@ class ParamEditor(QWidget):
             pass
 
 
-class IntEditor(ParamEditor):
+class _NumberEditor(ParamEditor):
+    """An editor whose field is a number box (``self.spin``, made by ``_number_field``): committed on Enter."""
+
+    def flush(self):
+        if self.spin.check_typed():  # out of range: refused in place, as Enter would
+            self.spin.interpretText()  # valueChanged: committed
+
+
+class IntEditor(_NumberEditor):
     def build(self):
         p = self.param
         self.spin = self._number_field(IntField(self))
@@ -90,10 +98,6 @@ class IntEditor(ParamEditor):
     def _from_slider(self, v):
         self._safe_commit(int(v))
 
-    def flush(self):
-        if self.spin.check_typed():  # out of range: refused in place, as Enter would
-            self.spin.interpretText()  # valueChanged: committed
-
     def set_value(self, value):
         with QSignalBlocker(self.spin):
             self.spin.setValue(int(value))
@@ -117,7 +121,7 @@ class SeedEditor(IntEditor):
         self._safe_commit(random.randint(lo, hi))
 
 
-class FloatEditor(ParamEditor):
+class FloatEditor(_NumberEditor):
     def build(self):
         p = self.param
         self.spin = self._number_field(FloatField(self))
@@ -142,10 +146,6 @@ class FloatEditor(ParamEditor):
         p = self.param
         v = round(p.min + (p.max - p.min) * k / SLIDER_STEPS, p.decimals)
         self._safe_commit(min(p.max, max(p.min, v)))
-
-    def flush(self):
-        if self.spin.check_typed():
-            self.spin.interpretText()
 
     def set_value(self, value):
         with QSignalBlocker(self.spin):
