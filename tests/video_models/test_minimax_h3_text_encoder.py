@@ -143,6 +143,9 @@ def test_what_is_missing_is_refused_in_words(made, vaes, tmp_path):  # noqa: F81
     with pytest.raises(ModelError, match=r"is read with its Qwen3-VL text encoder \('text_encoder': "
                                          r"qwen3vl_32b_minimax_h3_nvfp4_awq.* set on Load Video Model"):
         load_video_model(files["dit"], **load, parts={"vae": vae_files["video"]})
+    with pytest.raises(ModelError, match=r"'clip_vision': MiniMax H3 has no such part"):
+        load_video_model(files["dit"], **load, parts={"vae": vae_files["video"], "text_encoder": files["nvfp4"],
+                                                      "clip_vision": files["nvfp4"]})
     ref = load_video_model(files["dit"], **load, parts={"vae": vae_files["video"], "text_encoder": files["nvfp4"]})
     assert ref.config["base"] is None and "text_encoder qwen3vl_32b_minimax_h3_nvfp4_awq.safetensors" in ref.weights
     for task, node in (("i2v", "Image to Video"), ("r2v", "MiniMax H3 Reference to Video")):

@@ -52,14 +52,19 @@ def text_part(path: str, base: str | None) -> tuple[str, object, object, object]
     return text_words(path, vision is not None, wf), vision is not None, tok, proc
 
 
-def modular_files(given: dict, base: str, single: str | None = None) -> dict:
-    """Family.modular_files for MiniMax H3: ComfyUI's VAE files ('vae', comfy_vae.part_files) and its Qwen3-VL
-    file ('text_encoder') read in place of the base folder's, {component: (words, load(torch_dtype))}."""
-    from .comfy_vae import part_files
+def known_parts(given: dict) -> None:
+    """A part file MiniMax H3 has no part for (a 'clip_vision' set on Load Video Model) refused, naming it."""
     other = [c for c in given if c not in FILES]
     if other:
         raise ModelError(f"MiniMax H3 reads its ComfyUI DiT, VAE and Qwen3-VL files: {', '.join(repr(c) for c in other)}"
                          ": MiniMax H3 has no such part")
+
+
+def modular_files(given: dict, base: str, single: str | None = None) -> dict:
+    """Family.modular_files for MiniMax H3: ComfyUI's VAE files ('vae', comfy_vae.part_files) and its Qwen3-VL
+    file ('text_encoder') read in place of the base folder's, {component: (words, load(torch_dtype))}."""
+    from .comfy_vae import part_files
+    known_parts(given)
     out = part_files({"vae": given["vae"]}, base, single) if "vae" in given else {}
     if "text_encoder" in given:
         path = given["text_encoder"]
@@ -90,10 +95,7 @@ def build_modular(diffusers, fam, wf, files: dict, torch_dtype, device, info):
     from .comfy_file import config_from_shapes, reader
     from .comfy_vae import part_files
     config_from_shapes({k: tuple(v.shape) for k, v in wf.tensors.items()}, wf.path)  # a full file refused in words
-    other = [c for c in files if c not in FILES]
-    if other:
-        raise ModelError(f"{', '.join(repr(c) for c in other)}: MiniMax H3 reads a DiT file with its text_encoder "
-                         "(Qwen3-VL) and vae files only")
+    known_parts(files)
     missing_parts(wf.path, files)
     vaes = part_files({"vae": files["vae"]}, None, wf.path)
     words, vision, tok, proc = text_part(files["text_encoder"], None)
