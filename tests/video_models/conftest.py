@@ -19,11 +19,11 @@ def _references_hold_their_weights_as_studio_does():
     except ImportError:
         yield
         return
-    from nodes.video_models.base.own_memory import ALIGN
+    from nodes.video_models.base.own_memory import owned
     plain = st.load_file
 
     def load_file(*a, **k):
-        return {n: (t.clone() if t.data_ptr() % ALIGN else t) for n, t in plain(*a, **k).items()}
+        return {n: owned(t) for n, t in plain(*a, **k).items()}
     load_file.plain = plain  # for a test of Studio's own copy (test_own_memory.py)
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(st, "load_file", load_file)
