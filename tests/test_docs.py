@@ -122,3 +122,30 @@ def test_no_merge_markers_are_left_in_the_docs():
         with open(path, encoding="utf-8") as f:
             lines = f.read().splitlines()
         assert not [l for l in lines if l.startswith(("<<<<<<< ", ">>>>>>> ")) or l == "======="], path
+
+
+def test_the_pages_say_the_facts_the_code_has():
+    """README's template count and family list, architecture.md's room figures: as the code has them."""
+    from scripts import doc_facts
+    known = doc_facts.facts()
+    assert int(known["templates"]) >= 1 and int(known["families_count"]) >= 1
+    bad = doc_facts.stale(known)
+    assert not bad, "run `python -m scripts.doc_facts`:\n" + "\n".join(bad)
+
+
+def test_the_fact_check_catches_a_stale_fact_and_rewrites_it(tmp_path):
+    from scripts import doc_facts
+    text = "We ship <!-- fact:templates -->21<!-- /fact --> templates."
+    assert doc_facts.rewrite(text, {"templates": "31"}) == "We ship <!-- fact:templates -->31<!-- /fact --> templates."
+    import pytest
+    with pytest.raises(KeyError):
+        doc_facts.rewrite("<!-- fact:nothing -->1<!-- /fact -->", {"templates": "31"})
+
+
+def test_every_template_is_listed_in_the_templates_guide():
+    import glob
+    with open(os.path.join(DOCS, "templates.md"), encoding="utf-8") as f:
+        guide = f.read()
+    names = [os.path.splitext(os.path.basename(p))[0] for p in glob.glob(os.path.join(ROOT, "assets", "graphs", "*.json"))]
+    missing = [n for n in names if f"`{n}`" not in guide and n != "demo"]
+    assert not missing, f"templates the guide does not list: {missing}"

@@ -1,0 +1,96 @@
+"""The figures and lists in the docs that come from the code, so that they stay true: how many
+templates ship, which video model families Studio reads, how large the video-model rooms are.
+
+In a page each fact stands between two HTML comments, invisible once rendered:
+``<!-- fact:templates -->31<!-- /fact -->``. ``python -m scripts.doc_facts`` writes today's values
+into README.md and docs/architecture.md; tests/test_docs.py fails, naming this command, when a page
+says other than the code."""
+from __future__ import annotations
+
+import glob
+import os
+import re
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PAGES = ("README.md", os.path.join("docs", "architecture.md"))
+FACT = re.compile(r"<!-- fact:([a-z_]+) -->(.*?)<!-- /fact -->", re.S)
+
+
+def _templates() -> str:
+    return str(len(glob.glob(os.path.join(ROOT, "assets", "graphs", "*.json"))))
+
+
+def _families() -> list:
+    import nodes.video_models.families  # noqa: F401  (every family registers itself)
+    from nodes.video_models.base.registry import all_families
+    return all_families()
+
+
+def _video_model_rooms() -> list[str]:
+    base = os.path.join(ROOT, "nodes", "video_models")
+    return sorted(d for d in os.listdir(base) if os.path.isfile(os.path.join(base, d, "__init__.py")))
+
+
+def _video_model_lines() -> int:
+    n = 0
+    for path in glob.glob(os.path.join(ROOT, "nodes", "video_models", "**", "*.py"), recursive=True):
+        with open(path, encoding="utf-8") as f:
+            n += sum(1 for _ in f)
+    return n
+
+
+def facts() -> dict[str, str]:
+    """Each fact's name -> its text as the pages show it."""
+    fams = _families()
+    return {
+        "templates": _templates(),
+        "families_count": str(len(fams)),
+        "families": ", ".join(f.title for f in fams),
+        "family_keys": ", ".join(f.key for f in fams),
+        "video_models_lines": f"{round(_video_model_lines(), -3):,}",
+        "video_models_rooms": str(len(_video_model_rooms())),
+    }
+
+
+def rewrite(text: str, known: dict[str, str]) -> str:
+    """``text`` with every fact it holds set to ``known``'s value (a fact ``known`` lacks is an error)."""
+    def one(m: re.Match) -> str:
+        name = m.group(1)
+        if name not in known:
+            raise KeyError(f"unknown fact '{name}' (known: {', '.join(sorted(known))})")
+        return f"<!-- fact:{name} -->{known[name]}<!-- /fact -->"
+    return FACT.sub(one, text)
+
+
+def stale(known: dict[str, str] | None = None) -> list[str]:
+    """'page: fact says X, the code Y' for each fact a page gets wrong."""
+    known = facts() if known is None else known
+    out = []
+    for page in PAGES:
+        with open(os.path.join(ROOT, page), encoding="utf-8") as f:
+            for m in FACT.finditer(f.read()):
+                want = known.get(m.group(1))
+                if want != m.group(2):
+                    out.append(f"{page}: '{m.group(1)}' says {m.group(2)!r}, the code {want!r}")
+    return out
+
+
+def main() -> int:
+    known = facts()
+    for page in PAGES:
+        path = os.path.join(ROOT, page)
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        new = rewrite(text, known)
+        if new != text:
+            tmp = path + ".tmp"
+            with open(tmp, "w", encoding="utf-8") as f:
+                f.write(new)
+            os.replace(tmp, path)
+            print(f"updated {page}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
