@@ -35,6 +35,7 @@ from studio.core.params import Text
 from studio.core.spec import In, Out
 
 from ...base.errors import ModelError
+from ...base.hooks import module_hook
 from ...loading.inputs import video_model_input
 from ...sampling.generators import COMMON, TAKE_PARAMS, GeneratorNode, output_size, preview_and_steps, prompt_of, \
     say_frame_rule
@@ -153,8 +154,8 @@ def pack_camera(emb):
 
 
 class camera_applied:
-    """Each denoiser's adapter output added to its patch-embedded latents in every call (a forward hook
-    on ``patch_embedding``; ``adapters``: denoiser attribute -> its adapter, Wan 2.2 A14B's experts
+    """Each denoiser's adapter output added to its patch-embedded latents in every call (a hook after
+    ``patch_embedding``'s forward, diffusers' registry; ``adapters``: denoiser attribute -> its adapter, Wan 2.2 A14B's experts
     each their own) inside the block, removed however it ends."""
 
     def __init__(self, pipe, adapters: dict, packed):
@@ -181,7 +182,7 @@ class camera_applied:
         for attr, adapter in self.adapters.items():
             mod = getattr(self.pipe, attr, None)
             if mod is not None:
-                self._handles.append(mod.patch_embedding.register_forward_hook(self._hook(attr)))
+                self._handles.append(module_hook(mod.patch_embedding, "studio_camera", after=self._hook(attr)))
         return self
 
     def __exit__(self, *exc):
