@@ -10,7 +10,7 @@ import contextlib
 import torch
 import torch.nn.functional as F
 
-from ...base.hooks import module_hook
+from ....base.hooks import module_hook
 from . import dancer
 
 

@@ -38,9 +38,9 @@ from studio.core import models as model_paths
 from studio.core.errors import StudioError
 from studio.core.limits import regular_file_problem
 
-from ...base.errors import ModelError
-from ...base.hooks import module_hook
-from .cross_hooks import after_text_attention
+from ....base.errors import ModelError
+from ....base.hooks import module_hook
+from ..cross_hooks import after_text_attention
 
 FOLDER = "model_patches"  # ComfyUI's folder of model patches
 AUDIO_WINDOW, VAE_SCALE, CONTEXT_TOKENS = 5, 4, 32  # the reference's audio_window, vae_scale, context_tokens
