@@ -35,8 +35,8 @@ def _direct(orig, pipe, parts, audio, seeds, steps):
     import numpy as np
     import torch
 
-    from nodes.video_models.families.wan import dancer, dancer_node
-    from nodes.video_models.families.wan.dancer_pipeline import segment_slots
+    from nodes.video_models.families.wan.dancer import dancer, dancer_node
+    from nodes.video_models.families.wan.dancer.dancer_pipeline import segment_slots
     from tests.video_models import test_wan_dancer as t
     seg = t.SEG
     wave = audio.samples[:int(round(2 * seg / 30 * audio.rate))].T
@@ -69,8 +69,8 @@ def main():
     args = ap.parse_args()
     import numpy as np
 
-    from nodes.video_models.families.wan import dancer_node
-    from nodes.video_models.families.wan.dancer_pipeline import DancerPipeline
+    from nodes.video_models.families.wan.dancer import dancer_node
+    from nodes.video_models.families.wan.dancer.dancer_pipeline import DancerPipeline
     from studio.engine.executor import Executor
     from tests.video_models import test_wan_dancer as t
     from tests.video_models.tiny_dancer import build_dancer

@@ -70,9 +70,9 @@ def main():
     if args.threads:
         torch.set_num_threads(args.threads)
 
-    from nodes.video_models.families.wan.humo import whisper_groups
-    from nodes.video_models.families.wan.humo_node import NEGATIVE
-    from nodes.video_models.families.wan.humo_pipeline import HumoPipeline
+    from nodes.video_models.families.wan.humo.humo import whisper_groups
+    from nodes.video_models.families.wan.humo.humo_node import NEGATIVE
+    from nodes.video_models.families.wan.humo.humo_pipeline import HumoPipeline
     from studio.engine.executor import Executor
     from tests.video_models import test_wan_humo as t
     from tests.video_models.tiny_humo import CHANNELS, build_humo

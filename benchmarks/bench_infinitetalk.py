@@ -86,8 +86,8 @@ def _rss_mb() -> float:
 
 def ratio(model_dir: str, patch: str, frames: int, reps: int) -> dict:
     from nodes.video_models.base.calls import to_pil
-    from nodes.video_models.families.wan.infinitetalk import audio_tokens, build_patch, read_patch, talk_applied
-    from nodes.video_models.families.wan.talk import fitted
+    from nodes.video_models.families.wan.talk.infinitetalk import audio_tokens, build_patch, read_patch, talk_applied
+    from nodes.video_models.families.wan.talk.talk import fitted
     VOICE["data"] = torch.randn(frames + 4, 24, generator=torch.Generator().manual_seed(0))
     ex = Executor()
     g = _graph(model_dir, patch, frames)

@@ -1,10 +1,10 @@
 """Issue 57's overhead aim: the node steered by motion against the plain pipeline fed the same
 conditioning, on tiny random models built here (nothing downloaded), in the same run.
 
-* Wan-Move: Image to Video with point tracks (families/wan/move.py) against WanImageToVideoPipeline
+* Wan-Move: Image to Video with point tracks (families/wan/tracks/move.py) against WanImageToVideoPipeline
   whose prepare_latents returns the condition with the tracks' features carried (the released
   formula), guidance 1 (the conditional call only, as the direct call's condition is one for both);
-* Wan Fun Control (families/wan/fun.py) against WanPipeline whose denoiser reads the control and
+* Wan Fun Control (families/wan/fun/fun.py) against WanPipeline whose denoiser reads the control and
   start-image latents (the released formula written apart) with 16-channel noise.
 
 Each: identical frames, then REPS interleaved warm runs of each (the model kept, the node's disk
@@ -135,7 +135,7 @@ def wan_move(args, folder):
     from diffusers import WanImageToVideoPipeline
     from studio.engine.executor import Executor
     from nodes.video_models.base.calls import to_pil
-    from nodes.video_models.families.wan.move import carry_features, track_cells
+    from nodes.video_models.families.wan.tracks.move import carry_features, track_cells
     from tests.video_models.tiny_i2v import build_wan_i2v
     model = build_wan_i2v(os.path.join(folder, "wan-i2v"))
     g = _graph(model, "video_models.image_to_video", args,
@@ -176,7 +176,7 @@ def wan_fun(args, folder):
     import torch
     from diffusers import WanPipeline
     from studio.engine.executor import Executor
-    from nodes.video_models.families.wan.fun import encode_frames
+    from nodes.video_models.families.wan.fun.fun import encode_frames
     from tests.video_models.tiny_fun import build_wan_fun
     model = build_wan_fun(os.path.join(folder, "wan-fun"))
     g = _graph(model, "video_models.wan_fun_control", args,
@@ -220,7 +220,7 @@ def wan_fun(args, folder):
 
 def tracks_memory():
     import numpy as np
-    from nodes.video_models.families.wan.move import track_cells
+    from nodes.video_models.families.wan.tracks.move import track_cells
     pts = np.random.default_rng(0).uniform(0, 480, (1000, 200, 2)).astype(np.float32)
     t = time.perf_counter()
     got = track_cells(pts, np.ones((1000, 200), bool), (480, 480), (832, 480), 1000)

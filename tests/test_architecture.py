@@ -339,3 +339,43 @@ def test_at_most_five_functions_run_over_80_lines(tmp_path):
     (tmp_path / "studio").mkdir()  # the count itself sees a long function
     (tmp_path / "studio" / "long.py").write_text("def f():\n" + "    x = 1\n" * 90)
     assert long_functions(str(tmp_path)) == ["studio/long.py:1 f (91 lines)"]
+
+
+# -- one hook mechanism: diffusers' registry, torch's own hooks only with their reason ------------------
+HOOK_REASON = "# Hook: torch's own, not diffusers' registry: "
+
+
+def unexplained_torch_hooks(root: str = ROOT) -> list[str]:
+    """Each ``x.register_*_hook(...)`` call (torch's module hooks) in nodes/ and studio/ without the
+    reason comment (``HOOK_REASON`` and a reason) on one of the 3 lines above it, as 'path:line'."""
+    import re
+    name = re.compile(r"^register_\w+_hook$")  # HookRegistry.register_hook (diffusers') has no middle word
+    out = []
+    for top in ("nodes", "studio"):
+        for dp, _, fs in os.walk(os.path.join(root, top)):
+            for f in sorted(fs):
+                if not f.endswith(".py"):
+                    continue
+                p = os.path.join(dp, f)
+                with open(p, encoding="utf-8") as fh:
+                    src = fh.read()
+                lines = src.splitlines()
+                for n in ast.walk(ast.parse(src)):
+                    if not (isinstance(n, ast.Call) and name.match(getattr(n.func, "attr", getattr(n.func, "id", "")))):
+                        continue
+                    above = [ln.strip() for ln in lines[max(0, n.lineno - 4):n.lineno - 1]]
+                    if not any(ln.startswith(HOOK_REASON) and ln[len(HOOK_REASON):].strip() for ln in above):
+                        out.append(f"{os.path.relpath(p, root)}:{n.lineno}")
+    return sorted(out)
+
+
+def test_every_torch_hook_says_why_it_is_not_a_registry_hook(tmp_path):
+    found = unexplained_torch_hooks()
+    assert not found, ("a hook on a module's forward goes through diffusers' HookRegistry (base/hooks.module_hook); "
+                       f"where it cannot, say why in a '{HOOK_REASON}<why>' comment just above:\n" + "\n".join(found))
+    (tmp_path / "nodes").mkdir()  # the scan itself sees an unexplained hook, and a reason one line too far up
+    (tmp_path / "nodes" / "h.py").write_text(
+        "def f(m, g):\n    h = m.register_forward_pre_hook(g)\n"
+        f"    {HOOK_REASON}why\n    x = 1\n    y = 2\n    z = 3\n    torch.nn.modules.module.register_module_forward_hook(g)\n"
+        f"    {HOOK_REASON}why\n    m.register_forward_hook(g)\n    m.register_hook(g, 'name')\n")
+    assert unexplained_torch_hooks(str(tmp_path)) == ["nodes/h.py:2", "nodes/h.py:7"]

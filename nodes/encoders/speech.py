@@ -60,6 +60,7 @@ def encode_window(model, extractor, samples: np.ndarray, layers: str, frames: in
     InfiniteTalk@0107cd9 ``src/audio_analysis/wav2vec2.py``: ``linear_interpolation`` of
     ``extract_features`` to ``seq_len``); n is then ``frames``."""
     if frames is not None:
+        # Hook: torch's own, not diffusers' registry: a part of transformers' wav2vec2, not a diffusers module
         hook = model.feature_extractor.register_forward_hook(
             lambda m, a, out: F.interpolate(out, size=frames, mode="linear", align_corners=True))
         try:

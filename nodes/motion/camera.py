@@ -1,7 +1,7 @@
 """A camera path (Camera Path): ComfyUI's camera presets (Static, Pan Up / Down / Left / Right, Zoom
 In / Out, Orbit anticlockwise / clockwise) at a speed over a number of frames, or a path of keys
 (position and rotation at chosen frames, interpolated between them), and the Plücker embedding of
-its rays that a camera-controlled generator reads (Wan Fun Camera: families/wan/camera.py).
+its rays that a camera-controlled generator reads (Wan Fun Camera: families/wan/fun/camera.py).
 
 The presets follow aigc-apps/VideoX-Fun (Apache-2.0) at commit 804a425, ``comfyui/camera_utils.py``
 (``CAMERA``, ``get_camera_motion``): at frame i of n the camera has moved ``(i / n) * speed`` of the

@@ -28,7 +28,7 @@ def test_families_json_has_every_family_with_tasks_inputs_and_formats(capsys):
     assert "Wan 2.2 A14B (two experts)" in video["wan"]["variants"]
     assert "camera" in video["wan"]["tasks"] and video["wan"]["inputs"]["camera"] == ["start image", "camera path",
                                                                                         "prompt"]
-    assert "Wan 2.1 Fun Camera" in video["wan"]["variants"]  # Wan Fun Camera (families/wan/camera.py)
+    assert "Wan 2.1 Fun Camera" in video["wan"]["variants"]  # Wan Fun Camera (families/wan/fun/camera.py)
     k5 = video["kandinsky5"]
     assert k5["tasks"] == ["text", "image"] and "Kandinsky 5 Lite I2V" in k5["variants"]
     assert "ComfyUI part files (DiT, Qwen2.5-VL and CLIP-L text encoders, HunyuanVideo VAE; no diffusers folder " \
@@ -110,7 +110,7 @@ def test_families_name_the_template_families_studio_does_not_read_with_why(capsy
     assert "seedvr2" not in named  # read since issue 59: an upscaler record (SeedVR2 Upscale)
     seedvr2 = next(r for r in records if r["family"] == "seedvr2")
     assert seedvr2["kind"] == "upscaler" and seedvr2["tasks"] == ["upscale"]
-    assert "wan-dancer" not in named  # issue 58: read (families/wan/dancer*.py), its record a video family's
+    assert "wan-dancer" not in named  # issue 58: read (families/wan/dancer/), its record a video family's
     dancer = [r for r in records if r["name"].startswith("Wan Dancer")]
     assert len(dancer) == 1 and dancer[0]["kind"] == "video" and dancer[0]["tasks"] == ["music to dance video"]
     for r in named.values():

@@ -18,12 +18,12 @@ torch = pytest.importorskip("torch")
 pytest.importorskip("diffusers")
 import einops  # noqa: E402 - a test dependency (pyproject: test extra), the release's notation
 
-from nodes.video_models.families.wan.infinitetalk import (audio_tokens, audio_windows, build_patch,  # noqa: E402
+from nodes.video_models.families.wan.talk.infinitetalk import (audio_tokens, audio_windows, build_patch,  # noqa: E402
                                                           latent_windows, read_patch, talk_applied)
 
 from .test_wan_move import _register, _still  # noqa: E402
 from .tiny_talk import build_wav2vec2, talk_patch_state  # noqa: E402
-from nodes.video_models.families.wan.talk import NEGATIVE  # noqa: E402
+from nodes.video_models.families.wan.talk.talk import NEGATIVE  # noqa: E402
 
 DIM, HEADS, LAYERS = 24, 2, 2  # tests/video_models/tiny.py's Wan transformer
 PER_FRAME, INTER, OUT = 2 * 8, 16, 8  # 2 'layers' of 8 a frame; the projection's widths
@@ -294,7 +294,7 @@ def _reference_starts(n, frame_num=81, motion=9):
 
 
 def test_window_starts_and_the_reversed_tail_follow_the_reference():
-    from nodes.video_models.families.wan.infinitetalk import padded_for, window_starts
+    from nodes.video_models.families.wan.talk.infinitetalk import padded_for, window_starts
     for n in (5, 81, 82, 153, 154, 1000, 1500):
         assert window_starts(n, 81, 9) == _reference_starts(n), n
     assert window_starts(100, 81, 9) == [0, 72]
@@ -306,9 +306,9 @@ def test_window_starts_and_the_reversed_tail_follow_the_reference():
 
 def test_a_long_take_is_windows_each_continued_from_the_last_frames_of_the_one_before(models, monkeypatch):
     from nodes.video_models.base.calls import to_pil
-    from nodes.video_models.families.wan import talk
-    from nodes.video_models.families.wan.fun import encode_frames
-    from nodes.video_models.families.wan.infinitetalk import padded_for
+    from nodes.video_models.families.wan.talk import talk
+    from nodes.video_models.families.wan.fun.fun import encode_frames
+    from nodes.video_models.families.wan.talk.infinitetalk import padded_for
     monkeypatch.setattr(talk, "TRAINED_FRAMES", 9)  # windows of 9 frames keep the test fast
     model_dir, patch_path = models
     VOICES["long"] = _features(5, frames=17)
@@ -374,7 +374,7 @@ def _ref_map(visual_q, ref_k, shape, masks, split_num=2):
 
 
 def test_the_speaker_map_positions_and_rotary_equal_the_reference(monkeypatch):
-    from nodes.video_models.families.wan import infinitetalk as it
+    from nodes.video_models.families.wan.talk import infinitetalk as it
     g = torch.Generator().manual_seed(4)
     q, k = torch.randn(1, 3 * 16, 4, 6, generator=g), torch.randn(1, 3 * 16, 4, 6, generator=g)
     masks = (torch.rand(3, 16, generator=g) > 0.5).float()
@@ -421,7 +421,7 @@ def _ref_two(att, x, audio, frames, ref_map):
 
 
 def test_two_speakers_attention_equals_the_reference():
-    from nodes.video_models.families.wan.infinitetalk import two_speakers
+    from nodes.video_models.families.wan.talk.infinitetalk import two_speakers
     patch = _patch(5)
     g = torch.Generator().manual_seed(5)
     x, audio = torch.randn(1, 3 * 16, DIM, generator=g), torch.randn(3, 64, OUT, generator=g)
@@ -431,7 +431,7 @@ def test_two_speakers_attention_equals_the_reference():
 
 
 def test_token_masks_are_the_faces_and_the_background_on_the_token_grid():
-    from nodes.video_models.families.wan.infinitetalk import token_masks
+    from nodes.video_models.families.wan.talk.infinitetalk import token_masks
     a, b = np.zeros((32, 64), bool), np.zeros((32, 64), bool)
     a[:, :16], b[:, 48:] = True, True  # the left quarter and the right quarter
     m = token_masks([a, b], 32, 64).reshape(3, 2, 4)  # 32x64 -> latent 4x8 -> tokens 2x4
@@ -440,7 +440,7 @@ def test_token_masks_are_the_faces_and_the_background_on_the_token_grid():
 
 
 def test_two_speakers_on_the_denoiser_equal_the_reference_blocks(monkeypatch):
-    from nodes.video_models.families.wan.infinitetalk import token_masks
+    from nodes.video_models.families.wan.talk.infinitetalk import token_masks
     from .tiny import tiny_wan_transformer
     torch.manual_seed(0)
     tr = tiny_wan_transformer(36, image_dim=4).eval()
@@ -527,7 +527,7 @@ def _dialogue(model_dir, patch_path, masks=(0, 1), **p):
 
 def test_a_dialogue_equals_the_pipeline_with_both_voices_and_faces(models, monkeypatch):
     from nodes.video_models.base.calls import to_pil
-    from nodes.video_models.families.wan.infinitetalk import token_masks
+    from nodes.video_models.families.wan.talk.infinitetalk import token_masks
     model_dir, patch_path = models
     VOICES.update(a=_features(0), b=_features(1))
     ex = Executor()
@@ -552,7 +552,7 @@ def test_a_dialogue_equals_the_pipeline_with_both_voices_and_faces(models, monke
     uncond = audio_tokens(patch, torch.zeros_like(f2), 0, 9)
     left, right = np.zeros((64, 64), bool), np.zeros((64, 64), bool)
     left[:, :16], right[:, 48:] = True, True
-    from nodes.video_models.families.wan.talk import fitted
+    from nodes.video_models.families.wan.talk.talk import fitted
     with talk_applied(pipe, patch, cond, uncond, masks=token_masks([left, right], 64, 64)):
         direct = orig_call(pipe, image=to_pil(fitted(_still(), 64, 64)), prompt="a face", negative_prompt=NEGATIVE, height=64, width=64,
                            num_frames=9,

@@ -37,7 +37,8 @@ def test_silent_and_short_voices_are_refused_in_one_wording():
 
 
 def test_the_three_voice_nodes_use_the_shared_check():
-    from nodes.video_models.families.wan import humo_node, talk
+    from nodes.video_models.families.wan.humo import humo_node
+    from nodes.video_models.families.wan.talk import talk
     from nodes.video_models.families.wan_s2v import node as s2v
     for mod in (s2v, talk, humo_node):
         src = inspect.getsource(mod)

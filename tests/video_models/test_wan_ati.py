@@ -1,5 +1,5 @@
 """ATI (issue 57, trajectories): point tracks splatted as the start image's latent features
-(families/wan/ati.py), checked against the released formula on a hand-computed case and against the
+(families/wan/tracks/ati.py), checked against the released formula on a hand-computed case and against the
 reference's patch_motion, and the node's frames against diffusers' WanImageToVideoPipeline fed the
 same condition."""
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 from studio.engine.events import NodeMessage
 from studio.engine.executor import Executor
 
-from nodes.video_models.families.wan.ati import ati_condition, ati_tracks
+from nodes.video_models.families.wan.tracks.ati import ati_condition, ati_tracks
 
 from .test_wan_move import _graph, _keys, _still
 
@@ -95,7 +95,7 @@ def test_many_tracks_hidden_frames_and_outside_starts_equal_the_reference(monkey
         assert torch.allclose(ati_condition(cond, got, temp, k)[0], _reference_patch(_as_reference(got), cond[0], temp, k),
                               atol=1e-5)
     whole = ati_condition(cond, got, 20.0, 3)
-    from nodes.video_models.families.wan import ati
+    from nodes.video_models.families.wan.tracks import ati
     monkeypatch.setattr(ati, "CHUNK", 50)  # one latent frame at a time: the same map
     assert torch.equal(ati_condition(cond, got, 20.0, 3), whole)
 

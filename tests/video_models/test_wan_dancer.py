@@ -1,4 +1,4 @@
-"""Wan Dancer (issue 58, families/wan/dancer*.py): the music features equal the release's librosa calls
+"""Wan Dancer (issue 58, families/wan/dancer/): the music features equal the release's librosa calls
 (modelscope/DiffSynth-Studio@fed7b18 get_music_base_feature) and hand-computed cases, the music encoder,
 injection, rotary positions and prompts equal the release's formulas by hand, the hooked diffusers
 transformer equals a transcription of the release's forward (model_fn_wan_video) on the same weights,
@@ -16,8 +16,8 @@ torch = pytest.importorskip("torch")
 pytest.importorskip("diffusers")
 librosa = pytest.importorskip("librosa")
 
-from nodes.video_models.families.wan import dancer  # noqa: E402
-from nodes.video_models.families.wan.dancer_hooks import SplitImageProcessor, dancer_applied, skipping  # noqa: E402
+from nodes.video_models.families.wan.dancer import dancer  # noqa: E402
+from nodes.video_models.families.wan.dancer.dancer_hooks import SplitImageProcessor, dancer_applied, skipping  # noqa: E402
 
 from .tiny_dancer import CLIP, DIM, tiny_parts  # noqa: E402
 from .tiny_dancer import tiny_pipeline as _tiny_pipeline  # noqa: E402
@@ -139,7 +139,7 @@ def test_time_positions_are_the_releases():
 
 
 def test_keyframe_mask_and_segment_slots_by_hand():
-    from nodes.video_models.families.wan.dancer_pipeline import keyframe_mask, segment_slots
+    from nodes.video_models.families.wan.dancer.dancer_pipeline import keyframe_mask, segment_slots
     m = keyframe_mask([1, 0, 0, 0, 1], 16, 16)
     assert m.shape == (4, 2, 2, 2)
     assert m[:, 0].flatten().tolist() == [1.0] * 16 and m[:, 1, 0, 0].tolist() == [0, 0, 0, 1]
@@ -259,7 +259,7 @@ def test_split_processor_equals_diffusers_where_they_split_alike():
 # -- the pipeline ----------------------------------------------------------------------------------------------
 
 def test_pipeline_samples_the_global_and_local_passes():
-    from nodes.video_models.families.wan.dancer_pipeline import DancerPipeline
+    from nodes.video_models.families.wan.dancer.dancer_pipeline import DancerPipeline
     pipe = DancerPipeline(tiny_pipeline())
     parts = tiny_parts()
     keys = np.zeros((9, 32, 64, 3), np.float32)
@@ -285,7 +285,7 @@ def test_clip_tokens_squash_the_whole_frame_as_the_release_does():
     encoder's square (no crop), x 0.5 + 0.5, CLIP's normalisation, the tokens before the last layer."""
     import torch.nn.functional as F
 
-    from nodes.video_models.families.wan.dancer_pipeline import CLIP_MEAN, CLIP_STD, clip_tokens
+    from nodes.video_models.families.wan.dancer.dancer_pipeline import CLIP_MEAN, CLIP_STD, clip_tokens
     pipe = tiny_pipeline()
     img = np.zeros((16, 48, 3), np.uint8)
     img[:, :12] = 250  # a bright band at the left edge: a centre crop of the short side's square drops it
@@ -399,8 +399,8 @@ def _graph(model_dir, audio, **p):
 def test_the_node_equals_the_pipeline_fed_the_same_conditioning(dancer_dir, monkeypatch):
     from studio.engine.executor import Executor
 
-    from nodes.video_models.families.wan import dancer_node
-    from nodes.video_models.families.wan.dancer_pipeline import DancerPipeline, segment_slots
+    from nodes.video_models.families.wan.dancer import dancer_node
+    from nodes.video_models.families.wan.dancer.dancer_pipeline import DancerPipeline, segment_slots
     monkeypatch.setattr(dancer_node, "SEGMENT", SEG)
     ex = Executor()
     audio = _music()
@@ -454,7 +454,7 @@ def test_bad_input_is_refused_naming_the_node(dancer_dir, monkeypatch, audio, p,
     from studio.core.errors import NodeExecutionError
     from studio.engine.executor import Executor
 
-    from nodes.video_models.families.wan import dancer_node
+    from nodes.video_models.families.wan.dancer import dancer_node
     monkeypatch.setattr(dancer_node, "SEGMENT", SEG)
     with pytest.raises(NodeExecutionError, match="Wan Dancer: .*" + re.escape(words)):
         Executor().run(_graph(dancer_dir, audio(), **p), targets=["gen"], device="cpu", use_cache=False)
@@ -464,7 +464,7 @@ def test_a_plain_wan_i2v_is_refused_naming_the_node(tmp_path, monkeypatch):
     from studio.core.errors import NodeExecutionError
     from studio.engine.executor import Executor
 
-    from nodes.video_models.families.wan import dancer_node
+    from nodes.video_models.families.wan.dancer import dancer_node
 
     from .tiny_dancer import build_dancer
     monkeypatch.setattr(dancer_node, "SEGMENT", SEG)
@@ -481,7 +481,7 @@ def test_comfyuis_dancer_file_is_told_loads_and_its_parts_are_read(tmp_path):
     from safetensors.torch import load_file, save_file
 
     from nodes.video_models.catalog.listing import describe_file
-    from nodes.video_models.families.wan import dancer_node
+    from nodes.video_models.families.wan.dancer import dancer_node
     from nodes.video_models.families.wan.family import FAMILY
     from nodes.video_models.loading.load import load_video_model
 
@@ -521,7 +521,7 @@ def test_the_dance_to_music_template_renders_on_tiny_models(tmp_path, monkeypatc
     from studio.engine.executor import Executor
     from studio.engine.media import probe
 
-    from nodes.video_models.families.wan import dancer_node
+    from nodes.video_models.families.wan.dancer import dancer_node
     from tests.tiny_models import build
     root = tmp_path / "models"
     needs = {"Wan-AI/Wan2.1-I2V-14B-480P-Diffusers": ["dance_to_music"],
@@ -553,8 +553,8 @@ def test_a_take_past_the_global_models_rotary_reach_is_refused_before_sampling(d
     from studio.core.errors import NodeExecutionError
     from studio.engine.executor import Executor
 
-    from nodes.video_models.families.wan import dancer_node
-    from nodes.video_models.families.wan.dancer_pipeline import DancerPipeline
+    from nodes.video_models.families.wan.dancer import dancer_node
+    from nodes.video_models.families.wan.dancer.dancer_pipeline import DancerPipeline
     monkeypatch.setattr(dancer_node, "SEGMENT", SEG)
     calls = []
     monkeypatch.setattr(DancerPipeline, "__call__", lambda *a, **k: calls.append(1))

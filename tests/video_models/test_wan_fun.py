@@ -1,4 +1,4 @@
-"""Wan Fun Control (issue 57 item 3, families/wan/fun.py): the condition on hand-computed terms (the
+"""Wan Fun Control (issue 57 item 3, families/wan/fun/fun.py): the condition on hand-computed terms (the
 control clip's latents, the start image's in the first latent frame), and the node's frames equal
 WanPipeline called directly with a denoiser that reads them as VideoX-Fun's pipeline gives them."""
 from __future__ import annotations
@@ -77,7 +77,7 @@ def _graph(model_dir, clip_frames=9, start=True, **p):
 
 
 def test_the_condition_is_the_control_latents_then_the_start_image_in_the_first_latent_frame(fun_dir):
-    from nodes.video_models.families.wan.fun import encode_frames, fun_condition
+    from nodes.video_models.families.wan.fun.fun import encode_frames, fun_condition
     pipe = Executor().run(_graph(fun_dir), targets=["load"], device="cpu").value("load").pipeline("t2v")
     with torch.inference_mode():
         cond = fun_condition(pipe, _control(9), _start())
@@ -94,7 +94,7 @@ def test_the_condition_is_the_control_latents_then_the_start_image_in_the_first_
 
 def test_the_node_equals_wan_pipeline_with_a_denoiser_reading_the_fun_channels(fun_dir, monkeypatch):
     from diffusers import WanPipeline
-    from nodes.video_models.families.wan.fun import encode_frames
+    from nodes.video_models.families.wan.fun.fun import encode_frames
     ex = Executor()
     g = _graph(fun_dir)
     pipe = ex.run(g, targets=["load"], device="cpu").value("load").pipeline("t2v")

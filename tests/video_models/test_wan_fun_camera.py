@@ -1,4 +1,4 @@
-"""Wan Fun Camera (issue 57, families/wan/camera.py): the camera embedding packed as VideoX-Fun's pipeline
+"""Wan Fun Camera (issue 57, families/wan/fun/camera.py): the camera embedding packed as VideoX-Fun's pipeline
 packs it, the adapter read from the model's file, and the node's frames equal WanPipeline called directly
 with a denoiser that reads the start image's channels and adds the adapter's output to its patch
 embedding (computed here apart from the node); Zoom In and Static differ at one seed; refusals."""
@@ -69,7 +69,7 @@ def _reference_pack(emb):
 
 
 def test_the_embedding_packs_four_frames_a_latent_frame_as_the_reference_does():
-    from nodes.video_models.families.wan import camera
+    from nodes.video_models.families.wan.fun import camera
     emb = torch.randn(9, 4, 5, 6)
     packed = camera.pack_camera(emb)
     assert packed.shape == (1, 24, 3, 4, 5)
@@ -101,7 +101,7 @@ def test_the_node_equals_wan_pipeline_with_the_start_channels_and_the_adapter_on
                                                                                                       monkeypatch):
     from diffusers import WanPipeline
     from nodes.motion.camera import plucker, preset_path
-    from nodes.video_models.families.wan.fun import encode_frames
+    from nodes.video_models.families.wan.fun.fun import encode_frames
     from studio.core.values import CameraPath
     ex = Executor()
     g = _graph(cam_dir)
@@ -177,7 +177,7 @@ def test_comfyuis_camera_file_with_its_clip_vision_makes_the_folders_frames_with
     them), not zeros."""
     from PIL import Image
 
-    from nodes.video_models.families.wan.camera import clip_tokens
+    from nodes.video_models.families.wan.fun.camera import clip_tokens
 
     from . import tiny_parts as tp
     from .tiny_fun import add_adapter

@@ -1,4 +1,4 @@
-"""Wan HuMo (issue 58, families/wan/humo*.py): HuMo's conditioning equals the release's formulas
+"""Wan HuMo (issue 58, families/wan/humo/): HuMo's conditioning equals the release's formulas
 (Phantom-video/HuMo@17094e9) on hand-computed cases, its audio layers equal a transcription of the
 release's modules, the node's frames equal HumoPipeline called directly on the same conditioning, its
 files are told from their tensors, and bad input is refused in one sentence naming the node."""
@@ -29,7 +29,7 @@ _EXTRA: dict = {}  # what the test source's voice is given (the refusal tests)
 # -- conditioning, by hand ------------------------------------------------------------------------------
 
 def test_audio_windows_are_the_releases_on_a_hand_computed_case():
-    from nodes.video_models.families.wan.humo import audio_windows
+    from nodes.video_models.families.wan.humo.humo import audio_windows
     emb = (torch.arange(T, dtype=torch.float32) + 1).view(T, 1, 1).expand(T, 5, 2)  # frame i holds i + 1
     w = audio_windows(emb, 9)
     assert w.shape == (3, 8, 5, 2)
@@ -40,7 +40,7 @@ def test_audio_windows_are_the_releases_on_a_hand_computed_case():
 
 
 def test_whisper_layers_are_grouped_as_the_release_groups_them():
-    from nodes.video_models.families.wan.humo import whisper_groups
+    from nodes.video_models.families.wan.humo.humo import whisper_groups
     states = torch.arange(STATES, dtype=torch.float32).view(1, STATES, 1).expand(2, STATES, 3)  # layer l holds l
     g = whisper_groups(states)
     assert g.shape == (2, 5, 3)
@@ -48,7 +48,7 @@ def test_whisper_layers_are_grouped_as_the_release_groups_them():
 
 
 def test_condition_channels_and_guidance_by_hand():
-    from nodes.video_models.families.wan.humo import condition, guided, passes
+    from nodes.video_models.families.wan.humo.humo import condition, guided, passes
     zero = torch.full((1, 16, 3, 2, 2), 0.25)
     ref = torch.full((1, 16, 1, 2, 2), 7.0)
     y = condition(zero, ref)
@@ -102,7 +102,7 @@ def _reference_proj(st, emb):
 
 
 def test_audio_layers_read_from_release_names_equal_the_releases_modules():
-    from nodes.video_models.families.wan.humo import load_audio
+    from nodes.video_models.families.wan.humo.humo import load_audio
     st = {"model.diffusion_model." + k: v for k, v in release_names(tiny_audio().state_dict()).items()}
     audio = load_audio(st, 24, 2, 2, "tiny")
     raw = {k.removeprefix("model.diffusion_model."): v for k, v in st.items()}
@@ -123,7 +123,7 @@ def test_audio_layers_read_from_release_names_equal_the_releases_modules():
 def test_the_humo_denoiser_is_wans_plus_the_audio_step():
     from diffusers import WanTransformer3DModel
 
-    from nodes.video_models.families.wan.humo import audio_applied, humo_transformer_class
+    from nodes.video_models.families.wan.humo.humo import audio_applied, humo_transformer_class
     cfg = dict(patch_size=(1, 2, 2), num_attention_heads=2, attention_head_dim=12, in_channels=36, out_channels=16,
                text_dim=32, freq_dim=256, ffn_dim=32, num_layers=2, rope_max_seq_len=32)
     torch.manual_seed(0)
@@ -217,9 +217,9 @@ def _graph(model_dir, **p):
 
 
 def test_the_node_equals_humo_pipeline_called_directly(humo_dir, monkeypatch):
-    from nodes.video_models.families.wan.humo import whisper_groups
-    from nodes.video_models.families.wan.humo_node import NEGATIVE
-    from nodes.video_models.families.wan.humo_pipeline import HumoPipeline
+    from nodes.video_models.families.wan.humo.humo import whisper_groups
+    from nodes.video_models.families.wan.humo.humo_node import NEGATIVE
+    from nodes.video_models.families.wan.humo.humo_pipeline import HumoPipeline
     ex = Executor()
     g = _graph(humo_dir)
     ref = ex.run(g, targets=["load"], device="cpu").value("load")
@@ -286,7 +286,7 @@ def test_comfyuis_humo_file_with_its_parts_loads_and_runs_through_the_node(tmp_p
     from diffusers import WanTransformer3DModel
     from safetensors.torch import save_file
 
-    from nodes.video_models.families.wan.humo import HumoAudio
+    from nodes.video_models.families.wan.humo.humo import HumoAudio
     from nodes.video_models.loading.load import load_video_model
 
     from . import tiny_parts as tp
@@ -407,7 +407,7 @@ def test_a_voice_at_another_rate_through_speech_features_drives_the_node_and_bad
 
 def test_scaled_fp8_audio_layers_are_read_with_their_scales():
     """ComfyUI's scaled fp8 layout: each linear's weight in fp8 beside its per-tensor scale_weight."""
-    from nodes.video_models.families.wan.humo import load_audio
+    from nodes.video_models.families.wan.humo.humo import load_audio
     full = release_names(tiny_audio().state_dict())
     st = {}
     for k, v in full.items():
@@ -426,7 +426,7 @@ def test_scaled_fp8_audio_layers_are_read_with_their_scales():
 
 def test_the_reference_is_fitted_as_the_release_fits_it():
     """load_image_latent_ref_id: scaled to fit (aspect kept), centred on white."""
-    from nodes.video_models.families.wan.humo_pipeline import fitted
+    from nodes.video_models.families.wan.humo.humo_pipeline import fitted
     wide = np.full((20, 40, 3), 0.2, np.float32)  # twice as wide as high, into a square
     out = fitted(wide, 32, 32)
     assert out.shape == (32, 32, 3)

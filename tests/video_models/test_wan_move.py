@@ -1,5 +1,5 @@
 """Wan-Move (issue 57, trajectories): point tracks carry the start image's latent features
-(families/wan/move.py), checked against the released formulas on hand-computed cases, and the node's
+(families/wan/tracks/move.py), checked against the released formulas on hand-computed cases, and the node's
 frames against diffusers' WanImageToVideoPipeline fed the same conditioning."""
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from studio.core.values import Keypoints
 from studio.engine.events import NodeMessage
 from studio.engine.executor import Executor
 
-from nodes.video_models.families.wan.move import carry_features, track_cells
+from nodes.video_models.families.wan.tracks.move import carry_features, track_cells
 
 torch = pytest.importorskip("torch")
 pytest.importorskip("diffusers")

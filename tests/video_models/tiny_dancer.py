@@ -1,6 +1,6 @@
 """A tiny Wan Dancer model: diffusers' WanImageToVideoPipeline around a tiny Wan transformer reading 36
 channels with an image cross-attention branch (added_kv_proj_dim), a tiny CLIP, and Wan Dancer's own
-tensors (families/wan/dancer.py DancerParts: music encoder and injector, reference-image MLP, global patch
+tensors (families/wan/dancer/dancer.py DancerParts: music encoder and injector, reference-image MLP, global patch
 embedding and head) written into the transformer's file under the release's names, as the Wan-Dancer-14B
 files hold them. Built from configs."""
 from __future__ import annotations
@@ -14,7 +14,7 @@ DIM, HEADS, CLIP = 24, 2, 4  # the tiny transformer's width and heads; the tiny 
 def tiny_parts(seed: int = 1):
     import torch
 
-    from nodes.video_models.families.wan.dancer import DancerParts
+    from nodes.video_models.families.wan.dancer.dancer import DancerParts
     torch.manual_seed(seed)
     parts = DancerParts(DIM, HEADS, 36, 16, inject_layers=(0, 1), clip_dim=CLIP, skip_block=1)
     with torch.no_grad():

@@ -31,7 +31,7 @@ def release_names(state: dict) -> dict:
 def tiny_audio(seed: int = 1):
     import torch
 
-    from nodes.video_models.families.wan.humo import HumoAudio
+    from nodes.video_models.families.wan.humo.humo import HumoAudio
     torch.manual_seed(seed)
     audio = HumoAudio(24, 2, 2, CHANNELS, hidden=HIDDEN, audio_dim=AUDIO_DIM)
     with torch.no_grad():

@@ -266,13 +266,17 @@ class RunGuard:
             for name, comp in comps.items():
                 if not isinstance(comp, torch.nn.Module) or getattr(comp, "_compiled_call_impl", None) is not None:
                     continue  # a compiled whole model (speed.set_compiled): Stop is checked between steps
+                # Hook: torch's own, not diffusers' registry: on every component, transformers' text encoders and
+                # Studio's own modules too, before whatever registry or accelerate hooks do with the call
                 self.handles.append(comp.register_forward_pre_hook(stop))
                 # a GPU: Stop checked before each outermost block (a hook costs the host time on every
                 # call, and small layers are called thousands of times a run); the CPU, whose blocks take
                 # seconds: before every block at every depth
                 blocks = blocks_of(comp) if self.deep else top_blocks(comp)
                 if comp is den and self.estimate:
+                    # Hook: torch's own, not diffusers' registry: the whole call timed, every registry hook in it
                     self.handles.append(comp.register_forward_pre_hook(self._forward_start))
+                    # Hook: torch's own, not diffusers' registry: the whole call timed, every registry hook in it
                     self.handles.append(comp.register_forward_hook(self._forward_end))
                     hook = self._timed_stop(token)
                 else:
@@ -285,6 +289,8 @@ class RunGuard:
                           for m in b.modules()}
                 for b in blocks:
                     if id(b) not in inside:
+                        # Hook: torch's own, not diffusers' registry: blocks at every depth of any component
+                        # (torch layers, transformers' encoders), a flag read on every call: the cheapest hook
                         self.handles.append(b.register_forward_pre_hook(hook))
                 if self.deep:  # the CPU: Stop inside one large operation too
                     self._split_large_ops(comp, token, inside)

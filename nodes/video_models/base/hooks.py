@@ -1,9 +1,13 @@
 """Hooks on a pipeline's denoisers for one call: diffusers' ``ModelHook`` registered through
 ``HookRegistry`` on ``transformer`` and ``transformer_2`` (Wan 2.2's second expert) inside a ``with``
 block and removed however it ends, so a cached model is left as it was. Context windows, the steps a
-stopped take kept, Wan-Move's tracks and Wan Fun's control each make their hook; this holds them."""
+stopped take kept, Wan-Move's tracks and Wan Fun's control each make their hook; this holds them.
+:class:`module_hook` puts one hook in torch's forms (before / after a forward) on any one module
+through the same registry: the VAE decode's progress, Wan's camera, HuMo's, InfiniteTalk's and
+Dancer's additions inside the denoiser's blocks."""
 from __future__ import annotations
 
+import functools
 from typing import Callable
 
 DENOISERS = ("transformer", "transformer_2")
@@ -36,6 +40,55 @@ class denoiser_hooks:
             HookRegistry.check_if_exists_or_initialize(mod).remove_hook(self.name, recurse=False)
         self._mods.clear()
         return False
+
+
+class module_hook:
+    """One hook on ``module``'s forward through diffusers' ``HookRegistry``, under ``name`` (unique on
+    that module), in torch's hook forms: ``before(module, args)`` may return new positional arguments,
+    ``after(module, args, output)`` a new output (None: unchanged). :meth:`remove` takes it off, as
+    torch's handle does, and once no registry hook is left the module's own forward is back. Hooks on
+    one module nest (unlike torch's, run in the order added): the last added runs first and ends last."""
+
+    def __init__(self, module, name: str, before: Callable | None = None, after: Callable | None = None):
+        from diffusers.hooks import HookRegistry
+        self.module, self.name = module, name
+        HookRegistry.check_if_exists_or_initialize(module).register_hook(_torch_form()(before, after), name)
+
+    def remove(self) -> None:
+        from diffusers.hooks import HookRegistry
+        reg = HookRegistry.check_if_exists_or_initialize(self.module)
+        if reg.get_hook(self.name) is None:  # removed already: nothing to do, as torch's handle
+            return
+        reg.remove_hook(self.name, recurse=False)
+        own = self.module.__dict__.get("forward")  # the registry leaves the bound forward it wrapped
+        if not reg.hooks and getattr(own, "__self__", None) is self.module \
+                and getattr(own, "__func__", None) is getattr(type(self.module), "forward", None):
+            del self.module.forward
+
+
+@functools.cache
+def _torch_form():
+    """The ModelHook class of :class:`module_hook` (made once, at the first hook: diffusers is
+    imported then, not when this module is)."""
+    from diffusers.hooks import ModelHook
+
+    class _TorchForm(ModelHook):
+        def __init__(self, before, after):
+            super().__init__()
+            self.before, self.after = before, after
+
+        def new_forward(self, module, *args, **kwargs):
+            if self.before is not None:
+                new = self.before(module, args)
+                if new is not None:
+                    args = new if isinstance(new, tuple) else (new,)
+            out = self.fn_ref.original_forward(*args, **kwargs)
+            if self.after is not None:
+                new = self.after(module, args, out)
+                if new is not None:
+                    out = new
+            return out
+    return _TorchForm
 
 
 # -- what a hook's new_forward reads and gives ---------------------------------------------------------

@@ -21,7 +21,7 @@ class LoadedState:
     compile_warn: Callable[[str], None] | None = None  # the running node's warn, while a compile may fail
     text_loader: Any = None  # the text encoders' loaders while they wait (a loading/deferred_text.Waiting)
     # modules a node reads from the model's files itself, kept with the model: (name, file) -> module
-    # (Wan Fun Camera's camera adapters, which diffusers' class drops: families/wan/camera.py)
+    # (Wan Fun Camera's camera adapters, which diffusers' class drops: families/wan/fun/camera.py)
     own_modules: dict = field(default_factory=dict)
 
     def release(self) -> None:

@@ -57,6 +57,8 @@ def _apply_scale(module, scale: float) -> None:
         if not isinstance(mod, torch.nn.Linear):
             b = b.view(-1, *([1] * (out.dim() - 2)))
         return (out - b) * scale + b
+    # Hook: torch's own, not diffusers' registry: it must run after diffusers' layerwise-casting hook on the
+    # same layer (a registry hook, whichever is added first), and it stays for the model's life
     module.register_forward_hook(hook)
 
 

@@ -12,6 +12,7 @@ import torch
 from studio.core.errors import StudioError
 
 from .modes import placed, step_speed
+from ..base.hooks import module_hook
 from ..memory.modes import adapters_in_compute_dtype
 
 ADAPTER = "studio_training"
@@ -85,7 +86,7 @@ class AdapterSession:
                     torch.cuda.empty_cache()
             blocks = getattr(m, "blocks", None) or getattr(m, "transformer_blocks", None) or []
             for blk in blocks:  # Stop inside a forward pass, between blocks (a flag read: no device sync)
-                self.hooks.append(blk.register_forward_pre_hook(self._hook))
+                self.hooks.append(module_hook(blk, "studio_training_stop", before=self._hook))
         except BaseException:
             self.__exit__(None, None, None)
             raise

@@ -5,12 +5,13 @@ As the last denoising step ends the node says "decoding 121 frames with the VAEâ
 in the status bar, once in the Log); while the decode runs, "decoding 40 / 121 frames" (shown, not
 logged) at most every half second. A VAE that decodes latent frame by latent frame (Wan's: its
 decoder called once per latent frame, every ``temporal`` frames of video) is counted by a forward
-hook on its decoder, which does nothing but count and read a clock (no device sync); time tiles
-(time_tiles.decode_take) say each tile as it lands on the host."""
+hook on its decoder (diffusers' hook registry: base/hooks.module_hook), which does nothing but count
+and read a clock (no device sync); time tiles (time_tiles.decode_take) say each tile as it lands on the host."""
 from __future__ import annotations
 
 import time
 
+HOOK = "studio_decode_progress"
 INTERVAL = 0.5  # seconds between two progress lines
 FRAMEWISE = ("AutoencoderKLWan",)  # VAEs whose decode calls the decoder once per latent frame
 
@@ -51,8 +52,9 @@ class DecodeProgress:
 
     def __enter__(self):
         tiled = bool(getattr(self.vae, "use_tiling", False))  # the decoder runs per tile too: not counted
-        if self.decoder is not None and not tiled and hasattr(self.decoder, "register_forward_hook"):
-            self.handle = self.decoder.register_forward_hook(self._called)
+        if self.decoder is not None and not tiled and hasattr(self.decoder, "forward"):
+            from ..base.hooks import module_hook
+            self.handle = module_hook(self.decoder, HOOK, after=self._called)
         return self
 
     def __exit__(self, *exc):

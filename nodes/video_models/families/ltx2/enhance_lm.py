@@ -142,6 +142,8 @@ def lora_on(tm, layers: dict, strength: float):
     try:
         for target, (down, up, alpha) in layers.items():
             scale = strength * alpha / down.shape[0]
+            # Hook: torch's own, not diffusers' registry: a layer of transformers' language model (not a diffusers
+            # module), which accelerate's offload hooks may wrap too; torch's hook runs outside them
             handles.append(tm.get_submodule(target).register_forward_hook(hook_of(down, up, scale)))
         yield
     finally:

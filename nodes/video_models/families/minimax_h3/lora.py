@@ -264,6 +264,8 @@ class Patcher:
         def add(_m, args, out):
             x = args[0]
             return out + torch.nn.functional.linear(x, delta.to(x.device, x.dtype))
+        # Hook: torch's own, not diffusers' registry: Studio's own Int8Linear (files/comfy_int8), not a diffusers
+        # module, and one hook per LoRA on the same layer for as long as the LoRAs are on, not one by name
         self.hooks.append(module.register_forward_hook(add))
 
     def restore(self) -> None:

@@ -50,7 +50,7 @@ class Wan(Family):
     def tracks_applied(self, ctx, pipe, tracks, out_size, n_frames, how="wan-move", temperature=220.0, topk=2):
         """Wan-Move's (move.py) or ATI's (ati.py) latent trajectory guidance, said on the node."""
         from ...base.errors import ModelError
-        from . import move
+        from .tracks import move
         if not move.takes_tracks(pipe):
             raise ModelError("point tracks steer a Wan-Move or ATI model (Wan 2.1 image to video: its denoiser reads "
                              "the start image's latent beside the noise); this Wan model reads none: give Wan-Move, "
@@ -85,8 +85,8 @@ class Wan(Family):
 
 def _ati_applied(ctx, pipe, tracks, out_size, n_frames, temperature, topk):
     """ATI's guidance (ati.py) with what it set aside said on the node."""
-    from . import ati
-    from .move import TEMPORAL
+    from .tracks import ati
+    from .tracks.move import TEMPORAL
     got = ati.ati_tracks(tracks.points, tracks.visible, (tracks.width, tracks.height), out_size, n_frames)
     n = got.pos.shape[1]
     ctx.info(f"ATI: {n} track{'s' if n != 1 else ''} splat the start image's latent features over "

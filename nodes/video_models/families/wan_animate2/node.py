@@ -198,6 +198,8 @@ class WanAnimate2(GeneratorNode):
         def tick(_mod, _args, _kwargs):
             done[0] += 1
             ctx.progress(done[0], total, unit="step")
+        # Hook: torch's own, not diffusers' registry: a step is counted at every call, outside every registry
+        # hook on the transformer whatever order they came in (one that skips the forward would skip the count)
         hook = pipe.transformer.register_forward_pre_hook(tick, with_kwargs=True)
         try:
             # Stop before every block; not the CPU's splitting of large operations (estimate=False): it runs

@@ -34,9 +34,10 @@ from studio.core.errors import StudioError
 from studio.core.params import Text
 from studio.core.spec import In, Out
 
-from ...base.errors import ModelError
-from ...loading.inputs import video_model_input
-from ...sampling.generators import COMMON, TAKE_PARAMS, GeneratorNode, output_size, preview_and_steps, prompt_of, \
+from ....base.errors import ModelError
+from ....base.hooks import module_hook
+from ....loading.inputs import video_model_input
+from ....sampling.generators import COMMON, TAKE_PARAMS, GeneratorNode, output_size, preview_and_steps, prompt_of, \
     say_frame_rule
 from .fun import encode_frames, fun_applied
 
@@ -88,7 +89,7 @@ def denoiser_paths(ref) -> dict[str, str]:
     """Where each denoiser of the loaded model is stored: {'transformer': ..., 'transformer_2': ...}
     (Wan 2.2 A14B's high- and low-noise experts: a folder's components, or the two files, told apart by
     their names as the loader tells them, else by their slots)."""
-    from ...base.experts import role
+    from ....base.experts import role
     if os.path.isdir(ref.path):
         got = {a: os.path.join(ref.path, a) for a in ("transformer", "transformer_2")
                if os.path.isdir(os.path.join(ref.path, a))}
@@ -153,8 +154,8 @@ def pack_camera(emb):
 
 
 class camera_applied:
-    """Each denoiser's adapter output added to its patch-embedded latents in every call (a forward hook
-    on ``patch_embedding``; ``adapters``: denoiser attribute -> its adapter, Wan 2.2 A14B's experts
+    """Each denoiser's adapter output added to its patch-embedded latents in every call (a hook after
+    ``patch_embedding``'s forward, diffusers' registry; ``adapters``: denoiser attribute -> its adapter, Wan 2.2 A14B's experts
     each their own) inside the block, removed however it ends."""
 
     def __init__(self, pipe, adapters: dict, packed):
@@ -181,7 +182,7 @@ class camera_applied:
         for attr, adapter in self.adapters.items():
             mod = getattr(self.pipe, attr, None)
             if mod is not None:
-                self._handles.append(mod.patch_embedding.register_forward_hook(self._hook(attr)))
+                self._handles.append(module_hook(mod.patch_embedding, "studio_camera", after=self._hook(attr)))
         return self
 
     def __exit__(self, *exc):
@@ -286,7 +287,7 @@ class WanFunCamera(GeneratorNode):
         return out
 
     def _frames(self, ctx, s, camera) -> int:
-        from ...base.family import valid_frames
+        from ....base.family import valid_frames
         p = ctx.params
         want = p.frames or camera.n_frames
         n = valid_frames(s.fam, want)
@@ -308,7 +309,7 @@ class WanFunCamera(GeneratorNode):
         WanImageToVideoPipeline makes from the image."""
         from contextlib import nullcontext
 
-        from ...base.calls import to_pil
+        from ....base.calls import to_pil
         if kind == "i2v":
             return nullcontext(), {"image": to_pil(start)}, "the start image as the image-to-video condition"
         import torch
@@ -321,8 +322,8 @@ class WanFunCamera(GeneratorNode):
         return fun_applied(s.pipe, cond, tokens), {}, words
 
     def run(self, ctx, model, camera, image, prompt=None):
-        from ...sampling.sampler import Sampler, filter_kwargs
-        from ....motion.camera import plucker
+        from ....sampling.sampler import Sampler, filter_kwargs
+        from .....motion.camera import plucker
         ref = video_model_input(model)
         kind = camera_kind(ref)
         s = Sampler(ctx, ref, "i2v" if kind == "i2v" else "t2v")

@@ -26,9 +26,9 @@ from studio.core.params import Choice, Float, Int, Text
 from studio.core.spec import In, Out
 from studio.engine.clip import ArrayClip
 
-from ...base.errors import ModelError
-from ...loading.inputs import video_model_input
-from ...sampling.generators import COMMON, TAKE_PARAMS, GeneratorNode, preview_and_steps
+from ....base.errors import ModelError
+from ....loading.inputs import video_model_input
+from ....sampling.generators import COMMON, TAKE_PARAMS, GeneratorNode, preview_and_steps
 from . import dancer
 
 SEGMENT = 149  # frames a local segment (and the global take) makes: the release's num_frames
@@ -54,7 +54,7 @@ def read_parts(ref, transformer, which: str):
     if key not in kept:
         from safetensors import safe_open
 
-        from .humo_node import humo_files
+        from ..humo.humo_node import humo_files
         state = {}
         try:
             files = humo_files(ref.path)
@@ -160,7 +160,7 @@ class WanDancer(GeneratorNode):
         return self._made(ctx, ArrayClip(frames, float(dancer.BASE_FPS), audio=sound), w, h)
 
     def _pass(self, ctx, ref, which: str):
-        from ...sampling.sampler import Sampler
+        from ....sampling.sampler import Sampler
         from .dancer_pipeline import DancerPipeline
         s = Sampler(ctx, ref, self.task)
         tr = s.pipe.transformer
@@ -172,7 +172,7 @@ class WanDancer(GeneratorNode):
         return s, parts
 
     def _run(self, ctx, s, starts, n, window, kwargs_at, steps, size):
-        from ...runs.windows import ClipMaking
+        from ....runs.windows import ClipMaking
         making = ClipMaking(s, starts, n, window, 0, kwargs_at, None, ctx.params.previews, steps, size, blend=False)
         making.open()
         while not making.complete:

@@ -19,10 +19,10 @@ from studio.core.spec import In, Out
 from studio.core.values import Features
 from studio.engine.clip import ArrayClip
 
-from ...base.errors import ModelError
-from ...base.voice import check_voice
-from ...loading.inputs import video_model_input
-from ...sampling.generators import COMMON, TAKE_PARAMS, GeneratorNode, output_size, preview_and_steps, prompt_of
+from ....base.errors import ModelError
+from ....base.voice import check_voice
+from ....loading.inputs import video_model_input
+from ....sampling.generators import COMMON, TAKE_PARAMS, GeneratorNode, output_size, preview_and_steps, prompt_of
 
 STATES, FPS, TRAINED = 33, 25.0, 97  # Whisper large-v3's hidden states (embeddings + 32 layers); HuMo's frame
 # rate and take length (the release's generate.yaml)
@@ -42,7 +42,7 @@ def _say(msg: str) -> HumoError:
 
 def humo_files(path: str) -> list[str]:
     """The safetensors files holding the model's denoiser (the file, or a folder's transformer files)."""
-    from .camera import adapter_files
+    from ..fun.camera import adapter_files
     if path.lower().endswith(".gguf"):
         raise _say(f"model '{path}' is a GGUF file: Studio reads HuMo's audio layers from safetensors files only")
     return adapter_files(path)
@@ -118,8 +118,8 @@ class WanHuMo(GeneratorNode):
         tuple(q for q in COMMON if q.name not in _OWN)
 
     def run(self, ctx, model, features, reference=None, prompt=None):
-        from ...runs.windows import ClipMaking
-        from ...sampling.sampler import Sampler, filter_kwargs
+        from ....runs.windows import ClipMaking
+        from ....sampling.sampler import Sampler, filter_kwargs
         from .humo_pipeline import HumoPipeline
         p = ctx.params
         ref = video_model_input(model)

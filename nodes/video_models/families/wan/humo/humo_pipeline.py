@@ -22,7 +22,7 @@ import torch
 from PIL import Image, ImageOps
 
 from . import humo
-from .latents import denormalised, normalised
+from ..latents import denormalised, normalised
 
 GUIDANCE = ("release", "off")
 

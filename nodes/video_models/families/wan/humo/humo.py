@@ -34,8 +34,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ...base.errors import ModelError
-from .cross_hooks import after_text_attention
+from ....base.errors import ModelError
+from ..cross_hooks import after_text_attention
 
 TOKENS, WINDOW, GROUPS = 16, 8, 5  # audio tokens a latent frame; Whisper frames a window; layer groups
 AUDIO_DIM, HIDDEN = 1536, 512  # the tokens' width; the projection's hidden width

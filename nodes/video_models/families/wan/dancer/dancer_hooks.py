@@ -10,6 +10,7 @@ import contextlib
 import torch
 import torch.nn.functional as F
 
+from ....base.hooks import module_hook
 from . import dancer
 
 
@@ -77,10 +78,12 @@ def dancer_applied(transformer, parts: dancer.DancerParts, music: torch.Tensor |
         return (*out[:3], img if out[3] is None else torch.cat([img, out[3]], dim=1))
 
     try:
+        # Hook: torch's own, not diffusers' registry: it reads the whole call's frames once, outside every
+        # registry hook on the transformer whatever order they came in (context windows split the call)
         handles.append(tr.register_forward_pre_hook(set_tokens, with_kwargs=True))
         for j, i in enumerate(parts.inject_layers):
-            handles.append(tr.blocks[i].register_forward_hook(after_block(j)))
-        handles.append(tr.condition_embedder.register_forward_hook(with_ref))
+            handles.append(module_hook(tr.blocks[i], "studio_dancer_music", after=after_block(j)))
+        handles.append(module_hook(tr.condition_embedder, "studio_dancer_ref", after=with_ref))
         if ref is not None:
             n = ref.shape[1]
             saved["processors"] = [b.attn2.processor for b in tr.blocks]
@@ -91,7 +94,8 @@ def dancer_applied(transformer, parts: dancer.DancerParts, music: torch.Tensor |
             tr.patch_embedding = parts.patch_embedding_global
             tr.proj_out = parts.head_global.head
             tr.scale_shift_table = parts.head_global.modulation
-            handles.append(tr.rope.register_forward_hook(lambda m, args, _out: dancer.global_rope(m, args[0], fps)))
+            handles.append(module_hook(tr.rope, "studio_dancer_rope",
+                                       after=lambda m, args, _out: dancer.global_rope(m, args[0], fps)))
         yield tr
     finally:
         for h in handles:

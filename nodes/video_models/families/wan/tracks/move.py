@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ...base.hooks import denoiser_hooks
+from ....base.hooks import denoiser_hooks
 
 HOOK = "studio_wan_move"
 TEMPORAL, SPATIAL, MASK_CHANNELS = 4, 8, 4
@@ -102,7 +102,7 @@ def takes_tracks(pipe) -> bool:
 def _make_hook(edit, latent_channels: int, only: str | None):
     from diffusers.hooks import ModelHook
 
-    from ...base.hooks import call_name, call_tracker, hidden_states_of, with_hidden_states
+    from ....base.hooks import call_name, call_tracker, hidden_states_of, with_hidden_states
 
     class _Condition(ModelHook):
         _is_stateful = True  # so the pipeline's cache_context('cond' / 'uncond') reaches ``where``

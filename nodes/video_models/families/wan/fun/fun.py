@@ -23,10 +23,10 @@ from studio.core.errors import StudioError
 from studio.core.params import Text
 from studio.core.spec import In, Out
 
-from ...base.errors import ModelError
-from ...base.hooks import denoiser_hooks
-from ...loading.inputs import video_model_input
-from ...sampling.generators import COMMON, TAKE_PARAMS, GeneratorNode, output_size, preview_and_steps, prompt_of, \
+from ....base.errors import ModelError
+from ....base.hooks import denoiser_hooks
+from ....loading.inputs import video_model_input
+from ....sampling.generators import COMMON, TAKE_PARAMS, GeneratorNode, output_size, preview_and_steps, prompt_of, \
     say_frame_rule
 
 HOOK = "studio_wan_fun"
@@ -65,7 +65,7 @@ def fun_condition(pipe, control: np.ndarray, start: np.ndarray | None):
 def _make_hook(cond, image_dim: int | None, image_embeds=None):
     from diffusers.hooks import ModelHook
 
-    from ...base.hooks import hidden_states_of, with_hidden_states
+    from ....base.hooks import hidden_states_of, with_hidden_states
 
     class _Fun(ModelHook):
         def new_forward(self, module, *args, **kwargs):
@@ -150,8 +150,8 @@ class WanFunControl(GeneratorNode):
         tuple(q for q in COMMON if q.name not in ("window", "overlap") + TAKE_PARAMS)
 
     def run(self, ctx, model, control, image=None, prompt=None):
-        from ...base.family import valid_frames
-        from ...sampling.sampler import Sampler, filter_kwargs
+        from ....base.family import valid_frames
+        from ....sampling.sampler import Sampler, filter_kwargs
         ref = video_model_input(model)
         if ref.fam.key != "wan":
             raise ModelError(f"model '{ref.path}' is a {ref.fam.title} model: Wan Fun Control needs a Wan Fun Control "

@@ -19,10 +19,10 @@ import numpy as np
 from studio.core.params import Float, Int, Path, Text
 from studio.core.spec import In, Out
 
-from ...base.errors import ModelError
-from ...base.voice import check_voice, too_short
-from ...loading.inputs import video_model_input
-from ...sampling.generators import COMMON, TAKE_PARAMS, GeneratorNode, output_size, preview_and_steps, prompt_of
+from ....base.errors import ModelError
+from ....base.voice import check_voice, too_short
+from ....loading.inputs import video_model_input
+from ....sampling.generators import COMMON, TAKE_PARAMS, GeneratorNode, output_size, preview_and_steps, prompt_of
 from .infinitetalk import FOLDER, FPS, VAE_SCALE, TalkError, audio_tokens, build_patch, find_patch, padded_for, \
     read_patch, talk_applied, window_starts
 
@@ -208,8 +208,8 @@ class InfiniteTalk(GeneratorNode):
 
     def run(self, ctx, model, image, speech, prompt=None, speech_2=None, mask_1=None, mask_2=None):
         import torch
-        from ...base.calls import to_pil
-        from ...sampling.sampler import Sampler, filter_kwargs
+        from ....base.calls import to_pil
+        from ....sampling.sampler import Sampler, filter_kwargs
         ref = video_model_input(model)
         self._check_model(ref)
         n = self._frames(ctx, speech, self._speakers(ctx, speech, speech_2, mask_1, mask_2))
@@ -244,7 +244,7 @@ class InfiniteTalk(GeneratorNode):
             keep = 0 if k == 0 else p.motion_frames
             out[at + keep:min(n, at + win)] = frames[keep:min(win, n - at)]
             if k + 1 < len(starts):
-                from .fun import encode_frames
+                from ..fun.fun import encode_frames
                 with torch.inference_mode():
                     held = encode_frames(s.pipe, np.array(frames[-p.motion_frames:]))  # a writable copy
         return self._made(ctx, ArrayClip(out, p.fps), w, h)

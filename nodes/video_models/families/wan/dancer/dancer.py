@@ -40,7 +40,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ...base.errors import ModelError
+from ....base.errors import ModelError
 
 MUSIC_FEATURES, MUSIC_DIM, MUSIC_HEADS, MUSIC_FF, MUSIC_LAYERS = 35, 256, 4, 1024, 2
 INJECT_LAYERS = (0, 4, 8, 12, 16, 20, 24, 27)
@@ -326,7 +326,7 @@ def injected_layers(count: int, blocks: int) -> tuple[tuple[int, ...], int]:
 def load_parts(tensors: dict, transformer, where: str, dtype=None) -> DancerParts:
     """:class:`DancerParts` from a file's tensors (:func:`parts_state`), checked against the denoiser
     (diffusers' WanTransformer3DModel), in ``dtype`` on the denoiser's device."""
-    from .humo import scales_applied
+    from ..humo.humo import scales_applied
     got = scales_applied(parts_state(tensors))
     c = transformer.config
     dim, heads = c.num_attention_heads * c.attention_head_dim, c.num_attention_heads

@@ -25,7 +25,7 @@ import torch
 
 from . import dancer
 from .dancer_hooks import dancer_applied, skipping
-from .latents import denormalised, normalised
+from ..latents import denormalised, normalised
 
 
 def keyframe_mask(mask, height: int, width: int) -> torch.Tensor:

@@ -38,8 +38,9 @@ from studio.core import models as model_paths
 from studio.core.errors import StudioError
 from studio.core.limits import regular_file_problem
 
-from ...base.errors import ModelError
-from .cross_hooks import after_text_attention
+from ....base.errors import ModelError
+from ....base.hooks import module_hook
+from ..cross_hooks import after_text_attention
 
 FOLDER = "model_patches"  # ComfyUI's folder of model patches
 AUDIO_WINDOW, VAE_SCALE, CONTEXT_TOKENS = 5, 4, 32  # the reference's audio_window, vae_scale, context_tokens
@@ -468,13 +469,17 @@ class talk_applied:
         dev = next(tr.parameters()).device
         if dev.type != "cpu":  # resident on the card: the patch too (offloaded: each block visits, hook by hook)
             self.patch.to(dev)
+        # Hook: torch's own, not diffusers' registry: once per denoiser call, outside every registry hook on
+        # the transformer whatever order they came in (context windows split the call, kept steps skip it)
         self._handles.append(tr.register_forward_pre_hook(self._before, with_kwargs=True))
         if self.guidance is not None:
+            # Hook: torch's own, not diffusers' registry: it calls the whole denoiser once more, every
+            # registry hook included, so it must sit outside them all (torch's hooks run in __call__)
             self._handles.append(tr.register_forward_hook(self._guided, with_kwargs=True))
         for i, block in enumerate(tr.blocks):
             self._handles.extend(after_text_attention(i, block, self._audio))
             if self.masks is not None:
-                self._handles.append(block.attn1.register_forward_pre_hook(self._ref_map(i)))
+                self._handles.append(module_hook(block.attn1, "studio_talk_ref_map", before=self._ref_map(i)))
         return self
 
     def __exit__(self, *exc):
