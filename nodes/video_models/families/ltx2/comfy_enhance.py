@@ -13,8 +13,7 @@ from dataclasses import dataclass
 
 from studio.core.shown import cut
 
-from .comfy_prompts import ENCODERS, walk
-from .comfy_read import CNode, Workflow
+from studio.convert.api import ENCODERS, CNode, Workflow, walk
 
 ENHANCE = "video_models.ltx2_enhance_prompt"
 ENHANCER = "TextGenerateLTX2Prompt"

@@ -13,10 +13,7 @@ alone (the template's keyframe preview) is made inside the node: said, not conve
 Plain data and stdlib, as comfy_read: nothing of ComfyUI is imported or run."""
 from __future__ import annotations
 
-from .comfy_intent import SAMPLERS, model_file, upstream
-from .comfy_read import CNode
-from .comfy_sampling import read_sampling
-from .comfy_tasks import task_node
+from studio.convert.api import SAMPLERS, CNode, model_file, read_sampling, task_node, upstream
 
 DANCER = "video_models.wan_dancer"
 STYLES = ("Chinese Classic Dance", "K-Pop", "Street Dance", "Latin Dance", "Tap Dance")  # the node's 'style'

@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .comfy_read import CONTROL, CNode, Workflow
+from studio.convert.api import CONTROL, CNode, Workflow
 
 # each wrapper node's settings in the order a UI file saves them (API files name them)
 WIDGETS: dict[str, tuple[str, ...]] = {

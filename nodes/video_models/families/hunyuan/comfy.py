@@ -1,0 +1,8 @@
+"""HunyuanVideo's ComfyUI mapping (api.ComfyMapping): its empty latent (text to video) and its model files'
+names. Plain data."""
+from __future__ import annotations
+
+from studio.convert.api import ComfyMapping
+
+MAPPING = ComfyMapping(key="hunyuan", title="HunyuanVideo", empty=("EmptyHunyuanLatentVideo",),
+                       files=(("hunyuan_video", "HunyuanVideo"),))

@@ -1,0 +1,11 @@
+"""LTX-Video's ComfyUI mapping (api.ComfyMapping): its image-to-video node, its empty latent (text to
+video), its text-encoder type and its model files' names. Plain data."""
+from __future__ import annotations
+
+from studio.convert.api import I2V, ComfyMapping, Task
+
+MAPPING = ComfyMapping(
+    key="ltx", title="LTX-Video",
+    tasks={"LTXVImgToVideo": Task("image to video", I2V, (("image", "image"),), "LTX-Video")},
+    empty=("EmptyLTXVLatentVideo",), files=(("ltxv", "LTX-Video"), ("ltx-video", "LTX-Video")), text_types=("ltxv",),
+    passing={"LTXVPreprocess": ()}, folded=("LTXVConditioning",))

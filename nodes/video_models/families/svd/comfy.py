@@ -1,0 +1,9 @@
+"""Stable Video Diffusion's ComfyUI mapping (api.ComfyMapping): its image-to-video conditioning. Plain data."""
+from __future__ import annotations
+
+from studio.convert.api import I2V, ComfyMapping, Task
+
+MAPPING = ComfyMapping(
+    key="svd", title="Stable Video Diffusion",
+    tasks={"SVD_img2vid_Conditioning": Task("image to video", I2V, (("init_image", "image"),),
+                                            "Stable Video Diffusion")})
