@@ -16,13 +16,13 @@ from typing import Any, Callable, Mapping, Protocol
 from studio.core.graph import Graph
 
 from .comfy_intent import SAMPLERS, find_loader, model_file, upstream
-from .comfy_prompts import ENCODERS, prompt_text, walk
+from .comfy_prompts import encoders, prompt_text, walk
 from .comfy_read import CONTROL, CNode, Workflow
 from .comfy_sampling import Sampling, read_sampling
 from .comfy_tasks import I2V, LATENT_NAMES, T2V, Task, task_node
 
 # the walks and readers a family's hooks share with the converter
-__all__ = ["Builder", "CNode", "ComfyMapping", "Generator", "Task", "Voice", "Workflow", "CONTROL", "ENCODERS", "I2V",
+__all__ = ["Builder", "CNode", "ComfyMapping", "Generator", "Task", "Voice", "Workflow", "CONTROL", "encoders", "I2V",
            "LATENT_NAMES", "SAMPLERS", "Sampling", "T2V", "find_loader", "model_file", "prompt_text", "read_sampling",
            "task_node", "upstream", "walk"]
 Inputs = dict  # the generator's input -> (ComfyUI loader, its output slot, the steps on the way)
@@ -169,5 +169,12 @@ class ComfyMapping:
     translate: Callable[[Workflow], list[str]] | None = None
     # its tracks in words, from the generator's settings (params) -> 'ATI'...
     tracks: Callable[[dict], str] | None = None
+    prompt_nodes: Mapping[str, str] = field(default_factory=dict)  # its nodes that hold a prompt -> that input
+    # its nodes that pass values on as given: node type -> the inputs given as its outputs 1, 2...
+    pass_values: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    fps_nodes: tuple[str, ...] = ()  # its nodes whose 'frame_rate' (or 'fps') is the video's
+    upscalers: tuple[str, ...] = ()  # its latent upscalers (x2 each), where no later stage of its reads them
+    # a loader whose every consumer is one of these node types -> the words said instead of setting its file
+    roles: tuple[tuple[tuple[str, ...], str], ...] = ()
     # sampler scheduler node types and the settings of theirs that are its own (said, not taken)
     schedulers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)

@@ -38,23 +38,17 @@ FOLDED = ("PrimitiveInt", "PrimitiveFloat", "PrimitiveBoolean", "PrimitiveString
           "VAEDecodeTiled", "CreateVideo", "ModelSamplingSD3", "CLIPVisionEncode",
           "ConditioningZeroOut", "TrimVideoLatent", "EmptyImage", "ImageScaleBy")  # (the families': their 'folded')
 TEXT_NOTES = ("MarkdownNote", "Note")
+FPS_NODES = ("CreateVideo", "SaveAnimatedWEBP", "SaveAnimatedPNG", "SaveWEBM", "VHS_VideoCombine")  # the video's rate
 SEED_MAX = 2**31
 MAX_LISTED = 200  # nodes not converted named one by one in their note (then how many more)
 SETTINGS_CHARS = 240  # of a node's settings in that note
 
 
-# LTX-2.5's templates load two more files than Studio's Load Video Model sets: Gemma 4 E2B for
-# TextGenerateLTX2Prompt (the optional prompt enhancer: Enhance Prompt's 'enhancer', comfy_enhance.py) and
-# the audio VAE through a second VAELoader
-LTX25_ROLES = ((("LTXVAudioVAEDecode", "LTXVEmptyLatentAudio", "LTXVAudioVAEEncode"), "audio VAE '{value}': Load "
-                "Video Model reads LTX-2.5's from the *audio*vae* file beside its VAE file: keep it there"),)
-
-
-
-def _ltx25_role(n: CNode, up: list[CNode]) -> str:
-    """The words for a loader whose every consumer is LTX-2.5's prompt enhancer or audio VAE node ('' else)."""
+def _role(n: CNode, up: list[CNode]) -> str:
+    """The words for a loader whose every consumer is one of a family's nodes it declares a role for (its
+    mapping's roles: LTX-2.5's audio VAE) ('' else)."""
     users = {u.cls for u in up if any(src == n.id for src, _ in u.links.values())}
-    for classes, words in LTX25_ROLES:
+    for classes, words in comfy_registry.lookup("roles"):
         if users and users <= set(classes):
             return words
     return ""
@@ -289,7 +283,7 @@ class _Builder(IntentReading):
         if latent is not None:
             w, h, frames = (wf.value(latent, k) for k in ("width", "height", "length"))
             frames = frames if frames is not None else wf.value(latent, "video_frames")  # SVD's
-        ups = sum(1 for n in up if n.cls == "LTXVLatentUpsampler")
+        ups = sum(1 for n in up if n.cls in comfy_registry.lookup("upscalers"))  # a family's latent upscaler
         if self.stage is not None and self.stage.get("line") is not None:  # the family's stages in one line
             said.insert(0, self.stage["line"]({**self.stage, "prompt": pos}, w, h))
         elif ups and isinstance(w, int) and isinstance(h, int):
@@ -376,8 +370,8 @@ class _Builder(IntentReading):
     def _fps(self, up: list[CNode]) -> float | None:
         for n in up:
             for k in ("fps", "frame_rate"):
-                if n.cls in ("CreateVideo", "SaveAnimatedWEBP", "SaveAnimatedPNG", "SaveWEBM", "VHS_VideoCombine",
-                             "LTXVConditioning") and isinstance(self.wf.value(n, k), (int, float)):
+                if (n.cls in FPS_NODES or n.cls in comfy_registry.lookup("fps_nodes")) \
+                        and isinstance(self.wf.value(n, k), (int, float)):
                     return as_float(self.wf.value(n, k))
         return None
 
@@ -441,7 +435,7 @@ class _Builder(IntentReading):
                          "image encoder (clip_vision)": "clip_vision"}.get(what)
                 if what == "audio VAE" and value == model:
                     continue  # LTX-2's audio VAE inside the checkpoint Load Video Model reads
-                role = _ltx25_role(n, up)
+                role = _role(n, up)
                 if role:
                     said.append(role.format(value=value))
                     continue

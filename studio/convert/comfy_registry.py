@@ -37,6 +37,7 @@ def node_types(mapping: Any) -> set[str]:
     """Every ComfyUI node type a mapping declares as its family's."""
     return (set(mapping.tasks) | set(mapping.empty) | set(mapping.widgets) | set(mapping.latent_steps)
             | set(mapping.passing) | set(mapping.folded) | set(mapping.file_loaders) | set(mapping.schedulers)
+            | set(mapping.prompt_nodes) | set(mapping.pass_values) | set(mapping.fps_nodes) | set(mapping.upscalers)
             | {c.rstrip("*") for c in mapping.claims})
 
 
@@ -98,6 +99,11 @@ def _lookups() -> dict[str, Any]:
         "by_title": {t.family: m for m in ms for t in m.tasks.values() if t.family},
         "wholes": tuple(m.whole for m in ms if m.whole is not None),
         "schedulers": {cls: s for m in ms for cls, s in m.schedulers.items()},
+        "prompt_nodes": {cls: k for m in ms for cls, k in m.prompt_nodes.items()},
+        "pass_values": {cls: k for m in ms for cls, k in m.pass_values.items()},
+        "fps_nodes": tuple(c for m in ms for c in m.fps_nodes),
+        "upscalers": tuple(c for m in ms for c in m.upscalers),
+        "roles": tuple(r for m in ms for r in m.roles),
     }
 
 
@@ -105,7 +111,7 @@ def lookup(what: str) -> Any:
     """One of the lookups made from every mapping: 'tasks' (node type -> Task), 'generators' (type id ->
     Generator), 'empty', 'files', 'voices', 'widgets', 'latent_steps', 'claims', 'passing', 'folded',
     'file_loaders', 'text_types', 'text_loaders', 'dual_types', 'by_title' (a family's title -> its mapping), 'wholes',
-    'schedulers'."""
+    'schedulers', 'prompt_nodes', 'pass_values', 'fps_nodes', 'upscalers', 'roles'."""
     return _lookups()[what]
 
 

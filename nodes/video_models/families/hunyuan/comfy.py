@@ -4,5 +4,10 @@ from __future__ import annotations
 
 from studio.convert.api import ComfyMapping
 
+# its nodes' settings in the order a UI file saves them (ComfyUI's INPUT_TYPES order)
+WIDGETS = {
+    "EmptyHunyuanLatentVideo": ("width", "height", "length", "batch_size"),
+}
+
 MAPPING = ComfyMapping(key="hunyuan", title="HunyuanVideo", empty=("EmptyHunyuanLatentVideo",),
-                       files=(("hunyuan_video", "HunyuanVideo"),))
+                       files=(("hunyuan_video", "HunyuanVideo"),), widgets=WIDGETS)

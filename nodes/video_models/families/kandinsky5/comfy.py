@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from studio.convert.api import I2V, ComfyMapping, Task
 
+# its nodes' settings in the order a UI file saves them (ComfyUI's INPUT_TYPES order)
+WIDGETS = {
+    "Kandinsky5ImageToVideo": ("width", "height", "length", "batch_size"),
+}
+
 MAPPING = ComfyMapping(
     key="kandinsky5", title="Kandinsky 5",
     tasks={"Kandinsky5ImageToVideo": Task("image to video", I2V, (("start_image", "image"),), "Kandinsky 5",
                                           needs="start_image")},
-    files=(("kandinsky", "Kandinsky 5"),), dual_types=("kandinsky5",))
+    files=(("kandinsky", "Kandinsky 5"),), dual_types=("kandinsky5",), widgets=WIDGETS)

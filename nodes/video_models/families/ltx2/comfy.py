@@ -116,6 +116,21 @@ def _sound(params: dict, inputs: dict, said: list[str]) -> None:
         params.setdefault("sound", "input")  # 'drive' when the workflow holds its sound clean (_ltx2_audio)
 
 
+# its nodes' settings in the order a UI file saves them (ComfyUI's INPUT_TYPES order)
+WIDGETS = {
+    "LTXVScheduler": ("steps", "max_shift", "base_shift", "stretch", "terminal"),
+    "ModelSamplingLTXV": ("max_shift", "base_shift"),
+    "LTXAVTextEncoderLoader": ("text_encoder", "ckpt_name", "device"),
+    "LTXVAudioVAELoader": ("ckpt_name",),
+    # comfy_extras/nodes_textgen.py's TextGenerate inputs (its 'on' sampling options after sampling_mode)
+    "TextGenerateLTX2Prompt": ("prompt", "max_length", "sampling_mode", "temperature", "top_k", "top_p", "min_p",
+                               "repetition_penalty", "seed", "presence_penalty", "thinking", "use_default_template"),
+    "LTXVImgToVideoInplace": ("strength", "bypass"),
+    "LTXVAddGuide": ("frame_idx", "strength"),
+    "LTXVEmptyLatentAudio": ("frames_number", "frame_rate", "batch_size"),
+    "LTXVReferenceAudio": ("identity_guidance_scale", "start_percent", "end_percent"),
+}
+
 MAPPING = ComfyMapping(
     key="ltx2", title="LTX-2",
     claims=("LTXAV*", "LTXVEmptyLatentAudio", "LTXVConcatAVLatent"), claimed=Task("video and sound", LTX2,
@@ -129,6 +144,12 @@ MAPPING = ComfyMapping(
     files=(("ltx-2", "LTX-2"), ("ltx2", "LTX-2")),
     folded=("LTXVConcatAVLatent", "LTXVSeparateAVLatent", "LTXVEmptyLatentAudio", "LTXVAudioVAEDecode",
             "LTXVCropGuides"),
-    prompt=read_enhancer, text_loaders=("LTXAVTextEncoderLoader",),
+    prompt=read_enhancer, text_loaders=("LTXAVTextEncoderLoader",), upscalers=("LTXVLatentUpsampler",),
+    schedulers={"LTXVScheduler": ("max_shift", "base_shift", "stretch", "terminal")},
+    # LTX-2.5's templates load two more files than Studio's Load Video Model sets: Gemma 4 E2B for
+    # TextGenerateLTX2Prompt (the optional prompt enhancer: Enhance Prompt's 'enhancer', comfy_enhance.py) and
+    # the audio VAE through a second VAELoader
+    roles=((("LTXVAudioVAEDecode", "LTXVEmptyLatentAudio", "LTXVAudioVAEEncode"), "audio VAE '{value}': Load "
+            "Video Model reads LTX-2.5's from the *audio*vae* file beside its VAE file: keep it there"),),
     file_loaders={"LTXAVTextEncoderLoader": ("text_encoder", "text encoder"),
-                  "LTXVAudioVAELoader": ("ckpt_name", "audio VAE")})
+                  "LTXVAudioVAELoader": ("ckpt_name", "audio VAE")}, widgets=WIDGETS)

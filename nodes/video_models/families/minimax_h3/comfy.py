@@ -56,6 +56,13 @@ def _first_frame(b, node: CNode, up: list[CNode], spec: Task, inputs: dict, said
         "last frame without a first one (Image to Video takes a start image)")
 
 
+# its nodes' settings in the order a UI file saves them (ComfyUI's INPUT_TYPES order)
+WIDGETS = {
+    "MiniMaxH3ImageToVideo": ("prompt", "width", "height", "length"),
+    "MiniMaxH3ReferenceToVideo": ("prompt", "width", "height", "length", "ref_image_size"),
+    "MiniMaxH3AddGuide": ("frame_idx",),
+}
+
 MAPPING = ComfyMapping(
     key="minimax_h3", title="MiniMax H3",
     tasks={
@@ -71,4 +78,6 @@ MAPPING = ComfyMapping(
     },
     generators=(Generator(MINIMAX_REF, describe=lambda inputs, params: "reference to video"),),
     files=(("minimax_h3", "MiniMax H3"),), folder_only=FOLDER_ONLY, text_file_type="minimax", vae_file_read=True,
-    shortest=(120, 124))  # frames it makes at least (diffusers: 5 s at 24 fps) -> the shortest it makes
+    prompt_nodes={"MiniMaxH3ImageToVideo": "prompt", "MiniMaxH3ReferenceToVideo": "prompt"},  # their own prompt
+    shortest=(120, 124),  # frames it makes at least (diffusers: 5 s at 24 fps) -> the shortest it makes
+    widgets=WIDGETS)

@@ -194,4 +194,5 @@ MAPPING = ComfyMapping(
     text_types=("wan",), passing={"WanDancerEncodeAudio": ()},  # the music's encoding: the Wan Dancer node's own
     packs=tuple((p, "ComfyUI-WanVideoWrapper", "Wan") for p in PREFIXES), translate=translate,
     tracks=lambda params: "ATI" if params.get("tracks_as") == "ati" else "Wan-Move",
+    pass_values={"WanCameraEmbedding": ("width", "height", "length")},  # passed on as given
     widgets=WIDGETS)
