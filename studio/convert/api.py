@@ -44,6 +44,8 @@ class Builder(Protocol):
     made: dict  # a pipeline's samplers -> (generator id, its type id, its band, its Save node)
     bands: list[list[str]]  # each pipeline's Studio nodes, in the order made
     loaded: dict[str, str]  # a ComfyUI loader id (or a step's key) -> its Studio node
+    pass_loras: dict  # a later sampler's id -> (its own LoRAs, the lines said of them)
+    enhancer: Any  # a family's prompt enhancer of the output being made (its loader is not Load Video Model's)
 
     def add(self, type_id: str, params: dict, at: CNode | None, title: str | None = None,
             mode: str = "normal") -> str:
@@ -57,6 +59,12 @@ class Builder(Protocol):
 
     def log(self, line: str) -> None:
         """A line in the Log, after the workflow's name."""
+
+    def said_lines(self) -> list[str]:
+        """The lines said for the pipeline's note so far, handed over once (for a note a family writes)."""
+
+    def task_made(self, what: str, fam: str | None, generator: str | None, inputs: list[str]) -> None:
+        """A converted output's task for the conversion's summary."""
 
     def say_first(self, text: str) -> None:
         """A sentence first in the Log and as the first canvas note."""

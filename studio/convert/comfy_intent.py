@@ -331,6 +331,15 @@ class IntentReading:
             self.refused.append(line)
             self.log(line)
 
+    def said_lines(self) -> list[str]:
+        """The lines said for the pipeline's note so far (values not taken, files read), handed over once."""
+        lines, self.refused = self.refused, []
+        return lines
+
+    def task_made(self, what: str, fam: str | None, generator: str | None, inputs: list[str]) -> None:
+        """A converted output's task for the conversion's summary (Conversion.tasks)."""
+        self.out.tasks.append({"task": what, "family": fam, "generator": generator, "inputs": inputs})
+
     def log(self, line: str) -> None:
         """A line in the Log, after the workflow's name."""
         self.out.log.append(f"{self.name}: {line}")

@@ -93,3 +93,21 @@ def test_the_packages_searched_are_a_setting(monkeypatch):
         monkeypatch.undo()
         comfy_registry.reset()
     assert "wan" in {m.key for m in comfy_registry.mappings()}
+
+
+def test_the_family_hooks_use_the_builder_through_its_declared_surface():
+    """Every member of the builder a family's hooks read or call (``b.<name>``) is declared on api.Builder."""
+    declared = set(api.Builder.__annotations__) | {k for k in vars(api.Builder) if not k.startswith("_")}
+    files = [os.path.join(d, f) for d in (os.path.join(ROOT, "nodes", "video_models", "families", k)
+                                          for k in sorted(os.listdir(os.path.join(ROOT, "nodes", "video_models",
+                                                                                  "families"))))
+             if os.path.isdir(d) for f in sorted(os.listdir(d)) if f.startswith("comfy") and f.endswith(".py")]
+    files.append(os.path.join(ROOT, "nodes", "finishing", "seedvr2", "comfy.py"))
+    undeclared = set()
+    for path in files:
+        with open(path, encoding="utf-8") as fh:
+            tree = ast.parse(fh.read())
+        undeclared |= {f"{os.path.relpath(path, ROOT)}: b.{n.attr}" for n in ast.walk(tree)
+                       if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == "b"
+                       and n.attr not in declared}
+    assert len(files) > 10 and not undeclared, sorted(undeclared)

@@ -101,10 +101,9 @@ def make_seedvr2(b, end: CNode, up: list[CNode], src: CNode) -> None:
     b.bands.append(list(b.g.nodes)[made:])
     b.note("\n".join([f"Converted from ComfyUI ({b.name}), output '{end.title or end.cls}' (#{end.id}): "
                       "SeedVR2 upscale as one node"] + [f"- {s}" for s in said]), len(b.bands) - 1)
-    b.out.tasks.append({"task": "upscale (SeedVR2)", "family": "SeedVR2", "generator": "finishing.seedvr2",
-                        "inputs": ["video"]})
-    b.out.log.append(f"{b.name}: ComfyUI '{end.title or end.cls}' -> {'Load Image' if load_type == 'io.load_image' else 'Load Video'}"
-                     " -> SeedVR2 Upscale")
+    b.task_made("upscale (SeedVR2)", "SeedVR2", "finishing.seedvr2", ["video"])
+    b.log(f"ComfyUI '{end.title or end.cls}' -> {'Load Image' if load_type == 'io.load_image' else 'Load Video'}"
+          " -> SeedVR2 Upscale")
 
 
 def _whole(b, n: CNode) -> bool:

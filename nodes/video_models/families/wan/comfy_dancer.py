@@ -73,8 +73,8 @@ def dancer_output(b, save: CNode, first: CNode, up: list[CNode], fam: str, said:
     b.used.add(save.id)
     gs, gnode, ls = _passes(wf, first, up)
     if ls is None:
-        b.out.log.append(f"{b.name}: ComfyUI '{save.title or save.cls}' (#{save.id}) shows the global model's "
-                         "keyframes: Studio's Wan Dancer makes them inside the node (not converted)")
+        b.log(f"ComfyUI '{save.title or save.cls}' (#{save.id}) shows the global model's "
+              "keyframes: Studio's Wan Dancer makes them inside the node (not converted)")
         return False
     said[:] = [x for x in said if not x.startswith(("'start_image'", "'audio_encoder_output'"))]  # the local pass's
     inputs: dict = {}
@@ -121,13 +121,12 @@ def dancer_output(b, save: CNode, first: CNode, up: list[CNode], fam: str, said:
     b.bands.append(list(b.g.nodes)[made:])
     b.made[frozenset([ls.id] + ([gs.id] if gs is not None else []))] = (gen, DANCER, len(b.bands) - 1, save)
     wired = sorted(i.name for i in b.g.registry.get(DANCER).inputs if b.g.input_link(gen, i.name))
-    b.out.tasks.append({"task": "a dance video from music", "family": fam, "generator": DANCER, "inputs": wired})
+    b.task_made("a dance video from music", fam, DANCER, wired)
     names = [f"'{x.title or x.shown_cls}' (#{x.id})" for x in (gs, ls) if x is not None]
     lines = [f"Converted from ComfyUI ({b.name}): the samplers {' and '.join(names)} are Wan Dancer's global and "
-             "local passes"] + [f"- {s}" for s in said + b.refused]
-    b.refused = []
+             "local passes"] + [f"- {s}" for s in said + b.said_lines()]
     b.note("\n".join(lines), len(b.bands) - 1)
-    b.out.log.append(f"{b.name}: ComfyUI '{save.title or save.cls}' -> {DANCER}")
+    b.log(f"ComfyUI '{save.title or save.cls}' -> {DANCER}")
     return True
 
 

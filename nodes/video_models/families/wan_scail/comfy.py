@@ -93,8 +93,8 @@ def _trim_from_whole(b, first: frozenset, whole: frozenset) -> None:
     b.note(f"'{save0.title or save0.cls}': the first {frames} frames of the SCAIL-2 take, cut by a Time node (trim): "
            "ComfyUI's Extend pass continues its first segment, so that segment is the take's beginning; Studio makes "
            "it once", band)
-    b.out.log.append(f"{b.name}: ComfyUI '{save0.title or save0.cls}' -> the first {frames} frames of the SCAIL-2 "
-                     "take (Time: trim), made once")
+    b.log(f"ComfyUI '{save0.title or save0.cls}' -> the first {frames} frames of the SCAIL-2 "
+          "take (Time: trim), made once")
 
 
 def _words(inputs, params) -> str:
