@@ -1,7 +1,8 @@
 """The intent of a ComfyUI workflow's output wired into Studio's nodes (part of comfy_map's
-builder): the task read through comfy_tasks, the Load Image / Load Video / Load Audio behind each
-intent input, LTX's in-place image, guides and sound, a second output of one sampler, and a task
-Studio cannot do held with its sentence. Also the walks they share with comfy_map: an output's
+builder): the task read through comfy_tasks (a family's reading of its task node, of the nodes on
+the latent's way and of its generator's inputs: its mapping's hooks), the Load Image / Load Video /
+Load Audio behind each intent input, a voice's Speech Features (each family's api.Voice), a second
+output of one sampler, and a task Studio cannot do held with its sentence. Also the walks they share with comfy_map: an output's
 samplers (through latents only) and a port's file loader."""
 from __future__ import annotations
 
@@ -53,7 +54,7 @@ def sampler_denoise(wf: Workflow, s: CNode) -> float | None:
     if s.cls == "KSampler":
         return num(wf.value(s, "denoise"))
     if s.cls == "KSamplerAdvanced":
-        if num(s.widgets.get("denoise")) is not None:  # a WanVideoSampler's, kept as it was (comfy_wrappers)
+        if num(s.widgets.get("denoise")) is not None:  # a WanVideoSampler's, kept as it was (wan/comfy_wrappers.py)
             return num(s.widgets["denoise"])
         steps, start = num(wf.value(s, "steps")), num(wf.value(s, "start_at_step"))
         return None if not steps or start is None else max(0.0, 1.0 - start / steps)
@@ -167,7 +168,7 @@ class IntentReading:
 
     def _task(self, first: CNode, up: list[CNode], said: list[str]) -> tuple[str, CNode | None, dict, Task | None]:
         """The generator (a Studio type id) for the task the first sampler's latent and conditioning
-        nodes say (comfy_tasks.TASKS), that node, the intent inputs wired into it (the generator's
+        nodes say (comfy_tasks.tasks(): the families' mappings'), that node, the intent inputs wired into it (the generator's
         input -> (ComfyUI loader, its output slot)) and the task's declaration."""
         wf, used = self.wf, self.used
         node, chain = task_node(wf, first, up)

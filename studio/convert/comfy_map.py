@@ -1,12 +1,14 @@
 """A ComfyUI workflow (comfy_read.Workflow) made into a Studio graph: each video output (SaveVideo,
 SaveAnimatedWEBP, SaveWEBM, VHS_VideoCombine...) traced back to its sampler, model, LoRAs, prompts,
 latent and images, and written as Load Video Model -> Video LoRA... -> Text to Video / Image to
-Video / Wan VACE / LTX-2 -> Save Video, with Load Image / Load Video feeding it. The sampler's
+Video / a family's own generator -> Save Video, with Load Image / Load Video feeding it. The sampler's
 settings (steps, cfg, seed), size, length and frame rate are the workflow's; what Studio does not
 take (the sampler and scheduler, mapped to the nearest diffusers scheduler; the shift; a second
 expert; a text encoder or VAE file) is said in a note beside the pipeline. Every other node is
 listed, with its class and settings, in one note; comfy_layout places the nodes and the notes; the
-prompts are read by comfy_prompts, values shown and fitted by comfy_values."""
+prompts are read by comfy_prompts, values shown and fitted by comfy_values. What is a family's own (its
+task nodes, how its generator's settings are read, what its Save Video hears...) its mapping says
+(api.ComfyMapping in its folder, found by comfy_registry): the builder calls its declared hooks."""
 from __future__ import annotations
 
 import json
@@ -81,7 +83,7 @@ class _Builder(IntentReading):
         self.keyframes: list[str] = []
         self.keyframe_strength: float | None = None
         self.pad: CNode | None = None  # an outpaint's ImagePadForOutpaint
-        self.motion: dict[str, tuple[str, str]] = {}  # generator input -> WanMove's or ATI's tracks, a camera path (comfy_motion)
+        self.motion: dict[str, tuple[str, str]] = {}  # generator input -> a family's tracks, a camera path
         self.extra: dict = {}  # the generator's settings read from how its inputs are made
         self.stage: dict | None = None  # a family's later stage (LTX-2's upsampler and refine): Generator.stage
         self.pass_loras: dict[str, tuple[list, list[str]]] = {}  # a later sampler -> its own LoRAs, what was said
@@ -257,7 +259,7 @@ class _Builder(IntentReading):
                 self.pass_loras[s.node.id] = (chain, [f"LoRA '{n}' (strength {v}) on '{s.node.title or s.node.shown_cls}' "
                                                       f"(#{s.node.id}) only: not applied (Studio's LoRAs go on the "
                                                       "whole model)" for n, v, _ in chain])
-                said += self.pass_loras[s.node.id][1]  # LTX-2's second stage takes them (comfy_stages)
+                said += self.pass_loras[s.node.id][1]  # a family's later stage may take them (LTX-2's)
         if others:  # two experts: each LoRA on its own expert, whatever its file name says
             loras = others + [(n, v, at, "high noise") for n, v, at, _ in loras]
         loras.reverse()  # nearest the loader first
@@ -338,7 +340,7 @@ class _Builder(IntentReading):
             except StudioError as e:  # a mask made from a clip by ComfyUI nodes, and the like
                 said.append(f"{LOADER_NODES[loader.cls][1]} '{self.file_of(loader)}' is not wired to '{into}' ({e}): "
                             "connect what the workflow makes from it")
-        for into, src in self.motion.items():  # WanMove's or ATI's tracks, Fun Camera's path (comfy_motion)
+        for into, src in self.motion.items():  # a family's tracks, a camera path (Task.read)
             self.g.connect(*src, gen, into)
         sv = self.add("io.save_video", {"path": self.save_path(save)}, save)
         hooks = comfy_registry.generator(task)
@@ -426,7 +428,7 @@ class _Builder(IntentReading):
         en = getattr(self, "enhancer", None)
         for n in up:
             if n is dual or (en is not None and en.file and n is en.loader):
-                continue  # LTX-2.5's enhancer file: Enhance Prompt's 'enhancer' (comfy_enhance.py)
+                continue  # a family's prompt enhancer's file (LTX-2.5's): its own
             if n.cls in file_loaders:
                 self.used.add(n.id)
                 key, what = file_loaders[n.cls]

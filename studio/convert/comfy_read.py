@@ -101,7 +101,7 @@ class CNode:
     raw: Any = None  # the UI's widgets_values as they were (a node Studio has no names for)
     in_types: dict[str, str] = field(default_factory=dict)  # input name -> its type (UI JSON only)
     out_types: list[str] = field(default_factory=list)  # each output's type (UI JSON only)
-    origin: str = ""  # the node type in the file, where it is read as another (comfy_wrappers)
+    origin: str = ""  # the node type in the file, where it is read as another (a mapping's translate: wan/comfy_wrappers.py)
 
     @property
     def shown_cls(self) -> str:
@@ -161,7 +161,7 @@ class Workflow:
         self._known: dict[tuple[str, int], Any] = {}
         self._asking: set[tuple[str, int]] = set()
         # generator settings a sampler carries that ComfyUI's core keeps nowhere (a WanVideoSampler's
-        # context windows, comfy_wrappers): sampler id -> Studio parameter -> value
+        # context windows, wan/comfy_wrappers.py): sampler id -> Studio parameter -> value
         self.carried: dict[str, dict[str, Any]] = {}
         self.taken: set[str] = set()  # the nodes whose settings were carried so (read: not listed as dropped)
 

@@ -3,7 +3,7 @@ LTXVLatentUpsampler (its file from LatentUpscaleModelLoader), then a second samp
 from ManualSigmas -> LTX-2 at the first stage's size -> LTX-2 Latent Upscale (the upsampler's file,
 'refine' on, the second pass's sigmas, seed and the prompt; a LoRA on that pass only, LTX-2's
 distilled LoRA: that pass's LoRA chain as Video LoRAs on its model) -> Save Video. Functions on a builder
-``b`` of comfy_map (as comfy_motion's); what is not taken is said in the pipeline's note."""
+``b`` of comfy_map (as wan/comfy_motion's); what is not taken is said in the pipeline's note."""
 from __future__ import annotations
 
 from typing import Any
