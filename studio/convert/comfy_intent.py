@@ -288,6 +288,19 @@ class IntentReading:
         return nid
 
 
+    def hear(self, save: CNode, sv: str, heard: tuple[str, ...], inputs: dict) -> None:
+        """The voice the take is made to (the generator's inputs ``heard``: Generator.heard) in the Save Video
+        ``sv``'s file with it; a second voice mixed with the first, as the model hears them (a dialogue)."""
+        if not heard or heard[0] not in inputs:
+            return
+        voice = self.studio_loader(*inputs[heard[0]][:2])
+        if len(heard) > 1 and heard[1] in inputs:
+            mix = self.add("edit.audio_mix", {}, save)
+            self.g.connect(*voice, mix, "a")
+            self.g.connect(*self.studio_loader(*inputs[heard[1]][:2]), mix, "b")
+            voice = (mix, "audio")
+        self.g.connect(*voice, sv, "audio")
+
     def _voice(self, n: CNode):
         """How the family whose node ``n`` (an AudioEncoderEncode) feeds hears it (api.Voice): of the voices
         the mappings declare for its kind of encoder (wav2vec2 or not), the one for the node it feeds,

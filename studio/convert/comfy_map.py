@@ -350,15 +350,7 @@ class _Builder(IntentReading):
             self.g.connect(gen, "audio", sv, "audio")
         if hooks is not None and hooks.wired is not None:
             hooks.wired(self, gen, load, params)
-        heard = hooks.heard if hooks is not None else ()
-        if heard and heard[0] in inputs:  # the voice the take is made to, in the file with it (two: mixed)
-            voice = self.studio_loader(*inputs[heard[0]][:2])
-            if len(heard) > 1 and heard[1] in inputs:
-                mix = self.add("edit.audio_mix", {}, save)
-                self.g.connect(*voice, mix, "a")
-                self.g.connect(*self.studio_loader(*inputs[heard[1]][:2]), mix, "b")
-                voice = (mix, "audio")
-            self.g.connect(*voice, sv, "audio")
+        self.hear(save, sv, hooks.heard if hooks is not None else (), inputs)
         return gen
 
     def file_of(self, node: CNode | None) -> str:

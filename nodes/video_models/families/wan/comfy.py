@@ -12,7 +12,7 @@ from studio.core.shown import number
 
 from .comfy_dancer import dancer_output
 from .comfy_motion import ati_tracks, camera_from, tracks_from
-from .comfy_talk import SPEECH_FPS, WAV2VEC2, talk_settings
+from .comfy_talk import HEARD, VOICE as TALK_VOICE, talk_settings
 from .comfy_wrappers import PREFIXES, translate
 
 VACE, ANIMATE = "video_models.wan_vace", "video_models.wan_animate"
@@ -158,15 +158,14 @@ GENERATORS = (
     Generator(FUN_CONTROL, describe=lambda inputs, params: "control video (Fun Control)"
               + (" from a start image" if "image" in inputs else "")),
     Generator(TALK, describe=lambda inputs, params: "a talking video from speech (InfiniteTalk)",
-              heard=("speech", "speech_2")),  # the voice (a dialogue's two, mixed as the model hears them)
+              heard=HEARD),
     Generator(HUMO, describe=_humo_words, finish=_humo_params, heard=("features",)),
     Generator(FUN_CAMERA, describe=lambda inputs, params: "camera-controlled video (Fun Camera)"
               + (" from a start image" if "image" in inputs else "")),
     Generator(DANCER, output=dancer_output),  # its two passes, one Studio node
 )
-VOICES = (  # InfiniteTalk's wav2vec2 (layers 'all', aligned before the encoder's layers); HuMo's Whisper
-    Voice(True, None, {"layers": "all", "fps": SPEECH_FPS, "align": "encoder input"}, WAV2VEC2,
-          "wav2vec2 (InfiniteTalk's), every layer, aligned before the encoder's layers"),
+VOICES = (  # InfiniteTalk's wav2vec2 (comfy_talk); HuMo's Whisper, every hidden state
+    TALK_VOICE,
     Voice(False, None, {"layers": "all", "fps": HUMO_FPS}, WHISPER, "Whisper encoder (HuMo's), every hidden state"),
 )
 WIDGETS = {

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from studio.convert.api import SAMPLERS, CNode, model_file, read_sampling, task_node, upstream
 
+from .dancer_words import AMPLITUDES, STYLES  # the node's 'style' and 'amplitude' choices
+
 DANCER = "video_models.wan_dancer"
-STYLES = ("Chinese Classic Dance", "K-Pop", "Street Dance", "Latin Dance", "Tap Dance")  # the node's 'style'
-AMPLITUDES = ("low", "medium", "high", "max")
 
 
 # ComfyUI's nodes that are Wan Dancer's own steps (the prompt's writing from the choices, the music's encoding,
@@ -144,7 +144,7 @@ def _segments(wf, up: list[CNode]) -> int | None:
 
 def _params(b, main, local, up: list[CNode], said: list[str]) -> dict:
     wf = b.wf
-    style, amplitude = _choice(wf, up, STYLES), _choice(wf, up, AMPLITUDES)
+    style, amplitude = _choice(wf, up, tuple(STYLES)), _choice(wf, up, tuple(AMPLITUDES))
     if style is None:
         said.append("the dance style is not one of the template's choices: set Wan Dancer's 'style' (or wire a "
                     "prompt naming the dance)")

@@ -11,11 +11,16 @@ ComfyUI is read for its node meanings only (comfy_extras/nodes_wan.py WanInfinit
 nodes_model_patch.py ModelPatchLoader, nodes_audio_encoder.py); nothing of it is imported or run."""
 from __future__ import annotations
 
-from studio.convert.api import CNode
+from studio.convert.api import CNode, Voice
 
 from .infinitetalk import FPS as SPEECH_FPS  # InfiniteTalk's frame rate: the features are made at it
 
 WAV2VEC2 = "TencentGameMate/chinese-wav2vec2-base"  # InfiniteTalk's speech encoder (its README's wav2vec_dir)
+# its voice (AudioEncoderEncode of a wav2vec2 file) as Speech Features: every layer, aligned before the encoder's
+# layers, at its frame rate (the converter's generic reading, comfy_intent.speech_features, makes the node)
+VOICE = Voice(True, None, {"layers": "all", "fps": SPEECH_FPS, "align": "encoder input"}, WAV2VEC2,
+              "wav2vec2 (InfiniteTalk's), every layer, aligned before the encoder's layers")
+HEARD = ("speech", "speech_2")  # the Save Video carries the voice (a dialogue's two, mixed as the model hears them)
 
 
 def talk_settings(b, node: CNode, said: list[str], find_loader, up: list[CNode]) -> list[tuple[str, str]]:
