@@ -118,7 +118,8 @@ class Generator:
     intent: Callable[[Builder, CNode | None, list[CNode], Inputs, list[str]], None] | None = None
     # makes the whole output itself: (b, save, first sampler, upstream, family title, said) -> made
     output: Callable[[Builder, CNode, CNode, list[CNode], str, list[str]], bool] | None = None
-    # a later stage read before the settings: (b, upstream, later samplers, said) -> kept as b.stage
+    # a later stage read before the settings: (b, upstream, later samplers, said) -> kept as b.stage; its
+    # 'line' ((the stage with the prompt, width, height) -> words) is said first in the pipeline's note
     stage: Callable[[Builder, list[CNode], list, list[str]], dict | None] | None = None
     # settings from the task node: (b, task node, params, loras, said, continued) -> the LoRAs kept
     settings: Callable[[Builder, CNode | None, dict, list, list[str], bool], list] | None = None
