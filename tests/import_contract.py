@@ -32,7 +32,8 @@ STUDIO_LAYERS = [
     ("studio.cli",),
     ("studio.ui",),
     ("studio.distributed",),
-    ("nodes", "studio.convert"),  # beside each other: the converters know nodes by their type ids only
+    ("nodes",),
+    ("studio.convert",),  # below nodes: a family's ComfyUI mapping (nodes/.../families/<key>/comfy.py) uses its door
     ("studio.engine",),
     ("studio.core",),
 ]
@@ -51,6 +52,9 @@ FORBIDDEN = [  # (importer, imported, why)
     ("studio.ui.preview", "studio.ui.document", "the preview shows values; it never edits the document"),
     ("studio.ui", "nodes", "the window knows nodes by their declarations (the registry), never by their code"),
 ]
+# (importer, package below) -> the package's one module that importer may use, its door (nodes' family
+# ComfyUI mappings see the converter's typed surface; its builder, tables and walks stay its own)
+DOORS = {("nodes", "studio.convert"): "studio.convert.api"}
 ALLOWED = {  # (importer, imported) -> why this one edge of a FORBIDDEN pair is kept
     ("studio.ui.preview.record_panel", "nodes.encoders.record"):
         "the Record panel is the record node's live face: it drives the node's own recorder, device list "
@@ -253,6 +257,21 @@ def forbidden_breaches(graph, forbidden=FORBIDDEN, allowed=ALLOWED) -> list[tupl
     return [(e, f"{e}: {why}") for m, edges in graph.items() for e in edges
             for src, dst, why in forbidden if _in(m, src) and _in(e.imported, dst)
             and (m, e.imported) not in allowed]
+
+
+def door_breaches(graph, doors=None) -> list[tuple[Edge, str]]:
+    """(edge, the line that says it) for each import of an importer of ``doors`` into its package below
+    that is not of the package's door module."""
+    doors = DOORS if doors is None else doors
+    out = []
+    for m, edges in graph.items():
+        for e in edges:
+            for (importer, package), door in doors.items():
+                if not _in(m, importer) or not _in(e.imported, package) or _in(e.imported, door) \
+                        or e.imported == package:
+                    continue
+                out.append((e, f"{e}: outside {package} only its door {door} is imported"))
+    return out
 
 
 def allowed_edges(graph, forbidden=FORBIDDEN, allowed=ALLOWED) -> list[tuple[Edge, str]]:
@@ -487,7 +506,8 @@ def check(graph=None, third=None, sources=None, counts=None, records=None) -> li
         sources = read_sources()
         graph, third = build_graph(sources=sources)
     run = runtime(graph)
-    breaches = layer_breaches(run, STUDIO_LAYERS) + layer_breaches(run, UI_LAYERS) + forbidden_breaches(graph)
+    breaches = (layer_breaches(run, STUDIO_LAYERS) + layer_breaches(run, UI_LAYERS) + forbidden_breaches(graph)
+                + door_breaches(run))
     problems = [why for _, why in breaches] + placement_violations(third or {})
     run_cycles = cycles(run)  # studio, nodes and scripts alike
     problems += ["import cycle: " + " -> ".join(c) for c in run_cycles]

@@ -87,6 +87,21 @@ def test_contract_keeps_the_scripts_above_the_product():
     assert "nodes/generators/n.py:1" in bad[1] and "up a layer" in bad[1], bad
 
 
+def test_contract_keeps_the_converter_below_nodes_through_its_door():
+    """studio.convert sits below nodes: a family's ComfyUI mapping imports the converter's door
+    (studio.convert.api), never its other modules; the converter never imports nodes."""
+    g, third = _planted({"studio/convert/api.py": "X = 1\n",
+                         "studio/convert/comfy_map.py": "from .api import X\n",
+                         "studio/convert/comfy_tasks.py": "from nodes.video_models.families.wan import comfy\n",
+                         "nodes/video_models/families/wan/comfy.py": "from studio.convert.api import X\n"
+                                                                     "from studio.convert import api\n",
+                         "nodes/video_models/families/ltx2/comfy.py": "from studio.convert.comfy_map import Y\n"})
+    bad = ic.check(g, third)
+    assert len(bad) == 2, bad
+    assert "comfy_tasks.py:1" in bad[0] and "up a layer" in bad[0], bad
+    assert "ltx2/comfy.py:1" in bad[1] and "only its door studio.convert.api" in bad[1], bad
+
+
 def test_contract_catches_floors_inside_the_ui():
     g, third = _planted({"studio/ui/document/document.py": "from studio.ui.window.main_window import X\n",
                          "studio/ui/window/main_window.py": "X = 1\n",

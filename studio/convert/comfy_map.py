@@ -1,12 +1,14 @@
 """A ComfyUI workflow (comfy_read.Workflow) made into a Studio graph: each video output (SaveVideo,
 SaveAnimatedWEBP, SaveWEBM, VHS_VideoCombine...) traced back to its sampler, model, LoRAs, prompts,
 latent and images, and written as Load Video Model -> Video LoRA... -> Text to Video / Image to
-Video / Wan VACE / LTX-2 -> Save Video, with Load Image / Load Video feeding it. The sampler's
+Video / a family's own generator -> Save Video, with Load Image / Load Video feeding it. The sampler's
 settings (steps, cfg, seed), size, length and frame rate are the workflow's; what Studio does not
 take (the sampler and scheduler, mapped to the nearest diffusers scheduler; the shift; a second
 expert; a text encoder or VAE file) is said in a note beside the pipeline. Every other node is
 listed, with its class and settings, in one note; comfy_layout places the nodes and the notes; the
-prompts are read by comfy_prompts, values shown and fitted by comfy_values."""
+prompts are read by comfy_prompts, values shown and fitted by comfy_values. What is a family's own (its
+task nodes, how its generator's settings are read, what its Save Video hears...) its mapping says
+(api.ComfyMapping in its folder, found by comfy_registry): the builder calls its declared hooks."""
 from __future__ import annotations
 
 import json
@@ -22,48 +24,33 @@ from .comfy_prompts import MAX_SAMPLERS, prompt_text, switched_off_loras, walk
 from .comfy_values import as_float, fitted_value, g4, posix_name, shown
 from .comfy_read import MODES, CNode, Workflow, WorkflowError
 from .comfy_intent import LOADER_NODES, IntentReading, model_file, sampler_chain, upstream
-from .comfy_wrappers import translate
-from .comfy_animate2 import animate2_settings
-from .comfy_dancer import DANCER, dancer_output
-from .comfy_enhance import enhance_stage, read_enhancer
-from .comfy_scail import first_segment_shared, scail2_settings
-from .comfy_tasks import (ANIMATE2, DUAL_TYPES, FILES_SHIFT, FOLDER_ONLY, HUMO, I2V, LTX2, SCAIL2, TALK, TASKS, VACE,
-                          TEXT_FILES_READ, VAE_FILES_READ, Task, family, folder_only_params, humo_params, made_task)
-from .comfy_seedvr2 import make_seedvr2, seedvr2_chain
+from . import comfy_registry
+from .comfy_tasks import I2V, Task, family, folder_only_params, made_task, tasks
 from .comfy_utility import ENDS, UTILITIES, make_utility, utility_path
 from .comfy_sampling import Sampling, nearest_scheduler, read_sampling, studio_sampler
-from .comfy_stages import second_stage, two_stage_line, upscale_stage
 
 OUTPUTS = ("SaveVideo", "SaveAnimatedWEBP", "SaveAnimatedPNG", "SaveWEBM", "VHS_VideoCombine")
 LOADERS = ("UNETLoader", "CheckpointLoaderSimple", "UnetLoaderGGUF", "LoaderGGUF", "ImageOnlyCheckpointLoader")
 FILE_LOADERS = {"CLIPLoader": ("clip_name", "text encoder"), "DualCLIPLoader": ("clip_name1", "text encoder"),
-                "VAELoader": ("vae_name", "VAE"), "CLIPVisionLoader": ("clip_name", "image encoder (clip_vision)"),
-                "LTXAVTextEncoderLoader": ("text_encoder", "text encoder"),
-                "LTXVAudioVAELoader": ("ckpt_name", "audio VAE")}
+                "VAELoader": ("vae_name", "VAE"), "CLIPVisionLoader": ("clip_name", "image encoder (clip_vision)")}
+# (and the families' own loaders: their mappings' file_loaders)
 # read while tracing (their values are folded into the nodes above) or shown as Studio's own notes
 FOLDED = ("PrimitiveInt", "PrimitiveFloat", "PrimitiveBoolean", "PrimitiveString", "PrimitiveStringMultiline",
           "PrimitiveNode", "Reroute", "ComfySwitchNode", "ComfyMathExpression", "GetImageSize", "VAEDecode",
-          "VAEDecodeTiled", "CreateVideo", "ModelSamplingSD3", "CLIPVisionEncode", "LTXVConditioning",
-          "ConditioningZeroOut", "LTXVConcatAVLatent", "LTXVSeparateAVLatent", "LTXVEmptyLatentAudio",
-          "LTXVAudioVAEDecode", "LTXVCropGuides", "TrimVideoLatent", "EmptyImage", "ImageScaleBy")
+          "VAEDecodeTiled", "CreateVideo", "ModelSamplingSD3", "CLIPVisionEncode",
+          "ConditioningZeroOut", "TrimVideoLatent", "EmptyImage", "ImageScaleBy")  # (the families': their 'folded')
 TEXT_NOTES = ("MarkdownNote", "Note")
+FPS_NODES = ("CreateVideo", "SaveAnimatedWEBP", "SaveAnimatedPNG", "SaveWEBM", "VHS_VideoCombine")  # the video's rate
 SEED_MAX = 2**31
 MAX_LISTED = 200  # nodes not converted named one by one in their note (then how many more)
 SETTINGS_CHARS = 240  # of a node's settings in that note
 
 
-# LTX-2.5's templates load two more files than Studio's Load Video Model sets: Gemma 4 E2B for
-# TextGenerateLTX2Prompt (the optional prompt enhancer: Enhance Prompt's 'enhancer', comfy_enhance.py) and
-# the audio VAE through a second VAELoader
-LTX25_ROLES = ((("LTXVAudioVAEDecode", "LTXVEmptyLatentAudio", "LTXVAudioVAEEncode"), "audio VAE '{value}': Load "
-                "Video Model reads LTX-2.5's from the *audio*vae* file beside its VAE file: keep it there"),)
-
-
-
-def _ltx25_role(n: CNode, up: list[CNode]) -> str:
-    """The words for a loader whose every consumer is LTX-2.5's prompt enhancer or audio VAE node ('' else)."""
+def _role(n: CNode, up: list[CNode]) -> str:
+    """The words for a loader whose every consumer is one of a family's nodes it declares a role for (its
+    mapping's roles: LTX-2.5's audio VAE) ('' else)."""
     users = {u.cls for u in up if any(src == n.id for src, _ in u.links.values())}
-    for classes, words in LTX25_ROLES:
+    for classes, words in comfy_registry.lookup("roles"):
         if users and users <= set(classes):
             return words
     return ""
@@ -96,11 +83,12 @@ class _Builder(IntentReading):
         self.keyframes: list[str] = []
         self.keyframe_strength: float | None = None
         self.pad: CNode | None = None  # an outpaint's ImagePadForOutpaint
-        self.motion: dict[str, tuple[str, str]] = {}  # generator input -> WanMove's or ATI's tracks, a camera path (comfy_motion)
+        self.motion: dict[str, tuple[str, str]] = {}  # generator input -> a family's tracks, a camera path
         self.extra: dict = {}  # the generator's settings read from how its inputs are made
-        self.stage2: dict | None = None  # LTX-2's second stage (upsampler and refine), when the workflow has one
+        self.stage: dict | None = None  # a family's later stage (LTX-2's upsampler and refine): Generator.stage
         self.pass_loras: dict[str, tuple[list, list[str]]] = {}  # a later sampler -> its own LoRAs, what was said
-        self.enhancer = None  # LTX-2's prompt enhancer of the pipeline being made (comfy_enhance)
+        self.enhancer = None  # a family's prompt enhancer of the pipeline being made (LTX-2's), its loader its own
+        self.family_now: str | None = None  # the family title of the pipeline being made
 
     def spec_params(self, type_id: str) -> set[str]:
         return {p.name for p in self.g.registry.get(type_id).params}
@@ -171,32 +159,28 @@ class _Builder(IntentReading):
             self._hold(save, Task("image to video", None, family=fam, cannot="make the start image the workflow "
                                   "generates first (with ComfyUI nodes it does not convert)"), fam, latent, loaders, up)
             return False
-        if task == DANCER:  # its two passes, one Studio node (comfy_dancer)
-            return dancer_output(self, save, first, up, fam, said)
+        hooks = comfy_registry.generator(task)
+        if hooks is not None and hooks.output is not None:  # the family makes the output itself (Wan Dancer's)
+            return hooks.output(self, save, first, up, fam, said)
         made = len(self.g.nodes)
         self.family_now = fam
-        self.stage2 = second_stage(self, up, rest, said) if task == LTX2 else None
+        self.stage = hooks.stage(self, up, rest, said) if hooks is not None and hooks.stage is not None else None
         params = self._params(main, rest, latent, loaders, shifts, up, said)
         folder_only_params(fam, params, said)
-        if task == ANIMATE2:
-            loras = animate2_settings(self, latent, params, loras, said)
-        if task == SCAIL2:
-            loras = scail2_settings(self, latent, params, loras, said, continued=bool(rest))
-        if task == VACE:
-            params["conditioning_scale"] = self.wf.value(latent, "strength")
+        if hooks is not None and hooks.settings is not None:  # the settings its task node holds
+            loras = hooks.settings(self, latent, params, loras, said, bool(rest))
         params.update(self.extra)
         params.update(self.wf.carried.get(main.node.id, {}))
         if self.keyframes:
             params.update(keyframes=", ".join(self.keyframes), keyframe_strength=self.keyframe_strength)
-        if task == LTX2 and "audio" in inputs:
-            params.setdefault("sound", "input")  # 'drive' when the workflow holds its sound clean (comfy_intent)
-        if task == HUMO:
-            humo_params(params, said)
+        if hooks is not None and hooks.finish is not None:
+            hooks.finish(params, inputs, said)
         gen = self._make(save, first, task, params, loaders, loras, inputs, up, said)
         self.used.add(save.id)
         self.bands.append(list(self.g.nodes)[made:])
         self.made[key] = (gen, task, len(self.bands) - 1, save)
-        first_segment_shared(self, key)  # SCAIL-2's first segment: the first frames of its continued take
+        if hooks is not None and hooks.made is not None:  # SCAIL-2's first segment: its continued take's start
+            hooks.made(self, key)
         wired = {i.name for i in self.g.registry.get(task).inputs if i.name != "model" and self.g.input_link(gen, i.name)}
         self.out.tasks.append({"task": made_task(task, wired, params), "family": fam, "generator": task, "inputs": sorted(wired)})
         self._sampling_note(main, rest, shifts, loaders, said, first)
@@ -275,7 +259,7 @@ class _Builder(IntentReading):
                 self.pass_loras[s.node.id] = (chain, [f"LoRA '{n}' (strength {v}) on '{s.node.title or s.node.shown_cls}' "
                                                       f"(#{s.node.id}) only: not applied (Studio's LoRAs go on the "
                                                       "whole model)" for n, v, _ in chain])
-                said += self.pass_loras[s.node.id][1]  # LTX-2's second stage takes them (comfy_stages)
+                said += self.pass_loras[s.node.id][1]  # a family's later stage may take them (LTX-2's)
         if others:  # two experts: each LoRA on its own expert, whatever its file name says
             loras = others + [(n, v, at, "high noise") for n, v, at, _ in loras]
         loras.reverse()  # nearest the loader first
@@ -290,7 +274,9 @@ class _Builder(IntentReading):
         cond = main.inputs(wf)
         start = next((wf.source(cond, k) for k in ("positive", "conditioning", "cond1") if k in cond.links), None)
         pos = prompt_text(wf, start, "positive", used, said)
-        pos = read_enhancer(self, start, pos, said)  # LTX-2's prompt enhancer (comfy_enhance)
+        for m in comfy_registry.mappings():  # a family's prompt enhancer (LTX-2's)
+            if m.prompt is not None:
+                pos = m.prompt(self, start, pos, said)
         neg = prompt_text(wf, wf.source(cond, "negative"), "negative", used, said)
         for line in said:
             if " prompt " in line:
@@ -299,9 +285,9 @@ class _Builder(IntentReading):
         if latent is not None:
             w, h, frames = (wf.value(latent, k) for k in ("width", "height", "length"))
             frames = frames if frames is not None else wf.value(latent, "video_frames")  # SVD's
-        ups = sum(1 for n in up if n.cls == "LTXVLatentUpsampler")
-        if self.stage2 is not None:
-            said.insert(0, two_stage_line({**self.stage2, "prompt": pos}, w, h))
+        ups = sum(1 for n in up if n.cls in comfy_registry.lookup("upscalers"))  # a family's latent upscaler
+        if self.stage is not None and self.stage.get("line") is not None:  # the family's stages in one line
+            said.insert(0, self.stage["line"]({**self.stage, "prompt": pos}, w, h))
         elif ups and isinstance(w, int) and isinstance(h, int):
             said.append(f"ComfyUI samples at {w}x{h}, then upscales the latent x{2 ** ups} and refines it: "
                         f"Studio makes {w * 2 ** ups}x{h * 2 ** ups} directly")
@@ -354,23 +340,17 @@ class _Builder(IntentReading):
             except StudioError as e:  # a mask made from a clip by ComfyUI nodes, and the like
                 said.append(f"{LOADER_NODES[loader.cls][1]} '{self.file_of(loader)}' is not wired to '{into}' ({e}): "
                             "connect what the workflow makes from it")
-        for into, src in self.motion.items():  # WanMove's or ATI's tracks, Fun Camera's path (comfy_motion)
+        for into, src in self.motion.items():  # a family's tracks, a camera path (Task.read)
             self.g.connect(*src, gen, into)
         sv = self.add("io.save_video", {"path": self.save_path(save)}, save)
-        self.g.connect(*(upscale_stage(self, gen, load, model_out, params) if self.stage2 else (gen, "video")), sv, "video")
-        if task == LTX2:
+        hooks = comfy_registry.generator(task)
+        video = hooks.video if hooks is not None and hooks.video is not None else None
+        self.g.connect(*(video(self, gen, load, model_out, params) if video else (gen, "video")), sv, "video")
+        if hooks is not None and hooks.sound:
             self.g.connect(gen, "audio", sv, "audio")
-            enhance_stage(self, gen, load, params)
-        if task == HUMO and "features" in inputs:  # the voice the take is made to, in the file with it
-            self.g.connect(*self.studio_loader(*inputs["features"][:2]), sv, "audio")
-        if task == TALK and "speech" in inputs:  # the voice (a dialogue's two, mixed as the model hears them)
-            voice = self.studio_loader(*inputs["speech"][:2])
-            if "speech_2" in inputs:
-                mix = self.add("edit.audio_mix", {}, save)
-                self.g.connect(*voice, mix, "a")
-                self.g.connect(*self.studio_loader(*inputs["speech_2"][:2]), mix, "b")
-                voice = (mix, "audio")
-            self.g.connect(*voice, sv, "audio")
+        if hooks is not None and hooks.wired is not None:
+            hooks.wired(self, gen, load, params)
+        self.hear(save, sv, hooks.heard if hooks is not None else (), inputs)
         return gen
 
     def file_of(self, node: CNode | None) -> str:
@@ -384,8 +364,8 @@ class _Builder(IntentReading):
     def _fps(self, up: list[CNode]) -> float | None:
         for n in up:
             for k in ("fps", "frame_rate"):
-                if n.cls in ("CreateVideo", "SaveAnimatedWEBP", "SaveAnimatedPNG", "SaveWEBM", "VHS_VideoCombine",
-                             "LTXVConditioning") and isinstance(self.wf.value(n, k), (int, float)):
+                if (n.cls in FPS_NODES or n.cls in comfy_registry.lookup("fps_nodes")) \
+                        and isinstance(self.wf.value(n, k), (int, float)):
                     return as_float(self.wf.value(n, k))
         return None
 
@@ -397,17 +377,19 @@ class _Builder(IntentReading):
         """Text encoder, VAE, image encoder and a second expert: set where Load Video Model takes
         them, else said."""
         wf = self.wf
-        if getattr(self, "family_now", None) in FOLDER_ONLY:  # MiniMax H3: its files in one sentence
-            files = [str(model_file(wf, n)) for n in loaders] + [str(wf.value(n, FILE_LOADERS[n.cls][0])) for n in up
-                                                                 if n.cls in FILE_LOADERS]
-            self.used.update(n.id for n in up if n.cls in FILE_LOADERS)
-            said.append(FOLDER_ONLY[self.family_now].format(files=", ".join(dict.fromkeys(files))))
+        file_loaders = {**FILE_LOADERS, **comfy_registry.lookup("file_loaders")}
+        own = comfy_registry.lookup("by_title").get(self.family_now)
+        if own is not None and own.folder_only:  # a family read from a folder (MiniMax H3): its files in one sentence
+            files = [str(model_file(wf, n)) for n in loaders] + [str(wf.value(n, file_loaders[n.cls][0])) for n in up
+                                                                 if n.cls in file_loaders]
+            self.used.update(n.id for n in up if n.cls in file_loaders)
+            said.append(own.folder_only.format(files=", ".join(dict.fromkeys(files))))
             vae = next((v for n in up if n.cls == "VAELoader" and isinstance(v := wf.value(n, "vae_name"), str)
                         and v.strip() and "audio" not in v.lower()), None)
-            if self.family_now in VAE_FILES_READ and vae and "vae" in lp:  # its video VAE (the audio one beside it)
+            if own.vae_file_read and vae and "vae" in lp:  # its video VAE (the audio one beside it)
                 self.g.set_param(load, "vae", vae)
-            te = next((v for n in up if n.cls == "CLIPLoader" and wf.value(n, "type") == TEXT_FILES_READ.get(
-                self.family_now) and isinstance(v := wf.value(n, "clip_name"), str) and v.strip()), None)
+            te = next((v for n in up if n.cls == "CLIPLoader" and wf.value(n, "type") == own.text_file_type
+                       and isinstance(v := wf.value(n, "clip_name"), str) and v.strip()), None)
             if te and "text_encoder" in lp:  # its Qwen3-VL file (the tokenizer beside it, or 'base')
                 self.g.set_param(load, "text_encoder", te)
             return
@@ -423,10 +405,11 @@ class _Builder(IntentReading):
         # Load Video Model reads Wan's and LTX-Video's text encoder, VAE and CLIP vision as separate files
         # (ComfyUI's CLIPLoader says the family in its 'type'), and the two text encoders of HunyuanVideo 1.5
         # and Kandinsky 5 (DualCLIPLoader, type 'hunyuan_video_15' / 'kandinsky5'); another family's come from 'base'
-        separate = any(n.cls == "CLIPLoader" and wf.value(n, "type") in ("wan", "ltxv") or
-                       n.cls == "LTXAVTextEncoderLoader" for n in up)  # LTX-2's Gemma file (+ its checkpoint)
+        separate = any(n.cls == "CLIPLoader" and wf.value(n, "type") in comfy_registry.lookup("text_types") or
+                       n.cls in comfy_registry.lookup("text_loaders") for n in up)  # a family's own text-encoder loader (LTX-2's Gemma file, + its checkpoint)
         model = model_file(wf, loaders[0]) if loaders else None
-        dual = next((n for n in up if n.cls == "DualCLIPLoader" and wf.value(n, "type") in DUAL_TYPES), None)
+        dual = next((n for n in up if n.cls == "DualCLIPLoader"
+                     and wf.value(n, "type") in comfy_registry.lookup("dual_types")), None)
         if dual is not None and "text_encoder_2" in lp:  # Qwen2.5-VL, then byT5 / CLIP-L (ComfyUI's order)
             separate = True
             self.used.add(dual.id)
@@ -437,16 +420,16 @@ class _Builder(IntentReading):
         en = getattr(self, "enhancer", None)
         for n in up:
             if n is dual or (en is not None and en.file and n is en.loader):
-                continue  # LTX-2.5's enhancer file: Enhance Prompt's 'enhancer' (comfy_enhance.py)
-            if n.cls in FILE_LOADERS:
+                continue  # a family's prompt enhancer's file (LTX-2.5's): its own
+            if n.cls in file_loaders:
                 self.used.add(n.id)
-                key, what = FILE_LOADERS[n.cls]
+                key, what = file_loaders[n.cls]
                 value = wf.value(n, key)
                 param = {"text encoder": "text_encoder", "VAE": "vae",
                          "image encoder (clip_vision)": "clip_vision"}.get(what)
                 if what == "audio VAE" and value == model:
                     continue  # LTX-2's audio VAE inside the checkpoint Load Video Model reads
-                role = _ltx25_role(n, up)
+                role = _role(n, up)
                 if role:
                     said.append(role.format(value=value))
                     continue
@@ -460,7 +443,8 @@ class _Builder(IntentReading):
 
     def _fixed_shift(self, task: str, shifts: list) -> str:
         """What becomes of the workflow's shift for a generator with no shift setting."""
-        fixed = FILES_SHIFT.get(task)
+        hooks = comfy_registry.generator(task)
+        fixed = hooks.shift if hooks is not None else None
         if fixed is None:
             return "not applied (the generator has no shift setting: the model folder's scheduler's)"
         same = all(abs(float(s) - fixed) < 1e-6 for s in shifts)
@@ -510,17 +494,18 @@ class _Builder(IntentReading):
         wf = self.wf
         saves = [n for n in wf.nodes.values() if n.cls in OUTPUTS]
         saves.sort(key=lambda n: (not n.enabled, n.id))
-        for n in wf.nodes.values():  # ComfyUI's SeedVR2 upscale: Studio's SeedVR2 Upscale node
-            chain = seedvr2_chain(wf, n) if n.id not in self.used else None
-            if chain is not None:
-                make_seedvr2(self, n, *chain)
+        for n in wf.nodes.values():  # an output a family converts whole (ComfyUI's SeedVR2 upscale: its node)
+            for whole in comfy_registry.lookup("wholes"):
+                if n.id not in self.used and whole(self, n):
+                    break
         for s in saves:
             if s.id in self.used:
                 continue
             if self.pipeline(s):
                 self.out.pipelines += 1
+        known = tasks()
         for n in wf.nodes.values():  # a task Studio cannot do, with no sampler Studio reads (VOID...)
-            spec = TASKS.get(n.cls)
+            spec = known.get(n.cls)
             if spec is not None and spec.generator is None and n.enabled and n.id not in self.held | self.used:
                 models = [x for x in wf.nodes.values() if x.enabled and x.cls in LOADERS and x.id not in self.used][:1]
                 self._hold(None, spec, family(None, spec, []), n, models, [])
@@ -529,9 +514,9 @@ class _Builder(IntentReading):
             path = utility_path(wf, n) if n.id not in self.used else None
             if path is not None and not any(x.id in self.used for x in path if x.cls in UTILITIES):
                 make_utility(self, n, path)
-        dropped, texts = [], []
+        dropped, texts, folded = [], [], comfy_registry.lookup("folded")
         for n in wf.nodes.values():
-            if n.id in self.used or n.cls in FOLDED:
+            if n.id in self.used or n.cls in FOLDED or n.cls in folded:
                 continue
             if n.cls in TEXT_NOTES:
                 texts.append(str(n.widgets.get("text") or ""))
@@ -581,7 +566,7 @@ def convert(doc: Any, name: str = "workflow", registry=None) -> Conversion:
         raise WorkflowError(f"'{name}' looks like a ComfyUI workflow but could not be read "
                             f"({type(e).__name__}: {str(e)[:200]})") from None
     try:
-        said = translate(wf)
+        said = [line for m in comfy_registry.mappings() if m.translate is not None for line in m.translate(wf)]
         b = _Builder(wf, name, registry)
         for line in said:
             b.out.log.append(f"{name}: {line}")

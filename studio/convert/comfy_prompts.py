@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from studio.core.shown import cut
 
+from . import comfy_registry
 from .comfy_read import CNode, Workflow
 from .comfy_values import shown
 
@@ -29,18 +30,23 @@ def walk(wf: Workflow, node: CNode | None, names: tuple[str, ...], stop, used: s
     return None
 
 
-# MiniMax H3's two nodes encode their own 'prompt'
-ENCODERS = ("CLIPTextEncode", "ConditioningZeroOut", "MiniMaxH3ImageToVideo", "MiniMaxH3ReferenceToVideo")
+ENCODERS = ("CLIPTextEncode", "ConditioningZeroOut")  # and the families' nodes that encode their own prompt
+
+
+def encoders() -> tuple[str, ...]:
+    """The node types a prompt is read from: ComfyUI's text encoders and the families' (their prompt_nodes)."""
+    return ENCODERS + tuple(comfy_registry.lookup("prompt_nodes"))
 
 
 def prompt_text(wf: Workflow, start: CNode | None, which: str, used: set, said: list[str] | None = None) -> str | None:
     """The prompt of a conditioning input (through the nodes that pass conditioning on); None when
     none is found. Where it cannot be read (a text written by another node, a conditioning made by
     a node Studio does not read), that is said in ``said``."""
-    n = walk(wf, start, (which, "conditioning", "conditioning_to", "cond", "cond1"), lambda x: x.cls in ENCODERS, used)
+    known = encoders()
+    n = walk(wf, start, (which, "conditioning", "conditioning_to", "cond", "cond1"), lambda x: x.cls in known, used)
     if n is None:
         end = walk(wf, start, (which, "conditioning", "conditioning_to", "cond", "cond1"),
-                    lambda x: x.cls in ENCODERS or x.cls not in ("ComfySwitchNode", "Reroute") and not any(k in x.links for k in (
+                    lambda x: x.cls in known or x.cls not in ("ComfySwitchNode", "Reroute") and not any(k in x.links for k in (
                         which, "conditioning", "conditioning_to", "cond", "cond1")), set())
         if end is not None and said is not None:
             said.append(f"the {which} prompt comes from ComfyUI's '{end.title or end.cls}' ({end.cls}, #{end.id}), "
@@ -49,7 +55,7 @@ def prompt_text(wf: Workflow, start: CNode | None, which: str, used: set, said: 
     used.add(n.id)
     if n.cls == "ConditioningZeroOut":
         return ""
-    text = wf.value(n, "prompt" if n.cls.startswith("MiniMaxH3") else "text")
+    text = wf.value(n, comfy_registry.lookup("prompt_nodes").get(n.cls, "text"))
     if text is None and "text" in n.links and said is not None:
         src = wf.source(n, "text")
         for _ in range(MAX_SAMPLERS):  # the node a switch or reroute chooses

@@ -15,10 +15,13 @@ from typing import Any
 from studio.core.errors import StudioError
 from studio.core.limits import MAX_LINKS, MAX_NODES
 
+from . import comfy_registry
+
 CONTROL = "control_after_generate"  # the UI's extra value after a seed (fixed / randomize / ...)
 
 # The names of the values in a UI node's ``widgets_values``, in order, for the nodes Studio reads
-# (ComfyUI's INPUT_TYPES order; CONTROL where the UI adds its seed-control value).
+# (ComfyUI's INPUT_TYPES order; CONTROL where the UI adds its seed-control value); a family's own nodes':
+# its mapping's ``widgets`` (nodes/video_models/families/<key>/comfy.py).
 WIDGETS: dict[str, tuple[str, ...]] = {
     "KSampler": ("seed", CONTROL, "steps", "cfg", "sampler_name", "scheduler", "denoise"),
     "KSamplerAdvanced": ("add_noise", "noise_seed", CONTROL, "steps", "cfg", "sampler_name", "scheduler",
@@ -28,10 +31,8 @@ WIDGETS: dict[str, tuple[str, ...]] = {
     "CFGGuider": ("cfg",),
     "KSamplerSelect": ("sampler_name",),
     "BasicScheduler": ("scheduler", "steps", "denoise"),
-    "LTXVScheduler": ("steps", "max_shift", "base_shift", "stretch", "terminal"),
     "ManualSigmas": ("sigmas",),
     "ModelSamplingSD3": ("shift",),
-    "ModelSamplingLTXV": ("max_shift", "base_shift"),
     "UNETLoader": ("unet_name", "weight_dtype"),
     "UnetLoaderGGUF": ("unet_name",),  # city96's ComfyUI-GGUF
     "LoaderGGUF": ("gguf_name",),  # calcuis' gguf pack
@@ -42,57 +43,17 @@ WIDGETS: dict[str, tuple[str, ...]] = {
     "CLIPVisionEncode": ("crop",),
     "CheckpointLoaderSimple": ("ckpt_name",),
     "ImageOnlyCheckpointLoader": ("ckpt_name",),  # SVD's
-    "LTXAVTextEncoderLoader": ("text_encoder", "ckpt_name", "device"),
-    "LTXVAudioVAELoader": ("ckpt_name",),
     "LoraLoaderModelOnly": ("lora_name", "strength_model"),
     "LoraLoader": ("lora_name", "strength_model", "strength_clip"),
     "CLIPTextEncode": ("text",),
-    # comfy_extras/nodes_textgen.py's TextGenerate inputs (its 'on' sampling options after sampling_mode)
-    "TextGenerateLTX2Prompt": ("prompt", "max_length", "sampling_mode", "temperature", "top_k", "top_p", "min_p",
-                               "repetition_penalty", "seed", "presence_penalty", "thinking", "use_default_template"),
-    "EmptyHunyuanLatentVideo": ("width", "height", "length", "batch_size"),
-    "EmptyLTXVLatentVideo": ("width", "height", "length", "batch_size"),
-    "Wan22ImageToVideoLatent": ("width", "height", "length", "batch_size"),
-    "WanImageToVideo": ("width", "height", "length", "batch_size"),
-    "WanFirstLastFrameToVideo": ("width", "height", "length", "batch_size"),
-    "WanFunInpaintToVideo": ("width", "height", "length", "batch_size"),
-    "WanVaceToVideo": ("width", "height", "length", "batch_size", "strength"),
-    "LTXVImgToVideo": ("width", "height", "length", "batch_size", "strength"),
-    "LTXVImgToVideoInplace": ("strength", "bypass"),
-    "LTXVAddGuide": ("frame_idx", "strength"),
-    "WanMoveTrackToVideo": ("strength", "width", "height", "length", "batch_size"),
-    "WanFunControlToVideo": ("width", "height", "length", "batch_size"),
-    "WanCameraImageToVideo": ("width", "height", "length", "batch_size"),
-    "WanCameraEmbedding": ("camera_pose", "width", "height", "length", "speed", "fx", "fy", "cx", "cy"),
-    "Wan22FunControlToVideo": ("width", "height", "length", "batch_size"),
-    "WanInfiniteTalkToVideo": ("mode", "width", "height", "length", "motion_frame_count", "audio_scale"),
     "ModelPatchLoader": ("name",),
     "AudioEncoderLoader": ("audio_encoder_name",),
     "GenerateTracks": ("width", "height", "start_x", "start_y", "end_x", "end_y", "num_frames", "num_tracks",
                        "track_spread", "bezier", "mid_x", "mid_y", "interpolation"),
-    "WanMoveTracksFromCoords": ("track_coords",),
-    "WanTrackToVideo": ("tracks", "width", "height", "length", "batch_size", "temperature", "topk"),
     "Canny": ("low_threshold", "high_threshold"),
-    "SVD_img2vid_Conditioning": ("width", "height", "video_frames", "motion_bucket_id", "fps", "augmentation_level"),
-    "HunyuanVideo15ImageToVideo": ("width", "height", "length", "batch_size"),
-    "Kandinsky5ImageToVideo": ("width", "height", "length", "batch_size"),
-    "MiniMaxH3ImageToVideo": ("prompt", "width", "height", "length"),
-    "MiniMaxH3ReferenceToVideo": ("prompt", "width", "height", "length", "ref_image_size"),
-    "MiniMaxH3AddGuide": ("frame_idx",),
-    "EmptyHunyuanVideo15Latent": ("width", "height", "length", "batch_size"),
-    "WanHuMoImageToVideo": ("width", "height", "length", "batch_size"),
     "AudioEncoderLoader": ("audio_encoder_name",),
-    "WanAnimateToVideo": ("width", "height", "length", "batch_size", "continue_motion_max_frames",
-                          "video_frame_offset"),
     "LoadAudio": ("audio", "audioUI", "upload"),
     "AudioEncoderLoader": ("audio_encoder_name",),
-    "WanSoundImageToVideo": ("width", "height", "length", "batch_size"),
-    "WanSCAILToVideo": ("width", "height", "length", "batch_size", "pose_strength", "pose_start", "pose_end",
-                        "video_frame_offset", "previous_frame_count", "replacement_mode"),
-    "WanSoundImageToVideoExtend": ("length",),
-    "LTXVConditioning": ("frame_rate",),
-    "LTXVEmptyLatentAudio": ("frames_number", "frame_rate", "batch_size"),
-    "LTXVReferenceAudio": ("identity_guidance_scale", "start_percent", "end_percent"),
     "SolidMask": ("value", "width", "height"),
     "TrimVideoLatent": ("trim_amount",),
     "LoadImage": ("image", "upload"),
@@ -140,7 +101,7 @@ class CNode:
     raw: Any = None  # the UI's widgets_values as they were (a node Studio has no names for)
     in_types: dict[str, str] = field(default_factory=dict)  # input name -> its type (UI JSON only)
     out_types: list[str] = field(default_factory=list)  # each output's type (UI JSON only)
-    origin: str = ""  # the node type in the file, where it is read as another (comfy_wrappers)
+    origin: str = ""  # the node type in the file, where it is read as another (a mapping's translate: wan/comfy_wrappers.py)
 
     @property
     def shown_cls(self) -> str:
@@ -174,7 +135,7 @@ def is_workflow(doc: Any) -> str | None:
 def _named(cls: str, values: Any) -> dict[str, Any]:
     if isinstance(values, dict):  # VHS_VideoCombine and other nodes that save their values by name
         return dict(values)
-    names = WIDGETS.get(cls)
+    names = WIDGETS.get(cls) or comfy_registry.lookup("widgets").get(cls)  # a family's: its mapping's
     if not names or not isinstance(values, list):
         return {}
     return dict(zip(names, values))
@@ -200,7 +161,7 @@ class Workflow:
         self._known: dict[tuple[str, int], Any] = {}
         self._asking: set[tuple[str, int]] = set()
         # generator settings a sampler carries that ComfyUI's core keeps nowhere (a WanVideoSampler's
-        # context windows, comfy_wrappers): sampler id -> Studio parameter -> value
+        # context windows, wan/comfy_wrappers.py): sampler id -> Studio parameter -> value
         self.carried: dict[str, dict[str, Any]] = {}
         self.taken: set[str] = set()  # the nodes whose settings were carried so (read: not listed as dropped)
 
@@ -260,8 +221,9 @@ class Workflow:
                 return None if r is None or not math.isfinite(r) else (int(math.floor(r)) if slot == 1 else float(r))
             except (OverflowError, ValueError, TypeError):
                 return None
-        if c == "WanCameraEmbedding" and 1 <= slot <= 3:  # its width, height and length, passed on as given
-            return self.value(node, ("width", "height", "length")[slot - 1], depth)
+        given = comfy_registry.lookup("pass_values").get(c)  # a family's node passing values on as given
+        if given and 1 <= slot <= len(given):
+            return self.value(node, given[slot - 1], depth)
         if c == "GetImageSize":
             size = self.image_size(self.source(node, "image"), depth)
             return size[slot] if size and slot < 2 else None

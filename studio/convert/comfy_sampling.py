@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from . import comfy_registry
 from .comfy_read import CNode, Workflow
 
 SAMPLERS = ("KSampler", "KSamplerAdvanced", "SamplerCustom", "SamplerCustomAdvanced")
@@ -112,7 +113,7 @@ def read_sampling(wf: Workflow, s: CNode) -> Sampling:
     sig = wf.source(s, "sigmas")
     if sig is not None:
         out.used.add(sig.id)
-        if sig.cls in ("BasicScheduler", "LTXVScheduler"):
+        if sig.cls == "BasicScheduler" or sig.cls in comfy_registry.lookup("schedulers"):  # or a family's
             out.steps = _num(val(sig, "steps"), int)
             out.scheduler = _str(val(sig, "scheduler")) if sig.cls == "BasicScheduler" else None
             out.extra = {k: val(sig, k) for k in ("max_shift", "base_shift", "stretch", "terminal", "denoise")

@@ -88,7 +88,7 @@ def test_a_fun_camera_workflow_is_camera_path_into_wan_fun_camera_with_its_pose_
 
 
 def test_comfyuis_orbit_names_are_camera_paths_orbits_and_an_unknown_pose_is_said():
-    from studio.convert.comfy_motion import CAMERA_PRESETS
+    from nodes.video_models.families.wan.comfy_motion import CAMERA_PRESETS
     from nodes.motion.camera import PRESETS
     assert CAMERA_PRESETS["Anti Clockwise (ACW)"] == "Orbit ACW" and CAMERA_PRESETS["ClockWise (CW)"] == "Orbit CW"
     assert set(CAMERA_PRESETS.values()) == set(PRESETS)  # every ComfyUI pose is a Camera Path preset, and back

@@ -41,6 +41,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ....base.errors import ModelError
+from .dancer_words import AMPLITUDES, STYLES
 
 MUSIC_FEATURES, MUSIC_DIM, MUSIC_HEADS, MUSIC_FF, MUSIC_LAYERS = 35, 256, 4, 1024, 2
 INJECT_LAYERS = (0, 4, 8, 12, 16, 20, 24, 27)
@@ -90,9 +91,7 @@ def frame_rate(feature_rows: int, frames: int) -> float:
 
 # -- the prompt, as the release's examples write it --------------------------------------------------------
 
-STYLES = {"Chinese Classic Dance": "古典舞", "K-Pop": "韩舞", "Street Dance": "街舞", "Latin Dance": "拉丁舞",
-          "Tap Dance": "踢踏舞"}  # ComfyUI's template's choices, the Wan team's defaults
-AMPLITUDES = {"low": "低", "medium": "中等", "high": "高", "max": "最大"}
+# STYLES and AMPLITUDES: dancer_words.py (plain words, shared with the ComfyUI mapping)
 
 
 def prompt_for(style: str, fps: float, amplitude: str | None = None) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .comfy_read import CNode
+from studio.convert.api import CNode
 
 TRACK_NODES = ("GenerateTracks", "WanMoveTracksFromCoords", "WanMoveConcatTrack")
 EASING = {"linear": "linear", "ease_in": "ease_in", "ease_out": "ease_out", "ease_in_out": "ease_in_out",

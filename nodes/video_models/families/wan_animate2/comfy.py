@@ -10,16 +10,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from .comfy_prompts import prompt_text
-from .comfy_read import CNode
-from .comfy_tasks import ANIMATE2_UNTAKEN
+from studio.convert.api import CNode, ComfyMapping, Generator, Task, prompt_text
+
+from .parts import SCHEDULER
+
+ANIMATE2 = "video_models.wan_animate_2"
+# WanAnimate2ToVideo's settings diffusers' pipeline has no argument for, with the value that changes nothing
+ANIMATE2_UNTAKEN = (("pose_strength", 1.0), ("pose_start_percent", 0.0), ("pose_end_percent", 1.0),
+                    ("reference_image_strength", 1.0), ("video_frame_offset", 0))
 
 
 def _number(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
-def animate2_settings(b, node: CNode, params: dict, loras: list, said: list[str]) -> list:
+def animate2_settings(b, node: CNode, params: dict, loras: list, said: list[str], continued: bool = False) -> list:
     """Fill ``params`` from WanAnimate2ToVideo ``node`` (``b``: the converter, for its workflow and the
     nodes it used); the LoRAs the Studio graph keeps (all of them)."""
     wf = b.wf
@@ -35,3 +40,15 @@ def animate2_settings(b, node: CNode, params: dict, loras: list, said: list[str]
             said.append(f"WanAnimate2ToVideo's {k} {v:g} is not applied: diffusers' Wan Animate 2 pipeline has no such "
                         "setting")
     return loras
+
+
+MAPPING = ComfyMapping(
+    key="wan_animate2", title="Wan Animate 2",
+    # the reference character moved by a driving video (its 'pose_video': a plain video of a person moving), read
+    # from its ComfyUI int8 convrot denoiser with the umt5_xxl, Wan 2.1 VAE and clip_vision_h files its templates
+    # load (Load Video Model's text_encoder, vae, clip_vision, as plain Wan's), or its folder
+    tasks={"WanAnimate2ToVideo": Task("character animation from a driving video", ANIMATE2,
+                                      (("reference_image", "reference"), ("pose_video", "driving")), "Wan Animate 2")},
+    # its model read from ComfyUI's files gets Studio's FlowMatchEuler scheduler with the templates' shift
+    generators=(Generator(ANIMATE2, settings=animate2_settings, shift=SCHEDULER["shift"],
+                          describe=lambda inputs, params: "character animation from a driving video"),))

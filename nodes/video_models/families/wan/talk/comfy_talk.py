@@ -11,10 +11,16 @@ ComfyUI is read for its node meanings only (comfy_extras/nodes_wan.py WanInfinit
 nodes_model_patch.py ModelPatchLoader, nodes_audio_encoder.py); nothing of it is imported or run."""
 from __future__ import annotations
 
-from .comfy_read import CNode
+from studio.convert.api import CNode, Voice
 
-SPEECH_FPS = 25.0  # InfiniteTalk's frame rate: the features are made at it
+from .infinitetalk import FPS as SPEECH_FPS  # InfiniteTalk's frame rate: the features are made at it
+
 WAV2VEC2 = "TencentGameMate/chinese-wav2vec2-base"  # InfiniteTalk's speech encoder (its README's wav2vec_dir)
+# its voice (AudioEncoderEncode of a wav2vec2 file) as Speech Features: every layer, aligned before the encoder's
+# layers, at its frame rate (the converter's generic reading, comfy_intent.speech_features, makes the node)
+VOICE = Voice(True, None, {"layers": "all", "fps": SPEECH_FPS, "align": "encoder input"}, WAV2VEC2,
+              "wav2vec2 (InfiniteTalk's), every layer, aligned before the encoder's layers")
+HEARD = ("speech", "speech_2")  # the Save Video carries the voice (a dialogue's two, mixed as the model hears them)
 
 
 def talk_settings(b, node: CNode, said: list[str], find_loader, up: list[CNode]) -> list[tuple[str, str]]:
@@ -61,36 +67,3 @@ def talk_settings(b, node: CNode, said: list[str], find_loader, up: list[CNode])
                     f"last {motion} frames: one continued take of {total} frames ({total / SPEECH_FPS:g} s) in "
                     f"windows of {length}; the voice must last that long (set frames to 0 for the voice's length)")
     return ports
-
-
-def encoder_step(b, n: CNode, src: tuple[str, str], params: dict, folder: str, what: str) -> str:
-    """Speech Features (``params``) for an AudioEncoderEncode, wired from the Load Audio ``src``: reading
-    ComfyUI's single file of its AudioEncoderLoader (models/audio_encoders/, read into transformers' class
-    by Speech Features' 'encoder'); with no file named, Load Preprocessor (kind 'speech') on the release's
-    Hugging Face ``folder``. ``what``: the encoder in words (said in the pipeline's note)."""
-    wf = b.wf
-    enc = wf.source(n, "audio_encoder")
-    name = wf.value(enc, "audio_encoder_name") if enc is not None else None
-    if enc is not None:
-        b.used.add(enc.id)
-    named = isinstance(name, str) and name.strip() != ""
-    nid = b.add("encode.speech", dict(params, encoder=name.replace("\\", "/")) if named else dict(params), n)
-    b.g.connect(*src, nid, "audio")
-    if named:
-        line = (f"the voice's features: Speech Features reads ComfyUI's '{name}' (audio_encoders/) into transformers' "
-                f"{what}")
-    else:
-        prep = b.add("preprocess.load", {"kind": "speech", "model": folder}, enc or n)
-        b.g.connect(prep, "model", nid, "model")
-        line = (f"the voice's features: no audio encoder file is named, so Speech Features takes Load Preprocessor's "
-                f"'{folder}', a Hugging Face folder ({what})")
-    if line not in b.refused:  # said in the pipeline's note
-        b.refused.append(line)
-        b.out.log.append(f"{b.name}: {line}")
-    return nid
-
-
-def speech_step(b, n: CNode, src: tuple[str, str]) -> str:
-    """InfiniteTalk's voice: Speech Features (layers 'all', align 'encoder input', 25 fps) of its wav2vec2."""
-    return encoder_step(b, n, src, {"layers": "all", "fps": SPEECH_FPS, "align": "encoder input"}, WAV2VEC2,
-                        "wav2vec2 (InfiniteTalk's), every layer, aligned before the encoder's layers")

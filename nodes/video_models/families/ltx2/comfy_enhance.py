@@ -13,8 +13,7 @@ from dataclasses import dataclass
 
 from studio.core.shown import cut
 
-from .comfy_prompts import ENCODERS, walk
-from .comfy_read import CNode, Workflow
+from studio.convert.api import CNode, Workflow, encoders, walk
 
 ENHANCE = "video_models.ltx2_enhance_prompt"
 ENHANCER = "TextGenerateLTX2Prompt"
@@ -60,7 +59,7 @@ def _clip_loras(wf: Workflow, node: CNode) -> tuple[list, CNode | None]:
 
 def find_enhancer(wf: Workflow, start: CNode | None) -> Enhancer | None:
     """The LTX-2 Gemma 3 enhancer writing the positive encoder's text (directly or on a switch's side)."""
-    enc = walk(wf, start, CONDS, lambda x: x.cls in ENCODERS, set())
+    enc = walk(wf, start, CONDS, lambda x: x.cls in encoders(), set())
     if enc is None or "text" not in enc.links:
         return None
     src, on = wf.source(enc, "text"), True

@@ -8,7 +8,7 @@ colour correction are carried over; what differs is said in the note.
 Plain data: the builder (comfy_map._Builder) makes the nodes; nothing of ComfyUI is run."""
 from __future__ import annotations
 
-from .comfy_read import CNode, Workflow
+from studio.convert.api import CNode, ComfyMapping, Task, Workflow
 
 MARK = "SeedVR2Conditioning"
 SOURCES = {"LoadVideo": "io.load_video", "VHS_LoadVideo": "io.load_video", "VHS_LoadVideoPath": "io.load_video",
@@ -101,7 +101,21 @@ def make_seedvr2(b, end: CNode, up: list[CNode], src: CNode) -> None:
     b.bands.append(list(b.g.nodes)[made:])
     b.note("\n".join([f"Converted from ComfyUI ({b.name}), output '{end.title or end.cls}' (#{end.id}): "
                       "SeedVR2 upscale as one node"] + [f"- {s}" for s in said]), len(b.bands) - 1)
-    b.out.tasks.append({"task": "upscale (SeedVR2)", "family": "SeedVR2", "generator": "finishing.seedvr2",
-                        "inputs": ["video"]})
-    b.out.log.append(f"{b.name}: ComfyUI '{end.title or end.cls}' -> {'Load Image' if load_type == 'io.load_image' else 'Load Video'}"
-                     " -> SeedVR2 Upscale")
+    b.task_made("upscale (SeedVR2)", "SeedVR2", "finishing.seedvr2", ["video"])
+    b.log(f"ComfyUI '{end.title or end.cls}' -> {'Load Image' if load_type == 'io.load_image' else 'Load Video'}"
+          " -> SeedVR2 Upscale")
+
+
+def _whole(b, n: CNode) -> bool:
+    """An output made by ComfyUI's SeedVR2 upscale: Studio's SeedVR2 Upscale node."""
+    chain = seedvr2_chain(b.wf, n)
+    if chain is None:
+        return False
+    make_seedvr2(b, n, *chain)
+    return True
+
+
+MAPPING = ComfyMapping(
+    key="seedvr2", title="SeedVR2", whole=_whole,
+    # its conditioning where the upscale is not the template's chain: a task Studio cannot keep, in words
+    tasks={MARK: Task("a video upscale", None, family="SeedVR2", cannot="run SeedVR2")})

@@ -3,17 +3,14 @@ LTXVLatentUpsampler (its file from LatentUpscaleModelLoader), then a second samp
 from ManualSigmas -> LTX-2 at the first stage's size -> LTX-2 Latent Upscale (the upsampler's file,
 'refine' on, the second pass's sigmas, seed and the prompt; a LoRA on that pass only, LTX-2's
 distilled LoRA: that pass's LoRA chain as Video LoRAs on its model) -> Save Video. Functions on a builder
-``b`` of comfy_map (as comfy_motion's); what is not taken is said in the pipeline's note."""
+``b`` of comfy_map (as wan/comfy_motion's); what is not taken is said in the pipeline's note."""
 from __future__ import annotations
 
 from typing import Any
 
 from studio.core.shown import cut, number
 
-from .comfy_intent import upstream
-from .comfy_read import CNode, Workflow
-from .comfy_sampling import Sampling
-from .comfy_tasks import LATENT_NAMES
+from studio.convert.api import LATENT_NAMES, CNode, Sampling, Workflow, upstream
 
 UPSCALE = "video_models.ltx2_latent_upscale"
 SEED_MAX = 2**31
@@ -55,7 +52,8 @@ def second_stage(b, up: list[CNode], rest: list[Sampling], said: list[str]) -> d
     chain = b.lora_chain(second, None, [], [])[0] if own else []
     seed = second.seed % SEED_MAX if isinstance(second.seed, int) else None
     return {"upsampler": file.replace("\\", "/") if file and not file.startswith(("\\", "~")) else file,
-            "sigmas": sigmas, "seed": seed, "cfg": second.cfg, "at": node, "loras": list(reversed(chain))}
+            "sigmas": sigmas, "seed": seed, "cfg": second.cfg, "at": node, "loras": list(reversed(chain)),
+            "line": two_stage_line}  # the two stages in one line, said first in the note
 
 
 def _second_image(b, second: Sampling, upsampler: CNode, said: list[str]) -> None:
@@ -78,7 +76,7 @@ def _second_image(b, second: Sampling, upsampler: CNode, said: list[str]) -> Non
 def upscale_stage(b, gen: str, load: str, model_out: tuple[str, str], params: dict) -> tuple[str, str]:
     """LTX-2 Latent Upscale after the generator, on the generator's model, or on the loader's through
     the second pass's own LoRA chain when it has one: its video output."""
-    st = b.stage2
+    st = b.stage
     if st["loras"]:
         model_out = (load, "model")
     for name, strength, at in st["loras"]:  # the second pass's own (LTX-2's distilled LoRA), nearest the loader first

@@ -10,7 +10,7 @@ as it reads a core one; what it made of each wrapper node is said. The wrapper's
 settings (block swap, compile, TeaCache, Enhance-A-Video...) have Studio's own memory and speed
 settings as their counterpart and are said as not taken; a wrapper 'embeds' node Studio has no
 counterpart for (VACE, Uni3C, MultiTalk ...) is kept as it is, and the converter says the task
-cannot be kept (comfy_tasks.wrapper_task).
+cannot be kept (comfy_tasks.pack_task, from comfy.py's ``packs``).
 
 The settings' names and order are those of the wrapper's nodes.py (INPUT_TYPES, read for meaning;
 github kijai/ComfyUI-WanVideoWrapper, 721cd65 and later: the later versions add settings at the end,
@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .comfy_read import CONTROL, CNode, Workflow
+from studio.convert.api import CONTROL, CNode, Workflow
 
 # each wrapper node's settings in the order a UI file saves them (API files name them)
 WIDGETS: dict[str, tuple[str, ...]] = {

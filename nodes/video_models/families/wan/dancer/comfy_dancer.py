@@ -13,14 +13,11 @@ alone (the template's keyframe preview) is made inside the node: said, not conve
 Plain data and stdlib, as comfy_read: nothing of ComfyUI is imported or run."""
 from __future__ import annotations
 
-from .comfy_intent import SAMPLERS, model_file, upstream
-from .comfy_read import CNode
-from .comfy_sampling import read_sampling
-from .comfy_tasks import task_node
+from studio.convert.api import SAMPLERS, CNode, model_file, read_sampling, task_node, upstream
+
+from .dancer_words import AMPLITUDES, STYLES  # the node's 'style' and 'amplitude' choices
 
 DANCER = "video_models.wan_dancer"
-STYLES = ("Chinese Classic Dance", "K-Pop", "Street Dance", "Latin Dance", "Tap Dance")  # the node's 'style'
-AMPLITUDES = ("low", "medium", "high", "max")
 
 
 # ComfyUI's nodes that are Wan Dancer's own steps (the prompt's writing from the choices, the music's encoding,
@@ -76,8 +73,8 @@ def dancer_output(b, save: CNode, first: CNode, up: list[CNode], fam: str, said:
     b.used.add(save.id)
     gs, gnode, ls = _passes(wf, first, up)
     if ls is None:
-        b.out.log.append(f"{b.name}: ComfyUI '{save.title or save.cls}' (#{save.id}) shows the global model's "
-                         "keyframes: Studio's Wan Dancer makes them inside the node (not converted)")
+        b.log(f"ComfyUI '{save.title or save.cls}' (#{save.id}) shows the global model's "
+              "keyframes: Studio's Wan Dancer makes them inside the node (not converted)")
         return False
     said[:] = [x for x in said if not x.startswith(("'start_image'", "'audio_encoder_output'"))]  # the local pass's
     inputs: dict = {}
@@ -124,13 +121,12 @@ def dancer_output(b, save: CNode, first: CNode, up: list[CNode], fam: str, said:
     b.bands.append(list(b.g.nodes)[made:])
     b.made[frozenset([ls.id] + ([gs.id] if gs is not None else []))] = (gen, DANCER, len(b.bands) - 1, save)
     wired = sorted(i.name for i in b.g.registry.get(DANCER).inputs if b.g.input_link(gen, i.name))
-    b.out.tasks.append({"task": "a dance video from music", "family": fam, "generator": DANCER, "inputs": wired})
+    b.task_made("a dance video from music", fam, DANCER, wired)
     names = [f"'{x.title or x.shown_cls}' (#{x.id})" for x in (gs, ls) if x is not None]
     lines = [f"Converted from ComfyUI ({b.name}): the samplers {' and '.join(names)} are Wan Dancer's global and "
-             "local passes"] + [f"- {s}" for s in said + b.refused]
-    b.refused = []
+             "local passes"] + [f"- {s}" for s in said + b.said_lines()]
     b.note("\n".join(lines), len(b.bands) - 1)
-    b.out.log.append(f"{b.name}: ComfyUI '{save.title or save.cls}' -> {DANCER}")
+    b.log(f"ComfyUI '{save.title or save.cls}' -> {DANCER}")
     return True
 
 
@@ -148,7 +144,7 @@ def _segments(wf, up: list[CNode]) -> int | None:
 
 def _params(b, main, local, up: list[CNode], said: list[str]) -> dict:
     wf = b.wf
-    style, amplitude = _choice(wf, up, STYLES), _choice(wf, up, AMPLITUDES)
+    style, amplitude = _choice(wf, up, tuple(STYLES)), _choice(wf, up, tuple(AMPLITUDES))
     if style is None:
         said.append("the dance style is not one of the template's choices: set Wan Dancer's 'style' (or wire a "
                     "prompt naming the dance)")

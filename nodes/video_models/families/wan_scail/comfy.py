@@ -10,7 +10,9 @@ DPO) stay on the model (Video LoRA nodes: the SCAIL-2 pipeline loads Wan's LoRAs
 6 steps and no guidance. Plain data and stdlib."""
 from __future__ import annotations
 
-from .comfy_read import CNode
+from studio.convert.api import CNode, ComfyMapping, Generator, Task
+
+SCAIL2 = "video_models.scail2"  # SCAIL-2 Character: node.py
 
 def _int(v) -> int | None:
     return v if isinstance(v, int) and not isinstance(v, bool) else None
@@ -55,7 +57,6 @@ def first_segment_shared(b, key: frozenset) -> None:
     are the first segment and its continuation (one's samplers a part of the other's: ComfyUI's Base pass, which
     its Extend pass continues), the first segment's output becomes the first frames of the whole take through a
     Time node (trim), and the generator made for it, with the nodes made only for it, is removed."""
-    from .comfy_tasks import SCAIL2
     if b.made[key][1] != SCAIL2:
         return
     for other, (_g, task, _band, _save) in list(b.made.items()):
@@ -92,5 +93,26 @@ def _trim_from_whole(b, first: frozenset, whole: frozenset) -> None:
     b.note(f"'{save0.title or save0.cls}': the first {frames} frames of the SCAIL-2 take, cut by a Time node (trim): "
            "ComfyUI's Extend pass continues its first segment, so that segment is the take's beginning; Studio makes "
            "it once", band)
-    b.out.log.append(f"{b.name}: ComfyUI '{save0.title or save0.cls}' -> the first {frames} frames of the SCAIL-2 "
-                     "take (Time: trim), made once")
+    b.log(f"ComfyUI '{save0.title or save0.cls}' -> the first {frames} frames of the SCAIL-2 "
+          "take (Time: trim), made once")
+
+
+def _words(inputs, params) -> str:
+    return f"character {'animation' if params.get('mode') == 'animate' else 'replacement'} (SCAIL-2)"
+
+
+MAPPING = ComfyMapping(
+    key="wan_scail", title="SCAIL-2",
+    # Zhipu's SCAIL-2 (zai-org/SCAIL-2): the reference, the driving video ('pose_video') and the identity masks
+    # (SCAIL2ColoredMask of SAM 3's tracks: Studio's Segment, painted by the node); replace/animate, window and
+    # overlap read above. SCAIL (SCAIL-Preview, no masks) is refused by its file (families/wan/recognise.py)
+    tasks={"WanSCAILToVideo": Task("character replacement (SCAIL-2)", SCAIL2,
+                                   (("reference_image", "reference"), ("pose_video", "driving"),
+                                    ("pose_video_mask", "driving_mask"), ("reference_image_mask", "reference_mask")),
+                                   "SCAIL-2")},
+    generators=(Generator(SCAIL2, settings=scail2_settings, made=first_segment_shared, describe=_words),),
+    # SCAIL-2's painting of SAM 3's tracks: Studio's SCAIL-2 node paints a mask itself; its outputs read the
+    # driving video's tracks (0) and the reference's (1)
+    passing={"SCAIL2ColoredMask": ("driving_track_data", "ref_track_data")},
+    widgets={"WanSCAILToVideo": ("width", "height", "length", "batch_size", "pose_strength", "pose_start", "pose_end",
+                                 "video_frame_offset", "previous_frame_count", "replacement_mode")})

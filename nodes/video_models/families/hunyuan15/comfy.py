@@ -1,0 +1,21 @@
+"""HunyuanVideo 1.5's ComfyUI mapping (api.ComfyMapping): its text- and image-to-video nodes, its two
+text encoders (DualCLIPLoader's type) and its model files' names. Plain data."""
+from __future__ import annotations
+
+from studio.convert.api import I2V, T2V, ComfyMapping, Task
+
+# its nodes' settings in the order a UI file saves them (ComfyUI's INPUT_TYPES order)
+WIDGETS = {
+    "HunyuanVideo15ImageToVideo": ("width", "height", "length", "batch_size"),
+    "EmptyHunyuanVideo15Latent": ("width", "height", "length", "batch_size"),
+}
+
+MAPPING = ComfyMapping(
+    key="hunyuan15", title="HunyuanVideo 1.5",
+    tasks={"EmptyHunyuanVideo15Latent": Task("text to video", T2V, (), "HunyuanVideo 1.5"),
+           "HunyuanVideo15ImageToVideo": Task("image to video", I2V, (("start_image", "image"),), "HunyuanVideo 1.5",
+                                              needs="start_image")},
+    files=(("hunyuanvideo1.5", "HunyuanVideo 1.5"), ("hunyuanvideo15", "HunyuanVideo 1.5"),
+           ("hunyuan_video_1.5", "HunyuanVideo 1.5")),
+    dual_types=("hunyuan_video_15",),  # Qwen2.5-VL and byT5: Load Video Model's text_encoder, text_encoder_2
+    widgets=WIDGETS)

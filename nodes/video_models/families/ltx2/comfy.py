@@ -1,0 +1,155 @@
+"""LTX-2's ComfyUI mapping (api.ComfyMapping): a pipeline is LTX-2's when its audio latent nodes are
+upstream; its guides and in-place image on the latent's way as keyframes and a control clip, the
+workflow's sound and reference voice, its second stage (comfy_stages) and prompt enhancer
+(comfy_enhance). Plain data and stdlib: nothing of ComfyUI is imported or run."""
+from __future__ import annotations
+
+import math
+
+from studio.convert.api import I2V, T2V, CNode, ComfyMapping, Generator, Task, find_loader, upstream
+from studio.core.shown import number
+
+from .comfy_enhance import enhance_stage, read_enhancer
+from .comfy_stages import second_stage, upscale_stage
+
+LTX2 = "video_models.ltx2"
+
+
+def _guide(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> None:
+    """An LTXVAddGuide: a still at its frame as a keyframe; a clip at frame 0 (an IC-LoRA's
+    control) as LTX-2's 'control'."""
+    wf = b.wf
+    found = find_loader(wf, n, "image", b.used)
+    at, strength = wf.value(n, "frame_idx"), wf.value(n, "strength")
+    clip = found is not None and found[0].cls != "LoadImage"
+    if found is not None and not clip and "iclora_parameters" in n.links:
+        said.append(f"an IC-LoRA guide from the still '{b.file_of(found[0])}' (repeated into a clip in ComfyUI): "
+                    "LTX-2's 'control' takes a clip as long as the take, so the still is a keyframe here")
+    if gen == LTX2 and (clip or found is None) and "control" not in inputs and (at in (0, None)):
+        if found is None:
+            _depth_control(b, n, inputs, said)
+            return
+        b.intent(n, "image", "control", inputs, said)
+        return
+    k = next((i for i in range(1, 5) if f"keyframe_{i}" not in inputs), None)
+    if found is None or k is None:
+        said.append(f"a guide at frame {number(at)} ({n.cls}, #{n.id}) is not taken: "
+                    + ("its image is made by nodes Studio does not convert" if found is None else "four keyframes at most"))
+        return
+    b.intent(n, "image", f"keyframe_{k}", inputs, said)
+    whole = isinstance(at, (int, float)) and not isinstance(at, bool) and math.isfinite(at) and abs(at) < 10**9
+    where = "last" if at == -1 else (str(int(at)) if whole else "0")
+    if not whole and at is not None:
+        said.append(f"a guide's frame {number(at)} is not a frame number: frame 0 used")
+    b.keyframes.append(where)
+    if isinstance(strength, (int, float)) and not isinstance(strength, bool) and math.isfinite(strength):
+        b.keyframe_strength = float(strength)
+
+
+def _depth_control(b, n: CNode, inputs: dict, said: list[str]) -> None:
+    """A guide clip made by a depth estimator run as a diffusion model (Lotus) from a Load
+    Video: Studio's Depth on that clip (its own Depth Anything model); anything else said."""
+    src = b.wf.source(n, "image")
+    up = upstream(b.wf, src) if src is not None else []
+    lotus = next((x for x in up if x.cls == "LotusConditioning"), None)
+    clip = next((x for x in up if x.cls in ("LoadVideo", "VHS_LoadVideo")), None)
+    if lotus is None or clip is None:
+        said.append("the guide clip (an IC-LoRA's control) is made by ComfyUI nodes Studio does not convert: "
+                    "connect a clip to LTX-2's 'control'")
+        return
+    b.used |= {x.id for x in up if x.cls in ("LotusConditioning", "VAEDecode") or x.id == clip.id}
+    inputs["control"] = (clip, 0, (lotus,))
+    said.append("the guide clip is the depth of "
+                f"'{b.file_of(clip)}' estimated by Lotus (a diffusion model in ComfyUI): Studio's Depth makes it "
+                "with its own model (Load Preprocessor, kind 'depth')")
+
+
+def _ltx2_audio(b, up: list[CNode], inputs: dict, said: list[str]) -> None:
+    """LTX-2 with a sound track of the workflow's (LTXVAudioVAEEncode of a Load Audio): the
+    node's 'audio' input, with 'sound: drive' when the encoded sound is held clean (a noise mask
+    of 0 on it, as video_ltx2_3_ia2v does: the picture made to the sound), else 'sound: input'
+    (the map's default); an LTXVReferenceAudio's clip (an ID-LoRA's reference voice) as the node's
+    'voice', with its identity guidance and the part of the schedule it runs in."""
+    for n in up:
+        if n.cls == "LTXVAudioVAEEncode" and "audio" not in inputs:
+            b.used.add(n.id)
+            b.intent(n, "audio", "audio", inputs, said)
+            if _held_clean(b, n, up):
+                b.extra["sound"] = "drive"
+        elif n.cls == "LTXVReferenceAudio" and "voice" not in inputs:
+            b.used.add(n.id)
+            b.intent(n, "reference_audio", "voice", inputs, said)
+            for key, into in (("identity_guidance_scale", "identity_guidance"), ("start_percent", "identity_start"),
+                              ("end_percent", "identity_end")):
+                v = b.wf.value(n, key)
+                if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v):
+                    b.extra[into] = float(v)
+
+
+def _held_clean(b, enc: CNode, up: list[CNode]) -> bool:
+    """An encoded sound given a noise mask of 0 (SetLatentNoiseMask of a SolidMask 0): kept, not denoised."""
+    wf = b.wf
+    for n in up:
+        if n.cls == "SetLatentNoiseMask" and wf.source(n, "samples") is enc:
+            mask = wf.source(n, "mask")
+            if mask is not None and mask.cls == "SolidMask" and wf.value(mask, "value") == 0:
+                b.used.update((n.id, mask.id))
+                return True
+    return False
+
+
+def _inplace(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> str:
+    """LTXVImgToVideoInplace on the latent's way: its image as the start image."""
+    if b.wf.value(n, "bypass"):
+        return gen
+    b.intent(n, "image", "image", inputs, said)
+    return I2V if gen == T2V else gen
+
+
+def _guided(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> str:
+    _guide(b, n, gen, inputs, said)
+    return gen
+
+
+def _sound(params: dict, inputs: dict, said: list[str]) -> None:
+    if "audio" in inputs:
+        params.setdefault("sound", "input")  # 'drive' when the workflow holds its sound clean (_ltx2_audio)
+
+
+# its nodes' settings in the order a UI file saves them (ComfyUI's INPUT_TYPES order)
+WIDGETS = {
+    "LTXVScheduler": ("steps", "max_shift", "base_shift", "stretch", "terminal"),
+    "ModelSamplingLTXV": ("max_shift", "base_shift"),
+    "LTXAVTextEncoderLoader": ("text_encoder", "ckpt_name", "device"),
+    "LTXVAudioVAELoader": ("ckpt_name",),
+    # comfy_extras/nodes_textgen.py's TextGenerate inputs (its 'on' sampling options after sampling_mode)
+    "TextGenerateLTX2Prompt": ("prompt", "max_length", "sampling_mode", "temperature", "top_k", "top_p", "min_p",
+                               "repetition_penalty", "seed", "presence_penalty", "thinking", "use_default_template"),
+    "LTXVImgToVideoInplace": ("strength", "bypass"),
+    "LTXVAddGuide": ("frame_idx", "strength"),
+    "LTXVEmptyLatentAudio": ("frames_number", "frame_rate", "batch_size"),
+    "LTXVReferenceAudio": ("identity_guidance_scale", "start_percent", "end_percent"),
+}
+
+MAPPING = ComfyMapping(
+    key="ltx2", title="LTX-2",
+    claims=("LTXAV*", "LTXVEmptyLatentAudio", "LTXVConcatAVLatent"), claimed=Task("video and sound", LTX2,
+                                                                                  family="LTX-2"),
+    generators=(Generator(LTX2, sound=True, stage=second_stage, finish=_sound,
+                          intent=lambda b, node, up, inputs, said: _ltx2_audio(b, up, inputs, said),
+                          video=lambda b, gen, load, model_out, params: upscale_stage(b, gen, load, model_out, params)
+                          if b.stage else (gen, "video"),
+                          wired=enhance_stage),),
+    latent_steps={"LTXVImgToVideoInplace": _inplace, "LTXVAddGuide": _guided},
+    files=(("ltx-2", "LTX-2"), ("ltx2", "LTX-2")),
+    folded=("LTXVConcatAVLatent", "LTXVSeparateAVLatent", "LTXVEmptyLatentAudio", "LTXVAudioVAEDecode",
+            "LTXVCropGuides"),
+    prompt=read_enhancer, text_loaders=("LTXAVTextEncoderLoader",), upscalers=("LTXVLatentUpsampler",),
+    schedulers={"LTXVScheduler": ("max_shift", "base_shift", "stretch", "terminal")},
+    # LTX-2.5's templates load two more files than Studio's Load Video Model sets: Gemma 4 E2B for
+    # TextGenerateLTX2Prompt (the optional prompt enhancer: Enhance Prompt's 'enhancer', comfy_enhance.py) and
+    # the audio VAE through a second VAELoader
+    roles=((("LTXVAudioVAEDecode", "LTXVEmptyLatentAudio", "LTXVAudioVAEEncode"), "audio VAE '{value}': Load "
+            "Video Model reads LTX-2.5's from the *audio*vae* file beside its VAE file: keep it there"),),
+    file_loaders={"LTXAVTextEncoderLoader": ("text_encoder", "text encoder"),
+                  "LTXVAudioVAELoader": ("ckpt_name", "audio VAE")}, widgets=WIDGETS)

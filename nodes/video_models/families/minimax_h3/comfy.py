@@ -1,0 +1,83 @@
+"""MiniMax H3's ComfyUI mapping (api.ComfyMapping): its image-to-video and reference-to-video nodes (its
+ComfyUI DiT file read with a diffusers folder as 'base', modular_model_index.json, or its own files), its
+part files in one sentence, what Load Video Model reads of them, and its shortest clip. Plain data and
+stdlib: nothing of ComfyUI is imported or run."""
+from __future__ import annotations
+
+from studio.convert.api import I2V, T2V, CNode, ComfyMapping, Generator, Task, find_loader
+
+MINIMAX_REF = "video_models.minimax_h3_reference"
+# MiniMaxH3FunControlNetApply (a model patch on the model the sampler uses): held with this sentence
+MINIMAX_CONTROL = Task("control video (Fun ControlNet-Union)", None, family="MiniMax H3",
+                       cannot="run MiniMax H3's Fun ControlNet-Union: diffusers 0.42.1 has no model class for its "
+                              "control branch (alibaba-pai/MiniMax-H3-Fun-Controlnet-Union, a VideoX-Fun checkpoint "
+                              "loaded by ComfyUI's ModelPatchLoader)")
+FOLDER_ONLY = ("of MiniMax H3's ComfyUI files ({files}) Studio reads the DiT file (ComfyUI's 'pruned' "
+               "curve form: its adaln_t_table and rank-8 AdaLN read into diffusers' MiniMax H3 "
+               "transformer, its int8 'convrot' layers kept in int8; an fl2va file as the text and image "
+               "to video transformer, a ref2va file as the reference one), the VAE files (the video VAE "
+               "set as Load Video Model's 'vae', its int8 'convrot' decoder layers kept in int8; the audio "
+               "VAE read from beside it: keep both in one folder) and the Qwen3-VL file (set as "
+               "'text_encoder', its NVFP4 layers kept packed) with no diffusers folder: put Qwen3-VL's "
+               "tokenizer files, which ComfyUI keeps in its code, in a tokenizer/ folder beside the "
+               "Qwen3-VL file, or set Load Video Model's 'base' to a MiniMax H3 diffusers folder "
+               "(modular_model_index.json) for its tokenizer")
+
+
+def _minimax_reference(b, node: CNode, up: list[CNode], spec: Task, inputs: dict, said: list[str]) -> Task:
+    """MiniMax H3's MiniMaxH3ReferenceToVideo: its ref_image_size as 'reference_size'; a sound wired
+    beside a reference video and its MiniMaxH3AddGuide stills pinned in time said; held in one
+    sentence when a Fun ControlNet patches the model (MINIMAX_CONTROL)."""
+    if any(n.cls == "MiniMaxH3FunControlNetApply" for n in up):
+        return MINIMAX_CONTROL
+    size = b.wf.value(node, "ref_image_size")
+    if size in ("match", "max"):
+        b.extra["reference_size"] = size
+    for i in range(3):
+        if f"ref_video_audios.ref_video_audio_{i}" in node.links:
+            said.append(f"ComfyUI's ref_video_audio_{i} (a sound given beside reference video {i + 1}) is not "
+                        "wired: MiniMax H3 Reference to Video takes a reference clip's own sound, from its file")
+    guides = sorted((n for n in up if n.cls == "MiniMaxH3AddGuide"), key=lambda n: n.id)
+    if guides:
+        found = [find_loader(b.wf, g, "image", set()) for g in guides]
+        files = ", ".join(f"'{b.file_of(f[0])}'" for f in found if f is not None)
+        said.append(f"its {len(guides)} MiniMaxH3AddGuide stills ({files or 'made by other nodes'}) pinned at "
+                    "frames of the clip are not converted: diffusers' ref2va takes references, not frames in time "
+                    "(connect them to MiniMax H3 Reference to Video's image inputs to name them in the prompt)")
+    return spec
+
+
+def _first_frame(b, node: CNode, up: list[CNode], spec: Task, inputs: dict, said: list[str]) -> Task | None:
+    """No first frame: its text to video; a last frame alone: held in words."""
+    if "image" in inputs:
+        return None
+    return Task("text to video", T2V, (), spec.family) if "last_image" not in inputs else Task(
+        "video up to a last frame", None, family=spec.family, cannot="make a MiniMax H3 video up to a "
+        "last frame without a first one (Image to Video takes a start image)")
+
+
+# its nodes' settings in the order a UI file saves them (ComfyUI's INPUT_TYPES order)
+WIDGETS = {
+    "MiniMaxH3ImageToVideo": ("prompt", "width", "height", "length"),
+    "MiniMaxH3ReferenceToVideo": ("prompt", "width", "height", "length", "ref_image_size"),
+    "MiniMaxH3AddGuide": ("frame_idx",),
+}
+
+MAPPING = ComfyMapping(
+    key="minimax_h3", title="MiniMax H3",
+    tasks={
+        "MiniMaxH3ImageToVideo": Task("image to video", I2V, (("first_frame", "image"), ("last_frame", "last_image")),
+                                      "MiniMax H3", needs="first_frame", read=_first_frame),
+        # its autogrow inputs (ref_images.ref_image_0 ...) -> MiniMax H3 Reference to Video's image_1 ...; a
+        # ref_video_audio_N is the clip's own sound in Studio (said)
+        "MiniMaxH3ReferenceToVideo": Task("reference to video", MINIMAX_REF,
+                                          tuple((f"ref_images.ref_image_{i}", f"image_{i + 1}") for i in range(9))
+                                          + tuple((f"ref_videos.ref_video_{i}", f"video_{i + 1}") for i in range(3))
+                                          + tuple((f"ref_audios.ref_audio_{i}", f"audio_{i + 1}") for i in range(3)),
+                                          "MiniMax H3", read=_minimax_reference),
+    },
+    generators=(Generator(MINIMAX_REF, describe=lambda inputs, params: "reference to video"),),
+    files=(("minimax_h3", "MiniMax H3"),), folder_only=FOLDER_ONLY, text_file_type="minimax", vae_file_read=True,
+    prompt_nodes={"MiniMaxH3ImageToVideo": "prompt", "MiniMaxH3ReferenceToVideo": "prompt"},  # their own prompt
+    shortest=(120, 124),  # frames it makes at least (diffusers: 5 s at 24 fps) -> the shortest it makes
+    widgets=WIDGETS)

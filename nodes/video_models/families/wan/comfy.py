@@ -1,0 +1,197 @@
+"""Wan's ComfyUI mapping (api.ComfyMapping, found by studio.convert's discovery): its task nodes, core
+and node packs (image to video, first and last frames, TI2V 5B, VACE, Animate, InfiniteTalk, HuMo, Fun
+Camera / Control / InP, ATI, Wan-Move, Dancer), what each means in Studio's terms, and the hooks the
+converter calls for its generators (comfy_talk, comfy_motion, comfy_dancer: the readings too large for
+here; comfy_wrappers: kijai's ComfyUI-WanVideoWrapper read as core nodes).
+
+Plain data and stdlib: nothing of ComfyUI is imported or run."""
+from __future__ import annotations
+
+from studio.convert.api import I2V, ComfyMapping, Generator, Task, Voice, find_loader
+from studio.core.shown import number
+
+from .dancer.comfy_dancer import dancer_output
+from .comfy_motion import ati_tracks, camera_from, tracks_from
+from .talk.comfy_talk import HEARD, VOICE as TALK_VOICE, talk_settings
+from .comfy_wrappers import PREFIXES, translate
+
+VACE, ANIMATE = "video_models.wan_vace", "video_models.wan_animate"
+FUN_CONTROL, FUN_CAMERA = "video_models.wan_fun_control", "video_models.wan_fun_camera"
+TALK, HUMO = "video_models.infinitetalk", "video_models.wan_humo"
+DANCER = "video_models.wan_dancer"  # Wan Dancer: dancer_node.py
+WHISPER = "openai/whisper-large-v3"  # HuMo's speech encoder as a Hugging Face folder (when no file is named)
+HUMO_FPS = 25.0  # HuMo's frame rate: its Whisper features are made at it (humo_node.FPS)
+
+
+def _talk(b, node, up, spec, inputs, said):
+    """InfiniteTalk's settings; a second speaker's voice and faces wired when they come from files."""
+    for port, into in talk_settings(b, node, said, find_loader, up):
+        b.intent(node, port, into, inputs, said)
+
+
+def _camera(b, node, up, spec, inputs, said):
+    path = camera_from(b, b.wf.source(node, "camera_conditions"), said)
+    if path is not None:
+        b.motion["camera"] = path
+
+
+def _ati(b, node, up, spec, inputs, said):
+    tracks = ati_tracks(b, node, "normal", said)
+    if tracks is not None:
+        b.motion["tracks"] = tracks
+
+
+def _move(b, node, up, spec, inputs, said):
+    """WanMove's tracks (GenerateTracks, WanMoveTracksFromCoords, WanMoveConcatTrack) as Path
+    Tracks / Tracks from Coordinates / Merge Tracks, for Image to Video's 'tracks' (comfy_motion)."""
+    strength = b.wf.value(node, "strength")
+    if isinstance(strength, (int, float)) and not isinstance(strength, bool) and strength != 1:
+        said.append(f"WanMove's track strength {number(strength)} is not taken: the tracks carry the features at "
+                    "full strength, as the released model was trained")
+    tracks = tracks_from(b, b.wf.source(node, "tracks"), "normal", said)
+    if tracks is not None:
+        b.motion["tracks"] = tracks
+
+
+def _fun_control_22(b, node, up, spec, inputs, said):
+    if "image" in inputs:
+        said.append("Wan 2.2 Fun Control's ref_image is wired as Wan Fun Control's start image ('image'); a model "
+                    "that reads a separate reference (ref_conv) is refused by the node, in words")
+
+
+TASKS = {
+    "WanImageToVideo": Task("image to video", I2V, (("start_image", "image"),), "Wan"),
+    "WanFirstLastFrameToVideo": Task("first-and-last-frame video", I2V,
+                                     (("start_image", "image"), ("end_image", "last_image")), "Wan"),
+    "Wan22ImageToVideoLatent": Task("image to video", I2V, (("start_image", "image"),), "Wan 2.2 TI2V 5B",
+                                    needs="start_image"),
+    "WanVaceToVideo": Task("VACE video (control, reference, masks)", VACE,
+                           (("control_video", "video"), ("control_masks", "mask"), ("reference_image", "reference")),
+                           "Wan VACE"),
+    "WanAnimateToVideo": Task("character animation", ANIMATE,
+                              (("reference_image", "reference"), ("pose_video", "pose"), ("face_video", "face"),
+                               ("background_video", "background"), ("character_mask", "mask")), "Wan 2.2 Animate"),
+    # the first voice through AudioEncoderEncode -> Speech Features (wav2vec2); patch, second speaker: comfy_talk
+    "WanInfiniteTalkToVideo": Task("a talking video from speech (InfiniteTalk)", TALK,
+                                   (("start_image", "image"), ("audio_encoder_output_1", "speech")),
+                                   "Wan 2.1 InfiniteTalk", read=_talk),
+    # the voice (AudioEncoderEncode of a Load Audio) as Speech Features (Whisper, every hidden state: VOICES)
+    "WanHuMoImageToVideo": Task("a human video from a reference and a voice (HuMo)", HUMO,
+                                (("ref_image", "reference"), ("audio_encoder_output", "features")), "Wan HuMo"),
+    "WanCameraImageToVideo": Task("camera-controlled video", FUN_CAMERA, (("start_image", "image"),),
+                                  "Wan Fun Camera", read=_camera),
+    "WanTrackToVideo": Task("video along drawn tracks (ATI)", I2V, (("start_image", "image"),), "Wan ATI", read=_ati),
+    "WanMoveTrackToVideo": Task("video along tracks (Wan-Move)", I2V, (("start_image", "image"),), "Wan-Move",
+                                read=_move),
+    "WanFunControlToVideo": Task("control video (Fun Control)", FUN_CONTROL,
+                                 (("control_video", "control"), ("start_image", "image")), "Wan Fun Control"),
+    "Wan22FunControlToVideo": Task("control video (Fun Control)", FUN_CONTROL,
+                                   (("control_video", "control"), ("ref_image", "image")),
+                                   "Wan 2.2 Fun Control", read=_fun_control_22),
+    # Fun InP models are Wan image-to-video models (36 input channels: the noise, the mask, the first and
+    # last frames' latents), conditioned as Wan's first-and-last-frame call conditions them
+    "WanFunInpaintToVideo": Task("first-and-last-frame video (Fun InP)", I2V,
+                                 (("start_image", "image"), ("end_image", "last_image")), "Wan Fun InP"),
+    # the global pass's and the local pass's WanDancerVideo: one Wan Dancer node (comfy_dancer); the start image from
+    # the global pass's start_image, the music behind WanDancerEncodeAudio
+    "WanDancerVideo": Task("a dance video from music", DANCER,
+                           (("start_image", "image"), ("audio_encoder_output", "audio")), "Wan Dancer"),
+}
+
+
+def _vace_task(b, node, up, inputs: dict, said: list[str]) -> None:
+    """Wan VACE's task from how ComfyUI made its control video and masks: padded
+    (ImagePadForOutpaint) -> outpaint, a mask by SAM 3 -> inpaint, two stills batched at the
+    ends of a grey clip (first-and-last-frame) -> keyframes at 0 and last."""
+    wf = b.wf
+    if b.pad is not None:
+        pads = [wf.value(b.pad, k) if k in b.pad.links or k in b.pad.widgets else None
+                for k in ("left", "top", "right", "bottom")]
+        raw = b.pad.raw if isinstance(b.pad.raw, list) else []
+        pads = [p if p is not None else (raw[i] if i < len(raw) else None) for i, p in enumerate(pads)]
+        b.extra["task"] = "outpaint"
+        said.append(f"outpaint: ComfyUI pads the clip by {', '.join(f'{k} {number(v)}' for k, v in zip(('left', 'top', 'right', 'bottom'), pads))} px; "
+                    "Wan VACE's pad_* are fractions of the clip's width and height: set them for your clip")
+    elif "mask" in inputs and any(s.cls in ("SAM3_Detect", "SAM3_VideoTrack") for s in inputs["mask"][2]):
+        b.extra["task"] = "inpaint"
+    src = wf.source(node, "control_video")
+    if src is not None and src.cls == "BatchImagesNode":
+        ends = [find_loader(wf, src, k, b.used) for k in sorted(k for k in src.links if k.startswith("images."))]
+        if len(ends) >= 2 and ends[0] and ends[-1] and {e[0].cls for e in (ends[0], ends[-1])} == {"LoadImage"}:
+            inputs.pop("video", None)
+            inputs.pop("mask", None)
+            inputs["keyframe_1"], inputs["keyframe_2"] = ((ends[0][0], 0, ()), (ends[-1][0], 0, ()))
+            b.keyframes += ["0", "last"]
+            said[:] = [line for line in said if "'control_" not in line]
+
+
+def _vace_settings(b, latent, params, loras, said, continued):
+    params["conditioning_scale"] = b.wf.value(latent, "strength")
+    return loras
+
+
+def _vace_words(inputs, params) -> str:
+    parts = [k for k in ("video", "mask", "reference") if k in inputs] + (["keyframes"] if "keyframe_1" in inputs else [])
+    return "VACE video" + (f" ({', '.join(parts)})" if parts else " (text only)")
+
+
+def _humo_params(params: dict, inputs, said: list[str]) -> None:
+    """HuMo's guidance from the sampler's cfg: 1 (a distilled LoRA's, as ComfyUI's template) -> one model call a
+    step ('off'); above -> the release's text and audio guidance (ComfyUI's plain cfg is not HuMo's: said)."""
+    cfg = params.get("guidance")
+    if isinstance(cfg, (int, float)) and not isinstance(cfg, bool) and cfg <= 1:
+        params["guidance_mode"] = "off"
+    elif cfg is not None:
+        params["guidance_mode"] = "release"
+        said.append(f"ComfyUI's cfg {cfg} is plain classifier-free guidance; Wan HuMo guides as the release does "
+                    "(text 5.0, audio 5.5): set its scales to taste")
+
+
+def _humo_words(inputs, params) -> str:
+    return "a human video from " + " and ".join(w for k, w in (("reference", "a reference"), ("features", "a voice"))
+                                                if k in inputs) if inputs else "a human video from a prompt"
+
+
+GENERATORS = (
+    Generator(VACE, describe=_vace_words, intent=_vace_task, settings=_vace_settings),
+    Generator(ANIMATE, describe=lambda inputs, params: "character animation"),
+    Generator(FUN_CONTROL, describe=lambda inputs, params: "control video (Fun Control)"
+              + (" from a start image" if "image" in inputs else "")),
+    Generator(TALK, describe=lambda inputs, params: "a talking video from speech (InfiniteTalk)",
+              heard=HEARD),
+    Generator(HUMO, describe=_humo_words, finish=_humo_params, heard=("features",)),
+    Generator(FUN_CAMERA, describe=lambda inputs, params: "camera-controlled video (Fun Camera)"
+              + (" from a start image" if "image" in inputs else "")),
+    Generator(DANCER, output=dancer_output),  # its two passes, one Studio node
+)
+VOICES = (  # InfiniteTalk's wav2vec2 (comfy_talk); HuMo's Whisper, every hidden state
+    TALK_VOICE,
+    Voice(False, None, {"layers": "all", "fps": HUMO_FPS}, WHISPER, "Whisper encoder (HuMo's), every hidden state"),
+)
+WIDGETS = {
+    "Wan22ImageToVideoLatent": ("width", "height", "length", "batch_size"),
+    "WanImageToVideo": ("width", "height", "length", "batch_size"),
+    "WanFirstLastFrameToVideo": ("width", "height", "length", "batch_size"),
+    "WanFunInpaintToVideo": ("width", "height", "length", "batch_size"),
+    "WanVaceToVideo": ("width", "height", "length", "batch_size", "strength"),
+    "WanMoveTrackToVideo": ("strength", "width", "height", "length", "batch_size"),
+    "WanFunControlToVideo": ("width", "height", "length", "batch_size"),
+    "WanCameraImageToVideo": ("width", "height", "length", "batch_size"),
+    "WanCameraEmbedding": ("camera_pose", "width", "height", "length", "speed", "fx", "fy", "cx", "cy"),
+    "Wan22FunControlToVideo": ("width", "height", "length", "batch_size"),
+    "WanInfiniteTalkToVideo": ("mode", "width", "height", "length", "motion_frame_count", "audio_scale"),
+    "WanMoveTracksFromCoords": ("track_coords",),
+    "WanTrackToVideo": ("tracks", "width", "height", "length", "batch_size", "temperature", "topk"),
+    "WanHuMoImageToVideo": ("width", "height", "length", "batch_size"),
+    "WanAnimateToVideo": ("width", "height", "length", "batch_size", "continue_motion_max_frames",
+                          "video_frame_offset"),
+}
+
+MAPPING = ComfyMapping(
+    key="wan", title="Wan", file_names_version=True, tasks=TASKS, generators=GENERATORS, voices=VOICES,
+    files=(("wan2.2", "Wan 2.2"), ("wan2_2", "Wan 2.2"), ("wan2.1", "Wan 2.1"), ("wan2_1", "Wan 2.1"), ("wan", "Wan")),
+    text_types=("wan",), passing={"WanDancerEncodeAudio": ()},  # the music's encoding: the Wan Dancer node's own
+    packs=tuple((p, "ComfyUI-WanVideoWrapper", "Wan") for p in PREFIXES), translate=translate,
+    tracks=lambda params: "ATI" if params.get("tracks_as") == "ati" else "Wan-Move",
+    pass_values={"WanCameraEmbedding": ("width", "height", "length")},  # passed on as given
+    widgets=WIDGETS)

@@ -1,0 +1,45 @@
+"""Wan S2V's ComfyUI mapping (api.ComfyMapping): WanSoundImageToVideo as Studio's Speech to Video (S2V)
+node, its voice heard by the wav2vec2 the release was trained on, and ComfyUI's Video S2V Extend chunks
+read as one take. Plain data and stdlib: nothing of ComfyUI is imported or run."""
+from __future__ import annotations
+
+from studio.convert.api import ComfyMapping, Generator, Task, Voice
+
+S2V = "video_models.wan_s2v"  # Speech to Video (S2V): node.py
+# the wav2vec2 Wan S2V was trained on (the release's wav2vec2-large-xlsr-53-english folder, taken when the workflow
+# names no file; ComfyUI's one-file repackaging is read by Speech Features' 'encoder'), read at the release's 30 fps
+S2V_WAV2VEC2, S2V_FEATURE_FPS = "wav2vec2-large-xlsr-53-english", 30.0
+# how ComfyUI's S2V template joins its chunks and drops the doubled first frame: one take in Studio's S2V node
+CHUNK_PLUMBING = ("LatentConcat", "LatentCut", "ImageFromBatch")
+
+
+def _s2v_take(b, node, up: list, inputs: dict, said: list[str]) -> None:
+    """Wan S2V: the voice its features read also heard on the take (the node's 'audio'), and the take's
+    length: the first chunk's and each WanSoundImageToVideoExtend's (ComfyUI's Video S2V Extend
+    subgraphs, each continuing from the last frames made), one take of the S2V node, continued by
+    its own motion frames window by window."""
+    if "speech" in inputs:
+        inputs["audio"] = (inputs["speech"][0], inputs["speech"][1], ())
+    extends = [n for n in up if n.cls == "WanSoundImageToVideoExtend"]
+    first = b.wf.value(node, "length")
+    lengths = [first] + [b.wf.value(n, "length") for n in extends]
+    b.used |= {n.id for n in up if n.cls in CHUNK_PLUMBING}  # the chunks' joins: one take here
+    if extends and all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in lengths):
+        b.used |= {n.id for n in extends}
+        b.extra["frames"] = sum(lengths)
+        said.append(f"ComfyUI makes {len(lengths)} chunks ({' + '.join(map(str, lengths))} frames), each extending "
+                    f"the one before: Studio's Speech to Video (S2V) makes the {sum(lengths)} frames as one take "
+                    "in windows of 80, each continuing from the model's own last 73 frames (the release's way)")
+
+
+MAPPING = ComfyMapping(
+    key="wan_s2v", title="Wan 2.2 S2V",
+    tasks={"WanSoundImageToVideo": Task("speech-driven video (S2V)", S2V,
+                                        (("ref_image", "image"), ("audio_encoder_output", "speech"),
+                                         ("control_video", "pose")), "Wan 2.2 S2V")},
+    generators=(Generator(S2V, intent=_s2v_take, describe=lambda inputs, params: "speech-driven video (S2V)"
+                          + (" moved by a pose clip" if "pose" in inputs else "")),),
+    voices=(Voice(True, "WanSoundImageToVideo", {"layers": "all", "fps": S2V_FEATURE_FPS}, S2V_WAV2VEC2,
+                  "wav2vec2 (Wan S2V's), every hidden state at 30 fps"),),
+    widgets={"WanSoundImageToVideo": ("width", "height", "length", "batch_size"),
+             "WanSoundImageToVideoExtend": ("length",)})

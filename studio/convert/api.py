@@ -1,0 +1,189 @@
+"""The converter's door: what a video family's ComfyUI mapping (nodes/video_models/families/<key>/comfy.py,
+or beside another node's folder) declares, and the builder surface its hooks may use.
+
+A mapping says which ComfyUI node types, core and node packs, belong to the family and what each means in
+Studio's terms (a :class:`Task`: the task in words, the Studio generator's type id, ComfyUI input ->
+generator input, the family's title), and, per generator, what the generic converter cannot know (a
+:class:`Generator`: how its settings are read from the task node, what its Save Video hears, the
+task in words...). The converter finds the mappings by discovery (comfy_registry.py): a module
+named ``comfy`` in a family's folder whose ``MAPPING`` is a :class:`ComfyMapping`. Nothing here
+imports ``nodes``; plain data and stdlib, as the rest of the converter."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Protocol
+
+from studio.core.graph import Graph
+
+from .comfy_intent import SAMPLERS, find_loader, model_file, upstream
+from .comfy_prompts import encoders, prompt_text, walk
+from .comfy_read import CONTROL, CNode, Workflow
+from .comfy_sampling import Sampling, read_sampling
+from .comfy_tasks import I2V, LATENT_NAMES, T2V, Task, task_node
+
+# the walks and readers a family's hooks share with the converter
+__all__ = ["Builder", "CNode", "ComfyMapping", "Generator", "Task", "Voice", "Workflow", "CONTROL", "encoders", "I2V",
+           "LATENT_NAMES", "SAMPLERS", "Sampling", "T2V", "find_loader", "model_file", "prompt_text", "read_sampling",
+           "task_node", "upstream", "walk"]
+Inputs = dict  # the generator's input -> (ComfyUI loader, its output slot, the steps on the way)
+
+
+class Builder(Protocol):
+    """What a family's hooks may read and call of the converter's builder (comfy_map._Builder): the
+    workflow, the graph being made and the state of the output being made; nothing else of it."""
+    wf: Workflow  # the workflow read
+    name: str  # the workflow's name, as the Log says it
+    g: Graph  # the Studio graph being made
+    used: set[str]  # ComfyUI node ids converted (not listed as 'not converted')
+    extra: dict  # the generator's settings read from how its inputs are made (set into its params)
+    motion: dict  # generator input -> (Studio node id, output): tracks, a camera path
+    keyframes: list[str]  # the keyframes' frames ('0', 'last', a number) of the output
+    keyframe_strength: float | None
+    pad: CNode | None  # an outpaint's ImagePadForOutpaint found on an intent input
+    stage: dict | None  # a family's later stage read before the settings (Generator.stage), for its hooks
+    made: dict  # a pipeline's samplers -> (generator id, its type id, its band, its Save node)
+    bands: list[list[str]]  # each pipeline's Studio nodes, in the order made
+    loaded: dict[str, str]  # a ComfyUI loader id (or a step's key) -> its Studio node
+    pass_loras: dict  # a later sampler's id -> (its own LoRAs, the lines said of them)
+    enhancer: Any  # a family's prompt enhancer of the output being made (its loader is not Load Video Model's)
+
+    def add(self, type_id: str, params: dict, at: CNode | None, title: str | None = None,
+            mode: str = "normal") -> str:
+        """A Studio node (values it cannot take fitted and said); its id."""
+
+    def note(self, text: str, band: int | None = None) -> None:
+        """A note on the canvas (about pipeline ``band``, or the workflow)."""
+
+    def say(self, line: str) -> None:
+        """A line in the pipeline's note and the Log (said once)."""
+
+    def log(self, line: str) -> None:
+        """A line in the Log, after the workflow's name."""
+
+    def said_lines(self) -> list[str]:
+        """The lines said for the pipeline's note so far, handed over once (for a note a family writes)."""
+
+    def task_made(self, what: str, fam: str | None, generator: str | None, inputs: list[str]) -> None:
+        """A converted output's task for the conversion's summary."""
+
+    def say_first(self, text: str) -> None:
+        """A sentence first in the Log and as the first canvas note."""
+
+    def intent(self, node: CNode, port: str, into: str, inputs: dict, said: list[str]) -> None:
+        """The Load Image / Video / Audio behind ``node``'s ``port`` wired into the generator's ``into``."""
+
+    def studio_loader(self, loader: CNode, slot: int = 0) -> tuple[str, str]:
+        """Studio's loader node for a ComfyUI file loader, and its output for ``slot``."""
+
+    def step(self, n: CNode, src: tuple[str, str], at: str | None = None) -> tuple[str, str]:
+        """Studio's node for a ComfyUI step between a file and an input (Canny, SAM 3...), wired."""
+
+    def speech_features(self, n: CNode, src: tuple[str, str], voice: "Voice") -> str:
+        """Speech Features for an AudioEncoderEncode ``n`` of the Load Audio ``src``, as ``voice`` hears it."""
+
+    def file_of(self, node: CNode | None) -> str:
+        """The file a ComfyUI loader names."""
+
+    def save_path(self, save: CNode) -> str:
+        """The path a Save Video writes for ComfyUI's output ``save``."""
+
+    def spec_params(self, type_id: str) -> set[str]:
+        """The settings a Studio node type has."""
+
+    def lora_chain(self, s: Any, taken: set | None, shifts: list, said: list[str]) -> tuple[list, CNode | None]:
+        """One sampler's LoRAs (name, strength, node) and its model loader."""
+
+    def loader_files(self, up: list[CNode], loaders: list[CNode], load: str, lp: set[str], said: list[str]) -> None:
+        """The text encoder, VAE, image encoder and second expert files set on Load Video Model, else said."""
+
+
+@dataclass(frozen=True)
+class Voice:
+    """How a family hears a voice that ComfyUI encodes with AudioEncoderEncode: Speech Features' settings."""
+    wav2vec: bool  # read when the encoder file is a wav2vec2 (False: another encoder, Whisper)
+    feeds: str | None  # the family's node type the encoding feeds (None: any other)
+    params: Mapping[str, Any]  # Speech Features' settings
+    folder: str  # the release's Hugging Face folder, taken when the workflow names no encoder file
+    what: str  # the encoder in words, said in the pipeline's note
+
+
+@dataclass(frozen=True)
+class Generator:
+    """What the converter cannot know of one Studio generator from its declaration alone: each hook is
+    optional, and called with the builder (:class:`Builder`)."""
+    id: str  # the generator's Studio type id
+    # the task it does in words, from the inputs wired and its settings (None: the generic words)
+    describe: Callable[[set, dict], str] | None = None
+    # after the task node's inputs are read: (b, task node, upstream nodes, inputs, said) (a VACE task, S2V's take)
+    intent: Callable[[Builder, CNode | None, list[CNode], Inputs, list[str]], None] | None = None
+    # makes the whole output itself: (b, save, first sampler, upstream, family title, said) -> made
+    output: Callable[[Builder, CNode, CNode, list[CNode], str, list[str]], bool] | None = None
+    # a later stage read before the settings: (b, upstream, later samplers, said) -> kept as b.stage; its
+    # 'line' ((the stage with the prompt, width, height) -> words) is said first in the pipeline's note
+    stage: Callable[[Builder, list[CNode], list, list[str]], dict | None] | None = None
+    # settings from the task node: (b, task node, params, loras, said, continued) -> the LoRAs kept
+    settings: Callable[[Builder, CNode | None, dict, list, list[str], bool], list] | None = None
+    # the last word on the settings, after the inputs' own: (params, inputs, said)
+    finish: Callable[[dict, Inputs, list[str]], None] | None = None
+    # what the Save Video is fed: (b, generator, Load Video Model, the model output, params) -> (node, output)
+    video: Callable[[Builder, str, str, tuple, dict], tuple[str, str]] | None = None
+    # after the Save Video is wired: (b, generator, Load Video Model, params)
+    wired: Callable[[Builder, str, str, dict], None] | None = None
+    # after the pipeline is made: (b, its samplers' key)
+    made: Callable[[Builder, frozenset], None] | None = None
+    sound: bool = False  # it makes sound: every Save Video of it takes its 'audio'
+    heard: tuple[str, ...] = ()  # inputs whose sound the Save Video carries (two: mixed)
+    shift: float | None = None  # the shift of the scheduler Studio gives its model read from ComfyUI's files
+
+
+@dataclass(frozen=True)
+class ComfyMapping:
+    """One family's ComfyUI mapping: its node types and what each means in Studio's terms."""
+    key: str  # the family's key (its folder)
+    title: str = ""  # the family's title, as the Log names it
+    file_names_version: bool = False  # its model file names it more closely than its nodes (Wan 2.1, 2.2)
+    tasks: Mapping[str, Task] = field(default_factory=dict)  # ComfyUI task node type -> Task
+    generators: tuple[Generator, ...] = ()  # its generators' hooks
+    empty: tuple[str, ...] = ()  # its empty-latent node types: text to video
+    files: tuple[tuple[str, str], ...] = ()  # model file name part (lower case) -> the family's title
+    voices: tuple[Voice, ...] = ()  # how it hears an AudioEncoderEncode's voice
+    widgets: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # node type -> its widgets, in order
+    # node type -> (b, node, generator, inputs, said) -> the generator: a node on the latent's way (LTX's guides)
+    latent_steps: Mapping[str, Callable[[Builder, CNode, str, Inputs, list[str]], str]] = \
+        field(default_factory=dict)
+    # node types (or prefixes ending in '*') upstream that say the pipeline is this family's, and its Task
+    claims: tuple[str, ...] = ()
+    claimed: Task | None = None
+    # node types an input passes through (Studio's node does what they do) -> the input read for each of their
+    # outputs (empty: the first of the usual ones)
+    passing: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    folded: tuple[str, ...] = ()  # node types read while tracing (their values folded into the nodes made)
+    file_loaders: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # loader type -> (input, part)
+    text_loaders: tuple[str, ...] = ()  # its own text-encoder loader types (Load Video Model reads their files)
+    # the positive prompt made by a node of its (an enhancer): (b, the prompt's node, the prompt read, said) -> it
+    prompt: Callable[[Builder, CNode | None, str | None, list[str]], str | None] | None = None
+    text_types: tuple[str, ...] = ()  # CLIPLoader types whose files Load Video Model reads (text_encoder, vae...)
+    dual_types: tuple[str, ...] = ()  # DualCLIPLoader types whose two files Load Video Model reads
+    # the family is read from a diffusers folder: its ComfyUI part files in one sentence ({files}), and the
+    # CLIPLoader type whose text-encoder file, and whether its VAE file, Load Video Model reads
+    folder_only: str = ""
+    text_file_type: str | None = None
+    vae_file_read: bool = False
+    shortest: tuple[int, int] | None = None  # frames it makes at least -> the shortest it makes
+    # a whole output it converts itself before the pipelines: (b, an output node) -> made
+    whole: Callable[[Builder, CNode], bool] | None = None
+    # node-pack prefixes of its nodes a translation could not read: (prefix, the pack, the family's title)
+    packs: tuple[tuple[str, str, str], ...] = ()
+    # a node pack's workflow read as core nodes before the conversion: (workflow) -> what is said
+    translate: Callable[[Workflow], list[str]] | None = None
+    # its tracks in words, from the generator's settings (params) -> 'ATI'...
+    tracks: Callable[[dict], str] | None = None
+    prompt_nodes: Mapping[str, str] = field(default_factory=dict)  # its nodes that hold a prompt -> that input
+    # its nodes that pass values on as given: node type -> the inputs given as its outputs 1, 2...
+    pass_values: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    fps_nodes: tuple[str, ...] = ()  # its nodes whose 'frame_rate' (or 'fps') is the video's
+    upscalers: tuple[str, ...] = ()  # its latent upscalers (x2 each), where no later stage of its reads them
+    # a loader whose every consumer is one of these node types -> the words said instead of setting its file
+    roles: tuple[tuple[tuple[str, ...], str], ...] = ()
+    # sampler scheduler node types and the settings of theirs that are its own (said, not taken)
+    schedulers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)

@@ -1,0 +1,129 @@
+"""The families' ComfyUI mappings (api.ComfyMapping), found as studio.core.registry finds node
+packages: each sub-package of a package in ``PACKAGES`` that holds a ``comfy`` module is imported by
+its name (a string, so the converter never imports ``nodes``, which sits above it) and its
+``MAPPING`` registered. The lookups the generic converter asks (which mapping knows this node type,
+the hooks of a generator) are made once from the registered mappings.
+
+Stdlib only: nothing of the converter is imported here, so every converter module may ask it."""
+from __future__ import annotations
+
+import functools
+import importlib
+import importlib.util
+import pkgutil
+from typing import Any
+
+# where the mappings are found (a setting: tests point it elsewhere, then call reset())
+PACKAGES: tuple[str, ...] = ("nodes.video_models.families", "nodes.finishing")
+MODULE = "comfy"  # the module of a family's folder that holds its MAPPING
+
+_registered: dict[str, Any] = {}
+_discovered = False
+
+
+def register(mapping: Any) -> Any:
+    """Add one family's mapping; a node type another family already declares is refused (ValueError)."""
+    mine = node_types(mapping)
+    for key, other in _registered.items():
+        if key != mapping.key and mine & node_types(other):
+            raise ValueError(f"ComfyUI node types declared by two families ({key}, {mapping.key}): "
+                             f"{', '.join(sorted(mine & node_types(other)))}")
+    _registered[mapping.key] = mapping
+    _lookups.cache_clear()
+    return mapping
+
+
+def node_types(mapping: Any) -> set[str]:
+    """Every ComfyUI node type a mapping declares as its family's."""
+    return (set(mapping.tasks) | set(mapping.empty) | set(mapping.widgets) | set(mapping.latent_steps)
+            | set(mapping.passing) | set(mapping.folded) | set(mapping.file_loaders) | set(mapping.schedulers)
+            | set(mapping.prompt_nodes) | set(mapping.pass_values) | set(mapping.fps_nodes) | set(mapping.upscalers)
+            | {c.rstrip("*") for c in mapping.claims})
+
+
+def discover(packages: tuple[str, ...] | None = None) -> int:
+    """Import each ``<package>.<sub>.comfy`` there is and register its MAPPING; how many were found."""
+    found = 0
+    for package in PACKAGES if packages is None else packages:
+        try:
+            pkg = importlib.import_module(package)
+        except ImportError:
+            continue
+        for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
+            name = f"{package}.{info.name}.{MODULE}"
+            if not info.ispkg or importlib.util.find_spec(name) is None:
+                continue
+            mapping = getattr(importlib.import_module(name), "MAPPING", None)
+            if mapping is not None:
+                register(mapping)
+                found += 1
+    return found
+
+
+def mappings() -> list[Any]:
+    """The registered mappings (discovered the first time it is asked)."""
+    global _discovered
+    if not _discovered:
+        _discovered = True
+        discover()
+    return list(_registered.values())
+
+
+def reset() -> None:
+    """Forget every mapping: the next question discovers them again (from ``PACKAGES``)."""
+    global _discovered
+    _registered.clear()
+    _discovered = False
+    _lookups.cache_clear()
+
+
+@functools.lru_cache(maxsize=1)
+def _lookups() -> dict[str, Any]:
+    ms = mappings()
+    files = [(part, title) for m in ms for part, title in m.files]
+    return {
+        "tasks": {cls: t for m in ms for cls, t in m.tasks.items()},
+        "generators": {g.id: g for m in ms for g in m.generators},
+        "empty": tuple(c for m in ms for c in m.empty),
+        "files": tuple(sorted(files, key=lambda f: -len(f[0]))),  # the most specific name first
+        "voices": tuple(v for m in ms for v in m.voices),
+        "widgets": {cls: w for m in ms for cls, w in m.widgets.items()},
+        "latent_steps": {cls: f for m in ms for cls, f in m.latent_steps.items()},
+        "claims": tuple((m.claims, m.claimed) for m in ms if m.claims),
+        "passing": {cls: p for m in ms for cls, p in m.passing.items()},
+        "folded": tuple(c for m in ms for c in m.folded),
+        "file_loaders": {cls: f for m in ms for cls, f in m.file_loaders.items()},
+        "text_types": tuple(t for m in ms for t in m.text_types),
+        "text_loaders": tuple(t for m in ms for t in m.text_loaders),
+        "dual_types": tuple(t for m in ms for t in m.dual_types),
+        "by_title": {t.family: m for m in ms for t in m.tasks.values() if t.family},
+        "wholes": tuple(m.whole for m in ms if m.whole is not None),
+        "schedulers": {cls: s for m in ms for cls, s in m.schedulers.items()},
+        "prompt_nodes": {cls: k for m in ms for cls, k in m.prompt_nodes.items()},
+        "pass_values": {cls: k for m in ms for cls, k in m.pass_values.items()},
+        "fps_nodes": tuple(c for m in ms for c in m.fps_nodes),
+        "upscalers": tuple(c for m in ms for c in m.upscalers),
+        "roles": tuple(r for m in ms for r in m.roles),
+    }
+
+
+def lookup(what: str) -> Any:
+    """One of the lookups made from every mapping: 'tasks' (node type -> Task), 'generators' (type id ->
+    Generator), 'empty', 'files', 'voices', 'widgets', 'latent_steps', 'claims', 'passing', 'folded',
+    'file_loaders', 'text_types', 'text_loaders', 'dual_types', 'by_title' (a family's title -> its mapping), 'wholes',
+    'schedulers', 'prompt_nodes', 'pass_values', 'fps_nodes', 'upscalers', 'roles'."""
+    return _lookups()[what]
+
+
+def generator(type_id: str) -> Any:
+    """The hooks a family declares for its generator ``type_id`` (None: none)."""
+    return _lookups()["generators"].get(type_id)
+
+
+def claimed(up: list) -> Any:
+    """The Task of the family whose marks (node types, or prefixes ending in '*') are upstream, else None."""
+    for marks, task in _lookups()["claims"]:
+        for n in up:
+            if any(n.cls.startswith(c[:-1]) if c.endswith("*") else n.cls == c for c in marks):
+                return task
+    return None

@@ -1,0 +1,113 @@
+"""The families' ComfyUI mappings (nodes/video_models/families/<key>/comfy.py) found by the converter's
+registry: every node type belongs to one family, and no family's node type or generator id is written in
+the generic converter (studio/convert), which asks the registry instead."""
+from __future__ import annotations
+
+import ast
+import os
+import sys
+import types
+
+import pytest
+
+from studio.convert import api, comfy_registry
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CONVERT = os.path.join(ROOT, "studio", "convert")
+
+
+def _declared() -> dict[str, str]:
+    """Every node type and generator id a registered mapping declares -> the family's key."""
+    out = {}
+    for m in comfy_registry.mappings():
+        for name in comfy_registry.node_types(m):
+            out[name] = m.key
+        for t in m.tasks.values():
+            if t.generator and t.generator not in (api.I2V, api.T2V):  # the generic generators
+                out[t.generator] = m.key
+        for g in m.generators:
+            out[g.id] = m.key
+    return out
+
+
+def _literals(path: str) -> list[tuple[int, str]]:
+    with open(path, encoding="utf-8") as fh:
+        tree = ast.parse(fh.read())
+    return [(n.lineno, n.value) for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+
+
+def test_the_registry_finds_every_family_mapping_in_its_folder():
+    keys = {m.key for m in comfy_registry.mappings()}
+    assert {"wan", "wan_s2v", "wan_animate2", "wan_scail", "ltx", "ltx2", "hunyuan", "hunyuan15", "svd", "kandinsky5",
+            "minimax_h3", "seedvr2"} <= keys
+    assert comfy_registry.lookup("tasks")["WanImageToVideo"].generator == api.I2V
+    assert comfy_registry.generator("video_models.wan_vace").describe({"video"}, {}) == "VACE video (video)"
+
+
+def test_no_family_name_is_written_in_the_generic_converter():
+    """A literal equal to a node type or generator id that a family's mapping declares, in studio/convert's
+    source, is a second home for that family's knowledge: it belongs in the family's comfy.py."""
+    declared = _declared()
+    found = []
+    for name in sorted(os.listdir(CONVERT)):
+        if name.endswith(".py"):
+            found += [f"studio/convert/{name}:{line} '{v}' ({declared[v]})" for line, v in
+                      _literals(os.path.join(CONVERT, name)) if v in declared]
+    assert not found, "\n".join(found)
+
+
+def test_every_node_type_belongs_to_one_family():
+    seen: dict[str, str] = {}
+    twice = []
+    for m in comfy_registry.mappings():
+        for name in comfy_registry.node_types(m):
+            if name in seen:
+                twice.append(f"{name}: {seen[name]} and {m.key}")
+            seen[name] = m.key
+    assert not twice, twice
+
+
+def test_a_node_type_declared_by_two_families_is_refused():
+    wan = next(m for m in comfy_registry.mappings() if m.key == "wan")
+    with pytest.raises(ValueError, match="WanImageToVideo"):
+        comfy_registry.register(api.ComfyMapping(key="copy", tasks={"WanImageToVideo": wan.tasks["WanImageToVideo"]}))
+    assert "copy" not in {m.key for m in comfy_registry.mappings()}
+
+
+def test_the_packages_searched_are_a_setting(monkeypatch):
+    """Discovery imports <package>.<sub>.comfy by name: pointed at another package, it finds that one's."""
+    pkg, sub, comfy = (types.ModuleType(n) for n in ("planted_fams", "planted_fams.one", "planted_fams.one.comfy"))
+    pkg.__path__, sub.__path__ = [], []
+    comfy.MAPPING = api.ComfyMapping(key="one", tasks={"PlantedToVideo": api.Task("image to video", api.I2V)})
+    for m in (pkg, sub, comfy):
+        monkeypatch.setitem(sys.modules, m.__name__, m)
+    monkeypatch.setattr(comfy_registry.pkgutil, "iter_modules", lambda path: [types.SimpleNamespace(name="one",
+                                                                                                   ispkg=True)])
+    monkeypatch.setattr(comfy_registry.importlib.util, "find_spec", lambda name: name in sys.modules or None)
+    monkeypatch.setattr(comfy_registry, "PACKAGES", ("planted_fams",))
+    comfy_registry.reset()
+    try:
+        assert [m.key for m in comfy_registry.mappings()] == ["one"]
+        assert set(comfy_registry.lookup("tasks")) == {"PlantedToVideo"}
+    finally:
+        monkeypatch.undo()
+        comfy_registry.reset()
+    assert "wan" in {m.key for m in comfy_registry.mappings()}
+
+
+def test_the_family_hooks_use_the_builder_through_its_declared_surface():
+    """Every member of the builder a family's hooks read or call (``b.<name>``) is declared on api.Builder."""
+    declared = set(api.Builder.__annotations__) | {k for k in vars(api.Builder) if not k.startswith("_")}
+    files = [os.path.join(d, f) for d in (os.path.join(ROOT, "nodes", "video_models", "families", k)
+                                          for k in sorted(os.listdir(os.path.join(ROOT, "nodes", "video_models",
+                                                                                  "families"))))
+             if os.path.isdir(d) for f in sorted(os.listdir(d)) if f.startswith("comfy") and f.endswith(".py")]
+    files.append(os.path.join(ROOT, "nodes", "finishing", "seedvr2", "comfy.py"))
+    undeclared = set()
+    for path in files:
+        with open(path, encoding="utf-8") as fh:
+            tree = ast.parse(fh.read())
+        undeclared |= {f"{os.path.relpath(path, ROOT)}: b.{n.attr}" for n in ast.walk(tree)
+                       if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == "b"
+                       and n.attr not in declared}
+    assert len(files) > 10 and not undeclared, sorted(undeclared)
