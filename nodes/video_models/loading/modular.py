@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 
+from ..base.capabilities import Modular
 from ..base.errors import ModelError
 from ..base.registry import FAMILIES, Family, family_from_index
 from ..files.headers import read_json
@@ -62,7 +63,8 @@ def check_modular_folder(path: str, supplied: tuple = ()) -> tuple[Family, dict,
         raise ModelError(f"'{path}' holds a modular '{index.get('_class_name', '?')}', not a video model Studio "
                          f"opens as a modular pipeline ({known})")
     found = {}
-    for name in fam.modular_components:
+    modular = fam.capability(Modular)
+    for name in modular.components:
         if name in supplied:
             continue
         spec = component_spec(index, name)
@@ -72,7 +74,7 @@ def check_modular_folder(path: str, supplied: tuple = ()) -> tuple[Family, dict,
         if spec is None or not os.path.isdir(folder) or not any(os.path.isfile(os.path.join(folder, c))
                                                                  for c in config):
             raise ModelError(f"model '{path}': component '{name}' is missing: {fam.title}'s "
-                             f"{getattr(fam, 'modular_task', 'text to video')} needs a "
+                             f"{modular.task} needs a "
                              f"folder '{name}/' with {' or '.join(config)}" + ("" if spec else f" (and '{name}' in "
                                                                                f"{INDEX})"))
         if spec[0] in ("diffusers", "transformers") and name not in ("tokenizer", "processor") and \
@@ -131,7 +133,7 @@ def load_modular(fam: Family, path: str, found: dict, torch_dtype, device, info,
     for name, (lib, cls_name, folder) in found.items():
         if name in parts or name in skip:
             continue
-        own = fam.modular_part(name, folder, info)
+        own = fam.capability(Modular).part(name, folder, info)
         if own is not None:  # the family's own reading of it (MiniMax H3's processor without torchvision)
             parts[name] = own
             continue

@@ -1,6 +1,9 @@
 """AnimateDiff: an image model's UNet with motion modules, 16 frames a call."""
 from __future__ import annotations
 
+from ...base.capabilities import (NO_CONDITIONS, NO_LAST_FRAME, NO_TRACKS, NOT_MODULAR, NOT_TRAINED, Conditions,
+                                  FirstLast, LoraTraining, Modular, PreviewLayout, PromptRecipe, ResumeKeeps,
+                                  TimeTiles, Tracks, VaeTiles)
 from ...base.family import Family
 from ...base.recognise import Recognised
 
@@ -12,9 +15,16 @@ def recognise(t, filename: str = "") -> Recognised | None:
     return None
 
 
+PIPELINES = ("AnimateDiffPipeline", "AnimateDiffVideoToVideoPipeline")
+IMAGE_VAE = "its VAE is an image model's (frames decoded one by one in chunks, decode_chunk_size)"
+
 FAMILY = Family(
-    "animatediff", "AnimateDiff", ("AnimateDiffPipeline", "AnimateDiffVideoToVideoPipeline"),
+    "animatediff", "AnimateDiff", PIPELINES,
     t2v="AnimateDiffPipeline", v2v="AnimateDiffVideoToVideoPipeline", denoiser="unet",
+    has=(ResumeKeeps(tuple((name, 0) for name in PIPELINES)), PreviewLayout(video_vae=False)),
+    lacks={PromptRecipe: "its pipelines encode the prompt with the image model's CLIP text encoder: recipe not read",
+           VaeTiles: IMAGE_VAE, TimeTiles: IMAGE_VAE, LoraTraining: NOT_TRAINED, Conditions: NO_CONDITIONS,
+           Tracks: NO_TRACKS, FirstLast: NO_LAST_FRAME, Modular: NOT_MODULAR},
     frames=16, fixed_frames=16, size_multiple=8, fps=8.0, key_rank=0, recogniser=recognise, key_patterns=(("motion_modules.",),),
     single_file_refusal="AnimateDiff motion modules as single files are not supported yet: use a diffusers "
                         "AnimateDiff folder (model_index.json with unet and motion_adapter)")

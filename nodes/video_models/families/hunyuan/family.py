@@ -1,6 +1,9 @@
 """HunyuanVideo: text and image to video."""
 from __future__ import annotations
 
+from ...base.capabilities import (BLENDED, NO_CONDITIONS, NO_LAST_FRAME, NO_TRACKS, NOT_MODULAR, NOT_TRAINED,
+                                  Conditions, Each, FirstLast, LoraTraining, Modular, PreviewLayout, PromptRecipe,
+                                  ResumeKeeps, TimeTiles, Tracks, VaeTiles)
 from ...base.family import Family
 from . import recognise
 
@@ -17,11 +20,24 @@ class Hunyuan(Family):
         return hunyuan_layouts.prepare(state) if cls_name == hunyuan_layouts.CLASS else state
 
 
+VAE_TILES = VaeTiles("AutoencoderKLHunyuanVideo", BLENDED, "first")  # Kandinsky 5's VAE too
+
 FAMILY = Hunyuan(
     "hunyuan", "HunyuanVideo", ("HunyuanVideoPipeline", "HunyuanVideoImageToVideoPipeline"),
     i2v="HunyuanVideoImageToVideoPipeline", t2v="HunyuanVideoPipeline",
     frames=61, frame_multiple=(4, 1), size_multiple=16, fps=24.0, key_rank=3, recogniser=recognise.recognise,
     layouts=("diffusers", "original (Tencent)"),
+    # text to video: Llama's templated states, CLIP's pooled output, the Llama mask; the negative encoded only under
+    # true CFG (true_cfg_scale above 1 with a negative). Its image to video reads the image in the text encoder.
+    # Image to video's 'latent_concat' image: 4 leading frames dropped after decoding
+    has=(PromptRecipe(("HunyuanVideoPipeline",),
+                      each=Each(("prompt_embeds", "pooled_prompt_embeds", "prompt_attention_mask"), dtype=False,
+                                length=True, negative="true_cfg")),
+         ResumeKeeps((("HunyuanVideoPipeline", 0), ("HunyuanVideoImageToVideoPipeline", 4))), VAE_TILES,
+         PreviewLayout()),
+    lacks={TimeTiles: "its pipeline's own decode, copied to the host a tile at a time (no latent preparing written)",
+           LoraTraining: NOT_TRAINED, Conditions: NO_CONDITIONS, Tracks: NO_TRACKS, FirstLast: NO_LAST_FRAME,
+           Modular: NOT_MODULAR},
     part_titles=(("Llama 3 8B", "Llama 3 8B (HunyuanVideo)"), ("CLIP-L text", "CLIP-L text (HunyuanVideo)")),
     key_patterns=(("double_blocks.", "single_blocks.", "txt_in."),
                   ("context_embedder.token_refiner", "single_transformer_blocks.")))

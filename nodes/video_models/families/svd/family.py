@@ -2,6 +2,9 @@
 (Stability's sgm layout, read by Studio's converter)."""
 from __future__ import annotations
 
+from ...base.capabilities import (NO_CONDITIONS, NO_LAST_FRAME, NO_TRACKS, NOT_MODULAR, NOT_TRAINED, Conditions,
+                                  FirstLast, LoraTraining, Modular, PreviewLayout, PromptRecipe, ResumeKeeps,
+                                  TimeTiles, Tracks, VaeTiles)
 from ...base.family import Family
 from . import recognise
 
@@ -28,6 +31,11 @@ FAMILY = SVD("svd", "Stable Video Diffusion", ("StableVideoDiffusionPipeline",),
              i2v="StableVideoDiffusionPipeline", denoiser="unet", latent_layout="BTCHW", frames=14,
              fixed_frames=14, size_multiple=8, fps=7.0, key_rank=1, recogniser=recognise.recognise,
              layouts=("diffusers", "Stability's sgm checkpoint"),
+             has=(ResumeKeeps((("StableVideoDiffusionPipeline", 0),)), PreviewLayout(video_vae=False)),
+             lacks={PromptRecipe: "image to video with no prompt: nothing to encode",
+                    VaeTiles: "its temporal decoder decodes in chunks of frames (decode_chunk_size), not in time tiles",
+                    TimeTiles: "14 frames a call: its pipeline's own decode", LoraTraining: NOT_TRAINED,
+                    Conditions: NO_CONDITIONS, Tracks: NO_TRACKS, FirstLast: NO_LAST_FRAME, Modular: NOT_MODULAR},
              key_patterns=(("time_stack",),  # original SGM layout of SVD
                            ("temporal_transformer_blocks", "down_blocks."),
                            ("spatial_res_block",)))

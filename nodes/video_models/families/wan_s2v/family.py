@@ -1,10 +1,16 @@
 """Wan 2.2 S2V 14B (speech + reference image [+ pose clip] to video): its own node (node.py)."""
 from __future__ import annotations
 
+from ...base.capabilities import (NO_CONDITIONS, NO_LAST_FRAME, NO_TRACKS, NOT_MODULAR, NOT_TRAINED, Conditions,
+                                  FirstLast, LoraTraining, Modular, PreviewLayout, PromptRecipe, ResumeKeeps,
+                                  TimeTiles, Tracks, VaeTiles)
 from ...base.family import Family
 from . import recognise
 
 PIPELINE = "WanS2VPipeline"  # pipeline.py: not a diffusers class, built by parts.py
+
+OWN_DECODE = ("the Speech to Video (S2V) node decodes with Wan's VAE itself (pipeline.py), not through a diffusers "
+              "pipeline")
 
 
 class WanS2V(Family):
@@ -24,4 +30,10 @@ FAMILY = WanS2V(
     "wan_s2v", "Wan S2V", (PIPELINE,), frames=77, frame_multiple=(1, 0), size_multiple=16, fps=16.0,
     scale_attr="latents_std", key_rank=3, recogniser=recognise.recognise,
     layouts=("original (Wan-Video, ComfyUI)",), task_kinds_by_inputs=("audio",),  # the Speech to Video (S2V) node
+    has=(PreviewLayout(),),
+    lacks={PromptRecipe: "its own pipeline (pipeline.py) encodes the prompt: the cache serves diffusers' encode_prompt",
+           ResumeKeeps: "its own pipeline's decode: the lighter retry only",
+           VaeTiles: "its VAE is Wan's (AutoencoderKLWan): the Wan family's declaration serves it",
+           TimeTiles: OWN_DECODE, LoraTraining: NOT_TRAINED, Conditions: NO_CONDITIONS,
+           Tracks: NO_TRACKS, FirstLast: NO_LAST_FRAME, Modular: NOT_MODULAR},
     variants=(("Wan 2.2 S2V 14B", lambda idx, cfg: cfg.get("num_layers") == 40),))

@@ -1,10 +1,16 @@
 """SCAIL-2 (Zhipu, zai-org/SCAIL-2): its own node (node.py, 'SCAIL-2 Character')."""
 from __future__ import annotations
 
+from ...base.capabilities import (NO_CONDITIONS, NO_LAST_FRAME, NO_TRACKS, NOT_MODULAR, NOT_TRAINED, Conditions,
+                                  FirstLast, LoraTraining, Modular, PreviewLayout, PromptRecipe, ResumeKeeps,
+                                  TimeTiles, Tracks, VaeTiles)
 from ...base.family import Family
 from . import recognise
 
 PIPELINE = "SCAIL2Pipeline"  # pipeline.py: not a diffusers class, built by parts.py
+
+OWN_DECODE = ("the SCAIL-2 Character node decodes with Wan's VAE itself (pipeline.py), not through a diffusers "
+              "pipeline")
 
 
 class WanSCAIL(Family):
@@ -24,4 +30,10 @@ FAMILY = WanSCAIL(
     "wan_scail", "SCAIL-2", (PIPELINE,), frames=81, frame_multiple=(4, 1), size_multiple=32, fps=16.0,
     scale_attr="latents_std", key_rank=3, recogniser=recognise.recognise,
     layouts=("original (zai-org, ComfyUI)",), task_kinds_by_inputs=("drive",),  # the SCAIL-2 Character node
+    has=(PreviewLayout(),),
+    lacks={PromptRecipe: "its own pipeline (pipeline.py) encodes the prompt: the cache serves diffusers' encode_prompt",
+           ResumeKeeps: "its own pipeline's decode: the lighter retry only",
+           VaeTiles: "its VAE is Wan's (AutoencoderKLWan): the Wan family's declaration serves it",
+           TimeTiles: OWN_DECODE, LoraTraining: NOT_TRAINED, Conditions: NO_CONDITIONS,
+           Tracks: NO_TRACKS, FirstLast: NO_LAST_FRAME, Modular: NOT_MODULAR},
     variants=(("Wan 2.1 SCAIL-2 14B", lambda idx, cfg: cfg.get("num_layers") == 40),))
