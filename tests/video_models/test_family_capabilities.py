@@ -4,12 +4,14 @@ diffusers classes (a new family missing from such a table would silently go with
 from __future__ import annotations
 
 import ast
+import inspect
 import os
 
 import pytest
 
 import nodes.video_models  # noqa: F401  (every family registers itself)
-from nodes.video_models.base.capabilities import KINDS, Capability, PromptRecipe, ResumeKeeps, TimeTiles, VaeTiles
+from nodes.video_models.base.capabilities import (KINDS, Capability, ModularParts, PartReader, PipelineParts, PromptRecipe,
+                                                  ResumeKeeps, TimeTiles, TwoExperts, VaeTiles)
 from nodes.video_models.base.registry import FAMILIES, FORCING
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -54,6 +56,33 @@ def test_pipeline_keyed_capabilities_name_the_familys_own_pipelines(key, fam):
         if c is not None:
             assert c.classes and set(c.classes) <= own_classes(fam), \
                 f"{key}'s {kind.__name__} names classes not its own: {set(c.classes) - own_classes(fam)}"
+
+
+def _params(fn) -> list[str]:
+    return list(inspect.signature(fn).parameters)
+
+
+@pytest.mark.parametrize("key,fam", EVERY, ids=[k for k, _ in EVERY])
+def test_every_part_reader_keeps_the_part_reader_protocol(key, fam):
+    """A family's part reader module has the functions loading/ calls (PipelineParts, or ModularParts for a
+    modular family), with the protocol's parameters first, and the keywords its family's capabilities mean
+    it is given: 'waiting' where its prompts are cached, 'second' where it has two experts."""
+    parts = fam.capability(PartReader)
+    if parts is None:
+        return
+    reader = parts.reader()
+    protocol = ModularParts if fam.modular else PipelineParts
+    assert isinstance(reader, protocol), f"{key}'s part reader {reader.__name__} is no {protocol.__name__}"
+    for name in (n for n in dir(protocol) if not n.startswith("_")):
+        want = _params(getattr(protocol, name))[1:]  # less self
+        got = _params(getattr(reader, name))
+        assert got[:len(want)] == want, f"{key}: {reader.__name__}.{name}{tuple(got)} is not the protocol's {want}"
+    if not fam.modular:
+        takes = _params(reader.build_pipeline)
+        if fam.capability(PromptRecipe) is not None:
+            assert "waiting" in takes, f"{key}'s build_pipeline takes no 'waiting' (its prompts are cached)"
+        if fam.capability(TwoExperts) is not None:
+            assert "second" in takes, f"{key}'s build_pipeline takes no 'second' (it has two experts)"
 
 
 def test_the_registry_answers_as_the_tables_did():

@@ -9,7 +9,7 @@ Plain data and stdlib: importing this module costs nothing."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, ClassVar
+from typing import Callable, ClassVar, Protocol, runtime_checkable
 
 
 class Capability:
@@ -20,6 +20,49 @@ class Capability:
     @property
     def classes(self) -> tuple[str, ...]:
         return ()
+
+
+# -- ComfyUI's part files read with no folder (loading/family_parts.py, loading/load.py) ------------------------
+@runtime_checkable
+class PipelineParts(Protocol):
+    """A part reader that builds a diffusers pipeline from a denoiser file and ComfyUI's text-encoder, VAE and
+    CLIP-vision files (Wan's, LTX-Video's, LTX-2's, HunyuanVideo 1.5's, Kandinsky 5's, SVD's, Wan S2V's,
+    SCAIL-2's): a module with these functions."""
+
+    def check_parts(self, fam, den_cfg: dict, den_path: str, files: dict, diffusers) -> dict:
+        """Each part's file checked against the denoiser's config, from the headers: {component: Part}."""
+
+    def denoiser_config(self, diffusers, fam, wf):
+        """(class name, config, the file under diffusers' names) of a denoiser file with no folder."""
+
+    def build_pipeline(self, diffusers, fam, wf, files: dict, torch_dtype, info):
+        """(pipeline, weights in words, model_index-like dict, parts) from the denoiser file and the part
+        files; a reader takes more by keyword where its family needs them: ``waiting`` (the components left
+        on disk while the prompt cache serves it: a family with a PromptRecipe), ``second`` (a second expert's
+        file: a family with two experts)."""
+
+
+@runtime_checkable
+class ModularParts(Protocol):
+    """A part reader that builds a modular pipeline from a denoiser file and ComfyUI's part files, no folder
+    (MiniMax H3's, Wan Animate 2's): a module with this function."""
+
+    def build_modular(self, diffusers, fam, wf, files: dict, torch_dtype, device, info):
+        """(pipeline, weights in words, model_index-like dict, parts)."""
+
+
+@dataclass(frozen=True)
+class PartReader(Capability):
+    """ComfyUI's separate part files read with no diffusers folder: ``load()`` imports the family's reader
+    module (a PipelineParts or a ModularParts) when it is first needed; ``files``: the part files it reads,
+    in words; ``one_checkpoint``: its "part files" are one all-in-one checkpoint (SVD's)."""
+    what: ClassVar[str] = "ComfyUI's part files read with no diffusers folder (loading/family_parts.py)"
+    load: Callable
+    files: str = "text encoder, VAE, CLIP vision"
+    one_checkpoint: bool = False
+
+    def reader(self):
+        return self.load()
 
 
 # -- prompt embeddings kept by the prompt-embedding cache (sampling/prompt_cache.py) -------------------------
@@ -213,13 +256,59 @@ class Modular(Capability):
         return nullcontext()
 
 
+# -- two denoisers: a high-noise and a low-noise expert (loading/load.py, loading/family_parts.py) -----------
+@dataclass(frozen=True)
+class TwoExperts(Capability):
+    """A model may come as two denoisers (Wan 2.2 A14B's experts): ``check(diffusers, fam, first, second,
+    cfg=None)``, the two experts from the file ``first`` and the file ``second`` checked on their headers;
+    ``folder(diffusers, index, path, fam, experts, torch_dtype, info)``, from_pretrained's keyword arguments
+    for a folder loaded with two expert files."""
+    what: ClassVar[str] = "two denoisers, a high-noise and a low-noise expert (loading/load.py)"
+    check: Callable
+    folder: Callable
+
+
+# -- context windows: a long take made in one call, window by window (takes/context_windows.py) --------------
+@dataclass(frozen=True)
+class ContextWindows(Capability):
+    """Its denoiser input has a frame axis context windows can cut: ``layout`` how it lies ('BCTHW',
+    'packed'); ``schedule_in_one_take``: a prompt schedule may change the prompt inside one take (its
+    conditional call is named apart: Wan's)."""
+    what: ClassVar[str] = "context windows: a long take in one call, window by window (takes/context_windows.py)"
+    layout: str
+    schedule_in_one_take: bool = False
+
+
+# -- distilled recipes for a generator's 'quality' draft (base/drafts.py, sampling/draft.py) -------------------
+@dataclass(frozen=True)
+class Drafts(Capability):
+    """Its distilled paths for a generator's 'quality' draft (base/drafts.py DraftRecipe): the first that fits
+    the run and whose files are found wins (sampling/draft.py)."""
+    what: ClassVar[str] = "a quality draft by a distilled recipe (sampling/draft.py)"
+    recipes: tuple
+
+
+# -- a LoRA file told by its names (base/recognise.py) --------------------------------------------------------
+@dataclass(frozen=True)
+class LoraNames(Capability):
+    """A LoRA file told as its by the module names (prefixes removed): ``matches(names) -> bool``; ``title``:
+    what a LoRA for it is called ('Wan')."""
+    what: ClassVar[str] = "its LoRA files told by their module names (base/recognise.py)"
+    title: str
+    matches: Callable
+
+
 # the same reason in the same words, where it is the same for several families
 NOT_MODULAR = "a diffusers pipeline folder (model_index.json) or part files, not a modular pipeline"
 NO_TRACKS = "no denoiser of it reads point tracks (they steer Wan-Move and ATI: Wan 2.1 image to video)"
 NO_CONDITIONS = "no condition pipeline: no frames given at any index, no take continued from its frames"
 NO_LAST_FRAME = "nothing to ready for a last frame (its pipelines take none, or take it as they are)"
 NOT_TRAINED = "Train Video LoRA has no loss and no default targets for it yet"
+ONE_DENOISER = "one denoiser a model (a second denoiser file is refused)"
+NO_WINDOWS = "no frame axis of its denoiser input is declared for context windows: a long take is made window by window"
+NO_DRAFTS = "no distilled recipe (LoRA or checkpoint) for a quality draft is known for it"
+NO_LORA_NAMES = "its LoRAs are told by diffusers' names only (no original names Studio knows)"
 
 # every kind a family is checked against (tests/video_models/test_family_capabilities.py)
-KINDS: tuple[type, ...] = (PromptRecipe, ResumeKeeps, VaeTiles, TimeTiles, PreviewLayout, LoraTraining, Conditions,
-                           Tracks, FirstLast, Modular)
+KINDS: tuple[type, ...] = (PartReader, PromptRecipe, ResumeKeeps, VaeTiles, TimeTiles, PreviewLayout, LoraTraining,
+                           Conditions, Tracks, FirstLast, Modular, TwoExperts, ContextWindows, Drafts, LoraNames)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .capabilities import Capability, Modular
+from .capabilities import Capability, Modular, PartReader, TwoExperts
 
 
 @dataclass(frozen=True)
@@ -43,26 +43,19 @@ class Family:
     # (title, test(index, denoiser config)); the first match wins
     variants: tuple[tuple[str, object], ...] = field(default=(), compare=False)
     layouts: tuple[str, ...] = ("diffusers",)  # the key layouts of its weight files Studio reads
-    schedule_in_one_take: bool = False  # a prompt schedule may change the prompt inside one take (context_windows.py)
     keyframes_instead: str = ""  # what it takes instead of keyframes at any frame ('' : the generic words)
-    window_layout: str = ""  # its denoiser input's frame axis context windows can cut ("BCTHW", "packed"; '' : none)
     task_kinds_by_inputs: tuple = ()  # task kinds its generators do by an input, not a pipeline of their own
     wan_lora_names: bool = False  # a LoRA with no prefix may be in Wan's original names (Wan, SkyReels-V2)
     single_file_refusal: str = ""  # why a single denoiser file of it is not read ('' : it is read)
     # modules its denoiser files may hold that diffusers' class has not, read by a node of its own (the
     # tensors' name prefixes: Wan's Fun camera adapter 'control_adapter.'); left out of the config checks
     own_modules: tuple[str, ...] = ()
-    # its distilled paths for a generator's 'quality' draft (base/drafts.py DraftRecipe), the first that
-    # fits the run and whose files are found wins (sampling/draft.py)
-    draft_recipes: tuple = field(default=(), compare=False)
     # (task, why) of what its release is known for that Studio does not make: said by ``main.py families``
     not_built: tuple[tuple[str, str], ...] = field(default=(), compare=False)
     # its optional capabilities (base/capabilities.py): an object of each kind it provides, and for each kind
     # of capabilities.KINDS it does not provide, why not in words
     has: tuple[Capability, ...] = field(default=(), compare=False)
     lacks: dict = field(default_factory=dict, compare=False, hash=False)
-
-    one_checkpoint = False  # (a class attribute) its "part files" are one all-in-one checkpoint (SVD's)
 
     def capability(self, kind: type):
         """Its capability of ``kind`` (a base.capabilities class), or None when it lacks it (``why_without``)."""
@@ -92,12 +85,6 @@ class Family:
         '' when it does not use it."""
         return dict(self.part_titles).get(title, "")
 
-    lora_title = ""  # (a class attribute) what a LoRA for it is called when its names tell ('Wan')
-
-    def lora_names(self, names: list[str]) -> bool:
-        """Whether a LoRA's module names (prefixes removed) are this family's; False by default."""
-        return False
-
     def checkpoint_words(self, tensors) -> str:
         """What a file holding its denoiser and a VAE holds, in words."""
         return "denoiser and VAE in one file"
@@ -118,29 +105,16 @@ class Family:
                 return title
         return self.title
 
-    def part_reader(self):
-        """The module reading this family's separate part files (a denoiser file + text-encoder, VAE
-        and CLIP-vision files): ``check_parts``, ``denoiser_config``, ``build_pipeline``; None when
-        Studio reads none for it (a diffusers folder as 'base' is asked for instead)."""
-        return None
-
-    part_files = "text encoder, VAE, CLIP vision"  # (a class attribute) the part files it reads, in words
-
-    @property
-    def reads_parts(self) -> bool:
-        """Whether Studio reads this family's separate part files (without importing their reader)."""
-        return type(self).part_reader is not Family.part_reader
-
     def formats(self) -> list[str]:
         """The file formats and key layouts Studio reads for this family, in words."""
         out = ["diffusers folder"]
         if self.key_patterns:
             out.append("single denoiser file (.safetensors bf16/fp16, fp8, NVFP4, int8; .gguf)")
-        if self.reads_parts:
-            out.append(f"ComfyUI part files ({self.part_files})")
+        parts = self.capability(PartReader)
+        if parts is not None:
+            out.append(f"ComfyUI part files ({parts.files})")
         return out + [f"{lay} layout" for lay in self.layouts]
 
-    two_experts = False  # (a class attribute) a model may come as two denoisers (Wan 2.2 A14B's experts)
     converters_carry_scales = False  # (a class attribute) its converters carry ComfyUI's fp8 scales and GGUF
 
     def converters(self) -> dict:
@@ -168,18 +142,9 @@ class Family:
     def one_denoiser(self, first: str, second: str | None) -> None:
         """A second denoiser file for a family with one denoiser is refused (not left unread)."""
         from .errors import ModelError
-        if second and not self.two_experts:
+        if second and self.capability(TwoExperts) is None:
             raise ModelError(f"a second denoiser file ('model_2': '{second}') is Wan 2.2 A14B's low-noise expert, "
                              f"but '{first}' is a {self.title} denoiser, which has one")
-
-    def check_experts(self, diffusers, first, second: str | None, cfg: dict | None = None):
-        """The two experts from ``first`` and the file ``second``, checked on their headers (a
-        two-expert family's); None without a second file."""
-        return None
-
-    def folder_experts(self, diffusers, index: dict, path: str, experts, torch_dtype, info) -> dict:
-        """from_pretrained's keyword arguments for a folder loaded with two expert files."""
-        return {}
 
     def single_file_reader(self, wf):
         """The family's own reader of a single denoiser file read into its modular folder (a layout
@@ -193,7 +158,7 @@ class Family:
         {component: (words, load(torch_dtype))}; by default none is read: refused, naming them."""
         from .errors import ModelError
         raise ModelError(f"{', '.join(given)}: not read with a {self.title} denoiser file (its base's own are used)"
-                         + ("; with 'base' empty they are read" if self.reads_parts else ""))
+                         + ("; with 'base' empty they are read" if self.capability(PartReader) else ""))
 
     def single_file_refusal_with(self, given: dict) -> str:
         """Why a single file of it is not read alone, with the part files ``given`` beside it."""

@@ -6,9 +6,10 @@ height and width multiples of 16; image to video normalises its first four laten
 frames after them, so it needs five latent frames (17 frames or more)."""
 from __future__ import annotations
 
-from ...base.capabilities import (NO_CONDITIONS, NO_LAST_FRAME, NO_TRACKS, NOT_MODULAR, NOT_TRAINED, Conditions, Each,
-                                  FirstLast, LoraTraining, Modular, PreviewLayout, PromptRecipe, ResumeKeeps,
-                                  TimeTiles, Tracks, VaeTiles)
+from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LAST_FRAME, NO_LORA_NAMES,
+                                  NO_TRACKS, NO_WINDOWS, ONE_DENOISER, Conditions, ContextWindows, Drafts, Each,
+                                  FirstLast, LoraNames, LoraTraining, Modular, PartReader, PreviewLayout,
+                                  PromptRecipe, ResumeKeeps, TimeTiles, Tracks, TwoExperts, VaeTiles)
 from ...base.family import Family, config_int
 from . import recognise
 
@@ -22,12 +23,6 @@ HUNYUAN_VAE = "its VAE is HunyuanVideo's (AutoencoderKLHunyuanVideo): the Hunyua
 
 
 class Kandinsky5(Family):
-    part_files = "DiT, Qwen2.5-VL and CLIP-L text encoders, HunyuanVideo VAE; no diffusers folder needed"
-
-    def part_reader(self):
-        from . import pipeline as kandinsky5_pipeline
-        return kandinsky5_pipeline
-
     def converters(self) -> dict:
         from . import layouts
         return layouts.CONVERTERS
@@ -44,6 +39,12 @@ def _task(idx: dict) -> str:
     return " I2V" if idx.get("_class_name") == "Kandinsky5I2VPipeline" else " T2V"
 
 
+def _parts():
+    """Its part reader module (base/capabilities.py PartReader), imported when first needed."""
+    from . import pipeline as kandinsky5_pipeline
+    return kandinsky5_pipeline
+
+
 FAMILY = Kandinsky5(
     "kandinsky5", "Kandinsky 5", PIPELINES,
     i2v="Kandinsky5I2VPipeline", t2v="Kandinsky5T2VPipeline",
@@ -52,10 +53,13 @@ FAMILY = Kandinsky5(
     part_titles=(("Qwen2.5-VL 7B", "Qwen2.5-VL 7B (Kandinsky 5)"), ("CLIP-L text", "CLIP-L text (Kandinsky 5)")),
     # Qwen2.5-VL's states and their cumulative lengths, CLIP's pooled output, in the transformer's dtype; the
     # negative with guidance above 1, its own default negative when none is given
-    has=(PromptRecipe(PIPELINES, each=Each(("prompt_embeds_qwen", "prompt_embeds_clip", "prompt_cu_seqlens"),
+    has=(PartReader(_parts, files="DiT, Qwen2.5-VL and CLIP-L text encoders, HunyuanVideo VAE; no diffusers folder "
+                                  "needed"),
+         PromptRecipe(PIPELINES, each=Each(("prompt_embeds_qwen", "prompt_embeds_clip", "prompt_cu_seqlens"),
                                            dtype=True, length=True, negative="guidance", default_negative=NEGATIVE)),
          PreviewLayout()),
-    lacks={ResumeKeeps: "its decode and post-processing were not read for a lone redo: the lighter retry only",
+    lacks={TwoExperts: ONE_DENOISER, ContextWindows: NO_WINDOWS, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
+           ResumeKeeps: "its decode and post-processing were not read for a lone redo: the lighter retry only",
            VaeTiles: HUNYUAN_VAE, TimeTiles: "its pipeline's own decode, copied to the host a tile at a time",
            LoraTraining: NOT_TRAINED, Conditions: NO_CONDITIONS, Tracks: NO_TRACKS, FirstLast: NO_LAST_FRAME,
            Modular: NOT_MODULAR},

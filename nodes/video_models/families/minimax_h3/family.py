@@ -19,9 +19,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ...base.capabilities import (NO_CONDITIONS, NO_LAST_FRAME, NO_TRACKS, NOT_TRAINED, Conditions, FirstLast,
-                                  LoraTraining, Modular, PreviewLayout, PromptRecipe, ResumeKeeps, TimeTiles, Tracks,
-                                  VaeTiles)
+from ...base.capabilities import (NOT_TRAINED, NO_CONDITIONS, NO_LAST_FRAME, NO_TRACKS, ONE_DENOISER, Conditions,
+                                  ContextWindows, Drafts, FirstLast, LoraNames, LoraTraining, Modular, PartReader,
+                                  PreviewLayout, PromptRecipe, ResumeKeeps, TimeTiles, Tracks, TwoExperts, VaeTiles)
 from ...base.family import Family
 from . import drafts, recognise
 
@@ -76,18 +76,6 @@ ONE_CALL = "its modular pipeline runs the whole take in one call (sampling/modul
 
 @dataclass(frozen=True)
 class MiniMaxH3Family(Family):
-    lora_title = "MiniMax H3"  # (a class attribute) its LoRAs in ComfyUI's names (lora.py)
-
-    def lora_names(self, names):
-        return recognise.lora_names(names)
-
-    part_files = "text encoder (qwen3vl_32b_minimax_h3_nvfp4_awq), VAE (video; audio beside it)"  # (a class attribute)
-
-    def part_reader(self):
-        """ComfyUI's DiT, VAE and Qwen3-VL files read with no folder (parts.build_modular)."""
-        from . import parts
-        return parts
-
     def modular_files(self, given: dict, base: str, single: str | None = None) -> dict:
         """ComfyUI's video VAE file ('vae') and the audio VAE beside it (comfy_vae.py), and its Qwen3-VL file
         ('text_encoder', text_file.py), read in place of the base's, checked from their headers first."""
@@ -120,6 +108,12 @@ class MiniMaxH3Family(Family):
                              f"not {frames}")
 
 
+def _parts():
+    """Its part reader module (base/capabilities.py PartReader), imported when first needed."""
+    from . import parts
+    return parts
+
+
 FAMILY = MiniMaxH3Family(
     "minimax_h3", "MiniMax H3", ("MiniMaxH3ModularPipeline",), t2v="MiniMaxH3ModularPipeline",
     i2v="MiniMaxH3ModularPipeline", frames=124, frame_multiple=(17, 5), size_multiple=32, fps=FPS, key_rank=200,
@@ -130,13 +124,16 @@ FAMILY = MiniMaxH3Family(
                         "'base' (modular_model_index.json); a full (unpruned) single file is not read (diffusers' "
                         "folder holds the same model)",
     recogniser=recognise.recognise,
-    has=(MiniMaxH3Modular(),),
-    lacks={PromptRecipe: "its modular pipeline has no encode_prompt and no call taking embeddings: its text encoder "
+    has=(Drafts(drafts.RECIPES), LoraNames("MiniMax H3", recognise.lora_names),
+         PartReader(_parts, files="text encoder (qwen3vl_32b_minimax_h3_nvfp4_awq), VAE (video; audio beside it)"),
+         MiniMaxH3Modular()),
+    lacks={TwoExperts: ONE_DENOISER, ContextWindows: ONE_CALL,
+           PromptRecipe: "its modular pipeline has no encode_prompt and no call taking embeddings: its text encoder "
                          "step runs inside the one call",
            ResumeKeeps: ONE_CALL + ": its decode is a block of it, not a decode Studio can redo alone",
            VaeTiles: ONE_CALL + ": its VAE decodes inside it", TimeTiles: ONE_CALL,
            PreviewLayout: ONE_CALL + ": no previews between steps", LoraTraining: NOT_TRAINED,
            Conditions: NO_CONDITIONS, Tracks: NO_TRACKS,
            FirstLast: "its first-and-last-frame workflow ('fl2va') takes the last image in the one call as it is"},
-    draft_recipes=drafts.RECIPES, task_kinds_by_inputs=("reference",),  # MiniMax H3 Reference to Video (reference.py)
+    task_kinds_by_inputs=("reference",),  # MiniMax H3 Reference to Video (reference.py)
     variants=(("MiniMax H3", lambda idx, cfg: True),))

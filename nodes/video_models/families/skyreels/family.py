@@ -2,9 +2,10 @@
 ones, one family; a DF folder's tasks are made by its DF pipelines (``FORCING``, base.registry.family_of)."""
 from __future__ import annotations
 
-from ...base.capabilities import (NO_CONDITIONS, NO_LAST_FRAME, NO_TRACKS, NOT_MODULAR, NOT_TRAINED, Conditions,
-                                  FirstLast, LoraTraining, Modular, PreviewLayout, PromptRecipe, ResumeKeeps,
-                                  TimeTiles, Tracks, VaeTiles)
+from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LAST_FRAME, NO_TRACKS,
+                                  ONE_DENOISER, Conditions, ContextWindows, Drafts, FirstLast, LoraNames,
+                                  LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe, ResumeKeeps,
+                                  TimeTiles, Tracks, TwoExperts, VaeTiles)
 from ...base.family import Family, config_width
 from ...base.prompt_recipes import PLAIN
 
@@ -15,9 +16,13 @@ WAN_VAE = "its VAE is Wan's (AutoencoderKLWan): the Wan family's declaration ser
 # its prompts as Wan's (one UMT5, no template); the diffusion-forcing call requires a prompt argument: given None
 # beside the embeddings (sampling/prompt_cache.py)
 _SKYREELS = dict(frames=97, fixed_frames=97, frame_multiple=(4, 1), size_multiple=16, fps=24.0,
-                 scale_attr="latents_std", window_layout="BCTHW", wan_lora_names=True,
-                 has=(PromptRecipe(PIPELINES, PLAIN), PreviewLayout()),
-                 lacks={ResumeKeeps: "its decode and post-processing were not read for a lone redo: the lighter retry "
+                 scale_attr="latents_std", wan_lora_names=True,
+                 has=(PromptRecipe(PIPELINES, PLAIN), PreviewLayout(), ContextWindows("BCTHW")),
+                 lacks={TwoExperts: ONE_DENOISER, Drafts: NO_DRAFTS,
+                        LoraNames: "a LoRA in Wan's original names is read as Wan's (wan_lora_names)",
+                        PartReader: "a SkyReels-V2 denoiser file is read with a diffusers folder as 'base' (its "
+                                    "UMT5, VAE and scheduler)",
+                        ResumeKeeps: "its decode and post-processing were not read for a lone redo: the lighter retry "
                                      "only",
                         VaeTiles: WAN_VAE, TimeTiles: WAN_VAE, LoraTraining: NOT_TRAINED, Conditions: NO_CONDITIONS,
                         Tracks: NO_TRACKS, FirstLast: NO_LAST_FRAME, Modular: NOT_MODULAR})
