@@ -255,6 +255,20 @@ class Modular(Capability):
         from contextlib import nullcontext
         return nullcontext()
 
+    def files(self, fam, given: dict, base: str, single: str | None = None) -> dict:
+        """The part files ``given`` ({component: path}) read into its folder ``base`` in place of the folder's
+        components, checked from their headers (against the denoiser file ``single``): {component: (words,
+        load(torch_dtype))}; by default none is read: refused, naming them."""
+        from .errors import ModelError
+        raise ModelError(f"{', '.join(given)}: not read with a {fam.title} denoiser file (its base's own are used)"
+                         + ("; with 'base' empty they are read" if fam.capability(PartReader) else ""))
+
+    def single_file_reader(self, wf):
+        """Its own reader of a single denoiser file read into its folder (a layout diffusers' class has no form
+        of: MiniMax H3's curve form), a function (wf, torch_dtype, device, info) -> (component name, module,
+        weights in words); None: files/single_file.load_denoiser."""
+        return None
+
 
 # -- two denoisers: a high-noise and a low-noise expert (loading/load.py, loading/family_parts.py) -----------
 @dataclass(frozen=True)

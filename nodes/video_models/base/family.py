@@ -146,20 +146,6 @@ class Family:
             raise ModelError(f"a second denoiser file ('model_2': '{second}') is Wan 2.2 A14B's low-noise expert, "
                              f"but '{first}' is a {self.title} denoiser, which has one")
 
-    def single_file_reader(self, wf):
-        """The family's own reader of a single denoiser file read into its modular folder (a layout
-        diffusers' class has no form of: MiniMax H3's curve form), a function (wf, torch_dtype, device,
-        info) -> (component name, module, weights in words); None: files/single_file.load_denoiser."""
-        return None
-
-    def modular_files(self, given: dict, base: str, single: str | None = None) -> dict:
-        """The part files ``given`` ({component: path}) read into its modular folder ``base`` in place of the
-        folder's components, checked from their headers (against the denoiser file ``single``):
-        {component: (words, load(torch_dtype))}; by default none is read: refused, naming them."""
-        from .errors import ModelError
-        raise ModelError(f"{', '.join(given)}: not read with a {self.title} denoiser file (its base's own are used)"
-                         + ("; with 'base' empty they are read" if self.capability(PartReader) else ""))
-
     def single_file_refusal_with(self, given: dict) -> str:
         """Why a single file of it is not read alone, with the part files ``given`` beside it."""
         return self.single_file_refusal

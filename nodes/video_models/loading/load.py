@@ -17,7 +17,7 @@ from ..files.headers import safetensors_keys
 from .checks import check_folder
 from .deferred_text import EAGER_MEMORY
 from ..base.tasks import TASKS
-from ..base.capabilities import PartReader, TwoExperts
+from ..base.capabilities import Modular, PartReader, TwoExperts
 from ..base.family import Family
 from ..base.registry import family_of, variant_title
 from ..memory.modes import apply_memory
@@ -411,7 +411,7 @@ def _modular_ref(path: str, given: dict, device, dtype_name: str, memory: str, w
                  single=None, fam: Family | None = None) -> VideoModelRef:
     """A modular pipeline folder, checked then loaded whole on ``device`` (no memory modes: said);
     ``single``: a denoiser file of the same family read in place of the folder's (modular.py), with the
-    part files in ``given`` its family reads into the folder (Family.modular_files: MiniMax H3's VAEs); with
+    part files in ``given`` its family reads into the folder (its Modular capability's files: MiniMax H3's VAEs); with
     no folder (``path`` ''), ``single`` is the header of a denoiser file of ``fam`` read with ``given``'s
     part files (Wan Animate 2 from ComfyUI's files: the family's part reader's build_modular)."""
     from .modular import check_modular_folder, load_modular, modular_family, single_denoiser
@@ -428,7 +428,7 @@ def _modular_ref(path: str, given: dict, device, dtype_name: str, memory: str, w
         raise ModelError(f"'{path}' is a diffusers folder, which has its own text encoder, VAE and denoiser: "
                          "part files go with a single denoiser file")
     bfam = modular_family(path) if given else None  # a denoiser file's part files, read as its family says
-    files = bfam.modular_files(given, path, single) if bfam is not None else {}  # (MiniMax H3's VAEs), headers checked
+    files = bfam.capability(Modular).files(bfam, given, path, single) if bfam is not None else {}  # (MiniMax H3's VAEs), headers checked
     fam, index, found = check_modular_folder(path, supplied=tuple(files))
     own = single_denoiser(fam, found, single) if single else None  # checked before any load
     torch_dtype = _modular_dtype(fam, dtype_name, device, memory, warn)

@@ -55,7 +55,7 @@ def modular_family(path: str) -> Family | None:
 def check_modular_folder(path: str, supplied: tuple = ()) -> tuple[Family, dict, dict]:
     """(family, index, {component: (library, class, folder)}) of a modular folder, or one ModelError
     naming the folder and the component missing, before anything is loaded; the components ``supplied``
-    (read from part files instead: Family.modular_files) are not looked for."""
+    (read from part files instead: its Modular capability's files) are not looked for."""
     index = read_json(os.path.join(path, INDEX))
     fam = family_from_index(index)
     if fam is None or not getattr(fam, "modular", False):
@@ -95,7 +95,7 @@ def single_denoiser(fam: Family, found: dict, single: str):
     if sfam.key != fam.key:
         raise ModelError(f"'{single}' is a {sfam.title} file but the base '{os.path.dirname(found[fam.denoiser][2])}' "
                          f"is a {fam.title} model")
-    if sfam.single_file_refusal and sfam.single_file_reader(wf) is None:
+    if sfam.single_file_refusal and (not sfam.modular or sfam.capability(Modular).single_file_reader(wf) is None):
         raise ModelError(f"'{single}': {sfam.single_file_refusal}")
     folder = found[fam.denoiser][2]
     if os.path.basename(os.path.normpath(folder)) != fam.denoiser:
@@ -108,7 +108,7 @@ def load_modular(fam: Family, path: str, found: dict, torch_dtype, device, info,
     """(the modular pipeline of ``path`` with every component of ``found`` loaded from its folder, the
     single file's weights in words or ''); ``single``: single_denoiser's (file, base) read in place of
     the folder's denoiser (files/single_file.py: its int8, fp8 or NVFP4 layers kept so); ``files``:
-    Family.modular_files' part files, read in place of the folder's components."""
+    the Modular capability's files, read in place of the folder's components."""
     import diffusers
     import transformers
     from diffusers import ModularPipeline
@@ -116,7 +116,7 @@ def load_modular(fam: Family, path: str, found: dict, torch_dtype, device, info,
     if single is not None:
         from ..files.single_file import load_denoiser
         wf, base = single
-        reader = fam.single_file_reader(wf)
+        reader = fam.capability(Modular).single_file_reader(wf)
         if reader is not None:  # the family's own (MiniMax H3's curve form: the file names the part it fills)
             name, den, weights = reader(wf, torch_dtype, device, info)
             skip.add(fam.denoiser)  # one transformer in memory (the other read when its task runs)

@@ -70,28 +70,28 @@ class MiniMaxH3Modular(Modular):
         from .partitions import TASK_PARTITION
         return minimax_loras(ref.loras, getattr(ref.module, TASK_PARTITION.get(task, "transformer")), say, info)
 
-
-ONE_CALL = "its modular pipeline runs the whole take in one call (sampling/modular_run.py)"
-
-
-@dataclass(frozen=True)
-class MiniMaxH3Family(Family):
-    def modular_files(self, given: dict, base: str, single: str | None = None) -> dict:
+    def files(self, fam, given: dict, base: str, single: str | None = None) -> dict:
         """ComfyUI's video VAE file ('vae') and the audio VAE beside it (comfy_vae.py), and its Qwen3-VL file
         ('text_encoder', text_file.py), read in place of the base's, checked from their headers first."""
         from .parts import modular_files
         return modular_files(given, base, single)
-
-    def single_file_refusal_with(self, given: dict) -> str:
-        """What a DiT file alone still needs ('' : its VAE and Qwen3-VL files are given: read with no folder)."""
-        from .comfy_vae import refusal_with
-        return refusal_with(given)
 
     def single_file_reader(self, wf):
         """ComfyUI's pruned (curve-form) DiT file read by comfy_file.py into the part its name says
         (fl2va: transformer, ref2va: transformer_ref); a full one goes to diffusers' converter's refusal."""
         from .comfy_file import TABLE, reader
         return reader if TABLE in wf.tensors else None
+
+
+ONE_CALL = "its modular pipeline runs the whole take in one call (sampling/modular_run.py)"
+
+
+@dataclass(frozen=True)
+class MiniMaxH3Family(Family):
+    def single_file_refusal_with(self, given: dict) -> str:
+        """What a DiT file alone still needs ('' : its VAE and Qwen3-VL files are given: read with no folder)."""
+        from .comfy_vae import refusal_with
+        return refusal_with(given)
 
     def formats(self) -> list[str]:
         return ["diffusers folder", "modular pipeline (modular_model_index.json)", "diffusers layout",
