@@ -33,7 +33,8 @@ FAMILY = WanS2V(
     layouts=("original (Wan-Video, ComfyUI)",), task_kinds_by_inputs=("audio",),  # the Speech to Video (S2V) node
     has=(PartReader(_parts), PreviewLayout()),
     lacks={TwoExperts: ONE_DENOISER, ContextWindows: NO_WINDOWS, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
-           PromptRecipe: "its own pipeline (pipeline.py) encodes the prompt: the cache serves diffusers' encode_prompt",
+           PromptRecipe: "its node encodes the prompt inside its own pipeline's call (pipeline.py, with WanPipeline's "
+                         "encode_prompt): the prompt-embedding cache is not asked",
            ResumeKeeps: "its own pipeline's decode: the lighter retry only",
            VaeTiles: "its VAE is Wan's (AutoencoderKLWan): the Wan family's declaration serves it",
            TimeTiles: OWN_DECODE, LoraTraining: NOT_TRAINED, Conditions: NO_CONDITIONS,
