@@ -347,9 +347,9 @@ PRIVATE_ALLOWED = {
         "time: no public API decodes part of a latent with the cache of the rest)",
     ("nodes/video_models/takes/vae_tiles.py", "_conv_idx"): "diffusers: AutoencoderKLWan's cache index, reset "
         "per latent frame as its own _decode does (as _feat_map)",
-    ("nodes/video_models/takes/time_tiles.py", "_unpack_latents"): "diffusers: LTXPipeline's own unpacking of "
+    ("nodes/video_models/families/ltx/decode.py", "_unpack_latents"): "diffusers: LTXPipeline's own unpacking of "
         "its token latent (output_type='latent') to [B, C, F, H, W], as its decode does it (no public twin)",
-    ("nodes/video_models/takes/time_tiles.py", "_denormalize_latents"): "diffusers: LTXPipeline's own "
+    ("nodes/video_models/families/ltx/decode.py", "_denormalize_latents"): "diffusers: LTXPipeline's own "
         "denormalising before its decode (as _unpack_latents)",
     ("nodes/video_models/families/ltx2/sound_drive.py", "_pack_audio_latents"): "diffusers: LTX2Pipeline's own "
         "packing of audio latents, as its prepare_audio_latents packs the audio_latents it is given (no public "

@@ -248,7 +248,8 @@ def test_wan_animate_draft_runs_the_lightx2v_i2v_lora_at_its_templates_settings(
 
 def test_each_wan_model_and_task_gets_its_own_recipe():
     from nodes.video_models.base.registry import family
-    recipes = family("wan").draft_recipes
+    from nodes.video_models.base.capabilities import Drafts
+    recipes = family("wan").capability(Drafts).recipes
 
     def pick(task, experts, variant):
         return [r.title for r in recipes if r.fits(task, experts, variant)]
@@ -269,8 +270,9 @@ def test_every_recipe_cites_a_template_that_is_there_and_names_its_files():
     import comfyui_workflow_templates_json as t
     from nodes.video_models.base.registry import all_families
     root = os.path.join(os.path.dirname(t.__file__), "templates")
-    recipes = [r for f in all_families() for r in f.draft_recipes]
-    assert {f.key for f in all_families() if f.draft_recipes} >= {"wan", "ltx2", "hunyuan15"}
+    from nodes.video_models.base.capabilities import Drafts
+    recipes = [r for f in all_families() if f.capability(Drafts) for r in f.capability(Drafts).recipes]
+    assert {f.key for f in all_families() if f.capability(Drafts)} >= {"wan", "ltx2", "hunyuan15"}
     for r in recipes:
         text = open(os.path.join(root, r.template), encoding="utf-8").read().lower()
         for _, frags in r.loras:

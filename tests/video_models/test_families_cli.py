@@ -24,6 +24,9 @@ def test_families_json_has_every_family_with_tasks_inputs_and_formats(capsys):
         assert r["name"] and r["variants"] and r["tasks"] and r["formats"][0] == "diffusers folder"
         assert set(r["inputs"]) == set(r["tasks"])
     assert video["svd"]["tasks"] == ["image"] and video["svd"]["inputs"]["image"] == ["start image", "prompt"]
+    # its capabilities, and why not for the others (base/capabilities.py)
+    assert "PromptRecipe" in video["wan"]["capabilities"] and "PromptRecipe" not in video["wan"]["lacks"]
+    assert "no prompt" in video["svd"]["lacks"]["PromptRecipe"] and "PartReader" in video["svd"]["capabilities"]
     assert "animate" in video["wan"]["tasks"] and "pose video" in video["wan"]["inputs"]["animate"]
     assert "Wan 2.2 A14B (two experts)" in video["wan"]["variants"]
     assert "camera" in video["wan"]["tasks"] and video["wan"]["inputs"]["camera"] == ["start image", "camera path",

@@ -227,7 +227,8 @@ def test_the_default_negative_cached_is_the_one_its_call_encodes():
 
     from diffusers import Kandinsky5I2VPipeline, Kandinsky5T2VPipeline
 
-    from nodes.video_models.base.prompt_recipes import KANDINSKY5_NEGATIVE, each
+    from nodes.video_models.base.prompt_recipes import each
+    from nodes.video_models.families.kandinsky5.family import NEGATIVE
     for cls in (Kandinsky5T2VPipeline, Kandinsky5I2VPipeline):
-        assert f'negative_prompt = "{KANDINSKY5_NEGATIVE}"' in inspect.getsource(cls.__call__)
-        assert each(cls.__name__).default_negative == KANDINSKY5_NEGATIVE
+        assert f'negative_prompt = "{NEGATIVE}"' in inspect.getsource(cls.__call__)
+        assert each(cls.__name__).default_negative == NEGATIVE

@@ -12,6 +12,8 @@ import copy
 import pytest
 import torch
 
+from nodes.video_models.base.capabilities import Modular
+
 from .test_drafts import loras  # noqa: F401 (a fixture: a models folder whose loras/ is searched)
 from .test_minimax_h3_curve import DIT, GRID, _inputs, comfy_files, comfy_layout  # noqa: F401 (a fixture)
 
@@ -327,11 +329,11 @@ def test_reference_to_video_puts_the_loras_on_its_own_transformer(comfy_files, t
     w = den.transformer_blocks[0].adaln_proj.linear.weight.detach().clone()
     path = _save(tmp_path, {"blocks.0.adaln_proj.linear.weight": w + 1.0}, "ref_turbo.safetensors")
     ref = ref.with_lora(path, 0.5)
-    assert ref.fam.check_modular_loras(ref)
+    assert ref.fam.capability(Modular).check_loras(ref)
     use_partition(types.SimpleNamespace(info=lambda _m: None), ref, "r2v")
     target = ref.module.transformer_ref
     base = target.transformer_blocks[0].adaln_proj.linear.weight.detach().clone()
-    with ref.fam.modular_loras(ref, "r2v"):
+    with ref.fam.capability(Modular).loras(ref, "r2v"):
         assert torch.allclose(target.transformer_blocks[0].adaln_proj.linear.weight, base + 0.5 * (w + 1.0 - base))
     assert torch.equal(target.transformer_blocks[0].adaln_proj.linear.weight, base)
 

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 import torch
 
+from nodes.video_models.base.capabilities import Modular
 from nodes.video_models.base.errors import ModelError
 
 from .test_minimax_h3_vae_files import dit_and_base, vaes  # noqa: F401  (tiny VAEs, ComfyUI's files; a base)
@@ -151,7 +152,7 @@ def test_what_is_missing_is_refused_in_words(made, vaes, tmp_path):  # noqa: F81
     for task, node in (("i2v", "Image to Video"), ("r2v", "MiniMax H3 Reference to Video")):
         with pytest.raises(ModelError, match=rf"^{node}: the text encoder '.*nvfp4.*' holds no vision tower .* set "
                                              r"Load Video Model's text_encoder to ComfyUI's qwen3vl_32b_minimax_h3_nvfp4_awq"):
-            FAMILY.modular_ready(None, ref, task)
+            FAMILY.capability(Modular).ready(None, ref, task)
     short = {k: v for k, v in load_file(files["plain"]).items() if not k.startswith("model.layers.49.")}
     shutil.copytree(os.path.dirname(files["plain"]), tmp_path / "short")
     save_file(short, str(tmp_path / "short" / os.path.basename(files["plain"])))

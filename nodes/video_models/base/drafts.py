@@ -1,7 +1,7 @@
 """Draft recipes: a family's distilled path (a distill LoRA found in the models folder's ``loras``, or
 a distilled checkpoint loaded as the model) with the steps, guidance, shift and sampler it was
 distilled for, as ComfyUI's own templates set them. Each family's folder declares its own
-(``Family.draft_recipes``); sampling/draft.py picks one for a run. Plain data: importing costs nothing."""
+(a family's ``Drafts`` capability); sampling/draft.py picks one for a run. Plain data: importing costs nothing."""
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .capabilities import Capability, Modular, PartReader, TwoExperts
+
 
 @dataclass(frozen=True)
 class Family:
@@ -41,31 +43,32 @@ class Family:
     # (title, test(index, denoiser config)); the first match wins
     variants: tuple[tuple[str, object], ...] = field(default=(), compare=False)
     layouts: tuple[str, ...] = ("diffusers",)  # the key layouts of its weight files Studio reads
-    schedule_in_one_take: bool = False  # a prompt schedule may change the prompt inside one take (context_windows.py)
-    preview_scaling: bool = False  # live previews scale normalised latents by the VAE's scaling_factor too
     keyframes_instead: str = ""  # what it takes instead of keyframes at any frame ('' : the generic words)
-    window_layout: str = ""  # its denoiser input's frame axis context windows can cut ("BCTHW", "packed"; '' : none)
     task_kinds_by_inputs: tuple = ()  # task kinds its generators do by an input, not a pipeline of their own
-    cond_shift_fixed: bool = False  # its condition pipeline takes no size-dependent shift (continuation.shift_fixed)
-    lora_targets: tuple[str, ...] = ()  # the modules Train Video LoRA adapts by default ((): it trains none)
-    train_loss: str = ""  # the loss it was trained with (a key of lora/loss.py's LOSSES)
-    takes_frame_rate: bool = False  # its pipelines take the clip's 'frame_rate' (a LoRA's validation sample)
-    # a trained LoRA's copy in its original names (lora/file.py): "wan" (Wan's own names), "prefixed"
-    # (diffusers' names under 'diffusion_model.'); '' : none
-    comfyui_lora: str = ""
     wan_lora_names: bool = False  # a LoRA with no prefix may be in Wan's original names (Wan, SkyReels-V2)
     single_file_refusal: str = ""  # why a single denoiser file of it is not read ('' : it is read)
     # modules its denoiser files may hold that diffusers' class has not, read by a node of its own (the
     # tensors' name prefixes: Wan's Fun camera adapter 'control_adapter.'); left out of the config checks
     own_modules: tuple[str, ...] = ()
-    # its distilled paths for a generator's 'quality' draft (base/drafts.py DraftRecipe), the first that
-    # fits the run and whose files are found wins (sampling/draft.py)
-    draft_recipes: tuple = field(default=(), compare=False)
     # (task, why) of what its release is known for that Studio does not make: said by ``main.py families``
     not_built: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    # its optional capabilities (base/capabilities.py): an object of each kind it provides, and for each kind
+    # of capabilities.KINDS it does not provide, why not in words
+    has: tuple[Capability, ...] = field(default=(), compare=False)
+    lacks: dict = field(default_factory=dict, compare=False, hash=False)
 
-    one_checkpoint = False  # (a class attribute) its "part files" are one all-in-one checkpoint (SVD's)
-    modular = False  # (a class attribute) a diffusers modular pipeline folder (loading/modular.py), run in one call
+    def capability(self, kind: type):
+        """Its capability of ``kind`` (a base.capabilities class), or None when it lacks it (``why_without``)."""
+        return next((c for c in self.has if isinstance(c, kind)), None)
+
+    def why_without(self, kind: type) -> str:
+        """Why it lacks the capability ``kind``, in words ('' : it has it, or says nothing)."""
+        return self.lacks.get(kind, "")
+
+    @property
+    def modular(self) -> bool:
+        """A diffusers modular pipeline folder (loading/modular.py), run in one call."""
+        return self.capability(Modular) is not None
 
     def own_in(self, names) -> tuple[str, ...]:
         """The name parts set aside in a denoiser file of these tensor names: own_modules (a family may add
@@ -82,12 +85,6 @@ class Family:
         '' when it does not use it."""
         return dict(self.part_titles).get(title, "")
 
-    lora_title = ""  # (a class attribute) what a LoRA for it is called when its names tell ('Wan')
-
-    def lora_names(self, names: list[str]) -> bool:
-        """Whether a LoRA's module names (prefixes removed) are this family's; False by default."""
-        return False
-
     def checkpoint_words(self, tensors) -> str:
         """What a file holding its denoiser and a VAE holds, in words."""
         return "denoiser and VAE in one file"
@@ -96,29 +93,6 @@ class Family:
         """Its pipeline's own arguments for a generator's call (``p``: the node's parameters), when they
         are not the generic ones (a prompt, guidance): None by default."""
         return None
-
-    def ready_for_last_image(self, ctx, pipe) -> None:
-        """Ready its image-to-video pipeline for a call given a first and a last frame: nothing by
-        default (Wan's: families/wan/first_last.py)."""
-
-    def frames_condition(self, clip: list) -> dict:
-        """Its condition pipeline's arguments for a window starting from ``clip`` (PIL frames): one video
-        condition at frame 0, at full strength (a take continued; families with a condition pipeline)."""
-        from .errors import ModelError
-        raise ModelError(f"{self.title} has no condition pipeline: a take cannot be continued from frames")
-
-    def keyframe_conditions(self, ctx, pipe, keys: list, strength: float) -> list:
-        """Its condition pipeline's ``conditions`` for keyframes (``.at``, ``.image``, ``.port``)."""
-        from .errors import ModelError
-        raise ModelError(f"{self.title} has no condition pipeline: it takes no keyframes at any frame")
-
-    def tracks_applied(self, ctx, pipe, tracks, out_size: tuple[int, int], n_frames: int, how: str = "wan-move",
-                       temperature: float = 220.0, topk: int = 2):
-        """A context manager inside which its pipeline's calls follow point ``tracks`` (a Keypoints), ``how``
-        'wan-move' or 'ati' (Wan's folder: move.py, ati.py); refused for a family that takes none."""
-        from .errors import ModelError
-        raise ModelError(f"{self.title} takes no point tracks: tracks steer a Wan-Move or ATI model (Wan 2.1 "
-                         "image to video); leave 'tracks' unconnected")
 
     def matches_keys(self, keys: list[str]) -> bool:
         """Whether a single file's tensor names are this family's (every fragment of one pattern)."""
@@ -131,29 +105,16 @@ class Family:
                 return title
         return self.title
 
-    def part_reader(self):
-        """The module reading this family's separate part files (a denoiser file + text-encoder, VAE
-        and CLIP-vision files): ``check_parts``, ``denoiser_config``, ``build_pipeline``; None when
-        Studio reads none for it (a diffusers folder as 'base' is asked for instead)."""
-        return None
-
-    part_files = "text encoder, VAE, CLIP vision"  # (a class attribute) the part files it reads, in words
-
-    @property
-    def reads_parts(self) -> bool:
-        """Whether Studio reads this family's separate part files (without importing their reader)."""
-        return type(self).part_reader is not Family.part_reader
-
     def formats(self) -> list[str]:
         """The file formats and key layouts Studio reads for this family, in words."""
         out = ["diffusers folder"]
         if self.key_patterns:
             out.append("single denoiser file (.safetensors bf16/fp16, fp8, NVFP4, int8; .gguf)")
-        if self.reads_parts:
-            out.append(f"ComfyUI part files ({self.part_files})")
+        parts = self.capability(PartReader)
+        if parts is not None:
+            out.append(f"ComfyUI part files ({parts.files})")
         return out + [f"{lay} layout" for lay in self.layouts]
 
-    two_experts = False  # (a class attribute) a model may come as two denoisers (Wan 2.2 A14B's experts)
     converters_carry_scales = False  # (a class attribute) its converters carry ComfyUI's fp8 scales and GGUF
 
     def converters(self) -> dict:
@@ -174,21 +135,6 @@ class Family:
         """Refuse, in the family's words, a task pipeline its loaded folder cannot make (a text-to-video
         folder asked for image to video); nothing by default."""
 
-    def modular_ready(self, ctx, ref, task: str) -> None:
-        """Ready a modular pipeline for a ``task`` call (MiniMax H3: the transformer the task runs on,
-        read from the folder: families/minimax_h3/partitions.py); nothing by default."""
-
-    def check_modular_loras(self, ref) -> bool:
-        """Whether its modular pipeline takes ``ref.loras`` (each checked, refused in words when it does not
-        fit, before anything is read); False by default (Studio runs the modular pipeline as diffusers has it)."""
-        return False
-
-    def modular_loras(self, ref, task: str, say=None, info=None):
-        """A context manager putting ``ref.loras`` on its modular pipeline for a ``task`` call and taking
-        them off after it (MiniMax H3: families/minimax_h3/lora.py); none by default."""
-        from contextlib import nullcontext
-        return nullcontext()
-
     def refuse_call(self, task: str, frames: int, height: int, width: int) -> None:
         """Refuse, in the family's words and before the call, a window its ``task`` pipeline cannot
         make (``frames`` a call at ``width`` x ``height``); nothing by default."""
@@ -196,33 +142,9 @@ class Family:
     def one_denoiser(self, first: str, second: str | None) -> None:
         """A second denoiser file for a family with one denoiser is refused (not left unread)."""
         from .errors import ModelError
-        if second and not self.two_experts:
+        if second and self.capability(TwoExperts) is None:
             raise ModelError(f"a second denoiser file ('model_2': '{second}') is Wan 2.2 A14B's low-noise expert, "
                              f"but '{first}' is a {self.title} denoiser, which has one")
-
-    def check_experts(self, diffusers, first, second: str | None, cfg: dict | None = None):
-        """The two experts from ``first`` and the file ``second``, checked on their headers (a
-        two-expert family's); None without a second file."""
-        return None
-
-    def folder_experts(self, diffusers, index: dict, path: str, experts, torch_dtype, info) -> dict:
-        """from_pretrained's keyword arguments for a folder loaded with two expert files."""
-        return {}
-
-    def single_file_reader(self, wf):
-        """The family's own reader of a single denoiser file read into its modular folder (a layout
-        diffusers' class has no form of: MiniMax H3's curve form), a function (wf, torch_dtype, device,
-        info) -> (component name, module, weights in words); None: files/single_file.load_denoiser."""
-        return None
-
-    def modular_files(self, given: dict, base: str, single: str | None = None) -> dict:
-        """The part files ``given`` ({component: path}) read into its modular folder ``base`` in place of the
-        folder's components, checked from their headers (against the denoiser file ``single``):
-        {component: (words, load(torch_dtype))}; by default none is read: refused, naming them."""
-        from .errors import ModelError
-        raise ModelError(f"{', '.join(given)}: not read with a {self.title} denoiser file (its base's own are used)"
-                         + (f"; {self.parts_refusal}" if getattr(self, "parts_refusal", "") else "")
-                         + ("; with 'base' empty they are read" if self.reads_parts else ""))
 
     def single_file_refusal_with(self, given: dict) -> str:
         """Why a single file of it is not read alone, with the part files ``given`` beside it."""

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .capabilities import LoraNames
 from .registry import family, recognition_order
 
 DENOISER_PREFIXES = ("model.diffusion_model.", "diffusion_model.", "model.", "net.")
@@ -222,8 +223,9 @@ def _lora(t: Tensors) -> Recognised | None:
             for k in names[:200]]
     fam, what = "", ""
     for f in recognition_order():
-        if f.lora_names(base):
-            fam, what = f.key, f.lora_title
+        names = f.capability(LoraNames)
+        if names is not None and names.matches(base):
+            fam, what = f.key, names.title
             break
     else:
         if any(k.startswith("transformer_blocks") for k in base):

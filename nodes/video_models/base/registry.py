@@ -1,7 +1,7 @@
 """The families Studio knows, as one registry: each family folder's ``FAMILY`` is registered by
 ``families/__init__.py`` (one line each), and generic code asks here (``family``,
-``all_families``, ``family_from_index``, ``recognition_order``; a file's tensors: base/recognise.py),
-never a family module.
+``all_families``, ``family_from_index``, ``recognition_order``; a file's tensors: base/recognise.py; a
+capability keyed by a diffusers class: ``capability_for``), never a family module.
 Stdlib only."""
 from __future__ import annotations
 
@@ -42,6 +42,17 @@ def family_from_index(index: dict) -> Family | None:
     for f in FAMILIES.values():
         if cls in f.index_classes:
             return f
+    return None
+
+
+def capability_for(kind: type, class_name: str):
+    """The capability of ``kind`` (base/capabilities.py) that a family declares for the diffusers class
+    ``class_name`` (a pipeline's, a VAE's): the first registered family's whose object names the class
+    (families sharing a class, as Wan's VAE, give the same object), else None."""
+    for fam in list(FAMILIES.values()) + list(FORCING.values()):
+        c = fam.capability(kind)
+        if c is not None and class_name in c.classes:
+            return c
     return None
 
 

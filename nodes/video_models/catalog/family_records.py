@@ -1,11 +1,13 @@
 """One record per video model family (``main.py families``): its key, name, variants, the task kinds
-it does with the inputs each takes, and the file formats and layouts Studio reads for it; then one
+it does with the inputs each takes, the file formats and layouts Studio reads for it, and its
+capabilities (base/capabilities.py: the kinds it provides, and why not for each other); then one
 per text or image encoder those families read as a part (the families' ``part_titles``), with the
 families that use it. Asks the registry only (no torch, no diffusers)."""
 from __future__ import annotations
 
 import re
 
+from ..base.capabilities import KINDS
 from ..base.recognise import encoder_kind
 from ..base.registry import all_families
 from ..base.tasks import INPUTS, task_kinds
@@ -19,6 +21,8 @@ def family_record(fam) -> dict:
             "inputs": {t.key: [INPUTS[i].title for i in t.inputs] for t in kinds},
             "formats": fam.formats(),
             "frames": fam.frames, "fps": fam.fps,
+            "capabilities": [k.__name__ for k in KINDS if fam.capability(k) is not None],
+            "lacks": {k.__name__: fam.why_without(k) for k in KINDS if fam.capability(k) is None},
             **({"not_built": [{"task": t, "why": why} for t, why in fam.not_built]} if fam.not_built else {})}
 
 

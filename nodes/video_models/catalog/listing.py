@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from studio.core import models as model_paths
 from studio.core.errors import StudioError
 
-from ..base.registry import FAMILIES, family_from_index, variant_title
+from ..base.registry import FAMILIES, family_from_index, family_of, variant_title
 from .headers import FileInfo, HeaderError, read_info
 from ..memory.modes import MEMORY_MODES, predicted_peak
 from ..memory.sizes import GB, HEADROOM, Sizes, fmt_gb
@@ -154,11 +154,11 @@ def _task(index: dict, cfg: dict, fam) -> str:
     cls = str(index.get("_class_name", ""))
     if fam.modular:  # one modular pipeline for all its tasks (MiniMax H3: text and image to video)
         return ""
-    if "VACE" in cls:
+    if cls and cls == fam.vace:
         return "VACE"
-    if "Animate" in cls:
+    if cls and cls == fam.animate:
         return "Animate"
-    if "DiffusionForcing" in cls:  # SkyReels-V2 DF: text and image to video by one model (its title says DF)
+    if family_of(fam.key, cls).forcing:  # SkyReels-V2 DF: text and image to video by one model (its title says DF)
         return "DF"
     if cfg.get("pos_embed_seq_len"):
         return "FLF2V"

@@ -6,10 +6,12 @@ never by importing a family module.
 How to add a family: make its folder ``families/<key>/`` with a ``family.py`` whose ``FAMILY`` fills
 in ``base.family.Family`` (its pipelines per task, frame and size rules, ``recogniser``: how its
 files are told from their headers, with ``key_patterns`` and ``key_rank`` for the looser names, the
-``part_titles`` of the encoders it uses, and whatever it does differently: LoRA training
-(``lora_targets``, ``train_loss``), context windows (``window_layout``), a condition pipeline
-(``frames_condition``, ``keyframe_conditions``), a part reader, converters, what its pipelines cannot
-make (``refuse_call``)); register it below with one line; and add a tiny test builder (a tiny diffusers
+``part_titles`` of the encoders it uses, converters, what its pipelines cannot make
+(``refuse_call``)), and its capabilities (base/capabilities.py): in ``has`` an object of each kind it
+provides (its part reader, prompt recipe, what a resume keeps, its VAE's time tiles, previews, LoRA
+training, a condition pipeline, point tracks, a modular pipeline, two experts, context windows,
+draft recipes, LoRA names...), keyed by its own diffusers classes, and in ``lacks`` why not for each other kind of
+``capabilities.KINDS`` (tests/video_models/test_family_capabilities.py checks both); register it below with one line; and add a tiny test builder (a tiny diffusers
 folder, as tests/video_models/tiny*.py build theirs) so tests/video_models/test_one_recogniser.py can
 check the picker and the loader agree on its files. Generic code learns of it from the registry alone: nothing outside its folder changes."""
 from __future__ import annotations

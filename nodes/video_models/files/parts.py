@@ -6,7 +6,7 @@ fp32 / fp8 / scaled fp8). The configs come from the files' shapes and Studio's d
 (part_configs.py); the tokenizer from the text-encoder file (ComfyUI's ``spiece_model``).
 
 The helpers every family's part reader shares (families/wan/parts.py, parts_ltx.py...; the family
-says which: Family.part_reader).
+says which: its PartReader capability).
 diffusers and transformers are imported inside functions."""
 from __future__ import annotations
 

@@ -1,21 +1,25 @@
 """Which family's code reads ComfyUI's separate part files (a denoiser file + text-encoder, VAE and
-CLIP-vision files): the family says (``Family.part_reader``: Wan's, LTX-Video's, LTX-2's, HunyuanVideo
-1.5's, Kandinsky 5's; SVD's one checkpoint). Another family's denoiser with part files is refused here, saying what to
+CLIP-vision files): the family says (its ``PartReader`` capability, base/capabilities.py: Wan's,
+LTX-Video's, LTX-2's, HunyuanVideo 1.5's, Kandinsky 5's; SVD's one checkpoint). Another family's denoiser with part files is refused here, saying what to
 give instead (a diffusers folder as 'base')."""
 from __future__ import annotations
 
+from ..base.capabilities import PartReader
 from ..base.errors import ModelError
 from ..base.registry import all_families
 
 
 def _read_for() -> str:
-    readers = sorted((f for f in all_families() if f.reads_parts), key=lambda f: f.one_checkpoint)
+    readers = sorted((f for f in all_families() if f.capability(PartReader)),
+                     key=lambda f: f.capability(PartReader).one_checkpoint)
     titles = [f.title for f in readers]  # separate part files first, then one checkpoint's
     return ", ".join(titles[:-1]) + " and " + titles[-1] if len(titles) > 1 else titles[0]
 
 
 def _reader(fam):
-    return fam.part_reader()
+    """The family's part reader module (a PipelineParts), None when it reads no part files."""
+    parts = fam.capability(PartReader)
+    return parts.reader() if parts is not None else None
 
 
 def check_parts(fam, den_cfg: dict, den_path: str, files: dict[str, str], diffusers):

@@ -17,6 +17,7 @@ from ..files.headers import safetensors_keys
 from .checks import check_folder
 from .deferred_text import EAGER_MEMORY
 from ..base.tasks import TASKS
+from ..base.capabilities import Modular, PartReader, TwoExperts
 from ..base.family import Family
 from ..base.registry import family_of, variant_title
 from ..memory.modes import apply_memory
@@ -347,7 +348,7 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
     fam, index, files, single, path = _checked_source(path, base, given)
     if second:
         fam.one_denoiser(single.path, second)
-    if index is None and fam.modular and fam.reads_parts:  # Wan Animate 2 from ComfyUI's files: a modular pipeline
+    if index is None and fam.modular and fam.capability(PartReader):  # Wan Animate 2 from ComfyUI's files: modular
         return _modular_ref("", parts, device, dtype_name, memory, warn, info, single=single, fam=fam)
     torch_dtype, why = pick_dtype(dtype_name, device)
     if why:
@@ -410,15 +411,16 @@ def _modular_ref(path: str, given: dict, device, dtype_name: str, memory: str, w
                  single=None, fam: Family | None = None) -> VideoModelRef:
     """A modular pipeline folder, checked then loaded whole on ``device`` (no memory modes: said);
     ``single``: a denoiser file of the same family read in place of the folder's (modular.py), with the
-    part files in ``given`` its family reads into the folder (Family.modular_files: MiniMax H3's VAEs); with
+    part files in ``given`` its family reads into the folder (its Modular capability's files: MiniMax H3's VAEs); with
     no folder (``path`` ''), ``single`` is the header of a denoiser file of ``fam`` read with ``given``'s
     part files (Wan Animate 2 from ComfyUI's files: the family's part reader's build_modular)."""
     from .modular import check_modular_folder, load_modular, modular_family, single_denoiser
     if not path:
         from ..files.parts import parts_words
         torch_dtype = _modular_dtype(fam, dtype_name, device, memory, warn)
-        pipe, weights, index, checked = fam.part_reader().build_modular(diffusers_offline(), fam, single, given,
-                                                                        torch_dtype, device, info)
+        reader = fam.capability(PartReader).reader()
+        pipe, weights, index, checked = reader.build_modular(diffusers_offline(), fam, single, given, torch_dtype, device,
+                                                             info)
         weights = "; ".join(w for w in (weights, parts_words(checked)) if w)
         return _modular_model_ref(fam, pipe, index, weights, single.path, None, given, device, torch_dtype,
                                   dtype_name, info)
@@ -426,7 +428,7 @@ def _modular_ref(path: str, given: dict, device, dtype_name: str, memory: str, w
         raise ModelError(f"'{path}' is a diffusers folder, which has its own text encoder, VAE and denoiser: "
                          "part files go with a single denoiser file")
     bfam = modular_family(path) if given else None  # a denoiser file's part files, read as its family says
-    files = bfam.modular_files(given, path, single) if bfam is not None else {}  # (MiniMax H3's VAEs), headers checked
+    files = bfam.capability(Modular).files(bfam, given, path, single) if bfam is not None else {}  # (MiniMax H3's VAEs), headers checked
     fam, index, found = check_modular_folder(path, supplied=tuple(files))
     own = single_denoiser(fam, found, single) if single else None  # checked before any load
     torch_dtype = _modular_dtype(fam, dtype_name, device, memory, warn)
@@ -477,14 +479,14 @@ def _from_folder(diffusers, path: str, index: dict, files: list[str], fam: Famil
         checked = check_parts(fam, den_cfg, single.path if single is not None else path, parts, diffusers)
     experts = None
     if second:
-        experts = fam.check_experts(diffusers, single, second)
+        experts = fam.capability(TwoExperts).check(diffusers, fam, single, second)  # one_denoiser refused others
         single = experts.high
     if single is not None:
         from ..files.single_file import load_denoiser
         kwargs[fam.denoiser], weights, how = load_denoiser(diffusers, index, path, fam, single, torch_dtype)
         info(f"weights: {how}")
     if experts:
-        kwargs.update(fam.folder_experts(diffusers, index, path, experts, torch_dtype, info))
+        kwargs.update(fam.capability(TwoExperts).folder(diffusers, index, path, fam, experts, torch_dtype, info))
         weights = f"{weights}; {experts.short}"
     from .deferred_text import defer
     later = defer(index, path, checked, torch_dtype, kwargs)  # text encoders, a part file or the folder's, wait

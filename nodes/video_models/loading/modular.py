@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 
+from ..base.capabilities import Modular
 from ..base.errors import ModelError
 from ..base.registry import FAMILIES, Family, family_from_index
 from ..files.headers import read_json
@@ -54,7 +55,7 @@ def modular_family(path: str) -> Family | None:
 def check_modular_folder(path: str, supplied: tuple = ()) -> tuple[Family, dict, dict]:
     """(family, index, {component: (library, class, folder)}) of a modular folder, or one ModelError
     naming the folder and the component missing, before anything is loaded; the components ``supplied``
-    (read from part files instead: Family.modular_files) are not looked for."""
+    (read from part files instead: its Modular capability's files) are not looked for."""
     index = read_json(os.path.join(path, INDEX))
     fam = family_from_index(index)
     if fam is None or not getattr(fam, "modular", False):
@@ -62,7 +63,8 @@ def check_modular_folder(path: str, supplied: tuple = ()) -> tuple[Family, dict,
         raise ModelError(f"'{path}' holds a modular '{index.get('_class_name', '?')}', not a video model Studio "
                          f"opens as a modular pipeline ({known})")
     found = {}
-    for name in fam.modular_components:
+    modular = fam.capability(Modular)
+    for name in modular.components:
         if name in supplied:
             continue
         spec = component_spec(index, name)
@@ -72,7 +74,7 @@ def check_modular_folder(path: str, supplied: tuple = ()) -> tuple[Family, dict,
         if spec is None or not os.path.isdir(folder) or not any(os.path.isfile(os.path.join(folder, c))
                                                                  for c in config):
             raise ModelError(f"model '{path}': component '{name}' is missing: {fam.title}'s "
-                             f"{getattr(fam, 'modular_task', 'text to video')} needs a "
+                             f"{modular.task} needs a "
                              f"folder '{name}/' with {' or '.join(config)}" + ("" if spec else f" (and '{name}' in "
                                                                                f"{INDEX})"))
         if spec[0] in ("diffusers", "transformers") and name not in ("tokenizer", "processor") and \
@@ -93,7 +95,7 @@ def single_denoiser(fam: Family, found: dict, single: str):
     if sfam.key != fam.key:
         raise ModelError(f"'{single}' is a {sfam.title} file but the base '{os.path.dirname(found[fam.denoiser][2])}' "
                          f"is a {fam.title} model")
-    if sfam.single_file_refusal and sfam.single_file_reader(wf) is None:
+    if sfam.single_file_refusal and (not sfam.modular or sfam.capability(Modular).single_file_reader(wf) is None):
         raise ModelError(f"'{single}': {sfam.single_file_refusal}")
     folder = found[fam.denoiser][2]
     if os.path.basename(os.path.normpath(folder)) != fam.denoiser:
@@ -106,7 +108,7 @@ def load_modular(fam: Family, path: str, found: dict, torch_dtype, device, info,
     """(the modular pipeline of ``path`` with every component of ``found`` loaded from its folder, the
     single file's weights in words or ''); ``single``: single_denoiser's (file, base) read in place of
     the folder's denoiser (files/single_file.py: its int8, fp8 or NVFP4 layers kept so); ``files``:
-    Family.modular_files' part files, read in place of the folder's components."""
+    the Modular capability's files, read in place of the folder's components."""
     import diffusers
     import transformers
     from diffusers import ModularPipeline
@@ -114,7 +116,7 @@ def load_modular(fam: Family, path: str, found: dict, torch_dtype, device, info,
     if single is not None:
         from ..files.single_file import load_denoiser
         wf, base = single
-        reader = fam.single_file_reader(wf)
+        reader = fam.capability(Modular).single_file_reader(wf)
         if reader is not None:  # the family's own (MiniMax H3's curve form: the file names the part it fills)
             name, den, weights = reader(wf, torch_dtype, device, info)
             skip.add(fam.denoiser)  # one transformer in memory (the other read when its task runs)
@@ -131,7 +133,7 @@ def load_modular(fam: Family, path: str, found: dict, torch_dtype, device, info,
     for name, (lib, cls_name, folder) in found.items():
         if name in parts or name in skip:
             continue
-        own = fam.modular_part(name, folder, info)
+        own = fam.capability(Modular).part(name, folder, info)
         if own is not None:  # the family's own reading of it (MiniMax H3's processor without torchvision)
             parts[name] = own
             continue

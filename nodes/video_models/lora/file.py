@@ -95,7 +95,9 @@ def comfyui_keys(family: str, weights: dict[str, torch.Tensor]) -> tuple[dict[st
     (see wan_native_keys); LTX-Video's original names are diffusers' under ``diffusion_model.``.
     ({}, []) for a family with no such copy (CogVideoX)."""
     fam = FAMILIES.get(family)
-    how = fam.comfyui_lora if fam is not None else ""
+    from ..base.capabilities import LoraTraining
+    trained = fam.capability(LoraTraining) if fam is not None else None
+    how = trained.comfyui if trained is not None else ""
     if how == "wan":
         return wan_native_keys(weights)
     if how == "prefixed":

@@ -228,14 +228,21 @@ class CogVideoXLoss(FlowMatchingLoss):
         return (weights * (pred_x0 - x0) ** 2).reshape(b, -1).mean(1).mean()
 
 
-# each a family's ``train_loss``
+# each the ``loss`` of a family's LoraTraining (base/capabilities.py)
 LOSSES = {"flow_matching": FlowMatchingLoss, "ltx_flow_matching": LTXFlowMatchingLoss, "cogvideox": CogVideoXLoss}
 
 
+def _loss(fam) -> str:
+    """The loss the family was trained with ('' : Train Video LoRA does not train it)."""
+    from ..base.capabilities import LoraTraining
+    t = fam.capability(LoraTraining)
+    return t.loss if t is not None else ""
+
+
 def family_loss(fam, pipe, fps: float, shift: float = 0.0, sampling: str = "uniform") -> FlowMatchingLoss:
-    cls = LOSSES.get(fam.train_loss)
+    cls = LOSSES.get(_loss(fam))
     if cls is None:
-        titles = [f.title for f in all_families() if f.train_loss in LOSSES]
+        titles = [f.title for f in all_families() if _loss(f) in LOSSES]
         raise StudioError(f"Train Video LoRA trains {', '.join(titles[:-1])} and {titles[-1]} models; {fam.title} "
                           "is not supported yet")
     return cls(pipe, fps=fps, shift=shift, sampling=sampling)

@@ -24,6 +24,7 @@ from nodes.training.loop import LoopSettings, Resumed, run_loop
 from nodes.training.settings import node_settings
 from nodes.training.shared import filmstrip as strip
 
+from ..base.capabilities import LoraTraining
 from .data import Bucket, cache_key, cache_path, choose_bucket, encode_dataset
 from .file import export_lora, load_state, restore_optimizer, save_state
 from .loss import FlowBatch, family_loss
@@ -124,7 +125,8 @@ class LoRATrainer:
         self.loss = family_loss(fam, self.pipe, dataset.fps, s.shift, s.timesteps)
         self.transformer = getattr(self.pipe, fam.denoiser)
         self.device = torch.device(ref.device) if ref.device is not None else torch.device("cpu")
-        self.targets = list(s.targets or fam.lora_targets)
+        self.training = fam.capability(LoraTraining)  # family_loss refused a family without it
+        self.targets = list(s.targets or self.training.targets)
         self.bucket, notes = choose_bucket(fam, dataset, s.frames, s.width, s.height)
         for n in notes:
             warn(n)
@@ -167,7 +169,7 @@ class LoRATrainer:
         missing = [t for t in self.targets if not any(n == t or n.endswith("." + t) for n in names)]
         if missing:
             raise StudioError(f"target modules {', '.join(missing)} are not linear layers of this {self.fam.title} "
-                              f"{self.fam.denoiser} (defaults: {', '.join(self.fam.lora_targets)})")
+                              f"{self.fam.denoiser} (defaults: {', '.join(self.training.targets)})")
 
     def _check_resume(self, state: dict) -> None:
         want = self.run_info()
@@ -338,7 +340,7 @@ class LoRATrainer:
             kw = dict(val, height=b.height, width=b.width, num_frames=b.frames, num_inference_steps=s.validation_steps,
                       guidance_scale=s.validation_guidance, generator=g, output_type="np",
                       callback_on_step_end=cb)
-            if self.fam.takes_frame_rate:
+            if self.training.frame_rate:
                 kw["frame_rate"] = self.dataset.fps
             out = self.pipe(**kw)
             frames = np.asarray(out.frames[0], np.float32)

@@ -21,8 +21,8 @@ left as it was). When that decode raises an out-of-memory error:
    ``video_processor.postprocess_video``, so the frames are what that path makes from those latents),
    says so, and deletes the file once the frames are made.
 
-Covered (the pipelines whose decode and post-processing were read in diffusers 0.42; Studio's tests run
-tiny Wan, LTX-Video and SVD): Wan (T2V, I2V, V2V, VACE), LTX-Video (T2V, I2V, condition), HunyuanVideo
+Covered (each family's ``ResumeKeeps``, declared in its folder: the pipelines whose decode and
+post-processing were read in diffusers 0.42; Studio's tests run tiny Wan, LTX-Video and SVD): Wan (T2V, I2V, V2V, VACE), LTX-Video (T2V, I2V, condition), HunyuanVideo
 and 1.5, CogVideoX: one ``vae.decode(latents, [temb,] return_dict)``; SVD and AnimateDiff: one
 ``decode_latents(latents, ..., decode_chunk_size)`` (the wrapped call; its chunks inside are not
 retried one by one). LTX-2 gets the lighter retry but keeps nothing: its sound is decoded after the
@@ -48,15 +48,14 @@ from ..base.errors import ModelError
 KEPT_MAX = 8  # kept files in the folder at most; the oldest are deleted first
 FORMAT = 1
 OOM_TEXTS = ("out of memory", "can't allocate memory", "not enough memory")
-# diffusers pipelines whose one decode is followed only by video_processor.postprocess_video; the
-# value: leading frames the pipeline drops after decoding (HunyuanVideo I2V's 'latent_concat' image)
-KEEPS = {name: 0 for name in (
-    "WanPipeline", "WanImageToVideoPipeline", "WanVideoToVideoPipeline", "WanVACEPipeline", "LTXPipeline",
-    "LTXImageToVideoPipeline", "LTXConditionPipeline", "HunyuanVideoPipeline", "HunyuanVideo15Pipeline",
-    "HunyuanVideo15ImageToVideoPipeline", "CogVideoXPipeline", "CogVideoXImageToVideoPipeline",
-    "CogVideoXVideoToVideoPipeline", "StableVideoDiffusionPipeline", "AnimateDiffPipeline",
-    "AnimateDiffVideoToVideoPipeline")}
-KEEPS["HunyuanVideoImageToVideoPipeline"] = 4
+
+
+def keeps(pipeline: str):
+    """The ResumeKeeps a family declares for the pipeline class named ``pipeline`` (base/capabilities.py:
+    its decode is followed only by video_processor.postprocess_video), or None: its latents are not kept."""
+    from ..base.capabilities import ResumeKeeps
+    from ..base.registry import capability_for
+    return capability_for(ResumeKeeps, pipeline)
 
 
 def kept_folder() -> str:
@@ -255,9 +254,10 @@ class DecodeRescue:
         self.ctx, self.pipe, self.light = ctx, pipe, light
         self.device = ref.execution_device(pipe)
         name = type(pipe).__name__
-        self.keeps = name in KEEPS
-        self.drop_frames = KEEPS.get(name, 0) if kwargs.get("image_condition_type", "latent_concat") == \
-            "latent_concat" else 0
+        kept = keeps(name)
+        self.keeps = kept is not None
+        self.drop_frames = kept.drops(name) if kept is not None and kwargs.get(
+            "image_condition_type", "latent_concat") == "latent_concat" else 0
         dl = getattr(pipe, "decode_latents", None)
         self.chunked = dl is not None and "decode_chunk_size" in inspect.signature(dl).parameters
         self.owner = pipe if self.chunked else getattr(pipe, "vae", None)

@@ -8,7 +8,7 @@ the step under way was made by the stopped run, and calls the denoiser as it is 
 scheduler steps those zeros cheaply and its state is replaced at the kept step, so the take is the one
 an uninterrupted run makes. The prediction's shape is the input's with the denoiser's
 ``out_channels`` on the family's channel axis (``BCTHW``: axis 1; ``packed`` tokens: the last), so
-only families that declare ``window_layout`` keep the steps of a plain take."""
+only families that declare ``ContextWindows`` keep the steps of a plain take."""
 from __future__ import annotations
 
 HOOK = "studio_kept_steps"

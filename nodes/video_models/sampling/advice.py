@@ -30,7 +30,9 @@ def task_problem(fam, title: str, task: str) -> str | None:
         return None
     does = [f for f in NODES if getattr(fam, f, None)]
     if not does:  # a family run by a node of its own only (Wan Animate 2)
-        own = getattr(fam, "own_node", "")
+        from ..base.capabilities import Modular
+        modular = fam.capability(Modular)
+        own = modular.own_node if modular is not None else ""
         return f"this model ({title}) is run by its own node: use {own}" if own else None
     made = " and ".join(TASKS[f] for f in does)
     use = " or ".join(NODES[f] for f in does)

@@ -34,9 +34,12 @@ def apply_draft(ctx, ref, task: str):
     fam = ref.fam
     experts = 2 if getattr(ref.module, "transformer_2", None) is not None else 1
     model = ref.variant or fam.title
-    fitting = [r for r in fam.draft_recipes if r.fits(task, experts, ref.variant or "")]
+    from ..base.capabilities import Drafts
+    drafts = fam.capability(Drafts)
+    recipes = drafts.recipes if drafts is not None else ()
+    fitting = [r for r in recipes if r.fits(task, experts, ref.variant or "")]
     if not fitting:
-        sized = sorted({v for r in fam.draft_recipes if not r.tasks or task in r.tasks for v in r.variants})
+        sized = sorted({v for r in recipes if not r.tasks or task in r.tasks for v in r.variants})
         why = (f"{fam.title}'s distilled recipes for this node's task ({task}) are for {' and '.join(sized)} models"
                if sized else f"{fam.title} has no distilled recipe for this node's task ({task})")
         ctx.info(f"draft: {why}, not {model}: the final settings run")

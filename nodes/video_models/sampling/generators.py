@@ -14,6 +14,7 @@ from studio.core.params import Bool, Choice, Float, Int, Seed, Text
 from studio.core.spec import CLIP, In, Node, Out
 from studio.core.values import Features, Keypoints
 
+from ..base.capabilities import FirstLast, Tracks
 from ..loading.inputs import video_model_input as _video_model  # one copy: inputs.py
 from ..loading.node import CATEGORY
 from ..takes.keyframes_at import KEY_INPUTS, KEY_PARAMS
@@ -313,7 +314,9 @@ class ImageToVideo(GeneratorNode):
                 from ..takes.keyframes_at import ltx_conditions
                 return dict(base, conditions=ltx_conditions(ctx, s, keyed, p.keyframe_strength, first=still))
             if last is not None and start + win >= n:  # the window that ends the clip
-                s.fam.ready_for_last_image(ctx, s.pipe)
+                ready = s.fam.capability(FirstLast)  # the family readies its pipeline for a last image (Wan's)
+                if ready is not None:
+                    ready.ready(ctx, s.pipe)
                 return dict(base, image=to_pil(still), last_image=to_pil(last))
             return dict(base, image=to_pil(still))
         with self._tracks(ctx, s, tracks, (w, h), n, window, p):
@@ -332,7 +335,12 @@ class ImageToVideo(GeneratorNode):
         if n > win or s.one_take:
             raise StudioError(f"point tracks steer one window: {n} frames are made as a long take; set frames to "
                               f"{win} or fewer")
-        return s.fam.tracks_applied(ctx, s.pipe, tracks, size, n, p.tracks_as, p.ati_temperature, p.ati_topk)
+        steer = s.fam.capability(Tracks)
+        if steer is None:
+            from ..base.errors import ModelError
+            raise ModelError(f"{s.fam.title} takes no point tracks: tracks steer a Wan-Move or ATI model (Wan 2.1 "
+                             "image to video); leave 'tracks' unconnected")
+        return steer.applied(ctx, s.pipe, tracks, size, n, p.tracks_as, p.ati_temperature, p.ati_topk)
 
 
 class TextToVideo(GeneratorNode):

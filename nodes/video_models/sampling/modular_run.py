@@ -11,6 +11,8 @@ import numpy as np
 from studio.core.errors import StudioError
 from studio.engine.stack import fresh_stack
 
+from ..base.capabilities import Modular
+
 
 def _refuse_inputs(fam, features, schedule, keys: dict, keyframes: str) -> None:
     if features is not None:
@@ -32,7 +34,7 @@ def refuse_and_say(ctx, ref, params) -> None:
     MiniMax H3's are checked here from their headers), and say the settings it does not apply (``params``:
     the node's declared parameters, whose defaults are not said)."""
     fam = ref.fam
-    if ref.loras and not fam.check_modular_loras(ref):
+    if ref.loras and not fam.capability(Modular).check_loras(ref):
         raise StudioError(f"{fam.title} takes no LoRA in Studio (its modular pipeline is run as diffusers has it): "
                           f"remove the {len(ref.loras)} Load LoRA node(s) before the generator")
     p = ctx.params
@@ -102,13 +104,14 @@ def modular_video(ctx, ref, text: str, negative: str, features, schedule, keys: 
     w, h = _size(ctx, fam, pipe, preview_side, None if first is None else (first.shape[1], first.shape[0]))
     task = "r2v" if references else "i2v" if first is not None else "t2v"
     fam.refuse_call(task, n, h, w)
-    fam.modular_ready(ctx, ref, task)  # MiniMax H3: the transformer the task runs on, read when it is not
+    modular = fam.capability(Modular)
+    modular.ready(ctx, ref, task)  # MiniMax H3: the transformer the task runs on, read when it is not
     frames_in = {k: to_pil(np.asarray(x, np.float32)) for k, x in (("image", image), ("last_image", last_image))
                  if x is not None}
     if references:
         frames_in["references"] = list(references)
     gen = ctx.torch_generator(device="cpu", salt=0)
-    with _configured(pipe, configs(w, h) if configs else {}), fam.modular_loras(ref, task, ctx.warn, ctx.info):
+    with _configured(pipe, configs(w, h) if configs else {}), modular.loras(ref, task, ctx.warn, ctx.info):
         state = fresh_stack(pipe, prompt=text, generator=gen, num_inference_steps=steps, height=h, width=w,
                             num_frames=n, output_type="np", **frames_in)  # studio/engine/stack.py
     frames = np.clip(np.asarray(state.get("videos")[0], np.float32), 0, 1)

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..base.capabilities import PreviewLayout
 from ..base.family import Family
-
-_VIDEO_VAES = ("Wan", "CogVideoX", "HunyuanVideo", "LTX", "Mochi")
 
 
 def colour_chart(size: int = 128) -> np.ndarray:
@@ -32,7 +31,8 @@ def normalise(fam: Family, vae, z):
         shape = (1, -1) + (1,) * (z.ndim - 2)
         mean = torch.tensor(cfg.latents_mean, dtype=z.dtype).view(shape)
         std = torch.tensor(cfg.latents_std, dtype=z.dtype).view(shape)
-        sf = float(getattr(cfg, "scaling_factor", 1.0) or 1.0) if fam.preview_scaling else 1.0
+        layout = fam.capability(PreviewLayout)
+        sf = float(getattr(cfg, "scaling_factor", 1.0) or 1.0) if layout is not None and layout.scaling else 1.0
         return (z - mean) * sf / std
     return z * float(getattr(cfg, "scaling_factor", 1.0) or 1.0)
 
@@ -44,7 +44,8 @@ def fit_projection(pipe, fam: Family) -> np.ndarray | None:
     vae = pipe.vae
     chart = colour_chart()
     x = torch.from_numpy(chart).permute(2, 0, 1)[None] * 2 - 1  # [1, 3, H, W] in [-1, 1]
-    if any(s in type(vae).__name__ for s in _VIDEO_VAES):
+    layout = fam.capability(PreviewLayout)
+    if layout is not None and layout.video_vae:  # the family's word (its PreviewLayout)
         x = x[:, :, None]  # [1, 3, 1, H, W]
     p = next(vae.parameters())
     with torch.no_grad():

@@ -270,7 +270,13 @@ class Sampler:
     def keeps_steps(self) -> bool:
         """A Stop keeps the call's last finished step: a context-windows take, or a plain call of a
         family whose denoiser input's layout is declared (skip_steps.py); not a diffusion-forcing take."""
-        return self.context is not None or (self.forcing is None and bool(self.fam.window_layout))
+        return self.context is not None or (self.forcing is None and self._layout() is not None)
+
+    def _layout(self) -> str | None:
+        """How the family's denoiser input lies for context windows (its ContextWindows), None: undeclared."""
+        from ..base.capabilities import ContextWindows
+        windows = self.fam.capability(ContextWindows)
+        return windows.layout if windows is not None else None
 
     def _windows(self, keeper=None, seed: int = 0):
         """The context-windows hook on the denoiser for the call, when the take is made so; for a
@@ -282,7 +288,7 @@ class Sampler:
             if keeper is None:
                 return nullcontext()
             from ..runs.skip_steps import kept_steps_skipped
-            return kept_steps_skipped(self.pipe, self.fam.window_layout, keeper.skipping)
+            return kept_steps_skipped(self.pipe, self._layout(), keeper.skipping)
         from ..takes.context_windows import context_windows_applied
         return context_windows_applied(self.pipe, self.fam, self.context,
                                        skip=keeper.skipping if keeper is not None else None, cond_for=self.context_cond)

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..base.capabilities import ContextWindows
 from ..base.errors import ModelError
 from ..base.hooks import call_name, call_tracker, denoiser_hooks, no_prediction, prediction_output
 from ..base.registry import all_families
@@ -233,12 +234,13 @@ class context_windows_applied(denoiser_hooks):
     cached model is left as it was). ``hooks``: the hooks, for the calls they made."""
 
     def __init__(self, pipe, fam, plan: WindowPlan, on_window=None, skip=None, cond_for=None):
-        if not fam.window_layout:  # a family whose denoiser input has a frame axis this hook can cut says how it lies
-            cut = sorted(f.key for f in all_families() if f.window_layout)
+        windows = fam.capability(ContextWindows)  # a family whose denoiser input this hook can cut says how it lies
+        if windows is None:
+            cut = sorted(f.key for f in all_families() if f.capability(ContextWindows))
             raise ModelError(f"context windows are made for {', '.join(cut)} models, not {fam.key}")
         super().__init__(pipe, HOOK, lambda mod: make_hook(self.plan, self.layout, self.on_window, self.skip,
                                                            self.cond_for))
-        self.layout, self.plan, self.on_window = fam.window_layout, plan, on_window
+        self.layout, self.plan, self.on_window = windows.layout, plan, on_window
         self.skip = skip  # () -> True while the steps a stopped run made are passed over
         self.cond_for = cond_for  # latent frames -> prompt embeddings of the conditional call (Wan only)
         if cond_for is not None and self.layout != "BCTHW":

@@ -64,7 +64,12 @@ def condition_pipeline(sampler) -> None:
 def frames_condition(fam, clip: list) -> dict:
     """The condition pipeline's arguments for a window starting from ``clip`` (the frames, PIL images): one
     video condition at frame 0, at full strength."""
-    return fam.frames_condition(clip)
+    from ..base.capabilities import Conditions
+    cond = fam.capability(Conditions)
+    if cond is None:
+        from ..base.errors import ModelError
+        raise ModelError(f"{fam.title} has no condition pipeline: a take cannot be continued from frames")
+    return cond.frames(clip)
 
 
 def still_frames(still) -> np.ndarray | None:
@@ -100,7 +105,9 @@ def shift_fixed(ctx, sampler, frames: int, width: int, height: int) -> None:
     import math
     pipe = sampler.pipe
     cfg = dict(getattr(pipe.scheduler, "config", {}) or {})
-    if not sampler.fam.cond_shift_fixed or not cfg.get("use_dynamic_shifting"):
+    from ..base.capabilities import Conditions
+    cond = sampler.fam.capability(Conditions)
+    if cond is None or not cond.shift_fixed or not cfg.get("use_dynamic_shifting"):
         return
     from diffusers.pipelines.ltx.pipeline_ltx import calculate_shift
     t = int(getattr(pipe, "vae_temporal_compression_ratio", 1) or 1)

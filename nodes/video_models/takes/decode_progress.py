@@ -13,7 +13,13 @@ import time
 
 HOOK = "studio_decode_progress"
 INTERVAL = 0.5  # seconds between two progress lines
-FRAMEWISE = ("AutoencoderKLWan",)  # VAEs whose decode calls the decoder once per latent frame
+
+
+def framewise(vae) -> bool:
+    """The VAE's decode calls its decoder once per latent frame (its family's VaeTiles says so: Wan's)."""
+    from .vae_tiles import declared
+    d = declared(vae)
+    return d is not None and d.framewise
 
 
 def temporal_ratio(pipe) -> int:
@@ -43,7 +49,7 @@ class DecodeProgress:
     def __init__(self, ctx, vae, frames: int, temporal: int):
         self.ctx, self.frames, self.temporal = ctx, int(frames), max(1, int(temporal))
         self.latent_frames = (self.frames - 1) // self.temporal + 1
-        self.decoder = getattr(vae, "decoder", None) if type(vae).__name__ in FRAMEWISE else None
+        self.decoder = getattr(vae, "decoder", None) if framewise(vae) else None
         self.vae = vae
         self.handle = None
         self.calls = 0

@@ -142,7 +142,12 @@ def ltx_conditions(ctx, sampler, keys: list[Keyframe], strength: float, first=No
             raise StudioError(f"a keyframe at frame 0 ('{keys[0].port}') and the 'image' input: the image is "
                               "frame 0; move the keyframe or disconnect one")
         keys.insert(0, Keyframe(0, _rgb(first), "image"))
-    return sampler.fam.keyframe_conditions(ctx, sampler.pipe, keys, strength)
+    from ..base.capabilities import Conditions
+    cond = sampler.fam.capability(Conditions)
+    if cond is None:
+        from ..base.errors import ModelError
+        raise ModelError(f"{sampler.fam.title} has no condition pipeline: it takes no keyframes at any frame")
+    return cond.keyframes(ctx, sampler.pipe, keys, strength)
 
 
 def vace_keyed(keys: list[Keyframe], w: int, h: int):

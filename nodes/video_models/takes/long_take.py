@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..base.capabilities import ContextWindows
 from ..base.errors import ModelError
 from .context_windows import SCHEDULES
 from .continuation import CONTINUES, can_continue, lead_frames
@@ -41,13 +42,14 @@ HOLD_HELP = ("match each window's colour (Lab mean and spread) to the frames it 
 def can_cut(fam) -> bool:
     """The family's denoiser input has a frame axis context windows can cut (a diffusion-forcing model
     makes its long takes its own way: forcing.py)."""
-    return bool(fam.window_layout) and not fam.forcing
+    return fam.capability(ContextWindows) is not None and not fam.forcing
 
 
 def scheduled_in_one_take(fam) -> bool:
     """A prompt schedule can change the prompt inside one take: the model's conditional call is named apart
     (Wan; context_windows.py)."""
-    return fam.schedule_in_one_take
+    windows = fam.capability(ContextWindows)
+    return windows is not None and windows.schedule_in_one_take
 
 
 def one_take(fam, task: str, scheduled: bool) -> bool:

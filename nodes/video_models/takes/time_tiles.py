@@ -5,10 +5,10 @@ a file-backed map past a size, as a clip made window by window is), never as one
 A take made with context windows is one pipeline call of the whole clip; diffusers' pipeline decodes
 its latent at once (Wan: a device tensor of every frame, then a float32 copy of it on the host: 1,000
 frames at 832x480 are 4.8 GB each). The call is made for its latent instead (``output_type="latent"``)
-and decoded here: the pipeline's own steps before its decode (:data:`PREPARE`: Wan's denormalising;
-LTX-Video's unpacking, denormalising and decode-timestep noise drawn from the call's generator, where the
-pipeline would draw it), then the VAE's decode a time tile at a time (vae_tiles.py), each tile
-post-processed as the pipeline does and copied into the buffer.
+and decoded here: the pipeline's own steps before its decode (its family's ``TimeTiles.prepare``, declared
+in its folder: Wan's denormalising; LTX-Video's unpacking, denormalising and decode-timestep noise drawn
+from the call's generator, where the pipeline would draw it), then the VAE's decode a time tile at a time
+(vae_tiles.py), each tile post-processed as the pipeline does and copied into the buffer.
 
 * Wan: the frames of the pipeline's own decode exactly.
 * LTX-Video: the frames of the pipeline with the VAE's own time tiling on (``use_framewise_decoding``)
@@ -23,53 +23,22 @@ from studio.engine.memory import give_back
 
 from . import decode_progress, vae_tiles
 
-TILE = vae_tiles.WAN_TILE
-LTX_PIPELINES = ("LTXPipeline", "LTXImageToVideoPipeline")  # their decode is the one _ltx_latent repeats
+TILE = vae_tiles.TILE
 
 
-def _wan_latent(pipe, latents, call):
-    import torch
-    vae = pipe.vae
-    c = vae.config.z_dim
-    mean = torch.tensor(vae.config.latents_mean).view(1, c, 1, 1, 1).to(latents.device, latents.dtype)
-    std = 1.0 / torch.tensor(vae.config.latents_std).view(1, c, 1, 1, 1).to(latents.device, latents.dtype)
-    return latents / std + mean, None
-
-
-def _ltx_latent(pipe, latents, call):
-    """LTXPipeline's steps between its last denoising step and ``vae.decode`` (diffusers 0.42)."""
-    import torch
-    from diffusers.utils.torch_utils import randn_tensor
-    vae, call = pipe.vae, call or {}
-    t, s = pipe.vae_temporal_compression_ratio, pipe.vae_spatial_compression_ratio
-    z = pipe._unpack_latents(latents, (int(call["num_frames"]) - 1) // t + 1, int(call["height"]) // s,
-                             int(call["width"]) // s, pipe.transformer_spatial_patch_size,
-                             pipe.transformer_temporal_patch_size)
-    z = pipe._denormalize_latents(z, vae.latents_mean, vae.latents_std, vae.config.scaling_factor)
-    enc = getattr(pipe, "text_encoder", None)
-    z = z.to(enc.dtype if enc is not None else vae.dtype)
-    if not vae.config.timestep_conditioning:
-        return z, None
-    when = call.get("decode_timestep", 0.0)
-    scale = call.get("decode_noise_scale")
-    scale = when if scale is None else scale
-    b = z.shape[0]
-    when, scale = ([v] * b if not isinstance(v, list) else v for v in (when, scale))
-    noise = randn_tensor(z.shape, generator=call.get("generator"), device=z.device, dtype=z.dtype)
-    scale = torch.tensor(scale, device=z.device, dtype=z.dtype)[:, None, None, None, None]
-    return (1 - scale) * z + scale * noise, torch.tensor(when, device=z.device, dtype=z.dtype)
-
-
-PREPARE = {"AutoencoderKLWan": _wan_latent, "AutoencoderKLLTXVideo": _ltx_latent}
+def _declared(pipe):
+    """The family's TimeTiles for the pipeline's VAE (base/capabilities.py), None when it declares none."""
+    from ..base.capabilities import TimeTiles
+    from ..base.registry import capability_for
+    return capability_for(TimeTiles, type(getattr(pipe, "vae", None)).__name__)
 
 
 def can_tile(pipe) -> bool:
-    """The pipeline's latent is decoded in time tiles here (Wan, its spatial tiling off; LTX-Video)."""
+    """The pipeline's latent is decoded in time tiles here (its family's TimeTiles serves the pipeline and
+    its VAE is tiled: Wan, its spatial tiling off; LTX-Video)."""
     vae = getattr(pipe, "vae", None)
-    name = type(vae).__name__
-    if name not in PREPARE or not vae_tiles.can_tile(vae):
-        return False
-    if name == "AutoencoderKLLTXVideo" and type(pipe).__name__ not in LTX_PIPELINES:
+    how = _declared(pipe)
+    if how is None or not how.serves(type(pipe).__name__) or not vae_tiles.can_tile(vae):
         return False
     return hasattr(vae, "decoder") and hasattr(getattr(pipe, "video_processor", None), "postprocess_video")
 
@@ -104,10 +73,11 @@ def decode_take(ctx, pipe, latents, call=None, tile: int = TILE) -> np.ndarray:
     apply_forward_hook(_on_device)(vae)  # a CPU-offloaded VAE to the device, as its decode would be
     with torch.inference_mode():
         z = latents.to(get_module_execution_device(vae))
-        if type(vae).__name__ == "AutoencoderKLWan":
+        how = _declared(pipe)
+        if how.vae_dtype:
             z = z.to(vae.dtype)
-        z, temb = PREPARE[type(vae).__name__](pipe, z, call)
-        if ctx is not None and type(vae).__name__ in vae_tiles.BLENDED:
+        z, temb = how.prepare(pipe, z, call)
+        if ctx is not None and getattr(vae_tiles.declared(vae), "how", "") == vae_tiles.BLENDED:
             ctx.info(f"the take is decoded in {type(vae).__name__}'s own time tiles ({vae.tile_sample_min_num_frames} "
                      f"frames, blended over {vae.tile_sample_min_num_frames - vae.tile_sample_stride_num_frames}: "
                      "its framewise decoding), each tile to the host as it is made")

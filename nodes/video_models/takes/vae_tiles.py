@@ -18,20 +18,31 @@ the library's loops keep every tile and concatenate the whole clip before return
   price the library's own framewise decode pays (their decoders see the whole clip in time otherwise).
 
 HunyuanVideo 1.5's VAE (``AutoencoderKLHunyuanVideo15``) has no time tiling in diffusers 0.42 and a decoder
-that sees the whole clip: not tiled here (:func:`can_tile` says no; the pipeline's own decode is used)."""
+that sees the whole clip: not tiled here (:func:`can_tile` says no; the pipeline's own decode is used).
+
+Which way a VAE class is tiled is the family's word (its ``VaeTiles``, declared in its folder:
+base/capabilities.py), found through the registry by the VAE's class."""
 from __future__ import annotations
 
-WAN, COG = "AutoencoderKLWan", "AutoencoderKLCogVideoX"
-BLENDED = {"AutoencoderKLLTXVideo": "last", "AutoencoderKLLTX2Video": "last",  # the frame each later tile drops
-           "AutoencoderKLHunyuanVideo": "first"}
-WAN_TILE = 4  # latent frames a tile of Wan (16 video frames)
+from ..base.capabilities import BLENDED, CONV_CACHE, FRAME_CACHE, VaeTiles
+
+TILE = 4  # latent frames a tile of a frame-cache VAE (Wan's: 16 video frames)
 
 
-def kind(vae) -> str | None:
-    name = type(vae).__name__
-    if name in (WAN, COG):
-        return None if getattr(vae, "use_tiling", False) else name  # a spatially tiled decode caches per tile
-    return name if name in BLENDED and hasattr(vae, "blend_t") else None
+def declared(vae) -> VaeTiles | None:
+    """The VaeTiles a family declares for the VAE's class, else None."""
+    from ..base.registry import capability_for
+    return capability_for(VaeTiles, type(vae).__name__)
+
+
+def kind(vae) -> VaeTiles | None:
+    """How the VAE's decode is given out in time tiles here, None when it is not."""
+    d = declared(vae)
+    if d is None:
+        return None
+    if d.how in (FRAME_CACHE, CONV_CACHE):
+        return None if getattr(vae, "use_tiling", False) else d  # a spatially tiled decode caches per tile
+    return d if d.how == BLENDED and hasattr(vae, "blend_t") else None
 
 
 def can_tile(vae) -> bool:
@@ -49,28 +60,30 @@ def most_frames(vae, n: int) -> int:
 def tile_frames(vae) -> int:
     """Latent frames one decoder call sees at most."""
     k = kind(vae)
-    if k == WAN:
+    how = k.how if k is not None else ""
+    if how == FRAME_CACHE:
         return 1
-    if k == COG:
+    if how == CONV_CACHE:
         return 2 * int(vae.num_latent_frames_batch_size) - 1
     return int(vae.tile_sample_min_num_frames) // int(vae.temporal_compression_ratio) + 1
 
 
-def tiles(vae, z, temb=None, tile: int = WAN_TILE):
+def tiles(vae, z, temb=None, tile: int = TILE):
     """The decoded frames of latent ``z`` [B, C, F, H, W] (as the VAE's ``decode`` takes it), a time tile at a
     time; ``temb``: LTX's decode timestep."""
     k = kind(vae)
-    if k == WAN:
-        yield from _wan(vae, z, tile)
-    elif k == COG:
-        yield from _cog(vae, z)
-    elif k in BLENDED:
-        yield from _blended(vae, z, temb, BLENDED[k])
+    how = k.how if k is not None else ""
+    if how == FRAME_CACHE:
+        yield from _frame_cache(vae, z, tile)
+    elif how == CONV_CACHE:
+        yield from _conv_cache(vae, z)
+    elif how == BLENDED:
+        yield from _blended(vae, z, temb, k.drop)
     else:
         raise ValueError(f"{type(vae).__name__} is not decoded in time tiles here")
 
 
-def _wan(vae, z, tile: int):
+def _frame_cache(vae, z, tile: int):
     import torch
     n = z.shape[2]
     vae.clear_cache()
@@ -91,7 +104,7 @@ def _wan(vae, z, tile: int):
         vae.clear_cache()
 
 
-def _cog(vae, z):
+def _conv_cache(vae, z):
     n, fb = z.shape[2], int(vae.num_latent_frames_batch_size)
     rest, cache = n % fb, None
     for i in range(max(n // fb, 1)):
@@ -102,10 +115,10 @@ def _cog(vae, z):
         yield part
 
 
-def _decode_tile(vae, tile, temb):
+def _decode_tile(vae, tile, temb, drop: str):
     """One time tile decoded as the library's ``_temporal_tiled_decode`` decodes it."""
     s = vae.spatial_compression_ratio
-    hunyuan = BLENDED[type(vae).__name__] == "first"  # no decode timestep; its post-quant convolution first
+    hunyuan = drop == "first"  # no decode timestep; its post-quant convolution first
     if vae.use_tiling and (tile.shape[-1] > vae.tile_sample_min_width // s or
                            tile.shape[-2] > vae.tile_sample_min_height // s):
         return (vae.tiled_decode(tile, return_dict=True) if hunyuan
@@ -124,7 +137,7 @@ def _blended(vae, z, temb, drop: str):
         return
     prev, done = None, 0
     for i in range(0, n, stride):
-        cur = _decode_tile(vae, z[:, :, i:i + most + 1], temb)
+        cur = _decode_tile(vae, z[:, :, i:i + most + 1], temb, drop)
         if prev is not None:
             cur = cur[:, :, :-1] if drop == "last" else cur[:, :, 1:]
             cur = vae.blend_t(prev, cur, blend)  # cur's first frames from prev's last, as the library does

@@ -1,27 +1,43 @@
 """HunyuanVideo: text and image to video."""
 from __future__ import annotations
 
+from ...base.capabilities import (BLENDED, NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LAST_FRAME,
+                                  NO_TRACKS, NO_WINDOWS, ONE_DENOISER, Conditions, ContextWindows, Drafts, Each,
+                                  FirstLast, LoraNames, LoraTraining, Modular, PartReader, PreviewLayout,
+                                  PromptRecipe, ResumeKeeps, TimeTiles, Tracks, TwoExperts, VaeTiles)
 from ...base.family import Family
 from . import recognise
 
 
 class Hunyuan(Family):
-    lora_title = "HunyuanVideo"
-
-    def lora_names(self, names):
-        return recognise.lora_names(names)
-
     def prepare_state(self, cls_name: str, state: dict) -> dict:
         """The 13B's single blocks split by the file's width (diffusers' converter assumes the 13B's)."""
         from . import layouts as hunyuan_layouts
         return hunyuan_layouts.prepare(state) if cls_name == hunyuan_layouts.CLASS else state
 
 
+VAE_TILES = VaeTiles("AutoencoderKLHunyuanVideo", BLENDED, "first")  # Kandinsky 5's VAE too
+
 FAMILY = Hunyuan(
     "hunyuan", "HunyuanVideo", ("HunyuanVideoPipeline", "HunyuanVideoImageToVideoPipeline"),
     i2v="HunyuanVideoImageToVideoPipeline", t2v="HunyuanVideoPipeline",
     frames=61, frame_multiple=(4, 1), size_multiple=16, fps=24.0, key_rank=3, recogniser=recognise.recognise,
     layouts=("diffusers", "original (Tencent)"),
+    # text to video: Llama's templated states, CLIP's pooled output, the Llama mask; the negative encoded only under
+    # true CFG (true_cfg_scale above 1 with a negative). Its image to video reads the image in the text encoder.
+    # Image to video's 'latent_concat' image: 4 leading frames dropped after decoding
+    has=(LoraNames("HunyuanVideo", recognise.lora_names),
+         PromptRecipe(("HunyuanVideoPipeline",),
+                      each=Each(("prompt_embeds", "pooled_prompt_embeds", "prompt_attention_mask"), dtype=False,
+                                length=True, negative="true_cfg")),
+         ResumeKeeps((("HunyuanVideoPipeline", 0), ("HunyuanVideoImageToVideoPipeline", 4))), VAE_TILES,
+         PreviewLayout()),
+    lacks={TwoExperts: ONE_DENOISER, ContextWindows: NO_WINDOWS, Drafts: NO_DRAFTS,
+           PartReader: "a HunyuanVideo denoiser file is read with a diffusers folder as 'base' (its Llama, CLIP and "
+                       "VAE)",
+           TimeTiles: "its pipeline's own decode, copied to the host a tile at a time (no latent preparing written)",
+           LoraTraining: NOT_TRAINED, Conditions: NO_CONDITIONS, Tracks: NO_TRACKS, FirstLast: NO_LAST_FRAME,
+           Modular: NOT_MODULAR},
     part_titles=(("Llama 3 8B", "Llama 3 8B (HunyuanVideo)"), ("CLIP-L text", "CLIP-L text (HunyuanVideo)")),
     key_patterns=(("double_blocks.", "single_blocks.", "txt_in."),
                   ("context_embedder.token_refiner", "single_transformer_blocks.")))

@@ -1,34 +1,57 @@
 """LTX-Video (2B, 13B): text and image to video, frames at any index (LTXConditionPipeline)."""
 from __future__ import annotations
 
+from ...base.capabilities import (BLENDED, NOT_MODULAR, NO_DRAFTS, NO_LAST_FRAME, NO_LORA_NAMES, NO_TRACKS,
+                                  ONE_DENOISER, Conditions, ContextWindows, Drafts, FirstLast, LoraNames,
+                                  LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe, ResumeKeeps,
+                                  TimeTiles, Tracks, TwoExperts, VaeTiles)
 from ...base.family import Family, config_int
+from ...base.prompt_recipes import MASKED
 from . import recognise
 
-
-class LTX(Family):
-    def frames_condition(self, clip):
-        from . import conditions
-        return conditions.frames_condition(clip)
-
-    def keyframe_conditions(self, ctx, pipe, keys, strength):
-        from . import conditions
-        return conditions.keyframe_conditions(ctx, pipe, keys, strength)
-
-    def part_reader(self):
-        from . import parts as parts_ltx
-        return parts_ltx
+PIPELINES = ("LTXPipeline", "LTXImageToVideoPipeline", "LTXConditionPipeline")
+VAE = "AutoencoderKLLTXVideo"
 
 
-FAMILY = LTX(
-    "ltx", "LTX-Video", ("LTXPipeline", "LTXImageToVideoPipeline", "LTXConditionPipeline"),
+def _frames_condition(clip):
+    from . import conditions
+    return conditions.frames_condition(clip)
+
+
+def _keyframe_conditions(ctx, pipe, keys, strength):
+    from . import conditions
+    return conditions.keyframe_conditions(ctx, pipe, keys, strength)
+
+
+def _decode_ready(pipe, latents, call):
+    from .decode import decode_ready
+    return decode_ready(pipe, latents, call)
+
+
+def _parts():
+    """Its part reader module (base/capabilities.py PartReader), imported when first needed."""
+    from . import parts as parts_ltx
+    return parts_ltx
+
+
+FAMILY = Family(
+    "ltx", "LTX-Video", PIPELINES,
     i2v="LTXImageToVideoPipeline", t2v="LTXPipeline", cond="LTXConditionPipeline", latent_layout="packed",
     frames=49, frame_multiple=(8, 1), size_multiple=32, fps=24.0, scale_attr="latents_std", key_rank=6, recogniser=recognise.recognise,
-    window_layout="packed", cond_shift_fixed=True, lora_targets=("to_q", "to_k", "to_v", "to_out.0"), train_loss="ltx_flow_matching",
-    takes_frame_rate=True, comfyui_lora="prefixed",
-    preview_scaling=True,
     layouts=("diffusers", "original (Lightricks)"),
     part_titles=(("T5-XXL", "T5-XXL (LTX-Video, CogVideoX)"),),
     key_patterns=(("adaln_single.", "caption_projection.", "scale_shift_table"),
                   ("time_embed.", "caption_projection.", "scale_shift_table")),
+    has=(ContextWindows("packed"),
+         PartReader(_parts), PromptRecipe(PIPELINES, MASKED), ResumeKeeps(tuple((name, 0) for name in PIPELINES)),
+         VaeTiles(VAE, BLENDED, "last"),
+         # the pipelines whose decode decode_ready repeats (its condition pipeline's differs: decoded by it)
+         TimeTiles(VAE, _decode_ready, ("LTXPipeline", "LTXImageToVideoPipeline")),
+         PreviewLayout(scaling=True),
+         LoraTraining(("to_q", "to_k", "to_v", "to_out.0"), "ltx_flow_matching", frame_rate=True, comfyui="prefixed"),
+         # a scheduler that shifts with the clip's size is given the shift fixed (continuation.shift_fixed)
+         Conditions(_frames_condition, _keyframe_conditions, shift_fixed=True)),
+    lacks={TwoExperts: ONE_DENOISER, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
+           Tracks: NO_TRACKS, FirstLast: NO_LAST_FRAME, Modular: NOT_MODULAR},
     variants=(("LTX-Video 13B", lambda idx, cfg: config_int(cfg, "num_layers") == 48),
               ("LTX-Video 2B", lambda idx, cfg: config_int(cfg, "num_layers") == 28)))

@@ -1,30 +1,18 @@
 """LTX-2: picture and sound made together (its own node, ComfyUI's all-in-one checkpoint and part files)."""
 from __future__ import annotations
 
+from ...base.capabilities import (BLENDED, NOT_MODULAR, NOT_TRAINED, NO_LAST_FRAME, NO_TRACKS, NO_WINDOWS,
+                                  ONE_DENOISER, Conditions, ContextWindows, Drafts, FirstLast, LoraNames,
+                                  LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe, ResumeKeeps,
+                                  TimeTiles, Tracks, TwoExperts, VaeTiles)
 from ...base.family import Family
+from ...base.prompt_recipes import MASKED
 from . import drafts, part_configs, recognise
 
 
 class LTX2(Family):
-    lora_title = "LTX-2"
-
-    def lora_names(self, names):
-        return recognise.lora_names(names)
-
     def checkpoint_words(self, tensors):
         return recognise.checkpoint_words(tensors)
-
-    def frames_condition(self, clip):
-        from . import conditions
-        return conditions.frames_condition(clip)
-
-    def keyframe_conditions(self, ctx, pipe, keys, strength):
-        from . import conditions
-        return conditions.keyframe_conditions(ctx, pipe, keys, strength)
-
-    def part_reader(self):
-        from . import reader
-        return reader
 
     def gguf_state(self, cls_name, state):
         """LTX-2.3's prompt AdaLN renamed (diffusers' single-file converter has LTX-2's names only)."""
@@ -37,16 +25,46 @@ class LTX2(Family):
         return parts_ltx2.transformer_file(wf)
 
 
+def _frames_condition(clip):
+    from . import conditions
+    return conditions.frames_condition(clip)
+
+
+def _keyframe_conditions(ctx, pipe, keys, strength):
+    from . import conditions
+    return conditions.keyframe_conditions(ctx, pipe, keys, strength)
+
+
+PIPELINES = ("LTX2Pipeline", "LTX2ImageToVideoPipeline", "LTX2ConditionPipeline", "LTX2InContextPipeline")
+
+
+def _parts():
+    """Its part reader module (base/capabilities.py PartReader), imported when first needed."""
+    from . import reader
+    return reader
+
+
 FAMILY = LTX2(
-    "ltx2", "LTX-2 (picture and sound)", ("LTX2Pipeline", "LTX2ImageToVideoPipeline", "LTX2ConditionPipeline",
-                                          "LTX2InContextPipeline"),
+    "ltx2", "LTX-2 (picture and sound)", PIPELINES,
     i2v="LTX2ImageToVideoPipeline", t2v="LTX2Pipeline", cond="LTX2ConditionPipeline", ic="LTX2InContextPipeline",
     latent_layout="packed",
     frames=121, frame_multiple=(8, 1), size_multiple=32, fps=24.0, scale_attr="latents_std", key_rank=5, recogniser=recognise.recognise,
     layouts=("diffusers", "original (Lightricks, all-in-one checkpoint)"),
-    draft_recipes=drafts.RECIPES,
     task_kinds_by_inputs=("audio",),  # the LTX-2 node's 'sound: drive': the picture made to a given sound
     part_titles=(("Gemma 3 12B", "Gemma 3 12B (LTX-2)"),),
+    # its prompts cached with their masks: Gemma's states before its connectors, which the call applies (its
+    # image CRF, which the call reads from Gemma's config, is given by the node); diffusers' pipeline_ltx2.py
+    # sets the tokenizer's padding side to "left" while encoding, which the call reads back
+    has=(Drafts(drafts.RECIPES), LoraNames("LTX-2", recognise.lora_names),
+         PartReader(_parts),
+         PromptRecipe(PIPELINES, MASKED, tokenizer_side="left"), VaeTiles("AutoencoderKLLTX2Video", BLENDED, "last"),
+         PreviewLayout(), Conditions(_frames_condition, _keyframe_conditions)),
+    lacks={TwoExperts: ONE_DENOISER, ContextWindows: NO_WINDOWS,
+           ResumeKeeps: "its sound is decoded after the picture, from latents a kept file would not hold: the lighter "
+                        "retry only",
+           TimeTiles: "its pipeline decodes the picture and the sound itself: its frames are copied to the host a tile "
+                      "at a time (time_tiles.to_host)",
+           LoraTraining: NOT_TRAINED, Tracks: NO_TRACKS, FirstLast: NO_LAST_FRAME, Modular: NOT_MODULAR},
     # a diffusers folder's transformer config (or one read from a file's shapes) says the generation
     # (diffusers' transformer_ltx2.py): part_configs.generation_of_config
     variants=tuple((g, lambda idx, cfg, g=g: part_configs.generation_of_config(cfg) == g)

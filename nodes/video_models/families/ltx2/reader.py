@@ -1,4 +1,4 @@
-"""The LTX-2 family's part reader (Family.part_reader): LTX-2's and LTX-2.3's all-in-one checkpoint
+"""The LTX-2 family's part reader (its PartReader capability): LTX-2's and LTX-2.3's all-in-one checkpoint
 with the Gemma 3 file (parts.py), LTX-2.5's split files with its Gemma 4 file (split25.py), told by the
 transformer's generation (part_configs.generation_of_config)."""
 from __future__ import annotations

@@ -165,7 +165,7 @@ def part_of(path: str) -> str:
 
 
 def reader(wf, torch_dtype, device, info):
-    """Family.single_file_reader's function: (the part the file fills, the model, its weights in words)."""
+    """MiniMaxH3Modular.single_file_reader's function: (the part the file fills, the model, its weights in words)."""
     from ...files.weight_formats import describe
     model = read(wf, torch_dtype, info)
     return part_of(wf.path), model, f"{describe(wf, detail=True)}, ComfyUI's curve form (adaln_t_table " \

@@ -19,6 +19,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ...base.capabilities import (NOT_TRAINED, NO_CONDITIONS, NO_LAST_FRAME, NO_TRACKS, ONE_DENOISER, Conditions,
+                                  ContextWindows, Drafts, FirstLast, LoraNames, LoraTraining, Modular, PartReader,
+                                  PreviewLayout, PromptRecipe, ResumeKeeps, TimeTiles, Tracks, TwoExperts, VaeTiles)
 from ...base.family import Family
 from . import drafts, recognise
 
@@ -29,17 +32,12 @@ T2V_COMPONENTS = ("transformer", "vae", "audio_vae", "text_encoder", "tokenizer"
                   "audio_scheduler")
 
 
-@dataclass(frozen=True)
-class MiniMaxH3Family(Family):
-    modular = True  # (a class attribute) a modular pipeline folder (modular_model_index.json), run as one call
-    modular_components = T2V_COMPONENTS  # (a class attribute) the components its folder must hold
+class MiniMaxH3Modular(Modular):
+    """Its modular pipeline: the components its text-to-video workflow reads, its processor read without
+    torchvision, the transformer each task runs on, its LoRAs in ComfyUI's names."""
+    components = T2V_COMPONENTS
 
-    lora_title = "MiniMax H3"  # (a class attribute) its LoRAs in ComfyUI's names (lora.py)
-
-    def lora_names(self, names):
-        return recognise.lora_names(names)
-
-    def modular_part(self, name: str, folder: str, info):
+    def part(self, name: str, folder: str, info):
         """Its own reading of a component (None: the component's class's from_pretrained): Qwen3-VL's
         processor, made without its video processor where torchvision is not installed (said; a video
         reference, which Studio does not pass, would need it)."""
@@ -52,37 +50,13 @@ class MiniMaxH3Family(Family):
                  "a reference video needs it)")
         return text_processor(folder)
 
-    part_files = "text encoder (qwen3vl_32b_minimax_h3_nvfp4_awq), VAE (video; audio beside it)"  # (a class attribute)
-
-    def part_reader(self):
-        """ComfyUI's DiT, VAE and Qwen3-VL files read with no folder (parts.build_modular)."""
-        from . import parts
-        return parts
-
-    def modular_files(self, given: dict, base: str, single: str | None = None) -> dict:
-        """ComfyUI's video VAE file ('vae') and the audio VAE beside it (comfy_vae.py), and its Qwen3-VL file
-        ('text_encoder', text_file.py), read in place of the base's, checked from their headers first."""
-        from .parts import modular_files
-        return modular_files(given, base, single)
-
-    def single_file_refusal_with(self, given: dict) -> str:
-        """What a DiT file alone still needs ('' : its VAE and Qwen3-VL files are given: read with no folder)."""
-        from .comfy_vae import refusal_with
-        return refusal_with(given)
-
-    def single_file_reader(self, wf):
-        """ComfyUI's pruned (curve-form) DiT file read by comfy_file.py into the part its name says
-        (fl2va: transformer, ref2va: transformer_ref); a full one goes to diffusers' converter's refusal."""
-        from .comfy_file import TABLE, reader
-        return reader if TABLE in wf.tensors else None
-
-    def modular_ready(self, ctx, ref, task: str) -> None:
+    def ready(self, ctx, ref, task: str) -> None:
         from .parts import refuse_without_vision
         from .partitions import use_partition
         refuse_without_vision(ref, task)  # a Qwen3-VL file with no vision tower: text to video only
         use_partition(ctx, ref, task)
 
-    def check_modular_loras(self, ref) -> bool:
+    def check_loras(self, ref) -> bool:
         """Its LoRAs in ComfyUI's names (lora.py), each file's header checked against the transformer in memory
         (both partitions have the same layers)."""
         from .lora import check_loras
@@ -91,10 +65,33 @@ class MiniMaxH3Family(Family):
         check_loras(ref.loras, den if den is not None else pipe.transformer_ref)
         return True
 
-    def modular_loras(self, ref, task: str, say=None, info=None):
+    def loras(self, ref, task: str, say=None, info=None):
         from .lora import minimax_loras
         from .partitions import TASK_PARTITION
         return minimax_loras(ref.loras, getattr(ref.module, TASK_PARTITION.get(task, "transformer")), say, info)
+
+    def files(self, fam, given: dict, base: str, single: str | None = None) -> dict:
+        """ComfyUI's video VAE file ('vae') and the audio VAE beside it (comfy_vae.py), and its Qwen3-VL file
+        ('text_encoder', text_file.py), read in place of the base's, checked from their headers first."""
+        from .parts import modular_files
+        return modular_files(given, base, single)
+
+    def single_file_reader(self, wf):
+        """ComfyUI's pruned (curve-form) DiT file read by comfy_file.py into the part its name says
+        (fl2va: transformer, ref2va: transformer_ref); a full one goes to diffusers' converter's refusal."""
+        from .comfy_file import TABLE, reader
+        return reader if TABLE in wf.tensors else None
+
+
+ONE_CALL = "its modular pipeline runs the whole take in one call (sampling/modular_run.py)"
+
+
+@dataclass(frozen=True)
+class MiniMaxH3Family(Family):
+    def single_file_refusal_with(self, given: dict) -> str:
+        """What a DiT file alone still needs ('' : its VAE and Qwen3-VL files are given: read with no folder)."""
+        from .comfy_vae import refusal_with
+        return refusal_with(given)
 
     def formats(self) -> list[str]:
         return ["diffusers folder", "modular pipeline (modular_model_index.json)", "diffusers layout",
@@ -111,6 +108,12 @@ class MiniMaxH3Family(Family):
                              f"not {frames}")
 
 
+def _parts():
+    """Its part reader module (base/capabilities.py PartReader), imported when first needed."""
+    from . import parts
+    return parts
+
+
 FAMILY = MiniMaxH3Family(
     "minimax_h3", "MiniMax H3", ("MiniMaxH3ModularPipeline",), t2v="MiniMaxH3ModularPipeline",
     i2v="MiniMaxH3ModularPipeline", frames=124, frame_multiple=(17, 5), size_multiple=32, fps=FPS, key_rank=200,
@@ -121,5 +124,16 @@ FAMILY = MiniMaxH3Family(
                         "'base' (modular_model_index.json); a full (unpruned) single file is not read (diffusers' "
                         "folder holds the same model)",
     recogniser=recognise.recognise,
-    draft_recipes=drafts.RECIPES, task_kinds_by_inputs=("reference",),  # MiniMax H3 Reference to Video (reference.py)
+    has=(Drafts(drafts.RECIPES), LoraNames("MiniMax H3", recognise.lora_names),
+         PartReader(_parts, files="text encoder (qwen3vl_32b_minimax_h3_nvfp4_awq), VAE (video; audio beside it)"),
+         MiniMaxH3Modular()),
+    lacks={TwoExperts: ONE_DENOISER, ContextWindows: ONE_CALL,
+           PromptRecipe: "its modular pipeline has no encode_prompt and no call taking embeddings: its text encoder "
+                         "step runs inside the one call",
+           ResumeKeeps: ONE_CALL + ": its decode is a block of it, not a decode Studio can redo alone",
+           VaeTiles: ONE_CALL + ": its VAE decodes inside it", TimeTiles: ONE_CALL,
+           PreviewLayout: ONE_CALL + ": no previews between steps", LoraTraining: NOT_TRAINED,
+           Conditions: NO_CONDITIONS, Tracks: NO_TRACKS,
+           FirstLast: "its first-and-last-frame workflow ('fl2va') takes the last image in the one call as it is"},
+    task_kinds_by_inputs=("reference",),  # MiniMax H3 Reference to Video (reference.py)
     variants=(("MiniMax H3", lambda idx, cfg: True),))

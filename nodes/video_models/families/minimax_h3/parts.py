@@ -61,7 +61,7 @@ def known_parts(given: dict) -> None:
 
 
 def modular_files(given: dict, base: str, single: str | None = None) -> dict:
-    """Family.modular_files for MiniMax H3: ComfyUI's VAE files ('vae', comfy_vae.part_files) and its Qwen3-VL
+    """The Modular capability's files for MiniMax H3: ComfyUI's VAE files ('vae', comfy_vae.part_files) and its Qwen3-VL
     file ('text_encoder') read in place of the base folder's, {component: (words, load(torch_dtype))}."""
     from .comfy_vae import part_files
     known_parts(given)

@@ -2,12 +2,30 @@
 ones, one family; a DF folder's tasks are made by its DF pipelines (``FORCING``, base.registry.family_of)."""
 from __future__ import annotations
 
+from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LAST_FRAME, NO_TRACKS,
+                                  ONE_DENOISER, Conditions, ContextWindows, Drafts, FirstLast, LoraNames,
+                                  LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe, ResumeKeeps,
+                                  TimeTiles, Tracks, TwoExperts, VaeTiles)
 from ...base.family import Family, config_width
+from ...base.prompt_recipes import PLAIN
 
 SKYREELS_DF = ("SkyReelsV2DiffusionForcingPipeline", "SkyReelsV2DiffusionForcingImageToVideoPipeline",
                "SkyReelsV2DiffusionForcingVideoToVideoPipeline")
+PIPELINES = ("SkyReelsV2Pipeline", "SkyReelsV2ImageToVideoPipeline") + SKYREELS_DF
+WAN_VAE = "its VAE is Wan's (AutoencoderKLWan): the Wan family's declaration serves it (found by the VAE's class)"
+# its prompts as Wan's (one UMT5, no template); the diffusion-forcing call requires a prompt argument: given None
+# beside the embeddings (sampling/prompt_cache.py)
 _SKYREELS = dict(frames=97, fixed_frames=97, frame_multiple=(4, 1), size_multiple=16, fps=24.0,
-                 scale_attr="latents_std", window_layout="BCTHW", wan_lora_names=True)
+                 scale_attr="latents_std", wan_lora_names=True,
+                 has=(PromptRecipe(PIPELINES, PLAIN), PreviewLayout(), ContextWindows("BCTHW")),
+                 lacks={TwoExperts: ONE_DENOISER, Drafts: NO_DRAFTS,
+                        LoraNames: "a LoRA in Wan's original names is read as Wan's (wan_lora_names)",
+                        PartReader: "a SkyReels-V2 denoiser file is read with a diffusers folder as 'base' (its "
+                                    "UMT5, VAE and scheduler)",
+                        ResumeKeeps: "its decode and post-processing were not read for a lone redo: the lighter retry "
+                                     "only",
+                        VaeTiles: WAN_VAE, TimeTiles: WAN_VAE, LoraTraining: NOT_TRAINED, Conditions: NO_CONDITIONS,
+                        Tracks: NO_TRACKS, FirstLast: NO_LAST_FRAME, Modular: NOT_MODULAR})
 # 97 frames a call at 540P (base_num_frames; 121 at 720P); Wan's transformer: its frame axis and LoRA names
 
 
@@ -24,7 +42,7 @@ class SkyReels(Family):
 
 
 FAMILY = SkyReels(
-    "skyreels", "SkyReels-V2", ("SkyReelsV2Pipeline", "SkyReelsV2ImageToVideoPipeline") + SKYREELS_DF,
+    "skyreels", "SkyReels-V2", PIPELINES,
     i2v="SkyReelsV2ImageToVideoPipeline", t2v="SkyReelsV2Pipeline", **_SKYREELS,
     variants=(("SkyReels-V2 DF 14B", lambda idx, cfg: _df(idx) and config_width(cfg) == 5120),
               ("SkyReels-V2 DF 1.3B", lambda idx, cfg: _df(idx) and config_width(cfg) == 1536),

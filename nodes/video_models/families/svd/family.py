@@ -2,17 +2,15 @@
 (Stability's sgm layout, read by Studio's converter)."""
 from __future__ import annotations
 
+from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LAST_FRAME, NO_LORA_NAMES,
+                                  NO_TRACKS, NO_WINDOWS, ONE_DENOISER, Conditions, ContextWindows, Drafts, FirstLast,
+                                  LoraNames, LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe,
+                                  ResumeKeeps, TimeTiles, Tracks, TwoExperts, VaeTiles)
 from ...base.family import Family
 from . import recognise
 
 
 class SVD(Family):
-    one_checkpoint = True
-
-    def part_reader(self):
-        from . import pipeline  # its one checkpoint (UNet, temporal VAE, CLIP image encoder)
-        return pipeline
-
     def call_args(self, p, height, width, frames, steps, fps):
         """Image to video with no prompt: a motion bucket, noise augmentation, guidance rising over the clip."""
         return {"height": height, "width": width, "num_frames": frames, "num_inference_steps": steps,
@@ -24,10 +22,23 @@ class SVD(Family):
         return convert.CONVERTERS
 
 
+def _parts():
+    """Its part reader module (base/capabilities.py PartReader), imported when first needed."""
+    from . import pipeline  # its one checkpoint (UNet, temporal VAE, CLIP image encoder)
+    return pipeline
+
+
 FAMILY = SVD("svd", "Stable Video Diffusion", ("StableVideoDiffusionPipeline",),
              i2v="StableVideoDiffusionPipeline", denoiser="unet", latent_layout="BTCHW", frames=14,
              fixed_frames=14, size_multiple=8, fps=7.0, key_rank=1, recogniser=recognise.recognise,
              layouts=("diffusers", "Stability's sgm checkpoint"),
+             has=(PartReader(_parts, one_checkpoint=True),
+                  ResumeKeeps((("StableVideoDiffusionPipeline", 0),)), PreviewLayout(video_vae=False)),
+             lacks={TwoExperts: ONE_DENOISER, ContextWindows: NO_WINDOWS, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
+           PromptRecipe: "image to video with no prompt: nothing to encode",
+                    VaeTiles: "its temporal decoder decodes in chunks of frames (decode_chunk_size), not in time tiles",
+                    TimeTiles: "14 frames a call: its pipeline's own decode", LoraTraining: NOT_TRAINED,
+                    Conditions: NO_CONDITIONS, Tracks: NO_TRACKS, FirstLast: NO_LAST_FRAME, Modular: NOT_MODULAR},
              key_patterns=(("time_stack",),  # original SGM layout of SVD
                            ("temporal_transformer_blocks", "down_blocks."),
                            ("spatial_res_block",)))

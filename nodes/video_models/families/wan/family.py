@@ -1,7 +1,11 @@
 """Wan (2.1, 2.2 A14B with two experts, 2.2 TI2V-5B, VACE, Animate, HuMo)."""
 from __future__ import annotations
 
+from ...base.capabilities import (FRAME_CACHE, NOT_MODULAR, Conditions, ContextWindows, Drafts, FirstLast, LoraNames,
+                                  LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe, ResumeKeeps,
+                                  TimeTiles, Tracks, TwoExperts, VaeTiles)
 from ...base.family import Family, config_width
+from ...base.prompt_recipes import PLAIN
 from . import drafts, recognise
 
 ANIMATE_DENOISER = "WanAnimateTransformer3DModel"  # a Wan Animate folder's transformer class
@@ -16,9 +20,6 @@ def is_animate(index: dict, denoiser_config: dict) -> bool:
 
 
 class Wan(Family):
-    two_experts = True  # Wan 2.2 A14B: a high-noise and a low-noise expert (wan22.py)
-    lora_title = "Wan"
-
     def own_in(self, names) -> tuple[str, ...]:
         """Wan Dancer's files also hold ``ref_conv`` (a reference-image convolution its release builds and never
         runs: dancer.py): set aside with its own tensors in a file that holds them, never in another (Wan Fun
@@ -26,9 +27,6 @@ class Wan(Family):
         if any("music_injector." in n for n in names):
             return self.own_modules + ("ref_conv.",)
         return self.own_modules
-
-    def lora_names(self, names):
-        return recognise.lora_names(names)
 
     def part_title(self, kind, title):
         """Every UMT5 is Wan's text encoder (the XXL named so); its CLIP vision, Wan 2.1 I2V's."""
@@ -43,44 +41,60 @@ class Wan(Family):
             raise ModelError(f"model '{path}' is a Wan text-to-video model: image to video needs a Wan I2V "
                              "model (with an image_encoder) or Wan 2.2 (TI2V / I2V)")
 
-    def part_reader(self):
-        from . import parts
-        return parts
 
-    def tracks_applied(self, ctx, pipe, tracks, out_size, n_frames, how="wan-move", temperature=220.0, topk=2):
-        """Wan-Move's (move.py) or ATI's (ati.py) latent trajectory guidance, said on the node."""
-        from ...base.errors import ModelError
-        from .tracks import move
-        if not move.takes_tracks(pipe):
-            raise ModelError("point tracks steer a Wan-Move or ATI model (Wan 2.1 image to video: its denoiser reads "
-                             "the start image's latent beside the noise); this Wan model reads none: give Wan-Move, "
-                             "ATI or another Wan I2V model, or leave 'tracks' unconnected")
-        if how == "ati":
-            return _ati_applied(ctx, pipe, tracks, out_size, n_frames, temperature, topk)
-        got = move.track_cells(tracks.points, tracks.visible, (tracks.width, tracks.height), out_size, n_frames)
-        n = got.cells.shape[0]
-        ctx.info(f"Wan-Move: {n} track{'s' if n != 1 else ''} carry the start image's latent features over "
-                 f"{got.cells.shape[1]} latent frames")
-        if got.no_start:
-            ctx.info(f"{got.no_start} track(s) not visible in the first frame carry nothing")
-        if got.past_end:
-            ctx.info(f"the tracks end {tracks.n_frames} frames in: the last {got.past_end} latent frame(s) of the "
-                     f"{n_frames}-frame take follow no track")
-        if got.outside:
-            ctx.info(f"{got.outside} track position(s) outside the frame, hidden or not numbers were left out")
-        return move.wan_move_applied(pipe, got.cells)
+def tracks_applied(ctx, pipe, tracks, out_size, n_frames, how="wan-move", temperature=220.0, topk=2):
+    """Wan-Move's (move.py) or ATI's (ati.py) latent trajectory guidance, said on the node."""
+    from ...base.errors import ModelError
+    from .tracks import move
+    if not move.takes_tracks(pipe):
+        raise ModelError("point tracks steer a Wan-Move or ATI model (Wan 2.1 image to video: its denoiser reads "
+                         "the start image's latent beside the noise); this Wan model reads none: give Wan-Move, "
+                         "ATI or another Wan I2V model, or leave 'tracks' unconnected")
+    if how == "ati":
+        return _ati_applied(ctx, pipe, tracks, out_size, n_frames, temperature, topk)
+    got = move.track_cells(tracks.points, tracks.visible, (tracks.width, tracks.height), out_size, n_frames)
+    n = got.cells.shape[0]
+    ctx.info(f"Wan-Move: {n} track{'s' if n != 1 else ''} carry the start image's latent features over "
+             f"{got.cells.shape[1]} latent frames")
+    if got.no_start:
+        ctx.info(f"{got.no_start} track(s) not visible in the first frame carry nothing")
+    if got.past_end:
+        ctx.info(f"the tracks end {tracks.n_frames} frames in: the last {got.past_end} latent frame(s) of the "
+                 f"{n_frames}-frame take follow no track")
+    if got.outside:
+        ctx.info(f"{got.outside} track position(s) outside the frame, hidden or not numbers were left out")
+    return move.wan_move_applied(pipe, got.cells)
 
-    def ready_for_last_image(self, ctx, pipe) -> None:
-        from .first_last import one_image_tokens
-        one_image_tokens(ctx, pipe)
 
-    def check_experts(self, diffusers, first, second, cfg=None):
-        from .wan22 import check_experts
-        return check_experts(diffusers, self, first, second, cfg)
+def check_experts(diffusers, fam, first, second, cfg=None):
+    """Wan 2.2 A14B's high-noise and low-noise experts checked on their headers (wan22.py)."""
+    from .wan22 import check_experts as check
+    return check(diffusers, fam, first, second, cfg)
 
-    def folder_experts(self, diffusers, index, path, experts, torch_dtype, info):
-        from .wan22 import folder_experts
-        return folder_experts(diffusers, index, path, self, experts, torch_dtype, info)
+
+def folder_experts(diffusers, index, path, fam, experts, torch_dtype, info):
+    from .wan22 import folder_experts as folder
+    return folder(diffusers, index, path, fam, experts, torch_dtype, info)
+
+
+def ready_for_last_image(ctx, pipe) -> None:
+    """Its image-to-video pipeline readied for a call given a first and a last frame (first_last.py)."""
+    from .first_last import one_image_tokens
+    one_image_tokens(ctx, pipe)
+
+
+def decode_ready(pipe, latents, call):
+    """WanPipeline's step between its last denoising step and ``vae.decode`` (diffusers 0.42): the latents
+    denormalised by the VAE's latents_mean / latents_std (takes/time_tiles.py)."""
+    import torch
+    vae = pipe.vae
+    c = vae.config.z_dim
+    mean = torch.tensor(vae.config.latents_mean).view(1, c, 1, 1, 1).to(latents.device, latents.dtype)
+    std = 1.0 / torch.tensor(vae.config.latents_std).view(1, c, 1, 1, 1).to(latents.device, latents.dtype)
+    return latents / std + mean, None
+
+
+VAE = "AutoencoderKLWan"  # Wan's VAE, shared by the families built on Wan (their VAE tiling is declared here)
 
 
 def _ati_applied(ctx, pipe, tracks, out_size, n_frames, temperature, topk):
@@ -104,23 +118,41 @@ def _ati_applied(ctx, pipe, tracks, out_size, n_frames, temperature, topk):
     return ati.ati_applied(pipe, got, temperature, topk)
 
 
+def _parts():
+    """Its part reader module (base/capabilities.py PartReader), imported when first needed."""
+    from . import parts
+    return parts
+
+
 FAMILY = Wan(
     "wan", "Wan", ("WanPipeline", "WanImageToVideoPipeline", "WanVideoToVideoPipeline", "WanVACEPipeline",
                    "WanAnimatePipeline"),
     i2v="WanImageToVideoPipeline", t2v="WanPipeline", v2v="WanVideoToVideoPipeline",
     vace="WanVACEPipeline", animate="WanAnimatePipeline", frames=33, frame_multiple=(4, 1), size_multiple=16,
-    fps=16.0, scale_attr="latents_std", key_rank=4, recogniser=recognise.recognise, schedule_in_one_take=True,
-    window_layout="BCTHW", task_kinds_by_inputs=("first_last", "trajectories", "camera"), lora_targets=("to_q", "to_k", "to_v", "to_out.0"), train_loss="flow_matching", comfyui_lora="wan", wan_lora_names=True,
+    fps=16.0, scale_attr="latents_std", key_rank=4, recogniser=recognise.recognise,
+    task_kinds_by_inputs=("first_last", "trajectories", "camera"), wan_lora_names=True,
     keyframes_instead=("Wan Image to Video takes a first frame ('image') and a last one ('last_image': first-last "
                        "frame); for frames kept at any position use the Wan VACE node with a Wan VACE model"),
     layouts=("diffusers", "original (Wan-Video, ComfyUI)"),
-    draft_recipes=drafts.RECIPES,
     # Fun V1.1 camera models' adapter, read by Wan Fun Camera (camera.py); HuMo's audio layers, by Wan HuMo (humo.py);
     # Wan Dancer's music encoder and injector, reference MLP, global patch embedding and head, by Wan Dancer (dancer.py)
     own_modules=("control_adapter.", "audio_proj.", "audio_cross_attn_wrapper.", "music_projection.", "music_encoder.",
                  "music_injector.", "img_emb_refimage.", "patch_embedding_global.", "head_global."),
     part_titles=(("UMT5-XXL", "UMT5-XXL (Wan)"), ("CLIP ViT-H/14", "CLIP ViT-H/14 (Wan 2.1 I2V, FLF2V)")),
     key_patterns=(("condition_embedder.", "blocks."), ("text_embedding.", "time_projection.", "blocks.")),
+    has=(TwoExperts(check_experts, folder_experts), ContextWindows("BCTHW", schedule_in_one_take=True),
+         Drafts(drafts.RECIPES), LoraNames("Wan", recognise.lora_names),
+         PartReader(_parts),
+         PromptRecipe(("WanPipeline", "WanImageToVideoPipeline", "WanVideoToVideoPipeline", "WanVACEPipeline",
+                       "WanAnimatePipeline"), PLAIN),
+         ResumeKeeps(tuple((name, 0) for name in ("WanPipeline", "WanImageToVideoPipeline", "WanVideoToVideoPipeline",
+                                                  "WanVACEPipeline"))),
+         VaeTiles(VAE, FRAME_CACHE), TimeTiles(VAE, decode_ready, vae_dtype=True), PreviewLayout(),
+         LoraTraining(("to_q", "to_k", "to_v", "to_out.0"), "flow_matching", comfyui="wan"),
+         Tracks(tracks_applied), FirstLast(ready_for_last_image)),
+    lacks={Conditions: "no condition pipeline: a first and a last frame (Image to Video), frames kept at any position "
+                       "by Wan VACE (keyframes_instead)",
+           Modular: NOT_MODULAR},
     variants=(
         ("Wan 2.2 Animate 14B", lambda idx, cfg: is_animate(idx, cfg) and config_width(cfg) == 5120),
         ("Wan 2.2 Animate", lambda idx, cfg: is_animate(idx, cfg)),

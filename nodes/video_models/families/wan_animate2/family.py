@@ -28,6 +28,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ...base.capabilities import (NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LAST_FRAME, NO_LORA_NAMES, NO_TRACKS,
+                                  ONE_DENOISER, Conditions, ContextWindows, Drafts, FirstLast, LoraNames,
+                                  LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe, ResumeKeeps,
+                                  TimeTiles, Tracks, TwoExperts, VaeTiles)
 from ...base.family import Family, config_int
 from ...base.recognise import Recognised
 
@@ -72,26 +76,23 @@ def _variant(distilled: bool):
     return test
 
 
+class WanAnimate2Modular(Modular):
+    """Its modular pipeline: every component read by its class's own from_pretrained, run by its own node."""
+    components = COMPONENTS
+    task = "character animation"
+    own_node = "Wan Animate 2 (a reference image moved by a driving video)"
+
+
+PART_FILES = "text encoder (umt5_xxl), VAE (Wan 2.1), CLIP vision (clip_vision_h)"
+ONE_CALL = "its modular pipeline runs each segment in one call (node.py)"
+
+
 @dataclass(frozen=True)
 class WanAnimate2Family(Family):
-    modular = True  # (a class attribute) a modular pipeline folder (modular_model_index.json), run as one call
-    modular_components = COMPONENTS  # (a class attribute) the components its folder must hold
-    modular_task = "character animation"  # (a class attribute) what its folder's components are for, in words
-    own_node = "Wan Animate 2 (a reference image moved by a driving video)"  # (a class attribute) the node that runs it
-
-    part_files = "text encoder (umt5_xxl), VAE (Wan 2.1), CLIP vision (clip_vision_h)"  # (a class attribute)
-
-    def part_reader(self):
-        from . import parts
-        return parts
-
-    def modular_part(self, name: str, folder: str, info):
-        return None  # every component by its class's own from_pretrained
-
     def formats(self) -> list[str]:
         return ["diffusers folder", "modular pipeline (modular_model_index.json)", "diffusers layout",
                 "single denoiser file (ComfyUI's int8 convrot, the research checkpoint) with ComfyUI's part files "
-                f"({self.part_files}) or the folder as its base"]
+                f"({PART_FILES}) or the folder as its base"]
 
     def refuse_call(self, task: str, frames: int, height: int, width: int) -> None:
         from ...base.errors import ModelError
@@ -99,9 +100,23 @@ class WanAnimate2Family(Family):
                          "node (it makes no text or image to video)")
 
 
+def _parts():
+    """Its part reader module (base/capabilities.py PartReader), imported when first needed."""
+    from . import parts
+    return parts
+
+
 FAMILY = WanAnimate2Family(
     "wan_animate2", "Wan Animate 2", (PIPELINE, DISTILLED), frames=81, frame_multiple=(4, 1), size_multiple=16,
     fps=FPS, scale_attr="latents_std", key_rank=3, recogniser=recognise, task_kinds_by_inputs=("drive",),
+    has=(PartReader(_parts, files=PART_FILES), WanAnimate2Modular(), PreviewLayout()),
+    lacks={TwoExperts: ONE_DENOISER, ContextWindows: ONE_CALL, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
+           PromptRecipe: "its modular pipeline has no encode_prompt and no call taking embeddings: its text encoder "
+                         "step (the prompt, the negative, the motion prompt) runs inside the one call",
+           ResumeKeeps: ONE_CALL + ": its decode is a block of it, not a decode Studio can redo alone",
+           VaeTiles: "its VAE is Wan's (AutoencoderKLWan): the Wan family's declaration serves it",
+           TimeTiles: ONE_CALL, LoraTraining: NOT_TRAINED, Conditions: NO_CONDITIONS, Tracks: NO_TRACKS,
+           FirstLast: NO_LAST_FRAME},
     variants=(("Wan Animate 2 14B distilled", _variant(True)), ("Wan Animate 2 14B", _variant(False)),
               ("Wan Animate 2 distilled", lambda idx, cfg: DISTILLED in str(idx.get("_class_name", ""))),
               ("Wan Animate 2", lambda idx, cfg: True)),

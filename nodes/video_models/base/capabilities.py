@@ -1,0 +1,328 @@
+"""What a family may do beyond its core (base/family.py), one kind of capability each: a family's folder
+gives ``Family.has`` an object of the kinds it provides and ``Family.lacks`` a reason, in words, for each
+kind it does not (tests/video_models/test_family_capabilities.py checks every registered family against
+every kind in ``KINDS``). Generic rooms ask the family (``fam.capability(Kind)``) or, for a kind keyed by
+a diffusers class the room holds (a pipeline, a VAE), the registry (``base.registry.capability_for``):
+never a table of class names of their own, so a new family missing a kind says so instead of going
+silently without it.
+Plain data and stdlib: importing this module costs nothing."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, ClassVar, Protocol, runtime_checkable
+
+
+class Capability:
+    """The base of every kind: ``what`` says the kind in words (``main.py families``, the test's
+    messages); ``classes``, for a kind keyed by diffusers classes, the classes one object serves."""
+    what: ClassVar[str] = ""
+
+    @property
+    def classes(self) -> tuple[str, ...]:
+        return ()
+
+
+# -- ComfyUI's part files read with no folder (loading/family_parts.py, loading/load.py) ------------------------
+@runtime_checkable
+class PipelineParts(Protocol):
+    """A part reader that builds a diffusers pipeline from a denoiser file and ComfyUI's text-encoder, VAE and
+    CLIP-vision files (Wan's, LTX-Video's, LTX-2's, HunyuanVideo 1.5's, Kandinsky 5's, SVD's, Wan S2V's,
+    SCAIL-2's): a module with these functions."""
+
+    def check_parts(self, fam, den_cfg: dict, den_path: str, files: dict, diffusers) -> dict:
+        """Each part's file checked against the denoiser's config, from the headers: {component: Part}."""
+
+    def denoiser_config(self, diffusers, fam, wf):
+        """(class name, config, the file under diffusers' names) of a denoiser file with no folder."""
+
+    def build_pipeline(self, diffusers, fam, wf, files: dict, torch_dtype, info):
+        """(pipeline, weights in words, model_index-like dict, parts) from the denoiser file and the part
+        files; a reader takes more by keyword where its family needs them: ``waiting`` (the components left
+        on disk while the prompt cache serves it: a family with a PromptRecipe), ``second`` (a second expert's
+        file: a family with two experts)."""
+
+
+@runtime_checkable
+class ModularParts(Protocol):
+    """A part reader that builds a modular pipeline from a denoiser file and ComfyUI's part files, no folder
+    (MiniMax H3's, Wan Animate 2's): a module with this function."""
+
+    def build_modular(self, diffusers, fam, wf, files: dict, torch_dtype, device, info):
+        """(pipeline, weights in words, model_index-like dict, parts)."""
+
+
+@dataclass(frozen=True)
+class PartReader(Capability):
+    """ComfyUI's separate part files read with no diffusers folder: ``load()`` imports the family's reader
+    module (a PipelineParts or a ModularParts) when it is first needed; ``files``: the part files it reads,
+    in words; ``one_checkpoint``: its "part files" are one all-in-one checkpoint (SVD's)."""
+    what: ClassVar[str] = "ComfyUI's part files read with no diffusers folder (loading/family_parts.py)"
+    load: Callable
+    files: str = "text encoder, VAE, CLIP vision"
+    one_checkpoint: bool = False
+
+    def reader(self):
+        return self.load()
+
+
+# -- prompt embeddings kept by the prompt-embedding cache (sampling/prompt_cache.py) -------------------------
+@dataclass(frozen=True)
+class Each:
+    """A pipeline whose encode_prompt takes one prompt (the negative encoded by a second call):
+    ``names``: what it returns, in order; ``dtype``: the call encodes in the transformer's dtype;
+    ``length``: the call passes its max_sequence_length; ``negative``: when the call encodes the
+    negative ('always', 'guidance': guidance_scale above 1, 'true_cfg': true_cfg_scale above 1 with
+    a negative); ``default_negative``: what it encodes when none is given."""
+    names: tuple[str, ...]
+    dtype: bool
+    length: bool
+    negative: str
+    default_negative: str = ""
+
+    @property
+    def both(self) -> tuple[str, ...]:
+        return self.names + tuple("negative_" + n for n in self.names)
+
+
+@dataclass(frozen=True)
+class PromptRecipe(Capability):
+    """How the prompt-embedding cache serves these ``pipelines`` (base/prompt_recipes.py): ``names``, what
+    their ``encode_prompt`` returns for both prompts in one call, in order (also the names their call
+    takes); or ``each``, an Each recipe; ``tokenizer_side``: the padding side encode_prompt sets on the
+    tokenizer and the call reads back ('' : none)."""
+    what: ClassVar[str] = "prompt embeddings kept by the prompt-embedding cache (sampling/prompt_cache.py)"
+    pipelines: tuple[str, ...]
+    names: tuple[str, ...] = ()
+    each: Each | None = None
+    tokenizer_side: str = ""
+
+    @property
+    def classes(self) -> tuple[str, ...]:
+        return self.pipelines
+
+    @property
+    def returns(self) -> tuple[str, ...]:
+        return self.each.both if self.each is not None else self.names
+
+
+# -- what a resume keeps: the sampled latents of a decode that ran out of memory (runs/kept_latents.py) ---
+@dataclass(frozen=True)
+class ResumeKeeps(Capability):
+    """The pipelines whose one decode is followed only by ``video_processor.postprocess_video`` (their
+    latents kept and decoded again alone), each with the leading frames it drops after decoding
+    (HunyuanVideo I2V's 'latent_concat' image): ``((pipeline class, frames dropped), ...)``."""
+    what: ClassVar[str] = "sampled latents kept when the decode runs out of memory (runs/kept_latents.py)"
+    pipelines: tuple[tuple[str, int], ...]
+
+    @property
+    def classes(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.pipelines)
+
+    def drops(self, pipeline: str) -> int:
+        return dict(self.pipelines).get(pipeline, 0)
+
+
+# -- a VAE's decode in time tiles (takes/vae_tiles.py) and a long take decoded so (takes/time_tiles.py) ---
+FRAME_CACHE, CONV_CACHE, BLENDED = "frame_cache", "conv_cache", "blended"
+
+
+@dataclass(frozen=True)
+class VaeTiles(Capability):
+    """How the decode of the VAE class ``vae`` is given out a time tile at a time (takes/vae_tiles.py):
+    ``how`` FRAME_CACHE (causal: one latent frame a decoder call, a cache of the frames before: Wan's),
+    CONV_CACHE (causal: batches of latent frames with a convolution cache carried: CogVideoX's) or BLENDED
+    (the library's overlapping time tiles blended linearly); ``drop``: for BLENDED, the frame each later
+    tile drops ('last', or 'first': no decode timestep, its post-quant convolution first)."""
+    what: ClassVar[str] = "its VAE's decode given out in time tiles (takes/vae_tiles.py)"
+    vae: str
+    how: str
+    drop: str = ""
+
+    @property
+    def classes(self) -> tuple[str, ...]:
+        return (self.vae,)
+
+    @property
+    def framewise(self) -> bool:
+        """The decode calls the decoder once per latent frame (takes/decode_progress.py counts them)."""
+        return self.how == FRAME_CACHE
+
+
+@dataclass(frozen=True)
+class TimeTiles(Capability):
+    """A long take's latent decoded here in time tiles (takes/time_tiles.py) for pipelines with the VAE
+    class ``vae``: ``prepare(pipe, latents, call) -> (latents, decode timestep or None)`` repeats the
+    pipeline's own steps between its last denoising step and ``vae.decode``; ``pipelines``: the pipeline
+    classes whose steps those are (() : every pipeline with the VAE); ``vae_dtype``: the latents cast to the
+    VAE's dtype first."""
+    what: ClassVar[str] = "a long take decoded in time tiles into the clip's buffer (takes/time_tiles.py)"
+    vae: str
+    prepare: Callable
+    pipelines: tuple[str, ...] = ()
+    vae_dtype: bool = False
+
+    @property
+    def classes(self) -> tuple[str, ...]:
+        return (self.vae,)
+
+    def serves(self, pipeline: str) -> bool:
+        return not self.pipelines or pipeline in self.pipelines
+
+
+# -- live previews (sampling/previews.py) ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class PreviewLayout(Capability):
+    """How a live preview's projection is fitted on its VAE: ``video_vae``: the VAE encodes a still as one
+    frame [B, C, 1, H, W] (False: images [B, C, H, W]); ``scaling``: normalised latents are scaled by the
+    VAE's scaling_factor too. Which latent frame is shown follows ``Family.latent_layout``."""
+    what: ClassVar[str] = "live previews fitted on its VAE (sampling/previews.py)"
+    video_vae: bool = True
+    scaling: bool = False
+
+
+# -- Train Video LoRA (lora/) ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LoraTraining(Capability):
+    """Train Video LoRA on it: ``targets``, the modules adapted by default; ``loss``, the loss it was
+    trained with (a key of lora/loss.py's LOSSES); ``frame_rate``: its pipelines take the clip's
+    'frame_rate' (the validation sample); ``comfyui``: a trained LoRA's copy in its original names
+    (lora/file.py): 'wan' (Wan's own names), 'prefixed' (diffusers' names under 'diffusion_model.'), '' none."""
+    what: ClassVar[str] = "Train Video LoRA (lora/)"
+    targets: tuple[str, ...]
+    loss: str
+    frame_rate: bool = False
+    comfyui: str = ""
+
+
+# -- frames given at frame indices by a condition pipeline (takes/keyframes_at.py, takes/continuation.py) ----
+@dataclass(frozen=True)
+class Conditions(Capability):
+    """Its condition pipeline (``Family.cond``): ``frames(clip) -> dict``, the call's arguments for a window
+    starting from ``clip`` (PIL frames: a take continued); ``keyframes(ctx, pipe, keys, strength) -> list``,
+    its ``conditions`` for keyframes (``.at``, ``.image``, ``.port``); ``shift_fixed``: the pipeline takes no
+    size-dependent shift (continuation.shift_fixed)."""
+    what: ClassVar[str] = "frames given at any frame index: keyframes, a take continued (takes/)"
+    frames: Callable
+    keyframes: Callable
+    shift_fixed: bool = False
+
+
+# -- point tracks (sampling/generators.py) --------------------------------------------------------------------
+@dataclass(frozen=True)
+class Tracks(Capability):
+    """Guidance by point tracks: ``applied(ctx, pipe, tracks, out_size, n_frames, how, temperature, topk)``, a
+    context manager inside which its pipeline's calls follow ``tracks`` (a Keypoints; ``how``: 'wan-move' or
+    'ati')."""
+    what: ClassVar[str] = "point tracks steering image to video (Wan-Move, ATI)"
+    applied: Callable
+
+
+# -- a first and a last frame (sampling/generators.py) -----------------------------------------------------------
+@dataclass(frozen=True)
+class FirstLast(Capability):
+    """Image to video given a first and a last frame: ``ready(ctx, pipe)`` readies its image-to-video
+    pipeline for such a call (Wan's: families/wan/first_last.py)."""
+    what: ClassVar[str] = "a last frame beside the first (Image to Video's 'last_image')"
+    ready: Callable
+
+
+# -- a diffusers modular pipeline folder (loading/modular.py, sampling/modular_run.py) ------------------------
+class Modular(Capability):
+    """A modular pipeline folder (modular_model_index.json), run in one call. A family subclasses it in its
+    folder and overrides what it does differently; ``components``: what its folder must hold; ``task``: what
+    those components are for, in words; ``own_node``: the node that runs it when no generic node does ('' :
+    the generic nodes)."""
+    what: ClassVar[str] = "a diffusers modular pipeline folder (loading/modular.py)"
+    components: tuple[str, ...] = ()
+    task: str = "text to video"
+    own_node: str = ""
+
+    def part(self, name: str, folder: str, info):
+        """Its own reading of component ``name`` (None: the component's class's from_pretrained)."""
+        return None
+
+    def ready(self, ctx, ref, task: str) -> None:
+        """Ready the pipeline for a ``task`` call; nothing by default."""
+
+    def check_loras(self, ref) -> bool:
+        """Whether it takes ``ref.loras`` (each checked, refused in words when it does not fit, before anything
+        is read); False by default (Studio runs the modular pipeline as diffusers has it)."""
+        return False
+
+    def loras(self, ref, task: str, say=None, info=None):
+        """A context manager putting ``ref.loras`` on the pipeline for a ``task`` call and taking them off after
+        it; none by default."""
+        from contextlib import nullcontext
+        return nullcontext()
+
+    def files(self, fam, given: dict, base: str, single: str | None = None) -> dict:
+        """The part files ``given`` ({component: path}) read into its folder ``base`` in place of the folder's
+        components, checked from their headers (against the denoiser file ``single``): {component: (words,
+        load(torch_dtype))}; by default none is read: refused, naming them."""
+        from .errors import ModelError
+        raise ModelError(f"{', '.join(given)}: not read with a {fam.title} denoiser file (its base's own are used)"
+                         + ("; with 'base' empty they are read" if fam.capability(PartReader) else ""))
+
+    def single_file_reader(self, wf):
+        """Its own reader of a single denoiser file read into its folder (a layout diffusers' class has no form
+        of: MiniMax H3's curve form), a function (wf, torch_dtype, device, info) -> (component name, module,
+        weights in words); None: files/single_file.load_denoiser."""
+        return None
+
+
+# -- two denoisers: a high-noise and a low-noise expert (loading/load.py, loading/family_parts.py) -----------
+@dataclass(frozen=True)
+class TwoExperts(Capability):
+    """A model may come as two denoisers (Wan 2.2 A14B's experts): ``check(diffusers, fam, first, second,
+    cfg=None)``, the two experts from the file ``first`` and the file ``second`` checked on their headers;
+    ``folder(diffusers, index, path, fam, experts, torch_dtype, info)``, from_pretrained's keyword arguments
+    for a folder loaded with two expert files."""
+    what: ClassVar[str] = "two denoisers, a high-noise and a low-noise expert (loading/load.py)"
+    check: Callable
+    folder: Callable
+
+
+# -- context windows: a long take made in one call, window by window (takes/context_windows.py) --------------
+@dataclass(frozen=True)
+class ContextWindows(Capability):
+    """Its denoiser input has a frame axis context windows can cut: ``layout`` how it lies ('BCTHW',
+    'packed'); ``schedule_in_one_take``: a prompt schedule may change the prompt inside one take (its
+    conditional call is named apart: Wan's)."""
+    what: ClassVar[str] = "context windows: a long take in one call, window by window (takes/context_windows.py)"
+    layout: str
+    schedule_in_one_take: bool = False
+
+
+# -- distilled recipes for a generator's 'quality' draft (base/drafts.py, sampling/draft.py) -------------------
+@dataclass(frozen=True)
+class Drafts(Capability):
+    """Its distilled paths for a generator's 'quality' draft (base/drafts.py DraftRecipe): the first that fits
+    the run and whose files are found wins (sampling/draft.py)."""
+    what: ClassVar[str] = "a quality draft by a distilled recipe (sampling/draft.py)"
+    recipes: tuple
+
+
+# -- a LoRA file told by its names (base/recognise.py) --------------------------------------------------------
+@dataclass(frozen=True)
+class LoraNames(Capability):
+    """A LoRA file told as its by the module names (prefixes removed): ``matches(names) -> bool``; ``title``:
+    what a LoRA for it is called ('Wan')."""
+    what: ClassVar[str] = "its LoRA files told by their module names (base/recognise.py)"
+    title: str
+    matches: Callable
+
+
+# the same reason in the same words, where it is the same for several families
+NOT_MODULAR = "a diffusers pipeline folder (model_index.json) or part files, not a modular pipeline"
+NO_TRACKS = "no denoiser of it reads point tracks (they steer Wan-Move and ATI: Wan 2.1 image to video)"
+NO_CONDITIONS = "no condition pipeline: no frames given at any index, no take continued from its frames"
+NO_LAST_FRAME = "nothing to ready for a last frame (its pipelines take none, or take it as they are)"
+NOT_TRAINED = "Train Video LoRA has no loss and no default targets for it yet"
+ONE_DENOISER = "one denoiser a model (a second denoiser file is refused)"
+NO_WINDOWS = "no frame axis of its denoiser input is declared for context windows: a long take is made window by window"
+NO_DRAFTS = "no distilled recipe (LoRA or checkpoint) for a quality draft is known for it"
+NO_LORA_NAMES = "its LoRAs are told by diffusers' names only (no original names Studio knows)"
+
+# every kind a family is checked against (tests/video_models/test_family_capabilities.py)
+KINDS: tuple[type, ...] = (PartReader, PromptRecipe, ResumeKeeps, VaeTiles, TimeTiles, PreviewLayout, LoraTraining,
+                           Conditions, Tracks, FirstLast, Modular, TwoExperts, ContextWindows, Drafts, LoraNames)
