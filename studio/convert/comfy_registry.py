@@ -104,6 +104,10 @@ def _lookups() -> dict[str, Any]:
         "fps_nodes": tuple(c for m in ms for c in m.fps_nodes),
         "upscalers": tuple(c for m in ms for c in m.upscalers),
         "roles": tuple(r for m in ms for r in m.roles),
+        # the titles of the families whose text encoder, VAE... Load Video Model reads as separate files, by rank
+        "separate": tuple(m.title for m in sorted(ms, key=lambda m: m.rank)
+                          if m.text_types or m.text_loaders or m.dual_types),
+        "experts": tuple(m.experts for m in ms if m.experts),  # the models of two experts, by name
     }
 
 
@@ -111,7 +115,8 @@ def lookup(what: str) -> Any:
     """One of the lookups made from every mapping: 'tasks' (node type -> Task), 'generators' (type id ->
     Generator), 'empty', 'files', 'voices', 'widgets', 'latent_steps', 'claims', 'passing', 'folded',
     'file_loaders', 'text_types', 'text_loaders', 'dual_types', 'by_title' (a family's title -> its mapping), 'wholes',
-    'schedulers', 'prompt_nodes', 'pass_values', 'fps_nodes', 'upscalers', 'roles'."""
+    'schedulers', 'prompt_nodes', 'pass_values', 'fps_nodes', 'upscalers', 'roles', 'separate' (the titles of the
+    families whose separate part files Load Video Model reads, by rank), 'experts'."""
     return _lookups()[what]
 
 

@@ -111,3 +111,22 @@ def test_the_family_hooks_use_the_builder_through_its_declared_surface():
                        if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == "b"
                        and n.attr not in declared}
     assert len(files) > 10 and not undeclared, sorted(undeclared)
+
+
+def test_the_families_whose_separate_files_are_read_are_named_from_their_mappings():
+    """The sentence saying whose text encoder and VAE files Load Video Model reads names each family that
+    declares a CLIPLoader type, a DualCLIPLoader type or a text-encoder loader of its own, in the ranks they
+    declare: a new family declaring one is named without a word of the converter changed."""
+    ms = comfy_registry.mappings()
+    said = comfy_registry.lookup("separate")
+    assert set(said) == {m.title for m in ms if m.text_types or m.dual_types or m.text_loaders} and len(said) >= 5
+    ranks = [next(m.rank for m in ms if m.title == t) for t in said]
+    assert ranks == sorted(ranks)
+    try:
+        comfy_registry.register(api.ComfyMapping(key="planted", title="Planted", text_types=("planted",), rank=0))
+        assert comfy_registry.lookup("separate")[0] == "Planted"
+        assert comfy_registry.lookup("text_types")[-1] == "planted"
+    finally:
+        comfy_registry.reset()
+    assert "Planted" not in comfy_registry.lookup("separate")
+    assert comfy_registry.lookup("experts")  # a family's model of two experts, named where one file is taken

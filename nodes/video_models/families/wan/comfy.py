@@ -190,7 +190,7 @@ WIDGETS = {
 MAPPING = ComfyMapping(
     key="wan", title="Wan", file_names_version=True, tasks=TASKS, generators=GENERATORS, voices=VOICES,
     files=(("wan2.2", "Wan 2.2"), ("wan2_2", "Wan 2.2"), ("wan2.1", "Wan 2.1"), ("wan2_1", "Wan 2.1"), ("wan", "Wan")),
-    text_types=("wan",), passing={"WanDancerEncodeAudio": ()},  # the music's encoding: the Wan Dancer node's own
+    text_types=("wan",), rank=1, experts="Wan 2.2 A14B", passing={"WanDancerEncodeAudio": ()},  # the music's encoding: the Wan Dancer node's own
     packs=tuple((p, "ComfyUI-WanVideoWrapper", "Wan") for p in PREFIXES), translate=translate,
     tracks=lambda params: "ATI" if params.get("tracks_as") == "ati" else "Wan-Move",
     pass_values={"WanCameraEmbedding": ("width", "height", "length")},  # passed on as given
