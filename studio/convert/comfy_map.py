@@ -507,7 +507,7 @@ class _Builder(IntentReading):
             if self.pipeline(s):
                 self.out.pipelines += 1
         known = tasks()
-        for n in wf.nodes.values():  # a task Studio cannot do, with no sampler Studio reads (VOID...)
+        for n in wf.nodes.values():  # a task Studio cannot do, with no sampler Studio reads (a model it does not run)
             spec = known.get(n.cls)
             if spec is not None and spec.generator is None and n.enabled and n.id not in self.held | self.used:
                 models = [x for x in wf.nodes.values() if x.enabled and x.cls in LOADERS and x.id not in self.used][:1]

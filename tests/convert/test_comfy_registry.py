@@ -39,7 +39,7 @@ def _literals(path: str) -> list[tuple[int, str]]:
 def test_the_registry_finds_every_family_mapping_in_its_folder():
     keys = {m.key for m in comfy_registry.mappings()}
     assert {"wan", "wan_s2v", "wan_animate2", "wan_scail", "ltx", "ltx2", "hunyuan", "hunyuan15", "svd", "kandinsky5",
-            "minimax_h3", "seedvr2"} <= keys
+            "minimax_h3", "seedvr2", "not_read"} <= keys
     assert comfy_registry.lookup("tasks")["WanImageToVideo"].generator == api.I2V
     assert comfy_registry.generator("video_models.wan_vace").describe({"video"}, {}) == "VACE video (video)"
 
@@ -85,6 +85,7 @@ def test_the_packages_searched_are_a_setting(monkeypatch):
                                                                                                    ispkg=True)])
     monkeypatch.setattr(comfy_registry.importlib.util, "find_spec", lambda name: name in sys.modules or None)
     monkeypatch.setattr(comfy_registry, "PACKAGES", ("planted_fams",))
+    monkeypatch.setattr(comfy_registry, "MODULES", ())
     comfy_registry.reset()
     try:
         assert [m.key for m in comfy_registry.mappings()] == ["one"]
@@ -93,6 +94,26 @@ def test_the_packages_searched_are_a_setting(monkeypatch):
         monkeypatch.undo()
         comfy_registry.reset()
     assert "wan" in {m.key for m in comfy_registry.mappings()}
+
+
+def test_the_models_studio_does_not_run_are_a_mapping_in_nodes(monkeypatch):
+    """Their task nodes and file names come from a module named in the MODULES setting (in nodes, beside the
+    catalog's not_read.py), not from the converter: without it, the converter knows none of them."""
+    from studio.convert.comfy_tasks import family, tasks
+    assert "nodes.video_models.catalog.comfy_not_read" in comfy_registry.MODULES
+    theirs = next(m for m in comfy_registry.mappings() if m.key == "not_read")
+    assert theirs.tasks and all(t.generator is None and t.cannot for t in theirs.tasks.values())
+    name, title = theirs.files[0]
+    assert family(f"{name}_1.0.safetensors", None, []) == title
+    monkeypatch.setattr(comfy_registry, "MODULES", ())
+    comfy_registry.reset()
+    try:
+        assert not set(theirs.tasks) & set(tasks())
+        assert family(f"{name}_1.0.safetensors", None, []) == "an unrecognised model"
+    finally:
+        monkeypatch.undo()
+        comfy_registry.reset()
+    assert set(theirs.tasks) <= set(tasks())
 
 
 def test_the_family_hooks_use_the_builder_through_its_declared_surface():
