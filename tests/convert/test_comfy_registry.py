@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import os
+import subprocess
 import sys
 import types
 
@@ -151,3 +152,15 @@ def test_the_families_whose_separate_files_are_read_are_named_from_their_mapping
         comfy_registry.reset()
     assert "Planted" not in comfy_registry.lookup("separate")
     assert comfy_registry.lookup("experts")  # a family's model of two experts, named where one file is taken
+
+
+def test_loading_every_mapping_imports_neither_numpy_nor_torch():
+    """The converter and its mappings are plain data and stdlib (main.py convert, the app's import of a
+    workflow): a mapping reads a fact of its model's code (a frame rate...) from a light module that code
+    imports too, never the model's code itself. Run in a fresh interpreter, as nothing else is imported there."""
+    code = ("import sys, studio.convert.comfy_map, studio.convert.comfy_registry as r; n = len(r.mappings()); "
+            "print(n, ','.join(m for m in ('numpy', 'torch') if m in sys.modules) or '-')")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    found, heavy = done.stdout.split()
+    assert int(found) >= 12 and heavy == "-", done.stdout
