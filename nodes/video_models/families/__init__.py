@@ -11,7 +11,10 @@ files are told from their headers, with ``key_patterns`` and ``key_rank`` for th
 (``frames_condition``, ``keyframe_conditions``), a part reader, converters, what its pipelines cannot
 make (``refuse_call``)); register it below with one line; and add a tiny test builder (a tiny diffusers
 folder, as tests/video_models/tiny*.py build theirs) so tests/video_models/test_one_recogniser.py can
-check the picker and the loader agree on its files. Generic code learns of it from the registry alone: nothing outside its folder changes."""
+check the picker and the loader agree on its files. Where ComfyUI has nodes for it, its ``comfy.py``'s
+``MAPPING`` (a ``studio.convert.api.ComfyMapping``: its node types and what each means in Studio's terms,
+importing stdlib-only modules) is found by the converter's discovery, with no line here. Generic code
+learns of it from the registry alone: nothing outside its folder changes."""
 from __future__ import annotations
 
 from ..base.registry import register
