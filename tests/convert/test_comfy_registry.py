@@ -120,10 +120,9 @@ def test_the_models_studio_does_not_run_are_a_mapping_in_nodes(monkeypatch):
 def test_the_family_hooks_use_the_builder_through_its_declared_surface():
     """Every member of the builder a family's hooks read or call (``b.<name>``) is declared on api.Builder."""
     declared = set(api.Builder.__annotations__) | {k for k in vars(api.Builder) if not k.startswith("_")}
-    files = [os.path.join(d, f) for d in (os.path.join(ROOT, "nodes", "video_models", "families", k)
-                                          for k in sorted(os.listdir(os.path.join(ROOT, "nodes", "video_models",
-                                                                                  "families"))))
-             if os.path.isdir(d) for f in sorted(os.listdir(d)) if f.startswith("comfy") and f.endswith(".py")]
+    families = os.path.join(ROOT, "nodes", "video_models", "families")
+    files = sorted(os.path.join(d, f) for d, _, names in os.walk(families)  # a wing's reading too (wan/talk/)
+                   for f in names if f.startswith("comfy") and f.endswith(".py"))
     files.append(os.path.join(ROOT, "nodes", "finishing", "seedvr2", "comfy.py"))
     undeclared = set()
     for path in files:
