@@ -164,6 +164,12 @@ class ComfyMapping:
     prompt: Callable[[Builder, CNode | None, str | None, list[str]], str | None] | None = None
     text_types: tuple[str, ...] = ()  # CLIPLoader types whose files Load Video Model reads (text_encoder, vae...)
     dual_types: tuple[str, ...] = ()  # DualCLIPLoader types whose two files Load Video Model reads
+    # (a family declaring text_types, text_loaders or dual_types is named among those whose separate files are
+    # read, where a workflow of another family names such files; ``rank``: its place there, lower first)
+    rank: int = 100
+    # its model of two experts (two model loaders, the second its low-noise model), as said where only one file
+    # is taken ('' : none of its models has two)
+    experts: str = ""
     # the family is read from a diffusers folder: its ComfyUI part files in one sentence ({files}), and the
     # CLIPLoader type whose text-encoder file, and whether its VAE file, Load Video Model reads
     folder_only: str = ""

@@ -21,7 +21,7 @@ from studio.core.shown import cut, number, rounded
 
 from .comfy_layout import lay_out
 from .comfy_prompts import MAX_SAMPLERS, prompt_text, switched_off_loras, walk
-from .comfy_values import as_float, fitted_value, g4, posix_name, shown
+from .comfy_values import as_float, fitted_value, g4, listed, posix_name, shown
 from .comfy_read import MODES, CNode, Workflow, WorkflowError
 from .comfy_intent import LOADER_NODES, IntentReading, model_file, sampler_chain, upstream
 from . import comfy_registry
@@ -379,7 +379,7 @@ class _Builder(IntentReading):
         wf = self.wf
         file_loaders = {**FILE_LOADERS, **comfy_registry.lookup("file_loaders")}
         own = comfy_registry.lookup("by_title").get(self.family_now)
-        if own is not None and own.folder_only:  # a family read from a folder (MiniMax H3): its files in one sentence
+        if own is not None and own.folder_only:  # a family read from a folder: its files in one sentence
             files = [str(model_file(wf, n)) for n in loaders] + [str(wf.value(n, file_loaders[n.cls][0])) for n in up
                                                                  if n.cls in file_loaders]
             self.used.update(n.id for n in up if n.cls in file_loaders)
@@ -390,7 +390,7 @@ class _Builder(IntentReading):
                 self.g.set_param(load, "vae", vae)
             te = next((v for n in up if n.cls == "CLIPLoader" and wf.value(n, "type") == own.text_file_type
                        and isinstance(v := wf.value(n, "clip_name"), str) and v.strip()), None)
-            if te and "text_encoder" in lp:  # its Qwen3-VL file (the tokenizer beside it, or 'base')
+            if te and "text_encoder" in lp:  # its text-encoder file (the tokenizer beside it, or 'base')
                 self.g.set_param(load, "text_encoder", te)
             return
         if len(loaders) > 1:
@@ -399,14 +399,18 @@ class _Builder(IntentReading):
                 self.g.set_param(load, "model_2", second)
             elif "model_2" in lp:
                 said.append(f"second expert {shown(second)} is not a file name: set Load Video Model's 'model_2'")
-            else:
-                said.append(f"second expert '{second}' (Wan 2.2 A14B's low-noise model): Load Video Model takes one "
-                            "file; point 'model' at a Wan 2.2 A14B diffusers folder for both experts")
-        # Load Video Model reads Wan's and LTX-Video's text encoder, VAE and CLIP vision as separate files
-        # (ComfyUI's CLIPLoader says the family in its 'type'), and the two text encoders of HunyuanVideo 1.5
-        # and Kandinsky 5 (DualCLIPLoader, type 'hunyuan_video_15' / 'kandinsky5'); another family's come from 'base'
+            else:  # the model of two experts its mapping names (the family's own first)
+                experts = (own.experts if own is not None and own.experts else
+                           next(iter(comfy_registry.lookup("experts")), ""))
+                said.append(f"second expert '{second}' ({experts}'s low-noise model): Load Video Model takes one "
+                            f"file; point 'model' at a {experts} diffusers folder for both experts" if experts else
+                            f"second expert '{second}' (the low-noise model): Load Video Model takes one file; point "
+                            "'model' at a diffusers folder holding both experts")
+        # Load Video Model reads a family's text encoder, VAE and CLIP vision as separate files where its mapping
+        # says so: by the 'type' of ComfyUI's CLIPLoader (text_types), of its DualCLIPLoader (dual_types: the two
+        # text encoders) or by a text-encoder loader of its own (text_loaders); another family's come from 'base'
         separate = any(n.cls == "CLIPLoader" and wf.value(n, "type") in comfy_registry.lookup("text_types") or
-                       n.cls in comfy_registry.lookup("text_loaders") for n in up)  # a family's own text-encoder loader (LTX-2's Gemma file, + its checkpoint)
+                       n.cls in comfy_registry.lookup("text_loaders") for n in up)
         model = model_file(wf, loaders[0]) if loaders else None
         dual = next((n for n in up if n.cls == "DualCLIPLoader"
                      and wf.value(n, "type") in comfy_registry.lookup("dual_types")), None)
@@ -438,8 +442,7 @@ class _Builder(IntentReading):
                 else:
                     said.append(f"{what} '{value}': Load Video Model takes it from 'base' (a diffusers folder "
                                 "of the same family)" + ("" if separate or param not in lp else
-                                                         "; separate files are read for Wan, LTX-Video, LTX-2, HunyuanVideo 1.5 "
-                                                         "and Kandinsky 5 only"))
+                                                         f"; separate files are read for {listed(comfy_registry.lookup('separate'))} only"))
 
     def _fixed_shift(self, task: str, shifts: list) -> str:
         """What becomes of the workflow's shift for a generator with no shift setting."""
@@ -504,7 +507,7 @@ class _Builder(IntentReading):
             if self.pipeline(s):
                 self.out.pipelines += 1
         known = tasks()
-        for n in wf.nodes.values():  # a task Studio cannot do, with no sampler Studio reads (VOID...)
+        for n in wf.nodes.values():  # a task Studio cannot do, with no sampler Studio reads (a model it does not run)
             spec = known.get(n.cls)
             if spec is not None and spec.generator is None and n.enabled and n.id not in self.held | self.used:
                 models = [x for x in wf.nodes.values() if x.enabled and x.cls in LOADERS and x.id not in self.used][:1]

@@ -16,6 +16,8 @@ from typing import Any
 # where the mappings are found (a setting: tests point it elsewhere, then call reset())
 PACKAGES: tuple[str, ...] = ("nodes.video_models.families", "nodes.finishing")
 MODULE = "comfy"  # the module of a family's folder that holds its MAPPING
+# single modules whose MAPPING is registered too, after the packages' (the models Studio does not run)
+MODULES: tuple[str, ...] = ("nodes.video_models.catalog.comfy_not_read",)
 
 _registered: dict[str, Any] = {}
 _discovered = False
@@ -41,9 +43,10 @@ def node_types(mapping: Any) -> set[str]:
             | {c.rstrip("*") for c in mapping.claims})
 
 
-def discover(packages: tuple[str, ...] | None = None) -> int:
-    """Import each ``<package>.<sub>.comfy`` there is and register its MAPPING; how many were found."""
-    found = 0
+def discover(packages: tuple[str, ...] | None = None, modules: tuple[str, ...] | None = None) -> int:
+    """Import each ``<package>.<sub>.comfy`` there is, then each of ``modules``, and register its MAPPING;
+    how many were found."""
+    names = []
     for package in PACKAGES if packages is None else packages:
         try:
             pkg = importlib.import_module(package)
@@ -51,12 +54,20 @@ def discover(packages: tuple[str, ...] | None = None) -> int:
             continue
         for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
             name = f"{package}.{info.name}.{MODULE}"
-            if not info.ispkg or importlib.util.find_spec(name) is None:
-                continue
-            mapping = getattr(importlib.import_module(name), "MAPPING", None)
-            if mapping is not None:
-                register(mapping)
-                found += 1
+            if info.ispkg and importlib.util.find_spec(name) is not None:
+                names.append(name)
+    for name in MODULES if modules is None else modules:
+        try:
+            if importlib.util.find_spec(name) is not None:
+                names.append(name)
+        except ImportError:  # its package is not there
+            continue
+    found = 0
+    for name in names:
+        mapping = getattr(importlib.import_module(name), "MAPPING", None)
+        if mapping is not None:
+            register(mapping)
+            found += 1
     return found
 
 
@@ -70,7 +81,7 @@ def mappings() -> list[Any]:
 
 
 def reset() -> None:
-    """Forget every mapping: the next question discovers them again (from ``PACKAGES``)."""
+    """Forget every mapping: the next question discovers them again (from ``PACKAGES`` and ``MODULES``)."""
     global _discovered
     _registered.clear()
     _discovered = False
@@ -104,6 +115,10 @@ def _lookups() -> dict[str, Any]:
         "fps_nodes": tuple(c for m in ms for c in m.fps_nodes),
         "upscalers": tuple(c for m in ms for c in m.upscalers),
         "roles": tuple(r for m in ms for r in m.roles),
+        # the titles of the families whose text encoder, VAE... Load Video Model reads as separate files, by rank
+        "separate": tuple(m.title for m in sorted(ms, key=lambda m: m.rank)
+                          if m.text_types or m.text_loaders or m.dual_types),
+        "experts": tuple(m.experts for m in ms if m.experts),  # the models of two experts, by name
     }
 
 
@@ -111,7 +126,8 @@ def lookup(what: str) -> Any:
     """One of the lookups made from every mapping: 'tasks' (node type -> Task), 'generators' (type id ->
     Generator), 'empty', 'files', 'voices', 'widgets', 'latent_steps', 'claims', 'passing', 'folded',
     'file_loaders', 'text_types', 'text_loaders', 'dual_types', 'by_title' (a family's title -> its mapping), 'wholes',
-    'schedulers', 'prompt_nodes', 'pass_values', 'fps_nodes', 'upscalers', 'roles'."""
+    'schedulers', 'prompt_nodes', 'pass_values', 'fps_nodes', 'upscalers', 'roles', 'separate' (the titles of the
+    families whose separate part files Load Video Model reads, by rank), 'experts'."""
     return _lookups()[what]
 
 

@@ -4,8 +4,9 @@ node's inputs carry the intent (the start image, last frame, control video, mask
 pose...), wired into which input of the generator.
 
 Each video family declares its own node types in its folder (nodes/video_models/families/<key>/comfy.py,
-an api.ComfyMapping found by comfy_registry); here are the generic ones (a clip encoded and denoised part
-way) and those of models Studio does not run, the walk to an output's task node and the task in words.
+an api.ComfyMapping found by comfy_registry), and the models Studio does not run theirs in one mapping
+(nodes/video_models/catalog/comfy_not_read.py); here are the generic ones (a clip encoded and denoised
+part way), the walk to an output's task node and the task in words.
 
 Plain data and stdlib, as comfy_read: nothing of ComfyUI is imported or run."""
 from __future__ import annotations
@@ -33,24 +34,16 @@ class Task:
     read: Callable[..., Any] | None = field(default=None, compare=False)
 
 
-OTHERS = {  # models Studio does not run
-    "ARVideoI2V": Task("image to video by causal forcing", None, family="an autoregressive Wan",
-                       cannot="sample a video autoregressively (causal forcing)"),
-    "BerniniConditioning": Task("video editing", None, family="Bernini-R", cannot="run Bernini-R"),
-    "VOIDInpaintConditioning": Task("object removal (video inpainting)", None, family="VOID", cannot="run VOID"),
-}
 # a sampler's latent encoded from a clip (VAEEncode), denoised part way: video to video, its strength
 # the sampler's denoise (comfy_intent reads it; denoised whole, the clip is lost: text to video)
 ENCODED = {"VAEEncode": Task("video to video", V2V, (("pixels", "video"),))}
-EMPTY = ("EmptyMochiLatentVideo",)  # text to video, of a model Studio does not run (the families': their mappings)
 LATENT_NAMES = ("latent_image", "samples", "latent", "video_latent", "av_latent")
-# a model Studio does not run named by its file (lower case; the families': their mappings)
-FAMILY_FILES = (("mochi", "Mochi"), ("cosmos", "Cosmos"))
 
 
 def tasks() -> dict[str, Task]:
-    """Every task node type Studio knows: the families' (their mappings), the generic ones, the others'."""
-    return {**comfy_registry.lookup("tasks"), **OTHERS, **ENCODED}
+    """Every task node type Studio knows: the mappings' (the families', the models' Studio does not run) and
+    the generic ones."""
+    return {**comfy_registry.lookup("tasks"), **ENCODED}
 
 
 def family(model_file: Any, task: Task | None, up: list[CNode]) -> str:
@@ -62,8 +55,7 @@ def family(model_file: Any, task: Task | None, up: list[CNode]) -> str:
     if task is not None and task.family and task.generator is None:
         return task.family
     name = model_file.lower().replace(" ", "") if isinstance(model_file, str) else ""
-    files = comfy_registry.lookup("files") + FAMILY_FILES
-    hit = next((f for k, f in files if k in name), None)
+    hit = next((f for k, f in comfy_registry.lookup("files") if k in name), None)
     plain = _plain_titles()
     if task is not None and task.family and task.family not in plain:  # the node names it more closely
         return task.family
@@ -90,7 +82,7 @@ def task_node(wf: Workflow, first: CNode, up: list[CNode]) -> tuple[CNode | None
     nodes on the way: LTX's in-place image and guides), else a node of the table upstream of the
     output."""
     seen, chain, node = set(), [], wf.source(first, "latent_image")
-    known, empty = tasks(), comfy_registry.lookup("empty") + EMPTY
+    known, empty = tasks(), comfy_registry.lookup("empty")
     while node is not None and node.id not in seen and len(seen) < 64:
         seen.add(node.id)
         if node.cls in known or node.cls in empty or pack_task(node.cls) is not None:

@@ -50,3 +50,8 @@ def fitted_value(p, v: Any) -> Any:
     if isinstance(v, str) and limit is not None and len(v) > limit:
         return v[:limit]
     return None
+
+
+def listed(names: tuple[str, ...]) -> str:
+    """Names in one phrase: 'A, B and C'."""
+    return " and ".join(filter(None, (", ".join(names[:-1]), names[-1]))) if names else "none"

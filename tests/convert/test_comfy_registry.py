@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import os
+import subprocess
 import sys
 import types
 
@@ -39,7 +40,7 @@ def _literals(path: str) -> list[tuple[int, str]]:
 def test_the_registry_finds_every_family_mapping_in_its_folder():
     keys = {m.key for m in comfy_registry.mappings()}
     assert {"wan", "wan_s2v", "wan_animate2", "wan_scail", "ltx", "ltx2", "hunyuan", "hunyuan15", "svd", "kandinsky5",
-            "minimax_h3", "seedvr2"} <= keys
+            "minimax_h3", "seedvr2", "not_read"} <= keys
     assert comfy_registry.lookup("tasks")["WanImageToVideo"].generator == api.I2V
     assert comfy_registry.generator("video_models.wan_vace").describe({"video"}, {}) == "VACE video (video)"
 
@@ -85,6 +86,7 @@ def test_the_packages_searched_are_a_setting(monkeypatch):
                                                                                                    ispkg=True)])
     monkeypatch.setattr(comfy_registry.importlib.util, "find_spec", lambda name: name in sys.modules or None)
     monkeypatch.setattr(comfy_registry, "PACKAGES", ("planted_fams",))
+    monkeypatch.setattr(comfy_registry, "MODULES", ())
     comfy_registry.reset()
     try:
         assert [m.key for m in comfy_registry.mappings()] == ["one"]
@@ -95,13 +97,32 @@ def test_the_packages_searched_are_a_setting(monkeypatch):
     assert "wan" in {m.key for m in comfy_registry.mappings()}
 
 
+def test_the_models_studio_does_not_run_are_a_mapping_in_nodes(monkeypatch):
+    """Their task nodes and file names come from a module named in the MODULES setting (in nodes, beside the
+    catalog's not_read.py), not from the converter: without it, the converter knows none of them."""
+    from studio.convert.comfy_tasks import family, tasks
+    assert "nodes.video_models.catalog.comfy_not_read" in comfy_registry.MODULES
+    theirs = next(m for m in comfy_registry.mappings() if m.key == "not_read")
+    assert theirs.tasks and all(t.generator is None and t.cannot for t in theirs.tasks.values())
+    name, title = theirs.files[0]
+    assert family(f"{name}_1.0.safetensors", None, []) == title
+    monkeypatch.setattr(comfy_registry, "MODULES", ())
+    comfy_registry.reset()
+    try:
+        assert not set(theirs.tasks) & set(tasks())
+        assert family(f"{name}_1.0.safetensors", None, []) == "an unrecognised model"
+    finally:
+        monkeypatch.undo()
+        comfy_registry.reset()
+    assert set(theirs.tasks) <= set(tasks())
+
+
 def test_the_family_hooks_use_the_builder_through_its_declared_surface():
     """Every member of the builder a family's hooks read or call (``b.<name>``) is declared on api.Builder."""
     declared = set(api.Builder.__annotations__) | {k for k in vars(api.Builder) if not k.startswith("_")}
-    files = [os.path.join(d, f) for d in (os.path.join(ROOT, "nodes", "video_models", "families", k)
-                                          for k in sorted(os.listdir(os.path.join(ROOT, "nodes", "video_models",
-                                                                                  "families"))))
-             if os.path.isdir(d) for f in sorted(os.listdir(d)) if f.startswith("comfy") and f.endswith(".py")]
+    families = os.path.join(ROOT, "nodes", "video_models", "families")
+    files = sorted(os.path.join(d, f) for d, _, names in os.walk(families)  # a wing's reading too (wan/talk/)
+                   for f in names if f.startswith("comfy") and f.endswith(".py"))
     files.append(os.path.join(ROOT, "nodes", "finishing", "seedvr2", "comfy.py"))
     undeclared = set()
     for path in files:
@@ -111,3 +132,34 @@ def test_the_family_hooks_use_the_builder_through_its_declared_surface():
                        if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == "b"
                        and n.attr not in declared}
     assert len(files) > 10 and not undeclared, sorted(undeclared)
+
+
+def test_the_families_whose_separate_files_are_read_are_named_from_their_mappings():
+    """The sentence saying whose text encoder and VAE files Load Video Model reads names each family that
+    declares a CLIPLoader type, a DualCLIPLoader type or a text-encoder loader of its own, in the ranks they
+    declare: a new family declaring one is named without a word of the converter changed."""
+    ms = comfy_registry.mappings()
+    said = comfy_registry.lookup("separate")
+    assert set(said) == {m.title for m in ms if m.text_types or m.dual_types or m.text_loaders} and len(said) >= 5
+    ranks = [next(m.rank for m in ms if m.title == t) for t in said]
+    assert ranks == sorted(ranks)
+    try:
+        comfy_registry.register(api.ComfyMapping(key="planted", title="Planted", text_types=("planted",), rank=0))
+        assert comfy_registry.lookup("separate")[0] == "Planted"
+        assert comfy_registry.lookup("text_types")[-1] == "planted"
+    finally:
+        comfy_registry.reset()
+    assert "Planted" not in comfy_registry.lookup("separate")
+    assert comfy_registry.lookup("experts")  # a family's model of two experts, named where one file is taken
+
+
+def test_loading_every_mapping_imports_neither_numpy_nor_torch():
+    """The converter and its mappings are plain data and stdlib (main.py convert, the app's import of a
+    workflow): a mapping reads a fact of its model's code (a frame rate...) from a light module that code
+    imports too, never the model's code itself. Run in a fresh interpreter, as nothing else is imported there."""
+    code = ("import sys, studio.convert.comfy_map, studio.convert.comfy_registry as r; n = len(r.mappings()); "
+            "print(n, ','.join(m for m in ('numpy', 'torch') if m in sys.modules) or '-')")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    found, heavy = done.stdout.split()
+    assert int(found) >= 12 and heavy == "-", done.stdout

@@ -1,7 +1,7 @@
 """The video model families of ComfyUI's template library that Studio names but does not read, one
 record each with what the family does and why Studio does not read it (``main.py families``, the
 Families dialog): listed so that an artist looking for one finds the reason, not a silence. The
-converter says the same of their workflows (studio/convert/comfy_tasks.py OTHERS). Plain data."""
+converter says the same of their workflows (comfy_not_read.py beside it). Plain data."""
 from __future__ import annotations
 
 # (key, name, what it does, why Studio does not read it). Where the released code is public, it is

@@ -13,7 +13,10 @@ training, a condition pipeline, point tracks, a modular pipeline, two experts, c
 draft recipes, LoRA names...), keyed by its own diffusers classes, and in ``lacks`` why not for each other kind of
 ``capabilities.KINDS`` (tests/video_models/test_family_capabilities.py checks both); register it below with one line; and add a tiny test builder (a tiny diffusers
 folder, as tests/video_models/tiny*.py build theirs) so tests/video_models/test_one_recogniser.py can
-check the picker and the loader agree on its files. Generic code learns of it from the registry alone: nothing outside its folder changes."""
+check the picker and the loader agree on its files. Where ComfyUI has nodes for it, its ``comfy.py``'s
+``MAPPING`` (a ``studio.convert.api.ComfyMapping``: its node types and what each means in Studio's terms,
+importing stdlib-only modules) is found by the converter's discovery, with no line here. Generic code
+learns of it from the registry alone: nothing outside its folder changes."""
 from __future__ import annotations
 
 from ..base.registry import register

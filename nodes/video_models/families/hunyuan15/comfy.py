@@ -17,5 +17,5 @@ MAPPING = ComfyMapping(
                                               needs="start_image")},
     files=(("hunyuanvideo1.5", "HunyuanVideo 1.5"), ("hunyuanvideo15", "HunyuanVideo 1.5"),
            ("hunyuan_video_1.5", "HunyuanVideo 1.5")),
-    dual_types=("hunyuan_video_15",),  # Qwen2.5-VL and byT5: Load Video Model's text_encoder, text_encoder_2
+    dual_types=("hunyuan_video_15",), rank=4,  # Qwen2.5-VL and byT5: Load Video Model's text_encoder, text_encoder_2
     widgets=WIDGETS)

@@ -13,4 +13,4 @@ MAPPING = ComfyMapping(
     key="kandinsky5", title="Kandinsky 5",
     tasks={"Kandinsky5ImageToVideo": Task("image to video", I2V, (("start_image", "image"),), "Kandinsky 5",
                                           needs="start_image")},
-    files=(("kandinsky", "Kandinsky 5"),), dual_types=("kandinsky5",), widgets=WIDGETS)
+    files=(("kandinsky", "Kandinsky 5"),), dual_types=("kandinsky5",), rank=5, widgets=WIDGETS)

@@ -15,5 +15,5 @@ MAPPING = ComfyMapping(
     key="ltx", title="LTX-Video",
     tasks={"LTXVImgToVideo": Task("image to video", I2V, (("image", "image"),), "LTX-Video")},
     empty=("EmptyLTXVLatentVideo",), files=(("ltxv", "LTX-Video"), ("ltx-video", "LTX-Video")), text_types=("ltxv",),
-    passing={"LTXVPreprocess": ()}, folded=("LTXVConditioning",),
+    rank=2, passing={"LTXVPreprocess": ()}, folded=("LTXVConditioning",),
     fps_nodes=("LTXVConditioning",), widgets=WIDGETS)

@@ -144,7 +144,7 @@ MAPPING = ComfyMapping(
     files=(("ltx-2", "LTX-2"), ("ltx2", "LTX-2")),
     folded=("LTXVConcatAVLatent", "LTXVSeparateAVLatent", "LTXVEmptyLatentAudio", "LTXVAudioVAEDecode",
             "LTXVCropGuides"),
-    prompt=read_enhancer, text_loaders=("LTXAVTextEncoderLoader",), upscalers=("LTXVLatentUpsampler",),
+    prompt=read_enhancer, text_loaders=("LTXAVTextEncoderLoader",), rank=3, upscalers=("LTXVLatentUpsampler",),
     schedulers={"LTXVScheduler": ("max_shift", "base_shift", "stretch", "terminal")},
     # LTX-2.5's templates load two more files than Studio's Load Video Model sets: Gemma 4 E2B for
     # TextGenerateLTX2Prompt (the optional prompt enhancer: Enhance Prompt's 'enhancer', comfy_enhance.py) and

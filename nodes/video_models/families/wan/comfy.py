@@ -14,13 +14,13 @@ from .dancer.comfy_dancer import dancer_output
 from .comfy_motion import ati_tracks, camera_from, tracks_from
 from .talk.comfy_talk import HEARD, VOICE as TALK_VOICE, talk_settings
 from .comfy_wrappers import PREFIXES, translate
+from .humo.humo_rate import FPS as HUMO_FPS  # HuMo's frame rate: its Whisper features are made at it
 
 VACE, ANIMATE = "video_models.wan_vace", "video_models.wan_animate"
 FUN_CONTROL, FUN_CAMERA = "video_models.wan_fun_control", "video_models.wan_fun_camera"
 TALK, HUMO = "video_models.infinitetalk", "video_models.wan_humo"
 DANCER = "video_models.wan_dancer"  # Wan Dancer: dancer_node.py
 WHISPER = "openai/whisper-large-v3"  # HuMo's speech encoder as a Hugging Face folder (when no file is named)
-HUMO_FPS = 25.0  # HuMo's frame rate: its Whisper features are made at it (humo_node.FPS)
 
 
 def _talk(b, node, up, spec, inputs, said):
@@ -190,7 +190,7 @@ WIDGETS = {
 MAPPING = ComfyMapping(
     key="wan", title="Wan", file_names_version=True, tasks=TASKS, generators=GENERATORS, voices=VOICES,
     files=(("wan2.2", "Wan 2.2"), ("wan2_2", "Wan 2.2"), ("wan2.1", "Wan 2.1"), ("wan2_1", "Wan 2.1"), ("wan", "Wan")),
-    text_types=("wan",), passing={"WanDancerEncodeAudio": ()},  # the music's encoding: the Wan Dancer node's own
+    text_types=("wan",), rank=1, experts="Wan 2.2 A14B", passing={"WanDancerEncodeAudio": ()},  # the music's encoding: the Wan Dancer node's own
     packs=tuple((p, "ComfyUI-WanVideoWrapper", "Wan") for p in PREFIXES), translate=translate,
     tracks=lambda params: "ATI" if params.get("tracks_as") == "ati" else "Wan-Move",
     pass_values={"WanCameraEmbedding": ("width", "height", "length")},  # passed on as given

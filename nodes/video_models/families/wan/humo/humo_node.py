@@ -23,9 +23,10 @@ from ....base.errors import ModelError
 from ....base.voice import check_voice
 from ....loading.inputs import video_model_input
 from ....sampling.generators import COMMON, TAKE_PARAMS, GeneratorNode, output_size, preview_and_steps, prompt_of
+from .humo_rate import FPS  # HuMo's frame rate
 
-STATES, FPS, TRAINED = 33, 25.0, 97  # Whisper large-v3's hidden states (embeddings + 32 layers); HuMo's frame
-# rate and take length (the release's generate.yaml)
+STATES, TRAINED = 33, 97  # Whisper large-v3's hidden states (embeddings + 32 layers); HuMo's take length (the
+# release's generate.yaml)
 NEGATIVE = ("色调艳丽，过曝，静态，细节模糊不清，字幕，风格，作品，画作，画面，静止，整体发灰，最差质量，低质量，JPEG压缩残留，丑陋的，残缺的，"
             "多余的手指，画得不好的手部，画得不好的脸部，畸形的，毁容的，形态畸形的肢体，手指融合，静止不动的画面，杂乱的背景，三条腿，背景人很多，"
             "倒着走")  # the release's generate.yaml sample_neg_prompt (also humo_pipeline.NEGATIVE)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from studio.convert.api import CNode, Voice
 
-from .infinitetalk import FPS as SPEECH_FPS  # InfiniteTalk's frame rate: the features are made at it
+from .talk_rate import FPS as SPEECH_FPS  # InfiniteTalk's frame rate: the features are made at it
 
 WAV2VEC2 = "TencentGameMate/chinese-wav2vec2-base"  # InfiniteTalk's speech encoder (its README's wav2vec_dir)
 # its voice (AudioEncoderEncode of a wav2vec2 file) as Speech Features: every layer, aligned before the encoder's

@@ -44,7 +44,6 @@ from ..cross_hooks import after_text_attention
 
 FOLDER = "model_patches"  # ComfyUI's folder of model patches
 AUDIO_WINDOW, VAE_SCALE, CONTEXT_TOKENS = 5, 4, 32  # the reference's audio_window, vae_scale, context_tokens
-FPS = 25.0  # the frame rate the audio features were made at (get_embedding: 'Assume the video fps is 25')
 PREFIXES = ("model.diffusion_model.", "diffusion_model.", "model.")
 RENAMES = (("multitalk_audio_proj.", "audio_proj."),)  # WanVideoWrapper's name of the projection
 HOOK = "studio_infinitetalk"

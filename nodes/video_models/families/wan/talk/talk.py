@@ -23,8 +23,9 @@ from ....base.errors import ModelError
 from ....base.voice import check_voice, too_short
 from ....loading.inputs import video_model_input
 from ....sampling.generators import COMMON, TAKE_PARAMS, GeneratorNode, output_size, preview_and_steps, prompt_of
-from .infinitetalk import FOLDER, FPS, VAE_SCALE, TalkError, audio_tokens, build_patch, find_patch, padded_for, \
-    read_patch, talk_applied, window_starts
+from .infinitetalk import FOLDER, VAE_SCALE, TalkError, audio_tokens, build_patch, find_patch, padded_for, read_patch, \
+    talk_applied, window_starts
+from .talk_rate import FPS
 
 TRAINED_FRAMES = 81  # the reference's frame_num: one window
 # the release's negative prompt (wan/configs/wan_multitalk_14B.py sample_neg_prompt, used when none is given)
