@@ -40,6 +40,25 @@ def _video_model_lines() -> int:
     return n
 
 
+def _largest_files(n: int = 2) -> str:
+    base = os.path.join(ROOT, "nodes", "video_models")
+    sizes = []
+    for path in glob.glob(os.path.join(base, "**", "*.py"), recursive=True):
+        if os.sep + "families" + os.sep in path:
+            continue  # the generic rooms' files
+        with open(path, encoding="utf-8") as f:
+            sizes.append((sum(1 for _ in f), os.path.relpath(path, base).replace(os.sep, "/")))
+    return ", ".join(f"{name}, {lines:,}" for lines, name in sorted(sizes, reverse=True)[:n])
+
+
+def _largest_room() -> str:
+    base = os.path.join(ROOT, "nodes", "video_models")
+    counts = [(len([f for f in os.listdir(os.path.join(base, r)) if f.endswith(".py") and f != "__init__.py"]), r)
+              for r in _video_model_rooms() if r != "families"]
+    n, room = max(counts)
+    return f"{room}/, {n} modules"
+
+
 def facts() -> dict[str, str]:
     """Each fact's name -> its text as the pages show it."""
     fams = _families()
@@ -50,6 +69,8 @@ def facts() -> dict[str, str]:
         "family_keys": ", ".join(f.key for f in fams),
         "video_models_lines": f"{round(_video_model_lines(), -3):,}",
         "video_models_rooms": str(len(_video_model_rooms())),
+        "video_models_largest_files": _largest_files(),
+        "video_models_largest_room": _largest_room(),
     }
 
 
