@@ -186,12 +186,13 @@ class LoraTraining(Capability):
     """Train Video LoRA on it: ``targets``, the modules adapted by default; ``loss``, the loss it was
     trained with (a key of lora/loss.py's LOSSES); ``frame_rate``: its pipelines take the clip's
     'frame_rate' (the validation sample); ``comfyui``: a trained LoRA's copy in its original names
-    (lora/file.py): 'wan' (Wan's own names), 'prefixed' (diffusers' names under 'diffusion_model.'), '' none."""
+    (lora/file.py): a function of the weights -> (renamed, modules skipped) (Wan's own names), 'prefixed'
+    (diffusers' names under 'diffusion_model.'), '' none."""
     what: ClassVar[str] = "Train Video LoRA (lora/)"
     targets: tuple[str, ...]
     loss: str
     frame_rate: bool = False
-    comfyui: str = ""
+    comfyui: str | Callable = ""
 
 
 # -- frames given at frame indices by a condition pipeline (takes/keyframes_at.py, takes/continuation.py) ----

@@ -25,7 +25,7 @@ FAMILY = Family(
     latent_layout="BTCHW", frames=49, fixed_frames=49, frame_multiple=(4, 1), size_multiple=16, fps=8.0, key_rank=7, recogniser=recognise,
     has=(PromptRecipe(PIPELINES, PLAIN), ResumeKeeps(tuple((name, 0) for name in PIPELINES)),
          VaeTiles("AutoencoderKLCogVideoX", CONV_CACHE), PreviewLayout(),
-         LoraTraining(("to_q", "to_k", "to_v", "to_out.0"), "cogvideox")),
+         LoraTraining(("to_q", "to_k", "to_v", "to_out.0"), "ddim_v_prediction")),
     lacks={TwoExperts: ONE_DENOISER, ContextWindows: NO_WINDOWS, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
            PartReader: "a CogVideoX denoiser file is read with a diffusers folder as 'base' (its T5, VAE and "
                        "scheduler)",

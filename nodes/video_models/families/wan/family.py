@@ -6,7 +6,7 @@ from ...base.capabilities import (FRAME_CACHE, NOT_MODULAR, Conditions, ContextW
                                   TimeTiles, Tracks, TwoExperts, VaeTiles)
 from ...base.family import Family, config_width
 from ...base.prompt_recipes import PLAIN
-from . import drafts, recognise
+from . import drafts, lora_names, recognise
 
 ANIMATE_DENOISER = "WanAnimateTransformer3DModel"  # a Wan Animate folder's transformer class
 
@@ -148,7 +148,7 @@ FAMILY = Wan(
          ResumeKeeps(tuple((name, 0) for name in ("WanPipeline", "WanImageToVideoPipeline", "WanVideoToVideoPipeline",
                                                   "WanVACEPipeline"))),
          VaeTiles(VAE, FRAME_CACHE), TimeTiles(VAE, decode_ready, vae_dtype=True), PreviewLayout(),
-         LoraTraining(("to_q", "to_k", "to_v", "to_out.0"), "flow_matching", comfyui="wan"),
+         LoraTraining(("to_q", "to_k", "to_v", "to_out.0"), "flow_matching", comfyui=lora_names.wan_native_keys),
          Tracks(tracks_applied), FirstLast(ready_for_last_image)),
     lacks={Conditions: "no condition pipeline: a first and a last frame (Image to Video), frames kept at any position "
                        "by Wan VACE (keyframes_instead)",
