@@ -43,7 +43,6 @@ class Family:
     # (title, test(index, denoiser config)); the first match wins
     variants: tuple[tuple[str, object], ...] = field(default=(), compare=False)
     layouts: tuple[str, ...] = ("diffusers",)  # the key layouts of its weight files Studio reads
-    keyframes_instead: str = ""  # what it takes instead of keyframes at any frame ('' : the generic words)
     task_kinds_by_inputs: tuple = ()  # task kinds its generators do by an input, not a pipeline of their own
     wan_lora_names: bool = False  # a LoRA with no prefix may be in Wan's original names (Wan, SkyReels-V2)
     single_file_refusal: str = ""  # why a single denoiser file of it is not read ('' : it is read)

@@ -131,8 +131,6 @@ FAMILY = Wan(
     vace="WanVACEPipeline", animate="WanAnimatePipeline", frames=33, frame_multiple=(4, 1), size_multiple=16,
     fps=16.0, scale_attr="latents_std", key_rank=4, recogniser=recognise.recognise,
     task_kinds_by_inputs=("first_last", "trajectories", "camera"), wan_lora_names=True,
-    keyframes_instead=("Wan Image to Video takes a first frame ('image') and a last one ('last_image': first-last "
-                       "frame); for frames kept at any position use the Wan VACE node with a Wan VACE model"),
     layouts=("diffusers", "original (Wan-Video, ComfyUI)"),
     # Fun V1.1 camera models' adapter, read by Wan Fun Camera (camera.py); HuMo's audio layers, by Wan HuMo (humo.py);
     # Wan Dancer's music encoder and injector, reference MLP, global patch embedding and head, by Wan Dancer (dancer.py)
@@ -150,8 +148,9 @@ FAMILY = Wan(
          VaeTiles(VAE, FRAME_CACHE), TimeTiles(VAE, decode_ready, vae_dtype=True), PreviewLayout(),
          LoraTraining(("to_q", "to_k", "to_v", "to_out.0"), "flow_matching", comfyui=lora_names.wan_native_keys),
          Tracks(tracks_applied), FirstLast(ready_for_last_image)),
-    lacks={Conditions: "no condition pipeline: a first and a last frame (Image to Video), frames kept at any position "
-                       "by Wan VACE (keyframes_instead)",
+    # (said by takes/keyframes_at.py's refusal as what Wan does instead of keyframes at any frame)
+    lacks={Conditions: "Wan Image to Video takes a first frame ('image') and a last one ('last_image': first-last "
+                       "frame); for frames kept at any position use the Wan VACE node with a Wan VACE model",
            Modular: NOT_MODULAR},
     variants=(
         ("Wan 2.2 Animate 14B", lambda idx, cfg: is_animate(idx, cfg) and config_width(cfg) == 5120),
