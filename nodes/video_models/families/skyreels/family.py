@@ -2,6 +2,7 @@
 ones, one family; a DF folder's tasks are made by its DF pipelines (``FORCING``, base.registry.family_of)."""
 from __future__ import annotations
 
+from ...base.capabilities import SINGLE_FILE_AS_IS, SingleFile
 from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LAST_FRAME, NO_TRACKS,
                                   ONE_DENOISER, Conditions, ContextWindows, Drafts, FirstLast, LoraNames,
                                   LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe, ResumeKeeps,
@@ -18,7 +19,7 @@ WAN_VAE = "its VAE is Wan's (AutoencoderKLWan): the Wan family's declaration ser
 _SKYREELS = dict(frames=97, fixed_frames=97, frame_multiple=(4, 1), size_multiple=16, fps=24.0,
                  scale_attr="latents_std", wan_lora_names=True,
                  has=(PromptRecipe(PIPELINES, PLAIN), PreviewLayout(), ContextWindows("BCTHW")),
-                 lacks={TwoExperts: ONE_DENOISER, Drafts: NO_DRAFTS,
+                 lacks={SingleFile: SINGLE_FILE_AS_IS, TwoExperts: ONE_DENOISER, Drafts: NO_DRAFTS,
                         LoraNames: "a LoRA in Wan's original names is read as Wan's (wan_lora_names)",
                         PartReader: "a SkyReels-V2 denoiser file is read with a diffusers folder as 'base' (its "
                                     "UMT5, VAE and scheduler)",

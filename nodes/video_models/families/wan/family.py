@@ -1,6 +1,7 @@
 """Wan (2.1, 2.2 A14B with two experts, 2.2 TI2V-5B, VACE, Animate, HuMo)."""
 from __future__ import annotations
 
+from ...base.capabilities import SingleFile
 from ...base.capabilities import (FRAME_CACHE, NOT_MODULAR, Conditions, ContextWindows, Drafts, FirstLast, LoraNames,
                                   LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe, ResumeKeeps,
                                   TimeTiles, Tracks, TwoExperts, VaeTiles)
@@ -19,15 +20,22 @@ def is_animate(index: dict, denoiser_config: dict) -> bool:
     return ANIMATE_DENOISER in (named, denoiser_config.get("_class_name"))
 
 
-class Wan(Family):
-    def own_in(self, names) -> tuple[str, ...]:
-        """Wan Dancer's files also hold ``ref_conv`` (a reference-image convolution its release builds and never
-        runs: dancer.py): set aside with its own tensors in a file that holds them, never in another (Wan Fun
-        V1.1's ref_conv is its reference image, refused by name)."""
-        if any("music_injector." in n for n in names):
-            return self.own_modules + ("ref_conv.",)
-        return self.own_modules
+# Fun V1.1 camera models' adapter, read by Wan Fun Camera (camera.py); HuMo's audio layers, by Wan HuMo (humo.py);
+# Wan Dancer's music encoder and injector, reference MLP, global patch embedding and head, by Wan Dancer (dancer.py)
+OWN_MODULES = ("control_adapter.", "audio_proj.", "audio_cross_attn_wrapper.", "music_projection.", "music_encoder.",
+               "music_injector.", "img_emb_refimage.", "patch_embedding_global.", "head_global.")
 
+
+def own_in(names) -> tuple[str, ...]:
+    """Wan Dancer's files also hold ``ref_conv`` (a reference-image convolution its release builds and never
+    runs: dancer.py): set aside with its own tensors in a file that holds them, never in another (Wan Fun
+    V1.1's ref_conv is its reference image, refused by name)."""
+    if any("music_injector." in n for n in names):
+        return OWN_MODULES + ("ref_conv.",)
+    return OWN_MODULES
+
+
+class Wan(Family):
     def part_title(self, kind, title):
         """Every UMT5 is Wan's text encoder (the XXL named so); its CLIP vision, Wan 2.1 I2V's."""
         if title.startswith("UMT5 (width"):
@@ -132,13 +140,10 @@ FAMILY = Wan(
     fps=16.0, scale_attr="latents_std", key_rank=4, recogniser=recognise.recognise,
     task_kinds_by_inputs=("first_last", "trajectories", "camera"), wan_lora_names=True,
     layouts=("diffusers", "original (Wan-Video, ComfyUI)"),
-    # Fun V1.1 camera models' adapter, read by Wan Fun Camera (camera.py); HuMo's audio layers, by Wan HuMo (humo.py);
-    # Wan Dancer's music encoder and injector, reference MLP, global patch embedding and head, by Wan Dancer (dancer.py)
-    own_modules=("control_adapter.", "audio_proj.", "audio_cross_attn_wrapper.", "music_projection.", "music_encoder.",
-                 "music_injector.", "img_emb_refimage.", "patch_embedding_global.", "head_global."),
     part_titles=(("UMT5-XXL", "UMT5-XXL (Wan)"), ("CLIP ViT-H/14", "CLIP ViT-H/14 (Wan 2.1 I2V, FLF2V)")),
     key_patterns=(("condition_embedder.", "blocks."), ("text_embedding.", "time_projection.", "blocks.")),
-    has=(TwoExperts(check_experts, folder_experts), ContextWindows("BCTHW", schedule_in_one_take=True),
+    has=(SingleFile(own_modules=OWN_MODULES, own_names=own_in),
+         TwoExperts(check_experts, folder_experts), ContextWindows("BCTHW", schedule_in_one_take=True),
          Drafts(drafts.RECIPES), LoraNames("Wan", recognise.lora_names),
          PartReader(_parts),
          PromptRecipe(("WanPipeline", "WanImageToVideoPipeline", "WanVideoToVideoPipeline", "WanVACEPipeline",
