@@ -307,10 +307,13 @@ class Drafts(Capability):
 @dataclass(frozen=True)
 class LoraNames(Capability):
     """A LoRA file told as its by the module names (prefixes removed): ``matches(names) -> bool``; ``title``:
-    what a LoRA for it is called ('Wan')."""
-    what: ClassVar[str] = "its LoRA files told by their module names (base/recognise.py)"
+    what a LoRA for it is called ('Wan'); ``original``: the layer-name fragments of its original layout, so a
+    LoRA with no prefix holding one is given ComfyUI's 'diffusion_model.' for diffusers' converter
+    (files/lora_formats.py)."""
+    what: ClassVar[str] = "its LoRA files told by their module names (base/recognise.py, files/lora_formats.py)"
     title: str
     matches: Callable
+    original: tuple[str, ...] = ()
 
 
 # -- its own steps on a single denoiser file, where diffusers' converters fall short (files/single_file.py) -----

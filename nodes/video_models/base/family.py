@@ -44,7 +44,6 @@ class Family:
     variants: tuple[tuple[str, object], ...] = field(default=(), compare=False)
     layouts: tuple[str, ...] = ("diffusers",)  # the key layouts of its weight files Studio reads
     task_kinds_by_inputs: tuple = ()  # task kinds its generators do by an input, not a pipeline of their own
-    wan_lora_names: bool = False  # a LoRA with no prefix may be in Wan's original names (Wan, SkyReels-V2)
     # (task, why) of what its release is known for that Studio does not make: said by ``main.py families``
     not_built: tuple[tuple[str, str], ...] = field(default=(), compare=False)
     # its optional capabilities (base/capabilities.py): an object of each kind it provides, and for each kind

@@ -9,6 +9,7 @@ from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DR
                                   TimeTiles, Tracks, TwoExperts, VaeTiles)
 from ...base.family import Family, config_width
 from ...base.prompt_recipes import PLAIN
+from ..wan import lora_names as wan_lora_names, recognise as wan_recognise
 
 SKYREELS_DF = ("SkyReelsV2DiffusionForcingPipeline", "SkyReelsV2DiffusionForcingImageToVideoPipeline",
                "SkyReelsV2DiffusionForcingVideoToVideoPipeline")
@@ -17,10 +18,11 @@ WAN_VAE = "its VAE is Wan's (AutoencoderKLWan): the Wan family's declaration ser
 # its prompts as Wan's (one UMT5, no template); the diffusion-forcing call requires a prompt argument: given None
 # beside the embeddings (sampling/prompt_cache.py)
 _SKYREELS = dict(frames=97, fixed_frames=97, frame_multiple=(4, 1), size_multiple=16, fps=24.0,
-                 scale_attr="latents_std", wan_lora_names=True,
-                 has=(PromptRecipe(PIPELINES, PLAIN), PreviewLayout(), ContextWindows("BCTHW")),
+                 scale_attr="latents_std",
+                 # its LoRAs have Wan's names (told as Wan's, which is asked first), its original layout Wan's too
+                 has=(PromptRecipe(PIPELINES, PLAIN), PreviewLayout(), ContextWindows("BCTHW"),
+                      LoraNames("Wan", wan_recognise.lora_names, wan_lora_names.ORIGINAL)),
                  lacks={SingleFile: SINGLE_FILE_AS_IS, TwoExperts: ONE_DENOISER, Drafts: NO_DRAFTS,
-                        LoraNames: "a LoRA in Wan's original names is read as Wan's (wan_lora_names)",
                         PartReader: "a SkyReels-V2 denoiser file is read with a diffusers folder as 'base' (its "
                                     "UMT5, VAE and scheduler)",
                         ResumeKeeps: "its decode and post-processing were not read for a lone redo: the lighter retry "

@@ -2,6 +2,10 @@
 Video LoRA writes beside it (lora/file.py asks Wan's LoraTraining capability for it). Stdlib only."""
 from __future__ import annotations
 
+# the original repositories' names of Wan's layers (the keys ComfyUI writes, without its prefix): a LoRA with no
+# prefix holding one is in Wan's names (Wan's and SkyReels-V2's LoraNames.original)
+ORIGINAL = (".self_attn.", ".cross_attn.", ".ffn.0.", ".ffn.2.")
+
 _WAN_NATIVE = {"attn1.to_q": "self_attn.q", "attn1.to_k": "self_attn.k", "attn1.to_v": "self_attn.v",
                "attn1.to_out.0": "self_attn.o", "attn2.to_q": "cross_attn.q", "attn2.to_k": "cross_attn.k",
                "attn2.to_v": "cross_attn.v", "attn2.to_out.0": "cross_attn.o", "ffn.net.0.proj": "ffn.0",
