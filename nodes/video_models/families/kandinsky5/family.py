@@ -6,11 +6,10 @@ height and width multiples of 16; image to video normalises its first four laten
 frames after them, so it needs five latent frames (17 frames or more)."""
 from __future__ import annotations
 
-from ...base.capabilities import SingleFile
 from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LAST_FRAME, NO_LORA_NAMES,
                                   NO_TRACKS, NO_WINDOWS, ONE_DENOISER, Conditions, ContextWindows, Drafts, Each,
-                                  FirstLast, LoraNames, LoraTraining, Modular, PartReader, PreviewLayout,
-                                  PromptRecipe, ResumeKeeps, TimeTiles, Tracks, TwoExperts, VaeTiles)
+                                  FirstLast, LoraNames, LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe,
+                                  ResumeKeeps, SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
 from ...base.family import Family, config_int
 from . import recognise
 

@@ -1,11 +1,10 @@
 """LTX-Video (2B, 13B): text and image to video, frames at any index (LTXConditionPipeline)."""
 from __future__ import annotations
 
-from ...base.capabilities import SINGLE_FILE_AS_IS, SingleFile
 from ...base.capabilities import (BLENDED, NOT_MODULAR, NO_DRAFTS, NO_LAST_FRAME, NO_LORA_NAMES, NO_TRACKS,
-                                  ONE_DENOISER, Conditions, ContextWindows, Drafts, FirstLast, LoraNames,
-                                  LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe, ResumeKeeps,
-                                  TimeTiles, Tracks, TwoExperts, VaeTiles)
+                                  ONE_DENOISER, SINGLE_FILE_AS_IS, Conditions, ContextWindows, Drafts, FirstLast,
+                                  LoraNames, LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe,
+                                  ResumeKeeps, SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
 from ...base.family import Family, config_int
 from ...base.prompt_recipes import MASKED
 from . import recognise

@@ -1,11 +1,10 @@
 """LTX-2: picture and sound made together (its own node, ComfyUI's all-in-one checkpoint and part files)."""
 from __future__ import annotations
 
-from ...base.capabilities import SingleFile
-from ...base.capabilities import (BLENDED, NOT_MODULAR, NOT_TRAINED, NO_LAST_FRAME, NO_TRACKS, NO_WINDOWS,
-                                  ONE_DENOISER, Conditions, ContextWindows, Drafts, FirstLast, LoraNames,
-                                  LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe, ResumeKeeps,
-                                  TimeTiles, Tracks, TwoExperts, VaeTiles)
+from ...base.capabilities import (BLENDED, NOT_MODULAR, NOT_TRAINED, NO_LAST_FRAME, NO_TRACKS, NO_WINDOWS, ONE_DENOISER,
+                                  Conditions, ContextWindows, Drafts, FirstLast, LoraNames, LoraTraining, Modular,
+                                  PartReader, PreviewLayout, PromptRecipe, ResumeKeeps, SingleFile, TimeTiles, Tracks,
+                                  TwoExperts, VaeTiles)
 from ...base.family import Family
 from ...base.prompt_recipes import MASKED
 from . import drafts, part_configs, recognise

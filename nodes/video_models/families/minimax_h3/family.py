@@ -19,10 +19,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ...base.capabilities import SingleFile
 from ...base.capabilities import (NOT_TRAINED, NO_CONDITIONS, NO_LAST_FRAME, NO_TRACKS, ONE_DENOISER, Conditions,
                                   ContextWindows, Drafts, FirstLast, LoraNames, LoraTraining, Modular, PartReader,
-                                  PreviewLayout, PromptRecipe, ResumeKeeps, TimeTiles, Tracks, TwoExperts, VaeTiles)
+                                  PreviewLayout, PromptRecipe, ResumeKeeps, SingleFile, TimeTiles, Tracks, TwoExperts,
+                                  VaeTiles)
 from ...base.family import Family
 from . import drafts, recognise
 

@@ -2,11 +2,10 @@
 ones, one family; a DF folder's tasks are made by its DF pipelines (``FORCING``, base.registry.family_of)."""
 from __future__ import annotations
 
-from ...base.capabilities import SINGLE_FILE_AS_IS, SingleFile
 from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LAST_FRAME, NO_TRACKS,
-                                  ONE_DENOISER, Conditions, ContextWindows, Drafts, FirstLast, LoraNames,
-                                  LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe, ResumeKeeps,
-                                  TimeTiles, Tracks, TwoExperts, VaeTiles)
+                                  ONE_DENOISER, SINGLE_FILE_AS_IS, Conditions, ContextWindows, Drafts, FirstLast,
+                                  LoraNames, LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe,
+                                  ResumeKeeps, SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
 from ...base.family import Family, config_width
 from ...base.prompt_recipes import PLAIN
 from ..wan import lora_names as wan_lora_names, recognise as wan_recognise
