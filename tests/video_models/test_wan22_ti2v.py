@@ -1,6 +1,6 @@
 """Wan 2.2 TI2V-5B from ComfyUI's files: its VAE (``wan2.2_vae.safetensors``: 48 latent channels,
 residual down and up blocks, 2x2 pixel patches) read as a single file, its config inferred from its
-tensors' shapes (part_configs.wan_vae) and its original names renamed (wan22.vae22_renamed). A tiny
+tensors' shapes (families/wan/part_configs.wan_vae) and its original names renamed (wan22.vae22_renamed). A tiny
 TI2V-5B written as three files (denoiser, UMT5, VAE) samples exactly the frames of the diffusers
 folder holding the same weights, with TI2V's scheduler (flow shift 5.0) and expand_timesteps."""
 from __future__ import annotations
@@ -49,7 +49,7 @@ def test_the_22_vaes_config_is_read_from_its_shapes(ti2v):
     """Both layouts give the folder's config; every original name is renamed to one of diffusers'."""
     from diffusers import AutoencoderKLWan
 
-    from nodes.video_models.files.part_configs import wan_vae
+    from nodes.video_models.families.wan.part_configs import wan_vae
     from nodes.video_models.families.wan.wan22 import vae22_renamed
     from nodes.video_models.files.weight_formats import read_weight_file
     folder, files = ti2v
@@ -100,7 +100,7 @@ def test_a_wan21_vae_for_the_ti2v_denoiser_is_refused_before_allocation(ti2v, mo
 
 
 def test_a_vae_of_unknown_latent_channels_is_refused():
-    from nodes.video_models.files.part_configs import wan_vae
+    from nodes.video_models.families.wan.part_configs import wan_vae
     with pytest.raises(ModelError, match=r"a Wan VAE with 32 latent channels: Studio knows the latent statistics of "
                                          r"Wan 2\.1's VAE \(16\) and Wan 2\.2's \(48\)"):
         wan_vae({"post_quant_conv.weight": (32, 32, 1, 1, 1)}, "odd_vae.safetensors")

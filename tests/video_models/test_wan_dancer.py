@@ -508,7 +508,9 @@ def test_comfyuis_dancer_file_is_told_loads_and_its_parts_are_read(tmp_path):
     assert got.inject_layers == (0,)
     assert all(torch.equal(a, b) for a, b in zip(got.state_dict().values(), src.state_dict().values()))
     names = ["blocks.0.self_attn.q.weight", "ref_conv.weight"]
-    assert "ref_conv." not in FAMILY.own_in(names) and "ref_conv." in FAMILY.own_in(names + ["music_injector.x"])
+    from nodes.video_models.base.capabilities import single_file
+    own_in = single_file(FAMILY).own_in
+    assert "ref_conv." not in own_in(names) and "ref_conv." in own_in(names + ["music_injector.x"])
 
 
 def test_the_dance_to_music_template_renders_on_tiny_models(tmp_path, monkeypatch):

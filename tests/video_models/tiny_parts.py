@@ -44,9 +44,9 @@ def build(path: str, text_width: int = 32, i2v: bool = False, in_channels: int =
                            WanTransformer3DModel)
     from transformers import CLIPImageProcessor, CLIPVisionConfig, CLIPVisionModel, UMT5Config, UMT5EncoderModel
 
-    from nodes.video_models.files.part_configs import CLIP_IMAGE_PROCESSOR
+    from nodes.video_models.families.wan.part_configs import CLIP_IMAGE_PROCESSOR
 
-    from nodes.video_models.files.part_configs import WAN_SCHEDULER
+    from nodes.video_models.families.wan.part_configs import WAN_SCHEDULER
 
     from .tiny_formats import WIDE
     tok = tokenizer_of(spiece_bytes())

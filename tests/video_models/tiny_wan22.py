@@ -60,7 +60,7 @@ def vae22(base_dim: int = 4):
     import torch
     from diffusers import AutoencoderKLWan
 
-    from nodes.video_models.files.part_configs import WAN22_LATENTS_MEAN, WAN22_LATENTS_STD
+    from nodes.video_models.families.wan.part_configs import WAN22_LATENTS_MEAN, WAN22_LATENTS_STD
     torch.manual_seed(0)
     vae = AutoencoderKLWan(base_dim=base_dim, decoder_base_dim=base_dim * 2, z_dim=48, dim_mult=[1, 2, 4, 4],
                            num_res_blocks=2, temperal_downsample=[False, True, True], is_residual=True,
@@ -76,7 +76,7 @@ def build_ti2v(path: str) -> str:
     """The tiny TI2V-5B folder: a 48-channel denoiser, the 2.2 VAE, flow shift 5.0, expand_timesteps."""
     import diffusers
 
-    from nodes.video_models.files.part_configs import TI2V_FLOW_SHIFT, WAN_SCHEDULER
+    from nodes.video_models.families.wan.part_configs import TI2V_FLOW_SHIFT, WAN_SCHEDULER
     base = tp.build(path + "-base")
     pipe = diffusers.WanPipeline.from_pretrained(base)
     sched = diffusers.UniPCMultistepScheduler.from_config({**WAN_SCHEDULER, "flow_shift": TI2V_FLOW_SHIFT})

@@ -46,7 +46,7 @@ def build_wan_animate2(path: str, distilled: bool = False) -> str:
 
 def wide_parts() -> dict:
     """The components of a tiny Wan Animate 2 whose every part can be written as ComfyUI's files and read
-    back from their shapes alone: 128-value heads as the released model's (files/part_configs.py assumes
+    back from their shapes alone: 128-value heads as the released model's (families/wan/part_configs.py assumes
     them: a 256-wide, 2-head transformer), tests/video_models/tiny_parts.py's UMT5 with a sentencepiece
     tokenizer and its Wan 2.1 VAE (the real block structure), a 16-head CLIP vision tower 1280 wide (the
     transformer's image projection takes CLIP ViT-H's width); the scheduler ``parts.SCHEDULER`` (the one

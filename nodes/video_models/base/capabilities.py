@@ -186,12 +186,13 @@ class LoraTraining(Capability):
     """Train Video LoRA on it: ``targets``, the modules adapted by default; ``loss``, the loss it was
     trained with (a key of lora/loss.py's LOSSES); ``frame_rate``: its pipelines take the clip's
     'frame_rate' (the validation sample); ``comfyui``: a trained LoRA's copy in its original names
-    (lora/file.py): 'wan' (Wan's own names), 'prefixed' (diffusers' names under 'diffusion_model.'), '' none."""
+    (lora/file.py): a function of the weights -> (renamed, modules skipped) (Wan's own names), 'prefixed'
+    (diffusers' names under 'diffusion_model.'), '' none."""
     what: ClassVar[str] = "Train Video LoRA (lora/)"
     targets: tuple[str, ...]
     loss: str
     frame_rate: bool = False
-    comfyui: str = ""
+    comfyui: str | Callable = ""
 
 
 # -- frames given at frame indices by a condition pipeline (takes/keyframes_at.py, takes/continuation.py) ----
@@ -306,10 +307,62 @@ class Drafts(Capability):
 @dataclass(frozen=True)
 class LoraNames(Capability):
     """A LoRA file told as its by the module names (prefixes removed): ``matches(names) -> bool``; ``title``:
-    what a LoRA for it is called ('Wan')."""
-    what: ClassVar[str] = "its LoRA files told by their module names (base/recognise.py)"
+    what a LoRA for it is called ('Wan'); ``original``: the layer-name fragments of its original layout, so a
+    LoRA with no prefix holding one is given ComfyUI's 'diffusion_model.' for diffusers' converter
+    (files/lora_formats.py)."""
+    what: ClassVar[str] = "its LoRA files told by their module names (base/recognise.py, files/lora_formats.py)"
     title: str
     matches: Callable
+    original: tuple[str, ...] = ()
+
+
+# -- its own steps on a single denoiser file, where diffusers' converters fall short (files/single_file.py) -----
+@dataclass(frozen=True)
+class SingleFile(Capability):
+    """Its own steps on a single denoiser file: ``converters()`` -> Studio's converters (denoiser class name ->
+    function) for classes diffusers has none for, ``carry_scales`` when they carry ComfyUI's fp8 scales and
+    GGUF; ``prepare(cls_name, state)``, its step before diffusers' converter; ``gguf(cls_name, state)``, a GGUF
+    file's tensors renamed where diffusers' converter lacks a name; ``own_modules``, the name parts of modules
+    its files may hold that diffusers' class has not, read by a node of its own (set aside at load and out of
+    the config checks), ``own_names(names)`` where they depend on the file; ``refusal``, why a single file of
+    it is not read, ``refused_with(given)`` with the part files given beside it; ``tensors(wf)``, the
+    denoiser's own tensors of an all-in-one checkpoint. A family lacking the kind gets ``AS_IS``."""
+    what: ClassVar[str] = "its own steps on a single denoiser file (files/single_file.py, loading/)"
+    converters: Callable | None = None
+    carry_scales: bool = False
+    prepare: Callable | None = None
+    gguf: Callable | None = None
+    own_modules: tuple[str, ...] = ()
+    own_names: Callable | None = None
+    refusal: str = ""
+    refused_with: Callable | None = None
+    tensors: Callable | None = None
+
+    def converter_table(self) -> dict:
+        return self.converters() if self.converters is not None else {}
+
+    def prepare_state(self, cls_name: str, state: dict) -> dict:
+        return self.prepare(cls_name, state) if self.prepare is not None else state
+
+    def gguf_state(self, cls_name: str, state: dict) -> dict:
+        return self.gguf(cls_name, state) if self.gguf is not None else state
+
+    def own_in(self, names) -> tuple[str, ...]:
+        return self.own_names(names) if self.own_names is not None else self.own_modules
+
+    def refusal_with(self, given: dict) -> str:
+        return self.refused_with(given) if self.refused_with is not None else self.refusal
+
+    def denoiser_tensors(self, wf):
+        return self.tensors(wf) if self.tensors is not None else wf
+
+
+AS_IS = SingleFile()  # no step of its own: diffusers' converters (or its part reader) read its single files as they are
+
+
+def single_file(fam) -> SingleFile:
+    """A family's SingleFile capability, or ``AS_IS`` where it lacks one."""
+    return fam.capability(SingleFile) or AS_IS
 
 
 # the same reason in the same words, where it is the same for several families
@@ -321,8 +374,10 @@ NOT_TRAINED = "Train Video LoRA has no loss and no default targets for it yet"
 ONE_DENOISER = "one denoiser a model (a second denoiser file is refused)"
 NO_WINDOWS = "no frame axis of its denoiser input is declared for context windows: a long take is made window by window"
 NO_DRAFTS = "no distilled recipe (LoRA or checkpoint) for a quality draft is known for it"
+SINGLE_FILE_AS_IS = "no step of its own on a single denoiser file: diffusers' converters (or its part reader) read it"
 NO_LORA_NAMES = "its LoRAs are told by diffusers' names only (no original names Studio knows)"
 
 # every kind a family is checked against (tests/video_models/test_family_capabilities.py)
 KINDS: tuple[type, ...] = (PartReader, PromptRecipe, ResumeKeeps, VaeTiles, TimeTiles, PreviewLayout, LoraTraining,
-                           Conditions, Tracks, FirstLast, Modular, TwoExperts, ContextWindows, Drafts, LoraNames)
+                           Conditions, Tracks, FirstLast, Modular, TwoExperts, ContextWindows, Drafts, LoraNames,
+                           SingleFile)

@@ -43,13 +43,7 @@ class Family:
     # (title, test(index, denoiser config)); the first match wins
     variants: tuple[tuple[str, object], ...] = field(default=(), compare=False)
     layouts: tuple[str, ...] = ("diffusers",)  # the key layouts of its weight files Studio reads
-    keyframes_instead: str = ""  # what it takes instead of keyframes at any frame ('' : the generic words)
     task_kinds_by_inputs: tuple = ()  # task kinds its generators do by an input, not a pipeline of their own
-    wan_lora_names: bool = False  # a LoRA with no prefix may be in Wan's original names (Wan, SkyReels-V2)
-    single_file_refusal: str = ""  # why a single denoiser file of it is not read ('' : it is read)
-    # modules its denoiser files may hold that diffusers' class has not, read by a node of its own (the
-    # tensors' name prefixes: Wan's Fun camera adapter 'control_adapter.'); left out of the config checks
-    own_modules: tuple[str, ...] = ()
     # (task, why) of what its release is known for that Studio does not make: said by ``main.py families``
     not_built: tuple[tuple[str, str], ...] = field(default=(), compare=False)
     # its optional capabilities (base/capabilities.py): an object of each kind it provides, and for each kind
@@ -69,11 +63,6 @@ class Family:
     def modular(self) -> bool:
         """A diffusers modular pipeline folder (loading/modular.py), run in one call."""
         return self.capability(Modular) is not None
-
-    def own_in(self, names) -> tuple[str, ...]:
-        """The name parts set aside in a denoiser file of these tensor names: own_modules (a family may add
-        parts that are its node's only beside others: Wan Dancer's unused ``ref_conv``)."""
-        return self.own_modules
 
     def recognise(self, tensors, filename: str = ""):
         """What a file is, if it is this family's denoiser, checkpoint or VAE (a ``Recognised``, from
@@ -115,22 +104,6 @@ class Family:
             out.append(f"ComfyUI part files ({parts.files})")
         return out + [f"{lay} layout" for lay in self.layouts]
 
-    converters_carry_scales = False  # (a class attribute) its converters carry ComfyUI's fp8 scales and GGUF
-
-    def converters(self) -> dict:
-        """Studio's own single-file converters (denoiser class name -> function) for classes
-        diffusers has none for."""
-        return {}
-
-    def prepare_state(self, cls_name: str, state: dict) -> dict:
-        """The family's own step on a single file's tensors before diffusers' converter for ``cls_name``."""
-        return state
-
-    def gguf_state(self, cls_name: str, state: dict) -> dict:
-        """A GGUF file's tensors renamed where diffusers' converter for ``cls_name`` lacks a name (names
-        only: the quantised data is handed on as read); as read by default."""
-        return state
-
     def refuse_pipeline(self, task: str, components: dict, config: dict, path: str) -> None:
         """Refuse, in the family's words, a task pipeline its loaded folder cannot make (a text-to-video
         folder asked for image to video); nothing by default."""
@@ -146,14 +119,6 @@ class Family:
             raise ModelError(f"a second denoiser file ('model_2': '{second}') is Wan 2.2 A14B's low-noise expert, "
                              f"but '{first}' is a {self.title} denoiser, which has one")
 
-    def single_file_refusal_with(self, given: dict) -> str:
-        """Why a single file of it is not read alone, with the part files ``given`` beside it."""
-        return self.single_file_refusal
-
-    def denoiser_tensors(self, wf):
-        """The denoiser's own tensors of a single file read against a base folder (the file as it is
-        unless the family's all-in-one checkpoint holds more)."""
-        return wf
 
 
 def config_int(cfg: dict, key: str) -> int:

@@ -139,6 +139,8 @@ def _t5(s: dict) -> tuple[str, str] | None:
     width = dim(s, "encoder.final_layer_norm.weight")
     n = sum(1 for i in range(64) if f"encoder.block.{i}.layer.0.SelfAttention.k.weight" in s)
     if "encoder.block.1.layer.0.SelfAttention.relative_attention_bias.weight" in s:
+        # UMT5-XXL is google's encoder, shared by several families (Wan and the families on its files,
+        # SkyReels-V2): its architecture's title, each family claims it by its part_titles
         return "text_encoder", "UMT5-XXL" if width == 4096 else f"UMT5 (width {width})"
     if width == 1472 or dim(s, "encoder.block.0.layer.0.SelfAttention.k.weight") == 384:
         return "text_encoder", "byT5"
@@ -158,6 +160,8 @@ def _decoder_lm(s: dict) -> tuple[str, str] | None:
             return "text_encoder", f"Gemma {'3' if gemma3 else '2'}{size}"
         if f"{pre}layers.0.self_attn.k_proj.bias" in s:
             kv = dim(s, f"{pre}layers.0.self_attn.k_proj.bias")
+            # Qwen2.5-VL is an encoder several families share (HunyuanVideo 1.5, Kandinsky 5): its titles
+            # are the architecture's, each family claims it by its part_titles
             return "text_encoder", {256: "Qwen2.5-VL 3B", 512: "Qwen2.5-VL 7B"}.get(kv, "Qwen2.5")
         if f"{pre}layers.0.post_attention_layernorm.weight" in s:
             return "text_encoder", "Llama 3 8B"
@@ -288,6 +292,13 @@ def family_from_keys(keys, filename: str = ""):
     return family(r.family) if r.kind in ("denoiser", "checkpoint") and r.family else None
 
 
+def _article(word: str) -> str:
+    """'an' before a vowel and before an initialism whose first letter is said with one ('an SVD file',
+    'an LTX-Video'; 'a UMT5', 'a VAE'), else 'a'."""
+    initialism = word[1:2].isupper()
+    return "an" if word[:1] in "AEIOaeio" or (initialism and word[:1] in "FHLMNRSX") else "a"
+
+
 PART_PARAMS = {"vae": "vae", "text_encoder": "text_encoder", "clip_vision": "clip_vision"}  # Load Video Model's
 
 
@@ -295,7 +306,7 @@ def not_a_denoiser(r: Recognised, name: str) -> str | None:
     """What to say of a file given as a model's denoiser that the recogniser tells is another part
     (a VAE, a text encoder, CLIP vision, a LoRA): where it goes instead; None for anything else."""
     what = r.variant or KIND_TITLES.get(r.kind, r.kind)
-    article = "an" if what[:1] in "AEIOaeio" or what.startswith(("LTX", "SVD")) else "a"
+    article = _article(what)
     if r.kind in PART_PARAMS:
         return (f"'{name}' is {article} {what}, not a denoiser: set it as Load Video Model's '{PART_PARAMS[r.kind]}' "
                 "and choose the denoiser as 'model'")

@@ -154,10 +154,9 @@ def _task(index: dict, cfg: dict, fam) -> str:
     cls = str(index.get("_class_name", ""))
     if fam.modular:  # one modular pipeline for all its tasks (MiniMax H3: text and image to video)
         return ""
-    if cls and cls == fam.vace:
-        return "VACE"
-    if cls and cls == fam.animate:
-        return "Animate"
+    for field in ("vace", "animate"):  # a task pipeline of the family's own, labelled by its Family field
+        if cls and cls == getattr(fam, field):
+            return field.upper() if len(field) <= 4 else field.title()  # 'VACE', 'Animate'
     if family_of(fam.key, cls).forcing:  # SkyReels-V2 DF: text and image to video by one model (its title says DF)
         return "DF"
     if cfg.get("pos_embed_seq_len"):

@@ -8,13 +8,12 @@ diffusers' own converters (the pipeline's ``lora_state_dict``); then every key m
 of the denoiser. None that does: refused, naming the first keys; some that do not: said, listed."""
 from __future__ import annotations
 
+from ..base.capabilities import LoraNames
 from ..base.errors import ModelError
 
 # what follows a module's name in a LoRA key
 SUFFIXES = (".lora_A.weight", ".lora_B.weight", ".lora_A.bias", ".lora_B.bias", ".lora_down.weight",
             ".lora_up.weight", ".alpha", ".lora_magnitude_vector", ".diff", ".diff_b", ".dora_scale")
-# the original repositories' names of Wan's layers (the keys ComfyUI writes, without its prefix)
-WAN_ORIGINAL = (".self_attn.", ".cross_attn.", ".ffn.0.", ".ffn.2.")
 SHOWN = 8
 
 
@@ -27,7 +26,9 @@ def _prefixed(fam, denoiser: str, sd: dict) -> dict:
     keys = list(sd)
     if not keys or any(k.startswith(KNOWN_PREFIXES + (denoiser + ".",)) for k in keys):
         return sd
-    if fam.wan_lora_names and any(p in k for k in keys for p in WAN_ORIGINAL):  # SkyReels-V2: Wan's names too
+    names = fam.capability(LoraNames)
+    original = names.original if names is not None else ()  # its original layout's layers (Wan's, SkyReels-V2's)
+    if original and any(p in k for k in keys for p in original):
         return {f"diffusion_model.{k}": v for k, v in sd.items()}  # ComfyUI's names without their prefix
     return {f"{denoiser}.{k}": v for k, v in sd.items()}  # diffusers' names without the component
 

@@ -113,11 +113,7 @@ def _skeleton(part: Part, diffusers=None):
 def part_config(part: Part):
     """The config object of a transformers part (its text encoder's, CLIP vision's): no weights read."""
     import transformers
-    return getattr(transformers, {"UMT5EncoderModel": "UMT5Config", "T5EncoderModel": "T5Config",
-                                  "Qwen2_5_VLTextModel": "Qwen2_5_VLTextConfig", "Gemma3TextModel": "Gemma3TextConfig",
-                                  "SiglipVisionModel": "SiglipVisionConfig", "CLIPTextModel": "CLIPTextConfig",
-                                  "Gemma4UnifiedForConditionalGeneration": "Gemma4UnifiedConfig"}
-                   .get(part.cls_name, "CLIPVisionConfig"))(**part.cfg)
+    return getattr(transformers, part.cls_name).config_class(**part.cfg)  # the class's own config class
 
 
 def check_shapes(part: Part, diffusers) -> None:
@@ -152,6 +148,9 @@ def tokenizer_for(part: Part, base: str | None, folder: str = "tokenizer"):
     the sentencepiece model's pieces: nothing is downloaded), else a ``folder`` beside the file
     (tokenizer/; a second text encoder's: tokenizer_2/, as in a diffusers folder), else None when
     ``base`` gives one; else refused, saying where Studio looked."""
+    # transformers' classes of text encoders, not a family's names: Gemma 3 (LTX-2's, its spiece model BPE; told
+    # by the class, so a Unigram model in its file is refused in Gemma's words), Qwen2.5-VL (shared by HunyuanVideo
+    # 1.5 and Kandinsky 5: files/qwen_parts.py)
     if SPIECE in part.wf.tensors:  # Gemma's (LTX-2) is BPE, T5's and UMT5's unigram
         return gemma_from_spiece(part) if part.cls_name == "Gemma3TextModel" else t5_from_spiece(part)
     beside = os.path.join(os.path.dirname(part.wf.path), folder)

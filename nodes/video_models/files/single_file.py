@@ -22,6 +22,7 @@ from ..base.errors import ModelError
 from ..files.headers import read_json
 from ..base.config_check import check_config
 from ..base.family import Family
+from ..base.capabilities import single_file
 from ..base.registry import all_families
 from .gguf_load import check_quantisations, quantised_load, whole_rows
 from .tensor_reads import all_read, read_gguf_state, read_tensor, torch_dtype_of
@@ -233,14 +234,15 @@ def _studio_converters(carrying_scales: bool | None = None) -> dict:
     (or do not) carry ComfyUI's fp8 scales through their splits and joins."""
     out: dict = {}
     for f in all_families():
-        if carrying_scales is None or f.converters_carry_scales == carrying_scales:
-            out.update(f.converters())
+        sf = single_file(f)
+        if carrying_scales is None or sf.carry_scales == carrying_scales:
+            out.update(sf.converter_table())
     return out
 
 
 def _converter(cls):
     """diffusers' single-file converter for ``cls``, else Studio's own for a class diffusers has
-    none for (a family's: Family.converters), else None."""
+    none for (a family's: its SingleFile converters), else None."""
     from diffusers.loaders.single_file_model import SINGLE_FILE_LOADABLE_CLASSES
     fn = SINGLE_FILE_LOADABLE_CLASSES.get(cls.__name__, {}).get("checkpoint_mapping_fn")
     return fn or _studio_converters().get(cls.__name__)
@@ -257,9 +259,9 @@ def _converter_owner(cls) -> str:
 
 def _prepared(cls, state: dict) -> dict:
     """A family's own step before diffusers' converter (HunyuanVideo's single blocks split by the
-    file's width: the converter assumes the 13B's; Family.prepare_state)."""
+    file's width: the converter assumes the 13B's; its SingleFile prepare)."""
     for f in all_families():
-        state = f.prepare_state(cls.__name__, state)
+        state = single_file(f).prepare_state(cls.__name__, state)
     return state
 
 
@@ -346,7 +348,7 @@ def load_with_config(diffusers, fam: Family, pipeline: str, cls_name: str, cfg: 
 
 
 def without_own(wf: WeightFile, own: tuple[str, ...]) -> WeightFile:
-    """The file without the tensors of modules a family's node reads itself (Family.own_modules: any
+    """The file without the tensors of modules a family's node reads itself (its SingleFile own_modules: any
     prefix before the name kept, ComfyUI's 'model.diffusion_model.'), so checks and loads see diffusers'."""
     if not own or not any(o in k for k in wf.tensors for o in own):
         return wf
@@ -359,11 +361,12 @@ def load_denoiser(diffusers, index: dict, base: str, fam: Family, wf: WeightFile
     against the file's header first; a file in the diffusers layout is loaded lean, another layout
     (the original repository's names) through diffusers' single-file converter; GGUF through
     diffusers' GGUF quantizer."""
-    if fam.single_file_refusal:
-        raise ModelError(f"'{wf.path}': {fam.single_file_refusal}")
+    sf = single_file(fam)
+    if sf.refusal:
+        raise ModelError(f"'{wf.path}': {sf.refusal}")
     _, cls_name = index[fam.denoiser]
     cls = getattr(diffusers, cls_name)
-    wf = without_own(wf, fam.own_in(wf.tensors))
+    wf = without_own(wf, sf.own_in(wf.tensors))
     cfg_path = os.path.join(base, fam.denoiser, "config.json")
     cfg = read_json(cfg_path)
     shapes = {k: v.shape for k, v in wf.tensors.items()}
@@ -386,7 +389,7 @@ def load_denoiser(diffusers, index: dict, base: str, fam: Family, wf: WeightFile
             f"{fmt}{layout}, dequantised on the fly to {compute}"
     if wf.kind == "gguf":
         return _from_single_file(cls, wf.path, base, fam, torch_dtype,
-                                 state=fam.gguf_state(cls_name, read_gguf_state(wf.path))), fmt, \
+                                 state=sf.gguf_state(cls_name, read_gguf_state(wf.path))), fmt, \
             f"{fmt}, dequantised on the fly to {compute}"
     how = f"stored in 8 bits, computed in {compute}" if fmt.startswith("fp8") else \
         f"stored in 4 bits, dequantised per layer to {compute}" if fmt.startswith("NVFP4") else \

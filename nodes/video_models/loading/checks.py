@@ -124,7 +124,7 @@ def check_folder_configs(path: str, index: dict, weights: list[str], diffusers, 
     """Every component of a diffusers folder with a config and weights: diffusers models checked
     fully (types, counts, meta-built shapes against the weights), transformers models for their
     numbers and layer counts, before from_pretrained builds anything. ``own``: component -> the name
-    parts of tensors a node of the family reads itself (Family.own_modules: anywhere in the name, as
+    parts of tensors a node of the family reads itself (its SingleFile own_modules: anywhere in the name, as
     single_file.without_own takes them: HuMo's are inside its blocks), left out of the check."""
     from ..base.config_check import check_config, check_transformers_shapes, check_transformers_types
     from ..files.weight_formats import SAFETENSORS_DTYPES

@@ -4,7 +4,7 @@ LTX-Video's, LTX-2's, HunyuanVideo 1.5's, Kandinsky 5's; SVD's one checkpoint). 
 give instead (a diffusers folder as 'base')."""
 from __future__ import annotations
 
-from ..base.capabilities import PartReader
+from ..base.capabilities import PartReader, single_file
 from ..base.errors import ModelError
 from ..base.registry import all_families
 
@@ -32,8 +32,9 @@ def check_parts(fam, den_cfg: dict, den_path: str, files: dict[str, str], diffus
 
 def denoiser_config(diffusers, fam, wf):
     """(class name, config, the file under diffusers' names) of a denoiser file with no folder."""
-    if _reader(fam) is None and fam.single_file_refusal:  # a family whose single files are not read at all
-        raise ModelError(f"'{wf.path}': {fam.single_file_refusal}")
+    refusal = single_file(fam).refusal
+    if _reader(fam) is None and refusal:  # a family whose single files are not read at all
+        raise ModelError(f"'{wf.path}': {refusal}")
     if _reader(fam) is None:
         raise ModelError(f"'{wf.path}' is a single {fam.title} {fam.denoiser} file: set 'base' to a diffusers "
                          f"{fam.title} folder (its VAE, text encoder and scheduler are used with this file); "
@@ -59,4 +60,4 @@ def build_pipeline(diffusers, fam, wf, files: dict[str, str], torch_dtype, info,
 def denoiser_tensors(fam, wf):
     """The denoiser's own tensors of a single file read against a base folder: an LTX-2 all-in-one
     checkpoint's transformer (its connectors, VAEs and vocoder left to the folder's); another file as it is."""
-    return fam.denoiser_tensors(wf)
+    return single_file(fam).denoiser_tensors(wf)

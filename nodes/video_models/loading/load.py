@@ -17,7 +17,7 @@ from ..files.headers import safetensors_keys
 from .checks import check_folder
 from .deferred_text import EAGER_MEMORY
 from ..base.tasks import TASKS
-from ..base.capabilities import Modular, PartReader, TwoExperts
+from ..base.capabilities import Modular, PartReader, TwoExperts, single_file
 from ..base.family import Family
 from ..base.registry import family_of, variant_title
 from ..memory.modes import apply_memory
@@ -302,9 +302,10 @@ def _checked_source(path: str, base: str | None, given: dict):
 
 
 def _refused_file(fam: Family, path: str, given: dict | None = None) -> None:
-    """A single file of a family read from its folder only (Family.single_file_refusal), refused in its
+    """A single file of a family read from its folder only (its SingleFile capability's refusal), refused in its
     words (with the part files ``given`` beside it) before the part files or a base are asked for."""
-    why = fam.single_file_refusal_with(given or {}) if fam.single_file_refusal else ""
+    sf = single_file(fam)
+    why = sf.refusal_with(given or {}) if sf.refusal else ""
     if why:  # '' : the part files given make it whole (MiniMax H3's DiT, VAE and Qwen3-VL files)
         raise ModelError(f"'{path}': {why}")
 
@@ -466,8 +467,8 @@ def _from_folder(diffusers, path: str, index: dict, files: list[str], fam: Famil
     the single file ``single`` (and ``second``: Wan 2.2 A14B's other expert) and its components by
     ``parts``' files (each checked before any load)."""
     from .checks import check_folder_configs
-    check_folder_configs(path, index, files, diffusers,  # the family's own modules in its denoisers' files
-                         {fam.denoiser: fam.own_modules, f"{fam.denoiser}_2": fam.own_modules})
+    own = single_file(fam).own_modules  # the family's own modules in its denoisers' files
+    check_folder_configs(path, index, files, diffusers, {fam.denoiser: own, f"{fam.denoiser}_2": own})
     cls = getattr(diffusers, index["_class_name"])
     kwargs: dict[str, Any] = {}
     weights = ""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from ..base.capabilities import Modular
+from ..base.capabilities import Modular, single_file
 from ..base.errors import ModelError
 from ..base.registry import FAMILIES, Family, family_from_index
 from ..files.headers import read_json
@@ -95,8 +95,9 @@ def single_denoiser(fam: Family, found: dict, single: str):
     if sfam.key != fam.key:
         raise ModelError(f"'{single}' is a {sfam.title} file but the base '{os.path.dirname(found[fam.denoiser][2])}' "
                          f"is a {fam.title} model")
-    if sfam.single_file_refusal and (not sfam.modular or sfam.capability(Modular).single_file_reader(wf) is None):
-        raise ModelError(f"'{single}': {sfam.single_file_refusal}")
+    refusal = single_file(sfam).refusal
+    if refusal and (not sfam.modular or sfam.capability(Modular).single_file_reader(wf) is None):
+        raise ModelError(f"'{single}': {refusal}")
     folder = found[fam.denoiser][2]
     if os.path.basename(os.path.normpath(folder)) != fam.denoiser:
         raise ModelError(f"'{single}': the base's {fam.denoiser} is read from '{folder}', not a '{fam.denoiser}/' "

@@ -61,45 +61,20 @@ def export_lora(path: str, weights: dict[str, torch.Tensor], rank: int, alpha: f
         atomic_write(comfyui_path(path), lambda p: save_file(native, p, metadata=cmeta))
 
 
-_WAN_NATIVE = {"attn1.to_q": "self_attn.q", "attn1.to_k": "self_attn.k", "attn1.to_v": "self_attn.v",
-               "attn1.to_out.0": "self_attn.o", "attn2.to_q": "cross_attn.q", "attn2.to_k": "cross_attn.k",
-               "attn2.to_v": "cross_attn.v", "attn2.to_out.0": "cross_attn.o", "ffn.net.0.proj": "ffn.0",
-               "ffn.net.2": "ffn.2"}
-
-
 def comfyui_path(path: str) -> str:
     return os.path.splitext(path)[0] + ".comfyui.safetensors"
 
 
-def wan_native_keys(weights: dict[str, torch.Tensor]) -> tuple[dict[str, torch.Tensor], list[str]]:
-    """Wan LoRA weights renamed to the original Wan layout ComfyUI's Wan model uses
-    (``diffusion_model.blocks.0.self_attn.q.lora_A.weight``); also what diffusers reads back with
-    its Wan converter. Returns the renamed weights and the modules with no such name (skipped)."""
-    out, skipped = {}, []
-    for k, v in weights.items():
-        parts = k.split(".")
-        if parts[0] != "blocks" or ".lora_" not in k:
-            skipped.append(k)
-            continue
-        i, rest = parts[1], ".".join(parts[2:])
-        mod, tail = rest.split(".lora_", 1)
-        if mod not in _WAN_NATIVE:
-            skipped.append(k)
-            continue
-        out[f"diffusion_model.blocks.{i}.{_WAN_NATIVE[mod]}.lora_{tail}"] = v
-    return out, sorted({k.rsplit(".lora_", 1)[0] for k in skipped})
-
-
 def comfyui_keys(family: str, weights: dict[str, torch.Tensor]) -> tuple[dict[str, torch.Tensor], list[str]]:
-    """The LoRA under the names of the family's original model, which ComfyUI loads: Wan renamed
-    (see wan_native_keys); LTX-Video's original names are diffusers' under ``diffusion_model.``.
-    ({}, []) for a family with no such copy (CogVideoX)."""
+    """The LoRA under the names of the family's original model, which ComfyUI loads, as its LoraTraining
+    capability says: renamed by the family's own function (Wan's: families/wan/lora_names.py), or diffusers'
+    names under ``diffusion_model.`` ('prefixed': LTX-Video); ({}, []) for a family with no such copy (CogVideoX)."""
     fam = FAMILIES.get(family)
     from ..base.capabilities import LoraTraining
     trained = fam.capability(LoraTraining) if fam is not None else None
     how = trained.comfyui if trained is not None else ""
-    if how == "wan":
-        return wan_native_keys(weights)
+    if callable(how):
+        return how(weights)
     if how == "prefixed":
         return {f"diffusion_model.{k}": v for k, v in weights.items()}, []
     return {}, []

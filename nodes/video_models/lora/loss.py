@@ -42,7 +42,6 @@ class FlowBatch:
 class FlowMatchingLoss:
     """Wan 2.1's loss. Subclasses change how latents are normalised, how the timestep is shifted
     and how the transformer is called."""
-    family = "wan"
 
     def __init__(self, pipe, fps: float = 16.0, shift: float = 0.0, sampling: str = "uniform"):
         self.pipe = pipe
@@ -114,7 +113,6 @@ class FlowMatchingLoss:
 class LTXFlowMatchingLoss(FlowMatchingLoss):
     """LTX-Video: latents scaled by the VAE's mean, std and scaling factor, packed into tokens; the
     shift depends on the token count as in LTXPipeline; the text mask and RoPE scale go in."""
-    family = "ltx"
     max_tokens = 128
 
     def normalise(self, mean, std):
@@ -180,7 +178,6 @@ class CogVideoXLoss(FlowMatchingLoss):
     error to x0 weighted by 1 / (1 - alphas_cumprod[t]). Latents are [B, F, C, H, W] times the VAE's
     scaling factor; the rotary embeddings are the pipeline's. ``u`` (the trainer's noise level) maps
     to t = floor(u * T)."""
-    family = "cogvideox"
 
     def __init__(self, pipe, fps: float = 8.0, shift: float = 0.0, sampling: str = "uniform"):
         super().__init__(pipe, fps, shift, sampling)
@@ -229,7 +226,8 @@ class CogVideoXLoss(FlowMatchingLoss):
 
 
 # each the ``loss`` of a family's LoraTraining (base/capabilities.py)
-LOSSES = {"flow_matching": FlowMatchingLoss, "ltx_flow_matching": LTXFlowMatchingLoss, "cogvideox": CogVideoXLoss}
+LOSSES = {"flow_matching": FlowMatchingLoss, "ltx_flow_matching": LTXFlowMatchingLoss,
+          "ddim_v_prediction": CogVideoXLoss}
 
 
 def _loss(fam) -> str:

@@ -108,8 +108,10 @@ def keyframes_of(ctx, n: int, inputs: dict) -> list[Keyframe]:
 
 def refusal(fam, node_title: str) -> StudioError:
     """A family that cannot take keyframes at any frame: which, and what it does instead."""
-    if fam.keyframes_instead:
-        instead = fam.keyframes_instead
+    from ..base.capabilities import NO_CONDITIONS, Conditions
+    why = fam.why_without(Conditions)  # a family's own words for what it does instead (Wan's), else generic ones
+    if why and why != NO_CONDITIONS:
+        instead = why
     else:
         instead = f"{fam.title} takes a first frame only (Image to Video's 'image')" if fam.i2v else \
             f"{fam.title} takes no frames"

@@ -4,7 +4,7 @@ from __future__ import annotations
 from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LAST_FRAME, NO_LORA_NAMES,
                                   NO_TRACKS, ONE_DENOISER, Conditions, ContextWindows, Drafts, FirstLast, LoraNames,
                                   LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe, ResumeKeeps,
-                                  TimeTiles, Tracks, TwoExperts, VaeTiles)
+                                  SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
 from ...base.family import Family
 from ...base.recognise import Recognised
 
@@ -22,7 +22,9 @@ IMAGE_VAE = "its VAE is an image model's (frames decoded one by one in chunks, d
 FAMILY = Family(
     "animatediff", "AnimateDiff", PIPELINES,
     t2v="AnimateDiffPipeline", v2v="AnimateDiffVideoToVideoPipeline", denoiser="unet",
-    has=(ResumeKeeps(tuple((name, 0) for name in PIPELINES)), PreviewLayout(video_vae=False)),
+    has=(SingleFile(refusal="AnimateDiff motion modules as single files are not supported yet: use a diffusers "
+                        "AnimateDiff folder (model_index.json with unet and motion_adapter)"),
+         ResumeKeeps(tuple((name, 0) for name in PIPELINES)), PreviewLayout(video_vae=False)),
     lacks={TwoExperts: ONE_DENOISER,
            ContextWindows: "16 frames a call, its own motion modules: no context windows declared",
            Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
@@ -30,6 +32,4 @@ FAMILY = Family(
            PromptRecipe: "its pipelines encode the prompt with the image model's CLIP text encoder: recipe not read",
            VaeTiles: IMAGE_VAE, TimeTiles: IMAGE_VAE, LoraTraining: NOT_TRAINED, Conditions: NO_CONDITIONS,
            Tracks: NO_TRACKS, FirstLast: NO_LAST_FRAME, Modular: NOT_MODULAR},
-    frames=16, fixed_frames=16, size_multiple=8, fps=8.0, key_rank=0, recogniser=recognise, key_patterns=(("motion_modules.",),),
-    single_file_refusal="AnimateDiff motion modules as single files are not supported yet: use a diffusers "
-                        "AnimateDiff folder (model_index.json with unet and motion_adapter)")
+    frames=16, fixed_frames=16, size_multiple=8, fps=8.0, key_rank=0, recogniser=recognise, key_patterns=(("motion_modules.",),),)

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from ...base.capabilities import (CONV_CACHE, NOT_MODULAR, NO_CONDITIONS, NO_DRAFTS, NO_LAST_FRAME, NO_LORA_NAMES,
-                                  NO_TRACKS, NO_WINDOWS, ONE_DENOISER, Conditions, ContextWindows, Drafts, FirstLast,
-                                  LoraNames, LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe,
-                                  ResumeKeeps, TimeTiles, Tracks, TwoExperts, VaeTiles)
+                                  NO_TRACKS, NO_WINDOWS, ONE_DENOISER, SINGLE_FILE_AS_IS, Conditions, ContextWindows,
+                                  Drafts, FirstLast, LoraNames, LoraTraining, Modular, PartReader, PreviewLayout,
+                                  PromptRecipe, ResumeKeeps, SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
 from ...base.family import Family
 from ...base.prompt_recipes import PLAIN
 from ...base.recognise import Recognised
@@ -25,8 +25,8 @@ FAMILY = Family(
     latent_layout="BTCHW", frames=49, fixed_frames=49, frame_multiple=(4, 1), size_multiple=16, fps=8.0, key_rank=7, recogniser=recognise,
     has=(PromptRecipe(PIPELINES, PLAIN), ResumeKeeps(tuple((name, 0) for name in PIPELINES)),
          VaeTiles("AutoencoderKLCogVideoX", CONV_CACHE), PreviewLayout(),
-         LoraTraining(("to_q", "to_k", "to_v", "to_out.0"), "cogvideox")),
-    lacks={TwoExperts: ONE_DENOISER, ContextWindows: NO_WINDOWS, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
+         LoraTraining(("to_q", "to_k", "to_v", "to_out.0"), "ddim_v_prediction")),
+    lacks={SingleFile: SINGLE_FILE_AS_IS, TwoExperts: ONE_DENOISER, ContextWindows: NO_WINDOWS, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
            PartReader: "a CogVideoX denoiser file is read with a diffusers folder as 'base' (its T5, VAE and "
                        "scheduler)",
            TimeTiles: "a take of 49 frames a call: its pipeline's own decode, copied to the host a tile at a time",

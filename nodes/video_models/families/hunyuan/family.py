@@ -1,24 +1,23 @@
 """HunyuanVideo: text and image to video."""
 from __future__ import annotations
 
-from ...base.capabilities import (BLENDED, NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LAST_FRAME,
-                                  NO_TRACKS, NO_WINDOWS, ONE_DENOISER, Conditions, ContextWindows, Drafts, Each,
-                                  FirstLast, LoraNames, LoraTraining, Modular, PartReader, PreviewLayout,
-                                  PromptRecipe, ResumeKeeps, TimeTiles, Tracks, TwoExperts, VaeTiles)
+from ...base.capabilities import (BLENDED, NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LAST_FRAME, NO_TRACKS,
+                                  NO_WINDOWS, ONE_DENOISER, Conditions, ContextWindows, Drafts, Each, FirstLast,
+                                  LoraNames, LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe,
+                                  ResumeKeeps, SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
 from ...base.family import Family
 from . import recognise
 
 
-class Hunyuan(Family):
-    def prepare_state(self, cls_name: str, state: dict) -> dict:
-        """The 13B's single blocks split by the file's width (diffusers' converter assumes the 13B's)."""
-        from . import layouts as hunyuan_layouts
-        return hunyuan_layouts.prepare(state) if cls_name == hunyuan_layouts.CLASS else state
+def _prepare(cls_name: str, state: dict) -> dict:
+    """The 13B's single blocks split by the file's width (diffusers' converter assumes the 13B's)."""
+    from . import layouts as hunyuan_layouts
+    return hunyuan_layouts.prepare(state) if cls_name == hunyuan_layouts.CLASS else state
 
 
 VAE_TILES = VaeTiles("AutoencoderKLHunyuanVideo", BLENDED, "first")  # Kandinsky 5's VAE too
 
-FAMILY = Hunyuan(
+FAMILY = Family(
     "hunyuan", "HunyuanVideo", ("HunyuanVideoPipeline", "HunyuanVideoImageToVideoPipeline"),
     i2v="HunyuanVideoImageToVideoPipeline", t2v="HunyuanVideoPipeline",
     frames=61, frame_multiple=(4, 1), size_multiple=16, fps=24.0, key_rank=3, recogniser=recognise.recognise,
@@ -26,7 +25,7 @@ FAMILY = Hunyuan(
     # text to video: Llama's templated states, CLIP's pooled output, the Llama mask; the negative encoded only under
     # true CFG (true_cfg_scale above 1 with a negative). Its image to video reads the image in the text encoder.
     # Image to video's 'latent_concat' image: 4 leading frames dropped after decoding
-    has=(LoraNames("HunyuanVideo", recognise.lora_names),
+    has=(SingleFile(prepare=_prepare), LoraNames("HunyuanVideo", recognise.lora_names),
          PromptRecipe(("HunyuanVideoPipeline",),
                       each=Each(("prompt_embeds", "pooled_prompt_embeds", "prompt_attention_mask"), dtype=False,
                                 length=True, negative="true_cfg")),

@@ -4,17 +4,14 @@ from __future__ import annotations
 from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_LAST_FRAME, NO_LORA_NAMES, NO_TRACKS,
                                   NO_WINDOWS, ONE_DENOISER, Conditions, ContextWindows, Drafts, Each, FirstLast,
                                   LoraNames, LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe,
-                                  ResumeKeeps, TimeTiles, Tracks, TwoExperts, VaeTiles)
+                                  ResumeKeeps, SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
 from ...base.family import Family
 from . import drafts, recognise
 
 
-class Hunyuan15(Family):
-    converters_carry_scales = True
-
-    def converters(self) -> dict:
-        from ..hunyuan import layouts as hunyuan_layouts  # Tencent's names, which diffusers has no converter for
-        return hunyuan_layouts.CONVERTERS
+def _converters() -> dict:
+    from ..hunyuan import layouts as hunyuan_layouts  # Tencent's names, which diffusers has no converter for
+    return hunyuan_layouts.CONVERTERS
 
 
 PIPELINES = ("HunyuanVideo15Pipeline", "HunyuanVideo15ImageToVideoPipeline")
@@ -28,13 +25,13 @@ def _parts():
     return hunyuan15_pipeline
 
 
-FAMILY = Hunyuan15(
+FAMILY = Family(
     "hunyuan15", "HunyuanVideo 1.5", PIPELINES,
     i2v="HunyuanVideo15ImageToVideoPipeline", t2v="HunyuanVideo15Pipeline",
     frames=121, frame_multiple=(4, 1), size_multiple=16, fps=24.0, key_rank=2, recogniser=recognise.recognise,
     layouts=("diffusers", "original (Tencent, ComfyUI)"),
     # its two encoders' states and masks, the negative always kept (its guider decides at the call whether it is used)
-    has=(Drafts(drafts.RECIPES),
+    has=(SingleFile(_converters, carry_scales=True), Drafts(drafts.RECIPES),
          PartReader(_parts),
          PromptRecipe(PIPELINES, each=Each(("prompt_embeds", "prompt_embeds_mask", "prompt_embeds_2",
                                             "prompt_embeds_mask_2"), dtype=True, length=False, negative="always")),

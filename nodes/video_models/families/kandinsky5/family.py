@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LAST_FRAME, NO_LORA_NAMES,
                                   NO_TRACKS, NO_WINDOWS, ONE_DENOISER, Conditions, ContextWindows, Drafts, Each,
-                                  FirstLast, LoraNames, LoraTraining, Modular, PartReader, PreviewLayout,
-                                  PromptRecipe, ResumeKeeps, TimeTiles, Tracks, TwoExperts, VaeTiles)
+                                  FirstLast, LoraNames, LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe,
+                                  ResumeKeeps, SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
 from ...base.family import Family, config_int
 from . import recognise
 
@@ -22,11 +22,12 @@ NEGATIVE = ("Static, 2D cartoon, cartoon, 2d animation, paintings, images, worst
 HUNYUAN_VAE = "its VAE is HunyuanVideo's (AutoencoderKLHunyuanVideo): the HunyuanVideo family's VaeTiles serves it"
 
 
-class Kandinsky5(Family):
-    def converters(self) -> dict:
-        from . import layouts
-        return layouts.CONVERTERS
+def _converters() -> dict:
+    from . import layouts
+    return layouts.CONVERTERS
 
+
+class Kandinsky5(Family):
     def refuse_call(self, task: str, frames: int, height: int, width: int) -> None:
         from ...base.errors import ModelError
         if task == "i2v" and frames < I2V_MIN_FRAMES:
@@ -53,7 +54,7 @@ FAMILY = Kandinsky5(
     part_titles=(("Qwen2.5-VL 7B", "Qwen2.5-VL 7B (Kandinsky 5)"), ("CLIP-L text", "CLIP-L text (Kandinsky 5)")),
     # Qwen2.5-VL's states and their cumulative lengths, CLIP's pooled output, in the transformer's dtype; the
     # negative with guidance above 1, its own default negative when none is given
-    has=(PartReader(_parts, files="DiT, Qwen2.5-VL and CLIP-L text encoders, HunyuanVideo VAE; no diffusers folder "
+    has=(SingleFile(_converters), PartReader(_parts, files="DiT, Qwen2.5-VL and CLIP-L text encoders, HunyuanVideo VAE; no diffusers folder "
                                   "needed"),
          PromptRecipe(PIPELINES, each=Each(("prompt_embeds_qwen", "prompt_embeds_clip", "prompt_cu_seqlens"),
                                            dtype=True, length=True, negative="guidance", default_negative=NEGATIVE)),

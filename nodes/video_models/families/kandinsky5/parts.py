@@ -21,6 +21,7 @@ import os
 from ...base.errors import ModelError
 from ...base.registry import FAMILIES
 from ...files import part_configs as pc
+from ..hunyuan import part_configs as hpc
 from ...files.parts import PART_TITLES, strip_prefix
 from ...files.qwen_parts import qwen_part, renamed
 from ...files.weight_formats import WeightFile
@@ -103,7 +104,7 @@ def part_spec(component: str, wf: WeightFile, r, den_cfg: dict, den_path: str) -
             raise ModelError(f"the VAE '{wf.path}' is {r.variant}{made}, but Kandinsky 5 decodes with HunyuanVideo's "
                              "VAE: give hunyuan_video_vae_bf16")
         named = strip_prefix(wf, ("vae.", "first_stage_model."))
-        cls_name, cfg = pc.hunyuan_video_vae({k: tuple(v.shape) for k, v in named.tensors.items()}, wf.path)
+        cls_name, cfg = hpc.hunyuan_video_vae({k: tuple(v.shape) for k, v in named.tensors.items()}, wf.path)
         if cfg["latent_channels"] != den_cfg.get("out_visual_dim"):
             raise ModelError(f"the VAE '{wf.path}' makes latents of {cfg['latent_channels']} channels, but the DiT "
                              f"'{den}' makes {den_cfg.get('out_visual_dim')}")

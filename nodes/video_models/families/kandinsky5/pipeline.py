@@ -16,7 +16,7 @@ from ...base.family import Family
 from . import parts as pk
 from ...files.parts import PART_TITLES, WAITS, Part, check_shapes, fitting_tokenizer, load_part, read_part
 from ...files.qwen_parts import QWEN_ASSUMED
-from ...files.part_configs import HUNYUAN_VAE_ASSUMED
+from ..hunyuan.part_configs import HUNYUAN_VAE_ASSUMED
 from ...files.gguf_load import check_quantisations
 from ...files.single_file import load_with_config
 from ...files.weight_formats import WeightFile

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from ...base.capabilities import (BLENDED, NOT_MODULAR, NO_DRAFTS, NO_LAST_FRAME, NO_LORA_NAMES, NO_TRACKS,
-                                  ONE_DENOISER, Conditions, ContextWindows, Drafts, FirstLast, LoraNames,
-                                  LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe, ResumeKeeps,
-                                  TimeTiles, Tracks, TwoExperts, VaeTiles)
+                                  ONE_DENOISER, SINGLE_FILE_AS_IS, Conditions, ContextWindows, Drafts, FirstLast,
+                                  LoraNames, LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe,
+                                  ResumeKeeps, SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
 from ...base.family import Family, config_int
 from ...base.prompt_recipes import MASKED
 from . import recognise
@@ -51,7 +51,7 @@ FAMILY = Family(
          LoraTraining(("to_q", "to_k", "to_v", "to_out.0"), "ltx_flow_matching", frame_rate=True, comfyui="prefixed"),
          # a scheduler that shifts with the clip's size is given the shift fixed (continuation.shift_fixed)
          Conditions(_frames_condition, _keyframe_conditions, shift_fixed=True)),
-    lacks={TwoExperts: ONE_DENOISER, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
+    lacks={SingleFile: SINGLE_FILE_AS_IS, TwoExperts: ONE_DENOISER, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
            Tracks: NO_TRACKS, FirstLast: NO_LAST_FRAME, Modular: NOT_MODULAR},
     variants=(("LTX-Video 13B", lambda idx, cfg: config_int(cfg, "num_layers") == 48),
               ("LTX-Video 2B", lambda idx, cfg: config_int(cfg, "num_layers") == 28)))

@@ -1,10 +1,10 @@
 """LTX-2: picture and sound made together (its own node, ComfyUI's all-in-one checkpoint and part files)."""
 from __future__ import annotations
 
-from ...base.capabilities import (BLENDED, NOT_MODULAR, NOT_TRAINED, NO_LAST_FRAME, NO_TRACKS, NO_WINDOWS,
-                                  ONE_DENOISER, Conditions, ContextWindows, Drafts, FirstLast, LoraNames,
-                                  LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe, ResumeKeeps,
-                                  TimeTiles, Tracks, TwoExperts, VaeTiles)
+from ...base.capabilities import (BLENDED, NOT_MODULAR, NOT_TRAINED, NO_LAST_FRAME, NO_TRACKS, NO_WINDOWS, ONE_DENOISER,
+                                  Conditions, ContextWindows, Drafts, FirstLast, LoraNames, LoraTraining, Modular,
+                                  PartReader, PreviewLayout, PromptRecipe, ResumeKeeps, SingleFile, TimeTiles, Tracks,
+                                  TwoExperts, VaeTiles)
 from ...base.family import Family
 from ...base.prompt_recipes import MASKED
 from . import drafts, part_configs, recognise
@@ -14,15 +14,17 @@ class LTX2(Family):
     def checkpoint_words(self, tensors):
         return recognise.checkpoint_words(tensors)
 
-    def gguf_state(self, cls_name, state):
-        """LTX-2.3's prompt AdaLN renamed (diffusers' single-file converter has LTX-2's names only)."""
-        from . import parts as parts_ltx2
-        return parts_ltx2.renamed_state(state) if cls_name == "LTX2VideoTransformer3DModel" else state
 
-    def denoiser_tensors(self, wf):
-        """An all-in-one checkpoint's transformer (its connectors, VAEs and vocoder left to the folder's)."""
-        from . import parts as parts_ltx2
-        return parts_ltx2.transformer_file(wf)
+def _gguf_state(cls_name, state):
+    """LTX-2.3's prompt AdaLN renamed (diffusers' single-file converter has LTX-2's names only)."""
+    from . import parts as parts_ltx2
+    return parts_ltx2.renamed_state(state) if cls_name == "LTX2VideoTransformer3DModel" else state
+
+
+def _transformer_file(wf):
+    """An all-in-one checkpoint's transformer (its connectors, VAEs and vocoder left to the folder's)."""
+    from . import parts as parts_ltx2
+    return parts_ltx2.transformer_file(wf)
 
 
 def _frames_condition(clip):
@@ -55,7 +57,7 @@ FAMILY = LTX2(
     # its prompts cached with their masks: Gemma's states before its connectors, which the call applies (its
     # image CRF, which the call reads from Gemma's config, is given by the node); diffusers' pipeline_ltx2.py
     # sets the tokenizer's padding side to "left" while encoding, which the call reads back
-    has=(Drafts(drafts.RECIPES), LoraNames("LTX-2", recognise.lora_names),
+    has=(SingleFile(gguf=_gguf_state, tensors=_transformer_file), Drafts(drafts.RECIPES), LoraNames("LTX-2", recognise.lora_names),
          PartReader(_parts),
          PromptRecipe(PIPELINES, MASKED, tokenizer_side="left"), VaeTiles("AutoencoderKLLTX2Video", BLENDED, "last"),
          PreviewLayout(), Conditions(_frames_condition, _keyframe_conditions)),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LAST_FRAME, NO_LORA_NAMES,
                                   NO_TRACKS, NO_WINDOWS, ONE_DENOISER, Conditions, ContextWindows, Drafts, FirstLast,
                                   LoraNames, LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe,
-                                  ResumeKeeps, TimeTiles, Tracks, TwoExperts, VaeTiles)
+                                  ResumeKeeps, SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
 from ...base.family import Family
 from ...base.prompt_recipes import PLAIN
 
@@ -18,9 +18,9 @@ WAN_VAE = "its VAE is Wan's (AutoencoderKLWan): the Wan family's declaration ser
 FAMILY = Family(
     "lucy", "Lucy Edit", ("LucyEditPipeline",), v2v="LucyEditPipeline", frames=81, frame_multiple=(4, 1),
     size_multiple=32, fps=24.0, scale_attr="latents_std", key_rank=200,
-    single_file_refusal="Lucy Edit is read as a diffusers folder (its transformer's names are Wan's)",
     part_titles=(("UMT5-XXL", "UMT5-XXL (Lucy Edit)"),),
-    has=(PromptRecipe(("LucyEditPipeline",), PLAIN), PreviewLayout()),
+    has=(SingleFile(refusal="Lucy Edit is read as a diffusers folder (its transformer's names are Wan's)"),
+         PromptRecipe(("LucyEditPipeline",), PLAIN), PreviewLayout()),
     lacks={TwoExperts: ONE_DENOISER, ContextWindows: NO_WINDOWS, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
            PartReader: "read as a diffusers folder (its transformer's names are Wan's: a single file would be taken "
                        "for Wan's)",

@@ -375,7 +375,7 @@ def part_files(given: dict, base: str | None, single: str | None = None) -> dict
 
 
 def refusal_with(given: dict) -> str:
-    """Family.single_file_refusal_with for MiniMax H3: what a DiT file still needs with the part files given
+    """SingleFile.refused_with for MiniMax H3: what a DiT file still needs with the part files given
     and no base ('' : nothing, parts.build_modular reads them)."""
     if "vae" in given and "text_encoder" in given:
         return ""

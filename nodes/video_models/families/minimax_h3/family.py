@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 from ...base.capabilities import (NOT_TRAINED, NO_CONDITIONS, NO_LAST_FRAME, NO_TRACKS, ONE_DENOISER, Conditions,
                                   ContextWindows, Drafts, FirstLast, LoraNames, LoraTraining, Modular, PartReader,
-                                  PreviewLayout, PromptRecipe, ResumeKeeps, TimeTiles, Tracks, TwoExperts, VaeTiles)
+                                  PreviewLayout, PromptRecipe, ResumeKeeps, SingleFile, TimeTiles, Tracks, TwoExperts,
+                                  VaeTiles)
 from ...base.family import Family
 from . import drafts, recognise
 
@@ -83,16 +84,17 @@ class MiniMaxH3Modular(Modular):
         return reader if TABLE in wf.tensors else None
 
 
+def _refusal_with(given: dict) -> str:
+    """What a DiT file alone still needs ('' : its VAE and Qwen3-VL files are given: read with no folder)."""
+    from .comfy_vae import refusal_with
+    return refusal_with(given)
+
+
 ONE_CALL = "its modular pipeline runs the whole take in one call (sampling/modular_run.py)"
 
 
 @dataclass(frozen=True)
 class MiniMaxH3Family(Family):
-    def single_file_refusal_with(self, given: dict) -> str:
-        """What a DiT file alone still needs ('' : its VAE and Qwen3-VL files are given: read with no folder)."""
-        from .comfy_vae import refusal_with
-        return refusal_with(given)
-
     def formats(self) -> list[str]:
         return ["diffusers folder", "modular pipeline (modular_model_index.json)", "diffusers layout",
                 "ComfyUI's pruned DiT file (curve form, int8 convrot) with a folder as base",
@@ -114,17 +116,19 @@ def _parts():
     return parts
 
 
+SINGLE_FILE = ("a MiniMax H3 DiT single file (ComfyUI's) is not a whole model: it is read with ComfyUI's "
+               "VAE files (minimax_h3_video_vae_int8_convrot as 'vae', minimax_h3_audio_vae_fp32 beside it) "
+               "and its Qwen3-VL file (qwen3vl_32b_minimax_h3_nvfp4_awq as 'text_encoder', Qwen3-VL's "
+               "tokenizer in a tokenizer/ folder beside it), or with a MiniMax H3 diffusers folder as "
+               "'base' (modular_model_index.json); a full (unpruned) single file is not read (diffusers' "
+               "folder holds the same model)")
+
 FAMILY = MiniMaxH3Family(
     "minimax_h3", "MiniMax H3", ("MiniMaxH3ModularPipeline",), t2v="MiniMaxH3ModularPipeline",
     i2v="MiniMaxH3ModularPipeline", frames=124, frame_multiple=(17, 5), size_multiple=32, fps=FPS, key_rank=200,
-    single_file_refusal="a MiniMax H3 DiT single file (ComfyUI's) is not a whole model: it is read with ComfyUI's "
-                        "VAE files (minimax_h3_video_vae_int8_convrot as 'vae', minimax_h3_audio_vae_fp32 beside it) "
-                        "and its Qwen3-VL file (qwen3vl_32b_minimax_h3_nvfp4_awq as 'text_encoder', Qwen3-VL's "
-                        "tokenizer in a tokenizer/ folder beside it), or with a MiniMax H3 diffusers folder as "
-                        "'base' (modular_model_index.json); a full (unpruned) single file is not read (diffusers' "
-                        "folder holds the same model)",
     recogniser=recognise.recognise,
-    has=(Drafts(drafts.RECIPES), LoraNames("MiniMax H3", recognise.lora_names),
+    has=(SingleFile(refusal=SINGLE_FILE, refused_with=_refusal_with),
+         Drafts(drafts.RECIPES), LoraNames("MiniMax H3", recognise.lora_names),
          PartReader(_parts, files="text encoder (qwen3vl_32b_minimax_h3_nvfp4_awq), VAE (video; audio beside it)"),
          MiniMaxH3Modular()),
     lacks={TwoExperts: ONE_DENOISER, ContextWindows: ONE_CALL,

@@ -9,7 +9,7 @@ function: ``adaln_t_table`` [1025, 8] (the SiLU'd time embedding sampled on t in
 kept), evaluated as lerp(table, t) then the linear, no SiLU (ComfyUI's comfy/ldm/minimax/model.py,
 Comfy-Org/ComfyUI commit 01a56b76bba3: curve.py). diffusers' converter
 refuses it; Studio reads a pruned one (curve.py, comfy_file.py) with a MiniMax H3 folder as its base, and
-refuses a full one (the family's single_file_refusal says why)."""
+refuses a full one (the family's SingleFile refusal says why)."""
 from __future__ import annotations
 
 from ...base.recognise import Recognised

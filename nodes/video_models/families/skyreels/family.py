@@ -3,11 +3,12 @@ ones, one family; a DF folder's tasks are made by its DF pipelines (``FORCING``,
 from __future__ import annotations
 
 from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LAST_FRAME, NO_TRACKS,
-                                  ONE_DENOISER, Conditions, ContextWindows, Drafts, FirstLast, LoraNames,
-                                  LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe, ResumeKeeps,
-                                  TimeTiles, Tracks, TwoExperts, VaeTiles)
+                                  ONE_DENOISER, SINGLE_FILE_AS_IS, Conditions, ContextWindows, Drafts, FirstLast,
+                                  LoraNames, LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe,
+                                  ResumeKeeps, SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
 from ...base.family import Family, config_width
 from ...base.prompt_recipes import PLAIN
+from ..wan import lora_names as wan_lora_names, recognise as wan_recognise
 
 SKYREELS_DF = ("SkyReelsV2DiffusionForcingPipeline", "SkyReelsV2DiffusionForcingImageToVideoPipeline",
                "SkyReelsV2DiffusionForcingVideoToVideoPipeline")
@@ -16,10 +17,11 @@ WAN_VAE = "its VAE is Wan's (AutoencoderKLWan): the Wan family's declaration ser
 # its prompts as Wan's (one UMT5, no template); the diffusion-forcing call requires a prompt argument: given None
 # beside the embeddings (sampling/prompt_cache.py)
 _SKYREELS = dict(frames=97, fixed_frames=97, frame_multiple=(4, 1), size_multiple=16, fps=24.0,
-                 scale_attr="latents_std", wan_lora_names=True,
-                 has=(PromptRecipe(PIPELINES, PLAIN), PreviewLayout(), ContextWindows("BCTHW")),
-                 lacks={TwoExperts: ONE_DENOISER, Drafts: NO_DRAFTS,
-                        LoraNames: "a LoRA in Wan's original names is read as Wan's (wan_lora_names)",
+                 scale_attr="latents_std",
+                 # its LoRAs have Wan's names (told as Wan's, which is asked first), its original layout Wan's too
+                 has=(PromptRecipe(PIPELINES, PLAIN), PreviewLayout(), ContextWindows("BCTHW"),
+                      LoraNames("Wan", wan_recognise.lora_names, wan_lora_names.ORIGINAL)),
+                 lacks={SingleFile: SINGLE_FILE_AS_IS, TwoExperts: ONE_DENOISER, Drafts: NO_DRAFTS,
                         PartReader: "a SkyReels-V2 denoiser file is read with a diffusers folder as 'base' (its "
                                     "UMT5, VAE and scheduler)",
                         ResumeKeeps: "its decode and post-processing were not read for a lone redo: the lighter retry "

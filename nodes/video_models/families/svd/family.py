@@ -5,7 +5,7 @@ from __future__ import annotations
 from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LAST_FRAME, NO_LORA_NAMES,
                                   NO_TRACKS, NO_WINDOWS, ONE_DENOISER, Conditions, ContextWindows, Drafts, FirstLast,
                                   LoraNames, LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe,
-                                  ResumeKeeps, TimeTiles, Tracks, TwoExperts, VaeTiles)
+                                  ResumeKeeps, SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
 from ...base.family import Family
 from . import recognise
 
@@ -17,9 +17,10 @@ class SVD(Family):
                 "min_guidance_scale": 1.0, "max_guidance_scale": p.guidance, "fps": max(1, int(round(fps))),
                 "motion_bucket_id": p.motion, "noise_aug_strength": p.noise_aug, "decode_chunk_size": min(8, frames)}
 
-    def converters(self) -> dict:
-        from . import convert  # its UNet in Stability's layout
-        return convert.CONVERTERS
+
+def _converters() -> dict:
+    from . import convert  # its UNet in Stability's layout
+    return convert.CONVERTERS
 
 
 def _parts():
@@ -32,7 +33,7 @@ FAMILY = SVD("svd", "Stable Video Diffusion", ("StableVideoDiffusionPipeline",),
              i2v="StableVideoDiffusionPipeline", denoiser="unet", latent_layout="BTCHW", frames=14,
              fixed_frames=14, size_multiple=8, fps=7.0, key_rank=1, recogniser=recognise.recognise,
              layouts=("diffusers", "Stability's sgm checkpoint"),
-             has=(PartReader(_parts, one_checkpoint=True),
+             has=(SingleFile(_converters), PartReader(_parts, one_checkpoint=True),
                   ResumeKeeps((("StableVideoDiffusionPipeline", 0),)), PreviewLayout(video_vae=False)),
              lacks={TwoExperts: ONE_DENOISER, ContextWindows: NO_WINDOWS, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
            PromptRecipe: "image to video with no prompt: nothing to encode",

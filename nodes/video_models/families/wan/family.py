@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from ...base.capabilities import (FRAME_CACHE, NOT_MODULAR, Conditions, ContextWindows, Drafts, FirstLast, LoraNames,
                                   LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe, ResumeKeeps,
-                                  TimeTiles, Tracks, TwoExperts, VaeTiles)
+                                  SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
 from ...base.family import Family, config_width
 from ...base.prompt_recipes import PLAIN
-from . import drafts, recognise
+from . import drafts, lora_names, recognise
 
 ANIMATE_DENOISER = "WanAnimateTransformer3DModel"  # a Wan Animate folder's transformer class
 
@@ -19,15 +19,22 @@ def is_animate(index: dict, denoiser_config: dict) -> bool:
     return ANIMATE_DENOISER in (named, denoiser_config.get("_class_name"))
 
 
-class Wan(Family):
-    def own_in(self, names) -> tuple[str, ...]:
-        """Wan Dancer's files also hold ``ref_conv`` (a reference-image convolution its release builds and never
-        runs: dancer.py): set aside with its own tensors in a file that holds them, never in another (Wan Fun
-        V1.1's ref_conv is its reference image, refused by name)."""
-        if any("music_injector." in n for n in names):
-            return self.own_modules + ("ref_conv.",)
-        return self.own_modules
+# Fun V1.1 camera models' adapter, read by Wan Fun Camera (camera.py); HuMo's audio layers, by Wan HuMo (humo.py);
+# Wan Dancer's music encoder and injector, reference MLP, global patch embedding and head, by Wan Dancer (dancer.py)
+OWN_MODULES = ("control_adapter.", "audio_proj.", "audio_cross_attn_wrapper.", "music_projection.", "music_encoder.",
+               "music_injector.", "img_emb_refimage.", "patch_embedding_global.", "head_global.")
 
+
+def own_in(names) -> tuple[str, ...]:
+    """Wan Dancer's files also hold ``ref_conv`` (a reference-image convolution its release builds and never
+    runs: dancer.py): set aside with its own tensors in a file that holds them, never in another (Wan Fun
+    V1.1's ref_conv is its reference image, refused by name)."""
+    if any("music_injector." in n for n in names):
+        return OWN_MODULES + ("ref_conv.",)
+    return OWN_MODULES
+
+
+class Wan(Family):
     def part_title(self, kind, title):
         """Every UMT5 is Wan's text encoder (the XXL named so); its CLIP vision, Wan 2.1 I2V's."""
         if title.startswith("UMT5 (width"):
@@ -130,28 +137,24 @@ FAMILY = Wan(
     i2v="WanImageToVideoPipeline", t2v="WanPipeline", v2v="WanVideoToVideoPipeline",
     vace="WanVACEPipeline", animate="WanAnimatePipeline", frames=33, frame_multiple=(4, 1), size_multiple=16,
     fps=16.0, scale_attr="latents_std", key_rank=4, recogniser=recognise.recognise,
-    task_kinds_by_inputs=("first_last", "trajectories", "camera"), wan_lora_names=True,
-    keyframes_instead=("Wan Image to Video takes a first frame ('image') and a last one ('last_image': first-last "
-                       "frame); for frames kept at any position use the Wan VACE node with a Wan VACE model"),
+    task_kinds_by_inputs=("first_last", "trajectories", "camera"),
     layouts=("diffusers", "original (Wan-Video, ComfyUI)"),
-    # Fun V1.1 camera models' adapter, read by Wan Fun Camera (camera.py); HuMo's audio layers, by Wan HuMo (humo.py);
-    # Wan Dancer's music encoder and injector, reference MLP, global patch embedding and head, by Wan Dancer (dancer.py)
-    own_modules=("control_adapter.", "audio_proj.", "audio_cross_attn_wrapper.", "music_projection.", "music_encoder.",
-                 "music_injector.", "img_emb_refimage.", "patch_embedding_global.", "head_global."),
     part_titles=(("UMT5-XXL", "UMT5-XXL (Wan)"), ("CLIP ViT-H/14", "CLIP ViT-H/14 (Wan 2.1 I2V, FLF2V)")),
     key_patterns=(("condition_embedder.", "blocks."), ("text_embedding.", "time_projection.", "blocks.")),
-    has=(TwoExperts(check_experts, folder_experts), ContextWindows("BCTHW", schedule_in_one_take=True),
-         Drafts(drafts.RECIPES), LoraNames("Wan", recognise.lora_names),
+    has=(SingleFile(own_modules=OWN_MODULES, own_names=own_in),
+         TwoExperts(check_experts, folder_experts), ContextWindows("BCTHW", schedule_in_one_take=True),
+         Drafts(drafts.RECIPES), LoraNames("Wan", recognise.lora_names, lora_names.ORIGINAL),
          PartReader(_parts),
          PromptRecipe(("WanPipeline", "WanImageToVideoPipeline", "WanVideoToVideoPipeline", "WanVACEPipeline",
                        "WanAnimatePipeline"), PLAIN),
          ResumeKeeps(tuple((name, 0) for name in ("WanPipeline", "WanImageToVideoPipeline", "WanVideoToVideoPipeline",
                                                   "WanVACEPipeline"))),
          VaeTiles(VAE, FRAME_CACHE), TimeTiles(VAE, decode_ready, vae_dtype=True), PreviewLayout(),
-         LoraTraining(("to_q", "to_k", "to_v", "to_out.0"), "flow_matching", comfyui="wan"),
+         LoraTraining(("to_q", "to_k", "to_v", "to_out.0"), "flow_matching", comfyui=lora_names.wan_native_keys),
          Tracks(tracks_applied), FirstLast(ready_for_last_image)),
-    lacks={Conditions: "no condition pipeline: a first and a last frame (Image to Video), frames kept at any position "
-                       "by Wan VACE (keyframes_instead)",
+    # (said by takes/keyframes_at.py's refusal as what Wan does instead of keyframes at any frame)
+    lacks={Conditions: "Wan Image to Video takes a first frame ('image') and a last one ('last_image': first-last "
+                       "frame); for frames kept at any position use the Wan VACE node with a Wan VACE model",
            Modular: NOT_MODULAR},
     variants=(
         ("Wan 2.2 Animate 14B", lambda idx, cfg: is_animate(idx, cfg) and config_width(cfg) == 5120),

@@ -10,6 +10,7 @@ from ...base.errors import ModelError
 from ...base.family import Family
 from ...base.registry import FAMILIES
 from ...files import part_configs as pc
+from . import part_configs as wpc
 from ...files.parts import PART_TITLES, WAITS, Part, check_shapes, load_part, looks, read_part, shapes_of, strip_prefix, tokenizer_for
 from ...files.weight_formats import WeightFile
 from . import wan22
@@ -46,7 +47,7 @@ def check_parts(fam: Family, den_cfg: dict, den_path: str, files: dict[str, str]
             wf = strip_prefix(wf, ("vae.", "first_stage_model."))
             if "decoder.conv_in.weight" not in wf.tensors:  # Wan's original names: diffusers' converter renames
                 wf = wan22.vae22_renamed(wf) if "2.2" in r.variant else _renamed(diffusers, "AutoencoderKLWan", wf, path)
-            cls_name, cfg = pc.wan_vae(shapes_of(wf), path)
+            cls_name, cfg = wpc.wan_vae(shapes_of(wf), path)
             if cfg["z_dim"] != den_cfg["out_channels"]:
                 raise ModelError(f"the VAE '{path}' ({r.variant}) makes latents of {cfg['z_dim']} channels, but the "
                                  f"denoiser '{os.path.basename(den_path)}' makes {den_cfg['out_channels']}")
@@ -82,7 +83,7 @@ def denoiser_config(diffusers, fam: Family, wf: WeightFile) -> tuple[str, dict, 
         if named is None:
             raise ModelError(f"'{wf.path}' is a Wan denoiser in a layout diffusers' converter does more than rename: "
                              "set 'base' to a diffusers Wan folder")
-    cls_name, cfg = pc.wan_transformer(shapes_of(named), wf.path)
+    cls_name, cfg = wpc.wan_transformer(shapes_of(named), wf.path)
     return cls_name, cfg, named
 
 
@@ -109,7 +110,7 @@ def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str]
     loaded, index = load_with_config(diffusers, fam, "WanPipeline", cls_name, cfg,
                                      [wf, experts.low] if experts else [wf], torch_dtype)
     den, weights, how = loaded[0]
-    scheduler, own, assumed = pc.wan_pipeline(cfg)
+    scheduler, own, assumed = wpc.wan_pipeline(cfg)
     info(f"weights: {how}; config from the file's shapes ({assumed})")
     if experts:  # the low-noise expert: the same config (check_experts compared every shape)
         den2, _, how2 = loaded[1]
@@ -128,7 +129,7 @@ def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str]
         pipe_cls = "WanImageToVideoPipeline"
         if "image_encoder" in parts:
             from transformers import CLIPImageProcessor
-            comps["image_processor"] = CLIPImageProcessor(**pc.CLIP_IMAGE_PROCESSOR)
+            comps["image_processor"] = CLIPImageProcessor(**wpc.CLIP_IMAGE_PROCESSOR)
     else:
         pipe_cls = "WanPipeline"
     pipe = getattr(diffusers, pipe_cls)(**comps, **own)

@@ -1,7 +1,7 @@
 """Wan 2.2 from ComfyUI's files: the A14B's two experts (a high-noise and a low-noise denoiser
 file, as ComfyUI's two UNETLoaders take them) checked to be one architecture on their headers,
 told apart by their names (else by their slots: 'model' the high-noise one), and switched at the
-released model's boundary (Studio's data, part_configs.WAN22_BOUNDARY); and the TI2V-5B VAE's
+released model's boundary (Studio's data, wan/part_configs.WAN22_BOUNDARY); and the TI2V-5B VAE's
 original tensor names (the Wan 2.2 repository's ``vae2_2``: residual down and up blocks) renamed to
 diffusers', which diffusers' single-file converter does not do (it reads Wan 2.1's VAE only).
 
@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from ...base.experts import role
-from ...files import part_configs as pc
+from . import part_configs as pc
 from ...base.errors import ModelError
 from ...files.weight_formats import WeightFile, check_single_file
 

@@ -11,7 +11,7 @@ from its blocks (``WanAnimate2Blocks().init_pipeline()``, or the distilled block
 
 The denoiser's config is read from its shapes (diffusers' names, after diffusers' converter renames
 ComfyUI's): every size but the heads, which are 128 values each as in every released Wan model
-(files/part_configs.WAN_HEAD_DIM, as ComfyUI assumes). The scheduler is Studio's data, ``SCHEDULER``:
+(wan/part_configs.WAN_HEAD_DIM, as ComfyUI assumes). The scheduler is Studio's data, ``SCHEDULER``:
 the modular blocks give none (their ComponentSpec('scheduler', SchedulerMixin) has no default config,
 diffusers 0.42.1 modular_pipelines/wan_animate_2/denoise.py), and ComfyUI's two templates sample both
 files with flow-matching sigmas shifted by 5 (ModelSamplingSD3 shift 5, BasicScheduler 'simple'), which
@@ -29,6 +29,7 @@ import os
 from ...base.errors import ModelError
 from ...base.family import Family
 from ...files import part_configs as pc
+from ..wan.part_configs import WAN_HEAD_DIM
 from ...files.parts import PART_TITLES, Part, load_part, shapes_of, tokenizer_for
 from ...files.weight_formats import WeightFile
 
@@ -50,11 +51,11 @@ def denoiser_config(diffusers, fam: Family, wf: WeightFile) -> tuple[str, dict, 
                          "rename: set 'base' to a Wan Animate 2 diffusers folder")
     s, p = shapes_of(named), wf.path
     dim, in_dim, pt, ph, pw = (pc.shape_dim(s, "patch_embedding.weight", i, "width", p) for i in range(5))
-    if dim % pc.WAN_HEAD_DIM:
+    if dim % WAN_HEAD_DIM:
         raise ModelError(f"'{p}' is a Wan Animate 2 denoiser {dim} wide, which is not a whole number of "
-                         f"{pc.WAN_HEAD_DIM}-value heads as in every released Wan model: set 'base' to its diffusers "
+                         f"{WAN_HEAD_DIM}-value heads as in every released Wan model: set 'base' to its diffusers "
                          "folder")
-    cfg = {"patch_size": [pt, ph, pw], "in_dim": in_dim, "dim": dim, "num_heads": dim // pc.WAN_HEAD_DIM,
+    cfg = {"patch_size": [pt, ph, pw], "in_dim": in_dim, "dim": dim, "num_heads": dim // WAN_HEAD_DIM,
            "ffn_dim": pc.shape_dim(s, "blocks.0.ffn.0.weight", 0, "feed-forward width", p),
            "freq_dim": pc.shape_dim(s, "time_embedding.0.weight", 1, "time width", p),
            "text_dim": pc.shape_dim(s, "text_embedding.0.weight", 1, "text width", p),
@@ -107,7 +108,7 @@ def build_modular(diffusers, fam: Family, wf: WeightFile, files: dict[str, str],
     pipe_cls = fam.index_classes[1 if distilled else 0]  # WanAnimate2(Distilled)ModularPipeline (family.py)
     loaded, _ = load_with_config(diffusers, fam, pipe_cls, cls_name, cfg, [wf], torch_dtype)
     den, weights, how = loaded[0]
-    info(f"transformer: {how}; config from the file's shapes (attention heads of {pc.WAN_HEAD_DIM} values each)")
+    info(f"transformer: {how}; config from the file's shapes (attention heads of {WAN_HEAD_DIM} values each)")
     sched = getattr(diffusers, SCHEDULER["_class_name"]).from_config(SCHEDULER)
     info(f"scheduler: {SCHEDULER['_class_name']}, shift {SCHEDULER['shift']:g} (as ComfyUI's Wan Animate 2 templates "
          "sample these files" + ("" if distilled else "; the base diffusers release's own is a DPM-Solver") + ")")

@@ -46,7 +46,7 @@ def build_pipeline(diffusers, fam: Family, wf, files: dict[str, str], torch_dtyp
                          f"{'s' if len(missing) > 1 else ''} (umt5_xxl and wan_2.1_vae, as ComfyUI's loaders take them)")
     cfg = _s2v_config(wf)
     parts = check_parts(fam, cfg, wf.path, files, diffusers)
-    from ...files import part_configs as pc
+    from ..wan import part_configs as pc
     from .convert import load_s2v
     from .pipeline import WanS2VPipeline
     den, cfg = load_s2v(wf.path, torch_dtype, wf)

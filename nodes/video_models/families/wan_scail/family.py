@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LAST_FRAME, NO_LORA_NAMES,
-                                  NO_TRACKS, NO_WINDOWS, ONE_DENOISER, Conditions, ContextWindows, Drafts, FirstLast,
-                                  LoraNames, LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe,
-                                  ResumeKeeps, TimeTiles, Tracks, TwoExperts, VaeTiles)
+                                  NO_TRACKS, NO_WINDOWS, ONE_DENOISER, SINGLE_FILE_AS_IS, Conditions, ContextWindows,
+                                  Drafts, FirstLast, LoraNames, LoraTraining, Modular, PartReader, PreviewLayout,
+                                  PromptRecipe, ResumeKeeps, SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
 from ...base.family import Family
 from . import recognise
 
@@ -32,7 +32,7 @@ FAMILY = WanSCAIL(
     scale_attr="latents_std", key_rank=3, recogniser=recognise.recognise,
     layouts=("original (zai-org, ComfyUI)",), task_kinds_by_inputs=("drive",),  # the SCAIL-2 Character node
     has=(PartReader(_parts), PreviewLayout()),
-    lacks={TwoExperts: ONE_DENOISER, ContextWindows: NO_WINDOWS, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
+    lacks={SingleFile: SINGLE_FILE_AS_IS, TwoExperts: ONE_DENOISER, ContextWindows: NO_WINDOWS, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
            PromptRecipe: "its node encodes the prompt inside its own pipeline's call (pipeline.py, with WanPipeline's "
                          "encode_prompt): the prompt-embedding cache is not asked",
            ResumeKeeps: "its own pipeline's decode: the lighter retry only",

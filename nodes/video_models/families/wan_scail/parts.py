@@ -30,7 +30,7 @@ def _named(diffusers, wf):
 
 def config_from_shapes(shapes: dict, path: str) -> dict:
     """WanSCAIL2Transformer3DModel's config from the shapes under diffusers' names."""
-    from ...files import part_configs as pc
+    from ..wan import part_configs as pc
     _, cfg = pc.wan_transformer(shapes, path)
     if "image_dim" not in cfg:
         raise ModelError(f"'{path}' reads no CLIP image tokens: SCAIL-2's denoiser is Wan 2.1 I2V's")
@@ -96,7 +96,7 @@ def build_pipeline(diffusers, fam: Family, wf, files: dict[str, str], torch_dtyp
     parts = check_parts(fam, cfg, wf.path, files, diffusers)
     from transformers import CLIPImageProcessor
 
-    from ...files import part_configs as pc
+    from ..wan import part_configs as pc
     from .pipeline import SCAIL2Pipeline
     den, cfg = load_scail(diffusers, wf, torch_dtype)
     info(f"weights: {wf.fmt}, Wan's original names renamed; config from the file's shapes ({cfg['num_layers']} "

@@ -10,7 +10,7 @@ DiffSynth-Studio@fed7b18 examples/wanvideo/model_inference/Wan-Dancer-14B-{globa
    the same keyframe), each segment hearing its own stretch of the music.
 
 Load Video Model loads each file as the Wan 2.1 I2V denoiser it is (its Dancer tensors set aside:
-Family.own_modules); this node reads those tensors itself (dancer.load_parts, kept with the loaded model).
+Wan's SingleFile own_modules); this node reads those tensors itself (dancer.load_parts, kept with the loaded model).
 The take is as long as the whole segments the music covers ('segments' 0) or the segments asked; the music
 is the Load Audio's (its in/out range as it gives it), cut to the take and put on the output. The release
 gives the global model the take's music; ComfyUI's template gives it the whole trimmed song and renders the

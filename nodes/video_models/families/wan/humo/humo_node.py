@@ -2,7 +2,7 @@
 (Phantom-video/HuMo, a Wan 2.1 14B image-to-video denoiser that also hears Whisper's features).
 
 Load Video Model loads the HuMo file as the Wan denoiser it is (its audio tensors set aside:
-Family.own_modules); this node reads those tensors itself (humo.load_audio, kept with the loaded model),
+Wan's SingleFile own_modules); this node reads those tensors itself (humo.load_audio, kept with the loaded model),
 and samples with humo_pipeline.HumoPipeline on the loaded components: the release's conditioning and its
 text / audio guidance, one take of at most the voice's length (4k+1 frames). The voice comes as
 Speech Features (Whisper large-v3, layers 'all', aligned to the video's frames at 25 fps: the rate HuMo
