@@ -12,10 +12,9 @@ import torch
 from nodes.video_models.sampling import schedule as S
 from studio.core.errors import StudioError
 from studio.core.graph import Graph
-from studio.core.registry import default_registry
-from studio.core.spec import SOURCE, Node, Out
 from studio.core.values import Features
 from studio.engine.executor import Executor
+from tests.sources import source
 from tests.node_run import run_node
 
 from .test_vace import vace_graph
@@ -31,17 +30,7 @@ def _beats(n=13, at=(BEAT,)):
                     extras={"beat": torch.as_tensor(b), "loudness": torch.as_tensor(loud)})
 
 
-class _Music(Node):
-    id = "test.schedule_music"
-    timing = SOURCE
-    outputs = (Out("features", "Features"),)
-
-    def run(self, ctx):
-        return _beats()
-
-
-if _Music.id not in default_registry():
-    default_registry().register(_Music)
+MUSIC = source("test.schedule_music", "features", "Features", lambda p: _beats())
 
 
 def test_keyframes_beats_onsets_and_loudness():
@@ -102,7 +91,6 @@ def test_a_beat_switches_the_window_holding_it_and_the_blend_spans_the_overlap(v
     ramp = np.float32([1 / 3, 2 / 3])[:, None, None, None]
     assert np.allclose(clip.frames[6:8], np.clip(outs[1][3:5] * (1 - ramp) + outs[2][0:2] * ramp, 0, 1), atol=1e-6)
     assert np.allclose(clip.frames[11:13], np.clip(outs[3][3:5], 0, 1))
-
 
 
 def _t2v(model, **params):
