@@ -7,8 +7,9 @@ import numpy as np
 
 from studio.core.graph import Graph
 from studio.core.params import Float, Int
-from studio.core.registry import Registry, default_registry
+from studio.core.registry import Registry
 from studio.core.spec import CLIP, FRAME, SOURCE, WINDOW, In, Node, Out
+from tests.sources import registry_with
 
 CALLS: dict[str, int] = {}
 
@@ -138,12 +139,7 @@ TEST_NODES = (Const, Add, Gradient, Invert, Diff, Slow, Noise, Boom, NanFrames)
 
 def registry() -> Registry:
     """The default nodes plus the test nodes (a fresh registry, so tests do not leak)."""
-    r = Registry()
-    for s in default_registry().specs():
-        r.register(s)
-    for c in TEST_NODES:
-        r.register(c)
-    return r
+    return registry_with(*TEST_NODES)
 
 
 def chain_graph(reg=None) -> tuple[Graph, list[str]]:
