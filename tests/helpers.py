@@ -142,6 +142,17 @@ def registry() -> Registry:
     return registry_with(*TEST_NODES)
 
 
+def validate_errors(g: Graph, node_id: str = "n") -> list[str]:
+    """What validate (the compile's checks, no run) says of ``node_id`` in ``g``: each error's words."""
+    from studio.core.errors import StudioError
+    from studio.engine.executor import Executor
+    try:
+        Executor().compile(g, targets=[node_id], check_only=True)
+    except StudioError as e:
+        return [str(x) for x in (getattr(e, "errors", None) or [e])]
+    return []
+
+
 def chain_graph(reg=None) -> tuple[Graph, list[str]]:
     """const -> add -> add -> add."""
     g = Graph(reg or registry())

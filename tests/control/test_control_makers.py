@@ -9,6 +9,7 @@ from nodes.control import makers as M
 from studio.core.errors import StudioError
 from studio.core.values import Keypoints
 from studio.engine.clip import ArrayClip
+from tests.helpers import validate_errors
 from tests.node_run import run_node
 from tests.sources import source
 
@@ -96,17 +97,12 @@ POINTS = source("test.control_points", "keypoints", "Keypoints", lambda p: _kp()
 def _validate(node_type: str, params: dict) -> list[str]:
     """What validate (the compile's checks, no run) says of one node (fed keypoints if it takes them)."""
     from studio.core.graph import Graph
-    from studio.engine.executor import Executor
     g = Graph()
     g.add_node(node_type, params, node_id="n")
     if node_type == "control.keypoints_to_skeleton":
         g.add_node(POINTS, {}, node_id="points")
         g.connect("points", "keypoints", "n", "keypoints")
-    try:
-        Executor().compile(g, targets=["n"], check_only=True)
-    except StudioError as e:
-        return [str(x) for x in (getattr(e, "errors", None) or [e])]
-    return []
+    return validate_errors(g)
 
 
 @pytest.mark.parametrize("keys,why", [("0: nan 0.5 0.4 0.4", "centre"), ("0: inf 0.5 0.4 0.4", "centre"),

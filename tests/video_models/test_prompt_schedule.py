@@ -14,8 +14,9 @@ from studio.core.errors import StudioError
 from studio.core.graph import Graph
 from studio.core.values import Features
 from studio.engine.executor import Executor
-from tests.sources import source
+from tests.helpers import validate_errors
 from tests.node_run import run_node
+from tests.sources import source
 
 from .test_vace import vace_graph
 
@@ -132,11 +133,7 @@ def _validate(node_type: str, params: dict) -> list[str]:
     """What validate (the compile's checks, no run) says of one node."""
     g = Graph()
     g.add_node(node_type, params, node_id="n")
-    try:
-        Executor().compile(g, targets=["n"], check_only=True)
-    except StudioError as e:
-        return [str(x) for x in (getattr(e, "errors", None) or [e])]
-    return []
+    return validate_errors(g)
 
 
 @pytest.mark.parametrize("line,why", [("0: a fox @ nan", "strength"), ("0: a fox @ -5", "strength"),
