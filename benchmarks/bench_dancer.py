@@ -17,7 +17,6 @@ on both sides); a quiet machine or a GPU is needed to hold the 1.02 aim to its d
 from __future__ import annotations
 
 import argparse
-import functools
 import os
 import statistics
 import sys
@@ -73,6 +72,7 @@ def main():
     from nodes.video_models.families.wan.dancer.dancer_pipeline import DancerPipeline
     from studio.engine.executor import Executor
     from tests.video_models import test_wan_dancer as t
+    from tests.video_models.graphs import calls_spied
     from tests.video_models.tiny_dancer import build_dancer
     dancer_node.SEGMENT = t.SEG
     model_dir = build_dancer(os.path.join(tempfile.mkdtemp(prefix="bench-dancer-"), "tiny-dancer"))
@@ -80,19 +80,11 @@ def main():
     g = t._graph(model_dir, audio, steps=args.steps, steps_global=args.steps)
     ex = Executor()
     ref = ex.run(g, targets=["load"], device="cpu").value("load")
-    seeds = []
-    orig = DancerPipeline.__call__
-
-    @functools.wraps(orig)
-    def spy(this, *a, **k):
-        seeds.append(k["generator"].initial_seed())
-        return orig(this, *a, **k)
-    DancerPipeline.__call__ = spy
 
     def node():
         return ex.run(g, targets=["gen"], device="cpu", use_cache=False).value("gen").frames
-    made = node()
-    DancerPipeline.__call__ = orig
+    with calls_spied(DancerPipeline) as (seeds, orig):
+        made = node()
     pipe, parts = DancerPipeline(ref.pipeline("i2v")), ref.shared.own_modules[("dancer_parts", ref.path)]
 
     def direct():

@@ -105,20 +105,8 @@ def bench_rerun(n_frames=60, w=640, h=360):
     return warm / cold
 
 
-PEAK_MB = r"""
-def peak_mb():
-    # the high-water mark of this process's own memory (reset by exec), in MB
-    try:
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    import resource, sys
-    r = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return r / (1024 * 1024 if sys.platform == "darwin" else 1024)
-"""
+# a child's peak_mb: host_memory's (VmHWM, its own high-water mark from its exec), imported from the repository
+PEAK_MB = f"import sys; sys.path.insert(0, {ROOT!r}); from benchmarks.host_memory import peak_mb\n"
 
 RENDER_CHILD = PEAK_MB + r"""
 import sys, time

@@ -37,20 +37,9 @@ os.environ.setdefault("STUDIO_DISK_CACHE_GB", "0")
 
 
 def _graph(model_dir, args):
-    from studio.core.graph import Graph
     from tests.video_models import test_wan_humo as t
-    t._register()
     t.T, t._EXTRA = args.frames, {"voice_frames": args.frames}  # the test source's voice: the take's length
-    g = Graph()
-    g.add_node("video_models.load", {"model": model_dir}, node_id="load")
-    g.add_node("test.humo_sources", {}, node_id="src")
-    g.add_node("video_models.wan_humo", {"steps": args.steps, "prompt": "a man talking", "previews": False,
-                                         "preview_size": "off", "width": args.size, "height": args.size, "seed": 3,
-                                         "guidance_mode": args.guidance}, node_id="gen")
-    for a, b in (("features", "features"), ("image", "reference")):
-        g.connect("src", a, "gen", b)
-    g.connect("load", "model", "gen", "model")
-    return g
+    return t._graph(model_dir, steps=args.steps, width=args.size, height=args.size, guidance_mode=args.guidance)
 
 
 def main():
@@ -75,24 +64,17 @@ def main():
     from nodes.video_models.families.wan.humo.humo_pipeline import HumoPipeline
     from studio.engine.executor import Executor
     from tests.video_models import test_wan_humo as t
+    from tests.video_models.graphs import calls_spied
     from tests.video_models.tiny_humo import CHANNELS, build_humo
     model_dir = build_humo(os.path.join(tempfile.mkdtemp(prefix="bench-humo-"), "tiny-humo"))
     g = _graph(model_dir, args)
     ex = Executor()
     ref = ex.run(g, targets=["load"], device="cpu").value("load")
-    seeds = []
-    orig = HumoPipeline.__call__
-
-    @functools.wraps(orig)
-    def spy(this, *a, **k):
-        seeds.append(k["generator"].initial_seed())
-        return orig(this, *a, **k)
-    HumoPipeline.__call__ = spy
 
     def node():
         return ex.run(g, targets=["gen"], device="cpu", use_cache=False).value("gen").frames
-    made = node()
-    HumoPipeline.__call__ = orig
+    with calls_spied(HumoPipeline) as (seeds, orig):
+        made = node()
     data, _ = t._states(**t._EXTRA)
     y, x = np.mgrid[0:24, 0:40].astype(np.float32)
     kw = dict(prompt="a man talking", negative_prompt=NEGATIVE, image=np.stack([x / 40, y / 24, 0 * x + 0.4], -1),

@@ -10,7 +10,6 @@ node's own work, take the time).
 from __future__ import annotations
 
 import argparse
-import functools
 import json
 import os
 import sys
@@ -45,34 +44,24 @@ def main() -> int:
     ap.add_argument("--wide", type=int, default=0, help="the DiT's model_dim (0: the test builder's 32)")
     args = ap.parse_args()
     import numpy as np
+    import pytest  # its MonkeyPatch: the pipeline's call spied on for the warm run, then put back
     import torch
     import diffusers
-    from studio.core.graph import Graph
-    from studio.core.registry import default_registry
     from studio.engine.executor import Executor
-    from tests.video_models.test_kandinsky5 import Still, _still
+    from tests.video_models.graphs import model_graph, spy_call
+    from tests.video_models.test_kandinsky5 import STILL, _still
     w, h, t = (int(v) for v in args.size.split("x"))
     i2v = args.task == "i2v"
     folder = _build(os.path.join(tempfile.mkdtemp(), "tiny-kandinsky5"), i2v, args.wide)
     cls = diffusers.Kandinsky5I2VPipeline if i2v else diffusers.Kandinsky5T2VPipeline
-    g = Graph()
-    g.add_node("video_models.load", {"model": folder, "dtype": "fp32"}, node_id="load")
     params = {"frames": t, "width": w, "height": h, "steps": args.steps, "guidance": 5.0, "seed": 1,
               "prompt": "a red fox running", "negative_prompt": "static cartoon", "previews": False,
               "preview_size": "off"}
-    g.add_node("video_models.image_to_video" if i2v else "video_models.text_to_video", params, node_id="gen")
-    g.connect("load", "model", "gen", "model")
-    if i2v:
-        default_registry().register(Still)
-        g.add_node("test.kandinsky5_still", {}, node_id="still")
-        g.connect("still", "image", "gen", "image")
-    calls, orig = [], cls.__call__
-
-    @functools.wraps(orig)
-    def spy(this, *a, **k):
-        calls.append(dict(k))
-        return orig(this, *a, **k)
-    cls.__call__ = spy
+    g = model_graph(folder, "video_models.image_to_video" if i2v else "video_models.text_to_video", params,
+                    **({"image": (STILL, "image")} if i2v else {}))
+    g.nodes["load"].params["dtype"] = "fp32"
+    spying = pytest.MonkeyPatch()
+    calls, _ = spy_call(spying, cls, dict)
     ex = Executor()
     sync = torch.cuda.synchronize if args.device == "cuda" else (lambda: None)
 
@@ -85,7 +74,7 @@ def main() -> int:
     _, frames = node()  # warm: the model loads
     kw = {k: v for k, v in calls[0].items() if k not in ("callback_on_step_end", "callback_on_step_end_tensor_inputs")}
     seed = kw.pop("generator").initial_seed()
-    cls.__call__ = orig
+    spying.undo()
     pipe = cls.from_pretrained(folder).to(args.device)
     from nodes.video_models.base.own_memory import own_memory  # its weights in aligned memory, as Load Video Model
     own_memory(pipe.components.values())  # holds them (safetensors 0.8's unaligned views sum otherwise on AVX-512)

@@ -25,7 +25,6 @@ Measured (CPU, 2 cores shared with other work, 4 steps, frames identical in ever
 from __future__ import annotations
 
 import argparse
-import functools
 import json
 import os
 import statistics
@@ -136,22 +135,15 @@ def wan_move(args, folder):
     from studio.engine.executor import Executor
     from nodes.video_models.base.calls import to_pil
     from nodes.video_models.families.wan.tracks.move import carry_features, track_cells
+    from tests.video_models.graphs import calls_spied, pipeline_of
     from tests.video_models.tiny_i2v import build_wan_i2v
     model = build_wan_i2v(os.path.join(folder, "wan-i2v"))
     g = _graph(model, "video_models.image_to_video", args,
                [("bench.motion_still", "image", "image"), ("bench.motion_tracks", "keypoints", "tracks")])
     ex = Executor()
-    pipe = ex.run(g, targets=["load"], device="cpu").value("load").pipeline("i2v")
-    seeds = []
-    orig = WanImageToVideoPipeline.__call__
-
-    @functools.wraps(orig)
-    def spy(this, *a, **k):
-        seeds.append(k["generator"].initial_seed())
-        return orig(this, *a, **k)
-    WanImageToVideoPipeline.__call__ = spy
-    ex.run(g, targets=["gen"], device="cpu", use_cache=False)
-    WanImageToVideoPipeline.__call__ = orig
+    pipe = pipeline_of(ex, g, "i2v")
+    with calls_spied(WanImageToVideoPipeline) as (seeds, orig):
+        ex.run(g, targets=["gen"], device="cpu", use_cache=False)
     k = _keys(args.frames, args.size)
     cells = track_cells(k.points, k.visible, (args.size, args.size), (args.size, args.size), args.frames).cells
     prep = pipe.prepare_latents
@@ -177,22 +169,15 @@ def wan_fun(args, folder):
     from diffusers import WanPipeline
     from studio.engine.executor import Executor
     from nodes.video_models.families.wan.fun.fun import encode_frames
+    from tests.video_models.graphs import calls_spied, pipeline_of
     from tests.video_models.tiny_fun import build_wan_fun
     model = build_wan_fun(os.path.join(folder, "wan-fun"))
     g = _graph(model, "video_models.wan_fun_control", args,
                [("bench.motion_still", "image", "image"), ("bench.motion_control", "video", "control")])
     ex = Executor()
-    pipe = ex.run(g, targets=["load"], device="cpu").value("load").pipeline("t2v")
-    seeds = []
-    orig = WanPipeline.__call__
-
-    @functools.wraps(orig)
-    def spy(this, *a, **k):
-        seeds.append(k["generator"].initial_seed())
-        return orig(this, *a, **k)
-    WanPipeline.__call__ = spy
-    ex.run(g, targets=["gen"], device="cpu", use_cache=False)
-    WanPipeline.__call__ = orig
+    pipe = pipeline_of(ex, g, "t2v")
+    with calls_spied(WanPipeline) as (seeds, orig):
+        ex.run(g, targets=["gen"], device="cpu", use_cache=False)
     tr, prep = pipe.transformer, pipe.prepare_latents
     fwd = tr.forward
 

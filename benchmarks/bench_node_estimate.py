@@ -24,7 +24,6 @@ ratios recorded there are the load's, not the model's (the model itself is teste
 clock: tests/video_models/test_run_phases.py)."""
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import re
@@ -33,6 +32,8 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
+
+from benchmarks.cli import settings  # noqa: E402
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 SECONDS = {"ms": 0.001, "s": 1.0, "min": 60.0, "h": 3600.0}
@@ -63,14 +64,7 @@ def run(ex, wan, frames, window, size, steps, device, long_take):
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--frames", type=int, default=33)
-    ap.add_argument("--window", type=int, default=9)
-    ap.add_argument("--size", type=int, default=64)
-    ap.add_argument("--steps", type=int, default=4)
-    ap.add_argument("--device", default="cpu")
-    ap.add_argument("--long-take", default="separate shots")
-    args = ap.parse_args()
+    args = settings(frames=33, window=9, size=64, steps=4, device="cpu", long_take="separate shots")
     from tests.video_models.tiny import build_wan
 
     from studio.engine.executor import Executor

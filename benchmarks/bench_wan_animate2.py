@@ -11,7 +11,6 @@ the denoising, not the node's own work, takes the time).
 from __future__ import annotations
 
 import argparse
-import functools
 import json
 import os
 import sys
@@ -37,21 +36,12 @@ def _build(path: str, distilled: bool, wide: int) -> str:
 
 
 def _graph(folder: str, w: int, h: int, t: int, window: int, steps: int):
-    from studio.core.graph import Graph
-    from studio.core.registry import default_registry
-    from tests.video_models.test_wan_animate2 import _Driving, _Ref
-    for c in (_Driving, _Ref):
-        if c.id not in default_registry():
-            default_registry().register(c)
-    g = Graph()
-    g.add_node("video_models.load", {"model": folder, "dtype": "fp32"}, node_id="load")
-    g.add_node("test.animate2_driving", {"frames": t}, node_id="drv")
-    g.add_node("test.animate2_ref", {}, node_id="ref")
-    g.add_node("video_models.wan_animate_2", {"prompt": "a red fox dancing", "steps": steps, "seed": 1,
-                                              "window": window, "width": w, "height": h}, node_id="gen")
-    g.connect("load", "model", "gen", "model")
-    g.connect("ref", "image", "gen", "reference")
-    g.connect("drv", "video", "gen", "driving")
+    from tests.video_models.graphs import model_graph
+    from tests.video_models.test_wan_animate2 import DRIVING, REFERENCE
+    g = model_graph(folder, "video_models.wan_animate_2", {"prompt": "a red fox dancing", "steps": steps, "seed": 1,
+                                                            "window": window, "width": w, "height": h},
+                    reference=(REFERENCE, "image"), driving=(DRIVING, "video", {"frames": t}))
+    g.nodes["load"].params["dtype"] = "fp32"
     return g
 
 
@@ -68,23 +58,20 @@ def main() -> int:
                                                            "ratio a measure of the work alone on a loaded machine")
     args = ap.parse_args()
     import numpy as np
+    import pytest  # its MonkeyPatch: the pipeline's call spied on for the warm run, then put back
     import torch
     import diffusers.modular_pipelines as mp
     from diffusers import ModularPipeline
     from studio.engine.executor import Executor
+    from tests.video_models.graphs import spy_call
     if args.threads:
         torch.set_num_threads(args.threads)
     w, h, t = (int(v) for v in args.size.split("x"))
     folder = _build(os.path.join(tempfile.mkdtemp(), "tiny-wan-animate-2"), args.distilled, args.wide)
     cls = mp.WanAnimate2DistilledModularPipeline if args.distilled else mp.WanAnimate2ModularPipeline
     g = _graph(folder, w, h, t, args.window, args.steps)
-    calls, orig = [], cls.__call__
-
-    @functools.wraps(orig)
-    def spy(this, *a, **k):
-        calls.append(dict(k))
-        return orig(this, *a, **k)
-    cls.__call__ = spy
+    spying = pytest.MonkeyPatch()
+    calls, _ = spy_call(spying, cls, dict)
     ex = Executor()
     sync = torch.cuda.synchronize if args.device == "cuda" else (lambda: None)
 
@@ -97,7 +84,7 @@ def main() -> int:
     _, frames, _ = node()  # warm: the model loads
     kw = dict(calls[0])
     seed = kw.pop("generator").initial_seed()
-    cls.__call__ = orig
+    spying.undo()
     pipe = ModularPipeline.from_pretrained(folder)
     pipe.load_components(torch_dtype=torch.float32)
     pipe.to(args.device)

@@ -7,7 +7,6 @@ tests/video_models/tiny_wan_s2v.py (ComfyUI's three files), on the CPU.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import statistics
@@ -18,14 +17,11 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
+from benchmarks.cli import settings  # noqa: E402
+
 
 def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--frames", type=int, default=5)
-    ap.add_argument("--window", type=int, default=8)
-    ap.add_argument("--steps", type=int, default=4)
-    ap.add_argument("--reps", type=int, default=5)
-    args = ap.parse_args()
+    args = settings(frames=5, window=8, steps=4, reps=5)
     import numpy as np
     import torch
 

@@ -7,7 +7,6 @@ Peak resident memory is sampled every 50 ms on a thread, from after the model is
 """
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
@@ -18,6 +17,8 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
+from benchmarks.cli import settings  # noqa: E402
+
 
 def _rss() -> int:
     with open("/proc/self/statm") as f:
@@ -25,10 +26,7 @@ def _rss() -> int:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--seconds", type=float, default=60.0)
-    ap.add_argument("--size", type=int, default=64)
-    args = ap.parse_args()
+    args = settings(seconds=60.0, size=64)
     import numpy as np
     import torch
 

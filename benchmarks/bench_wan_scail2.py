@@ -7,7 +7,6 @@ tests/video_models/tiny_wan_scail.py (ComfyUI's four files), on the CPU; two seg
 """
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import statistics
@@ -18,15 +17,11 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
+from benchmarks.cli import settings  # noqa: E402
+
 
 def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--frames", type=int, default=13)
-    ap.add_argument("--window", type=int, default=9)
-    ap.add_argument("--steps", type=int, default=2)
-    ap.add_argument("--reps", type=int, default=3)
-    ap.add_argument("--size", type=int, default=32)
-    args = ap.parse_args()
+    args = settings(frames=13, window=9, steps=2, reps=3, size=32)
     import numpy as np
     import torch
 

@@ -33,6 +33,7 @@ same run's bf16 file 2.86 GB = 1.01x, 15.0 s): 1.47 GB = 1.01x (12.2 s; kept in 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -321,6 +322,23 @@ def reset_peak():
 def peak_rss():
     return status("VmHWM") if _HWM else _resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss * 1024
 """
+
+
+@contextlib.contextmanager
+def work_folder(given: str | None, prefix: str):
+    """Where a benchmark writes its files: ``given`` (--dir, kept), else a temporary folder removed after."""
+    d = given or tempfile.mkdtemp(prefix=prefix)
+    try:
+        yield d
+    finally:
+        if not given:
+            shutil.rmtree(d, ignore_errors=True)
+
+
+def peak(r: dict, size: int, of: str = "the file") -> str:
+    """A child's load peak (its peak less its baseline) in words, against ``size`` bytes of ``of``."""
+    used = r["peak"] - r["baseline"]
+    return f"peak {used / 1e9:.2f} GB = {used / size:.2f}x {of} ({r['seconds']:.1f} s)"
 
 
 def run_child(child: str, *args: str, timeout: int = 1200, what: str = "") -> dict:

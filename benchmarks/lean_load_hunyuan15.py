@@ -26,10 +26,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
-import tempfile
 
-from .lean_load import measure, write_gguf_shapes, write_shapes
+from .lean_load import measure, peak, work_folder, write_gguf_shapes, write_shapes
 
 CITY96_F32 = ("time_in.", "txt_in.", "img_in.", "final_layer.", "vector_in.", "guidance_in.")  # kept in F32
 
@@ -102,8 +100,7 @@ def main(argv=None) -> None:
     with torch.device("meta"):
         state = HunyuanVideo15Transformer3DModel(**cfg).state_dict()
     shapes = {"model.diffusion_model." + k: tuple(v.shape) for k, v in transformer_original_names(state).items()}
-    d = args.dir or tempfile.mkdtemp(prefix="lean-hy15-")
-    try:
+    with work_folder(args.dir, "lean-hy15-") as d:
         base = os.path.join(d, "base")
         os.makedirs(os.path.join(base, "transformer"), exist_ok=True)
         with open(os.path.join(base, "model_index.json"), "w") as f:
@@ -121,13 +118,8 @@ def main(argv=None) -> None:
         else:
             size = write_shapes(shapes, file)
         r = measure("lean", file, base)
-        used = r["peak"] - r["baseline"]
         print(f"HunyuanVideo 1.5 denoiser, {args.blocks} of 54 double blocks, Tencent's names, {fmt}: file "
-              f"{size / 1e9:.2f} GB, {r['params'] / 1e9:.2f} B weights; lean load peak {used / 1e9:.2f} GB = "
-              f"{used / size:.2f}x the file ({r['seconds']:.1f} s): {r['how']}")
-    finally:
-        if not args.dir:
-            shutil.rmtree(d, ignore_errors=True)
+              f"{size / 1e9:.2f} GB, {r['params'] / 1e9:.2f} B weights; lean load {peak(r, size)}: {r['how']}")
 
 
 if __name__ == "__main__":

@@ -20,10 +20,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
-import tempfile
 
-from .lean_load import measure, write_shapes
+from .lean_load import measure, peak, work_folder, write_shapes
 
 QWEN_7B = dict(vocab_size=152064, hidden_size=3584, intermediate_size=18944, num_attention_heads=28,
                num_key_value_heads=4)
@@ -69,20 +67,15 @@ def main(argv=None) -> None:
     ap.add_argument("--qwen-layers", type=int, default=2, help="Qwen2.5-VL layers of its 28 (default 2)")
     ap.add_argument("--dir", help="where to write the files (default: a temporary folder, removed after)")
     args = ap.parse_args(argv)
-    d = args.dir or tempfile.mkdtemp(prefix="lean-k5-")
-    try:
+    with work_folder(args.dir, "lean-k5-") as d:
         files = write_files(d, args.blocks, args.qwen_layers)
         size = sum(os.path.getsize(f) for f in files.values())
         os.environ["STUDIO_PROMPT_CACHE_GB"] = "0"  # Qwen loaded with the rest, not left waiting on disk
         r = measure("parts", files["denoiser"], json.dumps({c: f for c, f in files.items() if c != "denoiser"}))
-        used = r["peak"] - r["baseline"]
         sizes = ", ".join(f"{c} {os.path.getsize(f) / 1e9:.2f}" for c, f in files.items())
         print(f"Kandinsky 5 Lite from ComfyUI's files ({args.blocks} of 32 visual blocks, Qwen2.5-VL 7B with "
-              f"{args.qwen_layers} of 28 layers; GB: {sizes}): files {size / 1e9:.2f} GB; load peak "
-              f"{used / 1e9:.2f} GB = {used / size:.2f}x the files ({r['seconds']:.1f} s)")
-    finally:
-        if not args.dir:
-            shutil.rmtree(d, ignore_errors=True)
+              f"{args.qwen_layers} of 28 layers; GB: {sizes}): files {size / 1e9:.2f} GB; load "
+              f"{peak(r, size, 'the files')}")
 
 
 if __name__ == "__main__":

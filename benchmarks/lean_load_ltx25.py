@@ -26,9 +26,8 @@ import argparse
 import json
 import os
 import shutil
-import tempfile
 
-from .lean_load import measure, write_shapes
+from .lean_load import measure, peak, work_folder, write_shapes
 
 
 def _meta(make) -> dict:
@@ -93,21 +92,15 @@ def main(argv=None) -> None:
                     "(the templates' ltx-2.5-video-vae-bf16) instead of the convolutional one")
     ap.add_argument("--dir", help="where to write the files (default: a temporary folder, removed after)")
     args = ap.parse_args(argv)
-    d = args.dir or tempfile.mkdtemp(prefix="lean-ltx25-")
-    try:
+    with work_folder(args.dir, "lean-ltx25-") as d:
         files = write_files(d, args.blocks, args.gemma_layers, args.diffusion_vae)
         size = sum(os.path.getsize(f) for f in files.values())
         os.environ["STUDIO_PROMPT_CACHE_GB"] = "0"  # Gemma loaded with the rest, not left waiting on disk
         r = measure("parts", files["denoiser"], json.dumps({"text_encoder": files["text_encoder"],
                                                             "vae": files["vae"]}))
-        used = r["peak"] - r["baseline"]
         sizes = ", ".join(f"{c} {os.path.getsize(f) / 1e9:.2f}" for c, f in files.items())
         print(f"LTX-2.5 from its split files ({args.blocks} of 48 blocks, Gemma 4 with {args.gemma_layers} layers; "
-              f"GB: {sizes}): files {size / 1e9:.2f} GB; load peak {used / 1e9:.2f} GB = {used / size:.2f}x the "
-              f"files ({r['seconds']:.1f} s)")
-    finally:
-        if not args.dir:
-            shutil.rmtree(d, ignore_errors=True)
+              f"GB: {sizes}): files {size / 1e9:.2f} GB; load {peak(r, size, 'the files')}")
 
 
 if __name__ == "__main__":

@@ -20,10 +20,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
-import tempfile
 
-from .lean_load import _write_tensors, comfy_int8_tensors, run_child
+from .lean_load import comfy_int8_tensors, peak, run_child, work_folder, _write_tensors
 
 INT8 = ("qkv_proj.weight", "out_proj.weight", "fc1.weight", "fc2.weight")
 FP32 = ("video_patch_proj.", "audio_patch_proj.", "final_layer.video_out.", "final_layer.audio_out.", "adaln_t_table",
@@ -62,18 +60,12 @@ def main(argv=None) -> None:
     ap.add_argument("--blocks", type=int, default=4, help="blocks of the released 50 (default 4)")
     ap.add_argument("--dir", help="where to write the file (default: a temporary folder, removed after)")
     args = ap.parse_args(argv)
-    d = args.dir or tempfile.mkdtemp(prefix="lean-mmh3-")
-    try:
+    with work_folder(args.dir, "lean-mmh3-") as d:
         path = os.path.join(d, "minimax_h3_fl2va_pruned_int8_convrot.safetensors")
         size = write_file(path, args.blocks)
         r = run_child(CHILD, path)
-        used = r["peak"] - r["baseline"]
         print(f"MiniMax H3 pruned int8 convrot ({args.blocks} of 50 blocks, {r['int8_layers']} int8 layers kept), "
-              f"file {size / 1e9:.2f} GB: load peak {used / 1e9:.2f} GB = {used / size:.2f}x the file "
-              f"({r['seconds']:.1f} s)")
-    finally:
-        if not args.dir:
-            shutil.rmtree(d, ignore_errors=True)
+              f"file {size / 1e9:.2f} GB: load {peak(r, size)}")
 
 
 if __name__ == "__main__":

@@ -23,10 +23,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
-import tempfile
 
-from .lean_load import _write_tensors, comfy_int8_tensors, run_child
+from .lean_load import comfy_int8_tensors, run_child, work_folder, _write_tensors
 
 INT8 = (".attn.to_qkv.weight", ".attn.to_out.weight", ".ff.w1.weight", ".ff.w2.weight")
 
@@ -69,8 +67,7 @@ def main(argv=None) -> None:
     ap.add_argument("--blocks", type=int, default=36, help="decoder blocks of the released 36 (default 36)")
     ap.add_argument("--dir", help="where to write the file (default: a temporary folder, removed after)")
     args = ap.parse_args(argv)
-    d = args.dir or tempfile.mkdtemp(prefix="lean-mmh3-vae-")
-    try:
+    with work_folder(args.dir, "lean-mmh3-vae-") as d:
         path = os.path.join(d, "minimax_h3_video_vae_int8_convrot.safetensors")
         size = write_file(path, args.blocks)
         r = run_child(CHILD, path)
@@ -79,9 +76,6 @@ def main(argv=None) -> None:
               f"kept), file {size / 1e9:.2f} GB: model holds {r['held'] / 1e9:.2f} GB (encoder in 16 bits), load peak "
               f"{used / 1e9:.2f} GB = {used / size:.2f}x the file, {used / r['held']:.2f}x what it holds "
               f"({r['seconds']:.1f} s)")
-    finally:
-        if not args.dir:
-            shutil.rmtree(d, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -19,10 +19,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
-import tempfile
 
-from .lean_load import run_child, write_shapes
+from .lean_load import peak, run_child, work_folder, write_shapes
 
 CHILD = r"""
 import json, sys, time
@@ -45,18 +43,12 @@ def main(argv=None) -> None:
     ap.add_argument("--dir", help="where to write the file (default: a temporary folder, removed after)")
     a = ap.parse_args(argv)
     from tests.video_models.test_svd_comfy_checkpoint import _real_shapes
-    d = a.dir or tempfile.mkdtemp(prefix="lean-svd-")
-    try:
+    with work_folder(a.dir, "lean-svd-") as d:
         file = os.path.join(d, "svd_xt.safetensors")
         size = write_shapes(_real_shapes(), file)
         r = run_child(CHILD, file, timeout=1800)
-        used = r["peak"] - r["baseline"]
         print(f"SVD-XT checkpoint (released configs, Stability's names, bf16): file {size / 1e9:.2f} GB, "
-              f"{r['params'] / 1e9:.2f} B weights; load with no folder: peak {used / 1e9:.2f} GB = {used / size:.2f}x "
-              f"the file ({r['seconds']:.1f} s)\n  {r['how']}")
-    finally:
-        if not a.dir:
-            shutil.rmtree(d, ignore_errors=True)
+              f"{r['params'] / 1e9:.2f} B weights; load with no folder: {peak(r, size)}\n  {r['how']}")
 
 
 if __name__ == "__main__":

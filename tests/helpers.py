@@ -7,8 +7,9 @@ import numpy as np
 
 from studio.core.graph import Graph
 from studio.core.params import Float, Int
-from studio.core.registry import Registry, default_registry
+from studio.core.registry import Registry
 from studio.core.spec import CLIP, FRAME, SOURCE, WINDOW, In, Node, Out
+from tests.sources import registry_with
 
 CALLS: dict[str, int] = {}
 
@@ -138,12 +139,18 @@ TEST_NODES = (Const, Add, Gradient, Invert, Diff, Slow, Noise, Boom, NanFrames)
 
 def registry() -> Registry:
     """The default nodes plus the test nodes (a fresh registry, so tests do not leak)."""
-    r = Registry()
-    for s in default_registry().specs():
-        r.register(s)
-    for c in TEST_NODES:
-        r.register(c)
-    return r
+    return registry_with(*TEST_NODES)
+
+
+def validate_errors(g: Graph, node_id: str = "n") -> list[str]:
+    """What validate (the compile's checks, no run) says of ``node_id`` in ``g``: each error's words."""
+    from studio.core.errors import StudioError
+    from studio.engine.executor import Executor
+    try:
+        Executor().compile(g, targets=[node_id], check_only=True)
+    except StudioError as e:
+        return [str(x) for x in (getattr(e, "errors", None) or [e])]
+    return []
 
 
 def chain_graph(reg=None) -> tuple[Graph, list[str]]:

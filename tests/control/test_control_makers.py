@@ -7,11 +7,11 @@ import pytest
 
 from nodes.control import makers as M
 from studio.core.errors import StudioError
-from studio.core.registry import default_registry
-from studio.core.spec import SOURCE, Node, Out
 from studio.core.values import Keypoints
 from studio.engine.clip import ArrayClip
+from tests.helpers import validate_errors
 from tests.node_run import run_node
+from tests.sources import source
 
 
 def _kp(n_frames=3, n_points=17, w=64, h=48):
@@ -91,33 +91,18 @@ def test_mask_from_keyed_shapes_alpha_and_luma():
         run_node(M.ControlMask, {"shape_keys": "0: 1 2", "frames": 2})
 
 
-class _Points(Node):
-    id = "test.control_points"
-    timing = SOURCE
-    outputs = (Out("keypoints", "Keypoints"),)
-
-    def run(self, ctx):
-        return _kp()
-
-
-if _Points.id not in default_registry():
-    default_registry().register(_Points)
+POINTS = source("test.control_points", "keypoints", "Keypoints", lambda p: _kp())
 
 
 def _validate(node_type: str, params: dict) -> list[str]:
     """What validate (the compile's checks, no run) says of one node (fed keypoints if it takes them)."""
     from studio.core.graph import Graph
-    from studio.engine.executor import Executor
     g = Graph()
     g.add_node(node_type, params, node_id="n")
     if node_type == "control.keypoints_to_skeleton":
-        g.add_node(_Points.id, {}, node_id="points")
+        g.add_node(POINTS, {}, node_id="points")
         g.connect("points", "keypoints", "n", "keypoints")
-    try:
-        Executor().compile(g, targets=["n"], check_only=True)
-    except StudioError as e:
-        return [str(x) for x in (getattr(e, "errors", None) or [e])]
-    return []
+    return validate_errors(g)
 
 
 @pytest.mark.parametrize("keys,why", [("0: nan 0.5 0.4 0.4", "centre"), ("0: inf 0.5 0.4 0.4", "centre"),

@@ -10,29 +10,16 @@ from studio.core.values import Audio
 from studio.engine.executor import Executor
 from nodes.encoders import audio as A
 from nodes.encoders.common import seeded
+from tests.sources import registry_with, source
 
 from .audio_synth import RATE, click_track
 
 
 def run_audio(audio, params=None, video_frames=None):
     """encode.audio on an Audio value, through a graph with a source node holding it."""
-    from studio.core.spec import SOURCE, Node, Out
-    from studio.core.registry import Registry, default_registry
-
-    class Hold(Node):
-        id = "test.hold_audio"
-        timing = SOURCE
-        outputs = (Out("audio", "Audio"),)
-
-        def run(self, ctx):
-            return audio
-
-    reg = Registry()
-    for s in default_registry().specs():
-        reg.register(s)
-    reg.register(Hold)
+    reg = registry_with()  # a fresh registry: the held value is this call's
     g = Graph(reg)
-    h = g.add_node("test.hold_audio")
+    h = g.add_node(source("test.hold_audio", "audio", "Audio", lambda p: audio, registry=reg))
     n = g.add_node("encode.audio", params or {})
     g.connect(h.id, "audio", n.id, "audio")
     if video_frames:

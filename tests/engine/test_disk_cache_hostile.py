@@ -222,6 +222,13 @@ def test_each_hostile_entry_is_run_again_through_the_engine(tmp_path, damage, wo
         assert os.path.getsize(outside / "kept.safetensors") == os.path.getsize(entry)  # the link's target kept
 
 
+def _tracked_again(dc):
+    """The tracks graph run again on ``dc`` by a new engine: (its result, what it said of a disk-cache entry)."""
+    said = []
+    again = Executor(disk_cache=dc).run(_tracks_graph(), targets=["trk"], on_event=said.append)
+    return again, [e.text for e in said if isinstance(e, NodeMessage) and "disk-cache entry" in e.text]
+
+
 def test_a_damaged_entry_is_run_again_and_said_once_in_the_log(tmp_path):
     """End to end: a disk-cached node's entry damaged between two engines is made again, the Log
     says so once, and the result equals the first run's."""
@@ -232,9 +239,7 @@ def test_a_damaged_entry_is_run_again_and_said_once_in_the_log(tmp_path):
     data = bytearray(open(entry, "rb").read())
     data[-5] ^= 0xFF
     open(entry, "wb").write(bytes(data))
-    said = []
-    again = Executor(disk_cache=dc).run(_tracks_graph(), targets=["trk"], on_event=said.append)
-    notes = [e.text for e in said if isinstance(e, NodeMessage) and "disk-cache entry" in e.text]
+    again, notes = _tracked_again(dc)
     assert len(notes) == 1 and "checksum" in notes[0] and "runs again" in notes[0]
     assert "trk" in again.executed
     a, b = first.value("trk"), again.value("trk")
@@ -298,9 +303,7 @@ def test_a_changed_description_is_run_again_through_the_engine(tmp_path):
     first = Executor(disk_cache=dc).run(_tracks_graph(), targets=["trk"])
     [entry] = [os.path.join(r, f) for r, _, fs in os.walk(dc.folder) for f in fs]
     _flip_in_header(entry, b'\\"width\\": 48', b'\\"width\\": 49')
-    said = []
-    again = Executor(disk_cache=dc).run(_tracks_graph(), targets=["trk"], on_event=said.append)
-    notes = [e.text for e in said if isinstance(e, NodeMessage) and "disk-cache entry" in e.text]
+    again, notes = _tracked_again(dc)
     assert len(notes) == 1 and "header does not match its checksum" in notes[0] and "runs again" in notes[0]
     assert "trk" in again.executed
     a, b = first.value("trk"), again.value("trk")

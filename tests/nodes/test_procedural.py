@@ -7,6 +7,7 @@ from studio.core.graph import Graph
 from studio.core.values import Features
 from studio.engine.executor import Executor
 from nodes.procedural import drive_signal
+from tests.sources import registry_with, source
 
 
 class FeatureSource:
@@ -14,23 +15,9 @@ class FeatureSource:
 
 
 def _run(type_id, feats, **params):
-    from studio.core.registry import Registry, default_registry
-    from studio.core.spec import SOURCE, Node, Out
-
-    class Feat(Node):
-        id = "test.features"
-        timing = SOURCE
-        outputs = (Out("f", "Features"),)
-
-        def run(self, ctx):
-            return feats
-
-    reg = Registry()
-    for s in default_registry().specs():
-        reg.register(s)
-    reg.register(Feat)
+    reg = registry_with()  # a fresh registry: the held value is this call's
     g = Graph(reg)
-    f = g.add_node("test.features")
+    f = g.add_node(source("test.features", "f", "Features", lambda p: feats, registry=reg))
     n = g.add_node(type_id, {"width": 64, "height": 48, **params})
     g.connect(f.id, "f", n.id, "drive")
     return Executor().run(g, targets=[n.id]).value(n.id)

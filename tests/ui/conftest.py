@@ -84,3 +84,23 @@ def place(tmp_path, monkeypatch):
     (tmp_path / "outside").mkdir()
     yield tmp_path / "shared", tmp_path / "outside"
     confine.forget_session()
+
+
+@pytest.fixture
+def comfy_win(nodes_window, tmp_path, monkeypatch):
+    """:func:`nodes_window` with its settings and caches in tmp_path, no models folder of its own or
+    Hugging Face cache, and a tiny ComfyUI folder at tmp_path / 'ComfyUI' (not yet in the settings)."""
+    from tests.video_models import layouts as L
+    monkeypatch.setenv("STUDIO_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("STUDIO_MODELS", raising=False)
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf"))
+    L.comfy_folder(str(tmp_path / "ComfyUI"))
+    return nodes_window
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    """The user's data folder (the library of sub-graphs, presets) in tmp_path."""
+    monkeypatch.setenv("STUDIO_DATA_DIR", str(tmp_path / "data"))
+    return tmp_path / "data"

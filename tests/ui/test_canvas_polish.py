@@ -16,10 +16,10 @@ from studio.core.fileformat import graph_to_dict
 from studio.core.library import list_presets
 from studio.ui.window.main_window import MainWindow
 
+from .widgets import viewport_pos
 
-@pytest.fixture(autouse=True)
-def _data_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("STUDIO_DATA_DIR", str(tmp_path / "data"))  # presets go here
+
+pytestmark = pytest.mark.usefixtures("data_dir")  # presets go here
 
 
 @pytest.fixture
@@ -33,13 +33,9 @@ def win(open_window, registry):
 
 
 # -- acting as a user -----------------------------------------------------------------------
-def vp_of(win, scene_pt: QPointF) -> QPoint:
-    return win.canvas.view.mapFromScene(scene_pt)
-
-
 def drag(qtbot, win, a: QPointF, b: QPointF, steps: int = 6) -> None:
     vp = win.canvas.view.viewport()
-    pa, pb = vp_of(win, a), vp_of(win, b)
+    pa, pb = viewport_pos(win, a), viewport_pos(win, b)
     qtbot.mousePress(vp, Qt.LeftButton, pos=pa)
     for k in range(1, steps + 1):
         qtbot.mouseMove(vp, pa + (pb - pa) * (k / steps))
@@ -51,7 +47,7 @@ def right_click(qtbot, win, scene_pt: QPointF) -> QMenu:
     context-menu event Qt synthesises from them (QTest sends mouse events straight to the
     widget, so it never makes that one itself). Returns the menu that popped up."""
     vp = win.canvas.view.viewport()
-    p = vp_of(win, scene_pt)
+    p = viewport_pos(win, scene_pt)
     assert vp.rect().contains(p), "off screen: a user could not click there"
     qtbot.mousePress(vp, Qt.RightButton, pos=p)
     qtbot.mouseRelease(vp, Qt.RightButton, pos=p)
@@ -168,7 +164,7 @@ def test_backdrop_create_drag_resize_rename_delete_undo_and_reopen(qtbot, win, t
     # rename: double-click the header
     cv.ask_text = lambda title, label, default="", multiline=False: "Footage"
     vp = cv.view.viewport()
-    at = vp_of(win, header_point(win, "backdrops", 0))
+    at = viewport_pos(win, header_point(win, "backdrops", 0))
     qtbot.mouseClick(vp, Qt.LeftButton, pos=at)
     qtbot.mouseDClick(vp, Qt.LeftButton, pos=at)
     qtbot.waitUntil(lambda: doc.annotations("backdrops")[0]["title"] == "Footage", timeout=2000)
@@ -225,7 +221,7 @@ def test_notes_move_alone_edit_add_delete_and_reopen_identically(qtbot, win, tmp
     asked = []
     cv.ask_text = lambda title, label, default="", multiline=False: (asked.append((default, multiline))
                                                                      or "Line 1\nLine 2")
-    at = vp_of(win, item.sceneBoundingRect().center())
+    at = viewport_pos(win, item.sceneBoundingRect().center())
     qtbot.mouseClick(cv.view.viewport(), Qt.LeftButton, pos=at)
     qtbot.mouseDClick(cv.view.viewport(), Qt.LeftButton, pos=at)
     qtbot.waitUntil(lambda: doc.annotations("notes")[0]["text"] == "Line 1\nLine 2", timeout=2000)
@@ -244,7 +240,7 @@ def test_notes_move_alone_edit_add_delete_and_reopen_identically(qtbot, win, tmp
     assert not menu.isVisible()  # the menu closed itself
     # select it by a click and press Delete
     v = cv.annotations.view("notes")[1].view
-    qtbot.mouseClick(cv.view.viewport(), Qt.LeftButton, pos=vp_of(win, v.sceneBoundingRect().center()))
+    qtbot.mouseClick(cv.view.viewport(), Qt.LeftButton, pos=viewport_pos(win, v.sceneBoundingRect().center()))
     assert cv.annotations.selected() == [("notes", 1)]
     press(qtbot, win, Qt.Key_Delete)
     assert len(doc.annotations("notes")) == 1 and set(doc.graph.nodes) == {a, b, c}
@@ -402,7 +398,7 @@ def test_dropping_a_free_node_on_a_wire_inserts_it_in_one_undo_step(qtbot, win):
     grab = QPointF(centre.x(), rv.sceneBoundingRect().top() + 8)
     vp = cv.view.viewport()
     target = wire_mid + (grab - centre)
-    pa, pb = vp_of(win, grab), vp_of(win, target)
+    pa, pb = viewport_pos(win, grab), viewport_pos(win, target)
     qtbot.mousePress(vp, Qt.LeftButton, pos=pa)
     for k in range(1, 7):
         qtbot.mouseMove(vp, pa + (pb - pa) * (k / 6))
@@ -440,7 +436,7 @@ def test_dropping_a_palette_entry_on_a_wire_inserts_the_new_node(qtbot, win):
     cv, doc = win.canvas, win.doc
     wire = (cv.port_scene_center(a, "video", "out") + cv.port_scene_center(b, "video", "in")) / 2
     mime = win.palette.tree.mimeData([win.palette.items["transform.resize"]])
-    send_drop(cv.view.viewport(), mime, vp_of(win, wire))
+    send_drop(cv.view.viewport(), mime, viewport_pos(win, wire))
     (r,) = [n for n in doc.graph.nodes if n not in (a, b, c)]
     assert {tuple(l) for l in doc.graph.links} == {(a, "video", r, "video"), (r, "video", b, "video"),
                                                    (b, "video", c, "value")}

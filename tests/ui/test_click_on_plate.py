@@ -6,19 +6,15 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from studio.core.frame_keys import parse_prompts
 
+from .viewer_edit import at
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 WALKER = os.path.join(ROOT, "assets", "media", "walker.mp4")
-
-
-def _at(view, fx, fy):
-    w, h = view.image_size()
-    p = view.to_widget(fx * w, fy * h)
-    return QPoint(round(p.x()), round(p.y()))
 
 
 def test_segment_before_any_run_shows_the_loaders_frame_and_takes_clicks_on_it(qtbot, open_window):
@@ -32,7 +28,7 @@ def test_segment_before_any_run_shows_the_loaders_frame_and_takes_clicks_on_it(q
     view = area.stack.image
     assert view.image_size() == (256, 256)  # the walker's frame, not an empty viewer
     assert area.title == "Segment · plate: Load Video"
-    QTest.mouseClick(view, Qt.LeftButton, Qt.NoModifier, _at(view, 0.5, 0.4))  # on the figure
+    QTest.mouseClick(view, Qt.LeftButton, Qt.NoModifier, at(view, 0.5, 0.4))  # on the figure
     got = parse_prompts(win.doc.graph.nodes[seg].params["prompts"])
     (x, y, keep), = got[0].points
     assert keep and abs(x - 0.5) < 0.01 and abs(y - 0.4) < 0.01

@@ -26,15 +26,20 @@ def _run(qtbot, win):
         assert win.runs.run_graph()
 
 
-def test_f5_after_a_restart_reads_the_tracks_from_the_disk(qtbot, open_window, nodes_registry, cached, tmp_path):
-    w1 = open_window(nodes_registry)
+def _tracked_and_saved(qtbot, w1, tmp_path):
+    """Track Keypoints on the driving clip, saved as g.json and run in ``w1``: (the window, the track
+    node, the file, the keypoints made)."""
     src = w1.doc.add_node("io.load_video", (0, 0), {"path": os.path.join(ROOT, "assets", "media", "driving.mp4")})
     track = w1.doc.add_node("motion.track_keypoints", (260, 0), {"max_points": 8})
     w1.doc.connect(src, "video", track, "video")
     path = str(tmp_path / "g.json")
     assert w1.files.save_to(path)
     _run(qtbot, w1)
-    first = w1.runs.state.outputs[track]["keypoints"]
+    return w1, track, path, w1.runs.state.outputs[track]["keypoints"]
+
+
+def test_f5_after_a_restart_reads_the_tracks_from_the_disk(qtbot, open_window, nodes_registry, cached, tmp_path):
+    w1, track, path, first = _tracked_and_saved(qtbot, open_window(nodes_registry), tmp_path)
     assert "from disk" not in w1.canvas.badges.state(track)["text"]
     w1.close()
     w2 = open_window(nodes_registry)  # a new window: a new engine, its memory caches empty
@@ -52,14 +57,7 @@ def test_f5_after_a_restart_reads_the_tracks_from_the_disk(qtbot, open_window, n
 def test_a_reopened_graph_shows_its_cached_result_without_f5(qtbot, open_window, nodes_registry, cached, tmp_path):
     """Issue 61, item 13: opening a saved graph reads the disk cache's results back (nothing is
     made again) and the viewer shows the selected node's, before any F5."""
-    w1 = open_window(nodes_registry)
-    src = w1.doc.add_node("io.load_video", (0, 0), {"path": os.path.join(ROOT, "assets", "media", "driving.mp4")})
-    track = w1.doc.add_node("motion.track_keypoints", (260, 0), {"max_points": 8})
-    w1.doc.connect(src, "video", track, "video")
-    path = str(tmp_path / "g.json")
-    assert w1.files.save_to(path)
-    _run(qtbot, w1)
-    first = w1.runs.state.outputs[track]["keypoints"]
+    w1, track, path, first = _tracked_and_saved(qtbot, open_window(nodes_registry), tmp_path)
     w1.close()
     w2 = open_window(nodes_registry)
     assert w2.files.open_path(path, ask=False)

@@ -8,25 +8,17 @@ from PySide6.QtWidgets import QDialogButtonBox
 
 from tests.video_models import layouts as L
 
+from .widgets import open_picker
 
-def test_the_second_expert_picker_offers_denoisers_and_sets_model_2(qtbot, nodes_window, tmp_path, monkeypatch):
-    monkeypatch.setenv("STUDIO_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv("STUDIO_MODELS", raising=False)
-    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf"))
-    L.comfy_folder(str(tmp_path / "ComfyUI"))
+
+def test_the_second_expert_picker_offers_denoisers_and_sets_model_2(qtbot, comfy_win, tmp_path):
     m = tmp_path / "ComfyUI" / "models" / "diffusion_models"
     for role in ("high", "low"):
         L.write(str(m / f"wan2.2_t2v_{role}_noise_14B_fp8_scaled.safetensors"), L.wan(5120, 16, 2), "F8_E4M3")
     from studio.core import models
     models.save_settings({"comfyui_dir": str(tmp_path / "ComfyUI"), "use_hf_cache": False})
-    win = nodes_window
-    node = win.doc.add_node("video_models.load", (0, 0))
-    win.canvas.select([node])
-    ed = win.properties.editors["model_2"]
-    qtbot.mouseClick(ed.models_button, Qt.LeftButton)
-    picker = ed.picker
-    qtbot.waitExposed(picker)
+    win = comfy_win
+    node, picker = open_picker(qtbot, win, "model_2")
     rows = {i.text(0): i for i in picker.items()}
     assert set(rows) == {"Wan 2.1 1.3B T2V", "Wan 2.1 14B I2V", "LTX-Video 2B", "Wan 2.2 A14B T2V (high-noise expert)",
                          "Wan 2.2 A14B T2V (low-noise expert)"}

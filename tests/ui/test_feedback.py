@@ -20,6 +20,8 @@ from studio.ui.canvas.items import STATUS_PX, StatusItem
 from studio.ui.canvas.search import rank_specs, template_usage
 from studio.ui.dialogs.templates import TEMPLATES_DIR
 
+from .widgets import shown
+
 
 class WarnNode(Node):
     """Passes a number through and warns that it cut something short."""
@@ -376,11 +378,7 @@ def test_training_dock_shows_when_the_run_starts(qtbot, win):
 def test_viewer_axis_titles_give_way_in_a_low_viewer(qtbot):
     from studio.core.values import Audio
     from studio.ui.preview.plots import AudioView
-    v = AudioView()
-    qtbot.addWidget(v)
-    v.resize(320, 170)
-    v.show()
-    qtbot.waitExposed(v)
+    v = shown(qtbot, AudioView(), 320, 170)
     v.set_audio(Audio(np.zeros((4800, 1), np.float32), 48000))
     left = v.wave.getAxis("left")
     assert left.labelText == "amplitude" and not left.label.isVisible()

@@ -11,6 +11,8 @@ from studio.ui.preview.key_marks import KEY_COLOR, set_keyframes
 from studio.ui.preview.qimages import qimage_to_array
 from studio.ui.preview.timeline import Timeline
 
+from .widgets import shown
+
 
 def _teal_columns(tl: Timeline) -> list[int]:
     """The x of each run of keyframe-coloured pixels on the ruler's foot (the diamonds' middle row)."""
@@ -22,11 +24,7 @@ def _teal_columns(tl: Timeline) -> list[int]:
 
 
 def test_the_timeline_marks_each_keyframe_at_its_frame(qtbot):
-    tl = Timeline()
-    qtbot.addWidget(tl)
-    tl.resize(600, 200)
-    tl.show()
-    qtbot.waitExposed(tl)
+    tl = shown(qtbot, Timeline(), 600, 200)
     tl.set_clip(49, 24.0)
     tl.set_current(12)  # the playhead (drawn over everything) away from the marks
     assert _teal_columns(tl) == []

@@ -6,21 +6,12 @@ from __future__ import annotations
 
 import os
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from tests.video_models import layouts as L
 
-
-@pytest.fixture
-def comfy_win(nodes_window, tmp_path, monkeypatch):
-    monkeypatch.setenv("STUDIO_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv("STUDIO_MODELS", raising=False)
-    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf"))
-    L.comfy_folder(str(tmp_path / "ComfyUI"))
-    return nodes_window
+from .widgets import open_picker
 
 
 def _set_comfy_in_preferences(qtbot, tmp_path):
@@ -46,12 +37,7 @@ def _row(picker, variant):
 def test_picker_lists_the_comfyui_folder_and_sets_the_model(qtbot, comfy_win, tmp_path):
     win = comfy_win
     _set_comfy_in_preferences(qtbot, tmp_path)
-    node = win.doc.add_node("video_models.load", (0, 0))
-    win.canvas.select([node])
-    ed = win.properties.editors["model"]
-    qtbot.mouseClick(ed.models_button, Qt.LeftButton)
-    picker = ed.picker
-    qtbot.waitExposed(picker)
+    node, picker = open_picker(qtbot, win)
     groups = [picker.tree.topLevelItem(i).text(0) for i in range(picker.tree.topLevelItemCount())]
     assert groups == ["LTX-Video", "Wan"]  # denoisers only: no text encoder, VAE or LoRA here
     row = _row(picker, "Wan 2.1 14B I2V")
@@ -147,13 +133,9 @@ def test_the_families_studio_reads_from_the_picker_and_help(qtbot, comfy_win):
     kind of model, the preprocessors too; the filter narrows both."""
     from studio.cli import main as cli_main
     win = comfy_win
-    node = win.doc.add_node("video_models.load", (0, 0))
-    win.canvas.select([node])
-    ed = win.properties.editors["model"]
-    qtbot.mouseClick(ed.models_button, Qt.LeftButton)
-    qtbot.waitExposed(ed.picker)
-    qtbot.mouseClick(ed.picker.families_button, Qt.LeftButton)
-    fams = ed.picker.families_dialog
+    _, picker = open_picker(qtbot, win)
+    qtbot.mouseClick(picker.families_button, Qt.LeftButton)
+    fams = picker.families_dialog
     qtbot.waitExposed(fams)
     rows = fams.rows()
     assert "video model/wan" in rows and "video model/ltx2" in rows and not any(r.startswith("preprocessor") for r in rows)
@@ -161,7 +143,7 @@ def test_the_families_studio_reads_from_the_picker_and_help(qtbot, comfy_win):
                if "(wan)" in fams.tree.topLevelItem(0).child(j).text(0))
     assert "animate (start image, pose video, face video, prompt)" in wan.text(2)
     fams.reject()
-    ed.picker.reject()
+    picker.reject()
     act = next(a for m in win.menuBar().findChildren(type(win.menuBar().actions()[0].menu()))
                for a in m.actions() if a.text() == "Model &families…")
     act.trigger()

@@ -3,6 +3,7 @@
 start and end kept, the whole in the tooltip and in currentMessage."""
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QEventLoop, QTimer
 
 
@@ -10,6 +11,15 @@ def settle(ms: int = 100) -> None:
     loop = QEventLoop()
     QTimer.singleShot(ms, loop.quit)
     loop.exec()
+
+
+@pytest.fixture
+def win(open_window):
+    """A window 1024 px wide (a laptop's), laid out."""
+    w = open_window()
+    w.resize(1024, 700)
+    settle()
+    return w
 
 
 def test_a_model_path_field_scrolls_to_the_name_and_says_the_whole_path(qtbot, open_window):
@@ -27,10 +37,7 @@ def test_a_model_path_field_scrolls_to_the_name_and_says_the_whole_path(qtbot, o
     assert ed.models_button.toolTip().startswith("Models…") and ed.models_button.width() < 40
 
 
-def test_a_long_status_message_is_cut_in_its_middle_whole_in_the_tooltip(qtbot, open_window):
-    win = open_window()
-    win.resize(1024, 700)
-    settle()
+def test_a_long_status_message_is_cut_in_its_middle_whole_in_the_tooltip(qtbot, win):
     text = ("'Load Video Model' (n1): the model '/home/artist/projects/client/shots/sh010/models/diffusion_models/"
             "wan2.1_vace_14B_fp8_e4m3fn_scaled_kj.safetensors' was not found: put it in the models folder")
     sb = win.statusBar()
@@ -46,10 +53,7 @@ def test_a_long_status_message_is_cut_in_its_middle_whole_in_the_tooltip(qtbot, 
     assert sb.currentMessage() == ""
 
 
-def test_a_long_verdict_is_cut_in_its_middle_and_never_widens_the_window(qtbot, open_window):
-    win = open_window()
-    win.resize(1024, 700)
-    settle()
+def test_a_long_verdict_is_cut_in_its_middle_and_never_widens_the_window(qtbot, win):
     verdict = ("✗ 'Wan 2.1 1.3B' (n1): model 'Wan-AI/Wan2.1-T2V-1.3B-Diffusers' not found: looked in /tmp/a/very/long/"
                "folder/of/models/for/the/client/project/diffusion_models and 6 more folders. No model was found there.")
     label = win.runs.run_label

@@ -8,9 +8,10 @@ from __future__ import annotations
 import os
 
 import pytest
-from PySide6.QtCore import Qt
 
 from tests.video_models import layouts as L
+
+from .widgets import open_picker
 
 YOLO = {"model.0.conv.weight": (16, 3, 3, 3), "model.2.cv1.conv.weight": (32, 32, 1, 1),
         "model.22.cv2.0.0.conv.weight": (64, 64, 3, 3), "model.22.dfl.conv.weight": (1, 16, 1, 1)}
@@ -23,31 +24,23 @@ ODD = {"some.thing.weight": (4, 4)}
 
 
 @pytest.fixture
-def comfy_win(nodes_window, tmp_path, monkeypatch):
+def comfy_win(comfy_win, tmp_path):
+    """The shared ComfyUI window (conftest.py) with detector, pose, segmenter and unknown files beside its
+    video models, the folder in the settings."""
     from studio.core import models
-    monkeypatch.setenv("STUDIO_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv("STUDIO_MODELS", raising=False)
-    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf"))
     root = str(tmp_path / "ComfyUI")
-    L.comfy_folder(root)
     m = os.path.join(root, "models")
     L.write(os.path.join(m, "checkpoints", "yolov8m-person.safetensors"), YOLO)
     L.write(os.path.join(m, "diffusion_models", "vitpose-b.safetensors"), VITPOSE)
     L.write(os.path.join(m, "diffusion_models", "sam2.1_hiera_tiny.safetensors"), SAM2)
     L.write(os.path.join(m, "diffusion_models", "mystery.safetensors"), ODD)
     models.save_settings({"comfyui_dir": root, "use_hf_cache": False})
-    return nodes_window
+    return comfy_win
 
 
 def test_the_picker_leaves_out_detectors_pose_and_segmenters(qtbot, comfy_win):
     win = comfy_win
-    node = win.doc.add_node("video_models.load", (0, 0))
-    win.canvas.select([node])
-    ed = win.properties.editors["model"]
-    qtbot.mouseClick(ed.models_button, Qt.LeftButton)
-    picker = ed.picker
-    qtbot.waitExposed(picker)
+    _, picker = open_picker(qtbot, win)
     files = [i.text(5) for i in picker.items()]
     assert "diffusion_models/wan2.1_t2v_1.3B_bf16.safetensors" in files  # the video models still there
     assert "diffusion_models/mystery.safetensors" in files  # not recognised: still a candidate

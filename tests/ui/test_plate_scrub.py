@@ -19,6 +19,8 @@ from studio.engine.clip import ArrayClip
 from studio.engine.executor import Executor
 from studio.engine.media import VideoFileClip, write_video
 
+from .viewer_edit import at
+
 N = 8  # the plate's frames
 
 
@@ -29,12 +31,6 @@ def plate(tmp_path):
     path = str(tmp_path / "plate.mp4")
     write_video(path, ArrayClip(frames, 24.0), preset="ultrafast")
     return path
-
-
-def _at(view, fx, fy):
-    w, h = view.image_size()
-    p = view.to_widget(fx * w, fy * h)
-    return QPoint(round(p.x()), round(p.y()))
 
 
 def _scrub(qtbot, area, frame):
@@ -60,12 +56,17 @@ def _selected(qtbot, win, nid):
     return area, area.stack.image
 
 
-def test_drawn_tracks_scrub_their_plate_and_key_at_any_frame_before_a_run(qtbot, open_window, plate):
-    win = open_window()
+def _on_plate(qtbot, win, plate, node_type, params, port):
+    """A ``node_type`` node fed the plate on ``port`` in ``win``, selected and its plate shown: (the
+    window, the node's id, the preview area, its image view)."""
     load = win.doc.add_node("io.load_video", (0, 0), {"path": plate})
-    nid = win.doc.add_node("motion.drawn_tracks", (300, 0), {"frames": 12})
-    win.doc.connect(load, "video", nid, "plate")
-    area, view = _selected(qtbot, win, nid)
+    nid = win.doc.add_node(node_type, (300, 0), params)
+    win.doc.connect(load, "video", nid, port)
+    return (win, nid) + _selected(qtbot, win, nid)
+
+
+def test_drawn_tracks_scrub_their_plate_and_key_at_any_frame_before_a_run(qtbot, open_window, plate):
+    win, nid, area, view = _on_plate(qtbot, open_window(), plate, "motion.drawn_tracks", {"frames": 12}, "plate")
     assert area.timeline.n_frames == 12  # the node's frames, not "frame 0 / 0"
     assert area.title_label.summary.startswith("plate · not run yet · 64x48 · 12 frames")
     assert view.image_size() == (64, 48)
@@ -73,10 +74,10 @@ def test_drawn_tracks_scrub_their_plate_and_key_at_any_frame_before_a_run(qtbot,
     _scrub(qtbot, area, 5)
     np.testing.assert_array_equal(view.raw, src.frame(5))  # that frame of the plate
     assert abs(float(view.raw.mean()) - 0.6) < 0.05
-    QTest.mouseClick(view, Qt.LeftButton, Qt.NoModifier, _at(view, 0.25, 0.5))  # a track at frame 5
+    QTest.mouseClick(view, Qt.LeftButton, Qt.NoModifier, at(view, 0.25, 0.5))  # a track at frame 5
     _scrub(qtbot, area, 10)  # past the plate's 8 frames: its last held, as under a run's points
     np.testing.assert_array_equal(view.raw, src.frame(N - 1))
-    _drag(view, _at(view, 0.25, 0.5), _at(view, 0.5, 0.75))  # keys the track at frame 10
+    _drag(view, at(view, 0.25, 0.5), at(view, 0.5, 0.75))  # keys the track at frame 10
     (track,) = parse_track_keys(win.doc.graph.nodes[nid].params["tracks"])
     assert [(f, round(x, 2), round(y, 2)) for f, x, y, _v in track] == [(5, 0.25, 0.5), (10, 0.5, 0.75)]
     assert not win.runs.outputs  # nothing ran
@@ -88,29 +89,21 @@ def test_drawn_tracks_scrub_their_plate_and_key_at_any_frame_before_a_run(qtbot,
 
 
 def test_control_mask_scrubs_its_plate_and_keys_a_shape_at_that_frame(qtbot, open_window, plate):
-    win = open_window()
-    load = win.doc.add_node("io.load_video", (0, 0), {"path": plate})
-    nid = win.doc.add_node("control.mask", (300, 0), {"source": "rectangle"})
-    win.doc.connect(load, "video", nid, "video")
-    area, view = _selected(qtbot, win, nid)
+    win, nid, area, view = _on_plate(qtbot, open_window(), plate, "control.mask", {"source": "rectangle"}, "video")
     assert area.timeline.n_frames == N  # a mask is as long as its plate
     _scrub(qtbot, area, 3)
     np.testing.assert_array_equal(view.raw, VideoFileClip(plate).frame(3))
-    _drag(view, _at(view, 0.2, 0.2), _at(view, 0.6, 0.8))
+    _drag(view, at(view, 0.2, 0.2), at(view, 0.6, 0.8))
     keys = dict(parse_shape_keys(win.doc.graph.nodes[nid].params["shape_keys"]))
     assert sorted(keys) == [0, 3]  # its default key at 0, the one drawn at 3
     assert np.allclose(keys[3], (0.4, 0.5, 0.4, 0.6), atol=0.03)
 
 
 def test_a_polygon_point_goes_at_the_frame_scrubbed_to(qtbot, open_window, plate):
-    win = open_window()
-    load = win.doc.add_node("io.load_video", (0, 0), {"path": plate})
-    nid = win.doc.add_node("control.mask", (300, 0), {"source": "polygon"})
-    win.doc.connect(load, "video", nid, "video")
-    area, view = _selected(qtbot, win, nid)
+    win, nid, area, view = _on_plate(qtbot, open_window(), plate, "control.mask", {"source": "polygon"}, "video")
     _scrub(qtbot, area, 6)
     for fx, fy in ((0.3, 0.3), (0.7, 0.3), (0.5, 0.8)):
-        QTest.mouseClick(view, Qt.LeftButton, Qt.NoModifier, _at(view, fx, fy))
+        QTest.mouseClick(view, Qt.LeftButton, Qt.NoModifier, at(view, fx, fy))
     QTest.keyClick(view, Qt.Key_Return)  # closed: the key of frame 6
     text = win.doc.graph.nodes[nid].params["polygon_keys"]
     assert text.startswith("6:") and ";" not in text, text

@@ -4,17 +4,15 @@ key there); each gesture one undo step; the graph saved and loaded back renders 
 the mask. The real viewer widget is driven with QTest."""
 from __future__ import annotations
 
-import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
 from studio.core.fileformat import load_graph, save_graph
 from studio.core.frame_keys import parse_polygon_keys
-from studio.core.graph import Graph
-from studio.engine.clip import ArrayClip
 from studio.engine.executor import Executor
-from studio.ui.document.document import Document
+
+from .viewer_edit import at, node_over_clip
 
 TRIANGLE = ((0.2, 0.2), (0.8, 0.2), (0.5, 0.8))
 
@@ -26,21 +24,10 @@ def area(make_area):
 
 def _mask_node(area, qtbot, keys="", frame=0):
     """A Control Mask (polygon, 200x100, 6 frames) selected over a 200x100 clip (2 widget px a pixel)."""
-    doc = Document(Graph())
-    nid = doc.add_node("control.mask", (0, 0))
-    doc.set_params(nid, {"source": "polygon", "polygon_keys": keys, "frames": 6, "width": 200, "height": 100})
-    area.show_value("clip", "Clip", ArrayClip(np.full((6, 100, 200, 3), 0.4, np.float32), 24.0), "clip:video")
-    qtbot.waitUntil(lambda: area.stack.image.image is not None)
-    area.seek(frame)
-    area.node_selected(nid, doc)
+    doc, nid, view = node_over_clip(area, qtbot, "control.mask", {"source": "polygon", "polygon_keys": keys,
+                                    "frames": 6, "width": 200, "height": 100}, frame, n=6)
     assert area.mask_editor.active
-    return doc, nid, area.stack.image
-
-
-def _at(view, fx, fy):
-    w, h = view.image_size()
-    p = view.to_widget(fx * w, fy * h)
-    return QPoint(round(p.x()), round(p.y()))
+    return doc, nid, view
 
 
 def _keys(doc, nid):
@@ -71,10 +58,10 @@ def test_a_polygon_clicked_on_the_frame_is_saved_and_rendered(area, qtbot, tmp_p
     said = []
     area.message.connect(said.append)
     for x, y in TRIANGLE:
-        QTest.mouseClick(view, Qt.LeftButton, Qt.NoModifier, _at(view, x, y))
+        QTest.mouseClick(view, Qt.LeftButton, Qt.NoModifier, at(view, x, y))
     assert doc.graph.nodes[nid].params["polygon_keys"] == ""  # nothing written while drawing
     assert "click the first point again" in said[0]
-    QTest.mouseClick(view, Qt.LeftButton, Qt.NoModifier, _at(view, *TRIANGLE[0]))  # on the first: closed
+    QTest.mouseClick(view, Qt.LeftButton, Qt.NoModifier, at(view, *TRIANGLE[0]))  # on the first: closed
     keys = _keys(doc, nid)
     assert list(keys) == [2] and _close(keys[2], TRIANGLE)
     assert doc.undo_stack.count() == steps + 1  # the whole polygon is one step
@@ -93,14 +80,14 @@ def test_a_double_click_or_enter_closes_the_polygon(area, qtbot, how):
     doc, nid, view = _mask_node(area, qtbot)
     square = ((0.1, 0.1), (0.6, 0.1), (0.6, 0.7), (0.1, 0.7))
     for x, y in square[:-1]:
-        QTest.mouseClick(view, Qt.LeftButton, Qt.NoModifier, _at(view, x, y))
+        QTest.mouseClick(view, Qt.LeftButton, Qt.NoModifier, at(view, x, y))
     if how == "enter":
-        QTest.mouseClick(view, Qt.LeftButton, Qt.NoModifier, _at(view, *square[-1]))
+        QTest.mouseClick(view, Qt.LeftButton, Qt.NoModifier, at(view, *square[-1]))
         QTest.keyClick(view, Qt.Key_Return)
     else:  # a double-click's first press may come as a press (a window system) or not (QTest)
         if how.startswith("click"):
-            QTest.mouseClick(view, Qt.LeftButton, Qt.NoModifier, _at(view, *square[-1]))
-        QTest.mouseDClick(view, Qt.LeftButton, Qt.NoModifier, _at(view, *square[-1]))
+            QTest.mouseClick(view, Qt.LeftButton, Qt.NoModifier, at(view, *square[-1]))
+        QTest.mouseDClick(view, Qt.LeftButton, Qt.NoModifier, at(view, *square[-1]))
     assert _close(_keys(doc, nid)[0], square)  # four points: the double-click's place once
     assert view.fit  # the double-click closed the polygon: the view did not take it
 
@@ -110,16 +97,16 @@ def test_too_few_points_backspace_and_escape(area, qtbot):
     said = []
     area.message.connect(said.append)
     for x, y in ((0.2, 0.2), (0.8, 0.2), (0.9, 0.9)):
-        QTest.mouseClick(view, Qt.LeftButton, Qt.NoModifier, _at(view, x, y))
+        QTest.mouseClick(view, Qt.LeftButton, Qt.NoModifier, at(view, x, y))
     QTest.keyClick(view, Qt.Key_Backspace)  # the last point taken back
     QTest.keyClick(view, Qt.Key_Return)
     assert "needs 3 points or more: 2 so far" in said[-1] and doc.graph.nodes[nid].params["polygon_keys"] == ""
-    QTest.mouseClick(view, Qt.LeftButton, Qt.NoModifier, _at(view, 0.5, 0.8))
+    QTest.mouseClick(view, Qt.LeftButton, Qt.NoModifier, at(view, 0.5, 0.8))
     QTest.keyClick(view, Qt.Key_Escape)  # dropped
     QTest.keyClick(view, Qt.Key_Return)
     assert said[-1] == "polygon dropped" and doc.graph.nodes[nid].params["polygon_keys"] == ""
     for x, y in TRIANGLE:
-        QTest.mouseClick(view, Qt.LeftButton, Qt.NoModifier, _at(view, x, y))
+        QTest.mouseClick(view, Qt.LeftButton, Qt.NoModifier, at(view, x, y))
     QTest.keyClick(view, Qt.Key_Enter)
     assert _close(_keys(doc, nid)[0], TRIANGLE)  # Backspace took back (0.9, 0.9), Esc the rest
 
@@ -127,11 +114,11 @@ def test_too_few_points_backspace_and_escape(area, qtbot):
 def test_dragging_a_point_keys_this_frame_and_the_mask_moves_between_keys(area, qtbot, tmp_path):
     doc, nid, view = _mask_node(area, qtbot, keys="0: 0.2 0.2, 0.8 0.2, 0.5 0.8", frame=4)
     steps = doc.undo_stack.count()
-    _drag(view, _at(view, 0.5, 0.8), _at(view, 0.5, 0.4))  # the third point, up
+    _drag(view, at(view, 0.5, 0.8), at(view, 0.5, 0.4))  # the third point, up
     keys = _keys(doc, nid)
     assert list(keys) == [0, 4] and keys[0] == TRIANGLE
     assert _close(keys[4], ((0.2, 0.2), (0.8, 0.2), (0.5, 0.4)))
-    _drag(view, _at(view, 0.5, 0.3), _at(view, 0.6, 0.5))  # inside: the whole polygon moves
+    _drag(view, at(view, 0.5, 0.3), at(view, 0.6, 0.5))  # inside: the whole polygon moves
     moved = _keys(doc, nid)[4]
     assert _close(moved, ((0.3, 0.4), (0.9, 0.4), (0.6, 0.6)))
     assert doc.undo_stack.count() == steps + 2  # a drag, a step
@@ -150,7 +137,7 @@ def test_a_polygon_of_another_count_replaces_the_keys_and_says_so(area, qtbot):
     area.message.connect(said.append)
     square = ((0.6, 0.5), (0.9, 0.5), (0.9, 0.9), (0.6, 0.9))  # on empty ground: a new polygon
     for x, y in square + square[:1]:
-        QTest.mouseClick(view, Qt.LeftButton, Qt.NoModifier, _at(view, x, y))
+        QTest.mouseClick(view, Qt.LeftButton, Qt.NoModifier, at(view, x, y))
     keys = _keys(doc, nid)
     assert list(keys) == [5] and _close(keys[5], square)
     assert "keys at frame(s) 0, 3 had 3: they are replaced" in said[-1]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from .test_feedback import chain
 
 
 @pytest.fixture
@@ -25,11 +26,7 @@ def count_compiles(win, monkeypatch) -> list:
 
 def graph_with_side_branches(win, tmp_path):
     doc = win.doc
-    a = doc.add_node("source.shapes", (0, 0), {"frames": 3, "width": 32, "height": 24, "sound": False})
-    b = doc.add_node("transform.color", (260, 0))
-    c = doc.add_node("io.save_video", (520, 0), {"path": str(tmp_path / "out.mp4")})
-    doc.connect(a, "video", b, "video")
-    doc.connect(b, "video", c, "video")
+    a, b, c = chain(win, tmp_path)  # shapes -> color -> save
     side = doc.add_node("transform.resize", (260, 200), {"width": 16, "height": 16})
     doc.connect(a, "video", side, "video")
     lonely = doc.add_node("transform.blend", (260, 400))  # inputs not connected: cannot run

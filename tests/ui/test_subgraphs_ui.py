@@ -7,20 +7,17 @@ import os
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox
 
 from studio.core.library import list_presets, list_subgraphs
 from studio.ui.canvas.items import GROUP_COLOR, LIBRARY_PREFIX
-from studio.ui.window.main_window import MainWindow
 
 N = 6  # frames
 
 
-@pytest.fixture(autouse=True)
-def _data_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("STUDIO_DATA_DIR", str(tmp_path / "data"))
+pytestmark = pytest.mark.usefixtures("data_dir")  # conftest.py: the user's data folder in tmp_path
 
 
 @pytest.fixture

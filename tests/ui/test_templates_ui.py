@@ -6,18 +6,15 @@ from __future__ import annotations
 import os
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog
 
 from studio.core.fileformat import load_graph
 from studio.engine.media import probe
-from studio.ui.window.main_window import MainWindow
 from studio.ui.dialogs.templates import PATH_ROLE, TEMPLATES_DIR, TITLE_ROLE, TemplateBrowser, list_templates
 
 
-@pytest.fixture(autouse=True)
-def _data_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("STUDIO_DATA_DIR", str(tmp_path / "data"))
+pytestmark = pytest.mark.usefixtures("data_dir")  # conftest.py: the user's data folder in tmp_path
 
 
 @pytest.fixture

@@ -13,10 +13,9 @@ from PySide6.QtWidgets import QApplication
 
 from studio.core.fileformat import load_graph, save_graph
 from studio.core.frame_keys import format_track_keys, parse_track_keys
-from studio.core.graph import Graph
-from studio.engine.clip import ArrayClip
 from studio.engine.executor import Executor
-from studio.ui.document.document import Document
+
+from .viewer_edit import at, node_over_clip
 
 
 @pytest.fixture
@@ -26,21 +25,10 @@ def area(make_area):
 
 def _tracks_node(area, qtbot, tracks="", frame=0):
     """A Drawn Tracks node (200x100, 6 frames) selected over a 200x100 clip (2 widget px a pixel)."""
-    doc = Document(Graph())
-    nid = doc.add_node("motion.drawn_tracks", (0, 0))
-    doc.set_params(nid, {"tracks": tracks, "frames": 6, "width": 200, "height": 100})
-    area.show_value("clip", "Clip", ArrayClip(np.full((6, 100, 200, 3), 0.4, np.float32), 24.0), "clip:video")
-    qtbot.waitUntil(lambda: area.stack.image.image is not None)
-    area.seek(frame)
-    area.node_selected(nid, doc)
+    doc, nid, view = node_over_clip(area, qtbot, "motion.drawn_tracks", {"tracks": tracks, "frames": 6, "width": 200,
+                                                                         "height": 100}, frame, n=6)
     assert area.mask_editor.active
-    return doc, nid, area.stack.image
-
-
-def _at(view, fx, fy):
-    w, h = view.image_size()
-    p = view.to_widget(fx * w, fy * h)
-    return QPoint(round(p.x()), round(p.y()))
+    return doc, nid, view
 
 
 def _text(doc, nid):
@@ -58,15 +46,15 @@ def _drag(view, a, b):
 def test_a_click_adds_a_track_a_drag_keys_it_and_undo_takes_each_back(area, qtbot, tmp_path):
     doc, nid, view = _tracks_node(area, qtbot, frame=1)
     steps = doc.undo_stack.count()
-    QTest.mouseClick(view, Qt.LeftButton, Qt.NoModifier, _at(view, 0.25, 0.5))
+    QTest.mouseClick(view, Qt.LeftButton, Qt.NoModifier, at(view, 0.25, 0.5))
     assert _text(doc, nid) == "1: 0.25 0.5"
-    QTest.mouseClick(view, Qt.LeftButton, Qt.NoModifier, _at(view, 0.75, 0.2))  # empty ground: a second track
+    QTest.mouseClick(view, Qt.LeftButton, Qt.NoModifier, at(view, 0.75, 0.2))  # empty ground: a second track
     assert _text(doc, nid) == "1: 0.25 0.5; 1: 0.75 0.2"
     area.seek(5)
-    _drag(view, _at(view, 0.25, 0.5), _at(view, 0.5, 0.8))  # the first track's point, held from frame 1
+    _drag(view, at(view, 0.25, 0.5), at(view, 0.5, 0.8))  # the first track's point, held from frame 1
     assert _text(doc, nid) == "1: 0.25 0.5, 5: 0.5 0.8; 1: 0.75 0.2"
     assert doc.undo_stack.count() == steps + 3  # a gesture, a step
-    QTest.mouseClick(view, Qt.LeftButton, Qt.NoModifier, _at(view, 0.75, 0.2))  # a click on a point: selected only
+    QTest.mouseClick(view, Qt.LeftButton, Qt.NoModifier, at(view, 0.75, 0.2))  # a click on a point: selected only
     assert doc.undo_stack.count() == steps + 3 and area.mask_editor.tracks.selected == 1
     doc.undo_stack.undo()
     assert _text(doc, nid) == "1: 0.25 0.5; 1: 0.75 0.2"
@@ -84,7 +72,7 @@ def test_a_click_adds_a_track_a_drag_keys_it_and_undo_takes_each_back(area, qtbo
 def test_a_drag_from_empty_ground_adds_the_track_where_the_button_comes_up(area, qtbot):
     doc, nid, view = _tracks_node(area, qtbot, tracks="0: 0.1 0.1", frame=2)
     steps = doc.undo_stack.count()
-    _drag(view, _at(view, 0.5, 0.5), _at(view, 0.6, 0.7))
+    _drag(view, at(view, 0.5, 0.5), at(view, 0.6, 0.7))
     assert _text(doc, nid) == "0: 0.1 0.1; 2: 0.6 0.7" and doc.undo_stack.count() == steps + 1
 
 
@@ -92,7 +80,7 @@ def test_delete_removes_this_frames_key_then_the_track(area, qtbot):
     doc, nid, view = _tracks_node(area, qtbot, tracks="0: 0.2 0.2, 4: 0.6 0.2; 0: 0.5 0.8", frame=4)
     said = []
     area.message.connect(said.append)
-    QTest.mouseClick(view, Qt.LeftButton, Qt.NoModifier, _at(view, 0.6, 0.2))  # the first track, selected
+    QTest.mouseClick(view, Qt.LeftButton, Qt.NoModifier, at(view, 0.6, 0.2))  # the first track, selected
     QTest.keyClick(view, Qt.Key_Delete)
     assert _text(doc, nid) == "0: 0.2 0.2; 0: 0.5 0.8"
     QTest.keyClick(view, Qt.Key_Delete)  # held at 0.2 0.2 here, no key at frame 4, but its only key: it goes
@@ -103,7 +91,7 @@ def test_delete_removes_this_frames_key_then_the_track(area, qtbot):
     doc.undo_stack.undo()
     assert _text(doc, nid) == "0: 0.2 0.2, 4: 0.6 0.2; 0: 0.5 0.8"
     area.seek(2)
-    QTest.mouseClick(view, Qt.LeftButton, Qt.NoModifier, _at(view, 0.4, 0.2))  # between its keys
+    QTest.mouseClick(view, Qt.LeftButton, Qt.NoModifier, at(view, 0.4, 0.2))  # between its keys
     QTest.keyClick(view, Qt.Key_Backspace)
     assert "track 1 has no key at frame 2 (its keys: 0, 4): go to one to remove it" == said[-1]
     assert _text(doc, nid) == "0: 0.2 0.2, 4: 0.6 0.2; 0: 0.5 0.8"
@@ -112,7 +100,7 @@ def test_delete_removes_this_frames_key_then_the_track(area, qtbot):
 def test_delete_is_the_viewers_not_the_canvas_shortcut(area, qtbot):
     _tracks_node(area, qtbot, tracks="0: 0.5 0.5")
     view = area.stack.image
-    QTest.mouseClick(view, Qt.LeftButton, Qt.NoModifier, _at(view, 0.5, 0.5))
+    QTest.mouseClick(view, Qt.LeftButton, Qt.NoModifier, at(view, 0.5, 0.5))
     ev = QKeyEvent(QEvent.ShortcutOverride, Qt.Key_Delete, Qt.NoModifier)
     ev.ignore()
     QApplication.sendEvent(view, ev)
@@ -126,13 +114,13 @@ def test_delete_is_the_viewers_not_the_canvas_shortcut(area, qtbot):
 
 def test_h_hides_a_track_from_this_frame_on_and_shows_it_again(area, qtbot, tmp_path):
     doc, nid, view = _tracks_node(area, qtbot, tracks="0: 0.2 0.2, 4: 0.6 0.2", frame=2)
-    QTest.mouseClick(view, Qt.LeftButton, Qt.NoModifier, _at(view, 0.4, 0.2))
+    QTest.mouseClick(view, Qt.LeftButton, Qt.NoModifier, at(view, 0.4, 0.2))
     QTest.keyClick(view, Qt.Key_H)
     assert _text(doc, nid) == "0: 0.2 0.2, 2: 0.4 0.2 hidden, 4: 0.6 0.2"
     area.seek(3)
-    QTest.mouseClick(view, Qt.LeftButton, Qt.NoModifier, _at(view, 0.5, 0.2))  # a hidden track is still taken
+    QTest.mouseClick(view, Qt.LeftButton, Qt.NoModifier, at(view, 0.5, 0.2))  # a hidden track is still taken
     assert area.mask_editor.tracks.selected == 0
-    _drag(view, _at(view, 0.5, 0.2), _at(view, 0.5, 0.6))  # a key made while hidden stays hidden
+    _drag(view, at(view, 0.5, 0.2), at(view, 0.5, 0.6))  # a key made while hidden stays hidden
     assert _text(doc, nid) == "0: 0.2 0.2, 2: 0.4 0.2 hidden, 3: 0.5 0.6 hidden, 4: 0.6 0.2"
     QTest.keyClick(view, Qt.Key_H)  # its own key: shown again from here
     assert _text(doc, nid) == "0: 0.2 0.2, 2: 0.4 0.2 hidden, 3: 0.5 0.6, 4: 0.6 0.2"
@@ -148,7 +136,7 @@ def test_the_tracks_are_drawn_over_the_frame(area, qtbot):
     def off(fx, fy):
         """How far from the clip's grey the 3x3 widget pixels around (fx, fy) go (a line may fall
         on the row beside)."""
-        p = _at(view, fx, fy)
+        p = at(view, fx, fy)
         return max(abs(img.pixelColor(p.x() + dx, p.y() + dy).red() - 102) for dx in (-1, 0, 1) for dy in (-1, 0, 1))
     assert off(0.5, 0.9) == 0  # nothing there: the clip's 0.4 grey
     assert off(0.5, 0.5) > 100  # the first track's path, between its keys (yellow: red 255)
@@ -160,7 +148,7 @@ def test_a_click_outside_the_frame_adds_nothing(area, qtbot):
     doc, nid, view = _tracks_node(area, qtbot)
     said = []
     area.message.connect(said.append)
-    p = _at(view, 1.2, 0.5)
+    p = at(view, 1.2, 0.5)
     QTest.mouseClick(view, Qt.LeftButton, Qt.NoModifier, p)
     assert _text(doc, nid) == "" and "outside the frame" in said[-1]
 
@@ -178,7 +166,7 @@ def test_in_the_window_the_node_shows_its_plate_and_a_click_on_it_adds_a_track(q
     qtbot.waitUntil(lambda: area.node_id == drawn and area.stack.image.image is not None, timeout=10000)
     view = area.stack.image
     assert view.image_size() == (256, 256) and area.title == "Drawn Tracks · plate: Load Video"
-    QTest.mouseClick(view, Qt.LeftButton, Qt.NoModifier, _at(view, 0.5, 0.4))
+    QTest.mouseClick(view, Qt.LeftButton, Qt.NoModifier, at(view, 0.5, 0.4))
     assert _text(win.doc, drawn) == "0: 0.5 0.4"
     win.undo_action.trigger()
     assert win.doc.graph.nodes[drawn].params["tracks"] == ""
@@ -190,7 +178,7 @@ def test_a_key_past_the_nodes_frames_is_said(area, qtbot):
     area.seek(4)
     said = []
     area.message.connect(said.append)
-    QTest.mouseClick(view, Qt.LeftButton, Qt.NoModifier, _at(view, 0.5, 0.5))
+    QTest.mouseClick(view, Qt.LeftButton, Qt.NoModifier, at(view, 0.5, 0.5))
     assert _text(doc, nid) == "4: 0.5 0.5"
     assert said[-1] == ("frame 4 is past the node's 3 'frames' (0 to 2): set 'frames' higher, or the run refuses "
                         "this key")

@@ -17,6 +17,8 @@ from studio.engine import events as ev
 from studio.ui.panels import training as tp
 from studio.ui.panels.training import NodeHistory, Series, TrainingPanel, ema
 
+from .widgets import shown
+
 
 def progress(nid, step, total=None, preview=None, **values):
     return ev.NodeProgress(nid, step, total, None, preview, None, values)
@@ -24,12 +26,7 @@ def progress(nid, step, total=None, preview=None, **values):
 
 @pytest.fixture
 def panel(qtbot):
-    p = TrainingPanel(redraw_ms=20)
-    qtbot.addWidget(p)
-    p.resize(500, 260)
-    p.show()
-    qtbot.waitExposed(p)
-    return p
+    return shown(qtbot, TrainingPanel(redraw_ms=20), 500, 260)
 
 
 # -- the model of the curves ---------------------------------------------------------------------

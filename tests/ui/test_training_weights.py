@@ -4,15 +4,12 @@ import pytest
 from studio.engine import events as ev
 from studio.ui.panels.training import TrainingPanel
 
+from .widgets import shown
+
 
 @pytest.fixture
 def panel(qtbot):
-    p = TrainingPanel(redraw_ms=20)
-    qtbot.addWidget(p)
-    p.resize(700, 260)
-    p.show()
-    qtbot.waitExposed(p)
-    return p
+    return shown(qtbot, TrainingPanel(redraw_ms=20), 700, 260)
 
 
 def test_the_dock_shows_the_loss_weights_of_the_training_node(panel, qtbot):

@@ -16,6 +16,8 @@ from studio.ui.preview.timeline import Timeline
 from studio.ui.preview.qimages import qimage_to_array
 from studio.ui.preview.pixels import MODALITY_COLORS, dominance_of, heatmap, similarity_of
 
+from .widgets import shown
+
 
 @pytest.fixture
 def area(make_area):
@@ -211,11 +213,7 @@ def test_audio_value_and_clip_sound_are_analysed_in_the_background(qtbot, area):
 
 @pytest.fixture
 def timeline(qtbot):
-    t = Timeline()
-    qtbot.addWidget(t)
-    t.resize(502, 160)
-    t.show()
-    qtbot.waitExposed(t)
+    t = shown(qtbot, Timeline(), 502, 160)
     t.set_clip(100, 24.0)
     return t
 

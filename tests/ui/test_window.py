@@ -20,6 +20,8 @@ from studio.core.spec import CLIP, SOURCE, In, Node, Out
 from studio.ui.canvas.items import ERROR_BORDER
 from studio.ui.window.main_window import MainWindow
 
+from .widgets import viewport_pos
+
 
 class SlowNode(Node):
     """Counts for a long time, checking for cancellation at every step."""
@@ -62,10 +64,6 @@ def registry():
 @pytest.fixture
 def win(open_window, registry):
     return open_window(registry)
-
-
-def viewport_pos(win, scene_pt: QPointF) -> QPoint:
-    return win.canvas.view.mapFromScene(scene_pt)
 
 
 def drag(qtbot, win, a: QPointF, b: QPointF) -> None:

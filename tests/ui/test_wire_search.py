@@ -21,6 +21,17 @@ def drag_wire(qtbot, win, nid: str, port: str, side: str, to: QPointF) -> None:
     qtbot.mouseRelease(vp, Qt.LeftButton, pos=b)
 
 
+def _wire_searched(qtbot, win, node_type, pos, port, side, drop):
+    """A ``node_type`` node added at ``pos``, a wire dragged from its ``port`` (``side``: 'in' or 'out')
+    and dropped on empty canvas at ``drop``: (the node, the search that opened)."""
+    node = win.doc.add_node(node_type, pos)
+    win.canvas.fit_all()
+    drag_wire(qtbot, win, node, port, side, drop)
+    search = win.canvas.search
+    assert search.isVisible()
+    return node, search
+
+
 def test_a_wire_dropped_on_empty_canvas_searches_what_fits_and_wires_it(qtbot, nodes_window):
     win = nodes_window
     src = win.doc.add_node("source.shapes", (0, 0))
@@ -62,11 +73,7 @@ def test_a_wire_dropped_on_empty_canvas_searches_what_fits_and_wires_it(qtbot, n
 
 def test_a_wire_from_an_input_offers_what_gives_its_type(qtbot, nodes_window):
     win = nodes_window
-    dst = win.doc.add_node("io.save_video", (400, 0))
-    win.canvas.fit_all()
-    drag_wire(qtbot, win, dst, "video", "in", QPointF(80.0, 40.0))
-    search = win.canvas.search
-    assert search.isVisible()
+    dst, search = _wire_searched(qtbot, win, "io.save_video", (400, 0), "video", "in", QPointF(80.0, 40.0))
     listed = [search.list.item(i).data(Qt.UserRole) for i in range(search.list.count())]
     assert "source.shapes" in listed and "io.text" not in listed and "audio.record" not in listed
     search.list.setCurrentRow(listed.index("source.shapes"))
@@ -110,11 +117,7 @@ def test_a_video_model_wire_offers_only_what_takes_a_video_model(qtbot, nodes_wi
     (every node with a 'Model' input); a video model is its own type, so the search lists the
     generators, Video LoRA and Train Video LoRA, and no node of another kind of model."""
     win = nodes_window
-    src = win.doc.add_node("video_models.load", (0, 0))
-    win.canvas.fit_all()
-    drag_wire(qtbot, win, src, "model", "out", QPointF(420.0, 40.0))
-    search = win.canvas.search
-    assert search.isVisible()
+    src, search = _wire_searched(qtbot, win, "video_models.load", (0, 0), "model", "out", QPointF(420.0, 40.0))
     listed = {search.list.item(i).data(Qt.UserRole) for i in range(search.list.count())}
     specs = {s.id: s for s in win.doc.graph.registry.specs()}
     assert {"video_models.text_to_video", "video_models.image_to_video", "video_models.lora",

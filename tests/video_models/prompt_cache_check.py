@@ -30,3 +30,27 @@ def off_then_cached(monkeypatch, tmp_path, render, counters=()):
     for c in counters:
         c.clear()
     return plain, first, render(4)
+
+
+def frames_and_texts(g, node_id: str = "gen") -> tuple:
+    """Render ``node_id`` without the output cache: (its frames, the text of each event of the run)."""
+    from studio.engine.executor import Executor
+    ev = []
+    clip = Executor().run(g, targets=[node_id], device="cpu", use_cache=False, on_event=ev.append).value(node_id)
+    return clip.frames, [getattr(e, "text", "") for e in ev]
+
+
+def check_cached_prompt(monkeypatch, tmp_path, render, encoders, encoded_first=True, seed_differs=True) -> None:
+    """The family's check, on ``render`` (as ``off_then_cached`` takes it) and ``encoders`` (the text
+    encoder classes it loads): the second render with the cache on loads none of them, says so and makes
+    the frames of the render with the cache off; with ``encoded_first`` the first render with the cache
+    on loaded each, and with ``seed_differs`` its other seed made other frames."""
+    import numpy as np
+    loads = [counted_loads(monkeypatch, c) for c in encoders]
+    plain, first, (second, said) = off_then_cached(monkeypatch, tmp_path, render, loads)
+    if encoded_first:
+        assert first[-1] == tuple([c.__name__] for c in encoders)  # the first render with the cache on encoded
+    assert all(got == [] for got in loads) and NOT_LOADED in said
+    assert np.array_equal(second, plain)
+    if seed_differs:
+        assert not np.array_equal(first[0], plain)

@@ -23,6 +23,7 @@ from nodes.video_models.loading.load import load_video_model
 from . import tiny_formats as tf
 from . import tiny_ltx2_parts as tl
 from . import tiny_parts as tp
+from .refusals import refuse_loads, single_file_loads
 
 pytest.importorskip("diffusers")
 CPU = torch.device("cpu")
@@ -224,10 +225,7 @@ def test_nvfp4_in_a_module_kept_in_fp32_is_dequantised_and_fp8_scales_without_a_
 
 @pytest.fixture
 def no_loads(monkeypatch):
-    def refuse(*a, **k):
-        raise AssertionError("a model was built before the file was checked")
-    monkeypatch.setattr(single_file, "lean_load", refuse)
-    monkeypatch.setattr(single_file, "load_denoiser", refuse)
+    refuse_loads(monkeypatch, "a model was built before the file was checked", *single_file_loads())
 
 
 def _bad(state, tmp_path, edit) -> str:

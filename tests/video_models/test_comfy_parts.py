@@ -12,8 +12,11 @@ import torch
 from nodes.video_models.base.errors import ModelError
 from nodes.video_models.loading.load import load_video_model
 
+from .graphs import files_and_folder
 from . import layouts
 from . import tiny_parts as tp
+from .file_formats import scaled_fp8, t5_blocks
+from .refusals import refuse_loads, refused, single_file_loads
 
 pytest.importorskip("diffusers")
 CPU = torch.device("cpu")
@@ -103,17 +106,11 @@ def test_each_part_is_built_on_the_meta_device(comfy, monkeypatch):
 @pytest.fixture
 def no_loads(monkeypatch):
     """Any weight load fails: a message raised with it in place came before anything was allocated."""
-    from nodes.video_models.files import single_file
-
-    def refuse(*a, **k):
-        raise AssertionError("a model was built before the parts were checked")
-    monkeypatch.setattr(single_file, "lean_load", refuse)
-    monkeypatch.setattr(single_file, "load_denoiser", refuse)
+    refuse_loads(monkeypatch, "a model was built before the parts were checked", *single_file_loads())
 
 
 def _refused(files, match, **parts):
-    with pytest.raises(ModelError, match=match):
-        load_video_model(files["denoiser"], base=None, device=CPU, dtype_name="fp32", parts=parts)
+    refused(files["denoiser"], match, **parts)
 
 
 def test_a_text_encoder_that_does_not_fit_the_denoiser_is_named_before_allocation(comfy, tmp_path, no_loads):
@@ -192,17 +189,10 @@ def test_another_familys_denoiser_with_part_files_says_what_to_give(tmp_path, no
 
 
 def test_through_the_graph_the_three_files_render_as_the_folder_does(comfy):
-    from studio.engine.executor import Executor
     from nodes.video_models.loading.node import LoadVideoModel
     folder, files = comfy
-
-    def graph(**load):
-        return tp.t2v_graph(PROMPT, **load)
-    said = []
-    ex = Executor()
-    three = graph(model=files["denoiser"], text_encoder=files["text_encoder"], vae=files["vae"])
-    a = ex.run(three, targets=["gen"], device="cpu", use_cache=False, on_event=said.append).value("gen").frames
-    b = ex.run(graph(model=folder), targets=["gen"], device="cpu", use_cache=False).value("gen").frames
+    three = tp.t2v_graph(PROMPT, model=files["denoiser"], text_encoder=files["text_encoder"], vae=files["vae"])
+    a, b, said = files_and_folder(three, tp.t2v_graph(PROMPT, model=folder))
     assert abs(a.astype("float64") - b.astype("float64")).max() < 1e-4  # the folder's tensors memory-mapped: see _fresh
     text = " ".join(str(getattr(e, "text", "")) for e in said)
     assert "text encoder: umt5_tiny_fp32.safetensors: UMT5 (width 32)" in text and "VAE: wan_2.1_vae_tiny" in text
@@ -256,17 +246,7 @@ def _scaled_fp8_text_encoder(src: str, dst: str) -> str:
     """ComfyUI's umt5_xxl_fp8_e4m3fn_scaled layout: the blocks' 2-D weights in fp8 e4m3fn, each with
     its per-tensor ``scale_weight``, a ``scaled_fp8`` marker; the rest as it was."""
     from safetensors.torch import load_file, save_file
-    top = torch.finfo(torch.float8_e4m3fn).max
-    out = {}
-    for k, v in load_file(src).items():
-        if k.startswith("encoder.block.") and v.dim() == 2 and "relative_attention_bias" not in k:
-            s = (v.abs().max() / top).clamp(min=1e-12).float()
-            out[k] = (v.float() / s).to(torch.float8_e4m3fn).contiguous()
-            out[k[: -len(".weight")] + ".scale_weight"] = s.reshape(())
-        else:
-            out[k] = v
-    out["scaled_fp8"] = torch.empty(0, dtype=torch.float8_e4m3fn)
-    save_file(out, dst)
+    save_file(scaled_fp8(load_file(src), t5_blocks), dst)
     return dst
 
 

@@ -11,12 +11,13 @@ import os
 import pytest
 import torch
 
-from nodes.video_models.base.errors import ModelError
 from nodes.video_models.loading.load import load_video_model
 
 from . import layouts
 from . import tiny_ltx as tl
 from . import tiny_parts as tp
+from .file_formats import scaled_fp8, t5_blocks
+from .refusals import configs_read, refuse_loads, refused, single_file_loads
 
 pytest.importorskip("diffusers")
 CPU = torch.device("cpu")
@@ -134,37 +135,27 @@ def test_through_the_graph_the_checkpoint_and_t5_render_as_the_folder_does(ltx):
 @pytest.fixture
 def no_loads(monkeypatch):
     """Any weight load fails: a message raised with it in place came before anything was allocated."""
-    from nodes.video_models.files import single_file
-
-    def refuse(*a, **k):
-        raise AssertionError("a model was built before the parts were checked")
-    monkeypatch.setattr(single_file, "lean_load", refuse)
-    monkeypatch.setattr(single_file, "load_denoiser", refuse)
     from nodes.video_models.families.ltx import parts as parts_ltx
-    monkeypatch.setattr(parts_ltx, "load_with_config", refuse)
-
-
-def _refused(den, match, **parts):
-    with pytest.raises(ModelError, match=match):
-        load_video_model(den, base=None, device=CPU, dtype_name="fp32", parts=parts)
+    refuse_loads(monkeypatch, "a model was built before the parts were checked", *single_file_loads(),
+                 (parts_ltx, "load_with_config"))
 
 
 def test_a_umt5_or_a_t5_of_the_wrong_width_is_named_before_allocation(ltx, tmp_path, no_loads):
     _, files, split = ltx
     wan = tp.write_parts(tp.build(str(tmp_path / "wan")), str(tmp_path / "wan-files"))
-    _refused(files["denoiser"], r"the text encoder '.*umt5_tiny_fp32\.safetensors' is UMT5 \(width 32\) \(UMT5: every "
+    refused(files["denoiser"], r"the text encoder '.*umt5_tiny_fp32\.safetensors' is UMT5 \(width 32\) \(UMT5: every "
                                 r"block has its own position bias\), but LTX-Video's transformer reads T5 v1\.1 XXL's "
                                 r"text states: give t5xxl_fp16 or t5xxl_fp8_e4m3fn", text_encoder=wan["text_encoder"])
     umt5 = layouts.write(str(tmp_path / "umt5_xxl_fp8_e4m3fn_scaled.safetensors"), layouts.t5(umt5=True), "F8_E4M3")
-    _refused(files["denoiser"], r"'.*umt5_xxl_fp8_e4m3fn_scaled\.safetensors' is UMT5-XXL \(Wan\) \(UMT5", text_encoder=umt5)
+    refused(files["denoiser"], r"'.*umt5_xxl_fp8_e4m3fn_scaled\.safetensors' is UMT5-XXL \(Wan\) \(UMT5", text_encoder=umt5)
     xxl = layouts.write(str(tmp_path / "t5xxl_fp16.safetensors"), layouts.t5(), "F16")
-    _refused(files["denoiser"], r"the text encoder '.*t5xxl_fp16\.safetensors' \(T5-XXL \(LTX-Video, CogVideoX\)\) gives "
+    refused(files["denoiser"], r"the text encoder '.*t5xxl_fp16\.safetensors' \(T5-XXL \(LTX-Video, CogVideoX\)\) gives "
                                 r"text states 4096 wide, but the transformer 'ltx-video-tiny-v0\.9\.1\.safetensors' reads "
                                 r"32 \(its caption_projection\)", text_encoder=xxl)
     gemma = layouts.write(str(tmp_path / "gemma_3_12B_it.safetensors"), layouts.gemma3(2))
-    _refused(files["denoiser"], r"is Gemma 3 12B \(LTX-2\), but LTX-Video's transformer reads T5 v1\.1 XXL's",
+    refused(files["denoiser"], r"is Gemma 3 12B \(LTX-2\), but LTX-Video's transformer reads T5 v1\.1 XXL's",
              text_encoder=gemma)
-    _refused(split["denoiser"], r"the VAE '.*wan_2\.1_vae_tiny\.safetensors' is Wan 2\.1 VAE, made for Wan, but the "
+    refused(split["denoiser"], r"the VAE '.*wan_2\.1_vae_tiny\.safetensors' is Wan 2\.1 VAE, made for Wan, but the "
                                 r"transformer 'ltx-video-tiny-transformer\.safetensors' is LTX-Video's",
              text_encoder=split["text_encoder"], vae=wan["vae"])
 
@@ -178,33 +169,33 @@ def test_a_vae_of_other_latent_channels_is_named_before_allocation(ltx, tmp_path
     bad["decoder.conv_in.conv.weight"] = torch.zeros(w.shape[0], 16, *w.shape[2:])
     path = str(tmp_path / "ltx_vae_16ch.safetensors")
     save_file(bad, path)
-    _refused(split["denoiser"], r"the VAE '.*ltx_vae_16ch\.safetensors' \(LTX-Video VAE\) makes latents of 16 channels, "
+    refused(split["denoiser"], r"the VAE '.*ltx_vae_16ch\.safetensors' \(LTX-Video VAE\) makes latents of 16 channels, "
                                 r"but the transformer 'ltx-video-tiny-transformer\.safetensors' takes 8 \(its proj_in\)",
              text_encoder=split["text_encoder"], vae=path)
     bad = dict(state)
     bad["decoder.up_blocks.2.res_blocks.0.conv2.conv.weight"] = torch.zeros(3, 32, 3, 3, 3)
     save_file(bad, path)
-    _refused(split["denoiser"], r"does not make one AutoencoderKLLTXVideo: 'decoder\.up_blocks\.0\.resnets\.0\.conv2\.conv"
+    refused(split["denoiser"], r"does not make one AutoencoderKLLTXVideo: 'decoder\.up_blocks\.0\.resnets\.0\.conv2\.conv"
                                 r"\.weight' is \[3, 32, 3, 3, 3\] there", text_encoder=split["text_encoder"], vae=path)
 
 
 def test_unknown_files_show_their_first_keys_and_missing_parts_are_said(ltx, tmp_path, no_loads):
     _, files, split = ltx
     odd = layouts.write(str(tmp_path / "odd.safetensors"), {"foo.bar.weight": (3, 5), "zed": (7,)})
-    _refused(files["denoiser"], r"'.*odd\.safetensors' was given as the text encoder but is not a model Studio "
+    refused(files["denoiser"], r"'.*odd\.safetensors' was given as the text encoder but is not a model Studio "
                                 r"recognises: it holds foo\.bar\.weight \[3, 5\], zed \[7\]", text_encoder=odd)
-    _refused(split["denoiser"], r"'.*odd\.safetensors' was given as the VAE but is not a model Studio recognises: it "
+    refused(split["denoiser"], r"'.*odd\.safetensors' was given as the VAE but is not a model Studio recognises: it "
                                 r"holds foo\.bar\.weight", text_encoder=split["text_encoder"], vae=odd)
-    _refused(split["denoiser"], r"is a single LTX-Video transformer \(it holds no VAE\): set the text encoder and the "
+    refused(split["denoiser"], r"is a single LTX-Video transformer \(it holds no VAE\): set the text encoder and the "
                                 r"VAE files \(as ComfyUI's loaders take them\), or 'base' to a diffusers LTX-Video folder")
-    _refused(files["denoiser"], r"is a single LTX-Video checkpoint \(a transformer and its VAE\): set the "
+    refused(files["denoiser"], r"is a single LTX-Video checkpoint \(a transformer and its VAE\): set the "
                                 r"text encoder file \(")
-    _refused(split["denoiser"], r"'.*ltx-video-tiny-v0\.9\.1\.safetensors' was given as the VAE but is an? all-in-one "
+    refused(split["denoiser"], r"'.*ltx-video-tiny-v0\.9\.1\.safetensors' was given as the VAE but is an? all-in-one "
                                 r"checkpoint \(LTX-Video", text_encoder=split["text_encoder"], vae=files["denoiser"])
     clip = layouts.write(str(tmp_path / "clip_vision_h.safetensors"), layouts.clip_vision_h(), "F16")
-    _refused(files["denoiser"], r"a CLIP vision file '.*clip_vision_h\.safetensors' was given, but LTX-Video takes none",
+    refused(files["denoiser"], r"a CLIP vision file '.*clip_vision_h\.safetensors' was given, but LTX-Video takes none",
              text_encoder=files["text_encoder"], image_encoder=clip)
-    _refused(files["denoiser"], r"a second text encoder file '.*' was given, but LTX-Video takes none \(it reads one "
+    refused(files["denoiser"], r"a second text encoder file '.*' was given, but LTX-Video takes none \(it reads one "
                                 r"text encoder, T5-XXL\)", text_encoder=files["text_encoder"],
              text_encoder_2=files["text_encoder"])
 
@@ -214,7 +205,7 @@ def test_a_t5_with_no_tokenizer_anywhere_says_where_studio_looked(ltx, tmp_path,
     _, files, _ = ltx
     bare = str(tmp_path / "t5xxl_fp16.safetensors")
     shutil.copy(files["text_encoder"], bare)
-    _refused(files["denoiser"], r"carries no tokenizer \(ComfyUI's t5xxl files have none: ComfyUI ships T5's itself\) and "
+    refused(files["denoiser"], r"carries no tokenizer \(ComfyUI's t5xxl files have none: ComfyUI ships T5's itself\) and "
                                 r"none was found: Studio looked in the file \(no 'spiece_model' tensor\), in "
                                 rf"'{tmp_path}/tokenizer', and in 'base' \(empty\)", text_encoder=bare)
 
@@ -228,7 +219,7 @@ def test_a_tokenizer_larger_than_the_encoders_vocabulary_is_named(ltx, tmp_path,
     state["shared.weight"] = state["shared.weight"][:10].contiguous()
     save_file(state, str(tmp_path / "t5xxl_small_vocab.safetensors"))
     shutil.copytree(os.path.join(os.path.dirname(files["text_encoder"]), "tokenizer"), str(tmp_path / "tokenizer"))
-    _refused(files["denoiser"], r"the tokenizer of the text encoder '.*t5xxl_small_vocab\.safetensors' holds \d+ tokens, "
+    refused(files["denoiser"], r"the tokenizer of the text encoder '.*t5xxl_small_vocab\.safetensors' holds \d+ tokens, "
                                 r"but the encoder's embedding has 10 rows", text_encoder=str(tmp_path /
                                                                                           "t5xxl_small_vocab.safetensors"))
 
@@ -269,16 +260,7 @@ def test_a_scaled_fp8_t5_and_an_fp8_checkpoint(ltx, want, tmp_path):
 
     from . import tiny_formats as tf
     _, files, _ = ltx
-    top = torch.finfo(torch.float8_e4m3fn).max
-    te = {}
-    for k, v in load_file(files["text_encoder"]).items():
-        if k.startswith("encoder.block.") and v.dim() == 2 and "relative_attention_bias" not in k:
-            s = (v.abs().max() / top).clamp(min=1e-12).float()
-            te[k] = (v.float() / s).to(torch.float8_e4m3fn).contiguous()
-            te[k[: -len(".weight")] + ".scale_weight"] = s.reshape(())
-        else:
-            te[k] = v
-    te["scaled_fp8"] = torch.empty(0, dtype=torch.float8_e4m3fn)
+    te = scaled_fp8(load_file(files["text_encoder"]), t5_blocks)
     (tmp_path / "text_encoders").mkdir()
     t5 = str(tmp_path / "text_encoders" / "t5xxl_fp8_e4m3fn_scaled.safetensors")
     save_file(te, t5)
@@ -321,7 +303,6 @@ def test_a_gguf_transformer_and_a_vae_file_over_a_checkpoints_own(ltx, want, tmp
                            parts={"text_encoder": files["text_encoder"], "vae": split["vae"]})
     assert "VAE: ltx_video_vae_tiny.safetensors: LTX-Video VAE, fp32 (instead of the checkpoint's own)" in said
     assert torch.equal(_frames(one), want)
-
 
 
 def test_a_gguf_transformer_in_lightricks_names(ltx, want, tmp_path):
@@ -381,24 +362,7 @@ def test_real_sized_checkpoints_and_t5xxl_pass_every_check_from_their_headers(lt
     from transformers import AutoTokenizer
     AutoTokenizer.from_pretrained(folder, subfolder="tokenizer").save_pretrained(str(tmp_path / "text_encoders" /
                                                                                      "tokenizer"))
-    seen = {}
-    checked = parts_ltx.check_shapes
-
-    def recording(part, diffusers):
-        seen[part.component] = part.cfg
-        return checked(part, diffusers)
-
-    class Checked(Exception):
-        pass
-
-    def stop(diffusers, index, tmp, fam, wf, dtype):
-        seen["transformer"] = __import__("json").load(open(os.path.join(tmp, "transformer", "config.json")))
-        raise Checked
-    monkeypatch.setattr(parts_ltx, "check_shapes", recording)
-    from nodes.video_models.files import single_file
-    monkeypatch.setattr(single_file, "load_denoiser", stop)  # the config written where it reads one
-    with pytest.raises(Checked):
-        load_video_model(ckpt, base=None, device=CPU, dtype_name="bf16", parts={"text_encoder": te})
+    seen = configs_read(monkeypatch, parts_ltx, ckpt, te)
     assert {k: (list(v) if isinstance(v, tuple) else v) for k, v in V095.items()} == \
         {k: seen["vae"][k] for k in V095}
     with init_empty_weights():

@@ -14,9 +14,11 @@ import torch
 from nodes.video_models.base.errors import ModelError
 from nodes.video_models.loading.load import load_video_model
 
+from .graphs import ltx2_take
 from . import layouts
 from . import tiny_ltx2_parts as tl
 from . import tiny_parts as tp
+from .refusals import configs_read, refuse_loads, refused
 
 pytest.importorskip("diffusers")
 CPU = torch.device("cpu")
@@ -94,19 +96,10 @@ def test_each_part_is_built_on_the_meta_device(ltx2, monkeypatch):
 
 
 def test_through_the_graph_the_ltx2_node_renders_picture_and_sound_as_the_folder(ltx2):
-    from studio.core.graph import Graph
-    from studio.engine.executor import Executor
     folder, files = ltx2
 
     def run(**load):
-        g = Graph()
-        g.add_node("video_models.load", load, node_id="load")
-        g.add_node("video_models.ltx2", {"prompt": PROMPT, "steps": 2, "width": 64, "height": 64, "frames": 9,
-                                         "fps": 24.0, "guidance": 2.0, "seed": 3, "preview_size": "off"},
-                   node_id="ltx2")
-        g.connect("load", "model", "ltx2", "model")
-        r = Executor().run(g, targets=["ltx2"], device="cpu", use_cache=False)
-        return r.value("ltx2", "video"), r.value("ltx2", "audio")
+        return ltx2_take(PROMPT, **load)[:2]
     (a, sa), (b, sb) = run(model=files["checkpoint"], text_encoder=files["text_encoder"]), run(model=folder)
     assert a.frames.shape == b.frames.shape == (9, 64, 64, 3)
     assert abs(a.frames.astype("float64") - b.frames.astype("float64")).max() < 1e-5  # the folder's memory-mapped
@@ -147,18 +140,8 @@ def no_loads(monkeypatch):
     """Any weight load fails: a message raised with it in place came before anything was allocated."""
     from nodes.video_models.files import parts, single_file
     from nodes.video_models.families.ltx2 import parts as parts_ltx2
-
-    def refuse(*a, **k):
-        raise AssertionError("a model was built before the parts were checked")
-    monkeypatch.setattr(single_file, "lean_load", refuse)
-    monkeypatch.setattr(parts, "load_part", refuse)
-    monkeypatch.setattr(parts_ltx2, "load_with_config", refuse)
-    monkeypatch.setattr(parts_ltx2, "load_part", refuse)
-
-
-def _refused(den, match, **parts):
-    with pytest.raises(ModelError, match=match):
-        load_video_model(den, base=None, device=CPU, dtype_name="fp32", parts=parts)
+    refuse_loads(monkeypatch, "a model was built before the parts were checked", (single_file, "lean_load"),
+                 (parts, "load_part"), (parts_ltx2, "load_with_config"), (parts_ltx2, "load_part"))
 
 
 def test_a_gemma_of_another_width_or_depth_and_a_t5_are_named_before_allocation(ltx2, tmp_path, no_loads):
@@ -166,15 +149,15 @@ def test_a_gemma_of_another_width_or_depth_and_a_t5_are_named_before_allocation(
     _, files = ltx2
     ckpt = files["checkpoint"]
     four_b = layouts.write(str(tmp_path / "gemma_3_4b_it.safetensors"), layouts.gemma3(2, 2560))
-    _refused(ckpt, r"the text encoder '.*gemma_3_4b_it\.safetensors' \(Gemma 3 4B\) gives text states 2560 wide, but "
+    refused(ckpt, r"the text encoder '.*gemma_3_4b_it\.safetensors' \(Gemma 3 4B\) gives text states 2560 wide, but "
                    r"the transformer 'ltx-2-tiny-dev\.safetensors' reads 128 \(Gemma 3 12B's\)", text_encoder=four_b)
     t5 = layouts.write(str(tmp_path / "t5xxl_fp16.safetensors"), layouts.t5(), "F16")
-    _refused(ckpt, r"the text encoder '.*t5xxl_fp16\.safetensors' is T5-XXL \(LTX-Video, CogVideoX\), but LTX-2's "
+    refused(ckpt, r"the text encoder '.*t5xxl_fp16\.safetensors' is T5-XXL \(LTX-Video, CogVideoX\), but LTX-2's "
                    r"transformer reads Gemma 3 12B's text states: give gemma_3_12B_it", text_encoder=t5)
     state = load_file(files["text_encoder"])
     deeper = {**state, **{k.replace("layers.1.", "layers.2."): v.clone() for k, v in state.items() if ".layers.1." in k}}
     save_file(deeper, str(tmp_path / "gemma_3_deeper.safetensors"))
-    _refused(ckpt, r"has 3 layers \(4 states\), but the checkpoint's text projection stacks 3",
+    refused(ckpt, r"has 3 layers \(4 states\), but the checkpoint's text projection stacks 3",
              text_encoder=str(tmp_path / "gemma_3_deeper.safetensors"))
 
 
@@ -183,11 +166,11 @@ def test_a_checkpoint_without_its_sound_parts_or_a_text_encoder_says_what_is_mis
     folder, files = ltx2
     den = str(tmp_path / "ltx-2-tiny-transformer.safetensors")
     save_file(tl.checkpoint_state(folder, ("transformer", "connectors", "vae")), den)
-    _refused(den, r"'.*ltx-2-tiny-transformer\.safetensors' holds LTX-2's transformer but not the audio VAE "
+    refused(den, r"'.*ltx-2-tiny-transformer\.safetensors' holds LTX-2's transformer but not the audio VAE "
                   r"\(audio_vae\.\*\), the vocoder \(vocoder\.\*\): Studio reads LTX-2 from its all-in-one checkpoint",
              text_encoder=files["text_encoder"])
-    _refused(files["checkpoint"], r"is an LTX-2 checkpoint: set the text encoder file \(gemma_3_12B_it")
-    _refused(files["checkpoint"], r"a CLIP vision file '.*' was given, but LTX-2 takes none",
+    refused(files["checkpoint"], r"is an LTX-2 checkpoint: set the text encoder file \(gemma_3_12B_it")
+    refused(files["checkpoint"], r"a CLIP vision file '.*' was given, but LTX-2 takes none",
              text_encoder=files["text_encoder"], image_encoder=files["text_encoder"])
 
 
@@ -201,11 +184,11 @@ def test_comfys_mixed_precision_tensors_that_do_not_fit_are_refused_by_name(ltx2
     state.update({q + ".weight_scale": torch.ones(()), q + ".comfy_quant": torch.zeros(8, dtype=torch.uint8)})
     den = str(tmp_path / "ltx-2-19b-dev-fp8.safetensors")
     save_file(state, den)
-    _refused(den, rf"ltx-2-19b-dev-fp8\.safetensors': '{q}\.comfy_quant' is not ComfyUI's JSON of a layer's format",
+    refused(den, rf"ltx-2-19b-dev-fp8\.safetensors': '{q}\.comfy_quant' is not ComfyUI's JSON of a layer's format",
              text_encoder=files["text_encoder"])
     te = {**load_file(files["text_encoder"]), "model.layers.0.mlp.up_proj.weight_scale": torch.ones(())}
     save_file(te, str(tmp_path / "gemma_3_12B_it_fp4_mixed.safetensors"))
-    _refused(files["checkpoint"], r"gemma_3_12B_it_fp4_mixed\.safetensors' \(ComfyUI's mixed-precision layout\): "
+    refused(files["checkpoint"], r"gemma_3_12B_it_fp4_mixed\.safetensors' \(ComfyUI's mixed-precision layout\): "
                                   r"'model.layers.0.mlp.up_proj.weight_scale' scales a weight stored as F32 and the "
                                   r"file does not say its format", text_encoder=str(tmp_path /
                                                                                      "gemma_3_12B_it_fp4_mixed.safetensors"))
@@ -218,12 +201,12 @@ def test_the_tokenizer_is_looked_for_in_the_file_beside_it_and_in_base(ltx2, tmp
     _, files = ltx2
     bare = str(tmp_path / "gemma_3_12B_it.safetensors")
     shutil.copy(files["text_encoder"], bare)
-    _refused(files["checkpoint"], rf"carries no tokenizer and none was found: Studio looked in the file \(no "
+    refused(files["checkpoint"], rf"carries no tokenizer and none was found: Studio looked in the file \(no "
                                   rf"'spiece_model' tensor\), in '{tmp_path}/tokenizer', and in 'base' \(empty\)",
              text_encoder=bare)
     inside = {**load_file(files["text_encoder"]), "spiece_model": torch.zeros(8, dtype=torch.uint8)}
     save_file(inside, bare)
-    _refused(files["checkpoint"], r"its 'spiece_model' tensor is not a sentencepiece model", text_encoder=bare)
+    refused(files["checkpoint"], r"its 'spiece_model' tensor is not a sentencepiece model", text_encoder=bare)
 
 
 def test_the_tokenizer_inside_a_gemma_file_is_read(ltx2, tmp_path):
@@ -295,24 +278,7 @@ def test_real_sized_ltx2_and_gemma_3_12b_pass_every_check_from_their_headers(ltx
     te = layouts.write(str(tmp_path / "text_encoders" / "gemma_3_12B_it.safetensors"),
                        {"model." + k: tuple(v.shape) for k, v in gemma.items()})
     shutil.copytree(os.path.join(ltx2[0], "tokenizer"), str(tmp_path / "text_encoders" / "tokenizer"))
-    seen = {}
-    checked = parts_ltx2.check_shapes
-
-    def recording(part, diffusers):
-        seen[part.component] = part.cfg
-        return checked(part, diffusers)
-
-    class Checked(Exception):
-        pass
-
-    def stop(diffusers, index, tmp, fam, wf, dtype):
-        seen["transformer"] = __import__("json").load(open(os.path.join(tmp, "transformer", "config.json")))
-        raise Checked
-    monkeypatch.setattr(parts_ltx2, "check_shapes", recording)
-    from nodes.video_models.files import single_file
-    monkeypatch.setattr(single_file, "load_denoiser", stop)  # the config written where it reads one
-    with pytest.raises(Checked):
-        load_video_model(ckpt, base=None, device=CPU, dtype_name="bf16", parts={"text_encoder": te})
+    seen = configs_read(monkeypatch, parts_ltx2, ckpt, te)
 
     def same(a, b):
         return (list(a) if isinstance(a, tuple) else a) == (list(b) if isinstance(b, tuple) else b)

@@ -15,8 +15,10 @@ import torch
 from nodes.video_models.base.errors import ModelError
 from nodes.video_models.loading.load import load_video_model
 
+from .graphs import ltx2_take
 from . import tiny_ltx2_parts as tl
 from . import tiny_parts as tp
+from .refusals import configs_read, refuse_loads, refused
 
 pytest.importorskip("diffusers")
 CPU = torch.device("cpu")
@@ -129,17 +131,12 @@ def no_loads(monkeypatch):
     (the transformer, loaded first, is checked by load_denoiser before it is built)."""
     from nodes.video_models.files import parts, single_file
     from nodes.video_models.families.ltx2 import parts as parts_ltx2
-
-    def refuse(*a, **k):
-        raise AssertionError("a model was built before the parts were checked")
-    monkeypatch.setattr(single_file, "lean_load", refuse)
-    monkeypatch.setattr(parts, "load_part", refuse)
-    monkeypatch.setattr(parts_ltx2, "load_part", refuse)
+    refuse_loads(monkeypatch, "a model was built before the parts were checked", (single_file, "lean_load"),
+                 (parts, "load_part"), (parts_ltx2, "load_part"))
 
 
 def _refused(den, te, match):
-    with pytest.raises(ModelError, match=match):
-        load_video_model(den, base=None, device=CPU, dtype_name="fp32", parts={"text_encoder": te})
+    refused(den, match, text_encoder=te)
 
 
 def test_a_mixed_incomplete_or_cut_checkpoint_is_refused_by_name(ltx23, tmp_path, no_loads):
@@ -201,19 +198,10 @@ def test_an_ltx23_checkpoint_over_its_folder_reads_its_transformer(ltx23):
 
 
 def test_through_the_graph_the_ltx2_node_renders_the_checkpoint_as_the_folder_with_48khz_sound(ltx23):
-    from studio.core.graph import Graph
-    from studio.engine.executor import Executor
     folder, files = ltx23
 
     def run(**load):
-        g = Graph()
-        g.add_node("video_models.load", load, node_id="load")
-        g.add_node("video_models.ltx2", {"prompt": PROMPT, "steps": 2, "width": 64, "height": 64, "frames": 9,
-                                         "fps": 24.0, "guidance": 2.0, "seed": 3, "preview_size": "off"},
-                   node_id="ltx2")
-        g.connect("load", "model", "ltx2", "model")
-        r = Executor().run(g, targets=["ltx2", "load"], device="cpu", use_cache=False)
-        return r.value("ltx2", "video"), r.value("ltx2", "audio"), r.value("load").variant
+        return ltx2_take(PROMPT, **load)
     (a, sa, va), (b, sb, vb) = run(model=files["checkpoint"], text_encoder=files["text_encoder"]), run(model=folder)
     assert va == vb == "LTX-2.3" and a.frames.shape == b.frames.shape == (9, 64, 64, 3)
     assert abs(a.frames.astype("float64") - b.frames.astype("float64")).max() < 1e-5  # the folder's memory-mapped
@@ -258,7 +246,6 @@ def test_real_sized_ltx23_passes_every_check_from_its_headers(ltx23, tmp_path, m
     every check passes before the first load (stopped there), and each config read from the shapes
     is diffusers' LTX-2.3 preset (the transformer's and connectors' heads counted by their gates, the
     vocoder's and its bandwidth extender's strides, the VAE's fourth up block)."""
-    import json
     import shutil
 
     import diffusers
@@ -268,7 +255,6 @@ def test_real_sized_ltx23_passes_every_check_from_its_headers(ltx23, tmp_path, m
     from transformers import Gemma3TextConfig, Gemma3TextModel
 
     from nodes.video_models.families.ltx2 import parts as parts_ltx2
-    from nodes.video_models.files import single_file
 
     from . import layouts
     from .test_comfy_parts_ltx2 import GEMMA_12B
@@ -284,22 +270,7 @@ def test_real_sized_ltx23_passes_every_check_from_its_headers(ltx23, tmp_path, m
     te = layouts.write(str(tmp_path / "text_encoders" / "gemma_3_12B_it.safetensors"),
                        {"model." + k: tuple(v.shape) for k, v in gemma.items()})
     shutil.copytree(os.path.join(ltx23[0], "tokenizer"), str(tmp_path / "text_encoders" / "tokenizer"))
-    seen, checked = {}, parts_ltx2.check_shapes
-
-    def recording(part, diffusers):
-        seen[part.component] = part.cfg
-        return checked(part, diffusers)
-
-    class Checked(Exception):
-        pass
-
-    def stop(diffusers, index, tmp, fam, wf, dtype):
-        seen["transformer"] = json.load(open(os.path.join(tmp, "transformer", "config.json")))
-        raise Checked
-    monkeypatch.setattr(parts_ltx2, "check_shapes", recording)
-    monkeypatch.setattr(single_file, "load_denoiser", stop)
-    with pytest.raises(Checked):
-        load_video_model(ckpt, base=None, device=CPU, dtype_name="bf16", parts={"text_encoder": te})
+    seen = configs_read(monkeypatch, parts_ltx2, ckpt, te)
     for c, m in real.items():
         cfg = dict(m.config)
         assert {k: v for k, v in seen[c].items() if not k.startswith("_") and _same(v) != _same(cfg.get(k))} == {}, c

@@ -18,8 +18,10 @@ import torch
 from nodes.video_models.base.errors import ModelError
 from nodes.video_models.loading.load import load_video_model
 
+from .graphs import ltx2_take
 from . import tiny_ltx25_files as t5
 from . import tiny_parts as tp
+from .refusals import refuse_loads
 
 pytest.importorskip("diffusers")
 CPU = torch.device("cpu")
@@ -75,19 +77,10 @@ def test_ltx25_split_files_make_the_folders_picture_and_sound_exactly(ltx25, mon
 
 
 def test_through_the_graph_the_ltx2_node_renders_the_split_files_as_the_folder(ltx25):
-    from studio.core.graph import Graph
-    from studio.engine.executor import Executor
     folder, files = ltx25
 
     def run(**load):
-        g = Graph()
-        g.add_node("video_models.load", load, node_id="load")
-        g.add_node("video_models.ltx2", {"prompt": PROMPT, "steps": 2, "width": 64, "height": 64, "frames": 9,
-                                         "fps": 24.0, "guidance": 2.0, "seed": 3, "preview_size": "off"},
-                   node_id="ltx2")
-        g.connect("load", "model", "ltx2", "model")
-        r = Executor().run(g, targets=["ltx2", "load"], device="cpu", use_cache=False)
-        return r.value("ltx2", "video"), r.value("ltx2", "audio"), r.value("load").variant
+        return ltx2_take(PROMPT, **load)
     (a, sa, va), (b, sb, vb) = run(model=files["transformer"], text_encoder=files["text_encoder"],
                                    vae=files["vae"]), run(model=folder)
     assert va == vb == "LTX-2.5" and a.frames.shape == b.frames.shape == (9, 64, 64, 3)
@@ -101,12 +94,8 @@ def no_loads(monkeypatch):
     """Any weight load fails: a message raised with it in place came before anything was allocated."""
     from nodes.video_models.families.ltx2 import split25
     from nodes.video_models.files import parts, single_file
-
-    def refuse(*a, **k):
-        raise AssertionError("a model was built before the parts were checked")
-    for mod, name in ((single_file, "lean_load"), (parts, "load_part"), (split25, "load_part"),
-                      (split25, "lean_load"), (split25, "load_with_config")):
-        monkeypatch.setattr(mod, name, refuse)
+    refuse_loads(monkeypatch, "a model was built before the parts were checked", (single_file, "lean_load"),
+                 (parts, "load_part"), (split25, "load_part"), (split25, "lean_load"), (split25, "load_with_config"))
 
 
 def _copy(files, out, **replace):

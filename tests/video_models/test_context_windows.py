@@ -7,29 +7,24 @@ import functools
 import numpy as np
 import pytest
 
-from studio.core.graph import Graph
-from studio.engine.events import NodeMessage
 from studio.engine.executor import Executor
 
 from nodes.video_models.base.registry import FAMILIES
 from nodes.video_models.takes.context_windows import WindowPlan, plan_for
 
+from .graphs import model_graph, said
+
 pytest.importorskip("diffusers")
 
 
 def _graph(model_dir, node="video_models.text_to_video", **p):
-    g = Graph()
-    g.add_node("video_models.load", {"model": model_dir}, node_id="load")
-    params = {"frames": 13, "window": 5, "overlap": 4, "width": 16, "height": 16, "steps": 2, "guidance": 1.0,
-              "previews": False, "preview_size": "off", "long_take": "context windows"}
-    params.update(p)
-    g.add_node(node, params, node_id="gen")
-    g.connect("load", "model", "gen", "model")
-    return g
+    return model_graph(model_dir, node, {
+        "frames": 13, "window": 5, "overlap": 4, "width": 16, "height": 16, "steps": 2, "guidance": 1.0,
+        "previews": False, "preview_size": "off", "long_take": "context windows", **p})
 
 
 def _said(ev):
-    return [e.text for e in ev if isinstance(e, NodeMessage) and e.node_id == "gen"]
+    return said(ev, "gen")
 
 
 class Spy:

@@ -3,35 +3,20 @@ to a model that takes frames (Wan VACE: kept with mask 0; LTX-Video Text to Vide
 frame 0 of LTXConditionPipeline). Spies on the pipeline's call: call k gets call k-1's last frames."""
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 import pytest
 
-from studio.core.graph import Graph
-from studio.engine.events import NodeMessage
 from studio.engine.executor import Executor
 
 from nodes.video_models.base.calls import to_pil
 
+from .graphs import model_graph, said, spy_frames, windowed
+
 pytest.importorskip("diffusers")
 
 
-def _spy(monkeypatch, cls):
-    """Every call of ``cls`` (a pipeline class): its arguments and its frames [F, H, W, C]."""
-    calls, orig = [], cls.__call__
-
-    @functools.wraps(orig)
-    def call(this, *a, **k):
-        out = orig(this, *a, **k)
-        calls.append((k, out.frames[0].permute(0, 2, 3, 1).float().numpy()))
-        return out
-    monkeypatch.setattr(cls, "__call__", call)
-    return calls
-
-
 def _said(ev, node, level=None):
-    return [e.text for e in ev if isinstance(e, NodeMessage) and e.node_id == node and level in (None, e.level)]
+    return said(ev, node, level)
 
 
 def _pils(frames) -> list[np.ndarray]:
@@ -43,20 +28,15 @@ def _same(pils, frames) -> bool:
 
 
 def _ltx_graph(model_dir, **p):
-    g = Graph()
-    g.add_node("video_models.load", {"model": model_dir}, node_id="load")
-    params = {"frames": 25, "window": 17, "overlap": 9, "width": 32, "height": 32, "steps": 2, "guidance": 1.0,
-              "prompt": "a fox", "previews": False, "preview_size": "off", "long_take": "continue"}
-    params.update(p)
-    g.add_node("video_models.text_to_video", params, node_id="gen")
-    g.connect("load", "model", "gen", "model")
-    return g
+    return model_graph(model_dir, "video_models.text_to_video", {
+        "frames": 25, "window": 17, "overlap": 9, "width": 32, "height": 32, "steps": 2, "guidance": 1.0,
+        "prompt": "a fox", "previews": False, "preview_size": "off", "long_take": "continue", **p})
 
 
 def test_ltx_text_to_video_continued_conditions_each_call_on_the_last_frames_of_the_one_before(ltx_dir, monkeypatch):
     from diffusers import LTXConditionPipeline, LTXPipeline
-    calls = _spy(monkeypatch, LTXConditionPipeline)
-    plain = _spy(monkeypatch, LTXPipeline)
+    calls = spy_frames(monkeypatch, LTXConditionPipeline)
+    plain = spy_frames(monkeypatch, LTXPipeline)
     ev = []
     clip = Executor().run(_ltx_graph(ltx_dir, hold_colour="off"), targets=["gen"], device="cpu", use_cache=False,
                           on_event=ev.append).value("gen")
@@ -82,7 +62,7 @@ def test_ltx_text_to_video_continued_conditions_each_call_on_the_last_frames_of_
 
 def test_ltx2_text_to_video_continued_through_its_condition_pipeline(ltx2_dir, monkeypatch):
     from diffusers import LTX2ConditionPipeline
-    calls = _spy(monkeypatch, LTX2ConditionPipeline)
+    calls = spy_frames(monkeypatch, LTX2ConditionPipeline)
     clip = Executor().run(_ltx_graph(ltx2_dir, hold_colour="off"), targets=["gen"], device="cpu",
                           use_cache=False).value("gen")
     assert clip.n_frames == 25 and len(calls) == 2 and "conditions" not in calls[0][0]
@@ -109,19 +89,14 @@ def test_ltx_schedule_auto_continues_and_context_windows_asked_says_what_it_does
 
 
 def _vace_graph(model_dir, **p):
-    g = Graph()
-    g.add_node("video_models.load", {"model": model_dir}, node_id="load")
-    params = {"prompt": "a red fox", "frames": 13, "window": 9, "overlap": 4, "steps": 1, "width": 16,
-              "height": 16, "seed": 3, "preview_size": "off", "previews": False, "task": "control"}
-    params.update(p)
-    g.add_node("video_models.wan_vace", params, node_id="vace")
-    g.connect("load", "model", "vace", "model")
-    return g
+    return model_graph(model_dir, "video_models.wan_vace", {
+        "prompt": "a red fox", "frames": 13, "window": 9, "overlap": 4, "steps": 1, "width": 16, "height": 16,
+        "seed": 3, "preview_size": "off", "previews": False, "task": "control", **p}, "vace")
 
 
 def test_wan_vace_continued_keeps_the_last_frames_of_the_call_before_with_mask_zero(vace_dir, monkeypatch):
     from diffusers import WanVACEPipeline
-    calls = _spy(monkeypatch, WanVACEPipeline)
+    calls = spy_frames(monkeypatch, WanVACEPipeline)
     ev = []
     clip = Executor().run(_vace_graph(vace_dir, hold_colour="off"), targets=["vace"], device="cpu",
                           use_cache=False, on_event=ev.append).value("vace")
@@ -146,12 +121,7 @@ def test_wan_vace_continued_keeps_the_last_frames_of_the_call_before_with_mask_z
 def test_continuation_a_family_cannot_use_says_which_and_what_it_does_instead(wan_dir):
     """Wan Text to Video takes no frames (a Wan VACE model does, on the Wan VACE node): continue makes
     context windows instead, and says so."""
-    g = Graph()
-    g.add_node("video_models.load", {"model": wan_dir}, node_id="load")
-    g.add_node("video_models.text_to_video", {"frames": 9, "window": 5, "overlap": 1, "width": 16, "height": 16,
-                                              "steps": 1, "guidance": 1.0, "previews": False, "preview_size": "off",
-                                              "long_take": "continue"}, node_id="gen")
-    g.connect("load", "model", "gen", "model")
+    g = windowed(wan_dir, "continue", 9, 5, 1)
     ev = []
     Executor().run(g, targets=["gen"], device="cpu", use_cache=False, on_event=ev.append)
     warned = _said(ev, "gen", "warning")
@@ -185,7 +155,7 @@ def test_a_continued_vace_take_follows_a_prompt_schedule_and_keeps_its_last_keyf
 
     import torch
     from diffusers import WanVACEPipeline
-    calls = _spy(monkeypatch, WanVACEPipeline)
+    calls = spy_frames(monkeypatch, WanVACEPipeline)
     g = _vace_graph(vace_dir, frames=21, prompt="", keyframes="last")
     g.add_node("video_models.prompt_schedule", {"mode": "keyframes", "blend": 0, "frames": 21,
                                                 "prompts": "0: a red fox in snow\n12: a blue cat on the sea"}, node_id="sched")

@@ -17,6 +17,7 @@ from studio.engine.executor import Executor
 
 from . import tiny_parts as tp
 from . import tiny_wan22 as tw
+from .file_formats import wan_lora
 
 pytest.importorskip("diffusers")
 
@@ -35,22 +36,6 @@ def loras(tmp_path, monkeypatch):
     monkeypatch.setenv("STUDIO_CONFIG_DIR", str(config))
     monkeypatch.delenv("STUDIO_MODELS", raising=False)
     return models / "loras"
-
-
-def wan_lora(path, den, seed: int = 1) -> str:
-    """A ComfyUI-format Wan LoRA (``diffusion_model.blocks.N.self_attn.q.lora_A``) on ``den``'s attention."""
-    from safetensors.torch import save_file
-    g = torch.Generator().manual_seed(seed)
-    sd = {}
-    for i, _ in enumerate(den.blocks):
-        for ours, theirs in (("attn1", "self_attn"), ("attn2", "cross_attn")):
-            for p, q in (("to_q", "q"), ("to_k", "k"), ("to_v", "v"), ("to_out.0", "o")):
-                out_f, in_f = den.get_submodule(f"blocks.{i}.{ours}.{p}").weight.shape
-                k = f"diffusion_model.blocks.{i}.{theirs}.{q}"
-                sd[f"{k}.lora_A.weight"] = torch.randn(4, in_f, generator=g) * 0.1
-                sd[f"{k}.lora_B.weight"] = torch.randn(out_f, 4, generator=g) * 0.1
-    save_file(sd, str(path))
-    return str(path)
 
 
 def ltx2_like_lora(path) -> str:

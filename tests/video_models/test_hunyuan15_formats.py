@@ -19,6 +19,7 @@ from nodes.video_models.loading.load import load_video_model
 
 from . import tiny_formats as tf
 from . import tiny_hunyuan15 as th
+from .file_formats import gguf_with_tq2
 
 pytest.importorskip("diffusers")
 pytest.importorskip("gguf")
@@ -126,22 +127,9 @@ def test_a_scaled_fp8_denoiser_in_tencents_names_carries_its_scales_through_the_
 
 
 def test_a_gguf_of_a_quantisation_diffusers_cannot_read_is_named_before_loading(hy15, tmp_path):
-    import gguf
-    import numpy as np
     folder, files = hy15
-    f = str(tmp_path / "hunyuanvideo1.5_480p_t2v_tq2.gguf")
-    w = gguf.GGUFWriter(f, arch="hyvid")
-    for k, v in _tencent_state(files).items():
-        a = v.float().numpy()
-        if k == "double_blocks.0.img_mlp.fc2.weight":  # 256 values a row: one TQ2_0 block
-            w.add_tensor(k, gguf.quants.quantize(a, gguf.GGMLQuantizationType.TQ2_0),
-                         raw_dtype=gguf.GGMLQuantizationType.TQ2_0)
-        else:
-            w.add_tensor(k, np.ascontiguousarray(a))
-    w.write_header_to_file()
-    w.write_kv_data_to_file()
-    w.write_tensors_to_file()
-    w.close()
+    f = gguf_with_tq2(str(tmp_path / "hunyuanvideo1.5_480p_t2v_tq2.gguf"), "hyvid", _tencent_state(files),
+                      "double_blocks.0.img_mlp.fc2.weight")
     for base in (folder, None):
         with pytest.raises(ModelError, match=r"is quantised as GGUF TQ2_0 \(e.g. 'double_blocks.0.img_mlp.fc2.weight'\)"
                                              r", which diffusers .* cannot read"):

@@ -5,14 +5,12 @@ diffusers' WanImageToVideoPipeline called directly with the same audio condition
 said in words naming the node. Tiny random models and a tiny random patch file, built here."""
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 import pytest
 
 from studio.core.errors import StudioError
-from studio.core.graph import Graph
 from studio.engine.executor import Executor
+from tests.sources import source
 
 torch = pytest.importorskip("torch")
 pytest.importorskip("diffusers")
@@ -21,7 +19,8 @@ import einops  # noqa: E402 - a test dependency (pyproject: test extra), the rel
 from nodes.video_models.families.wan.talk.infinitetalk import (audio_tokens, audio_windows, build_patch,  # noqa: E402
                                                           latent_windows, read_patch, talk_applied)
 
-from .test_wan_move import _register, _still  # noqa: E402
+from .graphs import model_graph, pipeline_of, seed_of, spied, spy_call  # noqa: E402
+from .test_wan_move import _still, _still_node  # noqa: E402
 from .tiny_talk import build_wav2vec2, talk_patch_state  # noqa: E402
 from nodes.video_models.families.wan.talk.talk import NEGATIVE  # noqa: E402
 
@@ -173,39 +172,19 @@ def models(tmp_path_factory):
 VOICES: dict = {}
 
 
-def _voice_node():
-    from studio.core.params import String
-    from studio.core.registry import default_registry
-    from studio.core.spec import SOURCE, Node, Out
+def _voice(params):
     from studio.core.values import Features
-    if "test.talk_voice" in default_registry():
-        return
-
-    class Voice(Node):
-        id = "test.talk_voice"
-        timing = SOURCE
-        params = (String("name", "a"),)
-        outputs = (Out("features", "Features"),)
-
-        def run(self, ctx):
-            data, extras = VOICES[ctx.params.name]
-            return Features(data, per_frame=True, fps=25.0, extras=dict(extras))
-    default_registry().register(Voice)
+    data, extras = VOICES[params.name]
+    return Features(data, per_frame=True, fps=25.0, extras=dict(extras))
 
 
 def _graph(model_dir, patch, voice="a", **p):
-    _register()
-    _voice_node()
-    g = Graph()
-    g.add_node("video_models.load", {"model": model_dir}, node_id="load")
-    g.add_node("test.move_still", {}, node_id="img")
-    g.add_node("test.talk_voice", {"name": voice}, node_id="voice")
-    g.add_node("video_models.infinitetalk", {"patch": patch, "width": 32, "height": 32, "steps": 2, "prompt": "a face",
-                                             "previews": False, "preview_size": "off", **p}, node_id="gen")
-    g.connect("load", "model", "gen", "model")
-    g.connect("img", "image", "gen", "image")
-    g.connect("voice", "features", "gen", "speech")
-    return g
+    from studio.core.params import String
+    return model_graph(model_dir, "video_models.infinitetalk", {"patch": patch, "width": 32, "height": 32, "steps": 2,
+                       "prompt": "a face", "previews": False, "preview_size": "off", **p},
+                       image=(_still_node(), "image"),
+                       speech=(source("test.talk_voice", "features", "Features", _voice, (String("name", "a"),)),
+                               "features", {"name": voice}))
 
 
 def _features(seed, frames=11, silent=False):
@@ -217,18 +196,8 @@ def test_the_node_equals_the_pipeline_called_with_the_same_audio_conditioning(mo
     from nodes.video_models.base.calls import to_pil
     model_dir, patch_path = models
     VOICES.update(a=_features(0), b=_features(1))
-    ex = Executor()
     g = _graph(model_dir, patch_path, guidance=3.0)
-    pipe = ex.run(g, targets=["load"], device="cpu").value("load").pipeline("i2v")
-    seeds = []
-    cls = type(pipe)
-    orig_call = cls.__call__
-
-    @functools.wraps(orig_call)
-    def spy(this, *a, **k):
-        seeds.append(k["generator"].initial_seed())
-        return orig_call(this, *a, **k)
-    monkeypatch.setattr(cls, "__call__", spy)
+    ex, pipe, seeds, orig_call = spied(monkeypatch, g, "i2v")
     made = ex.run(g, targets=["gen"], device="cpu", use_cache=False).value("gen")
     assert made.n_frames == 9 and made.fps == 25.0  # 11 frames of voice: 4k+1 = 9
     frames = made.frames
@@ -312,18 +281,8 @@ def test_a_long_take_is_windows_each_continued_from_the_last_frames_of_the_one_b
     monkeypatch.setattr(talk, "TRAINED_FRAMES", 9)  # windows of 9 frames keep the test fast
     model_dir, patch_path = models
     VOICES["long"] = _features(5, frames=17)
-    ex = Executor()
     g = _graph(model_dir, patch_path, voice="long", motion_frames=5, guidance=1.0)  # frames: the voice's 17
-    pipe = ex.run(g, targets=["load"], device="cpu").value("load").pipeline("i2v")
-    calls = []
-    cls = type(pipe)
-    orig_call = cls.__call__
-
-    @functools.wraps(orig_call)
-    def spy(this, *a, **k):
-        calls.append((k["generator"].initial_seed(), k.get("latents")))
-        return orig_call(this, *a, **k)
-    monkeypatch.setattr(cls, "__call__", spy)
+    ex, pipe, calls, orig_call = spied(monkeypatch, g, "i2v", lambda k: (seed_of(k), k.get("latents")))
     made = ex.run(g, targets=["gen"], device="cpu", use_cache=False).value("gen").frames
     assert made.shape == (17, 32, 32, 3) and len(calls) == 3  # windows at 0, 4, 8
     patch = build_patch(read_patch(patch_path), DIM, HEADS, LAYERS)
@@ -489,38 +448,25 @@ def test_two_speakers_on_the_denoiser_equal_the_reference_blocks(monkeypatch):
     assert torch.allclose(got, want, atol=1e-5)
 
 
-def _mask_node():
-    from studio.core.params import Int as IntParam
-    from studio.core.registry import default_registry
-    from studio.core.spec import SOURCE, Node, Out
-    if "test.talk_face" in default_registry():
-        return
-
-    class Face(Node):
-        id = "test.talk_face"
-        timing = SOURCE
-        params = (IntParam("side", 0, min=0, max=2),)
-        outputs = (Out("mask", "Mask"),)
-
-        def run(self, ctx):
-            m = np.zeros((32, 32, 1), np.float32)
-            if ctx.params.side == 0:
-                m[:, :8] = 1  # the left quarter
-            elif ctx.params.side == 1:
-                m[:, 24:] = 1  # the right quarter
-            return m
-    default_registry().register(Face)
+def _face(params):
+    m = np.zeros((32, 32, 1), np.float32)
+    if params.side == 0:
+        m[:, :8] = 1  # the left quarter
+    elif params.side == 1:
+        m[:, 24:] = 1  # the right quarter
+    return m
 
 
 def _dialogue(model_dir, patch_path, masks=(0, 1), **p):
-    _mask_node()
+    from studio.core.params import Int
+    face = source("test.talk_face", "mask", "Mask", _face, (Int("side", 0, min=0, max=2),))
     g = _graph(model_dir, patch_path, **p)
     g.set_param("gen", "width", 64)  # a 4x4 token grid: faces at its sides, background between
     g.set_param("gen", "height", 64)
     g.add_node("test.talk_voice", {"name": "b"}, node_id="voice2")
     g.connect("voice2", "features", "gen", "speech_2")
     for i, side in enumerate(masks):
-        g.add_node("test.talk_face", {"side": side}, node_id=f"face{i + 1}")
+        g.add_node(face, {"side": side}, node_id=f"face{i + 1}")
         g.connect(f"face{i + 1}", "mask", "gen", f"mask_{i + 1}")
     return g
 
@@ -530,18 +476,8 @@ def test_a_dialogue_equals_the_pipeline_with_both_voices_and_faces(models, monke
     from nodes.video_models.families.wan.talk.infinitetalk import token_masks
     model_dir, patch_path = models
     VOICES.update(a=_features(0), b=_features(1))
-    ex = Executor()
     g = _dialogue(model_dir, patch_path, guidance=3.0)
-    pipe = ex.run(g, targets=["load"], device="cpu").value("load").pipeline("i2v")
-    seeds = []
-    cls = type(pipe)
-    orig_call = cls.__call__
-
-    @functools.wraps(orig_call)
-    def spy(this, *a, **k):
-        seeds.append(k["generator"].initial_seed())
-        return orig_call(this, *a, **k)
-    monkeypatch.setattr(cls, "__call__", spy)
+    ex, pipe, seeds, orig_call = spied(monkeypatch, g, "i2v")
     made = ex.run(g, targets=["gen"], device="cpu", use_cache=False).value("gen").frames
     swapped = ex.run(_dialogue(model_dir, patch_path, masks=(1, 0), guidance=3.0), targets=["gen"], device="cpu",
                      use_cache=False).value("gen").frames
@@ -666,16 +602,9 @@ def test_the_node_with_audio_guidance_apart_equals_the_pipeline_so_guided(models
     VOICES.update(a=_features(0))
     ex = Executor()
     g = _graph(model_dir, patch_path, guidance=3.0, audio_guidance=2.0)
-    pipe = ex.run(g, targets=["load"], device="cpu").value("load").pipeline("i2v")
-    seeds, calls = [], []
-    cls = type(pipe)
-    orig_call, orig_forward = cls.__call__, type(pipe.transformer).forward
-
-    @functools.wraps(orig_call)
-    def spy(this, *a, **k):
-        seeds.append(k["generator"].initial_seed())
-        return orig_call(this, *a, **k)
-    monkeypatch.setattr(cls, "__call__", spy)
+    pipe = pipeline_of(ex, g, "i2v")
+    calls, orig_forward = [], type(pipe.transformer).forward
+    seeds, orig_call = spy_call(monkeypatch, type(pipe))
     monkeypatch.setattr(type(pipe.transformer), "forward", lambda this, *a, **k: calls.append(1) or orig_forward(this, *a, **k))
     made = ex.run(g, targets=["gen"], device="cpu", use_cache=False).value("gen").frames
     assert len(calls) == 2 * 3  # 2 steps: the conditional call, the unconditional and one more

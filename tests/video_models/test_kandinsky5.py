@@ -5,16 +5,15 @@ Kandinsky5I2VPipeline called directly make with the same seed (tiny random model
 its pipelines cannot make is refused in its words before the call."""
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 import pytest
 
 from studio.core.errors import StudioError
 from studio.core.graph import Graph
-from studio.core.registry import default_registry
-from studio.core.spec import SOURCE, Node, Out
 from studio.engine.executor import Executor
+from tests.sources import source
+
+from .graphs import model_graph, spy_call
 
 pytest.importorskip("diffusers")
 
@@ -39,36 +38,16 @@ def _still() -> np.ndarray:
     return (np.random.RandomState(3).randint(0, 256, (32, 32, 3)) / 255.0).astype(np.float32)
 
 
-class Still(Node):
-    id = "test.kandinsky5_still"
-    timing = SOURCE
-    outputs = (Out("image", "Image"),)
-
-    def run(self, ctx):
-        return _still()
+STILL = source("test.kandinsky5_still", "image", "Image", lambda p: _still())
 
 
 def _spy(monkeypatch, cls):
-    calls, orig = [], cls.__call__
-
-    @functools.wraps(orig)
-    def call(this, *a, **k):
-        calls.append(dict(k))
-        return orig(this, *a, **k)
-    monkeypatch.setattr(cls, "__call__", call)
-    return calls, orig
+    return spy_call(monkeypatch, cls, dict)
 
 
 def _graph(model_dir, node="video_models.text_to_video", **p) -> Graph:
-    g = Graph()
-    g.add_node("video_models.load", {"model": model_dir}, node_id="load")
-    g.add_node(node, dict(PARAMS, **p), node_id="gen")
-    g.connect("load", "model", "gen", "model")
-    if node == "video_models.image_to_video":
-        default_registry().register(Still)
-        g.add_node("test.kandinsky5_still", {}, node_id="still")
-        g.connect("still", "image", "gen", "image")
-    return g
+    feeds = {"image": (STILL, "image")} if node == "video_models.image_to_video" else {}
+    return model_graph(model_dir, node, dict(PARAMS, **p), **feeds)
 
 
 def _run(model_dir, node="video_models.text_to_video", **p):

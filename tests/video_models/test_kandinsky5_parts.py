@@ -18,6 +18,8 @@ import torch
 from nodes.video_models.base.errors import ModelError
 from nodes.video_models.loading.load import load_video_model
 
+from .file_formats import llm_layers, scaled_fp8
+
 pytest.importorskip("diffusers")
 CPU = torch.device("cpu")
 PARTS = ("text_encoder", "text_encoder_2", "vae")
@@ -259,16 +261,7 @@ def test_comfyuis_scaled_fp8_qwen_file_is_read_in_8_bits(k5, tmp_path):
 
     from . import tiny_formats as tf
     folder, files = k5
-    top = torch.finfo(torch.float8_e4m3fn).max
-    out = {}
-    for k, v in load_file(files["text_encoder"]).items():
-        if k.startswith("model.layers.") and v.dim() == 2:
-            s = (v.abs().max() / top).clamp(min=1e-12).float()
-            out[k] = (v.float() / s).to(torch.float8_e4m3fn).contiguous()
-            out[k[: -len(".weight")] + ".scale_weight"] = s.reshape(())
-        else:
-            out[k] = v
-    out["scaled_fp8"] = torch.empty(0, dtype=torch.float8_e4m3fn)
+    out = scaled_fp8(load_file(files["text_encoder"]), llm_layers)
     f = os.path.join(os.path.dirname(files["text_encoder"]), "qwen_2.5_vl_tiny_fp8_scaled.safetensors")
     save_file(out, f)
     said = []

@@ -8,27 +8,22 @@ import numpy as np
 import pytest
 
 from studio.core.errors import Cancelled
-from studio.core.graph import Graph
 from studio.engine.context import CancelToken
-from studio.engine.events import NodeMessage
 from studio.engine.executor import Executor
+
+from .graphs import model_graph, said
 
 pytest.importorskip("diffusers")
 
 
 def _graph(model_dir, **p):
-    g = Graph()
-    g.add_node("video_models.load", {"model": model_dir}, node_id="load")
-    params = {"frames": 9, "width": 16, "height": 16, "steps": 4, "guidance": 2.0, "previews": False,
-              "preview_size": "off"}
-    params.update(p)
-    g.add_node("video_models.text_to_video", params, node_id="gen")
-    g.connect("load", "model", "gen", "model")
-    return g
+    return model_graph(model_dir, "video_models.text_to_video", {
+        "frames": 9, "width": 16, "height": 16, "steps": 4, "guidance": 2.0, "previews": False,
+        "preview_size": "off", **p})
 
 
 def _said(ev):
-    return [e.text for e in ev if isinstance(e, NodeMessage) and e.node_id == "gen"]
+    return said(ev, "gen")
 
 
 def _entry(tr):

@@ -3,20 +3,18 @@ of the pipeline called directly with the same inputs and seed; keyframes outside
 family that cannot take them, are refused in words before anything is sampled."""
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 import pytest
 
 from studio.core.errors import ParamRangeError, StudioError
-from studio.core.graph import Graph
 from studio.core.params import Int, frame_marks
-from studio.core.registry import default_registry
-from studio.core.spec import SOURCE, Node, Out
 from studio.engine.clip import ArrayClip
 from studio.engine.executor import Executor
+from tests.sources import source
 
 from nodes.video_models.base.calls import to_pil
+
+from .graphs import model_graph, spy_call
 
 pytest.importorskip("diffusers")
 
@@ -27,57 +25,19 @@ def _image(seed: int, s: int = 32) -> np.ndarray:
     return np.stack([x * r[0], y * r[1], 0 * x + r[2]], -1)
 
 
-class _Key(Node):
-    id = "test.key_image"
-    timing = SOURCE
-    outputs = (Out("image", "Image"),)
-    params = (Int("seed", 0),)
-
-    def run(self, ctx):
-        return _image(ctx.params.seed, 16)
-
-
-class _KeyClip(Node):
-    id = "test.key_clip"
-    timing = SOURCE
-    outputs = (Out("video", "Video"),)
-
-    def run(self, ctx):
-        return ArrayClip(np.stack([_image(10 + i, 16) for i in range(3)]), 8.0)
-
-
-for _c in (_Key, _KeyClip):
-    if _c.id not in default_registry():
-        default_registry().register(_c)
-
-
 def _graph(model, node="video_models.text_to_video", keys=(1, 2), clip_on=None, **params):
-    g = Graph()
-    g.add_node("video_models.load", {"model": model}, node_id="load")
-    p = {"frames": 9, "width": 32, "height": 32, "steps": 1, "guidance": 1.0, "prompt": "a red fox",
-         "previews": False, "preview_size": "off", "seed": 5}
-    p.update(params)
-    g.add_node(node, p, node_id="gen")
-    g.connect("load", "model", "gen", "model")
-    for i, seed in enumerate(keys, start=1):
-        g.add_node("test.key_image", {"seed": seed}, node_id=f"k{i}")
-        g.connect(f"k{i}", "image", "gen", f"keyframe_{i}")
+    key = source("test.key_image", "image", "Image", lambda p: _image(p.seed, 16), (Int("seed", 0),))
+    feeds = {f"keyframe_{i}": (key, "image", {"seed": seed}) for i, seed in enumerate(keys, start=1)}
     if clip_on:
-        g.add_node("test.key_clip", node_id="kc")
-        g.connect("kc", "video", "gen", clip_on)
-    return g
+        feeds[clip_on] = (source("test.key_clip", "video", "Video",
+                                 lambda p: ArrayClip(np.stack([_image(10 + i, 16) for i in range(3)]), 8.0)), "video")
+    return model_graph(model, node, {"frames": 9, "width": 32, "height": 32, "steps": 1, "guidance": 1.0,
+                                     "prompt": "a red fox", "previews": False, "preview_size": "off", "seed": 5,
+                                     **params}, **feeds)
 
 
 def _spy(monkeypatch, cls):
-    calls = []
-    orig = cls.__call__
-
-    @functools.wraps(orig)
-    def call(this, *a, **k):
-        calls.append(k)
-        return orig(this, *a, **k)
-    monkeypatch.setattr(cls, "__call__", call)
-    return calls
+    return spy_call(monkeypatch, cls, lambda k: k)[0]
 
 
 def test_frame_marks_read_frames_from_the_end_and_frames_of_a_clip():

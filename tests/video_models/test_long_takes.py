@@ -2,18 +2,17 @@
 across windows, first-last frame keyframes, and the settings a family cannot use."""
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 import pytest
 
 from studio.core.errors import StudioError
-from studio.core.graph import Graph
-from studio.engine.events import NodeMessage
 from studio.engine.executor import Executor
+from tests.sources import source
 
 from nodes.video_models.takes.colour_hold import from_lab, hold_colour, seam_delta_e, to_lab
 from nodes.video_models.base.calls import to_pil
+
+from .graphs import model_graph, pipeline_of, said, spy_frames, windowed
 
 pytest.importorskip("diffusers")
 
@@ -38,51 +37,23 @@ def _still(seed: int, h: int = 16, w: int = 16) -> np.ndarray:
 
 def _i2v_graph(model_dir, last=False, **p):
     from studio.core.params import Int
-    from studio.core.registry import default_registry
-    from studio.core.spec import SOURCE, Node, Out
-    if "test.lt_still" not in default_registry():
-        class Still(Node):
-            id = "test.lt_still"
-            timing = SOURCE
-            outputs = (Out("image", "Image"),)
-            params = (Int("seed", 0),)
-
-            def run(self, ctx):
-                return _still(ctx.params.seed)
-        default_registry().register(Still)
-    g = Graph()
-    g.add_node("video_models.load", {"model": model_dir}, node_id="load")
-    g.add_node("test.lt_still", {"seed": 0}, node_id="first")
-    params = {"frames": 13, "window": 5, "width": 16, "height": 16, "steps": 2, "guidance": 1.0, "prompt": "a fox",
-              "previews": False, "preview_size": "off"}
-    params.update(p)
-    g.add_node("video_models.image_to_video", params, node_id="gen")
-    g.connect("load", "model", "gen", "model")
-    g.connect("first", "image", "gen", "image")
+    still = source("test.lt_still", "image", "Image", lambda q: _still(q.seed), (Int("seed", 0),))
+    feeds = {"image": (still, "image", {"seed": 0})}
     if last:
-        g.add_node("test.lt_still", {"seed": 1}, node_id="last")
-        g.connect("last", "image", "gen", "last_image")
-    return g
+        feeds["last_image"] = (still, "image", {"seed": 1})
+    return model_graph(model_dir, "video_models.image_to_video", {"frames": 13, "window": 5, "width": 16, "height": 16,
+                       "steps": 2, "guidance": 1.0, "prompt": "a fox", "previews": False, "preview_size": "off", **p},
+                       **feeds)
 
 
 def _spy_calls(ex, g, monkeypatch, task="i2v"):
     """Every pipeline call's arguments and frames ([F, H, W, C])."""
-    pipe = ex.run(g, targets=["load"], device="cpu").value("load").pipeline(task)
-    calls = []
-    cls = type(pipe)
-    orig = cls.__call__
-
-    @functools.wraps(orig)
-    def call(this, *a, **k):
-        out = orig(this, *a, **k)
-        calls.append((k, out.frames[0].permute(0, 2, 3, 1).float().numpy()))
-        return out
-    monkeypatch.setattr(cls, "__call__", call)
-    return calls, pipe
+    pipe = pipeline_of(ex, g, task)
+    return spy_frames(monkeypatch, type(pipe)), pipe
 
 
 def _said(ev, level=None):
-    return [e.text for e in ev if isinstance(e, NodeMessage) and e.node_id == "gen" and level in (None, e.level)]
+    return said(ev, "gen", level)
 
 
 def test_each_continued_window_starts_from_the_last_frame_of_the_one_before(i2v_dir, monkeypatch):
@@ -176,12 +147,7 @@ def test_a_last_frame_a_model_cannot_take_is_said_and_not_used(i2v_dir):
 
 
 def test_settings_a_family_cannot_use_say_what_it_does_instead(wan_dir):
-    g = Graph()
-    g.add_node("video_models.load", {"model": wan_dir}, node_id="load")
-    g.add_node("video_models.text_to_video", {"frames": 9, "window": 5, "overlap": 4, "width": 16, "height": 16,
-                                              "steps": 1, "guidance": 1.0, "previews": False, "preview_size": "off",
-                                              "long_take": "continue"}, node_id="gen")
-    g.connect("load", "model", "gen", "model")
+    g = windowed(wan_dir, "continue", 9, 5, 4)
     ev = []
     clip = Executor().run(g, targets=["gen"], device="cpu", use_cache=False, on_event=ev.append).value("gen")
     assert clip.n_frames == 9

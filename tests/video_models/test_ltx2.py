@@ -10,12 +10,12 @@ import pytest
 
 from studio.core.errors import NodeExecutionError
 from studio.core.graph import Graph
-from studio.core.registry import default_registry
-from studio.core.spec import SOURCE, Node, Out
 from studio.core.values import Audio
 from studio.engine.events import NodeMessage, NodeProgress
 from studio.engine.executor import Executor
+from tests.sources import source
 
+from .graphs import spy_call
 from .stopping import stop_inside_a_step
 from .tiny import still
 
@@ -30,17 +30,7 @@ def _track(seconds=1.0, rate=8000):
     return Audio(np.stack([np.sin(2 * np.pi * 220 * t), np.sin(2 * np.pi * 330 * t)], 1) * 0.5, rate)
 
 
-class _Track(Node):
-    id = "test.ltx2_track"
-    timing = SOURCE
-    outputs = (Out("audio", "Audio"),)
-
-    def run(self, ctx):
-        return _track()
-
-
-if _Track.id not in default_registry():
-    default_registry().register(_Track)
+TRACK = source("test.ltx2_track", "audio", "Audio", lambda p: _track())
 
 
 def ltx2_graph(model, track=False, save=None, **params):
@@ -49,7 +39,7 @@ def ltx2_graph(model, track=False, save=None, **params):
     gen = g.add_node("video_models.ltx2", dict(ARGS, **params), node_id="ltx2")
     g.connect(load.id, "model", gen.id, "model")
     if track:
-        t = g.add_node("test.ltx2_track")
+        t = g.add_node(TRACK)
         g.connect(t.id, "audio", gen.id, "audio")
     if save:
         s = g.add_node("io.save_video", {"path": save, "embed_graph": False}, node_id="save")
@@ -57,20 +47,9 @@ def ltx2_graph(model, track=False, save=None, **params):
     return g, load, gen
 
 
-class _Still(Node):
-    id = "test.ltx2_still"
-    timing = SOURCE
-    outputs = (Out("image", "Image"),)
-
-    def run(self, ctx):
-        return still(32, 64)
-
-
 def with_still(g, gen) -> None:
     """A 64x32 still on the generator's image input."""
-    if _Still.id not in default_registry():
-        default_registry().register(_Still)
-    s = g.add_node(_Still.id)
+    s = g.add_node(source("test.ltx2_still", "image", "Image", lambda p: still(32, 64)))
     g.connect(s.id, "image", gen.id, "image")
 
 
@@ -78,20 +57,12 @@ def with_still(g, gen) -> None:
 def made(ltx2_dir):
     """One run of the node (the tests below read it), with the seed the pipeline was given."""
     from diffusers import LTX2Pipeline
-    seen, ev = {}, []
-    orig = LTX2Pipeline.__call__
-
-    @functools.wraps(orig)
-    def spy(self, *a, **kw):
-        seen["seed"] = kw["generator"].initial_seed()
-        return orig(self, *a, **kw)
-    LTX2Pipeline.__call__ = spy
-    try:
+    ev = []
+    with pytest.MonkeyPatch.context() as mp:
+        seeds, _ = spy_call(mp, LTX2Pipeline)
         g, _, gen = ltx2_graph(ltx2_dir, previews=True)
         r = Executor().run(g, targets=[gen.id], device="cpu", on_event=ev.append)
-    finally:
-        LTX2Pipeline.__call__ = orig
-    return r.value(gen.id, "video"), r.value(gen.id, "audio"), seen["seed"], ev
+    return r.value(gen.id, "video"), r.value(gen.id, "audio"), seeds[-1], ev
 
 
 def test_frames_and_sound_equal_the_pipeline_called_directly(ltx2_dir, made):
@@ -188,14 +159,7 @@ def test_image_to_video_and_family(ltx2_dir, monkeypatch):
     from nodes.video_models.base.recognise import family_from_keys
     assert family_from_keys(["audio_caption_projection.linear_1.weight", "av_cross_attn_audio_scale_shift.x",
                              "scale_shift_table", "caption_projection.linear_1.weight"]) is FAMILIES["ltx2"]
-    calls = []
-    orig = LTX2ImageToVideoPipeline.__call__
-
-    @functools.wraps(orig)
-    def spy(self, *a, **kw):
-        calls.append(kw)
-        return orig(self, *a, **kw)
-    monkeypatch.setattr(LTX2ImageToVideoPipeline, "__call__", spy)
+    calls, _ = spy_call(monkeypatch, LTX2ImageToVideoPipeline, lambda kw: kw)
 
     g, _, gen = ltx2_graph(ltx2_dir, steps=1, width=0, height=0)
     with_still(g, gen)
@@ -335,23 +299,15 @@ def test_ltx23_and_ltx25_folders_are_named_and_render_as_the_pipeline_called_dir
     import torch
     from diffusers import LTX2Pipeline
     generation, ltx23_dir = ltx23_dir
-    seen, orig = {}, LTX2Pipeline.__call__
-
-    @functools.wraps(orig)
-    def spy(self, *a, **kw):
-        seen["seed"] = kw["generator"].initial_seed()
-        return orig(self, *a, **kw)
-    LTX2Pipeline.__call__ = spy
-    g, load, _ = ltx2_graph(ltx23_dir)
-    try:
+    with pytest.MonkeyPatch.context() as mp:
+        seeds, _ = spy_call(mp, LTX2Pipeline)
+        g, load, _ = ltx2_graph(ltx23_dir)
         r = Executor().run(g, targets=["ltx2", load.id], device="cpu")
-    finally:
-        LTX2Pipeline.__call__ = orig
     assert r.value(load.id).variant == generation
     out = LTX2Pipeline.from_pretrained(ltx23_dir)(
         prompt=ARGS["prompt"], negative_prompt=None, height=32, width=32, num_frames=9, frame_rate=24.0,
         num_inference_steps=2, guidance_scale=1.0, audio_guidance_scale=1.0, max_sequence_length=32,
-        generator=torch.Generator().manual_seed(seen["seed"]), output_type="np")
+        generator=torch.Generator().manual_seed(seeds[-1]), output_type="np")
     assert np.array_equal(r.value("ltx2", "video").frames, np.clip(np.asarray(out.frames[0], np.float32), 0, 1))
     assert np.array_equal(r.value("ltx2", "audio").samples, np.clip(out.audio[0].float().numpy().T, -1, 1))
     g, load, _ = ltx2_graph(ltx2_dir)

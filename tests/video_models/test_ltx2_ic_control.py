@@ -10,12 +10,11 @@ import numpy as np
 import pytest
 
 from studio.core.errors import NodeExecutionError
-from studio.core.registry import default_registry
-from studio.core.spec import SOURCE, Node, Out
 from studio.core.params import Int
 from studio.engine.clip import ArrayClip
 from studio.engine.events import NodeMessage
 from studio.engine.executor import Executor
+from tests.sources import source
 
 from nodes.video_models.base.errors import ModelError
 from nodes.video_models.families.ltx2.ic_control import downscale_factor
@@ -31,18 +30,8 @@ def _control(n: int) -> np.ndarray:
     return np.repeat(edge[..., None], 3, -1)
 
 
-class _Control(Node):
-    id = "test.ic_control"
-    timing = SOURCE
-    outputs = (Out("video", "Video"),)
-    params = (Int("frames", 13),)
-
-    def run(self, ctx):
-        return ArrayClip(_control(ctx.params.frames), 24.0)
-
-
-if _Control.id not in default_registry():
-    default_registry().register(_Control)
+CONTROL = source("test.ic_control", "video", "Video",
+                  lambda p: ArrayClip(_control(p.frames), 24.0), (Int("frames", 13),))
 
 
 def _graph(model, frames=13):

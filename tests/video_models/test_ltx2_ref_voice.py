@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import functools
 
 import numpy as np
 import pytest
@@ -17,11 +16,12 @@ from studio.core.errors import NodeExecutionError
 from studio.core.graph import Graph
 from studio.core.params import Choice
 from studio.core.registry import default_registry
-from studio.core.spec import SOURCE, In, Node, Out
+from studio.core.spec import In, Node, Out
 from studio.core.values import Audio
-from studio.engine.events import NodeMessage
 from studio.engine.executor import Executor
+from tests.sources import source
 
+from .graphs import counted_inits, said, spy_call
 from .test_ltx2_sound_drive import run_with
 
 pytest.importorskip("diffusers")
@@ -47,18 +47,8 @@ def voice(kind: str) -> Audio:
     return Audio(x.astype(np.float32), rate)
 
 
-class _Voice(Node):
-    id = "test.ltx2_ref_voice"
-    timing = SOURCE
-    outputs = (Out("audio", "Audio"),)
-    params = (Choice("kind", "speech", choices=("speech", "other", "short", "silent", "mono8k")),)
-
-    def run(self, ctx):
-        return voice(ctx.params.kind)
-
-
-if _Voice.id not in default_registry():
-    default_registry().register(_Voice)
+source("test.ltx2_ref_voice", "audio", "Audio", lambda p: voice(p.kind),
+       (Choice("kind", "speech", choices=("speech", "other", "short", "silent", "mono8k")),))
 
 
 def run(model, kind="speech", ev=None, image=False, **params):
@@ -214,7 +204,7 @@ def test_the_voice_is_read_before_the_take_and_the_sound_keeps_the_takes_length(
     assert sound.n_samples == plain_sound.n_samples and sound.rate == plain_sound.rate  # the take's length
     assert clip.audio is sound and clip.n_frames == plain_clip.n_frames == 9
     assert np.abs(sound.samples - plain_sound.samples).max() > 1e-4  # the voice changes the sound
-    msgs = [e.text for e in ev if isinstance(e, NodeMessage) and e.node_id == "ltx2"]
+    msgs = said(ev, "ltx2")
     assert "reference voice: 1.50 s, 38 audio tokens before the take's; identity guidance 3" in msgs
     assert any("no LoRA on the model" in t for t in msgs)
     # identity guidance 0: no extra call, the voice still read; the same seed and voice: the same take
@@ -238,14 +228,7 @@ def test_the_voice_is_read_before_the_take_and_the_sound_keeps_the_takes_length(
 def test_without_a_voice_the_node_is_the_pipeline_called_directly(ltx2_a2v_dir, pipe, monkeypatch):
     import torch
     from diffusers import LTX2Pipeline
-    seeds = []
-    orig = LTX2Pipeline.__call__
-
-    @functools.wraps(orig)
-    def spy(self, *a, **kw):
-        seeds.append(kw["generator"].initial_seed())
-        return orig(self, *a, **kw)
-    monkeypatch.setattr(LTX2Pipeline, "__call__", spy)
+    seeds, orig = spy_call(monkeypatch, LTX2Pipeline)
     clip, sound = run(ltx2_a2v_dir, None, identity_guidance=7.0, identity_start=0.2, identity_end=0.4)
     monkeypatch.setattr(LTX2Pipeline, "__call__", orig)
     out = pipe(prompt=ARGS["prompt"], negative_prompt=None, height=32, width=32, num_frames=9, frame_rate=24.0,
@@ -258,7 +241,7 @@ def test_without_a_voice_the_node_is_the_pipeline_called_directly(ltx2_a2v_dir, 
 def test_a_mono_voice_of_another_rate_is_resampled_and_spread_and_said(ltx2_a2v_dir):
     ev = []
     run(ltx2_a2v_dir, "mono8k", ev, steps=1, identity_guidance=0.0)
-    msgs = [e.text for e in ev if isinstance(e, NodeMessage) and e.node_id == "ltx2"]
+    msgs = said(ev, "ltx2")
     assert "mono reference voice: given to each of the 2 channels of LTX-2's audio encoder" in msgs
     assert "the reference voice is resampled from 8000 Hz to 16000 Hz (LTX-2's audio encoder)" in msgs
 
@@ -294,13 +277,7 @@ def run_without_audio(model):
 
 def test_bad_voices_are_refused_naming_the_node(ltx2_a2v_dir, ltx2_dir, monkeypatch):
     from nodes.video_models.sampling.sampler import Sampler
-    made = []
-    init = Sampler.__init__
-
-    def counted(self, *a, **kw):
-        made.append(1)
-        init(self, *a, **kw)
-    monkeypatch.setattr(Sampler, "__init__", counted)
+    made = counted_inits(monkeypatch, Sampler)
     with pytest.raises(NodeExecutionError, match=NODE + r"the reference voice lasts 0\.50 s: give at least 1 s of "
                                                         r"speech \(the ID-LoRA was trained on about 5 s\)$"):
         run(ltx2_a2v_dir, "short", steps=1)

@@ -13,12 +13,12 @@ import pytest
 from studio.core.errors import NodeExecutionError
 from studio.core.graph import Graph
 from studio.core.params import Choice
-from studio.core.registry import default_registry
-from studio.core.spec import SOURCE, Node, Out
 from studio.core.values import Audio
 from studio.engine.events import NodeMessage
 from studio.engine.executor import Executor
+from tests.sources import source
 
+from .graphs import counted_inits, spy_call
 from .tiny import still
 
 pytest.importorskip("diffusers")
@@ -45,28 +45,9 @@ def track(kind: str) -> Audio:
     return Audio(x.astype(np.float32), rate)
 
 
-class _DriveTrack(Node):
-    id = "test.ltx2_drive_track"
-    timing = SOURCE
-    outputs = (Out("audio", "Audio"),)
-    params = (Choice("kind", "tone", choices=("tone", "noise", "short", "silent", "mono8k", "five")),)
-
-    def run(self, ctx):
-        return track(ctx.params.kind)
-
-
-class _Portrait(Node):
-    id = "test.ltx2_drive_portrait"
-    timing = SOURCE
-    outputs = (Out("image", "Image"),)
-
-    def run(self, ctx):
-        return still(32, 32)
-
-
-for _n in (_DriveTrack, _Portrait):
-    if _n.id not in default_registry():
-        default_registry().register(_n)
+source("test.ltx2_drive_track", "audio", "Audio", lambda p: track(p.kind),
+       (Choice("kind", "tone", choices=("tone", "noise", "short", "silent", "mono8k", "five")),))
+PORTRAIT = source("test.ltx2_drive_portrait", "image", "Image", lambda p: still(32, 32))
 
 
 def run_with(model, args: dict, sound: tuple | None, ev=None, image=False):
@@ -77,7 +58,7 @@ def run_with(model, args: dict, sound: tuple | None, ev=None, image=False):
     gen = g.add_node("video_models.ltx2", args, node_id="ltx2")
     g.connect(load.id, "model", gen.id, "model")
     if image:
-        i = g.add_node("test.ltx2_drive_portrait")
+        i = g.add_node(PORTRAIT)
         g.connect(i.id, "image", gen.id, "image")
     if sound:
         source, kind, port = sound
@@ -166,13 +147,7 @@ def test_the_given_sound_is_held_clean_and_drives_the_picture(ltx2_a2v_dir, spie
 
 def test_bad_sounds_are_refused_or_said(ltx2_a2v_dir, monkeypatch):
     from nodes.video_models.sampling.sampler import Sampler
-    made = []
-    init = Sampler.__init__
-
-    def counted(self, *a, **kw):
-        made.append(1)
-        init(self, *a, **kw)
-    monkeypatch.setattr(Sampler, "__init__", counted)
+    made = counted_inits(monkeypatch, Sampler)
     with pytest.raises(NodeExecutionError, match=r"node 'LTX-2 Video \+ Sound' \(ltx2\) failed: the sound on the "
                                                  r"audio input lasts 0\.20 s but the take lasts 0\.38 s \(9 frames "
                                                  r"at 24 fps\): 'sound: drive' makes the picture to the sound, so "
@@ -203,18 +178,9 @@ def test_bad_sounds_are_refused_or_said(ltx2_a2v_dir, monkeypatch):
 def test_a_portrait_is_made_to_the_sound(ltx2_a2v_dir, spies, monkeypatch):
     """Image + voice (the talking portrait): LTX2ImageToVideoPipeline, which gives the transformer an
     audio timestep of its own, is held to the sound the same way."""
-    import functools
-
     import torch
     from diffusers import LTX2ImageToVideoPipeline
-    used = []
-    orig = LTX2ImageToVideoPipeline.__call__
-
-    @functools.wraps(orig)
-    def spy(self, *a, **kw):
-        used.append(kw)
-        return orig(self, *a, **kw)
-    monkeypatch.setattr(LTX2ImageToVideoPipeline, "__call__", spy)
+    used, _ = spy_call(monkeypatch, LTX2ImageToVideoPipeline, lambda kw: kw)
     clip, sound = run(ltx2_a2v_dir, "tone", image=True, steps=1)
     assert len(used) == 1 and used[0]["audio_latents"].shape[2] == round(TAKE_S * 25)
     want = expected_tokens(ltx2_a2v_dir, track("tone"))

@@ -15,27 +15,16 @@ import numpy as np
 import pytest
 
 from studio.core.graph import Graph
-from studio.core.spec import SOURCE, Node, Out
-from studio.core.registry import default_registry
 from studio.engine.clip import ArrayClip
 from studio.engine.executor import Executor
+from tests.sources import source
 
 pytest.importorskip("diffusers")
 N_FRAMES = 12  # two windows of 9: 9 frames, then 3 padded to 9 and cut back
 
 
-class _Clip(Node):
-    id = "test.ltx2_up_clip"
-    timing = SOURCE
-    outputs = (Out("video", "Video"),)
-
-    def run(self, ctx):
-        rng = np.random.default_rng(3)
-        return ArrayClip(rng.random((N_FRAMES, 64, 64, 3), dtype=np.float32), 12.0)
-
-
-if _Clip.id not in default_registry():
-    default_registry().register(_Clip)
+CLIP = source("test.ltx2_up_clip", "video", "Video",
+              lambda p: ArrayClip(np.random.default_rng(3).random((N_FRAMES, 64, 64, 3), dtype=np.float32), 12.0))
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +56,7 @@ def upsampler(ltx2_real, tmp_path_factory):
 def _graph(model, upsampler, **p):
     g = Graph()
     g.add_node("video_models.load", {"model": model}, node_id="load")
-    g.add_node("test.ltx2_up_clip", {}, node_id="clip")
+    g.add_node(CLIP, {}, node_id="clip")
     g.add_node("video_models.ltx2_latent_upscale", dict({"upsampler": upsampler, "window": 9}, **p), node_id="up")
     g.connect("load", "model", "up", "model")
     g.connect("clip", "video", "up", "video")
@@ -140,20 +129,14 @@ def test_bad_upsamplers_sizes_and_models_are_refused_in_words(ltx2_real, upsampl
 
 
 # --- the refine pass (issue 59: LTX-2's two-pass recipe) ---------------------------------------------
-class _ClipWithSound(Node):
-    id = "test.ltx2_up_clip_sound"
-    timing = SOURCE
-    outputs = (Out("video", "Video"),)
-
-    def run(self, ctx):
-        from studio.core.values import Audio
-        rng = np.random.default_rng(3)
-        frames = rng.random((N_FRAMES, 64, 64, 3), dtype=np.float32)
-        return ArrayClip(frames, 12.0, Audio(rng.uniform(-0.5, 0.5, (16000, 2)).astype(np.float32), 16000))
+def _with_sound(_):
+    from studio.core.values import Audio
+    rng = np.random.default_rng(3)
+    frames = rng.random((N_FRAMES, 64, 64, 3), dtype=np.float32)
+    return ArrayClip(frames, 12.0, Audio(rng.uniform(-0.5, 0.5, (16000, 2)).astype(np.float32), 16000))
 
 
-if _ClipWithSound.id not in default_registry():
-    default_registry().register(_ClipWithSound)
+CLIP_WITH_SOUND = source("test.ltx2_up_clip_sound", "video", "Video", _with_sound)
 PROMPT = "a red ball rolls across a table"
 SIGMAS = [0.85, 0.725, 0.4219]  # ComfyUI's video_ltx2_3_t2v second pass, its trailing 0 left to diffusers
 
@@ -202,7 +185,7 @@ def test_refine_pass_equals_the_ltx2_pipeline_called_directly(ltx2_real, upsampl
 def test_refine_keeps_the_takes_sound_held_clean(ltx2_real, upsampler):
     folder, _single = upsampler
     g = _graph(ltx2_real, folder, refine=True, prompt=PROMPT, seed=7)
-    g.add_node("test.ltx2_up_clip_sound", {}, node_id="snd")
+    g.add_node(CLIP_WITH_SOUND, {}, node_id="snd")
     g.connect("snd", "video", "up", "video")
     clip = Executor().run(g, targets=["up"], device="cpu").value("up")
     silent = Executor().run(_graph(ltx2_real, folder, refine=True, prompt=PROMPT, seed=7), targets=["up"],

@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 
 from studio.core.graph import Graph
-from studio.core.spec import SOURCE, Node, Out
 from studio.engine.events import NodeMessage
 from studio.engine.executor import Executor
+from tests.sources import source
 
 from .tiny_minimax_h3 import pipeline_calls
 
@@ -100,13 +100,7 @@ def _still() -> np.ndarray:
     return (np.random.RandomState(3).randint(0, 256, (48, 80, 3)) / 255.0).astype(np.float32)
 
 
-class Still(Node):
-    id = "test.minimax_h3_still"
-    timing = SOURCE
-    outputs = (Out("image", "Image"),)
-
-    def run(self, ctx):
-        return _still()
+STILL = source("test.minimax_h3_still", "image", "Image", lambda p: _still())
 
 
 def test_image_to_video_runs_minimax_h3_from_a_first_frame_as_the_modular_pipeline(minimax_dir):
@@ -115,10 +109,8 @@ def test_image_to_video_runs_minimax_h3_from_a_first_frame_as_the_modular_pipeli
     import torch
     from diffusers import ModularPipeline
     from PIL import Image
-    from studio.core.registry import default_registry
-    default_registry().register(Still)
     g = _graph(minimax_dir, node="video_models.image_to_video")
-    g.add_node("test.minimax_h3_still", {}, node_id="src")
+    g.add_node(STILL, {}, node_id="src")
     g.connect("src", "image", "gen", "image")
     with pipeline_calls() as calls:
         clip = Executor().run(g, targets=["gen"], device="cpu").value("gen")

@@ -2,7 +2,6 @@
 the CPU time estimate, and a cached model never left modified by a LoRA."""
 from __future__ import annotations
 
-import functools
 import threading
 import time
 
@@ -16,6 +15,7 @@ from studio.engine.events import ModelStatus, NodeMessage, NodeNote, NodeProgres
 from studio.engine.executor import Executor
 from studio.engine.model_cache import ModelCache
 
+from .graphs import spy_call
 from .test_video_nodes import i2v_graph, t2v_graph
 
 pytest.importorskip("diffusers")
@@ -70,14 +70,7 @@ def test_switching_models_frees_the_old_one_when_memory_is_needed(svd_dir, tmp_p
 
 def test_two_frames_of_a_four_frame_svd_call_the_pipeline_with_two(svd_dir, monkeypatch):
     from diffusers import StableVideoDiffusionPipeline
-    calls = []
-    orig = StableVideoDiffusionPipeline.__call__
-
-    @functools.wraps(orig)  # the node reads the pipeline's signature
-    def spy(self, *a, **k):
-        calls.append(k.get("num_frames"))
-        return orig(self, *a, **k)
-    monkeypatch.setattr(StableVideoDiffusionPipeline, "__call__", spy)
+    calls, orig = spy_call(monkeypatch, StableVideoDiffusionPipeline, lambda k: k.get("num_frames"))
     g, _, gen = i2v_graph(svd_dir, steps=1, frames=2)  # the tiny UNet is native at 4 frames
     r = Executor().run(g, targets=[gen.id], device="cpu")
     assert calls == [2] and r.value(gen.id).n_frames == 2
@@ -85,14 +78,7 @@ def test_two_frames_of_a_four_frame_svd_call_the_pipeline_with_two(svd_dir, monk
 
 def test_wan_frames_round_up_to_4k_plus_1_and_are_cut(wan_dir, monkeypatch):
     from diffusers import WanPipeline
-    calls = []
-    orig = WanPipeline.__call__
-
-    @functools.wraps(orig)  # the node reads the pipeline's signature
-    def spy(self, *a, **k):
-        calls.append(k.get("num_frames"))
-        return orig(self, *a, **k)
-    monkeypatch.setattr(WanPipeline, "__call__", spy)
+    calls, orig = spy_call(monkeypatch, WanPipeline, lambda k: k.get("num_frames"))
     g, gen = t2v_graph(wan_dir, frames=6, steps=1)
     r = Executor().run(g, targets=[gen.id], device="cpu")
     assert calls == [9] and r.value(gen.id).n_frames == 6

@@ -12,11 +12,11 @@ import torch
 from nodes.video_models.sampling import schedule as S
 from studio.core.errors import StudioError
 from studio.core.graph import Graph
-from studio.core.registry import default_registry
-from studio.core.spec import SOURCE, Node, Out
 from studio.core.values import Features
 from studio.engine.executor import Executor
+from tests.helpers import validate_errors
 from tests.node_run import run_node
+from tests.sources import source
 
 from .test_vace import vace_graph
 
@@ -31,17 +31,7 @@ def _beats(n=13, at=(BEAT,)):
                     extras={"beat": torch.as_tensor(b), "loudness": torch.as_tensor(loud)})
 
 
-class _Music(Node):
-    id = "test.schedule_music"
-    timing = SOURCE
-    outputs = (Out("features", "Features"),)
-
-    def run(self, ctx):
-        return _beats()
-
-
-if _Music.id not in default_registry():
-    default_registry().register(_Music)
+MUSIC = source("test.schedule_music", "features", "Features", lambda p: _beats())
 
 
 def test_keyframes_beats_onsets_and_loudness():
@@ -104,7 +94,6 @@ def test_a_beat_switches_the_window_holding_it_and_the_blend_spans_the_overlap(v
     assert np.allclose(clip.frames[11:13], np.clip(outs[3][3:5], 0, 1))
 
 
-
 def _t2v(model, **params):
     g = Graph()
     load = g.add_node("video_models.load", {"model": model})
@@ -144,11 +133,7 @@ def _validate(node_type: str, params: dict) -> list[str]:
     """What validate (the compile's checks, no run) says of one node."""
     g = Graph()
     g.add_node(node_type, params, node_id="n")
-    try:
-        Executor().compile(g, targets=["n"], check_only=True)
-    except StudioError as e:
-        return [str(x) for x in (getattr(e, "errors", None) or [e])]
-    return []
+    return validate_errors(g)
 
 
 @pytest.mark.parametrize("line,why", [("0: a fox @ nan", "strength"), ("0: a fox @ -5", "strength"),

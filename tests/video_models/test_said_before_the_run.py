@@ -13,6 +13,9 @@ from studio.core.registry import default_registry
 from studio.core.spec import FRAME, SOURCE, In, Node, Out
 from studio.engine.clip import ArrayClip
 from studio.engine.executor import Executor
+from tests.sources import source
+
+from .graphs import model_graph
 
 pytest.importorskip("diffusers")
 
@@ -32,13 +35,7 @@ class _Clip(Node):
         return ArrayClip(np.zeros((ctx.params.frames, 16, 16, 3), np.float32), 8.0)
 
 
-class _Still(Node):
-    id = "test.advice_still"
-    timing = SOURCE
-    outputs = (Out("image", "Image"),)
-
-    def run(self, ctx):
-        return np.zeros((16, 16, 3), np.float32)
+STILL = source("test.advice_still", "image", "Image", lambda p: np.zeros((16, 16, 3), np.float32))
 
 
 class _Grade(Node):
@@ -52,20 +49,15 @@ class _Grade(Node):
         return video
 
 
-for _c in (_Clip, _Still, _Grade):
+for _c in (_Clip, _Grade):
     if _c.id not in default_registry():
         default_registry().register(_c)
 
 
 def _graph(model, node="video_models.text_to_video", **params):
-    g = Graph()
-    g.add_node("video_models.load", {"model": model}, node_id="load")
-    p = {"frames": 9, "width": 16, "height": 16, "steps": 1, "prompt": "a red fox", "previews": False,
-         "preview_size": "off"}
-    p.update(params)
-    g.add_node(node, p, node_id="gen")
-    g.connect("load", "model", "gen", "model")
-    return g
+    return model_graph(model, node, {
+        "frames": 9, "width": 16, "height": 16, "steps": 1, "prompt": "a red fox", "previews": False,
+        "preview_size": "off", **params})
 
 
 def _notes(plan, level="warning"):

@@ -16,6 +16,7 @@ from nodes.video_models.loading.load import load_video_model
 from nodes.video_models.memory.modes import hooks_of
 
 from . import tiny_formats as tf
+from .file_formats import gguf_with_tq2
 
 CPU = torch.device("cpu")
 
@@ -116,22 +117,8 @@ def test_a_gguf_file_in_the_wan_repositorys_names(wide, tmp_path):
 
 
 def test_a_gguf_quantisation_diffusers_cannot_read_is_named(wide, tmp_path):
-    import gguf
-    import numpy as np
     base, _, state, _ = wide
-    f = str(tmp_path / "wan-tq2.gguf")
-    w = gguf.GGUFWriter(f, arch="wan")
-    for k, v in state.items():
-        a = v.float().numpy()
-        if k == "blocks.0.attn1.to_q.weight":
-            w.add_tensor(k, gguf.quants.quantize(a, gguf.GGMLQuantizationType.TQ2_0),
-                         raw_dtype=gguf.GGMLQuantizationType.TQ2_0)
-        else:
-            w.add_tensor(k, np.ascontiguousarray(a))
-    w.write_header_to_file()
-    w.write_kv_data_to_file()
-    w.write_tensors_to_file()
-    w.close()
+    f = gguf_with_tq2(str(tmp_path / "wan-tq2.gguf"), "wan", state, "blocks.0.attn1.to_q.weight")
     with pytest.raises(ModelError, match=r"is quantised as GGUF TQ2_0 \(e\.g\. 'blocks\.0\.attn1\.to_q\.weight'\), which "
                                          r"diffusers .* cannot read: it reads .*Q8_0"):
         _load(f, base)

@@ -4,15 +4,13 @@ family; a SkyReels-V2 DF take longer than its window is made by diffusion forcin
 makes; what a plain SkyReels-V2 model or a setting it cannot use does instead is said."""
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 import pytest
 
 from studio.core.errors import StudioError
-from studio.core.graph import Graph
-from studio.engine.events import NodeMessage
 from studio.engine.executor import Executor
+
+from .graphs import model_graph, said, spy_call
 
 pytest.importorskip("diffusers")
 
@@ -34,22 +32,11 @@ def plain_dir(tmp_path_factory):
 
 def _spy(monkeypatch, cls):
     """Every call of ``cls``'s pipeline: its arguments."""
-    calls, orig = [], cls.__call__
-
-    @functools.wraps(orig)
-    def call(this, *a, **k):
-        calls.append(dict(k))
-        return orig(this, *a, **k)
-    monkeypatch.setattr(cls, "__call__", call)
-    return calls, orig
+    return spy_call(monkeypatch, cls, dict)
 
 
 def _graph(model_dir, node="video_models.text_to_video", **p):
-    g = Graph()
-    g.add_node("video_models.load", {"model": model_dir}, node_id="load")
-    g.add_node(node, dict(PARAMS, **p), node_id="gen")
-    g.connect("load", "model", "gen", "model")
-    return g
+    return model_graph(model_dir, node, dict(PARAMS, **p))
 
 
 def _run(g):
@@ -59,7 +46,7 @@ def _run(g):
 
 
 def _said(ev, level=None):
-    return [e.text for e in ev if isinstance(e, NodeMessage) and e.node_id == "gen" and level in (None, e.level)]
+    return said(ev, "gen", level)
 
 
 def test_skyreels_folders_load_and_are_listed_with_their_family(df_dir, plain_dir):
@@ -219,13 +206,7 @@ def test_a_cached_prompt_loads_no_text_encoder(kind, df_dir, plain_dir, tmp_path
     import numpy as np
     from transformers import T5EncoderModel
 
-    from .prompt_cache_check import NOT_LOADED, counted_loads, off_then_cached
+    from .prompt_cache_check import check_cached_prompt, frames_and_texts
     model = df_dir if kind == "df" else plain_dir
-    loaded = counted_loads(monkeypatch, T5EncoderModel)
-
-    def render(seed):
-        clip, ev = _run(_graph(model, seed=seed, guidance=3.0, negative_prompt="blurry"))
-        return clip.frames, [getattr(e, "text", "") for e in ev]
-    plain, _first, (second, said) = off_then_cached(monkeypatch, tmp_path, render, (loaded,))
-    assert loaded == [] and NOT_LOADED in said
-    assert np.array_equal(second, plain)
+    check_cached_prompt(monkeypatch, tmp_path, lambda seed: frames_and_texts(
+        _graph(model, seed=seed, guidance=3.0, negative_prompt="blurry")), (T5EncoderModel,), False, False)

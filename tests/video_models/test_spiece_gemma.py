@@ -18,23 +18,17 @@ from nodes.video_models.base.errors import ModelError
 
 spm = pytest.importorskip("sentencepiece")  # a test dependency (pyproject [test])
 
-CORPUS = """A red fox runs through the snow at dawn, cinematic lighting, 35mm film grain.
-The camera pans slowly across a quiet harbour; fishing boats rock on the grey water.
-Ein Hund läuft über die Wiese im Morgenlicht. Le chat dort sur le canapé près de la fenêtre.
-一只猫在窗台上睡觉。 犬が公園を走っている。 Кошка спит на диване.
-Neon signs flicker in the rain-soaked streets of Tokyo at night, reflections everywhere.
-A slow-motion close-up of coffee being poured into a white ceramic cup, steam rising.
-\tIndented  with a tab,   three spaces and 1234567 digits in 2026.""".splitlines()
+from .test_spiece_tokenizer import CORPUS as T5_CORPUS, TEXTS as T5_TEXTS  # noqa: E402  (the T5 tests' text, and more)
+
+CORPUS = T5_CORPUS + ["\tIndented  with a tab,   three spaces and 1234567 digits in 2026."]
 TURNS = ["<start_of_turn>", "<end_of_turn>"]
 # as Gemma 3's: user-defined pieces besides the turns (<mask>, runs of newlines and of spaces)
 GEMMA3_LIKE = ["<mask>", "[multimodal]", "<unused0>", *TURNS, "\n", "\n\n", "▁▁", "▁▁▁", "▁▁▁▁"]
 CLASHING = [*TURNS, "ni", "e▁", "▁t", "re▁", "ng", "▁▁"]  # user-defined pieces overlapping BPE's first merges
-TEXTS = ["A red fox runs through the snow", "  leading,   inner  and trailing spaces  ", "tab\there\nnew line\r\n",
-         "Ｆｕｌｌｗｉｄｔｈ ＡＢＣ ① ™ ﬁ", "一只猫 and Кошка", "café naïve façade", "emoji 🦊 and ☃ snowman",
-         "\u00a0non-breaking\u2003em space", "", "zzzz qqq xyzzy!", "Ωmega ∑ ∞ ≠ Ǆ", "1234567 digits 2026, 3.14",
-         "<start_of_turn>user\nA fox in the snow<end_of_turn>\n<start_of_turn>model\n", "x<end_of_turn>y",
-         "\t\tIndented  with a tab", "        eight spaces\n\n\n\nfour newlines", "the the the  the   the    the",
-         "<unused0> and [multimodal] and <mask>"]
+TEXTS = T5_TEXTS + [
+    "1234567 digits 2026, 3.14", "<start_of_turn>user\nA fox in the snow<end_of_turn>\n<start_of_turn>model\n",
+    "x<end_of_turn>y", "\t\tIndented  with a tab", "        eight spaces\n\n\n\nfour newlines",
+    "the the the  the   the    the", "<unused0> and [multimodal] and <mask>"]
 
 
 def train(symbols=TURNS, **options) -> bytes:

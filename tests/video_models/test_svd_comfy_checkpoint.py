@@ -14,29 +14,16 @@ import torch
 from nodes.video_models.base.errors import ModelError
 from nodes.video_models.loading.load import load_video_model
 from studio.core.graph import Graph
-from studio.core.registry import default_registry
-from studio.core.spec import SOURCE, Node, Out
+from tests.sources import source
 
 from . import layouts
 from . import tiny_parts as tp
 from . import tiny_svd
+from .graphs import model_graph
 from .tiny import still
 
 pytest.importorskip("diffusers")
 CPU = torch.device("cpu")
-
-
-class _Still(Node):
-    id = "test.svd_ckpt_still"
-    timing = SOURCE
-    outputs = (Out("image", "Image"),)
-
-    def run(self, ctx):
-        return still(32, 32)
-
-
-if _Still.id not in default_registry():
-    default_registry().register(_Still)
 
 
 @pytest.fixture(scope="module")
@@ -54,13 +41,10 @@ def folder_frames(svd):
 
 
 def _graph(model: str, seed: int = 3, **load) -> Graph:
-    g = Graph()
-    g.add_node("video_models.load", {"model": model, **load}, node_id="load")
-    g.add_node(_Still.id, {}, node_id="img")
-    g.add_node("video_models.image_to_video", {"frames": 4, "width": 16, "height": 16, "steps": 2, "seed": seed,
-                                                "previews": False}, node_id="gen")
-    g.connect("load", "model", "gen", "model")
-    g.connect("img", "image", "gen", "image")
+    g = model_graph(model, "video_models.image_to_video", {"frames": 4, "width": 16, "height": 16, "steps": 2,
+                                                            "seed": seed, "previews": False},
+                    image=(source("test.svd_ckpt_still", "image", "Image", lambda p: still(32, 32)), "image"))
+    g.nodes["load"].params.update(load)
     return g
 
 

@@ -7,8 +7,9 @@ import functools
 import numpy as np
 import pytest
 
-from studio.core.graph import Graph
 from studio.engine.executor import Executor
+
+from .graphs import spy_call, windowed
 
 pytest.importorskip("diffusers")
 
@@ -55,12 +56,7 @@ def test_a_context_window_take_is_sampled_for_its_latent_and_decoded_here(wan_di
         seen.append((k, out.frames, this))
         return out
     monkeypatch.setattr(WanPipeline, "__call__", spy)
-    g = Graph()
-    g.add_node("video_models.load", {"model": wan_dir}, node_id="load")
-    g.add_node("video_models.text_to_video", {"frames": 17, "window": 9, "overlap": 4, "width": 16, "height": 16,
-                                              "steps": 1, "guidance": 1.0, "previews": False, "preview_size": "off",
-                                              "long_take": "context windows"}, node_id="gen")
-    g.connect("load", "model", "gen", "model")
+    g = windowed(wan_dir, "context windows", 17, 9, 4)
     clip = Executor().run(g, targets=["gen"], device="cpu", use_cache=False).value("gen")
     assert len(seen) == 1 and seen[0][0]["output_type"] == "latent" and seen[0][1].shape[2] == 5
     assert clip.n_frames == 17 and np.array_equal(clip.frames, _whole(seen[0][2], seen[0][1]))
@@ -99,20 +95,8 @@ def test_an_ltx_latent_decoded_in_time_tiles_gives_the_pipelines_frames_with_its
 
 def test_an_ltx_context_window_take_is_decoded_in_time_tiles(ltx_dir, monkeypatch):
     from diffusers import LTXPipeline
-    seen = []
-    orig = LTXPipeline.__call__
-
-    @functools.wraps(orig)
-    def spy(this, *a, **k):
-        seen.append(k["output_type"])
-        return orig(this, *a, **k)
-    monkeypatch.setattr(LTXPipeline, "__call__", spy)
-    g = Graph()
-    g.add_node("video_models.load", {"model": ltx_dir}, node_id="load")
-    g.add_node("video_models.text_to_video", {"frames": 41, "window": 17, "overlap": 8, "width": 32, "height": 32,
-                                              "steps": 1, "guidance": 1.0, "previews": False, "preview_size": "off",
-                                              "long_take": "context windows"}, node_id="gen")
-    g.connect("load", "model", "gen", "model")
+    seen, orig = spy_call(monkeypatch, LTXPipeline, lambda k: k["output_type"])
+    g = windowed(ltx_dir, "context windows", 41, 17, 8, size=32)
     res = Executor().run(g, targets=["gen"], device="cpu", use_cache=False)
     clip = res.value("gen")
     assert seen == ["latent"] and clip.n_frames == 41
@@ -157,12 +141,7 @@ def test_no_tensor_of_the_whole_take_is_made_when_it_is_decoded_in_time_tiles(wa
     """No tensor any op makes while a 49-frame context-window take is sampled and decoded in time tiles holds more
     than a tile's frames (16); the pipeline's own decode makes one of the whole clip (the spy catches it)."""
     from nodes.video_models.takes import time_tiles
-    g = Graph()
-    g.add_node("video_models.load", {"model": wan_dir}, node_id="load")
-    g.add_node("video_models.text_to_video", {"frames": 49, "window": 17, "overlap": 4, "width": 16, "height": 16,
-                                              "steps": 1, "guidance": 1.0, "previews": False, "preview_size": "off",
-                                              "long_take": "context windows"}, node_id="gen")
-    g.connect("load", "model", "gen", "model")
+    g = windowed(wan_dir, "context windows", 49, 17, 4)
     ex = Executor()
     ex.run(g, targets=["load"], device="cpu")
     with _MostFrames(16) as tiled:

@@ -11,12 +11,12 @@ import pytest
 from studio.core.errors import NodeExecutionError
 from studio.core.params import Int
 from studio.core.graph import Graph
-from studio.core.registry import default_registry
-from studio.core.spec import SOURCE, Node, Out
 from studio.engine.clip import ArrayClip
 from studio.engine.events import NodeProgress
 from studio.engine.executor import Executor
+from tests.sources import source
 
+from .graphs import spy_call
 from .stopping import stop_inside_a_step
 from .tiny import still
 
@@ -28,33 +28,14 @@ def _control_frames(n=5, s=16):
     return np.stack([np.stack([np.roll(x, i, 1), y, 0.5 + 0 * x], -1) for i in range(n)]).astype(np.float32)
 
 
-class _Control(Node):
-    id = "test.vace_control"
-    timing = SOURCE
-    outputs = (Out("video", "Video"),)
-
-    def run(self, ctx):
-        return ArrayClip(_control_frames(), 12.0)
-
-
-class _Ref(Node):
-    id = "test.vace_ref"
-    timing = SOURCE
-    outputs = (Out("image", "Image"),)
-
-    def run(self, ctx):
-        return still(16, 16)
-
-
-for _c in (_Control, _Ref):
-    if _c.id not in default_registry():
-        default_registry().register(_c)
+CONTROL = source("test.vace_control", "video", "Video", lambda p: ArrayClip(_control_frames(), 12.0))
+REFERENCE = source("test.vace_ref", "image", "Image", lambda p: still(16, 16))
 
 
 def vace_graph(model, mask=True, ref=True, **params):
     g = Graph()
     load = g.add_node("video_models.load", {"model": model})
-    src = g.add_node("test.vace_control")
+    src = g.add_node(CONTROL)
     p = {"prompt": "a red fox", "steps": 2, "width": 16, "height": 16, "seed": 3, "preview_size": "off",
          "conditioning_scale": 0.7}
     p.update(params)
@@ -66,7 +47,7 @@ def vace_graph(model, mask=True, ref=True, **params):
         g.connect(src.id, "video", m.id, "video")
         g.connect(m.id, "mask", gen.id, "mask")
     if ref:
-        r = g.add_node("test.vace_ref")
+        r = g.add_node(REFERENCE)
         g.connect(r.id, "image", gen.id, "reference")
     return g, load, gen
 
@@ -111,14 +92,7 @@ def test_node_frames_equal_the_pipeline_called_directly(vace_dir, monkeypatch):
 ])
 def test_presets_make_the_asked_clip(vace_dir, monkeypatch, preset, params, frames, size):
     from diffusers import WanVACEPipeline
-    calls = []
-    orig = WanVACEPipeline.__call__
-
-    @functools.wraps(orig)
-    def spy(self, *a, **kw):
-        calls.append(kw)
-        return orig(self, *a, **kw)
-    monkeypatch.setattr(WanVACEPipeline, "__call__", spy)
+    calls, orig = spy_call(monkeypatch, WanVACEPipeline, lambda k: k)
     g, _, gen = vace_graph(vace_dir, mask=False, ref=False, task=preset, width=0, height=0, steps=1, **params)
     clip = Executor().run(g, targets=[gen.id], device="cpu").value(gen.id)
     assert (clip.n_frames, clip.width, clip.height) == (frames,) + size
@@ -159,30 +133,23 @@ def test_wan22_second_guidance_reaches_the_low_noise_expert(tmp_path):
     assert not np.array_equal(a.frames, b.frames)
 
 
-class _Source(Node):
+def _grey(p):
     """A lazy source clip of any length and size (nothing drawn until pulled)."""
-    id = "test.vace_source"
-    timing = SOURCE
-    outputs = (Out("video", "Video"),)
-    params = (Int("frames", 5, min=1, max=10 ** 7), Int("size", 16, min=1, max=8192))
+    from studio.engine.clip import Clip
 
-    def run(self, ctx):
-        from studio.engine.clip import Clip
-        p = ctx.params
-
-        class Grey(Clip):
-            def _frame(self, i):
-                return np.full((self.height, self.width, 3), 0.5, np.float32)
-        return Grey(p.frames, 12.0, p.size, p.size, 3)
+    class Grey(Clip):
+        def _frame(self, i):
+            return np.full((self.height, self.width, 3), 0.5, np.float32)
+    return Grey(p.frames, 12.0, p.size, p.size, 3)
 
 
-if _Source.id not in default_registry():
-    default_registry().register(_Source)
+GREY = source("test.vace_source", "video", "Video", _grey,
+              (Int("frames", 5, min=1, max=10 ** 7), Int("size", 16, min=1, max=8192)))
 
 
 def _sourced(vace_dir, frames, size, **params):
     g, _, gen = vace_graph(vace_dir, mask=False, ref=False, steps=1, width=0, height=0, **params)
-    src = g.add_node(_Source.id, {"frames": frames, "size": size})
+    src = g.add_node(GREY, {"frames": frames, "size": size})
     g.connect(src.id, "video", gen.id, "video")
     return g, gen
 
@@ -235,15 +202,6 @@ def test_a_cached_prompt_loads_no_t5_and_makes_the_same_frames(vace_dir, tmp_pat
     render with the cache off."""
     from transformers import T5EncoderModel
 
-    from .prompt_cache_check import NOT_LOADED, counted_loads, off_then_cached
-    loaded = counted_loads(monkeypatch, T5EncoderModel)
-
-    def render(seed):
-        g, _, gen = vace_graph(vace_dir, seed=seed, negative_prompt="blurry", previews=False)
-        ev = []
-        clip = Executor().run(g, targets=[gen.id], device="cpu", use_cache=False, on_event=ev.append).value(gen.id)
-        return clip.frames, [getattr(e, "text", "") for e in ev]
-    plain, first, (second, said) = off_then_cached(monkeypatch, tmp_path, render, (loaded,))
-    assert first[-1] == (["T5EncoderModel"],)  # the first render with the cache on encoded
-    assert loaded == [] and NOT_LOADED in said
-    assert np.array_equal(second, plain) and not np.array_equal(first[0], plain)
+    from .prompt_cache_check import check_cached_prompt, frames_and_texts
+    check_cached_prompt(monkeypatch, tmp_path, lambda seed: frames_and_texts(
+        vace_graph(vace_dir, seed=seed, negative_prompt="blurry", previews=False)[0], "vace"), (T5EncoderModel,))

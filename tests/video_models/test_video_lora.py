@@ -11,9 +11,8 @@ import pytest
 
 from studio.core.errors import Cancelled
 from studio.core.graph import Graph
-from studio.core.registry import default_registry
-from studio.core.spec import SOURCE, Node, Out
 from studio.engine.executor import Executor
+from tests.sources import source
 
 pytest.importorskip("diffusers")
 pytest.importorskip("peft")
@@ -35,17 +34,7 @@ def dataset():
                         5, 32, 32, 8.0, name="four clips")
 
 
-class _Clips(Node):
-    id = "test.vl_dataset"
-    timing = SOURCE
-    outputs = (Out("dataset", "Dataset"),)
-
-    def run(self, ctx):
-        return dataset()
-
-
-if _Clips.id not in default_registry():
-    default_registry().register(_Clips)
+CLIPS = source("test.vl_dataset", "dataset", "Dataset", lambda p: dataset())
 
 
 @pytest.fixture(autouse=True, scope="module")

@@ -10,58 +10,34 @@ import pytest
 
 from studio.core.errors import Cancelled, GraphError, NodeExecutionError, StudioError
 from studio.core.graph import Graph
-from studio.core.registry import default_registry
-from studio.core.spec import SOURCE, Node, Out
 from studio.core.values import Features
 from studio.engine.clip import ArrayClip
 from studio.engine.context import CancelToken
 from studio.engine.events import NodeMessage, NodeProgress
 from studio.engine.executor import Executor
+from tests.sources import source
 
 from .tiny import still
 
 pytest.importorskip("diffusers")
 
 
-class _Still(Node):
-    id = "test.vm_still"
-    timing = SOURCE
-    outputs = (Out("image", "Image"),)
-
-    def run(self, ctx):
-        return still(32, 32)
+def _features(_):
+    import torch
+    g = torch.Generator().manual_seed(1)
+    return Features(torch.randn(6, 32, generator=g), per_frame=True)
 
 
-class _Clip(Node):
-    id = "test.vm_clip"
-    timing = SOURCE
-    outputs = (Out("video", "Video"),)
-
-    def run(self, ctx):
-        f = np.stack([np.roll(still(16, 16), i, 1) for i in range(7)])
-        return ArrayClip(f, 12.0)
-
-
-class _Feat(Node):
-    id = "test.vm_features"
-    timing = SOURCE
-    outputs = (Out("features", "Features"),)
-
-    def run(self, ctx):
-        import torch
-        g = torch.Generator().manual_seed(1)
-        return Features(torch.randn(6, 32, generator=g), per_frame=True)
-
-
-for _c in (_Still, _Clip, _Feat):
-    if _c.id not in default_registry():
-        default_registry().register(_c)
+STILL = source("test.vm_still", "image", "Image", lambda p: still(32, 32))
+CLIP = source("test.vm_clip", "video", "Video",
+              lambda p: ArrayClip(np.stack([np.roll(still(16, 16), i, 1) for i in range(7)]), 12.0))
+FEATURES = source("test.vm_features", "features", "Features", _features)
 
 
 def i2v_graph(model: str, seed: int = 0, **params):
     g = Graph()
     load = g.add_node("video_models.load", {"model": model, **params.pop("load", {})})
-    img = g.add_node("test.vm_still")
+    img = g.add_node(STILL)
     p = {"frames": 4, "width": 32, "height": 32, "steps": 2, "seed": seed}
     p.update(params)
     gen = g.add_node("video_models.image_to_video", p, node_id="gen")
@@ -211,7 +187,7 @@ def t2v_graph(model: str, seed: int = 0, features: bool = False, lora: tuple[str
     gen = g.add_node("video_models.text_to_video", p, node_id="gen")  # same id: same derived seed
     g.connect(src.id, "model", gen.id, "model")
     if features:
-        f = g.add_node("test.vm_features")
+        f = g.add_node(FEATURES)
         g.connect(f.id, "features", gen.id, "features")
     return g, gen
 
@@ -234,19 +210,11 @@ def test_wan_features_as_prompt_embeddings(wan_dir):
     assert clip.n_frames == 5
     with pytest.raises(NodeExecutionError, match="text encoder gives 32-d"):
         g, gen = t2v_graph(wan_dir)
-        f = g.add_node("test.vm_features")
+        f = g.add_node(FEATURES)
         g.connect(f.id, "features", gen.id, "features")
         g.node(f.id)  # 32-d: fits; now break it with a wrong width
         import torch
-
-        class Wide(_Feat):
-            id = "test.vm_features_wide"
-
-            def run(self, ctx):
-                return Features(torch.zeros(64))
-        if Wide.id not in default_registry():
-            default_registry().register(Wide)
-        w = g.add_node(Wide.id)
+        w = g.add_node(source("test.vm_features_wide", "features", "Features", lambda p: Features(torch.zeros(64))))
         g.connect(w.id, "features", gen.id, "features")
         run(g, gen)
 
@@ -255,7 +223,7 @@ def test_wan_features_as_prompt_embeddings(wan_dir):
 def test_wan_video_to_video(wan_dir, window, steps):
     g = Graph()
     load = g.add_node("video_models.load", {"model": wan_dir})
-    src = g.add_node("test.vm_clip")
+    src = g.add_node(CLIP)
     v2v = g.add_node("video_models.video_to_video", {"steps": 2, "strength": 0.5, "window": window, "overlap": 2,
                                                       "long_take": "separate shots"})
     g.connect(load.id, "model", v2v.id, "model")

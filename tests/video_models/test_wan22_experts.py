@@ -15,8 +15,10 @@ import torch
 from nodes.video_models.base.errors import ModelError
 from nodes.video_models.loading.load import load_video_model
 
+from .graphs import files_and_folder
 from . import tiny_parts as tp
 from . import tiny_wan22 as tw
+from .refusals import refuse_loads, single_file_loads
 
 pytest.importorskip("diffusers")
 CPU = torch.device("cpu")
@@ -113,12 +115,7 @@ def test_a_diffusers_base_folder_takes_both_expert_files(a14b, want):
 
 @pytest.fixture
 def no_loads(monkeypatch):
-    from nodes.video_models.files import single_file
-
-    def refuse(*a, **k):
-        raise AssertionError("a model was built before the experts were checked")
-    monkeypatch.setattr(single_file, "lean_load", refuse)
-    monkeypatch.setattr(single_file, "load_denoiser", refuse)
+    refuse_loads(monkeypatch, "a model was built before the experts were checked", *single_file_loads())
 
 
 def test_experts_of_two_architectures_are_refused_naming_both(a14b, tmp_path, no_loads):
@@ -164,19 +161,15 @@ def test_a_second_expert_for_a_one_model_denoiser_is_refused(tmp_path, no_loads)
 
 def test_through_the_graph_model_2_renders_as_the_folder_does(a14b):
     from studio.engine.events import NodeNote
-    from studio.engine.executor import Executor
 
     from nodes.video_models.loading.node import LoadVideoModel
     folder, files = a14b
 
     def graph(**load):
         return tp.t2v_graph(PROMPT, **load)
-    said = []
     two = graph(model=files["high"], model_2=files["low"], text_encoder=files["text_encoder"], vae=files["vae"])
     assert two.validate() == []
-    ex = Executor()
-    a = ex.run(two, targets=["gen"], device="cpu", use_cache=False, on_event=said.append).value("gen").frames
-    b = ex.run(graph(model=folder), targets=["gen"], device="cpu", use_cache=False).value("gen").frames
+    a, b, said = files_and_folder(two, graph(model=folder))
     assert abs(a.astype("float64") - b.astype("float64")).max() < 1e-4  # the folder's tensors memory-mapped
     notes = [e.text for e in said if isinstance(e, NodeNote) and e.node_id == "load"]
     assert any("two experts (high / low noise), boundary 0.875" in n for n in notes), notes

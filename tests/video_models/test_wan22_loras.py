@@ -13,6 +13,7 @@ from nodes.video_models.loading.loras import lora_role, loras_applied
 
 from . import tiny_parts as tp
 from . import tiny_wan22 as tw
+from .file_formats import wan_lora
 
 pytest.importorskip("diffusers")
 CPU = torch.device("cpu")
@@ -29,20 +30,9 @@ def model(a14b):
 
 
 def _lora(path, den, seed: int) -> str:
-    """A ComfyUI-format LoRA (``diffusion_model.blocks.N.self_attn.q.lora_A``) on every attention
-    projection of ``den``, random and large enough to change the frames."""
-    from safetensors.torch import save_file
-    g = torch.Generator().manual_seed(seed)
-    sd = {}
-    for i, _ in enumerate(den.blocks):
-        for ours, theirs in (("attn1", "self_attn"), ("attn2", "cross_attn")):
-            for p, q in (("to_q", "q"), ("to_k", "k"), ("to_v", "v"), ("to_out.0", "o")):
-                out_f, in_f = den.get_submodule(f"blocks.{i}.{ours}.{p}").weight.shape
-                k = f"diffusion_model.blocks.{i}.{theirs}.{q}"
-                sd[f"{k}.lora_A.weight"] = torch.randn(4, in_f, generator=g) * 0.3
-                sd[f"{k}.lora_B.weight"] = torch.randn(out_f, 4, generator=g) * 0.3
-    save_file(sd, path)
-    return path
+    """A ComfyUI-format LoRA on every attention projection of ``den``, random and large enough to change
+    the frames."""
+    return wan_lora(path, den, seed, scale=0.3)
 
 
 @pytest.fixture(scope="module")

@@ -193,15 +193,9 @@ def test_a_cached_prompt_loads_no_t5_and_makes_the_same_frames(animate_dir, tmp_
     render with the cache off."""
     from transformers import T5EncoderModel
 
-    from .prompt_cache_check import NOT_LOADED, counted_loads, off_then_cached
-    loaded = counted_loads(monkeypatch, T5EncoderModel)
+    from .prompt_cache_check import check_cached_prompt, frames_and_texts
 
     def render(seed):
         g, gen = animate_graph(animate_dir, seed=seed, negative_prompt="blurry", previews=False)
-        ev = []
-        clip = Executor().run(g, targets=[gen.id], device="cpu", use_cache=False, on_event=ev.append).value(gen.id)
-        return clip.frames, [getattr(e, "text", "") for e in ev]
-    plain, first, (second, said) = off_then_cached(monkeypatch, tmp_path, render, (loaded,))
-    assert first[-1] == (["T5EncoderModel"],)  # the first render with the cache on encoded
-    assert loaded == [] and NOT_LOADED in said
-    assert np.array_equal(second, plain) and not np.array_equal(first[0], plain)
+        return frames_and_texts(g, gen.id)
+    check_cached_prompt(monkeypatch, tmp_path, render, (T5EncoderModel,))

@@ -18,11 +18,10 @@ import pytest
 from studio.core.errors import NodeExecutionError
 from studio.core.graph import Graph
 from studio.core.params import Int
-from studio.core.registry import default_registry
-from studio.core.spec import SOURCE, Node, Out
 from studio.engine.clip import ArrayClip
 from studio.engine.events import NodeMessage, NodeProgress
 from studio.engine.executor import Executor
+from tests.sources import source
 
 pytest.importorskip("diffusers")
 N, H, W = 7, 24, 32  # the driving clip's frames and size; the reference's size
@@ -37,28 +36,11 @@ def _still() -> np.ndarray:
     return (np.random.default_rng(2).integers(0, 256, (H, W, 3)) / 255.0).astype(np.float32)
 
 
-class _Driving(Node):
-    id = "test.animate2_driving"
-    timing = SOURCE
-    outputs = (Out("video", "Video"),)
-    params = (Int("frames", N, min=1, max=100),)
-
-    def run(self, ctx):
-        return ArrayClip(_frames(ctx.params.frames), 16.0)
+DRIVING = source("test.animate2_driving", "video", "Video",
+                  lambda p: ArrayClip(_frames(p.frames), 16.0), (Int("frames", N, min=1, max=100),))
 
 
-class _Ref(Node):
-    id = "test.animate2_ref"
-    timing = SOURCE
-    outputs = (Out("image", "Image"),)
-
-    def run(self, ctx):
-        return _still()
-
-
-for _c in (_Driving, _Ref):
-    if _c.id not in default_registry():
-        default_registry().register(_c)
+REFERENCE = source("test.animate2_ref", "image", "Image", lambda p: _still())
 
 
 @pytest.fixture(scope="module")

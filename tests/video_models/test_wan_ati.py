@@ -4,17 +4,17 @@ reference's patch_motion, and the node's frames against diffusers' WanImageToVid
 same condition."""
 from __future__ import annotations
 
-import functools
 import math
 
 import numpy as np
 import pytest
 
-from studio.engine.events import NodeMessage
 from studio.engine.executor import Executor
+from tests.sources import source
 
 from nodes.video_models.families.wan.tracks.ati import ati_condition, ati_tracks
 
+from .graphs import render, spied
 from .test_wan_move import _graph, _keys, _still
 
 torch = pytest.importorskip("torch")
@@ -134,21 +134,10 @@ def i2v_dir(tmp_path_factory):
 
 def test_the_node_equals_the_pipeline_fed_the_splatted_condition_on_both_calls(i2v_dir, monkeypatch):
     from nodes.video_models.base.calls import to_pil
-    ex = Executor()
     g = _graph(i2v_dir, guidance=3.0, tracks_as="ati", ati_temperature=20.0, ati_topk=2)
-    pipe = ex.run(g, targets=["load"], device="cpu").value("load").pipeline("i2v")
-    seeds = []
-    cls = type(pipe)
-    orig_call = cls.__call__
-
-    @functools.wraps(orig_call)
-    def spy(this, *a, **k):
-        seeds.append(k["generator"].initial_seed())
-        return orig_call(this, *a, **k)
-    monkeypatch.setattr(cls, "__call__", spy)
-    ev = []
-    made = ex.run(g, targets=["gen"], device="cpu", use_cache=False, on_event=ev.append).value("gen").frames
-    said = [e.text for e in ev if isinstance(e, NodeMessage) and e.node_id == "gen"]
+    ex, pipe, seeds, orig_call = spied(monkeypatch, g, "i2v")
+    made, said = render(ex, g)
+    made = made.frames
     assert any(t.startswith("ATI: 2 tracks splat") for t in said)
     moved = ex.run(_graph(i2v_dir, guidance=3.0), targets=["gen"], device="cpu", use_cache=False).value("gen").frames
     assert not np.array_equal(made, moved)  # ATI is not Wan-Move
@@ -168,26 +157,16 @@ def test_the_node_equals_the_pipeline_fed_the_splatted_condition_on_both_calls(i
 
 
 def test_tracks_shorter_than_the_take_are_said(i2v_dir):
-    from studio.core.registry import default_registry
-    from studio.core.spec import SOURCE, Node, Out
     from studio.core.values import Keypoints
-    if "test.ati_short_tracks" not in default_registry():
-        class Short(Node):
-            id = "test.ati_short_tracks"
-            timing = SOURCE
-            outputs = (Out("keypoints", "Keypoints"),)
 
-            def run(self, ctx):
-                k = _keys(5)
-                pts = k.points.copy()
-                pts[2, 1] = np.nan
-                return Keypoints(pts, k.visible, 32, 32, 16.0)
-        default_registry().register(Short)
+    def short(_):
+        k = _keys(5)
+        pts = k.points.copy()
+        pts[2, 1] = np.nan
+        return Keypoints(pts, k.visible, 32, 32, 16.0)
     g = _graph(i2v_dir, tracks=False, tracks_as="ati")
-    g.add_node("test.ati_short_tracks", {}, node_id="tracks")
+    g.add_node(source("test.ati_short_tracks", "keypoints", "Keypoints", short), {}, node_id="tracks")
     g.connect("tracks", "keypoints", "gen", "tracks")
-    ev = []
-    Executor().run(g, targets=["gen"], device="cpu", use_cache=False, on_event=ev.append)
-    said = " | ".join(e.text for e in ev if isinstance(e, NodeMessage) and e.node_id == "gen")
+    said = " | ".join(render(Executor(), g)[1])
     assert "the tracks end 5 frames in: the last 4 frame(s) of the 9-frame take follow no track" in said
     assert "1 track position(s) that are not numbers were taken as hidden" in said

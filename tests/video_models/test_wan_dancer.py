@@ -19,6 +19,9 @@ librosa = pytest.importorskip("librosa")
 from nodes.video_models.families.wan.dancer import dancer  # noqa: E402
 from nodes.video_models.families.wan.dancer.dancer_hooks import SplitImageProcessor, dancer_applied, skipping  # noqa: E402
 
+from tests.sources import source  # noqa: E402
+
+from .graphs import model_graph, ramp, spy_call  # noqa: E402
 from .tiny_dancer import CLIP, DIM, tiny_parts  # noqa: E402
 from .tiny_dancer import tiny_pipeline as _tiny_pipeline  # noqa: E402
 
@@ -350,25 +353,7 @@ def dancer_dir(tmp_path_factory):
 
 
 def _still():
-    y, x = np.mgrid[0:24, 0:40].astype(np.float32)
-    return np.stack([x / 40, y / 24, 0 * x + 0.4], -1)
-
-
-def _register(audio):
-    from studio.core.registry import default_registry
-    from studio.core.spec import SOURCE, Node, Out
-    _SRC["audio"] = audio
-    if "test.dancer_sources" in default_registry():
-        return
-
-    class Sources(Node):
-        id = "test.dancer_sources"
-        timing = SOURCE
-        outputs = (Out("image", "Image"), Out("audio", "Audio"))
-
-        def run(self, ctx):
-            return {"image": _still(), "audio": _SRC["audio"]}
-    default_registry().register(Sources)
+    return ramp(24, 40, 0.4)
 
 
 _SRC: dict = {}
@@ -381,19 +366,12 @@ def _music(seconds=0.7, rate=22050, silent=False):
 
 
 def _graph(model_dir, audio, **p):
-    from studio.core.graph import Graph
-    _register(audio)
-    g = Graph()
-    g.add_node("video_models.load", {"model": model_dir}, node_id="load")
-    g.add_node("test.dancer_sources", {}, node_id="src")
-    g.add_node("video_models.wan_dancer", {"steps": 2, "steps_global": 2, "previews": False, "preview_size": "off",
-                                           "width": 64, "height": 32, "seed": 3, "guidance": 2.0, **p},
-               node_id="gen")
-    g.connect("load", "model", "gen", "global_model")
-    g.connect("load", "model", "gen", "local_model")
-    g.connect("src", "image", "gen", "image")
-    g.connect("src", "audio", "gen", "audio")
-    return g
+    _SRC["audio"] = audio
+    return model_graph(model_dir, "video_models.wan_dancer", {"steps": 2, "steps_global": 2, "previews": False,
+                       "preview_size": "off", "width": 64, "height": 32, "seed": 3, "guidance": 2.0, **p},
+                       model_inputs=("global_model", "local_model"),
+                       image=(source("test.dancer_image", "image", "Image", lambda _: _still()), "image"),
+                       audio=(source("test.dancer_audio", "audio", "Audio", lambda _: _SRC["audio"]), "audio"))
 
 
 def test_the_node_equals_the_pipeline_fed_the_same_conditioning(dancer_dir, monkeypatch):
@@ -406,14 +384,7 @@ def test_the_node_equals_the_pipeline_fed_the_same_conditioning(dancer_dir, monk
     audio = _music()
     g = _graph(dancer_dir, audio)
     ref = ex.run(g, targets=["load"], device="cpu").value("load")
-    seeds = []
-    orig = DancerPipeline.__call__
-
-    @functools.wraps(orig)
-    def spy(this, *a, **k):
-        seeds.append(k["generator"].initial_seed())
-        return orig(this, *a, **k)
-    monkeypatch.setattr(DancerPipeline, "__call__", spy)
+    seeds, orig = spy_call(monkeypatch, DancerPipeline)
     made = ex.run(g, targets=["gen"], device="cpu", use_cache=False).value("gen")
     assert made.frames.shape == (2 * SEG, 32, 64, 3) and len(seeds) == 3  # 0.7 s: two 0.3 s segments; 1 + 2 calls
     assert made.audio is not None and abs(made.audio.duration - 2 * SEG / 30) < 1e-3  # the music, cut to the take

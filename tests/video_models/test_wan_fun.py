@@ -3,19 +3,16 @@ control clip's latents, the start image's in the first latent frame), and the no
 WanPipeline called directly with a denoiser that reads them as VideoX-Fun's pipeline gives them."""
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 import pytest
 
 from studio.core.errors import NodeExecutionError
-from studio.core.graph import Graph
 from studio.core.params import Int
-from studio.core.registry import default_registry
-from studio.core.spec import SOURCE, Node, Out
 from studio.engine.clip import ArrayClip
-from studio.engine.events import NodeMessage
 from studio.engine.executor import Executor
+from tests.sources import source
+
+from .graphs import model_graph, pipeline_of, ramp, render, spy_call
 
 torch = pytest.importorskip("torch")
 pytest.importorskip("diffusers")
@@ -33,47 +30,35 @@ def _control(n):
 
 
 def _start():
-    y, x = np.mgrid[0:32, 0:32].astype(np.float32)
-    return np.stack([x / 32, y / 32, 0 * x + 0.4], -1)
-
-
-def _register():
-    if "test.fun_control" in default_registry():
-        return
-
-    class Control(Node):
-        id = "test.fun_control"
-        timing = SOURCE
-        outputs = (Out("video", "Video"),)
-        params = (Int("frames", 9),)
-
-        def run(self, ctx):
-            return ArrayClip(_control(ctx.params.frames), 16.0)
-
-    class Start(Node):
-        id = "test.fun_start"
-        timing = SOURCE
-        outputs = (Out("image", "Image"),)
-
-        def run(self, ctx):
-            return _start()
-    default_registry().register(Control)
-    default_registry().register(Start)
+    return ramp(32, 32, 0.4)
 
 
 def _graph(model_dir, clip_frames=9, start=True, **p):
-    _register()
-    g = Graph()
-    g.add_node("video_models.load", {"model": model_dir}, node_id="load")
-    g.add_node("test.fun_control", {"frames": clip_frames}, node_id="control")
-    g.add_node("video_models.wan_fun_control", {"steps": 2, "guidance": 1.0, "prompt": "a line", "previews": False,
-                                                "preview_size": "off", **p}, node_id="gen")
-    g.connect("load", "model", "gen", "model")
-    g.connect("control", "video", "gen", "control")
+    feeds = {"control": (source("test.fun_control", "video", "Video", lambda q: ArrayClip(_control(q.frames), 16.0),
+                                (Int("frames", 9),)), "video", {"frames": clip_frames})}
     if start:
-        g.add_node("test.fun_start", {}, node_id="start")
-        g.connect("start", "image", "gen", "image")
-    return g
+        feeds["image"] = (source("test.fun_start", "image", "Image", lambda q: _start()), "image")
+    return model_graph(model_dir, "video_models.wan_fun_control", {"steps": 2, "guidance": 1.0, "prompt": "a line",
+                       "previews": False, "preview_size": "off", **p}, **feeds)
+
+
+def read_beside(monkeypatch, pipe, y):
+    """The denoiser as VideoX-Fun's pipeline runs it, written apart from the node: the condition ``y``
+    beside the noise in its channels, zero image tokens, the pipeline's latents the VAE's 16 channels.
+    Returns what puts the transformer and the pipeline back."""
+    tr, orig_prep = pipe.transformer, pipe.prepare_latents
+    fwd = tr.forward
+
+    def reading(hidden_states, *a, **k):
+        k["encoder_hidden_states_image"] = torch.zeros(hidden_states.shape[0], 257, 4)
+        return fwd(torch.cat([hidden_states, y.expand(hidden_states.shape[0], -1, -1, -1, -1)], 1), *a, **k)
+    monkeypatch.setattr(tr, "forward", reading)
+    monkeypatch.setattr(pipe, "prepare_latents", lambda b, c, *a, **k: orig_prep(b, 16, *a, **k))  # the VAE's 16
+
+    def put_back():
+        monkeypatch.setattr(tr, "forward", fwd)
+        monkeypatch.setattr(pipe, "prepare_latents", orig_prep)
+    return put_back
 
 
 def test_the_condition_is_the_control_latents_then_the_start_image_in_the_first_latent_frame(fun_dir):
@@ -97,39 +82,22 @@ def test_the_node_equals_wan_pipeline_with_a_denoiser_reading_the_fun_channels(f
     from nodes.video_models.families.wan.fun.fun import encode_frames
     ex = Executor()
     g = _graph(fun_dir)
-    pipe = ex.run(g, targets=["load"], device="cpu").value("load").pipeline("t2v")
-    seen = []
-    orig_call = WanPipeline.__call__
-
-    @functools.wraps(orig_call)
-    def spy(this, *a, **k):
-        seen.append(k["generator"].initial_seed())
-        return orig_call(this, *a, **k)
-    monkeypatch.setattr(WanPipeline, "__call__", spy)
-    ev = []
-    made = ex.run(g, targets=["gen"], device="cpu", use_cache=False, on_event=ev.append).value("gen").frames
-    said = [e.text for e in ev if isinstance(e, NodeMessage) and e.node_id == "gen"]
+    pipe = pipeline_of(ex, g, "t2v")
+    seen, orig_call = spy_call(monkeypatch, WanPipeline)
+    made, said = render(ex, g)
+    made = made.frames
     assert any("Wan Fun Control: the control clip and the start image read beside the noise" in t for t in said)
     # VideoX-Fun's formula, written here apart from the node: y = [control latents, start latent | zeros]
     with torch.inference_mode():
         y = torch.cat([encode_frames(pipe, _control(9)), torch.zeros(1, 16, 3, 4, 4)], 1)
         y[:, 16:, :1] = encode_frames(pipe, _start()[None])
-    tr = pipe.transformer
-    fwd = tr.forward
-
-    def reading(hidden_states, *a, **k):
-        k["encoder_hidden_states_image"] = torch.zeros(hidden_states.shape[0], 257, 4)
-        return fwd(torch.cat([hidden_states, y.expand(hidden_states.shape[0], -1, -1, -1, -1)], 1), *a, **k)
-    monkeypatch.setattr(tr, "forward", reading)
-    orig_prep = pipe.prepare_latents
-    monkeypatch.setattr(pipe, "prepare_latents", lambda b, c, *a, **k: orig_prep(b, 16, *a, **k))  # the VAE's 16
+    put_back = read_beside(monkeypatch, pipe, y)
     direct = orig_call(pipe, prompt="a line", height=32, width=32, num_frames=9, num_inference_steps=2,
                        guidance_scale=1.0, output_type="pt", generator=torch.Generator().manual_seed(seen[0])).frames[0]
     assert np.allclose(made, direct.permute(0, 2, 3, 1).numpy(), atol=1e-6)
-    monkeypatch.setattr(tr, "forward", fwd)
-    monkeypatch.setattr(pipe, "prepare_latents", orig_prep)
+    put_back()
     from diffusers.hooks import HookRegistry
-    assert HookRegistry.check_if_exists_or_initialize(tr).get_hook("studio_wan_fun") is None
+    assert HookRegistry.check_if_exists_or_initialize(pipe.transformer).get_hook("studio_wan_fun") is None
 
 
 def test_a_model_that_reads_no_control_and_a_short_clip_are_refused_in_words(fun_dir, wan_dir):
@@ -145,15 +113,6 @@ def test_a_cached_prompt_loads_no_t5_and_makes_the_same_frames(fun_dir, tmp_path
     loads no T5 and makes the frames of a render with the cache off."""
     from transformers import T5EncoderModel
 
-    from .prompt_cache_check import NOT_LOADED, counted_loads, off_then_cached
-    loaded = counted_loads(monkeypatch, T5EncoderModel)
-
-    def render(seed):
-        ev = []
-        clip = Executor().run(_graph(fun_dir, seed=seed, guidance=3.0, negative_prompt="blurry"), targets=["gen"],
-                              device="cpu", use_cache=False, on_event=ev.append).value("gen")
-        return clip.frames, [getattr(e, "text", "") for e in ev]
-    plain, first, (second, said) = off_then_cached(monkeypatch, tmp_path, render, (loaded,))
-    assert first[-1] == (["T5EncoderModel"],)  # the first render with the cache on encoded
-    assert loaded == [] and NOT_LOADED in said
-    assert np.array_equal(second, plain) and not np.array_equal(first[0], plain)
+    from .prompt_cache_check import check_cached_prompt, frames_and_texts
+    check_cached_prompt(monkeypatch, tmp_path, lambda seed: frames_and_texts(
+        _graph(fun_dir, seed=seed, guidance=3.0, negative_prompt="blurry")), (T5EncoderModel,))

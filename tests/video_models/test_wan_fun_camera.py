@@ -4,17 +4,15 @@ with a denoiser that reads the start image's channels and adds the adapter's out
 embedding (computed here apart from the node); Zoom In and Static differ at one seed; refusals."""
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 import pytest
 
 from studio.core.errors import NodeExecutionError
-from studio.core.graph import Graph
-from studio.core.registry import default_registry
-from studio.core.spec import SOURCE, Node, Out
-from studio.engine.events import NodeMessage
 from studio.engine.executor import Executor
+from tests.sources import source
+
+from .graphs import model_graph, pipeline_of, ramp, render, spy_call
+from .test_wan_fun import read_beside
 
 torch = pytest.importorskip("torch")
 pytest.importorskip("diffusers")
@@ -27,36 +25,14 @@ def cam_dir(tmp_path_factory):
 
 
 def _start():
-    y, x = np.mgrid[0:32, 0:32].astype(np.float32)
-    return np.stack([x / 32, y / 32, 0 * x + 0.4], -1)
-
-
-def _register():
-    if "test.cam_start" in default_registry():
-        return
-
-    class Start(Node):
-        id = "test.cam_start"
-        timing = SOURCE
-        outputs = (Out("image", "Image"),)
-
-        def run(self, ctx):
-            return _start()
-    default_registry().register(Start)
+    return ramp(32, 32, 0.4)
 
 
 def _graph(model_dir, preset="Zoom In", path_frames=9, **p):
-    _register()
-    g = Graph()
-    g.add_node("video_models.load", {"model": model_dir}, node_id="load")
-    g.add_node("motion.camera_path", {"preset": preset, "frames": path_frames}, node_id="cam")
-    g.add_node("test.cam_start", {}, node_id="start")
-    g.add_node("video_models.wan_fun_camera", {"steps": 2, "guidance": 1.0, "prompt": "a red fox", "previews": False,
-                                               "preview_size": "off", "seed": 3, **p}, node_id="gen")
-    g.connect("load", "model", "gen", "model")
-    g.connect("cam", "camera", "gen", "camera")
-    g.connect("start", "image", "gen", "image")
-    return g
+    return model_graph(model_dir, "video_models.wan_fun_camera", {"steps": 2, "guidance": 1.0, "prompt": "a red fox",
+                       "previews": False, "preview_size": "off", "seed": 3, **p},
+                       camera=("motion.camera_path", "camera", {"preset": preset, "frames": path_frames}),
+                       image=(source("test.cam_start", "image", "Image", lambda q: _start()), "image"))
 
 
 def _reference_pack(emb):
@@ -108,17 +84,9 @@ def test_the_node_equals_wan_pipeline_with_the_start_channels_and_the_adapter_on
     ref = ex.run(g, targets=["load"], device="cpu").value("load")
     assert ref.variant == "Wan 2.1 Fun Camera"
     pipe = ref.pipeline("t2v")
-    seen = []
-    orig_call = WanPipeline.__call__
-
-    @functools.wraps(orig_call)
-    def spy(this, *a, **k):
-        seen.append(k["generator"].initial_seed())
-        return orig_call(this, *a, **k)
-    monkeypatch.setattr(WanPipeline, "__call__", spy)
-    ev = []
-    made = ex.run(g, targets=["gen"], device="cpu", use_cache=False, on_event=ev.append).value("gen").frames
-    said = [e.text for e in ev if isinstance(e, NodeMessage) and e.node_id == "gen"]
+    seen, orig_call = spy_call(monkeypatch, WanPipeline)
+    made, said = render(ex, g)
+    made = made.frames
     assert any("the camera path (Zoom In, speed 1) read by the model's camera adapter" in t for t in said)
     assert any("image tokens are zeros" in t for t in said)  # a folder with no CLIP vision
     kept = ref.shared.own_modules  # the adapter read once, kept with the loaded model, in its dtype
@@ -129,15 +97,8 @@ def test_the_node_equals_wan_pipeline_with_the_start_channels_and_the_adapter_on
         y[:, :, :1] = encode_frames(pipe, _start()[None])
         cam = _adapter_add(cam_dir)(_reference_pack(plucker(CameraPath(preset_path("Zoom In", 1.0, 9)), 32, 32)))
     tr = pipe.transformer
-    fwd = tr.forward
-
-    def reading(hidden_states, *a, **k):
-        k["encoder_hidden_states_image"] = torch.zeros(hidden_states.shape[0], 257, 4)
-        return fwd(torch.cat([hidden_states, y.expand(hidden_states.shape[0], -1, -1, -1, -1)], 1), *a, **k)
-    monkeypatch.setattr(tr, "forward", reading)
+    put_back = read_beside(monkeypatch, pipe, y)
     handle = tr.patch_embedding.register_forward_hook(lambda m, a, out: out + cam)
-    orig_prep = pipe.prepare_latents
-    monkeypatch.setattr(pipe, "prepare_latents", lambda b, c, *a, **k: orig_prep(b, 16, *a, **k))  # the VAE's 16
     try:
         direct = orig_call(pipe, prompt="a red fox", height=32, width=32, num_frames=9, num_inference_steps=2,
                            guidance_scale=1.0, output_type="pt",
@@ -145,8 +106,7 @@ def test_the_node_equals_wan_pipeline_with_the_start_channels_and_the_adapter_on
     finally:
         handle.remove()
     assert np.allclose(made, direct.permute(0, 2, 3, 1).numpy(), atol=1e-6)
-    monkeypatch.setattr(tr, "forward", fwd)
-    monkeypatch.setattr(pipe, "prepare_latents", orig_prep)
+    put_back()
     from diffusers.hooks import HookRegistry
     assert HookRegistry.check_if_exists_or_initialize(tr).get_hook("studio_wan_fun") is None
     assert not tr.patch_embedding._forward_hooks  # the camera's hook removed with the call
@@ -189,9 +149,8 @@ def test_comfyuis_camera_file_with_its_clip_vision_makes_the_folders_frames_with
     def frames(**load):
         g = _graph("", path_frames=5, frames=5, width=16, height=16)
         g.nodes["load"].params.update(load)
-        ev = []
-        out = Executor().run(g, targets=["gen"], device="cpu", use_cache=False, on_event=ev.append).value("gen").frames
-        return out, " ".join(e.text for e in ev if isinstance(e, NodeMessage))
+        out, said = render(Executor(), g, every_node=True)
+        return out.frames, " ".join(said)
     one, said = frames(model=files["denoiser"], text_encoder=files["text_encoder"], vae=files["vae"],
                        clip_vision=files["clip_vision"])
     two, _ = frames(model=folder)
@@ -218,18 +177,10 @@ def test_wan22_fun_camera_is_wan_image_to_video_with_each_experts_own_adapter(tm
     folder = build_wan22_fun_camera(str(tmp_path / "wan22-cam"))
     ex = Executor()
     g = _graph(folder, "Pan Left", steps=3)
-    pipe = ex.run(g, targets=["load"], device="cpu").value("load").pipeline("i2v")
-    seen = []
-    orig_call = WanImageToVideoPipeline.__call__
-
-    @functools.wraps(orig_call)
-    def spy(this, *a, **k):
-        seen.append(k["generator"].initial_seed())
-        return orig_call(this, *a, **k)
-    monkeypatch.setattr(WanImageToVideoPipeline, "__call__", spy)
-    ev = []
-    made = ex.run(g, targets=["gen"], device="cpu", use_cache=False, on_event=ev.append).value("gen").frames
-    said = " ".join(e.text for e in ev if isinstance(e, NodeMessage))
+    pipe = pipeline_of(ex, g, "i2v")
+    seen, orig_call = spy_call(monkeypatch, WanImageToVideoPipeline)
+    made, said = render(ex, g, every_node=True)
+    made, said = made.frames, " ".join(said)
     assert "read by the model's camera adapters, the start image as the image-to-video condition" in said
     packed = _reference_pack(plucker(CameraPath(preset_path("Pan Left", 1.0, 9)), 32, 32))
     with torch.inference_mode():

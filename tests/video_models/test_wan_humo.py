@@ -4,22 +4,19 @@ release's modules, the node's frames equal HumoPipeline called directly on the s
 files are told from their tensors, and bad input is refused in one sentence naming the node."""
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 import pytest
 
 from studio.core.errors import NodeExecutionError
-from studio.core.graph import Graph
-from studio.core.registry import default_registry
-from studio.core.spec import SOURCE, Node, Out
 from studio.core.values import Features
 from studio.engine.executor import Executor
+from tests.sources import source
 
 torch = pytest.importorskip("torch")
 pytest.importorskip("diffusers")
 
 from . import layouts as L  # noqa: E402
+from .graphs import model_graph, ramp, spy_call  # noqa: E402
 from .tiny_humo import CHANNELS, release_names, tiny_audio  # noqa: E402
 
 T, STATES = 9, 33
@@ -185,35 +182,24 @@ def _states(silent=False, voice_frames=T, layers=STATES, width=CHANNELS):
         encoder="WhisperModel", layers=layers, width=width, voice_frames=voice_frames, silent=silent)
 
 
-def _register():
-    if "test.humo_sources" in default_registry():
-        return
+def _reference(_):
+    return ramp(24, 40, 0.4)
 
-    class Sources(Node):
-        id = "test.humo_sources"
-        timing = SOURCE
-        outputs = (Out("image", "Image"), Out("features", "Features"))
 
-        def run(self, ctx):
-            y, x = np.mgrid[0:24, 0:40].astype(np.float32)
-            data, extras = _states(**_EXTRA)
-            return {"image": np.stack([x / 40, y / 24, 0 * x + 0.4], -1),
-                    "features": Features(data, per_frame=True, fps=25.0, extras=extras)}
-    default_registry().register(Sources)
+def _voice_states(_):
+    data, extras = _states(**_EXTRA)
+    return Features(data, per_frame=True, fps=25.0, extras=extras)
+
+
+def _feeds() -> dict:
+    """The node's reference image and voice features, from test sources."""
+    return {"reference": (source("test.humo_reference", "image", "Image", _reference), "image"),
+            "features": (source("test.humo_features", "features", "Features", _voice_states), "features")}
 
 
 def _graph(model_dir, **p):
-    _register()
-    g = Graph()
-    g.add_node("video_models.load", {"model": model_dir}, node_id="load")
-    g.add_node("test.humo_sources", {}, node_id="src")
-    g.add_node("video_models.wan_humo", {"steps": 2, "prompt": "a man talking", "previews": False,
-                                         "preview_size": "off", "width": 32, "height": 32, "seed": 3, **p},
-               node_id="gen")
-    g.connect("load", "model", "gen", "model")
-    g.connect("src", "features", "gen", "features")
-    g.connect("src", "image", "gen", "reference")
-    return g
+    return model_graph(model_dir, "video_models.wan_humo", {"steps": 2, "prompt": "a man talking", "previews": False,
+                       "preview_size": "off", "width": 32, "height": 32, "seed": 3, **p}, **_feeds())
 
 
 def test_the_node_equals_humo_pipeline_called_directly(humo_dir, monkeypatch):
@@ -224,21 +210,13 @@ def test_the_node_equals_humo_pipeline_called_directly(humo_dir, monkeypatch):
     g = _graph(humo_dir)
     ref = ex.run(g, targets=["load"], device="cpu").value("load")
     assert ref.fam.key == "wan"
-    seen = []
-    orig = HumoPipeline.__call__
-
-    @functools.wraps(orig)
-    def spy(this, *a, **k):
-        seen.append(k["generator"].initial_seed())
-        return orig(this, *a, **k)
-    monkeypatch.setattr(HumoPipeline, "__call__", spy)
+    seen, orig = spy_call(monkeypatch, HumoPipeline)
     made = ex.run(g, targets=["gen"], device="cpu", use_cache=False).value("gen").frames
     assert made.shape == (9, 32, 32, 3) and len(seen) == 1
     pipe = HumoPipeline(ref.pipeline("t2v"))
     audio = ref.shared.own_modules[("humo_audio", ref.path)]
     data, _ = _states()
-    y, x = np.mgrid[0:24, 0:40].astype(np.float32)
-    image = np.stack([x / 40, y / 24, 0 * x + 0.4], -1)
+    image = ramp(24, 40, 0.4)
     emb = whisper_groups(torch.from_numpy(data).reshape(T, STATES, CHANNELS))
     kw = dict(prompt="a man talking", negative_prompt=NEGATIVE, image=image, audio_embeds=emb, humo_audio=audio,
               height=32, width=32, num_frames=9, num_inference_steps=2)
@@ -303,15 +281,9 @@ def test_comfyuis_humo_file_with_its_parts_loads_and_runs_through_the_node(tmp_p
     ref = load_video_model(path, base=None, device=torch.device("cpu"), dtype_name="fp32", parts=parts)
     got = ref.module.transformer.state_dict()
     assert all(torch.equal(got[k], v) for k, v in den.state_dict().items())
-    _register()
-    g = Graph()
-    g.add_node("video_models.load", {"model": path, **parts}, node_id="load")
-    g.add_node("test.humo_sources", {}, node_id="src")
-    g.add_node("video_models.wan_humo", {"steps": 1, "previews": False, "preview_size": "off", "width": 16,
-                                         "height": 16, "guidance_mode": "off"}, node_id="gen")
-    g.connect("load", "model", "gen", "model")
-    g.connect("src", "features", "gen", "features")
-    g.connect("src", "image", "gen", "reference")
+    g = model_graph(path, "video_models.wan_humo", {"steps": 1, "previews": False, "preview_size": "off", "width": 16,
+                                                     "height": 16, "guidance_mode": "off"}, **_feeds())
+    g.nodes["load"].params.update(parts)
     ex = Executor()
     made = ex.run(g, targets=["gen"], device="cpu", use_cache=False).value("gen")
     assert made.n_frames == T
@@ -364,17 +336,9 @@ _VOICE: dict = {}
 
 def _voice_graph(model_dir, whisper):
     from studio.core.values import Audio
-    if "test.humo_voice" not in default_registry():
-        class Voice(Node):
-            id = "test.humo_voice"
-            timing = SOURCE
-            outputs = (Out("audio", "Audio"),)
-
-            def run(self, ctx):
-                return {"audio": Audio(_VOICE["samples"], _VOICE["rate"])}
-        default_registry().register(Voice)
+    voice = source("test.humo_voice", "audio", "Audio", lambda _: {"audio": Audio(_VOICE["samples"], _VOICE["rate"])})
     g = _graph(model_dir, frames=9)
-    g.add_node("test.humo_voice", {}, node_id="voice")
+    g.add_node(voice, {}, node_id="voice")
     g.add_node("preprocess.load", {"kind": "speech", "model": whisper, "device": "cpu"}, node_id="whisper")
     g.add_node("encode.speech", {"layers": "all", "fps": 25.0}, node_id="speech")
     g.connect("voice", "audio", "speech", "audio")

@@ -3,18 +3,17 @@
 frames against diffusers' WanImageToVideoPipeline fed the same conditioning."""
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 import pytest
 
 from studio.core.errors import StudioError
-from studio.core.graph import Graph
 from studio.core.values import Keypoints
-from studio.engine.events import NodeMessage
 from studio.engine.executor import Executor
+from tests.sources import source
 
 from nodes.video_models.families.wan.tracks.move import carry_features, track_cells
+
+from .graphs import model_graph, pipeline_of, ramp, render, spied
 
 torch = pytest.importorskip("torch")
 pytest.importorskip("diffusers")
@@ -92,68 +91,28 @@ def _keys(n=9, w=32, h=32):
 
 
 def _still(h: int = 32, w: int = 32) -> np.ndarray:
-    y, x = np.mgrid[0:h, 0:w].astype(np.float32)
-    return np.stack([x / w, y / h, 0 * x + 0.3], -1)
+    return ramp(h, w, 0.3)
 
 
-def _register():
-    from studio.core.registry import default_registry
-    from studio.core.spec import SOURCE, Node, Out
-    if "test.move_tracks" in default_registry():
-        return
-
-    class Tracks(Node):
-        id = "test.move_tracks"
-        timing = SOURCE
-        outputs = (Out("keypoints", "Keypoints"),)
-
-        def run(self, ctx):
-            return _keys()
-
-    class Still(Node):
-        id = "test.move_still"
-        timing = SOURCE
-        outputs = (Out("image", "Image"),)
-
-        def run(self, ctx):
-            return _still()
-    default_registry().register(Tracks)
-    default_registry().register(Still)
+def _still_node() -> str:
+    return source("test.move_still", "image", "Image", lambda q: _still())
 
 
 def _graph(model_dir, guidance=1.0, frames=9, tracks=True, **p):
-    _register()
-    g = Graph()
-    g.add_node("video_models.load", {"model": model_dir}, node_id="load")
-    g.add_node("test.move_still", {}, node_id="img")
-    g.add_node("video_models.image_to_video", {"frames": frames, "width": 32, "height": 32, "steps": 2,
-                                               "guidance": guidance, "prompt": "a dot", "previews": False,
-                                               "preview_size": "off", **p}, node_id="gen")
-    g.connect("load", "model", "gen", "model")
-    g.connect("img", "image", "gen", "image")
+    feeds = {"image": (_still_node(), "image")}
     if tracks:
-        g.add_node("test.move_tracks", {}, node_id="tracks")
-        g.connect("tracks", "keypoints", "gen", "tracks")
-    return g
+        feeds["tracks"] = (source("test.move_tracks", "keypoints", "Keypoints", lambda q: _keys()), "keypoints")
+    return model_graph(model_dir, "video_models.image_to_video", {"frames": frames, "width": 32, "height": 32,
+                       "steps": 2, "guidance": guidance, "prompt": "a dot", "previews": False, "preview_size": "off",
+                       **p}, **feeds)
 
 
 def test_the_node_equals_the_pipeline_fed_the_carried_condition(i2v_dir, monkeypatch):
     from nodes.video_models.base.calls import to_pil
-    ex = Executor()
     g = _graph(i2v_dir)
-    pipe = ex.run(g, targets=["load"], device="cpu").value("load").pipeline("i2v")
-    seeds = []
-    cls = type(pipe)
-    orig_call = cls.__call__
-
-    @functools.wraps(orig_call)  # the pipeline's own signature: Studio reads which arguments it takes
-    def spy(this, *a, **k):
-        seeds.append(k["generator"].initial_seed())
-        return orig_call(this, *a, **k)
-    monkeypatch.setattr(cls, "__call__", spy)
-    ev = []
-    made = ex.run(g, targets=["gen"], device="cpu", use_cache=False, on_event=ev.append).value("gen").frames
-    said = [e.text for e in ev if isinstance(e, NodeMessage) and e.node_id == "gen"]
+    ex, pipe, seeds, orig_call = spied(monkeypatch, g, "i2v")
+    made, said = render(ex, g)
+    made = made.frames
     assert any(t.startswith("Wan-Move: 2 tracks carry") for t in said)
     plain = ex.run(_graph(i2v_dir, tracks=False), targets=["gen"], device="cpu", use_cache=False).value("gen").frames
     assert not np.array_equal(made, plain)  # the tracks changed the take
@@ -173,7 +132,7 @@ def test_the_node_equals_the_pipeline_fed_the_carried_condition(i2v_dir, monkeyp
 def test_with_guidance_the_unconditional_call_keeps_the_plain_condition(i2v_dir):
     ex = Executor()
     g = _graph(i2v_dir, guidance=3.0)
-    tr = ex.run(g, targets=["load"], device="cpu").value("load").pipeline("i2v").transformer
+    tr = pipeline_of(ex, g, "i2v").transformer
     seen = []
     h = tr.patch_embedding.register_forward_pre_hook(lambda m, a: seen.append(a[0][:, 20:].clone()))
     try:
