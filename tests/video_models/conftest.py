@@ -30,45 +30,24 @@ def _references_hold_their_weights_as_studio_does():
         yield
 
 
-# the tiny models most modules share: the session's shelf (tests/conftest.py ``tiny``), built once, read only
-@pytest.fixture(scope="session")
-def svd_dir(tiny):
-    return tiny("svd")
+def _shelved(key: str, **settings):
+    """A session fixture: the session's tiny model ``key`` (tests/conftest.py ``tiny``), read only."""
+    @pytest.fixture(scope="session")
+    def folder(tiny):
+        return tiny(key, **settings)
+    return folder
 
 
-@pytest.fixture(scope="session")
-def wan_dir(tiny):
-    return tiny("wan-t2v")
-
-
-@pytest.fixture(scope="session")
-def ltx_dir(tiny):
-    return tiny("ltx")
-
-
-@pytest.fixture(scope="session")
-def cogvideox_dir(tiny):
-    return tiny("cogvideox")
-
-
-@pytest.fixture(scope="session")
-def wan_train_dir(tiny):  # for the LoRA training modules
-    return tiny("wan-for-training")
-
-
-@pytest.fixture(scope="session")
-def animate_dir(tiny):
-    return tiny("wan-animate")
-
-
-@pytest.fixture(scope="session")
-def vace_dir(tiny):
-    return tiny("wan-vace")
-
-
-@pytest.fixture(scope="session")
-def ltx2_dir(tiny):  # its VAE compresses 2x (tests at 32 px), no audio encoder
-    return tiny("ltx2", real_compression=False, audio_encoder=False)
+# the tiny models many modules share, each built once a session
+svd_dir = _shelved("svd")
+wan_dir = _shelved("wan-t2v")
+ltx_dir = _shelved("ltx")
+cogvideox_dir = _shelved("cogvideox")
+wan_train_dir = _shelved("wan-for-training")  # the LoRA training modules'
+animate_dir = _shelved("wan-animate")
+vace_dir = _shelved("wan-vace")
+ltx2_dir = _shelved("ltx2", real_compression=False, audio_encoder=False)  # its VAE compresses 2x: tests at 32 px
+ltx2_a2v_dir = _shelved("ltx2", real_compression=False, audio_encoder=True)  # its audio VAE encodes as LTX-2's (4x)
 
 
 @pytest.fixture(scope="session")
@@ -108,8 +87,3 @@ def hy15(tmp_path_factory):  # read only: (the tiny HunyuanVideo 1.5 T2V folder,
     root = tmp_path_factory.mktemp("hy15")
     folder = th.build_hunyuan15(str(root / "hunyuanvideo15-tiny"))
     return folder, th.write_comfy_files(folder, str(root / "models"))
-
-
-@pytest.fixture(scope="session")
-def ltx2_a2v_dir(tiny):  # a tiny LTX-2 whose audio VAE encodes as LTX-2's (4x)
-    return tiny("ltx2", real_compression=False, audio_encoder=True)
