@@ -143,13 +143,14 @@ class Shelf:
         self._made: dict[str, object] = {}                      # folder -> what its builder returned
         self._seen: dict[str, dict[str, tuple[int, int]]] = {}  # folder -> its files' (size, mtime) as built
 
-    def folder(self, key: str, **settings) -> str:
-        """Where ``key`` with ``settings`` is (or will be) built."""
-        name = key + "".join(f"-{k}={v}" for k, v in sorted(settings.items()))
-        return os.path.join(self.root, name.replace("/", "_").replace(" ", ""))
+    def folder(self, key: str, name: str = "", **settings) -> str:
+        """Where ``key`` with ``settings`` is (or will be) built: a folder ``name`` (the key's by
+        default; tests that read the model's name in messages give theirs) in one of its own."""
+        kind = (key + "".join(f"-{k}={v}" for k, v in sorted(settings.items()))).replace("/", "_").replace(" ", "")
+        return os.path.join(self.root, kind, name or kind)
 
-    def __call__(self, key: str, **settings):
-        folder = self.folder(key, **settings)
+    def __call__(self, key: str, name: str = "", **settings):
+        folder = self.folder(key, name, **settings)
         if folder not in self._made:
             self._made[folder] = _builder(key, **settings)(folder)
             self._seen[folder] = _files_of(folder)

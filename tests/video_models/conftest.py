@@ -30,24 +30,26 @@ def _references_hold_their_weights_as_studio_does():
         yield
 
 
-def _shelved(key: str, **settings):
-    """A session fixture: the session's tiny model ``key`` (tests/conftest.py ``tiny``), read only."""
+def _shelved(key: str, name: str, **settings):
+    """A session fixture: the session's tiny model ``key`` (tests/conftest.py ``tiny``) in a folder
+    ``name`` (tests read it in messages and run records), read only."""
     @pytest.fixture(scope="session")
     def folder(tiny):
-        return tiny(key, **settings)
+        return tiny(key, name, **settings)
     return folder
 
 
 # the tiny models many modules share, each built once a session
-svd_dir = _shelved("svd")
-wan_dir = _shelved("wan-t2v")
-ltx_dir = _shelved("ltx")
-cogvideox_dir = _shelved("cogvideox")
-wan_train_dir = _shelved("wan-for-training")  # the LoRA training modules'
-animate_dir = _shelved("wan-animate")
-vace_dir = _shelved("wan-vace")
-ltx2_dir = _shelved("ltx2", real_compression=False, audio_encoder=False)  # its VAE compresses 2x: tests at 32 px
-ltx2_a2v_dir = _shelved("ltx2", real_compression=False, audio_encoder=True)  # its audio VAE encodes as LTX-2's (4x)
+svd_dir = _shelved("svd", "tiny-svd")
+wan_dir = _shelved("wan-t2v", "tiny-wan")
+ltx_dir = _shelved("ltx", "tiny-ltx")
+cogvideox_dir = _shelved("cogvideox", "tiny-cogvideox")
+wan_train_dir = _shelved("wan-for-training", "tiny-wan")  # the LoRA training modules'
+animate_dir = _shelved("wan-animate", "tiny-wan-animate")
+vace_dir = _shelved("wan-vace", "tiny-wan-vace")
+# its VAE compresses 2x (tests at 32 px); the second's audio VAE encodes as LTX-2's (4x)
+ltx2_dir = _shelved("ltx2", "tiny-ltx2", real_compression=False, audio_encoder=False)
+ltx2_a2v_dir = _shelved("ltx2", "tiny-ltx2-a2v", real_compression=False, audio_encoder=True)
 
 
 @pytest.fixture(scope="session")
