@@ -75,3 +75,31 @@ def pytest_runtest_teardown(item, nextitem):
         _left_up.clear()
         raise AssertionError(f"a modal dialog was left up for {MODAL_LIMIT_S} s and closed by the suite: {said}")
     return result
+
+
+_SHELVES: list = []  # the session's shelf of tiny models, once a test asked for it
+
+
+@pytest.fixture(scope="session")
+def tiny(tmp_path_factory):
+    """``tiny(key, **settings)``: the session's tiny model ``key`` (tests/tiny_models.py BUILDERS), built
+    once per session (per xdist worker) when first asked for, in a folder of this session's temporary
+    folder. Read only: a test that writes into one copies it first (``tiny.copy(key, dst)``)."""
+    from tests.tiny_models import Shelf
+    shelf = Shelf(tmp_path_factory.mktemp("tiny-shelf"))
+    _SHELVES.append(shelf)
+    yield shelf
+    _SHELVES.remove(shelf)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _tiny_models_stay_as_built():
+    """A test module that wrote into a shared tiny model fails at its end, naming the folder: every later
+    test reading it would see another model than the one its builder makes."""
+    yield
+    for shelf in _SHELVES:
+        changed = shelf.changed()
+        if changed:
+            shelf.forget(changed)
+            pytest.fail(f"a test of this module wrote into the session's tiny model(s) {changed}: copy one "
+                        "first (tiny.copy) to change it")

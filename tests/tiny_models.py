@@ -56,6 +56,16 @@ BUILDERS = {
     "wav2vec2-file": ("tests.video_models.tiny_talk", "build_wav2vec2_file", {}),
     # dance_to_music's: Wan Dancer's global and local files for the tiny Wan I2V base (tests/video_models/tiny_dancer.py)
     "wan-dancer-file": ("tests.video_models.tiny_dancer", "build_dancer_file", {}),
+    # the tests' own tiny models (the session's shelf, fixture ``tiny``): one builder a family and kind
+    "wan-for-training": ("tests.video_models.tiny", "build_wan_for_training", {}),
+    "ltx": ("tests.video_models.tiny", "build_ltx", {}),
+    "cogvideox": ("tests.video_models.tiny", "build_cogvideox", {}),
+    "wan-parts": ("tests.video_models.tiny_parts", "build", {}),          # every part writable as ComfyUI's files
+    "ltx2-parts": ("tests.video_models.tiny_ltx2_parts", "build", {}),    # generation="LTX-2.3", "LTX-2.5"
+    "wan22-a14b": ("tests.video_models.tiny_wan22", "build_a14b", {}),
+    "minimax-h3": ("tests.video_models.tiny_minimax_h3", "build_minimax_h3", {}),
+    "hunyuan": ("tests.video_models.tiny_hunyuan", "build_hunyuan", {}),
+    "kandinsky5": ("tests.video_models.tiny_kandinsky5", "build_kandinsky5", {}),
 }
 # the name a template gives -> the builder that makes a tiny model of it
 NAMES = {
@@ -112,11 +122,68 @@ def template_needs(graphs: str = GRAPHS) -> dict[str, list[str]]:
     return out
 
 
-def _builder(key: str):
+def _builder(key: str, **more):
     import importlib
     module, func, kwargs = BUILDERS[key]
     fn = getattr(importlib.import_module(module), func)
-    return lambda path: fn(path, **kwargs)
+    return lambda path: fn(path, **{**kwargs, **more})
+
+
+class Shelf:
+    """The session's tiny models, each built once, when first asked for, into its own folder under
+    ``root`` (a pytest tmp_path_factory folder: the session fixture ``tiny`` of tests/conftest.py).
+    ``shelf(key, **settings)``: what the builder of ``key`` (BUILDERS; settings given override the
+    entry's) returned for that folder: its path, or what a writer of files returns. Tests read what
+    it gives and never write there: one that changes a tiny model copies it first (:meth:`copy`).
+    :meth:`changed` names the folders written into since their build (tests/conftest.py checks it
+    at each test module's end)."""
+
+    def __init__(self, root: str):
+        self.root = str(root)
+        self._made: dict[str, object] = {}                      # folder -> what its builder returned
+        self._seen: dict[str, dict[str, tuple[int, int]]] = {}  # folder -> its files' (size, mtime) as built
+
+    def folder(self, key: str, name: str = "", **settings) -> str:
+        """Where ``key`` with ``settings`` is (or will be) built: a folder ``name`` (the key's by
+        default; tests that read the model's name in messages give theirs) in one of its own."""
+        kind = (key + "".join(f"-{k}={v}" for k, v in sorted(settings.items()))).replace("/", "_").replace(" ", "")
+        return os.path.join(self.root, kind, name or kind)
+
+    def __call__(self, key: str, name: str = "", **settings):
+        folder = self.folder(key, name, **settings)
+        if folder not in self._made:
+            self._made[folder] = _builder(key, **settings)(folder)
+            self._seen[folder] = _files_of(folder)
+        return self._made[folder]
+
+    def copy(self, key: str, dst: str, **settings) -> str:
+        """A copy at ``dst`` of the tiny folder ``key`` (built if not yet), for a test that writes into it."""
+        self(key, **settings)
+        shutil.copytree(self.folder(key, **settings), dst)
+        return dst
+
+    def changed(self) -> list[str]:
+        return [f for f, seen in self._seen.items() if _files_of(f) != seen]
+
+    def forget(self, folders) -> None:
+        """Builds ``folders`` again when next asked for (they were written into)."""
+        for f in folders:
+            self._made.pop(f, None)
+            self._seen.pop(f, None)
+            shutil.rmtree(f, ignore_errors=True)
+
+
+def _files_of(folder: str) -> dict[str, tuple[int, int]]:
+    """{path: (size, mtime)} of every file under ``folder`` (or of ``folder`` itself, a file)."""
+    if os.path.isfile(folder):
+        st = os.stat(folder)
+        return {folder: (st.st_size, st.st_mtime_ns)}
+    out = {}
+    for d, _, names in os.walk(folder):
+        for n in names:
+            st = os.stat(os.path.join(d, n))
+            out[os.path.join(d, n)] = (st.st_size, st.st_mtime_ns)
+    return out
 
 
 def _share(src: str, dst: str) -> str:
@@ -129,9 +196,11 @@ def _share(src: str, dst: str) -> str:
         return "copied from"
 
 
-def build(folder: str, needs: dict[str, list[str]] | None = None) -> tuple[list[Written], dict[str, list[str]]]:
+def build(folder: str, needs: dict[str, list[str]] | None = None,
+          shelf: Shelf | None = None) -> tuple[list[Written], dict[str, list[str]]]:
     """Writes a tiny model under each name of ``needs`` (the templates' by default) into ``folder``.
-    Returns what was written, and the names no builder makes (-> the templates that need them)."""
+    Returns what was written, and the names no builder makes (-> the templates that need them).
+    ``shelf``: the models are taken from it (built there once) and linked, not built here."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     needs = template_needs() if needs is None else needs
     done: dict[str, str] = {}  # builder key -> the name built first
@@ -150,8 +219,17 @@ def build(folder: str, needs: dict[str, list[str]] | None = None) -> tuple[list[
             how = f"{_share(os.path.join(folder, *done[key].split('/')), path)} {done[key]}"
         else:
             os.makedirs(os.path.dirname(path), exist_ok=True)
-            _builder(key)(path)
-            how = "built"
+            if shelf is None:
+                _builder(key)(path)
+                how = "built"
+            else:
+                shelf(key)
+                src = shelf.folder(key)
+                if os.path.isdir(src):
+                    how = f"{_share(src, path)} the shelf's"
+                else:  # a single file: copied, under the template's name and ending
+                    shutil.copyfile(src, path)
+                    how = "copied from the shelf's"
         done.setdefault(key, name)
         written.append(Written(name, path, how, time.perf_counter() - t, list(temps)))
     return written, unknown

@@ -85,10 +85,9 @@ class Track48k(Node):
 
 
 @pytest.fixture(scope="module")
-def minimax_dir(tmp_path_factory):
+def minimax_dir(tiny):
     pytest.importorskip("diffusers")
-    from tests.video_models.tiny_minimax_h3 import build_minimax_h3
-    return build_minimax_h3(str(tmp_path_factory.mktemp("models") / "tiny-minimax-h3"))
+    return tiny("minimax-h3")
 
 
 def test_the_converted_r2v_template_renders_on_a_tiny_minimax_h3(minimax_dir, tmp_path, monkeypatch):

@@ -418,10 +418,9 @@ def test_wan_animate_api_workflow_wires_reference_pose_and_face():
 
 
 @pytest.fixture(scope="module")
-def flf2v_dir(tmp_path_factory):
+def flf2v_dir(tiny):
     pytest.importorskip("diffusers")
-    from tests.video_models.tiny_i2v import build_wan_i2v
-    return build_wan_i2v(str(tmp_path_factory.mktemp("models") / "tiny-wan-flf2v"), flf2v=True)
+    return tiny("wan-flf2v")
 
 
 def test_a_converted_first_last_frame_workflow_renders_from_both_images(flf2v_dir, tmp_path, monkeypatch):

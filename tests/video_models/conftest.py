@@ -30,61 +30,35 @@ def _references_hold_their_weights_as_studio_does():
         yield
 
 
-@pytest.fixture(scope="module")
-def svd_dir(tmp_path_factory):
-    from .tiny import build_svd
-    return build_svd(str(tmp_path_factory.mktemp("models") / "tiny-svd"))
+def _shelved(key: str, name: str, **settings):
+    """A session fixture: the session's tiny model ``key`` (tests/conftest.py ``tiny``) in a folder
+    ``name`` (tests read it in messages and run records), read only."""
+    @pytest.fixture(scope="session")
+    def folder(tiny):
+        return tiny(key, name, **settings)
+    return folder
 
 
-@pytest.fixture(scope="module")
-def wan_dir(tmp_path_factory):
-    from .tiny import build_wan
-    return build_wan(str(tmp_path_factory.mktemp("models") / "tiny-wan"))
-
-
-@pytest.fixture(scope="module")
-def ltx_dir(tmp_path_factory):
-    from .tiny import build_ltx
-    return build_ltx(str(tmp_path_factory.mktemp("models") / "tiny-ltx"))
-
-
-@pytest.fixture(scope="module")
-def cogvideox_dir(tmp_path_factory):
-    from .tiny import build_cogvideox
-    return build_cogvideox(str(tmp_path_factory.mktemp("models") / "tiny-cogvideox"))
-
-
-@pytest.fixture(scope="session")
-def wan_train_dir(tmp_path_factory):  # read only: one build for the LoRA training modules
-    from .tiny import build_wan_for_training
-    return build_wan_for_training(str(tmp_path_factory.mktemp("models") / "tiny-wan"))
+# the tiny models many modules share, each built once a session
+svd_dir = _shelved("svd", "tiny-svd")
+wan_dir = _shelved("wan-t2v", "tiny-wan")
+ltx_dir = _shelved("ltx", "tiny-ltx")
+cogvideox_dir = _shelved("cogvideox", "tiny-cogvideox")
+wan_train_dir = _shelved("wan-for-training", "tiny-wan")  # the LoRA training modules'
+animate_dir = _shelved("wan-animate", "tiny-wan-animate")
+vace_dir = _shelved("wan-vace", "tiny-wan-vace")
+# its VAE compresses 2x (tests at 32 px); the second's audio VAE encodes as LTX-2's (4x)
+ltx2_dir = _shelved("ltx2", "tiny-ltx2", real_compression=False, audio_encoder=False)
+ltx2_a2v_dir = _shelved("ltx2", "tiny-ltx2-a2v", real_compression=False, audio_encoder=True)
 
 
 @pytest.fixture(scope="session")
-def animate_dir(tmp_path_factory):  # read only: one build for every test module
-    from .tiny_animate import build_wan_animate
-    return build_wan_animate(str(tmp_path_factory.mktemp("models") / "tiny-wan-animate"))
-
-
-@pytest.fixture(scope="session")
-def vace_dir(tmp_path_factory):  # read only: one build for every test module
-    from .tiny_control import build_wan_vace
-    return build_wan_vace(str(tmp_path_factory.mktemp("models") / "tiny-wan-vace"))
-
-
-@pytest.fixture(scope="session")
-def ltx2_dir(tmp_path_factory):  # read only: one build for every test module
-    from .tiny_ltx2 import build_ltx2
-    return build_ltx2(str(tmp_path_factory.mktemp("models") / "tiny-ltx2"))
-
-
-@pytest.fixture(scope="session")
-def tiny_models(tmp_path_factory):  # read only: every model the templates name, under their names
-    """The folder ``python -m tests.tiny_models DIR`` writes (the same function): the template tests
-    place what each needs from it."""
+def tiny_models(tmp_path_factory, tiny):  # read only: every model the templates name, under their names
+    """The folder ``python -m tests.tiny_models DIR`` writes (the same function, its models linked from
+    the session's shelf): the template tests place what each needs from it."""
     from tests.tiny_models import build
     folder = tmp_path_factory.mktemp("tiny-models")
-    written, unknown = build(str(folder))
+    written, unknown = build(str(folder), shelf=tiny)
     assert not unknown, f"no tiny model for {sorted(unknown)}: add its builder to tests/tiny_models.py"
     return folder
 
@@ -115,9 +89,3 @@ def hy15(tmp_path_factory):  # read only: (the tiny HunyuanVideo 1.5 T2V folder,
     root = tmp_path_factory.mktemp("hy15")
     folder = th.build_hunyuan15(str(root / "hunyuanvideo15-tiny"))
     return folder, th.write_comfy_files(folder, str(root / "models"))
-
-
-@pytest.fixture(scope="session")
-def ltx2_a2v_dir(tmp_path_factory):  # read only: a tiny LTX-2 whose audio VAE encodes as LTX-2's (4x)
-    from .tiny_ltx2 import build_ltx2
-    return build_ltx2(str(tmp_path_factory.mktemp("models") / "tiny-ltx2-a2v"), audio_encoder=True)

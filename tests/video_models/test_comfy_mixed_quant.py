@@ -273,10 +273,10 @@ def test_mixed_files_that_do_not_fit_are_refused_before_allocation(wide, tmp_pat
 # ---- LTX-2: ComfyUI's Gemma file in NVFP4 mixed (gemma_3_12B_it_fp4_mixed) and an fp8 checkpoint ----
 
 @pytest.fixture(scope="module")
-def ltx2(tmp_path_factory):
+def ltx2(tmp_path_factory, tiny):
     """(the diffusers folder, its parts as ComfyUI's files, the folder's frames)."""
     root = tmp_path_factory.mktemp("ltx2")
-    folder = tl.build(str(root / "ltx2-tiny"))
+    folder = tiny("ltx2-parts")
     files = tl.write_files(folder, str(root / "models"))
     return folder, files, _frames(tp.fresh(load_video_model(folder, base=None, device=CPU, dtype_name="fp32")))
 

@@ -27,10 +27,10 @@ PARTS = ("transformer", "connectors", "vae", "audio_vae", "vocoder")
 
 
 @pytest.fixture(scope="module")
-def ltx2(tmp_path_factory):
+def ltx2(tmp_path_factory, tiny):
     """(the diffusers folder, its parts as ComfyUI's files: the checkpoint and the Gemma file)."""
     root = tmp_path_factory.mktemp("ltx2")
-    folder = tl.build(str(root / "ltx2-tiny"))
+    folder = tiny("ltx2-parts")
     return folder, tl.write_files(folder, str(root / "models"))
 
 

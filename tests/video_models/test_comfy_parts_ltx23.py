@@ -27,10 +27,10 @@ PARTS = ("transformer", "connectors", "vae", "audio_vae", "vocoder")
 
 
 @pytest.fixture(scope="module")
-def ltx23(tmp_path_factory):
+def ltx23(tmp_path_factory, tiny):
     """(the LTX-2.3 diffusers folder, its all-in-one checkpoint and Gemma file)."""
     root = tmp_path_factory.mktemp("ltx23")
-    folder = tl.build(str(root / "ltx23-tiny"), "LTX-2.3")
+    folder = tiny("ltx2-parts", generation="LTX-2.3")
     return folder, tl.write_files(folder, str(root / "models"))
 
 
@@ -91,9 +91,8 @@ def test_an_fp8_ltx23_checkpoint_is_stored_in_8_bits_near_the_folders_picture_an
 
 
 @pytest.fixture(scope="module")
-def ltx25(tmp_path_factory):
-    root = tmp_path_factory.mktemp("ltx25")
-    return tl.build(str(root / "ltx25-tiny"), "LTX-2.5"), root
+def ltx25(tmp_path_factory, tiny):
+    return tiny("ltx2-parts", generation="LTX-2.5"), tmp_path_factory.mktemp("ltx25")
 
 
 def test_an_ltx25_transformer_file_over_its_folder_makes_the_folders_picture_and_sound(ltx25):
@@ -139,13 +138,13 @@ def _refused(den, te, match):
     refused(den, match, text_encoder=te)
 
 
-def test_a_mixed_incomplete_or_cut_checkpoint_is_refused_by_name(ltx23, tmp_path, no_loads):
+def test_a_mixed_incomplete_or_cut_checkpoint_is_refused_by_name(ltx23, tmp_path, no_loads, tiny):
     import shutil
 
     from safetensors.torch import save_file
     folder, files = ltx23
     te, state = files["text_encoder"], tl.checkpoint_state(folder)
-    old = tl.build(str(tmp_path / "ltx2-tiny"))  # LTX-2's connectors, VAE and vocoder beside LTX-2.3's transformer
+    old = tiny("ltx2-parts")  # LTX-2's connectors, VAE and vocoder beside LTX-2.3's transformer
     mixed = str(tmp_path / "ltx-2.3-mixed.safetensors")
     save_file({**tl.checkpoint_state(folder, ("transformer",)),
                **tl.checkpoint_state(old, ("connectors", "vae", "audio_vae", "vocoder"))}, mixed)
@@ -209,12 +208,12 @@ def test_through_the_graph_the_ltx2_node_renders_the_checkpoint_as_the_folder_wi
     assert abs(sa.samples.astype("float64") - sb.samples.astype("float64")).max() < 1e-5
 
 
-def test_a_vae_or_vocoder_of_another_generation_is_refused_by_name(ltx23, tmp_path, no_loads):
+def test_a_vae_or_vocoder_of_another_generation_is_refused_by_name(ltx23, tmp_path, no_loads, tiny):
     """LTX-2's video VAE (three up blocks) given beside LTX-2.3's checkpoint, and LTX-2's vocoder inside
     it: each is named with the generation it is, before anything is loaded."""
     from safetensors.torch import save_file
     folder, files = ltx23
-    old = tl.build(str(tmp_path / "ltx2-tiny"))
+    old = tiny("ltx2-parts")
     vae = str(tmp_path / "ltx-2-tiny_video_vae.safetensors")
     save_file(tl.checkpoint_state(old, ("vae",)), vae)
     with pytest.raises(ModelError, match=r"the VAE '.*ltx-2-tiny_video_vae\.safetensors' \(LTX-2 video VAE\) is "

@@ -113,7 +113,7 @@ def _copy(files, out, **replace):
     return new
 
 
-def test_parts_studio_cannot_read_are_refused_by_name_before_loading(ltx25, tmp_path, no_loads):
+def test_parts_studio_cannot_read_are_refused_by_name_before_loading(ltx25, tmp_path, no_loads, tiny):
     from safetensors.torch import load_file
 
     from . import tiny_ltx2_parts as tl
@@ -127,7 +127,7 @@ def test_parts_studio_cannot_read_are_refused_by_name_before_loading(ltx25, tmp_
          r"is Gemma 4 without LTX-2\.5's text projection .* Google's Gemma 4 is not LTX-2\.5's fine-tuned encoder"),
         ({"text_encoder": (te, {"format": "pt"})},
          r"holds Gemma 4's weights but not its config \(the header's 'gemma_config' metadata"),
-        ({"text_encoder": (tl.gemma_state(tl.build(str(tmp_path / "ltx2"))), None)},
+        ({"text_encoder": (tl.gemma_state(tiny("ltx2-parts")), None)},
          r"is Gemma 3, but the transformer 'ltx-2\.5-tiny-dev-transformer-bf16\.safetensors' is LTX-2\.5's, which "
          r"reads its prompts with Gemma 4"),
         ({"vae": (load_file(files["audio_vae"]), None)},

@@ -75,9 +75,9 @@ def run(g, node="gen"):
     return [e.text for e in said if isinstance(e, NodeMessage) and e.node_id == node]
 
 
-@pytest.fixture(scope="module")
-def a14b(tmp_path_factory):
-    return tw.build_a14b(str(tmp_path_factory.mktemp("draft_a14b") / "wan22-a14b"))
+@pytest.fixture(scope="session")
+def a14b(tiny):
+    return tiny("wan22-a14b")
 
 
 def draft_graph(model):

@@ -11,15 +11,15 @@ import torch
 
 from nodes.video_models.loading.load import load_video_model
 
-from .tiny_hunyuan import build_hunyuan, hunyuan_original_names
+from .tiny_hunyuan import hunyuan_original_names
 
 pytest.importorskip("diffusers")
 CPU = torch.device("cpu")
 
 
-@pytest.fixture(scope="module")
-def hunyuan_dir(tmp_path_factory):
-    return build_hunyuan(str(tmp_path_factory.mktemp("models") / "tiny-hunyuan"))
+@pytest.fixture(scope="session")
+def hunyuan_dir(tiny):
+    return tiny("hunyuan")
 
 
 def _frames(ref):

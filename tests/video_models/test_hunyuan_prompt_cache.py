@@ -9,14 +9,13 @@ import numpy as np
 import pytest
 
 from . import tiny_parts as tp
-from .tiny_hunyuan import build_hunyuan
 
 pytest.importorskip("diffusers")
 
 
-@pytest.fixture(scope="module")
-def hunyuan_dir(tmp_path_factory):
-    return build_hunyuan(str(tmp_path_factory.mktemp("models") / "tiny-hunyuan"))
+@pytest.fixture(scope="session")
+def hunyuan_dir(tiny):
+    return tiny("hunyuan")
 
 
 def _render(folder: str, **params):

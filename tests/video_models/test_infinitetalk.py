@@ -161,12 +161,11 @@ def test_a_file_that_is_not_an_infinitetalk_patch_is_refused_in_words(tmp_path):
 
 # -- the node ------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def models(tmp_path_factory):
+def models(tmp_path_factory, tiny):
     from safetensors.torch import save_file
-    from .tiny_i2v import build_wan_i2v
     d = tmp_path_factory.mktemp("models")
     save_file(_patch_state(2), str(d / "infinitetalk.safetensors"))
-    return build_wan_i2v(str(d / "tiny-wan-i2v")), str(d / "infinitetalk.safetensors")
+    return tiny("wan-i2v"), str(d / "infinitetalk.safetensors")
 
 
 VOICES: dict = {}

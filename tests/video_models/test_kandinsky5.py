@@ -21,16 +21,14 @@ PARAMS = {"width": 32, "height": 32, "steps": 2, "guidance": 5.0, "prompt": "a r
           "negative_prompt": "static cartoon", "previews": False, "preview_size": "off", "seed": 5}
 
 
-@pytest.fixture(scope="module")
-def t2v_dir(tmp_path_factory):
-    from .tiny_kandinsky5 import build_kandinsky5
-    return build_kandinsky5(str(tmp_path_factory.mktemp("models") / "tiny-kandinsky5-t2v"))
+@pytest.fixture(scope="session")
+def t2v_dir(tiny):
+    return tiny("kandinsky5")
 
 
-@pytest.fixture(scope="module")
-def i2v_dir(tmp_path_factory):
-    from .tiny_kandinsky5 import build_kandinsky5
-    return build_kandinsky5(str(tmp_path_factory.mktemp("models") / "tiny-kandinsky5-i2v"), i2v=True)
+@pytest.fixture(scope="session")
+def i2v_dir(tiny):
+    return tiny("kandinsky5", i2v=True)
 
 
 def _still() -> np.ndarray:

@@ -17,16 +17,14 @@ from .graphs import model_graph, pipeline_of, said, spy_frames, windowed
 pytest.importorskip("diffusers")
 
 
-@pytest.fixture(scope="module")
-def i2v_dir(tmp_path_factory):
-    from .tiny_i2v import build_wan_i2v
-    return build_wan_i2v(str(tmp_path_factory.mktemp("models") / "tiny-wan-i2v"))
+@pytest.fixture(scope="session")
+def i2v_dir(tiny):
+    return tiny("wan-i2v")
 
 
-@pytest.fixture(scope="module")
-def flf2v_dir(tmp_path_factory):
-    from .tiny_i2v import build_wan_i2v
-    return build_wan_i2v(str(tmp_path_factory.mktemp("models") / "tiny-wan-flf2v"), flf2v=True)
+@pytest.fixture(scope="session")
+def flf2v_dir(tiny):
+    return tiny("wan-flf2v")
 
 
 def _still(seed: int, h: int = 16, w: int = 16) -> np.ndarray:

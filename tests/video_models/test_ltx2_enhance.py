@@ -24,9 +24,9 @@ SETTINGS = dict(do_sample=True, temperature=0.7, top_k=64, top_p=0.95, min_p=0.0
 
 
 @pytest.fixture(scope="module")
-def ltx23(tmp_path_factory):
+def ltx23(tmp_path_factory, tiny):
     root = tmp_path_factory.mktemp("ltx23e")
-    folder = tl.build(str(root / "ltx23-tiny"), "LTX-2.3")
+    folder = tiny("ltx2-parts", generation="LTX-2.3")
     return folder, tl.write_files(folder, str(root / "models"))
 
 

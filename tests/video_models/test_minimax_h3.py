@@ -21,10 +21,9 @@ from .tiny_minimax_h3 import pipeline_calls
 pytest.importorskip("diffusers")
 
 
-@pytest.fixture(scope="module")
-def minimax_dir(tmp_path_factory):
-    from .tiny_minimax_h3 import build_minimax_h3
-    return build_minimax_h3(str(tmp_path_factory.mktemp("minimax") / "tiny-minimax-h3"))
+@pytest.fixture(scope="session")
+def minimax_dir(tiny):
+    return tiny("minimax-h3")
 
 
 def _graph(model, node="video_models.text_to_video", **p):

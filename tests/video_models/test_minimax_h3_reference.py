@@ -68,10 +68,9 @@ for _n in (Still, Sound, Take):
 OUT = {n.id: n.outputs[0].name for n in (Still, Sound, Take)}
 
 
-@pytest.fixture(scope="module")
-def minimax_dir(tmp_path_factory):
-    from .tiny_minimax_h3 import build_minimax_h3
-    return build_minimax_h3(str(tmp_path_factory.mktemp("minimax-ref") / "tiny-minimax-h3"))
+@pytest.fixture(scope="session")
+def minimax_dir(tiny):
+    return tiny("minimax-h3")
 
 
 @pytest.fixture(scope="module")

@@ -73,12 +73,10 @@ def _denoiser_file(folder: str) -> str:
     raise AssertionError(f"no denoiser file in {folder}")
 
 
-def test_tiny_models_denoiser_files(svd_dir, wan_dir, ltx_dir, cogvideox_dir, ltx2_dir, hy15, tmp_path):
-    from .tiny_hunyuan import build_hunyuan
-    from .tiny_kandinsky5 import build_kandinsky5, write_single_files
+def test_tiny_models_denoiser_files(svd_dir, wan_dir, ltx_dir, cogvideox_dir, ltx2_dir, hy15, tmp_path, tiny):
+    from .tiny_kandinsky5 import write_single_files
     from .tiny_parts import write_parts
-    hunyuan = build_hunyuan(str(tmp_path / "tiny-hunyuan"))
-    kandinsky5 = build_kandinsky5(str(tmp_path / "tiny-kandinsky5"))
+    hunyuan, kandinsky5 = tiny("hunyuan"), tiny("kandinsky5")
     folders = {"svd": svd_dir, "wan": wan_dir, "ltx": ltx_dir, "cogvideox": cogvideox_dir, "ltx2": ltx2_dir,
                "hunyuan15": hy15[0], "hunyuan": hunyuan, "kandinsky5": kandinsky5}
     files = {k: _denoiser_file(v) for k, v in folders.items()}

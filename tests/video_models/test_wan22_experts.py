@@ -26,10 +26,10 @@ PROMPT = "a red fox running in the snow, cinematic"
 
 
 @pytest.fixture(scope="module")
-def a14b(tmp_path_factory):
+def a14b(tmp_path_factory, tiny):
     """(the two-expert diffusers folder, its parts as ComfyUI's files: text_encoder, vae, high, low)."""
     root = tmp_path_factory.mktemp("a14b")
-    folder = tw.build_a14b(str(root / "wan22-a14b"))
+    folder = tiny("wan22-a14b")
     files = tp.write_parts(folder, str(root / "models"))
     files.update(tw.write_experts(folder, str(root / "models" / "diffusion_models")))
     return folder, files

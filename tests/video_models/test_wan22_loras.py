@@ -12,16 +12,15 @@ from nodes.video_models.loading.load import load_video_model
 from nodes.video_models.loading.loras import lora_role, loras_applied
 
 from . import tiny_parts as tp
-from . import tiny_wan22 as tw
 from .file_formats import wan_lora
 
 pytest.importorskip("diffusers")
 CPU = torch.device("cpu")
 
 
-@pytest.fixture(scope="module")
-def a14b(tmp_path_factory):
-    return tw.build_a14b(str(tmp_path_factory.mktemp("a14b_lora") / "wan22-a14b"))
+@pytest.fixture(scope="session")
+def a14b(tiny):
+    return tiny("wan22-a14b")
 
 
 @pytest.fixture(scope="module")

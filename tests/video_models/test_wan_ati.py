@@ -126,10 +126,9 @@ def test_a_thousand_frames_of_two_hundred_tracks_stay_bounded():
 
 
 # -- the node ---------------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def i2v_dir(tmp_path_factory):
-    from .tiny_i2v import build_wan_i2v
-    return build_wan_i2v(str(tmp_path_factory.mktemp("models") / "tiny-wan-i2v"))
+@pytest.fixture(scope="session")
+def i2v_dir(tiny):
+    return tiny("wan-i2v")
 
 
 def test_the_node_equals_the_pipeline_fed_the_splatted_condition_on_both_calls(i2v_dir, monkeypatch):

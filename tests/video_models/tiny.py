@@ -77,22 +77,26 @@ def tiny_wan_transformer(in_channels: int = 16, **more):
 
 def build_wan(path: str) -> str:
     """A tiny Wan 2.1 text-to-video pipeline (diffusers' test config, a local T5 and tokenizer)."""
-    import torch
-    from diffusers import AutoencoderKLWan, FlowMatchEulerDiscreteScheduler, WanPipeline
-    torch.manual_seed(0)
-    vae = AutoencoderKLWan(base_dim=3, z_dim=16, dim_mult=[1, 1, 1, 1], num_res_blocks=1,
-                           temperal_downsample=[False, True, True])
-    torch.manual_seed(0)
-    scheduler = FlowMatchEulerDiscreteScheduler(shift=7.0)
-    tmp_tok = os.path.join(path, "_tok")
-    tokenizer = build_tokenizer(tmp_tok)
-    text_encoder = tiny_t5(tokenizer)
-    torch.manual_seed(0)
-    transformer = tiny_wan_transformer()
-    pipe = WanPipeline(tokenizer=tokenizer, text_encoder=text_encoder, vae=vae, transformer=transformer,
-                       scheduler=scheduler)
-    pipe.save_pretrained(path, safe_serialization=True)
+    from diffusers import FlowMatchEulerDiscreteScheduler, WanPipeline
+    return save_wan_pipeline(path, WanPipeline, tiny_wan_transformer, FlowMatchEulerDiscreteScheduler(shift=7.0))
+
+
+def save_wan_pipeline(path: str, cls, transformer, scheduler, experts: int = 1, **more) -> str:
+    """``cls``, a Wan-shaped diffusers pipeline, of :func:`wan_parts`' VAE, tokenizer and T5 around
+    ``transformer()`` (seeded 0; with ``experts`` 2, a second one seeded 1 as ``transformer_2``, switched
+    at boundary 0.875 as Wan 2.2 A14B's), ``more`` its other components, saved to ``path``."""
     import shutil
+
+    import torch
+    vae, tokenizer, text_encoder, tmp_tok = wan_parts(path)
+    made = []
+    for seed in range(experts):
+        torch.manual_seed(seed)
+        made.append(transformer())
+    if experts == 2:
+        more = {"transformer_2": made[1], "boundary_ratio": 0.875, **more}
+    cls(tokenizer=tokenizer, text_encoder=text_encoder, vae=vae, transformer=made[0], scheduler=scheduler,
+        **more).save_pretrained(path, safe_serialization=True)
     shutil.rmtree(tmp_tok, ignore_errors=True)
     return path
 
@@ -222,17 +226,6 @@ def wan_parts(path: str):
 def build_wan22(path: str) -> str:
     """A tiny Wan 2.2 A14B-shaped pipeline: two experts (transformer, transformer_2) switched at
     ``boundary_ratio``, as WanPipeline takes them."""
-    import torch
     from diffusers import FlowMatchEulerDiscreteScheduler, WanPipeline
-    vae, tokenizer, text_encoder, tmp_tok = wan_parts(path)
-    experts = []
-    for seed in (0, 1):
-        torch.manual_seed(seed)
-        experts.append(tiny_wan_transformer())
-    pipe = WanPipeline(tokenizer=tokenizer, text_encoder=text_encoder, vae=vae, transformer=experts[0],
-                       transformer_2=experts[1], scheduler=FlowMatchEulerDiscreteScheduler(shift=7.0),
-                       boundary_ratio=0.875)
-    pipe.save_pretrained(path, safe_serialization=True)
-    import shutil
-    shutil.rmtree(tmp_tok, ignore_errors=True)
-    return path
+    return save_wan_pipeline(path, WanPipeline, tiny_wan_transformer, FlowMatchEulerDiscreteScheduler(shift=7.0),
+                             experts=2)

@@ -5,7 +5,6 @@ the released Fun models do (built from configs, never downloaded)."""
 from __future__ import annotations
 
 import os
-import shutil
 
 
 def build_wan_fun(path: str) -> str:
@@ -14,17 +13,11 @@ def build_wan_fun(path: str) -> str:
 
 def _built(path: str, in_channels: int) -> str:
     """WanPipeline saved to ``path`` around a tiny transformer reading ``in_channels``, image tokens 4 wide."""
-    import torch
     from diffusers import FlowMatchEulerDiscreteScheduler, WanPipeline
 
-    from .tiny import tiny_wan_transformer, wan_parts
-    vae, tokenizer, text_encoder, tmp_tok = wan_parts(path)
-    torch.manual_seed(0)
-    transformer = tiny_wan_transformer(in_channels, image_dim=4)
-    pipe = WanPipeline(tokenizer=tokenizer, text_encoder=text_encoder, vae=vae, transformer=transformer,
-                       scheduler=FlowMatchEulerDiscreteScheduler(shift=7.0))
-    pipe.save_pretrained(path, safe_serialization=True)
-    shutil.rmtree(tmp_tok, ignore_errors=True)
+    from .tiny import save_wan_pipeline, tiny_wan_transformer
+    save_wan_pipeline(path, WanPipeline, lambda: tiny_wan_transformer(in_channels, image_dim=4),
+                      FlowMatchEulerDiscreteScheduler(shift=7.0))
     assert os.path.isfile(os.path.join(path, "model_index.json"))
     return path
 
@@ -43,19 +36,11 @@ def build_wan22_fun_camera(path: str) -> str:
     """A tiny Wan 2.2 Fun A14B camera pipeline: WanImageToVideoPipeline with two experts (switched at
     boundary_ratio) reading 36 channels (the noise, a mask and the start image's video latents) and no
     CLIP vision, each expert's file holding its own camera adapter."""
-    import torch
     from diffusers import FlowMatchEulerDiscreteScheduler, WanImageToVideoPipeline
 
-    from .tiny import tiny_wan_transformer, wan_parts
-    vae, tokenizer, text_encoder, tmp_tok = wan_parts(path)
-    experts = []
-    for seed in (0, 1):
-        torch.manual_seed(seed)
-        experts.append(tiny_wan_transformer(36))
-    WanImageToVideoPipeline(tokenizer=tokenizer, text_encoder=text_encoder, vae=vae, transformer=experts[0],
-                            transformer_2=experts[1], scheduler=FlowMatchEulerDiscreteScheduler(shift=7.0),
-                            boundary_ratio=0.875).save_pretrained(path, safe_serialization=True)
-    shutil.rmtree(tmp_tok, ignore_errors=True)
+    from .tiny import save_wan_pipeline, tiny_wan_transformer
+    save_wan_pipeline(path, WanImageToVideoPipeline, lambda: tiny_wan_transformer(36),
+                      FlowMatchEulerDiscreteScheduler(shift=7.0), experts=2)
     for seed, sub in ((1, "transformer"), (2, "transformer_2")):
         add_adapter(os.path.join(path, sub, "diffusion_pytorch_model.safetensors"), 24, seed=seed)
     return path

@@ -13,11 +13,23 @@ TRANSFORMER = dict(in_channels=4, out_channels=4, num_attention_heads=2, attenti
                    text_embed_dim=16, pooled_projection_dim=8, rope_axes_dim=(2, 4, 4))
 
 
+def hunyuan_vae(width: int = 8, groups: int = 4):
+    """HunyuanVideo's VAE (8 x / 4 x compression, 4 latent channels) at ``width`` channels a level, seeded
+    here: the tiny HunyuanVideo's and Kandinsky 5's (which uses HunyuanVideo's VAE)."""
+    import torch
+    from diffusers import AutoencoderKLHunyuanVideo
+    torch.manual_seed(0)
+    return AutoencoderKLHunyuanVideo(
+        in_channels=3, out_channels=3, latent_channels=4, down_block_types=("HunyuanVideoDownBlock3D",) * 4,
+        up_block_types=("HunyuanVideoUpBlock3D",) * 4, block_out_channels=(width,) * 4, layers_per_block=1,
+        act_fn="silu", norm_num_groups=groups, scaling_factor=0.476986, spatial_compression_ratio=8,
+        temporal_compression_ratio=4, mid_block_add_attention=True)
+
+
 def build_hunyuan(path: str) -> str:
     """A tiny HunyuanVideoPipeline (Llama and CLIP text encoders, the 3D VAE, flow-match Euler)."""
     import torch
-    from diffusers import (AutoencoderKLHunyuanVideo, FlowMatchEulerDiscreteScheduler, HunyuanVideoPipeline,
-                           HunyuanVideoTransformer3DModel)
+    from diffusers import FlowMatchEulerDiscreteScheduler, HunyuanVideoPipeline, HunyuanVideoTransformer3DModel
     from transformers import CLIPTextConfig, CLIPTextModel, LlamaConfig, LlamaModel
 
     from .tiny import build_tokenizer
@@ -26,12 +38,7 @@ def build_hunyuan(path: str) -> str:
     shutil.rmtree(tmp, ignore_errors=True)
     torch.manual_seed(0)
     transformer = HunyuanVideoTransformer3DModel(**TRANSFORMER)
-    torch.manual_seed(0)
-    vae = AutoencoderKLHunyuanVideo(
-        in_channels=3, out_channels=3, latent_channels=4, down_block_types=("HunyuanVideoDownBlock3D",) * 4,
-        up_block_types=("HunyuanVideoUpBlock3D",) * 4, block_out_channels=(8, 8, 8, 8), layers_per_block=1,
-        act_fn="silu", norm_num_groups=4, scaling_factor=0.476986, spatial_compression_ratio=8,
-        temporal_compression_ratio=4, mid_block_add_attention=True)
+    vae = hunyuan_vae()
     torch.manual_seed(0)
     text_encoder = LlamaModel(LlamaConfig(bos_token_id=0, eos_token_id=1, hidden_size=16, intermediate_size=37,
                                           num_attention_heads=4, num_hidden_layers=3, pad_token_id=0,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 
 
 def build_wan_i2v(path: str, flf2v: bool = False) -> str:
@@ -11,20 +10,16 @@ def build_wan_i2v(path: str, flf2v: bool = False) -> str:
     from diffusers import FlowMatchEulerDiscreteScheduler, WanImageToVideoPipeline
     from transformers import CLIPImageProcessor, CLIPVisionConfig, CLIPVisionModelWithProjection
 
-    from .tiny import tiny_wan_transformer, wan_parts
-    vae, tokenizer, text_encoder, tmp_tok = wan_parts(path)
+    from .tiny import save_wan_pipeline, tiny_wan_transformer
     side = 8  # the image encoder's input: 8x8 patches of 1 pixel, 65 tokens with its class token
-    torch.manual_seed(0)
-    transformer = tiny_wan_transformer(36, image_dim=4, pos_embed_seq_len=2 * (side * side + 1) if flf2v else None)
     torch.manual_seed(0)
     enc = CLIPVisionModelWithProjection(CLIPVisionConfig(
         hidden_size=4, projection_dim=4, num_hidden_layers=2, num_attention_heads=2, image_size=side,
         intermediate_size=16, patch_size=1))
-    proc = CLIPImageProcessor(crop_size=side, size=side)
-    pipe = WanImageToVideoPipeline(tokenizer=tokenizer, text_encoder=text_encoder, vae=vae, transformer=transformer,
-                                   scheduler=FlowMatchEulerDiscreteScheduler(shift=7.0), image_encoder=enc,
-                                   image_processor=proc)
-    pipe.save_pretrained(path, safe_serialization=True)
-    shutil.rmtree(tmp_tok, ignore_errors=True)
+    save_wan_pipeline(path, WanImageToVideoPipeline,
+                      lambda: tiny_wan_transformer(36, image_dim=4,
+                                                   pos_embed_seq_len=2 * (side * side + 1) if flf2v else None),
+                      FlowMatchEulerDiscreteScheduler(shift=7.0), image_encoder=enc,
+                      image_processor=CLIPImageProcessor(crop_size=side, size=side))
     assert os.path.isfile(os.path.join(path, "model_index.json"))
     return path

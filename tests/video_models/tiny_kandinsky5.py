@@ -11,40 +11,45 @@ import shutil
 
 def build_kandinsky5(path: str, i2v: bool = False) -> str:
     """The tiny T2V folder (Kandinsky5T2VPipeline); ``i2v``: the I2V one (Kandinsky5I2VPipeline)."""
+    return _build(
+        path, i2v, "a red fox running in the snow cinematic static cartoon",
+        qwen=dict(hidden_size=32, num_attention_heads=2, num_key_value_heads=2,
+                  rope_scaling={"type": "mrope", "mrope_section": [2, 3, 3]}),
+        clip=dict(bos_token_id=0, eos_token_id=1, hidden_size=16, num_attention_heads=4, pad_token_id=0,
+                  hidden_act="gelu", projection_dim=16),
+        dit=dict(in_text_dim=32, in_text_dim2=16, model_dim=32, axes_dims=(4, 6, 6), visual_cond=i2v), vae=(8, 4))
+
+
+def _build(path: str, i2v: bool, words: str, qwen: dict, clip: dict, dit: dict, vae: tuple[int, int]) -> str:
+    """A tiny Kandinsky 5 folder: a Qwen2.5-VL text model (``qwen``: its settings), a CLIP text tower
+    (``clip``), the DiT (``dit``), HunyuanVideo's VAE (``vae``: width, norm groups), the word-level
+    tokenizer of tiny.py over ``words`` for both, the flow-matching scheduler at shift 5."""
     import torch
-    from diffusers import (AutoencoderKLHunyuanVideo, FlowMatchEulerDiscreteScheduler, Kandinsky5I2VPipeline,
-                           Kandinsky5T2VPipeline, Kandinsky5Transformer3DModel)
+    from diffusers import (FlowMatchEulerDiscreteScheduler, Kandinsky5I2VPipeline, Kandinsky5T2VPipeline,
+                           Kandinsky5Transformer3DModel)
     from transformers import CLIPTextConfig, CLIPTextModel, Qwen2_5_VLTextConfig, Qwen2_5_VLTextModel
 
     from .tiny import build_tokenizer
+    from .tiny_hunyuan import hunyuan_vae
     tmp = os.path.join(path, "_tok")
-    tok = build_tokenizer(tmp, "a red fox running in the snow cinematic static cartoon".split())
+    tok = build_tokenizer(tmp, words.split())
     shutil.rmtree(tmp, ignore_errors=True)
     torch.manual_seed(0)
     text_encoder = Qwen2_5_VLTextModel(Qwen2_5_VLTextConfig(
-        vocab_size=len(tok), hidden_size=32, intermediate_size=37, num_hidden_layers=2, num_attention_heads=2,
-        num_key_value_heads=2, max_window_layers=2, rope_scaling={"type": "mrope", "mrope_section": [2, 3, 3]}))
+        vocab_size=len(tok), intermediate_size=37, num_hidden_layers=2, max_window_layers=2, **qwen))
     torch.manual_seed(0)
-    text_encoder_2 = CLIPTextModel(CLIPTextConfig(bos_token_id=0, eos_token_id=1, hidden_size=16, intermediate_size=37,
-                                                  num_attention_heads=4, num_hidden_layers=2, pad_token_id=0,
-                                                  vocab_size=len(tok), hidden_act="gelu", projection_dim=16,
-                                                  max_position_embeddings=77))
+    text_encoder_2 = CLIPTextModel(CLIPTextConfig(vocab_size=len(tok), intermediate_size=37, num_hidden_layers=2,
+                                                  max_position_embeddings=77, **clip))
     torch.manual_seed(0)
-    transformer = Kandinsky5Transformer3DModel(
-        in_visual_dim=4, out_visual_dim=4, in_text_dim=32, in_text_dim2=16, time_dim=16, model_dim=32, ff_dim=37,
-        num_text_blocks=1, num_visual_blocks=2, axes_dims=(4, 6, 6), patch_size=(1, 2, 2), visual_cond=i2v)
-    torch.manual_seed(0)
-    vae = AutoencoderKLHunyuanVideo(
-        in_channels=3, out_channels=3, latent_channels=4, down_block_types=("HunyuanVideoDownBlock3D",) * 4,
-        up_block_types=("HunyuanVideoUpBlock3D",) * 4, block_out_channels=(8, 8, 8, 8), layers_per_block=1,
-        act_fn="silu", norm_num_groups=4, scaling_factor=0.476986, spatial_compression_ratio=8,
-        temporal_compression_ratio=4, mid_block_add_attention=True)
+    transformer = Kandinsky5Transformer3DModel(in_visual_dim=4, out_visual_dim=4, time_dim=16, ff_dim=37,
+                                               num_text_blocks=1, num_visual_blocks=2, patch_size=(1, 2, 2), **dit)
+    vae_model = hunyuan_vae(*vae)
     with torch.no_grad():
         for p in transformer.parameters():
             p.add_(torch.randn_like(p) * 0.02)  # zero-initialised layers made to matter
     (Kandinsky5I2VPipeline if i2v else Kandinsky5T2VPipeline)(
-        transformer=transformer, vae=vae, text_encoder=text_encoder, tokenizer=tok, text_encoder_2=text_encoder_2,
-        tokenizer_2=tok, scheduler=FlowMatchEulerDiscreteScheduler(shift=5.0),
+        transformer=transformer, vae=vae_model, text_encoder=text_encoder, tokenizer=tok,
+        text_encoder_2=text_encoder_2, tokenizer_2=tok, scheduler=FlowMatchEulerDiscreteScheduler(shift=5.0),
     ).save_pretrained(path, safe_serialization=True)
     return path
 
@@ -85,44 +90,14 @@ def build_kandinsky5_released_kind(path: str, i2v: bool = False) -> str:
     Qwen2.5-VL-7B's rotary settings, a CLIP text tower with heads of 64 and CLIP-L's quick GELU and token
     ids, HunyuanVideo's VAE with 32 norm groups at 8 x / 4 x compression, the scheduler at shift 5.
     The tokenizers are the word-level one of tiny.py (the pipelines take any tokenizer)."""
-    import torch
-    from diffusers import (AutoencoderKLHunyuanVideo, FlowMatchEulerDiscreteScheduler, Kandinsky5I2VPipeline,
-                           Kandinsky5T2VPipeline, Kandinsky5Transformer3DModel)
-    from transformers import CLIPTextConfig, CLIPTextModel, Qwen2_5_VLTextConfig, Qwen2_5_VLTextModel
-
-    from .tiny import build_tokenizer
-    tmp = os.path.join(path, "_tok")
-    tok = build_tokenizer(tmp, "a red fox running in the snow cinematic static cartoon cat".split())
-    shutil.rmtree(tmp, ignore_errors=True)
-    torch.manual_seed(0)
-    text_encoder = Qwen2_5_VLTextModel(Qwen2_5_VLTextConfig(
-        vocab_size=len(tok), hidden_size=128, intermediate_size=37, num_hidden_layers=2, num_attention_heads=1,
-        num_key_value_heads=1, max_window_layers=2, hidden_act="silu", rms_norm_eps=1e-6,
-        max_position_embeddings=128000, rope_theta=1000000.0, use_sliding_window=False,
-        rope_scaling={"type": "default", "rope_type": "default", "mrope_section": [16, 24, 24]}))
-    torch.manual_seed(0)
-    text_encoder_2 = CLIPTextModel(CLIPTextConfig(
-        vocab_size=len(tok), hidden_size=64, intermediate_size=37, num_hidden_layers=2, num_attention_heads=1,
-        max_position_embeddings=77, hidden_act="quick_gelu", layer_norm_eps=1e-5, bos_token_id=0, eos_token_id=2,
-        pad_token_id=1, projection_dim=768))
-    torch.manual_seed(0)
-    transformer = Kandinsky5Transformer3DModel(
-        in_visual_dim=4, out_visual_dim=4, in_text_dim=128, in_text_dim2=64, time_dim=16, model_dim=64, ff_dim=37,
-        num_text_blocks=1, num_visual_blocks=2, axes_dims=(16, 24, 24), patch_size=(1, 2, 2), visual_cond=True)
-    torch.manual_seed(0)
-    vae = AutoencoderKLHunyuanVideo(
-        in_channels=3, out_channels=3, latent_channels=4, down_block_types=("HunyuanVideoDownBlock3D",) * 4,
-        up_block_types=("HunyuanVideoUpBlock3D",) * 4, block_out_channels=(32, 32, 32, 32), layers_per_block=1,
-        act_fn="silu", norm_num_groups=32, scaling_factor=0.476986, spatial_compression_ratio=8,
-        temporal_compression_ratio=4, mid_block_add_attention=True)
-    with torch.no_grad():
-        for p in transformer.parameters():
-            p.add_(torch.randn_like(p) * 0.02)  # zero-initialised layers made to matter
-    (Kandinsky5I2VPipeline if i2v else Kandinsky5T2VPipeline)(
-        transformer=transformer, vae=vae, text_encoder=text_encoder, tokenizer=tok, text_encoder_2=text_encoder_2,
-        tokenizer_2=tok, scheduler=FlowMatchEulerDiscreteScheduler(shift=5.0),
-    ).save_pretrained(path, safe_serialization=True)
-    return path
+    return _build(
+        path, i2v, "a red fox running in the snow cinematic static cartoon cat",
+        qwen=dict(hidden_size=128, num_attention_heads=1, num_key_value_heads=1, hidden_act="silu", rms_norm_eps=1e-6,
+                  max_position_embeddings=128000, rope_theta=1000000.0, use_sliding_window=False,
+                  rope_scaling={"type": "default", "rope_type": "default", "mrope_section": [16, 24, 24]}),
+        clip=dict(hidden_size=64, num_attention_heads=1, hidden_act="quick_gelu", layer_norm_eps=1e-5, bos_token_id=0,
+                  eos_token_id=2, pad_token_id=1, projection_dim=768),
+        dit=dict(in_text_dim=128, in_text_dim2=64, model_dim=64, axes_dims=(16, 24, 24), visual_cond=True), vae=(32, 32))
 
 
 def write_comfy_files(folder: str, out: str, task: str = "t2v") -> dict[str, str]:

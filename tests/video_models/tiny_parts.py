@@ -175,6 +175,37 @@ def write_parts(folder: str, out: str, prefix: str = "") -> dict[str, str]:
     return files
 
 
+def trained_scale(cls, seed: int = 0, **config):
+    """``cls(**config)`` seeded ``seed``, its random weights of a trained model's scale (none left at
+    zero: a zero-initialised output layer would hide what a test compares), in eval mode."""
+    import torch
+    torch.manual_seed(seed)
+    m = cls(**config)
+    with torch.no_grad():
+        for p in m.parameters():
+            p.add_(torch.randn_like(p) * 0.02)
+    return m.eval()
+
+
+def files_with_denoiser(folder: str, out: str, name: str, state: dict) -> dict[str, str]:
+    """The tiny folder's parts as ComfyUI's files in ``out`` (write_parts) with a lighter Wan VAE (one
+    block a level, its config told by its shapes: a long take decodes and encodes every window) and,
+    for its denoiser, ``state`` written as ``name`` (ComfyUI's names, under 'model.diffusion_model.')."""
+    import os
+
+    import torch
+    from diffusers import AutoencoderKLWan
+    from safetensors.torch import save_file
+    torch.manual_seed(0)
+    AutoencoderKLWan(base_dim=4, z_dim=16, dim_mult=[1, 2, 4, 4], num_res_blocks=1,
+                     temperal_downsample=[False, True, True]).save_pretrained(os.path.join(folder, "vae"))
+    files = write_parts(folder, out)
+    os.remove(files["denoiser"])
+    files["denoiser"] = os.path.join(out, name)
+    save_file({"model.diffusion_model." + k: v.contiguous() for k, v in state.items()}, files["denoiser"])
+    return files
+
+
 def fresh(ref):
     """The loaded model's weights (parameters and buffers of every module) in fresh storage, as
     Studio's reads make: a memory-mapped tensor at an unaligned offset can take another BLAS path,

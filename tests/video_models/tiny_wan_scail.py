@@ -11,31 +11,15 @@ SCAIL = dict(num_attention_heads=2, attention_head_dim=128, in_channels=20, out_
 
 def tiny_scail(seed: int = 0):
     """The tiny SCAIL-2 denoiser, random weights of a trained model's scale (none left at zero)."""
-    import torch
-
     from nodes.video_models.families.wan_scail.model import WanSCAIL2Transformer3DModel
-    torch.manual_seed(seed)
-    m = WanSCAIL2Transformer3DModel(**SCAIL)
-    with torch.no_grad():
-        for p in m.parameters():
-            p.add_(torch.randn_like(p) * 0.02)
-    return m.eval()
+
+    from .tiny_parts import trained_scale
+    return trained_scale(WanSCAIL2Transformer3DModel, seed, **SCAIL)
 
 
 def build_wan_scail(path: str) -> dict[str, str]:
     """{'denoiser', 'text_encoder', 'vae', 'clip_vision'} file paths under ``path``."""
-    import torch
-    from diffusers import AutoencoderKLWan
-    from safetensors.torch import save_file
-
     from . import tiny_parts as tp
     folder = tp.build(os.path.join(path, "wan-i2v-tiny"), i2v=True, in_channels=20)
-    torch.manual_seed(0)  # a lighter Wan VAE (one block a level): every segment decodes and encodes
-    AutoencoderKLWan(base_dim=4, z_dim=16, dim_mult=[1, 2, 4, 4], num_res_blocks=1,
-                     temperal_downsample=[False, True, True]).save_pretrained(os.path.join(folder, "vae"))
-    files = tp.write_parts(folder, os.path.join(path, "models"))
-    os.remove(files["denoiser"])
-    files["denoiser"] = os.path.join(path, "models", "wan2.1_14B_SCAIL_2_tiny_fp32.safetensors")
-    state = tp.wan_i2v_original_names(tiny_scail().state_dict())
-    save_file({"model.diffusion_model." + k: v.contiguous() for k, v in state.items()}, files["denoiser"])
-    return files
+    return tp.files_with_denoiser(folder, os.path.join(path, "models"), "wan2.1_14B_SCAIL_2_tiny_fp32.safetensors",
+                                  tp.wan_i2v_original_names(tiny_scail().state_dict()))
