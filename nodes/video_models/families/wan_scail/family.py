@@ -1,17 +1,12 @@
 """SCAIL-2 (Zhipu, zai-org/SCAIL-2): its own node (node.py, 'SCAIL-2 Character')."""
 from __future__ import annotations
 
-from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LAST_FRAME, NO_LORA_NAMES,
-                                  NO_TRACKS, NO_WINDOWS, ONE_DENOISER, SINGLE_FILE_AS_IS, Conditions, ContextWindows,
-                                  Drafts, FirstLast, LoraNames, LoraTraining, Modular, PartReader, PreviewLayout,
-                                  PromptRecipe, ResumeKeeps, SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
+from ...base.capabilities import PartReader, PreviewLayout
 from ...base.family import Family
+from ..wan.own_pipeline import own_pipeline_lacks
 from . import recognise
 
 PIPELINE = "SCAIL2Pipeline"  # pipeline.py: not a diffusers class, built by parts.py
-
-OWN_DECODE = ("the SCAIL-2 Character node decodes with Wan's VAE itself (pipeline.py), not through a diffusers "
-              "pipeline")
 
 
 class WanSCAIL(Family):
@@ -32,11 +27,5 @@ FAMILY = WanSCAIL(
     scale_attr="latents_std", key_rank=3, recogniser=recognise.recognise,
     layouts=("original (zai-org, ComfyUI)",), task_kinds_by_inputs=("drive",),  # the SCAIL-2 Character node
     has=(PartReader(_parts), PreviewLayout()),
-    lacks={SingleFile: SINGLE_FILE_AS_IS, TwoExperts: ONE_DENOISER, ContextWindows: NO_WINDOWS, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
-           PromptRecipe: "its node encodes the prompt inside its own pipeline's call (pipeline.py, with WanPipeline's "
-                         "encode_prompt): the prompt-embedding cache is not asked",
-           ResumeKeeps: "its own pipeline's decode: the lighter retry only",
-           VaeTiles: "its VAE is Wan's (AutoencoderKLWan): the Wan family's declaration serves it",
-           TimeTiles: OWN_DECODE, LoraTraining: NOT_TRAINED, Conditions: NO_CONDITIONS,
-           Tracks: NO_TRACKS, FirstLast: NO_LAST_FRAME, Modular: NOT_MODULAR},
+    lacks=own_pipeline_lacks("the SCAIL-2 Character node"),
     variants=(("Wan 2.1 SCAIL-2 14B", lambda idx, cfg: cfg.get("num_layers") == 40),))
