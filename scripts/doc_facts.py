@@ -32,45 +32,46 @@ def _video_model_rooms() -> list[str]:
     return sorted(d for d in os.listdir(base) if os.path.isfile(os.path.join(base, d, "__init__.py")))
 
 
-def _video_model_lines() -> int:
-    n = 0
-    for path in glob.glob(os.path.join(ROOT, "nodes", "video_models", "**", "*.py"), recursive=True):
-        with open(path, encoding="utf-8") as f:
-            n += sum(1 for _ in f)
-    return n
-
-
-def _largest_files(n: int = 2) -> str:
+def _video_model_files() -> dict[str, int]:
+    """Each module of nodes/video_models (its path there, '/'-separated) -> its lines: the tree read once."""
     base = os.path.join(ROOT, "nodes", "video_models")
-    sizes = []
+    out = {}
     for path in glob.glob(os.path.join(base, "**", "*.py"), recursive=True):
-        if os.sep + "families" + os.sep in path:
-            continue  # the generic rooms' files
         with open(path, encoding="utf-8") as f:
-            sizes.append((sum(1 for _ in f), os.path.relpath(path, base).replace(os.sep, "/")))
-    return ", ".join(f"{name}, {lines:,}" for lines, name in sorted(sizes, reverse=True)[:n])
+            out[os.path.relpath(path, base).replace(os.sep, "/")] = sum(1 for _ in f)
+    return out
 
 
-def _largest_room() -> str:
-    base = os.path.join(ROOT, "nodes", "video_models")
-    counts = [(len([f for f in os.listdir(os.path.join(base, r)) if f.endswith(".py") and f != "__init__.py"]), r)
-              for r in _video_model_rooms() if r != "families"]
-    n, room = max(counts)
+def _largest_files(files: dict[str, int], n: int = 2) -> str:
+    """The ``n`` largest modules of the generic rooms (outside families/), with their lines."""
+    generic = sorted(((lines, name) for name, lines in files.items() if not name.startswith("families/")),
+                     reverse=True)
+    return ", ".join(f"{name}, {lines:,}" for lines, name in generic[:n])
+
+
+def _largest_room(files: dict[str, int]) -> str:
+    """The generic room holding the most modules besides its __init__.py, with their count."""
+    counts: dict[str, int] = {}
+    for name in files:
+        room, _, rest = name.partition("/")
+        if rest and "/" not in rest and rest != "__init__.py" and room != "families":
+            counts[room] = counts.get(room, 0) + 1
+    room, n = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
     return f"{room}/, {n} modules"
 
 
 def facts() -> dict[str, str]:
     """Each fact's name -> its text as the pages show it."""
-    fams = _families()
+    fams, files = _families(), _video_model_files()
     return {
         "templates": _templates(),
         "families_count": str(len(fams)),
         "families": ", ".join(f.title for f in fams),
         "family_keys": ", ".join(f.key for f in fams),
-        "video_models_lines": f"{round(_video_model_lines(), -3):,}",
+        "video_models_lines": f"{round(sum(files.values()), -3):,}",
         "video_models_rooms": str(len(_video_model_rooms())),
-        "video_models_largest_files": _largest_files(),
-        "video_models_largest_room": _largest_room(),
+        "video_models_largest_files": _largest_files(files),
+        "video_models_largest_room": _largest_room(files),
     }
 
 
