@@ -268,3 +268,27 @@ class Blend(Node):
             out = b
         o = np.float32(p.opacity)
         return np.clip(a + (out - a) * o, 0, 1)
+
+
+class SolidColour(Node):
+    """One colour over every frame: a plate, a background, ComfyUI's EmptyImage made a clip."""
+    id = "procedural.solid"
+    title = "Solid Colour"
+    category = "Procedural"
+    timing = SOURCE
+    inputs = ()
+    outputs = (Out("video", "Video"),)
+    params = (
+        Int("frames", 24, min=1, max=1_000_000),
+        Float("fps", 24.0, min=1.0, max=240.0),
+        Int("width", 320, min=16, max=4096),
+        Int("height", 240, min=16, max=4096),
+        Color("color", "#000000"),
+    )
+
+    def run(self, ctx):
+        from studio.engine.clip import StillClip
+        p = ctx.params
+        image = np.empty((p.height, p.width, 3), np.float32)
+        image[...] = Color.rgb(p.color)
+        return StillClip(image, p.frames, p.fps)

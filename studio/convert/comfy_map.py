@@ -27,6 +27,7 @@ from .comfy_intent import LOADER_NODES, IntentReading, model_file, sampler_chain
 from . import comfy_registry
 from .comfy_tasks import I2V, Task, family, folder_only_params, made_task, tasks
 from .comfy_utility import ENDS, UTILITIES, make_utility, utility_path
+from .comfy_core import core_path, make_core
 from .comfy_sampling import Sampling, nearest_scheduler, read_sampling, studio_sampler
 
 OUTPUTS = ("SaveVideo", "SaveAnimatedWEBP", "SaveAnimatedPNG", "SaveWEBM", "VHS_VideoCombine")
@@ -63,6 +64,7 @@ class Conversion:
     pipelines: int = 0
     notes: int = 0
     tasks: list[dict] = field(default_factory=list)  # per pipeline: task, family, generator, inputs wired
+    origin: dict[str, str] = field(default_factory=dict)  # Studio node id -> the ComfyUI node id it was made for
 
 
 class _Builder(IntentReading):
@@ -106,7 +108,10 @@ class _Builder(IntentReading):
             except StudioError as e:  # a value Studio cannot take (out of range, of another kind): said
                 kept.update(self._fitted(spec, k, v, e))
         pos = (at.pos[0], at.pos[1]) if at is not None else None
-        return self.g.add_node(type_id, kept, title=title, mode=mode, pos=pos).id
+        nid = self.g.add_node(type_id, kept, title=title, mode=mode, pos=pos).id
+        if at is not None:  # a server answers in the workflow's node ids (studio.serve)
+            self.out.origin[nid] = at.id
+        return nid
 
     def _fitted(self, spec, name: str, value: Any, why: Exception) -> dict[str, Any]:
         """The nearest value ``spec``'s ``name`` takes for ``value`` (a number clamped into its
@@ -517,6 +522,10 @@ class _Builder(IntentReading):
             path = utility_path(wf, n) if n.id not in self.used else None
             if path is not None and not any(x.id in self.used for x in path if x.cls in UTILITIES):
                 make_utility(self, n, path)
+        for n in ends:  # EmptyImage -> CreateVideo -> SaveVideo: no model, a solid colour
+            core = core_path(wf, n) if n.id not in self.used else None
+            if core is not None:
+                make_core(self, n, *core)
         dropped, texts, folded = [], [], comfy_registry.lookup("folded")
         for n in wf.nodes.values():
             if n.id in self.used or n.cls in FOLDED or n.cls in folded:
