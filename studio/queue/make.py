@@ -1,0 +1,80 @@
+"""Jobs made from what the user has: a graph in the window, a graph file, a ComfyUI workflow (its API
+or UI JSON, converted as File > Open converts it), and N variations of one (seeds, or one parameter
+swept over a list of values)."""
+from __future__ import annotations
+
+import os
+from typing import Any, Iterable
+
+from studio.core.errors import StudioError
+
+from .job import Job
+
+
+def job_from_graph(graph, title: str = "", overrides: Iterable[str] = (), seed: int | None = None) -> Job:
+    """A job of a Studio graph as it is now (a copy: later edits do not change the job)."""
+    from studio.core.fileformat import graph_to_dict
+    return Job(graph=graph_to_dict(graph, include_ui=False), title=title, overrides=list(overrides), seed=seed,
+               base_dir=getattr(graph, "base_dir", None))
+
+
+def job_from_workflow(doc: Any, name: str = "workflow", base_dir: str | None = None) -> tuple[Job, Any]:
+    """A job of a ComfyUI workflow (API or UI JSON, parsed), and its conversion (its log, its origin)."""
+    from studio.convert.comfy_map import convert
+    from studio.convert.comfy_read import is_workflow
+    from studio.core.fileformat import graph_to_dict
+    kind = is_workflow(doc)
+    conv = convert(doc, name)
+    conv.graph.base_dir = base_dir
+    job = Job(graph=graph_to_dict(conv.graph, include_ui=False), title=name, base_dir=base_dir,
+              source=f"comfy-{kind or 'api'}", workflow=doc if isinstance(doc, dict) else None,
+              origin=dict(conv.origin))
+    for line in conv.log:
+        job.say(line)
+    return job, conv
+
+
+def job_from_file(path: str, overrides: Iterable[str] = (), seed: int | None = None) -> Job:
+    """A job of a graph file, or of a ComfyUI workflow file (converted)."""
+    from studio.convert.comfy_file import is_comfy_file, read_json
+    name = os.path.basename(path)
+    if is_comfy_file(path):
+        doc = read_json(path)
+        if isinstance(doc, dict) and isinstance(doc.get("prompt"), dict):
+            doc = doc["prompt"]
+        job, _ = job_from_workflow(doc, name, os.path.dirname(os.path.abspath(path)))
+    else:
+        from studio.core.fileformat import load_graph
+        job = job_from_graph(load_graph(path), title=name)
+    job.overrides, job.seed = list(overrides), seed
+    return job
+
+
+def seed_variations(job: Job, seeds: Iterable[int]) -> list[Job]:
+    """One job a seed (the graph's seed setting), titled with it."""
+    out = []
+    for s in seeds:
+        if int(s) < 0:
+            raise StudioError("a seed must be a non-negative integer")
+        out.append(_copy(job, f"{job.title} · seed {int(s)}", job.overrides, int(s), f"_seed{int(s)}"))
+    return out
+
+
+def sweep_variations(job: Job, param: str, values: Iterable[str]) -> list[Job]:
+    """One job a value of ``param`` (NODE.PARAM, as --set names it)."""
+    node, dot, name = param.rpartition(".")
+    if not dot or not node or not name:
+        raise StudioError(f"a swept parameter is NODE.PARAM, got '{param}'")
+    return [_copy(job, f"{job.title} · {name}={v}", [*job.overrides, f"{param}={v}"], job.seed,
+                  f"_{_slug(name)}{k + 1}") for k, v in enumerate(values)]
+
+
+def _slug(text: str) -> str:
+    from studio.core.targets import slug
+    return slug(text)
+
+
+def _copy(job: Job, title: str, overrides: list[str], seed: int | None, suffix: str) -> Job:
+    return Job(graph=job.graph, title=title, overrides=list(overrides), seed=seed, base_dir=job.base_dir,
+               source=job.source, workflow=job.workflow, origin=dict(job.origin),
+               output_suffix=job.output_suffix + suffix)

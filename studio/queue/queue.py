@@ -1,0 +1,298 @@
+"""The job queue: jobs added from anywhere (the window, `main.py queue`, the server), kept on disk
+at every change (store.py), run one at a time on the device by a worker thread with one executor
+(its model cache kept from job to job). Jobs can be cancelled (a queued one at once, the running one
+at its next check), moved, retried; the queue can be paused (the running job ends first).
+
+Listeners are called on the worker's or the caller's thread as ``listener(kind, job, event)``: kind
+"added", "changed" (state, place, pause), "started", "event" (an engine event of the running job),
+"ended". They must be quick (the window posts them to its own thread; the server to its loop)."""
+from __future__ import annotations
+
+import threading
+import time
+import traceback
+from typing import Any, Callable
+
+from studio.core.errors import Cancelled, StudioError
+
+from .job import CANCELLED, DONE, ENDED, FAILED, QUEUED, RUNNING, Job
+from .store import JobStore
+
+MAX_ENDED = 1000  # ended jobs kept (history); the oldest go first
+Listener = Callable[[str, Job, Any], None]
+
+
+class JobQueue:
+    def __init__(self, folder: str, runner: Callable | None = None, executor_factory: Callable | None = None):
+        """``folder``: where the queue is kept. ``runner(job, executor, cancel, on_event)`` runs one
+        job (run.run_job); ``executor_factory()`` makes the one executor jobs run on."""
+        from .run import run_job
+        self.store = JobStore(folder)
+        self._jobs: list[Job] = self.store.load()
+        self._paused = self.store.paused()
+        self._runner = runner or run_job
+        self._factory = executor_factory or _default_executor
+        self._executor = None
+        self._lock = threading.RLock()
+        self._wake = threading.Condition(self._lock)
+        self._listeners: list[Listener] = []
+        self._cancel = None  # the running job's CancelToken
+        self._running: Job | None = None
+        self._thread: threading.Thread | None = None
+        self._closing = False
+        self._number = max((j.number for j in self._jobs), default=0)
+        if any(j.state == FAILED and j.error.startswith("interrupted") and j.ended for j in self._jobs):
+            self._save()  # the interrupted job's state is kept as read
+
+    # -- listeners ------------------------------------------------------------------------------
+    def listen(self, fn: Listener) -> None:
+        self._listeners.append(fn)
+
+    def unlisten(self, fn: Listener) -> None:
+        if fn in self._listeners:
+            self._listeners.remove(fn)
+
+    def _tell(self, kind: str, job: Job, event: Any = None) -> None:
+        for fn in list(self._listeners):
+            try:
+                fn(kind, job, event)
+            except Exception:  # noqa: BLE001 - a listener's fault never stops the queue
+                traceback.print_exc()
+
+    # -- reading --------------------------------------------------------------------------------
+    def jobs(self) -> list[Job]:
+        with self._lock:
+            return list(self._jobs)
+
+    def get(self, job_id: str) -> Job | None:
+        with self._lock:
+            return next((j for j in self._jobs if j.id == job_id), None)
+
+    @property
+    def running(self) -> Job | None:
+        return self._running
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    def pending(self) -> list[Job]:
+        with self._lock:
+            return [j for j in self._jobs if j.state == QUEUED]
+
+    def position(self, job_id: str) -> int | None:
+        """1 for the next job to run; None for a job not queued."""
+        ids = [j.id for j in self.pending()]
+        return ids.index(job_id) + 1 if job_id in ids else None
+
+    def estimate(self, job: Job) -> float | None:
+        """Seconds the job should take: the mean of the last finished jobs of the same graph (its node
+        types), else of any finished job; None before any finished."""
+        kind = _kind(job)
+        done = [j for j in self.jobs() if j.state == DONE and j.seconds is not None]
+        same = [j.seconds for j in done if _kind(j) == kind][-8:]
+        pool = same or [j.seconds for j in done][-8:]
+        return sum(pool) / len(pool) if pool else None
+
+    def eta(self, job_id: str) -> float | None:
+        """Seconds until the job ends: what is left of the running one and the jobs before it."""
+        job = self.get(job_id)
+        if job is None or job.state in ENDED:
+            return None
+        total = 0.0
+        run = self._running
+        if run is not None:
+            est = self.estimate(run)
+            if est is None:
+                return None
+            total += max(0.0, est * (1.0 - run.progress)) if run.progress else max(0.0, est - (run.seconds or 0.0))
+            if run.id == job_id:
+                return total
+        for j in self.pending():
+            est = self.estimate(j)
+            if est is None:
+                return None
+            total += est
+            if j.id == job_id:
+                break
+        return total
+
+    # -- changing -------------------------------------------------------------------------------
+    def add(self, job: Job) -> Job:
+        with self._lock:
+            if self.get(job.id) is not None:
+                raise StudioError(f"a job {job.id} is already in the queue")
+            self._number += 1
+            job.number, job.state = self._number, QUEUED
+            self._jobs.append(job)
+            self._trim()
+            self._save()
+            self._wake.notify_all()
+        self._tell("added", job)
+        return job
+
+    def cancel(self, job_id: str) -> bool:
+        """Cancel a queued job (at once) or the running one (at its next check); False when it had ended."""
+        with self._lock:
+            job = self.get(job_id)
+            if job is None or job.state in ENDED:
+                return False
+            if job.state == RUNNING:
+                if self._cancel is not None:
+                    self._cancel.cancel()
+                job.say("cancel asked")
+                return True
+            job.state, job.ended = CANCELLED, time.time()
+            job.say("cancelled before it ran")
+            self._save()
+        self._tell("changed", job)
+        return True
+
+    def cancel_running(self) -> Job | None:
+        job = self._running
+        if job is not None:
+            self.cancel(job.id)
+        return job
+
+    def clear_pending(self) -> int:
+        n = 0
+        for j in self.pending():
+            n += self.cancel(j.id)
+        return n
+
+    def move(self, job_id: str, place: int) -> None:
+        """Put a queued job at ``place`` among the queued jobs (0: next to run)."""
+        with self._lock:
+            job = self.get(job_id)
+            if job is None or job.state != QUEUED:
+                raise StudioError("only a queued job can be moved")
+            pending = [j for j in self._jobs if j.state == QUEUED and j is not job]
+            place = max(0, min(place, len(pending)))
+            self._jobs.remove(job)
+            at = self._jobs.index(pending[place]) if place < len(pending) else len(self._jobs)
+            self._jobs.insert(at, job)
+            self._save()
+        self._tell("changed", job)
+
+    def retry(self, job_id: str) -> Job:
+        """A new queued job with an ended job's graph, overrides and seed."""
+        old = self.get(job_id)
+        if old is None:
+            raise StudioError(f"no job {job_id}")
+        return self.add(Job(graph=old.graph, title=old.title, overrides=list(old.overrides), seed=old.seed,
+                            base_dir=old.base_dir, source=old.source, workflow=old.workflow, origin=dict(old.origin)))
+
+    def remove(self, job_id: str) -> None:
+        """Forget an ended job (its files stay)."""
+        with self._lock:
+            job = self.get(job_id)
+            if job is None or job.state not in ENDED:
+                raise StudioError("only an ended job can be removed (cancel it first)")
+            self._jobs.remove(job)
+            self._save()
+
+    def set_paused(self, paused: bool) -> None:
+        with self._lock:
+            self._paused = bool(paused)
+            self._save()
+            self._wake.notify_all()
+        for j in self.pending()[:1]:
+            self._tell("changed", j)
+
+    # -- the worker -----------------------------------------------------------------------------
+    def start(self) -> None:
+        """Start running jobs (on a thread of its own)."""
+        with self._lock:
+            if self._thread is not None:
+                return
+            self._closing = False
+            self._thread = threading.Thread(target=self._work, name="studio-queue", daemon=True)
+            self._thread.start()
+
+    def close(self, timeout: float = 30.0) -> None:
+        """Stop: the running job is cancelled and queued again (it runs first next time)."""
+        with self._lock:
+            self._closing = True
+            if self._cancel is not None:
+                self._cancel.cancel()
+            self._wake.notify_all()
+            t = self._thread
+        if t is not None:
+            t.join(timeout)
+        self._thread = None
+
+    def wait_idle(self, timeout: float = 60.0) -> bool:
+        """Block until no job is queued or running (tests, `main.py queue run`)."""
+        end = time.monotonic() + timeout
+        with self._lock:
+            while self._running is not None or (self.pending() and not self._paused):
+                left = end - time.monotonic()
+                if left <= 0:
+                    return False
+                self._wake.wait(min(left, 0.5))
+        return True
+
+    def _work(self) -> None:
+        from studio.engine.context import CancelToken
+        while True:
+            with self._lock:
+                while not self._closing and (self._paused or not self.pending()):
+                    self._wake.wait()
+                if self._closing:
+                    return
+                job = self.pending()[0]
+                job.state, job.started, job.progress = RUNNING, time.time(), 0.0
+                job.outputs, job.node_outputs, job.error, job.error_node = [], {}, "", ""
+                self._running, self._cancel = job, CancelToken()
+                cancel = self._cancel
+                self._save()
+            self._tell("started", job)
+            self._run(job, cancel)
+            with self._lock:
+                self._running, self._cancel = None, None
+                if self._closing and job.state == CANCELLED and job.error == "":
+                    job.state, job.started, job.ended = QUEUED, None, None
+                    job.say("stopped with Studio: queued again")
+                self._save()
+                self._wake.notify_all()
+            if job.state in ENDED:
+                self._tell("ended", job)
+
+    def _run(self, job: Job, cancel) -> None:
+        try:
+            if self._executor is None:
+                self._executor = self._factory()
+            self._runner(job, self._executor, cancel, lambda e: self._tell("event", job, e))
+            job.state = DONE
+        except Cancelled:
+            job.state = CANCELLED
+            job.say("cancelled")
+        except StudioError as e:
+            job.state, job.error = FAILED, str(e)
+            job.error_node = job.error_node or getattr(e, "node_id", "") or ""
+            job.say(f"error: {e}")
+        except MemoryError:
+            job.state, job.error = FAILED, "out of memory"
+            job.say("error: out of memory")
+        except Exception as e:  # noqa: BLE001 - a job's fault never stops the queue
+            job.state, job.error = FAILED, f"{type(e).__name__}: {e}"
+            job.error_node = job.error_node or getattr(e, "node_id", "") or ""
+            job.say(f"error: {job.error}")
+        job.ended = time.time()
+
+    def _save(self) -> None:
+        self.store.save(self._jobs, self._paused)
+
+    def _trim(self) -> None:
+        ended = [j for j in self._jobs if j.state in ENDED]
+        for j in ended[:max(0, len(ended) - MAX_ENDED)]:
+            self._jobs.remove(j)
+
+
+def _kind(job: Job) -> tuple:
+    return tuple(sorted(str(n.get("type", "")) for n in job.graph.get("nodes", []) if isinstance(n, dict)))
+
+
+def _default_executor():
+    from studio.engine.executor import Executor
+    return Executor(frame_caching=False, disk_cache=None)
