@@ -329,6 +329,11 @@ def cmd_gui(args) -> int:
     return run_app(args.graph)
 
 
+def _cmd_serve(args) -> int:
+    from studio.serve.cli import cmd_serve
+    return cmd_serve(args)
+
+
 def default_demo() -> str:
     from studio.core.assets import DEMO_GRAPH
     return str(DEMO_GRAPH)
@@ -378,13 +383,15 @@ def build_parser() -> argparse.ArgumentParser:
     g = sub.add_parser("open", help="open the studio (the default)")
     g.add_argument("graph", nargs="?")
     distributed.add_commands(sub)
+    from studio.serve.cli import add_command as add_serve
+    add_serve(sub)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
-    if argv and argv[0] not in ("render", "validate", "nodes", "models", "families", "convert", "open", "export-job", "job", "-h",
+    if argv and argv[0] not in ("render", "validate", "nodes", "models", "families", "convert", "open", "export-job", "job", "serve", "-h",
                                 "--help", "--debug"):
         argv = ["open"] + argv  # python main.py GRAPH
     if not [a for a in argv if a != "--debug"]:
@@ -393,7 +400,7 @@ def main(argv: list[str] | None = None) -> int:
     from studio.distributed.cli import COMMANDS as distributed_commands
     handler = {"render": cmd_render, "validate": cmd_validate, "nodes": cmd_nodes, "models": cmd_models,
                "families": cmd_families,
-               "convert": cmd_convert, "open": cmd_gui,
+               "convert": cmd_convert, "open": cmd_gui, "serve": _cmd_serve,
                **distributed_commands}[args.cmd]
     try:
         return handler(args)

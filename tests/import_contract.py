@@ -30,8 +30,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STUDIO_LAYERS = [
     ("scripts",),  # run from the project folder (screenshots, walks); the product never imports them
     ("studio.cli",),
-    ("studio.ui",),
-    ("studio.distributed",),
+    ("studio.ui", "studio.serve"),  # the window and the server (ComfyUI's API): each a face of the queue
+    ("studio.distributed", "studio.queue"),
     ("nodes",),
     ("studio.convert",),  # below nodes: a family's ComfyUI mapping (nodes/.../families/<key>/comfy.py) uses its door
     ("studio.engine",),
@@ -65,6 +65,7 @@ ALLOWED = {  # (importer, imported) -> why this one edge of a FORBIDDEN pair is 
 }
 ONLY_UNDER = {  # third-party package -> the only package that may import it
     "NodeGraphQt": "studio.ui.canvas",
+    "aiohttp": "studio.serve",
 }
 # Folder circles: inside every package, its rooms (sub-packages and modules) must not import each
 # other in a circle. (package, frozenset of its rooms) -> why this circle is kept for now.

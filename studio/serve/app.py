@@ -1,0 +1,429 @@
+"""The aiohttp application of `main.py serve`: ComfyUI's routes (each also under /api/, as ComfyUI
+has them), its websocket, and the checks that keep it safe by default (ComfyUI's check of a page's
+Origin against the Host, a token when one is set, uploads size-capped into the input folder).
+
+The queue's worker runs jobs on its own thread; what it tells (studio.queue.queue listeners) is made
+into ComfyUI's messages there and handed to the event loop, which sends each to the client that
+submitted the job (``client_id``), as ComfyUI does; ``status`` goes to every client."""
+from __future__ import annotations
+
+import asyncio
+import hmac
+import ipaddress
+import json
+import mimetypes
+import os
+import platform
+import shutil
+import sys
+
+import urllib.parse
+import uuid
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from studio.queue.job import ENDED, QUEUED, RUNNING
+from studio.queue.queue import JobQueue
+
+from . import records
+from .folders import UPLOAD_EXTS, Folders
+from .prompt import Namer, Refused, make_job, read_request
+
+VERSION = "0.1.0-studio"
+
+
+def is_loopback(host: str | None) -> bool:
+    if not host:
+        return False
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+@web.middleware
+async def origin_check(request: web.Request, handler):
+    """ComfyUI's guard against a web page posting to a local server: with a loopback Host, a page's
+    Origin must name the same host (and port, where both give one), else 403."""
+    host, origin = request.headers.get("Host"), request.headers.get("Origin")
+    if host and origin:
+        h = urllib.parse.urlsplit("//" + host.lower())
+        o = urllib.parse.urlsplit(origin.lower())
+        if is_loopback(h.hostname):
+            same = (h.hostname == o.hostname) and (h.port is None or o.port is None or h.port == o.port)
+            if not same:
+                return web.Response(status=403, text="the request's Origin is not this server")
+    return await handler(request)
+
+
+def token_check(token: str | None):
+    @web.middleware
+    async def check(request: web.Request, handler):
+        if token:
+            given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip() \
+                or request.rel_url.query.get("token", "")
+            if not hmac.compare_digest(given.encode(), token.encode()):
+                return web.Response(status=401, text="a token is needed (Authorization: Bearer TOKEN)")
+        return await handler(request)
+    return check
+
+
+class Server:
+    def __init__(self, queue: JobQueue, folders: Folders, token: str | None = None,
+                 max_upload: int = 100 * 2**20):
+        from .object_info import read_types
+        self.queue, self.folders, self.token, self.max_upload = queue, folders, token, max_upload
+        self.namer = Namer(folders)
+        self.known = read_types()
+        self.sockets: dict[str, tuple[web.WebSocketResponse, dict]] = {}
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.last_node: dict[str, Any] = {}  # the running job's node (sent again to a client that reconnects)
+
+    # -- the application ------------------------------------------------------------------------
+    def app(self) -> web.Application:
+        app = web.Application(client_max_size=self.max_upload + 2**20,
+                              middlewares=[origin_check, token_check(self.token)])
+        routes = [
+            ("GET", "/ws", self.ws), ("GET", "/prompt", self.get_prompt), ("POST", "/prompt", self.post_prompt),
+            ("GET", "/queue", self.get_queue), ("POST", "/queue", self.post_queue),
+            ("GET", "/history", self.get_history), ("GET", "/history/{id}", self.get_history_one),
+            ("POST", "/history", self.post_history), ("POST", "/interrupt", self.interrupt),
+            ("POST", "/jobs/{id}/cancel", self.cancel), ("GET", "/view", self.view),
+            ("POST", "/upload/image", self.upload), ("GET", "/object_info", self.get_object_info),
+            ("GET", "/object_info/{cls}", self.get_object_info_one), ("GET", "/system_stats", self.system_stats),
+            ("GET", "/features", self.features), ("GET", "/embeddings", self.empty_list),
+            ("GET", "/extensions", self.empty_list),
+        ]
+        for method, path, handler in routes:
+            if path != "/jobs/{id}/cancel":
+                app.router.add_route(method, path, handler)
+            app.router.add_route(method, "/api" + path, handler)
+        app.on_startup.append(self._startup)
+        app.on_cleanup.append(self._cleanup)
+        return app
+
+    async def _startup(self, app) -> None:
+        self.loop = asyncio.get_running_loop()
+        self.queue.listen(self._heard)
+        self.queue.start()
+
+    async def _cleanup(self, app) -> None:
+        self.queue.unlisten(self._heard)
+        await asyncio.get_running_loop().run_in_executor(None, self.queue.close)
+        for ws, _ in list(self.sockets.values()):
+            await ws.close()
+
+    # -- queue notices (the worker's thread) -> the loop ---------------------------------------
+    def _heard(self, kind: str, job, event) -> None:
+        msgs = records.run_messages(kind, job, event, self.folders)
+        status = kind in ("added", "started", "ended", "changed")
+        if kind == "event" and msgs and isinstance(msgs[0], tuple) and msgs[0][0] == "executing":
+            self.last_node = {"client": job.client_id, "node": msgs[0][1]["node"], "prompt_id": job.id}
+        elif kind == "ended":
+            self.last_node = {}
+        if (msgs or status) and self.loop is not None and not self.loop.is_closed():
+            remaining = self._remaining()
+            try:
+                self.loop.call_soon_threadsafe(lambda: asyncio.ensure_future(
+                    self._deliver(job.client_id, msgs, remaining if status else None)))
+            except RuntimeError:  # the loop closed while the worker ran
+                pass
+
+    def _remaining(self) -> int:
+        return len(self.queue.pending()) + (1 if self.queue.running is not None else 0)
+
+    async def _deliver(self, client_id: str, msgs: list, remaining: int | None) -> None:
+        entry = self.sockets.get(client_id) if client_id else None
+        for m in msgs:
+            if entry is not None:
+                await self._send(entry, m)
+        if remaining is not None:
+            for e in list(self.sockets.values()):
+                await self._send(e, ("status", records.status(remaining)))
+
+    async def _send(self, entry, m) -> None:
+        ws, flags = entry
+        if ws.closed:
+            return
+        try:
+            if isinstance(m, bytes):
+                await ws.send_bytes(m if flags.get("supports_preview_metadata") else records.legacy_preview(m))
+            else:
+                await ws.send_str(json.dumps({"type": m[0], "data": m[1]}))
+        except (ConnectionError, RuntimeError):  # the client went away mid-send: its loss only
+            pass
+
+    # -- websocket ------------------------------------------------------------------------------
+    async def ws(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(heartbeat=30.0, max_msg_size=2**20)
+        await ws.prepare(request)
+        sid = request.rel_url.query.get("clientId", "")[:256] or uuid.uuid4().hex
+        old = self.sockets.pop(sid, None)
+        if old is not None:
+            await old[0].close()
+        entry = (ws, {})
+        self.sockets[sid] = entry
+        try:
+            await self._send(entry, ("status", {**records.status(self._remaining()), "sid": sid}))
+            if self.last_node.get("client") == sid:
+                await self._send(entry, ("executing", {"node": self.last_node["node"], "display_node":
+                                                       self.last_node["node"], "prompt_id": self.last_node["prompt_id"]}))
+            async for msg in ws:
+                if msg.type != WSMsgType.TEXT:
+                    continue
+                try:
+                    data = json.loads(msg.data)
+                except ValueError:
+                    continue
+                if isinstance(data, dict) and data.get("type") == "feature_flags" and isinstance(data.get("data"), dict):
+                    entry[1].update({k: v for k, v in data["data"].items() if isinstance(k, str)})
+                    await self._send(entry, ("feature_flags", self._features()))
+        finally:
+            if self.sockets.get(sid) is entry:
+                del self.sockets[sid]
+        return ws
+
+    def _features(self) -> dict:
+        return {"supports_preview_metadata": True, "max_upload_size": self.max_upload}
+
+    async def features(self, request):
+        return web.json_response(self._features())
+
+    async def empty_list(self, request):
+        return web.json_response([])
+
+    # -- prompts --------------------------------------------------------------------------------
+    async def get_prompt(self, request):
+        return web.json_response(records.status(self._remaining()))
+
+    async def post_prompt(self, request: web.Request):
+        try:
+            body = await request.json()
+        except (ValueError, UnicodeDecodeError):
+            return web.json_response(Refused("the request body is not JSON").body(), status=400)
+        try:
+            prompt, prompt_id, client_id = read_request(body)
+            if self.queue.get(prompt_id) is not None:
+                raise Refused(f"prompt_id {prompt_id} is already in use", kind="invalid_prompt")
+            loop = asyncio.get_running_loop()
+            job = await loop.run_in_executor(None, make_job, prompt, prompt_id, client_id, self.folders,
+                                             self.namer, self.known)
+            self.queue.add(job)
+        except Refused as e:
+            return web.json_response(e.body(), status=400)
+        except Exception as e:  # noqa: BLE001 - a hostile workflow is a 400, never a crash of the server
+            return web.json_response(Refused(f"the workflow could not be read: {type(e).__name__}: "
+                                             f"{str(e)[:300]}").body(), status=400)
+        return web.json_response({"prompt_id": job.id, "number": job.number, "node_errors": {}})
+
+    async def get_queue(self, request):
+        run = self.queue.running
+        return web.json_response({"queue_running": [records.queue_item(run)] if run is not None else [],
+                                  "queue_pending": [records.queue_item(j) for j in self.queue.pending()]})
+
+    async def post_queue(self, request):
+        body = await _json_or_empty(request)
+        if body.get("clear"):
+            self.queue.clear_pending()
+        for pid in body.get("delete", []) if isinstance(body.get("delete"), list) else []:
+            job = self.queue.get(str(pid))
+            if job is not None and job.state == QUEUED:
+                self.queue.cancel(job.id)
+        return web.Response(status=200)
+
+    def _history(self) -> dict:
+        return {j.id: records.history_item(j, self.folders) for j in self.queue.jobs()
+                if j.state in ENDED and j.source.startswith("comfy")}
+
+    async def get_history(self, request):
+        hist = self._history()
+        try:
+            n = int(request.rel_url.query.get("max_items", "0"))
+        except ValueError:
+            n = 0
+        if n > 0:
+            hist = dict(list(hist.items())[-n:])
+        return web.json_response(hist)
+
+    async def get_history_one(self, request):
+        job = self.queue.get(request.match_info["id"])
+        if job is None or job.state not in ENDED:
+            return web.json_response({})
+        return web.json_response({job.id: records.history_item(job, self.folders)})
+
+    async def post_history(self, request):
+        body = await _json_or_empty(request)
+        ids = [j.id for j in self.queue.jobs() if j.state in ENDED] if body.get("clear") else \
+            [str(x) for x in body.get("delete", [])] if isinstance(body.get("delete"), list) else []
+        for pid in ids:
+            job = self.queue.get(pid)
+            if job is not None and job.state in ENDED:
+                self.queue.remove(pid)
+        return web.Response(status=200)
+
+    async def interrupt(self, request):
+        body = await _json_or_empty(request)
+        run = self.queue.running
+        pid = body.get("prompt_id")
+        if run is not None and (not pid or pid == run.id):
+            self.queue.cancel(run.id)
+        return web.Response(status=200)
+
+    async def cancel(self, request):
+        job = self.queue.get(request.match_info["id"])
+        if job is None:
+            return web.json_response({"error": "no such job"}, status=404)
+        was = job.state
+        self.queue.cancel(job.id)
+        return web.json_response({"prompt_id": job.id, "cancelled": was in (QUEUED, RUNNING)})
+
+    # -- files ----------------------------------------------------------------------------------
+    async def view(self, request):
+        q = request.rel_url.query
+        path = self.folders.file(q.get("type", "output"), q.get("subfolder", ""), q.get("filename", ""))
+        if path is None:
+            return web.Response(status=400, text="not a file name inside the server's folders")
+        if not os.path.isfile(path):
+            return web.Response(status=404)
+        ctype = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        return web.FileResponse(path, headers={"Content-Type": ctype,
+                                               "Content-Disposition": f'filename="{os.path.basename(path)}"'})
+
+    async def upload(self, request):
+        try:
+            post = await request.post()
+        except web.HTTPRequestEntityTooLarge:
+            return web.Response(status=413, text=f"uploads are limited to {self.max_upload // 2**20} MB")
+        except ValueError:
+            return web.Response(status=400, text="not a multipart upload")
+        image = post.get("image")
+        kind = str(post.get("type") or "input")
+        if kind not in ("input", "temp") or not hasattr(image, "file") or not getattr(image, "filename", ""):
+            return web.Response(status=400, text="an 'image' file is needed (type input or temp)")
+        name = os.path.basename(str(image.filename).replace("\\", "/"))
+        if os.path.splitext(name)[1].lower() not in UPLOAD_EXTS:
+            return web.Response(status=400, text="only images, video and audio are taken")
+        sub = str(post.get("subfolder") or "")
+        folder = self.folders.folder(kind, sub)
+        if folder is None or self.folders.file(kind, sub, name) is None:
+            return web.Response(status=400, text="not a file name inside the input folder")
+        overwrite = str(post.get("overwrite") or "").lower() in ("true", "1")
+        name = await asyncio.get_running_loop().run_in_executor(None, _store_upload, image.file, folder, name,
+                                                                overwrite)
+        return web.json_response({"name": name, "subfolder": sub, "type": kind})
+
+    # -- what this server is --------------------------------------------------------------------
+    async def get_object_info(self, request):
+        from .object_info import object_info
+        if not hasattr(self, "_info"):
+            self._info = await asyncio.get_running_loop().run_in_executor(None, object_info)
+        return web.json_response(self._info)
+
+    async def get_object_info_one(self, request):
+        info = (await self.get_object_info(request)).text
+        cls = request.match_info["cls"]
+        item = json.loads(info).get(cls)
+        return web.json_response({cls: item} if item is not None else {})
+
+    async def system_stats(self, request):
+        import torch
+        ram = _ram()
+        devices = []
+        if torch.cuda.is_available():
+            for i in range(torch.cuda.device_count()):
+                free, total = torch.cuda.mem_get_info(i)
+                devices.append({"name": torch.cuda.get_device_name(i), "type": "cuda", "index": i,
+                                "vram_total": total, "vram_free": free, "torch_vram_total": total,
+                                "torch_vram_free": free})
+        else:
+            devices.append({"name": "cpu", "type": "cpu", "index": None, "vram_total": ram[0], "vram_free": ram[1],
+                            "torch_vram_total": 0, "torch_vram_free": 0})
+        return web.json_response({"system": {"os": os.name, "ram_total": ram[0], "ram_free": ram[1],
+                                             "comfyui_version": VERSION, "python_version": sys.version,
+                                             "pytorch_version": torch.__version__, "embedded_python": False,
+                                             "argv": ["main.py", "serve"], "platform": platform.platform()},
+                                  "devices": devices})
+
+
+async def _json_or_empty(request) -> dict:
+    try:
+        body = await request.json()
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _store_upload(src, folder: str, name: str, overwrite: bool) -> str:
+    """Write an upload into ``folder``; an existing name of other bytes gets ' (1)', ' (2)'... added."""
+    os.makedirs(folder, exist_ok=True)
+    stem, ext = os.path.splitext(name)
+    path, k = os.path.join(folder, name), 1
+    while os.path.exists(path) and not overwrite:
+        if _same_bytes(path, src):
+            return os.path.basename(path)
+        path, k = os.path.join(folder, f"{stem} ({k}){ext}"), k + 1
+    tmp = path + f".part-{uuid.uuid4().hex[:8]}"
+    src.seek(0)
+    with open(tmp, "wb") as f:
+        shutil.copyfileobj(src, f)
+    os.replace(tmp, path)
+    return os.path.basename(path)
+
+
+def _same_bytes(path: str, src) -> bool:
+    src.seek(0, os.SEEK_END)
+    if os.path.getsize(path) != src.tell():
+        return False
+    src.seek(0)
+    with open(path, "rb") as f:
+        while True:
+            a, b = f.read(2**20), src.read(2**20)
+            if a != b:
+                return False
+            if not a:
+                return True
+
+
+def _ram() -> tuple[int, int]:
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        free = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_AVPHYS_PAGES")
+        return int(total), int(free)
+    except (ValueError, OSError, AttributeError):
+        return 0, 0
+
+
+def serve(host: str, port: int, folder: str, token: str | None, max_upload_mb: int, announce=print) -> None:
+    """Run the server until interrupted (``port`` 0: a free port, announced)."""
+    from studio.core.confine import allow_for_session
+    if not is_loopback(host) and not token:
+        from studio.core.errors import StudioError
+        raise StudioError(f"serving on {host} (not this machine only) needs a token: give --token TOKEN or set "
+                          "STUDIO_SERVE_TOKEN; clients then send 'Authorization: Bearer TOKEN'")
+    folders = Folders(folder)
+    allow_for_session(folders.output)  # jobs write there (and only there: prompt.py names every output)
+    queue = JobQueue(os.path.join(folders.root, "queue"))
+    server = Server(queue, folders, token, max_upload_mb * 2**20)
+
+    async def main() -> None:
+        runner = web.AppRunner(server.app(), access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, host, port)
+        await site.start()
+        real_port = runner.addresses[0][1] if runner.addresses else port
+        announce(f"Studio serves ComfyUI's API on http://{host}:{real_port} (folders: {folders.root}; "
+                 f"{len(queue.pending())} job(s) queued)")
+        try:
+            while True:
+                await asyncio.sleep(3600)
+        finally:
+            await runner.cleanup()
+
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        pass
+

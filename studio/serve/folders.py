@@ -1,0 +1,68 @@
+"""The server's folders, as ComfyUI has them: input (uploads, and what workflows load), output
+(what jobs write) and temp; every name a request gives is checked to stay inside its folder."""
+from __future__ import annotations
+
+import os
+import re
+
+from studio.core.confine import is_inside, real
+
+TYPES = ("input", "output", "temp")
+UPLOAD_EXTS = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff", ".gif", ".exr",  # images
+               ".mp4", ".mov", ".mkv", ".webm", ".avi", ".m4v",  # video
+               ".wav", ".mp3", ".flac", ".ogg", ".m4a", ".aac", ".opus"}  # audio
+_BAD_NAME = re.compile(r"[\x00-\x1f\\:*?\"<>|]")
+
+
+class Folders:
+    def __init__(self, root: str):
+        self.root = real(root)
+        self.dirs = {t: os.path.join(self.root, t) for t in TYPES}
+        for d in self.dirs.values():
+            os.makedirs(d, exist_ok=True)
+
+    @property
+    def input(self) -> str:
+        return self.dirs["input"]
+
+    @property
+    def output(self) -> str:
+        return self.dirs["output"]
+
+    def folder(self, kind: str | None, subfolder: str = "") -> str | None:
+        """The real path of ``subfolder`` of the folder ``kind`` (None when it leaves it)."""
+        base = self.dirs.get(kind or "output")
+        if base is None or not safe_relative(subfolder, allow_empty=True):
+            return None
+        path = real(os.path.join(base, subfolder))
+        return path if is_inside(path, base) else None
+
+    def file(self, kind: str | None, subfolder: str, filename: str) -> str | None:
+        """The real path of a file a request names (None when it is no plain name inside the folder)."""
+        if not filename or "/" in filename or filename in (".", "..") or _BAD_NAME.search(filename):
+            return None
+        folder = self.folder(kind, subfolder)
+        if folder is None:
+            return None
+        path = real(os.path.join(folder, filename))
+        return path if is_inside(path, folder) else None
+
+    def where(self, path: str) -> tuple[str, str, str] | None:
+        """(filename, subfolder, type) of a file inside one of the folders, as ComfyUI names it."""
+        r = real(path)
+        for kind, base in self.dirs.items():
+            if is_inside(r, base) and r != base:
+                sub = os.path.relpath(os.path.dirname(r), base)
+                return os.path.basename(r), "" if sub == "." else sub.replace(os.sep, "/"), kind
+        return None
+
+
+def safe_relative(text: str, allow_empty: bool = False) -> bool:
+    """A relative path of plain names: no '..', no root, no drive, no home, no control characters."""
+    if not isinstance(text, str):
+        return False
+    if not text:
+        return allow_empty
+    if text.startswith(("/", "~", "\\")) or _BAD_NAME.search(text) or os.path.isabs(text):
+        return False
+    return all(part not in ("..",) for part in text.replace("\\", "/").split("/"))

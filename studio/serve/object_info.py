@@ -1,0 +1,86 @@
+"""``GET /object_info`` in ComfyUI's schema: Studio's own nodes (their ports and parameters as
+ComfyUI types them), and the ComfyUI node types Studio's converter reads (their inputs where the
+converter knows their names), so that a client can check a workflow before it sends it."""
+from __future__ import annotations
+
+from typing import Any
+
+# ComfyUI's own inputs of the core nodes a smallest workflow uses (EmptyImage -> CreateVideo -> SaveVideo)
+CORE = {
+    "EmptyImage": ({"width": ["INT", {"default": 512, "min": 1, "max": 16384}],
+                    "height": ["INT", {"default": 512, "min": 1, "max": 16384}],
+                    "batch_size": ["INT", {"default": 1, "min": 1, "max": 4096}],
+                    "color": ["INT", {"default": 0, "min": 0, "max": 0xFFFFFF}]}, ["IMAGE"], "image"),
+    "CreateVideo": ({"images": ["IMAGE"], "fps": ["FLOAT", {"default": 30.0, "min": 1.0, "max": 120.0}]},
+                    ["VIDEO"], "video"),
+    "SaveVideo": ({"video": ["VIDEO"], "filename_prefix": ["STRING", {"default": "video/ComfyUI"}],
+                   "format": [["auto", "mp4"], {"default": "auto"}], "codec": [["auto", "h264"], {"default": "auto"}]},
+                  [], "image/video"),
+}
+
+
+def read_types() -> set[str]:
+    """Every ComfyUI node type Studio's converter reads (converts, folds into another, or lists)."""
+    from studio.convert import comfy_intent, comfy_map, comfy_read, comfy_registry, comfy_tasks, comfy_utility
+    names: set[str] = set(CORE)
+    names |= set(comfy_read.WIDGETS) | set(comfy_read.PRIMITIVES)
+    names |= set(comfy_map.OUTPUTS) | set(comfy_map.LOADERS) | set(comfy_map.FILE_LOADERS) | set(comfy_map.FOLDED)
+    names |= set(comfy_map.TEXT_NOTES) | set(comfy_utility.UTILITIES) | set(comfy_utility.ENDS)
+    names |= set(comfy_utility.VIDEO_FILES) | set(comfy_intent.LOADER_NODES) | set(comfy_intent.STEPS)
+    names |= set(comfy_intent.PASSING) | set(comfy_tasks.tasks()) | set(comfy_tasks.ENCODED)
+    names |= set(getattr(comfy_intent, "SAMPLERS", ()))
+    for m in comfy_registry.mappings():
+        names |= comfy_registry.node_types(m)
+    return {n for n in names if isinstance(n, str) and n and not n.endswith("*")}
+
+
+def _param(p) -> list:
+    extra: dict[str, Any] = {"tooltip": p.help} if getattr(p, "help", "") else {}
+    d = p.default
+    if p.kind == "choice":
+        return [list(p.choices), {"default": d, **extra}]
+    kind = {"int": "INT", "seed": "INT", "float": "FLOAT", "bool": "BOOLEAN"}.get(p.kind, "STRING")
+    for k in ("min", "max"):
+        v = getattr(p, k, None)
+        if isinstance(v, (int, float)) and kind in ("INT", "FLOAT"):
+            extra[k] = v
+    if kind == "STRING":
+        d = "" if d is None else str(d)
+        extra["multiline"] = p.kind == "text"
+    return [kind, {"default": d, **extra}]
+
+
+def studio_node(spec) -> dict:
+    req = {i.name: [i.type.upper()] for i in spec.inputs if not i.optional}
+    opt = {i.name: [i.type.upper()] for i in spec.inputs if i.optional}
+    for p in spec.params:
+        req[p.name] = _param(p)
+    return {"input": {"required": req, "optional": opt},
+            "input_order": {"required": list(req), "optional": list(opt)},
+            "output": [o.type.upper() for o in spec.outputs], "output_is_list": [False] * len(spec.outputs),
+            "output_name": [o.name for o in spec.outputs], "name": spec.id, "display_name": spec.title,
+            "description": spec.help or "", "python_module": "studio", "category": f"Studio/{spec.category}",
+            "output_node": bool(spec.is_output), "deprecated": False, "experimental": False}
+
+
+def read_node(cls: str) -> dict:
+    from studio.convert.comfy_read import CONTROL, WIDGETS
+    if cls in CORE:
+        req, out, cat = CORE[cls]
+    else:
+        req, out, cat = {w: ["*"] for w in WIDGETS.get(cls, ()) if w != CONTROL}, [], "read by Studio"
+    return {"input": {"required": req, "optional": {}}, "input_order": {"required": list(req), "optional": []},
+            "output": out, "output_is_list": [False] * len(out), "output_name": out, "name": cls, "display_name": cls,
+            "description": "a ComfyUI node type Studio converts into its own nodes", "python_module": "comfy",
+            "category": cat, "output_node": cls in ("SaveVideo", "SaveWEBM", "SaveAnimatedWEBP", "SaveAnimatedPNG",
+                                                    "SaveImage", "PreviewImage", "VHS_VideoCombine"),
+            "deprecated": False, "experimental": False}
+
+
+def object_info(registry=None) -> dict[str, dict]:
+    from studio.core.registry import default_registry
+    reg = registry or default_registry()
+    info = {cls: read_node(cls) for cls in sorted(read_types())}
+    for spec in reg.specs():
+        info[spec.id] = studio_node(spec)
+    return info

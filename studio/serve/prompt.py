@@ -1,0 +1,165 @@
+"""A ComfyUI ``POST /prompt`` made a queue job, or refused as ComfyUI refuses one: a 400 whose
+``error`` says why and whose ``node_errors`` name the workflow's nodes at fault. Refused before it
+is queued: a body that is not a prompt, a node Studio does not read, a value a node cannot take, a
+file read from outside the input folder, a file written anywhere but the output folder (each output
+is given ComfyUI's name there: video/ComfyUI_00001_.mp4), a model not found. Nothing of a request is
+ever run as code: the workflow is converted into a Studio graph (studio.convert) and only that runs."""
+from __future__ import annotations
+
+import os
+import re
+import threading
+import uuid
+from typing import Any
+
+from studio.core.errors import StudioError
+from studio.queue.job import Job
+
+from .folders import Folders, safe_relative
+
+MAX_CLIENT_ID = 256
+MAX_PREFIX = 200
+
+
+class Refused(Exception):
+    """A prompt ComfyUI's /prompt would answer 400: ``body()`` is that answer."""
+
+    def __init__(self, message: str, node_errors: dict | None = None, kind: str = "invalid_prompt",
+                 details: str = ""):
+        super().__init__(message)
+        self.message, self.node_errors, self.kind, self.details = message, node_errors or {}, kind, details
+
+    def body(self) -> dict:
+        return {"error": {"type": self.kind, "message": self.message, "details": self.details, "extra_info": {}},
+                "node_errors": self.node_errors}
+
+
+def node_error(cls: str, message: str, details: str = "", kind: str = "value_not_valid") -> dict:
+    return {"errors": [{"type": kind, "message": message, "details": details, "extra_info": {}}],
+            "dependent_outputs": [], "class_type": cls}
+
+
+def read_request(body: Any) -> tuple[dict, str, str]:
+    """(prompt, prompt_id, client_id) of a /prompt body; Refused when it is not one."""
+    if not isinstance(body, dict):
+        raise Refused("the request body is not a JSON object", kind="invalid_prompt")
+    prompt = body.get("prompt")
+    if not isinstance(prompt, dict) or not prompt:
+        raise Refused("no prompt: the body needs a 'prompt' object (the workflow in API format)", kind="no_prompt")
+    raw = body.get("prompt_id")
+    if raw is None:
+        prompt_id = str(uuid.uuid4())
+    else:
+        try:
+            prompt_id = str(uuid.UUID(str(raw)))
+        except ValueError:
+            raise Refused(f"prompt_id '{str(raw)[:80]}' is not a UUID", kind="invalid_prompt") from None
+    client_id = body.get("client_id") or ""
+    if not isinstance(client_id, str) or len(client_id) > MAX_CLIENT_ID:
+        raise Refused("client_id must be a string of at most 256 characters")
+    for nid, node in prompt.items():
+        if not isinstance(node, dict) or not isinstance(node.get("class_type"), str):
+            raise Refused(f"Cannot execute because a node is missing the class_type property.: Node ID '#{nid}'",
+                          kind="invalid_prompt")
+        if not isinstance(node.get("inputs", {}), dict):
+            raise Refused(f"node '#{nid}' ({node['class_type']}): its 'inputs' is not an object")
+    return prompt, prompt_id, client_id
+
+
+class Namer:
+    """ComfyUI's output names: prefix 'video/ComfyUI' -> output/video/ComfyUI_00001_.mp4, the number
+    one past the highest on disk or given to a job still queued."""
+
+    def __init__(self, folders: Folders):
+        self.folders = folders
+        self._given: set[str] = set()
+        self._lock = threading.Lock()
+
+    def name(self, prefix: str, ext: str) -> str:
+        sub, _, stem = prefix.replace("\\", "/").rpartition("/")
+        folder = self.folders.folder("output", sub)
+        if folder is None or not stem or not safe_relative(prefix) or len(prefix) > MAX_PREFIX:
+            raise ValueError(f"filename_prefix '{prefix[:80]}' would save outside the output folder")
+        rx = re.compile(re.escape(stem) + r"_(\d+)_")
+        with self._lock:
+            seen = [int(m.group(1)) for f in (os.listdir(folder) if os.path.isdir(folder) else ())
+                    if (m := rx.match(f))]
+            seen += [int(m.group(1)) for p in self._given if os.path.dirname(p) == folder
+                     and (m := rx.match(os.path.basename(p)))]
+            path = os.path.join(folder, f"{stem}_{max(seen, default=0) + 1:05d}_{ext}")
+            self._given.add(path)
+        return path
+
+
+def make_job(prompt: dict, prompt_id: str, client_id: str, folders: Folders, namer: Namer, known: set[str]) -> Job:
+    """The queue job of a prompt read by :func:`read_request` (Refused when it cannot run)."""
+    from studio.convert.comfy_read import WorkflowError
+    from studio.core.fileformat import graph_to_dict
+    from studio.queue.make import job_from_workflow
+    unknown = {nid: node_error(n["class_type"], f"Studio does not read the node type '{n['class_type']}'",
+                               kind="node_not_supported")
+               for nid, n in prompt.items() if n["class_type"] not in known}
+    if unknown:
+        first = next(iter(unknown.values()))["class_type"]
+        raise Refused(f"Cannot execute because node {first} does not exist in Studio.", unknown,
+                      kind="invalid_prompt")
+    try:
+        job, conv = job_from_workflow(prompt, "prompt", folders.input)
+    except WorkflowError as e:
+        raise Refused(str(e)) from None
+    g, origin = conv.graph, conv.origin
+
+    def refuse(nid: str, message: str) -> Refused:
+        cid = origin.get(nid, "")
+        cls = prompt.get(cid, {}).get("class_type", "") if cid else ""
+        return Refused(f"{message}", {cid: node_error(cls, message)} if cid else {}, kind="prompt_outputs_failed_validation")
+
+    _place_files(g, origin, prompt, namer, refuse)
+    from studio.core.targets import file_outputs
+    if not file_outputs(g):
+        raise Refused("Prompt has no outputs that Studio can make (a SaveVideo fed by a sampler, or EmptyImage "
+                      "-> CreateVideo)", kind="prompt_no_outputs")
+    for e in g.validate():
+        raise refuse(getattr(e, "node_id", "") or "", str(e))
+    _preflight(g, refuse)
+    job.graph = graph_to_dict(g, include_ui=False)
+    job.id, job.client_id, job.title = prompt_id, client_id, f"prompt {prompt_id[:8]}"
+    return job
+
+
+def _place_files(g, origin: dict, prompt: dict, namer: Namer, refuse) -> None:
+    """Each output's file in the output folder under ComfyUI's name; a file read must be a plain name
+    (the input folder, or a model looked up in the models folders); any other write refused."""
+    from studio.core.params import Path as PathParam
+    from studio.core.targets import file_outputs, suffix_of
+    outputs = {n.id: pname for n, pname in file_outputs(g)}
+    for n in list(g.nodes.values()):
+        if n.spec is None:
+            continue
+        for p in n.spec.params:
+            if not isinstance(p, PathParam):
+                continue
+            v = n.params.get(p.name) or ""
+            if p.mode in ("save", "dir"):
+                if outputs.get(n.id) == p.name:
+                    cid = origin.get(n.id, "")
+                    prefix = str(prompt.get(cid, {}).get("inputs", {}).get("filename_prefix") or "ComfyUI")
+                    try:
+                        g.set_param(n.id, p.name, namer.name(prefix.strip("/") or "ComfyUI", suffix_of(v) or ".mp4"))
+                    except ValueError as e:
+                        raise refuse(n.id, str(e)) from None
+                elif v:
+                    raise refuse(n.id, f"'{n.label}' would write {v}: a ComfyUI client may only have outputs written")
+            elif v and not safe_relative(v):
+                raise refuse(n.id, f"'{n.label}' reads '{v}': only files in the input folder (upload them with "
+                                   "/upload/image) and models in the models folders by name")
+
+
+def _preflight(g, refuse) -> None:
+    """The engine's checks before a run (inputs readable, models found, outputs allowed)."""
+    from studio.engine.executor import Executor
+    try:
+        Executor().compile(g, check_only=True)
+    except StudioError as e:
+        first = (getattr(e, "errors", None) or [e])[0]
+        raise refuse(getattr(first, "node_id", "") or "", str(first)) from None

@@ -1,0 +1,164 @@
+"""A queue job as ComfyUI's API shows one: its /queue item, its /history entry, and the websocket
+messages of its run (``status``, ``execution_start``, ``executing``, ``progress``, ``executed``,
+``execution_success`` / ``execution_error`` / ``execution_interrupted``, then ``executing`` with no
+node), with node ids in the workflow's own ids where the job was converted from one."""
+from __future__ import annotations
+
+import os
+import struct
+import time
+from typing import Any
+
+from studio.engine.events import NodeFinished, NodeProgress, NodeStarted
+from studio.queue.job import CANCELLED, DONE, FAILED, Job
+
+from .folders import Folders
+
+VIDEO_EXTS = (".mp4", ".mov", ".webm", ".mkv", ".gif", ".webp", ".avi", ".m4v")
+AUDIO_EXTS = (".wav", ".mp3", ".flac", ".ogg", ".m4a", ".aac", ".opus")
+PREVIEW_IMAGE, PREVIEW_IMAGE_WITH_METADATA = 1, 4  # binary frames: ComfyUI's event types
+JPEG = 1
+
+
+def comfy_id(job: Job, node_id: str) -> str:
+    return job.origin.get(node_id, node_id)
+
+
+def _ms(t: float | None) -> int:
+    return int((t or time.time()) * 1000)
+
+
+def outputs_to_execute(job: Job) -> list[str]:
+    ids = [n.get("id") for n in job.graph.get("nodes", []) if isinstance(n, dict)
+           and str(n.get("type", "")).startswith(("io.save", "footage.save"))]
+    return [comfy_id(job, i) for i in ids if i]
+
+
+def queue_item(job: Job) -> list:
+    """[number, prompt_id, prompt, extra_data, outputs_to_execute], as ComfyUI's /queue lists a job."""
+    return [job.number, job.id, job.workflow or {}, {"client_id": job.client_id}, outputs_to_execute(job)]
+
+
+def node_output(job: Job, files: list[str], folders: Folders) -> dict[str, Any]:
+    """What ComfyUI's save node answers in 'executed' and /history: a video as ``images`` with
+    ``animated: [true]`` (clients depend on it), audio as ``audio``."""
+    images, audio, animated = [], [], False
+    for f in files:
+        where = folders.where(f)
+        if where is None:
+            continue
+        item = {"filename": where[0], "subfolder": where[1], "type": where[2]}
+        ext = os.path.splitext(f)[1].lower()
+        if ext in AUDIO_EXTS:
+            audio.append(item)
+        else:
+            images.append(item)
+            animated = animated or ext in VIDEO_EXTS
+    out: dict[str, Any] = {}
+    if images:
+        out["images"] = images
+        if animated:
+            out["animated"] = [True]
+    if audio:
+        out["audio"] = audio
+    return out
+
+
+def outputs(job: Job, folders: Folders) -> dict[str, dict]:
+    res = {}
+    for nid, files in job.node_outputs.items():
+        out = node_output(job, files, folders)
+        if out:
+            res[comfy_id(job, nid)] = out
+    return res
+
+
+def end_messages(job: Job) -> list[tuple[str, dict]]:
+    """The messages that end a run, as ComfyUI keeps them in /history's status.messages."""
+    start = [("execution_start", {"prompt_id": job.id, "timestamp": _ms(job.started or job.ended)}),
+             ("execution_cached", {"nodes": [], "prompt_id": job.id, "timestamp": _ms(job.started or job.ended)})]
+    done = [comfy_id(job, n) for n in job.node_outputs]
+    if job.state == DONE:
+        return start + [("execution_success", {"prompt_id": job.id, "timestamp": _ms(job.ended)})]
+    node = comfy_id(job, job.error_node) if job.error_node else None
+    node_type = (job.workflow or {}).get(node, {}).get("class_type", "") if node else ""
+    if job.state == CANCELLED:
+        return start + [("execution_interrupted", {"prompt_id": job.id, "node_id": node, "node_type": node_type,
+                                                   "executed": done, "timestamp": _ms(job.ended)})]
+    return start + [("execution_error", {"prompt_id": job.id, "node_id": node, "node_type": node_type,
+                                         "executed": done, "exception_message": job.error,
+                                         "exception_type": "StudioError", "traceback": [],
+                                         "current_inputs": {}, "current_outputs": {}, "timestamp": _ms(job.ended)})]
+
+
+def history_item(job: Job, folders: Folders) -> dict:
+    ok = job.state == DONE
+    return {"prompt": queue_item(job), "outputs": outputs(job, folders),
+            "status": {"status_str": "success" if ok else "error", "completed": ok,
+                       "messages": [list(m) for m in end_messages(job)]},
+            "meta": {cid: {"node_id": cid, "display_node": cid, "parent_node": None, "real_node_id": cid}
+                     for cid in outputs(job, folders)}}
+
+
+def status(remaining: int) -> dict:
+    return {"status": {"exec_info": {"queue_remaining": remaining}}}
+
+
+def run_messages(kind: str, job: Job, event: Any, folders: Folders) -> list:
+    """The websocket messages for one queue notice of a job: (type, data) pairs, or bytes (a binary
+    preview frame: ComfyUI's PREVIEW_IMAGE_WITH_METADATA, its metadata naming node and prompt)."""
+    pid = job.id
+    if kind == "started":
+        return [("execution_start", {"prompt_id": pid, "timestamp": _ms(job.started)}),
+                ("execution_cached", {"nodes": [], "prompt_id": pid, "timestamp": _ms(job.started)})]
+    if kind == "ended":
+        last = end_messages(job)[-1]
+        return [last, ("executing", {"node": None, "display_node": None, "prompt_id": pid})]
+    if kind != "event":
+        return []
+    if isinstance(event, NodeStarted):
+        cid = comfy_id(job, event.node_id)
+        return [("executing", {"node": cid, "display_node": cid, "prompt_id": pid})]
+    if isinstance(event, NodeProgress) and event.total:
+        cid = comfy_id(job, event.node_id)
+        msgs: list = [("progress", {"value": int(min(event.step, event.total)), "max": int(event.total),
+                                    "prompt_id": pid, "node": cid})]
+        frame = preview_frame(event.preview, {"node_id": cid, "prompt_id": pid, "display_node_id": cid,
+                                              "parent_node_id": None, "real_node_id": cid,
+                                              "image_type": "image/jpeg"})
+        if frame is not None:
+            msgs.append(frame)
+        return msgs
+    if isinstance(event, NodeFinished) and event.written:
+        cid = comfy_id(job, event.node_id)
+        return [("executed", {"node": cid, "display_node": cid, "output": node_output(job, event.written, folders),
+                              "prompt_id": pid})]
+    return []
+
+
+def preview_frame(image: Any, meta: dict) -> bytes | None:
+    """A binary preview frame of a small HxWx3 float image in [0, 1] (None without one)."""
+    if image is None:
+        return None
+    import json
+
+    import cv2
+    import numpy as np
+    a = np.asarray(image)
+    if a.ndim != 3 or a.shape[2] not in (1, 3) or a.size == 0:
+        return None
+    a = np.clip(a * 255.0 + 0.5, 0, 255).astype(np.uint8) if a.dtype != np.uint8 else a
+    ok, jpg = cv2.imencode(".jpg", a[..., ::-1] if a.shape[2] == 3 else a, [cv2.IMWRITE_JPEG_QUALITY, 85])
+    if not ok:
+        return None
+    m = json.dumps(meta).encode()
+    return struct.pack(">II", PREVIEW_IMAGE_WITH_METADATA, len(m)) + m + jpg.tobytes()
+
+
+def legacy_preview(frame: bytes) -> bytes:
+    """The same preview as ComfyUI's older PREVIEW_IMAGE frame (for a client that did not ask for metadata)."""
+    (n,) = struct.unpack(">I", frame[4:8])
+    return struct.pack(">II", PREVIEW_IMAGE, JPEG) + frame[8 + n:]
+
+
+__all__ = ["FAILED", "history_item", "queue_item", "run_messages", "status"]
