@@ -1,0 +1,79 @@
+"""ComfyUI's own clients against `main.py serve`: comfy-sdk (Comfy-Org's client of the v2 API) through
+comfy-api-proxy (Comfy-Org's v2 API in front of a ComfyUI server), as a pipeline tool would send Studio
+a job. A core-node workflow and a tiny Wan text-to-video end completed and their videos download."""
+from __future__ import annotations
+
+import os
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from .conftest import Proc, call, core_workflow, free_port, wan_workflow
+
+pytest.importorskip("comfy_sdk")
+pytest.importorskip("comfy_api_proxy")
+
+
+@pytest.fixture(scope="module")
+def proxy(server, tmp_path_factory):
+    url, _ = server
+    port = free_port()
+    proc = Proc([sys.executable, "-c", "import sys; from comfy_api_proxy.cli import main; sys.exit(main())",
+                 "--comfyui", url, "--port", str(port)], dict(os.environ))
+    base = f"http://127.0.0.1:{port}"
+    end = time.monotonic() + 60
+    while time.monotonic() < end:
+        try:
+            urllib.request.urlopen(base + "/api/v2/health", timeout=2).read()
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        proc.stop()
+        raise RuntimeError(f"comfy-api-proxy did not start: {proc.p.stdout.read()[-2000:]}")
+    yield base
+    proc.stop()
+
+
+@pytest.fixture
+def sdk(proxy, monkeypatch):
+    from comfy_sdk import Comfy
+    monkeypatch.setenv("COMFY_BASE_URL", proxy)
+    monkeypatch.delenv("COMFY_API_KEY", raising=False)
+    with Comfy(timeout=60) as client:
+        yield client
+
+
+def _frames(path) -> tuple[int, int]:
+    from studio.engine.media import probe
+    info = probe(str(path))
+    return info["frames"], info["width"]
+
+
+def test_sdk_runs_a_core_node_workflow_through_the_proxy(sdk, tmp_path):
+    wf = sdk.workflows.from_json(core_workflow(size=32, frames=6))
+    job = sdk.run(wf, timeout=120)
+    assert job.status == "succeeded", job.error  # the v2 API's word for completed
+    (out,) = job.get_outputs("3")
+    # SaveVideo's file as ComfyUI answers it ('images' with animated: [true]): the proxy calls it an image
+    assert out.type == "image" and out.content_type == "video/mp4"
+    assert out.name.startswith("ComfyUI_") and out.name.endswith("_.mp4")
+    assert _frames(out.to_file(tmp_path / "core.mp4")) == (6, 32)
+
+
+def test_sdk_runs_a_tiny_wan_text_to_video_through_the_proxy(sdk, tiny_wan, tmp_path):
+    wf = sdk.workflows.from_json(wan_workflow(tiny_wan[1]))
+    job = sdk.run(wf, timeout=240)
+    assert job.status == "succeeded", job.error  # the v2 API's word for completed
+    (out,) = job.get_outputs("10")
+    assert _frames(out.to_file(tmp_path / "wan.mp4")) == (5, 32)
+
+
+def test_a_refused_workflow_is_the_proxys_invalid_workflow_naming_the_node(sdk, proxy):
+    wf = core_workflow()
+    wf["3"]["inputs"]["filename_prefix"] = "../../outside"
+    status, body = call(proxy, "/api/v2/jobs", {"workflow": wf})
+    assert status == 422 and body["error"]["code"] == "invalid_workflow"
+    assert "3" in body["error"]["details"]["node_errors"]
