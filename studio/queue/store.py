@@ -46,7 +46,7 @@ class JobStore:
         fd, tmp = tempfile.mkstemp(prefix=".queue-", suffix=".json", dir=self.folder)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(doc, f, default=str)
+                f.write(json.dumps(doc, default=str))  # one write: the C encoder (json.dump writes in pieces)
                 f.flush()
                 os.fsync(f.fileno())
             os.replace(tmp, self.path)

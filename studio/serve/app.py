@@ -197,7 +197,7 @@ class Server:
 
     # -- prompts --------------------------------------------------------------------------------
     async def get_prompt(self, request):
-        return web.json_response(records.status(self._remaining()))
+        return web.json_response(records.status(self._remaining())["status"])  # {exec_info: ...}, as ComfyUI
 
     async def post_prompt(self, request: web.Request):
         try:
@@ -396,6 +396,10 @@ def _ram() -> tuple[int, int]:
         return 0, 0
 
 
+def _warm() -> None:
+    import studio.engine.executor  # noqa: F401
+
+
 def serve(host: str, port: int, folder: str, token: str | None, max_upload_mb: int, announce=print) -> None:
     """Run the server until interrupted (``port`` 0: a free port, announced)."""
     from studio.core.confine import allow_for_session
@@ -409,6 +413,8 @@ def serve(host: str, port: int, folder: str, token: str | None, max_upload_mb: i
     server = Server(queue, folders, token, max_upload_mb * 2**20)
 
     async def main() -> None:
+        # the engine imported before the port is announced: the first prompt does not wait for torch
+        await asyncio.get_running_loop().run_in_executor(None, _warm)
         runner = web.AppRunner(server.app(), access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, host, port)

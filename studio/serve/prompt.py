@@ -145,7 +145,7 @@ def _place_files(g, origin: dict, prompt: dict, namer: Namer, refuse) -> None:
                     cid = origin.get(n.id, "")
                     prefix = str(prompt.get(cid, {}).get("inputs", {}).get("filename_prefix") or "ComfyUI")
                     try:
-                        g.set_param(n.id, p.name, namer.name(prefix.strip("/") or "ComfyUI", suffix_of(v) or ".mp4"))
+                        g.set_param(n.id, p.name, namer.name(prefix or "ComfyUI", suffix_of(v) or ".mp4"))
                     except ValueError as e:
                         raise refuse(n.id, str(e)) from None
                 elif v:

@@ -1,0 +1,188 @@
+"""`main.py serve` as a plain HTTP and websocket client sees it: the order of a run's messages, each
+routed to the client that submitted it; 100 jobs queued at once; a client leaving mid-run; refused
+workflows answered 400 naming the node, the server still answering; the safety checks."""
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+
+import pytest
+
+from .conftest import call, core_workflow, start_server, wait_history
+
+aiohttp = pytest.importorskip("aiohttp")
+
+
+@pytest.fixture(scope="module")
+def plain(tmp_path_factory):
+    """A server with no models (the core nodes only): (url, its folder)."""
+    root = tmp_path_factory.mktemp("serve-plain")
+    proc, url = start_server(root)
+    yield url, root / "serve"
+    proc.stop()
+
+
+async def _listen(url: str, client: str, prompt: dict | None, until_prompt_end: bool = True, leave_after=None):
+    """Messages one websocket client receives (with ComfyUI's feature_flags handshake), submitting
+    ``prompt`` as that client once connected; ends at the prompt's final 'executing' (node None)."""
+    got: list = []
+    async with aiohttp.ClientSession() as s:
+        async with s.ws_connect(url.replace("http", "ws") + f"/ws?clientId={client}") as ws:
+            await ws.send_json({"type": "feature_flags", "data": {"supports_preview_metadata": True}})
+            pid = None
+            if prompt is not None:
+                pid = str(uuid.uuid4())
+                async with s.post(url + "/prompt", json={"prompt": prompt, "prompt_id": pid, "client_id": client}) as r:
+                    assert r.status == 200, await r.text()
+            while True:
+                try:
+                    msg = await asyncio.wait_for(ws.receive(), 60 if until_prompt_end else 1.5)
+                except asyncio.TimeoutError:
+                    break
+                if msg.type == aiohttp.WSMsgType.BINARY:
+                    got.append(("binary", msg.data))
+                    continue
+                if msg.type != aiohttp.WSMsgType.TEXT:
+                    break
+                m = json.loads(msg.data)
+                got.append((m["type"], m["data"]))
+                if leave_after and m["type"] == leave_after:
+                    break
+                if until_prompt_end and m["type"] == "executing" and m["data"]["node"] is None \
+                        and m["data"].get("prompt_id") == pid:
+                    break
+    return got, pid
+
+
+def test_run_messages_come_in_comfyuis_order_to_the_submitting_client_only(plain):
+    url, _ = plain
+
+    async def both():
+        return await asyncio.gather(_listen(url, "alice", core_workflow(frames=3)),
+                                    _listen(url, "bob", None, until_prompt_end=False))
+    (a, pid), (b, _) = asyncio.run(both())
+    kinds = [k for k, _ in a if k != "status"]
+    assert a[0][0] == "status" and a[0][1]["sid"] == "alice"
+    assert kinds[0] == "feature_flags" and kinds[1:3] == ["execution_start", "execution_cached"]
+    order = [k for k in kinds if k in ("executing", "executed", "execution_success")]
+    assert order[-2:] == ["execution_success", "executing"] and "executed" in order
+    executed = next(d for k, d in a if k == "executed")
+    assert executed["node"] == "3" and executed["prompt_id"] == pid  # the workflow's own SaveVideo id
+    assert executed["output"]["animated"] == [True] and executed["output"]["images"][0]["subfolder"] == "video"
+    assert [d["node"] for k, d in a if k == "executing"][0] == "1"  # EmptyImage made Solid Colour
+    assert {k for k, _ in b} <= {"status", "feature_flags"}  # bob hears the queue, never alice's run
+
+
+def test_history_queue_view_and_interrupt(plain):
+    url, _ = plain
+    pid = str(uuid.uuid4())
+    assert call(url, f"/history/{pid}") == (200, {})  # unknown, then {} until the job ends
+    status, body = call(url, "/prompt", {"prompt": core_workflow(frames=2), "prompt_id": pid, "client_id": "c"})
+    assert status == 200 and body["prompt_id"] == pid and body["node_errors"] == {}
+    h = wait_history(url, pid)
+    assert h["status"]["status_str"] == "success" and h["status"]["completed"]
+    item = h["outputs"]["3"]["images"][0]
+    q = f"/view?filename={item['filename']}&subfolder={item['subfolder']}&type=output"
+    whole = call(url, q)[1]
+    status, part = call(url, q, headers={"Range": "bytes=4-11"})
+    assert status == 206 and part == whole[4:12] and whole[4:8] == b"ftyp"
+    assert call(url, "/view?filename=../queue/queue.json&type=output")[0] == 400
+    assert call(url, "/view?filename=queue.json&subfolder=..&type=output")[0] == 400
+    assert call(url, "/interrupt", {})[0] == 200  # nothing running: nothing happens
+    assert call(url, "/queue") == (200, {"queue_running": [], "queue_pending": []})
+
+
+def test_a_hundred_jobs_queue_and_a_client_leaving_mid_run_stops_nothing(plain):
+    url, _ = plain
+    ids = []
+    for k in range(100):
+        pid = str(uuid.uuid4())
+        status, _ = call(url, "/prompt", {"prompt": core_workflow(size=16, frames=1, prefix=f"many/j{k}"),
+                                          "prompt_id": pid, "client_id": "gone"})
+        assert status == 200
+        ids.append(pid)
+    status, q = call(url, "/queue")
+    listed = [i[1] for i in q["queue_running"] + q["queue_pending"]] + [i for i in ids if call(url, f"/history/{i}")[1]]
+    assert set(ids) <= set(listed)
+    # the submitting client connects and leaves after the first message of a run
+    asyncio.run(_listen(url, "gone", core_workflow(size=16, frames=2), leave_after="execution_start"))
+    for pid in ids:
+        assert wait_history(url, pid)["status"]["status_str"] == "success"
+    status, hist = call(url, "/history?max_items=3")
+    assert status == 200 and len(hist) == 3
+
+
+def test_hostile_requests_are_400_naming_the_node_and_the_server_goes_on(plain):
+    url, folder = plain
+    cases = [
+        ({"prompt": {"1": {"class_type": "os.system", "inputs": {}}}}, "1"),
+        ({"prompt": {"1": {"inputs": {}}}}, None),
+        ({"prompt": core_workflow(prefix="/abs/x")}, "3"),
+        ({"prompt": core_workflow(), "prompt_id": "not-a-uuid"}, None),
+        ({"prompt": "[" * 100000}, None),
+        ({"no": "prompt"}, None),
+    ]
+    for body, node in cases:
+        status, answer = call(url, "/prompt", body)
+        assert status == 400 and answer["error"]["message"], body
+        if node:
+            assert node in answer["node_errors"], answer
+    assert call(url, "/prompt", b"{not json")[0] == 400
+    assert call(url, "/prompt", {"prompt": core_workflow(frames=1)})[0] == 200  # still serving
+    assert not (folder.parent / "abs").exists()
+
+
+@pytest.mark.parametrize("path", ["/etc/passwd", "../serve/queue/queue.json", "~/.ssh/id_rsa"])
+def test_a_file_read_from_outside_the_input_folder_is_refused_naming_the_node(path, tmp_path):
+    from studio.core.graph import Graph
+    from studio.serve.prompt import Refused, _place_files
+    g = Graph()
+    n = g.add_node("io.load_image", {"path": path})
+
+    def refuse(nid, message):
+        return Refused(message, {"7": {"node": nid}})
+    with pytest.raises(Refused, match="only files in the input folder") as e:
+        _place_files(g, {n.id: "7"}, {"7": {"class_type": "LoadImage", "inputs": {}}}, None, refuse)
+    assert e.value.node_errors == {"7": {"node": n.id}}
+
+
+def test_uploads_land_in_the_input_folder_capped_and_named(plain):
+    url, folder = plain
+
+    async def up(name: str, data: bytes, **fields):
+        form = aiohttp.FormData()
+        form.add_field("image", data, filename=name)
+        for k, v in fields.items():
+            form.add_field(k, v)
+        async with aiohttp.ClientSession() as s:
+            async with s.post(url + "/upload/image", data=form) as r:
+                return r.status, (await r.json() if r.status == 200 else await r.text())
+    assert asyncio.run(up("clip.mp4", b"x" * 10)) == (200, {"name": "clip.mp4", "subfolder": "", "type": "input"})
+    assert asyncio.run(up("clip.mp4", b"y" * 10))[1]["name"] == "clip (1).mp4"  # other bytes: a new name
+    assert asyncio.run(up("voice.wav", b"RIFF"))[0] == 200
+    assert (folder / "input" / "clip.mp4").read_bytes() == b"x" * 10
+    assert asyncio.run(up("run.py", b"import os"))[0] == 400
+    assert asyncio.run(up("a.png", b"x", subfolder="../.."))[0] == 400
+    assert asyncio.run(up("a.png", b"x", type="output"))[0] == 400
+
+
+def test_object_info_stats_and_the_origin_check(plain):
+    url, _ = plain
+    status, info = call(url, "/object_info")
+    assert status == 200 and {"EmptyImage", "CreateVideo", "SaveVideo", "KSampler", "io.save_video"} <= set(info)
+    assert info["SaveVideo"]["output_node"] and info["EmptyImage"]["input"]["required"]["width"][0] == "INT"
+    assert info["procedural.solid"]["input"]["required"]["frames"][0] == "INT"
+    assert call(url, "/system_stats")[1]["devices"]
+    assert call(url, "/api/prompt")[1] == {"exec_info": {"queue_remaining": 0}}  # /api/... as ComfyUI has it too
+    port = url.rsplit(":", 1)[1]
+    assert call(url, "/queue", headers={"Origin": "http://evil.example"})[0] == 403
+    assert call(url, "/queue", headers={"Origin": f"http://127.0.0.1:{port}"})[0] == 200
+
+
+def test_a_server_off_this_machine_needs_a_token(tmp_path):
+    from studio.core.errors import StudioError
+    from studio.serve.app import serve
+    with pytest.raises(StudioError, match="needs a token"):
+        serve("0.0.0.0", 0, str(tmp_path / "s"), None, 1)
+    assert not (tmp_path / "s").exists()
