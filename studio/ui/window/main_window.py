@@ -28,6 +28,7 @@ from studio.ui.window import first_frames, key_marks, plates
 from studio.ui.window.files import FileActions, read_graph_file, rebase_paths  # noqa: F401 - their old home
 from studio.ui.dialogs.sizing import keep_on_screen, resize_fitted
 from studio.ui.window.engine_loader import EngineLoader
+from studio.ui.window.queue_dock import add_queue_dock
 from studio.ui.window.layout import LayoutKeeper, apply_dock_sizes, graph_trains, place_corners
 from studio.ui.window.run_feedback import RunFeedback, show_dock_beside
 from studio.ui.window.status_bar import ElidedLabel, StatusBar
@@ -210,6 +211,7 @@ class MainWindow(QMainWindow):
             self.training_dock = self._dock("Training", placeholder, Qt.BottomDockWidgetArea)
             self.splitDockWidget(self.timeline_dock, self.training_dock, Qt.Horizontal)
         self.tabifyDockWidget(self.timeline_dock, self.log_dock)
+        add_queue_dock(self)  # the job queue, tabbed beside the Log (queue_dock.py)
         self.timeline_dock.raise_()
         if self.training_dock is not None:
             self.training_dock.hide()  # out of the timeline's way until a node trains (View menu)
@@ -445,6 +447,7 @@ class MainWindow(QMainWindow):
             e.ignore()
             return
         self.runner.shutdown()
+        self.queue_panel.close_queue()  # a running job stops and is queued again for next time
         if self.preview is not None and hasattr(self.preview, "close"):
             try:
                 self.preview.close()

@@ -1,0 +1,302 @@
+"""The Queue dock: the window's face of the engine's job queue (studio.queue). Add the graph as it is
+now, or N variations of it (seeds '1-5', or one parameter swept: 'n3.steps=20,30,40'); each job's
+place, state, progress and time left; move a queued job up or down, cancel one, pause the queue;
+open a finished job's outputs (the system's player) or its graph (into the window, as it ran). The
+running job's latest preview frame is shown under the list: the preview follows the running job.
+
+The queue runs on its own thread; what it tells comes here through a Qt signal (queued to the GUI
+thread). A queue found with jobs waiting from the last session starts paused: nothing runs before
+the artist says so."""
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+import numpy as np
+from PySide6.QtCore import QObject, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QPixmap
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QLineEdit, QPushButton,
+                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+from studio.core.errors import StudioError
+from studio.engine.events import NodeProgress
+from studio.queue.job import ENDED, Job
+from studio.queue.make import job_from_graph, seed_variations, sweep_variations
+from studio.queue.queue import JobQueue
+from studio.ui.preview.qimages import qimage
+
+COLUMNS = ("#", "Job", "State", "Progress", "Time")
+_RANGE = re.compile(r"^\s*(\d+)\s*-\s*(\d+)\s*$")
+MAX_VARIATIONS = 1000
+
+
+def parse_variations(text: str) -> tuple[str, list[str]]:
+    """('seeds', ['1', '2'...]) for '1-5, 9'; ('NODE.PARAM', values) for 'n3.steps=20,30'."""
+    text = text.strip()
+    if "=" in text:
+        param, _, values = text.partition("=")
+        vals = [v.strip() for v in values.split(",") if v.strip()]
+        if not param.strip() or not vals:
+            raise StudioError("a sweep is NODE.PARAM=value,value,... (e.g. n3.steps=20,30,40)")
+        return param.strip(), vals[:MAX_VARIATIONS]
+    seeds: list[str] = []
+    for part in (p for p in text.split(",") if p.strip()):
+        m = _RANGE.match(part)
+        if m:
+            a, b = int(m.group(1)), int(m.group(2))
+            seeds += [str(s) for s in range(min(a, b), max(a, b) + 1)][:MAX_VARIATIONS]
+        elif part.strip().isdigit():
+            seeds.append(part.strip())
+        else:
+            raise StudioError(f"'{part.strip()}' is not a seed or a range of seeds (1-5)")
+    if not seeds:
+        raise StudioError("give seeds (1-5, 9) or a sweep (n3.steps=20,30,40)")
+    return "seeds", seeds[:MAX_VARIATIONS]
+
+
+class _Bridge(QObject):
+    heard = Signal(str, object, object)  # kind, job, event: emitted on the queue's thread, received on the GUI's
+
+
+def _time(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    s = int(round(seconds))
+    return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
+
+
+class QueuePanel(QWidget):
+    """The Queue dock's widget. ``current_graph()`` gives the window's graph, ``open_graph(graph, title)``
+    puts one into the window, ``log(text, level)`` writes to its Log."""
+
+    def __init__(self, folder: str, current_graph: Callable, open_graph: Callable, log: Callable,
+                 parent=None, queue: JobQueue | None = None):
+        super().__init__(parent)
+        self.queue = queue or JobQueue(folder)
+        self.current_graph, self.open_graph, self.log = current_graph, open_graph, log
+        self.open_url = lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(path))  # tests replace it
+        self._bridge = _Bridge(self)
+        self._bridge.heard.connect(self._on_heard)
+        self.queue.listen(self._bridge.heard.emit)
+        if self.queue.pending() and not self.queue.paused:
+            self.queue.set_paused(True)  # jobs from the last session wait for the artist
+        self._build()
+        self.refresh()
+
+    def _build(self) -> None:
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        add = QHBoxLayout()
+        self.add_button = QPushButton("Add graph", self)
+        self.add_button.setToolTip("queue the graph as it is now (later edits do not change the job)")
+        self.variations = QLineEdit(self)
+        self.variations.setPlaceholderText("seeds 1-5, or n3.steps=20,30,40")
+        self.variations_button = QPushButton("Add variations", self)
+        for w in (self.add_button, self.variations, self.variations_button):
+            add.addWidget(w)
+        lay.addLayout(add)
+        self.table = QTableWidget(0, len(COLUMNS), self)
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        lay.addWidget(self.table, 1)
+        row = QHBoxLayout()
+        self.up_button, self.down_button = QPushButton("Up", self), QPushButton("Down", self)
+        self.cancel_button, self.retry_button = QPushButton("Cancel", self), QPushButton("Again", self)
+        self.pause_button = QPushButton("Pause", self)
+        self.pause_button.setCheckable(True)
+        self.outputs_button, self.graph_button = QPushButton("Outputs", self), QPushButton("Open graph", self)
+        for w in (self.up_button, self.down_button, self.cancel_button, self.retry_button, self.pause_button,
+                  self.outputs_button, self.graph_button):
+            row.addWidget(w)
+        lay.addLayout(row)
+        self.status = QLabel(self)
+        self.preview = QLabel(self)
+        self.preview.setAlignment(Qt.AlignCenter)
+        self.preview.setMinimumHeight(64)
+        lay.addWidget(self.status)
+        lay.addWidget(self.preview)
+        self.add_button.clicked.connect(self.add_current)
+        self.variations_button.clicked.connect(self.add_variations)
+        self.variations.returnPressed.connect(self.add_variations)
+        self.up_button.clicked.connect(lambda: self.move_selected(-1))
+        self.down_button.clicked.connect(lambda: self.move_selected(1))
+        self.cancel_button.clicked.connect(self.cancel_selected)
+        self.retry_button.clicked.connect(self.retry_selected)
+        self.pause_button.toggled.connect(self._pause)
+        self.outputs_button.clicked.connect(self.open_outputs)
+        self.graph_button.clicked.connect(self.open_job_graph)
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+
+    # -- adding ---------------------------------------------------------------------------------
+    def _job_now(self) -> Job | None:
+        graph = self.current_graph()
+        if graph is None or not graph.nodes:
+            self.log("the graph is empty: nothing to queue", "warn")
+            return None
+        errs = graph.validate()
+        if errs:
+            self.log(f"not queued: {errs[0]}", "error")
+            return None
+        return job_from_graph(graph, title=getattr(graph, "title", "") or "graph")
+
+    def add_current(self) -> list[Job]:
+        job = self._job_now()
+        return self._add([job]) if job is not None else []
+
+    def add_variations(self) -> list[Job]:
+        job = self._job_now()
+        if job is None:
+            return []
+        try:
+            what, values = parse_variations(self.variations.text())
+            jobs = seed_variations(job, [int(v) for v in values]) if what == "seeds" else \
+                sweep_variations(job, what, values)
+        except StudioError as e:
+            self.log(str(e), "error")
+            return []
+        return self._add(jobs)
+
+    def _add(self, jobs: list[Job]) -> list[Job]:
+        for j in jobs:
+            self.queue.add(j)
+        self.queue.start()
+        self.log(f"queued {len(jobs)} job(s)" + ("" if not self.queue.paused else " (the queue is paused)"), "ok")
+        self.refresh()
+        return jobs
+
+    # -- acting on the selected job -------------------------------------------------------------
+    def selected(self) -> Job | None:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        if not rows:
+            return None
+        item = self.table.item(rows[0].row(), 1)
+        return self.queue.get(item.data(Qt.UserRole)) if item is not None else None
+
+    def select(self, job_id: str) -> None:
+        for r in range(self.table.rowCount()):
+            if self.table.item(r, 1).data(Qt.UserRole) == job_id:
+                self.table.selectRow(r)
+                return
+
+    def move_selected(self, step: int) -> None:
+        job = self.selected()
+        pos = self.queue.position(job.id) if job is not None else None
+        if pos is None:
+            return
+        self.queue.move(job.id, max(0, pos - 1 + step))
+        self.refresh()
+        self.select(job.id)
+
+    def cancel_selected(self) -> None:
+        job = self.selected()
+        if job is not None and self.queue.cancel(job.id):
+            self.log(f"cancelled {job.title}", "warn")
+        self.refresh()
+
+    def retry_selected(self) -> None:
+        job = self.selected()
+        if job is not None and job.state in ENDED:
+            self._add([self.queue.retry(job.id)])
+
+    def _pause(self, on: bool) -> None:
+        self.queue.set_paused(on)
+        if not on:
+            self.queue.start()
+        self.refresh()
+
+    def open_outputs(self) -> None:
+        job = self.selected()
+        for path in (job.outputs if job is not None else []):
+            self.open_url(path)
+
+    def open_job_graph(self) -> None:
+        """The selected job's graph, with its overrides and seed applied, as it ran (or will run)."""
+        job = self.selected()
+        if job is None:
+            return
+        from studio.queue.run import job_graph
+        try:
+            graph = job_graph(job)
+        except StudioError as e:
+            self.log(f"the job's graph cannot be opened: {e}", "error")
+            return
+        self.open_graph(graph, job.title)
+
+    # -- what the queue tells -------------------------------------------------------------------
+    def _on_heard(self, kind: str, job: Job, event) -> None:
+        if kind == "event":
+            if isinstance(event, NodeProgress) and event.preview is not None:
+                self._show_preview(event.preview)
+            self._update_row(job)
+            return
+        if kind == "ended":
+            level = {"done": "ok", "cancelled": "warn"}.get(job.state, "error")
+            self.log(f"queue: {job.title} {job.state}" + (f": {job.error}" if job.error else "")
+                     + (f" ({', '.join(job.outputs)})" if job.outputs else ""), level)
+        self.refresh()
+
+    def _show_preview(self, image) -> None:
+        a = np.asarray(image)
+        if a.ndim != 3 or a.shape[2] != 3:
+            return
+        rgb = np.ascontiguousarray((np.clip(a, 0, 1) * 255).astype(np.uint8))
+        pix = QPixmap.fromImage(qimage(rgb).copy())
+        self.preview.setPixmap(pix.scaledToHeight(max(32, self.preview.height() - 4), Qt.SmoothTransformation))
+
+    def refresh(self) -> None:
+        jobs = self.queue.jobs()
+        chosen = self.selected()
+        self.table.setRowCount(len(jobs))
+        for r, job in enumerate(jobs):
+            self._fill(r, job)
+        if chosen is not None:
+            self.select(chosen.id)
+        pending = len(self.queue.pending())
+        self.pause_button.blockSignals(True)
+        self.pause_button.setChecked(self.queue.paused)
+        self.pause_button.blockSignals(False)
+        self.status.setText(f"{pending} waiting" + (" · paused" if self.queue.paused else "")
+                            + (f" · running {self.queue.running.title}" if self.queue.running else ""))
+        self._update_buttons()
+
+    def _update_row(self, job: Job) -> None:
+        for r in range(self.table.rowCount()):
+            if self.table.item(r, 1).data(Qt.UserRole) == job.id:
+                self._fill(r, job)
+                return
+
+    def _fill(self, r: int, job: Job) -> None:
+        pos = self.queue.position(job.id)
+        eta = self.queue.eta(job.id) if job.state not in ENDED else job.seconds
+        cells = (str(pos) if pos else "", job.title, job.state, f"{int(job.progress * 100)}%", _time(eta))
+        for c, text in enumerate(cells):
+            item = self.table.item(r, c)
+            if item is None:
+                item = QTableWidgetItem()
+                self.table.setItem(r, c, item)
+            item.setText(text)
+            if c == 1:
+                item.setData(Qt.UserRole, job.id)
+                item.setToolTip("\n".join(job.log[-12:]) or job.title)
+
+    def _update_buttons(self) -> None:
+        job = self.selected()
+        queued = job is not None and self.queue.position(job.id) is not None
+        for b in (self.up_button, self.down_button):
+            b.setEnabled(queued)
+        self.cancel_button.setEnabled(job is not None and job.state not in ENDED)
+        self.retry_button.setEnabled(job is not None and job.state in ENDED)
+        self.outputs_button.setEnabled(job is not None and bool(job.outputs))
+        self.graph_button.setEnabled(job is not None)
+
+    def close_queue(self) -> None:
+        """The window closes: the running job stops and is queued again for next time."""
+        self.queue.unlisten(self._bridge.heard.emit)
+        self.queue.close()
+
+
+__all__ = ["QueuePanel", "parse_variations"]

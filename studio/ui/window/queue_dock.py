@@ -1,0 +1,29 @@
+"""The Queue dock in the window (studio/ui/panels/queue_panel.py): beside the Log, its jobs kept in the
+window's data folder ('queue'), a finished job's graph opened into the window as an untitled graph."""
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDockWidget
+
+
+def add_queue_dock(win) -> None:
+    """Make ``win.queue_panel`` and ``win.queue_dock`` (tabbed with the Log)."""
+    from studio.ui.panels.queue_panel import QueuePanel
+
+    def open_graph(graph, title: str) -> None:
+        if not win.files.maybe_save():
+            return
+        win.doc.set_graph(graph, None)
+        win.files.not_on_disk = f"the graph of the queued job '{title}'"
+        win.files.update_title()
+        win.log(f"opened the graph of the queued job '{title}' (its overrides and seed applied)", "ok")
+
+    win.queue_panel = QueuePanel(os.path.join(win.data_dir, "queue"), lambda: win.doc.graph, open_graph,
+                                 lambda text, level="info": win.log(text, level), win)
+    win.queue_dock = QDockWidget("Queue", win)
+    win.queue_dock.setObjectName("dock-queue")
+    win.queue_dock.setWidget(win.queue_panel)
+    win.addDockWidget(Qt.BottomDockWidgetArea, win.queue_dock)
+    win.tabifyDockWidget(win.log_dock, win.queue_dock)

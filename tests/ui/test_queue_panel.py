@@ -1,0 +1,62 @@
+"""The Queue dock driven through its widgets: the graph queued as it is now and as seed variations,
+a queued job moved and cancelled, the queue paused and resumed, a finished job's outputs and graph
+opened; the jobs kept for the next window, paused."""
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import Qt
+
+
+def _graph(win, tmp_path):
+    g = win.doc.graph
+    solid = g.add_node("procedural.solid", {"frames": 2, "width": 16, "height": 16})
+    save = g.add_node("io.save_video", {"path": str(tmp_path / "out" / "clip.mp4")})
+    g.connect(solid.id, "video", save.id, "video")
+    return solid, save
+
+
+def test_the_queue_dock_queues_moves_cancels_pauses_and_opens_results(open_window, qtbot, tmp_path, monkeypatch):
+    monkeypatch.setenv("STUDIO_ALLOWED_DIRS", str(tmp_path))
+    win = open_window()
+    panel = win.queue_panel
+    solid, _ = _graph(win, tmp_path)
+    qtbot.mouseClick(panel.pause_button, Qt.LeftButton)  # paused: jobs wait while they are arranged
+    assert panel.queue.paused
+    qtbot.mouseClick(panel.add_button, Qt.LeftButton)
+    win.doc.graph.set_param(solid.id, "frames", 9)  # an edit after queueing does not change the job
+    panel.variations.setText("3-4")
+    qtbot.mouseClick(panel.variations_button, Qt.LeftButton)
+    assert panel.table.rowCount() == 3 and panel.table.item(2, 1).text().endswith("seed 4")
+    assert [panel.table.item(r, 0).text() for r in range(3)] == ["1", "2", "3"]
+    panel.table.selectRow(2)
+    qtbot.mouseClick(panel.up_button, Qt.LeftButton)  # seed 4 before seed 3
+    assert [j.title.split()[-1] for j in panel.queue.pending()][-2:] == ["4", "3"]
+    qtbot.mouseClick(panel.cancel_button, Qt.LeftButton)  # still selected: seed 4
+    assert panel.table.item(1, 2).text() == "cancelled"
+    qtbot.mouseClick(panel.pause_button, Qt.LeftButton)  # resume: the two left run
+    qtbot.waitUntil(lambda: all(j.state in ("done", "cancelled", "failed") for j in panel.queue.jobs()), timeout=60000)
+    first, seed4, seed3 = panel.queue.jobs()
+    assert (first.state, seed4.state, seed3.state) == ("done", "cancelled", "done"), first.error or seed3.error
+    assert os.path.basename(seed3.outputs[0]) == "clip_seed3.mp4" and os.path.isfile(first.outputs[0])
+    opened = []
+    panel.open_url = opened.append
+    panel.table.selectRow(0)
+    qtbot.mouseClick(panel.outputs_button, Qt.LeftButton)
+    assert opened == first.outputs
+    qtbot.mouseClick(panel.graph_button, Qt.LeftButton)
+    node = next(n for n in win.doc.graph.nodes.values() if n.type_id == "procedural.solid")
+    assert node.params["frames"] == 2  # the graph as the job ran it
+    assert "queue:" in win.log_view.toPlainText()
+
+
+def test_jobs_left_waiting_come_back_paused(open_window, tmp_path, monkeypatch):
+    monkeypatch.setenv("STUDIO_ALLOWED_DIRS", str(tmp_path))
+    win = open_window()
+    _graph(win, tmp_path)
+    win.queue_panel.queue.set_paused(True)
+    win.queue_panel.add_current()
+    win.close()
+    again = open_window()
+    assert again.queue_panel.queue.paused and len(again.queue_panel.queue.pending()) == 1
+    assert again.queue_panel.pause_button.isChecked() and "1 waiting" in again.queue_panel.status.text()
