@@ -28,6 +28,7 @@ class JobQueue:
         job (run.run_job); ``executor_factory()`` makes the one executor jobs run on."""
         from .run import run_job
         self.store = JobStore(folder)
+        self.store.lock()  # QueueBusy when another process holds this queue
         self._jobs: list[Job] = self.store.load()
         self._paused = self.store.paused()
         self._runner = runner or run_job
@@ -220,6 +221,7 @@ class JobQueue:
         if t is not None:
             t.join(timeout)
         self._thread = None
+        self.store.unlock()
 
     def wait_idle(self, timeout: float = 60.0) -> bool:
         """Block until no job is queued or running (tests, `main.py queue run`)."""

@@ -7,13 +7,20 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
+
+from studio.core.errors import StudioError
+from studio.core.paths import write_atomic
 
 from .job import FAILED, RUNNING, Job
 
 FILE = "queue.json"
+LOCK = ".lock"
 FORMAT = "studio-queue"
+
+
+class QueueBusy(StudioError):
+    """The queue's folder is held by another process (a window, `main.py serve`, `main.py queue run`)."""
 
 
 class JobStore:
@@ -21,6 +28,28 @@ class JobStore:
         self.folder = folder
         self.path = os.path.join(folder, FILE)
         os.makedirs(folder, exist_ok=True)
+        self._lock_fd: int | None = None
+
+    def lock(self) -> None:
+        """Hold the folder for this process (an advisory lock the system drops when the process ends,
+        a kill -9 included): two processes never write one queue. QueueBusy when another holds it."""
+        try:
+            import fcntl
+        except ImportError:  # Windows: not held (one Studio at a time there)
+            return
+        fd = os.open(os.path.join(self.folder, LOCK), os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise QueueBusy(f"the queue in {self.folder} is open in another Studio (a window, `main.py serve` or "
+                            "`main.py queue run`): close it, or give another folder") from None
+        self._lock_fd = fd
+
+    def unlock(self) -> None:
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # closing the file drops its lock
+            self._lock_fd = None
 
     def load(self) -> list[Job]:
         """The jobs kept, in order; those that were running are failed as interrupted."""
@@ -43,27 +72,8 @@ class JobStore:
 
     def save(self, jobs: list[Job], paused: bool = False) -> None:
         doc = {"format": FORMAT, "version": 1, "paused": paused, "jobs": [j.to_dict() for j in jobs]}
-        fd, tmp = tempfile.mkstemp(prefix=".queue-", suffix=".json", dir=self.folder)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(json.dumps(doc, default=str))  # one write: the C encoder (json.dump writes in pieces)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
-        try:  # the rename itself made durable
-            dfd = os.open(self.folder, os.O_RDONLY)
-            try:
-                os.fsync(dfd)
-            finally:
-                os.close(dfd)
-        except OSError:
-            pass
+        # one write through the C encoder (json.dump writes in pieces); written beside, flushed, renamed
+        write_atomic(self.path, json.dumps(doc, default=str), durable=True)
 
     def paused(self) -> bool:
         try:

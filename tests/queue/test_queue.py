@@ -87,7 +87,12 @@ def test_a_kill_9_loses_no_queued_job_and_fails_the_running_one_as_interrupted(t
     assert first.error.startswith("interrupted") and "interrupted" in first.log[-1]
     assert [j.title for j in q.pending()] == ["second", "third"]
     assert json.loads((folder / "queue.json").read_text())["jobs"][0]["state"] == FAILED  # said on disk too
-    assert not [f for f in os.listdir(folder) if f.startswith(".queue-")]  # no half-written file left
+    assert not [f for f in os.listdir(folder) if f.startswith(".tmp-")]  # no half-written file left
+    from studio.queue.store import QueueBusy
+    with pytest.raises(QueueBusy, match="open in another Studio"):  # one process writes a queue
+        JobQueue(str(folder))
+    q.close()
+    JobQueue(str(folder)).close()  # closed: free again
 
 
 def test_a_failing_job_is_failed_with_its_message_and_the_queue_goes_on(tmp_path):

@@ -447,7 +447,8 @@ class MainWindow(QMainWindow):
             e.ignore()
             return
         self.runner.shutdown()
-        self.queue_panel.close_queue()  # a running job stops and is queued again for next time
+        if self.queue_panel is not None:  # a running job stops and is queued again for next time
+            self.queue_panel.close_queue()
         if self.preview is not None and hasattr(self.preview, "close"):
             try:
                 self.preview.close()

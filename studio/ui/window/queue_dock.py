@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDockWidget
+from PySide6.QtWidgets import QDockWidget, QLabel
 
 
 def add_queue_dock(win) -> None:
@@ -20,10 +20,16 @@ def add_queue_dock(win) -> None:
         win.files.update_title()
         win.log(f"opened the graph of the queued job '{title}' (its overrides and seed applied)", "ok")
 
-    win.queue_panel = QueuePanel(os.path.join(win.data_dir, "queue"), lambda: win.doc.graph, open_graph,
-                                 lambda text, level="info": win.log(text, level), win)
+    from studio.core.errors import StudioError
+    win.queue_panel = None
+    try:
+        win.queue_panel = widget = QueuePanel(os.path.join(win.data_dir, "queue"), lambda: win.doc.graph,
+                                              open_graph, lambda text, level="info": win.log(text, level), win)
+    except StudioError as e:  # another window holds the queue: this one opens without it, saying why
+        widget = QLabel(str(e), win)
+        widget.setWordWrap(True)
     win.queue_dock = QDockWidget("Queue", win)
     win.queue_dock.setObjectName("dock-queue")
-    win.queue_dock.setWidget(win.queue_panel)
+    win.queue_dock.setWidget(widget)
     win.addDockWidget(Qt.BottomDockWidgetArea, win.queue_dock)
     win.tabifyDockWidget(win.log_dock, win.queue_dock)
