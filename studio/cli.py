@@ -334,6 +334,11 @@ def _cmd_serve(args) -> int:
     return cmd_serve(args)
 
 
+def _cmd_queue(args) -> int:
+    from studio.queue.cli import cmd_queue
+    return cmd_queue(args)
+
+
 def default_demo() -> str:
     from studio.core.assets import DEMO_GRAPH
     return str(DEMO_GRAPH)
@@ -383,15 +388,17 @@ def build_parser() -> argparse.ArgumentParser:
     g = sub.add_parser("open", help="open the studio (the default)")
     g.add_argument("graph", nargs="?")
     distributed.add_commands(sub)
+    from studio.queue.cli import add_command as add_queue
     from studio.serve.cli import add_command as add_serve
     add_serve(sub)
+    add_queue(sub)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
-    if argv and argv[0] not in ("render", "validate", "nodes", "models", "families", "convert", "open", "export-job", "job", "serve", "-h",
+    if argv and argv[0] not in ("render", "validate", "nodes", "models", "families", "convert", "open", "export-job", "job", "serve", "queue", "-h",
                                 "--help", "--debug"):
         argv = ["open"] + argv  # python main.py GRAPH
     if not [a for a in argv if a != "--debug"]:
@@ -400,7 +407,7 @@ def main(argv: list[str] | None = None) -> int:
     from studio.distributed.cli import COMMANDS as distributed_commands
     handler = {"render": cmd_render, "validate": cmd_validate, "nodes": cmd_nodes, "models": cmd_models,
                "families": cmd_families,
-               "convert": cmd_convert, "open": cmd_gui, "serve": _cmd_serve,
+               "convert": cmd_convert, "open": cmd_gui, "serve": _cmd_serve, "queue": _cmd_queue,
                **distributed_commands}[args.cmd]
     try:
         return handler(args)

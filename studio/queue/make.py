@@ -4,11 +4,14 @@ swept over a list of values)."""
 from __future__ import annotations
 
 import os
+import re
 from typing import Any, Iterable
 
 from studio.core.errors import StudioError
 
 from .job import Job
+
+MAX_VARIATIONS = 1000
 
 
 def job_from_graph(graph, title: str = "", overrides: Iterable[str] = (), seed: int | None = None) -> Job:
@@ -78,3 +81,30 @@ def _copy(job: Job, title: str, overrides: list[str], seed: int | None, suffix: 
     return Job(graph=job.graph, title=title, overrides=list(overrides), seed=seed, base_dir=job.base_dir,
                source=job.source, workflow=job.workflow, origin=dict(job.origin),
                output_suffix=job.output_suffix + suffix)
+
+
+_RANGE = re.compile(r"^\s*(\d+)\s*-\s*(\d+)\s*$")
+
+
+def parse_variations(text: str) -> tuple[str, list[str]]:
+    """('seeds', ['1', '2'...]) for '1-5, 9'; ('NODE.PARAM', values) for 'n3.steps=20,30'."""
+    text = text.strip()
+    if "=" in text:
+        param, _, values = text.partition("=")
+        vals = [v.strip() for v in values.split(",") if v.strip()]
+        if not param.strip() or not vals:
+            raise StudioError("a sweep is NODE.PARAM=value,value,... (e.g. n3.steps=20,30,40)")
+        return param.strip(), vals[:MAX_VARIATIONS]
+    seeds: list[str] = []
+    for part in (p for p in text.split(",") if p.strip()):
+        m = _RANGE.match(part)
+        if m:
+            a, b = int(m.group(1)), int(m.group(2))
+            seeds += [str(s) for s in range(min(a, b), max(a, b) + 1)][:MAX_VARIATIONS]
+        elif part.strip().isdigit():
+            seeds.append(part.strip())
+        else:
+            raise StudioError(f"'{part.strip()}' is not a seed or a range of seeds (1-5)")
+    if not seeds:
+        raise StudioError("give seeds (1-5, 9) or a sweep (n3.steps=20,30,40)")
+    return "seeds", seeds[:MAX_VARIATIONS]

@@ -9,7 +9,6 @@ thread). A queue found with jobs waiting from the last session starts paused: no
 the artist says so."""
 from __future__ import annotations
 
-import re
 from typing import Callable
 
 import numpy as np
@@ -21,39 +20,11 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QLineEdit
 from studio.core.errors import StudioError
 from studio.engine.events import NodeProgress
 from studio.queue.job import ENDED, Job
-from studio.queue.make import job_from_graph, seed_variations, sweep_variations
+from studio.queue.make import job_from_graph, parse_variations, seed_variations, sweep_variations
 from studio.queue.queue import JobQueue
 from studio.ui.preview.qimages import qimage
 
 COLUMNS = ("#", "Job", "State", "Progress", "Time")
-_RANGE = re.compile(r"^\s*(\d+)\s*-\s*(\d+)\s*$")
-MAX_VARIATIONS = 1000
-
-
-def parse_variations(text: str) -> tuple[str, list[str]]:
-    """('seeds', ['1', '2'...]) for '1-5, 9'; ('NODE.PARAM', values) for 'n3.steps=20,30'."""
-    text = text.strip()
-    if "=" in text:
-        param, _, values = text.partition("=")
-        vals = [v.strip() for v in values.split(",") if v.strip()]
-        if not param.strip() or not vals:
-            raise StudioError("a sweep is NODE.PARAM=value,value,... (e.g. n3.steps=20,30,40)")
-        return param.strip(), vals[:MAX_VARIATIONS]
-    seeds: list[str] = []
-    for part in (p for p in text.split(",") if p.strip()):
-        m = _RANGE.match(part)
-        if m:
-            a, b = int(m.group(1)), int(m.group(2))
-            seeds += [str(s) for s in range(min(a, b), max(a, b) + 1)][:MAX_VARIATIONS]
-        elif part.strip().isdigit():
-            seeds.append(part.strip())
-        else:
-            raise StudioError(f"'{part.strip()}' is not a seed or a range of seeds (1-5)")
-    if not seeds:
-        raise StudioError("give seeds (1-5, 9) or a sweep (n3.steps=20,30,40)")
-    return "seeds", seeds[:MAX_VARIATIONS]
-
-
 class _Bridge(QObject):
     heard = Signal(str, object, object)  # kind, job, event: emitted on the queue's thread, received on the GUI's
 
@@ -299,4 +270,4 @@ class QueuePanel(QWidget):
         self.queue.close()
 
 
-__all__ = ["QueuePanel", "parse_variations"]
+__all__ = ["QueuePanel"]
