@@ -23,15 +23,18 @@ Listener = Callable[[str, Job, Any], None]
 
 
 class JobQueue:
-    def __init__(self, folder: str, runner: Callable | None = None, executor_factory: Callable | None = None):
+    def __init__(self, folder: str, runner: Callable | None = None, executor_factory: Callable | None = None,
+                 may_start: Callable[[], bool] | None = None):
         """``folder``: where the queue is kept. ``runner(job, executor, cancel, on_event)`` runs one
-        job (run.run_job); ``executor_factory()`` makes the one executor jobs run on."""
+        job (run.run_job); ``executor_factory()`` makes the one executor jobs run on. ``may_start()``:
+        False while the device is busy otherwise (the window's own run): the next job waits."""
         from .run import run_job
         self.store = JobStore(folder)
         self.store.lock()  # QueueBusy when another process holds this queue
         self._jobs: list[Job] = self.store.load()
         self._paused = self.store.paused()
         self._runner = runner or run_job
+        self._may_start = may_start
         self._factory = executor_factory or _default_executor
         self._executor = None
         self._lock = threading.RLock()
@@ -238,8 +241,8 @@ class JobQueue:
         from studio.engine.context import CancelToken
         while True:
             with self._lock:
-                while not self._closing and (self._paused or not self.pending()):
-                    self._wake.wait()
+                while not self._closing and (self._paused or not self.pending() or not self._free()):
+                    self._wake.wait(0.25 if self._may_start is not None else None)
                 if self._closing:
                     return
                 job = self.pending()[0]
@@ -281,6 +284,12 @@ class JobQueue:
             job.error_node = job.error_node or getattr(e, "node_id", "") or ""
             job.say(f"error: {job.error}")
         job.ended = time.time()
+
+    def _free(self) -> bool:
+        try:
+            return self._may_start is None or bool(self._may_start())
+        except Exception:  # noqa: BLE001 - a broken check never stops the queue for good
+            return True
 
     def _save(self) -> None:
         self.store.save(self._jobs, self._paused)

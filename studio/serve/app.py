@@ -201,9 +201,9 @@ class Server:
 
     async def post_prompt(self, request: web.Request):
         try:
-            body = await request.json()
-        except (ValueError, UnicodeDecodeError):
-            return web.json_response(Refused("the request body is not JSON").body(), status=400)
+            body = await _read_json(request)
+        except ValueError as e:
+            return web.json_response(Refused(f"the request body is not JSON Studio takes: {e}").body(), status=400)
         try:
             prompt, prompt_id, client_id = read_request(body)
             if self.queue.get(prompt_id) is not None:
@@ -212,6 +212,8 @@ class Server:
             job = await loop.run_in_executor(None, make_job, prompt, prompt_id, client_id, self.folders,
                                              self.namer, self.known)
             self.queue.add(job)
+            if body.get("front") is True:  # ComfyUI's 'front': run it next
+                self.queue.move(job.id, 0)
         except Refused as e:
             return web.json_response(e.body(), status=400)
         except Exception as e:  # noqa: BLE001 - a hostile workflow is a 400, never a crash of the server
@@ -348,10 +350,27 @@ class Server:
                                   "devices": devices})
 
 
+async def _read_json(request) -> Any:
+    """A request's JSON body, its nesting checked before the parser recurses (a body nested a
+    million deep is a ValueError, never a RecursionError); NaN and Infinity refused."""
+    from studio.core import json_limits
+    raw = await request.read()
+    try:
+        text = raw.decode("utf-8")
+        json_limits.check_shape(text)
+        return json.loads(text, parse_constant=_no_constant)
+    except RecursionError:
+        raise ValueError("it nests too deeply") from None
+
+
+def _no_constant(name: str):
+    raise ValueError(f"'{name}' is not JSON")
+
+
 async def _json_or_empty(request) -> dict:
     try:
-        body = await request.json()
-    except (ValueError, UnicodeDecodeError):
+        body = await _read_json(request)
+    except ValueError:
         return {}
     return body if isinstance(body, dict) else {}
 

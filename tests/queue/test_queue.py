@@ -136,3 +136,16 @@ def test_a_job_keeps_the_graph_as_it_was_added(tmp_path):
     assert job.graph["nodes"][0]["params"]["frames"] == 2
     with pytest.raises(Exception, match="NODE.PARAM"):
         sweep_variations(job, "frames", ["1"])
+
+
+def test_the_next_job_waits_while_the_device_is_busy_otherwise(tmp_path):
+    gate, busy = Gate(), [True]
+    q = JobQueue(str(tmp_path / "q"), runner=gate, executor_factory=lambda: None, may_start=lambda: not busy[0])
+    job = q.add(Job(graph=GRAPH, title="waits"))
+    q.start()
+    assert not gate.started.acquire(timeout=0.6) and job.state == QUEUED  # the window's own run holds the device
+    busy[0] = False
+    assert gate.started.acquire(timeout=10)
+    gate.go.release()
+    assert q.wait_idle(10) and job.state == DONE
+    q.close()

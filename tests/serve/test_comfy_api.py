@@ -129,6 +129,8 @@ def test_hostile_requests_are_400_naming_the_node_and_the_server_goes_on(plain):
         if node:
             assert node in answer["node_errors"], answer
     assert call(url, "/prompt", b"{not json")[0] == 400
+    assert call(url, "/prompt", b'{"prompt": ' + b"[" * 200000 + b"]" * 200000 + b"}")[0] == 400  # no RecursionError
+    assert call(url, "/prompt", b'{"prompt": {"1": NaN}}')[0] == 400
     assert call(url, "/prompt", {"prompt": core_workflow(frames=1)})[0] == 200  # still serving
     assert not (folder.parent / "abs").exists()
 

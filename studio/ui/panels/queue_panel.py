@@ -41,9 +41,10 @@ class QueuePanel(QWidget):
     puts one into the window, ``log(text, level)`` writes to its Log."""
 
     def __init__(self, folder: str, current_graph: Callable, open_graph: Callable, log: Callable,
-                 parent=None, queue: JobQueue | None = None):
+                 parent=None, queue: JobQueue | None = None, device_busy: Callable[[], bool] | None = None):
         super().__init__(parent)
-        self.queue = queue or JobQueue(folder)
+        # one job at a time on the device: the next job waits while the window runs a graph itself
+        self.queue = queue or JobQueue(folder, may_start=(lambda: not device_busy()) if device_busy else None)
         self.current_graph, self.open_graph, self.log = current_graph, open_graph, log
         self.open_url = lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(path))  # tests replace it
         self._bridge = _Bridge(self)

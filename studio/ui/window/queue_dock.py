@@ -24,7 +24,8 @@ def add_queue_dock(win) -> None:
     win.queue_panel = None
     try:
         win.queue_panel = widget = QueuePanel(os.path.join(win.data_dir, "queue"), lambda: win.doc.graph,
-                                              open_graph, lambda text, level="info": win.log(text, level), win)
+                                              open_graph, lambda text, level="info": win.log(text, level), win,
+                                              device_busy=lambda: win.runner.running)
     except StudioError as e:  # another window holds the queue: this one opens without it, saying why
         widget = QLabel(str(e), win)
         widget.setWordWrap(True)
