@@ -77,6 +77,8 @@ class Server:
         from .object_info import read_types
         self.queue, self.folders, self.token, self.max_upload = queue, folders, token, max_upload
         self.namer = Namer(folders)
+        for job in queue.pending():  # jobs queued before a restart keep their names
+            self.namer.reserve(job)
         self.known = read_types()
         self.sockets: dict[str, tuple[web.WebSocketResponse, dict]] = {}
         self.loop: asyncio.AbstractEventLoop | None = None

@@ -75,6 +75,14 @@ class Namer:
         self._given: set[str] = set()
         self._lock = threading.Lock()
 
+    def reserve(self, job: Job) -> None:
+        """The output names of a job kept from before a restart, not given again."""
+        for n in job.graph.get("nodes", []):
+            for v in (n.get("params") or {}).values() if isinstance(n, dict) else ():
+                if isinstance(v, str) and v.startswith(self.folders.output + os.sep):
+                    with self._lock:
+                        self._given.add(v)
+
     def name(self, prefix: str, ext: str) -> str:
         sub, _, stem = prefix.replace("\\", "/").rpartition("/")
         folder = self.folders.folder("output", sub)

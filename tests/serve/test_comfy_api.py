@@ -188,3 +188,43 @@ def test_a_server_off_this_machine_needs_a_token(tmp_path):
     with pytest.raises(StudioError, match="needs a token"):
         serve("0.0.0.0", 0, str(tmp_path / "s"), None, 1)
     assert not (tmp_path / "s").exists()
+
+
+def test_preview_frames_carry_comfyuis_header_and_metadata():
+    import struct
+
+    import numpy as np
+
+    from studio.serve.records import legacy_preview, preview_frame
+    frame = preview_frame(np.full((8, 12, 3), 0.5, np.float32), {"node_id": "7", "prompt_id": "p"})
+    kind, n = struct.unpack(">II", frame[:8])
+    assert kind == 4 and json.loads(frame[8:8 + n]) == {"node_id": "7", "prompt_id": "p"}
+    assert frame[8 + n:8 + n + 2] == b"\xff\xd8"  # a JPEG
+    old = legacy_preview(frame)
+    assert struct.unpack(">II", old[:8]) == (1, 1) and old[8:] == frame[8 + n:]  # PREVIEW_IMAGE, JPEG
+    assert preview_frame(None, {}) is None
+
+
+def test_a_kill_9_of_the_server_loses_no_queued_job(tmp_path):
+    import signal
+    proc, url = start_server(tmp_path)
+    try:
+        long_one = str(uuid.uuid4())
+        assert call(url, "/prompt", {"prompt": core_workflow(size=256, frames=3000), "prompt_id": long_one})[0] == 200
+        waiting = [str(uuid.uuid4()) for _ in range(3)]
+        for pid in waiting:
+            assert call(url, "/prompt", {"prompt": core_workflow(size=16, frames=1), "prompt_id": pid})[0] == 200
+        status, q = call(url, "/queue")
+        assert [i[1] for i in q["queue_pending"]] == waiting  # the long one runs; three wait
+    finally:
+        proc.p.send_signal(signal.SIGKILL)
+        proc.p.wait()
+    proc, url = start_server(tmp_path)  # the same folders
+    try:
+        for pid in waiting:
+            assert wait_history(url, pid)["status"]["status_str"] == "success"
+        h = wait_history(url, long_one)
+        assert h["status"]["status_str"] == "error"
+        assert "interrupted" in h["status"]["messages"][-1][1]["exception_message"]
+    finally:
+        proc.stop()
