@@ -34,12 +34,15 @@ def test_the_queue_dock_queues_moves_cancels_pauses_and_opens_results(open_windo
     assert [j.title.split()[-1] for j in panel.queue.pending()][-2:] == ["4", "3"]
     qtbot.mouseClick(panel.cancel_button, Qt.LeftButton)  # still selected: seed 4
     assert panel.table.item(1, 2).text() == "cancelled"
+    followed = []
+    win.preview.on_progress = followed.append  # the viewer and timeline follow the running job
     qtbot.mouseClick(panel.pause_button, Qt.LeftButton)  # resume: the two left run
     # each job's end reaches the window through the queued signal: its line in the Log
     qtbot.waitUntil(lambda: win.log_view.toPlainText().count("queue: ") == 2, timeout=60000)
     first, seed4, seed3 = panel.queue.jobs()
     assert (first.state, seed4.state, seed3.state) == ("done", "cancelled", "done"), first.error or seed3.error
     assert os.path.basename(seed3.outputs[0]) == "clip_seed3.mp4" and os.path.isfile(first.outputs[0])
+    assert followed and {e.node_id for e in followed} <= set(win.doc.graph.nodes)
     opened = []
     panel.open_url = opened.append
     panel.table.selectRow(0)

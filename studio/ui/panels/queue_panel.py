@@ -47,6 +47,7 @@ class QueuePanel(QWidget):
         self.queue = queue or JobQueue(folder, may_start=(lambda: not device_busy()) if device_busy else None)
         self.current_graph, self.open_graph, self.log = current_graph, open_graph, log
         self.open_url = lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(path))  # tests replace it
+        self.follow: Callable | None = None  # follow(event): the window's viewer and timeline follow the running job
         self._bridge = _Bridge(self)
         self._bridge.heard.connect(self._on_heard)
         self.queue.listen(self._bridge.heard.emit)
@@ -201,8 +202,11 @@ class QueuePanel(QWidget):
     # -- what the queue tells -------------------------------------------------------------------
     def _on_heard(self, kind: str, job: Job, event) -> None:
         if kind == "event":
-            if isinstance(event, NodeProgress) and event.preview is not None:
-                self._show_preview(event.preview)
+            if isinstance(event, NodeProgress):
+                if event.preview is not None:
+                    self._show_preview(event.preview)
+                if self.follow is not None:
+                    self.follow(event)
             self._update_row(job)
             return
         if kind == "ended":

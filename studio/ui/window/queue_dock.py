@@ -29,8 +29,20 @@ def add_queue_dock(win) -> None:
     except StudioError as e:  # another window holds the queue: this one opens without it, saying why
         widget = QLabel(str(e), win)
         widget.setWordWrap(True)
+    if win.queue_panel is not None:
+        win.queue_panel.follow = lambda e: _follow(win, e)
     win.queue_dock = QDockWidget("Queue", win)
     win.queue_dock.setObjectName("dock-queue")
     win.queue_dock.setWidget(widget)
     win.addDockWidget(Qt.BottomDockWidgetArea, win.queue_dock)
     win.tabifyDockWidget(win.log_dock, win.queue_dock)
+
+
+def _follow(win, event) -> None:
+    """A queued job's progress in the viewer and timeline, as a run of the window's own shows there,
+    while the window runs nothing itself."""
+    if win.preview is not None and not win.runner.running:
+        try:
+            win.preview.on_progress(event)
+        except Exception:  # noqa: BLE001 - a viewer problem must not break the queue's feedback
+            pass
