@@ -421,8 +421,10 @@ def _warm() -> None:
     import studio.engine.executor  # noqa: F401
 
 
-def serve(host: str, port: int, folder: str, token: str | None, max_upload_mb: int, announce=print) -> None:
-    """Run the server until interrupted (``port`` 0: a free port, announced)."""
+def serve(host: str, port: int, folder: str, token: str | None, max_upload_mb: int, announce=print,
+          stop=None) -> None:
+    """Run the server until interrupted, or until ``stop`` (a threading.Event) is set (``port`` 0: a
+    free port, announced)."""
     from studio.core.confine import allow_for_session
     if not is_loopback(host) and not token:
         from studio.core.errors import StudioError
@@ -444,8 +446,8 @@ def serve(host: str, port: int, folder: str, token: str | None, max_upload_mb: i
         announce(f"Studio serves ComfyUI's API on http://{host}:{real_port} (folders: {folders.root}; "
                  f"{len(queue.pending())} job(s) queued)")
         try:
-            while True:
-                await asyncio.sleep(3600)
+            while stop is None or not stop.is_set():
+                await asyncio.sleep(3600 if stop is None else 0.2)
         finally:
             await runner.cleanup()
 

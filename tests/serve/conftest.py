@@ -102,10 +102,26 @@ def tiny_wan(tiny):
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, tiny_wan):
+    """The server of `main.py serve` in this process (on a thread of its own), on the tiny Wan's models
+    folder: a Wan job then shares the libraries this test process has imported (diffusers: 15 s to
+    import in a new process). test_comfy_api.py starts `main.py serve` itself, as a process."""
+    import queue
+    import threading
+
+    from studio.serve.app import serve
     root = tmp_path_factory.mktemp("serve")
-    proc, url = start_server(root, tiny_wan[0])
-    yield url, root / "serve"
-    proc.stop()
+    env = server_env(root, tiny_wan[0])
+    with pytest.MonkeyPatch.context() as mp:
+        for k in ("STUDIO_PROJECT_DIR", "STUDIO_CONFIG_DIR", "STUDIO_MODELS", "HF_HUB_CACHE", "HF_HUB_OFFLINE"):
+            mp.setenv(k, env[k])
+        said, stop = queue.Queue(), threading.Event()
+        t = threading.Thread(target=serve, args=("127.0.0.1", 0, str(root / "serve"), None, 100),
+                             kwargs={"announce": said.put, "stop": stop}, daemon=True)
+        t.start()
+        url = said.get(timeout=120).split(" on ", 1)[1].split()[0]
+        yield url, root / "serve"
+        stop.set()
+        t.join(60)
 
 
 def call(url: str, path: str, body=None, method: str | None = None, headers: dict | None = None):
