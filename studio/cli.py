@@ -1,5 +1,6 @@
 """Command line: ``python main.py [GRAPH]`` opens the studio; ``render``, ``validate``, ``nodes``,
-``models`` and ``convert`` (a ComfyUI workflow to a graph) work without a window. Bad input prints
+``models``, ``convert`` (a ComfyUI workflow to a graph), ``queue`` (studio/queue/cli.py) and ``serve``
+(ComfyUI's API, studio/serve/cli.py) work without a window. Bad input prints
 one line and exits non-zero; ``--debug`` shows the traceback."""
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ import time
 from typing import Any
 
 from studio.engine.events import NodeFinished, NodeProgress, NodeStarted
-from studio.queue.job import CANCELLED, DONE, FAILED, Job
+from studio.queue.job import CANCELLED, DONE, Job
 
 from .folders import Folders
 
@@ -161,4 +161,3 @@ def legacy_preview(frame: bytes) -> bytes:
     return struct.pack(">II", PREVIEW_IMAGE, JPEG) + frame[8 + n:]
 
 
-__all__ = ["FAILED", "history_item", "queue_item", "run_messages", "status"]
