@@ -20,8 +20,12 @@ PREVIEW_IMAGE, PREVIEW_IMAGE_WITH_METADATA = 1, 4  # binary frames: ComfyUI's ev
 JPEG = 1
 
 
-def comfy_id(job: Job, node_id: str) -> str:
-    return job.origin.get(node_id, node_id)
+def comfy_id(job: Job, node_id: str) -> str | None:
+    """The workflow's id of a Studio node; None for a node the converter added of its own (a client
+    looks the ids it is told up in its workflow). A Studio graph's job: its own ids."""
+    if job.source.startswith("comfy"):
+        return job.origin.get(node_id)
+    return node_id
 
 
 def _ms(t: float | None) -> int:
@@ -31,7 +35,7 @@ def _ms(t: float | None) -> int:
 def outputs_to_execute(job: Job) -> list[str]:
     ids = [n.get("id") for n in job.graph.get("nodes", []) if isinstance(n, dict)
            and str(n.get("type", "")).startswith(("io.save", "footage.save"))]
-    return [comfy_id(job, i) for i in ids if i]
+    return [c for c in (comfy_id(job, i) for i in ids if i) if c]
 
 
 def queue_item(job: Job) -> list:
@@ -67,9 +71,9 @@ def node_output(job: Job, files: list[str], folders: Folders) -> dict[str, Any]:
 def outputs(job: Job, folders: Folders) -> dict[str, dict]:
     res = {}
     for nid, files in job.node_outputs.items():
-        out = node_output(job, files, folders)
-        if out:
-            res[comfy_id(job, nid)] = out
+        out, cid = node_output(job, files, folders), comfy_id(job, nid)
+        if out and cid:
+            res[cid] = out
     return res
 
 
@@ -77,7 +81,7 @@ def end_messages(job: Job) -> list[tuple[str, dict]]:
     """The messages that end a run, as ComfyUI keeps them in /history's status.messages."""
     start = [("execution_start", {"prompt_id": job.id, "timestamp": _ms(job.started or job.ended)}),
              ("execution_cached", {"nodes": [], "prompt_id": job.id, "timestamp": _ms(job.started or job.ended)})]
-    done = [comfy_id(job, n) for n in job.node_outputs]
+    done = [c for c in (comfy_id(job, n) for n in job.node_outputs) if c]
     if job.state == DONE:
         return start + [("execution_success", {"prompt_id": job.id, "timestamp": _ms(job.ended)})]
     node = comfy_id(job, job.error_node) if job.error_node else None
@@ -116,11 +120,12 @@ def run_messages(kind: str, job: Job, event: Any, folders: Folders) -> list:
         return [last, ("executing", {"node": None, "display_node": None, "prompt_id": pid})]
     if kind != "event":
         return []
+    cid = comfy_id(job, getattr(event, "node_id", ""))
+    if cid is None:
+        return []
     if isinstance(event, NodeStarted):
-        cid = comfy_id(job, event.node_id)
         return [("executing", {"node": cid, "display_node": cid, "prompt_id": pid})]
     if isinstance(event, NodeProgress) and event.total:
-        cid = comfy_id(job, event.node_id)
         msgs: list = [("progress", {"value": int(min(event.step, event.total)), "max": int(event.total),
                                     "prompt_id": pid, "node": cid})]
         frame = preview_frame(event.preview, {"node_id": cid, "prompt_id": pid, "display_node_id": cid,
@@ -130,7 +135,6 @@ def run_messages(kind: str, job: Job, event: Any, folders: Folders) -> list:
             msgs.append(frame)
         return msgs
     if isinstance(event, NodeFinished) and event.written:
-        cid = comfy_id(job, event.node_id)
         return [("executed", {"node": cid, "display_node": cid, "output": node_output(job, event.written, folders),
                               "prompt_id": pid})]
     return []
