@@ -18,7 +18,7 @@ aiohttp = pytest.importorskip("aiohttp")
 def plain(tmp_path_factory):
     """A server with no models (the core nodes only): (url, its folder)."""
     root = tmp_path_factory.mktemp("serve-plain")
-    proc, url = start_server(root)
+    proc, url = start_server(root, extra=("--max-upload-mb", "1"))
     yield url, root / "serve"
     proc.stop()
 
@@ -167,6 +167,8 @@ def test_uploads_land_in_the_input_folder_capped_and_named(plain):
     assert asyncio.run(up("run.py", b"import os"))[0] == 400
     assert asyncio.run(up("a.png", b"x", subfolder="../.."))[0] == 400
     assert asyncio.run(up("a.png", b"x", type="output"))[0] == 400
+    assert asyncio.run(up("big.mp4", b"x" * (3 * 2**20)))[0] == 413  # over --max-upload-mb 1
+    assert not (folder / "input" / "big.mp4").exists()
 
 
 def test_object_info_stats_and_the_origin_check(plain):
@@ -228,3 +230,33 @@ def test_a_kill_9_of_the_server_loses_no_queued_job(tmp_path):
         assert "interrupted" in h["status"]["messages"][-1][1]["exception_message"]
     finally:
         proc.stop()
+
+
+def test_interrupt_and_cancel_end_jobs_as_comfyui_says_so(plain):
+    url, _ = plain
+    waiting = str(uuid.uuid4())
+
+    async def run():
+        async with aiohttp.ClientSession() as s:
+            async with s.ws_connect(url.replace("http", "ws") + "/ws?clientId=stopper") as ws:
+                long_one = str(uuid.uuid4())
+                for pid, wf in ((long_one, core_workflow(size=256, frames=3000)), (waiting, core_workflow(frames=1))):
+                    async with s.post(url + "/prompt", json={"prompt": wf, "prompt_id": pid, "client_id": "stopper"}) as r:
+                        assert r.status == 200
+                async with s.post(url + f"/api/jobs/{waiting}/cancel") as r:  # queued: cancelled at once
+                    assert r.status == 200 and (await r.json())["cancelled"]
+                kinds = []
+                while True:
+                    m = await asyncio.wait_for(ws.receive_json(), 60)
+                    kinds.append(m["type"])
+                    if m["type"] == "execution_start":
+                        async with s.post(url + "/interrupt", json={"prompt_id": long_one}) as r:
+                            assert r.status == 200
+                    if m["type"] == "executing" and m["data"]["node"] is None:
+                        return long_one, kinds
+    long_one, kinds = asyncio.run(run())
+    assert kinds.index("execution_interrupted") == len(kinds) - 2 and "execution_success" not in kinds
+    for pid in (long_one, waiting):
+        h = wait_history(url, pid)
+        assert h["status"]["status_str"] == "error" and h["status"]["messages"][-1][0] == "execution_interrupted"
+    assert call(url, f"/api/jobs/{uuid.uuid4()}/cancel", {})[0] == 404
