@@ -260,3 +260,23 @@ def test_interrupt_and_cancel_end_jobs_as_comfyui_says_so(plain):
         h = wait_history(url, pid)
         assert h["status"]["status_str"] == "error" and h["status"]["messages"][-1][0] == "execution_interrupted"
     assert call(url, f"/api/jobs/{uuid.uuid4()}/cancel", {})[0] == 404
+
+
+def test_with_a_token_every_request_must_bring_it(tmp_path):
+    proc, url = start_server(tmp_path, extra=("--token", "s3cret"))
+    try:
+        assert call(url, "/queue")[0] == 401
+        assert call(url, "/queue", headers={"Authorization": "Bearer wrong"})[0] == 401
+        assert call(url, "/queue", headers={"Authorization": "Bearer s3cret"})[0] == 200
+        assert call(url, "/api/prompt?token=s3cret")[0] == 200  # a websocket client may only have the query
+
+        async def ws(q: str):
+            async with aiohttp.ClientSession() as s:
+                try:
+                    async with s.ws_connect(url.replace("http", "ws") + "/ws" + q) as w:
+                        return (await w.receive_json())["type"]
+                except aiohttp.WSServerHandshakeError as e:
+                    return e.status
+        assert asyncio.run(ws("?clientId=a")) == 401 and asyncio.run(ws("?clientId=a&token=s3cret")) == "status"
+    finally:
+        proc.stop()
