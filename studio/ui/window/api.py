@@ -44,6 +44,7 @@ class WindowApi(Protocol):
     viewer_dock: QDockWidget
     timeline_dock: QDockWidget
     training_dock: QDockWidget | None
+    queue_dock: QDockWidget  # the job queue (queue_dock.py)
 
     @property
     def training(self) -> TrainingPanel | None: ...

@@ -133,7 +133,7 @@ def _view_menu(win, mb) -> None:
     add_action(win, "Reset &Zoom", lambda: win.canvas.node_graph.reset_zoom(), "Ctrl+0", v)
     v.addSeparator()
     for d in (win.palette_dock, win.properties_dock, win.viewer_dock, win.timeline_dock, win.log_dock,
-              win.training_dock):
+              win.training_dock, win.queue_dock):
         if d is not None:
             v.addAction(d.toggleViewAction())
     v.addSeparator()
