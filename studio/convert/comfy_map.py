@@ -27,6 +27,7 @@ from .comfy_intent import LOADER_NODES, IntentReading, model_file, sampler_chain
 from . import comfy_registry
 from .comfy_tasks import I2V, Task, family, folder_only_params, made_task, tasks
 from .comfy_utility import ENDS, UTILITIES, make_utility, utility_path
+from .comfy_guiders import distilled_guidance
 from .comfy_sampling import Sampling, nearest_scheduler, read_sampling, studio_sampler
 
 OUTPUTS = ("SaveVideo", "SaveAnimatedWEBP", "SaveAnimatedPNG", "SaveWEBM", "VHS_VideoCombine")
@@ -278,6 +279,7 @@ class _Builder(IntentReading):
             if m.prompt is not None:
                 pos = m.prompt(self, start, pos, said)
         neg = prompt_text(wf, wf.source(cond, "negative"), "negative", used, said)
+        guidance = self._guidance(main, start, said)
         for line in said:
             if " prompt " in line:
                 self.out.log.append(f"{self.name}: {line}")
@@ -300,9 +302,35 @@ class _Builder(IntentReading):
             seed %= SEED_MAX
         guidance_2 = rest[0].cfg if rest and len(loaders) > 1 else None
         shift = next((as_float(x) for x in shifts if isinstance(x, (int, float)) and not isinstance(x, bool)), None)
-        return {"prompt": pos, "negative_prompt": neg, "steps": main.steps, "guidance": main.cfg,
+        return {"prompt": pos, "negative_prompt": neg, "steps": main.steps, "guidance": guidance,
                 "guidance_2": guidance_2, "seed": seed, "width": w, "height": h, "frames": frames,
                 "fps": self._fps(up), "sampler": studio_sampler(main.sampler), "shift": shift}
+
+    def _guidance(self, main: Sampling, positive: CNode | None, said: list[str]) -> Any:
+        """The generator's guidance: the sampler's (or its guider's) cfg; a guidance-distilled model's embedded
+        guidance (FluxGuidance on the prompt's way) where the sampler runs without classifier-free guidance."""
+        said += main.said
+        guider = self.wf.source(main.node, "guider")
+        if guider is not None and guider.cls == "LTXVDualCFGGuider":  # its sound's own scale (LTX-2's audio_guidance)
+            a = self.wf.value(guider, "audio_cfg")
+            if isinstance(a, (int, float)) and a != self.wf.value(guider, "video_cfg"):
+                self.extra["audio_guidance"] = float(a)
+        found = distilled_guidance(self.wf, positive)
+        if found is None:
+            return main.cfg
+        node, value = found
+        self.used.add(node.id)
+        name = f"'{node.title or node.shown_cls}' ({node.shown_cls}, #{node.id})"
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            said.append(f"{name}'s guidance could not be read: the generator's guidance is the sampler's cfg")
+            return main.cfg
+        if main.cfg is None or main.cfg <= 1:
+            said.append(f"{name} {g4(value)}: the generator's guidance (the model's embedded guidance; the sampler "
+                        "runs without classifier-free guidance)")
+            return float(value)
+        said.append(f"{name} {g4(value)} (embedded guidance) is not taken: the generator's guidance is the sampler's "
+                    f"cfg {g4(main.cfg)}")
+        return main.cfg
 
     def _make(self, save: CNode, first: CNode, task: str, params: dict, loaders: list[CNode], loras: list,
               inputs: dict, up: list[CNode], said: list[str]) -> str:
