@@ -12,6 +12,7 @@ from studio.core.shown import number
 
 from .comfy_read import CNode, Workflow
 from . import comfy_registry
+from .comfy_roles import generates
 from .comfy_sampling import SAMPLERS
 from .comfy_tasks import I2V, LATENT_NAMES, T2V, V2V, Task, sentence, task_node, task_of
 from .comfy_utility import phrase_of
@@ -209,8 +210,9 @@ class IntentReading:
         d = sampler_denoise(self.wf, first)
         found = find_loader(self.wf, node, "pixels", set())
         if d is None or d >= 1:
-            said.append(f"'{first.title or first.cls}' denoises its encoded latent whole (denoise 1): the clip encoded "
-                        "is noised away, as in ComfyUI, and the video is made from the prompt alone")
+            clip = f" ({LOADER_NODES[found[0].cls][1]} '{self.file_of(found[0])}')" if found is not None else ""
+            said.append(f"'{first.title or first.cls}' denoises its encoded latent whole (denoise 1): the clip encoded"
+                        f"{clip} is noised away, as in ComfyUI, and the video is made from the prompt alone")
             return None
         if found is None or LOADER_NODES.get(found[0].cls, ("", ""))[1] != "video":
             return Task("video to video from an encoded image", None, family=None,
@@ -228,6 +230,13 @@ class IntentReading:
                         f"their note): connect one to the generator's '{into}'")
             return
         loader, slot, via = found
+        made = next((n for n in via if generates(self.wf, n)), None)
+        if made is not None:  # a picture another node makes from the file (an API image model): not the file
+            said.append(f"'{port}' of '{node.title or node.cls}' is made by ComfyUI's '{made.title or made.shown_cls}' "
+                        f"({made.shown_cls}, #{made.id}) from {LOADER_NODES[loader.cls][1]} '{self.file_of(loader)}' "
+                        f"when the workflow runs; Studio does not run it: connect what it makes to the generator's "
+                        f"'{into}'")
+            return
         steps = [n for n in via if n.cls in STEPS and (n.cls.startswith("SAM3") == into.endswith("mask"))]
         if any(n.cls == "ImagePadForOutpaint" for n in via) and self.pad is None:
             self.pad = next(n for n in via if n.cls == "ImagePadForOutpaint")

@@ -24,10 +24,11 @@ from .comfy_prompts import MAX_SAMPLERS, prompt_text, switched_off_loras, walk
 from .comfy_values import as_float, fitted_value, g4, listed, posix_name, shown
 from .comfy_read import MODES, CNode, Workflow, WorkflowError
 from .comfy_intent import LOADER_NODES, IntentReading, model_file, sampler_chain, upstream
-from . import comfy_registry
+from . import comfy_ledger as ledger, comfy_registry, comfy_segments as segments
 from .comfy_tasks import I2V, Task, family, folder_only_params, made_task, tasks
 from .comfy_utility import ENDS, UTILITIES, make_utility, utility_path
 from .comfy_guiders import distilled_guidance
+from .comfy_roles import carries
 from .comfy_sampling import Sampling, nearest_scheduler, read_sampling, studio_sampler
 
 OUTPUTS = ("SaveVideo", "SaveAnimatedWEBP", "SaveAnimatedPNG", "SaveWEBM", "VHS_VideoCombine")
@@ -38,11 +39,12 @@ FILE_LOADERS = {"CLIPLoader": ("clip_name", "text encoder"), "DualCLIPLoader": (
 # read while tracing (their values are folded into the nodes above) or shown as Studio's own notes
 FOLDED = ("PrimitiveInt", "PrimitiveFloat", "PrimitiveBoolean", "PrimitiveString", "PrimitiveStringMultiline",
           "PrimitiveNode", "Reroute", "ComfySwitchNode", "ComfyMathExpression", "GetImageSize", "VAEDecode",
-          "VAEDecodeTiled", "CreateVideo", "ModelSamplingSD3", "CLIPVisionEncode",
+          "VAEDecodeTiled", "CreateVideo", "ModelSamplingSD3", "ModelSamplingAuraFlow", "CLIPVisionEncode",
           "ConditioningZeroOut", "TrimVideoLatent", "EmptyImage", "ImageScaleBy")  # (the families': their 'folded')
 TEXT_NOTES = ("MarkdownNote", "Note")
 FPS_NODES = ("CreateVideo", "SaveAnimatedWEBP", "SaveAnimatedPNG", "SaveWEBM", "VHS_VideoCombine")  # the video's rate
 SEED_MAX = 2**31
+SHIFTS = ("ModelSamplingSD3", "ModelSamplingAuraFlow")  # a flow model's shift on the model's way
 MAX_LISTED = 200  # nodes not converted named one by one in their note (then how many more)
 SETTINGS_CHARS = 240  # of a node's settings in that note
 
@@ -163,6 +165,10 @@ class _Builder(IntentReading):
         hooks = comfy_registry.generator(task)
         if hooks is not None and hooks.output is not None:  # the family makes the output itself (Wan Dancer's)
             return hooks.output(self, save, first, up, fam, said)
+        lost = [] if inputs or self.motion else ledger.uncarried(self, first, inputs, said)
+        if lost:  # made without them, it would be another task
+            self._hold(save, ledger.held_task(self, first, lost, fam), fam, None, loaders, up)
+            return False
         made = len(self.g.nodes)
         self.family_now = fam
         self.stage = hooks.stage(self, up, rest, said) if hooks is not None and hooks.stage is not None else None
@@ -184,6 +190,7 @@ class _Builder(IntentReading):
             hooks.made(self, key)
         wired = {i.name for i in self.g.registry.get(task).inputs if i.name != "model" and self.g.input_link(gen, i.name)}
         self.out.tasks.append({"task": made_task(task, wired, params), "family": fam, "generator": task, "inputs": sorted(wired)})
+        ledger.check(self, save, key, up, params, said)
         self._sampling_note(main, rest, shifts, loaders, said, first)
         held = self.g.nodes[gen].params  # as the node holds them: a value it could not take is said above
         self.out.log.append(f"{self.name}: ComfyUI '{save.title or save.cls}' -> {task} "
@@ -219,13 +226,13 @@ class _Builder(IntentReading):
         wf, used = self.wf, self.used
 
         def stop(x: CNode) -> bool:
-            return x.cls in LOADERS or x.cls == "ModelSamplingSD3" or x.cls.startswith("LoraLoader")
-        chain, walked = [], set()
-        loader = walk(wf, s.inputs(wf), ("model",), stop, used)
+            return x.cls in LOADERS or x.cls in SHIFTS or x.cls.startswith("LoraLoader")
+        chain, walked, passed = [], set(), set()
+        loader = walk(wf, s.inputs(wf), ("model",), stop, passed)
         while loader is not None and loader.cls not in LOADERS and loader.id not in walked:
             walked.add(loader.id)
             used.add(loader.id)
-            if loader.cls == "ModelSamplingSD3":
+            if loader.cls in SHIFTS:
                 shifts.append(wf.value(loader, "shift"))
             elif taken is None or loader.id not in taken:
                 chain.append((wf.value(loader, "lora_name"), wf.value(loader, "strength_model"), loader))
@@ -233,8 +240,24 @@ class _Builder(IntentReading):
                 if isinstance(clip, (int, float)) and clip:
                     said.append(f"LoRA '{wf.value(loader, 'lora_name')}': its text-encoder strength {clip} is "
                                 "not applied (Video LoRA puts it on the denoiser)")
-            loader = walk(wf, wf.source(loader, "model"), ("model",), stop, used)
+            loader = walk(wf, wf.source(loader, "model"), ("model",), stop, passed)
+        self._patches(s, passed - used - {s.node.id, s.inputs(wf).id}, said)
+        used |= passed
         return chain, loader
+
+    def _patches(self, s: Sampling, passed: set[str], said: list[str]) -> None:
+        """The nodes on the model's way from its loader to sampler ``s`` that change the model and are not
+        read (an IC-LoRA loader, a speed patch), each said."""
+        wf = self.wf
+        for nid in sorted(passed):
+            n = wf.nodes.get(nid)
+            if n is None or n.cls in ("Reroute", "ComfySwitchNode") or n.cls in FOLDED or \
+                    n.cls in comfy_registry.declared() or n.cls in comfy_registry.lookup("tasks"):  # a family reads it
+                continue
+            what = carries(n) or "a model patch"
+            said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}: {what}) between the model loader and "
+                        f"'{s.node.title or s.node.shown_cls}' is not applied: Studio loads the model without it "
+                        f"({cut(json.dumps(rounded(n.settings()), ensure_ascii=False, default=str), 120)})")
 
     def _models(self, main: Sampling, rest: list[Sampling], said: list[str]) -> tuple[list, list, list[CNode]]:
         """The LoRAs (name, strength, node, expert; nearest the loader first), the shifts and the
@@ -304,7 +327,7 @@ class _Builder(IntentReading):
         shift = next((as_float(x) for x in shifts if isinstance(x, (int, float)) and not isinstance(x, bool)), None)
         return {"prompt": pos, "negative_prompt": neg, "steps": main.steps, "guidance": guidance,
                 "guidance_2": guidance_2, "seed": seed, "width": w, "height": h, "frames": frames,
-                "fps": self._fps(up), "sampler": studio_sampler(main.sampler), "shift": shift}
+                "fps": self.fps_of(up), "sampler": studio_sampler(main.sampler), "shift": shift}
 
     def _guidance(self, main: Sampling, positive: CNode | None, said: list[str]) -> Any:
         """The generator's guidance: the sampler's (or its guider's) cfg; a guidance-distilled model's embedded
@@ -389,7 +412,8 @@ class _Builder(IntentReading):
             or self.wf.value(node, "audio_file"))
         return posix_name(str(v or ""))
 
-    def _fps(self, up: list[CNode]) -> float | None:
+    def fps_of(self, up: list[CNode]) -> float | None:
+        """The video's frame rate: the first of ``up`` that sets one (CreateVideo, a Save node, a family's)."""
         for n in up:
             for k in ("fps", "frame_rate"):
                 if (n.cls in FPS_NODES or n.cls in comfy_registry.lookup("fps_nodes")) \
@@ -532,7 +556,10 @@ class _Builder(IntentReading):
         for s in saves:
             if s.id in self.used:
                 continue
-            if self.pipeline(s):
+            takes = segments.segments(wf, s) if s.enabled else []
+            if takes and segments.make(self, s, takes):  # several takes joined: a pipeline each, concatenated
+                self.out.pipelines += 1
+            elif not takes and self.pipeline(s):
                 self.out.pipelines += 1
         known = tasks()
         for n in wf.nodes.values():  # a task Studio cannot do, with no sampler Studio reads (a model it does not run)

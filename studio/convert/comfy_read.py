@@ -38,6 +38,7 @@ WIDGETS: dict[str, tuple[str, ...]] = {
     "BasicScheduler": ("scheduler", "steps", "denoise"),
     "ManualSigmas": ("sigmas",),
     "ModelSamplingSD3": ("shift",),
+    "ModelSamplingAuraFlow": ("shift",),
     "UNETLoader": ("unet_name", "weight_dtype"),
     "UnetLoaderGGUF": ("unet_name",),  # city96's ComfyUI-GGUF
     "LoaderGGUF": ("gguf_name",),  # calcuis' gguf pack
@@ -78,6 +79,7 @@ WIDGETS: dict[str, tuple[str, ...]] = {
     "PrimitiveNode": ("value", CONTROL),
     "ComfySwitchNode": ("switch",),
     "ComfyMathExpression": ("expression",),
+    "ResolutionSelector": ("aspect_ratio", "megapixels", "multiple"),
     "MarkdownNote": ("text",),
     "Note": ("text",),
 }
@@ -229,6 +231,9 @@ class Workflow:
         given = comfy_registry.lookup("pass_values").get(c)  # a family's node passing values on as given
         if given and 1 <= slot <= len(given):
             return self.value(node, given[slot - 1], depth)
+        if c == "ResolutionSelector" and slot in (0, 1):
+            return resolution(self.value(node, "aspect_ratio", depth), self.value(node, "megapixels", depth),
+                              self.value(node, "multiple", depth))[slot]
         if c == "GetImageSize":
             size = self.image_size(self.source(node, "image"), depth)
             return size[slot] if size and slot < 2 else None
@@ -244,6 +249,20 @@ class Workflow:
             size, k = self.image_size(self.source(node, "image"), depth + 1), self.value(node, "scale_by", depth)
             return (int(round(size[0] * k)), int(round(size[1] * k))) if size and isinstance(k, (int, float)) else None
         return None
+
+
+def resolution(aspect: Any, megapixels: Any, multiple: Any) -> tuple[int | None, int | None]:
+    """ResolutionSelector's width and height: the aspect ('16:9 (Widescreen)') at ``megapixels`` (of 1024 x 1024
+    pixels), each side rounded to the nearest ``multiple`` (8 where the file has none); (None, None) unread."""
+    try:
+        w, h = (float(x) for x in str(aspect).split(" ", 1)[0].split(":", 1))
+        mp, k = float(megapixels), int(multiple if multiple is not None else 8)
+    except (TypeError, ValueError):
+        return None, None
+    if not (w > 0 and h > 0 and 0 < mp <= 64 and 0 < k <= 4096):
+        return None, None
+    scale = math.sqrt(mp * 1024 * 1024 / (w * h))
+    return int(round(w * scale / k) * k), int(round(h * scale / k) * k)
 
 
 MAX_RESULT_BITS = 1024  # a whole number an expression may make (floats: Python's own range)

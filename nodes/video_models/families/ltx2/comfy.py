@@ -131,6 +131,23 @@ WIDGETS = {
     "LTXVReferenceAudio": ("identity_guidance_scale", "start_percent", "end_percent"),
 }
 
+# ComfyUI-LTXVideo's nodes the converter does not read (Lightricks' node pack, read for meaning): their role and
+# what each carries into the sampler, said for what is lost where a workflow uses one
+PACK_NODES = {
+    "LTXICLoRALoaderModelOnly": ("model patch", "an IC-LoRA (its control LoRA on the model)"),
+    "LTXAddVideoICLoRAGuide": ("conditioning", "an IC-LoRA guide video"),
+    "LTXVImgToVideoConditionOnly": ("conditioning", "a start image"),
+    "LTXVInpaintPreprocess": ("media step", "an inpainting clip and its mask"),
+    "LTXVSetAudioRefTokens": ("conditioning", "a reference voice"),
+    "LTXVSparseTrackEditor": ("media loader", "motion tracks drawn by hand"),
+    "LTXVDrawTracks": ("media step", "motion tracks drawn on the picture"),
+    "LTXVLoopingSampler": ("sampler", "a long take sampled in overlapping loops"),
+    "LTXVExtendSampler": ("sampler", "a clip extended by a further take"),
+    "LTXVInContextSampler": ("sampler", "a take guided by a reference clip in context"),
+    "LTXVGemmaCLIPModelLoader": ("loader", "a Gemma text encoder"),
+    "LTXVGemmaEnhancePrompt": ("prompt", "a prompt written by Gemma"),
+}
+
 MAPPING = ComfyMapping(
     key="ltx2", title="LTX-2",
     claims=("LTXAV*", "LTXVEmptyLatentAudio", "LTXVConcatAVLatent"), claimed=Task("video and sound", LTX2,
@@ -152,4 +169,4 @@ MAPPING = ComfyMapping(
     roles=((("LTXVAudioVAEDecode", "LTXVEmptyLatentAudio", "LTXVAudioVAEEncode"), "audio VAE '{value}': Load "
             "Video Model reads LTX-2.5's from the *audio*vae* file beside its VAE file: keep it there"),),
     file_loaders={"LTXAVTextEncoderLoader": ("text_encoder", "text encoder"),
-                  "LTXVAudioVAELoader": ("ckpt_name", "audio VAE")}, widgets=WIDGETS)
+                  "LTXVAudioVAELoader": ("ckpt_name", "audio VAE")}, widgets=WIDGETS, pack_nodes=PACK_NODES)
