@@ -184,6 +184,15 @@ class IntentReading:
                 self.intent(node, port, into, inputs, said)
         if spec is not None and spec.read is not None and node is not None:  # the family's own reading
             spec = spec.read(self, node, up, spec, inputs, said) or spec
+        for name, param, words in spec.settings if spec is not None and node is not None else ():
+            v = wf.value(node, name)
+            if v is None:
+                continue
+            if param is not None:
+                self.extra[param] = v
+            else:
+                said.append(f"{node.shown_cls}'s {name} {number(v) if isinstance(v, (int, float)) else v} ({words}) is "
+                            "not taken")
         gen = spec.generator if spec is not None and spec.generator else T2V
         if spec is not None and spec.needs and "image" not in inputs:
             gen = T2V  # Wan 2.2 TI2V / HunyuanVideo 1.5 with no start image: text to video

@@ -28,8 +28,8 @@ from . import comfy_ledger as ledger, comfy_registry, comfy_segments as segments
 from .comfy_tasks import I2V, Task, family, folder_only_params, made_task, tasks
 from .comfy_utility import ENDS, UTILITIES, make_utility, utility_path
 from .comfy_guiders import distilled_guidance
-from .comfy_roles import carries
-from .comfy_sampling import Sampling, nearest_scheduler, read_sampling, studio_sampler
+from .comfy_roles import carries, role
+from .comfy_sampling import SAMPLERS, Sampling, nearest_scheduler, read_sampling, studio_sampler
 
 OUTPUTS = ("SaveVideo", "SaveAnimatedWEBP", "SaveAnimatedPNG", "SaveWEBM", "VHS_VideoCombine")
 LOADERS = ("UNETLoader", "CheckpointLoaderSimple", "UnetLoaderGGUF", "LoaderGGUF", "ImageOnlyCheckpointLoader")
@@ -92,6 +92,7 @@ class _Builder(IntentReading):
         self.pass_loras: dict[str, tuple[list, list[str]]] = {}  # a later sampler -> its own LoRAs, what was said
         self.enhancer = None  # a family's prompt enhancer of the pipeline being made (LTX-2's), its loader its own
         self.family_now: str | None = None  # the family title of the pipeline being made
+        self.pass_key: frozenset = frozenset()  # the samplers of the output being made
 
     def spec_params(self, type_id: str) -> set[str]:
         return {p.name for p in self.g.registry.get(type_id).params}
@@ -144,6 +145,7 @@ class _Builder(IntentReading):
         up = upstream(self.wf, save)
         found = self._samplers(save, up)
         if found is None:
+            self._pack_sampler(save, up)
             return False
         first, main, rest = found
         key = frozenset([main.node.id] + [r.node.id for r in rest])
@@ -151,6 +153,7 @@ class _Builder(IntentReading):
             self._another_output(save, *self.made[key])
             return False
         said: list[str] = []
+        self.pass_key = key  # this output's samplers (a file read by another pass alone is not its model's)
         self.keyframes, self.keyframe_strength, self.pad, self.extra, self.motion = [], None, None, {}, {}
         loras, shifts, loaders = self._models(main, rest, said)
         task, latent, inputs, spec = self._task(first, up, said)
@@ -196,6 +199,19 @@ class _Builder(IntentReading):
         self.out.log.append(f"{self.name}: ComfyUI '{save.title or save.cls}' -> {task} "
                             f"({', '.join(f'{k} {number(held[k])}' for k, v in params.items() if k not in ('prompt', 'negative_prompt') and v is not None and k in held)})")
         return True
+
+    def _pack_sampler(self, save: CNode, up: list[CNode]) -> None:
+        """An output sampled by a node pack's sampler Studio does not read (LTXVLoopingSampler...), told by its
+        types: held with its sentence, never left as notes alone."""
+        other = next((n for n in up if n.enabled and n.cls not in SAMPLERS and role(self.wf, n) == "sampler"), None)
+        if other is None or sampler_chain(self.wf, save):
+            return
+        loaders = [n for n in up if n.cls in LOADERS][:1]
+        fam = family(model_file(self.wf, loaders[0]) if loaders else None, None, up)
+        what = carries(other) or "a take sampled by a node pack's sampler"
+        self._hold(save, Task(f"{what} ({other.shown_cls})", None, family=fam,
+                              cannot=f"read ComfyUI's {other.shown_cls}, a sampler it has no counterpart for"),
+                   fam, None, loaders, up)
 
     def _samplers(self, save: CNode, up: list[CNode]) -> tuple[CNode, Sampling, list[Sampling]] | None:
         """The output's first sampler (no other sampler upstream of it) and the later passes,
@@ -481,6 +497,11 @@ class _Builder(IntentReading):
                 self.used.add(n.id)
                 key, what = file_loaders[n.cls]
                 value = wf.value(n, key)
+                other = self._other_pass(n, up)
+                if other is not None:  # a depth estimator's SD1.5 VAE: not the video model's
+                    said.append(f"{what} '{value}' is read by the pass of '{other.title or other.shown_cls}' (#{other.id}) "
+                                "alone, not by this generator's model: not set on Load Video Model")
+                    continue
                 param = {"text encoder": "text_encoder", "VAE": "vae",
                          "image encoder (clip_vision)": "clip_vision"}.get(what)
                 if what == "audio VAE" and value == model:
@@ -495,6 +516,20 @@ class _Builder(IntentReading):
                     said.append(f"{what} '{value}': Load Video Model takes it from 'base' (a diffusers folder "
                                 "of the same family)" + ("" if separate or param not in lp else
                                                          f"; separate files are read for {listed(comfy_registry.lookup('separate'))} only"))
+
+    def _other_pass(self, loader: CNode, up: list[CNode]) -> CNode | None:
+        """The sampler of another pass (one that makes an input of this output: a depth estimator's) whose nodes
+        are the only readers of ``loader``'s file; None where this output's samplers read it too."""
+        key = self.pass_key
+        others = [n for n in up if n.cls in SAMPLERS and n.id not in key]
+        if not key or not others:
+            return None
+        region = {o.id: {u.id for u in upstream(self.wf, o)} for o in others}
+        readers = [m for m in up if any(src == loader.id for src, _ in m.links.values())]
+        for o in others:
+            if readers and all(m.id in region[o.id] or any(src == o.id for src, _ in m.links.values()) for m in readers):
+                return o
+        return None
 
     def _fixed_shift(self, task: str, shifts: list) -> str:
         """What becomes of the workflow's shift for a generator with no shift setting."""
