@@ -16,7 +16,7 @@ from typing import Any
 
 from .comfy_intent import LOADER_NODES, upstream
 from .comfy_read import CNode, Workflow
-from .comfy_roles import MEDIA, carries, consumers, role
+from .comfy_roles import MEDIA, carries, consumers, out_types, prompted, role
 from .comfy_tasks import Task
 
 SIZE_ONLY = ("GetImageSize",)  # a file read for its size alone: nothing of it reaches the video
@@ -103,6 +103,25 @@ def uncarried(b: Any, first: CNode, inputs: dict, said: list[str]) -> list[CNode
     wired = {v[0].id for v in inputs.values()} | set(b.loaded)
     return [n for n in media_sources(wf, [wf.nodes[i] for i in within]) if n.id not in wired
             and _reaches(n, cons, within) and not _mentioned(b, n, said)]
+
+
+def maker_between(b: Any, save: CNode, key: frozenset) -> CNode | None:
+    """A node between the output's samplers and ``save`` that makes the video itself from what they make (a paid
+    service's image-to-video node prompted on its own): the samplers then make its still, not the video."""
+    wf, cons = b.wf, _consumers(b.wf)
+    within = {n.id for n in upstream(wf, save)}
+    seen, todo, found = set(key), [wf.nodes[k] for k in key if k in wf.nodes], []
+    while todo:
+        n = todo.pop(0)
+        for m in cons.get(n.id, []):
+            if m.id in seen or m.id not in within or m.id == save.id:
+                continue
+            seen.add(m.id)
+            if m.enabled and prompted(m) and role(wf, m) != "prompt":
+                found.append(m)
+            todo.append(m)
+    # the one that gives the video (an image editor on the way only changes the still), else the nearest the output
+    return next((m for m in found if "VIDEO" in out_types(wf, m)), found[-1] if found else None)
 
 
 def held_task(b: Any, first: CNode, lost: list[CNode], fam: str) -> Task:

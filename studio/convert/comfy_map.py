@@ -149,6 +149,13 @@ class _Builder(IntentReading):
             return False
         first, main, rest = found
         key = frozenset([main.node.id] + [r.node.id for r in rest])
+        maker = ledger.maker_between(self, save, key)
+        if maker is not None:  # the samplers make its still; the video is another node's
+            self._hold(save, Task(f"a video made by {maker.shown_cls} from a picture its samplers make first", None,
+                                  family=f"ComfyUI's {maker.shown_cls}", cannot=f"run {maker.shown_cls}, which makes "
+                                  "the video itself (a paid service's node or a model it does not run)"),
+                       f"ComfyUI's {maker.shown_cls}", None, [], up)
+            return False
         if key in self.made:  # another output of a pipeline already made: one more Save Video on it
             self._another_output(save, *self.made[key])
             return False

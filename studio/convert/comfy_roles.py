@@ -102,7 +102,17 @@ def carries(n: CNode) -> str:
 def generates(wf: Workflow, n: CNode) -> bool:
     """``n`` makes a new picture or sound from what it is given (a sampler or decoder of another pass, a node
     prompted to draw: an API image model), rather than passing the file on changed (a resize, a crop)."""
-    if role(wf, n) in ("sampler", "decoder"):
+    return role(wf, n) in ("sampler", "decoder") or prompted(n)
+
+
+def prompted(n: CNode) -> bool:
+    """``n`` holds a prompt of its own (a few words or more): a node that draws or films what it is told."""
+    if n.cls in ("CLIPTextEncode", "Note", "MarkdownNote", "PrimitiveString", "PrimitiveStringMultiline"):
+        return False
+    settings = n.settings()
+    named = next((v for k, v in settings.items() if k in ("prompt", "instruction", "text")), None)
+    if isinstance(named, str) and len(named.split()) > 2:
         return True
-    prompt = next((v for k, v in n.settings().items() if k in ("prompt", "instruction", "text")), None)
-    return isinstance(prompt, str) and len(prompt.split()) > 2
+    # a node whose settings the file does not name (a paid service's): its declared 'prompt' input, or a sentence
+    return "prompt" in n.in_types or any(isinstance(v, str) and len(v.split()) > 3 for k, v in settings.items()
+                                         if k.startswith("#"))
