@@ -95,14 +95,16 @@ def find_loader(wf: Workflow, node: CNode, port: str, used: set) -> tuple[CNode,
     """The Load Image / Load Video / Load Audio behind ``node``'s ``port``: the loader, the output
     slot read from it and the ComfyUI steps on the way that change what it gives, nearest the
     port first (a Canny, SAM 3...; resizes and slices are not counted); None when there is none."""
-    src, via, seen = node.links.get(port), [], set()
+    src, via, seen, sound = node.links.get(port), [], set(), False
     theirs = comfy_registry.lookup("passing")
     while src is not None and src[0] in wf.nodes and src[0] not in seen and len(seen) < 64:
         seen.add(src[0])
         n = wf.nodes[src[0]]
         if n.cls in LOADER_NODES:
             used.add(n.id)
-            return n, src[1], via
+            # a clip's sound taken apart from it (GetVideoComponents' audio): Load Video's 'audio' output
+            return n, (3 if sound and LOADER_NODES[n.cls][1] == "video" else src[1]), via
+        sound = sound or (n.cls == "GetVideoComponents" and src[1] == 1)
         if n.cls not in PASSING and n.cls not in theirs:
             via.append(n)
         if n.cls == "ComfySwitchNode":

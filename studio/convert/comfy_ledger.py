@@ -14,13 +14,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import comfy_registry
 from .comfy_intent import LOADER_NODES, upstream
 from .comfy_read import CNode, Workflow
-from .comfy_roles import MEDIA, carries, consumers, out_types, prompted, role
-from .comfy_tasks import Task
+from .comfy_roles import MEDIA, SAMPLER_TYPES, carries, consumers, in_type, out_types, prompted, role
+from .comfy_tasks import Task, tasks
 
 SIZE_ONLY = ("GetImageSize",)  # a file read for its size alone: nothing of it reaches the video
 KEPT_ASIDE = ("PreviewImage", "SaveImage", "PreviewAny", "MaskPreview")
+CARRIED = {"IMAGE", "VIDEO", "AUDIO", "MASK", "LATENT", ""}  # what a file gives a node (not a text, a size)
 
 
 def _consumers(wf: Workflow) -> dict[str, list[CNode]]:
@@ -65,6 +67,22 @@ def _via(wf: Workflow, src: CNode, within: set[str], used: set[str], cons: dict[
                 return m
             todo.append(m)
     return first
+
+
+def _conditioning(wf: Workflow, src: CNode, within: set[str], cons: dict[str, list[CNode]]) -> CNode | None:
+    """The first node on ``src``'s way into the sampler that is conditioning or makes the latent, by its types (what
+    the file becomes there), preferring a node pack's: the node to name where what it gives is lost."""
+    seen, todo, found = {src.id}, [src], []
+    while todo:
+        n = todo.pop(0)
+        for m in cons.get(n.id, []):
+            if m.id in seen or m.id not in within:
+                continue
+            seen.add(m.id)
+            if role(wf, m) in ("conditioning", "latent step", "latent maker") and m.cls not in SAMPLER_TYPES:
+                found.append(m)
+            todo.append(m)
+    return next((m for m in found if carries(m)), found[0] if found else None)
 
 
 def _reaches(src: CNode, cons: dict[str, list[CNode]], within: set[str]) -> bool:
@@ -124,15 +142,49 @@ def maker_between(b: Any, save: CNode, key: frozenset) -> CNode | None:
     return next((m for m in found if "VIDEO" in out_types(wf, m)), found[-1] if found else None)
 
 
+def blocked(b: Any, first: CNode) -> list[tuple[CNode, CNode]]:
+    """(file, node) where a file reaches the first sampler through a conditioning or latent node Studio does not
+    read (an IC-LoRA guide, a pack's image-to-video conditioning): what it gives the sampler is lost, so the
+    generator would make another task."""
+    wf, cons = b.wf, _consumers(b.wf)
+    within, todo = {first.id}, [first]  # the first sampler's own inputs, not those of another pass above it
+    while todo:
+        n = todo.pop()
+        for src, _ in n.links.values():
+            if src in wf.nodes and src not in within and wf.nodes[src].cls not in SAMPLER_TYPES:
+                within.add(src)
+                todo.append(wf.nodes[src])
+    declared = comfy_registry.declared() | set(tasks())
+    out = []
+    for f in media_sources(wf, [wf.nodes[i] for i in within]):
+        seen, todo = {f.id}, [f]
+        while todo:
+            n = todo.pop(0)
+            for m in cons.get(n.id, []):
+                if m.id in seen or m.id not in within or m.id == first.id:
+                    continue
+                seen.add(m.id)
+                given = {in_type(m, k) for k, (src, _) in m.links.items() if src == n.id}
+                if (m.id not in b.used and m.cls not in declared and m.enabled and given & CARRIED
+                        and role(wf, m) in ("conditioning", "latent step", "latent maker")):
+                    out.append((f, m))
+                    todo = []
+                    break
+                todo.append(m)
+    return out
+
+
 def held_task(b: Any, first: CNode, lost: list[CNode], fam: str) -> Task:
     """The task a workflow makes from files Studio cannot wire, in words, for the sentence said first."""
     wf, cons = b.wf, _consumers(b.wf)
     within = {n.id for n in upstream(wf, first)}
-    vias = []
+    ids = {n.id for n in lost}
+    vias = list({m.id: m for f, m in blocked(b, first) if f.id in ids}.values())
     for n in lost:
         v = _via(wf, n, within, set(), cons)
-        if v is not None and v not in vias:
-            vias.append(v)
+        if not vias and v is not None:
+            vias.append(_conditioning(wf, n, within, cons) or v)
+    vias = list({v.id: v for v in vias}.values())
     names = ", ".join(f"{v.shown_cls} ({carries(v) or role(wf, v)})" for v in vias[:4]) or "nodes it does not read"
     what = " and ".join(dict.fromkeys(words(b, n).split(" ", 1)[0] for n in lost))
     return Task(f"a video from {what} given to the sampler by {names}", None, family=fam,

@@ -176,6 +176,7 @@ class _Builder(IntentReading):
         if hooks is not None and hooks.output is not None:  # the family makes the output itself (Wan Dancer's)
             return hooks.output(self, save, first, up, fam, said)
         lost = [] if inputs or self.motion else ledger.uncarried(self, first, inputs, said)
+        lost += [f for f, _ in ledger.blocked(self, first) if f.id not in {n.id for n in lost}]
         if lost:  # made without them, it would be another task
             self._hold(save, ledger.held_task(self, first, lost, fam), fam, None, loaders, up)
             return False

@@ -32,7 +32,7 @@ TASKS = {
     "template_ltx2_3_ic_lora_ingredients": ('image to video', 'LTX-2', 'ltx2', ('keyframe_1',)),  # PARTIAL: its IC-LoRA reference still made a keyframe (said)
     "template_ltx2_3_style_transition": ('keyframe video', 'LTX-2', 'ltx2', ('keyframe_1', 'keyframe_2')),
     "text_to_video_wan": ('text to video', 'Wan 2.1', 'text_to_video', ()),
-    "3d_triposplat_image_to_gaussian_splat": ('a video from image given to the sampler by TripoSplatPreprocessImage (media step)', 'an unrecognised model', None, ()),  # a 3D splat's turntable: held
+    "3d_triposplat_image_to_gaussian_splat": ('a video from image given to the sampler by TripoSplatConditioning (latent maker)', 'an unrecognised model', None, ()),  # a 3D splat's turntable: held
     "templates-6-key-frames": ('first-and-last-frame video', 'Wan 2.2', 'image_to_video', ('image', 'last_image')),  # five takes, each its generator, concatenated
     "templates_mjm_looped_restyler": ('image to video', 'Wan 2.2', 'image_to_video', ('image',)),  # PARTIAL: the restyled still is a Gemini node's (said); the take starting from it held
     "templates_ohneis_i2v": ('a video made by KlingImageToVideoWithAudio from a picture its samplers make first', "ComfyUI's KlingImageToVideoWithAudio", None, ()),  # Z-Image makes the still, a paid Kling node the video

@@ -92,8 +92,9 @@ def _held_clean(b, enc: CNode, up: list[CNode]) -> bool:
     for n in up:
         if n.cls == "SetLatentNoiseMask" and wf.source(n, "samples") is enc:
             mask = wf.source(n, "mask")
+            b.used.add(n.id)  # read either way: held clean, or denoised as the map's 'input'
             if mask is not None and mask.cls == "SolidMask" and wf.value(mask, "value") == 0:
-                b.used.update((n.id, mask.id))
+                b.used.add(mask.id)
                 return True
     return False
 
