@@ -26,7 +26,7 @@ from .comfy_read import MODES, CNode, Workflow, WorkflowError
 from .comfy_intent import LOADER_NODES, IntentReading, model_file, sampler_chain, upstream
 from . import comfy_ledger as ledger, comfy_registry, comfy_segments as segments
 from .comfy_tasks import I2V, Task, family, folder_only_params, made_task, tasks
-from .comfy_utility import ENDS, UTILITIES, make_utility, utility_path
+from .comfy_utility import ENDS, UTILITIES, after_take, make_utility, utility_path
 from .comfy_guiders import distilled_guidance
 from .comfy_roles import carries, role
 from .comfy_sampling import SAMPLERS, Sampling, nearest_scheduler, read_sampling, studio_sampler
@@ -420,7 +420,8 @@ class _Builder(IntentReading):
         sv = self.add("io.save_video", {"path": self.save_path(save)}, save)
         hooks = comfy_registry.generator(task)
         video = hooks.video if hooks is not None and hooks.video is not None else None
-        self.g.connect(*(video(self, gen, load, model_out, params) if video else (gen, "video")), sv, "video")
+        src = video(self, gen, load, model_out, params) if video else (gen, "video")
+        self.g.connect(*after_take(self, save, src, said), sv, "video")  # an upscale, a frame interpolation
         if hooks is not None and hooks.sound:
             self.g.connect(gen, "audio", sv, "audio")
         if hooks is not None and hooks.wired is not None:

@@ -83,6 +83,13 @@ WIDGETS: dict[str, tuple[str, ...]] = {
     "MarkdownNote": ("text",),
     "Note": ("text",),
 }
+# node packs' loaders that read a file as a core loader does (city96's and calcuis' GGUF packs): read as that
+# core node (its type in the file kept as the node's origin), so every rule for the core loader holds for them
+ALIASES = {"CLIPLoaderGGUF": "CLIPLoader", "DualCLIPLoaderGGUF": "DualCLIPLoader", "ClipLoaderGGUF": "CLIPLoader",
+           "DualClipLoaderGGUF": "DualCLIPLoader", "VaeGGUF": "VAELoader"}
+WIDGETS.update({"CLIPLoaderGGUF": ("clip_name", "type"), "DualCLIPLoaderGGUF": ("clip_name1", "clip_name2", "type"),
+                "ClipLoaderGGUF": ("clip_name", "type"), "DualClipLoaderGGUF": ("clip_name1", "clip_name2", "type"),
+                "VaeGGUF": ("vae_name",)})
 PRIMITIVES = ("PrimitiveInt", "PrimitiveFloat", "PrimitiveBoolean", "PrimitiveString", "PrimitiveStringMultiline",
               "PrimitiveNode")
 MODES = {0: "normal", 1: "on event", 2: "muted", 3: "never", 4: "bypassed"}
@@ -176,10 +183,12 @@ class Workflow:
     @classmethod
     def read(cls, doc: Any) -> "Workflow":
         kind = is_workflow(doc)
-        if kind == "api":
-            return cls(_read_api(doc), kind)
-        if kind == "ui":
-            return cls(_read_ui(doc), kind)
+        if kind in ("api", "ui"):
+            nodes = _read_api(doc) if kind == "api" else _read_ui(doc)
+            for n in nodes.values():
+                if n.cls in ALIASES:
+                    n.origin, n.cls = n.cls, ALIASES[n.cls]
+            return cls(nodes, kind)
         raise WorkflowError("not a ComfyUI workflow: neither its UI JSON (nodes and links) nor its API JSON "
                             "({id: {class_type, inputs}})")
 
