@@ -174,6 +174,12 @@ def blocked(b: Any, first: CNode) -> list[tuple[CNode, CNode]]:
     return out
 
 
+def not_run() -> set[str]:
+    """The models named by a mapping that runs none of them (catalog/comfy_not_read.py: Cosmos, Mochi...)."""
+    return {title for m in comfy_registry.mappings() if m.tasks and not m.generators and not any(
+        t.generator for t in m.tasks.values()) for _, title in m.files}
+
+
 def held_task(b: Any, first: CNode, lost: list[CNode], fam: str) -> Task:
     """The task a workflow makes from files Studio cannot wire, in words, for the sentence said first."""
     wf, cons = b.wf, _consumers(b.wf)
@@ -187,6 +193,9 @@ def held_task(b: Any, first: CNode, lost: list[CNode], fam: str) -> Task:
     vias = list({v.id: v for v in vias}.values())
     names = ", ".join(f"{v.shown_cls} ({carries(v) or role(wf, v)})" for v in vias[:4]) or "nodes it does not read"
     what = " and ".join(dict.fromkeys(words(b, n).split(" ", 1)[0] for n in lost))
+    if fam in not_run():  # a model whose family Studio does not have (yet): said as such
+        return Task(f"a video from {what} given to the sampler by {names}", None, family=fam,
+                    cannot=f"run {fam}: no family of Studio's reads its files or its nodes")
     return Task(f"a video from {what} given to the sampler by {names}", None, family=fam,
                 cannot=f"wire what {'that node gives' if len(vias) == 1 else 'those nodes give'} into a generator "
                        "of that task (made from the prompt alone, it would be another video)")

@@ -180,6 +180,11 @@ class _Builder(IntentReading):
         if lost:  # made without them, it would be another task
             self._hold(save, ledger.held_task(self, first, lost, fam), fam, None, loaders, up)
             return False
+        if fam in ledger.not_run():  # a model no family of Studio's runs (Cosmos today): never another's generator
+            self._hold(save, Task(task.rsplit(".", 1)[-1].replace("_", " "), None, family=fam,
+                                  cannot=f"run {fam}: no family of Studio's reads its files or its nodes"),
+                       fam, latent, loaders, up)
+            return False
         made = len(self.g.nodes)
         self.family_now = fam
         self.stage = hooks.stage(self, up, rest, said) if hooks is not None and hooks.stage is not None else None

@@ -168,3 +168,30 @@ def test_a_video_sampled_by_a_packs_sampler_is_held_with_its_sentence():
     conv = convert(doc, "loop")
     assert conv.log[0].startswith("This workflow makes a long take sampled in overlapping loops (LTXVLoopingSampler) "
                                   "with LTX-2; Studio cannot read ComfyUI's LTXVLoopingSampler")
+
+
+EXAMPLES = os.path.join(os.path.dirname(__file__), "data", "comfyui_examples")  # ComfyUI_examples' (its licence)
+
+
+def _example(name):
+    with open(os.path.join(EXAMPLES, name), encoding="utf-8") as f:
+        return convert(json.load(f), name)
+
+
+def test_workflows_from_comfyui_examples_are_kept_or_held_with_their_sentence():
+    """Three of ComfyUI's own examples, from outside the package (first measured as unseen workflows): Cosmos'
+    image to video (no family of Studio's runs Cosmos) and HunyuanVideo's image to video (its latent maker not
+    read) are held with their start image and one sentence, never made as text to video; Wan's Fun Camera
+    example keeps its task, its start image and its camera path."""
+    conv = _example("image_to_video_cosmos_7B.json")
+    assert conv.log[0].startswith("This workflow makes a video from image given to the sampler by "
+                                  "CosmosImageToVideoLatent (latent maker) with Cosmos; Studio cannot run Cosmos")
+    assert not [n for n in conv.graph.nodes.values() if n.type_id.endswith("_to_video")]
+    conv = _example("hunyuan_video_image_to_video.json")
+    assert conv.log[0].startswith("This workflow makes a video from image given to the sampler by HunyuanImageToVideo")
+    assert [n.params["path"] for n in _gens(conv, "io.load_image")] == ["flux_dev_example.png"]
+    assert not _gens(conv, "video_models.text_to_video")
+    conv = _example("camera_image_to_video_wan_example.json")
+    gen = _gens(conv, "video_models.wan_fun_camera")[0]
+    wired = {l.dst_port for l in conv.graph.links if l.dst == gen.id}
+    assert {"image", "camera"} <= wired
