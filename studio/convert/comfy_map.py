@@ -253,9 +253,10 @@ class _Builder(IntentReading):
         ``taken`` (the first sampler's), and its model loader; a ModelSamplingSD3 on the way adds
         its shift. A chain wired in a circle ends where it comes round again."""
         wf, used = self.wf, self.used
+        loras = comfy_registry.lookup("lora_loaders")  # a family's pack's LoRA loaders (LTX-2's IC-LoRA loader)
 
         def stop(x: CNode) -> bool:
-            return x.cls in LOADERS or x.cls in SHIFTS or x.cls.startswith("LoraLoader")
+            return x.cls in LOADERS or x.cls in SHIFTS or x.cls.startswith("LoraLoader") or x.cls in loras
         chain, walked, passed = [], set(), set()
         loader = walk(wf, s.inputs(wf), ("model",), stop, passed)
         while loader is not None and loader.cls not in LOADERS and loader.id not in walked:

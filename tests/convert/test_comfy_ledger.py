@@ -144,18 +144,22 @@ def test_an_unknown_latent_maker_given_an_image_is_held_never_text_to_video():
     assert [n.params["path"] for n in _gens(conv, "io.load_image")] == ["start.png"]
 
 
-def test_a_model_patch_between_loader_and_sampler_is_said():
-    """LTXICLoRALoaderModelOnly (ComfyUI-LTXVideo's IC-LoRA loader) between the model loader and the sampler:
-    said with what it is, never passed over."""
+def test_a_model_patch_between_loader_and_sampler_is_said_and_an_ic_lora_loader_is_a_video_lora():
+    """SkipLayerGuidanceDiT between the model loader and the sampler: said with what it is, never passed over;
+    ComfyUI-LTXVideo's LTXICLoRALoaderModelOnly (its IC-LoRA loader) is a Video LoRA with its file and strength."""
     doc = _api("EmptyHunyuanLatentVideo", {
         "8": {"class_type": "LTXICLoRALoaderModelOnly", "inputs": {"model": ["1", 0], "lora_name": "ic.safetensors",
-                                                                   "strength_model": 1}}})
+                                                                   "strength_model": 0.8}},
+        "9": {"class_type": "SkipLayerGuidanceDiT", "inputs": {"model": ["8", 0], "double_layers": "9,10",
+                                                               "scale": 3}}})
     doc["4"]["inputs"] = {"width": 640, "height": 480, "length": 33}
-    doc["5"]["inputs"]["model"] = ["8", 0]
+    doc["5"]["inputs"]["model"] = ["9", 0]
     del doc["2"]
-    text = _text(convert(doc, "p"))
-    assert "'LTXICLoRALoaderModelOnly' (LTXICLoRALoaderModelOnly, #8: an IC-LoRA (its control LoRA on the model)) " \
-           "between the model loader and 'KSampler' is not applied" in text
+    conv = convert(doc, "p")
+    assert "'SkipLayerGuidanceDiT' (SkipLayerGuidanceDiT, #9: a model patch) between the model loader and 'KSampler' " \
+           "is not applied" in _text(conv)
+    lora = _gens(conv, "video_models.lora")[0]
+    assert (lora.params["lora"], lora.params["strength"]) == ("ic.safetensors", 0.8)
 
 
 def test_a_video_sampled_by_a_packs_sampler_is_held_with_its_sentence():
