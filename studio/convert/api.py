@@ -185,6 +185,11 @@ class ComfyMapping:
     # its tracks in words, from the generator's settings (params) -> 'ATI'...
     tracks: Callable[[dict], str] | None = None
     prompt_nodes: Mapping[str, str] = field(default_factory=dict)  # its nodes that hold a prompt -> that input
+    # its node pack's nodes the converter does not read -> (their role, what they carry into the sampler in words),
+    # said for what is lost where a workflow uses them (comfy_roles, comfy_ledger)
+    pack_nodes: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    # its node pack's LoRA loaders read as ComfyUI's LoraLoaderModelOnly (their lora_name and strength_model)
+    lora_loaders: tuple[str, ...] = ()
     # its nodes that pass values on as given: node type -> the inputs given as its outputs 1, 2...
     pass_values: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     fps_nodes: tuple[str, ...] = ()  # its nodes whose 'frame_rate' (or 'fps') is the video's

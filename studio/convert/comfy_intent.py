@@ -12,6 +12,7 @@ from studio.core.shown import number
 
 from .comfy_read import CNode, Workflow
 from . import comfy_registry
+from .comfy_roles import generates
 from .comfy_sampling import SAMPLERS
 from .comfy_tasks import I2V, LATENT_NAMES, T2V, V2V, Task, sentence, task_node, task_of
 from .comfy_utility import phrase_of
@@ -94,14 +95,16 @@ def find_loader(wf: Workflow, node: CNode, port: str, used: set) -> tuple[CNode,
     """The Load Image / Load Video / Load Audio behind ``node``'s ``port``: the loader, the output
     slot read from it and the ComfyUI steps on the way that change what it gives, nearest the
     port first (a Canny, SAM 3...; resizes and slices are not counted); None when there is none."""
-    src, via, seen = node.links.get(port), [], set()
+    src, via, seen, sound = node.links.get(port), [], set(), False
     theirs = comfy_registry.lookup("passing")
     while src is not None and src[0] in wf.nodes and src[0] not in seen and len(seen) < 64:
         seen.add(src[0])
         n = wf.nodes[src[0]]
         if n.cls in LOADER_NODES:
             used.add(n.id)
-            return n, src[1], via
+            # a clip's sound taken apart from it (GetVideoComponents' audio): Load Video's 'audio' output
+            return n, (3 if sound and LOADER_NODES[n.cls][1] == "video" else src[1]), via
+        sound = sound or (n.cls == "GetVideoComponents" and src[1] == 1)
         if n.cls not in PASSING and n.cls not in theirs:
             via.append(n)
         if n.cls == "ComfySwitchNode":
@@ -183,6 +186,15 @@ class IntentReading:
                 self.intent(node, port, into, inputs, said)
         if spec is not None and spec.read is not None and node is not None:  # the family's own reading
             spec = spec.read(self, node, up, spec, inputs, said) or spec
+        for name, param, words in spec.settings if spec is not None and node is not None else ():
+            v = wf.value(node, name)
+            if v is None:
+                continue
+            if param is not None:
+                self.extra[param] = v
+            else:
+                said.append(f"{node.shown_cls}'s {name} {number(v) if isinstance(v, (int, float)) else v} ({words}) is "
+                            "not taken")
         gen = spec.generator if spec is not None and spec.generator else T2V
         if spec is not None and spec.needs and "image" not in inputs:
             gen = T2V  # Wan 2.2 TI2V / HunyuanVideo 1.5 with no start image: text to video
@@ -209,8 +221,9 @@ class IntentReading:
         d = sampler_denoise(self.wf, first)
         found = find_loader(self.wf, node, "pixels", set())
         if d is None or d >= 1:
-            said.append(f"'{first.title or first.cls}' denoises its encoded latent whole (denoise 1): the clip encoded "
-                        "is noised away, as in ComfyUI, and the video is made from the prompt alone")
+            clip = f" ({LOADER_NODES[found[0].cls][1]} '{self.file_of(found[0])}')" if found is not None else ""
+            said.append(f"'{first.title or first.cls}' denoises its encoded latent whole (denoise 1): the clip encoded"
+                        f"{clip} is noised away, as in ComfyUI, and the video is made from the prompt alone")
             return None
         if found is None or LOADER_NODES.get(found[0].cls, ("", ""))[1] != "video":
             return Task("video to video from an encoded image", None, family=None,
@@ -228,6 +241,13 @@ class IntentReading:
                         f"their note): connect one to the generator's '{into}'")
             return
         loader, slot, via = found
+        made = next((n for n in via if generates(self.wf, n)), None)
+        if made is not None:  # a picture another node makes from the file (an API image model): not the file
+            said.append(f"'{port}' of '{node.title or node.cls}' is made by ComfyUI's '{made.title or made.shown_cls}' "
+                        f"({made.shown_cls}, #{made.id}) from {LOADER_NODES[loader.cls][1]} '{self.file_of(loader)}' "
+                        f"when the workflow runs; Studio does not run it: connect what it makes to the generator's "
+                        f"'{into}'")
+            return
         steps = [n for n in via if n.cls in STEPS and (n.cls.startswith("SAM3") == into.endswith("mask"))]
         if any(n.cls == "ImagePadForOutpaint" for n in via) and self.pad is None:
             self.pad = next(n for n in via if n.cls == "ImagePadForOutpaint")

@@ -24,11 +24,13 @@ from .comfy_prompts import MAX_SAMPLERS, prompt_text, switched_off_loras, walk
 from .comfy_values import as_float, fitted_value, g4, listed, posix_name, shown
 from .comfy_read import MODES, CNode, Workflow, WorkflowError
 from .comfy_intent import LOADER_NODES, IntentReading, model_file, sampler_chain, upstream
-from . import comfy_registry
+from . import comfy_ledger as ledger, comfy_registry, comfy_segments as segments
 from .comfy_tasks import I2V, Task, family, folder_only_params, made_task, tasks
-from .comfy_utility import ENDS, UTILITIES, make_utility, utility_path
+from .comfy_utility import ENDS, UTILITIES, after_take, make_utility, utility_path
 from .comfy_core import core_path, make_core
-from .comfy_sampling import Sampling, nearest_scheduler, read_sampling, studio_sampler
+from .comfy_guiders import distilled_guidance
+from .comfy_roles import carries, role
+from .comfy_sampling import SAMPLERS, Sampling, nearest_scheduler, read_sampling, studio_sampler
 
 OUTPUTS = ("SaveVideo", "SaveAnimatedWEBP", "SaveAnimatedPNG", "SaveWEBM", "VHS_VideoCombine")
 LOADERS = ("UNETLoader", "CheckpointLoaderSimple", "UnetLoaderGGUF", "LoaderGGUF", "ImageOnlyCheckpointLoader")
@@ -38,11 +40,12 @@ FILE_LOADERS = {"CLIPLoader": ("clip_name", "text encoder"), "DualCLIPLoader": (
 # read while tracing (their values are folded into the nodes above) or shown as Studio's own notes
 FOLDED = ("PrimitiveInt", "PrimitiveFloat", "PrimitiveBoolean", "PrimitiveString", "PrimitiveStringMultiline",
           "PrimitiveNode", "Reroute", "ComfySwitchNode", "ComfyMathExpression", "GetImageSize", "VAEDecode",
-          "VAEDecodeTiled", "CreateVideo", "ModelSamplingSD3", "CLIPVisionEncode",
+          "VAEDecodeTiled", "CreateVideo", "ModelSamplingSD3", "ModelSamplingAuraFlow", "CLIPVisionEncode",
           "ConditioningZeroOut", "TrimVideoLatent", "EmptyImage", "ImageScaleBy")  # (the families': their 'folded')
 TEXT_NOTES = ("MarkdownNote", "Note")
 FPS_NODES = ("CreateVideo", "SaveAnimatedWEBP", "SaveAnimatedPNG", "SaveWEBM", "VHS_VideoCombine")  # the video's rate
 SEED_MAX = 2**31
+SHIFTS = ("ModelSamplingSD3", "ModelSamplingAuraFlow")  # a flow model's shift on the model's way
 MAX_LISTED = 200  # nodes not converted named one by one in their note (then how many more)
 SETTINGS_CHARS = 240  # of a node's settings in that note
 
@@ -91,6 +94,7 @@ class _Builder(IntentReading):
         self.pass_loras: dict[str, tuple[list, list[str]]] = {}  # a later sampler -> its own LoRAs, what was said
         self.enhancer = None  # a family's prompt enhancer of the pipeline being made (LTX-2's), its loader its own
         self.family_now: str | None = None  # the family title of the pipeline being made
+        self.pass_key: frozenset = frozenset()  # the samplers of the output being made
 
     def spec_params(self, type_id: str) -> set[str]:
         return {p.name for p in self.g.registry.get(type_id).params}
@@ -146,13 +150,22 @@ class _Builder(IntentReading):
         up = upstream(self.wf, save)
         found = self._samplers(save, up)
         if found is None:
+            self._pack_sampler(save, up)
             return False
         first, main, rest = found
         key = frozenset([main.node.id] + [r.node.id for r in rest])
+        maker = ledger.maker_between(self, save, key)
+        if maker is not None:  # the samplers make its still; the video is another node's
+            self._hold(save, Task(f"a video made by {maker.shown_cls} from a picture its samplers make first", None,
+                                  family=f"ComfyUI's {maker.shown_cls}", cannot=f"run {maker.shown_cls}, which makes "
+                                  "the video itself (a paid service's node or a model it does not run)"),
+                       f"ComfyUI's {maker.shown_cls}", None, [], up)
+            return False
         if key in self.made:  # another output of a pipeline already made: one more Save Video on it
             self._another_output(save, *self.made[key])
             return False
         said: list[str] = []
+        self.pass_key = key  # this output's samplers (a file read by another pass alone is not its model's)
         self.keyframes, self.keyframe_strength, self.pad, self.extra, self.motion = [], None, None, {}, {}
         loras, shifts, loaders = self._models(main, rest, said)
         task, latent, inputs, spec = self._task(first, up, said)
@@ -167,6 +180,16 @@ class _Builder(IntentReading):
         hooks = comfy_registry.generator(task)
         if hooks is not None and hooks.output is not None:  # the family makes the output itself (Wan Dancer's)
             return hooks.output(self, save, first, up, fam, said)
+        lost = [] if inputs or self.motion else ledger.uncarried(self, first, inputs, said)
+        lost += [f for f, _ in ledger.blocked(self, first) if f.id not in {n.id for n in lost}]
+        if lost:  # made without them, it would be another task
+            self._hold(save, ledger.held_task(self, first, lost, fam), fam, None, loaders, up)
+            return False
+        if fam in ledger.not_run():  # a model no family of Studio's runs (Cosmos today): never another's generator
+            self._hold(save, Task(task.rsplit(".", 1)[-1].replace("_", " "), None, family=fam,
+                                  cannot=f"run {fam}: no family of Studio's reads its files or its nodes"),
+                       fam, latent, loaders, up)
+            return False
         made = len(self.g.nodes)
         self.family_now = fam
         self.stage = hooks.stage(self, up, rest, said) if hooks is not None and hooks.stage is not None else None
@@ -188,11 +211,25 @@ class _Builder(IntentReading):
             hooks.made(self, key)
         wired = {i.name for i in self.g.registry.get(task).inputs if i.name != "model" and self.g.input_link(gen, i.name)}
         self.out.tasks.append({"task": made_task(task, wired, params), "family": fam, "generator": task, "inputs": sorted(wired)})
+        ledger.check(self, save, key, up, params, said)
         self._sampling_note(main, rest, shifts, loaders, said, first)
         held = self.g.nodes[gen].params  # as the node holds them: a value it could not take is said above
         self.out.log.append(f"{self.name}: ComfyUI '{save.title or save.cls}' -> {task} "
                             f"({', '.join(f'{k} {number(held[k])}' for k, v in params.items() if k not in ('prompt', 'negative_prompt') and v is not None and k in held)})")
         return True
+
+    def _pack_sampler(self, save: CNode, up: list[CNode]) -> None:
+        """An output sampled by a node pack's sampler Studio does not read (LTXVLoopingSampler...), told by its
+        types: held with its sentence, never left as notes alone."""
+        other = next((n for n in up if n.enabled and n.cls not in SAMPLERS and role(self.wf, n) == "sampler"), None)
+        if other is None or sampler_chain(self.wf, save):
+            return
+        loaders = [n for n in up if n.cls in LOADERS][:1]
+        fam = family(model_file(self.wf, loaders[0]) if loaders else None, None, up)
+        what = carries(other) or "a take sampled by a node pack's sampler"
+        self._hold(save, Task(f"{what} ({other.shown_cls})", None, family=fam,
+                              cannot=f"read ComfyUI's {other.shown_cls}, a sampler it has no counterpart for"),
+                   fam, None, loaders, up)
 
     def _samplers(self, save: CNode, up: list[CNode]) -> tuple[CNode, Sampling, list[Sampling]] | None:
         """The output's first sampler (no other sampler upstream of it) and the later passes,
@@ -221,15 +258,16 @@ class _Builder(IntentReading):
         ``taken`` (the first sampler's), and its model loader; a ModelSamplingSD3 on the way adds
         its shift. A chain wired in a circle ends where it comes round again."""
         wf, used = self.wf, self.used
+        loras = comfy_registry.lookup("lora_loaders")  # a family's pack's LoRA loaders (LTX-2's IC-LoRA loader)
 
         def stop(x: CNode) -> bool:
-            return x.cls in LOADERS or x.cls == "ModelSamplingSD3" or x.cls.startswith("LoraLoader")
-        chain, walked = [], set()
-        loader = walk(wf, s.inputs(wf), ("model",), stop, used)
+            return x.cls in LOADERS or x.cls in SHIFTS or x.cls.startswith("LoraLoader") or x.cls in loras
+        chain, walked, passed = [], set(), set()
+        loader = walk(wf, s.inputs(wf), ("model",), stop, passed)
         while loader is not None and loader.cls not in LOADERS and loader.id not in walked:
             walked.add(loader.id)
             used.add(loader.id)
-            if loader.cls == "ModelSamplingSD3":
+            if loader.cls in SHIFTS:
                 shifts.append(wf.value(loader, "shift"))
             elif taken is None or loader.id not in taken:
                 chain.append((wf.value(loader, "lora_name"), wf.value(loader, "strength_model"), loader))
@@ -237,8 +275,24 @@ class _Builder(IntentReading):
                 if isinstance(clip, (int, float)) and clip:
                     said.append(f"LoRA '{wf.value(loader, 'lora_name')}': its text-encoder strength {clip} is "
                                 "not applied (Video LoRA puts it on the denoiser)")
-            loader = walk(wf, wf.source(loader, "model"), ("model",), stop, used)
+            loader = walk(wf, wf.source(loader, "model"), ("model",), stop, passed)
+        self._patches(s, passed - used - {s.node.id, s.inputs(wf).id}, said)
+        used |= passed
         return chain, loader
+
+    def _patches(self, s: Sampling, passed: set[str], said: list[str]) -> None:
+        """The nodes on the model's way from its loader to sampler ``s`` that change the model and are not
+        read (an IC-LoRA loader, a speed patch), each said."""
+        wf = self.wf
+        for nid in sorted(passed):
+            n = wf.nodes.get(nid)
+            if n is None or n.cls in ("Reroute", "ComfySwitchNode") or n.cls in FOLDED or \
+                    n.cls in comfy_registry.declared() or n.cls in comfy_registry.lookup("tasks"):  # a family reads it
+                continue
+            what = carries(n) or "a model patch"
+            said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}: {what}) between the model loader and "
+                        f"'{s.node.title or s.node.shown_cls}' is not applied: Studio loads the model without it "
+                        f"({cut(json.dumps(rounded(n.settings()), ensure_ascii=False, default=str), 120)})")
 
     def _models(self, main: Sampling, rest: list[Sampling], said: list[str]) -> tuple[list, list, list[CNode]]:
         """The LoRAs (name, strength, node, expert; nearest the loader first), the shifts and the
@@ -283,6 +337,7 @@ class _Builder(IntentReading):
             if m.prompt is not None:
                 pos = m.prompt(self, start, pos, said)
         neg = prompt_text(wf, wf.source(cond, "negative"), "negative", used, said)
+        guidance = self._guidance(main, start, said)
         for line in said:
             if " prompt " in line:
                 self.out.log.append(f"{self.name}: {line}")
@@ -305,9 +360,35 @@ class _Builder(IntentReading):
             seed %= SEED_MAX
         guidance_2 = rest[0].cfg if rest and len(loaders) > 1 else None
         shift = next((as_float(x) for x in shifts if isinstance(x, (int, float)) and not isinstance(x, bool)), None)
-        return {"prompt": pos, "negative_prompt": neg, "steps": main.steps, "guidance": main.cfg,
+        return {"prompt": pos, "negative_prompt": neg, "steps": main.steps, "guidance": guidance,
                 "guidance_2": guidance_2, "seed": seed, "width": w, "height": h, "frames": frames,
-                "fps": self._fps(up), "sampler": studio_sampler(main.sampler), "shift": shift}
+                "fps": self.fps_of(up), "sampler": studio_sampler(main.sampler), "shift": shift}
+
+    def _guidance(self, main: Sampling, positive: CNode | None, said: list[str]) -> Any:
+        """The generator's guidance: the sampler's (or its guider's) cfg; a guidance-distilled model's embedded
+        guidance (FluxGuidance on the prompt's way) where the sampler runs without classifier-free guidance."""
+        said += main.said
+        guider = self.wf.source(main.node, "guider")
+        if guider is not None and guider.cls == "LTXVDualCFGGuider":  # its sound's own scale (LTX-2's audio_guidance)
+            a = self.wf.value(guider, "audio_cfg")
+            if isinstance(a, (int, float)) and a != self.wf.value(guider, "video_cfg"):
+                self.extra["audio_guidance"] = float(a)
+        found = distilled_guidance(self.wf, positive)
+        if found is None:
+            return main.cfg
+        node, value = found
+        self.used.add(node.id)
+        name = f"'{node.title or node.shown_cls}' ({node.shown_cls}, #{node.id})"
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            said.append(f"{name}'s guidance could not be read: the generator's guidance is the sampler's cfg")
+            return main.cfg
+        if main.cfg is None or main.cfg <= 1:
+            said.append(f"{name} {g4(value)}: the generator's guidance (the model's embedded guidance; the sampler "
+                        "runs without classifier-free guidance)")
+            return float(value)
+        said.append(f"{name} {g4(value)} (embedded guidance) is not taken: the generator's guidance is the sampler's "
+                    f"cfg {g4(main.cfg)}")
+        return main.cfg
 
     def _make(self, save: CNode, first: CNode, task: str, params: dict, loaders: list[CNode], loras: list,
               inputs: dict, up: list[CNode], said: list[str]) -> str:
@@ -350,7 +431,8 @@ class _Builder(IntentReading):
         sv = self.add("io.save_video", {"path": self.save_path(save)}, save)
         hooks = comfy_registry.generator(task)
         video = hooks.video if hooks is not None and hooks.video is not None else None
-        self.g.connect(*(video(self, gen, load, model_out, params) if video else (gen, "video")), sv, "video")
+        src = video(self, gen, load, model_out, params) if video else (gen, "video")
+        self.g.connect(*after_take(self, save, src, said), sv, "video")  # an upscale, a frame interpolation
         if hooks is not None and hooks.sound:
             self.g.connect(gen, "audio", sv, "audio")
         if hooks is not None and hooks.wired is not None:
@@ -366,7 +448,8 @@ class _Builder(IntentReading):
             or self.wf.value(node, "audio_file"))
         return posix_name(str(v or ""))
 
-    def _fps(self, up: list[CNode]) -> float | None:
+    def fps_of(self, up: list[CNode]) -> float | None:
+        """The video's frame rate: the first of ``up`` that sets one (CreateVideo, a Save node, a family's)."""
         for n in up:
             for k in ("fps", "frame_rate"):
                 if (n.cls in FPS_NODES or n.cls in comfy_registry.lookup("fps_nodes")) \
@@ -434,6 +517,11 @@ class _Builder(IntentReading):
                 self.used.add(n.id)
                 key, what = file_loaders[n.cls]
                 value = wf.value(n, key)
+                other = self._other_pass(n, up)
+                if other is not None:  # a depth estimator's SD1.5 VAE: not the video model's
+                    said.append(f"{what} '{value}' is read by the pass of '{other.title or other.shown_cls}' (#{other.id}) "
+                                "alone, not by this generator's model: not set on Load Video Model")
+                    continue
                 param = {"text encoder": "text_encoder", "VAE": "vae",
                          "image encoder (clip_vision)": "clip_vision"}.get(what)
                 if what == "audio VAE" and value == model:
@@ -448,6 +536,20 @@ class _Builder(IntentReading):
                     said.append(f"{what} '{value}': Load Video Model takes it from 'base' (a diffusers folder "
                                 "of the same family)" + ("" if separate or param not in lp else
                                                          f"; separate files are read for {listed(comfy_registry.lookup('separate'))} only"))
+
+    def _other_pass(self, loader: CNode, up: list[CNode]) -> CNode | None:
+        """The sampler of another pass (one that makes an input of this output: a depth estimator's) whose nodes
+        are the only readers of ``loader``'s file; None where this output's samplers read it too."""
+        key = self.pass_key
+        others = [n for n in up if n.cls in SAMPLERS and n.id not in key]
+        if not key or not others:
+            return None
+        region = {o.id: {u.id for u in upstream(self.wf, o)} for o in others}
+        readers = [m for m in up if any(src == loader.id for src, _ in m.links.values())]
+        for o in others:
+            if readers and all(m.id in region[o.id] or any(src == o.id for src, _ in m.links.values()) for m in readers):
+                return o
+        return None
 
     def _fixed_shift(self, task: str, shifts: list) -> str:
         """What becomes of the workflow's shift for a generator with no shift setting."""
@@ -509,7 +611,10 @@ class _Builder(IntentReading):
         for s in saves:
             if s.id in self.used:
                 continue
-            if self.pipeline(s):
+            takes = segments.segments(wf, s) if s.enabled else []
+            if takes and segments.make(self, s, takes):  # several takes joined: a pipeline each, concatenated
+                self.out.pipelines += 1
+            elif not takes and self.pipeline(s):
                 self.out.pipelines += 1
         known = tasks()
         for n in wf.nodes.values():  # a task Studio cannot do, with no sampler Studio reads (a model it does not run)

@@ -29,10 +29,16 @@ WIDGETS: dict[str, tuple[str, ...]] = {
     "SamplerCustom": ("add_noise", "noise_seed", CONTROL, "cfg"),
     "RandomNoise": ("noise_seed", CONTROL),
     "CFGGuider": ("cfg",),
+    "DualCFGGuider": ("cfg_conds", "cfg_cond2_negative", "style"),  # the guiders: comfy_guiders.py
+    "LTXVDualCFGGuider": ("video_cfg", "audio_cfg"),
+    "PerpNegGuider": ("cfg", "neg_scale"),
+    "STGGuider": ("cfg", "stg_scale", "rescale"),
+    "FluxGuidance": ("guidance",),
     "KSamplerSelect": ("sampler_name",),
     "BasicScheduler": ("scheduler", "steps", "denoise"),
     "ManualSigmas": ("sigmas",),
     "ModelSamplingSD3": ("shift",),
+    "ModelSamplingAuraFlow": ("shift",),
     "UNETLoader": ("unet_name", "weight_dtype"),
     "UnetLoaderGGUF": ("unet_name",),  # city96's ComfyUI-GGUF
     "LoaderGGUF": ("gguf_name",),  # calcuis' gguf pack
@@ -73,9 +79,17 @@ WIDGETS: dict[str, tuple[str, ...]] = {
     "PrimitiveNode": ("value", CONTROL),
     "ComfySwitchNode": ("switch",),
     "ComfyMathExpression": ("expression",),
+    "ResolutionSelector": ("aspect_ratio", "megapixels", "multiple"),
     "MarkdownNote": ("text",),
     "Note": ("text",),
 }
+# node packs' loaders that read a file as a core loader does (city96's and calcuis' GGUF packs): read as that
+# core node (its type in the file kept as the node's origin), so every rule for the core loader holds for them
+ALIASES = {"CLIPLoaderGGUF": "CLIPLoader", "DualCLIPLoaderGGUF": "DualCLIPLoader", "ClipLoaderGGUF": "CLIPLoader",
+           "DualClipLoaderGGUF": "DualCLIPLoader", "VaeGGUF": "VAELoader"}
+WIDGETS.update({"CLIPLoaderGGUF": ("clip_name", "type"), "DualCLIPLoaderGGUF": ("clip_name1", "clip_name2", "type"),
+                "ClipLoaderGGUF": ("clip_name", "type"), "DualClipLoaderGGUF": ("clip_name1", "clip_name2", "type"),
+                "VaeGGUF": ("vae_name",)})
 PRIMITIVES = ("PrimitiveInt", "PrimitiveFloat", "PrimitiveBoolean", "PrimitiveString", "PrimitiveStringMultiline",
               "PrimitiveNode")
 MODES = {0: "normal", 1: "on event", 2: "muted", 3: "never", 4: "bypassed"}
@@ -169,10 +183,12 @@ class Workflow:
     @classmethod
     def read(cls, doc: Any) -> "Workflow":
         kind = is_workflow(doc)
-        if kind == "api":
-            return cls(_read_api(doc), kind)
-        if kind == "ui":
-            return cls(_read_ui(doc), kind)
+        if kind in ("api", "ui"):
+            nodes = _read_api(doc) if kind == "api" else _read_ui(doc)
+            for n in nodes.values():
+                if n.cls in ALIASES:
+                    n.origin, n.cls = n.cls, ALIASES[n.cls]
+            return cls(nodes, kind)
         raise WorkflowError("not a ComfyUI workflow: neither its UI JSON (nodes and links) nor its API JSON "
                             "({id: {class_type, inputs}})")
 
@@ -224,6 +240,9 @@ class Workflow:
         given = comfy_registry.lookup("pass_values").get(c)  # a family's node passing values on as given
         if given and 1 <= slot <= len(given):
             return self.value(node, given[slot - 1], depth)
+        if c == "ResolutionSelector" and slot in (0, 1):
+            return resolution(self.value(node, "aspect_ratio", depth), self.value(node, "megapixels", depth),
+                              self.value(node, "multiple", depth))[slot]
         if c == "GetImageSize":
             size = self.image_size(self.source(node, "image"), depth)
             return size[slot] if size and slot < 2 else None
@@ -239,6 +258,20 @@ class Workflow:
             size, k = self.image_size(self.source(node, "image"), depth + 1), self.value(node, "scale_by", depth)
             return (int(round(size[0] * k)), int(round(size[1] * k))) if size and isinstance(k, (int, float)) else None
         return None
+
+
+def resolution(aspect: Any, megapixels: Any, multiple: Any) -> tuple[int | None, int | None]:
+    """ResolutionSelector's width and height: the aspect ('16:9 (Widescreen)') at ``megapixels`` (of 1024 x 1024
+    pixels), each side rounded to the nearest ``multiple`` (8 where the file has none); (None, None) unread."""
+    try:
+        w, h = (float(x) for x in str(aspect).split(" ", 1)[0].split(":", 1))
+        mp, k = float(megapixels), int(multiple if multiple is not None else 8)
+    except (TypeError, ValueError):
+        return None, None
+    if not (w > 0 and h > 0 and 0 < mp <= 64 and 0 < k <= 4096):
+        return None, None
+    scale = math.sqrt(mp * 1024 * 1024 / (w * h))
+    return int(round(w * scale / k) * k), int(round(h * scale / k) * k)
 
 
 MAX_RESULT_BITS = 1024  # a whole number an expression may make (floats: Python's own range)

@@ -40,6 +40,7 @@ def node_types(mapping: Any) -> set[str]:
     return (set(mapping.tasks) | set(mapping.empty) | set(mapping.widgets) | set(mapping.latent_steps)
             | set(mapping.passing) | set(mapping.folded) | set(mapping.file_loaders) | set(mapping.schedulers)
             | set(mapping.prompt_nodes) | set(mapping.pass_values) | set(mapping.fps_nodes) | set(mapping.upscalers)
+            | set(mapping.lora_loaders)
             | {c.rstrip("*") for c in mapping.claims})
 
 
@@ -115,10 +116,13 @@ def _lookups() -> dict[str, Any]:
         "fps_nodes": tuple(c for m in ms for c in m.fps_nodes),
         "upscalers": tuple(c for m in ms for c in m.upscalers),
         "roles": tuple(r for m in ms for r in m.roles),
+        "pack_nodes": {cls: r for m in ms for cls, r in m.pack_nodes.items()},
+        "lora_loaders": tuple(c for m in ms for c in m.lora_loaders),
         # the titles of the families whose text encoder, VAE... Load Video Model reads as separate files, by rank
         "separate": tuple(m.title for m in sorted(ms, key=lambda m: m.rank)
                           if m.text_types or m.text_loaders or m.dual_types),
         "experts": tuple(m.experts for m in ms if m.experts),  # the models of two experts, by name
+        "declared": frozenset().union(*(node_types(m) for m in ms)),
     }
 
 
@@ -126,9 +130,14 @@ def lookup(what: str) -> Any:
     """One of the lookups made from every mapping: 'tasks' (node type -> Task), 'generators' (type id ->
     Generator), 'empty', 'files', 'voices', 'widgets', 'latent_steps', 'claims', 'passing', 'folded',
     'file_loaders', 'text_types', 'text_loaders', 'dual_types', 'by_title' (a family's title -> its mapping), 'wholes',
-    'schedulers', 'prompt_nodes', 'pass_values', 'fps_nodes', 'upscalers', 'roles', 'separate' (the titles of the
+    'schedulers', 'prompt_nodes', 'pass_values', 'fps_nodes', 'upscalers', 'roles', 'pack_nodes', 'lora_loaders', 'separate' (the titles of the
     families whose separate part files Load Video Model reads, by rank), 'experts'."""
     return _lookups()[what]
+
+
+def declared() -> frozenset:
+    """Every node type a mapping declares (a family reads it)."""
+    return _lookups()["declared"]
 
 
 def generator(type_id: str) -> Any:

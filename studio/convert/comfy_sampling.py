@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import comfy_registry
+from .comfy_guiders import guider_cfg
 from .comfy_read import CNode, Workflow
 
 SAMPLERS = ("KSampler", "KSamplerAdvanced", "SamplerCustom", "SamplerCustomAdvanced")
@@ -62,6 +63,7 @@ class Sampling:
     end: int | None = None
     extra: dict = field(default_factory=dict)  # LTXVScheduler's shifts, ManualSigmas' values
     used: set = field(default_factory=set)  # the helper nodes read (KSamplerSelect, RandomNoise, ...)
+    said: list = field(default_factory=list)  # what its guider sets that the generator does not take
 
     def inputs(self, wf: Workflow) -> CNode:
         """The node whose model / positive / negative inputs this sampler uses (its guider's for
@@ -104,7 +106,8 @@ def read_sampling(wf: Workflow, s: CNode) -> Sampling:
             out.seed = _num(val(noise, "noise_seed"), int)
             out.used.add(noise.id)
         if guider is not None:
-            out.cfg = _num(val(guider, "cfg"), float)
+            cfg, out.said = guider_cfg(wf, guider)
+            out.cfg = _num(cfg, float)
             out.used.add(guider.id)
     sel = wf.source(s, "sampler")
     if sel is not None:

@@ -32,6 +32,9 @@ class Task:
     # after its ports are read: (builder, the task node, the nodes upstream of the output, this task, the inputs
     # wired, what is said) -> the task it is after all (None: this one); tracks, a camera, a second speaker...
     read: Callable[..., Any] | None = field(default=None, compare=False)
+    # its settings that decide the result: (ComfyUI setting, the generator's setting it sets, or None and the words
+    # said of it where the generator has none) - each carried or said, never dropped (comfy_intent._task)
+    settings: tuple[tuple[str, str | None, str], ...] = ()
 
 
 # a sampler's latent encoded from a clip (VAEEncode), denoised part way: video to video, its strength

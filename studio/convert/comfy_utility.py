@@ -107,6 +107,33 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
     b.out.log.append(f"{b.name}: ComfyUI '{end.title or end.cls}' -> Load Video -> {' -> '.join(steps)}")
 
 
+AFTER = ("ImageUpscaleWithModel", "FrameInterpolate", "FILM VFI", "RIFE VFI")  # made on a generated take too
+
+
+def after_take(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[str, str]:
+    """The upscale and frame interpolation a workflow runs on its generated take before writing it (between the
+    decoder and ``save``), as Studio's nodes after the generator's video ``src``, in the workflow's order."""
+    wf, path, node, seen = b.wf, [], save, {save.id}
+    while len(path) < 64:
+        name = next((k for k in FOLLOW if k in node.links), None)
+        node = wf.source(node, name) if name else None
+        if node is None or node.id in seen or node.cls.startswith("VAEDecode") or node.id in b.pass_key:
+            break
+        seen.add(node.id)
+        if node.cls in AFTER and node.enabled:
+            path.append(node)
+    for n in reversed(path):  # nearest the decoder first
+        b.used.add(n.id)
+        what, _ = UTILITIES[n.cls]
+        model = _model(wf, n, b.used)
+        if n.cls == "ImageUpscaleWithModel":
+            src = (_node(b, "finishing.upscale", {"model": model or ""}, n, (*src, "video")), "video")
+        else:
+            src = (_interpolation(b, n, what, model, said, (*src, "video")), "video")
+        said.append(f"{what} of the take before it is written: Studio's node after the generator")
+    return src
+
+
 def _interpolation(b, n: CNode, what: str, model: str | None, said: list[str], wire) -> str:
     """ComfyUI's FrameInterpolate (its file from FrameInterpolationModelLoader) -> Interpolate Frames
     with that file and multiplier: a RIFE 4.25 / 4.26 or FILM .safetensors is the same file in both

@@ -13,7 +13,9 @@ WIDGETS = {
 
 MAPPING = ComfyMapping(
     key="ltx", title="LTX-Video",
-    tasks={"LTXVImgToVideo": Task("image to video", I2V, (("image", "image"),), "LTX-Video")},
+    tasks={"LTXVImgToVideo": Task("image to video", I2V, (("image", "image"),), "LTX-Video", settings=(
+        ("strength", None, "how firmly the start image holds the first frame; Studio's Image to Video holds it "
+                           "whole"),))},
     empty=("EmptyLTXVLatentVideo",), files=(("ltxv", "LTX-Video"), ("ltx-video", "LTX-Video")), text_types=("ltxv",),
     rank=2, passing={"LTXVPreprocess": ()}, folded=("LTXVConditioning",),
     fps_nodes=("LTXVConditioning",), widgets=WIDGETS)

@@ -92,8 +92,9 @@ def _held_clean(b, enc: CNode, up: list[CNode]) -> bool:
     for n in up:
         if n.cls == "SetLatentNoiseMask" and wf.source(n, "samples") is enc:
             mask = wf.source(n, "mask")
+            b.used.add(n.id)  # read either way: held clean, or denoised as the map's 'input'
             if mask is not None and mask.cls == "SolidMask" and wf.value(mask, "value") == 0:
-                b.used.update((n.id, mask.id))
+                b.used.add(mask.id)
                 return True
     return False
 
@@ -104,6 +105,26 @@ def _inplace(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> str:
         return gen
     b.intent(n, "image", "image", inputs, said)
     return I2V if gen == T2V else gen
+
+
+def _ic_guide(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> str:
+    """ComfyUI-LTXVideo's LTXAddVideoICLoRAGuide (its IC-LoRA's guide clip): LTX-2's 'control' with its strength;
+    a guide placed later than frame 0 or read at a smaller scale said."""
+    wf = b.wf
+    if "control" in inputs:
+        said.append(f"a second IC-LoRA guide ({n.cls}, #{n.id}) is not taken: LTX-2 takes one control clip")
+        return gen
+    b.intent(n, "image", "control", inputs, said)
+    strength = wf.value(n, "strength")
+    if isinstance(strength, (int, float)) and not isinstance(strength, bool) and math.isfinite(strength):
+        b.extra["control_strength"] = float(strength)
+    at, scale = wf.value(n, "frame_idx"), wf.value(n, "latent_downscale_factor")
+    if at not in (0, None):
+        said.append(f"the IC-LoRA guide starts at frame {number(at)} in ComfyUI: LTX-2's control runs from frame 0")
+    if scale not in (1, 1.0, None):
+        said.append(f"the IC-LoRA guide is read at 1/{number(scale)} of the size in ComfyUI (latent_downscale_factor): "
+                    "LTX-2's control reads it at the take's size")
+    return LTX2
 
 
 def _guided(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> str:
@@ -126,9 +147,28 @@ WIDGETS = {
     "TextGenerateLTX2Prompt": ("prompt", "max_length", "sampling_mode", "temperature", "top_k", "top_p", "min_p",
                                "repetition_penalty", "seed", "presence_penalty", "thinking", "use_default_template"),
     "LTXVImgToVideoInplace": ("strength", "bypass"),
+    # ComfyUI-LTXVideo's (iclora.py, read for meaning): the IC-LoRA guide and loader
+    "LTXAddVideoICLoRAGuide": ("frame_idx", "strength", "latent_downscale_factor", "crop", "use_tiled_encode",
+                               "tile_size", "tile_overlap"),
+    "LTXICLoRALoaderModelOnly": ("lora_name", "strength_model"),
     "LTXVAddGuide": ("frame_idx", "strength"),
     "LTXVEmptyLatentAudio": ("frames_number", "frame_rate", "batch_size"),
     "LTXVReferenceAudio": ("identity_guidance_scale", "start_percent", "end_percent"),
+}
+
+# ComfyUI-LTXVideo's nodes the converter does not read (Lightricks' node pack, read for meaning): their role and
+# what each carries into the sampler, said for what is lost where a workflow uses one
+PACK_NODES = {
+    "LTXVImgToVideoConditionOnly": ("conditioning", "a start image"),
+    "LTXVInpaintPreprocess": ("media step", "an inpainting clip and its mask"),
+    "LTXVSetAudioRefTokens": ("conditioning", "a reference voice"),
+    "LTXVSparseTrackEditor": ("media loader", "motion tracks drawn by hand"),
+    "LTXVDrawTracks": ("media step", "motion tracks drawn on the picture"),
+    "LTXVLoopingSampler": ("sampler", "a long take sampled in overlapping loops"),
+    "LTXVExtendSampler": ("sampler", "a clip extended by a further take"),
+    "LTXVInContextSampler": ("sampler", "a take guided by a reference clip in context"),
+    "LTXVGemmaCLIPModelLoader": ("loader", "a Gemma text encoder"),
+    "LTXVGemmaEnhancePrompt": ("prompt", "a prompt written by Gemma"),
 }
 
 MAPPING = ComfyMapping(
@@ -140,7 +180,8 @@ MAPPING = ComfyMapping(
                           video=lambda b, gen, load, model_out, params: upscale_stage(b, gen, load, model_out, params)
                           if b.stage else (gen, "video"),
                           wired=enhance_stage),),
-    latent_steps={"LTXVImgToVideoInplace": _inplace, "LTXVAddGuide": _guided},
+    latent_steps={"LTXVImgToVideoInplace": _inplace, "LTXVAddGuide": _guided, "LTXAddVideoICLoRAGuide": _ic_guide},
+    lora_loaders=("LTXICLoRALoaderModelOnly",),  # ComfyUI-LTXVideo's IC-LoRA loader: a Video LoRA
     files=(("ltx-2", "LTX-2"), ("ltx2", "LTX-2")),
     folded=("LTXVConcatAVLatent", "LTXVSeparateAVLatent", "LTXVEmptyLatentAudio", "LTXVAudioVAEDecode",
             "LTXVCropGuides"),
@@ -152,4 +193,4 @@ MAPPING = ComfyMapping(
     roles=((("LTXVAudioVAEDecode", "LTXVEmptyLatentAudio", "LTXVAudioVAEEncode"), "audio VAE '{value}': Load "
             "Video Model reads LTX-2.5's from the *audio*vae* file beside its VAE file: keep it there"),),
     file_loaders={"LTXAVTextEncoderLoader": ("text_encoder", "text encoder"),
-                  "LTXVAudioVAELoader": ("ckpt_name", "audio VAE")}, widgets=WIDGETS)
+                  "LTXVAudioVAELoader": ("ckpt_name", "audio VAE")}, widgets=WIDGETS, pack_nodes=PACK_NODES)

@@ -11,4 +11,7 @@ WIDGETS = {
 MAPPING = ComfyMapping(
     key="svd", title="Stable Video Diffusion",
     tasks={"SVD_img2vid_Conditioning": Task("image to video", I2V, (("init_image", "image"),),
-                                            "Stable Video Diffusion")}, widgets=WIDGETS)
+                                            "Stable Video Diffusion", settings=(
+        ("motion_bucket_id", "motion", ""), ("augmentation_level", "noise_aug", ""),
+        ("fps", None, "the rate SVD is told the clip has; Studio tells it the video's own frame rate")))},
+    widgets=WIDGETS)

@@ -13,7 +13,7 @@ from studio.core.shown import number
 from .dancer.comfy_dancer import dancer_output
 from .comfy_motion import ati_tracks, camera_from, tracks_from
 from .talk.comfy_talk import HEARD, VOICE as TALK_VOICE, talk_settings
-from .comfy_wrappers import PREFIXES, translate
+from .comfy_wrappers import PACK_NODES, PREFIXES, translate
 from .humo.humo_rate import FPS as HUMO_FPS  # HuMo's frame rate: its Whisper features are made at it
 
 VACE, ANIMATE = "video_models.wan_vace", "video_models.wan_animate"
@@ -194,4 +194,4 @@ MAPPING = ComfyMapping(
     packs=tuple((p, "ComfyUI-WanVideoWrapper", "Wan") for p in PREFIXES), translate=translate,
     tracks=lambda params: "ATI" if params.get("tracks_as") == "ati" else "Wan-Move",
     pass_values={"WanCameraEmbedding": ("width", "height", "length")},  # passed on as given
-    widgets=WIDGETS)
+    widgets=WIDGETS, pack_nodes=PACK_NODES)

@@ -31,6 +31,9 @@ WIDGETS: dict[str, tuple[str, ...]] = {
     "LoadWanVideoClipTextEncoder": ("model_name", "precision", "load_device"),
     "WanVideoTextEncode": ("positive_prompt", "negative_prompt", "force_offload"),
     "WanVideoTextEncodeSingle": ("prompt", "force_offload"),
+    # its own T5 file and both prompts in one node (it caches the encoding on disk)
+    "WanVideoTextEncodeCached": ("model_name", "precision", "positive_prompt", "negative_prompt", "quantization",
+                                 "use_disk_cache", "device"),
     "WanVideoEmptyEmbeds": ("width", "height", "num_frames"),
     "WanVideoImageClipEncode": ("generation_width", "generation_height", "num_frames", "force_offload",
                                 "noise_aug_strength", "latent_strength", "clip_embed_strength", "adjust_resolution"),
@@ -56,6 +59,22 @@ CONTEXT_SCHEDULES = {"uniform_standard": "uniform", "uniform_looped": "looped"}
 SCHEDULERS = (("unipc", "uni_pc"), ("dpm++_sde", "dpmpp_sde"), ("dpm++", "dpmpp_2m"), ("euler", "euler"),
               ("lcm", "lcm"), ("deis", "deis"), ("res_multistep", "res_multistep"))
 PREFIXES = ("WanVideo", "LoadWanVideo")
+# the wrapper's embeds nodes Studio has no counterpart for: their role and what each carries into the sampler (said
+# for what is lost where a workflow uses one)
+PACK_NODES = {
+    "WanVideoATITracks": ("conditioning", "ATI motion tracks"),
+    "WanVideoFunCameraEmbeds": ("conditioning", "a Fun Camera path"),
+    "HuMoEmbeds": ("conditioning", "HuMo's reference images and voice"),
+    "WanVideoHuMoEmbeds": ("conditioning", "HuMo's reference images and voice"),
+    "WanVideoAnimateEmbeds": ("conditioning", "Animate's driving video, pose and reference"),
+    "WanVideoPhantomEmbeds": ("conditioning", "Phantom's reference images"),
+    "WanVideoImageToVideoMultiTalk": ("conditioning", "MultiTalk's start image and voices"),
+    "MultiTalkWav2VecEmbeds": ("conditioning", "the voices MultiTalk / InfiniteTalk speak"),
+    "WanVideoAddFlashVSRInput": ("conditioning", "a clip FlashVSR upscales"),
+    "WanVideoVACEEncode": ("conditioning", "VACE's control clip, mask and references"),
+    "WanVideoUni3C_embeds": ("conditioning", "a Uni3C camera render"),
+    "WanVideoControlEmbeds": ("conditioning", "a control clip"),
+}
 
 
 def is_wrapper(n: CNode) -> bool:
@@ -154,6 +173,11 @@ class _Translation:
                 self.core(n, "CLIPTextEncode", {"text": w.get("negative_prompt") or ""}, dict(links), nid=f"{n.id}:neg")
             elif n.cls == "WanVideoTextEncodeSingle":
                 self.core(n, "CLIPTextEncode", {"text": w.get("prompt")}, links)
+            elif n.cls == "WanVideoTextEncodeCached":  # its T5 file a CLIPLoader of its own, then the two prompts
+                t5 = self.core(n, "CLIPLoader", {"clip_name": w.get("model_name"), "type": "wan"}, {}, nid=f"{n.id}:t5")
+                self.core(n, "CLIPTextEncode", {"text": w.get("positive_prompt")}, {"clip": (t5.id, 0)})
+                self.core(n, "CLIPTextEncode", {"text": w.get("negative_prompt") or ""}, {"clip": (t5.id, 0)},
+                          nid=f"{n.id}:neg")
 
     def embeds(self, n: CNode, pos, neg) -> tuple[str, int] | None:
         """The latent a sampler's image_embeds stand for, made from the wrapper's embeds node (None:

@@ -34,6 +34,9 @@ def animate2_settings(b, node: CNode, params: dict, loras: list, said: list[str]
     length = wf.value(node, "length")
     params["window"] = length if isinstance(length, int) and not isinstance(length, bool) else None
     params["frames"] = 0
+    if params["window"]:
+        said.append(f"WanAnimate2ToVideo's length {length} is one segment (ComfyUI's templates repeat the segment's "
+                    f"subgraph to cover the driving video): Studio makes the whole driving video in windows of {length}")
     for k, default in ANIMATE2_UNTAKEN:
         v = wf.value(node, k)
         if _number(v) and v != default:

@@ -1,0 +1,129 @@
+"""An output ComfyUI makes of several takes joined (issue 71, item 3): key-frame segments and loops,
+each sampled by its own sampler chain and joined as pictures (an image batch) before the video is
+written. (A take made from another's pictures, an extension, is read by its family as one continued
+take: InfiniteTalk's, SCAIL-2's; where none does, the ledger says the passes it does not make.) Each take becomes its own Studio pipeline (read as a single output would be, by the
+builder), and the takes are joined by Concatenate, in the order the output joins them, into one Save
+Video. A take that cannot be made is said; the others are still made.
+
+Plain data and stdlib: the builder (comfy_map._Builder) makes the nodes."""
+from __future__ import annotations
+
+from typing import Any
+
+from .comfy_intent import sampler_chain, upstream
+from .comfy_prompts import MAX_SAMPLERS
+from .comfy_read import CNode, Workflow
+
+MAX_SEGMENTS = 16  # takes joined into one output (ComfyUI's templates join up to 5)
+
+
+def _chains(wf: Workflow, samplers: list[CNode]) -> list[list[CNode]]:
+    """The samplers grouped into chains whose latents flow from one to the next (one take each)."""
+    ids = {s.id for s in samplers}
+    parent = {s.id: s.id for s in samplers}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+    for s in samplers:
+        for other in sampler_chain(wf, CNode(f"{s.id}~", "SaveVideo", links={"video": (s.id, 0)})):
+            if other.id in ids:
+                parent[find(other.id)] = find(s.id)
+    groups: dict[str, list[CNode]] = {}
+    for s in samplers:
+        groups.setdefault(find(s.id), []).append(s)
+    return list(groups.values())
+
+
+def segments(wf: Workflow, save: CNode) -> list[CNode]:
+    """The last sampler of each take an output joins, in the order it joins them (its inputs in order,
+    depth first); [] when it is made of one take."""
+    samplers = sampler_chain(wf, save)
+    if not 2 <= len(samplers) <= MAX_SAMPLERS:  # more: the builder says it keeps them as notes
+        return []
+    chains = [c for c in _chains(wf, samplers)]
+    if len(chains) < 2 or len(chains) > MAX_SEGMENTS:
+        return []
+    last, ups = {}, {s.id: {u.id for u in upstream(wf, s)} for s in samplers}
+    for c in chains:  # the chain's sampler that no other of its samplers feeds
+        last[id(c)] = next(s for s in c if not any(s.id in ups[o.id] for o in c if o is not s))
+    for c in chains:  # a take made from another's pictures (an extension): the family reads it as one continued take
+        if any(s.id in ups[o.id] for o in c for s in samplers if s not in c):
+            return []
+    order, seen, todo = [], set(), [save]
+    ends = {last[id(c)].id: last[id(c)] for c in chains}
+    while todo and len(seen) < 100_000:  # depth first, each node's inputs in their order
+        n = todo.pop()
+        if n.id in seen:
+            continue
+        seen.add(n.id)
+        if n.id in ends:
+            order.append(ends[n.id])
+            continue
+        for name in sorted(n.links, key=_natural, reverse=True):
+            src = wf.nodes.get(n.links[name][0])
+            if src is not None and src.id not in seen:
+                todo.append(src)
+    return order if len(order) == len(chains) else []
+
+
+def _natural(name: str) -> tuple:
+    """'image10' after 'image2'."""
+    head = name.rstrip("0123456789")
+    tail = name[len(head):]
+    return head, int(tail) if tail else -1
+
+
+def make(b: Any, save: CNode, lasts: list[CNode]) -> bool:
+    """Each take a pipeline of its own, their videos joined by Concatenate into the Save Video of ``save``;
+    said in the Log and a note. False when no take could be made."""
+    wf, made, names = b.wf, [], []
+    fps = b.fps_of(upstream(wf, save))  # the joined video's rate (each take's own is read before it is joined)
+    for k, last in enumerate(lasts, 1):
+        fake = CNode(f"{save.id}~{k}", "SaveVideo", f"{save.title or save.shown_cls}, take {k}", save.mode,
+                     {"filename_prefix": f"{wf.value(save, 'filename_prefix') or 'ComfyUI'}_take{k}"},
+                     {"video": (last.id, 0)}, last.pos)
+        wf.nodes[fake.id] = fake
+        try:
+            before = len(b.bands)
+            ok = b.pipeline(fake)
+        finally:
+            del wf.nodes[fake.id]
+        if not ok:
+            names.append(f"take {k} ('{last.title or last.shown_cls}', #{last.id}) is not made (said above)")
+            continue
+        band = b.bands[before]
+        gen = next(m[0] for m in b.made.values() if m[2] == before)
+        if fps and "fps" in b.g.nodes[gen].params and not b.g.nodes[gen].params["fps"]:  # the output's rate
+            b.g.set_param(gen, "fps", fps)
+        sv = next(n for n in band if b.g.nodes[n].type_id == "io.save_video")
+        src = b.g.input_link(sv, "video")
+        audio = b.g.input_link(sv, "audio")
+        made.append(((src.src, src.src_port), (audio.src, audio.src_port) if audio else None, band))
+        b.g.remove_node(sv)
+        band.remove(sv)
+    b.used.add(save.id)
+    if not made:
+        return False
+    out, band = made[0][0], made[-1][2]
+    rest = [m[0] for m in made[1:]]
+    while rest:  # Concatenate takes four clips: a chain of them for more
+        cat = b.add("edit.concatenate", {"conform": "conform to first"}, save)
+        b.g.connect(*out, cat, "a")
+        for port, src in zip("bcd", rest[:3]):
+            b.g.connect(*src, cat, port)
+        rest = rest[3:]
+        out = (cat, "video")
+        band.append(cat)
+    sv = b.add("io.save_video", {"path": b.save_path(save)}, save)
+    b.g.connect(*out, sv, "video")
+    band.append(sv)
+    line = (f"ComfyUI '{save.title or save.shown_cls}' joins {len(lasts)} takes, each sampled on its own (key-frame "
+            f"segments, a loop or an extension): {len(made)} made, each a pipeline of its own, joined in the output's "
+            "order by Concatenate into one Save Video" + (f"; {'; '.join(names)}" if names else "")
+            + ". Frames the workflow trims or overlaps where takes meet are not trimmed")
+    b.log(line)
+    b.note(line)
+    return True
