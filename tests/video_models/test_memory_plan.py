@@ -1,0 +1,96 @@
+"""The memory plan holds (issue 73): the peak predicted for each mode and cap bounds the one
+measured on an H200 (Wan 2.1 14B's real transformer config, random weights, 832x480x33, caps set
+with set_per_process_memory_fraction), and a mode that ran out of memory there is refused and
+replaced before anything loads. The model is built on the meta device: its parameters are counted
+(in bf16 and under diffusers' fp8 layerwise casting), never made."""
+from __future__ import annotations
+
+import pytest
+
+from nodes.video_models.memory import plan as P
+from nodes.video_models.memory.sizes import GB
+
+pytest.importorskip("diffusers")
+
+# (layout, cap GB, blocks kept, measured peak GB or None: ran out of memory), from ISSUE 73's table
+MEASURED = [
+    (P.FP8_MODEL_OFFLOAD, 22, 0, 15.4),  # 'fp8' as it was: every part model-offloaded
+    (P.LAYOUTS["fp8+block_offload"], 22, 40, 17.8),
+    (P.FP8_MODEL_OFFLOAD, 12, 0, None),
+    (P.LAYOUTS["fp8+block_offload"], 12, 23, None),
+    (P.LAYOUTS["block_offload"], 12, 7, 9.0),
+    (P.LAYOUTS["gpu"], None, 0, 32.0),  # uncapped, all on the GPU
+]
+
+
+def wan14b(experts: int = 1) -> P.Parts:
+    """Wan 2.1 14B's transformer (Wan 2.2 A14B: two of them) from its real config, on the meta
+    device; the benchmark's 2-layer UMT5 of the real width (0.72 GB) and the Wan VAE in bf16."""
+    import torch
+    from diffusers import WanTransformer3DModel
+    old = torch.get_default_dtype()
+    torch.set_default_dtype(torch.bfloat16)
+    try:
+        with torch.device("meta"):
+            tr = WanTransformer3DModel(patch_size=(1, 2, 2), text_dim=4096, freq_dim=256, cross_attn_norm=True,
+                                       qk_norm="rms_norm_across_heads", eps=1e-6, rope_max_seq_len=1024,
+                                       num_attention_heads=40, attention_head_dim=128, ffn_dim=13824, num_layers=40,
+                                       in_channels=16, out_channels=16)
+    finally:
+        torch.set_default_dtype(old)
+    return P.Parts(P.denoiser_facts(tr, experts=experts), text=int(0.72 * GB), vae=int(0.236 * GB))
+
+
+@pytest.fixture(scope="module")
+def parts():
+    return wan14b()
+
+
+def test_the_count_is_the_real_model(parts):
+    d = parts.denoiser
+    assert d.blocks == 40 and d.hidden == 5120 and d.ffn == 13824
+    assert 26.5 * GB < d.weights(False) < 26.7 * GB  # 14.3 B weights in bf16
+    assert 13.4 * GB < d.weights(True) < 13.7 * GB  # fp8: the norms and the condition embedder stay bf16
+    assert 0.32 * GB < d.block_fp8 < 0.33 * GB and d.layer == 2 * 5120 * 13824 + 2 * 13824  # the FFN's up-cast
+    assert P.tokens(d, P.Clip(832, 480, 33)) == 9 * 30 * 52
+
+
+@pytest.mark.parametrize("layout,cap,kept,measured", MEASURED)
+def test_predicted_bounds_measured_and_refuses_what_ran_out(parts, layout, cap, kept, measured):
+    pk = P.peak(parts, layout, P.Clip(), kept)
+    if measured is not None:
+        assert pk >= measured * GB, (pk / GB, measured)
+        assert pk <= 1.25 * measured * GB  # a bound, not a wild one
+    if cap is not None:
+        assert (pk <= cap * GB * P.HEADROOM) == (measured is not None), pk / GB  # accepted exactly what ran
+
+
+def test_the_plan_replaces_a_mode_that_will_not_fit(parts):
+    got, said = P.settle(parts, "fp8", 12 * GB)
+    assert got.mode == "fp8+block_offload" and got.fits and got.kept < 23
+    assert "'fp8' needs about" in said and "'fp8+block_offload'" in said and "blocks kept" in said
+    bo = P.plan_mode(parts, "block_offload", 12 * GB)
+    assert bo.kept == 7 and bo.fits and bo.peak >= 9.0 * GB  # the measured run: 7 kept, 9.0 GB
+    assert not P.plan_mode(parts, "fp8+block_offload", 12 * GB, kept=23).fits  # what ran out of memory
+    with pytest.raises(ValueError, match="no memory mode fits"):
+        P.settle(parts, "gpu", 3 * GB)
+
+
+@pytest.mark.parametrize("cap,want", [(22, "fp8"), (16, "fp8+block_offload"), (12, "fp8+block_offload"),
+                                      (8, "fp8+block_offload")])
+def test_every_cap_gets_a_mode_that_fits(parts, cap, want):
+    best = P.best_plan(parts, cap * GB)
+    assert best.mode == want and best.peak <= cap * GB * P.HEADROOM, best.words()
+    if cap == 8:  # the 14B on an 8 GB card: most blocks streamed
+        assert best.kept < best.blocks // 4
+    fewer = P.plan_mode(parts, best.mode, cap * GB, kept=best.kept + 1) if "block" in best.mode else None
+    assert fewer is None or best.kept == best.blocks or not fewer.fits  # the card used fully
+
+
+def test_wan22_a14b_two_experts(parts):
+    pair = P.with_experts(parts, 2)
+    assert not P.plan_mode(pair, "fp8", 24 * GB).fits  # two 13.5 GB experts do not both stay
+    for cap in (24, 16):
+        best = P.best_plan(pair, cap * GB)
+        assert best.mode == "fp8+block_offload" and best.blocks == 80 and 0 < best.kept < 80, best.words()
+    assert P.best_plan(pair, 24 * GB).kept > P.best_plan(pair, 16 * GB).kept
