@@ -94,3 +94,46 @@ def test_wan22_a14b_two_experts(parts):
         best = P.best_plan(pair, cap * GB)
         assert best.mode == "fp8+block_offload" and best.blocks == 80 and 0 < best.kept < 80, best.words()
     assert P.best_plan(pair, 24 * GB).kept > P.best_plan(pair, 16 * GB).kept
+
+
+def test_fp8_keeps_the_denoiser_and_streams_the_others(wan_dir):
+    """fp8 as planned (issue 73 item 2): the denoiser stored in fp8 stays put, the text encoder and
+    VAE are group-offloaded (no model offload, whose end-of-call ``pipe.to('cpu')`` moved the fp8
+    denoiser off and on the card every run); the frames are those of fp8 without offload. On the
+    CPU the 'card' is the CPU: the hooks and the frames are what is checked."""
+    import numpy as np
+    import torch
+
+    from nodes.video_models.memory.modes import enable_fp8, hooks_of, keep_denoisers
+    from tests.video_models.test_memory_modes import _load, _t2v
+    ref = _load(wan_dir, "fp8")[0]
+    plain = _t2v(ref)  # on the CPU: fp8 storage, every part in memory
+    pipe = ref.module
+    enable_fp8(pipe.transformer, torch.bfloat16)  # already: said and left as is
+    assert keep_denoisers(pipe, "cpu", "transformer") is False  # no CUDA streams on the CPU
+    assert "layerwise_casting" in hooks_of(pipe.transformer)
+    assert not {"group_offloading", "accelerate"} & hooks_of(pipe.transformer)  # stays where it is
+    assert "group_offloading" in hooks_of(pipe.text_encoder) and "group_offloading" in hooks_of(pipe.vae)
+    assert not getattr(pipe, "_all_hooks", None)  # no model offload: nothing moves the denoiser after a call
+    planned = _t2v(ref)
+    assert np.abs(planned - plain).max() <= 1 / 255
+
+
+def test_the_loader_plans_on_an_emulated_card(wan_dir, monkeypatch):
+    """settle_memory on a CUDA card (its free memory emulated; nothing is moved while planning):
+    a mode that fits is kept and its plan said; no mode fitting is an error before any weight
+    goes on the card, in words."""
+    import torch
+
+    from nodes.video_models.loading import load
+    from nodes.video_models.memory import modes
+    from studio.core.errors import ModelError
+    from tests.video_models.test_memory_modes import _load
+    ref = _load(wan_dir, "gpu")[0]
+    cuda = torch.device("cuda")
+    monkeypatch.setattr(modes, "free_memory", lambda dev: 8 * GB)
+    mode, why, budget = load.settle_memory(ref.module, ref.fam, "Wan", "block_offload", cuda, torch.bfloat16, print)
+    assert mode == "block_offload" and "2 of 2 blocks kept" in why and budget > 0
+    monkeypatch.setattr(modes, "free_memory", lambda dev: 4 * GB)  # the decode alone needs more
+    with pytest.raises(ModelError, match="no memory mode fits 4.0 GB"):
+        load.settle_memory(ref.module, ref.fam, "Wan", "gpu", cuda, torch.bfloat16, print)
