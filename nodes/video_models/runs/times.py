@@ -47,6 +47,14 @@ def run_key(ref, params, device) -> str:
     return "|".join(parts)
 
 
+def node_kind(params) -> str:
+    """The node a run is of, by the names of its settings (Wan-Move's tracks, InfiniteTalk's audio: their
+    own records, not a text-to-video's on the same model): 'node=' and 8 hex digits."""
+    import hashlib
+    names = sorted(params.keys()) if hasattr(params, "keys") else []
+    return "node=" + hashlib.sha1(",".join(names).encode()).hexdigest()[:8]
+
+
 def _path() -> str:
     from studio.core.manifest import cache_dir
     return os.path.join(cache_dir(), FILE_NAME)
@@ -181,8 +189,13 @@ class RunClock:
         from .peaks import PeakMeter
         self.ctx, self.ref, self.pipe, self.windows, self.steps = ctx, ref, pipe, max(1, windows), max(1, steps)
         self.pixels = int(size[0] * size[1] * max(1, window)) if size else 0
-        # ``kind``: what makes a run's time unlike a plain window's (a take made in context windows)
-        self.key = (run_key(ref, ctx.params, device) + (f"|{kind}" if kind else "")) if size else None
+        self.size_words = f"{size[0]}x{size[1]}x{max(1, window)}" if size else ""
+        # ``kind``: what makes a run's time unlike a plain window's (a take made in context windows). The
+        # size and frames are in the key (issue 73: a run of another size, or of another node on the same
+        # model, was scaled into "about 3 min" for a run that took 59 s): only runs of this node at this
+        # size predict, their steps scaled
+        self.key = (run_key(ref, ctx.params, device) + f"|{node_kind(ctx.params)}|{self.size_words}" +
+                    (f"|{kind}" if kind else "")) if size else None
         self.predicted: float | None = None  # the whole node's time, said before it starts
         self.said: float | None = None  # the latest estimate said under the node
         self.meter = PeakMeter(device)
@@ -206,8 +219,9 @@ class RunClock:
         got = (whole[0] / self.windows, whole[1]) if whole else predict(records, self.pixels, self.steps)
         where = self.key.split("|")[2]
         if got is None:
-            self.ctx.info(f"no time {'or peak memory ' if self.meter.on else ''}prediction yet for this model on "
-                          f"{where}: this run measures {'them' if self.meter.on else 'it'}")
+            self.ctx.info(f"no time {'or peak memory ' if self.meter.on else ''}prediction yet: no earlier run of "
+                          f"this model at this size ({self.size_words}) on {where}: this run measures "
+                          f"{'them' if self.meter.on else 'it'}")
             return
         per, rec = got
         self.predicted = self.said = per * self.windows
