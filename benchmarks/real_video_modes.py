@@ -37,7 +37,7 @@ CASES = {  # name: (transformer kwargs, width, height, frames, vae kind, pipelin
     "wan13b": (dict(num_attention_heads=12, attention_head_dim=128, ffn_dim=8960, num_layers=30, in_channels=16,
                     out_channels=16), 832, 480, 33, "wan21", {}),
 }
-MEMORY = ("gpu", "model_offload", "block_offload", "fp8", "fp8+block_offload")
+MEMORY = ("gpu", "model_offload", "block_offload", "fp8", "fp8+block_offload", "plan")  # plan: what the plan picks
 SPEED = ("compile", "attention", "first_block", "taylorseer", "faster")
 
 
@@ -130,6 +130,25 @@ def run_one(case: str, mode: str, cap_gb, steps: int, small: bool, device: str, 
     cuda = device == "cuda"
     out: dict = {"case": case, "mode": mode, "cap_gb": cap_gb}
     t0 = time.perf_counter()
+    if mode in MEMORY and cuda and cap_gb:  # planned on a meta-device copy: a refused mode builds nothing
+        from nodes.video_models.memory import plan as mplan
+        w, h, frames = (64, 64, 5) if small else CASES[case][1:4]
+        clip = mplan.Clip(w, h, frames)
+        parts = mplan.pipeline_parts(make_pipe(case, small, "meta"), "transformer", "wan")
+        free = int(cap_gb * GB)
+        best = mplan.best_plan(parts, free, clip)
+        if mode == "plan":
+            if best is None:
+                out["error"] = "refused by the plan: nothing fits"
+                return out, None
+            out["planned"], mode = best.words(), best.mode
+        got = mplan.plan_mode(parts, mode, free, clip)
+        if not got.fits:
+            out["predicted_peak_gb"] = got.peak / GB
+            out["error"] = "refused by the plan" + (f": {best.words()} fits" if best else ": nothing fits")
+            return out, None
+    elif mode == "plan":
+        mode = "gpu"
     pipe = make_pipe(case, small, device)
     sizes = pipeline_sizes(pipe, "transformer")
     out["weights_gb"] = sizes.total / GB

@@ -137,3 +137,29 @@ def test_the_loader_plans_on_an_emulated_card(wan_dir, monkeypatch):
     monkeypatch.setattr(modes, "free_memory", lambda dev: 4 * GB)  # the decode alone needs more
     with pytest.raises(ModelError, match="no memory mode fits 4.0 GB"):
         load.settle_memory(ref.module, ref.fam, "Wan", "gpu", cuda, torch.bfloat16, print)
+
+
+@pytest.mark.gpu
+def test_fp8_on_cuda_keeps_the_denoiser_there_and_the_plan_bounds_the_peak(wan_dir):
+    """On CUDA: fp8 leaves the denoiser on the card between runs (the other parts back on the host),
+    a second run moves nothing of it, and the peak measured stays under the plan's prediction."""
+    import torch
+    if not torch.cuda.is_available():
+        pytest.skip("needs CUDA")
+    from diffusers import WanPipeline
+
+    from nodes.video_models.memory.modes import apply_memory
+    pipe = WanPipeline.from_pretrained(wan_dir, torch_dtype=torch.bfloat16)
+    pipe.set_progress_bar_config(disable=True)
+    parts = P.pipeline_parts(pipe, "transformer")
+    apply_memory(pipe, "fp8", "cuda", torch.bfloat16, "transformer")
+    torch.cuda.reset_peak_memory_stats()
+    base = torch.cuda.memory_allocated()
+    for _ in range(2):
+        with torch.inference_mode():
+            pipe(prompt="a red fox", num_frames=5, height=16, width=16, num_inference_steps=2, output_type="np",
+                 guidance_scale=1.0)
+        assert all(p.is_cuda for p in pipe.transformer.parameters())
+        assert not any(p.is_cuda for p in pipe.text_encoder.parameters())
+    pk = torch.cuda.max_memory_allocated() - base + P.denoiser_facts(pipe.transformer).weights(True)
+    assert pk <= P.peak(parts, P.LAYOUTS["fp8"], P.Clip(16, 16, 5))

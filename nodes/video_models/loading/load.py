@@ -533,12 +533,13 @@ def settle_memory(pipe, fam: Family, title: str, memory: str, device, torch_dtyp
         alt = "block_offload" if "block" in memory else "gpu"
         warn(f"fp8 weights need a bf16 or fp16 model (dtype {str(torch_dtype).replace('torch.', '')}): {alt} instead")
         memory = alt
-    counted = _counted_plan(pipe, fam, memory, device, fp8_ok, waiting)
+    from .memory_plan import block_bytes, counted_plan
+    counted = counted_plan(pipe, fam, memory, device, fp8_ok, waiting)
     if counted is not None:
         got, said = counted
         if said:
             warn(said)
-        per_block = pipe_block_bytes(pipe, fam.denoiser, got.mode) if "block" in got.mode else 0
+        per_block = block_bytes(pipe, fam.denoiser, got.mode) if "block" in got.mode else 0
         return got.mode, (f"auto: {title}, " if memory == "auto" else "asked; " if not said else "planned; ") + \
             got.words(), (got.kept * per_block + per_block // 2 if "block" in got.mode else None)
     if memory == "auto":
@@ -553,39 +554,6 @@ def settle_memory(pipe, fam: Family, title: str, memory: str, device, torch_dtyp
     if note:
         warn(note)
     return memory, "asked" if memory == asked else "fp8 asked, not possible at this dtype", None
-
-
-def _counted_plan(pipe, fam: Family, memory: str, device, fp8_ok: bool, waiting: int):
-    """(plan, words or None) from memory/plan.py on a CUDA card for a denoiser whose blocks and
-    widths are known; None elsewhere (the CPU, MPS, a family without them). Raises ModelError
-    when no mode fits, before anything goes on the card."""
-    from dataclasses import replace
-
-    from ..memory import plan as mplan
-    from ..memory.modes import free_memory
-    free = free_memory(device) if getattr(device, "type", str(device)).split(":")[0] == "cuda" else None
-    if free is None:
-        return None
-    if fam.key not in mplan.ACTIVATION_BYTES:  # a family whose run has not been measured against the count
-        return None
-    try:
-        parts = mplan.pipeline_parts(pipe, fam.denoiser, fam.key)
-    except (KeyError, AttributeError, TypeError, ValueError):
-        return None
-    if not parts.denoiser.blocks or not parts.denoiser.hidden:
-        return None
-    parts = replace(parts, text=parts.text + waiting)
-    try:
-        return mplan.settle(parts, memory, free, mplan.PLAN_CLIP, fp8_ok)
-    except ValueError as e:
-        raise ModelError(f"memory '{memory}': {e}") from None
-
-
-def pipe_block_bytes(pipe, denoiser: str, mode: str) -> int:
-    """One denoiser block's bytes as block offload will hold it (fp8: as layerwise casting stores it)."""
-    from ..memory import plan as mplan
-    d = mplan.denoiser_facts(getattr(pipe, denoiser))
-    return d.block_fp8 if mode.startswith("fp8") else d.block
 
 
 def lora_check(path: str) -> None:
