@@ -87,6 +87,18 @@ def test_every_cap_gets_a_mode_that_fits(parts, cap, want):
     assert fewer is None or best.kept == best.blocks or not fewer.fits  # the card used fully
 
 
+def test_the_real_text_encoder_streamed_leaf_by_leaf_lets_8_gb_run(parts):
+    """UMT5-XXL (10.6 GB in bf16) onloaded whole for the prompt would not fit 12 GB beside anything;
+    streamed leaf by leaf (modes.group_offload) its shared embedding (2 GB) is the largest piece."""
+    from dataclasses import replace
+    whole = replace(parts, text=int(10.6 * GB))
+    assert P.best_plan(whole, 12 * GB) is None and P.best_plan(whole, 8 * GB) is None
+    streamed = replace(whole, text_streamed=2 * 256384 * 4096 * 2)
+    best = P.best_plan(streamed, 8 * GB)
+    assert best.mode == "fp8+block_offload" and best.peak <= 8 * GB * P.HEADROOM
+    assert not P.plan_mode(streamed, "model_offload", 40 * GB).peak < whole.text  # model offload moves it whole
+
+
 def test_wan22_a14b_two_experts(parts):
     pair = P.with_experts(parts, 2)
     assert not P.plan_mode(pair, "fp8", 24 * GB).fits  # two 13.5 GB experts do not both stay
@@ -114,6 +126,9 @@ def test_fp8_keeps_the_denoiser_and_streams_the_others(wan_dir):
     assert "layerwise_casting" in hooks_of(pipe.transformer)
     assert not {"group_offloading", "accelerate"} & hooks_of(pipe.transformer)  # stays where it is
     assert "group_offloading" in hooks_of(pipe.text_encoder) and "group_offloading" in hooks_of(pipe.vae)
+    # the text encoder leaf by leaf: each leaf with parameters its own group (block level would onload it whole)
+    leaves = [m for m in pipe.text_encoder.modules() if list(m.parameters(recurse=False))]
+    assert len(leaves) > 3 and all("group_offloading" in hooks_of(m) for m in leaves)
     assert not getattr(pipe, "_all_hooks", None)  # no model offload: nothing moves the denoiser after a call
     planned = _t2v(ref)
     assert np.abs(planned - plain).max() <= 1 / 255

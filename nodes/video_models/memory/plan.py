@@ -7,7 +7,8 @@ is not in the denoising but in the VAE decode, with the kept blocks still on the
 decoder's own 4.4 GB. So the count here is made phase by phase, each phase everything that is on
 the card while it runs, and the plan is the largest:
 
-* **text**: the text encoder, with whatever stays resident;
+* **text**: the text encoder (streamed leaf by leaf in the fp8 and block modes: its largest two
+  leaves), with whatever stays resident;
 * **denoise**: the weights kept resident (all of the denoiser in 'gpu' and 'fp8'; the kept blocks
   in the block modes, plus the denoiser's parts outside its blocks, onloaded with the first block),
   the blocks in flight (the running one and the one prefetched on the side stream), the up-cast
@@ -66,6 +67,7 @@ class Parts:
     text: int = 0  # the text encoder(s)
     vae: int = 0
     other: int = 0  # image encoder and the like
+    text_streamed: int = 0  # on the card while a leaf-streamed text encoder runs (0: all of it)
 
 
 @dataclass(frozen=True)
@@ -89,15 +91,17 @@ class Layout:
     denoiser_stays: bool = True  # the whole denoiser stays on the card through the run
     others_stay: bool = True  # the text encoder and VAE stay on the card
     streamed: bool = False  # the denoiser's blocks streamed (block offload), ``kept`` of them resident
+    text_streamed: bool = False  # the text encoder streamed leaf by leaf while it runs (modes.group_offload)
 
 
 LAYOUTS = {
     "gpu": Layout(),
     "model_offload": Layout(denoiser_stays=False, others_stay=False),
     # fp8: the denoiser stays on the card in fp8, the others move on while they run (modes.py)
-    "fp8": Layout(fp8=True, others_stay=False),
-    "block_offload": Layout(denoiser_stays=False, others_stay=False, streamed=True),
-    "fp8+block_offload": Layout(fp8=True, denoiser_stays=False, others_stay=False, streamed=True),
+    "fp8": Layout(fp8=True, others_stay=False, text_streamed=True),
+    "block_offload": Layout(denoiser_stays=False, others_stay=False, streamed=True, text_streamed=True),
+    "fp8+block_offload": Layout(fp8=True, denoiser_stays=False, others_stay=False, streamed=True,
+                                text_streamed=True),
 }
 # what 'fp8' was before issue 73: every part model-offloaded, the denoiser too (moved on and off each run)
 FP8_MODEL_OFFLOAD = Layout(fp8=True, denoiser_stays=False, others_stay=False)
@@ -137,7 +141,8 @@ def phases(p: Parts, layout: Layout, clip: Clip, kept: int = 0) -> dict[str, int
         stays, running = 0, one  # model offload: the running expert alone, moved on for the denoising
     others = p.text + p.vae + p.other if layout.others_stay else 0
     upcast = d.layer if layout.fp8 else 0
-    return {"text": stays + (others or p.text),
+    text = (p.text_streamed or p.text) if layout.text_streamed else p.text
+    return {"text": stays + (others or text),
             "denoise": stays + others + running + upcast + activations(d, clip),
             "decode": stays + (others or p.vae) + decode_bytes(clip)}
 
@@ -264,9 +269,12 @@ def pipeline_parts(pipe, denoiser: str, family: str = "wan", clip_family: str | 
     dens = [n for n in comps if n in (denoiser, f"{denoiser}_2")]
     d = denoiser_facts(comps[denoiser], experts=len(dens), family=clip_family or family)
     text = sum(module_bytes(c) for n, c in comps.items() if n.startswith("text_encoder"))
+    # leaf by leaf: the largest leaf (UMT5's shared embedding) and the next, prefetched
+    leaf = max((sum(t.numel() * t.element_size() for t in m.parameters(recurse=False)) for n, c in comps.items()
+                if n.startswith("text_encoder") for m in c.modules()), default=0)
     vae = sum(module_bytes(c) for n, c in comps.items() if n.startswith("vae"))
     other = sum(module_bytes(c) for n, c in comps.items()) - text - vae - sum(module_bytes(comps[n]) for n in dens)
-    return Parts(d, text, vae, other)
+    return Parts(d, text, vae, other, text_streamed=min(text, 2 * leaf))
 
 
 def with_experts(p: Parts, experts: int) -> Parts:
