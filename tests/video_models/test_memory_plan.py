@@ -69,8 +69,9 @@ def test_the_plan_replaces_a_mode_that_will_not_fit(parts):
     got, said = P.settle(parts, "fp8", 12 * GB)
     assert got.mode == "fp8+block_offload" and got.fits and got.kept < 23
     assert "'fp8' needs about" in said and "'fp8+block_offload'" in said and "blocks kept" in said
-    bo = P.plan_mode(parts, "block_offload", 12 * GB)
-    assert bo.kept == 7 and bo.fits and bo.peak >= 9.0 * GB  # the measured run: 7 kept, 9.0 GB
+    ran = P.plan_mode(parts, "block_offload", 12 * GB, kept=7)  # the measured run: 7 kept, 9.0 GB
+    assert ran.fits and ran.peak >= 9.0 * GB
+    assert P.plan_mode(parts, "block_offload", 12 * GB).kept >= 7
     assert not P.plan_mode(parts, "fp8+block_offload", 12 * GB, kept=23).fits  # what ran out of memory
     with pytest.raises(ValueError, match="no memory mode fits"):
         P.settle(parts, "gpu", 3 * GB)

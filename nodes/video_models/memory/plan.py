@@ -17,7 +17,8 @@ the card while it runs, and the plan is the largest:
 * **decode**: what stays resident, the VAE and its decode (bytes per output pixel, or per tile
   when tiled).
 
-Then the allocator's fragments on top (:data:`FRAGMENTATION`). A mode is accepted when that fits
+Then the kernels' workspaces (:data:`WORKSPACE`) and the allocator's fragments on top
+(:data:`FRAGMENTATION`). A mode is accepted when that fits
 HEADROOM of the card; the block modes keep as many blocks as still fit (not as many as the
 weights alone leave room for). Nothing here loads a model: the facts come from the modules (a
 meta-device model will do: parameters are counted, never read). Importing it costs nothing."""
@@ -34,9 +35,12 @@ from .sizes import GB, HEADROOM, fmt_gb, module_bytes
 # Checked against the measured table: fp8 at 832x480x33 peaked 1.9 GB above its weights; this says 2.3.
 ACTIVATION_BYTES = {"wan": (24, 4)}
 DEFAULT_ACTIVATION = (32, 6)  # a family not measured yet: more
-DECODE_BYTES_PER_PIXEL = 400  # a video VAE's decode peak per output pixel (Wan 2.1, 832x480x33: 4.4 GB)
+# a video VAE's decode peak per output pixel: Wan 2.1's at 832x480x33 measured 4.43 GB above the weights
+# all on the GPU (32.0 - 27.57) and 4.46 beside 40 fp8 blocks; this says 4.54
+DECODE_BYTES_PER_PIXEL = 370
 TILE = 256 * 256  # the pixels of one tile of a tiled decode (diffusers' Wan VAE tile_sample_min)
 FRAGMENTATION = 0.05  # the allocator's fragments on top of what is allocated at the peak
+WORKSPACE = 256 * 1024 ** 2  # cuBLAS and cuDNN workspaces (taken from the caching allocator) and small tensors
 MODES_IN_ORDER = ("gpu", "model_offload", "fp8", "fp8+block_offload", "block_offload")
 
 
@@ -148,7 +152,7 @@ def phases(p: Parts, layout: Layout, clip: Clip, kept: int = 0) -> dict[str, int
 
 
 def peak(p: Parts, layout: Layout, clip: Clip, kept: int = 0) -> int:
-    return int(max(phases(p, layout, clip, kept).values()) * (1 + FRAGMENTATION))
+    return int((max(phases(p, layout, clip, kept).values()) + WORKSPACE) * (1 + FRAGMENTATION))
 
 
 @dataclass(frozen=True)
