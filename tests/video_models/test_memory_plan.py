@@ -100,6 +100,18 @@ def test_the_real_text_encoder_streamed_leaf_by_leaf_lets_8_gb_run(parts):
     assert not P.plan_mode(streamed, "model_offload", 40 * GB).peak < whole.text  # model offload moves it whole
 
 
+def test_a_longer_clip_than_planned_is_warned_with_the_frames_that_fit(parts):
+    """The loader plans for 832x480x33; a run of 81 frames on the 12 GB plan is said before it starts,
+    with the frames that fit, and the 33 it was planned for is not."""
+    plan = P.plan_mode(parts, "fp8+block_offload", 12 * GB)
+    assert P.clip_check(parts, plan, 12 * GB, P.Clip(832, 480, 33)) is None
+    said = P.clip_check(parts, plan, 12 * GB, P.Clip(832, 480, 81))
+    assert said.startswith("832x480x81 is predicted to need about") and "planned for 832x480x33 on 12 GB" in said
+    fit = int(said.split(" frames fit")[0].rsplit(" ", 1)[1])
+    assert 33 <= fit < 81 and (fit - 1) % 4 == 0
+    assert P.clip_check(parts, plan, 12 * GB, P.Clip(832, 480, fit)) is None
+
+
 def test_wan22_a14b_two_experts(parts):
     pair = P.with_experts(parts, 2)
     assert not P.plan_mode(pair, "fp8", 24 * GB).fits  # two 13.5 GB experts do not both stay
@@ -148,8 +160,10 @@ def test_the_loader_plans_on_an_emulated_card(wan_dir, monkeypatch):
     ref = _load(wan_dir, "gpu")[0]
     cuda = torch.device("cuda")
     monkeypatch.setattr(modes, "free_memory", lambda dev: 8 * GB)
-    mode, why, budget = load.settle_memory(ref.module, ref.fam, "Wan", "block_offload", cuda, torch.bfloat16, print)
+    mode, why, budget, counted = load.settle_memory(ref.module, ref.fam, "Wan", "block_offload", cuda,
+                                                    torch.bfloat16, print)
     assert mode == "block_offload" and "2 of 2 blocks kept" in why and budget > 0
+    assert counted[1].mode == mode and counted[2] == 8 * GB  # kept with the model for the runs' clip check
     monkeypatch.setattr(modes, "free_memory", lambda dev: 4 * GB)  # the decode alone needs more
     with pytest.raises(ModelError, match="no memory mode fits 4.0 GB"):
         load.settle_memory(ref.module, ref.fam, "Wan", "gpu", cuda, torch.bfloat16, print)
@@ -179,3 +193,20 @@ def test_fp8_on_cuda_keeps_the_denoiser_there_and_the_plan_bounds_the_peak(wan_d
         assert not any(p.is_cuda for p in pipe.text_encoder.parameters())
     pk = torch.cuda.max_memory_allocated() - base + P.denoiser_facts(pipe.transformer).weights(True)
     assert pk <= P.peak(parts, P.LAYOUTS["fp8"], P.Clip(16, 16, 5))
+
+
+def test_the_run_says_the_clip_check_before_it_starts(parts, tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    from nodes.video_models.runs.times import RunClock
+    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path))
+    warned = []
+    ctx = SimpleNamespace(params={"steps": 6}, warn=warned.append, info=lambda s: None, note=lambda *a, **k: None)
+    plan = P.plan_mode(parts, "fp8+block_offload", 12 * GB)
+    ref = SimpleNamespace(path=str(tmp_path / "wan"), variant="Wan 2.1 14B", memory=plan.mode, dtype="bf16",
+                          fam=SimpleNamespace(title="Wan"), shared=SimpleNamespace(sampled=True,
+                                                                                   memory_plan=(parts, plan, 12 * GB)))
+    RunClock(ctx, ref, "cpu", (832, 480), 33, 1, 6).say_prediction()
+    assert not warned
+    RunClock(ctx, ref, "cpu", (832, 480), 81, 1, 6).say_prediction()
+    assert len(warned) == 1 and "it may run out of memory" in warned[0]

@@ -382,7 +382,8 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
     den = getattr(pipe, fam.denoiser, None)
     variant = variant_title(fam, index, dict(getattr(den, "config", None) or {}))
     waiting = later.nbytes if later is not None else 0  # counted as loaded: it may be, at the first new prompt
-    memory, why, budget = settle_memory(pipe, fam, variant, memory, device, torch_dtype, warn, planned, waiting)
+    memory, why, budget, counted = settle_memory(pipe, fam, variant, memory, device, torch_dtype, warn, planned,
+                                                 waiting)
     if later is not None and memory in EAGER_MEMORY:
         pipe.register_modules(**later.components())
         later = None
@@ -406,6 +407,7 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
                         tiling=tiling,
                         slicing=slicing, held_on=str(device) if resident(pipe, fam.denoiser, memory) else None)
     ref.shared.text_loader = later
+    ref.shared.memory_plan = counted
     if later is not None:
         info("text encoder: loaded when a prompt is not in the prompt-embedding cache")
     return ref
@@ -515,8 +517,9 @@ def resident(pipe, denoiser: str, memory: str) -> bool:
 
 
 def settle_memory(pipe, fam: Family, title: str, memory: str, device, torch_dtype, warn,
-                  planned: bool = False, waiting: int = 0) -> tuple[str, str, int | None]:
-    """(mode, why, bytes of blocks block offload keeps or None: as many as the card allows):
+                  planned: bool = False, waiting: int = 0) -> tuple[str, str, int | None, tuple | None]:
+    """(mode, why, bytes of blocks block offload keeps or None: as many as the card allows, the counted
+    plan (parts, plan, free bytes) or None):
     on a CUDA card, while the weights are still on the host, the plan counted part by part
     (memory/plan.py): an asked mode that will not fit is replaced by the fastest that does, said,
     and none fitting is an error; 'auto' is the fastest that fits. Where the denoiser's facts are
@@ -536,24 +539,24 @@ def settle_memory(pipe, fam: Family, title: str, memory: str, device, torch_dtyp
     from .memory_plan import block_bytes, counted_plan
     counted = counted_plan(pipe, fam, memory, device, fp8_ok, waiting)
     if counted is not None:
-        got, said = counted
+        got, said, counted = counted
         if said:
             warn(said)
         per_block = block_bytes(pipe, fam.denoiser, got.mode) if "block" in got.mode else 0
         return got.mode, (f"auto: {title}, " if memory == "auto" else "asked; " if not said else "planned; ") + \
-            got.words(), (got.kept * per_block + per_block // 2 if "block" in got.mode else None)
+            got.words(), (got.kept * per_block + per_block // 2 if "block" in got.mode else None), counted
     if memory == "auto":
         sizes = pipeline_sizes(pipe, fam.denoiser)
         sizes = replace(sizes, others=tuple(sizes.others) + ((waiting,) if waiting else ()))
         mode, why = choose_memory(sizes, free_memory(device), fp8_ok)
-        return mode, f"auto: {title}, {why}", None
+        return mode, f"auto: {title}, {why}", None, None
     free = None if planned else free_memory(device)
     sizes = pipeline_sizes(pipe, fam.denoiser)
     sizes = replace(sizes, others=tuple(sizes.others) + ((waiting,) if waiting else ()))
     note = plan_note(memory, sizes, free, fp8_ok) if free is not None else None
     if note:
         warn(note)
-    return memory, "asked" if memory == asked else "fp8 asked, not possible at this dtype", None
+    return memory, "asked" if memory == asked else "fp8 asked, not possible at this dtype", None, None
 
 
 def lora_check(path: str) -> None:

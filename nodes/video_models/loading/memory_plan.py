@@ -6,7 +6,7 @@ from ..base.errors import ModelError
 
 
 def counted_plan(pipe, fam, memory: str, device, fp8_ok: bool, waiting: int):
-    """(plan, words or None) from memory/plan.py on a CUDA card for a denoiser whose blocks and
+    """(plan, words or None, (parts, plan, free) kept for the runs' clip check) from memory/plan.py on a CUDA card for a denoiser whose blocks and
     widths are known; None elsewhere (the CPU, MPS, a family without them). Raises ModelError
     when no mode fits, before anything goes on the card."""
     from dataclasses import replace
@@ -26,7 +26,8 @@ def counted_plan(pipe, fam, memory: str, device, fp8_ok: bool, waiting: int):
         return None
     parts = replace(parts, text=parts.text + waiting)
     try:
-        return mplan.settle(parts, memory, free, mplan.PLAN_CLIP, fp8_ok)
+        got, said = mplan.settle(parts, memory, free, mplan.PLAN_CLIP, fp8_ok)
+        return got, said, (parts, got, free)
     except ValueError as e:
         raise ModelError(f"memory '{memory}': {e}") from None
 

@@ -219,6 +219,30 @@ def settle(p: Parts, asked: str, cap: int, clip: Clip = PLAN_CLIP, fp8_ok: bool 
                   f"on the GPU: it would run out of memory, so {best.words()} is used instead")
 
 
+def clip_check(p: Parts, plan: Plan, cap: int, clip: Clip) -> str | None:
+    """Before a run: the clip asked for against the plan the model was loaded with (for
+    PLAN_CLIP, its blocks kept as planned). None when it fits; else the words, with the most
+    frames that fit (the decode tiled when whole it would not fit, as the sampler does)."""
+    layout = LAYOUTS.get(plan.mode)
+    if layout is None:
+        return None
+    budget = int(cap * HEADROOM)
+
+    def need(frames: int) -> int:
+        c = replace(clip, frames=frames)
+        whole = peak(p, layout, c, plan.kept)
+        return whole if whole <= budget else peak(p, layout, replace(c, tiled=True), plan.kept)
+    got = need(clip.frames)
+    if got <= budget:
+        return None
+    ft = p.denoiser.vae_scale[0]
+    fits = next((f for f in range(clip.frames - 1, 0, -1) if (f - 1) % ft == 0 and need(f) <= budget), None)
+    return (f"{clip.words()} is predicted to need about {fmt_gb(got)} of GPU memory at its peak with memory "
+            f"{plan.words().split(', peak')[0]}, planned for {plan.clip.words()} on {fmt_gb(cap)}: it may run out "
+            "of memory; " + (f"{fits} frames fit at this size" if fits else "lower the size") +
+            ", or load the model again for this clip")
+
+
 # -- the facts, from modules (a meta-device model will do) ----------------------------------------
 def _fp8_bytes(module, skip: tuple[str, ...]) -> tuple[dict[str, int], int]:
     """({name: bytes} of each parameter under diffusers' layerwise casting to fp8, the most weights

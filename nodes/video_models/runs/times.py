@@ -213,6 +213,7 @@ class RunClock:
         from ..memory.sizes import fmt_gb
         if self.key is None:
             return
+        self._check_plan()
         from .phases import predict_node
         records = self.records = load().get(self.key, [])
         whole = predict_node(records, self.pixels, self.steps, self.windows, self.cold)
@@ -233,6 +234,18 @@ class RunClock:
                       (f", peak {fmt_gb(mem[1]['peak'])}" if mem else ""))
         if mem:
             self._warn_if_too_big(mem[0])
+
+    def _check_plan(self) -> None:
+        """The clip against the memory plan the model was loaded with (memory/plan.py clip_check): a
+        warning before the run, with the frames that fit, when it is predicted not to."""
+        planned = getattr(getattr(self.ref, "shared", None), "memory_plan", None)
+        if not planned or not self.size_words:
+            return
+        from ..memory.plan import Clip, clip_check
+        w, h, f = (int(x) for x in self.size_words.split("x"))
+        said = clip_check(planned[0], planned[1], planned[2], Clip(w, h, f))
+        if said:
+            self.ctx.warn(said)
 
     def _warn_if_too_big(self, peak: int) -> None:
         """A predicted peak past what the card can give: a warning before the run, naming a mode."""
