@@ -164,6 +164,12 @@ def test_the_loader_plans_on_an_emulated_card(wan_dir, monkeypatch):
                                                     torch.bfloat16, print)
     assert mode == "block_offload" and "2 of 2 blocks kept" in why and budget > 0
     assert counted[1].mode == mode and counted[2] == 8 * GB  # kept with the model for the runs' clip check
+    from nodes.video_models.memory.modes import apply_memory, hooks_of
+    done: list[str] = []
+    apply_memory(ref.module, mode, "cpu", torch.bfloat16, "transformer", resident_budget=budget, done=done)
+    assert done == ["all 2 blocks stay on the GPU (" + done[0].split("(")[1]]  # the blocks the plan counted
+    assert "group_offloading" in hooks_of(ref.module.vae) and "group_offloading" not in hooks_of(
+        ref.module.transformer.blocks[0])
     monkeypatch.setattr(modes, "free_memory", lambda dev: 4 * GB)  # the decode alone needs more
     with pytest.raises(ModelError, match="no memory mode fits 4.0 GB"):
         load.settle_memory(ref.module, ref.fam, "Wan", "gpu", cuda, torch.bfloat16, print)
