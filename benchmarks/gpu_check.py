@@ -161,7 +161,8 @@ def check(out: str, budget_s: float, dry_run: bool = False, tiny: bool = False, 
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=os.environ.get("OUT") or os.path.join(ROOT, "benchmarks", "results", "gpu_check"))
-    ap.add_argument("--budget-s", type=float, default=float(BUDGET_S), help="the whole check (set-up is on top: about 40 s)")
+    ap.add_argument("--budget-s", type=float, default=float(BUDGET_S),
+                    help="the whole check (set-up is on top: about 40 s)")
     ap.add_argument("--dry-run", action="store_true", help="write the stages and commands, run nothing")
     ap.add_argument("--tiny", action="store_true", help="narrow models on any device (a check of this script)")
     a = ap.parse_args()

@@ -6,9 +6,9 @@ from ..base.errors import ModelError
 
 
 def counted_plan(pipe, fam, memory: str, device, fp8_ok: bool, waiting: int):
-    """(plan, words or None, (parts, plan, free) kept for the runs' clip check) from memory/plan.py on a CUDA card for a denoiser whose blocks and
-    widths are known; None elsewhere (the CPU, MPS, a family without them). Raises ModelError
-    when no mode fits, before anything goes on the card."""
+    """(plan, words or None, (parts, plan, free) kept for the runs' clip check) from memory/plan.py
+    on a CUDA card for a denoiser whose blocks and widths are known; None elsewhere (the CPU, MPS,
+    a family without them). Raises ModelError when no mode fits, before anything goes on the card."""
     from dataclasses import replace
 
     from ..memory import plan as mplan

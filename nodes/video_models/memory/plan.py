@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from .sizes import GB, HEADROOM, fmt_gb, module_bytes
+from .sizes import HEADROOM, fmt_gb, module_bytes
 
 # the run's tensors per token in one block's forward, bytes: a x hidden + b x FFN width. Wan's block
 # keeps the residual, its fp32 norm copies, q/k/v and their rotated copies (about 24 bytes a channel
@@ -308,6 +308,3 @@ def pipeline_parts(pipe, denoiser: str, family: str = "wan", clip_family: str | 
 def with_experts(p: Parts, experts: int) -> Parts:
     return replace(p, denoiser=replace(p.denoiser, experts=experts))
 
-
-def gb(n: float) -> int:
-    return int(n * GB)
